@@ -1,0 +1,143 @@
+//! Writing TL values into a caller-provided buffer.
+
+/// The constructor id of a boxed `Vector t`.
+pub const VECTOR_ID: u32 = 0x1cb5c415;
+/// The constructor id of `boolTrue`.
+pub const BOOL_TRUE_ID: u32 = 0x997275b5;
+/// The constructor id of `boolFalse`.
+pub const BOOL_FALSE_ID: u32 = 0xbc799737;
+
+/// A value that can be written in TL's binary form.
+///
+/// Boxed values (enums, constructor structs, functions) write their constructor id
+/// first; primitives write their plain encoding. Writing appends to `buf` and never
+/// allocates per field beyond growing `buf`.
+pub trait Serializable {
+    /// Appends the TL encoding of `self` to `buf`.
+    fn serialize(&self, buf: &mut Vec<u8>);
+
+    /// The TL encoding of `self` as a new vector.
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut buf = Vec::new();
+        self.serialize(&mut buf);
+        buf
+    }
+}
+
+/// A constructor written without its id, as it appears inside bare vectors (`vector<future_salt>`)
+/// and `%T` fields.
+pub trait BareSerializable {
+    /// Appends the fields of `self`, without the constructor id, to `buf`.
+    fn serialize_bare(&self, buf: &mut Vec<u8>);
+}
+
+impl Serializable for i32 {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl Serializable for u32 {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl Serializable for i64 {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl Serializable for f64 {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+/// TL's boxed `Bool`: `boolTrue` or `boolFalse`.
+impl Serializable for bool {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        let id = if *self { BOOL_TRUE_ID } else { BOOL_FALSE_ID };
+        buf.extend_from_slice(&id.to_le_bytes());
+    }
+}
+
+/// `int128` and `int256` are written as their raw bytes.
+impl<const N: usize> Serializable for [u8; N] {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(self);
+    }
+}
+
+impl Serializable for str {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        write_bytes(buf, self.as_bytes());
+    }
+}
+
+impl Serializable for String {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        write_bytes(buf, self.as_bytes());
+    }
+}
+
+/// A boxed `Vector t`: the vector id, the count, then each element.
+impl<T: Serializable> Serializable for Vec<T> {
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&VECTOR_ID.to_le_bytes());
+        write_len(buf, self.len());
+        for item in self {
+            item.serialize(buf);
+        }
+    }
+}
+
+/// Every constructor and function struct: its id, then its fields.
+impl<T: crate::Identifiable + BareSerializable> Serializable for T {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&T::CONSTRUCTOR_ID.to_le_bytes());
+        self.serialize_bare(buf);
+    }
+}
+
+/// Writes a vector or container count.
+///
+/// # Panics
+/// If `len` does not fit TL's 32-bit count, which no real message can reach.
+#[inline]
+pub fn write_len(buf: &mut Vec<u8>, len: usize) {
+    let len = u32::try_from(len).expect("TL vector longer than 2^32 elements");
+    buf.extend_from_slice(&len.to_le_bytes());
+}
+
+/// Writes TL `bytes` (and `string`): a length prefix, the data, and zero padding to a
+/// multiple of four.
+///
+/// # Panics
+/// If `data` is 16 MiB or longer, which TL cannot encode. MTProto packets are far
+/// smaller, so this is a programming error, not something input can cause.
+#[inline]
+pub fn write_bytes(buf: &mut Vec<u8>, data: &[u8]) {
+    let len = data.len();
+    let header = if len < 254 {
+        buf.push(len as u8);
+        1
+    } else {
+        assert!(len < 1 << 24, "TL bytes of {len} bytes exceed the 16 MiB limit");
+        buf.extend_from_slice(&[254, len as u8, (len >> 8) as u8, (len >> 16) as u8]);
+        4
+    };
+    buf.extend_from_slice(data);
+    let padding = (4 - (header + len) % 4) % 4;
+    buf.extend_from_slice(&[0u8; 3][..padding]);
+}
