@@ -550,9 +550,22 @@ impl<'a> Generator<'a> {
             quote!()
         };
         let docs = doc.iter().map(|l| quote!(#[doc = #l]));
+        // Default only where every field has one (no bare enum or generic fields).
+        let defaultable = def.params.iter().all(|p| match &p.kind {
+            ParameterKind::Flags => true,
+            ParameterKind::Normal { flag: Some(_), .. } => true,
+            ParameterKind::Normal { ty, flag: None } => {
+                !matches!(self.field_kind(ty), Kind::Enum(_) | Kind::BareCtor(_) | Kind::Generic(_))
+            }
+        });
+        let derives = if defaultable {
+            quote!(#[derive(Clone, Debug, Default, PartialEq)])
+        } else {
+            quote!(#[derive(Clone, Debug, PartialEq)])
+        };
         quote! {
             #(#docs)*
-            #[derive(Clone, Debug, PartialEq)]
+            #derives
             pub struct #ident #gen_decl {
                 #(#fields)*
             }
