@@ -3,7 +3,7 @@
 
 //! One struct per function; each is a `RemoteCall`.
 ///`req_pq#60469778 nonce:int128 = ResPQ`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReqPq {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -37,7 +37,7 @@ impl crate::RemoteCall for ReqPq {
     type Return = crate::enums::ResPQ;
 }
 ///`req_pq_multi#be7e8ef1 nonce:int128 = ResPQ`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReqPqMulti {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -71,7 +71,7 @@ impl crate::RemoteCall for ReqPqMulti {
     type Return = crate::enums::ResPQ;
 }
 ///`req_DH_params#d712e4be nonce:int128 server_nonce:int128 p:bytes q:bytes public_key_fingerprint:long encrypted_data:bytes = Server_DH_Params`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReqDHParams {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -142,7 +142,7 @@ impl crate::RemoteCall for ReqDHParams {
     type Return = crate::enums::ServerDHParams;
 }
 ///`set_client_DH_params#f5045f1f nonce:int128 server_nonce:int128 encrypted_data:bytes = Set_client_DH_params_answer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetClientDHParams {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -192,7 +192,7 @@ impl crate::RemoteCall for SetClientDHParams {
     type Return = crate::enums::SetClientDHParamsAnswer;
 }
 ///`destroy_auth_key#d1435160 = DestroyAuthKeyRes`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroyAuthKey {}
 impl crate::Identifiable for DestroyAuthKey {
     const CONSTRUCTOR_ID: u32 = 0xd1435160_u32;
@@ -219,7 +219,7 @@ impl crate::RemoteCall for DestroyAuthKey {
     type Return = crate::enums::DestroyAuthKeyRes;
 }
 ///`rpc_drop_answer#58e4a740 req_msg_id:long = RpcDropAnswer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RpcDropAnswer {
     ///`req_msg_id:long`
     pub req_msg_id: i64,
@@ -253,7 +253,7 @@ impl crate::RemoteCall for RpcDropAnswer {
     type Return = crate::enums::RpcDropAnswer;
 }
 ///`get_future_salts#b921bd04 num:int = FutureSalts`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetFutureSalts {
     ///`num:int`
     pub num: i32,
@@ -287,7 +287,7 @@ impl crate::RemoteCall for GetFutureSalts {
     type Return = crate::enums::FutureSalts;
 }
 ///`ping#7abe77ec ping_id:long = Pong`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ping {
     ///`ping_id:long`
     pub ping_id: i64,
@@ -321,7 +321,7 @@ impl crate::RemoteCall for Ping {
     type Return = crate::enums::Pong;
 }
 ///`ping_delay_disconnect#f3427b8c ping_id:long disconnect_delay:int = Pong`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PingDelayDisconnect {
     ///`ping_id:long`
     pub ping_id: i64,
@@ -361,7 +361,7 @@ impl crate::RemoteCall for PingDelayDisconnect {
     type Return = crate::enums::Pong;
 }
 ///`destroy_session#e7512126 session_id:long = DestroySessionRes`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroySession {
     ///`session_id:long`
     pub session_id: i64,
@@ -948,7 +948,7 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithReCaptcha<X> {
 ///The functions of the `account` namespace.
 pub mod account {
     ///`account.registerDevice#ec86017a flags:# no_muted:flags.0?true token_type:int token:string app_sandbox:Bool secret:bytes other_uids:Vector<long> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RegisterDevice {
         ///`no_muted:flags.0?true`
         pub no_muted: bool,
@@ -1039,7 +1039,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.unregisterDevice#6a0d3206 token_type:int token:string other_uids:Vector<long> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UnregisterDevice {
         ///`token_type:int`
         pub token_type: i32,
@@ -1184,7 +1184,7 @@ pub mod account {
         type Return = crate::enums::PeerNotifySettings;
     }
     ///`account.resetNotifySettings#db7e1747 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetNotifySettings {}
     impl crate::Identifiable for ResetNotifySettings {
         const CONSTRUCTOR_ID: u32 = 0xdb7e1747_u32;
@@ -1211,7 +1211,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.updateProfile#78515775 flags:# first_name:flags.0?string last_name:flags.1?string about:flags.2?string = User`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateProfile {
         ///`first_name:flags.0?string`
         pub first_name: Option<String>,
@@ -1291,7 +1291,7 @@ pub mod account {
         type Return = crate::enums::User;
     }
     ///`account.updateStatus#6628562c offline:Bool = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateStatus {
         ///`offline:Bool`
         pub offline: bool,
@@ -1325,7 +1325,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getWallPapers#07967d36 hash:long = account.WallPapers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWallPapers {
         ///`hash:long`
         pub hash: i64,
@@ -1409,7 +1409,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.checkUsername#2714d86c username:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckUsername {
         ///`username:string`
         pub username: String,
@@ -1443,7 +1443,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.updateUsername#3e0bdd7c username:string = User`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateUsername {
         ///`username:string`
         pub username: String,
@@ -1574,7 +1574,7 @@ pub mod account {
         type Return = crate::enums::account::PrivacyRules;
     }
     ///`account.deleteAccount#a2c0cf74 flags:# reason:string password:flags.0?InputCheckPasswordSRP = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteAccount {
         ///`reason:string`
         pub reason: String,
@@ -1630,7 +1630,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getAccountTTL#08fc711d = AccountDaysTTL`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAccountTTL {}
     impl crate::Identifiable for GetAccountTTL {
         const CONSTRUCTOR_ID: u32 = 0x08fc711d_u32;
@@ -1735,7 +1735,7 @@ pub mod account {
         type Return = crate::enums::auth::SentCode;
     }
     ///`account.changePhone#70c32edb phone_number:string phone_code_hash:string phone_code:string = User`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChangePhone {
         ///`phone_number:string`
         pub phone_number: String,
@@ -1785,7 +1785,7 @@ pub mod account {
         type Return = crate::enums::User;
     }
     ///`account.updateDeviceLocked#38df3532 period:int = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateDeviceLocked {
         ///`period:int`
         pub period: i32,
@@ -1819,7 +1819,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getAuthorizations#e320c158 = account.Authorizations`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAuthorizations {}
     impl crate::Identifiable for GetAuthorizations {
         const CONSTRUCTOR_ID: u32 = 0xe320c158_u32;
@@ -1846,7 +1846,7 @@ pub mod account {
         type Return = crate::enums::account::Authorizations;
     }
     ///`account.resetAuthorization#df77f3bc hash:long = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetAuthorization {
         ///`hash:long`
         pub hash: i64,
@@ -1880,7 +1880,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getPassword#548a30f5 = account.Password`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPassword {}
     impl crate::Identifiable for GetPassword {
         const CONSTRUCTOR_ID: u32 = 0x548a30f5_u32;
@@ -2029,7 +2029,7 @@ pub mod account {
         type Return = crate::enums::auth::SentCode;
     }
     ///`account.confirmPhone#5f2178c3 phone_code_hash:string phone_code:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ConfirmPhone {
         ///`phone_code_hash:string`
         pub phone_code_hash: String,
@@ -2114,7 +2114,7 @@ pub mod account {
         type Return = crate::enums::account::TmpPassword;
     }
     ///`account.getWebAuthorizations#182e6d6f = account.WebAuthorizations`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWebAuthorizations {}
     impl crate::Identifiable for GetWebAuthorizations {
         const CONSTRUCTOR_ID: u32 = 0x182e6d6f_u32;
@@ -2141,7 +2141,7 @@ pub mod account {
         type Return = crate::enums::account::WebAuthorizations;
     }
     ///`account.resetWebAuthorization#2d01b9ef hash:long = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetWebAuthorization {
         ///`hash:long`
         pub hash: i64,
@@ -2175,7 +2175,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.resetWebAuthorizations#682d2594 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetWebAuthorizations {}
     impl crate::Identifiable for ResetWebAuthorizations {
         const CONSTRUCTOR_ID: u32 = 0x682d2594_u32;
@@ -2202,7 +2202,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getAllSecureValues#b288bc7d = Vector<SecureValue>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllSecureValues {}
     impl crate::Identifiable for GetAllSecureValues {
         const CONSTRUCTOR_ID: u32 = 0xb288bc7d_u32;
@@ -2229,7 +2229,7 @@ pub mod account {
         type Return = Vec<crate::enums::SecureValue>;
     }
     ///`account.getSecureValue#73665bc2 types:Vector<SecureValueType> = Vector<SecureValue>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSecureValue {
         ///`types:Vector<SecureValueType>`
         pub types: Vec<crate::enums::SecureValueType>,
@@ -2324,7 +2324,7 @@ pub mod account {
         type Return = crate::enums::SecureValue;
     }
     ///`account.deleteSecureValue#b880bc4b types:Vector<SecureValueType> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteSecureValue {
         ///`types:Vector<SecureValueType>`
         pub types: Vec<crate::enums::SecureValueType>,
@@ -2377,7 +2377,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getAuthorizationForm#a929597a bot_id:long scope:string public_key:string = account.AuthorizationForm`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAuthorizationForm {
         ///`bot_id:long`
         pub bot_id: i64,
@@ -2550,7 +2550,7 @@ pub mod account {
         type Return = crate::enums::auth::SentCode;
     }
     ///`account.verifyPhone#4dd3a7f6 phone_number:string phone_code_hash:string phone_code:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct VerifyPhone {
         ///`phone_number:string`
         pub phone_number: String,
@@ -2686,7 +2686,7 @@ pub mod account {
         type Return = crate::enums::account::EmailVerified;
     }
     ///`account.initTakeoutSession#8ef3eab0 flags:# contacts:flags.0?true message_users:flags.1?true message_chats:flags.2?true message_megagroups:flags.3?true message_channels:flags.4?true files:flags.5?true file_max_size:flags.5?long = account.Takeout`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InitTakeoutSession {
         ///`contacts:flags.0?true`
         pub contacts: bool,
@@ -2788,7 +2788,7 @@ pub mod account {
         type Return = crate::enums::account::Takeout;
     }
     ///`account.finishTakeoutSession#1d2652ee flags:# success:flags.0?true = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FinishTakeoutSession {
         ///`success:flags.0?true`
         pub success: bool,
@@ -2827,7 +2827,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.confirmPasswordEmail#8fdf1920 code:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ConfirmPasswordEmail {
         ///`code:string`
         pub code: String,
@@ -2861,7 +2861,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.resendPasswordEmail#7a7f2a15 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResendPasswordEmail {}
     impl crate::Identifiable for ResendPasswordEmail {
         const CONSTRUCTOR_ID: u32 = 0x7a7f2a15_u32;
@@ -2888,7 +2888,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.cancelPasswordEmail#c1cbd5b6 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CancelPasswordEmail {}
     impl crate::Identifiable for CancelPasswordEmail {
         const CONSTRUCTOR_ID: u32 = 0xc1cbd5b6_u32;
@@ -2915,7 +2915,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getContactSignUpNotification#9f07c728 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetContactSignUpNotification {}
     impl crate::Identifiable for GetContactSignUpNotification {
         const CONSTRUCTOR_ID: u32 = 0x9f07c728_u32;
@@ -2942,7 +2942,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.setContactSignUpNotification#cff43f61 silent:Bool = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetContactSignUpNotification {
         ///`silent:Bool`
         pub silent: bool,
@@ -2976,7 +2976,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getNotifyExceptions#53577479 flags:# compare_sound:flags.1?true compare_stories:flags.2?true peer:flags.0?InputNotifyPeer = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetNotifyExceptions {
         ///`compare_sound:flags.1?true`
         pub compare_sound: bool,
@@ -3246,7 +3246,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.resetWallPapers#bb3b9804 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetWallPapers {}
     impl crate::Identifiable for ResetWallPapers {
         const CONSTRUCTOR_ID: u32 = 0xbb3b9804_u32;
@@ -3273,7 +3273,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getAutoDownloadSettings#56da0b3f = account.AutoDownloadSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAutoDownloadSettings {}
     impl crate::Identifiable for GetAutoDownloadSettings {
         const CONSTRUCTOR_ID: u32 = 0x56da0b3f_u32;
@@ -3426,7 +3426,7 @@ pub mod account {
         type Return = crate::enums::Document;
     }
     ///`account.createTheme#652e4400 flags:# slug:string title:string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateTheme {
         ///`slug:string`
         pub slug: String,
@@ -3704,7 +3704,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.installTheme#c727bb3b flags:# dark:flags.0?true theme:flags.1?InputTheme format:flags.2?string base_theme:flags.3?BaseTheme = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InstallTheme {
         ///`dark:flags.0?true`
         pub dark: bool,
@@ -3837,7 +3837,7 @@ pub mod account {
         type Return = crate::enums::Theme;
     }
     ///`account.getThemes#7206e458 format:string hash:long = account.Themes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetThemes {
         ///`format:string`
         pub format: String,
@@ -3877,7 +3877,7 @@ pub mod account {
         type Return = crate::enums::account::Themes;
     }
     ///`account.setContentSettings#b574b16b flags:# sensitive_enabled:flags.0?true = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetContentSettings {
         ///`sensitive_enabled:flags.0?true`
         pub sensitive_enabled: bool,
@@ -3916,7 +3916,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getContentSettings#8b9b4dae = account.ContentSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetContentSettings {}
     impl crate::Identifiable for GetContentSettings {
         const CONSTRUCTOR_ID: u32 = 0x8b9b4dae_u32;
@@ -3943,7 +3943,7 @@ pub mod account {
         type Return = crate::enums::account::ContentSettings;
     }
     ///`account.getMultiWallPapers#65ad71dc wallpapers:Vector<InputWallPaper> = Vector<WallPaper>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMultiWallPapers {
         ///`wallpapers:Vector<InputWallPaper>`
         pub wallpapers: Vec<crate::enums::InputWallPaper>,
@@ -3996,7 +3996,7 @@ pub mod account {
         type Return = Vec<crate::enums::WallPaper>;
     }
     ///`account.getGlobalPrivacySettings#eb2b4cf6 = GlobalPrivacySettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetGlobalPrivacySettings {}
     impl crate::Identifiable for GetGlobalPrivacySettings {
         const CONSTRUCTOR_ID: u32 = 0xeb2b4cf6_u32;
@@ -4122,7 +4122,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.resetPassword#9308ce1b = account.ResetPasswordResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetPassword {}
     impl crate::Identifiable for ResetPassword {
         const CONSTRUCTOR_ID: u32 = 0x9308ce1b_u32;
@@ -4149,7 +4149,7 @@ pub mod account {
         type Return = crate::enums::account::ResetPasswordResult;
     }
     ///`account.declinePasswordReset#4c9409f6 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeclinePasswordReset {}
     impl crate::Identifiable for DeclinePasswordReset {
         const CONSTRUCTOR_ID: u32 = 0x4c9409f6_u32;
@@ -4176,7 +4176,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getChatThemes#d638de89 hash:long = account.Themes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChatThemes {
         ///`hash:long`
         pub hash: i64,
@@ -4210,7 +4210,7 @@ pub mod account {
         type Return = crate::enums::account::Themes;
     }
     ///`account.setAuthorizationTTL#bf899aa0 authorization_ttl_days:int = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetAuthorizationTTL {
         ///`authorization_ttl_days:int`
         pub authorization_ttl_days: i32,
@@ -4247,7 +4247,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.changeAuthorizationSettings#40f48462 flags:# confirmed:flags.3?true hash:long encrypted_requests_disabled:flags.0?Bool call_requests_disabled:flags.1?Bool = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChangeAuthorizationSettings {
         ///`confirmed:flags.3?true`
         pub confirmed: bool,
@@ -4333,7 +4333,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getSavedRingtones#e1902288 hash:long = account.SavedRingtones`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedRingtones {
         ///`hash:long`
         pub hash: i64,
@@ -4493,7 +4493,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getDefaultEmojiStatuses#d6753386 hash:long = account.EmojiStatuses`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultEmojiStatuses {
         ///`hash:long`
         pub hash: i64,
@@ -4527,7 +4527,7 @@ pub mod account {
         type Return = crate::enums::account::EmojiStatuses;
     }
     ///`account.getRecentEmojiStatuses#0f578105 hash:long = account.EmojiStatuses`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRecentEmojiStatuses {
         ///`hash:long`
         pub hash: i64,
@@ -4561,7 +4561,7 @@ pub mod account {
         type Return = crate::enums::account::EmojiStatuses;
     }
     ///`account.clearRecentEmojiStatuses#18201aae = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearRecentEmojiStatuses {}
     impl crate::Identifiable for ClearRecentEmojiStatuses {
         const CONSTRUCTOR_ID: u32 = 0x18201aae_u32;
@@ -4588,7 +4588,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.reorderUsernames#ef500eab order:Vector<string> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderUsernames {
         ///`order:Vector<string>`
         pub order: Vec<String>,
@@ -4637,7 +4637,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.toggleUsername#58d6b376 username:string active:Bool = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleUsername {
         ///`username:string`
         pub username: String,
@@ -4677,7 +4677,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getDefaultProfilePhotoEmojis#e2750328 hash:long = EmojiList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultProfilePhotoEmojis {
         ///`hash:long`
         pub hash: i64,
@@ -4711,7 +4711,7 @@ pub mod account {
         type Return = crate::enums::EmojiList;
     }
     ///`account.getDefaultGroupPhotoEmojis#915860ae hash:long = EmojiList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultGroupPhotoEmojis {
         ///`hash:long`
         pub hash: i64,
@@ -4745,7 +4745,7 @@ pub mod account {
         type Return = crate::enums::EmojiList;
     }
     ///`account.getAutoSaveSettings#adcbbcda = account.AutoSaveSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAutoSaveSettings {}
     impl crate::Identifiable for GetAutoSaveSettings {
         const CONSTRUCTOR_ID: u32 = 0xadcbbcda_u32;
@@ -4856,7 +4856,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.deleteAutoSaveExceptions#53bc0020 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteAutoSaveExceptions {}
     impl crate::Identifiable for DeleteAutoSaveExceptions {
         const CONSTRUCTOR_ID: u32 = 0x53bc0020_u32;
@@ -4883,7 +4883,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.invalidateSignInCodes#ca8ae8ba codes:Vector<string> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InvalidateSignInCodes {
         ///`codes:Vector<string>`
         pub codes: Vec<String>,
@@ -4932,7 +4932,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.updateColor#684d214e flags:# for_profile:flags.1?true color:flags.2?PeerColor = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateColor {
         ///`for_profile:flags.1?true`
         pub for_profile: bool,
@@ -4986,7 +4986,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getDefaultBackgroundEmojis#a60ab9ce hash:long = EmojiList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultBackgroundEmojis {
         ///`hash:long`
         pub hash: i64,
@@ -5020,7 +5020,7 @@ pub mod account {
         type Return = crate::enums::EmojiList;
     }
     ///`account.getChannelDefaultEmojiStatuses#7727a7d5 hash:long = account.EmojiStatuses`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChannelDefaultEmojiStatuses {
         ///`hash:long`
         pub hash: i64,
@@ -5054,7 +5054,7 @@ pub mod account {
         type Return = crate::enums::account::EmojiStatuses;
     }
     ///`account.getChannelRestrictedStatusEmojis#35a9e0d5 hash:long = EmojiList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChannelRestrictedStatusEmojis {
         ///`hash:long`
         pub hash: i64,
@@ -5088,7 +5088,7 @@ pub mod account {
         type Return = crate::enums::EmojiList;
     }
     ///`account.updateBusinessWorkHours#4b00e066 flags:# business_work_hours:flags.0?BusinessWorkHours = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessWorkHours {
         ///`business_work_hours:flags.0?BusinessWorkHours`
         pub business_work_hours: Option<crate::enums::BusinessWorkHours>,
@@ -5138,7 +5138,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.updateBusinessLocation#9e6b131a flags:# geo_point:flags.1?InputGeoPoint address:flags.0?string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessLocation {
         ///`geo_point:flags.1?InputGeoPoint`
         pub geo_point: Option<crate::enums::InputGeoPoint>,
@@ -5203,7 +5203,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.updateBusinessGreetingMessage#66cdafc4 flags:# message:flags.0?InputBusinessGreetingMessage = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessGreetingMessage {
         ///`message:flags.0?InputBusinessGreetingMessage`
         pub message: Option<crate::enums::InputBusinessGreetingMessage>,
@@ -5253,7 +5253,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.updateBusinessAwayMessage#a26a7fa5 flags:# message:flags.0?InputBusinessAwayMessage = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessAwayMessage {
         ///`message:flags.0?InputBusinessAwayMessage`
         pub message: Option<crate::enums::InputBusinessAwayMessage>,
@@ -5382,7 +5382,7 @@ pub mod account {
         type Return = crate::enums::Updates;
     }
     ///`account.getConnectedBots#4ea4c80f = account.ConnectedBots`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetConnectedBots {}
     impl crate::Identifiable for GetConnectedBots {
         const CONSTRUCTOR_ID: u32 = 0x4ea4c80f_u32;
@@ -5409,7 +5409,7 @@ pub mod account {
         type Return = crate::enums::account::ConnectedBots;
     }
     ///`account.getBotBusinessConnection#76a86270 connection_id:string = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBotBusinessConnection {
         ///`connection_id:string`
         pub connection_id: String,
@@ -5443,7 +5443,7 @@ pub mod account {
         type Return = crate::enums::Updates;
     }
     ///`account.updateBusinessIntro#a614d034 flags:# intro:flags.0?InputBusinessIntro = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessIntro {
         ///`intro:flags.0?InputBusinessIntro`
         pub intro: Option<crate::enums::InputBusinessIntro>,
@@ -5571,7 +5571,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.updateBirthday#cc6e0c11 flags:# birthday:flags.0?Birthday = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBirthday {
         ///`birthday:flags.0?Birthday`
         pub birthday: Option<crate::enums::Birthday>,
@@ -5695,7 +5695,7 @@ pub mod account {
         type Return = crate::enums::BusinessChatLink;
     }
     ///`account.deleteBusinessChatLink#60073674 slug:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteBusinessChatLink {
         ///`slug:string`
         pub slug: String,
@@ -5729,7 +5729,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getBusinessChatLinks#6f70dde1 = account.BusinessChatLinks`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBusinessChatLinks {}
     impl crate::Identifiable for GetBusinessChatLinks {
         const CONSTRUCTOR_ID: u32 = 0x6f70dde1_u32;
@@ -5756,7 +5756,7 @@ pub mod account {
         type Return = crate::enums::account::BusinessChatLinks;
     }
     ///`account.resolveBusinessChatLink#5492e5ee slug:string = account.ResolvedBusinessChatLinks`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResolveBusinessChatLink {
         ///`slug:string`
         pub slug: String,
@@ -5826,7 +5826,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.toggleSponsoredMessages#b9d9a38d enabled:Bool = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleSponsoredMessages {
         ///`enabled:Bool`
         pub enabled: bool,
@@ -5860,7 +5860,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getReactionsNotifySettings#06dd654c = ReactionsNotifySettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetReactionsNotifySettings {}
     impl crate::Identifiable for GetReactionsNotifySettings {
         const CONSTRUCTOR_ID: u32 = 0x06dd654c_u32;
@@ -5923,7 +5923,7 @@ pub mod account {
         type Return = crate::enums::ReactionsNotifySettings;
     }
     ///`account.getCollectibleEmojiStatuses#2e7b4543 hash:long = account.EmojiStatuses`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCollectibleEmojiStatuses {
         ///`hash:long`
         pub hash: i64,
@@ -6188,7 +6188,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getSavedMusicIds#e09d5faf hash:long = account.SavedMusicIds`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedMusicIds {
         ///`hash:long`
         pub hash: i64,
@@ -6222,7 +6222,7 @@ pub mod account {
         type Return = crate::enums::account::SavedMusicIds;
     }
     ///`account.getUniqueGiftChatThemes#e42ce9c9 offset:string limit:int hash:long = account.ChatThemes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUniqueGiftChatThemes {
         ///`offset:string`
         pub offset: String,
@@ -6268,7 +6268,7 @@ pub mod account {
         type Return = crate::enums::account::ChatThemes;
     }
     ///`account.initPasskeyRegistration#429547e8 = account.PasskeyRegistrationOptions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InitPasskeyRegistration {}
     impl crate::Identifiable for InitPasskeyRegistration {
         const CONSTRUCTOR_ID: u32 = 0x429547e8_u32;
@@ -6331,7 +6331,7 @@ pub mod account {
         type Return = crate::enums::Passkey;
     }
     ///`account.getPasskeys#ea1f0c52 = account.Passkeys`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPasskeys {}
     impl crate::Identifiable for GetPasskeys {
         const CONSTRUCTOR_ID: u32 = 0xea1f0c52_u32;
@@ -6358,7 +6358,7 @@ pub mod account {
         type Return = crate::enums::account::Passkeys;
     }
     ///`account.deletePasskey#f5b5563f id:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeletePasskey {
         ///`id:string`
         pub id: String,
@@ -6428,7 +6428,7 @@ pub mod account {
         type Return = bool;
     }
     ///`account.getWebBrowserSettings#56655768 hash:long = account.WebBrowserSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWebBrowserSettings {
         ///`hash:long`
         pub hash: i64,
@@ -6462,7 +6462,7 @@ pub mod account {
         type Return = crate::enums::account::WebBrowserSettings;
     }
     ///`account.updateWebBrowserSettings#9adf82fe flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = account.WebBrowserSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateWebBrowserSettings {
         ///`open_external_browser:flags.0?true`
         pub open_external_browser: bool,
@@ -6512,7 +6512,7 @@ pub mod account {
         type Return = crate::enums::account::WebBrowserSettings;
     }
     ///`account.toggleWebBrowserSettingsException#60ed4229 flags:# delete:flags.1?true open_external_browser:flags.0?Bool url:string = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleWebBrowserSettingsException {
         ///`delete:flags.1?true`
         pub delete: bool,
@@ -6576,7 +6576,7 @@ pub mod account {
         type Return = crate::enums::Updates;
     }
     ///`account.deleteWebBrowserSettingsExceptions#86a0765d = account.WebBrowserSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteWebBrowserSettingsExceptions {}
     impl crate::Identifiable for DeleteWebBrowserSettingsExceptions {
         const CONSTRUCTOR_ID: u32 = 0x86a0765d_u32;
@@ -6606,7 +6606,7 @@ pub mod account {
 ///The functions of the `aicompose` namespace.
 pub mod aicompose {
     ///`aicompose.createTone#4aa83913 flags:# display_author:flags.0?true emoji_id:long title:string prompt:string = AiComposeTone`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateTone {
         ///`display_author:flags.0?true`
         pub display_author: bool,
@@ -6887,7 +6887,7 @@ pub mod aicompose {
         type Return = crate::enums::aicompose::Tones;
     }
     ///`aicompose.getTones#abd59201 hash:long = aicompose.Tones`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTones {
         ///`hash:long`
         pub hash: i64,
@@ -7025,7 +7025,7 @@ pub mod auth {
         type Return = crate::enums::auth::SentCode;
     }
     ///`auth.signUp#aac7b717 flags:# no_joined_notifications:flags.0?true phone_number:string phone_code_hash:string first_name:string last_name:string = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SignUp {
         ///`no_joined_notifications:flags.0?true`
         pub no_joined_notifications: bool,
@@ -7097,7 +7097,7 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
     ///`auth.signIn#8d52a951 flags:# phone_number:string phone_code_hash:string phone_code:flags.0?string email_verification:flags.1?EmailVerification = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SignIn {
         ///`phone_number:string`
         pub phone_number: String,
@@ -7179,7 +7179,7 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
     ///`auth.logOut#3e72ba19 = auth.LoggedOut`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LogOut {}
     impl crate::Identifiable for LogOut {
         const CONSTRUCTOR_ID: u32 = 0x3e72ba19_u32;
@@ -7206,7 +7206,7 @@ pub mod auth {
         type Return = crate::enums::auth::LoggedOut;
     }
     ///`auth.resetAuthorizations#9fab0d1a = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetAuthorizations {}
     impl crate::Identifiable for ResetAuthorizations {
         const CONSTRUCTOR_ID: u32 = 0x9fab0d1a_u32;
@@ -7233,7 +7233,7 @@ pub mod auth {
         type Return = bool;
     }
     ///`auth.exportAuthorization#e5bfffcd dc_id:int = auth.ExportedAuthorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportAuthorization {
         ///`dc_id:int`
         pub dc_id: i32,
@@ -7267,7 +7267,7 @@ pub mod auth {
         type Return = crate::enums::auth::ExportedAuthorization;
     }
     ///`auth.importAuthorization#a57a7dad id:long bytes:bytes = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportAuthorization {
         ///`id:long`
         pub id: i64,
@@ -7307,7 +7307,7 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
     ///`auth.bindTempAuthKey#cdd42a05 perm_auth_key_id:long nonce:long expires_at:int encrypted_message:bytes = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BindTempAuthKey {
         ///`perm_auth_key_id:long`
         pub perm_auth_key_id: i64,
@@ -7364,7 +7364,7 @@ pub mod auth {
         type Return = bool;
     }
     ///`auth.importBotAuthorization#67a3ff2c flags:int api_id:int api_hash:string bot_auth_token:string = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportBotAuthorization {
         ///`flags:int`
         pub flags: i32,
@@ -7457,7 +7457,7 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
     ///`auth.requestPasswordRecovery#d897bc66 = auth.PasswordRecovery`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestPasswordRecovery {}
     impl crate::Identifiable for RequestPasswordRecovery {
         const CONSTRUCTOR_ID: u32 = 0xd897bc66_u32;
@@ -7484,7 +7484,7 @@ pub mod auth {
         type Return = crate::enums::auth::PasswordRecovery;
     }
     ///`auth.recoverPassword#37096c70 flags:# code:string new_settings:flags.0?account.PasswordInputSettings = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RecoverPassword {
         ///`code:string`
         pub code: String,
@@ -7540,7 +7540,7 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
     ///`auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string reason:flags.0?string = auth.SentCode`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResendCode {
         ///`phone_number:string`
         pub phone_number: String,
@@ -7602,7 +7602,7 @@ pub mod auth {
         type Return = crate::enums::auth::SentCode;
     }
     ///`auth.cancelCode#1f040578 phone_number:string phone_code_hash:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CancelCode {
         ///`phone_number:string`
         pub phone_number: String,
@@ -7645,7 +7645,7 @@ pub mod auth {
         type Return = bool;
     }
     ///`auth.dropTempAuthKeys#8e48a188 except_auth_keys:Vector<long> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DropTempAuthKeys {
         ///`except_auth_keys:Vector<long>`
         pub except_auth_keys: Vec<i64>,
@@ -7694,7 +7694,7 @@ pub mod auth {
         type Return = bool;
     }
     ///`auth.exportLoginToken#b7e085fe api_id:int api_hash:string except_ids:Vector<long> = auth.LoginToken`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportLoginToken {
         ///`api_id:int`
         pub api_id: i32,
@@ -7759,7 +7759,7 @@ pub mod auth {
         type Return = crate::enums::auth::LoginToken;
     }
     ///`auth.importLoginToken#95ac5ce4 token:bytes = auth.LoginToken`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportLoginToken {
         ///`token:bytes`
         pub token: Vec<u8>,
@@ -7793,7 +7793,7 @@ pub mod auth {
         type Return = crate::enums::auth::LoginToken;
     }
     ///`auth.acceptLoginToken#e894ad4d token:bytes = Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AcceptLoginToken {
         ///`token:bytes`
         pub token: Vec<u8>,
@@ -7827,7 +7827,7 @@ pub mod auth {
         type Return = crate::enums::Authorization;
     }
     ///`auth.checkRecoveryPassword#0d36bf79 code:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckRecoveryPassword {
         ///`code:string`
         pub code: String,
@@ -7861,7 +7861,7 @@ pub mod auth {
         type Return = bool;
     }
     ///`auth.importWebTokenAuthorization#2db873a9 api_id:int api_hash:string web_auth_token:string = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportWebTokenAuthorization {
         ///`api_id:int`
         pub api_id: i32,
@@ -7911,7 +7911,7 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
     ///`auth.requestFirebaseSms#8e39261e flags:# phone_number:string phone_code_hash:string safety_net_token:flags.0?string play_integrity_token:flags.2?string ios_push_secret:flags.1?string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestFirebaseSms {
         ///`phone_number:string`
         pub phone_number: String,
@@ -8005,7 +8005,7 @@ pub mod auth {
         type Return = bool;
     }
     ///`auth.resetLoginEmail#7e960193 phone_number:string phone_code_hash:string = auth.SentCode`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetLoginEmail {
         ///`phone_number:string`
         pub phone_number: String,
@@ -8048,7 +8048,7 @@ pub mod auth {
         type Return = crate::enums::auth::SentCode;
     }
     ///`auth.reportMissingCode#cb9deff6 phone_number:string phone_code_hash:string mnc:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReportMissingCode {
         ///`phone_number:string`
         pub phone_number: String,
@@ -8098,7 +8098,7 @@ pub mod auth {
         type Return = bool;
     }
     ///`auth.checkPaidAuth#56e59f9c phone_number:string phone_code_hash:string form_id:long = auth.SentCode`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckPaidAuth {
         ///`phone_number:string`
         pub phone_number: String,
@@ -8148,7 +8148,7 @@ pub mod auth {
         type Return = crate::enums::auth::SentCode;
     }
     ///`auth.initPasskeyLogin#518ad0b7 api_id:int api_hash:string = auth.PasskeyLoginOptions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InitPasskeyLogin {
         ///`api_id:int`
         pub api_id: i32,
@@ -8261,7 +8261,7 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
     ///`auth.cancelWebTokenAuthorization#490dada1 web_auth_token:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CancelWebTokenAuthorization {
         ///`web_auth_token:string`
         pub web_auth_token: String,
@@ -8295,7 +8295,7 @@ pub mod auth {
         type Return = bool;
     }
     ///`auth.initFirebasePnvLogin#644f15c0 flags:# except_ids:flags.0?Vector<long> api_id:int api_hash:string = auth.FirebasePnvIntent`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InitFirebasePnvLogin {
         ///`except_ids:flags.0?Vector<long>`
         pub except_ids: Option<Vec<i64>>,
@@ -8372,7 +8372,7 @@ pub mod auth {
         type Return = crate::enums::auth::FirebasePnvIntent;
     }
     ///`auth.finishFirebasePnvLogin#2c85094c google_token:string = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FinishFirebasePnvLogin {
         ///`google_token:string`
         pub google_token: String,
@@ -8406,7 +8406,7 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
     ///`auth.firebasePnvSignUp#783f6b56 flags:# no_joined_notifications:flags.0?true first_name:string last_name:string = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FirebasePnvSignUp {
         ///`no_joined_notifications:flags.0?true`
         pub no_joined_notifications: bool,
@@ -8854,7 +8854,7 @@ pub mod bots {
         type Return = bool;
     }
     ///`bots.setBotInfo#10cf3123 flags:# bot:flags.2?InputUser lang_code:string name:flags.3?string about:flags.0?string description:flags.1?string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotInfo {
         ///`bot:flags.2?InputUser`
         pub bot: Option<crate::enums::InputUser>,
@@ -8957,7 +8957,7 @@ pub mod bots {
         type Return = bool;
     }
     ///`bots.getBotInfo#dcd914fd flags:# bot:flags.0?InputUser lang_code:string = bots.BotInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBotInfo {
         ///`bot:flags.0?InputUser`
         pub bot: Option<crate::enums::InputUser>,
@@ -9236,7 +9236,7 @@ pub mod bots {
         type Return = crate::enums::DataJSON;
     }
     ///`bots.getPopularAppBots#c2510192 offset:string limit:int = bots.PopularAppBots`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPopularAppBots {
         ///`offset:string`
         pub offset: String,
@@ -9735,7 +9735,7 @@ pub mod bots {
         type Return = bool;
     }
     ///`bots.getAdminedBots#b0711d83 = Vector<User>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAdminedBots {}
     impl crate::Identifiable for GetAdminedBots {
         const CONSTRUCTOR_ID: u32 = 0xb0711d83_u32;
@@ -9948,7 +9948,7 @@ pub mod bots {
         type Return = crate::enums::users::Users;
     }
     ///`bots.checkUsername#e3ac4c61 flags:# additional:flags.0?true username:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckUsername {
         ///`additional:flags.0?true`
         pub additional: bool,
@@ -10768,7 +10768,7 @@ pub mod channels {
         type Return = crate::enums::channels::ChannelParticipant;
     }
     ///`channels.getChannels#0a7f6bbb id:Vector<InputChannel> = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChannels {
         ///`id:Vector<InputChannel>`
         pub id: Vec<crate::enums::InputChannel>,
@@ -10857,7 +10857,7 @@ pub mod channels {
         type Return = crate::enums::messages::ChatFull;
     }
     ///`channels.createChannel#91006707 flags:# broadcast:flags.0?true megagroup:flags.1?true for_import:flags.3?true forum:flags.5?true title:string about:string geo_point:flags.2?InputGeoPoint address:flags.2?string ttl_period:flags.4?int = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateChannel {
         ///`broadcast:flags.0?true`
         pub broadcast: bool,
@@ -11530,7 +11530,7 @@ pub mod channels {
         type Return = crate::enums::Updates;
     }
     ///`channels.getAdminedPublicChannels#f8b036af flags:# by_location:flags.0?true check_limit:flags.1?true for_personal:flags.2?true for_community_peer:flags.3?true = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAdminedPublicChannels {
         ///`by_location:flags.0?true`
         pub by_location: bool,
@@ -11978,7 +11978,7 @@ pub mod channels {
         type Return = crate::enums::Updates;
     }
     ///`channels.getLeftChannels#8341ecc0 offset:int = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetLeftChannels {
         ///`offset:int`
         pub offset: i32,
@@ -12012,7 +12012,7 @@ pub mod channels {
         type Return = crate::enums::messages::Chats;
     }
     ///`channels.getGroupsForDiscussion#f5dad378 = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetGroupsForDiscussion {}
     impl crate::Identifiable for GetGroupsForDiscussion {
         const CONSTRUCTOR_ID: u32 = 0xf5dad378_u32;
@@ -12179,7 +12179,7 @@ pub mod channels {
         type Return = crate::enums::Updates;
     }
     ///`channels.getInactiveChannels#11e831ee = messages.InactiveChats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetInactiveChannels {}
     impl crate::Identifiable for GetInactiveChannels {
         const CONSTRUCTOR_ID: u32 = 0x11e831ee_u32;
@@ -12899,7 +12899,7 @@ pub mod channels {
         type Return = crate::enums::Updates;
     }
     ///`channels.getChannelRecommendations#25a71742 flags:# channel:flags.0?InputChannel = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChannelRecommendations {
         ///`channel:flags.0?InputChannel`
         pub channel: Option<crate::enums::InputChannel>,
@@ -13378,7 +13378,7 @@ pub mod channels {
         type Return = crate::enums::User;
     }
     ///`channels.checkSearchPostsFlood#22567115 flags:# query:flags.0?string = SearchPostsFlood`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckSearchPostsFlood {
         ///`query:flags.0?string`
         pub query: Option<String>,
@@ -13715,7 +13715,7 @@ pub mod chatlists {
         type Return = crate::enums::chatlists::ExportedInvites;
     }
     ///`chatlists.checkChatlistInvite#41c10fff slug:string = chatlists.ChatlistInvite`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckChatlistInvite {
         ///`slug:string`
         pub slug: String,
@@ -13749,7 +13749,7 @@ pub mod chatlists {
         type Return = crate::enums::chatlists::ChatlistInvite;
     }
     ///`chatlists.joinChatlistInvite#a6b1e39a slug:string peers:Vector<InputPeer> = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct JoinChatlistInvite {
         ///`slug:string`
         pub slug: String,
@@ -14186,7 +14186,7 @@ pub mod communities {
         type Return = bool;
     }
     ///`communities.getJoinedCommunities#a663e830 = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetJoinedCommunities {}
     impl crate::Identifiable for GetJoinedCommunities {
         const CONSTRUCTOR_ID: u32 = 0xa663e830_u32;
@@ -14516,7 +14516,7 @@ pub mod communities {
 ///The functions of the `contacts` namespace.
 pub mod contacts {
     ///`contacts.getContactIDs#7adc669d hash:long = Vector<int>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetContactIDs {
         ///`hash:long`
         pub hash: i64,
@@ -14550,7 +14550,7 @@ pub mod contacts {
         type Return = Vec<i32>;
     }
     ///`contacts.getStatuses#c4a353ee = Vector<ContactStatus>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStatuses {}
     impl crate::Identifiable for GetStatuses {
         const CONSTRUCTOR_ID: u32 = 0xc4a353ee_u32;
@@ -14577,7 +14577,7 @@ pub mod contacts {
         type Return = Vec<crate::enums::ContactStatus>;
     }
     ///`contacts.getContacts#5dd69e12 hash:long = contacts.Contacts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetContacts {
         ///`hash:long`
         pub hash: i64,
@@ -14611,7 +14611,7 @@ pub mod contacts {
         type Return = crate::enums::contacts::Contacts;
     }
     ///`contacts.importContacts#2c800be5 contacts:Vector<InputContact> = contacts.ImportedContacts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportContacts {
         ///`contacts:Vector<InputContact>`
         pub contacts: Vec<crate::enums::InputContact>,
@@ -14664,7 +14664,7 @@ pub mod contacts {
         type Return = crate::enums::contacts::ImportedContacts;
     }
     ///`contacts.deleteContacts#096a0e00 id:Vector<InputUser> = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteContacts {
         ///`id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
@@ -14717,7 +14717,7 @@ pub mod contacts {
         type Return = crate::enums::Updates;
     }
     ///`contacts.deleteByPhones#1013fd9e phones:Vector<string> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteByPhones {
         ///`phones:Vector<string>`
         pub phones: Vec<String>,
@@ -14856,7 +14856,7 @@ pub mod contacts {
         type Return = bool;
     }
     ///`contacts.getBlocked#9a868f80 flags:# my_stories_from:flags.0?true offset:int limit:int = contacts.Blocked`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBlocked {
         ///`my_stories_from:flags.0?true`
         pub my_stories_from: bool,
@@ -14911,7 +14911,7 @@ pub mod contacts {
         type Return = crate::enums::contacts::Blocked;
     }
     ///`contacts.search#05f58d0f flags:# broadcasts:flags.0?true bots:flags.1?true q:string limit:int = contacts.Found`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Search {
         ///`broadcasts:flags.0?true`
         pub broadcasts: bool,
@@ -14970,7 +14970,7 @@ pub mod contacts {
         type Return = crate::enums::contacts::Found;
     }
     ///`contacts.resolveUsername#725afbbc flags:# username:string referer:flags.0?string = contacts.ResolvedPeer`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResolveUsername {
         ///`username:string`
         pub username: String,
@@ -15022,7 +15022,7 @@ pub mod contacts {
         type Return = crate::enums::contacts::ResolvedPeer;
     }
     ///`contacts.getTopPeers#973478b6 flags:# correspondents:flags.0?true bots_pm:flags.1?true bots_inline:flags.2?true phone_calls:flags.3?true forward_users:flags.4?true forward_chats:flags.5?true groups:flags.10?true channels:flags.15?true bots_app:flags.16?true bots_guestchat:flags.17?true offset:int limit:int hash:long = contacts.TopPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTopPeers {
         ///`correspondents:flags.0?true`
         pub correspondents: bool,
@@ -15209,7 +15209,7 @@ pub mod contacts {
         type Return = bool;
     }
     ///`contacts.resetSaved#879537f1 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetSaved {}
     impl crate::Identifiable for ResetSaved {
         const CONSTRUCTOR_ID: u32 = 0x879537f1_u32;
@@ -15236,7 +15236,7 @@ pub mod contacts {
         type Return = bool;
     }
     ///`contacts.getSaved#82f1e39f = Vector<SavedContact>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSaved {}
     impl crate::Identifiable for GetSaved {
         const CONSTRUCTOR_ID: u32 = 0x82f1e39f_u32;
@@ -15263,7 +15263,7 @@ pub mod contacts {
         type Return = Vec<crate::enums::SavedContact>;
     }
     ///`contacts.toggleTopPeers#8514bdda enabled:Bool = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleTopPeers {
         ///`enabled:Bool`
         pub enabled: bool,
@@ -15489,7 +15489,7 @@ pub mod contacts {
         type Return = crate::enums::Updates;
     }
     ///`contacts.blockFromReplies#29a8962c flags:# delete_message:flags.0?true delete_history:flags.1?true report_spam:flags.2?true msg_id:int = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BlockFromReplies {
         ///`delete_message:flags.0?true`
         pub delete_message: bool,
@@ -15555,7 +15555,7 @@ pub mod contacts {
         type Return = crate::enums::Updates;
     }
     ///`contacts.resolvePhone#8af94344 phone:string = contacts.ResolvedPeer`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResolvePhone {
         ///`phone:string`
         pub phone: String,
@@ -15589,7 +15589,7 @@ pub mod contacts {
         type Return = crate::enums::contacts::ResolvedPeer;
     }
     ///`contacts.exportContactToken#f8654027 = ExportedContactToken`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportContactToken {}
     impl crate::Identifiable for ExportContactToken {
         const CONSTRUCTOR_ID: u32 = 0xf8654027_u32;
@@ -15616,7 +15616,7 @@ pub mod contacts {
         type Return = crate::enums::ExportedContactToken;
     }
     ///`contacts.importContactToken#13005788 token:string = User`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportContactToken {
         ///`token:string`
         pub token: String,
@@ -15650,7 +15650,7 @@ pub mod contacts {
         type Return = crate::enums::User;
     }
     ///`contacts.editCloseFriends#ba6705f0 id:Vector<long> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EditCloseFriends {
         ///`id:Vector<long>`
         pub id: Vec<i64>,
@@ -15699,7 +15699,7 @@ pub mod contacts {
         type Return = bool;
     }
     ///`contacts.setBlocked#94c65c76 flags:# my_stories_from:flags.0?true id:Vector<InputPeer> limit:int = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBlocked {
         ///`my_stories_from:flags.0?true`
         pub my_stories_from: bool,
@@ -15769,7 +15769,7 @@ pub mod contacts {
         type Return = bool;
     }
     ///`contacts.getBirthdays#daeda864 = contacts.ContactBirthdays`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBirthdays {}
     impl crate::Identifiable for GetBirthdays {
         const CONSTRUCTOR_ID: u32 = 0xdaeda864_u32;
@@ -15796,7 +15796,7 @@ pub mod contacts {
         type Return = crate::enums::contacts::ContactBirthdays;
     }
     ///`contacts.getSponsoredPeers#b6c8c393 q:string = contacts.SponsoredPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSponsoredPeers {
         ///`q:string`
         pub q: String,
@@ -16595,7 +16595,7 @@ pub mod ephemeral {
 ///The functions of the `folders` namespace.
 pub mod folders {
     ///`folders.editPeerFolders#6847d0ab folder_peers:Vector<InputFolderPeer> = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EditPeerFolders {
         ///`folder_peers:Vector<InputFolderPeer>`
         pub folder_peers: Vec<crate::enums::InputFolderPeer>,
@@ -16690,7 +16690,7 @@ pub mod fragment {
 ///The functions of the `help` namespace.
 pub mod help {
     ///`help.getConfig#c4f9186b = Config`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetConfig {}
     impl crate::Identifiable for GetConfig {
         const CONSTRUCTOR_ID: u32 = 0xc4f9186b_u32;
@@ -16717,7 +16717,7 @@ pub mod help {
         type Return = crate::enums::Config;
     }
     ///`help.getNearestDc#1fb33026 = NearestDc`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetNearestDc {}
     impl crate::Identifiable for GetNearestDc {
         const CONSTRUCTOR_ID: u32 = 0x1fb33026_u32;
@@ -16744,7 +16744,7 @@ pub mod help {
         type Return = crate::enums::NearestDc;
     }
     ///`help.getAppUpdate#522d5a7d source:string = help.AppUpdate`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAppUpdate {
         ///`source:string`
         pub source: String,
@@ -16778,7 +16778,7 @@ pub mod help {
         type Return = crate::enums::help::AppUpdate;
     }
     ///`help.getInviteText#4d392343 = help.InviteText`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetInviteText {}
     impl crate::Identifiable for GetInviteText {
         const CONSTRUCTOR_ID: u32 = 0x4d392343_u32;
@@ -16805,7 +16805,7 @@ pub mod help {
         type Return = crate::enums::help::InviteText;
     }
     ///`help.getSupport#9cdf08cd = help.Support`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSupport {}
     impl crate::Identifiable for GetSupport {
         const CONSTRUCTOR_ID: u32 = 0x9cdf08cd_u32;
@@ -16832,7 +16832,7 @@ pub mod help {
         type Return = crate::enums::help::Support;
     }
     ///`help.setBotUpdatesStatus#ec22cfcd pending_updates_count:int message:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotUpdatesStatus {
         ///`pending_updates_count:int`
         pub pending_updates_count: i32,
@@ -16875,7 +16875,7 @@ pub mod help {
         type Return = bool;
     }
     ///`help.getCdnConfig#52029342 = CdnConfig`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCdnConfig {}
     impl crate::Identifiable for GetCdnConfig {
         const CONSTRUCTOR_ID: u32 = 0x52029342_u32;
@@ -16902,7 +16902,7 @@ pub mod help {
         type Return = crate::enums::CdnConfig;
     }
     ///`help.getRecentMeUrls#3dc0f114 referer:string = help.RecentMeUrls`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRecentMeUrls {
         ///`referer:string`
         pub referer: String,
@@ -16936,7 +16936,7 @@ pub mod help {
         type Return = crate::enums::help::RecentMeUrls;
     }
     ///`help.getTermsOfServiceUpdate#2ca51fd1 = help.TermsOfServiceUpdate`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTermsOfServiceUpdate {}
     impl crate::Identifiable for GetTermsOfServiceUpdate {
         const CONSTRUCTOR_ID: u32 = 0x2ca51fd1_u32;
@@ -16997,7 +16997,7 @@ pub mod help {
         type Return = bool;
     }
     ///`help.getDeepLinkInfo#3fedc75f path:string = help.DeepLinkInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDeepLinkInfo {
         ///`path:string`
         pub path: String,
@@ -17031,7 +17031,7 @@ pub mod help {
         type Return = crate::enums::help::DeepLinkInfo;
     }
     ///`help.getAppConfig#61e3f854 hash:int = help.AppConfig`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAppConfig {
         ///`hash:int`
         pub hash: i32,
@@ -17065,7 +17065,7 @@ pub mod help {
         type Return = crate::enums::help::AppConfig;
     }
     ///`help.saveAppLog#6f02f748 events:Vector<InputAppEvent> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SaveAppLog {
         ///`events:Vector<InputAppEvent>`
         pub events: Vec<crate::enums::InputAppEvent>,
@@ -17118,7 +17118,7 @@ pub mod help {
         type Return = bool;
     }
     ///`help.getPassportConfig#c661ad08 hash:int = help.PassportConfig`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPassportConfig {
         ///`hash:int`
         pub hash: i32,
@@ -17152,7 +17152,7 @@ pub mod help {
         type Return = crate::enums::help::PassportConfig;
     }
     ///`help.getSupportName#d360e72c = help.SupportName`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSupportName {}
     impl crate::Identifiable for GetSupportName {
         const CONSTRUCTOR_ID: u32 = 0xd360e72c_u32;
@@ -17282,7 +17282,7 @@ pub mod help {
         type Return = crate::enums::help::UserInfo;
     }
     ///`help.getPromoData#c0977421 = help.PromoData`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPromoData {}
     impl crate::Identifiable for GetPromoData {
         const CONSTRUCTOR_ID: u32 = 0xc0977421_u32;
@@ -17387,7 +17387,7 @@ pub mod help {
         type Return = bool;
     }
     ///`help.getCountriesList#735787a8 lang_code:string hash:int = help.CountriesList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCountriesList {
         ///`lang_code:string`
         pub lang_code: String,
@@ -17427,7 +17427,7 @@ pub mod help {
         type Return = crate::enums::help::CountriesList;
     }
     ///`help.getPremiumPromo#b81b93d4 = help.PremiumPromo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPremiumPromo {}
     impl crate::Identifiable for GetPremiumPromo {
         const CONSTRUCTOR_ID: u32 = 0xb81b93d4_u32;
@@ -17454,7 +17454,7 @@ pub mod help {
         type Return = crate::enums::help::PremiumPromo;
     }
     ///`help.getPeerColors#da80f42f hash:int = help.PeerColors`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeerColors {
         ///`hash:int`
         pub hash: i32,
@@ -17488,7 +17488,7 @@ pub mod help {
         type Return = crate::enums::help::PeerColors;
     }
     ///`help.getPeerProfileColors#abcfa9fd hash:int = help.PeerColors`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeerProfileColors {
         ///`hash:int`
         pub hash: i32,
@@ -17522,7 +17522,7 @@ pub mod help {
         type Return = crate::enums::help::PeerColors;
     }
     ///`help.getTimezonesList#49b30240 hash:int = help.TimezonesList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTimezonesList {
         ///`hash:int`
         pub hash: i32,
@@ -17559,7 +17559,7 @@ pub mod help {
 ///The functions of the `langpack` namespace.
 pub mod langpack {
     ///`langpack.getLangPack#f2f2330a lang_pack:string lang_code:string = LangPackDifference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetLangPack {
         ///`lang_pack:string`
         pub lang_pack: String,
@@ -17599,7 +17599,7 @@ pub mod langpack {
         type Return = crate::enums::LangPackDifference;
     }
     ///`langpack.getStrings#efea3803 lang_pack:string lang_code:string keys:Vector<string> = Vector<LangPackString>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStrings {
         ///`lang_pack:string`
         pub lang_pack: String,
@@ -17660,7 +17660,7 @@ pub mod langpack {
         type Return = Vec<crate::enums::LangPackString>;
     }
     ///`langpack.getDifference#cd984aa5 lang_pack:string lang_code:string from_version:int = LangPackDifference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDifference {
         ///`lang_pack:string`
         pub lang_pack: String,
@@ -17710,7 +17710,7 @@ pub mod langpack {
         type Return = crate::enums::LangPackDifference;
     }
     ///`langpack.getLanguages#42c6978f lang_pack:string = Vector<LangPackLanguage>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetLanguages {
         ///`lang_pack:string`
         pub lang_pack: String,
@@ -17744,7 +17744,7 @@ pub mod langpack {
         type Return = Vec<crate::enums::LangPackLanguage>;
     }
     ///`langpack.getLanguage#6a596502 lang_pack:string lang_code:string = LangPackLanguage`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetLanguage {
         ///`lang_pack:string`
         pub lang_pack: String,
@@ -17787,7 +17787,7 @@ pub mod langpack {
 ///The functions of the `messages` namespace.
 pub mod messages {
     ///`messages.getMessages#63c66506 id:Vector<InputMessage> = messages.Messages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMessages {
         ///`id:Vector<InputMessage>`
         pub id: Vec<crate::enums::InputMessage>,
@@ -18357,7 +18357,7 @@ pub mod messages {
         type Return = crate::enums::messages::AffectedHistory;
     }
     ///`messages.deleteMessages#e58e95d2 flags:# revoke:flags.0?true id:Vector<int> = messages.AffectedMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteMessages {
         ///`revoke:flags.0?true`
         pub revoke: bool,
@@ -18417,7 +18417,7 @@ pub mod messages {
         type Return = crate::enums::messages::AffectedMessages;
     }
     ///`messages.receivedMessages#05a954c0 max_id:int = Vector<ReceivedNotifyMessage>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReceivedMessages {
         ///`max_id:int`
         pub max_id: i32,
@@ -19667,7 +19667,7 @@ pub mod messages {
         type Return = crate::enums::ReportResult;
     }
     ///`messages.getChats#49e9528f id:Vector<long> = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChats {
         ///`id:Vector<long>`
         pub id: Vec<i64>,
@@ -19716,7 +19716,7 @@ pub mod messages {
         type Return = crate::enums::messages::Chats;
     }
     ///`messages.getFullChat#aeb00b34 chat_id:long = messages.ChatFull`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetFullChat {
         ///`chat_id:long`
         pub chat_id: i64,
@@ -19750,7 +19750,7 @@ pub mod messages {
         type Return = crate::enums::messages::ChatFull;
     }
     ///`messages.editChatTitle#73783ffd chat_id:long title:string = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EditChatTitle {
         ///`chat_id:long`
         pub chat_id: i64,
@@ -19941,7 +19941,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.createChat#92ceddd4 flags:# users:Vector<InputUser> title:string ttl_period:flags.0?int = messages.InvitedUsers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateChat {
         ///`users:Vector<InputUser>`
         pub users: Vec<crate::enums::InputUser>,
@@ -20018,7 +20018,7 @@ pub mod messages {
         type Return = crate::enums::messages::InvitedUsers;
     }
     ///`messages.getDhConfig#26cf8950 version:int random_length:int = messages.DhConfig`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDhConfig {
         ///`version:int`
         pub version: i32,
@@ -20154,7 +20154,7 @@ pub mod messages {
         type Return = crate::enums::EncryptedChat;
     }
     ///`messages.discardEncryption#f393aea0 flags:# delete_history:flags.0?true chat_id:int = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DiscardEncryption {
         ///`delete_history:flags.0?true`
         pub delete_history: bool,
@@ -20468,7 +20468,7 @@ pub mod messages {
         type Return = crate::enums::messages::SentEncryptedMessage;
     }
     ///`messages.receivedQueue#55a5bb66 max_qts:int = Vector<long>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReceivedQueue {
         ///`max_qts:int`
         pub max_qts: i32,
@@ -20538,7 +20538,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.readMessageContents#36a73f77 id:Vector<int> = messages.AffectedMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadMessageContents {
         ///`id:Vector<int>`
         pub id: Vec<i32>,
@@ -20587,7 +20587,7 @@ pub mod messages {
         type Return = crate::enums::messages::AffectedMessages;
     }
     ///`messages.getStickers#d5a5d3a1 emoticon:string hash:long = messages.Stickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStickers {
         ///`emoticon:string`
         pub emoticon: String,
@@ -20627,7 +20627,7 @@ pub mod messages {
         type Return = crate::enums::messages::Stickers;
     }
     ///`messages.getAllStickers#b8a0a1a8 hash:long = messages.AllStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllStickers {
         ///`hash:long`
         pub hash: i64,
@@ -20661,7 +20661,7 @@ pub mod messages {
         type Return = crate::enums::messages::AllStickers;
     }
     ///`messages.getWebPagePreview#570d6f6f flags:# message:string entities:flags.3?Vector<MessageEntity> = messages.WebPagePreview`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWebPagePreview {
         ///`message:string`
         pub message: String,
@@ -20862,7 +20862,7 @@ pub mod messages {
         type Return = crate::enums::ExportedChatInvite;
     }
     ///`messages.checkChatInvite#3eadb1bb hash:string = ChatInvite`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckChatInvite {
         ///`hash:string`
         pub hash: String,
@@ -20896,7 +20896,7 @@ pub mod messages {
         type Return = crate::enums::ChatInvite;
     }
     ///`messages.importChatInvite#de91436e hash:string = messages.ChatInviteJoinResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportChatInvite {
         ///`hash:string`
         pub hash: String,
@@ -21222,7 +21222,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.migrateChat#a2875319 chat_id:long = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MigrateChat {
         ///`chat_id:long`
         pub chat_id: i64,
@@ -21411,7 +21411,7 @@ pub mod messages {
         type Return = crate::enums::messages::Messages;
     }
     ///`messages.reorderStickerSets#78337739 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderStickerSets {
         ///`masks:flags.0?true`
         pub masks: bool,
@@ -21479,7 +21479,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getDocumentByHash#b1f2061f sha256:bytes size:long mime_type:string = Document`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDocumentByHash {
         ///`sha256:bytes`
         pub sha256: Vec<u8>,
@@ -21525,7 +21525,7 @@ pub mod messages {
         type Return = crate::enums::Document;
     }
     ///`messages.getSavedGifs#5cf09635 hash:long = messages.SavedGifs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedGifs {
         ///`hash:long`
         pub hash: i64,
@@ -21685,7 +21685,7 @@ pub mod messages {
         type Return = crate::enums::messages::BotResults;
     }
     ///`messages.setInlineBotResults#bb12a419 flags:# gallery:flags.0?true private:flags.1?true query_id:long results:Vector<InputBotInlineResult> cache_time:int next_offset:flags.2?string switch_pm:flags.3?InlineBotSwitchPM switch_webview:flags.4?InlineBotWebView = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetInlineBotResults {
         ///`gallery:flags.0?true`
         pub gallery: bool,
@@ -22545,7 +22545,7 @@ pub mod messages {
         type Return = crate::enums::messages::BotCallbackAnswer;
     }
     ///`messages.setBotCallbackAnswer#d58f130a flags:# alert:flags.1?true query_id:long message:flags.0?string url:flags.2?string cache_time:int = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotCallbackAnswer {
         ///`alert:flags.1?true`
         pub alert: bool,
@@ -22632,7 +22632,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getPeerDialogs#e470bcfd peers:Vector<InputDialogPeer> = messages.PeerDialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeerDialogs {
         ///`peers:Vector<InputDialogPeer>`
         pub peers: Vec<crate::enums::InputDialogPeer>,
@@ -22880,7 +22880,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getAllDrafts#6a3f8d65 = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllDrafts {}
     impl crate::Identifiable for GetAllDrafts {
         const CONSTRUCTOR_ID: u32 = 0x6a3f8d65_u32;
@@ -22907,7 +22907,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.getFeaturedStickers#64780b14 hash:long = messages.FeaturedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetFeaturedStickers {
         ///`hash:long`
         pub hash: i64,
@@ -22941,7 +22941,7 @@ pub mod messages {
         type Return = crate::enums::messages::FeaturedStickers;
     }
     ///`messages.readFeaturedStickers#5b118126 id:Vector<long> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadFeaturedStickers {
         ///`id:Vector<long>`
         pub id: Vec<i64>,
@@ -22990,7 +22990,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getRecentStickers#9da9403b flags:# attached:flags.0?true hash:long = messages.RecentStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRecentStickers {
         ///`attached:flags.0?true`
         pub attached: bool,
@@ -23088,7 +23088,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.clearRecentStickers#8999602d flags:# attached:flags.0?true = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearRecentStickers {
         ///`attached:flags.0?true`
         pub attached: bool,
@@ -23127,7 +23127,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getArchivedStickers#57f17692 flags:# masks:flags.0?true emojis:flags.1?true offset_id:long limit:int = messages.ArchivedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetArchivedStickers {
         ///`masks:flags.0?true`
         pub masks: bool,
@@ -23191,7 +23191,7 @@ pub mod messages {
         type Return = crate::enums::messages::ArchivedStickers;
     }
     ///`messages.getMaskStickers#640f82b8 hash:long = messages.AllStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMaskStickers {
         ///`hash:long`
         pub hash: i64,
@@ -23560,7 +23560,7 @@ pub mod messages {
         type Return = crate::enums::messages::Chats;
     }
     ///`messages.getWebPage#8d9692a3 url:string hash:int = messages.WebPage`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWebPage {
         ///`url:string`
         pub url: String,
@@ -23647,7 +23647,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.reorderPinnedDialogs#3b1adf37 flags:# force:flags.0?true folder_id:int order:Vector<InputDialogPeer> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderPinnedDialogs {
         ///`force:flags.0?true`
         pub force: bool,
@@ -23717,7 +23717,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getPinnedDialogs#d6b94df2 folder_id:int = messages.PeerDialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPinnedDialogs {
         ///`folder_id:int`
         pub folder_id: i32,
@@ -23751,7 +23751,7 @@ pub mod messages {
         type Return = crate::enums::messages::PeerDialogs;
     }
     ///`messages.setBotShippingResults#e5f672fa flags:# query_id:long error:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotShippingResults {
         ///`query_id:long`
         pub query_id: i64,
@@ -23841,7 +23841,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.setBotPrecheckoutResults#09c2dd95 flags:# success:flags.1?true query_id:long error:flags.0?string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotPrecheckoutResults {
         ///`success:flags.1?true`
         pub success: bool,
@@ -24020,7 +24020,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.getFavedStickers#04f1aaa9 hash:long = messages.FavedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetFavedStickers {
         ///`hash:long`
         pub hash: i64,
@@ -24571,7 +24571,7 @@ pub mod messages {
         type Return = crate::enums::EncryptedFile;
     }
     ///`messages.searchStickerSets#35705b8a flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchStickerSets {
         ///`exclude_featured:flags.0?true`
         pub exclude_featured: bool,
@@ -24622,7 +24622,7 @@ pub mod messages {
         type Return = crate::enums::messages::FoundStickerSets;
     }
     ///`messages.getSplitRanges#1cff7e08 = Vector<MessageRange>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSplitRanges {}
     impl crate::Identifiable for GetSplitRanges {
         const CONSTRUCTOR_ID: u32 = 0x1cff7e08_u32;
@@ -24711,7 +24711,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getDialogUnreadMarks#21202222 flags:# parent_peer:flags.0?InputPeer = Vector<DialogPeer>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDialogUnreadMarks {
         ///`parent_peer:flags.0?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
@@ -24757,7 +24757,7 @@ pub mod messages {
         type Return = Vec<crate::enums::DialogPeer>;
     }
     ///`messages.clearAllDrafts#7e58ee9c = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearAllDrafts {}
     impl crate::Identifiable for ClearAllDrafts {
         const CONSTRUCTOR_ID: u32 = 0x7e58ee9c_u32;
@@ -25092,7 +25092,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.getEmojiKeywords#35a0e062 lang_code:string = EmojiKeywordsDifference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiKeywords {
         ///`lang_code:string`
         pub lang_code: String,
@@ -25126,7 +25126,7 @@ pub mod messages {
         type Return = crate::enums::EmojiKeywordsDifference;
     }
     ///`messages.getEmojiKeywordsDifference#1508b6af lang_code:string from_version:int = EmojiKeywordsDifference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiKeywordsDifference {
         ///`lang_code:string`
         pub lang_code: String,
@@ -25166,7 +25166,7 @@ pub mod messages {
         type Return = crate::enums::EmojiKeywordsDifference;
     }
     ///`messages.getEmojiKeywordsLanguages#4e9963b2 lang_codes:Vector<string> = Vector<EmojiLanguage>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiKeywordsLanguages {
         ///`lang_codes:Vector<string>`
         pub lang_codes: Vec<String>,
@@ -25215,7 +25215,7 @@ pub mod messages {
         type Return = Vec<crate::enums::EmojiLanguage>;
     }
     ///`messages.getEmojiURL#d5b10c26 lang_code:string = EmojiURL`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiURL {
         ///`lang_code:string`
         pub lang_code: String,
@@ -25348,7 +25348,7 @@ pub mod messages {
         type Return = Vec<crate::enums::messages::SearchCounter>;
     }
     ///`messages.requestUrlAuth#894cc99c flags:# peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string in_app_origin:flags.3?string = UrlAuthResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestUrlAuth {
         ///`peer:flags.1?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
@@ -25460,7 +25460,7 @@ pub mod messages {
         type Return = crate::enums::UrlAuthResult;
     }
     ///`messages.acceptUrlAuth#67a3f0de flags:# write_allowed:flags.0?true share_phone_number:flags.3?true peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string match_code:flags.4?string = UrlAuthResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AcceptUrlAuth {
         ///`write_allowed:flags.0?true`
         pub write_allowed: bool,
@@ -25926,7 +25926,7 @@ pub mod messages {
         type Return = crate::enums::messages::VotesList;
     }
     ///`messages.toggleStickerSets#b5052fea flags:# uninstall:flags.0?true archive:flags.1?true unarchive:flags.2?true stickersets:Vector<InputStickerSet> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleStickerSets {
         ///`uninstall:flags.0?true`
         pub uninstall: bool,
@@ -26011,7 +26011,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getDialogFilters#efd48c89 = messages.DialogFilters`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDialogFilters {}
     impl crate::Identifiable for GetDialogFilters {
         const CONSTRUCTOR_ID: u32 = 0xefd48c89_u32;
@@ -26038,7 +26038,7 @@ pub mod messages {
         type Return = crate::enums::messages::DialogFilters;
     }
     ///`messages.getSuggestedDialogFilters#a29cd42c = Vector<DialogFilterSuggested>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSuggestedDialogFilters {}
     impl crate::Identifiable for GetSuggestedDialogFilters {
         const CONSTRUCTOR_ID: u32 = 0xa29cd42c_u32;
@@ -26065,7 +26065,7 @@ pub mod messages {
         type Return = Vec<crate::enums::DialogFilterSuggested>;
     }
     ///`messages.updateDialogFilter#1ad4a04a flags:# id:int filter:flags.0?DialogFilter = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateDialogFilter {
         ///`id:int`
         pub id: i32,
@@ -26121,7 +26121,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.updateDialogFiltersOrder#c563c1e4 order:Vector<int> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateDialogFiltersOrder {
         ///`order:Vector<int>`
         pub order: Vec<i32>,
@@ -26170,7 +26170,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getOldFeaturedStickers#7ed094a1 offset:int limit:int hash:long = messages.FeaturedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOldFeaturedStickers {
         ///`offset:int`
         pub offset: i32,
@@ -26473,7 +26473,7 @@ pub mod messages {
         type Return = crate::enums::messages::AffectedHistory;
     }
     ///`messages.deleteChat#5bd0ee50 chat_id:long = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteChat {
         ///`chat_id:long`
         pub chat_id: i64,
@@ -26507,7 +26507,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.deletePhoneCallHistory#f9cbe409 flags:# revoke:flags.0?true = messages.AffectedFoundMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeletePhoneCallHistory {
         ///`revoke:flags.0?true`
         pub revoke: bool,
@@ -26546,7 +26546,7 @@ pub mod messages {
         type Return = crate::enums::messages::AffectedFoundMessages;
     }
     ///`messages.checkHistoryImport#43fe19f3 import_head:string = messages.HistoryImportParsed`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckHistoryImport {
         ///`import_head:string`
         pub import_head: String,
@@ -28106,7 +28106,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.getAvailableReactions#18dea0ac hash:int = messages.AvailableReactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAvailableReactions {
         ///`hash:int`
         pub hash: i32,
@@ -28176,7 +28176,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.translateText#a5eec345 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<TextWithEntities> to_lang:string tone:flags.2?string = messages.TranslatedText`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslateText {
         ///`peer:flags.0?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
@@ -28542,7 +28542,7 @@ pub mod messages {
         type Return = crate::enums::messages::Messages;
     }
     ///`messages.getAttachMenuBots#16fcc2cb hash:long = AttachMenuBots`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAttachMenuBots {
         ///`hash:long`
         pub hash: i64,
@@ -29282,7 +29282,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getCustomEmojiDocuments#d9ab0f54 document_id:Vector<long> = Vector<Document>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCustomEmojiDocuments {
         ///`document_id:Vector<long>`
         pub document_id: Vec<i64>,
@@ -29331,7 +29331,7 @@ pub mod messages {
         type Return = Vec<crate::enums::Document>;
     }
     ///`messages.getEmojiStickers#fbfca18f hash:long = messages.AllStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiStickers {
         ///`hash:long`
         pub hash: i64,
@@ -29365,7 +29365,7 @@ pub mod messages {
         type Return = crate::enums::messages::AllStickers;
     }
     ///`messages.getFeaturedEmojiStickers#0ecf6736 hash:long = messages.FeaturedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetFeaturedEmojiStickers {
         ///`hash:long`
         pub hash: i64,
@@ -29449,7 +29449,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getTopReactions#bb8125ba limit:int hash:long = messages.Reactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTopReactions {
         ///`limit:int`
         pub limit: i32,
@@ -29489,7 +29489,7 @@ pub mod messages {
         type Return = crate::enums::messages::Reactions;
     }
     ///`messages.getRecentReactions#39461db2 limit:int hash:long = messages.Reactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRecentReactions {
         ///`limit:int`
         pub limit: i32,
@@ -29529,7 +29529,7 @@ pub mod messages {
         type Return = crate::enums::messages::Reactions;
     }
     ///`messages.clearRecentReactions#9dfeefb4 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearRecentReactions {}
     impl crate::Identifiable for ClearRecentReactions {
         const CONSTRUCTOR_ID: u32 = 0x9dfeefb4_u32;
@@ -29613,7 +29613,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.setDefaultHistoryTTL#9eb51445 period:int = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetDefaultHistoryTTL {
         ///`period:int`
         pub period: i32,
@@ -29647,7 +29647,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getDefaultHistoryTTL#658b7188 = DefaultHistoryTTL`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultHistoryTTL {}
     impl crate::Identifiable for GetDefaultHistoryTTL {
         const CONSTRUCTOR_ID: u32 = 0x658b7188_u32;
@@ -29780,7 +29780,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.getEmojiGroups#7488ce5b hash:int = messages.EmojiGroups`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiGroups {
         ///`hash:int`
         pub hash: i32,
@@ -29814,7 +29814,7 @@ pub mod messages {
         type Return = crate::enums::messages::EmojiGroups;
     }
     ///`messages.getEmojiStatusGroups#2ecd56cd hash:int = messages.EmojiGroups`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiStatusGroups {
         ///`hash:int`
         pub hash: i32,
@@ -29848,7 +29848,7 @@ pub mod messages {
         type Return = crate::enums::messages::EmojiGroups;
     }
     ///`messages.getEmojiProfilePhotoGroups#21a548f3 hash:int = messages.EmojiGroups`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiProfilePhotoGroups {
         ///`hash:int`
         pub hash: i32,
@@ -29882,7 +29882,7 @@ pub mod messages {
         type Return = crate::enums::messages::EmojiGroups;
     }
     ///`messages.searchCustomEmoji#2c11c0d7 emoticon:string hash:long = EmojiList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchCustomEmoji {
         ///`emoticon:string`
         pub emoticon: String,
@@ -30242,7 +30242,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.searchEmojiStickerSets#92b4494c flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchEmojiStickerSets {
         ///`exclude_featured:flags.0?true`
         pub exclude_featured: bool,
@@ -30589,7 +30589,7 @@ pub mod messages {
         type Return = crate::enums::messages::AffectedHistory;
     }
     ///`messages.getPinnedSavedDialogs#d63d94e0 = messages.SavedDialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPinnedSavedDialogs {}
     impl crate::Identifiable for GetPinnedSavedDialogs {
         const CONSTRUCTOR_ID: u32 = 0xd63d94e0_u32;
@@ -30663,7 +30663,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.reorderPinnedSavedDialogs#8b716587 flags:# force:flags.0?true order:Vector<InputDialogPeer> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderPinnedSavedDialogs {
         ///`force:flags.0?true`
         pub force: bool,
@@ -30727,7 +30727,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getSavedReactionTags#3637e05b flags:# peer:flags.0?InputPeer hash:long = messages.SavedReactionTags`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedReactionTags {
         ///`peer:flags.0?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
@@ -30833,7 +30833,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getDefaultTagReactions#bdf93428 hash:long = messages.Reactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultTagReactions {
         ///`hash:long`
         pub hash: i64,
@@ -30909,7 +30909,7 @@ pub mod messages {
         type Return = crate::enums::OutboxReadDate;
     }
     ///`messages.getQuickReplies#d483f2a8 hash:long = messages.QuickReplies`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetQuickReplies {
         ///`hash:long`
         pub hash: i64,
@@ -30943,7 +30943,7 @@ pub mod messages {
         type Return = crate::enums::messages::QuickReplies;
     }
     ///`messages.reorderQuickReplies#60331907 order:Vector<int> = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderQuickReplies {
         ///`order:Vector<int>`
         pub order: Vec<i32>,
@@ -30992,7 +30992,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.checkQuickReplyShortcut#f1d0fbd3 shortcut:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckQuickReplyShortcut {
         ///`shortcut:string`
         pub shortcut: String,
@@ -31026,7 +31026,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.editQuickReplyShortcut#5c003cef shortcut_id:int shortcut:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EditQuickReplyShortcut {
         ///`shortcut_id:int`
         pub shortcut_id: i32,
@@ -31066,7 +31066,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.deleteQuickReplyShortcut#3cc04740 shortcut_id:int = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteQuickReplyShortcut {
         ///`shortcut_id:int`
         pub shortcut_id: i32,
@@ -31100,7 +31100,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getQuickReplyMessages#94a495c3 flags:# shortcut_id:int id:flags.0?Vector<int> hash:long = messages.Messages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetQuickReplyMessages {
         ///`shortcut_id:int`
         pub shortcut_id: i32,
@@ -31262,7 +31262,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.deleteQuickReplyMessages#e105e910 shortcut_id:int id:Vector<int> = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteQuickReplyMessages {
         ///`shortcut_id:int`
         pub shortcut_id: i32,
@@ -31317,7 +31317,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.toggleDialogFilterTags#fd2dda49 enabled:Bool = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleDialogFilterTags {
         ///`enabled:Bool`
         pub enabled: bool,
@@ -31351,7 +31351,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getMyStickers#d0b5e1fc offset_id:long limit:int = messages.MyStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMyStickers {
         ///`offset_id:long`
         pub offset_id: i64,
@@ -31391,7 +31391,7 @@ pub mod messages {
         type Return = crate::enums::messages::MyStickers;
     }
     ///`messages.getEmojiStickerGroups#1dd840f5 hash:int = messages.EmojiGroups`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiStickerGroups {
         ///`hash:int`
         pub hash: i32,
@@ -31425,7 +31425,7 @@ pub mod messages {
         type Return = crate::enums::messages::EmojiGroups;
     }
     ///`messages.getAvailableEffects#dea20a39 hash:int = messages.AvailableEffects`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAvailableEffects {
         ///`hash:int`
         pub hash: i32,
@@ -31847,7 +31847,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getPaidReactionPrivacy#472455aa = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPaidReactionPrivacy {}
     impl crate::Identifiable for GetPaidReactionPrivacy {
         const CONSTRUCTOR_ID: u32 = 0x472455aa_u32;
@@ -31874,7 +31874,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.viewSponsoredMessage#269e3643 random_id:bytes = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ViewSponsoredMessage {
         ///`random_id:bytes`
         pub random_id: Vec<u8>,
@@ -31908,7 +31908,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.clickSponsoredMessage#8235057e flags:# media:flags.0?true fullscreen:flags.1?true random_id:bytes = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClickSponsoredMessage {
         ///`media:flags.0?true`
         pub media: bool,
@@ -31965,7 +31965,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.reportSponsoredMessage#12cbf0c4 random_id:bytes option:bytes = channels.SponsoredMessageReportResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReportSponsoredMessage {
         ///`random_id:bytes`
         pub random_id: Vec<u8>,
@@ -32186,7 +32186,7 @@ pub mod messages {
         type Return = crate::enums::messages::PreparedInlineMessage;
     }
     ///`messages.searchStickers#29b1c66a flags:# emojis:flags.0?true q:string emoticon:string lang_code:Vector<string> offset:int limit:int hash:long = messages.FoundStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchStickers {
         ///`emojis:flags.0?true`
         pub emojis: bool,
@@ -32352,7 +32352,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.getSavedDialogsByID#6f6f9c96 flags:# parent_peer:flags.1?InputPeer ids:Vector<InputPeer> = messages.SavedDialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedDialogsByID {
         ///`parent_peer:flags.1?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
@@ -33242,7 +33242,7 @@ pub mod messages {
         type Return = crate::enums::messages::AffectedHistory;
     }
     ///`messages.getEmojiGameInfo#fb7e8ca7 = messages.EmojiGameInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiGameInfo {}
     impl crate::Identifiable for GetEmojiGameInfo {
         const CONSTRUCTOR_ID: u32 = 0xfb7e8ca7_u32;
@@ -33482,7 +33482,7 @@ pub mod messages {
         type Return = crate::enums::Updates;
     }
     ///`messages.declineUrlAuth#35436bbc url:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeclineUrlAuth {
         ///`url:string`
         pub url: String,
@@ -33516,7 +33516,7 @@ pub mod messages {
         type Return = bool;
     }
     ///`messages.checkUrlAuthMatchCode#c9a47b0b url:string match_code:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckUrlAuthMatchCode {
         ///`url:string`
         pub url: String,
@@ -34242,7 +34242,7 @@ pub mod messages {
         type Return = crate::enums::messages::Messages;
     }
     ///`messages.translateRichMessage#1a542004 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<InputRichMessage> to_lang:string tone:flags.2?string = messages.TranslatedRichMessage`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslateRichMessage {
         ///`peer:flags.0?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
@@ -34379,7 +34379,7 @@ pub mod messages {
         type Return = crate::enums::messages::TranslatedRichMessage;
     }
     ///`messages.composeRichMessageWithAI#8d7ae6af flags:# proofread:flags.0?true emojify:flags.3?true text:flags.4?InputRichMessage translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedRichMessageWithAI`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ComposeRichMessageWithAI {
         ///`proofread:flags.0?true`
         pub proofread: bool,
@@ -34485,7 +34485,7 @@ pub mod messages {
         type Return = crate::enums::messages::ComposedRichMessageWithAI;
     }
     ///`messages.requestChatJoinWebView#ba9ee679 flags:# query_id:long theme_params:flags.0?DataJSON platform:string = WebViewResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestChatJoinWebView {
         ///`query_id:long`
         pub query_id: i64,
@@ -34806,7 +34806,7 @@ pub mod payments {
         type Return = crate::enums::payments::PaymentResult;
     }
     ///`payments.getSavedInfo#227d824b = payments.SavedInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedInfo {}
     impl crate::Identifiable for GetSavedInfo {
         const CONSTRUCTOR_ID: u32 = 0x227d824b_u32;
@@ -34833,7 +34833,7 @@ pub mod payments {
         type Return = crate::enums::payments::SavedInfo;
     }
     ///`payments.clearSavedInfo#d83d70c1 flags:# credentials:flags.0?true info:flags.1?true = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearSavedInfo {
         ///`credentials:flags.0?true`
         pub credentials: bool,
@@ -34880,7 +34880,7 @@ pub mod payments {
         type Return = bool;
     }
     ///`payments.getBankCardData#2e79d779 number:string = payments.BankCardData`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBankCardData {
         ///`number:string`
         pub number: String,
@@ -35036,7 +35036,7 @@ pub mod payments {
         type Return = crate::enums::Updates;
     }
     ///`payments.getPremiumGiftCodeOptions#2757ba54 flags:# boost_peer:flags.0?InputPeer = Vector<PremiumGiftCodeOption>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPremiumGiftCodeOptions {
         ///`boost_peer:flags.0?InputPeer`
         pub boost_peer: Option<crate::enums::InputPeer>,
@@ -35082,7 +35082,7 @@ pub mod payments {
         type Return = Vec<crate::enums::PremiumGiftCodeOption>;
     }
     ///`payments.checkGiftCode#8e51b4c1 slug:string = payments.CheckedGiftCode`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckGiftCode {
         ///`slug:string`
         pub slug: String,
@@ -35116,7 +35116,7 @@ pub mod payments {
         type Return = crate::enums::payments::CheckedGiftCode;
     }
     ///`payments.applyGiftCode#f6e26854 slug:string = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ApplyGiftCode {
         ///`slug:string`
         pub slug: String,
@@ -35242,7 +35242,7 @@ pub mod payments {
         type Return = crate::enums::Updates;
     }
     ///`payments.getStarsTopupOptions#c00ec7d3 = Vector<StarsTopupOption>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarsTopupOptions {}
     impl crate::Identifiable for GetStarsTopupOptions {
         const CONSTRUCTOR_ID: u32 = 0xc00ec7d3_u32;
@@ -35745,7 +35745,7 @@ pub mod payments {
         type Return = crate::enums::payments::StarsStatus;
     }
     ///`payments.getStarsGiftOptions#d3c96bc8 flags:# user_id:flags.0?InputUser = Vector<StarsGiftOption>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarsGiftOptions {
         ///`user_id:flags.0?InputUser`
         pub user_id: Option<crate::enums::InputUser>,
@@ -35954,7 +35954,7 @@ pub mod payments {
         type Return = bool;
     }
     ///`payments.getStarsGiveawayOptions#bd1efd3e = Vector<StarsGiveawayOption>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarsGiveawayOptions {}
     impl crate::Identifiable for GetStarsGiveawayOptions {
         const CONSTRUCTOR_ID: u32 = 0xbd1efd3e_u32;
@@ -35981,7 +35981,7 @@ pub mod payments {
         type Return = Vec<crate::enums::StarsGiveawayOption>;
     }
     ///`payments.getStarGifts#c4563590 hash:int = payments.StarGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGifts {
         ///`hash:int`
         pub hash: i32,
@@ -36449,7 +36449,7 @@ pub mod payments {
         type Return = crate::enums::payments::ConnectedStarRefBots;
     }
     ///`payments.getStarGiftUpgradePreview#9c9abcb1 gift_id:long = payments.StarGiftUpgradePreview`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGiftUpgradePreview {
         ///`gift_id:long`
         pub gift_id: i64,
@@ -36577,7 +36577,7 @@ pub mod payments {
         type Return = crate::enums::Updates;
     }
     ///`payments.getUniqueStarGift#a1974d72 slug:string = payments.UniqueStarGift`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUniqueStarGift {
         ///`slug:string`
         pub slug: String,
@@ -36763,7 +36763,7 @@ pub mod payments {
         type Return = crate::enums::payments::SavedStarGifts;
     }
     ///`payments.getSavedStarGift#b455a106 stargift:Vector<InputSavedStarGift> = payments.SavedStarGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedStarGift {
         ///`stargift:Vector<InputSavedStarGift>`
         pub stargift: Vec<crate::enums::InputSavedStarGift>,
@@ -37004,7 +37004,7 @@ pub mod payments {
         type Return = bool;
     }
     ///`payments.getResaleStarGifts#7a5fa236 flags:# sort_by_price:flags.1?true sort_by_num:flags.2?true for_craft:flags.4?true stars_only:flags.5?true attributes_hash:flags.0?long gift_id:long attributes:flags.3?Vector<StarGiftAttributeId> offset:string limit:int = payments.ResaleStarGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetResaleStarGifts {
         ///`sort_by_price:flags.1?true`
         pub sort_by_price: bool,
@@ -37565,7 +37565,7 @@ pub mod payments {
         type Return = crate::enums::payments::StarGiftCollections;
     }
     ///`payments.getUniqueStarGiftValueInfo#4365af6b slug:string = payments.UniqueStarGiftValueInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUniqueStarGiftValueInfo {
         ///`slug:string`
         pub slug: String,
@@ -37599,7 +37599,7 @@ pub mod payments {
         type Return = crate::enums::payments::UniqueStarGiftValueInfo;
     }
     ///`payments.checkCanSendGift#c0c4edc9 gift_id:long = payments.CheckCanSendGiftResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckCanSendGift {
         ///`gift_id:long`
         pub gift_id: i64,
@@ -37675,7 +37675,7 @@ pub mod payments {
         type Return = crate::enums::payments::StarGiftAuctionState;
     }
     ///`payments.getStarGiftAuctionAcquiredGifts#6ba2cbec gift_id:long = payments.StarGiftAuctionAcquiredGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGiftAuctionAcquiredGifts {
         ///`gift_id:long`
         pub gift_id: i64,
@@ -37709,7 +37709,7 @@ pub mod payments {
         type Return = crate::enums::payments::StarGiftAuctionAcquiredGifts;
     }
     ///`payments.getStarGiftActiveAuctions#a5d0514d hash:long = payments.StarGiftActiveAuctions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGiftActiveAuctions {
         ///`hash:long`
         pub hash: i64,
@@ -37743,7 +37743,7 @@ pub mod payments {
         type Return = crate::enums::payments::StarGiftActiveAuctions;
     }
     ///`payments.resolveStarGiftOffer#e9ce781c flags:# decline:flags.0?true offer_msg_id:int = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResolveStarGiftOffer {
         ///`decline:flags.0?true`
         pub decline: bool,
@@ -37875,7 +37875,7 @@ pub mod payments {
         type Return = crate::enums::Updates;
     }
     ///`payments.getStarGiftUpgradeAttributes#6d038b58 gift_id:long = payments.StarGiftUpgradeAttributes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGiftUpgradeAttributes {
         ///`gift_id:long`
         pub gift_id: i64,
@@ -37909,7 +37909,7 @@ pub mod payments {
         type Return = crate::enums::payments::StarGiftUpgradeAttributes;
     }
     ///`payments.getCraftStarGifts#fd05dd00 gift_id:long offset:string limit:int = payments.SavedStarGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCraftStarGifts {
         ///`gift_id:long`
         pub gift_id: i64,
@@ -37955,7 +37955,7 @@ pub mod payments {
         type Return = crate::enums::payments::SavedStarGifts;
     }
     ///`payments.craftStarGift#b0f9684f stargift:Vector<InputSavedStarGift> = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CraftStarGift {
         ///`stargift:Vector<InputSavedStarGift>`
         pub stargift: Vec<crate::enums::InputSavedStarGift>,
@@ -38008,7 +38008,7 @@ pub mod payments {
         type Return = crate::enums::Updates;
     }
     ///`payments.getCurrencyRates#d35983e8 = payments.CurrencyRates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCurrencyRates {}
     impl crate::Identifiable for GetCurrencyRates {
         const CONSTRUCTOR_ID: u32 = 0xd35983e8_u32;
@@ -38035,7 +38035,7 @@ pub mod payments {
         type Return = crate::enums::payments::CurrencyRates;
     }
     ///`payments.getOnrampProviders#3f3e00dc flags:# crypto_currency:flags.0?string = Vector<OnrampProviderInfo>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampProviders {
         ///`crypto_currency:flags.0?string`
         pub crypto_currency: Option<String>,
@@ -38081,7 +38081,7 @@ pub mod payments {
         type Return = Vec<crate::enums::OnrampProviderInfo>;
     }
     ///`payments.getOnrampBaseCurrencies#1c8bedf3 provider:string crypto_currency:string = Vector<string>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampBaseCurrencies {
         ///`provider:string`
         pub provider: String,
@@ -38121,7 +38121,7 @@ pub mod payments {
         type Return = Vec<String>;
     }
     ///`payments.getOnrampAvailability#2ec29951 flags:# provider:string crypto_currency:string base_currency:flags.0?string = OnrampAvailability`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampAvailability {
         ///`provider:string`
         pub provider: String,
@@ -38183,7 +38183,7 @@ pub mod payments {
         type Return = crate::enums::OnrampAvailability;
     }
     ///`payments.getOnrampLimits#80e851fd flags:# provider:string crypto_currency:string base_currency:string payment_method:flags.0?string = OnrampLimits`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampLimits {
         ///`provider:string`
         pub provider: String,
@@ -38252,7 +38252,7 @@ pub mod payments {
         type Return = crate::enums::OnrampLimits;
     }
     ///`payments.getOnrampQuote#e06645fa flags:# provider:string crypto_currency:string base_currency:string base_amount:flags.0?string crypto_amount:flags.1?string payment_method:flags.2?string = OnrampQuote`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampQuote {
         ///`provider:string`
         pub provider: String,
@@ -38353,7 +38353,7 @@ pub mod payments {
         type Return = crate::enums::OnrampQuote;
     }
     ///`payments.createOnrampSession#a2197cf6 flags:# provider:string crypto_currency:string address:string payment_method:flags.0?string base_currency:flags.1?string base_amount:flags.2?string memo:flags.3?string theme:flags.4?string success_return_url:flags.5?string fail_return_url:flags.6?string crypto_amount:flags.7?string = OnrampSession`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateOnrampSession {
         ///`provider:string`
         pub provider: String,
@@ -38537,7 +38537,7 @@ pub mod payments {
 ///The functions of the `phone` namespace.
 pub mod phone {
     ///`phone.getCallConfig#55451fa9 = DataJSON`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCallConfig {}
     impl crate::Identifiable for GetCallConfig {
         const CONSTRUCTOR_ID: u32 = 0x55451fa9_u32;
@@ -40357,7 +40357,7 @@ pub mod phone {
         type Return = bool;
     }
     ///`phone.createConferenceCall#7d0444bb flags:# muted:flags.0?true video_stopped:flags.2?true join:flags.3?true random_id:int public_key:flags.3?int256 block:flags.3?bytes params:flags.3?DataJSON = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateConferenceCall {
         ///`muted:flags.0?true`
         pub muted: bool,
@@ -40656,7 +40656,7 @@ pub mod phone {
         type Return = crate::enums::Updates;
     }
     ///`phone.declineConferenceCallInvite#3c479971 msg_id:int = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeclineConferenceCallInvite {
         ///`msg_id:int`
         pub msg_id: i32,
@@ -41156,7 +41156,7 @@ pub mod photos {
         type Return = crate::enums::photos::Photo;
     }
     ///`photos.uploadProfilePhoto#0388a3b5 flags:# fallback:flags.3?true bot:flags.5?InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.4?VideoSize = photos.Photo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UploadProfilePhoto {
         ///`fallback:flags.3?true`
         pub fallback: bool,
@@ -41277,7 +41277,7 @@ pub mod photos {
         type Return = crate::enums::photos::Photo;
     }
     ///`photos.deletePhotos#87cf7f2f id:Vector<InputPhoto> = Vector<long>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeletePhotos {
         ///`id:Vector<InputPhoto>`
         pub id: Vec<crate::enums::InputPhoto>,
@@ -41574,7 +41574,7 @@ pub mod premium {
         type Return = crate::enums::premium::BoostsList;
     }
     ///`premium.getMyBoosts#0be77b4a = premium.MyBoosts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMyBoosts {}
     impl crate::Identifiable for GetMyBoosts {
         const CONSTRUCTOR_ID: u32 = 0x0be77b4a_u32;
@@ -41753,7 +41753,7 @@ pub mod premium {
 ///The functions of the `smsjobs` namespace.
 pub mod smsjobs {
     ///`smsjobs.isEligibleToJoin#0edc39d0 = smsjobs.EligibilityToJoin`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct IsEligibleToJoin {}
     impl crate::Identifiable for IsEligibleToJoin {
         const CONSTRUCTOR_ID: u32 = 0x0edc39d0_u32;
@@ -41780,7 +41780,7 @@ pub mod smsjobs {
         type Return = crate::enums::smsjobs::EligibilityToJoin;
     }
     ///`smsjobs.join#a74ece2d = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Join {}
     impl crate::Identifiable for Join {
         const CONSTRUCTOR_ID: u32 = 0xa74ece2d_u32;
@@ -41807,7 +41807,7 @@ pub mod smsjobs {
         type Return = bool;
     }
     ///`smsjobs.leave#9898ad73 = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Leave {}
     impl crate::Identifiable for Leave {
         const CONSTRUCTOR_ID: u32 = 0x9898ad73_u32;
@@ -41834,7 +41834,7 @@ pub mod smsjobs {
         type Return = bool;
     }
     ///`smsjobs.updateSettings#093fa0bf flags:# allow_international:flags.0?true = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateSettings {
         ///`allow_international:flags.0?true`
         pub allow_international: bool,
@@ -41873,7 +41873,7 @@ pub mod smsjobs {
         type Return = bool;
     }
     ///`smsjobs.getStatus#10a698e8 = smsjobs.Status`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStatus {}
     impl crate::Identifiable for GetStatus {
         const CONSTRUCTOR_ID: u32 = 0x10a698e8_u32;
@@ -41900,7 +41900,7 @@ pub mod smsjobs {
         type Return = crate::enums::smsjobs::Status;
     }
     ///`smsjobs.getSmsJob#778d902f job_id:string = SmsJob`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSmsJob {
         ///`job_id:string`
         pub job_id: String,
@@ -41934,7 +41934,7 @@ pub mod smsjobs {
         type Return = crate::enums::SmsJob;
     }
     ///`smsjobs.finishJob#4f1ebf24 flags:# job_id:string error:flags.0?string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FinishJob {
         ///`job_id:string`
         pub job_id: String,
@@ -42036,7 +42036,7 @@ pub mod stats {
         type Return = crate::enums::stats::BroadcastStats;
     }
     ///`stats.loadAsyncGraph#621d5fa0 flags:# token:string x:flags.0?long = StatsGraph`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LoadAsyncGraph {
         ///`token:string`
         pub token: String,
@@ -42753,7 +42753,7 @@ pub mod stickers {
         type Return = crate::enums::messages::StickerSet;
     }
     ///`stickers.checkShortName#284b3639 short_name:string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckShortName {
         ///`short_name:string`
         pub short_name: String,
@@ -42787,7 +42787,7 @@ pub mod stickers {
         type Return = bool;
     }
     ///`stickers.suggestShortName#4dafc503 title:string = stickers.SuggestedShortName`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SuggestShortName {
         ///`title:string`
         pub title: String,
@@ -43695,7 +43695,7 @@ pub mod stories {
         type Return = Vec<i32>;
     }
     ///`stories.getAllStories#eeb0d625 flags:# next:flags.1?true hidden:flags.2?true state:flags.0?string = stories.AllStories`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllStories {
         ///`next:flags.1?true`
         pub next: bool,
@@ -43910,7 +43910,7 @@ pub mod stories {
         type Return = crate::enums::stories::Stories;
     }
     ///`stories.toggleAllStoriesHidden#7c2557c4 hidden:Bool = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleAllStoriesHidden {
         ///`hidden:Bool`
         pub hidden: bool,
@@ -44316,7 +44316,7 @@ pub mod stories {
         type Return = crate::enums::ReportResult;
     }
     ///`stories.activateStealthMode#57bbd166 flags:# past:flags.0?true future:flags.1?true = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ActivateStealthMode {
         ///`past:flags.0?true`
         pub past: bool,
@@ -44465,7 +44465,7 @@ pub mod stories {
         type Return = crate::enums::stories::PeerStories;
     }
     ///`stories.getAllReadPeerStories#9b5ae7f9 = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllReadPeerStories {}
     impl crate::Identifiable for GetAllReadPeerStories {
         const CONSTRUCTOR_ID: u32 = 0x9b5ae7f9_u32;
@@ -44492,7 +44492,7 @@ pub mod stories {
         type Return = crate::enums::Updates;
     }
     ///`stories.getPeerMaxIDs#78499170 id:Vector<InputPeer> = Vector<RecentStory>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeerMaxIDs {
         ///`id:Vector<InputPeer>`
         pub id: Vec<crate::enums::InputPeer>,
@@ -44545,7 +44545,7 @@ pub mod stories {
         type Return = Vec<crate::enums::RecentStory>;
     }
     ///`stories.getChatsToSend#a56a8b60 = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChatsToSend {}
     impl crate::Identifiable for GetChatsToSend {
         const CONSTRUCTOR_ID: u32 = 0xa56a8b60_u32;
@@ -44767,7 +44767,7 @@ pub mod stories {
         type Return = bool;
     }
     ///`stories.searchPosts#d1810907 flags:# hashtag:flags.0?string area:flags.1?MediaArea peer:flags.2?InputPeer offset:string limit:int = stories.FoundStories`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchPosts {
         ///`hashtag:flags.0?string`
         pub hashtag: Option<String>,
@@ -45471,7 +45471,7 @@ pub mod stories {
 ///The functions of the `toncenter` namespace.
 pub mod toncenter {
     ///`toncenter.performApiRequest#8d7bdd61 flags:# post:flags.0?true endpoint:string query:flags.1?string payload:flags.2?string = toncenter.ApiResponse`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PerformApiRequest {
         ///`post:flags.0?true`
         pub post: bool,
@@ -45551,7 +45551,7 @@ pub mod toncenter {
         type Return = crate::enums::toncenter::ApiResponse;
     }
     ///`toncenter.getStreamingUrl#cdaf63c7 = toncenter.StreamingUrl`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStreamingUrl {}
     impl crate::Identifiable for GetStreamingUrl {
         const CONSTRUCTOR_ID: u32 = 0xcdaf63c7_u32;
@@ -45581,7 +45581,7 @@ pub mod toncenter {
 ///The functions of the `updates` namespace.
 pub mod updates {
     ///`updates.getState#edd4882a = updates.State`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetState {}
     impl crate::Identifiable for GetState {
         const CONSTRUCTOR_ID: u32 = 0xedd4882a_u32;
@@ -45608,7 +45608,7 @@ pub mod updates {
         type Return = crate::enums::updates::State;
     }
     ///`updates.getDifference#19c2f763 flags:# pts:int pts_limit:flags.1?int pts_total_limit:flags.0?int date:int qts:int qts_limit:flags.2?int = updates.Difference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDifference {
         ///`pts:int`
         pub pts: i32,
@@ -45785,7 +45785,7 @@ pub mod updates {
 ///The functions of the `upload` namespace.
 pub mod upload {
     ///`upload.saveFilePart#b304a621 file_id:long file_part:int bytes:bytes = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SaveFilePart {
         ///`file_id:long`
         pub file_id: i64,
@@ -45904,7 +45904,7 @@ pub mod upload {
         type Return = crate::enums::upload::File;
     }
     ///`upload.saveBigFilePart#de7b673d file_id:long file_part:int file_total_parts:int bytes:bytes = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SaveBigFilePart {
         ///`file_id:long`
         pub file_id: i64,
@@ -46009,7 +46009,7 @@ pub mod upload {
         type Return = crate::enums::upload::WebFile;
     }
     ///`upload.getCdnFile#395f69da file_token:bytes offset:long limit:int = upload.CdnFile`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCdnFile {
         ///`file_token:bytes`
         pub file_token: Vec<u8>,
@@ -46055,7 +46055,7 @@ pub mod upload {
         type Return = crate::enums::upload::CdnFile;
     }
     ///`upload.reuploadCdnFile#9b2754a8 file_token:bytes request_token:bytes = Vector<FileHash>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReuploadCdnFile {
         ///`file_token:bytes`
         pub file_token: Vec<u8>,
@@ -46095,7 +46095,7 @@ pub mod upload {
         type Return = Vec<crate::enums::FileHash>;
     }
     ///`upload.getCdnFileHashes#91dc3f31 file_token:bytes offset:long = Vector<FileHash>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCdnFileHashes {
         ///`file_token:bytes`
         pub file_token: Vec<u8>,
@@ -46180,7 +46180,7 @@ pub mod upload {
 ///The functions of the `users` namespace.
 pub mod users {
     ///`users.getUsers#0d91a548 id:Vector<InputUser> = Vector<User>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUsers {
         ///`id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
@@ -46326,7 +46326,7 @@ pub mod users {
         type Return = bool;
     }
     ///`users.getRequirementsToContact#d89a83a3 id:Vector<InputUser> = Vector<RequirementToContact>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRequirementsToContact {
         ///`id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
@@ -46535,7 +46535,7 @@ pub mod users {
 ///The functions of the `wallet` namespace.
 pub mod wallet {
     ///`wallet.getState#ab83b33a = WalletState`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetState {}
     impl crate::Identifiable for GetState {
         const CONSTRUCTOR_ID: u32 = 0xab83b33a_u32;
@@ -46562,7 +46562,7 @@ pub mod wallet {
         type Return = crate::enums::WalletState;
     }
     ///`wallet.getUserAddresses#5275dfdd flags:# force:flags.0?true id:Vector<InputUser> addresses:Vector<string> = wallet.UserAddresses`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUserAddresses {
         ///`force:flags.0?true`
         pub force: bool,
@@ -46647,7 +46647,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::UserAddresses;
     }
     ///`wallet.getTransactions#a8830a83 flags:# inbound:flags.0?true outbound:flags.1?true offset:string limit:int = wallet.Transactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTransactions {
         ///`inbound:flags.0?true`
         pub inbound: bool,
@@ -46711,7 +46711,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::Transactions;
     }
     ///`wallet.getTransactionsByIDs#811ceab6 id:Vector<string> = wallet.Transactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTransactionsByIDs {
         ///`id:Vector<string>`
         pub id: Vec<String>,
@@ -46760,7 +46760,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::Transactions;
     }
     ///`wallet.getTransactionsByMsgHash#a6bb795d msg_hash:Vector<string> = wallet.Transactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTransactionsByMsgHash {
         ///`msg_hash:Vector<string>`
         pub msg_hash: Vec<String>,
@@ -46809,7 +46809,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::Transactions;
     }
     ///`wallet.exportSecretPhrase#9077c9ac flags:# password:flags.0?InputCheckPasswordSRP = wallet.SecretPhraseParts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportSecretPhrase {
         ///`password:flags.0?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
@@ -46859,7 +46859,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::SecretPhraseParts;
     }
     ///`wallet.fetchEncryptedSecretPhrasePart#f53925cf token:string public_key:bytes = wallet.EncryptedSecretPhrasePart`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FetchEncryptedSecretPhrasePart {
         ///`token:string`
         pub token: String,
@@ -46957,7 +46957,7 @@ pub mod wallet {
         type Return = crate::enums::WalletState;
     }
     ///`wallet.disableBackup#0b0bf0da flags:# password:flags.0?InputCheckPasswordSRP new_public_key:flags.1?bytes proof:flags.2?WalletOwnershipProof = WalletState`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DisableBackup {
         ///`password:flags.0?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
@@ -47045,7 +47045,7 @@ pub mod wallet {
         type Return = crate::enums::WalletState;
     }
     ///`wallet.getBackupHolderDcs#d179d494 = Vector<wallet.HolderDc>`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBackupHolderDcs {}
     impl crate::Identifiable for GetBackupHolderDcs {
         const CONSTRUCTOR_ID: u32 = 0xd179d494_u32;
@@ -47072,7 +47072,7 @@ pub mod wallet {
         type Return = Vec<crate::enums::wallet::HolderDc>;
     }
     ///`wallet.enableBackup#4500c525 flags:# parts:Vector<bytes> new_public_key:flags.1?bytes proof:flags.2?WalletOwnershipProof = WalletState`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EnableBackup {
         ///`parts:Vector<bytes>`
         pub parts: Vec<Vec<u8>>,
@@ -47162,7 +47162,7 @@ pub mod wallet {
         type Return = crate::enums::WalletState;
     }
     ///`wallet.getProofChallenge#2025e697 = wallet.ProofChallenge`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetProofChallenge {}
     impl crate::Identifiable for GetProofChallenge {
         const CONSTRUCTOR_ID: u32 = 0x2025e697_u32;
@@ -47260,7 +47260,7 @@ pub mod wallet {
         type Return = crate::enums::Updates;
     }
     ///`wallet.getGaslessInfo#742df0a1 = Updates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetGaslessInfo {}
     impl crate::Identifiable for GetGaslessInfo {
         const CONSTRUCTOR_ID: u32 = 0x742df0a1_u32;
@@ -47287,7 +47287,7 @@ pub mod wallet {
         type Return = crate::enums::Updates;
     }
     ///`wallet.getExistingWaltBalance#691f4360 = wallet.ExistingBalance`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetExistingWaltBalance {}
     impl crate::Identifiable for GetExistingWaltBalance {
         const CONSTRUCTOR_ID: u32 = 0x691f4360_u32;
@@ -47314,7 +47314,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::ExistingBalance;
     }
     ///`wallet.getNfts#8c12f3a4 offset:string limit:int = wallet.NftItems`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetNfts {
         ///`offset:string`
         pub offset: String,
@@ -47354,7 +47354,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::NftItems;
     }
     ///`wallet.tonConnectCreateSession#cc931046 dapp_client_id:string manifest_url:string = TonConnectSession`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectCreateSession {
         ///`dapp_client_id:string`
         pub dapp_client_id: String,
@@ -47397,7 +47397,7 @@ pub mod wallet {
         type Return = crate::enums::TonConnectSession;
     }
     ///`wallet.tonConnectRegisterKey#338bcf1c session_id:long client_id:string = wallet.TonConnectChallenge`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectRegisterKey {
         ///`session_id:long`
         pub session_id: i64,
@@ -47437,7 +47437,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::TonConnectChallenge;
     }
     ///`wallet.tonConnectSubmitConnectResult#c2c00779 flags:# error:flags.0?true session_id:long challenge_answer:bytes body:bytes trace_id:flags.1?string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectSubmitConnectResult {
         ///`error:flags.0?true`
         pub error: bool,
@@ -47515,7 +47515,7 @@ pub mod wallet {
         type Return = bool;
     }
     ///`wallet.tonConnectGetPending#11aee065 flags:# dapp_client_id:flags.0?string session_id:flags.1?long = wallet.TonConnectPending`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectGetPending {
         ///`dapp_client_id:flags.0?string`
         pub dapp_client_id: Option<String>,
@@ -47576,7 +47576,7 @@ pub mod wallet {
         type Return = crate::enums::wallet::TonConnectPending;
     }
     ///`wallet.tonConnectClaimRequest#66b57b41 flags:# declined:flags.1?true session_id:long msg_id:int app_request_id:string challenge_answer:flags.0?bytes = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectClaimRequest {
         ///`declined:flags.1?true`
         pub declined: bool,
@@ -47654,7 +47654,7 @@ pub mod wallet {
         type Return = bool;
     }
     ///`wallet.tonConnectSubmitResponse#fac67d3c flags:# session_id:long msg_id:int body:bytes trace_id:flags.0?string = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectSubmitResponse {
         ///`session_id:long`
         pub session_id: i64,
@@ -47723,7 +47723,7 @@ pub mod wallet {
         type Return = bool;
     }
     ///`wallet.tonConnectNextEventId#775d7244 session_id:long = TonConnectNextEventId`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectNextEventId {
         ///`session_id:long`
         pub session_id: i64,
@@ -47757,7 +47757,7 @@ pub mod wallet {
         type Return = crate::enums::TonConnectNextEventId;
     }
     ///`wallet.tonConnectCloseSession#d63f61ce flags:# session_id:long body:flags.0?bytes = Bool`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectCloseSession {
         ///`session_id:long`
         pub session_id: i64,
@@ -47809,7 +47809,7 @@ pub mod wallet {
         type Return = bool;
     }
     ///`wallet.tonConnectGetSessions#a7ffb56e = wallet.TonConnectSessions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectGetSessions {}
     impl crate::Identifiable for TonConnectGetSessions {
         const CONSTRUCTOR_ID: u32 = 0xa7ffb56e_u32;

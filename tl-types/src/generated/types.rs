@@ -3,7 +3,7 @@
 
 //! One struct per constructor.
 ///`resPQ#05162463 nonce:int128 server_nonce:int128 pq:bytes server_public_key_fingerprints:Vector<long> = ResPQ`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResPQ {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -75,7 +75,7 @@ impl crate::CanonicalJson for ResPQ {
     }
 }
 ///`p_q_inner_data#83c95aec pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 = P_Q_inner_data`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PQInnerData {
     ///`pq:bytes`
     pub pq: Vec<u8>,
@@ -143,7 +143,7 @@ impl crate::CanonicalJson for PQInnerData {
     }
 }
 ///`p_q_inner_data_dc#a9f55f95 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int = P_Q_inner_data`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PQInnerDataDc {
     ///`pq:bytes`
     pub pq: Vec<u8>,
@@ -218,7 +218,7 @@ impl crate::CanonicalJson for PQInnerDataDc {
     }
 }
 ///`p_q_inner_data_temp#3c6a84d4 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 expires_in:int = P_Q_inner_data`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PQInnerDataTemp {
     ///`pq:bytes`
     pub pq: Vec<u8>,
@@ -293,7 +293,7 @@ impl crate::CanonicalJson for PQInnerDataTemp {
     }
 }
 ///`p_q_inner_data_temp_dc#56fddf88 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int expires_in:int = P_Q_inner_data`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PQInnerDataTempDc {
     ///`pq:bytes`
     pub pq: Vec<u8>,
@@ -375,7 +375,7 @@ impl crate::CanonicalJson for PQInnerDataTempDc {
     }
 }
 ///`bind_auth_key_inner#75a3f765 nonce:long temp_auth_key_id:long perm_auth_key_id:long temp_session_id:long expires_at:int = BindAuthKeyInner`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BindAuthKeyInner {
     ///`nonce:long`
     pub nonce: i64,
@@ -436,7 +436,7 @@ impl crate::CanonicalJson for BindAuthKeyInner {
     }
 }
 ///`server_DH_params_fail#79cb045d nonce:int128 server_nonce:int128 new_nonce_hash:int128 = Server_DH_Params`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServerDHParamsFail {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -483,7 +483,7 @@ impl crate::CanonicalJson for ServerDHParamsFail {
     }
 }
 ///`server_DH_params_ok#d0e8075c nonce:int128 server_nonce:int128 encrypted_answer:bytes = Server_DH_Params`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServerDHParamsOk {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -530,7 +530,7 @@ impl crate::CanonicalJson for ServerDHParamsOk {
     }
 }
 ///`server_DH_inner_data#b5890dba nonce:int128 server_nonce:int128 g:int dh_prime:bytes g_a:bytes server_time:int = Server_DH_inner_data`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServerDHInnerData {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -598,7 +598,7 @@ impl crate::CanonicalJson for ServerDHInnerData {
     }
 }
 ///`client_DH_inner_data#6643b654 nonce:int128 server_nonce:int128 retry_id:long g_b:bytes = Client_DH_Inner_Data`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientDHInnerData {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -652,7 +652,7 @@ impl crate::CanonicalJson for ClientDHInnerData {
     }
 }
 ///`dh_gen_ok#3bcbf734 nonce:int128 server_nonce:int128 new_nonce_hash1:int128 = Set_client_DH_params_answer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DhGenOk {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -699,7 +699,7 @@ impl crate::CanonicalJson for DhGenOk {
     }
 }
 ///`dh_gen_retry#46dc1fb9 nonce:int128 server_nonce:int128 new_nonce_hash2:int128 = Set_client_DH_params_answer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DhGenRetry {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -746,7 +746,7 @@ impl crate::CanonicalJson for DhGenRetry {
     }
 }
 ///`dh_gen_fail#a69dae02 nonce:int128 server_nonce:int128 new_nonce_hash3:int128 = Set_client_DH_params_answer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DhGenFail {
     ///`nonce:int128`
     pub nonce: [u8; 16],
@@ -793,7 +793,7 @@ impl crate::CanonicalJson for DhGenFail {
     }
 }
 ///`destroy_auth_key_ok#f660e1d4 = DestroyAuthKeyRes`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroyAuthKeyOk {}
 impl crate::Identifiable for DestroyAuthKeyOk {
     const CONSTRUCTOR_ID: u32 = 0xf660e1d4_u32;
@@ -817,7 +817,7 @@ impl crate::CanonicalJson for DestroyAuthKeyOk {
     }
 }
 ///`destroy_auth_key_none#0a9f2259 = DestroyAuthKeyRes`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroyAuthKeyNone {}
 impl crate::Identifiable for DestroyAuthKeyNone {
     const CONSTRUCTOR_ID: u32 = 0x0a9f2259_u32;
@@ -841,7 +841,7 @@ impl crate::CanonicalJson for DestroyAuthKeyNone {
     }
 }
 ///`destroy_auth_key_fail#ea109b13 = DestroyAuthKeyRes`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroyAuthKeyFail {}
 impl crate::Identifiable for DestroyAuthKeyFail {
     const CONSTRUCTOR_ID: u32 = 0xea109b13_u32;
@@ -865,7 +865,7 @@ impl crate::CanonicalJson for DestroyAuthKeyFail {
     }
 }
 ///`msgs_ack#62d6b459 msg_ids:Vector<long> = MsgsAck`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MsgsAck {
     ///`msg_ids:Vector<long>`
     pub msg_ids: Vec<i64>,
@@ -911,7 +911,7 @@ impl crate::CanonicalJson for MsgsAck {
     }
 }
 ///`bad_msg_notification#a7eff811 bad_msg_id:long bad_msg_seqno:int error_code:int = BadMsgNotification`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BadMsgNotification {
     ///`bad_msg_id:long`
     pub bad_msg_id: i64,
@@ -958,7 +958,7 @@ impl crate::CanonicalJson for BadMsgNotification {
     }
 }
 ///`bad_server_salt#edab447b bad_msg_id:long bad_msg_seqno:int error_code:int new_server_salt:long = BadMsgNotification`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BadServerSalt {
     ///`bad_msg_id:long`
     pub bad_msg_id: i64,
@@ -1012,7 +1012,7 @@ impl crate::CanonicalJson for BadServerSalt {
     }
 }
 ///`msgs_state_req#da69fb52 msg_ids:Vector<long> = MsgsStateReq`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MsgsStateReq {
     ///`msg_ids:Vector<long>`
     pub msg_ids: Vec<i64>,
@@ -1058,7 +1058,7 @@ impl crate::CanonicalJson for MsgsStateReq {
     }
 }
 ///`msgs_state_info#04deb57d req_msg_id:long info:bytes = MsgsStateInfo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MsgsStateInfo {
     ///`req_msg_id:long`
     pub req_msg_id: i64,
@@ -1095,7 +1095,7 @@ impl crate::CanonicalJson for MsgsStateInfo {
     }
 }
 ///`msgs_all_info#8cc0d131 msg_ids:Vector<long> info:bytes = MsgsAllInfo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MsgsAllInfo {
     ///`msg_ids:Vector<long>`
     pub msg_ids: Vec<i64>,
@@ -1147,7 +1147,7 @@ impl crate::CanonicalJson for MsgsAllInfo {
     }
 }
 ///`msg_detailed_info#276d3ec6 msg_id:long answer_msg_id:long bytes:int status:int = MsgDetailedInfo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MsgDetailedInfo {
     ///`msg_id:long`
     pub msg_id: i64,
@@ -1201,7 +1201,7 @@ impl crate::CanonicalJson for MsgDetailedInfo {
     }
 }
 ///`msg_new_detailed_info#809db6df answer_msg_id:long bytes:int status:int = MsgDetailedInfo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MsgNewDetailedInfo {
     ///`answer_msg_id:long`
     pub answer_msg_id: i64,
@@ -1248,7 +1248,7 @@ impl crate::CanonicalJson for MsgNewDetailedInfo {
     }
 }
 ///`msg_resend_req#7d861a08 msg_ids:Vector<long> = MsgResendReq`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MsgResendReq {
     ///`msg_ids:Vector<long>`
     pub msg_ids: Vec<i64>,
@@ -1294,7 +1294,7 @@ impl crate::CanonicalJson for MsgResendReq {
     }
 }
 ///`msg_resend_ans_req#8610baeb msg_ids:Vector<long> = MsgResendReq`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MsgResendAnsReq {
     ///`msg_ids:Vector<long>`
     pub msg_ids: Vec<i64>,
@@ -1340,7 +1340,7 @@ impl crate::CanonicalJson for MsgResendAnsReq {
     }
 }
 ///`rpc_error#2144ca19 error_code:int error_message:string = RpcError`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RpcError {
     ///`error_code:int`
     pub error_code: i32,
@@ -1377,7 +1377,7 @@ impl crate::CanonicalJson for RpcError {
     }
 }
 ///`rpc_answer_unknown#5e2ad36e = RpcDropAnswer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RpcAnswerUnknown {}
 impl crate::Identifiable for RpcAnswerUnknown {
     const CONSTRUCTOR_ID: u32 = 0x5e2ad36e_u32;
@@ -1401,7 +1401,7 @@ impl crate::CanonicalJson for RpcAnswerUnknown {
     }
 }
 ///`rpc_answer_dropped_running#cd78e586 = RpcDropAnswer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RpcAnswerDroppedRunning {}
 impl crate::Identifiable for RpcAnswerDroppedRunning {
     const CONSTRUCTOR_ID: u32 = 0xcd78e586_u32;
@@ -1425,7 +1425,7 @@ impl crate::CanonicalJson for RpcAnswerDroppedRunning {
     }
 }
 ///`rpc_answer_dropped#a43ad8b7 msg_id:long seq_no:int bytes:int = RpcDropAnswer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RpcAnswerDropped {
     ///`msg_id:long`
     pub msg_id: i64,
@@ -1468,7 +1468,7 @@ impl crate::CanonicalJson for RpcAnswerDropped {
     }
 }
 ///`future_salt#0949d9dc valid_since:int valid_until:int salt:long = FutureSalt`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FutureSalt {
     ///`valid_since:int`
     pub valid_since: i32,
@@ -1515,7 +1515,7 @@ impl crate::CanonicalJson for FutureSalt {
     }
 }
 ///`future_salts#ae500895 req_msg_id:long now:int salts:vector<future_salt> = FutureSalts`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FutureSalts {
     ///`req_msg_id:long`
     pub req_msg_id: i64,
@@ -1576,7 +1576,7 @@ impl crate::CanonicalJson for FutureSalts {
     }
 }
 ///`pong#347773c5 msg_id:long ping_id:long = Pong`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pong {
     ///`msg_id:long`
     pub msg_id: i64,
@@ -1613,7 +1613,7 @@ impl crate::CanonicalJson for Pong {
     }
 }
 ///`destroy_session_ok#e22045fc session_id:long = DestroySessionRes`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroySessionOk {
     ///`session_id:long`
     pub session_id: i64,
@@ -1644,7 +1644,7 @@ impl crate::CanonicalJson for DestroySessionOk {
     }
 }
 ///`destroy_session_none#62d350c9 session_id:long = DestroySessionRes`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroySessionNone {
     ///`session_id:long`
     pub session_id: i64,
@@ -1675,7 +1675,7 @@ impl crate::CanonicalJson for DestroySessionNone {
     }
 }
 ///`new_session_created#9ec20908 first_msg_id:long unique_id:long server_salt:long = NewSession`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NewSessionCreated {
     ///`first_msg_id:long`
     pub first_msg_id: i64,
@@ -1722,7 +1722,7 @@ impl crate::CanonicalJson for NewSessionCreated {
     }
 }
 ///`http_wait#9299359f max_delay:int wait_after:int max_wait:int = HttpWait`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpWait {
     ///`max_delay:int`
     pub max_delay: i32,
@@ -1769,7 +1769,7 @@ impl crate::CanonicalJson for HttpWait {
     }
 }
 ///`ipPort#d433ad73 ipv4:int port:int = IpPort`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IpPort {
     ///`ipv4:int`
     pub ipv4: i32,
@@ -1806,7 +1806,7 @@ impl crate::CanonicalJson for IpPort {
     }
 }
 ///`ipPortSecret#37982646 ipv4:int port:int secret:bytes = IpPort`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IpPortSecret {
     ///`ipv4:int`
     pub ipv4: i32,
@@ -1849,7 +1849,7 @@ impl crate::CanonicalJson for IpPortSecret {
     }
 }
 ///`accessPointRule#4679b65f phone_prefix_rules:bytes dc_id:int ips:vector<IpPort> = AccessPointRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccessPointRule {
     ///`phone_prefix_rules:bytes`
     pub phone_prefix_rules: Vec<u8>,
@@ -1911,7 +1911,7 @@ impl crate::CanonicalJson for AccessPointRule {
 ///`tlsClientHello#6c52c484 blocks:vector<TlsBlock> = TlsClientHello`
 ///
 ///The schema gives no id; this one is the CRC32 the TL spec infers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsClientHello {
     ///`blocks:vector<TlsBlock>`
     pub blocks: Vec<crate::enums::TlsBlock>,
@@ -1959,7 +1959,7 @@ impl crate::CanonicalJson for TlsClientHello {
 ///`tlsBlockString#4218a164 data:bytes = TlsBlock`
 ///
 ///The schema gives no id; this one is the CRC32 the TL spec infers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsBlockString {
     ///`data:bytes`
     pub data: Vec<u8>,
@@ -1992,7 +1992,7 @@ impl crate::CanonicalJson for TlsBlockString {
 ///`tlsBlockRandom#4d4dc41e length:int = TlsBlock`
 ///
 ///The schema gives no id; this one is the CRC32 the TL spec infers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsBlockRandom {
     ///`length:int`
     pub length: i32,
@@ -2025,7 +2025,7 @@ impl crate::CanonicalJson for TlsBlockRandom {
 ///`tlsBlockZero#09333afb length:int = TlsBlock`
 ///
 ///The schema gives no id; this one is the CRC32 the TL spec infers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsBlockZero {
     ///`length:int`
     pub length: i32,
@@ -2058,7 +2058,7 @@ impl crate::CanonicalJson for TlsBlockZero {
 ///`tlsBlockDomain#10e8636f = TlsBlock`
 ///
 ///The schema gives no id; this one is the CRC32 the TL spec infers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsBlockDomain {}
 impl crate::Identifiable for TlsBlockDomain {
     const CONSTRUCTOR_ID: u32 = 0x10e8636f_u32;
@@ -2084,7 +2084,7 @@ impl crate::CanonicalJson for TlsBlockDomain {
 ///`tlsBlockGrease#e675a1c1 seed:int = TlsBlock`
 ///
 ///The schema gives no id; this one is the CRC32 the TL spec infers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsBlockGrease {
     ///`seed:int`
     pub seed: i32,
@@ -2117,7 +2117,7 @@ impl crate::CanonicalJson for TlsBlockGrease {
 ///`tlsBlockPublicKey#9eb95b5c = TlsBlock`
 ///
 ///The schema gives no id; this one is the CRC32 the TL spec infers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsBlockPublicKey {}
 impl crate::Identifiable for TlsBlockPublicKey {
     const CONSTRUCTOR_ID: u32 = 0x9eb95b5c_u32;
@@ -2143,7 +2143,7 @@ impl crate::CanonicalJson for TlsBlockPublicKey {
 ///`tlsBlockScope#e725d44f entries:Vector<TlsBlock> = TlsBlock`
 ///
 ///The schema gives no id; this one is the CRC32 the TL spec infers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsBlockScope {
     ///`entries:Vector<TlsBlock>`
     pub entries: Vec<crate::enums::TlsBlock>,
@@ -2191,7 +2191,7 @@ impl crate::CanonicalJson for TlsBlockScope {
     }
 }
 ///`error#c4b9f9bb code:int text:string = Error`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Error {
     ///`code:int`
     pub code: i32,
@@ -2228,7 +2228,7 @@ impl crate::CanonicalJson for Error {
     }
 }
 ///`null#56730bcc = Null`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Null {}
 impl crate::Identifiable for Null {
     const CONSTRUCTOR_ID: u32 = 0x56730bcc_u32;
@@ -2252,7 +2252,7 @@ impl crate::CanonicalJson for Null {
     }
 }
 ///`inputPeerEmpty#7f3b18ea = InputPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPeerEmpty {}
 impl crate::Identifiable for InputPeerEmpty {
     const CONSTRUCTOR_ID: u32 = 0x7f3b18ea_u32;
@@ -2276,7 +2276,7 @@ impl crate::CanonicalJson for InputPeerEmpty {
     }
 }
 ///`inputPeerSelf#7da07ec9 = InputPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPeerSelf {}
 impl crate::Identifiable for InputPeerSelf {
     const CONSTRUCTOR_ID: u32 = 0x7da07ec9_u32;
@@ -2300,7 +2300,7 @@ impl crate::CanonicalJson for InputPeerSelf {
     }
 }
 ///`inputPeerChat#35a95cb9 chat_id:long = InputPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPeerChat {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -2331,7 +2331,7 @@ impl crate::CanonicalJson for InputPeerChat {
     }
 }
 ///`inputPeerUser#dde8a54c user_id:long access_hash:long = InputPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPeerUser {
     ///`user_id:long`
     pub user_id: i64,
@@ -2368,7 +2368,7 @@ impl crate::CanonicalJson for InputPeerUser {
     }
 }
 ///`inputPeerChannel#27bcbbfc channel_id:long access_hash:long = InputPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPeerChannel {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -2491,7 +2491,7 @@ impl crate::CanonicalJson for InputPeerChannelFromMessage {
     }
 }
 ///`inputUserEmpty#b98886cf = InputUser`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputUserEmpty {}
 impl crate::Identifiable for InputUserEmpty {
     const CONSTRUCTOR_ID: u32 = 0xb98886cf_u32;
@@ -2515,7 +2515,7 @@ impl crate::CanonicalJson for InputUserEmpty {
     }
 }
 ///`inputUserSelf#f7c1b13f = InputUser`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputUserSelf {}
 impl crate::Identifiable for InputUserSelf {
     const CONSTRUCTOR_ID: u32 = 0xf7c1b13f_u32;
@@ -2539,7 +2539,7 @@ impl crate::CanonicalJson for InputUserSelf {
     }
 }
 ///`inputUser#f21158c6 user_id:long access_hash:long = InputUser`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputUser {
     ///`user_id:long`
     pub user_id: i64,
@@ -2619,7 +2619,7 @@ impl crate::CanonicalJson for InputUserFromMessage {
     }
 }
 ///`inputPhoneContact#6a1dc4be flags:# client_id:long phone:string first_name:string last_name:string note:flags.0?TextWithEntities = InputContact`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPhoneContact {
     ///`client_id:long`
     pub client_id: i64,
@@ -2696,7 +2696,7 @@ impl crate::CanonicalJson for InputPhoneContact {
     }
 }
 ///`inputFile#f52ff27f id:long parts:int name:string md5_checksum:string = InputFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputFile {
     ///`id:long`
     pub id: i64,
@@ -2750,7 +2750,7 @@ impl crate::CanonicalJson for InputFile {
     }
 }
 ///`inputFileBig#fa4f0bb5 id:long parts:int name:string = InputFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputFileBig {
     ///`id:long`
     pub id: i64,
@@ -2824,7 +2824,7 @@ impl crate::CanonicalJson for InputFileStoryDocument {
     }
 }
 ///`inputMediaEmpty#9664f57f = InputMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMediaEmpty {}
 impl crate::Identifiable for InputMediaEmpty {
     const CONSTRUCTOR_ID: u32 = 0x9664f57f_u32;
@@ -3088,7 +3088,7 @@ impl crate::CanonicalJson for InputMediaGeoPoint {
     }
 }
 ///`inputMediaContact#f8ab7dfb phone_number:string first_name:string last_name:string vcard:string = InputMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMediaContact {
     ///`phone_number:string`
     pub phone_number: String,
@@ -3516,7 +3516,7 @@ impl crate::CanonicalJson for InputMediaVenue {
     }
 }
 ///`inputMediaPhotoExternal#e5bbfe1a flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int = InputMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMediaPhotoExternal {
     ///`spoiler:flags.1?true`
     pub spoiler: bool,
@@ -3573,7 +3573,7 @@ impl crate::CanonicalJson for InputMediaPhotoExternal {
     }
 }
 ///`inputMediaDocumentExternal#779600f9 flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int video_cover:flags.2?InputPhoto video_timestamp:flags.3?int = InputMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMediaDocumentExternal {
     ///`spoiler:flags.1?true`
     pub spoiler: bool,
@@ -4079,7 +4079,7 @@ impl crate::CanonicalJson for InputMediaPoll {
     }
 }
 ///`inputMediaDice#e66fbf7b emoticon:string = InputMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMediaDice {
     ///`emoticon:string`
     pub emoticon: String,
@@ -4147,7 +4147,7 @@ impl crate::CanonicalJson for InputMediaStory {
     }
 }
 ///`inputMediaWebPage#c21b8849 flags:# force_large_media:flags.0?true force_small_media:flags.1?true optional:flags.2?true url:string = InputMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMediaWebPage {
     ///`force_large_media:flags.0?true`
     pub force_large_media: bool,
@@ -4210,7 +4210,7 @@ impl crate::CanonicalJson for InputMediaWebPage {
     }
 }
 ///`inputMediaPaidMedia#c4103386 flags:# stars_amount:long extended_media:Vector<InputMedia> payload:flags.0?string = InputMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMediaPaidMedia {
     ///`stars_amount:long`
     pub stars_amount: i64,
@@ -4317,7 +4317,7 @@ impl crate::CanonicalJson for InputMediaTodo {
     }
 }
 ///`inputMediaStakeDice#f3a9244a game_hash:string ton_amount:long client_seed:bytes = InputMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMediaStakeDice {
     ///`game_hash:string`
     pub game_hash: String,
@@ -4364,7 +4364,7 @@ impl crate::CanonicalJson for InputMediaStakeDice {
     }
 }
 ///`inputChatPhotoEmpty#1ca48f57 = InputChatPhoto`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputChatPhotoEmpty {}
 impl crate::Identifiable for InputChatPhotoEmpty {
     const CONSTRUCTOR_ID: u32 = 0x1ca48f57_u32;
@@ -4388,7 +4388,7 @@ impl crate::CanonicalJson for InputChatPhotoEmpty {
     }
 }
 ///`inputChatUploadedPhoto#bdcdaec0 flags:# file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.3?VideoSize = InputChatPhoto`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputChatUploadedPhoto {
     ///`file:flags.0?InputFile`
     pub file: Option<crate::enums::InputFile>,
@@ -4512,7 +4512,7 @@ impl crate::CanonicalJson for InputChatPhoto {
     }
 }
 ///`inputGeoPointEmpty#e4c123d6 = InputGeoPoint`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputGeoPointEmpty {}
 impl crate::Identifiable for InputGeoPointEmpty {
     const CONSTRUCTOR_ID: u32 = 0xe4c123d6_u32;
@@ -4536,7 +4536,7 @@ impl crate::CanonicalJson for InputGeoPointEmpty {
     }
 }
 ///`inputGeoPoint#48222faf flags:# lat:double long:double accuracy_radius:flags.0?int = InputGeoPoint`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputGeoPoint {
     ///`lat:double`
     pub lat: f64,
@@ -4591,7 +4591,7 @@ impl crate::CanonicalJson for InputGeoPoint {
     }
 }
 ///`inputPhotoEmpty#1cd7bf0d = InputPhoto`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPhotoEmpty {}
 impl crate::Identifiable for InputPhotoEmpty {
     const CONSTRUCTOR_ID: u32 = 0x1cd7bf0d_u32;
@@ -4615,7 +4615,7 @@ impl crate::CanonicalJson for InputPhotoEmpty {
     }
 }
 ///`inputPhoto#3bb3b94a id:long access_hash:long file_reference:bytes = InputPhoto`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPhoto {
     ///`id:long`
     pub id: i64,
@@ -4662,7 +4662,7 @@ impl crate::CanonicalJson for InputPhoto {
     }
 }
 ///`inputFileLocation#dfdaabe1 volume_id:long local_id:int secret:long file_reference:bytes = InputFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputFileLocation {
     ///`volume_id:long`
     pub volume_id: i64,
@@ -4716,7 +4716,7 @@ impl crate::CanonicalJson for InputFileLocation {
     }
 }
 ///`inputEncryptedFileLocation#f5235d55 id:long access_hash:long = InputFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputEncryptedFileLocation {
     ///`id:long`
     pub id: i64,
@@ -4753,7 +4753,7 @@ impl crate::CanonicalJson for InputEncryptedFileLocation {
     }
 }
 ///`inputDocumentFileLocation#bad07584 id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputDocumentFileLocation {
     ///`id:long`
     pub id: i64,
@@ -4807,7 +4807,7 @@ impl crate::CanonicalJson for InputDocumentFileLocation {
     }
 }
 ///`inputSecureFileLocation#cbc7ee28 id:long access_hash:long = InputFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputSecureFileLocation {
     ///`id:long`
     pub id: i64,
@@ -4844,7 +4844,7 @@ impl crate::CanonicalJson for InputSecureFileLocation {
     }
 }
 ///`inputTakeoutFileLocation#29be5899 = InputFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputTakeoutFileLocation {}
 impl crate::Identifiable for InputTakeoutFileLocation {
     const CONSTRUCTOR_ID: u32 = 0x29be5899_u32;
@@ -4868,7 +4868,7 @@ impl crate::CanonicalJson for InputTakeoutFileLocation {
     }
 }
 ///`inputPhotoFileLocation#40181ffe id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPhotoFileLocation {
     ///`id:long`
     pub id: i64,
@@ -4922,7 +4922,7 @@ impl crate::CanonicalJson for InputPhotoFileLocation {
     }
 }
 ///`inputPhotoLegacyFileLocation#d83466f3 id:long access_hash:long file_reference:bytes volume_id:long local_id:int secret:long = InputFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPhotoLegacyFileLocation {
     ///`id:long`
     pub id: i64,
@@ -5161,7 +5161,7 @@ impl crate::CanonicalJson for InputGroupCallStream {
     }
 }
 ///`peerUser#59511722 user_id:long = Peer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeerUser {
     ///`user_id:long`
     pub user_id: i64,
@@ -5192,7 +5192,7 @@ impl crate::CanonicalJson for PeerUser {
     }
 }
 ///`peerChat#36c6019a chat_id:long = Peer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeerChat {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -5223,7 +5223,7 @@ impl crate::CanonicalJson for PeerChat {
     }
 }
 ///`peerChannel#a2a5371e channel_id:long = Peer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeerChannel {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -5254,7 +5254,7 @@ impl crate::CanonicalJson for PeerChannel {
     }
 }
 ///`userEmpty#d3bc4b7a id:long = User`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserEmpty {
     ///`id:long`
     pub id: i64,
@@ -5285,7 +5285,7 @@ impl crate::CanonicalJson for UserEmpty {
     }
 }
 ///`user#b1b8cc83 flags:# self:flags.10?true contact:flags.11?true mutual_contact:flags.12?true deleted:flags.13?true bot:flags.14?true bot_chat_history:flags.15?true bot_nochats:flags.16?true verified:flags.17?true restricted:flags.18?true min:flags.20?true bot_inline_geo:flags.21?true support:flags.23?true scam:flags.24?true apply_min_photo:flags.25?true fake:flags.26?true bot_attach_menu:flags.27?true premium:flags.28?true attach_menu_enabled:flags.29?true flags2:# bot_can_edit:flags2.1?true close_friend:flags2.2?true stories_hidden:flags2.3?true stories_unavailable:flags2.4?true contact_require_premium:flags2.10?true bot_business:flags2.11?true bot_has_main_app:flags2.13?true bot_forum_view:flags2.16?true bot_forum_can_manage_topics:flags2.17?true bot_can_manage_bots:flags2.18?true bot_guestchat:flags2.19?true bot_guard:flags2.20?true id:long access_hash:flags.0?long first_name:flags.1?string last_name:flags.2?string username:flags.3?string phone:flags.4?string photo:flags.5?UserProfilePhoto status:flags.6?UserStatus bot_info_version:flags.14?int restriction_reason:flags.18?Vector<RestrictionReason> bot_inline_placeholder:flags.19?string lang_code:flags.22?string emoji_status:flags.30?EmojiStatus usernames:flags2.0?Vector<Username> stories_max_id:flags2.5?RecentStory color:flags2.8?PeerColor profile_color:flags2.9?PeerColor bot_active_users:flags2.12?int bot_verification_icon:flags2.14?long send_paid_messages_stars:flags2.15?long linked_community_id:flags2.21?long = User`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct User {
     ///`self:flags.10?true`
     pub is_self: bool,
@@ -5959,7 +5959,7 @@ impl crate::CanonicalJson for User {
     }
 }
 ///`userProfilePhotoEmpty#4f11bae1 = UserProfilePhoto`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserProfilePhotoEmpty {}
 impl crate::Identifiable for UserProfilePhotoEmpty {
     const CONSTRUCTOR_ID: u32 = 0x4f11bae1_u32;
@@ -5983,7 +5983,7 @@ impl crate::CanonicalJson for UserProfilePhotoEmpty {
     }
 }
 ///`userProfilePhoto#82d1f706 flags:# has_video:flags.0?true personal:flags.2?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = UserProfilePhoto`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserProfilePhoto {
     ///`has_video:flags.0?true`
     pub has_video: bool,
@@ -6060,7 +6060,7 @@ impl crate::CanonicalJson for UserProfilePhoto {
     }
 }
 ///`userStatusEmpty#09d05049 = UserStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserStatusEmpty {}
 impl crate::Identifiable for UserStatusEmpty {
     const CONSTRUCTOR_ID: u32 = 0x09d05049_u32;
@@ -6084,7 +6084,7 @@ impl crate::CanonicalJson for UserStatusEmpty {
     }
 }
 ///`userStatusOnline#edb93949 expires:int = UserStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserStatusOnline {
     ///`expires:int`
     pub expires: i32,
@@ -6115,7 +6115,7 @@ impl crate::CanonicalJson for UserStatusOnline {
     }
 }
 ///`userStatusOffline#008c703f was_online:int = UserStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserStatusOffline {
     ///`was_online:int`
     pub was_online: i32,
@@ -6146,7 +6146,7 @@ impl crate::CanonicalJson for UserStatusOffline {
     }
 }
 ///`userStatusRecently#7b197dc8 flags:# by_me:flags.0?true = UserStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserStatusRecently {
     ///`by_me:flags.0?true`
     pub by_me: bool,
@@ -6182,7 +6182,7 @@ impl crate::CanonicalJson for UserStatusRecently {
     }
 }
 ///`userStatusLastWeek#541a1d1a flags:# by_me:flags.0?true = UserStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserStatusLastWeek {
     ///`by_me:flags.0?true`
     pub by_me: bool,
@@ -6218,7 +6218,7 @@ impl crate::CanonicalJson for UserStatusLastWeek {
     }
 }
 ///`userStatusLastMonth#65899777 flags:# by_me:flags.0?true = UserStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserStatusLastMonth {
     ///`by_me:flags.0?true`
     pub by_me: bool,
@@ -6254,7 +6254,7 @@ impl crate::CanonicalJson for UserStatusLastMonth {
     }
 }
 ///`chatEmpty#29562865 id:long = Chat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatEmpty {
     ///`id:long`
     pub id: i64,
@@ -6464,7 +6464,7 @@ impl crate::CanonicalJson for Chat {
     }
 }
 ///`chatForbidden#6592a1a7 id:long title:string = Chat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatForbidden {
     ///`id:long`
     pub id: i64,
@@ -7152,7 +7152,7 @@ impl crate::CanonicalJson for Channel {
     }
 }
 ///`channelForbidden#17d493d5 flags:# broadcast:flags.5?true megagroup:flags.8?true monoforum:flags.10?true id:long access_hash:long title:string until_date:flags.16?int = Chat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelForbidden {
     ///`broadcast:flags.5?true`
     pub broadcast: bool,
@@ -7245,7 +7245,7 @@ impl crate::CanonicalJson for ChannelForbidden {
     }
 }
 ///`communityForbidden#fd3cdab8 flags:# id:long access_hash:flags.13?long title:string = Chat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommunityForbidden {
     ///`id:long`
     pub id: i64,
@@ -8864,7 +8864,7 @@ impl crate::CanonicalJson for CommunityFull {
     }
 }
 ///`chatParticipant#38e79fde flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatParticipant {
     ///`user_id:long`
     pub user_id: i64,
@@ -8930,7 +8930,7 @@ impl crate::CanonicalJson for ChatParticipant {
     }
 }
 ///`chatParticipantCreator#e1f867b8 flags:# user_id:long rank:flags.0?string = ChatParticipant`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatParticipantCreator {
     ///`user_id:long`
     pub user_id: i64,
@@ -8979,7 +8979,7 @@ impl crate::CanonicalJson for ChatParticipantCreator {
     }
 }
 ///`chatParticipantAdmin#0360d5d2 flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatParticipantAdmin {
     ///`user_id:long`
     pub user_id: i64,
@@ -9045,7 +9045,7 @@ impl crate::CanonicalJson for ChatParticipantAdmin {
     }
 }
 ///`chatParticipantsForbidden#8763d3e1 flags:# chat_id:long self_participant:flags.0?ChatParticipant = ChatParticipants`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatParticipantsForbidden {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -9096,7 +9096,7 @@ impl crate::CanonicalJson for ChatParticipantsForbidden {
     }
 }
 ///`chatParticipants#3cbc93f8 chat_id:long participants:Vector<ChatParticipant> version:int = ChatParticipants`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatParticipants {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -9162,7 +9162,7 @@ impl crate::CanonicalJson for ChatParticipants {
     }
 }
 ///`chatPhotoEmpty#37c1011c = ChatPhoto`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatPhotoEmpty {}
 impl crate::Identifiable for ChatPhotoEmpty {
     const CONSTRUCTOR_ID: u32 = 0x37c1011c_u32;
@@ -9186,7 +9186,7 @@ impl crate::CanonicalJson for ChatPhotoEmpty {
     }
 }
 ///`chatPhoto#1c6e1c11 flags:# has_video:flags.0?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = ChatPhoto`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatPhoto {
     ///`has_video:flags.0?true`
     pub has_video: bool,
@@ -9254,7 +9254,7 @@ impl crate::CanonicalJson for ChatPhoto {
     }
 }
 ///`messageEmpty#90a6ca84 flags:# id:int peer_id:flags.0?Peer = Message`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEmpty {
     ///`id:int`
     pub id: i32,
@@ -10243,7 +10243,7 @@ impl crate::CanonicalJson for MessageService {
     }
 }
 ///`messageMediaEmpty#3ded6320 = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaEmpty {}
 impl crate::Identifiable for MessageMediaEmpty {
     const CONSTRUCTOR_ID: u32 = 0x3ded6320_u32;
@@ -10267,7 +10267,7 @@ impl crate::CanonicalJson for MessageMediaEmpty {
     }
 }
 ///`messageMediaPhoto#e216eb63 flags:# spoiler:flags.3?true live_photo:flags.4?true photo:flags.0?Photo ttl_seconds:flags.2?int video:flags.4?Document = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaPhoto {
     ///`spoiler:flags.3?true`
     pub spoiler: bool,
@@ -10393,7 +10393,7 @@ impl crate::CanonicalJson for MessageMediaGeo {
     }
 }
 ///`messageMediaContact#70322949 phone_number:string first_name:string last_name:string vcard:string user_id:long = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaContact {
     ///`phone_number:string`
     pub phone_number: String,
@@ -10454,7 +10454,7 @@ impl crate::CanonicalJson for MessageMediaContact {
     }
 }
 ///`messageMediaUnsupported#9f84f49e = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaUnsupported {}
 impl crate::Identifiable for MessageMediaUnsupported {
     const CONSTRUCTOR_ID: u32 = 0x9f84f49e_u32;
@@ -10478,7 +10478,7 @@ impl crate::CanonicalJson for MessageMediaUnsupported {
     }
 }
 ///`messageMediaDocument#52d8ccd9 flags:# nopremium:flags.3?true spoiler:flags.4?true video:flags.6?true round:flags.7?true voice:flags.8?true document:flags.0?Document alt_documents:flags.5?Vector<Document> video_cover:flags.9?Photo video_timestamp:flags.10?int ttl_seconds:flags.2?int = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaDocument {
     ///`nopremium:flags.3?true`
     pub nopremium: bool,
@@ -10822,7 +10822,7 @@ impl crate::CanonicalJson for MessageMediaGame {
     }
 }
 ///`messageMediaInvoice#f6a548d3 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument receipt_msg_id:flags.2?int currency:string total_amount:long start_param:string extended_media:flags.4?MessageExtendedMedia = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaInvoice {
     ///`shipping_address_requested:flags.1?true`
     pub shipping_address_requested: bool,
@@ -11098,7 +11098,7 @@ impl crate::CanonicalJson for MessageMediaPoll {
     }
 }
 ///`messageMediaDice#08cbec07 flags:# value:int emoticon:string game_outcome:flags.0?messages.EmojiGameOutcome = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaDice {
     ///`value:int`
     pub value: i32,
@@ -11229,7 +11229,7 @@ impl crate::CanonicalJson for MessageMediaStory {
     }
 }
 ///`messageMediaGiveaway#aa073beb flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.2?true channels:Vector<long> countries_iso2:flags.1?Vector<string> prize_description:flags.3?string quantity:int months:flags.4?int stars:flags.5?long until_date:int = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaGiveaway {
     ///`only_new_subscribers:flags.0?true`
     pub only_new_subscribers: bool,
@@ -11391,7 +11391,7 @@ impl crate::CanonicalJson for MessageMediaGiveaway {
     }
 }
 ///`messageMediaGiveawayResults#ceaa3ea1 flags:# only_new_subscribers:flags.0?true refunded:flags.2?true channel_id:long additional_peers_count:flags.3?int launch_msg_id:int winners_count:int unclaimed_count:int winners:Vector<long> months:flags.4?int stars:flags.5?long prize_description:flags.1?string until_date:int = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaGiveawayResults {
     ///`only_new_subscribers:flags.0?true`
     pub only_new_subscribers: bool,
@@ -11559,7 +11559,7 @@ impl crate::CanonicalJson for MessageMediaGiveawayResults {
     }
 }
 ///`messageMediaPaidMedia#a8852491 stars_amount:long extended_media:Vector<MessageExtendedMedia> = MessageMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMediaPaidMedia {
     ///`stars_amount:long`
     pub stars_amount: i64,
@@ -11730,7 +11730,7 @@ impl crate::CanonicalJson for MessageMediaVideoStream {
     }
 }
 ///`messageActionEmpty#b6aef7b0 = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionEmpty {}
 impl crate::Identifiable for MessageActionEmpty {
     const CONSTRUCTOR_ID: u32 = 0xb6aef7b0_u32;
@@ -11754,7 +11754,7 @@ impl crate::CanonicalJson for MessageActionEmpty {
     }
 }
 ///`messageActionChatCreate#bd47cbad title:string users:Vector<long> = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatCreate {
     ///`title:string`
     pub title: String,
@@ -11806,7 +11806,7 @@ impl crate::CanonicalJson for MessageActionChatCreate {
     }
 }
 ///`messageActionChatEditTitle#b5a1ce5a title:string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatEditTitle {
     ///`title:string`
     pub title: String,
@@ -11868,7 +11868,7 @@ impl crate::CanonicalJson for MessageActionChatEditPhoto {
     }
 }
 ///`messageActionChatDeletePhoto#95e3fbef = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatDeletePhoto {}
 impl crate::Identifiable for MessageActionChatDeletePhoto {
     const CONSTRUCTOR_ID: u32 = 0x95e3fbef_u32;
@@ -11892,7 +11892,7 @@ impl crate::CanonicalJson for MessageActionChatDeletePhoto {
     }
 }
 ///`messageActionChatAddUser#15cefd00 users:Vector<long> = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatAddUser {
     ///`users:Vector<long>`
     pub users: Vec<i64>,
@@ -11938,7 +11938,7 @@ impl crate::CanonicalJson for MessageActionChatAddUser {
     }
 }
 ///`messageActionChatDeleteUser#a43f30cc user_id:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatDeleteUser {
     ///`user_id:long`
     pub user_id: i64,
@@ -11969,7 +11969,7 @@ impl crate::CanonicalJson for MessageActionChatDeleteUser {
     }
 }
 ///`messageActionChatJoinedByLink#031224c3 inviter_id:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatJoinedByLink {
     ///`inviter_id:long`
     pub inviter_id: i64,
@@ -12000,7 +12000,7 @@ impl crate::CanonicalJson for MessageActionChatJoinedByLink {
     }
 }
 ///`messageActionChannelCreate#95d2ac92 title:string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChannelCreate {
     ///`title:string`
     pub title: String,
@@ -12031,7 +12031,7 @@ impl crate::CanonicalJson for MessageActionChannelCreate {
     }
 }
 ///`messageActionChatMigrateTo#e1037f92 channel_id:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatMigrateTo {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -12062,7 +12062,7 @@ impl crate::CanonicalJson for MessageActionChatMigrateTo {
     }
 }
 ///`messageActionChannelMigrateFrom#ea3948e9 title:string chat_id:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChannelMigrateFrom {
     ///`title:string`
     pub title: String,
@@ -12099,7 +12099,7 @@ impl crate::CanonicalJson for MessageActionChannelMigrateFrom {
     }
 }
 ///`messageActionPinMessage#94bd38ed = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionPinMessage {}
 impl crate::Identifiable for MessageActionPinMessage {
     const CONSTRUCTOR_ID: u32 = 0x94bd38ed_u32;
@@ -12123,7 +12123,7 @@ impl crate::CanonicalJson for MessageActionPinMessage {
     }
 }
 ///`messageActionHistoryClear#9fbab604 = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionHistoryClear {}
 impl crate::Identifiable for MessageActionHistoryClear {
     const CONSTRUCTOR_ID: u32 = 0x9fbab604_u32;
@@ -12147,7 +12147,7 @@ impl crate::CanonicalJson for MessageActionHistoryClear {
     }
 }
 ///`messageActionGameScore#92a72876 game_id:long score:int = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionGameScore {
     ///`game_id:long`
     pub game_id: i64,
@@ -12313,7 +12313,7 @@ impl crate::CanonicalJson for MessageActionPaymentSentMe {
     }
 }
 ///`messageActionPaymentSent#c624b16e flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long invoice_slug:flags.0?string subscription_until_date:flags.4?int = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionPaymentSent {
     ///`recurring_init:flags.2?true`
     pub recurring_init: bool,
@@ -12406,7 +12406,7 @@ impl crate::CanonicalJson for MessageActionPaymentSent {
     }
 }
 ///`messageActionPhoneCall#80e11a7f flags:# video:flags.2?true call_id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionPhoneCall {
     ///`video:flags.2?true`
     pub video: bool,
@@ -12487,7 +12487,7 @@ impl crate::CanonicalJson for MessageActionPhoneCall {
     }
 }
 ///`messageActionScreenshotTaken#4792929b = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionScreenshotTaken {}
 impl crate::Identifiable for MessageActionScreenshotTaken {
     const CONSTRUCTOR_ID: u32 = 0x4792929b_u32;
@@ -12511,7 +12511,7 @@ impl crate::CanonicalJson for MessageActionScreenshotTaken {
     }
 }
 ///`messageActionCustomAction#fae69f56 message:string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionCustomAction {
     ///`message:string`
     pub message: String,
@@ -12542,7 +12542,7 @@ impl crate::CanonicalJson for MessageActionCustomAction {
     }
 }
 ///`messageActionBotAllowed#c516d679 flags:# attach_menu:flags.1?true from_request:flags.3?true domain:flags.0?string app:flags.2?BotApp = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionBotAllowed {
     ///`attach_menu:flags.1?true`
     pub attach_menu: bool,
@@ -12677,7 +12677,7 @@ impl crate::CanonicalJson for MessageActionSecureValuesSentMe {
     }
 }
 ///`messageActionSecureValuesSent#d95c6154 types:Vector<SecureValueType> = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionSecureValuesSent {
     ///`types:Vector<SecureValueType>`
     pub types: Vec<crate::enums::SecureValueType>,
@@ -12727,7 +12727,7 @@ impl crate::CanonicalJson for MessageActionSecureValuesSent {
     }
 }
 ///`messageActionContactSignUp#f3f25f76 = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionContactSignUp {}
 impl crate::Identifiable for MessageActionContactSignUp {
     const CONSTRUCTOR_ID: u32 = 0xf3f25f76_u32;
@@ -12899,7 +12899,7 @@ impl crate::CanonicalJson for MessageActionInviteToGroupCall {
     }
 }
 ///`messageActionSetMessagesTTL#3c134d7b flags:# period:int auto_setting_from:flags.0?long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionSetMessagesTTL {
     ///`period:int`
     pub period: i32,
@@ -13018,7 +13018,7 @@ impl crate::CanonicalJson for MessageActionSetChatTheme {
     }
 }
 ///`messageActionChatJoinedByRequest#ebbca3cb = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatJoinedByRequest {}
 impl crate::Identifiable for MessageActionChatJoinedByRequest {
     const CONSTRUCTOR_ID: u32 = 0xebbca3cb_u32;
@@ -13042,7 +13042,7 @@ impl crate::CanonicalJson for MessageActionChatJoinedByRequest {
     }
 }
 ///`messageActionWebViewDataSentMe#47dd8079 text:string data:string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionWebViewDataSentMe {
     ///`text:string`
     pub text: String,
@@ -13079,7 +13079,7 @@ impl crate::CanonicalJson for MessageActionWebViewDataSentMe {
     }
 }
 ///`messageActionWebViewDataSent#b4c38cb5 text:string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionWebViewDataSent {
     ///`text:string`
     pub text: String,
@@ -13110,7 +13110,7 @@ impl crate::CanonicalJson for MessageActionWebViewDataSent {
     }
 }
 ///`messageActionGiftPremium#48e91302 flags:# currency:string amount:long days:int crypto_currency:flags.0?string crypto_amount:flags.0?long message:flags.1?TextWithEntities = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionGiftPremium {
     ///`currency:string`
     pub currency: String,
@@ -13212,7 +13212,7 @@ impl crate::CanonicalJson for MessageActionGiftPremium {
     }
 }
 ///`messageActionTopicCreate#0d999256 flags:# title_missing:flags.1?true title:string icon_color:int icon_emoji_id:flags.0?long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionTopicCreate {
     ///`title_missing:flags.1?true`
     pub title_missing: bool,
@@ -13280,7 +13280,7 @@ impl crate::CanonicalJson for MessageActionTopicCreate {
     }
 }
 ///`messageActionTopicEdit#c0944820 flags:# title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionTopicEdit {
     ///`title:flags.0?string`
     pub title: Option<String>,
@@ -13404,7 +13404,7 @@ impl crate::CanonicalJson for MessageActionSuggestProfilePhoto {
     }
 }
 ///`messageActionRequestedPeer#31518e9b button_id:int peers:Vector<Peer> = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionRequestedPeer {
     ///`button_id:int`
     pub button_id: i32,
@@ -13508,7 +13508,7 @@ impl crate::CanonicalJson for MessageActionSetChatWallPaper {
     }
 }
 ///`messageActionGiftCode#31c48347 flags:# via_giveaway:flags.0?true unclaimed:flags.5?true boost_peer:flags.1?Peer days:int slug:string currency:flags.2?string amount:flags.2?long crypto_currency:flags.3?string crypto_amount:flags.3?long message:flags.4?TextWithEntities = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionGiftCode {
     ///`via_giveaway:flags.0?true`
     pub via_giveaway: bool,
@@ -13669,7 +13669,7 @@ impl crate::CanonicalJson for MessageActionGiftCode {
     }
 }
 ///`messageActionGiveawayLaunch#a80f51e4 flags:# stars:flags.0?long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionGiveawayLaunch {
     ///`stars:flags.0?long`
     pub stars: Option<i64>,
@@ -13712,7 +13712,7 @@ impl crate::CanonicalJson for MessageActionGiveawayLaunch {
     }
 }
 ///`messageActionGiveawayResults#87e2f155 flags:# stars:flags.0?true winners_count:int unclaimed_count:int = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionGiveawayResults {
     ///`stars:flags.0?true`
     pub stars: bool,
@@ -13764,7 +13764,7 @@ impl crate::CanonicalJson for MessageActionGiveawayResults {
     }
 }
 ///`messageActionBoostApply#cc02aa6d boosts:int = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionBoostApply {
     ///`boosts:int`
     pub boosts: i32,
@@ -13795,7 +13795,7 @@ impl crate::CanonicalJson for MessageActionBoostApply {
     }
 }
 ///`messageActionRequestedPeerSentMe#93b31848 button_id:int peers:Vector<RequestedPeer> = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionRequestedPeerSentMe {
     ///`button_id:int`
     pub button_id: i32,
@@ -13926,7 +13926,7 @@ impl crate::CanonicalJson for MessageActionPaymentRefunded {
     }
 }
 ///`messageActionGiftStars#45d5b021 flags:# currency:string amount:long stars:long crypto_currency:flags.0?string crypto_amount:flags.0?long transaction_id:flags.1?string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionGiftStars {
     ///`currency:string`
     pub currency: String,
@@ -14687,7 +14687,7 @@ impl crate::CanonicalJson for MessageActionStarGiftUnique {
     }
 }
 ///`messageActionPaidMessagesRefunded#ac1f1fcd count:int stars:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionPaidMessagesRefunded {
     ///`count:int`
     pub count: i32,
@@ -14724,7 +14724,7 @@ impl crate::CanonicalJson for MessageActionPaidMessagesRefunded {
     }
 }
 ///`messageActionPaidMessagesPrice#84b88578 flags:# broadcast_messages_allowed:flags.0?true stars:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionPaidMessagesPrice {
     ///`broadcast_messages_allowed:flags.0?true`
     pub broadcast_messages_allowed: bool,
@@ -14772,7 +14772,7 @@ impl crate::CanonicalJson for MessageActionPaidMessagesPrice {
     }
 }
 ///`messageActionConferenceCall#2ffe2f7a flags:# missed:flags.0?true active:flags.1?true video:flags.4?true call_id:long duration:flags.2?int other_participants:flags.3?Vector<Peer> = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionConferenceCall {
     ///`missed:flags.0?true`
     pub missed: bool,
@@ -14884,7 +14884,7 @@ impl crate::CanonicalJson for MessageActionConferenceCall {
     }
 }
 ///`messageActionTodoCompletions#cc7c5c89 completed:Vector<int> incompleted:Vector<int> = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionTodoCompletions {
     ///`completed:Vector<int>`
     pub completed: Vec<i32>,
@@ -14951,7 +14951,7 @@ impl crate::CanonicalJson for MessageActionTodoCompletions {
     }
 }
 ///`messageActionTodoAppendTasks#c7edbc83 list:Vector<TodoItem> = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionTodoAppendTasks {
     ///`list:Vector<TodoItem>`
     pub list: Vec<crate::enums::TodoItem>,
@@ -14999,7 +14999,7 @@ impl crate::CanonicalJson for MessageActionTodoAppendTasks {
     }
 }
 ///`messageActionSuggestedPostApproval#ee7a1596 flags:# rejected:flags.0?true balance_too_low:flags.1?true reject_comment:flags.2?string schedule_date:flags.3?int price:flags.4?StarsAmount = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionSuggestedPostApproval {
     ///`rejected:flags.0?true`
     pub rejected: bool,
@@ -15127,7 +15127,7 @@ impl crate::CanonicalJson for MessageActionSuggestedPostSuccess {
     }
 }
 ///`messageActionSuggestedPostRefund#69f916f8 flags:# payer_initiated:flags.0?true = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionSuggestedPostRefund {
     ///`payer_initiated:flags.0?true`
     pub payer_initiated: bool,
@@ -15163,7 +15163,7 @@ impl crate::CanonicalJson for MessageActionSuggestedPostRefund {
     }
 }
 ///`messageActionGiftTon#a8a3c699 flags:# currency:string amount:long crypto_currency:string crypto_amount:long transaction_id:flags.0?string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionGiftTon {
     ///`currency:string`
     pub currency: String,
@@ -15389,7 +15389,7 @@ impl crate::CanonicalJson for MessageActionStarGiftPurchaseOfferDeclined {
     }
 }
 ///`messageActionNewCreatorPending#b07ed085 new_creator_id:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionNewCreatorPending {
     ///`new_creator_id:long`
     pub new_creator_id: i64,
@@ -15420,7 +15420,7 @@ impl crate::CanonicalJson for MessageActionNewCreatorPending {
     }
 }
 ///`messageActionChangeCreator#e188503b new_creator_id:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChangeCreator {
     ///`new_creator_id:long`
     pub new_creator_id: i64,
@@ -15451,7 +15451,7 @@ impl crate::CanonicalJson for MessageActionChangeCreator {
     }
 }
 ///`messageActionNoForwardsToggle#bf7d6572 prev_value:Bool new_value:Bool = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionNoForwardsToggle {
     ///`prev_value:Bool`
     pub prev_value: bool,
@@ -15488,7 +15488,7 @@ impl crate::CanonicalJson for MessageActionNoForwardsToggle {
     }
 }
 ///`messageActionNoForwardsRequest#3e2793ba flags:# expired:flags.0?true prev_value:Bool new_value:Bool = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionNoForwardsRequest {
     ///`expired:flags.0?true`
     pub expired: bool,
@@ -15606,7 +15606,7 @@ impl crate::CanonicalJson for MessageActionPollDeleteAnswer {
     }
 }
 ///`messageActionManagedBotCreated#16605e3e bot_id:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionManagedBotCreated {
     ///`bot_id:long`
     pub bot_id: i64,
@@ -15637,7 +15637,7 @@ impl crate::CanonicalJson for MessageActionManagedBotCreated {
     }
 }
 ///`messageActionChangeCommunity#5d20bae8 flags:# community_id:flags.0?long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChangeCommunity {
     ///`community_id:flags.0?long`
     pub community_id: Option<i64>,
@@ -15680,7 +15680,7 @@ impl crate::CanonicalJson for MessageActionChangeCommunity {
     }
 }
 ///`messageActionChatJoinedViaCommunity#4a8bfe80 community_id:long = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionChatJoinedViaCommunity {
     ///`community_id:long`
     pub community_id: i64,
@@ -15711,7 +15711,7 @@ impl crate::CanonicalJson for MessageActionChatJoinedViaCommunity {
     }
 }
 ///`messageActionGramTransfer#9329ea33 flags:# comment_encrypted:flags.1?true amount:long peer_address:string transaction_id:string comment:flags.0?string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionGramTransfer {
     ///`comment_encrypted:flags.1?true`
     pub comment_encrypted: bool,
@@ -15786,7 +15786,7 @@ impl crate::CanonicalJson for MessageActionGramTransfer {
     }
 }
 ///`messageActionWalletTonConnectRequest#69b8c4bf flags:# accepted:flags.2?true declined:flags.3?true session_id:long expires:int topic:flags.0?string trace_id:flags.1?string dapp_name:flags.4?string = MessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageActionWalletTonConnectRequest {
     ///`accepted:flags.2?true`
     pub accepted: bool,
@@ -16230,7 +16230,7 @@ impl crate::CanonicalJson for DialogCommunity {
     }
 }
 ///`photoEmpty#2331b22d id:long = Photo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhotoEmpty {
     ///`id:long`
     pub id: i64,
@@ -16261,7 +16261,7 @@ impl crate::CanonicalJson for PhotoEmpty {
     }
 }
 ///`photo#fb197a65 flags:# has_stickers:flags.0?true id:long access_hash:long file_reference:bytes date:int sizes:Vector<PhotoSize> video_sizes:flags.1?Vector<VideoSize> dc_id:int = Photo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Photo {
     ///`has_stickers:flags.0?true`
     pub has_stickers: bool,
@@ -16393,7 +16393,7 @@ impl crate::CanonicalJson for Photo {
     }
 }
 ///`photoSizeEmpty#0e17e23c type:string = PhotoSize`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhotoSizeEmpty {
     ///`type:string`
     pub r#type: String,
@@ -16424,7 +16424,7 @@ impl crate::CanonicalJson for PhotoSizeEmpty {
     }
 }
 ///`photoSize#75c78e60 type:string w:int h:int size:int = PhotoSize`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhotoSize {
     ///`type:string`
     pub r#type: String,
@@ -16473,7 +16473,7 @@ impl crate::CanonicalJson for PhotoSize {
     }
 }
 ///`photoCachedSize#021e1ad6 type:string w:int h:int bytes:bytes = PhotoSize`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhotoCachedSize {
     ///`type:string`
     pub r#type: String,
@@ -16522,7 +16522,7 @@ impl crate::CanonicalJson for PhotoCachedSize {
     }
 }
 ///`photoStrippedSize#e0b0bc2e type:string bytes:bytes = PhotoSize`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhotoStrippedSize {
     ///`type:string`
     pub r#type: String,
@@ -16559,7 +16559,7 @@ impl crate::CanonicalJson for PhotoStrippedSize {
     }
 }
 ///`photoSizeProgressive#fa3efb95 type:string w:int h:int sizes:Vector<int> = PhotoSize`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhotoSizeProgressive {
     ///`type:string`
     pub r#type: String,
@@ -16623,7 +16623,7 @@ impl crate::CanonicalJson for PhotoSizeProgressive {
     }
 }
 ///`photoPathSize#d8214d41 type:string bytes:bytes = PhotoSize`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhotoPathSize {
     ///`type:string`
     pub r#type: String,
@@ -16660,7 +16660,7 @@ impl crate::CanonicalJson for PhotoPathSize {
     }
 }
 ///`geoPointEmpty#1117dd5f = GeoPoint`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GeoPointEmpty {}
 impl crate::Identifiable for GeoPointEmpty {
     const CONSTRUCTOR_ID: u32 = 0x1117dd5f_u32;
@@ -16684,7 +16684,7 @@ impl crate::CanonicalJson for GeoPointEmpty {
     }
 }
 ///`geoPoint#b2a2f663 flags:# long:double lat:double access_hash:long accuracy_radius:flags.0?int = GeoPoint`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GeoPoint {
     ///`long:double`
     pub long: f64,
@@ -16781,7 +16781,7 @@ impl crate::CanonicalJson for InputNotifyPeer {
     }
 }
 ///`inputNotifyUsers#193b4417 = InputNotifyPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputNotifyUsers {}
 impl crate::Identifiable for InputNotifyUsers {
     const CONSTRUCTOR_ID: u32 = 0x193b4417_u32;
@@ -16805,7 +16805,7 @@ impl crate::CanonicalJson for InputNotifyUsers {
     }
 }
 ///`inputNotifyChats#4a95e84e = InputNotifyPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputNotifyChats {}
 impl crate::Identifiable for InputNotifyChats {
     const CONSTRUCTOR_ID: u32 = 0x4a95e84e_u32;
@@ -16829,7 +16829,7 @@ impl crate::CanonicalJson for InputNotifyChats {
     }
 }
 ///`inputNotifyBroadcasts#b1db7c7e = InputNotifyPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputNotifyBroadcasts {}
 impl crate::Identifiable for InputNotifyBroadcasts {
     const CONSTRUCTOR_ID: u32 = 0xb1db7c7e_u32;
@@ -16923,7 +16923,7 @@ impl crate::CanonicalJson for InputNotifyCommunity {
     }
 }
 ///`inputPeerNotifySettings#cacb6ae2 flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int sound:flags.3?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_sound:flags.8?NotificationSound = InputPeerNotifySettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPeerNotifySettings {
     ///`show_previews:flags.0?Bool`
     pub show_previews: Option<bool>,
@@ -17072,7 +17072,7 @@ impl crate::CanonicalJson for InputPeerNotifySettings {
     }
 }
 ///`peerNotifySettings#99622c0c flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int ios_sound:flags.3?NotificationSound android_sound:flags.4?NotificationSound other_sound:flags.5?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_ios_sound:flags.8?NotificationSound stories_android_sound:flags.9?NotificationSound stories_other_sound:flags.10?NotificationSound = PeerNotifySettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeerNotifySettings {
     ///`show_previews:flags.0?Bool`
     pub show_previews: Option<bool>,
@@ -17301,7 +17301,7 @@ impl crate::CanonicalJson for PeerNotifySettings {
     }
 }
 ///`peerSettings#f47741f7 flags:# report_spam:flags.0?true add_contact:flags.1?true block_contact:flags.2?true share_contact:flags.3?true need_contacts_exception:flags.4?true report_geo:flags.5?true autoarchived:flags.7?true invite_members:flags.8?true request_chat_broadcast:flags.10?true business_bot_paused:flags.11?true business_bot_can_reply:flags.12?true geo_distance:flags.6?int request_chat_title:flags.9?string request_chat_date:flags.9?int business_bot_id:flags.13?long business_bot_manage_url:flags.13?string charge_paid_message_stars:flags.14?long registration_month:flags.15?string phone_country:flags.16?string name_change_date:flags.17?int photo_change_date:flags.18?int = PeerSettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeerSettings {
     ///`report_spam:flags.0?true`
     pub report_spam: bool,
@@ -17704,7 +17704,7 @@ impl crate::CanonicalJson for WallPaper {
     }
 }
 ///`wallPaperNoFile#e0804116 id:long flags:# default:flags.1?true dark:flags.4?true settings:flags.2?WallPaperSettings = WallPaper`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WallPaperNoFile {
     ///`id:long`
     pub id: i64,
@@ -17778,7 +17778,7 @@ impl crate::CanonicalJson for WallPaperNoFile {
     }
 }
 ///`inputReportReasonSpam#58dbcab8 = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonSpam {}
 impl crate::Identifiable for InputReportReasonSpam {
     const CONSTRUCTOR_ID: u32 = 0x58dbcab8_u32;
@@ -17802,7 +17802,7 @@ impl crate::CanonicalJson for InputReportReasonSpam {
     }
 }
 ///`inputReportReasonViolence#1e22c78d = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonViolence {}
 impl crate::Identifiable for InputReportReasonViolence {
     const CONSTRUCTOR_ID: u32 = 0x1e22c78d_u32;
@@ -17826,7 +17826,7 @@ impl crate::CanonicalJson for InputReportReasonViolence {
     }
 }
 ///`inputReportReasonPornography#2e59d922 = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonPornography {}
 impl crate::Identifiable for InputReportReasonPornography {
     const CONSTRUCTOR_ID: u32 = 0x2e59d922_u32;
@@ -17850,7 +17850,7 @@ impl crate::CanonicalJson for InputReportReasonPornography {
     }
 }
 ///`inputReportReasonChildAbuse#adf44ee3 = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonChildAbuse {}
 impl crate::Identifiable for InputReportReasonChildAbuse {
     const CONSTRUCTOR_ID: u32 = 0xadf44ee3_u32;
@@ -17874,7 +17874,7 @@ impl crate::CanonicalJson for InputReportReasonChildAbuse {
     }
 }
 ///`inputReportReasonOther#c1e4a2b1 = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonOther {}
 impl crate::Identifiable for InputReportReasonOther {
     const CONSTRUCTOR_ID: u32 = 0xc1e4a2b1_u32;
@@ -17898,7 +17898,7 @@ impl crate::CanonicalJson for InputReportReasonOther {
     }
 }
 ///`inputReportReasonCopyright#9b89f93a = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonCopyright {}
 impl crate::Identifiable for InputReportReasonCopyright {
     const CONSTRUCTOR_ID: u32 = 0x9b89f93a_u32;
@@ -17922,7 +17922,7 @@ impl crate::CanonicalJson for InputReportReasonCopyright {
     }
 }
 ///`inputReportReasonGeoIrrelevant#dbd4feed = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonGeoIrrelevant {}
 impl crate::Identifiable for InputReportReasonGeoIrrelevant {
     const CONSTRUCTOR_ID: u32 = 0xdbd4feed_u32;
@@ -17946,7 +17946,7 @@ impl crate::CanonicalJson for InputReportReasonGeoIrrelevant {
     }
 }
 ///`inputReportReasonFake#f5ddd6e7 = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonFake {}
 impl crate::Identifiable for InputReportReasonFake {
     const CONSTRUCTOR_ID: u32 = 0xf5ddd6e7_u32;
@@ -17970,7 +17970,7 @@ impl crate::CanonicalJson for InputReportReasonFake {
     }
 }
 ///`inputReportReasonIllegalDrugs#0a8eb2be = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonIllegalDrugs {}
 impl crate::Identifiable for InputReportReasonIllegalDrugs {
     const CONSTRUCTOR_ID: u32 = 0x0a8eb2be_u32;
@@ -17994,7 +17994,7 @@ impl crate::CanonicalJson for InputReportReasonIllegalDrugs {
     }
 }
 ///`inputReportReasonPersonalDetails#9ec7863d = ReportReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReportReasonPersonalDetails {}
 impl crate::Identifiable for InputReportReasonPersonalDetails {
     const CONSTRUCTOR_ID: u32 = 0x9ec7863d_u32;
@@ -18847,7 +18847,7 @@ impl crate::CanonicalJson for UserFull {
     }
 }
 ///`contact#145ade0b user_id:long mutual:Bool = Contact`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Contact {
     ///`user_id:long`
     pub user_id: i64,
@@ -18884,7 +18884,7 @@ impl crate::CanonicalJson for Contact {
     }
 }
 ///`importedContact#c13e3c50 user_id:long client_id:long = ImportedContact`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportedContact {
     ///`user_id:long`
     pub user_id: i64,
@@ -18960,7 +18960,7 @@ impl crate::CanonicalJson for ContactStatus {
     }
 }
 ///`inputMessagesFilterEmpty#57e2f66c = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterEmpty {}
 impl crate::Identifiable for InputMessagesFilterEmpty {
     const CONSTRUCTOR_ID: u32 = 0x57e2f66c_u32;
@@ -18984,7 +18984,7 @@ impl crate::CanonicalJson for InputMessagesFilterEmpty {
     }
 }
 ///`inputMessagesFilterPhotos#9609a51c = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterPhotos {}
 impl crate::Identifiable for InputMessagesFilterPhotos {
     const CONSTRUCTOR_ID: u32 = 0x9609a51c_u32;
@@ -19008,7 +19008,7 @@ impl crate::CanonicalJson for InputMessagesFilterPhotos {
     }
 }
 ///`inputMessagesFilterVideo#9fc00e65 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterVideo {}
 impl crate::Identifiable for InputMessagesFilterVideo {
     const CONSTRUCTOR_ID: u32 = 0x9fc00e65_u32;
@@ -19032,7 +19032,7 @@ impl crate::CanonicalJson for InputMessagesFilterVideo {
     }
 }
 ///`inputMessagesFilterPhotoVideo#56e9f0e4 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterPhotoVideo {}
 impl crate::Identifiable for InputMessagesFilterPhotoVideo {
     const CONSTRUCTOR_ID: u32 = 0x56e9f0e4_u32;
@@ -19056,7 +19056,7 @@ impl crate::CanonicalJson for InputMessagesFilterPhotoVideo {
     }
 }
 ///`inputMessagesFilterDocument#9eddf188 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterDocument {}
 impl crate::Identifiable for InputMessagesFilterDocument {
     const CONSTRUCTOR_ID: u32 = 0x9eddf188_u32;
@@ -19080,7 +19080,7 @@ impl crate::CanonicalJson for InputMessagesFilterDocument {
     }
 }
 ///`inputMessagesFilterUrl#7ef0dd87 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterUrl {}
 impl crate::Identifiable for InputMessagesFilterUrl {
     const CONSTRUCTOR_ID: u32 = 0x7ef0dd87_u32;
@@ -19104,7 +19104,7 @@ impl crate::CanonicalJson for InputMessagesFilterUrl {
     }
 }
 ///`inputMessagesFilterGif#ffc86587 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterGif {}
 impl crate::Identifiable for InputMessagesFilterGif {
     const CONSTRUCTOR_ID: u32 = 0xffc86587_u32;
@@ -19128,7 +19128,7 @@ impl crate::CanonicalJson for InputMessagesFilterGif {
     }
 }
 ///`inputMessagesFilterVoice#50f5c392 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterVoice {}
 impl crate::Identifiable for InputMessagesFilterVoice {
     const CONSTRUCTOR_ID: u32 = 0x50f5c392_u32;
@@ -19152,7 +19152,7 @@ impl crate::CanonicalJson for InputMessagesFilterVoice {
     }
 }
 ///`inputMessagesFilterMusic#3751b49e = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterMusic {}
 impl crate::Identifiable for InputMessagesFilterMusic {
     const CONSTRUCTOR_ID: u32 = 0x3751b49e_u32;
@@ -19176,7 +19176,7 @@ impl crate::CanonicalJson for InputMessagesFilterMusic {
     }
 }
 ///`inputMessagesFilterChatPhotos#3a20ecb8 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterChatPhotos {}
 impl crate::Identifiable for InputMessagesFilterChatPhotos {
     const CONSTRUCTOR_ID: u32 = 0x3a20ecb8_u32;
@@ -19200,7 +19200,7 @@ impl crate::CanonicalJson for InputMessagesFilterChatPhotos {
     }
 }
 ///`inputMessagesFilterPhoneCalls#80c99768 flags:# missed:flags.0?true = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterPhoneCalls {
     ///`missed:flags.0?true`
     pub missed: bool,
@@ -19236,7 +19236,7 @@ impl crate::CanonicalJson for InputMessagesFilterPhoneCalls {
     }
 }
 ///`inputMessagesFilterRoundVoice#7a7c17a4 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterRoundVoice {}
 impl crate::Identifiable for InputMessagesFilterRoundVoice {
     const CONSTRUCTOR_ID: u32 = 0x7a7c17a4_u32;
@@ -19260,7 +19260,7 @@ impl crate::CanonicalJson for InputMessagesFilterRoundVoice {
     }
 }
 ///`inputMessagesFilterRoundVideo#b549da53 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterRoundVideo {}
 impl crate::Identifiable for InputMessagesFilterRoundVideo {
     const CONSTRUCTOR_ID: u32 = 0xb549da53_u32;
@@ -19284,7 +19284,7 @@ impl crate::CanonicalJson for InputMessagesFilterRoundVideo {
     }
 }
 ///`inputMessagesFilterMyMentions#c1f8e69a = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterMyMentions {}
 impl crate::Identifiable for InputMessagesFilterMyMentions {
     const CONSTRUCTOR_ID: u32 = 0xc1f8e69a_u32;
@@ -19308,7 +19308,7 @@ impl crate::CanonicalJson for InputMessagesFilterMyMentions {
     }
 }
 ///`inputMessagesFilterGeo#e7026d0d = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterGeo {}
 impl crate::Identifiable for InputMessagesFilterGeo {
     const CONSTRUCTOR_ID: u32 = 0xe7026d0d_u32;
@@ -19332,7 +19332,7 @@ impl crate::CanonicalJson for InputMessagesFilterGeo {
     }
 }
 ///`inputMessagesFilterContacts#e062db83 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterContacts {}
 impl crate::Identifiable for InputMessagesFilterContacts {
     const CONSTRUCTOR_ID: u32 = 0xe062db83_u32;
@@ -19356,7 +19356,7 @@ impl crate::CanonicalJson for InputMessagesFilterContacts {
     }
 }
 ///`inputMessagesFilterPinned#1bb00451 = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterPinned {}
 impl crate::Identifiable for InputMessagesFilterPinned {
     const CONSTRUCTOR_ID: u32 = 0x1bb00451_u32;
@@ -19380,7 +19380,7 @@ impl crate::CanonicalJson for InputMessagesFilterPinned {
     }
 }
 ///`inputMessagesFilterPoll#fa2bc90a = MessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagesFilterPoll {}
 impl crate::Identifiable for InputMessagesFilterPoll {
     const CONSTRUCTOR_ID: u32 = 0xfa2bc90a_u32;
@@ -19447,7 +19447,7 @@ impl crate::CanonicalJson for UpdateNewMessage {
     }
 }
 ///`updateMessageID#4e90bfd6 id:int random_id:long = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateMessageID {
     ///`id:int`
     pub id: i32,
@@ -19484,7 +19484,7 @@ impl crate::CanonicalJson for UpdateMessageID {
     }
 }
 ///`updateDeleteMessages#a20db0e5 messages:Vector<int> pts:int pts_count:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDeleteMessages {
     ///`messages:Vector<int>`
     pub messages: Vec<i32>,
@@ -19720,7 +19720,7 @@ impl crate::CanonicalJson for UpdateUserStatus {
     }
 }
 ///`updateUserName#a7848924 user_id:long first_name:string last_name:string usernames:Vector<Username> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateUserName {
     ///`user_id:long`
     pub user_id: i64,
@@ -19791,7 +19791,7 @@ impl crate::CanonicalJson for UpdateUserName {
     }
 }
 ///`updateNewAuthorization#8951abef flags:# unconfirmed:flags.0?true hash:long date:flags.0?int device:flags.0?string location:flags.0?string = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateNewAuthorization {
     ///`unconfirmed:flags.0?true`
     pub unconfirmed: bool,
@@ -19923,7 +19923,7 @@ impl crate::CanonicalJson for UpdateNewEncryptedMessage {
     }
 }
 ///`updateEncryptedChatTyping#1710f156 chat_id:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEncryptedChatTyping {
     ///`chat_id:int`
     pub chat_id: i32,
@@ -19993,7 +19993,7 @@ impl crate::CanonicalJson for UpdateEncryption {
     }
 }
 ///`updateEncryptedMessagesRead#38fe25b7 chat_id:int max_date:int date:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEncryptedMessagesRead {
     ///`chat_id:int`
     pub chat_id: i32,
@@ -20036,7 +20036,7 @@ impl crate::CanonicalJson for UpdateEncryptedMessagesRead {
     }
 }
 ///`updateChatParticipantAdd#3dda5451 chat_id:long user_id:long inviter_id:long date:int version:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatParticipantAdd {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -20097,7 +20097,7 @@ impl crate::CanonicalJson for UpdateChatParticipantAdd {
     }
 }
 ///`updateChatParticipantDelete#e32f3d77 chat_id:long user_id:long version:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatParticipantDelete {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -20140,7 +20140,7 @@ impl crate::CanonicalJson for UpdateChatParticipantDelete {
     }
 }
 ///`updateDcOptions#8e5e9873 dc_options:Vector<DcOption> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDcOptions {
     ///`dc_options:Vector<DcOption>`
     pub dc_options: Vec<crate::enums::DcOption>,
@@ -20393,7 +20393,7 @@ impl crate::CanonicalJson for UpdatePrivacy {
     }
 }
 ///`updateUserPhone#05492a13 user_id:long phone:string = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateUserPhone {
     ///`user_id:long`
     pub user_id: i64,
@@ -20623,7 +20623,7 @@ impl crate::CanonicalJson for UpdateWebPage {
     }
 }
 ///`updateReadMessagesContents#f8227181 flags:# messages:Vector<int> pts:int pts_count:int date:flags.0?int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateReadMessagesContents {
     ///`messages:Vector<int>`
     pub messages: Vec<i32>,
@@ -20704,7 +20704,7 @@ impl crate::CanonicalJson for UpdateReadMessagesContents {
     }
 }
 ///`updateChannelTooLong#108d941f flags:# channel_id:long pts:flags.0?int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChannelTooLong {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -20753,7 +20753,7 @@ impl crate::CanonicalJson for UpdateChannelTooLong {
     }
 }
 ///`updateChannel#635b4c09 channel_id:long = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChannel {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -20827,7 +20827,7 @@ impl crate::CanonicalJson for UpdateNewChannelMessage {
     }
 }
 ///`updateReadChannelInbox#922e6e10 flags:# folder_id:flags.0?int channel_id:long max_id:int still_unread_count:int pts:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateReadChannelInbox {
     ///`folder_id:flags.0?int`
     pub folder_id: Option<i32>,
@@ -20900,7 +20900,7 @@ impl crate::CanonicalJson for UpdateReadChannelInbox {
     }
 }
 ///`updateDeleteChannelMessages#c32d5b12 channel_id:long messages:Vector<int> pts:int pts_count:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDeleteChannelMessages {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -20969,7 +20969,7 @@ impl crate::CanonicalJson for UpdateDeleteChannelMessages {
     }
 }
 ///`updateChannelMessageViews#f226ac08 channel_id:long id:int views:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChannelMessageViews {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -21012,7 +21012,7 @@ impl crate::CanonicalJson for UpdateChannelMessageViews {
     }
 }
 ///`updateChatParticipantAdmin#d7ca61a2 chat_id:long user_id:long is_admin:Bool version:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatParticipantAdmin {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -21099,7 +21099,7 @@ impl crate::CanonicalJson for UpdateNewStickerSet {
     }
 }
 ///`updateStickerSetsOrder#0bb2d201 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateStickerSetsOrder {
     ///`masks:flags.0?true`
     pub masks: bool,
@@ -21164,7 +21164,7 @@ impl crate::CanonicalJson for UpdateStickerSetsOrder {
     }
 }
 ///`updateStickerSets#31c24808 flags:# masks:flags.0?true emojis:flags.1?true = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateStickerSets {
     ///`masks:flags.0?true`
     pub masks: bool,
@@ -21208,7 +21208,7 @@ impl crate::CanonicalJson for UpdateStickerSets {
     }
 }
 ///`updateSavedGifs#9375341e = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSavedGifs {}
 impl crate::Identifiable for UpdateSavedGifs {
     const CONSTRUCTOR_ID: u32 = 0x9375341e_u32;
@@ -21232,7 +21232,7 @@ impl crate::CanonicalJson for UpdateSavedGifs {
     }
 }
 ///`updateBotInlineQuery#496f379c flags:# query_id:long user_id:long query:string geo:flags.0?GeoPoint peer_type:flags.1?InlineQueryPeerType offset:string = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateBotInlineQuery {
     ///`query_id:long`
     pub query_id: i64,
@@ -21325,7 +21325,7 @@ impl crate::CanonicalJson for UpdateBotInlineQuery {
     }
 }
 ///`updateBotInlineSend#12f12a07 flags:# user_id:long query:string geo:flags.0?GeoPoint id:string msg_id:flags.1?InputBotInlineMessageID = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateBotInlineSend {
     ///`user_id:long`
     pub user_id: i64,
@@ -21684,7 +21684,7 @@ impl crate::CanonicalJson for UpdateInlineBotCallbackQuery {
     }
 }
 ///`updateReadChannelOutbox#b75f99a9 channel_id:long max_id:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateReadChannelOutbox {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -21798,7 +21798,7 @@ impl crate::CanonicalJson for UpdateDraftMessage {
     }
 }
 ///`updateReadFeaturedStickers#571d2742 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateReadFeaturedStickers {}
 impl crate::Identifiable for UpdateReadFeaturedStickers {
     const CONSTRUCTOR_ID: u32 = 0x571d2742_u32;
@@ -21822,7 +21822,7 @@ impl crate::CanonicalJson for UpdateReadFeaturedStickers {
     }
 }
 ///`updateRecentStickers#9a422c20 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateRecentStickers {}
 impl crate::Identifiable for UpdateRecentStickers {
     const CONSTRUCTOR_ID: u32 = 0x9a422c20_u32;
@@ -21846,7 +21846,7 @@ impl crate::CanonicalJson for UpdateRecentStickers {
     }
 }
 ///`updateConfig#a229dd06 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateConfig {}
 impl crate::Identifiable for UpdateConfig {
     const CONSTRUCTOR_ID: u32 = 0xa229dd06_u32;
@@ -21870,7 +21870,7 @@ impl crate::CanonicalJson for UpdateConfig {
     }
 }
 ///`updatePtsChanged#3354678f = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatePtsChanged {}
 impl crate::Identifiable for UpdatePtsChanged {
     const CONSTRUCTOR_ID: u32 = 0x3354678f_u32;
@@ -22005,7 +22005,7 @@ impl crate::CanonicalJson for UpdateDialogPinned {
     }
 }
 ///`updatePinnedDialogs#fa0f3ca2 flags:# folder_id:flags.1?int order:flags.0?Vector<DialogPeer> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatePinnedDialogs {
     ///`folder_id:flags.1?int`
     pub folder_id: Option<i32>,
@@ -22212,7 +22212,7 @@ impl crate::CanonicalJson for UpdateBotShippingQuery {
     }
 }
 ///`updateBotPrecheckoutQuery#8caa9a96 flags:# query_id:long user_id:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string currency:string total_amount:long = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateBotPrecheckoutQuery {
     ///`query_id:long`
     pub query_id: i64,
@@ -22345,7 +22345,7 @@ impl crate::CanonicalJson for UpdatePhoneCall {
     }
 }
 ///`updateLangPackTooLong#46560264 lang_code:string = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateLangPackTooLong {
     ///`lang_code:string`
     pub lang_code: String,
@@ -22409,7 +22409,7 @@ impl crate::CanonicalJson for UpdateLangPack {
     }
 }
 ///`updateFavedStickers#e511996d = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateFavedStickers {}
 impl crate::Identifiable for UpdateFavedStickers {
     const CONSTRUCTOR_ID: u32 = 0xe511996d_u32;
@@ -22433,7 +22433,7 @@ impl crate::CanonicalJson for UpdateFavedStickers {
     }
 }
 ///`updateChannelReadMessagesContents#25f324f7 flags:# channel_id:long top_msg_id:flags.0?int saved_peer_id:flags.1?Peer messages:Vector<int> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChannelReadMessagesContents {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -22523,7 +22523,7 @@ impl crate::CanonicalJson for UpdateChannelReadMessagesContents {
     }
 }
 ///`updateContactsReset#7084a7be = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateContactsReset {}
 impl crate::Identifiable for UpdateContactsReset {
     const CONSTRUCTOR_ID: u32 = 0x7084a7be_u32;
@@ -22547,7 +22547,7 @@ impl crate::CanonicalJson for UpdateContactsReset {
     }
 }
 ///`updateChannelAvailableMessages#b23fc698 channel_id:long available_min_id:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChannelAvailableMessages {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -22806,7 +22806,7 @@ impl crate::CanonicalJson for UpdateChatDefaultBannedRights {
     }
 }
 ///`updateFolderPeers#19360dc0 folder_peers:Vector<FolderPeer> pts:int pts_count:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateFolderPeers {
     ///`folder_peers:Vector<FolderPeer>`
     pub folder_peers: Vec<crate::enums::FolderPeer>,
@@ -22909,7 +22909,7 @@ impl crate::CanonicalJson for UpdatePeerSettings {
     }
 }
 ///`updatePeerLocated#b4afcfb0 peers:Vector<PeerLocated> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatePeerLocated {
     ///`peers:Vector<PeerLocated>`
     pub peers: Vec<crate::enums::PeerLocated>,
@@ -23145,7 +23145,7 @@ impl crate::CanonicalJson for UpdateGeoLiveViewed {
     }
 }
 ///`updateLoginToken#564fe691 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateLoginToken {}
 impl crate::Identifiable for UpdateLoginToken {
     const CONSTRUCTOR_ID: u32 = 0x564fe691_u32;
@@ -23260,7 +23260,7 @@ impl crate::CanonicalJson for UpdateMessagePollVote {
     }
 }
 ///`updateDialogFilter#26ffde7d flags:# id:int filter:flags.0?DialogFilter = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDialogFilter {
     ///`id:int`
     pub id: i32,
@@ -23309,7 +23309,7 @@ impl crate::CanonicalJson for UpdateDialogFilter {
     }
 }
 ///`updateDialogFilterOrder#a5d72105 order:Vector<int> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDialogFilterOrder {
     ///`order:Vector<int>`
     pub order: Vec<i32>,
@@ -23355,7 +23355,7 @@ impl crate::CanonicalJson for UpdateDialogFilterOrder {
     }
 }
 ///`updateDialogFilters#3504914f = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDialogFilters {}
 impl crate::Identifiable for UpdateDialogFilters {
     const CONSTRUCTOR_ID: u32 = 0x3504914f_u32;
@@ -23379,7 +23379,7 @@ impl crate::CanonicalJson for UpdateDialogFilters {
     }
 }
 ///`updatePhoneCallSignalingData#2661bf09 phone_call_id:long data:bytes = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatePhoneCallSignalingData {
     ///`phone_call_id:long`
     pub phone_call_id: i64,
@@ -23416,7 +23416,7 @@ impl crate::CanonicalJson for UpdatePhoneCallSignalingData {
     }
 }
 ///`updateChannelMessageForwards#d29a27f4 channel_id:long id:int forwards:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChannelMessageForwards {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -23459,7 +23459,7 @@ impl crate::CanonicalJson for UpdateChannelMessageForwards {
     }
 }
 ///`updateReadChannelDiscussionInbox#d6b19546 flags:# channel_id:long top_msg_id:int read_max_id:int broadcast_id:flags.0?long broadcast_post:flags.0?int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateReadChannelDiscussionInbox {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -23541,7 +23541,7 @@ impl crate::CanonicalJson for UpdateReadChannelDiscussionInbox {
     }
 }
 ///`updateReadChannelDiscussionOutbox#695c9e7c channel_id:long top_msg_id:int read_max_id:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateReadChannelDiscussionOutbox {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -23791,7 +23791,7 @@ impl crate::CanonicalJson for UpdatePinnedMessages {
     }
 }
 ///`updatePinnedChannelMessages#5bb98608 flags:# pinned:flags.0?true channel_id:long messages:Vector<int> pts:int pts_count:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatePinnedChannelMessages {
     ///`pinned:flags.0?true`
     pub pinned: bool,
@@ -23872,7 +23872,7 @@ impl crate::CanonicalJson for UpdatePinnedChannelMessages {
     }
 }
 ///`updateChat#f89a6a4e chat_id:long = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChat {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -24077,7 +24077,7 @@ impl crate::CanonicalJson for UpdatePeerHistoryTTL {
     }
 }
 ///`updateChatParticipant#d087663a flags:# chat_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChatParticipant new_participant:flags.1?ChatParticipant invite:flags.2?ExportedChatInvite qts:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatParticipant {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -24197,7 +24197,7 @@ impl crate::CanonicalJson for UpdateChatParticipant {
     }
 }
 ///`updateChannelParticipant#985d3abb flags:# via_chatlist:flags.3?true channel_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChannelParticipant new_participant:flags.1?ChannelParticipant invite:flags.2?ExportedChatInvite qts:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChannelParticipant {
     ///`via_chatlist:flags.3?true`
     pub via_chatlist: bool,
@@ -24330,7 +24330,7 @@ impl crate::CanonicalJson for UpdateChannelParticipant {
     }
 }
 ///`updateBotStopped#c4870a49 user_id:long date:int stopped:Bool qts:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateBotStopped {
     ///`user_id:long`
     pub user_id: i64,
@@ -24721,7 +24721,7 @@ impl crate::CanonicalJson for UpdateMessageReactions {
     }
 }
 ///`updateAttachMenuBots#17b7a20b = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateAttachMenuBots {}
 impl crate::Identifiable for UpdateAttachMenuBots {
     const CONSTRUCTOR_ID: u32 = 0x17b7a20b_u32;
@@ -24745,7 +24745,7 @@ impl crate::CanonicalJson for UpdateAttachMenuBots {
     }
 }
 ///`updateWebViewResultSent#1592b79d query_id:long = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateWebViewResultSent {
     ///`query_id:long`
     pub query_id: i64,
@@ -24815,7 +24815,7 @@ impl crate::CanonicalJson for UpdateBotMenuButton {
     }
 }
 ///`updateSavedRingtones#74d8be99 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSavedRingtones {}
 impl crate::Identifiable for UpdateSavedRingtones {
     const CONSTRUCTOR_ID: u32 = 0x74d8be99_u32;
@@ -24905,7 +24905,7 @@ impl crate::CanonicalJson for UpdateTranscribedAudio {
     }
 }
 ///`updateReadFeaturedEmojiStickers#fb4c496c = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateReadFeaturedEmojiStickers {}
 impl crate::Identifiable for UpdateReadFeaturedEmojiStickers {
     const CONSTRUCTOR_ID: u32 = 0xfb4c496c_u32;
@@ -24968,7 +24968,7 @@ impl crate::CanonicalJson for UpdateUserEmojiStatus {
     }
 }
 ///`updateRecentEmojiStatuses#30f443db = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateRecentEmojiStatuses {}
 impl crate::Identifiable for UpdateRecentEmojiStatuses {
     const CONSTRUCTOR_ID: u32 = 0x30f443db_u32;
@@ -24992,7 +24992,7 @@ impl crate::CanonicalJson for UpdateRecentEmojiStatuses {
     }
 }
 ///`updateRecentReactions#6f7863f4 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateRecentReactions {}
 impl crate::Identifiable for UpdateRecentReactions {
     const CONSTRUCTOR_ID: u32 = 0x6f7863f4_u32;
@@ -25016,7 +25016,7 @@ impl crate::CanonicalJson for UpdateRecentReactions {
     }
 }
 ///`updateMoveStickerSetToTop#86fccf85 flags:# masks:flags.0?true emojis:flags.1?true stickerset:long = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateMoveStickerSetToTop {
     ///`masks:flags.0?true`
     pub masks: bool,
@@ -25132,7 +25132,7 @@ impl crate::CanonicalJson for UpdateMessageExtendedMedia {
     }
 }
 ///`updateUser#20529438 user_id:long = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateUser {
     ///`user_id:long`
     pub user_id: i64,
@@ -25163,7 +25163,7 @@ impl crate::CanonicalJson for UpdateUser {
     }
 }
 ///`updateAutoSaveSettings#ec05b097 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateAutoSaveSettings {}
 impl crate::Identifiable for UpdateAutoSaveSettings {
     const CONSTRUCTOR_ID: u32 = 0xec05b097_u32;
@@ -25261,7 +25261,7 @@ impl crate::CanonicalJson for UpdateReadStories {
     }
 }
 ///`updateStoryID#1bf335b9 id:int random_id:long = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateStoryID {
     ///`id:int`
     pub id: i32,
@@ -25419,7 +25419,7 @@ impl crate::CanonicalJson for UpdateBotChatBoost {
     }
 }
 ///`updateChannelViewForumAsMessages#07b68920 channel_id:long enabled:Bool = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChannelViewForumAsMessages {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -25748,7 +25748,7 @@ impl crate::CanonicalJson for UpdateSavedDialogPinned {
     }
 }
 ///`updatePinnedSavedDialogs#686c85a6 flags:# order:flags.0?Vector<DialogPeer> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatePinnedSavedDialogs {
     ///`order:flags.0?Vector<DialogPeer>`
     pub order: Option<Vec<crate::enums::DialogPeer>>,
@@ -25810,7 +25810,7 @@ impl crate::CanonicalJson for UpdatePinnedSavedDialogs {
     }
 }
 ///`updateSavedReactionTags#39c67432 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSavedReactionTags {}
 impl crate::Identifiable for UpdateSavedReactionTags {
     const CONSTRUCTOR_ID: u32 = 0x39c67432_u32;
@@ -25834,7 +25834,7 @@ impl crate::CanonicalJson for UpdateSavedReactionTags {
     }
 }
 ///`updateSmsJob#f16269d4 job_id:string = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSmsJob {
     ///`job_id:string`
     pub job_id: String,
@@ -25865,7 +25865,7 @@ impl crate::CanonicalJson for UpdateSmsJob {
     }
 }
 ///`updateQuickReplies#f9470ab2 quick_replies:Vector<QuickReply> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateQuickReplies {
     ///`quick_replies:Vector<QuickReply>`
     pub quick_replies: Vec<crate::enums::QuickReply>,
@@ -25946,7 +25946,7 @@ impl crate::CanonicalJson for UpdateNewQuickReply {
     }
 }
 ///`updateDeleteQuickReply#53e6f1ec shortcut_id:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDeleteQuickReply {
     ///`shortcut_id:int`
     pub shortcut_id: i32,
@@ -26008,7 +26008,7 @@ impl crate::CanonicalJson for UpdateQuickReplyMessage {
     }
 }
 ///`updateDeleteQuickReplyMessages#566fe7cd shortcut_id:int messages:Vector<int> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDeleteQuickReplyMessages {
     ///`shortcut_id:int`
     pub shortcut_id: i32,
@@ -26513,7 +26513,7 @@ impl crate::CanonicalJson for UpdateStarsRevenueStatus {
     }
 }
 ///`updateBotPurchasedPaidMedia#283bd312 user_id:long payload:string qts:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateBotPurchasedPaidMedia {
     ///`user_id:long`
     pub user_id: i64,
@@ -27212,7 +27212,7 @@ impl crate::CanonicalJson for UpdateEmojiGameInfo {
     }
 }
 ///`updateStarGiftCraftFail#ac072444 = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateStarGiftCraftFail {}
 impl crate::Identifiable for UpdateStarGiftCraftFail {
     const CONSTRUCTOR_ID: u32 = 0xac072444_u32;
@@ -27236,7 +27236,7 @@ impl crate::CanonicalJson for UpdateStarGiftCraftFail {
     }
 }
 ///`updateChatParticipantRank#bd8367b9 chat_id:long user_id:long rank:string version:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatParticipantRank {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -27290,7 +27290,7 @@ impl crate::CanonicalJson for UpdateChatParticipantRank {
     }
 }
 ///`updateManagedBot#4880ed9a user_id:long bot_id:long qts:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateManagedBot {
     ///`user_id:long`
     pub user_id: i64,
@@ -27416,7 +27416,7 @@ impl crate::CanonicalJson for UpdateBotGuestChatQuery {
     }
 }
 ///`updateAiComposeTones#8c0f91fb = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateAiComposeTones {}
 impl crate::Identifiable for UpdateAiComposeTones {
     const CONSTRUCTOR_ID: u32 = 0x8c0f91fb_u32;
@@ -27485,7 +27485,7 @@ impl crate::CanonicalJson for UpdateJoinChatWebViewDecision {
     }
 }
 ///`updateNewBotConnection#b22083a6 flags:# confirmed:flags.0?true bot_id:long date:flags.1?int device:flags.1?string location:flags.1?string = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateNewBotConnection {
     ///`confirmed:flags.0?true`
     pub confirmed: bool,
@@ -27578,7 +27578,7 @@ impl crate::CanonicalJson for UpdateNewBotConnection {
     }
 }
 ///`updateWebBrowserSettings#c39a2ade flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateWebBrowserSettings {
     ///`open_external_browser:flags.0?true`
     pub open_external_browser: bool,
@@ -27904,7 +27904,7 @@ impl crate::CanonicalJson for UpdateEphemeralBotCallbackQuery {
     }
 }
 ///`updateBotStarsSubscription#6c0d8e23 flags:# canceled:flags.0?true payment_failed:flags.1?true restored:flags.2?true user_id:long payload:bytes qts:int = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateBotStarsSubscription {
     ///`canceled:flags.0?true`
     pub canceled: bool,
@@ -28014,7 +28014,7 @@ impl crate::CanonicalJson for UpdateWalletState {
     }
 }
 ///`updateSentWalletTransaction#b1434d4a flags:# gasless:flags.0?true msg_hash:string transaction:flags.1?WalletTransaction = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSentWalletTransaction {
     ///`gasless:flags.0?true`
     pub gasless: bool,
@@ -28079,7 +28079,7 @@ impl crate::CanonicalJson for UpdateSentWalletTransaction {
     }
 }
 ///`updateWalletGaslessInfo#a8ae1cac flags:# available:flags.0?true left:int reset_at:int min_amount:long relayer_address:string = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateWalletGaslessInfo {
     ///`available:flags.0?true`
     pub available: bool,
@@ -28178,7 +28178,7 @@ impl crate::CanonicalJson for UpdateWalletTonConnectSession {
     }
 }
 ///`updateWalletTonConnectPendingDisconnect#d1ee8199 session_ids:Vector<long> = Update`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateWalletTonConnectPendingDisconnect {
     ///`session_ids:Vector<long>`
     pub session_ids: Vec<i64>,
@@ -28224,7 +28224,7 @@ impl crate::CanonicalJson for UpdateWalletTonConnectPendingDisconnect {
     }
 }
 ///`updatesTooLong#e317af7e = Updates`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatesTooLong {}
 impl crate::Identifiable for UpdatesTooLong {
     const CONSTRUCTOR_ID: u32 = 0xe317af7e_u32;
@@ -28248,7 +28248,7 @@ impl crate::CanonicalJson for UpdatesTooLong {
     }
 }
 ///`updateShortMessage#313bc7f8 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int user_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateShortMessage {
     ///`out:flags.1?true`
     pub out: bool,
@@ -28462,7 +28462,7 @@ impl crate::CanonicalJson for UpdateShortMessage {
     }
 }
 ///`updateShortChatMessage#4d6deea5 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int from_id:long chat_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateShortChatMessage {
     ///`out:flags.1?true`
     pub out: bool,
@@ -28720,7 +28720,7 @@ impl crate::CanonicalJson for UpdateShort {
     }
 }
 ///`updatesCombined#725b04c3 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq_start:int seq:int = Updates`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatesCombined {
     ///`updates:Vector<Update>`
     pub updates: Vec<crate::enums::Update>,
@@ -28833,7 +28833,7 @@ impl crate::CanonicalJson for UpdatesCombined {
     }
 }
 ///`updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq:int = Updates`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Updates {
     ///`updates:Vector<Update>`
     pub updates: Vec<crate::enums::Update>,
@@ -28939,7 +28939,7 @@ impl crate::CanonicalJson for Updates {
     }
 }
 ///`updateShortSentMessage#9015e101 flags:# out:flags.1?true id:int pts:int pts_count:int date:int media:flags.9?MessageMedia entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateShortSentMessage {
     ///`out:flags.1?true`
     pub out: bool,
@@ -29072,7 +29072,7 @@ impl crate::CanonicalJson for UpdateShortSentMessage {
     }
 }
 ///`dcOption#18b7a10d flags:# ipv6:flags.0?true media_only:flags.1?true tcpo_only:flags.2?true cdn:flags.3?true static:flags.4?true this_port_only:flags.5?true id:int ip_address:string port:int secret:flags.10?bytes = DcOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DcOption {
     ///`ipv6:flags.0?true`
     pub ipv6: bool,
@@ -29192,7 +29192,7 @@ impl crate::CanonicalJson for DcOption {
     }
 }
 ///`config#cc1a241e flags:# default_p2p_contacts:flags.3?true preload_featured_stickers:flags.4?true revoke_pm_inbox:flags.6?true blocked_mode:flags.8?true force_try_ipv6:flags.14?true date:int expires:int test_mode:Bool this_dc:int dc_options:Vector<DcOption> dc_txt_domain_name:string chat_size_max:int megagroup_size_max:int forwarded_count_max:int online_update_period_ms:int offline_blur_timeout_ms:int offline_idle_timeout_ms:int online_cloud_timeout_ms:int notify_cloud_delay_ms:int notify_default_delay_ms:int push_chat_period_ms:int push_chat_limit:int edit_time_limit:int revoke_time_limit:int revoke_pm_time_limit:int rating_e_decay:int stickers_recent_limit:int channels_read_media_period:int tmp_sessions:flags.0?int call_receive_timeout_ms:int call_ring_timeout_ms:int call_connect_timeout_ms:int call_packet_timeout_ms:int me_url_prefix:string autoupdate_url_prefix:flags.7?string gif_search_username:flags.9?string venue_search_username:flags.10?string img_search_username:flags.11?string static_maps_provider:flags.12?string caption_length_max:int message_length_max:int webfile_dc_id:int suggested_lang_code:flags.2?string lang_pack_version:flags.2?int base_lang_pack_version:flags.2?int reactions_default:flags.15?Reaction autologin_token:flags.16?string = Config`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Config {
     ///`default_p2p_contacts:flags.3?true`
     pub default_p2p_contacts: bool,
@@ -29679,7 +29679,7 @@ impl crate::CanonicalJson for Config {
     }
 }
 ///`nearestDc#8e1a1775 country:string this_dc:int nearest_dc:int = NearestDc`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestDc {
     ///`country:string`
     pub country: String,
@@ -29726,7 +29726,7 @@ impl crate::CanonicalJson for NearestDc {
     }
 }
 ///`encryptedChatEmpty#ab7ec0a0 id:int = EncryptedChat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptedChatEmpty {
     ///`id:int`
     pub id: i32,
@@ -29757,7 +29757,7 @@ impl crate::CanonicalJson for EncryptedChatEmpty {
     }
 }
 ///`encryptedChatWaiting#66b25953 id:int access_hash:long date:int admin_id:long participant_id:long = EncryptedChat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptedChatWaiting {
     ///`id:int`
     pub id: i32,
@@ -29818,7 +29818,7 @@ impl crate::CanonicalJson for EncryptedChatWaiting {
     }
 }
 ///`encryptedChatRequested#48f1d94c flags:# folder_id:flags.0?int id:int access_hash:long date:int admin_id:long participant_id:long g_a:bytes = EncryptedChat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptedChatRequested {
     ///`folder_id:flags.0?int`
     pub folder_id: Option<i32>,
@@ -29905,7 +29905,7 @@ impl crate::CanonicalJson for EncryptedChatRequested {
     }
 }
 ///`encryptedChat#61f0d4c7 id:int access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long = EncryptedChat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptedChat {
     ///`id:int`
     pub id: i32,
@@ -29980,7 +29980,7 @@ impl crate::CanonicalJson for EncryptedChat {
     }
 }
 ///`encryptedChatDiscarded#1e1c7c45 flags:# history_deleted:flags.0?true id:int = EncryptedChat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptedChatDiscarded {
     ///`history_deleted:flags.0?true`
     pub history_deleted: bool,
@@ -30022,7 +30022,7 @@ impl crate::CanonicalJson for EncryptedChatDiscarded {
     }
 }
 ///`inputEncryptedChat#f141b5e1 chat_id:int access_hash:long = InputEncryptedChat`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputEncryptedChat {
     ///`chat_id:int`
     pub chat_id: i32,
@@ -30059,7 +30059,7 @@ impl crate::CanonicalJson for InputEncryptedChat {
     }
 }
 ///`encryptedFileEmpty#c21f497e = EncryptedFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptedFileEmpty {}
 impl crate::Identifiable for EncryptedFileEmpty {
     const CONSTRUCTOR_ID: u32 = 0xc21f497e_u32;
@@ -30083,7 +30083,7 @@ impl crate::CanonicalJson for EncryptedFileEmpty {
     }
 }
 ///`encryptedFile#a8008cd8 id:long access_hash:long size:long dc_id:int key_fingerprint:int = EncryptedFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptedFile {
     ///`id:long`
     pub id: i64,
@@ -30144,7 +30144,7 @@ impl crate::CanonicalJson for EncryptedFile {
     }
 }
 ///`inputEncryptedFileEmpty#1837c364 = InputEncryptedFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputEncryptedFileEmpty {}
 impl crate::Identifiable for InputEncryptedFileEmpty {
     const CONSTRUCTOR_ID: u32 = 0x1837c364_u32;
@@ -30168,7 +30168,7 @@ impl crate::CanonicalJson for InputEncryptedFileEmpty {
     }
 }
 ///`inputEncryptedFileUploaded#64bd0306 id:long parts:int md5_checksum:string key_fingerprint:int = InputEncryptedFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputEncryptedFileUploaded {
     ///`id:long`
     pub id: i64,
@@ -30222,7 +30222,7 @@ impl crate::CanonicalJson for InputEncryptedFileUploaded {
     }
 }
 ///`inputEncryptedFile#5a17b5e5 id:long access_hash:long = InputEncryptedFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputEncryptedFile {
     ///`id:long`
     pub id: i64,
@@ -30259,7 +30259,7 @@ impl crate::CanonicalJson for InputEncryptedFile {
     }
 }
 ///`inputEncryptedFileBigUploaded#2dc173c8 id:long parts:int key_fingerprint:int = InputEncryptedFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputEncryptedFileBigUploaded {
     ///`id:long`
     pub id: i64,
@@ -30365,7 +30365,7 @@ impl crate::CanonicalJson for EncryptedMessage {
     }
 }
 ///`encryptedMessageService#23734b06 random_id:long chat_id:int date:int bytes:bytes = EncryptedMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptedMessageService {
     ///`random_id:long`
     pub random_id: i64,
@@ -30419,7 +30419,7 @@ impl crate::CanonicalJson for EncryptedMessageService {
     }
 }
 ///`inputDocumentEmpty#72f0eaae = InputDocument`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputDocumentEmpty {}
 impl crate::Identifiable for InputDocumentEmpty {
     const CONSTRUCTOR_ID: u32 = 0x72f0eaae_u32;
@@ -30443,7 +30443,7 @@ impl crate::CanonicalJson for InputDocumentEmpty {
     }
 }
 ///`inputDocument#1abfb575 id:long access_hash:long file_reference:bytes = InputDocument`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputDocument {
     ///`id:long`
     pub id: i64,
@@ -30490,7 +30490,7 @@ impl crate::CanonicalJson for InputDocument {
     }
 }
 ///`documentEmpty#36f8c871 id:long = Document`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentEmpty {
     ///`id:long`
     pub id: i64,
@@ -30521,7 +30521,7 @@ impl crate::CanonicalJson for DocumentEmpty {
     }
 }
 ///`document#8fd4c4d8 flags:# id:long access_hash:long file_reference:bytes date:int mime_type:string size:long thumbs:flags.0?Vector<PhotoSize> video_thumbs:flags.1?Vector<VideoSize> dc_id:int attributes:Vector<DocumentAttribute> = Document`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
     ///`id:long`
     pub id: i64,
@@ -30726,7 +30726,7 @@ impl crate::CanonicalJson for NotifyPeer {
     }
 }
 ///`notifyUsers#b4c83b4c = NotifyPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotifyUsers {}
 impl crate::Identifiable for NotifyUsers {
     const CONSTRUCTOR_ID: u32 = 0xb4c83b4c_u32;
@@ -30750,7 +30750,7 @@ impl crate::CanonicalJson for NotifyUsers {
     }
 }
 ///`notifyChats#c007cec3 = NotifyPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotifyChats {}
 impl crate::Identifiable for NotifyChats {
     const CONSTRUCTOR_ID: u32 = 0xc007cec3_u32;
@@ -30774,7 +30774,7 @@ impl crate::CanonicalJson for NotifyChats {
     }
 }
 ///`notifyBroadcasts#d612e8ef = NotifyPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotifyBroadcasts {}
 impl crate::Identifiable for NotifyBroadcasts {
     const CONSTRUCTOR_ID: u32 = 0xd612e8ef_u32;
@@ -30835,7 +30835,7 @@ impl crate::CanonicalJson for NotifyForumTopic {
     }
 }
 ///`notifyCommunity#be376999 community_id:long = NotifyPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotifyCommunity {
     ///`community_id:long`
     pub community_id: i64,
@@ -30866,7 +30866,7 @@ impl crate::CanonicalJson for NotifyCommunity {
     }
 }
 ///`sendMessageTypingAction#16bf744e = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageTypingAction {}
 impl crate::Identifiable for SendMessageTypingAction {
     const CONSTRUCTOR_ID: u32 = 0x16bf744e_u32;
@@ -30890,7 +30890,7 @@ impl crate::CanonicalJson for SendMessageTypingAction {
     }
 }
 ///`sendMessageCancelAction#fd5ec8f5 = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageCancelAction {}
 impl crate::Identifiable for SendMessageCancelAction {
     const CONSTRUCTOR_ID: u32 = 0xfd5ec8f5_u32;
@@ -30914,7 +30914,7 @@ impl crate::CanonicalJson for SendMessageCancelAction {
     }
 }
 ///`sendMessageRecordVideoAction#a187d66f = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageRecordVideoAction {}
 impl crate::Identifiable for SendMessageRecordVideoAction {
     const CONSTRUCTOR_ID: u32 = 0xa187d66f_u32;
@@ -30938,7 +30938,7 @@ impl crate::CanonicalJson for SendMessageRecordVideoAction {
     }
 }
 ///`sendMessageUploadVideoAction#e9763aec progress:int = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageUploadVideoAction {
     ///`progress:int`
     pub progress: i32,
@@ -30969,7 +30969,7 @@ impl crate::CanonicalJson for SendMessageUploadVideoAction {
     }
 }
 ///`sendMessageRecordAudioAction#d52f73f7 = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageRecordAudioAction {}
 impl crate::Identifiable for SendMessageRecordAudioAction {
     const CONSTRUCTOR_ID: u32 = 0xd52f73f7_u32;
@@ -30993,7 +30993,7 @@ impl crate::CanonicalJson for SendMessageRecordAudioAction {
     }
 }
 ///`sendMessageUploadAudioAction#f351d7ab progress:int = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageUploadAudioAction {
     ///`progress:int`
     pub progress: i32,
@@ -31024,7 +31024,7 @@ impl crate::CanonicalJson for SendMessageUploadAudioAction {
     }
 }
 ///`sendMessageUploadPhotoAction#d1d34a26 progress:int = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageUploadPhotoAction {
     ///`progress:int`
     pub progress: i32,
@@ -31055,7 +31055,7 @@ impl crate::CanonicalJson for SendMessageUploadPhotoAction {
     }
 }
 ///`sendMessageUploadDocumentAction#aa0cd9e4 progress:int = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageUploadDocumentAction {
     ///`progress:int`
     pub progress: i32,
@@ -31086,7 +31086,7 @@ impl crate::CanonicalJson for SendMessageUploadDocumentAction {
     }
 }
 ///`sendMessageGeoLocationAction#176f8ba1 = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageGeoLocationAction {}
 impl crate::Identifiable for SendMessageGeoLocationAction {
     const CONSTRUCTOR_ID: u32 = 0x176f8ba1_u32;
@@ -31110,7 +31110,7 @@ impl crate::CanonicalJson for SendMessageGeoLocationAction {
     }
 }
 ///`sendMessageChooseContactAction#628cbc6f = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageChooseContactAction {}
 impl crate::Identifiable for SendMessageChooseContactAction {
     const CONSTRUCTOR_ID: u32 = 0x628cbc6f_u32;
@@ -31134,7 +31134,7 @@ impl crate::CanonicalJson for SendMessageChooseContactAction {
     }
 }
 ///`sendMessageGamePlayAction#dd6a8f48 = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageGamePlayAction {}
 impl crate::Identifiable for SendMessageGamePlayAction {
     const CONSTRUCTOR_ID: u32 = 0xdd6a8f48_u32;
@@ -31158,7 +31158,7 @@ impl crate::CanonicalJson for SendMessageGamePlayAction {
     }
 }
 ///`sendMessageRecordRoundAction#88f27fbc = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageRecordRoundAction {}
 impl crate::Identifiable for SendMessageRecordRoundAction {
     const CONSTRUCTOR_ID: u32 = 0x88f27fbc_u32;
@@ -31182,7 +31182,7 @@ impl crate::CanonicalJson for SendMessageRecordRoundAction {
     }
 }
 ///`sendMessageUploadRoundAction#243e1c66 progress:int = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageUploadRoundAction {
     ///`progress:int`
     pub progress: i32,
@@ -31213,7 +31213,7 @@ impl crate::CanonicalJson for SendMessageUploadRoundAction {
     }
 }
 ///`speakingInGroupCallAction#d92c2285 = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpeakingInGroupCallAction {}
 impl crate::Identifiable for SpeakingInGroupCallAction {
     const CONSTRUCTOR_ID: u32 = 0xd92c2285_u32;
@@ -31237,7 +31237,7 @@ impl crate::CanonicalJson for SpeakingInGroupCallAction {
     }
 }
 ///`sendMessageHistoryImportAction#dbda9246 progress:int = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageHistoryImportAction {
     ///`progress:int`
     pub progress: i32,
@@ -31268,7 +31268,7 @@ impl crate::CanonicalJson for SendMessageHistoryImportAction {
     }
 }
 ///`sendMessageChooseStickerAction#b05ac6b1 = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageChooseStickerAction {}
 impl crate::Identifiable for SendMessageChooseStickerAction {
     const CONSTRUCTOR_ID: u32 = 0xb05ac6b1_u32;
@@ -31341,7 +31341,7 @@ impl crate::CanonicalJson for SendMessageEmojiInteraction {
     }
 }
 ///`sendMessageEmojiInteractionSeen#b665902e emoticon:string = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageEmojiInteractionSeen {
     ///`emoticon:string`
     pub emoticon: String,
@@ -31561,7 +31561,7 @@ impl crate::CanonicalJson for SendMessageRichMessageDraftAction {
     }
 }
 ///`sendMessageStopDraftAction#fbf902b0 random_id:long = SendMessageAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendMessageStopDraftAction {
     ///`random_id:long`
     pub random_id: i64,
@@ -31592,7 +31592,7 @@ impl crate::CanonicalJson for SendMessageStopDraftAction {
     }
 }
 ///`inputPrivacyKeyStatusTimestamp#4f96cb18 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyStatusTimestamp {}
 impl crate::Identifiable for InputPrivacyKeyStatusTimestamp {
     const CONSTRUCTOR_ID: u32 = 0x4f96cb18_u32;
@@ -31616,7 +31616,7 @@ impl crate::CanonicalJson for InputPrivacyKeyStatusTimestamp {
     }
 }
 ///`inputPrivacyKeyChatInvite#bdfb0426 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyChatInvite {}
 impl crate::Identifiable for InputPrivacyKeyChatInvite {
     const CONSTRUCTOR_ID: u32 = 0xbdfb0426_u32;
@@ -31640,7 +31640,7 @@ impl crate::CanonicalJson for InputPrivacyKeyChatInvite {
     }
 }
 ///`inputPrivacyKeyPhoneCall#fabadc5f = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyPhoneCall {}
 impl crate::Identifiable for InputPrivacyKeyPhoneCall {
     const CONSTRUCTOR_ID: u32 = 0xfabadc5f_u32;
@@ -31664,7 +31664,7 @@ impl crate::CanonicalJson for InputPrivacyKeyPhoneCall {
     }
 }
 ///`inputPrivacyKeyPhoneP2P#db9e70d2 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyPhoneP2P {}
 impl crate::Identifiable for InputPrivacyKeyPhoneP2P {
     const CONSTRUCTOR_ID: u32 = 0xdb9e70d2_u32;
@@ -31688,7 +31688,7 @@ impl crate::CanonicalJson for InputPrivacyKeyPhoneP2P {
     }
 }
 ///`inputPrivacyKeyForwards#a4dd4c08 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyForwards {}
 impl crate::Identifiable for InputPrivacyKeyForwards {
     const CONSTRUCTOR_ID: u32 = 0xa4dd4c08_u32;
@@ -31712,7 +31712,7 @@ impl crate::CanonicalJson for InputPrivacyKeyForwards {
     }
 }
 ///`inputPrivacyKeyProfilePhoto#5719bacc = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyProfilePhoto {}
 impl crate::Identifiable for InputPrivacyKeyProfilePhoto {
     const CONSTRUCTOR_ID: u32 = 0x5719bacc_u32;
@@ -31736,7 +31736,7 @@ impl crate::CanonicalJson for InputPrivacyKeyProfilePhoto {
     }
 }
 ///`inputPrivacyKeyPhoneNumber#0352dafa = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyPhoneNumber {}
 impl crate::Identifiable for InputPrivacyKeyPhoneNumber {
     const CONSTRUCTOR_ID: u32 = 0x0352dafa_u32;
@@ -31760,7 +31760,7 @@ impl crate::CanonicalJson for InputPrivacyKeyPhoneNumber {
     }
 }
 ///`inputPrivacyKeyAddedByPhone#d1219bdd = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyAddedByPhone {}
 impl crate::Identifiable for InputPrivacyKeyAddedByPhone {
     const CONSTRUCTOR_ID: u32 = 0xd1219bdd_u32;
@@ -31784,7 +31784,7 @@ impl crate::CanonicalJson for InputPrivacyKeyAddedByPhone {
     }
 }
 ///`inputPrivacyKeyVoiceMessages#aee69d68 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyVoiceMessages {}
 impl crate::Identifiable for InputPrivacyKeyVoiceMessages {
     const CONSTRUCTOR_ID: u32 = 0xaee69d68_u32;
@@ -31808,7 +31808,7 @@ impl crate::CanonicalJson for InputPrivacyKeyVoiceMessages {
     }
 }
 ///`inputPrivacyKeyAbout#3823cc40 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyAbout {}
 impl crate::Identifiable for InputPrivacyKeyAbout {
     const CONSTRUCTOR_ID: u32 = 0x3823cc40_u32;
@@ -31832,7 +31832,7 @@ impl crate::CanonicalJson for InputPrivacyKeyAbout {
     }
 }
 ///`inputPrivacyKeyBirthday#d65a11cc = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyBirthday {}
 impl crate::Identifiable for InputPrivacyKeyBirthday {
     const CONSTRUCTOR_ID: u32 = 0xd65a11cc_u32;
@@ -31856,7 +31856,7 @@ impl crate::CanonicalJson for InputPrivacyKeyBirthday {
     }
 }
 ///`inputPrivacyKeyStarGiftsAutoSave#e1732341 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyStarGiftsAutoSave {}
 impl crate::Identifiable for InputPrivacyKeyStarGiftsAutoSave {
     const CONSTRUCTOR_ID: u32 = 0xe1732341_u32;
@@ -31880,7 +31880,7 @@ impl crate::CanonicalJson for InputPrivacyKeyStarGiftsAutoSave {
     }
 }
 ///`inputPrivacyKeyNoPaidMessages#bdc597b4 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeyNoPaidMessages {}
 impl crate::Identifiable for InputPrivacyKeyNoPaidMessages {
     const CONSTRUCTOR_ID: u32 = 0xbdc597b4_u32;
@@ -31904,7 +31904,7 @@ impl crate::CanonicalJson for InputPrivacyKeyNoPaidMessages {
     }
 }
 ///`inputPrivacyKeySavedMusic#4dbe9226 = InputPrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyKeySavedMusic {}
 impl crate::Identifiable for InputPrivacyKeySavedMusic {
     const CONSTRUCTOR_ID: u32 = 0x4dbe9226_u32;
@@ -31928,7 +31928,7 @@ impl crate::CanonicalJson for InputPrivacyKeySavedMusic {
     }
 }
 ///`privacyKeyStatusTimestamp#bc2eab30 = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyStatusTimestamp {}
 impl crate::Identifiable for PrivacyKeyStatusTimestamp {
     const CONSTRUCTOR_ID: u32 = 0xbc2eab30_u32;
@@ -31952,7 +31952,7 @@ impl crate::CanonicalJson for PrivacyKeyStatusTimestamp {
     }
 }
 ///`privacyKeyChatInvite#500e6dfa = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyChatInvite {}
 impl crate::Identifiable for PrivacyKeyChatInvite {
     const CONSTRUCTOR_ID: u32 = 0x500e6dfa_u32;
@@ -31976,7 +31976,7 @@ impl crate::CanonicalJson for PrivacyKeyChatInvite {
     }
 }
 ///`privacyKeyPhoneCall#3d662b7b = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyPhoneCall {}
 impl crate::Identifiable for PrivacyKeyPhoneCall {
     const CONSTRUCTOR_ID: u32 = 0x3d662b7b_u32;
@@ -32000,7 +32000,7 @@ impl crate::CanonicalJson for PrivacyKeyPhoneCall {
     }
 }
 ///`privacyKeyPhoneP2P#39491cc8 = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyPhoneP2P {}
 impl crate::Identifiable for PrivacyKeyPhoneP2P {
     const CONSTRUCTOR_ID: u32 = 0x39491cc8_u32;
@@ -32024,7 +32024,7 @@ impl crate::CanonicalJson for PrivacyKeyPhoneP2P {
     }
 }
 ///`privacyKeyForwards#69ec56a3 = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyForwards {}
 impl crate::Identifiable for PrivacyKeyForwards {
     const CONSTRUCTOR_ID: u32 = 0x69ec56a3_u32;
@@ -32048,7 +32048,7 @@ impl crate::CanonicalJson for PrivacyKeyForwards {
     }
 }
 ///`privacyKeyProfilePhoto#96151fed = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyProfilePhoto {}
 impl crate::Identifiable for PrivacyKeyProfilePhoto {
     const CONSTRUCTOR_ID: u32 = 0x96151fed_u32;
@@ -32072,7 +32072,7 @@ impl crate::CanonicalJson for PrivacyKeyProfilePhoto {
     }
 }
 ///`privacyKeyPhoneNumber#d19ae46d = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyPhoneNumber {}
 impl crate::Identifiable for PrivacyKeyPhoneNumber {
     const CONSTRUCTOR_ID: u32 = 0xd19ae46d_u32;
@@ -32096,7 +32096,7 @@ impl crate::CanonicalJson for PrivacyKeyPhoneNumber {
     }
 }
 ///`privacyKeyAddedByPhone#42ffd42b = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyAddedByPhone {}
 impl crate::Identifiable for PrivacyKeyAddedByPhone {
     const CONSTRUCTOR_ID: u32 = 0x42ffd42b_u32;
@@ -32120,7 +32120,7 @@ impl crate::CanonicalJson for PrivacyKeyAddedByPhone {
     }
 }
 ///`privacyKeyVoiceMessages#0697f414 = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyVoiceMessages {}
 impl crate::Identifiable for PrivacyKeyVoiceMessages {
     const CONSTRUCTOR_ID: u32 = 0x0697f414_u32;
@@ -32144,7 +32144,7 @@ impl crate::CanonicalJson for PrivacyKeyVoiceMessages {
     }
 }
 ///`privacyKeyAbout#a486b761 = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyAbout {}
 impl crate::Identifiable for PrivacyKeyAbout {
     const CONSTRUCTOR_ID: u32 = 0xa486b761_u32;
@@ -32168,7 +32168,7 @@ impl crate::CanonicalJson for PrivacyKeyAbout {
     }
 }
 ///`privacyKeyBirthday#2000a518 = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyBirthday {}
 impl crate::Identifiable for PrivacyKeyBirthday {
     const CONSTRUCTOR_ID: u32 = 0x2000a518_u32;
@@ -32192,7 +32192,7 @@ impl crate::CanonicalJson for PrivacyKeyBirthday {
     }
 }
 ///`privacyKeyStarGiftsAutoSave#2ca4fdf8 = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyStarGiftsAutoSave {}
 impl crate::Identifiable for PrivacyKeyStarGiftsAutoSave {
     const CONSTRUCTOR_ID: u32 = 0x2ca4fdf8_u32;
@@ -32216,7 +32216,7 @@ impl crate::CanonicalJson for PrivacyKeyStarGiftsAutoSave {
     }
 }
 ///`privacyKeyNoPaidMessages#17d348d2 = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeyNoPaidMessages {}
 impl crate::Identifiable for PrivacyKeyNoPaidMessages {
     const CONSTRUCTOR_ID: u32 = 0x17d348d2_u32;
@@ -32240,7 +32240,7 @@ impl crate::CanonicalJson for PrivacyKeyNoPaidMessages {
     }
 }
 ///`privacyKeySavedMusic#ff7a571b = PrivacyKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyKeySavedMusic {}
 impl crate::Identifiable for PrivacyKeySavedMusic {
     const CONSTRUCTOR_ID: u32 = 0xff7a571b_u32;
@@ -32264,7 +32264,7 @@ impl crate::CanonicalJson for PrivacyKeySavedMusic {
     }
 }
 ///`inputPrivacyValueAllowContacts#0d09e07b = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueAllowContacts {}
 impl crate::Identifiable for InputPrivacyValueAllowContacts {
     const CONSTRUCTOR_ID: u32 = 0x0d09e07b_u32;
@@ -32288,7 +32288,7 @@ impl crate::CanonicalJson for InputPrivacyValueAllowContacts {
     }
 }
 ///`inputPrivacyValueAllowAll#184b35ce = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueAllowAll {}
 impl crate::Identifiable for InputPrivacyValueAllowAll {
     const CONSTRUCTOR_ID: u32 = 0x184b35ce_u32;
@@ -32312,7 +32312,7 @@ impl crate::CanonicalJson for InputPrivacyValueAllowAll {
     }
 }
 ///`inputPrivacyValueAllowUsers#131cc67f users:Vector<InputUser> = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueAllowUsers {
     ///`users:Vector<InputUser>`
     pub users: Vec<crate::enums::InputUser>,
@@ -32360,7 +32360,7 @@ impl crate::CanonicalJson for InputPrivacyValueAllowUsers {
     }
 }
 ///`inputPrivacyValueDisallowContacts#0ba52007 = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueDisallowContacts {}
 impl crate::Identifiable for InputPrivacyValueDisallowContacts {
     const CONSTRUCTOR_ID: u32 = 0x0ba52007_u32;
@@ -32384,7 +32384,7 @@ impl crate::CanonicalJson for InputPrivacyValueDisallowContacts {
     }
 }
 ///`inputPrivacyValueDisallowAll#d66b66c9 = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueDisallowAll {}
 impl crate::Identifiable for InputPrivacyValueDisallowAll {
     const CONSTRUCTOR_ID: u32 = 0xd66b66c9_u32;
@@ -32408,7 +32408,7 @@ impl crate::CanonicalJson for InputPrivacyValueDisallowAll {
     }
 }
 ///`inputPrivacyValueDisallowUsers#90110467 users:Vector<InputUser> = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueDisallowUsers {
     ///`users:Vector<InputUser>`
     pub users: Vec<crate::enums::InputUser>,
@@ -32456,7 +32456,7 @@ impl crate::CanonicalJson for InputPrivacyValueDisallowUsers {
     }
 }
 ///`inputPrivacyValueAllowChatParticipants#840649cf chats:Vector<long> = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueAllowChatParticipants {
     ///`chats:Vector<long>`
     pub chats: Vec<i64>,
@@ -32502,7 +32502,7 @@ impl crate::CanonicalJson for InputPrivacyValueAllowChatParticipants {
     }
 }
 ///`inputPrivacyValueDisallowChatParticipants#e94f0f86 chats:Vector<long> = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueDisallowChatParticipants {
     ///`chats:Vector<long>`
     pub chats: Vec<i64>,
@@ -32548,7 +32548,7 @@ impl crate::CanonicalJson for InputPrivacyValueDisallowChatParticipants {
     }
 }
 ///`inputPrivacyValueAllowCloseFriends#2f453e49 = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueAllowCloseFriends {}
 impl crate::Identifiable for InputPrivacyValueAllowCloseFriends {
     const CONSTRUCTOR_ID: u32 = 0x2f453e49_u32;
@@ -32572,7 +32572,7 @@ impl crate::CanonicalJson for InputPrivacyValueAllowCloseFriends {
     }
 }
 ///`inputPrivacyValueAllowPremium#77cdc9f1 = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueAllowPremium {}
 impl crate::Identifiable for InputPrivacyValueAllowPremium {
     const CONSTRUCTOR_ID: u32 = 0x77cdc9f1_u32;
@@ -32596,7 +32596,7 @@ impl crate::CanonicalJson for InputPrivacyValueAllowPremium {
     }
 }
 ///`inputPrivacyValueAllowBots#5a4fcce5 = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueAllowBots {}
 impl crate::Identifiable for InputPrivacyValueAllowBots {
     const CONSTRUCTOR_ID: u32 = 0x5a4fcce5_u32;
@@ -32620,7 +32620,7 @@ impl crate::CanonicalJson for InputPrivacyValueAllowBots {
     }
 }
 ///`inputPrivacyValueDisallowBots#c4e57915 = InputPrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPrivacyValueDisallowBots {}
 impl crate::Identifiable for InputPrivacyValueDisallowBots {
     const CONSTRUCTOR_ID: u32 = 0xc4e57915_u32;
@@ -32644,7 +32644,7 @@ impl crate::CanonicalJson for InputPrivacyValueDisallowBots {
     }
 }
 ///`privacyValueAllowContacts#fffe1bac = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueAllowContacts {}
 impl crate::Identifiable for PrivacyValueAllowContacts {
     const CONSTRUCTOR_ID: u32 = 0xfffe1bac_u32;
@@ -32668,7 +32668,7 @@ impl crate::CanonicalJson for PrivacyValueAllowContacts {
     }
 }
 ///`privacyValueAllowAll#65427b82 = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueAllowAll {}
 impl crate::Identifiable for PrivacyValueAllowAll {
     const CONSTRUCTOR_ID: u32 = 0x65427b82_u32;
@@ -32692,7 +32692,7 @@ impl crate::CanonicalJson for PrivacyValueAllowAll {
     }
 }
 ///`privacyValueAllowUsers#b8905fb2 users:Vector<long> = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueAllowUsers {
     ///`users:Vector<long>`
     pub users: Vec<i64>,
@@ -32738,7 +32738,7 @@ impl crate::CanonicalJson for PrivacyValueAllowUsers {
     }
 }
 ///`privacyValueDisallowContacts#f888fa1a = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueDisallowContacts {}
 impl crate::Identifiable for PrivacyValueDisallowContacts {
     const CONSTRUCTOR_ID: u32 = 0xf888fa1a_u32;
@@ -32762,7 +32762,7 @@ impl crate::CanonicalJson for PrivacyValueDisallowContacts {
     }
 }
 ///`privacyValueDisallowAll#8b73e763 = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueDisallowAll {}
 impl crate::Identifiable for PrivacyValueDisallowAll {
     const CONSTRUCTOR_ID: u32 = 0x8b73e763_u32;
@@ -32786,7 +32786,7 @@ impl crate::CanonicalJson for PrivacyValueDisallowAll {
     }
 }
 ///`privacyValueDisallowUsers#e4621141 users:Vector<long> = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueDisallowUsers {
     ///`users:Vector<long>`
     pub users: Vec<i64>,
@@ -32832,7 +32832,7 @@ impl crate::CanonicalJson for PrivacyValueDisallowUsers {
     }
 }
 ///`privacyValueAllowChatParticipants#6b134e8e chats:Vector<long> = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueAllowChatParticipants {
     ///`chats:Vector<long>`
     pub chats: Vec<i64>,
@@ -32878,7 +32878,7 @@ impl crate::CanonicalJson for PrivacyValueAllowChatParticipants {
     }
 }
 ///`privacyValueDisallowChatParticipants#41c87565 chats:Vector<long> = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueDisallowChatParticipants {
     ///`chats:Vector<long>`
     pub chats: Vec<i64>,
@@ -32924,7 +32924,7 @@ impl crate::CanonicalJson for PrivacyValueDisallowChatParticipants {
     }
 }
 ///`privacyValueAllowCloseFriends#f7e8d89b = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueAllowCloseFriends {}
 impl crate::Identifiable for PrivacyValueAllowCloseFriends {
     const CONSTRUCTOR_ID: u32 = 0xf7e8d89b_u32;
@@ -32948,7 +32948,7 @@ impl crate::CanonicalJson for PrivacyValueAllowCloseFriends {
     }
 }
 ///`privacyValueAllowPremium#ece9814b = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueAllowPremium {}
 impl crate::Identifiable for PrivacyValueAllowPremium {
     const CONSTRUCTOR_ID: u32 = 0xece9814b_u32;
@@ -32972,7 +32972,7 @@ impl crate::CanonicalJson for PrivacyValueAllowPremium {
     }
 }
 ///`privacyValueAllowBots#21461b5d = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueAllowBots {}
 impl crate::Identifiable for PrivacyValueAllowBots {
     const CONSTRUCTOR_ID: u32 = 0x21461b5d_u32;
@@ -32996,7 +32996,7 @@ impl crate::CanonicalJson for PrivacyValueAllowBots {
     }
 }
 ///`privacyValueDisallowBots#f6a5f82f = PrivacyRule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivacyValueDisallowBots {}
 impl crate::Identifiable for PrivacyValueDisallowBots {
     const CONSTRUCTOR_ID: u32 = 0xf6a5f82f_u32;
@@ -33020,7 +33020,7 @@ impl crate::CanonicalJson for PrivacyValueDisallowBots {
     }
 }
 ///`accountDaysTTL#b8d0afdf days:int = AccountDaysTTL`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountDaysTTL {
     ///`days:int`
     pub days: i32,
@@ -33051,7 +33051,7 @@ impl crate::CanonicalJson for AccountDaysTTL {
     }
 }
 ///`documentAttributeImageSize#6c37c15c w:int h:int = DocumentAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentAttributeImageSize {
     ///`w:int`
     pub w: i32,
@@ -33088,7 +33088,7 @@ impl crate::CanonicalJson for DocumentAttributeImageSize {
     }
 }
 ///`documentAttributeAnimated#11b58939 = DocumentAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentAttributeAnimated {}
 impl crate::Identifiable for DocumentAttributeAnimated {
     const CONSTRUCTOR_ID: u32 = 0x11b58939_u32;
@@ -33182,7 +33182,7 @@ impl crate::CanonicalJson for DocumentAttributeSticker {
     }
 }
 ///`documentAttributeVideo#43c57c48 flags:# round_message:flags.0?true supports_streaming:flags.1?true nosound:flags.3?true duration:double w:int h:int preload_prefix_size:flags.2?int video_start_ts:flags.4?double video_codec:flags.5?string = DocumentAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentAttributeVideo {
     ///`round_message:flags.0?true`
     pub round_message: bool,
@@ -33307,7 +33307,7 @@ impl crate::CanonicalJson for DocumentAttributeVideo {
     }
 }
 ///`documentAttributeAudio#9852f9c6 flags:# voice:flags.10?true duration:int title:flags.0?string performer:flags.1?string waveform:flags.2?bytes = DocumentAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentAttributeAudio {
     ///`voice:flags.10?true`
     pub voice: bool,
@@ -33400,7 +33400,7 @@ impl crate::CanonicalJson for DocumentAttributeAudio {
     }
 }
 ///`documentAttributeFilename#15590068 file_name:string = DocumentAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentAttributeFilename {
     ///`file_name:string`
     pub file_name: String,
@@ -33431,7 +33431,7 @@ impl crate::CanonicalJson for DocumentAttributeFilename {
     }
 }
 ///`documentAttributeHasStickers#9801d2f7 = DocumentAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentAttributeHasStickers {}
 impl crate::Identifiable for DocumentAttributeHasStickers {
     const CONSTRUCTOR_ID: u32 = 0x9801d2f7_u32;
@@ -33518,7 +33518,7 @@ impl crate::CanonicalJson for DocumentAttributeCustomEmoji {
     }
 }
 ///`stickerPack#12b299d4 emoticon:string documents:Vector<long> = StickerPack`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StickerPack {
     ///`emoticon:string`
     pub emoticon: String,
@@ -33570,7 +33570,7 @@ impl crate::CanonicalJson for StickerPack {
     }
 }
 ///`webPageEmpty#211a1788 flags:# id:long url:flags.0?string = WebPage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebPageEmpty {
     ///`id:long`
     pub id: i64,
@@ -33619,7 +33619,7 @@ impl crate::CanonicalJson for WebPageEmpty {
     }
 }
 ///`webPagePending#b0d13e47 flags:# id:long url:flags.0?string date:int = WebPage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebPagePending {
     ///`id:long`
     pub id: i64,
@@ -33674,7 +33674,7 @@ impl crate::CanonicalJson for WebPagePending {
     }
 }
 ///`webPage#e89c45b2 flags:# has_large_media:flags.13?true video_cover_photo:flags.14?true id:long url:string display_url:string hash:int type:flags.0?string site_name:flags.1?string title:flags.2?string description:flags.3?string photo:flags.4?Photo embed_url:flags.5?string embed_type:flags.5?string embed_width:flags.6?int embed_height:flags.6?int duration:flags.7?int author:flags.8?string document:flags.9?Document cached_page:flags.10?Page attributes:flags.12?Vector<WebPageAttribute> = WebPage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebPage {
     ///`has_large_media:flags.13?true`
     pub has_large_media: bool,
@@ -33992,7 +33992,7 @@ impl crate::CanonicalJson for WebPage {
     }
 }
 ///`webPageNotModified#7311ca11 flags:# cached_page_views:flags.0?int = WebPage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebPageNotModified {
     ///`cached_page_views:flags.0?int`
     pub cached_page_views: Option<i32>,
@@ -34035,7 +34035,7 @@ impl crate::CanonicalJson for WebPageNotModified {
     }
 }
 ///`authorization#ad01d61d flags:# current:flags.0?true official_app:flags.1?true password_pending:flags.2?true encrypted_requests_disabled:flags.3?true call_requests_disabled:flags.4?true unconfirmed:flags.5?true hash:long device_model:string platform:string system_version:string api_id:int app_name:string app_version:string date_created:int date_active:int ip:string country:string region:string = Authorization`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Authorization {
     ///`current:flags.0?true`
     pub current: bool,
@@ -34205,7 +34205,7 @@ impl crate::CanonicalJson for Authorization {
     }
 }
 ///`receivedNotifyMessage#a384b779 id:int flags:int = ReceivedNotifyMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReceivedNotifyMessage {
     ///`id:int`
     pub id: i32,
@@ -34242,7 +34242,7 @@ impl crate::CanonicalJson for ReceivedNotifyMessage {
     }
 }
 ///`chatInviteExported#a22cbd96 flags:# revoked:flags.0?true permanent:flags.5?true request_needed:flags.6?true link:string admin_id:long date:int start_date:flags.4?int expire_date:flags.1?int usage_limit:flags.2?int usage:flags.3?int requested:flags.7?int subscription_expired:flags.10?int title:flags.8?string subscription_pricing:flags.9?StarsSubscriptionPricing = ExportedChatInvite`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatInviteExported {
     ///`revoked:flags.0?true`
     pub revoked: bool,
@@ -34451,7 +34451,7 @@ impl crate::CanonicalJson for ChatInviteExported {
     }
 }
 ///`chatInvitePublicJoinRequests#ed107ab7 = ExportedChatInvite`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatInvitePublicJoinRequests {}
 impl crate::Identifiable for ChatInvitePublicJoinRequests {
     const CONSTRUCTOR_ID: u32 = 0xed107ab7_u32;
@@ -34787,7 +34787,7 @@ impl crate::CanonicalJson for ChatInvitePeek {
     }
 }
 ///`inputStickerSetEmpty#ffb62b95 = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetEmpty {}
 impl crate::Identifiable for InputStickerSetEmpty {
     const CONSTRUCTOR_ID: u32 = 0xffb62b95_u32;
@@ -34811,7 +34811,7 @@ impl crate::CanonicalJson for InputStickerSetEmpty {
     }
 }
 ///`inputStickerSetID#9de7a269 id:long access_hash:long = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetID {
     ///`id:long`
     pub id: i64,
@@ -34848,7 +34848,7 @@ impl crate::CanonicalJson for InputStickerSetID {
     }
 }
 ///`inputStickerSetShortName#861cc8a0 short_name:string = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetShortName {
     ///`short_name:string`
     pub short_name: String,
@@ -34879,7 +34879,7 @@ impl crate::CanonicalJson for InputStickerSetShortName {
     }
 }
 ///`inputStickerSetAnimatedEmoji#028703c8 = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetAnimatedEmoji {}
 impl crate::Identifiable for InputStickerSetAnimatedEmoji {
     const CONSTRUCTOR_ID: u32 = 0x028703c8_u32;
@@ -34903,7 +34903,7 @@ impl crate::CanonicalJson for InputStickerSetAnimatedEmoji {
     }
 }
 ///`inputStickerSetDice#e67f520e emoticon:string = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetDice {
     ///`emoticon:string`
     pub emoticon: String,
@@ -34934,7 +34934,7 @@ impl crate::CanonicalJson for InputStickerSetDice {
     }
 }
 ///`inputStickerSetAnimatedEmojiAnimations#0cde3739 = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetAnimatedEmojiAnimations {}
 impl crate::Identifiable for InputStickerSetAnimatedEmojiAnimations {
     const CONSTRUCTOR_ID: u32 = 0x0cde3739_u32;
@@ -34958,7 +34958,7 @@ impl crate::CanonicalJson for InputStickerSetAnimatedEmojiAnimations {
     }
 }
 ///`inputStickerSetPremiumGifts#c88b3b02 = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetPremiumGifts {}
 impl crate::Identifiable for InputStickerSetPremiumGifts {
     const CONSTRUCTOR_ID: u32 = 0xc88b3b02_u32;
@@ -34982,7 +34982,7 @@ impl crate::CanonicalJson for InputStickerSetPremiumGifts {
     }
 }
 ///`inputStickerSetEmojiGenericAnimations#04c4d4ce = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetEmojiGenericAnimations {}
 impl crate::Identifiable for InputStickerSetEmojiGenericAnimations {
     const CONSTRUCTOR_ID: u32 = 0x04c4d4ce_u32;
@@ -35006,7 +35006,7 @@ impl crate::CanonicalJson for InputStickerSetEmojiGenericAnimations {
     }
 }
 ///`inputStickerSetEmojiDefaultStatuses#29d0f5ee = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetEmojiDefaultStatuses {}
 impl crate::Identifiable for InputStickerSetEmojiDefaultStatuses {
     const CONSTRUCTOR_ID: u32 = 0x29d0f5ee_u32;
@@ -35030,7 +35030,7 @@ impl crate::CanonicalJson for InputStickerSetEmojiDefaultStatuses {
     }
 }
 ///`inputStickerSetEmojiDefaultTopicIcons#44c1f8e9 = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetEmojiDefaultTopicIcons {}
 impl crate::Identifiable for InputStickerSetEmojiDefaultTopicIcons {
     const CONSTRUCTOR_ID: u32 = 0x44c1f8e9_u32;
@@ -35054,7 +35054,7 @@ impl crate::CanonicalJson for InputStickerSetEmojiDefaultTopicIcons {
     }
 }
 ///`inputStickerSetEmojiChannelDefaultStatuses#49748553 = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetEmojiChannelDefaultStatuses {}
 impl crate::Identifiable for InputStickerSetEmojiChannelDefaultStatuses {
     const CONSTRUCTOR_ID: u32 = 0x49748553_u32;
@@ -35078,7 +35078,7 @@ impl crate::CanonicalJson for InputStickerSetEmojiChannelDefaultStatuses {
     }
 }
 ///`inputStickerSetTonGifts#1cf671a0 = InputStickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStickerSetTonGifts {}
 impl crate::Identifiable for InputStickerSetTonGifts {
     const CONSTRUCTOR_ID: u32 = 0x1cf671a0_u32;
@@ -35102,7 +35102,7 @@ impl crate::CanonicalJson for InputStickerSetTonGifts {
     }
 }
 ///`stickerSet#2dd14edc flags:# archived:flags.1?true official:flags.2?true masks:flags.3?true emojis:flags.7?true text_color:flags.9?true channel_emoji_status:flags.10?true creator:flags.11?true installed_date:flags.0?int id:long access_hash:long title:string short_name:string thumbs:flags.4?Vector<PhotoSize> thumb_dc_id:flags.4?int thumb_version:flags.4?int thumb_document_id:flags.8?long count:int hash:int = StickerSet`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StickerSet {
     ///`archived:flags.1?true`
     pub archived: bool,
@@ -35335,7 +35335,7 @@ impl crate::CanonicalJson for StickerSet {
     }
 }
 ///`botCommand#9852d6d2 flags:# ephemeral:flags.0?true command:string description:string = BotCommand`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotCommand {
     ///`ephemeral:flags.0?true`
     pub ephemeral: bool,
@@ -35387,7 +35387,7 @@ impl crate::CanonicalJson for BotCommand {
     }
 }
 ///`botInfo#4d8a0299 flags:# has_preview_medias:flags.6?true user_id:flags.0?long description:flags.1?string description_photo:flags.4?Photo description_document:flags.5?Document commands:flags.2?Vector<BotCommand> menu_button:flags.3?BotMenuButton privacy_policy_url:flags.7?string app_settings:flags.8?BotAppSettings verifier_settings:flags.9?BotVerifierSettings = BotInfo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotInfo {
     ///`has_preview_medias:flags.6?true`
     pub has_preview_medias: bool,
@@ -35655,7 +35655,7 @@ impl crate::CanonicalJson for KeyboardButton {
     }
 }
 ///`keyboardButtonRow#77608b83 buttons:Vector<KeyboardButton> = KeyboardButtonRow`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyboardButtonRow {
     ///`buttons:Vector<KeyboardButton>`
     pub buttons: Vec<crate::enums::KeyboardButton>,
@@ -35705,7 +35705,7 @@ impl crate::CanonicalJson for KeyboardButtonRow {
     }
 }
 ///`replyKeyboardHide#a03e5b85 flags:# selective:flags.2?true = ReplyMarkup`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplyKeyboardHide {
     ///`selective:flags.2?true`
     pub selective: bool,
@@ -35741,7 +35741,7 @@ impl crate::CanonicalJson for ReplyKeyboardHide {
     }
 }
 ///`replyKeyboardForceReply#86b40b08 flags:# single_use:flags.1?true selective:flags.2?true placeholder:flags.3?string = ReplyMarkup`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplyKeyboardForceReply {
     ///`single_use:flags.1?true`
     pub single_use: bool,
@@ -35804,7 +35804,7 @@ impl crate::CanonicalJson for ReplyKeyboardForceReply {
     }
 }
 ///`replyKeyboardMarkup#85dd99d1 flags:# resize:flags.0?true single_use:flags.1?true selective:flags.2?true persistent:flags.4?true force_reply:flags.5?true rows:Vector<KeyboardButtonRow> placeholder:flags.3?string = ReplyMarkup`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplyKeyboardMarkup {
     ///`resize:flags.0?true`
     pub resize: bool,
@@ -35920,7 +35920,7 @@ impl crate::CanonicalJson for ReplyKeyboardMarkup {
     }
 }
 ///`replyInlineMarkup#b2b15770 flags:# force_reply:flags.5?true rows:Vector<KeyboardInlineButtonRow> = ReplyMarkup`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplyInlineMarkup {
     ///`force_reply:flags.5?true`
     pub force_reply: bool,
@@ -35981,7 +35981,7 @@ impl crate::CanonicalJson for ReplyInlineMarkup {
     }
 }
 ///`messageEntityUnknown#bb92ba95 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityUnknown {
     ///`offset:int`
     pub offset: i32,
@@ -36018,7 +36018,7 @@ impl crate::CanonicalJson for MessageEntityUnknown {
     }
 }
 ///`messageEntityMention#fa04579d offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityMention {
     ///`offset:int`
     pub offset: i32,
@@ -36055,7 +36055,7 @@ impl crate::CanonicalJson for MessageEntityMention {
     }
 }
 ///`messageEntityHashtag#6f635b0d offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityHashtag {
     ///`offset:int`
     pub offset: i32,
@@ -36092,7 +36092,7 @@ impl crate::CanonicalJson for MessageEntityHashtag {
     }
 }
 ///`messageEntityBotCommand#6cef8ac7 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityBotCommand {
     ///`offset:int`
     pub offset: i32,
@@ -36129,7 +36129,7 @@ impl crate::CanonicalJson for MessageEntityBotCommand {
     }
 }
 ///`messageEntityUrl#6ed02538 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityUrl {
     ///`offset:int`
     pub offset: i32,
@@ -36166,7 +36166,7 @@ impl crate::CanonicalJson for MessageEntityUrl {
     }
 }
 ///`messageEntityEmail#64e475c2 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityEmail {
     ///`offset:int`
     pub offset: i32,
@@ -36203,7 +36203,7 @@ impl crate::CanonicalJson for MessageEntityEmail {
     }
 }
 ///`messageEntityBold#bd610bc9 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityBold {
     ///`offset:int`
     pub offset: i32,
@@ -36240,7 +36240,7 @@ impl crate::CanonicalJson for MessageEntityBold {
     }
 }
 ///`messageEntityItalic#826f8b60 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityItalic {
     ///`offset:int`
     pub offset: i32,
@@ -36277,7 +36277,7 @@ impl crate::CanonicalJson for MessageEntityItalic {
     }
 }
 ///`messageEntityCode#28a20571 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityCode {
     ///`offset:int`
     pub offset: i32,
@@ -36314,7 +36314,7 @@ impl crate::CanonicalJson for MessageEntityCode {
     }
 }
 ///`messageEntityPre#73924be0 offset:int length:int language:string = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityPre {
     ///`offset:int`
     pub offset: i32,
@@ -36357,7 +36357,7 @@ impl crate::CanonicalJson for MessageEntityPre {
     }
 }
 ///`messageEntityTextUrl#76a6d327 offset:int length:int url:string = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityTextUrl {
     ///`offset:int`
     pub offset: i32,
@@ -36400,7 +36400,7 @@ impl crate::CanonicalJson for MessageEntityTextUrl {
     }
 }
 ///`messageEntityMentionName#dc7b1140 offset:int length:int user_id:long = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityMentionName {
     ///`offset:int`
     pub offset: i32,
@@ -36488,7 +36488,7 @@ impl crate::CanonicalJson for InputMessageEntityMentionName {
     }
 }
 ///`messageEntityPhone#9b69e34b offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityPhone {
     ///`offset:int`
     pub offset: i32,
@@ -36525,7 +36525,7 @@ impl crate::CanonicalJson for MessageEntityPhone {
     }
 }
 ///`messageEntityCashtag#4c4e743f offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityCashtag {
     ///`offset:int`
     pub offset: i32,
@@ -36562,7 +36562,7 @@ impl crate::CanonicalJson for MessageEntityCashtag {
     }
 }
 ///`messageEntityUnderline#9c4e7e8b offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityUnderline {
     ///`offset:int`
     pub offset: i32,
@@ -36599,7 +36599,7 @@ impl crate::CanonicalJson for MessageEntityUnderline {
     }
 }
 ///`messageEntityStrike#bf0693d4 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityStrike {
     ///`offset:int`
     pub offset: i32,
@@ -36636,7 +36636,7 @@ impl crate::CanonicalJson for MessageEntityStrike {
     }
 }
 ///`messageEntityBankCard#761e6af4 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityBankCard {
     ///`offset:int`
     pub offset: i32,
@@ -36673,7 +36673,7 @@ impl crate::CanonicalJson for MessageEntityBankCard {
     }
 }
 ///`messageEntitySpoiler#32ca960f offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntitySpoiler {
     ///`offset:int`
     pub offset: i32,
@@ -36710,7 +36710,7 @@ impl crate::CanonicalJson for MessageEntitySpoiler {
     }
 }
 ///`messageEntityCustomEmoji#c8cf05f8 offset:int length:int document_id:long = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityCustomEmoji {
     ///`offset:int`
     pub offset: i32,
@@ -36757,7 +36757,7 @@ impl crate::CanonicalJson for MessageEntityCustomEmoji {
     }
 }
 ///`messageEntityBlockquote#f1ccaaac flags:# collapsed:flags.0?true offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityBlockquote {
     ///`collapsed:flags.0?true`
     pub collapsed: bool,
@@ -36805,7 +36805,7 @@ impl crate::CanonicalJson for MessageEntityBlockquote {
     }
 }
 ///`messageEntityFormattedDate#904ac7c7 flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true offset:int length:int date:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityFormattedDate {
     ///`relative:flags.0?true`
     pub relative: bool,
@@ -36909,7 +36909,7 @@ impl crate::CanonicalJson for MessageEntityFormattedDate {
     }
 }
 ///`messageEntityDiffInsert#71777116 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityDiffInsert {
     ///`offset:int`
     pub offset: i32,
@@ -36946,7 +36946,7 @@ impl crate::CanonicalJson for MessageEntityDiffInsert {
     }
 }
 ///`messageEntityDiffReplace#c6c1e5a7 offset:int length:int old_text:string = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityDiffReplace {
     ///`offset:int`
     pub offset: i32,
@@ -36989,7 +36989,7 @@ impl crate::CanonicalJson for MessageEntityDiffReplace {
     }
 }
 ///`messageEntityDiffDelete#0652c1c5 offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityDiffDelete {
     ///`offset:int`
     pub offset: i32,
@@ -37026,7 +37026,7 @@ impl crate::CanonicalJson for MessageEntityDiffDelete {
     }
 }
 ///`messageEntityTonAddress#fdabbfcd offset:int length:int = MessageEntity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageEntityTonAddress {
     ///`offset:int`
     pub offset: i32,
@@ -37063,7 +37063,7 @@ impl crate::CanonicalJson for MessageEntityTonAddress {
     }
 }
 ///`inputChannelEmpty#ee8c1e86 = InputChannel`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputChannelEmpty {}
 impl crate::Identifiable for InputChannelEmpty {
     const CONSTRUCTOR_ID: u32 = 0xee8c1e86_u32;
@@ -37087,7 +37087,7 @@ impl crate::CanonicalJson for InputChannelEmpty {
     }
 }
 ///`inputChannel#f35aec28 channel_id:long access_hash:long = InputChannel`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputChannel {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -37167,7 +37167,7 @@ impl crate::CanonicalJson for InputChannelFromMessage {
     }
 }
 ///`messageRange#0ae30253 min_id:int max_id:int = MessageRange`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageRange {
     ///`min_id:int`
     pub min_id: i32,
@@ -37204,7 +37204,7 @@ impl crate::CanonicalJson for MessageRange {
     }
 }
 ///`channelMessagesFilterEmpty#94d42ee7 = ChannelMessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelMessagesFilterEmpty {}
 impl crate::Identifiable for ChannelMessagesFilterEmpty {
     const CONSTRUCTOR_ID: u32 = 0x94d42ee7_u32;
@@ -37228,7 +37228,7 @@ impl crate::CanonicalJson for ChannelMessagesFilterEmpty {
     }
 }
 ///`channelMessagesFilter#cd77d957 flags:# exclude_new_messages:flags.1?true ranges:Vector<MessageRange> = ChannelMessagesFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelMessagesFilter {
     ///`exclude_new_messages:flags.1?true`
     pub exclude_new_messages: bool,
@@ -37292,7 +37292,7 @@ impl crate::CanonicalJson for ChannelMessagesFilter {
     }
 }
 ///`channelParticipant#1bd54456 flags:# user_id:long date:int subscription_until_date:flags.0?int rank:flags.2?string = ChannelParticipant`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipant {
     ///`user_id:long`
     pub user_id: i64,
@@ -37367,7 +37367,7 @@ impl crate::CanonicalJson for ChannelParticipant {
     }
 }
 ///`channelParticipantSelf#a9478a1a flags:# via_request:flags.0?true user_id:long inviter_id:long date:int subscription_until_date:flags.1?int rank:flags.2?string = ChannelParticipant`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantSelf {
     ///`via_request:flags.0?true`
     pub via_request: bool,
@@ -37743,7 +37743,7 @@ impl crate::CanonicalJson for ChannelParticipantLeft {
     }
 }
 ///`channelParticipantsRecent#de3f3c79 = ChannelParticipantsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantsRecent {}
 impl crate::Identifiable for ChannelParticipantsRecent {
     const CONSTRUCTOR_ID: u32 = 0xde3f3c79_u32;
@@ -37767,7 +37767,7 @@ impl crate::CanonicalJson for ChannelParticipantsRecent {
     }
 }
 ///`channelParticipantsAdmins#b4608969 = ChannelParticipantsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantsAdmins {}
 impl crate::Identifiable for ChannelParticipantsAdmins {
     const CONSTRUCTOR_ID: u32 = 0xb4608969_u32;
@@ -37791,7 +37791,7 @@ impl crate::CanonicalJson for ChannelParticipantsAdmins {
     }
 }
 ///`channelParticipantsKicked#a3b54985 q:string = ChannelParticipantsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantsKicked {
     ///`q:string`
     pub q: String,
@@ -37822,7 +37822,7 @@ impl crate::CanonicalJson for ChannelParticipantsKicked {
     }
 }
 ///`channelParticipantsBots#b0d1865b = ChannelParticipantsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantsBots {}
 impl crate::Identifiable for ChannelParticipantsBots {
     const CONSTRUCTOR_ID: u32 = 0xb0d1865b_u32;
@@ -37846,7 +37846,7 @@ impl crate::CanonicalJson for ChannelParticipantsBots {
     }
 }
 ///`channelParticipantsBanned#1427a5e1 q:string = ChannelParticipantsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantsBanned {
     ///`q:string`
     pub q: String,
@@ -37877,7 +37877,7 @@ impl crate::CanonicalJson for ChannelParticipantsBanned {
     }
 }
 ///`channelParticipantsSearch#0656ac4b q:string = ChannelParticipantsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantsSearch {
     ///`q:string`
     pub q: String,
@@ -37908,7 +37908,7 @@ impl crate::CanonicalJson for ChannelParticipantsSearch {
     }
 }
 ///`channelParticipantsContacts#bb6ae88d q:string = ChannelParticipantsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantsContacts {
     ///`q:string`
     pub q: String,
@@ -37939,7 +37939,7 @@ impl crate::CanonicalJson for ChannelParticipantsContacts {
     }
 }
 ///`channelParticipantsMentions#e04b5ceb flags:# q:flags.0?string top_msg_id:flags.1?int = ChannelParticipantsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelParticipantsMentions {
     ///`q:flags.0?string`
     pub q: Option<String>,
@@ -37997,7 +37997,7 @@ impl crate::CanonicalJson for ChannelParticipantsMentions {
     }
 }
 ///`inputBotInlineMessageMediaAuto#3380c786 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBotInlineMessageMediaAuto {
     ///`invert_media:flags.3?true`
     pub invert_media: bool,
@@ -38093,7 +38093,7 @@ impl crate::CanonicalJson for InputBotInlineMessageMediaAuto {
     }
 }
 ///`inputBotInlineMessageText#3dcd7a87 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBotInlineMessageText {
     ///`no_webpage:flags.0?true`
     pub no_webpage: bool,
@@ -38392,7 +38392,7 @@ impl crate::CanonicalJson for InputBotInlineMessageMediaVenue {
     }
 }
 ///`inputBotInlineMessageMediaContact#a6edbffd flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBotInlineMessageMediaContact {
     ///`phone_number:string`
     pub phone_number: String,
@@ -38465,7 +38465,7 @@ impl crate::CanonicalJson for InputBotInlineMessageMediaContact {
     }
 }
 ///`inputBotInlineMessageGame#4b425864 flags:# reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBotInlineMessageGame {
     ///`reply_markup:flags.2?ReplyMarkup`
     pub reply_markup: Option<crate::enums::ReplyMarkup>,
@@ -38617,7 +38617,7 @@ impl crate::CanonicalJson for InputBotInlineMessageMediaInvoice {
     }
 }
 ///`inputBotInlineMessageMediaWebPage#bddcc510 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true optional:flags.6?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBotInlineMessageMediaWebPage {
     ///`invert_media:flags.3?true`
     pub invert_media: bool,
@@ -39136,7 +39136,7 @@ impl crate::CanonicalJson for InputBotInlineResultGame {
     }
 }
 ///`botInlineMessageMediaAuto#764cf810 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotInlineMessageMediaAuto {
     ///`invert_media:flags.3?true`
     pub invert_media: bool,
@@ -39232,7 +39232,7 @@ impl crate::CanonicalJson for BotInlineMessageMediaAuto {
     }
 }
 ///`botInlineMessageText#8c7f65e2 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotInlineMessageText {
     ///`no_webpage:flags.0?true`
     pub no_webpage: bool,
@@ -39527,7 +39527,7 @@ impl crate::CanonicalJson for BotInlineMessageMediaVenue {
     }
 }
 ///`botInlineMessageMediaContact#18d1cdc2 flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotInlineMessageMediaContact {
     ///`phone_number:string`
     pub phone_number: String,
@@ -39600,7 +39600,7 @@ impl crate::CanonicalJson for BotInlineMessageMediaContact {
     }
 }
 ///`botInlineMessageMediaInvoice#354a9b09 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument currency:string total_amount:long reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotInlineMessageMediaInvoice {
     ///`shipping_address_requested:flags.1?true`
     pub shipping_address_requested: bool,
@@ -39710,7 +39710,7 @@ impl crate::CanonicalJson for BotInlineMessageMediaInvoice {
     }
 }
 ///`botInlineMessageMediaWebPage#809ad9a6 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true manual:flags.7?true safe:flags.8?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotInlineMessageMediaWebPage {
     ///`invert_media:flags.3?true`
     pub invert_media: bool,
@@ -40148,7 +40148,7 @@ impl crate::CanonicalJson for BotInlineMediaResult {
     }
 }
 ///`exportedMessageLink#5dab1af4 link:string html:string = ExportedMessageLink`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportedMessageLink {
     ///`link:string`
     pub link: String,
@@ -40185,7 +40185,7 @@ impl crate::CanonicalJson for ExportedMessageLink {
     }
 }
 ///`messageFwdHeader#4e4df4bb flags:# imported:flags.7?true saved_out:flags.11?true from_id:flags.0?Peer from_name:flags.5?string date:int channel_post:flags.2?int post_author:flags.3?string saved_from_peer:flags.4?Peer saved_from_msg_id:flags.4?int saved_from_id:flags.8?Peer saved_from_name:flags.9?string saved_date:flags.10?int psa_type:flags.6?string = MessageFwdHeader`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageFwdHeader {
     ///`imported:flags.7?true`
     pub imported: bool,
@@ -40399,7 +40399,7 @@ impl crate::CanonicalJson for MessageFwdHeader {
     }
 }
 ///`inputBotInlineMessageID#890c3d89 dc_id:int id:long access_hash:long = InputBotInlineMessageID`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBotInlineMessageID {
     ///`dc_id:int`
     pub dc_id: i32,
@@ -40442,7 +40442,7 @@ impl crate::CanonicalJson for InputBotInlineMessageID {
     }
 }
 ///`inputBotInlineMessageID64#b6d915d7 dc_id:int owner_id:long id:int access_hash:long = InputBotInlineMessageID`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBotInlineMessageID64 {
     ///`dc_id:int`
     pub dc_id: i32,
@@ -40496,7 +40496,7 @@ impl crate::CanonicalJson for InputBotInlineMessageID64 {
     }
 }
 ///`inlineBotSwitchPM#3c20629f text:string start_param:string = InlineBotSwitchPM`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineBotSwitchPM {
     ///`text:string`
     pub text: String,
@@ -40570,7 +40570,7 @@ impl crate::CanonicalJson for TopPeer {
     }
 }
 ///`topPeerCategoryBotsPM#ab661b5b = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryBotsPM {}
 impl crate::Identifiable for TopPeerCategoryBotsPM {
     const CONSTRUCTOR_ID: u32 = 0xab661b5b_u32;
@@ -40594,7 +40594,7 @@ impl crate::CanonicalJson for TopPeerCategoryBotsPM {
     }
 }
 ///`topPeerCategoryBotsInline#148677e2 = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryBotsInline {}
 impl crate::Identifiable for TopPeerCategoryBotsInline {
     const CONSTRUCTOR_ID: u32 = 0x148677e2_u32;
@@ -40618,7 +40618,7 @@ impl crate::CanonicalJson for TopPeerCategoryBotsInline {
     }
 }
 ///`topPeerCategoryCorrespondents#0637b7ed = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryCorrespondents {}
 impl crate::Identifiable for TopPeerCategoryCorrespondents {
     const CONSTRUCTOR_ID: u32 = 0x0637b7ed_u32;
@@ -40642,7 +40642,7 @@ impl crate::CanonicalJson for TopPeerCategoryCorrespondents {
     }
 }
 ///`topPeerCategoryGroups#bd17a14a = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryGroups {}
 impl crate::Identifiable for TopPeerCategoryGroups {
     const CONSTRUCTOR_ID: u32 = 0xbd17a14a_u32;
@@ -40666,7 +40666,7 @@ impl crate::CanonicalJson for TopPeerCategoryGroups {
     }
 }
 ///`topPeerCategoryChannels#161d9628 = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryChannels {}
 impl crate::Identifiable for TopPeerCategoryChannels {
     const CONSTRUCTOR_ID: u32 = 0x161d9628_u32;
@@ -40690,7 +40690,7 @@ impl crate::CanonicalJson for TopPeerCategoryChannels {
     }
 }
 ///`topPeerCategoryPhoneCalls#1e76a78c = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryPhoneCalls {}
 impl crate::Identifiable for TopPeerCategoryPhoneCalls {
     const CONSTRUCTOR_ID: u32 = 0x1e76a78c_u32;
@@ -40714,7 +40714,7 @@ impl crate::CanonicalJson for TopPeerCategoryPhoneCalls {
     }
 }
 ///`topPeerCategoryForwardUsers#a8406ca9 = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryForwardUsers {}
 impl crate::Identifiable for TopPeerCategoryForwardUsers {
     const CONSTRUCTOR_ID: u32 = 0xa8406ca9_u32;
@@ -40738,7 +40738,7 @@ impl crate::CanonicalJson for TopPeerCategoryForwardUsers {
     }
 }
 ///`topPeerCategoryForwardChats#fbeec0f0 = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryForwardChats {}
 impl crate::Identifiable for TopPeerCategoryForwardChats {
     const CONSTRUCTOR_ID: u32 = 0xfbeec0f0_u32;
@@ -40762,7 +40762,7 @@ impl crate::CanonicalJson for TopPeerCategoryForwardChats {
     }
 }
 ///`topPeerCategoryBotsApp#fd9e7bec = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryBotsApp {}
 impl crate::Identifiable for TopPeerCategoryBotsApp {
     const CONSTRUCTOR_ID: u32 = 0xfd9e7bec_u32;
@@ -40786,7 +40786,7 @@ impl crate::CanonicalJson for TopPeerCategoryBotsApp {
     }
 }
 ///`topPeerCategoryBotsGuestChat#6c24f3dd = TopPeerCategory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopPeerCategoryBotsGuestChat {}
 impl crate::Identifiable for TopPeerCategoryBotsGuestChat {
     const CONSTRUCTOR_ID: u32 = 0x6c24f3dd_u32;
@@ -40872,7 +40872,7 @@ impl crate::CanonicalJson for TopPeerCategoryPeers {
     }
 }
 ///`draftMessageEmpty#1b0c841a flags:# date:flags.0?int = DraftMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DraftMessageEmpty {
     ///`date:flags.0?int`
     pub date: Option<i32>,
@@ -40915,7 +40915,7 @@ impl crate::CanonicalJson for DraftMessageEmpty {
     }
 }
 ///`draftMessage#60fe3294 flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia date:int effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?RichMessage = DraftMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DraftMessage {
     ///`no_webpage:flags.1?true`
     pub no_webpage: bool,
@@ -41320,7 +41320,7 @@ impl crate::CanonicalJson for StickerSetNoCovered {
     }
 }
 ///`maskCoords#aed6dbb2 n:int x:double y:double zoom:double = MaskCoords`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MaskCoords {
     ///`n:int`
     pub n: i32,
@@ -41518,7 +41518,7 @@ impl crate::CanonicalJson for Game {
     }
 }
 ///`inputGameID#032c3e77 id:long access_hash:long = InputGame`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputGameID {
     ///`id:long`
     pub id: i64,
@@ -41592,7 +41592,7 @@ impl crate::CanonicalJson for InputGameShortName {
     }
 }
 ///`highScore#73a379eb pos:int user_id:long score:int = HighScore`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HighScore {
     ///`pos:int`
     pub pos: i32,
@@ -41635,7 +41635,7 @@ impl crate::CanonicalJson for HighScore {
     }
 }
 ///`textEmpty#dc3d824f = RichText`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextEmpty {}
 impl crate::Identifiable for TextEmpty {
     const CONSTRUCTOR_ID: u32 = 0xdc3d824f_u32;
@@ -41659,7 +41659,7 @@ impl crate::CanonicalJson for TextEmpty {
     }
 }
 ///`textPlain#744694e0 text:string = RichText`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextPlain {
     ///`text:string`
     pub text: String,
@@ -41925,7 +41925,7 @@ impl crate::CanonicalJson for TextEmail {
     }
 }
 ///`textConcat#7e6260d7 texts:Vector<RichText> = RichText`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextConcat {
     ///`texts:Vector<RichText>`
     pub texts: Vec<crate::enums::RichText>,
@@ -42103,7 +42103,7 @@ impl crate::CanonicalJson for TextPhone {
     }
 }
 ///`textImage#081ccf4f document_id:long w:int h:int = RichText`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextImage {
     ///`document_id:long`
     pub document_id: i64,
@@ -42183,7 +42183,7 @@ impl crate::CanonicalJson for TextAnchor {
     }
 }
 ///`textMath#9d2eac97 source:string = RichText`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextMath {
     ///`source:string`
     pub source: String,
@@ -42214,7 +42214,7 @@ impl crate::CanonicalJson for TextMath {
     }
 }
 ///`textCustomEmoji#a26156c0 document_id:long alt:string = RichText`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextCustomEmoji {
     ///`document_id:long`
     pub document_id: i64,
@@ -42793,7 +42793,7 @@ impl crate::CanonicalJson for TextTonAddress {
     }
 }
 ///`pageBlockUnsupported#13567e8a = PageBlock`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageBlockUnsupported {}
 impl crate::Identifiable for PageBlockUnsupported {
     const CONSTRUCTOR_ID: u32 = 0x13567e8a_u32;
@@ -43077,7 +43077,7 @@ impl crate::CanonicalJson for PageBlockFooter {
     }
 }
 ///`pageBlockDivider#db20b188 = PageBlock`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageBlockDivider {}
 impl crate::Identifiable for PageBlockDivider {
     const CONSTRUCTOR_ID: u32 = 0xdb20b188_u32;
@@ -43101,7 +43101,7 @@ impl crate::CanonicalJson for PageBlockDivider {
     }
 }
 ///`pageBlockAnchor#ce0d37b0 name:string = PageBlock`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageBlockAnchor {
     ///`name:string`
     pub name: String,
@@ -43132,7 +43132,7 @@ impl crate::CanonicalJson for PageBlockAnchor {
     }
 }
 ///`pageBlockList#e4e88011 items:Vector<PageListItem> = PageBlock`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageBlockList {
     ///`items:Vector<PageListItem>`
     pub items: Vec<crate::enums::PageListItem>,
@@ -43988,7 +43988,7 @@ impl crate::CanonicalJson for PageBlockTable {
     }
 }
 ///`pageBlockOrderedList#1fd6f6c1 flags:# reversed:flags.2?true items:Vector<PageListOrderedItem> start:flags.0?int type:flags.1?string = PageBlock`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageBlockOrderedList {
     ///`reversed:flags.2?true`
     pub reversed: bool,
@@ -44448,7 +44448,7 @@ impl crate::CanonicalJson for PageBlockHeading6 {
     }
 }
 ///`pageBlockMath#59080c20 source:string = PageBlock`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageBlockMath {
     ///`source:string`
     pub source: String,
@@ -44623,7 +44623,7 @@ impl crate::CanonicalJson for PageBlockBlockquoteBlocks {
     }
 }
 ///`pageBlockButtonRow#6d640318 flags:# align_left:flags.0?true align_center:flags.1?true align_right:flags.2?true buttons:Vector<PageButton> = PageBlock`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageBlockButtonRow {
     ///`align_left:flags.0?true`
     pub align_left: bool,
@@ -44742,7 +44742,7 @@ impl crate::CanonicalJson for PageBlockDocument {
     }
 }
 ///`phoneCallDiscardReasonMissed#85e42301 = PhoneCallDiscardReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneCallDiscardReasonMissed {}
 impl crate::Identifiable for PhoneCallDiscardReasonMissed {
     const CONSTRUCTOR_ID: u32 = 0x85e42301_u32;
@@ -44766,7 +44766,7 @@ impl crate::CanonicalJson for PhoneCallDiscardReasonMissed {
     }
 }
 ///`phoneCallDiscardReasonDisconnect#e095c1a0 = PhoneCallDiscardReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneCallDiscardReasonDisconnect {}
 impl crate::Identifiable for PhoneCallDiscardReasonDisconnect {
     const CONSTRUCTOR_ID: u32 = 0xe095c1a0_u32;
@@ -44790,7 +44790,7 @@ impl crate::CanonicalJson for PhoneCallDiscardReasonDisconnect {
     }
 }
 ///`phoneCallDiscardReasonHangup#57adc690 = PhoneCallDiscardReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneCallDiscardReasonHangup {}
 impl crate::Identifiable for PhoneCallDiscardReasonHangup {
     const CONSTRUCTOR_ID: u32 = 0x57adc690_u32;
@@ -44814,7 +44814,7 @@ impl crate::CanonicalJson for PhoneCallDiscardReasonHangup {
     }
 }
 ///`phoneCallDiscardReasonBusy#faf7e8c9 = PhoneCallDiscardReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneCallDiscardReasonBusy {}
 impl crate::Identifiable for PhoneCallDiscardReasonBusy {
     const CONSTRUCTOR_ID: u32 = 0xfaf7e8c9_u32;
@@ -44838,7 +44838,7 @@ impl crate::CanonicalJson for PhoneCallDiscardReasonBusy {
     }
 }
 ///`phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7 slug:string = PhoneCallDiscardReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneCallDiscardReasonMigrateConferenceCall {
     ///`slug:string`
     pub slug: String,
@@ -44869,7 +44869,7 @@ impl crate::CanonicalJson for PhoneCallDiscardReasonMigrateConferenceCall {
     }
 }
 ///`dataJSON#7d748d04 data:string = DataJSON`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataJSON {
     ///`data:string`
     pub data: String,
@@ -44900,7 +44900,7 @@ impl crate::CanonicalJson for DataJSON {
     }
 }
 ///`labeledPrice#cb296bf8 label:string amount:long = LabeledPrice`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LabeledPrice {
     ///`label:string`
     pub label: String,
@@ -44937,7 +44937,7 @@ impl crate::CanonicalJson for LabeledPrice {
     }
 }
 ///`invoice#049ee584 flags:# test:flags.0?true name_requested:flags.1?true phone_requested:flags.2?true email_requested:flags.3?true shipping_address_requested:flags.4?true flexible:flags.5?true phone_to_provider:flags.6?true email_to_provider:flags.7?true recurring:flags.9?true currency:string prices:Vector<LabeledPrice> max_tip_amount:flags.8?long suggested_tip_amounts:flags.8?Vector<long> terms_url:flags.10?string subscription_period:flags.11?int = Invoice`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Invoice {
     ///`test:flags.0?true`
     pub test: bool,
@@ -45162,7 +45162,7 @@ impl crate::CanonicalJson for Invoice {
     }
 }
 ///`paymentCharge#ea02c27e id:string provider_charge_id:string = PaymentCharge`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentCharge {
     ///`id:string`
     pub id: String,
@@ -45199,7 +45199,7 @@ impl crate::CanonicalJson for PaymentCharge {
     }
 }
 ///`postAddress#1e8caaeb street_line1:string street_line2:string city:string state:string country_iso2:string post_code:string = PostAddress`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostAddress {
     ///`street_line1:string`
     pub street_line1: String,
@@ -45267,7 +45267,7 @@ impl crate::CanonicalJson for PostAddress {
     }
 }
 ///`paymentRequestedInfo#909c3f94 flags:# name:flags.0?string phone:flags.1?string email:flags.2?string shipping_address:flags.3?PostAddress = PaymentRequestedInfo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentRequestedInfo {
     ///`name:flags.0?string`
     pub name: Option<String>,
@@ -45360,7 +45360,7 @@ impl crate::CanonicalJson for PaymentRequestedInfo {
     }
 }
 ///`paymentSavedCredentialsCard#cdc27a1f id:string title:string = PaymentSavedCredentials`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentSavedCredentialsCard {
     ///`id:string`
     pub id: String,
@@ -45397,7 +45397,7 @@ impl crate::CanonicalJson for PaymentSavedCredentialsCard {
     }
 }
 ///`webDocument#1c570ed1 url:string access_hash:long size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebDocument {
     ///`url:string`
     pub url: String,
@@ -45477,7 +45477,7 @@ impl crate::CanonicalJson for WebDocument {
     }
 }
 ///`webDocumentNoProxy#f9c8bcc6 url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebDocumentNoProxy {
     ///`url:string`
     pub url: String,
@@ -45550,7 +45550,7 @@ impl crate::CanonicalJson for WebDocumentNoProxy {
     }
 }
 ///`inputWebDocument#9bed434d url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = InputWebDocument`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputWebDocument {
     ///`url:string`
     pub url: String,
@@ -45623,7 +45623,7 @@ impl crate::CanonicalJson for InputWebDocument {
     }
 }
 ///`inputWebFileLocation#c239d686 url:string access_hash:long = InputWebFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputWebFileLocation {
     ///`url:string`
     pub url: String,
@@ -45730,7 +45730,7 @@ impl crate::CanonicalJson for InputWebFileGeoPointLocation {
     }
 }
 ///`inputWebFileAudioAlbumThumbLocation#f46fe924 flags:# small:flags.2?true document:flags.0?InputDocument title:flags.1?string performer:flags.1?string = InputWebFileLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputWebFileAudioAlbumThumbLocation {
     ///`small:flags.2?true`
     pub small: bool,
@@ -45816,7 +45816,7 @@ impl crate::CanonicalJson for InputWebFileAudioAlbumThumbLocation {
     }
 }
 ///`inputPaymentCredentialsSaved#c10eb2cf id:string tmp_password:bytes = InputPaymentCredentials`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPaymentCredentialsSaved {
     ///`id:string`
     pub id: String,
@@ -45961,7 +45961,7 @@ impl crate::CanonicalJson for InputPaymentCredentialsGooglePay {
     }
 }
 ///`shippingOption#b6213cdf id:string title:string prices:Vector<LabeledPrice> = ShippingOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingOption {
     ///`id:string`
     pub id: String,
@@ -46100,7 +46100,7 @@ impl crate::CanonicalJson for InputStickerSetItem {
     }
 }
 ///`inputPhoneCall#1e36fded id:long access_hash:long = InputPhoneCall`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPhoneCall {
     ///`id:long`
     pub id: i64,
@@ -46137,7 +46137,7 @@ impl crate::CanonicalJson for InputPhoneCall {
     }
 }
 ///`phoneCallEmpty#5366c915 id:long = PhoneCall`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneCallEmpty {
     ///`id:long`
     pub id: i64,
@@ -46607,7 +46607,7 @@ impl crate::CanonicalJson for PhoneCall {
     }
 }
 ///`phoneCallDiscarded#50ca4de1 flags:# need_rating:flags.2?true need_debug:flags.3?true video:flags.6?true id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = PhoneCall`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneCallDiscarded {
     ///`need_rating:flags.2?true`
     pub need_rating: bool,
@@ -46706,7 +46706,7 @@ impl crate::CanonicalJson for PhoneCallDiscarded {
     }
 }
 ///`phoneConnection#9cc123c7 flags:# tcp:flags.0?true id:long ip:string ipv6:string port:int peer_tag:bytes = PhoneConnection`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneConnection {
     ///`tcp:flags.0?true`
     pub tcp: bool,
@@ -46779,7 +46779,7 @@ impl crate::CanonicalJson for PhoneConnection {
     }
 }
 ///`phoneConnectionWebrtc#635fe375 flags:# turn:flags.0?true stun:flags.1?true id:long ip:string ipv6:string port:int username:string password:string = PhoneConnection`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneConnectionWebrtc {
     ///`turn:flags.0?true`
     pub turn: bool,
@@ -46868,7 +46868,7 @@ impl crate::CanonicalJson for PhoneConnectionWebrtc {
     }
 }
 ///`phoneCallProtocol#fc878fc8 flags:# udp_p2p:flags.0?true udp_reflector:flags.1?true min_layer:int max_layer:int library_versions:Vector<string> = PhoneCallProtocol`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneCallProtocol {
     ///`udp_p2p:flags.0?true`
     pub udp_p2p: bool,
@@ -46951,7 +46951,7 @@ impl crate::CanonicalJson for PhoneCallProtocol {
     }
 }
 ///`cdnPublicKey#c982eaba dc_id:int public_key:string = CdnPublicKey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CdnPublicKey {
     ///`dc_id:int`
     pub dc_id: i32,
@@ -46988,7 +46988,7 @@ impl crate::CanonicalJson for CdnPublicKey {
     }
 }
 ///`cdnConfig#5725e40a public_keys:Vector<CdnPublicKey> = CdnConfig`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CdnConfig {
     ///`public_keys:Vector<CdnPublicKey>`
     pub public_keys: Vec<crate::enums::CdnPublicKey>,
@@ -47038,7 +47038,7 @@ impl crate::CanonicalJson for CdnConfig {
     }
 }
 ///`langPackString#cad181f6 key:string value:string = LangPackString`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LangPackString {
     ///`key:string`
     pub key: String,
@@ -47075,7 +47075,7 @@ impl crate::CanonicalJson for LangPackString {
     }
 }
 ///`langPackStringPluralized#6c47ac9f flags:# key:string zero_value:flags.0?string one_value:flags.1?string two_value:flags.2?string few_value:flags.3?string many_value:flags.4?string other_value:string = LangPackString`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LangPackStringPluralized {
     ///`key:string`
     pub key: String,
@@ -47198,7 +47198,7 @@ impl crate::CanonicalJson for LangPackStringPluralized {
     }
 }
 ///`langPackStringDeleted#2979eeb2 key:string = LangPackString`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LangPackStringDeleted {
     ///`key:string`
     pub key: String,
@@ -47229,7 +47229,7 @@ impl crate::CanonicalJson for LangPackStringDeleted {
     }
 }
 ///`langPackDifference#f385c1f6 lang_code:string from_version:int version:int strings:Vector<LangPackString> = LangPackDifference`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LangPackDifference {
     ///`lang_code:string`
     pub lang_code: String,
@@ -47302,7 +47302,7 @@ impl crate::CanonicalJson for LangPackDifference {
     }
 }
 ///`langPackLanguage#eeca5ce3 flags:# official:flags.0?true rtl:flags.2?true beta:flags.3?true name:string native_name:string lang_code:string base_lang_code:flags.1?string plural_code:string strings_count:int translated_count:int translations_url:string = LangPackLanguage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LangPackLanguage {
     ///`official:flags.0?true`
     pub official: bool,
@@ -47423,7 +47423,7 @@ impl crate::CanonicalJson for LangPackLanguage {
     }
 }
 ///`channelAdminLogEventActionChangeTitle#e6dfb825 prev_value:string new_value:string = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionChangeTitle {
     ///`prev_value:string`
     pub prev_value: String,
@@ -47460,7 +47460,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionChangeTitle {
     }
 }
 ///`channelAdminLogEventActionChangeAbout#55188a2e prev_value:string new_value:string = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionChangeAbout {
     ///`prev_value:string`
     pub prev_value: String,
@@ -47497,7 +47497,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionChangeAbout {
     }
 }
 ///`channelAdminLogEventActionChangeUsername#6a4afc38 prev_value:string new_value:string = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionChangeUsername {
     ///`prev_value:string`
     pub prev_value: String,
@@ -47571,7 +47571,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionChangePhoto {
     }
 }
 ///`channelAdminLogEventActionToggleInvites#1b7907ae new_value:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleInvites {
     ///`new_value:Bool`
     pub new_value: bool,
@@ -47602,7 +47602,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionToggleInvites {
     }
 }
 ///`channelAdminLogEventActionToggleSignatures#26ae0971 new_value:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleSignatures {
     ///`new_value:Bool`
     pub new_value: bool,
@@ -47736,7 +47736,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionDeleteMessage {
     }
 }
 ///`channelAdminLogEventActionParticipantJoin#183040d3 = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionParticipantJoin {}
 impl crate::Identifiable for ChannelAdminLogEventActionParticipantJoin {
     const CONSTRUCTOR_ID: u32 = 0x183040d3_u32;
@@ -47760,7 +47760,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionParticipantJoin {
     }
 }
 ///`channelAdminLogEventActionParticipantLeave#f89777f2 = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionParticipantLeave {}
 impl crate::Identifiable for ChannelAdminLogEventActionParticipantLeave {
     const CONSTRUCTOR_ID: u32 = 0xf89777f2_u32;
@@ -47949,7 +47949,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionChangeStickerSet {
     }
 }
 ///`channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1 new_value:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionTogglePreHistoryHidden {
     ///`new_value:Bool`
     pub new_value: bool,
@@ -48055,7 +48055,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionStopPoll {
     }
 }
 ///`channelAdminLogEventActionChangeLinkedChat#050c7ac8 prev_value:long new_value:long = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionChangeLinkedChat {
     ///`prev_value:long`
     pub prev_value: i64,
@@ -48133,7 +48133,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionChangeLocation {
     }
 }
 ///`channelAdminLogEventActionToggleSlowMode#53909779 prev_value:int new_value:int = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleSlowMode {
     ///`prev_value:int`
     pub prev_value: i32,
@@ -48302,7 +48302,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionParticipantUnmute {
     }
 }
 ///`channelAdminLogEventActionToggleGroupCallSetting#56d6a247 join_muted:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleGroupCallSetting {
     ///`join_muted:Bool`
     pub join_muted: bool,
@@ -48517,7 +48517,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionParticipantVolume {
     }
 }
 ///`channelAdminLogEventActionChangeHistoryTTL#6e941a38 prev_value:int new_value:int = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionChangeHistoryTTL {
     ///`prev_value:int`
     pub prev_value: i32,
@@ -48593,7 +48593,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionParticipantJoinByRequest
     }
 }
 ///`channelAdminLogEventActionToggleNoForwards#cb2ac766 new_value:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleNoForwards {
     ///`new_value:Bool`
     pub new_value: bool,
@@ -48696,7 +48696,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionChangeAvailableReactions
     }
 }
 ///`channelAdminLogEventActionChangeUsernames#f04fb3a9 prev_value:Vector<string> new_value:Vector<string> = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionChangeUsernames {
     ///`prev_value:Vector<string>`
     pub prev_value: Vec<String>,
@@ -48763,7 +48763,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionChangeUsernames {
     }
 }
 ///`channelAdminLogEventActionToggleForum#02cc6383 new_value:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleForum {
     ///`new_value:Bool`
     pub new_value: bool,
@@ -48897,7 +48897,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionDeleteTopic {
     }
 }
 ///`channelAdminLogEventActionPinTopic#5d8d353b flags:# prev_topic:flags.0?ForumTopic new_topic:flags.1?ForumTopic = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionPinTopic {
     ///`prev_topic:flags.0?ForumTopic`
     pub prev_topic: Option<crate::enums::ForumTopic>,
@@ -48955,7 +48955,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionPinTopic {
     }
 }
 ///`channelAdminLogEventActionToggleAntiSpam#64f36dfc new_value:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleAntiSpam {
     ///`new_value:Bool`
     pub new_value: bool,
@@ -49194,7 +49194,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionChangeEmojiStickerSet {
     }
 }
 ///`channelAdminLogEventActionToggleSignatureProfiles#60a79c79 new_value:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleSignatureProfiles {
     ///`new_value:Bool`
     pub new_value: bool,
@@ -49269,7 +49269,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionParticipantSubExtend {
     }
 }
 ///`channelAdminLogEventActionToggleAutotranslation#c517f77e new_value:Bool = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionToggleAutotranslation {
     ///`new_value:Bool`
     pub new_value: bool,
@@ -49300,7 +49300,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventActionToggleAutotranslation {
     }
 }
 ///`channelAdminLogEventActionParticipantEditRank#5806b4ec user_id:long prev_rank:string new_rank:string = ChannelAdminLogEventAction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventActionParticipantEditRank {
     ///`user_id:long`
     pub user_id: i64,
@@ -49398,7 +49398,7 @@ impl crate::CanonicalJson for ChannelAdminLogEvent {
     }
 }
 ///`channelAdminLogEventsFilter#ea107ae4 flags:# join:flags.0?true leave:flags.1?true invite:flags.2?true ban:flags.3?true unban:flags.4?true kick:flags.5?true unkick:flags.6?true promote:flags.7?true demote:flags.8?true info:flags.9?true settings:flags.10?true pinned:flags.11?true edit:flags.12?true delete:flags.13?true group_call:flags.14?true invites:flags.15?true send:flags.16?true forums:flags.17?true sub_extend:flags.18?true edit_rank:flags.19?true = ChannelAdminLogEventsFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelAdminLogEventsFilter {
     ///`join:flags.0?true`
     pub join: bool,
@@ -49607,7 +49607,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventsFilter {
     }
 }
 ///`popularContact#5ce14175 client_id:long importers:int = PopularContact`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PopularContact {
     ///`client_id:long`
     pub client_id: i64,
@@ -49644,7 +49644,7 @@ impl crate::CanonicalJson for PopularContact {
     }
 }
 ///`recentMeUrlUnknown#46e1d13d url:string = RecentMeUrl`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecentMeUrlUnknown {
     ///`url:string`
     pub url: String,
@@ -49675,7 +49675,7 @@ impl crate::CanonicalJson for RecentMeUrlUnknown {
     }
 }
 ///`recentMeUrlUser#b92c09e2 url:string user_id:long = RecentMeUrl`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecentMeUrlUser {
     ///`url:string`
     pub url: String,
@@ -49712,7 +49712,7 @@ impl crate::CanonicalJson for RecentMeUrlUser {
     }
 }
 ///`recentMeUrlChat#b2da71d2 url:string chat_id:long = RecentMeUrl`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecentMeUrlChat {
     ///`url:string`
     pub url: String,
@@ -49912,7 +49912,7 @@ impl crate::CanonicalJson for InputSingleMedia {
     }
 }
 ///`webAuthorization#a6f8f452 hash:long bot_id:long domain:string browser:string platform:string date_created:int date_active:int ip:string region:string = WebAuthorization`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebAuthorization {
     ///`hash:long`
     pub hash: i64,
@@ -50001,7 +50001,7 @@ impl crate::CanonicalJson for WebAuthorization {
     }
 }
 ///`inputMessageID#a676a322 id:int = InputMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessageID {
     ///`id:int`
     pub id: i32,
@@ -50032,7 +50032,7 @@ impl crate::CanonicalJson for InputMessageID {
     }
 }
 ///`inputMessageReplyTo#bad88395 id:int = InputMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessageReplyTo {
     ///`id:int`
     pub id: i32,
@@ -50063,7 +50063,7 @@ impl crate::CanonicalJson for InputMessageReplyTo {
     }
 }
 ///`inputMessagePinned#86872538 = InputMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessagePinned {}
 impl crate::Identifiable for InputMessagePinned {
     const CONSTRUCTOR_ID: u32 = 0x86872538_u32;
@@ -50087,7 +50087,7 @@ impl crate::CanonicalJson for InputMessagePinned {
     }
 }
 ///`inputMessageCallbackQuery#acfa1a7e id:int query_id:long = InputMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessageCallbackQuery {
     ///`id:int`
     pub id: i32,
@@ -50155,7 +50155,7 @@ impl crate::CanonicalJson for InputDialogPeer {
     }
 }
 ///`inputDialogPeerFolder#64600527 folder_id:int = InputDialogPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputDialogPeerFolder {
     ///`folder_id:int`
     pub folder_id: i32,
@@ -50250,7 +50250,7 @@ impl crate::CanonicalJson for DialogPeer {
     }
 }
 ///`dialogPeerFolder#514519e2 folder_id:int = DialogPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DialogPeerFolder {
     ///`folder_id:int`
     pub folder_id: i32,
@@ -50281,7 +50281,7 @@ impl crate::CanonicalJson for DialogPeerFolder {
     }
 }
 ///`dialogPeerCommunity#2f65c8e4 community_id:long = DialogPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DialogPeerCommunity {
     ///`community_id:long`
     pub community_id: i64,
@@ -50312,7 +50312,7 @@ impl crate::CanonicalJson for DialogPeerCommunity {
     }
 }
 ///`fileHash#f39b035c offset:long limit:int hash:bytes = FileHash`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileHash {
     ///`offset:long`
     pub offset: i64,
@@ -50355,7 +50355,7 @@ impl crate::CanonicalJson for FileHash {
     }
 }
 ///`inputClientProxy#75588b3f address:string port:int = InputClientProxy`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputClientProxy {
     ///`address:string`
     pub address: String,
@@ -50392,7 +50392,7 @@ impl crate::CanonicalJson for InputClientProxy {
     }
 }
 ///`inputSecureFileUploaded#3334b0f0 id:long parts:int md5_checksum:string file_hash:bytes secret:bytes = InputSecureFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputSecureFileUploaded {
     ///`id:long`
     pub id: i64,
@@ -50453,7 +50453,7 @@ impl crate::CanonicalJson for InputSecureFileUploaded {
     }
 }
 ///`inputSecureFile#5367e5be id:long access_hash:long = InputSecureFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputSecureFile {
     ///`id:long`
     pub id: i64,
@@ -50490,7 +50490,7 @@ impl crate::CanonicalJson for InputSecureFile {
     }
 }
 ///`secureFileEmpty#64199744 = SecureFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureFileEmpty {}
 impl crate::Identifiable for SecureFileEmpty {
     const CONSTRUCTOR_ID: u32 = 0x64199744_u32;
@@ -50514,7 +50514,7 @@ impl crate::CanonicalJson for SecureFileEmpty {
     }
 }
 ///`secureFile#7d09c27e id:long access_hash:long size:long dc_id:int date:int file_hash:bytes secret:bytes = SecureFile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureFile {
     ///`id:long`
     pub id: i64,
@@ -50589,7 +50589,7 @@ impl crate::CanonicalJson for SecureFile {
     }
 }
 ///`secureData#8aeabec3 data:bytes data_hash:bytes secret:bytes = SecureData`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureData {
     ///`data:bytes`
     pub data: Vec<u8>,
@@ -50632,7 +50632,7 @@ impl crate::CanonicalJson for SecureData {
     }
 }
 ///`securePlainPhone#7d6099dd phone:string = SecurePlainData`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecurePlainPhone {
     ///`phone:string`
     pub phone: String,
@@ -50663,7 +50663,7 @@ impl crate::CanonicalJson for SecurePlainPhone {
     }
 }
 ///`securePlainEmail#21ec5a5f email:string = SecurePlainData`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecurePlainEmail {
     ///`email:string`
     pub email: String,
@@ -50694,7 +50694,7 @@ impl crate::CanonicalJson for SecurePlainEmail {
     }
 }
 ///`secureValueTypePersonalDetails#9d2a81e3 = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypePersonalDetails {}
 impl crate::Identifiable for SecureValueTypePersonalDetails {
     const CONSTRUCTOR_ID: u32 = 0x9d2a81e3_u32;
@@ -50718,7 +50718,7 @@ impl crate::CanonicalJson for SecureValueTypePersonalDetails {
     }
 }
 ///`secureValueTypePassport#3dac6a00 = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypePassport {}
 impl crate::Identifiable for SecureValueTypePassport {
     const CONSTRUCTOR_ID: u32 = 0x3dac6a00_u32;
@@ -50742,7 +50742,7 @@ impl crate::CanonicalJson for SecureValueTypePassport {
     }
 }
 ///`secureValueTypeDriverLicense#06e425c4 = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeDriverLicense {}
 impl crate::Identifiable for SecureValueTypeDriverLicense {
     const CONSTRUCTOR_ID: u32 = 0x06e425c4_u32;
@@ -50766,7 +50766,7 @@ impl crate::CanonicalJson for SecureValueTypeDriverLicense {
     }
 }
 ///`secureValueTypeIdentityCard#a0d0744b = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeIdentityCard {}
 impl crate::Identifiable for SecureValueTypeIdentityCard {
     const CONSTRUCTOR_ID: u32 = 0xa0d0744b_u32;
@@ -50790,7 +50790,7 @@ impl crate::CanonicalJson for SecureValueTypeIdentityCard {
     }
 }
 ///`secureValueTypeInternalPassport#99a48f23 = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeInternalPassport {}
 impl crate::Identifiable for SecureValueTypeInternalPassport {
     const CONSTRUCTOR_ID: u32 = 0x99a48f23_u32;
@@ -50814,7 +50814,7 @@ impl crate::CanonicalJson for SecureValueTypeInternalPassport {
     }
 }
 ///`secureValueTypeAddress#cbe31e26 = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeAddress {}
 impl crate::Identifiable for SecureValueTypeAddress {
     const CONSTRUCTOR_ID: u32 = 0xcbe31e26_u32;
@@ -50838,7 +50838,7 @@ impl crate::CanonicalJson for SecureValueTypeAddress {
     }
 }
 ///`secureValueTypeUtilityBill#fc36954e = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeUtilityBill {}
 impl crate::Identifiable for SecureValueTypeUtilityBill {
     const CONSTRUCTOR_ID: u32 = 0xfc36954e_u32;
@@ -50862,7 +50862,7 @@ impl crate::CanonicalJson for SecureValueTypeUtilityBill {
     }
 }
 ///`secureValueTypeBankStatement#89137c0d = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeBankStatement {}
 impl crate::Identifiable for SecureValueTypeBankStatement {
     const CONSTRUCTOR_ID: u32 = 0x89137c0d_u32;
@@ -50886,7 +50886,7 @@ impl crate::CanonicalJson for SecureValueTypeBankStatement {
     }
 }
 ///`secureValueTypeRentalAgreement#8b883488 = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeRentalAgreement {}
 impl crate::Identifiable for SecureValueTypeRentalAgreement {
     const CONSTRUCTOR_ID: u32 = 0x8b883488_u32;
@@ -50910,7 +50910,7 @@ impl crate::CanonicalJson for SecureValueTypeRentalAgreement {
     }
 }
 ///`secureValueTypePassportRegistration#99e3806a = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypePassportRegistration {}
 impl crate::Identifiable for SecureValueTypePassportRegistration {
     const CONSTRUCTOR_ID: u32 = 0x99e3806a_u32;
@@ -50934,7 +50934,7 @@ impl crate::CanonicalJson for SecureValueTypePassportRegistration {
     }
 }
 ///`secureValueTypeTemporaryRegistration#ea02ec33 = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeTemporaryRegistration {}
 impl crate::Identifiable for SecureValueTypeTemporaryRegistration {
     const CONSTRUCTOR_ID: u32 = 0xea02ec33_u32;
@@ -50958,7 +50958,7 @@ impl crate::CanonicalJson for SecureValueTypeTemporaryRegistration {
     }
 }
 ///`secureValueTypePhone#b320aadb = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypePhone {}
 impl crate::Identifiable for SecureValueTypePhone {
     const CONSTRUCTOR_ID: u32 = 0xb320aadb_u32;
@@ -50982,7 +50982,7 @@ impl crate::CanonicalJson for SecureValueTypePhone {
     }
 }
 ///`secureValueTypeEmail#8e3ca7ee = SecureValueType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureValueTypeEmail {}
 impl crate::Identifiable for SecureValueTypeEmail {
     const CONSTRUCTOR_ID: u32 = 0x8e3ca7ee_u32;
@@ -51884,7 +51884,7 @@ impl crate::CanonicalJson for SecureValueErrorTranslationFiles {
     }
 }
 ///`secureCredentialsEncrypted#33f0ea47 data:bytes hash:bytes secret:bytes = SecureCredentialsEncrypted`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureCredentialsEncrypted {
     ///`data:bytes`
     pub data: Vec<u8>,
@@ -51927,7 +51927,7 @@ impl crate::CanonicalJson for SecureCredentialsEncrypted {
     }
 }
 ///`savedPhoneContact#1142bd56 phone:string first_name:string last_name:string date:int = SavedContact`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SavedPhoneContact {
     ///`phone:string`
     pub phone: String,
@@ -51981,7 +51981,7 @@ impl crate::CanonicalJson for SavedPhoneContact {
     }
 }
 ///`passwordKdfAlgoUnknown#d45ab096 = PasswordKdfAlgo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PasswordKdfAlgoUnknown {}
 impl crate::Identifiable for PasswordKdfAlgoUnknown {
     const CONSTRUCTOR_ID: u32 = 0xd45ab096_u32;
@@ -52005,7 +52005,7 @@ impl crate::CanonicalJson for PasswordKdfAlgoUnknown {
     }
 }
 ///`passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a salt1:bytes salt2:bytes g:int p:bytes = PasswordKdfAlgo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow {
     ///`salt1:bytes`
     pub salt1: Vec<u8>,
@@ -52058,7 +52058,7 @@ for PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow {
     }
 }
 ///`securePasswordKdfAlgoUnknown#004a8537 = SecurePasswordKdfAlgo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecurePasswordKdfAlgoUnknown {}
 impl crate::Identifiable for SecurePasswordKdfAlgoUnknown {
     const CONSTRUCTOR_ID: u32 = 0x004a8537_u32;
@@ -52082,7 +52082,7 @@ impl crate::CanonicalJson for SecurePasswordKdfAlgoUnknown {
     }
 }
 ///`securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0 salt:bytes = SecurePasswordKdfAlgo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000 {
     ///`salt:bytes`
     pub salt: Vec<u8>,
@@ -52113,7 +52113,7 @@ impl crate::CanonicalJson for SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000 {
     }
 }
 ///`securePasswordKdfAlgoSHA512#86471d92 salt:bytes = SecurePasswordKdfAlgo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecurePasswordKdfAlgoSHA512 {
     ///`salt:bytes`
     pub salt: Vec<u8>,
@@ -52193,7 +52193,7 @@ impl crate::CanonicalJson for SecureSecretSettings {
     }
 }
 ///`inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputCheckPasswordEmpty {}
 impl crate::Identifiable for InputCheckPasswordEmpty {
     const CONSTRUCTOR_ID: u32 = 0x9880f658_u32;
@@ -52217,7 +52217,7 @@ impl crate::CanonicalJson for InputCheckPasswordEmpty {
     }
 }
 ///`inputCheckPasswordSRP#d27ff082 srp_id:long A:bytes M1:bytes = InputCheckPasswordSRP`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputCheckPasswordSRP {
     ///`srp_id:long`
     pub srp_id: i64,
@@ -52325,7 +52325,7 @@ impl crate::CanonicalJson for SecureRequiredType {
     }
 }
 ///`secureRequiredTypeOneOf#027477b4 types:Vector<SecureRequiredType> = SecureRequiredType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecureRequiredTypeOneOf {
     ///`types:Vector<SecureRequiredType>`
     pub types: Vec<crate::enums::SecureRequiredType>,
@@ -52461,7 +52461,7 @@ impl crate::CanonicalJson for JsonObjectValue {
     }
 }
 ///`jsonNull#3f6d7b68 = JSONValue`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JsonNull {}
 impl crate::Identifiable for JsonNull {
     const CONSTRUCTOR_ID: u32 = 0x3f6d7b68_u32;
@@ -52485,7 +52485,7 @@ impl crate::CanonicalJson for JsonNull {
     }
 }
 ///`jsonBool#c7345e6a value:Bool = JSONValue`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JsonBool {
     ///`value:Bool`
     pub value: bool,
@@ -52516,7 +52516,7 @@ impl crate::CanonicalJson for JsonBool {
     }
 }
 ///`jsonNumber#2be0dfa4 value:double = JSONValue`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JsonNumber {
     ///`value:double`
     pub value: f64,
@@ -52547,7 +52547,7 @@ impl crate::CanonicalJson for JsonNumber {
     }
 }
 ///`jsonString#b71e767a value:string = JSONValue`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JsonString {
     ///`value:string`
     pub value: String,
@@ -52578,7 +52578,7 @@ impl crate::CanonicalJson for JsonString {
     }
 }
 ///`jsonArray#f7444763 value:Vector<JSONValue> = JSONValue`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JsonArray {
     ///`value:Vector<JSONValue>`
     pub value: Vec<crate::enums::JSONValue>,
@@ -52626,7 +52626,7 @@ impl crate::CanonicalJson for JsonArray {
     }
 }
 ///`jsonObject#99c1d49d value:Vector<JSONObjectValue> = JSONValue`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JsonObject {
     ///`value:Vector<JSONObjectValue>`
     pub value: Vec<crate::enums::JSONObjectValue>,
@@ -52676,7 +52676,7 @@ impl crate::CanonicalJson for JsonObject {
     }
 }
 ///`pageTableCell#34566b6a flags:# header:flags.0?true align_center:flags.3?true align_right:flags.4?true valign_middle:flags.5?true valign_bottom:flags.6?true text:flags.7?RichText colspan:flags.1?int rowspan:flags.2?int = PageTableCell`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageTableCell {
     ///`header:flags.0?true`
     pub header: bool,
@@ -52798,7 +52798,7 @@ impl crate::CanonicalJson for PageTableCell {
     }
 }
 ///`pageTableRow#e0c0c5e5 cells:Vector<PageTableCell> = PageTableRow`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageTableRow {
     ///`cells:Vector<PageTableCell>`
     pub cells: Vec<crate::enums::PageTableCell>,
@@ -52935,7 +52935,7 @@ impl crate::CanonicalJson for PageListItemText {
     }
 }
 ///`pageListItemBlocks#63ca67aa flags:# checkbox:flags.0?true checked:flags.1?true blocks:Vector<PageBlock> = PageListItem`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageListItemBlocks {
     ///`checkbox:flags.0?true`
     pub checkbox: bool,
@@ -53104,7 +53104,7 @@ impl crate::CanonicalJson for PageListOrderedItemText {
     }
 }
 ///`pageListOrderedItemBlocks#8ff2d5f0 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string blocks:Vector<PageBlock> value:flags.3?int type:flags.4?string = PageListOrderedItem`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageListOrderedItemBlocks {
     ///`checkbox:flags.0?true`
     pub checkbox: bool,
@@ -53223,7 +53223,7 @@ impl crate::CanonicalJson for PageListOrderedItemBlocks {
     }
 }
 ///`pageRelatedArticle#b390dc08 flags:# url:string webpage_id:long title:flags.0?string description:flags.1?string photo_id:flags.2?long author:flags.3?string published_date:flags.4?int = PageRelatedArticle`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageRelatedArticle {
     ///`url:string`
     pub url: String,
@@ -53346,7 +53346,7 @@ impl crate::CanonicalJson for PageRelatedArticle {
     }
 }
 ///`page#98657f0d flags:# part:flags.0?true rtl:flags.1?true v2:flags.2?true url:string blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> views:flags.3?int = Page`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Page {
     ///`part:flags.0?true`
     pub part: bool,
@@ -53868,7 +53868,7 @@ impl crate::CanonicalJson for Poll {
     }
 }
 ///`pollAnswerVoters#3645230a flags:# chosen:flags.0?true correct:flags.1?true option:bytes voters:flags.2?int recent_voters:flags.2?Vector<Peer> = PollAnswerVoters`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollAnswerVoters {
     ///`chosen:flags.0?true`
     pub chosen: bool,
@@ -53971,7 +53971,7 @@ impl crate::CanonicalJson for PollAnswerVoters {
     }
 }
 ///`pollResults#ba7bb15e flags:# min:flags.0?true has_unread_votes:flags.6?true can_view_stats:flags.7?true results:flags.1?Vector<PollAnswerVoters> total_voters:flags.2?int recent_voters:flags.3?Vector<Peer> solution:flags.4?string solution_entities:flags.4?Vector<MessageEntity> solution_media:flags.5?MessageMedia = PollResults`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollResults {
     ///`min:flags.0?true`
     pub min: bool,
@@ -54178,7 +54178,7 @@ impl crate::CanonicalJson for PollResults {
     }
 }
 ///`chatOnlines#f041e250 onlines:int = ChatOnlines`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatOnlines {
     ///`onlines:int`
     pub onlines: i32,
@@ -54209,7 +54209,7 @@ impl crate::CanonicalJson for ChatOnlines {
     }
 }
 ///`statsURL#47a971e0 url:string = StatsURL`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsURL {
     ///`url:string`
     pub url: String,
@@ -54240,7 +54240,7 @@ impl crate::CanonicalJson for StatsURL {
     }
 }
 ///`chatAdminRights#5fb224d5 flags:# change_info:flags.0?true post_messages:flags.1?true edit_messages:flags.2?true delete_messages:flags.3?true ban_users:flags.4?true invite_users:flags.5?true pin_messages:flags.7?true add_admins:flags.9?true anonymous:flags.10?true manage_call:flags.11?true other:flags.12?true manage_topics:flags.13?true post_stories:flags.14?true edit_stories:flags.15?true delete_stories:flags.16?true manage_direct_messages:flags.17?true manage_ranks:flags.18?true manage_linked_peers:flags.19?true manage_welcome_messages:flags.20?true = ChatAdminRights`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatAdminRights {
     ///`change_info:flags.0?true`
     pub change_info: bool,
@@ -54440,7 +54440,7 @@ impl crate::CanonicalJson for ChatAdminRights {
     }
 }
 ///`chatBannedRights#9f120418 flags:# view_messages:flags.0?true send_messages:flags.1?true send_media:flags.2?true send_stickers:flags.3?true send_gifs:flags.4?true send_games:flags.5?true send_inline:flags.6?true embed_links:flags.7?true send_polls:flags.8?true change_info:flags.10?true invite_users:flags.15?true pin_messages:flags.17?true manage_topics:flags.18?true send_photos:flags.19?true send_videos:flags.20?true send_roundvideos:flags.21?true send_audios:flags.22?true send_voices:flags.23?true send_docs:flags.24?true send_plain:flags.25?true edit_rank:flags.26?true send_reactions:flags.27?true manage_linked_peers:flags.28?true until_date:int = ChatBannedRights`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatBannedRights {
     ///`view_messages:flags.0?true`
     pub view_messages: bool,
@@ -54683,7 +54683,7 @@ impl crate::CanonicalJson for ChatBannedRights {
     }
 }
 ///`inputWallPaper#e630b979 id:long access_hash:long = InputWallPaper`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputWallPaper {
     ///`id:long`
     pub id: i64,
@@ -54720,7 +54720,7 @@ impl crate::CanonicalJson for InputWallPaper {
     }
 }
 ///`inputWallPaperSlug#72091c80 slug:string = InputWallPaper`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputWallPaperSlug {
     ///`slug:string`
     pub slug: String,
@@ -54751,7 +54751,7 @@ impl crate::CanonicalJson for InputWallPaperSlug {
     }
 }
 ///`inputWallPaperNoFile#967a462e id:long = InputWallPaper`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputWallPaperNoFile {
     ///`id:long`
     pub id: i64,
@@ -54782,7 +54782,7 @@ impl crate::CanonicalJson for InputWallPaperNoFile {
     }
 }
 ///`codeSettings#ad253d78 flags:# allow_flashcall:flags.0?true current_number:flags.1?true allow_app_hash:flags.4?true allow_missed_call:flags.5?true allow_firebase:flags.7?true unknown_number:flags.9?true logout_tokens:flags.6?Vector<bytes> token:flags.8?string app_sandbox:flags.8?Bool = CodeSettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeSettings {
     ///`allow_flashcall:flags.0?true`
     pub allow_flashcall: bool,
@@ -54928,7 +54928,7 @@ impl crate::CanonicalJson for CodeSettings {
     }
 }
 ///`wallPaperSettings#372efcd0 flags:# blur:flags.1?true motion:flags.2?true background_color:flags.0?int second_background_color:flags.4?int third_background_color:flags.5?int fourth_background_color:flags.6?int intensity:flags.3?int rotation:flags.4?int emoticon:flags.7?string = WallPaperSettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WallPaperSettings {
     ///`blur:flags.1?true`
     pub blur: bool,
@@ -55087,7 +55087,7 @@ impl crate::CanonicalJson for WallPaperSettings {
     }
 }
 ///`autoDownloadSettings#baa57628 flags:# disabled:flags.0?true video_preload_large:flags.1?true audio_preload_next:flags.2?true phonecalls_less_data:flags.3?true stories_preload:flags.4?true photo_size_max:int video_size_max:long file_size_max:long video_upload_maxbitrate:int small_queue_active_operations_max:int large_queue_active_operations_max:int = AutoDownloadSettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AutoDownloadSettings {
     ///`disabled:flags.0?true`
     pub disabled: bool,
@@ -55209,7 +55209,7 @@ impl crate::CanonicalJson for AutoDownloadSettings {
     }
 }
 ///`emojiKeyword#d5b3b9f9 keyword:string emoticons:Vector<string> = EmojiKeyword`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiKeyword {
     ///`keyword:string`
     pub keyword: String,
@@ -55261,7 +55261,7 @@ impl crate::CanonicalJson for EmojiKeyword {
     }
 }
 ///`emojiKeywordDeleted#236df622 keyword:string emoticons:Vector<string> = EmojiKeyword`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiKeywordDeleted {
     ///`keyword:string`
     pub keyword: String,
@@ -55313,7 +55313,7 @@ impl crate::CanonicalJson for EmojiKeywordDeleted {
     }
 }
 ///`emojiKeywordsDifference#5cc761bd lang_code:string from_version:int version:int keywords:Vector<EmojiKeyword> = EmojiKeywordsDifference`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiKeywordsDifference {
     ///`lang_code:string`
     pub lang_code: String,
@@ -55386,7 +55386,7 @@ impl crate::CanonicalJson for EmojiKeywordsDifference {
     }
 }
 ///`emojiURL#a575739d url:string = EmojiURL`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiURL {
     ///`url:string`
     pub url: String,
@@ -55417,7 +55417,7 @@ impl crate::CanonicalJson for EmojiURL {
     }
 }
 ///`emojiLanguage#b3fb5361 lang_code:string = EmojiLanguage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiLanguage {
     ///`lang_code:string`
     pub lang_code: String,
@@ -55448,7 +55448,7 @@ impl crate::CanonicalJson for EmojiLanguage {
     }
 }
 ///`folder#ff544e65 flags:# autofill_new_broadcasts:flags.0?true autofill_public_groups:flags.1?true autofill_new_correspondents:flags.2?true id:int title:string photo:flags.3?ChatPhoto = Folder`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Folder {
     ///`autofill_new_broadcasts:flags.0?true`
     pub autofill_new_broadcasts: bool,
@@ -55817,7 +55817,7 @@ impl crate::CanonicalJson for UrlAuthResultRequest {
     }
 }
 ///`urlAuthResultAccepted#623a8fa0 flags:# url:flags.0?string = UrlAuthResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UrlAuthResultAccepted {
     ///`url:flags.0?string`
     pub url: Option<String>,
@@ -55860,7 +55860,7 @@ impl crate::CanonicalJson for UrlAuthResultAccepted {
     }
 }
 ///`urlAuthResultDefault#a9d6db1f = UrlAuthResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UrlAuthResultDefault {}
 impl crate::Identifiable for UrlAuthResultDefault {
     const CONSTRUCTOR_ID: u32 = 0xa9d6db1f_u32;
@@ -55884,7 +55884,7 @@ impl crate::CanonicalJson for UrlAuthResultDefault {
     }
 }
 ///`channelLocationEmpty#bfb5ad8b = ChannelLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelLocationEmpty {}
 impl crate::Identifiable for ChannelLocationEmpty {
     const CONSTRUCTOR_ID: u32 = 0xbfb5ad8b_u32;
@@ -55990,7 +55990,7 @@ impl crate::CanonicalJson for PeerLocated {
     }
 }
 ///`peerSelfLocated#f8ec284b expires:int = PeerLocated`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeerSelfLocated {
     ///`expires:int`
     pub expires: i32,
@@ -56021,7 +56021,7 @@ impl crate::CanonicalJson for PeerSelfLocated {
     }
 }
 ///`restrictionReason#d072acb4 platform:string reason:string text:string = RestrictionReason`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RestrictionReason {
     ///`platform:string`
     pub platform: String,
@@ -56064,7 +56064,7 @@ impl crate::CanonicalJson for RestrictionReason {
     }
 }
 ///`inputTheme#3c5693e9 id:long access_hash:long = InputTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputTheme {
     ///`id:long`
     pub id: i64,
@@ -56101,7 +56101,7 @@ impl crate::CanonicalJson for InputTheme {
     }
 }
 ///`inputThemeSlug#f5890df1 slug:string = InputTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputThemeSlug {
     ///`slug:string`
     pub slug: String,
@@ -56132,7 +56132,7 @@ impl crate::CanonicalJson for InputThemeSlug {
     }
 }
 ///`theme#a00e67d6 flags:# creator:flags.0?true default:flags.1?true for_chat:flags.5?true id:long access_hash:long slug:string title:string document:flags.2?Document settings:flags.3?Vector<ThemeSettings> emoticon:flags.6?string installs_count:flags.4?int = Theme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Theme {
     ///`creator:flags.0?true`
     pub creator: bool,
@@ -56299,7 +56299,7 @@ impl crate::CanonicalJson for Theme {
     }
 }
 ///`baseThemeClassic#c3a12462 = BaseTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseThemeClassic {}
 impl crate::Identifiable for BaseThemeClassic {
     const CONSTRUCTOR_ID: u32 = 0xc3a12462_u32;
@@ -56323,7 +56323,7 @@ impl crate::CanonicalJson for BaseThemeClassic {
     }
 }
 ///`baseThemeDay#fbd81688 = BaseTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseThemeDay {}
 impl crate::Identifiable for BaseThemeDay {
     const CONSTRUCTOR_ID: u32 = 0xfbd81688_u32;
@@ -56347,7 +56347,7 @@ impl crate::CanonicalJson for BaseThemeDay {
     }
 }
 ///`baseThemeNight#b7b31ea8 = BaseTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseThemeNight {}
 impl crate::Identifiable for BaseThemeNight {
     const CONSTRUCTOR_ID: u32 = 0xb7b31ea8_u32;
@@ -56371,7 +56371,7 @@ impl crate::CanonicalJson for BaseThemeNight {
     }
 }
 ///`baseThemeTinted#6d5f77ee = BaseTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseThemeTinted {}
 impl crate::Identifiable for BaseThemeTinted {
     const CONSTRUCTOR_ID: u32 = 0x6d5f77ee_u32;
@@ -56395,7 +56395,7 @@ impl crate::CanonicalJson for BaseThemeTinted {
     }
 }
 ///`baseThemeArctic#5b11125a = BaseTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseThemeArctic {}
 impl crate::Identifiable for BaseThemeArctic {
     const CONSTRUCTOR_ID: u32 = 0x5b11125a_u32;
@@ -56675,7 +56675,7 @@ impl crate::CanonicalJson for ThemeSettings {
     }
 }
 ///`webPageAttributeTheme#54b56617 flags:# documents:flags.0?Vector<Document> settings:flags.1?ThemeSettings = WebPageAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebPageAttributeTheme {
     ///`documents:flags.0?Vector<Document>`
     pub documents: Option<Vec<crate::enums::Document>>,
@@ -56807,7 +56807,7 @@ impl crate::CanonicalJson for WebPageAttributeStory {
     }
 }
 ///`webPageAttributeStickerSet#50cc03d3 flags:# emojis:flags.0?true text_color:flags.1?true stickers:Vector<Document> = WebPageAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebPageAttributeStickerSet {
     ///`emojis:flags.0?true`
     pub emojis: bool,
@@ -56909,7 +56909,7 @@ impl crate::CanonicalJson for WebPageAttributeUniqueStarGift {
     }
 }
 ///`webPageAttributeStarGiftCollection#31cad303 icons:Vector<Document> = WebPageAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebPageAttributeStarGiftCollection {
     ///`icons:Vector<Document>`
     pub icons: Vec<crate::enums::Document>,
@@ -56994,7 +56994,7 @@ impl crate::CanonicalJson for WebPageAttributeStarGiftAuction {
     }
 }
 ///`webPageAttributeAiComposeTone#7781fe18 emoji_id:long = WebPageAttribute`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebPageAttributeAiComposeTone {
     ///`emoji_id:long`
     pub emoji_id: i64,
@@ -57025,7 +57025,7 @@ impl crate::CanonicalJson for WebPageAttributeAiComposeTone {
     }
 }
 ///`bankCardOpenUrl#f568028a url:string name:string = BankCardOpenUrl`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankCardOpenUrl {
     ///`url:string`
     pub url: String,
@@ -57292,7 +57292,7 @@ impl crate::CanonicalJson for DialogFilter {
     }
 }
 ///`dialogFilterDefault#363293ae = DialogFilter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DialogFilterDefault {}
 impl crate::Identifiable for DialogFilterDefault {
     const CONSTRUCTOR_ID: u32 = 0x363293ae_u32;
@@ -57498,7 +57498,7 @@ impl crate::CanonicalJson for DialogFilterSuggested {
     }
 }
 ///`statsDateRangeDays#b637edaf min_date:int max_date:int = StatsDateRangeDays`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsDateRangeDays {
     ///`min_date:int`
     pub min_date: i32,
@@ -57535,7 +57535,7 @@ impl crate::CanonicalJson for StatsDateRangeDays {
     }
 }
 ///`statsAbsValueAndPrev#cb43acde current:double previous:double = StatsAbsValueAndPrev`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsAbsValueAndPrev {
     ///`current:double`
     pub current: f64,
@@ -57572,7 +57572,7 @@ impl crate::CanonicalJson for StatsAbsValueAndPrev {
     }
 }
 ///`statsPercentValue#cbce2fe0 part:double total:double = StatsPercentValue`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsPercentValue {
     ///`part:double`
     pub part: f64,
@@ -57609,7 +57609,7 @@ impl crate::CanonicalJson for StatsPercentValue {
     }
 }
 ///`statsGraphAsync#4a27eb2d token:string = StatsGraph`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsGraphAsync {
     ///`token:string`
     pub token: String,
@@ -57640,7 +57640,7 @@ impl crate::CanonicalJson for StatsGraphAsync {
     }
 }
 ///`statsGraphError#bedc9822 error:string = StatsGraph`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsGraphError {
     ///`error:string`
     pub error: String,
@@ -57720,7 +57720,7 @@ impl crate::CanonicalJson for StatsGraph {
     }
 }
 ///`videoSize#de33b094 flags:# type:string w:int h:int size:int video_start_ts:flags.0?double = VideoSize`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoSize {
     ///`type:string`
     pub r#type: String,
@@ -57793,7 +57793,7 @@ impl crate::CanonicalJson for VideoSize {
     }
 }
 ///`videoSizeEmojiMarkup#f85c413c emoji_id:long background_colors:Vector<int> = VideoSize`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoSizeEmojiMarkup {
     ///`emoji_id:long`
     pub emoji_id: i64,
@@ -57912,7 +57912,7 @@ impl crate::CanonicalJson for VideoSizeStickerMarkup {
     }
 }
 ///`statsGroupTopPoster#9d04af9b user_id:long messages:int avg_chars:int = StatsGroupTopPoster`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsGroupTopPoster {
     ///`user_id:long`
     pub user_id: i64,
@@ -57959,7 +57959,7 @@ impl crate::CanonicalJson for StatsGroupTopPoster {
     }
 }
 ///`statsGroupTopAdmin#d7584c87 user_id:long deleted:int kicked:int banned:int = StatsGroupTopAdmin`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsGroupTopAdmin {
     ///`user_id:long`
     pub user_id: i64,
@@ -58013,7 +58013,7 @@ impl crate::CanonicalJson for StatsGroupTopAdmin {
     }
 }
 ///`statsGroupTopInviter#535f779d user_id:long invitations:int = StatsGroupTopInviter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsGroupTopInviter {
     ///`user_id:long`
     pub user_id: i64,
@@ -58050,7 +58050,7 @@ impl crate::CanonicalJson for StatsGroupTopInviter {
     }
 }
 ///`globalPrivacySettings#fe41b34f flags:# archive_and_mute_new_noncontact_peers:flags.0?true keep_archived_unmuted:flags.1?true keep_archived_folders:flags.2?true hide_read_marks:flags.3?true new_noncontact_peers_require_premium:flags.4?true display_gifts_button:flags.7?true noncontact_peers_paid_stars:flags.5?long disallowed_gifts:flags.6?DisallowedGiftsSettings = GlobalPrivacySettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GlobalPrivacySettings {
     ///`archive_and_mute_new_noncontact_peers:flags.0?true`
     pub archive_and_mute_new_noncontact_peers: bool,
@@ -58178,7 +58178,7 @@ impl crate::CanonicalJson for GlobalPrivacySettings {
     }
 }
 ///`messageViews#455b853d flags:# views:flags.0?int forwards:flags.1?int replies:flags.2?MessageReplies = MessageViews`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageViews {
     ///`views:flags.0?int`
     pub views: Option<i32>,
@@ -58253,7 +58253,7 @@ impl crate::CanonicalJson for MessageViews {
     }
 }
 ///`messageReplyHeader#1b97dd66 flags:# reply_to_scheduled:flags.2?true forum_topic:flags.3?true quote:flags.9?true reply_to_ephemeral:flags.13?true reply_to_msg_id:flags.4?int reply_to_peer_id:flags.0?Peer reply_from:flags.5?MessageFwdHeader reply_media:flags.8?MessageMedia reply_to_top_id:flags.1?int quote_text:flags.6?string quote_entities:flags.7?Vector<MessageEntity> quote_offset:flags.10?int todo_item_id:flags.11?int poll_option:flags.12?bytes = MessageReplyHeader`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageReplyHeader {
     ///`reply_to_scheduled:flags.2?true`
     pub reply_to_scheduled: bool,
@@ -58538,7 +58538,7 @@ impl crate::CanonicalJson for MessageReplyStoryHeader {
     }
 }
 ///`messageReplies#83d60fc2 flags:# comments:flags.0?true replies:int replies_pts:int recent_repliers:flags.1?Vector<Peer> channel_id:flags.0?long max_id:flags.2?int read_max_id:flags.3?int = MessageReplies`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageReplies {
     ///`comments:flags.0?true`
     pub comments: bool,
@@ -58708,7 +58708,7 @@ impl crate::CanonicalJson for PeerBlocked {
     }
 }
 ///`groupCallDiscarded#7780bcb4 id:long access_hash:long duration:int = GroupCall`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupCallDiscarded {
     ///`id:long`
     pub id: i64,
@@ -58751,7 +58751,7 @@ impl crate::CanonicalJson for GroupCallDiscarded {
     }
 }
 ///`groupCall#efb2b617 flags:# join_muted:flags.1?true can_change_join_muted:flags.2?true join_date_asc:flags.6?true schedule_start_subscribed:flags.8?true can_start_video:flags.9?true record_video_active:flags.11?true rtmp_stream:flags.12?true listeners_hidden:flags.13?true conference:flags.14?true creator:flags.15?true messages_enabled:flags.17?true can_change_messages_enabled:flags.18?true min:flags.19?true id:long access_hash:long participants_count:int title:flags.3?string stream_dc_id:flags.4?int record_start_date:flags.5?int schedule_date:flags.7?int unmuted_video_count:flags.10?int unmuted_video_limit:int version:int invite_link:flags.16?string send_paid_messages_stars:flags.20?long default_send_as:flags.21?Peer = GroupCall`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupCall {
     ///`join_muted:flags.1?true`
     pub join_muted: bool,
@@ -59063,7 +59063,7 @@ impl crate::CanonicalJson for GroupCall {
     }
 }
 ///`inputGroupCall#d8aa840f id:long access_hash:long = InputGroupCall`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputGroupCall {
     ///`id:long`
     pub id: i64,
@@ -59100,7 +59100,7 @@ impl crate::CanonicalJson for InputGroupCall {
     }
 }
 ///`inputGroupCallSlug#fe06823f slug:string = InputGroupCall`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputGroupCallSlug {
     ///`slug:string`
     pub slug: String,
@@ -59131,7 +59131,7 @@ impl crate::CanonicalJson for InputGroupCallSlug {
     }
 }
 ///`inputGroupCallInviteMessage#8c10603f msg_id:int = InputGroupCall`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputGroupCallInviteMessage {
     ///`msg_id:int`
     pub msg_id: i32,
@@ -59422,7 +59422,7 @@ impl crate::CanonicalJson for GroupCallParticipant {
     }
 }
 ///`inlineQueryPeerTypeSameBotPM#3081ed9d = InlineQueryPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineQueryPeerTypeSameBotPM {}
 impl crate::Identifiable for InlineQueryPeerTypeSameBotPM {
     const CONSTRUCTOR_ID: u32 = 0x3081ed9d_u32;
@@ -59446,7 +59446,7 @@ impl crate::CanonicalJson for InlineQueryPeerTypeSameBotPM {
     }
 }
 ///`inlineQueryPeerTypePM#833c0fac = InlineQueryPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineQueryPeerTypePM {}
 impl crate::Identifiable for InlineQueryPeerTypePM {
     const CONSTRUCTOR_ID: u32 = 0x833c0fac_u32;
@@ -59470,7 +59470,7 @@ impl crate::CanonicalJson for InlineQueryPeerTypePM {
     }
 }
 ///`inlineQueryPeerTypeChat#d766c50a = InlineQueryPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineQueryPeerTypeChat {}
 impl crate::Identifiable for InlineQueryPeerTypeChat {
     const CONSTRUCTOR_ID: u32 = 0xd766c50a_u32;
@@ -59494,7 +59494,7 @@ impl crate::CanonicalJson for InlineQueryPeerTypeChat {
     }
 }
 ///`inlineQueryPeerTypeMegagroup#5ec4be43 = InlineQueryPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineQueryPeerTypeMegagroup {}
 impl crate::Identifiable for InlineQueryPeerTypeMegagroup {
     const CONSTRUCTOR_ID: u32 = 0x5ec4be43_u32;
@@ -59518,7 +59518,7 @@ impl crate::CanonicalJson for InlineQueryPeerTypeMegagroup {
     }
 }
 ///`inlineQueryPeerTypeBroadcast#6334ee9a = InlineQueryPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineQueryPeerTypeBroadcast {}
 impl crate::Identifiable for InlineQueryPeerTypeBroadcast {
     const CONSTRUCTOR_ID: u32 = 0x6334ee9a_u32;
@@ -59542,7 +59542,7 @@ impl crate::CanonicalJson for InlineQueryPeerTypeBroadcast {
     }
 }
 ///`inlineQueryPeerTypeBotPM#0e3b2d0c = InlineQueryPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineQueryPeerTypeBotPM {}
 impl crate::Identifiable for InlineQueryPeerTypeBotPM {
     const CONSTRUCTOR_ID: u32 = 0x0e3b2d0c_u32;
@@ -59566,7 +59566,7 @@ impl crate::CanonicalJson for InlineQueryPeerTypeBotPM {
     }
 }
 ///`chatInviteImporter#8c5adfd9 flags:# requested:flags.0?true via_chatlist:flags.3?true user_id:long date:int about:flags.2?string approved_by:flags.1?long = ChatInviteImporter`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatInviteImporter {
     ///`requested:flags.0?true`
     pub requested: bool,
@@ -59659,7 +59659,7 @@ impl crate::CanonicalJson for ChatInviteImporter {
     }
 }
 ///`chatAdminWithInvites#f2ecef23 admin_id:long invites_count:int revoked_invites_count:int = ChatAdminWithInvites`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatAdminWithInvites {
     ///`admin_id:long`
     pub admin_id: i64,
@@ -59706,7 +59706,7 @@ impl crate::CanonicalJson for ChatAdminWithInvites {
     }
 }
 ///`groupCallParticipantVideoSourceGroup#dcb118b7 semantics:string sources:Vector<int> = GroupCallParticipantVideoSourceGroup`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupCallParticipantVideoSourceGroup {
     ///`semantics:string`
     pub semantics: String,
@@ -59758,7 +59758,7 @@ impl crate::CanonicalJson for GroupCallParticipantVideoSourceGroup {
     }
 }
 ///`groupCallParticipantVideo#67753ac8 flags:# paused:flags.0?true endpoint:string source_groups:Vector<GroupCallParticipantVideoSourceGroup> audio_source:flags.1?int = GroupCallParticipantVideo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupCallParticipantVideo {
     ///`paused:flags.0?true`
     pub paused: bool,
@@ -59845,7 +59845,7 @@ impl crate::CanonicalJson for GroupCallParticipantVideo {
     }
 }
 ///`botCommandScopeDefault#2f6cb2ab = BotCommandScope`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotCommandScopeDefault {}
 impl crate::Identifiable for BotCommandScopeDefault {
     const CONSTRUCTOR_ID: u32 = 0x2f6cb2ab_u32;
@@ -59869,7 +59869,7 @@ impl crate::CanonicalJson for BotCommandScopeDefault {
     }
 }
 ///`botCommandScopeUsers#3c4f04d8 = BotCommandScope`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotCommandScopeUsers {}
 impl crate::Identifiable for BotCommandScopeUsers {
     const CONSTRUCTOR_ID: u32 = 0x3c4f04d8_u32;
@@ -59893,7 +59893,7 @@ impl crate::CanonicalJson for BotCommandScopeUsers {
     }
 }
 ///`botCommandScopeChats#6fe1a881 = BotCommandScope`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotCommandScopeChats {}
 impl crate::Identifiable for BotCommandScopeChats {
     const CONSTRUCTOR_ID: u32 = 0x6fe1a881_u32;
@@ -59917,7 +59917,7 @@ impl crate::CanonicalJson for BotCommandScopeChats {
     }
 }
 ///`botCommandScopeChatAdmins#b9aa606a = BotCommandScope`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotCommandScopeChatAdmins {}
 impl crate::Identifiable for BotCommandScopeChatAdmins {
     const CONSTRUCTOR_ID: u32 = 0xb9aa606a_u32;
@@ -60042,7 +60042,7 @@ impl crate::CanonicalJson for BotCommandScopePeerUser {
     }
 }
 ///`chatTheme#c3dffc04 emoticon:string = ChatTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatTheme {
     ///`emoticon:string`
     pub emoticon: String,
@@ -60129,7 +60129,7 @@ impl crate::CanonicalJson for ChatThemeUniqueGift {
     }
 }
 ///`sponsoredMessage#7dbf8673 flags:# recommended:flags.5?true can_report:flags.12?true random_id:bytes url:string title:string message:string entities:flags.1?Vector<MessageEntity> photo:flags.6?Photo media:flags.14?MessageMedia color:flags.13?PeerColor button_text:string sponsor_info:flags.7?string additional_info:flags.8?string min_display_duration:flags.15?int max_display_duration:flags.15?int = SponsoredMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SponsoredMessage {
     ///`recommended:flags.5?true`
     pub recommended: bool,
@@ -60358,7 +60358,7 @@ impl crate::CanonicalJson for SponsoredMessage {
     }
 }
 ///`searchResultsCalendarPeriod#c9b0539f date:int min_msg_id:int max_msg_id:int count:int = SearchResultsCalendarPeriod`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResultsCalendarPeriod {
     ///`date:int`
     pub date: i32,
@@ -60412,7 +60412,7 @@ impl crate::CanonicalJson for SearchResultsCalendarPeriod {
     }
 }
 ///`searchResultPosition#7f648b67 msg_id:int date:int offset:int = SearchResultsPosition`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResultPosition {
     ///`msg_id:int`
     pub msg_id: i32,
@@ -60516,7 +60516,7 @@ impl crate::CanonicalJson for ReactionCount {
     }
 }
 ///`messageReactions#0a339f0b flags:# min:flags.0?true can_see_list:flags.2?true reactions_as_tags:flags.3?true results:Vector<ReactionCount> recent_reactions:flags.1?Vector<MessagePeerReaction> top_reactors:flags.4?Vector<MessageReactor> = MessageReactions`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageReactions {
     ///`min:flags.0?true`
     pub min: bool,
@@ -60885,7 +60885,7 @@ impl crate::CanonicalJson for MessagePeerReaction {
     }
 }
 ///`groupCallStreamChannel#80eb48af channel:int scale:int last_timestamp_ms:long = GroupCallStreamChannel`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupCallStreamChannel {
     ///`channel:int`
     pub channel: i32,
@@ -60932,7 +60932,7 @@ impl crate::CanonicalJson for GroupCallStreamChannel {
     }
 }
 ///`attachMenuBotIconColor#4576f3f0 name:string color:int = AttachMenuBotIconColor`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuBotIconColor {
     ///`name:string`
     pub name: String,
@@ -61043,7 +61043,7 @@ impl crate::CanonicalJson for AttachMenuBotIcon {
     }
 }
 ///`attachMenuBot#d90d8dfe flags:# inactive:flags.0?true has_settings:flags.1?true request_write_access:flags.2?true show_in_attach_menu:flags.3?true show_in_side_menu:flags.4?true side_menu_disclaimer_needed:flags.5?true bot_id:long short_name:string peer_types:flags.3?Vector<AttachMenuPeerType> icons:Vector<AttachMenuBotIcon> = AttachMenuBot`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuBot {
     ///`inactive:flags.0?true`
     pub inactive: bool,
@@ -61204,7 +61204,7 @@ impl crate::CanonicalJson for AttachMenuBot {
     }
 }
 ///`attachMenuBotsNotModified#f1d88a5c = AttachMenuBots`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuBotsNotModified {}
 impl crate::Identifiable for AttachMenuBotsNotModified {
     const CONSTRUCTOR_ID: u32 = 0xf1d88a5c_u32;
@@ -61228,7 +61228,7 @@ impl crate::CanonicalJson for AttachMenuBotsNotModified {
     }
 }
 ///`attachMenuBots#3c4301c0 hash:long bots:Vector<AttachMenuBot> users:Vector<User> = AttachMenuBots`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuBots {
     ///`hash:long`
     pub hash: i64,
@@ -61359,7 +61359,7 @@ impl crate::CanonicalJson for AttachMenuBotsBot {
     }
 }
 ///`webViewResultUrl#4d22ff98 flags:# fullsize:flags.1?true fullscreen:flags.2?true same_origin:flags.3?true query_id:flags.0?long url:string = WebViewResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebViewResultUrl {
     ///`fullsize:flags.1?true`
     pub fullsize: bool,
@@ -61438,7 +61438,7 @@ impl crate::CanonicalJson for WebViewResultUrl {
     }
 }
 ///`webViewMessageSent#0c94511c flags:# msg_id:flags.0?InputBotInlineMessageID = WebViewMessageSent`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebViewMessageSent {
     ///`msg_id:flags.0?InputBotInlineMessageID`
     pub msg_id: Option<crate::enums::InputBotInlineMessageID>,
@@ -61485,7 +61485,7 @@ impl crate::CanonicalJson for WebViewMessageSent {
     }
 }
 ///`botMenuButtonDefault#7533a588 = BotMenuButton`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotMenuButtonDefault {}
 impl crate::Identifiable for BotMenuButtonDefault {
     const CONSTRUCTOR_ID: u32 = 0x7533a588_u32;
@@ -61509,7 +61509,7 @@ impl crate::CanonicalJson for BotMenuButtonDefault {
     }
 }
 ///`botMenuButtonCommands#4258c205 = BotMenuButton`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotMenuButtonCommands {}
 impl crate::Identifiable for BotMenuButtonCommands {
     const CONSTRUCTOR_ID: u32 = 0x4258c205_u32;
@@ -61533,7 +61533,7 @@ impl crate::CanonicalJson for BotMenuButtonCommands {
     }
 }
 ///`botMenuButton#c7b57ce6 text:string url:string = BotMenuButton`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotMenuButton {
     ///`text:string`
     pub text: String,
@@ -61570,7 +61570,7 @@ impl crate::CanonicalJson for BotMenuButton {
     }
 }
 ///`notificationSoundDefault#97e8bebe = NotificationSound`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotificationSoundDefault {}
 impl crate::Identifiable for NotificationSoundDefault {
     const CONSTRUCTOR_ID: u32 = 0x97e8bebe_u32;
@@ -61594,7 +61594,7 @@ impl crate::CanonicalJson for NotificationSoundDefault {
     }
 }
 ///`notificationSoundNone#6f0c34df = NotificationSound`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotificationSoundNone {}
 impl crate::Identifiable for NotificationSoundNone {
     const CONSTRUCTOR_ID: u32 = 0x6f0c34df_u32;
@@ -61618,7 +61618,7 @@ impl crate::CanonicalJson for NotificationSoundNone {
     }
 }
 ///`notificationSoundLocal#830b9ae4 title:string data:string = NotificationSound`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotificationSoundLocal {
     ///`title:string`
     pub title: String,
@@ -61655,7 +61655,7 @@ impl crate::CanonicalJson for NotificationSoundLocal {
     }
 }
 ///`notificationSoundRingtone#ff6c8049 id:long = NotificationSound`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotificationSoundRingtone {
     ///`id:long`
     pub id: i64,
@@ -61686,7 +61686,7 @@ impl crate::CanonicalJson for NotificationSoundRingtone {
     }
 }
 ///`attachMenuPeerTypeSameBotPM#7d6be90e = AttachMenuPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuPeerTypeSameBotPM {}
 impl crate::Identifiable for AttachMenuPeerTypeSameBotPM {
     const CONSTRUCTOR_ID: u32 = 0x7d6be90e_u32;
@@ -61710,7 +61710,7 @@ impl crate::CanonicalJson for AttachMenuPeerTypeSameBotPM {
     }
 }
 ///`attachMenuPeerTypeBotPM#c32bfa1a = AttachMenuPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuPeerTypeBotPM {}
 impl crate::Identifiable for AttachMenuPeerTypeBotPM {
     const CONSTRUCTOR_ID: u32 = 0xc32bfa1a_u32;
@@ -61734,7 +61734,7 @@ impl crate::CanonicalJson for AttachMenuPeerTypeBotPM {
     }
 }
 ///`attachMenuPeerTypePM#f146d31f = AttachMenuPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuPeerTypePM {}
 impl crate::Identifiable for AttachMenuPeerTypePM {
     const CONSTRUCTOR_ID: u32 = 0xf146d31f_u32;
@@ -61758,7 +61758,7 @@ impl crate::CanonicalJson for AttachMenuPeerTypePM {
     }
 }
 ///`attachMenuPeerTypeChat#0509113f = AttachMenuPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuPeerTypeChat {}
 impl crate::Identifiable for AttachMenuPeerTypeChat {
     const CONSTRUCTOR_ID: u32 = 0x0509113f_u32;
@@ -61782,7 +61782,7 @@ impl crate::CanonicalJson for AttachMenuPeerTypeChat {
     }
 }
 ///`attachMenuPeerTypeBroadcast#7bfbdefc = AttachMenuPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachMenuPeerTypeBroadcast {}
 impl crate::Identifiable for AttachMenuPeerTypeBroadcast {
     const CONSTRUCTOR_ID: u32 = 0x7bfbdefc_u32;
@@ -61843,7 +61843,7 @@ impl crate::CanonicalJson for InputInvoiceMessage {
     }
 }
 ///`inputInvoiceSlug#c326caef slug:string = InputInvoice`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputInvoiceSlug {
     ///`slug:string`
     pub slug: String,
@@ -61948,7 +61948,7 @@ impl crate::CanonicalJson for InputInvoiceStars {
     }
 }
 ///`inputInvoiceChatInviteSubscription#34e793f1 hash:string = InputInvoice`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputInvoiceChatInviteSubscription {
     ///`hash:string`
     pub hash: String,
@@ -62428,7 +62428,7 @@ impl crate::CanonicalJson for InputInvoiceStarGiftDropOriginalDetails {
     }
 }
 ///`inputInvoiceStarGiftAuctionBid#1ecafa10 flags:# hide_name:flags.0?true update_bid:flags.2?true peer:flags.3?InputPeer gift_id:long bid_amount:long message:flags.1?TextWithEntities = InputInvoice`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputInvoiceStarGiftAuctionBid {
     ///`hide_name:flags.0?true`
     pub hide_name: bool,
@@ -62525,7 +62525,7 @@ impl crate::CanonicalJson for InputInvoiceStarGiftAuctionBid {
     }
 }
 ///`inputStorePaymentPremiumSubscription#a6751e66 flags:# restore:flags.0?true upgrade:flags.1?true = InputStorePaymentPurpose`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStorePaymentPremiumSubscription {
     ///`restore:flags.0?true`
     pub restore: bool,
@@ -62614,7 +62614,7 @@ impl crate::CanonicalJson for InputStorePaymentGiftPremium {
     }
 }
 ///`inputStorePaymentPremiumGiftCode#fb790393 flags:# users:Vector<InputUser> boost_peer:flags.0?InputPeer currency:string amount:long message:flags.1?TextWithEntities = InputStorePaymentPurpose`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStorePaymentPremiumGiftCode {
     ///`users:Vector<InputUser>`
     pub users: Vec<crate::enums::InputUser>,
@@ -62883,7 +62883,7 @@ impl crate::CanonicalJson for InputStorePaymentPremiumGiveaway {
     }
 }
 ///`inputStorePaymentStarsTopup#f9a2a6cb flags:# stars:long currency:string amount:long spend_purpose_peer:flags.0?InputPeer = InputStorePaymentPurpose`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStorePaymentStarsTopup {
     ///`stars:long`
     pub stars: i64,
@@ -63185,7 +63185,7 @@ impl crate::CanonicalJson for InputStorePaymentStarsGiveaway {
     }
 }
 ///`inputStorePaymentAuthCode#3fc18057 flags:# restore:flags.0?true phone_number:string phone_code_hash:string premium_days:int currency:string amount:long = InputStorePaymentPurpose`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStorePaymentAuthCode {
     ///`restore:flags.0?true`
     pub restore: bool,
@@ -63258,7 +63258,7 @@ impl crate::CanonicalJson for InputStorePaymentAuthCode {
     }
 }
 ///`paymentFormMethod#88f8f21b url:string title:string = PaymentFormMethod`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentFormMethod {
     ///`url:string`
     pub url: String,
@@ -63295,7 +63295,7 @@ impl crate::CanonicalJson for PaymentFormMethod {
     }
 }
 ///`emojiStatusEmpty#2de11aae = EmojiStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiStatusEmpty {}
 impl crate::Identifiable for EmojiStatusEmpty {
     const CONSTRUCTOR_ID: u32 = 0x2de11aae_u32;
@@ -63319,7 +63319,7 @@ impl crate::CanonicalJson for EmojiStatusEmpty {
     }
 }
 ///`emojiStatus#e7ff068a flags:# document_id:long until:flags.0?int = EmojiStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiStatus {
     ///`document_id:long`
     pub document_id: i64,
@@ -63368,7 +63368,7 @@ impl crate::CanonicalJson for EmojiStatus {
     }
 }
 ///`emojiStatusCollectible#7184603b flags:# collectible_id:long document_id:long title:string slug:string pattern_document_id:long center_color:int edge_color:int pattern_color:int text_color:int until:flags.0?int = EmojiStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiStatusCollectible {
     ///`collectible_id:long`
     pub collectible_id: i64,
@@ -63476,7 +63476,7 @@ impl crate::CanonicalJson for EmojiStatusCollectible {
     }
 }
 ///`inputEmojiStatusCollectible#07141dbf flags:# collectible_id:long until:flags.0?int = EmojiStatus`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputEmojiStatusCollectible {
     ///`collectible_id:long`
     pub collectible_id: i64,
@@ -63525,7 +63525,7 @@ impl crate::CanonicalJson for InputEmojiStatusCollectible {
     }
 }
 ///`reactionEmpty#79f5d419 = Reaction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReactionEmpty {}
 impl crate::Identifiable for ReactionEmpty {
     const CONSTRUCTOR_ID: u32 = 0x79f5d419_u32;
@@ -63549,7 +63549,7 @@ impl crate::CanonicalJson for ReactionEmpty {
     }
 }
 ///`reactionEmoji#1b2286b8 emoticon:string = Reaction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReactionEmoji {
     ///`emoticon:string`
     pub emoticon: String,
@@ -63580,7 +63580,7 @@ impl crate::CanonicalJson for ReactionEmoji {
     }
 }
 ///`reactionCustomEmoji#8935fc73 document_id:long = Reaction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReactionCustomEmoji {
     ///`document_id:long`
     pub document_id: i64,
@@ -63611,7 +63611,7 @@ impl crate::CanonicalJson for ReactionCustomEmoji {
     }
 }
 ///`reactionPaid#523da4eb = Reaction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReactionPaid {}
 impl crate::Identifiable for ReactionPaid {
     const CONSTRUCTOR_ID: u32 = 0x523da4eb_u32;
@@ -63635,7 +63635,7 @@ impl crate::CanonicalJson for ReactionPaid {
     }
 }
 ///`chatReactionsNone#eafc32bc = ChatReactions`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatReactionsNone {}
 impl crate::Identifiable for ChatReactionsNone {
     const CONSTRUCTOR_ID: u32 = 0xeafc32bc_u32;
@@ -63659,7 +63659,7 @@ impl crate::CanonicalJson for ChatReactionsNone {
     }
 }
 ///`chatReactionsAll#52928bca flags:# allow_custom:flags.0?true = ChatReactions`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatReactionsAll {
     ///`allow_custom:flags.0?true`
     pub allow_custom: bool,
@@ -63695,7 +63695,7 @@ impl crate::CanonicalJson for ChatReactionsAll {
     }
 }
 ///`chatReactionsSome#661d4037 reactions:Vector<Reaction> = ChatReactions`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatReactionsSome {
     ///`reactions:Vector<Reaction>`
     pub reactions: Vec<crate::enums::Reaction>,
@@ -63743,7 +63743,7 @@ impl crate::CanonicalJson for ChatReactionsSome {
     }
 }
 ///`emailVerifyPurposeLoginSetup#4345be73 phone_number:string phone_code_hash:string = EmailVerifyPurpose`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailVerifyPurposeLoginSetup {
     ///`phone_number:string`
     pub phone_number: String,
@@ -63783,7 +63783,7 @@ impl crate::CanonicalJson for EmailVerifyPurposeLoginSetup {
     }
 }
 ///`emailVerifyPurposeLoginChange#527d22eb = EmailVerifyPurpose`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailVerifyPurposeLoginChange {}
 impl crate::Identifiable for EmailVerifyPurposeLoginChange {
     const CONSTRUCTOR_ID: u32 = 0x527d22eb_u32;
@@ -63807,7 +63807,7 @@ impl crate::CanonicalJson for EmailVerifyPurposeLoginChange {
     }
 }
 ///`emailVerifyPurposePassport#bbf51685 = EmailVerifyPurpose`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailVerifyPurposePassport {}
 impl crate::Identifiable for EmailVerifyPurposePassport {
     const CONSTRUCTOR_ID: u32 = 0xbbf51685_u32;
@@ -63831,7 +63831,7 @@ impl crate::CanonicalJson for EmailVerifyPurposePassport {
     }
 }
 ///`emailVerificationCode#922e55a9 code:string = EmailVerification`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailVerificationCode {
     ///`code:string`
     pub code: String,
@@ -63862,7 +63862,7 @@ impl crate::CanonicalJson for EmailVerificationCode {
     }
 }
 ///`emailVerificationGoogle#db909ec2 token:string = EmailVerification`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailVerificationGoogle {
     ///`token:string`
     pub token: String,
@@ -63893,7 +63893,7 @@ impl crate::CanonicalJson for EmailVerificationGoogle {
     }
 }
 ///`emailVerificationApple#96d074fd token:string = EmailVerification`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailVerificationApple {
     ///`token:string`
     pub token: String,
@@ -63924,7 +63924,7 @@ impl crate::CanonicalJson for EmailVerificationApple {
     }
 }
 ///`premiumSubscriptionOption#5f2d1df2 flags:# current:flags.1?true can_purchase_upgrade:flags.2?true transaction:flags.3?string months:int currency:string amount:long bot_url:string store_product:flags.0?string = PremiumSubscriptionOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PremiumSubscriptionOption {
     ///`current:flags.1?true`
     pub current: bool,
@@ -64073,7 +64073,7 @@ impl crate::CanonicalJson for SendAsPeer {
     }
 }
 ///`messageExtendedMediaPreview#ad628cc8 flags:# w:flags.0?int h:flags.0?int thumb:flags.1?PhotoSize video_duration:flags.2?int = MessageExtendedMedia`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageExtendedMediaPreview {
     ///`w:flags.0?int`
     pub w: Option<i32>,
@@ -64199,7 +64199,7 @@ impl crate::CanonicalJson for MessageExtendedMedia {
     }
 }
 ///`stickerKeyword#fcfeb29c document_id:long keyword:Vector<string> = StickerKeyword`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StickerKeyword {
     ///`document_id:long`
     pub document_id: i64,
@@ -64251,7 +64251,7 @@ impl crate::CanonicalJson for StickerKeyword {
     }
 }
 ///`username#b4073647 flags:# editable:flags.0?true active:flags.1?true deletable:flags.2?true expired:flags.3?true username:string = Username`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Username {
     ///`editable:flags.0?true`
     pub editable: bool,
@@ -64323,7 +64323,7 @@ impl crate::CanonicalJson for Username {
     }
 }
 ///`forumTopicDeleted#023f109b id:int = ForumTopic`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ForumTopicDeleted {
     ///`id:int`
     pub id: i32,
@@ -64569,7 +64569,7 @@ impl crate::CanonicalJson for ForumTopic {
     }
 }
 ///`defaultHistoryTTL#43b46b20 period:int = DefaultHistoryTTL`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DefaultHistoryTTL {
     ///`period:int`
     pub period: i32,
@@ -64600,7 +64600,7 @@ impl crate::CanonicalJson for DefaultHistoryTTL {
     }
 }
 ///`exportedContactToken#41bf109b url:string expires:int = ExportedContactToken`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportedContactToken {
     ///`url:string`
     pub url: String,
@@ -64637,7 +64637,7 @@ impl crate::CanonicalJson for ExportedContactToken {
     }
 }
 ///`requestPeerTypeUser#5f3b8a00 flags:# bot:flags.0?Bool premium:flags.1?Bool = RequestPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestPeerTypeUser {
     ///`bot:flags.0?Bool`
     pub bot: Option<bool>,
@@ -64695,7 +64695,7 @@ impl crate::CanonicalJson for RequestPeerTypeUser {
     }
 }
 ///`requestPeerTypeChat#c9f06e1b flags:# creator:flags.0?true bot_participant:flags.5?true has_username:flags.3?Bool forum:flags.4?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestPeerTypeChat {
     ///`creator:flags.0?true`
     pub creator: bool,
@@ -64810,7 +64810,7 @@ impl crate::CanonicalJson for RequestPeerTypeChat {
     }
 }
 ///`requestPeerTypeBroadcast#339bef6c flags:# creator:flags.0?true has_username:flags.3?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestPeerTypeBroadcast {
     ///`creator:flags.0?true`
     pub creator: bool,
@@ -64900,7 +64900,7 @@ impl crate::CanonicalJson for RequestPeerTypeBroadcast {
     }
 }
 ///`requestPeerTypeCreateBot#3e81e078 flags:# bot_managed:flags.0?true suggested_name:flags.1?string suggested_username:flags.2?string = RequestPeerType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestPeerTypeCreateBot {
     ///`bot_managed:flags.0?true`
     pub bot_managed: bool,
@@ -64970,7 +64970,7 @@ impl crate::CanonicalJson for RequestPeerTypeCreateBot {
     }
 }
 ///`emojiListNotModified#481eadfa = EmojiList`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiListNotModified {}
 impl crate::Identifiable for EmojiListNotModified {
     const CONSTRUCTOR_ID: u32 = 0x481eadfa_u32;
@@ -64994,7 +64994,7 @@ impl crate::CanonicalJson for EmojiListNotModified {
     }
 }
 ///`emojiList#7a1e11d1 hash:long document_id:Vector<long> = EmojiList`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiList {
     ///`hash:long`
     pub hash: i64,
@@ -65046,7 +65046,7 @@ impl crate::CanonicalJson for EmojiList {
     }
 }
 ///`emojiGroup#7a9abda9 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiGroup {
     ///`title:string`
     pub title: String,
@@ -65108,7 +65108,7 @@ impl crate::CanonicalJson for EmojiGroup {
     }
 }
 ///`emojiGroupGreeting#80d26cc7 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiGroupGreeting {
     ///`title:string`
     pub title: String,
@@ -65170,7 +65170,7 @@ impl crate::CanonicalJson for EmojiGroupGreeting {
     }
 }
 ///`emojiGroupPremium#093bcf34 title:string icon_emoji_id:long = EmojiGroup`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmojiGroupPremium {
     ///`title:string`
     pub title: String,
@@ -65207,7 +65207,7 @@ impl crate::CanonicalJson for EmojiGroupPremium {
     }
 }
 ///`textWithEntities#751f3146 text:string entities:Vector<MessageEntity> = TextWithEntities`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextWithEntities {
     ///`text:string`
     pub text: String,
@@ -65263,7 +65263,7 @@ impl crate::CanonicalJson for TextWithEntities {
     }
 }
 ///`autoSaveSettings#c84834ce flags:# photos:flags.0?true videos:flags.1?true video_max_size:flags.2?long = AutoSaveSettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AutoSaveSettings {
     ///`photos:flags.0?true`
     pub photos: bool,
@@ -65365,7 +65365,7 @@ impl crate::CanonicalJson for AutoSaveException {
     }
 }
 ///`inputBotAppID#a920bd7a id:long access_hash:long = InputBotApp`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBotAppID {
     ///`id:long`
     pub id: i64,
@@ -65439,7 +65439,7 @@ impl crate::CanonicalJson for InputBotAppShortName {
     }
 }
 ///`botAppNotModified#5da674b7 = BotApp`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotAppNotModified {}
 impl crate::Identifiable for BotAppNotModified {
     const CONSTRUCTOR_ID: u32 = 0x5da674b7_u32;
@@ -65557,7 +65557,7 @@ impl crate::CanonicalJson for BotApp {
     }
 }
 ///`inlineBotWebView#b57295d5 text:string url:string = InlineBotWebView`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineBotWebView {
     ///`text:string`
     pub text: String,
@@ -65594,7 +65594,7 @@ impl crate::CanonicalJson for InlineBotWebView {
     }
 }
 ///`readParticipantDate#4a4ff172 user_id:long date:int = ReadParticipantDate`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadParticipantDate {
     ///`user_id:long`
     pub user_id: i64,
@@ -65631,7 +65631,7 @@ impl crate::CanonicalJson for ReadParticipantDate {
     }
 }
 ///`inputChatlistDialogFilter#f3e0da33 filter_id:int = InputChatlist`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputChatlistDialogFilter {
     ///`filter_id:int`
     pub filter_id: i32,
@@ -65662,7 +65662,7 @@ impl crate::CanonicalJson for InputChatlistDialogFilter {
     }
 }
 ///`exportedChatlistInvite#0c5181ac flags:# title:string url:string peers:Vector<Peer> = ExportedChatlistInvite`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportedChatlistInvite {
     ///`title:string`
     pub title: String,
@@ -65861,7 +65861,7 @@ impl crate::CanonicalJson for MessagePeerVoteMultiple {
     }
 }
 ///`storyViews#8d595cd6 flags:# has_viewers:flags.1?true views_count:int forwards_count:flags.2?int reactions:flags.3?Vector<ReactionCount> reactions_count:flags.4?int recent_viewers:flags.0?Vector<long> = StoryViews`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoryViews {
     ///`has_viewers:flags.1?true`
     pub has_viewers: bool,
@@ -66004,7 +66004,7 @@ impl crate::CanonicalJson for StoryViews {
     }
 }
 ///`storyItemDeleted#51e6ee4f id:int = StoryItem`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoryItemDeleted {
     ///`id:int`
     pub id: i32,
@@ -66035,7 +66035,7 @@ impl crate::CanonicalJson for StoryItemDeleted {
     }
 }
 ///`storyItemSkipped#ffadc913 flags:# close_friends:flags.8?true live:flags.9?true id:int date:int expire_date:int = StoryItem`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoryItemSkipped {
     ///`close_friends:flags.8?true`
     pub close_friends: bool,
@@ -66477,7 +66477,7 @@ impl crate::CanonicalJson for StoryItem {
     }
 }
 ///`storyView#b0bdeac5 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true user_id:long date:int reaction:flags.2?Reaction = StoryView`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoryView {
     ///`blocked:flags.0?true`
     pub blocked: bool,
@@ -66669,7 +66669,7 @@ impl crate::CanonicalJson for StoryViewPublicRepost {
     }
 }
 ///`inputReplyToMessage#3bd4b7c2 flags:# reply_to_msg_id:int top_msg_id:flags.0?int reply_to_peer_id:flags.1?InputPeer quote_text:flags.2?string quote_entities:flags.3?Vector<MessageEntity> quote_offset:flags.4?int monoforum_peer_id:flags.5?InputPeer todo_item_id:flags.6?int poll_option:flags.7?bytes = InputReplyTo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReplyToMessage {
     ///`reply_to_msg_id:int`
     pub reply_to_msg_id: i32,
@@ -66922,7 +66922,7 @@ impl crate::CanonicalJson for InputReplyToMonoForum {
     }
 }
 ///`inputReplyToEphemeralMessage#4119b95e id:int = InputReplyTo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputReplyToEphemeralMessage {
     ///`id:int`
     pub id: i32,
@@ -66953,7 +66953,7 @@ impl crate::CanonicalJson for InputReplyToEphemeralMessage {
     }
 }
 ///`exportedStoryLink#3fc9053b link:string = ExportedStoryLink`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportedStoryLink {
     ///`link:string`
     pub link: String,
@@ -66984,7 +66984,7 @@ impl crate::CanonicalJson for ExportedStoryLink {
     }
 }
 ///`storiesStealthMode#712e27fd flags:# active_until_date:flags.0?int cooldown_until_date:flags.1?int = StoriesStealthMode`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoriesStealthMode {
     ///`active_until_date:flags.0?int`
     pub active_until_date: Option<i32>,
@@ -67045,7 +67045,7 @@ impl crate::CanonicalJson for StoriesStealthMode {
     }
 }
 ///`mediaAreaCoordinates#cfc9e002 flags:# x:double y:double w:double h:double rotation:double radius:flags.0?double = MediaAreaCoordinates`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaAreaCoordinates {
     ///`x:double`
     pub x: f64,
@@ -67681,7 +67681,7 @@ impl crate::CanonicalJson for PeerStories {
     }
 }
 ///`premiumGiftCodeOption#257e962b flags:# users:int months:int store_product:flags.0?string store_quantity:flags.1?int currency:string amount:long = PremiumGiftCodeOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PremiumGiftCodeOption {
     ///`users:int`
     pub users: i32,
@@ -67770,7 +67770,7 @@ impl crate::CanonicalJson for PremiumGiftCodeOption {
     }
 }
 ///`prepaidGiveaway#b2539d54 id:long months:int quantity:int date:int = PrepaidGiveaway`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrepaidGiveaway {
     ///`id:long`
     pub id: i64,
@@ -67819,7 +67819,7 @@ impl crate::CanonicalJson for PrepaidGiveaway {
     }
 }
 ///`prepaidStarsGiveaway#9a9d77e0 id:long stars:long quantity:int boosts:int date:int = PrepaidGiveaway`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrepaidStarsGiveaway {
     ///`id:long`
     pub id: i64,
@@ -67880,7 +67880,7 @@ impl crate::CanonicalJson for PrepaidStarsGiveaway {
     }
 }
 ///`boost#4b3e14d6 flags:# gift:flags.1?true giveaway:flags.2?true unclaimed:flags.3?true id:string user_id:flags.0?long giveaway_msg_id:flags.2?int date:int expires:int used_gift_slug:flags.4?string multiplier:flags.5?int stars:flags.6?long = Boost`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Boost {
     ///`gift:flags.1?true`
     pub gift: bool,
@@ -68037,7 +68037,7 @@ impl crate::CanonicalJson for Boost {
     }
 }
 ///`myBoost#c448415c flags:# slot:int peer:flags.0?Peer date:int expires:int cooldown_until_date:flags.1?int = MyBoost`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MyBoost {
     ///`slot:int`
     pub slot: i32,
@@ -68119,7 +68119,7 @@ impl crate::CanonicalJson for MyBoost {
     }
 }
 ///`storyFwdHeader#b826e150 flags:# modified:flags.3?true from:flags.0?Peer from_name:flags.1?string story_id:flags.2?int = StoryFwdHeader`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoryFwdHeader {
     ///`modified:flags.3?true`
     pub modified: bool,
@@ -68205,7 +68205,7 @@ impl crate::CanonicalJson for StoryFwdHeader {
     }
 }
 ///`postInteractionCountersMessage#e7058e7f msg_id:int views:int forwards:int reactions:int = PostInteractionCounters`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostInteractionCountersMessage {
     ///`msg_id:int`
     pub msg_id: i32,
@@ -68259,7 +68259,7 @@ impl crate::CanonicalJson for PostInteractionCountersMessage {
     }
 }
 ///`postInteractionCountersStory#8a480e27 story_id:int views:int forwards:int reactions:int = PostInteractionCounters`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostInteractionCountersStory {
     ///`story_id:int`
     pub story_id: i32,
@@ -68381,7 +68381,7 @@ impl crate::CanonicalJson for PublicForwardStory {
     }
 }
 ///`peerColor#b54b5acf flags:# color:flags.0?int background_emoji_id:flags.1?long = PeerColor`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeerColor {
     ///`color:flags.0?int`
     pub color: Option<i32>,
@@ -68439,7 +68439,7 @@ impl crate::CanonicalJson for PeerColor {
     }
 }
 ///`peerColorCollectible#b9c0639a flags:# collectible_id:long gift_emoji_id:long background_emoji_id:long accent_color:int colors:Vector<int> dark_accent_color:flags.0?int dark_colors:flags.1?Vector<int> = PeerColor`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeerColorCollectible {
     ///`collectible_id:long`
     pub collectible_id: i64,
@@ -68565,7 +68565,7 @@ impl crate::CanonicalJson for PeerColorCollectible {
     }
 }
 ///`inputPeerColorCollectible#b8ea86a9 collectible_id:long = PeerColor`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputPeerColorCollectible {
     ///`collectible_id:long`
     pub collectible_id: i64,
@@ -68919,7 +68919,7 @@ impl crate::CanonicalJson for SavedReactionTag {
     }
 }
 ///`outboxReadDate#3bb842ac date:int = OutboxReadDate`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutboxReadDate {
     ///`date:int`
     pub date: i32,
@@ -68950,7 +68950,7 @@ impl crate::CanonicalJson for OutboxReadDate {
     }
 }
 ///`smsJob#e6a1eeb8 job_id:string phone_number:string text:string = SmsJob`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SmsJob {
     ///`job_id:string`
     pub job_id: String,
@@ -68993,7 +68993,7 @@ impl crate::CanonicalJson for SmsJob {
     }
 }
 ///`businessWeeklyOpen#120b1ab9 start_minute:int end_minute:int = BusinessWeeklyOpen`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessWeeklyOpen {
     ///`start_minute:int`
     pub start_minute: i32,
@@ -69030,7 +69030,7 @@ impl crate::CanonicalJson for BusinessWeeklyOpen {
     }
 }
 ///`businessWorkHours#8c92b098 flags:# open_now:flags.0?true timezone_id:string weekly_open:Vector<BusinessWeeklyOpen> = BusinessWorkHours`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessWorkHours {
     ///`open_now:flags.0?true`
     pub open_now: bool,
@@ -69101,7 +69101,7 @@ impl crate::CanonicalJson for BusinessWorkHours {
     }
 }
 ///`businessLocation#ac5c1af7 flags:# geo_point:flags.0?GeoPoint address:string = BusinessLocation`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessLocation {
     ///`geo_point:flags.0?GeoPoint`
     pub geo_point: Option<crate::enums::GeoPoint>,
@@ -69150,7 +69150,7 @@ impl crate::CanonicalJson for BusinessLocation {
     }
 }
 ///`inputBusinessRecipients#6f8b32aa flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> = InputBusinessRecipients`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBusinessRecipients {
     ///`existing_chats:flags.0?true`
     pub existing_chats: bool,
@@ -69259,7 +69259,7 @@ impl crate::CanonicalJson for InputBusinessRecipients {
     }
 }
 ///`businessRecipients#21108ff7 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> = BusinessRecipients`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessRecipients {
     ///`existing_chats:flags.0?true`
     pub existing_chats: bool,
@@ -69364,7 +69364,7 @@ impl crate::CanonicalJson for BusinessRecipients {
     }
 }
 ///`businessAwayMessageScheduleAlways#c9b9e2b9 = BusinessAwayMessageSchedule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessAwayMessageScheduleAlways {}
 impl crate::Identifiable for BusinessAwayMessageScheduleAlways {
     const CONSTRUCTOR_ID: u32 = 0xc9b9e2b9_u32;
@@ -69388,7 +69388,7 @@ impl crate::CanonicalJson for BusinessAwayMessageScheduleAlways {
     }
 }
 ///`businessAwayMessageScheduleOutsideWorkHours#c3f2f501 = BusinessAwayMessageSchedule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessAwayMessageScheduleOutsideWorkHours {}
 impl crate::Identifiable for BusinessAwayMessageScheduleOutsideWorkHours {
     const CONSTRUCTOR_ID: u32 = 0xc3f2f501_u32;
@@ -69412,7 +69412,7 @@ impl crate::CanonicalJson for BusinessAwayMessageScheduleOutsideWorkHours {
     }
 }
 ///`businessAwayMessageScheduleCustom#cc4d9ecc start_date:int end_date:int = BusinessAwayMessageSchedule`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessAwayMessageScheduleCustom {
     ///`start_date:int`
     pub start_date: i32,
@@ -69673,7 +69673,7 @@ impl crate::CanonicalJson for BusinessAwayMessage {
     }
 }
 ///`timezone#ff9289f5 id:string name:string utc_offset:int = Timezone`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Timezone {
     ///`id:string`
     pub id: String,
@@ -69716,7 +69716,7 @@ impl crate::CanonicalJson for Timezone {
     }
 }
 ///`quickReply#0697102b shortcut_id:int shortcut:string top_message:int count:int = QuickReply`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuickReply {
     ///`shortcut_id:int`
     pub shortcut_id: i32,
@@ -69770,7 +69770,7 @@ impl crate::CanonicalJson for QuickReply {
     }
 }
 ///`inputQuickReplyShortcut#24596d41 shortcut:string = InputQuickReplyShortcut`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputQuickReplyShortcut {
     ///`shortcut:string`
     pub shortcut: String,
@@ -69801,7 +69801,7 @@ impl crate::CanonicalJson for InputQuickReplyShortcut {
     }
 }
 ///`inputQuickReplyShortcutId#01190cf1 shortcut_id:int = InputQuickReplyShortcut`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputQuickReplyShortcutId {
     ///`shortcut_id:int`
     pub shortcut_id: i32,
@@ -69934,7 +69934,7 @@ impl crate::CanonicalJson for ConnectedBot {
     }
 }
 ///`birthday#6c8e1e06 flags:# day:int month:int year:flags.0?int = Birthday`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Birthday {
     ///`day:int`
     pub day: i32,
@@ -69989,7 +69989,7 @@ impl crate::CanonicalJson for Birthday {
     }
 }
 ///`botBusinessConnection#8f34b2f5 flags:# disabled:flags.1?true connection_id:string user_id:long dc_id:int date:int rights:flags.2?BusinessBotRights = BotBusinessConnection`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotBusinessConnection {
     ///`disabled:flags.1?true`
     pub disabled: bool,
@@ -70075,7 +70075,7 @@ impl crate::CanonicalJson for BotBusinessConnection {
     }
 }
 ///`inputBusinessIntro#09c469cd flags:# title:string description:string sticker:flags.0?InputDocument = InputBusinessIntro`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBusinessIntro {
     ///`title:string`
     pub title: String,
@@ -70134,7 +70134,7 @@ impl crate::CanonicalJson for InputBusinessIntro {
     }
 }
 ///`businessIntro#5a0a066d flags:# title:string description:string sticker:flags.0?Document = BusinessIntro`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessIntro {
     ///`title:string`
     pub title: String,
@@ -70193,7 +70193,7 @@ impl crate::CanonicalJson for BusinessIntro {
     }
 }
 ///`inputCollectibleUsername#e39460a9 username:string = InputCollectible`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputCollectibleUsername {
     ///`username:string`
     pub username: String,
@@ -70224,7 +70224,7 @@ impl crate::CanonicalJson for InputCollectibleUsername {
     }
 }
 ///`inputCollectiblePhone#a2e214a4 phone:string = InputCollectible`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputCollectiblePhone {
     ///`phone:string`
     pub phone: String,
@@ -70255,7 +70255,7 @@ impl crate::CanonicalJson for InputCollectiblePhone {
     }
 }
 ///`inputBusinessBotRecipients#c4e5921e flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> exclude_users:flags.6?Vector<InputUser> = InputBusinessBotRecipients`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBusinessBotRecipients {
     ///`existing_chats:flags.0?true`
     pub existing_chats: bool,
@@ -70399,7 +70399,7 @@ impl crate::CanonicalJson for InputBusinessBotRecipients {
     }
 }
 ///`businessBotRecipients#b88cf373 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> exclude_users:flags.6?Vector<long> = BusinessBotRecipients`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessBotRecipients {
     ///`existing_chats:flags.0?true`
     pub existing_chats: bool,
@@ -70574,7 +70574,7 @@ impl crate::CanonicalJson for ContactBirthday {
     }
 }
 ///`missingInvitee#628c9224 flags:# premium_would_allow_invite:flags.0?true premium_required_for_pm:flags.1?true user_id:long = MissingInvitee`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MissingInvitee {
     ///`premium_would_allow_invite:flags.0?true`
     pub premium_would_allow_invite: bool,
@@ -70631,7 +70631,7 @@ impl crate::CanonicalJson for MissingInvitee {
     }
 }
 ///`inputBusinessChatLink#11679fa7 flags:# message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string = InputBusinessChatLink`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputBusinessChatLink {
     ///`message:string`
     pub message: String,
@@ -70714,7 +70714,7 @@ impl crate::CanonicalJson for InputBusinessChatLink {
     }
 }
 ///`businessChatLink#b4ae666f flags:# link:string message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string views:int = BusinessChatLink`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessChatLink {
     ///`link:string`
     pub link: String,
@@ -70815,7 +70815,7 @@ impl crate::CanonicalJson for BusinessChatLink {
     }
 }
 ///`requestedPeerUser#d62ff46a flags:# user_id:long first_name:flags.0?string last_name:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestedPeerUser {
     ///`user_id:long`
     pub user_id: i64,
@@ -70915,7 +70915,7 @@ impl crate::CanonicalJson for RequestedPeerUser {
     }
 }
 ///`requestedPeerChat#7307544f flags:# chat_id:long title:flags.0?string photo:flags.2?Photo = RequestedPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestedPeerChat {
     ///`chat_id:long`
     pub chat_id: i64,
@@ -70979,7 +70979,7 @@ impl crate::CanonicalJson for RequestedPeerChat {
     }
 }
 ///`requestedPeerChannel#8ba403e4 flags:# channel_id:long title:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestedPeerChannel {
     ///`channel_id:long`
     pub channel_id: i64,
@@ -71063,7 +71063,7 @@ impl crate::CanonicalJson for RequestedPeerChannel {
     }
 }
 ///`sponsoredMessageReportOption#430d3150 text:string option:bytes = SponsoredMessageReportOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SponsoredMessageReportOption {
     ///`text:string`
     pub text: String,
@@ -71100,7 +71100,7 @@ impl crate::CanonicalJson for SponsoredMessageReportOption {
     }
 }
 ///`reactionNotificationsFromContacts#bac3a61a = ReactionNotificationsFrom`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReactionNotificationsFromContacts {}
 impl crate::Identifiable for ReactionNotificationsFromContacts {
     const CONSTRUCTOR_ID: u32 = 0xbac3a61a_u32;
@@ -71124,7 +71124,7 @@ impl crate::CanonicalJson for ReactionNotificationsFromContacts {
     }
 }
 ///`reactionNotificationsFromAll#4b9e22a0 = ReactionNotificationsFrom`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReactionNotificationsFromAll {}
 impl crate::Identifiable for ReactionNotificationsFromAll {
     const CONSTRUCTOR_ID: u32 = 0x4b9e22a0_u32;
@@ -71253,7 +71253,7 @@ impl crate::CanonicalJson for ReactionsNotifySettings {
     }
 }
 ///`availableEffect#93c3e27e flags:# premium_required:flags.2?true id:long emoticon:string static_icon_id:flags.0?long effect_sticker_id:long effect_animation_id:flags.1?long = AvailableEffect`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AvailableEffect {
     ///`premium_required:flags.2?true`
     pub premium_required: bool,
@@ -71344,7 +71344,7 @@ impl crate::CanonicalJson for AvailableEffect {
     }
 }
 ///`factCheck#b89bfccf flags:# need_check:flags.0?true country:flags.1?string text:flags.1?TextWithEntities hash:long = FactCheck`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FactCheck {
     ///`need_check:flags.0?true`
     pub need_check: bool,
@@ -71425,7 +71425,7 @@ impl crate::CanonicalJson for FactCheck {
     }
 }
 ///`starsTransactionPeerUnsupported#95f2bfe4 = StarsTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTransactionPeerUnsupported {}
 impl crate::Identifiable for StarsTransactionPeerUnsupported {
     const CONSTRUCTOR_ID: u32 = 0x95f2bfe4_u32;
@@ -71449,7 +71449,7 @@ impl crate::CanonicalJson for StarsTransactionPeerUnsupported {
     }
 }
 ///`starsTransactionPeerAppStore#b457b375 = StarsTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTransactionPeerAppStore {}
 impl crate::Identifiable for StarsTransactionPeerAppStore {
     const CONSTRUCTOR_ID: u32 = 0xb457b375_u32;
@@ -71473,7 +71473,7 @@ impl crate::CanonicalJson for StarsTransactionPeerAppStore {
     }
 }
 ///`starsTransactionPeerPlayMarket#7b560a0b = StarsTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTransactionPeerPlayMarket {}
 impl crate::Identifiable for StarsTransactionPeerPlayMarket {
     const CONSTRUCTOR_ID: u32 = 0x7b560a0b_u32;
@@ -71497,7 +71497,7 @@ impl crate::CanonicalJson for StarsTransactionPeerPlayMarket {
     }
 }
 ///`starsTransactionPeerPremiumBot#250dbaf8 = StarsTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTransactionPeerPremiumBot {}
 impl crate::Identifiable for StarsTransactionPeerPremiumBot {
     const CONSTRUCTOR_ID: u32 = 0x250dbaf8_u32;
@@ -71521,7 +71521,7 @@ impl crate::CanonicalJson for StarsTransactionPeerPremiumBot {
     }
 }
 ///`starsTransactionPeerFragment#e92fd902 = StarsTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTransactionPeerFragment {}
 impl crate::Identifiable for StarsTransactionPeerFragment {
     const CONSTRUCTOR_ID: u32 = 0xe92fd902_u32;
@@ -71576,7 +71576,7 @@ impl crate::CanonicalJson for StarsTransactionPeer {
     }
 }
 ///`starsTransactionPeerAds#60682812 = StarsTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTransactionPeerAds {}
 impl crate::Identifiable for StarsTransactionPeerAds {
     const CONSTRUCTOR_ID: u32 = 0x60682812_u32;
@@ -71600,7 +71600,7 @@ impl crate::CanonicalJson for StarsTransactionPeerAds {
     }
 }
 ///`starsTransactionPeerAPI#f9677aad = StarsTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTransactionPeerAPI {}
 impl crate::Identifiable for StarsTransactionPeerAPI {
     const CONSTRUCTOR_ID: u32 = 0xf9677aad_u32;
@@ -71624,7 +71624,7 @@ impl crate::CanonicalJson for StarsTransactionPeerAPI {
     }
 }
 ///`starsTopupOption#0bd915c0 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsTopupOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTopupOption {
     ///`extended:flags.1?true`
     pub extended: bool,
@@ -72252,7 +72252,7 @@ impl crate::CanonicalJson for FoundStory {
     }
 }
 ///`geoPointAddress#de4c5d93 flags:# country_iso2:string state:flags.0?string city:flags.1?string street:flags.2?string = GeoPointAddress`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GeoPointAddress {
     ///`country_iso2:string`
     pub country_iso2: String,
@@ -72417,7 +72417,7 @@ impl crate::CanonicalJson for StarsRevenueStatus {
     }
 }
 ///`inputStarsTransaction#206ae6d1 flags:# refund:flags.0?true id:string = InputStarsTransaction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStarsTransaction {
     ///`refund:flags.0?true`
     pub refund: bool,
@@ -72459,7 +72459,7 @@ impl crate::CanonicalJson for InputStarsTransaction {
     }
 }
 ///`starsGiftOption#5e0589f1 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsGiftOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsGiftOption {
     ///`extended:flags.1?true`
     pub extended: bool,
@@ -72573,7 +72573,7 @@ impl crate::CanonicalJson for BotPreviewMedia {
     }
 }
 ///`starsSubscriptionPricing#05416d58 period:int amount:long = StarsSubscriptionPricing`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsSubscriptionPricing {
     ///`period:int`
     pub period: i32,
@@ -72769,7 +72769,7 @@ impl crate::CanonicalJson for StarsSubscription {
     }
 }
 ///`messageReactor#4ba3a95a flags:# top:flags.0?true my:flags.1?true anonymous:flags.2?true peer_id:flags.3?Peer count:int = MessageReactor`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageReactor {
     ///`top:flags.0?true`
     pub top: bool,
@@ -72848,7 +72848,7 @@ impl crate::CanonicalJson for MessageReactor {
     }
 }
 ///`starsGiveawayOption#94ce852a flags:# extended:flags.0?true default:flags.1?true stars:long yearly_boosts:int store_product:flags.2?string currency:string amount:long winners:Vector<StarsGiveawayWinnersOption> = StarsGiveawayOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsGiveawayOption {
     ///`extended:flags.0?true`
     pub extended: bool,
@@ -72965,7 +72965,7 @@ impl crate::CanonicalJson for StarsGiveawayOption {
     }
 }
 ///`starsGiveawayWinnersOption#54236209 flags:# default:flags.0?true users:int per_user_stars:long = StarsGiveawayWinnersOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsGiveawayWinnersOption {
     ///`default:flags.0?true`
     pub default: bool,
@@ -73413,7 +73413,7 @@ impl crate::CanonicalJson for StarGift {
     }
 }
 ///`starGiftUnique#85f0a9cd flags:# require_premium:flags.6?true resale_ton_only:flags.7?true theme_available:flags.9?true burned:flags.14?true crafted:flags.15?true id:long gift_id:long title:string slug:string num:int owner_id:flags.0?Peer owner_name:flags.1?string owner_address:flags.2?string attributes:Vector<StarGiftAttribute> availability_issued:int availability_total:int gift_address:flags.3?string resell_amount:flags.4?Vector<StarsAmount> released_by:flags.5?Peer value_amount:flags.8?long value_currency:flags.8?string value_usd_amount:flags.8?long theme_peer:flags.10?Peer peer_color:flags.11?PeerColor host_id:flags.12?Peer offer_min_stars:flags.13?int craft_chance_permille:flags.16?int = StarGift`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftUnique {
     ///`require_premium:flags.6?true`
     pub require_premium: bool,
@@ -73805,7 +73805,7 @@ impl crate::CanonicalJson for StarGiftUnique {
     }
 }
 ///`messageReportOption#7903e3d9 text:string option:bytes = MessageReportOption`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageReportOption {
     ///`text:string`
     pub text: String,
@@ -73842,7 +73842,7 @@ impl crate::CanonicalJson for MessageReportOption {
     }
 }
 ///`reportResultChooseOption#f0e4e0b6 title:string options:Vector<MessageReportOption> = ReportResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReportResultChooseOption {
     ///`title:string`
     pub title: String,
@@ -73898,7 +73898,7 @@ impl crate::CanonicalJson for ReportResultChooseOption {
     }
 }
 ///`reportResultAddComment#6f09ac31 flags:# optional:flags.0?true option:bytes = ReportResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReportResultAddComment {
     ///`optional:flags.0?true`
     pub optional: bool,
@@ -73940,7 +73940,7 @@ impl crate::CanonicalJson for ReportResultAddComment {
     }
 }
 ///`reportResultReported#8db33c4b = ReportResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReportResultReported {}
 impl crate::Identifiable for ReportResultReported {
     const CONSTRUCTOR_ID: u32 = 0x8db33c4b_u32;
@@ -73964,7 +73964,7 @@ impl crate::CanonicalJson for ReportResultReported {
     }
 }
 ///`botAppSettings#c99b1950 flags:# placeholder_path:flags.0?bytes background_color:flags.1?int background_dark_color:flags.2?int header_color:flags.3?int header_dark_color:flags.4?int = BotAppSettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotAppSettings {
     ///`placeholder_path:flags.0?bytes`
     pub placeholder_path: Option<Vec<u8>>,
@@ -74073,7 +74073,7 @@ impl crate::CanonicalJson for BotAppSettings {
     }
 }
 ///`starRefProgram#dd0c66f2 flags:# bot_id:long commission_permille:int duration_months:flags.0?int end_date:flags.1?int daily_revenue_per_user:flags.2?StarsAmount = StarRefProgram`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarRefProgram {
     ///`bot_id:long`
     pub bot_id: i64,
@@ -74164,7 +74164,7 @@ impl crate::CanonicalJson for StarRefProgram {
     }
 }
 ///`connectedBotStarRef#19a13f71 flags:# revoked:flags.1?true url:string date:int bot_id:long commission_permille:int duration_months:flags.0?int participants:long revenue:long = ConnectedBotStarRef`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConnectedBotStarRef {
     ///`revoked:flags.1?true`
     pub revoked: bool,
@@ -74260,7 +74260,7 @@ impl crate::CanonicalJson for ConnectedBotStarRef {
     }
 }
 ///`starsAmount#bbb6b4a3 amount:long nanos:int = StarsAmount`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsAmount {
     ///`amount:long`
     pub amount: i64,
@@ -74297,7 +74297,7 @@ impl crate::CanonicalJson for StarsAmount {
     }
 }
 ///`starsTonAmount#74aee3e0 amount:long = StarsAmount`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsTonAmount {
     ///`amount:long`
     pub amount: i64,
@@ -74328,7 +74328,7 @@ impl crate::CanonicalJson for StarsTonAmount {
     }
 }
 ///`botVerifierSettings#a12aefff flags:# can_modify_custom_description:flags.1?true icon:long company:string custom_description:flags.0?TextWithEntities = BotVerifierSettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BotVerifierSettings {
     ///`can_modify_custom_description:flags.1?true`
     pub can_modify_custom_description: bool,
@@ -75075,7 +75075,7 @@ impl crate::CanonicalJson for SavedStarGift {
     }
 }
 ///`inputSavedStarGiftUser#69279795 msg_id:int = InputSavedStarGift`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputSavedStarGiftUser {
     ///`msg_id:int`
     pub msg_id: i32,
@@ -75143,7 +75143,7 @@ impl crate::CanonicalJson for InputSavedStarGiftChat {
     }
 }
 ///`inputSavedStarGiftSlug#2085c238 slug:string = InputSavedStarGift`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputSavedStarGiftSlug {
     ///`slug:string`
     pub slug: String,
@@ -75174,7 +75174,7 @@ impl crate::CanonicalJson for InputSavedStarGiftSlug {
     }
 }
 ///`paidReactionPrivacyDefault#206ad49e = PaidReactionPrivacy`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaidReactionPrivacyDefault {}
 impl crate::Identifiable for PaidReactionPrivacyDefault {
     const CONSTRUCTOR_ID: u32 = 0x206ad49e_u32;
@@ -75198,7 +75198,7 @@ impl crate::CanonicalJson for PaidReactionPrivacyDefault {
     }
 }
 ///`paidReactionPrivacyAnonymous#1f0c1ad9 = PaidReactionPrivacy`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaidReactionPrivacyAnonymous {}
 impl crate::Identifiable for PaidReactionPrivacyAnonymous {
     const CONSTRUCTOR_ID: u32 = 0x1f0c1ad9_u32;
@@ -75253,7 +75253,7 @@ impl crate::CanonicalJson for PaidReactionPrivacyPeer {
     }
 }
 ///`requirementToContactEmpty#050a9839 = RequirementToContact`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequirementToContactEmpty {}
 impl crate::Identifiable for RequirementToContactEmpty {
     const CONSTRUCTOR_ID: u32 = 0x050a9839_u32;
@@ -75277,7 +75277,7 @@ impl crate::CanonicalJson for RequirementToContactEmpty {
     }
 }
 ///`requirementToContactPremium#e581e4e9 = RequirementToContact`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequirementToContactPremium {}
 impl crate::Identifiable for RequirementToContactPremium {
     const CONSTRUCTOR_ID: u32 = 0xe581e4e9_u32;
@@ -75301,7 +75301,7 @@ impl crate::CanonicalJson for RequirementToContactPremium {
     }
 }
 ///`requirementToContactPaidMessages#b4f67e93 stars_amount:long = RequirementToContact`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequirementToContactPaidMessages {
     ///`stars_amount:long`
     pub stars_amount: i64,
@@ -75332,7 +75332,7 @@ impl crate::CanonicalJson for RequirementToContactPaidMessages {
     }
 }
 ///`businessBotRights#a0624cf7 flags:# reply:flags.0?true read_messages:flags.1?true delete_sent_messages:flags.2?true delete_received_messages:flags.3?true edit_name:flags.4?true edit_bio:flags.5?true edit_profile_photo:flags.6?true edit_username:flags.7?true view_gifts:flags.8?true sell_gifts:flags.9?true change_gift_settings:flags.10?true transfer_and_upgrade_gifts:flags.11?true transfer_stars:flags.12?true manage_stories:flags.13?true = BusinessBotRights`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessBotRights {
     ///`reply:flags.0?true`
     pub reply: bool,
@@ -75490,7 +75490,7 @@ impl crate::CanonicalJson for BusinessBotRights {
     }
 }
 ///`disallowedGiftsSettings#71f276c4 flags:# disallow_unlimited_stargifts:flags.0?true disallow_limited_stargifts:flags.1?true disallow_unique_stargifts:flags.2?true disallow_premium_gifts:flags.3?true disallow_stargifts_from_channels:flags.4?true = DisallowedGiftsSettings`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisallowedGiftsSettings {
     ///`disallow_unlimited_stargifts:flags.0?true`
     pub disallow_unlimited_stargifts: bool,
@@ -75648,7 +75648,7 @@ impl crate::CanonicalJson for SponsoredPeer {
     }
 }
 ///`starGiftAttributeIdModel#48aaae3c document_id:long = StarGiftAttributeId`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAttributeIdModel {
     ///`document_id:long`
     pub document_id: i64,
@@ -75679,7 +75679,7 @@ impl crate::CanonicalJson for StarGiftAttributeIdModel {
     }
 }
 ///`starGiftAttributeIdPattern#4a162433 document_id:long = StarGiftAttributeId`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAttributeIdPattern {
     ///`document_id:long`
     pub document_id: i64,
@@ -75710,7 +75710,7 @@ impl crate::CanonicalJson for StarGiftAttributeIdPattern {
     }
 }
 ///`starGiftAttributeIdBackdrop#1f01c757 backdrop_id:int = StarGiftAttributeId`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAttributeIdBackdrop {
     ///`backdrop_id:int`
     pub backdrop_id: i32,
@@ -76002,7 +76002,7 @@ impl crate::CanonicalJson for TodoCompletion {
     }
 }
 ///`suggestedPost#0e8e37e5 flags:# accepted:flags.1?true rejected:flags.2?true price:flags.3?StarsAmount schedule_date:flags.0?int = SuggestedPost`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SuggestedPost {
     ///`accepted:flags.1?true`
     pub accepted: bool,
@@ -76081,7 +76081,7 @@ impl crate::CanonicalJson for SuggestedPost {
     }
 }
 ///`starsRating#1b0e4f07 flags:# level:int current_level_stars:long stars:long next_level_stars:flags.0?long = StarsRating`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarsRating {
     ///`level:int`
     pub level: i32,
@@ -76147,7 +76147,7 @@ impl crate::CanonicalJson for StarsRating {
     }
 }
 ///`starGiftCollection#9d6b13b0 flags:# collection_id:int title:string icon:flags.0?Document gifts_count:int hash:long = StarGiftCollection`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftCollection {
     ///`collection_id:int`
     pub collection_id: i32,
@@ -76220,7 +76220,7 @@ impl crate::CanonicalJson for StarGiftCollection {
     }
 }
 ///`storyAlbum#9325705a flags:# album_id:int title:string icon_photo:flags.0?Photo icon_video:flags.1?Document = StoryAlbum`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoryAlbum {
     ///`album_id:int`
     pub album_id: i32,
@@ -76295,7 +76295,7 @@ impl crate::CanonicalJson for StoryAlbum {
     }
 }
 ///`searchPostsFlood#3e0b5b6a flags:# query_is_free:flags.0?true total_daily:int remains:int wait_till:flags.1?int stars_amount:long = SearchPostsFlood`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchPostsFlood {
     ///`query_is_free:flags.0?true`
     pub query_is_free: bool,
@@ -76370,7 +76370,7 @@ impl crate::CanonicalJson for SearchPostsFlood {
     }
 }
 ///`profileTabPosts#b98cd696 = ProfileTab`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileTabPosts {}
 impl crate::Identifiable for ProfileTabPosts {
     const CONSTRUCTOR_ID: u32 = 0xb98cd696_u32;
@@ -76394,7 +76394,7 @@ impl crate::CanonicalJson for ProfileTabPosts {
     }
 }
 ///`profileTabGifts#4d4bd46a = ProfileTab`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileTabGifts {}
 impl crate::Identifiable for ProfileTabGifts {
     const CONSTRUCTOR_ID: u32 = 0x4d4bd46a_u32;
@@ -76418,7 +76418,7 @@ impl crate::CanonicalJson for ProfileTabGifts {
     }
 }
 ///`profileTabMedia#72c64955 = ProfileTab`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileTabMedia {}
 impl crate::Identifiable for ProfileTabMedia {
     const CONSTRUCTOR_ID: u32 = 0x72c64955_u32;
@@ -76442,7 +76442,7 @@ impl crate::CanonicalJson for ProfileTabMedia {
     }
 }
 ///`profileTabFiles#ab339c00 = ProfileTab`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileTabFiles {}
 impl crate::Identifiable for ProfileTabFiles {
     const CONSTRUCTOR_ID: u32 = 0xab339c00_u32;
@@ -76466,7 +76466,7 @@ impl crate::CanonicalJson for ProfileTabFiles {
     }
 }
 ///`profileTabMusic#9f27d26e = ProfileTab`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileTabMusic {}
 impl crate::Identifiable for ProfileTabMusic {
     const CONSTRUCTOR_ID: u32 = 0x9f27d26e_u32;
@@ -76490,7 +76490,7 @@ impl crate::CanonicalJson for ProfileTabMusic {
     }
 }
 ///`profileTabVoice#e477092e = ProfileTab`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileTabVoice {}
 impl crate::Identifiable for ProfileTabVoice {
     const CONSTRUCTOR_ID: u32 = 0xe477092e_u32;
@@ -76514,7 +76514,7 @@ impl crate::CanonicalJson for ProfileTabVoice {
     }
 }
 ///`profileTabLinks#d3656499 = ProfileTab`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileTabLinks {}
 impl crate::Identifiable for ProfileTabLinks {
     const CONSTRUCTOR_ID: u32 = 0xd3656499_u32;
@@ -76538,7 +76538,7 @@ impl crate::CanonicalJson for ProfileTabLinks {
     }
 }
 ///`profileTabGifs#a2c0f695 = ProfileTab`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileTabGifs {}
 impl crate::Identifiable for ProfileTabGifs {
     const CONSTRUCTOR_ID: u32 = 0xa2c0f695_u32;
@@ -76562,7 +76562,7 @@ impl crate::CanonicalJson for ProfileTabGifs {
     }
 }
 ///`inputChatThemeEmpty#83268483 = InputChatTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputChatThemeEmpty {}
 impl crate::Identifiable for InputChatThemeEmpty {
     const CONSTRUCTOR_ID: u32 = 0x83268483_u32;
@@ -76586,7 +76586,7 @@ impl crate::CanonicalJson for InputChatThemeEmpty {
     }
 }
 ///`inputChatTheme#c93de95c emoticon:string = InputChatTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputChatTheme {
     ///`emoticon:string`
     pub emoticon: String,
@@ -76617,7 +76617,7 @@ impl crate::CanonicalJson for InputChatTheme {
     }
 }
 ///`inputChatThemeUniqueGift#87e5dfe4 slug:string = InputChatTheme`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputChatThemeUniqueGift {
     ///`slug:string`
     pub slug: String,
@@ -76648,7 +76648,7 @@ impl crate::CanonicalJson for InputChatThemeUniqueGift {
     }
 }
 ///`starGiftUpgradePrice#99ea331d date:int upgrade_stars:long = StarGiftUpgradePrice`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftUpgradePrice {
     ///`date:int`
     pub date: i32,
@@ -76769,7 +76769,7 @@ impl crate::CanonicalJson for GroupCallMessage {
     }
 }
 ///`groupCallDonor#ee430c85 flags:# top:flags.0?true my:flags.1?true peer_id:flags.3?Peer stars:long = GroupCallDonor`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupCallDonor {
     ///`top:flags.0?true`
     pub top: bool,
@@ -76834,7 +76834,7 @@ impl crate::CanonicalJson for GroupCallDonor {
     }
 }
 ///`recentStory#711d692d flags:# live:flags.0?true max_id:flags.1?int = RecentStory`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecentStory {
     ///`live:flags.0?true`
     pub live: bool,
@@ -76885,7 +76885,7 @@ impl crate::CanonicalJson for RecentStory {
     }
 }
 ///`auctionBidLevel#310240cc pos:int amount:long date:int = AuctionBidLevel`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuctionBidLevel {
     ///`pos:int`
     pub pos: i32,
@@ -76928,7 +76928,7 @@ impl crate::CanonicalJson for AuctionBidLevel {
     }
 }
 ///`starGiftAuctionStateNotModified#fe333952 = StarGiftAuctionState`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAuctionStateNotModified {}
 impl crate::Identifiable for StarGiftAuctionStateNotModified {
     const CONSTRUCTOR_ID: u32 = 0xfe333952_u32;
@@ -76952,7 +76952,7 @@ impl crate::CanonicalJson for StarGiftAuctionStateNotModified {
     }
 }
 ///`starGiftAuctionState#771a4e66 version:int start_date:int end_date:int min_bid_amount:long bid_levels:Vector<AuctionBidLevel> top_bidders:Vector<long> next_round_at:int last_gift_num:int gifts_left:int current_round:int total_rounds:int rounds:Vector<StarGiftAuctionRound> = StarGiftAuctionState`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAuctionState {
     ///`version:int`
     pub version: i32,
@@ -77115,7 +77115,7 @@ impl crate::CanonicalJson for StarGiftAuctionState {
     }
 }
 ///`starGiftAuctionStateFinished#972dabbf flags:# start_date:int end_date:int average_price:long listed_count:flags.0?int fragment_listed_count:flags.1?int fragment_listed_url:flags.1?string = StarGiftAuctionState`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAuctionStateFinished {
     ///`start_date:int`
     pub start_date: i32,
@@ -77213,7 +77213,7 @@ impl crate::CanonicalJson for StarGiftAuctionStateFinished {
     }
 }
 ///`starGiftAuctionUserState#2eeed1c4 flags:# returned:flags.1?true bid_amount:flags.0?long bid_date:flags.0?int min_bid_amount:flags.0?long bid_peer:flags.0?Peer acquired_count:int = StarGiftAuctionUserState`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAuctionUserState {
     ///`returned:flags.1?true`
     pub returned: bool,
@@ -77478,7 +77478,7 @@ impl crate::CanonicalJson for StarGiftActiveAuctionState {
     }
 }
 ///`inputStarGiftAuction#02e16c98 gift_id:long = InputStarGiftAuction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStarGiftAuction {
     ///`gift_id:long`
     pub gift_id: i64,
@@ -77509,7 +77509,7 @@ impl crate::CanonicalJson for InputStarGiftAuction {
     }
 }
 ///`inputStarGiftAuctionSlug#7ab58308 slug:string = InputStarGiftAuction`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputStarGiftAuctionSlug {
     ///`slug:string`
     pub slug: String,
@@ -77540,7 +77540,7 @@ impl crate::CanonicalJson for InputStarGiftAuctionSlug {
     }
 }
 ///`passkey#98613ebf flags:# id:string name:string date:int software_emoji_id:flags.0?long last_usage_date:flags.1?int = Passkey`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Passkey {
     ///`id:string`
     pub id: String,
@@ -77765,7 +77765,7 @@ impl crate::CanonicalJson for InputPasskeyCredentialPublicKey {
     }
 }
 ///`starGiftBackground#aff56398 center_color:int edge_color:int text_color:int = StarGiftBackground`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftBackground {
     ///`center_color:int`
     pub center_color: i32,
@@ -77812,7 +77812,7 @@ impl crate::CanonicalJson for StarGiftBackground {
     }
 }
 ///`starGiftAuctionRound#3aae0528 num:int duration:int = StarGiftAuctionRound`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAuctionRound {
     ///`num:int`
     pub num: i32,
@@ -77849,7 +77849,7 @@ impl crate::CanonicalJson for StarGiftAuctionRound {
     }
 }
 ///`starGiftAuctionRoundExtendable#0aa021e5 num:int duration:int extend_top:int extend_window:int = StarGiftAuctionRound`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAuctionRoundExtendable {
     ///`num:int`
     pub num: i32,
@@ -77903,7 +77903,7 @@ impl crate::CanonicalJson for StarGiftAuctionRoundExtendable {
     }
 }
 ///`starGiftAttributeRarity#36437737 permille:int = StarGiftAttributeRarity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAttributeRarity {
     ///`permille:int`
     pub permille: i32,
@@ -77934,7 +77934,7 @@ impl crate::CanonicalJson for StarGiftAttributeRarity {
     }
 }
 ///`starGiftAttributeRarityUncommon#dbce6389 = StarGiftAttributeRarity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAttributeRarityUncommon {}
 impl crate::Identifiable for StarGiftAttributeRarityUncommon {
     const CONSTRUCTOR_ID: u32 = 0xdbce6389_u32;
@@ -77958,7 +77958,7 @@ impl crate::CanonicalJson for StarGiftAttributeRarityUncommon {
     }
 }
 ///`starGiftAttributeRarityRare#f08d516b = StarGiftAttributeRarity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAttributeRarityRare {}
 impl crate::Identifiable for StarGiftAttributeRarityRare {
     const CONSTRUCTOR_ID: u32 = 0xf08d516b_u32;
@@ -77982,7 +77982,7 @@ impl crate::CanonicalJson for StarGiftAttributeRarityRare {
     }
 }
 ///`starGiftAttributeRarityEpic#78fbf3a8 = StarGiftAttributeRarity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAttributeRarityEpic {}
 impl crate::Identifiable for StarGiftAttributeRarityEpic {
     const CONSTRUCTOR_ID: u32 = 0x78fbf3a8_u32;
@@ -78006,7 +78006,7 @@ impl crate::CanonicalJson for StarGiftAttributeRarityEpic {
     }
 }
 ///`starGiftAttributeRarityLegendary#cef7e7a8 = StarGiftAttributeRarity`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StarGiftAttributeRarityLegendary {}
 impl crate::Identifiable for StarGiftAttributeRarityLegendary {
     const CONSTRUCTOR_ID: u32 = 0xcef7e7a8_u32;
@@ -78030,7 +78030,7 @@ impl crate::CanonicalJson for StarGiftAttributeRarityLegendary {
     }
 }
 ///`keyboardButtonStyle#4fdd3430 flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true icon:flags.3?long = KeyboardButtonStyle`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyboardButtonStyle {
     ///`bg_primary:flags.0?true`
     pub bg_primary: bool,
@@ -78102,7 +78102,7 @@ impl crate::CanonicalJson for KeyboardButtonStyle {
     }
 }
 ///`inputMessageReadMetric#402b4495 msg_id:int view_id:long time_in_view_ms:int active_time_in_view_ms:int height_to_viewport_ratio_permille:int seen_range_ratio_permille:int = InputMessageReadMetric`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputMessageReadMetric {
     ///`msg_id:int`
     pub msg_id: i32,
@@ -78173,7 +78173,7 @@ impl crate::CanonicalJson for InputMessageReadMetric {
     }
 }
 ///`inputAiComposeToneDefault#1fe9a9bf tone:string = InputAiComposeTone`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputAiComposeToneDefault {
     ///`tone:string`
     pub tone: String,
@@ -78204,7 +78204,7 @@ impl crate::CanonicalJson for InputAiComposeToneDefault {
     }
 }
 ///`inputAiComposeToneID#0773c080 id:long access_hash:long = InputAiComposeTone`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputAiComposeToneID {
     ///`id:long`
     pub id: i64,
@@ -78241,7 +78241,7 @@ impl crate::CanonicalJson for InputAiComposeToneID {
     }
 }
 ///`inputAiComposeToneSlug#1fa01357 slug:string = InputAiComposeTone`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputAiComposeToneSlug {
     ///`slug:string`
     pub slug: String,
@@ -78272,7 +78272,7 @@ impl crate::CanonicalJson for InputAiComposeToneSlug {
     }
 }
 ///`inputAiComposeToneSingleUse#0e0c35af custom_prompt:string = InputAiComposeTone`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputAiComposeToneSingleUse {
     ///`custom_prompt:string`
     pub custom_prompt: String,
@@ -78303,7 +78303,7 @@ impl crate::CanonicalJson for InputAiComposeToneSingleUse {
     }
 }
 ///`aiComposeTone#cff63ea9 flags:# creator:flags.0?true id:long access_hash:long slug:string title:string emoji_id:flags.1?long prompt:flags.4?string installs_count:flags.2?int author_id:flags.3?long example_english:flags.5?AiComposeToneExample = AiComposeTone`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AiComposeTone {
     ///`creator:flags.0?true`
     pub creator: bool,
@@ -78453,7 +78453,7 @@ impl crate::CanonicalJson for AiComposeTone {
     }
 }
 ///`aiComposeToneDefault#9bad6414 tone:string emoji_id:long title:string = AiComposeTone`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AiComposeToneDefault {
     ///`tone:string`
     pub tone: String,
@@ -78537,7 +78537,7 @@ impl crate::CanonicalJson for AiComposeToneExample {
     }
 }
 ///`joinChatBotResultApproved#ae152a69 = JoinChatBotResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinChatBotResultApproved {}
 impl crate::Identifiable for JoinChatBotResultApproved {
     const CONSTRUCTOR_ID: u32 = 0xae152a69_u32;
@@ -78561,7 +78561,7 @@ impl crate::CanonicalJson for JoinChatBotResultApproved {
     }
 }
 ///`joinChatBotResultDeclined#0efa0194 = JoinChatBotResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinChatBotResultDeclined {}
 impl crate::Identifiable for JoinChatBotResultDeclined {
     const CONSTRUCTOR_ID: u32 = 0x0efa0194_u32;
@@ -78585,7 +78585,7 @@ impl crate::CanonicalJson for JoinChatBotResultDeclined {
     }
 }
 ///`joinChatBotResultQueued#98a3a840 = JoinChatBotResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinChatBotResultQueued {}
 impl crate::Identifiable for JoinChatBotResultQueued {
     const CONSTRUCTOR_ID: u32 = 0x98a3a840_u32;
@@ -78609,7 +78609,7 @@ impl crate::CanonicalJson for JoinChatBotResultQueued {
     }
 }
 ///`joinChatBotResultWebView#d6e3b813 url:string = JoinChatBotResult`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinChatBotResultWebView {
     ///`url:string`
     pub url: String,
@@ -78640,7 +78640,7 @@ impl crate::CanonicalJson for JoinChatBotResultWebView {
     }
 }
 ///`webDomainException#933ca597 flags:# domain:string url:string title:string favicon:flags.0?long = WebDomainException`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebDomainException {
     ///`domain:string`
     pub domain: String,
@@ -78782,7 +78782,7 @@ impl crate::CanonicalJson for InputRichFileDocument {
     }
 }
 ///`inputRichMessage#e4c449fc flags:# rtl:flags.0?true noautolink:flags.1?true blocks:Vector<PageBlock> photos:flags.2?Vector<InputPhoto> documents:flags.3?Vector<InputDocument> users:flags.4?Vector<InputUser> = InputRichMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputRichMessage {
     ///`rtl:flags.0?true`
     pub rtl: bool,
@@ -78958,7 +78958,7 @@ impl crate::CanonicalJson for InputRichMessage {
     }
 }
 ///`inputRichMessageHTML#dacb836a flags:# rtl:flags.0?true noautolink:flags.1?true html:string files:flags.2?Vector<InputRichFile> = InputRichMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputRichMessageHTML {
     ///`rtl:flags.0?true`
     pub rtl: bool,
@@ -79047,7 +79047,7 @@ impl crate::CanonicalJson for InputRichMessageHTML {
     }
 }
 ///`inputRichMessageMarkdown#004b572c flags:# rtl:flags.0?true noautolink:flags.1?true markdown:string files:flags.2?Vector<InputRichFile> = InputRichMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputRichMessageMarkdown {
     ///`rtl:flags.0?true`
     pub rtl: bool,
@@ -79136,7 +79136,7 @@ impl crate::CanonicalJson for InputRichMessageMarkdown {
     }
 }
 ///`richMessage#baf39d8b flags:# rtl:flags.0?true part:flags.1?true blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> = RichMessage`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RichMessage {
     ///`rtl:flags.0?true`
     pub rtl: bool,
@@ -79640,7 +79640,7 @@ impl crate::CanonicalJson for EphemeralMessage {
     }
 }
 ///`buttonTypeDefault#c9dd90e9 = ButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonTypeDefault {}
 impl crate::Identifiable for ButtonTypeDefault {
     const CONSTRUCTOR_ID: u32 = 0xc9dd90e9_u32;
@@ -79664,7 +79664,7 @@ impl crate::CanonicalJson for ButtonTypeDefault {
     }
 }
 ///`buttonTypeRequestPhone#df3d36f9 = ButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonTypeRequestPhone {}
 impl crate::Identifiable for ButtonTypeRequestPhone {
     const CONSTRUCTOR_ID: u32 = 0xdf3d36f9_u32;
@@ -79688,7 +79688,7 @@ impl crate::CanonicalJson for ButtonTypeRequestPhone {
     }
 }
 ///`buttonTypeRequestGeoLocation#9beee140 = ButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonTypeRequestGeoLocation {}
 impl crate::Identifiable for ButtonTypeRequestGeoLocation {
     const CONSTRUCTOR_ID: u32 = 0x9beee140_u32;
@@ -79712,7 +79712,7 @@ impl crate::CanonicalJson for ButtonTypeRequestGeoLocation {
     }
 }
 ///`buttonTypeRequestPoll#aacfff84 flags:# quiz:flags.0?Bool = ButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonTypeRequestPoll {
     ///`quiz:flags.0?Bool`
     pub quiz: Option<bool>,
@@ -79886,7 +79886,7 @@ impl crate::CanonicalJson for InputButtonTypeRequestPeer {
     }
 }
 ///`buttonTypeSimpleWebView#c01a597a url:string = ButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonTypeSimpleWebView {
     ///`url:string`
     pub url: String,
@@ -79917,7 +79917,7 @@ impl crate::CanonicalJson for ButtonTypeSimpleWebView {
     }
 }
 ///`inlineButtonTypeUrl#eca4f8d4 url:string = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeUrl {
     ///`url:string`
     pub url: String,
@@ -79948,7 +79948,7 @@ impl crate::CanonicalJson for InlineButtonTypeUrl {
     }
 }
 ///`inlineButtonTypeUrlAuth#bfd02da2 flags:# fwd_text:flags.0?string url:string button_id:int = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeUrlAuth {
     ///`fwd_text:flags.0?string`
     pub fwd_text: Option<String>,
@@ -80003,7 +80003,7 @@ impl crate::CanonicalJson for InlineButtonTypeUrlAuth {
     }
 }
 ///`inputInlineButtonTypeUrlAuth#9961bcb4 flags:# request_write_access:flags.0?true fwd_text:flags.1?string url:string bot:flags.2?InputUser = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputInlineButtonTypeUrlAuth {
     ///`request_write_access:flags.0?true`
     pub request_write_access: bool,
@@ -80080,7 +80080,7 @@ impl crate::CanonicalJson for InputInlineButtonTypeUrlAuth {
     }
 }
 ///`inlineButtonTypeWebView#3bcab5b4 url:string = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeWebView {
     ///`url:string`
     pub url: String,
@@ -80111,7 +80111,7 @@ impl crate::CanonicalJson for InlineButtonTypeWebView {
     }
 }
 ///`inlineButtonTypeCallback#2955bc38 flags:# requires_password:flags.0?true data:bytes = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeCallback {
     ///`requires_password:flags.0?true`
     pub requires_password: bool,
@@ -80153,7 +80153,7 @@ impl crate::CanonicalJson for InlineButtonTypeCallback {
     }
 }
 ///`inlineButtonTypeGame#5cd3709d = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeGame {}
 impl crate::Identifiable for InlineButtonTypeGame {
     const CONSTRUCTOR_ID: u32 = 0x5cd3709d_u32;
@@ -80177,7 +80177,7 @@ impl crate::CanonicalJson for InlineButtonTypeGame {
     }
 }
 ///`inlineButtonTypeBuy#48bad7a5 = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeBuy {}
 impl crate::Identifiable for InlineButtonTypeBuy {
     const CONSTRUCTOR_ID: u32 = 0x48bad7a5_u32;
@@ -80201,7 +80201,7 @@ impl crate::CanonicalJson for InlineButtonTypeBuy {
     }
 }
 ///`inlineButtonTypeSwitchInline#93773ff5 flags:# same_peer:flags.0?true query:string peer_types:flags.1?Vector<InlineQueryPeerType> = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeSwitchInline {
     ///`same_peer:flags.0?true`
     pub same_peer: bool,
@@ -80281,7 +80281,7 @@ impl crate::CanonicalJson for InlineButtonTypeSwitchInline {
     }
 }
 ///`inlineButtonTypeUserProfile#3fa33fcf user_id:long = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeUserProfile {
     ///`user_id:long`
     pub user_id: i64,
@@ -80345,7 +80345,7 @@ impl crate::CanonicalJson for InputInlineButtonTypeUserProfile {
     }
 }
 ///`inlineButtonTypeCopy#b41d3272 copy_text:string = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeCopy {
     ///`copy_text:string`
     pub copy_text: String,
@@ -80376,7 +80376,7 @@ impl crate::CanonicalJson for InlineButtonTypeCopy {
     }
 }
 ///`inlineButtonTypeDisabled#a438619d = InlineButtonType`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InlineButtonTypeDisabled {}
 impl crate::Identifiable for InlineButtonTypeDisabled {
     const CONSTRUCTOR_ID: u32 = 0xa438619d_u32;
@@ -80461,7 +80461,7 @@ impl crate::CanonicalJson for KeyboardInlineButton {
     }
 }
 ///`keyboardInlineButtonRow#19420af6 buttons:Vector<KeyboardInlineButton> = KeyboardInlineButtonRow`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyboardInlineButtonRow {
     ///`buttons:Vector<KeyboardInlineButton>`
     pub buttons: Vec<crate::enums::KeyboardInlineButton>,
@@ -80511,7 +80511,7 @@ impl crate::CanonicalJson for KeyboardInlineButtonRow {
     }
 }
 ///`richButtonStyle#03c610bd flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true link:flags.3?true = RichButtonStyle`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RichButtonStyle {
     ///`bg_primary:flags.0?true`
     pub bg_primary: bool,
@@ -80635,7 +80635,7 @@ impl crate::CanonicalJson for PageButton {
     }
 }
 ///`currencyRate#30d9743c currency:string rate:double = CurrencyRate`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CurrencyRate {
     ///`currency:string`
     pub currency: String,
@@ -80672,7 +80672,7 @@ impl crate::CanonicalJson for CurrencyRate {
     }
 }
 ///`onrampMethodAvailability#9ec8c6a8 flags:# available:flags.0?true payment_method:string = OnrampMethodAvailability`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnrampMethodAvailability {
     ///`available:flags.0?true`
     pub available: bool,
@@ -80714,7 +80714,7 @@ impl crate::CanonicalJson for OnrampMethodAvailability {
     }
 }
 ///`onrampProviderInfo#0dc27582 flags:# supports_base_currencies:flags.0?true supports_limits:flags.1?true supports_quote:flags.2?true id:string name:string crypto_currencies:Vector<string> = OnrampProviderInfo`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnrampProviderInfo {
     ///`supports_base_currencies:flags.0?true`
     pub supports_base_currencies: bool,
@@ -80806,7 +80806,7 @@ impl crate::CanonicalJson for OnrampProviderInfo {
     }
 }
 ///`onrampAvailability#f9c84973 flags:# allowed:flags.0?true buy_allowed:flags.1?true country_code:string state:flags.2?string methods:Vector<OnrampMethodAvailability> = OnrampAvailability`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnrampAvailability {
     ///`allowed:flags.0?true`
     pub allowed: bool,
@@ -80902,7 +80902,7 @@ impl crate::CanonicalJson for OnrampAvailability {
     }
 }
 ///`onrampLimits#7be2677e base_currency:string base_min_amount:string base_max_amount:string crypto_min_amount:string crypto_max_amount:string payment_method:string = OnrampLimits`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnrampLimits {
     ///`base_currency:string`
     pub base_currency: String,
@@ -80970,7 +80970,7 @@ impl crate::CanonicalJson for OnrampLimits {
     }
 }
 ///`onrampQuote#7a8011e9 base_currency:string base_amount:string crypto_currency:string crypto_amount:string crypto_price:string fee_amount:string extra_fee_amount:string network_fee_amount:string total_amount:string payment_method:string expires_date:int = OnrampQuote`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnrampQuote {
     ///`base_currency:string`
     pub base_currency: String,
@@ -81073,7 +81073,7 @@ impl crate::CanonicalJson for OnrampQuote {
     }
 }
 ///`onrampSession#d1e42e24 provider:string session_id:string url:string expires_date:int = OnrampSession`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnrampSession {
     ///`provider:string`
     pub provider: String,
@@ -81127,7 +81127,7 @@ impl crate::CanonicalJson for OnrampSession {
     }
 }
 ///`walletStateEmpty#9cb9b2ec flags:# creating:flags.0?true = WalletState`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletStateEmpty {
     ///`creating:flags.0?true`
     pub creating: bool,
@@ -81163,7 +81163,7 @@ impl crate::CanonicalJson for WalletStateEmpty {
     }
 }
 ///`walletState#95c5346b flags:# backup_enabled:flags.0?true can_export_phrase:flags.1?true can_enable_backup:flags.2?true address:string public_key:bytes balance:long = WalletState`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletState {
     ///`backup_enabled:flags.0?true`
     pub backup_enabled: bool,
@@ -81240,7 +81240,7 @@ impl crate::CanonicalJson for WalletState {
     }
 }
 ///`walletUserAddress#fe78eecc flags:# user_id:flags.0?long address:string public_key:bytes = WalletUserAddress`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletUserAddress {
     ///`user_id:flags.0?long`
     pub user_id: Option<i64>,
@@ -81299,7 +81299,7 @@ impl crate::CanonicalJson for WalletUserAddress {
     }
 }
 ///`walletTransactionPeerUser#d4ea706d flags:# user_id:long address:string domain:flags.0?string = WalletTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionPeerUser {
     ///`user_id:long`
     pub user_id: i64,
@@ -81354,7 +81354,7 @@ impl crate::CanonicalJson for WalletTransactionPeerUser {
     }
 }
 ///`walletTransactionPeerAddress#062cc1bc flags:# address:string domain:flags.0?string = WalletTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionPeerAddress {
     ///`address:string`
     pub address: String,
@@ -81403,7 +81403,7 @@ impl crate::CanonicalJson for WalletTransactionPeerAddress {
     }
 }
 ///`walletTransactionPeerOnramp#e595186e flags:# address:string domain:flags.0?string provider_name:string = WalletTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionPeerOnramp {
     ///`address:string`
     pub address: String,
@@ -81462,7 +81462,7 @@ impl crate::CanonicalJson for WalletTransactionPeerOnramp {
     }
 }
 ///`walletTransactionPeerUnsupported#728bed5a = WalletTransactionPeer`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionPeerUnsupported {}
 impl crate::Identifiable for WalletTransactionPeerUnsupported {
     const CONSTRUCTOR_ID: u32 = 0x728bed5a_u32;
@@ -81647,7 +81647,7 @@ impl crate::CanonicalJson for WalletTransaction {
     }
 }
 ///`walletOwnershipProof#60bccb0d timestamp:int signature:bytes = WalletOwnershipProof`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletOwnershipProof {
     ///`timestamp:int`
     pub timestamp: i32,
@@ -81684,7 +81684,7 @@ impl crate::CanonicalJson for WalletOwnershipProof {
     }
 }
 ///`inputWalletNew#63a440dc = InputWalletReplacement`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputWalletNew {}
 impl crate::Identifiable for InputWalletNew {
     const CONSTRUCTOR_ID: u32 = 0x63a440dc_u32;
@@ -81769,7 +81769,7 @@ impl crate::CanonicalJson for InputWalletImported {
     }
 }
 ///`tonConnectManifest#12229264 flags:# url:string name:string icon:flags.0?WebDocument = TonConnectManifest`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TonConnectManifest {
     ///`url:string`
     pub url: String,
@@ -81824,7 +81824,7 @@ impl crate::CanonicalJson for TonConnectManifest {
     }
 }
 ///`tonConnectSession#126556c6 flags:# pending:flags.0?true closing:flags.1?true closed:flags.2?true id:long dapp_client_id:string client_id:flags.3?string nonce:bytes manifest:flags.4?TonConnectManifest manifest_error:flags.5?int date:int = TonConnectSession`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TonConnectSession {
     ///`pending:flags.0?true`
     pub pending: bool,
@@ -81960,7 +81960,7 @@ impl crate::CanonicalJson for TonConnectSession {
     }
 }
 ///`tonConnectNextEventId#582464e3 event_id:long = TonConnectNextEventId`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TonConnectNextEventId {
     ///`event_id:long`
     pub event_id: i64,
@@ -81991,7 +81991,7 @@ impl crate::CanonicalJson for TonConnectNextEventId {
     }
 }
 ///`tonConnectRequest#a15f8513 flags:# session_id:long msg_id:int body:bytes expires:int topic:flags.0?string trace_id:flags.1?string = TonConnectRequest`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TonConnectRequest {
     ///`session_id:long`
     pub session_id: i64,
@@ -82082,7 +82082,7 @@ impl crate::CanonicalJson for TonConnectRequest {
 ///The constructors of the `account` namespace.
 pub mod account {
     ///`account.privacyRules#50a04e45 rules:Vector<PrivacyRule> chats:Vector<Chat> users:Vector<User> = account.PrivacyRules`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PrivacyRules {
         ///`rules:Vector<PrivacyRule>`
         pub rules: Vec<crate::enums::PrivacyRule>,
@@ -82178,7 +82178,7 @@ pub mod account {
         }
     }
     ///`account.authorizations#4bff8ea0 authorization_ttl_days:int authorizations:Vector<Authorization> = account.Authorizations`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Authorizations {
         ///`authorization_ttl_days:int`
         pub authorization_ttl_days: i32,
@@ -82440,7 +82440,7 @@ pub mod account {
         }
     }
     ///`account.passwordSettings#9a5c33e5 flags:# email:flags.0?string secure_settings:flags.1?SecureSecretSettings = account.PasswordSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PasswordSettings {
         ///`email:flags.0?string`
         pub email: Option<String>,
@@ -82502,7 +82502,7 @@ pub mod account {
         }
     }
     ///`account.passwordInputSettings#c23727c9 flags:# new_algo:flags.0?PasswordKdfAlgo new_password_hash:flags.0?bytes hint:flags.0?string email:flags.1?string new_secure_settings:flags.2?SecureSecretSettings = account.PasswordInputSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PasswordInputSettings {
         ///`new_algo:flags.0?PasswordKdfAlgo`
         pub new_algo: Option<crate::enums::PasswordKdfAlgo>,
@@ -82619,7 +82619,7 @@ pub mod account {
         }
     }
     ///`account.tmpPassword#db64fd34 tmp_password:bytes valid_until:int = account.TmpPassword`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TmpPassword {
         ///`tmp_password:bytes`
         pub tmp_password: Vec<u8>,
@@ -82656,7 +82656,7 @@ pub mod account {
         }
     }
     ///`account.webAuthorizations#ed56c9fc authorizations:Vector<WebAuthorization> users:Vector<User> = account.WebAuthorizations`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WebAuthorizations {
         ///`authorizations:Vector<WebAuthorization>`
         pub authorizations: Vec<crate::enums::WebAuthorization>,
@@ -82729,7 +82729,7 @@ pub mod account {
         }
     }
     ///`account.authorizationForm#ad2e1cd8 flags:# required_types:Vector<SecureRequiredType> values:Vector<SecureValue> errors:Vector<SecureValueError> users:Vector<User> privacy_policy_url:flags.0?string = account.AuthorizationForm`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationForm {
         ///`required_types:Vector<SecureRequiredType>`
         pub required_types: Vec<crate::enums::SecureRequiredType>,
@@ -82876,7 +82876,7 @@ pub mod account {
         }
     }
     ///`account.sentEmailCode#811f854f email_pattern:string length:int = account.SentEmailCode`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentEmailCode {
         ///`email_pattern:string`
         pub email_pattern: String,
@@ -82913,7 +82913,7 @@ pub mod account {
         }
     }
     ///`account.takeout#4dba4501 id:long = account.Takeout`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Takeout {
         ///`id:long`
         pub id: i64,
@@ -82944,7 +82944,7 @@ pub mod account {
         }
     }
     ///`account.wallPapersNotModified#1c199183 = account.WallPapers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WallPapersNotModified {}
     impl crate::Identifiable for WallPapersNotModified {
         const CONSTRUCTOR_ID: u32 = 0x1c199183_u32;
@@ -82968,7 +82968,7 @@ pub mod account {
         }
     }
     ///`account.wallPapers#cdc3858c hash:long wallpapers:Vector<WallPaper> = account.WallPapers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WallPapers {
         ///`hash:long`
         pub hash: i64,
@@ -83073,7 +83073,7 @@ pub mod account {
         }
     }
     ///`account.themesNotModified#f41eb622 = account.Themes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ThemesNotModified {}
     impl crate::Identifiable for ThemesNotModified {
         const CONSTRUCTOR_ID: u32 = 0xf41eb622_u32;
@@ -83097,7 +83097,7 @@ pub mod account {
         }
     }
     ///`account.themes#9a3d8c6d hash:long themes:Vector<Theme> = account.Themes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Themes {
         ///`hash:long`
         pub hash: i64,
@@ -83151,7 +83151,7 @@ pub mod account {
         }
     }
     ///`account.contentSettings#57e28221 flags:# sensitive_enabled:flags.0?true sensitive_can_change:flags.1?true = account.ContentSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContentSettings {
         ///`sensitive_enabled:flags.0?true`
         pub sensitive_enabled: bool,
@@ -83198,7 +83198,7 @@ pub mod account {
         }
     }
     ///`account.resetPasswordFailedWait#e3779861 retry_date:int = account.ResetPasswordResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetPasswordFailedWait {
         ///`retry_date:int`
         pub retry_date: i32,
@@ -83229,7 +83229,7 @@ pub mod account {
         }
     }
     ///`account.resetPasswordRequestedWait#e9effc7d until_date:int = account.ResetPasswordResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetPasswordRequestedWait {
         ///`until_date:int`
         pub until_date: i32,
@@ -83260,7 +83260,7 @@ pub mod account {
         }
     }
     ///`account.resetPasswordOk#e926d63e = account.ResetPasswordResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetPasswordOk {}
     impl crate::Identifiable for ResetPasswordOk {
         const CONSTRUCTOR_ID: u32 = 0xe926d63e_u32;
@@ -83284,7 +83284,7 @@ pub mod account {
         }
     }
     ///`account.chatThemesNotModified#e011e1c4 = account.ChatThemes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChatThemesNotModified {}
     impl crate::Identifiable for ChatThemesNotModified {
         const CONSTRUCTOR_ID: u32 = 0xe011e1c4_u32;
@@ -83308,7 +83308,7 @@ pub mod account {
         }
     }
     ///`account.chatThemes#be098173 flags:# hash:long themes:Vector<ChatTheme> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = account.ChatThemes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChatThemes {
         ///`hash:long`
         pub hash: i64,
@@ -83434,7 +83434,7 @@ pub mod account {
         }
     }
     ///`account.savedRingtonesNotModified#fbf6e8b1 = account.SavedRingtones`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedRingtonesNotModified {}
     impl crate::Identifiable for SavedRingtonesNotModified {
         const CONSTRUCTOR_ID: u32 = 0xfbf6e8b1_u32;
@@ -83458,7 +83458,7 @@ pub mod account {
         }
     }
     ///`account.savedRingtones#c1e92cc5 hash:long ringtones:Vector<Document> = account.SavedRingtones`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedRingtones {
         ///`hash:long`
         pub hash: i64,
@@ -83514,7 +83514,7 @@ pub mod account {
         }
     }
     ///`account.savedRingtone#b7263f6d = account.SavedRingtone`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedRingtone {}
     impl crate::Identifiable for SavedRingtone {
         const CONSTRUCTOR_ID: u32 = 0xb7263f6d_u32;
@@ -83571,7 +83571,7 @@ pub mod account {
         }
     }
     ///`account.emojiStatusesNotModified#d08ce645 = account.EmojiStatuses`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmojiStatusesNotModified {}
     impl crate::Identifiable for EmojiStatusesNotModified {
         const CONSTRUCTOR_ID: u32 = 0xd08ce645_u32;
@@ -83595,7 +83595,7 @@ pub mod account {
         }
     }
     ///`account.emojiStatuses#90c467d1 hash:long statuses:Vector<EmojiStatus> = account.EmojiStatuses`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmojiStatuses {
         ///`hash:long`
         pub hash: i64,
@@ -83651,7 +83651,7 @@ pub mod account {
         }
     }
     ///`account.emailVerified#2b96cd1b email:string = account.EmailVerified`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmailVerified {
         ///`email:string`
         pub email: String,
@@ -83848,7 +83848,7 @@ pub mod account {
         }
     }
     ///`account.connectedBots#17d7f87b connected_bots:Vector<ConnectedBot> users:Vector<User> = account.ConnectedBots`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ConnectedBots {
         ///`connected_bots:Vector<ConnectedBot>`
         pub connected_bots: Vec<crate::enums::ConnectedBot>,
@@ -83921,7 +83921,7 @@ pub mod account {
         }
     }
     ///`account.businessChatLinks#ec43a2d1 links:Vector<BusinessChatLink> chats:Vector<Chat> users:Vector<User> = account.BusinessChatLinks`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BusinessChatLinks {
         ///`links:Vector<BusinessChatLink>`
         pub links: Vec<crate::enums::BusinessChatLink>,
@@ -84143,7 +84143,7 @@ pub mod account {
         }
     }
     ///`account.paidMessagesRevenue#1e109708 stars_amount:long = account.PaidMessagesRevenue`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PaidMessagesRevenue {
         ///`stars_amount:long`
         pub stars_amount: i64,
@@ -84174,7 +84174,7 @@ pub mod account {
         }
     }
     ///`account.savedMusicIdsNotModified#4fc81d6e = account.SavedMusicIds`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedMusicIdsNotModified {}
     impl crate::Identifiable for SavedMusicIdsNotModified {
         const CONSTRUCTOR_ID: u32 = 0x4fc81d6e_u32;
@@ -84198,7 +84198,7 @@ pub mod account {
         }
     }
     ///`account.savedMusicIds#998d6636 ids:Vector<long> = account.SavedMusicIds`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedMusicIds {
         ///`ids:Vector<long>`
         pub ids: Vec<i64>,
@@ -84244,7 +84244,7 @@ pub mod account {
         }
     }
     ///`account.passkeys#f8e0aa1c passkeys:Vector<Passkey> = account.Passkeys`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Passkeys {
         ///`passkeys:Vector<Passkey>`
         pub passkeys: Vec<crate::enums::Passkey>,
@@ -84325,7 +84325,7 @@ pub mod account {
         }
     }
     ///`account.webBrowserSettingsNotModified#c31c8f4e = account.WebBrowserSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WebBrowserSettingsNotModified {}
     impl crate::Identifiable for WebBrowserSettingsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xc31c8f4e_u32;
@@ -84349,7 +84349,7 @@ pub mod account {
         }
     }
     ///`account.webBrowserSettings#79eb8cb3 flags:# open_external_browser:flags.0?true display_close_button:flags.1?true external_exceptions:Vector<WebDomainException> inapp_exceptions:Vector<WebDomainException> hash:long = account.WebBrowserSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WebBrowserSettings {
         ///`open_external_browser:flags.0?true`
         pub open_external_browser: bool,
@@ -84458,7 +84458,7 @@ pub mod account {
 ///The constructors of the `aicompose` namespace.
 pub mod aicompose {
     ///`aicompose.tonesNotModified#c1f46103 = aicompose.Tones`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonesNotModified {}
     impl crate::Identifiable for TonesNotModified {
         const CONSTRUCTOR_ID: u32 = 0xc1f46103_u32;
@@ -84482,7 +84482,7 @@ pub mod aicompose {
         }
     }
     ///`aicompose.tones#6c9d0efe hash:long tones:Vector<AiComposeTone> users:Vector<User> = aicompose.Tones`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Tones {
         ///`hash:long`
         pub hash: i64,
@@ -84678,7 +84678,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodePaymentRequired#f8827ebf store_product:string phone_code_hash:string support_email_address:string support_email_subject:string premium_days:int currency:string amount:long = auth.SentCode`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodePaymentRequired {
         ///`store_product:string`
         pub store_product: String,
@@ -84852,7 +84852,7 @@ pub mod auth {
         }
     }
     ///`auth.authorizationSignUpRequired#44747e9a flags:# terms_of_service:flags.0?help.TermsOfService = auth.Authorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationSignUpRequired {
         ///`terms_of_service:flags.0?help.TermsOfService`
         pub terms_of_service: Option<crate::enums::help::TermsOfService>,
@@ -84899,7 +84899,7 @@ pub mod auth {
         }
     }
     ///`auth.exportedAuthorization#b434e2b8 id:long bytes:bytes = auth.ExportedAuthorization`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedAuthorization {
         ///`id:long`
         pub id: i64,
@@ -84936,7 +84936,7 @@ pub mod auth {
         }
     }
     ///`auth.passwordRecovery#137948a5 email_pattern:string = auth.PasswordRecovery`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PasswordRecovery {
         ///`email_pattern:string`
         pub email_pattern: String,
@@ -84967,7 +84967,7 @@ pub mod auth {
         }
     }
     ///`auth.codeTypeSms#72a3158c = auth.CodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CodeTypeSms {}
     impl crate::Identifiable for CodeTypeSms {
         const CONSTRUCTOR_ID: u32 = 0x72a3158c_u32;
@@ -84991,7 +84991,7 @@ pub mod auth {
         }
     }
     ///`auth.codeTypeCall#741cd3e3 = auth.CodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CodeTypeCall {}
     impl crate::Identifiable for CodeTypeCall {
         const CONSTRUCTOR_ID: u32 = 0x741cd3e3_u32;
@@ -85015,7 +85015,7 @@ pub mod auth {
         }
     }
     ///`auth.codeTypeFlashCall#226ccefb = auth.CodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CodeTypeFlashCall {}
     impl crate::Identifiable for CodeTypeFlashCall {
         const CONSTRUCTOR_ID: u32 = 0x226ccefb_u32;
@@ -85039,7 +85039,7 @@ pub mod auth {
         }
     }
     ///`auth.codeTypeMissedCall#d61ad6ee = auth.CodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CodeTypeMissedCall {}
     impl crate::Identifiable for CodeTypeMissedCall {
         const CONSTRUCTOR_ID: u32 = 0xd61ad6ee_u32;
@@ -85063,7 +85063,7 @@ pub mod auth {
         }
     }
     ///`auth.codeTypeFragmentSms#06ed998c = auth.CodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CodeTypeFragmentSms {}
     impl crate::Identifiable for CodeTypeFragmentSms {
         const CONSTRUCTOR_ID: u32 = 0x06ed998c_u32;
@@ -85087,7 +85087,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeApp#3dbb5986 length:int = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeApp {
         ///`length:int`
         pub length: i32,
@@ -85118,7 +85118,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeSms#c000bba2 length:int = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeSms {
         ///`length:int`
         pub length: i32,
@@ -85149,7 +85149,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeCall#5353e5a7 length:int = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeCall {
         ///`length:int`
         pub length: i32,
@@ -85180,7 +85180,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeFlashCall#ab03c6d9 pattern:string = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeFlashCall {
         ///`pattern:string`
         pub pattern: String,
@@ -85211,7 +85211,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeMissedCall#82006484 prefix:string length:int = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeMissedCall {
         ///`prefix:string`
         pub prefix: String,
@@ -85248,7 +85248,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeEmailCode#f450f59b flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true email_pattern:string length:int reset_available_period:flags.3?int reset_pending_date:flags.4?int = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeEmailCode {
         ///`apple_signin_allowed:flags.0?true`
         pub apple_signin_allowed: bool,
@@ -85344,7 +85344,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeSetUpEmailRequired#a5491dea flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeSetUpEmailRequired {
         ///`apple_signin_allowed:flags.0?true`
         pub apple_signin_allowed: bool,
@@ -85391,7 +85391,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeFragmentSms#d9565c39 url:string length:int = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeFragmentSms {
         ///`url:string`
         pub url: String,
@@ -85428,7 +85428,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeFirebaseSms#009fd736 flags:# nonce:flags.0?bytes play_integrity_project_id:flags.2?long play_integrity_nonce:flags.2?bytes receipt:flags.1?string push_timeout:flags.1?int length:int = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeFirebaseSms {
         ///`nonce:flags.0?bytes`
         pub nonce: Option<Vec<u8>>,
@@ -85547,7 +85547,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeSmsWord#a416ac81 flags:# beginning:flags.0?string = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeSmsWord {
         ///`beginning:flags.0?string`
         pub beginning: Option<String>,
@@ -85590,7 +85590,7 @@ pub mod auth {
         }
     }
     ///`auth.sentCodeTypeSmsPhrase#b37794af flags:# beginning:flags.0?string = auth.SentCodeType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentCodeTypeSmsPhrase {
         ///`beginning:flags.0?string`
         pub beginning: Option<String>,
@@ -85633,7 +85633,7 @@ pub mod auth {
         }
     }
     ///`auth.loginToken#629f1980 expires:int token:bytes = auth.LoginToken`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LoginToken {
         ///`expires:int`
         pub expires: i32,
@@ -85670,7 +85670,7 @@ pub mod auth {
         }
     }
     ///`auth.loginTokenMigrateTo#068e9916 dc_id:int token:bytes = auth.LoginToken`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LoginTokenMigrateTo {
         ///`dc_id:int`
         pub dc_id: i32,
@@ -85740,7 +85740,7 @@ pub mod auth {
         }
     }
     ///`auth.loggedOut#c3a2835f flags:# future_auth_token:flags.0?bytes = auth.LoggedOut`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LoggedOut {
         ///`future_auth_token:flags.0?bytes`
         pub future_auth_token: Option<Vec<u8>>,
@@ -85816,7 +85816,7 @@ pub mod auth {
         }
     }
     ///`auth.firebasePnvIntent#df5ac00c nonce:string digital_credential_payload:string = auth.FirebasePnvIntent`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FirebasePnvIntent {
         ///`nonce:string`
         pub nonce: String,
@@ -85862,7 +85862,7 @@ pub mod auth {
 ///The constructors of the `bots` namespace.
 pub mod bots {
     ///`bots.botInfo#e8a775b0 name:string about:string description:string = bots.BotInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BotInfo {
         ///`name:string`
         pub name: String,
@@ -85905,7 +85905,7 @@ pub mod bots {
         }
     }
     ///`bots.popularAppBots#1991b13b flags:# next_offset:flags.0?string users:Vector<User> = bots.PopularAppBots`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PopularAppBots {
         ///`next_offset:flags.0?string`
         pub next_offset: Option<String>,
@@ -85971,7 +85971,7 @@ pub mod bots {
         }
     }
     ///`bots.previewInfo#0ca71d64 media:Vector<BotPreviewMedia> lang_codes:Vector<string> = bots.PreviewInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PreviewInfo {
         ///`media:Vector<BotPreviewMedia>`
         pub media: Vec<crate::enums::BotPreviewMedia>,
@@ -86042,7 +86042,7 @@ pub mod bots {
         }
     }
     ///`bots.exportedBotToken#3c60b621 token:string = bots.ExportedBotToken`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedBotToken {
         ///`token:string`
         pub token: String,
@@ -86073,7 +86073,7 @@ pub mod bots {
         }
     }
     ///`bots.requestedButton#f13bbcd7 webapp_req_id:string = bots.RequestedButton`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestedButton {
         ///`webapp_req_id:string`
         pub webapp_req_id: String,
@@ -86104,7 +86104,7 @@ pub mod bots {
         }
     }
     ///`bots.accessSettings#dd1fbf93 flags:# restricted:flags.0?true add_users:flags.1?Vector<User> = bots.AccessSettings`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AccessSettings {
         ///`restricted:flags.0?true`
         pub restricted: bool,
@@ -86177,7 +86177,7 @@ pub mod bots {
 ///The constructors of the `channels` namespace.
 pub mod channels {
     ///`channels.channelParticipants#9ab0feaf count:int participants:Vector<ChannelParticipant> chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipants`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChannelParticipants {
         ///`count:int`
         pub count: i32,
@@ -86284,7 +86284,7 @@ pub mod channels {
         }
     }
     ///`channels.channelParticipantsNotModified#f0173fe9 = channels.ChannelParticipants`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChannelParticipantsNotModified {}
     impl crate::Identifiable for ChannelParticipantsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xf0173fe9_u32;
@@ -86387,7 +86387,7 @@ pub mod channels {
         }
     }
     ///`channels.adminLogResults#ed8af74d events:Vector<ChannelAdminLogEvent> chats:Vector<Chat> users:Vector<User> = channels.AdminLogResults`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AdminLogResults {
         ///`events:Vector<ChannelAdminLogEvent>`
         pub events: Vec<crate::enums::ChannelAdminLogEvent>,
@@ -86483,7 +86483,7 @@ pub mod channels {
         }
     }
     ///`channels.sendAsPeers#f496b0c6 peers:Vector<SendAsPeer> chats:Vector<Chat> users:Vector<User> = channels.SendAsPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SendAsPeers {
         ///`peers:Vector<SendAsPeer>`
         pub peers: Vec<crate::enums::SendAsPeer>,
@@ -86579,7 +86579,7 @@ pub mod channels {
         }
     }
     ///`channels.sponsoredMessageReportResultChooseOption#846f9e42 title:string options:Vector<SponsoredMessageReportOption> = channels.SponsoredMessageReportResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SponsoredMessageReportResultChooseOption {
         ///`title:string`
         pub title: String,
@@ -86635,7 +86635,7 @@ pub mod channels {
         }
     }
     ///`channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f = channels.SponsoredMessageReportResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SponsoredMessageReportResultAdsHidden {}
     impl crate::Identifiable for SponsoredMessageReportResultAdsHidden {
         const CONSTRUCTOR_ID: u32 = 0x3e3bcf2f_u32;
@@ -86659,7 +86659,7 @@ pub mod channels {
         }
     }
     ///`channels.sponsoredMessageReportResultReported#ad798849 = channels.SponsoredMessageReportResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SponsoredMessageReportResultReported {}
     impl crate::Identifiable for SponsoredMessageReportResultReported {
         const CONSTRUCTOR_ID: u32 = 0xad798849_u32;
@@ -86727,7 +86727,7 @@ pub mod chatlists {
         }
     }
     ///`chatlists.exportedInvites#10ab6dc7 invites:Vector<ExportedChatlistInvite> chats:Vector<Chat> users:Vector<User> = chatlists.ExportedInvites`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedInvites {
         ///`invites:Vector<ExportedChatlistInvite>`
         pub invites: Vec<crate::enums::ExportedChatlistInvite>,
@@ -86823,7 +86823,7 @@ pub mod chatlists {
         }
     }
     ///`chatlists.chatlistInviteAlready#fa87f659 filter_id:int missing_peers:Vector<Peer> already_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChatlistInviteAlready {
         ///`filter_id:int`
         pub filter_id: i32,
@@ -87087,7 +87087,7 @@ pub mod chatlists {
         }
     }
     ///`chatlists.chatlistUpdates#93bd878d missing_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistUpdates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChatlistUpdates {
         ///`missing_peers:Vector<Peer>`
         pub missing_peers: Vec<crate::enums::Peer>,
@@ -87188,7 +87188,7 @@ pub mod chatlists {
 ///The constructors of the `communities` namespace.
 pub mod communities {
     ///`communities.peerLinkRequests#2244afad flags:# total_count:int requests:Vector<CommunityPeerRequest> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = communities.PeerLinkRequests`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PeerLinkRequests {
         ///`total_count:int`
         pub total_count: i32,
@@ -87314,7 +87314,7 @@ pub mod communities {
         }
     }
     ///`communities.participantJoinedChats#8d78512a creator_chat_ids:Vector<long> joined_chat_ids:Vector<long> chats:Vector<Chat> users:Vector<User> = communities.ParticipantJoinedChats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ParticipantJoinedChats {
         ///`creator_chat_ids:Vector<long>`
         pub creator_chat_ids: Vec<i64>,
@@ -87435,7 +87435,7 @@ pub mod communities {
 ///The constructors of the `contacts` namespace.
 pub mod contacts {
     ///`contacts.contactsNotModified#b74ba9d2 = contacts.Contacts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContactsNotModified {}
     impl crate::Identifiable for ContactsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xb74ba9d2_u32;
@@ -87459,7 +87459,7 @@ pub mod contacts {
         }
     }
     ///`contacts.contacts#eae87e42 contacts:Vector<Contact> saved_count:int users:Vector<User> = contacts.Contacts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Contacts {
         ///`contacts:Vector<Contact>`
         pub contacts: Vec<crate::enums::Contact>,
@@ -87540,7 +87540,7 @@ pub mod contacts {
         }
     }
     ///`contacts.importedContacts#77d01c3b imported:Vector<ImportedContact> popular_invites:Vector<PopularContact> retry_contacts:Vector<long> users:Vector<User> = contacts.ImportedContacts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportedContacts {
         ///`imported:Vector<ImportedContact>`
         pub imported: Vec<crate::enums::ImportedContact>,
@@ -87664,7 +87664,7 @@ pub mod contacts {
         }
     }
     ///`contacts.blocked#0ade1591 blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Blocked {
         ///`blocked:Vector<PeerBlocked>`
         pub blocked: Vec<crate::enums::PeerBlocked>,
@@ -87760,7 +87760,7 @@ pub mod contacts {
         }
     }
     ///`contacts.blockedSlice#e1664194 count:int blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BlockedSlice {
         ///`count:int`
         pub count: i32,
@@ -87867,7 +87867,7 @@ pub mod contacts {
         }
     }
     ///`contacts.found#b3134d9d my_results:Vector<Peer> results:Vector<Peer> chats:Vector<Chat> users:Vector<User> = contacts.Found`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Found {
         ///`my_results:Vector<Peer>`
         pub my_results: Vec<crate::enums::Peer>,
@@ -88066,7 +88066,7 @@ pub mod contacts {
         }
     }
     ///`contacts.topPeersNotModified#de266ef5 = contacts.TopPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TopPeersNotModified {}
     impl crate::Identifiable for TopPeersNotModified {
         const CONSTRUCTOR_ID: u32 = 0xde266ef5_u32;
@@ -88090,7 +88090,7 @@ pub mod contacts {
         }
     }
     ///`contacts.topPeers#70b772a8 categories:Vector<TopPeerCategoryPeers> chats:Vector<Chat> users:Vector<User> = contacts.TopPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TopPeers {
         ///`categories:Vector<TopPeerCategoryPeers>`
         pub categories: Vec<crate::enums::TopPeerCategoryPeers>,
@@ -88186,7 +88186,7 @@ pub mod contacts {
         }
     }
     ///`contacts.topPeersDisabled#b52c939d = contacts.TopPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TopPeersDisabled {}
     impl crate::Identifiable for TopPeersDisabled {
         const CONSTRUCTOR_ID: u32 = 0xb52c939d_u32;
@@ -88210,7 +88210,7 @@ pub mod contacts {
         }
     }
     ///`contacts.contactBirthdays#114ff30d contacts:Vector<ContactBirthday> users:Vector<User> = contacts.ContactBirthdays`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContactBirthdays {
         ///`contacts:Vector<ContactBirthday>`
         pub contacts: Vec<crate::enums::ContactBirthday>,
@@ -88283,7 +88283,7 @@ pub mod contacts {
         }
     }
     ///`contacts.sponsoredPeersEmpty#ea32b4b1 = contacts.SponsoredPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SponsoredPeersEmpty {}
     impl crate::Identifiable for SponsoredPeersEmpty {
         const CONSTRUCTOR_ID: u32 = 0xea32b4b1_u32;
@@ -88307,7 +88307,7 @@ pub mod contacts {
         }
     }
     ///`contacts.sponsoredPeers#eb032884 peers:Vector<SponsoredPeer> chats:Vector<Chat> users:Vector<User> = contacts.SponsoredPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SponsoredPeers {
         ///`peers:Vector<SponsoredPeer>`
         pub peers: Vec<crate::enums::SponsoredPeer>,
@@ -88406,7 +88406,7 @@ pub mod contacts {
 ///The constructors of the `ephemeral` namespace.
 pub mod ephemeral {
     ///`ephemeral.welcomeMessagesNotModified#59ffdb31 = ephemeral.WelcomeMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WelcomeMessagesNotModified {}
     impl crate::Identifiable for WelcomeMessagesNotModified {
         const CONSTRUCTOR_ID: u32 = 0x59ffdb31_u32;
@@ -88430,7 +88430,7 @@ pub mod ephemeral {
         }
     }
     ///`ephemeral.welcomeMessages#104fc872 hash:long messages:Vector<EphemeralMessage> = ephemeral.WelcomeMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WelcomeMessages {
         ///`hash:long`
         pub hash: i64,
@@ -88489,7 +88489,7 @@ pub mod ephemeral {
 ///The constructors of the `fragment` namespace.
 pub mod fragment {
     ///`fragment.collectibleInfo#6ebdff91 purchase_date:int currency:string amount:long crypto_currency:string crypto_amount:long url:string = fragment.CollectibleInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CollectibleInfo {
         ///`purchase_date:int`
         pub purchase_date: i32,
@@ -88560,7 +88560,7 @@ pub mod fragment {
 ///The constructors of the `help` namespace.
 pub mod help {
     ///`help.configSimple#5a592a6c date:int expires:int rules:vector<AccessPointRule> = help.ConfigSimple`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ConfigSimple {
         ///`date:int`
         pub date: i32,
@@ -88620,7 +88620,7 @@ pub mod help {
         }
     }
     ///`help.appUpdate#ccbbce30 flags:# can_not_skip:flags.0?true id:int version:string text:string entities:Vector<MessageEntity> document:flags.1?Document url:flags.2?string sticker:flags.3?Document = help.AppUpdate`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AppUpdate {
         ///`can_not_skip:flags.0?true`
         pub can_not_skip: bool,
@@ -88753,7 +88753,7 @@ pub mod help {
         }
     }
     ///`help.noAppUpdate#c45a6536 = help.AppUpdate`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NoAppUpdate {}
     impl crate::Identifiable for NoAppUpdate {
         const CONSTRUCTOR_ID: u32 = 0xc45a6536_u32;
@@ -88777,7 +88777,7 @@ pub mod help {
         }
     }
     ///`help.inviteText#18cb9f78 message:string = help.InviteText`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InviteText {
         ///`message:string`
         pub message: String,
@@ -88939,7 +88939,7 @@ pub mod help {
         }
     }
     ///`help.recentMeUrls#0e0310d7 urls:Vector<RecentMeUrl> chats:Vector<Chat> users:Vector<User> = help.RecentMeUrls`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RecentMeUrls {
         ///`urls:Vector<RecentMeUrl>`
         pub urls: Vec<crate::enums::RecentMeUrl>,
@@ -89035,7 +89035,7 @@ pub mod help {
         }
     }
     ///`help.termsOfServiceUpdateEmpty#e3309f7f expires:int = help.TermsOfServiceUpdate`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TermsOfServiceUpdateEmpty {
         ///`expires:int`
         pub expires: i32,
@@ -89105,7 +89105,7 @@ pub mod help {
         }
     }
     ///`help.deepLinkInfoEmpty#66afa166 = help.DeepLinkInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeepLinkInfoEmpty {}
     impl crate::Identifiable for DeepLinkInfoEmpty {
         const CONSTRUCTOR_ID: u32 = 0x66afa166_u32;
@@ -89129,7 +89129,7 @@ pub mod help {
         }
     }
     ///`help.deepLinkInfo#6a4ee832 flags:# update_app:flags.0?true message:string entities:flags.1?Vector<MessageEntity> = help.DeepLinkInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeepLinkInfo {
         ///`update_app:flags.0?true`
         pub update_app: bool,
@@ -89209,7 +89209,7 @@ pub mod help {
         }
     }
     ///`help.passportConfigNotModified#bfb9f457 = help.PassportConfig`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PassportConfigNotModified {}
     impl crate::Identifiable for PassportConfigNotModified {
         const CONSTRUCTOR_ID: u32 = 0xbfb9f457_u32;
@@ -89272,7 +89272,7 @@ pub mod help {
         }
     }
     ///`help.supportName#8c05f1c9 name:string = help.SupportName`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SupportName {
         ///`name:string`
         pub name: String,
@@ -89303,7 +89303,7 @@ pub mod help {
         }
     }
     ///`help.userInfoEmpty#f3ae2eed = help.UserInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserInfoEmpty {}
     impl crate::Identifiable for UserInfoEmpty {
         const CONSTRUCTOR_ID: u32 = 0xf3ae2eed_u32;
@@ -89327,7 +89327,7 @@ pub mod help {
         }
     }
     ///`help.userInfo#01eb3758 message:string entities:Vector<MessageEntity> author:string date:int = help.UserInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserInfo {
         ///`message:string`
         pub message: String,
@@ -89400,7 +89400,7 @@ pub mod help {
         }
     }
     ///`help.promoDataEmpty#98f6ac75 expires:int = help.PromoData`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PromoDataEmpty {
         ///`expires:int`
         pub expires: i32,
@@ -89431,7 +89431,7 @@ pub mod help {
         }
     }
     ///`help.promoData#08a4d87a flags:# proxy:flags.0?true expires:int peer:flags.3?Peer psa_type:flags.1?string psa_message:flags.2?string pending_suggestions:Vector<string> dismissed_suggestions:Vector<string> custom_pending_suggestion:flags.4?PendingSuggestion chats:Vector<Chat> users:Vector<User> = help.PromoData`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PromoData {
         ///`proxy:flags.0?true`
         pub proxy: bool,
@@ -89639,7 +89639,7 @@ pub mod help {
         }
     }
     ///`help.countryCode#4203c5ef flags:# country_code:string prefixes:flags.0?Vector<string> patterns:flags.1?Vector<string> = help.CountryCode`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CountryCode {
         ///`country_code:string`
         pub country_code: String,
@@ -89737,7 +89737,7 @@ pub mod help {
         }
     }
     ///`help.country#c3878e23 flags:# hidden:flags.0?true iso2:string default_name:string name:flags.1?string country_codes:Vector<help.CountryCode> = help.Country`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Country {
         ///`hidden:flags.0?true`
         pub hidden: bool,
@@ -89831,7 +89831,7 @@ pub mod help {
         }
     }
     ///`help.countriesListNotModified#93cc1f32 = help.CountriesList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CountriesListNotModified {}
     impl crate::Identifiable for CountriesListNotModified {
         const CONSTRUCTOR_ID: u32 = 0x93cc1f32_u32;
@@ -89855,7 +89855,7 @@ pub mod help {
         }
     }
     ///`help.countriesList#87d0759e countries:Vector<help.Country> hash:int = help.CountriesList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CountriesList {
         ///`countries:Vector<help.Country>`
         pub countries: Vec<crate::enums::help::Country>,
@@ -89911,7 +89911,7 @@ pub mod help {
         }
     }
     ///`help.premiumPromo#5334759c status_text:string status_entities:Vector<MessageEntity> video_sections:Vector<string> videos:Vector<Document> period_options:Vector<PremiumSubscriptionOption> users:Vector<User> = help.PremiumPromo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PremiumPromo {
         ///`status_text:string`
         pub status_text: String,
@@ -90068,7 +90068,7 @@ pub mod help {
         }
     }
     ///`help.appConfigNotModified#7cde641d = help.AppConfig`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AppConfigNotModified {}
     impl crate::Identifiable for AppConfigNotModified {
         const CONSTRUCTOR_ID: u32 = 0x7cde641d_u32;
@@ -90131,7 +90131,7 @@ pub mod help {
         }
     }
     ///`help.peerColorSet#26219a58 colors:Vector<int> = help.PeerColorSet`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PeerColorSet {
         ///`colors:Vector<int>`
         pub colors: Vec<i32>,
@@ -90177,7 +90177,7 @@ pub mod help {
         }
     }
     ///`help.peerColorProfileSet#767d61eb palette_colors:Vector<int> bg_colors:Vector<int> story_colors:Vector<int> = help.PeerColorSet`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PeerColorProfileSet {
         ///`palette_colors:Vector<int>`
         pub palette_colors: Vec<i32>,
@@ -90269,7 +90269,7 @@ pub mod help {
         }
     }
     ///`help.peerColorOption#adec6ebe flags:# hidden:flags.0?true color_id:int colors:flags.1?help.PeerColorSet dark_colors:flags.2?help.PeerColorSet channel_min_level:flags.3?int group_min_level:flags.4?int = help.PeerColorOption`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PeerColorOption {
         ///`hidden:flags.0?true`
         pub hidden: bool,
@@ -90386,7 +90386,7 @@ pub mod help {
         }
     }
     ///`help.peerColorsNotModified#2ba1f5ce = help.PeerColors`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PeerColorsNotModified {}
     impl crate::Identifiable for PeerColorsNotModified {
         const CONSTRUCTOR_ID: u32 = 0x2ba1f5ce_u32;
@@ -90410,7 +90410,7 @@ pub mod help {
         }
     }
     ///`help.peerColors#00f8ed08 hash:int colors:Vector<help.PeerColorOption> = help.PeerColors`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PeerColors {
         ///`hash:int`
         pub hash: i32,
@@ -90466,7 +90466,7 @@ pub mod help {
         }
     }
     ///`help.timezonesListNotModified#970708cc = help.TimezonesList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TimezonesListNotModified {}
     impl crate::Identifiable for TimezonesListNotModified {
         const CONSTRUCTOR_ID: u32 = 0x970708cc_u32;
@@ -90490,7 +90490,7 @@ pub mod help {
         }
     }
     ///`help.timezonesList#7b74ed71 timezones:Vector<Timezone> hash:int = help.TimezonesList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TimezonesList {
         ///`timezones:Vector<Timezone>`
         pub timezones: Vec<crate::enums::Timezone>,
@@ -90549,7 +90549,7 @@ pub mod help {
 ///The constructors of the `messages` namespace.
 pub mod messages {
     ///`messages.dialogs#15ba6c40 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Dialogs {
         ///`dialogs:Vector<Dialog>`
         pub dialogs: Vec<crate::enums::Dialog>,
@@ -90671,7 +90671,7 @@ pub mod messages {
         }
     }
     ///`messages.dialogsSlice#71e094f3 count:int dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DialogsSlice {
         ///`count:int`
         pub count: i32,
@@ -90800,7 +90800,7 @@ pub mod messages {
         }
     }
     ///`messages.dialogsNotModified#f0e3e596 count:int = messages.Dialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DialogsNotModified {
         ///`count:int`
         pub count: i32,
@@ -90831,7 +90831,7 @@ pub mod messages {
         }
     }
     ///`messages.messages#1d73e7ea messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Messages {
         ///`messages:Vector<Message>`
         pub messages: Vec<crate::enums::Message>,
@@ -90955,7 +90955,7 @@ pub mod messages {
         }
     }
     ///`messages.messagesSlice#5f206716 flags:# inexact:flags.1?true count:int next_rate:flags.0?int offset_id_offset:flags.2?int search_flood:flags.3?SearchPostsFlood messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MessagesSlice {
         ///`inexact:flags.1?true`
         pub inexact: bool,
@@ -91150,7 +91150,7 @@ pub mod messages {
         }
     }
     ///`messages.channelMessages#c776ba4e flags:# inexact:flags.1?true pts:int count:int offset_id_offset:flags.2?int messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChannelMessages {
         ///`inexact:flags.1?true`
         pub inexact: bool,
@@ -91316,7 +91316,7 @@ pub mod messages {
         }
     }
     ///`messages.messagesNotModified#74535f21 count:int = messages.Messages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MessagesNotModified {
         ///`count:int`
         pub count: i32,
@@ -91347,7 +91347,7 @@ pub mod messages {
         }
     }
     ///`messages.chats#64ff9fd5 chats:Vector<Chat> = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Chats {
         ///`chats:Vector<Chat>`
         pub chats: Vec<crate::enums::Chat>,
@@ -91395,7 +91395,7 @@ pub mod messages {
         }
     }
     ///`messages.chatsSlice#9cd81144 count:int chats:Vector<Chat> = messages.Chats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChatsSlice {
         ///`count:int`
         pub count: i32,
@@ -91528,7 +91528,7 @@ pub mod messages {
         }
     }
     ///`messages.affectedHistory#b45c69d1 pts:int pts_count:int offset:int = messages.AffectedHistory`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AffectedHistory {
         ///`pts:int`
         pub pts: i32,
@@ -91571,7 +91571,7 @@ pub mod messages {
         }
     }
     ///`messages.dhConfigNotModified#c0e24635 random:bytes = messages.DhConfig`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DhConfigNotModified {
         ///`random:bytes`
         pub random: Vec<u8>,
@@ -91602,7 +91602,7 @@ pub mod messages {
         }
     }
     ///`messages.dhConfig#2c221edd g:int p:bytes version:int random:bytes = messages.DhConfig`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DhConfig {
         ///`g:int`
         pub g: i32,
@@ -91651,7 +91651,7 @@ pub mod messages {
         }
     }
     ///`messages.sentEncryptedMessage#560f8935 date:int = messages.SentEncryptedMessage`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SentEncryptedMessage {
         ///`date:int`
         pub date: i32,
@@ -91721,7 +91721,7 @@ pub mod messages {
         }
     }
     ///`messages.stickersNotModified#f1749a22 = messages.Stickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StickersNotModified {}
     impl crate::Identifiable for StickersNotModified {
         const CONSTRUCTOR_ID: u32 = 0xf1749a22_u32;
@@ -91745,7 +91745,7 @@ pub mod messages {
         }
     }
     ///`messages.stickers#30a6ec7e hash:long stickers:Vector<Document> = messages.Stickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Stickers {
         ///`hash:long`
         pub hash: i64,
@@ -91801,7 +91801,7 @@ pub mod messages {
         }
     }
     ///`messages.allStickersNotModified#e86602c3 = messages.AllStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AllStickersNotModified {}
     impl crate::Identifiable for AllStickersNotModified {
         const CONSTRUCTOR_ID: u32 = 0xe86602c3_u32;
@@ -91825,7 +91825,7 @@ pub mod messages {
         }
     }
     ///`messages.allStickers#cdbbcebb hash:long sets:Vector<StickerSet> = messages.AllStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AllStickers {
         ///`hash:long`
         pub hash: i64,
@@ -91881,7 +91881,7 @@ pub mod messages {
         }
     }
     ///`messages.affectedMessages#84d19185 pts:int pts_count:int = messages.AffectedMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AffectedMessages {
         ///`pts:int`
         pub pts: i32,
@@ -92031,7 +92031,7 @@ pub mod messages {
         }
     }
     ///`messages.stickerSetNotModified#d3f924eb = messages.StickerSet`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StickerSetNotModified {}
     impl crate::Identifiable for StickerSetNotModified {
         const CONSTRUCTOR_ID: u32 = 0xd3f924eb_u32;
@@ -92055,7 +92055,7 @@ pub mod messages {
         }
     }
     ///`messages.savedGifsNotModified#e8025ca2 = messages.SavedGifs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedGifsNotModified {}
     impl crate::Identifiable for SavedGifsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xe8025ca2_u32;
@@ -92079,7 +92079,7 @@ pub mod messages {
         }
     }
     ///`messages.savedGifs#84a02a0d hash:long gifs:Vector<Document> = messages.SavedGifs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedGifs {
         ///`hash:long`
         pub hash: i64,
@@ -92135,7 +92135,7 @@ pub mod messages {
         }
     }
     ///`messages.botResults#e021f2f6 flags:# gallery:flags.0?true query_id:long next_offset:flags.1?string switch_pm:flags.2?InlineBotSwitchPM switch_webview:flags.3?InlineBotWebView results:Vector<BotInlineResult> cache_time:int users:Vector<User> = messages.BotResults`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BotResults {
         ///`gallery:flags.0?true`
         pub gallery: bool,
@@ -92293,7 +92293,7 @@ pub mod messages {
         }
     }
     ///`messages.botCallbackAnswer#36585ea4 flags:# alert:flags.1?true has_url:flags.3?true native_ui:flags.4?true message:flags.0?string url:flags.2?string cache_time:int = messages.BotCallbackAnswer`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BotCallbackAnswer {
         ///`alert:flags.1?true`
         pub alert: bool,
@@ -92388,7 +92388,7 @@ pub mod messages {
         }
     }
     ///`messages.messageEditData#26b5dde6 flags:# caption:flags.0?true = messages.MessageEditData`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MessageEditData {
         ///`caption:flags.0?true`
         pub caption: bool,
@@ -92555,7 +92555,7 @@ pub mod messages {
         }
     }
     ///`messages.featuredStickersNotModified#c6dc0c66 count:int = messages.FeaturedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeaturedStickersNotModified {
         ///`count:int`
         pub count: i32,
@@ -92586,7 +92586,7 @@ pub mod messages {
         }
     }
     ///`messages.featuredStickers#be382906 flags:# premium:flags.0?true hash:long count:int sets:Vector<StickerSetCovered> unread:Vector<long> = messages.FeaturedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeaturedStickers {
         ///`premium:flags.0?true`
         pub premium: bool,
@@ -92686,7 +92686,7 @@ pub mod messages {
         }
     }
     ///`messages.recentStickersNotModified#0b17f890 = messages.RecentStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RecentStickersNotModified {}
     impl crate::Identifiable for RecentStickersNotModified {
         const CONSTRUCTOR_ID: u32 = 0x0b17f890_u32;
@@ -92710,7 +92710,7 @@ pub mod messages {
         }
     }
     ///`messages.recentStickers#88d37c56 hash:long packs:Vector<StickerPack> stickers:Vector<Document> dates:Vector<int> = messages.RecentStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RecentStickers {
         ///`hash:long`
         pub hash: i64,
@@ -92817,7 +92817,7 @@ pub mod messages {
         }
     }
     ///`messages.archivedStickers#4fcba9c8 count:int sets:Vector<StickerSetCovered> = messages.ArchivedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ArchivedStickers {
         ///`count:int`
         pub count: i32,
@@ -92873,7 +92873,7 @@ pub mod messages {
         }
     }
     ///`messages.stickerSetInstallResultSuccess#38641628 = messages.StickerSetInstallResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StickerSetInstallResultSuccess {}
     impl crate::Identifiable for StickerSetInstallResultSuccess {
         const CONSTRUCTOR_ID: u32 = 0x38641628_u32;
@@ -92897,7 +92897,7 @@ pub mod messages {
         }
     }
     ///`messages.stickerSetInstallResultArchive#35e410a8 sets:Vector<StickerSetCovered> = messages.StickerSetInstallResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StickerSetInstallResultArchive {
         ///`sets:Vector<StickerSetCovered>`
         pub sets: Vec<crate::enums::StickerSetCovered>,
@@ -92947,7 +92947,7 @@ pub mod messages {
         }
     }
     ///`messages.highScores#9a3bfd99 scores:Vector<HighScore> users:Vector<User> = messages.HighScores`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct HighScores {
         ///`scores:Vector<HighScore>`
         pub scores: Vec<crate::enums::HighScore>,
@@ -93020,7 +93020,7 @@ pub mod messages {
         }
     }
     ///`messages.favedStickersNotModified#9e8fa6d3 = messages.FavedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FavedStickersNotModified {}
     impl crate::Identifiable for FavedStickersNotModified {
         const CONSTRUCTOR_ID: u32 = 0x9e8fa6d3_u32;
@@ -93044,7 +93044,7 @@ pub mod messages {
         }
     }
     ///`messages.favedStickers#2cb51097 hash:long packs:Vector<StickerPack> stickers:Vector<Document> = messages.FavedStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FavedStickers {
         ///`hash:long`
         pub hash: i64,
@@ -93125,7 +93125,7 @@ pub mod messages {
         }
     }
     ///`messages.foundStickerSetsNotModified#0d54b65d = messages.FoundStickerSets`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FoundStickerSetsNotModified {}
     impl crate::Identifiable for FoundStickerSetsNotModified {
         const CONSTRUCTOR_ID: u32 = 0x0d54b65d_u32;
@@ -93149,7 +93149,7 @@ pub mod messages {
         }
     }
     ///`messages.foundStickerSets#8af09dd2 hash:long sets:Vector<StickerSetCovered> = messages.FoundStickerSets`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FoundStickerSets {
         ///`hash:long`
         pub hash: i64,
@@ -93255,7 +93255,7 @@ pub mod messages {
         }
     }
     ///`messages.inactiveChats#a927fec5 dates:Vector<int> chats:Vector<Chat> users:Vector<User> = messages.InactiveChats`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InactiveChats {
         ///`dates:Vector<int>`
         pub dates: Vec<i32>,
@@ -93347,7 +93347,7 @@ pub mod messages {
         }
     }
     ///`messages.votesList#4899484e flags:# count:int votes:Vector<MessagePeerVote> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.VotesList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct VotesList {
         ///`count:int`
         pub count: i32,
@@ -93473,7 +93473,7 @@ pub mod messages {
         }
     }
     ///`messages.messageViews#b6c4f543 views:Vector<MessageViews> chats:Vector<Chat> users:Vector<User> = messages.MessageViews`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MessageViews {
         ///`views:Vector<MessageViews>`
         pub views: Vec<crate::enums::MessageViews>,
@@ -93569,7 +93569,7 @@ pub mod messages {
         }
     }
     ///`messages.discussionMessage#a6341782 flags:# messages:Vector<Message> max_id:flags.0?int read_inbox_max_id:flags.1?int read_outbox_max_id:flags.2?int unread_count:int chats:Vector<Chat> users:Vector<User> = messages.DiscussionMessage`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DiscussionMessage {
         ///`messages:Vector<Message>`
         pub messages: Vec<crate::enums::Message>,
@@ -93725,7 +93725,7 @@ pub mod messages {
         }
     }
     ///`messages.historyImport#1662af0b id:long = messages.HistoryImport`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct HistoryImport {
         ///`id:long`
         pub id: i64,
@@ -93756,7 +93756,7 @@ pub mod messages {
         }
     }
     ///`messages.historyImportParsed#5e0fb7b9 flags:# pm:flags.0?true group:flags.1?true title:flags.2?string = messages.HistoryImportParsed`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct HistoryImportParsed {
         ///`pm:flags.0?true`
         pub pm: bool,
@@ -93815,7 +93815,7 @@ pub mod messages {
         }
     }
     ///`messages.affectedFoundMessages#ef8d3e6c pts:int pts_count:int offset:int messages:Vector<int> = messages.AffectedFoundMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AffectedFoundMessages {
         ///`pts:int`
         pub pts: i32,
@@ -93884,7 +93884,7 @@ pub mod messages {
         }
     }
     ///`messages.exportedChatInvites#bdc62dcc count:int invites:Vector<ExportedChatInvite> users:Vector<User> = messages.ExportedChatInvites`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedChatInvites {
         ///`count:int`
         pub count: i32,
@@ -94083,7 +94083,7 @@ pub mod messages {
         }
     }
     ///`messages.chatInviteImporters#81b6b00a count:int importers:Vector<ChatInviteImporter> users:Vector<User> = messages.ChatInviteImporters`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChatInviteImporters {
         ///`count:int`
         pub count: i32,
@@ -94162,7 +94162,7 @@ pub mod messages {
         }
     }
     ///`messages.chatAdminsWithInvites#b69b72d7 admins:Vector<ChatAdminWithInvites> users:Vector<User> = messages.ChatAdminsWithInvites`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChatAdminsWithInvites {
         ///`admins:Vector<ChatAdminWithInvites>`
         pub admins: Vec<crate::enums::ChatAdminWithInvites>,
@@ -94235,7 +94235,7 @@ pub mod messages {
         }
     }
     ///`messages.checkedHistoryImportPeer#a24de717 confirm_text:string = messages.CheckedHistoryImportPeer`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckedHistoryImportPeer {
         ///`confirm_text:string`
         pub confirm_text: String,
@@ -94266,7 +94266,7 @@ pub mod messages {
         }
     }
     ///`messages.sponsoredMessages#ffda656d flags:# posts_between:flags.0?int start_delay:flags.1?int between_delay:flags.2?int messages:Vector<SponsoredMessage> chats:Vector<Chat> users:Vector<User> = messages.SponsoredMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SponsoredMessages {
         ///`posts_between:flags.0?int`
         pub posts_between: Option<i32>,
@@ -94417,7 +94417,7 @@ pub mod messages {
         }
     }
     ///`messages.sponsoredMessagesEmpty#1839490f = messages.SponsoredMessages`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SponsoredMessagesEmpty {}
     impl crate::Identifiable for SponsoredMessagesEmpty {
         const CONSTRUCTOR_ID: u32 = 0x1839490f_u32;
@@ -94441,7 +94441,7 @@ pub mod messages {
         }
     }
     ///`messages.searchResultsCalendar#147ee23c flags:# inexact:flags.0?true count:int min_date:int min_msg_id:int offset_id_offset:flags.1?int periods:Vector<SearchResultsCalendarPeriod> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SearchResultsCalendar`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchResultsCalendar {
         ///`inexact:flags.0?true`
         pub inexact: bool,
@@ -94614,7 +94614,7 @@ pub mod messages {
         }
     }
     ///`messages.searchResultsPositions#53b22baf count:int positions:Vector<SearchResultsPosition> = messages.SearchResultsPositions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchResultsPositions {
         ///`count:int`
         pub count: i32,
@@ -94749,7 +94749,7 @@ pub mod messages {
         }
     }
     ///`messages.messageReactionsList#31bd492d flags:# count:int reactions:Vector<MessagePeerReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.MessageReactionsList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MessageReactionsList {
         ///`count:int`
         pub count: i32,
@@ -94875,7 +94875,7 @@ pub mod messages {
         }
     }
     ///`messages.availableReactionsNotModified#9f071957 = messages.AvailableReactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AvailableReactionsNotModified {}
     impl crate::Identifiable for AvailableReactionsNotModified {
         const CONSTRUCTOR_ID: u32 = 0x9f071957_u32;
@@ -94899,7 +94899,7 @@ pub mod messages {
         }
     }
     ///`messages.availableReactions#768e3aad hash:int reactions:Vector<AvailableReaction> = messages.AvailableReactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AvailableReactions {
         ///`hash:int`
         pub hash: i32,
@@ -94955,7 +94955,7 @@ pub mod messages {
         }
     }
     ///`messages.transcribedAudio#cfb9d957 flags:# pending:flags.0?true transcription_id:long text:string trial_remains_num:flags.1?int trial_remains_until_date:flags.1?int = messages.TranscribedAudio`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranscribedAudio {
         ///`pending:flags.0?true`
         pub pending: bool,
@@ -95042,7 +95042,7 @@ pub mod messages {
         }
     }
     ///`messages.reactionsNotModified#b06fdbdf = messages.Reactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReactionsNotModified {}
     impl crate::Identifiable for ReactionsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xb06fdbdf_u32;
@@ -95066,7 +95066,7 @@ pub mod messages {
         }
     }
     ///`messages.reactions#eafdf716 hash:long reactions:Vector<Reaction> = messages.Reactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Reactions {
         ///`hash:long`
         pub hash: i64,
@@ -95122,7 +95122,7 @@ pub mod messages {
         }
     }
     ///`messages.forumTopics#367617d3 flags:# order_by_create_date:flags.0?true count:int topics:Vector<ForumTopic> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> pts:int = messages.ForumTopics`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ForumTopics {
         ///`order_by_create_date:flags.0?true`
         pub order_by_create_date: bool,
@@ -95272,7 +95272,7 @@ pub mod messages {
         }
     }
     ///`messages.emojiGroupsNotModified#6fb4ad87 = messages.EmojiGroups`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmojiGroupsNotModified {}
     impl crate::Identifiable for EmojiGroupsNotModified {
         const CONSTRUCTOR_ID: u32 = 0x6fb4ad87_u32;
@@ -95296,7 +95296,7 @@ pub mod messages {
         }
     }
     ///`messages.emojiGroups#881fb94b hash:int groups:Vector<EmojiGroup> = messages.EmojiGroups`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmojiGroups {
         ///`hash:int`
         pub hash: i32,
@@ -95352,7 +95352,7 @@ pub mod messages {
         }
     }
     ///`messages.translateResult#33db32f8 result:Vector<TextWithEntities> = messages.TranslatedText`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslateResult {
         ///`result:Vector<TextWithEntities>`
         pub result: Vec<crate::enums::TextWithEntities>,
@@ -95544,7 +95544,7 @@ pub mod messages {
         }
     }
     ///`messages.savedDialogs#f83ae221 dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedDialogs {
         ///`dialogs:Vector<SavedDialog>`
         pub dialogs: Vec<crate::enums::SavedDialog>,
@@ -95668,7 +95668,7 @@ pub mod messages {
         }
     }
     ///`messages.savedDialogsSlice#44ba9dd9 count:int dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedDialogsSlice {
         ///`count:int`
         pub count: i32,
@@ -95799,7 +95799,7 @@ pub mod messages {
         }
     }
     ///`messages.savedDialogsNotModified#c01f6fe8 count:int = messages.SavedDialogs`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedDialogsNotModified {
         ///`count:int`
         pub count: i32,
@@ -95830,7 +95830,7 @@ pub mod messages {
         }
     }
     ///`messages.savedReactionTagsNotModified#889b59ef = messages.SavedReactionTags`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedReactionTagsNotModified {}
     impl crate::Identifiable for SavedReactionTagsNotModified {
         const CONSTRUCTOR_ID: u32 = 0x889b59ef_u32;
@@ -95854,7 +95854,7 @@ pub mod messages {
         }
     }
     ///`messages.savedReactionTags#3259950a tags:Vector<SavedReactionTag> hash:long = messages.SavedReactionTags`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedReactionTags {
         ///`tags:Vector<SavedReactionTag>`
         pub tags: Vec<crate::enums::SavedReactionTag>,
@@ -95910,7 +95910,7 @@ pub mod messages {
         }
     }
     ///`messages.quickReplies#c68d6695 quick_replies:Vector<QuickReply> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.QuickReplies`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct QuickReplies {
         ///`quick_replies:Vector<QuickReply>`
         pub quick_replies: Vec<crate::enums::QuickReply>,
@@ -96034,7 +96034,7 @@ pub mod messages {
         }
     }
     ///`messages.quickRepliesNotModified#5f91eb5b = messages.QuickReplies`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct QuickRepliesNotModified {}
     impl crate::Identifiable for QuickRepliesNotModified {
         const CONSTRUCTOR_ID: u32 = 0x5f91eb5b_u32;
@@ -96058,7 +96058,7 @@ pub mod messages {
         }
     }
     ///`messages.dialogFilters#2ad93719 flags:# tags_enabled:flags.0?true filters:Vector<DialogFilter> = messages.DialogFilters`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DialogFilters {
         ///`tags_enabled:flags.0?true`
         pub tags_enabled: bool,
@@ -96119,7 +96119,7 @@ pub mod messages {
         }
     }
     ///`messages.myStickers#faff629d count:int sets:Vector<StickerSetCovered> = messages.MyStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MyStickers {
         ///`count:int`
         pub count: i32,
@@ -96233,7 +96233,7 @@ pub mod messages {
         }
     }
     ///`messages.availableEffectsNotModified#d1ed9a5b = messages.AvailableEffects`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AvailableEffectsNotModified {}
     impl crate::Identifiable for AvailableEffectsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xd1ed9a5b_u32;
@@ -96257,7 +96257,7 @@ pub mod messages {
         }
     }
     ///`messages.availableEffects#bddb616e hash:int effects:Vector<AvailableEffect> documents:Vector<Document> = messages.AvailableEffects`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AvailableEffects {
         ///`hash:int`
         pub hash: i32,
@@ -96338,7 +96338,7 @@ pub mod messages {
         }
     }
     ///`messages.botPreparedInlineMessage#8ecf0511 id:string expire_date:int = messages.BotPreparedInlineMessage`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BotPreparedInlineMessage {
         ///`id:string`
         pub id: String,
@@ -96474,7 +96474,7 @@ pub mod messages {
         }
     }
     ///`messages.foundStickersNotModified#6010c534 flags:# next_offset:flags.0?int = messages.FoundStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FoundStickersNotModified {
         ///`next_offset:flags.0?int`
         pub next_offset: Option<i32>,
@@ -96517,7 +96517,7 @@ pub mod messages {
         }
     }
     ///`messages.foundStickers#82c9e290 flags:# next_offset:flags.0?int hash:long stickers:Vector<Document> = messages.FoundStickers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FoundStickers {
         ///`next_offset:flags.0?int`
         pub next_offset: Option<i32>,
@@ -96674,7 +96674,7 @@ pub mod messages {
         }
     }
     ///`messages.emojiGameOutcome#da2ad647 seed:bytes stake_ton_amount:long ton_amount:long = messages.EmojiGameOutcome`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmojiGameOutcome {
         ///`seed:bytes`
         pub seed: Vec<u8>,
@@ -96721,7 +96721,7 @@ pub mod messages {
         }
     }
     ///`messages.emojiGameUnavailable#59e65335 = messages.EmojiGameInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmojiGameUnavailable {}
     impl crate::Identifiable for EmojiGameUnavailable {
         const CONSTRUCTOR_ID: u32 = 0x59e65335_u32;
@@ -96745,7 +96745,7 @@ pub mod messages {
         }
     }
     ///`messages.emojiGameDiceInfo#44e56023 flags:# game_hash:string prev_stake:long current_streak:int params:Vector<int> plays_left:flags.0?int = messages.EmojiGameInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmojiGameDiceInfo {
         ///`game_hash:string`
         pub game_hash: String,
@@ -96921,7 +96921,7 @@ pub mod messages {
         }
     }
     ///`messages.chatInviteJoinResultWebView#61ca29d3 bot_id:long query_id:long users:Vector<User> = messages.ChatInviteJoinResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChatInviteJoinResultWebView {
         ///`bot_id:long`
         pub bot_id: i64,
@@ -96981,7 +96981,7 @@ pub mod messages {
         }
     }
     ///`messages.translatedRichMessage#4203998f result:Vector<RichMessage> = messages.TranslatedRichMessage`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslatedRichMessage {
         ///`result:Vector<RichMessage>`
         pub result: Vec<crate::enums::RichMessage>,
@@ -97476,7 +97476,7 @@ pub mod payments {
         }
     }
     ///`payments.validatedRequestedInfo#d1451883 flags:# id:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = payments.ValidatedRequestedInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ValidatedRequestedInfo {
         ///`id:flags.0?string`
         pub id: Option<String>,
@@ -97586,7 +97586,7 @@ pub mod payments {
         }
     }
     ///`payments.paymentVerificationNeeded#d8411139 url:string = payments.PaymentResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PaymentVerificationNeeded {
         ///`url:string`
         pub url: String,
@@ -97938,7 +97938,7 @@ pub mod payments {
         }
     }
     ///`payments.savedInfo#fb8fe43c flags:# has_saved_credentials:flags.1?true saved_info:flags.0?PaymentRequestedInfo = payments.SavedInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedInfo {
         ///`has_saved_credentials:flags.1?true`
         pub has_saved_credentials: bool,
@@ -97996,7 +97996,7 @@ pub mod payments {
         }
     }
     ///`payments.bankCardData#3e24e573 title:string open_urls:Vector<BankCardOpenUrl> = payments.BankCardData`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BankCardData {
         ///`title:string`
         pub title: String,
@@ -98052,7 +98052,7 @@ pub mod payments {
         }
     }
     ///`payments.exportedInvoice#aed0cbd9 url:string = payments.ExportedInvoice`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedInvoice {
         ///`url:string`
         pub url: String,
@@ -98083,7 +98083,7 @@ pub mod payments {
         }
     }
     ///`payments.checkedGiftCode#eb983f8f flags:# via_giveaway:flags.2?true from_id:flags.4?Peer giveaway_msg_id:flags.3?int to_id:flags.0?long date:int days:int used_date:flags.1?int chats:Vector<Chat> users:Vector<User> = payments.CheckedGiftCode`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckedGiftCode {
         ///`via_giveaway:flags.2?true`
         pub via_giveaway: bool,
@@ -98247,7 +98247,7 @@ pub mod payments {
         }
     }
     ///`payments.giveawayInfo#4367daa0 flags:# participating:flags.0?true preparing_results:flags.3?true start_date:int joined_too_early_date:flags.1?int admin_disallowed_chat_id:flags.2?long disallowed_country:flags.4?string = payments.GiveawayInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GiveawayInfo {
         ///`participating:flags.0?true`
         pub participating: bool,
@@ -98352,7 +98352,7 @@ pub mod payments {
         }
     }
     ///`payments.giveawayInfoResults#e175e66f flags:# winner:flags.0?true refunded:flags.1?true start_date:int gift_code_slug:flags.3?string stars_prize:flags.4?long finish_date:int winners_count:int activated_count:flags.2?int = payments.GiveawayInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GiveawayInfoResults {
         ///`winner:flags.0?true`
         pub winner: bool,
@@ -98750,7 +98750,7 @@ pub mod payments {
         }
     }
     ///`payments.starsRevenueWithdrawalUrl#1dab80b7 url:string = payments.StarsRevenueWithdrawalUrl`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarsRevenueWithdrawalUrl {
         ///`url:string`
         pub url: String,
@@ -98781,7 +98781,7 @@ pub mod payments {
         }
     }
     ///`payments.starsRevenueAdsAccountUrl#394e7f21 url:string = payments.StarsRevenueAdsAccountUrl`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarsRevenueAdsAccountUrl {
         ///`url:string`
         pub url: String,
@@ -98812,7 +98812,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftsNotModified#a388a368 = payments.StarGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftsNotModified {}
     impl crate::Identifiable for StarGiftsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xa388a368_u32;
@@ -98836,7 +98836,7 @@ pub mod payments {
         }
     }
     ///`payments.starGifts#2ed82995 hash:int gifts:Vector<StarGift> chats:Vector<Chat> users:Vector<User> = payments.StarGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGifts {
         ///`hash:int`
         pub hash: i32,
@@ -98938,7 +98938,7 @@ pub mod payments {
         }
     }
     ///`payments.connectedStarRefBots#98d5ea1d count:int connected_bots:Vector<ConnectedBotStarRef> users:Vector<User> = payments.ConnectedStarRefBots`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ConnectedStarRefBots {
         ///`count:int`
         pub count: i32,
@@ -99021,7 +99021,7 @@ pub mod payments {
         }
     }
     ///`payments.suggestedStarRefBots#b4d5d859 flags:# count:int suggested_bots:Vector<StarRefProgram> users:Vector<User> next_offset:flags.0?string = payments.SuggestedStarRefBots`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SuggestedStarRefBots {
         ///`count:int`
         pub count: i32,
@@ -99123,7 +99123,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftUpgradePreview#3de1dfed sample_attributes:Vector<StarGiftAttribute> prices:Vector<StarGiftUpgradePrice> next_prices:Vector<StarGiftUpgradePrice> = payments.StarGiftUpgradePreview`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftUpgradePreview {
         ///`sample_attributes:Vector<StarGiftAttribute>`
         pub sample_attributes: Vec<crate::enums::StarGiftAttribute>,
@@ -99306,7 +99306,7 @@ pub mod payments {
         }
     }
     ///`payments.savedStarGifts#95f389b1 flags:# count:int chat_notifications_enabled:flags.1?Bool gifts:Vector<SavedStarGift> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.SavedStarGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedStarGifts {
         ///`count:int`
         pub count: i32,
@@ -99451,7 +99451,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftWithdrawalUrl#84aa3a9c url:string = payments.StarGiftWithdrawalUrl`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftWithdrawalUrl {
         ///`url:string`
         pub url: String,
@@ -99482,7 +99482,7 @@ pub mod payments {
         }
     }
     ///`payments.resaleStarGifts#947a12df flags:# count:int gifts:Vector<StarGift> next_offset:flags.0?string attributes:flags.1?Vector<StarGiftAttribute> attributes_hash:flags.1?long chats:Vector<Chat> counters:flags.2?Vector<StarGiftAttributeCounter> users:Vector<User> = payments.ResaleStarGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResaleStarGifts {
         ///`count:int`
         pub count: i32,
@@ -99694,7 +99694,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftCollectionsNotModified#a0ba4f17 = payments.StarGiftCollections`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftCollectionsNotModified {}
     impl crate::Identifiable for StarGiftCollectionsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xa0ba4f17_u32;
@@ -99718,7 +99718,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftCollections#8a2932f3 collections:Vector<StarGiftCollection> = payments.StarGiftCollections`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftCollections {
         ///`collections:Vector<StarGiftCollection>`
         pub collections: Vec<crate::enums::StarGiftCollection>,
@@ -99768,7 +99768,7 @@ pub mod payments {
         }
     }
     ///`payments.uniqueStarGiftValueInfo#512fe446 flags:# last_sale_on_fragment:flags.1?true value_is_average:flags.6?true currency:string value:long initial_sale_date:int initial_sale_stars:long initial_sale_price:long last_sale_date:flags.0?int last_sale_price:flags.0?long floor_price:flags.2?long average_price:flags.3?long listed_count:flags.4?int fragment_listed_count:flags.5?int fragment_listed_url:flags.5?string = payments.UniqueStarGiftValueInfo`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UniqueStarGiftValueInfo {
         ///`last_sale_on_fragment:flags.1?true`
         pub last_sale_on_fragment: bool,
@@ -99962,7 +99962,7 @@ pub mod payments {
         }
     }
     ///`payments.checkCanSendGiftResultOk#374fa7ad = payments.CheckCanSendGiftResult`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckCanSendGiftResultOk {}
     impl crate::Identifiable for CheckCanSendGiftResultOk {
         const CONSTRUCTOR_ID: u32 = 0x374fa7ad_u32;
@@ -100127,7 +100127,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftAuctionAcquiredGifts#7d5bd1f0 gifts:Vector<StarGiftAuctionAcquiredGift> users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionAcquiredGifts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftAuctionAcquiredGifts {
         ///`gifts:Vector<StarGiftAuctionAcquiredGift>`
         pub gifts: Vec<crate::enums::StarGiftAuctionAcquiredGift>,
@@ -100223,7 +100223,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftActiveAuctionsNotModified#db33dad0 = payments.StarGiftActiveAuctions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftActiveAuctionsNotModified {}
     impl crate::Identifiable for StarGiftActiveAuctionsNotModified {
         const CONSTRUCTOR_ID: u32 = 0xdb33dad0_u32;
@@ -100247,7 +100247,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftActiveAuctions#aef6abbc auctions:Vector<StarGiftActiveAuctionState> users:Vector<User> chats:Vector<Chat> = payments.StarGiftActiveAuctions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftActiveAuctions {
         ///`auctions:Vector<StarGiftActiveAuctionState>`
         pub auctions: Vec<crate::enums::StarGiftActiveAuctionState>,
@@ -100343,7 +100343,7 @@ pub mod payments {
         }
     }
     ///`payments.starGiftUpgradeAttributes#46c6e36f attributes:Vector<StarGiftAttribute> = payments.StarGiftUpgradeAttributes`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StarGiftUpgradeAttributes {
         ///`attributes:Vector<StarGiftAttribute>`
         pub attributes: Vec<crate::enums::StarGiftAttribute>,
@@ -100393,7 +100393,7 @@ pub mod payments {
         }
     }
     ///`payments.currencyRates#bbcce4c2 rates:Vector<CurrencyRate> = payments.CurrencyRates`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CurrencyRates {
         ///`rates:Vector<CurrencyRate>`
         pub rates: Vec<crate::enums::CurrencyRate>,
@@ -100621,7 +100621,7 @@ pub mod phone {
         }
     }
     ///`phone.groupParticipants#f47751b6 count:int participants:Vector<GroupCallParticipant> next_offset:string chats:Vector<Chat> users:Vector<User> version:int = phone.GroupParticipants`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GroupParticipants {
         ///`count:int`
         pub count: i32,
@@ -100742,7 +100742,7 @@ pub mod phone {
         }
     }
     ///`phone.joinAsPeers#afe5623f peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = phone.JoinAsPeers`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct JoinAsPeers {
         ///`peers:Vector<Peer>`
         pub peers: Vec<crate::enums::Peer>,
@@ -100836,7 +100836,7 @@ pub mod phone {
         }
     }
     ///`phone.exportedGroupCallInvite#204bd158 link:string = phone.ExportedGroupCallInvite`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedGroupCallInvite {
         ///`link:string`
         pub link: String,
@@ -100867,7 +100867,7 @@ pub mod phone {
         }
     }
     ///`phone.groupCallStreamChannels#d0e482b2 channels:Vector<GroupCallStreamChannel> = phone.GroupCallStreamChannels`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GroupCallStreamChannels {
         ///`channels:Vector<GroupCallStreamChannel>`
         pub channels: Vec<crate::enums::GroupCallStreamChannel>,
@@ -100917,7 +100917,7 @@ pub mod phone {
         }
     }
     ///`phone.groupCallStreamRtmpUrl#2dbf3432 url:string key:string = phone.GroupCallStreamRtmpUrl`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GroupCallStreamRtmpUrl {
         ///`url:string`
         pub url: String,
@@ -100954,7 +100954,7 @@ pub mod phone {
         }
     }
     ///`phone.groupCallStars#9d1dbd26 total_stars:long top_donors:Vector<GroupCallDonor> chats:Vector<Chat> users:Vector<User> = phone.GroupCallStars`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GroupCallStars {
         ///`total_stars:long`
         pub total_stars: i64,
@@ -101064,7 +101064,7 @@ pub mod phone {
 ///The constructors of the `photos` namespace.
 pub mod photos {
     ///`photos.photos#8dca6aa5 photos:Vector<Photo> users:Vector<User> = photos.Photos`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Photos {
         ///`photos:Vector<Photo>`
         pub photos: Vec<crate::enums::Photo>,
@@ -101135,7 +101135,7 @@ pub mod photos {
         }
     }
     ///`photos.photosSlice#15051f54 count:int photos:Vector<Photo> users:Vector<User> = photos.Photos`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PhotosSlice {
         ///`count:int`
         pub count: i32,
@@ -101269,7 +101269,7 @@ pub mod photos {
 ///The constructors of the `premium` namespace.
 pub mod premium {
     ///`premium.boostsList#86f8613c flags:# count:int boosts:Vector<Boost> next_offset:flags.0?string users:Vector<User> = premium.BoostsList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BoostsList {
         ///`count:int`
         pub count: i32,
@@ -101369,7 +101369,7 @@ pub mod premium {
         }
     }
     ///`premium.myBoosts#9ae228e2 my_boosts:Vector<MyBoost> chats:Vector<Chat> users:Vector<User> = premium.MyBoosts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MyBoosts {
         ///`my_boosts:Vector<MyBoost>`
         pub my_boosts: Vec<crate::enums::MyBoost>,
@@ -101463,7 +101463,7 @@ pub mod premium {
         }
     }
     ///`premium.boostsStatus#4959427a flags:# my_boost:flags.2?true level:int current_level_boosts:int boosts:int gift_boosts:flags.4?int next_level_boosts:flags.0?int premium_audience:flags.1?StatsPercentValue boost_url:string prepaid_giveaways:flags.3?Vector<PrepaidGiveaway> my_boost_slots:flags.2?Vector<int> = premium.BoostsStatus`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BoostsStatus {
         ///`my_boost:flags.2?true`
         pub my_boost: bool,
@@ -101650,7 +101650,7 @@ pub mod premium {
 ///The constructors of the `smsjobs` namespace.
 pub mod smsjobs {
     ///`smsjobs.eligibleToJoin#dc8b44cf terms_url:string monthly_sent_sms:int = smsjobs.EligibilityToJoin`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EligibleToJoin {
         ///`terms_url:string`
         pub terms_url: String,
@@ -101690,7 +101690,7 @@ pub mod smsjobs {
         }
     }
     ///`smsjobs.status#2aee9191 flags:# allow_international:flags.0?true recent_sent:int recent_since:int recent_remains:int total_sent:int total_since:int last_gift_slug:flags.1?string terms_url:string = smsjobs.Status`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Status {
         ///`allow_international:flags.0?true`
         pub allow_international: bool,
@@ -102387,7 +102387,7 @@ pub mod stats {
         }
     }
     ///`stats.publicForwards#93037e20 flags:# count:int forwards:Vector<PublicForward> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stats.PublicForwards`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublicForwards {
         ///`count:int`
         pub count: i32,
@@ -102549,7 +102549,7 @@ pub mod stats {
 ///The constructors of the `stickers` namespace.
 pub mod stickers {
     ///`stickers.suggestedShortName#85fea03f short_name:string = stickers.SuggestedShortName`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SuggestedShortName {
         ///`short_name:string`
         pub short_name: String,
@@ -102583,7 +102583,7 @@ pub mod stickers {
 ///The constructors of the `storage` namespace.
 pub mod storage {
     ///`storage.fileUnknown#aa963b05 = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FileUnknown {}
     impl crate::Identifiable for FileUnknown {
         const CONSTRUCTOR_ID: u32 = 0xaa963b05_u32;
@@ -102607,7 +102607,7 @@ pub mod storage {
         }
     }
     ///`storage.filePartial#40bc6f52 = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FilePartial {}
     impl crate::Identifiable for FilePartial {
         const CONSTRUCTOR_ID: u32 = 0x40bc6f52_u32;
@@ -102631,7 +102631,7 @@ pub mod storage {
         }
     }
     ///`storage.fileJpeg#007efe0e = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FileJpeg {}
     impl crate::Identifiable for FileJpeg {
         const CONSTRUCTOR_ID: u32 = 0x007efe0e_u32;
@@ -102655,7 +102655,7 @@ pub mod storage {
         }
     }
     ///`storage.fileGif#cae1aadf = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FileGif {}
     impl crate::Identifiable for FileGif {
         const CONSTRUCTOR_ID: u32 = 0xcae1aadf_u32;
@@ -102679,7 +102679,7 @@ pub mod storage {
         }
     }
     ///`storage.filePng#0a4f63c0 = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FilePng {}
     impl crate::Identifiable for FilePng {
         const CONSTRUCTOR_ID: u32 = 0x0a4f63c0_u32;
@@ -102703,7 +102703,7 @@ pub mod storage {
         }
     }
     ///`storage.filePdf#ae1e508d = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FilePdf {}
     impl crate::Identifiable for FilePdf {
         const CONSTRUCTOR_ID: u32 = 0xae1e508d_u32;
@@ -102727,7 +102727,7 @@ pub mod storage {
         }
     }
     ///`storage.fileMp3#528a0677 = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FileMp3 {}
     impl crate::Identifiable for FileMp3 {
         const CONSTRUCTOR_ID: u32 = 0x528a0677_u32;
@@ -102751,7 +102751,7 @@ pub mod storage {
         }
     }
     ///`storage.fileMov#4b09ebbc = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FileMov {}
     impl crate::Identifiable for FileMov {
         const CONSTRUCTOR_ID: u32 = 0x4b09ebbc_u32;
@@ -102775,7 +102775,7 @@ pub mod storage {
         }
     }
     ///`storage.fileMp4#b3cea0e4 = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FileMp4 {}
     impl crate::Identifiable for FileMp4 {
         const CONSTRUCTOR_ID: u32 = 0xb3cea0e4_u32;
@@ -102799,7 +102799,7 @@ pub mod storage {
         }
     }
     ///`storage.fileWebp#1081464c = storage.FileType`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FileWebp {}
     impl crate::Identifiable for FileWebp {
         const CONSTRUCTOR_ID: u32 = 0x1081464c_u32;
@@ -103003,7 +103003,7 @@ pub mod stories {
         }
     }
     ///`stories.stories#63c3dd0a flags:# count:int stories:Vector<StoryItem> pinned_to_top:flags.0?Vector<int> chats:Vector<Chat> users:Vector<User> = stories.Stories`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Stories {
         ///`count:int`
         pub count: i32,
@@ -103144,7 +103144,7 @@ pub mod stories {
         }
     }
     ///`stories.storyViewsList#59d78fc5 flags:# count:int views_count:int forwards_count:int reactions_count:int views:Vector<StoryView> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryViewsList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StoryViewsList {
         ///`count:int`
         pub count: i32,
@@ -103291,7 +103291,7 @@ pub mod stories {
         }
     }
     ///`stories.storyViews#de9eed1d views:Vector<StoryViews> users:Vector<User> = stories.StoryViews`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StoryViews {
         ///`views:Vector<StoryViews>`
         pub views: Vec<crate::enums::StoryViews>,
@@ -103443,7 +103443,7 @@ pub mod stories {
         }
     }
     ///`stories.storyReactionsList#aa5f789c flags:# count:int reactions:Vector<StoryReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryReactionsList`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StoryReactionsList {
         ///`count:int`
         pub count: i32,
@@ -103569,7 +103569,7 @@ pub mod stories {
         }
     }
     ///`stories.foundStories#e2de7737 flags:# count:int stories:Vector<FoundStory> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stories.FoundStories`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FoundStories {
         ///`count:int`
         pub count: i32,
@@ -103695,7 +103695,7 @@ pub mod stories {
         }
     }
     ///`stories.canSendStoryCount#c387c04e count_remains:int = stories.CanSendStoryCount`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanSendStoryCount {
         ///`count_remains:int`
         pub count_remains: i32,
@@ -103726,7 +103726,7 @@ pub mod stories {
         }
     }
     ///`stories.albumsNotModified#564edaeb = stories.Albums`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AlbumsNotModified {}
     impl crate::Identifiable for AlbumsNotModified {
         const CONSTRUCTOR_ID: u32 = 0x564edaeb_u32;
@@ -103750,7 +103750,7 @@ pub mod stories {
         }
     }
     ///`stories.albums#c3987a3a hash:long albums:Vector<StoryAlbum> = stories.Albums`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Albums {
         ///`hash:long`
         pub hash: i64,
@@ -103842,7 +103842,7 @@ pub mod toncenter {
         }
     }
     ///`toncenter.streamingUrl#19887601 url:string expires:int = toncenter.StreamingUrl`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StreamingUrl {
         ///`url:string`
         pub url: String,
@@ -103882,7 +103882,7 @@ pub mod toncenter {
 ///The constructors of the `updates` namespace.
 pub mod updates {
     ///`updates.state#a56c2a3e pts:int qts:int date:int seq:int unread_count:int = updates.State`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct State {
         ///`pts:int`
         pub pts: i32,
@@ -103943,7 +103943,7 @@ pub mod updates {
         }
     }
     ///`updates.differenceEmpty#5d75a138 date:int seq:int = updates.Difference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DifferenceEmpty {
         ///`date:int`
         pub date: i32,
@@ -104300,7 +104300,7 @@ pub mod updates {
         }
     }
     ///`updates.differenceTooLong#4afe8f6d pts:int = updates.Difference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DifferenceTooLong {
         ///`pts:int`
         pub pts: i32,
@@ -104331,7 +104331,7 @@ pub mod updates {
         }
     }
     ///`updates.channelDifferenceEmpty#3e11affb flags:# final:flags.0?true pts:int timeout:flags.1?int = updates.ChannelDifference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChannelDifferenceEmpty {
         ///`final:flags.0?true`
         pub r#final: bool,
@@ -104523,7 +104523,7 @@ pub mod updates {
         }
     }
     ///`updates.channelDifference#2064674e flags:# final:flags.0?true pts:int timeout:flags.1?int new_messages:Vector<Message> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChannelDifference {
         ///`final:flags.0?true`
         pub r#final: bool,
@@ -104728,7 +104728,7 @@ pub mod upload {
         }
     }
     ///`upload.fileCdnRedirect#f18cda44 dc_id:int file_token:bytes encryption_key:bytes encryption_iv:bytes file_hashes:Vector<FileHash> = upload.File`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FileCdnRedirect {
         ///`dc_id:int`
         pub dc_id: i32,
@@ -104871,7 +104871,7 @@ pub mod upload {
         }
     }
     ///`upload.cdnFileReuploadNeeded#eea8e46e request_token:bytes = upload.CdnFile`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CdnFileReuploadNeeded {
         ///`request_token:bytes`
         pub request_token: Vec<u8>,
@@ -104902,7 +104902,7 @@ pub mod upload {
         }
     }
     ///`upload.cdnFile#a99fca4f bytes:bytes = upload.CdnFile`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CdnFile {
         ///`bytes:bytes`
         pub bytes: Vec<u8>,
@@ -105015,7 +105015,7 @@ pub mod users {
         }
     }
     ///`users.users#62d706b8 users:Vector<User> = users.Users`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Users {
         ///`users:Vector<User>`
         pub users: Vec<crate::enums::User>,
@@ -105063,7 +105063,7 @@ pub mod users {
         }
     }
     ///`users.usersSlice#315a4974 count:int users:Vector<User> = users.Users`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersSlice {
         ///`count:int`
         pub count: i32,
@@ -105117,7 +105117,7 @@ pub mod users {
         }
     }
     ///`users.savedMusicNotModified#e3878aa4 count:int = users.SavedMusic`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedMusicNotModified {
         ///`count:int`
         pub count: i32,
@@ -105148,7 +105148,7 @@ pub mod users {
         }
     }
     ///`users.savedMusic#34a2f297 count:int documents:Vector<Document> = users.SavedMusic`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SavedMusic {
         ///`count:int`
         pub count: i32,
@@ -105207,7 +105207,7 @@ pub mod users {
 ///The constructors of the `wallet` namespace.
 pub mod wallet {
     ///`wallet.userAddresses#928e7b55 addresses:Vector<WalletUserAddress> users:Vector<User> = wallet.UserAddresses`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserAddresses {
         ///`addresses:Vector<WalletUserAddress>`
         pub addresses: Vec<crate::enums::WalletUserAddress>,
@@ -105280,7 +105280,7 @@ pub mod wallet {
         }
     }
     ///`wallet.transactions#4322d5a5 flags:# balance:long transactions:Vector<WalletTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = wallet.Transactions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Transactions {
         ///`balance:long`
         pub balance: i64,
@@ -105406,7 +105406,7 @@ pub mod wallet {
         }
     }
     ///`wallet.secretPhraseParts#e6d0ef01 token:string dcs:Vector<int> = wallet.SecretPhraseParts`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SecretPhraseParts {
         ///`token:string`
         pub token: String,
@@ -105458,7 +105458,7 @@ pub mod wallet {
         }
     }
     ///`wallet.encryptedSecretPhrasePart#18e82537 data:bytes = wallet.EncryptedSecretPhrasePart`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EncryptedSecretPhrasePart {
         ///`data:bytes`
         pub data: Vec<u8>,
@@ -105489,7 +105489,7 @@ pub mod wallet {
         }
     }
     ///`wallet.holderDc#f9d612ef dc:int public_key:bytes = wallet.HolderDc`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct HolderDc {
         ///`dc:int`
         pub dc: i32,
@@ -105526,7 +105526,7 @@ pub mod wallet {
         }
     }
     ///`wallet.proofChallenge#99e41707 payload:string expires:int domain:string = wallet.ProofChallenge`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ProofChallenge {
         ///`payload:string`
         pub payload: String,
@@ -105569,7 +105569,7 @@ pub mod wallet {
         }
     }
     ///`wallet.tonConnectChallenge#4bc89693 challenge:bytes event_id:long = wallet.TonConnectChallenge`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectChallenge {
         ///`challenge:bytes`
         pub challenge: Vec<u8>,
@@ -105664,7 +105664,7 @@ pub mod wallet {
         }
     }
     ///`wallet.tonConnectSessions#0e1f6896 sessions:Vector<TonConnectSession> = wallet.TonConnectSessions`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectSessions {
         ///`sessions:Vector<TonConnectSession>`
         pub sessions: Vec<crate::enums::TonConnectSession>,
@@ -105714,7 +105714,7 @@ pub mod wallet {
         }
     }
     ///`wallet.existingBalance#bde90a8d flags:# has_balance:flags.0?true url:string = wallet.ExistingBalance`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExistingBalance {
         ///`has_balance:flags.0?true`
         pub has_balance: bool,
@@ -105756,7 +105756,7 @@ pub mod wallet {
         }
     }
     ///`wallet.nftAttribute#4c1ef10e trait_type:string value:string = wallet.NftAttribute`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NftAttribute {
         ///`trait_type:string`
         pub trait_type: String,
@@ -105793,7 +105793,7 @@ pub mod wallet {
         }
     }
     ///`wallet.nftItem#3441fd1c flags:# collection_address:flags.0?string address:string owner_address:string index:string name:flags.1?string description:flags.2?string image:flags.3?WebDocument image_small:flags.4?WebDocument content_url:flags.5?WebDocument lottie:flags.6?WebDocument attributes:flags.7?Vector<wallet.NftAttribute> extra:flags.8?DataJSON = wallet.NftItem`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NftItem {
         ///`collection_address:flags.0?string`
         pub collection_address: Option<String>,
@@ -106014,7 +106014,7 @@ pub mod wallet {
         }
     }
     ///`wallet.nftItems#794d486f flags:# items:Vector<wallet.NftItem> next_offset:flags.0?string = wallet.NftItems`
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NftItems {
         ///`items:Vector<wallet.NftItem>`
         pub items: Vec<crate::enums::wallet::NftItem>,
