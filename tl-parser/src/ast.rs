@@ -110,12 +110,10 @@ impl Definition {
         s.push_str(&self.ty.to_string());
         // Appending a space lets a final `:bytes` parameter match the rule below.
         s.push(' ');
-        let s = s.replace(":bytes ", ":string ").replace("?bytes ", "?string ");
         let s = s
-            .replace('<', " ")
-            .replace('>', "")
-            .replace('{', "")
-            .replace('}', "");
+            .replace(":bytes ", ":string ")
+            .replace("?bytes ", "?string ");
+        let s = s.replace('<', " ").replace(['>', '{', '}'], "");
         let mut out = String::with_capacity(s.len());
         for word in s.split(' ').filter(|w| !w.is_empty()) {
             if is_flag_true(word) {
@@ -168,7 +166,10 @@ impl fmt::Display for Parameter {
         match &self.kind {
             ParameterKind::Flags => write!(f, "{}:#", self.name),
             ParameterKind::Normal { ty, flag: None } => write!(f, "{}:{}", self.name, ty),
-            ParameterKind::Normal { ty, flag: Some(flag) } => {
+            ParameterKind::Normal {
+                ty,
+                flag: Some(flag),
+            } => {
                 write!(f, "{}:{}.{}?{}", self.name, flag.name, flag.index, ty)
             }
         }

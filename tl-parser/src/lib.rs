@@ -35,7 +35,11 @@ pub use parse::parse_lossy;
 /// Parses schema text; fails with every error found if there is any.
 pub fn parse(src: &str) -> Result<Schema, ParseErrors> {
     let (schema, errors) = parse_lossy(src);
-    if errors.is_empty() { Ok(schema) } else { Err(ParseErrors(errors)) }
+    if errors.is_empty() {
+        Ok(schema)
+    } else {
+        Err(ParseErrors(errors))
+    }
 }
 
 #[cfg(test)]
@@ -43,7 +47,11 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<(u32, u32, ParseErrorKind)> {
-        parse_lossy(src).1.into_iter().map(|e| (e.span.line, e.span.col, e.kind)).collect()
+        parse_lossy(src)
+            .1
+            .into_iter()
+            .map(|e| (e.span.line, e.span.col, e.kind))
+            .collect()
     }
 
     #[test]
@@ -61,12 +69,18 @@ mod tests {
         assert_eq!(d.doc, vec!["Gets things.".to_string()]);
         assert_eq!(d.span, Span { line: 4, col: 1 });
         assert_eq!(d.params.len(), 5);
-        let ParameterKind::Normal { ty, flag } = &d.params[2].kind else { panic!() };
+        let ParameterKind::Normal { ty, flag } = &d.params[2].kind else {
+            panic!()
+        };
         assert_eq!(flag.as_ref().unwrap().index, 31);
         assert_eq!(ty.to_string(), "Vector<long>");
-        let ParameterKind::Normal { ty, .. } = &d.params[3].kind else { panic!() };
+        let ParameterKind::Normal { ty, .. } = &d.params[3].kind else {
+            panic!()
+        };
         assert!(ty.bare && ty.generic_arg.as_ref().unwrap().percent);
-        let ParameterKind::Normal { ty, .. } = &d.params[4].kind else { panic!() };
+        let ParameterKind::Normal { ty, .. } = &d.params[4].kind else {
+            panic!()
+        };
         assert!(ty.bang && ty.generic_ref);
         assert!(d.ty.generic_ref);
     }
@@ -88,7 +102,9 @@ mod tests {
 
     #[test]
     fn core_types() {
-        let s = parse("int ? = Int;\nvector {t:Type} # [ t ] = Vector t;\nint128 4*[ int ] = Int128;").unwrap();
+        let s =
+            parse("int ? = Int;\nvector {t:Type} # [ t ] = Vector t;\nint128 4*[ int ] = Int128;")
+                .unwrap();
         assert_eq!(s.core_types.len(), 3);
         assert!(s.definitions.is_empty());
         assert_eq!(s.core_types[1].ty, "Vector t");
@@ -96,22 +112,70 @@ mod tests {
 
     #[test]
     fn each_malformed_input_is_reported_with_position() {
-        assert_eq!(kinds("a#1 x:int A;"), vec![(1, 1, ParseErrorKind::MissingEquals)]);
-        assert_eq!(kinds("a#1 x:int =;"), vec![(1, 11, ParseErrorKind::MissingResultType)]);
-        assert_eq!(kinds("\n  a#1 x:int = A"), vec![(2, 3, ParseErrorKind::MissingSemicolon)]);
-        assert_eq!(kinds("1a#1 = A;"), vec![(1, 1, ParseErrorKind::InvalidName("1a".into()))]);
-        assert_eq!(kinds("a#xyz = A;"), vec![(1, 3, ParseErrorKind::InvalidId("xyz".into()))]);
-        assert_eq!(kinds("a#123456789 = A;"), vec![(1, 3, ParseErrorKind::InvalidId("123456789".into()))]);
-        assert_eq!(kinds("a#1 x = A;"), vec![(1, 5, ParseErrorKind::InvalidParameter("x".into()))]);
-        assert_eq!(kinds("a#1 f:# x:f.32?int = A;"), vec![(1, 11, ParseErrorKind::InvalidFlag("f.32".into()))]);
-        assert_eq!(kinds("a#1 f:# x:f?int = A;"), vec![(1, 11, ParseErrorKind::InvalidFlag("f".into()))]);
-        assert_eq!(kinds("a#1 x:g.1?int = A;"), vec![(1, 7, ParseErrorKind::UnknownFlagsField("g".into()))]);
-        assert_eq!(kinds("a#1 x:Vector<int = A;"), vec![(1, 7, ParseErrorKind::InvalidType("Vector<int".into()))]);
-        assert_eq!(kinds("a#1 x:!X = A;"), vec![(1, 7, ParseErrorKind::UnknownGeneric("X".into()))]);
-        assert_eq!(kinds("a#1 {X:Foo} = A;"), vec![(1, 5, ParseErrorKind::InvalidGeneric("{X:Foo}".into()))]);
-        assert_eq!(kinds("a#1 x:int x:int = A;"), vec![(1, 11, ParseErrorKind::DuplicateParameter("x".into()))]);
-        assert_eq!(kinds("---methods---"), vec![(1, 1, ParseErrorKind::UnknownSection("---methods---".into()))]);
-        assert_eq!(kinds("a#1 = A B;"), vec![(1, 7, ParseErrorKind::InvalidType("A B".into()))]);
+        assert_eq!(
+            kinds("a#1 x:int A;"),
+            vec![(1, 1, ParseErrorKind::MissingEquals)]
+        );
+        assert_eq!(
+            kinds("a#1 x:int =;"),
+            vec![(1, 11, ParseErrorKind::MissingResultType)]
+        );
+        assert_eq!(
+            kinds("\n  a#1 x:int = A"),
+            vec![(2, 3, ParseErrorKind::MissingSemicolon)]
+        );
+        assert_eq!(
+            kinds("1a#1 = A;"),
+            vec![(1, 1, ParseErrorKind::InvalidName("1a".into()))]
+        );
+        assert_eq!(
+            kinds("a#xyz = A;"),
+            vec![(1, 3, ParseErrorKind::InvalidId("xyz".into()))]
+        );
+        assert_eq!(
+            kinds("a#123456789 = A;"),
+            vec![(1, 3, ParseErrorKind::InvalidId("123456789".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 x = A;"),
+            vec![(1, 5, ParseErrorKind::InvalidParameter("x".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 f:# x:f.32?int = A;"),
+            vec![(1, 11, ParseErrorKind::InvalidFlag("f.32".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 f:# x:f?int = A;"),
+            vec![(1, 11, ParseErrorKind::InvalidFlag("f".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 x:g.1?int = A;"),
+            vec![(1, 7, ParseErrorKind::UnknownFlagsField("g".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 x:Vector<int = A;"),
+            vec![(1, 7, ParseErrorKind::InvalidType("Vector<int".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 x:!X = A;"),
+            vec![(1, 7, ParseErrorKind::UnknownGeneric("X".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 {X:Foo} = A;"),
+            vec![(1, 5, ParseErrorKind::InvalidGeneric("{X:Foo}".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 x:int x:int = A;"),
+            vec![(1, 11, ParseErrorKind::DuplicateParameter("x".into()))]
+        );
+        assert_eq!(
+            kinds("---methods---"),
+            vec![(1, 1, ParseErrorKind::UnknownSection("---methods---".into()))]
+        );
+        assert_eq!(
+            kinds("a#1 = A B;"),
+            vec![(1, 7, ParseErrorKind::InvalidType("A B".into()))]
+        );
     }
 
     #[test]
@@ -125,7 +189,20 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for src in ["", ";", "#", "a#", "= ;", "a:b:c = ;", "{", "a {X:Type} x:!X = X", "é#1 = A;", "a#1 x:%% = A;", "a#1 x:<> = A;", "---"] {
+        for src in [
+            "",
+            ";",
+            "#",
+            "a#",
+            "= ;",
+            "a:b:c = ;",
+            "{",
+            "a {X:Type} x:!X = X",
+            "é#1 = A;",
+            "a#1 x:%% = A;",
+            "a#1 x:<> = A;",
+            "---",
+        ] {
             let _ = parse_lossy(src);
         }
     }

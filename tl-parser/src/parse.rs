@@ -1,6 +1,8 @@
 //! The parser: text in, [`Schema`] and every error out.
 
-use crate::ast::{Category, CoreType, Definition, Flag, Parameter, ParameterKind, Schema, Span, Type};
+use crate::ast::{
+    Category, CoreType, Definition, Flag, Parameter, ParameterKind, Schema, Span, Type,
+};
 use crate::error::{ParseError, ParseErrorKind};
 
 /// A token of a statement and where it starts.
@@ -121,12 +123,19 @@ impl Parser {
                 }
                 let span = Span { line: line_no, col };
                 let mut utf8 = [0u8; 4];
-                let s = if ch.is_whitespace() { " " } else { ch.encode_utf8(&mut utf8) };
+                let s = if ch.is_whitespace() {
+                    " "
+                } else {
+                    ch.encode_utf8(&mut utf8)
+                };
                 stmt.push_str(s);
                 positions.extend(std::iter::repeat_n(span, s.len()));
             }
             stmt.push(' ');
-            positions.push(Span { line: line_no, col: col + 1 });
+            positions.push(Span {
+                line: line_no,
+                col: col + 1,
+            });
         }
         if !stmt.trim().is_empty() {
             let start = stmt.len() - stmt.trim_start().len();
@@ -140,7 +149,10 @@ impl Parser {
         for (i, ch) in stmt.char_indices() {
             match (ch == ' ', start) {
                 (true, Some(s)) => {
-                    tokens.push(Token { text: &stmt[s..i], span: positions[s] });
+                    tokens.push(Token {
+                        text: &stmt[s..i],
+                        span: positions[s],
+                    });
                     start = None;
                 }
                 (false, None) => start = Some(i),
@@ -148,16 +160,20 @@ impl Parser {
             }
         }
         if let Some(s) = start {
-            tokens.push(Token { text: &stmt[s..], span: positions[s] });
+            tokens.push(Token {
+                text: &stmt[s..],
+                span: positions[s],
+            });
         }
         if tokens.is_empty() {
             return;
         }
         let source = tokens.iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
         let eq = tokens.iter().position(|t| t.text == "=");
-        let is_core = tokens.iter().take(eq.unwrap_or(tokens.len())).any(|t| {
-            t.text == "?" || t.text == "#" || t.text == "[" || t.text.ends_with("*[")
-        });
+        let is_core = tokens
+            .iter()
+            .take(eq.unwrap_or(tokens.len()))
+            .any(|t| t.text == "?" || t.text == "#" || t.text == "[" || t.text.ends_with("*["));
         let Some(eq) = eq else {
             self.err(tokens[0].span, ParseErrorKind::MissingEquals);
             return;
@@ -178,7 +194,10 @@ impl Parser {
                 match parse_generic(tok.text) {
                     Some(g) => generics.push(g.to_string()),
                     None => {
-                        self.err(tok.span, ParseErrorKind::InvalidGeneric(tok.text.to_string()));
+                        self.err(
+                            tok.span,
+                            ParseErrorKind::InvalidGeneric(tok.text.to_string()),
+                        );
                         ok = false;
                     }
                 }
@@ -250,8 +269,16 @@ impl Parser {
             self.err(tokens[eq].span, ParseErrorKind::MissingResultType);
             return;
         }
-        let body = tokens[1..eq].iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
-        let ty = tokens[eq + 1..].iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
+        let body = tokens[1..eq]
+            .iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let ty = tokens[eq + 1..]
+            .iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+            .join(" ");
         self.schema.core_types.push(CoreType {
             name: name.to_string(),
             explicit_id,
@@ -276,7 +303,10 @@ impl Parser {
             Some(id) => match parse_id(id) {
                 Some(v) => Some(v),
                 None => {
-                    let span = Span { col: head.span.col + full.chars().count() as u32 + 1, ..head.span };
+                    let span = Span {
+                        col: head.span.col + full.chars().count() as u32 + 1,
+                        ..head.span
+                    };
                     self.err(span, ParseErrorKind::InvalidId(id.to_string()));
                     return None;
                 }
@@ -286,22 +316,42 @@ impl Parser {
         Some((parts, name, explicit_id))
     }
 
-    fn parameter(&mut self, tok: &Token<'_>, generics: &[String], earlier: &[Parameter]) -> Option<Parameter> {
+    fn parameter(
+        &mut self,
+        tok: &Token<'_>,
+        generics: &[String],
+        earlier: &[Parameter],
+    ) -> Option<Parameter> {
         let Some((name, ty)) = tok.text.split_once(':') else {
-            self.err(tok.span, ParseErrorKind::InvalidParameter(tok.text.to_string()));
+            self.err(
+                tok.span,
+                ParseErrorKind::InvalidParameter(tok.text.to_string()),
+            );
             return None;
         };
         if !is_ident(name) || ty.is_empty() {
-            self.err(tok.span, ParseErrorKind::InvalidParameter(tok.text.to_string()));
+            self.err(
+                tok.span,
+                ParseErrorKind::InvalidParameter(tok.text.to_string()),
+            );
             return None;
         }
         if earlier.iter().any(|p| p.name == name) {
-            self.err(tok.span, ParseErrorKind::DuplicateParameter(name.to_string()));
+            self.err(
+                tok.span,
+                ParseErrorKind::DuplicateParameter(name.to_string()),
+            );
             return None;
         }
-        let ty_span = Span { col: tok.span.col + name.chars().count() as u32 + 1, ..tok.span };
+        let ty_span = Span {
+            col: tok.span.col + name.chars().count() as u32 + 1,
+            ..tok.span
+        };
         if ty == "#" {
-            return Some(Parameter { name: name.to_string(), kind: ParameterKind::Flags });
+            return Some(Parameter {
+                name: name.to_string(),
+                kind: ParameterKind::Flags,
+            });
         }
         let (flag, ty) = match ty.split_once('?') {
             Some((cond, rest)) => {
@@ -320,16 +370,40 @@ impl Parser {
                     .iter()
                     .any(|p| p.name == fname && matches!(p.kind, ParameterKind::Flags));
                 if !declared {
-                    self.err(ty_span, ParseErrorKind::UnknownFlagsField(fname.to_string()));
+                    self.err(
+                        ty_span,
+                        ParseErrorKind::UnknownFlagsField(fname.to_string()),
+                    );
                     return None;
                 }
-                let inner_span = Span { col: ty_span.col + cond.chars().count() as u32 + 1, ..ty_span };
-                (Some(Flag { name: fname.to_string(), index }), Token { text: rest, span: inner_span })
+                let inner_span = Span {
+                    col: ty_span.col + cond.chars().count() as u32 + 1,
+                    ..ty_span
+                };
+                (
+                    Some(Flag {
+                        name: fname.to_string(),
+                        index,
+                    }),
+                    Token {
+                        text: rest,
+                        span: inner_span,
+                    },
+                )
             }
-            None => (None, Token { text: ty, span: ty_span }),
+            None => (
+                None,
+                Token {
+                    text: ty,
+                    span: ty_span,
+                },
+            ),
         };
         let ty = self.ty(&ty, generics, true)?;
-        Some(Parameter { name: name.to_string(), kind: ParameterKind::Normal { ty, flag } })
+        Some(Parameter {
+            name: name.to_string(),
+            kind: ParameterKind::Normal { ty, flag },
+        })
     }
 
     fn ty(&mut self, tok: &Token<'_>, generics: &[String], allow_bang: bool) -> Option<Type> {
@@ -381,9 +455,17 @@ fn parse_type(text: &str, generics: &[String]) -> Option<Type> {
         return None;
     }
     let name = parts.pop()?;
-    let generic_ref = parts.is_empty() && generics.iter().any(|g| *g == name);
+    let generic_ref = parts.is_empty() && generics.contains(&name);
     let bare = percent || name.starts_with(|c: char| c.is_ascii_lowercase());
-    Some(Type { namespace: parts, name, bare, percent, generic_ref, bang: false, generic_arg: arg })
+    Some(Type {
+        namespace: parts,
+        name,
+        bare,
+        percent,
+        generic_ref,
+        bang: false,
+        generic_arg: arg,
+    })
 }
 
 fn is_ident(s: &str) -> bool {

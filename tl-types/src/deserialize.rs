@@ -80,7 +80,9 @@ impl fmt::Display for DeserializeError {
             DeserializeErrorKind::VectorTooLong { count } => {
                 write!(f, "vector count {count} exceeds what the input can hold")?
             }
-            DeserializeErrorKind::NotAVector(id) => write!(f, "expected a vector, found {id:#010x}")?,
+            DeserializeErrorKind::NotAVector(id) => {
+                write!(f, "expected a vector, found {id:#010x}")?
+            }
             DeserializeErrorKind::TooDeep => write!(f, "values nested deeper than {MAX_DEPTH}")?,
             DeserializeErrorKind::TrailingBytes { count } => {
                 write!(f, "{count} unexpected byte(s) after the value")?
@@ -108,7 +110,11 @@ impl<'a> Reader<'a> {
     /// A reader at the start of `buf`.
     #[inline]
     pub fn new(buf: &'a [u8]) -> Self {
-        Self { buf, pos: 0, depth: 0 }
+        Self {
+            buf,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     /// The current offset.
@@ -126,7 +132,11 @@ impl<'a> Reader<'a> {
     /// An error of `kind` at `offset`.
     #[cold]
     pub fn error_at(&self, kind: DeserializeErrorKind, offset: usize) -> DeserializeError {
-        DeserializeError { kind, offset, constructor_id: None }
+        DeserializeError {
+            kind,
+            offset,
+            constructor_id: None,
+        }
     }
 
     /// An error of `kind` at the current offset.
@@ -138,7 +148,11 @@ impl<'a> Reader<'a> {
     /// Takes the next `n` bytes.
     #[inline]
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], DeserializeError> {
-        match self.pos.checked_add(n).and_then(|end| self.buf.get(self.pos..end)) {
+        match self
+            .pos
+            .checked_add(n)
+            .and_then(|end| self.buf.get(self.pos..end))
+        {
             Some(s) => {
                 self.pos += n;
                 Ok(s)
@@ -219,7 +233,10 @@ impl<'a> Reader<'a> {
         let (len, header) = match first {
             254 => {
                 let [a, b, c] = self.array::<3>()?;
-                (usize::from(a) | usize::from(b) << 8 | usize::from(c) << 16, 4)
+                (
+                    usize::from(a) | usize::from(b) << 8 | usize::from(c) << 16,
+                    4,
+                )
             }
             255 => return Err(self.error_at(DeserializeErrorKind::InvalidLengthPrefix(255), start)),
             n => (usize::from(n), 1),
@@ -271,7 +288,9 @@ impl<'a> Reader<'a> {
         match fits {
             Some(n) => Ok(n),
             None => Err(self.error_at(
-                DeserializeErrorKind::VectorTooLong { count: i64::from(count) },
+                DeserializeErrorKind::VectorTooLong {
+                    count: i64::from(count),
+                },
                 start,
             )),
         }
@@ -392,7 +411,10 @@ impl<T: crate::Identifiable + BareDeserializable> Deserializable for T {
         let id = r.read_u32()?;
         if id != T::CONSTRUCTOR_ID {
             return Err(r.error_at(
-                DeserializeErrorKind::UnknownConstructor { id, expected: T::NAME },
+                DeserializeErrorKind::UnknownConstructor {
+                    id,
+                    expected: T::NAME,
+                },
                 start,
             ));
         }

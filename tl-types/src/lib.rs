@@ -43,6 +43,7 @@
 #[cfg(feature = "canonical-json")]
 pub mod canonical;
 pub mod deserialize;
+#[rustfmt::skip]
 mod generated;
 pub mod serialize;
 pub mod service;
@@ -52,9 +53,9 @@ pub use canonical::CanonicalJson;
 pub use deserialize::{
     BareDeserializable, Deserializable, DeserializeError, DeserializeErrorKind, MAX_DEPTH, Reader,
 };
-pub use generated::{AnyObject, LAYER, enums, functions, types};
 #[doc(hidden)]
 pub use generated::ENUM_SIZES;
+pub use generated::{AnyObject, LAYER, enums, functions, types};
 pub use serialize::{BareSerializable, Serializable};
 
 /// A value with a constructor id: every constructor struct and function struct.

@@ -133,7 +133,10 @@ pub fn write_bytes(buf: &mut Vec<u8>, data: &[u8]) {
         buf.push(len as u8);
         1
     } else {
-        assert!(len < 1 << 24, "TL bytes of {len} bytes exceed the 16 MiB limit");
+        assert!(
+            len < 1 << 24,
+            "TL bytes of {len} bytes exceed the 16 MiB limit"
+        );
         buf.extend_from_slice(&[254, len as u8, (len >> 8) as u8, (len >> 16) as u8]);
         4
     };

@@ -6,9 +6,11 @@
 //! (the function a `rpc_result` answers). They are therefore kept as raw bytes here
 //! and decoded by the layer that knows what to expect.
 
-use crate::deserialize::{BareDeserializable, Deserializable, DeserializeError, DeserializeErrorKind, Reader};
-use crate::serialize::{BareSerializable, Serializable, write_bytes};
 use crate::Identifiable;
+use crate::deserialize::{
+    BareDeserializable, Deserializable, DeserializeError, DeserializeErrorKind, Reader,
+};
+use crate::serialize::{BareSerializable, Serializable, write_bytes};
 
 /// `rpc_result#f35c6d01 req_msg_id:long result:Object = RpcResult;`
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,8 +39,13 @@ impl Serializable for RpcResult {
 impl Deserializable for RpcResult {
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
         expect_id(r, Self::CONSTRUCTOR_ID, "RpcResult")?;
-        let req_msg_id = r.read_i64().map_err(|e| e.in_constructor(Self::CONSTRUCTOR_ID))?;
-        Ok(Self { req_msg_id, result: r.take_rest().to_vec() })
+        let req_msg_id = r
+            .read_i64()
+            .map_err(|e| e.in_constructor(Self::CONSTRUCTOR_ID))?;
+        Ok(Self {
+            req_msg_id,
+            result: r.take_rest().to_vec(),
+        })
     }
 }
 
@@ -71,8 +78,19 @@ impl BareDeserializable for ContainerMessage {
         let len = usize::try_from(len)
             .ok()
             .filter(|&l| l % 4 == 0 && l <= r.remaining().len())
-            .ok_or_else(|| r.error_at(DeserializeErrorKind::VectorTooLong { count: i64::from(len) }, start))?;
-        Ok(Self { msg_id, seqno, body: r.take(len)?.to_vec() })
+            .ok_or_else(|| {
+                r.error_at(
+                    DeserializeErrorKind::VectorTooLong {
+                        count: i64::from(len),
+                    },
+                    start,
+                )
+            })?;
+        Ok(Self {
+            msg_id,
+            seqno,
+            body: r.take(len)?.to_vec(),
+        })
     }
 }
 
@@ -143,7 +161,9 @@ impl Serializable for GzipPacked {
 impl Deserializable for GzipPacked {
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
         expect_id(r, Self::CONSTRUCTOR_ID, "GzipPacked")?;
-        let packed_data = r.read_bytes().map_err(|e| e.in_constructor(Self::CONSTRUCTOR_ID))?;
+        let packed_data = r
+            .read_bytes()
+            .map_err(|e| e.in_constructor(Self::CONSTRUCTOR_ID))?;
         Ok(Self { packed_data })
     }
 }
@@ -181,7 +201,12 @@ impl RpcError {
             }
             _ => (message.to_string(), None),
         };
-        Self { code, name, value, message: message.to_string() }
+        Self {
+            code,
+            name,
+            value,
+            message: message.to_string(),
+        }
     }
 
     /// Whether the name matches `pattern`, where `*` matches any run of characters
@@ -233,7 +258,10 @@ fn expect_id(r: &mut Reader<'_>, id: u32, expected: &'static str) -> Result<(), 
     if got == id {
         Ok(())
     } else {
-        Err(r.error_at(DeserializeErrorKind::UnknownConstructor { id: got, expected }, start))
+        Err(r.error_at(
+            DeserializeErrorKind::UnknownConstructor { id: got, expected },
+            start,
+        ))
     }
 }
 
@@ -260,8 +288,16 @@ mod tests {
     fn container_round_trip_and_hostile_lengths() {
         let c = MessageContainer {
             messages: vec![
-                ContainerMessage { msg_id: 4, seqno: 1, body: vec![1, 2, 3, 4] },
-                ContainerMessage { msg_id: 8, seqno: 3, body: vec![] },
+                ContainerMessage {
+                    msg_id: 4,
+                    seqno: 1,
+                    body: vec![1, 2, 3, 4],
+                },
+                ContainerMessage {
+                    msg_id: 8,
+                    seqno: 3,
+                    body: vec![],
+                },
             ],
         };
         let bytes = c.to_bytes();
@@ -269,7 +305,10 @@ mod tests {
         let mut bad = bytes.clone();
         bad[4] = 0xff; // count far beyond the input
         let e = MessageContainer::from_bytes(&bad).unwrap_err();
-        assert!(matches!(e.kind, DeserializeErrorKind::VectorTooLong { .. }), "{e}");
+        assert!(
+            matches!(e.kind, DeserializeErrorKind::VectorTooLong { .. }),
+            "{e}"
+        );
         assert_eq!(e.constructor_id, Some(MessageContainer::CONSTRUCTOR_ID));
         let mut bad = bytes;
         bad[20] = 0x7f; // first body length beyond the input
@@ -278,9 +317,14 @@ mod tests {
 
     #[test]
     fn rpc_result_takes_the_rest() {
-        let r = RpcResult { req_msg_id: 77, result: 0x997275b5u32.to_le_bytes().to_vec() };
+        let r = RpcResult {
+            req_msg_id: 77,
+            result: 0x997275b5u32.to_le_bytes().to_vec(),
+        };
         assert_eq!(RpcResult::from_bytes(&r.to_bytes()).unwrap(), r);
-        let g = GzipPacked { packed_data: vec![9; 300] };
+        let g = GzipPacked {
+            packed_data: vec![9; 300],
+        };
         assert_eq!(GzipPacked::from_bytes(&g.to_bytes()).unwrap(), g);
     }
 }

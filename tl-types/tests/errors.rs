@@ -1,6 +1,8 @@
 //! Hostile input gives a typed error with offset and constructor id, never a panic.
 
-use ferrogram_tl_types::{AnyObject, Deserializable, DeserializeErrorKind as K, MAX_DEPTH, Serializable, enums, types};
+use ferrogram_tl_types::{
+    AnyObject, Deserializable, DeserializeErrorKind as K, MAX_DEPTH, Serializable, enums, types,
+};
 
 fn user_bytes() -> Vec<u8> {
     let user = types::UserEmpty { id: 5 };
@@ -20,12 +22,30 @@ fn truncated_input() {
 #[test]
 fn unknown_constructor() {
     let e = enums::User::from_bytes(&0xdeadbeefu32.to_le_bytes()).unwrap_err();
-    assert_eq!(e.kind, K::UnknownConstructor { id: 0xdeadbeef, expected: "User" });
+    assert_eq!(
+        e.kind,
+        K::UnknownConstructor {
+            id: 0xdeadbeef,
+            expected: "User"
+        }
+    );
     assert_eq!((e.offset, e.constructor_id), (0, None));
     let e = AnyObject::from_bytes(&[1, 2, 3, 4, 5, 6, 7, 8]).unwrap_err();
-    assert!(matches!(e.kind, K::UnknownConstructor { expected: "Object", .. }));
+    assert!(matches!(
+        e.kind,
+        K::UnknownConstructor {
+            expected: "Object",
+            ..
+        }
+    ));
     let e = types::UserEmpty::from_bytes(&types::InputPeerEmpty {}.to_bytes()).unwrap_err();
-    assert!(matches!(e.kind, K::UnknownConstructor { id: 0x7f3b18ea, expected: "userEmpty" }));
+    assert!(matches!(
+        e.kind,
+        K::UnknownConstructor {
+            id: 0x7f3b18ea,
+            expected: "userEmpty"
+        }
+    ));
 }
 
 #[test]
@@ -64,12 +84,23 @@ fn over_long_vector_count() {
     bytes.extend_from_slice(&1_000_000_000i32.to_le_bytes());
     bytes.extend_from_slice(&[0; 16]);
     let e = AnyObject::from_bytes(&bytes).unwrap_err();
-    assert_eq!(e.kind, K::VectorTooLong { count: 1_000_000_000 });
+    assert_eq!(
+        e.kind,
+        K::VectorTooLong {
+            count: 1_000_000_000
+        }
+    );
     assert_eq!((e.offset, e.constructor_id), (8, Some(0x62d6b459)));
     bytes[8..12].copy_from_slice(&(-1i32).to_le_bytes());
-    assert_eq!(AnyObject::from_bytes(&bytes).unwrap_err().kind, K::VectorTooLong { count: -1 });
+    assert_eq!(
+        AnyObject::from_bytes(&bytes).unwrap_err().kind,
+        K::VectorTooLong { count: -1 }
+    );
     bytes[4..8].copy_from_slice(&5u32.to_le_bytes());
-    assert_eq!(AnyObject::from_bytes(&bytes).unwrap_err().kind, K::NotAVector(5));
+    assert_eq!(
+        AnyObject::from_bytes(&bytes).unwrap_err().kind,
+        K::NotAVector(5)
+    );
 }
 
 #[test]
@@ -106,7 +137,12 @@ fn every_prefix_of_a_real_object_fails_cleanly() {
         inviter_id: Some(2),
         promoted_by: 3,
         date: 4,
-        admin_rights: types::ChatAdminRights { change_info: true, ban_users: true, ..Default::default() }.into(),
+        admin_rights: types::ChatAdminRights {
+            change_info: true,
+            ban_users: true,
+            ..Default::default()
+        }
+        .into(),
         rank: Some("Moderator".into()),
     };
     let bytes = enums::ChannelParticipant::from(p.clone()).to_bytes();
@@ -116,13 +152,19 @@ fn every_prefix_of_a_real_object_fails_cleanly() {
     // `self:flags.1?true` and `inviter_id:flags.1?long` share bit 1: setting either sets
     // the bit, so the decoded value has both.
     let decoded = enums::ChannelParticipant::from_bytes(&bytes).unwrap();
-    assert_eq!(decoded, types::ChannelParticipantAdmin { is_self: true, ..p }.into());
+    assert_eq!(
+        decoded,
+        types::ChannelParticipantAdmin { is_self: true, ..p }.into()
+    );
     assert_eq!(decoded.to_bytes(), bytes);
 }
 
 #[test]
 fn enums_stay_small() {
-    let (name, largest) = ferrogram_tl_types::ENUM_SIZES.iter().max_by_key(|(_, s)| *s).unwrap();
+    let (name, largest) = ferrogram_tl_types::ENUM_SIZES
+        .iter()
+        .max_by_key(|(_, s)| *s)
+        .unwrap();
     assert!(*largest <= 48, "enums::{name} is {largest} bytes");
     assert!(ferrogram_tl_types::ENUM_SIZES.len() > 650);
     assert!(std::mem::size_of::<AnyObject>() <= 16);
@@ -133,6 +175,8 @@ fn invalid_utf8_is_replaced_not_rejected() {
     let mut bytes = 0x2144ca19u32.to_le_bytes().to_vec();
     bytes.extend_from_slice(&400i32.to_le_bytes());
     bytes.extend_from_slice(&[3, b'a', 0xff, b'b']);
-    let AnyObject::RpcError(e) = AnyObject::from_bytes(&bytes).unwrap() else { panic!() };
+    let AnyObject::RpcError(e) = AnyObject::from_bytes(&bytes).unwrap() else {
+        panic!()
+    };
     assert_eq!(e.error_message, "a\u{fffd}b");
 }

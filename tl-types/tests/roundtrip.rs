@@ -16,7 +16,12 @@ fn check(world: &World, idx: usize, seed: u64, flags: Option<bool>) {
     assert_eq!(obj.constructor_id(), def.id);
     assert_eq!(obj.name(), def.full_name());
     let again = obj.to_bytes();
-    assert_eq!(again, bytes, "{} re-encodes differently (seed {seed})", def.full_name());
+    assert_eq!(
+        again,
+        bytes,
+        "{} re-encodes differently (seed {seed})",
+        def.full_name()
+    );
     assert_eq!(AnyObject::from_bytes(&again).unwrap(), obj);
 }
 
@@ -35,7 +40,11 @@ fn every_definition_round_trips() {
 fn typed_decode_matches_any_object() {
     use ferrogram_tl_types::{enums, functions, types};
     let world = World::load();
-    let idx = world.defs.iter().position(|d| d.name == "channelParticipants").unwrap();
+    let idx = world
+        .defs
+        .iter()
+        .position(|d| d.name == "channelParticipants")
+        .unwrap();
     for seed in 1..50 {
         let mut bytes = Vec::new();
         world.write_def(idx, &mut Rng(seed), 0, None, &mut bytes);
@@ -44,10 +53,15 @@ fn typed_decode_matches_any_object() {
         let strict = types::channels::ChannelParticipants::from_bytes(&bytes).unwrap();
         assert_eq!(enums::channels::ChannelParticipants::from(strict), typed);
     }
-    let call = functions::InvokeWithLayer { layer: ferrogram_tl_types::LAYER, query: functions::help::GetConfig {} };
+    let call = functions::InvokeWithLayer {
+        layer: ferrogram_tl_types::LAYER,
+        query: functions::help::GetConfig {},
+    };
     let any = AnyObject::from_bytes(&call.to_bytes()).unwrap();
     assert_eq!(any.name(), "invokeWithLayer");
-    let AnyObject::InvokeWithLayer(inner) = any else { panic!("wrong variant") };
+    let AnyObject::InvokeWithLayer(inner) = any else {
+        panic!("wrong variant")
+    };
     assert_eq!(inner.query.name(), "help.getConfig");
 }
 

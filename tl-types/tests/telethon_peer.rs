@@ -13,14 +13,27 @@ use std::collections::BTreeSet;
 
 #[test]
 fn telethon_objects_decode_compare_and_reencode() {
-    let Some(python) = peer::python("Telethon differential TL test") else { return };
-    let out = std::env::temp_dir().join(format!("ferrogram-telethon-tl-{}.jsonl", std::process::id()));
+    let Some(python) = peer::python("Telethon differential TL test") else {
+        return;
+    };
+    let out = std::env::temp_dir().join(format!(
+        "ferrogram-telethon-tl-{}.jsonl",
+        std::process::id()
+    ));
     let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/schema");
-    peer::run(&python, &[&peer::script("telethon_tl.py"), schema, out.to_str().expect("utf-8 path")]);
+    peer::run(
+        &python,
+        &[
+            &peer::script("telethon_tl.py"),
+            schema,
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
     let text = std::fs::read_to_string(&out).expect("peer output");
     let _ = std::fs::remove_file(&out);
     let mut lines = text.lines();
-    let header: serde_json::Value = serde_json::from_str(lines.next().expect("header")).expect("header json");
+    let header: serde_json::Value =
+        serde_json::from_str(lines.next().expect("header")).expect("header json");
     let shared: BTreeSet<u32> = header["shared_ids"]
         .as_array()
         .expect("shared_ids")
@@ -39,17 +52,22 @@ fn telethon_objects_decode_compare_and_reencode() {
         let id = v["id"].as_u64().unwrap() as u32;
         let name = v["name"].as_str().unwrap();
         let bytes = hex(v["hex"].as_str().unwrap());
-        let result = AnyObject::from_bytes(&bytes).map_err(|e| e.to_string()).and_then(|obj| {
-            let ours: serde_json::Value =
-                serde_json::from_str(&obj.to_canonical_json()).map_err(|e| format!("our canonical json: {e}"))?;
-            if ours != v["canon"] {
-                return Err(format!("field values differ:\n  ours   {ours}\n  theirs {}", v["canon"]));
-            }
-            if obj.to_bytes() != bytes {
-                return Err("re-encoding differs from Telethon's bytes".into());
-            }
-            Ok(())
-        });
+        let result = AnyObject::from_bytes(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|obj| {
+                let ours: serde_json::Value = serde_json::from_str(&obj.to_canonical_json())
+                    .map_err(|e| format!("our canonical json: {e}"))?;
+                if ours != v["canon"] {
+                    return Err(format!(
+                        "field values differ:\n  ours   {ours}\n  theirs {}",
+                        v["canon"]
+                    ));
+                }
+                if obj.to_bytes() != bytes {
+                    return Err("re-encoding differs from Telethon's bytes".into());
+                }
+                Ok(())
+            });
         match result {
             Ok(()) => {
                 ok.insert(id);
@@ -62,17 +80,48 @@ fn telethon_objects_decode_compare_and_reencode() {
             }
         }
     }
-    let checked: BTreeSet<u32> = ok.difference(&bad).copied().filter(|id| shared.contains(id)).collect();
-    println!("checked {} of {} shared constructors ({samples} samples)", checked.len(), shared.len());
-    println!("only in Telethon (layer {}): {}", header["telethon_layer"], header["only_telethon"]);
-    println!("only in the vendored layer 230: {} ids", header["only_vendored"].as_array().map_or(0, Vec::len));
+    let checked: BTreeSet<u32> = ok
+        .difference(&bad)
+        .copied()
+        .filter(|id| shared.contains(id))
+        .collect();
+    println!(
+        "checked {} of {} shared constructors ({samples} samples)",
+        checked.len(),
+        shared.len()
+    );
+    println!(
+        "only in Telethon (layer {}): {}",
+        header["telethon_layer"], header["only_telethon"]
+    );
+    println!(
+        "only in the vendored layer 230: {} ids",
+        header["only_vendored"].as_array().map_or(0, Vec::len)
+    );
     let failed = header["failed"].as_object().map_or(0, |m| m.len());
-    assert!(failed == 0, "Telethon could not build {failed}: {}", header["failed"]);
-    assert!(failures.is_empty(), "{} constructors differ, e.g.:\n{}", bad.len(), failures.join("\n"));
-    assert_eq!(checked.len(), shared.len(), "unchecked: {:?}", shared.difference(&checked).collect::<Vec<_>>());
+    assert!(
+        failed == 0,
+        "Telethon could not build {failed}: {}",
+        header["failed"]
+    );
+    assert!(
+        failures.is_empty(),
+        "{} constructors differ, e.g.:\n{}",
+        bad.len(),
+        failures.join("\n")
+    );
+    assert_eq!(
+        checked.len(),
+        shared.len(),
+        "unchecked: {:?}",
+        shared.difference(&checked).collect::<Vec<_>>()
+    );
     assert!(shared.len() > 2400, "suspiciously few shared constructors");
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
 }

@@ -19,7 +19,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&root(), args.iter().any(|a| a == "--check")),
-        _ => Err("usage: cargo xtask <codegen [--check] | test | bench | fuzz [TARGET] [SECONDS]>".into()),
+        _ => Err(
+            "usage: cargo xtask <codegen [--check] | test | bench | fuzz [TARGET] [SECONDS]>"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -35,7 +35,9 @@ pub struct World {
 const BUILTIN: &[&str] = &["boolFalse", "boolTrue", "true", "vector"];
 
 pub fn schema_text(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schema").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(name);
     std::fs::read_to_string(path).expect("vendored schema")
 }
 
@@ -45,10 +47,9 @@ impl World {
         for file in ["mtproto.tl", "api.tl"] {
             let schema = ferrogram_tl_parser::parse(&schema_text(file)).expect("schema parses");
             defs.extend(
-                schema
-                    .definitions
-                    .into_iter()
-                    .filter(|d| !(d.category == Category::Type && BUILTIN.contains(&d.name.as_str()))),
+                schema.definitions.into_iter().filter(|d| {
+                    !(d.category == Category::Type && BUILTIN.contains(&d.name.as_str()))
+                }),
             );
         }
         let mut by_type: HashMap<String, Vec<usize>> = HashMap::new();
@@ -59,7 +60,11 @@ impl World {
                 by_name.insert(d.full_name(), i);
             }
         }
-        World { defs, by_type, by_name }
+        World {
+            defs,
+            by_type,
+            by_name,
+        }
     }
 
     /// How many boxed-type parameters a constructor requires (its cost to build).
@@ -68,19 +73,35 @@ impl World {
             .params
             .iter()
             .filter(|p| match &p.kind {
-                ParameterKind::Normal { ty, flag: None } => !ty.bare && !ty.generic_ref && ty.name != "Bool",
+                ParameterKind::Normal { ty, flag: None } => {
+                    !ty.bare && !ty.generic_ref && ty.name != "Bool"
+                }
                 _ => false,
             })
             .count()
     }
 
     /// Writes a random, valid encoding of definition `idx` (id included).
-    pub fn write_def(&self, idx: usize, rng: &mut Rng, depth: u32, all_flags: Option<bool>, out: &mut Vec<u8>) {
+    pub fn write_def(
+        &self,
+        idx: usize,
+        rng: &mut Rng,
+        depth: u32,
+        all_flags: Option<bool>,
+        out: &mut Vec<u8>,
+    ) {
         out.extend_from_slice(&self.defs[idx].id.to_le_bytes());
         self.write_body(idx, rng, depth, all_flags, out);
     }
 
-    fn write_body(&self, idx: usize, rng: &mut Rng, depth: u32, all_flags: Option<bool>, out: &mut Vec<u8>) {
+    fn write_body(
+        &self,
+        idx: usize,
+        rng: &mut Rng,
+        depth: u32,
+        all_flags: Option<bool>,
+        out: &mut Vec<u8>,
+    ) {
         let def = &self.defs[idx];
         // Choose flag bits: only bits some field depends on, so re-encoding keeps them.
         let mut words: HashMap<&str, u32> = HashMap::new();
@@ -99,12 +120,17 @@ impl World {
         }
         for p in &def.params {
             match &p.kind {
-                ParameterKind::Flags => {
-                    out.extend_from_slice(&words.get(p.name.as_str()).copied().unwrap_or(0).to_le_bytes())
-                }
+                ParameterKind::Flags => out.extend_from_slice(
+                    &words
+                        .get(p.name.as_str())
+                        .copied()
+                        .unwrap_or(0)
+                        .to_le_bytes(),
+                ),
                 ParameterKind::Normal { ty, flag } => {
                     if let Some(f) = flag {
-                        let set = words.get(f.name.as_str()).copied().unwrap_or(0) & (1 << f.index) != 0;
+                        let set =
+                            words.get(f.name.as_str()).copied().unwrap_or(0) & (1 << f.index) != 0;
                         if !set || ty.name == "true" {
                             continue;
                         }
@@ -119,7 +145,11 @@ impl World {
         if ty.generic_ref {
             // A generic query: any function without generics.
             let fns: Vec<usize> = (0..self.defs.len())
-                .filter(|&i| self.defs[i].category == Category::Function && self.defs[i].generics.is_empty() && self.cost(i) == 0)
+                .filter(|&i| {
+                    self.defs[i].category == Category::Function
+                        && self.defs[i].generics.is_empty()
+                        && self.cost(i) == 0
+                })
                 .collect();
             let pick = fns[rng.below(fns.len() as u64) as usize];
             self.write_def(pick, rng, depth, None, out);
@@ -129,13 +159,33 @@ impl World {
         match n.as_str() {
             "int" => out.extend_from_slice(&(rng.next() as i32).to_le_bytes()),
             "long" => out.extend_from_slice(&(rng.next() as i64).to_le_bytes()),
-            "double" => out.extend_from_slice(&((rng.next() % 1_000_000) as f64 / 7.0).to_le_bytes()),
+            "double" => {
+                out.extend_from_slice(&((rng.next() % 1_000_000) as f64 / 7.0).to_le_bytes())
+            }
             "int128" => (0..2).for_each(|_| out.extend_from_slice(&rng.next().to_le_bytes())),
             "int256" => (0..4).for_each(|_| out.extend_from_slice(&rng.next().to_le_bytes())),
-            "Bool" => out.extend_from_slice(&(if rng.chance(50) { 0x997275b5u32 } else { 0xbc799737 }).to_le_bytes()),
+            "Bool" => out.extend_from_slice(
+                &(if rng.chance(50) {
+                    0x997275b5u32
+                } else {
+                    0xbc799737
+                })
+                .to_le_bytes(),
+            ),
             "string" => {
-                let words = ["", "a", "Привет", "🦀 crab", "admin", "x".repeat(300).leak(), "Ünïcödé"];
-                write_bytes(out, words[rng.below(words.len() as u64) as usize].as_bytes());
+                let words = [
+                    "",
+                    "a",
+                    "Привет",
+                    "🦀 crab",
+                    "admin",
+                    "x".repeat(300).leak(),
+                    "Ünïcödé",
+                ];
+                write_bytes(
+                    out,
+                    words[rng.below(words.len() as u64) as usize].as_bytes(),
+                );
             }
             "bytes" => {
                 let len = [0usize, 1, 3, 4, 253, 254, 255, 1000][rng.below(8) as usize];
@@ -164,7 +214,10 @@ impl World {
             _ => {
                 let ctors = &self.by_type[&n];
                 let idx = if depth > 4 {
-                    *ctors.iter().min_by_key(|&&i| (self.cost(i), self.defs[i].params.len())).expect("a constructor")
+                    *ctors
+                        .iter()
+                        .min_by_key(|&&i| (self.cost(i), self.defs[i].params.len()))
+                        .expect("a constructor")
                 } else {
                     ctors[rng.below(ctors.len() as u64) as usize]
                 };
@@ -184,5 +237,8 @@ pub fn write_bytes(out: &mut Vec<u8>, data: &[u8]) {
         4
     };
     out.extend_from_slice(data);
-    out.extend(std::iter::repeat_n(0u8, (4 - (header + data.len()) % 4) % 4));
+    out.extend(std::iter::repeat_n(
+        0u8,
+        (4 - (header + data.len()) % 4) % 4,
+    ));
 }

@@ -20,19 +20,37 @@ pub fn python(test: &str) -> Option<PathBuf> {
         return Some(path);
     }
     let required = std::env::var("FERROGRAM_PEERS").is_ok_and(|v| v == "required");
-    assert!(!required, "{test}: FERROGRAM_PEERS=required but {} is missing", path.display());
-    println!("skipping {test}: no peer venv at {} (run `cargo xtask test` to install it)", path.display());
+    assert!(
+        !required,
+        "{test}: FERROGRAM_PEERS=required but {} is missing",
+        path.display()
+    );
+    println!(
+        "skipping {test}: no peer venv at {} (run `cargo xtask test` to install it)",
+        path.display()
+    );
     None
 }
 
 /// The path of a script in `peers/`.
 pub fn script(name: &str) -> String {
-    workspace().join("peers").join(name).to_string_lossy().into_owned()
+    workspace()
+        .join("peers")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Runs the peer, failing the test with its stderr if it fails.
 pub fn run(python: &PathBuf, args: &[&str]) -> Vec<u8> {
-    let out = Command::new(python).args(args).output().expect("run python peer");
-    assert!(out.status.success(), "peer {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(python)
+        .args(args)
+        .output()
+        .expect("run python peer");
+    assert!(
+        out.status.success(),
+        "peer {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
