@@ -1,26 +1,109 @@
 //! Ferrogram's build tasks, run as `cargo xtask <task>`:
 //!
 //! - `codegen [--check]`: regenerate `tl-types/src/generated/` from the vendored schema.
-//! - `test`: everything CI checks (formatting, clippy, the whole test suite with the
-//!   Python peers installed, and a short smoke run of every fuzz target).
+//! - `test`: everything CI checks: formatting, clippy, a short smoke run of every fuzz
+//!   target, and the whole test suite with the Python peers installed and required.
 //! - `bench`: the `bench/` workspace, side by side with peers; rewrites `BENCHMARKS.md`.
 //! - `fuzz [TARGET] [SECONDS]`: run fuzz targets with libFuzzer on the stable toolchain.
 
+mod bench;
 mod codegen;
+mod fuzz;
+mod peers;
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+pub fn root() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().map(Path::to_path_buf).unwrap_or(dir)
+}
+
+/// Runs a command in the workspace root, failing with its name if it fails.
+pub fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    println!("xtask: running {shown}");
+    let status = cmd.current_dir(root()).status().map_err(|e| format!("{shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn test() -> Result<(), String> {
+    let root = root();
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    for extra in ["fuzz/Cargo.toml", "bench/Cargo.toml"] {
+        if root.join(extra).exists() {
+            run(cargo().args(["fmt", "--manifest-path", extra, "--", "--check"]))?;
+        }
+    }
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    let python = peers::ensure_venv()?;
+    let seconds = std::env::var("FERROGRAM_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    fuzz::smoke(seconds)?;
+    // The test suite runs last so its summary closes the output.
+    let mut cmd = cargo();
+    cmd.args(["test", "--workspace"])
+        .env("FERROGRAM_PEERS", "required")
+        .env("FERROGRAM_PEERS_PYTHON", &python);
+    run_tests(&mut cmd)
+}
+
+/// Runs `cargo test`, echoing its output, and closes with one summary line.
+fn run_tests(cmd: &mut Command) -> Result<(), String> {
+    use std::io::{BufRead, BufReader, Write};
+    println!("xtask: running {cmd:?}");
+    let mut child = cmd
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cargo test: {e}"))?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        let stdout = std::io::stdout();
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = writeln!(stdout.lock(), "{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                for part in rest.split(['.', ';']) {
+                    let mut words = part.split_whitespace();
+                    if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                        let n: u64 = n.parse().unwrap_or(0);
+                        match what {
+                            "passed" => passed += n,
+                            "failed" => failed += n,
+                            "ignored" => ignored += n,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo test: {e}"))?;
+    println!("xtask test: {passed} passed, {failed} failed, {ignored} skipped");
+    if status.success() && failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("cargo test failed ({status})"))
+    }
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen::run(&root(), args.iter().any(|a| a == "--check")),
+        Some("codegen") => codegen::run(&root(), rest.contains(&"--check")),
+        Some("test") => test(),
+        Some("fuzz") => fuzz::run(&rest),
+        Some("bench") => bench::run(&rest),
+        Some("peers") => peers::ensure_venv().map(|p| println!("{}", p.display())),
         _ => Err(
-            "usage: cargo xtask <codegen [--check] | test | bench | fuzz [TARGET] [SECONDS]>"
+            "usage: cargo xtask <codegen [--check] | test | bench | fuzz [TARGET] [SECONDS] | peers>"
                 .into(),
         ),
     };

@@ -1,0 +1,102 @@
+//! Fuzzing on the stable toolchain: the `fuzz/` crate is built with the same
+//! SanitizerCoverage instrumentation `cargo fuzz` uses (`-C passes=sancov-module`,
+//! all stable flags) but without AddressSanitizer, which only nightly offers; the
+//! code is `forbid(unsafe_code)`, so panics and hangs are what there is to find.
+//! libFuzzer itself comes from the `libfuzzer-sys` crate.
+
+use crate::root;
+use std::path::PathBuf;
+use std::process::Command;
+
+const TRIPLE: &str = "x86_64-unknown-linux-gnu";
+const FLAGS: &str = "-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+    -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+    -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks";
+
+/// Every fuzz target, by the `[[bin]]` names in `fuzz/Cargo.toml`.
+pub fn targets() -> Result<Vec<String>, String> {
+    let manifest = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let mut in_bin = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if in_bin {
+            if let Some(name) = line.strip_prefix("name = ") {
+                out.push(name.trim_matches('"').to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn build() -> Result<PathBuf, String> {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["build", "--release", "--bins", "--manifest-path", "fuzz/Cargo.toml", "--target", TRIPLE])
+        .env("RUSTFLAGS", FLAGS);
+    crate::run(&mut cmd)?;
+    Ok(root().join("fuzz/target").join(TRIPLE).join("release"))
+}
+
+fn run_target(bin_dir: &std::path::Path, target: &str, seconds: u64) -> Result<(), String> {
+    let root = root();
+    let corpus = root.join("fuzz/corpus").join(target);
+    std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+    let artifacts = root.join("fuzz/artifacts").join(target);
+    std::fs::create_dir_all(&artifacts).map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(bin_dir.join(target));
+    cmd.arg(format!("-max_total_time={seconds}"))
+        .arg("-rss_limit_mb=2048")
+        .arg("-timeout=10")
+        .arg(format!("-artifact_prefix={}/", artifacts.display()))
+        .arg(&corpus);
+    let seeds = root.join("fuzz/seeds").join(target);
+    if seeds.exists() {
+        cmd.arg(&seeds);
+    }
+    let out = cmd.output().map_err(|e| format!("{target}: {e}"))?;
+    let log = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        let tail: Vec<&str> = log.lines().rev().take(40).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(format!(
+            "fuzz target {target} failed; crashing input in {}\n{}",
+            artifacts.display(),
+            tail.join("\n")
+        ));
+    }
+    let done = log.lines().rev().find(|l| l.starts_with("Done ")).unwrap_or("done");
+    println!("xtask: fuzz {target}: {done}");
+    Ok(())
+}
+
+/// Builds every target and runs each for `seconds`.
+pub fn smoke(seconds: u64) -> Result<(), String> {
+    let bin_dir = build()?;
+    for t in targets()? {
+        run_target(&bin_dir, &t, seconds)?;
+    }
+    Ok(())
+}
+
+/// `cargo xtask fuzz [TARGET] [SECONDS]`: one target or all, 60 s each by default.
+pub fn run(args: &[&str]) -> Result<(), String> {
+    let all = targets()?;
+    let (chosen, seconds) = match args {
+        [] => (all.clone(), 60),
+        [t] if t.parse::<u64>().is_ok() => (all.clone(), t.parse().unwrap_or(60)),
+        [t] => (vec![t.to_string()], 60),
+        [t, s, ..] => (vec![t.to_string()], s.parse().map_err(|_| format!("bad seconds `{s}`"))?),
+    };
+    for t in &chosen {
+        if !all.contains(t) {
+            return Err(format!("unknown fuzz target `{t}`; targets: {}", all.join(", ")));
+        }
+    }
+    let bin_dir = build()?;
+    for t in &chosen {
+        run_target(&bin_dir, t, seconds)?;
+    }
+    Ok(())
+}
