@@ -533,7 +533,7 @@ impl<'a> Generator<'a> {
                 ParameterKind::Normal { ty, flag } => {
                     let k = self.field_kind(ty);
                     let field = field_ident(&p.name);
-                    let field_doc = format!("`{}`", doc_escape(&p.to_string()));
+                    let field_doc = format!(" `{}`", doc_escape(&p.to_string()));
                     let base = self.rust_type(&k);
                     let is_true = matches!(k, Kind::True);
                     let rty = match (flag, is_true) {
@@ -612,7 +612,10 @@ impl<'a> Generator<'a> {
         } else {
             quote!()
         };
-        let docs = doc.iter().map(|l| quote!(#[doc = #l]));
+        let docs = doc.iter().map(|l| {
+            let l = format!(" {l}");
+            quote!(#[doc = #l])
+        });
         // Default only where every field has one (no bare enum or generic fields).
         let defaultable = def.params.iter().all(|p| match &p.kind {
             ParameterKind::Flags => true,
@@ -704,7 +707,7 @@ impl<'a> Generator<'a> {
         }
         let mods = modules.into_iter().map(|(name, items)| {
             let ident = format_ident!("{name}");
-            let doc = format!("The {what} of the `{name}` namespace.");
+            let doc = format!(" The {what} of the `{name}` namespace.");
             quote! {
                 #[doc = #doc]
                 pub mod #ident {
@@ -787,7 +790,7 @@ impl<'a> Generator<'a> {
                 let def = self.defs[idx].def;
                 let id = hex(def.id);
                 let path = self.struct_path(idx);
-                let doc = format!("`{}`", doc_escape(&tl_line(def)));
+                let doc = format!(" `{}`", doc_escape(&tl_line(def)));
                 ids.push(quote!(Self::#var { .. } => #id,));
                 if def.params.is_empty() {
                     decl.push(quote!(#[doc = #doc] #var,));
@@ -823,6 +826,13 @@ impl<'a> Generator<'a> {
                             fn from(x: #path) -> Self { Self::#var(#wrap) }
                         }
                     });
+                    if boxed {
+                        froms.push(quote! {
+                            impl From<Box<#path>> for #ident {
+                                fn from(x: Box<#path>) -> Self { Self::#var(x) }
+                            }
+                        });
+                    }
                 }
             }
             let doc = format!(
@@ -921,7 +931,7 @@ impl<'a> Generator<'a> {
             } else {
                 "constructor"
             };
-            let doc = format!("The {kind} `{tl}`.");
+            let doc = format!(" The {kind} `{tl}`.");
             decl.push(quote!(#[doc = #doc] #var(Box<#path>),));
             ser.push(quote!(Self::#var(x) => crate::Serializable::serialize(&**x, buf),));
             de.push(quote!(#id => Self::#var(Box::new(

@@ -9,5937 +9,5937 @@
 /// their inner query as another `AnyObject`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnyObject {
-    ///The constructor `resPQ`.
+    /// The constructor `resPQ`.
     ResPQ(Box<crate::types::ResPQ>),
-    ///The constructor `p_q_inner_data`.
+    /// The constructor `p_q_inner_data`.
     PQInnerData(Box<crate::types::PQInnerData>),
-    ///The constructor `p_q_inner_data_dc`.
+    /// The constructor `p_q_inner_data_dc`.
     PQInnerDataDc(Box<crate::types::PQInnerDataDc>),
-    ///The constructor `p_q_inner_data_temp`.
+    /// The constructor `p_q_inner_data_temp`.
     PQInnerDataTemp(Box<crate::types::PQInnerDataTemp>),
-    ///The constructor `p_q_inner_data_temp_dc`.
+    /// The constructor `p_q_inner_data_temp_dc`.
     PQInnerDataTempDc(Box<crate::types::PQInnerDataTempDc>),
-    ///The constructor `bind_auth_key_inner`.
+    /// The constructor `bind_auth_key_inner`.
     BindAuthKeyInner(Box<crate::types::BindAuthKeyInner>),
-    ///The constructor `server_DH_params_fail`.
+    /// The constructor `server_DH_params_fail`.
     ServerDHParamsFail(Box<crate::types::ServerDHParamsFail>),
-    ///The constructor `server_DH_params_ok`.
+    /// The constructor `server_DH_params_ok`.
     ServerDHParamsOk(Box<crate::types::ServerDHParamsOk>),
-    ///The constructor `server_DH_inner_data`.
+    /// The constructor `server_DH_inner_data`.
     ServerDHInnerData(Box<crate::types::ServerDHInnerData>),
-    ///The constructor `client_DH_inner_data`.
+    /// The constructor `client_DH_inner_data`.
     ClientDHInnerData(Box<crate::types::ClientDHInnerData>),
-    ///The constructor `dh_gen_ok`.
+    /// The constructor `dh_gen_ok`.
     DhGenOk(Box<crate::types::DhGenOk>),
-    ///The constructor `dh_gen_retry`.
+    /// The constructor `dh_gen_retry`.
     DhGenRetry(Box<crate::types::DhGenRetry>),
-    ///The constructor `dh_gen_fail`.
+    /// The constructor `dh_gen_fail`.
     DhGenFail(Box<crate::types::DhGenFail>),
-    ///The constructor `destroy_auth_key_ok`.
+    /// The constructor `destroy_auth_key_ok`.
     DestroyAuthKeyOk(Box<crate::types::DestroyAuthKeyOk>),
-    ///The constructor `destroy_auth_key_none`.
+    /// The constructor `destroy_auth_key_none`.
     DestroyAuthKeyNone(Box<crate::types::DestroyAuthKeyNone>),
-    ///The constructor `destroy_auth_key_fail`.
+    /// The constructor `destroy_auth_key_fail`.
     DestroyAuthKeyFail(Box<crate::types::DestroyAuthKeyFail>),
-    ///The function `req_pq`.
+    /// The function `req_pq`.
     ReqPq(Box<crate::functions::ReqPq>),
-    ///The function `req_pq_multi`.
+    /// The function `req_pq_multi`.
     ReqPqMulti(Box<crate::functions::ReqPqMulti>),
-    ///The function `req_DH_params`.
+    /// The function `req_DH_params`.
     ReqDHParams(Box<crate::functions::ReqDHParams>),
-    ///The function `set_client_DH_params`.
+    /// The function `set_client_DH_params`.
     SetClientDHParams(Box<crate::functions::SetClientDHParams>),
-    ///The function `destroy_auth_key`.
+    /// The function `destroy_auth_key`.
     DestroyAuthKey(Box<crate::functions::DestroyAuthKey>),
-    ///The constructor `msgs_ack`.
+    /// The constructor `msgs_ack`.
     MsgsAck(Box<crate::types::MsgsAck>),
-    ///The constructor `bad_msg_notification`.
+    /// The constructor `bad_msg_notification`.
     BadMsgNotification(Box<crate::types::BadMsgNotification>),
-    ///The constructor `bad_server_salt`.
+    /// The constructor `bad_server_salt`.
     BadServerSalt(Box<crate::types::BadServerSalt>),
-    ///The constructor `msgs_state_req`.
+    /// The constructor `msgs_state_req`.
     MsgsStateReq(Box<crate::types::MsgsStateReq>),
-    ///The constructor `msgs_state_info`.
+    /// The constructor `msgs_state_info`.
     MsgsStateInfo(Box<crate::types::MsgsStateInfo>),
-    ///The constructor `msgs_all_info`.
+    /// The constructor `msgs_all_info`.
     MsgsAllInfo(Box<crate::types::MsgsAllInfo>),
-    ///The constructor `msg_detailed_info`.
+    /// The constructor `msg_detailed_info`.
     MsgDetailedInfo(Box<crate::types::MsgDetailedInfo>),
-    ///The constructor `msg_new_detailed_info`.
+    /// The constructor `msg_new_detailed_info`.
     MsgNewDetailedInfo(Box<crate::types::MsgNewDetailedInfo>),
-    ///The constructor `msg_resend_req`.
+    /// The constructor `msg_resend_req`.
     MsgResendReq(Box<crate::types::MsgResendReq>),
-    ///The constructor `msg_resend_ans_req`.
+    /// The constructor `msg_resend_ans_req`.
     MsgResendAnsReq(Box<crate::types::MsgResendAnsReq>),
-    ///The constructor `rpc_error`.
+    /// The constructor `rpc_error`.
     RpcError(Box<crate::types::RpcError>),
-    ///The constructor `rpc_answer_unknown`.
+    /// The constructor `rpc_answer_unknown`.
     RpcAnswerUnknown(Box<crate::types::RpcAnswerUnknown>),
-    ///The constructor `rpc_answer_dropped_running`.
+    /// The constructor `rpc_answer_dropped_running`.
     RpcAnswerDroppedRunning(Box<crate::types::RpcAnswerDroppedRunning>),
-    ///The constructor `rpc_answer_dropped`.
+    /// The constructor `rpc_answer_dropped`.
     RpcAnswerDropped(Box<crate::types::RpcAnswerDropped>),
-    ///The constructor `future_salt`.
+    /// The constructor `future_salt`.
     FutureSalt(Box<crate::types::FutureSalt>),
-    ///The constructor `future_salts`.
+    /// The constructor `future_salts`.
     FutureSalts(Box<crate::types::FutureSalts>),
-    ///The constructor `pong`.
+    /// The constructor `pong`.
     Pong(Box<crate::types::Pong>),
-    ///The constructor `destroy_session_ok`.
+    /// The constructor `destroy_session_ok`.
     DestroySessionOk(Box<crate::types::DestroySessionOk>),
-    ///The constructor `destroy_session_none`.
+    /// The constructor `destroy_session_none`.
     DestroySessionNone(Box<crate::types::DestroySessionNone>),
-    ///The constructor `new_session_created`.
+    /// The constructor `new_session_created`.
     NewSessionCreated(Box<crate::types::NewSessionCreated>),
-    ///The constructor `http_wait`.
+    /// The constructor `http_wait`.
     HttpWait(Box<crate::types::HttpWait>),
-    ///The constructor `ipPort`.
+    /// The constructor `ipPort`.
     IpPort(Box<crate::types::IpPort>),
-    ///The constructor `ipPortSecret`.
+    /// The constructor `ipPortSecret`.
     IpPortSecret(Box<crate::types::IpPortSecret>),
-    ///The constructor `accessPointRule`.
+    /// The constructor `accessPointRule`.
     AccessPointRule(Box<crate::types::AccessPointRule>),
-    ///The constructor `help.configSimple`.
+    /// The constructor `help.configSimple`.
     HelpConfigSimple(Box<crate::types::help::ConfigSimple>),
-    ///The constructor `tlsClientHello`.
+    /// The constructor `tlsClientHello`.
     TlsClientHello(Box<crate::types::TlsClientHello>),
-    ///The constructor `tlsBlockString`.
+    /// The constructor `tlsBlockString`.
     TlsBlockString(Box<crate::types::TlsBlockString>),
-    ///The constructor `tlsBlockRandom`.
+    /// The constructor `tlsBlockRandom`.
     TlsBlockRandom(Box<crate::types::TlsBlockRandom>),
-    ///The constructor `tlsBlockZero`.
+    /// The constructor `tlsBlockZero`.
     TlsBlockZero(Box<crate::types::TlsBlockZero>),
-    ///The constructor `tlsBlockDomain`.
+    /// The constructor `tlsBlockDomain`.
     TlsBlockDomain(Box<crate::types::TlsBlockDomain>),
-    ///The constructor `tlsBlockGrease`.
+    /// The constructor `tlsBlockGrease`.
     TlsBlockGrease(Box<crate::types::TlsBlockGrease>),
-    ///The constructor `tlsBlockPublicKey`.
+    /// The constructor `tlsBlockPublicKey`.
     TlsBlockPublicKey(Box<crate::types::TlsBlockPublicKey>),
-    ///The constructor `tlsBlockScope`.
+    /// The constructor `tlsBlockScope`.
     TlsBlockScope(Box<crate::types::TlsBlockScope>),
-    ///The function `rpc_drop_answer`.
+    /// The function `rpc_drop_answer`.
     RpcDropAnswer(Box<crate::functions::RpcDropAnswer>),
-    ///The function `get_future_salts`.
+    /// The function `get_future_salts`.
     GetFutureSalts(Box<crate::functions::GetFutureSalts>),
-    ///The function `ping`.
+    /// The function `ping`.
     Ping(Box<crate::functions::Ping>),
-    ///The function `ping_delay_disconnect`.
+    /// The function `ping_delay_disconnect`.
     PingDelayDisconnect(Box<crate::functions::PingDelayDisconnect>),
-    ///The function `destroy_session`.
+    /// The function `destroy_session`.
     DestroySession(Box<crate::functions::DestroySession>),
-    ///The constructor `error`.
+    /// The constructor `error`.
     Error(Box<crate::types::Error>),
-    ///The constructor `null`.
+    /// The constructor `null`.
     Null(Box<crate::types::Null>),
-    ///The constructor `inputPeerEmpty`.
+    /// The constructor `inputPeerEmpty`.
     InputPeerEmpty(Box<crate::types::InputPeerEmpty>),
-    ///The constructor `inputPeerSelf`.
+    /// The constructor `inputPeerSelf`.
     InputPeerSelf(Box<crate::types::InputPeerSelf>),
-    ///The constructor `inputPeerChat`.
+    /// The constructor `inputPeerChat`.
     InputPeerChat(Box<crate::types::InputPeerChat>),
-    ///The constructor `inputPeerUser`.
+    /// The constructor `inputPeerUser`.
     InputPeerUser(Box<crate::types::InputPeerUser>),
-    ///The constructor `inputPeerChannel`.
+    /// The constructor `inputPeerChannel`.
     InputPeerChannel(Box<crate::types::InputPeerChannel>),
-    ///The constructor `inputPeerUserFromMessage`.
+    /// The constructor `inputPeerUserFromMessage`.
     InputPeerUserFromMessage(Box<crate::types::InputPeerUserFromMessage>),
-    ///The constructor `inputPeerChannelFromMessage`.
+    /// The constructor `inputPeerChannelFromMessage`.
     InputPeerChannelFromMessage(Box<crate::types::InputPeerChannelFromMessage>),
-    ///The constructor `inputUserEmpty`.
+    /// The constructor `inputUserEmpty`.
     InputUserEmpty(Box<crate::types::InputUserEmpty>),
-    ///The constructor `inputUserSelf`.
+    /// The constructor `inputUserSelf`.
     InputUserSelf(Box<crate::types::InputUserSelf>),
-    ///The constructor `inputUser`.
+    /// The constructor `inputUser`.
     InputUser(Box<crate::types::InputUser>),
-    ///The constructor `inputUserFromMessage`.
+    /// The constructor `inputUserFromMessage`.
     InputUserFromMessage(Box<crate::types::InputUserFromMessage>),
-    ///The constructor `inputPhoneContact`.
+    /// The constructor `inputPhoneContact`.
     InputPhoneContact(Box<crate::types::InputPhoneContact>),
-    ///The constructor `inputFile`.
+    /// The constructor `inputFile`.
     InputFile(Box<crate::types::InputFile>),
-    ///The constructor `inputFileBig`.
+    /// The constructor `inputFileBig`.
     InputFileBig(Box<crate::types::InputFileBig>),
-    ///The constructor `inputFileStoryDocument`.
+    /// The constructor `inputFileStoryDocument`.
     InputFileStoryDocument(Box<crate::types::InputFileStoryDocument>),
-    ///The constructor `inputMediaEmpty`.
+    /// The constructor `inputMediaEmpty`.
     InputMediaEmpty(Box<crate::types::InputMediaEmpty>),
-    ///The constructor `inputMediaUploadedPhoto`.
+    /// The constructor `inputMediaUploadedPhoto`.
     InputMediaUploadedPhoto(Box<crate::types::InputMediaUploadedPhoto>),
-    ///The constructor `inputMediaPhoto`.
+    /// The constructor `inputMediaPhoto`.
     InputMediaPhoto(Box<crate::types::InputMediaPhoto>),
-    ///The constructor `inputMediaGeoPoint`.
+    /// The constructor `inputMediaGeoPoint`.
     InputMediaGeoPoint(Box<crate::types::InputMediaGeoPoint>),
-    ///The constructor `inputMediaContact`.
+    /// The constructor `inputMediaContact`.
     InputMediaContact(Box<crate::types::InputMediaContact>),
-    ///The constructor `inputMediaUploadedDocument`.
+    /// The constructor `inputMediaUploadedDocument`.
     InputMediaUploadedDocument(Box<crate::types::InputMediaUploadedDocument>),
-    ///The constructor `inputMediaDocument`.
+    /// The constructor `inputMediaDocument`.
     InputMediaDocument(Box<crate::types::InputMediaDocument>),
-    ///The constructor `inputMediaVenue`.
+    /// The constructor `inputMediaVenue`.
     InputMediaVenue(Box<crate::types::InputMediaVenue>),
-    ///The constructor `inputMediaPhotoExternal`.
+    /// The constructor `inputMediaPhotoExternal`.
     InputMediaPhotoExternal(Box<crate::types::InputMediaPhotoExternal>),
-    ///The constructor `inputMediaDocumentExternal`.
+    /// The constructor `inputMediaDocumentExternal`.
     InputMediaDocumentExternal(Box<crate::types::InputMediaDocumentExternal>),
-    ///The constructor `inputMediaGame`.
+    /// The constructor `inputMediaGame`.
     InputMediaGame(Box<crate::types::InputMediaGame>),
-    ///The constructor `inputMediaInvoice`.
+    /// The constructor `inputMediaInvoice`.
     InputMediaInvoice(Box<crate::types::InputMediaInvoice>),
-    ///The constructor `inputMediaGeoLive`.
+    /// The constructor `inputMediaGeoLive`.
     InputMediaGeoLive(Box<crate::types::InputMediaGeoLive>),
-    ///The constructor `inputMediaPoll`.
+    /// The constructor `inputMediaPoll`.
     InputMediaPoll(Box<crate::types::InputMediaPoll>),
-    ///The constructor `inputMediaDice`.
+    /// The constructor `inputMediaDice`.
     InputMediaDice(Box<crate::types::InputMediaDice>),
-    ///The constructor `inputMediaStory`.
+    /// The constructor `inputMediaStory`.
     InputMediaStory(Box<crate::types::InputMediaStory>),
-    ///The constructor `inputMediaWebPage`.
+    /// The constructor `inputMediaWebPage`.
     InputMediaWebPage(Box<crate::types::InputMediaWebPage>),
-    ///The constructor `inputMediaPaidMedia`.
+    /// The constructor `inputMediaPaidMedia`.
     InputMediaPaidMedia(Box<crate::types::InputMediaPaidMedia>),
-    ///The constructor `inputMediaTodo`.
+    /// The constructor `inputMediaTodo`.
     InputMediaTodo(Box<crate::types::InputMediaTodo>),
-    ///The constructor `inputMediaStakeDice`.
+    /// The constructor `inputMediaStakeDice`.
     InputMediaStakeDice(Box<crate::types::InputMediaStakeDice>),
-    ///The constructor `inputChatPhotoEmpty`.
+    /// The constructor `inputChatPhotoEmpty`.
     InputChatPhotoEmpty(Box<crate::types::InputChatPhotoEmpty>),
-    ///The constructor `inputChatUploadedPhoto`.
+    /// The constructor `inputChatUploadedPhoto`.
     InputChatUploadedPhoto(Box<crate::types::InputChatUploadedPhoto>),
-    ///The constructor `inputChatPhoto`.
+    /// The constructor `inputChatPhoto`.
     InputChatPhoto(Box<crate::types::InputChatPhoto>),
-    ///The constructor `inputGeoPointEmpty`.
+    /// The constructor `inputGeoPointEmpty`.
     InputGeoPointEmpty(Box<crate::types::InputGeoPointEmpty>),
-    ///The constructor `inputGeoPoint`.
+    /// The constructor `inputGeoPoint`.
     InputGeoPoint(Box<crate::types::InputGeoPoint>),
-    ///The constructor `inputPhotoEmpty`.
+    /// The constructor `inputPhotoEmpty`.
     InputPhotoEmpty(Box<crate::types::InputPhotoEmpty>),
-    ///The constructor `inputPhoto`.
+    /// The constructor `inputPhoto`.
     InputPhoto(Box<crate::types::InputPhoto>),
-    ///The constructor `inputFileLocation`.
+    /// The constructor `inputFileLocation`.
     InputFileLocation(Box<crate::types::InputFileLocation>),
-    ///The constructor `inputEncryptedFileLocation`.
+    /// The constructor `inputEncryptedFileLocation`.
     InputEncryptedFileLocation(Box<crate::types::InputEncryptedFileLocation>),
-    ///The constructor `inputDocumentFileLocation`.
+    /// The constructor `inputDocumentFileLocation`.
     InputDocumentFileLocation(Box<crate::types::InputDocumentFileLocation>),
-    ///The constructor `inputSecureFileLocation`.
+    /// The constructor `inputSecureFileLocation`.
     InputSecureFileLocation(Box<crate::types::InputSecureFileLocation>),
-    ///The constructor `inputTakeoutFileLocation`.
+    /// The constructor `inputTakeoutFileLocation`.
     InputTakeoutFileLocation(Box<crate::types::InputTakeoutFileLocation>),
-    ///The constructor `inputPhotoFileLocation`.
+    /// The constructor `inputPhotoFileLocation`.
     InputPhotoFileLocation(Box<crate::types::InputPhotoFileLocation>),
-    ///The constructor `inputPhotoLegacyFileLocation`.
+    /// The constructor `inputPhotoLegacyFileLocation`.
     InputPhotoLegacyFileLocation(Box<crate::types::InputPhotoLegacyFileLocation>),
-    ///The constructor `inputPeerPhotoFileLocation`.
+    /// The constructor `inputPeerPhotoFileLocation`.
     InputPeerPhotoFileLocation(Box<crate::types::InputPeerPhotoFileLocation>),
-    ///The constructor `inputStickerSetThumb`.
+    /// The constructor `inputStickerSetThumb`.
     InputStickerSetThumb(Box<crate::types::InputStickerSetThumb>),
-    ///The constructor `inputGroupCallStream`.
+    /// The constructor `inputGroupCallStream`.
     InputGroupCallStream(Box<crate::types::InputGroupCallStream>),
-    ///The constructor `peerUser`.
+    /// The constructor `peerUser`.
     PeerUser(Box<crate::types::PeerUser>),
-    ///The constructor `peerChat`.
+    /// The constructor `peerChat`.
     PeerChat(Box<crate::types::PeerChat>),
-    ///The constructor `peerChannel`.
+    /// The constructor `peerChannel`.
     PeerChannel(Box<crate::types::PeerChannel>),
-    ///The constructor `storage.fileUnknown`.
+    /// The constructor `storage.fileUnknown`.
     StorageFileUnknown(Box<crate::types::storage::FileUnknown>),
-    ///The constructor `storage.filePartial`.
+    /// The constructor `storage.filePartial`.
     StorageFilePartial(Box<crate::types::storage::FilePartial>),
-    ///The constructor `storage.fileJpeg`.
+    /// The constructor `storage.fileJpeg`.
     StorageFileJpeg(Box<crate::types::storage::FileJpeg>),
-    ///The constructor `storage.fileGif`.
+    /// The constructor `storage.fileGif`.
     StorageFileGif(Box<crate::types::storage::FileGif>),
-    ///The constructor `storage.filePng`.
+    /// The constructor `storage.filePng`.
     StorageFilePng(Box<crate::types::storage::FilePng>),
-    ///The constructor `storage.filePdf`.
+    /// The constructor `storage.filePdf`.
     StorageFilePdf(Box<crate::types::storage::FilePdf>),
-    ///The constructor `storage.fileMp3`.
+    /// The constructor `storage.fileMp3`.
     StorageFileMp3(Box<crate::types::storage::FileMp3>),
-    ///The constructor `storage.fileMov`.
+    /// The constructor `storage.fileMov`.
     StorageFileMov(Box<crate::types::storage::FileMov>),
-    ///The constructor `storage.fileMp4`.
+    /// The constructor `storage.fileMp4`.
     StorageFileMp4(Box<crate::types::storage::FileMp4>),
-    ///The constructor `storage.fileWebp`.
+    /// The constructor `storage.fileWebp`.
     StorageFileWebp(Box<crate::types::storage::FileWebp>),
-    ///The constructor `userEmpty`.
+    /// The constructor `userEmpty`.
     UserEmpty(Box<crate::types::UserEmpty>),
-    ///The constructor `user`.
+    /// The constructor `user`.
     User(Box<crate::types::User>),
-    ///The constructor `userProfilePhotoEmpty`.
+    /// The constructor `userProfilePhotoEmpty`.
     UserProfilePhotoEmpty(Box<crate::types::UserProfilePhotoEmpty>),
-    ///The constructor `userProfilePhoto`.
+    /// The constructor `userProfilePhoto`.
     UserProfilePhoto(Box<crate::types::UserProfilePhoto>),
-    ///The constructor `userStatusEmpty`.
+    /// The constructor `userStatusEmpty`.
     UserStatusEmpty(Box<crate::types::UserStatusEmpty>),
-    ///The constructor `userStatusOnline`.
+    /// The constructor `userStatusOnline`.
     UserStatusOnline(Box<crate::types::UserStatusOnline>),
-    ///The constructor `userStatusOffline`.
+    /// The constructor `userStatusOffline`.
     UserStatusOffline(Box<crate::types::UserStatusOffline>),
-    ///The constructor `userStatusRecently`.
+    /// The constructor `userStatusRecently`.
     UserStatusRecently(Box<crate::types::UserStatusRecently>),
-    ///The constructor `userStatusLastWeek`.
+    /// The constructor `userStatusLastWeek`.
     UserStatusLastWeek(Box<crate::types::UserStatusLastWeek>),
-    ///The constructor `userStatusLastMonth`.
+    /// The constructor `userStatusLastMonth`.
     UserStatusLastMonth(Box<crate::types::UserStatusLastMonth>),
-    ///The constructor `chatEmpty`.
+    /// The constructor `chatEmpty`.
     ChatEmpty(Box<crate::types::ChatEmpty>),
-    ///The constructor `chat`.
+    /// The constructor `chat`.
     Chat(Box<crate::types::Chat>),
-    ///The constructor `chatForbidden`.
+    /// The constructor `chatForbidden`.
     ChatForbidden(Box<crate::types::ChatForbidden>),
-    ///The constructor `channel`.
+    /// The constructor `channel`.
     Channel(Box<crate::types::Channel>),
-    ///The constructor `channelForbidden`.
+    /// The constructor `channelForbidden`.
     ChannelForbidden(Box<crate::types::ChannelForbidden>),
-    ///The constructor `communityForbidden`.
+    /// The constructor `communityForbidden`.
     CommunityForbidden(Box<crate::types::CommunityForbidden>),
-    ///The constructor `community`.
+    /// The constructor `community`.
     Community(Box<crate::types::Community>),
-    ///The constructor `chatFull`.
+    /// The constructor `chatFull`.
     ChatFull(Box<crate::types::ChatFull>),
-    ///The constructor `channelFull`.
+    /// The constructor `channelFull`.
     ChannelFull(Box<crate::types::ChannelFull>),
-    ///The constructor `communityFull`.
+    /// The constructor `communityFull`.
     CommunityFull(Box<crate::types::CommunityFull>),
-    ///The constructor `chatParticipant`.
+    /// The constructor `chatParticipant`.
     ChatParticipant(Box<crate::types::ChatParticipant>),
-    ///The constructor `chatParticipantCreator`.
+    /// The constructor `chatParticipantCreator`.
     ChatParticipantCreator(Box<crate::types::ChatParticipantCreator>),
-    ///The constructor `chatParticipantAdmin`.
+    /// The constructor `chatParticipantAdmin`.
     ChatParticipantAdmin(Box<crate::types::ChatParticipantAdmin>),
-    ///The constructor `chatParticipantsForbidden`.
+    /// The constructor `chatParticipantsForbidden`.
     ChatParticipantsForbidden(Box<crate::types::ChatParticipantsForbidden>),
-    ///The constructor `chatParticipants`.
+    /// The constructor `chatParticipants`.
     ChatParticipants(Box<crate::types::ChatParticipants>),
-    ///The constructor `chatPhotoEmpty`.
+    /// The constructor `chatPhotoEmpty`.
     ChatPhotoEmpty(Box<crate::types::ChatPhotoEmpty>),
-    ///The constructor `chatPhoto`.
+    /// The constructor `chatPhoto`.
     ChatPhoto(Box<crate::types::ChatPhoto>),
-    ///The constructor `messageEmpty`.
+    /// The constructor `messageEmpty`.
     MessageEmpty(Box<crate::types::MessageEmpty>),
-    ///The constructor `message`.
+    /// The constructor `message`.
     Message(Box<crate::types::Message>),
-    ///The constructor `messageService`.
+    /// The constructor `messageService`.
     MessageService(Box<crate::types::MessageService>),
-    ///The constructor `messageMediaEmpty`.
+    /// The constructor `messageMediaEmpty`.
     MessageMediaEmpty(Box<crate::types::MessageMediaEmpty>),
-    ///The constructor `messageMediaPhoto`.
+    /// The constructor `messageMediaPhoto`.
     MessageMediaPhoto(Box<crate::types::MessageMediaPhoto>),
-    ///The constructor `messageMediaGeo`.
+    /// The constructor `messageMediaGeo`.
     MessageMediaGeo(Box<crate::types::MessageMediaGeo>),
-    ///The constructor `messageMediaContact`.
+    /// The constructor `messageMediaContact`.
     MessageMediaContact(Box<crate::types::MessageMediaContact>),
-    ///The constructor `messageMediaUnsupported`.
+    /// The constructor `messageMediaUnsupported`.
     MessageMediaUnsupported(Box<crate::types::MessageMediaUnsupported>),
-    ///The constructor `messageMediaDocument`.
+    /// The constructor `messageMediaDocument`.
     MessageMediaDocument(Box<crate::types::MessageMediaDocument>),
-    ///The constructor `messageMediaWebPage`.
+    /// The constructor `messageMediaWebPage`.
     MessageMediaWebPage(Box<crate::types::MessageMediaWebPage>),
-    ///The constructor `messageMediaVenue`.
+    /// The constructor `messageMediaVenue`.
     MessageMediaVenue(Box<crate::types::MessageMediaVenue>),
-    ///The constructor `messageMediaGame`.
+    /// The constructor `messageMediaGame`.
     MessageMediaGame(Box<crate::types::MessageMediaGame>),
-    ///The constructor `messageMediaInvoice`.
+    /// The constructor `messageMediaInvoice`.
     MessageMediaInvoice(Box<crate::types::MessageMediaInvoice>),
-    ///The constructor `messageMediaGeoLive`.
+    /// The constructor `messageMediaGeoLive`.
     MessageMediaGeoLive(Box<crate::types::MessageMediaGeoLive>),
-    ///The constructor `messageMediaPoll`.
+    /// The constructor `messageMediaPoll`.
     MessageMediaPoll(Box<crate::types::MessageMediaPoll>),
-    ///The constructor `messageMediaDice`.
+    /// The constructor `messageMediaDice`.
     MessageMediaDice(Box<crate::types::MessageMediaDice>),
-    ///The constructor `messageMediaStory`.
+    /// The constructor `messageMediaStory`.
     MessageMediaStory(Box<crate::types::MessageMediaStory>),
-    ///The constructor `messageMediaGiveaway`.
+    /// The constructor `messageMediaGiveaway`.
     MessageMediaGiveaway(Box<crate::types::MessageMediaGiveaway>),
-    ///The constructor `messageMediaGiveawayResults`.
+    /// The constructor `messageMediaGiveawayResults`.
     MessageMediaGiveawayResults(Box<crate::types::MessageMediaGiveawayResults>),
-    ///The constructor `messageMediaPaidMedia`.
+    /// The constructor `messageMediaPaidMedia`.
     MessageMediaPaidMedia(Box<crate::types::MessageMediaPaidMedia>),
-    ///The constructor `messageMediaToDo`.
+    /// The constructor `messageMediaToDo`.
     MessageMediaToDo(Box<crate::types::MessageMediaToDo>),
-    ///The constructor `messageMediaVideoStream`.
+    /// The constructor `messageMediaVideoStream`.
     MessageMediaVideoStream(Box<crate::types::MessageMediaVideoStream>),
-    ///The constructor `messageActionEmpty`.
+    /// The constructor `messageActionEmpty`.
     MessageActionEmpty(Box<crate::types::MessageActionEmpty>),
-    ///The constructor `messageActionChatCreate`.
+    /// The constructor `messageActionChatCreate`.
     MessageActionChatCreate(Box<crate::types::MessageActionChatCreate>),
-    ///The constructor `messageActionChatEditTitle`.
+    /// The constructor `messageActionChatEditTitle`.
     MessageActionChatEditTitle(Box<crate::types::MessageActionChatEditTitle>),
-    ///The constructor `messageActionChatEditPhoto`.
+    /// The constructor `messageActionChatEditPhoto`.
     MessageActionChatEditPhoto(Box<crate::types::MessageActionChatEditPhoto>),
-    ///The constructor `messageActionChatDeletePhoto`.
+    /// The constructor `messageActionChatDeletePhoto`.
     MessageActionChatDeletePhoto(Box<crate::types::MessageActionChatDeletePhoto>),
-    ///The constructor `messageActionChatAddUser`.
+    /// The constructor `messageActionChatAddUser`.
     MessageActionChatAddUser(Box<crate::types::MessageActionChatAddUser>),
-    ///The constructor `messageActionChatDeleteUser`.
+    /// The constructor `messageActionChatDeleteUser`.
     MessageActionChatDeleteUser(Box<crate::types::MessageActionChatDeleteUser>),
-    ///The constructor `messageActionChatJoinedByLink`.
+    /// The constructor `messageActionChatJoinedByLink`.
     MessageActionChatJoinedByLink(Box<crate::types::MessageActionChatJoinedByLink>),
-    ///The constructor `messageActionChannelCreate`.
+    /// The constructor `messageActionChannelCreate`.
     MessageActionChannelCreate(Box<crate::types::MessageActionChannelCreate>),
-    ///The constructor `messageActionChatMigrateTo`.
+    /// The constructor `messageActionChatMigrateTo`.
     MessageActionChatMigrateTo(Box<crate::types::MessageActionChatMigrateTo>),
-    ///The constructor `messageActionChannelMigrateFrom`.
+    /// The constructor `messageActionChannelMigrateFrom`.
     MessageActionChannelMigrateFrom(Box<crate::types::MessageActionChannelMigrateFrom>),
-    ///The constructor `messageActionPinMessage`.
+    /// The constructor `messageActionPinMessage`.
     MessageActionPinMessage(Box<crate::types::MessageActionPinMessage>),
-    ///The constructor `messageActionHistoryClear`.
+    /// The constructor `messageActionHistoryClear`.
     MessageActionHistoryClear(Box<crate::types::MessageActionHistoryClear>),
-    ///The constructor `messageActionGameScore`.
+    /// The constructor `messageActionGameScore`.
     MessageActionGameScore(Box<crate::types::MessageActionGameScore>),
-    ///The constructor `messageActionPaymentSentMe`.
+    /// The constructor `messageActionPaymentSentMe`.
     MessageActionPaymentSentMe(Box<crate::types::MessageActionPaymentSentMe>),
-    ///The constructor `messageActionPaymentSent`.
+    /// The constructor `messageActionPaymentSent`.
     MessageActionPaymentSent(Box<crate::types::MessageActionPaymentSent>),
-    ///The constructor `messageActionPhoneCall`.
+    /// The constructor `messageActionPhoneCall`.
     MessageActionPhoneCall(Box<crate::types::MessageActionPhoneCall>),
-    ///The constructor `messageActionScreenshotTaken`.
+    /// The constructor `messageActionScreenshotTaken`.
     MessageActionScreenshotTaken(Box<crate::types::MessageActionScreenshotTaken>),
-    ///The constructor `messageActionCustomAction`.
+    /// The constructor `messageActionCustomAction`.
     MessageActionCustomAction(Box<crate::types::MessageActionCustomAction>),
-    ///The constructor `messageActionBotAllowed`.
+    /// The constructor `messageActionBotAllowed`.
     MessageActionBotAllowed(Box<crate::types::MessageActionBotAllowed>),
-    ///The constructor `messageActionSecureValuesSentMe`.
+    /// The constructor `messageActionSecureValuesSentMe`.
     MessageActionSecureValuesSentMe(Box<crate::types::MessageActionSecureValuesSentMe>),
-    ///The constructor `messageActionSecureValuesSent`.
+    /// The constructor `messageActionSecureValuesSent`.
     MessageActionSecureValuesSent(Box<crate::types::MessageActionSecureValuesSent>),
-    ///The constructor `messageActionContactSignUp`.
+    /// The constructor `messageActionContactSignUp`.
     MessageActionContactSignUp(Box<crate::types::MessageActionContactSignUp>),
-    ///The constructor `messageActionGeoProximityReached`.
+    /// The constructor `messageActionGeoProximityReached`.
     MessageActionGeoProximityReached(
         Box<crate::types::MessageActionGeoProximityReached>,
     ),
-    ///The constructor `messageActionGroupCall`.
+    /// The constructor `messageActionGroupCall`.
     MessageActionGroupCall(Box<crate::types::MessageActionGroupCall>),
-    ///The constructor `messageActionInviteToGroupCall`.
+    /// The constructor `messageActionInviteToGroupCall`.
     MessageActionInviteToGroupCall(Box<crate::types::MessageActionInviteToGroupCall>),
-    ///The constructor `messageActionSetMessagesTTL`.
+    /// The constructor `messageActionSetMessagesTTL`.
     MessageActionSetMessagesTTL(Box<crate::types::MessageActionSetMessagesTTL>),
-    ///The constructor `messageActionGroupCallScheduled`.
+    /// The constructor `messageActionGroupCallScheduled`.
     MessageActionGroupCallScheduled(Box<crate::types::MessageActionGroupCallScheduled>),
-    ///The constructor `messageActionSetChatTheme`.
+    /// The constructor `messageActionSetChatTheme`.
     MessageActionSetChatTheme(Box<crate::types::MessageActionSetChatTheme>),
-    ///The constructor `messageActionChatJoinedByRequest`.
+    /// The constructor `messageActionChatJoinedByRequest`.
     MessageActionChatJoinedByRequest(
         Box<crate::types::MessageActionChatJoinedByRequest>,
     ),
-    ///The constructor `messageActionWebViewDataSentMe`.
+    /// The constructor `messageActionWebViewDataSentMe`.
     MessageActionWebViewDataSentMe(Box<crate::types::MessageActionWebViewDataSentMe>),
-    ///The constructor `messageActionWebViewDataSent`.
+    /// The constructor `messageActionWebViewDataSent`.
     MessageActionWebViewDataSent(Box<crate::types::MessageActionWebViewDataSent>),
-    ///The constructor `messageActionGiftPremium`.
+    /// The constructor `messageActionGiftPremium`.
     MessageActionGiftPremium(Box<crate::types::MessageActionGiftPremium>),
-    ///The constructor `messageActionTopicCreate`.
+    /// The constructor `messageActionTopicCreate`.
     MessageActionTopicCreate(Box<crate::types::MessageActionTopicCreate>),
-    ///The constructor `messageActionTopicEdit`.
+    /// The constructor `messageActionTopicEdit`.
     MessageActionTopicEdit(Box<crate::types::MessageActionTopicEdit>),
-    ///The constructor `messageActionSuggestProfilePhoto`.
+    /// The constructor `messageActionSuggestProfilePhoto`.
     MessageActionSuggestProfilePhoto(
         Box<crate::types::MessageActionSuggestProfilePhoto>,
     ),
-    ///The constructor `messageActionRequestedPeer`.
+    /// The constructor `messageActionRequestedPeer`.
     MessageActionRequestedPeer(Box<crate::types::MessageActionRequestedPeer>),
-    ///The constructor `messageActionSetChatWallPaper`.
+    /// The constructor `messageActionSetChatWallPaper`.
     MessageActionSetChatWallPaper(Box<crate::types::MessageActionSetChatWallPaper>),
-    ///The constructor `messageActionGiftCode`.
+    /// The constructor `messageActionGiftCode`.
     MessageActionGiftCode(Box<crate::types::MessageActionGiftCode>),
-    ///The constructor `messageActionGiveawayLaunch`.
+    /// The constructor `messageActionGiveawayLaunch`.
     MessageActionGiveawayLaunch(Box<crate::types::MessageActionGiveawayLaunch>),
-    ///The constructor `messageActionGiveawayResults`.
+    /// The constructor `messageActionGiveawayResults`.
     MessageActionGiveawayResults(Box<crate::types::MessageActionGiveawayResults>),
-    ///The constructor `messageActionBoostApply`.
+    /// The constructor `messageActionBoostApply`.
     MessageActionBoostApply(Box<crate::types::MessageActionBoostApply>),
-    ///The constructor `messageActionRequestedPeerSentMe`.
+    /// The constructor `messageActionRequestedPeerSentMe`.
     MessageActionRequestedPeerSentMe(
         Box<crate::types::MessageActionRequestedPeerSentMe>,
     ),
-    ///The constructor `messageActionPaymentRefunded`.
+    /// The constructor `messageActionPaymentRefunded`.
     MessageActionPaymentRefunded(Box<crate::types::MessageActionPaymentRefunded>),
-    ///The constructor `messageActionGiftStars`.
+    /// The constructor `messageActionGiftStars`.
     MessageActionGiftStars(Box<crate::types::MessageActionGiftStars>),
-    ///The constructor `messageActionPrizeStars`.
+    /// The constructor `messageActionPrizeStars`.
     MessageActionPrizeStars(Box<crate::types::MessageActionPrizeStars>),
-    ///The constructor `messageActionStarGift`.
+    /// The constructor `messageActionStarGift`.
     MessageActionStarGift(Box<crate::types::MessageActionStarGift>),
-    ///The constructor `messageActionStarGiftUnique`.
+    /// The constructor `messageActionStarGiftUnique`.
     MessageActionStarGiftUnique(Box<crate::types::MessageActionStarGiftUnique>),
-    ///The constructor `messageActionPaidMessagesRefunded`.
+    /// The constructor `messageActionPaidMessagesRefunded`.
     MessageActionPaidMessagesRefunded(
         Box<crate::types::MessageActionPaidMessagesRefunded>,
     ),
-    ///The constructor `messageActionPaidMessagesPrice`.
+    /// The constructor `messageActionPaidMessagesPrice`.
     MessageActionPaidMessagesPrice(Box<crate::types::MessageActionPaidMessagesPrice>),
-    ///The constructor `messageActionConferenceCall`.
+    /// The constructor `messageActionConferenceCall`.
     MessageActionConferenceCall(Box<crate::types::MessageActionConferenceCall>),
-    ///The constructor `messageActionTodoCompletions`.
+    /// The constructor `messageActionTodoCompletions`.
     MessageActionTodoCompletions(Box<crate::types::MessageActionTodoCompletions>),
-    ///The constructor `messageActionTodoAppendTasks`.
+    /// The constructor `messageActionTodoAppendTasks`.
     MessageActionTodoAppendTasks(Box<crate::types::MessageActionTodoAppendTasks>),
-    ///The constructor `messageActionSuggestedPostApproval`.
+    /// The constructor `messageActionSuggestedPostApproval`.
     MessageActionSuggestedPostApproval(
         Box<crate::types::MessageActionSuggestedPostApproval>,
     ),
-    ///The constructor `messageActionSuggestedPostSuccess`.
+    /// The constructor `messageActionSuggestedPostSuccess`.
     MessageActionSuggestedPostSuccess(
         Box<crate::types::MessageActionSuggestedPostSuccess>,
     ),
-    ///The constructor `messageActionSuggestedPostRefund`.
+    /// The constructor `messageActionSuggestedPostRefund`.
     MessageActionSuggestedPostRefund(
         Box<crate::types::MessageActionSuggestedPostRefund>,
     ),
-    ///The constructor `messageActionGiftTon`.
+    /// The constructor `messageActionGiftTon`.
     MessageActionGiftTon(Box<crate::types::MessageActionGiftTon>),
-    ///The constructor `messageActionSuggestBirthday`.
+    /// The constructor `messageActionSuggestBirthday`.
     MessageActionSuggestBirthday(Box<crate::types::MessageActionSuggestBirthday>),
-    ///The constructor `messageActionStarGiftPurchaseOffer`.
+    /// The constructor `messageActionStarGiftPurchaseOffer`.
     MessageActionStarGiftPurchaseOffer(
         Box<crate::types::MessageActionStarGiftPurchaseOffer>,
     ),
-    ///The constructor `messageActionStarGiftPurchaseOfferDeclined`.
+    /// The constructor `messageActionStarGiftPurchaseOfferDeclined`.
     MessageActionStarGiftPurchaseOfferDeclined(
         Box<crate::types::MessageActionStarGiftPurchaseOfferDeclined>,
     ),
-    ///The constructor `messageActionNewCreatorPending`.
+    /// The constructor `messageActionNewCreatorPending`.
     MessageActionNewCreatorPending(Box<crate::types::MessageActionNewCreatorPending>),
-    ///The constructor `messageActionChangeCreator`.
+    /// The constructor `messageActionChangeCreator`.
     MessageActionChangeCreator(Box<crate::types::MessageActionChangeCreator>),
-    ///The constructor `messageActionNoForwardsToggle`.
+    /// The constructor `messageActionNoForwardsToggle`.
     MessageActionNoForwardsToggle(Box<crate::types::MessageActionNoForwardsToggle>),
-    ///The constructor `messageActionNoForwardsRequest`.
+    /// The constructor `messageActionNoForwardsRequest`.
     MessageActionNoForwardsRequest(Box<crate::types::MessageActionNoForwardsRequest>),
-    ///The constructor `messageActionPollAppendAnswer`.
+    /// The constructor `messageActionPollAppendAnswer`.
     MessageActionPollAppendAnswer(Box<crate::types::MessageActionPollAppendAnswer>),
-    ///The constructor `messageActionPollDeleteAnswer`.
+    /// The constructor `messageActionPollDeleteAnswer`.
     MessageActionPollDeleteAnswer(Box<crate::types::MessageActionPollDeleteAnswer>),
-    ///The constructor `messageActionManagedBotCreated`.
+    /// The constructor `messageActionManagedBotCreated`.
     MessageActionManagedBotCreated(Box<crate::types::MessageActionManagedBotCreated>),
-    ///The constructor `messageActionChangeCommunity`.
+    /// The constructor `messageActionChangeCommunity`.
     MessageActionChangeCommunity(Box<crate::types::MessageActionChangeCommunity>),
-    ///The constructor `messageActionChatJoinedViaCommunity`.
+    /// The constructor `messageActionChatJoinedViaCommunity`.
     MessageActionChatJoinedViaCommunity(
         Box<crate::types::MessageActionChatJoinedViaCommunity>,
     ),
-    ///The constructor `messageActionGramTransfer`.
+    /// The constructor `messageActionGramTransfer`.
     MessageActionGramTransfer(Box<crate::types::MessageActionGramTransfer>),
-    ///The constructor `messageActionWalletTonConnectRequest`.
+    /// The constructor `messageActionWalletTonConnectRequest`.
     MessageActionWalletTonConnectRequest(
         Box<crate::types::MessageActionWalletTonConnectRequest>,
     ),
-    ///The constructor `dialog`.
+    /// The constructor `dialog`.
     Dialog(Box<crate::types::Dialog>),
-    ///The constructor `dialogFolder`.
+    /// The constructor `dialogFolder`.
     DialogFolder(Box<crate::types::DialogFolder>),
-    ///The constructor `dialogCommunity`.
+    /// The constructor `dialogCommunity`.
     DialogCommunity(Box<crate::types::DialogCommunity>),
-    ///The constructor `photoEmpty`.
+    /// The constructor `photoEmpty`.
     PhotoEmpty(Box<crate::types::PhotoEmpty>),
-    ///The constructor `photo`.
+    /// The constructor `photo`.
     Photo(Box<crate::types::Photo>),
-    ///The constructor `photoSizeEmpty`.
+    /// The constructor `photoSizeEmpty`.
     PhotoSizeEmpty(Box<crate::types::PhotoSizeEmpty>),
-    ///The constructor `photoSize`.
+    /// The constructor `photoSize`.
     PhotoSize(Box<crate::types::PhotoSize>),
-    ///The constructor `photoCachedSize`.
+    /// The constructor `photoCachedSize`.
     PhotoCachedSize(Box<crate::types::PhotoCachedSize>),
-    ///The constructor `photoStrippedSize`.
+    /// The constructor `photoStrippedSize`.
     PhotoStrippedSize(Box<crate::types::PhotoStrippedSize>),
-    ///The constructor `photoSizeProgressive`.
+    /// The constructor `photoSizeProgressive`.
     PhotoSizeProgressive(Box<crate::types::PhotoSizeProgressive>),
-    ///The constructor `photoPathSize`.
+    /// The constructor `photoPathSize`.
     PhotoPathSize(Box<crate::types::PhotoPathSize>),
-    ///The constructor `geoPointEmpty`.
+    /// The constructor `geoPointEmpty`.
     GeoPointEmpty(Box<crate::types::GeoPointEmpty>),
-    ///The constructor `geoPoint`.
+    /// The constructor `geoPoint`.
     GeoPoint(Box<crate::types::GeoPoint>),
-    ///The constructor `auth.sentCode`.
+    /// The constructor `auth.sentCode`.
     AuthSentCode(Box<crate::types::auth::SentCode>),
-    ///The constructor `auth.sentCodeSuccess`.
+    /// The constructor `auth.sentCodeSuccess`.
     AuthSentCodeSuccess(Box<crate::types::auth::SentCodeSuccess>),
-    ///The constructor `auth.sentCodePaymentRequired`.
+    /// The constructor `auth.sentCodePaymentRequired`.
     AuthSentCodePaymentRequired(Box<crate::types::auth::SentCodePaymentRequired>),
-    ///The constructor `auth.authorization`.
+    /// The constructor `auth.authorization`.
     AuthAuthorization(Box<crate::types::auth::Authorization>),
-    ///The constructor `auth.authorizationSignUpRequired`.
+    /// The constructor `auth.authorizationSignUpRequired`.
     AuthAuthorizationSignUpRequired(
         Box<crate::types::auth::AuthorizationSignUpRequired>,
     ),
-    ///The constructor `auth.exportedAuthorization`.
+    /// The constructor `auth.exportedAuthorization`.
     AuthExportedAuthorization(Box<crate::types::auth::ExportedAuthorization>),
-    ///The constructor `inputNotifyPeer`.
+    /// The constructor `inputNotifyPeer`.
     InputNotifyPeer(Box<crate::types::InputNotifyPeer>),
-    ///The constructor `inputNotifyUsers`.
+    /// The constructor `inputNotifyUsers`.
     InputNotifyUsers(Box<crate::types::InputNotifyUsers>),
-    ///The constructor `inputNotifyChats`.
+    /// The constructor `inputNotifyChats`.
     InputNotifyChats(Box<crate::types::InputNotifyChats>),
-    ///The constructor `inputNotifyBroadcasts`.
+    /// The constructor `inputNotifyBroadcasts`.
     InputNotifyBroadcasts(Box<crate::types::InputNotifyBroadcasts>),
-    ///The constructor `inputNotifyForumTopic`.
+    /// The constructor `inputNotifyForumTopic`.
     InputNotifyForumTopic(Box<crate::types::InputNotifyForumTopic>),
-    ///The constructor `inputNotifyCommunity`.
+    /// The constructor `inputNotifyCommunity`.
     InputNotifyCommunity(Box<crate::types::InputNotifyCommunity>),
-    ///The constructor `inputPeerNotifySettings`.
+    /// The constructor `inputPeerNotifySettings`.
     InputPeerNotifySettings(Box<crate::types::InputPeerNotifySettings>),
-    ///The constructor `peerNotifySettings`.
+    /// The constructor `peerNotifySettings`.
     PeerNotifySettings(Box<crate::types::PeerNotifySettings>),
-    ///The constructor `peerSettings`.
+    /// The constructor `peerSettings`.
     PeerSettings(Box<crate::types::PeerSettings>),
-    ///The constructor `wallPaper`.
+    /// The constructor `wallPaper`.
     WallPaper(Box<crate::types::WallPaper>),
-    ///The constructor `wallPaperNoFile`.
+    /// The constructor `wallPaperNoFile`.
     WallPaperNoFile(Box<crate::types::WallPaperNoFile>),
-    ///The constructor `inputReportReasonSpam`.
+    /// The constructor `inputReportReasonSpam`.
     InputReportReasonSpam(Box<crate::types::InputReportReasonSpam>),
-    ///The constructor `inputReportReasonViolence`.
+    /// The constructor `inputReportReasonViolence`.
     InputReportReasonViolence(Box<crate::types::InputReportReasonViolence>),
-    ///The constructor `inputReportReasonPornography`.
+    /// The constructor `inputReportReasonPornography`.
     InputReportReasonPornography(Box<crate::types::InputReportReasonPornography>),
-    ///The constructor `inputReportReasonChildAbuse`.
+    /// The constructor `inputReportReasonChildAbuse`.
     InputReportReasonChildAbuse(Box<crate::types::InputReportReasonChildAbuse>),
-    ///The constructor `inputReportReasonOther`.
+    /// The constructor `inputReportReasonOther`.
     InputReportReasonOther(Box<crate::types::InputReportReasonOther>),
-    ///The constructor `inputReportReasonCopyright`.
+    /// The constructor `inputReportReasonCopyright`.
     InputReportReasonCopyright(Box<crate::types::InputReportReasonCopyright>),
-    ///The constructor `inputReportReasonGeoIrrelevant`.
+    /// The constructor `inputReportReasonGeoIrrelevant`.
     InputReportReasonGeoIrrelevant(Box<crate::types::InputReportReasonGeoIrrelevant>),
-    ///The constructor `inputReportReasonFake`.
+    /// The constructor `inputReportReasonFake`.
     InputReportReasonFake(Box<crate::types::InputReportReasonFake>),
-    ///The constructor `inputReportReasonIllegalDrugs`.
+    /// The constructor `inputReportReasonIllegalDrugs`.
     InputReportReasonIllegalDrugs(Box<crate::types::InputReportReasonIllegalDrugs>),
-    ///The constructor `inputReportReasonPersonalDetails`.
+    /// The constructor `inputReportReasonPersonalDetails`.
     InputReportReasonPersonalDetails(
         Box<crate::types::InputReportReasonPersonalDetails>,
     ),
-    ///The constructor `userFull`.
+    /// The constructor `userFull`.
     UserFull(Box<crate::types::UserFull>),
-    ///The constructor `contact`.
+    /// The constructor `contact`.
     Contact(Box<crate::types::Contact>),
-    ///The constructor `importedContact`.
+    /// The constructor `importedContact`.
     ImportedContact(Box<crate::types::ImportedContact>),
-    ///The constructor `contactStatus`.
+    /// The constructor `contactStatus`.
     ContactStatus(Box<crate::types::ContactStatus>),
-    ///The constructor `contacts.contactsNotModified`.
+    /// The constructor `contacts.contactsNotModified`.
     ContactsContactsNotModified(Box<crate::types::contacts::ContactsNotModified>),
-    ///The constructor `contacts.contacts`.
+    /// The constructor `contacts.contacts`.
     ContactsContacts(Box<crate::types::contacts::Contacts>),
-    ///The constructor `contacts.importedContacts`.
+    /// The constructor `contacts.importedContacts`.
     ContactsImportedContacts(Box<crate::types::contacts::ImportedContacts>),
-    ///The constructor `contacts.blocked`.
+    /// The constructor `contacts.blocked`.
     ContactsBlocked(Box<crate::types::contacts::Blocked>),
-    ///The constructor `contacts.blockedSlice`.
+    /// The constructor `contacts.blockedSlice`.
     ContactsBlockedSlice(Box<crate::types::contacts::BlockedSlice>),
-    ///The constructor `messages.dialogs`.
+    /// The constructor `messages.dialogs`.
     MessagesDialogs(Box<crate::types::messages::Dialogs>),
-    ///The constructor `messages.dialogsSlice`.
+    /// The constructor `messages.dialogsSlice`.
     MessagesDialogsSlice(Box<crate::types::messages::DialogsSlice>),
-    ///The constructor `messages.dialogsNotModified`.
+    /// The constructor `messages.dialogsNotModified`.
     MessagesDialogsNotModified(Box<crate::types::messages::DialogsNotModified>),
-    ///The constructor `messages.messages`.
+    /// The constructor `messages.messages`.
     MessagesMessages(Box<crate::types::messages::Messages>),
-    ///The constructor `messages.messagesSlice`.
+    /// The constructor `messages.messagesSlice`.
     MessagesMessagesSlice(Box<crate::types::messages::MessagesSlice>),
-    ///The constructor `messages.channelMessages`.
+    /// The constructor `messages.channelMessages`.
     MessagesChannelMessages(Box<crate::types::messages::ChannelMessages>),
-    ///The constructor `messages.messagesNotModified`.
+    /// The constructor `messages.messagesNotModified`.
     MessagesMessagesNotModified(Box<crate::types::messages::MessagesNotModified>),
-    ///The constructor `messages.chats`.
+    /// The constructor `messages.chats`.
     MessagesChats(Box<crate::types::messages::Chats>),
-    ///The constructor `messages.chatsSlice`.
+    /// The constructor `messages.chatsSlice`.
     MessagesChatsSlice(Box<crate::types::messages::ChatsSlice>),
-    ///The constructor `messages.chatFull`.
+    /// The constructor `messages.chatFull`.
     MessagesChatFull(Box<crate::types::messages::ChatFull>),
-    ///The constructor `messages.affectedHistory`.
+    /// The constructor `messages.affectedHistory`.
     MessagesAffectedHistory(Box<crate::types::messages::AffectedHistory>),
-    ///The constructor `inputMessagesFilterEmpty`.
+    /// The constructor `inputMessagesFilterEmpty`.
     InputMessagesFilterEmpty(Box<crate::types::InputMessagesFilterEmpty>),
-    ///The constructor `inputMessagesFilterPhotos`.
+    /// The constructor `inputMessagesFilterPhotos`.
     InputMessagesFilterPhotos(Box<crate::types::InputMessagesFilterPhotos>),
-    ///The constructor `inputMessagesFilterVideo`.
+    /// The constructor `inputMessagesFilterVideo`.
     InputMessagesFilterVideo(Box<crate::types::InputMessagesFilterVideo>),
-    ///The constructor `inputMessagesFilterPhotoVideo`.
+    /// The constructor `inputMessagesFilterPhotoVideo`.
     InputMessagesFilterPhotoVideo(Box<crate::types::InputMessagesFilterPhotoVideo>),
-    ///The constructor `inputMessagesFilterDocument`.
+    /// The constructor `inputMessagesFilterDocument`.
     InputMessagesFilterDocument(Box<crate::types::InputMessagesFilterDocument>),
-    ///The constructor `inputMessagesFilterUrl`.
+    /// The constructor `inputMessagesFilterUrl`.
     InputMessagesFilterUrl(Box<crate::types::InputMessagesFilterUrl>),
-    ///The constructor `inputMessagesFilterGif`.
+    /// The constructor `inputMessagesFilterGif`.
     InputMessagesFilterGif(Box<crate::types::InputMessagesFilterGif>),
-    ///The constructor `inputMessagesFilterVoice`.
+    /// The constructor `inputMessagesFilterVoice`.
     InputMessagesFilterVoice(Box<crate::types::InputMessagesFilterVoice>),
-    ///The constructor `inputMessagesFilterMusic`.
+    /// The constructor `inputMessagesFilterMusic`.
     InputMessagesFilterMusic(Box<crate::types::InputMessagesFilterMusic>),
-    ///The constructor `inputMessagesFilterChatPhotos`.
+    /// The constructor `inputMessagesFilterChatPhotos`.
     InputMessagesFilterChatPhotos(Box<crate::types::InputMessagesFilterChatPhotos>),
-    ///The constructor `inputMessagesFilterPhoneCalls`.
+    /// The constructor `inputMessagesFilterPhoneCalls`.
     InputMessagesFilterPhoneCalls(Box<crate::types::InputMessagesFilterPhoneCalls>),
-    ///The constructor `inputMessagesFilterRoundVoice`.
+    /// The constructor `inputMessagesFilterRoundVoice`.
     InputMessagesFilterRoundVoice(Box<crate::types::InputMessagesFilterRoundVoice>),
-    ///The constructor `inputMessagesFilterRoundVideo`.
+    /// The constructor `inputMessagesFilterRoundVideo`.
     InputMessagesFilterRoundVideo(Box<crate::types::InputMessagesFilterRoundVideo>),
-    ///The constructor `inputMessagesFilterMyMentions`.
+    /// The constructor `inputMessagesFilterMyMentions`.
     InputMessagesFilterMyMentions(Box<crate::types::InputMessagesFilterMyMentions>),
-    ///The constructor `inputMessagesFilterGeo`.
+    /// The constructor `inputMessagesFilterGeo`.
     InputMessagesFilterGeo(Box<crate::types::InputMessagesFilterGeo>),
-    ///The constructor `inputMessagesFilterContacts`.
+    /// The constructor `inputMessagesFilterContacts`.
     InputMessagesFilterContacts(Box<crate::types::InputMessagesFilterContacts>),
-    ///The constructor `inputMessagesFilterPinned`.
+    /// The constructor `inputMessagesFilterPinned`.
     InputMessagesFilterPinned(Box<crate::types::InputMessagesFilterPinned>),
-    ///The constructor `inputMessagesFilterPoll`.
+    /// The constructor `inputMessagesFilterPoll`.
     InputMessagesFilterPoll(Box<crate::types::InputMessagesFilterPoll>),
-    ///The constructor `updateNewMessage`.
+    /// The constructor `updateNewMessage`.
     UpdateNewMessage(Box<crate::types::UpdateNewMessage>),
-    ///The constructor `updateMessageID`.
+    /// The constructor `updateMessageID`.
     UpdateMessageID(Box<crate::types::UpdateMessageID>),
-    ///The constructor `updateDeleteMessages`.
+    /// The constructor `updateDeleteMessages`.
     UpdateDeleteMessages(Box<crate::types::UpdateDeleteMessages>),
-    ///The constructor `updateUserTyping`.
+    /// The constructor `updateUserTyping`.
     UpdateUserTyping(Box<crate::types::UpdateUserTyping>),
-    ///The constructor `updateChatUserTyping`.
+    /// The constructor `updateChatUserTyping`.
     UpdateChatUserTyping(Box<crate::types::UpdateChatUserTyping>),
-    ///The constructor `updateChatParticipants`.
+    /// The constructor `updateChatParticipants`.
     UpdateChatParticipants(Box<crate::types::UpdateChatParticipants>),
-    ///The constructor `updateUserStatus`.
+    /// The constructor `updateUserStatus`.
     UpdateUserStatus(Box<crate::types::UpdateUserStatus>),
-    ///The constructor `updateUserName`.
+    /// The constructor `updateUserName`.
     UpdateUserName(Box<crate::types::UpdateUserName>),
-    ///The constructor `updateNewAuthorization`.
+    /// The constructor `updateNewAuthorization`.
     UpdateNewAuthorization(Box<crate::types::UpdateNewAuthorization>),
-    ///The constructor `updateNewEncryptedMessage`.
+    /// The constructor `updateNewEncryptedMessage`.
     UpdateNewEncryptedMessage(Box<crate::types::UpdateNewEncryptedMessage>),
-    ///The constructor `updateEncryptedChatTyping`.
+    /// The constructor `updateEncryptedChatTyping`.
     UpdateEncryptedChatTyping(Box<crate::types::UpdateEncryptedChatTyping>),
-    ///The constructor `updateEncryption`.
+    /// The constructor `updateEncryption`.
     UpdateEncryption(Box<crate::types::UpdateEncryption>),
-    ///The constructor `updateEncryptedMessagesRead`.
+    /// The constructor `updateEncryptedMessagesRead`.
     UpdateEncryptedMessagesRead(Box<crate::types::UpdateEncryptedMessagesRead>),
-    ///The constructor `updateChatParticipantAdd`.
+    /// The constructor `updateChatParticipantAdd`.
     UpdateChatParticipantAdd(Box<crate::types::UpdateChatParticipantAdd>),
-    ///The constructor `updateChatParticipantDelete`.
+    /// The constructor `updateChatParticipantDelete`.
     UpdateChatParticipantDelete(Box<crate::types::UpdateChatParticipantDelete>),
-    ///The constructor `updateDcOptions`.
+    /// The constructor `updateDcOptions`.
     UpdateDcOptions(Box<crate::types::UpdateDcOptions>),
-    ///The constructor `updateNotifySettings`.
+    /// The constructor `updateNotifySettings`.
     UpdateNotifySettings(Box<crate::types::UpdateNotifySettings>),
-    ///The constructor `updateServiceNotification`.
+    /// The constructor `updateServiceNotification`.
     UpdateServiceNotification(Box<crate::types::UpdateServiceNotification>),
-    ///The constructor `updatePrivacy`.
+    /// The constructor `updatePrivacy`.
     UpdatePrivacy(Box<crate::types::UpdatePrivacy>),
-    ///The constructor `updateUserPhone`.
+    /// The constructor `updateUserPhone`.
     UpdateUserPhone(Box<crate::types::UpdateUserPhone>),
-    ///The constructor `updateReadHistoryInbox`.
+    /// The constructor `updateReadHistoryInbox`.
     UpdateReadHistoryInbox(Box<crate::types::UpdateReadHistoryInbox>),
-    ///The constructor `updateReadHistoryOutbox`.
+    /// The constructor `updateReadHistoryOutbox`.
     UpdateReadHistoryOutbox(Box<crate::types::UpdateReadHistoryOutbox>),
-    ///The constructor `updateWebPage`.
+    /// The constructor `updateWebPage`.
     UpdateWebPage(Box<crate::types::UpdateWebPage>),
-    ///The constructor `updateReadMessagesContents`.
+    /// The constructor `updateReadMessagesContents`.
     UpdateReadMessagesContents(Box<crate::types::UpdateReadMessagesContents>),
-    ///The constructor `updateChannelTooLong`.
+    /// The constructor `updateChannelTooLong`.
     UpdateChannelTooLong(Box<crate::types::UpdateChannelTooLong>),
-    ///The constructor `updateChannel`.
+    /// The constructor `updateChannel`.
     UpdateChannel(Box<crate::types::UpdateChannel>),
-    ///The constructor `updateNewChannelMessage`.
+    /// The constructor `updateNewChannelMessage`.
     UpdateNewChannelMessage(Box<crate::types::UpdateNewChannelMessage>),
-    ///The constructor `updateReadChannelInbox`.
+    /// The constructor `updateReadChannelInbox`.
     UpdateReadChannelInbox(Box<crate::types::UpdateReadChannelInbox>),
-    ///The constructor `updateDeleteChannelMessages`.
+    /// The constructor `updateDeleteChannelMessages`.
     UpdateDeleteChannelMessages(Box<crate::types::UpdateDeleteChannelMessages>),
-    ///The constructor `updateChannelMessageViews`.
+    /// The constructor `updateChannelMessageViews`.
     UpdateChannelMessageViews(Box<crate::types::UpdateChannelMessageViews>),
-    ///The constructor `updateChatParticipantAdmin`.
+    /// The constructor `updateChatParticipantAdmin`.
     UpdateChatParticipantAdmin(Box<crate::types::UpdateChatParticipantAdmin>),
-    ///The constructor `updateNewStickerSet`.
+    /// The constructor `updateNewStickerSet`.
     UpdateNewStickerSet(Box<crate::types::UpdateNewStickerSet>),
-    ///The constructor `updateStickerSetsOrder`.
+    /// The constructor `updateStickerSetsOrder`.
     UpdateStickerSetsOrder(Box<crate::types::UpdateStickerSetsOrder>),
-    ///The constructor `updateStickerSets`.
+    /// The constructor `updateStickerSets`.
     UpdateStickerSets(Box<crate::types::UpdateStickerSets>),
-    ///The constructor `updateSavedGifs`.
+    /// The constructor `updateSavedGifs`.
     UpdateSavedGifs(Box<crate::types::UpdateSavedGifs>),
-    ///The constructor `updateBotInlineQuery`.
+    /// The constructor `updateBotInlineQuery`.
     UpdateBotInlineQuery(Box<crate::types::UpdateBotInlineQuery>),
-    ///The constructor `updateBotInlineSend`.
+    /// The constructor `updateBotInlineSend`.
     UpdateBotInlineSend(Box<crate::types::UpdateBotInlineSend>),
-    ///The constructor `updateEditChannelMessage`.
+    /// The constructor `updateEditChannelMessage`.
     UpdateEditChannelMessage(Box<crate::types::UpdateEditChannelMessage>),
-    ///The constructor `updateBotCallbackQuery`.
+    /// The constructor `updateBotCallbackQuery`.
     UpdateBotCallbackQuery(Box<crate::types::UpdateBotCallbackQuery>),
-    ///The constructor `updateEditMessage`.
+    /// The constructor `updateEditMessage`.
     UpdateEditMessage(Box<crate::types::UpdateEditMessage>),
-    ///The constructor `updateInlineBotCallbackQuery`.
+    /// The constructor `updateInlineBotCallbackQuery`.
     UpdateInlineBotCallbackQuery(Box<crate::types::UpdateInlineBotCallbackQuery>),
-    ///The constructor `updateReadChannelOutbox`.
+    /// The constructor `updateReadChannelOutbox`.
     UpdateReadChannelOutbox(Box<crate::types::UpdateReadChannelOutbox>),
-    ///The constructor `updateDraftMessage`.
+    /// The constructor `updateDraftMessage`.
     UpdateDraftMessage(Box<crate::types::UpdateDraftMessage>),
-    ///The constructor `updateReadFeaturedStickers`.
+    /// The constructor `updateReadFeaturedStickers`.
     UpdateReadFeaturedStickers(Box<crate::types::UpdateReadFeaturedStickers>),
-    ///The constructor `updateRecentStickers`.
+    /// The constructor `updateRecentStickers`.
     UpdateRecentStickers(Box<crate::types::UpdateRecentStickers>),
-    ///The constructor `updateConfig`.
+    /// The constructor `updateConfig`.
     UpdateConfig(Box<crate::types::UpdateConfig>),
-    ///The constructor `updatePtsChanged`.
+    /// The constructor `updatePtsChanged`.
     UpdatePtsChanged(Box<crate::types::UpdatePtsChanged>),
-    ///The constructor `updateChannelWebPage`.
+    /// The constructor `updateChannelWebPage`.
     UpdateChannelWebPage(Box<crate::types::UpdateChannelWebPage>),
-    ///The constructor `updateDialogPinned`.
+    /// The constructor `updateDialogPinned`.
     UpdateDialogPinned(Box<crate::types::UpdateDialogPinned>),
-    ///The constructor `updatePinnedDialogs`.
+    /// The constructor `updatePinnedDialogs`.
     UpdatePinnedDialogs(Box<crate::types::UpdatePinnedDialogs>),
-    ///The constructor `updateBotWebhookJSON`.
+    /// The constructor `updateBotWebhookJSON`.
     UpdateBotWebhookJSON(Box<crate::types::UpdateBotWebhookJSON>),
-    ///The constructor `updateBotWebhookJSONQuery`.
+    /// The constructor `updateBotWebhookJSONQuery`.
     UpdateBotWebhookJSONQuery(Box<crate::types::UpdateBotWebhookJSONQuery>),
-    ///The constructor `updateBotShippingQuery`.
+    /// The constructor `updateBotShippingQuery`.
     UpdateBotShippingQuery(Box<crate::types::UpdateBotShippingQuery>),
-    ///The constructor `updateBotPrecheckoutQuery`.
+    /// The constructor `updateBotPrecheckoutQuery`.
     UpdateBotPrecheckoutQuery(Box<crate::types::UpdateBotPrecheckoutQuery>),
-    ///The constructor `updatePhoneCall`.
+    /// The constructor `updatePhoneCall`.
     UpdatePhoneCall(Box<crate::types::UpdatePhoneCall>),
-    ///The constructor `updateLangPackTooLong`.
+    /// The constructor `updateLangPackTooLong`.
     UpdateLangPackTooLong(Box<crate::types::UpdateLangPackTooLong>),
-    ///The constructor `updateLangPack`.
+    /// The constructor `updateLangPack`.
     UpdateLangPack(Box<crate::types::UpdateLangPack>),
-    ///The constructor `updateFavedStickers`.
+    /// The constructor `updateFavedStickers`.
     UpdateFavedStickers(Box<crate::types::UpdateFavedStickers>),
-    ///The constructor `updateChannelReadMessagesContents`.
+    /// The constructor `updateChannelReadMessagesContents`.
     UpdateChannelReadMessagesContents(
         Box<crate::types::UpdateChannelReadMessagesContents>,
     ),
-    ///The constructor `updateContactsReset`.
+    /// The constructor `updateContactsReset`.
     UpdateContactsReset(Box<crate::types::UpdateContactsReset>),
-    ///The constructor `updateChannelAvailableMessages`.
+    /// The constructor `updateChannelAvailableMessages`.
     UpdateChannelAvailableMessages(Box<crate::types::UpdateChannelAvailableMessages>),
-    ///The constructor `updateDialogUnreadMark`.
+    /// The constructor `updateDialogUnreadMark`.
     UpdateDialogUnreadMark(Box<crate::types::UpdateDialogUnreadMark>),
-    ///The constructor `updateMessagePoll`.
+    /// The constructor `updateMessagePoll`.
     UpdateMessagePoll(Box<crate::types::UpdateMessagePoll>),
-    ///The constructor `updateChatDefaultBannedRights`.
+    /// The constructor `updateChatDefaultBannedRights`.
     UpdateChatDefaultBannedRights(Box<crate::types::UpdateChatDefaultBannedRights>),
-    ///The constructor `updateFolderPeers`.
+    /// The constructor `updateFolderPeers`.
     UpdateFolderPeers(Box<crate::types::UpdateFolderPeers>),
-    ///The constructor `updatePeerSettings`.
+    /// The constructor `updatePeerSettings`.
     UpdatePeerSettings(Box<crate::types::UpdatePeerSettings>),
-    ///The constructor `updatePeerLocated`.
+    /// The constructor `updatePeerLocated`.
     UpdatePeerLocated(Box<crate::types::UpdatePeerLocated>),
-    ///The constructor `updateNewScheduledMessage`.
+    /// The constructor `updateNewScheduledMessage`.
     UpdateNewScheduledMessage(Box<crate::types::UpdateNewScheduledMessage>),
-    ///The constructor `updateDeleteScheduledMessages`.
+    /// The constructor `updateDeleteScheduledMessages`.
     UpdateDeleteScheduledMessages(Box<crate::types::UpdateDeleteScheduledMessages>),
-    ///The constructor `updateTheme`.
+    /// The constructor `updateTheme`.
     UpdateTheme(Box<crate::types::UpdateTheme>),
-    ///The constructor `updateGeoLiveViewed`.
+    /// The constructor `updateGeoLiveViewed`.
     UpdateGeoLiveViewed(Box<crate::types::UpdateGeoLiveViewed>),
-    ///The constructor `updateLoginToken`.
+    /// The constructor `updateLoginToken`.
     UpdateLoginToken(Box<crate::types::UpdateLoginToken>),
-    ///The constructor `updateMessagePollVote`.
+    /// The constructor `updateMessagePollVote`.
     UpdateMessagePollVote(Box<crate::types::UpdateMessagePollVote>),
-    ///The constructor `updateDialogFilter`.
+    /// The constructor `updateDialogFilter`.
     UpdateDialogFilter(Box<crate::types::UpdateDialogFilter>),
-    ///The constructor `updateDialogFilterOrder`.
+    /// The constructor `updateDialogFilterOrder`.
     UpdateDialogFilterOrder(Box<crate::types::UpdateDialogFilterOrder>),
-    ///The constructor `updateDialogFilters`.
+    /// The constructor `updateDialogFilters`.
     UpdateDialogFilters(Box<crate::types::UpdateDialogFilters>),
-    ///The constructor `updatePhoneCallSignalingData`.
+    /// The constructor `updatePhoneCallSignalingData`.
     UpdatePhoneCallSignalingData(Box<crate::types::UpdatePhoneCallSignalingData>),
-    ///The constructor `updateChannelMessageForwards`.
+    /// The constructor `updateChannelMessageForwards`.
     UpdateChannelMessageForwards(Box<crate::types::UpdateChannelMessageForwards>),
-    ///The constructor `updateReadChannelDiscussionInbox`.
+    /// The constructor `updateReadChannelDiscussionInbox`.
     UpdateReadChannelDiscussionInbox(
         Box<crate::types::UpdateReadChannelDiscussionInbox>,
     ),
-    ///The constructor `updateReadChannelDiscussionOutbox`.
+    /// The constructor `updateReadChannelDiscussionOutbox`.
     UpdateReadChannelDiscussionOutbox(
         Box<crate::types::UpdateReadChannelDiscussionOutbox>,
     ),
-    ///The constructor `updatePeerBlocked`.
+    /// The constructor `updatePeerBlocked`.
     UpdatePeerBlocked(Box<crate::types::UpdatePeerBlocked>),
-    ///The constructor `updateChannelUserTyping`.
+    /// The constructor `updateChannelUserTyping`.
     UpdateChannelUserTyping(Box<crate::types::UpdateChannelUserTyping>),
-    ///The constructor `updatePinnedMessages`.
+    /// The constructor `updatePinnedMessages`.
     UpdatePinnedMessages(Box<crate::types::UpdatePinnedMessages>),
-    ///The constructor `updatePinnedChannelMessages`.
+    /// The constructor `updatePinnedChannelMessages`.
     UpdatePinnedChannelMessages(Box<crate::types::UpdatePinnedChannelMessages>),
-    ///The constructor `updateChat`.
+    /// The constructor `updateChat`.
     UpdateChat(Box<crate::types::UpdateChat>),
-    ///The constructor `updateGroupCallParticipants`.
+    /// The constructor `updateGroupCallParticipants`.
     UpdateGroupCallParticipants(Box<crate::types::UpdateGroupCallParticipants>),
-    ///The constructor `updateGroupCall`.
+    /// The constructor `updateGroupCall`.
     UpdateGroupCall(Box<crate::types::UpdateGroupCall>),
-    ///The constructor `updatePeerHistoryTTL`.
+    /// The constructor `updatePeerHistoryTTL`.
     UpdatePeerHistoryTTL(Box<crate::types::UpdatePeerHistoryTTL>),
-    ///The constructor `updateChatParticipant`.
+    /// The constructor `updateChatParticipant`.
     UpdateChatParticipant(Box<crate::types::UpdateChatParticipant>),
-    ///The constructor `updateChannelParticipant`.
+    /// The constructor `updateChannelParticipant`.
     UpdateChannelParticipant(Box<crate::types::UpdateChannelParticipant>),
-    ///The constructor `updateBotStopped`.
+    /// The constructor `updateBotStopped`.
     UpdateBotStopped(Box<crate::types::UpdateBotStopped>),
-    ///The constructor `updateGroupCallConnection`.
+    /// The constructor `updateGroupCallConnection`.
     UpdateGroupCallConnection(Box<crate::types::UpdateGroupCallConnection>),
-    ///The constructor `updateBotCommands`.
+    /// The constructor `updateBotCommands`.
     UpdateBotCommands(Box<crate::types::UpdateBotCommands>),
-    ///The constructor `updatePendingJoinRequests`.
+    /// The constructor `updatePendingJoinRequests`.
     UpdatePendingJoinRequests(Box<crate::types::UpdatePendingJoinRequests>),
-    ///The constructor `updateBotChatInviteRequester`.
+    /// The constructor `updateBotChatInviteRequester`.
     UpdateBotChatInviteRequester(Box<crate::types::UpdateBotChatInviteRequester>),
-    ///The constructor `updateMessageReactions`.
+    /// The constructor `updateMessageReactions`.
     UpdateMessageReactions(Box<crate::types::UpdateMessageReactions>),
-    ///The constructor `updateAttachMenuBots`.
+    /// The constructor `updateAttachMenuBots`.
     UpdateAttachMenuBots(Box<crate::types::UpdateAttachMenuBots>),
-    ///The constructor `updateWebViewResultSent`.
+    /// The constructor `updateWebViewResultSent`.
     UpdateWebViewResultSent(Box<crate::types::UpdateWebViewResultSent>),
-    ///The constructor `updateBotMenuButton`.
+    /// The constructor `updateBotMenuButton`.
     UpdateBotMenuButton(Box<crate::types::UpdateBotMenuButton>),
-    ///The constructor `updateSavedRingtones`.
+    /// The constructor `updateSavedRingtones`.
     UpdateSavedRingtones(Box<crate::types::UpdateSavedRingtones>),
-    ///The constructor `updateTranscribedAudio`.
+    /// The constructor `updateTranscribedAudio`.
     UpdateTranscribedAudio(Box<crate::types::UpdateTranscribedAudio>),
-    ///The constructor `updateReadFeaturedEmojiStickers`.
+    /// The constructor `updateReadFeaturedEmojiStickers`.
     UpdateReadFeaturedEmojiStickers(Box<crate::types::UpdateReadFeaturedEmojiStickers>),
-    ///The constructor `updateUserEmojiStatus`.
+    /// The constructor `updateUserEmojiStatus`.
     UpdateUserEmojiStatus(Box<crate::types::UpdateUserEmojiStatus>),
-    ///The constructor `updateRecentEmojiStatuses`.
+    /// The constructor `updateRecentEmojiStatuses`.
     UpdateRecentEmojiStatuses(Box<crate::types::UpdateRecentEmojiStatuses>),
-    ///The constructor `updateRecentReactions`.
+    /// The constructor `updateRecentReactions`.
     UpdateRecentReactions(Box<crate::types::UpdateRecentReactions>),
-    ///The constructor `updateMoveStickerSetToTop`.
+    /// The constructor `updateMoveStickerSetToTop`.
     UpdateMoveStickerSetToTop(Box<crate::types::UpdateMoveStickerSetToTop>),
-    ///The constructor `updateMessageExtendedMedia`.
+    /// The constructor `updateMessageExtendedMedia`.
     UpdateMessageExtendedMedia(Box<crate::types::UpdateMessageExtendedMedia>),
-    ///The constructor `updateUser`.
+    /// The constructor `updateUser`.
     UpdateUser(Box<crate::types::UpdateUser>),
-    ///The constructor `updateAutoSaveSettings`.
+    /// The constructor `updateAutoSaveSettings`.
     UpdateAutoSaveSettings(Box<crate::types::UpdateAutoSaveSettings>),
-    ///The constructor `updateStory`.
+    /// The constructor `updateStory`.
     UpdateStory(Box<crate::types::UpdateStory>),
-    ///The constructor `updateReadStories`.
+    /// The constructor `updateReadStories`.
     UpdateReadStories(Box<crate::types::UpdateReadStories>),
-    ///The constructor `updateStoryID`.
+    /// The constructor `updateStoryID`.
     UpdateStoryID(Box<crate::types::UpdateStoryID>),
-    ///The constructor `updateStoriesStealthMode`.
+    /// The constructor `updateStoriesStealthMode`.
     UpdateStoriesStealthMode(Box<crate::types::UpdateStoriesStealthMode>),
-    ///The constructor `updateSentStoryReaction`.
+    /// The constructor `updateSentStoryReaction`.
     UpdateSentStoryReaction(Box<crate::types::UpdateSentStoryReaction>),
-    ///The constructor `updateBotChatBoost`.
+    /// The constructor `updateBotChatBoost`.
     UpdateBotChatBoost(Box<crate::types::UpdateBotChatBoost>),
-    ///The constructor `updateChannelViewForumAsMessages`.
+    /// The constructor `updateChannelViewForumAsMessages`.
     UpdateChannelViewForumAsMessages(
         Box<crate::types::UpdateChannelViewForumAsMessages>,
     ),
-    ///The constructor `updatePeerWallpaper`.
+    /// The constructor `updatePeerWallpaper`.
     UpdatePeerWallpaper(Box<crate::types::UpdatePeerWallpaper>),
-    ///The constructor `updateBotMessageReaction`.
+    /// The constructor `updateBotMessageReaction`.
     UpdateBotMessageReaction(Box<crate::types::UpdateBotMessageReaction>),
-    ///The constructor `updateBotMessageReactions`.
+    /// The constructor `updateBotMessageReactions`.
     UpdateBotMessageReactions(Box<crate::types::UpdateBotMessageReactions>),
-    ///The constructor `updateSavedDialogPinned`.
+    /// The constructor `updateSavedDialogPinned`.
     UpdateSavedDialogPinned(Box<crate::types::UpdateSavedDialogPinned>),
-    ///The constructor `updatePinnedSavedDialogs`.
+    /// The constructor `updatePinnedSavedDialogs`.
     UpdatePinnedSavedDialogs(Box<crate::types::UpdatePinnedSavedDialogs>),
-    ///The constructor `updateSavedReactionTags`.
+    /// The constructor `updateSavedReactionTags`.
     UpdateSavedReactionTags(Box<crate::types::UpdateSavedReactionTags>),
-    ///The constructor `updateSmsJob`.
+    /// The constructor `updateSmsJob`.
     UpdateSmsJob(Box<crate::types::UpdateSmsJob>),
-    ///The constructor `updateQuickReplies`.
+    /// The constructor `updateQuickReplies`.
     UpdateQuickReplies(Box<crate::types::UpdateQuickReplies>),
-    ///The constructor `updateNewQuickReply`.
+    /// The constructor `updateNewQuickReply`.
     UpdateNewQuickReply(Box<crate::types::UpdateNewQuickReply>),
-    ///The constructor `updateDeleteQuickReply`.
+    /// The constructor `updateDeleteQuickReply`.
     UpdateDeleteQuickReply(Box<crate::types::UpdateDeleteQuickReply>),
-    ///The constructor `updateQuickReplyMessage`.
+    /// The constructor `updateQuickReplyMessage`.
     UpdateQuickReplyMessage(Box<crate::types::UpdateQuickReplyMessage>),
-    ///The constructor `updateDeleteQuickReplyMessages`.
+    /// The constructor `updateDeleteQuickReplyMessages`.
     UpdateDeleteQuickReplyMessages(Box<crate::types::UpdateDeleteQuickReplyMessages>),
-    ///The constructor `updateBotBusinessConnect`.
+    /// The constructor `updateBotBusinessConnect`.
     UpdateBotBusinessConnect(Box<crate::types::UpdateBotBusinessConnect>),
-    ///The constructor `updateBotNewBusinessMessage`.
+    /// The constructor `updateBotNewBusinessMessage`.
     UpdateBotNewBusinessMessage(Box<crate::types::UpdateBotNewBusinessMessage>),
-    ///The constructor `updateBotEditBusinessMessage`.
+    /// The constructor `updateBotEditBusinessMessage`.
     UpdateBotEditBusinessMessage(Box<crate::types::UpdateBotEditBusinessMessage>),
-    ///The constructor `updateBotDeleteBusinessMessage`.
+    /// The constructor `updateBotDeleteBusinessMessage`.
     UpdateBotDeleteBusinessMessage(Box<crate::types::UpdateBotDeleteBusinessMessage>),
-    ///The constructor `updateNewStoryReaction`.
+    /// The constructor `updateNewStoryReaction`.
     UpdateNewStoryReaction(Box<crate::types::UpdateNewStoryReaction>),
-    ///The constructor `updateStarsBalance`.
+    /// The constructor `updateStarsBalance`.
     UpdateStarsBalance(Box<crate::types::UpdateStarsBalance>),
-    ///The constructor `updateBusinessBotCallbackQuery`.
+    /// The constructor `updateBusinessBotCallbackQuery`.
     UpdateBusinessBotCallbackQuery(Box<crate::types::UpdateBusinessBotCallbackQuery>),
-    ///The constructor `updateStarsRevenueStatus`.
+    /// The constructor `updateStarsRevenueStatus`.
     UpdateStarsRevenueStatus(Box<crate::types::UpdateStarsRevenueStatus>),
-    ///The constructor `updateBotPurchasedPaidMedia`.
+    /// The constructor `updateBotPurchasedPaidMedia`.
     UpdateBotPurchasedPaidMedia(Box<crate::types::UpdateBotPurchasedPaidMedia>),
-    ///The constructor `updatePaidReactionPrivacy`.
+    /// The constructor `updatePaidReactionPrivacy`.
     UpdatePaidReactionPrivacy(Box<crate::types::UpdatePaidReactionPrivacy>),
-    ///The constructor `updateSentPhoneCode`.
+    /// The constructor `updateSentPhoneCode`.
     UpdateSentPhoneCode(Box<crate::types::UpdateSentPhoneCode>),
-    ///The constructor `updateGroupCallChainBlocks`.
+    /// The constructor `updateGroupCallChainBlocks`.
     UpdateGroupCallChainBlocks(Box<crate::types::UpdateGroupCallChainBlocks>),
-    ///The constructor `updateReadMonoForumInbox`.
+    /// The constructor `updateReadMonoForumInbox`.
     UpdateReadMonoForumInbox(Box<crate::types::UpdateReadMonoForumInbox>),
-    ///The constructor `updateReadMonoForumOutbox`.
+    /// The constructor `updateReadMonoForumOutbox`.
     UpdateReadMonoForumOutbox(Box<crate::types::UpdateReadMonoForumOutbox>),
-    ///The constructor `updateMonoForumNoPaidException`.
+    /// The constructor `updateMonoForumNoPaidException`.
     UpdateMonoForumNoPaidException(Box<crate::types::UpdateMonoForumNoPaidException>),
-    ///The constructor `updateGroupCallMessage`.
+    /// The constructor `updateGroupCallMessage`.
     UpdateGroupCallMessage(Box<crate::types::UpdateGroupCallMessage>),
-    ///The constructor `updateGroupCallEncryptedMessage`.
+    /// The constructor `updateGroupCallEncryptedMessage`.
     UpdateGroupCallEncryptedMessage(Box<crate::types::UpdateGroupCallEncryptedMessage>),
-    ///The constructor `updatePinnedForumTopic`.
+    /// The constructor `updatePinnedForumTopic`.
     UpdatePinnedForumTopic(Box<crate::types::UpdatePinnedForumTopic>),
-    ///The constructor `updatePinnedForumTopics`.
+    /// The constructor `updatePinnedForumTopics`.
     UpdatePinnedForumTopics(Box<crate::types::UpdatePinnedForumTopics>),
-    ///The constructor `updateDeleteGroupCallMessages`.
+    /// The constructor `updateDeleteGroupCallMessages`.
     UpdateDeleteGroupCallMessages(Box<crate::types::UpdateDeleteGroupCallMessages>),
-    ///The constructor `updateStarGiftAuctionState`.
+    /// The constructor `updateStarGiftAuctionState`.
     UpdateStarGiftAuctionState(Box<crate::types::UpdateStarGiftAuctionState>),
-    ///The constructor `updateStarGiftAuctionUserState`.
+    /// The constructor `updateStarGiftAuctionUserState`.
     UpdateStarGiftAuctionUserState(Box<crate::types::UpdateStarGiftAuctionUserState>),
-    ///The constructor `updateEmojiGameInfo`.
+    /// The constructor `updateEmojiGameInfo`.
     UpdateEmojiGameInfo(Box<crate::types::UpdateEmojiGameInfo>),
-    ///The constructor `updateStarGiftCraftFail`.
+    /// The constructor `updateStarGiftCraftFail`.
     UpdateStarGiftCraftFail(Box<crate::types::UpdateStarGiftCraftFail>),
-    ///The constructor `updateChatParticipantRank`.
+    /// The constructor `updateChatParticipantRank`.
     UpdateChatParticipantRank(Box<crate::types::UpdateChatParticipantRank>),
-    ///The constructor `updateManagedBot`.
+    /// The constructor `updateManagedBot`.
     UpdateManagedBot(Box<crate::types::UpdateManagedBot>),
-    ///The constructor `updateBotGuestChatQuery`.
+    /// The constructor `updateBotGuestChatQuery`.
     UpdateBotGuestChatQuery(Box<crate::types::UpdateBotGuestChatQuery>),
-    ///The constructor `updateAiComposeTones`.
+    /// The constructor `updateAiComposeTones`.
     UpdateAiComposeTones(Box<crate::types::UpdateAiComposeTones>),
-    ///The constructor `updateJoinChatWebViewDecision`.
+    /// The constructor `updateJoinChatWebViewDecision`.
     UpdateJoinChatWebViewDecision(Box<crate::types::UpdateJoinChatWebViewDecision>),
-    ///The constructor `updateNewBotConnection`.
+    /// The constructor `updateNewBotConnection`.
     UpdateNewBotConnection(Box<crate::types::UpdateNewBotConnection>),
-    ///The constructor `updateWebBrowserSettings`.
+    /// The constructor `updateWebBrowserSettings`.
     UpdateWebBrowserSettings(Box<crate::types::UpdateWebBrowserSettings>),
-    ///The constructor `updateWebBrowserException`.
+    /// The constructor `updateWebBrowserException`.
     UpdateWebBrowserException(Box<crate::types::UpdateWebBrowserException>),
-    ///The constructor `updateNewEphemeralMessage`.
+    /// The constructor `updateNewEphemeralMessage`.
     UpdateNewEphemeralMessage(Box<crate::types::UpdateNewEphemeralMessage>),
-    ///The constructor `updateDeleteEphemeralMessages`.
+    /// The constructor `updateDeleteEphemeralMessages`.
     UpdateDeleteEphemeralMessages(Box<crate::types::UpdateDeleteEphemeralMessages>),
-    ///The constructor `updateEditEphemeralMessage`.
+    /// The constructor `updateEditEphemeralMessage`.
     UpdateEditEphemeralMessage(Box<crate::types::UpdateEditEphemeralMessage>),
-    ///The constructor `updateEphemeralBotCallbackQuery`.
+    /// The constructor `updateEphemeralBotCallbackQuery`.
     UpdateEphemeralBotCallbackQuery(Box<crate::types::UpdateEphemeralBotCallbackQuery>),
-    ///The constructor `updateBotStarsSubscription`.
+    /// The constructor `updateBotStarsSubscription`.
     UpdateBotStarsSubscription(Box<crate::types::UpdateBotStarsSubscription>),
-    ///The constructor `updateWalletState`.
+    /// The constructor `updateWalletState`.
     UpdateWalletState(Box<crate::types::UpdateWalletState>),
-    ///The constructor `updateSentWalletTransaction`.
+    /// The constructor `updateSentWalletTransaction`.
     UpdateSentWalletTransaction(Box<crate::types::UpdateSentWalletTransaction>),
-    ///The constructor `updateWalletGaslessInfo`.
+    /// The constructor `updateWalletGaslessInfo`.
     UpdateWalletGaslessInfo(Box<crate::types::UpdateWalletGaslessInfo>),
-    ///The constructor `updateWalletTonConnectSession`.
+    /// The constructor `updateWalletTonConnectSession`.
     UpdateWalletTonConnectSession(Box<crate::types::UpdateWalletTonConnectSession>),
-    ///The constructor `updateWalletTonConnectPendingDisconnect`.
+    /// The constructor `updateWalletTonConnectPendingDisconnect`.
     UpdateWalletTonConnectPendingDisconnect(
         Box<crate::types::UpdateWalletTonConnectPendingDisconnect>,
     ),
-    ///The constructor `updates.state`.
+    /// The constructor `updates.state`.
     UpdatesState(Box<crate::types::updates::State>),
-    ///The constructor `updates.differenceEmpty`.
+    /// The constructor `updates.differenceEmpty`.
     UpdatesDifferenceEmpty(Box<crate::types::updates::DifferenceEmpty>),
-    ///The constructor `updates.difference`.
+    /// The constructor `updates.difference`.
     UpdatesDifference(Box<crate::types::updates::Difference>),
-    ///The constructor `updates.differenceSlice`.
+    /// The constructor `updates.differenceSlice`.
     UpdatesDifferenceSlice(Box<crate::types::updates::DifferenceSlice>),
-    ///The constructor `updates.differenceTooLong`.
+    /// The constructor `updates.differenceTooLong`.
     UpdatesDifferenceTooLong(Box<crate::types::updates::DifferenceTooLong>),
-    ///The constructor `updatesTooLong`.
+    /// The constructor `updatesTooLong`.
     UpdatesTooLong(Box<crate::types::UpdatesTooLong>),
-    ///The constructor `updateShortMessage`.
+    /// The constructor `updateShortMessage`.
     UpdateShortMessage(Box<crate::types::UpdateShortMessage>),
-    ///The constructor `updateShortChatMessage`.
+    /// The constructor `updateShortChatMessage`.
     UpdateShortChatMessage(Box<crate::types::UpdateShortChatMessage>),
-    ///The constructor `updateShort`.
+    /// The constructor `updateShort`.
     UpdateShort(Box<crate::types::UpdateShort>),
-    ///The constructor `updatesCombined`.
+    /// The constructor `updatesCombined`.
     UpdatesCombined(Box<crate::types::UpdatesCombined>),
-    ///The constructor `updates`.
+    /// The constructor `updates`.
     Updates(Box<crate::types::Updates>),
-    ///The constructor `updateShortSentMessage`.
+    /// The constructor `updateShortSentMessage`.
     UpdateShortSentMessage(Box<crate::types::UpdateShortSentMessage>),
-    ///The constructor `photos.photos`.
+    /// The constructor `photos.photos`.
     PhotosPhotos(Box<crate::types::photos::Photos>),
-    ///The constructor `photos.photosSlice`.
+    /// The constructor `photos.photosSlice`.
     PhotosPhotosSlice(Box<crate::types::photos::PhotosSlice>),
-    ///The constructor `photos.photo`.
+    /// The constructor `photos.photo`.
     PhotosPhoto(Box<crate::types::photos::Photo>),
-    ///The constructor `upload.file`.
+    /// The constructor `upload.file`.
     UploadFile(Box<crate::types::upload::File>),
-    ///The constructor `upload.fileCdnRedirect`.
+    /// The constructor `upload.fileCdnRedirect`.
     UploadFileCdnRedirect(Box<crate::types::upload::FileCdnRedirect>),
-    ///The constructor `dcOption`.
+    /// The constructor `dcOption`.
     DcOption(Box<crate::types::DcOption>),
-    ///The constructor `config`.
+    /// The constructor `config`.
     Config(Box<crate::types::Config>),
-    ///The constructor `nearestDc`.
+    /// The constructor `nearestDc`.
     NearestDc(Box<crate::types::NearestDc>),
-    ///The constructor `help.appUpdate`.
+    /// The constructor `help.appUpdate`.
     HelpAppUpdate(Box<crate::types::help::AppUpdate>),
-    ///The constructor `help.noAppUpdate`.
+    /// The constructor `help.noAppUpdate`.
     HelpNoAppUpdate(Box<crate::types::help::NoAppUpdate>),
-    ///The constructor `help.inviteText`.
+    /// The constructor `help.inviteText`.
     HelpInviteText(Box<crate::types::help::InviteText>),
-    ///The constructor `encryptedChatEmpty`.
+    /// The constructor `encryptedChatEmpty`.
     EncryptedChatEmpty(Box<crate::types::EncryptedChatEmpty>),
-    ///The constructor `encryptedChatWaiting`.
+    /// The constructor `encryptedChatWaiting`.
     EncryptedChatWaiting(Box<crate::types::EncryptedChatWaiting>),
-    ///The constructor `encryptedChatRequested`.
+    /// The constructor `encryptedChatRequested`.
     EncryptedChatRequested(Box<crate::types::EncryptedChatRequested>),
-    ///The constructor `encryptedChat`.
+    /// The constructor `encryptedChat`.
     EncryptedChat(Box<crate::types::EncryptedChat>),
-    ///The constructor `encryptedChatDiscarded`.
+    /// The constructor `encryptedChatDiscarded`.
     EncryptedChatDiscarded(Box<crate::types::EncryptedChatDiscarded>),
-    ///The constructor `inputEncryptedChat`.
+    /// The constructor `inputEncryptedChat`.
     InputEncryptedChat(Box<crate::types::InputEncryptedChat>),
-    ///The constructor `encryptedFileEmpty`.
+    /// The constructor `encryptedFileEmpty`.
     EncryptedFileEmpty(Box<crate::types::EncryptedFileEmpty>),
-    ///The constructor `encryptedFile`.
+    /// The constructor `encryptedFile`.
     EncryptedFile(Box<crate::types::EncryptedFile>),
-    ///The constructor `inputEncryptedFileEmpty`.
+    /// The constructor `inputEncryptedFileEmpty`.
     InputEncryptedFileEmpty(Box<crate::types::InputEncryptedFileEmpty>),
-    ///The constructor `inputEncryptedFileUploaded`.
+    /// The constructor `inputEncryptedFileUploaded`.
     InputEncryptedFileUploaded(Box<crate::types::InputEncryptedFileUploaded>),
-    ///The constructor `inputEncryptedFile`.
+    /// The constructor `inputEncryptedFile`.
     InputEncryptedFile(Box<crate::types::InputEncryptedFile>),
-    ///The constructor `inputEncryptedFileBigUploaded`.
+    /// The constructor `inputEncryptedFileBigUploaded`.
     InputEncryptedFileBigUploaded(Box<crate::types::InputEncryptedFileBigUploaded>),
-    ///The constructor `encryptedMessage`.
+    /// The constructor `encryptedMessage`.
     EncryptedMessage(Box<crate::types::EncryptedMessage>),
-    ///The constructor `encryptedMessageService`.
+    /// The constructor `encryptedMessageService`.
     EncryptedMessageService(Box<crate::types::EncryptedMessageService>),
-    ///The constructor `messages.dhConfigNotModified`.
+    /// The constructor `messages.dhConfigNotModified`.
     MessagesDhConfigNotModified(Box<crate::types::messages::DhConfigNotModified>),
-    ///The constructor `messages.dhConfig`.
+    /// The constructor `messages.dhConfig`.
     MessagesDhConfig(Box<crate::types::messages::DhConfig>),
-    ///The constructor `messages.sentEncryptedMessage`.
+    /// The constructor `messages.sentEncryptedMessage`.
     MessagesSentEncryptedMessage(Box<crate::types::messages::SentEncryptedMessage>),
-    ///The constructor `messages.sentEncryptedFile`.
+    /// The constructor `messages.sentEncryptedFile`.
     MessagesSentEncryptedFile(Box<crate::types::messages::SentEncryptedFile>),
-    ///The constructor `inputDocumentEmpty`.
+    /// The constructor `inputDocumentEmpty`.
     InputDocumentEmpty(Box<crate::types::InputDocumentEmpty>),
-    ///The constructor `inputDocument`.
+    /// The constructor `inputDocument`.
     InputDocument(Box<crate::types::InputDocument>),
-    ///The constructor `documentEmpty`.
+    /// The constructor `documentEmpty`.
     DocumentEmpty(Box<crate::types::DocumentEmpty>),
-    ///The constructor `document`.
+    /// The constructor `document`.
     Document(Box<crate::types::Document>),
-    ///The constructor `help.support`.
+    /// The constructor `help.support`.
     HelpSupport(Box<crate::types::help::Support>),
-    ///The constructor `notifyPeer`.
+    /// The constructor `notifyPeer`.
     NotifyPeer(Box<crate::types::NotifyPeer>),
-    ///The constructor `notifyUsers`.
+    /// The constructor `notifyUsers`.
     NotifyUsers(Box<crate::types::NotifyUsers>),
-    ///The constructor `notifyChats`.
+    /// The constructor `notifyChats`.
     NotifyChats(Box<crate::types::NotifyChats>),
-    ///The constructor `notifyBroadcasts`.
+    /// The constructor `notifyBroadcasts`.
     NotifyBroadcasts(Box<crate::types::NotifyBroadcasts>),
-    ///The constructor `notifyForumTopic`.
+    /// The constructor `notifyForumTopic`.
     NotifyForumTopic(Box<crate::types::NotifyForumTopic>),
-    ///The constructor `notifyCommunity`.
+    /// The constructor `notifyCommunity`.
     NotifyCommunity(Box<crate::types::NotifyCommunity>),
-    ///The constructor `sendMessageTypingAction`.
+    /// The constructor `sendMessageTypingAction`.
     SendMessageTypingAction(Box<crate::types::SendMessageTypingAction>),
-    ///The constructor `sendMessageCancelAction`.
+    /// The constructor `sendMessageCancelAction`.
     SendMessageCancelAction(Box<crate::types::SendMessageCancelAction>),
-    ///The constructor `sendMessageRecordVideoAction`.
+    /// The constructor `sendMessageRecordVideoAction`.
     SendMessageRecordVideoAction(Box<crate::types::SendMessageRecordVideoAction>),
-    ///The constructor `sendMessageUploadVideoAction`.
+    /// The constructor `sendMessageUploadVideoAction`.
     SendMessageUploadVideoAction(Box<crate::types::SendMessageUploadVideoAction>),
-    ///The constructor `sendMessageRecordAudioAction`.
+    /// The constructor `sendMessageRecordAudioAction`.
     SendMessageRecordAudioAction(Box<crate::types::SendMessageRecordAudioAction>),
-    ///The constructor `sendMessageUploadAudioAction`.
+    /// The constructor `sendMessageUploadAudioAction`.
     SendMessageUploadAudioAction(Box<crate::types::SendMessageUploadAudioAction>),
-    ///The constructor `sendMessageUploadPhotoAction`.
+    /// The constructor `sendMessageUploadPhotoAction`.
     SendMessageUploadPhotoAction(Box<crate::types::SendMessageUploadPhotoAction>),
-    ///The constructor `sendMessageUploadDocumentAction`.
+    /// The constructor `sendMessageUploadDocumentAction`.
     SendMessageUploadDocumentAction(Box<crate::types::SendMessageUploadDocumentAction>),
-    ///The constructor `sendMessageGeoLocationAction`.
+    /// The constructor `sendMessageGeoLocationAction`.
     SendMessageGeoLocationAction(Box<crate::types::SendMessageGeoLocationAction>),
-    ///The constructor `sendMessageChooseContactAction`.
+    /// The constructor `sendMessageChooseContactAction`.
     SendMessageChooseContactAction(Box<crate::types::SendMessageChooseContactAction>),
-    ///The constructor `sendMessageGamePlayAction`.
+    /// The constructor `sendMessageGamePlayAction`.
     SendMessageGamePlayAction(Box<crate::types::SendMessageGamePlayAction>),
-    ///The constructor `sendMessageRecordRoundAction`.
+    /// The constructor `sendMessageRecordRoundAction`.
     SendMessageRecordRoundAction(Box<crate::types::SendMessageRecordRoundAction>),
-    ///The constructor `sendMessageUploadRoundAction`.
+    /// The constructor `sendMessageUploadRoundAction`.
     SendMessageUploadRoundAction(Box<crate::types::SendMessageUploadRoundAction>),
-    ///The constructor `speakingInGroupCallAction`.
+    /// The constructor `speakingInGroupCallAction`.
     SpeakingInGroupCallAction(Box<crate::types::SpeakingInGroupCallAction>),
-    ///The constructor `sendMessageHistoryImportAction`.
+    /// The constructor `sendMessageHistoryImportAction`.
     SendMessageHistoryImportAction(Box<crate::types::SendMessageHistoryImportAction>),
-    ///The constructor `sendMessageChooseStickerAction`.
+    /// The constructor `sendMessageChooseStickerAction`.
     SendMessageChooseStickerAction(Box<crate::types::SendMessageChooseStickerAction>),
-    ///The constructor `sendMessageEmojiInteraction`.
+    /// The constructor `sendMessageEmojiInteraction`.
     SendMessageEmojiInteraction(Box<crate::types::SendMessageEmojiInteraction>),
-    ///The constructor `sendMessageEmojiInteractionSeen`.
+    /// The constructor `sendMessageEmojiInteractionSeen`.
     SendMessageEmojiInteractionSeen(Box<crate::types::SendMessageEmojiInteractionSeen>),
-    ///The constructor `sendMessageTextDraftAction`.
+    /// The constructor `sendMessageTextDraftAction`.
     SendMessageTextDraftAction(Box<crate::types::SendMessageTextDraftAction>),
-    ///The constructor `inputSendMessageRichMessageDraftAction`.
+    /// The constructor `inputSendMessageRichMessageDraftAction`.
     InputSendMessageRichMessageDraftAction(
         Box<crate::types::InputSendMessageRichMessageDraftAction>,
     ),
-    ///The constructor `sendMessageRichMessageDraftAction`.
+    /// The constructor `sendMessageRichMessageDraftAction`.
     SendMessageRichMessageDraftAction(
         Box<crate::types::SendMessageRichMessageDraftAction>,
     ),
-    ///The constructor `sendMessageStopDraftAction`.
+    /// The constructor `sendMessageStopDraftAction`.
     SendMessageStopDraftAction(Box<crate::types::SendMessageStopDraftAction>),
-    ///The constructor `contacts.found`.
+    /// The constructor `contacts.found`.
     ContactsFound(Box<crate::types::contacts::Found>),
-    ///The constructor `inputPrivacyKeyStatusTimestamp`.
+    /// The constructor `inputPrivacyKeyStatusTimestamp`.
     InputPrivacyKeyStatusTimestamp(Box<crate::types::InputPrivacyKeyStatusTimestamp>),
-    ///The constructor `inputPrivacyKeyChatInvite`.
+    /// The constructor `inputPrivacyKeyChatInvite`.
     InputPrivacyKeyChatInvite(Box<crate::types::InputPrivacyKeyChatInvite>),
-    ///The constructor `inputPrivacyKeyPhoneCall`.
+    /// The constructor `inputPrivacyKeyPhoneCall`.
     InputPrivacyKeyPhoneCall(Box<crate::types::InputPrivacyKeyPhoneCall>),
-    ///The constructor `inputPrivacyKeyPhoneP2P`.
+    /// The constructor `inputPrivacyKeyPhoneP2P`.
     InputPrivacyKeyPhoneP2P(Box<crate::types::InputPrivacyKeyPhoneP2P>),
-    ///The constructor `inputPrivacyKeyForwards`.
+    /// The constructor `inputPrivacyKeyForwards`.
     InputPrivacyKeyForwards(Box<crate::types::InputPrivacyKeyForwards>),
-    ///The constructor `inputPrivacyKeyProfilePhoto`.
+    /// The constructor `inputPrivacyKeyProfilePhoto`.
     InputPrivacyKeyProfilePhoto(Box<crate::types::InputPrivacyKeyProfilePhoto>),
-    ///The constructor `inputPrivacyKeyPhoneNumber`.
+    /// The constructor `inputPrivacyKeyPhoneNumber`.
     InputPrivacyKeyPhoneNumber(Box<crate::types::InputPrivacyKeyPhoneNumber>),
-    ///The constructor `inputPrivacyKeyAddedByPhone`.
+    /// The constructor `inputPrivacyKeyAddedByPhone`.
     InputPrivacyKeyAddedByPhone(Box<crate::types::InputPrivacyKeyAddedByPhone>),
-    ///The constructor `inputPrivacyKeyVoiceMessages`.
+    /// The constructor `inputPrivacyKeyVoiceMessages`.
     InputPrivacyKeyVoiceMessages(Box<crate::types::InputPrivacyKeyVoiceMessages>),
-    ///The constructor `inputPrivacyKeyAbout`.
+    /// The constructor `inputPrivacyKeyAbout`.
     InputPrivacyKeyAbout(Box<crate::types::InputPrivacyKeyAbout>),
-    ///The constructor `inputPrivacyKeyBirthday`.
+    /// The constructor `inputPrivacyKeyBirthday`.
     InputPrivacyKeyBirthday(Box<crate::types::InputPrivacyKeyBirthday>),
-    ///The constructor `inputPrivacyKeyStarGiftsAutoSave`.
+    /// The constructor `inputPrivacyKeyStarGiftsAutoSave`.
     InputPrivacyKeyStarGiftsAutoSave(
         Box<crate::types::InputPrivacyKeyStarGiftsAutoSave>,
     ),
-    ///The constructor `inputPrivacyKeyNoPaidMessages`.
+    /// The constructor `inputPrivacyKeyNoPaidMessages`.
     InputPrivacyKeyNoPaidMessages(Box<crate::types::InputPrivacyKeyNoPaidMessages>),
-    ///The constructor `inputPrivacyKeySavedMusic`.
+    /// The constructor `inputPrivacyKeySavedMusic`.
     InputPrivacyKeySavedMusic(Box<crate::types::InputPrivacyKeySavedMusic>),
-    ///The constructor `privacyKeyStatusTimestamp`.
+    /// The constructor `privacyKeyStatusTimestamp`.
     PrivacyKeyStatusTimestamp(Box<crate::types::PrivacyKeyStatusTimestamp>),
-    ///The constructor `privacyKeyChatInvite`.
+    /// The constructor `privacyKeyChatInvite`.
     PrivacyKeyChatInvite(Box<crate::types::PrivacyKeyChatInvite>),
-    ///The constructor `privacyKeyPhoneCall`.
+    /// The constructor `privacyKeyPhoneCall`.
     PrivacyKeyPhoneCall(Box<crate::types::PrivacyKeyPhoneCall>),
-    ///The constructor `privacyKeyPhoneP2P`.
+    /// The constructor `privacyKeyPhoneP2P`.
     PrivacyKeyPhoneP2P(Box<crate::types::PrivacyKeyPhoneP2P>),
-    ///The constructor `privacyKeyForwards`.
+    /// The constructor `privacyKeyForwards`.
     PrivacyKeyForwards(Box<crate::types::PrivacyKeyForwards>),
-    ///The constructor `privacyKeyProfilePhoto`.
+    /// The constructor `privacyKeyProfilePhoto`.
     PrivacyKeyProfilePhoto(Box<crate::types::PrivacyKeyProfilePhoto>),
-    ///The constructor `privacyKeyPhoneNumber`.
+    /// The constructor `privacyKeyPhoneNumber`.
     PrivacyKeyPhoneNumber(Box<crate::types::PrivacyKeyPhoneNumber>),
-    ///The constructor `privacyKeyAddedByPhone`.
+    /// The constructor `privacyKeyAddedByPhone`.
     PrivacyKeyAddedByPhone(Box<crate::types::PrivacyKeyAddedByPhone>),
-    ///The constructor `privacyKeyVoiceMessages`.
+    /// The constructor `privacyKeyVoiceMessages`.
     PrivacyKeyVoiceMessages(Box<crate::types::PrivacyKeyVoiceMessages>),
-    ///The constructor `privacyKeyAbout`.
+    /// The constructor `privacyKeyAbout`.
     PrivacyKeyAbout(Box<crate::types::PrivacyKeyAbout>),
-    ///The constructor `privacyKeyBirthday`.
+    /// The constructor `privacyKeyBirthday`.
     PrivacyKeyBirthday(Box<crate::types::PrivacyKeyBirthday>),
-    ///The constructor `privacyKeyStarGiftsAutoSave`.
+    /// The constructor `privacyKeyStarGiftsAutoSave`.
     PrivacyKeyStarGiftsAutoSave(Box<crate::types::PrivacyKeyStarGiftsAutoSave>),
-    ///The constructor `privacyKeyNoPaidMessages`.
+    /// The constructor `privacyKeyNoPaidMessages`.
     PrivacyKeyNoPaidMessages(Box<crate::types::PrivacyKeyNoPaidMessages>),
-    ///The constructor `privacyKeySavedMusic`.
+    /// The constructor `privacyKeySavedMusic`.
     PrivacyKeySavedMusic(Box<crate::types::PrivacyKeySavedMusic>),
-    ///The constructor `inputPrivacyValueAllowContacts`.
+    /// The constructor `inputPrivacyValueAllowContacts`.
     InputPrivacyValueAllowContacts(Box<crate::types::InputPrivacyValueAllowContacts>),
-    ///The constructor `inputPrivacyValueAllowAll`.
+    /// The constructor `inputPrivacyValueAllowAll`.
     InputPrivacyValueAllowAll(Box<crate::types::InputPrivacyValueAllowAll>),
-    ///The constructor `inputPrivacyValueAllowUsers`.
+    /// The constructor `inputPrivacyValueAllowUsers`.
     InputPrivacyValueAllowUsers(Box<crate::types::InputPrivacyValueAllowUsers>),
-    ///The constructor `inputPrivacyValueDisallowContacts`.
+    /// The constructor `inputPrivacyValueDisallowContacts`.
     InputPrivacyValueDisallowContacts(
         Box<crate::types::InputPrivacyValueDisallowContacts>,
     ),
-    ///The constructor `inputPrivacyValueDisallowAll`.
+    /// The constructor `inputPrivacyValueDisallowAll`.
     InputPrivacyValueDisallowAll(Box<crate::types::InputPrivacyValueDisallowAll>),
-    ///The constructor `inputPrivacyValueDisallowUsers`.
+    /// The constructor `inputPrivacyValueDisallowUsers`.
     InputPrivacyValueDisallowUsers(Box<crate::types::InputPrivacyValueDisallowUsers>),
-    ///The constructor `inputPrivacyValueAllowChatParticipants`.
+    /// The constructor `inputPrivacyValueAllowChatParticipants`.
     InputPrivacyValueAllowChatParticipants(
         Box<crate::types::InputPrivacyValueAllowChatParticipants>,
     ),
-    ///The constructor `inputPrivacyValueDisallowChatParticipants`.
+    /// The constructor `inputPrivacyValueDisallowChatParticipants`.
     InputPrivacyValueDisallowChatParticipants(
         Box<crate::types::InputPrivacyValueDisallowChatParticipants>,
     ),
-    ///The constructor `inputPrivacyValueAllowCloseFriends`.
+    /// The constructor `inputPrivacyValueAllowCloseFriends`.
     InputPrivacyValueAllowCloseFriends(
         Box<crate::types::InputPrivacyValueAllowCloseFriends>,
     ),
-    ///The constructor `inputPrivacyValueAllowPremium`.
+    /// The constructor `inputPrivacyValueAllowPremium`.
     InputPrivacyValueAllowPremium(Box<crate::types::InputPrivacyValueAllowPremium>),
-    ///The constructor `inputPrivacyValueAllowBots`.
+    /// The constructor `inputPrivacyValueAllowBots`.
     InputPrivacyValueAllowBots(Box<crate::types::InputPrivacyValueAllowBots>),
-    ///The constructor `inputPrivacyValueDisallowBots`.
+    /// The constructor `inputPrivacyValueDisallowBots`.
     InputPrivacyValueDisallowBots(Box<crate::types::InputPrivacyValueDisallowBots>),
-    ///The constructor `privacyValueAllowContacts`.
+    /// The constructor `privacyValueAllowContacts`.
     PrivacyValueAllowContacts(Box<crate::types::PrivacyValueAllowContacts>),
-    ///The constructor `privacyValueAllowAll`.
+    /// The constructor `privacyValueAllowAll`.
     PrivacyValueAllowAll(Box<crate::types::PrivacyValueAllowAll>),
-    ///The constructor `privacyValueAllowUsers`.
+    /// The constructor `privacyValueAllowUsers`.
     PrivacyValueAllowUsers(Box<crate::types::PrivacyValueAllowUsers>),
-    ///The constructor `privacyValueDisallowContacts`.
+    /// The constructor `privacyValueDisallowContacts`.
     PrivacyValueDisallowContacts(Box<crate::types::PrivacyValueDisallowContacts>),
-    ///The constructor `privacyValueDisallowAll`.
+    /// The constructor `privacyValueDisallowAll`.
     PrivacyValueDisallowAll(Box<crate::types::PrivacyValueDisallowAll>),
-    ///The constructor `privacyValueDisallowUsers`.
+    /// The constructor `privacyValueDisallowUsers`.
     PrivacyValueDisallowUsers(Box<crate::types::PrivacyValueDisallowUsers>),
-    ///The constructor `privacyValueAllowChatParticipants`.
+    /// The constructor `privacyValueAllowChatParticipants`.
     PrivacyValueAllowChatParticipants(
         Box<crate::types::PrivacyValueAllowChatParticipants>,
     ),
-    ///The constructor `privacyValueDisallowChatParticipants`.
+    /// The constructor `privacyValueDisallowChatParticipants`.
     PrivacyValueDisallowChatParticipants(
         Box<crate::types::PrivacyValueDisallowChatParticipants>,
     ),
-    ///The constructor `privacyValueAllowCloseFriends`.
+    /// The constructor `privacyValueAllowCloseFriends`.
     PrivacyValueAllowCloseFriends(Box<crate::types::PrivacyValueAllowCloseFriends>),
-    ///The constructor `privacyValueAllowPremium`.
+    /// The constructor `privacyValueAllowPremium`.
     PrivacyValueAllowPremium(Box<crate::types::PrivacyValueAllowPremium>),
-    ///The constructor `privacyValueAllowBots`.
+    /// The constructor `privacyValueAllowBots`.
     PrivacyValueAllowBots(Box<crate::types::PrivacyValueAllowBots>),
-    ///The constructor `privacyValueDisallowBots`.
+    /// The constructor `privacyValueDisallowBots`.
     PrivacyValueDisallowBots(Box<crate::types::PrivacyValueDisallowBots>),
-    ///The constructor `account.privacyRules`.
+    /// The constructor `account.privacyRules`.
     AccountPrivacyRules(Box<crate::types::account::PrivacyRules>),
-    ///The constructor `accountDaysTTL`.
+    /// The constructor `accountDaysTTL`.
     AccountDaysTTL(Box<crate::types::AccountDaysTTL>),
-    ///The constructor `documentAttributeImageSize`.
+    /// The constructor `documentAttributeImageSize`.
     DocumentAttributeImageSize(Box<crate::types::DocumentAttributeImageSize>),
-    ///The constructor `documentAttributeAnimated`.
+    /// The constructor `documentAttributeAnimated`.
     DocumentAttributeAnimated(Box<crate::types::DocumentAttributeAnimated>),
-    ///The constructor `documentAttributeSticker`.
+    /// The constructor `documentAttributeSticker`.
     DocumentAttributeSticker(Box<crate::types::DocumentAttributeSticker>),
-    ///The constructor `documentAttributeVideo`.
+    /// The constructor `documentAttributeVideo`.
     DocumentAttributeVideo(Box<crate::types::DocumentAttributeVideo>),
-    ///The constructor `documentAttributeAudio`.
+    /// The constructor `documentAttributeAudio`.
     DocumentAttributeAudio(Box<crate::types::DocumentAttributeAudio>),
-    ///The constructor `documentAttributeFilename`.
+    /// The constructor `documentAttributeFilename`.
     DocumentAttributeFilename(Box<crate::types::DocumentAttributeFilename>),
-    ///The constructor `documentAttributeHasStickers`.
+    /// The constructor `documentAttributeHasStickers`.
     DocumentAttributeHasStickers(Box<crate::types::DocumentAttributeHasStickers>),
-    ///The constructor `documentAttributeCustomEmoji`.
+    /// The constructor `documentAttributeCustomEmoji`.
     DocumentAttributeCustomEmoji(Box<crate::types::DocumentAttributeCustomEmoji>),
-    ///The constructor `messages.stickersNotModified`.
+    /// The constructor `messages.stickersNotModified`.
     MessagesStickersNotModified(Box<crate::types::messages::StickersNotModified>),
-    ///The constructor `messages.stickers`.
+    /// The constructor `messages.stickers`.
     MessagesStickers(Box<crate::types::messages::Stickers>),
-    ///The constructor `stickerPack`.
+    /// The constructor `stickerPack`.
     StickerPack(Box<crate::types::StickerPack>),
-    ///The constructor `messages.allStickersNotModified`.
+    /// The constructor `messages.allStickersNotModified`.
     MessagesAllStickersNotModified(Box<crate::types::messages::AllStickersNotModified>),
-    ///The constructor `messages.allStickers`.
+    /// The constructor `messages.allStickers`.
     MessagesAllStickers(Box<crate::types::messages::AllStickers>),
-    ///The constructor `messages.affectedMessages`.
+    /// The constructor `messages.affectedMessages`.
     MessagesAffectedMessages(Box<crate::types::messages::AffectedMessages>),
-    ///The constructor `webPageEmpty`.
+    /// The constructor `webPageEmpty`.
     WebPageEmpty(Box<crate::types::WebPageEmpty>),
-    ///The constructor `webPagePending`.
+    /// The constructor `webPagePending`.
     WebPagePending(Box<crate::types::WebPagePending>),
-    ///The constructor `webPage`.
+    /// The constructor `webPage`.
     WebPage(Box<crate::types::WebPage>),
-    ///The constructor `webPageNotModified`.
+    /// The constructor `webPageNotModified`.
     WebPageNotModified(Box<crate::types::WebPageNotModified>),
-    ///The constructor `authorization`.
+    /// The constructor `authorization`.
     Authorization(Box<crate::types::Authorization>),
-    ///The constructor `account.authorizations`.
+    /// The constructor `account.authorizations`.
     AccountAuthorizations(Box<crate::types::account::Authorizations>),
-    ///The constructor `account.password`.
+    /// The constructor `account.password`.
     AccountPassword(Box<crate::types::account::Password>),
-    ///The constructor `account.passwordSettings`.
+    /// The constructor `account.passwordSettings`.
     AccountPasswordSettings(Box<crate::types::account::PasswordSettings>),
-    ///The constructor `account.passwordInputSettings`.
+    /// The constructor `account.passwordInputSettings`.
     AccountPasswordInputSettings(Box<crate::types::account::PasswordInputSettings>),
-    ///The constructor `auth.passwordRecovery`.
+    /// The constructor `auth.passwordRecovery`.
     AuthPasswordRecovery(Box<crate::types::auth::PasswordRecovery>),
-    ///The constructor `receivedNotifyMessage`.
+    /// The constructor `receivedNotifyMessage`.
     ReceivedNotifyMessage(Box<crate::types::ReceivedNotifyMessage>),
-    ///The constructor `chatInviteExported`.
+    /// The constructor `chatInviteExported`.
     ChatInviteExported(Box<crate::types::ChatInviteExported>),
-    ///The constructor `chatInvitePublicJoinRequests`.
+    /// The constructor `chatInvitePublicJoinRequests`.
     ChatInvitePublicJoinRequests(Box<crate::types::ChatInvitePublicJoinRequests>),
-    ///The constructor `chatInviteAlready`.
+    /// The constructor `chatInviteAlready`.
     ChatInviteAlready(Box<crate::types::ChatInviteAlready>),
-    ///The constructor `chatInvite`.
+    /// The constructor `chatInvite`.
     ChatInvite(Box<crate::types::ChatInvite>),
-    ///The constructor `chatInvitePeek`.
+    /// The constructor `chatInvitePeek`.
     ChatInvitePeek(Box<crate::types::ChatInvitePeek>),
-    ///The constructor `inputStickerSetEmpty`.
+    /// The constructor `inputStickerSetEmpty`.
     InputStickerSetEmpty(Box<crate::types::InputStickerSetEmpty>),
-    ///The constructor `inputStickerSetID`.
+    /// The constructor `inputStickerSetID`.
     InputStickerSetID(Box<crate::types::InputStickerSetID>),
-    ///The constructor `inputStickerSetShortName`.
+    /// The constructor `inputStickerSetShortName`.
     InputStickerSetShortName(Box<crate::types::InputStickerSetShortName>),
-    ///The constructor `inputStickerSetAnimatedEmoji`.
+    /// The constructor `inputStickerSetAnimatedEmoji`.
     InputStickerSetAnimatedEmoji(Box<crate::types::InputStickerSetAnimatedEmoji>),
-    ///The constructor `inputStickerSetDice`.
+    /// The constructor `inputStickerSetDice`.
     InputStickerSetDice(Box<crate::types::InputStickerSetDice>),
-    ///The constructor `inputStickerSetAnimatedEmojiAnimations`.
+    /// The constructor `inputStickerSetAnimatedEmojiAnimations`.
     InputStickerSetAnimatedEmojiAnimations(
         Box<crate::types::InputStickerSetAnimatedEmojiAnimations>,
     ),
-    ///The constructor `inputStickerSetPremiumGifts`.
+    /// The constructor `inputStickerSetPremiumGifts`.
     InputStickerSetPremiumGifts(Box<crate::types::InputStickerSetPremiumGifts>),
-    ///The constructor `inputStickerSetEmojiGenericAnimations`.
+    /// The constructor `inputStickerSetEmojiGenericAnimations`.
     InputStickerSetEmojiGenericAnimations(
         Box<crate::types::InputStickerSetEmojiGenericAnimations>,
     ),
-    ///The constructor `inputStickerSetEmojiDefaultStatuses`.
+    /// The constructor `inputStickerSetEmojiDefaultStatuses`.
     InputStickerSetEmojiDefaultStatuses(
         Box<crate::types::InputStickerSetEmojiDefaultStatuses>,
     ),
-    ///The constructor `inputStickerSetEmojiDefaultTopicIcons`.
+    /// The constructor `inputStickerSetEmojiDefaultTopicIcons`.
     InputStickerSetEmojiDefaultTopicIcons(
         Box<crate::types::InputStickerSetEmojiDefaultTopicIcons>,
     ),
-    ///The constructor `inputStickerSetEmojiChannelDefaultStatuses`.
+    /// The constructor `inputStickerSetEmojiChannelDefaultStatuses`.
     InputStickerSetEmojiChannelDefaultStatuses(
         Box<crate::types::InputStickerSetEmojiChannelDefaultStatuses>,
     ),
-    ///The constructor `inputStickerSetTonGifts`.
+    /// The constructor `inputStickerSetTonGifts`.
     InputStickerSetTonGifts(Box<crate::types::InputStickerSetTonGifts>),
-    ///The constructor `stickerSet`.
+    /// The constructor `stickerSet`.
     StickerSet(Box<crate::types::StickerSet>),
-    ///The constructor `messages.stickerSet`.
+    /// The constructor `messages.stickerSet`.
     MessagesStickerSet(Box<crate::types::messages::StickerSet>),
-    ///The constructor `messages.stickerSetNotModified`.
+    /// The constructor `messages.stickerSetNotModified`.
     MessagesStickerSetNotModified(Box<crate::types::messages::StickerSetNotModified>),
-    ///The constructor `botCommand`.
+    /// The constructor `botCommand`.
     BotCommand(Box<crate::types::BotCommand>),
-    ///The constructor `botInfo`.
+    /// The constructor `botInfo`.
     BotInfo(Box<crate::types::BotInfo>),
-    ///The constructor `keyboardButton`.
+    /// The constructor `keyboardButton`.
     KeyboardButton(Box<crate::types::KeyboardButton>),
-    ///The constructor `keyboardButtonRow`.
+    /// The constructor `keyboardButtonRow`.
     KeyboardButtonRow(Box<crate::types::KeyboardButtonRow>),
-    ///The constructor `replyKeyboardHide`.
+    /// The constructor `replyKeyboardHide`.
     ReplyKeyboardHide(Box<crate::types::ReplyKeyboardHide>),
-    ///The constructor `replyKeyboardForceReply`.
+    /// The constructor `replyKeyboardForceReply`.
     ReplyKeyboardForceReply(Box<crate::types::ReplyKeyboardForceReply>),
-    ///The constructor `replyKeyboardMarkup`.
+    /// The constructor `replyKeyboardMarkup`.
     ReplyKeyboardMarkup(Box<crate::types::ReplyKeyboardMarkup>),
-    ///The constructor `replyInlineMarkup`.
+    /// The constructor `replyInlineMarkup`.
     ReplyInlineMarkup(Box<crate::types::ReplyInlineMarkup>),
-    ///The constructor `messageEntityUnknown`.
+    /// The constructor `messageEntityUnknown`.
     MessageEntityUnknown(Box<crate::types::MessageEntityUnknown>),
-    ///The constructor `messageEntityMention`.
+    /// The constructor `messageEntityMention`.
     MessageEntityMention(Box<crate::types::MessageEntityMention>),
-    ///The constructor `messageEntityHashtag`.
+    /// The constructor `messageEntityHashtag`.
     MessageEntityHashtag(Box<crate::types::MessageEntityHashtag>),
-    ///The constructor `messageEntityBotCommand`.
+    /// The constructor `messageEntityBotCommand`.
     MessageEntityBotCommand(Box<crate::types::MessageEntityBotCommand>),
-    ///The constructor `messageEntityUrl`.
+    /// The constructor `messageEntityUrl`.
     MessageEntityUrl(Box<crate::types::MessageEntityUrl>),
-    ///The constructor `messageEntityEmail`.
+    /// The constructor `messageEntityEmail`.
     MessageEntityEmail(Box<crate::types::MessageEntityEmail>),
-    ///The constructor `messageEntityBold`.
+    /// The constructor `messageEntityBold`.
     MessageEntityBold(Box<crate::types::MessageEntityBold>),
-    ///The constructor `messageEntityItalic`.
+    /// The constructor `messageEntityItalic`.
     MessageEntityItalic(Box<crate::types::MessageEntityItalic>),
-    ///The constructor `messageEntityCode`.
+    /// The constructor `messageEntityCode`.
     MessageEntityCode(Box<crate::types::MessageEntityCode>),
-    ///The constructor `messageEntityPre`.
+    /// The constructor `messageEntityPre`.
     MessageEntityPre(Box<crate::types::MessageEntityPre>),
-    ///The constructor `messageEntityTextUrl`.
+    /// The constructor `messageEntityTextUrl`.
     MessageEntityTextUrl(Box<crate::types::MessageEntityTextUrl>),
-    ///The constructor `messageEntityMentionName`.
+    /// The constructor `messageEntityMentionName`.
     MessageEntityMentionName(Box<crate::types::MessageEntityMentionName>),
-    ///The constructor `inputMessageEntityMentionName`.
+    /// The constructor `inputMessageEntityMentionName`.
     InputMessageEntityMentionName(Box<crate::types::InputMessageEntityMentionName>),
-    ///The constructor `messageEntityPhone`.
+    /// The constructor `messageEntityPhone`.
     MessageEntityPhone(Box<crate::types::MessageEntityPhone>),
-    ///The constructor `messageEntityCashtag`.
+    /// The constructor `messageEntityCashtag`.
     MessageEntityCashtag(Box<crate::types::MessageEntityCashtag>),
-    ///The constructor `messageEntityUnderline`.
+    /// The constructor `messageEntityUnderline`.
     MessageEntityUnderline(Box<crate::types::MessageEntityUnderline>),
-    ///The constructor `messageEntityStrike`.
+    /// The constructor `messageEntityStrike`.
     MessageEntityStrike(Box<crate::types::MessageEntityStrike>),
-    ///The constructor `messageEntityBankCard`.
+    /// The constructor `messageEntityBankCard`.
     MessageEntityBankCard(Box<crate::types::MessageEntityBankCard>),
-    ///The constructor `messageEntitySpoiler`.
+    /// The constructor `messageEntitySpoiler`.
     MessageEntitySpoiler(Box<crate::types::MessageEntitySpoiler>),
-    ///The constructor `messageEntityCustomEmoji`.
+    /// The constructor `messageEntityCustomEmoji`.
     MessageEntityCustomEmoji(Box<crate::types::MessageEntityCustomEmoji>),
-    ///The constructor `messageEntityBlockquote`.
+    /// The constructor `messageEntityBlockquote`.
     MessageEntityBlockquote(Box<crate::types::MessageEntityBlockquote>),
-    ///The constructor `messageEntityFormattedDate`.
+    /// The constructor `messageEntityFormattedDate`.
     MessageEntityFormattedDate(Box<crate::types::MessageEntityFormattedDate>),
-    ///The constructor `messageEntityDiffInsert`.
+    /// The constructor `messageEntityDiffInsert`.
     MessageEntityDiffInsert(Box<crate::types::MessageEntityDiffInsert>),
-    ///The constructor `messageEntityDiffReplace`.
+    /// The constructor `messageEntityDiffReplace`.
     MessageEntityDiffReplace(Box<crate::types::MessageEntityDiffReplace>),
-    ///The constructor `messageEntityDiffDelete`.
+    /// The constructor `messageEntityDiffDelete`.
     MessageEntityDiffDelete(Box<crate::types::MessageEntityDiffDelete>),
-    ///The constructor `messageEntityTonAddress`.
+    /// The constructor `messageEntityTonAddress`.
     MessageEntityTonAddress(Box<crate::types::MessageEntityTonAddress>),
-    ///The constructor `inputChannelEmpty`.
+    /// The constructor `inputChannelEmpty`.
     InputChannelEmpty(Box<crate::types::InputChannelEmpty>),
-    ///The constructor `inputChannel`.
+    /// The constructor `inputChannel`.
     InputChannel(Box<crate::types::InputChannel>),
-    ///The constructor `inputChannelFromMessage`.
+    /// The constructor `inputChannelFromMessage`.
     InputChannelFromMessage(Box<crate::types::InputChannelFromMessage>),
-    ///The constructor `contacts.resolvedPeer`.
+    /// The constructor `contacts.resolvedPeer`.
     ContactsResolvedPeer(Box<crate::types::contacts::ResolvedPeer>),
-    ///The constructor `messageRange`.
+    /// The constructor `messageRange`.
     MessageRange(Box<crate::types::MessageRange>),
-    ///The constructor `updates.channelDifferenceEmpty`.
+    /// The constructor `updates.channelDifferenceEmpty`.
     UpdatesChannelDifferenceEmpty(Box<crate::types::updates::ChannelDifferenceEmpty>),
-    ///The constructor `updates.channelDifferenceTooLong`.
+    /// The constructor `updates.channelDifferenceTooLong`.
     UpdatesChannelDifferenceTooLong(
         Box<crate::types::updates::ChannelDifferenceTooLong>,
     ),
-    ///The constructor `updates.channelDifference`.
+    /// The constructor `updates.channelDifference`.
     UpdatesChannelDifference(Box<crate::types::updates::ChannelDifference>),
-    ///The constructor `channelMessagesFilterEmpty`.
+    /// The constructor `channelMessagesFilterEmpty`.
     ChannelMessagesFilterEmpty(Box<crate::types::ChannelMessagesFilterEmpty>),
-    ///The constructor `channelMessagesFilter`.
+    /// The constructor `channelMessagesFilter`.
     ChannelMessagesFilter(Box<crate::types::ChannelMessagesFilter>),
-    ///The constructor `channelParticipant`.
+    /// The constructor `channelParticipant`.
     ChannelParticipant(Box<crate::types::ChannelParticipant>),
-    ///The constructor `channelParticipantSelf`.
+    /// The constructor `channelParticipantSelf`.
     ChannelParticipantSelf(Box<crate::types::ChannelParticipantSelf>),
-    ///The constructor `channelParticipantCreator`.
+    /// The constructor `channelParticipantCreator`.
     ChannelParticipantCreator(Box<crate::types::ChannelParticipantCreator>),
-    ///The constructor `channelParticipantAdmin`.
+    /// The constructor `channelParticipantAdmin`.
     ChannelParticipantAdmin(Box<crate::types::ChannelParticipantAdmin>),
-    ///The constructor `channelParticipantBanned`.
+    /// The constructor `channelParticipantBanned`.
     ChannelParticipantBanned(Box<crate::types::ChannelParticipantBanned>),
-    ///The constructor `channelParticipantLeft`.
+    /// The constructor `channelParticipantLeft`.
     ChannelParticipantLeft(Box<crate::types::ChannelParticipantLeft>),
-    ///The constructor `channelParticipantsRecent`.
+    /// The constructor `channelParticipantsRecent`.
     ChannelParticipantsRecent(Box<crate::types::ChannelParticipantsRecent>),
-    ///The constructor `channelParticipantsAdmins`.
+    /// The constructor `channelParticipantsAdmins`.
     ChannelParticipantsAdmins(Box<crate::types::ChannelParticipantsAdmins>),
-    ///The constructor `channelParticipantsKicked`.
+    /// The constructor `channelParticipantsKicked`.
     ChannelParticipantsKicked(Box<crate::types::ChannelParticipantsKicked>),
-    ///The constructor `channelParticipantsBots`.
+    /// The constructor `channelParticipantsBots`.
     ChannelParticipantsBots(Box<crate::types::ChannelParticipantsBots>),
-    ///The constructor `channelParticipantsBanned`.
+    /// The constructor `channelParticipantsBanned`.
     ChannelParticipantsBanned(Box<crate::types::ChannelParticipantsBanned>),
-    ///The constructor `channelParticipantsSearch`.
+    /// The constructor `channelParticipantsSearch`.
     ChannelParticipantsSearch(Box<crate::types::ChannelParticipantsSearch>),
-    ///The constructor `channelParticipantsContacts`.
+    /// The constructor `channelParticipantsContacts`.
     ChannelParticipantsContacts(Box<crate::types::ChannelParticipantsContacts>),
-    ///The constructor `channelParticipantsMentions`.
+    /// The constructor `channelParticipantsMentions`.
     ChannelParticipantsMentions(Box<crate::types::ChannelParticipantsMentions>),
-    ///The constructor `channels.channelParticipants`.
+    /// The constructor `channels.channelParticipants`.
     ChannelsChannelParticipants(Box<crate::types::channels::ChannelParticipants>),
-    ///The constructor `channels.channelParticipantsNotModified`.
+    /// The constructor `channels.channelParticipantsNotModified`.
     ChannelsChannelParticipantsNotModified(
         Box<crate::types::channels::ChannelParticipantsNotModified>,
     ),
-    ///The constructor `channels.channelParticipant`.
+    /// The constructor `channels.channelParticipant`.
     ChannelsChannelParticipant(Box<crate::types::channels::ChannelParticipant>),
-    ///The constructor `help.termsOfService`.
+    /// The constructor `help.termsOfService`.
     HelpTermsOfService(Box<crate::types::help::TermsOfService>),
-    ///The constructor `messages.savedGifsNotModified`.
+    /// The constructor `messages.savedGifsNotModified`.
     MessagesSavedGifsNotModified(Box<crate::types::messages::SavedGifsNotModified>),
-    ///The constructor `messages.savedGifs`.
+    /// The constructor `messages.savedGifs`.
     MessagesSavedGifs(Box<crate::types::messages::SavedGifs>),
-    ///The constructor `inputBotInlineMessageMediaAuto`.
+    /// The constructor `inputBotInlineMessageMediaAuto`.
     InputBotInlineMessageMediaAuto(Box<crate::types::InputBotInlineMessageMediaAuto>),
-    ///The constructor `inputBotInlineMessageText`.
+    /// The constructor `inputBotInlineMessageText`.
     InputBotInlineMessageText(Box<crate::types::InputBotInlineMessageText>),
-    ///The constructor `inputBotInlineMessageMediaGeo`.
+    /// The constructor `inputBotInlineMessageMediaGeo`.
     InputBotInlineMessageMediaGeo(Box<crate::types::InputBotInlineMessageMediaGeo>),
-    ///The constructor `inputBotInlineMessageMediaVenue`.
+    /// The constructor `inputBotInlineMessageMediaVenue`.
     InputBotInlineMessageMediaVenue(Box<crate::types::InputBotInlineMessageMediaVenue>),
-    ///The constructor `inputBotInlineMessageMediaContact`.
+    /// The constructor `inputBotInlineMessageMediaContact`.
     InputBotInlineMessageMediaContact(
         Box<crate::types::InputBotInlineMessageMediaContact>,
     ),
-    ///The constructor `inputBotInlineMessageGame`.
+    /// The constructor `inputBotInlineMessageGame`.
     InputBotInlineMessageGame(Box<crate::types::InputBotInlineMessageGame>),
-    ///The constructor `inputBotInlineMessageMediaInvoice`.
+    /// The constructor `inputBotInlineMessageMediaInvoice`.
     InputBotInlineMessageMediaInvoice(
         Box<crate::types::InputBotInlineMessageMediaInvoice>,
     ),
-    ///The constructor `inputBotInlineMessageMediaWebPage`.
+    /// The constructor `inputBotInlineMessageMediaWebPage`.
     InputBotInlineMessageMediaWebPage(
         Box<crate::types::InputBotInlineMessageMediaWebPage>,
     ),
-    ///The constructor `inputBotInlineMessageRichMessage`.
+    /// The constructor `inputBotInlineMessageRichMessage`.
     InputBotInlineMessageRichMessage(
         Box<crate::types::InputBotInlineMessageRichMessage>,
     ),
-    ///The constructor `inputBotInlineResult`.
+    /// The constructor `inputBotInlineResult`.
     InputBotInlineResult(Box<crate::types::InputBotInlineResult>),
-    ///The constructor `inputBotInlineResultPhoto`.
+    /// The constructor `inputBotInlineResultPhoto`.
     InputBotInlineResultPhoto(Box<crate::types::InputBotInlineResultPhoto>),
-    ///The constructor `inputBotInlineResultDocument`.
+    /// The constructor `inputBotInlineResultDocument`.
     InputBotInlineResultDocument(Box<crate::types::InputBotInlineResultDocument>),
-    ///The constructor `inputBotInlineResultGame`.
+    /// The constructor `inputBotInlineResultGame`.
     InputBotInlineResultGame(Box<crate::types::InputBotInlineResultGame>),
-    ///The constructor `botInlineMessageMediaAuto`.
+    /// The constructor `botInlineMessageMediaAuto`.
     BotInlineMessageMediaAuto(Box<crate::types::BotInlineMessageMediaAuto>),
-    ///The constructor `botInlineMessageText`.
+    /// The constructor `botInlineMessageText`.
     BotInlineMessageText(Box<crate::types::BotInlineMessageText>),
-    ///The constructor `botInlineMessageMediaGeo`.
+    /// The constructor `botInlineMessageMediaGeo`.
     BotInlineMessageMediaGeo(Box<crate::types::BotInlineMessageMediaGeo>),
-    ///The constructor `botInlineMessageMediaVenue`.
+    /// The constructor `botInlineMessageMediaVenue`.
     BotInlineMessageMediaVenue(Box<crate::types::BotInlineMessageMediaVenue>),
-    ///The constructor `botInlineMessageMediaContact`.
+    /// The constructor `botInlineMessageMediaContact`.
     BotInlineMessageMediaContact(Box<crate::types::BotInlineMessageMediaContact>),
-    ///The constructor `botInlineMessageMediaInvoice`.
+    /// The constructor `botInlineMessageMediaInvoice`.
     BotInlineMessageMediaInvoice(Box<crate::types::BotInlineMessageMediaInvoice>),
-    ///The constructor `botInlineMessageMediaWebPage`.
+    /// The constructor `botInlineMessageMediaWebPage`.
     BotInlineMessageMediaWebPage(Box<crate::types::BotInlineMessageMediaWebPage>),
-    ///The constructor `botInlineMessageRichMessage`.
+    /// The constructor `botInlineMessageRichMessage`.
     BotInlineMessageRichMessage(Box<crate::types::BotInlineMessageRichMessage>),
-    ///The constructor `botInlineResult`.
+    /// The constructor `botInlineResult`.
     BotInlineResult(Box<crate::types::BotInlineResult>),
-    ///The constructor `botInlineMediaResult`.
+    /// The constructor `botInlineMediaResult`.
     BotInlineMediaResult(Box<crate::types::BotInlineMediaResult>),
-    ///The constructor `messages.botResults`.
+    /// The constructor `messages.botResults`.
     MessagesBotResults(Box<crate::types::messages::BotResults>),
-    ///The constructor `exportedMessageLink`.
+    /// The constructor `exportedMessageLink`.
     ExportedMessageLink(Box<crate::types::ExportedMessageLink>),
-    ///The constructor `messageFwdHeader`.
+    /// The constructor `messageFwdHeader`.
     MessageFwdHeader(Box<crate::types::MessageFwdHeader>),
-    ///The constructor `auth.codeTypeSms`.
+    /// The constructor `auth.codeTypeSms`.
     AuthCodeTypeSms(Box<crate::types::auth::CodeTypeSms>),
-    ///The constructor `auth.codeTypeCall`.
+    /// The constructor `auth.codeTypeCall`.
     AuthCodeTypeCall(Box<crate::types::auth::CodeTypeCall>),
-    ///The constructor `auth.codeTypeFlashCall`.
+    /// The constructor `auth.codeTypeFlashCall`.
     AuthCodeTypeFlashCall(Box<crate::types::auth::CodeTypeFlashCall>),
-    ///The constructor `auth.codeTypeMissedCall`.
+    /// The constructor `auth.codeTypeMissedCall`.
     AuthCodeTypeMissedCall(Box<crate::types::auth::CodeTypeMissedCall>),
-    ///The constructor `auth.codeTypeFragmentSms`.
+    /// The constructor `auth.codeTypeFragmentSms`.
     AuthCodeTypeFragmentSms(Box<crate::types::auth::CodeTypeFragmentSms>),
-    ///The constructor `auth.sentCodeTypeApp`.
+    /// The constructor `auth.sentCodeTypeApp`.
     AuthSentCodeTypeApp(Box<crate::types::auth::SentCodeTypeApp>),
-    ///The constructor `auth.sentCodeTypeSms`.
+    /// The constructor `auth.sentCodeTypeSms`.
     AuthSentCodeTypeSms(Box<crate::types::auth::SentCodeTypeSms>),
-    ///The constructor `auth.sentCodeTypeCall`.
+    /// The constructor `auth.sentCodeTypeCall`.
     AuthSentCodeTypeCall(Box<crate::types::auth::SentCodeTypeCall>),
-    ///The constructor `auth.sentCodeTypeFlashCall`.
+    /// The constructor `auth.sentCodeTypeFlashCall`.
     AuthSentCodeTypeFlashCall(Box<crate::types::auth::SentCodeTypeFlashCall>),
-    ///The constructor `auth.sentCodeTypeMissedCall`.
+    /// The constructor `auth.sentCodeTypeMissedCall`.
     AuthSentCodeTypeMissedCall(Box<crate::types::auth::SentCodeTypeMissedCall>),
-    ///The constructor `auth.sentCodeTypeEmailCode`.
+    /// The constructor `auth.sentCodeTypeEmailCode`.
     AuthSentCodeTypeEmailCode(Box<crate::types::auth::SentCodeTypeEmailCode>),
-    ///The constructor `auth.sentCodeTypeSetUpEmailRequired`.
+    /// The constructor `auth.sentCodeTypeSetUpEmailRequired`.
     AuthSentCodeTypeSetUpEmailRequired(
         Box<crate::types::auth::SentCodeTypeSetUpEmailRequired>,
     ),
-    ///The constructor `auth.sentCodeTypeFragmentSms`.
+    /// The constructor `auth.sentCodeTypeFragmentSms`.
     AuthSentCodeTypeFragmentSms(Box<crate::types::auth::SentCodeTypeFragmentSms>),
-    ///The constructor `auth.sentCodeTypeFirebaseSms`.
+    /// The constructor `auth.sentCodeTypeFirebaseSms`.
     AuthSentCodeTypeFirebaseSms(Box<crate::types::auth::SentCodeTypeFirebaseSms>),
-    ///The constructor `auth.sentCodeTypeSmsWord`.
+    /// The constructor `auth.sentCodeTypeSmsWord`.
     AuthSentCodeTypeSmsWord(Box<crate::types::auth::SentCodeTypeSmsWord>),
-    ///The constructor `auth.sentCodeTypeSmsPhrase`.
+    /// The constructor `auth.sentCodeTypeSmsPhrase`.
     AuthSentCodeTypeSmsPhrase(Box<crate::types::auth::SentCodeTypeSmsPhrase>),
-    ///The constructor `messages.botCallbackAnswer`.
+    /// The constructor `messages.botCallbackAnswer`.
     MessagesBotCallbackAnswer(Box<crate::types::messages::BotCallbackAnswer>),
-    ///The constructor `messages.messageEditData`.
+    /// The constructor `messages.messageEditData`.
     MessagesMessageEditData(Box<crate::types::messages::MessageEditData>),
-    ///The constructor `inputBotInlineMessageID`.
+    /// The constructor `inputBotInlineMessageID`.
     InputBotInlineMessageID(Box<crate::types::InputBotInlineMessageID>),
-    ///The constructor `inputBotInlineMessageID64`.
+    /// The constructor `inputBotInlineMessageID64`.
     InputBotInlineMessageID64(Box<crate::types::InputBotInlineMessageID64>),
-    ///The constructor `inlineBotSwitchPM`.
+    /// The constructor `inlineBotSwitchPM`.
     InlineBotSwitchPM(Box<crate::types::InlineBotSwitchPM>),
-    ///The constructor `messages.peerDialogs`.
+    /// The constructor `messages.peerDialogs`.
     MessagesPeerDialogs(Box<crate::types::messages::PeerDialogs>),
-    ///The constructor `topPeer`.
+    /// The constructor `topPeer`.
     TopPeer(Box<crate::types::TopPeer>),
-    ///The constructor `topPeerCategoryBotsPM`.
+    /// The constructor `topPeerCategoryBotsPM`.
     TopPeerCategoryBotsPM(Box<crate::types::TopPeerCategoryBotsPM>),
-    ///The constructor `topPeerCategoryBotsInline`.
+    /// The constructor `topPeerCategoryBotsInline`.
     TopPeerCategoryBotsInline(Box<crate::types::TopPeerCategoryBotsInline>),
-    ///The constructor `topPeerCategoryCorrespondents`.
+    /// The constructor `topPeerCategoryCorrespondents`.
     TopPeerCategoryCorrespondents(Box<crate::types::TopPeerCategoryCorrespondents>),
-    ///The constructor `topPeerCategoryGroups`.
+    /// The constructor `topPeerCategoryGroups`.
     TopPeerCategoryGroups(Box<crate::types::TopPeerCategoryGroups>),
-    ///The constructor `topPeerCategoryChannels`.
+    /// The constructor `topPeerCategoryChannels`.
     TopPeerCategoryChannels(Box<crate::types::TopPeerCategoryChannels>),
-    ///The constructor `topPeerCategoryPhoneCalls`.
+    /// The constructor `topPeerCategoryPhoneCalls`.
     TopPeerCategoryPhoneCalls(Box<crate::types::TopPeerCategoryPhoneCalls>),
-    ///The constructor `topPeerCategoryForwardUsers`.
+    /// The constructor `topPeerCategoryForwardUsers`.
     TopPeerCategoryForwardUsers(Box<crate::types::TopPeerCategoryForwardUsers>),
-    ///The constructor `topPeerCategoryForwardChats`.
+    /// The constructor `topPeerCategoryForwardChats`.
     TopPeerCategoryForwardChats(Box<crate::types::TopPeerCategoryForwardChats>),
-    ///The constructor `topPeerCategoryBotsApp`.
+    /// The constructor `topPeerCategoryBotsApp`.
     TopPeerCategoryBotsApp(Box<crate::types::TopPeerCategoryBotsApp>),
-    ///The constructor `topPeerCategoryBotsGuestChat`.
+    /// The constructor `topPeerCategoryBotsGuestChat`.
     TopPeerCategoryBotsGuestChat(Box<crate::types::TopPeerCategoryBotsGuestChat>),
-    ///The constructor `topPeerCategoryPeers`.
+    /// The constructor `topPeerCategoryPeers`.
     TopPeerCategoryPeers(Box<crate::types::TopPeerCategoryPeers>),
-    ///The constructor `contacts.topPeersNotModified`.
+    /// The constructor `contacts.topPeersNotModified`.
     ContactsTopPeersNotModified(Box<crate::types::contacts::TopPeersNotModified>),
-    ///The constructor `contacts.topPeers`.
+    /// The constructor `contacts.topPeers`.
     ContactsTopPeers(Box<crate::types::contacts::TopPeers>),
-    ///The constructor `contacts.topPeersDisabled`.
+    /// The constructor `contacts.topPeersDisabled`.
     ContactsTopPeersDisabled(Box<crate::types::contacts::TopPeersDisabled>),
-    ///The constructor `draftMessageEmpty`.
+    /// The constructor `draftMessageEmpty`.
     DraftMessageEmpty(Box<crate::types::DraftMessageEmpty>),
-    ///The constructor `draftMessage`.
+    /// The constructor `draftMessage`.
     DraftMessage(Box<crate::types::DraftMessage>),
-    ///The constructor `messages.featuredStickersNotModified`.
+    /// The constructor `messages.featuredStickersNotModified`.
     MessagesFeaturedStickersNotModified(
         Box<crate::types::messages::FeaturedStickersNotModified>,
     ),
-    ///The constructor `messages.featuredStickers`.
+    /// The constructor `messages.featuredStickers`.
     MessagesFeaturedStickers(Box<crate::types::messages::FeaturedStickers>),
-    ///The constructor `messages.recentStickersNotModified`.
+    /// The constructor `messages.recentStickersNotModified`.
     MessagesRecentStickersNotModified(
         Box<crate::types::messages::RecentStickersNotModified>,
     ),
-    ///The constructor `messages.recentStickers`.
+    /// The constructor `messages.recentStickers`.
     MessagesRecentStickers(Box<crate::types::messages::RecentStickers>),
-    ///The constructor `messages.archivedStickers`.
+    /// The constructor `messages.archivedStickers`.
     MessagesArchivedStickers(Box<crate::types::messages::ArchivedStickers>),
-    ///The constructor `messages.stickerSetInstallResultSuccess`.
+    /// The constructor `messages.stickerSetInstallResultSuccess`.
     MessagesStickerSetInstallResultSuccess(
         Box<crate::types::messages::StickerSetInstallResultSuccess>,
     ),
-    ///The constructor `messages.stickerSetInstallResultArchive`.
+    /// The constructor `messages.stickerSetInstallResultArchive`.
     MessagesStickerSetInstallResultArchive(
         Box<crate::types::messages::StickerSetInstallResultArchive>,
     ),
-    ///The constructor `stickerSetCovered`.
+    /// The constructor `stickerSetCovered`.
     StickerSetCovered(Box<crate::types::StickerSetCovered>),
-    ///The constructor `stickerSetMultiCovered`.
+    /// The constructor `stickerSetMultiCovered`.
     StickerSetMultiCovered(Box<crate::types::StickerSetMultiCovered>),
-    ///The constructor `stickerSetFullCovered`.
+    /// The constructor `stickerSetFullCovered`.
     StickerSetFullCovered(Box<crate::types::StickerSetFullCovered>),
-    ///The constructor `stickerSetNoCovered`.
+    /// The constructor `stickerSetNoCovered`.
     StickerSetNoCovered(Box<crate::types::StickerSetNoCovered>),
-    ///The constructor `maskCoords`.
+    /// The constructor `maskCoords`.
     MaskCoords(Box<crate::types::MaskCoords>),
-    ///The constructor `inputStickeredMediaPhoto`.
+    /// The constructor `inputStickeredMediaPhoto`.
     InputStickeredMediaPhoto(Box<crate::types::InputStickeredMediaPhoto>),
-    ///The constructor `inputStickeredMediaDocument`.
+    /// The constructor `inputStickeredMediaDocument`.
     InputStickeredMediaDocument(Box<crate::types::InputStickeredMediaDocument>),
-    ///The constructor `game`.
+    /// The constructor `game`.
     Game(Box<crate::types::Game>),
-    ///The constructor `inputGameID`.
+    /// The constructor `inputGameID`.
     InputGameID(Box<crate::types::InputGameID>),
-    ///The constructor `inputGameShortName`.
+    /// The constructor `inputGameShortName`.
     InputGameShortName(Box<crate::types::InputGameShortName>),
-    ///The constructor `highScore`.
+    /// The constructor `highScore`.
     HighScore(Box<crate::types::HighScore>),
-    ///The constructor `messages.highScores`.
+    /// The constructor `messages.highScores`.
     MessagesHighScores(Box<crate::types::messages::HighScores>),
-    ///The constructor `textEmpty`.
+    /// The constructor `textEmpty`.
     TextEmpty(Box<crate::types::TextEmpty>),
-    ///The constructor `textPlain`.
+    /// The constructor `textPlain`.
     TextPlain(Box<crate::types::TextPlain>),
-    ///The constructor `textBold`.
+    /// The constructor `textBold`.
     TextBold(Box<crate::types::TextBold>),
-    ///The constructor `textItalic`.
+    /// The constructor `textItalic`.
     TextItalic(Box<crate::types::TextItalic>),
-    ///The constructor `textUnderline`.
+    /// The constructor `textUnderline`.
     TextUnderline(Box<crate::types::TextUnderline>),
-    ///The constructor `textStrike`.
+    /// The constructor `textStrike`.
     TextStrike(Box<crate::types::TextStrike>),
-    ///The constructor `textFixed`.
+    /// The constructor `textFixed`.
     TextFixed(Box<crate::types::TextFixed>),
-    ///The constructor `textUrl`.
+    /// The constructor `textUrl`.
     TextUrl(Box<crate::types::TextUrl>),
-    ///The constructor `textEmail`.
+    /// The constructor `textEmail`.
     TextEmail(Box<crate::types::TextEmail>),
-    ///The constructor `textConcat`.
+    /// The constructor `textConcat`.
     TextConcat(Box<crate::types::TextConcat>),
-    ///The constructor `textSubscript`.
+    /// The constructor `textSubscript`.
     TextSubscript(Box<crate::types::TextSubscript>),
-    ///The constructor `textSuperscript`.
+    /// The constructor `textSuperscript`.
     TextSuperscript(Box<crate::types::TextSuperscript>),
-    ///The constructor `textMarked`.
+    /// The constructor `textMarked`.
     TextMarked(Box<crate::types::TextMarked>),
-    ///The constructor `textPhone`.
+    /// The constructor `textPhone`.
     TextPhone(Box<crate::types::TextPhone>),
-    ///The constructor `textImage`.
+    /// The constructor `textImage`.
     TextImage(Box<crate::types::TextImage>),
-    ///The constructor `textAnchor`.
+    /// The constructor `textAnchor`.
     TextAnchor(Box<crate::types::TextAnchor>),
-    ///The constructor `textMath`.
+    /// The constructor `textMath`.
     TextMath(Box<crate::types::TextMath>),
-    ///The constructor `textCustomEmoji`.
+    /// The constructor `textCustomEmoji`.
     TextCustomEmoji(Box<crate::types::TextCustomEmoji>),
-    ///The constructor `textSpoiler`.
+    /// The constructor `textSpoiler`.
     TextSpoiler(Box<crate::types::TextSpoiler>),
-    ///The constructor `textMention`.
+    /// The constructor `textMention`.
     TextMention(Box<crate::types::TextMention>),
-    ///The constructor `textHashtag`.
+    /// The constructor `textHashtag`.
     TextHashtag(Box<crate::types::TextHashtag>),
-    ///The constructor `textBotCommand`.
+    /// The constructor `textBotCommand`.
     TextBotCommand(Box<crate::types::TextBotCommand>),
-    ///The constructor `textCashtag`.
+    /// The constructor `textCashtag`.
     TextCashtag(Box<crate::types::TextCashtag>),
-    ///The constructor `textAutoUrl`.
+    /// The constructor `textAutoUrl`.
     TextAutoUrl(Box<crate::types::TextAutoUrl>),
-    ///The constructor `textAutoEmail`.
+    /// The constructor `textAutoEmail`.
     TextAutoEmail(Box<crate::types::TextAutoEmail>),
-    ///The constructor `textAutoPhone`.
+    /// The constructor `textAutoPhone`.
     TextAutoPhone(Box<crate::types::TextAutoPhone>),
-    ///The constructor `textBankCard`.
+    /// The constructor `textBankCard`.
     TextBankCard(Box<crate::types::TextBankCard>),
-    ///The constructor `textMentionName`.
+    /// The constructor `textMentionName`.
     TextMentionName(Box<crate::types::TextMentionName>),
-    ///The constructor `textDate`.
+    /// The constructor `textDate`.
     TextDate(Box<crate::types::TextDate>),
-    ///The constructor `textDiff`.
+    /// The constructor `textDiff`.
     TextDiff(Box<crate::types::TextDiff>),
-    ///The constructor `textButton`.
+    /// The constructor `textButton`.
     TextButton(Box<crate::types::TextButton>),
-    ///The constructor `textTonAddress`.
+    /// The constructor `textTonAddress`.
     TextTonAddress(Box<crate::types::TextTonAddress>),
-    ///The constructor `pageBlockUnsupported`.
+    /// The constructor `pageBlockUnsupported`.
     PageBlockUnsupported(Box<crate::types::PageBlockUnsupported>),
-    ///The constructor `pageBlockTitle`.
+    /// The constructor `pageBlockTitle`.
     PageBlockTitle(Box<crate::types::PageBlockTitle>),
-    ///The constructor `pageBlockSubtitle`.
+    /// The constructor `pageBlockSubtitle`.
     PageBlockSubtitle(Box<crate::types::PageBlockSubtitle>),
-    ///The constructor `pageBlockAuthorDate`.
+    /// The constructor `pageBlockAuthorDate`.
     PageBlockAuthorDate(Box<crate::types::PageBlockAuthorDate>),
-    ///The constructor `pageBlockHeader`.
+    /// The constructor `pageBlockHeader`.
     PageBlockHeader(Box<crate::types::PageBlockHeader>),
-    ///The constructor `pageBlockSubheader`.
+    /// The constructor `pageBlockSubheader`.
     PageBlockSubheader(Box<crate::types::PageBlockSubheader>),
-    ///The constructor `pageBlockParagraph`.
+    /// The constructor `pageBlockParagraph`.
     PageBlockParagraph(Box<crate::types::PageBlockParagraph>),
-    ///The constructor `pageBlockPreformatted`.
+    /// The constructor `pageBlockPreformatted`.
     PageBlockPreformatted(Box<crate::types::PageBlockPreformatted>),
-    ///The constructor `pageBlockFooter`.
+    /// The constructor `pageBlockFooter`.
     PageBlockFooter(Box<crate::types::PageBlockFooter>),
-    ///The constructor `pageBlockDivider`.
+    /// The constructor `pageBlockDivider`.
     PageBlockDivider(Box<crate::types::PageBlockDivider>),
-    ///The constructor `pageBlockAnchor`.
+    /// The constructor `pageBlockAnchor`.
     PageBlockAnchor(Box<crate::types::PageBlockAnchor>),
-    ///The constructor `pageBlockList`.
+    /// The constructor `pageBlockList`.
     PageBlockList(Box<crate::types::PageBlockList>),
-    ///The constructor `pageBlockBlockquote`.
+    /// The constructor `pageBlockBlockquote`.
     PageBlockBlockquote(Box<crate::types::PageBlockBlockquote>),
-    ///The constructor `pageBlockPullquote`.
+    /// The constructor `pageBlockPullquote`.
     PageBlockPullquote(Box<crate::types::PageBlockPullquote>),
-    ///The constructor `pageBlockPhoto`.
+    /// The constructor `pageBlockPhoto`.
     PageBlockPhoto(Box<crate::types::PageBlockPhoto>),
-    ///The constructor `pageBlockVideo`.
+    /// The constructor `pageBlockVideo`.
     PageBlockVideo(Box<crate::types::PageBlockVideo>),
-    ///The constructor `pageBlockCover`.
+    /// The constructor `pageBlockCover`.
     PageBlockCover(Box<crate::types::PageBlockCover>),
-    ///The constructor `pageBlockEmbed`.
+    /// The constructor `pageBlockEmbed`.
     PageBlockEmbed(Box<crate::types::PageBlockEmbed>),
-    ///The constructor `pageBlockEmbedPost`.
+    /// The constructor `pageBlockEmbedPost`.
     PageBlockEmbedPost(Box<crate::types::PageBlockEmbedPost>),
-    ///The constructor `pageBlockCollage`.
+    /// The constructor `pageBlockCollage`.
     PageBlockCollage(Box<crate::types::PageBlockCollage>),
-    ///The constructor `pageBlockSlideshow`.
+    /// The constructor `pageBlockSlideshow`.
     PageBlockSlideshow(Box<crate::types::PageBlockSlideshow>),
-    ///The constructor `pageBlockChannel`.
+    /// The constructor `pageBlockChannel`.
     PageBlockChannel(Box<crate::types::PageBlockChannel>),
-    ///The constructor `pageBlockAudio`.
+    /// The constructor `pageBlockAudio`.
     PageBlockAudio(Box<crate::types::PageBlockAudio>),
-    ///The constructor `pageBlockKicker`.
+    /// The constructor `pageBlockKicker`.
     PageBlockKicker(Box<crate::types::PageBlockKicker>),
-    ///The constructor `pageBlockTable`.
+    /// The constructor `pageBlockTable`.
     PageBlockTable(Box<crate::types::PageBlockTable>),
-    ///The constructor `pageBlockOrderedList`.
+    /// The constructor `pageBlockOrderedList`.
     PageBlockOrderedList(Box<crate::types::PageBlockOrderedList>),
-    ///The constructor `pageBlockDetails`.
+    /// The constructor `pageBlockDetails`.
     PageBlockDetails(Box<crate::types::PageBlockDetails>),
-    ///The constructor `pageBlockRelatedArticles`.
+    /// The constructor `pageBlockRelatedArticles`.
     PageBlockRelatedArticles(Box<crate::types::PageBlockRelatedArticles>),
-    ///The constructor `pageBlockMap`.
+    /// The constructor `pageBlockMap`.
     PageBlockMap(Box<crate::types::PageBlockMap>),
-    ///The constructor `pageBlockHeading1`.
+    /// The constructor `pageBlockHeading1`.
     PageBlockHeading1(Box<crate::types::PageBlockHeading1>),
-    ///The constructor `pageBlockHeading2`.
+    /// The constructor `pageBlockHeading2`.
     PageBlockHeading2(Box<crate::types::PageBlockHeading2>),
-    ///The constructor `pageBlockHeading3`.
+    /// The constructor `pageBlockHeading3`.
     PageBlockHeading3(Box<crate::types::PageBlockHeading3>),
-    ///The constructor `pageBlockHeading4`.
+    /// The constructor `pageBlockHeading4`.
     PageBlockHeading4(Box<crate::types::PageBlockHeading4>),
-    ///The constructor `pageBlockHeading5`.
+    /// The constructor `pageBlockHeading5`.
     PageBlockHeading5(Box<crate::types::PageBlockHeading5>),
-    ///The constructor `pageBlockHeading6`.
+    /// The constructor `pageBlockHeading6`.
     PageBlockHeading6(Box<crate::types::PageBlockHeading6>),
-    ///The constructor `pageBlockMath`.
+    /// The constructor `pageBlockMath`.
     PageBlockMath(Box<crate::types::PageBlockMath>),
-    ///The constructor `pageBlockThinking`.
+    /// The constructor `pageBlockThinking`.
     PageBlockThinking(Box<crate::types::PageBlockThinking>),
-    ///The constructor `inputPageBlockMap`.
+    /// The constructor `inputPageBlockMap`.
     InputPageBlockMap(Box<crate::types::InputPageBlockMap>),
-    ///The constructor `pageBlockBlockquoteBlocks`.
+    /// The constructor `pageBlockBlockquoteBlocks`.
     PageBlockBlockquoteBlocks(Box<crate::types::PageBlockBlockquoteBlocks>),
-    ///The constructor `pageBlockButtonRow`.
+    /// The constructor `pageBlockButtonRow`.
     PageBlockButtonRow(Box<crate::types::PageBlockButtonRow>),
-    ///The constructor `pageBlockDocument`.
+    /// The constructor `pageBlockDocument`.
     PageBlockDocument(Box<crate::types::PageBlockDocument>),
-    ///The constructor `phoneCallDiscardReasonMissed`.
+    /// The constructor `phoneCallDiscardReasonMissed`.
     PhoneCallDiscardReasonMissed(Box<crate::types::PhoneCallDiscardReasonMissed>),
-    ///The constructor `phoneCallDiscardReasonDisconnect`.
+    /// The constructor `phoneCallDiscardReasonDisconnect`.
     PhoneCallDiscardReasonDisconnect(
         Box<crate::types::PhoneCallDiscardReasonDisconnect>,
     ),
-    ///The constructor `phoneCallDiscardReasonHangup`.
+    /// The constructor `phoneCallDiscardReasonHangup`.
     PhoneCallDiscardReasonHangup(Box<crate::types::PhoneCallDiscardReasonHangup>),
-    ///The constructor `phoneCallDiscardReasonBusy`.
+    /// The constructor `phoneCallDiscardReasonBusy`.
     PhoneCallDiscardReasonBusy(Box<crate::types::PhoneCallDiscardReasonBusy>),
-    ///The constructor `phoneCallDiscardReasonMigrateConferenceCall`.
+    /// The constructor `phoneCallDiscardReasonMigrateConferenceCall`.
     PhoneCallDiscardReasonMigrateConferenceCall(
         Box<crate::types::PhoneCallDiscardReasonMigrateConferenceCall>,
     ),
-    ///The constructor `dataJSON`.
+    /// The constructor `dataJSON`.
     DataJSON(Box<crate::types::DataJSON>),
-    ///The constructor `labeledPrice`.
+    /// The constructor `labeledPrice`.
     LabeledPrice(Box<crate::types::LabeledPrice>),
-    ///The constructor `invoice`.
+    /// The constructor `invoice`.
     Invoice(Box<crate::types::Invoice>),
-    ///The constructor `paymentCharge`.
+    /// The constructor `paymentCharge`.
     PaymentCharge(Box<crate::types::PaymentCharge>),
-    ///The constructor `postAddress`.
+    /// The constructor `postAddress`.
     PostAddress(Box<crate::types::PostAddress>),
-    ///The constructor `paymentRequestedInfo`.
+    /// The constructor `paymentRequestedInfo`.
     PaymentRequestedInfo(Box<crate::types::PaymentRequestedInfo>),
-    ///The constructor `paymentSavedCredentialsCard`.
+    /// The constructor `paymentSavedCredentialsCard`.
     PaymentSavedCredentialsCard(Box<crate::types::PaymentSavedCredentialsCard>),
-    ///The constructor `webDocument`.
+    /// The constructor `webDocument`.
     WebDocument(Box<crate::types::WebDocument>),
-    ///The constructor `webDocumentNoProxy`.
+    /// The constructor `webDocumentNoProxy`.
     WebDocumentNoProxy(Box<crate::types::WebDocumentNoProxy>),
-    ///The constructor `inputWebDocument`.
+    /// The constructor `inputWebDocument`.
     InputWebDocument(Box<crate::types::InputWebDocument>),
-    ///The constructor `inputWebFileLocation`.
+    /// The constructor `inputWebFileLocation`.
     InputWebFileLocation(Box<crate::types::InputWebFileLocation>),
-    ///The constructor `inputWebFileGeoPointLocation`.
+    /// The constructor `inputWebFileGeoPointLocation`.
     InputWebFileGeoPointLocation(Box<crate::types::InputWebFileGeoPointLocation>),
-    ///The constructor `inputWebFileAudioAlbumThumbLocation`.
+    /// The constructor `inputWebFileAudioAlbumThumbLocation`.
     InputWebFileAudioAlbumThumbLocation(
         Box<crate::types::InputWebFileAudioAlbumThumbLocation>,
     ),
-    ///The constructor `upload.webFile`.
+    /// The constructor `upload.webFile`.
     UploadWebFile(Box<crate::types::upload::WebFile>),
-    ///The constructor `payments.paymentForm`.
+    /// The constructor `payments.paymentForm`.
     PaymentsPaymentForm(Box<crate::types::payments::PaymentForm>),
-    ///The constructor `payments.paymentFormStars`.
+    /// The constructor `payments.paymentFormStars`.
     PaymentsPaymentFormStars(Box<crate::types::payments::PaymentFormStars>),
-    ///The constructor `payments.paymentFormStarGift`.
+    /// The constructor `payments.paymentFormStarGift`.
     PaymentsPaymentFormStarGift(Box<crate::types::payments::PaymentFormStarGift>),
-    ///The constructor `payments.validatedRequestedInfo`.
+    /// The constructor `payments.validatedRequestedInfo`.
     PaymentsValidatedRequestedInfo(Box<crate::types::payments::ValidatedRequestedInfo>),
-    ///The constructor `payments.paymentResult`.
+    /// The constructor `payments.paymentResult`.
     PaymentsPaymentResult(Box<crate::types::payments::PaymentResult>),
-    ///The constructor `payments.paymentVerificationNeeded`.
+    /// The constructor `payments.paymentVerificationNeeded`.
     PaymentsPaymentVerificationNeeded(
         Box<crate::types::payments::PaymentVerificationNeeded>,
     ),
-    ///The constructor `payments.paymentReceipt`.
+    /// The constructor `payments.paymentReceipt`.
     PaymentsPaymentReceipt(Box<crate::types::payments::PaymentReceipt>),
-    ///The constructor `payments.paymentReceiptStars`.
+    /// The constructor `payments.paymentReceiptStars`.
     PaymentsPaymentReceiptStars(Box<crate::types::payments::PaymentReceiptStars>),
-    ///The constructor `payments.savedInfo`.
+    /// The constructor `payments.savedInfo`.
     PaymentsSavedInfo(Box<crate::types::payments::SavedInfo>),
-    ///The constructor `inputPaymentCredentialsSaved`.
+    /// The constructor `inputPaymentCredentialsSaved`.
     InputPaymentCredentialsSaved(Box<crate::types::InputPaymentCredentialsSaved>),
-    ///The constructor `inputPaymentCredentials`.
+    /// The constructor `inputPaymentCredentials`.
     InputPaymentCredentials(Box<crate::types::InputPaymentCredentials>),
-    ///The constructor `inputPaymentCredentialsApplePay`.
+    /// The constructor `inputPaymentCredentialsApplePay`.
     InputPaymentCredentialsApplePay(Box<crate::types::InputPaymentCredentialsApplePay>),
-    ///The constructor `inputPaymentCredentialsGooglePay`.
+    /// The constructor `inputPaymentCredentialsGooglePay`.
     InputPaymentCredentialsGooglePay(
         Box<crate::types::InputPaymentCredentialsGooglePay>,
     ),
-    ///The constructor `account.tmpPassword`.
+    /// The constructor `account.tmpPassword`.
     AccountTmpPassword(Box<crate::types::account::TmpPassword>),
-    ///The constructor `shippingOption`.
+    /// The constructor `shippingOption`.
     ShippingOption(Box<crate::types::ShippingOption>),
-    ///The constructor `inputStickerSetItem`.
+    /// The constructor `inputStickerSetItem`.
     InputStickerSetItem(Box<crate::types::InputStickerSetItem>),
-    ///The constructor `inputPhoneCall`.
+    /// The constructor `inputPhoneCall`.
     InputPhoneCall(Box<crate::types::InputPhoneCall>),
-    ///The constructor `phoneCallEmpty`.
+    /// The constructor `phoneCallEmpty`.
     PhoneCallEmpty(Box<crate::types::PhoneCallEmpty>),
-    ///The constructor `phoneCallWaiting`.
+    /// The constructor `phoneCallWaiting`.
     PhoneCallWaiting(Box<crate::types::PhoneCallWaiting>),
-    ///The constructor `phoneCallRequested`.
+    /// The constructor `phoneCallRequested`.
     PhoneCallRequested(Box<crate::types::PhoneCallRequested>),
-    ///The constructor `phoneCallAccepted`.
+    /// The constructor `phoneCallAccepted`.
     PhoneCallAccepted(Box<crate::types::PhoneCallAccepted>),
-    ///The constructor `phoneCall`.
+    /// The constructor `phoneCall`.
     PhoneCall(Box<crate::types::PhoneCall>),
-    ///The constructor `phoneCallDiscarded`.
+    /// The constructor `phoneCallDiscarded`.
     PhoneCallDiscarded(Box<crate::types::PhoneCallDiscarded>),
-    ///The constructor `phoneConnection`.
+    /// The constructor `phoneConnection`.
     PhoneConnection(Box<crate::types::PhoneConnection>),
-    ///The constructor `phoneConnectionWebrtc`.
+    /// The constructor `phoneConnectionWebrtc`.
     PhoneConnectionWebrtc(Box<crate::types::PhoneConnectionWebrtc>),
-    ///The constructor `phoneCallProtocol`.
+    /// The constructor `phoneCallProtocol`.
     PhoneCallProtocol(Box<crate::types::PhoneCallProtocol>),
-    ///The constructor `phone.phoneCall`.
+    /// The constructor `phone.phoneCall`.
     PhonePhoneCall(Box<crate::types::phone::PhoneCall>),
-    ///The constructor `upload.cdnFileReuploadNeeded`.
+    /// The constructor `upload.cdnFileReuploadNeeded`.
     UploadCdnFileReuploadNeeded(Box<crate::types::upload::CdnFileReuploadNeeded>),
-    ///The constructor `upload.cdnFile`.
+    /// The constructor `upload.cdnFile`.
     UploadCdnFile(Box<crate::types::upload::CdnFile>),
-    ///The constructor `cdnPublicKey`.
+    /// The constructor `cdnPublicKey`.
     CdnPublicKey(Box<crate::types::CdnPublicKey>),
-    ///The constructor `cdnConfig`.
+    /// The constructor `cdnConfig`.
     CdnConfig(Box<crate::types::CdnConfig>),
-    ///The constructor `langPackString`.
+    /// The constructor `langPackString`.
     LangPackString(Box<crate::types::LangPackString>),
-    ///The constructor `langPackStringPluralized`.
+    /// The constructor `langPackStringPluralized`.
     LangPackStringPluralized(Box<crate::types::LangPackStringPluralized>),
-    ///The constructor `langPackStringDeleted`.
+    /// The constructor `langPackStringDeleted`.
     LangPackStringDeleted(Box<crate::types::LangPackStringDeleted>),
-    ///The constructor `langPackDifference`.
+    /// The constructor `langPackDifference`.
     LangPackDifference(Box<crate::types::LangPackDifference>),
-    ///The constructor `langPackLanguage`.
+    /// The constructor `langPackLanguage`.
     LangPackLanguage(Box<crate::types::LangPackLanguage>),
-    ///The constructor `channelAdminLogEventActionChangeTitle`.
+    /// The constructor `channelAdminLogEventActionChangeTitle`.
     ChannelAdminLogEventActionChangeTitle(
         Box<crate::types::ChannelAdminLogEventActionChangeTitle>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeAbout`.
+    /// The constructor `channelAdminLogEventActionChangeAbout`.
     ChannelAdminLogEventActionChangeAbout(
         Box<crate::types::ChannelAdminLogEventActionChangeAbout>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeUsername`.
+    /// The constructor `channelAdminLogEventActionChangeUsername`.
     ChannelAdminLogEventActionChangeUsername(
         Box<crate::types::ChannelAdminLogEventActionChangeUsername>,
     ),
-    ///The constructor `channelAdminLogEventActionChangePhoto`.
+    /// The constructor `channelAdminLogEventActionChangePhoto`.
     ChannelAdminLogEventActionChangePhoto(
         Box<crate::types::ChannelAdminLogEventActionChangePhoto>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleInvites`.
+    /// The constructor `channelAdminLogEventActionToggleInvites`.
     ChannelAdminLogEventActionToggleInvites(
         Box<crate::types::ChannelAdminLogEventActionToggleInvites>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleSignatures`.
+    /// The constructor `channelAdminLogEventActionToggleSignatures`.
     ChannelAdminLogEventActionToggleSignatures(
         Box<crate::types::ChannelAdminLogEventActionToggleSignatures>,
     ),
-    ///The constructor `channelAdminLogEventActionUpdatePinned`.
+    /// The constructor `channelAdminLogEventActionUpdatePinned`.
     ChannelAdminLogEventActionUpdatePinned(
         Box<crate::types::ChannelAdminLogEventActionUpdatePinned>,
     ),
-    ///The constructor `channelAdminLogEventActionEditMessage`.
+    /// The constructor `channelAdminLogEventActionEditMessage`.
     ChannelAdminLogEventActionEditMessage(
         Box<crate::types::ChannelAdminLogEventActionEditMessage>,
     ),
-    ///The constructor `channelAdminLogEventActionDeleteMessage`.
+    /// The constructor `channelAdminLogEventActionDeleteMessage`.
     ChannelAdminLogEventActionDeleteMessage(
         Box<crate::types::ChannelAdminLogEventActionDeleteMessage>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantJoin`.
+    /// The constructor `channelAdminLogEventActionParticipantJoin`.
     ChannelAdminLogEventActionParticipantJoin(
         Box<crate::types::ChannelAdminLogEventActionParticipantJoin>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantLeave`.
+    /// The constructor `channelAdminLogEventActionParticipantLeave`.
     ChannelAdminLogEventActionParticipantLeave(
         Box<crate::types::ChannelAdminLogEventActionParticipantLeave>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantInvite`.
+    /// The constructor `channelAdminLogEventActionParticipantInvite`.
     ChannelAdminLogEventActionParticipantInvite(
         Box<crate::types::ChannelAdminLogEventActionParticipantInvite>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantToggleBan`.
+    /// The constructor `channelAdminLogEventActionParticipantToggleBan`.
     ChannelAdminLogEventActionParticipantToggleBan(
         Box<crate::types::ChannelAdminLogEventActionParticipantToggleBan>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantToggleAdmin`.
+    /// The constructor `channelAdminLogEventActionParticipantToggleAdmin`.
     ChannelAdminLogEventActionParticipantToggleAdmin(
         Box<crate::types::ChannelAdminLogEventActionParticipantToggleAdmin>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeStickerSet`.
+    /// The constructor `channelAdminLogEventActionChangeStickerSet`.
     ChannelAdminLogEventActionChangeStickerSet(
         Box<crate::types::ChannelAdminLogEventActionChangeStickerSet>,
     ),
-    ///The constructor `channelAdminLogEventActionTogglePreHistoryHidden`.
+    /// The constructor `channelAdminLogEventActionTogglePreHistoryHidden`.
     ChannelAdminLogEventActionTogglePreHistoryHidden(
         Box<crate::types::ChannelAdminLogEventActionTogglePreHistoryHidden>,
     ),
-    ///The constructor `channelAdminLogEventActionDefaultBannedRights`.
+    /// The constructor `channelAdminLogEventActionDefaultBannedRights`.
     ChannelAdminLogEventActionDefaultBannedRights(
         Box<crate::types::ChannelAdminLogEventActionDefaultBannedRights>,
     ),
-    ///The constructor `channelAdminLogEventActionStopPoll`.
+    /// The constructor `channelAdminLogEventActionStopPoll`.
     ChannelAdminLogEventActionStopPoll(
         Box<crate::types::ChannelAdminLogEventActionStopPoll>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeLinkedChat`.
+    /// The constructor `channelAdminLogEventActionChangeLinkedChat`.
     ChannelAdminLogEventActionChangeLinkedChat(
         Box<crate::types::ChannelAdminLogEventActionChangeLinkedChat>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeLocation`.
+    /// The constructor `channelAdminLogEventActionChangeLocation`.
     ChannelAdminLogEventActionChangeLocation(
         Box<crate::types::ChannelAdminLogEventActionChangeLocation>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleSlowMode`.
+    /// The constructor `channelAdminLogEventActionToggleSlowMode`.
     ChannelAdminLogEventActionToggleSlowMode(
         Box<crate::types::ChannelAdminLogEventActionToggleSlowMode>,
     ),
-    ///The constructor `channelAdminLogEventActionStartGroupCall`.
+    /// The constructor `channelAdminLogEventActionStartGroupCall`.
     ChannelAdminLogEventActionStartGroupCall(
         Box<crate::types::ChannelAdminLogEventActionStartGroupCall>,
     ),
-    ///The constructor `channelAdminLogEventActionDiscardGroupCall`.
+    /// The constructor `channelAdminLogEventActionDiscardGroupCall`.
     ChannelAdminLogEventActionDiscardGroupCall(
         Box<crate::types::ChannelAdminLogEventActionDiscardGroupCall>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantMute`.
+    /// The constructor `channelAdminLogEventActionParticipantMute`.
     ChannelAdminLogEventActionParticipantMute(
         Box<crate::types::ChannelAdminLogEventActionParticipantMute>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantUnmute`.
+    /// The constructor `channelAdminLogEventActionParticipantUnmute`.
     ChannelAdminLogEventActionParticipantUnmute(
         Box<crate::types::ChannelAdminLogEventActionParticipantUnmute>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleGroupCallSetting`.
+    /// The constructor `channelAdminLogEventActionToggleGroupCallSetting`.
     ChannelAdminLogEventActionToggleGroupCallSetting(
         Box<crate::types::ChannelAdminLogEventActionToggleGroupCallSetting>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantJoinByInvite`.
+    /// The constructor `channelAdminLogEventActionParticipantJoinByInvite`.
     ChannelAdminLogEventActionParticipantJoinByInvite(
         Box<crate::types::ChannelAdminLogEventActionParticipantJoinByInvite>,
     ),
-    ///The constructor `channelAdminLogEventActionExportedInviteDelete`.
+    /// The constructor `channelAdminLogEventActionExportedInviteDelete`.
     ChannelAdminLogEventActionExportedInviteDelete(
         Box<crate::types::ChannelAdminLogEventActionExportedInviteDelete>,
     ),
-    ///The constructor `channelAdminLogEventActionExportedInviteRevoke`.
+    /// The constructor `channelAdminLogEventActionExportedInviteRevoke`.
     ChannelAdminLogEventActionExportedInviteRevoke(
         Box<crate::types::ChannelAdminLogEventActionExportedInviteRevoke>,
     ),
-    ///The constructor `channelAdminLogEventActionExportedInviteEdit`.
+    /// The constructor `channelAdminLogEventActionExportedInviteEdit`.
     ChannelAdminLogEventActionExportedInviteEdit(
         Box<crate::types::ChannelAdminLogEventActionExportedInviteEdit>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantVolume`.
+    /// The constructor `channelAdminLogEventActionParticipantVolume`.
     ChannelAdminLogEventActionParticipantVolume(
         Box<crate::types::ChannelAdminLogEventActionParticipantVolume>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeHistoryTTL`.
+    /// The constructor `channelAdminLogEventActionChangeHistoryTTL`.
     ChannelAdminLogEventActionChangeHistoryTTL(
         Box<crate::types::ChannelAdminLogEventActionChangeHistoryTTL>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantJoinByRequest`.
+    /// The constructor `channelAdminLogEventActionParticipantJoinByRequest`.
     ChannelAdminLogEventActionParticipantJoinByRequest(
         Box<crate::types::ChannelAdminLogEventActionParticipantJoinByRequest>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleNoForwards`.
+    /// The constructor `channelAdminLogEventActionToggleNoForwards`.
     ChannelAdminLogEventActionToggleNoForwards(
         Box<crate::types::ChannelAdminLogEventActionToggleNoForwards>,
     ),
-    ///The constructor `channelAdminLogEventActionSendMessage`.
+    /// The constructor `channelAdminLogEventActionSendMessage`.
     ChannelAdminLogEventActionSendMessage(
         Box<crate::types::ChannelAdminLogEventActionSendMessage>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeAvailableReactions`.
+    /// The constructor `channelAdminLogEventActionChangeAvailableReactions`.
     ChannelAdminLogEventActionChangeAvailableReactions(
         Box<crate::types::ChannelAdminLogEventActionChangeAvailableReactions>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeUsernames`.
+    /// The constructor `channelAdminLogEventActionChangeUsernames`.
     ChannelAdminLogEventActionChangeUsernames(
         Box<crate::types::ChannelAdminLogEventActionChangeUsernames>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleForum`.
+    /// The constructor `channelAdminLogEventActionToggleForum`.
     ChannelAdminLogEventActionToggleForum(
         Box<crate::types::ChannelAdminLogEventActionToggleForum>,
     ),
-    ///The constructor `channelAdminLogEventActionCreateTopic`.
+    /// The constructor `channelAdminLogEventActionCreateTopic`.
     ChannelAdminLogEventActionCreateTopic(
         Box<crate::types::ChannelAdminLogEventActionCreateTopic>,
     ),
-    ///The constructor `channelAdminLogEventActionEditTopic`.
+    /// The constructor `channelAdminLogEventActionEditTopic`.
     ChannelAdminLogEventActionEditTopic(
         Box<crate::types::ChannelAdminLogEventActionEditTopic>,
     ),
-    ///The constructor `channelAdminLogEventActionDeleteTopic`.
+    /// The constructor `channelAdminLogEventActionDeleteTopic`.
     ChannelAdminLogEventActionDeleteTopic(
         Box<crate::types::ChannelAdminLogEventActionDeleteTopic>,
     ),
-    ///The constructor `channelAdminLogEventActionPinTopic`.
+    /// The constructor `channelAdminLogEventActionPinTopic`.
     ChannelAdminLogEventActionPinTopic(
         Box<crate::types::ChannelAdminLogEventActionPinTopic>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleAntiSpam`.
+    /// The constructor `channelAdminLogEventActionToggleAntiSpam`.
     ChannelAdminLogEventActionToggleAntiSpam(
         Box<crate::types::ChannelAdminLogEventActionToggleAntiSpam>,
     ),
-    ///The constructor `channelAdminLogEventActionChangePeerColor`.
+    /// The constructor `channelAdminLogEventActionChangePeerColor`.
     ChannelAdminLogEventActionChangePeerColor(
         Box<crate::types::ChannelAdminLogEventActionChangePeerColor>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeProfilePeerColor`.
+    /// The constructor `channelAdminLogEventActionChangeProfilePeerColor`.
     ChannelAdminLogEventActionChangeProfilePeerColor(
         Box<crate::types::ChannelAdminLogEventActionChangeProfilePeerColor>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeWallpaper`.
+    /// The constructor `channelAdminLogEventActionChangeWallpaper`.
     ChannelAdminLogEventActionChangeWallpaper(
         Box<crate::types::ChannelAdminLogEventActionChangeWallpaper>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeEmojiStatus`.
+    /// The constructor `channelAdminLogEventActionChangeEmojiStatus`.
     ChannelAdminLogEventActionChangeEmojiStatus(
         Box<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>,
     ),
-    ///The constructor `channelAdminLogEventActionChangeEmojiStickerSet`.
+    /// The constructor `channelAdminLogEventActionChangeEmojiStickerSet`.
     ChannelAdminLogEventActionChangeEmojiStickerSet(
         Box<crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleSignatureProfiles`.
+    /// The constructor `channelAdminLogEventActionToggleSignatureProfiles`.
     ChannelAdminLogEventActionToggleSignatureProfiles(
         Box<crate::types::ChannelAdminLogEventActionToggleSignatureProfiles>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantSubExtend`.
+    /// The constructor `channelAdminLogEventActionParticipantSubExtend`.
     ChannelAdminLogEventActionParticipantSubExtend(
         Box<crate::types::ChannelAdminLogEventActionParticipantSubExtend>,
     ),
-    ///The constructor `channelAdminLogEventActionToggleAutotranslation`.
+    /// The constructor `channelAdminLogEventActionToggleAutotranslation`.
     ChannelAdminLogEventActionToggleAutotranslation(
         Box<crate::types::ChannelAdminLogEventActionToggleAutotranslation>,
     ),
-    ///The constructor `channelAdminLogEventActionParticipantEditRank`.
+    /// The constructor `channelAdminLogEventActionParticipantEditRank`.
     ChannelAdminLogEventActionParticipantEditRank(
         Box<crate::types::ChannelAdminLogEventActionParticipantEditRank>,
     ),
-    ///The constructor `channelAdminLogEvent`.
+    /// The constructor `channelAdminLogEvent`.
     ChannelAdminLogEvent(Box<crate::types::ChannelAdminLogEvent>),
-    ///The constructor `channels.adminLogResults`.
+    /// The constructor `channels.adminLogResults`.
     ChannelsAdminLogResults(Box<crate::types::channels::AdminLogResults>),
-    ///The constructor `channelAdminLogEventsFilter`.
+    /// The constructor `channelAdminLogEventsFilter`.
     ChannelAdminLogEventsFilter(Box<crate::types::ChannelAdminLogEventsFilter>),
-    ///The constructor `popularContact`.
+    /// The constructor `popularContact`.
     PopularContact(Box<crate::types::PopularContact>),
-    ///The constructor `messages.favedStickersNotModified`.
+    /// The constructor `messages.favedStickersNotModified`.
     MessagesFavedStickersNotModified(
         Box<crate::types::messages::FavedStickersNotModified>,
     ),
-    ///The constructor `messages.favedStickers`.
+    /// The constructor `messages.favedStickers`.
     MessagesFavedStickers(Box<crate::types::messages::FavedStickers>),
-    ///The constructor `recentMeUrlUnknown`.
+    /// The constructor `recentMeUrlUnknown`.
     RecentMeUrlUnknown(Box<crate::types::RecentMeUrlUnknown>),
-    ///The constructor `recentMeUrlUser`.
+    /// The constructor `recentMeUrlUser`.
     RecentMeUrlUser(Box<crate::types::RecentMeUrlUser>),
-    ///The constructor `recentMeUrlChat`.
+    /// The constructor `recentMeUrlChat`.
     RecentMeUrlChat(Box<crate::types::RecentMeUrlChat>),
-    ///The constructor `recentMeUrlChatInvite`.
+    /// The constructor `recentMeUrlChatInvite`.
     RecentMeUrlChatInvite(Box<crate::types::RecentMeUrlChatInvite>),
-    ///The constructor `recentMeUrlStickerSet`.
+    /// The constructor `recentMeUrlStickerSet`.
     RecentMeUrlStickerSet(Box<crate::types::RecentMeUrlStickerSet>),
-    ///The constructor `help.recentMeUrls`.
+    /// The constructor `help.recentMeUrls`.
     HelpRecentMeUrls(Box<crate::types::help::RecentMeUrls>),
-    ///The constructor `inputSingleMedia`.
+    /// The constructor `inputSingleMedia`.
     InputSingleMedia(Box<crate::types::InputSingleMedia>),
-    ///The constructor `webAuthorization`.
+    /// The constructor `webAuthorization`.
     WebAuthorization(Box<crate::types::WebAuthorization>),
-    ///The constructor `account.webAuthorizations`.
+    /// The constructor `account.webAuthorizations`.
     AccountWebAuthorizations(Box<crate::types::account::WebAuthorizations>),
-    ///The constructor `inputMessageID`.
+    /// The constructor `inputMessageID`.
     InputMessageID(Box<crate::types::InputMessageID>),
-    ///The constructor `inputMessageReplyTo`.
+    /// The constructor `inputMessageReplyTo`.
     InputMessageReplyTo(Box<crate::types::InputMessageReplyTo>),
-    ///The constructor `inputMessagePinned`.
+    /// The constructor `inputMessagePinned`.
     InputMessagePinned(Box<crate::types::InputMessagePinned>),
-    ///The constructor `inputMessageCallbackQuery`.
+    /// The constructor `inputMessageCallbackQuery`.
     InputMessageCallbackQuery(Box<crate::types::InputMessageCallbackQuery>),
-    ///The constructor `inputDialogPeer`.
+    /// The constructor `inputDialogPeer`.
     InputDialogPeer(Box<crate::types::InputDialogPeer>),
-    ///The constructor `inputDialogPeerFolder`.
+    /// The constructor `inputDialogPeerFolder`.
     InputDialogPeerFolder(Box<crate::types::InputDialogPeerFolder>),
-    ///The constructor `inputDialogPeerCommunity`.
+    /// The constructor `inputDialogPeerCommunity`.
     InputDialogPeerCommunity(Box<crate::types::InputDialogPeerCommunity>),
-    ///The constructor `dialogPeer`.
+    /// The constructor `dialogPeer`.
     DialogPeer(Box<crate::types::DialogPeer>),
-    ///The constructor `dialogPeerFolder`.
+    /// The constructor `dialogPeerFolder`.
     DialogPeerFolder(Box<crate::types::DialogPeerFolder>),
-    ///The constructor `dialogPeerCommunity`.
+    /// The constructor `dialogPeerCommunity`.
     DialogPeerCommunity(Box<crate::types::DialogPeerCommunity>),
-    ///The constructor `messages.foundStickerSetsNotModified`.
+    /// The constructor `messages.foundStickerSetsNotModified`.
     MessagesFoundStickerSetsNotModified(
         Box<crate::types::messages::FoundStickerSetsNotModified>,
     ),
-    ///The constructor `messages.foundStickerSets`.
+    /// The constructor `messages.foundStickerSets`.
     MessagesFoundStickerSets(Box<crate::types::messages::FoundStickerSets>),
-    ///The constructor `fileHash`.
+    /// The constructor `fileHash`.
     FileHash(Box<crate::types::FileHash>),
-    ///The constructor `inputClientProxy`.
+    /// The constructor `inputClientProxy`.
     InputClientProxy(Box<crate::types::InputClientProxy>),
-    ///The constructor `help.termsOfServiceUpdateEmpty`.
+    /// The constructor `help.termsOfServiceUpdateEmpty`.
     HelpTermsOfServiceUpdateEmpty(Box<crate::types::help::TermsOfServiceUpdateEmpty>),
-    ///The constructor `help.termsOfServiceUpdate`.
+    /// The constructor `help.termsOfServiceUpdate`.
     HelpTermsOfServiceUpdate(Box<crate::types::help::TermsOfServiceUpdate>),
-    ///The constructor `inputSecureFileUploaded`.
+    /// The constructor `inputSecureFileUploaded`.
     InputSecureFileUploaded(Box<crate::types::InputSecureFileUploaded>),
-    ///The constructor `inputSecureFile`.
+    /// The constructor `inputSecureFile`.
     InputSecureFile(Box<crate::types::InputSecureFile>),
-    ///The constructor `secureFileEmpty`.
+    /// The constructor `secureFileEmpty`.
     SecureFileEmpty(Box<crate::types::SecureFileEmpty>),
-    ///The constructor `secureFile`.
+    /// The constructor `secureFile`.
     SecureFile(Box<crate::types::SecureFile>),
-    ///The constructor `secureData`.
+    /// The constructor `secureData`.
     SecureData(Box<crate::types::SecureData>),
-    ///The constructor `securePlainPhone`.
+    /// The constructor `securePlainPhone`.
     SecurePlainPhone(Box<crate::types::SecurePlainPhone>),
-    ///The constructor `securePlainEmail`.
+    /// The constructor `securePlainEmail`.
     SecurePlainEmail(Box<crate::types::SecurePlainEmail>),
-    ///The constructor `secureValueTypePersonalDetails`.
+    /// The constructor `secureValueTypePersonalDetails`.
     SecureValueTypePersonalDetails(Box<crate::types::SecureValueTypePersonalDetails>),
-    ///The constructor `secureValueTypePassport`.
+    /// The constructor `secureValueTypePassport`.
     SecureValueTypePassport(Box<crate::types::SecureValueTypePassport>),
-    ///The constructor `secureValueTypeDriverLicense`.
+    /// The constructor `secureValueTypeDriverLicense`.
     SecureValueTypeDriverLicense(Box<crate::types::SecureValueTypeDriverLicense>),
-    ///The constructor `secureValueTypeIdentityCard`.
+    /// The constructor `secureValueTypeIdentityCard`.
     SecureValueTypeIdentityCard(Box<crate::types::SecureValueTypeIdentityCard>),
-    ///The constructor `secureValueTypeInternalPassport`.
+    /// The constructor `secureValueTypeInternalPassport`.
     SecureValueTypeInternalPassport(Box<crate::types::SecureValueTypeInternalPassport>),
-    ///The constructor `secureValueTypeAddress`.
+    /// The constructor `secureValueTypeAddress`.
     SecureValueTypeAddress(Box<crate::types::SecureValueTypeAddress>),
-    ///The constructor `secureValueTypeUtilityBill`.
+    /// The constructor `secureValueTypeUtilityBill`.
     SecureValueTypeUtilityBill(Box<crate::types::SecureValueTypeUtilityBill>),
-    ///The constructor `secureValueTypeBankStatement`.
+    /// The constructor `secureValueTypeBankStatement`.
     SecureValueTypeBankStatement(Box<crate::types::SecureValueTypeBankStatement>),
-    ///The constructor `secureValueTypeRentalAgreement`.
+    /// The constructor `secureValueTypeRentalAgreement`.
     SecureValueTypeRentalAgreement(Box<crate::types::SecureValueTypeRentalAgreement>),
-    ///The constructor `secureValueTypePassportRegistration`.
+    /// The constructor `secureValueTypePassportRegistration`.
     SecureValueTypePassportRegistration(
         Box<crate::types::SecureValueTypePassportRegistration>,
     ),
-    ///The constructor `secureValueTypeTemporaryRegistration`.
+    /// The constructor `secureValueTypeTemporaryRegistration`.
     SecureValueTypeTemporaryRegistration(
         Box<crate::types::SecureValueTypeTemporaryRegistration>,
     ),
-    ///The constructor `secureValueTypePhone`.
+    /// The constructor `secureValueTypePhone`.
     SecureValueTypePhone(Box<crate::types::SecureValueTypePhone>),
-    ///The constructor `secureValueTypeEmail`.
+    /// The constructor `secureValueTypeEmail`.
     SecureValueTypeEmail(Box<crate::types::SecureValueTypeEmail>),
-    ///The constructor `secureValue`.
+    /// The constructor `secureValue`.
     SecureValue(Box<crate::types::SecureValue>),
-    ///The constructor `inputSecureValue`.
+    /// The constructor `inputSecureValue`.
     InputSecureValue(Box<crate::types::InputSecureValue>),
-    ///The constructor `secureValueHash`.
+    /// The constructor `secureValueHash`.
     SecureValueHash(Box<crate::types::SecureValueHash>),
-    ///The constructor `secureValueErrorData`.
+    /// The constructor `secureValueErrorData`.
     SecureValueErrorData(Box<crate::types::SecureValueErrorData>),
-    ///The constructor `secureValueErrorFrontSide`.
+    /// The constructor `secureValueErrorFrontSide`.
     SecureValueErrorFrontSide(Box<crate::types::SecureValueErrorFrontSide>),
-    ///The constructor `secureValueErrorReverseSide`.
+    /// The constructor `secureValueErrorReverseSide`.
     SecureValueErrorReverseSide(Box<crate::types::SecureValueErrorReverseSide>),
-    ///The constructor `secureValueErrorSelfie`.
+    /// The constructor `secureValueErrorSelfie`.
     SecureValueErrorSelfie(Box<crate::types::SecureValueErrorSelfie>),
-    ///The constructor `secureValueErrorFile`.
+    /// The constructor `secureValueErrorFile`.
     SecureValueErrorFile(Box<crate::types::SecureValueErrorFile>),
-    ///The constructor `secureValueErrorFiles`.
+    /// The constructor `secureValueErrorFiles`.
     SecureValueErrorFiles(Box<crate::types::SecureValueErrorFiles>),
-    ///The constructor `secureValueError`.
+    /// The constructor `secureValueError`.
     SecureValueError(Box<crate::types::SecureValueError>),
-    ///The constructor `secureValueErrorTranslationFile`.
+    /// The constructor `secureValueErrorTranslationFile`.
     SecureValueErrorTranslationFile(Box<crate::types::SecureValueErrorTranslationFile>),
-    ///The constructor `secureValueErrorTranslationFiles`.
+    /// The constructor `secureValueErrorTranslationFiles`.
     SecureValueErrorTranslationFiles(
         Box<crate::types::SecureValueErrorTranslationFiles>,
     ),
-    ///The constructor `secureCredentialsEncrypted`.
+    /// The constructor `secureCredentialsEncrypted`.
     SecureCredentialsEncrypted(Box<crate::types::SecureCredentialsEncrypted>),
-    ///The constructor `account.authorizationForm`.
+    /// The constructor `account.authorizationForm`.
     AccountAuthorizationForm(Box<crate::types::account::AuthorizationForm>),
-    ///The constructor `account.sentEmailCode`.
+    /// The constructor `account.sentEmailCode`.
     AccountSentEmailCode(Box<crate::types::account::SentEmailCode>),
-    ///The constructor `help.deepLinkInfoEmpty`.
+    /// The constructor `help.deepLinkInfoEmpty`.
     HelpDeepLinkInfoEmpty(Box<crate::types::help::DeepLinkInfoEmpty>),
-    ///The constructor `help.deepLinkInfo`.
+    /// The constructor `help.deepLinkInfo`.
     HelpDeepLinkInfo(Box<crate::types::help::DeepLinkInfo>),
-    ///The constructor `savedPhoneContact`.
+    /// The constructor `savedPhoneContact`.
     SavedPhoneContact(Box<crate::types::SavedPhoneContact>),
-    ///The constructor `account.takeout`.
+    /// The constructor `account.takeout`.
     AccountTakeout(Box<crate::types::account::Takeout>),
-    ///The constructor `passwordKdfAlgoUnknown`.
+    /// The constructor `passwordKdfAlgoUnknown`.
     PasswordKdfAlgoUnknown(Box<crate::types::PasswordKdfAlgoUnknown>),
-    ///The constructor `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow`.
+    /// The constructor `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow`.
     PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
         Box<
             crate::types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow,
         >,
     ),
-    ///The constructor `securePasswordKdfAlgoUnknown`.
+    /// The constructor `securePasswordKdfAlgoUnknown`.
     SecurePasswordKdfAlgoUnknown(Box<crate::types::SecurePasswordKdfAlgoUnknown>),
-    ///The constructor `securePasswordKdfAlgoPBKDF2HMACSHA512iter100000`.
+    /// The constructor `securePasswordKdfAlgoPBKDF2HMACSHA512iter100000`.
     SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000(
         Box<crate::types::SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000>,
     ),
-    ///The constructor `securePasswordKdfAlgoSHA512`.
+    /// The constructor `securePasswordKdfAlgoSHA512`.
     SecurePasswordKdfAlgoSHA512(Box<crate::types::SecurePasswordKdfAlgoSHA512>),
-    ///The constructor `secureSecretSettings`.
+    /// The constructor `secureSecretSettings`.
     SecureSecretSettings(Box<crate::types::SecureSecretSettings>),
-    ///The constructor `inputCheckPasswordEmpty`.
+    /// The constructor `inputCheckPasswordEmpty`.
     InputCheckPasswordEmpty(Box<crate::types::InputCheckPasswordEmpty>),
-    ///The constructor `inputCheckPasswordSRP`.
+    /// The constructor `inputCheckPasswordSRP`.
     InputCheckPasswordSRP(Box<crate::types::InputCheckPasswordSRP>),
-    ///The constructor `secureRequiredType`.
+    /// The constructor `secureRequiredType`.
     SecureRequiredType(Box<crate::types::SecureRequiredType>),
-    ///The constructor `secureRequiredTypeOneOf`.
+    /// The constructor `secureRequiredTypeOneOf`.
     SecureRequiredTypeOneOf(Box<crate::types::SecureRequiredTypeOneOf>),
-    ///The constructor `help.passportConfigNotModified`.
+    /// The constructor `help.passportConfigNotModified`.
     HelpPassportConfigNotModified(Box<crate::types::help::PassportConfigNotModified>),
-    ///The constructor `help.passportConfig`.
+    /// The constructor `help.passportConfig`.
     HelpPassportConfig(Box<crate::types::help::PassportConfig>),
-    ///The constructor `inputAppEvent`.
+    /// The constructor `inputAppEvent`.
     InputAppEvent(Box<crate::types::InputAppEvent>),
-    ///The constructor `jsonObjectValue`.
+    /// The constructor `jsonObjectValue`.
     JsonObjectValue(Box<crate::types::JsonObjectValue>),
-    ///The constructor `jsonNull`.
+    /// The constructor `jsonNull`.
     JsonNull(Box<crate::types::JsonNull>),
-    ///The constructor `jsonBool`.
+    /// The constructor `jsonBool`.
     JsonBool(Box<crate::types::JsonBool>),
-    ///The constructor `jsonNumber`.
+    /// The constructor `jsonNumber`.
     JsonNumber(Box<crate::types::JsonNumber>),
-    ///The constructor `jsonString`.
+    /// The constructor `jsonString`.
     JsonString(Box<crate::types::JsonString>),
-    ///The constructor `jsonArray`.
+    /// The constructor `jsonArray`.
     JsonArray(Box<crate::types::JsonArray>),
-    ///The constructor `jsonObject`.
+    /// The constructor `jsonObject`.
     JsonObject(Box<crate::types::JsonObject>),
-    ///The constructor `pageTableCell`.
+    /// The constructor `pageTableCell`.
     PageTableCell(Box<crate::types::PageTableCell>),
-    ///The constructor `pageTableRow`.
+    /// The constructor `pageTableRow`.
     PageTableRow(Box<crate::types::PageTableRow>),
-    ///The constructor `pageCaption`.
+    /// The constructor `pageCaption`.
     PageCaption(Box<crate::types::PageCaption>),
-    ///The constructor `pageListItemText`.
+    /// The constructor `pageListItemText`.
     PageListItemText(Box<crate::types::PageListItemText>),
-    ///The constructor `pageListItemBlocks`.
+    /// The constructor `pageListItemBlocks`.
     PageListItemBlocks(Box<crate::types::PageListItemBlocks>),
-    ///The constructor `pageListOrderedItemText`.
+    /// The constructor `pageListOrderedItemText`.
     PageListOrderedItemText(Box<crate::types::PageListOrderedItemText>),
-    ///The constructor `pageListOrderedItemBlocks`.
+    /// The constructor `pageListOrderedItemBlocks`.
     PageListOrderedItemBlocks(Box<crate::types::PageListOrderedItemBlocks>),
-    ///The constructor `pageRelatedArticle`.
+    /// The constructor `pageRelatedArticle`.
     PageRelatedArticle(Box<crate::types::PageRelatedArticle>),
-    ///The constructor `page`.
+    /// The constructor `page`.
     Page(Box<crate::types::Page>),
-    ///The constructor `help.supportName`.
+    /// The constructor `help.supportName`.
     HelpSupportName(Box<crate::types::help::SupportName>),
-    ///The constructor `help.userInfoEmpty`.
+    /// The constructor `help.userInfoEmpty`.
     HelpUserInfoEmpty(Box<crate::types::help::UserInfoEmpty>),
-    ///The constructor `help.userInfo`.
+    /// The constructor `help.userInfo`.
     HelpUserInfo(Box<crate::types::help::UserInfo>),
-    ///The constructor `pollAnswer`.
+    /// The constructor `pollAnswer`.
     PollAnswer(Box<crate::types::PollAnswer>),
-    ///The constructor `inputPollAnswer`.
+    /// The constructor `inputPollAnswer`.
     InputPollAnswer(Box<crate::types::InputPollAnswer>),
-    ///The constructor `poll`.
+    /// The constructor `poll`.
     Poll(Box<crate::types::Poll>),
-    ///The constructor `pollAnswerVoters`.
+    /// The constructor `pollAnswerVoters`.
     PollAnswerVoters(Box<crate::types::PollAnswerVoters>),
-    ///The constructor `pollResults`.
+    /// The constructor `pollResults`.
     PollResults(Box<crate::types::PollResults>),
-    ///The constructor `chatOnlines`.
+    /// The constructor `chatOnlines`.
     ChatOnlines(Box<crate::types::ChatOnlines>),
-    ///The constructor `statsURL`.
+    /// The constructor `statsURL`.
     StatsURL(Box<crate::types::StatsURL>),
-    ///The constructor `chatAdminRights`.
+    /// The constructor `chatAdminRights`.
     ChatAdminRights(Box<crate::types::ChatAdminRights>),
-    ///The constructor `chatBannedRights`.
+    /// The constructor `chatBannedRights`.
     ChatBannedRights(Box<crate::types::ChatBannedRights>),
-    ///The constructor `inputWallPaper`.
+    /// The constructor `inputWallPaper`.
     InputWallPaper(Box<crate::types::InputWallPaper>),
-    ///The constructor `inputWallPaperSlug`.
+    /// The constructor `inputWallPaperSlug`.
     InputWallPaperSlug(Box<crate::types::InputWallPaperSlug>),
-    ///The constructor `inputWallPaperNoFile`.
+    /// The constructor `inputWallPaperNoFile`.
     InputWallPaperNoFile(Box<crate::types::InputWallPaperNoFile>),
-    ///The constructor `account.wallPapersNotModified`.
+    /// The constructor `account.wallPapersNotModified`.
     AccountWallPapersNotModified(Box<crate::types::account::WallPapersNotModified>),
-    ///The constructor `account.wallPapers`.
+    /// The constructor `account.wallPapers`.
     AccountWallPapers(Box<crate::types::account::WallPapers>),
-    ///The constructor `codeSettings`.
+    /// The constructor `codeSettings`.
     CodeSettings(Box<crate::types::CodeSettings>),
-    ///The constructor `wallPaperSettings`.
+    /// The constructor `wallPaperSettings`.
     WallPaperSettings(Box<crate::types::WallPaperSettings>),
-    ///The constructor `autoDownloadSettings`.
+    /// The constructor `autoDownloadSettings`.
     AutoDownloadSettings(Box<crate::types::AutoDownloadSettings>),
-    ///The constructor `account.autoDownloadSettings`.
+    /// The constructor `account.autoDownloadSettings`.
     AccountAutoDownloadSettings(Box<crate::types::account::AutoDownloadSettings>),
-    ///The constructor `emojiKeyword`.
+    /// The constructor `emojiKeyword`.
     EmojiKeyword(Box<crate::types::EmojiKeyword>),
-    ///The constructor `emojiKeywordDeleted`.
+    /// The constructor `emojiKeywordDeleted`.
     EmojiKeywordDeleted(Box<crate::types::EmojiKeywordDeleted>),
-    ///The constructor `emojiKeywordsDifference`.
+    /// The constructor `emojiKeywordsDifference`.
     EmojiKeywordsDifference(Box<crate::types::EmojiKeywordsDifference>),
-    ///The constructor `emojiURL`.
+    /// The constructor `emojiURL`.
     EmojiURL(Box<crate::types::EmojiURL>),
-    ///The constructor `emojiLanguage`.
+    /// The constructor `emojiLanguage`.
     EmojiLanguage(Box<crate::types::EmojiLanguage>),
-    ///The constructor `folder`.
+    /// The constructor `folder`.
     Folder(Box<crate::types::Folder>),
-    ///The constructor `inputFolderPeer`.
+    /// The constructor `inputFolderPeer`.
     InputFolderPeer(Box<crate::types::InputFolderPeer>),
-    ///The constructor `folderPeer`.
+    /// The constructor `folderPeer`.
     FolderPeer(Box<crate::types::FolderPeer>),
-    ///The constructor `messages.searchCounter`.
+    /// The constructor `messages.searchCounter`.
     MessagesSearchCounter(Box<crate::types::messages::SearchCounter>),
-    ///The constructor `urlAuthResultRequest`.
+    /// The constructor `urlAuthResultRequest`.
     UrlAuthResultRequest(Box<crate::types::UrlAuthResultRequest>),
-    ///The constructor `urlAuthResultAccepted`.
+    /// The constructor `urlAuthResultAccepted`.
     UrlAuthResultAccepted(Box<crate::types::UrlAuthResultAccepted>),
-    ///The constructor `urlAuthResultDefault`.
+    /// The constructor `urlAuthResultDefault`.
     UrlAuthResultDefault(Box<crate::types::UrlAuthResultDefault>),
-    ///The constructor `channelLocationEmpty`.
+    /// The constructor `channelLocationEmpty`.
     ChannelLocationEmpty(Box<crate::types::ChannelLocationEmpty>),
-    ///The constructor `channelLocation`.
+    /// The constructor `channelLocation`.
     ChannelLocation(Box<crate::types::ChannelLocation>),
-    ///The constructor `peerLocated`.
+    /// The constructor `peerLocated`.
     PeerLocated(Box<crate::types::PeerLocated>),
-    ///The constructor `peerSelfLocated`.
+    /// The constructor `peerSelfLocated`.
     PeerSelfLocated(Box<crate::types::PeerSelfLocated>),
-    ///The constructor `restrictionReason`.
+    /// The constructor `restrictionReason`.
     RestrictionReason(Box<crate::types::RestrictionReason>),
-    ///The constructor `inputTheme`.
+    /// The constructor `inputTheme`.
     InputTheme(Box<crate::types::InputTheme>),
-    ///The constructor `inputThemeSlug`.
+    /// The constructor `inputThemeSlug`.
     InputThemeSlug(Box<crate::types::InputThemeSlug>),
-    ///The constructor `theme`.
+    /// The constructor `theme`.
     Theme(Box<crate::types::Theme>),
-    ///The constructor `account.themesNotModified`.
+    /// The constructor `account.themesNotModified`.
     AccountThemesNotModified(Box<crate::types::account::ThemesNotModified>),
-    ///The constructor `account.themes`.
+    /// The constructor `account.themes`.
     AccountThemes(Box<crate::types::account::Themes>),
-    ///The constructor `auth.loginToken`.
+    /// The constructor `auth.loginToken`.
     AuthLoginToken(Box<crate::types::auth::LoginToken>),
-    ///The constructor `auth.loginTokenMigrateTo`.
+    /// The constructor `auth.loginTokenMigrateTo`.
     AuthLoginTokenMigrateTo(Box<crate::types::auth::LoginTokenMigrateTo>),
-    ///The constructor `auth.loginTokenSuccess`.
+    /// The constructor `auth.loginTokenSuccess`.
     AuthLoginTokenSuccess(Box<crate::types::auth::LoginTokenSuccess>),
-    ///The constructor `account.contentSettings`.
+    /// The constructor `account.contentSettings`.
     AccountContentSettings(Box<crate::types::account::ContentSettings>),
-    ///The constructor `messages.inactiveChats`.
+    /// The constructor `messages.inactiveChats`.
     MessagesInactiveChats(Box<crate::types::messages::InactiveChats>),
-    ///The constructor `baseThemeClassic`.
+    /// The constructor `baseThemeClassic`.
     BaseThemeClassic(Box<crate::types::BaseThemeClassic>),
-    ///The constructor `baseThemeDay`.
+    /// The constructor `baseThemeDay`.
     BaseThemeDay(Box<crate::types::BaseThemeDay>),
-    ///The constructor `baseThemeNight`.
+    /// The constructor `baseThemeNight`.
     BaseThemeNight(Box<crate::types::BaseThemeNight>),
-    ///The constructor `baseThemeTinted`.
+    /// The constructor `baseThemeTinted`.
     BaseThemeTinted(Box<crate::types::BaseThemeTinted>),
-    ///The constructor `baseThemeArctic`.
+    /// The constructor `baseThemeArctic`.
     BaseThemeArctic(Box<crate::types::BaseThemeArctic>),
-    ///The constructor `inputThemeSettings`.
+    /// The constructor `inputThemeSettings`.
     InputThemeSettings(Box<crate::types::InputThemeSettings>),
-    ///The constructor `themeSettings`.
+    /// The constructor `themeSettings`.
     ThemeSettings(Box<crate::types::ThemeSettings>),
-    ///The constructor `webPageAttributeTheme`.
+    /// The constructor `webPageAttributeTheme`.
     WebPageAttributeTheme(Box<crate::types::WebPageAttributeTheme>),
-    ///The constructor `webPageAttributeStory`.
+    /// The constructor `webPageAttributeStory`.
     WebPageAttributeStory(Box<crate::types::WebPageAttributeStory>),
-    ///The constructor `webPageAttributeStickerSet`.
+    /// The constructor `webPageAttributeStickerSet`.
     WebPageAttributeStickerSet(Box<crate::types::WebPageAttributeStickerSet>),
-    ///The constructor `webPageAttributeUniqueStarGift`.
+    /// The constructor `webPageAttributeUniqueStarGift`.
     WebPageAttributeUniqueStarGift(Box<crate::types::WebPageAttributeUniqueStarGift>),
-    ///The constructor `webPageAttributeStarGiftCollection`.
+    /// The constructor `webPageAttributeStarGiftCollection`.
     WebPageAttributeStarGiftCollection(
         Box<crate::types::WebPageAttributeStarGiftCollection>,
     ),
-    ///The constructor `webPageAttributeStarGiftAuction`.
+    /// The constructor `webPageAttributeStarGiftAuction`.
     WebPageAttributeStarGiftAuction(Box<crate::types::WebPageAttributeStarGiftAuction>),
-    ///The constructor `webPageAttributeAiComposeTone`.
+    /// The constructor `webPageAttributeAiComposeTone`.
     WebPageAttributeAiComposeTone(Box<crate::types::WebPageAttributeAiComposeTone>),
-    ///The constructor `messages.votesList`.
+    /// The constructor `messages.votesList`.
     MessagesVotesList(Box<crate::types::messages::VotesList>),
-    ///The constructor `bankCardOpenUrl`.
+    /// The constructor `bankCardOpenUrl`.
     BankCardOpenUrl(Box<crate::types::BankCardOpenUrl>),
-    ///The constructor `payments.bankCardData`.
+    /// The constructor `payments.bankCardData`.
     PaymentsBankCardData(Box<crate::types::payments::BankCardData>),
-    ///The constructor `dialogFilter`.
+    /// The constructor `dialogFilter`.
     DialogFilter(Box<crate::types::DialogFilter>),
-    ///The constructor `dialogFilterDefault`.
+    /// The constructor `dialogFilterDefault`.
     DialogFilterDefault(Box<crate::types::DialogFilterDefault>),
-    ///The constructor `dialogFilterChatlist`.
+    /// The constructor `dialogFilterChatlist`.
     DialogFilterChatlist(Box<crate::types::DialogFilterChatlist>),
-    ///The constructor `dialogFilterSuggested`.
+    /// The constructor `dialogFilterSuggested`.
     DialogFilterSuggested(Box<crate::types::DialogFilterSuggested>),
-    ///The constructor `statsDateRangeDays`.
+    /// The constructor `statsDateRangeDays`.
     StatsDateRangeDays(Box<crate::types::StatsDateRangeDays>),
-    ///The constructor `statsAbsValueAndPrev`.
+    /// The constructor `statsAbsValueAndPrev`.
     StatsAbsValueAndPrev(Box<crate::types::StatsAbsValueAndPrev>),
-    ///The constructor `statsPercentValue`.
+    /// The constructor `statsPercentValue`.
     StatsPercentValue(Box<crate::types::StatsPercentValue>),
-    ///The constructor `statsGraphAsync`.
+    /// The constructor `statsGraphAsync`.
     StatsGraphAsync(Box<crate::types::StatsGraphAsync>),
-    ///The constructor `statsGraphError`.
+    /// The constructor `statsGraphError`.
     StatsGraphError(Box<crate::types::StatsGraphError>),
-    ///The constructor `statsGraph`.
+    /// The constructor `statsGraph`.
     StatsGraph(Box<crate::types::StatsGraph>),
-    ///The constructor `stats.broadcastStats`.
+    /// The constructor `stats.broadcastStats`.
     StatsBroadcastStats(Box<crate::types::stats::BroadcastStats>),
-    ///The constructor `help.promoDataEmpty`.
+    /// The constructor `help.promoDataEmpty`.
     HelpPromoDataEmpty(Box<crate::types::help::PromoDataEmpty>),
-    ///The constructor `help.promoData`.
+    /// The constructor `help.promoData`.
     HelpPromoData(Box<crate::types::help::PromoData>),
-    ///The constructor `videoSize`.
+    /// The constructor `videoSize`.
     VideoSize(Box<crate::types::VideoSize>),
-    ///The constructor `videoSizeEmojiMarkup`.
+    /// The constructor `videoSizeEmojiMarkup`.
     VideoSizeEmojiMarkup(Box<crate::types::VideoSizeEmojiMarkup>),
-    ///The constructor `videoSizeStickerMarkup`.
+    /// The constructor `videoSizeStickerMarkup`.
     VideoSizeStickerMarkup(Box<crate::types::VideoSizeStickerMarkup>),
-    ///The constructor `statsGroupTopPoster`.
+    /// The constructor `statsGroupTopPoster`.
     StatsGroupTopPoster(Box<crate::types::StatsGroupTopPoster>),
-    ///The constructor `statsGroupTopAdmin`.
+    /// The constructor `statsGroupTopAdmin`.
     StatsGroupTopAdmin(Box<crate::types::StatsGroupTopAdmin>),
-    ///The constructor `statsGroupTopInviter`.
+    /// The constructor `statsGroupTopInviter`.
     StatsGroupTopInviter(Box<crate::types::StatsGroupTopInviter>),
-    ///The constructor `stats.megagroupStats`.
+    /// The constructor `stats.megagroupStats`.
     StatsMegagroupStats(Box<crate::types::stats::MegagroupStats>),
-    ///The constructor `globalPrivacySettings`.
+    /// The constructor `globalPrivacySettings`.
     GlobalPrivacySettings(Box<crate::types::GlobalPrivacySettings>),
-    ///The constructor `help.countryCode`.
+    /// The constructor `help.countryCode`.
     HelpCountryCode(Box<crate::types::help::CountryCode>),
-    ///The constructor `help.country`.
+    /// The constructor `help.country`.
     HelpCountry(Box<crate::types::help::Country>),
-    ///The constructor `help.countriesListNotModified`.
+    /// The constructor `help.countriesListNotModified`.
     HelpCountriesListNotModified(Box<crate::types::help::CountriesListNotModified>),
-    ///The constructor `help.countriesList`.
+    /// The constructor `help.countriesList`.
     HelpCountriesList(Box<crate::types::help::CountriesList>),
-    ///The constructor `messageViews`.
+    /// The constructor `messageViews`.
     MessageViews(Box<crate::types::MessageViews>),
-    ///The constructor `messages.messageViews`.
+    /// The constructor `messages.messageViews`.
     MessagesMessageViews(Box<crate::types::messages::MessageViews>),
-    ///The constructor `messages.discussionMessage`.
+    /// The constructor `messages.discussionMessage`.
     MessagesDiscussionMessage(Box<crate::types::messages::DiscussionMessage>),
-    ///The constructor `messageReplyHeader`.
+    /// The constructor `messageReplyHeader`.
     MessageReplyHeader(Box<crate::types::MessageReplyHeader>),
-    ///The constructor `messageReplyStoryHeader`.
+    /// The constructor `messageReplyStoryHeader`.
     MessageReplyStoryHeader(Box<crate::types::MessageReplyStoryHeader>),
-    ///The constructor `messageReplies`.
+    /// The constructor `messageReplies`.
     MessageReplies(Box<crate::types::MessageReplies>),
-    ///The constructor `peerBlocked`.
+    /// The constructor `peerBlocked`.
     PeerBlocked(Box<crate::types::PeerBlocked>),
-    ///The constructor `stats.messageStats`.
+    /// The constructor `stats.messageStats`.
     StatsMessageStats(Box<crate::types::stats::MessageStats>),
-    ///The constructor `groupCallDiscarded`.
+    /// The constructor `groupCallDiscarded`.
     GroupCallDiscarded(Box<crate::types::GroupCallDiscarded>),
-    ///The constructor `groupCall`.
+    /// The constructor `groupCall`.
     GroupCall(Box<crate::types::GroupCall>),
-    ///The constructor `inputGroupCall`.
+    /// The constructor `inputGroupCall`.
     InputGroupCall(Box<crate::types::InputGroupCall>),
-    ///The constructor `inputGroupCallSlug`.
+    /// The constructor `inputGroupCallSlug`.
     InputGroupCallSlug(Box<crate::types::InputGroupCallSlug>),
-    ///The constructor `inputGroupCallInviteMessage`.
+    /// The constructor `inputGroupCallInviteMessage`.
     InputGroupCallInviteMessage(Box<crate::types::InputGroupCallInviteMessage>),
-    ///The constructor `groupCallParticipant`.
+    /// The constructor `groupCallParticipant`.
     GroupCallParticipant(Box<crate::types::GroupCallParticipant>),
-    ///The constructor `phone.groupCall`.
+    /// The constructor `phone.groupCall`.
     PhoneGroupCall(Box<crate::types::phone::GroupCall>),
-    ///The constructor `phone.groupParticipants`.
+    /// The constructor `phone.groupParticipants`.
     PhoneGroupParticipants(Box<crate::types::phone::GroupParticipants>),
-    ///The constructor `inlineQueryPeerTypeSameBotPM`.
+    /// The constructor `inlineQueryPeerTypeSameBotPM`.
     InlineQueryPeerTypeSameBotPM(Box<crate::types::InlineQueryPeerTypeSameBotPM>),
-    ///The constructor `inlineQueryPeerTypePM`.
+    /// The constructor `inlineQueryPeerTypePM`.
     InlineQueryPeerTypePM(Box<crate::types::InlineQueryPeerTypePM>),
-    ///The constructor `inlineQueryPeerTypeChat`.
+    /// The constructor `inlineQueryPeerTypeChat`.
     InlineQueryPeerTypeChat(Box<crate::types::InlineQueryPeerTypeChat>),
-    ///The constructor `inlineQueryPeerTypeMegagroup`.
+    /// The constructor `inlineQueryPeerTypeMegagroup`.
     InlineQueryPeerTypeMegagroup(Box<crate::types::InlineQueryPeerTypeMegagroup>),
-    ///The constructor `inlineQueryPeerTypeBroadcast`.
+    /// The constructor `inlineQueryPeerTypeBroadcast`.
     InlineQueryPeerTypeBroadcast(Box<crate::types::InlineQueryPeerTypeBroadcast>),
-    ///The constructor `inlineQueryPeerTypeBotPM`.
+    /// The constructor `inlineQueryPeerTypeBotPM`.
     InlineQueryPeerTypeBotPM(Box<crate::types::InlineQueryPeerTypeBotPM>),
-    ///The constructor `messages.historyImport`.
+    /// The constructor `messages.historyImport`.
     MessagesHistoryImport(Box<crate::types::messages::HistoryImport>),
-    ///The constructor `messages.historyImportParsed`.
+    /// The constructor `messages.historyImportParsed`.
     MessagesHistoryImportParsed(Box<crate::types::messages::HistoryImportParsed>),
-    ///The constructor `messages.affectedFoundMessages`.
+    /// The constructor `messages.affectedFoundMessages`.
     MessagesAffectedFoundMessages(Box<crate::types::messages::AffectedFoundMessages>),
-    ///The constructor `chatInviteImporter`.
+    /// The constructor `chatInviteImporter`.
     ChatInviteImporter(Box<crate::types::ChatInviteImporter>),
-    ///The constructor `messages.exportedChatInvites`.
+    /// The constructor `messages.exportedChatInvites`.
     MessagesExportedChatInvites(Box<crate::types::messages::ExportedChatInvites>),
-    ///The constructor `messages.exportedChatInvite`.
+    /// The constructor `messages.exportedChatInvite`.
     MessagesExportedChatInvite(Box<crate::types::messages::ExportedChatInvite>),
-    ///The constructor `messages.exportedChatInviteReplaced`.
+    /// The constructor `messages.exportedChatInviteReplaced`.
     MessagesExportedChatInviteReplaced(
         Box<crate::types::messages::ExportedChatInviteReplaced>,
     ),
-    ///The constructor `messages.chatInviteImporters`.
+    /// The constructor `messages.chatInviteImporters`.
     MessagesChatInviteImporters(Box<crate::types::messages::ChatInviteImporters>),
-    ///The constructor `chatAdminWithInvites`.
+    /// The constructor `chatAdminWithInvites`.
     ChatAdminWithInvites(Box<crate::types::ChatAdminWithInvites>),
-    ///The constructor `messages.chatAdminsWithInvites`.
+    /// The constructor `messages.chatAdminsWithInvites`.
     MessagesChatAdminsWithInvites(Box<crate::types::messages::ChatAdminsWithInvites>),
-    ///The constructor `messages.checkedHistoryImportPeer`.
+    /// The constructor `messages.checkedHistoryImportPeer`.
     MessagesCheckedHistoryImportPeer(
         Box<crate::types::messages::CheckedHistoryImportPeer>,
     ),
-    ///The constructor `phone.joinAsPeers`.
+    /// The constructor `phone.joinAsPeers`.
     PhoneJoinAsPeers(Box<crate::types::phone::JoinAsPeers>),
-    ///The constructor `phone.exportedGroupCallInvite`.
+    /// The constructor `phone.exportedGroupCallInvite`.
     PhoneExportedGroupCallInvite(Box<crate::types::phone::ExportedGroupCallInvite>),
-    ///The constructor `groupCallParticipantVideoSourceGroup`.
+    /// The constructor `groupCallParticipantVideoSourceGroup`.
     GroupCallParticipantVideoSourceGroup(
         Box<crate::types::GroupCallParticipantVideoSourceGroup>,
     ),
-    ///The constructor `groupCallParticipantVideo`.
+    /// The constructor `groupCallParticipantVideo`.
     GroupCallParticipantVideo(Box<crate::types::GroupCallParticipantVideo>),
-    ///The constructor `stickers.suggestedShortName`.
+    /// The constructor `stickers.suggestedShortName`.
     StickersSuggestedShortName(Box<crate::types::stickers::SuggestedShortName>),
-    ///The constructor `botCommandScopeDefault`.
+    /// The constructor `botCommandScopeDefault`.
     BotCommandScopeDefault(Box<crate::types::BotCommandScopeDefault>),
-    ///The constructor `botCommandScopeUsers`.
+    /// The constructor `botCommandScopeUsers`.
     BotCommandScopeUsers(Box<crate::types::BotCommandScopeUsers>),
-    ///The constructor `botCommandScopeChats`.
+    /// The constructor `botCommandScopeChats`.
     BotCommandScopeChats(Box<crate::types::BotCommandScopeChats>),
-    ///The constructor `botCommandScopeChatAdmins`.
+    /// The constructor `botCommandScopeChatAdmins`.
     BotCommandScopeChatAdmins(Box<crate::types::BotCommandScopeChatAdmins>),
-    ///The constructor `botCommandScopePeer`.
+    /// The constructor `botCommandScopePeer`.
     BotCommandScopePeer(Box<crate::types::BotCommandScopePeer>),
-    ///The constructor `botCommandScopePeerAdmins`.
+    /// The constructor `botCommandScopePeerAdmins`.
     BotCommandScopePeerAdmins(Box<crate::types::BotCommandScopePeerAdmins>),
-    ///The constructor `botCommandScopePeerUser`.
+    /// The constructor `botCommandScopePeerUser`.
     BotCommandScopePeerUser(Box<crate::types::BotCommandScopePeerUser>),
-    ///The constructor `account.resetPasswordFailedWait`.
+    /// The constructor `account.resetPasswordFailedWait`.
     AccountResetPasswordFailedWait(Box<crate::types::account::ResetPasswordFailedWait>),
-    ///The constructor `account.resetPasswordRequestedWait`.
+    /// The constructor `account.resetPasswordRequestedWait`.
     AccountResetPasswordRequestedWait(
         Box<crate::types::account::ResetPasswordRequestedWait>,
     ),
-    ///The constructor `account.resetPasswordOk`.
+    /// The constructor `account.resetPasswordOk`.
     AccountResetPasswordOk(Box<crate::types::account::ResetPasswordOk>),
-    ///The constructor `chatTheme`.
+    /// The constructor `chatTheme`.
     ChatTheme(Box<crate::types::ChatTheme>),
-    ///The constructor `chatThemeUniqueGift`.
+    /// The constructor `chatThemeUniqueGift`.
     ChatThemeUniqueGift(Box<crate::types::ChatThemeUniqueGift>),
-    ///The constructor `account.chatThemesNotModified`.
+    /// The constructor `account.chatThemesNotModified`.
     AccountChatThemesNotModified(Box<crate::types::account::ChatThemesNotModified>),
-    ///The constructor `account.chatThemes`.
+    /// The constructor `account.chatThemes`.
     AccountChatThemes(Box<crate::types::account::ChatThemes>),
-    ///The constructor `sponsoredMessage`.
+    /// The constructor `sponsoredMessage`.
     SponsoredMessage(Box<crate::types::SponsoredMessage>),
-    ///The constructor `messages.sponsoredMessages`.
+    /// The constructor `messages.sponsoredMessages`.
     MessagesSponsoredMessages(Box<crate::types::messages::SponsoredMessages>),
-    ///The constructor `messages.sponsoredMessagesEmpty`.
+    /// The constructor `messages.sponsoredMessagesEmpty`.
     MessagesSponsoredMessagesEmpty(Box<crate::types::messages::SponsoredMessagesEmpty>),
-    ///The constructor `searchResultsCalendarPeriod`.
+    /// The constructor `searchResultsCalendarPeriod`.
     SearchResultsCalendarPeriod(Box<crate::types::SearchResultsCalendarPeriod>),
-    ///The constructor `messages.searchResultsCalendar`.
+    /// The constructor `messages.searchResultsCalendar`.
     MessagesSearchResultsCalendar(Box<crate::types::messages::SearchResultsCalendar>),
-    ///The constructor `searchResultPosition`.
+    /// The constructor `searchResultPosition`.
     SearchResultPosition(Box<crate::types::SearchResultPosition>),
-    ///The constructor `messages.searchResultsPositions`.
+    /// The constructor `messages.searchResultsPositions`.
     MessagesSearchResultsPositions(Box<crate::types::messages::SearchResultsPositions>),
-    ///The constructor `channels.sendAsPeers`.
+    /// The constructor `channels.sendAsPeers`.
     ChannelsSendAsPeers(Box<crate::types::channels::SendAsPeers>),
-    ///The constructor `users.userFull`.
+    /// The constructor `users.userFull`.
     UsersUserFull(Box<crate::types::users::UserFull>),
-    ///The constructor `messages.peerSettings`.
+    /// The constructor `messages.peerSettings`.
     MessagesPeerSettings(Box<crate::types::messages::PeerSettings>),
-    ///The constructor `auth.loggedOut`.
+    /// The constructor `auth.loggedOut`.
     AuthLoggedOut(Box<crate::types::auth::LoggedOut>),
-    ///The constructor `reactionCount`.
+    /// The constructor `reactionCount`.
     ReactionCount(Box<crate::types::ReactionCount>),
-    ///The constructor `messageReactions`.
+    /// The constructor `messageReactions`.
     MessageReactions(Box<crate::types::MessageReactions>),
-    ///The constructor `messages.messageReactionsList`.
+    /// The constructor `messages.messageReactionsList`.
     MessagesMessageReactionsList(Box<crate::types::messages::MessageReactionsList>),
-    ///The constructor `availableReaction`.
+    /// The constructor `availableReaction`.
     AvailableReaction(Box<crate::types::AvailableReaction>),
-    ///The constructor `messages.availableReactionsNotModified`.
+    /// The constructor `messages.availableReactionsNotModified`.
     MessagesAvailableReactionsNotModified(
         Box<crate::types::messages::AvailableReactionsNotModified>,
     ),
-    ///The constructor `messages.availableReactions`.
+    /// The constructor `messages.availableReactions`.
     MessagesAvailableReactions(Box<crate::types::messages::AvailableReactions>),
-    ///The constructor `messagePeerReaction`.
+    /// The constructor `messagePeerReaction`.
     MessagePeerReaction(Box<crate::types::MessagePeerReaction>),
-    ///The constructor `groupCallStreamChannel`.
+    /// The constructor `groupCallStreamChannel`.
     GroupCallStreamChannel(Box<crate::types::GroupCallStreamChannel>),
-    ///The constructor `phone.groupCallStreamChannels`.
+    /// The constructor `phone.groupCallStreamChannels`.
     PhoneGroupCallStreamChannels(Box<crate::types::phone::GroupCallStreamChannels>),
-    ///The constructor `phone.groupCallStreamRtmpUrl`.
+    /// The constructor `phone.groupCallStreamRtmpUrl`.
     PhoneGroupCallStreamRtmpUrl(Box<crate::types::phone::GroupCallStreamRtmpUrl>),
-    ///The constructor `attachMenuBotIconColor`.
+    /// The constructor `attachMenuBotIconColor`.
     AttachMenuBotIconColor(Box<crate::types::AttachMenuBotIconColor>),
-    ///The constructor `attachMenuBotIcon`.
+    /// The constructor `attachMenuBotIcon`.
     AttachMenuBotIcon(Box<crate::types::AttachMenuBotIcon>),
-    ///The constructor `attachMenuBot`.
+    /// The constructor `attachMenuBot`.
     AttachMenuBot(Box<crate::types::AttachMenuBot>),
-    ///The constructor `attachMenuBotsNotModified`.
+    /// The constructor `attachMenuBotsNotModified`.
     AttachMenuBotsNotModified(Box<crate::types::AttachMenuBotsNotModified>),
-    ///The constructor `attachMenuBots`.
+    /// The constructor `attachMenuBots`.
     AttachMenuBots(Box<crate::types::AttachMenuBots>),
-    ///The constructor `attachMenuBotsBot`.
+    /// The constructor `attachMenuBotsBot`.
     AttachMenuBotsBot(Box<crate::types::AttachMenuBotsBot>),
-    ///The constructor `webViewResultUrl`.
+    /// The constructor `webViewResultUrl`.
     WebViewResultUrl(Box<crate::types::WebViewResultUrl>),
-    ///The constructor `webViewMessageSent`.
+    /// The constructor `webViewMessageSent`.
     WebViewMessageSent(Box<crate::types::WebViewMessageSent>),
-    ///The constructor `botMenuButtonDefault`.
+    /// The constructor `botMenuButtonDefault`.
     BotMenuButtonDefault(Box<crate::types::BotMenuButtonDefault>),
-    ///The constructor `botMenuButtonCommands`.
+    /// The constructor `botMenuButtonCommands`.
     BotMenuButtonCommands(Box<crate::types::BotMenuButtonCommands>),
-    ///The constructor `botMenuButton`.
+    /// The constructor `botMenuButton`.
     BotMenuButton(Box<crate::types::BotMenuButton>),
-    ///The constructor `account.savedRingtonesNotModified`.
+    /// The constructor `account.savedRingtonesNotModified`.
     AccountSavedRingtonesNotModified(
         Box<crate::types::account::SavedRingtonesNotModified>,
     ),
-    ///The constructor `account.savedRingtones`.
+    /// The constructor `account.savedRingtones`.
     AccountSavedRingtones(Box<crate::types::account::SavedRingtones>),
-    ///The constructor `notificationSoundDefault`.
+    /// The constructor `notificationSoundDefault`.
     NotificationSoundDefault(Box<crate::types::NotificationSoundDefault>),
-    ///The constructor `notificationSoundNone`.
+    /// The constructor `notificationSoundNone`.
     NotificationSoundNone(Box<crate::types::NotificationSoundNone>),
-    ///The constructor `notificationSoundLocal`.
+    /// The constructor `notificationSoundLocal`.
     NotificationSoundLocal(Box<crate::types::NotificationSoundLocal>),
-    ///The constructor `notificationSoundRingtone`.
+    /// The constructor `notificationSoundRingtone`.
     NotificationSoundRingtone(Box<crate::types::NotificationSoundRingtone>),
-    ///The constructor `account.savedRingtone`.
+    /// The constructor `account.savedRingtone`.
     AccountSavedRingtone(Box<crate::types::account::SavedRingtone>),
-    ///The constructor `account.savedRingtoneConverted`.
+    /// The constructor `account.savedRingtoneConverted`.
     AccountSavedRingtoneConverted(Box<crate::types::account::SavedRingtoneConverted>),
-    ///The constructor `attachMenuPeerTypeSameBotPM`.
+    /// The constructor `attachMenuPeerTypeSameBotPM`.
     AttachMenuPeerTypeSameBotPM(Box<crate::types::AttachMenuPeerTypeSameBotPM>),
-    ///The constructor `attachMenuPeerTypeBotPM`.
+    /// The constructor `attachMenuPeerTypeBotPM`.
     AttachMenuPeerTypeBotPM(Box<crate::types::AttachMenuPeerTypeBotPM>),
-    ///The constructor `attachMenuPeerTypePM`.
+    /// The constructor `attachMenuPeerTypePM`.
     AttachMenuPeerTypePM(Box<crate::types::AttachMenuPeerTypePM>),
-    ///The constructor `attachMenuPeerTypeChat`.
+    /// The constructor `attachMenuPeerTypeChat`.
     AttachMenuPeerTypeChat(Box<crate::types::AttachMenuPeerTypeChat>),
-    ///The constructor `attachMenuPeerTypeBroadcast`.
+    /// The constructor `attachMenuPeerTypeBroadcast`.
     AttachMenuPeerTypeBroadcast(Box<crate::types::AttachMenuPeerTypeBroadcast>),
-    ///The constructor `inputInvoiceMessage`.
+    /// The constructor `inputInvoiceMessage`.
     InputInvoiceMessage(Box<crate::types::InputInvoiceMessage>),
-    ///The constructor `inputInvoiceSlug`.
+    /// The constructor `inputInvoiceSlug`.
     InputInvoiceSlug(Box<crate::types::InputInvoiceSlug>),
-    ///The constructor `inputInvoicePremiumGiftCode`.
+    /// The constructor `inputInvoicePremiumGiftCode`.
     InputInvoicePremiumGiftCode(Box<crate::types::InputInvoicePremiumGiftCode>),
-    ///The constructor `inputInvoiceStars`.
+    /// The constructor `inputInvoiceStars`.
     InputInvoiceStars(Box<crate::types::InputInvoiceStars>),
-    ///The constructor `inputInvoiceChatInviteSubscription`.
+    /// The constructor `inputInvoiceChatInviteSubscription`.
     InputInvoiceChatInviteSubscription(
         Box<crate::types::InputInvoiceChatInviteSubscription>,
     ),
-    ///The constructor `inputInvoiceStarGift`.
+    /// The constructor `inputInvoiceStarGift`.
     InputInvoiceStarGift(Box<crate::types::InputInvoiceStarGift>),
-    ///The constructor `inputInvoiceStarGiftUpgrade`.
+    /// The constructor `inputInvoiceStarGiftUpgrade`.
     InputInvoiceStarGiftUpgrade(Box<crate::types::InputInvoiceStarGiftUpgrade>),
-    ///The constructor `inputInvoiceStarGiftTransfer`.
+    /// The constructor `inputInvoiceStarGiftTransfer`.
     InputInvoiceStarGiftTransfer(Box<crate::types::InputInvoiceStarGiftTransfer>),
-    ///The constructor `inputInvoicePremiumGiftStars`.
+    /// The constructor `inputInvoicePremiumGiftStars`.
     InputInvoicePremiumGiftStars(Box<crate::types::InputInvoicePremiumGiftStars>),
-    ///The constructor `inputInvoiceBusinessBotTransferStars`.
+    /// The constructor `inputInvoiceBusinessBotTransferStars`.
     InputInvoiceBusinessBotTransferStars(
         Box<crate::types::InputInvoiceBusinessBotTransferStars>,
     ),
-    ///The constructor `inputInvoiceStarGiftResale`.
+    /// The constructor `inputInvoiceStarGiftResale`.
     InputInvoiceStarGiftResale(Box<crate::types::InputInvoiceStarGiftResale>),
-    ///The constructor `inputInvoiceStarGiftPrepaidUpgrade`.
+    /// The constructor `inputInvoiceStarGiftPrepaidUpgrade`.
     InputInvoiceStarGiftPrepaidUpgrade(
         Box<crate::types::InputInvoiceStarGiftPrepaidUpgrade>,
     ),
-    ///The constructor `inputInvoicePremiumAuthCode`.
+    /// The constructor `inputInvoicePremiumAuthCode`.
     InputInvoicePremiumAuthCode(Box<crate::types::InputInvoicePremiumAuthCode>),
-    ///The constructor `inputInvoiceStarGiftDropOriginalDetails`.
+    /// The constructor `inputInvoiceStarGiftDropOriginalDetails`.
     InputInvoiceStarGiftDropOriginalDetails(
         Box<crate::types::InputInvoiceStarGiftDropOriginalDetails>,
     ),
-    ///The constructor `inputInvoiceStarGiftAuctionBid`.
+    /// The constructor `inputInvoiceStarGiftAuctionBid`.
     InputInvoiceStarGiftAuctionBid(Box<crate::types::InputInvoiceStarGiftAuctionBid>),
-    ///The constructor `payments.exportedInvoice`.
+    /// The constructor `payments.exportedInvoice`.
     PaymentsExportedInvoice(Box<crate::types::payments::ExportedInvoice>),
-    ///The constructor `messages.transcribedAudio`.
+    /// The constructor `messages.transcribedAudio`.
     MessagesTranscribedAudio(Box<crate::types::messages::TranscribedAudio>),
-    ///The constructor `help.premiumPromo`.
+    /// The constructor `help.premiumPromo`.
     HelpPremiumPromo(Box<crate::types::help::PremiumPromo>),
-    ///The constructor `inputStorePaymentPremiumSubscription`.
+    /// The constructor `inputStorePaymentPremiumSubscription`.
     InputStorePaymentPremiumSubscription(
         Box<crate::types::InputStorePaymentPremiumSubscription>,
     ),
-    ///The constructor `inputStorePaymentGiftPremium`.
+    /// The constructor `inputStorePaymentGiftPremium`.
     InputStorePaymentGiftPremium(Box<crate::types::InputStorePaymentGiftPremium>),
-    ///The constructor `inputStorePaymentPremiumGiftCode`.
+    /// The constructor `inputStorePaymentPremiumGiftCode`.
     InputStorePaymentPremiumGiftCode(
         Box<crate::types::InputStorePaymentPremiumGiftCode>,
     ),
-    ///The constructor `inputStorePaymentPremiumGiveaway`.
+    /// The constructor `inputStorePaymentPremiumGiveaway`.
     InputStorePaymentPremiumGiveaway(
         Box<crate::types::InputStorePaymentPremiumGiveaway>,
     ),
-    ///The constructor `inputStorePaymentStarsTopup`.
+    /// The constructor `inputStorePaymentStarsTopup`.
     InputStorePaymentStarsTopup(Box<crate::types::InputStorePaymentStarsTopup>),
-    ///The constructor `inputStorePaymentStarsGift`.
+    /// The constructor `inputStorePaymentStarsGift`.
     InputStorePaymentStarsGift(Box<crate::types::InputStorePaymentStarsGift>),
-    ///The constructor `inputStorePaymentStarsGiveaway`.
+    /// The constructor `inputStorePaymentStarsGiveaway`.
     InputStorePaymentStarsGiveaway(Box<crate::types::InputStorePaymentStarsGiveaway>),
-    ///The constructor `inputStorePaymentAuthCode`.
+    /// The constructor `inputStorePaymentAuthCode`.
     InputStorePaymentAuthCode(Box<crate::types::InputStorePaymentAuthCode>),
-    ///The constructor `paymentFormMethod`.
+    /// The constructor `paymentFormMethod`.
     PaymentFormMethod(Box<crate::types::PaymentFormMethod>),
-    ///The constructor `emojiStatusEmpty`.
+    /// The constructor `emojiStatusEmpty`.
     EmojiStatusEmpty(Box<crate::types::EmojiStatusEmpty>),
-    ///The constructor `emojiStatus`.
+    /// The constructor `emojiStatus`.
     EmojiStatus(Box<crate::types::EmojiStatus>),
-    ///The constructor `emojiStatusCollectible`.
+    /// The constructor `emojiStatusCollectible`.
     EmojiStatusCollectible(Box<crate::types::EmojiStatusCollectible>),
-    ///The constructor `inputEmojiStatusCollectible`.
+    /// The constructor `inputEmojiStatusCollectible`.
     InputEmojiStatusCollectible(Box<crate::types::InputEmojiStatusCollectible>),
-    ///The constructor `account.emojiStatusesNotModified`.
+    /// The constructor `account.emojiStatusesNotModified`.
     AccountEmojiStatusesNotModified(
         Box<crate::types::account::EmojiStatusesNotModified>,
     ),
-    ///The constructor `account.emojiStatuses`.
+    /// The constructor `account.emojiStatuses`.
     AccountEmojiStatuses(Box<crate::types::account::EmojiStatuses>),
-    ///The constructor `reactionEmpty`.
+    /// The constructor `reactionEmpty`.
     ReactionEmpty(Box<crate::types::ReactionEmpty>),
-    ///The constructor `reactionEmoji`.
+    /// The constructor `reactionEmoji`.
     ReactionEmoji(Box<crate::types::ReactionEmoji>),
-    ///The constructor `reactionCustomEmoji`.
+    /// The constructor `reactionCustomEmoji`.
     ReactionCustomEmoji(Box<crate::types::ReactionCustomEmoji>),
-    ///The constructor `reactionPaid`.
+    /// The constructor `reactionPaid`.
     ReactionPaid(Box<crate::types::ReactionPaid>),
-    ///The constructor `chatReactionsNone`.
+    /// The constructor `chatReactionsNone`.
     ChatReactionsNone(Box<crate::types::ChatReactionsNone>),
-    ///The constructor `chatReactionsAll`.
+    /// The constructor `chatReactionsAll`.
     ChatReactionsAll(Box<crate::types::ChatReactionsAll>),
-    ///The constructor `chatReactionsSome`.
+    /// The constructor `chatReactionsSome`.
     ChatReactionsSome(Box<crate::types::ChatReactionsSome>),
-    ///The constructor `messages.reactionsNotModified`.
+    /// The constructor `messages.reactionsNotModified`.
     MessagesReactionsNotModified(Box<crate::types::messages::ReactionsNotModified>),
-    ///The constructor `messages.reactions`.
+    /// The constructor `messages.reactions`.
     MessagesReactions(Box<crate::types::messages::Reactions>),
-    ///The constructor `emailVerifyPurposeLoginSetup`.
+    /// The constructor `emailVerifyPurposeLoginSetup`.
     EmailVerifyPurposeLoginSetup(Box<crate::types::EmailVerifyPurposeLoginSetup>),
-    ///The constructor `emailVerifyPurposeLoginChange`.
+    /// The constructor `emailVerifyPurposeLoginChange`.
     EmailVerifyPurposeLoginChange(Box<crate::types::EmailVerifyPurposeLoginChange>),
-    ///The constructor `emailVerifyPurposePassport`.
+    /// The constructor `emailVerifyPurposePassport`.
     EmailVerifyPurposePassport(Box<crate::types::EmailVerifyPurposePassport>),
-    ///The constructor `emailVerificationCode`.
+    /// The constructor `emailVerificationCode`.
     EmailVerificationCode(Box<crate::types::EmailVerificationCode>),
-    ///The constructor `emailVerificationGoogle`.
+    /// The constructor `emailVerificationGoogle`.
     EmailVerificationGoogle(Box<crate::types::EmailVerificationGoogle>),
-    ///The constructor `emailVerificationApple`.
+    /// The constructor `emailVerificationApple`.
     EmailVerificationApple(Box<crate::types::EmailVerificationApple>),
-    ///The constructor `account.emailVerified`.
+    /// The constructor `account.emailVerified`.
     AccountEmailVerified(Box<crate::types::account::EmailVerified>),
-    ///The constructor `account.emailVerifiedLogin`.
+    /// The constructor `account.emailVerifiedLogin`.
     AccountEmailVerifiedLogin(Box<crate::types::account::EmailVerifiedLogin>),
-    ///The constructor `premiumSubscriptionOption`.
+    /// The constructor `premiumSubscriptionOption`.
     PremiumSubscriptionOption(Box<crate::types::PremiumSubscriptionOption>),
-    ///The constructor `sendAsPeer`.
+    /// The constructor `sendAsPeer`.
     SendAsPeer(Box<crate::types::SendAsPeer>),
-    ///The constructor `messageExtendedMediaPreview`.
+    /// The constructor `messageExtendedMediaPreview`.
     MessageExtendedMediaPreview(Box<crate::types::MessageExtendedMediaPreview>),
-    ///The constructor `messageExtendedMedia`.
+    /// The constructor `messageExtendedMedia`.
     MessageExtendedMedia(Box<crate::types::MessageExtendedMedia>),
-    ///The constructor `stickerKeyword`.
+    /// The constructor `stickerKeyword`.
     StickerKeyword(Box<crate::types::StickerKeyword>),
-    ///The constructor `username`.
+    /// The constructor `username`.
     Username(Box<crate::types::Username>),
-    ///The constructor `forumTopicDeleted`.
+    /// The constructor `forumTopicDeleted`.
     ForumTopicDeleted(Box<crate::types::ForumTopicDeleted>),
-    ///The constructor `forumTopic`.
+    /// The constructor `forumTopic`.
     ForumTopic(Box<crate::types::ForumTopic>),
-    ///The constructor `messages.forumTopics`.
+    /// The constructor `messages.forumTopics`.
     MessagesForumTopics(Box<crate::types::messages::ForumTopics>),
-    ///The constructor `defaultHistoryTTL`.
+    /// The constructor `defaultHistoryTTL`.
     DefaultHistoryTTL(Box<crate::types::DefaultHistoryTTL>),
-    ///The constructor `exportedContactToken`.
+    /// The constructor `exportedContactToken`.
     ExportedContactToken(Box<crate::types::ExportedContactToken>),
-    ///The constructor `requestPeerTypeUser`.
+    /// The constructor `requestPeerTypeUser`.
     RequestPeerTypeUser(Box<crate::types::RequestPeerTypeUser>),
-    ///The constructor `requestPeerTypeChat`.
+    /// The constructor `requestPeerTypeChat`.
     RequestPeerTypeChat(Box<crate::types::RequestPeerTypeChat>),
-    ///The constructor `requestPeerTypeBroadcast`.
+    /// The constructor `requestPeerTypeBroadcast`.
     RequestPeerTypeBroadcast(Box<crate::types::RequestPeerTypeBroadcast>),
-    ///The constructor `requestPeerTypeCreateBot`.
+    /// The constructor `requestPeerTypeCreateBot`.
     RequestPeerTypeCreateBot(Box<crate::types::RequestPeerTypeCreateBot>),
-    ///The constructor `emojiListNotModified`.
+    /// The constructor `emojiListNotModified`.
     EmojiListNotModified(Box<crate::types::EmojiListNotModified>),
-    ///The constructor `emojiList`.
+    /// The constructor `emojiList`.
     EmojiList(Box<crate::types::EmojiList>),
-    ///The constructor `emojiGroup`.
+    /// The constructor `emojiGroup`.
     EmojiGroup(Box<crate::types::EmojiGroup>),
-    ///The constructor `emojiGroupGreeting`.
+    /// The constructor `emojiGroupGreeting`.
     EmojiGroupGreeting(Box<crate::types::EmojiGroupGreeting>),
-    ///The constructor `emojiGroupPremium`.
+    /// The constructor `emojiGroupPremium`.
     EmojiGroupPremium(Box<crate::types::EmojiGroupPremium>),
-    ///The constructor `messages.emojiGroupsNotModified`.
+    /// The constructor `messages.emojiGroupsNotModified`.
     MessagesEmojiGroupsNotModified(Box<crate::types::messages::EmojiGroupsNotModified>),
-    ///The constructor `messages.emojiGroups`.
+    /// The constructor `messages.emojiGroups`.
     MessagesEmojiGroups(Box<crate::types::messages::EmojiGroups>),
-    ///The constructor `textWithEntities`.
+    /// The constructor `textWithEntities`.
     TextWithEntities(Box<crate::types::TextWithEntities>),
-    ///The constructor `messages.translateResult`.
+    /// The constructor `messages.translateResult`.
     MessagesTranslateResult(Box<crate::types::messages::TranslateResult>),
-    ///The constructor `autoSaveSettings`.
+    /// The constructor `autoSaveSettings`.
     AutoSaveSettings(Box<crate::types::AutoSaveSettings>),
-    ///The constructor `autoSaveException`.
+    /// The constructor `autoSaveException`.
     AutoSaveException(Box<crate::types::AutoSaveException>),
-    ///The constructor `account.autoSaveSettings`.
+    /// The constructor `account.autoSaveSettings`.
     AccountAutoSaveSettings(Box<crate::types::account::AutoSaveSettings>),
-    ///The constructor `help.appConfigNotModified`.
+    /// The constructor `help.appConfigNotModified`.
     HelpAppConfigNotModified(Box<crate::types::help::AppConfigNotModified>),
-    ///The constructor `help.appConfig`.
+    /// The constructor `help.appConfig`.
     HelpAppConfig(Box<crate::types::help::AppConfig>),
-    ///The constructor `inputBotAppID`.
+    /// The constructor `inputBotAppID`.
     InputBotAppID(Box<crate::types::InputBotAppID>),
-    ///The constructor `inputBotAppShortName`.
+    /// The constructor `inputBotAppShortName`.
     InputBotAppShortName(Box<crate::types::InputBotAppShortName>),
-    ///The constructor `botAppNotModified`.
+    /// The constructor `botAppNotModified`.
     BotAppNotModified(Box<crate::types::BotAppNotModified>),
-    ///The constructor `botApp`.
+    /// The constructor `botApp`.
     BotApp(Box<crate::types::BotApp>),
-    ///The constructor `messages.botApp`.
+    /// The constructor `messages.botApp`.
     MessagesBotApp(Box<crate::types::messages::BotApp>),
-    ///The constructor `inlineBotWebView`.
+    /// The constructor `inlineBotWebView`.
     InlineBotWebView(Box<crate::types::InlineBotWebView>),
-    ///The constructor `readParticipantDate`.
+    /// The constructor `readParticipantDate`.
     ReadParticipantDate(Box<crate::types::ReadParticipantDate>),
-    ///The constructor `inputChatlistDialogFilter`.
+    /// The constructor `inputChatlistDialogFilter`.
     InputChatlistDialogFilter(Box<crate::types::InputChatlistDialogFilter>),
-    ///The constructor `exportedChatlistInvite`.
+    /// The constructor `exportedChatlistInvite`.
     ExportedChatlistInvite(Box<crate::types::ExportedChatlistInvite>),
-    ///The constructor `chatlists.exportedChatlistInvite`.
+    /// The constructor `chatlists.exportedChatlistInvite`.
     ChatlistsExportedChatlistInvite(
         Box<crate::types::chatlists::ExportedChatlistInvite>,
     ),
-    ///The constructor `chatlists.exportedInvites`.
+    /// The constructor `chatlists.exportedInvites`.
     ChatlistsExportedInvites(Box<crate::types::chatlists::ExportedInvites>),
-    ///The constructor `chatlists.chatlistInviteAlready`.
+    /// The constructor `chatlists.chatlistInviteAlready`.
     ChatlistsChatlistInviteAlready(Box<crate::types::chatlists::ChatlistInviteAlready>),
-    ///The constructor `chatlists.chatlistInvite`.
+    /// The constructor `chatlists.chatlistInvite`.
     ChatlistsChatlistInvite(Box<crate::types::chatlists::ChatlistInvite>),
-    ///The constructor `chatlists.chatlistUpdates`.
+    /// The constructor `chatlists.chatlistUpdates`.
     ChatlistsChatlistUpdates(Box<crate::types::chatlists::ChatlistUpdates>),
-    ///The constructor `bots.botInfo`.
+    /// The constructor `bots.botInfo`.
     BotsBotInfo(Box<crate::types::bots::BotInfo>),
-    ///The constructor `messagePeerVote`.
+    /// The constructor `messagePeerVote`.
     MessagePeerVote(Box<crate::types::MessagePeerVote>),
-    ///The constructor `messagePeerVoteInputOption`.
+    /// The constructor `messagePeerVoteInputOption`.
     MessagePeerVoteInputOption(Box<crate::types::MessagePeerVoteInputOption>),
-    ///The constructor `messagePeerVoteMultiple`.
+    /// The constructor `messagePeerVoteMultiple`.
     MessagePeerVoteMultiple(Box<crate::types::MessagePeerVoteMultiple>),
-    ///The constructor `storyViews`.
+    /// The constructor `storyViews`.
     StoryViews(Box<crate::types::StoryViews>),
-    ///The constructor `storyItemDeleted`.
+    /// The constructor `storyItemDeleted`.
     StoryItemDeleted(Box<crate::types::StoryItemDeleted>),
-    ///The constructor `storyItemSkipped`.
+    /// The constructor `storyItemSkipped`.
     StoryItemSkipped(Box<crate::types::StoryItemSkipped>),
-    ///The constructor `storyItem`.
+    /// The constructor `storyItem`.
     StoryItem(Box<crate::types::StoryItem>),
-    ///The constructor `stories.allStoriesNotModified`.
+    /// The constructor `stories.allStoriesNotModified`.
     StoriesAllStoriesNotModified(Box<crate::types::stories::AllStoriesNotModified>),
-    ///The constructor `stories.allStories`.
+    /// The constructor `stories.allStories`.
     StoriesAllStories(Box<crate::types::stories::AllStories>),
-    ///The constructor `stories.stories`.
+    /// The constructor `stories.stories`.
     StoriesStories(Box<crate::types::stories::Stories>),
-    ///The constructor `storyView`.
+    /// The constructor `storyView`.
     StoryView(Box<crate::types::StoryView>),
-    ///The constructor `storyViewPublicForward`.
+    /// The constructor `storyViewPublicForward`.
     StoryViewPublicForward(Box<crate::types::StoryViewPublicForward>),
-    ///The constructor `storyViewPublicRepost`.
+    /// The constructor `storyViewPublicRepost`.
     StoryViewPublicRepost(Box<crate::types::StoryViewPublicRepost>),
-    ///The constructor `stories.storyViewsList`.
+    /// The constructor `stories.storyViewsList`.
     StoriesStoryViewsList(Box<crate::types::stories::StoryViewsList>),
-    ///The constructor `stories.storyViews`.
+    /// The constructor `stories.storyViews`.
     StoriesStoryViews(Box<crate::types::stories::StoryViews>),
-    ///The constructor `inputReplyToMessage`.
+    /// The constructor `inputReplyToMessage`.
     InputReplyToMessage(Box<crate::types::InputReplyToMessage>),
-    ///The constructor `inputReplyToStory`.
+    /// The constructor `inputReplyToStory`.
     InputReplyToStory(Box<crate::types::InputReplyToStory>),
-    ///The constructor `inputReplyToMonoForum`.
+    /// The constructor `inputReplyToMonoForum`.
     InputReplyToMonoForum(Box<crate::types::InputReplyToMonoForum>),
-    ///The constructor `inputReplyToEphemeralMessage`.
+    /// The constructor `inputReplyToEphemeralMessage`.
     InputReplyToEphemeralMessage(Box<crate::types::InputReplyToEphemeralMessage>),
-    ///The constructor `exportedStoryLink`.
+    /// The constructor `exportedStoryLink`.
     ExportedStoryLink(Box<crate::types::ExportedStoryLink>),
-    ///The constructor `storiesStealthMode`.
+    /// The constructor `storiesStealthMode`.
     StoriesStealthMode(Box<crate::types::StoriesStealthMode>),
-    ///The constructor `mediaAreaCoordinates`.
+    /// The constructor `mediaAreaCoordinates`.
     MediaAreaCoordinates(Box<crate::types::MediaAreaCoordinates>),
-    ///The constructor `mediaAreaVenue`.
+    /// The constructor `mediaAreaVenue`.
     MediaAreaVenue(Box<crate::types::MediaAreaVenue>),
-    ///The constructor `inputMediaAreaVenue`.
+    /// The constructor `inputMediaAreaVenue`.
     InputMediaAreaVenue(Box<crate::types::InputMediaAreaVenue>),
-    ///The constructor `mediaAreaGeoPoint`.
+    /// The constructor `mediaAreaGeoPoint`.
     MediaAreaGeoPoint(Box<crate::types::MediaAreaGeoPoint>),
-    ///The constructor `mediaAreaSuggestedReaction`.
+    /// The constructor `mediaAreaSuggestedReaction`.
     MediaAreaSuggestedReaction(Box<crate::types::MediaAreaSuggestedReaction>),
-    ///The constructor `mediaAreaChannelPost`.
+    /// The constructor `mediaAreaChannelPost`.
     MediaAreaChannelPost(Box<crate::types::MediaAreaChannelPost>),
-    ///The constructor `inputMediaAreaChannelPost`.
+    /// The constructor `inputMediaAreaChannelPost`.
     InputMediaAreaChannelPost(Box<crate::types::InputMediaAreaChannelPost>),
-    ///The constructor `mediaAreaUrl`.
+    /// The constructor `mediaAreaUrl`.
     MediaAreaUrl(Box<crate::types::MediaAreaUrl>),
-    ///The constructor `mediaAreaWeather`.
+    /// The constructor `mediaAreaWeather`.
     MediaAreaWeather(Box<crate::types::MediaAreaWeather>),
-    ///The constructor `mediaAreaStarGift`.
+    /// The constructor `mediaAreaStarGift`.
     MediaAreaStarGift(Box<crate::types::MediaAreaStarGift>),
-    ///The constructor `peerStories`.
+    /// The constructor `peerStories`.
     PeerStories(Box<crate::types::PeerStories>),
-    ///The constructor `stories.peerStories`.
+    /// The constructor `stories.peerStories`.
     StoriesPeerStories(Box<crate::types::stories::PeerStories>),
-    ///The constructor `messages.webPage`.
+    /// The constructor `messages.webPage`.
     MessagesWebPage(Box<crate::types::messages::WebPage>),
-    ///The constructor `premiumGiftCodeOption`.
+    /// The constructor `premiumGiftCodeOption`.
     PremiumGiftCodeOption(Box<crate::types::PremiumGiftCodeOption>),
-    ///The constructor `payments.checkedGiftCode`.
+    /// The constructor `payments.checkedGiftCode`.
     PaymentsCheckedGiftCode(Box<crate::types::payments::CheckedGiftCode>),
-    ///The constructor `payments.giveawayInfo`.
+    /// The constructor `payments.giveawayInfo`.
     PaymentsGiveawayInfo(Box<crate::types::payments::GiveawayInfo>),
-    ///The constructor `payments.giveawayInfoResults`.
+    /// The constructor `payments.giveawayInfoResults`.
     PaymentsGiveawayInfoResults(Box<crate::types::payments::GiveawayInfoResults>),
-    ///The constructor `prepaidGiveaway`.
+    /// The constructor `prepaidGiveaway`.
     PrepaidGiveaway(Box<crate::types::PrepaidGiveaway>),
-    ///The constructor `prepaidStarsGiveaway`.
+    /// The constructor `prepaidStarsGiveaway`.
     PrepaidStarsGiveaway(Box<crate::types::PrepaidStarsGiveaway>),
-    ///The constructor `boost`.
+    /// The constructor `boost`.
     Boost(Box<crate::types::Boost>),
-    ///The constructor `premium.boostsList`.
+    /// The constructor `premium.boostsList`.
     PremiumBoostsList(Box<crate::types::premium::BoostsList>),
-    ///The constructor `myBoost`.
+    /// The constructor `myBoost`.
     MyBoost(Box<crate::types::MyBoost>),
-    ///The constructor `premium.myBoosts`.
+    /// The constructor `premium.myBoosts`.
     PremiumMyBoosts(Box<crate::types::premium::MyBoosts>),
-    ///The constructor `premium.boostsStatus`.
+    /// The constructor `premium.boostsStatus`.
     PremiumBoostsStatus(Box<crate::types::premium::BoostsStatus>),
-    ///The constructor `storyFwdHeader`.
+    /// The constructor `storyFwdHeader`.
     StoryFwdHeader(Box<crate::types::StoryFwdHeader>),
-    ///The constructor `postInteractionCountersMessage`.
+    /// The constructor `postInteractionCountersMessage`.
     PostInteractionCountersMessage(Box<crate::types::PostInteractionCountersMessage>),
-    ///The constructor `postInteractionCountersStory`.
+    /// The constructor `postInteractionCountersStory`.
     PostInteractionCountersStory(Box<crate::types::PostInteractionCountersStory>),
-    ///The constructor `stats.storyStats`.
+    /// The constructor `stats.storyStats`.
     StatsStoryStats(Box<crate::types::stats::StoryStats>),
-    ///The constructor `publicForwardMessage`.
+    /// The constructor `publicForwardMessage`.
     PublicForwardMessage(Box<crate::types::PublicForwardMessage>),
-    ///The constructor `publicForwardStory`.
+    /// The constructor `publicForwardStory`.
     PublicForwardStory(Box<crate::types::PublicForwardStory>),
-    ///The constructor `stats.publicForwards`.
+    /// The constructor `stats.publicForwards`.
     StatsPublicForwards(Box<crate::types::stats::PublicForwards>),
-    ///The constructor `peerColor`.
+    /// The constructor `peerColor`.
     PeerColor(Box<crate::types::PeerColor>),
-    ///The constructor `peerColorCollectible`.
+    /// The constructor `peerColorCollectible`.
     PeerColorCollectible(Box<crate::types::PeerColorCollectible>),
-    ///The constructor `inputPeerColorCollectible`.
+    /// The constructor `inputPeerColorCollectible`.
     InputPeerColorCollectible(Box<crate::types::InputPeerColorCollectible>),
-    ///The constructor `help.peerColorSet`.
+    /// The constructor `help.peerColorSet`.
     HelpPeerColorSet(Box<crate::types::help::PeerColorSet>),
-    ///The constructor `help.peerColorProfileSet`.
+    /// The constructor `help.peerColorProfileSet`.
     HelpPeerColorProfileSet(Box<crate::types::help::PeerColorProfileSet>),
-    ///The constructor `help.peerColorOption`.
+    /// The constructor `help.peerColorOption`.
     HelpPeerColorOption(Box<crate::types::help::PeerColorOption>),
-    ///The constructor `help.peerColorsNotModified`.
+    /// The constructor `help.peerColorsNotModified`.
     HelpPeerColorsNotModified(Box<crate::types::help::PeerColorsNotModified>),
-    ///The constructor `help.peerColors`.
+    /// The constructor `help.peerColors`.
     HelpPeerColors(Box<crate::types::help::PeerColors>),
-    ///The constructor `storyReaction`.
+    /// The constructor `storyReaction`.
     StoryReaction(Box<crate::types::StoryReaction>),
-    ///The constructor `storyReactionPublicForward`.
+    /// The constructor `storyReactionPublicForward`.
     StoryReactionPublicForward(Box<crate::types::StoryReactionPublicForward>),
-    ///The constructor `storyReactionPublicRepost`.
+    /// The constructor `storyReactionPublicRepost`.
     StoryReactionPublicRepost(Box<crate::types::StoryReactionPublicRepost>),
-    ///The constructor `stories.storyReactionsList`.
+    /// The constructor `stories.storyReactionsList`.
     StoriesStoryReactionsList(Box<crate::types::stories::StoryReactionsList>),
-    ///The constructor `savedDialog`.
+    /// The constructor `savedDialog`.
     SavedDialog(Box<crate::types::SavedDialog>),
-    ///The constructor `monoForumDialog`.
+    /// The constructor `monoForumDialog`.
     MonoForumDialog(Box<crate::types::MonoForumDialog>),
-    ///The constructor `messages.savedDialogs`.
+    /// The constructor `messages.savedDialogs`.
     MessagesSavedDialogs(Box<crate::types::messages::SavedDialogs>),
-    ///The constructor `messages.savedDialogsSlice`.
+    /// The constructor `messages.savedDialogsSlice`.
     MessagesSavedDialogsSlice(Box<crate::types::messages::SavedDialogsSlice>),
-    ///The constructor `messages.savedDialogsNotModified`.
+    /// The constructor `messages.savedDialogsNotModified`.
     MessagesSavedDialogsNotModified(
         Box<crate::types::messages::SavedDialogsNotModified>,
     ),
-    ///The constructor `savedReactionTag`.
+    /// The constructor `savedReactionTag`.
     SavedReactionTag(Box<crate::types::SavedReactionTag>),
-    ///The constructor `messages.savedReactionTagsNotModified`.
+    /// The constructor `messages.savedReactionTagsNotModified`.
     MessagesSavedReactionTagsNotModified(
         Box<crate::types::messages::SavedReactionTagsNotModified>,
     ),
-    ///The constructor `messages.savedReactionTags`.
+    /// The constructor `messages.savedReactionTags`.
     MessagesSavedReactionTags(Box<crate::types::messages::SavedReactionTags>),
-    ///The constructor `outboxReadDate`.
+    /// The constructor `outboxReadDate`.
     OutboxReadDate(Box<crate::types::OutboxReadDate>),
-    ///The constructor `smsjobs.eligibleToJoin`.
+    /// The constructor `smsjobs.eligibleToJoin`.
     SmsjobsEligibleToJoin(Box<crate::types::smsjobs::EligibleToJoin>),
-    ///The constructor `smsjobs.status`.
+    /// The constructor `smsjobs.status`.
     SmsjobsStatus(Box<crate::types::smsjobs::Status>),
-    ///The constructor `smsJob`.
+    /// The constructor `smsJob`.
     SmsJob(Box<crate::types::SmsJob>),
-    ///The constructor `businessWeeklyOpen`.
+    /// The constructor `businessWeeklyOpen`.
     BusinessWeeklyOpen(Box<crate::types::BusinessWeeklyOpen>),
-    ///The constructor `businessWorkHours`.
+    /// The constructor `businessWorkHours`.
     BusinessWorkHours(Box<crate::types::BusinessWorkHours>),
-    ///The constructor `businessLocation`.
+    /// The constructor `businessLocation`.
     BusinessLocation(Box<crate::types::BusinessLocation>),
-    ///The constructor `inputBusinessRecipients`.
+    /// The constructor `inputBusinessRecipients`.
     InputBusinessRecipients(Box<crate::types::InputBusinessRecipients>),
-    ///The constructor `businessRecipients`.
+    /// The constructor `businessRecipients`.
     BusinessRecipients(Box<crate::types::BusinessRecipients>),
-    ///The constructor `businessAwayMessageScheduleAlways`.
+    /// The constructor `businessAwayMessageScheduleAlways`.
     BusinessAwayMessageScheduleAlways(
         Box<crate::types::BusinessAwayMessageScheduleAlways>,
     ),
-    ///The constructor `businessAwayMessageScheduleOutsideWorkHours`.
+    /// The constructor `businessAwayMessageScheduleOutsideWorkHours`.
     BusinessAwayMessageScheduleOutsideWorkHours(
         Box<crate::types::BusinessAwayMessageScheduleOutsideWorkHours>,
     ),
-    ///The constructor `businessAwayMessageScheduleCustom`.
+    /// The constructor `businessAwayMessageScheduleCustom`.
     BusinessAwayMessageScheduleCustom(
         Box<crate::types::BusinessAwayMessageScheduleCustom>,
     ),
-    ///The constructor `inputBusinessGreetingMessage`.
+    /// The constructor `inputBusinessGreetingMessage`.
     InputBusinessGreetingMessage(Box<crate::types::InputBusinessGreetingMessage>),
-    ///The constructor `businessGreetingMessage`.
+    /// The constructor `businessGreetingMessage`.
     BusinessGreetingMessage(Box<crate::types::BusinessGreetingMessage>),
-    ///The constructor `inputBusinessAwayMessage`.
+    /// The constructor `inputBusinessAwayMessage`.
     InputBusinessAwayMessage(Box<crate::types::InputBusinessAwayMessage>),
-    ///The constructor `businessAwayMessage`.
+    /// The constructor `businessAwayMessage`.
     BusinessAwayMessage(Box<crate::types::BusinessAwayMessage>),
-    ///The constructor `timezone`.
+    /// The constructor `timezone`.
     Timezone(Box<crate::types::Timezone>),
-    ///The constructor `help.timezonesListNotModified`.
+    /// The constructor `help.timezonesListNotModified`.
     HelpTimezonesListNotModified(Box<crate::types::help::TimezonesListNotModified>),
-    ///The constructor `help.timezonesList`.
+    /// The constructor `help.timezonesList`.
     HelpTimezonesList(Box<crate::types::help::TimezonesList>),
-    ///The constructor `quickReply`.
+    /// The constructor `quickReply`.
     QuickReply(Box<crate::types::QuickReply>),
-    ///The constructor `inputQuickReplyShortcut`.
+    /// The constructor `inputQuickReplyShortcut`.
     InputQuickReplyShortcut(Box<crate::types::InputQuickReplyShortcut>),
-    ///The constructor `inputQuickReplyShortcutId`.
+    /// The constructor `inputQuickReplyShortcutId`.
     InputQuickReplyShortcutId(Box<crate::types::InputQuickReplyShortcutId>),
-    ///The constructor `messages.quickReplies`.
+    /// The constructor `messages.quickReplies`.
     MessagesQuickReplies(Box<crate::types::messages::QuickReplies>),
-    ///The constructor `messages.quickRepliesNotModified`.
+    /// The constructor `messages.quickRepliesNotModified`.
     MessagesQuickRepliesNotModified(
         Box<crate::types::messages::QuickRepliesNotModified>,
     ),
-    ///The constructor `connectedBot`.
+    /// The constructor `connectedBot`.
     ConnectedBot(Box<crate::types::ConnectedBot>),
-    ///The constructor `account.connectedBots`.
+    /// The constructor `account.connectedBots`.
     AccountConnectedBots(Box<crate::types::account::ConnectedBots>),
-    ///The constructor `messages.dialogFilters`.
+    /// The constructor `messages.dialogFilters`.
     MessagesDialogFilters(Box<crate::types::messages::DialogFilters>),
-    ///The constructor `birthday`.
+    /// The constructor `birthday`.
     Birthday(Box<crate::types::Birthday>),
-    ///The constructor `botBusinessConnection`.
+    /// The constructor `botBusinessConnection`.
     BotBusinessConnection(Box<crate::types::BotBusinessConnection>),
-    ///The constructor `inputBusinessIntro`.
+    /// The constructor `inputBusinessIntro`.
     InputBusinessIntro(Box<crate::types::InputBusinessIntro>),
-    ///The constructor `businessIntro`.
+    /// The constructor `businessIntro`.
     BusinessIntro(Box<crate::types::BusinessIntro>),
-    ///The constructor `messages.myStickers`.
+    /// The constructor `messages.myStickers`.
     MessagesMyStickers(Box<crate::types::messages::MyStickers>),
-    ///The constructor `inputCollectibleUsername`.
+    /// The constructor `inputCollectibleUsername`.
     InputCollectibleUsername(Box<crate::types::InputCollectibleUsername>),
-    ///The constructor `inputCollectiblePhone`.
+    /// The constructor `inputCollectiblePhone`.
     InputCollectiblePhone(Box<crate::types::InputCollectiblePhone>),
-    ///The constructor `fragment.collectibleInfo`.
+    /// The constructor `fragment.collectibleInfo`.
     FragmentCollectibleInfo(Box<crate::types::fragment::CollectibleInfo>),
-    ///The constructor `inputBusinessBotRecipients`.
+    /// The constructor `inputBusinessBotRecipients`.
     InputBusinessBotRecipients(Box<crate::types::InputBusinessBotRecipients>),
-    ///The constructor `businessBotRecipients`.
+    /// The constructor `businessBotRecipients`.
     BusinessBotRecipients(Box<crate::types::BusinessBotRecipients>),
-    ///The constructor `contactBirthday`.
+    /// The constructor `contactBirthday`.
     ContactBirthday(Box<crate::types::ContactBirthday>),
-    ///The constructor `contacts.contactBirthdays`.
+    /// The constructor `contacts.contactBirthdays`.
     ContactsContactBirthdays(Box<crate::types::contacts::ContactBirthdays>),
-    ///The constructor `missingInvitee`.
+    /// The constructor `missingInvitee`.
     MissingInvitee(Box<crate::types::MissingInvitee>),
-    ///The constructor `messages.invitedUsers`.
+    /// The constructor `messages.invitedUsers`.
     MessagesInvitedUsers(Box<crate::types::messages::InvitedUsers>),
-    ///The constructor `inputBusinessChatLink`.
+    /// The constructor `inputBusinessChatLink`.
     InputBusinessChatLink(Box<crate::types::InputBusinessChatLink>),
-    ///The constructor `businessChatLink`.
+    /// The constructor `businessChatLink`.
     BusinessChatLink(Box<crate::types::BusinessChatLink>),
-    ///The constructor `account.businessChatLinks`.
+    /// The constructor `account.businessChatLinks`.
     AccountBusinessChatLinks(Box<crate::types::account::BusinessChatLinks>),
-    ///The constructor `account.resolvedBusinessChatLinks`.
+    /// The constructor `account.resolvedBusinessChatLinks`.
     AccountResolvedBusinessChatLinks(
         Box<crate::types::account::ResolvedBusinessChatLinks>,
     ),
-    ///The constructor `requestedPeerUser`.
+    /// The constructor `requestedPeerUser`.
     RequestedPeerUser(Box<crate::types::RequestedPeerUser>),
-    ///The constructor `requestedPeerChat`.
+    /// The constructor `requestedPeerChat`.
     RequestedPeerChat(Box<crate::types::RequestedPeerChat>),
-    ///The constructor `requestedPeerChannel`.
+    /// The constructor `requestedPeerChannel`.
     RequestedPeerChannel(Box<crate::types::RequestedPeerChannel>),
-    ///The constructor `sponsoredMessageReportOption`.
+    /// The constructor `sponsoredMessageReportOption`.
     SponsoredMessageReportOption(Box<crate::types::SponsoredMessageReportOption>),
-    ///The constructor `channels.sponsoredMessageReportResultChooseOption`.
+    /// The constructor `channels.sponsoredMessageReportResultChooseOption`.
     ChannelsSponsoredMessageReportResultChooseOption(
         Box<crate::types::channels::SponsoredMessageReportResultChooseOption>,
     ),
-    ///The constructor `channels.sponsoredMessageReportResultAdsHidden`.
+    /// The constructor `channels.sponsoredMessageReportResultAdsHidden`.
     ChannelsSponsoredMessageReportResultAdsHidden(
         Box<crate::types::channels::SponsoredMessageReportResultAdsHidden>,
     ),
-    ///The constructor `channels.sponsoredMessageReportResultReported`.
+    /// The constructor `channels.sponsoredMessageReportResultReported`.
     ChannelsSponsoredMessageReportResultReported(
         Box<crate::types::channels::SponsoredMessageReportResultReported>,
     ),
-    ///The constructor `reactionNotificationsFromContacts`.
+    /// The constructor `reactionNotificationsFromContacts`.
     ReactionNotificationsFromContacts(
         Box<crate::types::ReactionNotificationsFromContacts>,
     ),
-    ///The constructor `reactionNotificationsFromAll`.
+    /// The constructor `reactionNotificationsFromAll`.
     ReactionNotificationsFromAll(Box<crate::types::ReactionNotificationsFromAll>),
-    ///The constructor `reactionsNotifySettings`.
+    /// The constructor `reactionsNotifySettings`.
     ReactionsNotifySettings(Box<crate::types::ReactionsNotifySettings>),
-    ///The constructor `availableEffect`.
+    /// The constructor `availableEffect`.
     AvailableEffect(Box<crate::types::AvailableEffect>),
-    ///The constructor `messages.availableEffectsNotModified`.
+    /// The constructor `messages.availableEffectsNotModified`.
     MessagesAvailableEffectsNotModified(
         Box<crate::types::messages::AvailableEffectsNotModified>,
     ),
-    ///The constructor `messages.availableEffects`.
+    /// The constructor `messages.availableEffects`.
     MessagesAvailableEffects(Box<crate::types::messages::AvailableEffects>),
-    ///The constructor `factCheck`.
+    /// The constructor `factCheck`.
     FactCheck(Box<crate::types::FactCheck>),
-    ///The constructor `starsTransactionPeerUnsupported`.
+    /// The constructor `starsTransactionPeerUnsupported`.
     StarsTransactionPeerUnsupported(Box<crate::types::StarsTransactionPeerUnsupported>),
-    ///The constructor `starsTransactionPeerAppStore`.
+    /// The constructor `starsTransactionPeerAppStore`.
     StarsTransactionPeerAppStore(Box<crate::types::StarsTransactionPeerAppStore>),
-    ///The constructor `starsTransactionPeerPlayMarket`.
+    /// The constructor `starsTransactionPeerPlayMarket`.
     StarsTransactionPeerPlayMarket(Box<crate::types::StarsTransactionPeerPlayMarket>),
-    ///The constructor `starsTransactionPeerPremiumBot`.
+    /// The constructor `starsTransactionPeerPremiumBot`.
     StarsTransactionPeerPremiumBot(Box<crate::types::StarsTransactionPeerPremiumBot>),
-    ///The constructor `starsTransactionPeerFragment`.
+    /// The constructor `starsTransactionPeerFragment`.
     StarsTransactionPeerFragment(Box<crate::types::StarsTransactionPeerFragment>),
-    ///The constructor `starsTransactionPeer`.
+    /// The constructor `starsTransactionPeer`.
     StarsTransactionPeer(Box<crate::types::StarsTransactionPeer>),
-    ///The constructor `starsTransactionPeerAds`.
+    /// The constructor `starsTransactionPeerAds`.
     StarsTransactionPeerAds(Box<crate::types::StarsTransactionPeerAds>),
-    ///The constructor `starsTransactionPeerAPI`.
+    /// The constructor `starsTransactionPeerAPI`.
     StarsTransactionPeerAPI(Box<crate::types::StarsTransactionPeerAPI>),
-    ///The constructor `starsTopupOption`.
+    /// The constructor `starsTopupOption`.
     StarsTopupOption(Box<crate::types::StarsTopupOption>),
-    ///The constructor `starsTransaction`.
+    /// The constructor `starsTransaction`.
     StarsTransaction(Box<crate::types::StarsTransaction>),
-    ///The constructor `payments.starsStatus`.
+    /// The constructor `payments.starsStatus`.
     PaymentsStarsStatus(Box<crate::types::payments::StarsStatus>),
-    ///The constructor `foundStory`.
+    /// The constructor `foundStory`.
     FoundStory(Box<crate::types::FoundStory>),
-    ///The constructor `stories.foundStories`.
+    /// The constructor `stories.foundStories`.
     StoriesFoundStories(Box<crate::types::stories::FoundStories>),
-    ///The constructor `geoPointAddress`.
+    /// The constructor `geoPointAddress`.
     GeoPointAddress(Box<crate::types::GeoPointAddress>),
-    ///The constructor `starsRevenueStatus`.
+    /// The constructor `starsRevenueStatus`.
     StarsRevenueStatus(Box<crate::types::StarsRevenueStatus>),
-    ///The constructor `payments.starsRevenueStats`.
+    /// The constructor `payments.starsRevenueStats`.
     PaymentsStarsRevenueStats(Box<crate::types::payments::StarsRevenueStats>),
-    ///The constructor `payments.starsRevenueWithdrawalUrl`.
+    /// The constructor `payments.starsRevenueWithdrawalUrl`.
     PaymentsStarsRevenueWithdrawalUrl(
         Box<crate::types::payments::StarsRevenueWithdrawalUrl>,
     ),
-    ///The constructor `payments.starsRevenueAdsAccountUrl`.
+    /// The constructor `payments.starsRevenueAdsAccountUrl`.
     PaymentsStarsRevenueAdsAccountUrl(
         Box<crate::types::payments::StarsRevenueAdsAccountUrl>,
     ),
-    ///The constructor `inputStarsTransaction`.
+    /// The constructor `inputStarsTransaction`.
     InputStarsTransaction(Box<crate::types::InputStarsTransaction>),
-    ///The constructor `starsGiftOption`.
+    /// The constructor `starsGiftOption`.
     StarsGiftOption(Box<crate::types::StarsGiftOption>),
-    ///The constructor `bots.popularAppBots`.
+    /// The constructor `bots.popularAppBots`.
     BotsPopularAppBots(Box<crate::types::bots::PopularAppBots>),
-    ///The constructor `botPreviewMedia`.
+    /// The constructor `botPreviewMedia`.
     BotPreviewMedia(Box<crate::types::BotPreviewMedia>),
-    ///The constructor `bots.previewInfo`.
+    /// The constructor `bots.previewInfo`.
     BotsPreviewInfo(Box<crate::types::bots::PreviewInfo>),
-    ///The constructor `starsSubscriptionPricing`.
+    /// The constructor `starsSubscriptionPricing`.
     StarsSubscriptionPricing(Box<crate::types::StarsSubscriptionPricing>),
-    ///The constructor `starsSubscription`.
+    /// The constructor `starsSubscription`.
     StarsSubscription(Box<crate::types::StarsSubscription>),
-    ///The constructor `messageReactor`.
+    /// The constructor `messageReactor`.
     MessageReactor(Box<crate::types::MessageReactor>),
-    ///The constructor `starsGiveawayOption`.
+    /// The constructor `starsGiveawayOption`.
     StarsGiveawayOption(Box<crate::types::StarsGiveawayOption>),
-    ///The constructor `starsGiveawayWinnersOption`.
+    /// The constructor `starsGiveawayWinnersOption`.
     StarsGiveawayWinnersOption(Box<crate::types::StarsGiveawayWinnersOption>),
-    ///The constructor `starGift`.
+    /// The constructor `starGift`.
     StarGift(Box<crate::types::StarGift>),
-    ///The constructor `starGiftUnique`.
+    /// The constructor `starGiftUnique`.
     StarGiftUnique(Box<crate::types::StarGiftUnique>),
-    ///The constructor `payments.starGiftsNotModified`.
+    /// The constructor `payments.starGiftsNotModified`.
     PaymentsStarGiftsNotModified(Box<crate::types::payments::StarGiftsNotModified>),
-    ///The constructor `payments.starGifts`.
+    /// The constructor `payments.starGifts`.
     PaymentsStarGifts(Box<crate::types::payments::StarGifts>),
-    ///The constructor `messageReportOption`.
+    /// The constructor `messageReportOption`.
     MessageReportOption(Box<crate::types::MessageReportOption>),
-    ///The constructor `reportResultChooseOption`.
+    /// The constructor `reportResultChooseOption`.
     ReportResultChooseOption(Box<crate::types::ReportResultChooseOption>),
-    ///The constructor `reportResultAddComment`.
+    /// The constructor `reportResultAddComment`.
     ReportResultAddComment(Box<crate::types::ReportResultAddComment>),
-    ///The constructor `reportResultReported`.
+    /// The constructor `reportResultReported`.
     ReportResultReported(Box<crate::types::ReportResultReported>),
-    ///The constructor `messages.botPreparedInlineMessage`.
+    /// The constructor `messages.botPreparedInlineMessage`.
     MessagesBotPreparedInlineMessage(
         Box<crate::types::messages::BotPreparedInlineMessage>,
     ),
-    ///The constructor `messages.preparedInlineMessage`.
+    /// The constructor `messages.preparedInlineMessage`.
     MessagesPreparedInlineMessage(Box<crate::types::messages::PreparedInlineMessage>),
-    ///The constructor `botAppSettings`.
+    /// The constructor `botAppSettings`.
     BotAppSettings(Box<crate::types::BotAppSettings>),
-    ///The constructor `starRefProgram`.
+    /// The constructor `starRefProgram`.
     StarRefProgram(Box<crate::types::StarRefProgram>),
-    ///The constructor `connectedBotStarRef`.
+    /// The constructor `connectedBotStarRef`.
     ConnectedBotStarRef(Box<crate::types::ConnectedBotStarRef>),
-    ///The constructor `payments.connectedStarRefBots`.
+    /// The constructor `payments.connectedStarRefBots`.
     PaymentsConnectedStarRefBots(Box<crate::types::payments::ConnectedStarRefBots>),
-    ///The constructor `payments.suggestedStarRefBots`.
+    /// The constructor `payments.suggestedStarRefBots`.
     PaymentsSuggestedStarRefBots(Box<crate::types::payments::SuggestedStarRefBots>),
-    ///The constructor `starsAmount`.
+    /// The constructor `starsAmount`.
     StarsAmount(Box<crate::types::StarsAmount>),
-    ///The constructor `starsTonAmount`.
+    /// The constructor `starsTonAmount`.
     StarsTonAmount(Box<crate::types::StarsTonAmount>),
-    ///The constructor `messages.foundStickersNotModified`.
+    /// The constructor `messages.foundStickersNotModified`.
     MessagesFoundStickersNotModified(
         Box<crate::types::messages::FoundStickersNotModified>,
     ),
-    ///The constructor `messages.foundStickers`.
+    /// The constructor `messages.foundStickers`.
     MessagesFoundStickers(Box<crate::types::messages::FoundStickers>),
-    ///The constructor `botVerifierSettings`.
+    /// The constructor `botVerifierSettings`.
     BotVerifierSettings(Box<crate::types::BotVerifierSettings>),
-    ///The constructor `botVerification`.
+    /// The constructor `botVerification`.
     BotVerification(Box<crate::types::BotVerification>),
-    ///The constructor `starGiftAttributeModel`.
+    /// The constructor `starGiftAttributeModel`.
     StarGiftAttributeModel(Box<crate::types::StarGiftAttributeModel>),
-    ///The constructor `starGiftAttributePattern`.
+    /// The constructor `starGiftAttributePattern`.
     StarGiftAttributePattern(Box<crate::types::StarGiftAttributePattern>),
-    ///The constructor `starGiftAttributeBackdrop`.
+    /// The constructor `starGiftAttributeBackdrop`.
     StarGiftAttributeBackdrop(Box<crate::types::StarGiftAttributeBackdrop>),
-    ///The constructor `starGiftAttributeOriginalDetails`.
+    /// The constructor `starGiftAttributeOriginalDetails`.
     StarGiftAttributeOriginalDetails(
         Box<crate::types::StarGiftAttributeOriginalDetails>,
     ),
-    ///The constructor `payments.starGiftUpgradePreview`.
+    /// The constructor `payments.starGiftUpgradePreview`.
     PaymentsStarGiftUpgradePreview(Box<crate::types::payments::StarGiftUpgradePreview>),
-    ///The constructor `users.users`.
+    /// The constructor `users.users`.
     UsersUsers(Box<crate::types::users::Users>),
-    ///The constructor `users.usersSlice`.
+    /// The constructor `users.usersSlice`.
     UsersUsersSlice(Box<crate::types::users::UsersSlice>),
-    ///The constructor `payments.uniqueStarGift`.
+    /// The constructor `payments.uniqueStarGift`.
     PaymentsUniqueStarGift(Box<crate::types::payments::UniqueStarGift>),
-    ///The constructor `messages.webPagePreview`.
+    /// The constructor `messages.webPagePreview`.
     MessagesWebPagePreview(Box<crate::types::messages::WebPagePreview>),
-    ///The constructor `savedStarGift`.
+    /// The constructor `savedStarGift`.
     SavedStarGift(Box<crate::types::SavedStarGift>),
-    ///The constructor `payments.savedStarGifts`.
+    /// The constructor `payments.savedStarGifts`.
     PaymentsSavedStarGifts(Box<crate::types::payments::SavedStarGifts>),
-    ///The constructor `inputSavedStarGiftUser`.
+    /// The constructor `inputSavedStarGiftUser`.
     InputSavedStarGiftUser(Box<crate::types::InputSavedStarGiftUser>),
-    ///The constructor `inputSavedStarGiftChat`.
+    /// The constructor `inputSavedStarGiftChat`.
     InputSavedStarGiftChat(Box<crate::types::InputSavedStarGiftChat>),
-    ///The constructor `inputSavedStarGiftSlug`.
+    /// The constructor `inputSavedStarGiftSlug`.
     InputSavedStarGiftSlug(Box<crate::types::InputSavedStarGiftSlug>),
-    ///The constructor `payments.starGiftWithdrawalUrl`.
+    /// The constructor `payments.starGiftWithdrawalUrl`.
     PaymentsStarGiftWithdrawalUrl(Box<crate::types::payments::StarGiftWithdrawalUrl>),
-    ///The constructor `paidReactionPrivacyDefault`.
+    /// The constructor `paidReactionPrivacyDefault`.
     PaidReactionPrivacyDefault(Box<crate::types::PaidReactionPrivacyDefault>),
-    ///The constructor `paidReactionPrivacyAnonymous`.
+    /// The constructor `paidReactionPrivacyAnonymous`.
     PaidReactionPrivacyAnonymous(Box<crate::types::PaidReactionPrivacyAnonymous>),
-    ///The constructor `paidReactionPrivacyPeer`.
+    /// The constructor `paidReactionPrivacyPeer`.
     PaidReactionPrivacyPeer(Box<crate::types::PaidReactionPrivacyPeer>),
-    ///The constructor `account.paidMessagesRevenue`.
+    /// The constructor `account.paidMessagesRevenue`.
     AccountPaidMessagesRevenue(Box<crate::types::account::PaidMessagesRevenue>),
-    ///The constructor `requirementToContactEmpty`.
+    /// The constructor `requirementToContactEmpty`.
     RequirementToContactEmpty(Box<crate::types::RequirementToContactEmpty>),
-    ///The constructor `requirementToContactPremium`.
+    /// The constructor `requirementToContactPremium`.
     RequirementToContactPremium(Box<crate::types::RequirementToContactPremium>),
-    ///The constructor `requirementToContactPaidMessages`.
+    /// The constructor `requirementToContactPaidMessages`.
     RequirementToContactPaidMessages(
         Box<crate::types::RequirementToContactPaidMessages>,
     ),
-    ///The constructor `businessBotRights`.
+    /// The constructor `businessBotRights`.
     BusinessBotRights(Box<crate::types::BusinessBotRights>),
-    ///The constructor `disallowedGiftsSettings`.
+    /// The constructor `disallowedGiftsSettings`.
     DisallowedGiftsSettings(Box<crate::types::DisallowedGiftsSettings>),
-    ///The constructor `sponsoredPeer`.
+    /// The constructor `sponsoredPeer`.
     SponsoredPeer(Box<crate::types::SponsoredPeer>),
-    ///The constructor `contacts.sponsoredPeersEmpty`.
+    /// The constructor `contacts.sponsoredPeersEmpty`.
     ContactsSponsoredPeersEmpty(Box<crate::types::contacts::SponsoredPeersEmpty>),
-    ///The constructor `contacts.sponsoredPeers`.
+    /// The constructor `contacts.sponsoredPeers`.
     ContactsSponsoredPeers(Box<crate::types::contacts::SponsoredPeers>),
-    ///The constructor `starGiftAttributeIdModel`.
+    /// The constructor `starGiftAttributeIdModel`.
     StarGiftAttributeIdModel(Box<crate::types::StarGiftAttributeIdModel>),
-    ///The constructor `starGiftAttributeIdPattern`.
+    /// The constructor `starGiftAttributeIdPattern`.
     StarGiftAttributeIdPattern(Box<crate::types::StarGiftAttributeIdPattern>),
-    ///The constructor `starGiftAttributeIdBackdrop`.
+    /// The constructor `starGiftAttributeIdBackdrop`.
     StarGiftAttributeIdBackdrop(Box<crate::types::StarGiftAttributeIdBackdrop>),
-    ///The constructor `starGiftAttributeCounter`.
+    /// The constructor `starGiftAttributeCounter`.
     StarGiftAttributeCounter(Box<crate::types::StarGiftAttributeCounter>),
-    ///The constructor `payments.resaleStarGifts`.
+    /// The constructor `payments.resaleStarGifts`.
     PaymentsResaleStarGifts(Box<crate::types::payments::ResaleStarGifts>),
-    ///The constructor `stories.canSendStoryCount`.
+    /// The constructor `stories.canSendStoryCount`.
     StoriesCanSendStoryCount(Box<crate::types::stories::CanSendStoryCount>),
-    ///The constructor `pendingSuggestion`.
+    /// The constructor `pendingSuggestion`.
     PendingSuggestion(Box<crate::types::PendingSuggestion>),
-    ///The constructor `todoItem`.
+    /// The constructor `todoItem`.
     TodoItem(Box<crate::types::TodoItem>),
-    ///The constructor `todoList`.
+    /// The constructor `todoList`.
     TodoList(Box<crate::types::TodoList>),
-    ///The constructor `todoCompletion`.
+    /// The constructor `todoCompletion`.
     TodoCompletion(Box<crate::types::TodoCompletion>),
-    ///The constructor `suggestedPost`.
+    /// The constructor `suggestedPost`.
     SuggestedPost(Box<crate::types::SuggestedPost>),
-    ///The constructor `starsRating`.
+    /// The constructor `starsRating`.
     StarsRating(Box<crate::types::StarsRating>),
-    ///The constructor `starGiftCollection`.
+    /// The constructor `starGiftCollection`.
     StarGiftCollection(Box<crate::types::StarGiftCollection>),
-    ///The constructor `payments.starGiftCollectionsNotModified`.
+    /// The constructor `payments.starGiftCollectionsNotModified`.
     PaymentsStarGiftCollectionsNotModified(
         Box<crate::types::payments::StarGiftCollectionsNotModified>,
     ),
-    ///The constructor `payments.starGiftCollections`.
+    /// The constructor `payments.starGiftCollections`.
     PaymentsStarGiftCollections(Box<crate::types::payments::StarGiftCollections>),
-    ///The constructor `storyAlbum`.
+    /// The constructor `storyAlbum`.
     StoryAlbum(Box<crate::types::StoryAlbum>),
-    ///The constructor `stories.albumsNotModified`.
+    /// The constructor `stories.albumsNotModified`.
     StoriesAlbumsNotModified(Box<crate::types::stories::AlbumsNotModified>),
-    ///The constructor `stories.albums`.
+    /// The constructor `stories.albums`.
     StoriesAlbums(Box<crate::types::stories::Albums>),
-    ///The constructor `searchPostsFlood`.
+    /// The constructor `searchPostsFlood`.
     SearchPostsFlood(Box<crate::types::SearchPostsFlood>),
-    ///The constructor `payments.uniqueStarGiftValueInfo`.
+    /// The constructor `payments.uniqueStarGiftValueInfo`.
     PaymentsUniqueStarGiftValueInfo(
         Box<crate::types::payments::UniqueStarGiftValueInfo>,
     ),
-    ///The constructor `profileTabPosts`.
+    /// The constructor `profileTabPosts`.
     ProfileTabPosts(Box<crate::types::ProfileTabPosts>),
-    ///The constructor `profileTabGifts`.
+    /// The constructor `profileTabGifts`.
     ProfileTabGifts(Box<crate::types::ProfileTabGifts>),
-    ///The constructor `profileTabMedia`.
+    /// The constructor `profileTabMedia`.
     ProfileTabMedia(Box<crate::types::ProfileTabMedia>),
-    ///The constructor `profileTabFiles`.
+    /// The constructor `profileTabFiles`.
     ProfileTabFiles(Box<crate::types::ProfileTabFiles>),
-    ///The constructor `profileTabMusic`.
+    /// The constructor `profileTabMusic`.
     ProfileTabMusic(Box<crate::types::ProfileTabMusic>),
-    ///The constructor `profileTabVoice`.
+    /// The constructor `profileTabVoice`.
     ProfileTabVoice(Box<crate::types::ProfileTabVoice>),
-    ///The constructor `profileTabLinks`.
+    /// The constructor `profileTabLinks`.
     ProfileTabLinks(Box<crate::types::ProfileTabLinks>),
-    ///The constructor `profileTabGifs`.
+    /// The constructor `profileTabGifs`.
     ProfileTabGifs(Box<crate::types::ProfileTabGifs>),
-    ///The constructor `users.savedMusicNotModified`.
+    /// The constructor `users.savedMusicNotModified`.
     UsersSavedMusicNotModified(Box<crate::types::users::SavedMusicNotModified>),
-    ///The constructor `users.savedMusic`.
+    /// The constructor `users.savedMusic`.
     UsersSavedMusic(Box<crate::types::users::SavedMusic>),
-    ///The constructor `account.savedMusicIdsNotModified`.
+    /// The constructor `account.savedMusicIdsNotModified`.
     AccountSavedMusicIdsNotModified(
         Box<crate::types::account::SavedMusicIdsNotModified>,
     ),
-    ///The constructor `account.savedMusicIds`.
+    /// The constructor `account.savedMusicIds`.
     AccountSavedMusicIds(Box<crate::types::account::SavedMusicIds>),
-    ///The constructor `payments.checkCanSendGiftResultOk`.
+    /// The constructor `payments.checkCanSendGiftResultOk`.
     PaymentsCheckCanSendGiftResultOk(
         Box<crate::types::payments::CheckCanSendGiftResultOk>,
     ),
-    ///The constructor `payments.checkCanSendGiftResultFail`.
+    /// The constructor `payments.checkCanSendGiftResultFail`.
     PaymentsCheckCanSendGiftResultFail(
         Box<crate::types::payments::CheckCanSendGiftResultFail>,
     ),
-    ///The constructor `inputChatThemeEmpty`.
+    /// The constructor `inputChatThemeEmpty`.
     InputChatThemeEmpty(Box<crate::types::InputChatThemeEmpty>),
-    ///The constructor `inputChatTheme`.
+    /// The constructor `inputChatTheme`.
     InputChatTheme(Box<crate::types::InputChatTheme>),
-    ///The constructor `inputChatThemeUniqueGift`.
+    /// The constructor `inputChatThemeUniqueGift`.
     InputChatThemeUniqueGift(Box<crate::types::InputChatThemeUniqueGift>),
-    ///The constructor `starGiftUpgradePrice`.
+    /// The constructor `starGiftUpgradePrice`.
     StarGiftUpgradePrice(Box<crate::types::StarGiftUpgradePrice>),
-    ///The constructor `groupCallMessage`.
+    /// The constructor `groupCallMessage`.
     GroupCallMessage(Box<crate::types::GroupCallMessage>),
-    ///The constructor `groupCallDonor`.
+    /// The constructor `groupCallDonor`.
     GroupCallDonor(Box<crate::types::GroupCallDonor>),
-    ///The constructor `phone.groupCallStars`.
+    /// The constructor `phone.groupCallStars`.
     PhoneGroupCallStars(Box<crate::types::phone::GroupCallStars>),
-    ///The constructor `recentStory`.
+    /// The constructor `recentStory`.
     RecentStory(Box<crate::types::RecentStory>),
-    ///The constructor `auctionBidLevel`.
+    /// The constructor `auctionBidLevel`.
     AuctionBidLevel(Box<crate::types::AuctionBidLevel>),
-    ///The constructor `starGiftAuctionStateNotModified`.
+    /// The constructor `starGiftAuctionStateNotModified`.
     StarGiftAuctionStateNotModified(Box<crate::types::StarGiftAuctionStateNotModified>),
-    ///The constructor `starGiftAuctionState`.
+    /// The constructor `starGiftAuctionState`.
     StarGiftAuctionState(Box<crate::types::StarGiftAuctionState>),
-    ///The constructor `starGiftAuctionStateFinished`.
+    /// The constructor `starGiftAuctionStateFinished`.
     StarGiftAuctionStateFinished(Box<crate::types::StarGiftAuctionStateFinished>),
-    ///The constructor `starGiftAuctionUserState`.
+    /// The constructor `starGiftAuctionUserState`.
     StarGiftAuctionUserState(Box<crate::types::StarGiftAuctionUserState>),
-    ///The constructor `payments.starGiftAuctionState`.
+    /// The constructor `payments.starGiftAuctionState`.
     PaymentsStarGiftAuctionState(Box<crate::types::payments::StarGiftAuctionState>),
-    ///The constructor `starGiftAuctionAcquiredGift`.
+    /// The constructor `starGiftAuctionAcquiredGift`.
     StarGiftAuctionAcquiredGift(Box<crate::types::StarGiftAuctionAcquiredGift>),
-    ///The constructor `payments.starGiftAuctionAcquiredGifts`.
+    /// The constructor `payments.starGiftAuctionAcquiredGifts`.
     PaymentsStarGiftAuctionAcquiredGifts(
         Box<crate::types::payments::StarGiftAuctionAcquiredGifts>,
     ),
-    ///The constructor `starGiftActiveAuctionState`.
+    /// The constructor `starGiftActiveAuctionState`.
     StarGiftActiveAuctionState(Box<crate::types::StarGiftActiveAuctionState>),
-    ///The constructor `payments.starGiftActiveAuctionsNotModified`.
+    /// The constructor `payments.starGiftActiveAuctionsNotModified`.
     PaymentsStarGiftActiveAuctionsNotModified(
         Box<crate::types::payments::StarGiftActiveAuctionsNotModified>,
     ),
-    ///The constructor `payments.starGiftActiveAuctions`.
+    /// The constructor `payments.starGiftActiveAuctions`.
     PaymentsStarGiftActiveAuctions(Box<crate::types::payments::StarGiftActiveAuctions>),
-    ///The constructor `inputStarGiftAuction`.
+    /// The constructor `inputStarGiftAuction`.
     InputStarGiftAuction(Box<crate::types::InputStarGiftAuction>),
-    ///The constructor `inputStarGiftAuctionSlug`.
+    /// The constructor `inputStarGiftAuctionSlug`.
     InputStarGiftAuctionSlug(Box<crate::types::InputStarGiftAuctionSlug>),
-    ///The constructor `passkey`.
+    /// The constructor `passkey`.
     Passkey(Box<crate::types::Passkey>),
-    ///The constructor `account.passkeys`.
+    /// The constructor `account.passkeys`.
     AccountPasskeys(Box<crate::types::account::Passkeys>),
-    ///The constructor `account.passkeyRegistrationOptions`.
+    /// The constructor `account.passkeyRegistrationOptions`.
     AccountPasskeyRegistrationOptions(
         Box<crate::types::account::PasskeyRegistrationOptions>,
     ),
-    ///The constructor `auth.passkeyLoginOptions`.
+    /// The constructor `auth.passkeyLoginOptions`.
     AuthPasskeyLoginOptions(Box<crate::types::auth::PasskeyLoginOptions>),
-    ///The constructor `inputPasskeyResponseRegister`.
+    /// The constructor `inputPasskeyResponseRegister`.
     InputPasskeyResponseRegister(Box<crate::types::InputPasskeyResponseRegister>),
-    ///The constructor `inputPasskeyResponseLogin`.
+    /// The constructor `inputPasskeyResponseLogin`.
     InputPasskeyResponseLogin(Box<crate::types::InputPasskeyResponseLogin>),
-    ///The constructor `inputPasskeyCredentialPublicKey`.
+    /// The constructor `inputPasskeyCredentialPublicKey`.
     InputPasskeyCredentialPublicKey(Box<crate::types::InputPasskeyCredentialPublicKey>),
-    ///The constructor `starGiftBackground`.
+    /// The constructor `starGiftBackground`.
     StarGiftBackground(Box<crate::types::StarGiftBackground>),
-    ///The constructor `starGiftAuctionRound`.
+    /// The constructor `starGiftAuctionRound`.
     StarGiftAuctionRound(Box<crate::types::StarGiftAuctionRound>),
-    ///The constructor `starGiftAuctionRoundExtendable`.
+    /// The constructor `starGiftAuctionRoundExtendable`.
     StarGiftAuctionRoundExtendable(Box<crate::types::StarGiftAuctionRoundExtendable>),
-    ///The constructor `payments.starGiftUpgradeAttributes`.
+    /// The constructor `payments.starGiftUpgradeAttributes`.
     PaymentsStarGiftUpgradeAttributes(
         Box<crate::types::payments::StarGiftUpgradeAttributes>,
     ),
-    ///The constructor `messages.emojiGameOutcome`.
+    /// The constructor `messages.emojiGameOutcome`.
     MessagesEmojiGameOutcome(Box<crate::types::messages::EmojiGameOutcome>),
-    ///The constructor `messages.emojiGameUnavailable`.
+    /// The constructor `messages.emojiGameUnavailable`.
     MessagesEmojiGameUnavailable(Box<crate::types::messages::EmojiGameUnavailable>),
-    ///The constructor `messages.emojiGameDiceInfo`.
+    /// The constructor `messages.emojiGameDiceInfo`.
     MessagesEmojiGameDiceInfo(Box<crate::types::messages::EmojiGameDiceInfo>),
-    ///The constructor `starGiftAttributeRarity`.
+    /// The constructor `starGiftAttributeRarity`.
     StarGiftAttributeRarity(Box<crate::types::StarGiftAttributeRarity>),
-    ///The constructor `starGiftAttributeRarityUncommon`.
+    /// The constructor `starGiftAttributeRarityUncommon`.
     StarGiftAttributeRarityUncommon(Box<crate::types::StarGiftAttributeRarityUncommon>),
-    ///The constructor `starGiftAttributeRarityRare`.
+    /// The constructor `starGiftAttributeRarityRare`.
     StarGiftAttributeRarityRare(Box<crate::types::StarGiftAttributeRarityRare>),
-    ///The constructor `starGiftAttributeRarityEpic`.
+    /// The constructor `starGiftAttributeRarityEpic`.
     StarGiftAttributeRarityEpic(Box<crate::types::StarGiftAttributeRarityEpic>),
-    ///The constructor `starGiftAttributeRarityLegendary`.
+    /// The constructor `starGiftAttributeRarityLegendary`.
     StarGiftAttributeRarityLegendary(
         Box<crate::types::StarGiftAttributeRarityLegendary>,
     ),
-    ///The constructor `keyboardButtonStyle`.
+    /// The constructor `keyboardButtonStyle`.
     KeyboardButtonStyle(Box<crate::types::KeyboardButtonStyle>),
-    ///The constructor `inputMessageReadMetric`.
+    /// The constructor `inputMessageReadMetric`.
     InputMessageReadMetric(Box<crate::types::InputMessageReadMetric>),
-    ///The constructor `bots.exportedBotToken`.
+    /// The constructor `bots.exportedBotToken`.
     BotsExportedBotToken(Box<crate::types::bots::ExportedBotToken>),
-    ///The constructor `bots.requestedButton`.
+    /// The constructor `bots.requestedButton`.
     BotsRequestedButton(Box<crate::types::bots::RequestedButton>),
-    ///The constructor `messages.composedMessageWithAI`.
+    /// The constructor `messages.composedMessageWithAI`.
     MessagesComposedMessageWithAI(Box<crate::types::messages::ComposedMessageWithAI>),
-    ///The constructor `stats.pollStats`.
+    /// The constructor `stats.pollStats`.
     StatsPollStats(Box<crate::types::stats::PollStats>),
-    ///The constructor `inputAiComposeToneDefault`.
+    /// The constructor `inputAiComposeToneDefault`.
     InputAiComposeToneDefault(Box<crate::types::InputAiComposeToneDefault>),
-    ///The constructor `inputAiComposeToneID`.
+    /// The constructor `inputAiComposeToneID`.
     InputAiComposeToneID(Box<crate::types::InputAiComposeToneID>),
-    ///The constructor `inputAiComposeToneSlug`.
+    /// The constructor `inputAiComposeToneSlug`.
     InputAiComposeToneSlug(Box<crate::types::InputAiComposeToneSlug>),
-    ///The constructor `inputAiComposeToneSingleUse`.
+    /// The constructor `inputAiComposeToneSingleUse`.
     InputAiComposeToneSingleUse(Box<crate::types::InputAiComposeToneSingleUse>),
-    ///The constructor `aiComposeTone`.
+    /// The constructor `aiComposeTone`.
     AiComposeTone(Box<crate::types::AiComposeTone>),
-    ///The constructor `aiComposeToneDefault`.
+    /// The constructor `aiComposeToneDefault`.
     AiComposeToneDefault(Box<crate::types::AiComposeToneDefault>),
-    ///The constructor `aicompose.tonesNotModified`.
+    /// The constructor `aicompose.tonesNotModified`.
     AicomposeTonesNotModified(Box<crate::types::aicompose::TonesNotModified>),
-    ///The constructor `aicompose.tones`.
+    /// The constructor `aicompose.tones`.
     AicomposeTones(Box<crate::types::aicompose::Tones>),
-    ///The constructor `aiComposeToneExample`.
+    /// The constructor `aiComposeToneExample`.
     AiComposeToneExample(Box<crate::types::AiComposeToneExample>),
-    ///The constructor `bots.accessSettings`.
+    /// The constructor `bots.accessSettings`.
     BotsAccessSettings(Box<crate::types::bots::AccessSettings>),
-    ///The constructor `messages.chatInviteJoinResultOk`.
+    /// The constructor `messages.chatInviteJoinResultOk`.
     MessagesChatInviteJoinResultOk(Box<crate::types::messages::ChatInviteJoinResultOk>),
-    ///The constructor `messages.chatInviteJoinResultWebView`.
+    /// The constructor `messages.chatInviteJoinResultWebView`.
     MessagesChatInviteJoinResultWebView(
         Box<crate::types::messages::ChatInviteJoinResultWebView>,
     ),
-    ///The constructor `joinChatBotResultApproved`.
+    /// The constructor `joinChatBotResultApproved`.
     JoinChatBotResultApproved(Box<crate::types::JoinChatBotResultApproved>),
-    ///The constructor `joinChatBotResultDeclined`.
+    /// The constructor `joinChatBotResultDeclined`.
     JoinChatBotResultDeclined(Box<crate::types::JoinChatBotResultDeclined>),
-    ///The constructor `joinChatBotResultQueued`.
+    /// The constructor `joinChatBotResultQueued`.
     JoinChatBotResultQueued(Box<crate::types::JoinChatBotResultQueued>),
-    ///The constructor `joinChatBotResultWebView`.
+    /// The constructor `joinChatBotResultWebView`.
     JoinChatBotResultWebView(Box<crate::types::JoinChatBotResultWebView>),
-    ///The constructor `webDomainException`.
+    /// The constructor `webDomainException`.
     WebDomainException(Box<crate::types::WebDomainException>),
-    ///The constructor `account.webBrowserSettingsNotModified`.
+    /// The constructor `account.webBrowserSettingsNotModified`.
     AccountWebBrowserSettingsNotModified(
         Box<crate::types::account::WebBrowserSettingsNotModified>,
     ),
-    ///The constructor `account.webBrowserSettings`.
+    /// The constructor `account.webBrowserSettings`.
     AccountWebBrowserSettings(Box<crate::types::account::WebBrowserSettings>),
-    ///The constructor `inputRichFilePhoto`.
+    /// The constructor `inputRichFilePhoto`.
     InputRichFilePhoto(Box<crate::types::InputRichFilePhoto>),
-    ///The constructor `inputRichFileDocument`.
+    /// The constructor `inputRichFileDocument`.
     InputRichFileDocument(Box<crate::types::InputRichFileDocument>),
-    ///The constructor `inputRichMessage`.
+    /// The constructor `inputRichMessage`.
     InputRichMessage(Box<crate::types::InputRichMessage>),
-    ///The constructor `inputRichMessageHTML`.
+    /// The constructor `inputRichMessageHTML`.
     InputRichMessageHTML(Box<crate::types::InputRichMessageHTML>),
-    ///The constructor `inputRichMessageMarkdown`.
+    /// The constructor `inputRichMessageMarkdown`.
     InputRichMessageMarkdown(Box<crate::types::InputRichMessageMarkdown>),
-    ///The constructor `richMessage`.
+    /// The constructor `richMessage`.
     RichMessage(Box<crate::types::RichMessage>),
-    ///The constructor `communityPeer`.
+    /// The constructor `communityPeer`.
     CommunityPeer(Box<crate::types::CommunityPeer>),
-    ///The constructor `communityPeerRequest`.
+    /// The constructor `communityPeerRequest`.
     CommunityPeerRequest(Box<crate::types::CommunityPeerRequest>),
-    ///The constructor `communities.peerLinkRequests`.
+    /// The constructor `communities.peerLinkRequests`.
     CommunitiesPeerLinkRequests(Box<crate::types::communities::PeerLinkRequests>),
-    ///The constructor `ephemeralMessage`.
+    /// The constructor `ephemeralMessage`.
     EphemeralMessage(Box<crate::types::EphemeralMessage>),
-    ///The constructor `communities.participantJoinedChats`.
+    /// The constructor `communities.participantJoinedChats`.
     CommunitiesParticipantJoinedChats(
         Box<crate::types::communities::ParticipantJoinedChats>,
     ),
-    ///The constructor `messages.translatedRichMessage`.
+    /// The constructor `messages.translatedRichMessage`.
     MessagesTranslatedRichMessage(Box<crate::types::messages::TranslatedRichMessage>),
-    ///The constructor `messages.composedRichMessageWithAI`.
+    /// The constructor `messages.composedRichMessageWithAI`.
     MessagesComposedRichMessageWithAI(
         Box<crate::types::messages::ComposedRichMessageWithAI>,
     ),
-    ///The constructor `buttonTypeDefault`.
+    /// The constructor `buttonTypeDefault`.
     ButtonTypeDefault(Box<crate::types::ButtonTypeDefault>),
-    ///The constructor `buttonTypeRequestPhone`.
+    /// The constructor `buttonTypeRequestPhone`.
     ButtonTypeRequestPhone(Box<crate::types::ButtonTypeRequestPhone>),
-    ///The constructor `buttonTypeRequestGeoLocation`.
+    /// The constructor `buttonTypeRequestGeoLocation`.
     ButtonTypeRequestGeoLocation(Box<crate::types::ButtonTypeRequestGeoLocation>),
-    ///The constructor `buttonTypeRequestPoll`.
+    /// The constructor `buttonTypeRequestPoll`.
     ButtonTypeRequestPoll(Box<crate::types::ButtonTypeRequestPoll>),
-    ///The constructor `buttonTypeRequestPeer`.
+    /// The constructor `buttonTypeRequestPeer`.
     ButtonTypeRequestPeer(Box<crate::types::ButtonTypeRequestPeer>),
-    ///The constructor `inputButtonTypeRequestPeer`.
+    /// The constructor `inputButtonTypeRequestPeer`.
     InputButtonTypeRequestPeer(Box<crate::types::InputButtonTypeRequestPeer>),
-    ///The constructor `buttonTypeSimpleWebView`.
+    /// The constructor `buttonTypeSimpleWebView`.
     ButtonTypeSimpleWebView(Box<crate::types::ButtonTypeSimpleWebView>),
-    ///The constructor `inlineButtonTypeUrl`.
+    /// The constructor `inlineButtonTypeUrl`.
     InlineButtonTypeUrl(Box<crate::types::InlineButtonTypeUrl>),
-    ///The constructor `inlineButtonTypeUrlAuth`.
+    /// The constructor `inlineButtonTypeUrlAuth`.
     InlineButtonTypeUrlAuth(Box<crate::types::InlineButtonTypeUrlAuth>),
-    ///The constructor `inputInlineButtonTypeUrlAuth`.
+    /// The constructor `inputInlineButtonTypeUrlAuth`.
     InputInlineButtonTypeUrlAuth(Box<crate::types::InputInlineButtonTypeUrlAuth>),
-    ///The constructor `inlineButtonTypeWebView`.
+    /// The constructor `inlineButtonTypeWebView`.
     InlineButtonTypeWebView(Box<crate::types::InlineButtonTypeWebView>),
-    ///The constructor `inlineButtonTypeCallback`.
+    /// The constructor `inlineButtonTypeCallback`.
     InlineButtonTypeCallback(Box<crate::types::InlineButtonTypeCallback>),
-    ///The constructor `inlineButtonTypeGame`.
+    /// The constructor `inlineButtonTypeGame`.
     InlineButtonTypeGame(Box<crate::types::InlineButtonTypeGame>),
-    ///The constructor `inlineButtonTypeBuy`.
+    /// The constructor `inlineButtonTypeBuy`.
     InlineButtonTypeBuy(Box<crate::types::InlineButtonTypeBuy>),
-    ///The constructor `inlineButtonTypeSwitchInline`.
+    /// The constructor `inlineButtonTypeSwitchInline`.
     InlineButtonTypeSwitchInline(Box<crate::types::InlineButtonTypeSwitchInline>),
-    ///The constructor `inlineButtonTypeUserProfile`.
+    /// The constructor `inlineButtonTypeUserProfile`.
     InlineButtonTypeUserProfile(Box<crate::types::InlineButtonTypeUserProfile>),
-    ///The constructor `inputInlineButtonTypeUserProfile`.
+    /// The constructor `inputInlineButtonTypeUserProfile`.
     InputInlineButtonTypeUserProfile(
         Box<crate::types::InputInlineButtonTypeUserProfile>,
     ),
-    ///The constructor `inlineButtonTypeCopy`.
+    /// The constructor `inlineButtonTypeCopy`.
     InlineButtonTypeCopy(Box<crate::types::InlineButtonTypeCopy>),
-    ///The constructor `inlineButtonTypeDisabled`.
+    /// The constructor `inlineButtonTypeDisabled`.
     InlineButtonTypeDisabled(Box<crate::types::InlineButtonTypeDisabled>),
-    ///The constructor `keyboardInlineButton`.
+    /// The constructor `keyboardInlineButton`.
     KeyboardInlineButton(Box<crate::types::KeyboardInlineButton>),
-    ///The constructor `keyboardInlineButtonRow`.
+    /// The constructor `keyboardInlineButtonRow`.
     KeyboardInlineButtonRow(Box<crate::types::KeyboardInlineButtonRow>),
-    ///The constructor `richButtonStyle`.
+    /// The constructor `richButtonStyle`.
     RichButtonStyle(Box<crate::types::RichButtonStyle>),
-    ///The constructor `pageButton`.
+    /// The constructor `pageButton`.
     PageButton(Box<crate::types::PageButton>),
-    ///The constructor `ephemeral.welcomeMessagesNotModified`.
+    /// The constructor `ephemeral.welcomeMessagesNotModified`.
     EphemeralWelcomeMessagesNotModified(
         Box<crate::types::ephemeral::WelcomeMessagesNotModified>,
     ),
-    ///The constructor `ephemeral.welcomeMessages`.
+    /// The constructor `ephemeral.welcomeMessages`.
     EphemeralWelcomeMessages(Box<crate::types::ephemeral::WelcomeMessages>),
-    ///The constructor `currencyRate`.
+    /// The constructor `currencyRate`.
     CurrencyRate(Box<crate::types::CurrencyRate>),
-    ///The constructor `payments.currencyRates`.
+    /// The constructor `payments.currencyRates`.
     PaymentsCurrencyRates(Box<crate::types::payments::CurrencyRates>),
-    ///The constructor `toncenter.apiResponse`.
+    /// The constructor `toncenter.apiResponse`.
     ToncenterApiResponse(Box<crate::types::toncenter::ApiResponse>),
-    ///The constructor `toncenter.streamingUrl`.
+    /// The constructor `toncenter.streamingUrl`.
     ToncenterStreamingUrl(Box<crate::types::toncenter::StreamingUrl>),
-    ///The constructor `onrampMethodAvailability`.
+    /// The constructor `onrampMethodAvailability`.
     OnrampMethodAvailability(Box<crate::types::OnrampMethodAvailability>),
-    ///The constructor `onrampProviderInfo`.
+    /// The constructor `onrampProviderInfo`.
     OnrampProviderInfo(Box<crate::types::OnrampProviderInfo>),
-    ///The constructor `onrampAvailability`.
+    /// The constructor `onrampAvailability`.
     OnrampAvailability(Box<crate::types::OnrampAvailability>),
-    ///The constructor `onrampLimits`.
+    /// The constructor `onrampLimits`.
     OnrampLimits(Box<crate::types::OnrampLimits>),
-    ///The constructor `onrampQuote`.
+    /// The constructor `onrampQuote`.
     OnrampQuote(Box<crate::types::OnrampQuote>),
-    ///The constructor `onrampSession`.
+    /// The constructor `onrampSession`.
     OnrampSession(Box<crate::types::OnrampSession>),
-    ///The constructor `walletStateEmpty`.
+    /// The constructor `walletStateEmpty`.
     WalletStateEmpty(Box<crate::types::WalletStateEmpty>),
-    ///The constructor `walletState`.
+    /// The constructor `walletState`.
     WalletState(Box<crate::types::WalletState>),
-    ///The constructor `walletUserAddress`.
+    /// The constructor `walletUserAddress`.
     WalletUserAddress(Box<crate::types::WalletUserAddress>),
-    ///The constructor `wallet.userAddresses`.
+    /// The constructor `wallet.userAddresses`.
     WalletUserAddresses(Box<crate::types::wallet::UserAddresses>),
-    ///The constructor `walletTransactionPeerUser`.
+    /// The constructor `walletTransactionPeerUser`.
     WalletTransactionPeerUser(Box<crate::types::WalletTransactionPeerUser>),
-    ///The constructor `walletTransactionPeerAddress`.
+    /// The constructor `walletTransactionPeerAddress`.
     WalletTransactionPeerAddress(Box<crate::types::WalletTransactionPeerAddress>),
-    ///The constructor `walletTransactionPeerOnramp`.
+    /// The constructor `walletTransactionPeerOnramp`.
     WalletTransactionPeerOnramp(Box<crate::types::WalletTransactionPeerOnramp>),
-    ///The constructor `walletTransactionPeerUnsupported`.
+    /// The constructor `walletTransactionPeerUnsupported`.
     WalletTransactionPeerUnsupported(
         Box<crate::types::WalletTransactionPeerUnsupported>,
     ),
-    ///The constructor `walletTransaction`.
+    /// The constructor `walletTransaction`.
     WalletTransaction(Box<crate::types::WalletTransaction>),
-    ///The constructor `wallet.transactions`.
+    /// The constructor `wallet.transactions`.
     WalletTransactions(Box<crate::types::wallet::Transactions>),
-    ///The constructor `wallet.secretPhraseParts`.
+    /// The constructor `wallet.secretPhraseParts`.
     WalletSecretPhraseParts(Box<crate::types::wallet::SecretPhraseParts>),
-    ///The constructor `wallet.encryptedSecretPhrasePart`.
+    /// The constructor `wallet.encryptedSecretPhrasePart`.
     WalletEncryptedSecretPhrasePart(
         Box<crate::types::wallet::EncryptedSecretPhrasePart>,
     ),
-    ///The constructor `wallet.holderDc`.
+    /// The constructor `wallet.holderDc`.
     WalletHolderDc(Box<crate::types::wallet::HolderDc>),
-    ///The constructor `wallet.proofChallenge`.
+    /// The constructor `wallet.proofChallenge`.
     WalletProofChallenge(Box<crate::types::wallet::ProofChallenge>),
-    ///The constructor `walletOwnershipProof`.
+    /// The constructor `walletOwnershipProof`.
     WalletOwnershipProof(Box<crate::types::WalletOwnershipProof>),
-    ///The constructor `inputWalletNew`.
+    /// The constructor `inputWalletNew`.
     InputWalletNew(Box<crate::types::InputWalletNew>),
-    ///The constructor `inputWalletImported`.
+    /// The constructor `inputWalletImported`.
     InputWalletImported(Box<crate::types::InputWalletImported>),
-    ///The constructor `tonConnectManifest`.
+    /// The constructor `tonConnectManifest`.
     TonConnectManifest(Box<crate::types::TonConnectManifest>),
-    ///The constructor `tonConnectSession`.
+    /// The constructor `tonConnectSession`.
     TonConnectSession(Box<crate::types::TonConnectSession>),
-    ///The constructor `wallet.tonConnectChallenge`.
+    /// The constructor `wallet.tonConnectChallenge`.
     WalletTonConnectChallenge(Box<crate::types::wallet::TonConnectChallenge>),
-    ///The constructor `tonConnectNextEventId`.
+    /// The constructor `tonConnectNextEventId`.
     TonConnectNextEventId(Box<crate::types::TonConnectNextEventId>),
-    ///The constructor `tonConnectRequest`.
+    /// The constructor `tonConnectRequest`.
     TonConnectRequest(Box<crate::types::TonConnectRequest>),
-    ///The constructor `wallet.tonConnectPending`.
+    /// The constructor `wallet.tonConnectPending`.
     WalletTonConnectPending(Box<crate::types::wallet::TonConnectPending>),
-    ///The constructor `wallet.tonConnectSessions`.
+    /// The constructor `wallet.tonConnectSessions`.
     WalletTonConnectSessions(Box<crate::types::wallet::TonConnectSessions>),
-    ///The constructor `wallet.existingBalance`.
+    /// The constructor `wallet.existingBalance`.
     WalletExistingBalance(Box<crate::types::wallet::ExistingBalance>),
-    ///The constructor `wallet.nftAttribute`.
+    /// The constructor `wallet.nftAttribute`.
     WalletNftAttribute(Box<crate::types::wallet::NftAttribute>),
-    ///The constructor `wallet.nftItem`.
+    /// The constructor `wallet.nftItem`.
     WalletNftItem(Box<crate::types::wallet::NftItem>),
-    ///The constructor `wallet.nftItems`.
+    /// The constructor `wallet.nftItems`.
     WalletNftItems(Box<crate::types::wallet::NftItems>),
-    ///The constructor `auth.firebasePnvIntent`.
+    /// The constructor `auth.firebasePnvIntent`.
     AuthFirebasePnvIntent(Box<crate::types::auth::FirebasePnvIntent>),
-    ///The function `invokeAfterMsg`.
+    /// The function `invokeAfterMsg`.
     InvokeAfterMsg(Box<crate::functions::InvokeAfterMsg<AnyObject>>),
-    ///The function `invokeAfterMsgs`.
+    /// The function `invokeAfterMsgs`.
     InvokeAfterMsgs(Box<crate::functions::InvokeAfterMsgs<AnyObject>>),
-    ///The function `initConnection`.
+    /// The function `initConnection`.
     InitConnection(Box<crate::functions::InitConnection<AnyObject>>),
-    ///The function `invokeWithLayer`.
+    /// The function `invokeWithLayer`.
     InvokeWithLayer(Box<crate::functions::InvokeWithLayer<AnyObject>>),
-    ///The function `invokeWithoutUpdates`.
+    /// The function `invokeWithoutUpdates`.
     InvokeWithoutUpdates(Box<crate::functions::InvokeWithoutUpdates<AnyObject>>),
-    ///The function `invokeWithMessagesRange`.
+    /// The function `invokeWithMessagesRange`.
     InvokeWithMessagesRange(Box<crate::functions::InvokeWithMessagesRange<AnyObject>>),
-    ///The function `invokeWithTakeout`.
+    /// The function `invokeWithTakeout`.
     InvokeWithTakeout(Box<crate::functions::InvokeWithTakeout<AnyObject>>),
-    ///The function `invokeWithBusinessConnection`.
+    /// The function `invokeWithBusinessConnection`.
     InvokeWithBusinessConnection(
         Box<crate::functions::InvokeWithBusinessConnection<AnyObject>>,
     ),
-    ///The function `invokeWithGooglePlayIntegrity`.
+    /// The function `invokeWithGooglePlayIntegrity`.
     InvokeWithGooglePlayIntegrity(
         Box<crate::functions::InvokeWithGooglePlayIntegrity<AnyObject>>,
     ),
-    ///The function `invokeWithApnsSecret`.
+    /// The function `invokeWithApnsSecret`.
     InvokeWithApnsSecret(Box<crate::functions::InvokeWithApnsSecret<AnyObject>>),
-    ///The function `invokeWithReCaptcha`.
+    /// The function `invokeWithReCaptcha`.
     InvokeWithReCaptcha(Box<crate::functions::InvokeWithReCaptcha<AnyObject>>),
-    ///The function `auth.sendCode`.
+    /// The function `auth.sendCode`.
     AuthSendCode(Box<crate::functions::auth::SendCode>),
-    ///The function `auth.signUp`.
+    /// The function `auth.signUp`.
     AuthSignUp(Box<crate::functions::auth::SignUp>),
-    ///The function `auth.signIn`.
+    /// The function `auth.signIn`.
     AuthSignIn(Box<crate::functions::auth::SignIn>),
-    ///The function `auth.logOut`.
+    /// The function `auth.logOut`.
     AuthLogOut(Box<crate::functions::auth::LogOut>),
-    ///The function `auth.resetAuthorizations`.
+    /// The function `auth.resetAuthorizations`.
     AuthResetAuthorizations(Box<crate::functions::auth::ResetAuthorizations>),
-    ///The function `auth.exportAuthorization`.
+    /// The function `auth.exportAuthorization`.
     AuthExportAuthorization(Box<crate::functions::auth::ExportAuthorization>),
-    ///The function `auth.importAuthorization`.
+    /// The function `auth.importAuthorization`.
     AuthImportAuthorization(Box<crate::functions::auth::ImportAuthorization>),
-    ///The function `auth.bindTempAuthKey`.
+    /// The function `auth.bindTempAuthKey`.
     AuthBindTempAuthKey(Box<crate::functions::auth::BindTempAuthKey>),
-    ///The function `auth.importBotAuthorization`.
+    /// The function `auth.importBotAuthorization`.
     AuthImportBotAuthorization(Box<crate::functions::auth::ImportBotAuthorization>),
-    ///The function `auth.checkPassword`.
+    /// The function `auth.checkPassword`.
     AuthCheckPassword(Box<crate::functions::auth::CheckPassword>),
-    ///The function `auth.requestPasswordRecovery`.
+    /// The function `auth.requestPasswordRecovery`.
     AuthRequestPasswordRecovery(Box<crate::functions::auth::RequestPasswordRecovery>),
-    ///The function `auth.recoverPassword`.
+    /// The function `auth.recoverPassword`.
     AuthRecoverPassword(Box<crate::functions::auth::RecoverPassword>),
-    ///The function `auth.resendCode`.
+    /// The function `auth.resendCode`.
     AuthResendCode(Box<crate::functions::auth::ResendCode>),
-    ///The function `auth.cancelCode`.
+    /// The function `auth.cancelCode`.
     AuthCancelCode(Box<crate::functions::auth::CancelCode>),
-    ///The function `auth.dropTempAuthKeys`.
+    /// The function `auth.dropTempAuthKeys`.
     AuthDropTempAuthKeys(Box<crate::functions::auth::DropTempAuthKeys>),
-    ///The function `auth.exportLoginToken`.
+    /// The function `auth.exportLoginToken`.
     AuthExportLoginToken(Box<crate::functions::auth::ExportLoginToken>),
-    ///The function `auth.importLoginToken`.
+    /// The function `auth.importLoginToken`.
     AuthImportLoginToken(Box<crate::functions::auth::ImportLoginToken>),
-    ///The function `auth.acceptLoginToken`.
+    /// The function `auth.acceptLoginToken`.
     AuthAcceptLoginToken(Box<crate::functions::auth::AcceptLoginToken>),
-    ///The function `auth.checkRecoveryPassword`.
+    /// The function `auth.checkRecoveryPassword`.
     AuthCheckRecoveryPassword(Box<crate::functions::auth::CheckRecoveryPassword>),
-    ///The function `auth.importWebTokenAuthorization`.
+    /// The function `auth.importWebTokenAuthorization`.
     AuthImportWebTokenAuthorization(
         Box<crate::functions::auth::ImportWebTokenAuthorization>,
     ),
-    ///The function `auth.requestFirebaseSms`.
+    /// The function `auth.requestFirebaseSms`.
     AuthRequestFirebaseSms(Box<crate::functions::auth::RequestFirebaseSms>),
-    ///The function `auth.resetLoginEmail`.
+    /// The function `auth.resetLoginEmail`.
     AuthResetLoginEmail(Box<crate::functions::auth::ResetLoginEmail>),
-    ///The function `auth.reportMissingCode`.
+    /// The function `auth.reportMissingCode`.
     AuthReportMissingCode(Box<crate::functions::auth::ReportMissingCode>),
-    ///The function `auth.checkPaidAuth`.
+    /// The function `auth.checkPaidAuth`.
     AuthCheckPaidAuth(Box<crate::functions::auth::CheckPaidAuth>),
-    ///The function `auth.initPasskeyLogin`.
+    /// The function `auth.initPasskeyLogin`.
     AuthInitPasskeyLogin(Box<crate::functions::auth::InitPasskeyLogin>),
-    ///The function `auth.finishPasskeyLogin`.
+    /// The function `auth.finishPasskeyLogin`.
     AuthFinishPasskeyLogin(Box<crate::functions::auth::FinishPasskeyLogin>),
-    ///The function `auth.cancelWebTokenAuthorization`.
+    /// The function `auth.cancelWebTokenAuthorization`.
     AuthCancelWebTokenAuthorization(
         Box<crate::functions::auth::CancelWebTokenAuthorization>,
     ),
-    ///The function `auth.initFirebasePnvLogin`.
+    /// The function `auth.initFirebasePnvLogin`.
     AuthInitFirebasePnvLogin(Box<crate::functions::auth::InitFirebasePnvLogin>),
-    ///The function `auth.finishFirebasePnvLogin`.
+    /// The function `auth.finishFirebasePnvLogin`.
     AuthFinishFirebasePnvLogin(Box<crate::functions::auth::FinishFirebasePnvLogin>),
-    ///The function `auth.firebasePnvSignUp`.
+    /// The function `auth.firebasePnvSignUp`.
     AuthFirebasePnvSignUp(Box<crate::functions::auth::FirebasePnvSignUp>),
-    ///The function `account.registerDevice`.
+    /// The function `account.registerDevice`.
     AccountRegisterDevice(Box<crate::functions::account::RegisterDevice>),
-    ///The function `account.unregisterDevice`.
+    /// The function `account.unregisterDevice`.
     AccountUnregisterDevice(Box<crate::functions::account::UnregisterDevice>),
-    ///The function `account.updateNotifySettings`.
+    /// The function `account.updateNotifySettings`.
     AccountUpdateNotifySettings(Box<crate::functions::account::UpdateNotifySettings>),
-    ///The function `account.getNotifySettings`.
+    /// The function `account.getNotifySettings`.
     AccountGetNotifySettings(Box<crate::functions::account::GetNotifySettings>),
-    ///The function `account.resetNotifySettings`.
+    /// The function `account.resetNotifySettings`.
     AccountResetNotifySettings(Box<crate::functions::account::ResetNotifySettings>),
-    ///The function `account.updateProfile`.
+    /// The function `account.updateProfile`.
     AccountUpdateProfile(Box<crate::functions::account::UpdateProfile>),
-    ///The function `account.updateStatus`.
+    /// The function `account.updateStatus`.
     AccountUpdateStatus(Box<crate::functions::account::UpdateStatus>),
-    ///The function `account.getWallPapers`.
+    /// The function `account.getWallPapers`.
     AccountGetWallPapers(Box<crate::functions::account::GetWallPapers>),
-    ///The function `account.reportPeer`.
+    /// The function `account.reportPeer`.
     AccountReportPeer(Box<crate::functions::account::ReportPeer>),
-    ///The function `account.checkUsername`.
+    /// The function `account.checkUsername`.
     AccountCheckUsername(Box<crate::functions::account::CheckUsername>),
-    ///The function `account.updateUsername`.
+    /// The function `account.updateUsername`.
     AccountUpdateUsername(Box<crate::functions::account::UpdateUsername>),
-    ///The function `account.getPrivacy`.
+    /// The function `account.getPrivacy`.
     AccountGetPrivacy(Box<crate::functions::account::GetPrivacy>),
-    ///The function `account.setPrivacy`.
+    /// The function `account.setPrivacy`.
     AccountSetPrivacy(Box<crate::functions::account::SetPrivacy>),
-    ///The function `account.deleteAccount`.
+    /// The function `account.deleteAccount`.
     AccountDeleteAccount(Box<crate::functions::account::DeleteAccount>),
-    ///The function `account.getAccountTTL`.
+    /// The function `account.getAccountTTL`.
     AccountGetAccountTTL(Box<crate::functions::account::GetAccountTTL>),
-    ///The function `account.setAccountTTL`.
+    /// The function `account.setAccountTTL`.
     AccountSetAccountTTL(Box<crate::functions::account::SetAccountTTL>),
-    ///The function `account.sendChangePhoneCode`.
+    /// The function `account.sendChangePhoneCode`.
     AccountSendChangePhoneCode(Box<crate::functions::account::SendChangePhoneCode>),
-    ///The function `account.changePhone`.
+    /// The function `account.changePhone`.
     AccountChangePhone(Box<crate::functions::account::ChangePhone>),
-    ///The function `account.updateDeviceLocked`.
+    /// The function `account.updateDeviceLocked`.
     AccountUpdateDeviceLocked(Box<crate::functions::account::UpdateDeviceLocked>),
-    ///The function `account.getAuthorizations`.
+    /// The function `account.getAuthorizations`.
     AccountGetAuthorizations(Box<crate::functions::account::GetAuthorizations>),
-    ///The function `account.resetAuthorization`.
+    /// The function `account.resetAuthorization`.
     AccountResetAuthorization(Box<crate::functions::account::ResetAuthorization>),
-    ///The function `account.getPassword`.
+    /// The function `account.getPassword`.
     AccountGetPassword(Box<crate::functions::account::GetPassword>),
-    ///The function `account.getPasswordSettings`.
+    /// The function `account.getPasswordSettings`.
     AccountGetPasswordSettings(Box<crate::functions::account::GetPasswordSettings>),
-    ///The function `account.updatePasswordSettings`.
+    /// The function `account.updatePasswordSettings`.
     AccountUpdatePasswordSettings(
         Box<crate::functions::account::UpdatePasswordSettings>,
     ),
-    ///The function `account.sendConfirmPhoneCode`.
+    /// The function `account.sendConfirmPhoneCode`.
     AccountSendConfirmPhoneCode(Box<crate::functions::account::SendConfirmPhoneCode>),
-    ///The function `account.confirmPhone`.
+    /// The function `account.confirmPhone`.
     AccountConfirmPhone(Box<crate::functions::account::ConfirmPhone>),
-    ///The function `account.getTmpPassword`.
+    /// The function `account.getTmpPassword`.
     AccountGetTmpPassword(Box<crate::functions::account::GetTmpPassword>),
-    ///The function `account.getWebAuthorizations`.
+    /// The function `account.getWebAuthorizations`.
     AccountGetWebAuthorizations(Box<crate::functions::account::GetWebAuthorizations>),
-    ///The function `account.resetWebAuthorization`.
+    /// The function `account.resetWebAuthorization`.
     AccountResetWebAuthorization(Box<crate::functions::account::ResetWebAuthorization>),
-    ///The function `account.resetWebAuthorizations`.
+    /// The function `account.resetWebAuthorizations`.
     AccountResetWebAuthorizations(
         Box<crate::functions::account::ResetWebAuthorizations>,
     ),
-    ///The function `account.getAllSecureValues`.
+    /// The function `account.getAllSecureValues`.
     AccountGetAllSecureValues(Box<crate::functions::account::GetAllSecureValues>),
-    ///The function `account.getSecureValue`.
+    /// The function `account.getSecureValue`.
     AccountGetSecureValue(Box<crate::functions::account::GetSecureValue>),
-    ///The function `account.saveSecureValue`.
+    /// The function `account.saveSecureValue`.
     AccountSaveSecureValue(Box<crate::functions::account::SaveSecureValue>),
-    ///The function `account.deleteSecureValue`.
+    /// The function `account.deleteSecureValue`.
     AccountDeleteSecureValue(Box<crate::functions::account::DeleteSecureValue>),
-    ///The function `account.getAuthorizationForm`.
+    /// The function `account.getAuthorizationForm`.
     AccountGetAuthorizationForm(Box<crate::functions::account::GetAuthorizationForm>),
-    ///The function `account.acceptAuthorization`.
+    /// The function `account.acceptAuthorization`.
     AccountAcceptAuthorization(Box<crate::functions::account::AcceptAuthorization>),
-    ///The function `account.sendVerifyPhoneCode`.
+    /// The function `account.sendVerifyPhoneCode`.
     AccountSendVerifyPhoneCode(Box<crate::functions::account::SendVerifyPhoneCode>),
-    ///The function `account.verifyPhone`.
+    /// The function `account.verifyPhone`.
     AccountVerifyPhone(Box<crate::functions::account::VerifyPhone>),
-    ///The function `account.sendVerifyEmailCode`.
+    /// The function `account.sendVerifyEmailCode`.
     AccountSendVerifyEmailCode(Box<crate::functions::account::SendVerifyEmailCode>),
-    ///The function `account.verifyEmail`.
+    /// The function `account.verifyEmail`.
     AccountVerifyEmail(Box<crate::functions::account::VerifyEmail>),
-    ///The function `account.initTakeoutSession`.
+    /// The function `account.initTakeoutSession`.
     AccountInitTakeoutSession(Box<crate::functions::account::InitTakeoutSession>),
-    ///The function `account.finishTakeoutSession`.
+    /// The function `account.finishTakeoutSession`.
     AccountFinishTakeoutSession(Box<crate::functions::account::FinishTakeoutSession>),
-    ///The function `account.confirmPasswordEmail`.
+    /// The function `account.confirmPasswordEmail`.
     AccountConfirmPasswordEmail(Box<crate::functions::account::ConfirmPasswordEmail>),
-    ///The function `account.resendPasswordEmail`.
+    /// The function `account.resendPasswordEmail`.
     AccountResendPasswordEmail(Box<crate::functions::account::ResendPasswordEmail>),
-    ///The function `account.cancelPasswordEmail`.
+    /// The function `account.cancelPasswordEmail`.
     AccountCancelPasswordEmail(Box<crate::functions::account::CancelPasswordEmail>),
-    ///The function `account.getContactSignUpNotification`.
+    /// The function `account.getContactSignUpNotification`.
     AccountGetContactSignUpNotification(
         Box<crate::functions::account::GetContactSignUpNotification>,
     ),
-    ///The function `account.setContactSignUpNotification`.
+    /// The function `account.setContactSignUpNotification`.
     AccountSetContactSignUpNotification(
         Box<crate::functions::account::SetContactSignUpNotification>,
     ),
-    ///The function `account.getNotifyExceptions`.
+    /// The function `account.getNotifyExceptions`.
     AccountGetNotifyExceptions(Box<crate::functions::account::GetNotifyExceptions>),
-    ///The function `account.getWallPaper`.
+    /// The function `account.getWallPaper`.
     AccountGetWallPaper(Box<crate::functions::account::GetWallPaper>),
-    ///The function `account.uploadWallPaper`.
+    /// The function `account.uploadWallPaper`.
     AccountUploadWallPaper(Box<crate::functions::account::UploadWallPaper>),
-    ///The function `account.saveWallPaper`.
+    /// The function `account.saveWallPaper`.
     AccountSaveWallPaper(Box<crate::functions::account::SaveWallPaper>),
-    ///The function `account.installWallPaper`.
+    /// The function `account.installWallPaper`.
     AccountInstallWallPaper(Box<crate::functions::account::InstallWallPaper>),
-    ///The function `account.resetWallPapers`.
+    /// The function `account.resetWallPapers`.
     AccountResetWallPapers(Box<crate::functions::account::ResetWallPapers>),
-    ///The function `account.getAutoDownloadSettings`.
+    /// The function `account.getAutoDownloadSettings`.
     AccountGetAutoDownloadSettings(
         Box<crate::functions::account::GetAutoDownloadSettings>,
     ),
-    ///The function `account.saveAutoDownloadSettings`.
+    /// The function `account.saveAutoDownloadSettings`.
     AccountSaveAutoDownloadSettings(
         Box<crate::functions::account::SaveAutoDownloadSettings>,
     ),
-    ///The function `account.uploadTheme`.
+    /// The function `account.uploadTheme`.
     AccountUploadTheme(Box<crate::functions::account::UploadTheme>),
-    ///The function `account.createTheme`.
+    /// The function `account.createTheme`.
     AccountCreateTheme(Box<crate::functions::account::CreateTheme>),
-    ///The function `account.updateTheme`.
+    /// The function `account.updateTheme`.
     AccountUpdateTheme(Box<crate::functions::account::UpdateTheme>),
-    ///The function `account.saveTheme`.
+    /// The function `account.saveTheme`.
     AccountSaveTheme(Box<crate::functions::account::SaveTheme>),
-    ///The function `account.installTheme`.
+    /// The function `account.installTheme`.
     AccountInstallTheme(Box<crate::functions::account::InstallTheme>),
-    ///The function `account.getTheme`.
+    /// The function `account.getTheme`.
     AccountGetTheme(Box<crate::functions::account::GetTheme>),
-    ///The function `account.getThemes`.
+    /// The function `account.getThemes`.
     AccountGetThemes(Box<crate::functions::account::GetThemes>),
-    ///The function `account.setContentSettings`.
+    /// The function `account.setContentSettings`.
     AccountSetContentSettings(Box<crate::functions::account::SetContentSettings>),
-    ///The function `account.getContentSettings`.
+    /// The function `account.getContentSettings`.
     AccountGetContentSettings(Box<crate::functions::account::GetContentSettings>),
-    ///The function `account.getMultiWallPapers`.
+    /// The function `account.getMultiWallPapers`.
     AccountGetMultiWallPapers(Box<crate::functions::account::GetMultiWallPapers>),
-    ///The function `account.getGlobalPrivacySettings`.
+    /// The function `account.getGlobalPrivacySettings`.
     AccountGetGlobalPrivacySettings(
         Box<crate::functions::account::GetGlobalPrivacySettings>,
     ),
-    ///The function `account.setGlobalPrivacySettings`.
+    /// The function `account.setGlobalPrivacySettings`.
     AccountSetGlobalPrivacySettings(
         Box<crate::functions::account::SetGlobalPrivacySettings>,
     ),
-    ///The function `account.reportProfilePhoto`.
+    /// The function `account.reportProfilePhoto`.
     AccountReportProfilePhoto(Box<crate::functions::account::ReportProfilePhoto>),
-    ///The function `account.resetPassword`.
+    /// The function `account.resetPassword`.
     AccountResetPassword(Box<crate::functions::account::ResetPassword>),
-    ///The function `account.declinePasswordReset`.
+    /// The function `account.declinePasswordReset`.
     AccountDeclinePasswordReset(Box<crate::functions::account::DeclinePasswordReset>),
-    ///The function `account.getChatThemes`.
+    /// The function `account.getChatThemes`.
     AccountGetChatThemes(Box<crate::functions::account::GetChatThemes>),
-    ///The function `account.setAuthorizationTTL`.
+    /// The function `account.setAuthorizationTTL`.
     AccountSetAuthorizationTTL(Box<crate::functions::account::SetAuthorizationTTL>),
-    ///The function `account.changeAuthorizationSettings`.
+    /// The function `account.changeAuthorizationSettings`.
     AccountChangeAuthorizationSettings(
         Box<crate::functions::account::ChangeAuthorizationSettings>,
     ),
-    ///The function `account.getSavedRingtones`.
+    /// The function `account.getSavedRingtones`.
     AccountGetSavedRingtones(Box<crate::functions::account::GetSavedRingtones>),
-    ///The function `account.saveRingtone`.
+    /// The function `account.saveRingtone`.
     AccountSaveRingtone(Box<crate::functions::account::SaveRingtone>),
-    ///The function `account.uploadRingtone`.
+    /// The function `account.uploadRingtone`.
     AccountUploadRingtone(Box<crate::functions::account::UploadRingtone>),
-    ///The function `account.updateEmojiStatus`.
+    /// The function `account.updateEmojiStatus`.
     AccountUpdateEmojiStatus(Box<crate::functions::account::UpdateEmojiStatus>),
-    ///The function `account.getDefaultEmojiStatuses`.
+    /// The function `account.getDefaultEmojiStatuses`.
     AccountGetDefaultEmojiStatuses(
         Box<crate::functions::account::GetDefaultEmojiStatuses>,
     ),
-    ///The function `account.getRecentEmojiStatuses`.
+    /// The function `account.getRecentEmojiStatuses`.
     AccountGetRecentEmojiStatuses(
         Box<crate::functions::account::GetRecentEmojiStatuses>,
     ),
-    ///The function `account.clearRecentEmojiStatuses`.
+    /// The function `account.clearRecentEmojiStatuses`.
     AccountClearRecentEmojiStatuses(
         Box<crate::functions::account::ClearRecentEmojiStatuses>,
     ),
-    ///The function `account.reorderUsernames`.
+    /// The function `account.reorderUsernames`.
     AccountReorderUsernames(Box<crate::functions::account::ReorderUsernames>),
-    ///The function `account.toggleUsername`.
+    /// The function `account.toggleUsername`.
     AccountToggleUsername(Box<crate::functions::account::ToggleUsername>),
-    ///The function `account.getDefaultProfilePhotoEmojis`.
+    /// The function `account.getDefaultProfilePhotoEmojis`.
     AccountGetDefaultProfilePhotoEmojis(
         Box<crate::functions::account::GetDefaultProfilePhotoEmojis>,
     ),
-    ///The function `account.getDefaultGroupPhotoEmojis`.
+    /// The function `account.getDefaultGroupPhotoEmojis`.
     AccountGetDefaultGroupPhotoEmojis(
         Box<crate::functions::account::GetDefaultGroupPhotoEmojis>,
     ),
-    ///The function `account.getAutoSaveSettings`.
+    /// The function `account.getAutoSaveSettings`.
     AccountGetAutoSaveSettings(Box<crate::functions::account::GetAutoSaveSettings>),
-    ///The function `account.saveAutoSaveSettings`.
+    /// The function `account.saveAutoSaveSettings`.
     AccountSaveAutoSaveSettings(Box<crate::functions::account::SaveAutoSaveSettings>),
-    ///The function `account.deleteAutoSaveExceptions`.
+    /// The function `account.deleteAutoSaveExceptions`.
     AccountDeleteAutoSaveExceptions(
         Box<crate::functions::account::DeleteAutoSaveExceptions>,
     ),
-    ///The function `account.invalidateSignInCodes`.
+    /// The function `account.invalidateSignInCodes`.
     AccountInvalidateSignInCodes(Box<crate::functions::account::InvalidateSignInCodes>),
-    ///The function `account.updateColor`.
+    /// The function `account.updateColor`.
     AccountUpdateColor(Box<crate::functions::account::UpdateColor>),
-    ///The function `account.getDefaultBackgroundEmojis`.
+    /// The function `account.getDefaultBackgroundEmojis`.
     AccountGetDefaultBackgroundEmojis(
         Box<crate::functions::account::GetDefaultBackgroundEmojis>,
     ),
-    ///The function `account.getChannelDefaultEmojiStatuses`.
+    /// The function `account.getChannelDefaultEmojiStatuses`.
     AccountGetChannelDefaultEmojiStatuses(
         Box<crate::functions::account::GetChannelDefaultEmojiStatuses>,
     ),
-    ///The function `account.getChannelRestrictedStatusEmojis`.
+    /// The function `account.getChannelRestrictedStatusEmojis`.
     AccountGetChannelRestrictedStatusEmojis(
         Box<crate::functions::account::GetChannelRestrictedStatusEmojis>,
     ),
-    ///The function `account.updateBusinessWorkHours`.
+    /// The function `account.updateBusinessWorkHours`.
     AccountUpdateBusinessWorkHours(
         Box<crate::functions::account::UpdateBusinessWorkHours>,
     ),
-    ///The function `account.updateBusinessLocation`.
+    /// The function `account.updateBusinessLocation`.
     AccountUpdateBusinessLocation(
         Box<crate::functions::account::UpdateBusinessLocation>,
     ),
-    ///The function `account.updateBusinessGreetingMessage`.
+    /// The function `account.updateBusinessGreetingMessage`.
     AccountUpdateBusinessGreetingMessage(
         Box<crate::functions::account::UpdateBusinessGreetingMessage>,
     ),
-    ///The function `account.updateBusinessAwayMessage`.
+    /// The function `account.updateBusinessAwayMessage`.
     AccountUpdateBusinessAwayMessage(
         Box<crate::functions::account::UpdateBusinessAwayMessage>,
     ),
-    ///The function `account.updateConnectedBot`.
+    /// The function `account.updateConnectedBot`.
     AccountUpdateConnectedBot(Box<crate::functions::account::UpdateConnectedBot>),
-    ///The function `account.getConnectedBots`.
+    /// The function `account.getConnectedBots`.
     AccountGetConnectedBots(Box<crate::functions::account::GetConnectedBots>),
-    ///The function `account.getBotBusinessConnection`.
+    /// The function `account.getBotBusinessConnection`.
     AccountGetBotBusinessConnection(
         Box<crate::functions::account::GetBotBusinessConnection>,
     ),
-    ///The function `account.updateBusinessIntro`.
+    /// The function `account.updateBusinessIntro`.
     AccountUpdateBusinessIntro(Box<crate::functions::account::UpdateBusinessIntro>),
-    ///The function `account.toggleConnectedBotPaused`.
+    /// The function `account.toggleConnectedBotPaused`.
     AccountToggleConnectedBotPaused(
         Box<crate::functions::account::ToggleConnectedBotPaused>,
     ),
-    ///The function `account.disablePeerConnectedBot`.
+    /// The function `account.disablePeerConnectedBot`.
     AccountDisablePeerConnectedBot(
         Box<crate::functions::account::DisablePeerConnectedBot>,
     ),
-    ///The function `account.updateBirthday`.
+    /// The function `account.updateBirthday`.
     AccountUpdateBirthday(Box<crate::functions::account::UpdateBirthday>),
-    ///The function `account.createBusinessChatLink`.
+    /// The function `account.createBusinessChatLink`.
     AccountCreateBusinessChatLink(
         Box<crate::functions::account::CreateBusinessChatLink>,
     ),
-    ///The function `account.editBusinessChatLink`.
+    /// The function `account.editBusinessChatLink`.
     AccountEditBusinessChatLink(Box<crate::functions::account::EditBusinessChatLink>),
-    ///The function `account.deleteBusinessChatLink`.
+    /// The function `account.deleteBusinessChatLink`.
     AccountDeleteBusinessChatLink(
         Box<crate::functions::account::DeleteBusinessChatLink>,
     ),
-    ///The function `account.getBusinessChatLinks`.
+    /// The function `account.getBusinessChatLinks`.
     AccountGetBusinessChatLinks(Box<crate::functions::account::GetBusinessChatLinks>),
-    ///The function `account.resolveBusinessChatLink`.
+    /// The function `account.resolveBusinessChatLink`.
     AccountResolveBusinessChatLink(
         Box<crate::functions::account::ResolveBusinessChatLink>,
     ),
-    ///The function `account.updatePersonalChannel`.
+    /// The function `account.updatePersonalChannel`.
     AccountUpdatePersonalChannel(Box<crate::functions::account::UpdatePersonalChannel>),
-    ///The function `account.toggleSponsoredMessages`.
+    /// The function `account.toggleSponsoredMessages`.
     AccountToggleSponsoredMessages(
         Box<crate::functions::account::ToggleSponsoredMessages>,
     ),
-    ///The function `account.getReactionsNotifySettings`.
+    /// The function `account.getReactionsNotifySettings`.
     AccountGetReactionsNotifySettings(
         Box<crate::functions::account::GetReactionsNotifySettings>,
     ),
-    ///The function `account.setReactionsNotifySettings`.
+    /// The function `account.setReactionsNotifySettings`.
     AccountSetReactionsNotifySettings(
         Box<crate::functions::account::SetReactionsNotifySettings>,
     ),
-    ///The function `account.getCollectibleEmojiStatuses`.
+    /// The function `account.getCollectibleEmojiStatuses`.
     AccountGetCollectibleEmojiStatuses(
         Box<crate::functions::account::GetCollectibleEmojiStatuses>,
     ),
-    ///The function `account.getPaidMessagesRevenue`.
+    /// The function `account.getPaidMessagesRevenue`.
     AccountGetPaidMessagesRevenue(
         Box<crate::functions::account::GetPaidMessagesRevenue>,
     ),
-    ///The function `account.toggleNoPaidMessagesException`.
+    /// The function `account.toggleNoPaidMessagesException`.
     AccountToggleNoPaidMessagesException(
         Box<crate::functions::account::ToggleNoPaidMessagesException>,
     ),
-    ///The function `account.setMainProfileTab`.
+    /// The function `account.setMainProfileTab`.
     AccountSetMainProfileTab(Box<crate::functions::account::SetMainProfileTab>),
-    ///The function `account.saveMusic`.
+    /// The function `account.saveMusic`.
     AccountSaveMusic(Box<crate::functions::account::SaveMusic>),
-    ///The function `account.getSavedMusicIds`.
+    /// The function `account.getSavedMusicIds`.
     AccountGetSavedMusicIds(Box<crate::functions::account::GetSavedMusicIds>),
-    ///The function `account.getUniqueGiftChatThemes`.
+    /// The function `account.getUniqueGiftChatThemes`.
     AccountGetUniqueGiftChatThemes(
         Box<crate::functions::account::GetUniqueGiftChatThemes>,
     ),
-    ///The function `account.initPasskeyRegistration`.
+    /// The function `account.initPasskeyRegistration`.
     AccountInitPasskeyRegistration(
         Box<crate::functions::account::InitPasskeyRegistration>,
     ),
-    ///The function `account.registerPasskey`.
+    /// The function `account.registerPasskey`.
     AccountRegisterPasskey(Box<crate::functions::account::RegisterPasskey>),
-    ///The function `account.getPasskeys`.
+    /// The function `account.getPasskeys`.
     AccountGetPasskeys(Box<crate::functions::account::GetPasskeys>),
-    ///The function `account.deletePasskey`.
+    /// The function `account.deletePasskey`.
     AccountDeletePasskey(Box<crate::functions::account::DeletePasskey>),
-    ///The function `account.confirmBotConnection`.
+    /// The function `account.confirmBotConnection`.
     AccountConfirmBotConnection(Box<crate::functions::account::ConfirmBotConnection>),
-    ///The function `account.getWebBrowserSettings`.
+    /// The function `account.getWebBrowserSettings`.
     AccountGetWebBrowserSettings(Box<crate::functions::account::GetWebBrowserSettings>),
-    ///The function `account.updateWebBrowserSettings`.
+    /// The function `account.updateWebBrowserSettings`.
     AccountUpdateWebBrowserSettings(
         Box<crate::functions::account::UpdateWebBrowserSettings>,
     ),
-    ///The function `account.toggleWebBrowserSettingsException`.
+    /// The function `account.toggleWebBrowserSettingsException`.
     AccountToggleWebBrowserSettingsException(
         Box<crate::functions::account::ToggleWebBrowserSettingsException>,
     ),
-    ///The function `account.deleteWebBrowserSettingsExceptions`.
+    /// The function `account.deleteWebBrowserSettingsExceptions`.
     AccountDeleteWebBrowserSettingsExceptions(
         Box<crate::functions::account::DeleteWebBrowserSettingsExceptions>,
     ),
-    ///The function `users.getUsers`.
+    /// The function `users.getUsers`.
     UsersGetUsers(Box<crate::functions::users::GetUsers>),
-    ///The function `users.getFullUser`.
+    /// The function `users.getFullUser`.
     UsersGetFullUser(Box<crate::functions::users::GetFullUser>),
-    ///The function `users.setSecureValueErrors`.
+    /// The function `users.setSecureValueErrors`.
     UsersSetSecureValueErrors(Box<crate::functions::users::SetSecureValueErrors>),
-    ///The function `users.getRequirementsToContact`.
+    /// The function `users.getRequirementsToContact`.
     UsersGetRequirementsToContact(
         Box<crate::functions::users::GetRequirementsToContact>,
     ),
-    ///The function `users.getSavedMusic`.
+    /// The function `users.getSavedMusic`.
     UsersGetSavedMusic(Box<crate::functions::users::GetSavedMusic>),
-    ///The function `users.getSavedMusicByID`.
+    /// The function `users.getSavedMusicByID`.
     UsersGetSavedMusicByID(Box<crate::functions::users::GetSavedMusicByID>),
-    ///The function `users.suggestBirthday`.
+    /// The function `users.suggestBirthday`.
     UsersSuggestBirthday(Box<crate::functions::users::SuggestBirthday>),
-    ///The function `contacts.getContactIDs`.
+    /// The function `contacts.getContactIDs`.
     ContactsGetContactIDs(Box<crate::functions::contacts::GetContactIDs>),
-    ///The function `contacts.getStatuses`.
+    /// The function `contacts.getStatuses`.
     ContactsGetStatuses(Box<crate::functions::contacts::GetStatuses>),
-    ///The function `contacts.getContacts`.
+    /// The function `contacts.getContacts`.
     ContactsGetContacts(Box<crate::functions::contacts::GetContacts>),
-    ///The function `contacts.importContacts`.
+    /// The function `contacts.importContacts`.
     ContactsImportContacts(Box<crate::functions::contacts::ImportContacts>),
-    ///The function `contacts.deleteContacts`.
+    /// The function `contacts.deleteContacts`.
     ContactsDeleteContacts(Box<crate::functions::contacts::DeleteContacts>),
-    ///The function `contacts.deleteByPhones`.
+    /// The function `contacts.deleteByPhones`.
     ContactsDeleteByPhones(Box<crate::functions::contacts::DeleteByPhones>),
-    ///The function `contacts.block`.
+    /// The function `contacts.block`.
     ContactsBlock(Box<crate::functions::contacts::Block>),
-    ///The function `contacts.unblock`.
+    /// The function `contacts.unblock`.
     ContactsUnblock(Box<crate::functions::contacts::Unblock>),
-    ///The function `contacts.getBlocked`.
+    /// The function `contacts.getBlocked`.
     ContactsGetBlocked(Box<crate::functions::contacts::GetBlocked>),
-    ///The function `contacts.search`.
+    /// The function `contacts.search`.
     ContactsSearch(Box<crate::functions::contacts::Search>),
-    ///The function `contacts.resolveUsername`.
+    /// The function `contacts.resolveUsername`.
     ContactsResolveUsername(Box<crate::functions::contacts::ResolveUsername>),
-    ///The function `contacts.getTopPeers`.
+    /// The function `contacts.getTopPeers`.
     ContactsGetTopPeers(Box<crate::functions::contacts::GetTopPeers>),
-    ///The function `contacts.resetTopPeerRating`.
+    /// The function `contacts.resetTopPeerRating`.
     ContactsResetTopPeerRating(Box<crate::functions::contacts::ResetTopPeerRating>),
-    ///The function `contacts.resetSaved`.
+    /// The function `contacts.resetSaved`.
     ContactsResetSaved(Box<crate::functions::contacts::ResetSaved>),
-    ///The function `contacts.getSaved`.
+    /// The function `contacts.getSaved`.
     ContactsGetSaved(Box<crate::functions::contacts::GetSaved>),
-    ///The function `contacts.toggleTopPeers`.
+    /// The function `contacts.toggleTopPeers`.
     ContactsToggleTopPeers(Box<crate::functions::contacts::ToggleTopPeers>),
-    ///The function `contacts.addContact`.
+    /// The function `contacts.addContact`.
     ContactsAddContact(Box<crate::functions::contacts::AddContact>),
-    ///The function `contacts.acceptContact`.
+    /// The function `contacts.acceptContact`.
     ContactsAcceptContact(Box<crate::functions::contacts::AcceptContact>),
-    ///The function `contacts.getLocated`.
+    /// The function `contacts.getLocated`.
     ContactsGetLocated(Box<crate::functions::contacts::GetLocated>),
-    ///The function `contacts.blockFromReplies`.
+    /// The function `contacts.blockFromReplies`.
     ContactsBlockFromReplies(Box<crate::functions::contacts::BlockFromReplies>),
-    ///The function `contacts.resolvePhone`.
+    /// The function `contacts.resolvePhone`.
     ContactsResolvePhone(Box<crate::functions::contacts::ResolvePhone>),
-    ///The function `contacts.exportContactToken`.
+    /// The function `contacts.exportContactToken`.
     ContactsExportContactToken(Box<crate::functions::contacts::ExportContactToken>),
-    ///The function `contacts.importContactToken`.
+    /// The function `contacts.importContactToken`.
     ContactsImportContactToken(Box<crate::functions::contacts::ImportContactToken>),
-    ///The function `contacts.editCloseFriends`.
+    /// The function `contacts.editCloseFriends`.
     ContactsEditCloseFriends(Box<crate::functions::contacts::EditCloseFriends>),
-    ///The function `contacts.setBlocked`.
+    /// The function `contacts.setBlocked`.
     ContactsSetBlocked(Box<crate::functions::contacts::SetBlocked>),
-    ///The function `contacts.getBirthdays`.
+    /// The function `contacts.getBirthdays`.
     ContactsGetBirthdays(Box<crate::functions::contacts::GetBirthdays>),
-    ///The function `contacts.getSponsoredPeers`.
+    /// The function `contacts.getSponsoredPeers`.
     ContactsGetSponsoredPeers(Box<crate::functions::contacts::GetSponsoredPeers>),
-    ///The function `contacts.updateContactNote`.
+    /// The function `contacts.updateContactNote`.
     ContactsUpdateContactNote(Box<crate::functions::contacts::UpdateContactNote>),
-    ///The function `messages.getMessages`.
+    /// The function `messages.getMessages`.
     MessagesGetMessages(Box<crate::functions::messages::GetMessages>),
-    ///The function `messages.getDialogs`.
+    /// The function `messages.getDialogs`.
     MessagesGetDialogs(Box<crate::functions::messages::GetDialogs>),
-    ///The function `messages.getHistory`.
+    /// The function `messages.getHistory`.
     MessagesGetHistory(Box<crate::functions::messages::GetHistory>),
-    ///The function `messages.search`.
+    /// The function `messages.search`.
     MessagesSearch(Box<crate::functions::messages::Search>),
-    ///The function `messages.readHistory`.
+    /// The function `messages.readHistory`.
     MessagesReadHistory(Box<crate::functions::messages::ReadHistory>),
-    ///The function `messages.deleteHistory`.
+    /// The function `messages.deleteHistory`.
     MessagesDeleteHistory(Box<crate::functions::messages::DeleteHistory>),
-    ///The function `messages.deleteMessages`.
+    /// The function `messages.deleteMessages`.
     MessagesDeleteMessages(Box<crate::functions::messages::DeleteMessages>),
-    ///The function `messages.receivedMessages`.
+    /// The function `messages.receivedMessages`.
     MessagesReceivedMessages(Box<crate::functions::messages::ReceivedMessages>),
-    ///The function `messages.setTyping`.
+    /// The function `messages.setTyping`.
     MessagesSetTyping(Box<crate::functions::messages::SetTyping>),
-    ///The function `messages.sendMessage`.
+    /// The function `messages.sendMessage`.
     MessagesSendMessage(Box<crate::functions::messages::SendMessage>),
-    ///The function `messages.sendMedia`.
+    /// The function `messages.sendMedia`.
     MessagesSendMedia(Box<crate::functions::messages::SendMedia>),
-    ///The function `messages.forwardMessages`.
+    /// The function `messages.forwardMessages`.
     MessagesForwardMessages(Box<crate::functions::messages::ForwardMessages>),
-    ///The function `messages.reportSpam`.
+    /// The function `messages.reportSpam`.
     MessagesReportSpam(Box<crate::functions::messages::ReportSpam>),
-    ///The function `messages.getPeerSettings`.
+    /// The function `messages.getPeerSettings`.
     MessagesGetPeerSettings(Box<crate::functions::messages::GetPeerSettings>),
-    ///The function `messages.report`.
+    /// The function `messages.report`.
     MessagesReport(Box<crate::functions::messages::Report>),
-    ///The function `messages.getChats`.
+    /// The function `messages.getChats`.
     MessagesGetChats(Box<crate::functions::messages::GetChats>),
-    ///The function `messages.getFullChat`.
+    /// The function `messages.getFullChat`.
     MessagesGetFullChat(Box<crate::functions::messages::GetFullChat>),
-    ///The function `messages.editChatTitle`.
+    /// The function `messages.editChatTitle`.
     MessagesEditChatTitle(Box<crate::functions::messages::EditChatTitle>),
-    ///The function `messages.editChatPhoto`.
+    /// The function `messages.editChatPhoto`.
     MessagesEditChatPhoto(Box<crate::functions::messages::EditChatPhoto>),
-    ///The function `messages.addChatUser`.
+    /// The function `messages.addChatUser`.
     MessagesAddChatUser(Box<crate::functions::messages::AddChatUser>),
-    ///The function `messages.deleteChatUser`.
+    /// The function `messages.deleteChatUser`.
     MessagesDeleteChatUser(Box<crate::functions::messages::DeleteChatUser>),
-    ///The function `messages.createChat`.
+    /// The function `messages.createChat`.
     MessagesCreateChat(Box<crate::functions::messages::CreateChat>),
-    ///The function `messages.getDhConfig`.
+    /// The function `messages.getDhConfig`.
     MessagesGetDhConfig(Box<crate::functions::messages::GetDhConfig>),
-    ///The function `messages.requestEncryption`.
+    /// The function `messages.requestEncryption`.
     MessagesRequestEncryption(Box<crate::functions::messages::RequestEncryption>),
-    ///The function `messages.acceptEncryption`.
+    /// The function `messages.acceptEncryption`.
     MessagesAcceptEncryption(Box<crate::functions::messages::AcceptEncryption>),
-    ///The function `messages.discardEncryption`.
+    /// The function `messages.discardEncryption`.
     MessagesDiscardEncryption(Box<crate::functions::messages::DiscardEncryption>),
-    ///The function `messages.setEncryptedTyping`.
+    /// The function `messages.setEncryptedTyping`.
     MessagesSetEncryptedTyping(Box<crate::functions::messages::SetEncryptedTyping>),
-    ///The function `messages.readEncryptedHistory`.
+    /// The function `messages.readEncryptedHistory`.
     MessagesReadEncryptedHistory(Box<crate::functions::messages::ReadEncryptedHistory>),
-    ///The function `messages.sendEncrypted`.
+    /// The function `messages.sendEncrypted`.
     MessagesSendEncrypted(Box<crate::functions::messages::SendEncrypted>),
-    ///The function `messages.sendEncryptedFile`.
+    /// The function `messages.sendEncryptedFile`.
     MessagesSendEncryptedFile(Box<crate::functions::messages::SendEncryptedFile>),
-    ///The function `messages.sendEncryptedService`.
+    /// The function `messages.sendEncryptedService`.
     MessagesSendEncryptedService(Box<crate::functions::messages::SendEncryptedService>),
-    ///The function `messages.receivedQueue`.
+    /// The function `messages.receivedQueue`.
     MessagesReceivedQueue(Box<crate::functions::messages::ReceivedQueue>),
-    ///The function `messages.reportEncryptedSpam`.
+    /// The function `messages.reportEncryptedSpam`.
     MessagesReportEncryptedSpam(Box<crate::functions::messages::ReportEncryptedSpam>),
-    ///The function `messages.readMessageContents`.
+    /// The function `messages.readMessageContents`.
     MessagesReadMessageContents(Box<crate::functions::messages::ReadMessageContents>),
-    ///The function `messages.getStickers`.
+    /// The function `messages.getStickers`.
     MessagesGetStickers(Box<crate::functions::messages::GetStickers>),
-    ///The function `messages.getAllStickers`.
+    /// The function `messages.getAllStickers`.
     MessagesGetAllStickers(Box<crate::functions::messages::GetAllStickers>),
-    ///The function `messages.getWebPagePreview`.
+    /// The function `messages.getWebPagePreview`.
     MessagesGetWebPagePreview(Box<crate::functions::messages::GetWebPagePreview>),
-    ///The function `messages.exportChatInvite`.
+    /// The function `messages.exportChatInvite`.
     MessagesExportChatInvite(Box<crate::functions::messages::ExportChatInvite>),
-    ///The function `messages.checkChatInvite`.
+    /// The function `messages.checkChatInvite`.
     MessagesCheckChatInvite(Box<crate::functions::messages::CheckChatInvite>),
-    ///The function `messages.importChatInvite`.
+    /// The function `messages.importChatInvite`.
     MessagesImportChatInvite(Box<crate::functions::messages::ImportChatInvite>),
-    ///The function `messages.getStickerSet`.
+    /// The function `messages.getStickerSet`.
     MessagesGetStickerSet(Box<crate::functions::messages::GetStickerSet>),
-    ///The function `messages.installStickerSet`.
+    /// The function `messages.installStickerSet`.
     MessagesInstallStickerSet(Box<crate::functions::messages::InstallStickerSet>),
-    ///The function `messages.uninstallStickerSet`.
+    /// The function `messages.uninstallStickerSet`.
     MessagesUninstallStickerSet(Box<crate::functions::messages::UninstallStickerSet>),
-    ///The function `messages.startBot`.
+    /// The function `messages.startBot`.
     MessagesStartBot(Box<crate::functions::messages::StartBot>),
-    ///The function `messages.getMessagesViews`.
+    /// The function `messages.getMessagesViews`.
     MessagesGetMessagesViews(Box<crate::functions::messages::GetMessagesViews>),
-    ///The function `messages.editChatAdmin`.
+    /// The function `messages.editChatAdmin`.
     MessagesEditChatAdmin(Box<crate::functions::messages::EditChatAdmin>),
-    ///The function `messages.migrateChat`.
+    /// The function `messages.migrateChat`.
     MessagesMigrateChat(Box<crate::functions::messages::MigrateChat>),
-    ///The function `messages.searchGlobal`.
+    /// The function `messages.searchGlobal`.
     MessagesSearchGlobal(Box<crate::functions::messages::SearchGlobal>),
-    ///The function `messages.reorderStickerSets`.
+    /// The function `messages.reorderStickerSets`.
     MessagesReorderStickerSets(Box<crate::functions::messages::ReorderStickerSets>),
-    ///The function `messages.getDocumentByHash`.
+    /// The function `messages.getDocumentByHash`.
     MessagesGetDocumentByHash(Box<crate::functions::messages::GetDocumentByHash>),
-    ///The function `messages.getSavedGifs`.
+    /// The function `messages.getSavedGifs`.
     MessagesGetSavedGifs(Box<crate::functions::messages::GetSavedGifs>),
-    ///The function `messages.saveGif`.
+    /// The function `messages.saveGif`.
     MessagesSaveGif(Box<crate::functions::messages::SaveGif>),
-    ///The function `messages.getInlineBotResults`.
+    /// The function `messages.getInlineBotResults`.
     MessagesGetInlineBotResults(Box<crate::functions::messages::GetInlineBotResults>),
-    ///The function `messages.setInlineBotResults`.
+    /// The function `messages.setInlineBotResults`.
     MessagesSetInlineBotResults(Box<crate::functions::messages::SetInlineBotResults>),
-    ///The function `messages.sendInlineBotResult`.
+    /// The function `messages.sendInlineBotResult`.
     MessagesSendInlineBotResult(Box<crate::functions::messages::SendInlineBotResult>),
-    ///The function `messages.getMessageEditData`.
+    /// The function `messages.getMessageEditData`.
     MessagesGetMessageEditData(Box<crate::functions::messages::GetMessageEditData>),
-    ///The function `messages.editMessage`.
+    /// The function `messages.editMessage`.
     MessagesEditMessage(Box<crate::functions::messages::EditMessage>),
-    ///The function `messages.editInlineBotMessage`.
+    /// The function `messages.editInlineBotMessage`.
     MessagesEditInlineBotMessage(Box<crate::functions::messages::EditInlineBotMessage>),
-    ///The function `messages.getBotCallbackAnswer`.
+    /// The function `messages.getBotCallbackAnswer`.
     MessagesGetBotCallbackAnswer(Box<crate::functions::messages::GetBotCallbackAnswer>),
-    ///The function `messages.setBotCallbackAnswer`.
+    /// The function `messages.setBotCallbackAnswer`.
     MessagesSetBotCallbackAnswer(Box<crate::functions::messages::SetBotCallbackAnswer>),
-    ///The function `messages.getPeerDialogs`.
+    /// The function `messages.getPeerDialogs`.
     MessagesGetPeerDialogs(Box<crate::functions::messages::GetPeerDialogs>),
-    ///The function `messages.saveDraft`.
+    /// The function `messages.saveDraft`.
     MessagesSaveDraft(Box<crate::functions::messages::SaveDraft>),
-    ///The function `messages.getAllDrafts`.
+    /// The function `messages.getAllDrafts`.
     MessagesGetAllDrafts(Box<crate::functions::messages::GetAllDrafts>),
-    ///The function `messages.getFeaturedStickers`.
+    /// The function `messages.getFeaturedStickers`.
     MessagesGetFeaturedStickers(Box<crate::functions::messages::GetFeaturedStickers>),
-    ///The function `messages.readFeaturedStickers`.
+    /// The function `messages.readFeaturedStickers`.
     MessagesReadFeaturedStickers(Box<crate::functions::messages::ReadFeaturedStickers>),
-    ///The function `messages.getRecentStickers`.
+    /// The function `messages.getRecentStickers`.
     MessagesGetRecentStickers(Box<crate::functions::messages::GetRecentStickers>),
-    ///The function `messages.saveRecentSticker`.
+    /// The function `messages.saveRecentSticker`.
     MessagesSaveRecentSticker(Box<crate::functions::messages::SaveRecentSticker>),
-    ///The function `messages.clearRecentStickers`.
+    /// The function `messages.clearRecentStickers`.
     MessagesClearRecentStickers(Box<crate::functions::messages::ClearRecentStickers>),
-    ///The function `messages.getArchivedStickers`.
+    /// The function `messages.getArchivedStickers`.
     MessagesGetArchivedStickers(Box<crate::functions::messages::GetArchivedStickers>),
-    ///The function `messages.getMaskStickers`.
+    /// The function `messages.getMaskStickers`.
     MessagesGetMaskStickers(Box<crate::functions::messages::GetMaskStickers>),
-    ///The function `messages.getAttachedStickers`.
+    /// The function `messages.getAttachedStickers`.
     MessagesGetAttachedStickers(Box<crate::functions::messages::GetAttachedStickers>),
-    ///The function `messages.setGameScore`.
+    /// The function `messages.setGameScore`.
     MessagesSetGameScore(Box<crate::functions::messages::SetGameScore>),
-    ///The function `messages.setInlineGameScore`.
+    /// The function `messages.setInlineGameScore`.
     MessagesSetInlineGameScore(Box<crate::functions::messages::SetInlineGameScore>),
-    ///The function `messages.getGameHighScores`.
+    /// The function `messages.getGameHighScores`.
     MessagesGetGameHighScores(Box<crate::functions::messages::GetGameHighScores>),
-    ///The function `messages.getInlineGameHighScores`.
+    /// The function `messages.getInlineGameHighScores`.
     MessagesGetInlineGameHighScores(
         Box<crate::functions::messages::GetInlineGameHighScores>,
     ),
-    ///The function `messages.getCommonChats`.
+    /// The function `messages.getCommonChats`.
     MessagesGetCommonChats(Box<crate::functions::messages::GetCommonChats>),
-    ///The function `messages.getWebPage`.
+    /// The function `messages.getWebPage`.
     MessagesGetWebPage(Box<crate::functions::messages::GetWebPage>),
-    ///The function `messages.toggleDialogPin`.
+    /// The function `messages.toggleDialogPin`.
     MessagesToggleDialogPin(Box<crate::functions::messages::ToggleDialogPin>),
-    ///The function `messages.reorderPinnedDialogs`.
+    /// The function `messages.reorderPinnedDialogs`.
     MessagesReorderPinnedDialogs(Box<crate::functions::messages::ReorderPinnedDialogs>),
-    ///The function `messages.getPinnedDialogs`.
+    /// The function `messages.getPinnedDialogs`.
     MessagesGetPinnedDialogs(Box<crate::functions::messages::GetPinnedDialogs>),
-    ///The function `messages.setBotShippingResults`.
+    /// The function `messages.setBotShippingResults`.
     MessagesSetBotShippingResults(
         Box<crate::functions::messages::SetBotShippingResults>,
     ),
-    ///The function `messages.setBotPrecheckoutResults`.
+    /// The function `messages.setBotPrecheckoutResults`.
     MessagesSetBotPrecheckoutResults(
         Box<crate::functions::messages::SetBotPrecheckoutResults>,
     ),
-    ///The function `messages.uploadMedia`.
+    /// The function `messages.uploadMedia`.
     MessagesUploadMedia(Box<crate::functions::messages::UploadMedia>),
-    ///The function `messages.sendScreenshotNotification`.
+    /// The function `messages.sendScreenshotNotification`.
     MessagesSendScreenshotNotification(
         Box<crate::functions::messages::SendScreenshotNotification>,
     ),
-    ///The function `messages.getFavedStickers`.
+    /// The function `messages.getFavedStickers`.
     MessagesGetFavedStickers(Box<crate::functions::messages::GetFavedStickers>),
-    ///The function `messages.faveSticker`.
+    /// The function `messages.faveSticker`.
     MessagesFaveSticker(Box<crate::functions::messages::FaveSticker>),
-    ///The function `messages.getUnreadMentions`.
+    /// The function `messages.getUnreadMentions`.
     MessagesGetUnreadMentions(Box<crate::functions::messages::GetUnreadMentions>),
-    ///The function `messages.readMentions`.
+    /// The function `messages.readMentions`.
     MessagesReadMentions(Box<crate::functions::messages::ReadMentions>),
-    ///The function `messages.getRecentLocations`.
+    /// The function `messages.getRecentLocations`.
     MessagesGetRecentLocations(Box<crate::functions::messages::GetRecentLocations>),
-    ///The function `messages.sendMultiMedia`.
+    /// The function `messages.sendMultiMedia`.
     MessagesSendMultiMedia(Box<crate::functions::messages::SendMultiMedia>),
-    ///The function `messages.uploadEncryptedFile`.
+    /// The function `messages.uploadEncryptedFile`.
     MessagesUploadEncryptedFile(Box<crate::functions::messages::UploadEncryptedFile>),
-    ///The function `messages.searchStickerSets`.
+    /// The function `messages.searchStickerSets`.
     MessagesSearchStickerSets(Box<crate::functions::messages::SearchStickerSets>),
-    ///The function `messages.getSplitRanges`.
+    /// The function `messages.getSplitRanges`.
     MessagesGetSplitRanges(Box<crate::functions::messages::GetSplitRanges>),
-    ///The function `messages.markDialogUnread`.
+    /// The function `messages.markDialogUnread`.
     MessagesMarkDialogUnread(Box<crate::functions::messages::MarkDialogUnread>),
-    ///The function `messages.getDialogUnreadMarks`.
+    /// The function `messages.getDialogUnreadMarks`.
     MessagesGetDialogUnreadMarks(Box<crate::functions::messages::GetDialogUnreadMarks>),
-    ///The function `messages.clearAllDrafts`.
+    /// The function `messages.clearAllDrafts`.
     MessagesClearAllDrafts(Box<crate::functions::messages::ClearAllDrafts>),
-    ///The function `messages.updatePinnedMessage`.
+    /// The function `messages.updatePinnedMessage`.
     MessagesUpdatePinnedMessage(Box<crate::functions::messages::UpdatePinnedMessage>),
-    ///The function `messages.sendVote`.
+    /// The function `messages.sendVote`.
     MessagesSendVote(Box<crate::functions::messages::SendVote>),
-    ///The function `messages.getPollResults`.
+    /// The function `messages.getPollResults`.
     MessagesGetPollResults(Box<crate::functions::messages::GetPollResults>),
-    ///The function `messages.getOnlines`.
+    /// The function `messages.getOnlines`.
     MessagesGetOnlines(Box<crate::functions::messages::GetOnlines>),
-    ///The function `messages.editChatAbout`.
+    /// The function `messages.editChatAbout`.
     MessagesEditChatAbout(Box<crate::functions::messages::EditChatAbout>),
-    ///The function `messages.editChatDefaultBannedRights`.
+    /// The function `messages.editChatDefaultBannedRights`.
     MessagesEditChatDefaultBannedRights(
         Box<crate::functions::messages::EditChatDefaultBannedRights>,
     ),
-    ///The function `messages.getEmojiKeywords`.
+    /// The function `messages.getEmojiKeywords`.
     MessagesGetEmojiKeywords(Box<crate::functions::messages::GetEmojiKeywords>),
-    ///The function `messages.getEmojiKeywordsDifference`.
+    /// The function `messages.getEmojiKeywordsDifference`.
     MessagesGetEmojiKeywordsDifference(
         Box<crate::functions::messages::GetEmojiKeywordsDifference>,
     ),
-    ///The function `messages.getEmojiKeywordsLanguages`.
+    /// The function `messages.getEmojiKeywordsLanguages`.
     MessagesGetEmojiKeywordsLanguages(
         Box<crate::functions::messages::GetEmojiKeywordsLanguages>,
     ),
-    ///The function `messages.getEmojiURL`.
+    /// The function `messages.getEmojiURL`.
     MessagesGetEmojiURL(Box<crate::functions::messages::GetEmojiURL>),
-    ///The function `messages.getSearchCounters`.
+    /// The function `messages.getSearchCounters`.
     MessagesGetSearchCounters(Box<crate::functions::messages::GetSearchCounters>),
-    ///The function `messages.requestUrlAuth`.
+    /// The function `messages.requestUrlAuth`.
     MessagesRequestUrlAuth(Box<crate::functions::messages::RequestUrlAuth>),
-    ///The function `messages.acceptUrlAuth`.
+    /// The function `messages.acceptUrlAuth`.
     MessagesAcceptUrlAuth(Box<crate::functions::messages::AcceptUrlAuth>),
-    ///The function `messages.hidePeerSettingsBar`.
+    /// The function `messages.hidePeerSettingsBar`.
     MessagesHidePeerSettingsBar(Box<crate::functions::messages::HidePeerSettingsBar>),
-    ///The function `messages.getScheduledHistory`.
+    /// The function `messages.getScheduledHistory`.
     MessagesGetScheduledHistory(Box<crate::functions::messages::GetScheduledHistory>),
-    ///The function `messages.getScheduledMessages`.
+    /// The function `messages.getScheduledMessages`.
     MessagesGetScheduledMessages(Box<crate::functions::messages::GetScheduledMessages>),
-    ///The function `messages.sendScheduledMessages`.
+    /// The function `messages.sendScheduledMessages`.
     MessagesSendScheduledMessages(
         Box<crate::functions::messages::SendScheduledMessages>,
     ),
-    ///The function `messages.deleteScheduledMessages`.
+    /// The function `messages.deleteScheduledMessages`.
     MessagesDeleteScheduledMessages(
         Box<crate::functions::messages::DeleteScheduledMessages>,
     ),
-    ///The function `messages.getPollVotes`.
+    /// The function `messages.getPollVotes`.
     MessagesGetPollVotes(Box<crate::functions::messages::GetPollVotes>),
-    ///The function `messages.toggleStickerSets`.
+    /// The function `messages.toggleStickerSets`.
     MessagesToggleStickerSets(Box<crate::functions::messages::ToggleStickerSets>),
-    ///The function `messages.getDialogFilters`.
+    /// The function `messages.getDialogFilters`.
     MessagesGetDialogFilters(Box<crate::functions::messages::GetDialogFilters>),
-    ///The function `messages.getSuggestedDialogFilters`.
+    /// The function `messages.getSuggestedDialogFilters`.
     MessagesGetSuggestedDialogFilters(
         Box<crate::functions::messages::GetSuggestedDialogFilters>,
     ),
-    ///The function `messages.updateDialogFilter`.
+    /// The function `messages.updateDialogFilter`.
     MessagesUpdateDialogFilter(Box<crate::functions::messages::UpdateDialogFilter>),
-    ///The function `messages.updateDialogFiltersOrder`.
+    /// The function `messages.updateDialogFiltersOrder`.
     MessagesUpdateDialogFiltersOrder(
         Box<crate::functions::messages::UpdateDialogFiltersOrder>,
     ),
-    ///The function `messages.getOldFeaturedStickers`.
+    /// The function `messages.getOldFeaturedStickers`.
     MessagesGetOldFeaturedStickers(
         Box<crate::functions::messages::GetOldFeaturedStickers>,
     ),
-    ///The function `messages.getReplies`.
+    /// The function `messages.getReplies`.
     MessagesGetReplies(Box<crate::functions::messages::GetReplies>),
-    ///The function `messages.getDiscussionMessage`.
+    /// The function `messages.getDiscussionMessage`.
     MessagesGetDiscussionMessage(Box<crate::functions::messages::GetDiscussionMessage>),
-    ///The function `messages.readDiscussion`.
+    /// The function `messages.readDiscussion`.
     MessagesReadDiscussion(Box<crate::functions::messages::ReadDiscussion>),
-    ///The function `messages.unpinAllMessages`.
+    /// The function `messages.unpinAllMessages`.
     MessagesUnpinAllMessages(Box<crate::functions::messages::UnpinAllMessages>),
-    ///The function `messages.deleteChat`.
+    /// The function `messages.deleteChat`.
     MessagesDeleteChat(Box<crate::functions::messages::DeleteChat>),
-    ///The function `messages.deletePhoneCallHistory`.
+    /// The function `messages.deletePhoneCallHistory`.
     MessagesDeletePhoneCallHistory(
         Box<crate::functions::messages::DeletePhoneCallHistory>,
     ),
-    ///The function `messages.checkHistoryImport`.
+    /// The function `messages.checkHistoryImport`.
     MessagesCheckHistoryImport(Box<crate::functions::messages::CheckHistoryImport>),
-    ///The function `messages.initHistoryImport`.
+    /// The function `messages.initHistoryImport`.
     MessagesInitHistoryImport(Box<crate::functions::messages::InitHistoryImport>),
-    ///The function `messages.uploadImportedMedia`.
+    /// The function `messages.uploadImportedMedia`.
     MessagesUploadImportedMedia(Box<crate::functions::messages::UploadImportedMedia>),
-    ///The function `messages.startHistoryImport`.
+    /// The function `messages.startHistoryImport`.
     MessagesStartHistoryImport(Box<crate::functions::messages::StartHistoryImport>),
-    ///The function `messages.getExportedChatInvites`.
+    /// The function `messages.getExportedChatInvites`.
     MessagesGetExportedChatInvites(
         Box<crate::functions::messages::GetExportedChatInvites>,
     ),
-    ///The function `messages.getExportedChatInvite`.
+    /// The function `messages.getExportedChatInvite`.
     MessagesGetExportedChatInvite(
         Box<crate::functions::messages::GetExportedChatInvite>,
     ),
-    ///The function `messages.editExportedChatInvite`.
+    /// The function `messages.editExportedChatInvite`.
     MessagesEditExportedChatInvite(
         Box<crate::functions::messages::EditExportedChatInvite>,
     ),
-    ///The function `messages.deleteRevokedExportedChatInvites`.
+    /// The function `messages.deleteRevokedExportedChatInvites`.
     MessagesDeleteRevokedExportedChatInvites(
         Box<crate::functions::messages::DeleteRevokedExportedChatInvites>,
     ),
-    ///The function `messages.deleteExportedChatInvite`.
+    /// The function `messages.deleteExportedChatInvite`.
     MessagesDeleteExportedChatInvite(
         Box<crate::functions::messages::DeleteExportedChatInvite>,
     ),
-    ///The function `messages.getAdminsWithInvites`.
+    /// The function `messages.getAdminsWithInvites`.
     MessagesGetAdminsWithInvites(Box<crate::functions::messages::GetAdminsWithInvites>),
-    ///The function `messages.getChatInviteImporters`.
+    /// The function `messages.getChatInviteImporters`.
     MessagesGetChatInviteImporters(
         Box<crate::functions::messages::GetChatInviteImporters>,
     ),
-    ///The function `messages.setHistoryTTL`.
+    /// The function `messages.setHistoryTTL`.
     MessagesSetHistoryTTL(Box<crate::functions::messages::SetHistoryTTL>),
-    ///The function `messages.checkHistoryImportPeer`.
+    /// The function `messages.checkHistoryImportPeer`.
     MessagesCheckHistoryImportPeer(
         Box<crate::functions::messages::CheckHistoryImportPeer>,
     ),
-    ///The function `messages.setChatTheme`.
+    /// The function `messages.setChatTheme`.
     MessagesSetChatTheme(Box<crate::functions::messages::SetChatTheme>),
-    ///The function `messages.getMessageReadParticipants`.
+    /// The function `messages.getMessageReadParticipants`.
     MessagesGetMessageReadParticipants(
         Box<crate::functions::messages::GetMessageReadParticipants>,
     ),
-    ///The function `messages.getSearchResultsCalendar`.
+    /// The function `messages.getSearchResultsCalendar`.
     MessagesGetSearchResultsCalendar(
         Box<crate::functions::messages::GetSearchResultsCalendar>,
     ),
-    ///The function `messages.getSearchResultsPositions`.
+    /// The function `messages.getSearchResultsPositions`.
     MessagesGetSearchResultsPositions(
         Box<crate::functions::messages::GetSearchResultsPositions>,
     ),
-    ///The function `messages.hideChatJoinRequest`.
+    /// The function `messages.hideChatJoinRequest`.
     MessagesHideChatJoinRequest(Box<crate::functions::messages::HideChatJoinRequest>),
-    ///The function `messages.hideAllChatJoinRequests`.
+    /// The function `messages.hideAllChatJoinRequests`.
     MessagesHideAllChatJoinRequests(
         Box<crate::functions::messages::HideAllChatJoinRequests>,
     ),
-    ///The function `messages.toggleNoForwards`.
+    /// The function `messages.toggleNoForwards`.
     MessagesToggleNoForwards(Box<crate::functions::messages::ToggleNoForwards>),
-    ///The function `messages.saveDefaultSendAs`.
+    /// The function `messages.saveDefaultSendAs`.
     MessagesSaveDefaultSendAs(Box<crate::functions::messages::SaveDefaultSendAs>),
-    ///The function `messages.sendReaction`.
+    /// The function `messages.sendReaction`.
     MessagesSendReaction(Box<crate::functions::messages::SendReaction>),
-    ///The function `messages.getMessagesReactions`.
+    /// The function `messages.getMessagesReactions`.
     MessagesGetMessagesReactions(Box<crate::functions::messages::GetMessagesReactions>),
-    ///The function `messages.getMessageReactionsList`.
+    /// The function `messages.getMessageReactionsList`.
     MessagesGetMessageReactionsList(
         Box<crate::functions::messages::GetMessageReactionsList>,
     ),
-    ///The function `messages.setChatAvailableReactions`.
+    /// The function `messages.setChatAvailableReactions`.
     MessagesSetChatAvailableReactions(
         Box<crate::functions::messages::SetChatAvailableReactions>,
     ),
-    ///The function `messages.getAvailableReactions`.
+    /// The function `messages.getAvailableReactions`.
     MessagesGetAvailableReactions(
         Box<crate::functions::messages::GetAvailableReactions>,
     ),
-    ///The function `messages.setDefaultReaction`.
+    /// The function `messages.setDefaultReaction`.
     MessagesSetDefaultReaction(Box<crate::functions::messages::SetDefaultReaction>),
-    ///The function `messages.translateText`.
+    /// The function `messages.translateText`.
     MessagesTranslateText(Box<crate::functions::messages::TranslateText>),
-    ///The function `messages.getUnreadReactions`.
+    /// The function `messages.getUnreadReactions`.
     MessagesGetUnreadReactions(Box<crate::functions::messages::GetUnreadReactions>),
-    ///The function `messages.readReactions`.
+    /// The function `messages.readReactions`.
     MessagesReadReactions(Box<crate::functions::messages::ReadReactions>),
-    ///The function `messages.searchSentMedia`.
+    /// The function `messages.searchSentMedia`.
     MessagesSearchSentMedia(Box<crate::functions::messages::SearchSentMedia>),
-    ///The function `messages.getAttachMenuBots`.
+    /// The function `messages.getAttachMenuBots`.
     MessagesGetAttachMenuBots(Box<crate::functions::messages::GetAttachMenuBots>),
-    ///The function `messages.getAttachMenuBot`.
+    /// The function `messages.getAttachMenuBot`.
     MessagesGetAttachMenuBot(Box<crate::functions::messages::GetAttachMenuBot>),
-    ///The function `messages.toggleBotInAttachMenu`.
+    /// The function `messages.toggleBotInAttachMenu`.
     MessagesToggleBotInAttachMenu(
         Box<crate::functions::messages::ToggleBotInAttachMenu>,
     ),
-    ///The function `messages.requestWebView`.
+    /// The function `messages.requestWebView`.
     MessagesRequestWebView(Box<crate::functions::messages::RequestWebView>),
-    ///The function `messages.prolongWebView`.
+    /// The function `messages.prolongWebView`.
     MessagesProlongWebView(Box<crate::functions::messages::ProlongWebView>),
-    ///The function `messages.requestSimpleWebView`.
+    /// The function `messages.requestSimpleWebView`.
     MessagesRequestSimpleWebView(Box<crate::functions::messages::RequestSimpleWebView>),
-    ///The function `messages.sendWebViewResultMessage`.
+    /// The function `messages.sendWebViewResultMessage`.
     MessagesSendWebViewResultMessage(
         Box<crate::functions::messages::SendWebViewResultMessage>,
     ),
-    ///The function `messages.sendWebViewData`.
+    /// The function `messages.sendWebViewData`.
     MessagesSendWebViewData(Box<crate::functions::messages::SendWebViewData>),
-    ///The function `messages.transcribeAudio`.
+    /// The function `messages.transcribeAudio`.
     MessagesTranscribeAudio(Box<crate::functions::messages::TranscribeAudio>),
-    ///The function `messages.rateTranscribedAudio`.
+    /// The function `messages.rateTranscribedAudio`.
     MessagesRateTranscribedAudio(Box<crate::functions::messages::RateTranscribedAudio>),
-    ///The function `messages.getCustomEmojiDocuments`.
+    /// The function `messages.getCustomEmojiDocuments`.
     MessagesGetCustomEmojiDocuments(
         Box<crate::functions::messages::GetCustomEmojiDocuments>,
     ),
-    ///The function `messages.getEmojiStickers`.
+    /// The function `messages.getEmojiStickers`.
     MessagesGetEmojiStickers(Box<crate::functions::messages::GetEmojiStickers>),
-    ///The function `messages.getFeaturedEmojiStickers`.
+    /// The function `messages.getFeaturedEmojiStickers`.
     MessagesGetFeaturedEmojiStickers(
         Box<crate::functions::messages::GetFeaturedEmojiStickers>,
     ),
-    ///The function `messages.reportReaction`.
+    /// The function `messages.reportReaction`.
     MessagesReportReaction(Box<crate::functions::messages::ReportReaction>),
-    ///The function `messages.getTopReactions`.
+    /// The function `messages.getTopReactions`.
     MessagesGetTopReactions(Box<crate::functions::messages::GetTopReactions>),
-    ///The function `messages.getRecentReactions`.
+    /// The function `messages.getRecentReactions`.
     MessagesGetRecentReactions(Box<crate::functions::messages::GetRecentReactions>),
-    ///The function `messages.clearRecentReactions`.
+    /// The function `messages.clearRecentReactions`.
     MessagesClearRecentReactions(Box<crate::functions::messages::ClearRecentReactions>),
-    ///The function `messages.getExtendedMedia`.
+    /// The function `messages.getExtendedMedia`.
     MessagesGetExtendedMedia(Box<crate::functions::messages::GetExtendedMedia>),
-    ///The function `messages.setDefaultHistoryTTL`.
+    /// The function `messages.setDefaultHistoryTTL`.
     MessagesSetDefaultHistoryTTL(Box<crate::functions::messages::SetDefaultHistoryTTL>),
-    ///The function `messages.getDefaultHistoryTTL`.
+    /// The function `messages.getDefaultHistoryTTL`.
     MessagesGetDefaultHistoryTTL(Box<crate::functions::messages::GetDefaultHistoryTTL>),
-    ///The function `messages.sendBotRequestedPeer`.
+    /// The function `messages.sendBotRequestedPeer`.
     MessagesSendBotRequestedPeer(Box<crate::functions::messages::SendBotRequestedPeer>),
-    ///The function `messages.getEmojiGroups`.
+    /// The function `messages.getEmojiGroups`.
     MessagesGetEmojiGroups(Box<crate::functions::messages::GetEmojiGroups>),
-    ///The function `messages.getEmojiStatusGroups`.
+    /// The function `messages.getEmojiStatusGroups`.
     MessagesGetEmojiStatusGroups(Box<crate::functions::messages::GetEmojiStatusGroups>),
-    ///The function `messages.getEmojiProfilePhotoGroups`.
+    /// The function `messages.getEmojiProfilePhotoGroups`.
     MessagesGetEmojiProfilePhotoGroups(
         Box<crate::functions::messages::GetEmojiProfilePhotoGroups>,
     ),
-    ///The function `messages.searchCustomEmoji`.
+    /// The function `messages.searchCustomEmoji`.
     MessagesSearchCustomEmoji(Box<crate::functions::messages::SearchCustomEmoji>),
-    ///The function `messages.togglePeerTranslations`.
+    /// The function `messages.togglePeerTranslations`.
     MessagesTogglePeerTranslations(
         Box<crate::functions::messages::TogglePeerTranslations>,
     ),
-    ///The function `messages.getBotApp`.
+    /// The function `messages.getBotApp`.
     MessagesGetBotApp(Box<crate::functions::messages::GetBotApp>),
-    ///The function `messages.requestAppWebView`.
+    /// The function `messages.requestAppWebView`.
     MessagesRequestAppWebView(Box<crate::functions::messages::RequestAppWebView>),
-    ///The function `messages.setChatWallPaper`.
+    /// The function `messages.setChatWallPaper`.
     MessagesSetChatWallPaper(Box<crate::functions::messages::SetChatWallPaper>),
-    ///The function `messages.searchEmojiStickerSets`.
+    /// The function `messages.searchEmojiStickerSets`.
     MessagesSearchEmojiStickerSets(
         Box<crate::functions::messages::SearchEmojiStickerSets>,
     ),
-    ///The function `messages.getSavedDialogs`.
+    /// The function `messages.getSavedDialogs`.
     MessagesGetSavedDialogs(Box<crate::functions::messages::GetSavedDialogs>),
-    ///The function `messages.getSavedHistory`.
+    /// The function `messages.getSavedHistory`.
     MessagesGetSavedHistory(Box<crate::functions::messages::GetSavedHistory>),
-    ///The function `messages.deleteSavedHistory`.
+    /// The function `messages.deleteSavedHistory`.
     MessagesDeleteSavedHistory(Box<crate::functions::messages::DeleteSavedHistory>),
-    ///The function `messages.getPinnedSavedDialogs`.
+    /// The function `messages.getPinnedSavedDialogs`.
     MessagesGetPinnedSavedDialogs(
         Box<crate::functions::messages::GetPinnedSavedDialogs>,
     ),
-    ///The function `messages.toggleSavedDialogPin`.
+    /// The function `messages.toggleSavedDialogPin`.
     MessagesToggleSavedDialogPin(Box<crate::functions::messages::ToggleSavedDialogPin>),
-    ///The function `messages.reorderPinnedSavedDialogs`.
+    /// The function `messages.reorderPinnedSavedDialogs`.
     MessagesReorderPinnedSavedDialogs(
         Box<crate::functions::messages::ReorderPinnedSavedDialogs>,
     ),
-    ///The function `messages.getSavedReactionTags`.
+    /// The function `messages.getSavedReactionTags`.
     MessagesGetSavedReactionTags(Box<crate::functions::messages::GetSavedReactionTags>),
-    ///The function `messages.updateSavedReactionTag`.
+    /// The function `messages.updateSavedReactionTag`.
     MessagesUpdateSavedReactionTag(
         Box<crate::functions::messages::UpdateSavedReactionTag>,
     ),
-    ///The function `messages.getDefaultTagReactions`.
+    /// The function `messages.getDefaultTagReactions`.
     MessagesGetDefaultTagReactions(
         Box<crate::functions::messages::GetDefaultTagReactions>,
     ),
-    ///The function `messages.getOutboxReadDate`.
+    /// The function `messages.getOutboxReadDate`.
     MessagesGetOutboxReadDate(Box<crate::functions::messages::GetOutboxReadDate>),
-    ///The function `messages.getQuickReplies`.
+    /// The function `messages.getQuickReplies`.
     MessagesGetQuickReplies(Box<crate::functions::messages::GetQuickReplies>),
-    ///The function `messages.reorderQuickReplies`.
+    /// The function `messages.reorderQuickReplies`.
     MessagesReorderQuickReplies(Box<crate::functions::messages::ReorderQuickReplies>),
-    ///The function `messages.checkQuickReplyShortcut`.
+    /// The function `messages.checkQuickReplyShortcut`.
     MessagesCheckQuickReplyShortcut(
         Box<crate::functions::messages::CheckQuickReplyShortcut>,
     ),
-    ///The function `messages.editQuickReplyShortcut`.
+    /// The function `messages.editQuickReplyShortcut`.
     MessagesEditQuickReplyShortcut(
         Box<crate::functions::messages::EditQuickReplyShortcut>,
     ),
-    ///The function `messages.deleteQuickReplyShortcut`.
+    /// The function `messages.deleteQuickReplyShortcut`.
     MessagesDeleteQuickReplyShortcut(
         Box<crate::functions::messages::DeleteQuickReplyShortcut>,
     ),
-    ///The function `messages.getQuickReplyMessages`.
+    /// The function `messages.getQuickReplyMessages`.
     MessagesGetQuickReplyMessages(
         Box<crate::functions::messages::GetQuickReplyMessages>,
     ),
-    ///The function `messages.sendQuickReplyMessages`.
+    /// The function `messages.sendQuickReplyMessages`.
     MessagesSendQuickReplyMessages(
         Box<crate::functions::messages::SendQuickReplyMessages>,
     ),
-    ///The function `messages.deleteQuickReplyMessages`.
+    /// The function `messages.deleteQuickReplyMessages`.
     MessagesDeleteQuickReplyMessages(
         Box<crate::functions::messages::DeleteQuickReplyMessages>,
     ),
-    ///The function `messages.toggleDialogFilterTags`.
+    /// The function `messages.toggleDialogFilterTags`.
     MessagesToggleDialogFilterTags(
         Box<crate::functions::messages::ToggleDialogFilterTags>,
     ),
-    ///The function `messages.getMyStickers`.
+    /// The function `messages.getMyStickers`.
     MessagesGetMyStickers(Box<crate::functions::messages::GetMyStickers>),
-    ///The function `messages.getEmojiStickerGroups`.
+    /// The function `messages.getEmojiStickerGroups`.
     MessagesGetEmojiStickerGroups(
         Box<crate::functions::messages::GetEmojiStickerGroups>,
     ),
-    ///The function `messages.getAvailableEffects`.
+    /// The function `messages.getAvailableEffects`.
     MessagesGetAvailableEffects(Box<crate::functions::messages::GetAvailableEffects>),
-    ///The function `messages.editFactCheck`.
+    /// The function `messages.editFactCheck`.
     MessagesEditFactCheck(Box<crate::functions::messages::EditFactCheck>),
-    ///The function `messages.deleteFactCheck`.
+    /// The function `messages.deleteFactCheck`.
     MessagesDeleteFactCheck(Box<crate::functions::messages::DeleteFactCheck>),
-    ///The function `messages.getFactCheck`.
+    /// The function `messages.getFactCheck`.
     MessagesGetFactCheck(Box<crate::functions::messages::GetFactCheck>),
-    ///The function `messages.requestMainWebView`.
+    /// The function `messages.requestMainWebView`.
     MessagesRequestMainWebView(Box<crate::functions::messages::RequestMainWebView>),
-    ///The function `messages.sendPaidReaction`.
+    /// The function `messages.sendPaidReaction`.
     MessagesSendPaidReaction(Box<crate::functions::messages::SendPaidReaction>),
-    ///The function `messages.togglePaidReactionPrivacy`.
+    /// The function `messages.togglePaidReactionPrivacy`.
     MessagesTogglePaidReactionPrivacy(
         Box<crate::functions::messages::TogglePaidReactionPrivacy>,
     ),
-    ///The function `messages.getPaidReactionPrivacy`.
+    /// The function `messages.getPaidReactionPrivacy`.
     MessagesGetPaidReactionPrivacy(
         Box<crate::functions::messages::GetPaidReactionPrivacy>,
     ),
-    ///The function `messages.viewSponsoredMessage`.
+    /// The function `messages.viewSponsoredMessage`.
     MessagesViewSponsoredMessage(Box<crate::functions::messages::ViewSponsoredMessage>),
-    ///The function `messages.clickSponsoredMessage`.
+    /// The function `messages.clickSponsoredMessage`.
     MessagesClickSponsoredMessage(
         Box<crate::functions::messages::ClickSponsoredMessage>,
     ),
-    ///The function `messages.reportSponsoredMessage`.
+    /// The function `messages.reportSponsoredMessage`.
     MessagesReportSponsoredMessage(
         Box<crate::functions::messages::ReportSponsoredMessage>,
     ),
-    ///The function `messages.getSponsoredMessages`.
+    /// The function `messages.getSponsoredMessages`.
     MessagesGetSponsoredMessages(Box<crate::functions::messages::GetSponsoredMessages>),
-    ///The function `messages.savePreparedInlineMessage`.
+    /// The function `messages.savePreparedInlineMessage`.
     MessagesSavePreparedInlineMessage(
         Box<crate::functions::messages::SavePreparedInlineMessage>,
     ),
-    ///The function `messages.getPreparedInlineMessage`.
+    /// The function `messages.getPreparedInlineMessage`.
     MessagesGetPreparedInlineMessage(
         Box<crate::functions::messages::GetPreparedInlineMessage>,
     ),
-    ///The function `messages.searchStickers`.
+    /// The function `messages.searchStickers`.
     MessagesSearchStickers(Box<crate::functions::messages::SearchStickers>),
-    ///The function `messages.reportMessagesDelivery`.
+    /// The function `messages.reportMessagesDelivery`.
     MessagesReportMessagesDelivery(
         Box<crate::functions::messages::ReportMessagesDelivery>,
     ),
-    ///The function `messages.getSavedDialogsByID`.
+    /// The function `messages.getSavedDialogsByID`.
     MessagesGetSavedDialogsByID(Box<crate::functions::messages::GetSavedDialogsByID>),
-    ///The function `messages.readSavedHistory`.
+    /// The function `messages.readSavedHistory`.
     MessagesReadSavedHistory(Box<crate::functions::messages::ReadSavedHistory>),
-    ///The function `messages.toggleTodoCompleted`.
+    /// The function `messages.toggleTodoCompleted`.
     MessagesToggleTodoCompleted(Box<crate::functions::messages::ToggleTodoCompleted>),
-    ///The function `messages.appendTodoList`.
+    /// The function `messages.appendTodoList`.
     MessagesAppendTodoList(Box<crate::functions::messages::AppendTodoList>),
-    ///The function `messages.toggleSuggestedPostApproval`.
+    /// The function `messages.toggleSuggestedPostApproval`.
     MessagesToggleSuggestedPostApproval(
         Box<crate::functions::messages::ToggleSuggestedPostApproval>,
     ),
-    ///The function `messages.getForumTopics`.
+    /// The function `messages.getForumTopics`.
     MessagesGetForumTopics(Box<crate::functions::messages::GetForumTopics>),
-    ///The function `messages.getForumTopicsByID`.
+    /// The function `messages.getForumTopicsByID`.
     MessagesGetForumTopicsByID(Box<crate::functions::messages::GetForumTopicsByID>),
-    ///The function `messages.editForumTopic`.
+    /// The function `messages.editForumTopic`.
     MessagesEditForumTopic(Box<crate::functions::messages::EditForumTopic>),
-    ///The function `messages.updatePinnedForumTopic`.
+    /// The function `messages.updatePinnedForumTopic`.
     MessagesUpdatePinnedForumTopic(
         Box<crate::functions::messages::UpdatePinnedForumTopic>,
     ),
-    ///The function `messages.reorderPinnedForumTopics`.
+    /// The function `messages.reorderPinnedForumTopics`.
     MessagesReorderPinnedForumTopics(
         Box<crate::functions::messages::ReorderPinnedForumTopics>,
     ),
-    ///The function `messages.createForumTopic`.
+    /// The function `messages.createForumTopic`.
     MessagesCreateForumTopic(Box<crate::functions::messages::CreateForumTopic>),
-    ///The function `messages.deleteTopicHistory`.
+    /// The function `messages.deleteTopicHistory`.
     MessagesDeleteTopicHistory(Box<crate::functions::messages::DeleteTopicHistory>),
-    ///The function `messages.getEmojiGameInfo`.
+    /// The function `messages.getEmojiGameInfo`.
     MessagesGetEmojiGameInfo(Box<crate::functions::messages::GetEmojiGameInfo>),
-    ///The function `messages.summarizeText`.
+    /// The function `messages.summarizeText`.
     MessagesSummarizeText(Box<crate::functions::messages::SummarizeText>),
-    ///The function `messages.editChatCreator`.
+    /// The function `messages.editChatCreator`.
     MessagesEditChatCreator(Box<crate::functions::messages::EditChatCreator>),
-    ///The function `messages.getFutureChatCreatorAfterLeave`.
+    /// The function `messages.getFutureChatCreatorAfterLeave`.
     MessagesGetFutureChatCreatorAfterLeave(
         Box<crate::functions::messages::GetFutureChatCreatorAfterLeave>,
     ),
-    ///The function `messages.editChatParticipantRank`.
+    /// The function `messages.editChatParticipantRank`.
     MessagesEditChatParticipantRank(
         Box<crate::functions::messages::EditChatParticipantRank>,
     ),
-    ///The function `messages.declineUrlAuth`.
+    /// The function `messages.declineUrlAuth`.
     MessagesDeclineUrlAuth(Box<crate::functions::messages::DeclineUrlAuth>),
-    ///The function `messages.checkUrlAuthMatchCode`.
+    /// The function `messages.checkUrlAuthMatchCode`.
     MessagesCheckUrlAuthMatchCode(
         Box<crate::functions::messages::CheckUrlAuthMatchCode>,
     ),
-    ///The function `messages.composeMessageWithAI`.
+    /// The function `messages.composeMessageWithAI`.
     MessagesComposeMessageWithAI(Box<crate::functions::messages::ComposeMessageWithAI>),
-    ///The function `messages.reportReadMetrics`.
+    /// The function `messages.reportReadMetrics`.
     MessagesReportReadMetrics(Box<crate::functions::messages::ReportReadMetrics>),
-    ///The function `messages.reportMusicListen`.
+    /// The function `messages.reportMusicListen`.
     MessagesReportMusicListen(Box<crate::functions::messages::ReportMusicListen>),
-    ///The function `messages.addPollAnswer`.
+    /// The function `messages.addPollAnswer`.
     MessagesAddPollAnswer(Box<crate::functions::messages::AddPollAnswer>),
-    ///The function `messages.deletePollAnswer`.
+    /// The function `messages.deletePollAnswer`.
     MessagesDeletePollAnswer(Box<crate::functions::messages::DeletePollAnswer>),
-    ///The function `messages.getUnreadPollVotes`.
+    /// The function `messages.getUnreadPollVotes`.
     MessagesGetUnreadPollVotes(Box<crate::functions::messages::GetUnreadPollVotes>),
-    ///The function `messages.readPollVotes`.
+    /// The function `messages.readPollVotes`.
     MessagesReadPollVotes(Box<crate::functions::messages::ReadPollVotes>),
-    ///The function `messages.setBotGuestChatResult`.
+    /// The function `messages.setBotGuestChatResult`.
     MessagesSetBotGuestChatResult(
         Box<crate::functions::messages::SetBotGuestChatResult>,
     ),
-    ///The function `messages.deleteParticipantReactions`.
+    /// The function `messages.deleteParticipantReactions`.
     MessagesDeleteParticipantReactions(
         Box<crate::functions::messages::DeleteParticipantReactions>,
     ),
-    ///The function `messages.deleteParticipantReaction`.
+    /// The function `messages.deleteParticipantReaction`.
     MessagesDeleteParticipantReaction(
         Box<crate::functions::messages::DeleteParticipantReaction>,
     ),
-    ///The function `messages.getPersonalChannelHistory`.
+    /// The function `messages.getPersonalChannelHistory`.
     MessagesGetPersonalChannelHistory(
         Box<crate::functions::messages::GetPersonalChannelHistory>,
     ),
-    ///The function `messages.getRichMessage`.
+    /// The function `messages.getRichMessage`.
     MessagesGetRichMessage(Box<crate::functions::messages::GetRichMessage>),
-    ///The function `messages.translateRichMessage`.
+    /// The function `messages.translateRichMessage`.
     MessagesTranslateRichMessage(Box<crate::functions::messages::TranslateRichMessage>),
-    ///The function `messages.composeRichMessageWithAI`.
+    /// The function `messages.composeRichMessageWithAI`.
     MessagesComposeRichMessageWithAI(
         Box<crate::functions::messages::ComposeRichMessageWithAI>,
     ),
-    ///The function `messages.requestChatJoinWebView`.
+    /// The function `messages.requestChatJoinWebView`.
     MessagesRequestChatJoinWebView(
         Box<crate::functions::messages::RequestChatJoinWebView>,
     ),
-    ///The function `updates.getState`.
+    /// The function `updates.getState`.
     UpdatesGetState(Box<crate::functions::updates::GetState>),
-    ///The function `updates.getDifference`.
+    /// The function `updates.getDifference`.
     UpdatesGetDifference(Box<crate::functions::updates::GetDifference>),
-    ///The function `updates.getChannelDifference`.
+    /// The function `updates.getChannelDifference`.
     UpdatesGetChannelDifference(Box<crate::functions::updates::GetChannelDifference>),
-    ///The function `photos.updateProfilePhoto`.
+    /// The function `photos.updateProfilePhoto`.
     PhotosUpdateProfilePhoto(Box<crate::functions::photos::UpdateProfilePhoto>),
-    ///The function `photos.uploadProfilePhoto`.
+    /// The function `photos.uploadProfilePhoto`.
     PhotosUploadProfilePhoto(Box<crate::functions::photos::UploadProfilePhoto>),
-    ///The function `photos.deletePhotos`.
+    /// The function `photos.deletePhotos`.
     PhotosDeletePhotos(Box<crate::functions::photos::DeletePhotos>),
-    ///The function `photos.getUserPhotos`.
+    /// The function `photos.getUserPhotos`.
     PhotosGetUserPhotos(Box<crate::functions::photos::GetUserPhotos>),
-    ///The function `photos.uploadContactProfilePhoto`.
+    /// The function `photos.uploadContactProfilePhoto`.
     PhotosUploadContactProfilePhoto(
         Box<crate::functions::photos::UploadContactProfilePhoto>,
     ),
-    ///The function `upload.saveFilePart`.
+    /// The function `upload.saveFilePart`.
     UploadSaveFilePart(Box<crate::functions::upload::SaveFilePart>),
-    ///The function `upload.getFile`.
+    /// The function `upload.getFile`.
     UploadGetFile(Box<crate::functions::upload::GetFile>),
-    ///The function `upload.saveBigFilePart`.
+    /// The function `upload.saveBigFilePart`.
     UploadSaveBigFilePart(Box<crate::functions::upload::SaveBigFilePart>),
-    ///The function `upload.getWebFile`.
+    /// The function `upload.getWebFile`.
     UploadGetWebFile(Box<crate::functions::upload::GetWebFile>),
-    ///The function `upload.getCdnFile`.
+    /// The function `upload.getCdnFile`.
     UploadGetCdnFile(Box<crate::functions::upload::GetCdnFile>),
-    ///The function `upload.reuploadCdnFile`.
+    /// The function `upload.reuploadCdnFile`.
     UploadReuploadCdnFile(Box<crate::functions::upload::ReuploadCdnFile>),
-    ///The function `upload.getCdnFileHashes`.
+    /// The function `upload.getCdnFileHashes`.
     UploadGetCdnFileHashes(Box<crate::functions::upload::GetCdnFileHashes>),
-    ///The function `upload.getFileHashes`.
+    /// The function `upload.getFileHashes`.
     UploadGetFileHashes(Box<crate::functions::upload::GetFileHashes>),
-    ///The function `help.getConfig`.
+    /// The function `help.getConfig`.
     HelpGetConfig(Box<crate::functions::help::GetConfig>),
-    ///The function `help.getNearestDc`.
+    /// The function `help.getNearestDc`.
     HelpGetNearestDc(Box<crate::functions::help::GetNearestDc>),
-    ///The function `help.getAppUpdate`.
+    /// The function `help.getAppUpdate`.
     HelpGetAppUpdate(Box<crate::functions::help::GetAppUpdate>),
-    ///The function `help.getInviteText`.
+    /// The function `help.getInviteText`.
     HelpGetInviteText(Box<crate::functions::help::GetInviteText>),
-    ///The function `help.getSupport`.
+    /// The function `help.getSupport`.
     HelpGetSupport(Box<crate::functions::help::GetSupport>),
-    ///The function `help.setBotUpdatesStatus`.
+    /// The function `help.setBotUpdatesStatus`.
     HelpSetBotUpdatesStatus(Box<crate::functions::help::SetBotUpdatesStatus>),
-    ///The function `help.getCdnConfig`.
+    /// The function `help.getCdnConfig`.
     HelpGetCdnConfig(Box<crate::functions::help::GetCdnConfig>),
-    ///The function `help.getRecentMeUrls`.
+    /// The function `help.getRecentMeUrls`.
     HelpGetRecentMeUrls(Box<crate::functions::help::GetRecentMeUrls>),
-    ///The function `help.getTermsOfServiceUpdate`.
+    /// The function `help.getTermsOfServiceUpdate`.
     HelpGetTermsOfServiceUpdate(Box<crate::functions::help::GetTermsOfServiceUpdate>),
-    ///The function `help.acceptTermsOfService`.
+    /// The function `help.acceptTermsOfService`.
     HelpAcceptTermsOfService(Box<crate::functions::help::AcceptTermsOfService>),
-    ///The function `help.getDeepLinkInfo`.
+    /// The function `help.getDeepLinkInfo`.
     HelpGetDeepLinkInfo(Box<crate::functions::help::GetDeepLinkInfo>),
-    ///The function `help.getAppConfig`.
+    /// The function `help.getAppConfig`.
     HelpGetAppConfig(Box<crate::functions::help::GetAppConfig>),
-    ///The function `help.saveAppLog`.
+    /// The function `help.saveAppLog`.
     HelpSaveAppLog(Box<crate::functions::help::SaveAppLog>),
-    ///The function `help.getPassportConfig`.
+    /// The function `help.getPassportConfig`.
     HelpGetPassportConfig(Box<crate::functions::help::GetPassportConfig>),
-    ///The function `help.getSupportName`.
+    /// The function `help.getSupportName`.
     HelpGetSupportName(Box<crate::functions::help::GetSupportName>),
-    ///The function `help.getUserInfo`.
+    /// The function `help.getUserInfo`.
     HelpGetUserInfo(Box<crate::functions::help::GetUserInfo>),
-    ///The function `help.editUserInfo`.
+    /// The function `help.editUserInfo`.
     HelpEditUserInfo(Box<crate::functions::help::EditUserInfo>),
-    ///The function `help.getPromoData`.
+    /// The function `help.getPromoData`.
     HelpGetPromoData(Box<crate::functions::help::GetPromoData>),
-    ///The function `help.hidePromoData`.
+    /// The function `help.hidePromoData`.
     HelpHidePromoData(Box<crate::functions::help::HidePromoData>),
-    ///The function `help.dismissSuggestion`.
+    /// The function `help.dismissSuggestion`.
     HelpDismissSuggestion(Box<crate::functions::help::DismissSuggestion>),
-    ///The function `help.getCountriesList`.
+    /// The function `help.getCountriesList`.
     HelpGetCountriesList(Box<crate::functions::help::GetCountriesList>),
-    ///The function `help.getPremiumPromo`.
+    /// The function `help.getPremiumPromo`.
     HelpGetPremiumPromo(Box<crate::functions::help::GetPremiumPromo>),
-    ///The function `help.getPeerColors`.
+    /// The function `help.getPeerColors`.
     HelpGetPeerColors(Box<crate::functions::help::GetPeerColors>),
-    ///The function `help.getPeerProfileColors`.
+    /// The function `help.getPeerProfileColors`.
     HelpGetPeerProfileColors(Box<crate::functions::help::GetPeerProfileColors>),
-    ///The function `help.getTimezonesList`.
+    /// The function `help.getTimezonesList`.
     HelpGetTimezonesList(Box<crate::functions::help::GetTimezonesList>),
-    ///The function `channels.readHistory`.
+    /// The function `channels.readHistory`.
     ChannelsReadHistory(Box<crate::functions::channels::ReadHistory>),
-    ///The function `channels.deleteMessages`.
+    /// The function `channels.deleteMessages`.
     ChannelsDeleteMessages(Box<crate::functions::channels::DeleteMessages>),
-    ///The function `channels.reportSpam`.
+    /// The function `channels.reportSpam`.
     ChannelsReportSpam(Box<crate::functions::channels::ReportSpam>),
-    ///The function `channels.getMessages`.
+    /// The function `channels.getMessages`.
     ChannelsGetMessages(Box<crate::functions::channels::GetMessages>),
-    ///The function `channels.getParticipants`.
+    /// The function `channels.getParticipants`.
     ChannelsGetParticipants(Box<crate::functions::channels::GetParticipants>),
-    ///The function `channels.getParticipant`.
+    /// The function `channels.getParticipant`.
     ChannelsGetParticipant(Box<crate::functions::channels::GetParticipant>),
-    ///The function `channels.getChannels`.
+    /// The function `channels.getChannels`.
     ChannelsGetChannels(Box<crate::functions::channels::GetChannels>),
-    ///The function `channels.getFullChannel`.
+    /// The function `channels.getFullChannel`.
     ChannelsGetFullChannel(Box<crate::functions::channels::GetFullChannel>),
-    ///The function `channels.createChannel`.
+    /// The function `channels.createChannel`.
     ChannelsCreateChannel(Box<crate::functions::channels::CreateChannel>),
-    ///The function `channels.editAdmin`.
+    /// The function `channels.editAdmin`.
     ChannelsEditAdmin(Box<crate::functions::channels::EditAdmin>),
-    ///The function `channels.editTitle`.
+    /// The function `channels.editTitle`.
     ChannelsEditTitle(Box<crate::functions::channels::EditTitle>),
-    ///The function `channels.editPhoto`.
+    /// The function `channels.editPhoto`.
     ChannelsEditPhoto(Box<crate::functions::channels::EditPhoto>),
-    ///The function `channels.checkUsername`.
+    /// The function `channels.checkUsername`.
     ChannelsCheckUsername(Box<crate::functions::channels::CheckUsername>),
-    ///The function `channels.updateUsername`.
+    /// The function `channels.updateUsername`.
     ChannelsUpdateUsername(Box<crate::functions::channels::UpdateUsername>),
-    ///The function `channels.joinChannel`.
+    /// The function `channels.joinChannel`.
     ChannelsJoinChannel(Box<crate::functions::channels::JoinChannel>),
-    ///The function `channels.leaveChannel`.
+    /// The function `channels.leaveChannel`.
     ChannelsLeaveChannel(Box<crate::functions::channels::LeaveChannel>),
-    ///The function `channels.inviteToChannel`.
+    /// The function `channels.inviteToChannel`.
     ChannelsInviteToChannel(Box<crate::functions::channels::InviteToChannel>),
-    ///The function `channels.deleteChannel`.
+    /// The function `channels.deleteChannel`.
     ChannelsDeleteChannel(Box<crate::functions::channels::DeleteChannel>),
-    ///The function `channels.exportMessageLink`.
+    /// The function `channels.exportMessageLink`.
     ChannelsExportMessageLink(Box<crate::functions::channels::ExportMessageLink>),
-    ///The function `channels.toggleSignatures`.
+    /// The function `channels.toggleSignatures`.
     ChannelsToggleSignatures(Box<crate::functions::channels::ToggleSignatures>),
-    ///The function `channels.getAdminedPublicChannels`.
+    /// The function `channels.getAdminedPublicChannels`.
     ChannelsGetAdminedPublicChannels(
         Box<crate::functions::channels::GetAdminedPublicChannels>,
     ),
-    ///The function `channels.editBanned`.
+    /// The function `channels.editBanned`.
     ChannelsEditBanned(Box<crate::functions::channels::EditBanned>),
-    ///The function `channels.getAdminLog`.
+    /// The function `channels.getAdminLog`.
     ChannelsGetAdminLog(Box<crate::functions::channels::GetAdminLog>),
-    ///The function `channels.setStickers`.
+    /// The function `channels.setStickers`.
     ChannelsSetStickers(Box<crate::functions::channels::SetStickers>),
-    ///The function `channels.readMessageContents`.
+    /// The function `channels.readMessageContents`.
     ChannelsReadMessageContents(Box<crate::functions::channels::ReadMessageContents>),
-    ///The function `channels.deleteHistory`.
+    /// The function `channels.deleteHistory`.
     ChannelsDeleteHistory(Box<crate::functions::channels::DeleteHistory>),
-    ///The function `channels.togglePreHistoryHidden`.
+    /// The function `channels.togglePreHistoryHidden`.
     ChannelsTogglePreHistoryHidden(
         Box<crate::functions::channels::TogglePreHistoryHidden>,
     ),
-    ///The function `channels.getLeftChannels`.
+    /// The function `channels.getLeftChannels`.
     ChannelsGetLeftChannels(Box<crate::functions::channels::GetLeftChannels>),
-    ///The function `channels.getGroupsForDiscussion`.
+    /// The function `channels.getGroupsForDiscussion`.
     ChannelsGetGroupsForDiscussion(
         Box<crate::functions::channels::GetGroupsForDiscussion>,
     ),
-    ///The function `channels.setDiscussionGroup`.
+    /// The function `channels.setDiscussionGroup`.
     ChannelsSetDiscussionGroup(Box<crate::functions::channels::SetDiscussionGroup>),
-    ///The function `channels.editLocation`.
+    /// The function `channels.editLocation`.
     ChannelsEditLocation(Box<crate::functions::channels::EditLocation>),
-    ///The function `channels.toggleSlowMode`.
+    /// The function `channels.toggleSlowMode`.
     ChannelsToggleSlowMode(Box<crate::functions::channels::ToggleSlowMode>),
-    ///The function `channels.getInactiveChannels`.
+    /// The function `channels.getInactiveChannels`.
     ChannelsGetInactiveChannels(Box<crate::functions::channels::GetInactiveChannels>),
-    ///The function `channels.convertToGigagroup`.
+    /// The function `channels.convertToGigagroup`.
     ChannelsConvertToGigagroup(Box<crate::functions::channels::ConvertToGigagroup>),
-    ///The function `channels.getSendAs`.
+    /// The function `channels.getSendAs`.
     ChannelsGetSendAs(Box<crate::functions::channels::GetSendAs>),
-    ///The function `channels.deleteParticipantHistory`.
+    /// The function `channels.deleteParticipantHistory`.
     ChannelsDeleteParticipantHistory(
         Box<crate::functions::channels::DeleteParticipantHistory>,
     ),
-    ///The function `channels.toggleJoinToSend`.
+    /// The function `channels.toggleJoinToSend`.
     ChannelsToggleJoinToSend(Box<crate::functions::channels::ToggleJoinToSend>),
-    ///The function `channels.toggleJoinRequest`.
+    /// The function `channels.toggleJoinRequest`.
     ChannelsToggleJoinRequest(Box<crate::functions::channels::ToggleJoinRequest>),
-    ///The function `channels.reorderUsernames`.
+    /// The function `channels.reorderUsernames`.
     ChannelsReorderUsernames(Box<crate::functions::channels::ReorderUsernames>),
-    ///The function `channels.toggleUsername`.
+    /// The function `channels.toggleUsername`.
     ChannelsToggleUsername(Box<crate::functions::channels::ToggleUsername>),
-    ///The function `channels.deactivateAllUsernames`.
+    /// The function `channels.deactivateAllUsernames`.
     ChannelsDeactivateAllUsernames(
         Box<crate::functions::channels::DeactivateAllUsernames>,
     ),
-    ///The function `channels.toggleForum`.
+    /// The function `channels.toggleForum`.
     ChannelsToggleForum(Box<crate::functions::channels::ToggleForum>),
-    ///The function `channels.toggleAntiSpam`.
+    /// The function `channels.toggleAntiSpam`.
     ChannelsToggleAntiSpam(Box<crate::functions::channels::ToggleAntiSpam>),
-    ///The function `channels.reportAntiSpamFalsePositive`.
+    /// The function `channels.reportAntiSpamFalsePositive`.
     ChannelsReportAntiSpamFalsePositive(
         Box<crate::functions::channels::ReportAntiSpamFalsePositive>,
     ),
-    ///The function `channels.toggleParticipantsHidden`.
+    /// The function `channels.toggleParticipantsHidden`.
     ChannelsToggleParticipantsHidden(
         Box<crate::functions::channels::ToggleParticipantsHidden>,
     ),
-    ///The function `channels.updateColor`.
+    /// The function `channels.updateColor`.
     ChannelsUpdateColor(Box<crate::functions::channels::UpdateColor>),
-    ///The function `channels.toggleViewForumAsMessages`.
+    /// The function `channels.toggleViewForumAsMessages`.
     ChannelsToggleViewForumAsMessages(
         Box<crate::functions::channels::ToggleViewForumAsMessages>,
     ),
-    ///The function `channels.getChannelRecommendations`.
+    /// The function `channels.getChannelRecommendations`.
     ChannelsGetChannelRecommendations(
         Box<crate::functions::channels::GetChannelRecommendations>,
     ),
-    ///The function `channels.updateEmojiStatus`.
+    /// The function `channels.updateEmojiStatus`.
     ChannelsUpdateEmojiStatus(Box<crate::functions::channels::UpdateEmojiStatus>),
-    ///The function `channels.setBoostsToUnblockRestrictions`.
+    /// The function `channels.setBoostsToUnblockRestrictions`.
     ChannelsSetBoostsToUnblockRestrictions(
         Box<crate::functions::channels::SetBoostsToUnblockRestrictions>,
     ),
-    ///The function `channels.setEmojiStickers`.
+    /// The function `channels.setEmojiStickers`.
     ChannelsSetEmojiStickers(Box<crate::functions::channels::SetEmojiStickers>),
-    ///The function `channels.restrictSponsoredMessages`.
+    /// The function `channels.restrictSponsoredMessages`.
     ChannelsRestrictSponsoredMessages(
         Box<crate::functions::channels::RestrictSponsoredMessages>,
     ),
-    ///The function `channels.searchPosts`.
+    /// The function `channels.searchPosts`.
     ChannelsSearchPosts(Box<crate::functions::channels::SearchPosts>),
-    ///The function `channels.updatePaidMessagesPrice`.
+    /// The function `channels.updatePaidMessagesPrice`.
     ChannelsUpdatePaidMessagesPrice(
         Box<crate::functions::channels::UpdatePaidMessagesPrice>,
     ),
-    ///The function `channels.toggleAutotranslation`.
+    /// The function `channels.toggleAutotranslation`.
     ChannelsToggleAutotranslation(
         Box<crate::functions::channels::ToggleAutotranslation>,
     ),
-    ///The function `channels.getMessageAuthor`.
+    /// The function `channels.getMessageAuthor`.
     ChannelsGetMessageAuthor(Box<crate::functions::channels::GetMessageAuthor>),
-    ///The function `channels.checkSearchPostsFlood`.
+    /// The function `channels.checkSearchPostsFlood`.
     ChannelsCheckSearchPostsFlood(
         Box<crate::functions::channels::CheckSearchPostsFlood>,
     ),
-    ///The function `channels.setMainProfileTab`.
+    /// The function `channels.setMainProfileTab`.
     ChannelsSetMainProfileTab(Box<crate::functions::channels::SetMainProfileTab>),
-    ///The function `bots.sendCustomRequest`.
+    /// The function `bots.sendCustomRequest`.
     BotsSendCustomRequest(Box<crate::functions::bots::SendCustomRequest>),
-    ///The function `bots.answerWebhookJSONQuery`.
+    /// The function `bots.answerWebhookJSONQuery`.
     BotsAnswerWebhookJSONQuery(Box<crate::functions::bots::AnswerWebhookJSONQuery>),
-    ///The function `bots.setBotCommands`.
+    /// The function `bots.setBotCommands`.
     BotsSetBotCommands(Box<crate::functions::bots::SetBotCommands>),
-    ///The function `bots.resetBotCommands`.
+    /// The function `bots.resetBotCommands`.
     BotsResetBotCommands(Box<crate::functions::bots::ResetBotCommands>),
-    ///The function `bots.getBotCommands`.
+    /// The function `bots.getBotCommands`.
     BotsGetBotCommands(Box<crate::functions::bots::GetBotCommands>),
-    ///The function `bots.setBotMenuButton`.
+    /// The function `bots.setBotMenuButton`.
     BotsSetBotMenuButton(Box<crate::functions::bots::SetBotMenuButton>),
-    ///The function `bots.getBotMenuButton`.
+    /// The function `bots.getBotMenuButton`.
     BotsGetBotMenuButton(Box<crate::functions::bots::GetBotMenuButton>),
-    ///The function `bots.setBotBroadcastDefaultAdminRights`.
+    /// The function `bots.setBotBroadcastDefaultAdminRights`.
     BotsSetBotBroadcastDefaultAdminRights(
         Box<crate::functions::bots::SetBotBroadcastDefaultAdminRights>,
     ),
-    ///The function `bots.setBotGroupDefaultAdminRights`.
+    /// The function `bots.setBotGroupDefaultAdminRights`.
     BotsSetBotGroupDefaultAdminRights(
         Box<crate::functions::bots::SetBotGroupDefaultAdminRights>,
     ),
-    ///The function `bots.setBotInfo`.
+    /// The function `bots.setBotInfo`.
     BotsSetBotInfo(Box<crate::functions::bots::SetBotInfo>),
-    ///The function `bots.getBotInfo`.
+    /// The function `bots.getBotInfo`.
     BotsGetBotInfo(Box<crate::functions::bots::GetBotInfo>),
-    ///The function `bots.reorderUsernames`.
+    /// The function `bots.reorderUsernames`.
     BotsReorderUsernames(Box<crate::functions::bots::ReorderUsernames>),
-    ///The function `bots.toggleUsername`.
+    /// The function `bots.toggleUsername`.
     BotsToggleUsername(Box<crate::functions::bots::ToggleUsername>),
-    ///The function `bots.canSendMessage`.
+    /// The function `bots.canSendMessage`.
     BotsCanSendMessage(Box<crate::functions::bots::CanSendMessage>),
-    ///The function `bots.allowSendMessage`.
+    /// The function `bots.allowSendMessage`.
     BotsAllowSendMessage(Box<crate::functions::bots::AllowSendMessage>),
-    ///The function `bots.invokeWebViewCustomMethod`.
+    /// The function `bots.invokeWebViewCustomMethod`.
     BotsInvokeWebViewCustomMethod(
         Box<crate::functions::bots::InvokeWebViewCustomMethod>,
     ),
-    ///The function `bots.getPopularAppBots`.
+    /// The function `bots.getPopularAppBots`.
     BotsGetPopularAppBots(Box<crate::functions::bots::GetPopularAppBots>),
-    ///The function `bots.addPreviewMedia`.
+    /// The function `bots.addPreviewMedia`.
     BotsAddPreviewMedia(Box<crate::functions::bots::AddPreviewMedia>),
-    ///The function `bots.editPreviewMedia`.
+    /// The function `bots.editPreviewMedia`.
     BotsEditPreviewMedia(Box<crate::functions::bots::EditPreviewMedia>),
-    ///The function `bots.deletePreviewMedia`.
+    /// The function `bots.deletePreviewMedia`.
     BotsDeletePreviewMedia(Box<crate::functions::bots::DeletePreviewMedia>),
-    ///The function `bots.reorderPreviewMedias`.
+    /// The function `bots.reorderPreviewMedias`.
     BotsReorderPreviewMedias(Box<crate::functions::bots::ReorderPreviewMedias>),
-    ///The function `bots.getPreviewInfo`.
+    /// The function `bots.getPreviewInfo`.
     BotsGetPreviewInfo(Box<crate::functions::bots::GetPreviewInfo>),
-    ///The function `bots.getPreviewMedias`.
+    /// The function `bots.getPreviewMedias`.
     BotsGetPreviewMedias(Box<crate::functions::bots::GetPreviewMedias>),
-    ///The function `bots.updateUserEmojiStatus`.
+    /// The function `bots.updateUserEmojiStatus`.
     BotsUpdateUserEmojiStatus(Box<crate::functions::bots::UpdateUserEmojiStatus>),
-    ///The function `bots.toggleUserEmojiStatusPermission`.
+    /// The function `bots.toggleUserEmojiStatusPermission`.
     BotsToggleUserEmojiStatusPermission(
         Box<crate::functions::bots::ToggleUserEmojiStatusPermission>,
     ),
-    ///The function `bots.checkDownloadFileParams`.
+    /// The function `bots.checkDownloadFileParams`.
     BotsCheckDownloadFileParams(Box<crate::functions::bots::CheckDownloadFileParams>),
-    ///The function `bots.getAdminedBots`.
+    /// The function `bots.getAdminedBots`.
     BotsGetAdminedBots(Box<crate::functions::bots::GetAdminedBots>),
-    ///The function `bots.updateStarRefProgram`.
+    /// The function `bots.updateStarRefProgram`.
     BotsUpdateStarRefProgram(Box<crate::functions::bots::UpdateStarRefProgram>),
-    ///The function `bots.setCustomVerification`.
+    /// The function `bots.setCustomVerification`.
     BotsSetCustomVerification(Box<crate::functions::bots::SetCustomVerification>),
-    ///The function `bots.getBotRecommendations`.
+    /// The function `bots.getBotRecommendations`.
     BotsGetBotRecommendations(Box<crate::functions::bots::GetBotRecommendations>),
-    ///The function `bots.checkUsername`.
+    /// The function `bots.checkUsername`.
     BotsCheckUsername(Box<crate::functions::bots::CheckUsername>),
-    ///The function `bots.createBot`.
+    /// The function `bots.createBot`.
     BotsCreateBot(Box<crate::functions::bots::CreateBot>),
-    ///The function `bots.exportBotToken`.
+    /// The function `bots.exportBotToken`.
     BotsExportBotToken(Box<crate::functions::bots::ExportBotToken>),
-    ///The function `bots.requestWebViewButton`.
+    /// The function `bots.requestWebViewButton`.
     BotsRequestWebViewButton(Box<crate::functions::bots::RequestWebViewButton>),
-    ///The function `bots.getRequestedWebViewButton`.
+    /// The function `bots.getRequestedWebViewButton`.
     BotsGetRequestedWebViewButton(
         Box<crate::functions::bots::GetRequestedWebViewButton>,
     ),
-    ///The function `bots.getAccessSettings`.
+    /// The function `bots.getAccessSettings`.
     BotsGetAccessSettings(Box<crate::functions::bots::GetAccessSettings>),
-    ///The function `bots.editAccessSettings`.
+    /// The function `bots.editAccessSettings`.
     BotsEditAccessSettings(Box<crate::functions::bots::EditAccessSettings>),
-    ///The function `bots.setJoinChatResults`.
+    /// The function `bots.setJoinChatResults`.
     BotsSetJoinChatResults(Box<crate::functions::bots::SetJoinChatResults>),
-    ///The function `bots.addUsername`.
+    /// The function `bots.addUsername`.
     BotsAddUsername(Box<crate::functions::bots::AddUsername>),
-    ///The function `bots.removeUsername`.
+    /// The function `bots.removeUsername`.
     BotsRemoveUsername(Box<crate::functions::bots::RemoveUsername>),
-    ///The function `payments.getPaymentForm`.
+    /// The function `payments.getPaymentForm`.
     PaymentsGetPaymentForm(Box<crate::functions::payments::GetPaymentForm>),
-    ///The function `payments.getPaymentReceipt`.
+    /// The function `payments.getPaymentReceipt`.
     PaymentsGetPaymentReceipt(Box<crate::functions::payments::GetPaymentReceipt>),
-    ///The function `payments.validateRequestedInfo`.
+    /// The function `payments.validateRequestedInfo`.
     PaymentsValidateRequestedInfo(
         Box<crate::functions::payments::ValidateRequestedInfo>,
     ),
-    ///The function `payments.sendPaymentForm`.
+    /// The function `payments.sendPaymentForm`.
     PaymentsSendPaymentForm(Box<crate::functions::payments::SendPaymentForm>),
-    ///The function `payments.getSavedInfo`.
+    /// The function `payments.getSavedInfo`.
     PaymentsGetSavedInfo(Box<crate::functions::payments::GetSavedInfo>),
-    ///The function `payments.clearSavedInfo`.
+    /// The function `payments.clearSavedInfo`.
     PaymentsClearSavedInfo(Box<crate::functions::payments::ClearSavedInfo>),
-    ///The function `payments.getBankCardData`.
+    /// The function `payments.getBankCardData`.
     PaymentsGetBankCardData(Box<crate::functions::payments::GetBankCardData>),
-    ///The function `payments.exportInvoice`.
+    /// The function `payments.exportInvoice`.
     PaymentsExportInvoice(Box<crate::functions::payments::ExportInvoice>),
-    ///The function `payments.assignAppStoreTransaction`.
+    /// The function `payments.assignAppStoreTransaction`.
     PaymentsAssignAppStoreTransaction(
         Box<crate::functions::payments::AssignAppStoreTransaction>,
     ),
-    ///The function `payments.assignPlayMarketTransaction`.
+    /// The function `payments.assignPlayMarketTransaction`.
     PaymentsAssignPlayMarketTransaction(
         Box<crate::functions::payments::AssignPlayMarketTransaction>,
     ),
-    ///The function `payments.getPremiumGiftCodeOptions`.
+    /// The function `payments.getPremiumGiftCodeOptions`.
     PaymentsGetPremiumGiftCodeOptions(
         Box<crate::functions::payments::GetPremiumGiftCodeOptions>,
     ),
-    ///The function `payments.checkGiftCode`.
+    /// The function `payments.checkGiftCode`.
     PaymentsCheckGiftCode(Box<crate::functions::payments::CheckGiftCode>),
-    ///The function `payments.applyGiftCode`.
+    /// The function `payments.applyGiftCode`.
     PaymentsApplyGiftCode(Box<crate::functions::payments::ApplyGiftCode>),
-    ///The function `payments.getGiveawayInfo`.
+    /// The function `payments.getGiveawayInfo`.
     PaymentsGetGiveawayInfo(Box<crate::functions::payments::GetGiveawayInfo>),
-    ///The function `payments.launchPrepaidGiveaway`.
+    /// The function `payments.launchPrepaidGiveaway`.
     PaymentsLaunchPrepaidGiveaway(
         Box<crate::functions::payments::LaunchPrepaidGiveaway>,
     ),
-    ///The function `payments.getStarsTopupOptions`.
+    /// The function `payments.getStarsTopupOptions`.
     PaymentsGetStarsTopupOptions(Box<crate::functions::payments::GetStarsTopupOptions>),
-    ///The function `payments.getStarsStatus`.
+    /// The function `payments.getStarsStatus`.
     PaymentsGetStarsStatus(Box<crate::functions::payments::GetStarsStatus>),
-    ///The function `payments.getStarsTransactions`.
+    /// The function `payments.getStarsTransactions`.
     PaymentsGetStarsTransactions(Box<crate::functions::payments::GetStarsTransactions>),
-    ///The function `payments.sendStarsForm`.
+    /// The function `payments.sendStarsForm`.
     PaymentsSendStarsForm(Box<crate::functions::payments::SendStarsForm>),
-    ///The function `payments.refundStarsCharge`.
+    /// The function `payments.refundStarsCharge`.
     PaymentsRefundStarsCharge(Box<crate::functions::payments::RefundStarsCharge>),
-    ///The function `payments.getStarsRevenueStats`.
+    /// The function `payments.getStarsRevenueStats`.
     PaymentsGetStarsRevenueStats(Box<crate::functions::payments::GetStarsRevenueStats>),
-    ///The function `payments.getStarsRevenueWithdrawalUrl`.
+    /// The function `payments.getStarsRevenueWithdrawalUrl`.
     PaymentsGetStarsRevenueWithdrawalUrl(
         Box<crate::functions::payments::GetStarsRevenueWithdrawalUrl>,
     ),
-    ///The function `payments.getStarsRevenueAdsAccountUrl`.
+    /// The function `payments.getStarsRevenueAdsAccountUrl`.
     PaymentsGetStarsRevenueAdsAccountUrl(
         Box<crate::functions::payments::GetStarsRevenueAdsAccountUrl>,
     ),
-    ///The function `payments.getStarsTransactionsByID`.
+    /// The function `payments.getStarsTransactionsByID`.
     PaymentsGetStarsTransactionsByID(
         Box<crate::functions::payments::GetStarsTransactionsByID>,
     ),
-    ///The function `payments.getStarsGiftOptions`.
+    /// The function `payments.getStarsGiftOptions`.
     PaymentsGetStarsGiftOptions(Box<crate::functions::payments::GetStarsGiftOptions>),
-    ///The function `payments.getStarsSubscriptions`.
+    /// The function `payments.getStarsSubscriptions`.
     PaymentsGetStarsSubscriptions(
         Box<crate::functions::payments::GetStarsSubscriptions>,
     ),
-    ///The function `payments.changeStarsSubscription`.
+    /// The function `payments.changeStarsSubscription`.
     PaymentsChangeStarsSubscription(
         Box<crate::functions::payments::ChangeStarsSubscription>,
     ),
-    ///The function `payments.fulfillStarsSubscription`.
+    /// The function `payments.fulfillStarsSubscription`.
     PaymentsFulfillStarsSubscription(
         Box<crate::functions::payments::FulfillStarsSubscription>,
     ),
-    ///The function `payments.getStarsGiveawayOptions`.
+    /// The function `payments.getStarsGiveawayOptions`.
     PaymentsGetStarsGiveawayOptions(
         Box<crate::functions::payments::GetStarsGiveawayOptions>,
     ),
-    ///The function `payments.getStarGifts`.
+    /// The function `payments.getStarGifts`.
     PaymentsGetStarGifts(Box<crate::functions::payments::GetStarGifts>),
-    ///The function `payments.saveStarGift`.
+    /// The function `payments.saveStarGift`.
     PaymentsSaveStarGift(Box<crate::functions::payments::SaveStarGift>),
-    ///The function `payments.convertStarGift`.
+    /// The function `payments.convertStarGift`.
     PaymentsConvertStarGift(Box<crate::functions::payments::ConvertStarGift>),
-    ///The function `payments.botCancelStarsSubscription`.
+    /// The function `payments.botCancelStarsSubscription`.
     PaymentsBotCancelStarsSubscription(
         Box<crate::functions::payments::BotCancelStarsSubscription>,
     ),
-    ///The function `payments.getConnectedStarRefBots`.
+    /// The function `payments.getConnectedStarRefBots`.
     PaymentsGetConnectedStarRefBots(
         Box<crate::functions::payments::GetConnectedStarRefBots>,
     ),
-    ///The function `payments.getConnectedStarRefBot`.
+    /// The function `payments.getConnectedStarRefBot`.
     PaymentsGetConnectedStarRefBot(
         Box<crate::functions::payments::GetConnectedStarRefBot>,
     ),
-    ///The function `payments.getSuggestedStarRefBots`.
+    /// The function `payments.getSuggestedStarRefBots`.
     PaymentsGetSuggestedStarRefBots(
         Box<crate::functions::payments::GetSuggestedStarRefBots>,
     ),
-    ///The function `payments.connectStarRefBot`.
+    /// The function `payments.connectStarRefBot`.
     PaymentsConnectStarRefBot(Box<crate::functions::payments::ConnectStarRefBot>),
-    ///The function `payments.editConnectedStarRefBot`.
+    /// The function `payments.editConnectedStarRefBot`.
     PaymentsEditConnectedStarRefBot(
         Box<crate::functions::payments::EditConnectedStarRefBot>,
     ),
-    ///The function `payments.getStarGiftUpgradePreview`.
+    /// The function `payments.getStarGiftUpgradePreview`.
     PaymentsGetStarGiftUpgradePreview(
         Box<crate::functions::payments::GetStarGiftUpgradePreview>,
     ),
-    ///The function `payments.upgradeStarGift`.
+    /// The function `payments.upgradeStarGift`.
     PaymentsUpgradeStarGift(Box<crate::functions::payments::UpgradeStarGift>),
-    ///The function `payments.transferStarGift`.
+    /// The function `payments.transferStarGift`.
     PaymentsTransferStarGift(Box<crate::functions::payments::TransferStarGift>),
-    ///The function `payments.getUniqueStarGift`.
+    /// The function `payments.getUniqueStarGift`.
     PaymentsGetUniqueStarGift(Box<crate::functions::payments::GetUniqueStarGift>),
-    ///The function `payments.getSavedStarGifts`.
+    /// The function `payments.getSavedStarGifts`.
     PaymentsGetSavedStarGifts(Box<crate::functions::payments::GetSavedStarGifts>),
-    ///The function `payments.getSavedStarGift`.
+    /// The function `payments.getSavedStarGift`.
     PaymentsGetSavedStarGift(Box<crate::functions::payments::GetSavedStarGift>),
-    ///The function `payments.getStarGiftWithdrawalUrl`.
+    /// The function `payments.getStarGiftWithdrawalUrl`.
     PaymentsGetStarGiftWithdrawalUrl(
         Box<crate::functions::payments::GetStarGiftWithdrawalUrl>,
     ),
-    ///The function `payments.toggleChatStarGiftNotifications`.
+    /// The function `payments.toggleChatStarGiftNotifications`.
     PaymentsToggleChatStarGiftNotifications(
         Box<crate::functions::payments::ToggleChatStarGiftNotifications>,
     ),
-    ///The function `payments.toggleStarGiftsPinnedToTop`.
+    /// The function `payments.toggleStarGiftsPinnedToTop`.
     PaymentsToggleStarGiftsPinnedToTop(
         Box<crate::functions::payments::ToggleStarGiftsPinnedToTop>,
     ),
-    ///The function `payments.canPurchaseStore`.
+    /// The function `payments.canPurchaseStore`.
     PaymentsCanPurchaseStore(Box<crate::functions::payments::CanPurchaseStore>),
-    ///The function `payments.getResaleStarGifts`.
+    /// The function `payments.getResaleStarGifts`.
     PaymentsGetResaleStarGifts(Box<crate::functions::payments::GetResaleStarGifts>),
-    ///The function `payments.updateStarGiftPrice`.
+    /// The function `payments.updateStarGiftPrice`.
     PaymentsUpdateStarGiftPrice(Box<crate::functions::payments::UpdateStarGiftPrice>),
-    ///The function `payments.createStarGiftCollection`.
+    /// The function `payments.createStarGiftCollection`.
     PaymentsCreateStarGiftCollection(
         Box<crate::functions::payments::CreateStarGiftCollection>,
     ),
-    ///The function `payments.updateStarGiftCollection`.
+    /// The function `payments.updateStarGiftCollection`.
     PaymentsUpdateStarGiftCollection(
         Box<crate::functions::payments::UpdateStarGiftCollection>,
     ),
-    ///The function `payments.reorderStarGiftCollections`.
+    /// The function `payments.reorderStarGiftCollections`.
     PaymentsReorderStarGiftCollections(
         Box<crate::functions::payments::ReorderStarGiftCollections>,
     ),
-    ///The function `payments.deleteStarGiftCollection`.
+    /// The function `payments.deleteStarGiftCollection`.
     PaymentsDeleteStarGiftCollection(
         Box<crate::functions::payments::DeleteStarGiftCollection>,
     ),
-    ///The function `payments.getStarGiftCollections`.
+    /// The function `payments.getStarGiftCollections`.
     PaymentsGetStarGiftCollections(
         Box<crate::functions::payments::GetStarGiftCollections>,
     ),
-    ///The function `payments.getUniqueStarGiftValueInfo`.
+    /// The function `payments.getUniqueStarGiftValueInfo`.
     PaymentsGetUniqueStarGiftValueInfo(
         Box<crate::functions::payments::GetUniqueStarGiftValueInfo>,
     ),
-    ///The function `payments.checkCanSendGift`.
+    /// The function `payments.checkCanSendGift`.
     PaymentsCheckCanSendGift(Box<crate::functions::payments::CheckCanSendGift>),
-    ///The function `payments.getStarGiftAuctionState`.
+    /// The function `payments.getStarGiftAuctionState`.
     PaymentsGetStarGiftAuctionState(
         Box<crate::functions::payments::GetStarGiftAuctionState>,
     ),
-    ///The function `payments.getStarGiftAuctionAcquiredGifts`.
+    /// The function `payments.getStarGiftAuctionAcquiredGifts`.
     PaymentsGetStarGiftAuctionAcquiredGifts(
         Box<crate::functions::payments::GetStarGiftAuctionAcquiredGifts>,
     ),
-    ///The function `payments.getStarGiftActiveAuctions`.
+    /// The function `payments.getStarGiftActiveAuctions`.
     PaymentsGetStarGiftActiveAuctions(
         Box<crate::functions::payments::GetStarGiftActiveAuctions>,
     ),
-    ///The function `payments.resolveStarGiftOffer`.
+    /// The function `payments.resolveStarGiftOffer`.
     PaymentsResolveStarGiftOffer(Box<crate::functions::payments::ResolveStarGiftOffer>),
-    ///The function `payments.sendStarGiftOffer`.
+    /// The function `payments.sendStarGiftOffer`.
     PaymentsSendStarGiftOffer(Box<crate::functions::payments::SendStarGiftOffer>),
-    ///The function `payments.getStarGiftUpgradeAttributes`.
+    /// The function `payments.getStarGiftUpgradeAttributes`.
     PaymentsGetStarGiftUpgradeAttributes(
         Box<crate::functions::payments::GetStarGiftUpgradeAttributes>,
     ),
-    ///The function `payments.getCraftStarGifts`.
+    /// The function `payments.getCraftStarGifts`.
     PaymentsGetCraftStarGifts(Box<crate::functions::payments::GetCraftStarGifts>),
-    ///The function `payments.craftStarGift`.
+    /// The function `payments.craftStarGift`.
     PaymentsCraftStarGift(Box<crate::functions::payments::CraftStarGift>),
-    ///The function `payments.getCurrencyRates`.
+    /// The function `payments.getCurrencyRates`.
     PaymentsGetCurrencyRates(Box<crate::functions::payments::GetCurrencyRates>),
-    ///The function `payments.getOnrampProviders`.
+    /// The function `payments.getOnrampProviders`.
     PaymentsGetOnrampProviders(Box<crate::functions::payments::GetOnrampProviders>),
-    ///The function `payments.getOnrampBaseCurrencies`.
+    /// The function `payments.getOnrampBaseCurrencies`.
     PaymentsGetOnrampBaseCurrencies(
         Box<crate::functions::payments::GetOnrampBaseCurrencies>,
     ),
-    ///The function `payments.getOnrampAvailability`.
+    /// The function `payments.getOnrampAvailability`.
     PaymentsGetOnrampAvailability(
         Box<crate::functions::payments::GetOnrampAvailability>,
     ),
-    ///The function `payments.getOnrampLimits`.
+    /// The function `payments.getOnrampLimits`.
     PaymentsGetOnrampLimits(Box<crate::functions::payments::GetOnrampLimits>),
-    ///The function `payments.getOnrampQuote`.
+    /// The function `payments.getOnrampQuote`.
     PaymentsGetOnrampQuote(Box<crate::functions::payments::GetOnrampQuote>),
-    ///The function `payments.createOnrampSession`.
+    /// The function `payments.createOnrampSession`.
     PaymentsCreateOnrampSession(Box<crate::functions::payments::CreateOnrampSession>),
-    ///The function `stickers.createStickerSet`.
+    /// The function `stickers.createStickerSet`.
     StickersCreateStickerSet(Box<crate::functions::stickers::CreateStickerSet>),
-    ///The function `stickers.removeStickerFromSet`.
+    /// The function `stickers.removeStickerFromSet`.
     StickersRemoveStickerFromSet(Box<crate::functions::stickers::RemoveStickerFromSet>),
-    ///The function `stickers.changeStickerPosition`.
+    /// The function `stickers.changeStickerPosition`.
     StickersChangeStickerPosition(
         Box<crate::functions::stickers::ChangeStickerPosition>,
     ),
-    ///The function `stickers.addStickerToSet`.
+    /// The function `stickers.addStickerToSet`.
     StickersAddStickerToSet(Box<crate::functions::stickers::AddStickerToSet>),
-    ///The function `stickers.setStickerSetThumb`.
+    /// The function `stickers.setStickerSetThumb`.
     StickersSetStickerSetThumb(Box<crate::functions::stickers::SetStickerSetThumb>),
-    ///The function `stickers.checkShortName`.
+    /// The function `stickers.checkShortName`.
     StickersCheckShortName(Box<crate::functions::stickers::CheckShortName>),
-    ///The function `stickers.suggestShortName`.
+    /// The function `stickers.suggestShortName`.
     StickersSuggestShortName(Box<crate::functions::stickers::SuggestShortName>),
-    ///The function `stickers.changeSticker`.
+    /// The function `stickers.changeSticker`.
     StickersChangeSticker(Box<crate::functions::stickers::ChangeSticker>),
-    ///The function `stickers.renameStickerSet`.
+    /// The function `stickers.renameStickerSet`.
     StickersRenameStickerSet(Box<crate::functions::stickers::RenameStickerSet>),
-    ///The function `stickers.deleteStickerSet`.
+    /// The function `stickers.deleteStickerSet`.
     StickersDeleteStickerSet(Box<crate::functions::stickers::DeleteStickerSet>),
-    ///The function `stickers.replaceSticker`.
+    /// The function `stickers.replaceSticker`.
     StickersReplaceSticker(Box<crate::functions::stickers::ReplaceSticker>),
-    ///The function `phone.getCallConfig`.
+    /// The function `phone.getCallConfig`.
     PhoneGetCallConfig(Box<crate::functions::phone::GetCallConfig>),
-    ///The function `phone.requestCall`.
+    /// The function `phone.requestCall`.
     PhoneRequestCall(Box<crate::functions::phone::RequestCall>),
-    ///The function `phone.acceptCall`.
+    /// The function `phone.acceptCall`.
     PhoneAcceptCall(Box<crate::functions::phone::AcceptCall>),
-    ///The function `phone.confirmCall`.
+    /// The function `phone.confirmCall`.
     PhoneConfirmCall(Box<crate::functions::phone::ConfirmCall>),
-    ///The function `phone.receivedCall`.
+    /// The function `phone.receivedCall`.
     PhoneReceivedCall(Box<crate::functions::phone::ReceivedCall>),
-    ///The function `phone.discardCall`.
+    /// The function `phone.discardCall`.
     PhoneDiscardCall(Box<crate::functions::phone::DiscardCall>),
-    ///The function `phone.setCallRating`.
+    /// The function `phone.setCallRating`.
     PhoneSetCallRating(Box<crate::functions::phone::SetCallRating>),
-    ///The function `phone.saveCallDebug`.
+    /// The function `phone.saveCallDebug`.
     PhoneSaveCallDebug(Box<crate::functions::phone::SaveCallDebug>),
-    ///The function `phone.sendSignalingData`.
+    /// The function `phone.sendSignalingData`.
     PhoneSendSignalingData(Box<crate::functions::phone::SendSignalingData>),
-    ///The function `phone.createGroupCall`.
+    /// The function `phone.createGroupCall`.
     PhoneCreateGroupCall(Box<crate::functions::phone::CreateGroupCall>),
-    ///The function `phone.joinGroupCall`.
+    /// The function `phone.joinGroupCall`.
     PhoneJoinGroupCall(Box<crate::functions::phone::JoinGroupCall>),
-    ///The function `phone.leaveGroupCall`.
+    /// The function `phone.leaveGroupCall`.
     PhoneLeaveGroupCall(Box<crate::functions::phone::LeaveGroupCall>),
-    ///The function `phone.inviteToGroupCall`.
+    /// The function `phone.inviteToGroupCall`.
     PhoneInviteToGroupCall(Box<crate::functions::phone::InviteToGroupCall>),
-    ///The function `phone.discardGroupCall`.
+    /// The function `phone.discardGroupCall`.
     PhoneDiscardGroupCall(Box<crate::functions::phone::DiscardGroupCall>),
-    ///The function `phone.toggleGroupCallSettings`.
+    /// The function `phone.toggleGroupCallSettings`.
     PhoneToggleGroupCallSettings(Box<crate::functions::phone::ToggleGroupCallSettings>),
-    ///The function `phone.getGroupCall`.
+    /// The function `phone.getGroupCall`.
     PhoneGetGroupCall(Box<crate::functions::phone::GetGroupCall>),
-    ///The function `phone.getGroupParticipants`.
+    /// The function `phone.getGroupParticipants`.
     PhoneGetGroupParticipants(Box<crate::functions::phone::GetGroupParticipants>),
-    ///The function `phone.checkGroupCall`.
+    /// The function `phone.checkGroupCall`.
     PhoneCheckGroupCall(Box<crate::functions::phone::CheckGroupCall>),
-    ///The function `phone.toggleGroupCallRecord`.
+    /// The function `phone.toggleGroupCallRecord`.
     PhoneToggleGroupCallRecord(Box<crate::functions::phone::ToggleGroupCallRecord>),
-    ///The function `phone.editGroupCallParticipant`.
+    /// The function `phone.editGroupCallParticipant`.
     PhoneEditGroupCallParticipant(
         Box<crate::functions::phone::EditGroupCallParticipant>,
     ),
-    ///The function `phone.editGroupCallTitle`.
+    /// The function `phone.editGroupCallTitle`.
     PhoneEditGroupCallTitle(Box<crate::functions::phone::EditGroupCallTitle>),
-    ///The function `phone.getGroupCallJoinAs`.
+    /// The function `phone.getGroupCallJoinAs`.
     PhoneGetGroupCallJoinAs(Box<crate::functions::phone::GetGroupCallJoinAs>),
-    ///The function `phone.exportGroupCallInvite`.
+    /// The function `phone.exportGroupCallInvite`.
     PhoneExportGroupCallInvite(Box<crate::functions::phone::ExportGroupCallInvite>),
-    ///The function `phone.toggleGroupCallStartSubscription`.
+    /// The function `phone.toggleGroupCallStartSubscription`.
     PhoneToggleGroupCallStartSubscription(
         Box<crate::functions::phone::ToggleGroupCallStartSubscription>,
     ),
-    ///The function `phone.startScheduledGroupCall`.
+    /// The function `phone.startScheduledGroupCall`.
     PhoneStartScheduledGroupCall(Box<crate::functions::phone::StartScheduledGroupCall>),
-    ///The function `phone.saveDefaultGroupCallJoinAs`.
+    /// The function `phone.saveDefaultGroupCallJoinAs`.
     PhoneSaveDefaultGroupCallJoinAs(
         Box<crate::functions::phone::SaveDefaultGroupCallJoinAs>,
     ),
-    ///The function `phone.joinGroupCallPresentation`.
+    /// The function `phone.joinGroupCallPresentation`.
     PhoneJoinGroupCallPresentation(
         Box<crate::functions::phone::JoinGroupCallPresentation>,
     ),
-    ///The function `phone.leaveGroupCallPresentation`.
+    /// The function `phone.leaveGroupCallPresentation`.
     PhoneLeaveGroupCallPresentation(
         Box<crate::functions::phone::LeaveGroupCallPresentation>,
     ),
-    ///The function `phone.getGroupCallStreamChannels`.
+    /// The function `phone.getGroupCallStreamChannels`.
     PhoneGetGroupCallStreamChannels(
         Box<crate::functions::phone::GetGroupCallStreamChannels>,
     ),
-    ///The function `phone.getGroupCallStreamRtmpUrl`.
+    /// The function `phone.getGroupCallStreamRtmpUrl`.
     PhoneGetGroupCallStreamRtmpUrl(
         Box<crate::functions::phone::GetGroupCallStreamRtmpUrl>,
     ),
-    ///The function `phone.saveCallLog`.
+    /// The function `phone.saveCallLog`.
     PhoneSaveCallLog(Box<crate::functions::phone::SaveCallLog>),
-    ///The function `phone.createConferenceCall`.
+    /// The function `phone.createConferenceCall`.
     PhoneCreateConferenceCall(Box<crate::functions::phone::CreateConferenceCall>),
-    ///The function `phone.deleteConferenceCallParticipants`.
+    /// The function `phone.deleteConferenceCallParticipants`.
     PhoneDeleteConferenceCallParticipants(
         Box<crate::functions::phone::DeleteConferenceCallParticipants>,
     ),
-    ///The function `phone.sendConferenceCallBroadcast`.
+    /// The function `phone.sendConferenceCallBroadcast`.
     PhoneSendConferenceCallBroadcast(
         Box<crate::functions::phone::SendConferenceCallBroadcast>,
     ),
-    ///The function `phone.inviteConferenceCallParticipant`.
+    /// The function `phone.inviteConferenceCallParticipant`.
     PhoneInviteConferenceCallParticipant(
         Box<crate::functions::phone::InviteConferenceCallParticipant>,
     ),
-    ///The function `phone.declineConferenceCallInvite`.
+    /// The function `phone.declineConferenceCallInvite`.
     PhoneDeclineConferenceCallInvite(
         Box<crate::functions::phone::DeclineConferenceCallInvite>,
     ),
-    ///The function `phone.getGroupCallChainBlocks`.
+    /// The function `phone.getGroupCallChainBlocks`.
     PhoneGetGroupCallChainBlocks(Box<crate::functions::phone::GetGroupCallChainBlocks>),
-    ///The function `phone.sendGroupCallMessage`.
+    /// The function `phone.sendGroupCallMessage`.
     PhoneSendGroupCallMessage(Box<crate::functions::phone::SendGroupCallMessage>),
-    ///The function `phone.sendGroupCallEncryptedMessage`.
+    /// The function `phone.sendGroupCallEncryptedMessage`.
     PhoneSendGroupCallEncryptedMessage(
         Box<crate::functions::phone::SendGroupCallEncryptedMessage>,
     ),
-    ///The function `phone.deleteGroupCallMessages`.
+    /// The function `phone.deleteGroupCallMessages`.
     PhoneDeleteGroupCallMessages(Box<crate::functions::phone::DeleteGroupCallMessages>),
-    ///The function `phone.deleteGroupCallParticipantMessages`.
+    /// The function `phone.deleteGroupCallParticipantMessages`.
     PhoneDeleteGroupCallParticipantMessages(
         Box<crate::functions::phone::DeleteGroupCallParticipantMessages>,
     ),
-    ///The function `phone.getGroupCallStars`.
+    /// The function `phone.getGroupCallStars`.
     PhoneGetGroupCallStars(Box<crate::functions::phone::GetGroupCallStars>),
-    ///The function `phone.saveDefaultSendAs`.
+    /// The function `phone.saveDefaultSendAs`.
     PhoneSaveDefaultSendAs(Box<crate::functions::phone::SaveDefaultSendAs>),
-    ///The function `langpack.getLangPack`.
+    /// The function `langpack.getLangPack`.
     LangpackGetLangPack(Box<crate::functions::langpack::GetLangPack>),
-    ///The function `langpack.getStrings`.
+    /// The function `langpack.getStrings`.
     LangpackGetStrings(Box<crate::functions::langpack::GetStrings>),
-    ///The function `langpack.getDifference`.
+    /// The function `langpack.getDifference`.
     LangpackGetDifference(Box<crate::functions::langpack::GetDifference>),
-    ///The function `langpack.getLanguages`.
+    /// The function `langpack.getLanguages`.
     LangpackGetLanguages(Box<crate::functions::langpack::GetLanguages>),
-    ///The function `langpack.getLanguage`.
+    /// The function `langpack.getLanguage`.
     LangpackGetLanguage(Box<crate::functions::langpack::GetLanguage>),
-    ///The function `folders.editPeerFolders`.
+    /// The function `folders.editPeerFolders`.
     FoldersEditPeerFolders(Box<crate::functions::folders::EditPeerFolders>),
-    ///The function `stats.getBroadcastStats`.
+    /// The function `stats.getBroadcastStats`.
     StatsGetBroadcastStats(Box<crate::functions::stats::GetBroadcastStats>),
-    ///The function `stats.loadAsyncGraph`.
+    /// The function `stats.loadAsyncGraph`.
     StatsLoadAsyncGraph(Box<crate::functions::stats::LoadAsyncGraph>),
-    ///The function `stats.getMegagroupStats`.
+    /// The function `stats.getMegagroupStats`.
     StatsGetMegagroupStats(Box<crate::functions::stats::GetMegagroupStats>),
-    ///The function `stats.getMessagePublicForwards`.
+    /// The function `stats.getMessagePublicForwards`.
     StatsGetMessagePublicForwards(
         Box<crate::functions::stats::GetMessagePublicForwards>,
     ),
-    ///The function `stats.getMessageStats`.
+    /// The function `stats.getMessageStats`.
     StatsGetMessageStats(Box<crate::functions::stats::GetMessageStats>),
-    ///The function `stats.getStoryStats`.
+    /// The function `stats.getStoryStats`.
     StatsGetStoryStats(Box<crate::functions::stats::GetStoryStats>),
-    ///The function `stats.getStoryPublicForwards`.
+    /// The function `stats.getStoryPublicForwards`.
     StatsGetStoryPublicForwards(Box<crate::functions::stats::GetStoryPublicForwards>),
-    ///The function `stats.getPollStats`.
+    /// The function `stats.getPollStats`.
     StatsGetPollStats(Box<crate::functions::stats::GetPollStats>),
-    ///The function `chatlists.exportChatlistInvite`.
+    /// The function `chatlists.exportChatlistInvite`.
     ChatlistsExportChatlistInvite(
         Box<crate::functions::chatlists::ExportChatlistInvite>,
     ),
-    ///The function `chatlists.deleteExportedInvite`.
+    /// The function `chatlists.deleteExportedInvite`.
     ChatlistsDeleteExportedInvite(
         Box<crate::functions::chatlists::DeleteExportedInvite>,
     ),
-    ///The function `chatlists.editExportedInvite`.
+    /// The function `chatlists.editExportedInvite`.
     ChatlistsEditExportedInvite(Box<crate::functions::chatlists::EditExportedInvite>),
-    ///The function `chatlists.getExportedInvites`.
+    /// The function `chatlists.getExportedInvites`.
     ChatlistsGetExportedInvites(Box<crate::functions::chatlists::GetExportedInvites>),
-    ///The function `chatlists.checkChatlistInvite`.
+    /// The function `chatlists.checkChatlistInvite`.
     ChatlistsCheckChatlistInvite(Box<crate::functions::chatlists::CheckChatlistInvite>),
-    ///The function `chatlists.joinChatlistInvite`.
+    /// The function `chatlists.joinChatlistInvite`.
     ChatlistsJoinChatlistInvite(Box<crate::functions::chatlists::JoinChatlistInvite>),
-    ///The function `chatlists.getChatlistUpdates`.
+    /// The function `chatlists.getChatlistUpdates`.
     ChatlistsGetChatlistUpdates(Box<crate::functions::chatlists::GetChatlistUpdates>),
-    ///The function `chatlists.joinChatlistUpdates`.
+    /// The function `chatlists.joinChatlistUpdates`.
     ChatlistsJoinChatlistUpdates(Box<crate::functions::chatlists::JoinChatlistUpdates>),
-    ///The function `chatlists.hideChatlistUpdates`.
+    /// The function `chatlists.hideChatlistUpdates`.
     ChatlistsHideChatlistUpdates(Box<crate::functions::chatlists::HideChatlistUpdates>),
-    ///The function `chatlists.getLeaveChatlistSuggestions`.
+    /// The function `chatlists.getLeaveChatlistSuggestions`.
     ChatlistsGetLeaveChatlistSuggestions(
         Box<crate::functions::chatlists::GetLeaveChatlistSuggestions>,
     ),
-    ///The function `chatlists.leaveChatlist`.
+    /// The function `chatlists.leaveChatlist`.
     ChatlistsLeaveChatlist(Box<crate::functions::chatlists::LeaveChatlist>),
-    ///The function `stories.canSendStory`.
+    /// The function `stories.canSendStory`.
     StoriesCanSendStory(Box<crate::functions::stories::CanSendStory>),
-    ///The function `stories.sendStory`.
+    /// The function `stories.sendStory`.
     StoriesSendStory(Box<crate::functions::stories::SendStory>),
-    ///The function `stories.editStory`.
+    /// The function `stories.editStory`.
     StoriesEditStory(Box<crate::functions::stories::EditStory>),
-    ///The function `stories.deleteStories`.
+    /// The function `stories.deleteStories`.
     StoriesDeleteStories(Box<crate::functions::stories::DeleteStories>),
-    ///The function `stories.togglePinned`.
+    /// The function `stories.togglePinned`.
     StoriesTogglePinned(Box<crate::functions::stories::TogglePinned>),
-    ///The function `stories.getAllStories`.
+    /// The function `stories.getAllStories`.
     StoriesGetAllStories(Box<crate::functions::stories::GetAllStories>),
-    ///The function `stories.getPinnedStories`.
+    /// The function `stories.getPinnedStories`.
     StoriesGetPinnedStories(Box<crate::functions::stories::GetPinnedStories>),
-    ///The function `stories.getStoriesArchive`.
+    /// The function `stories.getStoriesArchive`.
     StoriesGetStoriesArchive(Box<crate::functions::stories::GetStoriesArchive>),
-    ///The function `stories.getStoriesByID`.
+    /// The function `stories.getStoriesByID`.
     StoriesGetStoriesByID(Box<crate::functions::stories::GetStoriesByID>),
-    ///The function `stories.toggleAllStoriesHidden`.
+    /// The function `stories.toggleAllStoriesHidden`.
     StoriesToggleAllStoriesHidden(
         Box<crate::functions::stories::ToggleAllStoriesHidden>,
     ),
-    ///The function `stories.readStories`.
+    /// The function `stories.readStories`.
     StoriesReadStories(Box<crate::functions::stories::ReadStories>),
-    ///The function `stories.incrementStoryViews`.
+    /// The function `stories.incrementStoryViews`.
     StoriesIncrementStoryViews(Box<crate::functions::stories::IncrementStoryViews>),
-    ///The function `stories.getStoryViewsList`.
+    /// The function `stories.getStoryViewsList`.
     StoriesGetStoryViewsList(Box<crate::functions::stories::GetStoryViewsList>),
-    ///The function `stories.getStoriesViews`.
+    /// The function `stories.getStoriesViews`.
     StoriesGetStoriesViews(Box<crate::functions::stories::GetStoriesViews>),
-    ///The function `stories.exportStoryLink`.
+    /// The function `stories.exportStoryLink`.
     StoriesExportStoryLink(Box<crate::functions::stories::ExportStoryLink>),
-    ///The function `stories.report`.
+    /// The function `stories.report`.
     StoriesReport(Box<crate::functions::stories::Report>),
-    ///The function `stories.activateStealthMode`.
+    /// The function `stories.activateStealthMode`.
     StoriesActivateStealthMode(Box<crate::functions::stories::ActivateStealthMode>),
-    ///The function `stories.sendReaction`.
+    /// The function `stories.sendReaction`.
     StoriesSendReaction(Box<crate::functions::stories::SendReaction>),
-    ///The function `stories.getPeerStories`.
+    /// The function `stories.getPeerStories`.
     StoriesGetPeerStories(Box<crate::functions::stories::GetPeerStories>),
-    ///The function `stories.getAllReadPeerStories`.
+    /// The function `stories.getAllReadPeerStories`.
     StoriesGetAllReadPeerStories(Box<crate::functions::stories::GetAllReadPeerStories>),
-    ///The function `stories.getPeerMaxIDs`.
+    /// The function `stories.getPeerMaxIDs`.
     StoriesGetPeerMaxIDs(Box<crate::functions::stories::GetPeerMaxIDs>),
-    ///The function `stories.getChatsToSend`.
+    /// The function `stories.getChatsToSend`.
     StoriesGetChatsToSend(Box<crate::functions::stories::GetChatsToSend>),
-    ///The function `stories.togglePeerStoriesHidden`.
+    /// The function `stories.togglePeerStoriesHidden`.
     StoriesTogglePeerStoriesHidden(
         Box<crate::functions::stories::TogglePeerStoriesHidden>,
     ),
-    ///The function `stories.getStoryReactionsList`.
+    /// The function `stories.getStoryReactionsList`.
     StoriesGetStoryReactionsList(Box<crate::functions::stories::GetStoryReactionsList>),
-    ///The function `stories.togglePinnedToTop`.
+    /// The function `stories.togglePinnedToTop`.
     StoriesTogglePinnedToTop(Box<crate::functions::stories::TogglePinnedToTop>),
-    ///The function `stories.searchPosts`.
+    /// The function `stories.searchPosts`.
     StoriesSearchPosts(Box<crate::functions::stories::SearchPosts>),
-    ///The function `stories.createAlbum`.
+    /// The function `stories.createAlbum`.
     StoriesCreateAlbum(Box<crate::functions::stories::CreateAlbum>),
-    ///The function `stories.updateAlbum`.
+    /// The function `stories.updateAlbum`.
     StoriesUpdateAlbum(Box<crate::functions::stories::UpdateAlbum>),
-    ///The function `stories.reorderAlbums`.
+    /// The function `stories.reorderAlbums`.
     StoriesReorderAlbums(Box<crate::functions::stories::ReorderAlbums>),
-    ///The function `stories.deleteAlbum`.
+    /// The function `stories.deleteAlbum`.
     StoriesDeleteAlbum(Box<crate::functions::stories::DeleteAlbum>),
-    ///The function `stories.getAlbums`.
+    /// The function `stories.getAlbums`.
     StoriesGetAlbums(Box<crate::functions::stories::GetAlbums>),
-    ///The function `stories.getAlbumStories`.
+    /// The function `stories.getAlbumStories`.
     StoriesGetAlbumStories(Box<crate::functions::stories::GetAlbumStories>),
-    ///The function `stories.startLive`.
+    /// The function `stories.startLive`.
     StoriesStartLive(Box<crate::functions::stories::StartLive>),
-    ///The function `premium.getBoostsList`.
+    /// The function `premium.getBoostsList`.
     PremiumGetBoostsList(Box<crate::functions::premium::GetBoostsList>),
-    ///The function `premium.getMyBoosts`.
+    /// The function `premium.getMyBoosts`.
     PremiumGetMyBoosts(Box<crate::functions::premium::GetMyBoosts>),
-    ///The function `premium.applyBoost`.
+    /// The function `premium.applyBoost`.
     PremiumApplyBoost(Box<crate::functions::premium::ApplyBoost>),
-    ///The function `premium.getBoostsStatus`.
+    /// The function `premium.getBoostsStatus`.
     PremiumGetBoostsStatus(Box<crate::functions::premium::GetBoostsStatus>),
-    ///The function `premium.getUserBoosts`.
+    /// The function `premium.getUserBoosts`.
     PremiumGetUserBoosts(Box<crate::functions::premium::GetUserBoosts>),
-    ///The function `smsjobs.isEligibleToJoin`.
+    /// The function `smsjobs.isEligibleToJoin`.
     SmsjobsIsEligibleToJoin(Box<crate::functions::smsjobs::IsEligibleToJoin>),
-    ///The function `smsjobs.join`.
+    /// The function `smsjobs.join`.
     SmsjobsJoin(Box<crate::functions::smsjobs::Join>),
-    ///The function `smsjobs.leave`.
+    /// The function `smsjobs.leave`.
     SmsjobsLeave(Box<crate::functions::smsjobs::Leave>),
-    ///The function `smsjobs.updateSettings`.
+    /// The function `smsjobs.updateSettings`.
     SmsjobsUpdateSettings(Box<crate::functions::smsjobs::UpdateSettings>),
-    ///The function `smsjobs.getStatus`.
+    /// The function `smsjobs.getStatus`.
     SmsjobsGetStatus(Box<crate::functions::smsjobs::GetStatus>),
-    ///The function `smsjobs.getSmsJob`.
+    /// The function `smsjobs.getSmsJob`.
     SmsjobsGetSmsJob(Box<crate::functions::smsjobs::GetSmsJob>),
-    ///The function `smsjobs.finishJob`.
+    /// The function `smsjobs.finishJob`.
     SmsjobsFinishJob(Box<crate::functions::smsjobs::FinishJob>),
-    ///The function `fragment.getCollectibleInfo`.
+    /// The function `fragment.getCollectibleInfo`.
     FragmentGetCollectibleInfo(Box<crate::functions::fragment::GetCollectibleInfo>),
-    ///The function `aicompose.createTone`.
+    /// The function `aicompose.createTone`.
     AicomposeCreateTone(Box<crate::functions::aicompose::CreateTone>),
-    ///The function `aicompose.updateTone`.
+    /// The function `aicompose.updateTone`.
     AicomposeUpdateTone(Box<crate::functions::aicompose::UpdateTone>),
-    ///The function `aicompose.saveTone`.
+    /// The function `aicompose.saveTone`.
     AicomposeSaveTone(Box<crate::functions::aicompose::SaveTone>),
-    ///The function `aicompose.deleteTone`.
+    /// The function `aicompose.deleteTone`.
     AicomposeDeleteTone(Box<crate::functions::aicompose::DeleteTone>),
-    ///The function `aicompose.getTone`.
+    /// The function `aicompose.getTone`.
     AicomposeGetTone(Box<crate::functions::aicompose::GetTone>),
-    ///The function `aicompose.getTones`.
+    /// The function `aicompose.getTones`.
     AicomposeGetTones(Box<crate::functions::aicompose::GetTones>),
-    ///The function `aicompose.getToneExample`.
+    /// The function `aicompose.getToneExample`.
     AicomposeGetToneExample(Box<crate::functions::aicompose::GetToneExample>),
-    ///The function `communities.create`.
+    /// The function `communities.create`.
     CommunitiesCreate(Box<crate::functions::communities::Create>),
-    ///The function `communities.togglePeerLink`.
+    /// The function `communities.togglePeerLink`.
     CommunitiesTogglePeerLink(Box<crate::functions::communities::TogglePeerLink>),
-    ///The function `communities.getJoinedCommunities`.
+    /// The function `communities.getJoinedCommunities`.
     CommunitiesGetJoinedCommunities(
         Box<crate::functions::communities::GetJoinedCommunities>,
     ),
-    ///The function `communities.toggleCommunityCollapsedInDialogs`.
+    /// The function `communities.toggleCommunityCollapsedInDialogs`.
     CommunitiesToggleCommunityCollapsedInDialogs(
         Box<crate::functions::communities::ToggleCommunityCollapsedInDialogs>,
     ),
-    ///The function `communities.getPeerLinkRequests`.
+    /// The function `communities.getPeerLinkRequests`.
     CommunitiesGetPeerLinkRequests(
         Box<crate::functions::communities::GetPeerLinkRequests>,
     ),
-    ///The function `communities.togglePeerLinkRequestApproval`.
+    /// The function `communities.togglePeerLinkRequestApproval`.
     CommunitiesTogglePeerLinkRequestApproval(
         Box<crate::functions::communities::TogglePeerLinkRequestApproval>,
     ),
-    ///The function `communities.toggleAllPeerLinkRequestApproval`.
+    /// The function `communities.toggleAllPeerLinkRequestApproval`.
     CommunitiesToggleAllPeerLinkRequestApproval(
         Box<crate::functions::communities::ToggleAllPeerLinkRequestApproval>,
     ),
-    ///The function `communities.toggleParticipantBanned`.
+    /// The function `communities.toggleParticipantBanned`.
     CommunitiesToggleParticipantBanned(
         Box<crate::functions::communities::ToggleParticipantBanned>,
     ),
-    ///The function `communities.getParticipantJoinedChats`.
+    /// The function `communities.getParticipantJoinedChats`.
     CommunitiesGetParticipantJoinedChats(
         Box<crate::functions::communities::GetParticipantJoinedChats>,
     ),
-    ///The function `ephemeral.sendMessage`.
+    /// The function `ephemeral.sendMessage`.
     EphemeralSendMessage(Box<crate::functions::ephemeral::SendMessage>),
-    ///The function `ephemeral.deleteMessage`.
+    /// The function `ephemeral.deleteMessage`.
     EphemeralDeleteMessage(Box<crate::functions::ephemeral::DeleteMessage>),
-    ///The function `ephemeral.reportMessage`.
+    /// The function `ephemeral.reportMessage`.
     EphemeralReportMessage(Box<crate::functions::ephemeral::ReportMessage>),
-    ///The function `ephemeral.getCallbackAnswer`.
+    /// The function `ephemeral.getCallbackAnswer`.
     EphemeralGetCallbackAnswer(Box<crate::functions::ephemeral::GetCallbackAnswer>),
-    ///The function `ephemeral.editMessage`.
+    /// The function `ephemeral.editMessage`.
     EphemeralEditMessage(Box<crate::functions::ephemeral::EditMessage>),
-    ///The function `ephemeral.deleteWelcomeMessage`.
+    /// The function `ephemeral.deleteWelcomeMessage`.
     EphemeralDeleteWelcomeMessage(
         Box<crate::functions::ephemeral::DeleteWelcomeMessage>,
     ),
-    ///The function `ephemeral.deleteAllWelcomeMessages`.
+    /// The function `ephemeral.deleteAllWelcomeMessages`.
     EphemeralDeleteAllWelcomeMessages(
         Box<crate::functions::ephemeral::DeleteAllWelcomeMessages>,
     ),
-    ///The function `ephemeral.getWelcomeMessages`.
+    /// The function `ephemeral.getWelcomeMessages`.
     EphemeralGetWelcomeMessages(Box<crate::functions::ephemeral::GetWelcomeMessages>),
-    ///The function `toncenter.performApiRequest`.
+    /// The function `toncenter.performApiRequest`.
     ToncenterPerformApiRequest(Box<crate::functions::toncenter::PerformApiRequest>),
-    ///The function `toncenter.getStreamingUrl`.
+    /// The function `toncenter.getStreamingUrl`.
     ToncenterGetStreamingUrl(Box<crate::functions::toncenter::GetStreamingUrl>),
-    ///The function `wallet.getState`.
+    /// The function `wallet.getState`.
     WalletGetState(Box<crate::functions::wallet::GetState>),
-    ///The function `wallet.getUserAddresses`.
+    /// The function `wallet.getUserAddresses`.
     WalletGetUserAddresses(Box<crate::functions::wallet::GetUserAddresses>),
-    ///The function `wallet.getTransactions`.
+    /// The function `wallet.getTransactions`.
     WalletGetTransactions(Box<crate::functions::wallet::GetTransactions>),
-    ///The function `wallet.getTransactionsByIDs`.
+    /// The function `wallet.getTransactionsByIDs`.
     WalletGetTransactionsByIDs(Box<crate::functions::wallet::GetTransactionsByIDs>),
-    ///The function `wallet.getTransactionsByMsgHash`.
+    /// The function `wallet.getTransactionsByMsgHash`.
     WalletGetTransactionsByMsgHash(
         Box<crate::functions::wallet::GetTransactionsByMsgHash>,
     ),
-    ///The function `wallet.exportSecretPhrase`.
+    /// The function `wallet.exportSecretPhrase`.
     WalletExportSecretPhrase(Box<crate::functions::wallet::ExportSecretPhrase>),
-    ///The function `wallet.fetchEncryptedSecretPhrasePart`.
+    /// The function `wallet.fetchEncryptedSecretPhrasePart`.
     WalletFetchEncryptedSecretPhrasePart(
         Box<crate::functions::wallet::FetchEncryptedSecretPhrasePart>,
     ),
-    ///The function `wallet.replaceWallet`.
+    /// The function `wallet.replaceWallet`.
     WalletReplaceWallet(Box<crate::functions::wallet::ReplaceWallet>),
-    ///The function `wallet.disableBackup`.
+    /// The function `wallet.disableBackup`.
     WalletDisableBackup(Box<crate::functions::wallet::DisableBackup>),
-    ///The function `wallet.getBackupHolderDcs`.
+    /// The function `wallet.getBackupHolderDcs`.
     WalletGetBackupHolderDcs(Box<crate::functions::wallet::GetBackupHolderDcs>),
-    ///The function `wallet.enableBackup`.
+    /// The function `wallet.enableBackup`.
     WalletEnableBackup(Box<crate::functions::wallet::EnableBackup>),
-    ///The function `wallet.getProofChallenge`.
+    /// The function `wallet.getProofChallenge`.
     WalletGetProofChallenge(Box<crate::functions::wallet::GetProofChallenge>),
-    ///The function `wallet.sendTransfer`.
+    /// The function `wallet.sendTransfer`.
     WalletSendTransfer(Box<crate::functions::wallet::SendTransfer>),
-    ///The function `wallet.getGaslessInfo`.
+    /// The function `wallet.getGaslessInfo`.
     WalletGetGaslessInfo(Box<crate::functions::wallet::GetGaslessInfo>),
-    ///The function `wallet.getExistingWaltBalance`.
+    /// The function `wallet.getExistingWaltBalance`.
     WalletGetExistingWaltBalance(Box<crate::functions::wallet::GetExistingWaltBalance>),
-    ///The function `wallet.getNfts`.
+    /// The function `wallet.getNfts`.
     WalletGetNfts(Box<crate::functions::wallet::GetNfts>),
-    ///The function `wallet.tonConnectCreateSession`.
+    /// The function `wallet.tonConnectCreateSession`.
     WalletTonConnectCreateSession(
         Box<crate::functions::wallet::TonConnectCreateSession>,
     ),
-    ///The function `wallet.tonConnectRegisterKey`.
+    /// The function `wallet.tonConnectRegisterKey`.
     WalletTonConnectRegisterKey(Box<crate::functions::wallet::TonConnectRegisterKey>),
-    ///The function `wallet.tonConnectSubmitConnectResult`.
+    /// The function `wallet.tonConnectSubmitConnectResult`.
     WalletTonConnectSubmitConnectResult(
         Box<crate::functions::wallet::TonConnectSubmitConnectResult>,
     ),
-    ///The function `wallet.tonConnectGetPending`.
+    /// The function `wallet.tonConnectGetPending`.
     WalletTonConnectGetPending(Box<crate::functions::wallet::TonConnectGetPending>),
-    ///The function `wallet.tonConnectClaimRequest`.
+    /// The function `wallet.tonConnectClaimRequest`.
     WalletTonConnectClaimRequest(Box<crate::functions::wallet::TonConnectClaimRequest>),
-    ///The function `wallet.tonConnectSubmitResponse`.
+    /// The function `wallet.tonConnectSubmitResponse`.
     WalletTonConnectSubmitResponse(
         Box<crate::functions::wallet::TonConnectSubmitResponse>,
     ),
-    ///The function `wallet.tonConnectNextEventId`.
+    /// The function `wallet.tonConnectNextEventId`.
     WalletTonConnectNextEventId(Box<crate::functions::wallet::TonConnectNextEventId>),
-    ///The function `wallet.tonConnectCloseSession`.
+    /// The function `wallet.tonConnectCloseSession`.
     WalletTonConnectCloseSession(Box<crate::functions::wallet::TonConnectCloseSession>),
-    ///The function `wallet.tonConnectGetSessions`.
+    /// The function `wallet.tonConnectGetSessions`.
     WalletTonConnectGetSessions(Box<crate::functions::wallet::TonConnectGetSessions>),
 }
 impl AnyObject {

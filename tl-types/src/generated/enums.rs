@@ -5,7 +5,7 @@
 ///The boxed type `AccessPointRule`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AccessPointRule {
-    ///`accessPointRule#4679b65f phone_prefix_rules:bytes dc_id:int ips:vector<IpPort> = AccessPointRule`
+    /// `accessPointRule#4679b65f phone_prefix_rules:bytes dc_id:int ips:vector<IpPort> = AccessPointRule`
     AccessPointRule(Box<crate::types::AccessPointRule>),
 }
 impl AccessPointRule {
@@ -71,10 +71,15 @@ impl From<crate::types::AccessPointRule> for AccessPointRule {
         Self::AccessPointRule(Box::new(x))
     }
 }
+impl From<Box<crate::types::AccessPointRule>> for AccessPointRule {
+    fn from(x: Box<crate::types::AccessPointRule>) -> Self {
+        Self::AccessPointRule(x)
+    }
+}
 ///The boxed type `AccountDaysTTL`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AccountDaysTTL {
-    ///`accountDaysTTL#b8d0afdf days:int = AccountDaysTTL`
+    /// `accountDaysTTL#b8d0afdf days:int = AccountDaysTTL`
     AccountDaysTTL(crate::types::AccountDaysTTL),
 }
 impl AccountDaysTTL {
@@ -139,9 +144,9 @@ impl From<crate::types::AccountDaysTTL> for AccountDaysTTL {
 ///The boxed type `AiComposeTone`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AiComposeTone {
-    ///`aiComposeTone#cff63ea9 flags:# creator:flags.0?true id:long access_hash:long slug:string title:string emoji_id:flags.1?long prompt:flags.4?string installs_count:flags.2?int author_id:flags.3?long example_english:flags.5?AiComposeToneExample = AiComposeTone`
+    /// `aiComposeTone#cff63ea9 flags:# creator:flags.0?true id:long access_hash:long slug:string title:string emoji_id:flags.1?long prompt:flags.4?string installs_count:flags.2?int author_id:flags.3?long example_english:flags.5?AiComposeToneExample = AiComposeTone`
     AiComposeTone(Box<crate::types::AiComposeTone>),
-    ///`aiComposeToneDefault#9bad6414 tone:string emoji_id:long title:string = AiComposeTone`
+    /// `aiComposeToneDefault#9bad6414 tone:string emoji_id:long title:string = AiComposeTone`
     Default(Box<crate::types::AiComposeToneDefault>),
 }
 impl AiComposeTone {
@@ -220,15 +225,25 @@ impl From<crate::types::AiComposeTone> for AiComposeTone {
         Self::AiComposeTone(Box::new(x))
     }
 }
+impl From<Box<crate::types::AiComposeTone>> for AiComposeTone {
+    fn from(x: Box<crate::types::AiComposeTone>) -> Self {
+        Self::AiComposeTone(x)
+    }
+}
 impl From<crate::types::AiComposeToneDefault> for AiComposeTone {
     fn from(x: crate::types::AiComposeToneDefault) -> Self {
         Self::Default(Box::new(x))
     }
 }
+impl From<Box<crate::types::AiComposeToneDefault>> for AiComposeTone {
+    fn from(x: Box<crate::types::AiComposeToneDefault>) -> Self {
+        Self::Default(x)
+    }
+}
 ///The boxed type `AiComposeToneExample`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AiComposeToneExample {
-    ///`aiComposeToneExample#f1d628ec from:TextWithEntities to:TextWithEntities = AiComposeToneExample`
+    /// `aiComposeToneExample#f1d628ec from:TextWithEntities to:TextWithEntities = AiComposeToneExample`
     AiComposeToneExample(crate::types::AiComposeToneExample),
 }
 impl AiComposeToneExample {
@@ -295,7 +310,7 @@ impl From<crate::types::AiComposeToneExample> for AiComposeToneExample {
 ///The boxed type `AttachMenuBot`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AttachMenuBot {
-    ///`attachMenuBot#d90d8dfe flags:# inactive:flags.0?true has_settings:flags.1?true request_write_access:flags.2?true show_in_attach_menu:flags.3?true show_in_side_menu:flags.4?true side_menu_disclaimer_needed:flags.5?true bot_id:long short_name:string peer_types:flags.3?Vector<AttachMenuPeerType> icons:Vector<AttachMenuBotIcon> = AttachMenuBot`
+    /// `attachMenuBot#d90d8dfe flags:# inactive:flags.0?true has_settings:flags.1?true request_write_access:flags.2?true show_in_attach_menu:flags.3?true show_in_side_menu:flags.4?true side_menu_disclaimer_needed:flags.5?true bot_id:long short_name:string peer_types:flags.3?Vector<AttachMenuPeerType> icons:Vector<AttachMenuBotIcon> = AttachMenuBot`
     AttachMenuBot(Box<crate::types::AttachMenuBot>),
 }
 impl AttachMenuBot {
@@ -361,10 +376,15 @@ impl From<crate::types::AttachMenuBot> for AttachMenuBot {
         Self::AttachMenuBot(Box::new(x))
     }
 }
+impl From<Box<crate::types::AttachMenuBot>> for AttachMenuBot {
+    fn from(x: Box<crate::types::AttachMenuBot>) -> Self {
+        Self::AttachMenuBot(x)
+    }
+}
 ///The boxed type `AttachMenuBotIcon`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AttachMenuBotIcon {
-    ///`attachMenuBotIcon#b2a7386b flags:# name:string icon:Document colors:flags.0?Vector<AttachMenuBotIconColor> = AttachMenuBotIcon`
+    /// `attachMenuBotIcon#b2a7386b flags:# name:string icon:Document colors:flags.0?Vector<AttachMenuBotIconColor> = AttachMenuBotIcon`
     AttachMenuBotIcon(Box<crate::types::AttachMenuBotIcon>),
 }
 impl AttachMenuBotIcon {
@@ -430,10 +450,15 @@ impl From<crate::types::AttachMenuBotIcon> for AttachMenuBotIcon {
         Self::AttachMenuBotIcon(Box::new(x))
     }
 }
+impl From<Box<crate::types::AttachMenuBotIcon>> for AttachMenuBotIcon {
+    fn from(x: Box<crate::types::AttachMenuBotIcon>) -> Self {
+        Self::AttachMenuBotIcon(x)
+    }
+}
 ///The boxed type `AttachMenuBotIconColor`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AttachMenuBotIconColor {
-    ///`attachMenuBotIconColor#4576f3f0 name:string color:int = AttachMenuBotIconColor`
+    /// `attachMenuBotIconColor#4576f3f0 name:string color:int = AttachMenuBotIconColor`
     AttachMenuBotIconColor(crate::types::AttachMenuBotIconColor),
 }
 impl AttachMenuBotIconColor {
@@ -500,9 +525,9 @@ impl From<crate::types::AttachMenuBotIconColor> for AttachMenuBotIconColor {
 ///The boxed type `AttachMenuBots`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AttachMenuBots {
-    ///`attachMenuBotsNotModified#f1d88a5c = AttachMenuBots`
+    /// `attachMenuBotsNotModified#f1d88a5c = AttachMenuBots`
     NotModified,
-    ///`attachMenuBots#3c4301c0 hash:long bots:Vector<AttachMenuBot> users:Vector<User> = AttachMenuBots`
+    /// `attachMenuBots#3c4301c0 hash:long bots:Vector<AttachMenuBot> users:Vector<User> = AttachMenuBots`
     AttachMenuBots(Box<crate::types::AttachMenuBots>),
 }
 impl AttachMenuBots {
@@ -580,10 +605,15 @@ impl From<crate::types::AttachMenuBots> for AttachMenuBots {
         Self::AttachMenuBots(Box::new(x))
     }
 }
+impl From<Box<crate::types::AttachMenuBots>> for AttachMenuBots {
+    fn from(x: Box<crate::types::AttachMenuBots>) -> Self {
+        Self::AttachMenuBots(x)
+    }
+}
 ///The boxed type `AttachMenuBotsBot`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AttachMenuBotsBot {
-    ///`attachMenuBotsBot#93bf667f bot:AttachMenuBot users:Vector<User> = AttachMenuBotsBot`
+    /// `attachMenuBotsBot#93bf667f bot:AttachMenuBot users:Vector<User> = AttachMenuBotsBot`
     AttachMenuBotsBot(Box<crate::types::AttachMenuBotsBot>),
 }
 impl AttachMenuBotsBot {
@@ -649,18 +679,23 @@ impl From<crate::types::AttachMenuBotsBot> for AttachMenuBotsBot {
         Self::AttachMenuBotsBot(Box::new(x))
     }
 }
+impl From<Box<crate::types::AttachMenuBotsBot>> for AttachMenuBotsBot {
+    fn from(x: Box<crate::types::AttachMenuBotsBot>) -> Self {
+        Self::AttachMenuBotsBot(x)
+    }
+}
 ///The boxed type `AttachMenuPeerType`: one of 5 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AttachMenuPeerType {
-    ///`attachMenuPeerTypeSameBotPM#7d6be90e = AttachMenuPeerType`
+    /// `attachMenuPeerTypeSameBotPM#7d6be90e = AttachMenuPeerType`
     SameBotPM,
-    ///`attachMenuPeerTypeBotPM#c32bfa1a = AttachMenuPeerType`
+    /// `attachMenuPeerTypeBotPM#c32bfa1a = AttachMenuPeerType`
     BotPM,
-    ///`attachMenuPeerTypePM#f146d31f = AttachMenuPeerType`
+    /// `attachMenuPeerTypePM#f146d31f = AttachMenuPeerType`
     PM,
-    ///`attachMenuPeerTypeChat#0509113f = AttachMenuPeerType`
+    /// `attachMenuPeerTypeChat#0509113f = AttachMenuPeerType`
     Chat,
-    ///`attachMenuPeerTypeBroadcast#7bfbdefc = AttachMenuPeerType`
+    /// `attachMenuPeerTypeBroadcast#7bfbdefc = AttachMenuPeerType`
     Broadcast,
 }
 impl AttachMenuPeerType {
@@ -769,7 +804,7 @@ impl From<crate::types::AttachMenuPeerTypeBroadcast> for AttachMenuPeerType {
 ///The boxed type `AuctionBidLevel`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuctionBidLevel {
-    ///`auctionBidLevel#310240cc pos:int amount:long date:int = AuctionBidLevel`
+    /// `auctionBidLevel#310240cc pos:int amount:long date:int = AuctionBidLevel`
     AuctionBidLevel(crate::types::AuctionBidLevel),
 }
 impl AuctionBidLevel {
@@ -836,7 +871,7 @@ impl From<crate::types::AuctionBidLevel> for AuctionBidLevel {
 ///The boxed type `Authorization`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Authorization {
-    ///`authorization#ad01d61d flags:# current:flags.0?true official_app:flags.1?true password_pending:flags.2?true encrypted_requests_disabled:flags.3?true call_requests_disabled:flags.4?true unconfirmed:flags.5?true hash:long device_model:string platform:string system_version:string api_id:int app_name:string app_version:string date_created:int date_active:int ip:string country:string region:string = Authorization`
+    /// `authorization#ad01d61d flags:# current:flags.0?true official_app:flags.1?true password_pending:flags.2?true encrypted_requests_disabled:flags.3?true call_requests_disabled:flags.4?true unconfirmed:flags.5?true hash:long device_model:string platform:string system_version:string api_id:int app_name:string app_version:string date_created:int date_active:int ip:string country:string region:string = Authorization`
     Authorization(Box<crate::types::Authorization>),
 }
 impl Authorization {
@@ -902,10 +937,15 @@ impl From<crate::types::Authorization> for Authorization {
         Self::Authorization(Box::new(x))
     }
 }
+impl From<Box<crate::types::Authorization>> for Authorization {
+    fn from(x: Box<crate::types::Authorization>) -> Self {
+        Self::Authorization(x)
+    }
+}
 ///The boxed type `AutoDownloadSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AutoDownloadSettings {
-    ///`autoDownloadSettings#baa57628 flags:# disabled:flags.0?true video_preload_large:flags.1?true audio_preload_next:flags.2?true phonecalls_less_data:flags.3?true stories_preload:flags.4?true photo_size_max:int video_size_max:long file_size_max:long video_upload_maxbitrate:int small_queue_active_operations_max:int large_queue_active_operations_max:int = AutoDownloadSettings`
+    /// `autoDownloadSettings#baa57628 flags:# disabled:flags.0?true video_preload_large:flags.1?true audio_preload_next:flags.2?true phonecalls_less_data:flags.3?true stories_preload:flags.4?true photo_size_max:int video_size_max:long file_size_max:long video_upload_maxbitrate:int small_queue_active_operations_max:int large_queue_active_operations_max:int = AutoDownloadSettings`
     AutoDownloadSettings(Box<crate::types::AutoDownloadSettings>),
 }
 impl AutoDownloadSettings {
@@ -971,10 +1011,15 @@ impl From<crate::types::AutoDownloadSettings> for AutoDownloadSettings {
         Self::AutoDownloadSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::AutoDownloadSettings>> for AutoDownloadSettings {
+    fn from(x: Box<crate::types::AutoDownloadSettings>) -> Self {
+        Self::AutoDownloadSettings(x)
+    }
+}
 ///The boxed type `AutoSaveException`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AutoSaveException {
-    ///`autoSaveException#81602d47 peer:Peer settings:AutoSaveSettings = AutoSaveException`
+    /// `autoSaveException#81602d47 peer:Peer settings:AutoSaveSettings = AutoSaveException`
     AutoSaveException(Box<crate::types::AutoSaveException>),
 }
 impl AutoSaveException {
@@ -1040,10 +1085,15 @@ impl From<crate::types::AutoSaveException> for AutoSaveException {
         Self::AutoSaveException(Box::new(x))
     }
 }
+impl From<Box<crate::types::AutoSaveException>> for AutoSaveException {
+    fn from(x: Box<crate::types::AutoSaveException>) -> Self {
+        Self::AutoSaveException(x)
+    }
+}
 ///The boxed type `AutoSaveSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AutoSaveSettings {
-    ///`autoSaveSettings#c84834ce flags:# photos:flags.0?true videos:flags.1?true video_max_size:flags.2?long = AutoSaveSettings`
+    /// `autoSaveSettings#c84834ce flags:# photos:flags.0?true videos:flags.1?true video_max_size:flags.2?long = AutoSaveSettings`
     AutoSaveSettings(crate::types::AutoSaveSettings),
 }
 impl AutoSaveSettings {
@@ -1110,7 +1160,7 @@ impl From<crate::types::AutoSaveSettings> for AutoSaveSettings {
 ///The boxed type `AvailableEffect`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AvailableEffect {
-    ///`availableEffect#93c3e27e flags:# premium_required:flags.2?true id:long emoticon:string static_icon_id:flags.0?long effect_sticker_id:long effect_animation_id:flags.1?long = AvailableEffect`
+    /// `availableEffect#93c3e27e flags:# premium_required:flags.2?true id:long emoticon:string static_icon_id:flags.0?long effect_sticker_id:long effect_animation_id:flags.1?long = AvailableEffect`
     AvailableEffect(Box<crate::types::AvailableEffect>),
 }
 impl AvailableEffect {
@@ -1176,10 +1226,15 @@ impl From<crate::types::AvailableEffect> for AvailableEffect {
         Self::AvailableEffect(Box::new(x))
     }
 }
+impl From<Box<crate::types::AvailableEffect>> for AvailableEffect {
+    fn from(x: Box<crate::types::AvailableEffect>) -> Self {
+        Self::AvailableEffect(x)
+    }
+}
 ///The boxed type `AvailableReaction`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AvailableReaction {
-    ///`availableReaction#c077ec01 flags:# inactive:flags.0?true premium:flags.2?true reaction:string title:string static_icon:Document appear_animation:Document select_animation:Document activate_animation:Document effect_animation:Document around_animation:flags.1?Document center_icon:flags.1?Document = AvailableReaction`
+    /// `availableReaction#c077ec01 flags:# inactive:flags.0?true premium:flags.2?true reaction:string title:string static_icon:Document appear_animation:Document select_animation:Document activate_animation:Document effect_animation:Document around_animation:flags.1?Document center_icon:flags.1?Document = AvailableReaction`
     AvailableReaction(Box<crate::types::AvailableReaction>),
 }
 impl AvailableReaction {
@@ -1245,12 +1300,17 @@ impl From<crate::types::AvailableReaction> for AvailableReaction {
         Self::AvailableReaction(Box::new(x))
     }
 }
+impl From<Box<crate::types::AvailableReaction>> for AvailableReaction {
+    fn from(x: Box<crate::types::AvailableReaction>) -> Self {
+        Self::AvailableReaction(x)
+    }
+}
 ///The boxed type `BadMsgNotification`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BadMsgNotification {
-    ///`bad_msg_notification#a7eff811 bad_msg_id:long bad_msg_seqno:int error_code:int = BadMsgNotification`
+    /// `bad_msg_notification#a7eff811 bad_msg_id:long bad_msg_seqno:int error_code:int = BadMsgNotification`
     BadMsgNotification(crate::types::BadMsgNotification),
-    ///`bad_server_salt#edab447b bad_msg_id:long bad_msg_seqno:int error_code:int new_server_salt:long = BadMsgNotification`
+    /// `bad_server_salt#edab447b bad_msg_id:long bad_msg_seqno:int error_code:int new_server_salt:long = BadMsgNotification`
     BadServerSalt(crate::types::BadServerSalt),
 }
 impl BadMsgNotification {
@@ -1333,7 +1393,7 @@ impl From<crate::types::BadServerSalt> for BadMsgNotification {
 ///The boxed type `BankCardOpenUrl`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BankCardOpenUrl {
-    ///`bankCardOpenUrl#f568028a url:string name:string = BankCardOpenUrl`
+    /// `bankCardOpenUrl#f568028a url:string name:string = BankCardOpenUrl`
     BankCardOpenUrl(Box<crate::types::BankCardOpenUrl>),
 }
 impl BankCardOpenUrl {
@@ -1399,18 +1459,23 @@ impl From<crate::types::BankCardOpenUrl> for BankCardOpenUrl {
         Self::BankCardOpenUrl(Box::new(x))
     }
 }
+impl From<Box<crate::types::BankCardOpenUrl>> for BankCardOpenUrl {
+    fn from(x: Box<crate::types::BankCardOpenUrl>) -> Self {
+        Self::BankCardOpenUrl(x)
+    }
+}
 ///The boxed type `BaseTheme`: one of 5 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BaseTheme {
-    ///`baseThemeClassic#c3a12462 = BaseTheme`
+    /// `baseThemeClassic#c3a12462 = BaseTheme`
     Classic,
-    ///`baseThemeDay#fbd81688 = BaseTheme`
+    /// `baseThemeDay#fbd81688 = BaseTheme`
     Day,
-    ///`baseThemeNight#b7b31ea8 = BaseTheme`
+    /// `baseThemeNight#b7b31ea8 = BaseTheme`
     Night,
-    ///`baseThemeTinted#6d5f77ee = BaseTheme`
+    /// `baseThemeTinted#6d5f77ee = BaseTheme`
     Tinted,
-    ///`baseThemeArctic#5b11125a = BaseTheme`
+    /// `baseThemeArctic#5b11125a = BaseTheme`
     Arctic,
 }
 impl BaseTheme {
@@ -1519,7 +1584,7 @@ impl From<crate::types::BaseThemeArctic> for BaseTheme {
 ///The boxed type `BindAuthKeyInner`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BindAuthKeyInner {
-    ///`bind_auth_key_inner#75a3f765 nonce:long temp_auth_key_id:long perm_auth_key_id:long temp_session_id:long expires_at:int = BindAuthKeyInner`
+    /// `bind_auth_key_inner#75a3f765 nonce:long temp_auth_key_id:long perm_auth_key_id:long temp_session_id:long expires_at:int = BindAuthKeyInner`
     BindAuthKeyInner(Box<crate::types::BindAuthKeyInner>),
 }
 impl BindAuthKeyInner {
@@ -1585,10 +1650,15 @@ impl From<crate::types::BindAuthKeyInner> for BindAuthKeyInner {
         Self::BindAuthKeyInner(Box::new(x))
     }
 }
+impl From<Box<crate::types::BindAuthKeyInner>> for BindAuthKeyInner {
+    fn from(x: Box<crate::types::BindAuthKeyInner>) -> Self {
+        Self::BindAuthKeyInner(x)
+    }
+}
 ///The boxed type `Birthday`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Birthday {
-    ///`birthday#6c8e1e06 flags:# day:int month:int year:flags.0?int = Birthday`
+    /// `birthday#6c8e1e06 flags:# day:int month:int year:flags.0?int = Birthday`
     Birthday(crate::types::Birthday),
 }
 impl Birthday {
@@ -1653,7 +1723,7 @@ impl From<crate::types::Birthday> for Birthday {
 ///The boxed type `Boost`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Boost {
-    ///`boost#4b3e14d6 flags:# gift:flags.1?true giveaway:flags.2?true unclaimed:flags.3?true id:string user_id:flags.0?long giveaway_msg_id:flags.2?int date:int expires:int used_gift_slug:flags.4?string multiplier:flags.5?int stars:flags.6?long = Boost`
+    /// `boost#4b3e14d6 flags:# gift:flags.1?true giveaway:flags.2?true unclaimed:flags.3?true id:string user_id:flags.0?long giveaway_msg_id:flags.2?int date:int expires:int used_gift_slug:flags.4?string multiplier:flags.5?int stars:flags.6?long = Boost`
     Boost(Box<crate::types::Boost>),
 }
 impl Boost {
@@ -1717,12 +1787,17 @@ impl From<crate::types::Boost> for Boost {
         Self::Boost(Box::new(x))
     }
 }
+impl From<Box<crate::types::Boost>> for Boost {
+    fn from(x: Box<crate::types::Boost>) -> Self {
+        Self::Boost(x)
+    }
+}
 ///The boxed type `BotApp`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotApp {
-    ///`botAppNotModified#5da674b7 = BotApp`
+    /// `botAppNotModified#5da674b7 = BotApp`
     NotModified,
-    ///`botApp#95fcd1d6 flags:# id:long access_hash:long short_name:string title:string description:string photo:Photo document:flags.0?Document hash:long = BotApp`
+    /// `botApp#95fcd1d6 flags:# id:long access_hash:long short_name:string title:string description:string photo:Photo document:flags.0?Document hash:long = BotApp`
     BotApp(Box<crate::types::BotApp>),
 }
 impl BotApp {
@@ -1798,10 +1873,15 @@ impl From<crate::types::BotApp> for BotApp {
         Self::BotApp(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotApp>> for BotApp {
+    fn from(x: Box<crate::types::BotApp>) -> Self {
+        Self::BotApp(x)
+    }
+}
 ///The boxed type `BotAppSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotAppSettings {
-    ///`botAppSettings#c99b1950 flags:# placeholder_path:flags.0?bytes background_color:flags.1?int background_dark_color:flags.2?int header_color:flags.3?int header_dark_color:flags.4?int = BotAppSettings`
+    /// `botAppSettings#c99b1950 flags:# placeholder_path:flags.0?bytes background_color:flags.1?int background_dark_color:flags.2?int header_color:flags.3?int header_dark_color:flags.4?int = BotAppSettings`
     BotAppSettings(Box<crate::types::BotAppSettings>),
 }
 impl BotAppSettings {
@@ -1867,10 +1947,15 @@ impl From<crate::types::BotAppSettings> for BotAppSettings {
         Self::BotAppSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotAppSettings>> for BotAppSettings {
+    fn from(x: Box<crate::types::BotAppSettings>) -> Self {
+        Self::BotAppSettings(x)
+    }
+}
 ///The boxed type `BotBusinessConnection`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotBusinessConnection {
-    ///`botBusinessConnection#8f34b2f5 flags:# disabled:flags.1?true connection_id:string user_id:long dc_id:int date:int rights:flags.2?BusinessBotRights = BotBusinessConnection`
+    /// `botBusinessConnection#8f34b2f5 flags:# disabled:flags.1?true connection_id:string user_id:long dc_id:int date:int rights:flags.2?BusinessBotRights = BotBusinessConnection`
     BotBusinessConnection(Box<crate::types::BotBusinessConnection>),
 }
 impl BotBusinessConnection {
@@ -1936,10 +2021,15 @@ impl From<crate::types::BotBusinessConnection> for BotBusinessConnection {
         Self::BotBusinessConnection(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotBusinessConnection>> for BotBusinessConnection {
+    fn from(x: Box<crate::types::BotBusinessConnection>) -> Self {
+        Self::BotBusinessConnection(x)
+    }
+}
 ///The boxed type `BotCommand`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotCommand {
-    ///`botCommand#9852d6d2 flags:# ephemeral:flags.0?true command:string description:string = BotCommand`
+    /// `botCommand#9852d6d2 flags:# ephemeral:flags.0?true command:string description:string = BotCommand`
     BotCommand(Box<crate::types::BotCommand>),
 }
 impl BotCommand {
@@ -2003,22 +2093,27 @@ impl From<crate::types::BotCommand> for BotCommand {
         Self::BotCommand(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotCommand>> for BotCommand {
+    fn from(x: Box<crate::types::BotCommand>) -> Self {
+        Self::BotCommand(x)
+    }
+}
 ///The boxed type `BotCommandScope`: one of 7 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotCommandScope {
-    ///`botCommandScopeDefault#2f6cb2ab = BotCommandScope`
+    /// `botCommandScopeDefault#2f6cb2ab = BotCommandScope`
     Default,
-    ///`botCommandScopeUsers#3c4f04d8 = BotCommandScope`
+    /// `botCommandScopeUsers#3c4f04d8 = BotCommandScope`
     Users,
-    ///`botCommandScopeChats#6fe1a881 = BotCommandScope`
+    /// `botCommandScopeChats#6fe1a881 = BotCommandScope`
     Chats,
-    ///`botCommandScopeChatAdmins#b9aa606a = BotCommandScope`
+    /// `botCommandScopeChatAdmins#b9aa606a = BotCommandScope`
     ChatAdmins,
-    ///`botCommandScopePeer#db9d897d peer:InputPeer = BotCommandScope`
+    /// `botCommandScopePeer#db9d897d peer:InputPeer = BotCommandScope`
     Peer(crate::types::BotCommandScopePeer),
-    ///`botCommandScopePeerAdmins#3fd863d1 peer:InputPeer = BotCommandScope`
+    /// `botCommandScopePeerAdmins#3fd863d1 peer:InputPeer = BotCommandScope`
     PeerAdmins(crate::types::BotCommandScopePeerAdmins),
-    ///`botCommandScopePeerUser#0a1321f3 peer:InputPeer user_id:InputUser = BotCommandScope`
+    /// `botCommandScopePeerUser#0a1321f3 peer:InputPeer user_id:InputUser = BotCommandScope`
     PeerUser(Box<crate::types::BotCommandScopePeerUser>),
 }
 impl BotCommandScope {
@@ -2162,10 +2257,15 @@ impl From<crate::types::BotCommandScopePeerUser> for BotCommandScope {
         Self::PeerUser(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotCommandScopePeerUser>> for BotCommandScope {
+    fn from(x: Box<crate::types::BotCommandScopePeerUser>) -> Self {
+        Self::PeerUser(x)
+    }
+}
 ///The boxed type `BotInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotInfo {
-    ///`botInfo#4d8a0299 flags:# has_preview_medias:flags.6?true user_id:flags.0?long description:flags.1?string description_photo:flags.4?Photo description_document:flags.5?Document commands:flags.2?Vector<BotCommand> menu_button:flags.3?BotMenuButton privacy_policy_url:flags.7?string app_settings:flags.8?BotAppSettings verifier_settings:flags.9?BotVerifierSettings = BotInfo`
+    /// `botInfo#4d8a0299 flags:# has_preview_medias:flags.6?true user_id:flags.0?long description:flags.1?string description_photo:flags.4?Photo description_document:flags.5?Document commands:flags.2?Vector<BotCommand> menu_button:flags.3?BotMenuButton privacy_policy_url:flags.7?string app_settings:flags.8?BotAppSettings verifier_settings:flags.9?BotVerifierSettings = BotInfo`
     BotInfo(Box<crate::types::BotInfo>),
 }
 impl BotInfo {
@@ -2229,24 +2329,29 @@ impl From<crate::types::BotInfo> for BotInfo {
         Self::BotInfo(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotInfo>> for BotInfo {
+    fn from(x: Box<crate::types::BotInfo>) -> Self {
+        Self::BotInfo(x)
+    }
+}
 ///The boxed type `BotInlineMessage`: one of 8 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotInlineMessage {
-    ///`botInlineMessageMediaAuto#764cf810 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaAuto#764cf810 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
     MediaAuto(Box<crate::types::BotInlineMessageMediaAuto>),
-    ///`botInlineMessageText#8c7f65e2 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageText#8c7f65e2 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
     Text(Box<crate::types::BotInlineMessageText>),
-    ///`botInlineMessageMediaGeo#051846fd flags:# geo:GeoPoint heading:flags.0?int period:flags.1?int proximity_notification_radius:flags.3?int reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaGeo#051846fd flags:# geo:GeoPoint heading:flags.0?int period:flags.1?int proximity_notification_radius:flags.3?int reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
     MediaGeo(Box<crate::types::BotInlineMessageMediaGeo>),
-    ///`botInlineMessageMediaVenue#8a86659c flags:# geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaVenue#8a86659c flags:# geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
     MediaVenue(Box<crate::types::BotInlineMessageMediaVenue>),
-    ///`botInlineMessageMediaContact#18d1cdc2 flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaContact#18d1cdc2 flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
     MediaContact(Box<crate::types::BotInlineMessageMediaContact>),
-    ///`botInlineMessageMediaInvoice#354a9b09 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument currency:string total_amount:long reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaInvoice#354a9b09 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument currency:string total_amount:long reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
     MediaInvoice(Box<crate::types::BotInlineMessageMediaInvoice>),
-    ///`botInlineMessageMediaWebPage#809ad9a6 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true manual:flags.7?true safe:flags.8?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaWebPage#809ad9a6 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true manual:flags.7?true safe:flags.8?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
     MediaWebPage(Box<crate::types::BotInlineMessageMediaWebPage>),
-    ///`botInlineMessageRichMessage#0a617e7b flags:# reply_markup:flags.2?ReplyMarkup rich_message:RichMessage = BotInlineMessage`
+    /// `botInlineMessageRichMessage#0a617e7b flags:# reply_markup:flags.2?ReplyMarkup rich_message:RichMessage = BotInlineMessage`
     RichMessage(Box<crate::types::BotInlineMessageRichMessage>),
 }
 impl BotInlineMessage {
@@ -2407,9 +2512,19 @@ impl From<crate::types::BotInlineMessageMediaAuto> for BotInlineMessage {
         Self::MediaAuto(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotInlineMessageMediaAuto>> for BotInlineMessage {
+    fn from(x: Box<crate::types::BotInlineMessageMediaAuto>) -> Self {
+        Self::MediaAuto(x)
+    }
+}
 impl From<crate::types::BotInlineMessageText> for BotInlineMessage {
     fn from(x: crate::types::BotInlineMessageText) -> Self {
         Self::Text(Box::new(x))
+    }
+}
+impl From<Box<crate::types::BotInlineMessageText>> for BotInlineMessage {
+    fn from(x: Box<crate::types::BotInlineMessageText>) -> Self {
+        Self::Text(x)
     }
 }
 impl From<crate::types::BotInlineMessageMediaGeo> for BotInlineMessage {
@@ -2417,9 +2532,19 @@ impl From<crate::types::BotInlineMessageMediaGeo> for BotInlineMessage {
         Self::MediaGeo(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotInlineMessageMediaGeo>> for BotInlineMessage {
+    fn from(x: Box<crate::types::BotInlineMessageMediaGeo>) -> Self {
+        Self::MediaGeo(x)
+    }
+}
 impl From<crate::types::BotInlineMessageMediaVenue> for BotInlineMessage {
     fn from(x: crate::types::BotInlineMessageMediaVenue) -> Self {
         Self::MediaVenue(Box::new(x))
+    }
+}
+impl From<Box<crate::types::BotInlineMessageMediaVenue>> for BotInlineMessage {
+    fn from(x: Box<crate::types::BotInlineMessageMediaVenue>) -> Self {
+        Self::MediaVenue(x)
     }
 }
 impl From<crate::types::BotInlineMessageMediaContact> for BotInlineMessage {
@@ -2427,9 +2552,19 @@ impl From<crate::types::BotInlineMessageMediaContact> for BotInlineMessage {
         Self::MediaContact(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotInlineMessageMediaContact>> for BotInlineMessage {
+    fn from(x: Box<crate::types::BotInlineMessageMediaContact>) -> Self {
+        Self::MediaContact(x)
+    }
+}
 impl From<crate::types::BotInlineMessageMediaInvoice> for BotInlineMessage {
     fn from(x: crate::types::BotInlineMessageMediaInvoice) -> Self {
         Self::MediaInvoice(Box::new(x))
+    }
+}
+impl From<Box<crate::types::BotInlineMessageMediaInvoice>> for BotInlineMessage {
+    fn from(x: Box<crate::types::BotInlineMessageMediaInvoice>) -> Self {
+        Self::MediaInvoice(x)
     }
 }
 impl From<crate::types::BotInlineMessageMediaWebPage> for BotInlineMessage {
@@ -2437,17 +2572,27 @@ impl From<crate::types::BotInlineMessageMediaWebPage> for BotInlineMessage {
         Self::MediaWebPage(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotInlineMessageMediaWebPage>> for BotInlineMessage {
+    fn from(x: Box<crate::types::BotInlineMessageMediaWebPage>) -> Self {
+        Self::MediaWebPage(x)
+    }
+}
 impl From<crate::types::BotInlineMessageRichMessage> for BotInlineMessage {
     fn from(x: crate::types::BotInlineMessageRichMessage) -> Self {
         Self::RichMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotInlineMessageRichMessage>> for BotInlineMessage {
+    fn from(x: Box<crate::types::BotInlineMessageRichMessage>) -> Self {
+        Self::RichMessage(x)
+    }
+}
 ///The boxed type `BotInlineResult`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotInlineResult {
-    ///`botInlineResult#11965f3a flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?WebDocument content:flags.5?WebDocument send_message:BotInlineMessage = BotInlineResult`
+    /// `botInlineResult#11965f3a flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?WebDocument content:flags.5?WebDocument send_message:BotInlineMessage = BotInlineResult`
     BotInlineResult(Box<crate::types::BotInlineResult>),
-    ///`botInlineMediaResult#17db940b flags:# id:string type:string photo:flags.0?Photo document:flags.1?Document title:flags.2?string description:flags.3?string send_message:BotInlineMessage = BotInlineResult`
+    /// `botInlineMediaResult#17db940b flags:# id:string type:string photo:flags.0?Photo document:flags.1?Document title:flags.2?string description:flags.3?string send_message:BotInlineMessage = BotInlineResult`
     BotInlineMediaResult(Box<crate::types::BotInlineMediaResult>),
 }
 impl BotInlineResult {
@@ -2528,19 +2673,29 @@ impl From<crate::types::BotInlineResult> for BotInlineResult {
         Self::BotInlineResult(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotInlineResult>> for BotInlineResult {
+    fn from(x: Box<crate::types::BotInlineResult>) -> Self {
+        Self::BotInlineResult(x)
+    }
+}
 impl From<crate::types::BotInlineMediaResult> for BotInlineResult {
     fn from(x: crate::types::BotInlineMediaResult) -> Self {
         Self::BotInlineMediaResult(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotInlineMediaResult>> for BotInlineResult {
+    fn from(x: Box<crate::types::BotInlineMediaResult>) -> Self {
+        Self::BotInlineMediaResult(x)
+    }
+}
 ///The boxed type `BotMenuButton`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotMenuButton {
-    ///`botMenuButtonDefault#7533a588 = BotMenuButton`
+    /// `botMenuButtonDefault#7533a588 = BotMenuButton`
     Default,
-    ///`botMenuButtonCommands#4258c205 = BotMenuButton`
+    /// `botMenuButtonCommands#4258c205 = BotMenuButton`
     Commands,
-    ///`botMenuButton#c7b57ce6 text:string url:string = BotMenuButton`
+    /// `botMenuButton#c7b57ce6 text:string url:string = BotMenuButton`
     BotMenuButton(Box<crate::types::BotMenuButton>),
 }
 impl BotMenuButton {
@@ -2630,10 +2785,15 @@ impl From<crate::types::BotMenuButton> for BotMenuButton {
         Self::BotMenuButton(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotMenuButton>> for BotMenuButton {
+    fn from(x: Box<crate::types::BotMenuButton>) -> Self {
+        Self::BotMenuButton(x)
+    }
+}
 ///The boxed type `BotPreviewMedia`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotPreviewMedia {
-    ///`botPreviewMedia#23e91ba3 date:int media:MessageMedia = BotPreviewMedia`
+    /// `botPreviewMedia#23e91ba3 date:int media:MessageMedia = BotPreviewMedia`
     BotPreviewMedia(Box<crate::types::BotPreviewMedia>),
 }
 impl BotPreviewMedia {
@@ -2699,10 +2859,15 @@ impl From<crate::types::BotPreviewMedia> for BotPreviewMedia {
         Self::BotPreviewMedia(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotPreviewMedia>> for BotPreviewMedia {
+    fn from(x: Box<crate::types::BotPreviewMedia>) -> Self {
+        Self::BotPreviewMedia(x)
+    }
+}
 ///The boxed type `BotVerification`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotVerification {
-    ///`botVerification#f72e0ed9 bot_id:long icon:long description:TextWithEntities = BotVerification`
+    /// `botVerification#f72e0ed9 bot_id:long icon:long description:TextWithEntities = BotVerification`
     BotVerification(crate::types::BotVerification),
 }
 impl BotVerification {
@@ -2769,7 +2934,7 @@ impl From<crate::types::BotVerification> for BotVerification {
 ///The boxed type `BotVerifierSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BotVerifierSettings {
-    ///`botVerifierSettings#a12aefff flags:# can_modify_custom_description:flags.1?true icon:long company:string custom_description:flags.0?TextWithEntities = BotVerifierSettings`
+    /// `botVerifierSettings#a12aefff flags:# can_modify_custom_description:flags.1?true icon:long company:string custom_description:flags.0?TextWithEntities = BotVerifierSettings`
     BotVerifierSettings(Box<crate::types::BotVerifierSettings>),
 }
 impl BotVerifierSettings {
@@ -2835,10 +3000,15 @@ impl From<crate::types::BotVerifierSettings> for BotVerifierSettings {
         Self::BotVerifierSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::BotVerifierSettings>> for BotVerifierSettings {
+    fn from(x: Box<crate::types::BotVerifierSettings>) -> Self {
+        Self::BotVerifierSettings(x)
+    }
+}
 ///The boxed type `BusinessAwayMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessAwayMessage {
-    ///`businessAwayMessage#ef156a5c flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:BusinessRecipients = BusinessAwayMessage`
+    /// `businessAwayMessage#ef156a5c flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:BusinessRecipients = BusinessAwayMessage`
     BusinessAwayMessage(Box<crate::types::BusinessAwayMessage>),
 }
 impl BusinessAwayMessage {
@@ -2904,14 +3074,19 @@ impl From<crate::types::BusinessAwayMessage> for BusinessAwayMessage {
         Self::BusinessAwayMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::BusinessAwayMessage>> for BusinessAwayMessage {
+    fn from(x: Box<crate::types::BusinessAwayMessage>) -> Self {
+        Self::BusinessAwayMessage(x)
+    }
+}
 ///The boxed type `BusinessAwayMessageSchedule`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessAwayMessageSchedule {
-    ///`businessAwayMessageScheduleAlways#c9b9e2b9 = BusinessAwayMessageSchedule`
+    /// `businessAwayMessageScheduleAlways#c9b9e2b9 = BusinessAwayMessageSchedule`
     Always,
-    ///`businessAwayMessageScheduleOutsideWorkHours#c3f2f501 = BusinessAwayMessageSchedule`
+    /// `businessAwayMessageScheduleOutsideWorkHours#c3f2f501 = BusinessAwayMessageSchedule`
     OutsideWorkHours,
-    ///`businessAwayMessageScheduleCustom#cc4d9ecc start_date:int end_date:int = BusinessAwayMessageSchedule`
+    /// `businessAwayMessageScheduleCustom#cc4d9ecc start_date:int end_date:int = BusinessAwayMessageSchedule`
     Custom(crate::types::BusinessAwayMessageScheduleCustom),
 }
 impl BusinessAwayMessageSchedule {
@@ -3005,7 +3180,7 @@ for BusinessAwayMessageSchedule {
 ///The boxed type `BusinessBotRecipients`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessBotRecipients {
-    ///`businessBotRecipients#b88cf373 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> exclude_users:flags.6?Vector<long> = BusinessBotRecipients`
+    /// `businessBotRecipients#b88cf373 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> exclude_users:flags.6?Vector<long> = BusinessBotRecipients`
     BusinessBotRecipients(Box<crate::types::BusinessBotRecipients>),
 }
 impl BusinessBotRecipients {
@@ -3071,10 +3246,15 @@ impl From<crate::types::BusinessBotRecipients> for BusinessBotRecipients {
         Self::BusinessBotRecipients(Box::new(x))
     }
 }
+impl From<Box<crate::types::BusinessBotRecipients>> for BusinessBotRecipients {
+    fn from(x: Box<crate::types::BusinessBotRecipients>) -> Self {
+        Self::BusinessBotRecipients(x)
+    }
+}
 ///The boxed type `BusinessBotRights`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessBotRights {
-    ///`businessBotRights#a0624cf7 flags:# reply:flags.0?true read_messages:flags.1?true delete_sent_messages:flags.2?true delete_received_messages:flags.3?true edit_name:flags.4?true edit_bio:flags.5?true edit_profile_photo:flags.6?true edit_username:flags.7?true view_gifts:flags.8?true sell_gifts:flags.9?true change_gift_settings:flags.10?true transfer_and_upgrade_gifts:flags.11?true transfer_stars:flags.12?true manage_stories:flags.13?true = BusinessBotRights`
+    /// `businessBotRights#a0624cf7 flags:# reply:flags.0?true read_messages:flags.1?true delete_sent_messages:flags.2?true delete_received_messages:flags.3?true edit_name:flags.4?true edit_bio:flags.5?true edit_profile_photo:flags.6?true edit_username:flags.7?true view_gifts:flags.8?true sell_gifts:flags.9?true change_gift_settings:flags.10?true transfer_and_upgrade_gifts:flags.11?true transfer_stars:flags.12?true manage_stories:flags.13?true = BusinessBotRights`
     BusinessBotRights(crate::types::BusinessBotRights),
 }
 impl BusinessBotRights {
@@ -3141,7 +3321,7 @@ impl From<crate::types::BusinessBotRights> for BusinessBotRights {
 ///The boxed type `BusinessChatLink`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessChatLink {
-    ///`businessChatLink#b4ae666f flags:# link:string message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string views:int = BusinessChatLink`
+    /// `businessChatLink#b4ae666f flags:# link:string message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string views:int = BusinessChatLink`
     BusinessChatLink(Box<crate::types::BusinessChatLink>),
 }
 impl BusinessChatLink {
@@ -3207,10 +3387,15 @@ impl From<crate::types::BusinessChatLink> for BusinessChatLink {
         Self::BusinessChatLink(Box::new(x))
     }
 }
+impl From<Box<crate::types::BusinessChatLink>> for BusinessChatLink {
+    fn from(x: Box<crate::types::BusinessChatLink>) -> Self {
+        Self::BusinessChatLink(x)
+    }
+}
 ///The boxed type `BusinessGreetingMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessGreetingMessage {
-    ///`businessGreetingMessage#e519abab shortcut_id:int recipients:BusinessRecipients no_activity_days:int = BusinessGreetingMessage`
+    /// `businessGreetingMessage#e519abab shortcut_id:int recipients:BusinessRecipients no_activity_days:int = BusinessGreetingMessage`
     BusinessGreetingMessage(Box<crate::types::BusinessGreetingMessage>),
 }
 impl BusinessGreetingMessage {
@@ -3276,10 +3461,15 @@ impl From<crate::types::BusinessGreetingMessage> for BusinessGreetingMessage {
         Self::BusinessGreetingMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::BusinessGreetingMessage>> for BusinessGreetingMessage {
+    fn from(x: Box<crate::types::BusinessGreetingMessage>) -> Self {
+        Self::BusinessGreetingMessage(x)
+    }
+}
 ///The boxed type `BusinessIntro`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessIntro {
-    ///`businessIntro#5a0a066d flags:# title:string description:string sticker:flags.0?Document = BusinessIntro`
+    /// `businessIntro#5a0a066d flags:# title:string description:string sticker:flags.0?Document = BusinessIntro`
     BusinessIntro(Box<crate::types::BusinessIntro>),
 }
 impl BusinessIntro {
@@ -3345,10 +3535,15 @@ impl From<crate::types::BusinessIntro> for BusinessIntro {
         Self::BusinessIntro(Box::new(x))
     }
 }
+impl From<Box<crate::types::BusinessIntro>> for BusinessIntro {
+    fn from(x: Box<crate::types::BusinessIntro>) -> Self {
+        Self::BusinessIntro(x)
+    }
+}
 ///The boxed type `BusinessLocation`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessLocation {
-    ///`businessLocation#ac5c1af7 flags:# geo_point:flags.0?GeoPoint address:string = BusinessLocation`
+    /// `businessLocation#ac5c1af7 flags:# geo_point:flags.0?GeoPoint address:string = BusinessLocation`
     BusinessLocation(Box<crate::types::BusinessLocation>),
 }
 impl BusinessLocation {
@@ -3414,10 +3609,15 @@ impl From<crate::types::BusinessLocation> for BusinessLocation {
         Self::BusinessLocation(Box::new(x))
     }
 }
+impl From<Box<crate::types::BusinessLocation>> for BusinessLocation {
+    fn from(x: Box<crate::types::BusinessLocation>) -> Self {
+        Self::BusinessLocation(x)
+    }
+}
 ///The boxed type `BusinessRecipients`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessRecipients {
-    ///`businessRecipients#21108ff7 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> = BusinessRecipients`
+    /// `businessRecipients#21108ff7 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> = BusinessRecipients`
     BusinessRecipients(crate::types::BusinessRecipients),
 }
 impl BusinessRecipients {
@@ -3484,7 +3684,7 @@ impl From<crate::types::BusinessRecipients> for BusinessRecipients {
 ///The boxed type `BusinessWeeklyOpen`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessWeeklyOpen {
-    ///`businessWeeklyOpen#120b1ab9 start_minute:int end_minute:int = BusinessWeeklyOpen`
+    /// `businessWeeklyOpen#120b1ab9 start_minute:int end_minute:int = BusinessWeeklyOpen`
     BusinessWeeklyOpen(crate::types::BusinessWeeklyOpen),
 }
 impl BusinessWeeklyOpen {
@@ -3551,7 +3751,7 @@ impl From<crate::types::BusinessWeeklyOpen> for BusinessWeeklyOpen {
 ///The boxed type `BusinessWorkHours`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BusinessWorkHours {
-    ///`businessWorkHours#8c92b098 flags:# open_now:flags.0?true timezone_id:string weekly_open:Vector<BusinessWeeklyOpen> = BusinessWorkHours`
+    /// `businessWorkHours#8c92b098 flags:# open_now:flags.0?true timezone_id:string weekly_open:Vector<BusinessWeeklyOpen> = BusinessWorkHours`
     BusinessWorkHours(Box<crate::types::BusinessWorkHours>),
 }
 impl BusinessWorkHours {
@@ -3617,22 +3817,27 @@ impl From<crate::types::BusinessWorkHours> for BusinessWorkHours {
         Self::BusinessWorkHours(Box::new(x))
     }
 }
+impl From<Box<crate::types::BusinessWorkHours>> for BusinessWorkHours {
+    fn from(x: Box<crate::types::BusinessWorkHours>) -> Self {
+        Self::BusinessWorkHours(x)
+    }
+}
 ///The boxed type `ButtonType`: one of 7 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ButtonType {
-    ///`buttonTypeDefault#c9dd90e9 = ButtonType`
+    /// `buttonTypeDefault#c9dd90e9 = ButtonType`
     Default,
-    ///`buttonTypeRequestPhone#df3d36f9 = ButtonType`
+    /// `buttonTypeRequestPhone#df3d36f9 = ButtonType`
     RequestPhone,
-    ///`buttonTypeRequestGeoLocation#9beee140 = ButtonType`
+    /// `buttonTypeRequestGeoLocation#9beee140 = ButtonType`
     RequestGeoLocation,
-    ///`buttonTypeRequestPoll#aacfff84 flags:# quiz:flags.0?Bool = ButtonType`
+    /// `buttonTypeRequestPoll#aacfff84 flags:# quiz:flags.0?Bool = ButtonType`
     RequestPoll(crate::types::ButtonTypeRequestPoll),
-    ///`buttonTypeRequestPeer#4f58a237 flags:# button_id:int peer_type:RequestPeerType max_quantity:int = ButtonType`
+    /// `buttonTypeRequestPeer#4f58a237 flags:# button_id:int peer_type:RequestPeerType max_quantity:int = ButtonType`
     RequestPeer(crate::types::ButtonTypeRequestPeer),
-    ///`inputButtonTypeRequestPeer#3fe268fe flags:# name_requested:flags.0?true username_requested:flags.1?true photo_requested:flags.2?true button_id:int peer_type:RequestPeerType max_quantity:int = ButtonType`
+    /// `inputButtonTypeRequestPeer#3fe268fe flags:# name_requested:flags.0?true username_requested:flags.1?true photo_requested:flags.2?true button_id:int peer_type:RequestPeerType max_quantity:int = ButtonType`
     InputButtonTypeRequestPeer(crate::types::InputButtonTypeRequestPeer),
-    ///`buttonTypeSimpleWebView#c01a597a url:string = ButtonType`
+    /// `buttonTypeSimpleWebView#c01a597a url:string = ButtonType`
     SimpleWebView(crate::types::ButtonTypeSimpleWebView),
 }
 impl ButtonType {
@@ -3785,7 +3990,7 @@ impl From<crate::types::ButtonTypeSimpleWebView> for ButtonType {
 ///The boxed type `CdnConfig`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CdnConfig {
-    ///`cdnConfig#5725e40a public_keys:Vector<CdnPublicKey> = CdnConfig`
+    /// `cdnConfig#5725e40a public_keys:Vector<CdnPublicKey> = CdnConfig`
     CdnConfig(crate::types::CdnConfig),
 }
 impl CdnConfig {
@@ -3850,7 +4055,7 @@ impl From<crate::types::CdnConfig> for CdnConfig {
 ///The boxed type `CdnPublicKey`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CdnPublicKey {
-    ///`cdnPublicKey#c982eaba dc_id:int public_key:string = CdnPublicKey`
+    /// `cdnPublicKey#c982eaba dc_id:int public_key:string = CdnPublicKey`
     CdnPublicKey(crate::types::CdnPublicKey),
 }
 impl CdnPublicKey {
@@ -3915,7 +4120,7 @@ impl From<crate::types::CdnPublicKey> for CdnPublicKey {
 ///The boxed type `ChannelAdminLogEvent`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChannelAdminLogEvent {
-    ///`channelAdminLogEvent#1fad68cd id:long date:int user_id:long action:ChannelAdminLogEventAction = ChannelAdminLogEvent`
+    /// `channelAdminLogEvent#1fad68cd id:long date:int user_id:long action:ChannelAdminLogEventAction = ChannelAdminLogEvent`
     ChannelAdminLogEvent(Box<crate::types::ChannelAdminLogEvent>),
 }
 impl ChannelAdminLogEvent {
@@ -3981,136 +4186,141 @@ impl From<crate::types::ChannelAdminLogEvent> for ChannelAdminLogEvent {
         Self::ChannelAdminLogEvent(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEvent>> for ChannelAdminLogEvent {
+    fn from(x: Box<crate::types::ChannelAdminLogEvent>) -> Self {
+        Self::ChannelAdminLogEvent(x)
+    }
+}
 ///The boxed type `ChannelAdminLogEventAction`: one of 52 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChannelAdminLogEventAction {
-    ///`channelAdminLogEventActionChangeTitle#e6dfb825 prev_value:string new_value:string = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeTitle#e6dfb825 prev_value:string new_value:string = ChannelAdminLogEventAction`
     ChangeTitle(Box<crate::types::ChannelAdminLogEventActionChangeTitle>),
-    ///`channelAdminLogEventActionChangeAbout#55188a2e prev_value:string new_value:string = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeAbout#55188a2e prev_value:string new_value:string = ChannelAdminLogEventAction`
     ChangeAbout(Box<crate::types::ChannelAdminLogEventActionChangeAbout>),
-    ///`channelAdminLogEventActionChangeUsername#6a4afc38 prev_value:string new_value:string = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeUsername#6a4afc38 prev_value:string new_value:string = ChannelAdminLogEventAction`
     ChangeUsername(Box<crate::types::ChannelAdminLogEventActionChangeUsername>),
-    ///`channelAdminLogEventActionChangePhoto#434bd2af prev_photo:Photo new_photo:Photo = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangePhoto#434bd2af prev_photo:Photo new_photo:Photo = ChannelAdminLogEventAction`
     ChangePhoto(crate::types::ChannelAdminLogEventActionChangePhoto),
-    ///`channelAdminLogEventActionToggleInvites#1b7907ae new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleInvites#1b7907ae new_value:Bool = ChannelAdminLogEventAction`
     ToggleInvites(crate::types::ChannelAdminLogEventActionToggleInvites),
-    ///`channelAdminLogEventActionToggleSignatures#26ae0971 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleSignatures#26ae0971 new_value:Bool = ChannelAdminLogEventAction`
     ToggleSignatures(crate::types::ChannelAdminLogEventActionToggleSignatures),
-    ///`channelAdminLogEventActionUpdatePinned#e9e82c18 message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionUpdatePinned#e9e82c18 message:Message = ChannelAdminLogEventAction`
     UpdatePinned(crate::types::ChannelAdminLogEventActionUpdatePinned),
-    ///`channelAdminLogEventActionEditMessage#709b2405 prev_message:Message new_message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionEditMessage#709b2405 prev_message:Message new_message:Message = ChannelAdminLogEventAction`
     EditMessage(Box<crate::types::ChannelAdminLogEventActionEditMessage>),
-    ///`channelAdminLogEventActionDeleteMessage#42e047bb message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionDeleteMessage#42e047bb message:Message = ChannelAdminLogEventAction`
     DeleteMessage(crate::types::ChannelAdminLogEventActionDeleteMessage),
-    ///`channelAdminLogEventActionParticipantJoin#183040d3 = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantJoin#183040d3 = ChannelAdminLogEventAction`
     ParticipantJoin,
-    ///`channelAdminLogEventActionParticipantLeave#f89777f2 = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantLeave#f89777f2 = ChannelAdminLogEventAction`
     ParticipantLeave,
-    ///`channelAdminLogEventActionParticipantInvite#e31c34d8 participant:ChannelParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantInvite#e31c34d8 participant:ChannelParticipant = ChannelAdminLogEventAction`
     ParticipantInvite(crate::types::ChannelAdminLogEventActionParticipantInvite),
-    ///`channelAdminLogEventActionParticipantToggleBan#e6d83d7e prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantToggleBan#e6d83d7e prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
     ParticipantToggleBan(
         Box<crate::types::ChannelAdminLogEventActionParticipantToggleBan>,
     ),
-    ///`channelAdminLogEventActionParticipantToggleAdmin#d5676710 prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantToggleAdmin#d5676710 prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
     ParticipantToggleAdmin(
         Box<crate::types::ChannelAdminLogEventActionParticipantToggleAdmin>,
     ),
-    ///`channelAdminLogEventActionChangeStickerSet#b1c3caa7 prev_stickerset:InputStickerSet new_stickerset:InputStickerSet = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeStickerSet#b1c3caa7 prev_stickerset:InputStickerSet new_stickerset:InputStickerSet = ChannelAdminLogEventAction`
     ChangeStickerSet(Box<crate::types::ChannelAdminLogEventActionChangeStickerSet>),
-    ///`channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1 new_value:Bool = ChannelAdminLogEventAction`
     TogglePreHistoryHidden(
         crate::types::ChannelAdminLogEventActionTogglePreHistoryHidden,
     ),
-    ///`channelAdminLogEventActionDefaultBannedRights#2df5fc0a prev_banned_rights:ChatBannedRights new_banned_rights:ChatBannedRights = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionDefaultBannedRights#2df5fc0a prev_banned_rights:ChatBannedRights new_banned_rights:ChatBannedRights = ChannelAdminLogEventAction`
     DefaultBannedRights(
         Box<crate::types::ChannelAdminLogEventActionDefaultBannedRights>,
     ),
-    ///`channelAdminLogEventActionStopPoll#8f079643 message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionStopPoll#8f079643 message:Message = ChannelAdminLogEventAction`
     StopPoll(crate::types::ChannelAdminLogEventActionStopPoll),
-    ///`channelAdminLogEventActionChangeLinkedChat#050c7ac8 prev_value:long new_value:long = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeLinkedChat#050c7ac8 prev_value:long new_value:long = ChannelAdminLogEventAction`
     ChangeLinkedChat(crate::types::ChannelAdminLogEventActionChangeLinkedChat),
-    ///`channelAdminLogEventActionChangeLocation#0e6b76ae prev_value:ChannelLocation new_value:ChannelLocation = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeLocation#0e6b76ae prev_value:ChannelLocation new_value:ChannelLocation = ChannelAdminLogEventAction`
     ChangeLocation(crate::types::ChannelAdminLogEventActionChangeLocation),
-    ///`channelAdminLogEventActionToggleSlowMode#53909779 prev_value:int new_value:int = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleSlowMode#53909779 prev_value:int new_value:int = ChannelAdminLogEventAction`
     ToggleSlowMode(crate::types::ChannelAdminLogEventActionToggleSlowMode),
-    ///`channelAdminLogEventActionStartGroupCall#23209745 call:InputGroupCall = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionStartGroupCall#23209745 call:InputGroupCall = ChannelAdminLogEventAction`
     StartGroupCall(crate::types::ChannelAdminLogEventActionStartGroupCall),
-    ///`channelAdminLogEventActionDiscardGroupCall#db9f9140 call:InputGroupCall = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionDiscardGroupCall#db9f9140 call:InputGroupCall = ChannelAdminLogEventAction`
     DiscardGroupCall(crate::types::ChannelAdminLogEventActionDiscardGroupCall),
-    ///`channelAdminLogEventActionParticipantMute#f92424d2 participant:GroupCallParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantMute#f92424d2 participant:GroupCallParticipant = ChannelAdminLogEventAction`
     ParticipantMute(crate::types::ChannelAdminLogEventActionParticipantMute),
-    ///`channelAdminLogEventActionParticipantUnmute#e64429c0 participant:GroupCallParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantUnmute#e64429c0 participant:GroupCallParticipant = ChannelAdminLogEventAction`
     ParticipantUnmute(crate::types::ChannelAdminLogEventActionParticipantUnmute),
-    ///`channelAdminLogEventActionToggleGroupCallSetting#56d6a247 join_muted:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleGroupCallSetting#56d6a247 join_muted:Bool = ChannelAdminLogEventAction`
     ToggleGroupCallSetting(
         crate::types::ChannelAdminLogEventActionToggleGroupCallSetting,
     ),
-    ///`channelAdminLogEventActionParticipantJoinByInvite#fe9fc158 flags:# via_chatlist:flags.0?true invite:ExportedChatInvite = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantJoinByInvite#fe9fc158 flags:# via_chatlist:flags.0?true invite:ExportedChatInvite = ChannelAdminLogEventAction`
     ParticipantJoinByInvite(
         crate::types::ChannelAdminLogEventActionParticipantJoinByInvite,
     ),
-    ///`channelAdminLogEventActionExportedInviteDelete#5a50fca4 invite:ExportedChatInvite = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionExportedInviteDelete#5a50fca4 invite:ExportedChatInvite = ChannelAdminLogEventAction`
     ExportedInviteDelete(crate::types::ChannelAdminLogEventActionExportedInviteDelete),
-    ///`channelAdminLogEventActionExportedInviteRevoke#410a134e invite:ExportedChatInvite = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionExportedInviteRevoke#410a134e invite:ExportedChatInvite = ChannelAdminLogEventAction`
     ExportedInviteRevoke(crate::types::ChannelAdminLogEventActionExportedInviteRevoke),
-    ///`channelAdminLogEventActionExportedInviteEdit#e90ebb59 prev_invite:ExportedChatInvite new_invite:ExportedChatInvite = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionExportedInviteEdit#e90ebb59 prev_invite:ExportedChatInvite new_invite:ExportedChatInvite = ChannelAdminLogEventAction`
     ExportedInviteEdit(crate::types::ChannelAdminLogEventActionExportedInviteEdit),
-    ///`channelAdminLogEventActionParticipantVolume#3e7f6847 participant:GroupCallParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantVolume#3e7f6847 participant:GroupCallParticipant = ChannelAdminLogEventAction`
     ParticipantVolume(crate::types::ChannelAdminLogEventActionParticipantVolume),
-    ///`channelAdminLogEventActionChangeHistoryTTL#6e941a38 prev_value:int new_value:int = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeHistoryTTL#6e941a38 prev_value:int new_value:int = ChannelAdminLogEventAction`
     ChangeHistoryTTL(crate::types::ChannelAdminLogEventActionChangeHistoryTTL),
-    ///`channelAdminLogEventActionParticipantJoinByRequest#afb6144a invite:ExportedChatInvite approved_by:long = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantJoinByRequest#afb6144a invite:ExportedChatInvite approved_by:long = ChannelAdminLogEventAction`
     ParticipantJoinByRequest(
         crate::types::ChannelAdminLogEventActionParticipantJoinByRequest,
     ),
-    ///`channelAdminLogEventActionToggleNoForwards#cb2ac766 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleNoForwards#cb2ac766 new_value:Bool = ChannelAdminLogEventAction`
     ToggleNoForwards(crate::types::ChannelAdminLogEventActionToggleNoForwards),
-    ///`channelAdminLogEventActionSendMessage#278f2868 message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionSendMessage#278f2868 message:Message = ChannelAdminLogEventAction`
     SendMessage(crate::types::ChannelAdminLogEventActionSendMessage),
-    ///`channelAdminLogEventActionChangeAvailableReactions#be4e0ef8 prev_value:ChatReactions new_value:ChatReactions = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeAvailableReactions#be4e0ef8 prev_value:ChatReactions new_value:ChatReactions = ChannelAdminLogEventAction`
     ChangeAvailableReactions(
         Box<crate::types::ChannelAdminLogEventActionChangeAvailableReactions>,
     ),
-    ///`channelAdminLogEventActionChangeUsernames#f04fb3a9 prev_value:Vector<string> new_value:Vector<string> = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeUsernames#f04fb3a9 prev_value:Vector<string> new_value:Vector<string> = ChannelAdminLogEventAction`
     ChangeUsernames(Box<crate::types::ChannelAdminLogEventActionChangeUsernames>),
-    ///`channelAdminLogEventActionToggleForum#02cc6383 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleForum#02cc6383 new_value:Bool = ChannelAdminLogEventAction`
     ToggleForum(crate::types::ChannelAdminLogEventActionToggleForum),
-    ///`channelAdminLogEventActionCreateTopic#58707d28 topic:ForumTopic = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionCreateTopic#58707d28 topic:ForumTopic = ChannelAdminLogEventAction`
     CreateTopic(crate::types::ChannelAdminLogEventActionCreateTopic),
-    ///`channelAdminLogEventActionEditTopic#f06fe208 prev_topic:ForumTopic new_topic:ForumTopic = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionEditTopic#f06fe208 prev_topic:ForumTopic new_topic:ForumTopic = ChannelAdminLogEventAction`
     EditTopic(crate::types::ChannelAdminLogEventActionEditTopic),
-    ///`channelAdminLogEventActionDeleteTopic#ae168909 topic:ForumTopic = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionDeleteTopic#ae168909 topic:ForumTopic = ChannelAdminLogEventAction`
     DeleteTopic(crate::types::ChannelAdminLogEventActionDeleteTopic),
-    ///`channelAdminLogEventActionPinTopic#5d8d353b flags:# prev_topic:flags.0?ForumTopic new_topic:flags.1?ForumTopic = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionPinTopic#5d8d353b flags:# prev_topic:flags.0?ForumTopic new_topic:flags.1?ForumTopic = ChannelAdminLogEventAction`
     PinTopic(crate::types::ChannelAdminLogEventActionPinTopic),
-    ///`channelAdminLogEventActionToggleAntiSpam#64f36dfc new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleAntiSpam#64f36dfc new_value:Bool = ChannelAdminLogEventAction`
     ToggleAntiSpam(crate::types::ChannelAdminLogEventActionToggleAntiSpam),
-    ///`channelAdminLogEventActionChangePeerColor#5796e780 prev_value:PeerColor new_value:PeerColor = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangePeerColor#5796e780 prev_value:PeerColor new_value:PeerColor = ChannelAdminLogEventAction`
     ChangePeerColor(Box<crate::types::ChannelAdminLogEventActionChangePeerColor>),
-    ///`channelAdminLogEventActionChangeProfilePeerColor#5e477b25 prev_value:PeerColor new_value:PeerColor = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeProfilePeerColor#5e477b25 prev_value:PeerColor new_value:PeerColor = ChannelAdminLogEventAction`
     ChangeProfilePeerColor(
         Box<crate::types::ChannelAdminLogEventActionChangeProfilePeerColor>,
     ),
-    ///`channelAdminLogEventActionChangeWallpaper#31bb5d52 prev_value:WallPaper new_value:WallPaper = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeWallpaper#31bb5d52 prev_value:WallPaper new_value:WallPaper = ChannelAdminLogEventAction`
     ChangeWallpaper(Box<crate::types::ChannelAdminLogEventActionChangeWallpaper>),
-    ///`channelAdminLogEventActionChangeEmojiStatus#3ea9feb1 prev_value:EmojiStatus new_value:EmojiStatus = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeEmojiStatus#3ea9feb1 prev_value:EmojiStatus new_value:EmojiStatus = ChannelAdminLogEventAction`
     ChangeEmojiStatus(Box<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>),
-    ///`channelAdminLogEventActionChangeEmojiStickerSet#46d840ab prev_stickerset:InputStickerSet new_stickerset:InputStickerSet = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeEmojiStickerSet#46d840ab prev_stickerset:InputStickerSet new_stickerset:InputStickerSet = ChannelAdminLogEventAction`
     ChangeEmojiStickerSet(
         Box<crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet>,
     ),
-    ///`channelAdminLogEventActionToggleSignatureProfiles#60a79c79 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleSignatureProfiles#60a79c79 new_value:Bool = ChannelAdminLogEventAction`
     ToggleSignatureProfiles(
         crate::types::ChannelAdminLogEventActionToggleSignatureProfiles,
     ),
-    ///`channelAdminLogEventActionParticipantSubExtend#64642db3 prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantSubExtend#64642db3 prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
     ParticipantSubExtend(
         Box<crate::types::ChannelAdminLogEventActionParticipantSubExtend>,
     ),
-    ///`channelAdminLogEventActionToggleAutotranslation#c517f77e new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleAutotranslation#c517f77e new_value:Bool = ChannelAdminLogEventAction`
     ToggleAutotranslation(crate::types::ChannelAdminLogEventActionToggleAutotranslation),
-    ///`channelAdminLogEventActionParticipantEditRank#5806b4ec user_id:long prev_rank:string new_rank:string = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantEditRank#5806b4ec user_id:long prev_rank:string new_rank:string = ChannelAdminLogEventAction`
     ParticipantEditRank(
         Box<crate::types::ChannelAdminLogEventActionParticipantEditRank>,
     ),
@@ -4830,16 +5040,34 @@ for ChannelAdminLogEventAction {
         Self::ChangeTitle(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeTitle>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeTitle>) -> Self {
+        Self::ChangeTitle(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionChangeAbout>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionChangeAbout) -> Self {
         Self::ChangeAbout(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeAbout>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeAbout>) -> Self {
+        Self::ChangeAbout(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionChangeUsername>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionChangeUsername) -> Self {
         Self::ChangeUsername(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeUsername>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeUsername>) -> Self {
+        Self::ChangeUsername(x)
     }
 }
 impl From<crate::types::ChannelAdminLogEventActionChangePhoto>
@@ -4872,6 +5100,12 @@ for ChannelAdminLogEventAction {
         Self::EditMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionEditMessage>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionEditMessage>) -> Self {
+        Self::EditMessage(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionDeleteMessage>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionDeleteMessage) -> Self {
@@ -4902,16 +5136,38 @@ for ChannelAdminLogEventAction {
         Self::ParticipantToggleBan(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionParticipantToggleBan>>
+for ChannelAdminLogEventAction {
+    fn from(
+        x: Box<crate::types::ChannelAdminLogEventActionParticipantToggleBan>,
+    ) -> Self {
+        Self::ParticipantToggleBan(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionParticipantToggleAdmin>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionParticipantToggleAdmin) -> Self {
         Self::ParticipantToggleAdmin(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionParticipantToggleAdmin>>
+for ChannelAdminLogEventAction {
+    fn from(
+        x: Box<crate::types::ChannelAdminLogEventActionParticipantToggleAdmin>,
+    ) -> Self {
+        Self::ParticipantToggleAdmin(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionChangeStickerSet>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionChangeStickerSet) -> Self {
         Self::ChangeStickerSet(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeStickerSet>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeStickerSet>) -> Self {
+        Self::ChangeStickerSet(x)
     }
 }
 impl From<crate::types::ChannelAdminLogEventActionTogglePreHistoryHidden>
@@ -4924,6 +5180,14 @@ impl From<crate::types::ChannelAdminLogEventActionDefaultBannedRights>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionDefaultBannedRights) -> Self {
         Self::DefaultBannedRights(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelAdminLogEventActionDefaultBannedRights>>
+for ChannelAdminLogEventAction {
+    fn from(
+        x: Box<crate::types::ChannelAdminLogEventActionDefaultBannedRights>,
+    ) -> Self {
+        Self::DefaultBannedRights(x)
     }
 }
 impl From<crate::types::ChannelAdminLogEventActionStopPoll>
@@ -5044,10 +5308,24 @@ for ChannelAdminLogEventAction {
         Self::ChangeAvailableReactions(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeAvailableReactions>>
+for ChannelAdminLogEventAction {
+    fn from(
+        x: Box<crate::types::ChannelAdminLogEventActionChangeAvailableReactions>,
+    ) -> Self {
+        Self::ChangeAvailableReactions(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionChangeUsernames>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionChangeUsernames) -> Self {
         Self::ChangeUsernames(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeUsernames>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeUsernames>) -> Self {
+        Self::ChangeUsernames(x)
     }
 }
 impl From<crate::types::ChannelAdminLogEventActionToggleForum>
@@ -5092,10 +5370,24 @@ for ChannelAdminLogEventAction {
         Self::ChangePeerColor(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionChangePeerColor>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangePeerColor>) -> Self {
+        Self::ChangePeerColor(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionChangeProfilePeerColor>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionChangeProfilePeerColor) -> Self {
         Self::ChangeProfilePeerColor(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeProfilePeerColor>>
+for ChannelAdminLogEventAction {
+    fn from(
+        x: Box<crate::types::ChannelAdminLogEventActionChangeProfilePeerColor>,
+    ) -> Self {
+        Self::ChangeProfilePeerColor(x)
     }
 }
 impl From<crate::types::ChannelAdminLogEventActionChangeWallpaper>
@@ -5104,16 +5396,36 @@ for ChannelAdminLogEventAction {
         Self::ChangeWallpaper(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeWallpaper>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeWallpaper>) -> Self {
+        Self::ChangeWallpaper(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionChangeEmojiStatus) -> Self {
         Self::ChangeEmojiStatus(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>>
+for ChannelAdminLogEventAction {
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>) -> Self {
+        Self::ChangeEmojiStatus(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet) -> Self {
         Self::ChangeEmojiStickerSet(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet>>
+for ChannelAdminLogEventAction {
+    fn from(
+        x: Box<crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet>,
+    ) -> Self {
+        Self::ChangeEmojiStickerSet(x)
     }
 }
 impl From<crate::types::ChannelAdminLogEventActionToggleSignatureProfiles>
@@ -5128,6 +5440,14 @@ for ChannelAdminLogEventAction {
         Self::ParticipantSubExtend(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionParticipantSubExtend>>
+for ChannelAdminLogEventAction {
+    fn from(
+        x: Box<crate::types::ChannelAdminLogEventActionParticipantSubExtend>,
+    ) -> Self {
+        Self::ParticipantSubExtend(x)
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionToggleAutotranslation>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionToggleAutotranslation) -> Self {
@@ -5140,10 +5460,18 @@ for ChannelAdminLogEventAction {
         Self::ParticipantEditRank(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelAdminLogEventActionParticipantEditRank>>
+for ChannelAdminLogEventAction {
+    fn from(
+        x: Box<crate::types::ChannelAdminLogEventActionParticipantEditRank>,
+    ) -> Self {
+        Self::ParticipantEditRank(x)
+    }
+}
 ///The boxed type `ChannelAdminLogEventsFilter`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChannelAdminLogEventsFilter {
-    ///`channelAdminLogEventsFilter#ea107ae4 flags:# join:flags.0?true leave:flags.1?true invite:flags.2?true ban:flags.3?true unban:flags.4?true kick:flags.5?true unkick:flags.6?true promote:flags.7?true demote:flags.8?true info:flags.9?true settings:flags.10?true pinned:flags.11?true edit:flags.12?true delete:flags.13?true group_call:flags.14?true invites:flags.15?true send:flags.16?true forums:flags.17?true sub_extend:flags.18?true edit_rank:flags.19?true = ChannelAdminLogEventsFilter`
+    /// `channelAdminLogEventsFilter#ea107ae4 flags:# join:flags.0?true leave:flags.1?true invite:flags.2?true ban:flags.3?true unban:flags.4?true kick:flags.5?true unkick:flags.6?true promote:flags.7?true demote:flags.8?true info:flags.9?true settings:flags.10?true pinned:flags.11?true edit:flags.12?true delete:flags.13?true group_call:flags.14?true invites:flags.15?true send:flags.16?true forums:flags.17?true sub_extend:flags.18?true edit_rank:flags.19?true = ChannelAdminLogEventsFilter`
     ChannelAdminLogEventsFilter(crate::types::ChannelAdminLogEventsFilter),
 }
 impl ChannelAdminLogEventsFilter {
@@ -5212,9 +5540,9 @@ impl From<crate::types::ChannelAdminLogEventsFilter> for ChannelAdminLogEventsFi
 ///The boxed type `ChannelLocation`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChannelLocation {
-    ///`channelLocationEmpty#bfb5ad8b = ChannelLocation`
+    /// `channelLocationEmpty#bfb5ad8b = ChannelLocation`
     Empty,
-    ///`channelLocation#209b82db geo_point:GeoPoint address:string = ChannelLocation`
+    /// `channelLocation#209b82db geo_point:GeoPoint address:string = ChannelLocation`
     ChannelLocation(Box<crate::types::ChannelLocation>),
 }
 impl ChannelLocation {
@@ -5292,12 +5620,17 @@ impl From<crate::types::ChannelLocation> for ChannelLocation {
         Self::ChannelLocation(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelLocation>> for ChannelLocation {
+    fn from(x: Box<crate::types::ChannelLocation>) -> Self {
+        Self::ChannelLocation(x)
+    }
+}
 ///The boxed type `ChannelMessagesFilter`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChannelMessagesFilter {
-    ///`channelMessagesFilterEmpty#94d42ee7 = ChannelMessagesFilter`
+    /// `channelMessagesFilterEmpty#94d42ee7 = ChannelMessagesFilter`
     Empty,
-    ///`channelMessagesFilter#cd77d957 flags:# exclude_new_messages:flags.1?true ranges:Vector<MessageRange> = ChannelMessagesFilter`
+    /// `channelMessagesFilter#cd77d957 flags:# exclude_new_messages:flags.1?true ranges:Vector<MessageRange> = ChannelMessagesFilter`
     ChannelMessagesFilter(crate::types::ChannelMessagesFilter),
 }
 impl ChannelMessagesFilter {
@@ -5376,17 +5709,17 @@ impl From<crate::types::ChannelMessagesFilter> for ChannelMessagesFilter {
 ///The boxed type `ChannelParticipant`: one of 6 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChannelParticipant {
-    ///`channelParticipant#1bd54456 flags:# user_id:long date:int subscription_until_date:flags.0?int rank:flags.2?string = ChannelParticipant`
+    /// `channelParticipant#1bd54456 flags:# user_id:long date:int subscription_until_date:flags.0?int rank:flags.2?string = ChannelParticipant`
     ChannelParticipant(Box<crate::types::ChannelParticipant>),
-    ///`channelParticipantSelf#a9478a1a flags:# via_request:flags.0?true user_id:long inviter_id:long date:int subscription_until_date:flags.1?int rank:flags.2?string = ChannelParticipant`
+    /// `channelParticipantSelf#a9478a1a flags:# via_request:flags.0?true user_id:long inviter_id:long date:int subscription_until_date:flags.1?int rank:flags.2?string = ChannelParticipant`
     ChannelParticipantSelf(Box<crate::types::ChannelParticipantSelf>),
-    ///`channelParticipantCreator#2fe601d3 flags:# user_id:long admin_rights:ChatAdminRights rank:flags.0?string = ChannelParticipant`
+    /// `channelParticipantCreator#2fe601d3 flags:# user_id:long admin_rights:ChatAdminRights rank:flags.0?string = ChannelParticipant`
     Creator(Box<crate::types::ChannelParticipantCreator>),
-    ///`channelParticipantAdmin#34c3bb53 flags:# can_edit:flags.0?true self:flags.1?true user_id:long inviter_id:flags.1?long promoted_by:long date:int admin_rights:ChatAdminRights rank:flags.2?string = ChannelParticipant`
+    /// `channelParticipantAdmin#34c3bb53 flags:# can_edit:flags.0?true self:flags.1?true user_id:long inviter_id:flags.1?long promoted_by:long date:int admin_rights:ChatAdminRights rank:flags.2?string = ChannelParticipant`
     Admin(Box<crate::types::ChannelParticipantAdmin>),
-    ///`channelParticipantBanned#d5f0ad91 flags:# left:flags.0?true peer:Peer kicked_by:long date:int banned_rights:ChatBannedRights rank:flags.2?string = ChannelParticipant`
+    /// `channelParticipantBanned#d5f0ad91 flags:# left:flags.0?true peer:Peer kicked_by:long date:int banned_rights:ChatBannedRights rank:flags.2?string = ChannelParticipant`
     Banned(Box<crate::types::ChannelParticipantBanned>),
-    ///`channelParticipantLeft#1b03f006 peer:Peer = ChannelParticipant`
+    /// `channelParticipantLeft#1b03f006 peer:Peer = ChannelParticipant`
     Left(crate::types::ChannelParticipantLeft),
 }
 impl ChannelParticipant {
@@ -5517,9 +5850,19 @@ impl From<crate::types::ChannelParticipant> for ChannelParticipant {
         Self::ChannelParticipant(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelParticipant>> for ChannelParticipant {
+    fn from(x: Box<crate::types::ChannelParticipant>) -> Self {
+        Self::ChannelParticipant(x)
+    }
+}
 impl From<crate::types::ChannelParticipantSelf> for ChannelParticipant {
     fn from(x: crate::types::ChannelParticipantSelf) -> Self {
         Self::ChannelParticipantSelf(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelParticipantSelf>> for ChannelParticipant {
+    fn from(x: Box<crate::types::ChannelParticipantSelf>) -> Self {
+        Self::ChannelParticipantSelf(x)
     }
 }
 impl From<crate::types::ChannelParticipantCreator> for ChannelParticipant {
@@ -5527,14 +5870,29 @@ impl From<crate::types::ChannelParticipantCreator> for ChannelParticipant {
         Self::Creator(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelParticipantCreator>> for ChannelParticipant {
+    fn from(x: Box<crate::types::ChannelParticipantCreator>) -> Self {
+        Self::Creator(x)
+    }
+}
 impl From<crate::types::ChannelParticipantAdmin> for ChannelParticipant {
     fn from(x: crate::types::ChannelParticipantAdmin) -> Self {
         Self::Admin(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChannelParticipantAdmin>> for ChannelParticipant {
+    fn from(x: Box<crate::types::ChannelParticipantAdmin>) -> Self {
+        Self::Admin(x)
+    }
+}
 impl From<crate::types::ChannelParticipantBanned> for ChannelParticipant {
     fn from(x: crate::types::ChannelParticipantBanned) -> Self {
         Self::Banned(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelParticipantBanned>> for ChannelParticipant {
+    fn from(x: Box<crate::types::ChannelParticipantBanned>) -> Self {
+        Self::Banned(x)
     }
 }
 impl From<crate::types::ChannelParticipantLeft> for ChannelParticipant {
@@ -5545,21 +5903,21 @@ impl From<crate::types::ChannelParticipantLeft> for ChannelParticipant {
 ///The boxed type `ChannelParticipantsFilter`: one of 8 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChannelParticipantsFilter {
-    ///`channelParticipantsRecent#de3f3c79 = ChannelParticipantsFilter`
+    /// `channelParticipantsRecent#de3f3c79 = ChannelParticipantsFilter`
     ChannelParticipantsRecent,
-    ///`channelParticipantsAdmins#b4608969 = ChannelParticipantsFilter`
+    /// `channelParticipantsAdmins#b4608969 = ChannelParticipantsFilter`
     ChannelParticipantsAdmins,
-    ///`channelParticipantsKicked#a3b54985 q:string = ChannelParticipantsFilter`
+    /// `channelParticipantsKicked#a3b54985 q:string = ChannelParticipantsFilter`
     ChannelParticipantsKicked(crate::types::ChannelParticipantsKicked),
-    ///`channelParticipantsBots#b0d1865b = ChannelParticipantsFilter`
+    /// `channelParticipantsBots#b0d1865b = ChannelParticipantsFilter`
     ChannelParticipantsBots,
-    ///`channelParticipantsBanned#1427a5e1 q:string = ChannelParticipantsFilter`
+    /// `channelParticipantsBanned#1427a5e1 q:string = ChannelParticipantsFilter`
     ChannelParticipantsBanned(crate::types::ChannelParticipantsBanned),
-    ///`channelParticipantsSearch#0656ac4b q:string = ChannelParticipantsFilter`
+    /// `channelParticipantsSearch#0656ac4b q:string = ChannelParticipantsFilter`
     ChannelParticipantsSearch(crate::types::ChannelParticipantsSearch),
-    ///`channelParticipantsContacts#bb6ae88d q:string = ChannelParticipantsFilter`
+    /// `channelParticipantsContacts#bb6ae88d q:string = ChannelParticipantsFilter`
     ChannelParticipantsContacts(crate::types::ChannelParticipantsContacts),
-    ///`channelParticipantsMentions#e04b5ceb flags:# q:flags.0?string top_msg_id:flags.1?int = ChannelParticipantsFilter`
+    /// `channelParticipantsMentions#e04b5ceb flags:# q:flags.0?string top_msg_id:flags.1?int = ChannelParticipantsFilter`
     ChannelParticipantsMentions(crate::types::ChannelParticipantsMentions),
 }
 impl ChannelParticipantsFilter {
@@ -5744,19 +6102,19 @@ impl From<crate::types::ChannelParticipantsMentions> for ChannelParticipantsFilt
 ///The boxed type `Chat`: one of 7 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Chat {
-    ///`chatEmpty#29562865 id:long = Chat`
+    /// `chatEmpty#29562865 id:long = Chat`
     Empty(crate::types::ChatEmpty),
-    ///`chat#41cbf256 flags:# creator:flags.0?true left:flags.2?true deactivated:flags.5?true call_active:flags.23?true call_not_empty:flags.24?true noforwards:flags.25?true id:long title:string photo:ChatPhoto participants_count:int date:int version:int migrated_to:flags.6?InputChannel admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights = Chat`
+    /// `chat#41cbf256 flags:# creator:flags.0?true left:flags.2?true deactivated:flags.5?true call_active:flags.23?true call_not_empty:flags.24?true noforwards:flags.25?true id:long title:string photo:ChatPhoto participants_count:int date:int version:int migrated_to:flags.6?InputChannel admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights = Chat`
     Chat(Box<crate::types::Chat>),
-    ///`chatForbidden#6592a1a7 id:long title:string = Chat`
+    /// `chatForbidden#6592a1a7 id:long title:string = Chat`
     Forbidden(crate::types::ChatForbidden),
-    ///`channel#d49f34c6 flags:# creator:flags.0?true left:flags.2?true broadcast:flags.5?true verified:flags.7?true megagroup:flags.8?true restricted:flags.9?true signatures:flags.11?true min:flags.12?true scam:flags.19?true has_link:flags.20?true has_geo:flags.21?true slowmode_enabled:flags.22?true call_active:flags.23?true call_not_empty:flags.24?true fake:flags.25?true gigagroup:flags.26?true noforwards:flags.27?true join_to_send:flags.28?true join_request:flags.29?true forum:flags.30?true flags2:# stories_hidden:flags2.1?true stories_hidden_min:flags2.2?true stories_unavailable:flags2.3?true signature_profiles:flags2.12?true autotranslation:flags2.15?true broadcast_messages_allowed:flags2.16?true monoforum:flags2.17?true forum_tabs:flags2.19?true id:long access_hash:flags.13?long title:string username:flags.6?string photo:ChatPhoto date:int restriction_reason:flags.9?Vector<RestrictionReason> admin_rights:flags.14?ChatAdminRights banned_rights:flags.15?ChatBannedRights default_banned_rights:flags.18?ChatBannedRights participants_count:flags.17?int usernames:flags2.0?Vector<Username> stories_max_id:flags2.4?RecentStory color:flags2.7?PeerColor profile_color:flags2.8?PeerColor emoji_status:flags2.9?EmojiStatus level:flags2.10?int subscription_until_date:flags2.11?int bot_verification_icon:flags2.13?long send_paid_messages_stars:flags2.14?long linked_monoforum_id:flags2.18?long linked_community_id:flags2.20?long = Chat`
+    /// `channel#d49f34c6 flags:# creator:flags.0?true left:flags.2?true broadcast:flags.5?true verified:flags.7?true megagroup:flags.8?true restricted:flags.9?true signatures:flags.11?true min:flags.12?true scam:flags.19?true has_link:flags.20?true has_geo:flags.21?true slowmode_enabled:flags.22?true call_active:flags.23?true call_not_empty:flags.24?true fake:flags.25?true gigagroup:flags.26?true noforwards:flags.27?true join_to_send:flags.28?true join_request:flags.29?true forum:flags.30?true flags2:# stories_hidden:flags2.1?true stories_hidden_min:flags2.2?true stories_unavailable:flags2.3?true signature_profiles:flags2.12?true autotranslation:flags2.15?true broadcast_messages_allowed:flags2.16?true monoforum:flags2.17?true forum_tabs:flags2.19?true id:long access_hash:flags.13?long title:string username:flags.6?string photo:ChatPhoto date:int restriction_reason:flags.9?Vector<RestrictionReason> admin_rights:flags.14?ChatAdminRights banned_rights:flags.15?ChatBannedRights default_banned_rights:flags.18?ChatBannedRights participants_count:flags.17?int usernames:flags2.0?Vector<Username> stories_max_id:flags2.4?RecentStory color:flags2.7?PeerColor profile_color:flags2.8?PeerColor emoji_status:flags2.9?EmojiStatus level:flags2.10?int subscription_until_date:flags2.11?int bot_verification_icon:flags2.13?long send_paid_messages_stars:flags2.14?long linked_monoforum_id:flags2.18?long linked_community_id:flags2.20?long = Chat`
     Channel(Box<crate::types::Channel>),
-    ///`channelForbidden#17d493d5 flags:# broadcast:flags.5?true megagroup:flags.8?true monoforum:flags.10?true id:long access_hash:long title:string until_date:flags.16?int = Chat`
+    /// `channelForbidden#17d493d5 flags:# broadcast:flags.5?true megagroup:flags.8?true monoforum:flags.10?true id:long access_hash:long title:string until_date:flags.16?int = Chat`
     ChannelForbidden(Box<crate::types::ChannelForbidden>),
-    ///`communityForbidden#fd3cdab8 flags:# id:long access_hash:flags.13?long title:string = Chat`
+    /// `communityForbidden#fd3cdab8 flags:# id:long access_hash:flags.13?long title:string = Chat`
     CommunityForbidden(Box<crate::types::CommunityForbidden>),
-    ///`community#65efe954 flags:# creator:flags.0?true left:flags.2?true min:flags.12?true flags2:# collapsed_in_dialogs:flags2.20?true id:long access_hash:flags.13?long title:string photo:ChatPhoto date:int admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights = Chat`
+    /// `community#65efe954 flags:# creator:flags.0?true left:flags.2?true min:flags.12?true flags2:# collapsed_in_dialogs:flags2.20?true id:long access_hash:flags.13?long title:string photo:ChatPhoto date:int admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights = Chat`
     Community(Box<crate::types::Community>),
 }
 impl Chat {
@@ -5903,6 +6261,11 @@ impl From<crate::types::Chat> for Chat {
         Self::Chat(Box::new(x))
     }
 }
+impl From<Box<crate::types::Chat>> for Chat {
+    fn from(x: Box<crate::types::Chat>) -> Self {
+        Self::Chat(x)
+    }
+}
 impl From<crate::types::ChatForbidden> for Chat {
     fn from(x: crate::types::ChatForbidden) -> Self {
         Self::Forbidden(x)
@@ -5913,9 +6276,19 @@ impl From<crate::types::Channel> for Chat {
         Self::Channel(Box::new(x))
     }
 }
+impl From<Box<crate::types::Channel>> for Chat {
+    fn from(x: Box<crate::types::Channel>) -> Self {
+        Self::Channel(x)
+    }
+}
 impl From<crate::types::ChannelForbidden> for Chat {
     fn from(x: crate::types::ChannelForbidden) -> Self {
         Self::ChannelForbidden(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelForbidden>> for Chat {
+    fn from(x: Box<crate::types::ChannelForbidden>) -> Self {
+        Self::ChannelForbidden(x)
     }
 }
 impl From<crate::types::CommunityForbidden> for Chat {
@@ -5923,15 +6296,25 @@ impl From<crate::types::CommunityForbidden> for Chat {
         Self::CommunityForbidden(Box::new(x))
     }
 }
+impl From<Box<crate::types::CommunityForbidden>> for Chat {
+    fn from(x: Box<crate::types::CommunityForbidden>) -> Self {
+        Self::CommunityForbidden(x)
+    }
+}
 impl From<crate::types::Community> for Chat {
     fn from(x: crate::types::Community) -> Self {
         Self::Community(Box::new(x))
     }
 }
+impl From<Box<crate::types::Community>> for Chat {
+    fn from(x: Box<crate::types::Community>) -> Self {
+        Self::Community(x)
+    }
+}
 ///The boxed type `ChatAdminRights`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatAdminRights {
-    ///`chatAdminRights#5fb224d5 flags:# change_info:flags.0?true post_messages:flags.1?true edit_messages:flags.2?true delete_messages:flags.3?true ban_users:flags.4?true invite_users:flags.5?true pin_messages:flags.7?true add_admins:flags.9?true anonymous:flags.10?true manage_call:flags.11?true other:flags.12?true manage_topics:flags.13?true post_stories:flags.14?true edit_stories:flags.15?true delete_stories:flags.16?true manage_direct_messages:flags.17?true manage_ranks:flags.18?true manage_linked_peers:flags.19?true manage_welcome_messages:flags.20?true = ChatAdminRights`
+    /// `chatAdminRights#5fb224d5 flags:# change_info:flags.0?true post_messages:flags.1?true edit_messages:flags.2?true delete_messages:flags.3?true ban_users:flags.4?true invite_users:flags.5?true pin_messages:flags.7?true add_admins:flags.9?true anonymous:flags.10?true manage_call:flags.11?true other:flags.12?true manage_topics:flags.13?true post_stories:flags.14?true edit_stories:flags.15?true delete_stories:flags.16?true manage_direct_messages:flags.17?true manage_ranks:flags.18?true manage_linked_peers:flags.19?true manage_welcome_messages:flags.20?true = ChatAdminRights`
     ChatAdminRights(crate::types::ChatAdminRights),
 }
 impl ChatAdminRights {
@@ -5998,7 +6381,7 @@ impl From<crate::types::ChatAdminRights> for ChatAdminRights {
 ///The boxed type `ChatAdminWithInvites`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatAdminWithInvites {
-    ///`chatAdminWithInvites#f2ecef23 admin_id:long invites_count:int revoked_invites_count:int = ChatAdminWithInvites`
+    /// `chatAdminWithInvites#f2ecef23 admin_id:long invites_count:int revoked_invites_count:int = ChatAdminWithInvites`
     ChatAdminWithInvites(crate::types::ChatAdminWithInvites),
 }
 impl ChatAdminWithInvites {
@@ -6065,7 +6448,7 @@ impl From<crate::types::ChatAdminWithInvites> for ChatAdminWithInvites {
 ///The boxed type `ChatBannedRights`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatBannedRights {
-    ///`chatBannedRights#9f120418 flags:# view_messages:flags.0?true send_messages:flags.1?true send_media:flags.2?true send_stickers:flags.3?true send_gifs:flags.4?true send_games:flags.5?true send_inline:flags.6?true embed_links:flags.7?true send_polls:flags.8?true change_info:flags.10?true invite_users:flags.15?true pin_messages:flags.17?true manage_topics:flags.18?true send_photos:flags.19?true send_videos:flags.20?true send_roundvideos:flags.21?true send_audios:flags.22?true send_voices:flags.23?true send_docs:flags.24?true send_plain:flags.25?true edit_rank:flags.26?true send_reactions:flags.27?true manage_linked_peers:flags.28?true until_date:int = ChatBannedRights`
+    /// `chatBannedRights#9f120418 flags:# view_messages:flags.0?true send_messages:flags.1?true send_media:flags.2?true send_stickers:flags.3?true send_gifs:flags.4?true send_games:flags.5?true send_inline:flags.6?true embed_links:flags.7?true send_polls:flags.8?true change_info:flags.10?true invite_users:flags.15?true pin_messages:flags.17?true manage_topics:flags.18?true send_photos:flags.19?true send_videos:flags.20?true send_roundvideos:flags.21?true send_audios:flags.22?true send_voices:flags.23?true send_docs:flags.24?true send_plain:flags.25?true edit_rank:flags.26?true send_reactions:flags.27?true manage_linked_peers:flags.28?true until_date:int = ChatBannedRights`
     ChatBannedRights(crate::types::ChatBannedRights),
 }
 impl ChatBannedRights {
@@ -6132,11 +6515,11 @@ impl From<crate::types::ChatBannedRights> for ChatBannedRights {
 ///The boxed type `ChatFull`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatFull {
-    ///`chatFull#2633421b flags:# can_set_username:flags.7?true has_scheduled:flags.8?true translations_disabled:flags.19?true has_welcome_messages:flags.21?true id:long about:string participants:ChatParticipants chat_photo:flags.2?Photo notify_settings:PeerNotifySettings exported_invite:flags.13?ExportedChatInvite bot_info:flags.3?Vector<BotInfo> pinned_msg_id:flags.6?int folder_id:flags.11?int call:flags.12?InputGroupCall ttl_period:flags.14?int groupcall_default_join_as:flags.15?Peer theme_emoticon:flags.16?string requests_pending:flags.17?int recent_requesters:flags.17?Vector<long> available_reactions:flags.18?ChatReactions reactions_limit:flags.20?int = ChatFull`
+    /// `chatFull#2633421b flags:# can_set_username:flags.7?true has_scheduled:flags.8?true translations_disabled:flags.19?true has_welcome_messages:flags.21?true id:long about:string participants:ChatParticipants chat_photo:flags.2?Photo notify_settings:PeerNotifySettings exported_invite:flags.13?ExportedChatInvite bot_info:flags.3?Vector<BotInfo> pinned_msg_id:flags.6?int folder_id:flags.11?int call:flags.12?InputGroupCall ttl_period:flags.14?int groupcall_default_join_as:flags.15?Peer theme_emoticon:flags.16?string requests_pending:flags.17?int recent_requesters:flags.17?Vector<long> available_reactions:flags.18?ChatReactions reactions_limit:flags.20?int = ChatFull`
     ChatFull(Box<crate::types::ChatFull>),
-    ///`channelFull#a04e8d3a flags:# can_view_participants:flags.3?true can_set_username:flags.6?true can_set_stickers:flags.7?true hidden_prehistory:flags.10?true can_set_location:flags.16?true has_scheduled:flags.19?true can_view_stats:flags.20?true blocked:flags.22?true flags2:# can_delete_channel:flags2.0?true antispam:flags2.1?true participants_hidden:flags2.2?true translations_disabled:flags2.3?true stories_pinned_available:flags2.5?true view_forum_as_messages:flags2.6?true restricted_sponsored:flags2.11?true can_view_revenue:flags2.12?true paid_media_allowed:flags2.14?true can_view_stars_revenue:flags2.15?true paid_reactions_available:flags2.16?true stargifts_available:flags2.19?true paid_messages_available:flags2.20?true has_welcome_messages:flags2.24?true id:long about:string participants_count:flags.0?int admins_count:flags.1?int kicked_count:flags.2?int banned_count:flags.2?int online_count:flags.13?int read_inbox_max_id:int read_outbox_max_id:int unread_count:int chat_photo:Photo notify_settings:PeerNotifySettings exported_invite:flags.23?ExportedChatInvite bot_info:Vector<BotInfo> migrated_from_chat_id:flags.4?long migrated_from_max_id:flags.4?int pinned_msg_id:flags.5?int stickerset:flags.8?StickerSet available_min_id:flags.9?int folder_id:flags.11?int linked_chat_id:flags.14?long location:flags.15?ChannelLocation slowmode_seconds:flags.17?int slowmode_next_send_date:flags.18?int stats_dc:flags.12?int pts:int call:flags.21?InputGroupCall ttl_period:flags.24?int pending_suggestions:flags.25?Vector<string> groupcall_default_join_as:flags.26?Peer theme_emoticon:flags.27?string requests_pending:flags.28?int recent_requesters:flags.28?Vector<long> default_send_as:flags.29?Peer available_reactions:flags.30?ChatReactions reactions_limit:flags2.13?int stories:flags2.4?PeerStories wallpaper:flags2.7?WallPaper boosts_applied:flags2.8?int boosts_unrestrict:flags2.9?int emojiset:flags2.10?StickerSet bot_verification:flags2.17?BotVerification stargifts_count:flags2.18?int send_paid_messages_stars:flags2.21?long main_tab:flags2.22?ProfileTab guard_bot_id:flags2.23?long = ChatFull`
+    /// `channelFull#a04e8d3a flags:# can_view_participants:flags.3?true can_set_username:flags.6?true can_set_stickers:flags.7?true hidden_prehistory:flags.10?true can_set_location:flags.16?true has_scheduled:flags.19?true can_view_stats:flags.20?true blocked:flags.22?true flags2:# can_delete_channel:flags2.0?true antispam:flags2.1?true participants_hidden:flags2.2?true translations_disabled:flags2.3?true stories_pinned_available:flags2.5?true view_forum_as_messages:flags2.6?true restricted_sponsored:flags2.11?true can_view_revenue:flags2.12?true paid_media_allowed:flags2.14?true can_view_stars_revenue:flags2.15?true paid_reactions_available:flags2.16?true stargifts_available:flags2.19?true paid_messages_available:flags2.20?true has_welcome_messages:flags2.24?true id:long about:string participants_count:flags.0?int admins_count:flags.1?int kicked_count:flags.2?int banned_count:flags.2?int online_count:flags.13?int read_inbox_max_id:int read_outbox_max_id:int unread_count:int chat_photo:Photo notify_settings:PeerNotifySettings exported_invite:flags.23?ExportedChatInvite bot_info:Vector<BotInfo> migrated_from_chat_id:flags.4?long migrated_from_max_id:flags.4?int pinned_msg_id:flags.5?int stickerset:flags.8?StickerSet available_min_id:flags.9?int folder_id:flags.11?int linked_chat_id:flags.14?long location:flags.15?ChannelLocation slowmode_seconds:flags.17?int slowmode_next_send_date:flags.18?int stats_dc:flags.12?int pts:int call:flags.21?InputGroupCall ttl_period:flags.24?int pending_suggestions:flags.25?Vector<string> groupcall_default_join_as:flags.26?Peer theme_emoticon:flags.27?string requests_pending:flags.28?int recent_requesters:flags.28?Vector<long> default_send_as:flags.29?Peer available_reactions:flags.30?ChatReactions reactions_limit:flags2.13?int stories:flags2.4?PeerStories wallpaper:flags2.7?WallPaper boosts_applied:flags2.8?int boosts_unrestrict:flags2.9?int emojiset:flags2.10?StickerSet bot_verification:flags2.17?BotVerification stargifts_count:flags2.18?int send_paid_messages_stars:flags2.21?long main_tab:flags2.22?ProfileTab guard_bot_id:flags2.23?long = ChatFull`
     ChannelFull(Box<crate::types::ChannelFull>),
-    ///`communityFull#cbb7a507 flags:# id:long about:string chat_photo:Photo linked_peers:Vector<CommunityPeer> admins_count:flags.1?int kicked_count:flags.2?int peer_link_requests_pending:flags.0?int = ChatFull`
+    /// `communityFull#cbb7a507 flags:# id:long about:string chat_photo:Photo linked_peers:Vector<CommunityPeer> admins_count:flags.1?int kicked_count:flags.2?int peer_link_requests_pending:flags.0?int = ChatFull`
     CommunityFull(Box<crate::types::CommunityFull>),
 }
 impl ChatFull {
@@ -6228,9 +6611,19 @@ impl From<crate::types::ChatFull> for ChatFull {
         Self::ChatFull(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatFull>> for ChatFull {
+    fn from(x: Box<crate::types::ChatFull>) -> Self {
+        Self::ChatFull(x)
+    }
+}
 impl From<crate::types::ChannelFull> for ChatFull {
     fn from(x: crate::types::ChannelFull) -> Self {
         Self::ChannelFull(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelFull>> for ChatFull {
+    fn from(x: Box<crate::types::ChannelFull>) -> Self {
+        Self::ChannelFull(x)
     }
 }
 impl From<crate::types::CommunityFull> for ChatFull {
@@ -6238,14 +6631,19 @@ impl From<crate::types::CommunityFull> for ChatFull {
         Self::CommunityFull(Box::new(x))
     }
 }
+impl From<Box<crate::types::CommunityFull>> for ChatFull {
+    fn from(x: Box<crate::types::CommunityFull>) -> Self {
+        Self::CommunityFull(x)
+    }
+}
 ///The boxed type `ChatInvite`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatInvite {
-    ///`chatInviteAlready#5a686d7c chat:Chat = ChatInvite`
+    /// `chatInviteAlready#5a686d7c chat:Chat = ChatInvite`
     Already(Box<crate::types::ChatInviteAlready>),
-    ///`chatInvite#5c9d3702 flags:# channel:flags.0?true broadcast:flags.1?true public:flags.2?true megagroup:flags.3?true request_needed:flags.6?true verified:flags.7?true scam:flags.8?true fake:flags.9?true can_refulfill_subscription:flags.11?true title:string about:flags.5?string photo:Photo participants_count:int participants:flags.4?Vector<User> color:int subscription_pricing:flags.10?StarsSubscriptionPricing subscription_form_id:flags.12?long bot_verification:flags.13?BotVerification = ChatInvite`
+    /// `chatInvite#5c9d3702 flags:# channel:flags.0?true broadcast:flags.1?true public:flags.2?true megagroup:flags.3?true request_needed:flags.6?true verified:flags.7?true scam:flags.8?true fake:flags.9?true can_refulfill_subscription:flags.11?true title:string about:flags.5?string photo:Photo participants_count:int participants:flags.4?Vector<User> color:int subscription_pricing:flags.10?StarsSubscriptionPricing subscription_form_id:flags.12?long bot_verification:flags.13?BotVerification = ChatInvite`
     ChatInvite(Box<crate::types::ChatInvite>),
-    ///`chatInvitePeek#61695cb0 chat:Chat expires:int = ChatInvite`
+    /// `chatInvitePeek#61695cb0 chat:Chat expires:int = ChatInvite`
     Peek(Box<crate::types::ChatInvitePeek>),
 }
 impl ChatInvite {
@@ -6335,9 +6733,19 @@ impl From<crate::types::ChatInviteAlready> for ChatInvite {
         Self::Already(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatInviteAlready>> for ChatInvite {
+    fn from(x: Box<crate::types::ChatInviteAlready>) -> Self {
+        Self::Already(x)
+    }
+}
 impl From<crate::types::ChatInvite> for ChatInvite {
     fn from(x: crate::types::ChatInvite) -> Self {
         Self::ChatInvite(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChatInvite>> for ChatInvite {
+    fn from(x: Box<crate::types::ChatInvite>) -> Self {
+        Self::ChatInvite(x)
     }
 }
 impl From<crate::types::ChatInvitePeek> for ChatInvite {
@@ -6345,10 +6753,15 @@ impl From<crate::types::ChatInvitePeek> for ChatInvite {
         Self::Peek(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatInvitePeek>> for ChatInvite {
+    fn from(x: Box<crate::types::ChatInvitePeek>) -> Self {
+        Self::Peek(x)
+    }
+}
 ///The boxed type `ChatInviteImporter`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatInviteImporter {
-    ///`chatInviteImporter#8c5adfd9 flags:# requested:flags.0?true via_chatlist:flags.3?true user_id:long date:int about:flags.2?string approved_by:flags.1?long = ChatInviteImporter`
+    /// `chatInviteImporter#8c5adfd9 flags:# requested:flags.0?true via_chatlist:flags.3?true user_id:long date:int about:flags.2?string approved_by:flags.1?long = ChatInviteImporter`
     ChatInviteImporter(Box<crate::types::ChatInviteImporter>),
 }
 impl ChatInviteImporter {
@@ -6414,10 +6827,15 @@ impl From<crate::types::ChatInviteImporter> for ChatInviteImporter {
         Self::ChatInviteImporter(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatInviteImporter>> for ChatInviteImporter {
+    fn from(x: Box<crate::types::ChatInviteImporter>) -> Self {
+        Self::ChatInviteImporter(x)
+    }
+}
 ///The boxed type `ChatOnlines`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatOnlines {
-    ///`chatOnlines#f041e250 onlines:int = ChatOnlines`
+    /// `chatOnlines#f041e250 onlines:int = ChatOnlines`
     ChatOnlines(crate::types::ChatOnlines),
 }
 impl ChatOnlines {
@@ -6482,11 +6900,11 @@ impl From<crate::types::ChatOnlines> for ChatOnlines {
 ///The boxed type `ChatParticipant`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatParticipant {
-    ///`chatParticipant#38e79fde flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant`
+    /// `chatParticipant#38e79fde flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant`
     ChatParticipant(Box<crate::types::ChatParticipant>),
-    ///`chatParticipantCreator#e1f867b8 flags:# user_id:long rank:flags.0?string = ChatParticipant`
+    /// `chatParticipantCreator#e1f867b8 flags:# user_id:long rank:flags.0?string = ChatParticipant`
     Creator(crate::types::ChatParticipantCreator),
-    ///`chatParticipantAdmin#0360d5d2 flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant`
+    /// `chatParticipantAdmin#0360d5d2 flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant`
     Admin(Box<crate::types::ChatParticipantAdmin>),
 }
 impl ChatParticipant {
@@ -6576,6 +6994,11 @@ impl From<crate::types::ChatParticipant> for ChatParticipant {
         Self::ChatParticipant(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatParticipant>> for ChatParticipant {
+    fn from(x: Box<crate::types::ChatParticipant>) -> Self {
+        Self::ChatParticipant(x)
+    }
+}
 impl From<crate::types::ChatParticipantCreator> for ChatParticipant {
     fn from(x: crate::types::ChatParticipantCreator) -> Self {
         Self::Creator(x)
@@ -6586,12 +7009,17 @@ impl From<crate::types::ChatParticipantAdmin> for ChatParticipant {
         Self::Admin(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatParticipantAdmin>> for ChatParticipant {
+    fn from(x: Box<crate::types::ChatParticipantAdmin>) -> Self {
+        Self::Admin(x)
+    }
+}
 ///The boxed type `ChatParticipants`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatParticipants {
-    ///`chatParticipantsForbidden#8763d3e1 flags:# chat_id:long self_participant:flags.0?ChatParticipant = ChatParticipants`
+    /// `chatParticipantsForbidden#8763d3e1 flags:# chat_id:long self_participant:flags.0?ChatParticipant = ChatParticipants`
     Forbidden(Box<crate::types::ChatParticipantsForbidden>),
-    ///`chatParticipants#3cbc93f8 chat_id:long participants:Vector<ChatParticipant> version:int = ChatParticipants`
+    /// `chatParticipants#3cbc93f8 chat_id:long participants:Vector<ChatParticipant> version:int = ChatParticipants`
     ChatParticipants(Box<crate::types::ChatParticipants>),
 }
 impl ChatParticipants {
@@ -6670,17 +7098,27 @@ impl From<crate::types::ChatParticipantsForbidden> for ChatParticipants {
         Self::Forbidden(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatParticipantsForbidden>> for ChatParticipants {
+    fn from(x: Box<crate::types::ChatParticipantsForbidden>) -> Self {
+        Self::Forbidden(x)
+    }
+}
 impl From<crate::types::ChatParticipants> for ChatParticipants {
     fn from(x: crate::types::ChatParticipants) -> Self {
         Self::ChatParticipants(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatParticipants>> for ChatParticipants {
+    fn from(x: Box<crate::types::ChatParticipants>) -> Self {
+        Self::ChatParticipants(x)
+    }
+}
 ///The boxed type `ChatPhoto`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatPhoto {
-    ///`chatPhotoEmpty#37c1011c = ChatPhoto`
+    /// `chatPhotoEmpty#37c1011c = ChatPhoto`
     Empty,
-    ///`chatPhoto#1c6e1c11 flags:# has_video:flags.0?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = ChatPhoto`
+    /// `chatPhoto#1c6e1c11 flags:# has_video:flags.0?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = ChatPhoto`
     ChatPhoto(Box<crate::types::ChatPhoto>),
 }
 impl ChatPhoto {
@@ -6756,14 +7194,19 @@ impl From<crate::types::ChatPhoto> for ChatPhoto {
         Self::ChatPhoto(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatPhoto>> for ChatPhoto {
+    fn from(x: Box<crate::types::ChatPhoto>) -> Self {
+        Self::ChatPhoto(x)
+    }
+}
 ///The boxed type `ChatReactions`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatReactions {
-    ///`chatReactionsNone#eafc32bc = ChatReactions`
+    /// `chatReactionsNone#eafc32bc = ChatReactions`
     None,
-    ///`chatReactionsAll#52928bca flags:# allow_custom:flags.0?true = ChatReactions`
+    /// `chatReactionsAll#52928bca flags:# allow_custom:flags.0?true = ChatReactions`
     All(crate::types::ChatReactionsAll),
-    ///`chatReactionsSome#661d4037 reactions:Vector<Reaction> = ChatReactions`
+    /// `chatReactionsSome#661d4037 reactions:Vector<Reaction> = ChatReactions`
     Some(crate::types::ChatReactionsSome),
 }
 impl ChatReactions {
@@ -6856,9 +7299,9 @@ impl From<crate::types::ChatReactionsSome> for ChatReactions {
 ///The boxed type `ChatTheme`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChatTheme {
-    ///`chatTheme#c3dffc04 emoticon:string = ChatTheme`
+    /// `chatTheme#c3dffc04 emoticon:string = ChatTheme`
     ChatTheme(crate::types::ChatTheme),
-    ///`chatThemeUniqueGift#3458f9c8 gift:StarGift theme_settings:Vector<ThemeSettings> = ChatTheme`
+    /// `chatThemeUniqueGift#3458f9c8 gift:StarGift theme_settings:Vector<ThemeSettings> = ChatTheme`
     UniqueGift(Box<crate::types::ChatThemeUniqueGift>),
 }
 impl ChatTheme {
@@ -6938,10 +7381,15 @@ impl From<crate::types::ChatThemeUniqueGift> for ChatTheme {
         Self::UniqueGift(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatThemeUniqueGift>> for ChatTheme {
+    fn from(x: Box<crate::types::ChatThemeUniqueGift>) -> Self {
+        Self::UniqueGift(x)
+    }
+}
 ///The boxed type `Client_DH_Inner_Data`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClientDHInnerData {
-    ///`client_DH_inner_data#6643b654 nonce:int128 server_nonce:int128 retry_id:long g_b:bytes = Client_DH_Inner_Data`
+    /// `client_DH_inner_data#6643b654 nonce:int128 server_nonce:int128 retry_id:long g_b:bytes = Client_DH_Inner_Data`
     ClientDHInnerData(Box<crate::types::ClientDHInnerData>),
 }
 impl ClientDHInnerData {
@@ -7007,10 +7455,15 @@ impl From<crate::types::ClientDHInnerData> for ClientDHInnerData {
         Self::ClientDHInnerData(Box::new(x))
     }
 }
+impl From<Box<crate::types::ClientDHInnerData>> for ClientDHInnerData {
+    fn from(x: Box<crate::types::ClientDHInnerData>) -> Self {
+        Self::ClientDHInnerData(x)
+    }
+}
 ///The boxed type `CodeSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CodeSettings {
-    ///`codeSettings#ad253d78 flags:# allow_flashcall:flags.0?true current_number:flags.1?true allow_app_hash:flags.4?true allow_missed_call:flags.5?true allow_firebase:flags.7?true unknown_number:flags.9?true logout_tokens:flags.6?Vector<bytes> token:flags.8?string app_sandbox:flags.8?Bool = CodeSettings`
+    /// `codeSettings#ad253d78 flags:# allow_flashcall:flags.0?true current_number:flags.1?true allow_app_hash:flags.4?true allow_missed_call:flags.5?true allow_firebase:flags.7?true unknown_number:flags.9?true logout_tokens:flags.6?Vector<bytes> token:flags.8?string app_sandbox:flags.8?Bool = CodeSettings`
     CodeSettings(Box<crate::types::CodeSettings>),
 }
 impl CodeSettings {
@@ -7076,10 +7529,15 @@ impl From<crate::types::CodeSettings> for CodeSettings {
         Self::CodeSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::CodeSettings>> for CodeSettings {
+    fn from(x: Box<crate::types::CodeSettings>) -> Self {
+        Self::CodeSettings(x)
+    }
+}
 ///The boxed type `CommunityPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CommunityPeer {
-    ///`communityPeer#76141ebd flags:# can_view_history:flags.2?true visible:flags.0?Bool peer:Peer = CommunityPeer`
+    /// `communityPeer#76141ebd flags:# can_view_history:flags.2?true visible:flags.0?Bool peer:Peer = CommunityPeer`
     CommunityPeer(crate::types::CommunityPeer),
 }
 impl CommunityPeer {
@@ -7144,7 +7602,7 @@ impl From<crate::types::CommunityPeer> for CommunityPeer {
 ///The boxed type `CommunityPeerRequest`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CommunityPeerRequest {
-    ///`communityPeerRequest#7beafa85 flags:# visible:flags.0?true peer:Peer requested_by:long date:int = CommunityPeerRequest`
+    /// `communityPeerRequest#7beafa85 flags:# visible:flags.0?true peer:Peer requested_by:long date:int = CommunityPeerRequest`
     CommunityPeerRequest(crate::types::CommunityPeerRequest),
 }
 impl CommunityPeerRequest {
@@ -7211,7 +7669,7 @@ impl From<crate::types::CommunityPeerRequest> for CommunityPeerRequest {
 ///The boxed type `Config`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Config {
-    ///`config#cc1a241e flags:# default_p2p_contacts:flags.3?true preload_featured_stickers:flags.4?true revoke_pm_inbox:flags.6?true blocked_mode:flags.8?true force_try_ipv6:flags.14?true date:int expires:int test_mode:Bool this_dc:int dc_options:Vector<DcOption> dc_txt_domain_name:string chat_size_max:int megagroup_size_max:int forwarded_count_max:int online_update_period_ms:int offline_blur_timeout_ms:int offline_idle_timeout_ms:int online_cloud_timeout_ms:int notify_cloud_delay_ms:int notify_default_delay_ms:int push_chat_period_ms:int push_chat_limit:int edit_time_limit:int revoke_time_limit:int revoke_pm_time_limit:int rating_e_decay:int stickers_recent_limit:int channels_read_media_period:int tmp_sessions:flags.0?int call_receive_timeout_ms:int call_ring_timeout_ms:int call_connect_timeout_ms:int call_packet_timeout_ms:int me_url_prefix:string autoupdate_url_prefix:flags.7?string gif_search_username:flags.9?string venue_search_username:flags.10?string img_search_username:flags.11?string static_maps_provider:flags.12?string caption_length_max:int message_length_max:int webfile_dc_id:int suggested_lang_code:flags.2?string lang_pack_version:flags.2?int base_lang_pack_version:flags.2?int reactions_default:flags.15?Reaction autologin_token:flags.16?string = Config`
+    /// `config#cc1a241e flags:# default_p2p_contacts:flags.3?true preload_featured_stickers:flags.4?true revoke_pm_inbox:flags.6?true blocked_mode:flags.8?true force_try_ipv6:flags.14?true date:int expires:int test_mode:Bool this_dc:int dc_options:Vector<DcOption> dc_txt_domain_name:string chat_size_max:int megagroup_size_max:int forwarded_count_max:int online_update_period_ms:int offline_blur_timeout_ms:int offline_idle_timeout_ms:int online_cloud_timeout_ms:int notify_cloud_delay_ms:int notify_default_delay_ms:int push_chat_period_ms:int push_chat_limit:int edit_time_limit:int revoke_time_limit:int revoke_pm_time_limit:int rating_e_decay:int stickers_recent_limit:int channels_read_media_period:int tmp_sessions:flags.0?int call_receive_timeout_ms:int call_ring_timeout_ms:int call_connect_timeout_ms:int call_packet_timeout_ms:int me_url_prefix:string autoupdate_url_prefix:flags.7?string gif_search_username:flags.9?string venue_search_username:flags.10?string img_search_username:flags.11?string static_maps_provider:flags.12?string caption_length_max:int message_length_max:int webfile_dc_id:int suggested_lang_code:flags.2?string lang_pack_version:flags.2?int base_lang_pack_version:flags.2?int reactions_default:flags.15?Reaction autologin_token:flags.16?string = Config`
     Config(Box<crate::types::Config>),
 }
 impl Config {
@@ -7275,10 +7733,15 @@ impl From<crate::types::Config> for Config {
         Self::Config(Box::new(x))
     }
 }
+impl From<Box<crate::types::Config>> for Config {
+    fn from(x: Box<crate::types::Config>) -> Self {
+        Self::Config(x)
+    }
+}
 ///The boxed type `ConnectedBot`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConnectedBot {
-    ///`connectedBot#033ed001 flags:# bot_id:long recipients:BusinessBotRecipients rights:BusinessBotRights device:flags.0?string date:flags.1?int location:flags.2?string = ConnectedBot`
+    /// `connectedBot#033ed001 flags:# bot_id:long recipients:BusinessBotRecipients rights:BusinessBotRights device:flags.0?string date:flags.1?int location:flags.2?string = ConnectedBot`
     ConnectedBot(Box<crate::types::ConnectedBot>),
 }
 impl ConnectedBot {
@@ -7344,10 +7807,15 @@ impl From<crate::types::ConnectedBot> for ConnectedBot {
         Self::ConnectedBot(Box::new(x))
     }
 }
+impl From<Box<crate::types::ConnectedBot>> for ConnectedBot {
+    fn from(x: Box<crate::types::ConnectedBot>) -> Self {
+        Self::ConnectedBot(x)
+    }
+}
 ///The boxed type `ConnectedBotStarRef`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConnectedBotStarRef {
-    ///`connectedBotStarRef#19a13f71 flags:# revoked:flags.1?true url:string date:int bot_id:long commission_permille:int duration_months:flags.0?int participants:long revenue:long = ConnectedBotStarRef`
+    /// `connectedBotStarRef#19a13f71 flags:# revoked:flags.1?true url:string date:int bot_id:long commission_permille:int duration_months:flags.0?int participants:long revenue:long = ConnectedBotStarRef`
     ConnectedBotStarRef(Box<crate::types::ConnectedBotStarRef>),
 }
 impl ConnectedBotStarRef {
@@ -7413,10 +7881,15 @@ impl From<crate::types::ConnectedBotStarRef> for ConnectedBotStarRef {
         Self::ConnectedBotStarRef(Box::new(x))
     }
 }
+impl From<Box<crate::types::ConnectedBotStarRef>> for ConnectedBotStarRef {
+    fn from(x: Box<crate::types::ConnectedBotStarRef>) -> Self {
+        Self::ConnectedBotStarRef(x)
+    }
+}
 ///The boxed type `Contact`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Contact {
-    ///`contact#145ade0b user_id:long mutual:Bool = Contact`
+    /// `contact#145ade0b user_id:long mutual:Bool = Contact`
     Contact(crate::types::Contact),
 }
 impl Contact {
@@ -7481,7 +7954,7 @@ impl From<crate::types::Contact> for Contact {
 ///The boxed type `ContactBirthday`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContactBirthday {
-    ///`contactBirthday#1d998733 contact_id:long birthday:Birthday = ContactBirthday`
+    /// `contactBirthday#1d998733 contact_id:long birthday:Birthday = ContactBirthday`
     ContactBirthday(crate::types::ContactBirthday),
 }
 impl ContactBirthday {
@@ -7548,7 +8021,7 @@ impl From<crate::types::ContactBirthday> for ContactBirthday {
 ///The boxed type `ContactStatus`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContactStatus {
-    ///`contactStatus#16d9703b user_id:long status:UserStatus = ContactStatus`
+    /// `contactStatus#16d9703b user_id:long status:UserStatus = ContactStatus`
     ContactStatus(crate::types::ContactStatus),
 }
 impl ContactStatus {
@@ -7613,7 +8086,7 @@ impl From<crate::types::ContactStatus> for ContactStatus {
 ///The boxed type `CurrencyRate`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CurrencyRate {
-    ///`currencyRate#30d9743c currency:string rate:double = CurrencyRate`
+    /// `currencyRate#30d9743c currency:string rate:double = CurrencyRate`
     CurrencyRate(crate::types::CurrencyRate),
 }
 impl CurrencyRate {
@@ -7678,7 +8151,7 @@ impl From<crate::types::CurrencyRate> for CurrencyRate {
 ///The boxed type `DataJSON`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataJSON {
-    ///`dataJSON#7d748d04 data:string = DataJSON`
+    /// `dataJSON#7d748d04 data:string = DataJSON`
     DataJSON(crate::types::DataJSON),
 }
 impl DataJSON {
@@ -7743,7 +8216,7 @@ impl From<crate::types::DataJSON> for DataJSON {
 ///The boxed type `DcOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DcOption {
-    ///`dcOption#18b7a10d flags:# ipv6:flags.0?true media_only:flags.1?true tcpo_only:flags.2?true cdn:flags.3?true static:flags.4?true this_port_only:flags.5?true id:int ip_address:string port:int secret:flags.10?bytes = DcOption`
+    /// `dcOption#18b7a10d flags:# ipv6:flags.0?true media_only:flags.1?true tcpo_only:flags.2?true cdn:flags.3?true static:flags.4?true this_port_only:flags.5?true id:int ip_address:string port:int secret:flags.10?bytes = DcOption`
     DcOption(Box<crate::types::DcOption>),
 }
 impl DcOption {
@@ -7807,10 +8280,15 @@ impl From<crate::types::DcOption> for DcOption {
         Self::DcOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::DcOption>> for DcOption {
+    fn from(x: Box<crate::types::DcOption>) -> Self {
+        Self::DcOption(x)
+    }
+}
 ///The boxed type `DefaultHistoryTTL`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DefaultHistoryTTL {
-    ///`defaultHistoryTTL#43b46b20 period:int = DefaultHistoryTTL`
+    /// `defaultHistoryTTL#43b46b20 period:int = DefaultHistoryTTL`
     DefaultHistoryTTL(crate::types::DefaultHistoryTTL),
 }
 impl DefaultHistoryTTL {
@@ -7877,11 +8355,11 @@ impl From<crate::types::DefaultHistoryTTL> for DefaultHistoryTTL {
 ///The boxed type `DestroyAuthKeyRes`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DestroyAuthKeyRes {
-    ///`destroy_auth_key_ok#f660e1d4 = DestroyAuthKeyRes`
+    /// `destroy_auth_key_ok#f660e1d4 = DestroyAuthKeyRes`
     DestroyAuthKeyOk,
-    ///`destroy_auth_key_none#0a9f2259 = DestroyAuthKeyRes`
+    /// `destroy_auth_key_none#0a9f2259 = DestroyAuthKeyRes`
     DestroyAuthKeyNone,
-    ///`destroy_auth_key_fail#ea109b13 = DestroyAuthKeyRes`
+    /// `destroy_auth_key_fail#ea109b13 = DestroyAuthKeyRes`
     DestroyAuthKeyFail,
 }
 impl DestroyAuthKeyRes {
@@ -7972,9 +8450,9 @@ impl From<crate::types::DestroyAuthKeyFail> for DestroyAuthKeyRes {
 ///The boxed type `DestroySessionRes`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DestroySessionRes {
-    ///`destroy_session_ok#e22045fc session_id:long = DestroySessionRes`
+    /// `destroy_session_ok#e22045fc session_id:long = DestroySessionRes`
     DestroySessionOk(crate::types::DestroySessionOk),
-    ///`destroy_session_none#62d350c9 session_id:long = DestroySessionRes`
+    /// `destroy_session_none#62d350c9 session_id:long = DestroySessionRes`
     DestroySessionNone(crate::types::DestroySessionNone),
 }
 impl DestroySessionRes {
@@ -8059,11 +8537,11 @@ impl From<crate::types::DestroySessionNone> for DestroySessionRes {
 ///The boxed type `Dialog`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
-    ///`dialog#fc89f7f3 flags:# pinned:flags.2?true unread_mark:flags.3?true view_forum_as_messages:flags.6?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int notify_settings:PeerNotifySettings pts:flags.0?int draft:flags.1?DraftMessage folder_id:flags.4?int ttl_period:flags.5?int = Dialog`
+    /// `dialog#fc89f7f3 flags:# pinned:flags.2?true unread_mark:flags.3?true view_forum_as_messages:flags.6?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int notify_settings:PeerNotifySettings pts:flags.0?int draft:flags.1?DraftMessage folder_id:flags.4?int ttl_period:flags.5?int = Dialog`
     Dialog(Box<crate::types::Dialog>),
-    ///`dialogFolder#71bd134c flags:# pinned:flags.2?true folder:Folder peer:Peer top_message:int unread_muted_peers_count:int unread_unmuted_peers_count:int unread_muted_messages_count:int unread_unmuted_messages_count:int = Dialog`
+    /// `dialogFolder#71bd134c flags:# pinned:flags.2?true folder:Folder peer:Peer top_message:int unread_muted_peers_count:int unread_unmuted_peers_count:int unread_muted_messages_count:int unread_unmuted_messages_count:int = Dialog`
     Folder(Box<crate::types::DialogFolder>),
-    ///`dialogCommunity#f78a0973 flags:# pinned:flags.2?true community_id:long notify_settings:PeerNotifySettings = Dialog`
+    /// `dialogCommunity#f78a0973 flags:# pinned:flags.2?true community_id:long notify_settings:PeerNotifySettings = Dialog`
     Community(crate::types::DialogCommunity),
 }
 impl Dialog {
@@ -8151,9 +8629,19 @@ impl From<crate::types::Dialog> for Dialog {
         Self::Dialog(Box::new(x))
     }
 }
+impl From<Box<crate::types::Dialog>> for Dialog {
+    fn from(x: Box<crate::types::Dialog>) -> Self {
+        Self::Dialog(x)
+    }
+}
 impl From<crate::types::DialogFolder> for Dialog {
     fn from(x: crate::types::DialogFolder) -> Self {
         Self::Folder(Box::new(x))
+    }
+}
+impl From<Box<crate::types::DialogFolder>> for Dialog {
+    fn from(x: Box<crate::types::DialogFolder>) -> Self {
+        Self::Folder(x)
     }
 }
 impl From<crate::types::DialogCommunity> for Dialog {
@@ -8164,11 +8652,11 @@ impl From<crate::types::DialogCommunity> for Dialog {
 ///The boxed type `DialogFilter`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DialogFilter {
-    ///`dialogFilter#aa472651 flags:# contacts:flags.0?true non_contacts:flags.1?true groups:flags.2?true broadcasts:flags.3?true bots:flags.4?true exclude_muted:flags.11?true exclude_read:flags.12?true exclude_archived:flags.13?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> exclude_peers:Vector<InputPeer> = DialogFilter`
+    /// `dialogFilter#aa472651 flags:# contacts:flags.0?true non_contacts:flags.1?true groups:flags.2?true broadcasts:flags.3?true bots:flags.4?true exclude_muted:flags.11?true exclude_read:flags.12?true exclude_archived:flags.13?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> exclude_peers:Vector<InputPeer> = DialogFilter`
     DialogFilter(Box<crate::types::DialogFilter>),
-    ///`dialogFilterDefault#363293ae = DialogFilter`
+    /// `dialogFilterDefault#363293ae = DialogFilter`
     Default,
-    ///`dialogFilterChatlist#96537bd7 flags:# has_my_invites:flags.26?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> = DialogFilter`
+    /// `dialogFilterChatlist#96537bd7 flags:# has_my_invites:flags.26?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> = DialogFilter`
     Chatlist(Box<crate::types::DialogFilterChatlist>),
 }
 impl DialogFilter {
@@ -8254,6 +8742,11 @@ impl From<crate::types::DialogFilter> for DialogFilter {
         Self::DialogFilter(Box::new(x))
     }
 }
+impl From<Box<crate::types::DialogFilter>> for DialogFilter {
+    fn from(x: Box<crate::types::DialogFilter>) -> Self {
+        Self::DialogFilter(x)
+    }
+}
 impl From<crate::types::DialogFilterDefault> for DialogFilter {
     fn from(_: crate::types::DialogFilterDefault) -> Self {
         Self::Default
@@ -8264,10 +8757,15 @@ impl From<crate::types::DialogFilterChatlist> for DialogFilter {
         Self::Chatlist(Box::new(x))
     }
 }
+impl From<Box<crate::types::DialogFilterChatlist>> for DialogFilter {
+    fn from(x: Box<crate::types::DialogFilterChatlist>) -> Self {
+        Self::Chatlist(x)
+    }
+}
 ///The boxed type `DialogFilterSuggested`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DialogFilterSuggested {
-    ///`dialogFilterSuggested#77744d4a filter:DialogFilter description:string = DialogFilterSuggested`
+    /// `dialogFilterSuggested#77744d4a filter:DialogFilter description:string = DialogFilterSuggested`
     DialogFilterSuggested(Box<crate::types::DialogFilterSuggested>),
 }
 impl DialogFilterSuggested {
@@ -8333,14 +8831,19 @@ impl From<crate::types::DialogFilterSuggested> for DialogFilterSuggested {
         Self::DialogFilterSuggested(Box::new(x))
     }
 }
+impl From<Box<crate::types::DialogFilterSuggested>> for DialogFilterSuggested {
+    fn from(x: Box<crate::types::DialogFilterSuggested>) -> Self {
+        Self::DialogFilterSuggested(x)
+    }
+}
 ///The boxed type `DialogPeer`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DialogPeer {
-    ///`dialogPeer#e56dbf05 peer:Peer = DialogPeer`
+    /// `dialogPeer#e56dbf05 peer:Peer = DialogPeer`
     DialogPeer(crate::types::DialogPeer),
-    ///`dialogPeerFolder#514519e2 folder_id:int = DialogPeer`
+    /// `dialogPeerFolder#514519e2 folder_id:int = DialogPeer`
     Folder(crate::types::DialogPeerFolder),
-    ///`dialogPeerCommunity#2f65c8e4 community_id:long = DialogPeer`
+    /// `dialogPeerCommunity#2f65c8e4 community_id:long = DialogPeer`
     Community(crate::types::DialogPeerCommunity),
 }
 impl DialogPeer {
@@ -8437,7 +8940,7 @@ impl From<crate::types::DialogPeerCommunity> for DialogPeer {
 ///The boxed type `DisallowedGiftsSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DisallowedGiftsSettings {
-    ///`disallowedGiftsSettings#71f276c4 flags:# disallow_unlimited_stargifts:flags.0?true disallow_limited_stargifts:flags.1?true disallow_unique_stargifts:flags.2?true disallow_premium_gifts:flags.3?true disallow_stargifts_from_channels:flags.4?true = DisallowedGiftsSettings`
+    /// `disallowedGiftsSettings#71f276c4 flags:# disallow_unlimited_stargifts:flags.0?true disallow_limited_stargifts:flags.1?true disallow_unique_stargifts:flags.2?true disallow_premium_gifts:flags.3?true disallow_stargifts_from_channels:flags.4?true = DisallowedGiftsSettings`
     DisallowedGiftsSettings(crate::types::DisallowedGiftsSettings),
 }
 impl DisallowedGiftsSettings {
@@ -8504,9 +9007,9 @@ impl From<crate::types::DisallowedGiftsSettings> for DisallowedGiftsSettings {
 ///The boxed type `Document`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Document {
-    ///`documentEmpty#36f8c871 id:long = Document`
+    /// `documentEmpty#36f8c871 id:long = Document`
     Empty(crate::types::DocumentEmpty),
-    ///`document#8fd4c4d8 flags:# id:long access_hash:long file_reference:bytes date:int mime_type:string size:long thumbs:flags.0?Vector<PhotoSize> video_thumbs:flags.1?Vector<VideoSize> dc_id:int attributes:Vector<DocumentAttribute> = Document`
+    /// `document#8fd4c4d8 flags:# id:long access_hash:long file_reference:bytes date:int mime_type:string size:long thumbs:flags.0?Vector<PhotoSize> video_thumbs:flags.1?Vector<VideoSize> dc_id:int attributes:Vector<DocumentAttribute> = Document`
     Document(Box<crate::types::Document>),
 }
 impl Document {
@@ -8586,24 +9089,29 @@ impl From<crate::types::Document> for Document {
         Self::Document(Box::new(x))
     }
 }
+impl From<Box<crate::types::Document>> for Document {
+    fn from(x: Box<crate::types::Document>) -> Self {
+        Self::Document(x)
+    }
+}
 ///The boxed type `DocumentAttribute`: one of 8 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DocumentAttribute {
-    ///`documentAttributeImageSize#6c37c15c w:int h:int = DocumentAttribute`
+    /// `documentAttributeImageSize#6c37c15c w:int h:int = DocumentAttribute`
     ImageSize(crate::types::DocumentAttributeImageSize),
-    ///`documentAttributeAnimated#11b58939 = DocumentAttribute`
+    /// `documentAttributeAnimated#11b58939 = DocumentAttribute`
     Animated,
-    ///`documentAttributeSticker#6319d612 flags:# mask:flags.1?true alt:string stickerset:InputStickerSet mask_coords:flags.0?MaskCoords = DocumentAttribute`
+    /// `documentAttributeSticker#6319d612 flags:# mask:flags.1?true alt:string stickerset:InputStickerSet mask_coords:flags.0?MaskCoords = DocumentAttribute`
     Sticker(Box<crate::types::DocumentAttributeSticker>),
-    ///`documentAttributeVideo#43c57c48 flags:# round_message:flags.0?true supports_streaming:flags.1?true nosound:flags.3?true duration:double w:int h:int preload_prefix_size:flags.2?int video_start_ts:flags.4?double video_codec:flags.5?string = DocumentAttribute`
+    /// `documentAttributeVideo#43c57c48 flags:# round_message:flags.0?true supports_streaming:flags.1?true nosound:flags.3?true duration:double w:int h:int preload_prefix_size:flags.2?int video_start_ts:flags.4?double video_codec:flags.5?string = DocumentAttribute`
     Video(Box<crate::types::DocumentAttributeVideo>),
-    ///`documentAttributeAudio#9852f9c6 flags:# voice:flags.10?true duration:int title:flags.0?string performer:flags.1?string waveform:flags.2?bytes = DocumentAttribute`
+    /// `documentAttributeAudio#9852f9c6 flags:# voice:flags.10?true duration:int title:flags.0?string performer:flags.1?string waveform:flags.2?bytes = DocumentAttribute`
     Audio(Box<crate::types::DocumentAttributeAudio>),
-    ///`documentAttributeFilename#15590068 file_name:string = DocumentAttribute`
+    /// `documentAttributeFilename#15590068 file_name:string = DocumentAttribute`
     Filename(crate::types::DocumentAttributeFilename),
-    ///`documentAttributeHasStickers#9801d2f7 = DocumentAttribute`
+    /// `documentAttributeHasStickers#9801d2f7 = DocumentAttribute`
     HasStickers,
-    ///`documentAttributeCustomEmoji#fd149899 flags:# free:flags.0?true text_color:flags.1?true alt:string stickerset:InputStickerSet = DocumentAttribute`
+    /// `documentAttributeCustomEmoji#fd149899 flags:# free:flags.0?true text_color:flags.1?true alt:string stickerset:InputStickerSet = DocumentAttribute`
     CustomEmoji(Box<crate::types::DocumentAttributeCustomEmoji>),
 }
 impl DocumentAttribute {
@@ -8752,14 +9260,29 @@ impl From<crate::types::DocumentAttributeSticker> for DocumentAttribute {
         Self::Sticker(Box::new(x))
     }
 }
+impl From<Box<crate::types::DocumentAttributeSticker>> for DocumentAttribute {
+    fn from(x: Box<crate::types::DocumentAttributeSticker>) -> Self {
+        Self::Sticker(x)
+    }
+}
 impl From<crate::types::DocumentAttributeVideo> for DocumentAttribute {
     fn from(x: crate::types::DocumentAttributeVideo) -> Self {
         Self::Video(Box::new(x))
     }
 }
+impl From<Box<crate::types::DocumentAttributeVideo>> for DocumentAttribute {
+    fn from(x: Box<crate::types::DocumentAttributeVideo>) -> Self {
+        Self::Video(x)
+    }
+}
 impl From<crate::types::DocumentAttributeAudio> for DocumentAttribute {
     fn from(x: crate::types::DocumentAttributeAudio) -> Self {
         Self::Audio(Box::new(x))
+    }
+}
+impl From<Box<crate::types::DocumentAttributeAudio>> for DocumentAttribute {
+    fn from(x: Box<crate::types::DocumentAttributeAudio>) -> Self {
+        Self::Audio(x)
     }
 }
 impl From<crate::types::DocumentAttributeFilename> for DocumentAttribute {
@@ -8777,12 +9300,17 @@ impl From<crate::types::DocumentAttributeCustomEmoji> for DocumentAttribute {
         Self::CustomEmoji(Box::new(x))
     }
 }
+impl From<Box<crate::types::DocumentAttributeCustomEmoji>> for DocumentAttribute {
+    fn from(x: Box<crate::types::DocumentAttributeCustomEmoji>) -> Self {
+        Self::CustomEmoji(x)
+    }
+}
 ///The boxed type `DraftMessage`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DraftMessage {
-    ///`draftMessageEmpty#1b0c841a flags:# date:flags.0?int = DraftMessage`
+    /// `draftMessageEmpty#1b0c841a flags:# date:flags.0?int = DraftMessage`
     Empty(crate::types::DraftMessageEmpty),
-    ///`draftMessage#60fe3294 flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia date:int effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?RichMessage = DraftMessage`
+    /// `draftMessage#60fe3294 flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia date:int effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?RichMessage = DraftMessage`
     DraftMessage(Box<crate::types::DraftMessage>),
 }
 impl DraftMessage {
@@ -8864,14 +9392,19 @@ impl From<crate::types::DraftMessage> for DraftMessage {
         Self::DraftMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::DraftMessage>> for DraftMessage {
+    fn from(x: Box<crate::types::DraftMessage>) -> Self {
+        Self::DraftMessage(x)
+    }
+}
 ///The boxed type `EmailVerification`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmailVerification {
-    ///`emailVerificationCode#922e55a9 code:string = EmailVerification`
+    /// `emailVerificationCode#922e55a9 code:string = EmailVerification`
     Code(crate::types::EmailVerificationCode),
-    ///`emailVerificationGoogle#db909ec2 token:string = EmailVerification`
+    /// `emailVerificationGoogle#db909ec2 token:string = EmailVerification`
     Google(crate::types::EmailVerificationGoogle),
-    ///`emailVerificationApple#96d074fd token:string = EmailVerification`
+    /// `emailVerificationApple#96d074fd token:string = EmailVerification`
     Apple(crate::types::EmailVerificationApple),
 }
 impl EmailVerification {
@@ -8968,11 +9501,11 @@ impl From<crate::types::EmailVerificationApple> for EmailVerification {
 ///The boxed type `EmailVerifyPurpose`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmailVerifyPurpose {
-    ///`emailVerifyPurposeLoginSetup#4345be73 phone_number:string phone_code_hash:string = EmailVerifyPurpose`
+    /// `emailVerifyPurposeLoginSetup#4345be73 phone_number:string phone_code_hash:string = EmailVerifyPurpose`
     LoginSetup(Box<crate::types::EmailVerifyPurposeLoginSetup>),
-    ///`emailVerifyPurposeLoginChange#527d22eb = EmailVerifyPurpose`
+    /// `emailVerifyPurposeLoginChange#527d22eb = EmailVerifyPurpose`
     LoginChange,
-    ///`emailVerifyPurposePassport#bbf51685 = EmailVerifyPurpose`
+    /// `emailVerifyPurposePassport#bbf51685 = EmailVerifyPurpose`
     Passport,
 }
 impl EmailVerifyPurpose {
@@ -9050,6 +9583,11 @@ impl From<crate::types::EmailVerifyPurposeLoginSetup> for EmailVerifyPurpose {
         Self::LoginSetup(Box::new(x))
     }
 }
+impl From<Box<crate::types::EmailVerifyPurposeLoginSetup>> for EmailVerifyPurpose {
+    fn from(x: Box<crate::types::EmailVerifyPurposeLoginSetup>) -> Self {
+        Self::LoginSetup(x)
+    }
+}
 impl From<crate::types::EmailVerifyPurposeLoginChange> for EmailVerifyPurpose {
     fn from(_: crate::types::EmailVerifyPurposeLoginChange) -> Self {
         Self::LoginChange
@@ -9063,11 +9601,11 @@ impl From<crate::types::EmailVerifyPurposePassport> for EmailVerifyPurpose {
 ///The boxed type `EmojiGroup`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmojiGroup {
-    ///`emojiGroup#7a9abda9 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup`
+    /// `emojiGroup#7a9abda9 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup`
     EmojiGroup(Box<crate::types::EmojiGroup>),
-    ///`emojiGroupGreeting#80d26cc7 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup`
+    /// `emojiGroupGreeting#80d26cc7 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup`
     Greeting(Box<crate::types::EmojiGroupGreeting>),
-    ///`emojiGroupPremium#093bcf34 title:string icon_emoji_id:long = EmojiGroup`
+    /// `emojiGroupPremium#093bcf34 title:string icon_emoji_id:long = EmojiGroup`
     Premium(crate::types::EmojiGroupPremium),
 }
 impl EmojiGroup {
@@ -9155,9 +9693,19 @@ impl From<crate::types::EmojiGroup> for EmojiGroup {
         Self::EmojiGroup(Box::new(x))
     }
 }
+impl From<Box<crate::types::EmojiGroup>> for EmojiGroup {
+    fn from(x: Box<crate::types::EmojiGroup>) -> Self {
+        Self::EmojiGroup(x)
+    }
+}
 impl From<crate::types::EmojiGroupGreeting> for EmojiGroup {
     fn from(x: crate::types::EmojiGroupGreeting) -> Self {
         Self::Greeting(Box::new(x))
+    }
+}
+impl From<Box<crate::types::EmojiGroupGreeting>> for EmojiGroup {
+    fn from(x: Box<crate::types::EmojiGroupGreeting>) -> Self {
+        Self::Greeting(x)
     }
 }
 impl From<crate::types::EmojiGroupPremium> for EmojiGroup {
@@ -9168,9 +9716,9 @@ impl From<crate::types::EmojiGroupPremium> for EmojiGroup {
 ///The boxed type `EmojiKeyword`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmojiKeyword {
-    ///`emojiKeyword#d5b3b9f9 keyword:string emoticons:Vector<string> = EmojiKeyword`
+    /// `emojiKeyword#d5b3b9f9 keyword:string emoticons:Vector<string> = EmojiKeyword`
     EmojiKeyword(Box<crate::types::EmojiKeyword>),
-    ///`emojiKeywordDeleted#236df622 keyword:string emoticons:Vector<string> = EmojiKeyword`
+    /// `emojiKeywordDeleted#236df622 keyword:string emoticons:Vector<string> = EmojiKeyword`
     Deleted(Box<crate::types::EmojiKeywordDeleted>),
 }
 impl EmojiKeyword {
@@ -9249,15 +9797,25 @@ impl From<crate::types::EmojiKeyword> for EmojiKeyword {
         Self::EmojiKeyword(Box::new(x))
     }
 }
+impl From<Box<crate::types::EmojiKeyword>> for EmojiKeyword {
+    fn from(x: Box<crate::types::EmojiKeyword>) -> Self {
+        Self::EmojiKeyword(x)
+    }
+}
 impl From<crate::types::EmojiKeywordDeleted> for EmojiKeyword {
     fn from(x: crate::types::EmojiKeywordDeleted) -> Self {
         Self::Deleted(Box::new(x))
     }
 }
+impl From<Box<crate::types::EmojiKeywordDeleted>> for EmojiKeyword {
+    fn from(x: Box<crate::types::EmojiKeywordDeleted>) -> Self {
+        Self::Deleted(x)
+    }
+}
 ///The boxed type `EmojiKeywordsDifference`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmojiKeywordsDifference {
-    ///`emojiKeywordsDifference#5cc761bd lang_code:string from_version:int version:int keywords:Vector<EmojiKeyword> = EmojiKeywordsDifference`
+    /// `emojiKeywordsDifference#5cc761bd lang_code:string from_version:int version:int keywords:Vector<EmojiKeyword> = EmojiKeywordsDifference`
     EmojiKeywordsDifference(Box<crate::types::EmojiKeywordsDifference>),
 }
 impl EmojiKeywordsDifference {
@@ -9323,10 +9881,15 @@ impl From<crate::types::EmojiKeywordsDifference> for EmojiKeywordsDifference {
         Self::EmojiKeywordsDifference(Box::new(x))
     }
 }
+impl From<Box<crate::types::EmojiKeywordsDifference>> for EmojiKeywordsDifference {
+    fn from(x: Box<crate::types::EmojiKeywordsDifference>) -> Self {
+        Self::EmojiKeywordsDifference(x)
+    }
+}
 ///The boxed type `EmojiLanguage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmojiLanguage {
-    ///`emojiLanguage#b3fb5361 lang_code:string = EmojiLanguage`
+    /// `emojiLanguage#b3fb5361 lang_code:string = EmojiLanguage`
     EmojiLanguage(crate::types::EmojiLanguage),
 }
 impl EmojiLanguage {
@@ -9391,9 +9954,9 @@ impl From<crate::types::EmojiLanguage> for EmojiLanguage {
 ///The boxed type `EmojiList`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmojiList {
-    ///`emojiListNotModified#481eadfa = EmojiList`
+    /// `emojiListNotModified#481eadfa = EmojiList`
     NotModified,
-    ///`emojiList#7a1e11d1 hash:long document_id:Vector<long> = EmojiList`
+    /// `emojiList#7a1e11d1 hash:long document_id:Vector<long> = EmojiList`
     EmojiList(crate::types::EmojiList),
 }
 impl EmojiList {
@@ -9470,13 +10033,13 @@ impl From<crate::types::EmojiList> for EmojiList {
 ///The boxed type `EmojiStatus`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmojiStatus {
-    ///`emojiStatusEmpty#2de11aae = EmojiStatus`
+    /// `emojiStatusEmpty#2de11aae = EmojiStatus`
     Empty,
-    ///`emojiStatus#e7ff068a flags:# document_id:long until:flags.0?int = EmojiStatus`
+    /// `emojiStatus#e7ff068a flags:# document_id:long until:flags.0?int = EmojiStatus`
     EmojiStatus(crate::types::EmojiStatus),
-    ///`emojiStatusCollectible#7184603b flags:# collectible_id:long document_id:long title:string slug:string pattern_document_id:long center_color:int edge_color:int pattern_color:int text_color:int until:flags.0?int = EmojiStatus`
+    /// `emojiStatusCollectible#7184603b flags:# collectible_id:long document_id:long title:string slug:string pattern_document_id:long center_color:int edge_color:int pattern_color:int text_color:int until:flags.0?int = EmojiStatus`
     Collectible(Box<crate::types::EmojiStatusCollectible>),
-    ///`inputEmojiStatusCollectible#07141dbf flags:# collectible_id:long until:flags.0?int = EmojiStatus`
+    /// `inputEmojiStatusCollectible#07141dbf flags:# collectible_id:long until:flags.0?int = EmojiStatus`
     InputEmojiStatusCollectible(crate::types::InputEmojiStatusCollectible),
 }
 impl EmojiStatus {
@@ -9583,6 +10146,11 @@ impl From<crate::types::EmojiStatusCollectible> for EmojiStatus {
         Self::Collectible(Box::new(x))
     }
 }
+impl From<Box<crate::types::EmojiStatusCollectible>> for EmojiStatus {
+    fn from(x: Box<crate::types::EmojiStatusCollectible>) -> Self {
+        Self::Collectible(x)
+    }
+}
 impl From<crate::types::InputEmojiStatusCollectible> for EmojiStatus {
     fn from(x: crate::types::InputEmojiStatusCollectible) -> Self {
         Self::InputEmojiStatusCollectible(x)
@@ -9591,7 +10159,7 @@ impl From<crate::types::InputEmojiStatusCollectible> for EmojiStatus {
 ///The boxed type `EmojiURL`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EmojiURL {
-    ///`emojiURL#a575739d url:string = EmojiURL`
+    /// `emojiURL#a575739d url:string = EmojiURL`
     EmojiURL(crate::types::EmojiURL),
 }
 impl EmojiURL {
@@ -9656,15 +10224,15 @@ impl From<crate::types::EmojiURL> for EmojiURL {
 ///The boxed type `EncryptedChat`: one of 5 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EncryptedChat {
-    ///`encryptedChatEmpty#ab7ec0a0 id:int = EncryptedChat`
+    /// `encryptedChatEmpty#ab7ec0a0 id:int = EncryptedChat`
     Empty(crate::types::EncryptedChatEmpty),
-    ///`encryptedChatWaiting#66b25953 id:int access_hash:long date:int admin_id:long participant_id:long = EncryptedChat`
+    /// `encryptedChatWaiting#66b25953 id:int access_hash:long date:int admin_id:long participant_id:long = EncryptedChat`
     Waiting(crate::types::EncryptedChatWaiting),
-    ///`encryptedChatRequested#48f1d94c flags:# folder_id:flags.0?int id:int access_hash:long date:int admin_id:long participant_id:long g_a:bytes = EncryptedChat`
+    /// `encryptedChatRequested#48f1d94c flags:# folder_id:flags.0?int id:int access_hash:long date:int admin_id:long participant_id:long g_a:bytes = EncryptedChat`
     Requested(Box<crate::types::EncryptedChatRequested>),
-    ///`encryptedChat#61f0d4c7 id:int access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long = EncryptedChat`
+    /// `encryptedChat#61f0d4c7 id:int access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long = EncryptedChat`
     EncryptedChat(Box<crate::types::EncryptedChat>),
-    ///`encryptedChatDiscarded#1e1c7c45 flags:# history_deleted:flags.0?true id:int = EncryptedChat`
+    /// `encryptedChatDiscarded#1e1c7c45 flags:# history_deleted:flags.0?true id:int = EncryptedChat`
     Discarded(crate::types::EncryptedChatDiscarded),
 }
 impl EncryptedChat {
@@ -9786,9 +10354,19 @@ impl From<crate::types::EncryptedChatRequested> for EncryptedChat {
         Self::Requested(Box::new(x))
     }
 }
+impl From<Box<crate::types::EncryptedChatRequested>> for EncryptedChat {
+    fn from(x: Box<crate::types::EncryptedChatRequested>) -> Self {
+        Self::Requested(x)
+    }
+}
 impl From<crate::types::EncryptedChat> for EncryptedChat {
     fn from(x: crate::types::EncryptedChat) -> Self {
         Self::EncryptedChat(Box::new(x))
+    }
+}
+impl From<Box<crate::types::EncryptedChat>> for EncryptedChat {
+    fn from(x: Box<crate::types::EncryptedChat>) -> Self {
+        Self::EncryptedChat(x)
     }
 }
 impl From<crate::types::EncryptedChatDiscarded> for EncryptedChat {
@@ -9799,9 +10377,9 @@ impl From<crate::types::EncryptedChatDiscarded> for EncryptedChat {
 ///The boxed type `EncryptedFile`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EncryptedFile {
-    ///`encryptedFileEmpty#c21f497e = EncryptedFile`
+    /// `encryptedFileEmpty#c21f497e = EncryptedFile`
     Empty,
-    ///`encryptedFile#a8008cd8 id:long access_hash:long size:long dc_id:int key_fingerprint:int = EncryptedFile`
+    /// `encryptedFile#a8008cd8 id:long access_hash:long size:long dc_id:int key_fingerprint:int = EncryptedFile`
     EncryptedFile(crate::types::EncryptedFile),
 }
 impl EncryptedFile {
@@ -9878,9 +10456,9 @@ impl From<crate::types::EncryptedFile> for EncryptedFile {
 ///The boxed type `EncryptedMessage`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EncryptedMessage {
-    ///`encryptedMessage#ed18c118 random_id:long chat_id:int date:int bytes:bytes file:EncryptedFile = EncryptedMessage`
+    /// `encryptedMessage#ed18c118 random_id:long chat_id:int date:int bytes:bytes file:EncryptedFile = EncryptedMessage`
     EncryptedMessage(Box<crate::types::EncryptedMessage>),
-    ///`encryptedMessageService#23734b06 random_id:long chat_id:int date:int bytes:bytes = EncryptedMessage`
+    /// `encryptedMessageService#23734b06 random_id:long chat_id:int date:int bytes:bytes = EncryptedMessage`
     Service(Box<crate::types::EncryptedMessageService>),
 }
 impl EncryptedMessage {
@@ -9959,15 +10537,25 @@ impl From<crate::types::EncryptedMessage> for EncryptedMessage {
         Self::EncryptedMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::EncryptedMessage>> for EncryptedMessage {
+    fn from(x: Box<crate::types::EncryptedMessage>) -> Self {
+        Self::EncryptedMessage(x)
+    }
+}
 impl From<crate::types::EncryptedMessageService> for EncryptedMessage {
     fn from(x: crate::types::EncryptedMessageService) -> Self {
         Self::Service(Box::new(x))
     }
 }
+impl From<Box<crate::types::EncryptedMessageService>> for EncryptedMessage {
+    fn from(x: Box<crate::types::EncryptedMessageService>) -> Self {
+        Self::Service(x)
+    }
+}
 ///The boxed type `EphemeralMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EphemeralMessage {
-    ///`ephemeralMessage#dd27bee9 flags:# out:flags.0?true welcome_template:flags.5?true invert_media:flags.7?true noforwards:flags.12?true id:int from_id:Peer peer_id:flags.9?Peer receiver_id:long top_msg_id:flags.1?int date:int message:string entities:flags.2?Vector<MessageEntity> media:flags.3?MessageMedia reply_markup:flags.4?ReplyMarkup reply_to:flags.6?MessageReplyHeader rich_message:flags.8?RichMessage chat_instance:flags.10?long anchor_msg_id:flags.11?int = EphemeralMessage`
+    /// `ephemeralMessage#dd27bee9 flags:# out:flags.0?true welcome_template:flags.5?true invert_media:flags.7?true noforwards:flags.12?true id:int from_id:Peer peer_id:flags.9?Peer receiver_id:long top_msg_id:flags.1?int date:int message:string entities:flags.2?Vector<MessageEntity> media:flags.3?MessageMedia reply_markup:flags.4?ReplyMarkup reply_to:flags.6?MessageReplyHeader rich_message:flags.8?RichMessage chat_instance:flags.10?long anchor_msg_id:flags.11?int = EphemeralMessage`
     EphemeralMessage(Box<crate::types::EphemeralMessage>),
 }
 impl EphemeralMessage {
@@ -10033,10 +10621,15 @@ impl From<crate::types::EphemeralMessage> for EphemeralMessage {
         Self::EphemeralMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::EphemeralMessage>> for EphemeralMessage {
+    fn from(x: Box<crate::types::EphemeralMessage>) -> Self {
+        Self::EphemeralMessage(x)
+    }
+}
 ///The boxed type `Error`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Error {
-    ///`error#c4b9f9bb code:int text:string = Error`
+    /// `error#c4b9f9bb code:int text:string = Error`
     Error(crate::types::Error),
 }
 impl Error {
@@ -10101,9 +10694,9 @@ impl From<crate::types::Error> for Error {
 ///The boxed type `ExportedChatInvite`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExportedChatInvite {
-    ///`chatInviteExported#a22cbd96 flags:# revoked:flags.0?true permanent:flags.5?true request_needed:flags.6?true link:string admin_id:long date:int start_date:flags.4?int expire_date:flags.1?int usage_limit:flags.2?int usage:flags.3?int requested:flags.7?int subscription_expired:flags.10?int title:flags.8?string subscription_pricing:flags.9?StarsSubscriptionPricing = ExportedChatInvite`
+    /// `chatInviteExported#a22cbd96 flags:# revoked:flags.0?true permanent:flags.5?true request_needed:flags.6?true link:string admin_id:long date:int start_date:flags.4?int expire_date:flags.1?int usage_limit:flags.2?int usage:flags.3?int requested:flags.7?int subscription_expired:flags.10?int title:flags.8?string subscription_pricing:flags.9?StarsSubscriptionPricing = ExportedChatInvite`
     ChatInviteExported(Box<crate::types::ChatInviteExported>),
-    ///`chatInvitePublicJoinRequests#ed107ab7 = ExportedChatInvite`
+    /// `chatInvitePublicJoinRequests#ed107ab7 = ExportedChatInvite`
     ChatInvitePublicJoinRequests,
 }
 impl ExportedChatInvite {
@@ -10178,6 +10771,11 @@ impl From<crate::types::ChatInviteExported> for ExportedChatInvite {
         Self::ChatInviteExported(Box::new(x))
     }
 }
+impl From<Box<crate::types::ChatInviteExported>> for ExportedChatInvite {
+    fn from(x: Box<crate::types::ChatInviteExported>) -> Self {
+        Self::ChatInviteExported(x)
+    }
+}
 impl From<crate::types::ChatInvitePublicJoinRequests> for ExportedChatInvite {
     fn from(_: crate::types::ChatInvitePublicJoinRequests) -> Self {
         Self::ChatInvitePublicJoinRequests
@@ -10186,7 +10784,7 @@ impl From<crate::types::ChatInvitePublicJoinRequests> for ExportedChatInvite {
 ///The boxed type `ExportedChatlistInvite`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExportedChatlistInvite {
-    ///`exportedChatlistInvite#0c5181ac flags:# title:string url:string peers:Vector<Peer> = ExportedChatlistInvite`
+    /// `exportedChatlistInvite#0c5181ac flags:# title:string url:string peers:Vector<Peer> = ExportedChatlistInvite`
     ExportedChatlistInvite(Box<crate::types::ExportedChatlistInvite>),
 }
 impl ExportedChatlistInvite {
@@ -10252,10 +10850,15 @@ impl From<crate::types::ExportedChatlistInvite> for ExportedChatlistInvite {
         Self::ExportedChatlistInvite(Box::new(x))
     }
 }
+impl From<Box<crate::types::ExportedChatlistInvite>> for ExportedChatlistInvite {
+    fn from(x: Box<crate::types::ExportedChatlistInvite>) -> Self {
+        Self::ExportedChatlistInvite(x)
+    }
+}
 ///The boxed type `ExportedContactToken`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExportedContactToken {
-    ///`exportedContactToken#41bf109b url:string expires:int = ExportedContactToken`
+    /// `exportedContactToken#41bf109b url:string expires:int = ExportedContactToken`
     ExportedContactToken(crate::types::ExportedContactToken),
 }
 impl ExportedContactToken {
@@ -10322,7 +10925,7 @@ impl From<crate::types::ExportedContactToken> for ExportedContactToken {
 ///The boxed type `ExportedMessageLink`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExportedMessageLink {
-    ///`exportedMessageLink#5dab1af4 link:string html:string = ExportedMessageLink`
+    /// `exportedMessageLink#5dab1af4 link:string html:string = ExportedMessageLink`
     ExportedMessageLink(Box<crate::types::ExportedMessageLink>),
 }
 impl ExportedMessageLink {
@@ -10388,10 +10991,15 @@ impl From<crate::types::ExportedMessageLink> for ExportedMessageLink {
         Self::ExportedMessageLink(Box::new(x))
     }
 }
+impl From<Box<crate::types::ExportedMessageLink>> for ExportedMessageLink {
+    fn from(x: Box<crate::types::ExportedMessageLink>) -> Self {
+        Self::ExportedMessageLink(x)
+    }
+}
 ///The boxed type `ExportedStoryLink`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExportedStoryLink {
-    ///`exportedStoryLink#3fc9053b link:string = ExportedStoryLink`
+    /// `exportedStoryLink#3fc9053b link:string = ExportedStoryLink`
     ExportedStoryLink(crate::types::ExportedStoryLink),
 }
 impl ExportedStoryLink {
@@ -10458,7 +11066,7 @@ impl From<crate::types::ExportedStoryLink> for ExportedStoryLink {
 ///The boxed type `FactCheck`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FactCheck {
-    ///`factCheck#b89bfccf flags:# need_check:flags.0?true country:flags.1?string text:flags.1?TextWithEntities hash:long = FactCheck`
+    /// `factCheck#b89bfccf flags:# need_check:flags.0?true country:flags.1?string text:flags.1?TextWithEntities hash:long = FactCheck`
     FactCheck(Box<crate::types::FactCheck>),
 }
 impl FactCheck {
@@ -10522,10 +11130,15 @@ impl From<crate::types::FactCheck> for FactCheck {
         Self::FactCheck(Box::new(x))
     }
 }
+impl From<Box<crate::types::FactCheck>> for FactCheck {
+    fn from(x: Box<crate::types::FactCheck>) -> Self {
+        Self::FactCheck(x)
+    }
+}
 ///The boxed type `FileHash`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileHash {
-    ///`fileHash#f39b035c offset:long limit:int hash:bytes = FileHash`
+    /// `fileHash#f39b035c offset:long limit:int hash:bytes = FileHash`
     FileHash(Box<crate::types::FileHash>),
 }
 impl FileHash {
@@ -10589,10 +11202,15 @@ impl From<crate::types::FileHash> for FileHash {
         Self::FileHash(Box::new(x))
     }
 }
+impl From<Box<crate::types::FileHash>> for FileHash {
+    fn from(x: Box<crate::types::FileHash>) -> Self {
+        Self::FileHash(x)
+    }
+}
 ///The boxed type `Folder`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Folder {
-    ///`folder#ff544e65 flags:# autofill_new_broadcasts:flags.0?true autofill_public_groups:flags.1?true autofill_new_correspondents:flags.2?true id:int title:string photo:flags.3?ChatPhoto = Folder`
+    /// `folder#ff544e65 flags:# autofill_new_broadcasts:flags.0?true autofill_public_groups:flags.1?true autofill_new_correspondents:flags.2?true id:int title:string photo:flags.3?ChatPhoto = Folder`
     Folder(Box<crate::types::Folder>),
 }
 impl Folder {
@@ -10656,10 +11274,15 @@ impl From<crate::types::Folder> for Folder {
         Self::Folder(Box::new(x))
     }
 }
+impl From<Box<crate::types::Folder>> for Folder {
+    fn from(x: Box<crate::types::Folder>) -> Self {
+        Self::Folder(x)
+    }
+}
 ///The boxed type `FolderPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FolderPeer {
-    ///`folderPeer#e9baa668 peer:Peer folder_id:int = FolderPeer`
+    /// `folderPeer#e9baa668 peer:Peer folder_id:int = FolderPeer`
     FolderPeer(crate::types::FolderPeer),
 }
 impl FolderPeer {
@@ -10724,9 +11347,9 @@ impl From<crate::types::FolderPeer> for FolderPeer {
 ///The boxed type `ForumTopic`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ForumTopic {
-    ///`forumTopicDeleted#023f109b id:int = ForumTopic`
+    /// `forumTopicDeleted#023f109b id:int = ForumTopic`
     Deleted(crate::types::ForumTopicDeleted),
-    ///`forumTopic#fcdad815 flags:# my:flags.1?true closed:flags.2?true pinned:flags.3?true short:flags.5?true hidden:flags.6?true title_missing:flags.7?true id:int date:int peer:Peer title:string icon_color:int icon_emoji_id:flags.0?long top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int from_id:Peer notify_settings:PeerNotifySettings draft:flags.4?DraftMessage = ForumTopic`
+    /// `forumTopic#fcdad815 flags:# my:flags.1?true closed:flags.2?true pinned:flags.3?true short:flags.5?true hidden:flags.6?true title_missing:flags.7?true id:int date:int peer:Peer title:string icon_color:int icon_emoji_id:flags.0?long top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int from_id:Peer notify_settings:PeerNotifySettings draft:flags.4?DraftMessage = ForumTopic`
     ForumTopic(Box<crate::types::ForumTopic>),
 }
 impl ForumTopic {
@@ -10806,10 +11429,15 @@ impl From<crate::types::ForumTopic> for ForumTopic {
         Self::ForumTopic(Box::new(x))
     }
 }
+impl From<Box<crate::types::ForumTopic>> for ForumTopic {
+    fn from(x: Box<crate::types::ForumTopic>) -> Self {
+        Self::ForumTopic(x)
+    }
+}
 ///The boxed type `FoundStory`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FoundStory {
-    ///`foundStory#e87acbc0 peer:Peer story:StoryItem = FoundStory`
+    /// `foundStory#e87acbc0 peer:Peer story:StoryItem = FoundStory`
     FoundStory(Box<crate::types::FoundStory>),
 }
 impl FoundStory {
@@ -10873,10 +11501,15 @@ impl From<crate::types::FoundStory> for FoundStory {
         Self::FoundStory(Box::new(x))
     }
 }
+impl From<Box<crate::types::FoundStory>> for FoundStory {
+    fn from(x: Box<crate::types::FoundStory>) -> Self {
+        Self::FoundStory(x)
+    }
+}
 ///The boxed type `FutureSalt`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FutureSalt {
-    ///`future_salt#0949d9dc valid_since:int valid_until:int salt:long = FutureSalt`
+    /// `future_salt#0949d9dc valid_since:int valid_until:int salt:long = FutureSalt`
     FutureSalt(crate::types::FutureSalt),
 }
 impl FutureSalt {
@@ -10941,7 +11574,7 @@ impl From<crate::types::FutureSalt> for FutureSalt {
 ///The boxed type `FutureSalts`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FutureSalts {
-    ///`future_salts#ae500895 req_msg_id:long now:int salts:vector<future_salt> = FutureSalts`
+    /// `future_salts#ae500895 req_msg_id:long now:int salts:vector<future_salt> = FutureSalts`
     FutureSalts(Box<crate::types::FutureSalts>),
 }
 impl FutureSalts {
@@ -11005,10 +11638,15 @@ impl From<crate::types::FutureSalts> for FutureSalts {
         Self::FutureSalts(Box::new(x))
     }
 }
+impl From<Box<crate::types::FutureSalts>> for FutureSalts {
+    fn from(x: Box<crate::types::FutureSalts>) -> Self {
+        Self::FutureSalts(x)
+    }
+}
 ///The boxed type `Game`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Game {
-    ///`game#bdf9653b flags:# id:long access_hash:long short_name:string title:string description:string photo:Photo document:flags.0?Document = Game`
+    /// `game#bdf9653b flags:# id:long access_hash:long short_name:string title:string description:string photo:Photo document:flags.0?Document = Game`
     Game(Box<crate::types::Game>),
 }
 impl Game {
@@ -11072,12 +11710,17 @@ impl From<crate::types::Game> for Game {
         Self::Game(Box::new(x))
     }
 }
+impl From<Box<crate::types::Game>> for Game {
+    fn from(x: Box<crate::types::Game>) -> Self {
+        Self::Game(x)
+    }
+}
 ///The boxed type `GeoPoint`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GeoPoint {
-    ///`geoPointEmpty#1117dd5f = GeoPoint`
+    /// `geoPointEmpty#1117dd5f = GeoPoint`
     Empty,
-    ///`geoPoint#b2a2f663 flags:# long:double lat:double access_hash:long accuracy_radius:flags.0?int = GeoPoint`
+    /// `geoPoint#b2a2f663 flags:# long:double lat:double access_hash:long accuracy_radius:flags.0?int = GeoPoint`
     GeoPoint(crate::types::GeoPoint),
 }
 impl GeoPoint {
@@ -11154,7 +11797,7 @@ impl From<crate::types::GeoPoint> for GeoPoint {
 ///The boxed type `GeoPointAddress`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GeoPointAddress {
-    ///`geoPointAddress#de4c5d93 flags:# country_iso2:string state:flags.0?string city:flags.1?string street:flags.2?string = GeoPointAddress`
+    /// `geoPointAddress#de4c5d93 flags:# country_iso2:string state:flags.0?string city:flags.1?string street:flags.2?string = GeoPointAddress`
     GeoPointAddress(Box<crate::types::GeoPointAddress>),
 }
 impl GeoPointAddress {
@@ -11220,10 +11863,15 @@ impl From<crate::types::GeoPointAddress> for GeoPointAddress {
         Self::GeoPointAddress(Box::new(x))
     }
 }
+impl From<Box<crate::types::GeoPointAddress>> for GeoPointAddress {
+    fn from(x: Box<crate::types::GeoPointAddress>) -> Self {
+        Self::GeoPointAddress(x)
+    }
+}
 ///The boxed type `GlobalPrivacySettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GlobalPrivacySettings {
-    ///`globalPrivacySettings#fe41b34f flags:# archive_and_mute_new_noncontact_peers:flags.0?true keep_archived_unmuted:flags.1?true keep_archived_folders:flags.2?true hide_read_marks:flags.3?true new_noncontact_peers_require_premium:flags.4?true display_gifts_button:flags.7?true noncontact_peers_paid_stars:flags.5?long disallowed_gifts:flags.6?DisallowedGiftsSettings = GlobalPrivacySettings`
+    /// `globalPrivacySettings#fe41b34f flags:# archive_and_mute_new_noncontact_peers:flags.0?true keep_archived_unmuted:flags.1?true keep_archived_folders:flags.2?true hide_read_marks:flags.3?true new_noncontact_peers_require_premium:flags.4?true display_gifts_button:flags.7?true noncontact_peers_paid_stars:flags.5?long disallowed_gifts:flags.6?DisallowedGiftsSettings = GlobalPrivacySettings`
     GlobalPrivacySettings(Box<crate::types::GlobalPrivacySettings>),
 }
 impl GlobalPrivacySettings {
@@ -11289,12 +11937,17 @@ impl From<crate::types::GlobalPrivacySettings> for GlobalPrivacySettings {
         Self::GlobalPrivacySettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::GlobalPrivacySettings>> for GlobalPrivacySettings {
+    fn from(x: Box<crate::types::GlobalPrivacySettings>) -> Self {
+        Self::GlobalPrivacySettings(x)
+    }
+}
 ///The boxed type `GroupCall`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupCall {
-    ///`groupCallDiscarded#7780bcb4 id:long access_hash:long duration:int = GroupCall`
+    /// `groupCallDiscarded#7780bcb4 id:long access_hash:long duration:int = GroupCall`
     Discarded(crate::types::GroupCallDiscarded),
-    ///`groupCall#efb2b617 flags:# join_muted:flags.1?true can_change_join_muted:flags.2?true join_date_asc:flags.6?true schedule_start_subscribed:flags.8?true can_start_video:flags.9?true record_video_active:flags.11?true rtmp_stream:flags.12?true listeners_hidden:flags.13?true conference:flags.14?true creator:flags.15?true messages_enabled:flags.17?true can_change_messages_enabled:flags.18?true min:flags.19?true id:long access_hash:long participants_count:int title:flags.3?string stream_dc_id:flags.4?int record_start_date:flags.5?int schedule_date:flags.7?int unmuted_video_count:flags.10?int unmuted_video_limit:int version:int invite_link:flags.16?string send_paid_messages_stars:flags.20?long default_send_as:flags.21?Peer = GroupCall`
+    /// `groupCall#efb2b617 flags:# join_muted:flags.1?true can_change_join_muted:flags.2?true join_date_asc:flags.6?true schedule_start_subscribed:flags.8?true can_start_video:flags.9?true record_video_active:flags.11?true rtmp_stream:flags.12?true listeners_hidden:flags.13?true conference:flags.14?true creator:flags.15?true messages_enabled:flags.17?true can_change_messages_enabled:flags.18?true min:flags.19?true id:long access_hash:long participants_count:int title:flags.3?string stream_dc_id:flags.4?int record_start_date:flags.5?int schedule_date:flags.7?int unmuted_video_count:flags.10?int unmuted_video_limit:int version:int invite_link:flags.16?string send_paid_messages_stars:flags.20?long default_send_as:flags.21?Peer = GroupCall`
     GroupCall(Box<crate::types::GroupCall>),
 }
 impl GroupCall {
@@ -11374,10 +12027,15 @@ impl From<crate::types::GroupCall> for GroupCall {
         Self::GroupCall(Box::new(x))
     }
 }
+impl From<Box<crate::types::GroupCall>> for GroupCall {
+    fn from(x: Box<crate::types::GroupCall>) -> Self {
+        Self::GroupCall(x)
+    }
+}
 ///The boxed type `GroupCallDonor`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupCallDonor {
-    ///`groupCallDonor#ee430c85 flags:# top:flags.0?true my:flags.1?true peer_id:flags.3?Peer stars:long = GroupCallDonor`
+    /// `groupCallDonor#ee430c85 flags:# top:flags.0?true my:flags.1?true peer_id:flags.3?Peer stars:long = GroupCallDonor`
     GroupCallDonor(crate::types::GroupCallDonor),
 }
 impl GroupCallDonor {
@@ -11442,7 +12100,7 @@ impl From<crate::types::GroupCallDonor> for GroupCallDonor {
 ///The boxed type `GroupCallMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupCallMessage {
-    ///`groupCallMessage#1a8afc7e flags:# from_admin:flags.1?true id:int from_id:Peer date:int message:TextWithEntities paid_message_stars:flags.0?long = GroupCallMessage`
+    /// `groupCallMessage#1a8afc7e flags:# from_admin:flags.1?true id:int from_id:Peer date:int message:TextWithEntities paid_message_stars:flags.0?long = GroupCallMessage`
     GroupCallMessage(Box<crate::types::GroupCallMessage>),
 }
 impl GroupCallMessage {
@@ -11508,10 +12166,15 @@ impl From<crate::types::GroupCallMessage> for GroupCallMessage {
         Self::GroupCallMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::GroupCallMessage>> for GroupCallMessage {
+    fn from(x: Box<crate::types::GroupCallMessage>) -> Self {
+        Self::GroupCallMessage(x)
+    }
+}
 ///The boxed type `GroupCallParticipant`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupCallParticipant {
-    ///`groupCallParticipant#2a3dc7ac flags:# muted:flags.0?true left:flags.1?true can_self_unmute:flags.2?true just_joined:flags.4?true versioned:flags.5?true min:flags.8?true muted_by_you:flags.9?true volume_by_admin:flags.10?true self:flags.12?true video_joined:flags.15?true peer:Peer date:int active_date:flags.3?int source:int volume:flags.7?int about:flags.11?string raise_hand_rating:flags.13?long video:flags.6?GroupCallParticipantVideo presentation:flags.14?GroupCallParticipantVideo paid_stars_total:flags.16?long = GroupCallParticipant`
+    /// `groupCallParticipant#2a3dc7ac flags:# muted:flags.0?true left:flags.1?true can_self_unmute:flags.2?true just_joined:flags.4?true versioned:flags.5?true min:flags.8?true muted_by_you:flags.9?true volume_by_admin:flags.10?true self:flags.12?true video_joined:flags.15?true peer:Peer date:int active_date:flags.3?int source:int volume:flags.7?int about:flags.11?string raise_hand_rating:flags.13?long video:flags.6?GroupCallParticipantVideo presentation:flags.14?GroupCallParticipantVideo paid_stars_total:flags.16?long = GroupCallParticipant`
     GroupCallParticipant(Box<crate::types::GroupCallParticipant>),
 }
 impl GroupCallParticipant {
@@ -11577,10 +12240,15 @@ impl From<crate::types::GroupCallParticipant> for GroupCallParticipant {
         Self::GroupCallParticipant(Box::new(x))
     }
 }
+impl From<Box<crate::types::GroupCallParticipant>> for GroupCallParticipant {
+    fn from(x: Box<crate::types::GroupCallParticipant>) -> Self {
+        Self::GroupCallParticipant(x)
+    }
+}
 ///The boxed type `GroupCallParticipantVideo`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupCallParticipantVideo {
-    ///`groupCallParticipantVideo#67753ac8 flags:# paused:flags.0?true endpoint:string source_groups:Vector<GroupCallParticipantVideoSourceGroup> audio_source:flags.1?int = GroupCallParticipantVideo`
+    /// `groupCallParticipantVideo#67753ac8 flags:# paused:flags.0?true endpoint:string source_groups:Vector<GroupCallParticipantVideoSourceGroup> audio_source:flags.1?int = GroupCallParticipantVideo`
     GroupCallParticipantVideo(Box<crate::types::GroupCallParticipantVideo>),
 }
 impl GroupCallParticipantVideo {
@@ -11648,10 +12316,15 @@ impl From<crate::types::GroupCallParticipantVideo> for GroupCallParticipantVideo
         Self::GroupCallParticipantVideo(Box::new(x))
     }
 }
+impl From<Box<crate::types::GroupCallParticipantVideo>> for GroupCallParticipantVideo {
+    fn from(x: Box<crate::types::GroupCallParticipantVideo>) -> Self {
+        Self::GroupCallParticipantVideo(x)
+    }
+}
 ///The boxed type `GroupCallParticipantVideoSourceGroup`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupCallParticipantVideoSourceGroup {
-    ///`groupCallParticipantVideoSourceGroup#dcb118b7 semantics:string sources:Vector<int> = GroupCallParticipantVideoSourceGroup`
+    /// `groupCallParticipantVideoSourceGroup#dcb118b7 semantics:string sources:Vector<int> = GroupCallParticipantVideoSourceGroup`
     GroupCallParticipantVideoSourceGroup(
         Box<crate::types::GroupCallParticipantVideoSourceGroup>,
     ),
@@ -11722,10 +12395,16 @@ for GroupCallParticipantVideoSourceGroup {
         Self::GroupCallParticipantVideoSourceGroup(Box::new(x))
     }
 }
+impl From<Box<crate::types::GroupCallParticipantVideoSourceGroup>>
+for GroupCallParticipantVideoSourceGroup {
+    fn from(x: Box<crate::types::GroupCallParticipantVideoSourceGroup>) -> Self {
+        Self::GroupCallParticipantVideoSourceGroup(x)
+    }
+}
 ///The boxed type `GroupCallStreamChannel`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupCallStreamChannel {
-    ///`groupCallStreamChannel#80eb48af channel:int scale:int last_timestamp_ms:long = GroupCallStreamChannel`
+    /// `groupCallStreamChannel#80eb48af channel:int scale:int last_timestamp_ms:long = GroupCallStreamChannel`
     GroupCallStreamChannel(crate::types::GroupCallStreamChannel),
 }
 impl GroupCallStreamChannel {
@@ -11792,7 +12471,7 @@ impl From<crate::types::GroupCallStreamChannel> for GroupCallStreamChannel {
 ///The boxed type `HighScore`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum HighScore {
-    ///`highScore#73a379eb pos:int user_id:long score:int = HighScore`
+    /// `highScore#73a379eb pos:int user_id:long score:int = HighScore`
     HighScore(crate::types::HighScore),
 }
 impl HighScore {
@@ -11857,7 +12536,7 @@ impl From<crate::types::HighScore> for HighScore {
 ///The boxed type `HttpWait`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum HttpWait {
-    ///`http_wait#9299359f max_delay:int wait_after:int max_wait:int = HttpWait`
+    /// `http_wait#9299359f max_delay:int wait_after:int max_wait:int = HttpWait`
     HttpWait(crate::types::HttpWait),
 }
 impl HttpWait {
@@ -11922,7 +12601,7 @@ impl From<crate::types::HttpWait> for HttpWait {
 ///The boxed type `ImportedContact`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImportedContact {
-    ///`importedContact#c13e3c50 user_id:long client_id:long = ImportedContact`
+    /// `importedContact#c13e3c50 user_id:long client_id:long = ImportedContact`
     ImportedContact(crate::types::ImportedContact),
 }
 impl ImportedContact {
@@ -11989,7 +12668,7 @@ impl From<crate::types::ImportedContact> for ImportedContact {
 ///The boxed type `InlineBotSwitchPM`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InlineBotSwitchPM {
-    ///`inlineBotSwitchPM#3c20629f text:string start_param:string = InlineBotSwitchPM`
+    /// `inlineBotSwitchPM#3c20629f text:string start_param:string = InlineBotSwitchPM`
     InlineBotSwitchPM(Box<crate::types::InlineBotSwitchPM>),
 }
 impl InlineBotSwitchPM {
@@ -12055,10 +12734,15 @@ impl From<crate::types::InlineBotSwitchPM> for InlineBotSwitchPM {
         Self::InlineBotSwitchPM(Box::new(x))
     }
 }
+impl From<Box<crate::types::InlineBotSwitchPM>> for InlineBotSwitchPM {
+    fn from(x: Box<crate::types::InlineBotSwitchPM>) -> Self {
+        Self::InlineBotSwitchPM(x)
+    }
+}
 ///The boxed type `InlineBotWebView`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InlineBotWebView {
-    ///`inlineBotWebView#b57295d5 text:string url:string = InlineBotWebView`
+    /// `inlineBotWebView#b57295d5 text:string url:string = InlineBotWebView`
     InlineBotWebView(Box<crate::types::InlineBotWebView>),
 }
 impl InlineBotWebView {
@@ -12124,32 +12808,37 @@ impl From<crate::types::InlineBotWebView> for InlineBotWebView {
         Self::InlineBotWebView(Box::new(x))
     }
 }
+impl From<Box<crate::types::InlineBotWebView>> for InlineBotWebView {
+    fn from(x: Box<crate::types::InlineBotWebView>) -> Self {
+        Self::InlineBotWebView(x)
+    }
+}
 ///The boxed type `InlineButtonType`: one of 12 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InlineButtonType {
-    ///`inlineButtonTypeUrl#eca4f8d4 url:string = InlineButtonType`
+    /// `inlineButtonTypeUrl#eca4f8d4 url:string = InlineButtonType`
     Url(crate::types::InlineButtonTypeUrl),
-    ///`inlineButtonTypeUrlAuth#bfd02da2 flags:# fwd_text:flags.0?string url:string button_id:int = InlineButtonType`
+    /// `inlineButtonTypeUrlAuth#bfd02da2 flags:# fwd_text:flags.0?string url:string button_id:int = InlineButtonType`
     UrlAuth(Box<crate::types::InlineButtonTypeUrlAuth>),
-    ///`inputInlineButtonTypeUrlAuth#9961bcb4 flags:# request_write_access:flags.0?true fwd_text:flags.1?string url:string bot:flags.2?InputUser = InlineButtonType`
+    /// `inputInlineButtonTypeUrlAuth#9961bcb4 flags:# request_write_access:flags.0?true fwd_text:flags.1?string url:string bot:flags.2?InputUser = InlineButtonType`
     InputInlineButtonTypeUrlAuth(Box<crate::types::InputInlineButtonTypeUrlAuth>),
-    ///`inlineButtonTypeWebView#3bcab5b4 url:string = InlineButtonType`
+    /// `inlineButtonTypeWebView#3bcab5b4 url:string = InlineButtonType`
     WebView(crate::types::InlineButtonTypeWebView),
-    ///`inlineButtonTypeCallback#2955bc38 flags:# requires_password:flags.0?true data:bytes = InlineButtonType`
+    /// `inlineButtonTypeCallback#2955bc38 flags:# requires_password:flags.0?true data:bytes = InlineButtonType`
     Callback(crate::types::InlineButtonTypeCallback),
-    ///`inlineButtonTypeGame#5cd3709d = InlineButtonType`
+    /// `inlineButtonTypeGame#5cd3709d = InlineButtonType`
     Game,
-    ///`inlineButtonTypeBuy#48bad7a5 = InlineButtonType`
+    /// `inlineButtonTypeBuy#48bad7a5 = InlineButtonType`
     Buy,
-    ///`inlineButtonTypeSwitchInline#93773ff5 flags:# same_peer:flags.0?true query:string peer_types:flags.1?Vector<InlineQueryPeerType> = InlineButtonType`
+    /// `inlineButtonTypeSwitchInline#93773ff5 flags:# same_peer:flags.0?true query:string peer_types:flags.1?Vector<InlineQueryPeerType> = InlineButtonType`
     SwitchInline(Box<crate::types::InlineButtonTypeSwitchInline>),
-    ///`inlineButtonTypeUserProfile#3fa33fcf user_id:long = InlineButtonType`
+    /// `inlineButtonTypeUserProfile#3fa33fcf user_id:long = InlineButtonType`
     UserProfile(crate::types::InlineButtonTypeUserProfile),
-    ///`inputInlineButtonTypeUserProfile#53f3ce5a user_id:InputUser = InlineButtonType`
+    /// `inputInlineButtonTypeUserProfile#53f3ce5a user_id:InputUser = InlineButtonType`
     InputInlineButtonTypeUserProfile(crate::types::InputInlineButtonTypeUserProfile),
-    ///`inlineButtonTypeCopy#b41d3272 copy_text:string = InlineButtonType`
+    /// `inlineButtonTypeCopy#b41d3272 copy_text:string = InlineButtonType`
     Copy(crate::types::InlineButtonTypeCopy),
-    ///`inlineButtonTypeDisabled#a438619d = InlineButtonType`
+    /// `inlineButtonTypeDisabled#a438619d = InlineButtonType`
     Disabled,
 }
 impl InlineButtonType {
@@ -12341,9 +13030,19 @@ impl From<crate::types::InlineButtonTypeUrlAuth> for InlineButtonType {
         Self::UrlAuth(Box::new(x))
     }
 }
+impl From<Box<crate::types::InlineButtonTypeUrlAuth>> for InlineButtonType {
+    fn from(x: Box<crate::types::InlineButtonTypeUrlAuth>) -> Self {
+        Self::UrlAuth(x)
+    }
+}
 impl From<crate::types::InputInlineButtonTypeUrlAuth> for InlineButtonType {
     fn from(x: crate::types::InputInlineButtonTypeUrlAuth) -> Self {
         Self::InputInlineButtonTypeUrlAuth(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputInlineButtonTypeUrlAuth>> for InlineButtonType {
+    fn from(x: Box<crate::types::InputInlineButtonTypeUrlAuth>) -> Self {
+        Self::InputInlineButtonTypeUrlAuth(x)
     }
 }
 impl From<crate::types::InlineButtonTypeWebView> for InlineButtonType {
@@ -12371,6 +13070,11 @@ impl From<crate::types::InlineButtonTypeSwitchInline> for InlineButtonType {
         Self::SwitchInline(Box::new(x))
     }
 }
+impl From<Box<crate::types::InlineButtonTypeSwitchInline>> for InlineButtonType {
+    fn from(x: Box<crate::types::InlineButtonTypeSwitchInline>) -> Self {
+        Self::SwitchInline(x)
+    }
+}
 impl From<crate::types::InlineButtonTypeUserProfile> for InlineButtonType {
     fn from(x: crate::types::InlineButtonTypeUserProfile) -> Self {
         Self::UserProfile(x)
@@ -12394,17 +13098,17 @@ impl From<crate::types::InlineButtonTypeDisabled> for InlineButtonType {
 ///The boxed type `InlineQueryPeerType`: one of 6 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InlineQueryPeerType {
-    ///`inlineQueryPeerTypeSameBotPM#3081ed9d = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeSameBotPM#3081ed9d = InlineQueryPeerType`
     SameBotPM,
-    ///`inlineQueryPeerTypePM#833c0fac = InlineQueryPeerType`
+    /// `inlineQueryPeerTypePM#833c0fac = InlineQueryPeerType`
     PM,
-    ///`inlineQueryPeerTypeChat#d766c50a = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeChat#d766c50a = InlineQueryPeerType`
     Chat,
-    ///`inlineQueryPeerTypeMegagroup#5ec4be43 = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeMegagroup#5ec4be43 = InlineQueryPeerType`
     Megagroup,
-    ///`inlineQueryPeerTypeBroadcast#6334ee9a = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeBroadcast#6334ee9a = InlineQueryPeerType`
     Broadcast,
-    ///`inlineQueryPeerTypeBotPM#0e3b2d0c = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeBotPM#0e3b2d0c = InlineQueryPeerType`
     BotPM,
 }
 impl InlineQueryPeerType {
@@ -12525,13 +13229,13 @@ impl From<crate::types::InlineQueryPeerTypeBotPM> for InlineQueryPeerType {
 ///The boxed type `InputAiComposeTone`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputAiComposeTone {
-    ///`inputAiComposeToneDefault#1fe9a9bf tone:string = InputAiComposeTone`
+    /// `inputAiComposeToneDefault#1fe9a9bf tone:string = InputAiComposeTone`
     Default(crate::types::InputAiComposeToneDefault),
-    ///`inputAiComposeToneID#0773c080 id:long access_hash:long = InputAiComposeTone`
+    /// `inputAiComposeToneID#0773c080 id:long access_hash:long = InputAiComposeTone`
     ID(crate::types::InputAiComposeToneID),
-    ///`inputAiComposeToneSlug#1fa01357 slug:string = InputAiComposeTone`
+    /// `inputAiComposeToneSlug#1fa01357 slug:string = InputAiComposeTone`
     Slug(crate::types::InputAiComposeToneSlug),
-    ///`inputAiComposeToneSingleUse#0e0c35af custom_prompt:string = InputAiComposeTone`
+    /// `inputAiComposeToneSingleUse#0e0c35af custom_prompt:string = InputAiComposeTone`
     SingleUse(crate::types::InputAiComposeToneSingleUse),
 }
 impl InputAiComposeTone {
@@ -12644,7 +13348,7 @@ impl From<crate::types::InputAiComposeToneSingleUse> for InputAiComposeTone {
 ///The boxed type `InputAppEvent`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputAppEvent {
-    ///`inputAppEvent#1d1b1245 time:double type:string peer:long data:JSONValue = InputAppEvent`
+    /// `inputAppEvent#1d1b1245 time:double type:string peer:long data:JSONValue = InputAppEvent`
     InputAppEvent(Box<crate::types::InputAppEvent>),
 }
 impl InputAppEvent {
@@ -12710,12 +13414,17 @@ impl From<crate::types::InputAppEvent> for InputAppEvent {
         Self::InputAppEvent(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputAppEvent>> for InputAppEvent {
+    fn from(x: Box<crate::types::InputAppEvent>) -> Self {
+        Self::InputAppEvent(x)
+    }
+}
 ///The boxed type `InputBotApp`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBotApp {
-    ///`inputBotAppID#a920bd7a id:long access_hash:long = InputBotApp`
+    /// `inputBotAppID#a920bd7a id:long access_hash:long = InputBotApp`
     ID(crate::types::InputBotAppID),
-    ///`inputBotAppShortName#908c0407 bot_id:InputUser short_name:string = InputBotApp`
+    /// `inputBotAppShortName#908c0407 bot_id:InputUser short_name:string = InputBotApp`
     ShortName(Box<crate::types::InputBotAppShortName>),
 }
 impl InputBotApp {
@@ -12795,26 +13504,31 @@ impl From<crate::types::InputBotAppShortName> for InputBotApp {
         Self::ShortName(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotAppShortName>> for InputBotApp {
+    fn from(x: Box<crate::types::InputBotAppShortName>) -> Self {
+        Self::ShortName(x)
+    }
+}
 ///The boxed type `InputBotInlineMessage`: one of 9 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBotInlineMessage {
-    ///`inputBotInlineMessageMediaAuto#3380c786 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaAuto#3380c786 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
     MediaAuto(Box<crate::types::InputBotInlineMessageMediaAuto>),
-    ///`inputBotInlineMessageText#3dcd7a87 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageText#3dcd7a87 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
     Text(Box<crate::types::InputBotInlineMessageText>),
-    ///`inputBotInlineMessageMediaGeo#96929a85 flags:# geo_point:InputGeoPoint heading:flags.0?int period:flags.1?int proximity_notification_radius:flags.3?int reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaGeo#96929a85 flags:# geo_point:InputGeoPoint heading:flags.0?int period:flags.1?int proximity_notification_radius:flags.3?int reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
     MediaGeo(Box<crate::types::InputBotInlineMessageMediaGeo>),
-    ///`inputBotInlineMessageMediaVenue#417bbf11 flags:# geo_point:InputGeoPoint title:string address:string provider:string venue_id:string venue_type:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaVenue#417bbf11 flags:# geo_point:InputGeoPoint title:string address:string provider:string venue_id:string venue_type:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
     MediaVenue(Box<crate::types::InputBotInlineMessageMediaVenue>),
-    ///`inputBotInlineMessageMediaContact#a6edbffd flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaContact#a6edbffd flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
     MediaContact(Box<crate::types::InputBotInlineMessageMediaContact>),
-    ///`inputBotInlineMessageGame#4b425864 flags:# reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageGame#4b425864 flags:# reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
     Game(Box<crate::types::InputBotInlineMessageGame>),
-    ///`inputBotInlineMessageMediaInvoice#d7e78225 flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:string provider_data:DataJSON reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaInvoice#d7e78225 flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:string provider_data:DataJSON reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
     MediaInvoice(Box<crate::types::InputBotInlineMessageMediaInvoice>),
-    ///`inputBotInlineMessageMediaWebPage#bddcc510 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true optional:flags.6?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaWebPage#bddcc510 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true optional:flags.6?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
     MediaWebPage(Box<crate::types::InputBotInlineMessageMediaWebPage>),
-    ///`inputBotInlineMessageRichMessage#b43df56c flags:# reply_markup:flags.2?ReplyMarkup rich_message:InputRichMessage = InputBotInlineMessage`
+    /// `inputBotInlineMessageRichMessage#b43df56c flags:# reply_markup:flags.2?ReplyMarkup rich_message:InputRichMessage = InputBotInlineMessage`
     RichMessage(Box<crate::types::InputBotInlineMessageRichMessage>),
 }
 impl InputBotInlineMessage {
@@ -12988,9 +13702,19 @@ impl From<crate::types::InputBotInlineMessageMediaAuto> for InputBotInlineMessag
         Self::MediaAuto(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotInlineMessageMediaAuto>> for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageMediaAuto>) -> Self {
+        Self::MediaAuto(x)
+    }
+}
 impl From<crate::types::InputBotInlineMessageText> for InputBotInlineMessage {
     fn from(x: crate::types::InputBotInlineMessageText) -> Self {
         Self::Text(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputBotInlineMessageText>> for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageText>) -> Self {
+        Self::Text(x)
     }
 }
 impl From<crate::types::InputBotInlineMessageMediaGeo> for InputBotInlineMessage {
@@ -12998,9 +13722,19 @@ impl From<crate::types::InputBotInlineMessageMediaGeo> for InputBotInlineMessage
         Self::MediaGeo(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotInlineMessageMediaGeo>> for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageMediaGeo>) -> Self {
+        Self::MediaGeo(x)
+    }
+}
 impl From<crate::types::InputBotInlineMessageMediaVenue> for InputBotInlineMessage {
     fn from(x: crate::types::InputBotInlineMessageMediaVenue) -> Self {
         Self::MediaVenue(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputBotInlineMessageMediaVenue>> for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageMediaVenue>) -> Self {
+        Self::MediaVenue(x)
     }
 }
 impl From<crate::types::InputBotInlineMessageMediaContact> for InputBotInlineMessage {
@@ -13008,9 +13742,20 @@ impl From<crate::types::InputBotInlineMessageMediaContact> for InputBotInlineMes
         Self::MediaContact(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotInlineMessageMediaContact>>
+for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageMediaContact>) -> Self {
+        Self::MediaContact(x)
+    }
+}
 impl From<crate::types::InputBotInlineMessageGame> for InputBotInlineMessage {
     fn from(x: crate::types::InputBotInlineMessageGame) -> Self {
         Self::Game(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputBotInlineMessageGame>> for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageGame>) -> Self {
+        Self::Game(x)
     }
 }
 impl From<crate::types::InputBotInlineMessageMediaInvoice> for InputBotInlineMessage {
@@ -13018,9 +13763,21 @@ impl From<crate::types::InputBotInlineMessageMediaInvoice> for InputBotInlineMes
         Self::MediaInvoice(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotInlineMessageMediaInvoice>>
+for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageMediaInvoice>) -> Self {
+        Self::MediaInvoice(x)
+    }
+}
 impl From<crate::types::InputBotInlineMessageMediaWebPage> for InputBotInlineMessage {
     fn from(x: crate::types::InputBotInlineMessageMediaWebPage) -> Self {
         Self::MediaWebPage(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputBotInlineMessageMediaWebPage>>
+for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageMediaWebPage>) -> Self {
+        Self::MediaWebPage(x)
     }
 }
 impl From<crate::types::InputBotInlineMessageRichMessage> for InputBotInlineMessage {
@@ -13028,12 +13785,18 @@ impl From<crate::types::InputBotInlineMessageRichMessage> for InputBotInlineMess
         Self::RichMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotInlineMessageRichMessage>>
+for InputBotInlineMessage {
+    fn from(x: Box<crate::types::InputBotInlineMessageRichMessage>) -> Self {
+        Self::RichMessage(x)
+    }
+}
 ///The boxed type `InputBotInlineMessageID`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBotInlineMessageID {
-    ///`inputBotInlineMessageID#890c3d89 dc_id:int id:long access_hash:long = InputBotInlineMessageID`
+    /// `inputBotInlineMessageID#890c3d89 dc_id:int id:long access_hash:long = InputBotInlineMessageID`
     InputBotInlineMessageID(crate::types::InputBotInlineMessageID),
-    ///`inputBotInlineMessageID64#b6d915d7 dc_id:int owner_id:long id:int access_hash:long = InputBotInlineMessageID`
+    /// `inputBotInlineMessageID64#b6d915d7 dc_id:int owner_id:long id:int access_hash:long = InputBotInlineMessageID`
     InputBotInlineMessageID64(crate::types::InputBotInlineMessageID64),
 }
 impl InputBotInlineMessageID {
@@ -13118,13 +13881,13 @@ impl From<crate::types::InputBotInlineMessageID64> for InputBotInlineMessageID {
 ///The boxed type `InputBotInlineResult`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBotInlineResult {
-    ///`inputBotInlineResult#88bf9319 flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?InputWebDocument content:flags.5?InputWebDocument send_message:InputBotInlineMessage = InputBotInlineResult`
+    /// `inputBotInlineResult#88bf9319 flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?InputWebDocument content:flags.5?InputWebDocument send_message:InputBotInlineMessage = InputBotInlineResult`
     InputBotInlineResult(Box<crate::types::InputBotInlineResult>),
-    ///`inputBotInlineResultPhoto#a8d864a7 id:string type:string photo:InputPhoto send_message:InputBotInlineMessage = InputBotInlineResult`
+    /// `inputBotInlineResultPhoto#a8d864a7 id:string type:string photo:InputPhoto send_message:InputBotInlineMessage = InputBotInlineResult`
     Photo(Box<crate::types::InputBotInlineResultPhoto>),
-    ///`inputBotInlineResultDocument#fff8fdc4 flags:# id:string type:string title:flags.1?string description:flags.2?string document:InputDocument send_message:InputBotInlineMessage = InputBotInlineResult`
+    /// `inputBotInlineResultDocument#fff8fdc4 flags:# id:string type:string title:flags.1?string description:flags.2?string document:InputDocument send_message:InputBotInlineMessage = InputBotInlineResult`
     Document(Box<crate::types::InputBotInlineResultDocument>),
-    ///`inputBotInlineResultGame#4fa417f2 id:string short_name:string send_message:InputBotInlineMessage = InputBotInlineResult`
+    /// `inputBotInlineResultGame#4fa417f2 id:string short_name:string send_message:InputBotInlineMessage = InputBotInlineResult`
     Game(Box<crate::types::InputBotInlineResultGame>),
 }
 impl InputBotInlineResult {
@@ -13229,9 +13992,19 @@ impl From<crate::types::InputBotInlineResult> for InputBotInlineResult {
         Self::InputBotInlineResult(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotInlineResult>> for InputBotInlineResult {
+    fn from(x: Box<crate::types::InputBotInlineResult>) -> Self {
+        Self::InputBotInlineResult(x)
+    }
+}
 impl From<crate::types::InputBotInlineResultPhoto> for InputBotInlineResult {
     fn from(x: crate::types::InputBotInlineResultPhoto) -> Self {
         Self::Photo(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputBotInlineResultPhoto>> for InputBotInlineResult {
+    fn from(x: Box<crate::types::InputBotInlineResultPhoto>) -> Self {
+        Self::Photo(x)
     }
 }
 impl From<crate::types::InputBotInlineResultDocument> for InputBotInlineResult {
@@ -13239,15 +14012,25 @@ impl From<crate::types::InputBotInlineResultDocument> for InputBotInlineResult {
         Self::Document(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotInlineResultDocument>> for InputBotInlineResult {
+    fn from(x: Box<crate::types::InputBotInlineResultDocument>) -> Self {
+        Self::Document(x)
+    }
+}
 impl From<crate::types::InputBotInlineResultGame> for InputBotInlineResult {
     fn from(x: crate::types::InputBotInlineResultGame) -> Self {
         Self::Game(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBotInlineResultGame>> for InputBotInlineResult {
+    fn from(x: Box<crate::types::InputBotInlineResultGame>) -> Self {
+        Self::Game(x)
+    }
+}
 ///The boxed type `InputBusinessAwayMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBusinessAwayMessage {
-    ///`inputBusinessAwayMessage#832175e0 flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:InputBusinessRecipients = InputBusinessAwayMessage`
+    /// `inputBusinessAwayMessage#832175e0 flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:InputBusinessRecipients = InputBusinessAwayMessage`
     InputBusinessAwayMessage(Box<crate::types::InputBusinessAwayMessage>),
 }
 impl InputBusinessAwayMessage {
@@ -13315,10 +14098,15 @@ impl From<crate::types::InputBusinessAwayMessage> for InputBusinessAwayMessage {
         Self::InputBusinessAwayMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBusinessAwayMessage>> for InputBusinessAwayMessage {
+    fn from(x: Box<crate::types::InputBusinessAwayMessage>) -> Self {
+        Self::InputBusinessAwayMessage(x)
+    }
+}
 ///The boxed type `InputBusinessBotRecipients`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBusinessBotRecipients {
-    ///`inputBusinessBotRecipients#c4e5921e flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> exclude_users:flags.6?Vector<InputUser> = InputBusinessBotRecipients`
+    /// `inputBusinessBotRecipients#c4e5921e flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> exclude_users:flags.6?Vector<InputUser> = InputBusinessBotRecipients`
     InputBusinessBotRecipients(Box<crate::types::InputBusinessBotRecipients>),
 }
 impl InputBusinessBotRecipients {
@@ -13386,10 +14174,15 @@ impl From<crate::types::InputBusinessBotRecipients> for InputBusinessBotRecipien
         Self::InputBusinessBotRecipients(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBusinessBotRecipients>> for InputBusinessBotRecipients {
+    fn from(x: Box<crate::types::InputBusinessBotRecipients>) -> Self {
+        Self::InputBusinessBotRecipients(x)
+    }
+}
 ///The boxed type `InputBusinessChatLink`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBusinessChatLink {
-    ///`inputBusinessChatLink#11679fa7 flags:# message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string = InputBusinessChatLink`
+    /// `inputBusinessChatLink#11679fa7 flags:# message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string = InputBusinessChatLink`
     InputBusinessChatLink(Box<crate::types::InputBusinessChatLink>),
 }
 impl InputBusinessChatLink {
@@ -13455,10 +14248,15 @@ impl From<crate::types::InputBusinessChatLink> for InputBusinessChatLink {
         Self::InputBusinessChatLink(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBusinessChatLink>> for InputBusinessChatLink {
+    fn from(x: Box<crate::types::InputBusinessChatLink>) -> Self {
+        Self::InputBusinessChatLink(x)
+    }
+}
 ///The boxed type `InputBusinessGreetingMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBusinessGreetingMessage {
-    ///`inputBusinessGreetingMessage#0194cb3b shortcut_id:int recipients:InputBusinessRecipients no_activity_days:int = InputBusinessGreetingMessage`
+    /// `inputBusinessGreetingMessage#0194cb3b shortcut_id:int recipients:InputBusinessRecipients no_activity_days:int = InputBusinessGreetingMessage`
     InputBusinessGreetingMessage(Box<crate::types::InputBusinessGreetingMessage>),
 }
 impl InputBusinessGreetingMessage {
@@ -13526,10 +14324,16 @@ impl From<crate::types::InputBusinessGreetingMessage> for InputBusinessGreetingM
         Self::InputBusinessGreetingMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBusinessGreetingMessage>>
+for InputBusinessGreetingMessage {
+    fn from(x: Box<crate::types::InputBusinessGreetingMessage>) -> Self {
+        Self::InputBusinessGreetingMessage(x)
+    }
+}
 ///The boxed type `InputBusinessIntro`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBusinessIntro {
-    ///`inputBusinessIntro#09c469cd flags:# title:string description:string sticker:flags.0?InputDocument = InputBusinessIntro`
+    /// `inputBusinessIntro#09c469cd flags:# title:string description:string sticker:flags.0?InputDocument = InputBusinessIntro`
     InputBusinessIntro(Box<crate::types::InputBusinessIntro>),
 }
 impl InputBusinessIntro {
@@ -13595,10 +14399,15 @@ impl From<crate::types::InputBusinessIntro> for InputBusinessIntro {
         Self::InputBusinessIntro(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputBusinessIntro>> for InputBusinessIntro {
+    fn from(x: Box<crate::types::InputBusinessIntro>) -> Self {
+        Self::InputBusinessIntro(x)
+    }
+}
 ///The boxed type `InputBusinessRecipients`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputBusinessRecipients {
-    ///`inputBusinessRecipients#6f8b32aa flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> = InputBusinessRecipients`
+    /// `inputBusinessRecipients#6f8b32aa flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> = InputBusinessRecipients`
     InputBusinessRecipients(crate::types::InputBusinessRecipients),
 }
 impl InputBusinessRecipients {
@@ -13665,11 +14474,11 @@ impl From<crate::types::InputBusinessRecipients> for InputBusinessRecipients {
 ///The boxed type `InputChannel`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputChannel {
-    ///`inputChannelEmpty#ee8c1e86 = InputChannel`
+    /// `inputChannelEmpty#ee8c1e86 = InputChannel`
     Empty,
-    ///`inputChannel#f35aec28 channel_id:long access_hash:long = InputChannel`
+    /// `inputChannel#f35aec28 channel_id:long access_hash:long = InputChannel`
     InputChannel(crate::types::InputChannel),
-    ///`inputChannelFromMessage#5b934f9d peer:InputPeer msg_id:int channel_id:long = InputChannel`
+    /// `inputChannelFromMessage#5b934f9d peer:InputPeer msg_id:int channel_id:long = InputChannel`
     FromMessage(Box<crate::types::InputChannelFromMessage>),
 }
 impl InputChannel {
@@ -13761,14 +14570,19 @@ impl From<crate::types::InputChannelFromMessage> for InputChannel {
         Self::FromMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputChannelFromMessage>> for InputChannel {
+    fn from(x: Box<crate::types::InputChannelFromMessage>) -> Self {
+        Self::FromMessage(x)
+    }
+}
 ///The boxed type `InputChatPhoto`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputChatPhoto {
-    ///`inputChatPhotoEmpty#1ca48f57 = InputChatPhoto`
+    /// `inputChatPhotoEmpty#1ca48f57 = InputChatPhoto`
     Empty,
-    ///`inputChatUploadedPhoto#bdcdaec0 flags:# file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.3?VideoSize = InputChatPhoto`
+    /// `inputChatUploadedPhoto#bdcdaec0 flags:# file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.3?VideoSize = InputChatPhoto`
     InputChatUploadedPhoto(Box<crate::types::InputChatUploadedPhoto>),
-    ///`inputChatPhoto#8953ad37 id:InputPhoto = InputChatPhoto`
+    /// `inputChatPhoto#8953ad37 id:InputPhoto = InputChatPhoto`
     InputChatPhoto(crate::types::InputChatPhoto),
 }
 impl InputChatPhoto {
@@ -13857,6 +14671,11 @@ impl From<crate::types::InputChatUploadedPhoto> for InputChatPhoto {
         Self::InputChatUploadedPhoto(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputChatUploadedPhoto>> for InputChatPhoto {
+    fn from(x: Box<crate::types::InputChatUploadedPhoto>) -> Self {
+        Self::InputChatUploadedPhoto(x)
+    }
+}
 impl From<crate::types::InputChatPhoto> for InputChatPhoto {
     fn from(x: crate::types::InputChatPhoto) -> Self {
         Self::InputChatPhoto(x)
@@ -13865,11 +14684,11 @@ impl From<crate::types::InputChatPhoto> for InputChatPhoto {
 ///The boxed type `InputChatTheme`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputChatTheme {
-    ///`inputChatThemeEmpty#83268483 = InputChatTheme`
+    /// `inputChatThemeEmpty#83268483 = InputChatTheme`
     Empty,
-    ///`inputChatTheme#c93de95c emoticon:string = InputChatTheme`
+    /// `inputChatTheme#c93de95c emoticon:string = InputChatTheme`
     InputChatTheme(crate::types::InputChatTheme),
-    ///`inputChatThemeUniqueGift#87e5dfe4 slug:string = InputChatTheme`
+    /// `inputChatThemeUniqueGift#87e5dfe4 slug:string = InputChatTheme`
     UniqueGift(crate::types::InputChatThemeUniqueGift),
 }
 impl InputChatTheme {
@@ -13962,7 +14781,7 @@ impl From<crate::types::InputChatThemeUniqueGift> for InputChatTheme {
 ///The boxed type `InputChatlist`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputChatlist {
-    ///`inputChatlistDialogFilter#f3e0da33 filter_id:int = InputChatlist`
+    /// `inputChatlistDialogFilter#f3e0da33 filter_id:int = InputChatlist`
     DialogFilter(crate::types::InputChatlistDialogFilter),
 }
 impl InputChatlist {
@@ -14027,9 +14846,9 @@ impl From<crate::types::InputChatlistDialogFilter> for InputChatlist {
 ///The boxed type `InputCheckPasswordSRP`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputCheckPasswordSRP {
-    ///`inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP`
+    /// `inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP`
     InputCheckPasswordEmpty,
-    ///`inputCheckPasswordSRP#d27ff082 srp_id:long A:bytes M1:bytes = InputCheckPasswordSRP`
+    /// `inputCheckPasswordSRP#d27ff082 srp_id:long A:bytes M1:bytes = InputCheckPasswordSRP`
     InputCheckPasswordSRP(Box<crate::types::InputCheckPasswordSRP>),
 }
 impl InputCheckPasswordSRP {
@@ -14109,10 +14928,15 @@ impl From<crate::types::InputCheckPasswordSRP> for InputCheckPasswordSRP {
         Self::InputCheckPasswordSRP(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputCheckPasswordSRP>> for InputCheckPasswordSRP {
+    fn from(x: Box<crate::types::InputCheckPasswordSRP>) -> Self {
+        Self::InputCheckPasswordSRP(x)
+    }
+}
 ///The boxed type `InputClientProxy`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputClientProxy {
-    ///`inputClientProxy#75588b3f address:string port:int = InputClientProxy`
+    /// `inputClientProxy#75588b3f address:string port:int = InputClientProxy`
     InputClientProxy(crate::types::InputClientProxy),
 }
 impl InputClientProxy {
@@ -14179,9 +15003,9 @@ impl From<crate::types::InputClientProxy> for InputClientProxy {
 ///The boxed type `InputCollectible`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputCollectible {
-    ///`inputCollectibleUsername#e39460a9 username:string = InputCollectible`
+    /// `inputCollectibleUsername#e39460a9 username:string = InputCollectible`
     Username(crate::types::InputCollectibleUsername),
-    ///`inputCollectiblePhone#a2e214a4 phone:string = InputCollectible`
+    /// `inputCollectiblePhone#a2e214a4 phone:string = InputCollectible`
     Phone(crate::types::InputCollectiblePhone),
 }
 impl InputCollectible {
@@ -14262,7 +15086,7 @@ impl From<crate::types::InputCollectiblePhone> for InputCollectible {
 ///The boxed type `InputContact`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputContact {
-    ///`inputPhoneContact#6a1dc4be flags:# client_id:long phone:string first_name:string last_name:string note:flags.0?TextWithEntities = InputContact`
+    /// `inputPhoneContact#6a1dc4be flags:# client_id:long phone:string first_name:string last_name:string note:flags.0?TextWithEntities = InputContact`
     InputPhoneContact(Box<crate::types::InputPhoneContact>),
 }
 impl InputContact {
@@ -14328,14 +15152,19 @@ impl From<crate::types::InputPhoneContact> for InputContact {
         Self::InputPhoneContact(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPhoneContact>> for InputContact {
+    fn from(x: Box<crate::types::InputPhoneContact>) -> Self {
+        Self::InputPhoneContact(x)
+    }
+}
 ///The boxed type `InputDialogPeer`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputDialogPeer {
-    ///`inputDialogPeer#fcaafeb7 peer:InputPeer = InputDialogPeer`
+    /// `inputDialogPeer#fcaafeb7 peer:InputPeer = InputDialogPeer`
     InputDialogPeer(crate::types::InputDialogPeer),
-    ///`inputDialogPeerFolder#64600527 folder_id:int = InputDialogPeer`
+    /// `inputDialogPeerFolder#64600527 folder_id:int = InputDialogPeer`
     Folder(crate::types::InputDialogPeerFolder),
-    ///`inputDialogPeerCommunity#69ef72c4 community:InputChannel = InputDialogPeer`
+    /// `inputDialogPeerCommunity#69ef72c4 community:InputChannel = InputDialogPeer`
     Community(crate::types::InputDialogPeerCommunity),
 }
 impl InputDialogPeer {
@@ -14434,9 +15263,9 @@ impl From<crate::types::InputDialogPeerCommunity> for InputDialogPeer {
 ///The boxed type `InputDocument`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputDocument {
-    ///`inputDocumentEmpty#72f0eaae = InputDocument`
+    /// `inputDocumentEmpty#72f0eaae = InputDocument`
     Empty,
-    ///`inputDocument#1abfb575 id:long access_hash:long file_reference:bytes = InputDocument`
+    /// `inputDocument#1abfb575 id:long access_hash:long file_reference:bytes = InputDocument`
     InputDocument(Box<crate::types::InputDocument>),
 }
 impl InputDocument {
@@ -14514,10 +15343,15 @@ impl From<crate::types::InputDocument> for InputDocument {
         Self::InputDocument(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputDocument>> for InputDocument {
+    fn from(x: Box<crate::types::InputDocument>) -> Self {
+        Self::InputDocument(x)
+    }
+}
 ///The boxed type `InputEncryptedChat`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputEncryptedChat {
-    ///`inputEncryptedChat#f141b5e1 chat_id:int access_hash:long = InputEncryptedChat`
+    /// `inputEncryptedChat#f141b5e1 chat_id:int access_hash:long = InputEncryptedChat`
     InputEncryptedChat(crate::types::InputEncryptedChat),
 }
 impl InputEncryptedChat {
@@ -14584,13 +15418,13 @@ impl From<crate::types::InputEncryptedChat> for InputEncryptedChat {
 ///The boxed type `InputEncryptedFile`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputEncryptedFile {
-    ///`inputEncryptedFileEmpty#1837c364 = InputEncryptedFile`
+    /// `inputEncryptedFileEmpty#1837c364 = InputEncryptedFile`
     Empty,
-    ///`inputEncryptedFileUploaded#64bd0306 id:long parts:int md5_checksum:string key_fingerprint:int = InputEncryptedFile`
+    /// `inputEncryptedFileUploaded#64bd0306 id:long parts:int md5_checksum:string key_fingerprint:int = InputEncryptedFile`
     Uploaded(Box<crate::types::InputEncryptedFileUploaded>),
-    ///`inputEncryptedFile#5a17b5e5 id:long access_hash:long = InputEncryptedFile`
+    /// `inputEncryptedFile#5a17b5e5 id:long access_hash:long = InputEncryptedFile`
     InputEncryptedFile(crate::types::InputEncryptedFile),
-    ///`inputEncryptedFileBigUploaded#2dc173c8 id:long parts:int key_fingerprint:int = InputEncryptedFile`
+    /// `inputEncryptedFileBigUploaded#2dc173c8 id:long parts:int key_fingerprint:int = InputEncryptedFile`
     BigUploaded(crate::types::InputEncryptedFileBigUploaded),
 }
 impl InputEncryptedFile {
@@ -14690,6 +15524,11 @@ impl From<crate::types::InputEncryptedFileUploaded> for InputEncryptedFile {
         Self::Uploaded(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputEncryptedFileUploaded>> for InputEncryptedFile {
+    fn from(x: Box<crate::types::InputEncryptedFileUploaded>) -> Self {
+        Self::Uploaded(x)
+    }
+}
 impl From<crate::types::InputEncryptedFile> for InputEncryptedFile {
     fn from(x: crate::types::InputEncryptedFile) -> Self {
         Self::InputEncryptedFile(x)
@@ -14703,11 +15542,11 @@ impl From<crate::types::InputEncryptedFileBigUploaded> for InputEncryptedFile {
 ///The boxed type `InputFile`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputFile {
-    ///`inputFile#f52ff27f id:long parts:int name:string md5_checksum:string = InputFile`
+    /// `inputFile#f52ff27f id:long parts:int name:string md5_checksum:string = InputFile`
     InputFile(Box<crate::types::InputFile>),
-    ///`inputFileBig#fa4f0bb5 id:long parts:int name:string = InputFile`
+    /// `inputFileBig#fa4f0bb5 id:long parts:int name:string = InputFile`
     Big(Box<crate::types::InputFileBig>),
-    ///`inputFileStoryDocument#62dc8b48 id:InputDocument = InputFile`
+    /// `inputFileStoryDocument#62dc8b48 id:InputDocument = InputFile`
     StoryDocument(crate::types::InputFileStoryDocument),
 }
 impl InputFile {
@@ -14795,9 +15634,19 @@ impl From<crate::types::InputFile> for InputFile {
         Self::InputFile(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputFile>> for InputFile {
+    fn from(x: Box<crate::types::InputFile>) -> Self {
+        Self::InputFile(x)
+    }
+}
 impl From<crate::types::InputFileBig> for InputFile {
     fn from(x: crate::types::InputFileBig) -> Self {
         Self::Big(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputFileBig>> for InputFile {
+    fn from(x: Box<crate::types::InputFileBig>) -> Self {
+        Self::Big(x)
     }
 }
 impl From<crate::types::InputFileStoryDocument> for InputFile {
@@ -14808,25 +15657,25 @@ impl From<crate::types::InputFileStoryDocument> for InputFile {
 ///The boxed type `InputFileLocation`: one of 10 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputFileLocation {
-    ///`inputFileLocation#dfdaabe1 volume_id:long local_id:int secret:long file_reference:bytes = InputFileLocation`
+    /// `inputFileLocation#dfdaabe1 volume_id:long local_id:int secret:long file_reference:bytes = InputFileLocation`
     InputFileLocation(Box<crate::types::InputFileLocation>),
-    ///`inputEncryptedFileLocation#f5235d55 id:long access_hash:long = InputFileLocation`
+    /// `inputEncryptedFileLocation#f5235d55 id:long access_hash:long = InputFileLocation`
     InputEncryptedFileLocation(crate::types::InputEncryptedFileLocation),
-    ///`inputDocumentFileLocation#bad07584 id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation`
+    /// `inputDocumentFileLocation#bad07584 id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation`
     InputDocumentFileLocation(Box<crate::types::InputDocumentFileLocation>),
-    ///`inputSecureFileLocation#cbc7ee28 id:long access_hash:long = InputFileLocation`
+    /// `inputSecureFileLocation#cbc7ee28 id:long access_hash:long = InputFileLocation`
     InputSecureFileLocation(crate::types::InputSecureFileLocation),
-    ///`inputTakeoutFileLocation#29be5899 = InputFileLocation`
+    /// `inputTakeoutFileLocation#29be5899 = InputFileLocation`
     InputTakeoutFileLocation,
-    ///`inputPhotoFileLocation#40181ffe id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation`
+    /// `inputPhotoFileLocation#40181ffe id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation`
     InputPhotoFileLocation(Box<crate::types::InputPhotoFileLocation>),
-    ///`inputPhotoLegacyFileLocation#d83466f3 id:long access_hash:long file_reference:bytes volume_id:long local_id:int secret:long = InputFileLocation`
+    /// `inputPhotoLegacyFileLocation#d83466f3 id:long access_hash:long file_reference:bytes volume_id:long local_id:int secret:long = InputFileLocation`
     InputPhotoLegacyFileLocation(Box<crate::types::InputPhotoLegacyFileLocation>),
-    ///`inputPeerPhotoFileLocation#37257e99 flags:# big:flags.0?true peer:InputPeer photo_id:long = InputFileLocation`
+    /// `inputPeerPhotoFileLocation#37257e99 flags:# big:flags.0?true peer:InputPeer photo_id:long = InputFileLocation`
     InputPeerPhotoFileLocation(Box<crate::types::InputPeerPhotoFileLocation>),
-    ///`inputStickerSetThumb#9d84f3db stickerset:InputStickerSet thumb_version:int = InputFileLocation`
+    /// `inputStickerSetThumb#9d84f3db stickerset:InputStickerSet thumb_version:int = InputFileLocation`
     InputStickerSetThumb(Box<crate::types::InputStickerSetThumb>),
-    ///`inputGroupCallStream#0598a92a flags:# call:InputGroupCall time_ms:long scale:int video_channel:flags.0?int video_quality:flags.0?int = InputFileLocation`
+    /// `inputGroupCallStream#0598a92a flags:# call:InputGroupCall time_ms:long scale:int video_channel:flags.0?int video_quality:flags.0?int = InputFileLocation`
     InputGroupCallStream(Box<crate::types::InputGroupCallStream>),
 }
 impl InputFileLocation {
@@ -15023,6 +15872,11 @@ impl From<crate::types::InputFileLocation> for InputFileLocation {
         Self::InputFileLocation(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputFileLocation>> for InputFileLocation {
+    fn from(x: Box<crate::types::InputFileLocation>) -> Self {
+        Self::InputFileLocation(x)
+    }
+}
 impl From<crate::types::InputEncryptedFileLocation> for InputFileLocation {
     fn from(x: crate::types::InputEncryptedFileLocation) -> Self {
         Self::InputEncryptedFileLocation(x)
@@ -15031,6 +15885,11 @@ impl From<crate::types::InputEncryptedFileLocation> for InputFileLocation {
 impl From<crate::types::InputDocumentFileLocation> for InputFileLocation {
     fn from(x: crate::types::InputDocumentFileLocation) -> Self {
         Self::InputDocumentFileLocation(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputDocumentFileLocation>> for InputFileLocation {
+    fn from(x: Box<crate::types::InputDocumentFileLocation>) -> Self {
+        Self::InputDocumentFileLocation(x)
     }
 }
 impl From<crate::types::InputSecureFileLocation> for InputFileLocation {
@@ -15048,9 +15907,19 @@ impl From<crate::types::InputPhotoFileLocation> for InputFileLocation {
         Self::InputPhotoFileLocation(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPhotoFileLocation>> for InputFileLocation {
+    fn from(x: Box<crate::types::InputPhotoFileLocation>) -> Self {
+        Self::InputPhotoFileLocation(x)
+    }
+}
 impl From<crate::types::InputPhotoLegacyFileLocation> for InputFileLocation {
     fn from(x: crate::types::InputPhotoLegacyFileLocation) -> Self {
         Self::InputPhotoLegacyFileLocation(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputPhotoLegacyFileLocation>> for InputFileLocation {
+    fn from(x: Box<crate::types::InputPhotoLegacyFileLocation>) -> Self {
+        Self::InputPhotoLegacyFileLocation(x)
     }
 }
 impl From<crate::types::InputPeerPhotoFileLocation> for InputFileLocation {
@@ -15058,9 +15927,19 @@ impl From<crate::types::InputPeerPhotoFileLocation> for InputFileLocation {
         Self::InputPeerPhotoFileLocation(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPeerPhotoFileLocation>> for InputFileLocation {
+    fn from(x: Box<crate::types::InputPeerPhotoFileLocation>) -> Self {
+        Self::InputPeerPhotoFileLocation(x)
+    }
+}
 impl From<crate::types::InputStickerSetThumb> for InputFileLocation {
     fn from(x: crate::types::InputStickerSetThumb) -> Self {
         Self::InputStickerSetThumb(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputStickerSetThumb>> for InputFileLocation {
+    fn from(x: Box<crate::types::InputStickerSetThumb>) -> Self {
+        Self::InputStickerSetThumb(x)
     }
 }
 impl From<crate::types::InputGroupCallStream> for InputFileLocation {
@@ -15068,10 +15947,15 @@ impl From<crate::types::InputGroupCallStream> for InputFileLocation {
         Self::InputGroupCallStream(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputGroupCallStream>> for InputFileLocation {
+    fn from(x: Box<crate::types::InputGroupCallStream>) -> Self {
+        Self::InputGroupCallStream(x)
+    }
+}
 ///The boxed type `InputFolderPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputFolderPeer {
-    ///`inputFolderPeer#fbd2c296 peer:InputPeer folder_id:int = InputFolderPeer`
+    /// `inputFolderPeer#fbd2c296 peer:InputPeer folder_id:int = InputFolderPeer`
     InputFolderPeer(crate::types::InputFolderPeer),
 }
 impl InputFolderPeer {
@@ -15138,9 +16022,9 @@ impl From<crate::types::InputFolderPeer> for InputFolderPeer {
 ///The boxed type `InputGame`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputGame {
-    ///`inputGameID#032c3e77 id:long access_hash:long = InputGame`
+    /// `inputGameID#032c3e77 id:long access_hash:long = InputGame`
     ID(crate::types::InputGameID),
-    ///`inputGameShortName#c331e80a bot_id:InputUser short_name:string = InputGame`
+    /// `inputGameShortName#c331e80a bot_id:InputUser short_name:string = InputGame`
     ShortName(Box<crate::types::InputGameShortName>),
 }
 impl InputGame {
@@ -15220,12 +16104,17 @@ impl From<crate::types::InputGameShortName> for InputGame {
         Self::ShortName(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputGameShortName>> for InputGame {
+    fn from(x: Box<crate::types::InputGameShortName>) -> Self {
+        Self::ShortName(x)
+    }
+}
 ///The boxed type `InputGeoPoint`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputGeoPoint {
-    ///`inputGeoPointEmpty#e4c123d6 = InputGeoPoint`
+    /// `inputGeoPointEmpty#e4c123d6 = InputGeoPoint`
     Empty,
-    ///`inputGeoPoint#48222faf flags:# lat:double long:double accuracy_radius:flags.0?int = InputGeoPoint`
+    /// `inputGeoPoint#48222faf flags:# lat:double long:double accuracy_radius:flags.0?int = InputGeoPoint`
     InputGeoPoint(crate::types::InputGeoPoint),
 }
 impl InputGeoPoint {
@@ -15302,11 +16191,11 @@ impl From<crate::types::InputGeoPoint> for InputGeoPoint {
 ///The boxed type `InputGroupCall`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputGroupCall {
-    ///`inputGroupCall#d8aa840f id:long access_hash:long = InputGroupCall`
+    /// `inputGroupCall#d8aa840f id:long access_hash:long = InputGroupCall`
     InputGroupCall(crate::types::InputGroupCall),
-    ///`inputGroupCallSlug#fe06823f slug:string = InputGroupCall`
+    /// `inputGroupCallSlug#fe06823f slug:string = InputGroupCall`
     Slug(crate::types::InputGroupCallSlug),
-    ///`inputGroupCallInviteMessage#8c10603f msg_id:int = InputGroupCall`
+    /// `inputGroupCallInviteMessage#8c10603f msg_id:int = InputGroupCall`
     InviteMessage(crate::types::InputGroupCallInviteMessage),
 }
 impl InputGroupCall {
@@ -15403,37 +16292,37 @@ impl From<crate::types::InputGroupCallInviteMessage> for InputGroupCall {
 ///The boxed type `InputInvoice`: one of 15 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputInvoice {
-    ///`inputInvoiceMessage#c5b56859 peer:InputPeer msg_id:int = InputInvoice`
+    /// `inputInvoiceMessage#c5b56859 peer:InputPeer msg_id:int = InputInvoice`
     Message(crate::types::InputInvoiceMessage),
-    ///`inputInvoiceSlug#c326caef slug:string = InputInvoice`
+    /// `inputInvoiceSlug#c326caef slug:string = InputInvoice`
     Slug(crate::types::InputInvoiceSlug),
-    ///`inputInvoicePremiumGiftCode#98986c0d purpose:InputStorePaymentPurpose option:PremiumGiftCodeOption = InputInvoice`
+    /// `inputInvoicePremiumGiftCode#98986c0d purpose:InputStorePaymentPurpose option:PremiumGiftCodeOption = InputInvoice`
     PremiumGiftCode(crate::types::InputInvoicePremiumGiftCode),
-    ///`inputInvoiceStars#65f00ce3 purpose:InputStorePaymentPurpose = InputInvoice`
+    /// `inputInvoiceStars#65f00ce3 purpose:InputStorePaymentPurpose = InputInvoice`
     Stars(crate::types::InputInvoiceStars),
-    ///`inputInvoiceChatInviteSubscription#34e793f1 hash:string = InputInvoice`
+    /// `inputInvoiceChatInviteSubscription#34e793f1 hash:string = InputInvoice`
     ChatInviteSubscription(crate::types::InputInvoiceChatInviteSubscription),
-    ///`inputInvoiceStarGift#e8625e92 flags:# hide_name:flags.0?true include_upgrade:flags.2?true peer:InputPeer gift_id:long message:flags.1?TextWithEntities = InputInvoice`
+    /// `inputInvoiceStarGift#e8625e92 flags:# hide_name:flags.0?true include_upgrade:flags.2?true peer:InputPeer gift_id:long message:flags.1?TextWithEntities = InputInvoice`
     StarGift(Box<crate::types::InputInvoiceStarGift>),
-    ///`inputInvoiceStarGiftUpgrade#4d818d5d flags:# keep_original_details:flags.0?true stargift:InputSavedStarGift = InputInvoice`
+    /// `inputInvoiceStarGiftUpgrade#4d818d5d flags:# keep_original_details:flags.0?true stargift:InputSavedStarGift = InputInvoice`
     StarGiftUpgrade(Box<crate::types::InputInvoiceStarGiftUpgrade>),
-    ///`inputInvoiceStarGiftTransfer#4a5f5bd9 stargift:InputSavedStarGift to_id:InputPeer = InputInvoice`
+    /// `inputInvoiceStarGiftTransfer#4a5f5bd9 stargift:InputSavedStarGift to_id:InputPeer = InputInvoice`
     StarGiftTransfer(Box<crate::types::InputInvoiceStarGiftTransfer>),
-    ///`inputInvoicePremiumGiftStars#dabab2ef flags:# user_id:InputUser months:int message:flags.0?TextWithEntities = InputInvoice`
+    /// `inputInvoicePremiumGiftStars#dabab2ef flags:# user_id:InputUser months:int message:flags.0?TextWithEntities = InputInvoice`
     PremiumGiftStars(Box<crate::types::InputInvoicePremiumGiftStars>),
-    ///`inputInvoiceBusinessBotTransferStars#f4997e42 bot:InputUser stars:long = InputInvoice`
+    /// `inputInvoiceBusinessBotTransferStars#f4997e42 bot:InputUser stars:long = InputInvoice`
     BusinessBotTransferStars(crate::types::InputInvoiceBusinessBotTransferStars),
-    ///`inputInvoiceStarGiftResale#e9b0c658 flags:# ton:flags.0?true show_name:flags.2?true slug:string to_id:InputPeer message:flags.1?TextWithEntities = InputInvoice`
+    /// `inputInvoiceStarGiftResale#e9b0c658 flags:# ton:flags.0?true show_name:flags.2?true slug:string to_id:InputPeer message:flags.1?TextWithEntities = InputInvoice`
     StarGiftResale(Box<crate::types::InputInvoiceStarGiftResale>),
-    ///`inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8 peer:InputPeer hash:string = InputInvoice`
+    /// `inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8 peer:InputPeer hash:string = InputInvoice`
     StarGiftPrepaidUpgrade(Box<crate::types::InputInvoiceStarGiftPrepaidUpgrade>),
-    ///`inputInvoicePremiumAuthCode#3e77f614 purpose:InputStorePaymentPurpose = InputInvoice`
+    /// `inputInvoicePremiumAuthCode#3e77f614 purpose:InputStorePaymentPurpose = InputInvoice`
     PremiumAuthCode(crate::types::InputInvoicePremiumAuthCode),
-    ///`inputInvoiceStarGiftDropOriginalDetails#0923d8d1 stargift:InputSavedStarGift = InputInvoice`
+    /// `inputInvoiceStarGiftDropOriginalDetails#0923d8d1 stargift:InputSavedStarGift = InputInvoice`
     StarGiftDropOriginalDetails(
         Box<crate::types::InputInvoiceStarGiftDropOriginalDetails>,
     ),
-    ///`inputInvoiceStarGiftAuctionBid#1ecafa10 flags:# hide_name:flags.0?true update_bid:flags.2?true peer:flags.3?InputPeer gift_id:long bid_amount:long message:flags.1?TextWithEntities = InputInvoice`
+    /// `inputInvoiceStarGiftAuctionBid#1ecafa10 flags:# hide_name:flags.0?true update_bid:flags.2?true peer:flags.3?InputPeer gift_id:long bid_amount:long message:flags.1?TextWithEntities = InputInvoice`
     StarGiftAuctionBid(Box<crate::types::InputInvoiceStarGiftAuctionBid>),
 }
 impl InputInvoice {
@@ -15714,9 +16603,19 @@ impl From<crate::types::InputInvoiceStarGift> for InputInvoice {
         Self::StarGift(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputInvoiceStarGift>> for InputInvoice {
+    fn from(x: Box<crate::types::InputInvoiceStarGift>) -> Self {
+        Self::StarGift(x)
+    }
+}
 impl From<crate::types::InputInvoiceStarGiftUpgrade> for InputInvoice {
     fn from(x: crate::types::InputInvoiceStarGiftUpgrade) -> Self {
         Self::StarGiftUpgrade(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputInvoiceStarGiftUpgrade>> for InputInvoice {
+    fn from(x: Box<crate::types::InputInvoiceStarGiftUpgrade>) -> Self {
+        Self::StarGiftUpgrade(x)
     }
 }
 impl From<crate::types::InputInvoiceStarGiftTransfer> for InputInvoice {
@@ -15724,9 +16623,19 @@ impl From<crate::types::InputInvoiceStarGiftTransfer> for InputInvoice {
         Self::StarGiftTransfer(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputInvoiceStarGiftTransfer>> for InputInvoice {
+    fn from(x: Box<crate::types::InputInvoiceStarGiftTransfer>) -> Self {
+        Self::StarGiftTransfer(x)
+    }
+}
 impl From<crate::types::InputInvoicePremiumGiftStars> for InputInvoice {
     fn from(x: crate::types::InputInvoicePremiumGiftStars) -> Self {
         Self::PremiumGiftStars(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputInvoicePremiumGiftStars>> for InputInvoice {
+    fn from(x: Box<crate::types::InputInvoicePremiumGiftStars>) -> Self {
+        Self::PremiumGiftStars(x)
     }
 }
 impl From<crate::types::InputInvoiceBusinessBotTransferStars> for InputInvoice {
@@ -15739,9 +16648,19 @@ impl From<crate::types::InputInvoiceStarGiftResale> for InputInvoice {
         Self::StarGiftResale(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputInvoiceStarGiftResale>> for InputInvoice {
+    fn from(x: Box<crate::types::InputInvoiceStarGiftResale>) -> Self {
+        Self::StarGiftResale(x)
+    }
+}
 impl From<crate::types::InputInvoiceStarGiftPrepaidUpgrade> for InputInvoice {
     fn from(x: crate::types::InputInvoiceStarGiftPrepaidUpgrade) -> Self {
         Self::StarGiftPrepaidUpgrade(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputInvoiceStarGiftPrepaidUpgrade>> for InputInvoice {
+    fn from(x: Box<crate::types::InputInvoiceStarGiftPrepaidUpgrade>) -> Self {
+        Self::StarGiftPrepaidUpgrade(x)
     }
 }
 impl From<crate::types::InputInvoicePremiumAuthCode> for InputInvoice {
@@ -15754,53 +16673,63 @@ impl From<crate::types::InputInvoiceStarGiftDropOriginalDetails> for InputInvoic
         Self::StarGiftDropOriginalDetails(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputInvoiceStarGiftDropOriginalDetails>> for InputInvoice {
+    fn from(x: Box<crate::types::InputInvoiceStarGiftDropOriginalDetails>) -> Self {
+        Self::StarGiftDropOriginalDetails(x)
+    }
+}
 impl From<crate::types::InputInvoiceStarGiftAuctionBid> for InputInvoice {
     fn from(x: crate::types::InputInvoiceStarGiftAuctionBid) -> Self {
         Self::StarGiftAuctionBid(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputInvoiceStarGiftAuctionBid>> for InputInvoice {
+    fn from(x: Box<crate::types::InputInvoiceStarGiftAuctionBid>) -> Self {
+        Self::StarGiftAuctionBid(x)
+    }
+}
 ///The boxed type `InputMedia`: one of 20 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputMedia {
-    ///`inputMediaEmpty#9664f57f = InputMedia`
+    /// `inputMediaEmpty#9664f57f = InputMedia`
     Empty,
-    ///`inputMediaUploadedPhoto#7d8375da flags:# spoiler:flags.2?true live_photo:flags.3?true file:InputFile stickers:flags.0?Vector<InputDocument> ttl_seconds:flags.1?int video:flags.3?InputDocument = InputMedia`
+    /// `inputMediaUploadedPhoto#7d8375da flags:# spoiler:flags.2?true live_photo:flags.3?true file:InputFile stickers:flags.0?Vector<InputDocument> ttl_seconds:flags.1?int video:flags.3?InputDocument = InputMedia`
     UploadedPhoto(Box<crate::types::InputMediaUploadedPhoto>),
-    ///`inputMediaPhoto#e3af4434 flags:# spoiler:flags.1?true live_photo:flags.2?true id:InputPhoto ttl_seconds:flags.0?int video:flags.2?InputDocument = InputMedia`
+    /// `inputMediaPhoto#e3af4434 flags:# spoiler:flags.1?true live_photo:flags.2?true id:InputPhoto ttl_seconds:flags.0?int video:flags.2?InputDocument = InputMedia`
     Photo(Box<crate::types::InputMediaPhoto>),
-    ///`inputMediaGeoPoint#f9c44144 geo_point:InputGeoPoint = InputMedia`
+    /// `inputMediaGeoPoint#f9c44144 geo_point:InputGeoPoint = InputMedia`
     GeoPoint(crate::types::InputMediaGeoPoint),
-    ///`inputMediaContact#f8ab7dfb phone_number:string first_name:string last_name:string vcard:string = InputMedia`
+    /// `inputMediaContact#f8ab7dfb phone_number:string first_name:string last_name:string vcard:string = InputMedia`
     Contact(Box<crate::types::InputMediaContact>),
-    ///`inputMediaUploadedDocument#037c9330 flags:# nosound_video:flags.3?true force_file:flags.4?true spoiler:flags.5?true file:InputFile thumb:flags.2?InputFile mime_type:string attributes:Vector<DocumentAttribute> stickers:flags.0?Vector<InputDocument> video_cover:flags.6?InputPhoto video_timestamp:flags.7?int ttl_seconds:flags.1?int = InputMedia`
+    /// `inputMediaUploadedDocument#037c9330 flags:# nosound_video:flags.3?true force_file:flags.4?true spoiler:flags.5?true file:InputFile thumb:flags.2?InputFile mime_type:string attributes:Vector<DocumentAttribute> stickers:flags.0?Vector<InputDocument> video_cover:flags.6?InputPhoto video_timestamp:flags.7?int ttl_seconds:flags.1?int = InputMedia`
     UploadedDocument(Box<crate::types::InputMediaUploadedDocument>),
-    ///`inputMediaDocument#a8763ab5 flags:# spoiler:flags.2?true id:InputDocument video_cover:flags.3?InputPhoto video_timestamp:flags.4?int ttl_seconds:flags.0?int query:flags.1?string = InputMedia`
+    /// `inputMediaDocument#a8763ab5 flags:# spoiler:flags.2?true id:InputDocument video_cover:flags.3?InputPhoto video_timestamp:flags.4?int ttl_seconds:flags.0?int query:flags.1?string = InputMedia`
     Document(Box<crate::types::InputMediaDocument>),
-    ///`inputMediaVenue#c13d1c11 geo_point:InputGeoPoint title:string address:string provider:string venue_id:string venue_type:string = InputMedia`
+    /// `inputMediaVenue#c13d1c11 geo_point:InputGeoPoint title:string address:string provider:string venue_id:string venue_type:string = InputMedia`
     Venue(Box<crate::types::InputMediaVenue>),
-    ///`inputMediaPhotoExternal#e5bbfe1a flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int = InputMedia`
+    /// `inputMediaPhotoExternal#e5bbfe1a flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int = InputMedia`
     PhotoExternal(Box<crate::types::InputMediaPhotoExternal>),
-    ///`inputMediaDocumentExternal#779600f9 flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int video_cover:flags.2?InputPhoto video_timestamp:flags.3?int = InputMedia`
+    /// `inputMediaDocumentExternal#779600f9 flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int video_cover:flags.2?InputPhoto video_timestamp:flags.3?int = InputMedia`
     DocumentExternal(Box<crate::types::InputMediaDocumentExternal>),
-    ///`inputMediaGame#d33f43f3 id:InputGame = InputMedia`
+    /// `inputMediaGame#d33f43f3 id:InputGame = InputMedia`
     Game(crate::types::InputMediaGame),
-    ///`inputMediaInvoice#405fef0d flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:flags.3?string provider_data:DataJSON start_param:flags.1?string extended_media:flags.2?InputMedia = InputMedia`
+    /// `inputMediaInvoice#405fef0d flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:flags.3?string provider_data:DataJSON start_param:flags.1?string extended_media:flags.2?InputMedia = InputMedia`
     Invoice(Box<crate::types::InputMediaInvoice>),
-    ///`inputMediaGeoLive#971fa843 flags:# stopped:flags.0?true geo_point:InputGeoPoint heading:flags.2?int period:flags.1?int proximity_notification_radius:flags.3?int = InputMedia`
+    /// `inputMediaGeoLive#971fa843 flags:# stopped:flags.0?true geo_point:InputGeoPoint heading:flags.2?int period:flags.1?int proximity_notification_radius:flags.3?int = InputMedia`
     GeoLive(Box<crate::types::InputMediaGeoLive>),
-    ///`inputMediaPoll#883a4108 flags:# poll:Poll correct_answers:flags.0?Vector<int> attached_media:flags.3?InputMedia solution:flags.1?string solution_entities:flags.1?Vector<MessageEntity> solution_media:flags.2?InputMedia = InputMedia`
+    /// `inputMediaPoll#883a4108 flags:# poll:Poll correct_answers:flags.0?Vector<int> attached_media:flags.3?InputMedia solution:flags.1?string solution_entities:flags.1?Vector<MessageEntity> solution_media:flags.2?InputMedia = InputMedia`
     Poll(Box<crate::types::InputMediaPoll>),
-    ///`inputMediaDice#e66fbf7b emoticon:string = InputMedia`
+    /// `inputMediaDice#e66fbf7b emoticon:string = InputMedia`
     Dice(crate::types::InputMediaDice),
-    ///`inputMediaStory#89fdd778 peer:InputPeer id:int = InputMedia`
+    /// `inputMediaStory#89fdd778 peer:InputPeer id:int = InputMedia`
     Story(crate::types::InputMediaStory),
-    ///`inputMediaWebPage#c21b8849 flags:# force_large_media:flags.0?true force_small_media:flags.1?true optional:flags.2?true url:string = InputMedia`
+    /// `inputMediaWebPage#c21b8849 flags:# force_large_media:flags.0?true force_small_media:flags.1?true optional:flags.2?true url:string = InputMedia`
     WebPage(crate::types::InputMediaWebPage),
-    ///`inputMediaPaidMedia#c4103386 flags:# stars_amount:long extended_media:Vector<InputMedia> payload:flags.0?string = InputMedia`
+    /// `inputMediaPaidMedia#c4103386 flags:# stars_amount:long extended_media:Vector<InputMedia> payload:flags.0?string = InputMedia`
     PaidMedia(Box<crate::types::InputMediaPaidMedia>),
-    ///`inputMediaTodo#9fc55fde todo:TodoList = InputMedia`
+    /// `inputMediaTodo#9fc55fde todo:TodoList = InputMedia`
     Todo(crate::types::InputMediaTodo),
-    ///`inputMediaStakeDice#f3a9244a game_hash:string ton_amount:long client_seed:bytes = InputMedia`
+    /// `inputMediaStakeDice#f3a9244a game_hash:string ton_amount:long client_seed:bytes = InputMedia`
     StakeDice(Box<crate::types::InputMediaStakeDice>),
 }
 impl InputMedia {
@@ -16106,9 +17035,19 @@ impl From<crate::types::InputMediaUploadedPhoto> for InputMedia {
         Self::UploadedPhoto(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaUploadedPhoto>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaUploadedPhoto>) -> Self {
+        Self::UploadedPhoto(x)
+    }
+}
 impl From<crate::types::InputMediaPhoto> for InputMedia {
     fn from(x: crate::types::InputMediaPhoto) -> Self {
         Self::Photo(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputMediaPhoto>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaPhoto>) -> Self {
+        Self::Photo(x)
     }
 }
 impl From<crate::types::InputMediaGeoPoint> for InputMedia {
@@ -16121,9 +17060,19 @@ impl From<crate::types::InputMediaContact> for InputMedia {
         Self::Contact(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaContact>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaContact>) -> Self {
+        Self::Contact(x)
+    }
+}
 impl From<crate::types::InputMediaUploadedDocument> for InputMedia {
     fn from(x: crate::types::InputMediaUploadedDocument) -> Self {
         Self::UploadedDocument(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputMediaUploadedDocument>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaUploadedDocument>) -> Self {
+        Self::UploadedDocument(x)
     }
 }
 impl From<crate::types::InputMediaDocument> for InputMedia {
@@ -16131,9 +17080,19 @@ impl From<crate::types::InputMediaDocument> for InputMedia {
         Self::Document(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaDocument>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaDocument>) -> Self {
+        Self::Document(x)
+    }
+}
 impl From<crate::types::InputMediaVenue> for InputMedia {
     fn from(x: crate::types::InputMediaVenue) -> Self {
         Self::Venue(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputMediaVenue>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaVenue>) -> Self {
+        Self::Venue(x)
     }
 }
 impl From<crate::types::InputMediaPhotoExternal> for InputMedia {
@@ -16141,9 +17100,19 @@ impl From<crate::types::InputMediaPhotoExternal> for InputMedia {
         Self::PhotoExternal(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaPhotoExternal>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaPhotoExternal>) -> Self {
+        Self::PhotoExternal(x)
+    }
+}
 impl From<crate::types::InputMediaDocumentExternal> for InputMedia {
     fn from(x: crate::types::InputMediaDocumentExternal) -> Self {
         Self::DocumentExternal(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputMediaDocumentExternal>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaDocumentExternal>) -> Self {
+        Self::DocumentExternal(x)
     }
 }
 impl From<crate::types::InputMediaGame> for InputMedia {
@@ -16156,14 +17125,29 @@ impl From<crate::types::InputMediaInvoice> for InputMedia {
         Self::Invoice(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaInvoice>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaInvoice>) -> Self {
+        Self::Invoice(x)
+    }
+}
 impl From<crate::types::InputMediaGeoLive> for InputMedia {
     fn from(x: crate::types::InputMediaGeoLive) -> Self {
         Self::GeoLive(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaGeoLive>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaGeoLive>) -> Self {
+        Self::GeoLive(x)
+    }
+}
 impl From<crate::types::InputMediaPoll> for InputMedia {
     fn from(x: crate::types::InputMediaPoll) -> Self {
         Self::Poll(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputMediaPoll>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaPoll>) -> Self {
+        Self::Poll(x)
     }
 }
 impl From<crate::types::InputMediaDice> for InputMedia {
@@ -16186,6 +17170,11 @@ impl From<crate::types::InputMediaPaidMedia> for InputMedia {
         Self::PaidMedia(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaPaidMedia>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaPaidMedia>) -> Self {
+        Self::PaidMedia(x)
+    }
+}
 impl From<crate::types::InputMediaTodo> for InputMedia {
     fn from(x: crate::types::InputMediaTodo) -> Self {
         Self::Todo(x)
@@ -16196,16 +17185,21 @@ impl From<crate::types::InputMediaStakeDice> for InputMedia {
         Self::StakeDice(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaStakeDice>> for InputMedia {
+    fn from(x: Box<crate::types::InputMediaStakeDice>) -> Self {
+        Self::StakeDice(x)
+    }
+}
 ///The boxed type `InputMessage`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputMessage {
-    ///`inputMessageID#a676a322 id:int = InputMessage`
+    /// `inputMessageID#a676a322 id:int = InputMessage`
     ID(crate::types::InputMessageID),
-    ///`inputMessageReplyTo#bad88395 id:int = InputMessage`
+    /// `inputMessageReplyTo#bad88395 id:int = InputMessage`
     ReplyTo(crate::types::InputMessageReplyTo),
-    ///`inputMessagePinned#86872538 = InputMessage`
+    /// `inputMessagePinned#86872538 = InputMessage`
     Pinned,
-    ///`inputMessageCallbackQuery#acfa1a7e id:int query_id:long = InputMessage`
+    /// `inputMessageCallbackQuery#acfa1a7e id:int query_id:long = InputMessage`
     CallbackQuery(crate::types::InputMessageCallbackQuery),
 }
 impl InputMessage {
@@ -16314,7 +17308,7 @@ impl From<crate::types::InputMessageCallbackQuery> for InputMessage {
 ///The boxed type `InputMessageReadMetric`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputMessageReadMetric {
-    ///`inputMessageReadMetric#402b4495 msg_id:int view_id:long time_in_view_ms:int active_time_in_view_ms:int height_to_viewport_ratio_permille:int seen_range_ratio_permille:int = InputMessageReadMetric`
+    /// `inputMessageReadMetric#402b4495 msg_id:int view_id:long time_in_view_ms:int active_time_in_view_ms:int height_to_viewport_ratio_permille:int seen_range_ratio_permille:int = InputMessageReadMetric`
     InputMessageReadMetric(crate::types::InputMessageReadMetric),
 }
 impl InputMessageReadMetric {
@@ -16381,17 +17375,17 @@ impl From<crate::types::InputMessageReadMetric> for InputMessageReadMetric {
 ///The boxed type `InputNotifyPeer`: one of 6 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputNotifyPeer {
-    ///`inputNotifyPeer#b8bc5b0c peer:InputPeer = InputNotifyPeer`
+    /// `inputNotifyPeer#b8bc5b0c peer:InputPeer = InputNotifyPeer`
     InputNotifyPeer(crate::types::InputNotifyPeer),
-    ///`inputNotifyUsers#193b4417 = InputNotifyPeer`
+    /// `inputNotifyUsers#193b4417 = InputNotifyPeer`
     InputNotifyUsers,
-    ///`inputNotifyChats#4a95e84e = InputNotifyPeer`
+    /// `inputNotifyChats#4a95e84e = InputNotifyPeer`
     InputNotifyChats,
-    ///`inputNotifyBroadcasts#b1db7c7e = InputNotifyPeer`
+    /// `inputNotifyBroadcasts#b1db7c7e = InputNotifyPeer`
     InputNotifyBroadcasts,
-    ///`inputNotifyForumTopic#5c467992 peer:InputPeer top_msg_id:int = InputNotifyPeer`
+    /// `inputNotifyForumTopic#5c467992 peer:InputPeer top_msg_id:int = InputNotifyPeer`
     InputNotifyForumTopic(crate::types::InputNotifyForumTopic),
-    ///`inputNotifyCommunity#27bb1adc community:InputChannel = InputNotifyPeer`
+    /// `inputNotifyCommunity#27bb1adc community:InputChannel = InputNotifyPeer`
     InputNotifyCommunity(crate::types::InputNotifyCommunity),
 }
 impl InputNotifyPeer {
@@ -16536,7 +17530,7 @@ impl From<crate::types::InputNotifyCommunity> for InputNotifyPeer {
 ///The boxed type `InputPasskeyCredential`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPasskeyCredential {
-    ///`inputPasskeyCredentialPublicKey#3c27b78f id:string raw_id:string response:InputPasskeyResponse = InputPasskeyCredential`
+    /// `inputPasskeyCredentialPublicKey#3c27b78f id:string raw_id:string response:InputPasskeyResponse = InputPasskeyCredential`
     PublicKey(Box<crate::types::InputPasskeyCredentialPublicKey>),
 }
 impl InputPasskeyCredential {
@@ -16600,12 +17594,18 @@ impl From<crate::types::InputPasskeyCredentialPublicKey> for InputPasskeyCredent
         Self::PublicKey(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPasskeyCredentialPublicKey>>
+for InputPasskeyCredential {
+    fn from(x: Box<crate::types::InputPasskeyCredentialPublicKey>) -> Self {
+        Self::PublicKey(x)
+    }
+}
 ///The boxed type `InputPasskeyResponse`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPasskeyResponse {
-    ///`inputPasskeyResponseRegister#3e63935c client_data:DataJSON attestation_data:bytes = InputPasskeyResponse`
+    /// `inputPasskeyResponseRegister#3e63935c client_data:DataJSON attestation_data:bytes = InputPasskeyResponse`
     Register(Box<crate::types::InputPasskeyResponseRegister>),
-    ///`inputPasskeyResponseLogin#c31fc14a client_data:DataJSON authenticator_data:bytes signature:bytes user_handle:string = InputPasskeyResponse`
+    /// `inputPasskeyResponseLogin#c31fc14a client_data:DataJSON authenticator_data:bytes signature:bytes user_handle:string = InputPasskeyResponse`
     Login(Box<crate::types::InputPasskeyResponseLogin>),
 }
 impl InputPasskeyResponse {
@@ -16682,21 +17682,31 @@ impl From<crate::types::InputPasskeyResponseRegister> for InputPasskeyResponse {
         Self::Register(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPasskeyResponseRegister>> for InputPasskeyResponse {
+    fn from(x: Box<crate::types::InputPasskeyResponseRegister>) -> Self {
+        Self::Register(x)
+    }
+}
 impl From<crate::types::InputPasskeyResponseLogin> for InputPasskeyResponse {
     fn from(x: crate::types::InputPasskeyResponseLogin) -> Self {
         Self::Login(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPasskeyResponseLogin>> for InputPasskeyResponse {
+    fn from(x: Box<crate::types::InputPasskeyResponseLogin>) -> Self {
+        Self::Login(x)
+    }
+}
 ///The boxed type `InputPaymentCredentials`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPaymentCredentials {
-    ///`inputPaymentCredentialsSaved#c10eb2cf id:string tmp_password:bytes = InputPaymentCredentials`
+    /// `inputPaymentCredentialsSaved#c10eb2cf id:string tmp_password:bytes = InputPaymentCredentials`
     Saved(Box<crate::types::InputPaymentCredentialsSaved>),
-    ///`inputPaymentCredentials#3417d728 flags:# save:flags.0?true data:DataJSON = InputPaymentCredentials`
+    /// `inputPaymentCredentials#3417d728 flags:# save:flags.0?true data:DataJSON = InputPaymentCredentials`
     InputPaymentCredentials(Box<crate::types::InputPaymentCredentials>),
-    ///`inputPaymentCredentialsApplePay#0aa1c39f payment_data:DataJSON = InputPaymentCredentials`
+    /// `inputPaymentCredentialsApplePay#0aa1c39f payment_data:DataJSON = InputPaymentCredentials`
     ApplePay(crate::types::InputPaymentCredentialsApplePay),
-    ///`inputPaymentCredentialsGooglePay#8ac32801 payment_token:DataJSON = InputPaymentCredentials`
+    /// `inputPaymentCredentialsGooglePay#8ac32801 payment_token:DataJSON = InputPaymentCredentials`
     GooglePay(crate::types::InputPaymentCredentialsGooglePay),
 }
 impl InputPaymentCredentials {
@@ -16797,9 +17807,19 @@ impl From<crate::types::InputPaymentCredentialsSaved> for InputPaymentCredential
         Self::Saved(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPaymentCredentialsSaved>> for InputPaymentCredentials {
+    fn from(x: Box<crate::types::InputPaymentCredentialsSaved>) -> Self {
+        Self::Saved(x)
+    }
+}
 impl From<crate::types::InputPaymentCredentials> for InputPaymentCredentials {
     fn from(x: crate::types::InputPaymentCredentials) -> Self {
         Self::InputPaymentCredentials(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputPaymentCredentials>> for InputPaymentCredentials {
+    fn from(x: Box<crate::types::InputPaymentCredentials>) -> Self {
+        Self::InputPaymentCredentials(x)
     }
 }
 impl From<crate::types::InputPaymentCredentialsApplePay> for InputPaymentCredentials {
@@ -16815,19 +17835,19 @@ impl From<crate::types::InputPaymentCredentialsGooglePay> for InputPaymentCreden
 ///The boxed type `InputPeer`: one of 7 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPeer {
-    ///`inputPeerEmpty#7f3b18ea = InputPeer`
+    /// `inputPeerEmpty#7f3b18ea = InputPeer`
     Empty,
-    ///`inputPeerSelf#7da07ec9 = InputPeer`
+    /// `inputPeerSelf#7da07ec9 = InputPeer`
     InputPeerSelf,
-    ///`inputPeerChat#35a95cb9 chat_id:long = InputPeer`
+    /// `inputPeerChat#35a95cb9 chat_id:long = InputPeer`
     Chat(crate::types::InputPeerChat),
-    ///`inputPeerUser#dde8a54c user_id:long access_hash:long = InputPeer`
+    /// `inputPeerUser#dde8a54c user_id:long access_hash:long = InputPeer`
     User(crate::types::InputPeerUser),
-    ///`inputPeerChannel#27bcbbfc channel_id:long access_hash:long = InputPeer`
+    /// `inputPeerChannel#27bcbbfc channel_id:long access_hash:long = InputPeer`
     Channel(crate::types::InputPeerChannel),
-    ///`inputPeerUserFromMessage#a87b0a1c peer:InputPeer msg_id:int user_id:long = InputPeer`
+    /// `inputPeerUserFromMessage#a87b0a1c peer:InputPeer msg_id:int user_id:long = InputPeer`
     UserFromMessage(Box<crate::types::InputPeerUserFromMessage>),
-    ///`inputPeerChannelFromMessage#bd2a0840 peer:InputPeer msg_id:int channel_id:long = InputPeer`
+    /// `inputPeerChannelFromMessage#bd2a0840 peer:InputPeer msg_id:int channel_id:long = InputPeer`
     ChannelFromMessage(Box<crate::types::InputPeerChannelFromMessage>),
 }
 impl InputPeer {
@@ -16980,15 +18000,25 @@ impl From<crate::types::InputPeerUserFromMessage> for InputPeer {
         Self::UserFromMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPeerUserFromMessage>> for InputPeer {
+    fn from(x: Box<crate::types::InputPeerUserFromMessage>) -> Self {
+        Self::UserFromMessage(x)
+    }
+}
 impl From<crate::types::InputPeerChannelFromMessage> for InputPeer {
     fn from(x: crate::types::InputPeerChannelFromMessage) -> Self {
         Self::ChannelFromMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPeerChannelFromMessage>> for InputPeer {
+    fn from(x: Box<crate::types::InputPeerChannelFromMessage>) -> Self {
+        Self::ChannelFromMessage(x)
+    }
+}
 ///The boxed type `InputPeerNotifySettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPeerNotifySettings {
-    ///`inputPeerNotifySettings#cacb6ae2 flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int sound:flags.3?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_sound:flags.8?NotificationSound = InputPeerNotifySettings`
+    /// `inputPeerNotifySettings#cacb6ae2 flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int sound:flags.3?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_sound:flags.8?NotificationSound = InputPeerNotifySettings`
     InputPeerNotifySettings(Box<crate::types::InputPeerNotifySettings>),
 }
 impl InputPeerNotifySettings {
@@ -17054,10 +18084,15 @@ impl From<crate::types::InputPeerNotifySettings> for InputPeerNotifySettings {
         Self::InputPeerNotifySettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPeerNotifySettings>> for InputPeerNotifySettings {
+    fn from(x: Box<crate::types::InputPeerNotifySettings>) -> Self {
+        Self::InputPeerNotifySettings(x)
+    }
+}
 ///The boxed type `InputPhoneCall`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPhoneCall {
-    ///`inputPhoneCall#1e36fded id:long access_hash:long = InputPhoneCall`
+    /// `inputPhoneCall#1e36fded id:long access_hash:long = InputPhoneCall`
     InputPhoneCall(crate::types::InputPhoneCall),
 }
 impl InputPhoneCall {
@@ -17122,9 +18157,9 @@ impl From<crate::types::InputPhoneCall> for InputPhoneCall {
 ///The boxed type `InputPhoto`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPhoto {
-    ///`inputPhotoEmpty#1cd7bf0d = InputPhoto`
+    /// `inputPhotoEmpty#1cd7bf0d = InputPhoto`
     Empty,
-    ///`inputPhoto#3bb3b94a id:long access_hash:long file_reference:bytes = InputPhoto`
+    /// `inputPhoto#3bb3b94a id:long access_hash:long file_reference:bytes = InputPhoto`
     InputPhoto(Box<crate::types::InputPhoto>),
 }
 impl InputPhoto {
@@ -17200,36 +18235,41 @@ impl From<crate::types::InputPhoto> for InputPhoto {
         Self::InputPhoto(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPhoto>> for InputPhoto {
+    fn from(x: Box<crate::types::InputPhoto>) -> Self {
+        Self::InputPhoto(x)
+    }
+}
 ///The boxed type `InputPrivacyKey`: one of 14 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPrivacyKey {
-    ///`inputPrivacyKeyStatusTimestamp#4f96cb18 = InputPrivacyKey`
+    /// `inputPrivacyKeyStatusTimestamp#4f96cb18 = InputPrivacyKey`
     StatusTimestamp,
-    ///`inputPrivacyKeyChatInvite#bdfb0426 = InputPrivacyKey`
+    /// `inputPrivacyKeyChatInvite#bdfb0426 = InputPrivacyKey`
     ChatInvite,
-    ///`inputPrivacyKeyPhoneCall#fabadc5f = InputPrivacyKey`
+    /// `inputPrivacyKeyPhoneCall#fabadc5f = InputPrivacyKey`
     PhoneCall,
-    ///`inputPrivacyKeyPhoneP2P#db9e70d2 = InputPrivacyKey`
+    /// `inputPrivacyKeyPhoneP2P#db9e70d2 = InputPrivacyKey`
     PhoneP2P,
-    ///`inputPrivacyKeyForwards#a4dd4c08 = InputPrivacyKey`
+    /// `inputPrivacyKeyForwards#a4dd4c08 = InputPrivacyKey`
     Forwards,
-    ///`inputPrivacyKeyProfilePhoto#5719bacc = InputPrivacyKey`
+    /// `inputPrivacyKeyProfilePhoto#5719bacc = InputPrivacyKey`
     ProfilePhoto,
-    ///`inputPrivacyKeyPhoneNumber#0352dafa = InputPrivacyKey`
+    /// `inputPrivacyKeyPhoneNumber#0352dafa = InputPrivacyKey`
     PhoneNumber,
-    ///`inputPrivacyKeyAddedByPhone#d1219bdd = InputPrivacyKey`
+    /// `inputPrivacyKeyAddedByPhone#d1219bdd = InputPrivacyKey`
     AddedByPhone,
-    ///`inputPrivacyKeyVoiceMessages#aee69d68 = InputPrivacyKey`
+    /// `inputPrivacyKeyVoiceMessages#aee69d68 = InputPrivacyKey`
     VoiceMessages,
-    ///`inputPrivacyKeyAbout#3823cc40 = InputPrivacyKey`
+    /// `inputPrivacyKeyAbout#3823cc40 = InputPrivacyKey`
     About,
-    ///`inputPrivacyKeyBirthday#d65a11cc = InputPrivacyKey`
+    /// `inputPrivacyKeyBirthday#d65a11cc = InputPrivacyKey`
     Birthday,
-    ///`inputPrivacyKeyStarGiftsAutoSave#e1732341 = InputPrivacyKey`
+    /// `inputPrivacyKeyStarGiftsAutoSave#e1732341 = InputPrivacyKey`
     StarGiftsAutoSave,
-    ///`inputPrivacyKeyNoPaidMessages#bdc597b4 = InputPrivacyKey`
+    /// `inputPrivacyKeyNoPaidMessages#bdc597b4 = InputPrivacyKey`
     NoPaidMessages,
-    ///`inputPrivacyKeySavedMusic#4dbe9226 = InputPrivacyKey`
+    /// `inputPrivacyKeySavedMusic#4dbe9226 = InputPrivacyKey`
     SavedMusic,
 }
 impl InputPrivacyKey {
@@ -17448,33 +18488,33 @@ impl From<crate::types::InputPrivacyKeySavedMusic> for InputPrivacyKey {
 ///The boxed type `InputPrivacyRule`: one of 12 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputPrivacyRule {
-    ///`inputPrivacyValueAllowContacts#0d09e07b = InputPrivacyRule`
+    /// `inputPrivacyValueAllowContacts#0d09e07b = InputPrivacyRule`
     InputPrivacyValueAllowContacts,
-    ///`inputPrivacyValueAllowAll#184b35ce = InputPrivacyRule`
+    /// `inputPrivacyValueAllowAll#184b35ce = InputPrivacyRule`
     InputPrivacyValueAllowAll,
-    ///`inputPrivacyValueAllowUsers#131cc67f users:Vector<InputUser> = InputPrivacyRule`
+    /// `inputPrivacyValueAllowUsers#131cc67f users:Vector<InputUser> = InputPrivacyRule`
     InputPrivacyValueAllowUsers(crate::types::InputPrivacyValueAllowUsers),
-    ///`inputPrivacyValueDisallowContacts#0ba52007 = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowContacts#0ba52007 = InputPrivacyRule`
     InputPrivacyValueDisallowContacts,
-    ///`inputPrivacyValueDisallowAll#d66b66c9 = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowAll#d66b66c9 = InputPrivacyRule`
     InputPrivacyValueDisallowAll,
-    ///`inputPrivacyValueDisallowUsers#90110467 users:Vector<InputUser> = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowUsers#90110467 users:Vector<InputUser> = InputPrivacyRule`
     InputPrivacyValueDisallowUsers(crate::types::InputPrivacyValueDisallowUsers),
-    ///`inputPrivacyValueAllowChatParticipants#840649cf chats:Vector<long> = InputPrivacyRule`
+    /// `inputPrivacyValueAllowChatParticipants#840649cf chats:Vector<long> = InputPrivacyRule`
     InputPrivacyValueAllowChatParticipants(
         crate::types::InputPrivacyValueAllowChatParticipants,
     ),
-    ///`inputPrivacyValueDisallowChatParticipants#e94f0f86 chats:Vector<long> = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowChatParticipants#e94f0f86 chats:Vector<long> = InputPrivacyRule`
     InputPrivacyValueDisallowChatParticipants(
         crate::types::InputPrivacyValueDisallowChatParticipants,
     ),
-    ///`inputPrivacyValueAllowCloseFriends#2f453e49 = InputPrivacyRule`
+    /// `inputPrivacyValueAllowCloseFriends#2f453e49 = InputPrivacyRule`
     InputPrivacyValueAllowCloseFriends,
-    ///`inputPrivacyValueAllowPremium#77cdc9f1 = InputPrivacyRule`
+    /// `inputPrivacyValueAllowPremium#77cdc9f1 = InputPrivacyRule`
     InputPrivacyValueAllowPremium,
-    ///`inputPrivacyValueAllowBots#5a4fcce5 = InputPrivacyRule`
+    /// `inputPrivacyValueAllowBots#5a4fcce5 = InputPrivacyRule`
     InputPrivacyValueAllowBots,
-    ///`inputPrivacyValueDisallowBots#c4e57915 = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowBots#c4e57915 = InputPrivacyRule`
     InputPrivacyValueDisallowBots,
 }
 impl InputPrivacyRule {
@@ -17715,9 +18755,9 @@ impl From<crate::types::InputPrivacyValueDisallowBots> for InputPrivacyRule {
 ///The boxed type `InputQuickReplyShortcut`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputQuickReplyShortcut {
-    ///`inputQuickReplyShortcut#24596d41 shortcut:string = InputQuickReplyShortcut`
+    /// `inputQuickReplyShortcut#24596d41 shortcut:string = InputQuickReplyShortcut`
     InputQuickReplyShortcut(crate::types::InputQuickReplyShortcut),
-    ///`inputQuickReplyShortcutId#01190cf1 shortcut_id:int = InputQuickReplyShortcut`
+    /// `inputQuickReplyShortcutId#01190cf1 shortcut_id:int = InputQuickReplyShortcut`
     Id(crate::types::InputQuickReplyShortcutId),
 }
 impl InputQuickReplyShortcut {
@@ -17800,13 +18840,13 @@ impl From<crate::types::InputQuickReplyShortcutId> for InputQuickReplyShortcut {
 ///The boxed type `InputReplyTo`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputReplyTo {
-    ///`inputReplyToMessage#3bd4b7c2 flags:# reply_to_msg_id:int top_msg_id:flags.0?int reply_to_peer_id:flags.1?InputPeer quote_text:flags.2?string quote_entities:flags.3?Vector<MessageEntity> quote_offset:flags.4?int monoforum_peer_id:flags.5?InputPeer todo_item_id:flags.6?int poll_option:flags.7?bytes = InputReplyTo`
+    /// `inputReplyToMessage#3bd4b7c2 flags:# reply_to_msg_id:int top_msg_id:flags.0?int reply_to_peer_id:flags.1?InputPeer quote_text:flags.2?string quote_entities:flags.3?Vector<MessageEntity> quote_offset:flags.4?int monoforum_peer_id:flags.5?InputPeer todo_item_id:flags.6?int poll_option:flags.7?bytes = InputReplyTo`
     Message(Box<crate::types::InputReplyToMessage>),
-    ///`inputReplyToStory#5881323a peer:InputPeer story_id:int = InputReplyTo`
+    /// `inputReplyToStory#5881323a peer:InputPeer story_id:int = InputReplyTo`
     Story(crate::types::InputReplyToStory),
-    ///`inputReplyToMonoForum#69d66c45 monoforum_peer_id:InputPeer = InputReplyTo`
+    /// `inputReplyToMonoForum#69d66c45 monoforum_peer_id:InputPeer = InputReplyTo`
     MonoForum(crate::types::InputReplyToMonoForum),
-    ///`inputReplyToEphemeralMessage#4119b95e id:int = InputReplyTo`
+    /// `inputReplyToEphemeralMessage#4119b95e id:int = InputReplyTo`
     EphemeralMessage(crate::types::InputReplyToEphemeralMessage),
 }
 impl InputReplyTo {
@@ -17905,6 +18945,11 @@ impl From<crate::types::InputReplyToMessage> for InputReplyTo {
         Self::Message(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputReplyToMessage>> for InputReplyTo {
+    fn from(x: Box<crate::types::InputReplyToMessage>) -> Self {
+        Self::Message(x)
+    }
+}
 impl From<crate::types::InputReplyToStory> for InputReplyTo {
     fn from(x: crate::types::InputReplyToStory) -> Self {
         Self::Story(x)
@@ -17923,9 +18968,9 @@ impl From<crate::types::InputReplyToEphemeralMessage> for InputReplyTo {
 ///The boxed type `InputRichFile`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputRichFile {
-    ///`inputRichFilePhoto#9b00622b id:string photo:InputPhoto = InputRichFile`
+    /// `inputRichFilePhoto#9b00622b id:string photo:InputPhoto = InputRichFile`
     Photo(Box<crate::types::InputRichFilePhoto>),
-    ///`inputRichFileDocument#83281dbd id:string document:InputDocument = InputRichFile`
+    /// `inputRichFileDocument#83281dbd id:string document:InputDocument = InputRichFile`
     Document(Box<crate::types::InputRichFileDocument>),
 }
 impl InputRichFile {
@@ -18002,19 +19047,29 @@ impl From<crate::types::InputRichFilePhoto> for InputRichFile {
         Self::Photo(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputRichFilePhoto>> for InputRichFile {
+    fn from(x: Box<crate::types::InputRichFilePhoto>) -> Self {
+        Self::Photo(x)
+    }
+}
 impl From<crate::types::InputRichFileDocument> for InputRichFile {
     fn from(x: crate::types::InputRichFileDocument) -> Self {
         Self::Document(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputRichFileDocument>> for InputRichFile {
+    fn from(x: Box<crate::types::InputRichFileDocument>) -> Self {
+        Self::Document(x)
+    }
+}
 ///The boxed type `InputRichMessage`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputRichMessage {
-    ///`inputRichMessage#e4c449fc flags:# rtl:flags.0?true noautolink:flags.1?true blocks:Vector<PageBlock> photos:flags.2?Vector<InputPhoto> documents:flags.3?Vector<InputDocument> users:flags.4?Vector<InputUser> = InputRichMessage`
+    /// `inputRichMessage#e4c449fc flags:# rtl:flags.0?true noautolink:flags.1?true blocks:Vector<PageBlock> photos:flags.2?Vector<InputPhoto> documents:flags.3?Vector<InputDocument> users:flags.4?Vector<InputUser> = InputRichMessage`
     InputRichMessage(Box<crate::types::InputRichMessage>),
-    ///`inputRichMessageHTML#dacb836a flags:# rtl:flags.0?true noautolink:flags.1?true html:string files:flags.2?Vector<InputRichFile> = InputRichMessage`
+    /// `inputRichMessageHTML#dacb836a flags:# rtl:flags.0?true noautolink:flags.1?true html:string files:flags.2?Vector<InputRichFile> = InputRichMessage`
     HTML(Box<crate::types::InputRichMessageHTML>),
-    ///`inputRichMessageMarkdown#004b572c flags:# rtl:flags.0?true noautolink:flags.1?true markdown:string files:flags.2?Vector<InputRichFile> = InputRichMessage`
+    /// `inputRichMessageMarkdown#004b572c flags:# rtl:flags.0?true noautolink:flags.1?true markdown:string files:flags.2?Vector<InputRichFile> = InputRichMessage`
     Markdown(Box<crate::types::InputRichMessageMarkdown>),
 }
 impl InputRichMessage {
@@ -18106,9 +19161,19 @@ impl From<crate::types::InputRichMessage> for InputRichMessage {
         Self::InputRichMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputRichMessage>> for InputRichMessage {
+    fn from(x: Box<crate::types::InputRichMessage>) -> Self {
+        Self::InputRichMessage(x)
+    }
+}
 impl From<crate::types::InputRichMessageHTML> for InputRichMessage {
     fn from(x: crate::types::InputRichMessageHTML) -> Self {
         Self::HTML(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputRichMessageHTML>> for InputRichMessage {
+    fn from(x: Box<crate::types::InputRichMessageHTML>) -> Self {
+        Self::HTML(x)
     }
 }
 impl From<crate::types::InputRichMessageMarkdown> for InputRichMessage {
@@ -18116,14 +19181,19 @@ impl From<crate::types::InputRichMessageMarkdown> for InputRichMessage {
         Self::Markdown(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputRichMessageMarkdown>> for InputRichMessage {
+    fn from(x: Box<crate::types::InputRichMessageMarkdown>) -> Self {
+        Self::Markdown(x)
+    }
+}
 ///The boxed type `InputSavedStarGift`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputSavedStarGift {
-    ///`inputSavedStarGiftUser#69279795 msg_id:int = InputSavedStarGift`
+    /// `inputSavedStarGiftUser#69279795 msg_id:int = InputSavedStarGift`
     User(crate::types::InputSavedStarGiftUser),
-    ///`inputSavedStarGiftChat#f101aa7f peer:InputPeer saved_id:long = InputSavedStarGift`
+    /// `inputSavedStarGiftChat#f101aa7f peer:InputPeer saved_id:long = InputSavedStarGift`
     Chat(crate::types::InputSavedStarGiftChat),
-    ///`inputSavedStarGiftSlug#2085c238 slug:string = InputSavedStarGift`
+    /// `inputSavedStarGiftSlug#2085c238 slug:string = InputSavedStarGift`
     Slug(crate::types::InputSavedStarGiftSlug),
 }
 impl InputSavedStarGift {
@@ -18220,9 +19290,9 @@ impl From<crate::types::InputSavedStarGiftSlug> for InputSavedStarGift {
 ///The boxed type `InputSecureFile`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputSecureFile {
-    ///`inputSecureFileUploaded#3334b0f0 id:long parts:int md5_checksum:string file_hash:bytes secret:bytes = InputSecureFile`
+    /// `inputSecureFileUploaded#3334b0f0 id:long parts:int md5_checksum:string file_hash:bytes secret:bytes = InputSecureFile`
     Uploaded(Box<crate::types::InputSecureFileUploaded>),
-    ///`inputSecureFile#5367e5be id:long access_hash:long = InputSecureFile`
+    /// `inputSecureFile#5367e5be id:long access_hash:long = InputSecureFile`
     InputSecureFile(crate::types::InputSecureFile),
 }
 impl InputSecureFile {
@@ -18299,6 +19369,11 @@ impl From<crate::types::InputSecureFileUploaded> for InputSecureFile {
         Self::Uploaded(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputSecureFileUploaded>> for InputSecureFile {
+    fn from(x: Box<crate::types::InputSecureFileUploaded>) -> Self {
+        Self::Uploaded(x)
+    }
+}
 impl From<crate::types::InputSecureFile> for InputSecureFile {
     fn from(x: crate::types::InputSecureFile) -> Self {
         Self::InputSecureFile(x)
@@ -18307,7 +19382,7 @@ impl From<crate::types::InputSecureFile> for InputSecureFile {
 ///The boxed type `InputSecureValue`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputSecureValue {
-    ///`inputSecureValue#db21d0a7 flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?InputSecureFile reverse_side:flags.2?InputSecureFile selfie:flags.3?InputSecureFile translation:flags.6?Vector<InputSecureFile> files:flags.4?Vector<InputSecureFile> plain_data:flags.5?SecurePlainData = InputSecureValue`
+    /// `inputSecureValue#db21d0a7 flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?InputSecureFile reverse_side:flags.2?InputSecureFile selfie:flags.3?InputSecureFile translation:flags.6?Vector<InputSecureFile> files:flags.4?Vector<InputSecureFile> plain_data:flags.5?SecurePlainData = InputSecureValue`
     InputSecureValue(Box<crate::types::InputSecureValue>),
 }
 impl InputSecureValue {
@@ -18373,10 +19448,15 @@ impl From<crate::types::InputSecureValue> for InputSecureValue {
         Self::InputSecureValue(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputSecureValue>> for InputSecureValue {
+    fn from(x: Box<crate::types::InputSecureValue>) -> Self {
+        Self::InputSecureValue(x)
+    }
+}
 ///The boxed type `InputSingleMedia`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputSingleMedia {
-    ///`inputSingleMedia#1cc6e91f flags:# media:InputMedia random_id:long message:string entities:flags.0?Vector<MessageEntity> = InputSingleMedia`
+    /// `inputSingleMedia#1cc6e91f flags:# media:InputMedia random_id:long message:string entities:flags.0?Vector<MessageEntity> = InputSingleMedia`
     InputSingleMedia(Box<crate::types::InputSingleMedia>),
 }
 impl InputSingleMedia {
@@ -18442,12 +19522,17 @@ impl From<crate::types::InputSingleMedia> for InputSingleMedia {
         Self::InputSingleMedia(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputSingleMedia>> for InputSingleMedia {
+    fn from(x: Box<crate::types::InputSingleMedia>) -> Self {
+        Self::InputSingleMedia(x)
+    }
+}
 ///The boxed type `InputStarGiftAuction`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputStarGiftAuction {
-    ///`inputStarGiftAuction#02e16c98 gift_id:long = InputStarGiftAuction`
+    /// `inputStarGiftAuction#02e16c98 gift_id:long = InputStarGiftAuction`
     InputStarGiftAuction(crate::types::InputStarGiftAuction),
-    ///`inputStarGiftAuctionSlug#7ab58308 slug:string = InputStarGiftAuction`
+    /// `inputStarGiftAuctionSlug#7ab58308 slug:string = InputStarGiftAuction`
     Slug(crate::types::InputStarGiftAuctionSlug),
 }
 impl InputStarGiftAuction {
@@ -18530,7 +19615,7 @@ impl From<crate::types::InputStarGiftAuctionSlug> for InputStarGiftAuction {
 ///The boxed type `InputStarsTransaction`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputStarsTransaction {
-    ///`inputStarsTransaction#206ae6d1 flags:# refund:flags.0?true id:string = InputStarsTransaction`
+    /// `inputStarsTransaction#206ae6d1 flags:# refund:flags.0?true id:string = InputStarsTransaction`
     InputStarsTransaction(crate::types::InputStarsTransaction),
 }
 impl InputStarsTransaction {
@@ -18597,29 +19682,29 @@ impl From<crate::types::InputStarsTransaction> for InputStarsTransaction {
 ///The boxed type `InputStickerSet`: one of 12 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputStickerSet {
-    ///`inputStickerSetEmpty#ffb62b95 = InputStickerSet`
+    /// `inputStickerSetEmpty#ffb62b95 = InputStickerSet`
     Empty,
-    ///`inputStickerSetID#9de7a269 id:long access_hash:long = InputStickerSet`
+    /// `inputStickerSetID#9de7a269 id:long access_hash:long = InputStickerSet`
     ID(crate::types::InputStickerSetID),
-    ///`inputStickerSetShortName#861cc8a0 short_name:string = InputStickerSet`
+    /// `inputStickerSetShortName#861cc8a0 short_name:string = InputStickerSet`
     ShortName(crate::types::InputStickerSetShortName),
-    ///`inputStickerSetAnimatedEmoji#028703c8 = InputStickerSet`
+    /// `inputStickerSetAnimatedEmoji#028703c8 = InputStickerSet`
     AnimatedEmoji,
-    ///`inputStickerSetDice#e67f520e emoticon:string = InputStickerSet`
+    /// `inputStickerSetDice#e67f520e emoticon:string = InputStickerSet`
     Dice(crate::types::InputStickerSetDice),
-    ///`inputStickerSetAnimatedEmojiAnimations#0cde3739 = InputStickerSet`
+    /// `inputStickerSetAnimatedEmojiAnimations#0cde3739 = InputStickerSet`
     AnimatedEmojiAnimations,
-    ///`inputStickerSetPremiumGifts#c88b3b02 = InputStickerSet`
+    /// `inputStickerSetPremiumGifts#c88b3b02 = InputStickerSet`
     PremiumGifts,
-    ///`inputStickerSetEmojiGenericAnimations#04c4d4ce = InputStickerSet`
+    /// `inputStickerSetEmojiGenericAnimations#04c4d4ce = InputStickerSet`
     EmojiGenericAnimations,
-    ///`inputStickerSetEmojiDefaultStatuses#29d0f5ee = InputStickerSet`
+    /// `inputStickerSetEmojiDefaultStatuses#29d0f5ee = InputStickerSet`
     EmojiDefaultStatuses,
-    ///`inputStickerSetEmojiDefaultTopicIcons#44c1f8e9 = InputStickerSet`
+    /// `inputStickerSetEmojiDefaultTopicIcons#44c1f8e9 = InputStickerSet`
     EmojiDefaultTopicIcons,
-    ///`inputStickerSetEmojiChannelDefaultStatuses#49748553 = InputStickerSet`
+    /// `inputStickerSetEmojiChannelDefaultStatuses#49748553 = InputStickerSet`
     EmojiChannelDefaultStatuses,
-    ///`inputStickerSetTonGifts#1cf671a0 = InputStickerSet`
+    /// `inputStickerSetTonGifts#1cf671a0 = InputStickerSet`
     TonGifts,
 }
 impl InputStickerSet {
@@ -18834,7 +19919,7 @@ impl From<crate::types::InputStickerSetTonGifts> for InputStickerSet {
 ///The boxed type `InputStickerSetItem`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputStickerSetItem {
-    ///`inputStickerSetItem#32da9e9c flags:# document:InputDocument emoji:string mask_coords:flags.0?MaskCoords keywords:flags.1?string = InputStickerSetItem`
+    /// `inputStickerSetItem#32da9e9c flags:# document:InputDocument emoji:string mask_coords:flags.0?MaskCoords keywords:flags.1?string = InputStickerSetItem`
     InputStickerSetItem(Box<crate::types::InputStickerSetItem>),
 }
 impl InputStickerSetItem {
@@ -18900,12 +19985,17 @@ impl From<crate::types::InputStickerSetItem> for InputStickerSetItem {
         Self::InputStickerSetItem(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputStickerSetItem>> for InputStickerSetItem {
+    fn from(x: Box<crate::types::InputStickerSetItem>) -> Self {
+        Self::InputStickerSetItem(x)
+    }
+}
 ///The boxed type `InputStickeredMedia`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputStickeredMedia {
-    ///`inputStickeredMediaPhoto#4a992157 id:InputPhoto = InputStickeredMedia`
+    /// `inputStickeredMediaPhoto#4a992157 id:InputPhoto = InputStickeredMedia`
     Photo(crate::types::InputStickeredMediaPhoto),
-    ///`inputStickeredMediaDocument#0438865b id:InputDocument = InputStickeredMedia`
+    /// `inputStickeredMediaDocument#0438865b id:InputDocument = InputStickeredMedia`
     Document(crate::types::InputStickeredMediaDocument),
 }
 impl InputStickeredMedia {
@@ -18986,27 +20076,27 @@ impl From<crate::types::InputStickeredMediaDocument> for InputStickeredMedia {
 ///The boxed type `InputStorePaymentPurpose`: one of 8 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputStorePaymentPurpose {
-    ///`inputStorePaymentPremiumSubscription#a6751e66 flags:# restore:flags.0?true upgrade:flags.1?true = InputStorePaymentPurpose`
+    /// `inputStorePaymentPremiumSubscription#a6751e66 flags:# restore:flags.0?true upgrade:flags.1?true = InputStorePaymentPurpose`
     InputStorePaymentPremiumSubscription(
         crate::types::InputStorePaymentPremiumSubscription,
     ),
-    ///`inputStorePaymentGiftPremium#616f7fe8 user_id:InputUser currency:string amount:long = InputStorePaymentPurpose`
+    /// `inputStorePaymentGiftPremium#616f7fe8 user_id:InputUser currency:string amount:long = InputStorePaymentPurpose`
     InputStorePaymentGiftPremium(Box<crate::types::InputStorePaymentGiftPremium>),
-    ///`inputStorePaymentPremiumGiftCode#fb790393 flags:# users:Vector<InputUser> boost_peer:flags.0?InputPeer currency:string amount:long message:flags.1?TextWithEntities = InputStorePaymentPurpose`
+    /// `inputStorePaymentPremiumGiftCode#fb790393 flags:# users:Vector<InputUser> boost_peer:flags.0?InputPeer currency:string amount:long message:flags.1?TextWithEntities = InputStorePaymentPurpose`
     InputStorePaymentPremiumGiftCode(
         Box<crate::types::InputStorePaymentPremiumGiftCode>,
     ),
-    ///`inputStorePaymentPremiumGiveaway#160544ca flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.3?true boost_peer:InputPeer additional_peers:flags.1?Vector<InputPeer> countries_iso2:flags.2?Vector<string> prize_description:flags.4?string random_id:long until_date:int currency:string amount:long = InputStorePaymentPurpose`
+    /// `inputStorePaymentPremiumGiveaway#160544ca flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.3?true boost_peer:InputPeer additional_peers:flags.1?Vector<InputPeer> countries_iso2:flags.2?Vector<string> prize_description:flags.4?string random_id:long until_date:int currency:string amount:long = InputStorePaymentPurpose`
     InputStorePaymentPremiumGiveaway(
         Box<crate::types::InputStorePaymentPremiumGiveaway>,
     ),
-    ///`inputStorePaymentStarsTopup#f9a2a6cb flags:# stars:long currency:string amount:long spend_purpose_peer:flags.0?InputPeer = InputStorePaymentPurpose`
+    /// `inputStorePaymentStarsTopup#f9a2a6cb flags:# stars:long currency:string amount:long spend_purpose_peer:flags.0?InputPeer = InputStorePaymentPurpose`
     InputStorePaymentStarsTopup(Box<crate::types::InputStorePaymentStarsTopup>),
-    ///`inputStorePaymentStarsGift#1d741ef7 user_id:InputUser stars:long currency:string amount:long = InputStorePaymentPurpose`
+    /// `inputStorePaymentStarsGift#1d741ef7 user_id:InputUser stars:long currency:string amount:long = InputStorePaymentPurpose`
     InputStorePaymentStarsGift(Box<crate::types::InputStorePaymentStarsGift>),
-    ///`inputStorePaymentStarsGiveaway#751f08fa flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.3?true stars:long boost_peer:InputPeer additional_peers:flags.1?Vector<InputPeer> countries_iso2:flags.2?Vector<string> prize_description:flags.4?string random_id:long until_date:int currency:string amount:long users:int = InputStorePaymentPurpose`
+    /// `inputStorePaymentStarsGiveaway#751f08fa flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.3?true stars:long boost_peer:InputPeer additional_peers:flags.1?Vector<InputPeer> countries_iso2:flags.2?Vector<string> prize_description:flags.4?string random_id:long until_date:int currency:string amount:long users:int = InputStorePaymentPurpose`
     InputStorePaymentStarsGiveaway(Box<crate::types::InputStorePaymentStarsGiveaway>),
-    ///`inputStorePaymentAuthCode#3fc18057 flags:# restore:flags.0?true phone_number:string phone_code_hash:string premium_days:int currency:string amount:long = InputStorePaymentPurpose`
+    /// `inputStorePaymentAuthCode#3fc18057 flags:# restore:flags.0?true phone_number:string phone_code_hash:string premium_days:int currency:string amount:long = InputStorePaymentPurpose`
     InputStorePaymentAuthCode(Box<crate::types::InputStorePaymentAuthCode>),
 }
 impl InputStorePaymentPurpose {
@@ -19197,9 +20287,20 @@ impl From<crate::types::InputStorePaymentGiftPremium> for InputStorePaymentPurpo
         Self::InputStorePaymentGiftPremium(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputStorePaymentGiftPremium>> for InputStorePaymentPurpose {
+    fn from(x: Box<crate::types::InputStorePaymentGiftPremium>) -> Self {
+        Self::InputStorePaymentGiftPremium(x)
+    }
+}
 impl From<crate::types::InputStorePaymentPremiumGiftCode> for InputStorePaymentPurpose {
     fn from(x: crate::types::InputStorePaymentPremiumGiftCode) -> Self {
         Self::InputStorePaymentPremiumGiftCode(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputStorePaymentPremiumGiftCode>>
+for InputStorePaymentPurpose {
+    fn from(x: Box<crate::types::InputStorePaymentPremiumGiftCode>) -> Self {
+        Self::InputStorePaymentPremiumGiftCode(x)
     }
 }
 impl From<crate::types::InputStorePaymentPremiumGiveaway> for InputStorePaymentPurpose {
@@ -19207,9 +20308,20 @@ impl From<crate::types::InputStorePaymentPremiumGiveaway> for InputStorePaymentP
         Self::InputStorePaymentPremiumGiveaway(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputStorePaymentPremiumGiveaway>>
+for InputStorePaymentPurpose {
+    fn from(x: Box<crate::types::InputStorePaymentPremiumGiveaway>) -> Self {
+        Self::InputStorePaymentPremiumGiveaway(x)
+    }
+}
 impl From<crate::types::InputStorePaymentStarsTopup> for InputStorePaymentPurpose {
     fn from(x: crate::types::InputStorePaymentStarsTopup) -> Self {
         Self::InputStorePaymentStarsTopup(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputStorePaymentStarsTopup>> for InputStorePaymentPurpose {
+    fn from(x: Box<crate::types::InputStorePaymentStarsTopup>) -> Self {
+        Self::InputStorePaymentStarsTopup(x)
     }
 }
 impl From<crate::types::InputStorePaymentStarsGift> for InputStorePaymentPurpose {
@@ -19217,9 +20329,20 @@ impl From<crate::types::InputStorePaymentStarsGift> for InputStorePaymentPurpose
         Self::InputStorePaymentStarsGift(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputStorePaymentStarsGift>> for InputStorePaymentPurpose {
+    fn from(x: Box<crate::types::InputStorePaymentStarsGift>) -> Self {
+        Self::InputStorePaymentStarsGift(x)
+    }
+}
 impl From<crate::types::InputStorePaymentStarsGiveaway> for InputStorePaymentPurpose {
     fn from(x: crate::types::InputStorePaymentStarsGiveaway) -> Self {
         Self::InputStorePaymentStarsGiveaway(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputStorePaymentStarsGiveaway>>
+for InputStorePaymentPurpose {
+    fn from(x: Box<crate::types::InputStorePaymentStarsGiveaway>) -> Self {
+        Self::InputStorePaymentStarsGiveaway(x)
     }
 }
 impl From<crate::types::InputStorePaymentAuthCode> for InputStorePaymentPurpose {
@@ -19227,12 +20350,17 @@ impl From<crate::types::InputStorePaymentAuthCode> for InputStorePaymentPurpose 
         Self::InputStorePaymentAuthCode(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputStorePaymentAuthCode>> for InputStorePaymentPurpose {
+    fn from(x: Box<crate::types::InputStorePaymentAuthCode>) -> Self {
+        Self::InputStorePaymentAuthCode(x)
+    }
+}
 ///The boxed type `InputTheme`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputTheme {
-    ///`inputTheme#3c5693e9 id:long access_hash:long = InputTheme`
+    /// `inputTheme#3c5693e9 id:long access_hash:long = InputTheme`
     InputTheme(crate::types::InputTheme),
-    ///`inputThemeSlug#f5890df1 slug:string = InputTheme`
+    /// `inputThemeSlug#f5890df1 slug:string = InputTheme`
     Slug(crate::types::InputThemeSlug),
 }
 impl InputTheme {
@@ -19313,7 +20441,7 @@ impl From<crate::types::InputThemeSlug> for InputTheme {
 ///The boxed type `InputThemeSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputThemeSettings {
-    ///`inputThemeSettings#8fde504f flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?InputWallPaper wallpaper_settings:flags.1?WallPaperSettings = InputThemeSettings`
+    /// `inputThemeSettings#8fde504f flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?InputWallPaper wallpaper_settings:flags.1?WallPaperSettings = InputThemeSettings`
     InputThemeSettings(Box<crate::types::InputThemeSettings>),
 }
 impl InputThemeSettings {
@@ -19379,16 +20507,21 @@ impl From<crate::types::InputThemeSettings> for InputThemeSettings {
         Self::InputThemeSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputThemeSettings>> for InputThemeSettings {
+    fn from(x: Box<crate::types::InputThemeSettings>) -> Self {
+        Self::InputThemeSettings(x)
+    }
+}
 ///The boxed type `InputUser`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputUser {
-    ///`inputUserEmpty#b98886cf = InputUser`
+    /// `inputUserEmpty#b98886cf = InputUser`
     Empty,
-    ///`inputUserSelf#f7c1b13f = InputUser`
+    /// `inputUserSelf#f7c1b13f = InputUser`
     InputUserSelf,
-    ///`inputUser#f21158c6 user_id:long access_hash:long = InputUser`
+    /// `inputUser#f21158c6 user_id:long access_hash:long = InputUser`
     InputUser(crate::types::InputUser),
-    ///`inputUserFromMessage#1da448e2 peer:InputPeer msg_id:int user_id:long = InputUser`
+    /// `inputUserFromMessage#1da448e2 peer:InputPeer msg_id:int user_id:long = InputUser`
     FromMessage(Box<crate::types::InputUserFromMessage>),
 }
 impl InputUser {
@@ -19492,14 +20625,19 @@ impl From<crate::types::InputUserFromMessage> for InputUser {
         Self::FromMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputUserFromMessage>> for InputUser {
+    fn from(x: Box<crate::types::InputUserFromMessage>) -> Self {
+        Self::FromMessage(x)
+    }
+}
 ///The boxed type `InputWallPaper`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputWallPaper {
-    ///`inputWallPaper#e630b979 id:long access_hash:long = InputWallPaper`
+    /// `inputWallPaper#e630b979 id:long access_hash:long = InputWallPaper`
     InputWallPaper(crate::types::InputWallPaper),
-    ///`inputWallPaperSlug#72091c80 slug:string = InputWallPaper`
+    /// `inputWallPaperSlug#72091c80 slug:string = InputWallPaper`
     Slug(crate::types::InputWallPaperSlug),
-    ///`inputWallPaperNoFile#967a462e id:long = InputWallPaper`
+    /// `inputWallPaperNoFile#967a462e id:long = InputWallPaper`
     NoFile(crate::types::InputWallPaperNoFile),
 }
 impl InputWallPaper {
@@ -19596,9 +20734,9 @@ impl From<crate::types::InputWallPaperNoFile> for InputWallPaper {
 ///The boxed type `InputWalletReplacement`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputWalletReplacement {
-    ///`inputWalletNew#63a440dc = InputWalletReplacement`
+    /// `inputWalletNew#63a440dc = InputWalletReplacement`
     InputWalletNew,
-    ///`inputWalletImported#66a66a3b flags:# public_key:bytes anchor_public_key:flags.0?bytes proof:WalletOwnershipProof = InputWalletReplacement`
+    /// `inputWalletImported#66a66a3b flags:# public_key:bytes anchor_public_key:flags.0?bytes proof:WalletOwnershipProof = InputWalletReplacement`
     InputWalletImported(Box<crate::types::InputWalletImported>),
 }
 impl InputWalletReplacement {
@@ -19676,10 +20814,15 @@ impl From<crate::types::InputWalletImported> for InputWalletReplacement {
         Self::InputWalletImported(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputWalletImported>> for InputWalletReplacement {
+    fn from(x: Box<crate::types::InputWalletImported>) -> Self {
+        Self::InputWalletImported(x)
+    }
+}
 ///The boxed type `InputWebDocument`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputWebDocument {
-    ///`inputWebDocument#9bed434d url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = InputWebDocument`
+    /// `inputWebDocument#9bed434d url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = InputWebDocument`
     InputWebDocument(Box<crate::types::InputWebDocument>),
 }
 impl InputWebDocument {
@@ -19745,14 +20888,19 @@ impl From<crate::types::InputWebDocument> for InputWebDocument {
         Self::InputWebDocument(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputWebDocument>> for InputWebDocument {
+    fn from(x: Box<crate::types::InputWebDocument>) -> Self {
+        Self::InputWebDocument(x)
+    }
+}
 ///The boxed type `InputWebFileLocation`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputWebFileLocation {
-    ///`inputWebFileLocation#c239d686 url:string access_hash:long = InputWebFileLocation`
+    /// `inputWebFileLocation#c239d686 url:string access_hash:long = InputWebFileLocation`
     InputWebFileLocation(crate::types::InputWebFileLocation),
-    ///`inputWebFileGeoPointLocation#9f2221c9 geo_point:InputGeoPoint access_hash:long w:int h:int zoom:int scale:int = InputWebFileLocation`
+    /// `inputWebFileGeoPointLocation#9f2221c9 geo_point:InputGeoPoint access_hash:long w:int h:int zoom:int scale:int = InputWebFileLocation`
     InputWebFileGeoPointLocation(Box<crate::types::InputWebFileGeoPointLocation>),
-    ///`inputWebFileAudioAlbumThumbLocation#f46fe924 flags:# small:flags.2?true document:flags.0?InputDocument title:flags.1?string performer:flags.1?string = InputWebFileLocation`
+    /// `inputWebFileAudioAlbumThumbLocation#f46fe924 flags:# small:flags.2?true document:flags.0?InputDocument title:flags.1?string performer:flags.1?string = InputWebFileLocation`
     InputWebFileAudioAlbumThumbLocation(
         Box<crate::types::InputWebFileAudioAlbumThumbLocation>,
     ),
@@ -19857,15 +21005,26 @@ impl From<crate::types::InputWebFileGeoPointLocation> for InputWebFileLocation {
         Self::InputWebFileGeoPointLocation(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputWebFileGeoPointLocation>> for InputWebFileLocation {
+    fn from(x: Box<crate::types::InputWebFileGeoPointLocation>) -> Self {
+        Self::InputWebFileGeoPointLocation(x)
+    }
+}
 impl From<crate::types::InputWebFileAudioAlbumThumbLocation> for InputWebFileLocation {
     fn from(x: crate::types::InputWebFileAudioAlbumThumbLocation) -> Self {
         Self::InputWebFileAudioAlbumThumbLocation(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputWebFileAudioAlbumThumbLocation>>
+for InputWebFileLocation {
+    fn from(x: Box<crate::types::InputWebFileAudioAlbumThumbLocation>) -> Self {
+        Self::InputWebFileAudioAlbumThumbLocation(x)
+    }
+}
 ///The boxed type `Invoice`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Invoice {
-    ///`invoice#049ee584 flags:# test:flags.0?true name_requested:flags.1?true phone_requested:flags.2?true email_requested:flags.3?true shipping_address_requested:flags.4?true flexible:flags.5?true phone_to_provider:flags.6?true email_to_provider:flags.7?true recurring:flags.9?true currency:string prices:Vector<LabeledPrice> max_tip_amount:flags.8?long suggested_tip_amounts:flags.8?Vector<long> terms_url:flags.10?string subscription_period:flags.11?int = Invoice`
+    /// `invoice#049ee584 flags:# test:flags.0?true name_requested:flags.1?true phone_requested:flags.2?true email_requested:flags.3?true shipping_address_requested:flags.4?true flexible:flags.5?true phone_to_provider:flags.6?true email_to_provider:flags.7?true recurring:flags.9?true currency:string prices:Vector<LabeledPrice> max_tip_amount:flags.8?long suggested_tip_amounts:flags.8?Vector<long> terms_url:flags.10?string subscription_period:flags.11?int = Invoice`
     Invoice(Box<crate::types::Invoice>),
 }
 impl Invoice {
@@ -19929,12 +21088,17 @@ impl From<crate::types::Invoice> for Invoice {
         Self::Invoice(Box::new(x))
     }
 }
+impl From<Box<crate::types::Invoice>> for Invoice {
+    fn from(x: Box<crate::types::Invoice>) -> Self {
+        Self::Invoice(x)
+    }
+}
 ///The boxed type `IpPort`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum IpPort {
-    ///`ipPort#d433ad73 ipv4:int port:int = IpPort`
+    /// `ipPort#d433ad73 ipv4:int port:int = IpPort`
     IpPort(crate::types::IpPort),
-    ///`ipPortSecret#37982646 ipv4:int port:int secret:bytes = IpPort`
+    /// `ipPortSecret#37982646 ipv4:int port:int secret:bytes = IpPort`
     Secret(crate::types::IpPortSecret),
 }
 impl IpPort {
@@ -20015,7 +21179,7 @@ impl From<crate::types::IpPortSecret> for IpPort {
 ///The boxed type `JSONObjectValue`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum JSONObjectValue {
-    ///`jsonObjectValue#c0de1bd9 key:string value:JSONValue = JSONObjectValue`
+    /// `jsonObjectValue#c0de1bd9 key:string value:JSONValue = JSONObjectValue`
     JsonObjectValue(Box<crate::types::JsonObjectValue>),
 }
 impl JSONObjectValue {
@@ -20081,20 +21245,25 @@ impl From<crate::types::JsonObjectValue> for JSONObjectValue {
         Self::JsonObjectValue(Box::new(x))
     }
 }
+impl From<Box<crate::types::JsonObjectValue>> for JSONObjectValue {
+    fn from(x: Box<crate::types::JsonObjectValue>) -> Self {
+        Self::JsonObjectValue(x)
+    }
+}
 ///The boxed type `JSONValue`: one of 6 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum JSONValue {
-    ///`jsonNull#3f6d7b68 = JSONValue`
+    /// `jsonNull#3f6d7b68 = JSONValue`
     JsonNull,
-    ///`jsonBool#c7345e6a value:Bool = JSONValue`
+    /// `jsonBool#c7345e6a value:Bool = JSONValue`
     JsonBool(crate::types::JsonBool),
-    ///`jsonNumber#2be0dfa4 value:double = JSONValue`
+    /// `jsonNumber#2be0dfa4 value:double = JSONValue`
     JsonNumber(crate::types::JsonNumber),
-    ///`jsonString#b71e767a value:string = JSONValue`
+    /// `jsonString#b71e767a value:string = JSONValue`
     JsonString(crate::types::JsonString),
-    ///`jsonArray#f7444763 value:Vector<JSONValue> = JSONValue`
+    /// `jsonArray#f7444763 value:Vector<JSONValue> = JSONValue`
     JsonArray(crate::types::JsonArray),
-    ///`jsonObject#99c1d49d value:Vector<JSONObjectValue> = JSONValue`
+    /// `jsonObject#99c1d49d value:Vector<JSONObjectValue> = JSONValue`
     JsonObject(crate::types::JsonObject),
 }
 impl JSONValue {
@@ -20235,13 +21404,13 @@ impl From<crate::types::JsonObject> for JSONValue {
 ///The boxed type `JoinChatBotResult`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum JoinChatBotResult {
-    ///`joinChatBotResultApproved#ae152a69 = JoinChatBotResult`
+    /// `joinChatBotResultApproved#ae152a69 = JoinChatBotResult`
     Approved,
-    ///`joinChatBotResultDeclined#0efa0194 = JoinChatBotResult`
+    /// `joinChatBotResultDeclined#0efa0194 = JoinChatBotResult`
     Declined,
-    ///`joinChatBotResultQueued#98a3a840 = JoinChatBotResult`
+    /// `joinChatBotResultQueued#98a3a840 = JoinChatBotResult`
     Queued,
-    ///`joinChatBotResultWebView#d6e3b813 url:string = JoinChatBotResult`
+    /// `joinChatBotResultWebView#d6e3b813 url:string = JoinChatBotResult`
     WebView(crate::types::JoinChatBotResultWebView),
 }
 impl JoinChatBotResult {
@@ -20342,7 +21511,7 @@ impl From<crate::types::JoinChatBotResultWebView> for JoinChatBotResult {
 ///The boxed type `KeyboardButton`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeyboardButton {
-    ///`keyboardButton#2f67a72f flags:# style:flags.10?KeyboardButtonStyle text:string type:ButtonType = KeyboardButton`
+    /// `keyboardButton#2f67a72f flags:# style:flags.10?KeyboardButtonStyle text:string type:ButtonType = KeyboardButton`
     KeyboardButton(Box<crate::types::KeyboardButton>),
 }
 impl KeyboardButton {
@@ -20408,10 +21577,15 @@ impl From<crate::types::KeyboardButton> for KeyboardButton {
         Self::KeyboardButton(Box::new(x))
     }
 }
+impl From<Box<crate::types::KeyboardButton>> for KeyboardButton {
+    fn from(x: Box<crate::types::KeyboardButton>) -> Self {
+        Self::KeyboardButton(x)
+    }
+}
 ///The boxed type `KeyboardButtonRow`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeyboardButtonRow {
-    ///`keyboardButtonRow#77608b83 buttons:Vector<KeyboardButton> = KeyboardButtonRow`
+    /// `keyboardButtonRow#77608b83 buttons:Vector<KeyboardButton> = KeyboardButtonRow`
     KeyboardButtonRow(crate::types::KeyboardButtonRow),
 }
 impl KeyboardButtonRow {
@@ -20478,7 +21652,7 @@ impl From<crate::types::KeyboardButtonRow> for KeyboardButtonRow {
 ///The boxed type `KeyboardButtonStyle`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeyboardButtonStyle {
-    ///`keyboardButtonStyle#4fdd3430 flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true icon:flags.3?long = KeyboardButtonStyle`
+    /// `keyboardButtonStyle#4fdd3430 flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true icon:flags.3?long = KeyboardButtonStyle`
     KeyboardButtonStyle(crate::types::KeyboardButtonStyle),
 }
 impl KeyboardButtonStyle {
@@ -20545,7 +21719,7 @@ impl From<crate::types::KeyboardButtonStyle> for KeyboardButtonStyle {
 ///The boxed type `KeyboardInlineButton`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeyboardInlineButton {
-    ///`keyboardInlineButton#11c1a322 flags:# style:flags.10?KeyboardButtonStyle text:string type:InlineButtonType = KeyboardInlineButton`
+    /// `keyboardInlineButton#11c1a322 flags:# style:flags.10?KeyboardButtonStyle text:string type:InlineButtonType = KeyboardInlineButton`
     KeyboardInlineButton(Box<crate::types::KeyboardInlineButton>),
 }
 impl KeyboardInlineButton {
@@ -20611,10 +21785,15 @@ impl From<crate::types::KeyboardInlineButton> for KeyboardInlineButton {
         Self::KeyboardInlineButton(Box::new(x))
     }
 }
+impl From<Box<crate::types::KeyboardInlineButton>> for KeyboardInlineButton {
+    fn from(x: Box<crate::types::KeyboardInlineButton>) -> Self {
+        Self::KeyboardInlineButton(x)
+    }
+}
 ///The boxed type `KeyboardInlineButtonRow`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeyboardInlineButtonRow {
-    ///`keyboardInlineButtonRow#19420af6 buttons:Vector<KeyboardInlineButton> = KeyboardInlineButtonRow`
+    /// `keyboardInlineButtonRow#19420af6 buttons:Vector<KeyboardInlineButton> = KeyboardInlineButtonRow`
     KeyboardInlineButtonRow(crate::types::KeyboardInlineButtonRow),
 }
 impl KeyboardInlineButtonRow {
@@ -20681,7 +21860,7 @@ impl From<crate::types::KeyboardInlineButtonRow> for KeyboardInlineButtonRow {
 ///The boxed type `LabeledPrice`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum LabeledPrice {
-    ///`labeledPrice#cb296bf8 label:string amount:long = LabeledPrice`
+    /// `labeledPrice#cb296bf8 label:string amount:long = LabeledPrice`
     LabeledPrice(crate::types::LabeledPrice),
 }
 impl LabeledPrice {
@@ -20746,7 +21925,7 @@ impl From<crate::types::LabeledPrice> for LabeledPrice {
 ///The boxed type `LangPackDifference`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum LangPackDifference {
-    ///`langPackDifference#f385c1f6 lang_code:string from_version:int version:int strings:Vector<LangPackString> = LangPackDifference`
+    /// `langPackDifference#f385c1f6 lang_code:string from_version:int version:int strings:Vector<LangPackString> = LangPackDifference`
     LangPackDifference(Box<crate::types::LangPackDifference>),
 }
 impl LangPackDifference {
@@ -20812,10 +21991,15 @@ impl From<crate::types::LangPackDifference> for LangPackDifference {
         Self::LangPackDifference(Box::new(x))
     }
 }
+impl From<Box<crate::types::LangPackDifference>> for LangPackDifference {
+    fn from(x: Box<crate::types::LangPackDifference>) -> Self {
+        Self::LangPackDifference(x)
+    }
+}
 ///The boxed type `LangPackLanguage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum LangPackLanguage {
-    ///`langPackLanguage#eeca5ce3 flags:# official:flags.0?true rtl:flags.2?true beta:flags.3?true name:string native_name:string lang_code:string base_lang_code:flags.1?string plural_code:string strings_count:int translated_count:int translations_url:string = LangPackLanguage`
+    /// `langPackLanguage#eeca5ce3 flags:# official:flags.0?true rtl:flags.2?true beta:flags.3?true name:string native_name:string lang_code:string base_lang_code:flags.1?string plural_code:string strings_count:int translated_count:int translations_url:string = LangPackLanguage`
     LangPackLanguage(Box<crate::types::LangPackLanguage>),
 }
 impl LangPackLanguage {
@@ -20881,14 +22065,19 @@ impl From<crate::types::LangPackLanguage> for LangPackLanguage {
         Self::LangPackLanguage(Box::new(x))
     }
 }
+impl From<Box<crate::types::LangPackLanguage>> for LangPackLanguage {
+    fn from(x: Box<crate::types::LangPackLanguage>) -> Self {
+        Self::LangPackLanguage(x)
+    }
+}
 ///The boxed type `LangPackString`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum LangPackString {
-    ///`langPackString#cad181f6 key:string value:string = LangPackString`
+    /// `langPackString#cad181f6 key:string value:string = LangPackString`
     LangPackString(Box<crate::types::LangPackString>),
-    ///`langPackStringPluralized#6c47ac9f flags:# key:string zero_value:flags.0?string one_value:flags.1?string two_value:flags.2?string few_value:flags.3?string many_value:flags.4?string other_value:string = LangPackString`
+    /// `langPackStringPluralized#6c47ac9f flags:# key:string zero_value:flags.0?string one_value:flags.1?string two_value:flags.2?string few_value:flags.3?string many_value:flags.4?string other_value:string = LangPackString`
     Pluralized(Box<crate::types::LangPackStringPluralized>),
-    ///`langPackStringDeleted#2979eeb2 key:string = LangPackString`
+    /// `langPackStringDeleted#2979eeb2 key:string = LangPackString`
     Deleted(crate::types::LangPackStringDeleted),
 }
 impl LangPackString {
@@ -20978,9 +22167,19 @@ impl From<crate::types::LangPackString> for LangPackString {
         Self::LangPackString(Box::new(x))
     }
 }
+impl From<Box<crate::types::LangPackString>> for LangPackString {
+    fn from(x: Box<crate::types::LangPackString>) -> Self {
+        Self::LangPackString(x)
+    }
+}
 impl From<crate::types::LangPackStringPluralized> for LangPackString {
     fn from(x: crate::types::LangPackStringPluralized) -> Self {
         Self::Pluralized(Box::new(x))
+    }
+}
+impl From<Box<crate::types::LangPackStringPluralized>> for LangPackString {
+    fn from(x: Box<crate::types::LangPackStringPluralized>) -> Self {
+        Self::Pluralized(x)
     }
 }
 impl From<crate::types::LangPackStringDeleted> for LangPackString {
@@ -20991,7 +22190,7 @@ impl From<crate::types::LangPackStringDeleted> for LangPackString {
 ///The boxed type `MaskCoords`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MaskCoords {
-    ///`maskCoords#aed6dbb2 n:int x:double y:double zoom:double = MaskCoords`
+    /// `maskCoords#aed6dbb2 n:int x:double y:double zoom:double = MaskCoords`
     MaskCoords(crate::types::MaskCoords),
 }
 impl MaskCoords {
@@ -21056,23 +22255,23 @@ impl From<crate::types::MaskCoords> for MaskCoords {
 ///The boxed type `MediaArea`: one of 9 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MediaArea {
-    ///`mediaAreaVenue#be82db9c coordinates:MediaAreaCoordinates geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string = MediaArea`
+    /// `mediaAreaVenue#be82db9c coordinates:MediaAreaCoordinates geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string = MediaArea`
     Venue(Box<crate::types::MediaAreaVenue>),
-    ///`inputMediaAreaVenue#b282217f coordinates:MediaAreaCoordinates query_id:long result_id:string = MediaArea`
+    /// `inputMediaAreaVenue#b282217f coordinates:MediaAreaCoordinates query_id:long result_id:string = MediaArea`
     InputMediaAreaVenue(Box<crate::types::InputMediaAreaVenue>),
-    ///`mediaAreaGeoPoint#cad5452d flags:# coordinates:MediaAreaCoordinates geo:GeoPoint address:flags.0?GeoPointAddress = MediaArea`
+    /// `mediaAreaGeoPoint#cad5452d flags:# coordinates:MediaAreaCoordinates geo:GeoPoint address:flags.0?GeoPointAddress = MediaArea`
     GeoPoint(Box<crate::types::MediaAreaGeoPoint>),
-    ///`mediaAreaSuggestedReaction#14455871 flags:# dark:flags.0?true flipped:flags.1?true coordinates:MediaAreaCoordinates reaction:Reaction = MediaArea`
+    /// `mediaAreaSuggestedReaction#14455871 flags:# dark:flags.0?true flipped:flags.1?true coordinates:MediaAreaCoordinates reaction:Reaction = MediaArea`
     SuggestedReaction(Box<crate::types::MediaAreaSuggestedReaction>),
-    ///`mediaAreaChannelPost#770416af coordinates:MediaAreaCoordinates channel_id:long msg_id:int = MediaArea`
+    /// `mediaAreaChannelPost#770416af coordinates:MediaAreaCoordinates channel_id:long msg_id:int = MediaArea`
     ChannelPost(crate::types::MediaAreaChannelPost),
-    ///`inputMediaAreaChannelPost#2271f2bf coordinates:MediaAreaCoordinates channel:InputChannel msg_id:int = MediaArea`
+    /// `inputMediaAreaChannelPost#2271f2bf coordinates:MediaAreaCoordinates channel:InputChannel msg_id:int = MediaArea`
     InputMediaAreaChannelPost(Box<crate::types::InputMediaAreaChannelPost>),
-    ///`mediaAreaUrl#37381085 coordinates:MediaAreaCoordinates url:string = MediaArea`
+    /// `mediaAreaUrl#37381085 coordinates:MediaAreaCoordinates url:string = MediaArea`
     Url(Box<crate::types::MediaAreaUrl>),
-    ///`mediaAreaWeather#49a6549c coordinates:MediaAreaCoordinates emoji:string temperature_c:double color:int = MediaArea`
+    /// `mediaAreaWeather#49a6549c coordinates:MediaAreaCoordinates emoji:string temperature_c:double color:int = MediaArea`
     Weather(Box<crate::types::MediaAreaWeather>),
-    ///`mediaAreaStarGift#5787686d coordinates:MediaAreaCoordinates slug:string = MediaArea`
+    /// `mediaAreaStarGift#5787686d coordinates:MediaAreaCoordinates slug:string = MediaArea`
     StarGift(Box<crate::types::MediaAreaStarGift>),
 }
 impl MediaArea {
@@ -21246,9 +22445,19 @@ impl From<crate::types::MediaAreaVenue> for MediaArea {
         Self::Venue(Box::new(x))
     }
 }
+impl From<Box<crate::types::MediaAreaVenue>> for MediaArea {
+    fn from(x: Box<crate::types::MediaAreaVenue>) -> Self {
+        Self::Venue(x)
+    }
+}
 impl From<crate::types::InputMediaAreaVenue> for MediaArea {
     fn from(x: crate::types::InputMediaAreaVenue) -> Self {
         Self::InputMediaAreaVenue(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputMediaAreaVenue>> for MediaArea {
+    fn from(x: Box<crate::types::InputMediaAreaVenue>) -> Self {
+        Self::InputMediaAreaVenue(x)
     }
 }
 impl From<crate::types::MediaAreaGeoPoint> for MediaArea {
@@ -21256,9 +22465,19 @@ impl From<crate::types::MediaAreaGeoPoint> for MediaArea {
         Self::GeoPoint(Box::new(x))
     }
 }
+impl From<Box<crate::types::MediaAreaGeoPoint>> for MediaArea {
+    fn from(x: Box<crate::types::MediaAreaGeoPoint>) -> Self {
+        Self::GeoPoint(x)
+    }
+}
 impl From<crate::types::MediaAreaSuggestedReaction> for MediaArea {
     fn from(x: crate::types::MediaAreaSuggestedReaction) -> Self {
         Self::SuggestedReaction(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MediaAreaSuggestedReaction>> for MediaArea {
+    fn from(x: Box<crate::types::MediaAreaSuggestedReaction>) -> Self {
+        Self::SuggestedReaction(x)
     }
 }
 impl From<crate::types::MediaAreaChannelPost> for MediaArea {
@@ -21271,9 +22490,19 @@ impl From<crate::types::InputMediaAreaChannelPost> for MediaArea {
         Self::InputMediaAreaChannelPost(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputMediaAreaChannelPost>> for MediaArea {
+    fn from(x: Box<crate::types::InputMediaAreaChannelPost>) -> Self {
+        Self::InputMediaAreaChannelPost(x)
+    }
+}
 impl From<crate::types::MediaAreaUrl> for MediaArea {
     fn from(x: crate::types::MediaAreaUrl) -> Self {
         Self::Url(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MediaAreaUrl>> for MediaArea {
+    fn from(x: Box<crate::types::MediaAreaUrl>) -> Self {
+        Self::Url(x)
     }
 }
 impl From<crate::types::MediaAreaWeather> for MediaArea {
@@ -21281,15 +22510,25 @@ impl From<crate::types::MediaAreaWeather> for MediaArea {
         Self::Weather(Box::new(x))
     }
 }
+impl From<Box<crate::types::MediaAreaWeather>> for MediaArea {
+    fn from(x: Box<crate::types::MediaAreaWeather>) -> Self {
+        Self::Weather(x)
+    }
+}
 impl From<crate::types::MediaAreaStarGift> for MediaArea {
     fn from(x: crate::types::MediaAreaStarGift) -> Self {
         Self::StarGift(Box::new(x))
     }
 }
+impl From<Box<crate::types::MediaAreaStarGift>> for MediaArea {
+    fn from(x: Box<crate::types::MediaAreaStarGift>) -> Self {
+        Self::StarGift(x)
+    }
+}
 ///The boxed type `MediaAreaCoordinates`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MediaAreaCoordinates {
-    ///`mediaAreaCoordinates#cfc9e002 flags:# x:double y:double w:double h:double rotation:double radius:flags.0?double = MediaAreaCoordinates`
+    /// `mediaAreaCoordinates#cfc9e002 flags:# x:double y:double w:double h:double rotation:double radius:flags.0?double = MediaAreaCoordinates`
     MediaAreaCoordinates(Box<crate::types::MediaAreaCoordinates>),
 }
 impl MediaAreaCoordinates {
@@ -21355,14 +22594,19 @@ impl From<crate::types::MediaAreaCoordinates> for MediaAreaCoordinates {
         Self::MediaAreaCoordinates(Box::new(x))
     }
 }
+impl From<Box<crate::types::MediaAreaCoordinates>> for MediaAreaCoordinates {
+    fn from(x: Box<crate::types::MediaAreaCoordinates>) -> Self {
+        Self::MediaAreaCoordinates(x)
+    }
+}
 ///The boxed type `Message`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Message {
-    ///`messageEmpty#90a6ca84 flags:# id:int peer_id:flags.0?Peer = Message`
+    /// `messageEmpty#90a6ca84 flags:# id:int peer_id:flags.0?Peer = Message`
     Empty(crate::types::MessageEmpty),
-    ///`message#7600b9d3 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true post:flags.14?true from_scheduled:flags.18?true legacy:flags.19?true edit_hide:flags.21?true pinned:flags.24?true noforwards:flags.26?true invert_media:flags.27?true flags2:# offline:flags2.1?true video_processing_pending:flags2.4?true paid_suggested_post_stars:flags2.8?true paid_suggested_post_ton:flags2.9?true id:int from_id:flags.8?Peer from_boosts_applied:flags.29?int from_rank:flags2.12?string peer_id:Peer saved_peer_id:flags.28?Peer fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long via_business_bot_id:flags2.0?long guestchat_via_from:flags2.19?Peer reply_to:flags.3?MessageReplyHeader date:int message:string media:flags.9?MessageMedia reply_markup:flags.6?ReplyMarkup entities:flags.7?Vector<MessageEntity> views:flags.10?int forwards:flags.10?int replies:flags.23?MessageReplies edit_date:flags.15?int post_author:flags.16?string grouped_id:flags.17?long reactions:flags.20?MessageReactions restriction_reason:flags.22?Vector<RestrictionReason> ttl_period:flags.25?int quick_reply_shortcut_id:flags.30?int effect:flags2.2?long factcheck:flags2.3?FactCheck report_delivery_until_date:flags2.5?int paid_message_stars:flags2.6?long suggested_post:flags2.7?SuggestedPost schedule_repeat_period:flags2.10?int summary_from_language:flags2.11?string rich_message:flags2.13?RichMessage = Message`
+    /// `message#7600b9d3 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true post:flags.14?true from_scheduled:flags.18?true legacy:flags.19?true edit_hide:flags.21?true pinned:flags.24?true noforwards:flags.26?true invert_media:flags.27?true flags2:# offline:flags2.1?true video_processing_pending:flags2.4?true paid_suggested_post_stars:flags2.8?true paid_suggested_post_ton:flags2.9?true id:int from_id:flags.8?Peer from_boosts_applied:flags.29?int from_rank:flags2.12?string peer_id:Peer saved_peer_id:flags.28?Peer fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long via_business_bot_id:flags2.0?long guestchat_via_from:flags2.19?Peer reply_to:flags.3?MessageReplyHeader date:int message:string media:flags.9?MessageMedia reply_markup:flags.6?ReplyMarkup entities:flags.7?Vector<MessageEntity> views:flags.10?int forwards:flags.10?int replies:flags.23?MessageReplies edit_date:flags.15?int post_author:flags.16?string grouped_id:flags.17?long reactions:flags.20?MessageReactions restriction_reason:flags.22?Vector<RestrictionReason> ttl_period:flags.25?int quick_reply_shortcut_id:flags.30?int effect:flags2.2?long factcheck:flags2.3?FactCheck report_delivery_until_date:flags2.5?int paid_message_stars:flags2.6?long suggested_post:flags2.7?SuggestedPost schedule_repeat_period:flags2.10?int summary_from_language:flags2.11?string rich_message:flags2.13?RichMessage = Message`
     Message(Box<crate::types::Message>),
-    ///`messageService#7a800e0a flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true reactions_are_possible:flags.9?true silent:flags.13?true post:flags.14?true legacy:flags.19?true id:int from_id:flags.8?Peer peer_id:Peer saved_peer_id:flags.28?Peer reply_to:flags.3?MessageReplyHeader date:int action:MessageAction reactions:flags.20?MessageReactions ttl_period:flags.25?int = Message`
+    /// `messageService#7a800e0a flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true reactions_are_possible:flags.9?true silent:flags.13?true post:flags.14?true legacy:flags.19?true id:int from_id:flags.8?Peer peer_id:Peer saved_peer_id:flags.28?Peer reply_to:flags.3?MessageReplyHeader date:int action:MessageAction reactions:flags.20?MessageReactions ttl_period:flags.25?int = Message`
     Service(Box<crate::types::MessageService>),
 }
 impl Message {
@@ -21455,157 +22699,167 @@ impl From<crate::types::Message> for Message {
         Self::Message(Box::new(x))
     }
 }
+impl From<Box<crate::types::Message>> for Message {
+    fn from(x: Box<crate::types::Message>) -> Self {
+        Self::Message(x)
+    }
+}
 impl From<crate::types::MessageService> for Message {
     fn from(x: crate::types::MessageService) -> Self {
         Self::Service(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageService>> for Message {
+    fn from(x: Box<crate::types::MessageService>) -> Self {
+        Self::Service(x)
+    }
+}
 ///The boxed type `MessageAction`: one of 71 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageAction {
-    ///`messageActionEmpty#b6aef7b0 = MessageAction`
+    /// `messageActionEmpty#b6aef7b0 = MessageAction`
     Empty,
-    ///`messageActionChatCreate#bd47cbad title:string users:Vector<long> = MessageAction`
+    /// `messageActionChatCreate#bd47cbad title:string users:Vector<long> = MessageAction`
     ChatCreate(Box<crate::types::MessageActionChatCreate>),
-    ///`messageActionChatEditTitle#b5a1ce5a title:string = MessageAction`
+    /// `messageActionChatEditTitle#b5a1ce5a title:string = MessageAction`
     ChatEditTitle(crate::types::MessageActionChatEditTitle),
-    ///`messageActionChatEditPhoto#7fcb13a8 photo:Photo = MessageAction`
+    /// `messageActionChatEditPhoto#7fcb13a8 photo:Photo = MessageAction`
     ChatEditPhoto(crate::types::MessageActionChatEditPhoto),
-    ///`messageActionChatDeletePhoto#95e3fbef = MessageAction`
+    /// `messageActionChatDeletePhoto#95e3fbef = MessageAction`
     ChatDeletePhoto,
-    ///`messageActionChatAddUser#15cefd00 users:Vector<long> = MessageAction`
+    /// `messageActionChatAddUser#15cefd00 users:Vector<long> = MessageAction`
     ChatAddUser(crate::types::MessageActionChatAddUser),
-    ///`messageActionChatDeleteUser#a43f30cc user_id:long = MessageAction`
+    /// `messageActionChatDeleteUser#a43f30cc user_id:long = MessageAction`
     ChatDeleteUser(crate::types::MessageActionChatDeleteUser),
-    ///`messageActionChatJoinedByLink#031224c3 inviter_id:long = MessageAction`
+    /// `messageActionChatJoinedByLink#031224c3 inviter_id:long = MessageAction`
     ChatJoinedByLink(crate::types::MessageActionChatJoinedByLink),
-    ///`messageActionChannelCreate#95d2ac92 title:string = MessageAction`
+    /// `messageActionChannelCreate#95d2ac92 title:string = MessageAction`
     ChannelCreate(crate::types::MessageActionChannelCreate),
-    ///`messageActionChatMigrateTo#e1037f92 channel_id:long = MessageAction`
+    /// `messageActionChatMigrateTo#e1037f92 channel_id:long = MessageAction`
     ChatMigrateTo(crate::types::MessageActionChatMigrateTo),
-    ///`messageActionChannelMigrateFrom#ea3948e9 title:string chat_id:long = MessageAction`
+    /// `messageActionChannelMigrateFrom#ea3948e9 title:string chat_id:long = MessageAction`
     ChannelMigrateFrom(crate::types::MessageActionChannelMigrateFrom),
-    ///`messageActionPinMessage#94bd38ed = MessageAction`
+    /// `messageActionPinMessage#94bd38ed = MessageAction`
     PinMessage,
-    ///`messageActionHistoryClear#9fbab604 = MessageAction`
+    /// `messageActionHistoryClear#9fbab604 = MessageAction`
     HistoryClear,
-    ///`messageActionGameScore#92a72876 game_id:long score:int = MessageAction`
+    /// `messageActionGameScore#92a72876 game_id:long score:int = MessageAction`
     GameScore(crate::types::MessageActionGameScore),
-    ///`messageActionPaymentSentMe#ffa00ccc flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string charge:PaymentCharge subscription_until_date:flags.4?int = MessageAction`
+    /// `messageActionPaymentSentMe#ffa00ccc flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string charge:PaymentCharge subscription_until_date:flags.4?int = MessageAction`
     PaymentSentMe(Box<crate::types::MessageActionPaymentSentMe>),
-    ///`messageActionPaymentSent#c624b16e flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long invoice_slug:flags.0?string subscription_until_date:flags.4?int = MessageAction`
+    /// `messageActionPaymentSent#c624b16e flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long invoice_slug:flags.0?string subscription_until_date:flags.4?int = MessageAction`
     PaymentSent(Box<crate::types::MessageActionPaymentSent>),
-    ///`messageActionPhoneCall#80e11a7f flags:# video:flags.2?true call_id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = MessageAction`
+    /// `messageActionPhoneCall#80e11a7f flags:# video:flags.2?true call_id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = MessageAction`
     PhoneCall(Box<crate::types::MessageActionPhoneCall>),
-    ///`messageActionScreenshotTaken#4792929b = MessageAction`
+    /// `messageActionScreenshotTaken#4792929b = MessageAction`
     ScreenshotTaken,
-    ///`messageActionCustomAction#fae69f56 message:string = MessageAction`
+    /// `messageActionCustomAction#fae69f56 message:string = MessageAction`
     CustomAction(crate::types::MessageActionCustomAction),
-    ///`messageActionBotAllowed#c516d679 flags:# attach_menu:flags.1?true from_request:flags.3?true domain:flags.0?string app:flags.2?BotApp = MessageAction`
+    /// `messageActionBotAllowed#c516d679 flags:# attach_menu:flags.1?true from_request:flags.3?true domain:flags.0?string app:flags.2?BotApp = MessageAction`
     BotAllowed(Box<crate::types::MessageActionBotAllowed>),
-    ///`messageActionSecureValuesSentMe#1b287353 values:Vector<SecureValue> credentials:SecureCredentialsEncrypted = MessageAction`
+    /// `messageActionSecureValuesSentMe#1b287353 values:Vector<SecureValue> credentials:SecureCredentialsEncrypted = MessageAction`
     SecureValuesSentMe(Box<crate::types::MessageActionSecureValuesSentMe>),
-    ///`messageActionSecureValuesSent#d95c6154 types:Vector<SecureValueType> = MessageAction`
+    /// `messageActionSecureValuesSent#d95c6154 types:Vector<SecureValueType> = MessageAction`
     SecureValuesSent(crate::types::MessageActionSecureValuesSent),
-    ///`messageActionContactSignUp#f3f25f76 = MessageAction`
+    /// `messageActionContactSignUp#f3f25f76 = MessageAction`
     ContactSignUp,
-    ///`messageActionGeoProximityReached#98e0d697 from_id:Peer to_id:Peer distance:int = MessageAction`
+    /// `messageActionGeoProximityReached#98e0d697 from_id:Peer to_id:Peer distance:int = MessageAction`
     GeoProximityReached(Box<crate::types::MessageActionGeoProximityReached>),
-    ///`messageActionGroupCall#7a0d7f42 flags:# call:InputGroupCall duration:flags.0?int = MessageAction`
+    /// `messageActionGroupCall#7a0d7f42 flags:# call:InputGroupCall duration:flags.0?int = MessageAction`
     GroupCall(Box<crate::types::MessageActionGroupCall>),
-    ///`messageActionInviteToGroupCall#502f92f7 call:InputGroupCall users:Vector<long> = MessageAction`
+    /// `messageActionInviteToGroupCall#502f92f7 call:InputGroupCall users:Vector<long> = MessageAction`
     InviteToGroupCall(Box<crate::types::MessageActionInviteToGroupCall>),
-    ///`messageActionSetMessagesTTL#3c134d7b flags:# period:int auto_setting_from:flags.0?long = MessageAction`
+    /// `messageActionSetMessagesTTL#3c134d7b flags:# period:int auto_setting_from:flags.0?long = MessageAction`
     SetMessagesTTL(crate::types::MessageActionSetMessagesTTL),
-    ///`messageActionGroupCallScheduled#b3a07661 call:InputGroupCall schedule_date:int = MessageAction`
+    /// `messageActionGroupCallScheduled#b3a07661 call:InputGroupCall schedule_date:int = MessageAction`
     GroupCallScheduled(Box<crate::types::MessageActionGroupCallScheduled>),
-    ///`messageActionSetChatTheme#b91bbd3a theme:ChatTheme = MessageAction`
+    /// `messageActionSetChatTheme#b91bbd3a theme:ChatTheme = MessageAction`
     SetChatTheme(crate::types::MessageActionSetChatTheme),
-    ///`messageActionChatJoinedByRequest#ebbca3cb = MessageAction`
+    /// `messageActionChatJoinedByRequest#ebbca3cb = MessageAction`
     ChatJoinedByRequest,
-    ///`messageActionWebViewDataSentMe#47dd8079 text:string data:string = MessageAction`
+    /// `messageActionWebViewDataSentMe#47dd8079 text:string data:string = MessageAction`
     WebViewDataSentMe(Box<crate::types::MessageActionWebViewDataSentMe>),
-    ///`messageActionWebViewDataSent#b4c38cb5 text:string = MessageAction`
+    /// `messageActionWebViewDataSent#b4c38cb5 text:string = MessageAction`
     WebViewDataSent(crate::types::MessageActionWebViewDataSent),
-    ///`messageActionGiftPremium#48e91302 flags:# currency:string amount:long days:int crypto_currency:flags.0?string crypto_amount:flags.0?long message:flags.1?TextWithEntities = MessageAction`
+    /// `messageActionGiftPremium#48e91302 flags:# currency:string amount:long days:int crypto_currency:flags.0?string crypto_amount:flags.0?long message:flags.1?TextWithEntities = MessageAction`
     GiftPremium(Box<crate::types::MessageActionGiftPremium>),
-    ///`messageActionTopicCreate#0d999256 flags:# title_missing:flags.1?true title:string icon_color:int icon_emoji_id:flags.0?long = MessageAction`
+    /// `messageActionTopicCreate#0d999256 flags:# title_missing:flags.1?true title:string icon_color:int icon_emoji_id:flags.0?long = MessageAction`
     TopicCreate(Box<crate::types::MessageActionTopicCreate>),
-    ///`messageActionTopicEdit#c0944820 flags:# title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = MessageAction`
+    /// `messageActionTopicEdit#c0944820 flags:# title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = MessageAction`
     TopicEdit(Box<crate::types::MessageActionTopicEdit>),
-    ///`messageActionSuggestProfilePhoto#57de635e photo:Photo = MessageAction`
+    /// `messageActionSuggestProfilePhoto#57de635e photo:Photo = MessageAction`
     SuggestProfilePhoto(crate::types::MessageActionSuggestProfilePhoto),
-    ///`messageActionRequestedPeer#31518e9b button_id:int peers:Vector<Peer> = MessageAction`
+    /// `messageActionRequestedPeer#31518e9b button_id:int peers:Vector<Peer> = MessageAction`
     RequestedPeer(crate::types::MessageActionRequestedPeer),
-    ///`messageActionSetChatWallPaper#5060a3f4 flags:# same:flags.0?true for_both:flags.1?true wallpaper:WallPaper = MessageAction`
+    /// `messageActionSetChatWallPaper#5060a3f4 flags:# same:flags.0?true for_both:flags.1?true wallpaper:WallPaper = MessageAction`
     SetChatWallPaper(Box<crate::types::MessageActionSetChatWallPaper>),
-    ///`messageActionGiftCode#31c48347 flags:# via_giveaway:flags.0?true unclaimed:flags.5?true boost_peer:flags.1?Peer days:int slug:string currency:flags.2?string amount:flags.2?long crypto_currency:flags.3?string crypto_amount:flags.3?long message:flags.4?TextWithEntities = MessageAction`
+    /// `messageActionGiftCode#31c48347 flags:# via_giveaway:flags.0?true unclaimed:flags.5?true boost_peer:flags.1?Peer days:int slug:string currency:flags.2?string amount:flags.2?long crypto_currency:flags.3?string crypto_amount:flags.3?long message:flags.4?TextWithEntities = MessageAction`
     GiftCode(Box<crate::types::MessageActionGiftCode>),
-    ///`messageActionGiveawayLaunch#a80f51e4 flags:# stars:flags.0?long = MessageAction`
+    /// `messageActionGiveawayLaunch#a80f51e4 flags:# stars:flags.0?long = MessageAction`
     GiveawayLaunch(crate::types::MessageActionGiveawayLaunch),
-    ///`messageActionGiveawayResults#87e2f155 flags:# stars:flags.0?true winners_count:int unclaimed_count:int = MessageAction`
+    /// `messageActionGiveawayResults#87e2f155 flags:# stars:flags.0?true winners_count:int unclaimed_count:int = MessageAction`
     GiveawayResults(crate::types::MessageActionGiveawayResults),
-    ///`messageActionBoostApply#cc02aa6d boosts:int = MessageAction`
+    /// `messageActionBoostApply#cc02aa6d boosts:int = MessageAction`
     BoostApply(crate::types::MessageActionBoostApply),
-    ///`messageActionRequestedPeerSentMe#93b31848 button_id:int peers:Vector<RequestedPeer> = MessageAction`
+    /// `messageActionRequestedPeerSentMe#93b31848 button_id:int peers:Vector<RequestedPeer> = MessageAction`
     RequestedPeerSentMe(crate::types::MessageActionRequestedPeerSentMe),
-    ///`messageActionPaymentRefunded#41b3e202 flags:# peer:Peer currency:string total_amount:long payload:flags.0?bytes charge:PaymentCharge = MessageAction`
+    /// `messageActionPaymentRefunded#41b3e202 flags:# peer:Peer currency:string total_amount:long payload:flags.0?bytes charge:PaymentCharge = MessageAction`
     PaymentRefunded(Box<crate::types::MessageActionPaymentRefunded>),
-    ///`messageActionGiftStars#45d5b021 flags:# currency:string amount:long stars:long crypto_currency:flags.0?string crypto_amount:flags.0?long transaction_id:flags.1?string = MessageAction`
+    /// `messageActionGiftStars#45d5b021 flags:# currency:string amount:long stars:long crypto_currency:flags.0?string crypto_amount:flags.0?long transaction_id:flags.1?string = MessageAction`
     GiftStars(Box<crate::types::MessageActionGiftStars>),
-    ///`messageActionPrizeStars#b00c47a2 flags:# unclaimed:flags.0?true stars:long transaction_id:string boost_peer:Peer giveaway_msg_id:int = MessageAction`
+    /// `messageActionPrizeStars#b00c47a2 flags:# unclaimed:flags.0?true stars:long transaction_id:string boost_peer:Peer giveaway_msg_id:int = MessageAction`
     PrizeStars(Box<crate::types::MessageActionPrizeStars>),
-    ///`messageActionStarGift#ea2c31d3 flags:# name_hidden:flags.0?true saved:flags.2?true converted:flags.3?true upgraded:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true prepaid_upgrade:flags.13?true upgrade_separate:flags.16?true auction_acquired:flags.17?true gift:StarGift message:flags.1?TextWithEntities convert_stars:flags.4?long upgrade_msg_id:flags.5?int upgrade_stars:flags.8?long from_id:flags.11?Peer peer:flags.12?Peer saved_id:flags.12?long prepaid_upgrade_hash:flags.14?string gift_msg_id:flags.15?int to_id:flags.18?Peer gift_num:flags.19?int = MessageAction`
+    /// `messageActionStarGift#ea2c31d3 flags:# name_hidden:flags.0?true saved:flags.2?true converted:flags.3?true upgraded:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true prepaid_upgrade:flags.13?true upgrade_separate:flags.16?true auction_acquired:flags.17?true gift:StarGift message:flags.1?TextWithEntities convert_stars:flags.4?long upgrade_msg_id:flags.5?int upgrade_stars:flags.8?long from_id:flags.11?Peer peer:flags.12?Peer saved_id:flags.12?long prepaid_upgrade_hash:flags.14?string gift_msg_id:flags.15?int to_id:flags.18?Peer gift_num:flags.19?int = MessageAction`
     StarGift(Box<crate::types::MessageActionStarGift>),
-    ///`messageActionStarGiftUnique#7e1c1187 flags:# upgrade:flags.0?true transferred:flags.1?true saved:flags.2?true refunded:flags.5?true prepaid_upgrade:flags.11?true assigned:flags.13?true from_offer:flags.14?true craft:flags.16?true name_hidden:flags.17?true gift:StarGift can_export_at:flags.3?int transfer_stars:flags.4?long from_id:flags.6?Peer peer:flags.7?Peer saved_id:flags.7?long resale_amount:flags.8?StarsAmount can_transfer_at:flags.9?int can_resell_at:flags.10?int drop_original_details_stars:flags.12?long can_craft_at:flags.15?int message:flags.18?TextWithEntities = MessageAction`
+    /// `messageActionStarGiftUnique#7e1c1187 flags:# upgrade:flags.0?true transferred:flags.1?true saved:flags.2?true refunded:flags.5?true prepaid_upgrade:flags.11?true assigned:flags.13?true from_offer:flags.14?true craft:flags.16?true name_hidden:flags.17?true gift:StarGift can_export_at:flags.3?int transfer_stars:flags.4?long from_id:flags.6?Peer peer:flags.7?Peer saved_id:flags.7?long resale_amount:flags.8?StarsAmount can_transfer_at:flags.9?int can_resell_at:flags.10?int drop_original_details_stars:flags.12?long can_craft_at:flags.15?int message:flags.18?TextWithEntities = MessageAction`
     StarGiftUnique(Box<crate::types::MessageActionStarGiftUnique>),
-    ///`messageActionPaidMessagesRefunded#ac1f1fcd count:int stars:long = MessageAction`
+    /// `messageActionPaidMessagesRefunded#ac1f1fcd count:int stars:long = MessageAction`
     PaidMessagesRefunded(crate::types::MessageActionPaidMessagesRefunded),
-    ///`messageActionPaidMessagesPrice#84b88578 flags:# broadcast_messages_allowed:flags.0?true stars:long = MessageAction`
+    /// `messageActionPaidMessagesPrice#84b88578 flags:# broadcast_messages_allowed:flags.0?true stars:long = MessageAction`
     PaidMessagesPrice(crate::types::MessageActionPaidMessagesPrice),
-    ///`messageActionConferenceCall#2ffe2f7a flags:# missed:flags.0?true active:flags.1?true video:flags.4?true call_id:long duration:flags.2?int other_participants:flags.3?Vector<Peer> = MessageAction`
+    /// `messageActionConferenceCall#2ffe2f7a flags:# missed:flags.0?true active:flags.1?true video:flags.4?true call_id:long duration:flags.2?int other_participants:flags.3?Vector<Peer> = MessageAction`
     ConferenceCall(Box<crate::types::MessageActionConferenceCall>),
-    ///`messageActionTodoCompletions#cc7c5c89 completed:Vector<int> incompleted:Vector<int> = MessageAction`
+    /// `messageActionTodoCompletions#cc7c5c89 completed:Vector<int> incompleted:Vector<int> = MessageAction`
     TodoCompletions(Box<crate::types::MessageActionTodoCompletions>),
-    ///`messageActionTodoAppendTasks#c7edbc83 list:Vector<TodoItem> = MessageAction`
+    /// `messageActionTodoAppendTasks#c7edbc83 list:Vector<TodoItem> = MessageAction`
     TodoAppendTasks(crate::types::MessageActionTodoAppendTasks),
-    ///`messageActionSuggestedPostApproval#ee7a1596 flags:# rejected:flags.0?true balance_too_low:flags.1?true reject_comment:flags.2?string schedule_date:flags.3?int price:flags.4?StarsAmount = MessageAction`
+    /// `messageActionSuggestedPostApproval#ee7a1596 flags:# rejected:flags.0?true balance_too_low:flags.1?true reject_comment:flags.2?string schedule_date:flags.3?int price:flags.4?StarsAmount = MessageAction`
     SuggestedPostApproval(Box<crate::types::MessageActionSuggestedPostApproval>),
-    ///`messageActionSuggestedPostSuccess#95ddcf69 price:StarsAmount = MessageAction`
+    /// `messageActionSuggestedPostSuccess#95ddcf69 price:StarsAmount = MessageAction`
     SuggestedPostSuccess(crate::types::MessageActionSuggestedPostSuccess),
-    ///`messageActionSuggestedPostRefund#69f916f8 flags:# payer_initiated:flags.0?true = MessageAction`
+    /// `messageActionSuggestedPostRefund#69f916f8 flags:# payer_initiated:flags.0?true = MessageAction`
     SuggestedPostRefund(crate::types::MessageActionSuggestedPostRefund),
-    ///`messageActionGiftTon#a8a3c699 flags:# currency:string amount:long crypto_currency:string crypto_amount:long transaction_id:flags.0?string = MessageAction`
+    /// `messageActionGiftTon#a8a3c699 flags:# currency:string amount:long crypto_currency:string crypto_amount:long transaction_id:flags.0?string = MessageAction`
     GiftTon(Box<crate::types::MessageActionGiftTon>),
-    ///`messageActionSuggestBirthday#2c8f2a25 birthday:Birthday = MessageAction`
+    /// `messageActionSuggestBirthday#2c8f2a25 birthday:Birthday = MessageAction`
     SuggestBirthday(crate::types::MessageActionSuggestBirthday),
-    ///`messageActionStarGiftPurchaseOffer#774278d4 flags:# accepted:flags.0?true declined:flags.1?true gift:StarGift price:StarsAmount expires_at:int = MessageAction`
+    /// `messageActionStarGiftPurchaseOffer#774278d4 flags:# accepted:flags.0?true declined:flags.1?true gift:StarGift price:StarsAmount expires_at:int = MessageAction`
     StarGiftPurchaseOffer(Box<crate::types::MessageActionStarGiftPurchaseOffer>),
-    ///`messageActionStarGiftPurchaseOfferDeclined#73ada76b flags:# expired:flags.0?true gift:StarGift price:StarsAmount = MessageAction`
+    /// `messageActionStarGiftPurchaseOfferDeclined#73ada76b flags:# expired:flags.0?true gift:StarGift price:StarsAmount = MessageAction`
     StarGiftPurchaseOfferDeclined(
         Box<crate::types::MessageActionStarGiftPurchaseOfferDeclined>,
     ),
-    ///`messageActionNewCreatorPending#b07ed085 new_creator_id:long = MessageAction`
+    /// `messageActionNewCreatorPending#b07ed085 new_creator_id:long = MessageAction`
     NewCreatorPending(crate::types::MessageActionNewCreatorPending),
-    ///`messageActionChangeCreator#e188503b new_creator_id:long = MessageAction`
+    /// `messageActionChangeCreator#e188503b new_creator_id:long = MessageAction`
     ChangeCreator(crate::types::MessageActionChangeCreator),
-    ///`messageActionNoForwardsToggle#bf7d6572 prev_value:Bool new_value:Bool = MessageAction`
+    /// `messageActionNoForwardsToggle#bf7d6572 prev_value:Bool new_value:Bool = MessageAction`
     NoForwardsToggle(crate::types::MessageActionNoForwardsToggle),
-    ///`messageActionNoForwardsRequest#3e2793ba flags:# expired:flags.0?true prev_value:Bool new_value:Bool = MessageAction`
+    /// `messageActionNoForwardsRequest#3e2793ba flags:# expired:flags.0?true prev_value:Bool new_value:Bool = MessageAction`
     NoForwardsRequest(crate::types::MessageActionNoForwardsRequest),
-    ///`messageActionPollAppendAnswer#9da1cd6c answer:PollAnswer = MessageAction`
+    /// `messageActionPollAppendAnswer#9da1cd6c answer:PollAnswer = MessageAction`
     PollAppendAnswer(crate::types::MessageActionPollAppendAnswer),
-    ///`messageActionPollDeleteAnswer#399674dc answer:PollAnswer = MessageAction`
+    /// `messageActionPollDeleteAnswer#399674dc answer:PollAnswer = MessageAction`
     PollDeleteAnswer(crate::types::MessageActionPollDeleteAnswer),
-    ///`messageActionManagedBotCreated#16605e3e bot_id:long = MessageAction`
+    /// `messageActionManagedBotCreated#16605e3e bot_id:long = MessageAction`
     ManagedBotCreated(crate::types::MessageActionManagedBotCreated),
-    ///`messageActionChangeCommunity#5d20bae8 flags:# community_id:flags.0?long = MessageAction`
+    /// `messageActionChangeCommunity#5d20bae8 flags:# community_id:flags.0?long = MessageAction`
     ChangeCommunity(crate::types::MessageActionChangeCommunity),
-    ///`messageActionChatJoinedViaCommunity#4a8bfe80 community_id:long = MessageAction`
+    /// `messageActionChatJoinedViaCommunity#4a8bfe80 community_id:long = MessageAction`
     ChatJoinedViaCommunity(crate::types::MessageActionChatJoinedViaCommunity),
-    ///`messageActionGramTransfer#9329ea33 flags:# comment_encrypted:flags.1?true amount:long peer_address:string transaction_id:string comment:flags.0?string = MessageAction`
+    /// `messageActionGramTransfer#9329ea33 flags:# comment_encrypted:flags.1?true amount:long peer_address:string transaction_id:string comment:flags.0?string = MessageAction`
     GramTransfer(Box<crate::types::MessageActionGramTransfer>),
-    ///`messageActionWalletTonConnectRequest#69b8c4bf flags:# accepted:flags.2?true declined:flags.3?true session_id:long expires:int topic:flags.0?string trace_id:flags.1?string dapp_name:flags.4?string = MessageAction`
+    /// `messageActionWalletTonConnectRequest#69b8c4bf flags:# accepted:flags.2?true declined:flags.3?true session_id:long expires:int topic:flags.0?string trace_id:flags.1?string dapp_name:flags.4?string = MessageAction`
     WalletTonConnectRequest(Box<crate::types::MessageActionWalletTonConnectRequest>),
 }
 impl MessageAction {
@@ -22550,6 +23804,11 @@ impl From<crate::types::MessageActionChatCreate> for MessageAction {
         Self::ChatCreate(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionChatCreate>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionChatCreate>) -> Self {
+        Self::ChatCreate(x)
+    }
+}
 impl From<crate::types::MessageActionChatEditTitle> for MessageAction {
     fn from(x: crate::types::MessageActionChatEditTitle) -> Self {
         Self::ChatEditTitle(x)
@@ -22615,14 +23874,29 @@ impl From<crate::types::MessageActionPaymentSentMe> for MessageAction {
         Self::PaymentSentMe(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionPaymentSentMe>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionPaymentSentMe>) -> Self {
+        Self::PaymentSentMe(x)
+    }
+}
 impl From<crate::types::MessageActionPaymentSent> for MessageAction {
     fn from(x: crate::types::MessageActionPaymentSent) -> Self {
         Self::PaymentSent(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionPaymentSent>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionPaymentSent>) -> Self {
+        Self::PaymentSent(x)
+    }
+}
 impl From<crate::types::MessageActionPhoneCall> for MessageAction {
     fn from(x: crate::types::MessageActionPhoneCall) -> Self {
         Self::PhoneCall(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionPhoneCall>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionPhoneCall>) -> Self {
+        Self::PhoneCall(x)
     }
 }
 impl From<crate::types::MessageActionScreenshotTaken> for MessageAction {
@@ -22640,9 +23914,19 @@ impl From<crate::types::MessageActionBotAllowed> for MessageAction {
         Self::BotAllowed(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionBotAllowed>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionBotAllowed>) -> Self {
+        Self::BotAllowed(x)
+    }
+}
 impl From<crate::types::MessageActionSecureValuesSentMe> for MessageAction {
     fn from(x: crate::types::MessageActionSecureValuesSentMe) -> Self {
         Self::SecureValuesSentMe(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionSecureValuesSentMe>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionSecureValuesSentMe>) -> Self {
+        Self::SecureValuesSentMe(x)
     }
 }
 impl From<crate::types::MessageActionSecureValuesSent> for MessageAction {
@@ -22660,14 +23944,29 @@ impl From<crate::types::MessageActionGeoProximityReached> for MessageAction {
         Self::GeoProximityReached(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionGeoProximityReached>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionGeoProximityReached>) -> Self {
+        Self::GeoProximityReached(x)
+    }
+}
 impl From<crate::types::MessageActionGroupCall> for MessageAction {
     fn from(x: crate::types::MessageActionGroupCall) -> Self {
         Self::GroupCall(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionGroupCall>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionGroupCall>) -> Self {
+        Self::GroupCall(x)
+    }
+}
 impl From<crate::types::MessageActionInviteToGroupCall> for MessageAction {
     fn from(x: crate::types::MessageActionInviteToGroupCall) -> Self {
         Self::InviteToGroupCall(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionInviteToGroupCall>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionInviteToGroupCall>) -> Self {
+        Self::InviteToGroupCall(x)
     }
 }
 impl From<crate::types::MessageActionSetMessagesTTL> for MessageAction {
@@ -22678,6 +23977,11 @@ impl From<crate::types::MessageActionSetMessagesTTL> for MessageAction {
 impl From<crate::types::MessageActionGroupCallScheduled> for MessageAction {
     fn from(x: crate::types::MessageActionGroupCallScheduled) -> Self {
         Self::GroupCallScheduled(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionGroupCallScheduled>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionGroupCallScheduled>) -> Self {
+        Self::GroupCallScheduled(x)
     }
 }
 impl From<crate::types::MessageActionSetChatTheme> for MessageAction {
@@ -22695,6 +23999,11 @@ impl From<crate::types::MessageActionWebViewDataSentMe> for MessageAction {
         Self::WebViewDataSentMe(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionWebViewDataSentMe>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionWebViewDataSentMe>) -> Self {
+        Self::WebViewDataSentMe(x)
+    }
+}
 impl From<crate::types::MessageActionWebViewDataSent> for MessageAction {
     fn from(x: crate::types::MessageActionWebViewDataSent) -> Self {
         Self::WebViewDataSent(x)
@@ -22705,14 +24014,29 @@ impl From<crate::types::MessageActionGiftPremium> for MessageAction {
         Self::GiftPremium(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionGiftPremium>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionGiftPremium>) -> Self {
+        Self::GiftPremium(x)
+    }
+}
 impl From<crate::types::MessageActionTopicCreate> for MessageAction {
     fn from(x: crate::types::MessageActionTopicCreate) -> Self {
         Self::TopicCreate(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionTopicCreate>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionTopicCreate>) -> Self {
+        Self::TopicCreate(x)
+    }
+}
 impl From<crate::types::MessageActionTopicEdit> for MessageAction {
     fn from(x: crate::types::MessageActionTopicEdit) -> Self {
         Self::TopicEdit(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionTopicEdit>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionTopicEdit>) -> Self {
+        Self::TopicEdit(x)
     }
 }
 impl From<crate::types::MessageActionSuggestProfilePhoto> for MessageAction {
@@ -22730,9 +24054,19 @@ impl From<crate::types::MessageActionSetChatWallPaper> for MessageAction {
         Self::SetChatWallPaper(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionSetChatWallPaper>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionSetChatWallPaper>) -> Self {
+        Self::SetChatWallPaper(x)
+    }
+}
 impl From<crate::types::MessageActionGiftCode> for MessageAction {
     fn from(x: crate::types::MessageActionGiftCode) -> Self {
         Self::GiftCode(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionGiftCode>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionGiftCode>) -> Self {
+        Self::GiftCode(x)
     }
 }
 impl From<crate::types::MessageActionGiveawayLaunch> for MessageAction {
@@ -22760,9 +24094,19 @@ impl From<crate::types::MessageActionPaymentRefunded> for MessageAction {
         Self::PaymentRefunded(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionPaymentRefunded>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionPaymentRefunded>) -> Self {
+        Self::PaymentRefunded(x)
+    }
+}
 impl From<crate::types::MessageActionGiftStars> for MessageAction {
     fn from(x: crate::types::MessageActionGiftStars) -> Self {
         Self::GiftStars(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionGiftStars>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionGiftStars>) -> Self {
+        Self::GiftStars(x)
     }
 }
 impl From<crate::types::MessageActionPrizeStars> for MessageAction {
@@ -22770,14 +24114,29 @@ impl From<crate::types::MessageActionPrizeStars> for MessageAction {
         Self::PrizeStars(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionPrizeStars>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionPrizeStars>) -> Self {
+        Self::PrizeStars(x)
+    }
+}
 impl From<crate::types::MessageActionStarGift> for MessageAction {
     fn from(x: crate::types::MessageActionStarGift) -> Self {
         Self::StarGift(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionStarGift>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionStarGift>) -> Self {
+        Self::StarGift(x)
+    }
+}
 impl From<crate::types::MessageActionStarGiftUnique> for MessageAction {
     fn from(x: crate::types::MessageActionStarGiftUnique) -> Self {
         Self::StarGiftUnique(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionStarGiftUnique>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionStarGiftUnique>) -> Self {
+        Self::StarGiftUnique(x)
     }
 }
 impl From<crate::types::MessageActionPaidMessagesRefunded> for MessageAction {
@@ -22795,9 +24154,19 @@ impl From<crate::types::MessageActionConferenceCall> for MessageAction {
         Self::ConferenceCall(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionConferenceCall>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionConferenceCall>) -> Self {
+        Self::ConferenceCall(x)
+    }
+}
 impl From<crate::types::MessageActionTodoCompletions> for MessageAction {
     fn from(x: crate::types::MessageActionTodoCompletions) -> Self {
         Self::TodoCompletions(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionTodoCompletions>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionTodoCompletions>) -> Self {
+        Self::TodoCompletions(x)
     }
 }
 impl From<crate::types::MessageActionTodoAppendTasks> for MessageAction {
@@ -22808,6 +24177,11 @@ impl From<crate::types::MessageActionTodoAppendTasks> for MessageAction {
 impl From<crate::types::MessageActionSuggestedPostApproval> for MessageAction {
     fn from(x: crate::types::MessageActionSuggestedPostApproval) -> Self {
         Self::SuggestedPostApproval(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionSuggestedPostApproval>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionSuggestedPostApproval>) -> Self {
+        Self::SuggestedPostApproval(x)
     }
 }
 impl From<crate::types::MessageActionSuggestedPostSuccess> for MessageAction {
@@ -22825,6 +24199,11 @@ impl From<crate::types::MessageActionGiftTon> for MessageAction {
         Self::GiftTon(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionGiftTon>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionGiftTon>) -> Self {
+        Self::GiftTon(x)
+    }
+}
 impl From<crate::types::MessageActionSuggestBirthday> for MessageAction {
     fn from(x: crate::types::MessageActionSuggestBirthday) -> Self {
         Self::SuggestBirthday(x)
@@ -22835,9 +24214,20 @@ impl From<crate::types::MessageActionStarGiftPurchaseOffer> for MessageAction {
         Self::StarGiftPurchaseOffer(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionStarGiftPurchaseOffer>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionStarGiftPurchaseOffer>) -> Self {
+        Self::StarGiftPurchaseOffer(x)
+    }
+}
 impl From<crate::types::MessageActionStarGiftPurchaseOfferDeclined> for MessageAction {
     fn from(x: crate::types::MessageActionStarGiftPurchaseOfferDeclined) -> Self {
         Self::StarGiftPurchaseOfferDeclined(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageActionStarGiftPurchaseOfferDeclined>>
+for MessageAction {
+    fn from(x: Box<crate::types::MessageActionStarGiftPurchaseOfferDeclined>) -> Self {
+        Self::StarGiftPurchaseOfferDeclined(x)
     }
 }
 impl From<crate::types::MessageActionNewCreatorPending> for MessageAction {
@@ -22890,65 +24280,75 @@ impl From<crate::types::MessageActionGramTransfer> for MessageAction {
         Self::GramTransfer(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionGramTransfer>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionGramTransfer>) -> Self {
+        Self::GramTransfer(x)
+    }
+}
 impl From<crate::types::MessageActionWalletTonConnectRequest> for MessageAction {
     fn from(x: crate::types::MessageActionWalletTonConnectRequest) -> Self {
         Self::WalletTonConnectRequest(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageActionWalletTonConnectRequest>> for MessageAction {
+    fn from(x: Box<crate::types::MessageActionWalletTonConnectRequest>) -> Self {
+        Self::WalletTonConnectRequest(x)
+    }
+}
 ///The boxed type `MessageEntity`: one of 26 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageEntity {
-    ///`messageEntityUnknown#bb92ba95 offset:int length:int = MessageEntity`
+    /// `messageEntityUnknown#bb92ba95 offset:int length:int = MessageEntity`
     Unknown(crate::types::MessageEntityUnknown),
-    ///`messageEntityMention#fa04579d offset:int length:int = MessageEntity`
+    /// `messageEntityMention#fa04579d offset:int length:int = MessageEntity`
     Mention(crate::types::MessageEntityMention),
-    ///`messageEntityHashtag#6f635b0d offset:int length:int = MessageEntity`
+    /// `messageEntityHashtag#6f635b0d offset:int length:int = MessageEntity`
     Hashtag(crate::types::MessageEntityHashtag),
-    ///`messageEntityBotCommand#6cef8ac7 offset:int length:int = MessageEntity`
+    /// `messageEntityBotCommand#6cef8ac7 offset:int length:int = MessageEntity`
     BotCommand(crate::types::MessageEntityBotCommand),
-    ///`messageEntityUrl#6ed02538 offset:int length:int = MessageEntity`
+    /// `messageEntityUrl#6ed02538 offset:int length:int = MessageEntity`
     Url(crate::types::MessageEntityUrl),
-    ///`messageEntityEmail#64e475c2 offset:int length:int = MessageEntity`
+    /// `messageEntityEmail#64e475c2 offset:int length:int = MessageEntity`
     Email(crate::types::MessageEntityEmail),
-    ///`messageEntityBold#bd610bc9 offset:int length:int = MessageEntity`
+    /// `messageEntityBold#bd610bc9 offset:int length:int = MessageEntity`
     Bold(crate::types::MessageEntityBold),
-    ///`messageEntityItalic#826f8b60 offset:int length:int = MessageEntity`
+    /// `messageEntityItalic#826f8b60 offset:int length:int = MessageEntity`
     Italic(crate::types::MessageEntityItalic),
-    ///`messageEntityCode#28a20571 offset:int length:int = MessageEntity`
+    /// `messageEntityCode#28a20571 offset:int length:int = MessageEntity`
     Code(crate::types::MessageEntityCode),
-    ///`messageEntityPre#73924be0 offset:int length:int language:string = MessageEntity`
+    /// `messageEntityPre#73924be0 offset:int length:int language:string = MessageEntity`
     Pre(crate::types::MessageEntityPre),
-    ///`messageEntityTextUrl#76a6d327 offset:int length:int url:string = MessageEntity`
+    /// `messageEntityTextUrl#76a6d327 offset:int length:int url:string = MessageEntity`
     TextUrl(crate::types::MessageEntityTextUrl),
-    ///`messageEntityMentionName#dc7b1140 offset:int length:int user_id:long = MessageEntity`
+    /// `messageEntityMentionName#dc7b1140 offset:int length:int user_id:long = MessageEntity`
     MentionName(crate::types::MessageEntityMentionName),
-    ///`inputMessageEntityMentionName#208e68c9 offset:int length:int user_id:InputUser = MessageEntity`
+    /// `inputMessageEntityMentionName#208e68c9 offset:int length:int user_id:InputUser = MessageEntity`
     InputMessageEntityMentionName(crate::types::InputMessageEntityMentionName),
-    ///`messageEntityPhone#9b69e34b offset:int length:int = MessageEntity`
+    /// `messageEntityPhone#9b69e34b offset:int length:int = MessageEntity`
     Phone(crate::types::MessageEntityPhone),
-    ///`messageEntityCashtag#4c4e743f offset:int length:int = MessageEntity`
+    /// `messageEntityCashtag#4c4e743f offset:int length:int = MessageEntity`
     Cashtag(crate::types::MessageEntityCashtag),
-    ///`messageEntityUnderline#9c4e7e8b offset:int length:int = MessageEntity`
+    /// `messageEntityUnderline#9c4e7e8b offset:int length:int = MessageEntity`
     Underline(crate::types::MessageEntityUnderline),
-    ///`messageEntityStrike#bf0693d4 offset:int length:int = MessageEntity`
+    /// `messageEntityStrike#bf0693d4 offset:int length:int = MessageEntity`
     Strike(crate::types::MessageEntityStrike),
-    ///`messageEntityBankCard#761e6af4 offset:int length:int = MessageEntity`
+    /// `messageEntityBankCard#761e6af4 offset:int length:int = MessageEntity`
     BankCard(crate::types::MessageEntityBankCard),
-    ///`messageEntitySpoiler#32ca960f offset:int length:int = MessageEntity`
+    /// `messageEntitySpoiler#32ca960f offset:int length:int = MessageEntity`
     Spoiler(crate::types::MessageEntitySpoiler),
-    ///`messageEntityCustomEmoji#c8cf05f8 offset:int length:int document_id:long = MessageEntity`
+    /// `messageEntityCustomEmoji#c8cf05f8 offset:int length:int document_id:long = MessageEntity`
     CustomEmoji(crate::types::MessageEntityCustomEmoji),
-    ///`messageEntityBlockquote#f1ccaaac flags:# collapsed:flags.0?true offset:int length:int = MessageEntity`
+    /// `messageEntityBlockquote#f1ccaaac flags:# collapsed:flags.0?true offset:int length:int = MessageEntity`
     Blockquote(crate::types::MessageEntityBlockquote),
-    ///`messageEntityFormattedDate#904ac7c7 flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true offset:int length:int date:int = MessageEntity`
+    /// `messageEntityFormattedDate#904ac7c7 flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true offset:int length:int date:int = MessageEntity`
     FormattedDate(crate::types::MessageEntityFormattedDate),
-    ///`messageEntityDiffInsert#71777116 offset:int length:int = MessageEntity`
+    /// `messageEntityDiffInsert#71777116 offset:int length:int = MessageEntity`
     DiffInsert(crate::types::MessageEntityDiffInsert),
-    ///`messageEntityDiffReplace#c6c1e5a7 offset:int length:int old_text:string = MessageEntity`
+    /// `messageEntityDiffReplace#c6c1e5a7 offset:int length:int old_text:string = MessageEntity`
     DiffReplace(crate::types::MessageEntityDiffReplace),
-    ///`messageEntityDiffDelete#0652c1c5 offset:int length:int = MessageEntity`
+    /// `messageEntityDiffDelete#0652c1c5 offset:int length:int = MessageEntity`
     DiffDelete(crate::types::MessageEntityDiffDelete),
-    ///`messageEntityTonAddress#fdabbfcd offset:int length:int = MessageEntity`
+    /// `messageEntityTonAddress#fdabbfcd offset:int length:int = MessageEntity`
     TonAddress(crate::types::MessageEntityTonAddress),
 }
 impl MessageEntity {
@@ -23417,9 +24817,9 @@ impl From<crate::types::MessageEntityTonAddress> for MessageEntity {
 ///The boxed type `MessageExtendedMedia`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageExtendedMedia {
-    ///`messageExtendedMediaPreview#ad628cc8 flags:# w:flags.0?int h:flags.0?int thumb:flags.1?PhotoSize video_duration:flags.2?int = MessageExtendedMedia`
+    /// `messageExtendedMediaPreview#ad628cc8 flags:# w:flags.0?int h:flags.0?int thumb:flags.1?PhotoSize video_duration:flags.2?int = MessageExtendedMedia`
     Preview(Box<crate::types::MessageExtendedMediaPreview>),
-    ///`messageExtendedMedia#ee479c64 media:MessageMedia = MessageExtendedMedia`
+    /// `messageExtendedMedia#ee479c64 media:MessageMedia = MessageExtendedMedia`
     MessageExtendedMedia(Box<crate::types::MessageExtendedMedia>),
 }
 impl MessageExtendedMedia {
@@ -23498,15 +24898,25 @@ impl From<crate::types::MessageExtendedMediaPreview> for MessageExtendedMedia {
         Self::Preview(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageExtendedMediaPreview>> for MessageExtendedMedia {
+    fn from(x: Box<crate::types::MessageExtendedMediaPreview>) -> Self {
+        Self::Preview(x)
+    }
+}
 impl From<crate::types::MessageExtendedMedia> for MessageExtendedMedia {
     fn from(x: crate::types::MessageExtendedMedia) -> Self {
         Self::MessageExtendedMedia(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageExtendedMedia>> for MessageExtendedMedia {
+    fn from(x: Box<crate::types::MessageExtendedMedia>) -> Self {
+        Self::MessageExtendedMedia(x)
+    }
+}
 ///The boxed type `MessageFwdHeader`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageFwdHeader {
-    ///`messageFwdHeader#4e4df4bb flags:# imported:flags.7?true saved_out:flags.11?true from_id:flags.0?Peer from_name:flags.5?string date:int channel_post:flags.2?int post_author:flags.3?string saved_from_peer:flags.4?Peer saved_from_msg_id:flags.4?int saved_from_id:flags.8?Peer saved_from_name:flags.9?string saved_date:flags.10?int psa_type:flags.6?string = MessageFwdHeader`
+    /// `messageFwdHeader#4e4df4bb flags:# imported:flags.7?true saved_out:flags.11?true from_id:flags.0?Peer from_name:flags.5?string date:int channel_post:flags.2?int post_author:flags.3?string saved_from_peer:flags.4?Peer saved_from_msg_id:flags.4?int saved_from_id:flags.8?Peer saved_from_name:flags.9?string saved_date:flags.10?int psa_type:flags.6?string = MessageFwdHeader`
     MessageFwdHeader(Box<crate::types::MessageFwdHeader>),
 }
 impl MessageFwdHeader {
@@ -23572,46 +24982,51 @@ impl From<crate::types::MessageFwdHeader> for MessageFwdHeader {
         Self::MessageFwdHeader(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageFwdHeader>> for MessageFwdHeader {
+    fn from(x: Box<crate::types::MessageFwdHeader>) -> Self {
+        Self::MessageFwdHeader(x)
+    }
+}
 ///The boxed type `MessageMedia`: one of 19 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageMedia {
-    ///`messageMediaEmpty#3ded6320 = MessageMedia`
+    /// `messageMediaEmpty#3ded6320 = MessageMedia`
     Empty,
-    ///`messageMediaPhoto#e216eb63 flags:# spoiler:flags.3?true live_photo:flags.4?true photo:flags.0?Photo ttl_seconds:flags.2?int video:flags.4?Document = MessageMedia`
+    /// `messageMediaPhoto#e216eb63 flags:# spoiler:flags.3?true live_photo:flags.4?true photo:flags.0?Photo ttl_seconds:flags.2?int video:flags.4?Document = MessageMedia`
     Photo(Box<crate::types::MessageMediaPhoto>),
-    ///`messageMediaGeo#56e0d474 geo:GeoPoint = MessageMedia`
+    /// `messageMediaGeo#56e0d474 geo:GeoPoint = MessageMedia`
     Geo(Box<crate::types::MessageMediaGeo>),
-    ///`messageMediaContact#70322949 phone_number:string first_name:string last_name:string vcard:string user_id:long = MessageMedia`
+    /// `messageMediaContact#70322949 phone_number:string first_name:string last_name:string vcard:string user_id:long = MessageMedia`
     Contact(Box<crate::types::MessageMediaContact>),
-    ///`messageMediaUnsupported#9f84f49e = MessageMedia`
+    /// `messageMediaUnsupported#9f84f49e = MessageMedia`
     Unsupported,
-    ///`messageMediaDocument#52d8ccd9 flags:# nopremium:flags.3?true spoiler:flags.4?true video:flags.6?true round:flags.7?true voice:flags.8?true document:flags.0?Document alt_documents:flags.5?Vector<Document> video_cover:flags.9?Photo video_timestamp:flags.10?int ttl_seconds:flags.2?int = MessageMedia`
+    /// `messageMediaDocument#52d8ccd9 flags:# nopremium:flags.3?true spoiler:flags.4?true video:flags.6?true round:flags.7?true voice:flags.8?true document:flags.0?Document alt_documents:flags.5?Vector<Document> video_cover:flags.9?Photo video_timestamp:flags.10?int ttl_seconds:flags.2?int = MessageMedia`
     Document(Box<crate::types::MessageMediaDocument>),
-    ///`messageMediaWebPage#ddf10c3b flags:# force_large_media:flags.0?true force_small_media:flags.1?true manual:flags.3?true safe:flags.4?true webpage:WebPage = MessageMedia`
+    /// `messageMediaWebPage#ddf10c3b flags:# force_large_media:flags.0?true force_small_media:flags.1?true manual:flags.3?true safe:flags.4?true webpage:WebPage = MessageMedia`
     WebPage(Box<crate::types::MessageMediaWebPage>),
-    ///`messageMediaVenue#2ec0533f geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string = MessageMedia`
+    /// `messageMediaVenue#2ec0533f geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string = MessageMedia`
     Venue(Box<crate::types::MessageMediaVenue>),
-    ///`messageMediaGame#fdb19008 game:Game = MessageMedia`
+    /// `messageMediaGame#fdb19008 game:Game = MessageMedia`
     Game(crate::types::MessageMediaGame),
-    ///`messageMediaInvoice#f6a548d3 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument receipt_msg_id:flags.2?int currency:string total_amount:long start_param:string extended_media:flags.4?MessageExtendedMedia = MessageMedia`
+    /// `messageMediaInvoice#f6a548d3 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument receipt_msg_id:flags.2?int currency:string total_amount:long start_param:string extended_media:flags.4?MessageExtendedMedia = MessageMedia`
     Invoice(Box<crate::types::MessageMediaInvoice>),
-    ///`messageMediaGeoLive#b940c666 flags:# geo:GeoPoint heading:flags.0?int period:int proximity_notification_radius:flags.1?int = MessageMedia`
+    /// `messageMediaGeoLive#b940c666 flags:# geo:GeoPoint heading:flags.0?int period:int proximity_notification_radius:flags.1?int = MessageMedia`
     GeoLive(Box<crate::types::MessageMediaGeoLive>),
-    ///`messageMediaPoll#773f4e66 flags:# poll:Poll results:PollResults attached_media:flags.0?MessageMedia = MessageMedia`
+    /// `messageMediaPoll#773f4e66 flags:# poll:Poll results:PollResults attached_media:flags.0?MessageMedia = MessageMedia`
     Poll(Box<crate::types::MessageMediaPoll>),
-    ///`messageMediaDice#08cbec07 flags:# value:int emoticon:string game_outcome:flags.0?messages.EmojiGameOutcome = MessageMedia`
+    /// `messageMediaDice#08cbec07 flags:# value:int emoticon:string game_outcome:flags.0?messages.EmojiGameOutcome = MessageMedia`
     Dice(Box<crate::types::MessageMediaDice>),
-    ///`messageMediaStory#68cb6283 flags:# via_mention:flags.1?true peer:Peer id:int story:flags.0?StoryItem = MessageMedia`
+    /// `messageMediaStory#68cb6283 flags:# via_mention:flags.1?true peer:Peer id:int story:flags.0?StoryItem = MessageMedia`
     Story(Box<crate::types::MessageMediaStory>),
-    ///`messageMediaGiveaway#aa073beb flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.2?true channels:Vector<long> countries_iso2:flags.1?Vector<string> prize_description:flags.3?string quantity:int months:flags.4?int stars:flags.5?long until_date:int = MessageMedia`
+    /// `messageMediaGiveaway#aa073beb flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.2?true channels:Vector<long> countries_iso2:flags.1?Vector<string> prize_description:flags.3?string quantity:int months:flags.4?int stars:flags.5?long until_date:int = MessageMedia`
     Giveaway(Box<crate::types::MessageMediaGiveaway>),
-    ///`messageMediaGiveawayResults#ceaa3ea1 flags:# only_new_subscribers:flags.0?true refunded:flags.2?true channel_id:long additional_peers_count:flags.3?int launch_msg_id:int winners_count:int unclaimed_count:int winners:Vector<long> months:flags.4?int stars:flags.5?long prize_description:flags.1?string until_date:int = MessageMedia`
+    /// `messageMediaGiveawayResults#ceaa3ea1 flags:# only_new_subscribers:flags.0?true refunded:flags.2?true channel_id:long additional_peers_count:flags.3?int launch_msg_id:int winners_count:int unclaimed_count:int winners:Vector<long> months:flags.4?int stars:flags.5?long prize_description:flags.1?string until_date:int = MessageMedia`
     GiveawayResults(Box<crate::types::MessageMediaGiveawayResults>),
-    ///`messageMediaPaidMedia#a8852491 stars_amount:long extended_media:Vector<MessageExtendedMedia> = MessageMedia`
+    /// `messageMediaPaidMedia#a8852491 stars_amount:long extended_media:Vector<MessageExtendedMedia> = MessageMedia`
     PaidMedia(crate::types::MessageMediaPaidMedia),
-    ///`messageMediaToDo#8a53b014 flags:# todo:TodoList completions:flags.0?Vector<TodoCompletion> = MessageMedia`
+    /// `messageMediaToDo#8a53b014 flags:# todo:TodoList completions:flags.0?Vector<TodoCompletion> = MessageMedia`
     ToDo(Box<crate::types::MessageMediaToDo>),
-    ///`messageMediaVideoStream#ca5cab89 flags:# rtmp_stream:flags.0?true call:InputGroupCall = MessageMedia`
+    /// `messageMediaVideoStream#ca5cab89 flags:# rtmp_stream:flags.0?true call:InputGroupCall = MessageMedia`
     VideoStream(Box<crate::types::MessageMediaVideoStream>),
 }
 impl MessageMedia {
@@ -23900,14 +25315,29 @@ impl From<crate::types::MessageMediaPhoto> for MessageMedia {
         Self::Photo(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaPhoto>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaPhoto>) -> Self {
+        Self::Photo(x)
+    }
+}
 impl From<crate::types::MessageMediaGeo> for MessageMedia {
     fn from(x: crate::types::MessageMediaGeo) -> Self {
         Self::Geo(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaGeo>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaGeo>) -> Self {
+        Self::Geo(x)
+    }
+}
 impl From<crate::types::MessageMediaContact> for MessageMedia {
     fn from(x: crate::types::MessageMediaContact) -> Self {
         Self::Contact(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageMediaContact>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaContact>) -> Self {
+        Self::Contact(x)
     }
 }
 impl From<crate::types::MessageMediaUnsupported> for MessageMedia {
@@ -23920,14 +25350,29 @@ impl From<crate::types::MessageMediaDocument> for MessageMedia {
         Self::Document(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaDocument>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaDocument>) -> Self {
+        Self::Document(x)
+    }
+}
 impl From<crate::types::MessageMediaWebPage> for MessageMedia {
     fn from(x: crate::types::MessageMediaWebPage) -> Self {
         Self::WebPage(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaWebPage>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaWebPage>) -> Self {
+        Self::WebPage(x)
+    }
+}
 impl From<crate::types::MessageMediaVenue> for MessageMedia {
     fn from(x: crate::types::MessageMediaVenue) -> Self {
         Self::Venue(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageMediaVenue>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaVenue>) -> Self {
+        Self::Venue(x)
     }
 }
 impl From<crate::types::MessageMediaGame> for MessageMedia {
@@ -23940,9 +25385,19 @@ impl From<crate::types::MessageMediaInvoice> for MessageMedia {
         Self::Invoice(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaInvoice>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaInvoice>) -> Self {
+        Self::Invoice(x)
+    }
+}
 impl From<crate::types::MessageMediaGeoLive> for MessageMedia {
     fn from(x: crate::types::MessageMediaGeoLive) -> Self {
         Self::GeoLive(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageMediaGeoLive>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaGeoLive>) -> Self {
+        Self::GeoLive(x)
     }
 }
 impl From<crate::types::MessageMediaPoll> for MessageMedia {
@@ -23950,9 +25405,19 @@ impl From<crate::types::MessageMediaPoll> for MessageMedia {
         Self::Poll(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaPoll>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaPoll>) -> Self {
+        Self::Poll(x)
+    }
+}
 impl From<crate::types::MessageMediaDice> for MessageMedia {
     fn from(x: crate::types::MessageMediaDice) -> Self {
         Self::Dice(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageMediaDice>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaDice>) -> Self {
+        Self::Dice(x)
     }
 }
 impl From<crate::types::MessageMediaStory> for MessageMedia {
@@ -23960,14 +25425,29 @@ impl From<crate::types::MessageMediaStory> for MessageMedia {
         Self::Story(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaStory>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaStory>) -> Self {
+        Self::Story(x)
+    }
+}
 impl From<crate::types::MessageMediaGiveaway> for MessageMedia {
     fn from(x: crate::types::MessageMediaGiveaway) -> Self {
         Self::Giveaway(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaGiveaway>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaGiveaway>) -> Self {
+        Self::Giveaway(x)
+    }
+}
 impl From<crate::types::MessageMediaGiveawayResults> for MessageMedia {
     fn from(x: crate::types::MessageMediaGiveawayResults) -> Self {
         Self::GiveawayResults(Box::new(x))
+    }
+}
+impl From<Box<crate::types::MessageMediaGiveawayResults>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaGiveawayResults>) -> Self {
+        Self::GiveawayResults(x)
     }
 }
 impl From<crate::types::MessageMediaPaidMedia> for MessageMedia {
@@ -23980,15 +25460,25 @@ impl From<crate::types::MessageMediaToDo> for MessageMedia {
         Self::ToDo(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaToDo>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaToDo>) -> Self {
+        Self::ToDo(x)
+    }
+}
 impl From<crate::types::MessageMediaVideoStream> for MessageMedia {
     fn from(x: crate::types::MessageMediaVideoStream) -> Self {
         Self::VideoStream(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageMediaVideoStream>> for MessageMedia {
+    fn from(x: Box<crate::types::MessageMediaVideoStream>) -> Self {
+        Self::VideoStream(x)
+    }
+}
 ///The boxed type `MessagePeerReaction`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessagePeerReaction {
-    ///`messagePeerReaction#8c79b63c flags:# big:flags.0?true unread:flags.1?true my:flags.2?true peer_id:Peer date:int reaction:Reaction = MessagePeerReaction`
+    /// `messagePeerReaction#8c79b63c flags:# big:flags.0?true unread:flags.1?true my:flags.2?true peer_id:Peer date:int reaction:Reaction = MessagePeerReaction`
     MessagePeerReaction(Box<crate::types::MessagePeerReaction>),
 }
 impl MessagePeerReaction {
@@ -24054,14 +25544,19 @@ impl From<crate::types::MessagePeerReaction> for MessagePeerReaction {
         Self::MessagePeerReaction(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessagePeerReaction>> for MessagePeerReaction {
+    fn from(x: Box<crate::types::MessagePeerReaction>) -> Self {
+        Self::MessagePeerReaction(x)
+    }
+}
 ///The boxed type `MessagePeerVote`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessagePeerVote {
-    ///`messagePeerVote#b6cc2d5c peer:Peer option:bytes date:int = MessagePeerVote`
+    /// `messagePeerVote#b6cc2d5c peer:Peer option:bytes date:int = MessagePeerVote`
     MessagePeerVote(Box<crate::types::MessagePeerVote>),
-    ///`messagePeerVoteInputOption#74cda504 peer:Peer date:int = MessagePeerVote`
+    /// `messagePeerVoteInputOption#74cda504 peer:Peer date:int = MessagePeerVote`
     InputOption(crate::types::MessagePeerVoteInputOption),
-    ///`messagePeerVoteMultiple#4628f6e6 peer:Peer options:Vector<bytes> date:int = MessagePeerVote`
+    /// `messagePeerVoteMultiple#4628f6e6 peer:Peer options:Vector<bytes> date:int = MessagePeerVote`
     Multiple(Box<crate::types::MessagePeerVoteMultiple>),
 }
 impl MessagePeerVote {
@@ -24151,6 +25646,11 @@ impl From<crate::types::MessagePeerVote> for MessagePeerVote {
         Self::MessagePeerVote(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessagePeerVote>> for MessagePeerVote {
+    fn from(x: Box<crate::types::MessagePeerVote>) -> Self {
+        Self::MessagePeerVote(x)
+    }
+}
 impl From<crate::types::MessagePeerVoteInputOption> for MessagePeerVote {
     fn from(x: crate::types::MessagePeerVoteInputOption) -> Self {
         Self::InputOption(x)
@@ -24161,10 +25661,15 @@ impl From<crate::types::MessagePeerVoteMultiple> for MessagePeerVote {
         Self::Multiple(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessagePeerVoteMultiple>> for MessagePeerVote {
+    fn from(x: Box<crate::types::MessagePeerVoteMultiple>) -> Self {
+        Self::Multiple(x)
+    }
+}
 ///The boxed type `MessageRange`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageRange {
-    ///`messageRange#0ae30253 min_id:int max_id:int = MessageRange`
+    /// `messageRange#0ae30253 min_id:int max_id:int = MessageRange`
     MessageRange(crate::types::MessageRange),
 }
 impl MessageRange {
@@ -24229,7 +25734,7 @@ impl From<crate::types::MessageRange> for MessageRange {
 ///The boxed type `MessageReactions`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageReactions {
-    ///`messageReactions#0a339f0b flags:# min:flags.0?true can_see_list:flags.2?true reactions_as_tags:flags.3?true results:Vector<ReactionCount> recent_reactions:flags.1?Vector<MessagePeerReaction> top_reactors:flags.4?Vector<MessageReactor> = MessageReactions`
+    /// `messageReactions#0a339f0b flags:# min:flags.0?true can_see_list:flags.2?true reactions_as_tags:flags.3?true results:Vector<ReactionCount> recent_reactions:flags.1?Vector<MessagePeerReaction> top_reactors:flags.4?Vector<MessageReactor> = MessageReactions`
     MessageReactions(Box<crate::types::MessageReactions>),
 }
 impl MessageReactions {
@@ -24295,10 +25800,15 @@ impl From<crate::types::MessageReactions> for MessageReactions {
         Self::MessageReactions(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageReactions>> for MessageReactions {
+    fn from(x: Box<crate::types::MessageReactions>) -> Self {
+        Self::MessageReactions(x)
+    }
+}
 ///The boxed type `MessageReactor`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageReactor {
-    ///`messageReactor#4ba3a95a flags:# top:flags.0?true my:flags.1?true anonymous:flags.2?true peer_id:flags.3?Peer count:int = MessageReactor`
+    /// `messageReactor#4ba3a95a flags:# top:flags.0?true my:flags.1?true anonymous:flags.2?true peer_id:flags.3?Peer count:int = MessageReactor`
     MessageReactor(crate::types::MessageReactor),
 }
 impl MessageReactor {
@@ -24363,7 +25873,7 @@ impl From<crate::types::MessageReactor> for MessageReactor {
 ///The boxed type `MessageReplies`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageReplies {
-    ///`messageReplies#83d60fc2 flags:# comments:flags.0?true replies:int replies_pts:int recent_repliers:flags.1?Vector<Peer> channel_id:flags.0?long max_id:flags.2?int read_max_id:flags.3?int = MessageReplies`
+    /// `messageReplies#83d60fc2 flags:# comments:flags.0?true replies:int replies_pts:int recent_repliers:flags.1?Vector<Peer> channel_id:flags.0?long max_id:flags.2?int read_max_id:flags.3?int = MessageReplies`
     MessageReplies(Box<crate::types::MessageReplies>),
 }
 impl MessageReplies {
@@ -24429,12 +25939,17 @@ impl From<crate::types::MessageReplies> for MessageReplies {
         Self::MessageReplies(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageReplies>> for MessageReplies {
+    fn from(x: Box<crate::types::MessageReplies>) -> Self {
+        Self::MessageReplies(x)
+    }
+}
 ///The boxed type `MessageReplyHeader`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageReplyHeader {
-    ///`messageReplyHeader#1b97dd66 flags:# reply_to_scheduled:flags.2?true forum_topic:flags.3?true quote:flags.9?true reply_to_ephemeral:flags.13?true reply_to_msg_id:flags.4?int reply_to_peer_id:flags.0?Peer reply_from:flags.5?MessageFwdHeader reply_media:flags.8?MessageMedia reply_to_top_id:flags.1?int quote_text:flags.6?string quote_entities:flags.7?Vector<MessageEntity> quote_offset:flags.10?int todo_item_id:flags.11?int poll_option:flags.12?bytes = MessageReplyHeader`
+    /// `messageReplyHeader#1b97dd66 flags:# reply_to_scheduled:flags.2?true forum_topic:flags.3?true quote:flags.9?true reply_to_ephemeral:flags.13?true reply_to_msg_id:flags.4?int reply_to_peer_id:flags.0?Peer reply_from:flags.5?MessageFwdHeader reply_media:flags.8?MessageMedia reply_to_top_id:flags.1?int quote_text:flags.6?string quote_entities:flags.7?Vector<MessageEntity> quote_offset:flags.10?int todo_item_id:flags.11?int poll_option:flags.12?bytes = MessageReplyHeader`
     MessageReplyHeader(Box<crate::types::MessageReplyHeader>),
-    ///`messageReplyStoryHeader#0e5af939 peer:Peer story_id:int = MessageReplyHeader`
+    /// `messageReplyStoryHeader#0e5af939 peer:Peer story_id:int = MessageReplyHeader`
     MessageReplyStoryHeader(crate::types::MessageReplyStoryHeader),
 }
 impl MessageReplyHeader {
@@ -24513,6 +26028,11 @@ impl From<crate::types::MessageReplyHeader> for MessageReplyHeader {
         Self::MessageReplyHeader(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageReplyHeader>> for MessageReplyHeader {
+    fn from(x: Box<crate::types::MessageReplyHeader>) -> Self {
+        Self::MessageReplyHeader(x)
+    }
+}
 impl From<crate::types::MessageReplyStoryHeader> for MessageReplyHeader {
     fn from(x: crate::types::MessageReplyStoryHeader) -> Self {
         Self::MessageReplyStoryHeader(x)
@@ -24521,7 +26041,7 @@ impl From<crate::types::MessageReplyStoryHeader> for MessageReplyHeader {
 ///The boxed type `MessageReportOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageReportOption {
-    ///`messageReportOption#7903e3d9 text:string option:bytes = MessageReportOption`
+    /// `messageReportOption#7903e3d9 text:string option:bytes = MessageReportOption`
     MessageReportOption(Box<crate::types::MessageReportOption>),
 }
 impl MessageReportOption {
@@ -24587,10 +26107,15 @@ impl From<crate::types::MessageReportOption> for MessageReportOption {
         Self::MessageReportOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::MessageReportOption>> for MessageReportOption {
+    fn from(x: Box<crate::types::MessageReportOption>) -> Self {
+        Self::MessageReportOption(x)
+    }
+}
 ///The boxed type `MessageViews`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageViews {
-    ///`messageViews#455b853d flags:# views:flags.0?int forwards:flags.1?int replies:flags.2?MessageReplies = MessageViews`
+    /// `messageViews#455b853d flags:# views:flags.0?int forwards:flags.1?int replies:flags.2?MessageReplies = MessageViews`
     MessageViews(crate::types::MessageViews),
 }
 impl MessageViews {
@@ -24655,41 +26180,41 @@ impl From<crate::types::MessageViews> for MessageViews {
 ///The boxed type `MessagesFilter`: one of 18 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessagesFilter {
-    ///`inputMessagesFilterEmpty#57e2f66c = MessagesFilter`
+    /// `inputMessagesFilterEmpty#57e2f66c = MessagesFilter`
     InputMessagesFilterEmpty,
-    ///`inputMessagesFilterPhotos#9609a51c = MessagesFilter`
+    /// `inputMessagesFilterPhotos#9609a51c = MessagesFilter`
     InputMessagesFilterPhotos,
-    ///`inputMessagesFilterVideo#9fc00e65 = MessagesFilter`
+    /// `inputMessagesFilterVideo#9fc00e65 = MessagesFilter`
     InputMessagesFilterVideo,
-    ///`inputMessagesFilterPhotoVideo#56e9f0e4 = MessagesFilter`
+    /// `inputMessagesFilterPhotoVideo#56e9f0e4 = MessagesFilter`
     InputMessagesFilterPhotoVideo,
-    ///`inputMessagesFilterDocument#9eddf188 = MessagesFilter`
+    /// `inputMessagesFilterDocument#9eddf188 = MessagesFilter`
     InputMessagesFilterDocument,
-    ///`inputMessagesFilterUrl#7ef0dd87 = MessagesFilter`
+    /// `inputMessagesFilterUrl#7ef0dd87 = MessagesFilter`
     InputMessagesFilterUrl,
-    ///`inputMessagesFilterGif#ffc86587 = MessagesFilter`
+    /// `inputMessagesFilterGif#ffc86587 = MessagesFilter`
     InputMessagesFilterGif,
-    ///`inputMessagesFilterVoice#50f5c392 = MessagesFilter`
+    /// `inputMessagesFilterVoice#50f5c392 = MessagesFilter`
     InputMessagesFilterVoice,
-    ///`inputMessagesFilterMusic#3751b49e = MessagesFilter`
+    /// `inputMessagesFilterMusic#3751b49e = MessagesFilter`
     InputMessagesFilterMusic,
-    ///`inputMessagesFilterChatPhotos#3a20ecb8 = MessagesFilter`
+    /// `inputMessagesFilterChatPhotos#3a20ecb8 = MessagesFilter`
     InputMessagesFilterChatPhotos,
-    ///`inputMessagesFilterPhoneCalls#80c99768 flags:# missed:flags.0?true = MessagesFilter`
+    /// `inputMessagesFilterPhoneCalls#80c99768 flags:# missed:flags.0?true = MessagesFilter`
     InputMessagesFilterPhoneCalls(crate::types::InputMessagesFilterPhoneCalls),
-    ///`inputMessagesFilterRoundVoice#7a7c17a4 = MessagesFilter`
+    /// `inputMessagesFilterRoundVoice#7a7c17a4 = MessagesFilter`
     InputMessagesFilterRoundVoice,
-    ///`inputMessagesFilterRoundVideo#b549da53 = MessagesFilter`
+    /// `inputMessagesFilterRoundVideo#b549da53 = MessagesFilter`
     InputMessagesFilterRoundVideo,
-    ///`inputMessagesFilterMyMentions#c1f8e69a = MessagesFilter`
+    /// `inputMessagesFilterMyMentions#c1f8e69a = MessagesFilter`
     InputMessagesFilterMyMentions,
-    ///`inputMessagesFilterGeo#e7026d0d = MessagesFilter`
+    /// `inputMessagesFilterGeo#e7026d0d = MessagesFilter`
     InputMessagesFilterGeo,
-    ///`inputMessagesFilterContacts#e062db83 = MessagesFilter`
+    /// `inputMessagesFilterContacts#e062db83 = MessagesFilter`
     InputMessagesFilterContacts,
-    ///`inputMessagesFilterPinned#1bb00451 = MessagesFilter`
+    /// `inputMessagesFilterPinned#1bb00451 = MessagesFilter`
     InputMessagesFilterPinned,
-    ///`inputMessagesFilterPoll#fa2bc90a = MessagesFilter`
+    /// `inputMessagesFilterPoll#fa2bc90a = MessagesFilter`
     InputMessagesFilterPoll,
 }
 impl MessagesFilter {
@@ -24996,7 +26521,7 @@ impl From<crate::types::InputMessagesFilterPoll> for MessagesFilter {
 ///The boxed type `MissingInvitee`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MissingInvitee {
-    ///`missingInvitee#628c9224 flags:# premium_would_allow_invite:flags.0?true premium_required_for_pm:flags.1?true user_id:long = MissingInvitee`
+    /// `missingInvitee#628c9224 flags:# premium_would_allow_invite:flags.0?true premium_required_for_pm:flags.1?true user_id:long = MissingInvitee`
     MissingInvitee(crate::types::MissingInvitee),
 }
 impl MissingInvitee {
@@ -25061,9 +26586,9 @@ impl From<crate::types::MissingInvitee> for MissingInvitee {
 ///The boxed type `MsgDetailedInfo`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MsgDetailedInfo {
-    ///`msg_detailed_info#276d3ec6 msg_id:long answer_msg_id:long bytes:int status:int = MsgDetailedInfo`
+    /// `msg_detailed_info#276d3ec6 msg_id:long answer_msg_id:long bytes:int status:int = MsgDetailedInfo`
     MsgDetailedInfo(crate::types::MsgDetailedInfo),
-    ///`msg_new_detailed_info#809db6df answer_msg_id:long bytes:int status:int = MsgDetailedInfo`
+    /// `msg_new_detailed_info#809db6df answer_msg_id:long bytes:int status:int = MsgDetailedInfo`
     MsgNewDetailedInfo(crate::types::MsgNewDetailedInfo),
 }
 impl MsgDetailedInfo {
@@ -25148,9 +26673,9 @@ impl From<crate::types::MsgNewDetailedInfo> for MsgDetailedInfo {
 ///The boxed type `MsgResendReq`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MsgResendReq {
-    ///`msg_resend_req#7d861a08 msg_ids:Vector<long> = MsgResendReq`
+    /// `msg_resend_req#7d861a08 msg_ids:Vector<long> = MsgResendReq`
     MsgResendReq(crate::types::MsgResendReq),
-    ///`msg_resend_ans_req#8610baeb msg_ids:Vector<long> = MsgResendReq`
+    /// `msg_resend_ans_req#8610baeb msg_ids:Vector<long> = MsgResendReq`
     MsgResendAnsReq(crate::types::MsgResendAnsReq),
 }
 impl MsgResendReq {
@@ -25233,7 +26758,7 @@ impl From<crate::types::MsgResendAnsReq> for MsgResendReq {
 ///The boxed type `MsgsAck`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MsgsAck {
-    ///`msgs_ack#62d6b459 msg_ids:Vector<long> = MsgsAck`
+    /// `msgs_ack#62d6b459 msg_ids:Vector<long> = MsgsAck`
     MsgsAck(crate::types::MsgsAck),
 }
 impl MsgsAck {
@@ -25298,7 +26823,7 @@ impl From<crate::types::MsgsAck> for MsgsAck {
 ///The boxed type `MsgsAllInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MsgsAllInfo {
-    ///`msgs_all_info#8cc0d131 msg_ids:Vector<long> info:bytes = MsgsAllInfo`
+    /// `msgs_all_info#8cc0d131 msg_ids:Vector<long> info:bytes = MsgsAllInfo`
     MsgsAllInfo(Box<crate::types::MsgsAllInfo>),
 }
 impl MsgsAllInfo {
@@ -25362,10 +26887,15 @@ impl From<crate::types::MsgsAllInfo> for MsgsAllInfo {
         Self::MsgsAllInfo(Box::new(x))
     }
 }
+impl From<Box<crate::types::MsgsAllInfo>> for MsgsAllInfo {
+    fn from(x: Box<crate::types::MsgsAllInfo>) -> Self {
+        Self::MsgsAllInfo(x)
+    }
+}
 ///The boxed type `MsgsStateInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MsgsStateInfo {
-    ///`msgs_state_info#04deb57d req_msg_id:long info:bytes = MsgsStateInfo`
+    /// `msgs_state_info#04deb57d req_msg_id:long info:bytes = MsgsStateInfo`
     MsgsStateInfo(crate::types::MsgsStateInfo),
 }
 impl MsgsStateInfo {
@@ -25430,7 +26960,7 @@ impl From<crate::types::MsgsStateInfo> for MsgsStateInfo {
 ///The boxed type `MsgsStateReq`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MsgsStateReq {
-    ///`msgs_state_req#da69fb52 msg_ids:Vector<long> = MsgsStateReq`
+    /// `msgs_state_req#da69fb52 msg_ids:Vector<long> = MsgsStateReq`
     MsgsStateReq(crate::types::MsgsStateReq),
 }
 impl MsgsStateReq {
@@ -25495,7 +27025,7 @@ impl From<crate::types::MsgsStateReq> for MsgsStateReq {
 ///The boxed type `MyBoost`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MyBoost {
-    ///`myBoost#c448415c flags:# slot:int peer:flags.0?Peer date:int expires:int cooldown_until_date:flags.1?int = MyBoost`
+    /// `myBoost#c448415c flags:# slot:int peer:flags.0?Peer date:int expires:int cooldown_until_date:flags.1?int = MyBoost`
     MyBoost(Box<crate::types::MyBoost>),
 }
 impl MyBoost {
@@ -25559,10 +27089,15 @@ impl From<crate::types::MyBoost> for MyBoost {
         Self::MyBoost(Box::new(x))
     }
 }
+impl From<Box<crate::types::MyBoost>> for MyBoost {
+    fn from(x: Box<crate::types::MyBoost>) -> Self {
+        Self::MyBoost(x)
+    }
+}
 ///The boxed type `NearestDc`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum NearestDc {
-    ///`nearestDc#8e1a1775 country:string this_dc:int nearest_dc:int = NearestDc`
+    /// `nearestDc#8e1a1775 country:string this_dc:int nearest_dc:int = NearestDc`
     NearestDc(crate::types::NearestDc),
 }
 impl NearestDc {
@@ -25627,7 +27162,7 @@ impl From<crate::types::NearestDc> for NearestDc {
 ///The boxed type `NewSession`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum NewSession {
-    ///`new_session_created#9ec20908 first_msg_id:long unique_id:long server_salt:long = NewSession`
+    /// `new_session_created#9ec20908 first_msg_id:long unique_id:long server_salt:long = NewSession`
     Created(crate::types::NewSessionCreated),
 }
 impl NewSession {
@@ -25692,13 +27227,13 @@ impl From<crate::types::NewSessionCreated> for NewSession {
 ///The boxed type `NotificationSound`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum NotificationSound {
-    ///`notificationSoundDefault#97e8bebe = NotificationSound`
+    /// `notificationSoundDefault#97e8bebe = NotificationSound`
     Default,
-    ///`notificationSoundNone#6f0c34df = NotificationSound`
+    /// `notificationSoundNone#6f0c34df = NotificationSound`
     None,
-    ///`notificationSoundLocal#830b9ae4 title:string data:string = NotificationSound`
+    /// `notificationSoundLocal#830b9ae4 title:string data:string = NotificationSound`
     Local(Box<crate::types::NotificationSoundLocal>),
-    ///`notificationSoundRingtone#ff6c8049 id:long = NotificationSound`
+    /// `notificationSoundRingtone#ff6c8049 id:long = NotificationSound`
     Ringtone(crate::types::NotificationSoundRingtone),
 }
 impl NotificationSound {
@@ -25797,6 +27332,11 @@ impl From<crate::types::NotificationSoundLocal> for NotificationSound {
         Self::Local(Box::new(x))
     }
 }
+impl From<Box<crate::types::NotificationSoundLocal>> for NotificationSound {
+    fn from(x: Box<crate::types::NotificationSoundLocal>) -> Self {
+        Self::Local(x)
+    }
+}
 impl From<crate::types::NotificationSoundRingtone> for NotificationSound {
     fn from(x: crate::types::NotificationSoundRingtone) -> Self {
         Self::Ringtone(x)
@@ -25805,17 +27345,17 @@ impl From<crate::types::NotificationSoundRingtone> for NotificationSound {
 ///The boxed type `NotifyPeer`: one of 6 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum NotifyPeer {
-    ///`notifyPeer#9fd40bd8 peer:Peer = NotifyPeer`
+    /// `notifyPeer#9fd40bd8 peer:Peer = NotifyPeer`
     NotifyPeer(crate::types::NotifyPeer),
-    ///`notifyUsers#b4c83b4c = NotifyPeer`
+    /// `notifyUsers#b4c83b4c = NotifyPeer`
     NotifyUsers,
-    ///`notifyChats#c007cec3 = NotifyPeer`
+    /// `notifyChats#c007cec3 = NotifyPeer`
     NotifyChats,
-    ///`notifyBroadcasts#d612e8ef = NotifyPeer`
+    /// `notifyBroadcasts#d612e8ef = NotifyPeer`
     NotifyBroadcasts,
-    ///`notifyForumTopic#226e6308 peer:Peer top_msg_id:int = NotifyPeer`
+    /// `notifyForumTopic#226e6308 peer:Peer top_msg_id:int = NotifyPeer`
     NotifyForumTopic(crate::types::NotifyForumTopic),
-    ///`notifyCommunity#be376999 community_id:long = NotifyPeer`
+    /// `notifyCommunity#be376999 community_id:long = NotifyPeer`
     NotifyCommunity(crate::types::NotifyCommunity),
 }
 impl NotifyPeer {
@@ -25954,7 +27494,7 @@ impl From<crate::types::NotifyCommunity> for NotifyPeer {
 ///The boxed type `Null`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Null {
-    ///`null#56730bcc = Null`
+    /// `null#56730bcc = Null`
     Null,
 }
 impl Null {
@@ -26015,7 +27555,7 @@ impl From<crate::types::Null> for Null {
 ///The boxed type `OnrampAvailability`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OnrampAvailability {
-    ///`onrampAvailability#f9c84973 flags:# allowed:flags.0?true buy_allowed:flags.1?true country_code:string state:flags.2?string methods:Vector<OnrampMethodAvailability> = OnrampAvailability`
+    /// `onrampAvailability#f9c84973 flags:# allowed:flags.0?true buy_allowed:flags.1?true country_code:string state:flags.2?string methods:Vector<OnrampMethodAvailability> = OnrampAvailability`
     OnrampAvailability(Box<crate::types::OnrampAvailability>),
 }
 impl OnrampAvailability {
@@ -26081,10 +27621,15 @@ impl From<crate::types::OnrampAvailability> for OnrampAvailability {
         Self::OnrampAvailability(Box::new(x))
     }
 }
+impl From<Box<crate::types::OnrampAvailability>> for OnrampAvailability {
+    fn from(x: Box<crate::types::OnrampAvailability>) -> Self {
+        Self::OnrampAvailability(x)
+    }
+}
 ///The boxed type `OnrampLimits`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OnrampLimits {
-    ///`onrampLimits#7be2677e base_currency:string base_min_amount:string base_max_amount:string crypto_min_amount:string crypto_max_amount:string payment_method:string = OnrampLimits`
+    /// `onrampLimits#7be2677e base_currency:string base_min_amount:string base_max_amount:string crypto_min_amount:string crypto_max_amount:string payment_method:string = OnrampLimits`
     OnrampLimits(Box<crate::types::OnrampLimits>),
 }
 impl OnrampLimits {
@@ -26150,10 +27695,15 @@ impl From<crate::types::OnrampLimits> for OnrampLimits {
         Self::OnrampLimits(Box::new(x))
     }
 }
+impl From<Box<crate::types::OnrampLimits>> for OnrampLimits {
+    fn from(x: Box<crate::types::OnrampLimits>) -> Self {
+        Self::OnrampLimits(x)
+    }
+}
 ///The boxed type `OnrampMethodAvailability`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OnrampMethodAvailability {
-    ///`onrampMethodAvailability#9ec8c6a8 flags:# available:flags.0?true payment_method:string = OnrampMethodAvailability`
+    /// `onrampMethodAvailability#9ec8c6a8 flags:# available:flags.0?true payment_method:string = OnrampMethodAvailability`
     OnrampMethodAvailability(crate::types::OnrampMethodAvailability),
 }
 impl OnrampMethodAvailability {
@@ -26220,7 +27770,7 @@ impl From<crate::types::OnrampMethodAvailability> for OnrampMethodAvailability {
 ///The boxed type `OnrampProviderInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OnrampProviderInfo {
-    ///`onrampProviderInfo#0dc27582 flags:# supports_base_currencies:flags.0?true supports_limits:flags.1?true supports_quote:flags.2?true id:string name:string crypto_currencies:Vector<string> = OnrampProviderInfo`
+    /// `onrampProviderInfo#0dc27582 flags:# supports_base_currencies:flags.0?true supports_limits:flags.1?true supports_quote:flags.2?true id:string name:string crypto_currencies:Vector<string> = OnrampProviderInfo`
     OnrampProviderInfo(Box<crate::types::OnrampProviderInfo>),
 }
 impl OnrampProviderInfo {
@@ -26286,10 +27836,15 @@ impl From<crate::types::OnrampProviderInfo> for OnrampProviderInfo {
         Self::OnrampProviderInfo(Box::new(x))
     }
 }
+impl From<Box<crate::types::OnrampProviderInfo>> for OnrampProviderInfo {
+    fn from(x: Box<crate::types::OnrampProviderInfo>) -> Self {
+        Self::OnrampProviderInfo(x)
+    }
+}
 ///The boxed type `OnrampQuote`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OnrampQuote {
-    ///`onrampQuote#7a8011e9 base_currency:string base_amount:string crypto_currency:string crypto_amount:string crypto_price:string fee_amount:string extra_fee_amount:string network_fee_amount:string total_amount:string payment_method:string expires_date:int = OnrampQuote`
+    /// `onrampQuote#7a8011e9 base_currency:string base_amount:string crypto_currency:string crypto_amount:string crypto_price:string fee_amount:string extra_fee_amount:string network_fee_amount:string total_amount:string payment_method:string expires_date:int = OnrampQuote`
     OnrampQuote(Box<crate::types::OnrampQuote>),
 }
 impl OnrampQuote {
@@ -26353,10 +27908,15 @@ impl From<crate::types::OnrampQuote> for OnrampQuote {
         Self::OnrampQuote(Box::new(x))
     }
 }
+impl From<Box<crate::types::OnrampQuote>> for OnrampQuote {
+    fn from(x: Box<crate::types::OnrampQuote>) -> Self {
+        Self::OnrampQuote(x)
+    }
+}
 ///The boxed type `OnrampSession`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OnrampSession {
-    ///`onrampSession#d1e42e24 provider:string session_id:string url:string expires_date:int = OnrampSession`
+    /// `onrampSession#d1e42e24 provider:string session_id:string url:string expires_date:int = OnrampSession`
     OnrampSession(Box<crate::types::OnrampSession>),
 }
 impl OnrampSession {
@@ -26422,10 +27982,15 @@ impl From<crate::types::OnrampSession> for OnrampSession {
         Self::OnrampSession(Box::new(x))
     }
 }
+impl From<Box<crate::types::OnrampSession>> for OnrampSession {
+    fn from(x: Box<crate::types::OnrampSession>) -> Self {
+        Self::OnrampSession(x)
+    }
+}
 ///The boxed type `OutboxReadDate`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OutboxReadDate {
-    ///`outboxReadDate#3bb842ac date:int = OutboxReadDate`
+    /// `outboxReadDate#3bb842ac date:int = OutboxReadDate`
     OutboxReadDate(crate::types::OutboxReadDate),
 }
 impl OutboxReadDate {
@@ -26490,13 +28055,13 @@ impl From<crate::types::OutboxReadDate> for OutboxReadDate {
 ///The boxed type `P_Q_inner_data`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PQInnerData {
-    ///`p_q_inner_data#83c95aec pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 = P_Q_inner_data`
+    /// `p_q_inner_data#83c95aec pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 = P_Q_inner_data`
     PQInnerData(Box<crate::types::PQInnerData>),
-    ///`p_q_inner_data_dc#a9f55f95 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int = P_Q_inner_data`
+    /// `p_q_inner_data_dc#a9f55f95 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int = P_Q_inner_data`
     Dc(Box<crate::types::PQInnerDataDc>),
-    ///`p_q_inner_data_temp#3c6a84d4 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 expires_in:int = P_Q_inner_data`
+    /// `p_q_inner_data_temp#3c6a84d4 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 expires_in:int = P_Q_inner_data`
     Temp(Box<crate::types::PQInnerDataTemp>),
-    ///`p_q_inner_data_temp_dc#56fddf88 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int expires_in:int = P_Q_inner_data`
+    /// `p_q_inner_data_temp_dc#56fddf88 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int expires_in:int = P_Q_inner_data`
     TempDc(Box<crate::types::PQInnerDataTempDc>),
 }
 impl PQInnerData {
@@ -26599,9 +28164,19 @@ impl From<crate::types::PQInnerData> for PQInnerData {
         Self::PQInnerData(Box::new(x))
     }
 }
+impl From<Box<crate::types::PQInnerData>> for PQInnerData {
+    fn from(x: Box<crate::types::PQInnerData>) -> Self {
+        Self::PQInnerData(x)
+    }
+}
 impl From<crate::types::PQInnerDataDc> for PQInnerData {
     fn from(x: crate::types::PQInnerDataDc) -> Self {
         Self::Dc(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PQInnerDataDc>> for PQInnerData {
+    fn from(x: Box<crate::types::PQInnerDataDc>) -> Self {
+        Self::Dc(x)
     }
 }
 impl From<crate::types::PQInnerDataTemp> for PQInnerData {
@@ -26609,15 +28184,25 @@ impl From<crate::types::PQInnerDataTemp> for PQInnerData {
         Self::Temp(Box::new(x))
     }
 }
+impl From<Box<crate::types::PQInnerDataTemp>> for PQInnerData {
+    fn from(x: Box<crate::types::PQInnerDataTemp>) -> Self {
+        Self::Temp(x)
+    }
+}
 impl From<crate::types::PQInnerDataTempDc> for PQInnerData {
     fn from(x: crate::types::PQInnerDataTempDc) -> Self {
         Self::TempDc(Box::new(x))
     }
 }
+impl From<Box<crate::types::PQInnerDataTempDc>> for PQInnerData {
+    fn from(x: Box<crate::types::PQInnerDataTempDc>) -> Self {
+        Self::TempDc(x)
+    }
+}
 ///The boxed type `Page`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Page {
-    ///`page#98657f0d flags:# part:flags.0?true rtl:flags.1?true v2:flags.2?true url:string blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> views:flags.3?int = Page`
+    /// `page#98657f0d flags:# part:flags.0?true rtl:flags.1?true v2:flags.2?true url:string blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> views:flags.3?int = Page`
     Page(Box<crate::types::Page>),
 }
 impl Page {
@@ -26681,90 +28266,95 @@ impl From<crate::types::Page> for Page {
         Self::Page(Box::new(x))
     }
 }
+impl From<Box<crate::types::Page>> for Page {
+    fn from(x: Box<crate::types::Page>) -> Self {
+        Self::Page(x)
+    }
+}
 ///The boxed type `PageBlock`: one of 41 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageBlock {
-    ///`pageBlockUnsupported#13567e8a = PageBlock`
+    /// `pageBlockUnsupported#13567e8a = PageBlock`
     Unsupported,
-    ///`pageBlockTitle#70abc3fd text:RichText = PageBlock`
+    /// `pageBlockTitle#70abc3fd text:RichText = PageBlock`
     Title(Box<crate::types::PageBlockTitle>),
-    ///`pageBlockSubtitle#8ffa9a1f text:RichText = PageBlock`
+    /// `pageBlockSubtitle#8ffa9a1f text:RichText = PageBlock`
     Subtitle(Box<crate::types::PageBlockSubtitle>),
-    ///`pageBlockAuthorDate#baafe5e0 author:RichText published_date:int = PageBlock`
+    /// `pageBlockAuthorDate#baafe5e0 author:RichText published_date:int = PageBlock`
     AuthorDate(Box<crate::types::PageBlockAuthorDate>),
-    ///`pageBlockHeader#bfd064ec text:RichText = PageBlock`
+    /// `pageBlockHeader#bfd064ec text:RichText = PageBlock`
     Header(Box<crate::types::PageBlockHeader>),
-    ///`pageBlockSubheader#f12bb6e1 text:RichText = PageBlock`
+    /// `pageBlockSubheader#f12bb6e1 text:RichText = PageBlock`
     Subheader(Box<crate::types::PageBlockSubheader>),
-    ///`pageBlockParagraph#467a0766 text:RichText = PageBlock`
+    /// `pageBlockParagraph#467a0766 text:RichText = PageBlock`
     Paragraph(Box<crate::types::PageBlockParagraph>),
-    ///`pageBlockPreformatted#c070d93e text:RichText language:string = PageBlock`
+    /// `pageBlockPreformatted#c070d93e text:RichText language:string = PageBlock`
     Preformatted(Box<crate::types::PageBlockPreformatted>),
-    ///`pageBlockFooter#48870999 text:RichText = PageBlock`
+    /// `pageBlockFooter#48870999 text:RichText = PageBlock`
     Footer(Box<crate::types::PageBlockFooter>),
-    ///`pageBlockDivider#db20b188 = PageBlock`
+    /// `pageBlockDivider#db20b188 = PageBlock`
     Divider,
-    ///`pageBlockAnchor#ce0d37b0 name:string = PageBlock`
+    /// `pageBlockAnchor#ce0d37b0 name:string = PageBlock`
     Anchor(crate::types::PageBlockAnchor),
-    ///`pageBlockList#e4e88011 items:Vector<PageListItem> = PageBlock`
+    /// `pageBlockList#e4e88011 items:Vector<PageListItem> = PageBlock`
     List(crate::types::PageBlockList),
-    ///`pageBlockBlockquote#66d1670b flags:# collapsed:flags.0?true text:RichText caption:RichText = PageBlock`
+    /// `pageBlockBlockquote#66d1670b flags:# collapsed:flags.0?true text:RichText caption:RichText = PageBlock`
     Blockquote(Box<crate::types::PageBlockBlockquote>),
-    ///`pageBlockPullquote#4f4456d3 text:RichText caption:RichText = PageBlock`
+    /// `pageBlockPullquote#4f4456d3 text:RichText caption:RichText = PageBlock`
     Pullquote(Box<crate::types::PageBlockPullquote>),
-    ///`pageBlockPhoto#1759c560 flags:# spoiler:flags.1?true photo_id:long caption:PageCaption url:flags.0?string webpage_id:flags.0?long = PageBlock`
+    /// `pageBlockPhoto#1759c560 flags:# spoiler:flags.1?true photo_id:long caption:PageCaption url:flags.0?string webpage_id:flags.0?long = PageBlock`
     Photo(Box<crate::types::PageBlockPhoto>),
-    ///`pageBlockVideo#7c8fe7b6 flags:# autoplay:flags.0?true loop:flags.1?true spoiler:flags.2?true video_id:long caption:PageCaption = PageBlock`
+    /// `pageBlockVideo#7c8fe7b6 flags:# autoplay:flags.0?true loop:flags.1?true spoiler:flags.2?true video_id:long caption:PageCaption = PageBlock`
     Video(crate::types::PageBlockVideo),
-    ///`pageBlockCover#39f23300 cover:PageBlock = PageBlock`
+    /// `pageBlockCover#39f23300 cover:PageBlock = PageBlock`
     Cover(Box<crate::types::PageBlockCover>),
-    ///`pageBlockEmbed#a8718dc5 flags:# full_width:flags.0?true allow_scrolling:flags.3?true url:flags.1?string html:flags.2?string poster_photo_id:flags.4?long w:flags.5?int h:flags.5?int caption:PageCaption = PageBlock`
+    /// `pageBlockEmbed#a8718dc5 flags:# full_width:flags.0?true allow_scrolling:flags.3?true url:flags.1?string html:flags.2?string poster_photo_id:flags.4?long w:flags.5?int h:flags.5?int caption:PageCaption = PageBlock`
     Embed(Box<crate::types::PageBlockEmbed>),
-    ///`pageBlockEmbedPost#f259a80b url:string webpage_id:long author_photo_id:long author:string date:int blocks:Vector<PageBlock> caption:PageCaption = PageBlock`
+    /// `pageBlockEmbedPost#f259a80b url:string webpage_id:long author_photo_id:long author:string date:int blocks:Vector<PageBlock> caption:PageCaption = PageBlock`
     EmbedPost(Box<crate::types::PageBlockEmbedPost>),
-    ///`pageBlockCollage#65a0fa4d items:Vector<PageBlock> caption:PageCaption = PageBlock`
+    /// `pageBlockCollage#65a0fa4d items:Vector<PageBlock> caption:PageCaption = PageBlock`
     Collage(Box<crate::types::PageBlockCollage>),
-    ///`pageBlockSlideshow#031f9590 items:Vector<PageBlock> caption:PageCaption = PageBlock`
+    /// `pageBlockSlideshow#031f9590 items:Vector<PageBlock> caption:PageCaption = PageBlock`
     Slideshow(Box<crate::types::PageBlockSlideshow>),
-    ///`pageBlockChannel#ef1751b5 channel:Chat = PageBlock`
+    /// `pageBlockChannel#ef1751b5 channel:Chat = PageBlock`
     Channel(Box<crate::types::PageBlockChannel>),
-    ///`pageBlockAudio#804361ea audio_id:long caption:PageCaption = PageBlock`
+    /// `pageBlockAudio#804361ea audio_id:long caption:PageCaption = PageBlock`
     Audio(crate::types::PageBlockAudio),
-    ///`pageBlockKicker#1e148390 text:RichText = PageBlock`
+    /// `pageBlockKicker#1e148390 text:RichText = PageBlock`
     Kicker(Box<crate::types::PageBlockKicker>),
-    ///`pageBlockTable#bf4dea82 flags:# bordered:flags.0?true striped:flags.1?true compact:flags.2?true title:RichText rows:Vector<PageTableRow> = PageBlock`
+    /// `pageBlockTable#bf4dea82 flags:# bordered:flags.0?true striped:flags.1?true compact:flags.2?true title:RichText rows:Vector<PageTableRow> = PageBlock`
     Table(Box<crate::types::PageBlockTable>),
-    ///`pageBlockOrderedList#1fd6f6c1 flags:# reversed:flags.2?true items:Vector<PageListOrderedItem> start:flags.0?int type:flags.1?string = PageBlock`
+    /// `pageBlockOrderedList#1fd6f6c1 flags:# reversed:flags.2?true items:Vector<PageListOrderedItem> start:flags.0?int type:flags.1?string = PageBlock`
     OrderedList(Box<crate::types::PageBlockOrderedList>),
-    ///`pageBlockDetails#76768bed flags:# open:flags.0?true blocks:Vector<PageBlock> title:RichText = PageBlock`
+    /// `pageBlockDetails#76768bed flags:# open:flags.0?true blocks:Vector<PageBlock> title:RichText = PageBlock`
     Details(Box<crate::types::PageBlockDetails>),
-    ///`pageBlockRelatedArticles#16115a96 title:RichText articles:Vector<PageRelatedArticle> = PageBlock`
+    /// `pageBlockRelatedArticles#16115a96 title:RichText articles:Vector<PageRelatedArticle> = PageBlock`
     RelatedArticles(Box<crate::types::PageBlockRelatedArticles>),
-    ///`pageBlockMap#a44f3ef6 geo:GeoPoint zoom:int w:int h:int caption:PageCaption = PageBlock`
+    /// `pageBlockMap#a44f3ef6 geo:GeoPoint zoom:int w:int h:int caption:PageCaption = PageBlock`
     Map(Box<crate::types::PageBlockMap>),
-    ///`pageBlockHeading1#baff072f text:RichText = PageBlock`
+    /// `pageBlockHeading1#baff072f text:RichText = PageBlock`
     Heading1(Box<crate::types::PageBlockHeading1>),
-    ///`pageBlockHeading2#096b2aec text:RichText = PageBlock`
+    /// `pageBlockHeading2#096b2aec text:RichText = PageBlock`
     Heading2(Box<crate::types::PageBlockHeading2>),
-    ///`pageBlockHeading3#67e731ad text:RichText = PageBlock`
+    /// `pageBlockHeading3#67e731ad text:RichText = PageBlock`
     Heading3(Box<crate::types::PageBlockHeading3>),
-    ///`pageBlockHeading4#b532772b text:RichText = PageBlock`
+    /// `pageBlockHeading4#b532772b text:RichText = PageBlock`
     Heading4(Box<crate::types::PageBlockHeading4>),
-    ///`pageBlockHeading5#dbbe6c6a text:RichText = PageBlock`
+    /// `pageBlockHeading5#dbbe6c6a text:RichText = PageBlock`
     Heading5(Box<crate::types::PageBlockHeading5>),
-    ///`pageBlockHeading6#682a41a9 text:RichText = PageBlock`
+    /// `pageBlockHeading6#682a41a9 text:RichText = PageBlock`
     Heading6(Box<crate::types::PageBlockHeading6>),
-    ///`pageBlockMath#59080c20 source:string = PageBlock`
+    /// `pageBlockMath#59080c20 source:string = PageBlock`
     Math(crate::types::PageBlockMath),
-    ///`pageBlockThinking#3c29a3e2 text:RichText = PageBlock`
+    /// `pageBlockThinking#3c29a3e2 text:RichText = PageBlock`
     Thinking(Box<crate::types::PageBlockThinking>),
-    ///`inputPageBlockMap#574b617f geo:InputGeoPoint zoom:int w:int h:int caption:PageCaption = PageBlock`
+    /// `inputPageBlockMap#574b617f geo:InputGeoPoint zoom:int w:int h:int caption:PageCaption = PageBlock`
     InputPageBlockMap(Box<crate::types::InputPageBlockMap>),
-    ///`pageBlockBlockquoteBlocks#0e6e47c4 blocks:Vector<PageBlock> caption:RichText = PageBlock`
+    /// `pageBlockBlockquoteBlocks#0e6e47c4 blocks:Vector<PageBlock> caption:RichText = PageBlock`
     BlockquoteBlocks(Box<crate::types::PageBlockBlockquoteBlocks>),
-    ///`pageBlockButtonRow#6d640318 flags:# align_left:flags.0?true align_center:flags.1?true align_right:flags.2?true buttons:Vector<PageButton> = PageBlock`
+    /// `pageBlockButtonRow#6d640318 flags:# align_left:flags.0?true align_center:flags.1?true align_right:flags.2?true buttons:Vector<PageButton> = PageBlock`
     ButtonRow(crate::types::PageBlockButtonRow),
-    ///`pageBlockDocument#38fa3ba3 document_id:long caption:PageCaption = PageBlock`
+    /// `pageBlockDocument#38fa3ba3 document_id:long caption:PageCaption = PageBlock`
     Document(crate::types::PageBlockDocument),
 }
 impl PageBlock {
@@ -27335,9 +28925,19 @@ impl From<crate::types::PageBlockTitle> for PageBlock {
         Self::Title(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockTitle>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockTitle>) -> Self {
+        Self::Title(x)
+    }
+}
 impl From<crate::types::PageBlockSubtitle> for PageBlock {
     fn from(x: crate::types::PageBlockSubtitle) -> Self {
         Self::Subtitle(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockSubtitle>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockSubtitle>) -> Self {
+        Self::Subtitle(x)
     }
 }
 impl From<crate::types::PageBlockAuthorDate> for PageBlock {
@@ -27345,9 +28945,19 @@ impl From<crate::types::PageBlockAuthorDate> for PageBlock {
         Self::AuthorDate(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockAuthorDate>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockAuthorDate>) -> Self {
+        Self::AuthorDate(x)
+    }
+}
 impl From<crate::types::PageBlockHeader> for PageBlock {
     fn from(x: crate::types::PageBlockHeader) -> Self {
         Self::Header(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockHeader>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockHeader>) -> Self {
+        Self::Header(x)
     }
 }
 impl From<crate::types::PageBlockSubheader> for PageBlock {
@@ -27355,9 +28965,19 @@ impl From<crate::types::PageBlockSubheader> for PageBlock {
         Self::Subheader(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockSubheader>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockSubheader>) -> Self {
+        Self::Subheader(x)
+    }
+}
 impl From<crate::types::PageBlockParagraph> for PageBlock {
     fn from(x: crate::types::PageBlockParagraph) -> Self {
         Self::Paragraph(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockParagraph>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockParagraph>) -> Self {
+        Self::Paragraph(x)
     }
 }
 impl From<crate::types::PageBlockPreformatted> for PageBlock {
@@ -27365,9 +28985,19 @@ impl From<crate::types::PageBlockPreformatted> for PageBlock {
         Self::Preformatted(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockPreformatted>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockPreformatted>) -> Self {
+        Self::Preformatted(x)
+    }
+}
 impl From<crate::types::PageBlockFooter> for PageBlock {
     fn from(x: crate::types::PageBlockFooter) -> Self {
         Self::Footer(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockFooter>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockFooter>) -> Self {
+        Self::Footer(x)
     }
 }
 impl From<crate::types::PageBlockDivider> for PageBlock {
@@ -27390,14 +29020,29 @@ impl From<crate::types::PageBlockBlockquote> for PageBlock {
         Self::Blockquote(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockBlockquote>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockBlockquote>) -> Self {
+        Self::Blockquote(x)
+    }
+}
 impl From<crate::types::PageBlockPullquote> for PageBlock {
     fn from(x: crate::types::PageBlockPullquote) -> Self {
         Self::Pullquote(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockPullquote>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockPullquote>) -> Self {
+        Self::Pullquote(x)
+    }
+}
 impl From<crate::types::PageBlockPhoto> for PageBlock {
     fn from(x: crate::types::PageBlockPhoto) -> Self {
         Self::Photo(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockPhoto>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockPhoto>) -> Self {
+        Self::Photo(x)
     }
 }
 impl From<crate::types::PageBlockVideo> for PageBlock {
@@ -27410,9 +29055,19 @@ impl From<crate::types::PageBlockCover> for PageBlock {
         Self::Cover(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockCover>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockCover>) -> Self {
+        Self::Cover(x)
+    }
+}
 impl From<crate::types::PageBlockEmbed> for PageBlock {
     fn from(x: crate::types::PageBlockEmbed) -> Self {
         Self::Embed(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockEmbed>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockEmbed>) -> Self {
+        Self::Embed(x)
     }
 }
 impl From<crate::types::PageBlockEmbedPost> for PageBlock {
@@ -27420,9 +29075,19 @@ impl From<crate::types::PageBlockEmbedPost> for PageBlock {
         Self::EmbedPost(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockEmbedPost>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockEmbedPost>) -> Self {
+        Self::EmbedPost(x)
+    }
+}
 impl From<crate::types::PageBlockCollage> for PageBlock {
     fn from(x: crate::types::PageBlockCollage) -> Self {
         Self::Collage(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockCollage>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockCollage>) -> Self {
+        Self::Collage(x)
     }
 }
 impl From<crate::types::PageBlockSlideshow> for PageBlock {
@@ -27430,9 +29095,19 @@ impl From<crate::types::PageBlockSlideshow> for PageBlock {
         Self::Slideshow(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockSlideshow>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockSlideshow>) -> Self {
+        Self::Slideshow(x)
+    }
+}
 impl From<crate::types::PageBlockChannel> for PageBlock {
     fn from(x: crate::types::PageBlockChannel) -> Self {
         Self::Channel(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockChannel>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockChannel>) -> Self {
+        Self::Channel(x)
     }
 }
 impl From<crate::types::PageBlockAudio> for PageBlock {
@@ -27445,9 +29120,19 @@ impl From<crate::types::PageBlockKicker> for PageBlock {
         Self::Kicker(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockKicker>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockKicker>) -> Self {
+        Self::Kicker(x)
+    }
+}
 impl From<crate::types::PageBlockTable> for PageBlock {
     fn from(x: crate::types::PageBlockTable) -> Self {
         Self::Table(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockTable>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockTable>) -> Self {
+        Self::Table(x)
     }
 }
 impl From<crate::types::PageBlockOrderedList> for PageBlock {
@@ -27455,9 +29140,19 @@ impl From<crate::types::PageBlockOrderedList> for PageBlock {
         Self::OrderedList(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockOrderedList>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockOrderedList>) -> Self {
+        Self::OrderedList(x)
+    }
+}
 impl From<crate::types::PageBlockDetails> for PageBlock {
     fn from(x: crate::types::PageBlockDetails) -> Self {
         Self::Details(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockDetails>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockDetails>) -> Self {
+        Self::Details(x)
     }
 }
 impl From<crate::types::PageBlockRelatedArticles> for PageBlock {
@@ -27465,9 +29160,19 @@ impl From<crate::types::PageBlockRelatedArticles> for PageBlock {
         Self::RelatedArticles(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockRelatedArticles>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockRelatedArticles>) -> Self {
+        Self::RelatedArticles(x)
+    }
+}
 impl From<crate::types::PageBlockMap> for PageBlock {
     fn from(x: crate::types::PageBlockMap) -> Self {
         Self::Map(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockMap>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockMap>) -> Self {
+        Self::Map(x)
     }
 }
 impl From<crate::types::PageBlockHeading1> for PageBlock {
@@ -27475,9 +29180,19 @@ impl From<crate::types::PageBlockHeading1> for PageBlock {
         Self::Heading1(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockHeading1>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockHeading1>) -> Self {
+        Self::Heading1(x)
+    }
+}
 impl From<crate::types::PageBlockHeading2> for PageBlock {
     fn from(x: crate::types::PageBlockHeading2) -> Self {
         Self::Heading2(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockHeading2>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockHeading2>) -> Self {
+        Self::Heading2(x)
     }
 }
 impl From<crate::types::PageBlockHeading3> for PageBlock {
@@ -27485,9 +29200,19 @@ impl From<crate::types::PageBlockHeading3> for PageBlock {
         Self::Heading3(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockHeading3>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockHeading3>) -> Self {
+        Self::Heading3(x)
+    }
+}
 impl From<crate::types::PageBlockHeading4> for PageBlock {
     fn from(x: crate::types::PageBlockHeading4) -> Self {
         Self::Heading4(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockHeading4>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockHeading4>) -> Self {
+        Self::Heading4(x)
     }
 }
 impl From<crate::types::PageBlockHeading5> for PageBlock {
@@ -27495,9 +29220,19 @@ impl From<crate::types::PageBlockHeading5> for PageBlock {
         Self::Heading5(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockHeading5>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockHeading5>) -> Self {
+        Self::Heading5(x)
+    }
+}
 impl From<crate::types::PageBlockHeading6> for PageBlock {
     fn from(x: crate::types::PageBlockHeading6) -> Self {
         Self::Heading6(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockHeading6>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockHeading6>) -> Self {
+        Self::Heading6(x)
     }
 }
 impl From<crate::types::PageBlockMath> for PageBlock {
@@ -27510,14 +29245,29 @@ impl From<crate::types::PageBlockThinking> for PageBlock {
         Self::Thinking(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageBlockThinking>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockThinking>) -> Self {
+        Self::Thinking(x)
+    }
+}
 impl From<crate::types::InputPageBlockMap> for PageBlock {
     fn from(x: crate::types::InputPageBlockMap) -> Self {
         Self::InputPageBlockMap(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPageBlockMap>> for PageBlock {
+    fn from(x: Box<crate::types::InputPageBlockMap>) -> Self {
+        Self::InputPageBlockMap(x)
+    }
+}
 impl From<crate::types::PageBlockBlockquoteBlocks> for PageBlock {
     fn from(x: crate::types::PageBlockBlockquoteBlocks) -> Self {
         Self::BlockquoteBlocks(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PageBlockBlockquoteBlocks>> for PageBlock {
+    fn from(x: Box<crate::types::PageBlockBlockquoteBlocks>) -> Self {
+        Self::BlockquoteBlocks(x)
     }
 }
 impl From<crate::types::PageBlockButtonRow> for PageBlock {
@@ -27533,7 +29283,7 @@ impl From<crate::types::PageBlockDocument> for PageBlock {
 ///The boxed type `PageButton`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageButton {
-    ///`pageButton#692a5488 flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle = PageButton`
+    /// `pageButton#692a5488 flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle = PageButton`
     PageButton(Box<crate::types::PageButton>),
 }
 impl PageButton {
@@ -27597,10 +29347,15 @@ impl From<crate::types::PageButton> for PageButton {
         Self::PageButton(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageButton>> for PageButton {
+    fn from(x: Box<crate::types::PageButton>) -> Self {
+        Self::PageButton(x)
+    }
+}
 ///The boxed type `PageCaption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageCaption {
-    ///`pageCaption#6f747657 text:RichText credit:RichText = PageCaption`
+    /// `pageCaption#6f747657 text:RichText credit:RichText = PageCaption`
     PageCaption(Box<crate::types::PageCaption>),
 }
 impl PageCaption {
@@ -27664,12 +29419,17 @@ impl From<crate::types::PageCaption> for PageCaption {
         Self::PageCaption(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageCaption>> for PageCaption {
+    fn from(x: Box<crate::types::PageCaption>) -> Self {
+        Self::PageCaption(x)
+    }
+}
 ///The boxed type `PageListItem`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageListItem {
-    ///`pageListItemText#2f58683c flags:# checkbox:flags.0?true checked:flags.1?true text:RichText = PageListItem`
+    /// `pageListItemText#2f58683c flags:# checkbox:flags.0?true checked:flags.1?true text:RichText = PageListItem`
     Text(Box<crate::types::PageListItemText>),
-    ///`pageListItemBlocks#63ca67aa flags:# checkbox:flags.0?true checked:flags.1?true blocks:Vector<PageBlock> = PageListItem`
+    /// `pageListItemBlocks#63ca67aa flags:# checkbox:flags.0?true checked:flags.1?true blocks:Vector<PageBlock> = PageListItem`
     Blocks(crate::types::PageListItemBlocks),
 }
 impl PageListItem {
@@ -27744,6 +29504,11 @@ impl From<crate::types::PageListItemText> for PageListItem {
         Self::Text(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageListItemText>> for PageListItem {
+    fn from(x: Box<crate::types::PageListItemText>) -> Self {
+        Self::Text(x)
+    }
+}
 impl From<crate::types::PageListItemBlocks> for PageListItem {
     fn from(x: crate::types::PageListItemBlocks) -> Self {
         Self::Blocks(x)
@@ -27752,9 +29517,9 @@ impl From<crate::types::PageListItemBlocks> for PageListItem {
 ///The boxed type `PageListOrderedItem`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageListOrderedItem {
-    ///`pageListOrderedItemText#15031189 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string text:RichText value:flags.3?int type:flags.4?string = PageListOrderedItem`
+    /// `pageListOrderedItemText#15031189 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string text:RichText value:flags.3?int type:flags.4?string = PageListOrderedItem`
     Text(Box<crate::types::PageListOrderedItemText>),
-    ///`pageListOrderedItemBlocks#8ff2d5f0 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string blocks:Vector<PageBlock> value:flags.3?int type:flags.4?string = PageListOrderedItem`
+    /// `pageListOrderedItemBlocks#8ff2d5f0 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string blocks:Vector<PageBlock> value:flags.3?int type:flags.4?string = PageListOrderedItem`
     Blocks(Box<crate::types::PageListOrderedItemBlocks>),
 }
 impl PageListOrderedItem {
@@ -27831,15 +29596,25 @@ impl From<crate::types::PageListOrderedItemText> for PageListOrderedItem {
         Self::Text(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageListOrderedItemText>> for PageListOrderedItem {
+    fn from(x: Box<crate::types::PageListOrderedItemText>) -> Self {
+        Self::Text(x)
+    }
+}
 impl From<crate::types::PageListOrderedItemBlocks> for PageListOrderedItem {
     fn from(x: crate::types::PageListOrderedItemBlocks) -> Self {
         Self::Blocks(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageListOrderedItemBlocks>> for PageListOrderedItem {
+    fn from(x: Box<crate::types::PageListOrderedItemBlocks>) -> Self {
+        Self::Blocks(x)
+    }
+}
 ///The boxed type `PageRelatedArticle`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageRelatedArticle {
-    ///`pageRelatedArticle#b390dc08 flags:# url:string webpage_id:long title:flags.0?string description:flags.1?string photo_id:flags.2?long author:flags.3?string published_date:flags.4?int = PageRelatedArticle`
+    /// `pageRelatedArticle#b390dc08 flags:# url:string webpage_id:long title:flags.0?string description:flags.1?string photo_id:flags.2?long author:flags.3?string published_date:flags.4?int = PageRelatedArticle`
     PageRelatedArticle(Box<crate::types::PageRelatedArticle>),
 }
 impl PageRelatedArticle {
@@ -27905,10 +29680,15 @@ impl From<crate::types::PageRelatedArticle> for PageRelatedArticle {
         Self::PageRelatedArticle(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageRelatedArticle>> for PageRelatedArticle {
+    fn from(x: Box<crate::types::PageRelatedArticle>) -> Self {
+        Self::PageRelatedArticle(x)
+    }
+}
 ///The boxed type `PageTableCell`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageTableCell {
-    ///`pageTableCell#34566b6a flags:# header:flags.0?true align_center:flags.3?true align_right:flags.4?true valign_middle:flags.5?true valign_bottom:flags.6?true text:flags.7?RichText colspan:flags.1?int rowspan:flags.2?int = PageTableCell`
+    /// `pageTableCell#34566b6a flags:# header:flags.0?true align_center:flags.3?true align_right:flags.4?true valign_middle:flags.5?true valign_bottom:flags.6?true text:flags.7?RichText colspan:flags.1?int rowspan:flags.2?int = PageTableCell`
     PageTableCell(Box<crate::types::PageTableCell>),
 }
 impl PageTableCell {
@@ -27974,10 +29754,15 @@ impl From<crate::types::PageTableCell> for PageTableCell {
         Self::PageTableCell(Box::new(x))
     }
 }
+impl From<Box<crate::types::PageTableCell>> for PageTableCell {
+    fn from(x: Box<crate::types::PageTableCell>) -> Self {
+        Self::PageTableCell(x)
+    }
+}
 ///The boxed type `PageTableRow`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageTableRow {
-    ///`pageTableRow#e0c0c5e5 cells:Vector<PageTableCell> = PageTableRow`
+    /// `pageTableRow#e0c0c5e5 cells:Vector<PageTableCell> = PageTableRow`
     PageTableRow(crate::types::PageTableRow),
 }
 impl PageTableRow {
@@ -28042,11 +29827,11 @@ impl From<crate::types::PageTableRow> for PageTableRow {
 ///The boxed type `PaidReactionPrivacy`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PaidReactionPrivacy {
-    ///`paidReactionPrivacyDefault#206ad49e = PaidReactionPrivacy`
+    /// `paidReactionPrivacyDefault#206ad49e = PaidReactionPrivacy`
     Default,
-    ///`paidReactionPrivacyAnonymous#1f0c1ad9 = PaidReactionPrivacy`
+    /// `paidReactionPrivacyAnonymous#1f0c1ad9 = PaidReactionPrivacy`
     Anonymous,
-    ///`paidReactionPrivacyPeer#dc6cfcf0 peer:InputPeer = PaidReactionPrivacy`
+    /// `paidReactionPrivacyPeer#dc6cfcf0 peer:InputPeer = PaidReactionPrivacy`
     Peer(crate::types::PaidReactionPrivacyPeer),
 }
 impl PaidReactionPrivacy {
@@ -28135,7 +29920,7 @@ impl From<crate::types::PaidReactionPrivacyPeer> for PaidReactionPrivacy {
 ///The boxed type `Passkey`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Passkey {
-    ///`passkey#98613ebf flags:# id:string name:string date:int software_emoji_id:flags.0?long last_usage_date:flags.1?int = Passkey`
+    /// `passkey#98613ebf flags:# id:string name:string date:int software_emoji_id:flags.0?long last_usage_date:flags.1?int = Passkey`
     Passkey(Box<crate::types::Passkey>),
 }
 impl Passkey {
@@ -28199,12 +29984,17 @@ impl From<crate::types::Passkey> for Passkey {
         Self::Passkey(Box::new(x))
     }
 }
+impl From<Box<crate::types::Passkey>> for Passkey {
+    fn from(x: Box<crate::types::Passkey>) -> Self {
+        Self::Passkey(x)
+    }
+}
 ///The boxed type `PasswordKdfAlgo`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PasswordKdfAlgo {
-    ///`passwordKdfAlgoUnknown#d45ab096 = PasswordKdfAlgo`
+    /// `passwordKdfAlgoUnknown#d45ab096 = PasswordKdfAlgo`
     Unknown,
-    ///`passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a salt1:bytes salt2:bytes g:int p:bytes = PasswordKdfAlgo`
+    /// `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a salt1:bytes salt2:bytes g:int p:bytes = PasswordKdfAlgo`
     SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
         Box<
             crate::types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow,
@@ -28294,10 +30084,21 @@ impl From<
         Self::SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(Box::new(x))
     }
 }
+impl From<
+    Box<crate::types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow>,
+> for PasswordKdfAlgo {
+    fn from(
+        x: Box<
+            crate::types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow,
+        >,
+    ) -> Self {
+        Self::SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(x)
+    }
+}
 ///The boxed type `PaymentCharge`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PaymentCharge {
-    ///`paymentCharge#ea02c27e id:string provider_charge_id:string = PaymentCharge`
+    /// `paymentCharge#ea02c27e id:string provider_charge_id:string = PaymentCharge`
     PaymentCharge(Box<crate::types::PaymentCharge>),
 }
 impl PaymentCharge {
@@ -28363,10 +30164,15 @@ impl From<crate::types::PaymentCharge> for PaymentCharge {
         Self::PaymentCharge(Box::new(x))
     }
 }
+impl From<Box<crate::types::PaymentCharge>> for PaymentCharge {
+    fn from(x: Box<crate::types::PaymentCharge>) -> Self {
+        Self::PaymentCharge(x)
+    }
+}
 ///The boxed type `PaymentFormMethod`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PaymentFormMethod {
-    ///`paymentFormMethod#88f8f21b url:string title:string = PaymentFormMethod`
+    /// `paymentFormMethod#88f8f21b url:string title:string = PaymentFormMethod`
     PaymentFormMethod(Box<crate::types::PaymentFormMethod>),
 }
 impl PaymentFormMethod {
@@ -28432,10 +30238,15 @@ impl From<crate::types::PaymentFormMethod> for PaymentFormMethod {
         Self::PaymentFormMethod(Box::new(x))
     }
 }
+impl From<Box<crate::types::PaymentFormMethod>> for PaymentFormMethod {
+    fn from(x: Box<crate::types::PaymentFormMethod>) -> Self {
+        Self::PaymentFormMethod(x)
+    }
+}
 ///The boxed type `PaymentRequestedInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PaymentRequestedInfo {
-    ///`paymentRequestedInfo#909c3f94 flags:# name:flags.0?string phone:flags.1?string email:flags.2?string shipping_address:flags.3?PostAddress = PaymentRequestedInfo`
+    /// `paymentRequestedInfo#909c3f94 flags:# name:flags.0?string phone:flags.1?string email:flags.2?string shipping_address:flags.3?PostAddress = PaymentRequestedInfo`
     PaymentRequestedInfo(Box<crate::types::PaymentRequestedInfo>),
 }
 impl PaymentRequestedInfo {
@@ -28501,10 +30312,15 @@ impl From<crate::types::PaymentRequestedInfo> for PaymentRequestedInfo {
         Self::PaymentRequestedInfo(Box::new(x))
     }
 }
+impl From<Box<crate::types::PaymentRequestedInfo>> for PaymentRequestedInfo {
+    fn from(x: Box<crate::types::PaymentRequestedInfo>) -> Self {
+        Self::PaymentRequestedInfo(x)
+    }
+}
 ///The boxed type `PaymentSavedCredentials`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PaymentSavedCredentials {
-    ///`paymentSavedCredentialsCard#cdc27a1f id:string title:string = PaymentSavedCredentials`
+    /// `paymentSavedCredentialsCard#cdc27a1f id:string title:string = PaymentSavedCredentials`
     Card(Box<crate::types::PaymentSavedCredentialsCard>),
 }
 impl PaymentSavedCredentials {
@@ -28568,14 +30384,19 @@ impl From<crate::types::PaymentSavedCredentialsCard> for PaymentSavedCredentials
         Self::Card(Box::new(x))
     }
 }
+impl From<Box<crate::types::PaymentSavedCredentialsCard>> for PaymentSavedCredentials {
+    fn from(x: Box<crate::types::PaymentSavedCredentialsCard>) -> Self {
+        Self::Card(x)
+    }
+}
 ///The boxed type `Peer`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Peer {
-    ///`peerUser#59511722 user_id:long = Peer`
+    /// `peerUser#59511722 user_id:long = Peer`
     User(crate::types::PeerUser),
-    ///`peerChat#36c6019a chat_id:long = Peer`
+    /// `peerChat#36c6019a chat_id:long = Peer`
     Chat(crate::types::PeerChat),
-    ///`peerChannel#a2a5371e channel_id:long = Peer`
+    /// `peerChannel#a2a5371e channel_id:long = Peer`
     Channel(crate::types::PeerChannel),
 }
 impl Peer {
@@ -28672,7 +30493,7 @@ impl From<crate::types::PeerChannel> for Peer {
 ///The boxed type `PeerBlocked`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PeerBlocked {
-    ///`peerBlocked#e8fd8014 peer_id:Peer date:int = PeerBlocked`
+    /// `peerBlocked#e8fd8014 peer_id:Peer date:int = PeerBlocked`
     PeerBlocked(crate::types::PeerBlocked),
 }
 impl PeerBlocked {
@@ -28737,11 +30558,11 @@ impl From<crate::types::PeerBlocked> for PeerBlocked {
 ///The boxed type `PeerColor`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PeerColor {
-    ///`peerColor#b54b5acf flags:# color:flags.0?int background_emoji_id:flags.1?long = PeerColor`
+    /// `peerColor#b54b5acf flags:# color:flags.0?int background_emoji_id:flags.1?long = PeerColor`
     PeerColor(crate::types::PeerColor),
-    ///`peerColorCollectible#b9c0639a flags:# collectible_id:long gift_emoji_id:long background_emoji_id:long accent_color:int colors:Vector<int> dark_accent_color:flags.0?int dark_colors:flags.1?Vector<int> = PeerColor`
+    /// `peerColorCollectible#b9c0639a flags:# collectible_id:long gift_emoji_id:long background_emoji_id:long accent_color:int colors:Vector<int> dark_accent_color:flags.0?int dark_colors:flags.1?Vector<int> = PeerColor`
     Collectible(Box<crate::types::PeerColorCollectible>),
-    ///`inputPeerColorCollectible#b8ea86a9 collectible_id:long = PeerColor`
+    /// `inputPeerColorCollectible#b8ea86a9 collectible_id:long = PeerColor`
     InputPeerColorCollectible(crate::types::InputPeerColorCollectible),
 }
 impl PeerColor {
@@ -28834,6 +30655,11 @@ impl From<crate::types::PeerColorCollectible> for PeerColor {
         Self::Collectible(Box::new(x))
     }
 }
+impl From<Box<crate::types::PeerColorCollectible>> for PeerColor {
+    fn from(x: Box<crate::types::PeerColorCollectible>) -> Self {
+        Self::Collectible(x)
+    }
+}
 impl From<crate::types::InputPeerColorCollectible> for PeerColor {
     fn from(x: crate::types::InputPeerColorCollectible) -> Self {
         Self::InputPeerColorCollectible(x)
@@ -28842,9 +30668,9 @@ impl From<crate::types::InputPeerColorCollectible> for PeerColor {
 ///The boxed type `PeerLocated`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PeerLocated {
-    ///`peerLocated#ca461b5d peer:Peer expires:int distance:int = PeerLocated`
+    /// `peerLocated#ca461b5d peer:Peer expires:int distance:int = PeerLocated`
     PeerLocated(crate::types::PeerLocated),
-    ///`peerSelfLocated#f8ec284b expires:int = PeerLocated`
+    /// `peerSelfLocated#f8ec284b expires:int = PeerLocated`
     PeerSelfLocated(crate::types::PeerSelfLocated),
 }
 impl PeerLocated {
@@ -28927,7 +30753,7 @@ impl From<crate::types::PeerSelfLocated> for PeerLocated {
 ///The boxed type `PeerNotifySettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PeerNotifySettings {
-    ///`peerNotifySettings#99622c0c flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int ios_sound:flags.3?NotificationSound android_sound:flags.4?NotificationSound other_sound:flags.5?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_ios_sound:flags.8?NotificationSound stories_android_sound:flags.9?NotificationSound stories_other_sound:flags.10?NotificationSound = PeerNotifySettings`
+    /// `peerNotifySettings#99622c0c flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int ios_sound:flags.3?NotificationSound android_sound:flags.4?NotificationSound other_sound:flags.5?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_ios_sound:flags.8?NotificationSound stories_android_sound:flags.9?NotificationSound stories_other_sound:flags.10?NotificationSound = PeerNotifySettings`
     PeerNotifySettings(Box<crate::types::PeerNotifySettings>),
 }
 impl PeerNotifySettings {
@@ -28993,10 +30819,15 @@ impl From<crate::types::PeerNotifySettings> for PeerNotifySettings {
         Self::PeerNotifySettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::PeerNotifySettings>> for PeerNotifySettings {
+    fn from(x: Box<crate::types::PeerNotifySettings>) -> Self {
+        Self::PeerNotifySettings(x)
+    }
+}
 ///The boxed type `PeerSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PeerSettings {
-    ///`peerSettings#f47741f7 flags:# report_spam:flags.0?true add_contact:flags.1?true block_contact:flags.2?true share_contact:flags.3?true need_contacts_exception:flags.4?true report_geo:flags.5?true autoarchived:flags.7?true invite_members:flags.8?true request_chat_broadcast:flags.10?true business_bot_paused:flags.11?true business_bot_can_reply:flags.12?true geo_distance:flags.6?int request_chat_title:flags.9?string request_chat_date:flags.9?int business_bot_id:flags.13?long business_bot_manage_url:flags.13?string charge_paid_message_stars:flags.14?long registration_month:flags.15?string phone_country:flags.16?string name_change_date:flags.17?int photo_change_date:flags.18?int = PeerSettings`
+    /// `peerSettings#f47741f7 flags:# report_spam:flags.0?true add_contact:flags.1?true block_contact:flags.2?true share_contact:flags.3?true need_contacts_exception:flags.4?true report_geo:flags.5?true autoarchived:flags.7?true invite_members:flags.8?true request_chat_broadcast:flags.10?true business_bot_paused:flags.11?true business_bot_can_reply:flags.12?true geo_distance:flags.6?int request_chat_title:flags.9?string request_chat_date:flags.9?int business_bot_id:flags.13?long business_bot_manage_url:flags.13?string charge_paid_message_stars:flags.14?long registration_month:flags.15?string phone_country:flags.16?string name_change_date:flags.17?int photo_change_date:flags.18?int = PeerSettings`
     PeerSettings(Box<crate::types::PeerSettings>),
 }
 impl PeerSettings {
@@ -29062,10 +30893,15 @@ impl From<crate::types::PeerSettings> for PeerSettings {
         Self::PeerSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::PeerSettings>> for PeerSettings {
+    fn from(x: Box<crate::types::PeerSettings>) -> Self {
+        Self::PeerSettings(x)
+    }
+}
 ///The boxed type `PeerStories`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PeerStories {
-    ///`peerStories#9a35e999 flags:# peer:Peer max_read_id:flags.0?int stories:Vector<StoryItem> = PeerStories`
+    /// `peerStories#9a35e999 flags:# peer:Peer max_read_id:flags.0?int stories:Vector<StoryItem> = PeerStories`
     PeerStories(Box<crate::types::PeerStories>),
 }
 impl PeerStories {
@@ -29129,10 +30965,15 @@ impl From<crate::types::PeerStories> for PeerStories {
         Self::PeerStories(Box::new(x))
     }
 }
+impl From<Box<crate::types::PeerStories>> for PeerStories {
+    fn from(x: Box<crate::types::PeerStories>) -> Self {
+        Self::PeerStories(x)
+    }
+}
 ///The boxed type `PendingSuggestion`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PendingSuggestion {
-    ///`pendingSuggestion#e7e82e12 suggestion:string title:TextWithEntities description:TextWithEntities url:string = PendingSuggestion`
+    /// `pendingSuggestion#e7e82e12 suggestion:string title:TextWithEntities description:TextWithEntities url:string = PendingSuggestion`
     PendingSuggestion(Box<crate::types::PendingSuggestion>),
 }
 impl PendingSuggestion {
@@ -29198,20 +31039,25 @@ impl From<crate::types::PendingSuggestion> for PendingSuggestion {
         Self::PendingSuggestion(Box::new(x))
     }
 }
+impl From<Box<crate::types::PendingSuggestion>> for PendingSuggestion {
+    fn from(x: Box<crate::types::PendingSuggestion>) -> Self {
+        Self::PendingSuggestion(x)
+    }
+}
 ///The boxed type `PhoneCall`: one of 6 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhoneCall {
-    ///`phoneCallEmpty#5366c915 id:long = PhoneCall`
+    /// `phoneCallEmpty#5366c915 id:long = PhoneCall`
     Empty(crate::types::PhoneCallEmpty),
-    ///`phoneCallWaiting#c5226f17 flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long protocol:PhoneCallProtocol receive_date:flags.0?int = PhoneCall`
+    /// `phoneCallWaiting#c5226f17 flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long protocol:PhoneCallProtocol receive_date:flags.0?int = PhoneCall`
     Waiting(Box<crate::types::PhoneCallWaiting>),
-    ///`phoneCallRequested#14b0ed0c flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_hash:bytes protocol:PhoneCallProtocol = PhoneCall`
+    /// `phoneCallRequested#14b0ed0c flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_hash:bytes protocol:PhoneCallProtocol = PhoneCall`
     Requested(Box<crate::types::PhoneCallRequested>),
-    ///`phoneCallAccepted#3660c311 flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_b:bytes protocol:PhoneCallProtocol = PhoneCall`
+    /// `phoneCallAccepted#3660c311 flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_b:bytes protocol:PhoneCallProtocol = PhoneCall`
     Accepted(Box<crate::types::PhoneCallAccepted>),
-    ///`phoneCall#30535af5 flags:# p2p_allowed:flags.5?true video:flags.6?true conference_supported:flags.8?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long protocol:PhoneCallProtocol connections:Vector<PhoneConnection> start_date:int custom_parameters:flags.7?DataJSON = PhoneCall`
+    /// `phoneCall#30535af5 flags:# p2p_allowed:flags.5?true video:flags.6?true conference_supported:flags.8?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long protocol:PhoneCallProtocol connections:Vector<PhoneConnection> start_date:int custom_parameters:flags.7?DataJSON = PhoneCall`
     PhoneCall(Box<crate::types::PhoneCall>),
-    ///`phoneCallDiscarded#50ca4de1 flags:# need_rating:flags.2?true need_debug:flags.3?true video:flags.6?true id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = PhoneCall`
+    /// `phoneCallDiscarded#50ca4de1 flags:# need_rating:flags.2?true need_debug:flags.3?true video:flags.6?true id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = PhoneCall`
     Discarded(Box<crate::types::PhoneCallDiscarded>),
 }
 impl PhoneCall {
@@ -29343,9 +31189,19 @@ impl From<crate::types::PhoneCallWaiting> for PhoneCall {
         Self::Waiting(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhoneCallWaiting>> for PhoneCall {
+    fn from(x: Box<crate::types::PhoneCallWaiting>) -> Self {
+        Self::Waiting(x)
+    }
+}
 impl From<crate::types::PhoneCallRequested> for PhoneCall {
     fn from(x: crate::types::PhoneCallRequested) -> Self {
         Self::Requested(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PhoneCallRequested>> for PhoneCall {
+    fn from(x: Box<crate::types::PhoneCallRequested>) -> Self {
+        Self::Requested(x)
     }
 }
 impl From<crate::types::PhoneCallAccepted> for PhoneCall {
@@ -29353,9 +31209,19 @@ impl From<crate::types::PhoneCallAccepted> for PhoneCall {
         Self::Accepted(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhoneCallAccepted>> for PhoneCall {
+    fn from(x: Box<crate::types::PhoneCallAccepted>) -> Self {
+        Self::Accepted(x)
+    }
+}
 impl From<crate::types::PhoneCall> for PhoneCall {
     fn from(x: crate::types::PhoneCall) -> Self {
         Self::PhoneCall(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PhoneCall>> for PhoneCall {
+    fn from(x: Box<crate::types::PhoneCall>) -> Self {
+        Self::PhoneCall(x)
     }
 }
 impl From<crate::types::PhoneCallDiscarded> for PhoneCall {
@@ -29363,18 +31229,23 @@ impl From<crate::types::PhoneCallDiscarded> for PhoneCall {
         Self::Discarded(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhoneCallDiscarded>> for PhoneCall {
+    fn from(x: Box<crate::types::PhoneCallDiscarded>) -> Self {
+        Self::Discarded(x)
+    }
+}
 ///The boxed type `PhoneCallDiscardReason`: one of 5 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhoneCallDiscardReason {
-    ///`phoneCallDiscardReasonMissed#85e42301 = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonMissed#85e42301 = PhoneCallDiscardReason`
     Missed,
-    ///`phoneCallDiscardReasonDisconnect#e095c1a0 = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonDisconnect#e095c1a0 = PhoneCallDiscardReason`
     Disconnect,
-    ///`phoneCallDiscardReasonHangup#57adc690 = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonHangup#57adc690 = PhoneCallDiscardReason`
     Hangup,
-    ///`phoneCallDiscardReasonBusy#faf7e8c9 = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonBusy#faf7e8c9 = PhoneCallDiscardReason`
     Busy,
-    ///`phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7 slug:string = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7 slug:string = PhoneCallDiscardReason`
     MigrateConferenceCall(crate::types::PhoneCallDiscardReasonMigrateConferenceCall),
 }
 impl PhoneCallDiscardReason {
@@ -29490,7 +31361,7 @@ for PhoneCallDiscardReason {
 ///The boxed type `PhoneCallProtocol`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhoneCallProtocol {
-    ///`phoneCallProtocol#fc878fc8 flags:# udp_p2p:flags.0?true udp_reflector:flags.1?true min_layer:int max_layer:int library_versions:Vector<string> = PhoneCallProtocol`
+    /// `phoneCallProtocol#fc878fc8 flags:# udp_p2p:flags.0?true udp_reflector:flags.1?true min_layer:int max_layer:int library_versions:Vector<string> = PhoneCallProtocol`
     PhoneCallProtocol(Box<crate::types::PhoneCallProtocol>),
 }
 impl PhoneCallProtocol {
@@ -29556,12 +31427,17 @@ impl From<crate::types::PhoneCallProtocol> for PhoneCallProtocol {
         Self::PhoneCallProtocol(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhoneCallProtocol>> for PhoneCallProtocol {
+    fn from(x: Box<crate::types::PhoneCallProtocol>) -> Self {
+        Self::PhoneCallProtocol(x)
+    }
+}
 ///The boxed type `PhoneConnection`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhoneConnection {
-    ///`phoneConnection#9cc123c7 flags:# tcp:flags.0?true id:long ip:string ipv6:string port:int peer_tag:bytes = PhoneConnection`
+    /// `phoneConnection#9cc123c7 flags:# tcp:flags.0?true id:long ip:string ipv6:string port:int peer_tag:bytes = PhoneConnection`
     PhoneConnection(Box<crate::types::PhoneConnection>),
-    ///`phoneConnectionWebrtc#635fe375 flags:# turn:flags.0?true stun:flags.1?true id:long ip:string ipv6:string port:int username:string password:string = PhoneConnection`
+    /// `phoneConnectionWebrtc#635fe375 flags:# turn:flags.0?true stun:flags.1?true id:long ip:string ipv6:string port:int username:string password:string = PhoneConnection`
     Webrtc(Box<crate::types::PhoneConnectionWebrtc>),
 }
 impl PhoneConnection {
@@ -29640,17 +31516,27 @@ impl From<crate::types::PhoneConnection> for PhoneConnection {
         Self::PhoneConnection(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhoneConnection>> for PhoneConnection {
+    fn from(x: Box<crate::types::PhoneConnection>) -> Self {
+        Self::PhoneConnection(x)
+    }
+}
 impl From<crate::types::PhoneConnectionWebrtc> for PhoneConnection {
     fn from(x: crate::types::PhoneConnectionWebrtc) -> Self {
         Self::Webrtc(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhoneConnectionWebrtc>> for PhoneConnection {
+    fn from(x: Box<crate::types::PhoneConnectionWebrtc>) -> Self {
+        Self::Webrtc(x)
+    }
+}
 ///The boxed type `Photo`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Photo {
-    ///`photoEmpty#2331b22d id:long = Photo`
+    /// `photoEmpty#2331b22d id:long = Photo`
     Empty(crate::types::PhotoEmpty),
-    ///`photo#fb197a65 flags:# has_stickers:flags.0?true id:long access_hash:long file_reference:bytes date:int sizes:Vector<PhotoSize> video_sizes:flags.1?Vector<VideoSize> dc_id:int = Photo`
+    /// `photo#fb197a65 flags:# has_stickers:flags.0?true id:long access_hash:long file_reference:bytes date:int sizes:Vector<PhotoSize> video_sizes:flags.1?Vector<VideoSize> dc_id:int = Photo`
     Photo(Box<crate::types::Photo>),
 }
 impl Photo {
@@ -29730,20 +31616,25 @@ impl From<crate::types::Photo> for Photo {
         Self::Photo(Box::new(x))
     }
 }
+impl From<Box<crate::types::Photo>> for Photo {
+    fn from(x: Box<crate::types::Photo>) -> Self {
+        Self::Photo(x)
+    }
+}
 ///The boxed type `PhotoSize`: one of 6 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhotoSize {
-    ///`photoSizeEmpty#0e17e23c type:string = PhotoSize`
+    /// `photoSizeEmpty#0e17e23c type:string = PhotoSize`
     Empty(crate::types::PhotoSizeEmpty),
-    ///`photoSize#75c78e60 type:string w:int h:int size:int = PhotoSize`
+    /// `photoSize#75c78e60 type:string w:int h:int size:int = PhotoSize`
     PhotoSize(Box<crate::types::PhotoSize>),
-    ///`photoCachedSize#021e1ad6 type:string w:int h:int bytes:bytes = PhotoSize`
+    /// `photoCachedSize#021e1ad6 type:string w:int h:int bytes:bytes = PhotoSize`
     PhotoCachedSize(Box<crate::types::PhotoCachedSize>),
-    ///`photoStrippedSize#e0b0bc2e type:string bytes:bytes = PhotoSize`
+    /// `photoStrippedSize#e0b0bc2e type:string bytes:bytes = PhotoSize`
     PhotoStrippedSize(Box<crate::types::PhotoStrippedSize>),
-    ///`photoSizeProgressive#fa3efb95 type:string w:int h:int sizes:Vector<int> = PhotoSize`
+    /// `photoSizeProgressive#fa3efb95 type:string w:int h:int sizes:Vector<int> = PhotoSize`
     Progressive(Box<crate::types::PhotoSizeProgressive>),
-    ///`photoPathSize#d8214d41 type:string bytes:bytes = PhotoSize`
+    /// `photoPathSize#d8214d41 type:string bytes:bytes = PhotoSize`
     PhotoPathSize(Box<crate::types::PhotoPathSize>),
 }
 impl PhotoSize {
@@ -29881,9 +31772,19 @@ impl From<crate::types::PhotoSize> for PhotoSize {
         Self::PhotoSize(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhotoSize>> for PhotoSize {
+    fn from(x: Box<crate::types::PhotoSize>) -> Self {
+        Self::PhotoSize(x)
+    }
+}
 impl From<crate::types::PhotoCachedSize> for PhotoSize {
     fn from(x: crate::types::PhotoCachedSize) -> Self {
         Self::PhotoCachedSize(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PhotoCachedSize>> for PhotoSize {
+    fn from(x: Box<crate::types::PhotoCachedSize>) -> Self {
+        Self::PhotoCachedSize(x)
     }
 }
 impl From<crate::types::PhotoStrippedSize> for PhotoSize {
@@ -29891,9 +31792,19 @@ impl From<crate::types::PhotoStrippedSize> for PhotoSize {
         Self::PhotoStrippedSize(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhotoStrippedSize>> for PhotoSize {
+    fn from(x: Box<crate::types::PhotoStrippedSize>) -> Self {
+        Self::PhotoStrippedSize(x)
+    }
+}
 impl From<crate::types::PhotoSizeProgressive> for PhotoSize {
     fn from(x: crate::types::PhotoSizeProgressive) -> Self {
         Self::Progressive(Box::new(x))
+    }
+}
+impl From<Box<crate::types::PhotoSizeProgressive>> for PhotoSize {
+    fn from(x: Box<crate::types::PhotoSizeProgressive>) -> Self {
+        Self::Progressive(x)
     }
 }
 impl From<crate::types::PhotoPathSize> for PhotoSize {
@@ -29901,10 +31812,15 @@ impl From<crate::types::PhotoPathSize> for PhotoSize {
         Self::PhotoPathSize(Box::new(x))
     }
 }
+impl From<Box<crate::types::PhotoPathSize>> for PhotoSize {
+    fn from(x: Box<crate::types::PhotoPathSize>) -> Self {
+        Self::PhotoPathSize(x)
+    }
+}
 ///The boxed type `Poll`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Poll {
-    ///`poll#966e2dbf id:long flags:# closed:flags.0?true public_voters:flags.1?true multiple_choice:flags.2?true quiz:flags.3?true open_answers:flags.6?true revoting_disabled:flags.7?true shuffle_answers:flags.8?true hide_results_until_close:flags.9?true creator:flags.10?true subscribers_only:flags.11?true question:TextWithEntities answers:Vector<PollAnswer> close_period:flags.4?int close_date:flags.5?int countries_iso2:flags.12?Vector<string> hash:long = Poll`
+    /// `poll#966e2dbf id:long flags:# closed:flags.0?true public_voters:flags.1?true multiple_choice:flags.2?true quiz:flags.3?true open_answers:flags.6?true revoting_disabled:flags.7?true shuffle_answers:flags.8?true hide_results_until_close:flags.9?true creator:flags.10?true subscribers_only:flags.11?true question:TextWithEntities answers:Vector<PollAnswer> close_period:flags.4?int close_date:flags.5?int countries_iso2:flags.12?Vector<string> hash:long = Poll`
     Poll(Box<crate::types::Poll>),
 }
 impl Poll {
@@ -29968,12 +31884,17 @@ impl From<crate::types::Poll> for Poll {
         Self::Poll(Box::new(x))
     }
 }
+impl From<Box<crate::types::Poll>> for Poll {
+    fn from(x: Box<crate::types::Poll>) -> Self {
+        Self::Poll(x)
+    }
+}
 ///The boxed type `PollAnswer`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PollAnswer {
-    ///`pollAnswer#4b7d786a flags:# text:TextWithEntities option:bytes media:flags.0?MessageMedia added_by:flags.1?Peer date:flags.1?int = PollAnswer`
+    /// `pollAnswer#4b7d786a flags:# text:TextWithEntities option:bytes media:flags.0?MessageMedia added_by:flags.1?Peer date:flags.1?int = PollAnswer`
     PollAnswer(Box<crate::types::PollAnswer>),
-    ///`inputPollAnswer#199fed96 flags:# text:TextWithEntities media:flags.0?InputMedia = PollAnswer`
+    /// `inputPollAnswer#199fed96 flags:# text:TextWithEntities media:flags.0?InputMedia = PollAnswer`
     InputPollAnswer(Box<crate::types::InputPollAnswer>),
 }
 impl PollAnswer {
@@ -30052,15 +31973,25 @@ impl From<crate::types::PollAnswer> for PollAnswer {
         Self::PollAnswer(Box::new(x))
     }
 }
+impl From<Box<crate::types::PollAnswer>> for PollAnswer {
+    fn from(x: Box<crate::types::PollAnswer>) -> Self {
+        Self::PollAnswer(x)
+    }
+}
 impl From<crate::types::InputPollAnswer> for PollAnswer {
     fn from(x: crate::types::InputPollAnswer) -> Self {
         Self::InputPollAnswer(Box::new(x))
     }
 }
+impl From<Box<crate::types::InputPollAnswer>> for PollAnswer {
+    fn from(x: Box<crate::types::InputPollAnswer>) -> Self {
+        Self::InputPollAnswer(x)
+    }
+}
 ///The boxed type `PollAnswerVoters`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PollAnswerVoters {
-    ///`pollAnswerVoters#3645230a flags:# chosen:flags.0?true correct:flags.1?true option:bytes voters:flags.2?int recent_voters:flags.2?Vector<Peer> = PollAnswerVoters`
+    /// `pollAnswerVoters#3645230a flags:# chosen:flags.0?true correct:flags.1?true option:bytes voters:flags.2?int recent_voters:flags.2?Vector<Peer> = PollAnswerVoters`
     PollAnswerVoters(Box<crate::types::PollAnswerVoters>),
 }
 impl PollAnswerVoters {
@@ -30126,10 +32057,15 @@ impl From<crate::types::PollAnswerVoters> for PollAnswerVoters {
         Self::PollAnswerVoters(Box::new(x))
     }
 }
+impl From<Box<crate::types::PollAnswerVoters>> for PollAnswerVoters {
+    fn from(x: Box<crate::types::PollAnswerVoters>) -> Self {
+        Self::PollAnswerVoters(x)
+    }
+}
 ///The boxed type `PollResults`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PollResults {
-    ///`pollResults#ba7bb15e flags:# min:flags.0?true has_unread_votes:flags.6?true can_view_stats:flags.7?true results:flags.1?Vector<PollAnswerVoters> total_voters:flags.2?int recent_voters:flags.3?Vector<Peer> solution:flags.4?string solution_entities:flags.4?Vector<MessageEntity> solution_media:flags.5?MessageMedia = PollResults`
+    /// `pollResults#ba7bb15e flags:# min:flags.0?true has_unread_votes:flags.6?true can_view_stats:flags.7?true results:flags.1?Vector<PollAnswerVoters> total_voters:flags.2?int recent_voters:flags.3?Vector<Peer> solution:flags.4?string solution_entities:flags.4?Vector<MessageEntity> solution_media:flags.5?MessageMedia = PollResults`
     PollResults(Box<crate::types::PollResults>),
 }
 impl PollResults {
@@ -30193,10 +32129,15 @@ impl From<crate::types::PollResults> for PollResults {
         Self::PollResults(Box::new(x))
     }
 }
+impl From<Box<crate::types::PollResults>> for PollResults {
+    fn from(x: Box<crate::types::PollResults>) -> Self {
+        Self::PollResults(x)
+    }
+}
 ///The boxed type `Pong`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pong {
-    ///`pong#347773c5 msg_id:long ping_id:long = Pong`
+    /// `pong#347773c5 msg_id:long ping_id:long = Pong`
     Pong(crate::types::Pong),
 }
 impl Pong {
@@ -30261,7 +32202,7 @@ impl From<crate::types::Pong> for Pong {
 ///The boxed type `PopularContact`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PopularContact {
-    ///`popularContact#5ce14175 client_id:long importers:int = PopularContact`
+    /// `popularContact#5ce14175 client_id:long importers:int = PopularContact`
     PopularContact(crate::types::PopularContact),
 }
 impl PopularContact {
@@ -30326,7 +32267,7 @@ impl From<crate::types::PopularContact> for PopularContact {
 ///The boxed type `PostAddress`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostAddress {
-    ///`postAddress#1e8caaeb street_line1:string street_line2:string city:string state:string country_iso2:string post_code:string = PostAddress`
+    /// `postAddress#1e8caaeb street_line1:string street_line2:string city:string state:string country_iso2:string post_code:string = PostAddress`
     PostAddress(Box<crate::types::PostAddress>),
 }
 impl PostAddress {
@@ -30390,12 +32331,17 @@ impl From<crate::types::PostAddress> for PostAddress {
         Self::PostAddress(Box::new(x))
     }
 }
+impl From<Box<crate::types::PostAddress>> for PostAddress {
+    fn from(x: Box<crate::types::PostAddress>) -> Self {
+        Self::PostAddress(x)
+    }
+}
 ///The boxed type `PostInteractionCounters`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostInteractionCounters {
-    ///`postInteractionCountersMessage#e7058e7f msg_id:int views:int forwards:int reactions:int = PostInteractionCounters`
+    /// `postInteractionCountersMessage#e7058e7f msg_id:int views:int forwards:int reactions:int = PostInteractionCounters`
     Message(crate::types::PostInteractionCountersMessage),
-    ///`postInteractionCountersStory#8a480e27 story_id:int views:int forwards:int reactions:int = PostInteractionCounters`
+    /// `postInteractionCountersStory#8a480e27 story_id:int views:int forwards:int reactions:int = PostInteractionCounters`
     Story(crate::types::PostInteractionCountersStory),
 }
 impl PostInteractionCounters {
@@ -30476,7 +32422,7 @@ impl From<crate::types::PostInteractionCountersStory> for PostInteractionCounter
 ///The boxed type `PremiumGiftCodeOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PremiumGiftCodeOption {
-    ///`premiumGiftCodeOption#257e962b flags:# users:int months:int store_product:flags.0?string store_quantity:flags.1?int currency:string amount:long = PremiumGiftCodeOption`
+    /// `premiumGiftCodeOption#257e962b flags:# users:int months:int store_product:flags.0?string store_quantity:flags.1?int currency:string amount:long = PremiumGiftCodeOption`
     PremiumGiftCodeOption(Box<crate::types::PremiumGiftCodeOption>),
 }
 impl PremiumGiftCodeOption {
@@ -30542,10 +32488,15 @@ impl From<crate::types::PremiumGiftCodeOption> for PremiumGiftCodeOption {
         Self::PremiumGiftCodeOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::PremiumGiftCodeOption>> for PremiumGiftCodeOption {
+    fn from(x: Box<crate::types::PremiumGiftCodeOption>) -> Self {
+        Self::PremiumGiftCodeOption(x)
+    }
+}
 ///The boxed type `PremiumSubscriptionOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PremiumSubscriptionOption {
-    ///`premiumSubscriptionOption#5f2d1df2 flags:# current:flags.1?true can_purchase_upgrade:flags.2?true transaction:flags.3?string months:int currency:string amount:long bot_url:string store_product:flags.0?string = PremiumSubscriptionOption`
+    /// `premiumSubscriptionOption#5f2d1df2 flags:# current:flags.1?true can_purchase_upgrade:flags.2?true transaction:flags.3?string months:int currency:string amount:long bot_url:string store_product:flags.0?string = PremiumSubscriptionOption`
     PremiumSubscriptionOption(Box<crate::types::PremiumSubscriptionOption>),
 }
 impl PremiumSubscriptionOption {
@@ -30613,12 +32564,17 @@ impl From<crate::types::PremiumSubscriptionOption> for PremiumSubscriptionOption
         Self::PremiumSubscriptionOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::PremiumSubscriptionOption>> for PremiumSubscriptionOption {
+    fn from(x: Box<crate::types::PremiumSubscriptionOption>) -> Self {
+        Self::PremiumSubscriptionOption(x)
+    }
+}
 ///The boxed type `PrepaidGiveaway`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PrepaidGiveaway {
-    ///`prepaidGiveaway#b2539d54 id:long months:int quantity:int date:int = PrepaidGiveaway`
+    /// `prepaidGiveaway#b2539d54 id:long months:int quantity:int date:int = PrepaidGiveaway`
     PrepaidGiveaway(crate::types::PrepaidGiveaway),
-    ///`prepaidStarsGiveaway#9a9d77e0 id:long stars:long quantity:int boosts:int date:int = PrepaidGiveaway`
+    /// `prepaidStarsGiveaway#9a9d77e0 id:long stars:long quantity:int boosts:int date:int = PrepaidGiveaway`
     PrepaidStarsGiveaway(crate::types::PrepaidStarsGiveaway),
 }
 impl PrepaidGiveaway {
@@ -30703,33 +32659,33 @@ impl From<crate::types::PrepaidStarsGiveaway> for PrepaidGiveaway {
 ///The boxed type `PrivacyKey`: one of 14 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PrivacyKey {
-    ///`privacyKeyStatusTimestamp#bc2eab30 = PrivacyKey`
+    /// `privacyKeyStatusTimestamp#bc2eab30 = PrivacyKey`
     StatusTimestamp,
-    ///`privacyKeyChatInvite#500e6dfa = PrivacyKey`
+    /// `privacyKeyChatInvite#500e6dfa = PrivacyKey`
     ChatInvite,
-    ///`privacyKeyPhoneCall#3d662b7b = PrivacyKey`
+    /// `privacyKeyPhoneCall#3d662b7b = PrivacyKey`
     PhoneCall,
-    ///`privacyKeyPhoneP2P#39491cc8 = PrivacyKey`
+    /// `privacyKeyPhoneP2P#39491cc8 = PrivacyKey`
     PhoneP2P,
-    ///`privacyKeyForwards#69ec56a3 = PrivacyKey`
+    /// `privacyKeyForwards#69ec56a3 = PrivacyKey`
     Forwards,
-    ///`privacyKeyProfilePhoto#96151fed = PrivacyKey`
+    /// `privacyKeyProfilePhoto#96151fed = PrivacyKey`
     ProfilePhoto,
-    ///`privacyKeyPhoneNumber#d19ae46d = PrivacyKey`
+    /// `privacyKeyPhoneNumber#d19ae46d = PrivacyKey`
     PhoneNumber,
-    ///`privacyKeyAddedByPhone#42ffd42b = PrivacyKey`
+    /// `privacyKeyAddedByPhone#42ffd42b = PrivacyKey`
     AddedByPhone,
-    ///`privacyKeyVoiceMessages#0697f414 = PrivacyKey`
+    /// `privacyKeyVoiceMessages#0697f414 = PrivacyKey`
     VoiceMessages,
-    ///`privacyKeyAbout#a486b761 = PrivacyKey`
+    /// `privacyKeyAbout#a486b761 = PrivacyKey`
     About,
-    ///`privacyKeyBirthday#2000a518 = PrivacyKey`
+    /// `privacyKeyBirthday#2000a518 = PrivacyKey`
     Birthday,
-    ///`privacyKeyStarGiftsAutoSave#2ca4fdf8 = PrivacyKey`
+    /// `privacyKeyStarGiftsAutoSave#2ca4fdf8 = PrivacyKey`
     StarGiftsAutoSave,
-    ///`privacyKeyNoPaidMessages#17d348d2 = PrivacyKey`
+    /// `privacyKeyNoPaidMessages#17d348d2 = PrivacyKey`
     NoPaidMessages,
-    ///`privacyKeySavedMusic#ff7a571b = PrivacyKey`
+    /// `privacyKeySavedMusic#ff7a571b = PrivacyKey`
     SavedMusic,
 }
 impl PrivacyKey {
@@ -30948,31 +32904,31 @@ impl From<crate::types::PrivacyKeySavedMusic> for PrivacyKey {
 ///The boxed type `PrivacyRule`: one of 12 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PrivacyRule {
-    ///`privacyValueAllowContacts#fffe1bac = PrivacyRule`
+    /// `privacyValueAllowContacts#fffe1bac = PrivacyRule`
     PrivacyValueAllowContacts,
-    ///`privacyValueAllowAll#65427b82 = PrivacyRule`
+    /// `privacyValueAllowAll#65427b82 = PrivacyRule`
     PrivacyValueAllowAll,
-    ///`privacyValueAllowUsers#b8905fb2 users:Vector<long> = PrivacyRule`
+    /// `privacyValueAllowUsers#b8905fb2 users:Vector<long> = PrivacyRule`
     PrivacyValueAllowUsers(crate::types::PrivacyValueAllowUsers),
-    ///`privacyValueDisallowContacts#f888fa1a = PrivacyRule`
+    /// `privacyValueDisallowContacts#f888fa1a = PrivacyRule`
     PrivacyValueDisallowContacts,
-    ///`privacyValueDisallowAll#8b73e763 = PrivacyRule`
+    /// `privacyValueDisallowAll#8b73e763 = PrivacyRule`
     PrivacyValueDisallowAll,
-    ///`privacyValueDisallowUsers#e4621141 users:Vector<long> = PrivacyRule`
+    /// `privacyValueDisallowUsers#e4621141 users:Vector<long> = PrivacyRule`
     PrivacyValueDisallowUsers(crate::types::PrivacyValueDisallowUsers),
-    ///`privacyValueAllowChatParticipants#6b134e8e chats:Vector<long> = PrivacyRule`
+    /// `privacyValueAllowChatParticipants#6b134e8e chats:Vector<long> = PrivacyRule`
     PrivacyValueAllowChatParticipants(crate::types::PrivacyValueAllowChatParticipants),
-    ///`privacyValueDisallowChatParticipants#41c87565 chats:Vector<long> = PrivacyRule`
+    /// `privacyValueDisallowChatParticipants#41c87565 chats:Vector<long> = PrivacyRule`
     PrivacyValueDisallowChatParticipants(
         crate::types::PrivacyValueDisallowChatParticipants,
     ),
-    ///`privacyValueAllowCloseFriends#f7e8d89b = PrivacyRule`
+    /// `privacyValueAllowCloseFriends#f7e8d89b = PrivacyRule`
     PrivacyValueAllowCloseFriends,
-    ///`privacyValueAllowPremium#ece9814b = PrivacyRule`
+    /// `privacyValueAllowPremium#ece9814b = PrivacyRule`
     PrivacyValueAllowPremium,
-    ///`privacyValueAllowBots#21461b5d = PrivacyRule`
+    /// `privacyValueAllowBots#21461b5d = PrivacyRule`
     PrivacyValueAllowBots,
-    ///`privacyValueDisallowBots#f6a5f82f = PrivacyRule`
+    /// `privacyValueDisallowBots#f6a5f82f = PrivacyRule`
     PrivacyValueDisallowBots,
 }
 impl PrivacyRule {
@@ -31209,21 +33165,21 @@ impl From<crate::types::PrivacyValueDisallowBots> for PrivacyRule {
 ///The boxed type `ProfileTab`: one of 8 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProfileTab {
-    ///`profileTabPosts#b98cd696 = ProfileTab`
+    /// `profileTabPosts#b98cd696 = ProfileTab`
     Posts,
-    ///`profileTabGifts#4d4bd46a = ProfileTab`
+    /// `profileTabGifts#4d4bd46a = ProfileTab`
     Gifts,
-    ///`profileTabMedia#72c64955 = ProfileTab`
+    /// `profileTabMedia#72c64955 = ProfileTab`
     Media,
-    ///`profileTabFiles#ab339c00 = ProfileTab`
+    /// `profileTabFiles#ab339c00 = ProfileTab`
     Files,
-    ///`profileTabMusic#9f27d26e = ProfileTab`
+    /// `profileTabMusic#9f27d26e = ProfileTab`
     Music,
-    ///`profileTabVoice#e477092e = ProfileTab`
+    /// `profileTabVoice#e477092e = ProfileTab`
     Voice,
-    ///`profileTabLinks#d3656499 = ProfileTab`
+    /// `profileTabLinks#d3656499 = ProfileTab`
     Links,
-    ///`profileTabGifs#a2c0f695 = ProfileTab`
+    /// `profileTabGifs#a2c0f695 = ProfileTab`
     Gifs,
 }
 impl ProfileTab {
@@ -31368,9 +33324,9 @@ impl From<crate::types::ProfileTabGifs> for ProfileTab {
 ///The boxed type `PublicForward`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PublicForward {
-    ///`publicForwardMessage#01f2bf4a message:Message = PublicForward`
+    /// `publicForwardMessage#01f2bf4a message:Message = PublicForward`
     Message(crate::types::PublicForwardMessage),
-    ///`publicForwardStory#edf3add0 peer:Peer story:StoryItem = PublicForward`
+    /// `publicForwardStory#edf3add0 peer:Peer story:StoryItem = PublicForward`
     Story(Box<crate::types::PublicForwardStory>),
 }
 impl PublicForward {
@@ -31450,10 +33406,15 @@ impl From<crate::types::PublicForwardStory> for PublicForward {
         Self::Story(Box::new(x))
     }
 }
+impl From<Box<crate::types::PublicForwardStory>> for PublicForward {
+    fn from(x: Box<crate::types::PublicForwardStory>) -> Self {
+        Self::Story(x)
+    }
+}
 ///The boxed type `QuickReply`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum QuickReply {
-    ///`quickReply#0697102b shortcut_id:int shortcut:string top_message:int count:int = QuickReply`
+    /// `quickReply#0697102b shortcut_id:int shortcut:string top_message:int count:int = QuickReply`
     QuickReply(Box<crate::types::QuickReply>),
 }
 impl QuickReply {
@@ -31517,16 +33478,21 @@ impl From<crate::types::QuickReply> for QuickReply {
         Self::QuickReply(Box::new(x))
     }
 }
+impl From<Box<crate::types::QuickReply>> for QuickReply {
+    fn from(x: Box<crate::types::QuickReply>) -> Self {
+        Self::QuickReply(x)
+    }
+}
 ///The boxed type `Reaction`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reaction {
-    ///`reactionEmpty#79f5d419 = Reaction`
+    /// `reactionEmpty#79f5d419 = Reaction`
     Empty,
-    ///`reactionEmoji#1b2286b8 emoticon:string = Reaction`
+    /// `reactionEmoji#1b2286b8 emoticon:string = Reaction`
     Emoji(crate::types::ReactionEmoji),
-    ///`reactionCustomEmoji#8935fc73 document_id:long = Reaction`
+    /// `reactionCustomEmoji#8935fc73 document_id:long = Reaction`
     CustomEmoji(crate::types::ReactionCustomEmoji),
-    ///`reactionPaid#523da4eb = Reaction`
+    /// `reactionPaid#523da4eb = Reaction`
     Paid,
 }
 impl Reaction {
@@ -31631,7 +33597,7 @@ impl From<crate::types::ReactionPaid> for Reaction {
 ///The boxed type `ReactionCount`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReactionCount {
-    ///`reactionCount#a3d1cb80 flags:# chosen_order:flags.0?int reaction:Reaction count:int = ReactionCount`
+    /// `reactionCount#a3d1cb80 flags:# chosen_order:flags.0?int reaction:Reaction count:int = ReactionCount`
     ReactionCount(Box<crate::types::ReactionCount>),
 }
 impl ReactionCount {
@@ -31697,12 +33663,17 @@ impl From<crate::types::ReactionCount> for ReactionCount {
         Self::ReactionCount(Box::new(x))
     }
 }
+impl From<Box<crate::types::ReactionCount>> for ReactionCount {
+    fn from(x: Box<crate::types::ReactionCount>) -> Self {
+        Self::ReactionCount(x)
+    }
+}
 ///The boxed type `ReactionNotificationsFrom`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReactionNotificationsFrom {
-    ///`reactionNotificationsFromContacts#bac3a61a = ReactionNotificationsFrom`
+    /// `reactionNotificationsFromContacts#bac3a61a = ReactionNotificationsFrom`
     Contacts,
-    ///`reactionNotificationsFromAll#4b9e22a0 = ReactionNotificationsFrom`
+    /// `reactionNotificationsFromAll#4b9e22a0 = ReactionNotificationsFrom`
     All,
 }
 impl ReactionNotificationsFrom {
@@ -31776,7 +33747,7 @@ impl From<crate::types::ReactionNotificationsFromAll> for ReactionNotificationsF
 ///The boxed type `ReactionsNotifySettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReactionsNotifySettings {
-    ///`reactionsNotifySettings#71e4ea58 flags:# messages_notify_from:flags.0?ReactionNotificationsFrom stories_notify_from:flags.1?ReactionNotificationsFrom poll_votes_notify_from:flags.2?ReactionNotificationsFrom sound:NotificationSound show_previews:Bool = ReactionsNotifySettings`
+    /// `reactionsNotifySettings#71e4ea58 flags:# messages_notify_from:flags.0?ReactionNotificationsFrom stories_notify_from:flags.1?ReactionNotificationsFrom poll_votes_notify_from:flags.2?ReactionNotificationsFrom sound:NotificationSound show_previews:Bool = ReactionsNotifySettings`
     ReactionsNotifySettings(Box<crate::types::ReactionsNotifySettings>),
 }
 impl ReactionsNotifySettings {
@@ -31842,10 +33813,15 @@ impl From<crate::types::ReactionsNotifySettings> for ReactionsNotifySettings {
         Self::ReactionsNotifySettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::ReactionsNotifySettings>> for ReactionsNotifySettings {
+    fn from(x: Box<crate::types::ReactionsNotifySettings>) -> Self {
+        Self::ReactionsNotifySettings(x)
+    }
+}
 ///The boxed type `ReadParticipantDate`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReadParticipantDate {
-    ///`readParticipantDate#4a4ff172 user_id:long date:int = ReadParticipantDate`
+    /// `readParticipantDate#4a4ff172 user_id:long date:int = ReadParticipantDate`
     ReadParticipantDate(crate::types::ReadParticipantDate),
 }
 impl ReadParticipantDate {
@@ -31912,7 +33888,7 @@ impl From<crate::types::ReadParticipantDate> for ReadParticipantDate {
 ///The boxed type `ReceivedNotifyMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReceivedNotifyMessage {
-    ///`receivedNotifyMessage#a384b779 id:int flags:int = ReceivedNotifyMessage`
+    /// `receivedNotifyMessage#a384b779 id:int flags:int = ReceivedNotifyMessage`
     ReceivedNotifyMessage(crate::types::ReceivedNotifyMessage),
 }
 impl ReceivedNotifyMessage {
@@ -31979,15 +33955,15 @@ impl From<crate::types::ReceivedNotifyMessage> for ReceivedNotifyMessage {
 ///The boxed type `RecentMeUrl`: one of 5 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RecentMeUrl {
-    ///`recentMeUrlUnknown#46e1d13d url:string = RecentMeUrl`
+    /// `recentMeUrlUnknown#46e1d13d url:string = RecentMeUrl`
     Unknown(crate::types::RecentMeUrlUnknown),
-    ///`recentMeUrlUser#b92c09e2 url:string user_id:long = RecentMeUrl`
+    /// `recentMeUrlUser#b92c09e2 url:string user_id:long = RecentMeUrl`
     User(crate::types::RecentMeUrlUser),
-    ///`recentMeUrlChat#b2da71d2 url:string chat_id:long = RecentMeUrl`
+    /// `recentMeUrlChat#b2da71d2 url:string chat_id:long = RecentMeUrl`
     Chat(crate::types::RecentMeUrlChat),
-    ///`recentMeUrlChatInvite#eb49081d url:string chat_invite:ChatInvite = RecentMeUrl`
+    /// `recentMeUrlChatInvite#eb49081d url:string chat_invite:ChatInvite = RecentMeUrl`
     ChatInvite(Box<crate::types::RecentMeUrlChatInvite>),
-    ///`recentMeUrlStickerSet#bc0a57dc url:string set:StickerSetCovered = RecentMeUrl`
+    /// `recentMeUrlStickerSet#bc0a57dc url:string set:StickerSetCovered = RecentMeUrl`
     StickerSet(Box<crate::types::RecentMeUrlStickerSet>),
 }
 impl RecentMeUrl {
@@ -32112,15 +34088,25 @@ impl From<crate::types::RecentMeUrlChatInvite> for RecentMeUrl {
         Self::ChatInvite(Box::new(x))
     }
 }
+impl From<Box<crate::types::RecentMeUrlChatInvite>> for RecentMeUrl {
+    fn from(x: Box<crate::types::RecentMeUrlChatInvite>) -> Self {
+        Self::ChatInvite(x)
+    }
+}
 impl From<crate::types::RecentMeUrlStickerSet> for RecentMeUrl {
     fn from(x: crate::types::RecentMeUrlStickerSet) -> Self {
         Self::StickerSet(Box::new(x))
     }
 }
+impl From<Box<crate::types::RecentMeUrlStickerSet>> for RecentMeUrl {
+    fn from(x: Box<crate::types::RecentMeUrlStickerSet>) -> Self {
+        Self::StickerSet(x)
+    }
+}
 ///The boxed type `RecentStory`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RecentStory {
-    ///`recentStory#711d692d flags:# live:flags.0?true max_id:flags.1?int = RecentStory`
+    /// `recentStory#711d692d flags:# live:flags.0?true max_id:flags.1?int = RecentStory`
     RecentStory(crate::types::RecentStory),
 }
 impl RecentStory {
@@ -32185,13 +34171,13 @@ impl From<crate::types::RecentStory> for RecentStory {
 ///The boxed type `ReplyMarkup`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReplyMarkup {
-    ///`replyKeyboardHide#a03e5b85 flags:# selective:flags.2?true = ReplyMarkup`
+    /// `replyKeyboardHide#a03e5b85 flags:# selective:flags.2?true = ReplyMarkup`
     ReplyKeyboardHide(crate::types::ReplyKeyboardHide),
-    ///`replyKeyboardForceReply#86b40b08 flags:# single_use:flags.1?true selective:flags.2?true placeholder:flags.3?string = ReplyMarkup`
+    /// `replyKeyboardForceReply#86b40b08 flags:# single_use:flags.1?true selective:flags.2?true placeholder:flags.3?string = ReplyMarkup`
     ReplyKeyboardForceReply(crate::types::ReplyKeyboardForceReply),
-    ///`replyKeyboardMarkup#85dd99d1 flags:# resize:flags.0?true single_use:flags.1?true selective:flags.2?true persistent:flags.4?true force_reply:flags.5?true rows:Vector<KeyboardButtonRow> placeholder:flags.3?string = ReplyMarkup`
+    /// `replyKeyboardMarkup#85dd99d1 flags:# resize:flags.0?true single_use:flags.1?true selective:flags.2?true persistent:flags.4?true force_reply:flags.5?true rows:Vector<KeyboardButtonRow> placeholder:flags.3?string = ReplyMarkup`
     ReplyKeyboardMarkup(Box<crate::types::ReplyKeyboardMarkup>),
-    ///`replyInlineMarkup#b2b15770 flags:# force_reply:flags.5?true rows:Vector<KeyboardInlineButtonRow> = ReplyMarkup`
+    /// `replyInlineMarkup#b2b15770 flags:# force_reply:flags.5?true rows:Vector<KeyboardInlineButtonRow> = ReplyMarkup`
     ReplyInlineMarkup(crate::types::ReplyInlineMarkup),
 }
 impl ReplyMarkup {
@@ -32306,6 +34292,11 @@ impl From<crate::types::ReplyKeyboardMarkup> for ReplyMarkup {
         Self::ReplyKeyboardMarkup(Box::new(x))
     }
 }
+impl From<Box<crate::types::ReplyKeyboardMarkup>> for ReplyMarkup {
+    fn from(x: Box<crate::types::ReplyKeyboardMarkup>) -> Self {
+        Self::ReplyKeyboardMarkup(x)
+    }
+}
 impl From<crate::types::ReplyInlineMarkup> for ReplyMarkup {
     fn from(x: crate::types::ReplyInlineMarkup) -> Self {
         Self::ReplyInlineMarkup(x)
@@ -32314,25 +34305,25 @@ impl From<crate::types::ReplyInlineMarkup> for ReplyMarkup {
 ///The boxed type `ReportReason`: one of 10 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReportReason {
-    ///`inputReportReasonSpam#58dbcab8 = ReportReason`
+    /// `inputReportReasonSpam#58dbcab8 = ReportReason`
     InputReportReasonSpam,
-    ///`inputReportReasonViolence#1e22c78d = ReportReason`
+    /// `inputReportReasonViolence#1e22c78d = ReportReason`
     InputReportReasonViolence,
-    ///`inputReportReasonPornography#2e59d922 = ReportReason`
+    /// `inputReportReasonPornography#2e59d922 = ReportReason`
     InputReportReasonPornography,
-    ///`inputReportReasonChildAbuse#adf44ee3 = ReportReason`
+    /// `inputReportReasonChildAbuse#adf44ee3 = ReportReason`
     InputReportReasonChildAbuse,
-    ///`inputReportReasonOther#c1e4a2b1 = ReportReason`
+    /// `inputReportReasonOther#c1e4a2b1 = ReportReason`
     InputReportReasonOther,
-    ///`inputReportReasonCopyright#9b89f93a = ReportReason`
+    /// `inputReportReasonCopyright#9b89f93a = ReportReason`
     InputReportReasonCopyright,
-    ///`inputReportReasonGeoIrrelevant#dbd4feed = ReportReason`
+    /// `inputReportReasonGeoIrrelevant#dbd4feed = ReportReason`
     InputReportReasonGeoIrrelevant,
-    ///`inputReportReasonFake#f5ddd6e7 = ReportReason`
+    /// `inputReportReasonFake#f5ddd6e7 = ReportReason`
     InputReportReasonFake,
-    ///`inputReportReasonIllegalDrugs#0a8eb2be = ReportReason`
+    /// `inputReportReasonIllegalDrugs#0a8eb2be = ReportReason`
     InputReportReasonIllegalDrugs,
-    ///`inputReportReasonPersonalDetails#9ec7863d = ReportReason`
+    /// `inputReportReasonPersonalDetails#9ec7863d = ReportReason`
     InputReportReasonPersonalDetails,
 }
 impl ReportReason {
@@ -32521,11 +34512,11 @@ impl From<crate::types::InputReportReasonPersonalDetails> for ReportReason {
 ///The boxed type `ReportResult`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReportResult {
-    ///`reportResultChooseOption#f0e4e0b6 title:string options:Vector<MessageReportOption> = ReportResult`
+    /// `reportResultChooseOption#f0e4e0b6 title:string options:Vector<MessageReportOption> = ReportResult`
     ChooseOption(Box<crate::types::ReportResultChooseOption>),
-    ///`reportResultAddComment#6f09ac31 flags:# optional:flags.0?true option:bytes = ReportResult`
+    /// `reportResultAddComment#6f09ac31 flags:# optional:flags.0?true option:bytes = ReportResult`
     AddComment(crate::types::ReportResultAddComment),
-    ///`reportResultReported#8db33c4b = ReportResult`
+    /// `reportResultReported#8db33c4b = ReportResult`
     Reported,
 }
 impl ReportResult {
@@ -32609,6 +34600,11 @@ impl From<crate::types::ReportResultChooseOption> for ReportResult {
         Self::ChooseOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::ReportResultChooseOption>> for ReportResult {
+    fn from(x: Box<crate::types::ReportResultChooseOption>) -> Self {
+        Self::ChooseOption(x)
+    }
+}
 impl From<crate::types::ReportResultAddComment> for ReportResult {
     fn from(x: crate::types::ReportResultAddComment) -> Self {
         Self::AddComment(x)
@@ -32622,13 +34618,13 @@ impl From<crate::types::ReportResultReported> for ReportResult {
 ///The boxed type `RequestPeerType`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RequestPeerType {
-    ///`requestPeerTypeUser#5f3b8a00 flags:# bot:flags.0?Bool premium:flags.1?Bool = RequestPeerType`
+    /// `requestPeerTypeUser#5f3b8a00 flags:# bot:flags.0?Bool premium:flags.1?Bool = RequestPeerType`
     User(crate::types::RequestPeerTypeUser),
-    ///`requestPeerTypeChat#c9f06e1b flags:# creator:flags.0?true bot_participant:flags.5?true has_username:flags.3?Bool forum:flags.4?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType`
+    /// `requestPeerTypeChat#c9f06e1b flags:# creator:flags.0?true bot_participant:flags.5?true has_username:flags.3?Bool forum:flags.4?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType`
     Chat(Box<crate::types::RequestPeerTypeChat>),
-    ///`requestPeerTypeBroadcast#339bef6c flags:# creator:flags.0?true has_username:flags.3?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType`
+    /// `requestPeerTypeBroadcast#339bef6c flags:# creator:flags.0?true has_username:flags.3?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType`
     Broadcast(Box<crate::types::RequestPeerTypeBroadcast>),
-    ///`requestPeerTypeCreateBot#3e81e078 flags:# bot_managed:flags.0?true suggested_name:flags.1?string suggested_username:flags.2?string = RequestPeerType`
+    /// `requestPeerTypeCreateBot#3e81e078 flags:# bot_managed:flags.0?true suggested_name:flags.1?string suggested_username:flags.2?string = RequestPeerType`
     CreateBot(Box<crate::types::RequestPeerTypeCreateBot>),
 }
 impl RequestPeerType {
@@ -32734,9 +34730,19 @@ impl From<crate::types::RequestPeerTypeChat> for RequestPeerType {
         Self::Chat(Box::new(x))
     }
 }
+impl From<Box<crate::types::RequestPeerTypeChat>> for RequestPeerType {
+    fn from(x: Box<crate::types::RequestPeerTypeChat>) -> Self {
+        Self::Chat(x)
+    }
+}
 impl From<crate::types::RequestPeerTypeBroadcast> for RequestPeerType {
     fn from(x: crate::types::RequestPeerTypeBroadcast) -> Self {
         Self::Broadcast(Box::new(x))
+    }
+}
+impl From<Box<crate::types::RequestPeerTypeBroadcast>> for RequestPeerType {
+    fn from(x: Box<crate::types::RequestPeerTypeBroadcast>) -> Self {
+        Self::Broadcast(x)
     }
 }
 impl From<crate::types::RequestPeerTypeCreateBot> for RequestPeerType {
@@ -32744,14 +34750,19 @@ impl From<crate::types::RequestPeerTypeCreateBot> for RequestPeerType {
         Self::CreateBot(Box::new(x))
     }
 }
+impl From<Box<crate::types::RequestPeerTypeCreateBot>> for RequestPeerType {
+    fn from(x: Box<crate::types::RequestPeerTypeCreateBot>) -> Self {
+        Self::CreateBot(x)
+    }
+}
 ///The boxed type `RequestedPeer`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RequestedPeer {
-    ///`requestedPeerUser#d62ff46a flags:# user_id:long first_name:flags.0?string last_name:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer`
+    /// `requestedPeerUser#d62ff46a flags:# user_id:long first_name:flags.0?string last_name:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer`
     User(Box<crate::types::RequestedPeerUser>),
-    ///`requestedPeerChat#7307544f flags:# chat_id:long title:flags.0?string photo:flags.2?Photo = RequestedPeer`
+    /// `requestedPeerChat#7307544f flags:# chat_id:long title:flags.0?string photo:flags.2?Photo = RequestedPeer`
     Chat(Box<crate::types::RequestedPeerChat>),
-    ///`requestedPeerChannel#8ba403e4 flags:# channel_id:long title:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer`
+    /// `requestedPeerChannel#8ba403e4 flags:# channel_id:long title:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer`
     Channel(Box<crate::types::RequestedPeerChannel>),
 }
 impl RequestedPeer {
@@ -32841,9 +34852,19 @@ impl From<crate::types::RequestedPeerUser> for RequestedPeer {
         Self::User(Box::new(x))
     }
 }
+impl From<Box<crate::types::RequestedPeerUser>> for RequestedPeer {
+    fn from(x: Box<crate::types::RequestedPeerUser>) -> Self {
+        Self::User(x)
+    }
+}
 impl From<crate::types::RequestedPeerChat> for RequestedPeer {
     fn from(x: crate::types::RequestedPeerChat) -> Self {
         Self::Chat(Box::new(x))
+    }
+}
+impl From<Box<crate::types::RequestedPeerChat>> for RequestedPeer {
+    fn from(x: Box<crate::types::RequestedPeerChat>) -> Self {
+        Self::Chat(x)
     }
 }
 impl From<crate::types::RequestedPeerChannel> for RequestedPeer {
@@ -32851,14 +34872,19 @@ impl From<crate::types::RequestedPeerChannel> for RequestedPeer {
         Self::Channel(Box::new(x))
     }
 }
+impl From<Box<crate::types::RequestedPeerChannel>> for RequestedPeer {
+    fn from(x: Box<crate::types::RequestedPeerChannel>) -> Self {
+        Self::Channel(x)
+    }
+}
 ///The boxed type `RequirementToContact`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RequirementToContact {
-    ///`requirementToContactEmpty#050a9839 = RequirementToContact`
+    /// `requirementToContactEmpty#050a9839 = RequirementToContact`
     Empty,
-    ///`requirementToContactPremium#e581e4e9 = RequirementToContact`
+    /// `requirementToContactPremium#e581e4e9 = RequirementToContact`
     Premium,
-    ///`requirementToContactPaidMessages#b4f67e93 stars_amount:long = RequirementToContact`
+    /// `requirementToContactPaidMessages#b4f67e93 stars_amount:long = RequirementToContact`
     PaidMessages(crate::types::RequirementToContactPaidMessages),
 }
 impl RequirementToContact {
@@ -32947,7 +34973,7 @@ impl From<crate::types::RequirementToContactPaidMessages> for RequirementToConta
 ///The boxed type `ResPQ`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResPQ {
-    ///`resPQ#05162463 nonce:int128 server_nonce:int128 pq:bytes server_public_key_fingerprints:Vector<long> = ResPQ`
+    /// `resPQ#05162463 nonce:int128 server_nonce:int128 pq:bytes server_public_key_fingerprints:Vector<long> = ResPQ`
     ResPQ(Box<crate::types::ResPQ>),
 }
 impl ResPQ {
@@ -33011,10 +35037,15 @@ impl From<crate::types::ResPQ> for ResPQ {
         Self::ResPQ(Box::new(x))
     }
 }
+impl From<Box<crate::types::ResPQ>> for ResPQ {
+    fn from(x: Box<crate::types::ResPQ>) -> Self {
+        Self::ResPQ(x)
+    }
+}
 ///The boxed type `RestrictionReason`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RestrictionReason {
-    ///`restrictionReason#d072acb4 platform:string reason:string text:string = RestrictionReason`
+    /// `restrictionReason#d072acb4 platform:string reason:string text:string = RestrictionReason`
     RestrictionReason(Box<crate::types::RestrictionReason>),
 }
 impl RestrictionReason {
@@ -33080,10 +35111,15 @@ impl From<crate::types::RestrictionReason> for RestrictionReason {
         Self::RestrictionReason(Box::new(x))
     }
 }
+impl From<Box<crate::types::RestrictionReason>> for RestrictionReason {
+    fn from(x: Box<crate::types::RestrictionReason>) -> Self {
+        Self::RestrictionReason(x)
+    }
+}
 ///The boxed type `RichButtonStyle`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RichButtonStyle {
-    ///`richButtonStyle#03c610bd flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true link:flags.3?true = RichButtonStyle`
+    /// `richButtonStyle#03c610bd flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true link:flags.3?true = RichButtonStyle`
     RichButtonStyle(crate::types::RichButtonStyle),
 }
 impl RichButtonStyle {
@@ -33150,7 +35186,7 @@ impl From<crate::types::RichButtonStyle> for RichButtonStyle {
 ///The boxed type `RichMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RichMessage {
-    ///`richMessage#baf39d8b flags:# rtl:flags.0?true part:flags.1?true blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> = RichMessage`
+    /// `richMessage#baf39d8b flags:# rtl:flags.0?true part:flags.1?true blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> = RichMessage`
     RichMessage(Box<crate::types::RichMessage>),
 }
 impl RichMessage {
@@ -33214,72 +35250,77 @@ impl From<crate::types::RichMessage> for RichMessage {
         Self::RichMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::RichMessage>> for RichMessage {
+    fn from(x: Box<crate::types::RichMessage>) -> Self {
+        Self::RichMessage(x)
+    }
+}
 ///The boxed type `RichText`: one of 32 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RichText {
-    ///`textEmpty#dc3d824f = RichText`
+    /// `textEmpty#dc3d824f = RichText`
     TextEmpty,
-    ///`textPlain#744694e0 text:string = RichText`
+    /// `textPlain#744694e0 text:string = RichText`
     TextPlain(crate::types::TextPlain),
-    ///`textBold#6724abc4 text:RichText = RichText`
+    /// `textBold#6724abc4 text:RichText = RichText`
     TextBold(Box<crate::types::TextBold>),
-    ///`textItalic#d912a59c text:RichText = RichText`
+    /// `textItalic#d912a59c text:RichText = RichText`
     TextItalic(Box<crate::types::TextItalic>),
-    ///`textUnderline#c12622c4 text:RichText = RichText`
+    /// `textUnderline#c12622c4 text:RichText = RichText`
     TextUnderline(Box<crate::types::TextUnderline>),
-    ///`textStrike#9bf8bb95 text:RichText = RichText`
+    /// `textStrike#9bf8bb95 text:RichText = RichText`
     TextStrike(Box<crate::types::TextStrike>),
-    ///`textFixed#6c3f19b9 text:RichText = RichText`
+    /// `textFixed#6c3f19b9 text:RichText = RichText`
     TextFixed(Box<crate::types::TextFixed>),
-    ///`textUrl#3c2884c1 text:RichText url:string webpage_id:long = RichText`
+    /// `textUrl#3c2884c1 text:RichText url:string webpage_id:long = RichText`
     TextUrl(Box<crate::types::TextUrl>),
-    ///`textEmail#de5a0dd6 text:RichText email:string = RichText`
+    /// `textEmail#de5a0dd6 text:RichText email:string = RichText`
     TextEmail(Box<crate::types::TextEmail>),
-    ///`textConcat#7e6260d7 texts:Vector<RichText> = RichText`
+    /// `textConcat#7e6260d7 texts:Vector<RichText> = RichText`
     TextConcat(crate::types::TextConcat),
-    ///`textSubscript#ed6a8504 text:RichText = RichText`
+    /// `textSubscript#ed6a8504 text:RichText = RichText`
     TextSubscript(Box<crate::types::TextSubscript>),
-    ///`textSuperscript#c7fb5e01 text:RichText = RichText`
+    /// `textSuperscript#c7fb5e01 text:RichText = RichText`
     TextSuperscript(Box<crate::types::TextSuperscript>),
-    ///`textMarked#034b8621 text:RichText = RichText`
+    /// `textMarked#034b8621 text:RichText = RichText`
     TextMarked(Box<crate::types::TextMarked>),
-    ///`textPhone#1ccb966a text:RichText phone:string = RichText`
+    /// `textPhone#1ccb966a text:RichText phone:string = RichText`
     TextPhone(Box<crate::types::TextPhone>),
-    ///`textImage#081ccf4f document_id:long w:int h:int = RichText`
+    /// `textImage#081ccf4f document_id:long w:int h:int = RichText`
     TextImage(crate::types::TextImage),
-    ///`textAnchor#35553762 text:RichText name:string = RichText`
+    /// `textAnchor#35553762 text:RichText name:string = RichText`
     TextAnchor(Box<crate::types::TextAnchor>),
-    ///`textMath#9d2eac97 source:string = RichText`
+    /// `textMath#9d2eac97 source:string = RichText`
     TextMath(crate::types::TextMath),
-    ///`textCustomEmoji#a26156c0 document_id:long alt:string = RichText`
+    /// `textCustomEmoji#a26156c0 document_id:long alt:string = RichText`
     TextCustomEmoji(crate::types::TextCustomEmoji),
-    ///`textSpoiler#4c2a5d62 text:RichText = RichText`
+    /// `textSpoiler#4c2a5d62 text:RichText = RichText`
     TextSpoiler(Box<crate::types::TextSpoiler>),
-    ///`textMention#cd24cf44 text:RichText = RichText`
+    /// `textMention#cd24cf44 text:RichText = RichText`
     TextMention(Box<crate::types::TextMention>),
-    ///`textHashtag#519524ea text:RichText = RichText`
+    /// `textHashtag#519524ea text:RichText = RichText`
     TextHashtag(Box<crate::types::TextHashtag>),
-    ///`textBotCommand#02ff29d3 text:RichText = RichText`
+    /// `textBotCommand#02ff29d3 text:RichText = RichText`
     TextBotCommand(Box<crate::types::TextBotCommand>),
-    ///`textCashtag#7b9e1801 text:RichText = RichText`
+    /// `textCashtag#7b9e1801 text:RichText = RichText`
     TextCashtag(Box<crate::types::TextCashtag>),
-    ///`textAutoUrl#ac6a83aa text:RichText = RichText`
+    /// `textAutoUrl#ac6a83aa text:RichText = RichText`
     TextAutoUrl(Box<crate::types::TextAutoUrl>),
-    ///`textAutoEmail#c556a45d text:RichText = RichText`
+    /// `textAutoEmail#c556a45d text:RichText = RichText`
     TextAutoEmail(Box<crate::types::TextAutoEmail>),
-    ///`textAutoPhone#24c26789 text:RichText = RichText`
+    /// `textAutoPhone#24c26789 text:RichText = RichText`
     TextAutoPhone(Box<crate::types::TextAutoPhone>),
-    ///`textBankCard#b956812d text:RichText = RichText`
+    /// `textBankCard#b956812d text:RichText = RichText`
     TextBankCard(Box<crate::types::TextBankCard>),
-    ///`textMentionName#01a9fbfc text:RichText user_id:long = RichText`
+    /// `textMentionName#01a9fbfc text:RichText user_id:long = RichText`
     TextMentionName(Box<crate::types::TextMentionName>),
-    ///`textDate#a5b45e2b flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true text:RichText date:int = RichText`
+    /// `textDate#a5b45e2b flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true text:RichText date:int = RichText`
     TextDate(Box<crate::types::TextDate>),
-    ///`textDiff#9686cb50 text:RichText old_text:RichText = RichText`
+    /// `textDiff#9686cb50 text:RichText old_text:RichText = RichText`
     TextDiff(Box<crate::types::TextDiff>),
-    ///`textButton#afc79cd6 flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle = RichText`
+    /// `textButton#afc79cd6 flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle = RichText`
     TextButton(Box<crate::types::TextButton>),
-    ///`textTonAddress#3cd2a36a text:RichText = RichText`
+    /// `textTonAddress#3cd2a36a text:RichText = RichText`
     TextTonAddress(Box<crate::types::TextTonAddress>),
 }
 impl RichText {
@@ -33760,9 +35801,19 @@ impl From<crate::types::TextBold> for RichText {
         Self::TextBold(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextBold>> for RichText {
+    fn from(x: Box<crate::types::TextBold>) -> Self {
+        Self::TextBold(x)
+    }
+}
 impl From<crate::types::TextItalic> for RichText {
     fn from(x: crate::types::TextItalic) -> Self {
         Self::TextItalic(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextItalic>> for RichText {
+    fn from(x: Box<crate::types::TextItalic>) -> Self {
+        Self::TextItalic(x)
     }
 }
 impl From<crate::types::TextUnderline> for RichText {
@@ -33770,9 +35821,19 @@ impl From<crate::types::TextUnderline> for RichText {
         Self::TextUnderline(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextUnderline>> for RichText {
+    fn from(x: Box<crate::types::TextUnderline>) -> Self {
+        Self::TextUnderline(x)
+    }
+}
 impl From<crate::types::TextStrike> for RichText {
     fn from(x: crate::types::TextStrike) -> Self {
         Self::TextStrike(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextStrike>> for RichText {
+    fn from(x: Box<crate::types::TextStrike>) -> Self {
+        Self::TextStrike(x)
     }
 }
 impl From<crate::types::TextFixed> for RichText {
@@ -33780,14 +35841,29 @@ impl From<crate::types::TextFixed> for RichText {
         Self::TextFixed(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextFixed>> for RichText {
+    fn from(x: Box<crate::types::TextFixed>) -> Self {
+        Self::TextFixed(x)
+    }
+}
 impl From<crate::types::TextUrl> for RichText {
     fn from(x: crate::types::TextUrl) -> Self {
         Self::TextUrl(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextUrl>> for RichText {
+    fn from(x: Box<crate::types::TextUrl>) -> Self {
+        Self::TextUrl(x)
+    }
+}
 impl From<crate::types::TextEmail> for RichText {
     fn from(x: crate::types::TextEmail) -> Self {
         Self::TextEmail(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextEmail>> for RichText {
+    fn from(x: Box<crate::types::TextEmail>) -> Self {
+        Self::TextEmail(x)
     }
 }
 impl From<crate::types::TextConcat> for RichText {
@@ -33800,9 +35876,19 @@ impl From<crate::types::TextSubscript> for RichText {
         Self::TextSubscript(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextSubscript>> for RichText {
+    fn from(x: Box<crate::types::TextSubscript>) -> Self {
+        Self::TextSubscript(x)
+    }
+}
 impl From<crate::types::TextSuperscript> for RichText {
     fn from(x: crate::types::TextSuperscript) -> Self {
         Self::TextSuperscript(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextSuperscript>> for RichText {
+    fn from(x: Box<crate::types::TextSuperscript>) -> Self {
+        Self::TextSuperscript(x)
     }
 }
 impl From<crate::types::TextMarked> for RichText {
@@ -33810,9 +35896,19 @@ impl From<crate::types::TextMarked> for RichText {
         Self::TextMarked(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextMarked>> for RichText {
+    fn from(x: Box<crate::types::TextMarked>) -> Self {
+        Self::TextMarked(x)
+    }
+}
 impl From<crate::types::TextPhone> for RichText {
     fn from(x: crate::types::TextPhone) -> Self {
         Self::TextPhone(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextPhone>> for RichText {
+    fn from(x: Box<crate::types::TextPhone>) -> Self {
+        Self::TextPhone(x)
     }
 }
 impl From<crate::types::TextImage> for RichText {
@@ -33823,6 +35919,11 @@ impl From<crate::types::TextImage> for RichText {
 impl From<crate::types::TextAnchor> for RichText {
     fn from(x: crate::types::TextAnchor) -> Self {
         Self::TextAnchor(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextAnchor>> for RichText {
+    fn from(x: Box<crate::types::TextAnchor>) -> Self {
+        Self::TextAnchor(x)
     }
 }
 impl From<crate::types::TextMath> for RichText {
@@ -33840,9 +35941,19 @@ impl From<crate::types::TextSpoiler> for RichText {
         Self::TextSpoiler(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextSpoiler>> for RichText {
+    fn from(x: Box<crate::types::TextSpoiler>) -> Self {
+        Self::TextSpoiler(x)
+    }
+}
 impl From<crate::types::TextMention> for RichText {
     fn from(x: crate::types::TextMention) -> Self {
         Self::TextMention(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextMention>> for RichText {
+    fn from(x: Box<crate::types::TextMention>) -> Self {
+        Self::TextMention(x)
     }
 }
 impl From<crate::types::TextHashtag> for RichText {
@@ -33850,9 +35961,19 @@ impl From<crate::types::TextHashtag> for RichText {
         Self::TextHashtag(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextHashtag>> for RichText {
+    fn from(x: Box<crate::types::TextHashtag>) -> Self {
+        Self::TextHashtag(x)
+    }
+}
 impl From<crate::types::TextBotCommand> for RichText {
     fn from(x: crate::types::TextBotCommand) -> Self {
         Self::TextBotCommand(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextBotCommand>> for RichText {
+    fn from(x: Box<crate::types::TextBotCommand>) -> Self {
+        Self::TextBotCommand(x)
     }
 }
 impl From<crate::types::TextCashtag> for RichText {
@@ -33860,9 +35981,19 @@ impl From<crate::types::TextCashtag> for RichText {
         Self::TextCashtag(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextCashtag>> for RichText {
+    fn from(x: Box<crate::types::TextCashtag>) -> Self {
+        Self::TextCashtag(x)
+    }
+}
 impl From<crate::types::TextAutoUrl> for RichText {
     fn from(x: crate::types::TextAutoUrl) -> Self {
         Self::TextAutoUrl(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextAutoUrl>> for RichText {
+    fn from(x: Box<crate::types::TextAutoUrl>) -> Self {
+        Self::TextAutoUrl(x)
     }
 }
 impl From<crate::types::TextAutoEmail> for RichText {
@@ -33870,9 +36001,19 @@ impl From<crate::types::TextAutoEmail> for RichText {
         Self::TextAutoEmail(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextAutoEmail>> for RichText {
+    fn from(x: Box<crate::types::TextAutoEmail>) -> Self {
+        Self::TextAutoEmail(x)
+    }
+}
 impl From<crate::types::TextAutoPhone> for RichText {
     fn from(x: crate::types::TextAutoPhone) -> Self {
         Self::TextAutoPhone(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextAutoPhone>> for RichText {
+    fn from(x: Box<crate::types::TextAutoPhone>) -> Self {
+        Self::TextAutoPhone(x)
     }
 }
 impl From<crate::types::TextBankCard> for RichText {
@@ -33880,9 +36021,19 @@ impl From<crate::types::TextBankCard> for RichText {
         Self::TextBankCard(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextBankCard>> for RichText {
+    fn from(x: Box<crate::types::TextBankCard>) -> Self {
+        Self::TextBankCard(x)
+    }
+}
 impl From<crate::types::TextMentionName> for RichText {
     fn from(x: crate::types::TextMentionName) -> Self {
         Self::TextMentionName(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextMentionName>> for RichText {
+    fn from(x: Box<crate::types::TextMentionName>) -> Self {
+        Self::TextMentionName(x)
     }
 }
 impl From<crate::types::TextDate> for RichText {
@@ -33890,9 +36041,19 @@ impl From<crate::types::TextDate> for RichText {
         Self::TextDate(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextDate>> for RichText {
+    fn from(x: Box<crate::types::TextDate>) -> Self {
+        Self::TextDate(x)
+    }
+}
 impl From<crate::types::TextDiff> for RichText {
     fn from(x: crate::types::TextDiff) -> Self {
         Self::TextDiff(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TextDiff>> for RichText {
+    fn from(x: Box<crate::types::TextDiff>) -> Self {
+        Self::TextDiff(x)
     }
 }
 impl From<crate::types::TextButton> for RichText {
@@ -33900,19 +36061,29 @@ impl From<crate::types::TextButton> for RichText {
         Self::TextButton(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextButton>> for RichText {
+    fn from(x: Box<crate::types::TextButton>) -> Self {
+        Self::TextButton(x)
+    }
+}
 impl From<crate::types::TextTonAddress> for RichText {
     fn from(x: crate::types::TextTonAddress) -> Self {
         Self::TextTonAddress(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextTonAddress>> for RichText {
+    fn from(x: Box<crate::types::TextTonAddress>) -> Self {
+        Self::TextTonAddress(x)
+    }
+}
 ///The boxed type `RpcDropAnswer`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RpcDropAnswer {
-    ///`rpc_answer_unknown#5e2ad36e = RpcDropAnswer`
+    /// `rpc_answer_unknown#5e2ad36e = RpcDropAnswer`
     RpcAnswerUnknown,
-    ///`rpc_answer_dropped_running#cd78e586 = RpcDropAnswer`
+    /// `rpc_answer_dropped_running#cd78e586 = RpcDropAnswer`
     RpcAnswerDroppedRunning,
-    ///`rpc_answer_dropped#a43ad8b7 msg_id:long seq_no:int bytes:int = RpcDropAnswer`
+    /// `rpc_answer_dropped#a43ad8b7 msg_id:long seq_no:int bytes:int = RpcDropAnswer`
     RpcAnswerDropped(crate::types::RpcAnswerDropped),
 }
 impl RpcDropAnswer {
@@ -34007,7 +36178,7 @@ impl From<crate::types::RpcAnswerDropped> for RpcDropAnswer {
 ///The boxed type `RpcError`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RpcError {
-    ///`rpc_error#2144ca19 error_code:int error_message:string = RpcError`
+    /// `rpc_error#2144ca19 error_code:int error_message:string = RpcError`
     RpcError(crate::types::RpcError),
 }
 impl RpcError {
@@ -34072,7 +36243,7 @@ impl From<crate::types::RpcError> for RpcError {
 ///The boxed type `SavedContact`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SavedContact {
-    ///`savedPhoneContact#1142bd56 phone:string first_name:string last_name:string date:int = SavedContact`
+    /// `savedPhoneContact#1142bd56 phone:string first_name:string last_name:string date:int = SavedContact`
     SavedPhoneContact(Box<crate::types::SavedPhoneContact>),
 }
 impl SavedContact {
@@ -34138,12 +36309,17 @@ impl From<crate::types::SavedPhoneContact> for SavedContact {
         Self::SavedPhoneContact(Box::new(x))
     }
 }
+impl From<Box<crate::types::SavedPhoneContact>> for SavedContact {
+    fn from(x: Box<crate::types::SavedPhoneContact>) -> Self {
+        Self::SavedPhoneContact(x)
+    }
+}
 ///The boxed type `SavedDialog`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SavedDialog {
-    ///`savedDialog#bd87cb6c flags:# pinned:flags.2?true peer:Peer top_message:int = SavedDialog`
+    /// `savedDialog#bd87cb6c flags:# pinned:flags.2?true peer:Peer top_message:int = SavedDialog`
     SavedDialog(crate::types::SavedDialog),
-    ///`monoForumDialog#64407ea7 flags:# unread_mark:flags.3?true nopaid_messages_exception:flags.4?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_reactions_count:int draft:flags.1?DraftMessage = SavedDialog`
+    /// `monoForumDialog#64407ea7 flags:# unread_mark:flags.3?true nopaid_messages_exception:flags.4?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_reactions_count:int draft:flags.1?DraftMessage = SavedDialog`
     MonoForumDialog(Box<crate::types::MonoForumDialog>),
 }
 impl SavedDialog {
@@ -34225,10 +36401,15 @@ impl From<crate::types::MonoForumDialog> for SavedDialog {
         Self::MonoForumDialog(Box::new(x))
     }
 }
+impl From<Box<crate::types::MonoForumDialog>> for SavedDialog {
+    fn from(x: Box<crate::types::MonoForumDialog>) -> Self {
+        Self::MonoForumDialog(x)
+    }
+}
 ///The boxed type `SavedReactionTag`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SavedReactionTag {
-    ///`savedReactionTag#cb6ff828 flags:# reaction:Reaction title:flags.0?string count:int = SavedReactionTag`
+    /// `savedReactionTag#cb6ff828 flags:# reaction:Reaction title:flags.0?string count:int = SavedReactionTag`
     SavedReactionTag(Box<crate::types::SavedReactionTag>),
 }
 impl SavedReactionTag {
@@ -34294,10 +36475,15 @@ impl From<crate::types::SavedReactionTag> for SavedReactionTag {
         Self::SavedReactionTag(Box::new(x))
     }
 }
+impl From<Box<crate::types::SavedReactionTag>> for SavedReactionTag {
+    fn from(x: Box<crate::types::SavedReactionTag>) -> Self {
+        Self::SavedReactionTag(x)
+    }
+}
 ///The boxed type `SavedStarGift`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SavedStarGift {
-    ///`savedStarGift#41df43fc flags:# name_hidden:flags.0?true unsaved:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true pinned_to_top:flags.12?true upgrade_separate:flags.17?true from_id:flags.1?Peer date:int gift:StarGift message:flags.2?TextWithEntities msg_id:flags.3?int saved_id:flags.11?long convert_stars:flags.4?long upgrade_stars:flags.6?long can_export_at:flags.7?int transfer_stars:flags.8?long can_transfer_at:flags.13?int can_resell_at:flags.14?int collection_id:flags.15?Vector<int> prepaid_upgrade_hash:flags.16?string drop_original_details_stars:flags.18?long gift_num:flags.19?int can_craft_at:flags.20?int = SavedStarGift`
+    /// `savedStarGift#41df43fc flags:# name_hidden:flags.0?true unsaved:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true pinned_to_top:flags.12?true upgrade_separate:flags.17?true from_id:flags.1?Peer date:int gift:StarGift message:flags.2?TextWithEntities msg_id:flags.3?int saved_id:flags.11?long convert_stars:flags.4?long upgrade_stars:flags.6?long can_export_at:flags.7?int transfer_stars:flags.8?long can_transfer_at:flags.13?int can_resell_at:flags.14?int collection_id:flags.15?Vector<int> prepaid_upgrade_hash:flags.16?string drop_original_details_stars:flags.18?long gift_num:flags.19?int can_craft_at:flags.20?int = SavedStarGift`
     SavedStarGift(Box<crate::types::SavedStarGift>),
 }
 impl SavedStarGift {
@@ -34363,10 +36549,15 @@ impl From<crate::types::SavedStarGift> for SavedStarGift {
         Self::SavedStarGift(Box::new(x))
     }
 }
+impl From<Box<crate::types::SavedStarGift>> for SavedStarGift {
+    fn from(x: Box<crate::types::SavedStarGift>) -> Self {
+        Self::SavedStarGift(x)
+    }
+}
 ///The boxed type `SearchPostsFlood`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SearchPostsFlood {
-    ///`searchPostsFlood#3e0b5b6a flags:# query_is_free:flags.0?true total_daily:int remains:int wait_till:flags.1?int stars_amount:long = SearchPostsFlood`
+    /// `searchPostsFlood#3e0b5b6a flags:# query_is_free:flags.0?true total_daily:int remains:int wait_till:flags.1?int stars_amount:long = SearchPostsFlood`
     SearchPostsFlood(crate::types::SearchPostsFlood),
 }
 impl SearchPostsFlood {
@@ -34433,7 +36624,7 @@ impl From<crate::types::SearchPostsFlood> for SearchPostsFlood {
 ///The boxed type `SearchResultsCalendarPeriod`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SearchResultsCalendarPeriod {
-    ///`searchResultsCalendarPeriod#c9b0539f date:int min_msg_id:int max_msg_id:int count:int = SearchResultsCalendarPeriod`
+    /// `searchResultsCalendarPeriod#c9b0539f date:int min_msg_id:int max_msg_id:int count:int = SearchResultsCalendarPeriod`
     SearchResultsCalendarPeriod(crate::types::SearchResultsCalendarPeriod),
 }
 impl SearchResultsCalendarPeriod {
@@ -34502,7 +36693,7 @@ impl From<crate::types::SearchResultsCalendarPeriod> for SearchResultsCalendarPe
 ///The boxed type `SearchResultsPosition`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SearchResultsPosition {
-    ///`searchResultPosition#7f648b67 msg_id:int date:int offset:int = SearchResultsPosition`
+    /// `searchResultPosition#7f648b67 msg_id:int date:int offset:int = SearchResultsPosition`
     SearchResultPosition(crate::types::SearchResultPosition),
 }
 impl SearchResultsPosition {
@@ -34569,7 +36760,7 @@ impl From<crate::types::SearchResultPosition> for SearchResultsPosition {
 ///The boxed type `SecureCredentialsEncrypted`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureCredentialsEncrypted {
-    ///`secureCredentialsEncrypted#33f0ea47 data:bytes hash:bytes secret:bytes = SecureCredentialsEncrypted`
+    /// `secureCredentialsEncrypted#33f0ea47 data:bytes hash:bytes secret:bytes = SecureCredentialsEncrypted`
     SecureCredentialsEncrypted(Box<crate::types::SecureCredentialsEncrypted>),
 }
 impl SecureCredentialsEncrypted {
@@ -34637,10 +36828,15 @@ impl From<crate::types::SecureCredentialsEncrypted> for SecureCredentialsEncrypt
         Self::SecureCredentialsEncrypted(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureCredentialsEncrypted>> for SecureCredentialsEncrypted {
+    fn from(x: Box<crate::types::SecureCredentialsEncrypted>) -> Self {
+        Self::SecureCredentialsEncrypted(x)
+    }
+}
 ///The boxed type `SecureData`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureData {
-    ///`secureData#8aeabec3 data:bytes data_hash:bytes secret:bytes = SecureData`
+    /// `secureData#8aeabec3 data:bytes data_hash:bytes secret:bytes = SecureData`
     SecureData(Box<crate::types::SecureData>),
 }
 impl SecureData {
@@ -34704,12 +36900,17 @@ impl From<crate::types::SecureData> for SecureData {
         Self::SecureData(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureData>> for SecureData {
+    fn from(x: Box<crate::types::SecureData>) -> Self {
+        Self::SecureData(x)
+    }
+}
 ///The boxed type `SecureFile`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureFile {
-    ///`secureFileEmpty#64199744 = SecureFile`
+    /// `secureFileEmpty#64199744 = SecureFile`
     Empty,
-    ///`secureFile#7d09c27e id:long access_hash:long size:long dc_id:int date:int file_hash:bytes secret:bytes = SecureFile`
+    /// `secureFile#7d09c27e id:long access_hash:long size:long dc_id:int date:int file_hash:bytes secret:bytes = SecureFile`
     SecureFile(Box<crate::types::SecureFile>),
 }
 impl SecureFile {
@@ -34785,16 +36986,21 @@ impl From<crate::types::SecureFile> for SecureFile {
         Self::SecureFile(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureFile>> for SecureFile {
+    fn from(x: Box<crate::types::SecureFile>) -> Self {
+        Self::SecureFile(x)
+    }
+}
 ///The boxed type `SecurePasswordKdfAlgo`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecurePasswordKdfAlgo {
-    ///`securePasswordKdfAlgoUnknown#004a8537 = SecurePasswordKdfAlgo`
+    /// `securePasswordKdfAlgoUnknown#004a8537 = SecurePasswordKdfAlgo`
     Unknown,
-    ///`securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0 salt:bytes = SecurePasswordKdfAlgo`
+    /// `securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0 salt:bytes = SecurePasswordKdfAlgo`
     PBKDF2HMACSHA512iter100000(
         crate::types::SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000,
     ),
-    ///`securePasswordKdfAlgoSHA512#86471d92 salt:bytes = SecurePasswordKdfAlgo`
+    /// `securePasswordKdfAlgoSHA512#86471d92 salt:bytes = SecurePasswordKdfAlgo`
     SHA512(crate::types::SecurePasswordKdfAlgoSHA512),
 }
 impl SecurePasswordKdfAlgo {
@@ -34890,9 +37096,9 @@ impl From<crate::types::SecurePasswordKdfAlgoSHA512> for SecurePasswordKdfAlgo {
 ///The boxed type `SecurePlainData`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecurePlainData {
-    ///`securePlainPhone#7d6099dd phone:string = SecurePlainData`
+    /// `securePlainPhone#7d6099dd phone:string = SecurePlainData`
     SecurePlainPhone(crate::types::SecurePlainPhone),
-    ///`securePlainEmail#21ec5a5f email:string = SecurePlainData`
+    /// `securePlainEmail#21ec5a5f email:string = SecurePlainData`
     SecurePlainEmail(crate::types::SecurePlainEmail),
 }
 impl SecurePlainData {
@@ -34977,9 +37183,9 @@ impl From<crate::types::SecurePlainEmail> for SecurePlainData {
 ///The boxed type `SecureRequiredType`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureRequiredType {
-    ///`secureRequiredType#829d99da flags:# native_names:flags.0?true selfie_required:flags.1?true translation_required:flags.2?true type:SecureValueType = SecureRequiredType`
+    /// `secureRequiredType#829d99da flags:# native_names:flags.0?true selfie_required:flags.1?true translation_required:flags.2?true type:SecureValueType = SecureRequiredType`
     SecureRequiredType(crate::types::SecureRequiredType),
-    ///`secureRequiredTypeOneOf#027477b4 types:Vector<SecureRequiredType> = SecureRequiredType`
+    /// `secureRequiredTypeOneOf#027477b4 types:Vector<SecureRequiredType> = SecureRequiredType`
     OneOf(crate::types::SecureRequiredTypeOneOf),
 }
 impl SecureRequiredType {
@@ -35062,7 +37268,7 @@ impl From<crate::types::SecureRequiredTypeOneOf> for SecureRequiredType {
 ///The boxed type `SecureSecretSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureSecretSettings {
-    ///`secureSecretSettings#1527bcac secure_algo:SecurePasswordKdfAlgo secure_secret:bytes secure_secret_id:long = SecureSecretSettings`
+    /// `secureSecretSettings#1527bcac secure_algo:SecurePasswordKdfAlgo secure_secret:bytes secure_secret_id:long = SecureSecretSettings`
     SecureSecretSettings(Box<crate::types::SecureSecretSettings>),
 }
 impl SecureSecretSettings {
@@ -35128,10 +37334,15 @@ impl From<crate::types::SecureSecretSettings> for SecureSecretSettings {
         Self::SecureSecretSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureSecretSettings>> for SecureSecretSettings {
+    fn from(x: Box<crate::types::SecureSecretSettings>) -> Self {
+        Self::SecureSecretSettings(x)
+    }
+}
 ///The boxed type `SecureValue`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureValue {
-    ///`secureValue#187fa0ca flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?SecureFile reverse_side:flags.2?SecureFile selfie:flags.3?SecureFile translation:flags.6?Vector<SecureFile> files:flags.4?Vector<SecureFile> plain_data:flags.5?SecurePlainData hash:bytes = SecureValue`
+    /// `secureValue#187fa0ca flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?SecureFile reverse_side:flags.2?SecureFile selfie:flags.3?SecureFile translation:flags.6?Vector<SecureFile> files:flags.4?Vector<SecureFile> plain_data:flags.5?SecurePlainData hash:bytes = SecureValue`
     SecureValue(Box<crate::types::SecureValue>),
 }
 impl SecureValue {
@@ -35195,26 +37406,31 @@ impl From<crate::types::SecureValue> for SecureValue {
         Self::SecureValue(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureValue>> for SecureValue {
+    fn from(x: Box<crate::types::SecureValue>) -> Self {
+        Self::SecureValue(x)
+    }
+}
 ///The boxed type `SecureValueError`: one of 9 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureValueError {
-    ///`secureValueErrorData#e8a40bd9 type:SecureValueType data_hash:bytes field:string text:string = SecureValueError`
+    /// `secureValueErrorData#e8a40bd9 type:SecureValueType data_hash:bytes field:string text:string = SecureValueError`
     Data(Box<crate::types::SecureValueErrorData>),
-    ///`secureValueErrorFrontSide#00be3dfa type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorFrontSide#00be3dfa type:SecureValueType file_hash:bytes text:string = SecureValueError`
     FrontSide(Box<crate::types::SecureValueErrorFrontSide>),
-    ///`secureValueErrorReverseSide#868a2aa5 type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorReverseSide#868a2aa5 type:SecureValueType file_hash:bytes text:string = SecureValueError`
     ReverseSide(Box<crate::types::SecureValueErrorReverseSide>),
-    ///`secureValueErrorSelfie#e537ced6 type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorSelfie#e537ced6 type:SecureValueType file_hash:bytes text:string = SecureValueError`
     Selfie(Box<crate::types::SecureValueErrorSelfie>),
-    ///`secureValueErrorFile#7a700873 type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorFile#7a700873 type:SecureValueType file_hash:bytes text:string = SecureValueError`
     File(Box<crate::types::SecureValueErrorFile>),
-    ///`secureValueErrorFiles#666220e9 type:SecureValueType file_hash:Vector<bytes> text:string = SecureValueError`
+    /// `secureValueErrorFiles#666220e9 type:SecureValueType file_hash:Vector<bytes> text:string = SecureValueError`
     Files(Box<crate::types::SecureValueErrorFiles>),
-    ///`secureValueError#869d758f type:SecureValueType hash:bytes text:string = SecureValueError`
+    /// `secureValueError#869d758f type:SecureValueType hash:bytes text:string = SecureValueError`
     SecureValueError(Box<crate::types::SecureValueError>),
-    ///`secureValueErrorTranslationFile#a1144770 type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorTranslationFile#a1144770 type:SecureValueType file_hash:bytes text:string = SecureValueError`
     TranslationFile(Box<crate::types::SecureValueErrorTranslationFile>),
-    ///`secureValueErrorTranslationFiles#34636dd8 type:SecureValueType file_hash:Vector<bytes> text:string = SecureValueError`
+    /// `secureValueErrorTranslationFiles#34636dd8 type:SecureValueType file_hash:Vector<bytes> text:string = SecureValueError`
     TranslationFiles(Box<crate::types::SecureValueErrorTranslationFiles>),
 }
 impl SecureValueError {
@@ -35388,9 +37604,19 @@ impl From<crate::types::SecureValueErrorData> for SecureValueError {
         Self::Data(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureValueErrorData>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueErrorData>) -> Self {
+        Self::Data(x)
+    }
+}
 impl From<crate::types::SecureValueErrorFrontSide> for SecureValueError {
     fn from(x: crate::types::SecureValueErrorFrontSide) -> Self {
         Self::FrontSide(Box::new(x))
+    }
+}
+impl From<Box<crate::types::SecureValueErrorFrontSide>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueErrorFrontSide>) -> Self {
+        Self::FrontSide(x)
     }
 }
 impl From<crate::types::SecureValueErrorReverseSide> for SecureValueError {
@@ -35398,9 +37624,19 @@ impl From<crate::types::SecureValueErrorReverseSide> for SecureValueError {
         Self::ReverseSide(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureValueErrorReverseSide>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueErrorReverseSide>) -> Self {
+        Self::ReverseSide(x)
+    }
+}
 impl From<crate::types::SecureValueErrorSelfie> for SecureValueError {
     fn from(x: crate::types::SecureValueErrorSelfie) -> Self {
         Self::Selfie(Box::new(x))
+    }
+}
+impl From<Box<crate::types::SecureValueErrorSelfie>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueErrorSelfie>) -> Self {
+        Self::Selfie(x)
     }
 }
 impl From<crate::types::SecureValueErrorFile> for SecureValueError {
@@ -35408,9 +37644,19 @@ impl From<crate::types::SecureValueErrorFile> for SecureValueError {
         Self::File(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureValueErrorFile>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueErrorFile>) -> Self {
+        Self::File(x)
+    }
+}
 impl From<crate::types::SecureValueErrorFiles> for SecureValueError {
     fn from(x: crate::types::SecureValueErrorFiles) -> Self {
         Self::Files(Box::new(x))
+    }
+}
+impl From<Box<crate::types::SecureValueErrorFiles>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueErrorFiles>) -> Self {
+        Self::Files(x)
     }
 }
 impl From<crate::types::SecureValueError> for SecureValueError {
@@ -35418,9 +37664,19 @@ impl From<crate::types::SecureValueError> for SecureValueError {
         Self::SecureValueError(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureValueError>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueError>) -> Self {
+        Self::SecureValueError(x)
+    }
+}
 impl From<crate::types::SecureValueErrorTranslationFile> for SecureValueError {
     fn from(x: crate::types::SecureValueErrorTranslationFile) -> Self {
         Self::TranslationFile(Box::new(x))
+    }
+}
+impl From<Box<crate::types::SecureValueErrorTranslationFile>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueErrorTranslationFile>) -> Self {
+        Self::TranslationFile(x)
     }
 }
 impl From<crate::types::SecureValueErrorTranslationFiles> for SecureValueError {
@@ -35428,10 +37684,15 @@ impl From<crate::types::SecureValueErrorTranslationFiles> for SecureValueError {
         Self::TranslationFiles(Box::new(x))
     }
 }
+impl From<Box<crate::types::SecureValueErrorTranslationFiles>> for SecureValueError {
+    fn from(x: Box<crate::types::SecureValueErrorTranslationFiles>) -> Self {
+        Self::TranslationFiles(x)
+    }
+}
 ///The boxed type `SecureValueHash`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureValueHash {
-    ///`secureValueHash#ed1ecdb0 type:SecureValueType hash:bytes = SecureValueHash`
+    /// `secureValueHash#ed1ecdb0 type:SecureValueType hash:bytes = SecureValueHash`
     SecureValueHash(crate::types::SecureValueHash),
 }
 impl SecureValueHash {
@@ -35498,31 +37759,31 @@ impl From<crate::types::SecureValueHash> for SecureValueHash {
 ///The boxed type `SecureValueType`: one of 13 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecureValueType {
-    ///`secureValueTypePersonalDetails#9d2a81e3 = SecureValueType`
+    /// `secureValueTypePersonalDetails#9d2a81e3 = SecureValueType`
     PersonalDetails,
-    ///`secureValueTypePassport#3dac6a00 = SecureValueType`
+    /// `secureValueTypePassport#3dac6a00 = SecureValueType`
     Passport,
-    ///`secureValueTypeDriverLicense#06e425c4 = SecureValueType`
+    /// `secureValueTypeDriverLicense#06e425c4 = SecureValueType`
     DriverLicense,
-    ///`secureValueTypeIdentityCard#a0d0744b = SecureValueType`
+    /// `secureValueTypeIdentityCard#a0d0744b = SecureValueType`
     IdentityCard,
-    ///`secureValueTypeInternalPassport#99a48f23 = SecureValueType`
+    /// `secureValueTypeInternalPassport#99a48f23 = SecureValueType`
     InternalPassport,
-    ///`secureValueTypeAddress#cbe31e26 = SecureValueType`
+    /// `secureValueTypeAddress#cbe31e26 = SecureValueType`
     Address,
-    ///`secureValueTypeUtilityBill#fc36954e = SecureValueType`
+    /// `secureValueTypeUtilityBill#fc36954e = SecureValueType`
     UtilityBill,
-    ///`secureValueTypeBankStatement#89137c0d = SecureValueType`
+    /// `secureValueTypeBankStatement#89137c0d = SecureValueType`
     BankStatement,
-    ///`secureValueTypeRentalAgreement#8b883488 = SecureValueType`
+    /// `secureValueTypeRentalAgreement#8b883488 = SecureValueType`
     RentalAgreement,
-    ///`secureValueTypePassportRegistration#99e3806a = SecureValueType`
+    /// `secureValueTypePassportRegistration#99e3806a = SecureValueType`
     PassportRegistration,
-    ///`secureValueTypeTemporaryRegistration#ea02ec33 = SecureValueType`
+    /// `secureValueTypeTemporaryRegistration#ea02ec33 = SecureValueType`
     TemporaryRegistration,
-    ///`secureValueTypePhone#b320aadb = SecureValueType`
+    /// `secureValueTypePhone#b320aadb = SecureValueType`
     Phone,
-    ///`secureValueTypeEmail#8e3ca7ee = SecureValueType`
+    /// `secureValueTypeEmail#8e3ca7ee = SecureValueType`
     Email,
 }
 impl SecureValueType {
@@ -35733,7 +37994,7 @@ impl From<crate::types::SecureValueTypeEmail> for SecureValueType {
 ///The boxed type `SendAsPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SendAsPeer {
-    ///`sendAsPeer#b81c7034 flags:# premium_required:flags.0?true peer:Peer = SendAsPeer`
+    /// `sendAsPeer#b81c7034 flags:# premium_required:flags.0?true peer:Peer = SendAsPeer`
     SendAsPeer(crate::types::SendAsPeer),
 }
 impl SendAsPeer {
@@ -35798,51 +38059,51 @@ impl From<crate::types::SendAsPeer> for SendAsPeer {
 ///The boxed type `SendMessageAction`: one of 22 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SendMessageAction {
-    ///`sendMessageTypingAction#16bf744e = SendMessageAction`
+    /// `sendMessageTypingAction#16bf744e = SendMessageAction`
     SendMessageTypingAction,
-    ///`sendMessageCancelAction#fd5ec8f5 = SendMessageAction`
+    /// `sendMessageCancelAction#fd5ec8f5 = SendMessageAction`
     SendMessageCancelAction,
-    ///`sendMessageRecordVideoAction#a187d66f = SendMessageAction`
+    /// `sendMessageRecordVideoAction#a187d66f = SendMessageAction`
     SendMessageRecordVideoAction,
-    ///`sendMessageUploadVideoAction#e9763aec progress:int = SendMessageAction`
+    /// `sendMessageUploadVideoAction#e9763aec progress:int = SendMessageAction`
     SendMessageUploadVideoAction(crate::types::SendMessageUploadVideoAction),
-    ///`sendMessageRecordAudioAction#d52f73f7 = SendMessageAction`
+    /// `sendMessageRecordAudioAction#d52f73f7 = SendMessageAction`
     SendMessageRecordAudioAction,
-    ///`sendMessageUploadAudioAction#f351d7ab progress:int = SendMessageAction`
+    /// `sendMessageUploadAudioAction#f351d7ab progress:int = SendMessageAction`
     SendMessageUploadAudioAction(crate::types::SendMessageUploadAudioAction),
-    ///`sendMessageUploadPhotoAction#d1d34a26 progress:int = SendMessageAction`
+    /// `sendMessageUploadPhotoAction#d1d34a26 progress:int = SendMessageAction`
     SendMessageUploadPhotoAction(crate::types::SendMessageUploadPhotoAction),
-    ///`sendMessageUploadDocumentAction#aa0cd9e4 progress:int = SendMessageAction`
+    /// `sendMessageUploadDocumentAction#aa0cd9e4 progress:int = SendMessageAction`
     SendMessageUploadDocumentAction(crate::types::SendMessageUploadDocumentAction),
-    ///`sendMessageGeoLocationAction#176f8ba1 = SendMessageAction`
+    /// `sendMessageGeoLocationAction#176f8ba1 = SendMessageAction`
     SendMessageGeoLocationAction,
-    ///`sendMessageChooseContactAction#628cbc6f = SendMessageAction`
+    /// `sendMessageChooseContactAction#628cbc6f = SendMessageAction`
     SendMessageChooseContactAction,
-    ///`sendMessageGamePlayAction#dd6a8f48 = SendMessageAction`
+    /// `sendMessageGamePlayAction#dd6a8f48 = SendMessageAction`
     SendMessageGamePlayAction,
-    ///`sendMessageRecordRoundAction#88f27fbc = SendMessageAction`
+    /// `sendMessageRecordRoundAction#88f27fbc = SendMessageAction`
     SendMessageRecordRoundAction,
-    ///`sendMessageUploadRoundAction#243e1c66 progress:int = SendMessageAction`
+    /// `sendMessageUploadRoundAction#243e1c66 progress:int = SendMessageAction`
     SendMessageUploadRoundAction(crate::types::SendMessageUploadRoundAction),
-    ///`speakingInGroupCallAction#d92c2285 = SendMessageAction`
+    /// `speakingInGroupCallAction#d92c2285 = SendMessageAction`
     SpeakingInGroupCallAction,
-    ///`sendMessageHistoryImportAction#dbda9246 progress:int = SendMessageAction`
+    /// `sendMessageHistoryImportAction#dbda9246 progress:int = SendMessageAction`
     SendMessageHistoryImportAction(crate::types::SendMessageHistoryImportAction),
-    ///`sendMessageChooseStickerAction#b05ac6b1 = SendMessageAction`
+    /// `sendMessageChooseStickerAction#b05ac6b1 = SendMessageAction`
     SendMessageChooseStickerAction,
-    ///`sendMessageEmojiInteraction#25972bcb emoticon:string msg_id:int interaction:DataJSON = SendMessageAction`
+    /// `sendMessageEmojiInteraction#25972bcb emoticon:string msg_id:int interaction:DataJSON = SendMessageAction`
     SendMessageEmojiInteraction(Box<crate::types::SendMessageEmojiInteraction>),
-    ///`sendMessageEmojiInteractionSeen#b665902e emoticon:string = SendMessageAction`
+    /// `sendMessageEmojiInteractionSeen#b665902e emoticon:string = SendMessageAction`
     SendMessageEmojiInteractionSeen(crate::types::SendMessageEmojiInteractionSeen),
-    ///`sendMessageTextDraftAction#3630b85a flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long text:TextWithEntities = SendMessageAction`
+    /// `sendMessageTextDraftAction#3630b85a flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long text:TextWithEntities = SendMessageAction`
     SendMessageTextDraftAction(crate::types::SendMessageTextDraftAction),
-    ///`inputSendMessageRichMessageDraftAction#a937c7be flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:InputRichMessage = SendMessageAction`
+    /// `inputSendMessageRichMessageDraftAction#a937c7be flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:InputRichMessage = SendMessageAction`
     InputSendMessageRichMessageDraftAction(
         crate::types::InputSendMessageRichMessageDraftAction,
     ),
-    ///`sendMessageRichMessageDraftAction#52564893 flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:RichMessage = SendMessageAction`
+    /// `sendMessageRichMessageDraftAction#52564893 flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:RichMessage = SendMessageAction`
     SendMessageRichMessageDraftAction(crate::types::SendMessageRichMessageDraftAction),
-    ///`sendMessageStopDraftAction#fbf902b0 random_id:long = SendMessageAction`
+    /// `sendMessageStopDraftAction#fbf902b0 random_id:long = SendMessageAction`
     SendMessageStopDraftAction(crate::types::SendMessageStopDraftAction),
 }
 impl SendMessageAction {
@@ -36241,6 +38502,11 @@ impl From<crate::types::SendMessageEmojiInteraction> for SendMessageAction {
         Self::SendMessageEmojiInteraction(Box::new(x))
     }
 }
+impl From<Box<crate::types::SendMessageEmojiInteraction>> for SendMessageAction {
+    fn from(x: Box<crate::types::SendMessageEmojiInteraction>) -> Self {
+        Self::SendMessageEmojiInteraction(x)
+    }
+}
 impl From<crate::types::SendMessageEmojiInteractionSeen> for SendMessageAction {
     fn from(x: crate::types::SendMessageEmojiInteractionSeen) -> Self {
         Self::SendMessageEmojiInteractionSeen(x)
@@ -36269,9 +38535,9 @@ impl From<crate::types::SendMessageStopDraftAction> for SendMessageAction {
 ///The boxed type `Server_DH_Params`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServerDHParams {
-    ///`server_DH_params_fail#79cb045d nonce:int128 server_nonce:int128 new_nonce_hash:int128 = Server_DH_Params`
+    /// `server_DH_params_fail#79cb045d nonce:int128 server_nonce:int128 new_nonce_hash:int128 = Server_DH_Params`
     Fail(Box<crate::types::ServerDHParamsFail>),
-    ///`server_DH_params_ok#d0e8075c nonce:int128 server_nonce:int128 encrypted_answer:bytes = Server_DH_Params`
+    /// `server_DH_params_ok#d0e8075c nonce:int128 server_nonce:int128 encrypted_answer:bytes = Server_DH_Params`
     Ok(Box<crate::types::ServerDHParamsOk>),
 }
 impl ServerDHParams {
@@ -36348,15 +38614,25 @@ impl From<crate::types::ServerDHParamsFail> for ServerDHParams {
         Self::Fail(Box::new(x))
     }
 }
+impl From<Box<crate::types::ServerDHParamsFail>> for ServerDHParams {
+    fn from(x: Box<crate::types::ServerDHParamsFail>) -> Self {
+        Self::Fail(x)
+    }
+}
 impl From<crate::types::ServerDHParamsOk> for ServerDHParams {
     fn from(x: crate::types::ServerDHParamsOk) -> Self {
         Self::Ok(Box::new(x))
     }
 }
+impl From<Box<crate::types::ServerDHParamsOk>> for ServerDHParams {
+    fn from(x: Box<crate::types::ServerDHParamsOk>) -> Self {
+        Self::Ok(x)
+    }
+}
 ///The boxed type `Server_DH_inner_data`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServerDHInnerData {
-    ///`server_DH_inner_data#b5890dba nonce:int128 server_nonce:int128 g:int dh_prime:bytes g_a:bytes server_time:int = Server_DH_inner_data`
+    /// `server_DH_inner_data#b5890dba nonce:int128 server_nonce:int128 g:int dh_prime:bytes g_a:bytes server_time:int = Server_DH_inner_data`
     ServerDHInnerData(Box<crate::types::ServerDHInnerData>),
 }
 impl ServerDHInnerData {
@@ -36422,14 +38698,19 @@ impl From<crate::types::ServerDHInnerData> for ServerDHInnerData {
         Self::ServerDHInnerData(Box::new(x))
     }
 }
+impl From<Box<crate::types::ServerDHInnerData>> for ServerDHInnerData {
+    fn from(x: Box<crate::types::ServerDHInnerData>) -> Self {
+        Self::ServerDHInnerData(x)
+    }
+}
 ///The boxed type `Set_client_DH_params_answer`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SetClientDHParamsAnswer {
-    ///`dh_gen_ok#3bcbf734 nonce:int128 server_nonce:int128 new_nonce_hash1:int128 = Set_client_DH_params_answer`
+    /// `dh_gen_ok#3bcbf734 nonce:int128 server_nonce:int128 new_nonce_hash1:int128 = Set_client_DH_params_answer`
     DhGenOk(Box<crate::types::DhGenOk>),
-    ///`dh_gen_retry#46dc1fb9 nonce:int128 server_nonce:int128 new_nonce_hash2:int128 = Set_client_DH_params_answer`
+    /// `dh_gen_retry#46dc1fb9 nonce:int128 server_nonce:int128 new_nonce_hash2:int128 = Set_client_DH_params_answer`
     DhGenRetry(Box<crate::types::DhGenRetry>),
-    ///`dh_gen_fail#a69dae02 nonce:int128 server_nonce:int128 new_nonce_hash3:int128 = Set_client_DH_params_answer`
+    /// `dh_gen_fail#a69dae02 nonce:int128 server_nonce:int128 new_nonce_hash3:int128 = Set_client_DH_params_answer`
     DhGenFail(Box<crate::types::DhGenFail>),
 }
 impl SetClientDHParamsAnswer {
@@ -36519,9 +38800,19 @@ impl From<crate::types::DhGenOk> for SetClientDHParamsAnswer {
         Self::DhGenOk(Box::new(x))
     }
 }
+impl From<Box<crate::types::DhGenOk>> for SetClientDHParamsAnswer {
+    fn from(x: Box<crate::types::DhGenOk>) -> Self {
+        Self::DhGenOk(x)
+    }
+}
 impl From<crate::types::DhGenRetry> for SetClientDHParamsAnswer {
     fn from(x: crate::types::DhGenRetry) -> Self {
         Self::DhGenRetry(Box::new(x))
+    }
+}
+impl From<Box<crate::types::DhGenRetry>> for SetClientDHParamsAnswer {
+    fn from(x: Box<crate::types::DhGenRetry>) -> Self {
+        Self::DhGenRetry(x)
     }
 }
 impl From<crate::types::DhGenFail> for SetClientDHParamsAnswer {
@@ -36529,10 +38820,15 @@ impl From<crate::types::DhGenFail> for SetClientDHParamsAnswer {
         Self::DhGenFail(Box::new(x))
     }
 }
+impl From<Box<crate::types::DhGenFail>> for SetClientDHParamsAnswer {
+    fn from(x: Box<crate::types::DhGenFail>) -> Self {
+        Self::DhGenFail(x)
+    }
+}
 ///The boxed type `ShippingOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ShippingOption {
-    ///`shippingOption#b6213cdf id:string title:string prices:Vector<LabeledPrice> = ShippingOption`
+    /// `shippingOption#b6213cdf id:string title:string prices:Vector<LabeledPrice> = ShippingOption`
     ShippingOption(Box<crate::types::ShippingOption>),
 }
 impl ShippingOption {
@@ -36598,10 +38894,15 @@ impl From<crate::types::ShippingOption> for ShippingOption {
         Self::ShippingOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::ShippingOption>> for ShippingOption {
+    fn from(x: Box<crate::types::ShippingOption>) -> Self {
+        Self::ShippingOption(x)
+    }
+}
 ///The boxed type `SmsJob`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SmsJob {
-    ///`smsJob#e6a1eeb8 job_id:string phone_number:string text:string = SmsJob`
+    /// `smsJob#e6a1eeb8 job_id:string phone_number:string text:string = SmsJob`
     SmsJob(Box<crate::types::SmsJob>),
 }
 impl SmsJob {
@@ -36665,10 +38966,15 @@ impl From<crate::types::SmsJob> for SmsJob {
         Self::SmsJob(Box::new(x))
     }
 }
+impl From<Box<crate::types::SmsJob>> for SmsJob {
+    fn from(x: Box<crate::types::SmsJob>) -> Self {
+        Self::SmsJob(x)
+    }
+}
 ///The boxed type `SponsoredMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SponsoredMessage {
-    ///`sponsoredMessage#7dbf8673 flags:# recommended:flags.5?true can_report:flags.12?true random_id:bytes url:string title:string message:string entities:flags.1?Vector<MessageEntity> photo:flags.6?Photo media:flags.14?MessageMedia color:flags.13?PeerColor button_text:string sponsor_info:flags.7?string additional_info:flags.8?string min_display_duration:flags.15?int max_display_duration:flags.15?int = SponsoredMessage`
+    /// `sponsoredMessage#7dbf8673 flags:# recommended:flags.5?true can_report:flags.12?true random_id:bytes url:string title:string message:string entities:flags.1?Vector<MessageEntity> photo:flags.6?Photo media:flags.14?MessageMedia color:flags.13?PeerColor button_text:string sponsor_info:flags.7?string additional_info:flags.8?string min_display_duration:flags.15?int max_display_duration:flags.15?int = SponsoredMessage`
     SponsoredMessage(Box<crate::types::SponsoredMessage>),
 }
 impl SponsoredMessage {
@@ -36734,10 +39040,15 @@ impl From<crate::types::SponsoredMessage> for SponsoredMessage {
         Self::SponsoredMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::SponsoredMessage>> for SponsoredMessage {
+    fn from(x: Box<crate::types::SponsoredMessage>) -> Self {
+        Self::SponsoredMessage(x)
+    }
+}
 ///The boxed type `SponsoredMessageReportOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SponsoredMessageReportOption {
-    ///`sponsoredMessageReportOption#430d3150 text:string option:bytes = SponsoredMessageReportOption`
+    /// `sponsoredMessageReportOption#430d3150 text:string option:bytes = SponsoredMessageReportOption`
     SponsoredMessageReportOption(Box<crate::types::SponsoredMessageReportOption>),
 }
 impl SponsoredMessageReportOption {
@@ -36805,10 +39116,16 @@ impl From<crate::types::SponsoredMessageReportOption> for SponsoredMessageReport
         Self::SponsoredMessageReportOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::SponsoredMessageReportOption>>
+for SponsoredMessageReportOption {
+    fn from(x: Box<crate::types::SponsoredMessageReportOption>) -> Self {
+        Self::SponsoredMessageReportOption(x)
+    }
+}
 ///The boxed type `SponsoredPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SponsoredPeer {
-    ///`sponsoredPeer#c69708d3 flags:# random_id:bytes peer:Peer sponsor_info:flags.0?string additional_info:flags.1?string = SponsoredPeer`
+    /// `sponsoredPeer#c69708d3 flags:# random_id:bytes peer:Peer sponsor_info:flags.0?string additional_info:flags.1?string = SponsoredPeer`
     SponsoredPeer(Box<crate::types::SponsoredPeer>),
 }
 impl SponsoredPeer {
@@ -36874,12 +39191,17 @@ impl From<crate::types::SponsoredPeer> for SponsoredPeer {
         Self::SponsoredPeer(Box::new(x))
     }
 }
+impl From<Box<crate::types::SponsoredPeer>> for SponsoredPeer {
+    fn from(x: Box<crate::types::SponsoredPeer>) -> Self {
+        Self::SponsoredPeer(x)
+    }
+}
 ///The boxed type `StarGift`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGift {
-    ///`starGift#313a9547 flags:# limited:flags.0?true sold_out:flags.1?true birthday:flags.2?true require_premium:flags.7?true limited_per_user:flags.8?true peer_color_available:flags.10?true auction:flags.11?true id:long sticker:Document stars:long availability_remains:flags.0?int availability_total:flags.0?int availability_resale:flags.4?long convert_stars:long first_sale_date:flags.1?int last_sale_date:flags.1?int upgrade_stars:flags.3?long resell_min_stars:flags.4?long title:flags.5?string released_by:flags.6?Peer per_user_total:flags.8?int per_user_remains:flags.8?int locked_until_date:flags.9?int auction_slug:flags.11?string gifts_per_round:flags.11?int auction_start_date:flags.11?int upgrade_variants:flags.12?int background:flags.13?StarGiftBackground = StarGift`
+    /// `starGift#313a9547 flags:# limited:flags.0?true sold_out:flags.1?true birthday:flags.2?true require_premium:flags.7?true limited_per_user:flags.8?true peer_color_available:flags.10?true auction:flags.11?true id:long sticker:Document stars:long availability_remains:flags.0?int availability_total:flags.0?int availability_resale:flags.4?long convert_stars:long first_sale_date:flags.1?int last_sale_date:flags.1?int upgrade_stars:flags.3?long resell_min_stars:flags.4?long title:flags.5?string released_by:flags.6?Peer per_user_total:flags.8?int per_user_remains:flags.8?int locked_until_date:flags.9?int auction_slug:flags.11?string gifts_per_round:flags.11?int auction_start_date:flags.11?int upgrade_variants:flags.12?int background:flags.13?StarGiftBackground = StarGift`
     StarGift(Box<crate::types::StarGift>),
-    ///`starGiftUnique#85f0a9cd flags:# require_premium:flags.6?true resale_ton_only:flags.7?true theme_available:flags.9?true burned:flags.14?true crafted:flags.15?true id:long gift_id:long title:string slug:string num:int owner_id:flags.0?Peer owner_name:flags.1?string owner_address:flags.2?string attributes:Vector<StarGiftAttribute> availability_issued:int availability_total:int gift_address:flags.3?string resell_amount:flags.4?Vector<StarsAmount> released_by:flags.5?Peer value_amount:flags.8?long value_currency:flags.8?string value_usd_amount:flags.8?long theme_peer:flags.10?Peer peer_color:flags.11?PeerColor host_id:flags.12?Peer offer_min_stars:flags.13?int craft_chance_permille:flags.16?int = StarGift`
+    /// `starGiftUnique#85f0a9cd flags:# require_premium:flags.6?true resale_ton_only:flags.7?true theme_available:flags.9?true burned:flags.14?true crafted:flags.15?true id:long gift_id:long title:string slug:string num:int owner_id:flags.0?Peer owner_name:flags.1?string owner_address:flags.2?string attributes:Vector<StarGiftAttribute> availability_issued:int availability_total:int gift_address:flags.3?string resell_amount:flags.4?Vector<StarsAmount> released_by:flags.5?Peer value_amount:flags.8?long value_currency:flags.8?string value_usd_amount:flags.8?long theme_peer:flags.10?Peer peer_color:flags.11?PeerColor host_id:flags.12?Peer offer_min_stars:flags.13?int craft_chance_permille:flags.16?int = StarGift`
     Unique(Box<crate::types::StarGiftUnique>),
 }
 impl StarGift {
@@ -36956,15 +39278,25 @@ impl From<crate::types::StarGift> for StarGift {
         Self::StarGift(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGift>> for StarGift {
+    fn from(x: Box<crate::types::StarGift>) -> Self {
+        Self::StarGift(x)
+    }
+}
 impl From<crate::types::StarGiftUnique> for StarGift {
     fn from(x: crate::types::StarGiftUnique) -> Self {
         Self::Unique(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftUnique>> for StarGift {
+    fn from(x: Box<crate::types::StarGiftUnique>) -> Self {
+        Self::Unique(x)
+    }
+}
 ///The boxed type `StarGiftActiveAuctionState`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftActiveAuctionState {
-    ///`starGiftActiveAuctionState#d31bc45d gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState = StarGiftActiveAuctionState`
+    /// `starGiftActiveAuctionState#d31bc45d gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState = StarGiftActiveAuctionState`
     StarGiftActiveAuctionState(Box<crate::types::StarGiftActiveAuctionState>),
 }
 impl StarGiftActiveAuctionState {
@@ -37032,16 +39364,21 @@ impl From<crate::types::StarGiftActiveAuctionState> for StarGiftActiveAuctionSta
         Self::StarGiftActiveAuctionState(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftActiveAuctionState>> for StarGiftActiveAuctionState {
+    fn from(x: Box<crate::types::StarGiftActiveAuctionState>) -> Self {
+        Self::StarGiftActiveAuctionState(x)
+    }
+}
 ///The boxed type `StarGiftAttribute`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftAttribute {
-    ///`starGiftAttributeModel#565251e2 flags:# crafted:flags.0?true name:string document:Document rarity:StarGiftAttributeRarity = StarGiftAttribute`
+    /// `starGiftAttributeModel#565251e2 flags:# crafted:flags.0?true name:string document:Document rarity:StarGiftAttributeRarity = StarGiftAttribute`
     Model(Box<crate::types::StarGiftAttributeModel>),
-    ///`starGiftAttributePattern#4e7085ea name:string document:Document rarity:StarGiftAttributeRarity = StarGiftAttribute`
+    /// `starGiftAttributePattern#4e7085ea name:string document:Document rarity:StarGiftAttributeRarity = StarGiftAttribute`
     Pattern(Box<crate::types::StarGiftAttributePattern>),
-    ///`starGiftAttributeBackdrop#9f2504e4 name:string backdrop_id:int center_color:int edge_color:int pattern_color:int text_color:int rarity:StarGiftAttributeRarity = StarGiftAttribute`
+    /// `starGiftAttributeBackdrop#9f2504e4 name:string backdrop_id:int center_color:int edge_color:int pattern_color:int text_color:int rarity:StarGiftAttributeRarity = StarGiftAttribute`
     Backdrop(Box<crate::types::StarGiftAttributeBackdrop>),
-    ///`starGiftAttributeOriginalDetails#e0bff26c flags:# sender_id:flags.0?Peer recipient_id:Peer date:int message:flags.1?TextWithEntities = StarGiftAttribute`
+    /// `starGiftAttributeOriginalDetails#e0bff26c flags:# sender_id:flags.0?Peer recipient_id:Peer date:int message:flags.1?TextWithEntities = StarGiftAttribute`
     OriginalDetails(Box<crate::types::StarGiftAttributeOriginalDetails>),
 }
 impl StarGiftAttribute {
@@ -37146,9 +39483,19 @@ impl From<crate::types::StarGiftAttributeModel> for StarGiftAttribute {
         Self::Model(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftAttributeModel>> for StarGiftAttribute {
+    fn from(x: Box<crate::types::StarGiftAttributeModel>) -> Self {
+        Self::Model(x)
+    }
+}
 impl From<crate::types::StarGiftAttributePattern> for StarGiftAttribute {
     fn from(x: crate::types::StarGiftAttributePattern) -> Self {
         Self::Pattern(Box::new(x))
+    }
+}
+impl From<Box<crate::types::StarGiftAttributePattern>> for StarGiftAttribute {
+    fn from(x: Box<crate::types::StarGiftAttributePattern>) -> Self {
+        Self::Pattern(x)
     }
 }
 impl From<crate::types::StarGiftAttributeBackdrop> for StarGiftAttribute {
@@ -37156,15 +39503,25 @@ impl From<crate::types::StarGiftAttributeBackdrop> for StarGiftAttribute {
         Self::Backdrop(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftAttributeBackdrop>> for StarGiftAttribute {
+    fn from(x: Box<crate::types::StarGiftAttributeBackdrop>) -> Self {
+        Self::Backdrop(x)
+    }
+}
 impl From<crate::types::StarGiftAttributeOriginalDetails> for StarGiftAttribute {
     fn from(x: crate::types::StarGiftAttributeOriginalDetails) -> Self {
         Self::OriginalDetails(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftAttributeOriginalDetails>> for StarGiftAttribute {
+    fn from(x: Box<crate::types::StarGiftAttributeOriginalDetails>) -> Self {
+        Self::OriginalDetails(x)
+    }
+}
 ///The boxed type `StarGiftAttributeCounter`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftAttributeCounter {
-    ///`starGiftAttributeCounter#2eb1b658 attribute:StarGiftAttributeId count:int = StarGiftAttributeCounter`
+    /// `starGiftAttributeCounter#2eb1b658 attribute:StarGiftAttributeId count:int = StarGiftAttributeCounter`
     StarGiftAttributeCounter(crate::types::StarGiftAttributeCounter),
 }
 impl StarGiftAttributeCounter {
@@ -37231,11 +39588,11 @@ impl From<crate::types::StarGiftAttributeCounter> for StarGiftAttributeCounter {
 ///The boxed type `StarGiftAttributeId`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftAttributeId {
-    ///`starGiftAttributeIdModel#48aaae3c document_id:long = StarGiftAttributeId`
+    /// `starGiftAttributeIdModel#48aaae3c document_id:long = StarGiftAttributeId`
     Model(crate::types::StarGiftAttributeIdModel),
-    ///`starGiftAttributeIdPattern#4a162433 document_id:long = StarGiftAttributeId`
+    /// `starGiftAttributeIdPattern#4a162433 document_id:long = StarGiftAttributeId`
     Pattern(crate::types::StarGiftAttributeIdPattern),
-    ///`starGiftAttributeIdBackdrop#1f01c757 backdrop_id:int = StarGiftAttributeId`
+    /// `starGiftAttributeIdBackdrop#1f01c757 backdrop_id:int = StarGiftAttributeId`
     Backdrop(crate::types::StarGiftAttributeIdBackdrop),
 }
 impl StarGiftAttributeId {
@@ -37332,15 +39689,15 @@ impl From<crate::types::StarGiftAttributeIdBackdrop> for StarGiftAttributeId {
 ///The boxed type `StarGiftAttributeRarity`: one of 5 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftAttributeRarity {
-    ///`starGiftAttributeRarity#36437737 permille:int = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarity#36437737 permille:int = StarGiftAttributeRarity`
     StarGiftAttributeRarity(crate::types::StarGiftAttributeRarity),
-    ///`starGiftAttributeRarityUncommon#dbce6389 = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarityUncommon#dbce6389 = StarGiftAttributeRarity`
     Uncommon,
-    ///`starGiftAttributeRarityRare#f08d516b = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarityRare#f08d516b = StarGiftAttributeRarity`
     Rare,
-    ///`starGiftAttributeRarityEpic#78fbf3a8 = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarityEpic#78fbf3a8 = StarGiftAttributeRarity`
     Epic,
-    ///`starGiftAttributeRarityLegendary#cef7e7a8 = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarityLegendary#cef7e7a8 = StarGiftAttributeRarity`
     Legendary,
 }
 impl StarGiftAttributeRarity {
@@ -37455,7 +39812,7 @@ impl From<crate::types::StarGiftAttributeRarityLegendary> for StarGiftAttributeR
 ///The boxed type `StarGiftAuctionAcquiredGift`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftAuctionAcquiredGift {
-    ///`starGiftAuctionAcquiredGift#42b00348 flags:# name_hidden:flags.0?true peer:Peer date:int bid_amount:long round:int pos:int message:flags.1?TextWithEntities gift_num:flags.2?int = StarGiftAuctionAcquiredGift`
+    /// `starGiftAuctionAcquiredGift#42b00348 flags:# name_hidden:flags.0?true peer:Peer date:int bid_amount:long round:int pos:int message:flags.1?TextWithEntities gift_num:flags.2?int = StarGiftAuctionAcquiredGift`
     StarGiftAuctionAcquiredGift(Box<crate::types::StarGiftAuctionAcquiredGift>),
 }
 impl StarGiftAuctionAcquiredGift {
@@ -37523,12 +39880,18 @@ impl From<crate::types::StarGiftAuctionAcquiredGift> for StarGiftAuctionAcquired
         Self::StarGiftAuctionAcquiredGift(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftAuctionAcquiredGift>>
+for StarGiftAuctionAcquiredGift {
+    fn from(x: Box<crate::types::StarGiftAuctionAcquiredGift>) -> Self {
+        Self::StarGiftAuctionAcquiredGift(x)
+    }
+}
 ///The boxed type `StarGiftAuctionRound`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftAuctionRound {
-    ///`starGiftAuctionRound#3aae0528 num:int duration:int = StarGiftAuctionRound`
+    /// `starGiftAuctionRound#3aae0528 num:int duration:int = StarGiftAuctionRound`
     StarGiftAuctionRound(crate::types::StarGiftAuctionRound),
-    ///`starGiftAuctionRoundExtendable#0aa021e5 num:int duration:int extend_top:int extend_window:int = StarGiftAuctionRound`
+    /// `starGiftAuctionRoundExtendable#0aa021e5 num:int duration:int extend_top:int extend_window:int = StarGiftAuctionRound`
     Extendable(crate::types::StarGiftAuctionRoundExtendable),
 }
 impl StarGiftAuctionRound {
@@ -37611,11 +39974,11 @@ impl From<crate::types::StarGiftAuctionRoundExtendable> for StarGiftAuctionRound
 ///The boxed type `StarGiftAuctionState`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftAuctionState {
-    ///`starGiftAuctionStateNotModified#fe333952 = StarGiftAuctionState`
+    /// `starGiftAuctionStateNotModified#fe333952 = StarGiftAuctionState`
     NotModified,
-    ///`starGiftAuctionState#771a4e66 version:int start_date:int end_date:int min_bid_amount:long bid_levels:Vector<AuctionBidLevel> top_bidders:Vector<long> next_round_at:int last_gift_num:int gifts_left:int current_round:int total_rounds:int rounds:Vector<StarGiftAuctionRound> = StarGiftAuctionState`
+    /// `starGiftAuctionState#771a4e66 version:int start_date:int end_date:int min_bid_amount:long bid_levels:Vector<AuctionBidLevel> top_bidders:Vector<long> next_round_at:int last_gift_num:int gifts_left:int current_round:int total_rounds:int rounds:Vector<StarGiftAuctionRound> = StarGiftAuctionState`
     StarGiftAuctionState(Box<crate::types::StarGiftAuctionState>),
-    ///`starGiftAuctionStateFinished#972dabbf flags:# start_date:int end_date:int average_price:long listed_count:flags.0?int fragment_listed_count:flags.1?int fragment_listed_url:flags.1?string = StarGiftAuctionState`
+    /// `starGiftAuctionStateFinished#972dabbf flags:# start_date:int end_date:int average_price:long listed_count:flags.0?int fragment_listed_count:flags.1?int fragment_listed_url:flags.1?string = StarGiftAuctionState`
     Finished(Box<crate::types::StarGiftAuctionStateFinished>),
 }
 impl StarGiftAuctionState {
@@ -37706,15 +40069,25 @@ impl From<crate::types::StarGiftAuctionState> for StarGiftAuctionState {
         Self::StarGiftAuctionState(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftAuctionState>> for StarGiftAuctionState {
+    fn from(x: Box<crate::types::StarGiftAuctionState>) -> Self {
+        Self::StarGiftAuctionState(x)
+    }
+}
 impl From<crate::types::StarGiftAuctionStateFinished> for StarGiftAuctionState {
     fn from(x: crate::types::StarGiftAuctionStateFinished) -> Self {
         Self::Finished(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftAuctionStateFinished>> for StarGiftAuctionState {
+    fn from(x: Box<crate::types::StarGiftAuctionStateFinished>) -> Self {
+        Self::Finished(x)
+    }
+}
 ///The boxed type `StarGiftAuctionUserState`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftAuctionUserState {
-    ///`starGiftAuctionUserState#2eeed1c4 flags:# returned:flags.1?true bid_amount:flags.0?long bid_date:flags.0?int min_bid_amount:flags.0?long bid_peer:flags.0?Peer acquired_count:int = StarGiftAuctionUserState`
+    /// `starGiftAuctionUserState#2eeed1c4 flags:# returned:flags.1?true bid_amount:flags.0?long bid_date:flags.0?int min_bid_amount:flags.0?long bid_peer:flags.0?Peer acquired_count:int = StarGiftAuctionUserState`
     StarGiftAuctionUserState(Box<crate::types::StarGiftAuctionUserState>),
 }
 impl StarGiftAuctionUserState {
@@ -37782,10 +40155,15 @@ impl From<crate::types::StarGiftAuctionUserState> for StarGiftAuctionUserState {
         Self::StarGiftAuctionUserState(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftAuctionUserState>> for StarGiftAuctionUserState {
+    fn from(x: Box<crate::types::StarGiftAuctionUserState>) -> Self {
+        Self::StarGiftAuctionUserState(x)
+    }
+}
 ///The boxed type `StarGiftBackground`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftBackground {
-    ///`starGiftBackground#aff56398 center_color:int edge_color:int text_color:int = StarGiftBackground`
+    /// `starGiftBackground#aff56398 center_color:int edge_color:int text_color:int = StarGiftBackground`
     StarGiftBackground(crate::types::StarGiftBackground),
 }
 impl StarGiftBackground {
@@ -37852,7 +40230,7 @@ impl From<crate::types::StarGiftBackground> for StarGiftBackground {
 ///The boxed type `StarGiftCollection`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftCollection {
-    ///`starGiftCollection#9d6b13b0 flags:# collection_id:int title:string icon:flags.0?Document gifts_count:int hash:long = StarGiftCollection`
+    /// `starGiftCollection#9d6b13b0 flags:# collection_id:int title:string icon:flags.0?Document gifts_count:int hash:long = StarGiftCollection`
     StarGiftCollection(Box<crate::types::StarGiftCollection>),
 }
 impl StarGiftCollection {
@@ -37918,10 +40296,15 @@ impl From<crate::types::StarGiftCollection> for StarGiftCollection {
         Self::StarGiftCollection(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarGiftCollection>> for StarGiftCollection {
+    fn from(x: Box<crate::types::StarGiftCollection>) -> Self {
+        Self::StarGiftCollection(x)
+    }
+}
 ///The boxed type `StarGiftUpgradePrice`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarGiftUpgradePrice {
-    ///`starGiftUpgradePrice#99ea331d date:int upgrade_stars:long = StarGiftUpgradePrice`
+    /// `starGiftUpgradePrice#99ea331d date:int upgrade_stars:long = StarGiftUpgradePrice`
     StarGiftUpgradePrice(crate::types::StarGiftUpgradePrice),
 }
 impl StarGiftUpgradePrice {
@@ -37988,7 +40371,7 @@ impl From<crate::types::StarGiftUpgradePrice> for StarGiftUpgradePrice {
 ///The boxed type `StarRefProgram`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarRefProgram {
-    ///`starRefProgram#dd0c66f2 flags:# bot_id:long commission_permille:int duration_months:flags.0?int end_date:flags.1?int daily_revenue_per_user:flags.2?StarsAmount = StarRefProgram`
+    /// `starRefProgram#dd0c66f2 flags:# bot_id:long commission_permille:int duration_months:flags.0?int end_date:flags.1?int daily_revenue_per_user:flags.2?StarsAmount = StarRefProgram`
     StarRefProgram(Box<crate::types::StarRefProgram>),
 }
 impl StarRefProgram {
@@ -38054,12 +40437,17 @@ impl From<crate::types::StarRefProgram> for StarRefProgram {
         Self::StarRefProgram(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarRefProgram>> for StarRefProgram {
+    fn from(x: Box<crate::types::StarRefProgram>) -> Self {
+        Self::StarRefProgram(x)
+    }
+}
 ///The boxed type `StarsAmount`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsAmount {
-    ///`starsAmount#bbb6b4a3 amount:long nanos:int = StarsAmount`
+    /// `starsAmount#bbb6b4a3 amount:long nanos:int = StarsAmount`
     StarsAmount(crate::types::StarsAmount),
-    ///`starsTonAmount#74aee3e0 amount:long = StarsAmount`
+    /// `starsTonAmount#74aee3e0 amount:long = StarsAmount`
     StarsTonAmount(crate::types::StarsTonAmount),
 }
 impl StarsAmount {
@@ -38140,7 +40528,7 @@ impl From<crate::types::StarsTonAmount> for StarsAmount {
 ///The boxed type `StarsGiftOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsGiftOption {
-    ///`starsGiftOption#5e0589f1 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsGiftOption`
+    /// `starsGiftOption#5e0589f1 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsGiftOption`
     StarsGiftOption(Box<crate::types::StarsGiftOption>),
 }
 impl StarsGiftOption {
@@ -38206,10 +40594,15 @@ impl From<crate::types::StarsGiftOption> for StarsGiftOption {
         Self::StarsGiftOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarsGiftOption>> for StarsGiftOption {
+    fn from(x: Box<crate::types::StarsGiftOption>) -> Self {
+        Self::StarsGiftOption(x)
+    }
+}
 ///The boxed type `StarsGiveawayOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsGiveawayOption {
-    ///`starsGiveawayOption#94ce852a flags:# extended:flags.0?true default:flags.1?true stars:long yearly_boosts:int store_product:flags.2?string currency:string amount:long winners:Vector<StarsGiveawayWinnersOption> = StarsGiveawayOption`
+    /// `starsGiveawayOption#94ce852a flags:# extended:flags.0?true default:flags.1?true stars:long yearly_boosts:int store_product:flags.2?string currency:string amount:long winners:Vector<StarsGiveawayWinnersOption> = StarsGiveawayOption`
     StarsGiveawayOption(Box<crate::types::StarsGiveawayOption>),
 }
 impl StarsGiveawayOption {
@@ -38275,10 +40668,15 @@ impl From<crate::types::StarsGiveawayOption> for StarsGiveawayOption {
         Self::StarsGiveawayOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarsGiveawayOption>> for StarsGiveawayOption {
+    fn from(x: Box<crate::types::StarsGiveawayOption>) -> Self {
+        Self::StarsGiveawayOption(x)
+    }
+}
 ///The boxed type `StarsGiveawayWinnersOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsGiveawayWinnersOption {
-    ///`starsGiveawayWinnersOption#54236209 flags:# default:flags.0?true users:int per_user_stars:long = StarsGiveawayWinnersOption`
+    /// `starsGiveawayWinnersOption#54236209 flags:# default:flags.0?true users:int per_user_stars:long = StarsGiveawayWinnersOption`
     StarsGiveawayWinnersOption(crate::types::StarsGiveawayWinnersOption),
 }
 impl StarsGiveawayWinnersOption {
@@ -38345,7 +40743,7 @@ impl From<crate::types::StarsGiveawayWinnersOption> for StarsGiveawayWinnersOpti
 ///The boxed type `StarsRating`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsRating {
-    ///`starsRating#1b0e4f07 flags:# level:int current_level_stars:long stars:long next_level_stars:flags.0?long = StarsRating`
+    /// `starsRating#1b0e4f07 flags:# level:int current_level_stars:long stars:long next_level_stars:flags.0?long = StarsRating`
     StarsRating(Box<crate::types::StarsRating>),
 }
 impl StarsRating {
@@ -38409,10 +40807,15 @@ impl From<crate::types::StarsRating> for StarsRating {
         Self::StarsRating(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarsRating>> for StarsRating {
+    fn from(x: Box<crate::types::StarsRating>) -> Self {
+        Self::StarsRating(x)
+    }
+}
 ///The boxed type `StarsRevenueStatus`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsRevenueStatus {
-    ///`starsRevenueStatus#febe5491 flags:# withdrawal_enabled:flags.0?true current_balance:StarsAmount available_balance:StarsAmount overall_revenue:StarsAmount next_withdrawal_at:flags.1?int = StarsRevenueStatus`
+    /// `starsRevenueStatus#febe5491 flags:# withdrawal_enabled:flags.0?true current_balance:StarsAmount available_balance:StarsAmount overall_revenue:StarsAmount next_withdrawal_at:flags.1?int = StarsRevenueStatus`
     StarsRevenueStatus(Box<crate::types::StarsRevenueStatus>),
 }
 impl StarsRevenueStatus {
@@ -38478,10 +40881,15 @@ impl From<crate::types::StarsRevenueStatus> for StarsRevenueStatus {
         Self::StarsRevenueStatus(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarsRevenueStatus>> for StarsRevenueStatus {
+    fn from(x: Box<crate::types::StarsRevenueStatus>) -> Self {
+        Self::StarsRevenueStatus(x)
+    }
+}
 ///The boxed type `StarsSubscription`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsSubscription {
-    ///`starsSubscription#2e6eab1a flags:# canceled:flags.0?true can_refulfill:flags.1?true missing_balance:flags.2?true bot_canceled:flags.7?true id:string peer:Peer until_date:int pricing:StarsSubscriptionPricing chat_invite_hash:flags.3?string title:flags.4?string photo:flags.5?WebDocument invoice_slug:flags.6?string = StarsSubscription`
+    /// `starsSubscription#2e6eab1a flags:# canceled:flags.0?true can_refulfill:flags.1?true missing_balance:flags.2?true bot_canceled:flags.7?true id:string peer:Peer until_date:int pricing:StarsSubscriptionPricing chat_invite_hash:flags.3?string title:flags.4?string photo:flags.5?WebDocument invoice_slug:flags.6?string = StarsSubscription`
     StarsSubscription(Box<crate::types::StarsSubscription>),
 }
 impl StarsSubscription {
@@ -38547,10 +40955,15 @@ impl From<crate::types::StarsSubscription> for StarsSubscription {
         Self::StarsSubscription(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarsSubscription>> for StarsSubscription {
+    fn from(x: Box<crate::types::StarsSubscription>) -> Self {
+        Self::StarsSubscription(x)
+    }
+}
 ///The boxed type `StarsSubscriptionPricing`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsSubscriptionPricing {
-    ///`starsSubscriptionPricing#05416d58 period:int amount:long = StarsSubscriptionPricing`
+    /// `starsSubscriptionPricing#05416d58 period:int amount:long = StarsSubscriptionPricing`
     StarsSubscriptionPricing(crate::types::StarsSubscriptionPricing),
 }
 impl StarsSubscriptionPricing {
@@ -38617,7 +41030,7 @@ impl From<crate::types::StarsSubscriptionPricing> for StarsSubscriptionPricing {
 ///The boxed type `StarsTopupOption`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsTopupOption {
-    ///`starsTopupOption#0bd915c0 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsTopupOption`
+    /// `starsTopupOption#0bd915c0 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsTopupOption`
     StarsTopupOption(Box<crate::types::StarsTopupOption>),
 }
 impl StarsTopupOption {
@@ -38683,10 +41096,15 @@ impl From<crate::types::StarsTopupOption> for StarsTopupOption {
         Self::StarsTopupOption(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarsTopupOption>> for StarsTopupOption {
+    fn from(x: Box<crate::types::StarsTopupOption>) -> Self {
+        Self::StarsTopupOption(x)
+    }
+}
 ///The boxed type `StarsTransaction`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsTransaction {
-    ///`starsTransaction#13659eb0 flags:# refund:flags.3?true pending:flags.4?true failed:flags.6?true gift:flags.10?true reaction:flags.11?true stargift_upgrade:flags.18?true business_transfer:flags.21?true stargift_resale:flags.22?true posts_search:flags.24?true stargift_prepaid_upgrade:flags.25?true stargift_drop_original_details:flags.26?true phonegroup_message:flags.27?true stargift_auction_bid:flags.28?true offer:flags.29?true id:string amount:StarsAmount date:int peer:StarsTransactionPeer title:flags.0?string description:flags.1?string photo:flags.2?WebDocument transaction_date:flags.5?int transaction_url:flags.5?string bot_payload:flags.7?bytes msg_id:flags.8?int extended_media:flags.9?Vector<MessageMedia> subscription_period:flags.12?int giveaway_post_id:flags.13?int stargift:flags.14?StarGift floodskip_number:flags.15?int starref_commission_permille:flags.16?int starref_peer:flags.17?Peer starref_amount:flags.17?StarsAmount paid_messages:flags.19?int premium_gift_months:flags.20?int ads_proceeds_from_date:flags.23?int ads_proceeds_to_date:flags.23?int = StarsTransaction`
+    /// `starsTransaction#13659eb0 flags:# refund:flags.3?true pending:flags.4?true failed:flags.6?true gift:flags.10?true reaction:flags.11?true stargift_upgrade:flags.18?true business_transfer:flags.21?true stargift_resale:flags.22?true posts_search:flags.24?true stargift_prepaid_upgrade:flags.25?true stargift_drop_original_details:flags.26?true phonegroup_message:flags.27?true stargift_auction_bid:flags.28?true offer:flags.29?true id:string amount:StarsAmount date:int peer:StarsTransactionPeer title:flags.0?string description:flags.1?string photo:flags.2?WebDocument transaction_date:flags.5?int transaction_url:flags.5?string bot_payload:flags.7?bytes msg_id:flags.8?int extended_media:flags.9?Vector<MessageMedia> subscription_period:flags.12?int giveaway_post_id:flags.13?int stargift:flags.14?StarGift floodskip_number:flags.15?int starref_commission_permille:flags.16?int starref_peer:flags.17?Peer starref_amount:flags.17?StarsAmount paid_messages:flags.19?int premium_gift_months:flags.20?int ads_proceeds_from_date:flags.23?int ads_proceeds_to_date:flags.23?int = StarsTransaction`
     StarsTransaction(Box<crate::types::StarsTransaction>),
 }
 impl StarsTransaction {
@@ -38752,24 +41170,29 @@ impl From<crate::types::StarsTransaction> for StarsTransaction {
         Self::StarsTransaction(Box::new(x))
     }
 }
+impl From<Box<crate::types::StarsTransaction>> for StarsTransaction {
+    fn from(x: Box<crate::types::StarsTransaction>) -> Self {
+        Self::StarsTransaction(x)
+    }
+}
 ///The boxed type `StarsTransactionPeer`: one of 8 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarsTransactionPeer {
-    ///`starsTransactionPeerUnsupported#95f2bfe4 = StarsTransactionPeer`
+    /// `starsTransactionPeerUnsupported#95f2bfe4 = StarsTransactionPeer`
     Unsupported,
-    ///`starsTransactionPeerAppStore#b457b375 = StarsTransactionPeer`
+    /// `starsTransactionPeerAppStore#b457b375 = StarsTransactionPeer`
     AppStore,
-    ///`starsTransactionPeerPlayMarket#7b560a0b = StarsTransactionPeer`
+    /// `starsTransactionPeerPlayMarket#7b560a0b = StarsTransactionPeer`
     PlayMarket,
-    ///`starsTransactionPeerPremiumBot#250dbaf8 = StarsTransactionPeer`
+    /// `starsTransactionPeerPremiumBot#250dbaf8 = StarsTransactionPeer`
     PremiumBot,
-    ///`starsTransactionPeerFragment#e92fd902 = StarsTransactionPeer`
+    /// `starsTransactionPeerFragment#e92fd902 = StarsTransactionPeer`
     Fragment,
-    ///`starsTransactionPeer#d80da15d peer:Peer = StarsTransactionPeer`
+    /// `starsTransactionPeer#d80da15d peer:Peer = StarsTransactionPeer`
     StarsTransactionPeer(crate::types::StarsTransactionPeer),
-    ///`starsTransactionPeerAds#60682812 = StarsTransactionPeer`
+    /// `starsTransactionPeerAds#60682812 = StarsTransactionPeer`
     Ads,
-    ///`starsTransactionPeerAPI#f9677aad = StarsTransactionPeer`
+    /// `starsTransactionPeerAPI#f9677aad = StarsTransactionPeer`
     API,
 }
 impl StarsTransactionPeer {
@@ -38920,7 +41343,7 @@ impl From<crate::types::StarsTransactionPeerAPI> for StarsTransactionPeer {
 ///The boxed type `StatsAbsValueAndPrev`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatsAbsValueAndPrev {
-    ///`statsAbsValueAndPrev#cb43acde current:double previous:double = StatsAbsValueAndPrev`
+    /// `statsAbsValueAndPrev#cb43acde current:double previous:double = StatsAbsValueAndPrev`
     StatsAbsValueAndPrev(crate::types::StatsAbsValueAndPrev),
 }
 impl StatsAbsValueAndPrev {
@@ -38987,7 +41410,7 @@ impl From<crate::types::StatsAbsValueAndPrev> for StatsAbsValueAndPrev {
 ///The boxed type `StatsDateRangeDays`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatsDateRangeDays {
-    ///`statsDateRangeDays#b637edaf min_date:int max_date:int = StatsDateRangeDays`
+    /// `statsDateRangeDays#b637edaf min_date:int max_date:int = StatsDateRangeDays`
     StatsDateRangeDays(crate::types::StatsDateRangeDays),
 }
 impl StatsDateRangeDays {
@@ -39054,11 +41477,11 @@ impl From<crate::types::StatsDateRangeDays> for StatsDateRangeDays {
 ///The boxed type `StatsGraph`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatsGraph {
-    ///`statsGraphAsync#4a27eb2d token:string = StatsGraph`
+    /// `statsGraphAsync#4a27eb2d token:string = StatsGraph`
     Async(crate::types::StatsGraphAsync),
-    ///`statsGraphError#bedc9822 error:string = StatsGraph`
+    /// `statsGraphError#bedc9822 error:string = StatsGraph`
     Error(crate::types::StatsGraphError),
-    ///`statsGraph#8ea464b6 flags:# json:DataJSON zoom_token:flags.0?string = StatsGraph`
+    /// `statsGraph#8ea464b6 flags:# json:DataJSON zoom_token:flags.0?string = StatsGraph`
     StatsGraph(Box<crate::types::StatsGraph>),
 }
 impl StatsGraph {
@@ -39154,10 +41577,15 @@ impl From<crate::types::StatsGraph> for StatsGraph {
         Self::StatsGraph(Box::new(x))
     }
 }
+impl From<Box<crate::types::StatsGraph>> for StatsGraph {
+    fn from(x: Box<crate::types::StatsGraph>) -> Self {
+        Self::StatsGraph(x)
+    }
+}
 ///The boxed type `StatsGroupTopAdmin`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatsGroupTopAdmin {
-    ///`statsGroupTopAdmin#d7584c87 user_id:long deleted:int kicked:int banned:int = StatsGroupTopAdmin`
+    /// `statsGroupTopAdmin#d7584c87 user_id:long deleted:int kicked:int banned:int = StatsGroupTopAdmin`
     StatsGroupTopAdmin(crate::types::StatsGroupTopAdmin),
 }
 impl StatsGroupTopAdmin {
@@ -39224,7 +41652,7 @@ impl From<crate::types::StatsGroupTopAdmin> for StatsGroupTopAdmin {
 ///The boxed type `StatsGroupTopInviter`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatsGroupTopInviter {
-    ///`statsGroupTopInviter#535f779d user_id:long invitations:int = StatsGroupTopInviter`
+    /// `statsGroupTopInviter#535f779d user_id:long invitations:int = StatsGroupTopInviter`
     StatsGroupTopInviter(crate::types::StatsGroupTopInviter),
 }
 impl StatsGroupTopInviter {
@@ -39291,7 +41719,7 @@ impl From<crate::types::StatsGroupTopInviter> for StatsGroupTopInviter {
 ///The boxed type `StatsGroupTopPoster`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatsGroupTopPoster {
-    ///`statsGroupTopPoster#9d04af9b user_id:long messages:int avg_chars:int = StatsGroupTopPoster`
+    /// `statsGroupTopPoster#9d04af9b user_id:long messages:int avg_chars:int = StatsGroupTopPoster`
     StatsGroupTopPoster(crate::types::StatsGroupTopPoster),
 }
 impl StatsGroupTopPoster {
@@ -39358,7 +41786,7 @@ impl From<crate::types::StatsGroupTopPoster> for StatsGroupTopPoster {
 ///The boxed type `StatsPercentValue`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatsPercentValue {
-    ///`statsPercentValue#cbce2fe0 part:double total:double = StatsPercentValue`
+    /// `statsPercentValue#cbce2fe0 part:double total:double = StatsPercentValue`
     StatsPercentValue(crate::types::StatsPercentValue),
 }
 impl StatsPercentValue {
@@ -39425,7 +41853,7 @@ impl From<crate::types::StatsPercentValue> for StatsPercentValue {
 ///The boxed type `StatsURL`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatsURL {
-    ///`statsURL#47a971e0 url:string = StatsURL`
+    /// `statsURL#47a971e0 url:string = StatsURL`
     StatsURL(crate::types::StatsURL),
 }
 impl StatsURL {
@@ -39490,7 +41918,7 @@ impl From<crate::types::StatsURL> for StatsURL {
 ///The boxed type `StickerKeyword`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StickerKeyword {
-    ///`stickerKeyword#fcfeb29c document_id:long keyword:Vector<string> = StickerKeyword`
+    /// `stickerKeyword#fcfeb29c document_id:long keyword:Vector<string> = StickerKeyword`
     StickerKeyword(crate::types::StickerKeyword),
 }
 impl StickerKeyword {
@@ -39555,7 +41983,7 @@ impl From<crate::types::StickerKeyword> for StickerKeyword {
 ///The boxed type `StickerPack`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StickerPack {
-    ///`stickerPack#12b299d4 emoticon:string documents:Vector<long> = StickerPack`
+    /// `stickerPack#12b299d4 emoticon:string documents:Vector<long> = StickerPack`
     StickerPack(Box<crate::types::StickerPack>),
 }
 impl StickerPack {
@@ -39619,10 +42047,15 @@ impl From<crate::types::StickerPack> for StickerPack {
         Self::StickerPack(Box::new(x))
     }
 }
+impl From<Box<crate::types::StickerPack>> for StickerPack {
+    fn from(x: Box<crate::types::StickerPack>) -> Self {
+        Self::StickerPack(x)
+    }
+}
 ///The boxed type `StickerSet`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StickerSet {
-    ///`stickerSet#2dd14edc flags:# archived:flags.1?true official:flags.2?true masks:flags.3?true emojis:flags.7?true text_color:flags.9?true channel_emoji_status:flags.10?true creator:flags.11?true installed_date:flags.0?int id:long access_hash:long title:string short_name:string thumbs:flags.4?Vector<PhotoSize> thumb_dc_id:flags.4?int thumb_version:flags.4?int thumb_document_id:flags.8?long count:int hash:int = StickerSet`
+    /// `stickerSet#2dd14edc flags:# archived:flags.1?true official:flags.2?true masks:flags.3?true emojis:flags.7?true text_color:flags.9?true channel_emoji_status:flags.10?true creator:flags.11?true installed_date:flags.0?int id:long access_hash:long title:string short_name:string thumbs:flags.4?Vector<PhotoSize> thumb_dc_id:flags.4?int thumb_version:flags.4?int thumb_document_id:flags.8?long count:int hash:int = StickerSet`
     StickerSet(Box<crate::types::StickerSet>),
 }
 impl StickerSet {
@@ -39686,16 +42119,21 @@ impl From<crate::types::StickerSet> for StickerSet {
         Self::StickerSet(Box::new(x))
     }
 }
+impl From<Box<crate::types::StickerSet>> for StickerSet {
+    fn from(x: Box<crate::types::StickerSet>) -> Self {
+        Self::StickerSet(x)
+    }
+}
 ///The boxed type `StickerSetCovered`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StickerSetCovered {
-    ///`stickerSetCovered#6410a5d2 set:StickerSet cover:Document = StickerSetCovered`
+    /// `stickerSetCovered#6410a5d2 set:StickerSet cover:Document = StickerSetCovered`
     StickerSetCovered(crate::types::StickerSetCovered),
-    ///`stickerSetMultiCovered#3407e51b set:StickerSet covers:Vector<Document> = StickerSetCovered`
+    /// `stickerSetMultiCovered#3407e51b set:StickerSet covers:Vector<Document> = StickerSetCovered`
     StickerSetMultiCovered(Box<crate::types::StickerSetMultiCovered>),
-    ///`stickerSetFullCovered#40d13c0e set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document> = StickerSetCovered`
+    /// `stickerSetFullCovered#40d13c0e set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document> = StickerSetCovered`
     StickerSetFullCovered(Box<crate::types::StickerSetFullCovered>),
-    ///`stickerSetNoCovered#77b15d1c set:StickerSet = StickerSetCovered`
+    /// `stickerSetNoCovered#77b15d1c set:StickerSet = StickerSetCovered`
     StickerSetNoCovered(crate::types::StickerSetNoCovered),
 }
 impl StickerSetCovered {
@@ -39807,9 +42245,19 @@ impl From<crate::types::StickerSetMultiCovered> for StickerSetCovered {
         Self::StickerSetMultiCovered(Box::new(x))
     }
 }
+impl From<Box<crate::types::StickerSetMultiCovered>> for StickerSetCovered {
+    fn from(x: Box<crate::types::StickerSetMultiCovered>) -> Self {
+        Self::StickerSetMultiCovered(x)
+    }
+}
 impl From<crate::types::StickerSetFullCovered> for StickerSetCovered {
     fn from(x: crate::types::StickerSetFullCovered) -> Self {
         Self::StickerSetFullCovered(Box::new(x))
+    }
+}
+impl From<Box<crate::types::StickerSetFullCovered>> for StickerSetCovered {
+    fn from(x: Box<crate::types::StickerSetFullCovered>) -> Self {
+        Self::StickerSetFullCovered(x)
     }
 }
 impl From<crate::types::StickerSetNoCovered> for StickerSetCovered {
@@ -39820,7 +42268,7 @@ impl From<crate::types::StickerSetNoCovered> for StickerSetCovered {
 ///The boxed type `StoriesStealthMode`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoriesStealthMode {
-    ///`storiesStealthMode#712e27fd flags:# active_until_date:flags.0?int cooldown_until_date:flags.1?int = StoriesStealthMode`
+    /// `storiesStealthMode#712e27fd flags:# active_until_date:flags.0?int cooldown_until_date:flags.1?int = StoriesStealthMode`
     StoriesStealthMode(crate::types::StoriesStealthMode),
 }
 impl StoriesStealthMode {
@@ -39887,7 +42335,7 @@ impl From<crate::types::StoriesStealthMode> for StoriesStealthMode {
 ///The boxed type `StoryAlbum`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoryAlbum {
-    ///`storyAlbum#9325705a flags:# album_id:int title:string icon_photo:flags.0?Photo icon_video:flags.1?Document = StoryAlbum`
+    /// `storyAlbum#9325705a flags:# album_id:int title:string icon_photo:flags.0?Photo icon_video:flags.1?Document = StoryAlbum`
     StoryAlbum(Box<crate::types::StoryAlbum>),
 }
 impl StoryAlbum {
@@ -39951,10 +42399,15 @@ impl From<crate::types::StoryAlbum> for StoryAlbum {
         Self::StoryAlbum(Box::new(x))
     }
 }
+impl From<Box<crate::types::StoryAlbum>> for StoryAlbum {
+    fn from(x: Box<crate::types::StoryAlbum>) -> Self {
+        Self::StoryAlbum(x)
+    }
+}
 ///The boxed type `StoryFwdHeader`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoryFwdHeader {
-    ///`storyFwdHeader#b826e150 flags:# modified:flags.3?true from:flags.0?Peer from_name:flags.1?string story_id:flags.2?int = StoryFwdHeader`
+    /// `storyFwdHeader#b826e150 flags:# modified:flags.3?true from:flags.0?Peer from_name:flags.1?string story_id:flags.2?int = StoryFwdHeader`
     StoryFwdHeader(Box<crate::types::StoryFwdHeader>),
 }
 impl StoryFwdHeader {
@@ -40020,14 +42473,19 @@ impl From<crate::types::StoryFwdHeader> for StoryFwdHeader {
         Self::StoryFwdHeader(Box::new(x))
     }
 }
+impl From<Box<crate::types::StoryFwdHeader>> for StoryFwdHeader {
+    fn from(x: Box<crate::types::StoryFwdHeader>) -> Self {
+        Self::StoryFwdHeader(x)
+    }
+}
 ///The boxed type `StoryItem`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoryItem {
-    ///`storyItemDeleted#51e6ee4f id:int = StoryItem`
+    /// `storyItemDeleted#51e6ee4f id:int = StoryItem`
     Deleted(crate::types::StoryItemDeleted),
-    ///`storyItemSkipped#ffadc913 flags:# close_friends:flags.8?true live:flags.9?true id:int date:int expire_date:int = StoryItem`
+    /// `storyItemSkipped#ffadc913 flags:# close_friends:flags.8?true live:flags.9?true id:int date:int expire_date:int = StoryItem`
     Skipped(crate::types::StoryItemSkipped),
-    ///`storyItem#16a4b93c flags:# pinned:flags.5?true public:flags.7?true close_friends:flags.8?true min:flags.9?true noforwards:flags.10?true edited:flags.11?true contacts:flags.12?true selected_contacts:flags.13?true out:flags.16?true id:int date:int from_id:flags.18?Peer fwd_from:flags.17?StoryFwdHeader expire_date:int caption:flags.0?string entities:flags.1?Vector<MessageEntity> media:MessageMedia media_areas:flags.14?Vector<MediaArea> privacy:flags.2?Vector<PrivacyRule> views:flags.3?StoryViews sent_reaction:flags.15?Reaction albums:flags.19?Vector<int> music:flags.20?Document = StoryItem`
+    /// `storyItem#16a4b93c flags:# pinned:flags.5?true public:flags.7?true close_friends:flags.8?true min:flags.9?true noforwards:flags.10?true edited:flags.11?true contacts:flags.12?true selected_contacts:flags.13?true out:flags.16?true id:int date:int from_id:flags.18?Peer fwd_from:flags.17?StoryFwdHeader expire_date:int caption:flags.0?string entities:flags.1?Vector<MessageEntity> media:MessageMedia media_areas:flags.14?Vector<MediaArea> privacy:flags.2?Vector<PrivacyRule> views:flags.3?StoryViews sent_reaction:flags.15?Reaction albums:flags.19?Vector<int> music:flags.20?Document = StoryItem`
     StoryItem(Box<crate::types::StoryItem>),
 }
 impl StoryItem {
@@ -40123,14 +42581,19 @@ impl From<crate::types::StoryItem> for StoryItem {
         Self::StoryItem(Box::new(x))
     }
 }
+impl From<Box<crate::types::StoryItem>> for StoryItem {
+    fn from(x: Box<crate::types::StoryItem>) -> Self {
+        Self::StoryItem(x)
+    }
+}
 ///The boxed type `StoryReaction`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoryReaction {
-    ///`storyReaction#6090d6d5 peer_id:Peer date:int reaction:Reaction = StoryReaction`
+    /// `storyReaction#6090d6d5 peer_id:Peer date:int reaction:Reaction = StoryReaction`
     StoryReaction(Box<crate::types::StoryReaction>),
-    ///`storyReactionPublicForward#bbab2643 message:Message = StoryReaction`
+    /// `storyReactionPublicForward#bbab2643 message:Message = StoryReaction`
     PublicForward(crate::types::StoryReactionPublicForward),
-    ///`storyReactionPublicRepost#cfcd0f13 peer_id:Peer story:StoryItem = StoryReaction`
+    /// `storyReactionPublicRepost#cfcd0f13 peer_id:Peer story:StoryItem = StoryReaction`
     PublicRepost(Box<crate::types::StoryReactionPublicRepost>),
 }
 impl StoryReaction {
@@ -40222,6 +42685,11 @@ impl From<crate::types::StoryReaction> for StoryReaction {
         Self::StoryReaction(Box::new(x))
     }
 }
+impl From<Box<crate::types::StoryReaction>> for StoryReaction {
+    fn from(x: Box<crate::types::StoryReaction>) -> Self {
+        Self::StoryReaction(x)
+    }
+}
 impl From<crate::types::StoryReactionPublicForward> for StoryReaction {
     fn from(x: crate::types::StoryReactionPublicForward) -> Self {
         Self::PublicForward(x)
@@ -40232,14 +42700,19 @@ impl From<crate::types::StoryReactionPublicRepost> for StoryReaction {
         Self::PublicRepost(Box::new(x))
     }
 }
+impl From<Box<crate::types::StoryReactionPublicRepost>> for StoryReaction {
+    fn from(x: Box<crate::types::StoryReactionPublicRepost>) -> Self {
+        Self::PublicRepost(x)
+    }
+}
 ///The boxed type `StoryView`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoryView {
-    ///`storyView#b0bdeac5 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true user_id:long date:int reaction:flags.2?Reaction = StoryView`
+    /// `storyView#b0bdeac5 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true user_id:long date:int reaction:flags.2?Reaction = StoryView`
     StoryView(Box<crate::types::StoryView>),
-    ///`storyViewPublicForward#9083670b flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true message:Message = StoryView`
+    /// `storyViewPublicForward#9083670b flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true message:Message = StoryView`
     PublicForward(Box<crate::types::StoryViewPublicForward>),
-    ///`storyViewPublicRepost#bd74cf49 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true peer_id:Peer story:StoryItem = StoryView`
+    /// `storyViewPublicRepost#bd74cf49 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true peer_id:Peer story:StoryItem = StoryView`
     PublicRepost(Box<crate::types::StoryViewPublicRepost>),
 }
 impl StoryView {
@@ -40333,9 +42806,19 @@ impl From<crate::types::StoryView> for StoryView {
         Self::StoryView(Box::new(x))
     }
 }
+impl From<Box<crate::types::StoryView>> for StoryView {
+    fn from(x: Box<crate::types::StoryView>) -> Self {
+        Self::StoryView(x)
+    }
+}
 impl From<crate::types::StoryViewPublicForward> for StoryView {
     fn from(x: crate::types::StoryViewPublicForward) -> Self {
         Self::PublicForward(Box::new(x))
+    }
+}
+impl From<Box<crate::types::StoryViewPublicForward>> for StoryView {
+    fn from(x: Box<crate::types::StoryViewPublicForward>) -> Self {
+        Self::PublicForward(x)
     }
 }
 impl From<crate::types::StoryViewPublicRepost> for StoryView {
@@ -40343,10 +42826,15 @@ impl From<crate::types::StoryViewPublicRepost> for StoryView {
         Self::PublicRepost(Box::new(x))
     }
 }
+impl From<Box<crate::types::StoryViewPublicRepost>> for StoryView {
+    fn from(x: Box<crate::types::StoryViewPublicRepost>) -> Self {
+        Self::PublicRepost(x)
+    }
+}
 ///The boxed type `StoryViews`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoryViews {
-    ///`storyViews#8d595cd6 flags:# has_viewers:flags.1?true views_count:int forwards_count:flags.2?int reactions:flags.3?Vector<ReactionCount> reactions_count:flags.4?int recent_viewers:flags.0?Vector<long> = StoryViews`
+    /// `storyViews#8d595cd6 flags:# has_viewers:flags.1?true views_count:int forwards_count:flags.2?int reactions:flags.3?Vector<ReactionCount> reactions_count:flags.4?int recent_viewers:flags.0?Vector<long> = StoryViews`
     StoryViews(Box<crate::types::StoryViews>),
 }
 impl StoryViews {
@@ -40410,10 +42898,15 @@ impl From<crate::types::StoryViews> for StoryViews {
         Self::StoryViews(Box::new(x))
     }
 }
+impl From<Box<crate::types::StoryViews>> for StoryViews {
+    fn from(x: Box<crate::types::StoryViews>) -> Self {
+        Self::StoryViews(x)
+    }
+}
 ///The boxed type `SuggestedPost`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SuggestedPost {
-    ///`suggestedPost#0e8e37e5 flags:# accepted:flags.1?true rejected:flags.2?true price:flags.3?StarsAmount schedule_date:flags.0?int = SuggestedPost`
+    /// `suggestedPost#0e8e37e5 flags:# accepted:flags.1?true rejected:flags.2?true price:flags.3?StarsAmount schedule_date:flags.0?int = SuggestedPost`
     SuggestedPost(Box<crate::types::SuggestedPost>),
 }
 impl SuggestedPost {
@@ -40479,10 +42972,15 @@ impl From<crate::types::SuggestedPost> for SuggestedPost {
         Self::SuggestedPost(Box::new(x))
     }
 }
+impl From<Box<crate::types::SuggestedPost>> for SuggestedPost {
+    fn from(x: Box<crate::types::SuggestedPost>) -> Self {
+        Self::SuggestedPost(x)
+    }
+}
 ///The boxed type `TextWithEntities`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TextWithEntities {
-    ///`textWithEntities#751f3146 text:string entities:Vector<MessageEntity> = TextWithEntities`
+    /// `textWithEntities#751f3146 text:string entities:Vector<MessageEntity> = TextWithEntities`
     TextWithEntities(Box<crate::types::TextWithEntities>),
 }
 impl TextWithEntities {
@@ -40548,10 +43046,15 @@ impl From<crate::types::TextWithEntities> for TextWithEntities {
         Self::TextWithEntities(Box::new(x))
     }
 }
+impl From<Box<crate::types::TextWithEntities>> for TextWithEntities {
+    fn from(x: Box<crate::types::TextWithEntities>) -> Self {
+        Self::TextWithEntities(x)
+    }
+}
 ///The boxed type `Theme`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Theme {
-    ///`theme#a00e67d6 flags:# creator:flags.0?true default:flags.1?true for_chat:flags.5?true id:long access_hash:long slug:string title:string document:flags.2?Document settings:flags.3?Vector<ThemeSettings> emoticon:flags.6?string installs_count:flags.4?int = Theme`
+    /// `theme#a00e67d6 flags:# creator:flags.0?true default:flags.1?true for_chat:flags.5?true id:long access_hash:long slug:string title:string document:flags.2?Document settings:flags.3?Vector<ThemeSettings> emoticon:flags.6?string installs_count:flags.4?int = Theme`
     Theme(Box<crate::types::Theme>),
 }
 impl Theme {
@@ -40615,10 +43118,15 @@ impl From<crate::types::Theme> for Theme {
         Self::Theme(Box::new(x))
     }
 }
+impl From<Box<crate::types::Theme>> for Theme {
+    fn from(x: Box<crate::types::Theme>) -> Self {
+        Self::Theme(x)
+    }
+}
 ///The boxed type `ThemeSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ThemeSettings {
-    ///`themeSettings#fa58b6d4 flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?WallPaper = ThemeSettings`
+    /// `themeSettings#fa58b6d4 flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?WallPaper = ThemeSettings`
     ThemeSettings(Box<crate::types::ThemeSettings>),
 }
 impl ThemeSettings {
@@ -40684,10 +43192,15 @@ impl From<crate::types::ThemeSettings> for ThemeSettings {
         Self::ThemeSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::ThemeSettings>> for ThemeSettings {
+    fn from(x: Box<crate::types::ThemeSettings>) -> Self {
+        Self::ThemeSettings(x)
+    }
+}
 ///The boxed type `Timezone`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Timezone {
-    ///`timezone#ff9289f5 id:string name:string utc_offset:int = Timezone`
+    /// `timezone#ff9289f5 id:string name:string utc_offset:int = Timezone`
     Timezone(Box<crate::types::Timezone>),
 }
 impl Timezone {
@@ -40751,22 +43264,27 @@ impl From<crate::types::Timezone> for Timezone {
         Self::Timezone(Box::new(x))
     }
 }
+impl From<Box<crate::types::Timezone>> for Timezone {
+    fn from(x: Box<crate::types::Timezone>) -> Self {
+        Self::Timezone(x)
+    }
+}
 ///The boxed type `TlsBlock`: one of 7 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TlsBlock {
-    ///`tlsBlockString#4218a164 data:bytes = TlsBlock`
+    /// `tlsBlockString#4218a164 data:bytes = TlsBlock`
     String(crate::types::TlsBlockString),
-    ///`tlsBlockRandom#4d4dc41e length:int = TlsBlock`
+    /// `tlsBlockRandom#4d4dc41e length:int = TlsBlock`
     Random(crate::types::TlsBlockRandom),
-    ///`tlsBlockZero#09333afb length:int = TlsBlock`
+    /// `tlsBlockZero#09333afb length:int = TlsBlock`
     Zero(crate::types::TlsBlockZero),
-    ///`tlsBlockDomain#10e8636f = TlsBlock`
+    /// `tlsBlockDomain#10e8636f = TlsBlock`
     Domain,
-    ///`tlsBlockGrease#e675a1c1 seed:int = TlsBlock`
+    /// `tlsBlockGrease#e675a1c1 seed:int = TlsBlock`
     Grease(crate::types::TlsBlockGrease),
-    ///`tlsBlockPublicKey#9eb95b5c = TlsBlock`
+    /// `tlsBlockPublicKey#9eb95b5c = TlsBlock`
     PublicKey,
-    ///`tlsBlockScope#e725d44f entries:Vector<TlsBlock> = TlsBlock`
+    /// `tlsBlockScope#e725d44f entries:Vector<TlsBlock> = TlsBlock`
     Scope(crate::types::TlsBlockScope),
 }
 impl TlsBlock {
@@ -40919,7 +43437,7 @@ impl From<crate::types::TlsBlockScope> for TlsBlock {
 ///The boxed type `TlsClientHello`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TlsClientHello {
-    ///`tlsClientHello#6c52c484 blocks:vector<TlsBlock> = TlsClientHello`
+    /// `tlsClientHello#6c52c484 blocks:vector<TlsBlock> = TlsClientHello`
     TlsClientHello(crate::types::TlsClientHello),
 }
 impl TlsClientHello {
@@ -40984,7 +43502,7 @@ impl From<crate::types::TlsClientHello> for TlsClientHello {
 ///The boxed type `TodoCompletion`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TodoCompletion {
-    ///`todoCompletion#221bb5e4 id:int completed_by:Peer date:int = TodoCompletion`
+    /// `todoCompletion#221bb5e4 id:int completed_by:Peer date:int = TodoCompletion`
     TodoCompletion(crate::types::TodoCompletion),
 }
 impl TodoCompletion {
@@ -41049,7 +43567,7 @@ impl From<crate::types::TodoCompletion> for TodoCompletion {
 ///The boxed type `TodoItem`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TodoItem {
-    ///`todoItem#cba9a52f id:int title:TextWithEntities = TodoItem`
+    /// `todoItem#cba9a52f id:int title:TextWithEntities = TodoItem`
     TodoItem(crate::types::TodoItem),
 }
 impl TodoItem {
@@ -41114,7 +43632,7 @@ impl From<crate::types::TodoItem> for TodoItem {
 ///The boxed type `TodoList`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TodoList {
-    ///`todoList#49b92a26 flags:# others_can_append:flags.0?true others_can_complete:flags.1?true title:TextWithEntities list:Vector<TodoItem> = TodoList`
+    /// `todoList#49b92a26 flags:# others_can_append:flags.0?true others_can_complete:flags.1?true title:TextWithEntities list:Vector<TodoItem> = TodoList`
     TodoList(Box<crate::types::TodoList>),
 }
 impl TodoList {
@@ -41178,10 +43696,15 @@ impl From<crate::types::TodoList> for TodoList {
         Self::TodoList(Box::new(x))
     }
 }
+impl From<Box<crate::types::TodoList>> for TodoList {
+    fn from(x: Box<crate::types::TodoList>) -> Self {
+        Self::TodoList(x)
+    }
+}
 ///The boxed type `TonConnectManifest`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TonConnectManifest {
-    ///`tonConnectManifest#12229264 flags:# url:string name:string icon:flags.0?WebDocument = TonConnectManifest`
+    /// `tonConnectManifest#12229264 flags:# url:string name:string icon:flags.0?WebDocument = TonConnectManifest`
     TonConnectManifest(Box<crate::types::TonConnectManifest>),
 }
 impl TonConnectManifest {
@@ -41247,10 +43770,15 @@ impl From<crate::types::TonConnectManifest> for TonConnectManifest {
         Self::TonConnectManifest(Box::new(x))
     }
 }
+impl From<Box<crate::types::TonConnectManifest>> for TonConnectManifest {
+    fn from(x: Box<crate::types::TonConnectManifest>) -> Self {
+        Self::TonConnectManifest(x)
+    }
+}
 ///The boxed type `TonConnectNextEventId`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TonConnectNextEventId {
-    ///`tonConnectNextEventId#582464e3 event_id:long = TonConnectNextEventId`
+    /// `tonConnectNextEventId#582464e3 event_id:long = TonConnectNextEventId`
     TonConnectNextEventId(crate::types::TonConnectNextEventId),
 }
 impl TonConnectNextEventId {
@@ -41317,7 +43845,7 @@ impl From<crate::types::TonConnectNextEventId> for TonConnectNextEventId {
 ///The boxed type `TonConnectRequest`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TonConnectRequest {
-    ///`tonConnectRequest#a15f8513 flags:# session_id:long msg_id:int body:bytes expires:int topic:flags.0?string trace_id:flags.1?string = TonConnectRequest`
+    /// `tonConnectRequest#a15f8513 flags:# session_id:long msg_id:int body:bytes expires:int topic:flags.0?string trace_id:flags.1?string = TonConnectRequest`
     TonConnectRequest(Box<crate::types::TonConnectRequest>),
 }
 impl TonConnectRequest {
@@ -41383,10 +43911,15 @@ impl From<crate::types::TonConnectRequest> for TonConnectRequest {
         Self::TonConnectRequest(Box::new(x))
     }
 }
+impl From<Box<crate::types::TonConnectRequest>> for TonConnectRequest {
+    fn from(x: Box<crate::types::TonConnectRequest>) -> Self {
+        Self::TonConnectRequest(x)
+    }
+}
 ///The boxed type `TonConnectSession`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TonConnectSession {
-    ///`tonConnectSession#126556c6 flags:# pending:flags.0?true closing:flags.1?true closed:flags.2?true id:long dapp_client_id:string client_id:flags.3?string nonce:bytes manifest:flags.4?TonConnectManifest manifest_error:flags.5?int date:int = TonConnectSession`
+    /// `tonConnectSession#126556c6 flags:# pending:flags.0?true closing:flags.1?true closed:flags.2?true id:long dapp_client_id:string client_id:flags.3?string nonce:bytes manifest:flags.4?TonConnectManifest manifest_error:flags.5?int date:int = TonConnectSession`
     TonConnectSession(Box<crate::types::TonConnectSession>),
 }
 impl TonConnectSession {
@@ -41452,10 +43985,15 @@ impl From<crate::types::TonConnectSession> for TonConnectSession {
         Self::TonConnectSession(Box::new(x))
     }
 }
+impl From<Box<crate::types::TonConnectSession>> for TonConnectSession {
+    fn from(x: Box<crate::types::TonConnectSession>) -> Self {
+        Self::TonConnectSession(x)
+    }
+}
 ///The boxed type `TopPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TopPeer {
-    ///`topPeer#edcdc05b peer:Peer rating:double = TopPeer`
+    /// `topPeer#edcdc05b peer:Peer rating:double = TopPeer`
     TopPeer(crate::types::TopPeer),
 }
 impl TopPeer {
@@ -41520,25 +44058,25 @@ impl From<crate::types::TopPeer> for TopPeer {
 ///The boxed type `TopPeerCategory`: one of 10 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TopPeerCategory {
-    ///`topPeerCategoryBotsPM#ab661b5b = TopPeerCategory`
+    /// `topPeerCategoryBotsPM#ab661b5b = TopPeerCategory`
     BotsPM,
-    ///`topPeerCategoryBotsInline#148677e2 = TopPeerCategory`
+    /// `topPeerCategoryBotsInline#148677e2 = TopPeerCategory`
     BotsInline,
-    ///`topPeerCategoryCorrespondents#0637b7ed = TopPeerCategory`
+    /// `topPeerCategoryCorrespondents#0637b7ed = TopPeerCategory`
     Correspondents,
-    ///`topPeerCategoryGroups#bd17a14a = TopPeerCategory`
+    /// `topPeerCategoryGroups#bd17a14a = TopPeerCategory`
     Groups,
-    ///`topPeerCategoryChannels#161d9628 = TopPeerCategory`
+    /// `topPeerCategoryChannels#161d9628 = TopPeerCategory`
     Channels,
-    ///`topPeerCategoryPhoneCalls#1e76a78c = TopPeerCategory`
+    /// `topPeerCategoryPhoneCalls#1e76a78c = TopPeerCategory`
     PhoneCalls,
-    ///`topPeerCategoryForwardUsers#a8406ca9 = TopPeerCategory`
+    /// `topPeerCategoryForwardUsers#a8406ca9 = TopPeerCategory`
     ForwardUsers,
-    ///`topPeerCategoryForwardChats#fbeec0f0 = TopPeerCategory`
+    /// `topPeerCategoryForwardChats#fbeec0f0 = TopPeerCategory`
     ForwardChats,
-    ///`topPeerCategoryBotsApp#fd9e7bec = TopPeerCategory`
+    /// `topPeerCategoryBotsApp#fd9e7bec = TopPeerCategory`
     BotsApp,
-    ///`topPeerCategoryBotsGuestChat#6c24f3dd = TopPeerCategory`
+    /// `topPeerCategoryBotsGuestChat#6c24f3dd = TopPeerCategory`
     BotsGuestChat,
 }
 impl TopPeerCategory {
@@ -41707,7 +44245,7 @@ impl From<crate::types::TopPeerCategoryBotsGuestChat> for TopPeerCategory {
 ///The boxed type `TopPeerCategoryPeers`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TopPeerCategoryPeers {
-    ///`topPeerCategoryPeers#fb834291 category:TopPeerCategory count:int peers:Vector<TopPeer> = TopPeerCategoryPeers`
+    /// `topPeerCategoryPeers#fb834291 category:TopPeerCategory count:int peers:Vector<TopPeer> = TopPeerCategoryPeers`
     TopPeerCategoryPeers(Box<crate::types::TopPeerCategoryPeers>),
 }
 impl TopPeerCategoryPeers {
@@ -41773,348 +44311,353 @@ impl From<crate::types::TopPeerCategoryPeers> for TopPeerCategoryPeers {
         Self::TopPeerCategoryPeers(Box::new(x))
     }
 }
+impl From<Box<crate::types::TopPeerCategoryPeers>> for TopPeerCategoryPeers {
+    fn from(x: Box<crate::types::TopPeerCategoryPeers>) -> Self {
+        Self::TopPeerCategoryPeers(x)
+    }
+}
 ///The boxed type `Update`: one of 170 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Update {
-    ///`updateNewMessage#1f2b0afd message:Message pts:int pts_count:int = Update`
+    /// `updateNewMessage#1f2b0afd message:Message pts:int pts_count:int = Update`
     NewMessage(Box<crate::types::UpdateNewMessage>),
-    ///`updateMessageID#4e90bfd6 id:int random_id:long = Update`
+    /// `updateMessageID#4e90bfd6 id:int random_id:long = Update`
     MessageID(crate::types::UpdateMessageID),
-    ///`updateDeleteMessages#a20db0e5 messages:Vector<int> pts:int pts_count:int = Update`
+    /// `updateDeleteMessages#a20db0e5 messages:Vector<int> pts:int pts_count:int = Update`
     DeleteMessages(crate::types::UpdateDeleteMessages),
-    ///`updateUserTyping#2a17bf5c flags:# user_id:long top_msg_id:flags.0?int action:SendMessageAction = Update`
+    /// `updateUserTyping#2a17bf5c flags:# user_id:long top_msg_id:flags.0?int action:SendMessageAction = Update`
     UserTyping(Box<crate::types::UpdateUserTyping>),
-    ///`updateChatUserTyping#83487af0 chat_id:long from_id:Peer action:SendMessageAction = Update`
+    /// `updateChatUserTyping#83487af0 chat_id:long from_id:Peer action:SendMessageAction = Update`
     ChatUserTyping(Box<crate::types::UpdateChatUserTyping>),
-    ///`updateChatParticipants#07761198 participants:ChatParticipants = Update`
+    /// `updateChatParticipants#07761198 participants:ChatParticipants = Update`
     ChatParticipants(crate::types::UpdateChatParticipants),
-    ///`updateUserStatus#e5bdf8de user_id:long status:UserStatus = Update`
+    /// `updateUserStatus#e5bdf8de user_id:long status:UserStatus = Update`
     UserStatus(crate::types::UpdateUserStatus),
-    ///`updateUserName#a7848924 user_id:long first_name:string last_name:string usernames:Vector<Username> = Update`
+    /// `updateUserName#a7848924 user_id:long first_name:string last_name:string usernames:Vector<Username> = Update`
     UserName(Box<crate::types::UpdateUserName>),
-    ///`updateNewAuthorization#8951abef flags:# unconfirmed:flags.0?true hash:long date:flags.0?int device:flags.0?string location:flags.0?string = Update`
+    /// `updateNewAuthorization#8951abef flags:# unconfirmed:flags.0?true hash:long date:flags.0?int device:flags.0?string location:flags.0?string = Update`
     NewAuthorization(Box<crate::types::UpdateNewAuthorization>),
-    ///`updateNewEncryptedMessage#12bcbd9a message:EncryptedMessage qts:int = Update`
+    /// `updateNewEncryptedMessage#12bcbd9a message:EncryptedMessage qts:int = Update`
     NewEncryptedMessage(crate::types::UpdateNewEncryptedMessage),
-    ///`updateEncryptedChatTyping#1710f156 chat_id:int = Update`
+    /// `updateEncryptedChatTyping#1710f156 chat_id:int = Update`
     EncryptedChatTyping(crate::types::UpdateEncryptedChatTyping),
-    ///`updateEncryption#b4a2e88d chat:EncryptedChat date:int = Update`
+    /// `updateEncryption#b4a2e88d chat:EncryptedChat date:int = Update`
     Encryption(Box<crate::types::UpdateEncryption>),
-    ///`updateEncryptedMessagesRead#38fe25b7 chat_id:int max_date:int date:int = Update`
+    /// `updateEncryptedMessagesRead#38fe25b7 chat_id:int max_date:int date:int = Update`
     EncryptedMessagesRead(crate::types::UpdateEncryptedMessagesRead),
-    ///`updateChatParticipantAdd#3dda5451 chat_id:long user_id:long inviter_id:long date:int version:int = Update`
+    /// `updateChatParticipantAdd#3dda5451 chat_id:long user_id:long inviter_id:long date:int version:int = Update`
     ChatParticipantAdd(crate::types::UpdateChatParticipantAdd),
-    ///`updateChatParticipantDelete#e32f3d77 chat_id:long user_id:long version:int = Update`
+    /// `updateChatParticipantDelete#e32f3d77 chat_id:long user_id:long version:int = Update`
     ChatParticipantDelete(crate::types::UpdateChatParticipantDelete),
-    ///`updateDcOptions#8e5e9873 dc_options:Vector<DcOption> = Update`
+    /// `updateDcOptions#8e5e9873 dc_options:Vector<DcOption> = Update`
     DcOptions(crate::types::UpdateDcOptions),
-    ///`updateNotifySettings#bec268ef peer:NotifyPeer notify_settings:PeerNotifySettings = Update`
+    /// `updateNotifySettings#bec268ef peer:NotifyPeer notify_settings:PeerNotifySettings = Update`
     NotifySettings(Box<crate::types::UpdateNotifySettings>),
-    ///`updateServiceNotification#ebe46819 flags:# popup:flags.0?true invert_media:flags.2?true inbox_date:flags.1?int type:string message:string media:MessageMedia entities:Vector<MessageEntity> = Update`
+    /// `updateServiceNotification#ebe46819 flags:# popup:flags.0?true invert_media:flags.2?true inbox_date:flags.1?int type:string message:string media:MessageMedia entities:Vector<MessageEntity> = Update`
     ServiceNotification(Box<crate::types::UpdateServiceNotification>),
-    ///`updatePrivacy#ee3b272a key:PrivacyKey rules:Vector<PrivacyRule> = Update`
+    /// `updatePrivacy#ee3b272a key:PrivacyKey rules:Vector<PrivacyRule> = Update`
     Privacy(crate::types::UpdatePrivacy),
-    ///`updateUserPhone#05492a13 user_id:long phone:string = Update`
+    /// `updateUserPhone#05492a13 user_id:long phone:string = Update`
     UserPhone(crate::types::UpdateUserPhone),
-    ///`updateReadHistoryInbox#9e84bc99 flags:# folder_id:flags.0?int peer:Peer top_msg_id:flags.1?int max_id:int still_unread_count:int pts:int pts_count:int = Update`
+    /// `updateReadHistoryInbox#9e84bc99 flags:# folder_id:flags.0?int peer:Peer top_msg_id:flags.1?int max_id:int still_unread_count:int pts:int pts_count:int = Update`
     ReadHistoryInbox(Box<crate::types::UpdateReadHistoryInbox>),
-    ///`updateReadHistoryOutbox#2f2f21bf peer:Peer max_id:int pts:int pts_count:int = Update`
+    /// `updateReadHistoryOutbox#2f2f21bf peer:Peer max_id:int pts:int pts_count:int = Update`
     ReadHistoryOutbox(crate::types::UpdateReadHistoryOutbox),
-    ///`updateWebPage#7f891213 webpage:WebPage pts:int pts_count:int = Update`
+    /// `updateWebPage#7f891213 webpage:WebPage pts:int pts_count:int = Update`
     WebPage(Box<crate::types::UpdateWebPage>),
-    ///`updateReadMessagesContents#f8227181 flags:# messages:Vector<int> pts:int pts_count:int date:flags.0?int = Update`
+    /// `updateReadMessagesContents#f8227181 flags:# messages:Vector<int> pts:int pts_count:int date:flags.0?int = Update`
     ReadMessagesContents(Box<crate::types::UpdateReadMessagesContents>),
-    ///`updateChannelTooLong#108d941f flags:# channel_id:long pts:flags.0?int = Update`
+    /// `updateChannelTooLong#108d941f flags:# channel_id:long pts:flags.0?int = Update`
     ChannelTooLong(crate::types::UpdateChannelTooLong),
-    ///`updateChannel#635b4c09 channel_id:long = Update`
+    /// `updateChannel#635b4c09 channel_id:long = Update`
     Channel(crate::types::UpdateChannel),
-    ///`updateNewChannelMessage#62ba04d9 message:Message pts:int pts_count:int = Update`
+    /// `updateNewChannelMessage#62ba04d9 message:Message pts:int pts_count:int = Update`
     NewChannelMessage(Box<crate::types::UpdateNewChannelMessage>),
-    ///`updateReadChannelInbox#922e6e10 flags:# folder_id:flags.0?int channel_id:long max_id:int still_unread_count:int pts:int = Update`
+    /// `updateReadChannelInbox#922e6e10 flags:# folder_id:flags.0?int channel_id:long max_id:int still_unread_count:int pts:int = Update`
     ReadChannelInbox(crate::types::UpdateReadChannelInbox),
-    ///`updateDeleteChannelMessages#c32d5b12 channel_id:long messages:Vector<int> pts:int pts_count:int = Update`
+    /// `updateDeleteChannelMessages#c32d5b12 channel_id:long messages:Vector<int> pts:int pts_count:int = Update`
     DeleteChannelMessages(Box<crate::types::UpdateDeleteChannelMessages>),
-    ///`updateChannelMessageViews#f226ac08 channel_id:long id:int views:int = Update`
+    /// `updateChannelMessageViews#f226ac08 channel_id:long id:int views:int = Update`
     ChannelMessageViews(crate::types::UpdateChannelMessageViews),
-    ///`updateChatParticipantAdmin#d7ca61a2 chat_id:long user_id:long is_admin:Bool version:int = Update`
+    /// `updateChatParticipantAdmin#d7ca61a2 chat_id:long user_id:long is_admin:Bool version:int = Update`
     ChatParticipantAdmin(crate::types::UpdateChatParticipantAdmin),
-    ///`updateNewStickerSet#688a30aa stickerset:messages.StickerSet = Update`
+    /// `updateNewStickerSet#688a30aa stickerset:messages.StickerSet = Update`
     NewStickerSet(crate::types::UpdateNewStickerSet),
-    ///`updateStickerSetsOrder#0bb2d201 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Update`
+    /// `updateStickerSetsOrder#0bb2d201 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Update`
     StickerSetsOrder(crate::types::UpdateStickerSetsOrder),
-    ///`updateStickerSets#31c24808 flags:# masks:flags.0?true emojis:flags.1?true = Update`
+    /// `updateStickerSets#31c24808 flags:# masks:flags.0?true emojis:flags.1?true = Update`
     StickerSets(crate::types::UpdateStickerSets),
-    ///`updateSavedGifs#9375341e = Update`
+    /// `updateSavedGifs#9375341e = Update`
     SavedGifs,
-    ///`updateBotInlineQuery#496f379c flags:# query_id:long user_id:long query:string geo:flags.0?GeoPoint peer_type:flags.1?InlineQueryPeerType offset:string = Update`
+    /// `updateBotInlineQuery#496f379c flags:# query_id:long user_id:long query:string geo:flags.0?GeoPoint peer_type:flags.1?InlineQueryPeerType offset:string = Update`
     BotInlineQuery(Box<crate::types::UpdateBotInlineQuery>),
-    ///`updateBotInlineSend#12f12a07 flags:# user_id:long query:string geo:flags.0?GeoPoint id:string msg_id:flags.1?InputBotInlineMessageID = Update`
+    /// `updateBotInlineSend#12f12a07 flags:# user_id:long query:string geo:flags.0?GeoPoint id:string msg_id:flags.1?InputBotInlineMessageID = Update`
     BotInlineSend(Box<crate::types::UpdateBotInlineSend>),
-    ///`updateEditChannelMessage#1b3f4df7 message:Message pts:int pts_count:int = Update`
+    /// `updateEditChannelMessage#1b3f4df7 message:Message pts:int pts_count:int = Update`
     EditChannelMessage(Box<crate::types::UpdateEditChannelMessage>),
-    ///`updateBotCallbackQuery#b9cfc48d flags:# query_id:long user_id:long peer:Peer msg_id:int chat_instance:long data:flags.0?bytes game_short_name:flags.1?string = Update`
+    /// `updateBotCallbackQuery#b9cfc48d flags:# query_id:long user_id:long peer:Peer msg_id:int chat_instance:long data:flags.0?bytes game_short_name:flags.1?string = Update`
     BotCallbackQuery(Box<crate::types::UpdateBotCallbackQuery>),
-    ///`updateEditMessage#e40370a3 message:Message pts:int pts_count:int = Update`
+    /// `updateEditMessage#e40370a3 message:Message pts:int pts_count:int = Update`
     EditMessage(Box<crate::types::UpdateEditMessage>),
-    ///`updateInlineBotCallbackQuery#691e9052 flags:# query_id:long user_id:long msg_id:InputBotInlineMessageID chat_instance:long data:flags.0?bytes game_short_name:flags.1?string = Update`
+    /// `updateInlineBotCallbackQuery#691e9052 flags:# query_id:long user_id:long msg_id:InputBotInlineMessageID chat_instance:long data:flags.0?bytes game_short_name:flags.1?string = Update`
     InlineBotCallbackQuery(Box<crate::types::UpdateInlineBotCallbackQuery>),
-    ///`updateReadChannelOutbox#b75f99a9 channel_id:long max_id:int = Update`
+    /// `updateReadChannelOutbox#b75f99a9 channel_id:long max_id:int = Update`
     ReadChannelOutbox(crate::types::UpdateReadChannelOutbox),
-    ///`updateDraftMessage#edfc111e flags:# peer:Peer top_msg_id:flags.0?int saved_peer_id:flags.1?Peer draft:DraftMessage = Update`
+    /// `updateDraftMessage#edfc111e flags:# peer:Peer top_msg_id:flags.0?int saved_peer_id:flags.1?Peer draft:DraftMessage = Update`
     DraftMessage(Box<crate::types::UpdateDraftMessage>),
-    ///`updateReadFeaturedStickers#571d2742 = Update`
+    /// `updateReadFeaturedStickers#571d2742 = Update`
     ReadFeaturedStickers,
-    ///`updateRecentStickers#9a422c20 = Update`
+    /// `updateRecentStickers#9a422c20 = Update`
     RecentStickers,
-    ///`updateConfig#a229dd06 = Update`
+    /// `updateConfig#a229dd06 = Update`
     Config,
-    ///`updatePtsChanged#3354678f = Update`
+    /// `updatePtsChanged#3354678f = Update`
     PtsChanged,
-    ///`updateChannelWebPage#2f2ba99f channel_id:long webpage:WebPage pts:int pts_count:int = Update`
+    /// `updateChannelWebPage#2f2ba99f channel_id:long webpage:WebPage pts:int pts_count:int = Update`
     ChannelWebPage(Box<crate::types::UpdateChannelWebPage>),
-    ///`updateDialogPinned#6e6fe51c flags:# pinned:flags.0?true folder_id:flags.1?int peer:DialogPeer = Update`
+    /// `updateDialogPinned#6e6fe51c flags:# pinned:flags.0?true folder_id:flags.1?int peer:DialogPeer = Update`
     DialogPinned(Box<crate::types::UpdateDialogPinned>),
-    ///`updatePinnedDialogs#fa0f3ca2 flags:# folder_id:flags.1?int order:flags.0?Vector<DialogPeer> = Update`
+    /// `updatePinnedDialogs#fa0f3ca2 flags:# folder_id:flags.1?int order:flags.0?Vector<DialogPeer> = Update`
     PinnedDialogs(crate::types::UpdatePinnedDialogs),
-    ///`updateBotWebhookJSON#8317c0c3 data:DataJSON = Update`
+    /// `updateBotWebhookJSON#8317c0c3 data:DataJSON = Update`
     BotWebhookJSON(crate::types::UpdateBotWebhookJSON),
-    ///`updateBotWebhookJSONQuery#9b9240a6 query_id:long data:DataJSON timeout:int = Update`
+    /// `updateBotWebhookJSONQuery#9b9240a6 query_id:long data:DataJSON timeout:int = Update`
     BotWebhookJSONQuery(Box<crate::types::UpdateBotWebhookJSONQuery>),
-    ///`updateBotShippingQuery#b5aefd7d query_id:long user_id:long payload:bytes shipping_address:PostAddress = Update`
+    /// `updateBotShippingQuery#b5aefd7d query_id:long user_id:long payload:bytes shipping_address:PostAddress = Update`
     BotShippingQuery(Box<crate::types::UpdateBotShippingQuery>),
-    ///`updateBotPrecheckoutQuery#8caa9a96 flags:# query_id:long user_id:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string currency:string total_amount:long = Update`
+    /// `updateBotPrecheckoutQuery#8caa9a96 flags:# query_id:long user_id:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string currency:string total_amount:long = Update`
     BotPrecheckoutQuery(Box<crate::types::UpdateBotPrecheckoutQuery>),
-    ///`updatePhoneCall#ab0f6b1e phone_call:PhoneCall = Update`
+    /// `updatePhoneCall#ab0f6b1e phone_call:PhoneCall = Update`
     PhoneCall(crate::types::UpdatePhoneCall),
-    ///`updateLangPackTooLong#46560264 lang_code:string = Update`
+    /// `updateLangPackTooLong#46560264 lang_code:string = Update`
     LangPackTooLong(crate::types::UpdateLangPackTooLong),
-    ///`updateLangPack#56022f4d difference:LangPackDifference = Update`
+    /// `updateLangPack#56022f4d difference:LangPackDifference = Update`
     LangPack(crate::types::UpdateLangPack),
-    ///`updateFavedStickers#e511996d = Update`
+    /// `updateFavedStickers#e511996d = Update`
     FavedStickers,
-    ///`updateChannelReadMessagesContents#25f324f7 flags:# channel_id:long top_msg_id:flags.0?int saved_peer_id:flags.1?Peer messages:Vector<int> = Update`
+    /// `updateChannelReadMessagesContents#25f324f7 flags:# channel_id:long top_msg_id:flags.0?int saved_peer_id:flags.1?Peer messages:Vector<int> = Update`
     ChannelReadMessagesContents(Box<crate::types::UpdateChannelReadMessagesContents>),
-    ///`updateContactsReset#7084a7be = Update`
+    /// `updateContactsReset#7084a7be = Update`
     ContactsReset,
-    ///`updateChannelAvailableMessages#b23fc698 channel_id:long available_min_id:int = Update`
+    /// `updateChannelAvailableMessages#b23fc698 channel_id:long available_min_id:int = Update`
     ChannelAvailableMessages(crate::types::UpdateChannelAvailableMessages),
-    ///`updateDialogUnreadMark#b658f23e flags:# unread:flags.0?true peer:DialogPeer saved_peer_id:flags.1?Peer = Update`
+    /// `updateDialogUnreadMark#b658f23e flags:# unread:flags.0?true peer:DialogPeer saved_peer_id:flags.1?Peer = Update`
     DialogUnreadMark(Box<crate::types::UpdateDialogUnreadMark>),
-    ///`updateMessagePoll#d64c522b flags:# peer:flags.1?Peer msg_id:flags.1?int top_msg_id:flags.2?int poll_id:long poll:flags.0?Poll results:PollResults = Update`
+    /// `updateMessagePoll#d64c522b flags:# peer:flags.1?Peer msg_id:flags.1?int top_msg_id:flags.2?int poll_id:long poll:flags.0?Poll results:PollResults = Update`
     MessagePoll(Box<crate::types::UpdateMessagePoll>),
-    ///`updateChatDefaultBannedRights#54c01850 peer:Peer default_banned_rights:ChatBannedRights version:int = Update`
+    /// `updateChatDefaultBannedRights#54c01850 peer:Peer default_banned_rights:ChatBannedRights version:int = Update`
     ChatDefaultBannedRights(Box<crate::types::UpdateChatDefaultBannedRights>),
-    ///`updateFolderPeers#19360dc0 folder_peers:Vector<FolderPeer> pts:int pts_count:int = Update`
+    /// `updateFolderPeers#19360dc0 folder_peers:Vector<FolderPeer> pts:int pts_count:int = Update`
     FolderPeers(crate::types::UpdateFolderPeers),
-    ///`updatePeerSettings#6a7e7366 peer:Peer settings:PeerSettings = Update`
+    /// `updatePeerSettings#6a7e7366 peer:Peer settings:PeerSettings = Update`
     PeerSettings(crate::types::UpdatePeerSettings),
-    ///`updatePeerLocated#b4afcfb0 peers:Vector<PeerLocated> = Update`
+    /// `updatePeerLocated#b4afcfb0 peers:Vector<PeerLocated> = Update`
     PeerLocated(crate::types::UpdatePeerLocated),
-    ///`updateNewScheduledMessage#39a51dfb message:Message = Update`
+    /// `updateNewScheduledMessage#39a51dfb message:Message = Update`
     NewScheduledMessage(crate::types::UpdateNewScheduledMessage),
-    ///`updateDeleteScheduledMessages#f2a71983 flags:# peer:Peer messages:Vector<int> sent_messages:flags.0?Vector<int> = Update`
+    /// `updateDeleteScheduledMessages#f2a71983 flags:# peer:Peer messages:Vector<int> sent_messages:flags.0?Vector<int> = Update`
     DeleteScheduledMessages(Box<crate::types::UpdateDeleteScheduledMessages>),
-    ///`updateTheme#8216fba3 theme:Theme = Update`
+    /// `updateTheme#8216fba3 theme:Theme = Update`
     Theme(crate::types::UpdateTheme),
-    ///`updateGeoLiveViewed#871fb939 peer:Peer msg_id:int = Update`
+    /// `updateGeoLiveViewed#871fb939 peer:Peer msg_id:int = Update`
     GeoLiveViewed(crate::types::UpdateGeoLiveViewed),
-    ///`updateLoginToken#564fe691 = Update`
+    /// `updateLoginToken#564fe691 = Update`
     LoginToken,
-    ///`updateMessagePollVote#7699f014 poll_id:long peer:Peer options:Vector<bytes> positions:Vector<int> qts:int = Update`
+    /// `updateMessagePollVote#7699f014 poll_id:long peer:Peer options:Vector<bytes> positions:Vector<int> qts:int = Update`
     MessagePollVote(Box<crate::types::UpdateMessagePollVote>),
-    ///`updateDialogFilter#26ffde7d flags:# id:int filter:flags.0?DialogFilter = Update`
+    /// `updateDialogFilter#26ffde7d flags:# id:int filter:flags.0?DialogFilter = Update`
     DialogFilter(crate::types::UpdateDialogFilter),
-    ///`updateDialogFilterOrder#a5d72105 order:Vector<int> = Update`
+    /// `updateDialogFilterOrder#a5d72105 order:Vector<int> = Update`
     DialogFilterOrder(crate::types::UpdateDialogFilterOrder),
-    ///`updateDialogFilters#3504914f = Update`
+    /// `updateDialogFilters#3504914f = Update`
     DialogFilters,
-    ///`updatePhoneCallSignalingData#2661bf09 phone_call_id:long data:bytes = Update`
+    /// `updatePhoneCallSignalingData#2661bf09 phone_call_id:long data:bytes = Update`
     PhoneCallSignalingData(crate::types::UpdatePhoneCallSignalingData),
-    ///`updateChannelMessageForwards#d29a27f4 channel_id:long id:int forwards:int = Update`
+    /// `updateChannelMessageForwards#d29a27f4 channel_id:long id:int forwards:int = Update`
     ChannelMessageForwards(crate::types::UpdateChannelMessageForwards),
-    ///`updateReadChannelDiscussionInbox#d6b19546 flags:# channel_id:long top_msg_id:int read_max_id:int broadcast_id:flags.0?long broadcast_post:flags.0?int = Update`
+    /// `updateReadChannelDiscussionInbox#d6b19546 flags:# channel_id:long top_msg_id:int read_max_id:int broadcast_id:flags.0?long broadcast_post:flags.0?int = Update`
     ReadChannelDiscussionInbox(Box<crate::types::UpdateReadChannelDiscussionInbox>),
-    ///`updateReadChannelDiscussionOutbox#695c9e7c channel_id:long top_msg_id:int read_max_id:int = Update`
+    /// `updateReadChannelDiscussionOutbox#695c9e7c channel_id:long top_msg_id:int read_max_id:int = Update`
     ReadChannelDiscussionOutbox(crate::types::UpdateReadChannelDiscussionOutbox),
-    ///`updatePeerBlocked#ebe07752 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true peer_id:Peer = Update`
+    /// `updatePeerBlocked#ebe07752 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true peer_id:Peer = Update`
     PeerBlocked(crate::types::UpdatePeerBlocked),
-    ///`updateChannelUserTyping#8c88c923 flags:# channel_id:long top_msg_id:flags.0?int from_id:Peer action:SendMessageAction = Update`
+    /// `updateChannelUserTyping#8c88c923 flags:# channel_id:long top_msg_id:flags.0?int from_id:Peer action:SendMessageAction = Update`
     ChannelUserTyping(Box<crate::types::UpdateChannelUserTyping>),
-    ///`updatePinnedMessages#ed85eab5 flags:# pinned:flags.0?true peer:Peer messages:Vector<int> pts:int pts_count:int = Update`
+    /// `updatePinnedMessages#ed85eab5 flags:# pinned:flags.0?true peer:Peer messages:Vector<int> pts:int pts_count:int = Update`
     PinnedMessages(Box<crate::types::UpdatePinnedMessages>),
-    ///`updatePinnedChannelMessages#5bb98608 flags:# pinned:flags.0?true channel_id:long messages:Vector<int> pts:int pts_count:int = Update`
+    /// `updatePinnedChannelMessages#5bb98608 flags:# pinned:flags.0?true channel_id:long messages:Vector<int> pts:int pts_count:int = Update`
     PinnedChannelMessages(Box<crate::types::UpdatePinnedChannelMessages>),
-    ///`updateChat#f89a6a4e chat_id:long = Update`
+    /// `updateChat#f89a6a4e chat_id:long = Update`
     Chat(crate::types::UpdateChat),
-    ///`updateGroupCallParticipants#f2ebdb4e call:InputGroupCall participants:Vector<GroupCallParticipant> version:int = Update`
+    /// `updateGroupCallParticipants#f2ebdb4e call:InputGroupCall participants:Vector<GroupCallParticipant> version:int = Update`
     GroupCallParticipants(Box<crate::types::UpdateGroupCallParticipants>),
-    ///`updateGroupCall#9d2216e0 flags:# live_story:flags.2?true peer:flags.1?Peer call:GroupCall = Update`
+    /// `updateGroupCall#9d2216e0 flags:# live_story:flags.2?true peer:flags.1?Peer call:GroupCall = Update`
     GroupCall(Box<crate::types::UpdateGroupCall>),
-    ///`updatePeerHistoryTTL#bb9bb9a5 flags:# peer:Peer ttl_period:flags.0?int = Update`
+    /// `updatePeerHistoryTTL#bb9bb9a5 flags:# peer:Peer ttl_period:flags.0?int = Update`
     PeerHistoryTTL(crate::types::UpdatePeerHistoryTTL),
-    ///`updateChatParticipant#d087663a flags:# chat_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChatParticipant new_participant:flags.1?ChatParticipant invite:flags.2?ExportedChatInvite qts:int = Update`
+    /// `updateChatParticipant#d087663a flags:# chat_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChatParticipant new_participant:flags.1?ChatParticipant invite:flags.2?ExportedChatInvite qts:int = Update`
     ChatParticipant(Box<crate::types::UpdateChatParticipant>),
-    ///`updateChannelParticipant#985d3abb flags:# via_chatlist:flags.3?true channel_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChannelParticipant new_participant:flags.1?ChannelParticipant invite:flags.2?ExportedChatInvite qts:int = Update`
+    /// `updateChannelParticipant#985d3abb flags:# via_chatlist:flags.3?true channel_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChannelParticipant new_participant:flags.1?ChannelParticipant invite:flags.2?ExportedChatInvite qts:int = Update`
     ChannelParticipant(Box<crate::types::UpdateChannelParticipant>),
-    ///`updateBotStopped#c4870a49 user_id:long date:int stopped:Bool qts:int = Update`
+    /// `updateBotStopped#c4870a49 user_id:long date:int stopped:Bool qts:int = Update`
     BotStopped(crate::types::UpdateBotStopped),
-    ///`updateGroupCallConnection#0b783982 flags:# presentation:flags.0?true params:DataJSON = Update`
+    /// `updateGroupCallConnection#0b783982 flags:# presentation:flags.0?true params:DataJSON = Update`
     GroupCallConnection(Box<crate::types::UpdateGroupCallConnection>),
-    ///`updateBotCommands#4d712f2e peer:Peer bot_id:long commands:Vector<BotCommand> = Update`
+    /// `updateBotCommands#4d712f2e peer:Peer bot_id:long commands:Vector<BotCommand> = Update`
     BotCommands(Box<crate::types::UpdateBotCommands>),
-    ///`updatePendingJoinRequests#7063c3db peer:Peer requests_pending:int recent_requesters:Vector<long> = Update`
+    /// `updatePendingJoinRequests#7063c3db peer:Peer requests_pending:int recent_requesters:Vector<long> = Update`
     PendingJoinRequests(Box<crate::types::UpdatePendingJoinRequests>),
-    ///`updateBotChatInviteRequester#7cb34d79 flags:# peer:Peer date:int user_id:long about:string invite:ExportedChatInvite qts:int query_id:flags.0?long = Update`
+    /// `updateBotChatInviteRequester#7cb34d79 flags:# peer:Peer date:int user_id:long about:string invite:ExportedChatInvite qts:int query_id:flags.0?long = Update`
     BotChatInviteRequester(Box<crate::types::UpdateBotChatInviteRequester>),
-    ///`updateMessageReactions#1e297bfa flags:# peer:Peer msg_id:int top_msg_id:flags.0?int saved_peer_id:flags.1?Peer reactions:MessageReactions = Update`
+    /// `updateMessageReactions#1e297bfa flags:# peer:Peer msg_id:int top_msg_id:flags.0?int saved_peer_id:flags.1?Peer reactions:MessageReactions = Update`
     MessageReactions(Box<crate::types::UpdateMessageReactions>),
-    ///`updateAttachMenuBots#17b7a20b = Update`
+    /// `updateAttachMenuBots#17b7a20b = Update`
     AttachMenuBots,
-    ///`updateWebViewResultSent#1592b79d query_id:long = Update`
+    /// `updateWebViewResultSent#1592b79d query_id:long = Update`
     WebViewResultSent(crate::types::UpdateWebViewResultSent),
-    ///`updateBotMenuButton#14b85813 bot_id:long button:BotMenuButton = Update`
+    /// `updateBotMenuButton#14b85813 bot_id:long button:BotMenuButton = Update`
     BotMenuButton(crate::types::UpdateBotMenuButton),
-    ///`updateSavedRingtones#74d8be99 = Update`
+    /// `updateSavedRingtones#74d8be99 = Update`
     SavedRingtones,
-    ///`updateTranscribedAudio#0084cd5a flags:# pending:flags.0?true peer:Peer msg_id:int transcription_id:long text:string = Update`
+    /// `updateTranscribedAudio#0084cd5a flags:# pending:flags.0?true peer:Peer msg_id:int transcription_id:long text:string = Update`
     TranscribedAudio(Box<crate::types::UpdateTranscribedAudio>),
-    ///`updateReadFeaturedEmojiStickers#fb4c496c = Update`
+    /// `updateReadFeaturedEmojiStickers#fb4c496c = Update`
     ReadFeaturedEmojiStickers,
-    ///`updateUserEmojiStatus#28373599 user_id:long emoji_status:EmojiStatus = Update`
+    /// `updateUserEmojiStatus#28373599 user_id:long emoji_status:EmojiStatus = Update`
     UserEmojiStatus(crate::types::UpdateUserEmojiStatus),
-    ///`updateRecentEmojiStatuses#30f443db = Update`
+    /// `updateRecentEmojiStatuses#30f443db = Update`
     RecentEmojiStatuses,
-    ///`updateRecentReactions#6f7863f4 = Update`
+    /// `updateRecentReactions#6f7863f4 = Update`
     RecentReactions,
-    ///`updateMoveStickerSetToTop#86fccf85 flags:# masks:flags.0?true emojis:flags.1?true stickerset:long = Update`
+    /// `updateMoveStickerSetToTop#86fccf85 flags:# masks:flags.0?true emojis:flags.1?true stickerset:long = Update`
     MoveStickerSetToTop(crate::types::UpdateMoveStickerSetToTop),
-    ///`updateMessageExtendedMedia#d5a41724 peer:Peer msg_id:int extended_media:Vector<MessageExtendedMedia> = Update`
+    /// `updateMessageExtendedMedia#d5a41724 peer:Peer msg_id:int extended_media:Vector<MessageExtendedMedia> = Update`
     MessageExtendedMedia(Box<crate::types::UpdateMessageExtendedMedia>),
-    ///`updateUser#20529438 user_id:long = Update`
+    /// `updateUser#20529438 user_id:long = Update`
     User(crate::types::UpdateUser),
-    ///`updateAutoSaveSettings#ec05b097 = Update`
+    /// `updateAutoSaveSettings#ec05b097 = Update`
     AutoSaveSettings,
-    ///`updateStory#75b3b798 peer:Peer story:StoryItem = Update`
+    /// `updateStory#75b3b798 peer:Peer story:StoryItem = Update`
     Story(Box<crate::types::UpdateStory>),
-    ///`updateReadStories#f74e932b peer:Peer max_id:int = Update`
+    /// `updateReadStories#f74e932b peer:Peer max_id:int = Update`
     ReadStories(crate::types::UpdateReadStories),
-    ///`updateStoryID#1bf335b9 id:int random_id:long = Update`
+    /// `updateStoryID#1bf335b9 id:int random_id:long = Update`
     StoryID(crate::types::UpdateStoryID),
-    ///`updateStoriesStealthMode#2c084dc1 stealth_mode:StoriesStealthMode = Update`
+    /// `updateStoriesStealthMode#2c084dc1 stealth_mode:StoriesStealthMode = Update`
     StoriesStealthMode(crate::types::UpdateStoriesStealthMode),
-    ///`updateSentStoryReaction#7d627683 peer:Peer story_id:int reaction:Reaction = Update`
+    /// `updateSentStoryReaction#7d627683 peer:Peer story_id:int reaction:Reaction = Update`
     SentStoryReaction(Box<crate::types::UpdateSentStoryReaction>),
-    ///`updateBotChatBoost#904dd49c peer:Peer boost:Boost qts:int = Update`
+    /// `updateBotChatBoost#904dd49c peer:Peer boost:Boost qts:int = Update`
     BotChatBoost(Box<crate::types::UpdateBotChatBoost>),
-    ///`updateChannelViewForumAsMessages#07b68920 channel_id:long enabled:Bool = Update`
+    /// `updateChannelViewForumAsMessages#07b68920 channel_id:long enabled:Bool = Update`
     ChannelViewForumAsMessages(crate::types::UpdateChannelViewForumAsMessages),
-    ///`updatePeerWallpaper#ae3f101d flags:# wallpaper_overridden:flags.1?true peer:Peer wallpaper:flags.0?WallPaper = Update`
+    /// `updatePeerWallpaper#ae3f101d flags:# wallpaper_overridden:flags.1?true peer:Peer wallpaper:flags.0?WallPaper = Update`
     PeerWallpaper(Box<crate::types::UpdatePeerWallpaper>),
-    ///`updateBotMessageReaction#ac21d3ce peer:Peer msg_id:int date:int actor:Peer old_reactions:Vector<Reaction> new_reactions:Vector<Reaction> qts:int = Update`
+    /// `updateBotMessageReaction#ac21d3ce peer:Peer msg_id:int date:int actor:Peer old_reactions:Vector<Reaction> new_reactions:Vector<Reaction> qts:int = Update`
     BotMessageReaction(Box<crate::types::UpdateBotMessageReaction>),
-    ///`updateBotMessageReactions#09cb7759 peer:Peer msg_id:int date:int reactions:Vector<ReactionCount> qts:int = Update`
+    /// `updateBotMessageReactions#09cb7759 peer:Peer msg_id:int date:int reactions:Vector<ReactionCount> qts:int = Update`
     BotMessageReactions(Box<crate::types::UpdateBotMessageReactions>),
-    ///`updateSavedDialogPinned#aeaf9e74 flags:# pinned:flags.0?true peer:DialogPeer = Update`
+    /// `updateSavedDialogPinned#aeaf9e74 flags:# pinned:flags.0?true peer:DialogPeer = Update`
     SavedDialogPinned(crate::types::UpdateSavedDialogPinned),
-    ///`updatePinnedSavedDialogs#686c85a6 flags:# order:flags.0?Vector<DialogPeer> = Update`
+    /// `updatePinnedSavedDialogs#686c85a6 flags:# order:flags.0?Vector<DialogPeer> = Update`
     PinnedSavedDialogs(crate::types::UpdatePinnedSavedDialogs),
-    ///`updateSavedReactionTags#39c67432 = Update`
+    /// `updateSavedReactionTags#39c67432 = Update`
     SavedReactionTags,
-    ///`updateSmsJob#f16269d4 job_id:string = Update`
+    /// `updateSmsJob#f16269d4 job_id:string = Update`
     SmsJob(crate::types::UpdateSmsJob),
-    ///`updateQuickReplies#f9470ab2 quick_replies:Vector<QuickReply> = Update`
+    /// `updateQuickReplies#f9470ab2 quick_replies:Vector<QuickReply> = Update`
     QuickReplies(crate::types::UpdateQuickReplies),
-    ///`updateNewQuickReply#f53da717 quick_reply:QuickReply = Update`
+    /// `updateNewQuickReply#f53da717 quick_reply:QuickReply = Update`
     NewQuickReply(crate::types::UpdateNewQuickReply),
-    ///`updateDeleteQuickReply#53e6f1ec shortcut_id:int = Update`
+    /// `updateDeleteQuickReply#53e6f1ec shortcut_id:int = Update`
     DeleteQuickReply(crate::types::UpdateDeleteQuickReply),
-    ///`updateQuickReplyMessage#3e050d0f message:Message = Update`
+    /// `updateQuickReplyMessage#3e050d0f message:Message = Update`
     QuickReplyMessage(crate::types::UpdateQuickReplyMessage),
-    ///`updateDeleteQuickReplyMessages#566fe7cd shortcut_id:int messages:Vector<int> = Update`
+    /// `updateDeleteQuickReplyMessages#566fe7cd shortcut_id:int messages:Vector<int> = Update`
     DeleteQuickReplyMessages(crate::types::UpdateDeleteQuickReplyMessages),
-    ///`updateBotBusinessConnect#8ae5c97a connection:BotBusinessConnection qts:int = Update`
+    /// `updateBotBusinessConnect#8ae5c97a connection:BotBusinessConnection qts:int = Update`
     BotBusinessConnect(crate::types::UpdateBotBusinessConnect),
-    ///`updateBotNewBusinessMessage#9ddb347c flags:# connection_id:string message:Message reply_to_message:flags.0?Message qts:int = Update`
+    /// `updateBotNewBusinessMessage#9ddb347c flags:# connection_id:string message:Message reply_to_message:flags.0?Message qts:int = Update`
     BotNewBusinessMessage(Box<crate::types::UpdateBotNewBusinessMessage>),
-    ///`updateBotEditBusinessMessage#07df587c flags:# connection_id:string message:Message reply_to_message:flags.0?Message qts:int = Update`
+    /// `updateBotEditBusinessMessage#07df587c flags:# connection_id:string message:Message reply_to_message:flags.0?Message qts:int = Update`
     BotEditBusinessMessage(Box<crate::types::UpdateBotEditBusinessMessage>),
-    ///`updateBotDeleteBusinessMessage#a02a982e connection_id:string peer:Peer messages:Vector<int> qts:int = Update`
+    /// `updateBotDeleteBusinessMessage#a02a982e connection_id:string peer:Peer messages:Vector<int> qts:int = Update`
     BotDeleteBusinessMessage(Box<crate::types::UpdateBotDeleteBusinessMessage>),
-    ///`updateNewStoryReaction#1824e40b story_id:int peer:Peer reaction:Reaction = Update`
+    /// `updateNewStoryReaction#1824e40b story_id:int peer:Peer reaction:Reaction = Update`
     NewStoryReaction(Box<crate::types::UpdateNewStoryReaction>),
-    ///`updateStarsBalance#4e80a379 balance:StarsAmount = Update`
+    /// `updateStarsBalance#4e80a379 balance:StarsAmount = Update`
     StarsBalance(crate::types::UpdateStarsBalance),
-    ///`updateBusinessBotCallbackQuery#1ea2fda7 flags:# query_id:long user_id:long connection_id:string message:Message reply_to_message:flags.2?Message chat_instance:long data:flags.0?bytes = Update`
+    /// `updateBusinessBotCallbackQuery#1ea2fda7 flags:# query_id:long user_id:long connection_id:string message:Message reply_to_message:flags.2?Message chat_instance:long data:flags.0?bytes = Update`
     BusinessBotCallbackQuery(Box<crate::types::UpdateBusinessBotCallbackQuery>),
-    ///`updateStarsRevenueStatus#a584b019 peer:Peer status:StarsRevenueStatus = Update`
+    /// `updateStarsRevenueStatus#a584b019 peer:Peer status:StarsRevenueStatus = Update`
     StarsRevenueStatus(crate::types::UpdateStarsRevenueStatus),
-    ///`updateBotPurchasedPaidMedia#283bd312 user_id:long payload:string qts:int = Update`
+    /// `updateBotPurchasedPaidMedia#283bd312 user_id:long payload:string qts:int = Update`
     BotPurchasedPaidMedia(Box<crate::types::UpdateBotPurchasedPaidMedia>),
-    ///`updatePaidReactionPrivacy#8b725fce private:PaidReactionPrivacy = Update`
+    /// `updatePaidReactionPrivacy#8b725fce private:PaidReactionPrivacy = Update`
     PaidReactionPrivacy(crate::types::UpdatePaidReactionPrivacy),
-    ///`updateSentPhoneCode#504aa18f sent_code:auth.SentCode = Update`
+    /// `updateSentPhoneCode#504aa18f sent_code:auth.SentCode = Update`
     SentPhoneCode(crate::types::UpdateSentPhoneCode),
-    ///`updateGroupCallChainBlocks#a477288f call:InputGroupCall sub_chain_id:int blocks:Vector<bytes> next_offset:int = Update`
+    /// `updateGroupCallChainBlocks#a477288f call:InputGroupCall sub_chain_id:int blocks:Vector<bytes> next_offset:int = Update`
     GroupCallChainBlocks(Box<crate::types::UpdateGroupCallChainBlocks>),
-    ///`updateReadMonoForumInbox#77b0e372 channel_id:long saved_peer_id:Peer read_max_id:int = Update`
+    /// `updateReadMonoForumInbox#77b0e372 channel_id:long saved_peer_id:Peer read_max_id:int = Update`
     ReadMonoForumInbox(crate::types::UpdateReadMonoForumInbox),
-    ///`updateReadMonoForumOutbox#a4a79376 channel_id:long saved_peer_id:Peer read_max_id:int = Update`
+    /// `updateReadMonoForumOutbox#a4a79376 channel_id:long saved_peer_id:Peer read_max_id:int = Update`
     ReadMonoForumOutbox(crate::types::UpdateReadMonoForumOutbox),
-    ///`updateMonoForumNoPaidException#9f812b08 flags:# exception:flags.0?true channel_id:long saved_peer_id:Peer = Update`
+    /// `updateMonoForumNoPaidException#9f812b08 flags:# exception:flags.0?true channel_id:long saved_peer_id:Peer = Update`
     MonoForumNoPaidException(crate::types::UpdateMonoForumNoPaidException),
-    ///`updateGroupCallMessage#d8326f0d call:InputGroupCall message:GroupCallMessage = Update`
+    /// `updateGroupCallMessage#d8326f0d call:InputGroupCall message:GroupCallMessage = Update`
     GroupCallMessage(Box<crate::types::UpdateGroupCallMessage>),
-    ///`updateGroupCallEncryptedMessage#c957a766 call:InputGroupCall from_id:Peer encrypted_message:bytes = Update`
+    /// `updateGroupCallEncryptedMessage#c957a766 call:InputGroupCall from_id:Peer encrypted_message:bytes = Update`
     GroupCallEncryptedMessage(Box<crate::types::UpdateGroupCallEncryptedMessage>),
-    ///`updatePinnedForumTopic#683b2c52 flags:# pinned:flags.0?true peer:Peer topic_id:int = Update`
+    /// `updatePinnedForumTopic#683b2c52 flags:# pinned:flags.0?true peer:Peer topic_id:int = Update`
     PinnedForumTopic(crate::types::UpdatePinnedForumTopic),
-    ///`updatePinnedForumTopics#def143d0 flags:# peer:Peer order:flags.0?Vector<int> = Update`
+    /// `updatePinnedForumTopics#def143d0 flags:# peer:Peer order:flags.0?Vector<int> = Update`
     PinnedForumTopics(Box<crate::types::UpdatePinnedForumTopics>),
-    ///`updateDeleteGroupCallMessages#3e85e92c call:InputGroupCall messages:Vector<int> = Update`
+    /// `updateDeleteGroupCallMessages#3e85e92c call:InputGroupCall messages:Vector<int> = Update`
     DeleteGroupCallMessages(Box<crate::types::UpdateDeleteGroupCallMessages>),
-    ///`updateStarGiftAuctionState#48e246c2 gift_id:long state:StarGiftAuctionState = Update`
+    /// `updateStarGiftAuctionState#48e246c2 gift_id:long state:StarGiftAuctionState = Update`
     StarGiftAuctionState(crate::types::UpdateStarGiftAuctionState),
-    ///`updateStarGiftAuctionUserState#dc58f31e gift_id:long user_state:StarGiftAuctionUserState = Update`
+    /// `updateStarGiftAuctionUserState#dc58f31e gift_id:long user_state:StarGiftAuctionUserState = Update`
     StarGiftAuctionUserState(crate::types::UpdateStarGiftAuctionUserState),
-    ///`updateEmojiGameInfo#fb9c547a info:messages.EmojiGameInfo = Update`
+    /// `updateEmojiGameInfo#fb9c547a info:messages.EmojiGameInfo = Update`
     EmojiGameInfo(crate::types::UpdateEmojiGameInfo),
-    ///`updateStarGiftCraftFail#ac072444 = Update`
+    /// `updateStarGiftCraftFail#ac072444 = Update`
     StarGiftCraftFail,
-    ///`updateChatParticipantRank#bd8367b9 chat_id:long user_id:long rank:string version:int = Update`
+    /// `updateChatParticipantRank#bd8367b9 chat_id:long user_id:long rank:string version:int = Update`
     ChatParticipantRank(Box<crate::types::UpdateChatParticipantRank>),
-    ///`updateManagedBot#4880ed9a user_id:long bot_id:long qts:int = Update`
+    /// `updateManagedBot#4880ed9a user_id:long bot_id:long qts:int = Update`
     ManagedBot(crate::types::UpdateManagedBot),
-    ///`updateBotGuestChatQuery#cdd4093d flags:# query_id:long message:Message reference_messages:flags.0?Vector<Message> qts:int = Update`
+    /// `updateBotGuestChatQuery#cdd4093d flags:# query_id:long message:Message reference_messages:flags.0?Vector<Message> qts:int = Update`
     BotGuestChatQuery(Box<crate::types::UpdateBotGuestChatQuery>),
-    ///`updateAiComposeTones#8c0f91fb = Update`
+    /// `updateAiComposeTones#8c0f91fb = Update`
     AiComposeTones,
-    ///`updateJoinChatWebViewDecision#bdac7e70 peer:Peer query_id:long result:JoinChatBotResult = Update`
+    /// `updateJoinChatWebViewDecision#bdac7e70 peer:Peer query_id:long result:JoinChatBotResult = Update`
     JoinChatWebViewDecision(Box<crate::types::UpdateJoinChatWebViewDecision>),
-    ///`updateNewBotConnection#b22083a6 flags:# confirmed:flags.0?true bot_id:long date:flags.1?int device:flags.1?string location:flags.1?string = Update`
+    /// `updateNewBotConnection#b22083a6 flags:# confirmed:flags.0?true bot_id:long date:flags.1?int device:flags.1?string location:flags.1?string = Update`
     NewBotConnection(Box<crate::types::UpdateNewBotConnection>),
-    ///`updateWebBrowserSettings#c39a2ade flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = Update`
+    /// `updateWebBrowserSettings#c39a2ade flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = Update`
     WebBrowserSettings(crate::types::UpdateWebBrowserSettings),
-    ///`updateWebBrowserException#140502d1 flags:# delete:flags.1?true open_external_browser:flags.0?Bool exception:WebDomainException = Update`
+    /// `updateWebBrowserException#140502d1 flags:# delete:flags.1?true open_external_browser:flags.0?Bool exception:WebDomainException = Update`
     WebBrowserException(crate::types::UpdateWebBrowserException),
-    ///`updateNewEphemeralMessage#20bcbba1 message:EphemeralMessage = Update`
+    /// `updateNewEphemeralMessage#20bcbba1 message:EphemeralMessage = Update`
     NewEphemeralMessage(crate::types::UpdateNewEphemeralMessage),
-    ///`updateDeleteEphemeralMessages#56dbfcf8 peer:Peer ids:Vector<int> = Update`
+    /// `updateDeleteEphemeralMessages#56dbfcf8 peer:Peer ids:Vector<int> = Update`
     DeleteEphemeralMessages(Box<crate::types::UpdateDeleteEphemeralMessages>),
-    ///`updateEditEphemeralMessage#4bbb8f01 message:EphemeralMessage = Update`
+    /// `updateEditEphemeralMessage#4bbb8f01 message:EphemeralMessage = Update`
     EditEphemeralMessage(crate::types::UpdateEditEphemeralMessage),
-    ///`updateEphemeralBotCallbackQuery#7c1079d6 flags:# query_id:long user_id:long peer:flags.0?Peer msg_id:int data:bytes chat_instance:flags.1?long message:EphemeralMessage = Update`
+    /// `updateEphemeralBotCallbackQuery#7c1079d6 flags:# query_id:long user_id:long peer:flags.0?Peer msg_id:int data:bytes chat_instance:flags.1?long message:EphemeralMessage = Update`
     EphemeralBotCallbackQuery(Box<crate::types::UpdateEphemeralBotCallbackQuery>),
-    ///`updateBotStarsSubscription#6c0d8e23 flags:# canceled:flags.0?true payment_failed:flags.1?true restored:flags.2?true user_id:long payload:bytes qts:int = Update`
+    /// `updateBotStarsSubscription#6c0d8e23 flags:# canceled:flags.0?true payment_failed:flags.1?true restored:flags.2?true user_id:long payload:bytes qts:int = Update`
     BotStarsSubscription(Box<crate::types::UpdateBotStarsSubscription>),
-    ///`updateWalletState#6ac3f2aa state:WalletState = Update`
+    /// `updateWalletState#6ac3f2aa state:WalletState = Update`
     WalletState(crate::types::UpdateWalletState),
-    ///`updateSentWalletTransaction#b1434d4a flags:# gasless:flags.0?true msg_hash:string transaction:flags.1?WalletTransaction = Update`
+    /// `updateSentWalletTransaction#b1434d4a flags:# gasless:flags.0?true msg_hash:string transaction:flags.1?WalletTransaction = Update`
     SentWalletTransaction(Box<crate::types::UpdateSentWalletTransaction>),
-    ///`updateWalletGaslessInfo#a8ae1cac flags:# available:flags.0?true left:int reset_at:int min_amount:long relayer_address:string = Update`
+    /// `updateWalletGaslessInfo#a8ae1cac flags:# available:flags.0?true left:int reset_at:int min_amount:long relayer_address:string = Update`
     WalletGaslessInfo(Box<crate::types::UpdateWalletGaslessInfo>),
-    ///`updateWalletTonConnectSession#50a38e0e session:TonConnectSession = Update`
+    /// `updateWalletTonConnectSession#50a38e0e session:TonConnectSession = Update`
     WalletTonConnectSession(crate::types::UpdateWalletTonConnectSession),
-    ///`updateWalletTonConnectPendingDisconnect#d1ee8199 session_ids:Vector<long> = Update`
+    /// `updateWalletTonConnectPendingDisconnect#d1ee8199 session_ids:Vector<long> = Update`
     WalletTonConnectPendingDisconnect(
         crate::types::UpdateWalletTonConnectPendingDisconnect,
     ),
@@ -44349,6 +46892,11 @@ impl From<crate::types::UpdateNewMessage> for Update {
         Self::NewMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateNewMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateNewMessage>) -> Self {
+        Self::NewMessage(x)
+    }
+}
 impl From<crate::types::UpdateMessageID> for Update {
     fn from(x: crate::types::UpdateMessageID) -> Self {
         Self::MessageID(x)
@@ -44364,9 +46912,19 @@ impl From<crate::types::UpdateUserTyping> for Update {
         Self::UserTyping(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateUserTyping>> for Update {
+    fn from(x: Box<crate::types::UpdateUserTyping>) -> Self {
+        Self::UserTyping(x)
+    }
+}
 impl From<crate::types::UpdateChatUserTyping> for Update {
     fn from(x: crate::types::UpdateChatUserTyping) -> Self {
         Self::ChatUserTyping(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateChatUserTyping>> for Update {
+    fn from(x: Box<crate::types::UpdateChatUserTyping>) -> Self {
+        Self::ChatUserTyping(x)
     }
 }
 impl From<crate::types::UpdateChatParticipants> for Update {
@@ -44384,9 +46942,19 @@ impl From<crate::types::UpdateUserName> for Update {
         Self::UserName(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateUserName>> for Update {
+    fn from(x: Box<crate::types::UpdateUserName>) -> Self {
+        Self::UserName(x)
+    }
+}
 impl From<crate::types::UpdateNewAuthorization> for Update {
     fn from(x: crate::types::UpdateNewAuthorization) -> Self {
         Self::NewAuthorization(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateNewAuthorization>> for Update {
+    fn from(x: Box<crate::types::UpdateNewAuthorization>) -> Self {
+        Self::NewAuthorization(x)
     }
 }
 impl From<crate::types::UpdateNewEncryptedMessage> for Update {
@@ -44402,6 +46970,11 @@ impl From<crate::types::UpdateEncryptedChatTyping> for Update {
 impl From<crate::types::UpdateEncryption> for Update {
     fn from(x: crate::types::UpdateEncryption) -> Self {
         Self::Encryption(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateEncryption>> for Update {
+    fn from(x: Box<crate::types::UpdateEncryption>) -> Self {
+        Self::Encryption(x)
     }
 }
 impl From<crate::types::UpdateEncryptedMessagesRead> for Update {
@@ -44429,9 +47002,19 @@ impl From<crate::types::UpdateNotifySettings> for Update {
         Self::NotifySettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateNotifySettings>> for Update {
+    fn from(x: Box<crate::types::UpdateNotifySettings>) -> Self {
+        Self::NotifySettings(x)
+    }
+}
 impl From<crate::types::UpdateServiceNotification> for Update {
     fn from(x: crate::types::UpdateServiceNotification) -> Self {
         Self::ServiceNotification(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateServiceNotification>> for Update {
+    fn from(x: Box<crate::types::UpdateServiceNotification>) -> Self {
+        Self::ServiceNotification(x)
     }
 }
 impl From<crate::types::UpdatePrivacy> for Update {
@@ -44449,6 +47032,11 @@ impl From<crate::types::UpdateReadHistoryInbox> for Update {
         Self::ReadHistoryInbox(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateReadHistoryInbox>> for Update {
+    fn from(x: Box<crate::types::UpdateReadHistoryInbox>) -> Self {
+        Self::ReadHistoryInbox(x)
+    }
+}
 impl From<crate::types::UpdateReadHistoryOutbox> for Update {
     fn from(x: crate::types::UpdateReadHistoryOutbox) -> Self {
         Self::ReadHistoryOutbox(x)
@@ -44459,9 +47047,19 @@ impl From<crate::types::UpdateWebPage> for Update {
         Self::WebPage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateWebPage>> for Update {
+    fn from(x: Box<crate::types::UpdateWebPage>) -> Self {
+        Self::WebPage(x)
+    }
+}
 impl From<crate::types::UpdateReadMessagesContents> for Update {
     fn from(x: crate::types::UpdateReadMessagesContents) -> Self {
         Self::ReadMessagesContents(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateReadMessagesContents>> for Update {
+    fn from(x: Box<crate::types::UpdateReadMessagesContents>) -> Self {
+        Self::ReadMessagesContents(x)
     }
 }
 impl From<crate::types::UpdateChannelTooLong> for Update {
@@ -44479,6 +47077,11 @@ impl From<crate::types::UpdateNewChannelMessage> for Update {
         Self::NewChannelMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateNewChannelMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateNewChannelMessage>) -> Self {
+        Self::NewChannelMessage(x)
+    }
+}
 impl From<crate::types::UpdateReadChannelInbox> for Update {
     fn from(x: crate::types::UpdateReadChannelInbox) -> Self {
         Self::ReadChannelInbox(x)
@@ -44487,6 +47090,11 @@ impl From<crate::types::UpdateReadChannelInbox> for Update {
 impl From<crate::types::UpdateDeleteChannelMessages> for Update {
     fn from(x: crate::types::UpdateDeleteChannelMessages) -> Self {
         Self::DeleteChannelMessages(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateDeleteChannelMessages>> for Update {
+    fn from(x: Box<crate::types::UpdateDeleteChannelMessages>) -> Self {
+        Self::DeleteChannelMessages(x)
     }
 }
 impl From<crate::types::UpdateChannelMessageViews> for Update {
@@ -44524,9 +47132,19 @@ impl From<crate::types::UpdateBotInlineQuery> for Update {
         Self::BotInlineQuery(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateBotInlineQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateBotInlineQuery>) -> Self {
+        Self::BotInlineQuery(x)
+    }
+}
 impl From<crate::types::UpdateBotInlineSend> for Update {
     fn from(x: crate::types::UpdateBotInlineSend) -> Self {
         Self::BotInlineSend(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotInlineSend>> for Update {
+    fn from(x: Box<crate::types::UpdateBotInlineSend>) -> Self {
+        Self::BotInlineSend(x)
     }
 }
 impl From<crate::types::UpdateEditChannelMessage> for Update {
@@ -44534,9 +47152,19 @@ impl From<crate::types::UpdateEditChannelMessage> for Update {
         Self::EditChannelMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateEditChannelMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateEditChannelMessage>) -> Self {
+        Self::EditChannelMessage(x)
+    }
+}
 impl From<crate::types::UpdateBotCallbackQuery> for Update {
     fn from(x: crate::types::UpdateBotCallbackQuery) -> Self {
         Self::BotCallbackQuery(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotCallbackQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateBotCallbackQuery>) -> Self {
+        Self::BotCallbackQuery(x)
     }
 }
 impl From<crate::types::UpdateEditMessage> for Update {
@@ -44544,9 +47172,19 @@ impl From<crate::types::UpdateEditMessage> for Update {
         Self::EditMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateEditMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateEditMessage>) -> Self {
+        Self::EditMessage(x)
+    }
+}
 impl From<crate::types::UpdateInlineBotCallbackQuery> for Update {
     fn from(x: crate::types::UpdateInlineBotCallbackQuery) -> Self {
         Self::InlineBotCallbackQuery(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateInlineBotCallbackQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateInlineBotCallbackQuery>) -> Self {
+        Self::InlineBotCallbackQuery(x)
     }
 }
 impl From<crate::types::UpdateReadChannelOutbox> for Update {
@@ -44557,6 +47195,11 @@ impl From<crate::types::UpdateReadChannelOutbox> for Update {
 impl From<crate::types::UpdateDraftMessage> for Update {
     fn from(x: crate::types::UpdateDraftMessage) -> Self {
         Self::DraftMessage(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateDraftMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateDraftMessage>) -> Self {
+        Self::DraftMessage(x)
     }
 }
 impl From<crate::types::UpdateReadFeaturedStickers> for Update {
@@ -44584,9 +47227,19 @@ impl From<crate::types::UpdateChannelWebPage> for Update {
         Self::ChannelWebPage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateChannelWebPage>> for Update {
+    fn from(x: Box<crate::types::UpdateChannelWebPage>) -> Self {
+        Self::ChannelWebPage(x)
+    }
+}
 impl From<crate::types::UpdateDialogPinned> for Update {
     fn from(x: crate::types::UpdateDialogPinned) -> Self {
         Self::DialogPinned(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateDialogPinned>> for Update {
+    fn from(x: Box<crate::types::UpdateDialogPinned>) -> Self {
+        Self::DialogPinned(x)
     }
 }
 impl From<crate::types::UpdatePinnedDialogs> for Update {
@@ -44604,14 +47257,29 @@ impl From<crate::types::UpdateBotWebhookJSONQuery> for Update {
         Self::BotWebhookJSONQuery(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateBotWebhookJSONQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateBotWebhookJSONQuery>) -> Self {
+        Self::BotWebhookJSONQuery(x)
+    }
+}
 impl From<crate::types::UpdateBotShippingQuery> for Update {
     fn from(x: crate::types::UpdateBotShippingQuery) -> Self {
         Self::BotShippingQuery(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateBotShippingQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateBotShippingQuery>) -> Self {
+        Self::BotShippingQuery(x)
+    }
+}
 impl From<crate::types::UpdateBotPrecheckoutQuery> for Update {
     fn from(x: crate::types::UpdateBotPrecheckoutQuery) -> Self {
         Self::BotPrecheckoutQuery(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotPrecheckoutQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateBotPrecheckoutQuery>) -> Self {
+        Self::BotPrecheckoutQuery(x)
     }
 }
 impl From<crate::types::UpdatePhoneCall> for Update {
@@ -44639,6 +47307,11 @@ impl From<crate::types::UpdateChannelReadMessagesContents> for Update {
         Self::ChannelReadMessagesContents(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateChannelReadMessagesContents>> for Update {
+    fn from(x: Box<crate::types::UpdateChannelReadMessagesContents>) -> Self {
+        Self::ChannelReadMessagesContents(x)
+    }
+}
 impl From<crate::types::UpdateContactsReset> for Update {
     fn from(_: crate::types::UpdateContactsReset) -> Self {
         Self::ContactsReset
@@ -44654,14 +47327,29 @@ impl From<crate::types::UpdateDialogUnreadMark> for Update {
         Self::DialogUnreadMark(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateDialogUnreadMark>> for Update {
+    fn from(x: Box<crate::types::UpdateDialogUnreadMark>) -> Self {
+        Self::DialogUnreadMark(x)
+    }
+}
 impl From<crate::types::UpdateMessagePoll> for Update {
     fn from(x: crate::types::UpdateMessagePoll) -> Self {
         Self::MessagePoll(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateMessagePoll>> for Update {
+    fn from(x: Box<crate::types::UpdateMessagePoll>) -> Self {
+        Self::MessagePoll(x)
+    }
+}
 impl From<crate::types::UpdateChatDefaultBannedRights> for Update {
     fn from(x: crate::types::UpdateChatDefaultBannedRights) -> Self {
         Self::ChatDefaultBannedRights(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateChatDefaultBannedRights>> for Update {
+    fn from(x: Box<crate::types::UpdateChatDefaultBannedRights>) -> Self {
+        Self::ChatDefaultBannedRights(x)
     }
 }
 impl From<crate::types::UpdateFolderPeers> for Update {
@@ -44689,6 +47377,11 @@ impl From<crate::types::UpdateDeleteScheduledMessages> for Update {
         Self::DeleteScheduledMessages(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateDeleteScheduledMessages>> for Update {
+    fn from(x: Box<crate::types::UpdateDeleteScheduledMessages>) -> Self {
+        Self::DeleteScheduledMessages(x)
+    }
+}
 impl From<crate::types::UpdateTheme> for Update {
     fn from(x: crate::types::UpdateTheme) -> Self {
         Self::Theme(x)
@@ -44707,6 +47400,11 @@ impl From<crate::types::UpdateLoginToken> for Update {
 impl From<crate::types::UpdateMessagePollVote> for Update {
     fn from(x: crate::types::UpdateMessagePollVote) -> Self {
         Self::MessagePollVote(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateMessagePollVote>> for Update {
+    fn from(x: Box<crate::types::UpdateMessagePollVote>) -> Self {
+        Self::MessagePollVote(x)
     }
 }
 impl From<crate::types::UpdateDialogFilter> for Update {
@@ -44739,6 +47437,11 @@ impl From<crate::types::UpdateReadChannelDiscussionInbox> for Update {
         Self::ReadChannelDiscussionInbox(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateReadChannelDiscussionInbox>> for Update {
+    fn from(x: Box<crate::types::UpdateReadChannelDiscussionInbox>) -> Self {
+        Self::ReadChannelDiscussionInbox(x)
+    }
+}
 impl From<crate::types::UpdateReadChannelDiscussionOutbox> for Update {
     fn from(x: crate::types::UpdateReadChannelDiscussionOutbox) -> Self {
         Self::ReadChannelDiscussionOutbox(x)
@@ -44754,14 +47457,29 @@ impl From<crate::types::UpdateChannelUserTyping> for Update {
         Self::ChannelUserTyping(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateChannelUserTyping>> for Update {
+    fn from(x: Box<crate::types::UpdateChannelUserTyping>) -> Self {
+        Self::ChannelUserTyping(x)
+    }
+}
 impl From<crate::types::UpdatePinnedMessages> for Update {
     fn from(x: crate::types::UpdatePinnedMessages) -> Self {
         Self::PinnedMessages(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdatePinnedMessages>> for Update {
+    fn from(x: Box<crate::types::UpdatePinnedMessages>) -> Self {
+        Self::PinnedMessages(x)
+    }
+}
 impl From<crate::types::UpdatePinnedChannelMessages> for Update {
     fn from(x: crate::types::UpdatePinnedChannelMessages) -> Self {
         Self::PinnedChannelMessages(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdatePinnedChannelMessages>> for Update {
+    fn from(x: Box<crate::types::UpdatePinnedChannelMessages>) -> Self {
+        Self::PinnedChannelMessages(x)
     }
 }
 impl From<crate::types::UpdateChat> for Update {
@@ -44774,9 +47492,19 @@ impl From<crate::types::UpdateGroupCallParticipants> for Update {
         Self::GroupCallParticipants(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateGroupCallParticipants>> for Update {
+    fn from(x: Box<crate::types::UpdateGroupCallParticipants>) -> Self {
+        Self::GroupCallParticipants(x)
+    }
+}
 impl From<crate::types::UpdateGroupCall> for Update {
     fn from(x: crate::types::UpdateGroupCall) -> Self {
         Self::GroupCall(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateGroupCall>> for Update {
+    fn from(x: Box<crate::types::UpdateGroupCall>) -> Self {
+        Self::GroupCall(x)
     }
 }
 impl From<crate::types::UpdatePeerHistoryTTL> for Update {
@@ -44789,9 +47517,19 @@ impl From<crate::types::UpdateChatParticipant> for Update {
         Self::ChatParticipant(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateChatParticipant>> for Update {
+    fn from(x: Box<crate::types::UpdateChatParticipant>) -> Self {
+        Self::ChatParticipant(x)
+    }
+}
 impl From<crate::types::UpdateChannelParticipant> for Update {
     fn from(x: crate::types::UpdateChannelParticipant) -> Self {
         Self::ChannelParticipant(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateChannelParticipant>> for Update {
+    fn from(x: Box<crate::types::UpdateChannelParticipant>) -> Self {
+        Self::ChannelParticipant(x)
     }
 }
 impl From<crate::types::UpdateBotStopped> for Update {
@@ -44804,9 +47542,19 @@ impl From<crate::types::UpdateGroupCallConnection> for Update {
         Self::GroupCallConnection(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateGroupCallConnection>> for Update {
+    fn from(x: Box<crate::types::UpdateGroupCallConnection>) -> Self {
+        Self::GroupCallConnection(x)
+    }
+}
 impl From<crate::types::UpdateBotCommands> for Update {
     fn from(x: crate::types::UpdateBotCommands) -> Self {
         Self::BotCommands(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotCommands>> for Update {
+    fn from(x: Box<crate::types::UpdateBotCommands>) -> Self {
+        Self::BotCommands(x)
     }
 }
 impl From<crate::types::UpdatePendingJoinRequests> for Update {
@@ -44814,14 +47562,29 @@ impl From<crate::types::UpdatePendingJoinRequests> for Update {
         Self::PendingJoinRequests(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdatePendingJoinRequests>> for Update {
+    fn from(x: Box<crate::types::UpdatePendingJoinRequests>) -> Self {
+        Self::PendingJoinRequests(x)
+    }
+}
 impl From<crate::types::UpdateBotChatInviteRequester> for Update {
     fn from(x: crate::types::UpdateBotChatInviteRequester) -> Self {
         Self::BotChatInviteRequester(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateBotChatInviteRequester>> for Update {
+    fn from(x: Box<crate::types::UpdateBotChatInviteRequester>) -> Self {
+        Self::BotChatInviteRequester(x)
+    }
+}
 impl From<crate::types::UpdateMessageReactions> for Update {
     fn from(x: crate::types::UpdateMessageReactions) -> Self {
         Self::MessageReactions(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateMessageReactions>> for Update {
+    fn from(x: Box<crate::types::UpdateMessageReactions>) -> Self {
+        Self::MessageReactions(x)
     }
 }
 impl From<crate::types::UpdateAttachMenuBots> for Update {
@@ -44847,6 +47610,11 @@ impl From<crate::types::UpdateSavedRingtones> for Update {
 impl From<crate::types::UpdateTranscribedAudio> for Update {
     fn from(x: crate::types::UpdateTranscribedAudio) -> Self {
         Self::TranscribedAudio(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateTranscribedAudio>> for Update {
+    fn from(x: Box<crate::types::UpdateTranscribedAudio>) -> Self {
+        Self::TranscribedAudio(x)
     }
 }
 impl From<crate::types::UpdateReadFeaturedEmojiStickers> for Update {
@@ -44879,6 +47647,11 @@ impl From<crate::types::UpdateMessageExtendedMedia> for Update {
         Self::MessageExtendedMedia(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateMessageExtendedMedia>> for Update {
+    fn from(x: Box<crate::types::UpdateMessageExtendedMedia>) -> Self {
+        Self::MessageExtendedMedia(x)
+    }
+}
 impl From<crate::types::UpdateUser> for Update {
     fn from(x: crate::types::UpdateUser) -> Self {
         Self::User(x)
@@ -44892,6 +47665,11 @@ impl From<crate::types::UpdateAutoSaveSettings> for Update {
 impl From<crate::types::UpdateStory> for Update {
     fn from(x: crate::types::UpdateStory) -> Self {
         Self::Story(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateStory>> for Update {
+    fn from(x: Box<crate::types::UpdateStory>) -> Self {
+        Self::Story(x)
     }
 }
 impl From<crate::types::UpdateReadStories> for Update {
@@ -44914,9 +47692,19 @@ impl From<crate::types::UpdateSentStoryReaction> for Update {
         Self::SentStoryReaction(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateSentStoryReaction>> for Update {
+    fn from(x: Box<crate::types::UpdateSentStoryReaction>) -> Self {
+        Self::SentStoryReaction(x)
+    }
+}
 impl From<crate::types::UpdateBotChatBoost> for Update {
     fn from(x: crate::types::UpdateBotChatBoost) -> Self {
         Self::BotChatBoost(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotChatBoost>> for Update {
+    fn from(x: Box<crate::types::UpdateBotChatBoost>) -> Self {
+        Self::BotChatBoost(x)
     }
 }
 impl From<crate::types::UpdateChannelViewForumAsMessages> for Update {
@@ -44929,14 +47717,29 @@ impl From<crate::types::UpdatePeerWallpaper> for Update {
         Self::PeerWallpaper(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdatePeerWallpaper>> for Update {
+    fn from(x: Box<crate::types::UpdatePeerWallpaper>) -> Self {
+        Self::PeerWallpaper(x)
+    }
+}
 impl From<crate::types::UpdateBotMessageReaction> for Update {
     fn from(x: crate::types::UpdateBotMessageReaction) -> Self {
         Self::BotMessageReaction(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateBotMessageReaction>> for Update {
+    fn from(x: Box<crate::types::UpdateBotMessageReaction>) -> Self {
+        Self::BotMessageReaction(x)
+    }
+}
 impl From<crate::types::UpdateBotMessageReactions> for Update {
     fn from(x: crate::types::UpdateBotMessageReactions) -> Self {
         Self::BotMessageReactions(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotMessageReactions>> for Update {
+    fn from(x: Box<crate::types::UpdateBotMessageReactions>) -> Self {
+        Self::BotMessageReactions(x)
     }
 }
 impl From<crate::types::UpdateSavedDialogPinned> for Update {
@@ -44994,9 +47797,19 @@ impl From<crate::types::UpdateBotNewBusinessMessage> for Update {
         Self::BotNewBusinessMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateBotNewBusinessMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateBotNewBusinessMessage>) -> Self {
+        Self::BotNewBusinessMessage(x)
+    }
+}
 impl From<crate::types::UpdateBotEditBusinessMessage> for Update {
     fn from(x: crate::types::UpdateBotEditBusinessMessage) -> Self {
         Self::BotEditBusinessMessage(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotEditBusinessMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateBotEditBusinessMessage>) -> Self {
+        Self::BotEditBusinessMessage(x)
     }
 }
 impl From<crate::types::UpdateBotDeleteBusinessMessage> for Update {
@@ -45004,9 +47817,19 @@ impl From<crate::types::UpdateBotDeleteBusinessMessage> for Update {
         Self::BotDeleteBusinessMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateBotDeleteBusinessMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateBotDeleteBusinessMessage>) -> Self {
+        Self::BotDeleteBusinessMessage(x)
+    }
+}
 impl From<crate::types::UpdateNewStoryReaction> for Update {
     fn from(x: crate::types::UpdateNewStoryReaction) -> Self {
         Self::NewStoryReaction(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateNewStoryReaction>> for Update {
+    fn from(x: Box<crate::types::UpdateNewStoryReaction>) -> Self {
+        Self::NewStoryReaction(x)
     }
 }
 impl From<crate::types::UpdateStarsBalance> for Update {
@@ -45019,6 +47842,11 @@ impl From<crate::types::UpdateBusinessBotCallbackQuery> for Update {
         Self::BusinessBotCallbackQuery(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateBusinessBotCallbackQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateBusinessBotCallbackQuery>) -> Self {
+        Self::BusinessBotCallbackQuery(x)
+    }
+}
 impl From<crate::types::UpdateStarsRevenueStatus> for Update {
     fn from(x: crate::types::UpdateStarsRevenueStatus) -> Self {
         Self::StarsRevenueStatus(x)
@@ -45027,6 +47855,11 @@ impl From<crate::types::UpdateStarsRevenueStatus> for Update {
 impl From<crate::types::UpdateBotPurchasedPaidMedia> for Update {
     fn from(x: crate::types::UpdateBotPurchasedPaidMedia) -> Self {
         Self::BotPurchasedPaidMedia(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotPurchasedPaidMedia>> for Update {
+    fn from(x: Box<crate::types::UpdateBotPurchasedPaidMedia>) -> Self {
+        Self::BotPurchasedPaidMedia(x)
     }
 }
 impl From<crate::types::UpdatePaidReactionPrivacy> for Update {
@@ -45042,6 +47875,11 @@ impl From<crate::types::UpdateSentPhoneCode> for Update {
 impl From<crate::types::UpdateGroupCallChainBlocks> for Update {
     fn from(x: crate::types::UpdateGroupCallChainBlocks) -> Self {
         Self::GroupCallChainBlocks(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateGroupCallChainBlocks>> for Update {
+    fn from(x: Box<crate::types::UpdateGroupCallChainBlocks>) -> Self {
+        Self::GroupCallChainBlocks(x)
     }
 }
 impl From<crate::types::UpdateReadMonoForumInbox> for Update {
@@ -45064,9 +47902,19 @@ impl From<crate::types::UpdateGroupCallMessage> for Update {
         Self::GroupCallMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateGroupCallMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateGroupCallMessage>) -> Self {
+        Self::GroupCallMessage(x)
+    }
+}
 impl From<crate::types::UpdateGroupCallEncryptedMessage> for Update {
     fn from(x: crate::types::UpdateGroupCallEncryptedMessage) -> Self {
         Self::GroupCallEncryptedMessage(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateGroupCallEncryptedMessage>> for Update {
+    fn from(x: Box<crate::types::UpdateGroupCallEncryptedMessage>) -> Self {
+        Self::GroupCallEncryptedMessage(x)
     }
 }
 impl From<crate::types::UpdatePinnedForumTopic> for Update {
@@ -45079,9 +47927,19 @@ impl From<crate::types::UpdatePinnedForumTopics> for Update {
         Self::PinnedForumTopics(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdatePinnedForumTopics>> for Update {
+    fn from(x: Box<crate::types::UpdatePinnedForumTopics>) -> Self {
+        Self::PinnedForumTopics(x)
+    }
+}
 impl From<crate::types::UpdateDeleteGroupCallMessages> for Update {
     fn from(x: crate::types::UpdateDeleteGroupCallMessages) -> Self {
         Self::DeleteGroupCallMessages(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateDeleteGroupCallMessages>> for Update {
+    fn from(x: Box<crate::types::UpdateDeleteGroupCallMessages>) -> Self {
+        Self::DeleteGroupCallMessages(x)
     }
 }
 impl From<crate::types::UpdateStarGiftAuctionState> for Update {
@@ -45109,6 +47967,11 @@ impl From<crate::types::UpdateChatParticipantRank> for Update {
         Self::ChatParticipantRank(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateChatParticipantRank>> for Update {
+    fn from(x: Box<crate::types::UpdateChatParticipantRank>) -> Self {
+        Self::ChatParticipantRank(x)
+    }
+}
 impl From<crate::types::UpdateManagedBot> for Update {
     fn from(x: crate::types::UpdateManagedBot) -> Self {
         Self::ManagedBot(x)
@@ -45117,6 +47980,11 @@ impl From<crate::types::UpdateManagedBot> for Update {
 impl From<crate::types::UpdateBotGuestChatQuery> for Update {
     fn from(x: crate::types::UpdateBotGuestChatQuery) -> Self {
         Self::BotGuestChatQuery(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotGuestChatQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateBotGuestChatQuery>) -> Self {
+        Self::BotGuestChatQuery(x)
     }
 }
 impl From<crate::types::UpdateAiComposeTones> for Update {
@@ -45129,9 +47997,19 @@ impl From<crate::types::UpdateJoinChatWebViewDecision> for Update {
         Self::JoinChatWebViewDecision(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateJoinChatWebViewDecision>> for Update {
+    fn from(x: Box<crate::types::UpdateJoinChatWebViewDecision>) -> Self {
+        Self::JoinChatWebViewDecision(x)
+    }
+}
 impl From<crate::types::UpdateNewBotConnection> for Update {
     fn from(x: crate::types::UpdateNewBotConnection) -> Self {
         Self::NewBotConnection(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateNewBotConnection>> for Update {
+    fn from(x: Box<crate::types::UpdateNewBotConnection>) -> Self {
+        Self::NewBotConnection(x)
     }
 }
 impl From<crate::types::UpdateWebBrowserSettings> for Update {
@@ -45154,6 +48032,11 @@ impl From<crate::types::UpdateDeleteEphemeralMessages> for Update {
         Self::DeleteEphemeralMessages(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateDeleteEphemeralMessages>> for Update {
+    fn from(x: Box<crate::types::UpdateDeleteEphemeralMessages>) -> Self {
+        Self::DeleteEphemeralMessages(x)
+    }
+}
 impl From<crate::types::UpdateEditEphemeralMessage> for Update {
     fn from(x: crate::types::UpdateEditEphemeralMessage) -> Self {
         Self::EditEphemeralMessage(x)
@@ -45164,9 +48047,19 @@ impl From<crate::types::UpdateEphemeralBotCallbackQuery> for Update {
         Self::EphemeralBotCallbackQuery(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateEphemeralBotCallbackQuery>> for Update {
+    fn from(x: Box<crate::types::UpdateEphemeralBotCallbackQuery>) -> Self {
+        Self::EphemeralBotCallbackQuery(x)
+    }
+}
 impl From<crate::types::UpdateBotStarsSubscription> for Update {
     fn from(x: crate::types::UpdateBotStarsSubscription) -> Self {
         Self::BotStarsSubscription(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotStarsSubscription>> for Update {
+    fn from(x: Box<crate::types::UpdateBotStarsSubscription>) -> Self {
+        Self::BotStarsSubscription(x)
     }
 }
 impl From<crate::types::UpdateWalletState> for Update {
@@ -45179,9 +48072,19 @@ impl From<crate::types::UpdateSentWalletTransaction> for Update {
         Self::SentWalletTransaction(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateSentWalletTransaction>> for Update {
+    fn from(x: Box<crate::types::UpdateSentWalletTransaction>) -> Self {
+        Self::SentWalletTransaction(x)
+    }
+}
 impl From<crate::types::UpdateWalletGaslessInfo> for Update {
     fn from(x: crate::types::UpdateWalletGaslessInfo) -> Self {
         Self::WalletGaslessInfo(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateWalletGaslessInfo>> for Update {
+    fn from(x: Box<crate::types::UpdateWalletGaslessInfo>) -> Self {
+        Self::WalletGaslessInfo(x)
     }
 }
 impl From<crate::types::UpdateWalletTonConnectSession> for Update {
@@ -45197,19 +48100,19 @@ impl From<crate::types::UpdateWalletTonConnectPendingDisconnect> for Update {
 ///The boxed type `Updates`: one of 7 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Updates {
-    ///`updatesTooLong#e317af7e = Updates`
+    /// `updatesTooLong#e317af7e = Updates`
     TooLong,
-    ///`updateShortMessage#313bc7f8 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int user_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
+    /// `updateShortMessage#313bc7f8 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int user_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
     UpdateShortMessage(Box<crate::types::UpdateShortMessage>),
-    ///`updateShortChatMessage#4d6deea5 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int from_id:long chat_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
+    /// `updateShortChatMessage#4d6deea5 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int from_id:long chat_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
     UpdateShortChatMessage(Box<crate::types::UpdateShortChatMessage>),
-    ///`updateShort#78d4dec1 update:Update date:int = Updates`
+    /// `updateShort#78d4dec1 update:Update date:int = Updates`
     UpdateShort(Box<crate::types::UpdateShort>),
-    ///`updatesCombined#725b04c3 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq_start:int seq:int = Updates`
+    /// `updatesCombined#725b04c3 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq_start:int seq:int = Updates`
     Combined(Box<crate::types::UpdatesCombined>),
-    ///`updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq:int = Updates`
+    /// `updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq:int = Updates`
     Updates(Box<crate::types::Updates>),
-    ///`updateShortSentMessage#9015e101 flags:# out:flags.1?true id:int pts:int pts_count:int date:int media:flags.9?MessageMedia entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
+    /// `updateShortSentMessage#9015e101 flags:# out:flags.1?true id:int pts:int pts_count:int date:int media:flags.9?MessageMedia entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
     UpdateShortSentMessage(Box<crate::types::UpdateShortSentMessage>),
 }
 impl Updates {
@@ -45356,9 +48259,19 @@ impl From<crate::types::UpdateShortMessage> for Updates {
         Self::UpdateShortMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateShortMessage>> for Updates {
+    fn from(x: Box<crate::types::UpdateShortMessage>) -> Self {
+        Self::UpdateShortMessage(x)
+    }
+}
 impl From<crate::types::UpdateShortChatMessage> for Updates {
     fn from(x: crate::types::UpdateShortChatMessage) -> Self {
         Self::UpdateShortChatMessage(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateShortChatMessage>> for Updates {
+    fn from(x: Box<crate::types::UpdateShortChatMessage>) -> Self {
+        Self::UpdateShortChatMessage(x)
     }
 }
 impl From<crate::types::UpdateShort> for Updates {
@@ -45366,9 +48279,19 @@ impl From<crate::types::UpdateShort> for Updates {
         Self::UpdateShort(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateShort>> for Updates {
+    fn from(x: Box<crate::types::UpdateShort>) -> Self {
+        Self::UpdateShort(x)
+    }
+}
 impl From<crate::types::UpdatesCombined> for Updates {
     fn from(x: crate::types::UpdatesCombined) -> Self {
         Self::Combined(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdatesCombined>> for Updates {
+    fn from(x: Box<crate::types::UpdatesCombined>) -> Self {
+        Self::Combined(x)
     }
 }
 impl From<crate::types::Updates> for Updates {
@@ -45376,19 +48299,29 @@ impl From<crate::types::Updates> for Updates {
         Self::Updates(Box::new(x))
     }
 }
+impl From<Box<crate::types::Updates>> for Updates {
+    fn from(x: Box<crate::types::Updates>) -> Self {
+        Self::Updates(x)
+    }
+}
 impl From<crate::types::UpdateShortSentMessage> for Updates {
     fn from(x: crate::types::UpdateShortSentMessage) -> Self {
         Self::UpdateShortSentMessage(Box::new(x))
     }
 }
+impl From<Box<crate::types::UpdateShortSentMessage>> for Updates {
+    fn from(x: Box<crate::types::UpdateShortSentMessage>) -> Self {
+        Self::UpdateShortSentMessage(x)
+    }
+}
 ///The boxed type `UrlAuthResult`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum UrlAuthResult {
-    ///`urlAuthResultRequest#3cd623ec flags:# request_write_access:flags.0?true request_phone_number:flags.1?true match_codes_first:flags.5?true is_app:flags.6?true bot:User domain:string browser:flags.2?string platform:flags.2?string ip:flags.2?string region:flags.2?string match_codes:flags.3?Vector<string> user_id_hint:flags.4?long verified_app_name:flags.7?string = UrlAuthResult`
+    /// `urlAuthResultRequest#3cd623ec flags:# request_write_access:flags.0?true request_phone_number:flags.1?true match_codes_first:flags.5?true is_app:flags.6?true bot:User domain:string browser:flags.2?string platform:flags.2?string ip:flags.2?string region:flags.2?string match_codes:flags.3?Vector<string> user_id_hint:flags.4?long verified_app_name:flags.7?string = UrlAuthResult`
     Request(Box<crate::types::UrlAuthResultRequest>),
-    ///`urlAuthResultAccepted#623a8fa0 flags:# url:flags.0?string = UrlAuthResult`
+    /// `urlAuthResultAccepted#623a8fa0 flags:# url:flags.0?string = UrlAuthResult`
     Accepted(crate::types::UrlAuthResultAccepted),
-    ///`urlAuthResultDefault#a9d6db1f = UrlAuthResult`
+    /// `urlAuthResultDefault#a9d6db1f = UrlAuthResult`
     Default,
 }
 impl UrlAuthResult {
@@ -45470,6 +48403,11 @@ impl From<crate::types::UrlAuthResultRequest> for UrlAuthResult {
         Self::Request(Box::new(x))
     }
 }
+impl From<Box<crate::types::UrlAuthResultRequest>> for UrlAuthResult {
+    fn from(x: Box<crate::types::UrlAuthResultRequest>) -> Self {
+        Self::Request(x)
+    }
+}
 impl From<crate::types::UrlAuthResultAccepted> for UrlAuthResult {
     fn from(x: crate::types::UrlAuthResultAccepted) -> Self {
         Self::Accepted(x)
@@ -45483,9 +48421,9 @@ impl From<crate::types::UrlAuthResultDefault> for UrlAuthResult {
 ///The boxed type `User`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum User {
-    ///`userEmpty#d3bc4b7a id:long = User`
+    /// `userEmpty#d3bc4b7a id:long = User`
     Empty(crate::types::UserEmpty),
-    ///`user#b1b8cc83 flags:# self:flags.10?true contact:flags.11?true mutual_contact:flags.12?true deleted:flags.13?true bot:flags.14?true bot_chat_history:flags.15?true bot_nochats:flags.16?true verified:flags.17?true restricted:flags.18?true min:flags.20?true bot_inline_geo:flags.21?true support:flags.23?true scam:flags.24?true apply_min_photo:flags.25?true fake:flags.26?true bot_attach_menu:flags.27?true premium:flags.28?true attach_menu_enabled:flags.29?true flags2:# bot_can_edit:flags2.1?true close_friend:flags2.2?true stories_hidden:flags2.3?true stories_unavailable:flags2.4?true contact_require_premium:flags2.10?true bot_business:flags2.11?true bot_has_main_app:flags2.13?true bot_forum_view:flags2.16?true bot_forum_can_manage_topics:flags2.17?true bot_can_manage_bots:flags2.18?true bot_guestchat:flags2.19?true bot_guard:flags2.20?true id:long access_hash:flags.0?long first_name:flags.1?string last_name:flags.2?string username:flags.3?string phone:flags.4?string photo:flags.5?UserProfilePhoto status:flags.6?UserStatus bot_info_version:flags.14?int restriction_reason:flags.18?Vector<RestrictionReason> bot_inline_placeholder:flags.19?string lang_code:flags.22?string emoji_status:flags.30?EmojiStatus usernames:flags2.0?Vector<Username> stories_max_id:flags2.5?RecentStory color:flags2.8?PeerColor profile_color:flags2.9?PeerColor bot_active_users:flags2.12?int bot_verification_icon:flags2.14?long send_paid_messages_stars:flags2.15?long linked_community_id:flags2.21?long = User`
+    /// `user#b1b8cc83 flags:# self:flags.10?true contact:flags.11?true mutual_contact:flags.12?true deleted:flags.13?true bot:flags.14?true bot_chat_history:flags.15?true bot_nochats:flags.16?true verified:flags.17?true restricted:flags.18?true min:flags.20?true bot_inline_geo:flags.21?true support:flags.23?true scam:flags.24?true apply_min_photo:flags.25?true fake:flags.26?true bot_attach_menu:flags.27?true premium:flags.28?true attach_menu_enabled:flags.29?true flags2:# bot_can_edit:flags2.1?true close_friend:flags2.2?true stories_hidden:flags2.3?true stories_unavailable:flags2.4?true contact_require_premium:flags2.10?true bot_business:flags2.11?true bot_has_main_app:flags2.13?true bot_forum_view:flags2.16?true bot_forum_can_manage_topics:flags2.17?true bot_can_manage_bots:flags2.18?true bot_guestchat:flags2.19?true bot_guard:flags2.20?true id:long access_hash:flags.0?long first_name:flags.1?string last_name:flags.2?string username:flags.3?string phone:flags.4?string photo:flags.5?UserProfilePhoto status:flags.6?UserStatus bot_info_version:flags.14?int restriction_reason:flags.18?Vector<RestrictionReason> bot_inline_placeholder:flags.19?string lang_code:flags.22?string emoji_status:flags.30?EmojiStatus usernames:flags2.0?Vector<Username> stories_max_id:flags2.5?RecentStory color:flags2.8?PeerColor profile_color:flags2.9?PeerColor bot_active_users:flags2.12?int bot_verification_icon:flags2.14?long send_paid_messages_stars:flags2.15?long linked_community_id:flags2.21?long = User`
     User(Box<crate::types::User>),
 }
 impl User {
@@ -45565,10 +48503,15 @@ impl From<crate::types::User> for User {
         Self::User(Box::new(x))
     }
 }
+impl From<Box<crate::types::User>> for User {
+    fn from(x: Box<crate::types::User>) -> Self {
+        Self::User(x)
+    }
+}
 ///The boxed type `UserFull`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum UserFull {
-    ///`userFull#06cbe645 flags:# blocked:flags.0?true phone_calls_available:flags.4?true phone_calls_private:flags.5?true can_pin_message:flags.7?true has_scheduled:flags.12?true video_calls_available:flags.13?true voice_messages_forbidden:flags.20?true translations_disabled:flags.23?true stories_pinned_available:flags.26?true blocked_my_stories_from:flags.27?true wallpaper_overridden:flags.28?true contact_require_premium:flags.29?true read_dates_private:flags.30?true flags2:# sponsored_enabled:flags2.7?true can_view_revenue:flags2.9?true bot_can_manage_emoji_status:flags2.10?true display_gifts_button:flags2.16?true noforwards_my_enabled:flags2.23?true noforwards_peer_enabled:flags2.24?true unofficial_security_risk:flags2.26?true id:long about:flags.1?string settings:PeerSettings personal_photo:flags.21?Photo profile_photo:flags.2?Photo fallback_photo:flags.22?Photo notify_settings:PeerNotifySettings bot_info:flags.3?BotInfo pinned_msg_id:flags.6?int common_chats_count:int folder_id:flags.11?int ttl_period:flags.14?int theme:flags.15?ChatTheme private_forward_name:flags.16?string bot_group_admin_rights:flags.17?ChatAdminRights bot_broadcast_admin_rights:flags.18?ChatAdminRights wallpaper:flags.24?WallPaper stories:flags.25?PeerStories business_work_hours:flags2.0?BusinessWorkHours business_location:flags2.1?BusinessLocation business_greeting_message:flags2.2?BusinessGreetingMessage business_away_message:flags2.3?BusinessAwayMessage business_intro:flags2.4?BusinessIntro birthday:flags2.5?Birthday personal_channel_id:flags2.6?long personal_channel_message:flags2.6?int stargifts_count:flags2.8?int starref_program:flags2.11?StarRefProgram bot_verification:flags2.12?BotVerification send_paid_messages_stars:flags2.14?long disallowed_gifts:flags2.15?DisallowedGiftsSettings stars_rating:flags2.17?StarsRating stars_my_pending_rating:flags2.18?StarsRating stars_my_pending_rating_date:flags2.18?int main_tab:flags2.20?ProfileTab saved_music:flags2.21?Document note:flags2.22?TextWithEntities bot_manager_id:flags2.25?long = UserFull`
+    /// `userFull#06cbe645 flags:# blocked:flags.0?true phone_calls_available:flags.4?true phone_calls_private:flags.5?true can_pin_message:flags.7?true has_scheduled:flags.12?true video_calls_available:flags.13?true voice_messages_forbidden:flags.20?true translations_disabled:flags.23?true stories_pinned_available:flags.26?true blocked_my_stories_from:flags.27?true wallpaper_overridden:flags.28?true contact_require_premium:flags.29?true read_dates_private:flags.30?true flags2:# sponsored_enabled:flags2.7?true can_view_revenue:flags2.9?true bot_can_manage_emoji_status:flags2.10?true display_gifts_button:flags2.16?true noforwards_my_enabled:flags2.23?true noforwards_peer_enabled:flags2.24?true unofficial_security_risk:flags2.26?true id:long about:flags.1?string settings:PeerSettings personal_photo:flags.21?Photo profile_photo:flags.2?Photo fallback_photo:flags.22?Photo notify_settings:PeerNotifySettings bot_info:flags.3?BotInfo pinned_msg_id:flags.6?int common_chats_count:int folder_id:flags.11?int ttl_period:flags.14?int theme:flags.15?ChatTheme private_forward_name:flags.16?string bot_group_admin_rights:flags.17?ChatAdminRights bot_broadcast_admin_rights:flags.18?ChatAdminRights wallpaper:flags.24?WallPaper stories:flags.25?PeerStories business_work_hours:flags2.0?BusinessWorkHours business_location:flags2.1?BusinessLocation business_greeting_message:flags2.2?BusinessGreetingMessage business_away_message:flags2.3?BusinessAwayMessage business_intro:flags2.4?BusinessIntro birthday:flags2.5?Birthday personal_channel_id:flags2.6?long personal_channel_message:flags2.6?int stargifts_count:flags2.8?int starref_program:flags2.11?StarRefProgram bot_verification:flags2.12?BotVerification send_paid_messages_stars:flags2.14?long disallowed_gifts:flags2.15?DisallowedGiftsSettings stars_rating:flags2.17?StarsRating stars_my_pending_rating:flags2.18?StarsRating stars_my_pending_rating_date:flags2.18?int main_tab:flags2.20?ProfileTab saved_music:flags2.21?Document note:flags2.22?TextWithEntities bot_manager_id:flags2.25?long = UserFull`
     UserFull(Box<crate::types::UserFull>),
 }
 impl UserFull {
@@ -45632,12 +48575,17 @@ impl From<crate::types::UserFull> for UserFull {
         Self::UserFull(Box::new(x))
     }
 }
+impl From<Box<crate::types::UserFull>> for UserFull {
+    fn from(x: Box<crate::types::UserFull>) -> Self {
+        Self::UserFull(x)
+    }
+}
 ///The boxed type `UserProfilePhoto`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum UserProfilePhoto {
-    ///`userProfilePhotoEmpty#4f11bae1 = UserProfilePhoto`
+    /// `userProfilePhotoEmpty#4f11bae1 = UserProfilePhoto`
     Empty,
-    ///`userProfilePhoto#82d1f706 flags:# has_video:flags.0?true personal:flags.2?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = UserProfilePhoto`
+    /// `userProfilePhoto#82d1f706 flags:# has_video:flags.0?true personal:flags.2?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = UserProfilePhoto`
     UserProfilePhoto(Box<crate::types::UserProfilePhoto>),
 }
 impl UserProfilePhoto {
@@ -45715,20 +48663,25 @@ impl From<crate::types::UserProfilePhoto> for UserProfilePhoto {
         Self::UserProfilePhoto(Box::new(x))
     }
 }
+impl From<Box<crate::types::UserProfilePhoto>> for UserProfilePhoto {
+    fn from(x: Box<crate::types::UserProfilePhoto>) -> Self {
+        Self::UserProfilePhoto(x)
+    }
+}
 ///The boxed type `UserStatus`: one of 6 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum UserStatus {
-    ///`userStatusEmpty#09d05049 = UserStatus`
+    /// `userStatusEmpty#09d05049 = UserStatus`
     Empty,
-    ///`userStatusOnline#edb93949 expires:int = UserStatus`
+    /// `userStatusOnline#edb93949 expires:int = UserStatus`
     Online(crate::types::UserStatusOnline),
-    ///`userStatusOffline#008c703f was_online:int = UserStatus`
+    /// `userStatusOffline#008c703f was_online:int = UserStatus`
     Offline(crate::types::UserStatusOffline),
-    ///`userStatusRecently#7b197dc8 flags:# by_me:flags.0?true = UserStatus`
+    /// `userStatusRecently#7b197dc8 flags:# by_me:flags.0?true = UserStatus`
     Recently(crate::types::UserStatusRecently),
-    ///`userStatusLastWeek#541a1d1a flags:# by_me:flags.0?true = UserStatus`
+    /// `userStatusLastWeek#541a1d1a flags:# by_me:flags.0?true = UserStatus`
     LastWeek(crate::types::UserStatusLastWeek),
-    ///`userStatusLastMonth#65899777 flags:# by_me:flags.0?true = UserStatus`
+    /// `userStatusLastMonth#65899777 flags:# by_me:flags.0?true = UserStatus`
     LastMonth(crate::types::UserStatusLastMonth),
 }
 impl UserStatus {
@@ -45869,7 +48822,7 @@ impl From<crate::types::UserStatusLastMonth> for UserStatus {
 ///The boxed type `Username`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Username {
-    ///`username#b4073647 flags:# editable:flags.0?true active:flags.1?true deletable:flags.2?true expired:flags.3?true username:string = Username`
+    /// `username#b4073647 flags:# editable:flags.0?true active:flags.1?true deletable:flags.2?true expired:flags.3?true username:string = Username`
     Username(crate::types::Username),
 }
 impl Username {
@@ -45934,11 +48887,11 @@ impl From<crate::types::Username> for Username {
 ///The boxed type `VideoSize`: one of 3 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum VideoSize {
-    ///`videoSize#de33b094 flags:# type:string w:int h:int size:int video_start_ts:flags.0?double = VideoSize`
+    /// `videoSize#de33b094 flags:# type:string w:int h:int size:int video_start_ts:flags.0?double = VideoSize`
     VideoSize(Box<crate::types::VideoSize>),
-    ///`videoSizeEmojiMarkup#f85c413c emoji_id:long background_colors:Vector<int> = VideoSize`
+    /// `videoSizeEmojiMarkup#f85c413c emoji_id:long background_colors:Vector<int> = VideoSize`
     EmojiMarkup(crate::types::VideoSizeEmojiMarkup),
-    ///`videoSizeStickerMarkup#0da082fe stickerset:InputStickerSet sticker_id:long background_colors:Vector<int> = VideoSize`
+    /// `videoSizeStickerMarkup#0da082fe stickerset:InputStickerSet sticker_id:long background_colors:Vector<int> = VideoSize`
     StickerMarkup(Box<crate::types::VideoSizeStickerMarkup>),
 }
 impl VideoSize {
@@ -46028,6 +48981,11 @@ impl From<crate::types::VideoSize> for VideoSize {
         Self::VideoSize(Box::new(x))
     }
 }
+impl From<Box<crate::types::VideoSize>> for VideoSize {
+    fn from(x: Box<crate::types::VideoSize>) -> Self {
+        Self::VideoSize(x)
+    }
+}
 impl From<crate::types::VideoSizeEmojiMarkup> for VideoSize {
     fn from(x: crate::types::VideoSizeEmojiMarkup) -> Self {
         Self::EmojiMarkup(x)
@@ -46038,12 +48996,17 @@ impl From<crate::types::VideoSizeStickerMarkup> for VideoSize {
         Self::StickerMarkup(Box::new(x))
     }
 }
+impl From<Box<crate::types::VideoSizeStickerMarkup>> for VideoSize {
+    fn from(x: Box<crate::types::VideoSizeStickerMarkup>) -> Self {
+        Self::StickerMarkup(x)
+    }
+}
 ///The boxed type `WallPaper`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WallPaper {
-    ///`wallPaper#a437c3ed id:long flags:# creator:flags.0?true default:flags.1?true pattern:flags.3?true dark:flags.4?true access_hash:long slug:string document:Document settings:flags.2?WallPaperSettings = WallPaper`
+    /// `wallPaper#a437c3ed id:long flags:# creator:flags.0?true default:flags.1?true pattern:flags.3?true dark:flags.4?true access_hash:long slug:string document:Document settings:flags.2?WallPaperSettings = WallPaper`
     WallPaper(Box<crate::types::WallPaper>),
-    ///`wallPaperNoFile#e0804116 id:long flags:# default:flags.1?true dark:flags.4?true settings:flags.2?WallPaperSettings = WallPaper`
+    /// `wallPaperNoFile#e0804116 id:long flags:# default:flags.1?true dark:flags.4?true settings:flags.2?WallPaperSettings = WallPaper`
     NoFile(crate::types::WallPaperNoFile),
 }
 impl WallPaper {
@@ -46118,6 +49081,11 @@ impl From<crate::types::WallPaper> for WallPaper {
         Self::WallPaper(Box::new(x))
     }
 }
+impl From<Box<crate::types::WallPaper>> for WallPaper {
+    fn from(x: Box<crate::types::WallPaper>) -> Self {
+        Self::WallPaper(x)
+    }
+}
 impl From<crate::types::WallPaperNoFile> for WallPaper {
     fn from(x: crate::types::WallPaperNoFile) -> Self {
         Self::NoFile(x)
@@ -46126,7 +49094,7 @@ impl From<crate::types::WallPaperNoFile> for WallPaper {
 ///The boxed type `WallPaperSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WallPaperSettings {
-    ///`wallPaperSettings#372efcd0 flags:# blur:flags.1?true motion:flags.2?true background_color:flags.0?int second_background_color:flags.4?int third_background_color:flags.5?int fourth_background_color:flags.6?int intensity:flags.3?int rotation:flags.4?int emoticon:flags.7?string = WallPaperSettings`
+    /// `wallPaperSettings#372efcd0 flags:# blur:flags.1?true motion:flags.2?true background_color:flags.0?int second_background_color:flags.4?int third_background_color:flags.5?int fourth_background_color:flags.6?int intensity:flags.3?int rotation:flags.4?int emoticon:flags.7?string = WallPaperSettings`
     WallPaperSettings(Box<crate::types::WallPaperSettings>),
 }
 impl WallPaperSettings {
@@ -46192,10 +49160,15 @@ impl From<crate::types::WallPaperSettings> for WallPaperSettings {
         Self::WallPaperSettings(Box::new(x))
     }
 }
+impl From<Box<crate::types::WallPaperSettings>> for WallPaperSettings {
+    fn from(x: Box<crate::types::WallPaperSettings>) -> Self {
+        Self::WallPaperSettings(x)
+    }
+}
 ///The boxed type `WalletOwnershipProof`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WalletOwnershipProof {
-    ///`walletOwnershipProof#60bccb0d timestamp:int signature:bytes = WalletOwnershipProof`
+    /// `walletOwnershipProof#60bccb0d timestamp:int signature:bytes = WalletOwnershipProof`
     WalletOwnershipProof(crate::types::WalletOwnershipProof),
 }
 impl WalletOwnershipProof {
@@ -46262,9 +49235,9 @@ impl From<crate::types::WalletOwnershipProof> for WalletOwnershipProof {
 ///The boxed type `WalletState`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WalletState {
-    ///`walletStateEmpty#9cb9b2ec flags:# creating:flags.0?true = WalletState`
+    /// `walletStateEmpty#9cb9b2ec flags:# creating:flags.0?true = WalletState`
     Empty(crate::types::WalletStateEmpty),
-    ///`walletState#95c5346b flags:# backup_enabled:flags.0?true can_export_phrase:flags.1?true can_enable_backup:flags.2?true address:string public_key:bytes balance:long = WalletState`
+    /// `walletState#95c5346b flags:# backup_enabled:flags.0?true can_export_phrase:flags.1?true can_enable_backup:flags.2?true address:string public_key:bytes balance:long = WalletState`
     WalletState(Box<crate::types::WalletState>),
 }
 impl WalletState {
@@ -46344,10 +49317,15 @@ impl From<crate::types::WalletState> for WalletState {
         Self::WalletState(Box::new(x))
     }
 }
+impl From<Box<crate::types::WalletState>> for WalletState {
+    fn from(x: Box<crate::types::WalletState>) -> Self {
+        Self::WalletState(x)
+    }
+}
 ///The boxed type `WalletTransaction`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WalletTransaction {
-    ///`walletTransaction#952dc143 flags:# incoming:flags.0?true gasless:flags.1?true failed:flags.2?true key_change:flags.5?true comment_encrypted:flags.6?true id:string amount:long fee:long date:int peer:WalletTransactionPeer comment:flags.3?string tx_hash:flags.4?string nft:flags.7?wallet.NftItem = WalletTransaction`
+    /// `walletTransaction#952dc143 flags:# incoming:flags.0?true gasless:flags.1?true failed:flags.2?true key_change:flags.5?true comment_encrypted:flags.6?true id:string amount:long fee:long date:int peer:WalletTransactionPeer comment:flags.3?string tx_hash:flags.4?string nft:flags.7?wallet.NftItem = WalletTransaction`
     WalletTransaction(Box<crate::types::WalletTransaction>),
 }
 impl WalletTransaction {
@@ -46413,16 +49391,21 @@ impl From<crate::types::WalletTransaction> for WalletTransaction {
         Self::WalletTransaction(Box::new(x))
     }
 }
+impl From<Box<crate::types::WalletTransaction>> for WalletTransaction {
+    fn from(x: Box<crate::types::WalletTransaction>) -> Self {
+        Self::WalletTransaction(x)
+    }
+}
 ///The boxed type `WalletTransactionPeer`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WalletTransactionPeer {
-    ///`walletTransactionPeerUser#d4ea706d flags:# user_id:long address:string domain:flags.0?string = WalletTransactionPeer`
+    /// `walletTransactionPeerUser#d4ea706d flags:# user_id:long address:string domain:flags.0?string = WalletTransactionPeer`
     User(Box<crate::types::WalletTransactionPeerUser>),
-    ///`walletTransactionPeerAddress#062cc1bc flags:# address:string domain:flags.0?string = WalletTransactionPeer`
+    /// `walletTransactionPeerAddress#062cc1bc flags:# address:string domain:flags.0?string = WalletTransactionPeer`
     Address(Box<crate::types::WalletTransactionPeerAddress>),
-    ///`walletTransactionPeerOnramp#e595186e flags:# address:string domain:flags.0?string provider_name:string = WalletTransactionPeer`
+    /// `walletTransactionPeerOnramp#e595186e flags:# address:string domain:flags.0?string provider_name:string = WalletTransactionPeer`
     Onramp(Box<crate::types::WalletTransactionPeerOnramp>),
-    ///`walletTransactionPeerUnsupported#728bed5a = WalletTransactionPeer`
+    /// `walletTransactionPeerUnsupported#728bed5a = WalletTransactionPeer`
     Unsupported,
 }
 impl WalletTransactionPeer {
@@ -46519,14 +49502,29 @@ impl From<crate::types::WalletTransactionPeerUser> for WalletTransactionPeer {
         Self::User(Box::new(x))
     }
 }
+impl From<Box<crate::types::WalletTransactionPeerUser>> for WalletTransactionPeer {
+    fn from(x: Box<crate::types::WalletTransactionPeerUser>) -> Self {
+        Self::User(x)
+    }
+}
 impl From<crate::types::WalletTransactionPeerAddress> for WalletTransactionPeer {
     fn from(x: crate::types::WalletTransactionPeerAddress) -> Self {
         Self::Address(Box::new(x))
     }
 }
+impl From<Box<crate::types::WalletTransactionPeerAddress>> for WalletTransactionPeer {
+    fn from(x: Box<crate::types::WalletTransactionPeerAddress>) -> Self {
+        Self::Address(x)
+    }
+}
 impl From<crate::types::WalletTransactionPeerOnramp> for WalletTransactionPeer {
     fn from(x: crate::types::WalletTransactionPeerOnramp) -> Self {
         Self::Onramp(Box::new(x))
+    }
+}
+impl From<Box<crate::types::WalletTransactionPeerOnramp>> for WalletTransactionPeer {
+    fn from(x: Box<crate::types::WalletTransactionPeerOnramp>) -> Self {
+        Self::Onramp(x)
     }
 }
 impl From<crate::types::WalletTransactionPeerUnsupported> for WalletTransactionPeer {
@@ -46537,7 +49535,7 @@ impl From<crate::types::WalletTransactionPeerUnsupported> for WalletTransactionP
 ///The boxed type `WalletUserAddress`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WalletUserAddress {
-    ///`walletUserAddress#fe78eecc flags:# user_id:flags.0?long address:string public_key:bytes = WalletUserAddress`
+    /// `walletUserAddress#fe78eecc flags:# user_id:flags.0?long address:string public_key:bytes = WalletUserAddress`
     WalletUserAddress(Box<crate::types::WalletUserAddress>),
 }
 impl WalletUserAddress {
@@ -46603,10 +49601,15 @@ impl From<crate::types::WalletUserAddress> for WalletUserAddress {
         Self::WalletUserAddress(Box::new(x))
     }
 }
+impl From<Box<crate::types::WalletUserAddress>> for WalletUserAddress {
+    fn from(x: Box<crate::types::WalletUserAddress>) -> Self {
+        Self::WalletUserAddress(x)
+    }
+}
 ///The boxed type `WebAuthorization`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WebAuthorization {
-    ///`webAuthorization#a6f8f452 hash:long bot_id:long domain:string browser:string platform:string date_created:int date_active:int ip:string region:string = WebAuthorization`
+    /// `webAuthorization#a6f8f452 hash:long bot_id:long domain:string browser:string platform:string date_created:int date_active:int ip:string region:string = WebAuthorization`
     WebAuthorization(Box<crate::types::WebAuthorization>),
 }
 impl WebAuthorization {
@@ -46672,12 +49675,17 @@ impl From<crate::types::WebAuthorization> for WebAuthorization {
         Self::WebAuthorization(Box::new(x))
     }
 }
+impl From<Box<crate::types::WebAuthorization>> for WebAuthorization {
+    fn from(x: Box<crate::types::WebAuthorization>) -> Self {
+        Self::WebAuthorization(x)
+    }
+}
 ///The boxed type `WebDocument`: one of 2 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WebDocument {
-    ///`webDocument#1c570ed1 url:string access_hash:long size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument`
+    /// `webDocument#1c570ed1 url:string access_hash:long size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument`
     WebDocument(Box<crate::types::WebDocument>),
-    ///`webDocumentNoProxy#f9c8bcc6 url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument`
+    /// `webDocumentNoProxy#f9c8bcc6 url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument`
     NoProxy(Box<crate::types::WebDocumentNoProxy>),
 }
 impl WebDocument {
@@ -46754,15 +49762,25 @@ impl From<crate::types::WebDocument> for WebDocument {
         Self::WebDocument(Box::new(x))
     }
 }
+impl From<Box<crate::types::WebDocument>> for WebDocument {
+    fn from(x: Box<crate::types::WebDocument>) -> Self {
+        Self::WebDocument(x)
+    }
+}
 impl From<crate::types::WebDocumentNoProxy> for WebDocument {
     fn from(x: crate::types::WebDocumentNoProxy) -> Self {
         Self::NoProxy(Box::new(x))
     }
 }
+impl From<Box<crate::types::WebDocumentNoProxy>> for WebDocument {
+    fn from(x: Box<crate::types::WebDocumentNoProxy>) -> Self {
+        Self::NoProxy(x)
+    }
+}
 ///The boxed type `WebDomainException`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WebDomainException {
-    ///`webDomainException#933ca597 flags:# domain:string url:string title:string favicon:flags.0?long = WebDomainException`
+    /// `webDomainException#933ca597 flags:# domain:string url:string title:string favicon:flags.0?long = WebDomainException`
     WebDomainException(Box<crate::types::WebDomainException>),
 }
 impl WebDomainException {
@@ -46828,16 +49846,21 @@ impl From<crate::types::WebDomainException> for WebDomainException {
         Self::WebDomainException(Box::new(x))
     }
 }
+impl From<Box<crate::types::WebDomainException>> for WebDomainException {
+    fn from(x: Box<crate::types::WebDomainException>) -> Self {
+        Self::WebDomainException(x)
+    }
+}
 ///The boxed type `WebPage`: one of 4 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WebPage {
-    ///`webPageEmpty#211a1788 flags:# id:long url:flags.0?string = WebPage`
+    /// `webPageEmpty#211a1788 flags:# id:long url:flags.0?string = WebPage`
     Empty(crate::types::WebPageEmpty),
-    ///`webPagePending#b0d13e47 flags:# id:long url:flags.0?string date:int = WebPage`
+    /// `webPagePending#b0d13e47 flags:# id:long url:flags.0?string date:int = WebPage`
     Pending(Box<crate::types::WebPagePending>),
-    ///`webPage#e89c45b2 flags:# has_large_media:flags.13?true video_cover_photo:flags.14?true id:long url:string display_url:string hash:int type:flags.0?string site_name:flags.1?string title:flags.2?string description:flags.3?string photo:flags.4?Photo embed_url:flags.5?string embed_type:flags.5?string embed_width:flags.6?int embed_height:flags.6?int duration:flags.7?int author:flags.8?string document:flags.9?Document cached_page:flags.10?Page attributes:flags.12?Vector<WebPageAttribute> = WebPage`
+    /// `webPage#e89c45b2 flags:# has_large_media:flags.13?true video_cover_photo:flags.14?true id:long url:string display_url:string hash:int type:flags.0?string site_name:flags.1?string title:flags.2?string description:flags.3?string photo:flags.4?Photo embed_url:flags.5?string embed_type:flags.5?string embed_width:flags.6?int embed_height:flags.6?int duration:flags.7?int author:flags.8?string document:flags.9?Document cached_page:flags.10?Page attributes:flags.12?Vector<WebPageAttribute> = WebPage`
     WebPage(Box<crate::types::WebPage>),
-    ///`webPageNotModified#7311ca11 flags:# cached_page_views:flags.0?int = WebPage`
+    /// `webPageNotModified#7311ca11 flags:# cached_page_views:flags.0?int = WebPage`
     NotModified(crate::types::WebPageNotModified),
 }
 impl WebPage {
@@ -46941,9 +49964,19 @@ impl From<crate::types::WebPagePending> for WebPage {
         Self::Pending(Box::new(x))
     }
 }
+impl From<Box<crate::types::WebPagePending>> for WebPage {
+    fn from(x: Box<crate::types::WebPagePending>) -> Self {
+        Self::Pending(x)
+    }
+}
 impl From<crate::types::WebPage> for WebPage {
     fn from(x: crate::types::WebPage) -> Self {
         Self::WebPage(Box::new(x))
+    }
+}
+impl From<Box<crate::types::WebPage>> for WebPage {
+    fn from(x: Box<crate::types::WebPage>) -> Self {
+        Self::WebPage(x)
     }
 }
 impl From<crate::types::WebPageNotModified> for WebPage {
@@ -46954,19 +49987,19 @@ impl From<crate::types::WebPageNotModified> for WebPage {
 ///The boxed type `WebPageAttribute`: one of 7 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WebPageAttribute {
-    ///`webPageAttributeTheme#54b56617 flags:# documents:flags.0?Vector<Document> settings:flags.1?ThemeSettings = WebPageAttribute`
+    /// `webPageAttributeTheme#54b56617 flags:# documents:flags.0?Vector<Document> settings:flags.1?ThemeSettings = WebPageAttribute`
     Theme(Box<crate::types::WebPageAttributeTheme>),
-    ///`webPageAttributeStory#2e94c3e7 flags:# peer:Peer id:int story:flags.0?StoryItem = WebPageAttribute`
+    /// `webPageAttributeStory#2e94c3e7 flags:# peer:Peer id:int story:flags.0?StoryItem = WebPageAttribute`
     Story(Box<crate::types::WebPageAttributeStory>),
-    ///`webPageAttributeStickerSet#50cc03d3 flags:# emojis:flags.0?true text_color:flags.1?true stickers:Vector<Document> = WebPageAttribute`
+    /// `webPageAttributeStickerSet#50cc03d3 flags:# emojis:flags.0?true text_color:flags.1?true stickers:Vector<Document> = WebPageAttribute`
     StickerSet(crate::types::WebPageAttributeStickerSet),
-    ///`webPageAttributeUniqueStarGift#cf6f6db8 gift:StarGift = WebPageAttribute`
+    /// `webPageAttributeUniqueStarGift#cf6f6db8 gift:StarGift = WebPageAttribute`
     UniqueStarGift(crate::types::WebPageAttributeUniqueStarGift),
-    ///`webPageAttributeStarGiftCollection#31cad303 icons:Vector<Document> = WebPageAttribute`
+    /// `webPageAttributeStarGiftCollection#31cad303 icons:Vector<Document> = WebPageAttribute`
     StarGiftCollection(crate::types::WebPageAttributeStarGiftCollection),
-    ///`webPageAttributeStarGiftAuction#01c641c2 gift:StarGift end_date:int = WebPageAttribute`
+    /// `webPageAttributeStarGiftAuction#01c641c2 gift:StarGift end_date:int = WebPageAttribute`
     StarGiftAuction(crate::types::WebPageAttributeStarGiftAuction),
-    ///`webPageAttributeAiComposeTone#7781fe18 emoji_id:long = WebPageAttribute`
+    /// `webPageAttributeAiComposeTone#7781fe18 emoji_id:long = WebPageAttribute`
     AiComposeTone(crate::types::WebPageAttributeAiComposeTone),
 }
 impl WebPageAttribute {
@@ -47102,9 +50135,19 @@ impl From<crate::types::WebPageAttributeTheme> for WebPageAttribute {
         Self::Theme(Box::new(x))
     }
 }
+impl From<Box<crate::types::WebPageAttributeTheme>> for WebPageAttribute {
+    fn from(x: Box<crate::types::WebPageAttributeTheme>) -> Self {
+        Self::Theme(x)
+    }
+}
 impl From<crate::types::WebPageAttributeStory> for WebPageAttribute {
     fn from(x: crate::types::WebPageAttributeStory) -> Self {
         Self::Story(Box::new(x))
+    }
+}
+impl From<Box<crate::types::WebPageAttributeStory>> for WebPageAttribute {
+    fn from(x: Box<crate::types::WebPageAttributeStory>) -> Self {
+        Self::Story(x)
     }
 }
 impl From<crate::types::WebPageAttributeStickerSet> for WebPageAttribute {
@@ -47135,7 +50178,7 @@ impl From<crate::types::WebPageAttributeAiComposeTone> for WebPageAttribute {
 ///The boxed type `WebViewMessageSent`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WebViewMessageSent {
-    ///`webViewMessageSent#0c94511c flags:# msg_id:flags.0?InputBotInlineMessageID = WebViewMessageSent`
+    /// `webViewMessageSent#0c94511c flags:# msg_id:flags.0?InputBotInlineMessageID = WebViewMessageSent`
     WebViewMessageSent(crate::types::WebViewMessageSent),
 }
 impl WebViewMessageSent {
@@ -47202,7 +50245,7 @@ impl From<crate::types::WebViewMessageSent> for WebViewMessageSent {
 ///The boxed type `WebViewResult`: one of 1 constructor(s).
 #[derive(Clone, Debug, PartialEq)]
 pub enum WebViewResult {
-    ///`webViewResultUrl#4d22ff98 flags:# fullsize:flags.1?true fullscreen:flags.2?true same_origin:flags.3?true query_id:flags.0?long url:string = WebViewResult`
+    /// `webViewResultUrl#4d22ff98 flags:# fullsize:flags.1?true fullscreen:flags.2?true same_origin:flags.3?true query_id:flags.0?long url:string = WebViewResult`
     Url(Box<crate::types::WebViewResultUrl>),
 }
 impl WebViewResult {
@@ -47266,12 +50309,17 @@ impl From<crate::types::WebViewResultUrl> for WebViewResult {
         Self::Url(Box::new(x))
     }
 }
-///The boxed types of the `account` namespace.
+impl From<Box<crate::types::WebViewResultUrl>> for WebViewResult {
+    fn from(x: Box<crate::types::WebViewResultUrl>) -> Self {
+        Self::Url(x)
+    }
+}
+/// The boxed types of the `account` namespace.
 pub mod account {
     ///The boxed type `account.AuthorizationForm`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AuthorizationForm {
-        ///`account.authorizationForm#ad2e1cd8 flags:# required_types:Vector<SecureRequiredType> values:Vector<SecureValue> errors:Vector<SecureValueError> users:Vector<User> privacy_policy_url:flags.0?string = account.AuthorizationForm`
+        /// `account.authorizationForm#ad2e1cd8 flags:# required_types:Vector<SecureRequiredType> values:Vector<SecureValue> errors:Vector<SecureValueError> users:Vector<User> privacy_policy_url:flags.0?string = account.AuthorizationForm`
         AuthorizationForm(Box<crate::types::account::AuthorizationForm>),
     }
     impl AuthorizationForm {
@@ -47339,10 +50387,15 @@ pub mod account {
             Self::AuthorizationForm(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::AuthorizationForm>> for AuthorizationForm {
+        fn from(x: Box<crate::types::account::AuthorizationForm>) -> Self {
+            Self::AuthorizationForm(x)
+        }
+    }
     ///The boxed type `account.Authorizations`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Authorizations {
-        ///`account.authorizations#4bff8ea0 authorization_ttl_days:int authorizations:Vector<Authorization> = account.Authorizations`
+        /// `account.authorizations#4bff8ea0 authorization_ttl_days:int authorizations:Vector<Authorization> = account.Authorizations`
         Authorizations(crate::types::account::Authorizations),
     }
     impl Authorizations {
@@ -47411,7 +50464,7 @@ pub mod account {
     ///The boxed type `account.AutoDownloadSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AutoDownloadSettings {
-        ///`account.autoDownloadSettings#63cacf26 low:AutoDownloadSettings medium:AutoDownloadSettings high:AutoDownloadSettings = account.AutoDownloadSettings`
+        /// `account.autoDownloadSettings#63cacf26 low:AutoDownloadSettings medium:AutoDownloadSettings high:AutoDownloadSettings = account.AutoDownloadSettings`
         AutoDownloadSettings(Box<crate::types::account::AutoDownloadSettings>),
     }
     impl AutoDownloadSettings {
@@ -47481,10 +50534,16 @@ pub mod account {
             Self::AutoDownloadSettings(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::AutoDownloadSettings>>
+    for AutoDownloadSettings {
+        fn from(x: Box<crate::types::account::AutoDownloadSettings>) -> Self {
+            Self::AutoDownloadSettings(x)
+        }
+    }
     ///The boxed type `account.AutoSaveSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AutoSaveSettings {
-        ///`account.autoSaveSettings#4c3e069d users_settings:AutoSaveSettings chats_settings:AutoSaveSettings broadcasts_settings:AutoSaveSettings exceptions:Vector<AutoSaveException> chats:Vector<Chat> users:Vector<User> = account.AutoSaveSettings`
+        /// `account.autoSaveSettings#4c3e069d users_settings:AutoSaveSettings chats_settings:AutoSaveSettings broadcasts_settings:AutoSaveSettings exceptions:Vector<AutoSaveException> chats:Vector<Chat> users:Vector<User> = account.AutoSaveSettings`
         AutoSaveSettings(Box<crate::types::account::AutoSaveSettings>),
     }
     impl AutoSaveSettings {
@@ -47552,10 +50611,15 @@ pub mod account {
             Self::AutoSaveSettings(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::AutoSaveSettings>> for AutoSaveSettings {
+        fn from(x: Box<crate::types::account::AutoSaveSettings>) -> Self {
+            Self::AutoSaveSettings(x)
+        }
+    }
     ///The boxed type `account.BusinessChatLinks`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BusinessChatLinks {
-        ///`account.businessChatLinks#ec43a2d1 links:Vector<BusinessChatLink> chats:Vector<Chat> users:Vector<User> = account.BusinessChatLinks`
+        /// `account.businessChatLinks#ec43a2d1 links:Vector<BusinessChatLink> chats:Vector<Chat> users:Vector<User> = account.BusinessChatLinks`
         BusinessChatLinks(Box<crate::types::account::BusinessChatLinks>),
     }
     impl BusinessChatLinks {
@@ -47623,12 +50687,17 @@ pub mod account {
             Self::BusinessChatLinks(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::BusinessChatLinks>> for BusinessChatLinks {
+        fn from(x: Box<crate::types::account::BusinessChatLinks>) -> Self {
+            Self::BusinessChatLinks(x)
+        }
+    }
     ///The boxed type `account.ChatThemes`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChatThemes {
-        ///`account.chatThemesNotModified#e011e1c4 = account.ChatThemes`
+        /// `account.chatThemesNotModified#e011e1c4 = account.ChatThemes`
         NotModified,
-        ///`account.chatThemes#be098173 flags:# hash:long themes:Vector<ChatTheme> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = account.ChatThemes`
+        /// `account.chatThemes#be098173 flags:# hash:long themes:Vector<ChatTheme> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = account.ChatThemes`
         ChatThemes(Box<crate::types::account::ChatThemes>),
     }
     impl ChatThemes {
@@ -47708,10 +50777,15 @@ pub mod account {
             Self::ChatThemes(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::ChatThemes>> for ChatThemes {
+        fn from(x: Box<crate::types::account::ChatThemes>) -> Self {
+            Self::ChatThemes(x)
+        }
+    }
     ///The boxed type `account.ConnectedBots`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ConnectedBots {
-        ///`account.connectedBots#17d7f87b connected_bots:Vector<ConnectedBot> users:Vector<User> = account.ConnectedBots`
+        /// `account.connectedBots#17d7f87b connected_bots:Vector<ConnectedBot> users:Vector<User> = account.ConnectedBots`
         ConnectedBots(Box<crate::types::account::ConnectedBots>),
     }
     impl ConnectedBots {
@@ -47779,10 +50853,15 @@ pub mod account {
             Self::ConnectedBots(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::ConnectedBots>> for ConnectedBots {
+        fn from(x: Box<crate::types::account::ConnectedBots>) -> Self {
+            Self::ConnectedBots(x)
+        }
+    }
     ///The boxed type `account.ContentSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ContentSettings {
-        ///`account.contentSettings#57e28221 flags:# sensitive_enabled:flags.0?true sensitive_can_change:flags.1?true = account.ContentSettings`
+        /// `account.contentSettings#57e28221 flags:# sensitive_enabled:flags.0?true sensitive_can_change:flags.1?true = account.ContentSettings`
         ContentSettings(crate::types::account::ContentSettings),
     }
     impl ContentSettings {
@@ -47851,9 +50930,9 @@ pub mod account {
     ///The boxed type `account.EmailVerified`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum EmailVerified {
-        ///`account.emailVerified#2b96cd1b email:string = account.EmailVerified`
+        /// `account.emailVerified#2b96cd1b email:string = account.EmailVerified`
         EmailVerified(crate::types::account::EmailVerified),
-        ///`account.emailVerifiedLogin#e1bb0d61 email:string sent_code:auth.SentCode = account.EmailVerified`
+        /// `account.emailVerifiedLogin#e1bb0d61 email:string sent_code:auth.SentCode = account.EmailVerified`
         Login(Box<crate::types::account::EmailVerifiedLogin>),
     }
     impl EmailVerified {
@@ -47937,12 +51016,17 @@ pub mod account {
             Self::Login(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::EmailVerifiedLogin>> for EmailVerified {
+        fn from(x: Box<crate::types::account::EmailVerifiedLogin>) -> Self {
+            Self::Login(x)
+        }
+    }
     ///The boxed type `account.EmojiStatuses`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum EmojiStatuses {
-        ///`account.emojiStatusesNotModified#d08ce645 = account.EmojiStatuses`
+        /// `account.emojiStatusesNotModified#d08ce645 = account.EmojiStatuses`
         NotModified,
-        ///`account.emojiStatuses#90c467d1 hash:long statuses:Vector<EmojiStatus> = account.EmojiStatuses`
+        /// `account.emojiStatuses#90c467d1 hash:long statuses:Vector<EmojiStatus> = account.EmojiStatuses`
         EmojiStatuses(crate::types::account::EmojiStatuses),
     }
     impl EmojiStatuses {
@@ -48023,7 +51107,7 @@ pub mod account {
     ///The boxed type `account.PaidMessagesRevenue`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PaidMessagesRevenue {
-        ///`account.paidMessagesRevenue#1e109708 stars_amount:long = account.PaidMessagesRevenue`
+        /// `account.paidMessagesRevenue#1e109708 stars_amount:long = account.PaidMessagesRevenue`
         PaidMessagesRevenue(crate::types::account::PaidMessagesRevenue),
     }
     impl PaidMessagesRevenue {
@@ -48092,7 +51176,7 @@ pub mod account {
     ///The boxed type `account.PasskeyRegistrationOptions`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PasskeyRegistrationOptions {
-        ///`account.passkeyRegistrationOptions#e16b5ce1 options:DataJSON = account.PasskeyRegistrationOptions`
+        /// `account.passkeyRegistrationOptions#e16b5ce1 options:DataJSON = account.PasskeyRegistrationOptions`
         PasskeyRegistrationOptions(crate::types::account::PasskeyRegistrationOptions),
     }
     impl PasskeyRegistrationOptions {
@@ -48164,7 +51248,7 @@ pub mod account {
     ///The boxed type `account.Passkeys`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Passkeys {
-        ///`account.passkeys#f8e0aa1c passkeys:Vector<Passkey> = account.Passkeys`
+        /// `account.passkeys#f8e0aa1c passkeys:Vector<Passkey> = account.Passkeys`
         Passkeys(crate::types::account::Passkeys),
     }
     impl Passkeys {
@@ -48231,7 +51315,7 @@ pub mod account {
     ///The boxed type `account.Password`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Password {
-        ///`account.password#957b50fb flags:# has_recovery:flags.0?true has_secure_values:flags.1?true has_password:flags.2?true current_algo:flags.2?PasswordKdfAlgo srp_B:flags.2?bytes srp_id:flags.2?long hint:flags.3?string email_unconfirmed_pattern:flags.4?string new_algo:PasswordKdfAlgo new_secure_algo:SecurePasswordKdfAlgo secure_random:bytes pending_reset_date:flags.5?int login_email_pattern:flags.6?string = account.Password`
+        /// `account.password#957b50fb flags:# has_recovery:flags.0?true has_secure_values:flags.1?true has_password:flags.2?true current_algo:flags.2?PasswordKdfAlgo srp_B:flags.2?bytes srp_id:flags.2?long hint:flags.3?string email_unconfirmed_pattern:flags.4?string new_algo:PasswordKdfAlgo new_secure_algo:SecurePasswordKdfAlgo secure_random:bytes pending_reset_date:flags.5?int login_email_pattern:flags.6?string = account.Password`
         Password(Box<crate::types::account::Password>),
     }
     impl Password {
@@ -48299,10 +51383,15 @@ pub mod account {
             Self::Password(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::Password>> for Password {
+        fn from(x: Box<crate::types::account::Password>) -> Self {
+            Self::Password(x)
+        }
+    }
     ///The boxed type `account.PasswordInputSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PasswordInputSettings {
-        ///`account.passwordInputSettings#c23727c9 flags:# new_algo:flags.0?PasswordKdfAlgo new_password_hash:flags.0?bytes hint:flags.0?string email:flags.1?string new_secure_settings:flags.2?SecureSecretSettings = account.PasswordInputSettings`
+        /// `account.passwordInputSettings#c23727c9 flags:# new_algo:flags.0?PasswordKdfAlgo new_password_hash:flags.0?bytes hint:flags.0?string email:flags.1?string new_secure_settings:flags.2?SecureSecretSettings = account.PasswordInputSettings`
         PasswordInputSettings(Box<crate::types::account::PasswordInputSettings>),
     }
     impl PasswordInputSettings {
@@ -48372,10 +51461,16 @@ pub mod account {
             Self::PasswordInputSettings(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::PasswordInputSettings>>
+    for PasswordInputSettings {
+        fn from(x: Box<crate::types::account::PasswordInputSettings>) -> Self {
+            Self::PasswordInputSettings(x)
+        }
+    }
     ///The boxed type `account.PasswordSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PasswordSettings {
-        ///`account.passwordSettings#9a5c33e5 flags:# email:flags.0?string secure_settings:flags.1?SecureSecretSettings = account.PasswordSettings`
+        /// `account.passwordSettings#9a5c33e5 flags:# email:flags.0?string secure_settings:flags.1?SecureSecretSettings = account.PasswordSettings`
         PasswordSettings(Box<crate::types::account::PasswordSettings>),
     }
     impl PasswordSettings {
@@ -48443,10 +51538,15 @@ pub mod account {
             Self::PasswordSettings(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::PasswordSettings>> for PasswordSettings {
+        fn from(x: Box<crate::types::account::PasswordSettings>) -> Self {
+            Self::PasswordSettings(x)
+        }
+    }
     ///The boxed type `account.PrivacyRules`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PrivacyRules {
-        ///`account.privacyRules#50a04e45 rules:Vector<PrivacyRule> chats:Vector<Chat> users:Vector<User> = account.PrivacyRules`
+        /// `account.privacyRules#50a04e45 rules:Vector<PrivacyRule> chats:Vector<Chat> users:Vector<User> = account.PrivacyRules`
         PrivacyRules(Box<crate::types::account::PrivacyRules>),
     }
     impl PrivacyRules {
@@ -48514,14 +51614,19 @@ pub mod account {
             Self::PrivacyRules(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::PrivacyRules>> for PrivacyRules {
+        fn from(x: Box<crate::types::account::PrivacyRules>) -> Self {
+            Self::PrivacyRules(x)
+        }
+    }
     ///The boxed type `account.ResetPasswordResult`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ResetPasswordResult {
-        ///`account.resetPasswordFailedWait#e3779861 retry_date:int = account.ResetPasswordResult`
+        /// `account.resetPasswordFailedWait#e3779861 retry_date:int = account.ResetPasswordResult`
         ResetPasswordFailedWait(crate::types::account::ResetPasswordFailedWait),
-        ///`account.resetPasswordRequestedWait#e9effc7d until_date:int = account.ResetPasswordResult`
+        /// `account.resetPasswordRequestedWait#e9effc7d until_date:int = account.ResetPasswordResult`
         ResetPasswordRequestedWait(crate::types::account::ResetPasswordRequestedWait),
-        ///`account.resetPasswordOk#e926d63e = account.ResetPasswordResult`
+        /// `account.resetPasswordOk#e926d63e = account.ResetPasswordResult`
         ResetPasswordOk,
     }
     impl ResetPasswordResult {
@@ -48627,7 +51732,7 @@ pub mod account {
     ///The boxed type `account.ResolvedBusinessChatLinks`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ResolvedBusinessChatLinks {
-        ///`account.resolvedBusinessChatLinks#9a23af21 flags:# peer:Peer message:string entities:flags.0?Vector<MessageEntity> chats:Vector<Chat> users:Vector<User> = account.ResolvedBusinessChatLinks`
+        /// `account.resolvedBusinessChatLinks#9a23af21 flags:# peer:Peer message:string entities:flags.0?Vector<MessageEntity> chats:Vector<Chat> users:Vector<User> = account.ResolvedBusinessChatLinks`
         ResolvedBusinessChatLinks(Box<crate::types::account::ResolvedBusinessChatLinks>),
     }
     impl ResolvedBusinessChatLinks {
@@ -48698,12 +51803,18 @@ pub mod account {
             Self::ResolvedBusinessChatLinks(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::ResolvedBusinessChatLinks>>
+    for ResolvedBusinessChatLinks {
+        fn from(x: Box<crate::types::account::ResolvedBusinessChatLinks>) -> Self {
+            Self::ResolvedBusinessChatLinks(x)
+        }
+    }
     ///The boxed type `account.SavedMusicIds`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedMusicIds {
-        ///`account.savedMusicIdsNotModified#4fc81d6e = account.SavedMusicIds`
+        /// `account.savedMusicIdsNotModified#4fc81d6e = account.SavedMusicIds`
         NotModified,
-        ///`account.savedMusicIds#998d6636 ids:Vector<long> = account.SavedMusicIds`
+        /// `account.savedMusicIds#998d6636 ids:Vector<long> = account.SavedMusicIds`
         SavedMusicIds(crate::types::account::SavedMusicIds),
     }
     impl SavedMusicIds {
@@ -48784,9 +51895,9 @@ pub mod account {
     ///The boxed type `account.SavedRingtone`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedRingtone {
-        ///`account.savedRingtone#b7263f6d = account.SavedRingtone`
+        /// `account.savedRingtone#b7263f6d = account.SavedRingtone`
         SavedRingtone,
-        ///`account.savedRingtoneConverted#1f307eb7 document:Document = account.SavedRingtone`
+        /// `account.savedRingtoneConverted#1f307eb7 document:Document = account.SavedRingtone`
         Converted(crate::types::account::SavedRingtoneConverted),
     }
     impl SavedRingtone {
@@ -48867,9 +51978,9 @@ pub mod account {
     ///The boxed type `account.SavedRingtones`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedRingtones {
-        ///`account.savedRingtonesNotModified#fbf6e8b1 = account.SavedRingtones`
+        /// `account.savedRingtonesNotModified#fbf6e8b1 = account.SavedRingtones`
         NotModified,
-        ///`account.savedRingtones#c1e92cc5 hash:long ringtones:Vector<Document> = account.SavedRingtones`
+        /// `account.savedRingtones#c1e92cc5 hash:long ringtones:Vector<Document> = account.SavedRingtones`
         SavedRingtones(crate::types::account::SavedRingtones),
     }
     impl SavedRingtones {
@@ -48950,7 +52061,7 @@ pub mod account {
     ///The boxed type `account.SentEmailCode`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SentEmailCode {
-        ///`account.sentEmailCode#811f854f email_pattern:string length:int = account.SentEmailCode`
+        /// `account.sentEmailCode#811f854f email_pattern:string length:int = account.SentEmailCode`
         SentEmailCode(crate::types::account::SentEmailCode),
     }
     impl SentEmailCode {
@@ -49019,7 +52130,7 @@ pub mod account {
     ///The boxed type `account.Takeout`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Takeout {
-        ///`account.takeout#4dba4501 id:long = account.Takeout`
+        /// `account.takeout#4dba4501 id:long = account.Takeout`
         Takeout(crate::types::account::Takeout),
     }
     impl Takeout {
@@ -49086,9 +52197,9 @@ pub mod account {
     ///The boxed type `account.Themes`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Themes {
-        ///`account.themesNotModified#f41eb622 = account.Themes`
+        /// `account.themesNotModified#f41eb622 = account.Themes`
         NotModified,
-        ///`account.themes#9a3d8c6d hash:long themes:Vector<Theme> = account.Themes`
+        /// `account.themes#9a3d8c6d hash:long themes:Vector<Theme> = account.Themes`
         Themes(crate::types::account::Themes),
     }
     impl Themes {
@@ -49167,7 +52278,7 @@ pub mod account {
     ///The boxed type `account.TmpPassword`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TmpPassword {
-        ///`account.tmpPassword#db64fd34 tmp_password:bytes valid_until:int = account.TmpPassword`
+        /// `account.tmpPassword#db64fd34 tmp_password:bytes valid_until:int = account.TmpPassword`
         TmpPassword(crate::types::account::TmpPassword),
     }
     impl TmpPassword {
@@ -49236,9 +52347,9 @@ pub mod account {
     ///The boxed type `account.WallPapers`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum WallPapers {
-        ///`account.wallPapersNotModified#1c199183 = account.WallPapers`
+        /// `account.wallPapersNotModified#1c199183 = account.WallPapers`
         NotModified,
-        ///`account.wallPapers#cdc3858c hash:long wallpapers:Vector<WallPaper> = account.WallPapers`
+        /// `account.wallPapers#cdc3858c hash:long wallpapers:Vector<WallPaper> = account.WallPapers`
         WallPapers(crate::types::account::WallPapers),
     }
     impl WallPapers {
@@ -49317,7 +52428,7 @@ pub mod account {
     ///The boxed type `account.WebAuthorizations`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum WebAuthorizations {
-        ///`account.webAuthorizations#ed56c9fc authorizations:Vector<WebAuthorization> users:Vector<User> = account.WebAuthorizations`
+        /// `account.webAuthorizations#ed56c9fc authorizations:Vector<WebAuthorization> users:Vector<User> = account.WebAuthorizations`
         WebAuthorizations(Box<crate::types::account::WebAuthorizations>),
     }
     impl WebAuthorizations {
@@ -49385,12 +52496,17 @@ pub mod account {
             Self::WebAuthorizations(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::WebAuthorizations>> for WebAuthorizations {
+        fn from(x: Box<crate::types::account::WebAuthorizations>) -> Self {
+            Self::WebAuthorizations(x)
+        }
+    }
     ///The boxed type `account.WebBrowserSettings`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum WebBrowserSettings {
-        ///`account.webBrowserSettingsNotModified#c31c8f4e = account.WebBrowserSettings`
+        /// `account.webBrowserSettingsNotModified#c31c8f4e = account.WebBrowserSettings`
         NotModified,
-        ///`account.webBrowserSettings#79eb8cb3 flags:# open_external_browser:flags.0?true display_close_button:flags.1?true external_exceptions:Vector<WebDomainException> inapp_exceptions:Vector<WebDomainException> hash:long = account.WebBrowserSettings`
+        /// `account.webBrowserSettings#79eb8cb3 flags:# open_external_browser:flags.0?true display_close_button:flags.1?true external_exceptions:Vector<WebDomainException> inapp_exceptions:Vector<WebDomainException> hash:long = account.WebBrowserSettings`
         WebBrowserSettings(Box<crate::types::account::WebBrowserSettings>),
     }
     impl WebBrowserSettings {
@@ -49471,15 +52587,20 @@ pub mod account {
             Self::WebBrowserSettings(Box::new(x))
         }
     }
+    impl From<Box<crate::types::account::WebBrowserSettings>> for WebBrowserSettings {
+        fn from(x: Box<crate::types::account::WebBrowserSettings>) -> Self {
+            Self::WebBrowserSettings(x)
+        }
+    }
 }
-///The boxed types of the `aicompose` namespace.
+/// The boxed types of the `aicompose` namespace.
 pub mod aicompose {
     ///The boxed type `aicompose.Tones`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Tones {
-        ///`aicompose.tonesNotModified#c1f46103 = aicompose.Tones`
+        /// `aicompose.tonesNotModified#c1f46103 = aicompose.Tones`
         NotModified,
-        ///`aicompose.tones#6c9d0efe hash:long tones:Vector<AiComposeTone> users:Vector<User> = aicompose.Tones`
+        /// `aicompose.tones#6c9d0efe hash:long tones:Vector<AiComposeTone> users:Vector<User> = aicompose.Tones`
         Tones(Box<crate::types::aicompose::Tones>),
     }
     impl Tones {
@@ -49557,15 +52678,20 @@ pub mod aicompose {
             Self::Tones(Box::new(x))
         }
     }
+    impl From<Box<crate::types::aicompose::Tones>> for Tones {
+        fn from(x: Box<crate::types::aicompose::Tones>) -> Self {
+            Self::Tones(x)
+        }
+    }
 }
-///The boxed types of the `auth` namespace.
+/// The boxed types of the `auth` namespace.
 pub mod auth {
     ///The boxed type `auth.Authorization`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Authorization {
-        ///`auth.authorization#2ea2c0d4 flags:# setup_password_required:flags.1?true otherwise_relogin_days:flags.1?int tmp_sessions:flags.0?int future_auth_token:flags.2?bytes user:User = auth.Authorization`
+        /// `auth.authorization#2ea2c0d4 flags:# setup_password_required:flags.1?true otherwise_relogin_days:flags.1?int tmp_sessions:flags.0?int future_auth_token:flags.2?bytes user:User = auth.Authorization`
         Authorization(Box<crate::types::auth::Authorization>),
-        ///`auth.authorizationSignUpRequired#44747e9a flags:# terms_of_service:flags.0?help.TermsOfService = auth.Authorization`
+        /// `auth.authorizationSignUpRequired#44747e9a flags:# terms_of_service:flags.0?help.TermsOfService = auth.Authorization`
         SignUpRequired(crate::types::auth::AuthorizationSignUpRequired),
     }
     impl Authorization {
@@ -49646,6 +52772,11 @@ pub mod auth {
             Self::Authorization(Box::new(x))
         }
     }
+    impl From<Box<crate::types::auth::Authorization>> for Authorization {
+        fn from(x: Box<crate::types::auth::Authorization>) -> Self {
+            Self::Authorization(x)
+        }
+    }
     impl From<crate::types::auth::AuthorizationSignUpRequired> for Authorization {
         fn from(x: crate::types::auth::AuthorizationSignUpRequired) -> Self {
             Self::SignUpRequired(x)
@@ -49654,15 +52785,15 @@ pub mod auth {
     ///The boxed type `auth.CodeType`: one of 5 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CodeType {
-        ///`auth.codeTypeSms#72a3158c = auth.CodeType`
+        /// `auth.codeTypeSms#72a3158c = auth.CodeType`
         Sms,
-        ///`auth.codeTypeCall#741cd3e3 = auth.CodeType`
+        /// `auth.codeTypeCall#741cd3e3 = auth.CodeType`
         Call,
-        ///`auth.codeTypeFlashCall#226ccefb = auth.CodeType`
+        /// `auth.codeTypeFlashCall#226ccefb = auth.CodeType`
         FlashCall,
-        ///`auth.codeTypeMissedCall#d61ad6ee = auth.CodeType`
+        /// `auth.codeTypeMissedCall#d61ad6ee = auth.CodeType`
         MissedCall,
-        ///`auth.codeTypeFragmentSms#06ed998c = auth.CodeType`
+        /// `auth.codeTypeFragmentSms#06ed998c = auth.CodeType`
         FragmentSms,
     }
     impl CodeType {
@@ -49773,7 +52904,7 @@ pub mod auth {
     ///The boxed type `auth.ExportedAuthorization`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExportedAuthorization {
-        ///`auth.exportedAuthorization#b434e2b8 id:long bytes:bytes = auth.ExportedAuthorization`
+        /// `auth.exportedAuthorization#b434e2b8 id:long bytes:bytes = auth.ExportedAuthorization`
         ExportedAuthorization(crate::types::auth::ExportedAuthorization),
     }
     impl ExportedAuthorization {
@@ -49842,7 +52973,7 @@ pub mod auth {
     ///The boxed type `auth.FirebasePnvIntent`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum FirebasePnvIntent {
-        ///`auth.firebasePnvIntent#df5ac00c nonce:string digital_credential_payload:string = auth.FirebasePnvIntent`
+        /// `auth.firebasePnvIntent#df5ac00c nonce:string digital_credential_payload:string = auth.FirebasePnvIntent`
         FirebasePnvIntent(Box<crate::types::auth::FirebasePnvIntent>),
     }
     impl FirebasePnvIntent {
@@ -49910,10 +53041,15 @@ pub mod auth {
             Self::FirebasePnvIntent(Box::new(x))
         }
     }
+    impl From<Box<crate::types::auth::FirebasePnvIntent>> for FirebasePnvIntent {
+        fn from(x: Box<crate::types::auth::FirebasePnvIntent>) -> Self {
+            Self::FirebasePnvIntent(x)
+        }
+    }
     ///The boxed type `auth.LoggedOut`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum LoggedOut {
-        ///`auth.loggedOut#c3a2835f flags:# future_auth_token:flags.0?bytes = auth.LoggedOut`
+        /// `auth.loggedOut#c3a2835f flags:# future_auth_token:flags.0?bytes = auth.LoggedOut`
         LoggedOut(crate::types::auth::LoggedOut),
     }
     impl LoggedOut {
@@ -49980,11 +53116,11 @@ pub mod auth {
     ///The boxed type `auth.LoginToken`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum LoginToken {
-        ///`auth.loginToken#629f1980 expires:int token:bytes = auth.LoginToken`
+        /// `auth.loginToken#629f1980 expires:int token:bytes = auth.LoginToken`
         LoginToken(crate::types::auth::LoginToken),
-        ///`auth.loginTokenMigrateTo#068e9916 dc_id:int token:bytes = auth.LoginToken`
+        /// `auth.loginTokenMigrateTo#068e9916 dc_id:int token:bytes = auth.LoginToken`
         MigrateTo(crate::types::auth::LoginTokenMigrateTo),
-        ///`auth.loginTokenSuccess#390d5c5e authorization:auth.Authorization = auth.LoginToken`
+        /// `auth.loginTokenSuccess#390d5c5e authorization:auth.Authorization = auth.LoginToken`
         Success(crate::types::auth::LoginTokenSuccess),
     }
     impl LoginToken {
@@ -50083,7 +53219,7 @@ pub mod auth {
     ///The boxed type `auth.PasskeyLoginOptions`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PasskeyLoginOptions {
-        ///`auth.passkeyLoginOptions#e2037789 options:DataJSON = auth.PasskeyLoginOptions`
+        /// `auth.passkeyLoginOptions#e2037789 options:DataJSON = auth.PasskeyLoginOptions`
         PasskeyLoginOptions(crate::types::auth::PasskeyLoginOptions),
     }
     impl PasskeyLoginOptions {
@@ -50152,7 +53288,7 @@ pub mod auth {
     ///The boxed type `auth.PasswordRecovery`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PasswordRecovery {
-        ///`auth.passwordRecovery#137948a5 email_pattern:string = auth.PasswordRecovery`
+        /// `auth.passwordRecovery#137948a5 email_pattern:string = auth.PasswordRecovery`
         PasswordRecovery(crate::types::auth::PasswordRecovery),
     }
     impl PasswordRecovery {
@@ -50221,11 +53357,11 @@ pub mod auth {
     ///The boxed type `auth.SentCode`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SentCode {
-        ///`auth.sentCode#5e002502 flags:# type:auth.SentCodeType phone_code_hash:string next_type:flags.1?auth.CodeType timeout:flags.2?int = auth.SentCode`
+        /// `auth.sentCode#5e002502 flags:# type:auth.SentCodeType phone_code_hash:string next_type:flags.1?auth.CodeType timeout:flags.2?int = auth.SentCode`
         SentCode(Box<crate::types::auth::SentCode>),
-        ///`auth.sentCodeSuccess#2390fe44 authorization:auth.Authorization = auth.SentCode`
+        /// `auth.sentCodeSuccess#2390fe44 authorization:auth.Authorization = auth.SentCode`
         Success(crate::types::auth::SentCodeSuccess),
-        ///`auth.sentCodePaymentRequired#f8827ebf store_product:string phone_code_hash:string support_email_address:string support_email_subject:string premium_days:int currency:string amount:long = auth.SentCode`
+        /// `auth.sentCodePaymentRequired#f8827ebf store_product:string phone_code_hash:string support_email_address:string support_email_subject:string premium_days:int currency:string amount:long = auth.SentCode`
         PaymentRequired(Box<crate::types::auth::SentCodePaymentRequired>),
     }
     impl SentCode {
@@ -50319,6 +53455,11 @@ pub mod auth {
             Self::SentCode(Box::new(x))
         }
     }
+    impl From<Box<crate::types::auth::SentCode>> for SentCode {
+        fn from(x: Box<crate::types::auth::SentCode>) -> Self {
+            Self::SentCode(x)
+        }
+    }
     impl From<crate::types::auth::SentCodeSuccess> for SentCode {
         fn from(x: crate::types::auth::SentCodeSuccess) -> Self {
             Self::Success(x)
@@ -50329,30 +53470,35 @@ pub mod auth {
             Self::PaymentRequired(Box::new(x))
         }
     }
+    impl From<Box<crate::types::auth::SentCodePaymentRequired>> for SentCode {
+        fn from(x: Box<crate::types::auth::SentCodePaymentRequired>) -> Self {
+            Self::PaymentRequired(x)
+        }
+    }
     ///The boxed type `auth.SentCodeType`: one of 11 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SentCodeType {
-        ///`auth.sentCodeTypeApp#3dbb5986 length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeApp#3dbb5986 length:int = auth.SentCodeType`
         App(crate::types::auth::SentCodeTypeApp),
-        ///`auth.sentCodeTypeSms#c000bba2 length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeSms#c000bba2 length:int = auth.SentCodeType`
         Sms(crate::types::auth::SentCodeTypeSms),
-        ///`auth.sentCodeTypeCall#5353e5a7 length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeCall#5353e5a7 length:int = auth.SentCodeType`
         Call(crate::types::auth::SentCodeTypeCall),
-        ///`auth.sentCodeTypeFlashCall#ab03c6d9 pattern:string = auth.SentCodeType`
+        /// `auth.sentCodeTypeFlashCall#ab03c6d9 pattern:string = auth.SentCodeType`
         FlashCall(crate::types::auth::SentCodeTypeFlashCall),
-        ///`auth.sentCodeTypeMissedCall#82006484 prefix:string length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeMissedCall#82006484 prefix:string length:int = auth.SentCodeType`
         MissedCall(crate::types::auth::SentCodeTypeMissedCall),
-        ///`auth.sentCodeTypeEmailCode#f450f59b flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true email_pattern:string length:int reset_available_period:flags.3?int reset_pending_date:flags.4?int = auth.SentCodeType`
+        /// `auth.sentCodeTypeEmailCode#f450f59b flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true email_pattern:string length:int reset_available_period:flags.3?int reset_pending_date:flags.4?int = auth.SentCodeType`
         EmailCode(Box<crate::types::auth::SentCodeTypeEmailCode>),
-        ///`auth.sentCodeTypeSetUpEmailRequired#a5491dea flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true = auth.SentCodeType`
+        /// `auth.sentCodeTypeSetUpEmailRequired#a5491dea flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true = auth.SentCodeType`
         SetUpEmailRequired(crate::types::auth::SentCodeTypeSetUpEmailRequired),
-        ///`auth.sentCodeTypeFragmentSms#d9565c39 url:string length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeFragmentSms#d9565c39 url:string length:int = auth.SentCodeType`
         FragmentSms(crate::types::auth::SentCodeTypeFragmentSms),
-        ///`auth.sentCodeTypeFirebaseSms#009fd736 flags:# nonce:flags.0?bytes play_integrity_project_id:flags.2?long play_integrity_nonce:flags.2?bytes receipt:flags.1?string push_timeout:flags.1?int length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeFirebaseSms#009fd736 flags:# nonce:flags.0?bytes play_integrity_project_id:flags.2?long play_integrity_nonce:flags.2?bytes receipt:flags.1?string push_timeout:flags.1?int length:int = auth.SentCodeType`
         FirebaseSms(Box<crate::types::auth::SentCodeTypeFirebaseSms>),
-        ///`auth.sentCodeTypeSmsWord#a416ac81 flags:# beginning:flags.0?string = auth.SentCodeType`
+        /// `auth.sentCodeTypeSmsWord#a416ac81 flags:# beginning:flags.0?string = auth.SentCodeType`
         SmsWord(crate::types::auth::SentCodeTypeSmsWord),
-        ///`auth.sentCodeTypeSmsPhrase#b37794af flags:# beginning:flags.0?string = auth.SentCodeType`
+        /// `auth.sentCodeTypeSmsPhrase#b37794af flags:# beginning:flags.0?string = auth.SentCodeType`
         SmsPhrase(crate::types::auth::SentCodeTypeSmsPhrase),
     }
     impl SentCodeType {
@@ -50563,6 +53709,11 @@ pub mod auth {
             Self::EmailCode(Box::new(x))
         }
     }
+    impl From<Box<crate::types::auth::SentCodeTypeEmailCode>> for SentCodeType {
+        fn from(x: Box<crate::types::auth::SentCodeTypeEmailCode>) -> Self {
+            Self::EmailCode(x)
+        }
+    }
     impl From<crate::types::auth::SentCodeTypeSetUpEmailRequired> for SentCodeType {
         fn from(x: crate::types::auth::SentCodeTypeSetUpEmailRequired) -> Self {
             Self::SetUpEmailRequired(x)
@@ -50578,6 +53729,11 @@ pub mod auth {
             Self::FirebaseSms(Box::new(x))
         }
     }
+    impl From<Box<crate::types::auth::SentCodeTypeFirebaseSms>> for SentCodeType {
+        fn from(x: Box<crate::types::auth::SentCodeTypeFirebaseSms>) -> Self {
+            Self::FirebaseSms(x)
+        }
+    }
     impl From<crate::types::auth::SentCodeTypeSmsWord> for SentCodeType {
         fn from(x: crate::types::auth::SentCodeTypeSmsWord) -> Self {
             Self::SmsWord(x)
@@ -50589,12 +53745,12 @@ pub mod auth {
         }
     }
 }
-///The boxed types of the `bots` namespace.
+/// The boxed types of the `bots` namespace.
 pub mod bots {
     ///The boxed type `bots.AccessSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AccessSettings {
-        ///`bots.accessSettings#dd1fbf93 flags:# restricted:flags.0?true add_users:flags.1?Vector<User> = bots.AccessSettings`
+        /// `bots.accessSettings#dd1fbf93 flags:# restricted:flags.0?true add_users:flags.1?Vector<User> = bots.AccessSettings`
         AccessSettings(crate::types::bots::AccessSettings),
     }
     impl AccessSettings {
@@ -50663,7 +53819,7 @@ pub mod bots {
     ///The boxed type `bots.BotInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BotInfo {
-        ///`bots.botInfo#e8a775b0 name:string about:string description:string = bots.BotInfo`
+        /// `bots.botInfo#e8a775b0 name:string about:string description:string = bots.BotInfo`
         BotInfo(Box<crate::types::bots::BotInfo>),
     }
     impl BotInfo {
@@ -50729,10 +53885,15 @@ pub mod bots {
             Self::BotInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::bots::BotInfo>> for BotInfo {
+        fn from(x: Box<crate::types::bots::BotInfo>) -> Self {
+            Self::BotInfo(x)
+        }
+    }
     ///The boxed type `bots.ExportedBotToken`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExportedBotToken {
-        ///`bots.exportedBotToken#3c60b621 token:string = bots.ExportedBotToken`
+        /// `bots.exportedBotToken#3c60b621 token:string = bots.ExportedBotToken`
         ExportedBotToken(crate::types::bots::ExportedBotToken),
     }
     impl ExportedBotToken {
@@ -50801,7 +53962,7 @@ pub mod bots {
     ///The boxed type `bots.PopularAppBots`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PopularAppBots {
-        ///`bots.popularAppBots#1991b13b flags:# next_offset:flags.0?string users:Vector<User> = bots.PopularAppBots`
+        /// `bots.popularAppBots#1991b13b flags:# next_offset:flags.0?string users:Vector<User> = bots.PopularAppBots`
         PopularAppBots(Box<crate::types::bots::PopularAppBots>),
     }
     impl PopularAppBots {
@@ -50869,10 +54030,15 @@ pub mod bots {
             Self::PopularAppBots(Box::new(x))
         }
     }
+    impl From<Box<crate::types::bots::PopularAppBots>> for PopularAppBots {
+        fn from(x: Box<crate::types::bots::PopularAppBots>) -> Self {
+            Self::PopularAppBots(x)
+        }
+    }
     ///The boxed type `bots.PreviewInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PreviewInfo {
-        ///`bots.previewInfo#0ca71d64 media:Vector<BotPreviewMedia> lang_codes:Vector<string> = bots.PreviewInfo`
+        /// `bots.previewInfo#0ca71d64 media:Vector<BotPreviewMedia> lang_codes:Vector<string> = bots.PreviewInfo`
         PreviewInfo(Box<crate::types::bots::PreviewInfo>),
     }
     impl PreviewInfo {
@@ -50940,10 +54106,15 @@ pub mod bots {
             Self::PreviewInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::bots::PreviewInfo>> for PreviewInfo {
+        fn from(x: Box<crate::types::bots::PreviewInfo>) -> Self {
+            Self::PreviewInfo(x)
+        }
+    }
     ///The boxed type `bots.RequestedButton`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum RequestedButton {
-        ///`bots.requestedButton#f13bbcd7 webapp_req_id:string = bots.RequestedButton`
+        /// `bots.requestedButton#f13bbcd7 webapp_req_id:string = bots.RequestedButton`
         RequestedButton(crate::types::bots::RequestedButton),
     }
     impl RequestedButton {
@@ -51010,12 +54181,12 @@ pub mod bots {
         }
     }
 }
-///The boxed types of the `channels` namespace.
+/// The boxed types of the `channels` namespace.
 pub mod channels {
     ///The boxed type `channels.AdminLogResults`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AdminLogResults {
-        ///`channels.adminLogResults#ed8af74d events:Vector<ChannelAdminLogEvent> chats:Vector<Chat> users:Vector<User> = channels.AdminLogResults`
+        /// `channels.adminLogResults#ed8af74d events:Vector<ChannelAdminLogEvent> chats:Vector<Chat> users:Vector<User> = channels.AdminLogResults`
         AdminLogResults(Box<crate::types::channels::AdminLogResults>),
     }
     impl AdminLogResults {
@@ -51083,10 +54254,15 @@ pub mod channels {
             Self::AdminLogResults(Box::new(x))
         }
     }
+    impl From<Box<crate::types::channels::AdminLogResults>> for AdminLogResults {
+        fn from(x: Box<crate::types::channels::AdminLogResults>) -> Self {
+            Self::AdminLogResults(x)
+        }
+    }
     ///The boxed type `channels.ChannelParticipant`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChannelParticipant {
-        ///`channels.channelParticipant#dfb80317 participant:ChannelParticipant chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipant`
+        /// `channels.channelParticipant#dfb80317 participant:ChannelParticipant chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipant`
         ChannelParticipant(Box<crate::types::channels::ChannelParticipant>),
     }
     impl ChannelParticipant {
@@ -51154,12 +54330,17 @@ pub mod channels {
             Self::ChannelParticipant(Box::new(x))
         }
     }
+    impl From<Box<crate::types::channels::ChannelParticipant>> for ChannelParticipant {
+        fn from(x: Box<crate::types::channels::ChannelParticipant>) -> Self {
+            Self::ChannelParticipant(x)
+        }
+    }
     ///The boxed type `channels.ChannelParticipants`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChannelParticipants {
-        ///`channels.channelParticipants#9ab0feaf count:int participants:Vector<ChannelParticipant> chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipants`
+        /// `channels.channelParticipants#9ab0feaf count:int participants:Vector<ChannelParticipant> chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipants`
         ChannelParticipants(Box<crate::types::channels::ChannelParticipants>),
-        ///`channels.channelParticipantsNotModified#f0173fe9 = channels.ChannelParticipants`
+        /// `channels.channelParticipantsNotModified#f0173fe9 = channels.ChannelParticipants`
         NotModified,
     }
     impl ChannelParticipants {
@@ -51234,6 +54415,11 @@ pub mod channels {
             Self::ChannelParticipants(Box::new(x))
         }
     }
+    impl From<Box<crate::types::channels::ChannelParticipants>> for ChannelParticipants {
+        fn from(x: Box<crate::types::channels::ChannelParticipants>) -> Self {
+            Self::ChannelParticipants(x)
+        }
+    }
     impl From<crate::types::channels::ChannelParticipantsNotModified>
     for ChannelParticipants {
         fn from(_: crate::types::channels::ChannelParticipantsNotModified) -> Self {
@@ -51243,7 +54429,7 @@ pub mod channels {
     ///The boxed type `channels.SendAsPeers`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SendAsPeers {
-        ///`channels.sendAsPeers#f496b0c6 peers:Vector<SendAsPeer> chats:Vector<Chat> users:Vector<User> = channels.SendAsPeers`
+        /// `channels.sendAsPeers#f496b0c6 peers:Vector<SendAsPeer> chats:Vector<Chat> users:Vector<User> = channels.SendAsPeers`
         SendAsPeers(Box<crate::types::channels::SendAsPeers>),
     }
     impl SendAsPeers {
@@ -51311,16 +54497,21 @@ pub mod channels {
             Self::SendAsPeers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::channels::SendAsPeers>> for SendAsPeers {
+        fn from(x: Box<crate::types::channels::SendAsPeers>) -> Self {
+            Self::SendAsPeers(x)
+        }
+    }
     ///The boxed type `channels.SponsoredMessageReportResult`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SponsoredMessageReportResult {
-        ///`channels.sponsoredMessageReportResultChooseOption#846f9e42 title:string options:Vector<SponsoredMessageReportOption> = channels.SponsoredMessageReportResult`
+        /// `channels.sponsoredMessageReportResultChooseOption#846f9e42 title:string options:Vector<SponsoredMessageReportOption> = channels.SponsoredMessageReportResult`
         ChooseOption(
             Box<crate::types::channels::SponsoredMessageReportResultChooseOption>,
         ),
-        ///`channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f = channels.SponsoredMessageReportResult`
+        /// `channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f = channels.SponsoredMessageReportResult`
         AdsHidden,
-        ///`channels.sponsoredMessageReportResultReported#ad798849 = channels.SponsoredMessageReportResult`
+        /// `channels.sponsoredMessageReportResultReported#ad798849 = channels.SponsoredMessageReportResult`
         Reported,
     }
     impl SponsoredMessageReportResult {
@@ -51405,6 +54596,14 @@ pub mod channels {
             Self::ChooseOption(Box::new(x))
         }
     }
+    impl From<Box<crate::types::channels::SponsoredMessageReportResultChooseOption>>
+    for SponsoredMessageReportResult {
+        fn from(
+            x: Box<crate::types::channels::SponsoredMessageReportResultChooseOption>,
+        ) -> Self {
+            Self::ChooseOption(x)
+        }
+    }
     impl From<crate::types::channels::SponsoredMessageReportResultAdsHidden>
     for SponsoredMessageReportResult {
         fn from(
@@ -51422,14 +54621,14 @@ pub mod channels {
         }
     }
 }
-///The boxed types of the `chatlists` namespace.
+/// The boxed types of the `chatlists` namespace.
 pub mod chatlists {
     ///The boxed type `chatlists.ChatlistInvite`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChatlistInvite {
-        ///`chatlists.chatlistInviteAlready#fa87f659 filter_id:int missing_peers:Vector<Peer> already_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite`
+        /// `chatlists.chatlistInviteAlready#fa87f659 filter_id:int missing_peers:Vector<Peer> already_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite`
         Already(Box<crate::types::chatlists::ChatlistInviteAlready>),
-        ///`chatlists.chatlistInvite#f10ece2f flags:# title_noanimate:flags.1?true title:TextWithEntities emoticon:flags.0?string peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite`
+        /// `chatlists.chatlistInvite#f10ece2f flags:# title_noanimate:flags.1?true title:TextWithEntities emoticon:flags.0?string peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite`
         ChatlistInvite(Box<crate::types::chatlists::ChatlistInvite>),
     }
     impl ChatlistInvite {
@@ -51510,15 +54709,25 @@ pub mod chatlists {
             Self::Already(Box::new(x))
         }
     }
+    impl From<Box<crate::types::chatlists::ChatlistInviteAlready>> for ChatlistInvite {
+        fn from(x: Box<crate::types::chatlists::ChatlistInviteAlready>) -> Self {
+            Self::Already(x)
+        }
+    }
     impl From<crate::types::chatlists::ChatlistInvite> for ChatlistInvite {
         fn from(x: crate::types::chatlists::ChatlistInvite) -> Self {
             Self::ChatlistInvite(Box::new(x))
         }
     }
+    impl From<Box<crate::types::chatlists::ChatlistInvite>> for ChatlistInvite {
+        fn from(x: Box<crate::types::chatlists::ChatlistInvite>) -> Self {
+            Self::ChatlistInvite(x)
+        }
+    }
     ///The boxed type `chatlists.ChatlistUpdates`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChatlistUpdates {
-        ///`chatlists.chatlistUpdates#93bd878d missing_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistUpdates`
+        /// `chatlists.chatlistUpdates#93bd878d missing_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistUpdates`
         ChatlistUpdates(Box<crate::types::chatlists::ChatlistUpdates>),
     }
     impl ChatlistUpdates {
@@ -51586,10 +54795,15 @@ pub mod chatlists {
             Self::ChatlistUpdates(Box::new(x))
         }
     }
+    impl From<Box<crate::types::chatlists::ChatlistUpdates>> for ChatlistUpdates {
+        fn from(x: Box<crate::types::chatlists::ChatlistUpdates>) -> Self {
+            Self::ChatlistUpdates(x)
+        }
+    }
     ///The boxed type `chatlists.ExportedChatlistInvite`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExportedChatlistInvite {
-        ///`chatlists.exportedChatlistInvite#10e6e3a6 filter:DialogFilter invite:ExportedChatlistInvite = chatlists.ExportedChatlistInvite`
+        /// `chatlists.exportedChatlistInvite#10e6e3a6 filter:DialogFilter invite:ExportedChatlistInvite = chatlists.ExportedChatlistInvite`
         ExportedChatlistInvite(crate::types::chatlists::ExportedChatlistInvite),
     }
     impl ExportedChatlistInvite {
@@ -51659,7 +54873,7 @@ pub mod chatlists {
     ///The boxed type `chatlists.ExportedInvites`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExportedInvites {
-        ///`chatlists.exportedInvites#10ab6dc7 invites:Vector<ExportedChatlistInvite> chats:Vector<Chat> users:Vector<User> = chatlists.ExportedInvites`
+        /// `chatlists.exportedInvites#10ab6dc7 invites:Vector<ExportedChatlistInvite> chats:Vector<Chat> users:Vector<User> = chatlists.ExportedInvites`
         ExportedInvites(Box<crate::types::chatlists::ExportedInvites>),
     }
     impl ExportedInvites {
@@ -51727,13 +54941,18 @@ pub mod chatlists {
             Self::ExportedInvites(Box::new(x))
         }
     }
+    impl From<Box<crate::types::chatlists::ExportedInvites>> for ExportedInvites {
+        fn from(x: Box<crate::types::chatlists::ExportedInvites>) -> Self {
+            Self::ExportedInvites(x)
+        }
+    }
 }
-///The boxed types of the `communities` namespace.
+/// The boxed types of the `communities` namespace.
 pub mod communities {
     ///The boxed type `communities.ParticipantJoinedChats`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ParticipantJoinedChats {
-        ///`communities.participantJoinedChats#8d78512a creator_chat_ids:Vector<long> joined_chat_ids:Vector<long> chats:Vector<Chat> users:Vector<User> = communities.ParticipantJoinedChats`
+        /// `communities.participantJoinedChats#8d78512a creator_chat_ids:Vector<long> joined_chat_ids:Vector<long> chats:Vector<Chat> users:Vector<User> = communities.ParticipantJoinedChats`
         ParticipantJoinedChats(Box<crate::types::communities::ParticipantJoinedChats>),
     }
     impl ParticipantJoinedChats {
@@ -51804,10 +55023,16 @@ pub mod communities {
             Self::ParticipantJoinedChats(Box::new(x))
         }
     }
+    impl From<Box<crate::types::communities::ParticipantJoinedChats>>
+    for ParticipantJoinedChats {
+        fn from(x: Box<crate::types::communities::ParticipantJoinedChats>) -> Self {
+            Self::ParticipantJoinedChats(x)
+        }
+    }
     ///The boxed type `communities.PeerLinkRequests`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PeerLinkRequests {
-        ///`communities.peerLinkRequests#2244afad flags:# total_count:int requests:Vector<CommunityPeerRequest> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = communities.PeerLinkRequests`
+        /// `communities.peerLinkRequests#2244afad flags:# total_count:int requests:Vector<CommunityPeerRequest> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = communities.PeerLinkRequests`
         PeerLinkRequests(Box<crate::types::communities::PeerLinkRequests>),
     }
     impl PeerLinkRequests {
@@ -51875,15 +55100,20 @@ pub mod communities {
             Self::PeerLinkRequests(Box::new(x))
         }
     }
+    impl From<Box<crate::types::communities::PeerLinkRequests>> for PeerLinkRequests {
+        fn from(x: Box<crate::types::communities::PeerLinkRequests>) -> Self {
+            Self::PeerLinkRequests(x)
+        }
+    }
 }
-///The boxed types of the `contacts` namespace.
+/// The boxed types of the `contacts` namespace.
 pub mod contacts {
     ///The boxed type `contacts.Blocked`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Blocked {
-        ///`contacts.blocked#0ade1591 blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked`
+        /// `contacts.blocked#0ade1591 blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked`
         Blocked(Box<crate::types::contacts::Blocked>),
-        ///`contacts.blockedSlice#e1664194 count:int blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked`
+        /// `contacts.blockedSlice#e1664194 count:int blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked`
         Slice(Box<crate::types::contacts::BlockedSlice>),
     }
     impl Blocked {
@@ -51962,15 +55192,25 @@ pub mod contacts {
             Self::Blocked(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::Blocked>> for Blocked {
+        fn from(x: Box<crate::types::contacts::Blocked>) -> Self {
+            Self::Blocked(x)
+        }
+    }
     impl From<crate::types::contacts::BlockedSlice> for Blocked {
         fn from(x: crate::types::contacts::BlockedSlice) -> Self {
             Self::Slice(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::BlockedSlice>> for Blocked {
+        fn from(x: Box<crate::types::contacts::BlockedSlice>) -> Self {
+            Self::Slice(x)
+        }
+    }
     ///The boxed type `contacts.ContactBirthdays`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ContactBirthdays {
-        ///`contacts.contactBirthdays#114ff30d contacts:Vector<ContactBirthday> users:Vector<User> = contacts.ContactBirthdays`
+        /// `contacts.contactBirthdays#114ff30d contacts:Vector<ContactBirthday> users:Vector<User> = contacts.ContactBirthdays`
         ContactBirthdays(Box<crate::types::contacts::ContactBirthdays>),
     }
     impl ContactBirthdays {
@@ -52038,12 +55278,17 @@ pub mod contacts {
             Self::ContactBirthdays(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::ContactBirthdays>> for ContactBirthdays {
+        fn from(x: Box<crate::types::contacts::ContactBirthdays>) -> Self {
+            Self::ContactBirthdays(x)
+        }
+    }
     ///The boxed type `contacts.Contacts`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Contacts {
-        ///`contacts.contactsNotModified#b74ba9d2 = contacts.Contacts`
+        /// `contacts.contactsNotModified#b74ba9d2 = contacts.Contacts`
         NotModified,
-        ///`contacts.contacts#eae87e42 contacts:Vector<Contact> saved_count:int users:Vector<User> = contacts.Contacts`
+        /// `contacts.contacts#eae87e42 contacts:Vector<Contact> saved_count:int users:Vector<User> = contacts.Contacts`
         Contacts(Box<crate::types::contacts::Contacts>),
     }
     impl Contacts {
@@ -52123,10 +55368,15 @@ pub mod contacts {
             Self::Contacts(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::Contacts>> for Contacts {
+        fn from(x: Box<crate::types::contacts::Contacts>) -> Self {
+            Self::Contacts(x)
+        }
+    }
     ///The boxed type `contacts.Found`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Found {
-        ///`contacts.found#b3134d9d my_results:Vector<Peer> results:Vector<Peer> chats:Vector<Chat> users:Vector<User> = contacts.Found`
+        /// `contacts.found#b3134d9d my_results:Vector<Peer> results:Vector<Peer> chats:Vector<Chat> users:Vector<User> = contacts.Found`
         Found(Box<crate::types::contacts::Found>),
     }
     impl Found {
@@ -52192,10 +55442,15 @@ pub mod contacts {
             Self::Found(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::Found>> for Found {
+        fn from(x: Box<crate::types::contacts::Found>) -> Self {
+            Self::Found(x)
+        }
+    }
     ///The boxed type `contacts.ImportedContacts`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ImportedContacts {
-        ///`contacts.importedContacts#77d01c3b imported:Vector<ImportedContact> popular_invites:Vector<PopularContact> retry_contacts:Vector<long> users:Vector<User> = contacts.ImportedContacts`
+        /// `contacts.importedContacts#77d01c3b imported:Vector<ImportedContact> popular_invites:Vector<PopularContact> retry_contacts:Vector<long> users:Vector<User> = contacts.ImportedContacts`
         ImportedContacts(Box<crate::types::contacts::ImportedContacts>),
     }
     impl ImportedContacts {
@@ -52263,10 +55518,15 @@ pub mod contacts {
             Self::ImportedContacts(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::ImportedContacts>> for ImportedContacts {
+        fn from(x: Box<crate::types::contacts::ImportedContacts>) -> Self {
+            Self::ImportedContacts(x)
+        }
+    }
     ///The boxed type `contacts.ResolvedPeer`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ResolvedPeer {
-        ///`contacts.resolvedPeer#7f077ad9 peer:Peer chats:Vector<Chat> users:Vector<User> = contacts.ResolvedPeer`
+        /// `contacts.resolvedPeer#7f077ad9 peer:Peer chats:Vector<Chat> users:Vector<User> = contacts.ResolvedPeer`
         ResolvedPeer(Box<crate::types::contacts::ResolvedPeer>),
     }
     impl ResolvedPeer {
@@ -52334,12 +55594,17 @@ pub mod contacts {
             Self::ResolvedPeer(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::ResolvedPeer>> for ResolvedPeer {
+        fn from(x: Box<crate::types::contacts::ResolvedPeer>) -> Self {
+            Self::ResolvedPeer(x)
+        }
+    }
     ///The boxed type `contacts.SponsoredPeers`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SponsoredPeers {
-        ///`contacts.sponsoredPeersEmpty#ea32b4b1 = contacts.SponsoredPeers`
+        /// `contacts.sponsoredPeersEmpty#ea32b4b1 = contacts.SponsoredPeers`
         Empty,
-        ///`contacts.sponsoredPeers#eb032884 peers:Vector<SponsoredPeer> chats:Vector<Chat> users:Vector<User> = contacts.SponsoredPeers`
+        /// `contacts.sponsoredPeers#eb032884 peers:Vector<SponsoredPeer> chats:Vector<Chat> users:Vector<User> = contacts.SponsoredPeers`
         SponsoredPeers(Box<crate::types::contacts::SponsoredPeers>),
     }
     impl SponsoredPeers {
@@ -52419,14 +55684,19 @@ pub mod contacts {
             Self::SponsoredPeers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::SponsoredPeers>> for SponsoredPeers {
+        fn from(x: Box<crate::types::contacts::SponsoredPeers>) -> Self {
+            Self::SponsoredPeers(x)
+        }
+    }
     ///The boxed type `contacts.TopPeers`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TopPeers {
-        ///`contacts.topPeersNotModified#de266ef5 = contacts.TopPeers`
+        /// `contacts.topPeersNotModified#de266ef5 = contacts.TopPeers`
         NotModified,
-        ///`contacts.topPeers#70b772a8 categories:Vector<TopPeerCategoryPeers> chats:Vector<Chat> users:Vector<User> = contacts.TopPeers`
+        /// `contacts.topPeers#70b772a8 categories:Vector<TopPeerCategoryPeers> chats:Vector<Chat> users:Vector<User> = contacts.TopPeers`
         TopPeers(Box<crate::types::contacts::TopPeers>),
-        ///`contacts.topPeersDisabled#b52c939d = contacts.TopPeers`
+        /// `contacts.topPeersDisabled#b52c939d = contacts.TopPeers`
         Disabled,
     }
     impl TopPeers {
@@ -52513,20 +55783,25 @@ pub mod contacts {
             Self::TopPeers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::contacts::TopPeers>> for TopPeers {
+        fn from(x: Box<crate::types::contacts::TopPeers>) -> Self {
+            Self::TopPeers(x)
+        }
+    }
     impl From<crate::types::contacts::TopPeersDisabled> for TopPeers {
         fn from(_: crate::types::contacts::TopPeersDisabled) -> Self {
             Self::Disabled
         }
     }
 }
-///The boxed types of the `ephemeral` namespace.
+/// The boxed types of the `ephemeral` namespace.
 pub mod ephemeral {
     ///The boxed type `ephemeral.WelcomeMessages`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum WelcomeMessages {
-        ///`ephemeral.welcomeMessagesNotModified#59ffdb31 = ephemeral.WelcomeMessages`
+        /// `ephemeral.welcomeMessagesNotModified#59ffdb31 = ephemeral.WelcomeMessages`
         NotModified,
-        ///`ephemeral.welcomeMessages#104fc872 hash:long messages:Vector<EphemeralMessage> = ephemeral.WelcomeMessages`
+        /// `ephemeral.welcomeMessages#104fc872 hash:long messages:Vector<EphemeralMessage> = ephemeral.WelcomeMessages`
         WelcomeMessages(crate::types::ephemeral::WelcomeMessages),
     }
     impl WelcomeMessages {
@@ -52605,12 +55880,12 @@ pub mod ephemeral {
         }
     }
 }
-///The boxed types of the `fragment` namespace.
+/// The boxed types of the `fragment` namespace.
 pub mod fragment {
     ///The boxed type `fragment.CollectibleInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CollectibleInfo {
-        ///`fragment.collectibleInfo#6ebdff91 purchase_date:int currency:string amount:long crypto_currency:string crypto_amount:long url:string = fragment.CollectibleInfo`
+        /// `fragment.collectibleInfo#6ebdff91 purchase_date:int currency:string amount:long crypto_currency:string crypto_amount:long url:string = fragment.CollectibleInfo`
         CollectibleInfo(Box<crate::types::fragment::CollectibleInfo>),
     }
     impl CollectibleInfo {
@@ -52678,15 +55953,20 @@ pub mod fragment {
             Self::CollectibleInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::fragment::CollectibleInfo>> for CollectibleInfo {
+        fn from(x: Box<crate::types::fragment::CollectibleInfo>) -> Self {
+            Self::CollectibleInfo(x)
+        }
+    }
 }
-///The boxed types of the `help` namespace.
+/// The boxed types of the `help` namespace.
 pub mod help {
     ///The boxed type `help.AppConfig`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AppConfig {
-        ///`help.appConfigNotModified#7cde641d = help.AppConfig`
+        /// `help.appConfigNotModified#7cde641d = help.AppConfig`
         NotModified,
-        ///`help.appConfig#dd18782e hash:int config:JSONValue = help.AppConfig`
+        /// `help.appConfig#dd18782e hash:int config:JSONValue = help.AppConfig`
         AppConfig(Box<crate::types::help::AppConfig>),
     }
     impl AppConfig {
@@ -52766,12 +56046,17 @@ pub mod help {
             Self::AppConfig(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::AppConfig>> for AppConfig {
+        fn from(x: Box<crate::types::help::AppConfig>) -> Self {
+            Self::AppConfig(x)
+        }
+    }
     ///The boxed type `help.AppUpdate`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AppUpdate {
-        ///`help.appUpdate#ccbbce30 flags:# can_not_skip:flags.0?true id:int version:string text:string entities:Vector<MessageEntity> document:flags.1?Document url:flags.2?string sticker:flags.3?Document = help.AppUpdate`
+        /// `help.appUpdate#ccbbce30 flags:# can_not_skip:flags.0?true id:int version:string text:string entities:Vector<MessageEntity> document:flags.1?Document url:flags.2?string sticker:flags.3?Document = help.AppUpdate`
         AppUpdate(Box<crate::types::help::AppUpdate>),
-        ///`help.noAppUpdate#c45a6536 = help.AppUpdate`
+        /// `help.noAppUpdate#c45a6536 = help.AppUpdate`
         NoAppUpdate,
     }
     impl AppUpdate {
@@ -52846,6 +56131,11 @@ pub mod help {
             Self::AppUpdate(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::AppUpdate>> for AppUpdate {
+        fn from(x: Box<crate::types::help::AppUpdate>) -> Self {
+            Self::AppUpdate(x)
+        }
+    }
     impl From<crate::types::help::NoAppUpdate> for AppUpdate {
         fn from(_: crate::types::help::NoAppUpdate) -> Self {
             Self::NoAppUpdate
@@ -52854,7 +56144,7 @@ pub mod help {
     ///The boxed type `help.ConfigSimple`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ConfigSimple {
-        ///`help.configSimple#5a592a6c date:int expires:int rules:vector<AccessPointRule> = help.ConfigSimple`
+        /// `help.configSimple#5a592a6c date:int expires:int rules:vector<AccessPointRule> = help.ConfigSimple`
         ConfigSimple(crate::types::help::ConfigSimple),
     }
     impl ConfigSimple {
@@ -52923,9 +56213,9 @@ pub mod help {
     ///The boxed type `help.CountriesList`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CountriesList {
-        ///`help.countriesListNotModified#93cc1f32 = help.CountriesList`
+        /// `help.countriesListNotModified#93cc1f32 = help.CountriesList`
         NotModified,
-        ///`help.countriesList#87d0759e countries:Vector<help.Country> hash:int = help.CountriesList`
+        /// `help.countriesList#87d0759e countries:Vector<help.Country> hash:int = help.CountriesList`
         CountriesList(crate::types::help::CountriesList),
     }
     impl CountriesList {
@@ -53006,7 +56296,7 @@ pub mod help {
     ///The boxed type `help.Country`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Country {
-        ///`help.country#c3878e23 flags:# hidden:flags.0?true iso2:string default_name:string name:flags.1?string country_codes:Vector<help.CountryCode> = help.Country`
+        /// `help.country#c3878e23 flags:# hidden:flags.0?true iso2:string default_name:string name:flags.1?string country_codes:Vector<help.CountryCode> = help.Country`
         Country(Box<crate::types::help::Country>),
     }
     impl Country {
@@ -53072,10 +56362,15 @@ pub mod help {
             Self::Country(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::Country>> for Country {
+        fn from(x: Box<crate::types::help::Country>) -> Self {
+            Self::Country(x)
+        }
+    }
     ///The boxed type `help.CountryCode`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CountryCode {
-        ///`help.countryCode#4203c5ef flags:# country_code:string prefixes:flags.0?Vector<string> patterns:flags.1?Vector<string> = help.CountryCode`
+        /// `help.countryCode#4203c5ef flags:# country_code:string prefixes:flags.0?Vector<string> patterns:flags.1?Vector<string> = help.CountryCode`
         CountryCode(Box<crate::types::help::CountryCode>),
     }
     impl CountryCode {
@@ -53143,12 +56438,17 @@ pub mod help {
             Self::CountryCode(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::CountryCode>> for CountryCode {
+        fn from(x: Box<crate::types::help::CountryCode>) -> Self {
+            Self::CountryCode(x)
+        }
+    }
     ///The boxed type `help.DeepLinkInfo`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum DeepLinkInfo {
-        ///`help.deepLinkInfoEmpty#66afa166 = help.DeepLinkInfo`
+        /// `help.deepLinkInfoEmpty#66afa166 = help.DeepLinkInfo`
         Empty,
-        ///`help.deepLinkInfo#6a4ee832 flags:# update_app:flags.0?true message:string entities:flags.1?Vector<MessageEntity> = help.DeepLinkInfo`
+        /// `help.deepLinkInfo#6a4ee832 flags:# update_app:flags.0?true message:string entities:flags.1?Vector<MessageEntity> = help.DeepLinkInfo`
         DeepLinkInfo(Box<crate::types::help::DeepLinkInfo>),
     }
     impl DeepLinkInfo {
@@ -53228,10 +56528,15 @@ pub mod help {
             Self::DeepLinkInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::DeepLinkInfo>> for DeepLinkInfo {
+        fn from(x: Box<crate::types::help::DeepLinkInfo>) -> Self {
+            Self::DeepLinkInfo(x)
+        }
+    }
     ///The boxed type `help.InviteText`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum InviteText {
-        ///`help.inviteText#18cb9f78 message:string = help.InviteText`
+        /// `help.inviteText#18cb9f78 message:string = help.InviteText`
         InviteText(crate::types::help::InviteText),
     }
     impl InviteText {
@@ -53298,9 +56603,9 @@ pub mod help {
     ///The boxed type `help.PassportConfig`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PassportConfig {
-        ///`help.passportConfigNotModified#bfb9f457 = help.PassportConfig`
+        /// `help.passportConfigNotModified#bfb9f457 = help.PassportConfig`
         NotModified,
-        ///`help.passportConfig#a098d6af hash:int countries_langs:DataJSON = help.PassportConfig`
+        /// `help.passportConfig#a098d6af hash:int countries_langs:DataJSON = help.PassportConfig`
         PassportConfig(Box<crate::types::help::PassportConfig>),
     }
     impl PassportConfig {
@@ -53380,10 +56685,15 @@ pub mod help {
             Self::PassportConfig(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::PassportConfig>> for PassportConfig {
+        fn from(x: Box<crate::types::help::PassportConfig>) -> Self {
+            Self::PassportConfig(x)
+        }
+    }
     ///The boxed type `help.PeerColorOption`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PeerColorOption {
-        ///`help.peerColorOption#adec6ebe flags:# hidden:flags.0?true color_id:int colors:flags.1?help.PeerColorSet dark_colors:flags.2?help.PeerColorSet channel_min_level:flags.3?int group_min_level:flags.4?int = help.PeerColorOption`
+        /// `help.peerColorOption#adec6ebe flags:# hidden:flags.0?true color_id:int colors:flags.1?help.PeerColorSet dark_colors:flags.2?help.PeerColorSet channel_min_level:flags.3?int group_min_level:flags.4?int = help.PeerColorOption`
         PeerColorOption(Box<crate::types::help::PeerColorOption>),
     }
     impl PeerColorOption {
@@ -53451,12 +56761,17 @@ pub mod help {
             Self::PeerColorOption(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::PeerColorOption>> for PeerColorOption {
+        fn from(x: Box<crate::types::help::PeerColorOption>) -> Self {
+            Self::PeerColorOption(x)
+        }
+    }
     ///The boxed type `help.PeerColorSet`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PeerColorSet {
-        ///`help.peerColorSet#26219a58 colors:Vector<int> = help.PeerColorSet`
+        /// `help.peerColorSet#26219a58 colors:Vector<int> = help.PeerColorSet`
         PeerColorSet(crate::types::help::PeerColorSet),
-        ///`help.peerColorProfileSet#767d61eb palette_colors:Vector<int> bg_colors:Vector<int> story_colors:Vector<int> = help.PeerColorSet`
+        /// `help.peerColorProfileSet#767d61eb palette_colors:Vector<int> bg_colors:Vector<int> story_colors:Vector<int> = help.PeerColorSet`
         PeerColorProfileSet(Box<crate::types::help::PeerColorProfileSet>),
     }
     impl PeerColorSet {
@@ -53542,12 +56857,17 @@ pub mod help {
             Self::PeerColorProfileSet(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::PeerColorProfileSet>> for PeerColorSet {
+        fn from(x: Box<crate::types::help::PeerColorProfileSet>) -> Self {
+            Self::PeerColorProfileSet(x)
+        }
+    }
     ///The boxed type `help.PeerColors`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PeerColors {
-        ///`help.peerColorsNotModified#2ba1f5ce = help.PeerColors`
+        /// `help.peerColorsNotModified#2ba1f5ce = help.PeerColors`
         NotModified,
-        ///`help.peerColors#00f8ed08 hash:int colors:Vector<help.PeerColorOption> = help.PeerColors`
+        /// `help.peerColors#00f8ed08 hash:int colors:Vector<help.PeerColorOption> = help.PeerColors`
         PeerColors(crate::types::help::PeerColors),
     }
     impl PeerColors {
@@ -53626,7 +56946,7 @@ pub mod help {
     ///The boxed type `help.PremiumPromo`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PremiumPromo {
-        ///`help.premiumPromo#5334759c status_text:string status_entities:Vector<MessageEntity> video_sections:Vector<string> videos:Vector<Document> period_options:Vector<PremiumSubscriptionOption> users:Vector<User> = help.PremiumPromo`
+        /// `help.premiumPromo#5334759c status_text:string status_entities:Vector<MessageEntity> video_sections:Vector<string> videos:Vector<Document> period_options:Vector<PremiumSubscriptionOption> users:Vector<User> = help.PremiumPromo`
         PremiumPromo(Box<crate::types::help::PremiumPromo>),
     }
     impl PremiumPromo {
@@ -53694,12 +57014,17 @@ pub mod help {
             Self::PremiumPromo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::PremiumPromo>> for PremiumPromo {
+        fn from(x: Box<crate::types::help::PremiumPromo>) -> Self {
+            Self::PremiumPromo(x)
+        }
+    }
     ///The boxed type `help.PromoData`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PromoData {
-        ///`help.promoDataEmpty#98f6ac75 expires:int = help.PromoData`
+        /// `help.promoDataEmpty#98f6ac75 expires:int = help.PromoData`
         Empty(crate::types::help::PromoDataEmpty),
-        ///`help.promoData#08a4d87a flags:# proxy:flags.0?true expires:int peer:flags.3?Peer psa_type:flags.1?string psa_message:flags.2?string pending_suggestions:Vector<string> dismissed_suggestions:Vector<string> custom_pending_suggestion:flags.4?PendingSuggestion chats:Vector<Chat> users:Vector<User> = help.PromoData`
+        /// `help.promoData#08a4d87a flags:# proxy:flags.0?true expires:int peer:flags.3?Peer psa_type:flags.1?string psa_message:flags.2?string pending_suggestions:Vector<string> dismissed_suggestions:Vector<string> custom_pending_suggestion:flags.4?PendingSuggestion chats:Vector<Chat> users:Vector<User> = help.PromoData`
         PromoData(Box<crate::types::help::PromoData>),
     }
     impl PromoData {
@@ -53783,10 +57108,15 @@ pub mod help {
             Self::PromoData(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::PromoData>> for PromoData {
+        fn from(x: Box<crate::types::help::PromoData>) -> Self {
+            Self::PromoData(x)
+        }
+    }
     ///The boxed type `help.RecentMeUrls`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum RecentMeUrls {
-        ///`help.recentMeUrls#0e0310d7 urls:Vector<RecentMeUrl> chats:Vector<Chat> users:Vector<User> = help.RecentMeUrls`
+        /// `help.recentMeUrls#0e0310d7 urls:Vector<RecentMeUrl> chats:Vector<Chat> users:Vector<User> = help.RecentMeUrls`
         RecentMeUrls(Box<crate::types::help::RecentMeUrls>),
     }
     impl RecentMeUrls {
@@ -53854,10 +57184,15 @@ pub mod help {
             Self::RecentMeUrls(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::RecentMeUrls>> for RecentMeUrls {
+        fn from(x: Box<crate::types::help::RecentMeUrls>) -> Self {
+            Self::RecentMeUrls(x)
+        }
+    }
     ///The boxed type `help.Support`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Support {
-        ///`help.support#17c6b5f6 phone_number:string user:User = help.Support`
+        /// `help.support#17c6b5f6 phone_number:string user:User = help.Support`
         Support(Box<crate::types::help::Support>),
     }
     impl Support {
@@ -53923,10 +57258,15 @@ pub mod help {
             Self::Support(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::Support>> for Support {
+        fn from(x: Box<crate::types::help::Support>) -> Self {
+            Self::Support(x)
+        }
+    }
     ///The boxed type `help.SupportName`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SupportName {
-        ///`help.supportName#8c05f1c9 name:string = help.SupportName`
+        /// `help.supportName#8c05f1c9 name:string = help.SupportName`
         SupportName(crate::types::help::SupportName),
     }
     impl SupportName {
@@ -53995,7 +57335,7 @@ pub mod help {
     ///The boxed type `help.TermsOfService`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TermsOfService {
-        ///`help.termsOfService#780a0310 flags:# popup:flags.0?true id:DataJSON text:string entities:Vector<MessageEntity> min_age_confirm:flags.1?int = help.TermsOfService`
+        /// `help.termsOfService#780a0310 flags:# popup:flags.0?true id:DataJSON text:string entities:Vector<MessageEntity> min_age_confirm:flags.1?int = help.TermsOfService`
         TermsOfService(Box<crate::types::help::TermsOfService>),
     }
     impl TermsOfService {
@@ -54063,12 +57403,17 @@ pub mod help {
             Self::TermsOfService(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::TermsOfService>> for TermsOfService {
+        fn from(x: Box<crate::types::help::TermsOfService>) -> Self {
+            Self::TermsOfService(x)
+        }
+    }
     ///The boxed type `help.TermsOfServiceUpdate`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TermsOfServiceUpdate {
-        ///`help.termsOfServiceUpdateEmpty#e3309f7f expires:int = help.TermsOfServiceUpdate`
+        /// `help.termsOfServiceUpdateEmpty#e3309f7f expires:int = help.TermsOfServiceUpdate`
         Empty(crate::types::help::TermsOfServiceUpdateEmpty),
-        ///`help.termsOfServiceUpdate#28ecf961 expires:int terms_of_service:help.TermsOfService = help.TermsOfServiceUpdate`
+        /// `help.termsOfServiceUpdate#28ecf961 expires:int terms_of_service:help.TermsOfService = help.TermsOfServiceUpdate`
         TermsOfServiceUpdate(crate::types::help::TermsOfServiceUpdate),
     }
     impl TermsOfServiceUpdate {
@@ -54153,9 +57498,9 @@ pub mod help {
     ///The boxed type `help.TimezonesList`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TimezonesList {
-        ///`help.timezonesListNotModified#970708cc = help.TimezonesList`
+        /// `help.timezonesListNotModified#970708cc = help.TimezonesList`
         NotModified,
-        ///`help.timezonesList#7b74ed71 timezones:Vector<Timezone> hash:int = help.TimezonesList`
+        /// `help.timezonesList#7b74ed71 timezones:Vector<Timezone> hash:int = help.TimezonesList`
         TimezonesList(crate::types::help::TimezonesList),
     }
     impl TimezonesList {
@@ -54236,9 +57581,9 @@ pub mod help {
     ///The boxed type `help.UserInfo`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum UserInfo {
-        ///`help.userInfoEmpty#f3ae2eed = help.UserInfo`
+        /// `help.userInfoEmpty#f3ae2eed = help.UserInfo`
         Empty,
-        ///`help.userInfo#01eb3758 message:string entities:Vector<MessageEntity> author:string date:int = help.UserInfo`
+        /// `help.userInfo#01eb3758 message:string entities:Vector<MessageEntity> author:string date:int = help.UserInfo`
         UserInfo(Box<crate::types::help::UserInfo>),
     }
     impl UserInfo {
@@ -54318,13 +57663,18 @@ pub mod help {
             Self::UserInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::help::UserInfo>> for UserInfo {
+        fn from(x: Box<crate::types::help::UserInfo>) -> Self {
+            Self::UserInfo(x)
+        }
+    }
 }
-///The boxed types of the `messages` namespace.
+/// The boxed types of the `messages` namespace.
 pub mod messages {
     ///The boxed type `messages.AffectedFoundMessages`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AffectedFoundMessages {
-        ///`messages.affectedFoundMessages#ef8d3e6c pts:int pts_count:int offset:int messages:Vector<int> = messages.AffectedFoundMessages`
+        /// `messages.affectedFoundMessages#ef8d3e6c pts:int pts_count:int offset:int messages:Vector<int> = messages.AffectedFoundMessages`
         AffectedFoundMessages(Box<crate::types::messages::AffectedFoundMessages>),
     }
     impl AffectedFoundMessages {
@@ -54394,10 +57744,16 @@ pub mod messages {
             Self::AffectedFoundMessages(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::AffectedFoundMessages>>
+    for AffectedFoundMessages {
+        fn from(x: Box<crate::types::messages::AffectedFoundMessages>) -> Self {
+            Self::AffectedFoundMessages(x)
+        }
+    }
     ///The boxed type `messages.AffectedHistory`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AffectedHistory {
-        ///`messages.affectedHistory#b45c69d1 pts:int pts_count:int offset:int = messages.AffectedHistory`
+        /// `messages.affectedHistory#b45c69d1 pts:int pts_count:int offset:int = messages.AffectedHistory`
         AffectedHistory(crate::types::messages::AffectedHistory),
     }
     impl AffectedHistory {
@@ -54466,7 +57822,7 @@ pub mod messages {
     ///The boxed type `messages.AffectedMessages`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AffectedMessages {
-        ///`messages.affectedMessages#84d19185 pts:int pts_count:int = messages.AffectedMessages`
+        /// `messages.affectedMessages#84d19185 pts:int pts_count:int = messages.AffectedMessages`
         AffectedMessages(crate::types::messages::AffectedMessages),
     }
     impl AffectedMessages {
@@ -54535,9 +57891,9 @@ pub mod messages {
     ///The boxed type `messages.AllStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AllStickers {
-        ///`messages.allStickersNotModified#e86602c3 = messages.AllStickers`
+        /// `messages.allStickersNotModified#e86602c3 = messages.AllStickers`
         NotModified,
-        ///`messages.allStickers#cdbbcebb hash:long sets:Vector<StickerSet> = messages.AllStickers`
+        /// `messages.allStickers#cdbbcebb hash:long sets:Vector<StickerSet> = messages.AllStickers`
         AllStickers(crate::types::messages::AllStickers),
     }
     impl AllStickers {
@@ -54618,7 +57974,7 @@ pub mod messages {
     ///The boxed type `messages.ArchivedStickers`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ArchivedStickers {
-        ///`messages.archivedStickers#4fcba9c8 count:int sets:Vector<StickerSetCovered> = messages.ArchivedStickers`
+        /// `messages.archivedStickers#4fcba9c8 count:int sets:Vector<StickerSetCovered> = messages.ArchivedStickers`
         ArchivedStickers(crate::types::messages::ArchivedStickers),
     }
     impl ArchivedStickers {
@@ -54687,9 +58043,9 @@ pub mod messages {
     ///The boxed type `messages.AvailableEffects`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AvailableEffects {
-        ///`messages.availableEffectsNotModified#d1ed9a5b = messages.AvailableEffects`
+        /// `messages.availableEffectsNotModified#d1ed9a5b = messages.AvailableEffects`
         NotModified,
-        ///`messages.availableEffects#bddb616e hash:int effects:Vector<AvailableEffect> documents:Vector<Document> = messages.AvailableEffects`
+        /// `messages.availableEffects#bddb616e hash:int effects:Vector<AvailableEffect> documents:Vector<Document> = messages.AvailableEffects`
         AvailableEffects(Box<crate::types::messages::AvailableEffects>),
     }
     impl AvailableEffects {
@@ -54769,12 +58125,17 @@ pub mod messages {
             Self::AvailableEffects(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::AvailableEffects>> for AvailableEffects {
+        fn from(x: Box<crate::types::messages::AvailableEffects>) -> Self {
+            Self::AvailableEffects(x)
+        }
+    }
     ///The boxed type `messages.AvailableReactions`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AvailableReactions {
-        ///`messages.availableReactionsNotModified#9f071957 = messages.AvailableReactions`
+        /// `messages.availableReactionsNotModified#9f071957 = messages.AvailableReactions`
         NotModified,
-        ///`messages.availableReactions#768e3aad hash:int reactions:Vector<AvailableReaction> = messages.AvailableReactions`
+        /// `messages.availableReactions#768e3aad hash:int reactions:Vector<AvailableReaction> = messages.AvailableReactions`
         AvailableReactions(crate::types::messages::AvailableReactions),
     }
     impl AvailableReactions {
@@ -54856,7 +58217,7 @@ pub mod messages {
     ///The boxed type `messages.BotApp`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BotApp {
-        ///`messages.botApp#eb50adf5 flags:# inactive:flags.0?true request_write_access:flags.1?true has_settings:flags.2?true app:BotApp = messages.BotApp`
+        /// `messages.botApp#eb50adf5 flags:# inactive:flags.0?true request_write_access:flags.1?true has_settings:flags.2?true app:BotApp = messages.BotApp`
         BotApp(crate::types::messages::BotApp),
     }
     impl BotApp {
@@ -54923,7 +58284,7 @@ pub mod messages {
     ///The boxed type `messages.BotCallbackAnswer`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BotCallbackAnswer {
-        ///`messages.botCallbackAnswer#36585ea4 flags:# alert:flags.1?true has_url:flags.3?true native_ui:flags.4?true message:flags.0?string url:flags.2?string cache_time:int = messages.BotCallbackAnswer`
+        /// `messages.botCallbackAnswer#36585ea4 flags:# alert:flags.1?true has_url:flags.3?true native_ui:flags.4?true message:flags.0?string url:flags.2?string cache_time:int = messages.BotCallbackAnswer`
         BotCallbackAnswer(Box<crate::types::messages::BotCallbackAnswer>),
     }
     impl BotCallbackAnswer {
@@ -54991,10 +58352,15 @@ pub mod messages {
             Self::BotCallbackAnswer(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::BotCallbackAnswer>> for BotCallbackAnswer {
+        fn from(x: Box<crate::types::messages::BotCallbackAnswer>) -> Self {
+            Self::BotCallbackAnswer(x)
+        }
+    }
     ///The boxed type `messages.BotPreparedInlineMessage`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BotPreparedInlineMessage {
-        ///`messages.botPreparedInlineMessage#8ecf0511 id:string expire_date:int = messages.BotPreparedInlineMessage`
+        /// `messages.botPreparedInlineMessage#8ecf0511 id:string expire_date:int = messages.BotPreparedInlineMessage`
         BotPreparedInlineMessage(crate::types::messages::BotPreparedInlineMessage),
     }
     impl BotPreparedInlineMessage {
@@ -55066,7 +58432,7 @@ pub mod messages {
     ///The boxed type `messages.BotResults`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BotResults {
-        ///`messages.botResults#e021f2f6 flags:# gallery:flags.0?true query_id:long next_offset:flags.1?string switch_pm:flags.2?InlineBotSwitchPM switch_webview:flags.3?InlineBotWebView results:Vector<BotInlineResult> cache_time:int users:Vector<User> = messages.BotResults`
+        /// `messages.botResults#e021f2f6 flags:# gallery:flags.0?true query_id:long next_offset:flags.1?string switch_pm:flags.2?InlineBotSwitchPM switch_webview:flags.3?InlineBotWebView results:Vector<BotInlineResult> cache_time:int users:Vector<User> = messages.BotResults`
         BotResults(Box<crate::types::messages::BotResults>),
     }
     impl BotResults {
@@ -55134,10 +58500,15 @@ pub mod messages {
             Self::BotResults(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::BotResults>> for BotResults {
+        fn from(x: Box<crate::types::messages::BotResults>) -> Self {
+            Self::BotResults(x)
+        }
+    }
     ///The boxed type `messages.ChatAdminsWithInvites`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChatAdminsWithInvites {
-        ///`messages.chatAdminsWithInvites#b69b72d7 admins:Vector<ChatAdminWithInvites> users:Vector<User> = messages.ChatAdminsWithInvites`
+        /// `messages.chatAdminsWithInvites#b69b72d7 admins:Vector<ChatAdminWithInvites> users:Vector<User> = messages.ChatAdminsWithInvites`
         ChatAdminsWithInvites(Box<crate::types::messages::ChatAdminsWithInvites>),
     }
     impl ChatAdminsWithInvites {
@@ -55207,10 +58578,16 @@ pub mod messages {
             Self::ChatAdminsWithInvites(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::ChatAdminsWithInvites>>
+    for ChatAdminsWithInvites {
+        fn from(x: Box<crate::types::messages::ChatAdminsWithInvites>) -> Self {
+            Self::ChatAdminsWithInvites(x)
+        }
+    }
     ///The boxed type `messages.ChatFull`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChatFull {
-        ///`messages.chatFull#e5d7d19c full_chat:ChatFull chats:Vector<Chat> users:Vector<User> = messages.ChatFull`
+        /// `messages.chatFull#e5d7d19c full_chat:ChatFull chats:Vector<Chat> users:Vector<User> = messages.ChatFull`
         ChatFull(Box<crate::types::messages::ChatFull>),
     }
     impl ChatFull {
@@ -55278,10 +58655,15 @@ pub mod messages {
             Self::ChatFull(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::ChatFull>> for ChatFull {
+        fn from(x: Box<crate::types::messages::ChatFull>) -> Self {
+            Self::ChatFull(x)
+        }
+    }
     ///The boxed type `messages.ChatInviteImporters`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChatInviteImporters {
-        ///`messages.chatInviteImporters#81b6b00a count:int importers:Vector<ChatInviteImporter> users:Vector<User> = messages.ChatInviteImporters`
+        /// `messages.chatInviteImporters#81b6b00a count:int importers:Vector<ChatInviteImporter> users:Vector<User> = messages.ChatInviteImporters`
         ChatInviteImporters(Box<crate::types::messages::ChatInviteImporters>),
     }
     impl ChatInviteImporters {
@@ -55349,12 +58731,17 @@ pub mod messages {
             Self::ChatInviteImporters(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::ChatInviteImporters>> for ChatInviteImporters {
+        fn from(x: Box<crate::types::messages::ChatInviteImporters>) -> Self {
+            Self::ChatInviteImporters(x)
+        }
+    }
     ///The boxed type `messages.ChatInviteJoinResult`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChatInviteJoinResult {
-        ///`messages.chatInviteJoinResultOk#445663a7 updates:Updates = messages.ChatInviteJoinResult`
+        /// `messages.chatInviteJoinResultOk#445663a7 updates:Updates = messages.ChatInviteJoinResult`
         Ok(crate::types::messages::ChatInviteJoinResultOk),
-        ///`messages.chatInviteJoinResultWebView#61ca29d3 bot_id:long query_id:long users:Vector<User> = messages.ChatInviteJoinResult`
+        /// `messages.chatInviteJoinResultWebView#61ca29d3 bot_id:long query_id:long users:Vector<User> = messages.ChatInviteJoinResult`
         WebView(Box<crate::types::messages::ChatInviteJoinResultWebView>),
     }
     impl ChatInviteJoinResult {
@@ -55437,12 +58824,18 @@ pub mod messages {
             Self::WebView(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::ChatInviteJoinResultWebView>>
+    for ChatInviteJoinResult {
+        fn from(x: Box<crate::types::messages::ChatInviteJoinResultWebView>) -> Self {
+            Self::WebView(x)
+        }
+    }
     ///The boxed type `messages.Chats`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Chats {
-        ///`messages.chats#64ff9fd5 chats:Vector<Chat> = messages.Chats`
+        /// `messages.chats#64ff9fd5 chats:Vector<Chat> = messages.Chats`
         Chats(crate::types::messages::Chats),
-        ///`messages.chatsSlice#9cd81144 count:int chats:Vector<Chat> = messages.Chats`
+        /// `messages.chatsSlice#9cd81144 count:int chats:Vector<Chat> = messages.Chats`
         Slice(crate::types::messages::ChatsSlice),
     }
     impl Chats {
@@ -55525,7 +58918,7 @@ pub mod messages {
     ///The boxed type `messages.CheckedHistoryImportPeer`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CheckedHistoryImportPeer {
-        ///`messages.checkedHistoryImportPeer#a24de717 confirm_text:string = messages.CheckedHistoryImportPeer`
+        /// `messages.checkedHistoryImportPeer#a24de717 confirm_text:string = messages.CheckedHistoryImportPeer`
         CheckedHistoryImportPeer(crate::types::messages::CheckedHistoryImportPeer),
     }
     impl CheckedHistoryImportPeer {
@@ -55597,7 +58990,7 @@ pub mod messages {
     ///The boxed type `messages.ComposedMessageWithAI`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ComposedMessageWithAI {
-        ///`messages.composedMessageWithAI#90d7adfa flags:# result_text:TextWithEntities diff_text:flags.0?TextWithEntities = messages.ComposedMessageWithAI`
+        /// `messages.composedMessageWithAI#90d7adfa flags:# result_text:TextWithEntities diff_text:flags.0?TextWithEntities = messages.ComposedMessageWithAI`
         ComposedMessageWithAI(crate::types::messages::ComposedMessageWithAI),
     }
     impl ComposedMessageWithAI {
@@ -55666,7 +59059,7 @@ pub mod messages {
     ///The boxed type `messages.ComposedRichMessageWithAI`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ComposedRichMessageWithAI {
-        ///`messages.composedRichMessageWithAI#4c4537c8 result:RichMessage = messages.ComposedRichMessageWithAI`
+        /// `messages.composedRichMessageWithAI#4c4537c8 result:RichMessage = messages.ComposedRichMessageWithAI`
         ComposedRichMessageWithAI(crate::types::messages::ComposedRichMessageWithAI),
     }
     impl ComposedRichMessageWithAI {
@@ -55738,9 +59131,9 @@ pub mod messages {
     ///The boxed type `messages.DhConfig`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum DhConfig {
-        ///`messages.dhConfigNotModified#c0e24635 random:bytes = messages.DhConfig`
+        /// `messages.dhConfigNotModified#c0e24635 random:bytes = messages.DhConfig`
         NotModified(crate::types::messages::DhConfigNotModified),
-        ///`messages.dhConfig#2c221edd g:int p:bytes version:int random:bytes = messages.DhConfig`
+        /// `messages.dhConfig#2c221edd g:int p:bytes version:int random:bytes = messages.DhConfig`
         DhConfig(Box<crate::types::messages::DhConfig>),
     }
     impl DhConfig {
@@ -55826,10 +59219,15 @@ pub mod messages {
             Self::DhConfig(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::DhConfig>> for DhConfig {
+        fn from(x: Box<crate::types::messages::DhConfig>) -> Self {
+            Self::DhConfig(x)
+        }
+    }
     ///The boxed type `messages.DialogFilters`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum DialogFilters {
-        ///`messages.dialogFilters#2ad93719 flags:# tags_enabled:flags.0?true filters:Vector<DialogFilter> = messages.DialogFilters`
+        /// `messages.dialogFilters#2ad93719 flags:# tags_enabled:flags.0?true filters:Vector<DialogFilter> = messages.DialogFilters`
         DialogFilters(crate::types::messages::DialogFilters),
     }
     impl DialogFilters {
@@ -55898,11 +59296,11 @@ pub mod messages {
     ///The boxed type `messages.Dialogs`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Dialogs {
-        ///`messages.dialogs#15ba6c40 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs`
+        /// `messages.dialogs#15ba6c40 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs`
         Dialogs(Box<crate::types::messages::Dialogs>),
-        ///`messages.dialogsSlice#71e094f3 count:int dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs`
+        /// `messages.dialogsSlice#71e094f3 count:int dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs`
         Slice(Box<crate::types::messages::DialogsSlice>),
-        ///`messages.dialogsNotModified#f0e3e596 count:int = messages.Dialogs`
+        /// `messages.dialogsNotModified#f0e3e596 count:int = messages.Dialogs`
         NotModified(crate::types::messages::DialogsNotModified),
     }
     impl Dialogs {
@@ -55994,9 +59392,19 @@ pub mod messages {
             Self::Dialogs(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::Dialogs>> for Dialogs {
+        fn from(x: Box<crate::types::messages::Dialogs>) -> Self {
+            Self::Dialogs(x)
+        }
+    }
     impl From<crate::types::messages::DialogsSlice> for Dialogs {
         fn from(x: crate::types::messages::DialogsSlice) -> Self {
             Self::Slice(Box::new(x))
+        }
+    }
+    impl From<Box<crate::types::messages::DialogsSlice>> for Dialogs {
+        fn from(x: Box<crate::types::messages::DialogsSlice>) -> Self {
+            Self::Slice(x)
         }
     }
     impl From<crate::types::messages::DialogsNotModified> for Dialogs {
@@ -56007,7 +59415,7 @@ pub mod messages {
     ///The boxed type `messages.DiscussionMessage`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum DiscussionMessage {
-        ///`messages.discussionMessage#a6341782 flags:# messages:Vector<Message> max_id:flags.0?int read_inbox_max_id:flags.1?int read_outbox_max_id:flags.2?int unread_count:int chats:Vector<Chat> users:Vector<User> = messages.DiscussionMessage`
+        /// `messages.discussionMessage#a6341782 flags:# messages:Vector<Message> max_id:flags.0?int read_inbox_max_id:flags.1?int read_outbox_max_id:flags.2?int unread_count:int chats:Vector<Chat> users:Vector<User> = messages.DiscussionMessage`
         DiscussionMessage(Box<crate::types::messages::DiscussionMessage>),
     }
     impl DiscussionMessage {
@@ -56075,12 +59483,17 @@ pub mod messages {
             Self::DiscussionMessage(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::DiscussionMessage>> for DiscussionMessage {
+        fn from(x: Box<crate::types::messages::DiscussionMessage>) -> Self {
+            Self::DiscussionMessage(x)
+        }
+    }
     ///The boxed type `messages.EmojiGameInfo`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum EmojiGameInfo {
-        ///`messages.emojiGameUnavailable#59e65335 = messages.EmojiGameInfo`
+        /// `messages.emojiGameUnavailable#59e65335 = messages.EmojiGameInfo`
         EmojiGameUnavailable,
-        ///`messages.emojiGameDiceInfo#44e56023 flags:# game_hash:string prev_stake:long current_streak:int params:Vector<int> plays_left:flags.0?int = messages.EmojiGameInfo`
+        /// `messages.emojiGameDiceInfo#44e56023 flags:# game_hash:string prev_stake:long current_streak:int params:Vector<int> plays_left:flags.0?int = messages.EmojiGameInfo`
         EmojiGameDiceInfo(Box<crate::types::messages::EmojiGameDiceInfo>),
     }
     impl EmojiGameInfo {
@@ -56162,10 +59575,15 @@ pub mod messages {
             Self::EmojiGameDiceInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::EmojiGameDiceInfo>> for EmojiGameInfo {
+        fn from(x: Box<crate::types::messages::EmojiGameDiceInfo>) -> Self {
+            Self::EmojiGameDiceInfo(x)
+        }
+    }
     ///The boxed type `messages.EmojiGameOutcome`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum EmojiGameOutcome {
-        ///`messages.emojiGameOutcome#da2ad647 seed:bytes stake_ton_amount:long ton_amount:long = messages.EmojiGameOutcome`
+        /// `messages.emojiGameOutcome#da2ad647 seed:bytes stake_ton_amount:long ton_amount:long = messages.EmojiGameOutcome`
         EmojiGameOutcome(Box<crate::types::messages::EmojiGameOutcome>),
     }
     impl EmojiGameOutcome {
@@ -56233,12 +59651,17 @@ pub mod messages {
             Self::EmojiGameOutcome(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::EmojiGameOutcome>> for EmojiGameOutcome {
+        fn from(x: Box<crate::types::messages::EmojiGameOutcome>) -> Self {
+            Self::EmojiGameOutcome(x)
+        }
+    }
     ///The boxed type `messages.EmojiGroups`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum EmojiGroups {
-        ///`messages.emojiGroupsNotModified#6fb4ad87 = messages.EmojiGroups`
+        /// `messages.emojiGroupsNotModified#6fb4ad87 = messages.EmojiGroups`
         NotModified,
-        ///`messages.emojiGroups#881fb94b hash:int groups:Vector<EmojiGroup> = messages.EmojiGroups`
+        /// `messages.emojiGroups#881fb94b hash:int groups:Vector<EmojiGroup> = messages.EmojiGroups`
         EmojiGroups(crate::types::messages::EmojiGroups),
     }
     impl EmojiGroups {
@@ -56319,9 +59742,9 @@ pub mod messages {
     ///The boxed type `messages.ExportedChatInvite`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExportedChatInvite {
-        ///`messages.exportedChatInvite#1871be50 invite:ExportedChatInvite users:Vector<User> = messages.ExportedChatInvite`
+        /// `messages.exportedChatInvite#1871be50 invite:ExportedChatInvite users:Vector<User> = messages.ExportedChatInvite`
         ExportedChatInvite(Box<crate::types::messages::ExportedChatInvite>),
-        ///`messages.exportedChatInviteReplaced#222600ef invite:ExportedChatInvite new_invite:ExportedChatInvite users:Vector<User> = messages.ExportedChatInvite`
+        /// `messages.exportedChatInviteReplaced#222600ef invite:ExportedChatInvite new_invite:ExportedChatInvite users:Vector<User> = messages.ExportedChatInvite`
         Replaced(Box<crate::types::messages::ExportedChatInviteReplaced>),
     }
     impl ExportedChatInvite {
@@ -56404,16 +59827,27 @@ pub mod messages {
             Self::ExportedChatInvite(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::ExportedChatInvite>> for ExportedChatInvite {
+        fn from(x: Box<crate::types::messages::ExportedChatInvite>) -> Self {
+            Self::ExportedChatInvite(x)
+        }
+    }
     impl From<crate::types::messages::ExportedChatInviteReplaced>
     for ExportedChatInvite {
         fn from(x: crate::types::messages::ExportedChatInviteReplaced) -> Self {
             Self::Replaced(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::ExportedChatInviteReplaced>>
+    for ExportedChatInvite {
+        fn from(x: Box<crate::types::messages::ExportedChatInviteReplaced>) -> Self {
+            Self::Replaced(x)
+        }
+    }
     ///The boxed type `messages.ExportedChatInvites`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExportedChatInvites {
-        ///`messages.exportedChatInvites#bdc62dcc count:int invites:Vector<ExportedChatInvite> users:Vector<User> = messages.ExportedChatInvites`
+        /// `messages.exportedChatInvites#bdc62dcc count:int invites:Vector<ExportedChatInvite> users:Vector<User> = messages.ExportedChatInvites`
         ExportedChatInvites(Box<crate::types::messages::ExportedChatInvites>),
     }
     impl ExportedChatInvites {
@@ -56481,12 +59915,17 @@ pub mod messages {
             Self::ExportedChatInvites(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::ExportedChatInvites>> for ExportedChatInvites {
+        fn from(x: Box<crate::types::messages::ExportedChatInvites>) -> Self {
+            Self::ExportedChatInvites(x)
+        }
+    }
     ///The boxed type `messages.FavedStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum FavedStickers {
-        ///`messages.favedStickersNotModified#9e8fa6d3 = messages.FavedStickers`
+        /// `messages.favedStickersNotModified#9e8fa6d3 = messages.FavedStickers`
         NotModified,
-        ///`messages.favedStickers#2cb51097 hash:long packs:Vector<StickerPack> stickers:Vector<Document> = messages.FavedStickers`
+        /// `messages.favedStickers#2cb51097 hash:long packs:Vector<StickerPack> stickers:Vector<Document> = messages.FavedStickers`
         FavedStickers(Box<crate::types::messages::FavedStickers>),
     }
     impl FavedStickers {
@@ -56566,12 +60005,17 @@ pub mod messages {
             Self::FavedStickers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::FavedStickers>> for FavedStickers {
+        fn from(x: Box<crate::types::messages::FavedStickers>) -> Self {
+            Self::FavedStickers(x)
+        }
+    }
     ///The boxed type `messages.FeaturedStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum FeaturedStickers {
-        ///`messages.featuredStickersNotModified#c6dc0c66 count:int = messages.FeaturedStickers`
+        /// `messages.featuredStickersNotModified#c6dc0c66 count:int = messages.FeaturedStickers`
         NotModified(crate::types::messages::FeaturedStickersNotModified),
-        ///`messages.featuredStickers#be382906 flags:# premium:flags.0?true hash:long count:int sets:Vector<StickerSetCovered> unread:Vector<long> = messages.FeaturedStickers`
+        /// `messages.featuredStickers#be382906 flags:# premium:flags.0?true hash:long count:int sets:Vector<StickerSetCovered> unread:Vector<long> = messages.FeaturedStickers`
         FeaturedStickers(Box<crate::types::messages::FeaturedStickers>),
     }
     impl FeaturedStickers {
@@ -56657,10 +60101,15 @@ pub mod messages {
             Self::FeaturedStickers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::FeaturedStickers>> for FeaturedStickers {
+        fn from(x: Box<crate::types::messages::FeaturedStickers>) -> Self {
+            Self::FeaturedStickers(x)
+        }
+    }
     ///The boxed type `messages.ForumTopics`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ForumTopics {
-        ///`messages.forumTopics#367617d3 flags:# order_by_create_date:flags.0?true count:int topics:Vector<ForumTopic> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> pts:int = messages.ForumTopics`
+        /// `messages.forumTopics#367617d3 flags:# order_by_create_date:flags.0?true count:int topics:Vector<ForumTopic> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> pts:int = messages.ForumTopics`
         ForumTopics(Box<crate::types::messages::ForumTopics>),
     }
     impl ForumTopics {
@@ -56728,12 +60177,17 @@ pub mod messages {
             Self::ForumTopics(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::ForumTopics>> for ForumTopics {
+        fn from(x: Box<crate::types::messages::ForumTopics>) -> Self {
+            Self::ForumTopics(x)
+        }
+    }
     ///The boxed type `messages.FoundStickerSets`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum FoundStickerSets {
-        ///`messages.foundStickerSetsNotModified#0d54b65d = messages.FoundStickerSets`
+        /// `messages.foundStickerSetsNotModified#0d54b65d = messages.FoundStickerSets`
         NotModified,
-        ///`messages.foundStickerSets#8af09dd2 hash:long sets:Vector<StickerSetCovered> = messages.FoundStickerSets`
+        /// `messages.foundStickerSets#8af09dd2 hash:long sets:Vector<StickerSetCovered> = messages.FoundStickerSets`
         FoundStickerSets(crate::types::messages::FoundStickerSets),
     }
     impl FoundStickerSets {
@@ -56814,9 +60268,9 @@ pub mod messages {
     ///The boxed type `messages.FoundStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum FoundStickers {
-        ///`messages.foundStickersNotModified#6010c534 flags:# next_offset:flags.0?int = messages.FoundStickers`
+        /// `messages.foundStickersNotModified#6010c534 flags:# next_offset:flags.0?int = messages.FoundStickers`
         NotModified(crate::types::messages::FoundStickersNotModified),
-        ///`messages.foundStickers#82c9e290 flags:# next_offset:flags.0?int hash:long stickers:Vector<Document> = messages.FoundStickers`
+        /// `messages.foundStickers#82c9e290 flags:# next_offset:flags.0?int hash:long stickers:Vector<Document> = messages.FoundStickers`
         FoundStickers(Box<crate::types::messages::FoundStickers>),
     }
     impl FoundStickers {
@@ -56902,10 +60356,15 @@ pub mod messages {
             Self::FoundStickers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::FoundStickers>> for FoundStickers {
+        fn from(x: Box<crate::types::messages::FoundStickers>) -> Self {
+            Self::FoundStickers(x)
+        }
+    }
     ///The boxed type `messages.HighScores`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum HighScores {
-        ///`messages.highScores#9a3bfd99 scores:Vector<HighScore> users:Vector<User> = messages.HighScores`
+        /// `messages.highScores#9a3bfd99 scores:Vector<HighScore> users:Vector<User> = messages.HighScores`
         HighScores(Box<crate::types::messages::HighScores>),
     }
     impl HighScores {
@@ -56973,10 +60432,15 @@ pub mod messages {
             Self::HighScores(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::HighScores>> for HighScores {
+        fn from(x: Box<crate::types::messages::HighScores>) -> Self {
+            Self::HighScores(x)
+        }
+    }
     ///The boxed type `messages.HistoryImport`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum HistoryImport {
-        ///`messages.historyImport#1662af0b id:long = messages.HistoryImport`
+        /// `messages.historyImport#1662af0b id:long = messages.HistoryImport`
         HistoryImport(crate::types::messages::HistoryImport),
     }
     impl HistoryImport {
@@ -57045,7 +60509,7 @@ pub mod messages {
     ///The boxed type `messages.HistoryImportParsed`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum HistoryImportParsed {
-        ///`messages.historyImportParsed#5e0fb7b9 flags:# pm:flags.0?true group:flags.1?true title:flags.2?string = messages.HistoryImportParsed`
+        /// `messages.historyImportParsed#5e0fb7b9 flags:# pm:flags.0?true group:flags.1?true title:flags.2?string = messages.HistoryImportParsed`
         HistoryImportParsed(crate::types::messages::HistoryImportParsed),
     }
     impl HistoryImportParsed {
@@ -57114,7 +60578,7 @@ pub mod messages {
     ///The boxed type `messages.InactiveChats`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum InactiveChats {
-        ///`messages.inactiveChats#a927fec5 dates:Vector<int> chats:Vector<Chat> users:Vector<User> = messages.InactiveChats`
+        /// `messages.inactiveChats#a927fec5 dates:Vector<int> chats:Vector<Chat> users:Vector<User> = messages.InactiveChats`
         InactiveChats(Box<crate::types::messages::InactiveChats>),
     }
     impl InactiveChats {
@@ -57182,10 +60646,15 @@ pub mod messages {
             Self::InactiveChats(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::InactiveChats>> for InactiveChats {
+        fn from(x: Box<crate::types::messages::InactiveChats>) -> Self {
+            Self::InactiveChats(x)
+        }
+    }
     ///The boxed type `messages.InvitedUsers`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum InvitedUsers {
-        ///`messages.invitedUsers#7f5defa6 updates:Updates missing_invitees:Vector<MissingInvitee> = messages.InvitedUsers`
+        /// `messages.invitedUsers#7f5defa6 updates:Updates missing_invitees:Vector<MissingInvitee> = messages.InvitedUsers`
         InvitedUsers(Box<crate::types::messages::InvitedUsers>),
     }
     impl InvitedUsers {
@@ -57253,10 +60722,15 @@ pub mod messages {
             Self::InvitedUsers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::InvitedUsers>> for InvitedUsers {
+        fn from(x: Box<crate::types::messages::InvitedUsers>) -> Self {
+            Self::InvitedUsers(x)
+        }
+    }
     ///The boxed type `messages.MessageEditData`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum MessageEditData {
-        ///`messages.messageEditData#26b5dde6 flags:# caption:flags.0?true = messages.MessageEditData`
+        /// `messages.messageEditData#26b5dde6 flags:# caption:flags.0?true = messages.MessageEditData`
         MessageEditData(crate::types::messages::MessageEditData),
     }
     impl MessageEditData {
@@ -57325,7 +60799,7 @@ pub mod messages {
     ///The boxed type `messages.MessageReactionsList`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum MessageReactionsList {
-        ///`messages.messageReactionsList#31bd492d flags:# count:int reactions:Vector<MessagePeerReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.MessageReactionsList`
+        /// `messages.messageReactionsList#31bd492d flags:# count:int reactions:Vector<MessagePeerReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.MessageReactionsList`
         MessageReactionsList(Box<crate::types::messages::MessageReactionsList>),
     }
     impl MessageReactionsList {
@@ -57395,10 +60869,16 @@ pub mod messages {
             Self::MessageReactionsList(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::MessageReactionsList>>
+    for MessageReactionsList {
+        fn from(x: Box<crate::types::messages::MessageReactionsList>) -> Self {
+            Self::MessageReactionsList(x)
+        }
+    }
     ///The boxed type `messages.MessageViews`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum MessageViews {
-        ///`messages.messageViews#b6c4f543 views:Vector<MessageViews> chats:Vector<Chat> users:Vector<User> = messages.MessageViews`
+        /// `messages.messageViews#b6c4f543 views:Vector<MessageViews> chats:Vector<Chat> users:Vector<User> = messages.MessageViews`
         MessageViews(Box<crate::types::messages::MessageViews>),
     }
     impl MessageViews {
@@ -57466,16 +60946,21 @@ pub mod messages {
             Self::MessageViews(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::MessageViews>> for MessageViews {
+        fn from(x: Box<crate::types::messages::MessageViews>) -> Self {
+            Self::MessageViews(x)
+        }
+    }
     ///The boxed type `messages.Messages`: one of 4 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Messages {
-        ///`messages.messages#1d73e7ea messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
+        /// `messages.messages#1d73e7ea messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
         Messages(Box<crate::types::messages::Messages>),
-        ///`messages.messagesSlice#5f206716 flags:# inexact:flags.1?true count:int next_rate:flags.0?int offset_id_offset:flags.2?int search_flood:flags.3?SearchPostsFlood messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
+        /// `messages.messagesSlice#5f206716 flags:# inexact:flags.1?true count:int next_rate:flags.0?int offset_id_offset:flags.2?int search_flood:flags.3?SearchPostsFlood messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
         Slice(Box<crate::types::messages::MessagesSlice>),
-        ///`messages.channelMessages#c776ba4e flags:# inexact:flags.1?true pts:int count:int offset_id_offset:flags.2?int messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
+        /// `messages.channelMessages#c776ba4e flags:# inexact:flags.1?true pts:int count:int offset_id_offset:flags.2?int messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
         ChannelMessages(Box<crate::types::messages::ChannelMessages>),
-        ///`messages.messagesNotModified#74535f21 count:int = messages.Messages`
+        /// `messages.messagesNotModified#74535f21 count:int = messages.Messages`
         NotModified(crate::types::messages::MessagesNotModified),
     }
     impl Messages {
@@ -57584,14 +61069,29 @@ pub mod messages {
             Self::Messages(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::Messages>> for Messages {
+        fn from(x: Box<crate::types::messages::Messages>) -> Self {
+            Self::Messages(x)
+        }
+    }
     impl From<crate::types::messages::MessagesSlice> for Messages {
         fn from(x: crate::types::messages::MessagesSlice) -> Self {
             Self::Slice(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::MessagesSlice>> for Messages {
+        fn from(x: Box<crate::types::messages::MessagesSlice>) -> Self {
+            Self::Slice(x)
+        }
+    }
     impl From<crate::types::messages::ChannelMessages> for Messages {
         fn from(x: crate::types::messages::ChannelMessages) -> Self {
             Self::ChannelMessages(Box::new(x))
+        }
+    }
+    impl From<Box<crate::types::messages::ChannelMessages>> for Messages {
+        fn from(x: Box<crate::types::messages::ChannelMessages>) -> Self {
+            Self::ChannelMessages(x)
         }
     }
     impl From<crate::types::messages::MessagesNotModified> for Messages {
@@ -57602,7 +61102,7 @@ pub mod messages {
     ///The boxed type `messages.MyStickers`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum MyStickers {
-        ///`messages.myStickers#faff629d count:int sets:Vector<StickerSetCovered> = messages.MyStickers`
+        /// `messages.myStickers#faff629d count:int sets:Vector<StickerSetCovered> = messages.MyStickers`
         MyStickers(crate::types::messages::MyStickers),
     }
     impl MyStickers {
@@ -57669,7 +61169,7 @@ pub mod messages {
     ///The boxed type `messages.PeerDialogs`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PeerDialogs {
-        ///`messages.peerDialogs#3371c354 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> state:updates.State = messages.PeerDialogs`
+        /// `messages.peerDialogs#3371c354 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> state:updates.State = messages.PeerDialogs`
         PeerDialogs(Box<crate::types::messages::PeerDialogs>),
     }
     impl PeerDialogs {
@@ -57737,10 +61237,15 @@ pub mod messages {
             Self::PeerDialogs(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::PeerDialogs>> for PeerDialogs {
+        fn from(x: Box<crate::types::messages::PeerDialogs>) -> Self {
+            Self::PeerDialogs(x)
+        }
+    }
     ///The boxed type `messages.PeerSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PeerSettings {
-        ///`messages.peerSettings#6880b94d settings:PeerSettings chats:Vector<Chat> users:Vector<User> = messages.PeerSettings`
+        /// `messages.peerSettings#6880b94d settings:PeerSettings chats:Vector<Chat> users:Vector<User> = messages.PeerSettings`
         PeerSettings(Box<crate::types::messages::PeerSettings>),
     }
     impl PeerSettings {
@@ -57808,10 +61313,15 @@ pub mod messages {
             Self::PeerSettings(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::PeerSettings>> for PeerSettings {
+        fn from(x: Box<crate::types::messages::PeerSettings>) -> Self {
+            Self::PeerSettings(x)
+        }
+    }
     ///The boxed type `messages.PreparedInlineMessage`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PreparedInlineMessage {
-        ///`messages.preparedInlineMessage#ff57708d query_id:long result:BotInlineResult peer_types:Vector<InlineQueryPeerType> cache_time:int users:Vector<User> = messages.PreparedInlineMessage`
+        /// `messages.preparedInlineMessage#ff57708d query_id:long result:BotInlineResult peer_types:Vector<InlineQueryPeerType> cache_time:int users:Vector<User> = messages.PreparedInlineMessage`
         PreparedInlineMessage(Box<crate::types::messages::PreparedInlineMessage>),
     }
     impl PreparedInlineMessage {
@@ -57881,12 +61391,18 @@ pub mod messages {
             Self::PreparedInlineMessage(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::PreparedInlineMessage>>
+    for PreparedInlineMessage {
+        fn from(x: Box<crate::types::messages::PreparedInlineMessage>) -> Self {
+            Self::PreparedInlineMessage(x)
+        }
+    }
     ///The boxed type `messages.QuickReplies`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum QuickReplies {
-        ///`messages.quickReplies#c68d6695 quick_replies:Vector<QuickReply> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.QuickReplies`
+        /// `messages.quickReplies#c68d6695 quick_replies:Vector<QuickReply> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.QuickReplies`
         QuickReplies(Box<crate::types::messages::QuickReplies>),
-        ///`messages.quickRepliesNotModified#5f91eb5b = messages.QuickReplies`
+        /// `messages.quickRepliesNotModified#5f91eb5b = messages.QuickReplies`
         NotModified,
     }
     impl QuickReplies {
@@ -57961,6 +61477,11 @@ pub mod messages {
             Self::QuickReplies(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::QuickReplies>> for QuickReplies {
+        fn from(x: Box<crate::types::messages::QuickReplies>) -> Self {
+            Self::QuickReplies(x)
+        }
+    }
     impl From<crate::types::messages::QuickRepliesNotModified> for QuickReplies {
         fn from(_: crate::types::messages::QuickRepliesNotModified) -> Self {
             Self::NotModified
@@ -57969,9 +61490,9 @@ pub mod messages {
     ///The boxed type `messages.Reactions`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Reactions {
-        ///`messages.reactionsNotModified#b06fdbdf = messages.Reactions`
+        /// `messages.reactionsNotModified#b06fdbdf = messages.Reactions`
         NotModified,
-        ///`messages.reactions#eafdf716 hash:long reactions:Vector<Reaction> = messages.Reactions`
+        /// `messages.reactions#eafdf716 hash:long reactions:Vector<Reaction> = messages.Reactions`
         Reactions(crate::types::messages::Reactions),
     }
     impl Reactions {
@@ -58050,9 +61571,9 @@ pub mod messages {
     ///The boxed type `messages.RecentStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum RecentStickers {
-        ///`messages.recentStickersNotModified#0b17f890 = messages.RecentStickers`
+        /// `messages.recentStickersNotModified#0b17f890 = messages.RecentStickers`
         NotModified,
-        ///`messages.recentStickers#88d37c56 hash:long packs:Vector<StickerPack> stickers:Vector<Document> dates:Vector<int> = messages.RecentStickers`
+        /// `messages.recentStickers#88d37c56 hash:long packs:Vector<StickerPack> stickers:Vector<Document> dates:Vector<int> = messages.RecentStickers`
         RecentStickers(Box<crate::types::messages::RecentStickers>),
     }
     impl RecentStickers {
@@ -58132,14 +61653,19 @@ pub mod messages {
             Self::RecentStickers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::RecentStickers>> for RecentStickers {
+        fn from(x: Box<crate::types::messages::RecentStickers>) -> Self {
+            Self::RecentStickers(x)
+        }
+    }
     ///The boxed type `messages.SavedDialogs`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedDialogs {
-        ///`messages.savedDialogs#f83ae221 dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs`
+        /// `messages.savedDialogs#f83ae221 dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs`
         SavedDialogs(Box<crate::types::messages::SavedDialogs>),
-        ///`messages.savedDialogsSlice#44ba9dd9 count:int dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs`
+        /// `messages.savedDialogsSlice#44ba9dd9 count:int dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs`
         Slice(Box<crate::types::messages::SavedDialogsSlice>),
-        ///`messages.savedDialogsNotModified#c01f6fe8 count:int = messages.SavedDialogs`
+        /// `messages.savedDialogsNotModified#c01f6fe8 count:int = messages.SavedDialogs`
         NotModified(crate::types::messages::SavedDialogsNotModified),
     }
     impl SavedDialogs {
@@ -58233,9 +61759,19 @@ pub mod messages {
             Self::SavedDialogs(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::SavedDialogs>> for SavedDialogs {
+        fn from(x: Box<crate::types::messages::SavedDialogs>) -> Self {
+            Self::SavedDialogs(x)
+        }
+    }
     impl From<crate::types::messages::SavedDialogsSlice> for SavedDialogs {
         fn from(x: crate::types::messages::SavedDialogsSlice) -> Self {
             Self::Slice(Box::new(x))
+        }
+    }
+    impl From<Box<crate::types::messages::SavedDialogsSlice>> for SavedDialogs {
+        fn from(x: Box<crate::types::messages::SavedDialogsSlice>) -> Self {
+            Self::Slice(x)
         }
     }
     impl From<crate::types::messages::SavedDialogsNotModified> for SavedDialogs {
@@ -58246,9 +61782,9 @@ pub mod messages {
     ///The boxed type `messages.SavedGifs`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedGifs {
-        ///`messages.savedGifsNotModified#e8025ca2 = messages.SavedGifs`
+        /// `messages.savedGifsNotModified#e8025ca2 = messages.SavedGifs`
         NotModified,
-        ///`messages.savedGifs#84a02a0d hash:long gifs:Vector<Document> = messages.SavedGifs`
+        /// `messages.savedGifs#84a02a0d hash:long gifs:Vector<Document> = messages.SavedGifs`
         SavedGifs(crate::types::messages::SavedGifs),
     }
     impl SavedGifs {
@@ -58327,9 +61863,9 @@ pub mod messages {
     ///The boxed type `messages.SavedReactionTags`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedReactionTags {
-        ///`messages.savedReactionTagsNotModified#889b59ef = messages.SavedReactionTags`
+        /// `messages.savedReactionTagsNotModified#889b59ef = messages.SavedReactionTags`
         NotModified,
-        ///`messages.savedReactionTags#3259950a tags:Vector<SavedReactionTag> hash:long = messages.SavedReactionTags`
+        /// `messages.savedReactionTags#3259950a tags:Vector<SavedReactionTag> hash:long = messages.SavedReactionTags`
         SavedReactionTags(crate::types::messages::SavedReactionTags),
     }
     impl SavedReactionTags {
@@ -58411,7 +61947,7 @@ pub mod messages {
     ///The boxed type `messages.SearchCounter`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SearchCounter {
-        ///`messages.searchCounter#e844ebff flags:# inexact:flags.1?true filter:MessagesFilter count:int = messages.SearchCounter`
+        /// `messages.searchCounter#e844ebff flags:# inexact:flags.1?true filter:MessagesFilter count:int = messages.SearchCounter`
         SearchCounter(crate::types::messages::SearchCounter),
     }
     impl SearchCounter {
@@ -58480,7 +62016,7 @@ pub mod messages {
     ///The boxed type `messages.SearchResultsCalendar`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SearchResultsCalendar {
-        ///`messages.searchResultsCalendar#147ee23c flags:# inexact:flags.0?true count:int min_date:int min_msg_id:int offset_id_offset:flags.1?int periods:Vector<SearchResultsCalendarPeriod> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SearchResultsCalendar`
+        /// `messages.searchResultsCalendar#147ee23c flags:# inexact:flags.0?true count:int min_date:int min_msg_id:int offset_id_offset:flags.1?int periods:Vector<SearchResultsCalendarPeriod> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SearchResultsCalendar`
         SearchResultsCalendar(Box<crate::types::messages::SearchResultsCalendar>),
     }
     impl SearchResultsCalendar {
@@ -58550,10 +62086,16 @@ pub mod messages {
             Self::SearchResultsCalendar(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::SearchResultsCalendar>>
+    for SearchResultsCalendar {
+        fn from(x: Box<crate::types::messages::SearchResultsCalendar>) -> Self {
+            Self::SearchResultsCalendar(x)
+        }
+    }
     ///The boxed type `messages.SearchResultsPositions`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SearchResultsPositions {
-        ///`messages.searchResultsPositions#53b22baf count:int positions:Vector<SearchResultsPosition> = messages.SearchResultsPositions`
+        /// `messages.searchResultsPositions#53b22baf count:int positions:Vector<SearchResultsPosition> = messages.SearchResultsPositions`
         SearchResultsPositions(crate::types::messages::SearchResultsPositions),
     }
     impl SearchResultsPositions {
@@ -58623,9 +62165,9 @@ pub mod messages {
     ///The boxed type `messages.SentEncryptedMessage`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SentEncryptedMessage {
-        ///`messages.sentEncryptedMessage#560f8935 date:int = messages.SentEncryptedMessage`
+        /// `messages.sentEncryptedMessage#560f8935 date:int = messages.SentEncryptedMessage`
         SentEncryptedMessage(crate::types::messages::SentEncryptedMessage),
-        ///`messages.sentEncryptedFile#9493ff32 date:int file:EncryptedFile = messages.SentEncryptedMessage`
+        /// `messages.sentEncryptedFile#9493ff32 date:int file:EncryptedFile = messages.SentEncryptedMessage`
         SentEncryptedFile(Box<crate::types::messages::SentEncryptedFile>),
     }
     impl SentEncryptedMessage {
@@ -58711,12 +62253,17 @@ pub mod messages {
             Self::SentEncryptedFile(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::SentEncryptedFile>> for SentEncryptedMessage {
+        fn from(x: Box<crate::types::messages::SentEncryptedFile>) -> Self {
+            Self::SentEncryptedFile(x)
+        }
+    }
     ///The boxed type `messages.SponsoredMessages`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SponsoredMessages {
-        ///`messages.sponsoredMessages#ffda656d flags:# posts_between:flags.0?int start_delay:flags.1?int between_delay:flags.2?int messages:Vector<SponsoredMessage> chats:Vector<Chat> users:Vector<User> = messages.SponsoredMessages`
+        /// `messages.sponsoredMessages#ffda656d flags:# posts_between:flags.0?int start_delay:flags.1?int between_delay:flags.2?int messages:Vector<SponsoredMessage> chats:Vector<Chat> users:Vector<User> = messages.SponsoredMessages`
         SponsoredMessages(Box<crate::types::messages::SponsoredMessages>),
-        ///`messages.sponsoredMessagesEmpty#1839490f = messages.SponsoredMessages`
+        /// `messages.sponsoredMessagesEmpty#1839490f = messages.SponsoredMessages`
         Empty,
     }
     impl SponsoredMessages {
@@ -58791,6 +62338,11 @@ pub mod messages {
             Self::SponsoredMessages(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::SponsoredMessages>> for SponsoredMessages {
+        fn from(x: Box<crate::types::messages::SponsoredMessages>) -> Self {
+            Self::SponsoredMessages(x)
+        }
+    }
     impl From<crate::types::messages::SponsoredMessagesEmpty> for SponsoredMessages {
         fn from(_: crate::types::messages::SponsoredMessagesEmpty) -> Self {
             Self::Empty
@@ -58799,9 +62351,9 @@ pub mod messages {
     ///The boxed type `messages.StickerSet`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StickerSet {
-        ///`messages.stickerSet#6e153f16 set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document> = messages.StickerSet`
+        /// `messages.stickerSet#6e153f16 set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document> = messages.StickerSet`
         StickerSet(Box<crate::types::messages::StickerSet>),
-        ///`messages.stickerSetNotModified#d3f924eb = messages.StickerSet`
+        /// `messages.stickerSetNotModified#d3f924eb = messages.StickerSet`
         NotModified,
     }
     impl StickerSet {
@@ -58876,6 +62428,11 @@ pub mod messages {
             Self::StickerSet(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::StickerSet>> for StickerSet {
+        fn from(x: Box<crate::types::messages::StickerSet>) -> Self {
+            Self::StickerSet(x)
+        }
+    }
     impl From<crate::types::messages::StickerSetNotModified> for StickerSet {
         fn from(_: crate::types::messages::StickerSetNotModified) -> Self {
             Self::NotModified
@@ -58884,9 +62441,9 @@ pub mod messages {
     ///The boxed type `messages.StickerSetInstallResult`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StickerSetInstallResult {
-        ///`messages.stickerSetInstallResultSuccess#38641628 = messages.StickerSetInstallResult`
+        /// `messages.stickerSetInstallResultSuccess#38641628 = messages.StickerSetInstallResult`
         Success,
-        ///`messages.stickerSetInstallResultArchive#35e410a8 sets:Vector<StickerSetCovered> = messages.StickerSetInstallResult`
+        /// `messages.stickerSetInstallResultArchive#35e410a8 sets:Vector<StickerSetCovered> = messages.StickerSetInstallResult`
         Archive(crate::types::messages::StickerSetInstallResultArchive),
     }
     impl StickerSetInstallResult {
@@ -58967,9 +62524,9 @@ pub mod messages {
     ///The boxed type `messages.Stickers`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Stickers {
-        ///`messages.stickersNotModified#f1749a22 = messages.Stickers`
+        /// `messages.stickersNotModified#f1749a22 = messages.Stickers`
         NotModified,
-        ///`messages.stickers#30a6ec7e hash:long stickers:Vector<Document> = messages.Stickers`
+        /// `messages.stickers#30a6ec7e hash:long stickers:Vector<Document> = messages.Stickers`
         Stickers(crate::types::messages::Stickers),
     }
     impl Stickers {
@@ -59048,7 +62605,7 @@ pub mod messages {
     ///The boxed type `messages.TranscribedAudio`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TranscribedAudio {
-        ///`messages.transcribedAudio#cfb9d957 flags:# pending:flags.0?true transcription_id:long text:string trial_remains_num:flags.1?int trial_remains_until_date:flags.1?int = messages.TranscribedAudio`
+        /// `messages.transcribedAudio#cfb9d957 flags:# pending:flags.0?true transcription_id:long text:string trial_remains_num:flags.1?int trial_remains_until_date:flags.1?int = messages.TranscribedAudio`
         TranscribedAudio(Box<crate::types::messages::TranscribedAudio>),
     }
     impl TranscribedAudio {
@@ -59116,10 +62673,15 @@ pub mod messages {
             Self::TranscribedAudio(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::TranscribedAudio>> for TranscribedAudio {
+        fn from(x: Box<crate::types::messages::TranscribedAudio>) -> Self {
+            Self::TranscribedAudio(x)
+        }
+    }
     ///The boxed type `messages.TranslatedRichMessage`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TranslatedRichMessage {
-        ///`messages.translatedRichMessage#4203998f result:Vector<RichMessage> = messages.TranslatedRichMessage`
+        /// `messages.translatedRichMessage#4203998f result:Vector<RichMessage> = messages.TranslatedRichMessage`
         TranslatedRichMessage(crate::types::messages::TranslatedRichMessage),
     }
     impl TranslatedRichMessage {
@@ -59188,7 +62750,7 @@ pub mod messages {
     ///The boxed type `messages.TranslatedText`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TranslatedText {
-        ///`messages.translateResult#33db32f8 result:Vector<TextWithEntities> = messages.TranslatedText`
+        /// `messages.translateResult#33db32f8 result:Vector<TextWithEntities> = messages.TranslatedText`
         TranslateResult(crate::types::messages::TranslateResult),
     }
     impl TranslatedText {
@@ -59257,7 +62819,7 @@ pub mod messages {
     ///The boxed type `messages.VotesList`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum VotesList {
-        ///`messages.votesList#4899484e flags:# count:int votes:Vector<MessagePeerVote> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.VotesList`
+        /// `messages.votesList#4899484e flags:# count:int votes:Vector<MessagePeerVote> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.VotesList`
         VotesList(Box<crate::types::messages::VotesList>),
     }
     impl VotesList {
@@ -59325,10 +62887,15 @@ pub mod messages {
             Self::VotesList(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::VotesList>> for VotesList {
+        fn from(x: Box<crate::types::messages::VotesList>) -> Self {
+            Self::VotesList(x)
+        }
+    }
     ///The boxed type `messages.WebPage`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum WebPage {
-        ///`messages.webPage#fd5e12bd webpage:WebPage chats:Vector<Chat> users:Vector<User> = messages.WebPage`
+        /// `messages.webPage#fd5e12bd webpage:WebPage chats:Vector<Chat> users:Vector<User> = messages.WebPage`
         WebPage(Box<crate::types::messages::WebPage>),
     }
     impl WebPage {
@@ -59394,10 +62961,15 @@ pub mod messages {
             Self::WebPage(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::WebPage>> for WebPage {
+        fn from(x: Box<crate::types::messages::WebPage>) -> Self {
+            Self::WebPage(x)
+        }
+    }
     ///The boxed type `messages.WebPagePreview`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum WebPagePreview {
-        ///`messages.webPagePreview#8c9a88ac media:MessageMedia chats:Vector<Chat> users:Vector<User> = messages.WebPagePreview`
+        /// `messages.webPagePreview#8c9a88ac media:MessageMedia chats:Vector<Chat> users:Vector<User> = messages.WebPagePreview`
         WebPagePreview(Box<crate::types::messages::WebPagePreview>),
     }
     impl WebPagePreview {
@@ -59465,13 +63037,18 @@ pub mod messages {
             Self::WebPagePreview(Box::new(x))
         }
     }
+    impl From<Box<crate::types::messages::WebPagePreview>> for WebPagePreview {
+        fn from(x: Box<crate::types::messages::WebPagePreview>) -> Self {
+            Self::WebPagePreview(x)
+        }
+    }
 }
-///The boxed types of the `payments` namespace.
+/// The boxed types of the `payments` namespace.
 pub mod payments {
     ///The boxed type `payments.BankCardData`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BankCardData {
-        ///`payments.bankCardData#3e24e573 title:string open_urls:Vector<BankCardOpenUrl> = payments.BankCardData`
+        /// `payments.bankCardData#3e24e573 title:string open_urls:Vector<BankCardOpenUrl> = payments.BankCardData`
         BankCardData(Box<crate::types::payments::BankCardData>),
     }
     impl BankCardData {
@@ -59539,12 +63116,17 @@ pub mod payments {
             Self::BankCardData(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::BankCardData>> for BankCardData {
+        fn from(x: Box<crate::types::payments::BankCardData>) -> Self {
+            Self::BankCardData(x)
+        }
+    }
     ///The boxed type `payments.CheckCanSendGiftResult`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CheckCanSendGiftResult {
-        ///`payments.checkCanSendGiftResultOk#374fa7ad = payments.CheckCanSendGiftResult`
+        /// `payments.checkCanSendGiftResultOk#374fa7ad = payments.CheckCanSendGiftResult`
         Ok,
-        ///`payments.checkCanSendGiftResultFail#d5e58274 reason:TextWithEntities = payments.CheckCanSendGiftResult`
+        /// `payments.checkCanSendGiftResultFail#d5e58274 reason:TextWithEntities = payments.CheckCanSendGiftResult`
         Fail(crate::types::payments::CheckCanSendGiftResultFail),
     }
     impl CheckCanSendGiftResult {
@@ -59625,7 +63207,7 @@ pub mod payments {
     ///The boxed type `payments.CheckedGiftCode`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CheckedGiftCode {
-        ///`payments.checkedGiftCode#eb983f8f flags:# via_giveaway:flags.2?true from_id:flags.4?Peer giveaway_msg_id:flags.3?int to_id:flags.0?long date:int days:int used_date:flags.1?int chats:Vector<Chat> users:Vector<User> = payments.CheckedGiftCode`
+        /// `payments.checkedGiftCode#eb983f8f flags:# via_giveaway:flags.2?true from_id:flags.4?Peer giveaway_msg_id:flags.3?int to_id:flags.0?long date:int days:int used_date:flags.1?int chats:Vector<Chat> users:Vector<User> = payments.CheckedGiftCode`
         CheckedGiftCode(Box<crate::types::payments::CheckedGiftCode>),
     }
     impl CheckedGiftCode {
@@ -59693,10 +63275,15 @@ pub mod payments {
             Self::CheckedGiftCode(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::CheckedGiftCode>> for CheckedGiftCode {
+        fn from(x: Box<crate::types::payments::CheckedGiftCode>) -> Self {
+            Self::CheckedGiftCode(x)
+        }
+    }
     ///The boxed type `payments.ConnectedStarRefBots`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ConnectedStarRefBots {
-        ///`payments.connectedStarRefBots#98d5ea1d count:int connected_bots:Vector<ConnectedBotStarRef> users:Vector<User> = payments.ConnectedStarRefBots`
+        /// `payments.connectedStarRefBots#98d5ea1d count:int connected_bots:Vector<ConnectedBotStarRef> users:Vector<User> = payments.ConnectedStarRefBots`
         ConnectedStarRefBots(Box<crate::types::payments::ConnectedStarRefBots>),
     }
     impl ConnectedStarRefBots {
@@ -59766,10 +63353,16 @@ pub mod payments {
             Self::ConnectedStarRefBots(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::ConnectedStarRefBots>>
+    for ConnectedStarRefBots {
+        fn from(x: Box<crate::types::payments::ConnectedStarRefBots>) -> Self {
+            Self::ConnectedStarRefBots(x)
+        }
+    }
     ///The boxed type `payments.CurrencyRates`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CurrencyRates {
-        ///`payments.currencyRates#bbcce4c2 rates:Vector<CurrencyRate> = payments.CurrencyRates`
+        /// `payments.currencyRates#bbcce4c2 rates:Vector<CurrencyRate> = payments.CurrencyRates`
         CurrencyRates(crate::types::payments::CurrencyRates),
     }
     impl CurrencyRates {
@@ -59838,7 +63431,7 @@ pub mod payments {
     ///The boxed type `payments.ExportedInvoice`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExportedInvoice {
-        ///`payments.exportedInvoice#aed0cbd9 url:string = payments.ExportedInvoice`
+        /// `payments.exportedInvoice#aed0cbd9 url:string = payments.ExportedInvoice`
         ExportedInvoice(crate::types::payments::ExportedInvoice),
     }
     impl ExportedInvoice {
@@ -59907,9 +63500,9 @@ pub mod payments {
     ///The boxed type `payments.GiveawayInfo`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum GiveawayInfo {
-        ///`payments.giveawayInfo#4367daa0 flags:# participating:flags.0?true preparing_results:flags.3?true start_date:int joined_too_early_date:flags.1?int admin_disallowed_chat_id:flags.2?long disallowed_country:flags.4?string = payments.GiveawayInfo`
+        /// `payments.giveawayInfo#4367daa0 flags:# participating:flags.0?true preparing_results:flags.3?true start_date:int joined_too_early_date:flags.1?int admin_disallowed_chat_id:flags.2?long disallowed_country:flags.4?string = payments.GiveawayInfo`
         GiveawayInfo(Box<crate::types::payments::GiveawayInfo>),
-        ///`payments.giveawayInfoResults#e175e66f flags:# winner:flags.0?true refunded:flags.1?true start_date:int gift_code_slug:flags.3?string stars_prize:flags.4?long finish_date:int winners_count:int activated_count:flags.2?int = payments.GiveawayInfo`
+        /// `payments.giveawayInfoResults#e175e66f flags:# winner:flags.0?true refunded:flags.1?true start_date:int gift_code_slug:flags.3?string stars_prize:flags.4?long finish_date:int winners_count:int activated_count:flags.2?int = payments.GiveawayInfo`
         Results(Box<crate::types::payments::GiveawayInfoResults>),
     }
     impl GiveawayInfo {
@@ -59990,19 +63583,29 @@ pub mod payments {
             Self::GiveawayInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::GiveawayInfo>> for GiveawayInfo {
+        fn from(x: Box<crate::types::payments::GiveawayInfo>) -> Self {
+            Self::GiveawayInfo(x)
+        }
+    }
     impl From<crate::types::payments::GiveawayInfoResults> for GiveawayInfo {
         fn from(x: crate::types::payments::GiveawayInfoResults) -> Self {
             Self::Results(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::GiveawayInfoResults>> for GiveawayInfo {
+        fn from(x: Box<crate::types::payments::GiveawayInfoResults>) -> Self {
+            Self::Results(x)
+        }
+    }
     ///The boxed type `payments.PaymentForm`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PaymentForm {
-        ///`payments.paymentForm#a0058751 flags:# can_save_credentials:flags.2?true password_missing:flags.3?true form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice provider_id:long url:string native_provider:flags.4?string native_params:flags.4?DataJSON additional_methods:flags.6?Vector<PaymentFormMethod> saved_info:flags.0?PaymentRequestedInfo saved_credentials:flags.1?Vector<PaymentSavedCredentials> users:Vector<User> = payments.PaymentForm`
+        /// `payments.paymentForm#a0058751 flags:# can_save_credentials:flags.2?true password_missing:flags.3?true form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice provider_id:long url:string native_provider:flags.4?string native_params:flags.4?DataJSON additional_methods:flags.6?Vector<PaymentFormMethod> saved_info:flags.0?PaymentRequestedInfo saved_credentials:flags.1?Vector<PaymentSavedCredentials> users:Vector<User> = payments.PaymentForm`
         PaymentForm(Box<crate::types::payments::PaymentForm>),
-        ///`payments.paymentFormStars#7bf6b15c flags:# form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice users:Vector<User> = payments.PaymentForm`
+        /// `payments.paymentFormStars#7bf6b15c flags:# form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice users:Vector<User> = payments.PaymentForm`
         Stars(Box<crate::types::payments::PaymentFormStars>),
-        ///`payments.paymentFormStarGift#b425cfe1 form_id:long invoice:Invoice = payments.PaymentForm`
+        /// `payments.paymentFormStarGift#b425cfe1 form_id:long invoice:Invoice = payments.PaymentForm`
         StarGift(crate::types::payments::PaymentFormStarGift),
     }
     impl PaymentForm {
@@ -60094,9 +63697,19 @@ pub mod payments {
             Self::PaymentForm(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::PaymentForm>> for PaymentForm {
+        fn from(x: Box<crate::types::payments::PaymentForm>) -> Self {
+            Self::PaymentForm(x)
+        }
+    }
     impl From<crate::types::payments::PaymentFormStars> for PaymentForm {
         fn from(x: crate::types::payments::PaymentFormStars) -> Self {
             Self::Stars(Box::new(x))
+        }
+    }
+    impl From<Box<crate::types::payments::PaymentFormStars>> for PaymentForm {
+        fn from(x: Box<crate::types::payments::PaymentFormStars>) -> Self {
+            Self::Stars(x)
         }
     }
     impl From<crate::types::payments::PaymentFormStarGift> for PaymentForm {
@@ -60107,9 +63720,9 @@ pub mod payments {
     ///The boxed type `payments.PaymentReceipt`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PaymentReceipt {
-        ///`payments.paymentReceipt#70c4fe03 flags:# date:int bot_id:long provider_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice info:flags.0?PaymentRequestedInfo shipping:flags.1?ShippingOption tip_amount:flags.3?long currency:string total_amount:long credentials_title:string users:Vector<User> = payments.PaymentReceipt`
+        /// `payments.paymentReceipt#70c4fe03 flags:# date:int bot_id:long provider_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice info:flags.0?PaymentRequestedInfo shipping:flags.1?ShippingOption tip_amount:flags.3?long currency:string total_amount:long credentials_title:string users:Vector<User> = payments.PaymentReceipt`
         PaymentReceipt(Box<crate::types::payments::PaymentReceipt>),
-        ///`payments.paymentReceiptStars#dabbf83a flags:# date:int bot_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice currency:string total_amount:long transaction_id:string users:Vector<User> = payments.PaymentReceipt`
+        /// `payments.paymentReceiptStars#dabbf83a flags:# date:int bot_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice currency:string total_amount:long transaction_id:string users:Vector<User> = payments.PaymentReceipt`
         Stars(Box<crate::types::payments::PaymentReceiptStars>),
     }
     impl PaymentReceipt {
@@ -60190,17 +63803,27 @@ pub mod payments {
             Self::PaymentReceipt(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::PaymentReceipt>> for PaymentReceipt {
+        fn from(x: Box<crate::types::payments::PaymentReceipt>) -> Self {
+            Self::PaymentReceipt(x)
+        }
+    }
     impl From<crate::types::payments::PaymentReceiptStars> for PaymentReceipt {
         fn from(x: crate::types::payments::PaymentReceiptStars) -> Self {
             Self::Stars(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::PaymentReceiptStars>> for PaymentReceipt {
+        fn from(x: Box<crate::types::payments::PaymentReceiptStars>) -> Self {
+            Self::Stars(x)
+        }
+    }
     ///The boxed type `payments.PaymentResult`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PaymentResult {
-        ///`payments.paymentResult#4e5f810d updates:Updates = payments.PaymentResult`
+        /// `payments.paymentResult#4e5f810d updates:Updates = payments.PaymentResult`
         PaymentResult(crate::types::payments::PaymentResult),
-        ///`payments.paymentVerificationNeeded#d8411139 url:string = payments.PaymentResult`
+        /// `payments.paymentVerificationNeeded#d8411139 url:string = payments.PaymentResult`
         PaymentVerificationNeeded(crate::types::payments::PaymentVerificationNeeded),
     }
     impl PaymentResult {
@@ -60289,7 +63912,7 @@ pub mod payments {
     ///The boxed type `payments.ResaleStarGifts`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ResaleStarGifts {
-        ///`payments.resaleStarGifts#947a12df flags:# count:int gifts:Vector<StarGift> next_offset:flags.0?string attributes:flags.1?Vector<StarGiftAttribute> attributes_hash:flags.1?long chats:Vector<Chat> counters:flags.2?Vector<StarGiftAttributeCounter> users:Vector<User> = payments.ResaleStarGifts`
+        /// `payments.resaleStarGifts#947a12df flags:# count:int gifts:Vector<StarGift> next_offset:flags.0?string attributes:flags.1?Vector<StarGiftAttribute> attributes_hash:flags.1?long chats:Vector<Chat> counters:flags.2?Vector<StarGiftAttributeCounter> users:Vector<User> = payments.ResaleStarGifts`
         ResaleStarGifts(Box<crate::types::payments::ResaleStarGifts>),
     }
     impl ResaleStarGifts {
@@ -60357,10 +63980,15 @@ pub mod payments {
             Self::ResaleStarGifts(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::ResaleStarGifts>> for ResaleStarGifts {
+        fn from(x: Box<crate::types::payments::ResaleStarGifts>) -> Self {
+            Self::ResaleStarGifts(x)
+        }
+    }
     ///The boxed type `payments.SavedInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedInfo {
-        ///`payments.savedInfo#fb8fe43c flags:# has_saved_credentials:flags.1?true saved_info:flags.0?PaymentRequestedInfo = payments.SavedInfo`
+        /// `payments.savedInfo#fb8fe43c flags:# has_saved_credentials:flags.1?true saved_info:flags.0?PaymentRequestedInfo = payments.SavedInfo`
         SavedInfo(crate::types::payments::SavedInfo),
     }
     impl SavedInfo {
@@ -60427,7 +64055,7 @@ pub mod payments {
     ///The boxed type `payments.SavedStarGifts`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedStarGifts {
-        ///`payments.savedStarGifts#95f389b1 flags:# count:int chat_notifications_enabled:flags.1?Bool gifts:Vector<SavedStarGift> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.SavedStarGifts`
+        /// `payments.savedStarGifts#95f389b1 flags:# count:int chat_notifications_enabled:flags.1?Bool gifts:Vector<SavedStarGift> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.SavedStarGifts`
         SavedStarGifts(Box<crate::types::payments::SavedStarGifts>),
     }
     impl SavedStarGifts {
@@ -60495,12 +64123,17 @@ pub mod payments {
             Self::SavedStarGifts(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::SavedStarGifts>> for SavedStarGifts {
+        fn from(x: Box<crate::types::payments::SavedStarGifts>) -> Self {
+            Self::SavedStarGifts(x)
+        }
+    }
     ///The boxed type `payments.StarGiftActiveAuctions`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarGiftActiveAuctions {
-        ///`payments.starGiftActiveAuctionsNotModified#db33dad0 = payments.StarGiftActiveAuctions`
+        /// `payments.starGiftActiveAuctionsNotModified#db33dad0 = payments.StarGiftActiveAuctions`
         NotModified,
-        ///`payments.starGiftActiveAuctions#aef6abbc auctions:Vector<StarGiftActiveAuctionState> users:Vector<User> chats:Vector<Chat> = payments.StarGiftActiveAuctions`
+        /// `payments.starGiftActiveAuctions#aef6abbc auctions:Vector<StarGiftActiveAuctionState> users:Vector<User> chats:Vector<Chat> = payments.StarGiftActiveAuctions`
         StarGiftActiveAuctions(Box<crate::types::payments::StarGiftActiveAuctions>),
     }
     impl StarGiftActiveAuctions {
@@ -60584,10 +64217,16 @@ pub mod payments {
             Self::StarGiftActiveAuctions(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::StarGiftActiveAuctions>>
+    for StarGiftActiveAuctions {
+        fn from(x: Box<crate::types::payments::StarGiftActiveAuctions>) -> Self {
+            Self::StarGiftActiveAuctions(x)
+        }
+    }
     ///The boxed type `payments.StarGiftAuctionAcquiredGifts`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarGiftAuctionAcquiredGifts {
-        ///`payments.starGiftAuctionAcquiredGifts#7d5bd1f0 gifts:Vector<StarGiftAuctionAcquiredGift> users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionAcquiredGifts`
+        /// `payments.starGiftAuctionAcquiredGifts#7d5bd1f0 gifts:Vector<StarGiftAuctionAcquiredGift> users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionAcquiredGifts`
         StarGiftAuctionAcquiredGifts(
             Box<crate::types::payments::StarGiftAuctionAcquiredGifts>,
         ),
@@ -60660,10 +64299,16 @@ pub mod payments {
             Self::StarGiftAuctionAcquiredGifts(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::StarGiftAuctionAcquiredGifts>>
+    for StarGiftAuctionAcquiredGifts {
+        fn from(x: Box<crate::types::payments::StarGiftAuctionAcquiredGifts>) -> Self {
+            Self::StarGiftAuctionAcquiredGifts(x)
+        }
+    }
     ///The boxed type `payments.StarGiftAuctionState`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarGiftAuctionState {
-        ///`payments.starGiftAuctionState#6b39f4ec gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState timeout:int users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionState`
+        /// `payments.starGiftAuctionState#6b39f4ec gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState timeout:int users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionState`
         StarGiftAuctionState(Box<crate::types::payments::StarGiftAuctionState>),
     }
     impl StarGiftAuctionState {
@@ -60733,12 +64378,18 @@ pub mod payments {
             Self::StarGiftAuctionState(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::StarGiftAuctionState>>
+    for StarGiftAuctionState {
+        fn from(x: Box<crate::types::payments::StarGiftAuctionState>) -> Self {
+            Self::StarGiftAuctionState(x)
+        }
+    }
     ///The boxed type `payments.StarGiftCollections`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarGiftCollections {
-        ///`payments.starGiftCollectionsNotModified#a0ba4f17 = payments.StarGiftCollections`
+        /// `payments.starGiftCollectionsNotModified#a0ba4f17 = payments.StarGiftCollections`
         NotModified,
-        ///`payments.starGiftCollections#8a2932f3 collections:Vector<StarGiftCollection> = payments.StarGiftCollections`
+        /// `payments.starGiftCollections#8a2932f3 collections:Vector<StarGiftCollection> = payments.StarGiftCollections`
         StarGiftCollections(crate::types::payments::StarGiftCollections),
     }
     impl StarGiftCollections {
@@ -60820,7 +64471,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftUpgradeAttributes`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarGiftUpgradeAttributes {
-        ///`payments.starGiftUpgradeAttributes#46c6e36f attributes:Vector<StarGiftAttribute> = payments.StarGiftUpgradeAttributes`
+        /// `payments.starGiftUpgradeAttributes#46c6e36f attributes:Vector<StarGiftAttribute> = payments.StarGiftUpgradeAttributes`
         StarGiftUpgradeAttributes(crate::types::payments::StarGiftUpgradeAttributes),
     }
     impl StarGiftUpgradeAttributes {
@@ -60892,7 +64543,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftUpgradePreview`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarGiftUpgradePreview {
-        ///`payments.starGiftUpgradePreview#3de1dfed sample_attributes:Vector<StarGiftAttribute> prices:Vector<StarGiftUpgradePrice> next_prices:Vector<StarGiftUpgradePrice> = payments.StarGiftUpgradePreview`
+        /// `payments.starGiftUpgradePreview#3de1dfed sample_attributes:Vector<StarGiftAttribute> prices:Vector<StarGiftUpgradePrice> next_prices:Vector<StarGiftUpgradePrice> = payments.StarGiftUpgradePreview`
         StarGiftUpgradePreview(Box<crate::types::payments::StarGiftUpgradePreview>),
     }
     impl StarGiftUpgradePreview {
@@ -60963,10 +64614,16 @@ pub mod payments {
             Self::StarGiftUpgradePreview(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::StarGiftUpgradePreview>>
+    for StarGiftUpgradePreview {
+        fn from(x: Box<crate::types::payments::StarGiftUpgradePreview>) -> Self {
+            Self::StarGiftUpgradePreview(x)
+        }
+    }
     ///The boxed type `payments.StarGiftWithdrawalUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarGiftWithdrawalUrl {
-        ///`payments.starGiftWithdrawalUrl#84aa3a9c url:string = payments.StarGiftWithdrawalUrl`
+        /// `payments.starGiftWithdrawalUrl#84aa3a9c url:string = payments.StarGiftWithdrawalUrl`
         StarGiftWithdrawalUrl(crate::types::payments::StarGiftWithdrawalUrl),
     }
     impl StarGiftWithdrawalUrl {
@@ -61035,9 +64692,9 @@ pub mod payments {
     ///The boxed type `payments.StarGifts`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarGifts {
-        ///`payments.starGiftsNotModified#a388a368 = payments.StarGifts`
+        /// `payments.starGiftsNotModified#a388a368 = payments.StarGifts`
         NotModified,
-        ///`payments.starGifts#2ed82995 hash:int gifts:Vector<StarGift> chats:Vector<Chat> users:Vector<User> = payments.StarGifts`
+        /// `payments.starGifts#2ed82995 hash:int gifts:Vector<StarGift> chats:Vector<Chat> users:Vector<User> = payments.StarGifts`
         StarGifts(Box<crate::types::payments::StarGifts>),
     }
     impl StarGifts {
@@ -61117,10 +64774,15 @@ pub mod payments {
             Self::StarGifts(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::StarGifts>> for StarGifts {
+        fn from(x: Box<crate::types::payments::StarGifts>) -> Self {
+            Self::StarGifts(x)
+        }
+    }
     ///The boxed type `payments.StarsRevenueAdsAccountUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarsRevenueAdsAccountUrl {
-        ///`payments.starsRevenueAdsAccountUrl#394e7f21 url:string = payments.StarsRevenueAdsAccountUrl`
+        /// `payments.starsRevenueAdsAccountUrl#394e7f21 url:string = payments.StarsRevenueAdsAccountUrl`
         StarsRevenueAdsAccountUrl(crate::types::payments::StarsRevenueAdsAccountUrl),
     }
     impl StarsRevenueAdsAccountUrl {
@@ -61192,7 +64854,7 @@ pub mod payments {
     ///The boxed type `payments.StarsRevenueStats`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarsRevenueStats {
-        ///`payments.starsRevenueStats#6c207376 flags:# top_hours_graph:flags.0?StatsGraph revenue_graph:StatsGraph status:StarsRevenueStatus usd_rate:double = payments.StarsRevenueStats`
+        /// `payments.starsRevenueStats#6c207376 flags:# top_hours_graph:flags.0?StatsGraph revenue_graph:StatsGraph status:StarsRevenueStatus usd_rate:double = payments.StarsRevenueStats`
         StarsRevenueStats(Box<crate::types::payments::StarsRevenueStats>),
     }
     impl StarsRevenueStats {
@@ -61260,10 +64922,15 @@ pub mod payments {
             Self::StarsRevenueStats(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::StarsRevenueStats>> for StarsRevenueStats {
+        fn from(x: Box<crate::types::payments::StarsRevenueStats>) -> Self {
+            Self::StarsRevenueStats(x)
+        }
+    }
     ///The boxed type `payments.StarsRevenueWithdrawalUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarsRevenueWithdrawalUrl {
-        ///`payments.starsRevenueWithdrawalUrl#1dab80b7 url:string = payments.StarsRevenueWithdrawalUrl`
+        /// `payments.starsRevenueWithdrawalUrl#1dab80b7 url:string = payments.StarsRevenueWithdrawalUrl`
         StarsRevenueWithdrawalUrl(crate::types::payments::StarsRevenueWithdrawalUrl),
     }
     impl StarsRevenueWithdrawalUrl {
@@ -61335,7 +65002,7 @@ pub mod payments {
     ///The boxed type `payments.StarsStatus`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StarsStatus {
-        ///`payments.starsStatus#6c9ce8ed flags:# balance:StarsAmount subscriptions:flags.1?Vector<StarsSubscription> subscriptions_next_offset:flags.2?string subscriptions_missing_balance:flags.4?long history:flags.3?Vector<StarsTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.StarsStatus`
+        /// `payments.starsStatus#6c9ce8ed flags:# balance:StarsAmount subscriptions:flags.1?Vector<StarsSubscription> subscriptions_next_offset:flags.2?string subscriptions_missing_balance:flags.4?long history:flags.3?Vector<StarsTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.StarsStatus`
         StarsStatus(Box<crate::types::payments::StarsStatus>),
     }
     impl StarsStatus {
@@ -61403,10 +65070,15 @@ pub mod payments {
             Self::StarsStatus(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::StarsStatus>> for StarsStatus {
+        fn from(x: Box<crate::types::payments::StarsStatus>) -> Self {
+            Self::StarsStatus(x)
+        }
+    }
     ///The boxed type `payments.SuggestedStarRefBots`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SuggestedStarRefBots {
-        ///`payments.suggestedStarRefBots#b4d5d859 flags:# count:int suggested_bots:Vector<StarRefProgram> users:Vector<User> next_offset:flags.0?string = payments.SuggestedStarRefBots`
+        /// `payments.suggestedStarRefBots#b4d5d859 flags:# count:int suggested_bots:Vector<StarRefProgram> users:Vector<User> next_offset:flags.0?string = payments.SuggestedStarRefBots`
         SuggestedStarRefBots(Box<crate::types::payments::SuggestedStarRefBots>),
     }
     impl SuggestedStarRefBots {
@@ -61476,10 +65148,16 @@ pub mod payments {
             Self::SuggestedStarRefBots(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::SuggestedStarRefBots>>
+    for SuggestedStarRefBots {
+        fn from(x: Box<crate::types::payments::SuggestedStarRefBots>) -> Self {
+            Self::SuggestedStarRefBots(x)
+        }
+    }
     ///The boxed type `payments.UniqueStarGift`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum UniqueStarGift {
-        ///`payments.uniqueStarGift#416c56e8 gift:StarGift chats:Vector<Chat> users:Vector<User> = payments.UniqueStarGift`
+        /// `payments.uniqueStarGift#416c56e8 gift:StarGift chats:Vector<Chat> users:Vector<User> = payments.UniqueStarGift`
         UniqueStarGift(Box<crate::types::payments::UniqueStarGift>),
     }
     impl UniqueStarGift {
@@ -61547,10 +65225,15 @@ pub mod payments {
             Self::UniqueStarGift(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::UniqueStarGift>> for UniqueStarGift {
+        fn from(x: Box<crate::types::payments::UniqueStarGift>) -> Self {
+            Self::UniqueStarGift(x)
+        }
+    }
     ///The boxed type `payments.UniqueStarGiftValueInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum UniqueStarGiftValueInfo {
-        ///`payments.uniqueStarGiftValueInfo#512fe446 flags:# last_sale_on_fragment:flags.1?true value_is_average:flags.6?true currency:string value:long initial_sale_date:int initial_sale_stars:long initial_sale_price:long last_sale_date:flags.0?int last_sale_price:flags.0?long floor_price:flags.2?long average_price:flags.3?long listed_count:flags.4?int fragment_listed_count:flags.5?int fragment_listed_url:flags.5?string = payments.UniqueStarGiftValueInfo`
+        /// `payments.uniqueStarGiftValueInfo#512fe446 flags:# last_sale_on_fragment:flags.1?true value_is_average:flags.6?true currency:string value:long initial_sale_date:int initial_sale_stars:long initial_sale_price:long last_sale_date:flags.0?int last_sale_price:flags.0?long floor_price:flags.2?long average_price:flags.3?long listed_count:flags.4?int fragment_listed_count:flags.5?int fragment_listed_url:flags.5?string = payments.UniqueStarGiftValueInfo`
         UniqueStarGiftValueInfo(Box<crate::types::payments::UniqueStarGiftValueInfo>),
     }
     impl UniqueStarGiftValueInfo {
@@ -61621,10 +65304,16 @@ pub mod payments {
             Self::UniqueStarGiftValueInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::UniqueStarGiftValueInfo>>
+    for UniqueStarGiftValueInfo {
+        fn from(x: Box<crate::types::payments::UniqueStarGiftValueInfo>) -> Self {
+            Self::UniqueStarGiftValueInfo(x)
+        }
+    }
     ///The boxed type `payments.ValidatedRequestedInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ValidatedRequestedInfo {
-        ///`payments.validatedRequestedInfo#d1451883 flags:# id:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = payments.ValidatedRequestedInfo`
+        /// `payments.validatedRequestedInfo#d1451883 flags:# id:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = payments.ValidatedRequestedInfo`
         ValidatedRequestedInfo(Box<crate::types::payments::ValidatedRequestedInfo>),
     }
     impl ValidatedRequestedInfo {
@@ -61695,13 +65384,19 @@ pub mod payments {
             Self::ValidatedRequestedInfo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::payments::ValidatedRequestedInfo>>
+    for ValidatedRequestedInfo {
+        fn from(x: Box<crate::types::payments::ValidatedRequestedInfo>) -> Self {
+            Self::ValidatedRequestedInfo(x)
+        }
+    }
 }
-///The boxed types of the `phone` namespace.
+/// The boxed types of the `phone` namespace.
 pub mod phone {
     ///The boxed type `phone.ExportedGroupCallInvite`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExportedGroupCallInvite {
-        ///`phone.exportedGroupCallInvite#204bd158 link:string = phone.ExportedGroupCallInvite`
+        /// `phone.exportedGroupCallInvite#204bd158 link:string = phone.ExportedGroupCallInvite`
         ExportedGroupCallInvite(crate::types::phone::ExportedGroupCallInvite),
     }
     impl ExportedGroupCallInvite {
@@ -61772,7 +65467,7 @@ pub mod phone {
     ///The boxed type `phone.GroupCall`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum GroupCall {
-        ///`phone.groupCall#9e727aad call:GroupCall participants:Vector<GroupCallParticipant> participants_next_offset:string chats:Vector<Chat> users:Vector<User> = phone.GroupCall`
+        /// `phone.groupCall#9e727aad call:GroupCall participants:Vector<GroupCallParticipant> participants_next_offset:string chats:Vector<Chat> users:Vector<User> = phone.GroupCall`
         GroupCall(Box<crate::types::phone::GroupCall>),
     }
     impl GroupCall {
@@ -61840,10 +65535,15 @@ pub mod phone {
             Self::GroupCall(Box::new(x))
         }
     }
+    impl From<Box<crate::types::phone::GroupCall>> for GroupCall {
+        fn from(x: Box<crate::types::phone::GroupCall>) -> Self {
+            Self::GroupCall(x)
+        }
+    }
     ///The boxed type `phone.GroupCallStars`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum GroupCallStars {
-        ///`phone.groupCallStars#9d1dbd26 total_stars:long top_donors:Vector<GroupCallDonor> chats:Vector<Chat> users:Vector<User> = phone.GroupCallStars`
+        /// `phone.groupCallStars#9d1dbd26 total_stars:long top_donors:Vector<GroupCallDonor> chats:Vector<Chat> users:Vector<User> = phone.GroupCallStars`
         GroupCallStars(Box<crate::types::phone::GroupCallStars>),
     }
     impl GroupCallStars {
@@ -61911,10 +65611,15 @@ pub mod phone {
             Self::GroupCallStars(Box::new(x))
         }
     }
+    impl From<Box<crate::types::phone::GroupCallStars>> for GroupCallStars {
+        fn from(x: Box<crate::types::phone::GroupCallStars>) -> Self {
+            Self::GroupCallStars(x)
+        }
+    }
     ///The boxed type `phone.GroupCallStreamChannels`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum GroupCallStreamChannels {
-        ///`phone.groupCallStreamChannels#d0e482b2 channels:Vector<GroupCallStreamChannel> = phone.GroupCallStreamChannels`
+        /// `phone.groupCallStreamChannels#d0e482b2 channels:Vector<GroupCallStreamChannel> = phone.GroupCallStreamChannels`
         GroupCallStreamChannels(crate::types::phone::GroupCallStreamChannels),
     }
     impl GroupCallStreamChannels {
@@ -61985,7 +65690,7 @@ pub mod phone {
     ///The boxed type `phone.GroupCallStreamRtmpUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum GroupCallStreamRtmpUrl {
-        ///`phone.groupCallStreamRtmpUrl#2dbf3432 url:string key:string = phone.GroupCallStreamRtmpUrl`
+        /// `phone.groupCallStreamRtmpUrl#2dbf3432 url:string key:string = phone.GroupCallStreamRtmpUrl`
         GroupCallStreamRtmpUrl(Box<crate::types::phone::GroupCallStreamRtmpUrl>),
     }
     impl GroupCallStreamRtmpUrl {
@@ -62055,10 +65760,16 @@ pub mod phone {
             Self::GroupCallStreamRtmpUrl(Box::new(x))
         }
     }
+    impl From<Box<crate::types::phone::GroupCallStreamRtmpUrl>>
+    for GroupCallStreamRtmpUrl {
+        fn from(x: Box<crate::types::phone::GroupCallStreamRtmpUrl>) -> Self {
+            Self::GroupCallStreamRtmpUrl(x)
+        }
+    }
     ///The boxed type `phone.GroupParticipants`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum GroupParticipants {
-        ///`phone.groupParticipants#f47751b6 count:int participants:Vector<GroupCallParticipant> next_offset:string chats:Vector<Chat> users:Vector<User> version:int = phone.GroupParticipants`
+        /// `phone.groupParticipants#f47751b6 count:int participants:Vector<GroupCallParticipant> next_offset:string chats:Vector<Chat> users:Vector<User> version:int = phone.GroupParticipants`
         GroupParticipants(Box<crate::types::phone::GroupParticipants>),
     }
     impl GroupParticipants {
@@ -62126,10 +65837,15 @@ pub mod phone {
             Self::GroupParticipants(Box::new(x))
         }
     }
+    impl From<Box<crate::types::phone::GroupParticipants>> for GroupParticipants {
+        fn from(x: Box<crate::types::phone::GroupParticipants>) -> Self {
+            Self::GroupParticipants(x)
+        }
+    }
     ///The boxed type `phone.JoinAsPeers`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum JoinAsPeers {
-        ///`phone.joinAsPeers#afe5623f peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = phone.JoinAsPeers`
+        /// `phone.joinAsPeers#afe5623f peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = phone.JoinAsPeers`
         JoinAsPeers(Box<crate::types::phone::JoinAsPeers>),
     }
     impl JoinAsPeers {
@@ -62197,10 +65913,15 @@ pub mod phone {
             Self::JoinAsPeers(Box::new(x))
         }
     }
+    impl From<Box<crate::types::phone::JoinAsPeers>> for JoinAsPeers {
+        fn from(x: Box<crate::types::phone::JoinAsPeers>) -> Self {
+            Self::JoinAsPeers(x)
+        }
+    }
     ///The boxed type `phone.PhoneCall`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PhoneCall {
-        ///`phone.phoneCall#ec82e140 phone_call:PhoneCall users:Vector<User> = phone.PhoneCall`
+        /// `phone.phoneCall#ec82e140 phone_call:PhoneCall users:Vector<User> = phone.PhoneCall`
         PhoneCall(Box<crate::types::phone::PhoneCall>),
     }
     impl PhoneCall {
@@ -62268,13 +65989,18 @@ pub mod phone {
             Self::PhoneCall(Box::new(x))
         }
     }
+    impl From<Box<crate::types::phone::PhoneCall>> for PhoneCall {
+        fn from(x: Box<crate::types::phone::PhoneCall>) -> Self {
+            Self::PhoneCall(x)
+        }
+    }
 }
-///The boxed types of the `photos` namespace.
+/// The boxed types of the `photos` namespace.
 pub mod photos {
     ///The boxed type `photos.Photo`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Photo {
-        ///`photos.photo#20212ca8 photo:Photo users:Vector<User> = photos.Photo`
+        /// `photos.photo#20212ca8 photo:Photo users:Vector<User> = photos.Photo`
         Photo(Box<crate::types::photos::Photo>),
     }
     impl Photo {
@@ -62340,12 +66066,17 @@ pub mod photos {
             Self::Photo(Box::new(x))
         }
     }
+    impl From<Box<crate::types::photos::Photo>> for Photo {
+        fn from(x: Box<crate::types::photos::Photo>) -> Self {
+            Self::Photo(x)
+        }
+    }
     ///The boxed type `photos.Photos`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Photos {
-        ///`photos.photos#8dca6aa5 photos:Vector<Photo> users:Vector<User> = photos.Photos`
+        /// `photos.photos#8dca6aa5 photos:Vector<Photo> users:Vector<User> = photos.Photos`
         Photos(Box<crate::types::photos::Photos>),
-        ///`photos.photosSlice#15051f54 count:int photos:Vector<Photo> users:Vector<User> = photos.Photos`
+        /// `photos.photosSlice#15051f54 count:int photos:Vector<Photo> users:Vector<User> = photos.Photos`
         Slice(Box<crate::types::photos::PhotosSlice>),
     }
     impl Photos {
@@ -62424,18 +66155,28 @@ pub mod photos {
             Self::Photos(Box::new(x))
         }
     }
+    impl From<Box<crate::types::photos::Photos>> for Photos {
+        fn from(x: Box<crate::types::photos::Photos>) -> Self {
+            Self::Photos(x)
+        }
+    }
     impl From<crate::types::photos::PhotosSlice> for Photos {
         fn from(x: crate::types::photos::PhotosSlice) -> Self {
             Self::Slice(Box::new(x))
         }
     }
+    impl From<Box<crate::types::photos::PhotosSlice>> for Photos {
+        fn from(x: Box<crate::types::photos::PhotosSlice>) -> Self {
+            Self::Slice(x)
+        }
+    }
 }
-///The boxed types of the `premium` namespace.
+/// The boxed types of the `premium` namespace.
 pub mod premium {
     ///The boxed type `premium.BoostsList`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BoostsList {
-        ///`premium.boostsList#86f8613c flags:# count:int boosts:Vector<Boost> next_offset:flags.0?string users:Vector<User> = premium.BoostsList`
+        /// `premium.boostsList#86f8613c flags:# count:int boosts:Vector<Boost> next_offset:flags.0?string users:Vector<User> = premium.BoostsList`
         BoostsList(Box<crate::types::premium::BoostsList>),
     }
     impl BoostsList {
@@ -62503,10 +66244,15 @@ pub mod premium {
             Self::BoostsList(Box::new(x))
         }
     }
+    impl From<Box<crate::types::premium::BoostsList>> for BoostsList {
+        fn from(x: Box<crate::types::premium::BoostsList>) -> Self {
+            Self::BoostsList(x)
+        }
+    }
     ///The boxed type `premium.BoostsStatus`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BoostsStatus {
-        ///`premium.boostsStatus#4959427a flags:# my_boost:flags.2?true level:int current_level_boosts:int boosts:int gift_boosts:flags.4?int next_level_boosts:flags.0?int premium_audience:flags.1?StatsPercentValue boost_url:string prepaid_giveaways:flags.3?Vector<PrepaidGiveaway> my_boost_slots:flags.2?Vector<int> = premium.BoostsStatus`
+        /// `premium.boostsStatus#4959427a flags:# my_boost:flags.2?true level:int current_level_boosts:int boosts:int gift_boosts:flags.4?int next_level_boosts:flags.0?int premium_audience:flags.1?StatsPercentValue boost_url:string prepaid_giveaways:flags.3?Vector<PrepaidGiveaway> my_boost_slots:flags.2?Vector<int> = premium.BoostsStatus`
         BoostsStatus(Box<crate::types::premium::BoostsStatus>),
     }
     impl BoostsStatus {
@@ -62574,10 +66320,15 @@ pub mod premium {
             Self::BoostsStatus(Box::new(x))
         }
     }
+    impl From<Box<crate::types::premium::BoostsStatus>> for BoostsStatus {
+        fn from(x: Box<crate::types::premium::BoostsStatus>) -> Self {
+            Self::BoostsStatus(x)
+        }
+    }
     ///The boxed type `premium.MyBoosts`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum MyBoosts {
-        ///`premium.myBoosts#9ae228e2 my_boosts:Vector<MyBoost> chats:Vector<Chat> users:Vector<User> = premium.MyBoosts`
+        /// `premium.myBoosts#9ae228e2 my_boosts:Vector<MyBoost> chats:Vector<Chat> users:Vector<User> = premium.MyBoosts`
         MyBoosts(Box<crate::types::premium::MyBoosts>),
     }
     impl MyBoosts {
@@ -62645,13 +66396,18 @@ pub mod premium {
             Self::MyBoosts(Box::new(x))
         }
     }
+    impl From<Box<crate::types::premium::MyBoosts>> for MyBoosts {
+        fn from(x: Box<crate::types::premium::MyBoosts>) -> Self {
+            Self::MyBoosts(x)
+        }
+    }
 }
-///The boxed types of the `smsjobs` namespace.
+/// The boxed types of the `smsjobs` namespace.
 pub mod smsjobs {
     ///The boxed type `smsjobs.EligibilityToJoin`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum EligibilityToJoin {
-        ///`smsjobs.eligibleToJoin#dc8b44cf terms_url:string monthly_sent_sms:int = smsjobs.EligibilityToJoin`
+        /// `smsjobs.eligibleToJoin#dc8b44cf terms_url:string monthly_sent_sms:int = smsjobs.EligibilityToJoin`
         EligibleToJoin(crate::types::smsjobs::EligibleToJoin),
     }
     impl EligibilityToJoin {
@@ -62720,7 +66476,7 @@ pub mod smsjobs {
     ///The boxed type `smsjobs.Status`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Status {
-        ///`smsjobs.status#2aee9191 flags:# allow_international:flags.0?true recent_sent:int recent_since:int recent_remains:int total_sent:int total_since:int last_gift_slug:flags.1?string terms_url:string = smsjobs.Status`
+        /// `smsjobs.status#2aee9191 flags:# allow_international:flags.0?true recent_sent:int recent_since:int recent_remains:int total_sent:int total_since:int last_gift_slug:flags.1?string terms_url:string = smsjobs.Status`
         Status(Box<crate::types::smsjobs::Status>),
     }
     impl Status {
@@ -62786,13 +66542,18 @@ pub mod smsjobs {
             Self::Status(Box::new(x))
         }
     }
+    impl From<Box<crate::types::smsjobs::Status>> for Status {
+        fn from(x: Box<crate::types::smsjobs::Status>) -> Self {
+            Self::Status(x)
+        }
+    }
 }
-///The boxed types of the `stats` namespace.
+/// The boxed types of the `stats` namespace.
 pub mod stats {
     ///The boxed type `stats.BroadcastStats`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum BroadcastStats {
-        ///`stats.broadcastStats#396ca5fc period:StatsDateRangeDays followers:StatsAbsValueAndPrev views_per_post:StatsAbsValueAndPrev shares_per_post:StatsAbsValueAndPrev reactions_per_post:StatsAbsValueAndPrev views_per_story:StatsAbsValueAndPrev shares_per_story:StatsAbsValueAndPrev reactions_per_story:StatsAbsValueAndPrev enabled_notifications:StatsPercentValue growth_graph:StatsGraph followers_graph:StatsGraph mute_graph:StatsGraph top_hours_graph:StatsGraph interactions_graph:StatsGraph iv_interactions_graph:StatsGraph views_by_source_graph:StatsGraph new_followers_by_source_graph:StatsGraph languages_graph:StatsGraph reactions_by_emotion_graph:StatsGraph story_interactions_graph:StatsGraph story_reactions_by_emotion_graph:StatsGraph recent_posts_interactions:Vector<PostInteractionCounters> = stats.BroadcastStats`
+        /// `stats.broadcastStats#396ca5fc period:StatsDateRangeDays followers:StatsAbsValueAndPrev views_per_post:StatsAbsValueAndPrev shares_per_post:StatsAbsValueAndPrev reactions_per_post:StatsAbsValueAndPrev views_per_story:StatsAbsValueAndPrev shares_per_story:StatsAbsValueAndPrev reactions_per_story:StatsAbsValueAndPrev enabled_notifications:StatsPercentValue growth_graph:StatsGraph followers_graph:StatsGraph mute_graph:StatsGraph top_hours_graph:StatsGraph interactions_graph:StatsGraph iv_interactions_graph:StatsGraph views_by_source_graph:StatsGraph new_followers_by_source_graph:StatsGraph languages_graph:StatsGraph reactions_by_emotion_graph:StatsGraph story_interactions_graph:StatsGraph story_reactions_by_emotion_graph:StatsGraph recent_posts_interactions:Vector<PostInteractionCounters> = stats.BroadcastStats`
         BroadcastStats(Box<crate::types::stats::BroadcastStats>),
     }
     impl BroadcastStats {
@@ -62860,10 +66621,15 @@ pub mod stats {
             Self::BroadcastStats(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stats::BroadcastStats>> for BroadcastStats {
+        fn from(x: Box<crate::types::stats::BroadcastStats>) -> Self {
+            Self::BroadcastStats(x)
+        }
+    }
     ///The boxed type `stats.MegagroupStats`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum MegagroupStats {
-        ///`stats.megagroupStats#ef7ff916 period:StatsDateRangeDays members:StatsAbsValueAndPrev messages:StatsAbsValueAndPrev viewers:StatsAbsValueAndPrev posters:StatsAbsValueAndPrev growth_graph:StatsGraph members_graph:StatsGraph new_members_by_source_graph:StatsGraph languages_graph:StatsGraph messages_graph:StatsGraph actions_graph:StatsGraph top_hours_graph:StatsGraph weekdays_graph:StatsGraph top_posters:Vector<StatsGroupTopPoster> top_admins:Vector<StatsGroupTopAdmin> top_inviters:Vector<StatsGroupTopInviter> users:Vector<User> = stats.MegagroupStats`
+        /// `stats.megagroupStats#ef7ff916 period:StatsDateRangeDays members:StatsAbsValueAndPrev messages:StatsAbsValueAndPrev viewers:StatsAbsValueAndPrev posters:StatsAbsValueAndPrev growth_graph:StatsGraph members_graph:StatsGraph new_members_by_source_graph:StatsGraph languages_graph:StatsGraph messages_graph:StatsGraph actions_graph:StatsGraph top_hours_graph:StatsGraph weekdays_graph:StatsGraph top_posters:Vector<StatsGroupTopPoster> top_admins:Vector<StatsGroupTopAdmin> top_inviters:Vector<StatsGroupTopInviter> users:Vector<User> = stats.MegagroupStats`
         MegagroupStats(Box<crate::types::stats::MegagroupStats>),
     }
     impl MegagroupStats {
@@ -62931,10 +66697,15 @@ pub mod stats {
             Self::MegagroupStats(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stats::MegagroupStats>> for MegagroupStats {
+        fn from(x: Box<crate::types::stats::MegagroupStats>) -> Self {
+            Self::MegagroupStats(x)
+        }
+    }
     ///The boxed type `stats.MessageStats`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum MessageStats {
-        ///`stats.messageStats#7fe91c14 views_graph:StatsGraph reactions_by_emotion_graph:StatsGraph = stats.MessageStats`
+        /// `stats.messageStats#7fe91c14 views_graph:StatsGraph reactions_by_emotion_graph:StatsGraph = stats.MessageStats`
         MessageStats(Box<crate::types::stats::MessageStats>),
     }
     impl MessageStats {
@@ -63002,10 +66773,15 @@ pub mod stats {
             Self::MessageStats(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stats::MessageStats>> for MessageStats {
+        fn from(x: Box<crate::types::stats::MessageStats>) -> Self {
+            Self::MessageStats(x)
+        }
+    }
     ///The boxed type `stats.PollStats`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PollStats {
-        ///`stats.pollStats#2999beed votes_graph:StatsGraph = stats.PollStats`
+        /// `stats.pollStats#2999beed votes_graph:StatsGraph = stats.PollStats`
         PollStats(crate::types::stats::PollStats),
     }
     impl PollStats {
@@ -63072,7 +66848,7 @@ pub mod stats {
     ///The boxed type `stats.PublicForwards`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PublicForwards {
-        ///`stats.publicForwards#93037e20 flags:# count:int forwards:Vector<PublicForward> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stats.PublicForwards`
+        /// `stats.publicForwards#93037e20 flags:# count:int forwards:Vector<PublicForward> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stats.PublicForwards`
         PublicForwards(Box<crate::types::stats::PublicForwards>),
     }
     impl PublicForwards {
@@ -63140,10 +66916,15 @@ pub mod stats {
             Self::PublicForwards(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stats::PublicForwards>> for PublicForwards {
+        fn from(x: Box<crate::types::stats::PublicForwards>) -> Self {
+            Self::PublicForwards(x)
+        }
+    }
     ///The boxed type `stats.StoryStats`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StoryStats {
-        ///`stats.storyStats#50cd067c views_graph:StatsGraph reactions_by_emotion_graph:StatsGraph = stats.StoryStats`
+        /// `stats.storyStats#50cd067c views_graph:StatsGraph reactions_by_emotion_graph:StatsGraph = stats.StoryStats`
         StoryStats(Box<crate::types::stats::StoryStats>),
     }
     impl StoryStats {
@@ -63211,13 +66992,18 @@ pub mod stats {
             Self::StoryStats(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stats::StoryStats>> for StoryStats {
+        fn from(x: Box<crate::types::stats::StoryStats>) -> Self {
+            Self::StoryStats(x)
+        }
+    }
 }
-///The boxed types of the `stickers` namespace.
+/// The boxed types of the `stickers` namespace.
 pub mod stickers {
     ///The boxed type `stickers.SuggestedShortName`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SuggestedShortName {
-        ///`stickers.suggestedShortName#85fea03f short_name:string = stickers.SuggestedShortName`
+        /// `stickers.suggestedShortName#85fea03f short_name:string = stickers.SuggestedShortName`
         SuggestedShortName(crate::types::stickers::SuggestedShortName),
     }
     impl SuggestedShortName {
@@ -63284,30 +67070,30 @@ pub mod stickers {
         }
     }
 }
-///The boxed types of the `storage` namespace.
+/// The boxed types of the `storage` namespace.
 pub mod storage {
     ///The boxed type `storage.FileType`: one of 10 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum FileType {
-        ///`storage.fileUnknown#aa963b05 = storage.FileType`
+        /// `storage.fileUnknown#aa963b05 = storage.FileType`
         FileUnknown,
-        ///`storage.filePartial#40bc6f52 = storage.FileType`
+        /// `storage.filePartial#40bc6f52 = storage.FileType`
         FilePartial,
-        ///`storage.fileJpeg#007efe0e = storage.FileType`
+        /// `storage.fileJpeg#007efe0e = storage.FileType`
         FileJpeg,
-        ///`storage.fileGif#cae1aadf = storage.FileType`
+        /// `storage.fileGif#cae1aadf = storage.FileType`
         FileGif,
-        ///`storage.filePng#0a4f63c0 = storage.FileType`
+        /// `storage.filePng#0a4f63c0 = storage.FileType`
         FilePng,
-        ///`storage.filePdf#ae1e508d = storage.FileType`
+        /// `storage.filePdf#ae1e508d = storage.FileType`
         FilePdf,
-        ///`storage.fileMp3#528a0677 = storage.FileType`
+        /// `storage.fileMp3#528a0677 = storage.FileType`
         FileMp3,
-        ///`storage.fileMov#4b09ebbc = storage.FileType`
+        /// `storage.fileMov#4b09ebbc = storage.FileType`
         FileMov,
-        ///`storage.fileMp4#b3cea0e4 = storage.FileType`
+        /// `storage.fileMp4#b3cea0e4 = storage.FileType`
         FileMp4,
-        ///`storage.fileWebp#1081464c = storage.FileType`
+        /// `storage.fileWebp#1081464c = storage.FileType`
         FileWebp,
     }
     impl FileType {
@@ -63476,14 +67262,14 @@ pub mod storage {
         }
     }
 }
-///The boxed types of the `stories` namespace.
+/// The boxed types of the `stories` namespace.
 pub mod stories {
     ///The boxed type `stories.Albums`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Albums {
-        ///`stories.albumsNotModified#564edaeb = stories.Albums`
+        /// `stories.albumsNotModified#564edaeb = stories.Albums`
         NotModified,
-        ///`stories.albums#c3987a3a hash:long albums:Vector<StoryAlbum> = stories.Albums`
+        /// `stories.albums#c3987a3a hash:long albums:Vector<StoryAlbum> = stories.Albums`
         Albums(crate::types::stories::Albums),
     }
     impl Albums {
@@ -63562,9 +67348,9 @@ pub mod stories {
     ///The boxed type `stories.AllStories`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum AllStories {
-        ///`stories.allStoriesNotModified#1158fe3e flags:# state:string stealth_mode:StoriesStealthMode = stories.AllStories`
+        /// `stories.allStoriesNotModified#1158fe3e flags:# state:string stealth_mode:StoriesStealthMode = stories.AllStories`
         NotModified(Box<crate::types::stories::AllStoriesNotModified>),
-        ///`stories.allStories#6efc5e81 flags:# has_more:flags.0?true count:int state:string peer_stories:Vector<PeerStories> chats:Vector<Chat> users:Vector<User> stealth_mode:StoriesStealthMode = stories.AllStories`
+        /// `stories.allStories#6efc5e81 flags:# has_more:flags.0?true count:int state:string peer_stories:Vector<PeerStories> chats:Vector<Chat> users:Vector<User> stealth_mode:StoriesStealthMode = stories.AllStories`
         AllStories(Box<crate::types::stories::AllStories>),
     }
     impl AllStories {
@@ -63647,15 +67433,25 @@ pub mod stories {
             Self::NotModified(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stories::AllStoriesNotModified>> for AllStories {
+        fn from(x: Box<crate::types::stories::AllStoriesNotModified>) -> Self {
+            Self::NotModified(x)
+        }
+    }
     impl From<crate::types::stories::AllStories> for AllStories {
         fn from(x: crate::types::stories::AllStories) -> Self {
             Self::AllStories(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stories::AllStories>> for AllStories {
+        fn from(x: Box<crate::types::stories::AllStories>) -> Self {
+            Self::AllStories(x)
+        }
+    }
     ///The boxed type `stories.CanSendStoryCount`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CanSendStoryCount {
-        ///`stories.canSendStoryCount#c387c04e count_remains:int = stories.CanSendStoryCount`
+        /// `stories.canSendStoryCount#c387c04e count_remains:int = stories.CanSendStoryCount`
         CanSendStoryCount(crate::types::stories::CanSendStoryCount),
     }
     impl CanSendStoryCount {
@@ -63724,7 +67520,7 @@ pub mod stories {
     ///The boxed type `stories.FoundStories`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum FoundStories {
-        ///`stories.foundStories#e2de7737 flags:# count:int stories:Vector<FoundStory> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stories.FoundStories`
+        /// `stories.foundStories#e2de7737 flags:# count:int stories:Vector<FoundStory> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stories.FoundStories`
         FoundStories(Box<crate::types::stories::FoundStories>),
     }
     impl FoundStories {
@@ -63792,10 +67588,15 @@ pub mod stories {
             Self::FoundStories(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stories::FoundStories>> for FoundStories {
+        fn from(x: Box<crate::types::stories::FoundStories>) -> Self {
+            Self::FoundStories(x)
+        }
+    }
     ///The boxed type `stories.PeerStories`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum PeerStories {
-        ///`stories.peerStories#cae68768 stories:PeerStories chats:Vector<Chat> users:Vector<User> = stories.PeerStories`
+        /// `stories.peerStories#cae68768 stories:PeerStories chats:Vector<Chat> users:Vector<User> = stories.PeerStories`
         PeerStories(Box<crate::types::stories::PeerStories>),
     }
     impl PeerStories {
@@ -63863,10 +67664,15 @@ pub mod stories {
             Self::PeerStories(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stories::PeerStories>> for PeerStories {
+        fn from(x: Box<crate::types::stories::PeerStories>) -> Self {
+            Self::PeerStories(x)
+        }
+    }
     ///The boxed type `stories.Stories`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Stories {
-        ///`stories.stories#63c3dd0a flags:# count:int stories:Vector<StoryItem> pinned_to_top:flags.0?Vector<int> chats:Vector<Chat> users:Vector<User> = stories.Stories`
+        /// `stories.stories#63c3dd0a flags:# count:int stories:Vector<StoryItem> pinned_to_top:flags.0?Vector<int> chats:Vector<Chat> users:Vector<User> = stories.Stories`
         Stories(Box<crate::types::stories::Stories>),
     }
     impl Stories {
@@ -63932,10 +67738,15 @@ pub mod stories {
             Self::Stories(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stories::Stories>> for Stories {
+        fn from(x: Box<crate::types::stories::Stories>) -> Self {
+            Self::Stories(x)
+        }
+    }
     ///The boxed type `stories.StoryReactionsList`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StoryReactionsList {
-        ///`stories.storyReactionsList#aa5f789c flags:# count:int reactions:Vector<StoryReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryReactionsList`
+        /// `stories.storyReactionsList#aa5f789c flags:# count:int reactions:Vector<StoryReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryReactionsList`
         StoryReactionsList(Box<crate::types::stories::StoryReactionsList>),
     }
     impl StoryReactionsList {
@@ -64003,10 +67814,15 @@ pub mod stories {
             Self::StoryReactionsList(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stories::StoryReactionsList>> for StoryReactionsList {
+        fn from(x: Box<crate::types::stories::StoryReactionsList>) -> Self {
+            Self::StoryReactionsList(x)
+        }
+    }
     ///The boxed type `stories.StoryViews`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StoryViews {
-        ///`stories.storyViews#de9eed1d views:Vector<StoryViews> users:Vector<User> = stories.StoryViews`
+        /// `stories.storyViews#de9eed1d views:Vector<StoryViews> users:Vector<User> = stories.StoryViews`
         StoryViews(Box<crate::types::stories::StoryViews>),
     }
     impl StoryViews {
@@ -64074,10 +67890,15 @@ pub mod stories {
             Self::StoryViews(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stories::StoryViews>> for StoryViews {
+        fn from(x: Box<crate::types::stories::StoryViews>) -> Self {
+            Self::StoryViews(x)
+        }
+    }
     ///The boxed type `stories.StoryViewsList`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StoryViewsList {
-        ///`stories.storyViewsList#59d78fc5 flags:# count:int views_count:int forwards_count:int reactions_count:int views:Vector<StoryView> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryViewsList`
+        /// `stories.storyViewsList#59d78fc5 flags:# count:int views_count:int forwards_count:int reactions_count:int views:Vector<StoryView> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryViewsList`
         StoryViewsList(Box<crate::types::stories::StoryViewsList>),
     }
     impl StoryViewsList {
@@ -64145,13 +67966,18 @@ pub mod stories {
             Self::StoryViewsList(Box::new(x))
         }
     }
+    impl From<Box<crate::types::stories::StoryViewsList>> for StoryViewsList {
+        fn from(x: Box<crate::types::stories::StoryViewsList>) -> Self {
+            Self::StoryViewsList(x)
+        }
+    }
 }
-///The boxed types of the `toncenter` namespace.
+/// The boxed types of the `toncenter` namespace.
 pub mod toncenter {
     ///The boxed type `toncenter.ApiResponse`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ApiResponse {
-        ///`toncenter.apiResponse#ac8dfe19 response:DataJSON = toncenter.ApiResponse`
+        /// `toncenter.apiResponse#ac8dfe19 response:DataJSON = toncenter.ApiResponse`
         ApiResponse(crate::types::toncenter::ApiResponse),
     }
     impl ApiResponse {
@@ -64220,7 +68046,7 @@ pub mod toncenter {
     ///The boxed type `toncenter.StreamingUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum StreamingUrl {
-        ///`toncenter.streamingUrl#19887601 url:string expires:int = toncenter.StreamingUrl`
+        /// `toncenter.streamingUrl#19887601 url:string expires:int = toncenter.StreamingUrl`
         StreamingUrl(crate::types::toncenter::StreamingUrl),
     }
     impl StreamingUrl {
@@ -64287,16 +68113,16 @@ pub mod toncenter {
         }
     }
 }
-///The boxed types of the `updates` namespace.
+/// The boxed types of the `updates` namespace.
 pub mod updates {
     ///The boxed type `updates.ChannelDifference`: one of 3 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ChannelDifference {
-        ///`updates.channelDifferenceEmpty#3e11affb flags:# final:flags.0?true pts:int timeout:flags.1?int = updates.ChannelDifference`
+        /// `updates.channelDifferenceEmpty#3e11affb flags:# final:flags.0?true pts:int timeout:flags.1?int = updates.ChannelDifference`
         Empty(crate::types::updates::ChannelDifferenceEmpty),
-        ///`updates.channelDifferenceTooLong#a4bcc6fe flags:# final:flags.0?true timeout:flags.1?int dialog:Dialog messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference`
+        /// `updates.channelDifferenceTooLong#a4bcc6fe flags:# final:flags.0?true timeout:flags.1?int dialog:Dialog messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference`
         TooLong(Box<crate::types::updates::ChannelDifferenceTooLong>),
-        ///`updates.channelDifference#2064674e flags:# final:flags.0?true pts:int timeout:flags.1?int new_messages:Vector<Message> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference`
+        /// `updates.channelDifference#2064674e flags:# final:flags.0?true pts:int timeout:flags.1?int new_messages:Vector<Message> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference`
         ChannelDifference(Box<crate::types::updates::ChannelDifference>),
     }
     impl ChannelDifference {
@@ -64393,21 +68219,32 @@ pub mod updates {
             Self::TooLong(Box::new(x))
         }
     }
+    impl From<Box<crate::types::updates::ChannelDifferenceTooLong>>
+    for ChannelDifference {
+        fn from(x: Box<crate::types::updates::ChannelDifferenceTooLong>) -> Self {
+            Self::TooLong(x)
+        }
+    }
     impl From<crate::types::updates::ChannelDifference> for ChannelDifference {
         fn from(x: crate::types::updates::ChannelDifference) -> Self {
             Self::ChannelDifference(Box::new(x))
         }
     }
+    impl From<Box<crate::types::updates::ChannelDifference>> for ChannelDifference {
+        fn from(x: Box<crate::types::updates::ChannelDifference>) -> Self {
+            Self::ChannelDifference(x)
+        }
+    }
     ///The boxed type `updates.Difference`: one of 4 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Difference {
-        ///`updates.differenceEmpty#5d75a138 date:int seq:int = updates.Difference`
+        /// `updates.differenceEmpty#5d75a138 date:int seq:int = updates.Difference`
         Empty(crate::types::updates::DifferenceEmpty),
-        ///`updates.difference#00f49ca0 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> state:updates.State = updates.Difference`
+        /// `updates.difference#00f49ca0 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> state:updates.State = updates.Difference`
         Difference(Box<crate::types::updates::Difference>),
-        ///`updates.differenceSlice#a8fb1981 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> intermediate_state:updates.State = updates.Difference`
+        /// `updates.differenceSlice#a8fb1981 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> intermediate_state:updates.State = updates.Difference`
         Slice(Box<crate::types::updates::DifferenceSlice>),
-        ///`updates.differenceTooLong#4afe8f6d pts:int = updates.Difference`
+        /// `updates.differenceTooLong#4afe8f6d pts:int = updates.Difference`
         TooLong(crate::types::updates::DifferenceTooLong),
     }
     impl Difference {
@@ -64515,9 +68352,19 @@ pub mod updates {
             Self::Difference(Box::new(x))
         }
     }
+    impl From<Box<crate::types::updates::Difference>> for Difference {
+        fn from(x: Box<crate::types::updates::Difference>) -> Self {
+            Self::Difference(x)
+        }
+    }
     impl From<crate::types::updates::DifferenceSlice> for Difference {
         fn from(x: crate::types::updates::DifferenceSlice) -> Self {
             Self::Slice(Box::new(x))
+        }
+    }
+    impl From<Box<crate::types::updates::DifferenceSlice>> for Difference {
+        fn from(x: Box<crate::types::updates::DifferenceSlice>) -> Self {
+            Self::Slice(x)
         }
     }
     impl From<crate::types::updates::DifferenceTooLong> for Difference {
@@ -64528,7 +68375,7 @@ pub mod updates {
     ///The boxed type `updates.State`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum State {
-        ///`updates.state#a56c2a3e pts:int qts:int date:int seq:int unread_count:int = updates.State`
+        /// `updates.state#a56c2a3e pts:int qts:int date:int seq:int unread_count:int = updates.State`
         State(crate::types::updates::State),
     }
     impl State {
@@ -64593,14 +68440,14 @@ pub mod updates {
         }
     }
 }
-///The boxed types of the `upload` namespace.
+/// The boxed types of the `upload` namespace.
 pub mod upload {
     ///The boxed type `upload.CdnFile`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum CdnFile {
-        ///`upload.cdnFileReuploadNeeded#eea8e46e request_token:bytes = upload.CdnFile`
+        /// `upload.cdnFileReuploadNeeded#eea8e46e request_token:bytes = upload.CdnFile`
         ReuploadNeeded(crate::types::upload::CdnFileReuploadNeeded),
-        ///`upload.cdnFile#a99fca4f bytes:bytes = upload.CdnFile`
+        /// `upload.cdnFile#a99fca4f bytes:bytes = upload.CdnFile`
         CdnFile(crate::types::upload::CdnFile),
     }
     impl CdnFile {
@@ -64685,9 +68532,9 @@ pub mod upload {
     ///The boxed type `upload.File`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum File {
-        ///`upload.file#096a18d5 type:storage.FileType mtime:int bytes:bytes = upload.File`
+        /// `upload.file#096a18d5 type:storage.FileType mtime:int bytes:bytes = upload.File`
         File(Box<crate::types::upload::File>),
-        ///`upload.fileCdnRedirect#f18cda44 dc_id:int file_token:bytes encryption_key:bytes encryption_iv:bytes file_hashes:Vector<FileHash> = upload.File`
+        /// `upload.fileCdnRedirect#f18cda44 dc_id:int file_token:bytes encryption_key:bytes encryption_iv:bytes file_hashes:Vector<FileHash> = upload.File`
         CdnRedirect(Box<crate::types::upload::FileCdnRedirect>),
     }
     impl File {
@@ -64768,15 +68615,25 @@ pub mod upload {
             Self::File(Box::new(x))
         }
     }
+    impl From<Box<crate::types::upload::File>> for File {
+        fn from(x: Box<crate::types::upload::File>) -> Self {
+            Self::File(x)
+        }
+    }
     impl From<crate::types::upload::FileCdnRedirect> for File {
         fn from(x: crate::types::upload::FileCdnRedirect) -> Self {
             Self::CdnRedirect(Box::new(x))
         }
     }
+    impl From<Box<crate::types::upload::FileCdnRedirect>> for File {
+        fn from(x: Box<crate::types::upload::FileCdnRedirect>) -> Self {
+            Self::CdnRedirect(x)
+        }
+    }
     ///The boxed type `upload.WebFile`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum WebFile {
-        ///`upload.webFile#21e753bc size:int mime_type:string file_type:storage.FileType mtime:int bytes:bytes = upload.WebFile`
+        /// `upload.webFile#21e753bc size:int mime_type:string file_type:storage.FileType mtime:int bytes:bytes = upload.WebFile`
         WebFile(Box<crate::types::upload::WebFile>),
     }
     impl WebFile {
@@ -64842,15 +68699,20 @@ pub mod upload {
             Self::WebFile(Box::new(x))
         }
     }
+    impl From<Box<crate::types::upload::WebFile>> for WebFile {
+        fn from(x: Box<crate::types::upload::WebFile>) -> Self {
+            Self::WebFile(x)
+        }
+    }
 }
-///The boxed types of the `users` namespace.
+/// The boxed types of the `users` namespace.
 pub mod users {
     ///The boxed type `users.SavedMusic`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SavedMusic {
-        ///`users.savedMusicNotModified#e3878aa4 count:int = users.SavedMusic`
+        /// `users.savedMusicNotModified#e3878aa4 count:int = users.SavedMusic`
         NotModified(crate::types::users::SavedMusicNotModified),
-        ///`users.savedMusic#34a2f297 count:int documents:Vector<Document> = users.SavedMusic`
+        /// `users.savedMusic#34a2f297 count:int documents:Vector<Document> = users.SavedMusic`
         SavedMusic(crate::types::users::SavedMusic),
     }
     impl SavedMusic {
@@ -64935,7 +68797,7 @@ pub mod users {
     ///The boxed type `users.UserFull`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum UserFull {
-        ///`users.userFull#3b6d152e full_user:UserFull chats:Vector<Chat> users:Vector<User> = users.UserFull`
+        /// `users.userFull#3b6d152e full_user:UserFull chats:Vector<Chat> users:Vector<User> = users.UserFull`
         UserFull(Box<crate::types::users::UserFull>),
     }
     impl UserFull {
@@ -65003,12 +68865,17 @@ pub mod users {
             Self::UserFull(Box::new(x))
         }
     }
+    impl From<Box<crate::types::users::UserFull>> for UserFull {
+        fn from(x: Box<crate::types::users::UserFull>) -> Self {
+            Self::UserFull(x)
+        }
+    }
     ///The boxed type `users.Users`: one of 2 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Users {
-        ///`users.users#62d706b8 users:Vector<User> = users.Users`
+        /// `users.users#62d706b8 users:Vector<User> = users.Users`
         Users(crate::types::users::Users),
-        ///`users.usersSlice#315a4974 count:int users:Vector<User> = users.Users`
+        /// `users.usersSlice#315a4974 count:int users:Vector<User> = users.Users`
         Slice(crate::types::users::UsersSlice),
     }
     impl Users {
@@ -65089,12 +68956,12 @@ pub mod users {
         }
     }
 }
-///The boxed types of the `wallet` namespace.
+/// The boxed types of the `wallet` namespace.
 pub mod wallet {
     ///The boxed type `wallet.EncryptedSecretPhrasePart`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum EncryptedSecretPhrasePart {
-        ///`wallet.encryptedSecretPhrasePart#18e82537 data:bytes = wallet.EncryptedSecretPhrasePart`
+        /// `wallet.encryptedSecretPhrasePart#18e82537 data:bytes = wallet.EncryptedSecretPhrasePart`
         EncryptedSecretPhrasePart(crate::types::wallet::EncryptedSecretPhrasePart),
     }
     impl EncryptedSecretPhrasePart {
@@ -65166,7 +69033,7 @@ pub mod wallet {
     ///The boxed type `wallet.ExistingBalance`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ExistingBalance {
-        ///`wallet.existingBalance#bde90a8d flags:# has_balance:flags.0?true url:string = wallet.ExistingBalance`
+        /// `wallet.existingBalance#bde90a8d flags:# has_balance:flags.0?true url:string = wallet.ExistingBalance`
         ExistingBalance(crate::types::wallet::ExistingBalance),
     }
     impl ExistingBalance {
@@ -65235,7 +69102,7 @@ pub mod wallet {
     ///The boxed type `wallet.HolderDc`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum HolderDc {
-        ///`wallet.holderDc#f9d612ef dc:int public_key:bytes = wallet.HolderDc`
+        /// `wallet.holderDc#f9d612ef dc:int public_key:bytes = wallet.HolderDc`
         HolderDc(crate::types::wallet::HolderDc),
     }
     impl HolderDc {
@@ -65302,7 +69169,7 @@ pub mod wallet {
     ///The boxed type `wallet.NftAttribute`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum NftAttribute {
-        ///`wallet.nftAttribute#4c1ef10e trait_type:string value:string = wallet.NftAttribute`
+        /// `wallet.nftAttribute#4c1ef10e trait_type:string value:string = wallet.NftAttribute`
         NftAttribute(Box<crate::types::wallet::NftAttribute>),
     }
     impl NftAttribute {
@@ -65370,10 +69237,15 @@ pub mod wallet {
             Self::NftAttribute(Box::new(x))
         }
     }
+    impl From<Box<crate::types::wallet::NftAttribute>> for NftAttribute {
+        fn from(x: Box<crate::types::wallet::NftAttribute>) -> Self {
+            Self::NftAttribute(x)
+        }
+    }
     ///The boxed type `wallet.NftItem`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum NftItem {
-        ///`wallet.nftItem#3441fd1c flags:# collection_address:flags.0?string address:string owner_address:string index:string name:flags.1?string description:flags.2?string image:flags.3?WebDocument image_small:flags.4?WebDocument content_url:flags.5?WebDocument lottie:flags.6?WebDocument attributes:flags.7?Vector<wallet.NftAttribute> extra:flags.8?DataJSON = wallet.NftItem`
+        /// `wallet.nftItem#3441fd1c flags:# collection_address:flags.0?string address:string owner_address:string index:string name:flags.1?string description:flags.2?string image:flags.3?WebDocument image_small:flags.4?WebDocument content_url:flags.5?WebDocument lottie:flags.6?WebDocument attributes:flags.7?Vector<wallet.NftAttribute> extra:flags.8?DataJSON = wallet.NftItem`
         NftItem(Box<crate::types::wallet::NftItem>),
     }
     impl NftItem {
@@ -65439,10 +69311,15 @@ pub mod wallet {
             Self::NftItem(Box::new(x))
         }
     }
+    impl From<Box<crate::types::wallet::NftItem>> for NftItem {
+        fn from(x: Box<crate::types::wallet::NftItem>) -> Self {
+            Self::NftItem(x)
+        }
+    }
     ///The boxed type `wallet.NftItems`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum NftItems {
-        ///`wallet.nftItems#794d486f flags:# items:Vector<wallet.NftItem> next_offset:flags.0?string = wallet.NftItems`
+        /// `wallet.nftItems#794d486f flags:# items:Vector<wallet.NftItem> next_offset:flags.0?string = wallet.NftItems`
         NftItems(Box<crate::types::wallet::NftItems>),
     }
     impl NftItems {
@@ -65510,10 +69387,15 @@ pub mod wallet {
             Self::NftItems(Box::new(x))
         }
     }
+    impl From<Box<crate::types::wallet::NftItems>> for NftItems {
+        fn from(x: Box<crate::types::wallet::NftItems>) -> Self {
+            Self::NftItems(x)
+        }
+    }
     ///The boxed type `wallet.ProofChallenge`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum ProofChallenge {
-        ///`wallet.proofChallenge#99e41707 payload:string expires:int domain:string = wallet.ProofChallenge`
+        /// `wallet.proofChallenge#99e41707 payload:string expires:int domain:string = wallet.ProofChallenge`
         ProofChallenge(Box<crate::types::wallet::ProofChallenge>),
     }
     impl ProofChallenge {
@@ -65581,10 +69463,15 @@ pub mod wallet {
             Self::ProofChallenge(Box::new(x))
         }
     }
+    impl From<Box<crate::types::wallet::ProofChallenge>> for ProofChallenge {
+        fn from(x: Box<crate::types::wallet::ProofChallenge>) -> Self {
+            Self::ProofChallenge(x)
+        }
+    }
     ///The boxed type `wallet.SecretPhraseParts`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum SecretPhraseParts {
-        ///`wallet.secretPhraseParts#e6d0ef01 token:string dcs:Vector<int> = wallet.SecretPhraseParts`
+        /// `wallet.secretPhraseParts#e6d0ef01 token:string dcs:Vector<int> = wallet.SecretPhraseParts`
         SecretPhraseParts(Box<crate::types::wallet::SecretPhraseParts>),
     }
     impl SecretPhraseParts {
@@ -65652,10 +69539,15 @@ pub mod wallet {
             Self::SecretPhraseParts(Box::new(x))
         }
     }
+    impl From<Box<crate::types::wallet::SecretPhraseParts>> for SecretPhraseParts {
+        fn from(x: Box<crate::types::wallet::SecretPhraseParts>) -> Self {
+            Self::SecretPhraseParts(x)
+        }
+    }
     ///The boxed type `wallet.TonConnectChallenge`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TonConnectChallenge {
-        ///`wallet.tonConnectChallenge#4bc89693 challenge:bytes event_id:long = wallet.TonConnectChallenge`
+        /// `wallet.tonConnectChallenge#4bc89693 challenge:bytes event_id:long = wallet.TonConnectChallenge`
         TonConnectChallenge(crate::types::wallet::TonConnectChallenge),
     }
     impl TonConnectChallenge {
@@ -65724,7 +69616,7 @@ pub mod wallet {
     ///The boxed type `wallet.TonConnectPending`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TonConnectPending {
-        ///`wallet.tonConnectPending#85c0f124 session:TonConnectSession requests:Vector<TonConnectRequest> = wallet.TonConnectPending`
+        /// `wallet.tonConnectPending#85c0f124 session:TonConnectSession requests:Vector<TonConnectRequest> = wallet.TonConnectPending`
         TonConnectPending(Box<crate::types::wallet::TonConnectPending>),
     }
     impl TonConnectPending {
@@ -65792,10 +69684,15 @@ pub mod wallet {
             Self::TonConnectPending(Box::new(x))
         }
     }
+    impl From<Box<crate::types::wallet::TonConnectPending>> for TonConnectPending {
+        fn from(x: Box<crate::types::wallet::TonConnectPending>) -> Self {
+            Self::TonConnectPending(x)
+        }
+    }
     ///The boxed type `wallet.TonConnectSessions`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum TonConnectSessions {
-        ///`wallet.tonConnectSessions#0e1f6896 sessions:Vector<TonConnectSession> = wallet.TonConnectSessions`
+        /// `wallet.tonConnectSessions#0e1f6896 sessions:Vector<TonConnectSession> = wallet.TonConnectSessions`
         TonConnectSessions(crate::types::wallet::TonConnectSessions),
     }
     impl TonConnectSessions {
@@ -65864,7 +69761,7 @@ pub mod wallet {
     ///The boxed type `wallet.Transactions`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum Transactions {
-        ///`wallet.transactions#4322d5a5 flags:# balance:long transactions:Vector<WalletTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = wallet.Transactions`
+        /// `wallet.transactions#4322d5a5 flags:# balance:long transactions:Vector<WalletTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = wallet.Transactions`
         Transactions(Box<crate::types::wallet::Transactions>),
     }
     impl Transactions {
@@ -65932,10 +69829,15 @@ pub mod wallet {
             Self::Transactions(Box::new(x))
         }
     }
+    impl From<Box<crate::types::wallet::Transactions>> for Transactions {
+        fn from(x: Box<crate::types::wallet::Transactions>) -> Self {
+            Self::Transactions(x)
+        }
+    }
     ///The boxed type `wallet.UserAddresses`: one of 1 constructor(s).
     #[derive(Clone, Debug, PartialEq)]
     pub enum UserAddresses {
-        ///`wallet.userAddresses#928e7b55 addresses:Vector<WalletUserAddress> users:Vector<User> = wallet.UserAddresses`
+        /// `wallet.userAddresses#928e7b55 addresses:Vector<WalletUserAddress> users:Vector<User> = wallet.UserAddresses`
         UserAddresses(Box<crate::types::wallet::UserAddresses>),
     }
     impl UserAddresses {
@@ -66001,6 +69903,11 @@ pub mod wallet {
     impl From<crate::types::wallet::UserAddresses> for UserAddresses {
         fn from(x: crate::types::wallet::UserAddresses) -> Self {
             Self::UserAddresses(Box::new(x))
+        }
+    }
+    impl From<Box<crate::types::wallet::UserAddresses>> for UserAddresses {
+        fn from(x: Box<crate::types::wallet::UserAddresses>) -> Self {
+            Self::UserAddresses(x)
         }
     }
 }

@@ -2,10 +2,10 @@
 // Do not edit by hand: change the generator or the schema and regenerate.
 
 //! One struct per function; each is a `RemoteCall`.
-///`req_pq#60469778 nonce:int128 = ResPQ`
+/// `req_pq#60469778 nonce:int128 = ResPQ`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReqPq {
-    ///`nonce:int128`
+    /// `nonce:int128`
     pub nonce: [u8; 16],
 }
 impl crate::Identifiable for ReqPq {
@@ -36,10 +36,10 @@ impl crate::CanonicalJson for ReqPq {
 impl crate::RemoteCall for ReqPq {
     type Return = crate::enums::ResPQ;
 }
-///`req_pq_multi#be7e8ef1 nonce:int128 = ResPQ`
+/// `req_pq_multi#be7e8ef1 nonce:int128 = ResPQ`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReqPqMulti {
-    ///`nonce:int128`
+    /// `nonce:int128`
     pub nonce: [u8; 16],
 }
 impl crate::Identifiable for ReqPqMulti {
@@ -70,20 +70,20 @@ impl crate::CanonicalJson for ReqPqMulti {
 impl crate::RemoteCall for ReqPqMulti {
     type Return = crate::enums::ResPQ;
 }
-///`req_DH_params#d712e4be nonce:int128 server_nonce:int128 p:bytes q:bytes public_key_fingerprint:long encrypted_data:bytes = Server_DH_Params`
+/// `req_DH_params#d712e4be nonce:int128 server_nonce:int128 p:bytes q:bytes public_key_fingerprint:long encrypted_data:bytes = Server_DH_Params`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReqDHParams {
-    ///`nonce:int128`
+    /// `nonce:int128`
     pub nonce: [u8; 16],
-    ///`server_nonce:int128`
+    /// `server_nonce:int128`
     pub server_nonce: [u8; 16],
-    ///`p:bytes`
+    /// `p:bytes`
     pub p: Vec<u8>,
-    ///`q:bytes`
+    /// `q:bytes`
     pub q: Vec<u8>,
-    ///`public_key_fingerprint:long`
+    /// `public_key_fingerprint:long`
     pub public_key_fingerprint: i64,
-    ///`encrypted_data:bytes`
+    /// `encrypted_data:bytes`
     pub encrypted_data: Vec<u8>,
 }
 impl crate::Identifiable for ReqDHParams {
@@ -141,14 +141,14 @@ impl crate::CanonicalJson for ReqDHParams {
 impl crate::RemoteCall for ReqDHParams {
     type Return = crate::enums::ServerDHParams;
 }
-///`set_client_DH_params#f5045f1f nonce:int128 server_nonce:int128 encrypted_data:bytes = Set_client_DH_params_answer`
+/// `set_client_DH_params#f5045f1f nonce:int128 server_nonce:int128 encrypted_data:bytes = Set_client_DH_params_answer`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetClientDHParams {
-    ///`nonce:int128`
+    /// `nonce:int128`
     pub nonce: [u8; 16],
-    ///`server_nonce:int128`
+    /// `server_nonce:int128`
     pub server_nonce: [u8; 16],
-    ///`encrypted_data:bytes`
+    /// `encrypted_data:bytes`
     pub encrypted_data: Vec<u8>,
 }
 impl crate::Identifiable for SetClientDHParams {
@@ -191,7 +191,7 @@ impl crate::CanonicalJson for SetClientDHParams {
 impl crate::RemoteCall for SetClientDHParams {
     type Return = crate::enums::SetClientDHParamsAnswer;
 }
-///`destroy_auth_key#d1435160 = DestroyAuthKeyRes`
+/// `destroy_auth_key#d1435160 = DestroyAuthKeyRes`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroyAuthKey {}
 impl crate::Identifiable for DestroyAuthKey {
@@ -218,10 +218,10 @@ impl crate::CanonicalJson for DestroyAuthKey {
 impl crate::RemoteCall for DestroyAuthKey {
     type Return = crate::enums::DestroyAuthKeyRes;
 }
-///`rpc_drop_answer#58e4a740 req_msg_id:long = RpcDropAnswer`
+/// `rpc_drop_answer#58e4a740 req_msg_id:long = RpcDropAnswer`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RpcDropAnswer {
-    ///`req_msg_id:long`
+    /// `req_msg_id:long`
     pub req_msg_id: i64,
 }
 impl crate::Identifiable for RpcDropAnswer {
@@ -252,10 +252,10 @@ impl crate::CanonicalJson for RpcDropAnswer {
 impl crate::RemoteCall for RpcDropAnswer {
     type Return = crate::enums::RpcDropAnswer;
 }
-///`get_future_salts#b921bd04 num:int = FutureSalts`
+/// `get_future_salts#b921bd04 num:int = FutureSalts`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetFutureSalts {
-    ///`num:int`
+    /// `num:int`
     pub num: i32,
 }
 impl crate::Identifiable for GetFutureSalts {
@@ -286,10 +286,10 @@ impl crate::CanonicalJson for GetFutureSalts {
 impl crate::RemoteCall for GetFutureSalts {
     type Return = crate::enums::FutureSalts;
 }
-///`ping#7abe77ec ping_id:long = Pong`
+/// `ping#7abe77ec ping_id:long = Pong`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ping {
-    ///`ping_id:long`
+    /// `ping_id:long`
     pub ping_id: i64,
 }
 impl crate::Identifiable for Ping {
@@ -320,12 +320,12 @@ impl crate::CanonicalJson for Ping {
 impl crate::RemoteCall for Ping {
     type Return = crate::enums::Pong;
 }
-///`ping_delay_disconnect#f3427b8c ping_id:long disconnect_delay:int = Pong`
+/// `ping_delay_disconnect#f3427b8c ping_id:long disconnect_delay:int = Pong`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PingDelayDisconnect {
-    ///`ping_id:long`
+    /// `ping_id:long`
     pub ping_id: i64,
-    ///`disconnect_delay:int`
+    /// `disconnect_delay:int`
     pub disconnect_delay: i32,
 }
 impl crate::Identifiable for PingDelayDisconnect {
@@ -360,10 +360,10 @@ impl crate::CanonicalJson for PingDelayDisconnect {
 impl crate::RemoteCall for PingDelayDisconnect {
     type Return = crate::enums::Pong;
 }
-///`destroy_session#e7512126 session_id:long = DestroySessionRes`
+/// `destroy_session#e7512126 session_id:long = DestroySessionRes`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestroySession {
-    ///`session_id:long`
+    /// `session_id:long`
     pub session_id: i64,
 }
 impl crate::Identifiable for DestroySession {
@@ -394,12 +394,12 @@ impl crate::CanonicalJson for DestroySession {
 impl crate::RemoteCall for DestroySession {
     type Return = crate::enums::DestroySessionRes;
 }
-///`invokeAfterMsg#cb9f372d {X:Type} msg_id:long query:!X = X`
+/// `invokeAfterMsg#cb9f372d {X:Type} msg_id:long query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeAfterMsg<X> {
-    ///`msg_id:long`
+    /// `msg_id:long`
     pub msg_id: i64,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeAfterMsg<X> {
@@ -434,12 +434,12 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeAfterMsg<X> {
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeAfterMsg<X> {
     type Return = X::Return;
 }
-///`invokeAfterMsgs#3dc4b4f0 {X:Type} msg_ids:Vector<long> query:!X = X`
+/// `invokeAfterMsgs#3dc4b4f0 {X:Type} msg_ids:Vector<long> query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeAfterMsgs<X> {
-    ///`msg_ids:Vector<long>`
+    /// `msg_ids:Vector<long>`
     pub msg_ids: Vec<i64>,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeAfterMsgs<X> {
@@ -489,28 +489,28 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeAfterMsgs<X> {
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeAfterMsgs<X> {
     type Return = X::Return;
 }
-///`initConnection#c1cd5ea9 {X:Type} flags:# api_id:int device_model:string system_version:string app_version:string system_lang_code:string lang_pack:string lang_code:string proxy:flags.0?InputClientProxy params:flags.1?JSONValue query:!X = X`
+/// `initConnection#c1cd5ea9 {X:Type} flags:# api_id:int device_model:string system_version:string app_version:string system_lang_code:string lang_pack:string lang_code:string proxy:flags.0?InputClientProxy params:flags.1?JSONValue query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InitConnection<X> {
-    ///`api_id:int`
+    /// `api_id:int`
     pub api_id: i32,
-    ///`device_model:string`
+    /// `device_model:string`
     pub device_model: String,
-    ///`system_version:string`
+    /// `system_version:string`
     pub system_version: String,
-    ///`app_version:string`
+    /// `app_version:string`
     pub app_version: String,
-    ///`system_lang_code:string`
+    /// `system_lang_code:string`
     pub system_lang_code: String,
-    ///`lang_pack:string`
+    /// `lang_pack:string`
     pub lang_pack: String,
-    ///`lang_code:string`
+    /// `lang_code:string`
     pub lang_code: String,
-    ///`proxy:flags.0?InputClientProxy`
+    /// `proxy:flags.0?InputClientProxy`
     pub proxy: Option<crate::enums::InputClientProxy>,
-    ///`params:flags.1?JSONValue`
+    /// `params:flags.1?JSONValue`
     pub params: Option<crate::enums::JSONValue>,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InitConnection<X> {
@@ -613,12 +613,12 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InitConnection<X> {
 impl<X: crate::RemoteCall> crate::RemoteCall for InitConnection<X> {
     type Return = X::Return;
 }
-///`invokeWithLayer#da9b0d0d {X:Type} layer:int query:!X = X`
+/// `invokeWithLayer#da9b0d0d {X:Type} layer:int query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeWithLayer<X> {
-    ///`layer:int`
+    /// `layer:int`
     pub layer: i32,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeWithLayer<X> {
@@ -653,10 +653,10 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeWithLayer<X> {
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithLayer<X> {
     type Return = X::Return;
 }
-///`invokeWithoutUpdates#bf9459b7 {X:Type} query:!X = X`
+/// `invokeWithoutUpdates#bf9459b7 {X:Type} query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeWithoutUpdates<X> {
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeWithoutUpdates<X> {
@@ -687,12 +687,12 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeWithoutUpdates<X> {
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithoutUpdates<X> {
     type Return = X::Return;
 }
-///`invokeWithMessagesRange#365275f2 {X:Type} range:MessageRange query:!X = X`
+/// `invokeWithMessagesRange#365275f2 {X:Type} range:MessageRange query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeWithMessagesRange<X> {
-    ///`range:MessageRange`
+    /// `range:MessageRange`
     pub range: crate::enums::MessageRange,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeWithMessagesRange<X> {
@@ -729,12 +729,12 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeWithMessagesRange<X
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithMessagesRange<X> {
     type Return = X::Return;
 }
-///`invokeWithTakeout#aca9fd2e {X:Type} takeout_id:long query:!X = X`
+/// `invokeWithTakeout#aca9fd2e {X:Type} takeout_id:long query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeWithTakeout<X> {
-    ///`takeout_id:long`
+    /// `takeout_id:long`
     pub takeout_id: i64,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeWithTakeout<X> {
@@ -769,12 +769,12 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeWithTakeout<X> {
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithTakeout<X> {
     type Return = X::Return;
 }
-///`invokeWithBusinessConnection#dd289f8e {X:Type} connection_id:string query:!X = X`
+/// `invokeWithBusinessConnection#dd289f8e {X:Type} connection_id:string query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeWithBusinessConnection<X> {
-    ///`connection_id:string`
+    /// `connection_id:string`
     pub connection_id: String,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeWithBusinessConnection<X> {
@@ -811,14 +811,14 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeWithBusinessConnect
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithBusinessConnection<X> {
     type Return = X::Return;
 }
-///`invokeWithGooglePlayIntegrity#1df92984 {X:Type} nonce:string token:string query:!X = X`
+/// `invokeWithGooglePlayIntegrity#1df92984 {X:Type} nonce:string token:string query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeWithGooglePlayIntegrity<X> {
-    ///`nonce:string`
+    /// `nonce:string`
     pub nonce: String,
-    ///`token:string`
+    /// `token:string`
     pub token: String,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeWithGooglePlayIntegrity<X> {
@@ -859,14 +859,14 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeWithGooglePlayInteg
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithGooglePlayIntegrity<X> {
     type Return = X::Return;
 }
-///`invokeWithApnsSecret#0dae54f8 {X:Type} nonce:string secret:string query:!X = X`
+/// `invokeWithApnsSecret#0dae54f8 {X:Type} nonce:string secret:string query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeWithApnsSecret<X> {
-    ///`nonce:string`
+    /// `nonce:string`
     pub nonce: String,
-    ///`secret:string`
+    /// `secret:string`
     pub secret: String,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeWithApnsSecret<X> {
@@ -905,12 +905,12 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeWithApnsSecret<X> {
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithApnsSecret<X> {
     type Return = X::Return;
 }
-///`invokeWithReCaptcha#adbb0f94 {X:Type} token:string query:!X = X`
+/// `invokeWithReCaptcha#adbb0f94 {X:Type} token:string query:!X = X`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvokeWithReCaptcha<X> {
-    ///`token:string`
+    /// `token:string`
     pub token: String,
-    ///`query:!X`
+    /// `query:!X`
     pub query: X,
 }
 impl<X> crate::Identifiable for InvokeWithReCaptcha<X> {
@@ -945,22 +945,22 @@ impl<X: crate::CanonicalJson> crate::CanonicalJson for InvokeWithReCaptcha<X> {
 impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithReCaptcha<X> {
     type Return = X::Return;
 }
-///The functions of the `account` namespace.
+/// The functions of the `account` namespace.
 pub mod account {
-    ///`account.registerDevice#ec86017a flags:# no_muted:flags.0?true token_type:int token:string app_sandbox:Bool secret:bytes other_uids:Vector<long> = Bool`
+    /// `account.registerDevice#ec86017a flags:# no_muted:flags.0?true token_type:int token:string app_sandbox:Bool secret:bytes other_uids:Vector<long> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RegisterDevice {
-        ///`no_muted:flags.0?true`
+        /// `no_muted:flags.0?true`
         pub no_muted: bool,
-        ///`token_type:int`
+        /// `token_type:int`
         pub token_type: i32,
-        ///`token:string`
+        /// `token:string`
         pub token: String,
-        ///`app_sandbox:Bool`
+        /// `app_sandbox:Bool`
         pub app_sandbox: bool,
-        ///`secret:bytes`
+        /// `secret:bytes`
         pub secret: Vec<u8>,
-        ///`other_uids:Vector<long>`
+        /// `other_uids:Vector<long>`
         pub other_uids: Vec<i64>,
     }
     impl crate::Identifiable for RegisterDevice {
@@ -1038,14 +1038,14 @@ pub mod account {
     impl crate::RemoteCall for RegisterDevice {
         type Return = bool;
     }
-    ///`account.unregisterDevice#6a0d3206 token_type:int token:string other_uids:Vector<long> = Bool`
+    /// `account.unregisterDevice#6a0d3206 token_type:int token:string other_uids:Vector<long> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UnregisterDevice {
-        ///`token_type:int`
+        /// `token_type:int`
         pub token_type: i32,
-        ///`token:string`
+        /// `token:string`
         pub token: String,
-        ///`other_uids:Vector<long>`
+        /// `other_uids:Vector<long>`
         pub other_uids: Vec<i64>,
     }
     impl crate::Identifiable for UnregisterDevice {
@@ -1103,12 +1103,12 @@ pub mod account {
     impl crate::RemoteCall for UnregisterDevice {
         type Return = bool;
     }
-    ///`account.updateNotifySettings#84be5b93 peer:InputNotifyPeer settings:InputPeerNotifySettings = Bool`
+    /// `account.updateNotifySettings#84be5b93 peer:InputNotifyPeer settings:InputPeerNotifySettings = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateNotifySettings {
-        ///`peer:InputNotifyPeer`
+        /// `peer:InputNotifyPeer`
         pub peer: crate::enums::InputNotifyPeer,
-        ///`settings:InputPeerNotifySettings`
+        /// `settings:InputPeerNotifySettings`
         pub settings: crate::enums::InputPeerNotifySettings,
     }
     impl crate::Identifiable for UpdateNotifySettings {
@@ -1147,10 +1147,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateNotifySettings {
         type Return = bool;
     }
-    ///`account.getNotifySettings#12b3ad31 peer:InputNotifyPeer = PeerNotifySettings`
+    /// `account.getNotifySettings#12b3ad31 peer:InputNotifyPeer = PeerNotifySettings`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetNotifySettings {
-        ///`peer:InputNotifyPeer`
+        /// `peer:InputNotifyPeer`
         pub peer: crate::enums::InputNotifyPeer,
     }
     impl crate::Identifiable for GetNotifySettings {
@@ -1183,7 +1183,7 @@ pub mod account {
     impl crate::RemoteCall for GetNotifySettings {
         type Return = crate::enums::PeerNotifySettings;
     }
-    ///`account.resetNotifySettings#db7e1747 = Bool`
+    /// `account.resetNotifySettings#db7e1747 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetNotifySettings {}
     impl crate::Identifiable for ResetNotifySettings {
@@ -1210,14 +1210,14 @@ pub mod account {
     impl crate::RemoteCall for ResetNotifySettings {
         type Return = bool;
     }
-    ///`account.updateProfile#78515775 flags:# first_name:flags.0?string last_name:flags.1?string about:flags.2?string = User`
+    /// `account.updateProfile#78515775 flags:# first_name:flags.0?string last_name:flags.1?string about:flags.2?string = User`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateProfile {
-        ///`first_name:flags.0?string`
+        /// `first_name:flags.0?string`
         pub first_name: Option<String>,
-        ///`last_name:flags.1?string`
+        /// `last_name:flags.1?string`
         pub last_name: Option<String>,
-        ///`about:flags.2?string`
+        /// `about:flags.2?string`
         pub about: Option<String>,
     }
     impl crate::Identifiable for UpdateProfile {
@@ -1290,10 +1290,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateProfile {
         type Return = crate::enums::User;
     }
-    ///`account.updateStatus#6628562c offline:Bool = Bool`
+    /// `account.updateStatus#6628562c offline:Bool = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateStatus {
-        ///`offline:Bool`
+        /// `offline:Bool`
         pub offline: bool,
     }
     impl crate::Identifiable for UpdateStatus {
@@ -1324,10 +1324,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateStatus {
         type Return = bool;
     }
-    ///`account.getWallPapers#07967d36 hash:long = account.WallPapers`
+    /// `account.getWallPapers#07967d36 hash:long = account.WallPapers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWallPapers {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetWallPapers {
@@ -1358,14 +1358,14 @@ pub mod account {
     impl crate::RemoteCall for GetWallPapers {
         type Return = crate::enums::account::WallPapers;
     }
-    ///`account.reportPeer#c5ba3d86 peer:InputPeer reason:ReportReason message:string = Bool`
+    /// `account.reportPeer#c5ba3d86 peer:InputPeer reason:ReportReason message:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportPeer {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`reason:ReportReason`
+        /// `reason:ReportReason`
         pub reason: crate::enums::ReportReason,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
     }
     impl crate::Identifiable for ReportPeer {
@@ -1408,10 +1408,10 @@ pub mod account {
     impl crate::RemoteCall for ReportPeer {
         type Return = bool;
     }
-    ///`account.checkUsername#2714d86c username:string = Bool`
+    /// `account.checkUsername#2714d86c username:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckUsername {
-        ///`username:string`
+        /// `username:string`
         pub username: String,
     }
     impl crate::Identifiable for CheckUsername {
@@ -1442,10 +1442,10 @@ pub mod account {
     impl crate::RemoteCall for CheckUsername {
         type Return = bool;
     }
-    ///`account.updateUsername#3e0bdd7c username:string = User`
+    /// `account.updateUsername#3e0bdd7c username:string = User`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateUsername {
-        ///`username:string`
+        /// `username:string`
         pub username: String,
     }
     impl crate::Identifiable for UpdateUsername {
@@ -1476,10 +1476,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateUsername {
         type Return = crate::enums::User;
     }
-    ///`account.getPrivacy#dadbc950 key:InputPrivacyKey = account.PrivacyRules`
+    /// `account.getPrivacy#dadbc950 key:InputPrivacyKey = account.PrivacyRules`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPrivacy {
-        ///`key:InputPrivacyKey`
+        /// `key:InputPrivacyKey`
         pub key: crate::enums::InputPrivacyKey,
     }
     impl crate::Identifiable for GetPrivacy {
@@ -1512,12 +1512,12 @@ pub mod account {
     impl crate::RemoteCall for GetPrivacy {
         type Return = crate::enums::account::PrivacyRules;
     }
-    ///`account.setPrivacy#c9f81ce8 key:InputPrivacyKey rules:Vector<InputPrivacyRule> = account.PrivacyRules`
+    /// `account.setPrivacy#c9f81ce8 key:InputPrivacyKey rules:Vector<InputPrivacyRule> = account.PrivacyRules`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetPrivacy {
-        ///`key:InputPrivacyKey`
+        /// `key:InputPrivacyKey`
         pub key: crate::enums::InputPrivacyKey,
-        ///`rules:Vector<InputPrivacyRule>`
+        /// `rules:Vector<InputPrivacyRule>`
         pub rules: Vec<crate::enums::InputPrivacyRule>,
     }
     impl crate::Identifiable for SetPrivacy {
@@ -1573,12 +1573,12 @@ pub mod account {
     impl crate::RemoteCall for SetPrivacy {
         type Return = crate::enums::account::PrivacyRules;
     }
-    ///`account.deleteAccount#a2c0cf74 flags:# reason:string password:flags.0?InputCheckPasswordSRP = Bool`
+    /// `account.deleteAccount#a2c0cf74 flags:# reason:string password:flags.0?InputCheckPasswordSRP = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteAccount {
-        ///`reason:string`
+        /// `reason:string`
         pub reason: String,
-        ///`password:flags.0?InputCheckPasswordSRP`
+        /// `password:flags.0?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
     }
     impl crate::Identifiable for DeleteAccount {
@@ -1629,7 +1629,7 @@ pub mod account {
     impl crate::RemoteCall for DeleteAccount {
         type Return = bool;
     }
-    ///`account.getAccountTTL#08fc711d = AccountDaysTTL`
+    /// `account.getAccountTTL#08fc711d = AccountDaysTTL`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAccountTTL {}
     impl crate::Identifiable for GetAccountTTL {
@@ -1656,10 +1656,10 @@ pub mod account {
     impl crate::RemoteCall for GetAccountTTL {
         type Return = crate::enums::AccountDaysTTL;
     }
-    ///`account.setAccountTTL#2442485e ttl:AccountDaysTTL = Bool`
+    /// `account.setAccountTTL#2442485e ttl:AccountDaysTTL = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetAccountTTL {
-        ///`ttl:AccountDaysTTL`
+        /// `ttl:AccountDaysTTL`
         pub ttl: crate::enums::AccountDaysTTL,
     }
     impl crate::Identifiable for SetAccountTTL {
@@ -1692,12 +1692,12 @@ pub mod account {
     impl crate::RemoteCall for SetAccountTTL {
         type Return = bool;
     }
-    ///`account.sendChangePhoneCode#82574ae5 phone_number:string settings:CodeSettings = auth.SentCode`
+    /// `account.sendChangePhoneCode#82574ae5 phone_number:string settings:CodeSettings = auth.SentCode`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendChangePhoneCode {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`settings:CodeSettings`
+        /// `settings:CodeSettings`
         pub settings: crate::enums::CodeSettings,
     }
     impl crate::Identifiable for SendChangePhoneCode {
@@ -1734,14 +1734,14 @@ pub mod account {
     impl crate::RemoteCall for SendChangePhoneCode {
         type Return = crate::enums::auth::SentCode;
     }
-    ///`account.changePhone#70c32edb phone_number:string phone_code_hash:string phone_code:string = User`
+    /// `account.changePhone#70c32edb phone_number:string phone_code_hash:string phone_code:string = User`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChangePhone {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`phone_code:string`
+        /// `phone_code:string`
         pub phone_code: String,
     }
     impl crate::Identifiable for ChangePhone {
@@ -1784,10 +1784,10 @@ pub mod account {
     impl crate::RemoteCall for ChangePhone {
         type Return = crate::enums::User;
     }
-    ///`account.updateDeviceLocked#38df3532 period:int = Bool`
+    /// `account.updateDeviceLocked#38df3532 period:int = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateDeviceLocked {
-        ///`period:int`
+        /// `period:int`
         pub period: i32,
     }
     impl crate::Identifiable for UpdateDeviceLocked {
@@ -1818,7 +1818,7 @@ pub mod account {
     impl crate::RemoteCall for UpdateDeviceLocked {
         type Return = bool;
     }
-    ///`account.getAuthorizations#e320c158 = account.Authorizations`
+    /// `account.getAuthorizations#e320c158 = account.Authorizations`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAuthorizations {}
     impl crate::Identifiable for GetAuthorizations {
@@ -1845,10 +1845,10 @@ pub mod account {
     impl crate::RemoteCall for GetAuthorizations {
         type Return = crate::enums::account::Authorizations;
     }
-    ///`account.resetAuthorization#df77f3bc hash:long = Bool`
+    /// `account.resetAuthorization#df77f3bc hash:long = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetAuthorization {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for ResetAuthorization {
@@ -1879,7 +1879,7 @@ pub mod account {
     impl crate::RemoteCall for ResetAuthorization {
         type Return = bool;
     }
-    ///`account.getPassword#548a30f5 = account.Password`
+    /// `account.getPassword#548a30f5 = account.Password`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPassword {}
     impl crate::Identifiable for GetPassword {
@@ -1906,10 +1906,10 @@ pub mod account {
     impl crate::RemoteCall for GetPassword {
         type Return = crate::enums::account::Password;
     }
-    ///`account.getPasswordSettings#9cd4eaf9 password:InputCheckPasswordSRP = account.PasswordSettings`
+    /// `account.getPasswordSettings#9cd4eaf9 password:InputCheckPasswordSRP = account.PasswordSettings`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPasswordSettings {
-        ///`password:InputCheckPasswordSRP`
+        /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
     }
     impl crate::Identifiable for GetPasswordSettings {
@@ -1942,12 +1942,12 @@ pub mod account {
     impl crate::RemoteCall for GetPasswordSettings {
         type Return = crate::enums::account::PasswordSettings;
     }
-    ///`account.updatePasswordSettings#a59b102f password:InputCheckPasswordSRP new_settings:account.PasswordInputSettings = Bool`
+    /// `account.updatePasswordSettings#a59b102f password:InputCheckPasswordSRP new_settings:account.PasswordInputSettings = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdatePasswordSettings {
-        ///`password:InputCheckPasswordSRP`
+        /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
-        ///`new_settings:account.PasswordInputSettings`
+        /// `new_settings:account.PasswordInputSettings`
         pub new_settings: crate::enums::account::PasswordInputSettings,
     }
     impl crate::Identifiable for UpdatePasswordSettings {
@@ -1986,12 +1986,12 @@ pub mod account {
     impl crate::RemoteCall for UpdatePasswordSettings {
         type Return = bool;
     }
-    ///`account.sendConfirmPhoneCode#1b3faa88 hash:string settings:CodeSettings = auth.SentCode`
+    /// `account.sendConfirmPhoneCode#1b3faa88 hash:string settings:CodeSettings = auth.SentCode`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendConfirmPhoneCode {
-        ///`hash:string`
+        /// `hash:string`
         pub hash: String,
-        ///`settings:CodeSettings`
+        /// `settings:CodeSettings`
         pub settings: crate::enums::CodeSettings,
     }
     impl crate::Identifiable for SendConfirmPhoneCode {
@@ -2028,12 +2028,12 @@ pub mod account {
     impl crate::RemoteCall for SendConfirmPhoneCode {
         type Return = crate::enums::auth::SentCode;
     }
-    ///`account.confirmPhone#5f2178c3 phone_code_hash:string phone_code:string = Bool`
+    /// `account.confirmPhone#5f2178c3 phone_code_hash:string phone_code:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ConfirmPhone {
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`phone_code:string`
+        /// `phone_code:string`
         pub phone_code: String,
     }
     impl crate::Identifiable for ConfirmPhone {
@@ -2071,12 +2071,12 @@ pub mod account {
     impl crate::RemoteCall for ConfirmPhone {
         type Return = bool;
     }
-    ///`account.getTmpPassword#449e0b51 password:InputCheckPasswordSRP period:int = account.TmpPassword`
+    /// `account.getTmpPassword#449e0b51 password:InputCheckPasswordSRP period:int = account.TmpPassword`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetTmpPassword {
-        ///`password:InputCheckPasswordSRP`
+        /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
-        ///`period:int`
+        /// `period:int`
         pub period: i32,
     }
     impl crate::Identifiable for GetTmpPassword {
@@ -2113,7 +2113,7 @@ pub mod account {
     impl crate::RemoteCall for GetTmpPassword {
         type Return = crate::enums::account::TmpPassword;
     }
-    ///`account.getWebAuthorizations#182e6d6f = account.WebAuthorizations`
+    /// `account.getWebAuthorizations#182e6d6f = account.WebAuthorizations`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWebAuthorizations {}
     impl crate::Identifiable for GetWebAuthorizations {
@@ -2140,10 +2140,10 @@ pub mod account {
     impl crate::RemoteCall for GetWebAuthorizations {
         type Return = crate::enums::account::WebAuthorizations;
     }
-    ///`account.resetWebAuthorization#2d01b9ef hash:long = Bool`
+    /// `account.resetWebAuthorization#2d01b9ef hash:long = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetWebAuthorization {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for ResetWebAuthorization {
@@ -2174,7 +2174,7 @@ pub mod account {
     impl crate::RemoteCall for ResetWebAuthorization {
         type Return = bool;
     }
-    ///`account.resetWebAuthorizations#682d2594 = Bool`
+    /// `account.resetWebAuthorizations#682d2594 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetWebAuthorizations {}
     impl crate::Identifiable for ResetWebAuthorizations {
@@ -2201,7 +2201,7 @@ pub mod account {
     impl crate::RemoteCall for ResetWebAuthorizations {
         type Return = bool;
     }
-    ///`account.getAllSecureValues#b288bc7d = Vector<SecureValue>`
+    /// `account.getAllSecureValues#b288bc7d = Vector<SecureValue>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllSecureValues {}
     impl crate::Identifiable for GetAllSecureValues {
@@ -2228,10 +2228,10 @@ pub mod account {
     impl crate::RemoteCall for GetAllSecureValues {
         type Return = Vec<crate::enums::SecureValue>;
     }
-    ///`account.getSecureValue#73665bc2 types:Vector<SecureValueType> = Vector<SecureValue>`
+    /// `account.getSecureValue#73665bc2 types:Vector<SecureValueType> = Vector<SecureValue>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSecureValue {
-        ///`types:Vector<SecureValueType>`
+        /// `types:Vector<SecureValueType>`
         pub types: Vec<crate::enums::SecureValueType>,
     }
     impl crate::Identifiable for GetSecureValue {
@@ -2281,12 +2281,12 @@ pub mod account {
     impl crate::RemoteCall for GetSecureValue {
         type Return = Vec<crate::enums::SecureValue>;
     }
-    ///`account.saveSecureValue#899fe31d value:InputSecureValue secure_secret_id:long = SecureValue`
+    /// `account.saveSecureValue#899fe31d value:InputSecureValue secure_secret_id:long = SecureValue`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveSecureValue {
-        ///`value:InputSecureValue`
+        /// `value:InputSecureValue`
         pub value: crate::enums::InputSecureValue,
-        ///`secure_secret_id:long`
+        /// `secure_secret_id:long`
         pub secure_secret_id: i64,
     }
     impl crate::Identifiable for SaveSecureValue {
@@ -2323,10 +2323,10 @@ pub mod account {
     impl crate::RemoteCall for SaveSecureValue {
         type Return = crate::enums::SecureValue;
     }
-    ///`account.deleteSecureValue#b880bc4b types:Vector<SecureValueType> = Bool`
+    /// `account.deleteSecureValue#b880bc4b types:Vector<SecureValueType> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteSecureValue {
-        ///`types:Vector<SecureValueType>`
+        /// `types:Vector<SecureValueType>`
         pub types: Vec<crate::enums::SecureValueType>,
     }
     impl crate::Identifiable for DeleteSecureValue {
@@ -2376,14 +2376,14 @@ pub mod account {
     impl crate::RemoteCall for DeleteSecureValue {
         type Return = bool;
     }
-    ///`account.getAuthorizationForm#a929597a bot_id:long scope:string public_key:string = account.AuthorizationForm`
+    /// `account.getAuthorizationForm#a929597a bot_id:long scope:string public_key:string = account.AuthorizationForm`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAuthorizationForm {
-        ///`bot_id:long`
+        /// `bot_id:long`
         pub bot_id: i64,
-        ///`scope:string`
+        /// `scope:string`
         pub scope: String,
-        ///`public_key:string`
+        /// `public_key:string`
         pub public_key: String,
     }
     impl crate::Identifiable for GetAuthorizationForm {
@@ -2422,18 +2422,18 @@ pub mod account {
     impl crate::RemoteCall for GetAuthorizationForm {
         type Return = crate::enums::account::AuthorizationForm;
     }
-    ///`account.acceptAuthorization#f3ed4c73 bot_id:long scope:string public_key:string value_hashes:Vector<SecureValueHash> credentials:SecureCredentialsEncrypted = Bool`
+    /// `account.acceptAuthorization#f3ed4c73 bot_id:long scope:string public_key:string value_hashes:Vector<SecureValueHash> credentials:SecureCredentialsEncrypted = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AcceptAuthorization {
-        ///`bot_id:long`
+        /// `bot_id:long`
         pub bot_id: i64,
-        ///`scope:string`
+        /// `scope:string`
         pub scope: String,
-        ///`public_key:string`
+        /// `public_key:string`
         pub public_key: String,
-        ///`value_hashes:Vector<SecureValueHash>`
+        /// `value_hashes:Vector<SecureValueHash>`
         pub value_hashes: Vec<crate::enums::SecureValueHash>,
-        ///`credentials:SecureCredentialsEncrypted`
+        /// `credentials:SecureCredentialsEncrypted`
         pub credentials: crate::enums::SecureCredentialsEncrypted,
     }
     impl crate::Identifiable for AcceptAuthorization {
@@ -2507,12 +2507,12 @@ pub mod account {
     impl crate::RemoteCall for AcceptAuthorization {
         type Return = bool;
     }
-    ///`account.sendVerifyPhoneCode#a5a356f9 phone_number:string settings:CodeSettings = auth.SentCode`
+    /// `account.sendVerifyPhoneCode#a5a356f9 phone_number:string settings:CodeSettings = auth.SentCode`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendVerifyPhoneCode {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`settings:CodeSettings`
+        /// `settings:CodeSettings`
         pub settings: crate::enums::CodeSettings,
     }
     impl crate::Identifiable for SendVerifyPhoneCode {
@@ -2549,14 +2549,14 @@ pub mod account {
     impl crate::RemoteCall for SendVerifyPhoneCode {
         type Return = crate::enums::auth::SentCode;
     }
-    ///`account.verifyPhone#4dd3a7f6 phone_number:string phone_code_hash:string phone_code:string = Bool`
+    /// `account.verifyPhone#4dd3a7f6 phone_number:string phone_code_hash:string phone_code:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct VerifyPhone {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`phone_code:string`
+        /// `phone_code:string`
         pub phone_code: String,
     }
     impl crate::Identifiable for VerifyPhone {
@@ -2599,12 +2599,12 @@ pub mod account {
     impl crate::RemoteCall for VerifyPhone {
         type Return = bool;
     }
-    ///`account.sendVerifyEmailCode#98e037bb purpose:EmailVerifyPurpose email:string = account.SentEmailCode`
+    /// `account.sendVerifyEmailCode#98e037bb purpose:EmailVerifyPurpose email:string = account.SentEmailCode`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendVerifyEmailCode {
-        ///`purpose:EmailVerifyPurpose`
+        /// `purpose:EmailVerifyPurpose`
         pub purpose: crate::enums::EmailVerifyPurpose,
-        ///`email:string`
+        /// `email:string`
         pub email: String,
     }
     impl crate::Identifiable for SendVerifyEmailCode {
@@ -2641,12 +2641,12 @@ pub mod account {
     impl crate::RemoteCall for SendVerifyEmailCode {
         type Return = crate::enums::account::SentEmailCode;
     }
-    ///`account.verifyEmail#032da4cf purpose:EmailVerifyPurpose verification:EmailVerification = account.EmailVerified`
+    /// `account.verifyEmail#032da4cf purpose:EmailVerifyPurpose verification:EmailVerification = account.EmailVerified`
     #[derive(Clone, Debug, PartialEq)]
     pub struct VerifyEmail {
-        ///`purpose:EmailVerifyPurpose`
+        /// `purpose:EmailVerifyPurpose`
         pub purpose: crate::enums::EmailVerifyPurpose,
-        ///`verification:EmailVerification`
+        /// `verification:EmailVerification`
         pub verification: crate::enums::EmailVerification,
     }
     impl crate::Identifiable for VerifyEmail {
@@ -2685,22 +2685,22 @@ pub mod account {
     impl crate::RemoteCall for VerifyEmail {
         type Return = crate::enums::account::EmailVerified;
     }
-    ///`account.initTakeoutSession#8ef3eab0 flags:# contacts:flags.0?true message_users:flags.1?true message_chats:flags.2?true message_megagroups:flags.3?true message_channels:flags.4?true files:flags.5?true file_max_size:flags.5?long = account.Takeout`
+    /// `account.initTakeoutSession#8ef3eab0 flags:# contacts:flags.0?true message_users:flags.1?true message_chats:flags.2?true message_megagroups:flags.3?true message_channels:flags.4?true files:flags.5?true file_max_size:flags.5?long = account.Takeout`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InitTakeoutSession {
-        ///`contacts:flags.0?true`
+        /// `contacts:flags.0?true`
         pub contacts: bool,
-        ///`message_users:flags.1?true`
+        /// `message_users:flags.1?true`
         pub message_users: bool,
-        ///`message_chats:flags.2?true`
+        /// `message_chats:flags.2?true`
         pub message_chats: bool,
-        ///`message_megagroups:flags.3?true`
+        /// `message_megagroups:flags.3?true`
         pub message_megagroups: bool,
-        ///`message_channels:flags.4?true`
+        /// `message_channels:flags.4?true`
         pub message_channels: bool,
-        ///`files:flags.5?true`
+        /// `files:flags.5?true`
         pub files: bool,
-        ///`file_max_size:flags.5?long`
+        /// `file_max_size:flags.5?long`
         pub file_max_size: Option<i64>,
     }
     impl crate::Identifiable for InitTakeoutSession {
@@ -2787,10 +2787,10 @@ pub mod account {
     impl crate::RemoteCall for InitTakeoutSession {
         type Return = crate::enums::account::Takeout;
     }
-    ///`account.finishTakeoutSession#1d2652ee flags:# success:flags.0?true = Bool`
+    /// `account.finishTakeoutSession#1d2652ee flags:# success:flags.0?true = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FinishTakeoutSession {
-        ///`success:flags.0?true`
+        /// `success:flags.0?true`
         pub success: bool,
     }
     impl crate::Identifiable for FinishTakeoutSession {
@@ -2826,10 +2826,10 @@ pub mod account {
     impl crate::RemoteCall for FinishTakeoutSession {
         type Return = bool;
     }
-    ///`account.confirmPasswordEmail#8fdf1920 code:string = Bool`
+    /// `account.confirmPasswordEmail#8fdf1920 code:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ConfirmPasswordEmail {
-        ///`code:string`
+        /// `code:string`
         pub code: String,
     }
     impl crate::Identifiable for ConfirmPasswordEmail {
@@ -2860,7 +2860,7 @@ pub mod account {
     impl crate::RemoteCall for ConfirmPasswordEmail {
         type Return = bool;
     }
-    ///`account.resendPasswordEmail#7a7f2a15 = Bool`
+    /// `account.resendPasswordEmail#7a7f2a15 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResendPasswordEmail {}
     impl crate::Identifiable for ResendPasswordEmail {
@@ -2887,7 +2887,7 @@ pub mod account {
     impl crate::RemoteCall for ResendPasswordEmail {
         type Return = bool;
     }
-    ///`account.cancelPasswordEmail#c1cbd5b6 = Bool`
+    /// `account.cancelPasswordEmail#c1cbd5b6 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CancelPasswordEmail {}
     impl crate::Identifiable for CancelPasswordEmail {
@@ -2914,7 +2914,7 @@ pub mod account {
     impl crate::RemoteCall for CancelPasswordEmail {
         type Return = bool;
     }
-    ///`account.getContactSignUpNotification#9f07c728 = Bool`
+    /// `account.getContactSignUpNotification#9f07c728 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetContactSignUpNotification {}
     impl crate::Identifiable for GetContactSignUpNotification {
@@ -2941,10 +2941,10 @@ pub mod account {
     impl crate::RemoteCall for GetContactSignUpNotification {
         type Return = bool;
     }
-    ///`account.setContactSignUpNotification#cff43f61 silent:Bool = Bool`
+    /// `account.setContactSignUpNotification#cff43f61 silent:Bool = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetContactSignUpNotification {
-        ///`silent:Bool`
+        /// `silent:Bool`
         pub silent: bool,
     }
     impl crate::Identifiable for SetContactSignUpNotification {
@@ -2975,14 +2975,14 @@ pub mod account {
     impl crate::RemoteCall for SetContactSignUpNotification {
         type Return = bool;
     }
-    ///`account.getNotifyExceptions#53577479 flags:# compare_sound:flags.1?true compare_stories:flags.2?true peer:flags.0?InputNotifyPeer = Updates`
+    /// `account.getNotifyExceptions#53577479 flags:# compare_sound:flags.1?true compare_stories:flags.2?true peer:flags.0?InputNotifyPeer = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetNotifyExceptions {
-        ///`compare_sound:flags.1?true`
+        /// `compare_sound:flags.1?true`
         pub compare_sound: bool,
-        ///`compare_stories:flags.2?true`
+        /// `compare_stories:flags.2?true`
         pub compare_stories: bool,
-        ///`peer:flags.0?InputNotifyPeer`
+        /// `peer:flags.0?InputNotifyPeer`
         pub peer: Option<crate::enums::InputNotifyPeer>,
     }
     impl crate::Identifiable for GetNotifyExceptions {
@@ -3045,10 +3045,10 @@ pub mod account {
     impl crate::RemoteCall for GetNotifyExceptions {
         type Return = crate::enums::Updates;
     }
-    ///`account.getWallPaper#fc8ddbea wallpaper:InputWallPaper = WallPaper`
+    /// `account.getWallPaper#fc8ddbea wallpaper:InputWallPaper = WallPaper`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetWallPaper {
-        ///`wallpaper:InputWallPaper`
+        /// `wallpaper:InputWallPaper`
         pub wallpaper: crate::enums::InputWallPaper,
     }
     impl crate::Identifiable for GetWallPaper {
@@ -3081,16 +3081,16 @@ pub mod account {
     impl crate::RemoteCall for GetWallPaper {
         type Return = crate::enums::WallPaper;
     }
-    ///`account.uploadWallPaper#e39a8f03 flags:# for_chat:flags.0?true file:InputFile mime_type:string settings:WallPaperSettings = WallPaper`
+    /// `account.uploadWallPaper#e39a8f03 flags:# for_chat:flags.0?true file:InputFile mime_type:string settings:WallPaperSettings = WallPaper`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UploadWallPaper {
-        ///`for_chat:flags.0?true`
+        /// `for_chat:flags.0?true`
         pub for_chat: bool,
-        ///`file:InputFile`
+        /// `file:InputFile`
         pub file: crate::enums::InputFile,
-        ///`mime_type:string`
+        /// `mime_type:string`
         pub mime_type: String,
-        ///`settings:WallPaperSettings`
+        /// `settings:WallPaperSettings`
         pub settings: crate::enums::WallPaperSettings,
     }
     impl crate::Identifiable for UploadWallPaper {
@@ -3147,14 +3147,14 @@ pub mod account {
     impl crate::RemoteCall for UploadWallPaper {
         type Return = crate::enums::WallPaper;
     }
-    ///`account.saveWallPaper#6c5a5b37 wallpaper:InputWallPaper unsave:Bool settings:WallPaperSettings = Bool`
+    /// `account.saveWallPaper#6c5a5b37 wallpaper:InputWallPaper unsave:Bool settings:WallPaperSettings = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveWallPaper {
-        ///`wallpaper:InputWallPaper`
+        /// `wallpaper:InputWallPaper`
         pub wallpaper: crate::enums::InputWallPaper,
-        ///`unsave:Bool`
+        /// `unsave:Bool`
         pub unsave: bool,
-        ///`settings:WallPaperSettings`
+        /// `settings:WallPaperSettings`
         pub settings: crate::enums::WallPaperSettings,
     }
     impl crate::Identifiable for SaveWallPaper {
@@ -3201,12 +3201,12 @@ pub mod account {
     impl crate::RemoteCall for SaveWallPaper {
         type Return = bool;
     }
-    ///`account.installWallPaper#feed5769 wallpaper:InputWallPaper settings:WallPaperSettings = Bool`
+    /// `account.installWallPaper#feed5769 wallpaper:InputWallPaper settings:WallPaperSettings = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct InstallWallPaper {
-        ///`wallpaper:InputWallPaper`
+        /// `wallpaper:InputWallPaper`
         pub wallpaper: crate::enums::InputWallPaper,
-        ///`settings:WallPaperSettings`
+        /// `settings:WallPaperSettings`
         pub settings: crate::enums::WallPaperSettings,
     }
     impl crate::Identifiable for InstallWallPaper {
@@ -3245,7 +3245,7 @@ pub mod account {
     impl crate::RemoteCall for InstallWallPaper {
         type Return = bool;
     }
-    ///`account.resetWallPapers#bb3b9804 = Bool`
+    /// `account.resetWallPapers#bb3b9804 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetWallPapers {}
     impl crate::Identifiable for ResetWallPapers {
@@ -3272,7 +3272,7 @@ pub mod account {
     impl crate::RemoteCall for ResetWallPapers {
         type Return = bool;
     }
-    ///`account.getAutoDownloadSettings#56da0b3f = account.AutoDownloadSettings`
+    /// `account.getAutoDownloadSettings#56da0b3f = account.AutoDownloadSettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAutoDownloadSettings {}
     impl crate::Identifiable for GetAutoDownloadSettings {
@@ -3299,14 +3299,14 @@ pub mod account {
     impl crate::RemoteCall for GetAutoDownloadSettings {
         type Return = crate::enums::account::AutoDownloadSettings;
     }
-    ///`account.saveAutoDownloadSettings#76f36233 flags:# low:flags.0?true high:flags.1?true settings:AutoDownloadSettings = Bool`
+    /// `account.saveAutoDownloadSettings#76f36233 flags:# low:flags.0?true high:flags.1?true settings:AutoDownloadSettings = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveAutoDownloadSettings {
-        ///`low:flags.0?true`
+        /// `low:flags.0?true`
         pub low: bool,
-        ///`high:flags.1?true`
+        /// `high:flags.1?true`
         pub high: bool,
-        ///`settings:AutoDownloadSettings`
+        /// `settings:AutoDownloadSettings`
         pub settings: crate::enums::AutoDownloadSettings,
     }
     impl crate::Identifiable for SaveAutoDownloadSettings {
@@ -3354,16 +3354,16 @@ pub mod account {
     impl crate::RemoteCall for SaveAutoDownloadSettings {
         type Return = bool;
     }
-    ///`account.uploadTheme#1c3db333 flags:# file:InputFile thumb:flags.0?InputFile file_name:string mime_type:string = Document`
+    /// `account.uploadTheme#1c3db333 flags:# file:InputFile thumb:flags.0?InputFile file_name:string mime_type:string = Document`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UploadTheme {
-        ///`file:InputFile`
+        /// `file:InputFile`
         pub file: crate::enums::InputFile,
-        ///`thumb:flags.0?InputFile`
+        /// `thumb:flags.0?InputFile`
         pub thumb: Option<crate::enums::InputFile>,
-        ///`file_name:string`
+        /// `file_name:string`
         pub file_name: String,
-        ///`mime_type:string`
+        /// `mime_type:string`
         pub mime_type: String,
     }
     impl crate::Identifiable for UploadTheme {
@@ -3425,16 +3425,16 @@ pub mod account {
     impl crate::RemoteCall for UploadTheme {
         type Return = crate::enums::Document;
     }
-    ///`account.createTheme#652e4400 flags:# slug:string title:string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme`
+    /// `account.createTheme#652e4400 flags:# slug:string title:string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateTheme {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`document:flags.2?InputDocument`
+        /// `document:flags.2?InputDocument`
         pub document: Option<crate::enums::InputDocument>,
-        ///`settings:flags.3?Vector<InputThemeSettings>`
+        /// `settings:flags.3?Vector<InputThemeSettings>`
         pub settings: Option<Vec<crate::enums::InputThemeSettings>>,
     }
     impl crate::Identifiable for CreateTheme {
@@ -3526,20 +3526,20 @@ pub mod account {
     impl crate::RemoteCall for CreateTheme {
         type Return = crate::enums::Theme;
     }
-    ///`account.updateTheme#2bf40ccc flags:# format:string theme:InputTheme slug:flags.0?string title:flags.1?string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme`
+    /// `account.updateTheme#2bf40ccc flags:# format:string theme:InputTheme slug:flags.0?string title:flags.1?string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateTheme {
-        ///`format:string`
+        /// `format:string`
         pub format: String,
-        ///`theme:InputTheme`
+        /// `theme:InputTheme`
         pub theme: crate::enums::InputTheme,
-        ///`slug:flags.0?string`
+        /// `slug:flags.0?string`
         pub slug: Option<String>,
-        ///`title:flags.1?string`
+        /// `title:flags.1?string`
         pub title: Option<String>,
-        ///`document:flags.2?InputDocument`
+        /// `document:flags.2?InputDocument`
         pub document: Option<crate::enums::InputDocument>,
-        ///`settings:flags.3?Vector<InputThemeSettings>`
+        /// `settings:flags.3?Vector<InputThemeSettings>`
         pub settings: Option<Vec<crate::enums::InputThemeSettings>>,
     }
     impl crate::Identifiable for UpdateTheme {
@@ -3661,12 +3661,12 @@ pub mod account {
     impl crate::RemoteCall for UpdateTheme {
         type Return = crate::enums::Theme;
     }
-    ///`account.saveTheme#f257106c theme:InputTheme unsave:Bool = Bool`
+    /// `account.saveTheme#f257106c theme:InputTheme unsave:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveTheme {
-        ///`theme:InputTheme`
+        /// `theme:InputTheme`
         pub theme: crate::enums::InputTheme,
-        ///`unsave:Bool`
+        /// `unsave:Bool`
         pub unsave: bool,
     }
     impl crate::Identifiable for SaveTheme {
@@ -3703,16 +3703,16 @@ pub mod account {
     impl crate::RemoteCall for SaveTheme {
         type Return = bool;
     }
-    ///`account.installTheme#c727bb3b flags:# dark:flags.0?true theme:flags.1?InputTheme format:flags.2?string base_theme:flags.3?BaseTheme = Bool`
+    /// `account.installTheme#c727bb3b flags:# dark:flags.0?true theme:flags.1?InputTheme format:flags.2?string base_theme:flags.3?BaseTheme = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InstallTheme {
-        ///`dark:flags.0?true`
+        /// `dark:flags.0?true`
         pub dark: bool,
-        ///`theme:flags.1?InputTheme`
+        /// `theme:flags.1?InputTheme`
         pub theme: Option<crate::enums::InputTheme>,
-        ///`format:flags.2?string`
+        /// `format:flags.2?string`
         pub format: Option<String>,
-        ///`base_theme:flags.3?BaseTheme`
+        /// `base_theme:flags.3?BaseTheme`
         pub base_theme: Option<crate::enums::BaseTheme>,
     }
     impl crate::Identifiable for InstallTheme {
@@ -3794,12 +3794,12 @@ pub mod account {
     impl crate::RemoteCall for InstallTheme {
         type Return = bool;
     }
-    ///`account.getTheme#3a5869ec format:string theme:InputTheme = Theme`
+    /// `account.getTheme#3a5869ec format:string theme:InputTheme = Theme`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetTheme {
-        ///`format:string`
+        /// `format:string`
         pub format: String,
-        ///`theme:InputTheme`
+        /// `theme:InputTheme`
         pub theme: crate::enums::InputTheme,
     }
     impl crate::Identifiable for GetTheme {
@@ -3836,12 +3836,12 @@ pub mod account {
     impl crate::RemoteCall for GetTheme {
         type Return = crate::enums::Theme;
     }
-    ///`account.getThemes#7206e458 format:string hash:long = account.Themes`
+    /// `account.getThemes#7206e458 format:string hash:long = account.Themes`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetThemes {
-        ///`format:string`
+        /// `format:string`
         pub format: String,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetThemes {
@@ -3876,10 +3876,10 @@ pub mod account {
     impl crate::RemoteCall for GetThemes {
         type Return = crate::enums::account::Themes;
     }
-    ///`account.setContentSettings#b574b16b flags:# sensitive_enabled:flags.0?true = Bool`
+    /// `account.setContentSettings#b574b16b flags:# sensitive_enabled:flags.0?true = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetContentSettings {
-        ///`sensitive_enabled:flags.0?true`
+        /// `sensitive_enabled:flags.0?true`
         pub sensitive_enabled: bool,
     }
     impl crate::Identifiable for SetContentSettings {
@@ -3915,7 +3915,7 @@ pub mod account {
     impl crate::RemoteCall for SetContentSettings {
         type Return = bool;
     }
-    ///`account.getContentSettings#8b9b4dae = account.ContentSettings`
+    /// `account.getContentSettings#8b9b4dae = account.ContentSettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetContentSettings {}
     impl crate::Identifiable for GetContentSettings {
@@ -3942,10 +3942,10 @@ pub mod account {
     impl crate::RemoteCall for GetContentSettings {
         type Return = crate::enums::account::ContentSettings;
     }
-    ///`account.getMultiWallPapers#65ad71dc wallpapers:Vector<InputWallPaper> = Vector<WallPaper>`
+    /// `account.getMultiWallPapers#65ad71dc wallpapers:Vector<InputWallPaper> = Vector<WallPaper>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMultiWallPapers {
-        ///`wallpapers:Vector<InputWallPaper>`
+        /// `wallpapers:Vector<InputWallPaper>`
         pub wallpapers: Vec<crate::enums::InputWallPaper>,
     }
     impl crate::Identifiable for GetMultiWallPapers {
@@ -3995,7 +3995,7 @@ pub mod account {
     impl crate::RemoteCall for GetMultiWallPapers {
         type Return = Vec<crate::enums::WallPaper>;
     }
-    ///`account.getGlobalPrivacySettings#eb2b4cf6 = GlobalPrivacySettings`
+    /// `account.getGlobalPrivacySettings#eb2b4cf6 = GlobalPrivacySettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetGlobalPrivacySettings {}
     impl crate::Identifiable for GetGlobalPrivacySettings {
@@ -4022,10 +4022,10 @@ pub mod account {
     impl crate::RemoteCall for GetGlobalPrivacySettings {
         type Return = crate::enums::GlobalPrivacySettings;
     }
-    ///`account.setGlobalPrivacySettings#1edaaac2 settings:GlobalPrivacySettings = GlobalPrivacySettings`
+    /// `account.setGlobalPrivacySettings#1edaaac2 settings:GlobalPrivacySettings = GlobalPrivacySettings`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetGlobalPrivacySettings {
-        ///`settings:GlobalPrivacySettings`
+        /// `settings:GlobalPrivacySettings`
         pub settings: crate::enums::GlobalPrivacySettings,
     }
     impl crate::Identifiable for SetGlobalPrivacySettings {
@@ -4058,16 +4058,16 @@ pub mod account {
     impl crate::RemoteCall for SetGlobalPrivacySettings {
         type Return = crate::enums::GlobalPrivacySettings;
     }
-    ///`account.reportProfilePhoto#fa8cc6f5 peer:InputPeer photo_id:InputPhoto reason:ReportReason message:string = Bool`
+    /// `account.reportProfilePhoto#fa8cc6f5 peer:InputPeer photo_id:InputPhoto reason:ReportReason message:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportProfilePhoto {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`photo_id:InputPhoto`
+        /// `photo_id:InputPhoto`
         pub photo_id: crate::enums::InputPhoto,
-        ///`reason:ReportReason`
+        /// `reason:ReportReason`
         pub reason: crate::enums::ReportReason,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
     }
     impl crate::Identifiable for ReportProfilePhoto {
@@ -4121,7 +4121,7 @@ pub mod account {
     impl crate::RemoteCall for ReportProfilePhoto {
         type Return = bool;
     }
-    ///`account.resetPassword#9308ce1b = account.ResetPasswordResult`
+    /// `account.resetPassword#9308ce1b = account.ResetPasswordResult`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetPassword {}
     impl crate::Identifiable for ResetPassword {
@@ -4148,7 +4148,7 @@ pub mod account {
     impl crate::RemoteCall for ResetPassword {
         type Return = crate::enums::account::ResetPasswordResult;
     }
-    ///`account.declinePasswordReset#4c9409f6 = Bool`
+    /// `account.declinePasswordReset#4c9409f6 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeclinePasswordReset {}
     impl crate::Identifiable for DeclinePasswordReset {
@@ -4175,10 +4175,10 @@ pub mod account {
     impl crate::RemoteCall for DeclinePasswordReset {
         type Return = bool;
     }
-    ///`account.getChatThemes#d638de89 hash:long = account.Themes`
+    /// `account.getChatThemes#d638de89 hash:long = account.Themes`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChatThemes {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetChatThemes {
@@ -4209,10 +4209,10 @@ pub mod account {
     impl crate::RemoteCall for GetChatThemes {
         type Return = crate::enums::account::Themes;
     }
-    ///`account.setAuthorizationTTL#bf899aa0 authorization_ttl_days:int = Bool`
+    /// `account.setAuthorizationTTL#bf899aa0 authorization_ttl_days:int = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetAuthorizationTTL {
-        ///`authorization_ttl_days:int`
+        /// `authorization_ttl_days:int`
         pub authorization_ttl_days: i32,
     }
     impl crate::Identifiable for SetAuthorizationTTL {
@@ -4246,16 +4246,16 @@ pub mod account {
     impl crate::RemoteCall for SetAuthorizationTTL {
         type Return = bool;
     }
-    ///`account.changeAuthorizationSettings#40f48462 flags:# confirmed:flags.3?true hash:long encrypted_requests_disabled:flags.0?Bool call_requests_disabled:flags.1?Bool = Bool`
+    /// `account.changeAuthorizationSettings#40f48462 flags:# confirmed:flags.3?true hash:long encrypted_requests_disabled:flags.0?Bool call_requests_disabled:flags.1?Bool = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ChangeAuthorizationSettings {
-        ///`confirmed:flags.3?true`
+        /// `confirmed:flags.3?true`
         pub confirmed: bool,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
-        ///`encrypted_requests_disabled:flags.0?Bool`
+        /// `encrypted_requests_disabled:flags.0?Bool`
         pub encrypted_requests_disabled: Option<bool>,
-        ///`call_requests_disabled:flags.1?Bool`
+        /// `call_requests_disabled:flags.1?Bool`
         pub call_requests_disabled: Option<bool>,
     }
     impl crate::Identifiable for ChangeAuthorizationSettings {
@@ -4332,10 +4332,10 @@ pub mod account {
     impl crate::RemoteCall for ChangeAuthorizationSettings {
         type Return = bool;
     }
-    ///`account.getSavedRingtones#e1902288 hash:long = account.SavedRingtones`
+    /// `account.getSavedRingtones#e1902288 hash:long = account.SavedRingtones`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedRingtones {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetSavedRingtones {
@@ -4366,12 +4366,12 @@ pub mod account {
     impl crate::RemoteCall for GetSavedRingtones {
         type Return = crate::enums::account::SavedRingtones;
     }
-    ///`account.saveRingtone#3dea5b03 id:InputDocument unsave:Bool = account.SavedRingtone`
+    /// `account.saveRingtone#3dea5b03 id:InputDocument unsave:Bool = account.SavedRingtone`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveRingtone {
-        ///`id:InputDocument`
+        /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
-        ///`unsave:Bool`
+        /// `unsave:Bool`
         pub unsave: bool,
     }
     impl crate::Identifiable for SaveRingtone {
@@ -4408,14 +4408,14 @@ pub mod account {
     impl crate::RemoteCall for SaveRingtone {
         type Return = crate::enums::account::SavedRingtone;
     }
-    ///`account.uploadRingtone#831a83a2 file:InputFile file_name:string mime_type:string = Document`
+    /// `account.uploadRingtone#831a83a2 file:InputFile file_name:string mime_type:string = Document`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UploadRingtone {
-        ///`file:InputFile`
+        /// `file:InputFile`
         pub file: crate::enums::InputFile,
-        ///`file_name:string`
+        /// `file_name:string`
         pub file_name: String,
-        ///`mime_type:string`
+        /// `mime_type:string`
         pub mime_type: String,
     }
     impl crate::Identifiable for UploadRingtone {
@@ -4456,10 +4456,10 @@ pub mod account {
     impl crate::RemoteCall for UploadRingtone {
         type Return = crate::enums::Document;
     }
-    ///`account.updateEmojiStatus#fbd3de6b emoji_status:EmojiStatus = Bool`
+    /// `account.updateEmojiStatus#fbd3de6b emoji_status:EmojiStatus = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateEmojiStatus {
-        ///`emoji_status:EmojiStatus`
+        /// `emoji_status:EmojiStatus`
         pub emoji_status: crate::enums::EmojiStatus,
     }
     impl crate::Identifiable for UpdateEmojiStatus {
@@ -4492,10 +4492,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateEmojiStatus {
         type Return = bool;
     }
-    ///`account.getDefaultEmojiStatuses#d6753386 hash:long = account.EmojiStatuses`
+    /// `account.getDefaultEmojiStatuses#d6753386 hash:long = account.EmojiStatuses`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultEmojiStatuses {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetDefaultEmojiStatuses {
@@ -4526,10 +4526,10 @@ pub mod account {
     impl crate::RemoteCall for GetDefaultEmojiStatuses {
         type Return = crate::enums::account::EmojiStatuses;
     }
-    ///`account.getRecentEmojiStatuses#0f578105 hash:long = account.EmojiStatuses`
+    /// `account.getRecentEmojiStatuses#0f578105 hash:long = account.EmojiStatuses`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRecentEmojiStatuses {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetRecentEmojiStatuses {
@@ -4560,7 +4560,7 @@ pub mod account {
     impl crate::RemoteCall for GetRecentEmojiStatuses {
         type Return = crate::enums::account::EmojiStatuses;
     }
-    ///`account.clearRecentEmojiStatuses#18201aae = Bool`
+    /// `account.clearRecentEmojiStatuses#18201aae = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearRecentEmojiStatuses {}
     impl crate::Identifiable for ClearRecentEmojiStatuses {
@@ -4587,10 +4587,10 @@ pub mod account {
     impl crate::RemoteCall for ClearRecentEmojiStatuses {
         type Return = bool;
     }
-    ///`account.reorderUsernames#ef500eab order:Vector<string> = Bool`
+    /// `account.reorderUsernames#ef500eab order:Vector<string> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderUsernames {
-        ///`order:Vector<string>`
+        /// `order:Vector<string>`
         pub order: Vec<String>,
     }
     impl crate::Identifiable for ReorderUsernames {
@@ -4636,12 +4636,12 @@ pub mod account {
     impl crate::RemoteCall for ReorderUsernames {
         type Return = bool;
     }
-    ///`account.toggleUsername#58d6b376 username:string active:Bool = Bool`
+    /// `account.toggleUsername#58d6b376 username:string active:Bool = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleUsername {
-        ///`username:string`
+        /// `username:string`
         pub username: String,
-        ///`active:Bool`
+        /// `active:Bool`
         pub active: bool,
     }
     impl crate::Identifiable for ToggleUsername {
@@ -4676,10 +4676,10 @@ pub mod account {
     impl crate::RemoteCall for ToggleUsername {
         type Return = bool;
     }
-    ///`account.getDefaultProfilePhotoEmojis#e2750328 hash:long = EmojiList`
+    /// `account.getDefaultProfilePhotoEmojis#e2750328 hash:long = EmojiList`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultProfilePhotoEmojis {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetDefaultProfilePhotoEmojis {
@@ -4710,10 +4710,10 @@ pub mod account {
     impl crate::RemoteCall for GetDefaultProfilePhotoEmojis {
         type Return = crate::enums::EmojiList;
     }
-    ///`account.getDefaultGroupPhotoEmojis#915860ae hash:long = EmojiList`
+    /// `account.getDefaultGroupPhotoEmojis#915860ae hash:long = EmojiList`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultGroupPhotoEmojis {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetDefaultGroupPhotoEmojis {
@@ -4744,7 +4744,7 @@ pub mod account {
     impl crate::RemoteCall for GetDefaultGroupPhotoEmojis {
         type Return = crate::enums::EmojiList;
     }
-    ///`account.getAutoSaveSettings#adcbbcda = account.AutoSaveSettings`
+    /// `account.getAutoSaveSettings#adcbbcda = account.AutoSaveSettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAutoSaveSettings {}
     impl crate::Identifiable for GetAutoSaveSettings {
@@ -4771,18 +4771,18 @@ pub mod account {
     impl crate::RemoteCall for GetAutoSaveSettings {
         type Return = crate::enums::account::AutoSaveSettings;
     }
-    ///`account.saveAutoSaveSettings#d69b8361 flags:# users:flags.0?true chats:flags.1?true broadcasts:flags.2?true peer:flags.3?InputPeer settings:AutoSaveSettings = Bool`
+    /// `account.saveAutoSaveSettings#d69b8361 flags:# users:flags.0?true chats:flags.1?true broadcasts:flags.2?true peer:flags.3?InputPeer settings:AutoSaveSettings = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveAutoSaveSettings {
-        ///`users:flags.0?true`
+        /// `users:flags.0?true`
         pub users: bool,
-        ///`chats:flags.1?true`
+        /// `chats:flags.1?true`
         pub chats: bool,
-        ///`broadcasts:flags.2?true`
+        /// `broadcasts:flags.2?true`
         pub broadcasts: bool,
-        ///`peer:flags.3?InputPeer`
+        /// `peer:flags.3?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`settings:AutoSaveSettings`
+        /// `settings:AutoSaveSettings`
         pub settings: crate::enums::AutoSaveSettings,
     }
     impl crate::Identifiable for SaveAutoSaveSettings {
@@ -4855,7 +4855,7 @@ pub mod account {
     impl crate::RemoteCall for SaveAutoSaveSettings {
         type Return = bool;
     }
-    ///`account.deleteAutoSaveExceptions#53bc0020 = Bool`
+    /// `account.deleteAutoSaveExceptions#53bc0020 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteAutoSaveExceptions {}
     impl crate::Identifiable for DeleteAutoSaveExceptions {
@@ -4882,10 +4882,10 @@ pub mod account {
     impl crate::RemoteCall for DeleteAutoSaveExceptions {
         type Return = bool;
     }
-    ///`account.invalidateSignInCodes#ca8ae8ba codes:Vector<string> = Bool`
+    /// `account.invalidateSignInCodes#ca8ae8ba codes:Vector<string> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InvalidateSignInCodes {
-        ///`codes:Vector<string>`
+        /// `codes:Vector<string>`
         pub codes: Vec<String>,
     }
     impl crate::Identifiable for InvalidateSignInCodes {
@@ -4931,12 +4931,12 @@ pub mod account {
     impl crate::RemoteCall for InvalidateSignInCodes {
         type Return = bool;
     }
-    ///`account.updateColor#684d214e flags:# for_profile:flags.1?true color:flags.2?PeerColor = Bool`
+    /// `account.updateColor#684d214e flags:# for_profile:flags.1?true color:flags.2?PeerColor = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateColor {
-        ///`for_profile:flags.1?true`
+        /// `for_profile:flags.1?true`
         pub for_profile: bool,
-        ///`color:flags.2?PeerColor`
+        /// `color:flags.2?PeerColor`
         pub color: Option<crate::enums::PeerColor>,
     }
     impl crate::Identifiable for UpdateColor {
@@ -4985,10 +4985,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateColor {
         type Return = bool;
     }
-    ///`account.getDefaultBackgroundEmojis#a60ab9ce hash:long = EmojiList`
+    /// `account.getDefaultBackgroundEmojis#a60ab9ce hash:long = EmojiList`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultBackgroundEmojis {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetDefaultBackgroundEmojis {
@@ -5019,10 +5019,10 @@ pub mod account {
     impl crate::RemoteCall for GetDefaultBackgroundEmojis {
         type Return = crate::enums::EmojiList;
     }
-    ///`account.getChannelDefaultEmojiStatuses#7727a7d5 hash:long = account.EmojiStatuses`
+    /// `account.getChannelDefaultEmojiStatuses#7727a7d5 hash:long = account.EmojiStatuses`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChannelDefaultEmojiStatuses {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetChannelDefaultEmojiStatuses {
@@ -5053,10 +5053,10 @@ pub mod account {
     impl crate::RemoteCall for GetChannelDefaultEmojiStatuses {
         type Return = crate::enums::account::EmojiStatuses;
     }
-    ///`account.getChannelRestrictedStatusEmojis#35a9e0d5 hash:long = EmojiList`
+    /// `account.getChannelRestrictedStatusEmojis#35a9e0d5 hash:long = EmojiList`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChannelRestrictedStatusEmojis {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetChannelRestrictedStatusEmojis {
@@ -5087,10 +5087,10 @@ pub mod account {
     impl crate::RemoteCall for GetChannelRestrictedStatusEmojis {
         type Return = crate::enums::EmojiList;
     }
-    ///`account.updateBusinessWorkHours#4b00e066 flags:# business_work_hours:flags.0?BusinessWorkHours = Bool`
+    /// `account.updateBusinessWorkHours#4b00e066 flags:# business_work_hours:flags.0?BusinessWorkHours = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessWorkHours {
-        ///`business_work_hours:flags.0?BusinessWorkHours`
+        /// `business_work_hours:flags.0?BusinessWorkHours`
         pub business_work_hours: Option<crate::enums::BusinessWorkHours>,
     }
     impl crate::Identifiable for UpdateBusinessWorkHours {
@@ -5137,12 +5137,12 @@ pub mod account {
     impl crate::RemoteCall for UpdateBusinessWorkHours {
         type Return = bool;
     }
-    ///`account.updateBusinessLocation#9e6b131a flags:# geo_point:flags.1?InputGeoPoint address:flags.0?string = Bool`
+    /// `account.updateBusinessLocation#9e6b131a flags:# geo_point:flags.1?InputGeoPoint address:flags.0?string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessLocation {
-        ///`geo_point:flags.1?InputGeoPoint`
+        /// `geo_point:flags.1?InputGeoPoint`
         pub geo_point: Option<crate::enums::InputGeoPoint>,
-        ///`address:flags.0?string`
+        /// `address:flags.0?string`
         pub address: Option<String>,
     }
     impl crate::Identifiable for UpdateBusinessLocation {
@@ -5202,10 +5202,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateBusinessLocation {
         type Return = bool;
     }
-    ///`account.updateBusinessGreetingMessage#66cdafc4 flags:# message:flags.0?InputBusinessGreetingMessage = Bool`
+    /// `account.updateBusinessGreetingMessage#66cdafc4 flags:# message:flags.0?InputBusinessGreetingMessage = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessGreetingMessage {
-        ///`message:flags.0?InputBusinessGreetingMessage`
+        /// `message:flags.0?InputBusinessGreetingMessage`
         pub message: Option<crate::enums::InputBusinessGreetingMessage>,
     }
     impl crate::Identifiable for UpdateBusinessGreetingMessage {
@@ -5252,10 +5252,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateBusinessGreetingMessage {
         type Return = bool;
     }
-    ///`account.updateBusinessAwayMessage#a26a7fa5 flags:# message:flags.0?InputBusinessAwayMessage = Bool`
+    /// `account.updateBusinessAwayMessage#a26a7fa5 flags:# message:flags.0?InputBusinessAwayMessage = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessAwayMessage {
-        ///`message:flags.0?InputBusinessAwayMessage`
+        /// `message:flags.0?InputBusinessAwayMessage`
         pub message: Option<crate::enums::InputBusinessAwayMessage>,
     }
     impl crate::Identifiable for UpdateBusinessAwayMessage {
@@ -5302,16 +5302,16 @@ pub mod account {
     impl crate::RemoteCall for UpdateBusinessAwayMessage {
         type Return = bool;
     }
-    ///`account.updateConnectedBot#66a08c7e flags:# deleted:flags.1?true rights:flags.0?BusinessBotRights bot:InputUser recipients:InputBusinessBotRecipients = Updates`
+    /// `account.updateConnectedBot#66a08c7e flags:# deleted:flags.1?true rights:flags.0?BusinessBotRights bot:InputUser recipients:InputBusinessBotRecipients = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateConnectedBot {
-        ///`deleted:flags.1?true`
+        /// `deleted:flags.1?true`
         pub deleted: bool,
-        ///`rights:flags.0?BusinessBotRights`
+        /// `rights:flags.0?BusinessBotRights`
         pub rights: Option<crate::enums::BusinessBotRights>,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`recipients:InputBusinessBotRecipients`
+        /// `recipients:InputBusinessBotRecipients`
         pub recipients: crate::enums::InputBusinessBotRecipients,
     }
     impl crate::Identifiable for UpdateConnectedBot {
@@ -5381,7 +5381,7 @@ pub mod account {
     impl crate::RemoteCall for UpdateConnectedBot {
         type Return = crate::enums::Updates;
     }
-    ///`account.getConnectedBots#4ea4c80f = account.ConnectedBots`
+    /// `account.getConnectedBots#4ea4c80f = account.ConnectedBots`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetConnectedBots {}
     impl crate::Identifiable for GetConnectedBots {
@@ -5408,10 +5408,10 @@ pub mod account {
     impl crate::RemoteCall for GetConnectedBots {
         type Return = crate::enums::account::ConnectedBots;
     }
-    ///`account.getBotBusinessConnection#76a86270 connection_id:string = Updates`
+    /// `account.getBotBusinessConnection#76a86270 connection_id:string = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBotBusinessConnection {
-        ///`connection_id:string`
+        /// `connection_id:string`
         pub connection_id: String,
     }
     impl crate::Identifiable for GetBotBusinessConnection {
@@ -5442,10 +5442,10 @@ pub mod account {
     impl crate::RemoteCall for GetBotBusinessConnection {
         type Return = crate::enums::Updates;
     }
-    ///`account.updateBusinessIntro#a614d034 flags:# intro:flags.0?InputBusinessIntro = Bool`
+    /// `account.updateBusinessIntro#a614d034 flags:# intro:flags.0?InputBusinessIntro = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBusinessIntro {
-        ///`intro:flags.0?InputBusinessIntro`
+        /// `intro:flags.0?InputBusinessIntro`
         pub intro: Option<crate::enums::InputBusinessIntro>,
     }
     impl crate::Identifiable for UpdateBusinessIntro {
@@ -5492,12 +5492,12 @@ pub mod account {
     impl crate::RemoteCall for UpdateBusinessIntro {
         type Return = bool;
     }
-    ///`account.toggleConnectedBotPaused#646e1097 peer:InputPeer paused:Bool = Bool`
+    /// `account.toggleConnectedBotPaused#646e1097 peer:InputPeer paused:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleConnectedBotPaused {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`paused:Bool`
+        /// `paused:Bool`
         pub paused: bool,
     }
     impl crate::Identifiable for ToggleConnectedBotPaused {
@@ -5534,10 +5534,10 @@ pub mod account {
     impl crate::RemoteCall for ToggleConnectedBotPaused {
         type Return = bool;
     }
-    ///`account.disablePeerConnectedBot#5e437ed9 peer:InputPeer = Bool`
+    /// `account.disablePeerConnectedBot#5e437ed9 peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DisablePeerConnectedBot {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for DisablePeerConnectedBot {
@@ -5570,10 +5570,10 @@ pub mod account {
     impl crate::RemoteCall for DisablePeerConnectedBot {
         type Return = bool;
     }
-    ///`account.updateBirthday#cc6e0c11 flags:# birthday:flags.0?Birthday = Bool`
+    /// `account.updateBirthday#cc6e0c11 flags:# birthday:flags.0?Birthday = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateBirthday {
-        ///`birthday:flags.0?Birthday`
+        /// `birthday:flags.0?Birthday`
         pub birthday: Option<crate::enums::Birthday>,
     }
     impl crate::Identifiable for UpdateBirthday {
@@ -5616,10 +5616,10 @@ pub mod account {
     impl crate::RemoteCall for UpdateBirthday {
         type Return = bool;
     }
-    ///`account.createBusinessChatLink#8851e68e link:InputBusinessChatLink = BusinessChatLink`
+    /// `account.createBusinessChatLink#8851e68e link:InputBusinessChatLink = BusinessChatLink`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateBusinessChatLink {
-        ///`link:InputBusinessChatLink`
+        /// `link:InputBusinessChatLink`
         pub link: crate::enums::InputBusinessChatLink,
     }
     impl crate::Identifiable for CreateBusinessChatLink {
@@ -5652,12 +5652,12 @@ pub mod account {
     impl crate::RemoteCall for CreateBusinessChatLink {
         type Return = crate::enums::BusinessChatLink;
     }
-    ///`account.editBusinessChatLink#8c3410af slug:string link:InputBusinessChatLink = BusinessChatLink`
+    /// `account.editBusinessChatLink#8c3410af slug:string link:InputBusinessChatLink = BusinessChatLink`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditBusinessChatLink {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
-        ///`link:InputBusinessChatLink`
+        /// `link:InputBusinessChatLink`
         pub link: crate::enums::InputBusinessChatLink,
     }
     impl crate::Identifiable for EditBusinessChatLink {
@@ -5694,10 +5694,10 @@ pub mod account {
     impl crate::RemoteCall for EditBusinessChatLink {
         type Return = crate::enums::BusinessChatLink;
     }
-    ///`account.deleteBusinessChatLink#60073674 slug:string = Bool`
+    /// `account.deleteBusinessChatLink#60073674 slug:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteBusinessChatLink {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
     }
     impl crate::Identifiable for DeleteBusinessChatLink {
@@ -5728,7 +5728,7 @@ pub mod account {
     impl crate::RemoteCall for DeleteBusinessChatLink {
         type Return = bool;
     }
-    ///`account.getBusinessChatLinks#6f70dde1 = account.BusinessChatLinks`
+    /// `account.getBusinessChatLinks#6f70dde1 = account.BusinessChatLinks`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBusinessChatLinks {}
     impl crate::Identifiable for GetBusinessChatLinks {
@@ -5755,10 +5755,10 @@ pub mod account {
     impl crate::RemoteCall for GetBusinessChatLinks {
         type Return = crate::enums::account::BusinessChatLinks;
     }
-    ///`account.resolveBusinessChatLink#5492e5ee slug:string = account.ResolvedBusinessChatLinks`
+    /// `account.resolveBusinessChatLink#5492e5ee slug:string = account.ResolvedBusinessChatLinks`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResolveBusinessChatLink {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
     }
     impl crate::Identifiable for ResolveBusinessChatLink {
@@ -5789,10 +5789,10 @@ pub mod account {
     impl crate::RemoteCall for ResolveBusinessChatLink {
         type Return = crate::enums::account::ResolvedBusinessChatLinks;
     }
-    ///`account.updatePersonalChannel#d94305e0 channel:InputChannel = Bool`
+    /// `account.updatePersonalChannel#d94305e0 channel:InputChannel = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdatePersonalChannel {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for UpdatePersonalChannel {
@@ -5825,10 +5825,10 @@ pub mod account {
     impl crate::RemoteCall for UpdatePersonalChannel {
         type Return = bool;
     }
-    ///`account.toggleSponsoredMessages#b9d9a38d enabled:Bool = Bool`
+    /// `account.toggleSponsoredMessages#b9d9a38d enabled:Bool = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleSponsoredMessages {
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleSponsoredMessages {
@@ -5859,7 +5859,7 @@ pub mod account {
     impl crate::RemoteCall for ToggleSponsoredMessages {
         type Return = bool;
     }
-    ///`account.getReactionsNotifySettings#06dd654c = ReactionsNotifySettings`
+    /// `account.getReactionsNotifySettings#06dd654c = ReactionsNotifySettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetReactionsNotifySettings {}
     impl crate::Identifiable for GetReactionsNotifySettings {
@@ -5886,10 +5886,10 @@ pub mod account {
     impl crate::RemoteCall for GetReactionsNotifySettings {
         type Return = crate::enums::ReactionsNotifySettings;
     }
-    ///`account.setReactionsNotifySettings#316ce548 settings:ReactionsNotifySettings = ReactionsNotifySettings`
+    /// `account.setReactionsNotifySettings#316ce548 settings:ReactionsNotifySettings = ReactionsNotifySettings`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetReactionsNotifySettings {
-        ///`settings:ReactionsNotifySettings`
+        /// `settings:ReactionsNotifySettings`
         pub settings: crate::enums::ReactionsNotifySettings,
     }
     impl crate::Identifiable for SetReactionsNotifySettings {
@@ -5922,10 +5922,10 @@ pub mod account {
     impl crate::RemoteCall for SetReactionsNotifySettings {
         type Return = crate::enums::ReactionsNotifySettings;
     }
-    ///`account.getCollectibleEmojiStatuses#2e7b4543 hash:long = account.EmojiStatuses`
+    /// `account.getCollectibleEmojiStatuses#2e7b4543 hash:long = account.EmojiStatuses`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCollectibleEmojiStatuses {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetCollectibleEmojiStatuses {
@@ -5956,12 +5956,12 @@ pub mod account {
     impl crate::RemoteCall for GetCollectibleEmojiStatuses {
         type Return = crate::enums::account::EmojiStatuses;
     }
-    ///`account.getPaidMessagesRevenue#19ba4a67 flags:# parent_peer:flags.0?InputPeer user_id:InputUser = account.PaidMessagesRevenue`
+    /// `account.getPaidMessagesRevenue#19ba4a67 flags:# parent_peer:flags.0?InputPeer user_id:InputUser = account.PaidMessagesRevenue`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPaidMessagesRevenue {
-        ///`parent_peer:flags.0?InputPeer`
+        /// `parent_peer:flags.0?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetPaidMessagesRevenue {
@@ -6010,16 +6010,16 @@ pub mod account {
     impl crate::RemoteCall for GetPaidMessagesRevenue {
         type Return = crate::enums::account::PaidMessagesRevenue;
     }
-    ///`account.toggleNoPaidMessagesException#fe2eda76 flags:# refund_charged:flags.0?true require_payment:flags.2?true parent_peer:flags.1?InputPeer user_id:InputUser = Bool`
+    /// `account.toggleNoPaidMessagesException#fe2eda76 flags:# refund_charged:flags.0?true require_payment:flags.2?true parent_peer:flags.1?InputPeer user_id:InputUser = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleNoPaidMessagesException {
-        ///`refund_charged:flags.0?true`
+        /// `refund_charged:flags.0?true`
         pub refund_charged: bool,
-        ///`require_payment:flags.2?true`
+        /// `require_payment:flags.2?true`
         pub require_payment: bool,
-        ///`parent_peer:flags.1?InputPeer`
+        /// `parent_peer:flags.1?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for ToggleNoPaidMessagesException {
@@ -6085,10 +6085,10 @@ pub mod account {
     impl crate::RemoteCall for ToggleNoPaidMessagesException {
         type Return = bool;
     }
-    ///`account.setMainProfileTab#5dee78b0 tab:ProfileTab = Bool`
+    /// `account.setMainProfileTab#5dee78b0 tab:ProfileTab = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetMainProfileTab {
-        ///`tab:ProfileTab`
+        /// `tab:ProfileTab`
         pub tab: crate::enums::ProfileTab,
     }
     impl crate::Identifiable for SetMainProfileTab {
@@ -6121,14 +6121,14 @@ pub mod account {
     impl crate::RemoteCall for SetMainProfileTab {
         type Return = bool;
     }
-    ///`account.saveMusic#b26732a9 flags:# unsave:flags.0?true id:InputDocument after_id:flags.1?InputDocument = Bool`
+    /// `account.saveMusic#b26732a9 flags:# unsave:flags.0?true id:InputDocument after_id:flags.1?InputDocument = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveMusic {
-        ///`unsave:flags.0?true`
+        /// `unsave:flags.0?true`
         pub unsave: bool,
-        ///`id:InputDocument`
+        /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
-        ///`after_id:flags.1?InputDocument`
+        /// `after_id:flags.1?InputDocument`
         pub after_id: Option<crate::enums::InputDocument>,
     }
     impl crate::Identifiable for SaveMusic {
@@ -6187,10 +6187,10 @@ pub mod account {
     impl crate::RemoteCall for SaveMusic {
         type Return = bool;
     }
-    ///`account.getSavedMusicIds#e09d5faf hash:long = account.SavedMusicIds`
+    /// `account.getSavedMusicIds#e09d5faf hash:long = account.SavedMusicIds`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedMusicIds {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetSavedMusicIds {
@@ -6221,14 +6221,14 @@ pub mod account {
     impl crate::RemoteCall for GetSavedMusicIds {
         type Return = crate::enums::account::SavedMusicIds;
     }
-    ///`account.getUniqueGiftChatThemes#e42ce9c9 offset:string limit:int hash:long = account.ChatThemes`
+    /// `account.getUniqueGiftChatThemes#e42ce9c9 offset:string limit:int hash:long = account.ChatThemes`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUniqueGiftChatThemes {
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetUniqueGiftChatThemes {
@@ -6267,7 +6267,7 @@ pub mod account {
     impl crate::RemoteCall for GetUniqueGiftChatThemes {
         type Return = crate::enums::account::ChatThemes;
     }
-    ///`account.initPasskeyRegistration#429547e8 = account.PasskeyRegistrationOptions`
+    /// `account.initPasskeyRegistration#429547e8 = account.PasskeyRegistrationOptions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InitPasskeyRegistration {}
     impl crate::Identifiable for InitPasskeyRegistration {
@@ -6294,10 +6294,10 @@ pub mod account {
     impl crate::RemoteCall for InitPasskeyRegistration {
         type Return = crate::enums::account::PasskeyRegistrationOptions;
     }
-    ///`account.registerPasskey#55b41fd6 credential:InputPasskeyCredential = Passkey`
+    /// `account.registerPasskey#55b41fd6 credential:InputPasskeyCredential = Passkey`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RegisterPasskey {
-        ///`credential:InputPasskeyCredential`
+        /// `credential:InputPasskeyCredential`
         pub credential: crate::enums::InputPasskeyCredential,
     }
     impl crate::Identifiable for RegisterPasskey {
@@ -6330,7 +6330,7 @@ pub mod account {
     impl crate::RemoteCall for RegisterPasskey {
         type Return = crate::enums::Passkey;
     }
-    ///`account.getPasskeys#ea1f0c52 = account.Passkeys`
+    /// `account.getPasskeys#ea1f0c52 = account.Passkeys`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPasskeys {}
     impl crate::Identifiable for GetPasskeys {
@@ -6357,10 +6357,10 @@ pub mod account {
     impl crate::RemoteCall for GetPasskeys {
         type Return = crate::enums::account::Passkeys;
     }
-    ///`account.deletePasskey#f5b5563f id:string = Bool`
+    /// `account.deletePasskey#f5b5563f id:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeletePasskey {
-        ///`id:string`
+        /// `id:string`
         pub id: String,
     }
     impl crate::Identifiable for DeletePasskey {
@@ -6391,10 +6391,10 @@ pub mod account {
     impl crate::RemoteCall for DeletePasskey {
         type Return = bool;
     }
-    ///`account.confirmBotConnection#67ed1f68 bot_id:InputUser = Bool`
+    /// `account.confirmBotConnection#67ed1f68 bot_id:InputUser = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ConfirmBotConnection {
-        ///`bot_id:InputUser`
+        /// `bot_id:InputUser`
         pub bot_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for ConfirmBotConnection {
@@ -6427,10 +6427,10 @@ pub mod account {
     impl crate::RemoteCall for ConfirmBotConnection {
         type Return = bool;
     }
-    ///`account.getWebBrowserSettings#56655768 hash:long = account.WebBrowserSettings`
+    /// `account.getWebBrowserSettings#56655768 hash:long = account.WebBrowserSettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWebBrowserSettings {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetWebBrowserSettings {
@@ -6461,12 +6461,12 @@ pub mod account {
     impl crate::RemoteCall for GetWebBrowserSettings {
         type Return = crate::enums::account::WebBrowserSettings;
     }
-    ///`account.updateWebBrowserSettings#9adf82fe flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = account.WebBrowserSettings`
+    /// `account.updateWebBrowserSettings#9adf82fe flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = account.WebBrowserSettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateWebBrowserSettings {
-        ///`open_external_browser:flags.0?true`
+        /// `open_external_browser:flags.0?true`
         pub open_external_browser: bool,
-        ///`display_close_button:flags.1?true`
+        /// `display_close_button:flags.1?true`
         pub display_close_button: bool,
     }
     impl crate::Identifiable for UpdateWebBrowserSettings {
@@ -6511,14 +6511,14 @@ pub mod account {
     impl crate::RemoteCall for UpdateWebBrowserSettings {
         type Return = crate::enums::account::WebBrowserSettings;
     }
-    ///`account.toggleWebBrowserSettingsException#60ed4229 flags:# delete:flags.1?true open_external_browser:flags.0?Bool url:string = Updates`
+    /// `account.toggleWebBrowserSettingsException#60ed4229 flags:# delete:flags.1?true open_external_browser:flags.0?Bool url:string = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleWebBrowserSettingsException {
-        ///`delete:flags.1?true`
+        /// `delete:flags.1?true`
         pub delete: bool,
-        ///`open_external_browser:flags.0?Bool`
+        /// `open_external_browser:flags.0?Bool`
         pub open_external_browser: Option<bool>,
-        ///`url:string`
+        /// `url:string`
         pub url: String,
     }
     impl crate::Identifiable for ToggleWebBrowserSettingsException {
@@ -6575,7 +6575,7 @@ pub mod account {
     impl crate::RemoteCall for ToggleWebBrowserSettingsException {
         type Return = crate::enums::Updates;
     }
-    ///`account.deleteWebBrowserSettingsExceptions#86a0765d = account.WebBrowserSettings`
+    /// `account.deleteWebBrowserSettingsExceptions#86a0765d = account.WebBrowserSettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteWebBrowserSettingsExceptions {}
     impl crate::Identifiable for DeleteWebBrowserSettingsExceptions {
@@ -6603,18 +6603,18 @@ pub mod account {
         type Return = crate::enums::account::WebBrowserSettings;
     }
 }
-///The functions of the `aicompose` namespace.
+/// The functions of the `aicompose` namespace.
 pub mod aicompose {
-    ///`aicompose.createTone#4aa83913 flags:# display_author:flags.0?true emoji_id:long title:string prompt:string = AiComposeTone`
+    /// `aicompose.createTone#4aa83913 flags:# display_author:flags.0?true emoji_id:long title:string prompt:string = AiComposeTone`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateTone {
-        ///`display_author:flags.0?true`
+        /// `display_author:flags.0?true`
         pub display_author: bool,
-        ///`emoji_id:long`
+        /// `emoji_id:long`
         pub emoji_id: i64,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`prompt:string`
+        /// `prompt:string`
         pub prompt: String,
     }
     impl crate::Identifiable for CreateTone {
@@ -6667,18 +6667,18 @@ pub mod aicompose {
     impl crate::RemoteCall for CreateTone {
         type Return = crate::enums::AiComposeTone;
     }
-    ///`aicompose.updateTone#903bcf59 flags:# tone:InputAiComposeTone display_author:flags.0?Bool emoji_id:flags.1?long title:flags.2?string prompt:flags.3?string = AiComposeTone`
+    /// `aicompose.updateTone#903bcf59 flags:# tone:InputAiComposeTone display_author:flags.0?Bool emoji_id:flags.1?long title:flags.2?string prompt:flags.3?string = AiComposeTone`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateTone {
-        ///`tone:InputAiComposeTone`
+        /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
-        ///`display_author:flags.0?Bool`
+        /// `display_author:flags.0?Bool`
         pub display_author: Option<bool>,
-        ///`emoji_id:flags.1?long`
+        /// `emoji_id:flags.1?long`
         pub emoji_id: Option<i64>,
-        ///`title:flags.2?string`
+        /// `title:flags.2?string`
         pub title: Option<String>,
-        ///`prompt:flags.3?string`
+        /// `prompt:flags.3?string`
         pub prompt: Option<String>,
     }
     impl crate::Identifiable for UpdateTone {
@@ -6772,12 +6772,12 @@ pub mod aicompose {
     impl crate::RemoteCall for UpdateTone {
         type Return = crate::enums::AiComposeTone;
     }
-    ///`aicompose.saveTone#1782cbb1 tone:InputAiComposeTone unsave:Bool = Bool`
+    /// `aicompose.saveTone#1782cbb1 tone:InputAiComposeTone unsave:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveTone {
-        ///`tone:InputAiComposeTone`
+        /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
-        ///`unsave:Bool`
+        /// `unsave:Bool`
         pub unsave: bool,
     }
     impl crate::Identifiable for SaveTone {
@@ -6814,10 +6814,10 @@ pub mod aicompose {
     impl crate::RemoteCall for SaveTone {
         type Return = bool;
     }
-    ///`aicompose.deleteTone#dd39316a tone:InputAiComposeTone = Bool`
+    /// `aicompose.deleteTone#dd39316a tone:InputAiComposeTone = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteTone {
-        ///`tone:InputAiComposeTone`
+        /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
     }
     impl crate::Identifiable for DeleteTone {
@@ -6850,10 +6850,10 @@ pub mod aicompose {
     impl crate::RemoteCall for DeleteTone {
         type Return = bool;
     }
-    ///`aicompose.getTone#b2e8ba03 tone:InputAiComposeTone = aicompose.Tones`
+    /// `aicompose.getTone#b2e8ba03 tone:InputAiComposeTone = aicompose.Tones`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetTone {
-        ///`tone:InputAiComposeTone`
+        /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
     }
     impl crate::Identifiable for GetTone {
@@ -6886,10 +6886,10 @@ pub mod aicompose {
     impl crate::RemoteCall for GetTone {
         type Return = crate::enums::aicompose::Tones;
     }
-    ///`aicompose.getTones#abd59201 hash:long = aicompose.Tones`
+    /// `aicompose.getTones#abd59201 hash:long = aicompose.Tones`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTones {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetTones {
@@ -6920,12 +6920,12 @@ pub mod aicompose {
     impl crate::RemoteCall for GetTones {
         type Return = crate::enums::aicompose::Tones;
     }
-    ///`aicompose.getToneExample#d1b4ab14 tone:InputAiComposeTone num:int = AiComposeToneExample`
+    /// `aicompose.getToneExample#d1b4ab14 tone:InputAiComposeTone num:int = AiComposeToneExample`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetToneExample {
-        ///`tone:InputAiComposeTone`
+        /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
-        ///`num:int`
+        /// `num:int`
         pub num: i32,
     }
     impl crate::Identifiable for GetToneExample {
@@ -6963,18 +6963,18 @@ pub mod aicompose {
         type Return = crate::enums::AiComposeToneExample;
     }
 }
-///The functions of the `auth` namespace.
+/// The functions of the `auth` namespace.
 pub mod auth {
-    ///`auth.sendCode#a677244f phone_number:string api_id:int api_hash:string settings:CodeSettings = auth.SentCode`
+    /// `auth.sendCode#a677244f phone_number:string api_id:int api_hash:string settings:CodeSettings = auth.SentCode`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendCode {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`api_id:int`
+        /// `api_id:int`
         pub api_id: i32,
-        ///`api_hash:string`
+        /// `api_hash:string`
         pub api_hash: String,
-        ///`settings:CodeSettings`
+        /// `settings:CodeSettings`
         pub settings: crate::enums::CodeSettings,
     }
     impl crate::Identifiable for SendCode {
@@ -7024,18 +7024,18 @@ pub mod auth {
     impl crate::RemoteCall for SendCode {
         type Return = crate::enums::auth::SentCode;
     }
-    ///`auth.signUp#aac7b717 flags:# no_joined_notifications:flags.0?true phone_number:string phone_code_hash:string first_name:string last_name:string = auth.Authorization`
+    /// `auth.signUp#aac7b717 flags:# no_joined_notifications:flags.0?true phone_number:string phone_code_hash:string first_name:string last_name:string = auth.Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SignUp {
-        ///`no_joined_notifications:flags.0?true`
+        /// `no_joined_notifications:flags.0?true`
         pub no_joined_notifications: bool,
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`first_name:string`
+        /// `first_name:string`
         pub first_name: String,
-        ///`last_name:string`
+        /// `last_name:string`
         pub last_name: String,
     }
     impl crate::Identifiable for SignUp {
@@ -7096,16 +7096,16 @@ pub mod auth {
     impl crate::RemoteCall for SignUp {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.signIn#8d52a951 flags:# phone_number:string phone_code_hash:string phone_code:flags.0?string email_verification:flags.1?EmailVerification = auth.Authorization`
+    /// `auth.signIn#8d52a951 flags:# phone_number:string phone_code_hash:string phone_code:flags.0?string email_verification:flags.1?EmailVerification = auth.Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SignIn {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`phone_code:flags.0?string`
+        /// `phone_code:flags.0?string`
         pub phone_code: Option<String>,
-        ///`email_verification:flags.1?EmailVerification`
+        /// `email_verification:flags.1?EmailVerification`
         pub email_verification: Option<crate::enums::EmailVerification>,
     }
     impl crate::Identifiable for SignIn {
@@ -7178,7 +7178,7 @@ pub mod auth {
     impl crate::RemoteCall for SignIn {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.logOut#3e72ba19 = auth.LoggedOut`
+    /// `auth.logOut#3e72ba19 = auth.LoggedOut`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LogOut {}
     impl crate::Identifiable for LogOut {
@@ -7205,7 +7205,7 @@ pub mod auth {
     impl crate::RemoteCall for LogOut {
         type Return = crate::enums::auth::LoggedOut;
     }
-    ///`auth.resetAuthorizations#9fab0d1a = Bool`
+    /// `auth.resetAuthorizations#9fab0d1a = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetAuthorizations {}
     impl crate::Identifiable for ResetAuthorizations {
@@ -7232,10 +7232,10 @@ pub mod auth {
     impl crate::RemoteCall for ResetAuthorizations {
         type Return = bool;
     }
-    ///`auth.exportAuthorization#e5bfffcd dc_id:int = auth.ExportedAuthorization`
+    /// `auth.exportAuthorization#e5bfffcd dc_id:int = auth.ExportedAuthorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportAuthorization {
-        ///`dc_id:int`
+        /// `dc_id:int`
         pub dc_id: i32,
     }
     impl crate::Identifiable for ExportAuthorization {
@@ -7266,12 +7266,12 @@ pub mod auth {
     impl crate::RemoteCall for ExportAuthorization {
         type Return = crate::enums::auth::ExportedAuthorization;
     }
-    ///`auth.importAuthorization#a57a7dad id:long bytes:bytes = auth.Authorization`
+    /// `auth.importAuthorization#a57a7dad id:long bytes:bytes = auth.Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportAuthorization {
-        ///`id:long`
+        /// `id:long`
         pub id: i64,
-        ///`bytes:bytes`
+        /// `bytes:bytes`
         pub bytes: Vec<u8>,
     }
     impl crate::Identifiable for ImportAuthorization {
@@ -7306,16 +7306,16 @@ pub mod auth {
     impl crate::RemoteCall for ImportAuthorization {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.bindTempAuthKey#cdd42a05 perm_auth_key_id:long nonce:long expires_at:int encrypted_message:bytes = Bool`
+    /// `auth.bindTempAuthKey#cdd42a05 perm_auth_key_id:long nonce:long expires_at:int encrypted_message:bytes = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BindTempAuthKey {
-        ///`perm_auth_key_id:long`
+        /// `perm_auth_key_id:long`
         pub perm_auth_key_id: i64,
-        ///`nonce:long`
+        /// `nonce:long`
         pub nonce: i64,
-        ///`expires_at:int`
+        /// `expires_at:int`
         pub expires_at: i32,
-        ///`encrypted_message:bytes`
+        /// `encrypted_message:bytes`
         pub encrypted_message: Vec<u8>,
     }
     impl crate::Identifiable for BindTempAuthKey {
@@ -7363,16 +7363,16 @@ pub mod auth {
     impl crate::RemoteCall for BindTempAuthKey {
         type Return = bool;
     }
-    ///`auth.importBotAuthorization#67a3ff2c flags:int api_id:int api_hash:string bot_auth_token:string = auth.Authorization`
+    /// `auth.importBotAuthorization#67a3ff2c flags:int api_id:int api_hash:string bot_auth_token:string = auth.Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportBotAuthorization {
-        ///`flags:int`
+        /// `flags:int`
         pub flags: i32,
-        ///`api_id:int`
+        /// `api_id:int`
         pub api_id: i32,
-        ///`api_hash:string`
+        /// `api_hash:string`
         pub api_hash: String,
-        ///`bot_auth_token:string`
+        /// `bot_auth_token:string`
         pub bot_auth_token: String,
     }
     impl crate::Identifiable for ImportBotAuthorization {
@@ -7420,10 +7420,10 @@ pub mod auth {
     impl crate::RemoteCall for ImportBotAuthorization {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.checkPassword#d18b4d16 password:InputCheckPasswordSRP = auth.Authorization`
+    /// `auth.checkPassword#d18b4d16 password:InputCheckPasswordSRP = auth.Authorization`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CheckPassword {
-        ///`password:InputCheckPasswordSRP`
+        /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
     }
     impl crate::Identifiable for CheckPassword {
@@ -7456,7 +7456,7 @@ pub mod auth {
     impl crate::RemoteCall for CheckPassword {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.requestPasswordRecovery#d897bc66 = auth.PasswordRecovery`
+    /// `auth.requestPasswordRecovery#d897bc66 = auth.PasswordRecovery`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestPasswordRecovery {}
     impl crate::Identifiable for RequestPasswordRecovery {
@@ -7483,12 +7483,12 @@ pub mod auth {
     impl crate::RemoteCall for RequestPasswordRecovery {
         type Return = crate::enums::auth::PasswordRecovery;
     }
-    ///`auth.recoverPassword#37096c70 flags:# code:string new_settings:flags.0?account.PasswordInputSettings = auth.Authorization`
+    /// `auth.recoverPassword#37096c70 flags:# code:string new_settings:flags.0?account.PasswordInputSettings = auth.Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RecoverPassword {
-        ///`code:string`
+        /// `code:string`
         pub code: String,
-        ///`new_settings:flags.0?account.PasswordInputSettings`
+        /// `new_settings:flags.0?account.PasswordInputSettings`
         pub new_settings: Option<crate::enums::account::PasswordInputSettings>,
     }
     impl crate::Identifiable for RecoverPassword {
@@ -7539,14 +7539,14 @@ pub mod auth {
     impl crate::RemoteCall for RecoverPassword {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string reason:flags.0?string = auth.SentCode`
+    /// `auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string reason:flags.0?string = auth.SentCode`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResendCode {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`reason:flags.0?string`
+        /// `reason:flags.0?string`
         pub reason: Option<String>,
     }
     impl crate::Identifiable for ResendCode {
@@ -7601,12 +7601,12 @@ pub mod auth {
     impl crate::RemoteCall for ResendCode {
         type Return = crate::enums::auth::SentCode;
     }
-    ///`auth.cancelCode#1f040578 phone_number:string phone_code_hash:string = Bool`
+    /// `auth.cancelCode#1f040578 phone_number:string phone_code_hash:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CancelCode {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
     }
     impl crate::Identifiable for CancelCode {
@@ -7644,10 +7644,10 @@ pub mod auth {
     impl crate::RemoteCall for CancelCode {
         type Return = bool;
     }
-    ///`auth.dropTempAuthKeys#8e48a188 except_auth_keys:Vector<long> = Bool`
+    /// `auth.dropTempAuthKeys#8e48a188 except_auth_keys:Vector<long> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DropTempAuthKeys {
-        ///`except_auth_keys:Vector<long>`
+        /// `except_auth_keys:Vector<long>`
         pub except_auth_keys: Vec<i64>,
     }
     impl crate::Identifiable for DropTempAuthKeys {
@@ -7693,14 +7693,14 @@ pub mod auth {
     impl crate::RemoteCall for DropTempAuthKeys {
         type Return = bool;
     }
-    ///`auth.exportLoginToken#b7e085fe api_id:int api_hash:string except_ids:Vector<long> = auth.LoginToken`
+    /// `auth.exportLoginToken#b7e085fe api_id:int api_hash:string except_ids:Vector<long> = auth.LoginToken`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportLoginToken {
-        ///`api_id:int`
+        /// `api_id:int`
         pub api_id: i32,
-        ///`api_hash:string`
+        /// `api_hash:string`
         pub api_hash: String,
-        ///`except_ids:Vector<long>`
+        /// `except_ids:Vector<long>`
         pub except_ids: Vec<i64>,
     }
     impl crate::Identifiable for ExportLoginToken {
@@ -7758,10 +7758,10 @@ pub mod auth {
     impl crate::RemoteCall for ExportLoginToken {
         type Return = crate::enums::auth::LoginToken;
     }
-    ///`auth.importLoginToken#95ac5ce4 token:bytes = auth.LoginToken`
+    /// `auth.importLoginToken#95ac5ce4 token:bytes = auth.LoginToken`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportLoginToken {
-        ///`token:bytes`
+        /// `token:bytes`
         pub token: Vec<u8>,
     }
     impl crate::Identifiable for ImportLoginToken {
@@ -7792,10 +7792,10 @@ pub mod auth {
     impl crate::RemoteCall for ImportLoginToken {
         type Return = crate::enums::auth::LoginToken;
     }
-    ///`auth.acceptLoginToken#e894ad4d token:bytes = Authorization`
+    /// `auth.acceptLoginToken#e894ad4d token:bytes = Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AcceptLoginToken {
-        ///`token:bytes`
+        /// `token:bytes`
         pub token: Vec<u8>,
     }
     impl crate::Identifiable for AcceptLoginToken {
@@ -7826,10 +7826,10 @@ pub mod auth {
     impl crate::RemoteCall for AcceptLoginToken {
         type Return = crate::enums::Authorization;
     }
-    ///`auth.checkRecoveryPassword#0d36bf79 code:string = Bool`
+    /// `auth.checkRecoveryPassword#0d36bf79 code:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckRecoveryPassword {
-        ///`code:string`
+        /// `code:string`
         pub code: String,
     }
     impl crate::Identifiable for CheckRecoveryPassword {
@@ -7860,14 +7860,14 @@ pub mod auth {
     impl crate::RemoteCall for CheckRecoveryPassword {
         type Return = bool;
     }
-    ///`auth.importWebTokenAuthorization#2db873a9 api_id:int api_hash:string web_auth_token:string = auth.Authorization`
+    /// `auth.importWebTokenAuthorization#2db873a9 api_id:int api_hash:string web_auth_token:string = auth.Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportWebTokenAuthorization {
-        ///`api_id:int`
+        /// `api_id:int`
         pub api_id: i32,
-        ///`api_hash:string`
+        /// `api_hash:string`
         pub api_hash: String,
-        ///`web_auth_token:string`
+        /// `web_auth_token:string`
         pub web_auth_token: String,
     }
     impl crate::Identifiable for ImportWebTokenAuthorization {
@@ -7910,18 +7910,18 @@ pub mod auth {
     impl crate::RemoteCall for ImportWebTokenAuthorization {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.requestFirebaseSms#8e39261e flags:# phone_number:string phone_code_hash:string safety_net_token:flags.0?string play_integrity_token:flags.2?string ios_push_secret:flags.1?string = Bool`
+    /// `auth.requestFirebaseSms#8e39261e flags:# phone_number:string phone_code_hash:string safety_net_token:flags.0?string play_integrity_token:flags.2?string ios_push_secret:flags.1?string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestFirebaseSms {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`safety_net_token:flags.0?string`
+        /// `safety_net_token:flags.0?string`
         pub safety_net_token: Option<String>,
-        ///`play_integrity_token:flags.2?string`
+        /// `play_integrity_token:flags.2?string`
         pub play_integrity_token: Option<String>,
-        ///`ios_push_secret:flags.1?string`
+        /// `ios_push_secret:flags.1?string`
         pub ios_push_secret: Option<String>,
     }
     impl crate::Identifiable for RequestFirebaseSms {
@@ -8004,12 +8004,12 @@ pub mod auth {
     impl crate::RemoteCall for RequestFirebaseSms {
         type Return = bool;
     }
-    ///`auth.resetLoginEmail#7e960193 phone_number:string phone_code_hash:string = auth.SentCode`
+    /// `auth.resetLoginEmail#7e960193 phone_number:string phone_code_hash:string = auth.SentCode`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetLoginEmail {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
     }
     impl crate::Identifiable for ResetLoginEmail {
@@ -8047,14 +8047,14 @@ pub mod auth {
     impl crate::RemoteCall for ResetLoginEmail {
         type Return = crate::enums::auth::SentCode;
     }
-    ///`auth.reportMissingCode#cb9deff6 phone_number:string phone_code_hash:string mnc:string = Bool`
+    /// `auth.reportMissingCode#cb9deff6 phone_number:string phone_code_hash:string mnc:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReportMissingCode {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`mnc:string`
+        /// `mnc:string`
         pub mnc: String,
     }
     impl crate::Identifiable for ReportMissingCode {
@@ -8097,14 +8097,14 @@ pub mod auth {
     impl crate::RemoteCall for ReportMissingCode {
         type Return = bool;
     }
-    ///`auth.checkPaidAuth#56e59f9c phone_number:string phone_code_hash:string form_id:long = auth.SentCode`
+    /// `auth.checkPaidAuth#56e59f9c phone_number:string phone_code_hash:string form_id:long = auth.SentCode`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckPaidAuth {
-        ///`phone_number:string`
+        /// `phone_number:string`
         pub phone_number: String,
-        ///`phone_code_hash:string`
+        /// `phone_code_hash:string`
         pub phone_code_hash: String,
-        ///`form_id:long`
+        /// `form_id:long`
         pub form_id: i64,
     }
     impl crate::Identifiable for CheckPaidAuth {
@@ -8147,12 +8147,12 @@ pub mod auth {
     impl crate::RemoteCall for CheckPaidAuth {
         type Return = crate::enums::auth::SentCode;
     }
-    ///`auth.initPasskeyLogin#518ad0b7 api_id:int api_hash:string = auth.PasskeyLoginOptions`
+    /// `auth.initPasskeyLogin#518ad0b7 api_id:int api_hash:string = auth.PasskeyLoginOptions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InitPasskeyLogin {
-        ///`api_id:int`
+        /// `api_id:int`
         pub api_id: i32,
-        ///`api_hash:string`
+        /// `api_hash:string`
         pub api_hash: String,
     }
     impl crate::Identifiable for InitPasskeyLogin {
@@ -8187,14 +8187,14 @@ pub mod auth {
     impl crate::RemoteCall for InitPasskeyLogin {
         type Return = crate::enums::auth::PasskeyLoginOptions;
     }
-    ///`auth.finishPasskeyLogin#9857ad07 flags:# credential:InputPasskeyCredential from_dc_id:flags.0?int from_auth_key_id:flags.0?long = auth.Authorization`
+    /// `auth.finishPasskeyLogin#9857ad07 flags:# credential:InputPasskeyCredential from_dc_id:flags.0?int from_auth_key_id:flags.0?long = auth.Authorization`
     #[derive(Clone, Debug, PartialEq)]
     pub struct FinishPasskeyLogin {
-        ///`credential:InputPasskeyCredential`
+        /// `credential:InputPasskeyCredential`
         pub credential: crate::enums::InputPasskeyCredential,
-        ///`from_dc_id:flags.0?int`
+        /// `from_dc_id:flags.0?int`
         pub from_dc_id: Option<i32>,
-        ///`from_auth_key_id:flags.0?long`
+        /// `from_auth_key_id:flags.0?long`
         pub from_auth_key_id: Option<i64>,
     }
     impl crate::Identifiable for FinishPasskeyLogin {
@@ -8260,10 +8260,10 @@ pub mod auth {
     impl crate::RemoteCall for FinishPasskeyLogin {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.cancelWebTokenAuthorization#490dada1 web_auth_token:string = Bool`
+    /// `auth.cancelWebTokenAuthorization#490dada1 web_auth_token:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CancelWebTokenAuthorization {
-        ///`web_auth_token:string`
+        /// `web_auth_token:string`
         pub web_auth_token: String,
     }
     impl crate::Identifiable for CancelWebTokenAuthorization {
@@ -8294,14 +8294,14 @@ pub mod auth {
     impl crate::RemoteCall for CancelWebTokenAuthorization {
         type Return = bool;
     }
-    ///`auth.initFirebasePnvLogin#644f15c0 flags:# except_ids:flags.0?Vector<long> api_id:int api_hash:string = auth.FirebasePnvIntent`
+    /// `auth.initFirebasePnvLogin#644f15c0 flags:# except_ids:flags.0?Vector<long> api_id:int api_hash:string = auth.FirebasePnvIntent`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct InitFirebasePnvLogin {
-        ///`except_ids:flags.0?Vector<long>`
+        /// `except_ids:flags.0?Vector<long>`
         pub except_ids: Option<Vec<i64>>,
-        ///`api_id:int`
+        /// `api_id:int`
         pub api_id: i32,
-        ///`api_hash:string`
+        /// `api_hash:string`
         pub api_hash: String,
     }
     impl crate::Identifiable for InitFirebasePnvLogin {
@@ -8371,10 +8371,10 @@ pub mod auth {
     impl crate::RemoteCall for InitFirebasePnvLogin {
         type Return = crate::enums::auth::FirebasePnvIntent;
     }
-    ///`auth.finishFirebasePnvLogin#2c85094c google_token:string = auth.Authorization`
+    /// `auth.finishFirebasePnvLogin#2c85094c google_token:string = auth.Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FinishFirebasePnvLogin {
-        ///`google_token:string`
+        /// `google_token:string`
         pub google_token: String,
     }
     impl crate::Identifiable for FinishFirebasePnvLogin {
@@ -8405,14 +8405,14 @@ pub mod auth {
     impl crate::RemoteCall for FinishFirebasePnvLogin {
         type Return = crate::enums::auth::Authorization;
     }
-    ///`auth.firebasePnvSignUp#783f6b56 flags:# no_joined_notifications:flags.0?true first_name:string last_name:string = auth.Authorization`
+    /// `auth.firebasePnvSignUp#783f6b56 flags:# no_joined_notifications:flags.0?true first_name:string last_name:string = auth.Authorization`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FirebasePnvSignUp {
-        ///`no_joined_notifications:flags.0?true`
+        /// `no_joined_notifications:flags.0?true`
         pub no_joined_notifications: bool,
-        ///`first_name:string`
+        /// `first_name:string`
         pub first_name: String,
-        ///`last_name:string`
+        /// `last_name:string`
         pub last_name: String,
     }
     impl crate::Identifiable for FirebasePnvSignUp {
@@ -8464,14 +8464,14 @@ pub mod auth {
         type Return = crate::enums::auth::Authorization;
     }
 }
-///The functions of the `bots` namespace.
+/// The functions of the `bots` namespace.
 pub mod bots {
-    ///`bots.sendCustomRequest#aa2769ed custom_method:string params:DataJSON = DataJSON`
+    /// `bots.sendCustomRequest#aa2769ed custom_method:string params:DataJSON = DataJSON`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendCustomRequest {
-        ///`custom_method:string`
+        /// `custom_method:string`
         pub custom_method: String,
-        ///`params:DataJSON`
+        /// `params:DataJSON`
         pub params: crate::enums::DataJSON,
     }
     impl crate::Identifiable for SendCustomRequest {
@@ -8508,12 +8508,12 @@ pub mod bots {
     impl crate::RemoteCall for SendCustomRequest {
         type Return = crate::enums::DataJSON;
     }
-    ///`bots.answerWebhookJSONQuery#e6213f4d query_id:long data:DataJSON = Bool`
+    /// `bots.answerWebhookJSONQuery#e6213f4d query_id:long data:DataJSON = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AnswerWebhookJSONQuery {
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`data:DataJSON`
+        /// `data:DataJSON`
         pub data: crate::enums::DataJSON,
     }
     impl crate::Identifiable for AnswerWebhookJSONQuery {
@@ -8550,14 +8550,14 @@ pub mod bots {
     impl crate::RemoteCall for AnswerWebhookJSONQuery {
         type Return = bool;
     }
-    ///`bots.setBotCommands#0517165a scope:BotCommandScope lang_code:string commands:Vector<BotCommand> = Bool`
+    /// `bots.setBotCommands#0517165a scope:BotCommandScope lang_code:string commands:Vector<BotCommand> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetBotCommands {
-        ///`scope:BotCommandScope`
+        /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`commands:Vector<BotCommand>`
+        /// `commands:Vector<BotCommand>`
         pub commands: Vec<crate::enums::BotCommand>,
     }
     impl crate::Identifiable for SetBotCommands {
@@ -8617,12 +8617,12 @@ pub mod bots {
     impl crate::RemoteCall for SetBotCommands {
         type Return = bool;
     }
-    ///`bots.resetBotCommands#3d8de0f9 scope:BotCommandScope lang_code:string = Bool`
+    /// `bots.resetBotCommands#3d8de0f9 scope:BotCommandScope lang_code:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ResetBotCommands {
-        ///`scope:BotCommandScope`
+        /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
     }
     impl crate::Identifiable for ResetBotCommands {
@@ -8659,12 +8659,12 @@ pub mod bots {
     impl crate::RemoteCall for ResetBotCommands {
         type Return = bool;
     }
-    ///`bots.getBotCommands#e34c0dd6 scope:BotCommandScope lang_code:string = Vector<BotCommand>`
+    /// `bots.getBotCommands#e34c0dd6 scope:BotCommandScope lang_code:string = Vector<BotCommand>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetBotCommands {
-        ///`scope:BotCommandScope`
+        /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
     }
     impl crate::Identifiable for GetBotCommands {
@@ -8701,12 +8701,12 @@ pub mod bots {
     impl crate::RemoteCall for GetBotCommands {
         type Return = Vec<crate::enums::BotCommand>;
     }
-    ///`bots.setBotMenuButton#4504d54f user_id:InputUser button:BotMenuButton = Bool`
+    /// `bots.setBotMenuButton#4504d54f user_id:InputUser button:BotMenuButton = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetBotMenuButton {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`button:BotMenuButton`
+        /// `button:BotMenuButton`
         pub button: crate::enums::BotMenuButton,
     }
     impl crate::Identifiable for SetBotMenuButton {
@@ -8745,10 +8745,10 @@ pub mod bots {
     impl crate::RemoteCall for SetBotMenuButton {
         type Return = bool;
     }
-    ///`bots.getBotMenuButton#9c60eb28 user_id:InputUser = BotMenuButton`
+    /// `bots.getBotMenuButton#9c60eb28 user_id:InputUser = BotMenuButton`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetBotMenuButton {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetBotMenuButton {
@@ -8781,10 +8781,10 @@ pub mod bots {
     impl crate::RemoteCall for GetBotMenuButton {
         type Return = crate::enums::BotMenuButton;
     }
-    ///`bots.setBotBroadcastDefaultAdminRights#788464e1 admin_rights:ChatAdminRights = Bool`
+    /// `bots.setBotBroadcastDefaultAdminRights#788464e1 admin_rights:ChatAdminRights = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetBotBroadcastDefaultAdminRights {
-        ///`admin_rights:ChatAdminRights`
+        /// `admin_rights:ChatAdminRights`
         pub admin_rights: crate::enums::ChatAdminRights,
     }
     impl crate::Identifiable for SetBotBroadcastDefaultAdminRights {
@@ -8817,10 +8817,10 @@ pub mod bots {
     impl crate::RemoteCall for SetBotBroadcastDefaultAdminRights {
         type Return = bool;
     }
-    ///`bots.setBotGroupDefaultAdminRights#925ec9ea admin_rights:ChatAdminRights = Bool`
+    /// `bots.setBotGroupDefaultAdminRights#925ec9ea admin_rights:ChatAdminRights = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetBotGroupDefaultAdminRights {
-        ///`admin_rights:ChatAdminRights`
+        /// `admin_rights:ChatAdminRights`
         pub admin_rights: crate::enums::ChatAdminRights,
     }
     impl crate::Identifiable for SetBotGroupDefaultAdminRights {
@@ -8853,18 +8853,18 @@ pub mod bots {
     impl crate::RemoteCall for SetBotGroupDefaultAdminRights {
         type Return = bool;
     }
-    ///`bots.setBotInfo#10cf3123 flags:# bot:flags.2?InputUser lang_code:string name:flags.3?string about:flags.0?string description:flags.1?string = Bool`
+    /// `bots.setBotInfo#10cf3123 flags:# bot:flags.2?InputUser lang_code:string name:flags.3?string about:flags.0?string description:flags.1?string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotInfo {
-        ///`bot:flags.2?InputUser`
+        /// `bot:flags.2?InputUser`
         pub bot: Option<crate::enums::InputUser>,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`name:flags.3?string`
+        /// `name:flags.3?string`
         pub name: Option<String>,
-        ///`about:flags.0?string`
+        /// `about:flags.0?string`
         pub about: Option<String>,
-        ///`description:flags.1?string`
+        /// `description:flags.1?string`
         pub description: Option<String>,
     }
     impl crate::Identifiable for SetBotInfo {
@@ -8956,12 +8956,12 @@ pub mod bots {
     impl crate::RemoteCall for SetBotInfo {
         type Return = bool;
     }
-    ///`bots.getBotInfo#dcd914fd flags:# bot:flags.0?InputUser lang_code:string = bots.BotInfo`
+    /// `bots.getBotInfo#dcd914fd flags:# bot:flags.0?InputUser lang_code:string = bots.BotInfo`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBotInfo {
-        ///`bot:flags.0?InputUser`
+        /// `bot:flags.0?InputUser`
         pub bot: Option<crate::enums::InputUser>,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
     }
     impl crate::Identifiable for GetBotInfo {
@@ -9008,12 +9008,12 @@ pub mod bots {
     impl crate::RemoteCall for GetBotInfo {
         type Return = crate::enums::bots::BotInfo;
     }
-    ///`bots.reorderUsernames#9709b1c2 bot:InputUser order:Vector<string> = Bool`
+    /// `bots.reorderUsernames#9709b1c2 bot:InputUser order:Vector<string> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReorderUsernames {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`order:Vector<string>`
+        /// `order:Vector<string>`
         pub order: Vec<String>,
     }
     impl crate::Identifiable for ReorderUsernames {
@@ -9065,14 +9065,14 @@ pub mod bots {
     impl crate::RemoteCall for ReorderUsernames {
         type Return = bool;
     }
-    ///`bots.toggleUsername#053ca973 bot:InputUser username:string active:Bool = Bool`
+    /// `bots.toggleUsername#053ca973 bot:InputUser username:string active:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleUsername {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`username:string`
+        /// `username:string`
         pub username: String,
-        ///`active:Bool`
+        /// `active:Bool`
         pub active: bool,
     }
     impl crate::Identifiable for ToggleUsername {
@@ -9113,10 +9113,10 @@ pub mod bots {
     impl crate::RemoteCall for ToggleUsername {
         type Return = bool;
     }
-    ///`bots.canSendMessage#1359f4e6 bot:InputUser = Bool`
+    /// `bots.canSendMessage#1359f4e6 bot:InputUser = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CanSendMessage {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
     }
     impl crate::Identifiable for CanSendMessage {
@@ -9149,10 +9149,10 @@ pub mod bots {
     impl crate::RemoteCall for CanSendMessage {
         type Return = bool;
     }
-    ///`bots.allowSendMessage#f132e3ef bot:InputUser = Updates`
+    /// `bots.allowSendMessage#f132e3ef bot:InputUser = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AllowSendMessage {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
     }
     impl crate::Identifiable for AllowSendMessage {
@@ -9185,14 +9185,14 @@ pub mod bots {
     impl crate::RemoteCall for AllowSendMessage {
         type Return = crate::enums::Updates;
     }
-    ///`bots.invokeWebViewCustomMethod#087fc5e7 bot:InputUser custom_method:string params:DataJSON = DataJSON`
+    /// `bots.invokeWebViewCustomMethod#087fc5e7 bot:InputUser custom_method:string params:DataJSON = DataJSON`
     #[derive(Clone, Debug, PartialEq)]
     pub struct InvokeWebViewCustomMethod {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`custom_method:string`
+        /// `custom_method:string`
         pub custom_method: String,
-        ///`params:DataJSON`
+        /// `params:DataJSON`
         pub params: crate::enums::DataJSON,
     }
     impl crate::Identifiable for InvokeWebViewCustomMethod {
@@ -9235,12 +9235,12 @@ pub mod bots {
     impl crate::RemoteCall for InvokeWebViewCustomMethod {
         type Return = crate::enums::DataJSON;
     }
-    ///`bots.getPopularAppBots#c2510192 offset:string limit:int = bots.PopularAppBots`
+    /// `bots.getPopularAppBots#c2510192 offset:string limit:int = bots.PopularAppBots`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPopularAppBots {
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetPopularAppBots {
@@ -9275,14 +9275,14 @@ pub mod bots {
     impl crate::RemoteCall for GetPopularAppBots {
         type Return = crate::enums::bots::PopularAppBots;
     }
-    ///`bots.addPreviewMedia#17aeb75a bot:InputUser lang_code:string media:InputMedia = BotPreviewMedia`
+    /// `bots.addPreviewMedia#17aeb75a bot:InputUser lang_code:string media:InputMedia = BotPreviewMedia`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddPreviewMedia {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`media:InputMedia`
+        /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
     }
     impl crate::Identifiable for AddPreviewMedia {
@@ -9325,16 +9325,16 @@ pub mod bots {
     impl crate::RemoteCall for AddPreviewMedia {
         type Return = crate::enums::BotPreviewMedia;
     }
-    ///`bots.editPreviewMedia#8525606f bot:InputUser lang_code:string media:InputMedia new_media:InputMedia = BotPreviewMedia`
+    /// `bots.editPreviewMedia#8525606f bot:InputUser lang_code:string media:InputMedia new_media:InputMedia = BotPreviewMedia`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditPreviewMedia {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`media:InputMedia`
+        /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
-        ///`new_media:InputMedia`
+        /// `new_media:InputMedia`
         pub new_media: crate::enums::InputMedia,
     }
     impl crate::Identifiable for EditPreviewMedia {
@@ -9388,14 +9388,14 @@ pub mod bots {
     impl crate::RemoteCall for EditPreviewMedia {
         type Return = crate::enums::BotPreviewMedia;
     }
-    ///`bots.deletePreviewMedia#2d0135b3 bot:InputUser lang_code:string media:Vector<InputMedia> = Bool`
+    /// `bots.deletePreviewMedia#2d0135b3 bot:InputUser lang_code:string media:Vector<InputMedia> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeletePreviewMedia {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`media:Vector<InputMedia>`
+        /// `media:Vector<InputMedia>`
         pub media: Vec<crate::enums::InputMedia>,
     }
     impl crate::Identifiable for DeletePreviewMedia {
@@ -9455,14 +9455,14 @@ pub mod bots {
     impl crate::RemoteCall for DeletePreviewMedia {
         type Return = bool;
     }
-    ///`bots.reorderPreviewMedias#b627f3aa bot:InputUser lang_code:string order:Vector<InputMedia> = Bool`
+    /// `bots.reorderPreviewMedias#b627f3aa bot:InputUser lang_code:string order:Vector<InputMedia> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReorderPreviewMedias {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`order:Vector<InputMedia>`
+        /// `order:Vector<InputMedia>`
         pub order: Vec<crate::enums::InputMedia>,
     }
     impl crate::Identifiable for ReorderPreviewMedias {
@@ -9522,12 +9522,12 @@ pub mod bots {
     impl crate::RemoteCall for ReorderPreviewMedias {
         type Return = bool;
     }
-    ///`bots.getPreviewInfo#423ab3ad bot:InputUser lang_code:string = bots.PreviewInfo`
+    /// `bots.getPreviewInfo#423ab3ad bot:InputUser lang_code:string = bots.PreviewInfo`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPreviewInfo {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
     }
     impl crate::Identifiable for GetPreviewInfo {
@@ -9564,10 +9564,10 @@ pub mod bots {
     impl crate::RemoteCall for GetPreviewInfo {
         type Return = crate::enums::bots::PreviewInfo;
     }
-    ///`bots.getPreviewMedias#a2a5594d bot:InputUser = Vector<BotPreviewMedia>`
+    /// `bots.getPreviewMedias#a2a5594d bot:InputUser = Vector<BotPreviewMedia>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPreviewMedias {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetPreviewMedias {
@@ -9600,12 +9600,12 @@ pub mod bots {
     impl crate::RemoteCall for GetPreviewMedias {
         type Return = Vec<crate::enums::BotPreviewMedia>;
     }
-    ///`bots.updateUserEmojiStatus#ed9f30c5 user_id:InputUser emoji_status:EmojiStatus = Bool`
+    /// `bots.updateUserEmojiStatus#ed9f30c5 user_id:InputUser emoji_status:EmojiStatus = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateUserEmojiStatus {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`emoji_status:EmojiStatus`
+        /// `emoji_status:EmojiStatus`
         pub emoji_status: crate::enums::EmojiStatus,
     }
     impl crate::Identifiable for UpdateUserEmojiStatus {
@@ -9644,12 +9644,12 @@ pub mod bots {
     impl crate::RemoteCall for UpdateUserEmojiStatus {
         type Return = bool;
     }
-    ///`bots.toggleUserEmojiStatusPermission#06de6392 bot:InputUser enabled:Bool = Bool`
+    /// `bots.toggleUserEmojiStatusPermission#06de6392 bot:InputUser enabled:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleUserEmojiStatusPermission {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleUserEmojiStatusPermission {
@@ -9686,14 +9686,14 @@ pub mod bots {
     impl crate::RemoteCall for ToggleUserEmojiStatusPermission {
         type Return = bool;
     }
-    ///`bots.checkDownloadFileParams#50077589 bot:InputUser file_name:string url:string = Bool`
+    /// `bots.checkDownloadFileParams#50077589 bot:InputUser file_name:string url:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CheckDownloadFileParams {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`file_name:string`
+        /// `file_name:string`
         pub file_name: String,
-        ///`url:string`
+        /// `url:string`
         pub url: String,
     }
     impl crate::Identifiable for CheckDownloadFileParams {
@@ -9734,7 +9734,7 @@ pub mod bots {
     impl crate::RemoteCall for CheckDownloadFileParams {
         type Return = bool;
     }
-    ///`bots.getAdminedBots#b0711d83 = Vector<User>`
+    /// `bots.getAdminedBots#b0711d83 = Vector<User>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAdminedBots {}
     impl crate::Identifiable for GetAdminedBots {
@@ -9761,14 +9761,14 @@ pub mod bots {
     impl crate::RemoteCall for GetAdminedBots {
         type Return = Vec<crate::enums::User>;
     }
-    ///`bots.updateStarRefProgram#778b5ab3 flags:# bot:InputUser commission_permille:int duration_months:flags.0?int = StarRefProgram`
+    /// `bots.updateStarRefProgram#778b5ab3 flags:# bot:InputUser commission_permille:int duration_months:flags.0?int = StarRefProgram`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateStarRefProgram {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`commission_permille:int`
+        /// `commission_permille:int`
         pub commission_permille: i32,
-        ///`duration_months:flags.0?int`
+        /// `duration_months:flags.0?int`
         pub duration_months: Option<i32>,
     }
     impl crate::Identifiable for UpdateStarRefProgram {
@@ -9825,16 +9825,16 @@ pub mod bots {
     impl crate::RemoteCall for UpdateStarRefProgram {
         type Return = crate::enums::StarRefProgram;
     }
-    ///`bots.setCustomVerification#f4946757 flags:# enabled:flags.1?true bot:flags.0?InputUser peer:InputPeer custom_description:flags.2?TextWithEntities = Bool`
+    /// `bots.setCustomVerification#f4946757 flags:# enabled:flags.1?true bot:flags.0?InputUser peer:InputPeer custom_description:flags.2?TextWithEntities = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetCustomVerification {
-        ///`enabled:flags.1?true`
+        /// `enabled:flags.1?true`
         pub enabled: bool,
-        ///`bot:flags.0?InputUser`
+        /// `bot:flags.0?InputUser`
         pub bot: Option<crate::enums::InputUser>,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`custom_description:flags.2?TextWithEntities`
+        /// `custom_description:flags.2?TextWithEntities`
         pub custom_description: Option<crate::enums::TextWithEntities>,
     }
     impl crate::Identifiable for SetCustomVerification {
@@ -9911,10 +9911,10 @@ pub mod bots {
     impl crate::RemoteCall for SetCustomVerification {
         type Return = bool;
     }
-    ///`bots.getBotRecommendations#a1b70815 bot:InputUser = users.Users`
+    /// `bots.getBotRecommendations#a1b70815 bot:InputUser = users.Users`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetBotRecommendations {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetBotRecommendations {
@@ -9947,12 +9947,12 @@ pub mod bots {
     impl crate::RemoteCall for GetBotRecommendations {
         type Return = crate::enums::users::Users;
     }
-    ///`bots.checkUsername#e3ac4c61 flags:# additional:flags.0?true username:string = Bool`
+    /// `bots.checkUsername#e3ac4c61 flags:# additional:flags.0?true username:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckUsername {
-        ///`additional:flags.0?true`
+        /// `additional:flags.0?true`
         pub additional: bool,
-        ///`username:string`
+        /// `username:string`
         pub username: String,
     }
     impl crate::Identifiable for CheckUsername {
@@ -9992,16 +9992,16 @@ pub mod bots {
     impl crate::RemoteCall for CheckUsername {
         type Return = bool;
     }
-    ///`bots.createBot#e5b17f2b flags:# via_deeplink:flags.0?true name:string username:string manager_id:InputUser = User`
+    /// `bots.createBot#e5b17f2b flags:# via_deeplink:flags.0?true name:string username:string manager_id:InputUser = User`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateBot {
-        ///`via_deeplink:flags.0?true`
+        /// `via_deeplink:flags.0?true`
         pub via_deeplink: bool,
-        ///`name:string`
+        /// `name:string`
         pub name: String,
-        ///`username:string`
+        /// `username:string`
         pub username: String,
-        ///`manager_id:InputUser`
+        /// `manager_id:InputUser`
         pub manager_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for CreateBot {
@@ -10056,12 +10056,12 @@ pub mod bots {
     impl crate::RemoteCall for CreateBot {
         type Return = crate::enums::User;
     }
-    ///`bots.exportBotToken#bd0d99eb bot:InputUser revoke:Bool = bots.ExportedBotToken`
+    /// `bots.exportBotToken#bd0d99eb bot:InputUser revoke:Bool = bots.ExportedBotToken`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ExportBotToken {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`revoke:Bool`
+        /// `revoke:Bool`
         pub revoke: bool,
     }
     impl crate::Identifiable for ExportBotToken {
@@ -10098,12 +10098,12 @@ pub mod bots {
     impl crate::RemoteCall for ExportBotToken {
         type Return = crate::enums::bots::ExportedBotToken;
     }
-    ///`bots.requestWebViewButton#31a2a35e user_id:InputUser button:KeyboardButton = bots.RequestedButton`
+    /// `bots.requestWebViewButton#31a2a35e user_id:InputUser button:KeyboardButton = bots.RequestedButton`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RequestWebViewButton {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`button:KeyboardButton`
+        /// `button:KeyboardButton`
         pub button: crate::enums::KeyboardButton,
     }
     impl crate::Identifiable for RequestWebViewButton {
@@ -10142,12 +10142,12 @@ pub mod bots {
     impl crate::RemoteCall for RequestWebViewButton {
         type Return = crate::enums::bots::RequestedButton;
     }
-    ///`bots.getRequestedWebViewButton#bf25b7f3 bot:InputUser webapp_req_id:string = KeyboardButton`
+    /// `bots.getRequestedWebViewButton#bf25b7f3 bot:InputUser webapp_req_id:string = KeyboardButton`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetRequestedWebViewButton {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`webapp_req_id:string`
+        /// `webapp_req_id:string`
         pub webapp_req_id: String,
     }
     impl crate::Identifiable for GetRequestedWebViewButton {
@@ -10184,10 +10184,10 @@ pub mod bots {
     impl crate::RemoteCall for GetRequestedWebViewButton {
         type Return = crate::enums::KeyboardButton;
     }
-    ///`bots.getAccessSettings#213853a3 bot:InputUser = bots.AccessSettings`
+    /// `bots.getAccessSettings#213853a3 bot:InputUser = bots.AccessSettings`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetAccessSettings {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetAccessSettings {
@@ -10220,14 +10220,14 @@ pub mod bots {
     impl crate::RemoteCall for GetAccessSettings {
         type Return = crate::enums::bots::AccessSettings;
     }
-    ///`bots.editAccessSettings#31813cd8 flags:# restricted:flags.0?true bot:InputUser add_users:flags.1?Vector<InputUser> = Bool`
+    /// `bots.editAccessSettings#31813cd8 flags:# restricted:flags.0?true bot:InputUser add_users:flags.1?Vector<InputUser> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditAccessSettings {
-        ///`restricted:flags.0?true`
+        /// `restricted:flags.0?true`
         pub restricted: bool,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`add_users:flags.1?Vector<InputUser>`
+        /// `add_users:flags.1?Vector<InputUser>`
         pub add_users: Option<Vec<crate::enums::InputUser>>,
     }
     impl crate::Identifiable for EditAccessSettings {
@@ -10301,12 +10301,12 @@ pub mod bots {
     impl crate::RemoteCall for EditAccessSettings {
         type Return = bool;
     }
-    ///`bots.setJoinChatResults#e71a4810 query_id:long result:JoinChatBotResult = Bool`
+    /// `bots.setJoinChatResults#e71a4810 query_id:long result:JoinChatBotResult = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetJoinChatResults {
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`result:JoinChatBotResult`
+        /// `result:JoinChatBotResult`
         pub result: crate::enums::JoinChatBotResult,
     }
     impl crate::Identifiable for SetJoinChatResults {
@@ -10343,12 +10343,12 @@ pub mod bots {
     impl crate::RemoteCall for SetJoinChatResults {
         type Return = bool;
     }
-    ///`bots.addUsername#3501c08a bot:InputUser username:string = Bool`
+    /// `bots.addUsername#3501c08a bot:InputUser username:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddUsername {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`username:string`
+        /// `username:string`
         pub username: String,
     }
     impl crate::Identifiable for AddUsername {
@@ -10385,12 +10385,12 @@ pub mod bots {
     impl crate::RemoteCall for AddUsername {
         type Return = bool;
     }
-    ///`bots.removeUsername#c704147d bot:InputUser username:string = Bool`
+    /// `bots.removeUsername#c704147d bot:InputUser username:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RemoveUsername {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`username:string`
+        /// `username:string`
         pub username: String,
     }
     impl crate::Identifiable for RemoveUsername {
@@ -10428,14 +10428,14 @@ pub mod bots {
         type Return = bool;
     }
 }
-///The functions of the `channels` namespace.
+/// The functions of the `channels` namespace.
 pub mod channels {
-    ///`channels.readHistory#cc104937 channel:InputChannel max_id:int = Bool`
+    /// `channels.readHistory#cc104937 channel:InputChannel max_id:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadHistory {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
     }
     impl crate::Identifiable for ReadHistory {
@@ -10472,12 +10472,12 @@ pub mod channels {
     impl crate::RemoteCall for ReadHistory {
         type Return = bool;
     }
-    ///`channels.deleteMessages#84c1fd4e channel:InputChannel id:Vector<int> = messages.AffectedMessages`
+    /// `channels.deleteMessages#84c1fd4e channel:InputChannel id:Vector<int> = messages.AffectedMessages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteMessages {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for DeleteMessages {
@@ -10529,14 +10529,14 @@ pub mod channels {
     impl crate::RemoteCall for DeleteMessages {
         type Return = crate::enums::messages::AffectedMessages;
     }
-    ///`channels.reportSpam#f44a8315 channel:InputChannel participant:InputPeer id:Vector<int> = Bool`
+    /// `channels.reportSpam#f44a8315 channel:InputChannel participant:InputPeer id:Vector<int> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportSpam {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for ReportSpam {
@@ -10594,12 +10594,12 @@ pub mod channels {
     impl crate::RemoteCall for ReportSpam {
         type Return = bool;
     }
-    ///`channels.getMessages#ad8c9a23 channel:InputChannel id:Vector<InputMessage> = messages.Messages`
+    /// `channels.getMessages#ad8c9a23 channel:InputChannel id:Vector<InputMessage> = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessages {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`id:Vector<InputMessage>`
+        /// `id:Vector<InputMessage>`
         pub id: Vec<crate::enums::InputMessage>,
     }
     impl crate::Identifiable for GetMessages {
@@ -10655,18 +10655,18 @@ pub mod channels {
     impl crate::RemoteCall for GetMessages {
         type Return = crate::enums::messages::Messages;
     }
-    ///`channels.getParticipants#77ced9d0 channel:InputChannel filter:ChannelParticipantsFilter offset:int limit:int hash:long = channels.ChannelParticipants`
+    /// `channels.getParticipants#77ced9d0 channel:InputChannel filter:ChannelParticipantsFilter offset:int limit:int hash:long = channels.ChannelParticipants`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetParticipants {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`filter:ChannelParticipantsFilter`
+        /// `filter:ChannelParticipantsFilter`
         pub filter: crate::enums::ChannelParticipantsFilter,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetParticipants {
@@ -10723,12 +10723,12 @@ pub mod channels {
     impl crate::RemoteCall for GetParticipants {
         type Return = crate::enums::channels::ChannelParticipants;
     }
-    ///`channels.getParticipant#a0ab6cc6 channel:InputChannel participant:InputPeer = channels.ChannelParticipant`
+    /// `channels.getParticipant#a0ab6cc6 channel:InputChannel participant:InputPeer = channels.ChannelParticipant`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetParticipant {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetParticipant {
@@ -10767,10 +10767,10 @@ pub mod channels {
     impl crate::RemoteCall for GetParticipant {
         type Return = crate::enums::channels::ChannelParticipant;
     }
-    ///`channels.getChannels#0a7f6bbb id:Vector<InputChannel> = messages.Chats`
+    /// `channels.getChannels#0a7f6bbb id:Vector<InputChannel> = messages.Chats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChannels {
-        ///`id:Vector<InputChannel>`
+        /// `id:Vector<InputChannel>`
         pub id: Vec<crate::enums::InputChannel>,
     }
     impl crate::Identifiable for GetChannels {
@@ -10820,10 +10820,10 @@ pub mod channels {
     impl crate::RemoteCall for GetChannels {
         type Return = crate::enums::messages::Chats;
     }
-    ///`channels.getFullChannel#08736a09 channel:InputChannel = messages.ChatFull`
+    /// `channels.getFullChannel#08736a09 channel:InputChannel = messages.ChatFull`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetFullChannel {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for GetFullChannel {
@@ -10856,26 +10856,26 @@ pub mod channels {
     impl crate::RemoteCall for GetFullChannel {
         type Return = crate::enums::messages::ChatFull;
     }
-    ///`channels.createChannel#91006707 flags:# broadcast:flags.0?true megagroup:flags.1?true for_import:flags.3?true forum:flags.5?true title:string about:string geo_point:flags.2?InputGeoPoint address:flags.2?string ttl_period:flags.4?int = Updates`
+    /// `channels.createChannel#91006707 flags:# broadcast:flags.0?true megagroup:flags.1?true for_import:flags.3?true forum:flags.5?true title:string about:string geo_point:flags.2?InputGeoPoint address:flags.2?string ttl_period:flags.4?int = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateChannel {
-        ///`broadcast:flags.0?true`
+        /// `broadcast:flags.0?true`
         pub broadcast: bool,
-        ///`megagroup:flags.1?true`
+        /// `megagroup:flags.1?true`
         pub megagroup: bool,
-        ///`for_import:flags.3?true`
+        /// `for_import:flags.3?true`
         pub for_import: bool,
-        ///`forum:flags.5?true`
+        /// `forum:flags.5?true`
         pub forum: bool,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`about:string`
+        /// `about:string`
         pub about: String,
-        ///`geo_point:flags.2?InputGeoPoint`
+        /// `geo_point:flags.2?InputGeoPoint`
         pub geo_point: Option<crate::enums::InputGeoPoint>,
-        ///`address:flags.2?string`
+        /// `address:flags.2?string`
         pub address: Option<String>,
-        ///`ttl_period:flags.4?int`
+        /// `ttl_period:flags.4?int`
         pub ttl_period: Option<i32>,
     }
     impl crate::Identifiable for CreateChannel {
@@ -10990,16 +10990,16 @@ pub mod channels {
     impl crate::RemoteCall for CreateChannel {
         type Return = crate::enums::Updates;
     }
-    ///`channels.editAdmin#9a98ad68 flags:# channel:InputChannel user_id:InputUser admin_rights:ChatAdminRights rank:flags.0?string = Updates`
+    /// `channels.editAdmin#9a98ad68 flags:# channel:InputChannel user_id:InputUser admin_rights:ChatAdminRights rank:flags.0?string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditAdmin {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`admin_rights:ChatAdminRights`
+        /// `admin_rights:ChatAdminRights`
         pub admin_rights: crate::enums::ChatAdminRights,
-        ///`rank:flags.0?string`
+        /// `rank:flags.0?string`
         pub rank: Option<String>,
     }
     impl crate::Identifiable for EditAdmin {
@@ -11065,12 +11065,12 @@ pub mod channels {
     impl crate::RemoteCall for EditAdmin {
         type Return = crate::enums::Updates;
     }
-    ///`channels.editTitle#566decd0 channel:InputChannel title:string = Updates`
+    /// `channels.editTitle#566decd0 channel:InputChannel title:string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditTitle {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
     }
     impl crate::Identifiable for EditTitle {
@@ -11107,12 +11107,12 @@ pub mod channels {
     impl crate::RemoteCall for EditTitle {
         type Return = crate::enums::Updates;
     }
-    ///`channels.editPhoto#f12e57c9 channel:InputChannel photo:InputChatPhoto = Updates`
+    /// `channels.editPhoto#f12e57c9 channel:InputChannel photo:InputChatPhoto = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditPhoto {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`photo:InputChatPhoto`
+        /// `photo:InputChatPhoto`
         pub photo: crate::enums::InputChatPhoto,
     }
     impl crate::Identifiable for EditPhoto {
@@ -11151,12 +11151,12 @@ pub mod channels {
     impl crate::RemoteCall for EditPhoto {
         type Return = crate::enums::Updates;
     }
-    ///`channels.checkUsername#10e6bd2c channel:InputChannel username:string = Bool`
+    /// `channels.checkUsername#10e6bd2c channel:InputChannel username:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CheckUsername {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`username:string`
+        /// `username:string`
         pub username: String,
     }
     impl crate::Identifiable for CheckUsername {
@@ -11193,12 +11193,12 @@ pub mod channels {
     impl crate::RemoteCall for CheckUsername {
         type Return = bool;
     }
-    ///`channels.updateUsername#3514b3de channel:InputChannel username:string = Bool`
+    /// `channels.updateUsername#3514b3de channel:InputChannel username:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateUsername {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`username:string`
+        /// `username:string`
         pub username: String,
     }
     impl crate::Identifiable for UpdateUsername {
@@ -11235,10 +11235,10 @@ pub mod channels {
     impl crate::RemoteCall for UpdateUsername {
         type Return = bool;
     }
-    ///`channels.joinChannel#7f6a1e22 channel:InputChannel = messages.ChatInviteJoinResult`
+    /// `channels.joinChannel#7f6a1e22 channel:InputChannel = messages.ChatInviteJoinResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct JoinChannel {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for JoinChannel {
@@ -11271,10 +11271,10 @@ pub mod channels {
     impl crate::RemoteCall for JoinChannel {
         type Return = crate::enums::messages::ChatInviteJoinResult;
     }
-    ///`channels.leaveChannel#f836aa95 channel:InputChannel = Updates`
+    /// `channels.leaveChannel#f836aa95 channel:InputChannel = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct LeaveChannel {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for LeaveChannel {
@@ -11307,12 +11307,12 @@ pub mod channels {
     impl crate::RemoteCall for LeaveChannel {
         type Return = crate::enums::Updates;
     }
-    ///`channels.inviteToChannel#c9e33d54 channel:InputChannel users:Vector<InputUser> = messages.InvitedUsers`
+    /// `channels.inviteToChannel#c9e33d54 channel:InputChannel users:Vector<InputUser> = messages.InvitedUsers`
     #[derive(Clone, Debug, PartialEq)]
     pub struct InviteToChannel {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`users:Vector<InputUser>`
+        /// `users:Vector<InputUser>`
         pub users: Vec<crate::enums::InputUser>,
     }
     impl crate::Identifiable for InviteToChannel {
@@ -11368,10 +11368,10 @@ pub mod channels {
     impl crate::RemoteCall for InviteToChannel {
         type Return = crate::enums::messages::InvitedUsers;
     }
-    ///`channels.deleteChannel#c0111fe3 channel:InputChannel = Updates`
+    /// `channels.deleteChannel#c0111fe3 channel:InputChannel = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteChannel {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for DeleteChannel {
@@ -11404,16 +11404,16 @@ pub mod channels {
     impl crate::RemoteCall for DeleteChannel {
         type Return = crate::enums::Updates;
     }
-    ///`channels.exportMessageLink#e63fadeb flags:# grouped:flags.0?true thread:flags.1?true channel:InputChannel id:int = ExportedMessageLink`
+    /// `channels.exportMessageLink#e63fadeb flags:# grouped:flags.0?true thread:flags.1?true channel:InputChannel id:int = ExportedMessageLink`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ExportMessageLink {
-        ///`grouped:flags.0?true`
+        /// `grouped:flags.0?true`
         pub grouped: bool,
-        ///`thread:flags.1?true`
+        /// `thread:flags.1?true`
         pub thread: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for ExportMessageLink {
@@ -11470,14 +11470,14 @@ pub mod channels {
     impl crate::RemoteCall for ExportMessageLink {
         type Return = crate::enums::ExportedMessageLink;
     }
-    ///`channels.toggleSignatures#418d549c flags:# signatures_enabled:flags.0?true profiles_enabled:flags.1?true channel:InputChannel = Updates`
+    /// `channels.toggleSignatures#418d549c flags:# signatures_enabled:flags.0?true profiles_enabled:flags.1?true channel:InputChannel = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleSignatures {
-        ///`signatures_enabled:flags.0?true`
+        /// `signatures_enabled:flags.0?true`
         pub signatures_enabled: bool,
-        ///`profiles_enabled:flags.1?true`
+        /// `profiles_enabled:flags.1?true`
         pub profiles_enabled: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for ToggleSignatures {
@@ -11529,16 +11529,16 @@ pub mod channels {
     impl crate::RemoteCall for ToggleSignatures {
         type Return = crate::enums::Updates;
     }
-    ///`channels.getAdminedPublicChannels#f8b036af flags:# by_location:flags.0?true check_limit:flags.1?true for_personal:flags.2?true for_community_peer:flags.3?true = messages.Chats`
+    /// `channels.getAdminedPublicChannels#f8b036af flags:# by_location:flags.0?true check_limit:flags.1?true for_personal:flags.2?true for_community_peer:flags.3?true = messages.Chats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAdminedPublicChannels {
-        ///`by_location:flags.0?true`
+        /// `by_location:flags.0?true`
         pub by_location: bool,
-        ///`check_limit:flags.1?true`
+        /// `check_limit:flags.1?true`
         pub check_limit: bool,
-        ///`for_personal:flags.2?true`
+        /// `for_personal:flags.2?true`
         pub for_personal: bool,
-        ///`for_community_peer:flags.3?true`
+        /// `for_community_peer:flags.3?true`
         pub for_community_peer: bool,
     }
     impl crate::Identifiable for GetAdminedPublicChannels {
@@ -11597,14 +11597,14 @@ pub mod channels {
     impl crate::RemoteCall for GetAdminedPublicChannels {
         type Return = crate::enums::messages::Chats;
     }
-    ///`channels.editBanned#96e6cd81 channel:InputChannel participant:InputPeer banned_rights:ChatBannedRights = Updates`
+    /// `channels.editBanned#96e6cd81 channel:InputChannel participant:InputPeer banned_rights:ChatBannedRights = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditBanned {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
-        ///`banned_rights:ChatBannedRights`
+        /// `banned_rights:ChatBannedRights`
         pub banned_rights: crate::enums::ChatBannedRights,
     }
     impl crate::Identifiable for EditBanned {
@@ -11653,22 +11653,22 @@ pub mod channels {
     impl crate::RemoteCall for EditBanned {
         type Return = crate::enums::Updates;
     }
-    ///`channels.getAdminLog#33ddf480 flags:# channel:InputChannel q:string events_filter:flags.0?ChannelAdminLogEventsFilter admins:flags.1?Vector<InputUser> max_id:long min_id:long limit:int = channels.AdminLogResults`
+    /// `channels.getAdminLog#33ddf480 flags:# channel:InputChannel q:string events_filter:flags.0?ChannelAdminLogEventsFilter admins:flags.1?Vector<InputUser> max_id:long min_id:long limit:int = channels.AdminLogResults`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetAdminLog {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`q:string`
+        /// `q:string`
         pub q: String,
-        ///`events_filter:flags.0?ChannelAdminLogEventsFilter`
+        /// `events_filter:flags.0?ChannelAdminLogEventsFilter`
         pub events_filter: Option<crate::enums::ChannelAdminLogEventsFilter>,
-        ///`admins:flags.1?Vector<InputUser>`
+        /// `admins:flags.1?Vector<InputUser>`
         pub admins: Option<Vec<crate::enums::InputUser>>,
-        ///`max_id:long`
+        /// `max_id:long`
         pub max_id: i64,
-        ///`min_id:long`
+        /// `min_id:long`
         pub min_id: i64,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetAdminLog {
@@ -11777,12 +11777,12 @@ pub mod channels {
     impl crate::RemoteCall for GetAdminLog {
         type Return = crate::enums::channels::AdminLogResults;
     }
-    ///`channels.setStickers#ea8ca4f9 channel:InputChannel stickerset:InputStickerSet = Bool`
+    /// `channels.setStickers#ea8ca4f9 channel:InputChannel stickerset:InputStickerSet = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetStickers {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
     }
     impl crate::Identifiable for SetStickers {
@@ -11821,12 +11821,12 @@ pub mod channels {
     impl crate::RemoteCall for SetStickers {
         type Return = bool;
     }
-    ///`channels.readMessageContents#eab5dc38 channel:InputChannel id:Vector<int> = Bool`
+    /// `channels.readMessageContents#eab5dc38 channel:InputChannel id:Vector<int> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadMessageContents {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for ReadMessageContents {
@@ -11878,14 +11878,14 @@ pub mod channels {
     impl crate::RemoteCall for ReadMessageContents {
         type Return = bool;
     }
-    ///`channels.deleteHistory#9baa9647 flags:# for_everyone:flags.0?true channel:InputChannel max_id:int = Updates`
+    /// `channels.deleteHistory#9baa9647 flags:# for_everyone:flags.0?true channel:InputChannel max_id:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteHistory {
-        ///`for_everyone:flags.0?true`
+        /// `for_everyone:flags.0?true`
         pub for_everyone: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
     }
     impl crate::Identifiable for DeleteHistory {
@@ -11935,12 +11935,12 @@ pub mod channels {
     impl crate::RemoteCall for DeleteHistory {
         type Return = crate::enums::Updates;
     }
-    ///`channels.togglePreHistoryHidden#eabbb94c channel:InputChannel enabled:Bool = Updates`
+    /// `channels.togglePreHistoryHidden#eabbb94c channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TogglePreHistoryHidden {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for TogglePreHistoryHidden {
@@ -11977,10 +11977,10 @@ pub mod channels {
     impl crate::RemoteCall for TogglePreHistoryHidden {
         type Return = crate::enums::Updates;
     }
-    ///`channels.getLeftChannels#8341ecc0 offset:int = messages.Chats`
+    /// `channels.getLeftChannels#8341ecc0 offset:int = messages.Chats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetLeftChannels {
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
     }
     impl crate::Identifiable for GetLeftChannels {
@@ -12011,7 +12011,7 @@ pub mod channels {
     impl crate::RemoteCall for GetLeftChannels {
         type Return = crate::enums::messages::Chats;
     }
-    ///`channels.getGroupsForDiscussion#f5dad378 = messages.Chats`
+    /// `channels.getGroupsForDiscussion#f5dad378 = messages.Chats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetGroupsForDiscussion {}
     impl crate::Identifiable for GetGroupsForDiscussion {
@@ -12038,12 +12038,12 @@ pub mod channels {
     impl crate::RemoteCall for GetGroupsForDiscussion {
         type Return = crate::enums::messages::Chats;
     }
-    ///`channels.setDiscussionGroup#40582bb2 broadcast:InputChannel group:InputChannel = Bool`
+    /// `channels.setDiscussionGroup#40582bb2 broadcast:InputChannel group:InputChannel = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetDiscussionGroup {
-        ///`broadcast:InputChannel`
+        /// `broadcast:InputChannel`
         pub broadcast: crate::enums::InputChannel,
-        ///`group:InputChannel`
+        /// `group:InputChannel`
         pub group: crate::enums::InputChannel,
     }
     impl crate::Identifiable for SetDiscussionGroup {
@@ -12082,14 +12082,14 @@ pub mod channels {
     impl crate::RemoteCall for SetDiscussionGroup {
         type Return = bool;
     }
-    ///`channels.editLocation#58e63f6d channel:InputChannel geo_point:InputGeoPoint address:string = Bool`
+    /// `channels.editLocation#58e63f6d channel:InputChannel geo_point:InputGeoPoint address:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditLocation {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`geo_point:InputGeoPoint`
+        /// `geo_point:InputGeoPoint`
         pub geo_point: crate::enums::InputGeoPoint,
-        ///`address:string`
+        /// `address:string`
         pub address: String,
     }
     impl crate::Identifiable for EditLocation {
@@ -12136,12 +12136,12 @@ pub mod channels {
     impl crate::RemoteCall for EditLocation {
         type Return = bool;
     }
-    ///`channels.toggleSlowMode#edd49ef0 channel:InputChannel seconds:int = Updates`
+    /// `channels.toggleSlowMode#edd49ef0 channel:InputChannel seconds:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleSlowMode {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`seconds:int`
+        /// `seconds:int`
         pub seconds: i32,
     }
     impl crate::Identifiable for ToggleSlowMode {
@@ -12178,7 +12178,7 @@ pub mod channels {
     impl crate::RemoteCall for ToggleSlowMode {
         type Return = crate::enums::Updates;
     }
-    ///`channels.getInactiveChannels#11e831ee = messages.InactiveChats`
+    /// `channels.getInactiveChannels#11e831ee = messages.InactiveChats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetInactiveChannels {}
     impl crate::Identifiable for GetInactiveChannels {
@@ -12205,10 +12205,10 @@ pub mod channels {
     impl crate::RemoteCall for GetInactiveChannels {
         type Return = crate::enums::messages::InactiveChats;
     }
-    ///`channels.convertToGigagroup#0b290c69 channel:InputChannel = Updates`
+    /// `channels.convertToGigagroup#0b290c69 channel:InputChannel = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ConvertToGigagroup {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for ConvertToGigagroup {
@@ -12241,14 +12241,14 @@ pub mod channels {
     impl crate::RemoteCall for ConvertToGigagroup {
         type Return = crate::enums::Updates;
     }
-    ///`channels.getSendAs#e785a43f flags:# for_paid_reactions:flags.0?true for_live_stories:flags.1?true peer:InputPeer = channels.SendAsPeers`
+    /// `channels.getSendAs#e785a43f flags:# for_paid_reactions:flags.0?true for_live_stories:flags.1?true peer:InputPeer = channels.SendAsPeers`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSendAs {
-        ///`for_paid_reactions:flags.0?true`
+        /// `for_paid_reactions:flags.0?true`
         pub for_paid_reactions: bool,
-        ///`for_live_stories:flags.1?true`
+        /// `for_live_stories:flags.1?true`
         pub for_live_stories: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetSendAs {
@@ -12300,12 +12300,12 @@ pub mod channels {
     impl crate::RemoteCall for GetSendAs {
         type Return = crate::enums::channels::SendAsPeers;
     }
-    ///`channels.deleteParticipantHistory#367544db channel:InputChannel participant:InputPeer = messages.AffectedHistory`
+    /// `channels.deleteParticipantHistory#367544db channel:InputChannel participant:InputPeer = messages.AffectedHistory`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteParticipantHistory {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
     }
     impl crate::Identifiable for DeleteParticipantHistory {
@@ -12344,12 +12344,12 @@ pub mod channels {
     impl crate::RemoteCall for DeleteParticipantHistory {
         type Return = crate::enums::messages::AffectedHistory;
     }
-    ///`channels.toggleJoinToSend#e4cb9580 channel:InputChannel enabled:Bool = Updates`
+    /// `channels.toggleJoinToSend#e4cb9580 channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleJoinToSend {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleJoinToSend {
@@ -12386,16 +12386,16 @@ pub mod channels {
     impl crate::RemoteCall for ToggleJoinToSend {
         type Return = crate::enums::Updates;
     }
-    ///`channels.toggleJoinRequest#0ecc2618 flags:# apply_to_invites:flags.1?true channel:InputChannel enabled:Bool guard_bot:flags.0?InputUser = Updates`
+    /// `channels.toggleJoinRequest#0ecc2618 flags:# apply_to_invites:flags.1?true channel:InputChannel enabled:Bool guard_bot:flags.0?InputUser = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleJoinRequest {
-        ///`apply_to_invites:flags.1?true`
+        /// `apply_to_invites:flags.1?true`
         pub apply_to_invites: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
-        ///`guard_bot:flags.0?InputUser`
+        /// `guard_bot:flags.0?InputUser`
         pub guard_bot: Option<crate::enums::InputUser>,
     }
     impl crate::Identifiable for ToggleJoinRequest {
@@ -12459,12 +12459,12 @@ pub mod channels {
     impl crate::RemoteCall for ToggleJoinRequest {
         type Return = crate::enums::Updates;
     }
-    ///`channels.reorderUsernames#b45ced1d channel:InputChannel order:Vector<string> = Bool`
+    /// `channels.reorderUsernames#b45ced1d channel:InputChannel order:Vector<string> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReorderUsernames {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`order:Vector<string>`
+        /// `order:Vector<string>`
         pub order: Vec<String>,
     }
     impl crate::Identifiable for ReorderUsernames {
@@ -12516,14 +12516,14 @@ pub mod channels {
     impl crate::RemoteCall for ReorderUsernames {
         type Return = bool;
     }
-    ///`channels.toggleUsername#50f24105 channel:InputChannel username:string active:Bool = Bool`
+    /// `channels.toggleUsername#50f24105 channel:InputChannel username:string active:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleUsername {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`username:string`
+        /// `username:string`
         pub username: String,
-        ///`active:Bool`
+        /// `active:Bool`
         pub active: bool,
     }
     impl crate::Identifiable for ToggleUsername {
@@ -12564,10 +12564,10 @@ pub mod channels {
     impl crate::RemoteCall for ToggleUsername {
         type Return = bool;
     }
-    ///`channels.deactivateAllUsernames#0a245dd3 channel:InputChannel = Bool`
+    /// `channels.deactivateAllUsernames#0a245dd3 channel:InputChannel = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeactivateAllUsernames {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for DeactivateAllUsernames {
@@ -12600,14 +12600,14 @@ pub mod channels {
     impl crate::RemoteCall for DeactivateAllUsernames {
         type Return = bool;
     }
-    ///`channels.toggleForum#3ff75734 channel:InputChannel enabled:Bool tabs:Bool = Updates`
+    /// `channels.toggleForum#3ff75734 channel:InputChannel enabled:Bool tabs:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleForum {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
-        ///`tabs:Bool`
+        /// `tabs:Bool`
         pub tabs: bool,
     }
     impl crate::Identifiable for ToggleForum {
@@ -12648,12 +12648,12 @@ pub mod channels {
     impl crate::RemoteCall for ToggleForum {
         type Return = crate::enums::Updates;
     }
-    ///`channels.toggleAntiSpam#68f3e4eb channel:InputChannel enabled:Bool = Updates`
+    /// `channels.toggleAntiSpam#68f3e4eb channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleAntiSpam {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleAntiSpam {
@@ -12690,12 +12690,12 @@ pub mod channels {
     impl crate::RemoteCall for ToggleAntiSpam {
         type Return = crate::enums::Updates;
     }
-    ///`channels.reportAntiSpamFalsePositive#a850a693 channel:InputChannel msg_id:int = Bool`
+    /// `channels.reportAntiSpamFalsePositive#a850a693 channel:InputChannel msg_id:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportAntiSpamFalsePositive {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for ReportAntiSpamFalsePositive {
@@ -12732,12 +12732,12 @@ pub mod channels {
     impl crate::RemoteCall for ReportAntiSpamFalsePositive {
         type Return = bool;
     }
-    ///`channels.toggleParticipantsHidden#6a6e7854 channel:InputChannel enabled:Bool = Updates`
+    /// `channels.toggleParticipantsHidden#6a6e7854 channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleParticipantsHidden {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleParticipantsHidden {
@@ -12774,16 +12774,16 @@ pub mod channels {
     impl crate::RemoteCall for ToggleParticipantsHidden {
         type Return = crate::enums::Updates;
     }
-    ///`channels.updateColor#d8aa3671 flags:# for_profile:flags.1?true channel:InputChannel color:flags.2?int background_emoji_id:flags.0?long = Updates`
+    /// `channels.updateColor#d8aa3671 flags:# for_profile:flags.1?true channel:InputChannel color:flags.2?int background_emoji_id:flags.0?long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateColor {
-        ///`for_profile:flags.1?true`
+        /// `for_profile:flags.1?true`
         pub for_profile: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`color:flags.2?int`
+        /// `color:flags.2?int`
         pub color: Option<i32>,
-        ///`background_emoji_id:flags.0?long`
+        /// `background_emoji_id:flags.0?long`
         pub background_emoji_id: Option<i64>,
     }
     impl crate::Identifiable for UpdateColor {
@@ -12856,12 +12856,12 @@ pub mod channels {
     impl crate::RemoteCall for UpdateColor {
         type Return = crate::enums::Updates;
     }
-    ///`channels.toggleViewForumAsMessages#9738bb15 channel:InputChannel enabled:Bool = Updates`
+    /// `channels.toggleViewForumAsMessages#9738bb15 channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleViewForumAsMessages {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleViewForumAsMessages {
@@ -12898,10 +12898,10 @@ pub mod channels {
     impl crate::RemoteCall for ToggleViewForumAsMessages {
         type Return = crate::enums::Updates;
     }
-    ///`channels.getChannelRecommendations#25a71742 flags:# channel:flags.0?InputChannel = messages.Chats`
+    /// `channels.getChannelRecommendations#25a71742 flags:# channel:flags.0?InputChannel = messages.Chats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChannelRecommendations {
-        ///`channel:flags.0?InputChannel`
+        /// `channel:flags.0?InputChannel`
         pub channel: Option<crate::enums::InputChannel>,
     }
     impl crate::Identifiable for GetChannelRecommendations {
@@ -12948,12 +12948,12 @@ pub mod channels {
     impl crate::RemoteCall for GetChannelRecommendations {
         type Return = crate::enums::messages::Chats;
     }
-    ///`channels.updateEmojiStatus#f0d3e6a8 channel:InputChannel emoji_status:EmojiStatus = Updates`
+    /// `channels.updateEmojiStatus#f0d3e6a8 channel:InputChannel emoji_status:EmojiStatus = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateEmojiStatus {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`emoji_status:EmojiStatus`
+        /// `emoji_status:EmojiStatus`
         pub emoji_status: crate::enums::EmojiStatus,
     }
     impl crate::Identifiable for UpdateEmojiStatus {
@@ -12992,12 +12992,12 @@ pub mod channels {
     impl crate::RemoteCall for UpdateEmojiStatus {
         type Return = crate::enums::Updates;
     }
-    ///`channels.setBoostsToUnblockRestrictions#ad399cee channel:InputChannel boosts:int = Updates`
+    /// `channels.setBoostsToUnblockRestrictions#ad399cee channel:InputChannel boosts:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetBoostsToUnblockRestrictions {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`boosts:int`
+        /// `boosts:int`
         pub boosts: i32,
     }
     impl crate::Identifiable for SetBoostsToUnblockRestrictions {
@@ -13034,12 +13034,12 @@ pub mod channels {
     impl crate::RemoteCall for SetBoostsToUnblockRestrictions {
         type Return = crate::enums::Updates;
     }
-    ///`channels.setEmojiStickers#3cd930b7 channel:InputChannel stickerset:InputStickerSet = Bool`
+    /// `channels.setEmojiStickers#3cd930b7 channel:InputChannel stickerset:InputStickerSet = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetEmojiStickers {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
     }
     impl crate::Identifiable for SetEmojiStickers {
@@ -13078,12 +13078,12 @@ pub mod channels {
     impl crate::RemoteCall for SetEmojiStickers {
         type Return = bool;
     }
-    ///`channels.restrictSponsoredMessages#9ae91519 channel:InputChannel restricted:Bool = Updates`
+    /// `channels.restrictSponsoredMessages#9ae91519 channel:InputChannel restricted:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RestrictSponsoredMessages {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`restricted:Bool`
+        /// `restricted:Bool`
         pub restricted: bool,
     }
     impl crate::Identifiable for RestrictSponsoredMessages {
@@ -13120,22 +13120,22 @@ pub mod channels {
     impl crate::RemoteCall for RestrictSponsoredMessages {
         type Return = crate::enums::Updates;
     }
-    ///`channels.searchPosts#f2c4f24d flags:# hashtag:flags.0?string query:flags.1?string offset_rate:int offset_peer:InputPeer offset_id:int limit:int allow_paid_stars:flags.2?long = messages.Messages`
+    /// `channels.searchPosts#f2c4f24d flags:# hashtag:flags.0?string query:flags.1?string offset_rate:int offset_peer:InputPeer offset_id:int limit:int allow_paid_stars:flags.2?long = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SearchPosts {
-        ///`hashtag:flags.0?string`
+        /// `hashtag:flags.0?string`
         pub hashtag: Option<String>,
-        ///`query:flags.1?string`
+        /// `query:flags.1?string`
         pub query: Option<String>,
-        ///`offset_rate:int`
+        /// `offset_rate:int`
         pub offset_rate: i32,
-        ///`offset_peer:InputPeer`
+        /// `offset_peer:InputPeer`
         pub offset_peer: crate::enums::InputPeer,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`allow_paid_stars:flags.2?long`
+        /// `allow_paid_stars:flags.2?long`
         pub allow_paid_stars: Option<i64>,
     }
     impl crate::Identifiable for SearchPosts {
@@ -13230,14 +13230,14 @@ pub mod channels {
     impl crate::RemoteCall for SearchPosts {
         type Return = crate::enums::messages::Messages;
     }
-    ///`channels.updatePaidMessagesPrice#4b12327b flags:# broadcast_messages_allowed:flags.0?true channel:InputChannel send_paid_messages_stars:long = Updates`
+    /// `channels.updatePaidMessagesPrice#4b12327b flags:# broadcast_messages_allowed:flags.0?true channel:InputChannel send_paid_messages_stars:long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdatePaidMessagesPrice {
-        ///`broadcast_messages_allowed:flags.0?true`
+        /// `broadcast_messages_allowed:flags.0?true`
         pub broadcast_messages_allowed: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`send_paid_messages_stars:long`
+        /// `send_paid_messages_stars:long`
         pub send_paid_messages_stars: i64,
     }
     impl crate::Identifiable for UpdatePaidMessagesPrice {
@@ -13293,12 +13293,12 @@ pub mod channels {
     impl crate::RemoteCall for UpdatePaidMessagesPrice {
         type Return = crate::enums::Updates;
     }
-    ///`channels.toggleAutotranslation#167fc0a1 channel:InputChannel enabled:Bool = Updates`
+    /// `channels.toggleAutotranslation#167fc0a1 channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleAutotranslation {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleAutotranslation {
@@ -13335,12 +13335,12 @@ pub mod channels {
     impl crate::RemoteCall for ToggleAutotranslation {
         type Return = crate::enums::Updates;
     }
-    ///`channels.getMessageAuthor#ece2a0e6 channel:InputChannel id:int = User`
+    /// `channels.getMessageAuthor#ece2a0e6 channel:InputChannel id:int = User`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessageAuthor {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for GetMessageAuthor {
@@ -13377,10 +13377,10 @@ pub mod channels {
     impl crate::RemoteCall for GetMessageAuthor {
         type Return = crate::enums::User;
     }
-    ///`channels.checkSearchPostsFlood#22567115 flags:# query:flags.0?string = SearchPostsFlood`
+    /// `channels.checkSearchPostsFlood#22567115 flags:# query:flags.0?string = SearchPostsFlood`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckSearchPostsFlood {
-        ///`query:flags.0?string`
+        /// `query:flags.0?string`
         pub query: Option<String>,
     }
     impl crate::Identifiable for CheckSearchPostsFlood {
@@ -13423,12 +13423,12 @@ pub mod channels {
     impl crate::RemoteCall for CheckSearchPostsFlood {
         type Return = crate::enums::SearchPostsFlood;
     }
-    ///`channels.setMainProfileTab#3583fcb1 channel:InputChannel tab:ProfileTab = Bool`
+    /// `channels.setMainProfileTab#3583fcb1 channel:InputChannel tab:ProfileTab = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetMainProfileTab {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`tab:ProfileTab`
+        /// `tab:ProfileTab`
         pub tab: crate::enums::ProfileTab,
     }
     impl crate::Identifiable for SetMainProfileTab {
@@ -13468,16 +13468,16 @@ pub mod channels {
         type Return = bool;
     }
 }
-///The functions of the `chatlists` namespace.
+/// The functions of the `chatlists` namespace.
 pub mod chatlists {
-    ///`chatlists.exportChatlistInvite#8472478e chatlist:InputChatlist title:string peers:Vector<InputPeer> = chatlists.ExportedChatlistInvite`
+    /// `chatlists.exportChatlistInvite#8472478e chatlist:InputChatlist title:string peers:Vector<InputPeer> = chatlists.ExportedChatlistInvite`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ExportChatlistInvite {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`peers:Vector<InputPeer>`
+        /// `peers:Vector<InputPeer>`
         pub peers: Vec<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for ExportChatlistInvite {
@@ -13537,12 +13537,12 @@ pub mod chatlists {
     impl crate::RemoteCall for ExportChatlistInvite {
         type Return = crate::enums::chatlists::ExportedChatlistInvite;
     }
-    ///`chatlists.deleteExportedInvite#719c5c5e chatlist:InputChatlist slug:string = Bool`
+    /// `chatlists.deleteExportedInvite#719c5c5e chatlist:InputChatlist slug:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteExportedInvite {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
     }
     impl crate::Identifiable for DeleteExportedInvite {
@@ -13579,16 +13579,16 @@ pub mod chatlists {
     impl crate::RemoteCall for DeleteExportedInvite {
         type Return = bool;
     }
-    ///`chatlists.editExportedInvite#653db63d flags:# chatlist:InputChatlist slug:string title:flags.1?string peers:flags.2?Vector<InputPeer> = ExportedChatlistInvite`
+    /// `chatlists.editExportedInvite#653db63d flags:# chatlist:InputChatlist slug:string title:flags.1?string peers:flags.2?Vector<InputPeer> = ExportedChatlistInvite`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditExportedInvite {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
-        ///`title:flags.1?string`
+        /// `title:flags.1?string`
         pub title: Option<String>,
-        ///`peers:flags.2?Vector<InputPeer>`
+        /// `peers:flags.2?Vector<InputPeer>`
         pub peers: Option<Vec<crate::enums::InputPeer>>,
     }
     impl crate::Identifiable for EditExportedInvite {
@@ -13678,10 +13678,10 @@ pub mod chatlists {
     impl crate::RemoteCall for EditExportedInvite {
         type Return = crate::enums::ExportedChatlistInvite;
     }
-    ///`chatlists.getExportedInvites#ce03da83 chatlist:InputChatlist = chatlists.ExportedInvites`
+    /// `chatlists.getExportedInvites#ce03da83 chatlist:InputChatlist = chatlists.ExportedInvites`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetExportedInvites {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
     }
     impl crate::Identifiable for GetExportedInvites {
@@ -13714,10 +13714,10 @@ pub mod chatlists {
     impl crate::RemoteCall for GetExportedInvites {
         type Return = crate::enums::chatlists::ExportedInvites;
     }
-    ///`chatlists.checkChatlistInvite#41c10fff slug:string = chatlists.ChatlistInvite`
+    /// `chatlists.checkChatlistInvite#41c10fff slug:string = chatlists.ChatlistInvite`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckChatlistInvite {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
     }
     impl crate::Identifiable for CheckChatlistInvite {
@@ -13748,12 +13748,12 @@ pub mod chatlists {
     impl crate::RemoteCall for CheckChatlistInvite {
         type Return = crate::enums::chatlists::ChatlistInvite;
     }
-    ///`chatlists.joinChatlistInvite#a6b1e39a slug:string peers:Vector<InputPeer> = Updates`
+    /// `chatlists.joinChatlistInvite#a6b1e39a slug:string peers:Vector<InputPeer> = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct JoinChatlistInvite {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
-        ///`peers:Vector<InputPeer>`
+        /// `peers:Vector<InputPeer>`
         pub peers: Vec<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for JoinChatlistInvite {
@@ -13807,10 +13807,10 @@ pub mod chatlists {
     impl crate::RemoteCall for JoinChatlistInvite {
         type Return = crate::enums::Updates;
     }
-    ///`chatlists.getChatlistUpdates#89419521 chatlist:InputChatlist = chatlists.ChatlistUpdates`
+    /// `chatlists.getChatlistUpdates#89419521 chatlist:InputChatlist = chatlists.ChatlistUpdates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetChatlistUpdates {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
     }
     impl crate::Identifiable for GetChatlistUpdates {
@@ -13843,12 +13843,12 @@ pub mod chatlists {
     impl crate::RemoteCall for GetChatlistUpdates {
         type Return = crate::enums::chatlists::ChatlistUpdates;
     }
-    ///`chatlists.joinChatlistUpdates#e089f8f5 chatlist:InputChatlist peers:Vector<InputPeer> = Updates`
+    /// `chatlists.joinChatlistUpdates#e089f8f5 chatlist:InputChatlist peers:Vector<InputPeer> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct JoinChatlistUpdates {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
-        ///`peers:Vector<InputPeer>`
+        /// `peers:Vector<InputPeer>`
         pub peers: Vec<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for JoinChatlistUpdates {
@@ -13904,10 +13904,10 @@ pub mod chatlists {
     impl crate::RemoteCall for JoinChatlistUpdates {
         type Return = crate::enums::Updates;
     }
-    ///`chatlists.hideChatlistUpdates#66e486fb chatlist:InputChatlist = Bool`
+    /// `chatlists.hideChatlistUpdates#66e486fb chatlist:InputChatlist = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct HideChatlistUpdates {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
     }
     impl crate::Identifiable for HideChatlistUpdates {
@@ -13940,10 +13940,10 @@ pub mod chatlists {
     impl crate::RemoteCall for HideChatlistUpdates {
         type Return = bool;
     }
-    ///`chatlists.getLeaveChatlistSuggestions#fdbcd714 chatlist:InputChatlist = Vector<Peer>`
+    /// `chatlists.getLeaveChatlistSuggestions#fdbcd714 chatlist:InputChatlist = Vector<Peer>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetLeaveChatlistSuggestions {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
     }
     impl crate::Identifiable for GetLeaveChatlistSuggestions {
@@ -13976,12 +13976,12 @@ pub mod chatlists {
     impl crate::RemoteCall for GetLeaveChatlistSuggestions {
         type Return = Vec<crate::enums::Peer>;
     }
-    ///`chatlists.leaveChatlist#74fae13a chatlist:InputChatlist peers:Vector<InputPeer> = Updates`
+    /// `chatlists.leaveChatlist#74fae13a chatlist:InputChatlist peers:Vector<InputPeer> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct LeaveChatlist {
-        ///`chatlist:InputChatlist`
+        /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
-        ///`peers:Vector<InputPeer>`
+        /// `peers:Vector<InputPeer>`
         pub peers: Vec<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for LeaveChatlist {
@@ -14038,18 +14038,18 @@ pub mod chatlists {
         type Return = crate::enums::Updates;
     }
 }
-///The functions of the `communities` namespace.
+/// The functions of the `communities` namespace.
 pub mod communities {
-    ///`communities.create#a63859ec flags:# hidden:flags.1?true title:string about:flags.0?string peer:InputPeer = Updates`
+    /// `communities.create#a63859ec flags:# hidden:flags.1?true title:string about:flags.0?string peer:InputPeer = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct Create {
-        ///`hidden:flags.1?true`
+        /// `hidden:flags.1?true`
         pub hidden: bool,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`about:flags.0?string`
+        /// `about:flags.0?string`
         pub about: Option<String>,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for Create {
@@ -14108,18 +14108,18 @@ pub mod communities {
     impl crate::RemoteCall for Create {
         type Return = crate::enums::Updates;
     }
-    ///`communities.togglePeerLink#736dcfea flags:# visible:flags.0?true hidden:flags.1?true deleted:flags.2?true community:InputChannel peer:InputPeer = Bool`
+    /// `communities.togglePeerLink#736dcfea flags:# visible:flags.0?true hidden:flags.1?true deleted:flags.2?true community:InputChannel peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TogglePeerLink {
-        ///`visible:flags.0?true`
+        /// `visible:flags.0?true`
         pub visible: bool,
-        ///`hidden:flags.1?true`
+        /// `hidden:flags.1?true`
         pub hidden: bool,
-        ///`deleted:flags.2?true`
+        /// `deleted:flags.2?true`
         pub deleted: bool,
-        ///`community:InputChannel`
+        /// `community:InputChannel`
         pub community: crate::enums::InputChannel,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for TogglePeerLink {
@@ -14185,7 +14185,7 @@ pub mod communities {
     impl crate::RemoteCall for TogglePeerLink {
         type Return = bool;
     }
-    ///`communities.getJoinedCommunities#a663e830 = messages.Chats`
+    /// `communities.getJoinedCommunities#a663e830 = messages.Chats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetJoinedCommunities {}
     impl crate::Identifiable for GetJoinedCommunities {
@@ -14212,12 +14212,12 @@ pub mod communities {
     impl crate::RemoteCall for GetJoinedCommunities {
         type Return = crate::enums::messages::Chats;
     }
-    ///`communities.toggleCommunityCollapsedInDialogs#d766e3ea flags:# collapsed:flags.0?true community:InputChannel = Updates`
+    /// `communities.toggleCommunityCollapsedInDialogs#d766e3ea flags:# collapsed:flags.0?true community:InputChannel = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleCommunityCollapsedInDialogs {
-        ///`collapsed:flags.0?true`
+        /// `collapsed:flags.0?true`
         pub collapsed: bool,
-        ///`community:InputChannel`
+        /// `community:InputChannel`
         pub community: crate::enums::InputChannel,
     }
     impl crate::Identifiable for ToggleCommunityCollapsedInDialogs {
@@ -14259,14 +14259,14 @@ pub mod communities {
     impl crate::RemoteCall for ToggleCommunityCollapsedInDialogs {
         type Return = crate::enums::Updates;
     }
-    ///`communities.getPeerLinkRequests#93773344 community:InputChannel offset:string limit:int = communities.PeerLinkRequests`
+    /// `communities.getPeerLinkRequests#93773344 community:InputChannel offset:string limit:int = communities.PeerLinkRequests`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPeerLinkRequests {
-        ///`community:InputChannel`
+        /// `community:InputChannel`
         pub community: crate::enums::InputChannel,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetPeerLinkRequests {
@@ -14307,14 +14307,14 @@ pub mod communities {
     impl crate::RemoteCall for GetPeerLinkRequests {
         type Return = crate::enums::communities::PeerLinkRequests;
     }
-    ///`communities.togglePeerLinkRequestApproval#8c8219a8 flags:# reject:flags.0?true community:InputChannel peer:InputPeer = Bool`
+    /// `communities.togglePeerLinkRequestApproval#8c8219a8 flags:# reject:flags.0?true community:InputChannel peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TogglePeerLinkRequestApproval {
-        ///`reject:flags.0?true`
+        /// `reject:flags.0?true`
         pub reject: bool,
-        ///`community:InputChannel`
+        /// `community:InputChannel`
         pub community: crate::enums::InputChannel,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for TogglePeerLinkRequestApproval {
@@ -14362,12 +14362,12 @@ pub mod communities {
     impl crate::RemoteCall for TogglePeerLinkRequestApproval {
         type Return = bool;
     }
-    ///`communities.toggleAllPeerLinkRequestApproval#bfe3dd3d flags:# reject:flags.0?true community:InputChannel = Bool`
+    /// `communities.toggleAllPeerLinkRequestApproval#bfe3dd3d flags:# reject:flags.0?true community:InputChannel = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleAllPeerLinkRequestApproval {
-        ///`reject:flags.0?true`
+        /// `reject:flags.0?true`
         pub reject: bool,
-        ///`community:InputChannel`
+        /// `community:InputChannel`
         pub community: crate::enums::InputChannel,
     }
     impl crate::Identifiable for ToggleAllPeerLinkRequestApproval {
@@ -14409,14 +14409,14 @@ pub mod communities {
     impl crate::RemoteCall for ToggleAllPeerLinkRequestApproval {
         type Return = bool;
     }
-    ///`communities.toggleParticipantBanned#9967ad0f flags:# unban:flags.0?true community:InputChannel participant:InputPeer = Bool`
+    /// `communities.toggleParticipantBanned#9967ad0f flags:# unban:flags.0?true community:InputChannel participant:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleParticipantBanned {
-        ///`unban:flags.0?true`
+        /// `unban:flags.0?true`
         pub unban: bool,
-        ///`community:InputChannel`
+        /// `community:InputChannel`
         pub community: crate::enums::InputChannel,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
     }
     impl crate::Identifiable for ToggleParticipantBanned {
@@ -14468,12 +14468,12 @@ pub mod communities {
     impl crate::RemoteCall for ToggleParticipantBanned {
         type Return = bool;
     }
-    ///`communities.getParticipantJoinedChats#f87eabab community:InputChannel participant:InputPeer = communities.ParticipantJoinedChats`
+    /// `communities.getParticipantJoinedChats#f87eabab community:InputChannel participant:InputPeer = communities.ParticipantJoinedChats`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetParticipantJoinedChats {
-        ///`community:InputChannel`
+        /// `community:InputChannel`
         pub community: crate::enums::InputChannel,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetParticipantJoinedChats {
@@ -14513,12 +14513,12 @@ pub mod communities {
         type Return = crate::enums::communities::ParticipantJoinedChats;
     }
 }
-///The functions of the `contacts` namespace.
+/// The functions of the `contacts` namespace.
 pub mod contacts {
-    ///`contacts.getContactIDs#7adc669d hash:long = Vector<int>`
+    /// `contacts.getContactIDs#7adc669d hash:long = Vector<int>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetContactIDs {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetContactIDs {
@@ -14549,7 +14549,7 @@ pub mod contacts {
     impl crate::RemoteCall for GetContactIDs {
         type Return = Vec<i32>;
     }
-    ///`contacts.getStatuses#c4a353ee = Vector<ContactStatus>`
+    /// `contacts.getStatuses#c4a353ee = Vector<ContactStatus>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStatuses {}
     impl crate::Identifiable for GetStatuses {
@@ -14576,10 +14576,10 @@ pub mod contacts {
     impl crate::RemoteCall for GetStatuses {
         type Return = Vec<crate::enums::ContactStatus>;
     }
-    ///`contacts.getContacts#5dd69e12 hash:long = contacts.Contacts`
+    /// `contacts.getContacts#5dd69e12 hash:long = contacts.Contacts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetContacts {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetContacts {
@@ -14610,10 +14610,10 @@ pub mod contacts {
     impl crate::RemoteCall for GetContacts {
         type Return = crate::enums::contacts::Contacts;
     }
-    ///`contacts.importContacts#2c800be5 contacts:Vector<InputContact> = contacts.ImportedContacts`
+    /// `contacts.importContacts#2c800be5 contacts:Vector<InputContact> = contacts.ImportedContacts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportContacts {
-        ///`contacts:Vector<InputContact>`
+        /// `contacts:Vector<InputContact>`
         pub contacts: Vec<crate::enums::InputContact>,
     }
     impl crate::Identifiable for ImportContacts {
@@ -14663,10 +14663,10 @@ pub mod contacts {
     impl crate::RemoteCall for ImportContacts {
         type Return = crate::enums::contacts::ImportedContacts;
     }
-    ///`contacts.deleteContacts#096a0e00 id:Vector<InputUser> = Updates`
+    /// `contacts.deleteContacts#096a0e00 id:Vector<InputUser> = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteContacts {
-        ///`id:Vector<InputUser>`
+        /// `id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
     }
     impl crate::Identifiable for DeleteContacts {
@@ -14716,10 +14716,10 @@ pub mod contacts {
     impl crate::RemoteCall for DeleteContacts {
         type Return = crate::enums::Updates;
     }
-    ///`contacts.deleteByPhones#1013fd9e phones:Vector<string> = Bool`
+    /// `contacts.deleteByPhones#1013fd9e phones:Vector<string> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteByPhones {
-        ///`phones:Vector<string>`
+        /// `phones:Vector<string>`
         pub phones: Vec<String>,
     }
     impl crate::Identifiable for DeleteByPhones {
@@ -14765,12 +14765,12 @@ pub mod contacts {
     impl crate::RemoteCall for DeleteByPhones {
         type Return = bool;
     }
-    ///`contacts.block#2e2e8734 flags:# my_stories_from:flags.0?true id:InputPeer = Bool`
+    /// `contacts.block#2e2e8734 flags:# my_stories_from:flags.0?true id:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct Block {
-        ///`my_stories_from:flags.0?true`
+        /// `my_stories_from:flags.0?true`
         pub my_stories_from: bool,
-        ///`id:InputPeer`
+        /// `id:InputPeer`
         pub id: crate::enums::InputPeer,
     }
     impl crate::Identifiable for Block {
@@ -14810,12 +14810,12 @@ pub mod contacts {
     impl crate::RemoteCall for Block {
         type Return = bool;
     }
-    ///`contacts.unblock#b550d328 flags:# my_stories_from:flags.0?true id:InputPeer = Bool`
+    /// `contacts.unblock#b550d328 flags:# my_stories_from:flags.0?true id:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct Unblock {
-        ///`my_stories_from:flags.0?true`
+        /// `my_stories_from:flags.0?true`
         pub my_stories_from: bool,
-        ///`id:InputPeer`
+        /// `id:InputPeer`
         pub id: crate::enums::InputPeer,
     }
     impl crate::Identifiable for Unblock {
@@ -14855,14 +14855,14 @@ pub mod contacts {
     impl crate::RemoteCall for Unblock {
         type Return = bool;
     }
-    ///`contacts.getBlocked#9a868f80 flags:# my_stories_from:flags.0?true offset:int limit:int = contacts.Blocked`
+    /// `contacts.getBlocked#9a868f80 flags:# my_stories_from:flags.0?true offset:int limit:int = contacts.Blocked`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBlocked {
-        ///`my_stories_from:flags.0?true`
+        /// `my_stories_from:flags.0?true`
         pub my_stories_from: bool,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetBlocked {
@@ -14910,16 +14910,16 @@ pub mod contacts {
     impl crate::RemoteCall for GetBlocked {
         type Return = crate::enums::contacts::Blocked;
     }
-    ///`contacts.search#05f58d0f flags:# broadcasts:flags.0?true bots:flags.1?true q:string limit:int = contacts.Found`
+    /// `contacts.search#05f58d0f flags:# broadcasts:flags.0?true bots:flags.1?true q:string limit:int = contacts.Found`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Search {
-        ///`broadcasts:flags.0?true`
+        /// `broadcasts:flags.0?true`
         pub broadcasts: bool,
-        ///`bots:flags.1?true`
+        /// `bots:flags.1?true`
         pub bots: bool,
-        ///`q:string`
+        /// `q:string`
         pub q: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for Search {
@@ -14969,12 +14969,12 @@ pub mod contacts {
     impl crate::RemoteCall for Search {
         type Return = crate::enums::contacts::Found;
     }
-    ///`contacts.resolveUsername#725afbbc flags:# username:string referer:flags.0?string = contacts.ResolvedPeer`
+    /// `contacts.resolveUsername#725afbbc flags:# username:string referer:flags.0?string = contacts.ResolvedPeer`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResolveUsername {
-        ///`username:string`
+        /// `username:string`
         pub username: String,
-        ///`referer:flags.0?string`
+        /// `referer:flags.0?string`
         pub referer: Option<String>,
     }
     impl crate::Identifiable for ResolveUsername {
@@ -15021,34 +15021,34 @@ pub mod contacts {
     impl crate::RemoteCall for ResolveUsername {
         type Return = crate::enums::contacts::ResolvedPeer;
     }
-    ///`contacts.getTopPeers#973478b6 flags:# correspondents:flags.0?true bots_pm:flags.1?true bots_inline:flags.2?true phone_calls:flags.3?true forward_users:flags.4?true forward_chats:flags.5?true groups:flags.10?true channels:flags.15?true bots_app:flags.16?true bots_guestchat:flags.17?true offset:int limit:int hash:long = contacts.TopPeers`
+    /// `contacts.getTopPeers#973478b6 flags:# correspondents:flags.0?true bots_pm:flags.1?true bots_inline:flags.2?true phone_calls:flags.3?true forward_users:flags.4?true forward_chats:flags.5?true groups:flags.10?true channels:flags.15?true bots_app:flags.16?true bots_guestchat:flags.17?true offset:int limit:int hash:long = contacts.TopPeers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTopPeers {
-        ///`correspondents:flags.0?true`
+        /// `correspondents:flags.0?true`
         pub correspondents: bool,
-        ///`bots_pm:flags.1?true`
+        /// `bots_pm:flags.1?true`
         pub bots_pm: bool,
-        ///`bots_inline:flags.2?true`
+        /// `bots_inline:flags.2?true`
         pub bots_inline: bool,
-        ///`phone_calls:flags.3?true`
+        /// `phone_calls:flags.3?true`
         pub phone_calls: bool,
-        ///`forward_users:flags.4?true`
+        /// `forward_users:flags.4?true`
         pub forward_users: bool,
-        ///`forward_chats:flags.5?true`
+        /// `forward_chats:flags.5?true`
         pub forward_chats: bool,
-        ///`groups:flags.10?true`
+        /// `groups:flags.10?true`
         pub groups: bool,
-        ///`channels:flags.15?true`
+        /// `channels:flags.15?true`
         pub channels: bool,
-        ///`bots_app:flags.16?true`
+        /// `bots_app:flags.16?true`
         pub bots_app: bool,
-        ///`bots_guestchat:flags.17?true`
+        /// `bots_guestchat:flags.17?true`
         pub bots_guestchat: bool,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetTopPeers {
@@ -15164,12 +15164,12 @@ pub mod contacts {
     impl crate::RemoteCall for GetTopPeers {
         type Return = crate::enums::contacts::TopPeers;
     }
-    ///`contacts.resetTopPeerRating#1ae373ac category:TopPeerCategory peer:InputPeer = Bool`
+    /// `contacts.resetTopPeerRating#1ae373ac category:TopPeerCategory peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ResetTopPeerRating {
-        ///`category:TopPeerCategory`
+        /// `category:TopPeerCategory`
         pub category: crate::enums::TopPeerCategory,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for ResetTopPeerRating {
@@ -15208,7 +15208,7 @@ pub mod contacts {
     impl crate::RemoteCall for ResetTopPeerRating {
         type Return = bool;
     }
-    ///`contacts.resetSaved#879537f1 = Bool`
+    /// `contacts.resetSaved#879537f1 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResetSaved {}
     impl crate::Identifiable for ResetSaved {
@@ -15235,7 +15235,7 @@ pub mod contacts {
     impl crate::RemoteCall for ResetSaved {
         type Return = bool;
     }
-    ///`contacts.getSaved#82f1e39f = Vector<SavedContact>`
+    /// `contacts.getSaved#82f1e39f = Vector<SavedContact>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSaved {}
     impl crate::Identifiable for GetSaved {
@@ -15262,10 +15262,10 @@ pub mod contacts {
     impl crate::RemoteCall for GetSaved {
         type Return = Vec<crate::enums::SavedContact>;
     }
-    ///`contacts.toggleTopPeers#8514bdda enabled:Bool = Bool`
+    /// `contacts.toggleTopPeers#8514bdda enabled:Bool = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleTopPeers {
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleTopPeers {
@@ -15296,20 +15296,20 @@ pub mod contacts {
     impl crate::RemoteCall for ToggleTopPeers {
         type Return = bool;
     }
-    ///`contacts.addContact#d9ba2e54 flags:# add_phone_privacy_exception:flags.0?true id:InputUser first_name:string last_name:string phone:string note:flags.1?TextWithEntities = Updates`
+    /// `contacts.addContact#d9ba2e54 flags:# add_phone_privacy_exception:flags.0?true id:InputUser first_name:string last_name:string phone:string note:flags.1?TextWithEntities = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddContact {
-        ///`add_phone_privacy_exception:flags.0?true`
+        /// `add_phone_privacy_exception:flags.0?true`
         pub add_phone_privacy_exception: bool,
-        ///`id:InputUser`
+        /// `id:InputUser`
         pub id: crate::enums::InputUser,
-        ///`first_name:string`
+        /// `first_name:string`
         pub first_name: String,
-        ///`last_name:string`
+        /// `last_name:string`
         pub last_name: String,
-        ///`phone:string`
+        /// `phone:string`
         pub phone: String,
-        ///`note:flags.1?TextWithEntities`
+        /// `note:flags.1?TextWithEntities`
         pub note: Option<crate::enums::TextWithEntities>,
     }
     impl crate::Identifiable for AddContact {
@@ -15388,10 +15388,10 @@ pub mod contacts {
     impl crate::RemoteCall for AddContact {
         type Return = crate::enums::Updates;
     }
-    ///`contacts.acceptContact#f831a20f id:InputUser = Updates`
+    /// `contacts.acceptContact#f831a20f id:InputUser = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AcceptContact {
-        ///`id:InputUser`
+        /// `id:InputUser`
         pub id: crate::enums::InputUser,
     }
     impl crate::Identifiable for AcceptContact {
@@ -15422,14 +15422,14 @@ pub mod contacts {
     impl crate::RemoteCall for AcceptContact {
         type Return = crate::enums::Updates;
     }
-    ///`contacts.getLocated#d348bc44 flags:# background:flags.1?true geo_point:InputGeoPoint self_expires:flags.0?int = Updates`
+    /// `contacts.getLocated#d348bc44 flags:# background:flags.1?true geo_point:InputGeoPoint self_expires:flags.0?int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetLocated {
-        ///`background:flags.1?true`
+        /// `background:flags.1?true`
         pub background: bool,
-        ///`geo_point:InputGeoPoint`
+        /// `geo_point:InputGeoPoint`
         pub geo_point: crate::enums::InputGeoPoint,
-        ///`self_expires:flags.0?int`
+        /// `self_expires:flags.0?int`
         pub self_expires: Option<i32>,
     }
     impl crate::Identifiable for GetLocated {
@@ -15488,16 +15488,16 @@ pub mod contacts {
     impl crate::RemoteCall for GetLocated {
         type Return = crate::enums::Updates;
     }
-    ///`contacts.blockFromReplies#29a8962c flags:# delete_message:flags.0?true delete_history:flags.1?true report_spam:flags.2?true msg_id:int = Updates`
+    /// `contacts.blockFromReplies#29a8962c flags:# delete_message:flags.0?true delete_history:flags.1?true report_spam:flags.2?true msg_id:int = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BlockFromReplies {
-        ///`delete_message:flags.0?true`
+        /// `delete_message:flags.0?true`
         pub delete_message: bool,
-        ///`delete_history:flags.1?true`
+        /// `delete_history:flags.1?true`
         pub delete_history: bool,
-        ///`report_spam:flags.2?true`
+        /// `report_spam:flags.2?true`
         pub report_spam: bool,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for BlockFromReplies {
@@ -15554,10 +15554,10 @@ pub mod contacts {
     impl crate::RemoteCall for BlockFromReplies {
         type Return = crate::enums::Updates;
     }
-    ///`contacts.resolvePhone#8af94344 phone:string = contacts.ResolvedPeer`
+    /// `contacts.resolvePhone#8af94344 phone:string = contacts.ResolvedPeer`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResolvePhone {
-        ///`phone:string`
+        /// `phone:string`
         pub phone: String,
     }
     impl crate::Identifiable for ResolvePhone {
@@ -15588,7 +15588,7 @@ pub mod contacts {
     impl crate::RemoteCall for ResolvePhone {
         type Return = crate::enums::contacts::ResolvedPeer;
     }
-    ///`contacts.exportContactToken#f8654027 = ExportedContactToken`
+    /// `contacts.exportContactToken#f8654027 = ExportedContactToken`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportContactToken {}
     impl crate::Identifiable for ExportContactToken {
@@ -15615,10 +15615,10 @@ pub mod contacts {
     impl crate::RemoteCall for ExportContactToken {
         type Return = crate::enums::ExportedContactToken;
     }
-    ///`contacts.importContactToken#13005788 token:string = User`
+    /// `contacts.importContactToken#13005788 token:string = User`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportContactToken {
-        ///`token:string`
+        /// `token:string`
         pub token: String,
     }
     impl crate::Identifiable for ImportContactToken {
@@ -15649,10 +15649,10 @@ pub mod contacts {
     impl crate::RemoteCall for ImportContactToken {
         type Return = crate::enums::User;
     }
-    ///`contacts.editCloseFriends#ba6705f0 id:Vector<long> = Bool`
+    /// `contacts.editCloseFriends#ba6705f0 id:Vector<long> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EditCloseFriends {
-        ///`id:Vector<long>`
+        /// `id:Vector<long>`
         pub id: Vec<i64>,
     }
     impl crate::Identifiable for EditCloseFriends {
@@ -15698,14 +15698,14 @@ pub mod contacts {
     impl crate::RemoteCall for EditCloseFriends {
         type Return = bool;
     }
-    ///`contacts.setBlocked#94c65c76 flags:# my_stories_from:flags.0?true id:Vector<InputPeer> limit:int = Bool`
+    /// `contacts.setBlocked#94c65c76 flags:# my_stories_from:flags.0?true id:Vector<InputPeer> limit:int = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBlocked {
-        ///`my_stories_from:flags.0?true`
+        /// `my_stories_from:flags.0?true`
         pub my_stories_from: bool,
-        ///`id:Vector<InputPeer>`
+        /// `id:Vector<InputPeer>`
         pub id: Vec<crate::enums::InputPeer>,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for SetBlocked {
@@ -15768,7 +15768,7 @@ pub mod contacts {
     impl crate::RemoteCall for SetBlocked {
         type Return = bool;
     }
-    ///`contacts.getBirthdays#daeda864 = contacts.ContactBirthdays`
+    /// `contacts.getBirthdays#daeda864 = contacts.ContactBirthdays`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBirthdays {}
     impl crate::Identifiable for GetBirthdays {
@@ -15795,10 +15795,10 @@ pub mod contacts {
     impl crate::RemoteCall for GetBirthdays {
         type Return = crate::enums::contacts::ContactBirthdays;
     }
-    ///`contacts.getSponsoredPeers#b6c8c393 q:string = contacts.SponsoredPeers`
+    /// `contacts.getSponsoredPeers#b6c8c393 q:string = contacts.SponsoredPeers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSponsoredPeers {
-        ///`q:string`
+        /// `q:string`
         pub q: String,
     }
     impl crate::Identifiable for GetSponsoredPeers {
@@ -15829,12 +15829,12 @@ pub mod contacts {
     impl crate::RemoteCall for GetSponsoredPeers {
         type Return = crate::enums::contacts::SponsoredPeers;
     }
-    ///`contacts.updateContactNote#139f63fb id:InputUser note:TextWithEntities = Bool`
+    /// `contacts.updateContactNote#139f63fb id:InputUser note:TextWithEntities = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateContactNote {
-        ///`id:InputUser`
+        /// `id:InputUser`
         pub id: crate::enums::InputUser,
-        ///`note:TextWithEntities`
+        /// `note:TextWithEntities`
         pub note: crate::enums::TextWithEntities,
     }
     impl crate::Identifiable for UpdateContactNote {
@@ -15872,38 +15872,38 @@ pub mod contacts {
         type Return = bool;
     }
 }
-///The functions of the `ephemeral` namespace.
+/// The functions of the `ephemeral` namespace.
 pub mod ephemeral {
-    ///`ephemeral.sendMessage#ba8d5f35 flags:# invert_media:flags.6?true welcome:flags.7?true anchor:flags.9?true noforwards:flags.10?true peer:flags.8?InputPeer receiver_id:InputUser query_id:flags.0?long message:string entities:flags.1?Vector<MessageEntity> media:flags.2?InputMedia reply_markup:flags.3?ReplyMarkup rich_message:flags.4?InputRichMessage random_id:long reply_to:flags.5?InputReplyTo = Updates`
+    /// `ephemeral.sendMessage#ba8d5f35 flags:# invert_media:flags.6?true welcome:flags.7?true anchor:flags.9?true noforwards:flags.10?true peer:flags.8?InputPeer receiver_id:InputUser query_id:flags.0?long message:string entities:flags.1?Vector<MessageEntity> media:flags.2?InputMedia reply_markup:flags.3?ReplyMarkup rich_message:flags.4?InputRichMessage random_id:long reply_to:flags.5?InputReplyTo = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendMessage {
-        ///`invert_media:flags.6?true`
+        /// `invert_media:flags.6?true`
         pub invert_media: bool,
-        ///`welcome:flags.7?true`
+        /// `welcome:flags.7?true`
         pub welcome: bool,
-        ///`anchor:flags.9?true`
+        /// `anchor:flags.9?true`
         pub anchor: bool,
-        ///`noforwards:flags.10?true`
+        /// `noforwards:flags.10?true`
         pub noforwards: bool,
-        ///`peer:flags.8?InputPeer`
+        /// `peer:flags.8?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`receiver_id:InputUser`
+        /// `receiver_id:InputUser`
         pub receiver_id: crate::enums::InputUser,
-        ///`query_id:flags.0?long`
+        /// `query_id:flags.0?long`
         pub query_id: Option<i64>,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
-        ///`entities:flags.1?Vector<MessageEntity>`
+        /// `entities:flags.1?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`media:flags.2?InputMedia`
+        /// `media:flags.2?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
-        ///`reply_markup:flags.3?ReplyMarkup`
+        /// `reply_markup:flags.3?ReplyMarkup`
         pub reply_markup: Option<crate::enums::ReplyMarkup>,
-        ///`rich_message:flags.4?InputRichMessage`
+        /// `rich_message:flags.4?InputRichMessage`
         pub rich_message: Option<crate::enums::InputRichMessage>,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`reply_to:flags.5?InputReplyTo`
+        /// `reply_to:flags.5?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
     }
     impl crate::Identifiable for SendMessage {
@@ -16108,14 +16108,14 @@ pub mod ephemeral {
     impl crate::RemoteCall for SendMessage {
         type Return = crate::enums::Updates;
     }
-    ///`ephemeral.deleteMessage#92f6e797 flags:# peer:flags.0?InputPeer receiver_id:InputUser id:int = Bool`
+    /// `ephemeral.deleteMessage#92f6e797 flags:# peer:flags.0?InputPeer receiver_id:InputUser id:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteMessage {
-        ///`peer:flags.0?InputPeer`
+        /// `peer:flags.0?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`receiver_id:InputUser`
+        /// `receiver_id:InputUser`
         pub receiver_id: crate::enums::InputUser,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for DeleteMessage {
@@ -16168,16 +16168,16 @@ pub mod ephemeral {
     impl crate::RemoteCall for DeleteMessage {
         type Return = bool;
     }
-    ///`ephemeral.reportMessage#8704f2bf peer:InputPeer id:int option:bytes message:string = ReportResult`
+    /// `ephemeral.reportMessage#8704f2bf peer:InputPeer id:int option:bytes message:string = ReportResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportMessage {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`option:bytes`
+        /// `option:bytes`
         pub option: Vec<u8>,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
     }
     impl crate::Identifiable for ReportMessage {
@@ -16222,14 +16222,14 @@ pub mod ephemeral {
     impl crate::RemoteCall for ReportMessage {
         type Return = crate::enums::ReportResult;
     }
-    ///`ephemeral.getCallbackAnswer#3fa464c8 flags:# peer:InputPeer id:int data:flags.1?bytes = messages.BotCallbackAnswer`
+    /// `ephemeral.getCallbackAnswer#3fa464c8 flags:# peer:InputPeer id:int data:flags.1?bytes = messages.BotCallbackAnswer`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetCallbackAnswer {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`data:flags.1?bytes`
+        /// `data:flags.1?bytes`
         pub data: Option<Vec<u8>>,
     }
     impl crate::Identifiable for GetCallbackAnswer {
@@ -16282,28 +16282,28 @@ pub mod ephemeral {
     impl crate::RemoteCall for GetCallbackAnswer {
         type Return = crate::enums::messages::BotCallbackAnswer;
     }
-    ///`ephemeral.editMessage#cf9c725b flags:# invert_media:flags.5?true welcome:flags.6?true peer:flags.7?InputPeer receiver_id:InputUser id:int message:flags.0?string media:flags.3?InputMedia entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup rich_message:flags.4?InputRichMessage = Updates`
+    /// `ephemeral.editMessage#cf9c725b flags:# invert_media:flags.5?true welcome:flags.6?true peer:flags.7?InputPeer receiver_id:InputUser id:int message:flags.0?string media:flags.3?InputMedia entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup rich_message:flags.4?InputRichMessage = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditMessage {
-        ///`invert_media:flags.5?true`
+        /// `invert_media:flags.5?true`
         pub invert_media: bool,
-        ///`welcome:flags.6?true`
+        /// `welcome:flags.6?true`
         pub welcome: bool,
-        ///`peer:flags.7?InputPeer`
+        /// `peer:flags.7?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`receiver_id:InputUser`
+        /// `receiver_id:InputUser`
         pub receiver_id: crate::enums::InputUser,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`message:flags.0?string`
+        /// `message:flags.0?string`
         pub message: Option<String>,
-        ///`media:flags.3?InputMedia`
+        /// `media:flags.3?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
-        ///`entities:flags.1?Vector<MessageEntity>`
+        /// `entities:flags.1?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`reply_markup:flags.2?ReplyMarkup`
+        /// `reply_markup:flags.2?ReplyMarkup`
         pub reply_markup: Option<crate::enums::ReplyMarkup>,
-        ///`rich_message:flags.4?InputRichMessage`
+        /// `rich_message:flags.4?InputRichMessage`
         pub rich_message: Option<crate::enums::InputRichMessage>,
     }
     impl crate::Identifiable for EditMessage {
@@ -16471,12 +16471,12 @@ pub mod ephemeral {
     impl crate::RemoteCall for EditMessage {
         type Return = crate::enums::Updates;
     }
-    ///`ephemeral.deleteWelcomeMessage#e882a9e1 peer:InputPeer id:int = Bool`
+    /// `ephemeral.deleteWelcomeMessage#e882a9e1 peer:InputPeer id:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteWelcomeMessage {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for DeleteWelcomeMessage {
@@ -16513,10 +16513,10 @@ pub mod ephemeral {
     impl crate::RemoteCall for DeleteWelcomeMessage {
         type Return = bool;
     }
-    ///`ephemeral.deleteAllWelcomeMessages#734f9721 peer:InputPeer = Bool`
+    /// `ephemeral.deleteAllWelcomeMessages#734f9721 peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteAllWelcomeMessages {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for DeleteAllWelcomeMessages {
@@ -16549,12 +16549,12 @@ pub mod ephemeral {
     impl crate::RemoteCall for DeleteAllWelcomeMessages {
         type Return = bool;
     }
-    ///`ephemeral.getWelcomeMessages#db9ac18d peer:InputPeer hash:long = ephemeral.WelcomeMessages`
+    /// `ephemeral.getWelcomeMessages#db9ac18d peer:InputPeer hash:long = ephemeral.WelcomeMessages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetWelcomeMessages {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetWelcomeMessages {
@@ -16592,12 +16592,12 @@ pub mod ephemeral {
         type Return = crate::enums::ephemeral::WelcomeMessages;
     }
 }
-///The functions of the `folders` namespace.
+/// The functions of the `folders` namespace.
 pub mod folders {
-    ///`folders.editPeerFolders#6847d0ab folder_peers:Vector<InputFolderPeer> = Updates`
+    /// `folders.editPeerFolders#6847d0ab folder_peers:Vector<InputFolderPeer> = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EditPeerFolders {
-        ///`folder_peers:Vector<InputFolderPeer>`
+        /// `folder_peers:Vector<InputFolderPeer>`
         pub folder_peers: Vec<crate::enums::InputFolderPeer>,
     }
     impl crate::Identifiable for EditPeerFolders {
@@ -16648,12 +16648,12 @@ pub mod folders {
         type Return = crate::enums::Updates;
     }
 }
-///The functions of the `fragment` namespace.
+/// The functions of the `fragment` namespace.
 pub mod fragment {
-    ///`fragment.getCollectibleInfo#be1e85ba collectible:InputCollectible = fragment.CollectibleInfo`
+    /// `fragment.getCollectibleInfo#be1e85ba collectible:InputCollectible = fragment.CollectibleInfo`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetCollectibleInfo {
-        ///`collectible:InputCollectible`
+        /// `collectible:InputCollectible`
         pub collectible: crate::enums::InputCollectible,
     }
     impl crate::Identifiable for GetCollectibleInfo {
@@ -16687,9 +16687,9 @@ pub mod fragment {
         type Return = crate::enums::fragment::CollectibleInfo;
     }
 }
-///The functions of the `help` namespace.
+/// The functions of the `help` namespace.
 pub mod help {
-    ///`help.getConfig#c4f9186b = Config`
+    /// `help.getConfig#c4f9186b = Config`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetConfig {}
     impl crate::Identifiable for GetConfig {
@@ -16716,7 +16716,7 @@ pub mod help {
     impl crate::RemoteCall for GetConfig {
         type Return = crate::enums::Config;
     }
-    ///`help.getNearestDc#1fb33026 = NearestDc`
+    /// `help.getNearestDc#1fb33026 = NearestDc`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetNearestDc {}
     impl crate::Identifiable for GetNearestDc {
@@ -16743,10 +16743,10 @@ pub mod help {
     impl crate::RemoteCall for GetNearestDc {
         type Return = crate::enums::NearestDc;
     }
-    ///`help.getAppUpdate#522d5a7d source:string = help.AppUpdate`
+    /// `help.getAppUpdate#522d5a7d source:string = help.AppUpdate`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAppUpdate {
-        ///`source:string`
+        /// `source:string`
         pub source: String,
     }
     impl crate::Identifiable for GetAppUpdate {
@@ -16777,7 +16777,7 @@ pub mod help {
     impl crate::RemoteCall for GetAppUpdate {
         type Return = crate::enums::help::AppUpdate;
     }
-    ///`help.getInviteText#4d392343 = help.InviteText`
+    /// `help.getInviteText#4d392343 = help.InviteText`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetInviteText {}
     impl crate::Identifiable for GetInviteText {
@@ -16804,7 +16804,7 @@ pub mod help {
     impl crate::RemoteCall for GetInviteText {
         type Return = crate::enums::help::InviteText;
     }
-    ///`help.getSupport#9cdf08cd = help.Support`
+    /// `help.getSupport#9cdf08cd = help.Support`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSupport {}
     impl crate::Identifiable for GetSupport {
@@ -16831,12 +16831,12 @@ pub mod help {
     impl crate::RemoteCall for GetSupport {
         type Return = crate::enums::help::Support;
     }
-    ///`help.setBotUpdatesStatus#ec22cfcd pending_updates_count:int message:string = Bool`
+    /// `help.setBotUpdatesStatus#ec22cfcd pending_updates_count:int message:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotUpdatesStatus {
-        ///`pending_updates_count:int`
+        /// `pending_updates_count:int`
         pub pending_updates_count: i32,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
     }
     impl crate::Identifiable for SetBotUpdatesStatus {
@@ -16874,7 +16874,7 @@ pub mod help {
     impl crate::RemoteCall for SetBotUpdatesStatus {
         type Return = bool;
     }
-    ///`help.getCdnConfig#52029342 = CdnConfig`
+    /// `help.getCdnConfig#52029342 = CdnConfig`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCdnConfig {}
     impl crate::Identifiable for GetCdnConfig {
@@ -16901,10 +16901,10 @@ pub mod help {
     impl crate::RemoteCall for GetCdnConfig {
         type Return = crate::enums::CdnConfig;
     }
-    ///`help.getRecentMeUrls#3dc0f114 referer:string = help.RecentMeUrls`
+    /// `help.getRecentMeUrls#3dc0f114 referer:string = help.RecentMeUrls`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRecentMeUrls {
-        ///`referer:string`
+        /// `referer:string`
         pub referer: String,
     }
     impl crate::Identifiable for GetRecentMeUrls {
@@ -16935,7 +16935,7 @@ pub mod help {
     impl crate::RemoteCall for GetRecentMeUrls {
         type Return = crate::enums::help::RecentMeUrls;
     }
-    ///`help.getTermsOfServiceUpdate#2ca51fd1 = help.TermsOfServiceUpdate`
+    /// `help.getTermsOfServiceUpdate#2ca51fd1 = help.TermsOfServiceUpdate`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTermsOfServiceUpdate {}
     impl crate::Identifiable for GetTermsOfServiceUpdate {
@@ -16962,10 +16962,10 @@ pub mod help {
     impl crate::RemoteCall for GetTermsOfServiceUpdate {
         type Return = crate::enums::help::TermsOfServiceUpdate;
     }
-    ///`help.acceptTermsOfService#ee72f79a id:DataJSON = Bool`
+    /// `help.acceptTermsOfService#ee72f79a id:DataJSON = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AcceptTermsOfService {
-        ///`id:DataJSON`
+        /// `id:DataJSON`
         pub id: crate::enums::DataJSON,
     }
     impl crate::Identifiable for AcceptTermsOfService {
@@ -16996,10 +16996,10 @@ pub mod help {
     impl crate::RemoteCall for AcceptTermsOfService {
         type Return = bool;
     }
-    ///`help.getDeepLinkInfo#3fedc75f path:string = help.DeepLinkInfo`
+    /// `help.getDeepLinkInfo#3fedc75f path:string = help.DeepLinkInfo`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDeepLinkInfo {
-        ///`path:string`
+        /// `path:string`
         pub path: String,
     }
     impl crate::Identifiable for GetDeepLinkInfo {
@@ -17030,10 +17030,10 @@ pub mod help {
     impl crate::RemoteCall for GetDeepLinkInfo {
         type Return = crate::enums::help::DeepLinkInfo;
     }
-    ///`help.getAppConfig#61e3f854 hash:int = help.AppConfig`
+    /// `help.getAppConfig#61e3f854 hash:int = help.AppConfig`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAppConfig {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetAppConfig {
@@ -17064,10 +17064,10 @@ pub mod help {
     impl crate::RemoteCall for GetAppConfig {
         type Return = crate::enums::help::AppConfig;
     }
-    ///`help.saveAppLog#6f02f748 events:Vector<InputAppEvent> = Bool`
+    /// `help.saveAppLog#6f02f748 events:Vector<InputAppEvent> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SaveAppLog {
-        ///`events:Vector<InputAppEvent>`
+        /// `events:Vector<InputAppEvent>`
         pub events: Vec<crate::enums::InputAppEvent>,
     }
     impl crate::Identifiable for SaveAppLog {
@@ -17117,10 +17117,10 @@ pub mod help {
     impl crate::RemoteCall for SaveAppLog {
         type Return = bool;
     }
-    ///`help.getPassportConfig#c661ad08 hash:int = help.PassportConfig`
+    /// `help.getPassportConfig#c661ad08 hash:int = help.PassportConfig`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPassportConfig {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetPassportConfig {
@@ -17151,7 +17151,7 @@ pub mod help {
     impl crate::RemoteCall for GetPassportConfig {
         type Return = crate::enums::help::PassportConfig;
     }
-    ///`help.getSupportName#d360e72c = help.SupportName`
+    /// `help.getSupportName#d360e72c = help.SupportName`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSupportName {}
     impl crate::Identifiable for GetSupportName {
@@ -17178,10 +17178,10 @@ pub mod help {
     impl crate::RemoteCall for GetSupportName {
         type Return = crate::enums::help::SupportName;
     }
-    ///`help.getUserInfo#038a08d3 user_id:InputUser = help.UserInfo`
+    /// `help.getUserInfo#038a08d3 user_id:InputUser = help.UserInfo`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetUserInfo {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetUserInfo {
@@ -17214,14 +17214,14 @@ pub mod help {
     impl crate::RemoteCall for GetUserInfo {
         type Return = crate::enums::help::UserInfo;
     }
-    ///`help.editUserInfo#66b91b70 user_id:InputUser message:string entities:Vector<MessageEntity> = help.UserInfo`
+    /// `help.editUserInfo#66b91b70 user_id:InputUser message:string entities:Vector<MessageEntity> = help.UserInfo`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditUserInfo {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
-        ///`entities:Vector<MessageEntity>`
+        /// `entities:Vector<MessageEntity>`
         pub entities: Vec<crate::enums::MessageEntity>,
     }
     impl crate::Identifiable for EditUserInfo {
@@ -17281,7 +17281,7 @@ pub mod help {
     impl crate::RemoteCall for EditUserInfo {
         type Return = crate::enums::help::UserInfo;
     }
-    ///`help.getPromoData#c0977421 = help.PromoData`
+    /// `help.getPromoData#c0977421 = help.PromoData`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPromoData {}
     impl crate::Identifiable for GetPromoData {
@@ -17308,10 +17308,10 @@ pub mod help {
     impl crate::RemoteCall for GetPromoData {
         type Return = crate::enums::help::PromoData;
     }
-    ///`help.hidePromoData#1e251c95 peer:InputPeer = Bool`
+    /// `help.hidePromoData#1e251c95 peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct HidePromoData {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for HidePromoData {
@@ -17344,12 +17344,12 @@ pub mod help {
     impl crate::RemoteCall for HidePromoData {
         type Return = bool;
     }
-    ///`help.dismissSuggestion#f50dbaa1 peer:InputPeer suggestion:string = Bool`
+    /// `help.dismissSuggestion#f50dbaa1 peer:InputPeer suggestion:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DismissSuggestion {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`suggestion:string`
+        /// `suggestion:string`
         pub suggestion: String,
     }
     impl crate::Identifiable for DismissSuggestion {
@@ -17386,12 +17386,12 @@ pub mod help {
     impl crate::RemoteCall for DismissSuggestion {
         type Return = bool;
     }
-    ///`help.getCountriesList#735787a8 lang_code:string hash:int = help.CountriesList`
+    /// `help.getCountriesList#735787a8 lang_code:string hash:int = help.CountriesList`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCountriesList {
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetCountriesList {
@@ -17426,7 +17426,7 @@ pub mod help {
     impl crate::RemoteCall for GetCountriesList {
         type Return = crate::enums::help::CountriesList;
     }
-    ///`help.getPremiumPromo#b81b93d4 = help.PremiumPromo`
+    /// `help.getPremiumPromo#b81b93d4 = help.PremiumPromo`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPremiumPromo {}
     impl crate::Identifiable for GetPremiumPromo {
@@ -17453,10 +17453,10 @@ pub mod help {
     impl crate::RemoteCall for GetPremiumPromo {
         type Return = crate::enums::help::PremiumPromo;
     }
-    ///`help.getPeerColors#da80f42f hash:int = help.PeerColors`
+    /// `help.getPeerColors#da80f42f hash:int = help.PeerColors`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeerColors {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetPeerColors {
@@ -17487,10 +17487,10 @@ pub mod help {
     impl crate::RemoteCall for GetPeerColors {
         type Return = crate::enums::help::PeerColors;
     }
-    ///`help.getPeerProfileColors#abcfa9fd hash:int = help.PeerColors`
+    /// `help.getPeerProfileColors#abcfa9fd hash:int = help.PeerColors`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeerProfileColors {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetPeerProfileColors {
@@ -17521,10 +17521,10 @@ pub mod help {
     impl crate::RemoteCall for GetPeerProfileColors {
         type Return = crate::enums::help::PeerColors;
     }
-    ///`help.getTimezonesList#49b30240 hash:int = help.TimezonesList`
+    /// `help.getTimezonesList#49b30240 hash:int = help.TimezonesList`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTimezonesList {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetTimezonesList {
@@ -17556,14 +17556,14 @@ pub mod help {
         type Return = crate::enums::help::TimezonesList;
     }
 }
-///The functions of the `langpack` namespace.
+/// The functions of the `langpack` namespace.
 pub mod langpack {
-    ///`langpack.getLangPack#f2f2330a lang_pack:string lang_code:string = LangPackDifference`
+    /// `langpack.getLangPack#f2f2330a lang_pack:string lang_code:string = LangPackDifference`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetLangPack {
-        ///`lang_pack:string`
+        /// `lang_pack:string`
         pub lang_pack: String,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
     }
     impl crate::Identifiable for GetLangPack {
@@ -17598,14 +17598,14 @@ pub mod langpack {
     impl crate::RemoteCall for GetLangPack {
         type Return = crate::enums::LangPackDifference;
     }
-    ///`langpack.getStrings#efea3803 lang_pack:string lang_code:string keys:Vector<string> = Vector<LangPackString>`
+    /// `langpack.getStrings#efea3803 lang_pack:string lang_code:string keys:Vector<string> = Vector<LangPackString>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStrings {
-        ///`lang_pack:string`
+        /// `lang_pack:string`
         pub lang_pack: String,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`keys:Vector<string>`
+        /// `keys:Vector<string>`
         pub keys: Vec<String>,
     }
     impl crate::Identifiable for GetStrings {
@@ -17659,14 +17659,14 @@ pub mod langpack {
     impl crate::RemoteCall for GetStrings {
         type Return = Vec<crate::enums::LangPackString>;
     }
-    ///`langpack.getDifference#cd984aa5 lang_pack:string lang_code:string from_version:int = LangPackDifference`
+    /// `langpack.getDifference#cd984aa5 lang_pack:string lang_code:string from_version:int = LangPackDifference`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDifference {
-        ///`lang_pack:string`
+        /// `lang_pack:string`
         pub lang_pack: String,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`from_version:int`
+        /// `from_version:int`
         pub from_version: i32,
     }
     impl crate::Identifiable for GetDifference {
@@ -17709,10 +17709,10 @@ pub mod langpack {
     impl crate::RemoteCall for GetDifference {
         type Return = crate::enums::LangPackDifference;
     }
-    ///`langpack.getLanguages#42c6978f lang_pack:string = Vector<LangPackLanguage>`
+    /// `langpack.getLanguages#42c6978f lang_pack:string = Vector<LangPackLanguage>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetLanguages {
-        ///`lang_pack:string`
+        /// `lang_pack:string`
         pub lang_pack: String,
     }
     impl crate::Identifiable for GetLanguages {
@@ -17743,12 +17743,12 @@ pub mod langpack {
     impl crate::RemoteCall for GetLanguages {
         type Return = Vec<crate::enums::LangPackLanguage>;
     }
-    ///`langpack.getLanguage#6a596502 lang_pack:string lang_code:string = LangPackLanguage`
+    /// `langpack.getLanguage#6a596502 lang_pack:string lang_code:string = LangPackLanguage`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetLanguage {
-        ///`lang_pack:string`
+        /// `lang_pack:string`
         pub lang_pack: String,
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
     }
     impl crate::Identifiable for GetLanguage {
@@ -17784,12 +17784,12 @@ pub mod langpack {
         type Return = crate::enums::LangPackLanguage;
     }
 }
-///The functions of the `messages` namespace.
+/// The functions of the `messages` namespace.
 pub mod messages {
-    ///`messages.getMessages#63c66506 id:Vector<InputMessage> = messages.Messages`
+    /// `messages.getMessages#63c66506 id:Vector<InputMessage> = messages.Messages`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMessages {
-        ///`id:Vector<InputMessage>`
+        /// `id:Vector<InputMessage>`
         pub id: Vec<crate::enums::InputMessage>,
     }
     impl crate::Identifiable for GetMessages {
@@ -17839,22 +17839,22 @@ pub mod messages {
     impl crate::RemoteCall for GetMessages {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.getDialogs#a0f4cb4f flags:# exclude_pinned:flags.0?true folder_id:flags.1?int offset_date:int offset_id:int offset_peer:InputPeer limit:int hash:long = messages.Dialogs`
+    /// `messages.getDialogs#a0f4cb4f flags:# exclude_pinned:flags.0?true folder_id:flags.1?int offset_date:int offset_id:int offset_peer:InputPeer limit:int hash:long = messages.Dialogs`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetDialogs {
-        ///`exclude_pinned:flags.0?true`
+        /// `exclude_pinned:flags.0?true`
         pub exclude_pinned: bool,
-        ///`folder_id:flags.1?int`
+        /// `folder_id:flags.1?int`
         pub folder_id: Option<i32>,
-        ///`offset_date:int`
+        /// `offset_date:int`
         pub offset_date: i32,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`offset_peer:InputPeer`
+        /// `offset_peer:InputPeer`
         pub offset_peer: crate::enums::InputPeer,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetDialogs {
@@ -17933,24 +17933,24 @@ pub mod messages {
     impl crate::RemoteCall for GetDialogs {
         type Return = crate::enums::messages::Dialogs;
     }
-    ///`messages.getHistory#4423e6c5 peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
+    /// `messages.getHistory#4423e6c5 peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetHistory {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`offset_date:int`
+        /// `offset_date:int`
         pub offset_date: i32,
-        ///`add_offset:int`
+        /// `add_offset:int`
         pub add_offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_id:int`
+        /// `min_id:int`
         pub min_id: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetHistory {
@@ -18020,38 +18020,38 @@ pub mod messages {
     impl crate::RemoteCall for GetHistory {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.search#29ee847a flags:# peer:InputPeer q:string from_id:flags.0?InputPeer saved_peer_id:flags.2?InputPeer saved_reaction:flags.3?Vector<Reaction> top_msg_id:flags.1?int filter:MessagesFilter min_date:int max_date:int offset_id:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
+    /// `messages.search#29ee847a flags:# peer:InputPeer q:string from_id:flags.0?InputPeer saved_peer_id:flags.2?InputPeer saved_reaction:flags.3?Vector<Reaction> top_msg_id:flags.1?int filter:MessagesFilter min_date:int max_date:int offset_id:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct Search {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`q:string`
+        /// `q:string`
         pub q: String,
-        ///`from_id:flags.0?InputPeer`
+        /// `from_id:flags.0?InputPeer`
         pub from_id: Option<crate::enums::InputPeer>,
-        ///`saved_peer_id:flags.2?InputPeer`
+        /// `saved_peer_id:flags.2?InputPeer`
         pub saved_peer_id: Option<crate::enums::InputPeer>,
-        ///`saved_reaction:flags.3?Vector<Reaction>`
+        /// `saved_reaction:flags.3?Vector<Reaction>`
         pub saved_reaction: Option<Vec<crate::enums::Reaction>>,
-        ///`top_msg_id:flags.1?int`
+        /// `top_msg_id:flags.1?int`
         pub top_msg_id: Option<i32>,
-        ///`filter:MessagesFilter`
+        /// `filter:MessagesFilter`
         pub filter: crate::enums::MessagesFilter,
-        ///`min_date:int`
+        /// `min_date:int`
         pub min_date: i32,
-        ///`max_date:int`
+        /// `max_date:int`
         pub max_date: i32,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`add_offset:int`
+        /// `add_offset:int`
         pub add_offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_id:int`
+        /// `min_id:int`
         pub min_id: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for Search {
@@ -18216,12 +18216,12 @@ pub mod messages {
     impl crate::RemoteCall for Search {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.readHistory#0e306d3a peer:InputPeer max_id:int = messages.AffectedMessages`
+    /// `messages.readHistory#0e306d3a peer:InputPeer max_id:int = messages.AffectedMessages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadHistory {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
     }
     impl crate::Identifiable for ReadHistory {
@@ -18258,20 +18258,20 @@ pub mod messages {
     impl crate::RemoteCall for ReadHistory {
         type Return = crate::enums::messages::AffectedMessages;
     }
-    ///`messages.deleteHistory#b08f922a flags:# just_clear:flags.0?true revoke:flags.1?true peer:InputPeer max_id:int min_date:flags.2?int max_date:flags.3?int = messages.AffectedHistory`
+    /// `messages.deleteHistory#b08f922a flags:# just_clear:flags.0?true revoke:flags.1?true peer:InputPeer max_id:int min_date:flags.2?int max_date:flags.3?int = messages.AffectedHistory`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteHistory {
-        ///`just_clear:flags.0?true`
+        /// `just_clear:flags.0?true`
         pub just_clear: bool,
-        ///`revoke:flags.1?true`
+        /// `revoke:flags.1?true`
         pub revoke: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_date:flags.2?int`
+        /// `min_date:flags.2?int`
         pub min_date: Option<i32>,
-        ///`max_date:flags.3?int`
+        /// `max_date:flags.3?int`
         pub max_date: Option<i32>,
     }
     impl crate::Identifiable for DeleteHistory {
@@ -18356,12 +18356,12 @@ pub mod messages {
     impl crate::RemoteCall for DeleteHistory {
         type Return = crate::enums::messages::AffectedHistory;
     }
-    ///`messages.deleteMessages#e58e95d2 flags:# revoke:flags.0?true id:Vector<int> = messages.AffectedMessages`
+    /// `messages.deleteMessages#e58e95d2 flags:# revoke:flags.0?true id:Vector<int> = messages.AffectedMessages`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteMessages {
-        ///`revoke:flags.0?true`
+        /// `revoke:flags.0?true`
         pub revoke: bool,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for DeleteMessages {
@@ -18416,10 +18416,10 @@ pub mod messages {
     impl crate::RemoteCall for DeleteMessages {
         type Return = crate::enums::messages::AffectedMessages;
     }
-    ///`messages.receivedMessages#05a954c0 max_id:int = Vector<ReceivedNotifyMessage>`
+    /// `messages.receivedMessages#05a954c0 max_id:int = Vector<ReceivedNotifyMessage>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReceivedMessages {
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
     }
     impl crate::Identifiable for ReceivedMessages {
@@ -18450,14 +18450,14 @@ pub mod messages {
     impl crate::RemoteCall for ReceivedMessages {
         type Return = Vec<crate::enums::ReceivedNotifyMessage>;
     }
-    ///`messages.setTyping#58943ee2 flags:# peer:InputPeer top_msg_id:flags.0?int action:SendMessageAction = Bool`
+    /// `messages.setTyping#58943ee2 flags:# peer:InputPeer top_msg_id:flags.0?int action:SendMessageAction = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetTyping {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
-        ///`action:SendMessageAction`
+        /// `action:SendMessageAction`
         pub action: crate::enums::SendMessageAction,
     }
     impl crate::Identifiable for SetTyping {
@@ -18512,52 +18512,52 @@ pub mod messages {
     impl crate::RemoteCall for SetTyping {
         type Return = bool;
     }
-    ///`messages.sendMessage#fef48f62 flags:# no_webpage:flags.1?true silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo message:string random_id:long reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long suggested_post:flags.22?SuggestedPost rich_message:flags.23?InputRichMessage = Updates`
+    /// `messages.sendMessage#fef48f62 flags:# no_webpage:flags.1?true silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo message:string random_id:long reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long suggested_post:flags.22?SuggestedPost rich_message:flags.23?InputRichMessage = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendMessage {
-        ///`no_webpage:flags.1?true`
+        /// `no_webpage:flags.1?true`
         pub no_webpage: bool,
-        ///`silent:flags.5?true`
+        /// `silent:flags.5?true`
         pub silent: bool,
-        ///`background:flags.6?true`
+        /// `background:flags.6?true`
         pub background: bool,
-        ///`clear_draft:flags.7?true`
+        /// `clear_draft:flags.7?true`
         pub clear_draft: bool,
-        ///`noforwards:flags.14?true`
+        /// `noforwards:flags.14?true`
         pub noforwards: bool,
-        ///`update_stickersets_order:flags.15?true`
+        /// `update_stickersets_order:flags.15?true`
         pub update_stickersets_order: bool,
-        ///`invert_media:flags.16?true`
+        /// `invert_media:flags.16?true`
         pub invert_media: bool,
-        ///`allow_paid_floodskip:flags.19?true`
+        /// `allow_paid_floodskip:flags.19?true`
         pub allow_paid_floodskip: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`reply_to:flags.0?InputReplyTo`
+        /// `reply_to:flags.0?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`reply_markup:flags.2?ReplyMarkup`
+        /// `reply_markup:flags.2?ReplyMarkup`
         pub reply_markup: Option<crate::enums::ReplyMarkup>,
-        ///`entities:flags.3?Vector<MessageEntity>`
+        /// `entities:flags.3?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`schedule_date:flags.10?int`
+        /// `schedule_date:flags.10?int`
         pub schedule_date: Option<i32>,
-        ///`schedule_repeat_period:flags.24?int`
+        /// `schedule_repeat_period:flags.24?int`
         pub schedule_repeat_period: Option<i32>,
-        ///`send_as:flags.13?InputPeer`
+        /// `send_as:flags.13?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
-        ///`quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
+        /// `quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
         pub quick_reply_shortcut: Option<crate::enums::InputQuickReplyShortcut>,
-        ///`effect:flags.18?long`
+        /// `effect:flags.18?long`
         pub effect: Option<i64>,
-        ///`allow_paid_stars:flags.21?long`
+        /// `allow_paid_stars:flags.21?long`
         pub allow_paid_stars: Option<i64>,
-        ///`suggested_post:flags.22?SuggestedPost`
+        /// `suggested_post:flags.22?SuggestedPost`
         pub suggested_post: Option<crate::enums::SuggestedPost>,
-        ///`rich_message:flags.23?InputRichMessage`
+        /// `rich_message:flags.23?InputRichMessage`
         pub rich_message: Option<crate::enums::InputRichMessage>,
     }
     impl crate::Identifiable for SendMessage {
@@ -18858,50 +18858,50 @@ pub mod messages {
     impl crate::RemoteCall for SendMessage {
         type Return = crate::enums::Updates;
     }
-    ///`messages.sendMedia#0330e77f flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo media:InputMedia message:string random_id:long reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long suggested_post:flags.22?SuggestedPost = Updates`
+    /// `messages.sendMedia#0330e77f flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo media:InputMedia message:string random_id:long reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long suggested_post:flags.22?SuggestedPost = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendMedia {
-        ///`silent:flags.5?true`
+        /// `silent:flags.5?true`
         pub silent: bool,
-        ///`background:flags.6?true`
+        /// `background:flags.6?true`
         pub background: bool,
-        ///`clear_draft:flags.7?true`
+        /// `clear_draft:flags.7?true`
         pub clear_draft: bool,
-        ///`noforwards:flags.14?true`
+        /// `noforwards:flags.14?true`
         pub noforwards: bool,
-        ///`update_stickersets_order:flags.15?true`
+        /// `update_stickersets_order:flags.15?true`
         pub update_stickersets_order: bool,
-        ///`invert_media:flags.16?true`
+        /// `invert_media:flags.16?true`
         pub invert_media: bool,
-        ///`allow_paid_floodskip:flags.19?true`
+        /// `allow_paid_floodskip:flags.19?true`
         pub allow_paid_floodskip: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`reply_to:flags.0?InputReplyTo`
+        /// `reply_to:flags.0?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
-        ///`media:InputMedia`
+        /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`reply_markup:flags.2?ReplyMarkup`
+        /// `reply_markup:flags.2?ReplyMarkup`
         pub reply_markup: Option<crate::enums::ReplyMarkup>,
-        ///`entities:flags.3?Vector<MessageEntity>`
+        /// `entities:flags.3?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`schedule_date:flags.10?int`
+        /// `schedule_date:flags.10?int`
         pub schedule_date: Option<i32>,
-        ///`schedule_repeat_period:flags.24?int`
+        /// `schedule_repeat_period:flags.24?int`
         pub schedule_repeat_period: Option<i32>,
-        ///`send_as:flags.13?InputPeer`
+        /// `send_as:flags.13?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
-        ///`quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
+        /// `quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
         pub quick_reply_shortcut: Option<crate::enums::InputQuickReplyShortcut>,
-        ///`effect:flags.18?long`
+        /// `effect:flags.18?long`
         pub effect: Option<i64>,
-        ///`allow_paid_stars:flags.21?long`
+        /// `allow_paid_stars:flags.21?long`
         pub allow_paid_stars: Option<i64>,
-        ///`suggested_post:flags.22?SuggestedPost`
+        /// `suggested_post:flags.22?SuggestedPost`
         pub suggested_post: Option<crate::enums::SuggestedPost>,
     }
     impl crate::Identifiable for SendMedia {
@@ -19184,52 +19184,52 @@ pub mod messages {
     impl crate::RemoteCall for SendMedia {
         type Return = crate::enums::Updates;
     }
-    ///`messages.forwardMessages#13704a7c flags:# silent:flags.5?true background:flags.6?true with_my_score:flags.8?true drop_author:flags.11?true drop_media_captions:flags.12?true noforwards:flags.14?true allow_paid_floodskip:flags.19?true from_ephemeral:flags.25?true from_peer:InputPeer id:Vector<int> random_id:Vector<long> to_peer:InputPeer top_msg_id:flags.9?int reply_to:flags.22?InputReplyTo schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long video_timestamp:flags.20?int allow_paid_stars:flags.21?long suggested_post:flags.23?SuggestedPost = Updates`
+    /// `messages.forwardMessages#13704a7c flags:# silent:flags.5?true background:flags.6?true with_my_score:flags.8?true drop_author:flags.11?true drop_media_captions:flags.12?true noforwards:flags.14?true allow_paid_floodskip:flags.19?true from_ephemeral:flags.25?true from_peer:InputPeer id:Vector<int> random_id:Vector<long> to_peer:InputPeer top_msg_id:flags.9?int reply_to:flags.22?InputReplyTo schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long video_timestamp:flags.20?int allow_paid_stars:flags.21?long suggested_post:flags.23?SuggestedPost = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ForwardMessages {
-        ///`silent:flags.5?true`
+        /// `silent:flags.5?true`
         pub silent: bool,
-        ///`background:flags.6?true`
+        /// `background:flags.6?true`
         pub background: bool,
-        ///`with_my_score:flags.8?true`
+        /// `with_my_score:flags.8?true`
         pub with_my_score: bool,
-        ///`drop_author:flags.11?true`
+        /// `drop_author:flags.11?true`
         pub drop_author: bool,
-        ///`drop_media_captions:flags.12?true`
+        /// `drop_media_captions:flags.12?true`
         pub drop_media_captions: bool,
-        ///`noforwards:flags.14?true`
+        /// `noforwards:flags.14?true`
         pub noforwards: bool,
-        ///`allow_paid_floodskip:flags.19?true`
+        /// `allow_paid_floodskip:flags.19?true`
         pub allow_paid_floodskip: bool,
-        ///`from_ephemeral:flags.25?true`
+        /// `from_ephemeral:flags.25?true`
         pub from_ephemeral: bool,
-        ///`from_peer:InputPeer`
+        /// `from_peer:InputPeer`
         pub from_peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
-        ///`random_id:Vector<long>`
+        /// `random_id:Vector<long>`
         pub random_id: Vec<i64>,
-        ///`to_peer:InputPeer`
+        /// `to_peer:InputPeer`
         pub to_peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.9?int`
+        /// `top_msg_id:flags.9?int`
         pub top_msg_id: Option<i32>,
-        ///`reply_to:flags.22?InputReplyTo`
+        /// `reply_to:flags.22?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
-        ///`schedule_date:flags.10?int`
+        /// `schedule_date:flags.10?int`
         pub schedule_date: Option<i32>,
-        ///`schedule_repeat_period:flags.24?int`
+        /// `schedule_repeat_period:flags.24?int`
         pub schedule_repeat_period: Option<i32>,
-        ///`send_as:flags.13?InputPeer`
+        /// `send_as:flags.13?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
-        ///`quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
+        /// `quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
         pub quick_reply_shortcut: Option<crate::enums::InputQuickReplyShortcut>,
-        ///`effect:flags.18?long`
+        /// `effect:flags.18?long`
         pub effect: Option<i64>,
-        ///`video_timestamp:flags.20?int`
+        /// `video_timestamp:flags.20?int`
         pub video_timestamp: Option<i32>,
-        ///`allow_paid_stars:flags.21?long`
+        /// `allow_paid_stars:flags.21?long`
         pub allow_paid_stars: Option<i64>,
-        ///`suggested_post:flags.23?SuggestedPost`
+        /// `suggested_post:flags.23?SuggestedPost`
         pub suggested_post: Option<crate::enums::SuggestedPost>,
     }
     impl crate::Identifiable for ForwardMessages {
@@ -19525,10 +19525,10 @@ pub mod messages {
     impl crate::RemoteCall for ForwardMessages {
         type Return = crate::enums::Updates;
     }
-    ///`messages.reportSpam#cf1592db peer:InputPeer = Bool`
+    /// `messages.reportSpam#cf1592db peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportSpam {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for ReportSpam {
@@ -19561,10 +19561,10 @@ pub mod messages {
     impl crate::RemoteCall for ReportSpam {
         type Return = bool;
     }
-    ///`messages.getPeerSettings#efd9a6a2 peer:InputPeer = messages.PeerSettings`
+    /// `messages.getPeerSettings#efd9a6a2 peer:InputPeer = messages.PeerSettings`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPeerSettings {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetPeerSettings {
@@ -19597,16 +19597,16 @@ pub mod messages {
     impl crate::RemoteCall for GetPeerSettings {
         type Return = crate::enums::messages::PeerSettings;
     }
-    ///`messages.report#fc78af9b peer:InputPeer id:Vector<int> option:bytes message:string = ReportResult`
+    /// `messages.report#fc78af9b peer:InputPeer id:Vector<int> option:bytes message:string = ReportResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct Report {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
-        ///`option:bytes`
+        /// `option:bytes`
         pub option: Vec<u8>,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
     }
     impl crate::Identifiable for Report {
@@ -19666,10 +19666,10 @@ pub mod messages {
     impl crate::RemoteCall for Report {
         type Return = crate::enums::ReportResult;
     }
-    ///`messages.getChats#49e9528f id:Vector<long> = messages.Chats`
+    /// `messages.getChats#49e9528f id:Vector<long> = messages.Chats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChats {
-        ///`id:Vector<long>`
+        /// `id:Vector<long>`
         pub id: Vec<i64>,
     }
     impl crate::Identifiable for GetChats {
@@ -19715,10 +19715,10 @@ pub mod messages {
     impl crate::RemoteCall for GetChats {
         type Return = crate::enums::messages::Chats;
     }
-    ///`messages.getFullChat#aeb00b34 chat_id:long = messages.ChatFull`
+    /// `messages.getFullChat#aeb00b34 chat_id:long = messages.ChatFull`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetFullChat {
-        ///`chat_id:long`
+        /// `chat_id:long`
         pub chat_id: i64,
     }
     impl crate::Identifiable for GetFullChat {
@@ -19749,12 +19749,12 @@ pub mod messages {
     impl crate::RemoteCall for GetFullChat {
         type Return = crate::enums::messages::ChatFull;
     }
-    ///`messages.editChatTitle#73783ffd chat_id:long title:string = Updates`
+    /// `messages.editChatTitle#73783ffd chat_id:long title:string = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EditChatTitle {
-        ///`chat_id:long`
+        /// `chat_id:long`
         pub chat_id: i64,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
     }
     impl crate::Identifiable for EditChatTitle {
@@ -19789,12 +19789,12 @@ pub mod messages {
     impl crate::RemoteCall for EditChatTitle {
         type Return = crate::enums::Updates;
     }
-    ///`messages.editChatPhoto#35ddd674 chat_id:long photo:InputChatPhoto = Updates`
+    /// `messages.editChatPhoto#35ddd674 chat_id:long photo:InputChatPhoto = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditChatPhoto {
-        ///`chat_id:long`
+        /// `chat_id:long`
         pub chat_id: i64,
-        ///`photo:InputChatPhoto`
+        /// `photo:InputChatPhoto`
         pub photo: crate::enums::InputChatPhoto,
     }
     impl crate::Identifiable for EditChatPhoto {
@@ -19831,14 +19831,14 @@ pub mod messages {
     impl crate::RemoteCall for EditChatPhoto {
         type Return = crate::enums::Updates;
     }
-    ///`messages.addChatUser#cbc6d107 chat_id:long user_id:InputUser fwd_limit:int = messages.InvitedUsers`
+    /// `messages.addChatUser#cbc6d107 chat_id:long user_id:InputUser fwd_limit:int = messages.InvitedUsers`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddChatUser {
-        ///`chat_id:long`
+        /// `chat_id:long`
         pub chat_id: i64,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`fwd_limit:int`
+        /// `fwd_limit:int`
         pub fwd_limit: i32,
     }
     impl crate::Identifiable for AddChatUser {
@@ -19883,14 +19883,14 @@ pub mod messages {
     impl crate::RemoteCall for AddChatUser {
         type Return = crate::enums::messages::InvitedUsers;
     }
-    ///`messages.deleteChatUser#a2185cab flags:# revoke_history:flags.0?true chat_id:long user_id:InputUser = Updates`
+    /// `messages.deleteChatUser#a2185cab flags:# revoke_history:flags.0?true chat_id:long user_id:InputUser = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteChatUser {
-        ///`revoke_history:flags.0?true`
+        /// `revoke_history:flags.0?true`
         pub revoke_history: bool,
-        ///`chat_id:long`
+        /// `chat_id:long`
         pub chat_id: i64,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for DeleteChatUser {
@@ -19940,14 +19940,14 @@ pub mod messages {
     impl crate::RemoteCall for DeleteChatUser {
         type Return = crate::enums::Updates;
     }
-    ///`messages.createChat#92ceddd4 flags:# users:Vector<InputUser> title:string ttl_period:flags.0?int = messages.InvitedUsers`
+    /// `messages.createChat#92ceddd4 flags:# users:Vector<InputUser> title:string ttl_period:flags.0?int = messages.InvitedUsers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateChat {
-        ///`users:Vector<InputUser>`
+        /// `users:Vector<InputUser>`
         pub users: Vec<crate::enums::InputUser>,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`ttl_period:flags.0?int`
+        /// `ttl_period:flags.0?int`
         pub ttl_period: Option<i32>,
     }
     impl crate::Identifiable for CreateChat {
@@ -20017,12 +20017,12 @@ pub mod messages {
     impl crate::RemoteCall for CreateChat {
         type Return = crate::enums::messages::InvitedUsers;
     }
-    ///`messages.getDhConfig#26cf8950 version:int random_length:int = messages.DhConfig`
+    /// `messages.getDhConfig#26cf8950 version:int random_length:int = messages.DhConfig`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDhConfig {
-        ///`version:int`
+        /// `version:int`
         pub version: i32,
-        ///`random_length:int`
+        /// `random_length:int`
         pub random_length: i32,
     }
     impl crate::Identifiable for GetDhConfig {
@@ -20057,14 +20057,14 @@ pub mod messages {
     impl crate::RemoteCall for GetDhConfig {
         type Return = crate::enums::messages::DhConfig;
     }
-    ///`messages.requestEncryption#f64daf43 user_id:InputUser random_id:int g_a:bytes = EncryptedChat`
+    /// `messages.requestEncryption#f64daf43 user_id:InputUser random_id:int g_a:bytes = EncryptedChat`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RequestEncryption {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`random_id:int`
+        /// `random_id:int`
         pub random_id: i32,
-        ///`g_a:bytes`
+        /// `g_a:bytes`
         pub g_a: Vec<u8>,
     }
     impl crate::Identifiable for RequestEncryption {
@@ -20105,14 +20105,14 @@ pub mod messages {
     impl crate::RemoteCall for RequestEncryption {
         type Return = crate::enums::EncryptedChat;
     }
-    ///`messages.acceptEncryption#3dbc0415 peer:InputEncryptedChat g_b:bytes key_fingerprint:long = EncryptedChat`
+    /// `messages.acceptEncryption#3dbc0415 peer:InputEncryptedChat g_b:bytes key_fingerprint:long = EncryptedChat`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AcceptEncryption {
-        ///`peer:InputEncryptedChat`
+        /// `peer:InputEncryptedChat`
         pub peer: crate::enums::InputEncryptedChat,
-        ///`g_b:bytes`
+        /// `g_b:bytes`
         pub g_b: Vec<u8>,
-        ///`key_fingerprint:long`
+        /// `key_fingerprint:long`
         pub key_fingerprint: i64,
     }
     impl crate::Identifiable for AcceptEncryption {
@@ -20153,12 +20153,12 @@ pub mod messages {
     impl crate::RemoteCall for AcceptEncryption {
         type Return = crate::enums::EncryptedChat;
     }
-    ///`messages.discardEncryption#f393aea0 flags:# delete_history:flags.0?true chat_id:int = Bool`
+    /// `messages.discardEncryption#f393aea0 flags:# delete_history:flags.0?true chat_id:int = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DiscardEncryption {
-        ///`delete_history:flags.0?true`
+        /// `delete_history:flags.0?true`
         pub delete_history: bool,
-        ///`chat_id:int`
+        /// `chat_id:int`
         pub chat_id: i32,
     }
     impl crate::Identifiable for DiscardEncryption {
@@ -20198,12 +20198,12 @@ pub mod messages {
     impl crate::RemoteCall for DiscardEncryption {
         type Return = bool;
     }
-    ///`messages.setEncryptedTyping#791451ed peer:InputEncryptedChat typing:Bool = Bool`
+    /// `messages.setEncryptedTyping#791451ed peer:InputEncryptedChat typing:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetEncryptedTyping {
-        ///`peer:InputEncryptedChat`
+        /// `peer:InputEncryptedChat`
         pub peer: crate::enums::InputEncryptedChat,
-        ///`typing:Bool`
+        /// `typing:Bool`
         pub typing: bool,
     }
     impl crate::Identifiable for SetEncryptedTyping {
@@ -20240,12 +20240,12 @@ pub mod messages {
     impl crate::RemoteCall for SetEncryptedTyping {
         type Return = bool;
     }
-    ///`messages.readEncryptedHistory#7f4b690a peer:InputEncryptedChat max_date:int = Bool`
+    /// `messages.readEncryptedHistory#7f4b690a peer:InputEncryptedChat max_date:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadEncryptedHistory {
-        ///`peer:InputEncryptedChat`
+        /// `peer:InputEncryptedChat`
         pub peer: crate::enums::InputEncryptedChat,
-        ///`max_date:int`
+        /// `max_date:int`
         pub max_date: i32,
     }
     impl crate::Identifiable for ReadEncryptedHistory {
@@ -20282,16 +20282,16 @@ pub mod messages {
     impl crate::RemoteCall for ReadEncryptedHistory {
         type Return = bool;
     }
-    ///`messages.sendEncrypted#44fa7a15 flags:# silent:flags.0?true peer:InputEncryptedChat random_id:long data:bytes = messages.SentEncryptedMessage`
+    /// `messages.sendEncrypted#44fa7a15 flags:# silent:flags.0?true peer:InputEncryptedChat random_id:long data:bytes = messages.SentEncryptedMessage`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendEncrypted {
-        ///`silent:flags.0?true`
+        /// `silent:flags.0?true`
         pub silent: bool,
-        ///`peer:InputEncryptedChat`
+        /// `peer:InputEncryptedChat`
         pub peer: crate::enums::InputEncryptedChat,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`data:bytes`
+        /// `data:bytes`
         pub data: Vec<u8>,
     }
     impl crate::Identifiable for SendEncrypted {
@@ -20346,18 +20346,18 @@ pub mod messages {
     impl crate::RemoteCall for SendEncrypted {
         type Return = crate::enums::messages::SentEncryptedMessage;
     }
-    ///`messages.sendEncryptedFile#5559481d flags:# silent:flags.0?true peer:InputEncryptedChat random_id:long data:bytes file:InputEncryptedFile = messages.SentEncryptedMessage`
+    /// `messages.sendEncryptedFile#5559481d flags:# silent:flags.0?true peer:InputEncryptedChat random_id:long data:bytes file:InputEncryptedFile = messages.SentEncryptedMessage`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendEncryptedFile {
-        ///`silent:flags.0?true`
+        /// `silent:flags.0?true`
         pub silent: bool,
-        ///`peer:InputEncryptedChat`
+        /// `peer:InputEncryptedChat`
         pub peer: crate::enums::InputEncryptedChat,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`data:bytes`
+        /// `data:bytes`
         pub data: Vec<u8>,
-        ///`file:InputEncryptedFile`
+        /// `file:InputEncryptedFile`
         pub file: crate::enums::InputEncryptedFile,
     }
     impl crate::Identifiable for SendEncryptedFile {
@@ -20419,14 +20419,14 @@ pub mod messages {
     impl crate::RemoteCall for SendEncryptedFile {
         type Return = crate::enums::messages::SentEncryptedMessage;
     }
-    ///`messages.sendEncryptedService#32d439a4 peer:InputEncryptedChat random_id:long data:bytes = messages.SentEncryptedMessage`
+    /// `messages.sendEncryptedService#32d439a4 peer:InputEncryptedChat random_id:long data:bytes = messages.SentEncryptedMessage`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendEncryptedService {
-        ///`peer:InputEncryptedChat`
+        /// `peer:InputEncryptedChat`
         pub peer: crate::enums::InputEncryptedChat,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`data:bytes`
+        /// `data:bytes`
         pub data: Vec<u8>,
     }
     impl crate::Identifiable for SendEncryptedService {
@@ -20467,10 +20467,10 @@ pub mod messages {
     impl crate::RemoteCall for SendEncryptedService {
         type Return = crate::enums::messages::SentEncryptedMessage;
     }
-    ///`messages.receivedQueue#55a5bb66 max_qts:int = Vector<long>`
+    /// `messages.receivedQueue#55a5bb66 max_qts:int = Vector<long>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReceivedQueue {
-        ///`max_qts:int`
+        /// `max_qts:int`
         pub max_qts: i32,
     }
     impl crate::Identifiable for ReceivedQueue {
@@ -20501,10 +20501,10 @@ pub mod messages {
     impl crate::RemoteCall for ReceivedQueue {
         type Return = Vec<i64>;
     }
-    ///`messages.reportEncryptedSpam#4b0c8c0f peer:InputEncryptedChat = Bool`
+    /// `messages.reportEncryptedSpam#4b0c8c0f peer:InputEncryptedChat = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportEncryptedSpam {
-        ///`peer:InputEncryptedChat`
+        /// `peer:InputEncryptedChat`
         pub peer: crate::enums::InputEncryptedChat,
     }
     impl crate::Identifiable for ReportEncryptedSpam {
@@ -20537,10 +20537,10 @@ pub mod messages {
     impl crate::RemoteCall for ReportEncryptedSpam {
         type Return = bool;
     }
-    ///`messages.readMessageContents#36a73f77 id:Vector<int> = messages.AffectedMessages`
+    /// `messages.readMessageContents#36a73f77 id:Vector<int> = messages.AffectedMessages`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadMessageContents {
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for ReadMessageContents {
@@ -20586,12 +20586,12 @@ pub mod messages {
     impl crate::RemoteCall for ReadMessageContents {
         type Return = crate::enums::messages::AffectedMessages;
     }
-    ///`messages.getStickers#d5a5d3a1 emoticon:string hash:long = messages.Stickers`
+    /// `messages.getStickers#d5a5d3a1 emoticon:string hash:long = messages.Stickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStickers {
-        ///`emoticon:string`
+        /// `emoticon:string`
         pub emoticon: String,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetStickers {
@@ -20626,10 +20626,10 @@ pub mod messages {
     impl crate::RemoteCall for GetStickers {
         type Return = crate::enums::messages::Stickers;
     }
-    ///`messages.getAllStickers#b8a0a1a8 hash:long = messages.AllStickers`
+    /// `messages.getAllStickers#b8a0a1a8 hash:long = messages.AllStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllStickers {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetAllStickers {
@@ -20660,12 +20660,12 @@ pub mod messages {
     impl crate::RemoteCall for GetAllStickers {
         type Return = crate::enums::messages::AllStickers;
     }
-    ///`messages.getWebPagePreview#570d6f6f flags:# message:string entities:flags.3?Vector<MessageEntity> = messages.WebPagePreview`
+    /// `messages.getWebPagePreview#570d6f6f flags:# message:string entities:flags.3?Vector<MessageEntity> = messages.WebPagePreview`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWebPagePreview {
-        ///`message:string`
+        /// `message:string`
         pub message: String,
-        ///`entities:flags.3?Vector<MessageEntity>`
+        /// `entities:flags.3?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
     }
     impl crate::Identifiable for GetWebPagePreview {
@@ -20731,22 +20731,22 @@ pub mod messages {
     impl crate::RemoteCall for GetWebPagePreview {
         type Return = crate::enums::messages::WebPagePreview;
     }
-    ///`messages.exportChatInvite#a455de90 flags:# legacy_revoke_permanent:flags.2?true request_needed:flags.3?true peer:InputPeer expire_date:flags.0?int usage_limit:flags.1?int title:flags.4?string subscription_pricing:flags.5?StarsSubscriptionPricing = ExportedChatInvite`
+    /// `messages.exportChatInvite#a455de90 flags:# legacy_revoke_permanent:flags.2?true request_needed:flags.3?true peer:InputPeer expire_date:flags.0?int usage_limit:flags.1?int title:flags.4?string subscription_pricing:flags.5?StarsSubscriptionPricing = ExportedChatInvite`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ExportChatInvite {
-        ///`legacy_revoke_permanent:flags.2?true`
+        /// `legacy_revoke_permanent:flags.2?true`
         pub legacy_revoke_permanent: bool,
-        ///`request_needed:flags.3?true`
+        /// `request_needed:flags.3?true`
         pub request_needed: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`expire_date:flags.0?int`
+        /// `expire_date:flags.0?int`
         pub expire_date: Option<i32>,
-        ///`usage_limit:flags.1?int`
+        /// `usage_limit:flags.1?int`
         pub usage_limit: Option<i32>,
-        ///`title:flags.4?string`
+        /// `title:flags.4?string`
         pub title: Option<String>,
-        ///`subscription_pricing:flags.5?StarsSubscriptionPricing`
+        /// `subscription_pricing:flags.5?StarsSubscriptionPricing`
         pub subscription_pricing: Option<crate::enums::StarsSubscriptionPricing>,
     }
     impl crate::Identifiable for ExportChatInvite {
@@ -20861,10 +20861,10 @@ pub mod messages {
     impl crate::RemoteCall for ExportChatInvite {
         type Return = crate::enums::ExportedChatInvite;
     }
-    ///`messages.checkChatInvite#3eadb1bb hash:string = ChatInvite`
+    /// `messages.checkChatInvite#3eadb1bb hash:string = ChatInvite`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckChatInvite {
-        ///`hash:string`
+        /// `hash:string`
         pub hash: String,
     }
     impl crate::Identifiable for CheckChatInvite {
@@ -20895,10 +20895,10 @@ pub mod messages {
     impl crate::RemoteCall for CheckChatInvite {
         type Return = crate::enums::ChatInvite;
     }
-    ///`messages.importChatInvite#de91436e hash:string = messages.ChatInviteJoinResult`
+    /// `messages.importChatInvite#de91436e hash:string = messages.ChatInviteJoinResult`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportChatInvite {
-        ///`hash:string`
+        /// `hash:string`
         pub hash: String,
     }
     impl crate::Identifiable for ImportChatInvite {
@@ -20929,12 +20929,12 @@ pub mod messages {
     impl crate::RemoteCall for ImportChatInvite {
         type Return = crate::enums::messages::ChatInviteJoinResult;
     }
-    ///`messages.getStickerSet#c8a0ec74 stickerset:InputStickerSet hash:int = messages.StickerSet`
+    /// `messages.getStickerSet#c8a0ec74 stickerset:InputStickerSet hash:int = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStickerSet {
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetStickerSet {
@@ -20971,12 +20971,12 @@ pub mod messages {
     impl crate::RemoteCall for GetStickerSet {
         type Return = crate::enums::messages::StickerSet;
     }
-    ///`messages.installStickerSet#c78fe460 stickerset:InputStickerSet archived:Bool = messages.StickerSetInstallResult`
+    /// `messages.installStickerSet#c78fe460 stickerset:InputStickerSet archived:Bool = messages.StickerSetInstallResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct InstallStickerSet {
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
-        ///`archived:Bool`
+        /// `archived:Bool`
         pub archived: bool,
     }
     impl crate::Identifiable for InstallStickerSet {
@@ -21013,10 +21013,10 @@ pub mod messages {
     impl crate::RemoteCall for InstallStickerSet {
         type Return = crate::enums::messages::StickerSetInstallResult;
     }
-    ///`messages.uninstallStickerSet#f96e55de stickerset:InputStickerSet = Bool`
+    /// `messages.uninstallStickerSet#f96e55de stickerset:InputStickerSet = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UninstallStickerSet {
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
     }
     impl crate::Identifiable for UninstallStickerSet {
@@ -21049,16 +21049,16 @@ pub mod messages {
     impl crate::RemoteCall for UninstallStickerSet {
         type Return = bool;
     }
-    ///`messages.startBot#e6df7378 bot:InputUser peer:InputPeer random_id:long start_param:string = Updates`
+    /// `messages.startBot#e6df7378 bot:InputUser peer:InputPeer random_id:long start_param:string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct StartBot {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`start_param:string`
+        /// `start_param:string`
         pub start_param: String,
     }
     impl crate::Identifiable for StartBot {
@@ -21110,14 +21110,14 @@ pub mod messages {
     impl crate::RemoteCall for StartBot {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getMessagesViews#5784d3e1 peer:InputPeer id:Vector<int> increment:Bool = messages.MessageViews`
+    /// `messages.getMessagesViews#5784d3e1 peer:InputPeer id:Vector<int> increment:Bool = messages.MessageViews`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessagesViews {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
-        ///`increment:Bool`
+        /// `increment:Bool`
         pub increment: bool,
     }
     impl crate::Identifiable for GetMessagesViews {
@@ -21173,14 +21173,14 @@ pub mod messages {
     impl crate::RemoteCall for GetMessagesViews {
         type Return = crate::enums::messages::MessageViews;
     }
-    ///`messages.editChatAdmin#a85bd1c2 chat_id:long user_id:InputUser is_admin:Bool = Bool`
+    /// `messages.editChatAdmin#a85bd1c2 chat_id:long user_id:InputUser is_admin:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditChatAdmin {
-        ///`chat_id:long`
+        /// `chat_id:long`
         pub chat_id: i64,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`is_admin:Bool`
+        /// `is_admin:Bool`
         pub is_admin: bool,
     }
     impl crate::Identifiable for EditChatAdmin {
@@ -21221,10 +21221,10 @@ pub mod messages {
     impl crate::RemoteCall for EditChatAdmin {
         type Return = bool;
     }
-    ///`messages.migrateChat#a2875319 chat_id:long = Updates`
+    /// `messages.migrateChat#a2875319 chat_id:long = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MigrateChat {
-        ///`chat_id:long`
+        /// `chat_id:long`
         pub chat_id: i64,
     }
     impl crate::Identifiable for MigrateChat {
@@ -21255,34 +21255,34 @@ pub mod messages {
     impl crate::RemoteCall for MigrateChat {
         type Return = crate::enums::Updates;
     }
-    ///`messages.searchGlobal#6126a43c flags:# broadcasts_only:flags.1?true groups_only:flags.2?true users_only:flags.3?true folder_id:flags.0?int community:flags.4?InputChannel q:string filter:MessagesFilter min_date:int max_date:int offset_rate:int offset_peer:InputPeer offset_id:int limit:int = messages.Messages`
+    /// `messages.searchGlobal#6126a43c flags:# broadcasts_only:flags.1?true groups_only:flags.2?true users_only:flags.3?true folder_id:flags.0?int community:flags.4?InputChannel q:string filter:MessagesFilter min_date:int max_date:int offset_rate:int offset_peer:InputPeer offset_id:int limit:int = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SearchGlobal {
-        ///`broadcasts_only:flags.1?true`
+        /// `broadcasts_only:flags.1?true`
         pub broadcasts_only: bool,
-        ///`groups_only:flags.2?true`
+        /// `groups_only:flags.2?true`
         pub groups_only: bool,
-        ///`users_only:flags.3?true`
+        /// `users_only:flags.3?true`
         pub users_only: bool,
-        ///`folder_id:flags.0?int`
+        /// `folder_id:flags.0?int`
         pub folder_id: Option<i32>,
-        ///`community:flags.4?InputChannel`
+        /// `community:flags.4?InputChannel`
         pub community: Option<crate::enums::InputChannel>,
-        ///`q:string`
+        /// `q:string`
         pub q: String,
-        ///`filter:MessagesFilter`
+        /// `filter:MessagesFilter`
         pub filter: crate::enums::MessagesFilter,
-        ///`min_date:int`
+        /// `min_date:int`
         pub min_date: i32,
-        ///`max_date:int`
+        /// `max_date:int`
         pub max_date: i32,
-        ///`offset_rate:int`
+        /// `offset_rate:int`
         pub offset_rate: i32,
-        ///`offset_peer:InputPeer`
+        /// `offset_peer:InputPeer`
         pub offset_peer: crate::enums::InputPeer,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for SearchGlobal {
@@ -21410,14 +21410,14 @@ pub mod messages {
     impl crate::RemoteCall for SearchGlobal {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.reorderStickerSets#78337739 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Bool`
+    /// `messages.reorderStickerSets#78337739 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderStickerSets {
-        ///`masks:flags.0?true`
+        /// `masks:flags.0?true`
         pub masks: bool,
-        ///`emojis:flags.1?true`
+        /// `emojis:flags.1?true`
         pub emojis: bool,
-        ///`order:Vector<long>`
+        /// `order:Vector<long>`
         pub order: Vec<i64>,
     }
     impl crate::Identifiable for ReorderStickerSets {
@@ -21478,14 +21478,14 @@ pub mod messages {
     impl crate::RemoteCall for ReorderStickerSets {
         type Return = bool;
     }
-    ///`messages.getDocumentByHash#b1f2061f sha256:bytes size:long mime_type:string = Document`
+    /// `messages.getDocumentByHash#b1f2061f sha256:bytes size:long mime_type:string = Document`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDocumentByHash {
-        ///`sha256:bytes`
+        /// `sha256:bytes`
         pub sha256: Vec<u8>,
-        ///`size:long`
+        /// `size:long`
         pub size: i64,
-        ///`mime_type:string`
+        /// `mime_type:string`
         pub mime_type: String,
     }
     impl crate::Identifiable for GetDocumentByHash {
@@ -21524,10 +21524,10 @@ pub mod messages {
     impl crate::RemoteCall for GetDocumentByHash {
         type Return = crate::enums::Document;
     }
-    ///`messages.getSavedGifs#5cf09635 hash:long = messages.SavedGifs`
+    /// `messages.getSavedGifs#5cf09635 hash:long = messages.SavedGifs`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedGifs {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetSavedGifs {
@@ -21558,12 +21558,12 @@ pub mod messages {
     impl crate::RemoteCall for GetSavedGifs {
         type Return = crate::enums::messages::SavedGifs;
     }
-    ///`messages.saveGif#327a30cb id:InputDocument unsave:Bool = Bool`
+    /// `messages.saveGif#327a30cb id:InputDocument unsave:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveGif {
-        ///`id:InputDocument`
+        /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
-        ///`unsave:Bool`
+        /// `unsave:Bool`
         pub unsave: bool,
     }
     impl crate::Identifiable for SaveGif {
@@ -21600,18 +21600,18 @@ pub mod messages {
     impl crate::RemoteCall for SaveGif {
         type Return = bool;
     }
-    ///`messages.getInlineBotResults#514e999d flags:# bot:InputUser peer:InputPeer geo_point:flags.0?InputGeoPoint query:string offset:string = messages.BotResults`
+    /// `messages.getInlineBotResults#514e999d flags:# bot:InputUser peer:InputPeer geo_point:flags.0?InputGeoPoint query:string offset:string = messages.BotResults`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetInlineBotResults {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`geo_point:flags.0?InputGeoPoint`
+        /// `geo_point:flags.0?InputGeoPoint`
         pub geo_point: Option<crate::enums::InputGeoPoint>,
-        ///`query:string`
+        /// `query:string`
         pub query: String,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
     }
     impl crate::Identifiable for GetInlineBotResults {
@@ -21684,24 +21684,24 @@ pub mod messages {
     impl crate::RemoteCall for GetInlineBotResults {
         type Return = crate::enums::messages::BotResults;
     }
-    ///`messages.setInlineBotResults#bb12a419 flags:# gallery:flags.0?true private:flags.1?true query_id:long results:Vector<InputBotInlineResult> cache_time:int next_offset:flags.2?string switch_pm:flags.3?InlineBotSwitchPM switch_webview:flags.4?InlineBotWebView = Bool`
+    /// `messages.setInlineBotResults#bb12a419 flags:# gallery:flags.0?true private:flags.1?true query_id:long results:Vector<InputBotInlineResult> cache_time:int next_offset:flags.2?string switch_pm:flags.3?InlineBotSwitchPM switch_webview:flags.4?InlineBotWebView = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetInlineBotResults {
-        ///`gallery:flags.0?true`
+        /// `gallery:flags.0?true`
         pub gallery: bool,
-        ///`private:flags.1?true`
+        /// `private:flags.1?true`
         pub private: bool,
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`results:Vector<InputBotInlineResult>`
+        /// `results:Vector<InputBotInlineResult>`
         pub results: Vec<crate::enums::InputBotInlineResult>,
-        ///`cache_time:int`
+        /// `cache_time:int`
         pub cache_time: i32,
-        ///`next_offset:flags.2?string`
+        /// `next_offset:flags.2?string`
         pub next_offset: Option<String>,
-        ///`switch_pm:flags.3?InlineBotSwitchPM`
+        /// `switch_pm:flags.3?InlineBotSwitchPM`
         pub switch_pm: Option<crate::enums::InlineBotSwitchPM>,
-        ///`switch_webview:flags.4?InlineBotWebView`
+        /// `switch_webview:flags.4?InlineBotWebView`
         pub switch_webview: Option<crate::enums::InlineBotWebView>,
     }
     impl crate::Identifiable for SetInlineBotResults {
@@ -21830,34 +21830,34 @@ pub mod messages {
     impl crate::RemoteCall for SetInlineBotResults {
         type Return = bool;
     }
-    ///`messages.sendInlineBotResult#c0cf7646 flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true hide_via:flags.11?true peer:InputPeer reply_to:flags.0?InputReplyTo random_id:long query_id:long id:string schedule_date:flags.10?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut allow_paid_stars:flags.21?long = Updates`
+    /// `messages.sendInlineBotResult#c0cf7646 flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true hide_via:flags.11?true peer:InputPeer reply_to:flags.0?InputReplyTo random_id:long query_id:long id:string schedule_date:flags.10?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut allow_paid_stars:flags.21?long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendInlineBotResult {
-        ///`silent:flags.5?true`
+        /// `silent:flags.5?true`
         pub silent: bool,
-        ///`background:flags.6?true`
+        /// `background:flags.6?true`
         pub background: bool,
-        ///`clear_draft:flags.7?true`
+        /// `clear_draft:flags.7?true`
         pub clear_draft: bool,
-        ///`hide_via:flags.11?true`
+        /// `hide_via:flags.11?true`
         pub hide_via: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`reply_to:flags.0?InputReplyTo`
+        /// `reply_to:flags.0?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`id:string`
+        /// `id:string`
         pub id: String,
-        ///`schedule_date:flags.10?int`
+        /// `schedule_date:flags.10?int`
         pub schedule_date: Option<i32>,
-        ///`send_as:flags.13?InputPeer`
+        /// `send_as:flags.13?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
-        ///`quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
+        /// `quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
         pub quick_reply_shortcut: Option<crate::enums::InputQuickReplyShortcut>,
-        ///`allow_paid_stars:flags.21?long`
+        /// `allow_paid_stars:flags.21?long`
         pub allow_paid_stars: Option<i64>,
     }
     impl crate::Identifiable for SendInlineBotResult {
@@ -22016,12 +22016,12 @@ pub mod messages {
     impl crate::RemoteCall for SendInlineBotResult {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getMessageEditData#fda68d36 peer:InputPeer id:int = messages.MessageEditData`
+    /// `messages.getMessageEditData#fda68d36 peer:InputPeer id:int = messages.MessageEditData`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessageEditData {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for GetMessageEditData {
@@ -22058,32 +22058,32 @@ pub mod messages {
     impl crate::RemoteCall for GetMessageEditData {
         type Return = crate::enums::messages::MessageEditData;
     }
-    ///`messages.editMessage#b106e66c flags:# no_webpage:flags.1?true invert_media:flags.16?true peer:InputPeer id:int message:flags.11?string media:flags.14?InputMedia reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.15?int schedule_repeat_period:flags.18?int quick_reply_shortcut_id:flags.17?int rich_message:flags.23?InputRichMessage = Updates`
+    /// `messages.editMessage#b106e66c flags:# no_webpage:flags.1?true invert_media:flags.16?true peer:InputPeer id:int message:flags.11?string media:flags.14?InputMedia reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.15?int schedule_repeat_period:flags.18?int quick_reply_shortcut_id:flags.17?int rich_message:flags.23?InputRichMessage = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditMessage {
-        ///`no_webpage:flags.1?true`
+        /// `no_webpage:flags.1?true`
         pub no_webpage: bool,
-        ///`invert_media:flags.16?true`
+        /// `invert_media:flags.16?true`
         pub invert_media: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`message:flags.11?string`
+        /// `message:flags.11?string`
         pub message: Option<String>,
-        ///`media:flags.14?InputMedia`
+        /// `media:flags.14?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
-        ///`reply_markup:flags.2?ReplyMarkup`
+        /// `reply_markup:flags.2?ReplyMarkup`
         pub reply_markup: Option<crate::enums::ReplyMarkup>,
-        ///`entities:flags.3?Vector<MessageEntity>`
+        /// `entities:flags.3?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`schedule_date:flags.15?int`
+        /// `schedule_date:flags.15?int`
         pub schedule_date: Option<i32>,
-        ///`schedule_repeat_period:flags.18?int`
+        /// `schedule_repeat_period:flags.18?int`
         pub schedule_repeat_period: Option<i32>,
-        ///`quick_reply_shortcut_id:flags.17?int`
+        /// `quick_reply_shortcut_id:flags.17?int`
         pub quick_reply_shortcut_id: Option<i32>,
-        ///`rich_message:flags.23?InputRichMessage`
+        /// `rich_message:flags.23?InputRichMessage`
         pub rich_message: Option<crate::enums::InputRichMessage>,
     }
     impl crate::Identifiable for EditMessage {
@@ -22285,24 +22285,24 @@ pub mod messages {
     impl crate::RemoteCall for EditMessage {
         type Return = crate::enums::Updates;
     }
-    ///`messages.editInlineBotMessage#a423bb51 flags:# no_webpage:flags.1?true invert_media:flags.16?true id:InputBotInlineMessageID message:flags.11?string media:flags.14?InputMedia reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> rich_message:flags.23?InputRichMessage = Bool`
+    /// `messages.editInlineBotMessage#a423bb51 flags:# no_webpage:flags.1?true invert_media:flags.16?true id:InputBotInlineMessageID message:flags.11?string media:flags.14?InputMedia reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> rich_message:flags.23?InputRichMessage = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditInlineBotMessage {
-        ///`no_webpage:flags.1?true`
+        /// `no_webpage:flags.1?true`
         pub no_webpage: bool,
-        ///`invert_media:flags.16?true`
+        /// `invert_media:flags.16?true`
         pub invert_media: bool,
-        ///`id:InputBotInlineMessageID`
+        /// `id:InputBotInlineMessageID`
         pub id: crate::enums::InputBotInlineMessageID,
-        ///`message:flags.11?string`
+        /// `message:flags.11?string`
         pub message: Option<String>,
-        ///`media:flags.14?InputMedia`
+        /// `media:flags.14?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
-        ///`reply_markup:flags.2?ReplyMarkup`
+        /// `reply_markup:flags.2?ReplyMarkup`
         pub reply_markup: Option<crate::enums::ReplyMarkup>,
-        ///`entities:flags.3?Vector<MessageEntity>`
+        /// `entities:flags.3?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`rich_message:flags.23?InputRichMessage`
+        /// `rich_message:flags.23?InputRichMessage`
         pub rich_message: Option<crate::enums::InputRichMessage>,
     }
     impl crate::Identifiable for EditInlineBotMessage {
@@ -22451,18 +22451,18 @@ pub mod messages {
     impl crate::RemoteCall for EditInlineBotMessage {
         type Return = bool;
     }
-    ///`messages.getBotCallbackAnswer#9342ca07 flags:# game:flags.1?true peer:InputPeer msg_id:int data:flags.0?bytes password:flags.2?InputCheckPasswordSRP = messages.BotCallbackAnswer`
+    /// `messages.getBotCallbackAnswer#9342ca07 flags:# game:flags.1?true peer:InputPeer msg_id:int data:flags.0?bytes password:flags.2?InputCheckPasswordSRP = messages.BotCallbackAnswer`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetBotCallbackAnswer {
-        ///`game:flags.1?true`
+        /// `game:flags.1?true`
         pub game: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`data:flags.0?bytes`
+        /// `data:flags.0?bytes`
         pub data: Option<Vec<u8>>,
-        ///`password:flags.2?InputCheckPasswordSRP`
+        /// `password:flags.2?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
     }
     impl crate::Identifiable for GetBotCallbackAnswer {
@@ -22544,18 +22544,18 @@ pub mod messages {
     impl crate::RemoteCall for GetBotCallbackAnswer {
         type Return = crate::enums::messages::BotCallbackAnswer;
     }
-    ///`messages.setBotCallbackAnswer#d58f130a flags:# alert:flags.1?true query_id:long message:flags.0?string url:flags.2?string cache_time:int = Bool`
+    /// `messages.setBotCallbackAnswer#d58f130a flags:# alert:flags.1?true query_id:long message:flags.0?string url:flags.2?string cache_time:int = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotCallbackAnswer {
-        ///`alert:flags.1?true`
+        /// `alert:flags.1?true`
         pub alert: bool,
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`message:flags.0?string`
+        /// `message:flags.0?string`
         pub message: Option<String>,
-        ///`url:flags.2?string`
+        /// `url:flags.2?string`
         pub url: Option<String>,
-        ///`cache_time:int`
+        /// `cache_time:int`
         pub cache_time: i32,
     }
     impl crate::Identifiable for SetBotCallbackAnswer {
@@ -22631,10 +22631,10 @@ pub mod messages {
     impl crate::RemoteCall for SetBotCallbackAnswer {
         type Return = bool;
     }
-    ///`messages.getPeerDialogs#e470bcfd peers:Vector<InputDialogPeer> = messages.PeerDialogs`
+    /// `messages.getPeerDialogs#e470bcfd peers:Vector<InputDialogPeer> = messages.PeerDialogs`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeerDialogs {
-        ///`peers:Vector<InputDialogPeer>`
+        /// `peers:Vector<InputDialogPeer>`
         pub peers: Vec<crate::enums::InputDialogPeer>,
     }
     impl crate::Identifiable for GetPeerDialogs {
@@ -22684,28 +22684,28 @@ pub mod messages {
     impl crate::RemoteCall for GetPeerDialogs {
         type Return = crate::enums::messages::PeerDialogs;
     }
-    ///`messages.saveDraft#ad0fa15c flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo peer:InputPeer message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?InputRichMessage = Bool`
+    /// `messages.saveDraft#ad0fa15c flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo peer:InputPeer message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?InputRichMessage = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveDraft {
-        ///`no_webpage:flags.1?true`
+        /// `no_webpage:flags.1?true`
         pub no_webpage: bool,
-        ///`invert_media:flags.6?true`
+        /// `invert_media:flags.6?true`
         pub invert_media: bool,
-        ///`reply_to:flags.4?InputReplyTo`
+        /// `reply_to:flags.4?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
-        ///`entities:flags.3?Vector<MessageEntity>`
+        /// `entities:flags.3?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`media:flags.5?InputMedia`
+        /// `media:flags.5?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
-        ///`effect:flags.7?long`
+        /// `effect:flags.7?long`
         pub effect: Option<i64>,
-        ///`suggested_post:flags.8?SuggestedPost`
+        /// `suggested_post:flags.8?SuggestedPost`
         pub suggested_post: Option<crate::enums::SuggestedPost>,
-        ///`rich_message:flags.9?InputRichMessage`
+        /// `rich_message:flags.9?InputRichMessage`
         pub rich_message: Option<crate::enums::InputRichMessage>,
     }
     impl crate::Identifiable for SaveDraft {
@@ -22879,7 +22879,7 @@ pub mod messages {
     impl crate::RemoteCall for SaveDraft {
         type Return = bool;
     }
-    ///`messages.getAllDrafts#6a3f8d65 = Updates`
+    /// `messages.getAllDrafts#6a3f8d65 = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllDrafts {}
     impl crate::Identifiable for GetAllDrafts {
@@ -22906,10 +22906,10 @@ pub mod messages {
     impl crate::RemoteCall for GetAllDrafts {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getFeaturedStickers#64780b14 hash:long = messages.FeaturedStickers`
+    /// `messages.getFeaturedStickers#64780b14 hash:long = messages.FeaturedStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetFeaturedStickers {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetFeaturedStickers {
@@ -22940,10 +22940,10 @@ pub mod messages {
     impl crate::RemoteCall for GetFeaturedStickers {
         type Return = crate::enums::messages::FeaturedStickers;
     }
-    ///`messages.readFeaturedStickers#5b118126 id:Vector<long> = Bool`
+    /// `messages.readFeaturedStickers#5b118126 id:Vector<long> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadFeaturedStickers {
-        ///`id:Vector<long>`
+        /// `id:Vector<long>`
         pub id: Vec<i64>,
     }
     impl crate::Identifiable for ReadFeaturedStickers {
@@ -22989,12 +22989,12 @@ pub mod messages {
     impl crate::RemoteCall for ReadFeaturedStickers {
         type Return = bool;
     }
-    ///`messages.getRecentStickers#9da9403b flags:# attached:flags.0?true hash:long = messages.RecentStickers`
+    /// `messages.getRecentStickers#9da9403b flags:# attached:flags.0?true hash:long = messages.RecentStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRecentStickers {
-        ///`attached:flags.0?true`
+        /// `attached:flags.0?true`
         pub attached: bool,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetRecentStickers {
@@ -23034,14 +23034,14 @@ pub mod messages {
     impl crate::RemoteCall for GetRecentStickers {
         type Return = crate::enums::messages::RecentStickers;
     }
-    ///`messages.saveRecentSticker#392718f8 flags:# attached:flags.0?true id:InputDocument unsave:Bool = Bool`
+    /// `messages.saveRecentSticker#392718f8 flags:# attached:flags.0?true id:InputDocument unsave:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveRecentSticker {
-        ///`attached:flags.0?true`
+        /// `attached:flags.0?true`
         pub attached: bool,
-        ///`id:InputDocument`
+        /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
-        ///`unsave:Bool`
+        /// `unsave:Bool`
         pub unsave: bool,
     }
     impl crate::Identifiable for SaveRecentSticker {
@@ -23087,10 +23087,10 @@ pub mod messages {
     impl crate::RemoteCall for SaveRecentSticker {
         type Return = bool;
     }
-    ///`messages.clearRecentStickers#8999602d flags:# attached:flags.0?true = Bool`
+    /// `messages.clearRecentStickers#8999602d flags:# attached:flags.0?true = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearRecentStickers {
-        ///`attached:flags.0?true`
+        /// `attached:flags.0?true`
         pub attached: bool,
     }
     impl crate::Identifiable for ClearRecentStickers {
@@ -23126,16 +23126,16 @@ pub mod messages {
     impl crate::RemoteCall for ClearRecentStickers {
         type Return = bool;
     }
-    ///`messages.getArchivedStickers#57f17692 flags:# masks:flags.0?true emojis:flags.1?true offset_id:long limit:int = messages.ArchivedStickers`
+    /// `messages.getArchivedStickers#57f17692 flags:# masks:flags.0?true emojis:flags.1?true offset_id:long limit:int = messages.ArchivedStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetArchivedStickers {
-        ///`masks:flags.0?true`
+        /// `masks:flags.0?true`
         pub masks: bool,
-        ///`emojis:flags.1?true`
+        /// `emojis:flags.1?true`
         pub emojis: bool,
-        ///`offset_id:long`
+        /// `offset_id:long`
         pub offset_id: i64,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetArchivedStickers {
@@ -23190,10 +23190,10 @@ pub mod messages {
     impl crate::RemoteCall for GetArchivedStickers {
         type Return = crate::enums::messages::ArchivedStickers;
     }
-    ///`messages.getMaskStickers#640f82b8 hash:long = messages.AllStickers`
+    /// `messages.getMaskStickers#640f82b8 hash:long = messages.AllStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMaskStickers {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetMaskStickers {
@@ -23224,10 +23224,10 @@ pub mod messages {
     impl crate::RemoteCall for GetMaskStickers {
         type Return = crate::enums::messages::AllStickers;
     }
-    ///`messages.getAttachedStickers#cc5b67cc media:InputStickeredMedia = Vector<StickerSetCovered>`
+    /// `messages.getAttachedStickers#cc5b67cc media:InputStickeredMedia = Vector<StickerSetCovered>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetAttachedStickers {
-        ///`media:InputStickeredMedia`
+        /// `media:InputStickeredMedia`
         pub media: crate::enums::InputStickeredMedia,
     }
     impl crate::Identifiable for GetAttachedStickers {
@@ -23260,20 +23260,20 @@ pub mod messages {
     impl crate::RemoteCall for GetAttachedStickers {
         type Return = Vec<crate::enums::StickerSetCovered>;
     }
-    ///`messages.setGameScore#8ef8ecc0 flags:# edit_message:flags.0?true force:flags.1?true peer:InputPeer id:int user_id:InputUser score:int = Updates`
+    /// `messages.setGameScore#8ef8ecc0 flags:# edit_message:flags.0?true force:flags.1?true peer:InputPeer id:int user_id:InputUser score:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetGameScore {
-        ///`edit_message:flags.0?true`
+        /// `edit_message:flags.0?true`
         pub edit_message: bool,
-        ///`force:flags.1?true`
+        /// `force:flags.1?true`
         pub force: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`score:int`
+        /// `score:int`
         pub score: i32,
     }
     impl crate::Identifiable for SetGameScore {
@@ -23342,18 +23342,18 @@ pub mod messages {
     impl crate::RemoteCall for SetGameScore {
         type Return = crate::enums::Updates;
     }
-    ///`messages.setInlineGameScore#15ad9f64 flags:# edit_message:flags.0?true force:flags.1?true id:InputBotInlineMessageID user_id:InputUser score:int = Bool`
+    /// `messages.setInlineGameScore#15ad9f64 flags:# edit_message:flags.0?true force:flags.1?true id:InputBotInlineMessageID user_id:InputUser score:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetInlineGameScore {
-        ///`edit_message:flags.0?true`
+        /// `edit_message:flags.0?true`
         pub edit_message: bool,
-        ///`force:flags.1?true`
+        /// `force:flags.1?true`
         pub force: bool,
-        ///`id:InputBotInlineMessageID`
+        /// `id:InputBotInlineMessageID`
         pub id: crate::enums::InputBotInlineMessageID,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`score:int`
+        /// `score:int`
         pub score: i32,
     }
     impl crate::Identifiable for SetInlineGameScore {
@@ -23417,14 +23417,14 @@ pub mod messages {
     impl crate::RemoteCall for SetInlineGameScore {
         type Return = bool;
     }
-    ///`messages.getGameHighScores#e822649d peer:InputPeer id:int user_id:InputUser = messages.HighScores`
+    /// `messages.getGameHighScores#e822649d peer:InputPeer id:int user_id:InputUser = messages.HighScores`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGameHighScores {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetGameHighScores {
@@ -23467,12 +23467,12 @@ pub mod messages {
     impl crate::RemoteCall for GetGameHighScores {
         type Return = crate::enums::messages::HighScores;
     }
-    ///`messages.getInlineGameHighScores#0f635e1b id:InputBotInlineMessageID user_id:InputUser = messages.HighScores`
+    /// `messages.getInlineGameHighScores#0f635e1b id:InputBotInlineMessageID user_id:InputUser = messages.HighScores`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetInlineGameHighScores {
-        ///`id:InputBotInlineMessageID`
+        /// `id:InputBotInlineMessageID`
         pub id: crate::enums::InputBotInlineMessageID,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetInlineGameHighScores {
@@ -23511,14 +23511,14 @@ pub mod messages {
     impl crate::RemoteCall for GetInlineGameHighScores {
         type Return = crate::enums::messages::HighScores;
     }
-    ///`messages.getCommonChats#e40ca104 user_id:InputUser max_id:long limit:int = messages.Chats`
+    /// `messages.getCommonChats#e40ca104 user_id:InputUser max_id:long limit:int = messages.Chats`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetCommonChats {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`max_id:long`
+        /// `max_id:long`
         pub max_id: i64,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetCommonChats {
@@ -23559,12 +23559,12 @@ pub mod messages {
     impl crate::RemoteCall for GetCommonChats {
         type Return = crate::enums::messages::Chats;
     }
-    ///`messages.getWebPage#8d9692a3 url:string hash:int = messages.WebPage`
+    /// `messages.getWebPage#8d9692a3 url:string hash:int = messages.WebPage`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetWebPage {
-        ///`url:string`
+        /// `url:string`
         pub url: String,
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetWebPage {
@@ -23599,12 +23599,12 @@ pub mod messages {
     impl crate::RemoteCall for GetWebPage {
         type Return = crate::enums::messages::WebPage;
     }
-    ///`messages.toggleDialogPin#a731e257 flags:# pinned:flags.0?true peer:InputDialogPeer = Bool`
+    /// `messages.toggleDialogPin#a731e257 flags:# pinned:flags.0?true peer:InputDialogPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleDialogPin {
-        ///`pinned:flags.0?true`
+        /// `pinned:flags.0?true`
         pub pinned: bool,
-        ///`peer:InputDialogPeer`
+        /// `peer:InputDialogPeer`
         pub peer: crate::enums::InputDialogPeer,
     }
     impl crate::Identifiable for ToggleDialogPin {
@@ -23646,14 +23646,14 @@ pub mod messages {
     impl crate::RemoteCall for ToggleDialogPin {
         type Return = bool;
     }
-    ///`messages.reorderPinnedDialogs#3b1adf37 flags:# force:flags.0?true folder_id:int order:Vector<InputDialogPeer> = Bool`
+    /// `messages.reorderPinnedDialogs#3b1adf37 flags:# force:flags.0?true folder_id:int order:Vector<InputDialogPeer> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderPinnedDialogs {
-        ///`force:flags.0?true`
+        /// `force:flags.0?true`
         pub force: bool,
-        ///`folder_id:int`
+        /// `folder_id:int`
         pub folder_id: i32,
-        ///`order:Vector<InputDialogPeer>`
+        /// `order:Vector<InputDialogPeer>`
         pub order: Vec<crate::enums::InputDialogPeer>,
     }
     impl crate::Identifiable for ReorderPinnedDialogs {
@@ -23716,10 +23716,10 @@ pub mod messages {
     impl crate::RemoteCall for ReorderPinnedDialogs {
         type Return = bool;
     }
-    ///`messages.getPinnedDialogs#d6b94df2 folder_id:int = messages.PeerDialogs`
+    /// `messages.getPinnedDialogs#d6b94df2 folder_id:int = messages.PeerDialogs`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPinnedDialogs {
-        ///`folder_id:int`
+        /// `folder_id:int`
         pub folder_id: i32,
     }
     impl crate::Identifiable for GetPinnedDialogs {
@@ -23750,14 +23750,14 @@ pub mod messages {
     impl crate::RemoteCall for GetPinnedDialogs {
         type Return = crate::enums::messages::PeerDialogs;
     }
-    ///`messages.setBotShippingResults#e5f672fa flags:# query_id:long error:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = Bool`
+    /// `messages.setBotShippingResults#e5f672fa flags:# query_id:long error:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotShippingResults {
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`error:flags.0?string`
+        /// `error:flags.0?string`
         pub error: Option<String>,
-        ///`shipping_options:flags.1?Vector<ShippingOption>`
+        /// `shipping_options:flags.1?Vector<ShippingOption>`
         pub shipping_options: Option<Vec<crate::enums::ShippingOption>>,
     }
     impl crate::Identifiable for SetBotShippingResults {
@@ -23840,14 +23840,14 @@ pub mod messages {
     impl crate::RemoteCall for SetBotShippingResults {
         type Return = bool;
     }
-    ///`messages.setBotPrecheckoutResults#09c2dd95 flags:# success:flags.1?true query_id:long error:flags.0?string = Bool`
+    /// `messages.setBotPrecheckoutResults#09c2dd95 flags:# success:flags.1?true query_id:long error:flags.0?string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetBotPrecheckoutResults {
-        ///`success:flags.1?true`
+        /// `success:flags.1?true`
         pub success: bool,
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`error:flags.0?string`
+        /// `error:flags.0?string`
         pub error: Option<String>,
     }
     impl crate::Identifiable for SetBotPrecheckoutResults {
@@ -23900,14 +23900,14 @@ pub mod messages {
     impl crate::RemoteCall for SetBotPrecheckoutResults {
         type Return = bool;
     }
-    ///`messages.uploadMedia#14967978 flags:# business_connection_id:flags.0?string peer:InputPeer media:InputMedia = MessageMedia`
+    /// `messages.uploadMedia#14967978 flags:# business_connection_id:flags.0?string peer:InputPeer media:InputMedia = MessageMedia`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UploadMedia {
-        ///`business_connection_id:flags.0?string`
+        /// `business_connection_id:flags.0?string`
         pub business_connection_id: Option<String>,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`media:InputMedia`
+        /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
     }
     impl crate::Identifiable for UploadMedia {
@@ -23969,14 +23969,14 @@ pub mod messages {
     impl crate::RemoteCall for UploadMedia {
         type Return = crate::enums::MessageMedia;
     }
-    ///`messages.sendScreenshotNotification#a1405817 peer:InputPeer reply_to:InputReplyTo random_id:long = Updates`
+    /// `messages.sendScreenshotNotification#a1405817 peer:InputPeer reply_to:InputReplyTo random_id:long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendScreenshotNotification {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`reply_to:InputReplyTo`
+        /// `reply_to:InputReplyTo`
         pub reply_to: crate::enums::InputReplyTo,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
     }
     impl crate::Identifiable for SendScreenshotNotification {
@@ -24019,10 +24019,10 @@ pub mod messages {
     impl crate::RemoteCall for SendScreenshotNotification {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getFavedStickers#04f1aaa9 hash:long = messages.FavedStickers`
+    /// `messages.getFavedStickers#04f1aaa9 hash:long = messages.FavedStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetFavedStickers {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetFavedStickers {
@@ -24053,12 +24053,12 @@ pub mod messages {
     impl crate::RemoteCall for GetFavedStickers {
         type Return = crate::enums::messages::FavedStickers;
     }
-    ///`messages.faveSticker#b9ffc55b id:InputDocument unfave:Bool = Bool`
+    /// `messages.faveSticker#b9ffc55b id:InputDocument unfave:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct FaveSticker {
-        ///`id:InputDocument`
+        /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
-        ///`unfave:Bool`
+        /// `unfave:Bool`
         pub unfave: bool,
     }
     impl crate::Identifiable for FaveSticker {
@@ -24095,22 +24095,22 @@ pub mod messages {
     impl crate::RemoteCall for FaveSticker {
         type Return = bool;
     }
-    ///`messages.getUnreadMentions#f107e790 flags:# peer:InputPeer top_msg_id:flags.0?int offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
+    /// `messages.getUnreadMentions#f107e790 flags:# peer:InputPeer top_msg_id:flags.0?int offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetUnreadMentions {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`add_offset:int`
+        /// `add_offset:int`
         pub add_offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_id:int`
+        /// `min_id:int`
         pub min_id: i32,
     }
     impl crate::Identifiable for GetUnreadMentions {
@@ -24187,12 +24187,12 @@ pub mod messages {
     impl crate::RemoteCall for GetUnreadMentions {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.readMentions#36e5bf4d flags:# peer:InputPeer top_msg_id:flags.0?int = messages.AffectedHistory`
+    /// `messages.readMentions#36e5bf4d flags:# peer:InputPeer top_msg_id:flags.0?int = messages.AffectedHistory`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadMentions {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
     }
     impl crate::Identifiable for ReadMentions {
@@ -24241,14 +24241,14 @@ pub mod messages {
     impl crate::RemoteCall for ReadMentions {
         type Return = crate::enums::messages::AffectedHistory;
     }
-    ///`messages.getRecentLocations#702a40e0 peer:InputPeer limit:int hash:long = messages.Messages`
+    /// `messages.getRecentLocations#702a40e0 peer:InputPeer limit:int hash:long = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetRecentLocations {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetRecentLocations {
@@ -24289,38 +24289,38 @@ pub mod messages {
     impl crate::RemoteCall for GetRecentLocations {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.sendMultiMedia#1bf89d74 flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo multi_media:Vector<InputSingleMedia> schedule_date:flags.10?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long = Updates`
+    /// `messages.sendMultiMedia#1bf89d74 flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo multi_media:Vector<InputSingleMedia> schedule_date:flags.10?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendMultiMedia {
-        ///`silent:flags.5?true`
+        /// `silent:flags.5?true`
         pub silent: bool,
-        ///`background:flags.6?true`
+        /// `background:flags.6?true`
         pub background: bool,
-        ///`clear_draft:flags.7?true`
+        /// `clear_draft:flags.7?true`
         pub clear_draft: bool,
-        ///`noforwards:flags.14?true`
+        /// `noforwards:flags.14?true`
         pub noforwards: bool,
-        ///`update_stickersets_order:flags.15?true`
+        /// `update_stickersets_order:flags.15?true`
         pub update_stickersets_order: bool,
-        ///`invert_media:flags.16?true`
+        /// `invert_media:flags.16?true`
         pub invert_media: bool,
-        ///`allow_paid_floodskip:flags.19?true`
+        /// `allow_paid_floodskip:flags.19?true`
         pub allow_paid_floodskip: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`reply_to:flags.0?InputReplyTo`
+        /// `reply_to:flags.0?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
-        ///`multi_media:Vector<InputSingleMedia>`
+        /// `multi_media:Vector<InputSingleMedia>`
         pub multi_media: Vec<crate::enums::InputSingleMedia>,
-        ///`schedule_date:flags.10?int`
+        /// `schedule_date:flags.10?int`
         pub schedule_date: Option<i32>,
-        ///`send_as:flags.13?InputPeer`
+        /// `send_as:flags.13?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
-        ///`quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
+        /// `quick_reply_shortcut:flags.17?InputQuickReplyShortcut`
         pub quick_reply_shortcut: Option<crate::enums::InputQuickReplyShortcut>,
-        ///`effect:flags.18?long`
+        /// `effect:flags.18?long`
         pub effect: Option<i64>,
-        ///`allow_paid_stars:flags.21?long`
+        /// `allow_paid_stars:flags.21?long`
         pub allow_paid_stars: Option<i64>,
     }
     impl crate::Identifiable for SendMultiMedia {
@@ -24526,12 +24526,12 @@ pub mod messages {
     impl crate::RemoteCall for SendMultiMedia {
         type Return = crate::enums::Updates;
     }
-    ///`messages.uploadEncryptedFile#5057c497 peer:InputEncryptedChat file:InputEncryptedFile = EncryptedFile`
+    /// `messages.uploadEncryptedFile#5057c497 peer:InputEncryptedChat file:InputEncryptedFile = EncryptedFile`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UploadEncryptedFile {
-        ///`peer:InputEncryptedChat`
+        /// `peer:InputEncryptedChat`
         pub peer: crate::enums::InputEncryptedChat,
-        ///`file:InputEncryptedFile`
+        /// `file:InputEncryptedFile`
         pub file: crate::enums::InputEncryptedFile,
     }
     impl crate::Identifiable for UploadEncryptedFile {
@@ -24570,14 +24570,14 @@ pub mod messages {
     impl crate::RemoteCall for UploadEncryptedFile {
         type Return = crate::enums::EncryptedFile;
     }
-    ///`messages.searchStickerSets#35705b8a flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets`
+    /// `messages.searchStickerSets#35705b8a flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchStickerSets {
-        ///`exclude_featured:flags.0?true`
+        /// `exclude_featured:flags.0?true`
         pub exclude_featured: bool,
-        ///`q:string`
+        /// `q:string`
         pub q: String,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for SearchStickerSets {
@@ -24621,7 +24621,7 @@ pub mod messages {
     impl crate::RemoteCall for SearchStickerSets {
         type Return = crate::enums::messages::FoundStickerSets;
     }
-    ///`messages.getSplitRanges#1cff7e08 = Vector<MessageRange>`
+    /// `messages.getSplitRanges#1cff7e08 = Vector<MessageRange>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSplitRanges {}
     impl crate::Identifiable for GetSplitRanges {
@@ -24648,14 +24648,14 @@ pub mod messages {
     impl crate::RemoteCall for GetSplitRanges {
         type Return = Vec<crate::enums::MessageRange>;
     }
-    ///`messages.markDialogUnread#8c5006f8 flags:# unread:flags.0?true parent_peer:flags.1?InputPeer peer:InputDialogPeer = Bool`
+    /// `messages.markDialogUnread#8c5006f8 flags:# unread:flags.0?true parent_peer:flags.1?InputPeer peer:InputDialogPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct MarkDialogUnread {
-        ///`unread:flags.0?true`
+        /// `unread:flags.0?true`
         pub unread: bool,
-        ///`parent_peer:flags.1?InputPeer`
+        /// `parent_peer:flags.1?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
-        ///`peer:InputDialogPeer`
+        /// `peer:InputDialogPeer`
         pub peer: crate::enums::InputDialogPeer,
     }
     impl crate::Identifiable for MarkDialogUnread {
@@ -24710,10 +24710,10 @@ pub mod messages {
     impl crate::RemoteCall for MarkDialogUnread {
         type Return = bool;
     }
-    ///`messages.getDialogUnreadMarks#21202222 flags:# parent_peer:flags.0?InputPeer = Vector<DialogPeer>`
+    /// `messages.getDialogUnreadMarks#21202222 flags:# parent_peer:flags.0?InputPeer = Vector<DialogPeer>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDialogUnreadMarks {
-        ///`parent_peer:flags.0?InputPeer`
+        /// `parent_peer:flags.0?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for GetDialogUnreadMarks {
@@ -24756,7 +24756,7 @@ pub mod messages {
     impl crate::RemoteCall for GetDialogUnreadMarks {
         type Return = Vec<crate::enums::DialogPeer>;
     }
-    ///`messages.clearAllDrafts#7e58ee9c = Bool`
+    /// `messages.clearAllDrafts#7e58ee9c = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearAllDrafts {}
     impl crate::Identifiable for ClearAllDrafts {
@@ -24783,18 +24783,18 @@ pub mod messages {
     impl crate::RemoteCall for ClearAllDrafts {
         type Return = bool;
     }
-    ///`messages.updatePinnedMessage#d2aaf7ec flags:# silent:flags.0?true unpin:flags.1?true pm_oneside:flags.2?true peer:InputPeer id:int = Updates`
+    /// `messages.updatePinnedMessage#d2aaf7ec flags:# silent:flags.0?true unpin:flags.1?true pm_oneside:flags.2?true peer:InputPeer id:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdatePinnedMessage {
-        ///`silent:flags.0?true`
+        /// `silent:flags.0?true`
         pub silent: bool,
-        ///`unpin:flags.1?true`
+        /// `unpin:flags.1?true`
         pub unpin: bool,
-        ///`pm_oneside:flags.2?true`
+        /// `pm_oneside:flags.2?true`
         pub pm_oneside: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for UpdatePinnedMessage {
@@ -24858,14 +24858,14 @@ pub mod messages {
     impl crate::RemoteCall for UpdatePinnedMessage {
         type Return = crate::enums::Updates;
     }
-    ///`messages.sendVote#10ea6184 peer:InputPeer msg_id:int options:Vector<bytes> = Updates`
+    /// `messages.sendVote#10ea6184 peer:InputPeer msg_id:int options:Vector<bytes> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendVote {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`options:Vector<bytes>`
+        /// `options:Vector<bytes>`
         pub options: Vec<Vec<u8>>,
     }
     impl crate::Identifiable for SendVote {
@@ -24921,14 +24921,14 @@ pub mod messages {
     impl crate::RemoteCall for SendVote {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getPollResults#eda3e33b peer:InputPeer msg_id:int poll_hash:long = Updates`
+    /// `messages.getPollResults#eda3e33b peer:InputPeer msg_id:int poll_hash:long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPollResults {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`poll_hash:long`
+        /// `poll_hash:long`
         pub poll_hash: i64,
     }
     impl crate::Identifiable for GetPollResults {
@@ -24969,10 +24969,10 @@ pub mod messages {
     impl crate::RemoteCall for GetPollResults {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getOnlines#6e2be050 peer:InputPeer = ChatOnlines`
+    /// `messages.getOnlines#6e2be050 peer:InputPeer = ChatOnlines`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetOnlines {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetOnlines {
@@ -25005,12 +25005,12 @@ pub mod messages {
     impl crate::RemoteCall for GetOnlines {
         type Return = crate::enums::ChatOnlines;
     }
-    ///`messages.editChatAbout#def60797 peer:InputPeer about:string = Bool`
+    /// `messages.editChatAbout#def60797 peer:InputPeer about:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditChatAbout {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`about:string`
+        /// `about:string`
         pub about: String,
     }
     impl crate::Identifiable for EditChatAbout {
@@ -25047,12 +25047,12 @@ pub mod messages {
     impl crate::RemoteCall for EditChatAbout {
         type Return = bool;
     }
-    ///`messages.editChatDefaultBannedRights#a5866b41 peer:InputPeer banned_rights:ChatBannedRights = Updates`
+    /// `messages.editChatDefaultBannedRights#a5866b41 peer:InputPeer banned_rights:ChatBannedRights = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditChatDefaultBannedRights {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`banned_rights:ChatBannedRights`
+        /// `banned_rights:ChatBannedRights`
         pub banned_rights: crate::enums::ChatBannedRights,
     }
     impl crate::Identifiable for EditChatDefaultBannedRights {
@@ -25091,10 +25091,10 @@ pub mod messages {
     impl crate::RemoteCall for EditChatDefaultBannedRights {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getEmojiKeywords#35a0e062 lang_code:string = EmojiKeywordsDifference`
+    /// `messages.getEmojiKeywords#35a0e062 lang_code:string = EmojiKeywordsDifference`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiKeywords {
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
     }
     impl crate::Identifiable for GetEmojiKeywords {
@@ -25125,12 +25125,12 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiKeywords {
         type Return = crate::enums::EmojiKeywordsDifference;
     }
-    ///`messages.getEmojiKeywordsDifference#1508b6af lang_code:string from_version:int = EmojiKeywordsDifference`
+    /// `messages.getEmojiKeywordsDifference#1508b6af lang_code:string from_version:int = EmojiKeywordsDifference`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiKeywordsDifference {
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
-        ///`from_version:int`
+        /// `from_version:int`
         pub from_version: i32,
     }
     impl crate::Identifiable for GetEmojiKeywordsDifference {
@@ -25165,10 +25165,10 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiKeywordsDifference {
         type Return = crate::enums::EmojiKeywordsDifference;
     }
-    ///`messages.getEmojiKeywordsLanguages#4e9963b2 lang_codes:Vector<string> = Vector<EmojiLanguage>`
+    /// `messages.getEmojiKeywordsLanguages#4e9963b2 lang_codes:Vector<string> = Vector<EmojiLanguage>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiKeywordsLanguages {
-        ///`lang_codes:Vector<string>`
+        /// `lang_codes:Vector<string>`
         pub lang_codes: Vec<String>,
     }
     impl crate::Identifiable for GetEmojiKeywordsLanguages {
@@ -25214,10 +25214,10 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiKeywordsLanguages {
         type Return = Vec<crate::enums::EmojiLanguage>;
     }
-    ///`messages.getEmojiURL#d5b10c26 lang_code:string = EmojiURL`
+    /// `messages.getEmojiURL#d5b10c26 lang_code:string = EmojiURL`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiURL {
-        ///`lang_code:string`
+        /// `lang_code:string`
         pub lang_code: String,
     }
     impl crate::Identifiable for GetEmojiURL {
@@ -25248,16 +25248,16 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiURL {
         type Return = crate::enums::EmojiURL;
     }
-    ///`messages.getSearchCounters#1bbcf300 flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer top_msg_id:flags.0?int filters:Vector<MessagesFilter> = Vector<messages.SearchCounter>`
+    /// `messages.getSearchCounters#1bbcf300 flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer top_msg_id:flags.0?int filters:Vector<MessagesFilter> = Vector<messages.SearchCounter>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSearchCounters {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`saved_peer_id:flags.2?InputPeer`
+        /// `saved_peer_id:flags.2?InputPeer`
         pub saved_peer_id: Option<crate::enums::InputPeer>,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
-        ///`filters:Vector<MessagesFilter>`
+        /// `filters:Vector<MessagesFilter>`
         pub filters: Vec<crate::enums::MessagesFilter>,
     }
     impl crate::Identifiable for GetSearchCounters {
@@ -25347,18 +25347,18 @@ pub mod messages {
     impl crate::RemoteCall for GetSearchCounters {
         type Return = Vec<crate::enums::messages::SearchCounter>;
     }
-    ///`messages.requestUrlAuth#894cc99c flags:# peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string in_app_origin:flags.3?string = UrlAuthResult`
+    /// `messages.requestUrlAuth#894cc99c flags:# peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string in_app_origin:flags.3?string = UrlAuthResult`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestUrlAuth {
-        ///`peer:flags.1?InputPeer`
+        /// `peer:flags.1?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`msg_id:flags.1?int`
+        /// `msg_id:flags.1?int`
         pub msg_id: Option<i32>,
-        ///`button_id:flags.1?int`
+        /// `button_id:flags.1?int`
         pub button_id: Option<i32>,
-        ///`url:flags.2?string`
+        /// `url:flags.2?string`
         pub url: Option<String>,
-        ///`in_app_origin:flags.3?string`
+        /// `in_app_origin:flags.3?string`
         pub in_app_origin: Option<String>,
     }
     impl crate::Identifiable for RequestUrlAuth {
@@ -25459,22 +25459,22 @@ pub mod messages {
     impl crate::RemoteCall for RequestUrlAuth {
         type Return = crate::enums::UrlAuthResult;
     }
-    ///`messages.acceptUrlAuth#67a3f0de flags:# write_allowed:flags.0?true share_phone_number:flags.3?true peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string match_code:flags.4?string = UrlAuthResult`
+    /// `messages.acceptUrlAuth#67a3f0de flags:# write_allowed:flags.0?true share_phone_number:flags.3?true peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string match_code:flags.4?string = UrlAuthResult`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AcceptUrlAuth {
-        ///`write_allowed:flags.0?true`
+        /// `write_allowed:flags.0?true`
         pub write_allowed: bool,
-        ///`share_phone_number:flags.3?true`
+        /// `share_phone_number:flags.3?true`
         pub share_phone_number: bool,
-        ///`peer:flags.1?InputPeer`
+        /// `peer:flags.1?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`msg_id:flags.1?int`
+        /// `msg_id:flags.1?int`
         pub msg_id: Option<i32>,
-        ///`button_id:flags.1?int`
+        /// `button_id:flags.1?int`
         pub button_id: Option<i32>,
-        ///`url:flags.2?string`
+        /// `url:flags.2?string`
         pub url: Option<String>,
-        ///`match_code:flags.4?string`
+        /// `match_code:flags.4?string`
         pub match_code: Option<String>,
     }
     impl crate::Identifiable for AcceptUrlAuth {
@@ -25589,10 +25589,10 @@ pub mod messages {
     impl crate::RemoteCall for AcceptUrlAuth {
         type Return = crate::enums::UrlAuthResult;
     }
-    ///`messages.hidePeerSettingsBar#4facb138 peer:InputPeer = Bool`
+    /// `messages.hidePeerSettingsBar#4facb138 peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct HidePeerSettingsBar {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for HidePeerSettingsBar {
@@ -25625,12 +25625,12 @@ pub mod messages {
     impl crate::RemoteCall for HidePeerSettingsBar {
         type Return = bool;
     }
-    ///`messages.getScheduledHistory#f516760b peer:InputPeer hash:long = messages.Messages`
+    /// `messages.getScheduledHistory#f516760b peer:InputPeer hash:long = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetScheduledHistory {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetScheduledHistory {
@@ -25667,12 +25667,12 @@ pub mod messages {
     impl crate::RemoteCall for GetScheduledHistory {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.getScheduledMessages#bdbb0464 peer:InputPeer id:Vector<int> = messages.Messages`
+    /// `messages.getScheduledMessages#bdbb0464 peer:InputPeer id:Vector<int> = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetScheduledMessages {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for GetScheduledMessages {
@@ -25724,12 +25724,12 @@ pub mod messages {
     impl crate::RemoteCall for GetScheduledMessages {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.sendScheduledMessages#bd38850a peer:InputPeer id:Vector<int> = Updates`
+    /// `messages.sendScheduledMessages#bd38850a peer:InputPeer id:Vector<int> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendScheduledMessages {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for SendScheduledMessages {
@@ -25781,12 +25781,12 @@ pub mod messages {
     impl crate::RemoteCall for SendScheduledMessages {
         type Return = crate::enums::Updates;
     }
-    ///`messages.deleteScheduledMessages#59ae2b16 peer:InputPeer id:Vector<int> = Updates`
+    /// `messages.deleteScheduledMessages#59ae2b16 peer:InputPeer id:Vector<int> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteScheduledMessages {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for DeleteScheduledMessages {
@@ -25838,18 +25838,18 @@ pub mod messages {
     impl crate::RemoteCall for DeleteScheduledMessages {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getPollVotes#b86e380e flags:# peer:InputPeer id:int option:flags.0?bytes offset:flags.1?string limit:int = messages.VotesList`
+    /// `messages.getPollVotes#b86e380e flags:# peer:InputPeer id:int option:flags.0?bytes offset:flags.1?string limit:int = messages.VotesList`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPollVotes {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`option:flags.0?bytes`
+        /// `option:flags.0?bytes`
         pub option: Option<Vec<u8>>,
-        ///`offset:flags.1?string`
+        /// `offset:flags.1?string`
         pub offset: Option<String>,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetPollVotes {
@@ -25925,16 +25925,16 @@ pub mod messages {
     impl crate::RemoteCall for GetPollVotes {
         type Return = crate::enums::messages::VotesList;
     }
-    ///`messages.toggleStickerSets#b5052fea flags:# uninstall:flags.0?true archive:flags.1?true unarchive:flags.2?true stickersets:Vector<InputStickerSet> = Bool`
+    /// `messages.toggleStickerSets#b5052fea flags:# uninstall:flags.0?true archive:flags.1?true unarchive:flags.2?true stickersets:Vector<InputStickerSet> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleStickerSets {
-        ///`uninstall:flags.0?true`
+        /// `uninstall:flags.0?true`
         pub uninstall: bool,
-        ///`archive:flags.1?true`
+        /// `archive:flags.1?true`
         pub archive: bool,
-        ///`unarchive:flags.2?true`
+        /// `unarchive:flags.2?true`
         pub unarchive: bool,
-        ///`stickersets:Vector<InputStickerSet>`
+        /// `stickersets:Vector<InputStickerSet>`
         pub stickersets: Vec<crate::enums::InputStickerSet>,
     }
     impl crate::Identifiable for ToggleStickerSets {
@@ -26010,7 +26010,7 @@ pub mod messages {
     impl crate::RemoteCall for ToggleStickerSets {
         type Return = bool;
     }
-    ///`messages.getDialogFilters#efd48c89 = messages.DialogFilters`
+    /// `messages.getDialogFilters#efd48c89 = messages.DialogFilters`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDialogFilters {}
     impl crate::Identifiable for GetDialogFilters {
@@ -26037,7 +26037,7 @@ pub mod messages {
     impl crate::RemoteCall for GetDialogFilters {
         type Return = crate::enums::messages::DialogFilters;
     }
-    ///`messages.getSuggestedDialogFilters#a29cd42c = Vector<DialogFilterSuggested>`
+    /// `messages.getSuggestedDialogFilters#a29cd42c = Vector<DialogFilterSuggested>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSuggestedDialogFilters {}
     impl crate::Identifiable for GetSuggestedDialogFilters {
@@ -26064,12 +26064,12 @@ pub mod messages {
     impl crate::RemoteCall for GetSuggestedDialogFilters {
         type Return = Vec<crate::enums::DialogFilterSuggested>;
     }
-    ///`messages.updateDialogFilter#1ad4a04a flags:# id:int filter:flags.0?DialogFilter = Bool`
+    /// `messages.updateDialogFilter#1ad4a04a flags:# id:int filter:flags.0?DialogFilter = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateDialogFilter {
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`filter:flags.0?DialogFilter`
+        /// `filter:flags.0?DialogFilter`
         pub filter: Option<crate::enums::DialogFilter>,
     }
     impl crate::Identifiable for UpdateDialogFilter {
@@ -26120,10 +26120,10 @@ pub mod messages {
     impl crate::RemoteCall for UpdateDialogFilter {
         type Return = bool;
     }
-    ///`messages.updateDialogFiltersOrder#c563c1e4 order:Vector<int> = Bool`
+    /// `messages.updateDialogFiltersOrder#c563c1e4 order:Vector<int> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateDialogFiltersOrder {
-        ///`order:Vector<int>`
+        /// `order:Vector<int>`
         pub order: Vec<i32>,
     }
     impl crate::Identifiable for UpdateDialogFiltersOrder {
@@ -26169,14 +26169,14 @@ pub mod messages {
     impl crate::RemoteCall for UpdateDialogFiltersOrder {
         type Return = bool;
     }
-    ///`messages.getOldFeaturedStickers#7ed094a1 offset:int limit:int hash:long = messages.FeaturedStickers`
+    /// `messages.getOldFeaturedStickers#7ed094a1 offset:int limit:int hash:long = messages.FeaturedStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOldFeaturedStickers {
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetOldFeaturedStickers {
@@ -26215,26 +26215,26 @@ pub mod messages {
     impl crate::RemoteCall for GetOldFeaturedStickers {
         type Return = crate::enums::messages::FeaturedStickers;
     }
-    ///`messages.getReplies#22ddd30c peer:InputPeer msg_id:int offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
+    /// `messages.getReplies#22ddd30c peer:InputPeer msg_id:int offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetReplies {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`offset_date:int`
+        /// `offset_date:int`
         pub offset_date: i32,
-        ///`add_offset:int`
+        /// `add_offset:int`
         pub add_offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_id:int`
+        /// `min_id:int`
         pub min_id: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetReplies {
@@ -26309,12 +26309,12 @@ pub mod messages {
     impl crate::RemoteCall for GetReplies {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.getDiscussionMessage#446972fd peer:InputPeer msg_id:int = messages.DiscussionMessage`
+    /// `messages.getDiscussionMessage#446972fd peer:InputPeer msg_id:int = messages.DiscussionMessage`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetDiscussionMessage {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for GetDiscussionMessage {
@@ -26351,14 +26351,14 @@ pub mod messages {
     impl crate::RemoteCall for GetDiscussionMessage {
         type Return = crate::enums::messages::DiscussionMessage;
     }
-    ///`messages.readDiscussion#f731a9f4 peer:InputPeer msg_id:int read_max_id:int = Bool`
+    /// `messages.readDiscussion#f731a9f4 peer:InputPeer msg_id:int read_max_id:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadDiscussion {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`read_max_id:int`
+        /// `read_max_id:int`
         pub read_max_id: i32,
     }
     impl crate::Identifiable for ReadDiscussion {
@@ -26399,14 +26399,14 @@ pub mod messages {
     impl crate::RemoteCall for ReadDiscussion {
         type Return = bool;
     }
-    ///`messages.unpinAllMessages#062dd747 flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer = messages.AffectedHistory`
+    /// `messages.unpinAllMessages#062dd747 flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer = messages.AffectedHistory`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UnpinAllMessages {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
-        ///`saved_peer_id:flags.1?InputPeer`
+        /// `saved_peer_id:flags.1?InputPeer`
         pub saved_peer_id: Option<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for UnpinAllMessages {
@@ -26472,10 +26472,10 @@ pub mod messages {
     impl crate::RemoteCall for UnpinAllMessages {
         type Return = crate::enums::messages::AffectedHistory;
     }
-    ///`messages.deleteChat#5bd0ee50 chat_id:long = Bool`
+    /// `messages.deleteChat#5bd0ee50 chat_id:long = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteChat {
-        ///`chat_id:long`
+        /// `chat_id:long`
         pub chat_id: i64,
     }
     impl crate::Identifiable for DeleteChat {
@@ -26506,10 +26506,10 @@ pub mod messages {
     impl crate::RemoteCall for DeleteChat {
         type Return = bool;
     }
-    ///`messages.deletePhoneCallHistory#f9cbe409 flags:# revoke:flags.0?true = messages.AffectedFoundMessages`
+    /// `messages.deletePhoneCallHistory#f9cbe409 flags:# revoke:flags.0?true = messages.AffectedFoundMessages`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeletePhoneCallHistory {
-        ///`revoke:flags.0?true`
+        /// `revoke:flags.0?true`
         pub revoke: bool,
     }
     impl crate::Identifiable for DeletePhoneCallHistory {
@@ -26545,10 +26545,10 @@ pub mod messages {
     impl crate::RemoteCall for DeletePhoneCallHistory {
         type Return = crate::enums::messages::AffectedFoundMessages;
     }
-    ///`messages.checkHistoryImport#43fe19f3 import_head:string = messages.HistoryImportParsed`
+    /// `messages.checkHistoryImport#43fe19f3 import_head:string = messages.HistoryImportParsed`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckHistoryImport {
-        ///`import_head:string`
+        /// `import_head:string`
         pub import_head: String,
     }
     impl crate::Identifiable for CheckHistoryImport {
@@ -26579,14 +26579,14 @@ pub mod messages {
     impl crate::RemoteCall for CheckHistoryImport {
         type Return = crate::enums::messages::HistoryImportParsed;
     }
-    ///`messages.initHistoryImport#34090c3b peer:InputPeer file:InputFile media_count:int = messages.HistoryImport`
+    /// `messages.initHistoryImport#34090c3b peer:InputPeer file:InputFile media_count:int = messages.HistoryImport`
     #[derive(Clone, Debug, PartialEq)]
     pub struct InitHistoryImport {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`file:InputFile`
+        /// `file:InputFile`
         pub file: crate::enums::InputFile,
-        ///`media_count:int`
+        /// `media_count:int`
         pub media_count: i32,
     }
     impl crate::Identifiable for InitHistoryImport {
@@ -26629,16 +26629,16 @@ pub mod messages {
     impl crate::RemoteCall for InitHistoryImport {
         type Return = crate::enums::messages::HistoryImport;
     }
-    ///`messages.uploadImportedMedia#2a862092 peer:InputPeer import_id:long file_name:string media:InputMedia = MessageMedia`
+    /// `messages.uploadImportedMedia#2a862092 peer:InputPeer import_id:long file_name:string media:InputMedia = MessageMedia`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UploadImportedMedia {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`import_id:long`
+        /// `import_id:long`
         pub import_id: i64,
-        ///`file_name:string`
+        /// `file_name:string`
         pub file_name: String,
-        ///`media:InputMedia`
+        /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
     }
     impl crate::Identifiable for UploadImportedMedia {
@@ -26690,12 +26690,12 @@ pub mod messages {
     impl crate::RemoteCall for UploadImportedMedia {
         type Return = crate::enums::MessageMedia;
     }
-    ///`messages.startHistoryImport#b43df344 peer:InputPeer import_id:long = Bool`
+    /// `messages.startHistoryImport#b43df344 peer:InputPeer import_id:long = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct StartHistoryImport {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`import_id:long`
+        /// `import_id:long`
         pub import_id: i64,
     }
     impl crate::Identifiable for StartHistoryImport {
@@ -26732,20 +26732,20 @@ pub mod messages {
     impl crate::RemoteCall for StartHistoryImport {
         type Return = bool;
     }
-    ///`messages.getExportedChatInvites#a2b5a3f6 flags:# revoked:flags.3?true peer:InputPeer admin_id:InputUser offset_date:flags.2?int offset_link:flags.2?string limit:int = messages.ExportedChatInvites`
+    /// `messages.getExportedChatInvites#a2b5a3f6 flags:# revoked:flags.3?true peer:InputPeer admin_id:InputUser offset_date:flags.2?int offset_link:flags.2?string limit:int = messages.ExportedChatInvites`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetExportedChatInvites {
-        ///`revoked:flags.3?true`
+        /// `revoked:flags.3?true`
         pub revoked: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`admin_id:InputUser`
+        /// `admin_id:InputUser`
         pub admin_id: crate::enums::InputUser,
-        ///`offset_date:flags.2?int`
+        /// `offset_date:flags.2?int`
         pub offset_date: Option<i32>,
-        ///`offset_link:flags.2?string`
+        /// `offset_link:flags.2?string`
         pub offset_link: Option<String>,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetExportedChatInvites {
@@ -26830,12 +26830,12 @@ pub mod messages {
     impl crate::RemoteCall for GetExportedChatInvites {
         type Return = crate::enums::messages::ExportedChatInvites;
     }
-    ///`messages.getExportedChatInvite#73746f5c peer:InputPeer link:string = messages.ExportedChatInvite`
+    /// `messages.getExportedChatInvite#73746f5c peer:InputPeer link:string = messages.ExportedChatInvite`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetExportedChatInvite {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`link:string`
+        /// `link:string`
         pub link: String,
     }
     impl crate::Identifiable for GetExportedChatInvite {
@@ -26872,22 +26872,22 @@ pub mod messages {
     impl crate::RemoteCall for GetExportedChatInvite {
         type Return = crate::enums::messages::ExportedChatInvite;
     }
-    ///`messages.editExportedChatInvite#bdca2f75 flags:# revoked:flags.2?true peer:InputPeer link:string expire_date:flags.0?int usage_limit:flags.1?int request_needed:flags.3?Bool title:flags.4?string = messages.ExportedChatInvite`
+    /// `messages.editExportedChatInvite#bdca2f75 flags:# revoked:flags.2?true peer:InputPeer link:string expire_date:flags.0?int usage_limit:flags.1?int request_needed:flags.3?Bool title:flags.4?string = messages.ExportedChatInvite`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditExportedChatInvite {
-        ///`revoked:flags.2?true`
+        /// `revoked:flags.2?true`
         pub revoked: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`link:string`
+        /// `link:string`
         pub link: String,
-        ///`expire_date:flags.0?int`
+        /// `expire_date:flags.0?int`
         pub expire_date: Option<i32>,
-        ///`usage_limit:flags.1?int`
+        /// `usage_limit:flags.1?int`
         pub usage_limit: Option<i32>,
-        ///`request_needed:flags.3?Bool`
+        /// `request_needed:flags.3?Bool`
         pub request_needed: Option<bool>,
-        ///`title:flags.4?string`
+        /// `title:flags.4?string`
         pub title: Option<String>,
     }
     impl crate::Identifiable for EditExportedChatInvite {
@@ -26993,12 +26993,12 @@ pub mod messages {
     impl crate::RemoteCall for EditExportedChatInvite {
         type Return = crate::enums::messages::ExportedChatInvite;
     }
-    ///`messages.deleteRevokedExportedChatInvites#56987bd5 peer:InputPeer admin_id:InputUser = Bool`
+    /// `messages.deleteRevokedExportedChatInvites#56987bd5 peer:InputPeer admin_id:InputUser = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteRevokedExportedChatInvites {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`admin_id:InputUser`
+        /// `admin_id:InputUser`
         pub admin_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for DeleteRevokedExportedChatInvites {
@@ -27037,12 +27037,12 @@ pub mod messages {
     impl crate::RemoteCall for DeleteRevokedExportedChatInvites {
         type Return = bool;
     }
-    ///`messages.deleteExportedChatInvite#d464a42b peer:InputPeer link:string = Bool`
+    /// `messages.deleteExportedChatInvite#d464a42b peer:InputPeer link:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteExportedChatInvite {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`link:string`
+        /// `link:string`
         pub link: String,
     }
     impl crate::Identifiable for DeleteExportedChatInvite {
@@ -27079,10 +27079,10 @@ pub mod messages {
     impl crate::RemoteCall for DeleteExportedChatInvite {
         type Return = bool;
     }
-    ///`messages.getAdminsWithInvites#3920e6ef peer:InputPeer = messages.ChatAdminsWithInvites`
+    /// `messages.getAdminsWithInvites#3920e6ef peer:InputPeer = messages.ChatAdminsWithInvites`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetAdminsWithInvites {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetAdminsWithInvites {
@@ -27115,24 +27115,24 @@ pub mod messages {
     impl crate::RemoteCall for GetAdminsWithInvites {
         type Return = crate::enums::messages::ChatAdminsWithInvites;
     }
-    ///`messages.getChatInviteImporters#df04dd4e flags:# requested:flags.0?true subscription_expired:flags.3?true peer:InputPeer link:flags.1?string q:flags.2?string offset_date:int offset_user:InputUser limit:int = messages.ChatInviteImporters`
+    /// `messages.getChatInviteImporters#df04dd4e flags:# requested:flags.0?true subscription_expired:flags.3?true peer:InputPeer link:flags.1?string q:flags.2?string offset_date:int offset_user:InputUser limit:int = messages.ChatInviteImporters`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetChatInviteImporters {
-        ///`requested:flags.0?true`
+        /// `requested:flags.0?true`
         pub requested: bool,
-        ///`subscription_expired:flags.3?true`
+        /// `subscription_expired:flags.3?true`
         pub subscription_expired: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`link:flags.1?string`
+        /// `link:flags.1?string`
         pub link: Option<String>,
-        ///`q:flags.2?string`
+        /// `q:flags.2?string`
         pub q: Option<String>,
-        ///`offset_date:int`
+        /// `offset_date:int`
         pub offset_date: i32,
-        ///`offset_user:InputUser`
+        /// `offset_user:InputUser`
         pub offset_user: crate::enums::InputUser,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetChatInviteImporters {
@@ -27229,12 +27229,12 @@ pub mod messages {
     impl crate::RemoteCall for GetChatInviteImporters {
         type Return = crate::enums::messages::ChatInviteImporters;
     }
-    ///`messages.setHistoryTTL#b80e5fe4 peer:InputPeer period:int = Updates`
+    /// `messages.setHistoryTTL#b80e5fe4 peer:InputPeer period:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetHistoryTTL {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`period:int`
+        /// `period:int`
         pub period: i32,
     }
     impl crate::Identifiable for SetHistoryTTL {
@@ -27271,10 +27271,10 @@ pub mod messages {
     impl crate::RemoteCall for SetHistoryTTL {
         type Return = crate::enums::Updates;
     }
-    ///`messages.checkHistoryImportPeer#5dc60f03 peer:InputPeer = messages.CheckedHistoryImportPeer`
+    /// `messages.checkHistoryImportPeer#5dc60f03 peer:InputPeer = messages.CheckedHistoryImportPeer`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CheckHistoryImportPeer {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for CheckHistoryImportPeer {
@@ -27307,12 +27307,12 @@ pub mod messages {
     impl crate::RemoteCall for CheckHistoryImportPeer {
         type Return = crate::enums::messages::CheckedHistoryImportPeer;
     }
-    ///`messages.setChatTheme#081202c9 peer:InputPeer theme:InputChatTheme = Updates`
+    /// `messages.setChatTheme#081202c9 peer:InputPeer theme:InputChatTheme = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetChatTheme {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`theme:InputChatTheme`
+        /// `theme:InputChatTheme`
         pub theme: crate::enums::InputChatTheme,
     }
     impl crate::Identifiable for SetChatTheme {
@@ -27351,12 +27351,12 @@ pub mod messages {
     impl crate::RemoteCall for SetChatTheme {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getMessageReadParticipants#31c1c44f peer:InputPeer msg_id:int = Vector<ReadParticipantDate>`
+    /// `messages.getMessageReadParticipants#31c1c44f peer:InputPeer msg_id:int = Vector<ReadParticipantDate>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessageReadParticipants {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for GetMessageReadParticipants {
@@ -27393,18 +27393,18 @@ pub mod messages {
     impl crate::RemoteCall for GetMessageReadParticipants {
         type Return = Vec<crate::enums::ReadParticipantDate>;
     }
-    ///`messages.getSearchResultsCalendar#6aa3f6bd flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer filter:MessagesFilter offset_id:int offset_date:int = messages.SearchResultsCalendar`
+    /// `messages.getSearchResultsCalendar#6aa3f6bd flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer filter:MessagesFilter offset_id:int offset_date:int = messages.SearchResultsCalendar`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSearchResultsCalendar {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`saved_peer_id:flags.2?InputPeer`
+        /// `saved_peer_id:flags.2?InputPeer`
         pub saved_peer_id: Option<crate::enums::InputPeer>,
-        ///`filter:MessagesFilter`
+        /// `filter:MessagesFilter`
         pub filter: crate::enums::MessagesFilter,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`offset_date:int`
+        /// `offset_date:int`
         pub offset_date: i32,
     }
     impl crate::Identifiable for GetSearchResultsCalendar {
@@ -27473,18 +27473,18 @@ pub mod messages {
     impl crate::RemoteCall for GetSearchResultsCalendar {
         type Return = crate::enums::messages::SearchResultsCalendar;
     }
-    ///`messages.getSearchResultsPositions#9c7f2f10 flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer filter:MessagesFilter offset_id:int limit:int = messages.SearchResultsPositions`
+    /// `messages.getSearchResultsPositions#9c7f2f10 flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer filter:MessagesFilter offset_id:int limit:int = messages.SearchResultsPositions`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSearchResultsPositions {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`saved_peer_id:flags.2?InputPeer`
+        /// `saved_peer_id:flags.2?InputPeer`
         pub saved_peer_id: Option<crate::enums::InputPeer>,
-        ///`filter:MessagesFilter`
+        /// `filter:MessagesFilter`
         pub filter: crate::enums::MessagesFilter,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetSearchResultsPositions {
@@ -27553,14 +27553,14 @@ pub mod messages {
     impl crate::RemoteCall for GetSearchResultsPositions {
         type Return = crate::enums::messages::SearchResultsPositions;
     }
-    ///`messages.hideChatJoinRequest#7fe7e815 flags:# approved:flags.0?true peer:InputPeer user_id:InputUser = Updates`
+    /// `messages.hideChatJoinRequest#7fe7e815 flags:# approved:flags.0?true peer:InputPeer user_id:InputUser = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct HideChatJoinRequest {
-        ///`approved:flags.0?true`
+        /// `approved:flags.0?true`
         pub approved: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for HideChatJoinRequest {
@@ -27608,14 +27608,14 @@ pub mod messages {
     impl crate::RemoteCall for HideChatJoinRequest {
         type Return = crate::enums::Updates;
     }
-    ///`messages.hideAllChatJoinRequests#e085f4ea flags:# approved:flags.0?true peer:InputPeer link:flags.1?string = Updates`
+    /// `messages.hideAllChatJoinRequests#e085f4ea flags:# approved:flags.0?true peer:InputPeer link:flags.1?string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct HideAllChatJoinRequests {
-        ///`approved:flags.0?true`
+        /// `approved:flags.0?true`
         pub approved: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`link:flags.1?string`
+        /// `link:flags.1?string`
         pub link: Option<String>,
     }
     impl crate::Identifiable for HideAllChatJoinRequests {
@@ -27670,14 +27670,14 @@ pub mod messages {
     impl crate::RemoteCall for HideAllChatJoinRequests {
         type Return = crate::enums::Updates;
     }
-    ///`messages.toggleNoForwards#b2081a35 flags:# peer:InputPeer enabled:Bool request_msg_id:flags.0?int = Updates`
+    /// `messages.toggleNoForwards#b2081a35 flags:# peer:InputPeer enabled:Bool request_msg_id:flags.0?int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleNoForwards {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
-        ///`request_msg_id:flags.0?int`
+        /// `request_msg_id:flags.0?int`
         pub request_msg_id: Option<i32>,
     }
     impl crate::Identifiable for ToggleNoForwards {
@@ -27734,12 +27734,12 @@ pub mod messages {
     impl crate::RemoteCall for ToggleNoForwards {
         type Return = crate::enums::Updates;
     }
-    ///`messages.saveDefaultSendAs#ccfddf96 peer:InputPeer send_as:InputPeer = Bool`
+    /// `messages.saveDefaultSendAs#ccfddf96 peer:InputPeer send_as:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveDefaultSendAs {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`send_as:InputPeer`
+        /// `send_as:InputPeer`
         pub send_as: crate::enums::InputPeer,
     }
     impl crate::Identifiable for SaveDefaultSendAs {
@@ -27778,18 +27778,18 @@ pub mod messages {
     impl crate::RemoteCall for SaveDefaultSendAs {
         type Return = bool;
     }
-    ///`messages.sendReaction#d30d78d4 flags:# big:flags.1?true add_to_recent:flags.2?true peer:InputPeer msg_id:int reaction:flags.0?Vector<Reaction> = Updates`
+    /// `messages.sendReaction#d30d78d4 flags:# big:flags.1?true add_to_recent:flags.2?true peer:InputPeer msg_id:int reaction:flags.0?Vector<Reaction> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendReaction {
-        ///`big:flags.1?true`
+        /// `big:flags.1?true`
         pub big: bool,
-        ///`add_to_recent:flags.2?true`
+        /// `add_to_recent:flags.2?true`
         pub add_to_recent: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`reaction:flags.0?Vector<Reaction>`
+        /// `reaction:flags.0?Vector<Reaction>`
         pub reaction: Option<Vec<crate::enums::Reaction>>,
     }
     impl crate::Identifiable for SendReaction {
@@ -27879,12 +27879,12 @@ pub mod messages {
     impl crate::RemoteCall for SendReaction {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getMessagesReactions#8bba90e6 peer:InputPeer id:Vector<int> = Updates`
+    /// `messages.getMessagesReactions#8bba90e6 peer:InputPeer id:Vector<int> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessagesReactions {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for GetMessagesReactions {
@@ -27936,18 +27936,18 @@ pub mod messages {
     impl crate::RemoteCall for GetMessagesReactions {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getMessageReactionsList#461b3f48 flags:# peer:InputPeer id:int reaction:flags.0?Reaction offset:flags.1?string limit:int = messages.MessageReactionsList`
+    /// `messages.getMessageReactionsList#461b3f48 flags:# peer:InputPeer id:int reaction:flags.0?Reaction offset:flags.1?string limit:int = messages.MessageReactionsList`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessageReactionsList {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`reaction:flags.0?Reaction`
+        /// `reaction:flags.0?Reaction`
         pub reaction: Option<crate::enums::Reaction>,
-        ///`offset:flags.1?string`
+        /// `offset:flags.1?string`
         pub offset: Option<String>,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetMessageReactionsList {
@@ -28023,16 +28023,16 @@ pub mod messages {
     impl crate::RemoteCall for GetMessageReactionsList {
         type Return = crate::enums::messages::MessageReactionsList;
     }
-    ///`messages.setChatAvailableReactions#864b2581 flags:# peer:InputPeer available_reactions:ChatReactions reactions_limit:flags.0?int paid_enabled:flags.1?Bool = Updates`
+    /// `messages.setChatAvailableReactions#864b2581 flags:# peer:InputPeer available_reactions:ChatReactions reactions_limit:flags.0?int paid_enabled:flags.1?Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetChatAvailableReactions {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`available_reactions:ChatReactions`
+        /// `available_reactions:ChatReactions`
         pub available_reactions: crate::enums::ChatReactions,
-        ///`reactions_limit:flags.0?int`
+        /// `reactions_limit:flags.0?int`
         pub reactions_limit: Option<i32>,
-        ///`paid_enabled:flags.1?Bool`
+        /// `paid_enabled:flags.1?Bool`
         pub paid_enabled: Option<bool>,
     }
     impl crate::Identifiable for SetChatAvailableReactions {
@@ -28105,10 +28105,10 @@ pub mod messages {
     impl crate::RemoteCall for SetChatAvailableReactions {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getAvailableReactions#18dea0ac hash:int = messages.AvailableReactions`
+    /// `messages.getAvailableReactions#18dea0ac hash:int = messages.AvailableReactions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAvailableReactions {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetAvailableReactions {
@@ -28139,10 +28139,10 @@ pub mod messages {
     impl crate::RemoteCall for GetAvailableReactions {
         type Return = crate::enums::messages::AvailableReactions;
     }
-    ///`messages.setDefaultReaction#4f47a016 reaction:Reaction = Bool`
+    /// `messages.setDefaultReaction#4f47a016 reaction:Reaction = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetDefaultReaction {
-        ///`reaction:Reaction`
+        /// `reaction:Reaction`
         pub reaction: crate::enums::Reaction,
     }
     impl crate::Identifiable for SetDefaultReaction {
@@ -28175,18 +28175,18 @@ pub mod messages {
     impl crate::RemoteCall for SetDefaultReaction {
         type Return = bool;
     }
-    ///`messages.translateText#a5eec345 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<TextWithEntities> to_lang:string tone:flags.2?string = messages.TranslatedText`
+    /// `messages.translateText#a5eec345 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<TextWithEntities> to_lang:string tone:flags.2?string = messages.TranslatedText`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslateText {
-        ///`peer:flags.0?InputPeer`
+        /// `peer:flags.0?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`id:flags.0?Vector<int>`
+        /// `id:flags.0?Vector<int>`
         pub id: Option<Vec<i32>>,
-        ///`text:flags.1?Vector<TextWithEntities>`
+        /// `text:flags.1?Vector<TextWithEntities>`
         pub text: Option<Vec<crate::enums::TextWithEntities>>,
-        ///`to_lang:string`
+        /// `to_lang:string`
         pub to_lang: String,
-        ///`tone:flags.2?string`
+        /// `tone:flags.2?string`
         pub tone: Option<String>,
     }
     impl crate::Identifiable for TranslateText {
@@ -28312,24 +28312,24 @@ pub mod messages {
     impl crate::RemoteCall for TranslateText {
         type Return = crate::enums::messages::TranslatedText;
     }
-    ///`messages.getUnreadReactions#bd7f90ac flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
+    /// `messages.getUnreadReactions#bd7f90ac flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetUnreadReactions {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
-        ///`saved_peer_id:flags.1?InputPeer`
+        /// `saved_peer_id:flags.1?InputPeer`
         pub saved_peer_id: Option<crate::enums::InputPeer>,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`add_offset:int`
+        /// `add_offset:int`
         pub add_offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_id:int`
+        /// `min_id:int`
         pub min_id: i32,
     }
     impl crate::Identifiable for GetUnreadReactions {
@@ -28420,14 +28420,14 @@ pub mod messages {
     impl crate::RemoteCall for GetUnreadReactions {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.readReactions#9ec44f93 flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer = messages.AffectedHistory`
+    /// `messages.readReactions#9ec44f93 flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer = messages.AffectedHistory`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadReactions {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
-        ///`saved_peer_id:flags.1?InputPeer`
+        /// `saved_peer_id:flags.1?InputPeer`
         pub saved_peer_id: Option<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for ReadReactions {
@@ -28493,14 +28493,14 @@ pub mod messages {
     impl crate::RemoteCall for ReadReactions {
         type Return = crate::enums::messages::AffectedHistory;
     }
-    ///`messages.searchSentMedia#107e31a0 q:string filter:MessagesFilter limit:int = messages.Messages`
+    /// `messages.searchSentMedia#107e31a0 q:string filter:MessagesFilter limit:int = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SearchSentMedia {
-        ///`q:string`
+        /// `q:string`
         pub q: String,
-        ///`filter:MessagesFilter`
+        /// `filter:MessagesFilter`
         pub filter: crate::enums::MessagesFilter,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for SearchSentMedia {
@@ -28541,10 +28541,10 @@ pub mod messages {
     impl crate::RemoteCall for SearchSentMedia {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.getAttachMenuBots#16fcc2cb hash:long = AttachMenuBots`
+    /// `messages.getAttachMenuBots#16fcc2cb hash:long = AttachMenuBots`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAttachMenuBots {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetAttachMenuBots {
@@ -28575,10 +28575,10 @@ pub mod messages {
     impl crate::RemoteCall for GetAttachMenuBots {
         type Return = crate::enums::AttachMenuBots;
     }
-    ///`messages.getAttachMenuBot#77216192 bot:InputUser = AttachMenuBotsBot`
+    /// `messages.getAttachMenuBot#77216192 bot:InputUser = AttachMenuBotsBot`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetAttachMenuBot {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetAttachMenuBot {
@@ -28611,14 +28611,14 @@ pub mod messages {
     impl crate::RemoteCall for GetAttachMenuBot {
         type Return = crate::enums::AttachMenuBotsBot;
     }
-    ///`messages.toggleBotInAttachMenu#69f59d69 flags:# write_allowed:flags.0?true bot:InputUser enabled:Bool = Bool`
+    /// `messages.toggleBotInAttachMenu#69f59d69 flags:# write_allowed:flags.0?true bot:InputUser enabled:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleBotInAttachMenu {
-        ///`write_allowed:flags.0?true`
+        /// `write_allowed:flags.0?true`
         pub write_allowed: bool,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleBotInAttachMenu {
@@ -28668,32 +28668,32 @@ pub mod messages {
     impl crate::RemoteCall for ToggleBotInAttachMenu {
         type Return = bool;
     }
-    ///`messages.requestWebView#269dc2c1 flags:# from_bot_menu:flags.4?true silent:flags.5?true compact:flags.7?true fullscreen:flags.8?true peer:InputPeer bot:InputUser url:flags.1?string start_param:flags.3?string theme_params:flags.2?DataJSON platform:string reply_to:flags.0?InputReplyTo send_as:flags.13?InputPeer = WebViewResult`
+    /// `messages.requestWebView#269dc2c1 flags:# from_bot_menu:flags.4?true silent:flags.5?true compact:flags.7?true fullscreen:flags.8?true peer:InputPeer bot:InputUser url:flags.1?string start_param:flags.3?string theme_params:flags.2?DataJSON platform:string reply_to:flags.0?InputReplyTo send_as:flags.13?InputPeer = WebViewResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RequestWebView {
-        ///`from_bot_menu:flags.4?true`
+        /// `from_bot_menu:flags.4?true`
         pub from_bot_menu: bool,
-        ///`silent:flags.5?true`
+        /// `silent:flags.5?true`
         pub silent: bool,
-        ///`compact:flags.7?true`
+        /// `compact:flags.7?true`
         pub compact: bool,
-        ///`fullscreen:flags.8?true`
+        /// `fullscreen:flags.8?true`
         pub fullscreen: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`url:flags.1?string`
+        /// `url:flags.1?string`
         pub url: Option<String>,
-        ///`start_param:flags.3?string`
+        /// `start_param:flags.3?string`
         pub start_param: Option<String>,
-        ///`theme_params:flags.2?DataJSON`
+        /// `theme_params:flags.2?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
-        ///`platform:string`
+        /// `platform:string`
         pub platform: String,
-        ///`reply_to:flags.0?InputReplyTo`
+        /// `reply_to:flags.0?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
-        ///`send_as:flags.13?InputPeer`
+        /// `send_as:flags.13?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for RequestWebView {
@@ -28845,20 +28845,20 @@ pub mod messages {
     impl crate::RemoteCall for RequestWebView {
         type Return = crate::enums::WebViewResult;
     }
-    ///`messages.prolongWebView#b0d81a83 flags:# silent:flags.5?true peer:InputPeer bot:InputUser query_id:long reply_to:flags.0?InputReplyTo send_as:flags.13?InputPeer = Bool`
+    /// `messages.prolongWebView#b0d81a83 flags:# silent:flags.5?true peer:InputPeer bot:InputUser query_id:long reply_to:flags.0?InputReplyTo send_as:flags.13?InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ProlongWebView {
-        ///`silent:flags.5?true`
+        /// `silent:flags.5?true`
         pub silent: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`reply_to:flags.0?InputReplyTo`
+        /// `reply_to:flags.0?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
-        ///`send_as:flags.13?InputPeer`
+        /// `send_as:flags.13?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for ProlongWebView {
@@ -28947,26 +28947,26 @@ pub mod messages {
     impl crate::RemoteCall for ProlongWebView {
         type Return = bool;
     }
-    ///`messages.requestSimpleWebView#413a3e73 flags:# from_switch_webview:flags.1?true from_side_menu:flags.2?true compact:flags.7?true fullscreen:flags.8?true bot:InputUser url:flags.3?string start_param:flags.4?string theme_params:flags.0?DataJSON platform:string = WebViewResult`
+    /// `messages.requestSimpleWebView#413a3e73 flags:# from_switch_webview:flags.1?true from_side_menu:flags.2?true compact:flags.7?true fullscreen:flags.8?true bot:InputUser url:flags.3?string start_param:flags.4?string theme_params:flags.0?DataJSON platform:string = WebViewResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RequestSimpleWebView {
-        ///`from_switch_webview:flags.1?true`
+        /// `from_switch_webview:flags.1?true`
         pub from_switch_webview: bool,
-        ///`from_side_menu:flags.2?true`
+        /// `from_side_menu:flags.2?true`
         pub from_side_menu: bool,
-        ///`compact:flags.7?true`
+        /// `compact:flags.7?true`
         pub compact: bool,
-        ///`fullscreen:flags.8?true`
+        /// `fullscreen:flags.8?true`
         pub fullscreen: bool,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`url:flags.3?string`
+        /// `url:flags.3?string`
         pub url: Option<String>,
-        ///`start_param:flags.4?string`
+        /// `start_param:flags.4?string`
         pub start_param: Option<String>,
-        ///`theme_params:flags.0?DataJSON`
+        /// `theme_params:flags.0?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
-        ///`platform:string`
+        /// `platform:string`
         pub platform: String,
     }
     impl crate::Identifiable for RequestSimpleWebView {
@@ -29079,12 +29079,12 @@ pub mod messages {
     impl crate::RemoteCall for RequestSimpleWebView {
         type Return = crate::enums::WebViewResult;
     }
-    ///`messages.sendWebViewResultMessage#0a4314f5 bot_query_id:string result:InputBotInlineResult = WebViewMessageSent`
+    /// `messages.sendWebViewResultMessage#0a4314f5 bot_query_id:string result:InputBotInlineResult = WebViewMessageSent`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendWebViewResultMessage {
-        ///`bot_query_id:string`
+        /// `bot_query_id:string`
         pub bot_query_id: String,
-        ///`result:InputBotInlineResult`
+        /// `result:InputBotInlineResult`
         pub result: crate::enums::InputBotInlineResult,
     }
     impl crate::Identifiable for SendWebViewResultMessage {
@@ -29121,16 +29121,16 @@ pub mod messages {
     impl crate::RemoteCall for SendWebViewResultMessage {
         type Return = crate::enums::WebViewMessageSent;
     }
-    ///`messages.sendWebViewData#dc0242c8 bot:InputUser random_id:long button_text:string data:string = Updates`
+    /// `messages.sendWebViewData#dc0242c8 bot:InputUser random_id:long button_text:string data:string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendWebViewData {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`button_text:string`
+        /// `button_text:string`
         pub button_text: String,
-        ///`data:string`
+        /// `data:string`
         pub data: String,
     }
     impl crate::Identifiable for SendWebViewData {
@@ -29180,12 +29180,12 @@ pub mod messages {
     impl crate::RemoteCall for SendWebViewData {
         type Return = crate::enums::Updates;
     }
-    ///`messages.transcribeAudio#269e9a49 peer:InputPeer msg_id:int = messages.TranscribedAudio`
+    /// `messages.transcribeAudio#269e9a49 peer:InputPeer msg_id:int = messages.TranscribedAudio`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TranscribeAudio {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for TranscribeAudio {
@@ -29222,16 +29222,16 @@ pub mod messages {
     impl crate::RemoteCall for TranscribeAudio {
         type Return = crate::enums::messages::TranscribedAudio;
     }
-    ///`messages.rateTranscribedAudio#7f1d072f peer:InputPeer msg_id:int transcription_id:long good:Bool = Bool`
+    /// `messages.rateTranscribedAudio#7f1d072f peer:InputPeer msg_id:int transcription_id:long good:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RateTranscribedAudio {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`transcription_id:long`
+        /// `transcription_id:long`
         pub transcription_id: i64,
-        ///`good:Bool`
+        /// `good:Bool`
         pub good: bool,
     }
     impl crate::Identifiable for RateTranscribedAudio {
@@ -29281,10 +29281,10 @@ pub mod messages {
     impl crate::RemoteCall for RateTranscribedAudio {
         type Return = bool;
     }
-    ///`messages.getCustomEmojiDocuments#d9ab0f54 document_id:Vector<long> = Vector<Document>`
+    /// `messages.getCustomEmojiDocuments#d9ab0f54 document_id:Vector<long> = Vector<Document>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCustomEmojiDocuments {
-        ///`document_id:Vector<long>`
+        /// `document_id:Vector<long>`
         pub document_id: Vec<i64>,
     }
     impl crate::Identifiable for GetCustomEmojiDocuments {
@@ -29330,10 +29330,10 @@ pub mod messages {
     impl crate::RemoteCall for GetCustomEmojiDocuments {
         type Return = Vec<crate::enums::Document>;
     }
-    ///`messages.getEmojiStickers#fbfca18f hash:long = messages.AllStickers`
+    /// `messages.getEmojiStickers#fbfca18f hash:long = messages.AllStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiStickers {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetEmojiStickers {
@@ -29364,10 +29364,10 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiStickers {
         type Return = crate::enums::messages::AllStickers;
     }
-    ///`messages.getFeaturedEmojiStickers#0ecf6736 hash:long = messages.FeaturedStickers`
+    /// `messages.getFeaturedEmojiStickers#0ecf6736 hash:long = messages.FeaturedStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetFeaturedEmojiStickers {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetFeaturedEmojiStickers {
@@ -29398,14 +29398,14 @@ pub mod messages {
     impl crate::RemoteCall for GetFeaturedEmojiStickers {
         type Return = crate::enums::messages::FeaturedStickers;
     }
-    ///`messages.reportReaction#3f64c076 peer:InputPeer id:int reaction_peer:InputPeer = Bool`
+    /// `messages.reportReaction#3f64c076 peer:InputPeer id:int reaction_peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportReaction {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`reaction_peer:InputPeer`
+        /// `reaction_peer:InputPeer`
         pub reaction_peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for ReportReaction {
@@ -29448,12 +29448,12 @@ pub mod messages {
     impl crate::RemoteCall for ReportReaction {
         type Return = bool;
     }
-    ///`messages.getTopReactions#bb8125ba limit:int hash:long = messages.Reactions`
+    /// `messages.getTopReactions#bb8125ba limit:int hash:long = messages.Reactions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTopReactions {
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetTopReactions {
@@ -29488,12 +29488,12 @@ pub mod messages {
     impl crate::RemoteCall for GetTopReactions {
         type Return = crate::enums::messages::Reactions;
     }
-    ///`messages.getRecentReactions#39461db2 limit:int hash:long = messages.Reactions`
+    /// `messages.getRecentReactions#39461db2 limit:int hash:long = messages.Reactions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRecentReactions {
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetRecentReactions {
@@ -29528,7 +29528,7 @@ pub mod messages {
     impl crate::RemoteCall for GetRecentReactions {
         type Return = crate::enums::messages::Reactions;
     }
-    ///`messages.clearRecentReactions#9dfeefb4 = Bool`
+    /// `messages.clearRecentReactions#9dfeefb4 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearRecentReactions {}
     impl crate::Identifiable for ClearRecentReactions {
@@ -29555,12 +29555,12 @@ pub mod messages {
     impl crate::RemoteCall for ClearRecentReactions {
         type Return = bool;
     }
-    ///`messages.getExtendedMedia#84f80814 peer:InputPeer id:Vector<int> = Updates`
+    /// `messages.getExtendedMedia#84f80814 peer:InputPeer id:Vector<int> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetExtendedMedia {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for GetExtendedMedia {
@@ -29612,10 +29612,10 @@ pub mod messages {
     impl crate::RemoteCall for GetExtendedMedia {
         type Return = crate::enums::Updates;
     }
-    ///`messages.setDefaultHistoryTTL#9eb51445 period:int = Bool`
+    /// `messages.setDefaultHistoryTTL#9eb51445 period:int = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetDefaultHistoryTTL {
-        ///`period:int`
+        /// `period:int`
         pub period: i32,
     }
     impl crate::Identifiable for SetDefaultHistoryTTL {
@@ -29646,7 +29646,7 @@ pub mod messages {
     impl crate::RemoteCall for SetDefaultHistoryTTL {
         type Return = bool;
     }
-    ///`messages.getDefaultHistoryTTL#658b7188 = DefaultHistoryTTL`
+    /// `messages.getDefaultHistoryTTL#658b7188 = DefaultHistoryTTL`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultHistoryTTL {}
     impl crate::Identifiable for GetDefaultHistoryTTL {
@@ -29673,18 +29673,18 @@ pub mod messages {
     impl crate::RemoteCall for GetDefaultHistoryTTL {
         type Return = crate::enums::DefaultHistoryTTL;
     }
-    ///`messages.sendBotRequestedPeer#6c5cf2a7 flags:# peer:InputPeer msg_id:flags.0?int webapp_req_id:flags.1?string button_id:int requested_peers:Vector<InputPeer> = Updates`
+    /// `messages.sendBotRequestedPeer#6c5cf2a7 flags:# peer:InputPeer msg_id:flags.0?int webapp_req_id:flags.1?string button_id:int requested_peers:Vector<InputPeer> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendBotRequestedPeer {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:flags.0?int`
+        /// `msg_id:flags.0?int`
         pub msg_id: Option<i32>,
-        ///`webapp_req_id:flags.1?string`
+        /// `webapp_req_id:flags.1?string`
         pub webapp_req_id: Option<String>,
-        ///`button_id:int`
+        /// `button_id:int`
         pub button_id: i32,
-        ///`requested_peers:Vector<InputPeer>`
+        /// `requested_peers:Vector<InputPeer>`
         pub requested_peers: Vec<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for SendBotRequestedPeer {
@@ -29779,10 +29779,10 @@ pub mod messages {
     impl crate::RemoteCall for SendBotRequestedPeer {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getEmojiGroups#7488ce5b hash:int = messages.EmojiGroups`
+    /// `messages.getEmojiGroups#7488ce5b hash:int = messages.EmojiGroups`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiGroups {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetEmojiGroups {
@@ -29813,10 +29813,10 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiGroups {
         type Return = crate::enums::messages::EmojiGroups;
     }
-    ///`messages.getEmojiStatusGroups#2ecd56cd hash:int = messages.EmojiGroups`
+    /// `messages.getEmojiStatusGroups#2ecd56cd hash:int = messages.EmojiGroups`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiStatusGroups {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetEmojiStatusGroups {
@@ -29847,10 +29847,10 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiStatusGroups {
         type Return = crate::enums::messages::EmojiGroups;
     }
-    ///`messages.getEmojiProfilePhotoGroups#21a548f3 hash:int = messages.EmojiGroups`
+    /// `messages.getEmojiProfilePhotoGroups#21a548f3 hash:int = messages.EmojiGroups`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiProfilePhotoGroups {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetEmojiProfilePhotoGroups {
@@ -29881,12 +29881,12 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiProfilePhotoGroups {
         type Return = crate::enums::messages::EmojiGroups;
     }
-    ///`messages.searchCustomEmoji#2c11c0d7 emoticon:string hash:long = EmojiList`
+    /// `messages.searchCustomEmoji#2c11c0d7 emoticon:string hash:long = EmojiList`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchCustomEmoji {
-        ///`emoticon:string`
+        /// `emoticon:string`
         pub emoticon: String,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for SearchCustomEmoji {
@@ -29921,12 +29921,12 @@ pub mod messages {
     impl crate::RemoteCall for SearchCustomEmoji {
         type Return = crate::enums::EmojiList;
     }
-    ///`messages.togglePeerTranslations#e47cb579 flags:# disabled:flags.0?true peer:InputPeer = Bool`
+    /// `messages.togglePeerTranslations#e47cb579 flags:# disabled:flags.0?true peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TogglePeerTranslations {
-        ///`disabled:flags.0?true`
+        /// `disabled:flags.0?true`
         pub disabled: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for TogglePeerTranslations {
@@ -29968,12 +29968,12 @@ pub mod messages {
     impl crate::RemoteCall for TogglePeerTranslations {
         type Return = bool;
     }
-    ///`messages.getBotApp#34fdc5c3 app:InputBotApp hash:long = messages.BotApp`
+    /// `messages.getBotApp#34fdc5c3 app:InputBotApp hash:long = messages.BotApp`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetBotApp {
-        ///`app:InputBotApp`
+        /// `app:InputBotApp`
         pub app: crate::enums::InputBotApp,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetBotApp {
@@ -30010,24 +30010,24 @@ pub mod messages {
     impl crate::RemoteCall for GetBotApp {
         type Return = crate::enums::messages::BotApp;
     }
-    ///`messages.requestAppWebView#53618bce flags:# write_allowed:flags.0?true compact:flags.7?true fullscreen:flags.8?true peer:InputPeer app:InputBotApp start_param:flags.1?string theme_params:flags.2?DataJSON platform:string = WebViewResult`
+    /// `messages.requestAppWebView#53618bce flags:# write_allowed:flags.0?true compact:flags.7?true fullscreen:flags.8?true peer:InputPeer app:InputBotApp start_param:flags.1?string theme_params:flags.2?DataJSON platform:string = WebViewResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RequestAppWebView {
-        ///`write_allowed:flags.0?true`
+        /// `write_allowed:flags.0?true`
         pub write_allowed: bool,
-        ///`compact:flags.7?true`
+        /// `compact:flags.7?true`
         pub compact: bool,
-        ///`fullscreen:flags.8?true`
+        /// `fullscreen:flags.8?true`
         pub fullscreen: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`app:InputBotApp`
+        /// `app:InputBotApp`
         pub app: crate::enums::InputBotApp,
-        ///`start_param:flags.1?string`
+        /// `start_param:flags.1?string`
         pub start_param: Option<String>,
-        ///`theme_params:flags.2?DataJSON`
+        /// `theme_params:flags.2?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
-        ///`platform:string`
+        /// `platform:string`
         pub platform: String,
     }
     impl crate::Identifiable for RequestAppWebView {
@@ -30126,20 +30126,20 @@ pub mod messages {
     impl crate::RemoteCall for RequestAppWebView {
         type Return = crate::enums::WebViewResult;
     }
-    ///`messages.setChatWallPaper#8ffacae1 flags:# for_both:flags.3?true revert:flags.4?true peer:InputPeer wallpaper:flags.0?InputWallPaper settings:flags.2?WallPaperSettings id:flags.1?int = Updates`
+    /// `messages.setChatWallPaper#8ffacae1 flags:# for_both:flags.3?true revert:flags.4?true peer:InputPeer wallpaper:flags.0?InputWallPaper settings:flags.2?WallPaperSettings id:flags.1?int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetChatWallPaper {
-        ///`for_both:flags.3?true`
+        /// `for_both:flags.3?true`
         pub for_both: bool,
-        ///`revert:flags.4?true`
+        /// `revert:flags.4?true`
         pub revert: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`wallpaper:flags.0?InputWallPaper`
+        /// `wallpaper:flags.0?InputWallPaper`
         pub wallpaper: Option<crate::enums::InputWallPaper>,
-        ///`settings:flags.2?WallPaperSettings`
+        /// `settings:flags.2?WallPaperSettings`
         pub settings: Option<crate::enums::WallPaperSettings>,
-        ///`id:flags.1?int`
+        /// `id:flags.1?int`
         pub id: Option<i32>,
     }
     impl crate::Identifiable for SetChatWallPaper {
@@ -30241,14 +30241,14 @@ pub mod messages {
     impl crate::RemoteCall for SetChatWallPaper {
         type Return = crate::enums::Updates;
     }
-    ///`messages.searchEmojiStickerSets#92b4494c flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets`
+    /// `messages.searchEmojiStickerSets#92b4494c flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchEmojiStickerSets {
-        ///`exclude_featured:flags.0?true`
+        /// `exclude_featured:flags.0?true`
         pub exclude_featured: bool,
-        ///`q:string`
+        /// `q:string`
         pub q: String,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for SearchEmojiStickerSets {
@@ -30292,22 +30292,22 @@ pub mod messages {
     impl crate::RemoteCall for SearchEmojiStickerSets {
         type Return = crate::enums::messages::FoundStickerSets;
     }
-    ///`messages.getSavedDialogs#1e91fc99 flags:# exclude_pinned:flags.0?true parent_peer:flags.1?InputPeer offset_date:int offset_id:int offset_peer:InputPeer limit:int hash:long = messages.SavedDialogs`
+    /// `messages.getSavedDialogs#1e91fc99 flags:# exclude_pinned:flags.0?true parent_peer:flags.1?InputPeer offset_date:int offset_id:int offset_peer:InputPeer limit:int hash:long = messages.SavedDialogs`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSavedDialogs {
-        ///`exclude_pinned:flags.0?true`
+        /// `exclude_pinned:flags.0?true`
         pub exclude_pinned: bool,
-        ///`parent_peer:flags.1?InputPeer`
+        /// `parent_peer:flags.1?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
-        ///`offset_date:int`
+        /// `offset_date:int`
         pub offset_date: i32,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`offset_peer:InputPeer`
+        /// `offset_peer:InputPeer`
         pub offset_peer: crate::enums::InputPeer,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetSavedDialogs {
@@ -30386,26 +30386,26 @@ pub mod messages {
     impl crate::RemoteCall for GetSavedDialogs {
         type Return = crate::enums::messages::SavedDialogs;
     }
-    ///`messages.getSavedHistory#998ab009 flags:# parent_peer:flags.0?InputPeer peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
+    /// `messages.getSavedHistory#998ab009 flags:# parent_peer:flags.0?InputPeer peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSavedHistory {
-        ///`parent_peer:flags.0?InputPeer`
+        /// `parent_peer:flags.0?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`offset_date:int`
+        /// `offset_date:int`
         pub offset_date: i32,
-        ///`add_offset:int`
+        /// `add_offset:int`
         pub add_offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_id:int`
+        /// `min_id:int`
         pub min_id: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetSavedHistory {
@@ -30492,18 +30492,18 @@ pub mod messages {
     impl crate::RemoteCall for GetSavedHistory {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.deleteSavedHistory#4dc5085f flags:# parent_peer:flags.0?InputPeer peer:InputPeer max_id:int min_date:flags.2?int max_date:flags.3?int = messages.AffectedHistory`
+    /// `messages.deleteSavedHistory#4dc5085f flags:# parent_peer:flags.0?InputPeer peer:InputPeer max_id:int min_date:flags.2?int max_date:flags.3?int = messages.AffectedHistory`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteSavedHistory {
-        ///`parent_peer:flags.0?InputPeer`
+        /// `parent_peer:flags.0?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_date:flags.2?int`
+        /// `min_date:flags.2?int`
         pub min_date: Option<i32>,
-        ///`max_date:flags.3?int`
+        /// `max_date:flags.3?int`
         pub max_date: Option<i32>,
     }
     impl crate::Identifiable for DeleteSavedHistory {
@@ -30588,7 +30588,7 @@ pub mod messages {
     impl crate::RemoteCall for DeleteSavedHistory {
         type Return = crate::enums::messages::AffectedHistory;
     }
-    ///`messages.getPinnedSavedDialogs#d63d94e0 = messages.SavedDialogs`
+    /// `messages.getPinnedSavedDialogs#d63d94e0 = messages.SavedDialogs`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPinnedSavedDialogs {}
     impl crate::Identifiable for GetPinnedSavedDialogs {
@@ -30615,12 +30615,12 @@ pub mod messages {
     impl crate::RemoteCall for GetPinnedSavedDialogs {
         type Return = crate::enums::messages::SavedDialogs;
     }
-    ///`messages.toggleSavedDialogPin#ac81bbde flags:# pinned:flags.0?true peer:InputDialogPeer = Bool`
+    /// `messages.toggleSavedDialogPin#ac81bbde flags:# pinned:flags.0?true peer:InputDialogPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleSavedDialogPin {
-        ///`pinned:flags.0?true`
+        /// `pinned:flags.0?true`
         pub pinned: bool,
-        ///`peer:InputDialogPeer`
+        /// `peer:InputDialogPeer`
         pub peer: crate::enums::InputDialogPeer,
     }
     impl crate::Identifiable for ToggleSavedDialogPin {
@@ -30662,12 +30662,12 @@ pub mod messages {
     impl crate::RemoteCall for ToggleSavedDialogPin {
         type Return = bool;
     }
-    ///`messages.reorderPinnedSavedDialogs#8b716587 flags:# force:flags.0?true order:Vector<InputDialogPeer> = Bool`
+    /// `messages.reorderPinnedSavedDialogs#8b716587 flags:# force:flags.0?true order:Vector<InputDialogPeer> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderPinnedSavedDialogs {
-        ///`force:flags.0?true`
+        /// `force:flags.0?true`
         pub force: bool,
-        ///`order:Vector<InputDialogPeer>`
+        /// `order:Vector<InputDialogPeer>`
         pub order: Vec<crate::enums::InputDialogPeer>,
     }
     impl crate::Identifiable for ReorderPinnedSavedDialogs {
@@ -30726,12 +30726,12 @@ pub mod messages {
     impl crate::RemoteCall for ReorderPinnedSavedDialogs {
         type Return = bool;
     }
-    ///`messages.getSavedReactionTags#3637e05b flags:# peer:flags.0?InputPeer hash:long = messages.SavedReactionTags`
+    /// `messages.getSavedReactionTags#3637e05b flags:# peer:flags.0?InputPeer hash:long = messages.SavedReactionTags`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedReactionTags {
-        ///`peer:flags.0?InputPeer`
+        /// `peer:flags.0?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetSavedReactionTags {
@@ -30778,12 +30778,12 @@ pub mod messages {
     impl crate::RemoteCall for GetSavedReactionTags {
         type Return = crate::enums::messages::SavedReactionTags;
     }
-    ///`messages.updateSavedReactionTag#60297dec flags:# reaction:Reaction title:flags.0?string = Bool`
+    /// `messages.updateSavedReactionTag#60297dec flags:# reaction:Reaction title:flags.0?string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateSavedReactionTag {
-        ///`reaction:Reaction`
+        /// `reaction:Reaction`
         pub reaction: crate::enums::Reaction,
-        ///`title:flags.0?string`
+        /// `title:flags.0?string`
         pub title: Option<String>,
     }
     impl crate::Identifiable for UpdateSavedReactionTag {
@@ -30832,10 +30832,10 @@ pub mod messages {
     impl crate::RemoteCall for UpdateSavedReactionTag {
         type Return = bool;
     }
-    ///`messages.getDefaultTagReactions#bdf93428 hash:long = messages.Reactions`
+    /// `messages.getDefaultTagReactions#bdf93428 hash:long = messages.Reactions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDefaultTagReactions {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetDefaultTagReactions {
@@ -30866,12 +30866,12 @@ pub mod messages {
     impl crate::RemoteCall for GetDefaultTagReactions {
         type Return = crate::enums::messages::Reactions;
     }
-    ///`messages.getOutboxReadDate#8c4bfe5d peer:InputPeer msg_id:int = OutboxReadDate`
+    /// `messages.getOutboxReadDate#8c4bfe5d peer:InputPeer msg_id:int = OutboxReadDate`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetOutboxReadDate {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for GetOutboxReadDate {
@@ -30908,10 +30908,10 @@ pub mod messages {
     impl crate::RemoteCall for GetOutboxReadDate {
         type Return = crate::enums::OutboxReadDate;
     }
-    ///`messages.getQuickReplies#d483f2a8 hash:long = messages.QuickReplies`
+    /// `messages.getQuickReplies#d483f2a8 hash:long = messages.QuickReplies`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetQuickReplies {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetQuickReplies {
@@ -30942,10 +30942,10 @@ pub mod messages {
     impl crate::RemoteCall for GetQuickReplies {
         type Return = crate::enums::messages::QuickReplies;
     }
-    ///`messages.reorderQuickReplies#60331907 order:Vector<int> = Bool`
+    /// `messages.reorderQuickReplies#60331907 order:Vector<int> = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReorderQuickReplies {
-        ///`order:Vector<int>`
+        /// `order:Vector<int>`
         pub order: Vec<i32>,
     }
     impl crate::Identifiable for ReorderQuickReplies {
@@ -30991,10 +30991,10 @@ pub mod messages {
     impl crate::RemoteCall for ReorderQuickReplies {
         type Return = bool;
     }
-    ///`messages.checkQuickReplyShortcut#f1d0fbd3 shortcut:string = Bool`
+    /// `messages.checkQuickReplyShortcut#f1d0fbd3 shortcut:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckQuickReplyShortcut {
-        ///`shortcut:string`
+        /// `shortcut:string`
         pub shortcut: String,
     }
     impl crate::Identifiable for CheckQuickReplyShortcut {
@@ -31025,12 +31025,12 @@ pub mod messages {
     impl crate::RemoteCall for CheckQuickReplyShortcut {
         type Return = bool;
     }
-    ///`messages.editQuickReplyShortcut#5c003cef shortcut_id:int shortcut:string = Bool`
+    /// `messages.editQuickReplyShortcut#5c003cef shortcut_id:int shortcut:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EditQuickReplyShortcut {
-        ///`shortcut_id:int`
+        /// `shortcut_id:int`
         pub shortcut_id: i32,
-        ///`shortcut:string`
+        /// `shortcut:string`
         pub shortcut: String,
     }
     impl crate::Identifiable for EditQuickReplyShortcut {
@@ -31065,10 +31065,10 @@ pub mod messages {
     impl crate::RemoteCall for EditQuickReplyShortcut {
         type Return = bool;
     }
-    ///`messages.deleteQuickReplyShortcut#3cc04740 shortcut_id:int = Bool`
+    /// `messages.deleteQuickReplyShortcut#3cc04740 shortcut_id:int = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteQuickReplyShortcut {
-        ///`shortcut_id:int`
+        /// `shortcut_id:int`
         pub shortcut_id: i32,
     }
     impl crate::Identifiable for DeleteQuickReplyShortcut {
@@ -31099,14 +31099,14 @@ pub mod messages {
     impl crate::RemoteCall for DeleteQuickReplyShortcut {
         type Return = bool;
     }
-    ///`messages.getQuickReplyMessages#94a495c3 flags:# shortcut_id:int id:flags.0?Vector<int> hash:long = messages.Messages`
+    /// `messages.getQuickReplyMessages#94a495c3 flags:# shortcut_id:int id:flags.0?Vector<int> hash:long = messages.Messages`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetQuickReplyMessages {
-        ///`shortcut_id:int`
+        /// `shortcut_id:int`
         pub shortcut_id: i32,
-        ///`id:flags.0?Vector<int>`
+        /// `id:flags.0?Vector<int>`
         pub id: Option<Vec<i32>>,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetQuickReplyMessages {
@@ -31172,16 +31172,16 @@ pub mod messages {
     impl crate::RemoteCall for GetQuickReplyMessages {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.sendQuickReplyMessages#6c750de1 peer:InputPeer shortcut_id:int id:Vector<int> random_id:Vector<long> = Updates`
+    /// `messages.sendQuickReplyMessages#6c750de1 peer:InputPeer shortcut_id:int id:Vector<int> random_id:Vector<long> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendQuickReplyMessages {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`shortcut_id:int`
+        /// `shortcut_id:int`
         pub shortcut_id: i32,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
-        ///`random_id:Vector<long>`
+        /// `random_id:Vector<long>`
         pub random_id: Vec<i64>,
     }
     impl crate::Identifiable for SendQuickReplyMessages {
@@ -31261,12 +31261,12 @@ pub mod messages {
     impl crate::RemoteCall for SendQuickReplyMessages {
         type Return = crate::enums::Updates;
     }
-    ///`messages.deleteQuickReplyMessages#e105e910 shortcut_id:int id:Vector<int> = Updates`
+    /// `messages.deleteQuickReplyMessages#e105e910 shortcut_id:int id:Vector<int> = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeleteQuickReplyMessages {
-        ///`shortcut_id:int`
+        /// `shortcut_id:int`
         pub shortcut_id: i32,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for DeleteQuickReplyMessages {
@@ -31316,10 +31316,10 @@ pub mod messages {
     impl crate::RemoteCall for DeleteQuickReplyMessages {
         type Return = crate::enums::Updates;
     }
-    ///`messages.toggleDialogFilterTags#fd2dda49 enabled:Bool = Bool`
+    /// `messages.toggleDialogFilterTags#fd2dda49 enabled:Bool = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleDialogFilterTags {
-        ///`enabled:Bool`
+        /// `enabled:Bool`
         pub enabled: bool,
     }
     impl crate::Identifiable for ToggleDialogFilterTags {
@@ -31350,12 +31350,12 @@ pub mod messages {
     impl crate::RemoteCall for ToggleDialogFilterTags {
         type Return = bool;
     }
-    ///`messages.getMyStickers#d0b5e1fc offset_id:long limit:int = messages.MyStickers`
+    /// `messages.getMyStickers#d0b5e1fc offset_id:long limit:int = messages.MyStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMyStickers {
-        ///`offset_id:long`
+        /// `offset_id:long`
         pub offset_id: i64,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetMyStickers {
@@ -31390,10 +31390,10 @@ pub mod messages {
     impl crate::RemoteCall for GetMyStickers {
         type Return = crate::enums::messages::MyStickers;
     }
-    ///`messages.getEmojiStickerGroups#1dd840f5 hash:int = messages.EmojiGroups`
+    /// `messages.getEmojiStickerGroups#1dd840f5 hash:int = messages.EmojiGroups`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiStickerGroups {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetEmojiStickerGroups {
@@ -31424,10 +31424,10 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiStickerGroups {
         type Return = crate::enums::messages::EmojiGroups;
     }
-    ///`messages.getAvailableEffects#dea20a39 hash:int = messages.AvailableEffects`
+    /// `messages.getAvailableEffects#dea20a39 hash:int = messages.AvailableEffects`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAvailableEffects {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetAvailableEffects {
@@ -31458,14 +31458,14 @@ pub mod messages {
     impl crate::RemoteCall for GetAvailableEffects {
         type Return = crate::enums::messages::AvailableEffects;
     }
-    ///`messages.editFactCheck#0589ee75 peer:InputPeer msg_id:int text:TextWithEntities = Updates`
+    /// `messages.editFactCheck#0589ee75 peer:InputPeer msg_id:int text:TextWithEntities = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditFactCheck {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`text:TextWithEntities`
+        /// `text:TextWithEntities`
         pub text: crate::enums::TextWithEntities,
     }
     impl crate::Identifiable for EditFactCheck {
@@ -31508,12 +31508,12 @@ pub mod messages {
     impl crate::RemoteCall for EditFactCheck {
         type Return = crate::enums::Updates;
     }
-    ///`messages.deleteFactCheck#d1da940c peer:InputPeer msg_id:int = Updates`
+    /// `messages.deleteFactCheck#d1da940c peer:InputPeer msg_id:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteFactCheck {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for DeleteFactCheck {
@@ -31550,12 +31550,12 @@ pub mod messages {
     impl crate::RemoteCall for DeleteFactCheck {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getFactCheck#b9cdc5ee peer:InputPeer msg_id:Vector<int> = Vector<FactCheck>`
+    /// `messages.getFactCheck#b9cdc5ee peer:InputPeer msg_id:Vector<int> = Vector<FactCheck>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetFactCheck {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:Vector<int>`
+        /// `msg_id:Vector<int>`
         pub msg_id: Vec<i32>,
     }
     impl crate::Identifiable for GetFactCheck {
@@ -31607,22 +31607,22 @@ pub mod messages {
     impl crate::RemoteCall for GetFactCheck {
         type Return = Vec<crate::enums::FactCheck>;
     }
-    ///`messages.requestMainWebView#c9e01e7b flags:# compact:flags.7?true fullscreen:flags.8?true peer:InputPeer bot:InputUser start_param:flags.1?string theme_params:flags.0?DataJSON platform:string = WebViewResult`
+    /// `messages.requestMainWebView#c9e01e7b flags:# compact:flags.7?true fullscreen:flags.8?true peer:InputPeer bot:InputUser start_param:flags.1?string theme_params:flags.0?DataJSON platform:string = WebViewResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RequestMainWebView {
-        ///`compact:flags.7?true`
+        /// `compact:flags.7?true`
         pub compact: bool,
-        ///`fullscreen:flags.8?true`
+        /// `fullscreen:flags.8?true`
         pub fullscreen: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`start_param:flags.1?string`
+        /// `start_param:flags.1?string`
         pub start_param: Option<String>,
-        ///`theme_params:flags.0?DataJSON`
+        /// `theme_params:flags.0?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
-        ///`platform:string`
+        /// `platform:string`
         pub platform: String,
     }
     impl crate::Identifiable for RequestMainWebView {
@@ -31714,18 +31714,18 @@ pub mod messages {
     impl crate::RemoteCall for RequestMainWebView {
         type Return = crate::enums::WebViewResult;
     }
-    ///`messages.sendPaidReaction#58bbcb50 flags:# peer:InputPeer msg_id:int count:int random_id:long private:flags.0?PaidReactionPrivacy = Updates`
+    /// `messages.sendPaidReaction#58bbcb50 flags:# peer:InputPeer msg_id:int count:int random_id:long private:flags.0?PaidReactionPrivacy = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendPaidReaction {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`count:int`
+        /// `count:int`
         pub count: i32,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`private:flags.0?PaidReactionPrivacy`
+        /// `private:flags.0?PaidReactionPrivacy`
         pub private: Option<crate::enums::PaidReactionPrivacy>,
     }
     impl crate::Identifiable for SendPaidReaction {
@@ -31796,14 +31796,14 @@ pub mod messages {
     impl crate::RemoteCall for SendPaidReaction {
         type Return = crate::enums::Updates;
     }
-    ///`messages.togglePaidReactionPrivacy#435885b5 peer:InputPeer msg_id:int private:PaidReactionPrivacy = Bool`
+    /// `messages.togglePaidReactionPrivacy#435885b5 peer:InputPeer msg_id:int private:PaidReactionPrivacy = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TogglePaidReactionPrivacy {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`private:PaidReactionPrivacy`
+        /// `private:PaidReactionPrivacy`
         pub private: crate::enums::PaidReactionPrivacy,
     }
     impl crate::Identifiable for TogglePaidReactionPrivacy {
@@ -31846,7 +31846,7 @@ pub mod messages {
     impl crate::RemoteCall for TogglePaidReactionPrivacy {
         type Return = bool;
     }
-    ///`messages.getPaidReactionPrivacy#472455aa = Updates`
+    /// `messages.getPaidReactionPrivacy#472455aa = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPaidReactionPrivacy {}
     impl crate::Identifiable for GetPaidReactionPrivacy {
@@ -31873,10 +31873,10 @@ pub mod messages {
     impl crate::RemoteCall for GetPaidReactionPrivacy {
         type Return = crate::enums::Updates;
     }
-    ///`messages.viewSponsoredMessage#269e3643 random_id:bytes = Bool`
+    /// `messages.viewSponsoredMessage#269e3643 random_id:bytes = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ViewSponsoredMessage {
-        ///`random_id:bytes`
+        /// `random_id:bytes`
         pub random_id: Vec<u8>,
     }
     impl crate::Identifiable for ViewSponsoredMessage {
@@ -31907,14 +31907,14 @@ pub mod messages {
     impl crate::RemoteCall for ViewSponsoredMessage {
         type Return = bool;
     }
-    ///`messages.clickSponsoredMessage#8235057e flags:# media:flags.0?true fullscreen:flags.1?true random_id:bytes = Bool`
+    /// `messages.clickSponsoredMessage#8235057e flags:# media:flags.0?true fullscreen:flags.1?true random_id:bytes = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClickSponsoredMessage {
-        ///`media:flags.0?true`
+        /// `media:flags.0?true`
         pub media: bool,
-        ///`fullscreen:flags.1?true`
+        /// `fullscreen:flags.1?true`
         pub fullscreen: bool,
-        ///`random_id:bytes`
+        /// `random_id:bytes`
         pub random_id: Vec<u8>,
     }
     impl crate::Identifiable for ClickSponsoredMessage {
@@ -31964,12 +31964,12 @@ pub mod messages {
     impl crate::RemoteCall for ClickSponsoredMessage {
         type Return = bool;
     }
-    ///`messages.reportSponsoredMessage#12cbf0c4 random_id:bytes option:bytes = channels.SponsoredMessageReportResult`
+    /// `messages.reportSponsoredMessage#12cbf0c4 random_id:bytes option:bytes = channels.SponsoredMessageReportResult`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReportSponsoredMessage {
-        ///`random_id:bytes`
+        /// `random_id:bytes`
         pub random_id: Vec<u8>,
-        ///`option:bytes`
+        /// `option:bytes`
         pub option: Vec<u8>,
     }
     impl crate::Identifiable for ReportSponsoredMessage {
@@ -32004,12 +32004,12 @@ pub mod messages {
     impl crate::RemoteCall for ReportSponsoredMessage {
         type Return = crate::enums::channels::SponsoredMessageReportResult;
     }
-    ///`messages.getSponsoredMessages#3d6ce850 flags:# peer:InputPeer msg_id:flags.0?int = messages.SponsoredMessages`
+    /// `messages.getSponsoredMessages#3d6ce850 flags:# peer:InputPeer msg_id:flags.0?int = messages.SponsoredMessages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSponsoredMessages {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:flags.0?int`
+        /// `msg_id:flags.0?int`
         pub msg_id: Option<i32>,
     }
     impl crate::Identifiable for GetSponsoredMessages {
@@ -32058,14 +32058,14 @@ pub mod messages {
     impl crate::RemoteCall for GetSponsoredMessages {
         type Return = crate::enums::messages::SponsoredMessages;
     }
-    ///`messages.savePreparedInlineMessage#f21f7f2f flags:# result:InputBotInlineResult user_id:InputUser peer_types:flags.0?Vector<InlineQueryPeerType> = messages.BotPreparedInlineMessage`
+    /// `messages.savePreparedInlineMessage#f21f7f2f flags:# result:InputBotInlineResult user_id:InputUser peer_types:flags.0?Vector<InlineQueryPeerType> = messages.BotPreparedInlineMessage`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SavePreparedInlineMessage {
-        ///`result:InputBotInlineResult`
+        /// `result:InputBotInlineResult`
         pub result: crate::enums::InputBotInlineResult,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`peer_types:flags.0?Vector<InlineQueryPeerType>`
+        /// `peer_types:flags.0?Vector<InlineQueryPeerType>`
         pub peer_types: Option<Vec<crate::enums::InlineQueryPeerType>>,
     }
     impl crate::Identifiable for SavePreparedInlineMessage {
@@ -32143,12 +32143,12 @@ pub mod messages {
     impl crate::RemoteCall for SavePreparedInlineMessage {
         type Return = crate::enums::messages::BotPreparedInlineMessage;
     }
-    ///`messages.getPreparedInlineMessage#857ebdb8 bot:InputUser id:string = messages.PreparedInlineMessage`
+    /// `messages.getPreparedInlineMessage#857ebdb8 bot:InputUser id:string = messages.PreparedInlineMessage`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPreparedInlineMessage {
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
-        ///`id:string`
+        /// `id:string`
         pub id: String,
     }
     impl crate::Identifiable for GetPreparedInlineMessage {
@@ -32185,22 +32185,22 @@ pub mod messages {
     impl crate::RemoteCall for GetPreparedInlineMessage {
         type Return = crate::enums::messages::PreparedInlineMessage;
     }
-    ///`messages.searchStickers#29b1c66a flags:# emojis:flags.0?true q:string emoticon:string lang_code:Vector<string> offset:int limit:int hash:long = messages.FoundStickers`
+    /// `messages.searchStickers#29b1c66a flags:# emojis:flags.0?true q:string emoticon:string lang_code:Vector<string> offset:int limit:int hash:long = messages.FoundStickers`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchStickers {
-        ///`emojis:flags.0?true`
+        /// `emojis:flags.0?true`
         pub emojis: bool,
-        ///`q:string`
+        /// `q:string`
         pub q: String,
-        ///`emoticon:string`
+        /// `emoticon:string`
         pub emoticon: String,
-        ///`lang_code:Vector<string>`
+        /// `lang_code:Vector<string>`
         pub lang_code: Vec<String>,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for SearchStickers {
@@ -32283,14 +32283,14 @@ pub mod messages {
     impl crate::RemoteCall for SearchStickers {
         type Return = crate::enums::messages::FoundStickers;
     }
-    ///`messages.reportMessagesDelivery#5a6d7395 flags:# push:flags.0?true peer:InputPeer id:Vector<int> = Bool`
+    /// `messages.reportMessagesDelivery#5a6d7395 flags:# push:flags.0?true peer:InputPeer id:Vector<int> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportMessagesDelivery {
-        ///`push:flags.0?true`
+        /// `push:flags.0?true`
         pub push: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for ReportMessagesDelivery {
@@ -32351,12 +32351,12 @@ pub mod messages {
     impl crate::RemoteCall for ReportMessagesDelivery {
         type Return = bool;
     }
-    ///`messages.getSavedDialogsByID#6f6f9c96 flags:# parent_peer:flags.1?InputPeer ids:Vector<InputPeer> = messages.SavedDialogs`
+    /// `messages.getSavedDialogsByID#6f6f9c96 flags:# parent_peer:flags.1?InputPeer ids:Vector<InputPeer> = messages.SavedDialogs`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedDialogsByID {
-        ///`parent_peer:flags.1?InputPeer`
+        /// `parent_peer:flags.1?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
-        ///`ids:Vector<InputPeer>`
+        /// `ids:Vector<InputPeer>`
         pub ids: Vec<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for GetSavedDialogsByID {
@@ -32422,14 +32422,14 @@ pub mod messages {
     impl crate::RemoteCall for GetSavedDialogsByID {
         type Return = crate::enums::messages::SavedDialogs;
     }
-    ///`messages.readSavedHistory#ba4a3b5b parent_peer:InputPeer peer:InputPeer max_id:int = Bool`
+    /// `messages.readSavedHistory#ba4a3b5b parent_peer:InputPeer peer:InputPeer max_id:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadSavedHistory {
-        ///`parent_peer:InputPeer`
+        /// `parent_peer:InputPeer`
         pub parent_peer: crate::enums::InputPeer,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
     }
     impl crate::Identifiable for ReadSavedHistory {
@@ -32472,16 +32472,16 @@ pub mod messages {
     impl crate::RemoteCall for ReadSavedHistory {
         type Return = bool;
     }
-    ///`messages.toggleTodoCompleted#d3e03124 peer:InputPeer msg_id:int completed:Vector<int> incompleted:Vector<int> = Updates`
+    /// `messages.toggleTodoCompleted#d3e03124 peer:InputPeer msg_id:int completed:Vector<int> incompleted:Vector<int> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleTodoCompleted {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`completed:Vector<int>`
+        /// `completed:Vector<int>`
         pub completed: Vec<i32>,
-        ///`incompleted:Vector<int>`
+        /// `incompleted:Vector<int>`
         pub incompleted: Vec<i32>,
     }
     impl crate::Identifiable for ToggleTodoCompleted {
@@ -32561,14 +32561,14 @@ pub mod messages {
     impl crate::RemoteCall for ToggleTodoCompleted {
         type Return = crate::enums::Updates;
     }
-    ///`messages.appendTodoList#21a61057 peer:InputPeer msg_id:int list:Vector<TodoItem> = Updates`
+    /// `messages.appendTodoList#21a61057 peer:InputPeer msg_id:int list:Vector<TodoItem> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AppendTodoList {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`list:Vector<TodoItem>`
+        /// `list:Vector<TodoItem>`
         pub list: Vec<crate::enums::TodoItem>,
     }
     impl crate::Identifiable for AppendTodoList {
@@ -32628,18 +32628,18 @@ pub mod messages {
     impl crate::RemoteCall for AppendTodoList {
         type Return = crate::enums::Updates;
     }
-    ///`messages.toggleSuggestedPostApproval#8107455c flags:# reject:flags.1?true peer:InputPeer msg_id:int schedule_date:flags.0?int reject_comment:flags.2?string = Updates`
+    /// `messages.toggleSuggestedPostApproval#8107455c flags:# reject:flags.1?true peer:InputPeer msg_id:int schedule_date:flags.0?int reject_comment:flags.2?string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleSuggestedPostApproval {
-        ///`reject:flags.1?true`
+        /// `reject:flags.1?true`
         pub reject: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`schedule_date:flags.0?int`
+        /// `schedule_date:flags.0?int`
         pub schedule_date: Option<i32>,
-        ///`reject_comment:flags.2?string`
+        /// `reject_comment:flags.2?string`
         pub reject_comment: Option<String>,
     }
     impl crate::Identifiable for ToggleSuggestedPostApproval {
@@ -32717,20 +32717,20 @@ pub mod messages {
     impl crate::RemoteCall for ToggleSuggestedPostApproval {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getForumTopics#3ba47bff flags:# peer:InputPeer q:flags.0?string offset_date:int offset_id:int offset_topic:int limit:int = messages.ForumTopics`
+    /// `messages.getForumTopics#3ba47bff flags:# peer:InputPeer q:flags.0?string offset_date:int offset_id:int offset_topic:int limit:int = messages.ForumTopics`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetForumTopics {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`q:flags.0?string`
+        /// `q:flags.0?string`
         pub q: Option<String>,
-        ///`offset_date:int`
+        /// `offset_date:int`
         pub offset_date: i32,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`offset_topic:int`
+        /// `offset_topic:int`
         pub offset_topic: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetForumTopics {
@@ -32802,12 +32802,12 @@ pub mod messages {
     impl crate::RemoteCall for GetForumTopics {
         type Return = crate::enums::messages::ForumTopics;
     }
-    ///`messages.getForumTopicsByID#af0a4a08 peer:InputPeer topics:Vector<int> = messages.ForumTopics`
+    /// `messages.getForumTopicsByID#af0a4a08 peer:InputPeer topics:Vector<int> = messages.ForumTopics`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetForumTopicsByID {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`topics:Vector<int>`
+        /// `topics:Vector<int>`
         pub topics: Vec<i32>,
     }
     impl crate::Identifiable for GetForumTopicsByID {
@@ -32859,20 +32859,20 @@ pub mod messages {
     impl crate::RemoteCall for GetForumTopicsByID {
         type Return = crate::enums::messages::ForumTopics;
     }
-    ///`messages.editForumTopic#cecc1134 flags:# peer:InputPeer topic_id:int title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = Updates`
+    /// `messages.editForumTopic#cecc1134 flags:# peer:InputPeer topic_id:int title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditForumTopic {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`topic_id:int`
+        /// `topic_id:int`
         pub topic_id: i32,
-        ///`title:flags.0?string`
+        /// `title:flags.0?string`
         pub title: Option<String>,
-        ///`icon_emoji_id:flags.1?long`
+        /// `icon_emoji_id:flags.1?long`
         pub icon_emoji_id: Option<i64>,
-        ///`closed:flags.2?Bool`
+        /// `closed:flags.2?Bool`
         pub closed: Option<bool>,
-        ///`hidden:flags.3?Bool`
+        /// `hidden:flags.3?Bool`
         pub hidden: Option<bool>,
     }
     impl crate::Identifiable for EditForumTopic {
@@ -32971,14 +32971,14 @@ pub mod messages {
     impl crate::RemoteCall for EditForumTopic {
         type Return = crate::enums::Updates;
     }
-    ///`messages.updatePinnedForumTopic#175df251 peer:InputPeer topic_id:int pinned:Bool = Updates`
+    /// `messages.updatePinnedForumTopic#175df251 peer:InputPeer topic_id:int pinned:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdatePinnedForumTopic {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`topic_id:int`
+        /// `topic_id:int`
         pub topic_id: i32,
-        ///`pinned:Bool`
+        /// `pinned:Bool`
         pub pinned: bool,
     }
     impl crate::Identifiable for UpdatePinnedForumTopic {
@@ -33019,14 +33019,14 @@ pub mod messages {
     impl crate::RemoteCall for UpdatePinnedForumTopic {
         type Return = crate::enums::Updates;
     }
-    ///`messages.reorderPinnedForumTopics#0e7841f0 flags:# force:flags.0?true peer:InputPeer order:Vector<int> = Updates`
+    /// `messages.reorderPinnedForumTopics#0e7841f0 flags:# force:flags.0?true peer:InputPeer order:Vector<int> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReorderPinnedForumTopics {
-        ///`force:flags.0?true`
+        /// `force:flags.0?true`
         pub force: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`order:Vector<int>`
+        /// `order:Vector<int>`
         pub order: Vec<i32>,
     }
     impl crate::Identifiable for ReorderPinnedForumTopics {
@@ -33087,22 +33087,22 @@ pub mod messages {
     impl crate::RemoteCall for ReorderPinnedForumTopics {
         type Return = crate::enums::Updates;
     }
-    ///`messages.createForumTopic#2f98c3d5 flags:# title_missing:flags.4?true peer:InputPeer title:string icon_color:flags.0?int icon_emoji_id:flags.3?long random_id:long send_as:flags.2?InputPeer = Updates`
+    /// `messages.createForumTopic#2f98c3d5 flags:# title_missing:flags.4?true peer:InputPeer title:string icon_color:flags.0?int icon_emoji_id:flags.3?long random_id:long send_as:flags.2?InputPeer = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateForumTopic {
-        ///`title_missing:flags.4?true`
+        /// `title_missing:flags.4?true`
         pub title_missing: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`icon_color:flags.0?int`
+        /// `icon_color:flags.0?int`
         pub icon_color: Option<i32>,
-        ///`icon_emoji_id:flags.3?long`
+        /// `icon_emoji_id:flags.3?long`
         pub icon_emoji_id: Option<i64>,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`send_as:flags.2?InputPeer`
+        /// `send_as:flags.2?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for CreateForumTopic {
@@ -33199,12 +33199,12 @@ pub mod messages {
     impl crate::RemoteCall for CreateForumTopic {
         type Return = crate::enums::Updates;
     }
-    ///`messages.deleteTopicHistory#d2816f10 peer:InputPeer top_msg_id:int = messages.AffectedHistory`
+    /// `messages.deleteTopicHistory#d2816f10 peer:InputPeer top_msg_id:int = messages.AffectedHistory`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteTopicHistory {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:int`
+        /// `top_msg_id:int`
         pub top_msg_id: i32,
     }
     impl crate::Identifiable for DeleteTopicHistory {
@@ -33241,7 +33241,7 @@ pub mod messages {
     impl crate::RemoteCall for DeleteTopicHistory {
         type Return = crate::enums::messages::AffectedHistory;
     }
-    ///`messages.getEmojiGameInfo#fb7e8ca7 = messages.EmojiGameInfo`
+    /// `messages.getEmojiGameInfo#fb7e8ca7 = messages.EmojiGameInfo`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetEmojiGameInfo {}
     impl crate::Identifiable for GetEmojiGameInfo {
@@ -33268,16 +33268,16 @@ pub mod messages {
     impl crate::RemoteCall for GetEmojiGameInfo {
         type Return = crate::enums::messages::EmojiGameInfo;
     }
-    ///`messages.summarizeText#abbbd346 flags:# peer:InputPeer id:int to_lang:flags.0?string tone:flags.2?string = TextWithEntities`
+    /// `messages.summarizeText#abbbd346 flags:# peer:InputPeer id:int to_lang:flags.0?string tone:flags.2?string = TextWithEntities`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SummarizeText {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`to_lang:flags.0?string`
+        /// `to_lang:flags.0?string`
         pub to_lang: Option<String>,
-        ///`tone:flags.2?string`
+        /// `tone:flags.2?string`
         pub tone: Option<String>,
     }
     impl crate::Identifiable for SummarizeText {
@@ -33343,14 +33343,14 @@ pub mod messages {
     impl crate::RemoteCall for SummarizeText {
         type Return = crate::enums::TextWithEntities;
     }
-    ///`messages.editChatCreator#f743b857 peer:InputPeer user_id:InputUser password:InputCheckPasswordSRP = Updates`
+    /// `messages.editChatCreator#f743b857 peer:InputPeer user_id:InputUser password:InputCheckPasswordSRP = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditChatCreator {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`password:InputCheckPasswordSRP`
+        /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
     }
     impl crate::Identifiable for EditChatCreator {
@@ -33395,10 +33395,10 @@ pub mod messages {
     impl crate::RemoteCall for EditChatCreator {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getFutureChatCreatorAfterLeave#3b7d0ea6 peer:InputPeer = User`
+    /// `messages.getFutureChatCreatorAfterLeave#3b7d0ea6 peer:InputPeer = User`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetFutureChatCreatorAfterLeave {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetFutureChatCreatorAfterLeave {
@@ -33431,14 +33431,14 @@ pub mod messages {
     impl crate::RemoteCall for GetFutureChatCreatorAfterLeave {
         type Return = crate::enums::User;
     }
-    ///`messages.editChatParticipantRank#a00f32b0 peer:InputPeer participant:InputPeer rank:string = Updates`
+    /// `messages.editChatParticipantRank#a00f32b0 peer:InputPeer participant:InputPeer rank:string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditChatParticipantRank {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
-        ///`rank:string`
+        /// `rank:string`
         pub rank: String,
     }
     impl crate::Identifiable for EditChatParticipantRank {
@@ -33481,10 +33481,10 @@ pub mod messages {
     impl crate::RemoteCall for EditChatParticipantRank {
         type Return = crate::enums::Updates;
     }
-    ///`messages.declineUrlAuth#35436bbc url:string = Bool`
+    /// `messages.declineUrlAuth#35436bbc url:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeclineUrlAuth {
-        ///`url:string`
+        /// `url:string`
         pub url: String,
     }
     impl crate::Identifiable for DeclineUrlAuth {
@@ -33515,12 +33515,12 @@ pub mod messages {
     impl crate::RemoteCall for DeclineUrlAuth {
         type Return = bool;
     }
-    ///`messages.checkUrlAuthMatchCode#c9a47b0b url:string match_code:string = Bool`
+    /// `messages.checkUrlAuthMatchCode#c9a47b0b url:string match_code:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckUrlAuthMatchCode {
-        ///`url:string`
+        /// `url:string`
         pub url: String,
-        ///`match_code:string`
+        /// `match_code:string`
         pub match_code: String,
     }
     impl crate::Identifiable for CheckUrlAuthMatchCode {
@@ -33555,18 +33555,18 @@ pub mod messages {
     impl crate::RemoteCall for CheckUrlAuthMatchCode {
         type Return = bool;
     }
-    ///`messages.composeMessageWithAI#daecc589 flags:# proofread:flags.0?true emojify:flags.3?true text:TextWithEntities translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedMessageWithAI`
+    /// `messages.composeMessageWithAI#daecc589 flags:# proofread:flags.0?true emojify:flags.3?true text:TextWithEntities translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedMessageWithAI`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ComposeMessageWithAI {
-        ///`proofread:flags.0?true`
+        /// `proofread:flags.0?true`
         pub proofread: bool,
-        ///`emojify:flags.3?true`
+        /// `emojify:flags.3?true`
         pub emojify: bool,
-        ///`text:TextWithEntities`
+        /// `text:TextWithEntities`
         pub text: crate::enums::TextWithEntities,
-        ///`translate_to_lang:flags.1?string`
+        /// `translate_to_lang:flags.1?string`
         pub translate_to_lang: Option<String>,
-        ///`tone:flags.2?InputAiComposeTone`
+        /// `tone:flags.2?InputAiComposeTone`
         pub tone: Option<crate::enums::InputAiComposeTone>,
     }
     impl crate::Identifiable for ComposeMessageWithAI {
@@ -33650,12 +33650,12 @@ pub mod messages {
     impl crate::RemoteCall for ComposeMessageWithAI {
         type Return = crate::enums::messages::ComposedMessageWithAI;
     }
-    ///`messages.reportReadMetrics#4067c5e6 peer:InputPeer metrics:Vector<InputMessageReadMetric> = Bool`
+    /// `messages.reportReadMetrics#4067c5e6 peer:InputPeer metrics:Vector<InputMessageReadMetric> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportReadMetrics {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`metrics:Vector<InputMessageReadMetric>`
+        /// `metrics:Vector<InputMessageReadMetric>`
         pub metrics: Vec<crate::enums::InputMessageReadMetric>,
     }
     impl crate::Identifiable for ReportReadMetrics {
@@ -33711,12 +33711,12 @@ pub mod messages {
     impl crate::RemoteCall for ReportReadMetrics {
         type Return = bool;
     }
-    ///`messages.reportMusicListen#ddbcd819 id:InputDocument listened_duration:int = Bool`
+    /// `messages.reportMusicListen#ddbcd819 id:InputDocument listened_duration:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReportMusicListen {
-        ///`id:InputDocument`
+        /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
-        ///`listened_duration:int`
+        /// `listened_duration:int`
         pub listened_duration: i32,
     }
     impl crate::Identifiable for ReportMusicListen {
@@ -33753,14 +33753,14 @@ pub mod messages {
     impl crate::RemoteCall for ReportMusicListen {
         type Return = bool;
     }
-    ///`messages.addPollAnswer#19bc4b6d peer:InputPeer msg_id:int answer:PollAnswer = Updates`
+    /// `messages.addPollAnswer#19bc4b6d peer:InputPeer msg_id:int answer:PollAnswer = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddPollAnswer {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`answer:PollAnswer`
+        /// `answer:PollAnswer`
         pub answer: crate::enums::PollAnswer,
     }
     impl crate::Identifiable for AddPollAnswer {
@@ -33803,14 +33803,14 @@ pub mod messages {
     impl crate::RemoteCall for AddPollAnswer {
         type Return = crate::enums::Updates;
     }
-    ///`messages.deletePollAnswer#ac8505a5 peer:InputPeer msg_id:int option:bytes = Updates`
+    /// `messages.deletePollAnswer#ac8505a5 peer:InputPeer msg_id:int option:bytes = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeletePollAnswer {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`option:bytes`
+        /// `option:bytes`
         pub option: Vec<u8>,
     }
     impl crate::Identifiable for DeletePollAnswer {
@@ -33851,22 +33851,22 @@ pub mod messages {
     impl crate::RemoteCall for DeletePollAnswer {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getUnreadPollVotes#43286cf2 flags:# peer:InputPeer top_msg_id:flags.0?int offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
+    /// `messages.getUnreadPollVotes#43286cf2 flags:# peer:InputPeer top_msg_id:flags.0?int offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetUnreadPollVotes {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`add_offset:int`
+        /// `add_offset:int`
         pub add_offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_id:int`
+        /// `min_id:int`
         pub min_id: i32,
     }
     impl crate::Identifiable for GetUnreadPollVotes {
@@ -33943,12 +33943,12 @@ pub mod messages {
     impl crate::RemoteCall for GetUnreadPollVotes {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.readPollVotes#1720b4d8 flags:# peer:InputPeer top_msg_id:flags.0?int = messages.AffectedHistory`
+    /// `messages.readPollVotes#1720b4d8 flags:# peer:InputPeer top_msg_id:flags.0?int = messages.AffectedHistory`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadPollVotes {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`top_msg_id:flags.0?int`
+        /// `top_msg_id:flags.0?int`
         pub top_msg_id: Option<i32>,
     }
     impl crate::Identifiable for ReadPollVotes {
@@ -33997,12 +33997,12 @@ pub mod messages {
     impl crate::RemoteCall for ReadPollVotes {
         type Return = crate::enums::messages::AffectedHistory;
     }
-    ///`messages.setBotGuestChatResult#b8f106e3 query_id:long result:InputBotInlineResult = InputBotInlineMessageID`
+    /// `messages.setBotGuestChatResult#b8f106e3 query_id:long result:InputBotInlineResult = InputBotInlineMessageID`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetBotGuestChatResult {
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`result:InputBotInlineResult`
+        /// `result:InputBotInlineResult`
         pub result: crate::enums::InputBotInlineResult,
     }
     impl crate::Identifiable for SetBotGuestChatResult {
@@ -34039,12 +34039,12 @@ pub mod messages {
     impl crate::RemoteCall for SetBotGuestChatResult {
         type Return = crate::enums::InputBotInlineMessageID;
     }
-    ///`messages.deleteParticipantReactions#a0b80cf8 peer:InputPeer participant:InputPeer = Bool`
+    /// `messages.deleteParticipantReactions#a0b80cf8 peer:InputPeer participant:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteParticipantReactions {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
     }
     impl crate::Identifiable for DeleteParticipantReactions {
@@ -34083,14 +34083,14 @@ pub mod messages {
     impl crate::RemoteCall for DeleteParticipantReactions {
         type Return = bool;
     }
-    ///`messages.deleteParticipantReaction#e3b7f82c peer:InputPeer msg_id:int participant:InputPeer = Updates`
+    /// `messages.deleteParticipantReaction#e3b7f82c peer:InputPeer msg_id:int participant:InputPeer = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteParticipantReaction {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
     }
     impl crate::Identifiable for DeleteParticipantReaction {
@@ -34133,18 +34133,18 @@ pub mod messages {
     impl crate::RemoteCall for DeleteParticipantReaction {
         type Return = crate::enums::Updates;
     }
-    ///`messages.getPersonalChannelHistory#55fb0996 user_id:InputUser limit:int max_id:int min_id:int hash:long = messages.Messages`
+    /// `messages.getPersonalChannelHistory#55fb0996 user_id:InputUser limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPersonalChannelHistory {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
-        ///`min_id:int`
+        /// `min_id:int`
         pub min_id: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetPersonalChannelHistory {
@@ -34199,12 +34199,12 @@ pub mod messages {
     impl crate::RemoteCall for GetPersonalChannelHistory {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.getRichMessage#501569cf peer:InputPeer id:int = messages.Messages`
+    /// `messages.getRichMessage#501569cf peer:InputPeer id:int = messages.Messages`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetRichMessage {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for GetRichMessage {
@@ -34241,18 +34241,18 @@ pub mod messages {
     impl crate::RemoteCall for GetRichMessage {
         type Return = crate::enums::messages::Messages;
     }
-    ///`messages.translateRichMessage#1a542004 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<InputRichMessage> to_lang:string tone:flags.2?string = messages.TranslatedRichMessage`
+    /// `messages.translateRichMessage#1a542004 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<InputRichMessage> to_lang:string tone:flags.2?string = messages.TranslatedRichMessage`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslateRichMessage {
-        ///`peer:flags.0?InputPeer`
+        /// `peer:flags.0?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`id:flags.0?Vector<int>`
+        /// `id:flags.0?Vector<int>`
         pub id: Option<Vec<i32>>,
-        ///`text:flags.1?Vector<InputRichMessage>`
+        /// `text:flags.1?Vector<InputRichMessage>`
         pub text: Option<Vec<crate::enums::InputRichMessage>>,
-        ///`to_lang:string`
+        /// `to_lang:string`
         pub to_lang: String,
-        ///`tone:flags.2?string`
+        /// `tone:flags.2?string`
         pub tone: Option<String>,
     }
     impl crate::Identifiable for TranslateRichMessage {
@@ -34378,18 +34378,18 @@ pub mod messages {
     impl crate::RemoteCall for TranslateRichMessage {
         type Return = crate::enums::messages::TranslatedRichMessage;
     }
-    ///`messages.composeRichMessageWithAI#8d7ae6af flags:# proofread:flags.0?true emojify:flags.3?true text:flags.4?InputRichMessage translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedRichMessageWithAI`
+    /// `messages.composeRichMessageWithAI#8d7ae6af flags:# proofread:flags.0?true emojify:flags.3?true text:flags.4?InputRichMessage translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedRichMessageWithAI`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ComposeRichMessageWithAI {
-        ///`proofread:flags.0?true`
+        /// `proofread:flags.0?true`
         pub proofread: bool,
-        ///`emojify:flags.3?true`
+        /// `emojify:flags.3?true`
         pub emojify: bool,
-        ///`text:flags.4?InputRichMessage`
+        /// `text:flags.4?InputRichMessage`
         pub text: Option<crate::enums::InputRichMessage>,
-        ///`translate_to_lang:flags.1?string`
+        /// `translate_to_lang:flags.1?string`
         pub translate_to_lang: Option<String>,
-        ///`tone:flags.2?InputAiComposeTone`
+        /// `tone:flags.2?InputAiComposeTone`
         pub tone: Option<crate::enums::InputAiComposeTone>,
     }
     impl crate::Identifiable for ComposeRichMessageWithAI {
@@ -34484,14 +34484,14 @@ pub mod messages {
     impl crate::RemoteCall for ComposeRichMessageWithAI {
         type Return = crate::enums::messages::ComposedRichMessageWithAI;
     }
-    ///`messages.requestChatJoinWebView#ba9ee679 flags:# query_id:long theme_params:flags.0?DataJSON platform:string = WebViewResult`
+    /// `messages.requestChatJoinWebView#ba9ee679 flags:# query_id:long theme_params:flags.0?DataJSON platform:string = WebViewResult`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestChatJoinWebView {
-        ///`query_id:long`
+        /// `query_id:long`
         pub query_id: i64,
-        ///`theme_params:flags.0?DataJSON`
+        /// `theme_params:flags.0?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
-        ///`platform:string`
+        /// `platform:string`
         pub platform: String,
     }
     impl crate::Identifiable for RequestChatJoinWebView {
@@ -34547,14 +34547,14 @@ pub mod messages {
         type Return = crate::enums::WebViewResult;
     }
 }
-///The functions of the `payments` namespace.
+/// The functions of the `payments` namespace.
 pub mod payments {
-    ///`payments.getPaymentForm#37148dbb flags:# invoice:InputInvoice theme_params:flags.0?DataJSON = payments.PaymentForm`
+    /// `payments.getPaymentForm#37148dbb flags:# invoice:InputInvoice theme_params:flags.0?DataJSON = payments.PaymentForm`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPaymentForm {
-        ///`invoice:InputInvoice`
+        /// `invoice:InputInvoice`
         pub invoice: crate::enums::InputInvoice,
-        ///`theme_params:flags.0?DataJSON`
+        /// `theme_params:flags.0?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
     }
     impl crate::Identifiable for GetPaymentForm {
@@ -34603,12 +34603,12 @@ pub mod payments {
     impl crate::RemoteCall for GetPaymentForm {
         type Return = crate::enums::payments::PaymentForm;
     }
-    ///`payments.getPaymentReceipt#2478d1cc peer:InputPeer msg_id:int = payments.PaymentReceipt`
+    /// `payments.getPaymentReceipt#2478d1cc peer:InputPeer msg_id:int = payments.PaymentReceipt`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPaymentReceipt {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for GetPaymentReceipt {
@@ -34645,14 +34645,14 @@ pub mod payments {
     impl crate::RemoteCall for GetPaymentReceipt {
         type Return = crate::enums::payments::PaymentReceipt;
     }
-    ///`payments.validateRequestedInfo#b6c8f12b flags:# save:flags.0?true invoice:InputInvoice info:PaymentRequestedInfo = payments.ValidatedRequestedInfo`
+    /// `payments.validateRequestedInfo#b6c8f12b flags:# save:flags.0?true invoice:InputInvoice info:PaymentRequestedInfo = payments.ValidatedRequestedInfo`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ValidateRequestedInfo {
-        ///`save:flags.0?true`
+        /// `save:flags.0?true`
         pub save: bool,
-        ///`invoice:InputInvoice`
+        /// `invoice:InputInvoice`
         pub invoice: crate::enums::InputInvoice,
-        ///`info:PaymentRequestedInfo`
+        /// `info:PaymentRequestedInfo`
         pub info: crate::enums::PaymentRequestedInfo,
     }
     impl crate::Identifiable for ValidateRequestedInfo {
@@ -34700,20 +34700,20 @@ pub mod payments {
     impl crate::RemoteCall for ValidateRequestedInfo {
         type Return = crate::enums::payments::ValidatedRequestedInfo;
     }
-    ///`payments.sendPaymentForm#2d03522f flags:# form_id:long invoice:InputInvoice requested_info_id:flags.0?string shipping_option_id:flags.1?string credentials:InputPaymentCredentials tip_amount:flags.2?long = payments.PaymentResult`
+    /// `payments.sendPaymentForm#2d03522f flags:# form_id:long invoice:InputInvoice requested_info_id:flags.0?string shipping_option_id:flags.1?string credentials:InputPaymentCredentials tip_amount:flags.2?long = payments.PaymentResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendPaymentForm {
-        ///`form_id:long`
+        /// `form_id:long`
         pub form_id: i64,
-        ///`invoice:InputInvoice`
+        /// `invoice:InputInvoice`
         pub invoice: crate::enums::InputInvoice,
-        ///`requested_info_id:flags.0?string`
+        /// `requested_info_id:flags.0?string`
         pub requested_info_id: Option<String>,
-        ///`shipping_option_id:flags.1?string`
+        /// `shipping_option_id:flags.1?string`
         pub shipping_option_id: Option<String>,
-        ///`credentials:InputPaymentCredentials`
+        /// `credentials:InputPaymentCredentials`
         pub credentials: crate::enums::InputPaymentCredentials,
-        ///`tip_amount:flags.2?long`
+        /// `tip_amount:flags.2?long`
         pub tip_amount: Option<i64>,
     }
     impl crate::Identifiable for SendPaymentForm {
@@ -34805,7 +34805,7 @@ pub mod payments {
     impl crate::RemoteCall for SendPaymentForm {
         type Return = crate::enums::payments::PaymentResult;
     }
-    ///`payments.getSavedInfo#227d824b = payments.SavedInfo`
+    /// `payments.getSavedInfo#227d824b = payments.SavedInfo`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedInfo {}
     impl crate::Identifiable for GetSavedInfo {
@@ -34832,12 +34832,12 @@ pub mod payments {
     impl crate::RemoteCall for GetSavedInfo {
         type Return = crate::enums::payments::SavedInfo;
     }
-    ///`payments.clearSavedInfo#d83d70c1 flags:# credentials:flags.0?true info:flags.1?true = Bool`
+    /// `payments.clearSavedInfo#d83d70c1 flags:# credentials:flags.0?true info:flags.1?true = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClearSavedInfo {
-        ///`credentials:flags.0?true`
+        /// `credentials:flags.0?true`
         pub credentials: bool,
-        ///`info:flags.1?true`
+        /// `info:flags.1?true`
         pub info: bool,
     }
     impl crate::Identifiable for ClearSavedInfo {
@@ -34879,10 +34879,10 @@ pub mod payments {
     impl crate::RemoteCall for ClearSavedInfo {
         type Return = bool;
     }
-    ///`payments.getBankCardData#2e79d779 number:string = payments.BankCardData`
+    /// `payments.getBankCardData#2e79d779 number:string = payments.BankCardData`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBankCardData {
-        ///`number:string`
+        /// `number:string`
         pub number: String,
     }
     impl crate::Identifiable for GetBankCardData {
@@ -34913,10 +34913,10 @@ pub mod payments {
     impl crate::RemoteCall for GetBankCardData {
         type Return = crate::enums::payments::BankCardData;
     }
-    ///`payments.exportInvoice#0f91b065 invoice_media:InputMedia = payments.ExportedInvoice`
+    /// `payments.exportInvoice#0f91b065 invoice_media:InputMedia = payments.ExportedInvoice`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ExportInvoice {
-        ///`invoice_media:InputMedia`
+        /// `invoice_media:InputMedia`
         pub invoice_media: crate::enums::InputMedia,
     }
     impl crate::Identifiable for ExportInvoice {
@@ -34949,12 +34949,12 @@ pub mod payments {
     impl crate::RemoteCall for ExportInvoice {
         type Return = crate::enums::payments::ExportedInvoice;
     }
-    ///`payments.assignAppStoreTransaction#80ed747d receipt:bytes purpose:InputStorePaymentPurpose = Updates`
+    /// `payments.assignAppStoreTransaction#80ed747d receipt:bytes purpose:InputStorePaymentPurpose = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AssignAppStoreTransaction {
-        ///`receipt:bytes`
+        /// `receipt:bytes`
         pub receipt: Vec<u8>,
-        ///`purpose:InputStorePaymentPurpose`
+        /// `purpose:InputStorePaymentPurpose`
         pub purpose: crate::enums::InputStorePaymentPurpose,
     }
     impl crate::Identifiable for AssignAppStoreTransaction {
@@ -34991,12 +34991,12 @@ pub mod payments {
     impl crate::RemoteCall for AssignAppStoreTransaction {
         type Return = crate::enums::Updates;
     }
-    ///`payments.assignPlayMarketTransaction#dffd50d3 receipt:DataJSON purpose:InputStorePaymentPurpose = Updates`
+    /// `payments.assignPlayMarketTransaction#dffd50d3 receipt:DataJSON purpose:InputStorePaymentPurpose = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AssignPlayMarketTransaction {
-        ///`receipt:DataJSON`
+        /// `receipt:DataJSON`
         pub receipt: crate::enums::DataJSON,
-        ///`purpose:InputStorePaymentPurpose`
+        /// `purpose:InputStorePaymentPurpose`
         pub purpose: crate::enums::InputStorePaymentPurpose,
     }
     impl crate::Identifiable for AssignPlayMarketTransaction {
@@ -35035,10 +35035,10 @@ pub mod payments {
     impl crate::RemoteCall for AssignPlayMarketTransaction {
         type Return = crate::enums::Updates;
     }
-    ///`payments.getPremiumGiftCodeOptions#2757ba54 flags:# boost_peer:flags.0?InputPeer = Vector<PremiumGiftCodeOption>`
+    /// `payments.getPremiumGiftCodeOptions#2757ba54 flags:# boost_peer:flags.0?InputPeer = Vector<PremiumGiftCodeOption>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPremiumGiftCodeOptions {
-        ///`boost_peer:flags.0?InputPeer`
+        /// `boost_peer:flags.0?InputPeer`
         pub boost_peer: Option<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for GetPremiumGiftCodeOptions {
@@ -35081,10 +35081,10 @@ pub mod payments {
     impl crate::RemoteCall for GetPremiumGiftCodeOptions {
         type Return = Vec<crate::enums::PremiumGiftCodeOption>;
     }
-    ///`payments.checkGiftCode#8e51b4c1 slug:string = payments.CheckedGiftCode`
+    /// `payments.checkGiftCode#8e51b4c1 slug:string = payments.CheckedGiftCode`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckGiftCode {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
     }
     impl crate::Identifiable for CheckGiftCode {
@@ -35115,10 +35115,10 @@ pub mod payments {
     impl crate::RemoteCall for CheckGiftCode {
         type Return = crate::enums::payments::CheckedGiftCode;
     }
-    ///`payments.applyGiftCode#f6e26854 slug:string = Updates`
+    /// `payments.applyGiftCode#f6e26854 slug:string = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ApplyGiftCode {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
     }
     impl crate::Identifiable for ApplyGiftCode {
@@ -35149,12 +35149,12 @@ pub mod payments {
     impl crate::RemoteCall for ApplyGiftCode {
         type Return = crate::enums::Updates;
     }
-    ///`payments.getGiveawayInfo#f4239425 peer:InputPeer msg_id:int = payments.GiveawayInfo`
+    /// `payments.getGiveawayInfo#f4239425 peer:InputPeer msg_id:int = payments.GiveawayInfo`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGiveawayInfo {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for GetGiveawayInfo {
@@ -35191,14 +35191,14 @@ pub mod payments {
     impl crate::RemoteCall for GetGiveawayInfo {
         type Return = crate::enums::payments::GiveawayInfo;
     }
-    ///`payments.launchPrepaidGiveaway#5ff58f20 peer:InputPeer giveaway_id:long purpose:InputStorePaymentPurpose = Updates`
+    /// `payments.launchPrepaidGiveaway#5ff58f20 peer:InputPeer giveaway_id:long purpose:InputStorePaymentPurpose = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct LaunchPrepaidGiveaway {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`giveaway_id:long`
+        /// `giveaway_id:long`
         pub giveaway_id: i64,
-        ///`purpose:InputStorePaymentPurpose`
+        /// `purpose:InputStorePaymentPurpose`
         pub purpose: crate::enums::InputStorePaymentPurpose,
     }
     impl crate::Identifiable for LaunchPrepaidGiveaway {
@@ -35241,7 +35241,7 @@ pub mod payments {
     impl crate::RemoteCall for LaunchPrepaidGiveaway {
         type Return = crate::enums::Updates;
     }
-    ///`payments.getStarsTopupOptions#c00ec7d3 = Vector<StarsTopupOption>`
+    /// `payments.getStarsTopupOptions#c00ec7d3 = Vector<StarsTopupOption>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarsTopupOptions {}
     impl crate::Identifiable for GetStarsTopupOptions {
@@ -35268,12 +35268,12 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsTopupOptions {
         type Return = Vec<crate::enums::StarsTopupOption>;
     }
-    ///`payments.getStarsStatus#4ea9b3bf flags:# ton:flags.0?true peer:InputPeer = payments.StarsStatus`
+    /// `payments.getStarsStatus#4ea9b3bf flags:# ton:flags.0?true peer:InputPeer = payments.StarsStatus`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarsStatus {
-        ///`ton:flags.0?true`
+        /// `ton:flags.0?true`
         pub ton: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetStarsStatus {
@@ -35315,24 +35315,24 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsStatus {
         type Return = crate::enums::payments::StarsStatus;
     }
-    ///`payments.getStarsTransactions#69da4557 flags:# inbound:flags.0?true outbound:flags.1?true ascending:flags.2?true ton:flags.4?true subscription_id:flags.3?string peer:InputPeer offset:string limit:int = payments.StarsStatus`
+    /// `payments.getStarsTransactions#69da4557 flags:# inbound:flags.0?true outbound:flags.1?true ascending:flags.2?true ton:flags.4?true subscription_id:flags.3?string peer:InputPeer offset:string limit:int = payments.StarsStatus`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarsTransactions {
-        ///`inbound:flags.0?true`
+        /// `inbound:flags.0?true`
         pub inbound: bool,
-        ///`outbound:flags.1?true`
+        /// `outbound:flags.1?true`
         pub outbound: bool,
-        ///`ascending:flags.2?true`
+        /// `ascending:flags.2?true`
         pub ascending: bool,
-        ///`ton:flags.4?true`
+        /// `ton:flags.4?true`
         pub ton: bool,
-        ///`subscription_id:flags.3?string`
+        /// `subscription_id:flags.3?string`
         pub subscription_id: Option<String>,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetStarsTransactions {
@@ -35422,12 +35422,12 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsTransactions {
         type Return = crate::enums::payments::StarsStatus;
     }
-    ///`payments.sendStarsForm#7998c914 form_id:long invoice:InputInvoice = payments.PaymentResult`
+    /// `payments.sendStarsForm#7998c914 form_id:long invoice:InputInvoice = payments.PaymentResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendStarsForm {
-        ///`form_id:long`
+        /// `form_id:long`
         pub form_id: i64,
-        ///`invoice:InputInvoice`
+        /// `invoice:InputInvoice`
         pub invoice: crate::enums::InputInvoice,
     }
     impl crate::Identifiable for SendStarsForm {
@@ -35464,12 +35464,12 @@ pub mod payments {
     impl crate::RemoteCall for SendStarsForm {
         type Return = crate::enums::payments::PaymentResult;
     }
-    ///`payments.refundStarsCharge#25ae8f4a user_id:InputUser charge_id:string = Updates`
+    /// `payments.refundStarsCharge#25ae8f4a user_id:InputUser charge_id:string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RefundStarsCharge {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`charge_id:string`
+        /// `charge_id:string`
         pub charge_id: String,
     }
     impl crate::Identifiable for RefundStarsCharge {
@@ -35506,14 +35506,14 @@ pub mod payments {
     impl crate::RemoteCall for RefundStarsCharge {
         type Return = crate::enums::Updates;
     }
-    ///`payments.getStarsRevenueStats#d91ffad6 flags:# dark:flags.0?true ton:flags.1?true peer:InputPeer = payments.StarsRevenueStats`
+    /// `payments.getStarsRevenueStats#d91ffad6 flags:# dark:flags.0?true ton:flags.1?true peer:InputPeer = payments.StarsRevenueStats`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarsRevenueStats {
-        ///`dark:flags.0?true`
+        /// `dark:flags.0?true`
         pub dark: bool,
-        ///`ton:flags.1?true`
+        /// `ton:flags.1?true`
         pub ton: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetStarsRevenueStats {
@@ -35561,16 +35561,16 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsRevenueStats {
         type Return = crate::enums::payments::StarsRevenueStats;
     }
-    ///`payments.getStarsRevenueWithdrawalUrl#2433dc92 flags:# ton:flags.0?true peer:InputPeer amount:flags.1?long password:InputCheckPasswordSRP = payments.StarsRevenueWithdrawalUrl`
+    /// `payments.getStarsRevenueWithdrawalUrl#2433dc92 flags:# ton:flags.0?true peer:InputPeer amount:flags.1?long password:InputCheckPasswordSRP = payments.StarsRevenueWithdrawalUrl`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarsRevenueWithdrawalUrl {
-        ///`ton:flags.0?true`
+        /// `ton:flags.0?true`
         pub ton: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`amount:flags.1?long`
+        /// `amount:flags.1?long`
         pub amount: Option<i64>,
-        ///`password:InputCheckPasswordSRP`
+        /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
     }
     impl crate::Identifiable for GetStarsRevenueWithdrawalUrl {
@@ -35636,10 +35636,10 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsRevenueWithdrawalUrl {
         type Return = crate::enums::payments::StarsRevenueWithdrawalUrl;
     }
-    ///`payments.getStarsRevenueAdsAccountUrl#d1d7efc5 peer:InputPeer = payments.StarsRevenueAdsAccountUrl`
+    /// `payments.getStarsRevenueAdsAccountUrl#d1d7efc5 peer:InputPeer = payments.StarsRevenueAdsAccountUrl`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarsRevenueAdsAccountUrl {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetStarsRevenueAdsAccountUrl {
@@ -35672,14 +35672,14 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsRevenueAdsAccountUrl {
         type Return = crate::enums::payments::StarsRevenueAdsAccountUrl;
     }
-    ///`payments.getStarsTransactionsByID#2dca16b8 flags:# ton:flags.0?true peer:InputPeer id:Vector<InputStarsTransaction> = payments.StarsStatus`
+    /// `payments.getStarsTransactionsByID#2dca16b8 flags:# ton:flags.0?true peer:InputPeer id:Vector<InputStarsTransaction> = payments.StarsStatus`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarsTransactionsByID {
-        ///`ton:flags.0?true`
+        /// `ton:flags.0?true`
         pub ton: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<InputStarsTransaction>`
+        /// `id:Vector<InputStarsTransaction>`
         pub id: Vec<crate::enums::InputStarsTransaction>,
     }
     impl crate::Identifiable for GetStarsTransactionsByID {
@@ -35744,10 +35744,10 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsTransactionsByID {
         type Return = crate::enums::payments::StarsStatus;
     }
-    ///`payments.getStarsGiftOptions#d3c96bc8 flags:# user_id:flags.0?InputUser = Vector<StarsGiftOption>`
+    /// `payments.getStarsGiftOptions#d3c96bc8 flags:# user_id:flags.0?InputUser = Vector<StarsGiftOption>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarsGiftOptions {
-        ///`user_id:flags.0?InputUser`
+        /// `user_id:flags.0?InputUser`
         pub user_id: Option<crate::enums::InputUser>,
     }
     impl crate::Identifiable for GetStarsGiftOptions {
@@ -35790,14 +35790,14 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsGiftOptions {
         type Return = Vec<crate::enums::StarsGiftOption>;
     }
-    ///`payments.getStarsSubscriptions#032512c5 flags:# missing_balance:flags.0?true peer:InputPeer offset:string = payments.StarsStatus`
+    /// `payments.getStarsSubscriptions#032512c5 flags:# missing_balance:flags.0?true peer:InputPeer offset:string = payments.StarsStatus`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarsSubscriptions {
-        ///`missing_balance:flags.0?true`
+        /// `missing_balance:flags.0?true`
         pub missing_balance: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
     }
     impl crate::Identifiable for GetStarsSubscriptions {
@@ -35847,14 +35847,14 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsSubscriptions {
         type Return = crate::enums::payments::StarsStatus;
     }
-    ///`payments.changeStarsSubscription#c7770878 flags:# peer:InputPeer subscription_id:string canceled:flags.0?Bool = Bool`
+    /// `payments.changeStarsSubscription#c7770878 flags:# peer:InputPeer subscription_id:string canceled:flags.0?Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ChangeStarsSubscription {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`subscription_id:string`
+        /// `subscription_id:string`
         pub subscription_id: String,
-        ///`canceled:flags.0?Bool`
+        /// `canceled:flags.0?Bool`
         pub canceled: Option<bool>,
     }
     impl crate::Identifiable for ChangeStarsSubscription {
@@ -35911,12 +35911,12 @@ pub mod payments {
     impl crate::RemoteCall for ChangeStarsSubscription {
         type Return = bool;
     }
-    ///`payments.fulfillStarsSubscription#cc5bebb3 peer:InputPeer subscription_id:string = Bool`
+    /// `payments.fulfillStarsSubscription#cc5bebb3 peer:InputPeer subscription_id:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct FulfillStarsSubscription {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`subscription_id:string`
+        /// `subscription_id:string`
         pub subscription_id: String,
     }
     impl crate::Identifiable for FulfillStarsSubscription {
@@ -35953,7 +35953,7 @@ pub mod payments {
     impl crate::RemoteCall for FulfillStarsSubscription {
         type Return = bool;
     }
-    ///`payments.getStarsGiveawayOptions#bd1efd3e = Vector<StarsGiveawayOption>`
+    /// `payments.getStarsGiveawayOptions#bd1efd3e = Vector<StarsGiveawayOption>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarsGiveawayOptions {}
     impl crate::Identifiable for GetStarsGiveawayOptions {
@@ -35980,10 +35980,10 @@ pub mod payments {
     impl crate::RemoteCall for GetStarsGiveawayOptions {
         type Return = Vec<crate::enums::StarsGiveawayOption>;
     }
-    ///`payments.getStarGifts#c4563590 hash:int = payments.StarGifts`
+    /// `payments.getStarGifts#c4563590 hash:int = payments.StarGifts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGifts {
-        ///`hash:int`
+        /// `hash:int`
         pub hash: i32,
     }
     impl crate::Identifiable for GetStarGifts {
@@ -36014,12 +36014,12 @@ pub mod payments {
     impl crate::RemoteCall for GetStarGifts {
         type Return = crate::enums::payments::StarGifts;
     }
-    ///`payments.saveStarGift#2a2a697c flags:# unsave:flags.0?true stargift:InputSavedStarGift = Bool`
+    /// `payments.saveStarGift#2a2a697c flags:# unsave:flags.0?true stargift:InputSavedStarGift = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveStarGift {
-        ///`unsave:flags.0?true`
+        /// `unsave:flags.0?true`
         pub unsave: bool,
-        ///`stargift:InputSavedStarGift`
+        /// `stargift:InputSavedStarGift`
         pub stargift: crate::enums::InputSavedStarGift,
     }
     impl crate::Identifiable for SaveStarGift {
@@ -36061,10 +36061,10 @@ pub mod payments {
     impl crate::RemoteCall for SaveStarGift {
         type Return = bool;
     }
-    ///`payments.convertStarGift#74bf076b stargift:InputSavedStarGift = Bool`
+    /// `payments.convertStarGift#74bf076b stargift:InputSavedStarGift = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ConvertStarGift {
-        ///`stargift:InputSavedStarGift`
+        /// `stargift:InputSavedStarGift`
         pub stargift: crate::enums::InputSavedStarGift,
     }
     impl crate::Identifiable for ConvertStarGift {
@@ -36097,14 +36097,14 @@ pub mod payments {
     impl crate::RemoteCall for ConvertStarGift {
         type Return = bool;
     }
-    ///`payments.botCancelStarsSubscription#6dfa0622 flags:# restore:flags.0?true user_id:InputUser charge_id:string = Bool`
+    /// `payments.botCancelStarsSubscription#6dfa0622 flags:# restore:flags.0?true user_id:InputUser charge_id:string = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct BotCancelStarsSubscription {
-        ///`restore:flags.0?true`
+        /// `restore:flags.0?true`
         pub restore: bool,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`charge_id:string`
+        /// `charge_id:string`
         pub charge_id: String,
     }
     impl crate::Identifiable for BotCancelStarsSubscription {
@@ -36154,16 +36154,16 @@ pub mod payments {
     impl crate::RemoteCall for BotCancelStarsSubscription {
         type Return = bool;
     }
-    ///`payments.getConnectedStarRefBots#5869a553 flags:# peer:InputPeer offset_date:flags.2?int offset_link:flags.2?string limit:int = payments.ConnectedStarRefBots`
+    /// `payments.getConnectedStarRefBots#5869a553 flags:# peer:InputPeer offset_date:flags.2?int offset_link:flags.2?string limit:int = payments.ConnectedStarRefBots`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetConnectedStarRefBots {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset_date:flags.2?int`
+        /// `offset_date:flags.2?int`
         pub offset_date: Option<i32>,
-        ///`offset_link:flags.2?string`
+        /// `offset_link:flags.2?string`
         pub offset_link: Option<String>,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetConnectedStarRefBots {
@@ -36234,12 +36234,12 @@ pub mod payments {
     impl crate::RemoteCall for GetConnectedStarRefBots {
         type Return = crate::enums::payments::ConnectedStarRefBots;
     }
-    ///`payments.getConnectedStarRefBot#b7d998f0 peer:InputPeer bot:InputUser = payments.ConnectedStarRefBots`
+    /// `payments.getConnectedStarRefBot#b7d998f0 peer:InputPeer bot:InputUser = payments.ConnectedStarRefBots`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetConnectedStarRefBot {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetConnectedStarRefBot {
@@ -36278,18 +36278,18 @@ pub mod payments {
     impl crate::RemoteCall for GetConnectedStarRefBot {
         type Return = crate::enums::payments::ConnectedStarRefBots;
     }
-    ///`payments.getSuggestedStarRefBots#0d6b48f7 flags:# order_by_revenue:flags.0?true order_by_date:flags.1?true peer:InputPeer offset:string limit:int = payments.SuggestedStarRefBots`
+    /// `payments.getSuggestedStarRefBots#0d6b48f7 flags:# order_by_revenue:flags.0?true order_by_date:flags.1?true peer:InputPeer offset:string limit:int = payments.SuggestedStarRefBots`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSuggestedStarRefBots {
-        ///`order_by_revenue:flags.0?true`
+        /// `order_by_revenue:flags.0?true`
         pub order_by_revenue: bool,
-        ///`order_by_date:flags.1?true`
+        /// `order_by_date:flags.1?true`
         pub order_by_date: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetSuggestedStarRefBots {
@@ -36351,12 +36351,12 @@ pub mod payments {
     impl crate::RemoteCall for GetSuggestedStarRefBots {
         type Return = crate::enums::payments::SuggestedStarRefBots;
     }
-    ///`payments.connectStarRefBot#7ed5348a peer:InputPeer bot:InputUser = payments.ConnectedStarRefBots`
+    /// `payments.connectStarRefBot#7ed5348a peer:InputPeer bot:InputUser = payments.ConnectedStarRefBots`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectStarRefBot {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`bot:InputUser`
+        /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
     }
     impl crate::Identifiable for ConnectStarRefBot {
@@ -36395,14 +36395,14 @@ pub mod payments {
     impl crate::RemoteCall for ConnectStarRefBot {
         type Return = crate::enums::payments::ConnectedStarRefBots;
     }
-    ///`payments.editConnectedStarRefBot#e4fca4a3 flags:# revoked:flags.0?true peer:InputPeer link:string = payments.ConnectedStarRefBots`
+    /// `payments.editConnectedStarRefBot#e4fca4a3 flags:# revoked:flags.0?true peer:InputPeer link:string = payments.ConnectedStarRefBots`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditConnectedStarRefBot {
-        ///`revoked:flags.0?true`
+        /// `revoked:flags.0?true`
         pub revoked: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`link:string`
+        /// `link:string`
         pub link: String,
     }
     impl crate::Identifiable for EditConnectedStarRefBot {
@@ -36448,10 +36448,10 @@ pub mod payments {
     impl crate::RemoteCall for EditConnectedStarRefBot {
         type Return = crate::enums::payments::ConnectedStarRefBots;
     }
-    ///`payments.getStarGiftUpgradePreview#9c9abcb1 gift_id:long = payments.StarGiftUpgradePreview`
+    /// `payments.getStarGiftUpgradePreview#9c9abcb1 gift_id:long = payments.StarGiftUpgradePreview`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGiftUpgradePreview {
-        ///`gift_id:long`
+        /// `gift_id:long`
         pub gift_id: i64,
     }
     impl crate::Identifiable for GetStarGiftUpgradePreview {
@@ -36482,12 +36482,12 @@ pub mod payments {
     impl crate::RemoteCall for GetStarGiftUpgradePreview {
         type Return = crate::enums::payments::StarGiftUpgradePreview;
     }
-    ///`payments.upgradeStarGift#aed6e4f5 flags:# keep_original_details:flags.0?true stargift:InputSavedStarGift = Updates`
+    /// `payments.upgradeStarGift#aed6e4f5 flags:# keep_original_details:flags.0?true stargift:InputSavedStarGift = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpgradeStarGift {
-        ///`keep_original_details:flags.0?true`
+        /// `keep_original_details:flags.0?true`
         pub keep_original_details: bool,
-        ///`stargift:InputSavedStarGift`
+        /// `stargift:InputSavedStarGift`
         pub stargift: crate::enums::InputSavedStarGift,
     }
     impl crate::Identifiable for UpgradeStarGift {
@@ -36532,12 +36532,12 @@ pub mod payments {
     impl crate::RemoteCall for UpgradeStarGift {
         type Return = crate::enums::Updates;
     }
-    ///`payments.transferStarGift#7f18176a stargift:InputSavedStarGift to_id:InputPeer = Updates`
+    /// `payments.transferStarGift#7f18176a stargift:InputSavedStarGift to_id:InputPeer = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TransferStarGift {
-        ///`stargift:InputSavedStarGift`
+        /// `stargift:InputSavedStarGift`
         pub stargift: crate::enums::InputSavedStarGift,
-        ///`to_id:InputPeer`
+        /// `to_id:InputPeer`
         pub to_id: crate::enums::InputPeer,
     }
     impl crate::Identifiable for TransferStarGift {
@@ -36576,10 +36576,10 @@ pub mod payments {
     impl crate::RemoteCall for TransferStarGift {
         type Return = crate::enums::Updates;
     }
-    ///`payments.getUniqueStarGift#a1974d72 slug:string = payments.UniqueStarGift`
+    /// `payments.getUniqueStarGift#a1974d72 slug:string = payments.UniqueStarGift`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUniqueStarGift {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
     }
     impl crate::Identifiable for GetUniqueStarGift {
@@ -36610,34 +36610,34 @@ pub mod payments {
     impl crate::RemoteCall for GetUniqueStarGift {
         type Return = crate::enums::payments::UniqueStarGift;
     }
-    ///`payments.getSavedStarGifts#a319e569 flags:# exclude_unsaved:flags.0?true exclude_saved:flags.1?true exclude_unlimited:flags.2?true exclude_unique:flags.4?true sort_by_value:flags.5?true exclude_upgradable:flags.7?true exclude_unupgradable:flags.8?true peer_color_available:flags.9?true exclude_hosted:flags.10?true peer:InputPeer collection_id:flags.6?int offset:string limit:int = payments.SavedStarGifts`
+    /// `payments.getSavedStarGifts#a319e569 flags:# exclude_unsaved:flags.0?true exclude_saved:flags.1?true exclude_unlimited:flags.2?true exclude_unique:flags.4?true sort_by_value:flags.5?true exclude_upgradable:flags.7?true exclude_unupgradable:flags.8?true peer_color_available:flags.9?true exclude_hosted:flags.10?true peer:InputPeer collection_id:flags.6?int offset:string limit:int = payments.SavedStarGifts`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSavedStarGifts {
-        ///`exclude_unsaved:flags.0?true`
+        /// `exclude_unsaved:flags.0?true`
         pub exclude_unsaved: bool,
-        ///`exclude_saved:flags.1?true`
+        /// `exclude_saved:flags.1?true`
         pub exclude_saved: bool,
-        ///`exclude_unlimited:flags.2?true`
+        /// `exclude_unlimited:flags.2?true`
         pub exclude_unlimited: bool,
-        ///`exclude_unique:flags.4?true`
+        /// `exclude_unique:flags.4?true`
         pub exclude_unique: bool,
-        ///`sort_by_value:flags.5?true`
+        /// `sort_by_value:flags.5?true`
         pub sort_by_value: bool,
-        ///`exclude_upgradable:flags.7?true`
+        /// `exclude_upgradable:flags.7?true`
         pub exclude_upgradable: bool,
-        ///`exclude_unupgradable:flags.8?true`
+        /// `exclude_unupgradable:flags.8?true`
         pub exclude_unupgradable: bool,
-        ///`peer_color_available:flags.9?true`
+        /// `peer_color_available:flags.9?true`
         pub peer_color_available: bool,
-        ///`exclude_hosted:flags.10?true`
+        /// `exclude_hosted:flags.10?true`
         pub exclude_hosted: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`collection_id:flags.6?int`
+        /// `collection_id:flags.6?int`
         pub collection_id: Option<i32>,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetSavedStarGifts {
@@ -36762,10 +36762,10 @@ pub mod payments {
     impl crate::RemoteCall for GetSavedStarGifts {
         type Return = crate::enums::payments::SavedStarGifts;
     }
-    ///`payments.getSavedStarGift#b455a106 stargift:Vector<InputSavedStarGift> = payments.SavedStarGifts`
+    /// `payments.getSavedStarGift#b455a106 stargift:Vector<InputSavedStarGift> = payments.SavedStarGifts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSavedStarGift {
-        ///`stargift:Vector<InputSavedStarGift>`
+        /// `stargift:Vector<InputSavedStarGift>`
         pub stargift: Vec<crate::enums::InputSavedStarGift>,
     }
     impl crate::Identifiable for GetSavedStarGift {
@@ -36815,12 +36815,12 @@ pub mod payments {
     impl crate::RemoteCall for GetSavedStarGift {
         type Return = crate::enums::payments::SavedStarGifts;
     }
-    ///`payments.getStarGiftWithdrawalUrl#d06e93a8 stargift:InputSavedStarGift password:InputCheckPasswordSRP = payments.StarGiftWithdrawalUrl`
+    /// `payments.getStarGiftWithdrawalUrl#d06e93a8 stargift:InputSavedStarGift password:InputCheckPasswordSRP = payments.StarGiftWithdrawalUrl`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarGiftWithdrawalUrl {
-        ///`stargift:InputSavedStarGift`
+        /// `stargift:InputSavedStarGift`
         pub stargift: crate::enums::InputSavedStarGift,
-        ///`password:InputCheckPasswordSRP`
+        /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
     }
     impl crate::Identifiable for GetStarGiftWithdrawalUrl {
@@ -36859,12 +36859,12 @@ pub mod payments {
     impl crate::RemoteCall for GetStarGiftWithdrawalUrl {
         type Return = crate::enums::payments::StarGiftWithdrawalUrl;
     }
-    ///`payments.toggleChatStarGiftNotifications#60eaefa1 flags:# enabled:flags.0?true peer:InputPeer = Bool`
+    /// `payments.toggleChatStarGiftNotifications#60eaefa1 flags:# enabled:flags.0?true peer:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleChatStarGiftNotifications {
-        ///`enabled:flags.0?true`
+        /// `enabled:flags.0?true`
         pub enabled: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for ToggleChatStarGiftNotifications {
@@ -36906,12 +36906,12 @@ pub mod payments {
     impl crate::RemoteCall for ToggleChatStarGiftNotifications {
         type Return = bool;
     }
-    ///`payments.toggleStarGiftsPinnedToTop#1513e7b0 peer:InputPeer stargift:Vector<InputSavedStarGift> = Bool`
+    /// `payments.toggleStarGiftsPinnedToTop#1513e7b0 peer:InputPeer stargift:Vector<InputSavedStarGift> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleStarGiftsPinnedToTop {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`stargift:Vector<InputSavedStarGift>`
+        /// `stargift:Vector<InputSavedStarGift>`
         pub stargift: Vec<crate::enums::InputSavedStarGift>,
     }
     impl crate::Identifiable for ToggleStarGiftsPinnedToTop {
@@ -36967,10 +36967,10 @@ pub mod payments {
     impl crate::RemoteCall for ToggleStarGiftsPinnedToTop {
         type Return = bool;
     }
-    ///`payments.canPurchaseStore#4fdc5ea7 purpose:InputStorePaymentPurpose = Bool`
+    /// `payments.canPurchaseStore#4fdc5ea7 purpose:InputStorePaymentPurpose = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CanPurchaseStore {
-        ///`purpose:InputStorePaymentPurpose`
+        /// `purpose:InputStorePaymentPurpose`
         pub purpose: crate::enums::InputStorePaymentPurpose,
     }
     impl crate::Identifiable for CanPurchaseStore {
@@ -37003,26 +37003,26 @@ pub mod payments {
     impl crate::RemoteCall for CanPurchaseStore {
         type Return = bool;
     }
-    ///`payments.getResaleStarGifts#7a5fa236 flags:# sort_by_price:flags.1?true sort_by_num:flags.2?true for_craft:flags.4?true stars_only:flags.5?true attributes_hash:flags.0?long gift_id:long attributes:flags.3?Vector<StarGiftAttributeId> offset:string limit:int = payments.ResaleStarGifts`
+    /// `payments.getResaleStarGifts#7a5fa236 flags:# sort_by_price:flags.1?true sort_by_num:flags.2?true for_craft:flags.4?true stars_only:flags.5?true attributes_hash:flags.0?long gift_id:long attributes:flags.3?Vector<StarGiftAttributeId> offset:string limit:int = payments.ResaleStarGifts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetResaleStarGifts {
-        ///`sort_by_price:flags.1?true`
+        /// `sort_by_price:flags.1?true`
         pub sort_by_price: bool,
-        ///`sort_by_num:flags.2?true`
+        /// `sort_by_num:flags.2?true`
         pub sort_by_num: bool,
-        ///`for_craft:flags.4?true`
+        /// `for_craft:flags.4?true`
         pub for_craft: bool,
-        ///`stars_only:flags.5?true`
+        /// `stars_only:flags.5?true`
         pub stars_only: bool,
-        ///`attributes_hash:flags.0?long`
+        /// `attributes_hash:flags.0?long`
         pub attributes_hash: Option<i64>,
-        ///`gift_id:long`
+        /// `gift_id:long`
         pub gift_id: i64,
-        ///`attributes:flags.3?Vector<StarGiftAttributeId>`
+        /// `attributes:flags.3?Vector<StarGiftAttributeId>`
         pub attributes: Option<Vec<crate::enums::StarGiftAttributeId>>,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetResaleStarGifts {
@@ -37143,12 +37143,12 @@ pub mod payments {
     impl crate::RemoteCall for GetResaleStarGifts {
         type Return = crate::enums::payments::ResaleStarGifts;
     }
-    ///`payments.updateStarGiftPrice#edbe6ccb stargift:InputSavedStarGift resell_amount:StarsAmount = Updates`
+    /// `payments.updateStarGiftPrice#edbe6ccb stargift:InputSavedStarGift resell_amount:StarsAmount = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateStarGiftPrice {
-        ///`stargift:InputSavedStarGift`
+        /// `stargift:InputSavedStarGift`
         pub stargift: crate::enums::InputSavedStarGift,
-        ///`resell_amount:StarsAmount`
+        /// `resell_amount:StarsAmount`
         pub resell_amount: crate::enums::StarsAmount,
     }
     impl crate::Identifiable for UpdateStarGiftPrice {
@@ -37187,14 +37187,14 @@ pub mod payments {
     impl crate::RemoteCall for UpdateStarGiftPrice {
         type Return = crate::enums::Updates;
     }
-    ///`payments.createStarGiftCollection#1f4a0e87 peer:InputPeer title:string stargift:Vector<InputSavedStarGift> = StarGiftCollection`
+    /// `payments.createStarGiftCollection#1f4a0e87 peer:InputPeer title:string stargift:Vector<InputSavedStarGift> = StarGiftCollection`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateStarGiftCollection {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`stargift:Vector<InputSavedStarGift>`
+        /// `stargift:Vector<InputSavedStarGift>`
         pub stargift: Vec<crate::enums::InputSavedStarGift>,
     }
     impl crate::Identifiable for CreateStarGiftCollection {
@@ -37254,20 +37254,20 @@ pub mod payments {
     impl crate::RemoteCall for CreateStarGiftCollection {
         type Return = crate::enums::StarGiftCollection;
     }
-    ///`payments.updateStarGiftCollection#4fddbee7 flags:# peer:InputPeer collection_id:int title:flags.0?string delete_stargift:flags.1?Vector<InputSavedStarGift> add_stargift:flags.2?Vector<InputSavedStarGift> order:flags.3?Vector<InputSavedStarGift> = StarGiftCollection`
+    /// `payments.updateStarGiftCollection#4fddbee7 flags:# peer:InputPeer collection_id:int title:flags.0?string delete_stargift:flags.1?Vector<InputSavedStarGift> add_stargift:flags.2?Vector<InputSavedStarGift> order:flags.3?Vector<InputSavedStarGift> = StarGiftCollection`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateStarGiftCollection {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`collection_id:int`
+        /// `collection_id:int`
         pub collection_id: i32,
-        ///`title:flags.0?string`
+        /// `title:flags.0?string`
         pub title: Option<String>,
-        ///`delete_stargift:flags.1?Vector<InputSavedStarGift>`
+        /// `delete_stargift:flags.1?Vector<InputSavedStarGift>`
         pub delete_stargift: Option<Vec<crate::enums::InputSavedStarGift>>,
-        ///`add_stargift:flags.2?Vector<InputSavedStarGift>`
+        /// `add_stargift:flags.2?Vector<InputSavedStarGift>`
         pub add_stargift: Option<Vec<crate::enums::InputSavedStarGift>>,
-        ///`order:flags.3?Vector<InputSavedStarGift>`
+        /// `order:flags.3?Vector<InputSavedStarGift>`
         pub order: Option<Vec<crate::enums::InputSavedStarGift>>,
     }
     impl crate::Identifiable for UpdateStarGiftCollection {
@@ -37423,12 +37423,12 @@ pub mod payments {
     impl crate::RemoteCall for UpdateStarGiftCollection {
         type Return = crate::enums::StarGiftCollection;
     }
-    ///`payments.reorderStarGiftCollections#c32af4cc peer:InputPeer order:Vector<int> = Bool`
+    /// `payments.reorderStarGiftCollections#c32af4cc peer:InputPeer order:Vector<int> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReorderStarGiftCollections {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`order:Vector<int>`
+        /// `order:Vector<int>`
         pub order: Vec<i32>,
     }
     impl crate::Identifiable for ReorderStarGiftCollections {
@@ -37480,12 +37480,12 @@ pub mod payments {
     impl crate::RemoteCall for ReorderStarGiftCollections {
         type Return = bool;
     }
-    ///`payments.deleteStarGiftCollection#ad5648e8 peer:InputPeer collection_id:int = Bool`
+    /// `payments.deleteStarGiftCollection#ad5648e8 peer:InputPeer collection_id:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteStarGiftCollection {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`collection_id:int`
+        /// `collection_id:int`
         pub collection_id: i32,
     }
     impl crate::Identifiable for DeleteStarGiftCollection {
@@ -37522,12 +37522,12 @@ pub mod payments {
     impl crate::RemoteCall for DeleteStarGiftCollection {
         type Return = bool;
     }
-    ///`payments.getStarGiftCollections#981b91dd peer:InputPeer hash:long = payments.StarGiftCollections`
+    /// `payments.getStarGiftCollections#981b91dd peer:InputPeer hash:long = payments.StarGiftCollections`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarGiftCollections {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetStarGiftCollections {
@@ -37564,10 +37564,10 @@ pub mod payments {
     impl crate::RemoteCall for GetStarGiftCollections {
         type Return = crate::enums::payments::StarGiftCollections;
     }
-    ///`payments.getUniqueStarGiftValueInfo#4365af6b slug:string = payments.UniqueStarGiftValueInfo`
+    /// `payments.getUniqueStarGiftValueInfo#4365af6b slug:string = payments.UniqueStarGiftValueInfo`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUniqueStarGiftValueInfo {
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
     }
     impl crate::Identifiable for GetUniqueStarGiftValueInfo {
@@ -37598,10 +37598,10 @@ pub mod payments {
     impl crate::RemoteCall for GetUniqueStarGiftValueInfo {
         type Return = crate::enums::payments::UniqueStarGiftValueInfo;
     }
-    ///`payments.checkCanSendGift#c0c4edc9 gift_id:long = payments.CheckCanSendGiftResult`
+    /// `payments.checkCanSendGift#c0c4edc9 gift_id:long = payments.CheckCanSendGiftResult`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckCanSendGift {
-        ///`gift_id:long`
+        /// `gift_id:long`
         pub gift_id: i64,
     }
     impl crate::Identifiable for CheckCanSendGift {
@@ -37632,12 +37632,12 @@ pub mod payments {
     impl crate::RemoteCall for CheckCanSendGift {
         type Return = crate::enums::payments::CheckCanSendGiftResult;
     }
-    ///`payments.getStarGiftAuctionState#5c9ff4d6 auction:InputStarGiftAuction version:int = payments.StarGiftAuctionState`
+    /// `payments.getStarGiftAuctionState#5c9ff4d6 auction:InputStarGiftAuction version:int = payments.StarGiftAuctionState`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStarGiftAuctionState {
-        ///`auction:InputStarGiftAuction`
+        /// `auction:InputStarGiftAuction`
         pub auction: crate::enums::InputStarGiftAuction,
-        ///`version:int`
+        /// `version:int`
         pub version: i32,
     }
     impl crate::Identifiable for GetStarGiftAuctionState {
@@ -37674,10 +37674,10 @@ pub mod payments {
     impl crate::RemoteCall for GetStarGiftAuctionState {
         type Return = crate::enums::payments::StarGiftAuctionState;
     }
-    ///`payments.getStarGiftAuctionAcquiredGifts#6ba2cbec gift_id:long = payments.StarGiftAuctionAcquiredGifts`
+    /// `payments.getStarGiftAuctionAcquiredGifts#6ba2cbec gift_id:long = payments.StarGiftAuctionAcquiredGifts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGiftAuctionAcquiredGifts {
-        ///`gift_id:long`
+        /// `gift_id:long`
         pub gift_id: i64,
     }
     impl crate::Identifiable for GetStarGiftAuctionAcquiredGifts {
@@ -37708,10 +37708,10 @@ pub mod payments {
     impl crate::RemoteCall for GetStarGiftAuctionAcquiredGifts {
         type Return = crate::enums::payments::StarGiftAuctionAcquiredGifts;
     }
-    ///`payments.getStarGiftActiveAuctions#a5d0514d hash:long = payments.StarGiftActiveAuctions`
+    /// `payments.getStarGiftActiveAuctions#a5d0514d hash:long = payments.StarGiftActiveAuctions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGiftActiveAuctions {
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetStarGiftActiveAuctions {
@@ -37742,12 +37742,12 @@ pub mod payments {
     impl crate::RemoteCall for GetStarGiftActiveAuctions {
         type Return = crate::enums::payments::StarGiftActiveAuctions;
     }
-    ///`payments.resolveStarGiftOffer#e9ce781c flags:# decline:flags.0?true offer_msg_id:int = Updates`
+    /// `payments.resolveStarGiftOffer#e9ce781c flags:# decline:flags.0?true offer_msg_id:int = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ResolveStarGiftOffer {
-        ///`decline:flags.0?true`
+        /// `decline:flags.0?true`
         pub decline: bool,
-        ///`offer_msg_id:int`
+        /// `offer_msg_id:int`
         pub offer_msg_id: i32,
     }
     impl crate::Identifiable for ResolveStarGiftOffer {
@@ -37787,20 +37787,20 @@ pub mod payments {
     impl crate::RemoteCall for ResolveStarGiftOffer {
         type Return = crate::enums::Updates;
     }
-    ///`payments.sendStarGiftOffer#8fb86b41 flags:# peer:InputPeer slug:string price:StarsAmount duration:int random_id:long allow_paid_stars:flags.0?long = Updates`
+    /// `payments.sendStarGiftOffer#8fb86b41 flags:# peer:InputPeer slug:string price:StarsAmount duration:int random_id:long allow_paid_stars:flags.0?long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendStarGiftOffer {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`slug:string`
+        /// `slug:string`
         pub slug: String,
-        ///`price:StarsAmount`
+        /// `price:StarsAmount`
         pub price: crate::enums::StarsAmount,
-        ///`duration:int`
+        /// `duration:int`
         pub duration: i32,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`allow_paid_stars:flags.0?long`
+        /// `allow_paid_stars:flags.0?long`
         pub allow_paid_stars: Option<i64>,
     }
     impl crate::Identifiable for SendStarGiftOffer {
@@ -37874,10 +37874,10 @@ pub mod payments {
     impl crate::RemoteCall for SendStarGiftOffer {
         type Return = crate::enums::Updates;
     }
-    ///`payments.getStarGiftUpgradeAttributes#6d038b58 gift_id:long = payments.StarGiftUpgradeAttributes`
+    /// `payments.getStarGiftUpgradeAttributes#6d038b58 gift_id:long = payments.StarGiftUpgradeAttributes`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStarGiftUpgradeAttributes {
-        ///`gift_id:long`
+        /// `gift_id:long`
         pub gift_id: i64,
     }
     impl crate::Identifiable for GetStarGiftUpgradeAttributes {
@@ -37908,14 +37908,14 @@ pub mod payments {
     impl crate::RemoteCall for GetStarGiftUpgradeAttributes {
         type Return = crate::enums::payments::StarGiftUpgradeAttributes;
     }
-    ///`payments.getCraftStarGifts#fd05dd00 gift_id:long offset:string limit:int = payments.SavedStarGifts`
+    /// `payments.getCraftStarGifts#fd05dd00 gift_id:long offset:string limit:int = payments.SavedStarGifts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCraftStarGifts {
-        ///`gift_id:long`
+        /// `gift_id:long`
         pub gift_id: i64,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetCraftStarGifts {
@@ -37954,10 +37954,10 @@ pub mod payments {
     impl crate::RemoteCall for GetCraftStarGifts {
         type Return = crate::enums::payments::SavedStarGifts;
     }
-    ///`payments.craftStarGift#b0f9684f stargift:Vector<InputSavedStarGift> = Updates`
+    /// `payments.craftStarGift#b0f9684f stargift:Vector<InputSavedStarGift> = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CraftStarGift {
-        ///`stargift:Vector<InputSavedStarGift>`
+        /// `stargift:Vector<InputSavedStarGift>`
         pub stargift: Vec<crate::enums::InputSavedStarGift>,
     }
     impl crate::Identifiable for CraftStarGift {
@@ -38007,7 +38007,7 @@ pub mod payments {
     impl crate::RemoteCall for CraftStarGift {
         type Return = crate::enums::Updates;
     }
-    ///`payments.getCurrencyRates#d35983e8 = payments.CurrencyRates`
+    /// `payments.getCurrencyRates#d35983e8 = payments.CurrencyRates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCurrencyRates {}
     impl crate::Identifiable for GetCurrencyRates {
@@ -38034,10 +38034,10 @@ pub mod payments {
     impl crate::RemoteCall for GetCurrencyRates {
         type Return = crate::enums::payments::CurrencyRates;
     }
-    ///`payments.getOnrampProviders#3f3e00dc flags:# crypto_currency:flags.0?string = Vector<OnrampProviderInfo>`
+    /// `payments.getOnrampProviders#3f3e00dc flags:# crypto_currency:flags.0?string = Vector<OnrampProviderInfo>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampProviders {
-        ///`crypto_currency:flags.0?string`
+        /// `crypto_currency:flags.0?string`
         pub crypto_currency: Option<String>,
     }
     impl crate::Identifiable for GetOnrampProviders {
@@ -38080,12 +38080,12 @@ pub mod payments {
     impl crate::RemoteCall for GetOnrampProviders {
         type Return = Vec<crate::enums::OnrampProviderInfo>;
     }
-    ///`payments.getOnrampBaseCurrencies#1c8bedf3 provider:string crypto_currency:string = Vector<string>`
+    /// `payments.getOnrampBaseCurrencies#1c8bedf3 provider:string crypto_currency:string = Vector<string>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampBaseCurrencies {
-        ///`provider:string`
+        /// `provider:string`
         pub provider: String,
-        ///`crypto_currency:string`
+        /// `crypto_currency:string`
         pub crypto_currency: String,
     }
     impl crate::Identifiable for GetOnrampBaseCurrencies {
@@ -38120,14 +38120,14 @@ pub mod payments {
     impl crate::RemoteCall for GetOnrampBaseCurrencies {
         type Return = Vec<String>;
     }
-    ///`payments.getOnrampAvailability#2ec29951 flags:# provider:string crypto_currency:string base_currency:flags.0?string = OnrampAvailability`
+    /// `payments.getOnrampAvailability#2ec29951 flags:# provider:string crypto_currency:string base_currency:flags.0?string = OnrampAvailability`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampAvailability {
-        ///`provider:string`
+        /// `provider:string`
         pub provider: String,
-        ///`crypto_currency:string`
+        /// `crypto_currency:string`
         pub crypto_currency: String,
-        ///`base_currency:flags.0?string`
+        /// `base_currency:flags.0?string`
         pub base_currency: Option<String>,
     }
     impl crate::Identifiable for GetOnrampAvailability {
@@ -38182,16 +38182,16 @@ pub mod payments {
     impl crate::RemoteCall for GetOnrampAvailability {
         type Return = crate::enums::OnrampAvailability;
     }
-    ///`payments.getOnrampLimits#80e851fd flags:# provider:string crypto_currency:string base_currency:string payment_method:flags.0?string = OnrampLimits`
+    /// `payments.getOnrampLimits#80e851fd flags:# provider:string crypto_currency:string base_currency:string payment_method:flags.0?string = OnrampLimits`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampLimits {
-        ///`provider:string`
+        /// `provider:string`
         pub provider: String,
-        ///`crypto_currency:string`
+        /// `crypto_currency:string`
         pub crypto_currency: String,
-        ///`base_currency:string`
+        /// `base_currency:string`
         pub base_currency: String,
-        ///`payment_method:flags.0?string`
+        /// `payment_method:flags.0?string`
         pub payment_method: Option<String>,
     }
     impl crate::Identifiable for GetOnrampLimits {
@@ -38251,20 +38251,20 @@ pub mod payments {
     impl crate::RemoteCall for GetOnrampLimits {
         type Return = crate::enums::OnrampLimits;
     }
-    ///`payments.getOnrampQuote#e06645fa flags:# provider:string crypto_currency:string base_currency:string base_amount:flags.0?string crypto_amount:flags.1?string payment_method:flags.2?string = OnrampQuote`
+    /// `payments.getOnrampQuote#e06645fa flags:# provider:string crypto_currency:string base_currency:string base_amount:flags.0?string crypto_amount:flags.1?string payment_method:flags.2?string = OnrampQuote`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetOnrampQuote {
-        ///`provider:string`
+        /// `provider:string`
         pub provider: String,
-        ///`crypto_currency:string`
+        /// `crypto_currency:string`
         pub crypto_currency: String,
-        ///`base_currency:string`
+        /// `base_currency:string`
         pub base_currency: String,
-        ///`base_amount:flags.0?string`
+        /// `base_amount:flags.0?string`
         pub base_amount: Option<String>,
-        ///`crypto_amount:flags.1?string`
+        /// `crypto_amount:flags.1?string`
         pub crypto_amount: Option<String>,
-        ///`payment_method:flags.2?string`
+        /// `payment_method:flags.2?string`
         pub payment_method: Option<String>,
     }
     impl crate::Identifiable for GetOnrampQuote {
@@ -38352,30 +38352,30 @@ pub mod payments {
     impl crate::RemoteCall for GetOnrampQuote {
         type Return = crate::enums::OnrampQuote;
     }
-    ///`payments.createOnrampSession#a2197cf6 flags:# provider:string crypto_currency:string address:string payment_method:flags.0?string base_currency:flags.1?string base_amount:flags.2?string memo:flags.3?string theme:flags.4?string success_return_url:flags.5?string fail_return_url:flags.6?string crypto_amount:flags.7?string = OnrampSession`
+    /// `payments.createOnrampSession#a2197cf6 flags:# provider:string crypto_currency:string address:string payment_method:flags.0?string base_currency:flags.1?string base_amount:flags.2?string memo:flags.3?string theme:flags.4?string success_return_url:flags.5?string fail_return_url:flags.6?string crypto_amount:flags.7?string = OnrampSession`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateOnrampSession {
-        ///`provider:string`
+        /// `provider:string`
         pub provider: String,
-        ///`crypto_currency:string`
+        /// `crypto_currency:string`
         pub crypto_currency: String,
-        ///`address:string`
+        /// `address:string`
         pub address: String,
-        ///`payment_method:flags.0?string`
+        /// `payment_method:flags.0?string`
         pub payment_method: Option<String>,
-        ///`base_currency:flags.1?string`
+        /// `base_currency:flags.1?string`
         pub base_currency: Option<String>,
-        ///`base_amount:flags.2?string`
+        /// `base_amount:flags.2?string`
         pub base_amount: Option<String>,
-        ///`memo:flags.3?string`
+        /// `memo:flags.3?string`
         pub memo: Option<String>,
-        ///`theme:flags.4?string`
+        /// `theme:flags.4?string`
         pub theme: Option<String>,
-        ///`success_return_url:flags.5?string`
+        /// `success_return_url:flags.5?string`
         pub success_return_url: Option<String>,
-        ///`fail_return_url:flags.6?string`
+        /// `fail_return_url:flags.6?string`
         pub fail_return_url: Option<String>,
-        ///`crypto_amount:flags.7?string`
+        /// `crypto_amount:flags.7?string`
         pub crypto_amount: Option<String>,
     }
     impl crate::Identifiable for CreateOnrampSession {
@@ -38534,9 +38534,9 @@ pub mod payments {
         type Return = crate::enums::OnrampSession;
     }
 }
-///The functions of the `phone` namespace.
+/// The functions of the `phone` namespace.
 pub mod phone {
-    ///`phone.getCallConfig#55451fa9 = DataJSON`
+    /// `phone.getCallConfig#55451fa9 = DataJSON`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCallConfig {}
     impl crate::Identifiable for GetCallConfig {
@@ -38563,18 +38563,18 @@ pub mod phone {
     impl crate::RemoteCall for GetCallConfig {
         type Return = crate::enums::DataJSON;
     }
-    ///`phone.requestCall#42ff96ed flags:# video:flags.0?true user_id:InputUser random_id:int g_a_hash:bytes protocol:PhoneCallProtocol = phone.PhoneCall`
+    /// `phone.requestCall#42ff96ed flags:# video:flags.0?true user_id:InputUser random_id:int g_a_hash:bytes protocol:PhoneCallProtocol = phone.PhoneCall`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RequestCall {
-        ///`video:flags.0?true`
+        /// `video:flags.0?true`
         pub video: bool,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`random_id:int`
+        /// `random_id:int`
         pub random_id: i32,
-        ///`g_a_hash:bytes`
+        /// `g_a_hash:bytes`
         pub g_a_hash: Vec<u8>,
-        ///`protocol:PhoneCallProtocol`
+        /// `protocol:PhoneCallProtocol`
         pub protocol: crate::enums::PhoneCallProtocol,
     }
     impl crate::Identifiable for RequestCall {
@@ -38636,14 +38636,14 @@ pub mod phone {
     impl crate::RemoteCall for RequestCall {
         type Return = crate::enums::phone::PhoneCall;
     }
-    ///`phone.acceptCall#3bd2b4a0 peer:InputPhoneCall g_b:bytes protocol:PhoneCallProtocol = phone.PhoneCall`
+    /// `phone.acceptCall#3bd2b4a0 peer:InputPhoneCall g_b:bytes protocol:PhoneCallProtocol = phone.PhoneCall`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AcceptCall {
-        ///`peer:InputPhoneCall`
+        /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
-        ///`g_b:bytes`
+        /// `g_b:bytes`
         pub g_b: Vec<u8>,
-        ///`protocol:PhoneCallProtocol`
+        /// `protocol:PhoneCallProtocol`
         pub protocol: crate::enums::PhoneCallProtocol,
     }
     impl crate::Identifiable for AcceptCall {
@@ -38686,16 +38686,16 @@ pub mod phone {
     impl crate::RemoteCall for AcceptCall {
         type Return = crate::enums::phone::PhoneCall;
     }
-    ///`phone.confirmCall#2efe1722 peer:InputPhoneCall g_a:bytes key_fingerprint:long protocol:PhoneCallProtocol = phone.PhoneCall`
+    /// `phone.confirmCall#2efe1722 peer:InputPhoneCall g_a:bytes key_fingerprint:long protocol:PhoneCallProtocol = phone.PhoneCall`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ConfirmCall {
-        ///`peer:InputPhoneCall`
+        /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
-        ///`g_a:bytes`
+        /// `g_a:bytes`
         pub g_a: Vec<u8>,
-        ///`key_fingerprint:long`
+        /// `key_fingerprint:long`
         pub key_fingerprint: i64,
-        ///`protocol:PhoneCallProtocol`
+        /// `protocol:PhoneCallProtocol`
         pub protocol: crate::enums::PhoneCallProtocol,
     }
     impl crate::Identifiable for ConfirmCall {
@@ -38747,10 +38747,10 @@ pub mod phone {
     impl crate::RemoteCall for ConfirmCall {
         type Return = crate::enums::phone::PhoneCall;
     }
-    ///`phone.receivedCall#17d54f61 peer:InputPhoneCall = Bool`
+    /// `phone.receivedCall#17d54f61 peer:InputPhoneCall = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReceivedCall {
-        ///`peer:InputPhoneCall`
+        /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
     }
     impl crate::Identifiable for ReceivedCall {
@@ -38783,18 +38783,18 @@ pub mod phone {
     impl crate::RemoteCall for ReceivedCall {
         type Return = bool;
     }
-    ///`phone.discardCall#b2cbc1c0 flags:# video:flags.0?true peer:InputPhoneCall duration:int reason:PhoneCallDiscardReason connection_id:long = Updates`
+    /// `phone.discardCall#b2cbc1c0 flags:# video:flags.0?true peer:InputPhoneCall duration:int reason:PhoneCallDiscardReason connection_id:long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DiscardCall {
-        ///`video:flags.0?true`
+        /// `video:flags.0?true`
         pub video: bool,
-        ///`peer:InputPhoneCall`
+        /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
-        ///`duration:int`
+        /// `duration:int`
         pub duration: i32,
-        ///`reason:PhoneCallDiscardReason`
+        /// `reason:PhoneCallDiscardReason`
         pub reason: crate::enums::PhoneCallDiscardReason,
-        ///`connection_id:long`
+        /// `connection_id:long`
         pub connection_id: i64,
     }
     impl crate::Identifiable for DiscardCall {
@@ -38856,16 +38856,16 @@ pub mod phone {
     impl crate::RemoteCall for DiscardCall {
         type Return = crate::enums::Updates;
     }
-    ///`phone.setCallRating#59ead627 flags:# user_initiative:flags.0?true peer:InputPhoneCall rating:int comment:string = Updates`
+    /// `phone.setCallRating#59ead627 flags:# user_initiative:flags.0?true peer:InputPhoneCall rating:int comment:string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetCallRating {
-        ///`user_initiative:flags.0?true`
+        /// `user_initiative:flags.0?true`
         pub user_initiative: bool,
-        ///`peer:InputPhoneCall`
+        /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
-        ///`rating:int`
+        /// `rating:int`
         pub rating: i32,
-        ///`comment:string`
+        /// `comment:string`
         pub comment: String,
     }
     impl crate::Identifiable for SetCallRating {
@@ -38920,12 +38920,12 @@ pub mod phone {
     impl crate::RemoteCall for SetCallRating {
         type Return = crate::enums::Updates;
     }
-    ///`phone.saveCallDebug#277add7e peer:InputPhoneCall debug:DataJSON = Bool`
+    /// `phone.saveCallDebug#277add7e peer:InputPhoneCall debug:DataJSON = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveCallDebug {
-        ///`peer:InputPhoneCall`
+        /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
-        ///`debug:DataJSON`
+        /// `debug:DataJSON`
         pub debug: crate::enums::DataJSON,
     }
     impl crate::Identifiable for SaveCallDebug {
@@ -38964,12 +38964,12 @@ pub mod phone {
     impl crate::RemoteCall for SaveCallDebug {
         type Return = bool;
     }
-    ///`phone.sendSignalingData#ff7a9383 peer:InputPhoneCall data:bytes = Bool`
+    /// `phone.sendSignalingData#ff7a9383 peer:InputPhoneCall data:bytes = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendSignalingData {
-        ///`peer:InputPhoneCall`
+        /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
-        ///`data:bytes`
+        /// `data:bytes`
         pub data: Vec<u8>,
     }
     impl crate::Identifiable for SendSignalingData {
@@ -39006,18 +39006,18 @@ pub mod phone {
     impl crate::RemoteCall for SendSignalingData {
         type Return = bool;
     }
-    ///`phone.createGroupCall#48cdc6d8 flags:# rtmp_stream:flags.2?true peer:InputPeer random_id:int title:flags.0?string schedule_date:flags.1?int = Updates`
+    /// `phone.createGroupCall#48cdc6d8 flags:# rtmp_stream:flags.2?true peer:InputPeer random_id:int title:flags.0?string schedule_date:flags.1?int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateGroupCall {
-        ///`rtmp_stream:flags.2?true`
+        /// `rtmp_stream:flags.2?true`
         pub rtmp_stream: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`random_id:int`
+        /// `random_id:int`
         pub random_id: i32,
-        ///`title:flags.0?string`
+        /// `title:flags.0?string`
         pub title: Option<String>,
-        ///`schedule_date:flags.1?int`
+        /// `schedule_date:flags.1?int`
         pub schedule_date: Option<i32>,
     }
     impl crate::Identifiable for CreateGroupCall {
@@ -39095,24 +39095,24 @@ pub mod phone {
     impl crate::RemoteCall for CreateGroupCall {
         type Return = crate::enums::Updates;
     }
-    ///`phone.joinGroupCall#8fb53057 flags:# muted:flags.0?true video_stopped:flags.2?true call:InputGroupCall join_as:InputPeer invite_hash:flags.1?string public_key:flags.3?int256 block:flags.3?bytes params:DataJSON = Updates`
+    /// `phone.joinGroupCall#8fb53057 flags:# muted:flags.0?true video_stopped:flags.2?true call:InputGroupCall join_as:InputPeer invite_hash:flags.1?string public_key:flags.3?int256 block:flags.3?bytes params:DataJSON = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct JoinGroupCall {
-        ///`muted:flags.0?true`
+        /// `muted:flags.0?true`
         pub muted: bool,
-        ///`video_stopped:flags.2?true`
+        /// `video_stopped:flags.2?true`
         pub video_stopped: bool,
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`join_as:InputPeer`
+        /// `join_as:InputPeer`
         pub join_as: crate::enums::InputPeer,
-        ///`invite_hash:flags.1?string`
+        /// `invite_hash:flags.1?string`
         pub invite_hash: Option<String>,
-        ///`public_key:flags.3?int256`
+        /// `public_key:flags.3?int256`
         pub public_key: Option<[u8; 32]>,
-        ///`block:flags.3?bytes`
+        /// `block:flags.3?bytes`
         pub block: Option<Vec<u8>>,
-        ///`params:DataJSON`
+        /// `params:DataJSON`
         pub params: crate::enums::DataJSON,
     }
     impl crate::Identifiable for JoinGroupCall {
@@ -39220,12 +39220,12 @@ pub mod phone {
     impl crate::RemoteCall for JoinGroupCall {
         type Return = crate::enums::Updates;
     }
-    ///`phone.leaveGroupCall#500377f9 call:InputGroupCall source:int = Updates`
+    /// `phone.leaveGroupCall#500377f9 call:InputGroupCall source:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct LeaveGroupCall {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`source:int`
+        /// `source:int`
         pub source: i32,
     }
     impl crate::Identifiable for LeaveGroupCall {
@@ -39262,12 +39262,12 @@ pub mod phone {
     impl crate::RemoteCall for LeaveGroupCall {
         type Return = crate::enums::Updates;
     }
-    ///`phone.inviteToGroupCall#7b393160 call:InputGroupCall users:Vector<InputUser> = Updates`
+    /// `phone.inviteToGroupCall#7b393160 call:InputGroupCall users:Vector<InputUser> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct InviteToGroupCall {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`users:Vector<InputUser>`
+        /// `users:Vector<InputUser>`
         pub users: Vec<crate::enums::InputUser>,
     }
     impl crate::Identifiable for InviteToGroupCall {
@@ -39323,10 +39323,10 @@ pub mod phone {
     impl crate::RemoteCall for InviteToGroupCall {
         type Return = crate::enums::Updates;
     }
-    ///`phone.discardGroupCall#7a777135 call:InputGroupCall = Updates`
+    /// `phone.discardGroupCall#7a777135 call:InputGroupCall = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DiscardGroupCall {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
     }
     impl crate::Identifiable for DiscardGroupCall {
@@ -39359,18 +39359,18 @@ pub mod phone {
     impl crate::RemoteCall for DiscardGroupCall {
         type Return = crate::enums::Updates;
     }
-    ///`phone.toggleGroupCallSettings#974392f2 flags:# reset_invite_hash:flags.1?true call:InputGroupCall join_muted:flags.0?Bool messages_enabled:flags.2?Bool send_paid_messages_stars:flags.3?long = Updates`
+    /// `phone.toggleGroupCallSettings#974392f2 flags:# reset_invite_hash:flags.1?true call:InputGroupCall join_muted:flags.0?Bool messages_enabled:flags.2?Bool send_paid_messages_stars:flags.3?long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleGroupCallSettings {
-        ///`reset_invite_hash:flags.1?true`
+        /// `reset_invite_hash:flags.1?true`
         pub reset_invite_hash: bool,
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`join_muted:flags.0?Bool`
+        /// `join_muted:flags.0?Bool`
         pub join_muted: Option<bool>,
-        ///`messages_enabled:flags.2?Bool`
+        /// `messages_enabled:flags.2?Bool`
         pub messages_enabled: Option<bool>,
-        ///`send_paid_messages_stars:flags.3?long`
+        /// `send_paid_messages_stars:flags.3?long`
         pub send_paid_messages_stars: Option<i64>,
     }
     impl crate::Identifiable for ToggleGroupCallSettings {
@@ -39460,12 +39460,12 @@ pub mod phone {
     impl crate::RemoteCall for ToggleGroupCallSettings {
         type Return = crate::enums::Updates;
     }
-    ///`phone.getGroupCall#041845db call:InputGroupCall limit:int = phone.GroupCall`
+    /// `phone.getGroupCall#041845db call:InputGroupCall limit:int = phone.GroupCall`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGroupCall {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetGroupCall {
@@ -39502,18 +39502,18 @@ pub mod phone {
     impl crate::RemoteCall for GetGroupCall {
         type Return = crate::enums::phone::GroupCall;
     }
-    ///`phone.getGroupParticipants#c558d8ab call:InputGroupCall ids:Vector<InputPeer> sources:Vector<int> offset:string limit:int = phone.GroupParticipants`
+    /// `phone.getGroupParticipants#c558d8ab call:InputGroupCall ids:Vector<InputPeer> sources:Vector<int> offset:string limit:int = phone.GroupParticipants`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGroupParticipants {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`ids:Vector<InputPeer>`
+        /// `ids:Vector<InputPeer>`
         pub ids: Vec<crate::enums::InputPeer>,
-        ///`sources:Vector<int>`
+        /// `sources:Vector<int>`
         pub sources: Vec<i32>,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetGroupParticipants {
@@ -39602,12 +39602,12 @@ pub mod phone {
     impl crate::RemoteCall for GetGroupParticipants {
         type Return = crate::enums::phone::GroupParticipants;
     }
-    ///`phone.checkGroupCall#b59cf977 call:InputGroupCall sources:Vector<int> = Vector<int>`
+    /// `phone.checkGroupCall#b59cf977 call:InputGroupCall sources:Vector<int> = Vector<int>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CheckGroupCall {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`sources:Vector<int>`
+        /// `sources:Vector<int>`
         pub sources: Vec<i32>,
     }
     impl crate::Identifiable for CheckGroupCall {
@@ -39659,18 +39659,18 @@ pub mod phone {
     impl crate::RemoteCall for CheckGroupCall {
         type Return = Vec<i32>;
     }
-    ///`phone.toggleGroupCallRecord#f128c708 flags:# start:flags.0?true video:flags.2?true call:InputGroupCall title:flags.1?string video_portrait:flags.2?Bool = Updates`
+    /// `phone.toggleGroupCallRecord#f128c708 flags:# start:flags.0?true video:flags.2?true call:InputGroupCall title:flags.1?string video_portrait:flags.2?Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleGroupCallRecord {
-        ///`start:flags.0?true`
+        /// `start:flags.0?true`
         pub start: bool,
-        ///`video:flags.2?true`
+        /// `video:flags.2?true`
         pub video: bool,
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`title:flags.1?string`
+        /// `title:flags.1?string`
         pub title: Option<String>,
-        ///`video_portrait:flags.2?Bool`
+        /// `video_portrait:flags.2?Bool`
         pub video_portrait: Option<bool>,
     }
     impl crate::Identifiable for ToggleGroupCallRecord {
@@ -39750,24 +39750,24 @@ pub mod phone {
     impl crate::RemoteCall for ToggleGroupCallRecord {
         type Return = crate::enums::Updates;
     }
-    ///`phone.editGroupCallParticipant#a5273abf flags:# call:InputGroupCall participant:InputPeer muted:flags.0?Bool volume:flags.1?int raise_hand:flags.2?Bool video_stopped:flags.3?Bool video_paused:flags.4?Bool presentation_paused:flags.5?Bool = Updates`
+    /// `phone.editGroupCallParticipant#a5273abf flags:# call:InputGroupCall participant:InputPeer muted:flags.0?Bool volume:flags.1?int raise_hand:flags.2?Bool video_stopped:flags.3?Bool video_paused:flags.4?Bool presentation_paused:flags.5?Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditGroupCallParticipant {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
-        ///`muted:flags.0?Bool`
+        /// `muted:flags.0?Bool`
         pub muted: Option<bool>,
-        ///`volume:flags.1?int`
+        /// `volume:flags.1?int`
         pub volume: Option<i32>,
-        ///`raise_hand:flags.2?Bool`
+        /// `raise_hand:flags.2?Bool`
         pub raise_hand: Option<bool>,
-        ///`video_stopped:flags.3?Bool`
+        /// `video_stopped:flags.3?Bool`
         pub video_stopped: Option<bool>,
-        ///`video_paused:flags.4?Bool`
+        /// `video_paused:flags.4?Bool`
         pub video_paused: Option<bool>,
-        ///`presentation_paused:flags.5?Bool`
+        /// `presentation_paused:flags.5?Bool`
         pub presentation_paused: Option<bool>,
     }
     impl crate::Identifiable for EditGroupCallParticipant {
@@ -39896,12 +39896,12 @@ pub mod phone {
     impl crate::RemoteCall for EditGroupCallParticipant {
         type Return = crate::enums::Updates;
     }
-    ///`phone.editGroupCallTitle#1ca6ac0a call:InputGroupCall title:string = Updates`
+    /// `phone.editGroupCallTitle#1ca6ac0a call:InputGroupCall title:string = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditGroupCallTitle {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
     }
     impl crate::Identifiable for EditGroupCallTitle {
@@ -39938,10 +39938,10 @@ pub mod phone {
     impl crate::RemoteCall for EditGroupCallTitle {
         type Return = crate::enums::Updates;
     }
-    ///`phone.getGroupCallJoinAs#ef7c213a peer:InputPeer = phone.JoinAsPeers`
+    /// `phone.getGroupCallJoinAs#ef7c213a peer:InputPeer = phone.JoinAsPeers`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGroupCallJoinAs {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetGroupCallJoinAs {
@@ -39974,12 +39974,12 @@ pub mod phone {
     impl crate::RemoteCall for GetGroupCallJoinAs {
         type Return = crate::enums::phone::JoinAsPeers;
     }
-    ///`phone.exportGroupCallInvite#e6aa647f flags:# can_self_unmute:flags.0?true call:InputGroupCall = phone.ExportedGroupCallInvite`
+    /// `phone.exportGroupCallInvite#e6aa647f flags:# can_self_unmute:flags.0?true call:InputGroupCall = phone.ExportedGroupCallInvite`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ExportGroupCallInvite {
-        ///`can_self_unmute:flags.0?true`
+        /// `can_self_unmute:flags.0?true`
         pub can_self_unmute: bool,
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
     }
     impl crate::Identifiable for ExportGroupCallInvite {
@@ -40021,12 +40021,12 @@ pub mod phone {
     impl crate::RemoteCall for ExportGroupCallInvite {
         type Return = crate::enums::phone::ExportedGroupCallInvite;
     }
-    ///`phone.toggleGroupCallStartSubscription#219c34e6 call:InputGroupCall subscribed:Bool = Updates`
+    /// `phone.toggleGroupCallStartSubscription#219c34e6 call:InputGroupCall subscribed:Bool = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ToggleGroupCallStartSubscription {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`subscribed:Bool`
+        /// `subscribed:Bool`
         pub subscribed: bool,
     }
     impl crate::Identifiable for ToggleGroupCallStartSubscription {
@@ -40063,10 +40063,10 @@ pub mod phone {
     impl crate::RemoteCall for ToggleGroupCallStartSubscription {
         type Return = crate::enums::Updates;
     }
-    ///`phone.startScheduledGroupCall#5680e342 call:InputGroupCall = Updates`
+    /// `phone.startScheduledGroupCall#5680e342 call:InputGroupCall = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct StartScheduledGroupCall {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
     }
     impl crate::Identifiable for StartScheduledGroupCall {
@@ -40099,12 +40099,12 @@ pub mod phone {
     impl crate::RemoteCall for StartScheduledGroupCall {
         type Return = crate::enums::Updates;
     }
-    ///`phone.saveDefaultGroupCallJoinAs#575e1f8c peer:InputPeer join_as:InputPeer = Bool`
+    /// `phone.saveDefaultGroupCallJoinAs#575e1f8c peer:InputPeer join_as:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveDefaultGroupCallJoinAs {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`join_as:InputPeer`
+        /// `join_as:InputPeer`
         pub join_as: crate::enums::InputPeer,
     }
     impl crate::Identifiable for SaveDefaultGroupCallJoinAs {
@@ -40143,12 +40143,12 @@ pub mod phone {
     impl crate::RemoteCall for SaveDefaultGroupCallJoinAs {
         type Return = bool;
     }
-    ///`phone.joinGroupCallPresentation#cbea6bc4 call:InputGroupCall params:DataJSON = Updates`
+    /// `phone.joinGroupCallPresentation#cbea6bc4 call:InputGroupCall params:DataJSON = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct JoinGroupCallPresentation {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`params:DataJSON`
+        /// `params:DataJSON`
         pub params: crate::enums::DataJSON,
     }
     impl crate::Identifiable for JoinGroupCallPresentation {
@@ -40187,10 +40187,10 @@ pub mod phone {
     impl crate::RemoteCall for JoinGroupCallPresentation {
         type Return = crate::enums::Updates;
     }
-    ///`phone.leaveGroupCallPresentation#1c50d144 call:InputGroupCall = Updates`
+    /// `phone.leaveGroupCallPresentation#1c50d144 call:InputGroupCall = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct LeaveGroupCallPresentation {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
     }
     impl crate::Identifiable for LeaveGroupCallPresentation {
@@ -40223,10 +40223,10 @@ pub mod phone {
     impl crate::RemoteCall for LeaveGroupCallPresentation {
         type Return = crate::enums::Updates;
     }
-    ///`phone.getGroupCallStreamChannels#1ab21940 call:InputGroupCall = phone.GroupCallStreamChannels`
+    /// `phone.getGroupCallStreamChannels#1ab21940 call:InputGroupCall = phone.GroupCallStreamChannels`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGroupCallStreamChannels {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
     }
     impl crate::Identifiable for GetGroupCallStreamChannels {
@@ -40259,14 +40259,14 @@ pub mod phone {
     impl crate::RemoteCall for GetGroupCallStreamChannels {
         type Return = crate::enums::phone::GroupCallStreamChannels;
     }
-    ///`phone.getGroupCallStreamRtmpUrl#5af4c73a flags:# live_story:flags.0?true peer:InputPeer revoke:Bool = phone.GroupCallStreamRtmpUrl`
+    /// `phone.getGroupCallStreamRtmpUrl#5af4c73a flags:# live_story:flags.0?true peer:InputPeer revoke:Bool = phone.GroupCallStreamRtmpUrl`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGroupCallStreamRtmpUrl {
-        ///`live_story:flags.0?true`
+        /// `live_story:flags.0?true`
         pub live_story: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`revoke:Bool`
+        /// `revoke:Bool`
         pub revoke: bool,
     }
     impl crate::Identifiable for GetGroupCallStreamRtmpUrl {
@@ -40312,12 +40312,12 @@ pub mod phone {
     impl crate::RemoteCall for GetGroupCallStreamRtmpUrl {
         type Return = crate::enums::phone::GroupCallStreamRtmpUrl;
     }
-    ///`phone.saveCallLog#41248786 peer:InputPhoneCall file:InputFile = Bool`
+    /// `phone.saveCallLog#41248786 peer:InputPhoneCall file:InputFile = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveCallLog {
-        ///`peer:InputPhoneCall`
+        /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
-        ///`file:InputFile`
+        /// `file:InputFile`
         pub file: crate::enums::InputFile,
     }
     impl crate::Identifiable for SaveCallLog {
@@ -40356,22 +40356,22 @@ pub mod phone {
     impl crate::RemoteCall for SaveCallLog {
         type Return = bool;
     }
-    ///`phone.createConferenceCall#7d0444bb flags:# muted:flags.0?true video_stopped:flags.2?true join:flags.3?true random_id:int public_key:flags.3?int256 block:flags.3?bytes params:flags.3?DataJSON = Updates`
+    /// `phone.createConferenceCall#7d0444bb flags:# muted:flags.0?true video_stopped:flags.2?true join:flags.3?true random_id:int public_key:flags.3?int256 block:flags.3?bytes params:flags.3?DataJSON = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateConferenceCall {
-        ///`muted:flags.0?true`
+        /// `muted:flags.0?true`
         pub muted: bool,
-        ///`video_stopped:flags.2?true`
+        /// `video_stopped:flags.2?true`
         pub video_stopped: bool,
-        ///`join:flags.3?true`
+        /// `join:flags.3?true`
         pub join: bool,
-        ///`random_id:int`
+        /// `random_id:int`
         pub random_id: i32,
-        ///`public_key:flags.3?int256`
+        /// `public_key:flags.3?int256`
         pub public_key: Option<[u8; 32]>,
-        ///`block:flags.3?bytes`
+        /// `block:flags.3?bytes`
         pub block: Option<Vec<u8>>,
-        ///`params:flags.3?DataJSON`
+        /// `params:flags.3?DataJSON`
         pub params: Option<crate::enums::DataJSON>,
     }
     impl crate::Identifiable for CreateConferenceCall {
@@ -40470,18 +40470,18 @@ pub mod phone {
     impl crate::RemoteCall for CreateConferenceCall {
         type Return = crate::enums::Updates;
     }
-    ///`phone.deleteConferenceCallParticipants#8ca60525 flags:# only_left:flags.0?true kick:flags.1?true call:InputGroupCall ids:Vector<long> block:bytes = Updates`
+    /// `phone.deleteConferenceCallParticipants#8ca60525 flags:# only_left:flags.0?true kick:flags.1?true call:InputGroupCall ids:Vector<long> block:bytes = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteConferenceCallParticipants {
-        ///`only_left:flags.0?true`
+        /// `only_left:flags.0?true`
         pub only_left: bool,
-        ///`kick:flags.1?true`
+        /// `kick:flags.1?true`
         pub kick: bool,
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`ids:Vector<long>`
+        /// `ids:Vector<long>`
         pub ids: Vec<i64>,
-        ///`block:bytes`
+        /// `block:bytes`
         pub block: Vec<u8>,
     }
     impl crate::Identifiable for DeleteConferenceCallParticipants {
@@ -40558,12 +40558,12 @@ pub mod phone {
     impl crate::RemoteCall for DeleteConferenceCallParticipants {
         type Return = crate::enums::Updates;
     }
-    ///`phone.sendConferenceCallBroadcast#c6701900 call:InputGroupCall block:bytes = Updates`
+    /// `phone.sendConferenceCallBroadcast#c6701900 call:InputGroupCall block:bytes = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendConferenceCallBroadcast {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`block:bytes`
+        /// `block:bytes`
         pub block: Vec<u8>,
     }
     impl crate::Identifiable for SendConferenceCallBroadcast {
@@ -40600,14 +40600,14 @@ pub mod phone {
     impl crate::RemoteCall for SendConferenceCallBroadcast {
         type Return = crate::enums::Updates;
     }
-    ///`phone.inviteConferenceCallParticipant#bcf22685 flags:# video:flags.0?true call:InputGroupCall user_id:InputUser = Updates`
+    /// `phone.inviteConferenceCallParticipant#bcf22685 flags:# video:flags.0?true call:InputGroupCall user_id:InputUser = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct InviteConferenceCallParticipant {
-        ///`video:flags.0?true`
+        /// `video:flags.0?true`
         pub video: bool,
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for InviteConferenceCallParticipant {
@@ -40655,10 +40655,10 @@ pub mod phone {
     impl crate::RemoteCall for InviteConferenceCallParticipant {
         type Return = crate::enums::Updates;
     }
-    ///`phone.declineConferenceCallInvite#3c479971 msg_id:int = Updates`
+    /// `phone.declineConferenceCallInvite#3c479971 msg_id:int = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeclineConferenceCallInvite {
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for DeclineConferenceCallInvite {
@@ -40689,16 +40689,16 @@ pub mod phone {
     impl crate::RemoteCall for DeclineConferenceCallInvite {
         type Return = crate::enums::Updates;
     }
-    ///`phone.getGroupCallChainBlocks#ee9f88a6 call:InputGroupCall sub_chain_id:int offset:int limit:int = Updates`
+    /// `phone.getGroupCallChainBlocks#ee9f88a6 call:InputGroupCall sub_chain_id:int offset:int limit:int = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGroupCallChainBlocks {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`sub_chain_id:int`
+        /// `sub_chain_id:int`
         pub sub_chain_id: i32,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetGroupCallChainBlocks {
@@ -40748,18 +40748,18 @@ pub mod phone {
     impl crate::RemoteCall for GetGroupCallChainBlocks {
         type Return = crate::enums::Updates;
     }
-    ///`phone.sendGroupCallMessage#b1d11410 flags:# call:InputGroupCall random_id:long message:TextWithEntities allow_paid_stars:flags.0?long send_as:flags.1?InputPeer = Updates`
+    /// `phone.sendGroupCallMessage#b1d11410 flags:# call:InputGroupCall random_id:long message:TextWithEntities allow_paid_stars:flags.0?long send_as:flags.1?InputPeer = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendGroupCallMessage {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`message:TextWithEntities`
+        /// `message:TextWithEntities`
         pub message: crate::enums::TextWithEntities,
-        ///`allow_paid_stars:flags.0?long`
+        /// `allow_paid_stars:flags.0?long`
         pub allow_paid_stars: Option<i64>,
-        ///`send_as:flags.1?InputPeer`
+        /// `send_as:flags.1?InputPeer`
         pub send_as: Option<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for SendGroupCallMessage {
@@ -40837,12 +40837,12 @@ pub mod phone {
     impl crate::RemoteCall for SendGroupCallMessage {
         type Return = crate::enums::Updates;
     }
-    ///`phone.sendGroupCallEncryptedMessage#e5afa56d call:InputGroupCall encrypted_message:bytes = Bool`
+    /// `phone.sendGroupCallEncryptedMessage#e5afa56d call:InputGroupCall encrypted_message:bytes = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendGroupCallEncryptedMessage {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`encrypted_message:bytes`
+        /// `encrypted_message:bytes`
         pub encrypted_message: Vec<u8>,
     }
     impl crate::Identifiable for SendGroupCallEncryptedMessage {
@@ -40879,14 +40879,14 @@ pub mod phone {
     impl crate::RemoteCall for SendGroupCallEncryptedMessage {
         type Return = bool;
     }
-    ///`phone.deleteGroupCallMessages#f64f54f7 flags:# report_spam:flags.0?true call:InputGroupCall messages:Vector<int> = Updates`
+    /// `phone.deleteGroupCallMessages#f64f54f7 flags:# report_spam:flags.0?true call:InputGroupCall messages:Vector<int> = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteGroupCallMessages {
-        ///`report_spam:flags.0?true`
+        /// `report_spam:flags.0?true`
         pub report_spam: bool,
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`messages:Vector<int>`
+        /// `messages:Vector<int>`
         pub messages: Vec<i32>,
     }
     impl crate::Identifiable for DeleteGroupCallMessages {
@@ -40951,14 +40951,14 @@ pub mod phone {
     impl crate::RemoteCall for DeleteGroupCallMessages {
         type Return = crate::enums::Updates;
     }
-    ///`phone.deleteGroupCallParticipantMessages#1dbfeca0 flags:# report_spam:flags.0?true call:InputGroupCall participant:InputPeer = Updates`
+    /// `phone.deleteGroupCallParticipantMessages#1dbfeca0 flags:# report_spam:flags.0?true call:InputGroupCall participant:InputPeer = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteGroupCallParticipantMessages {
-        ///`report_spam:flags.0?true`
+        /// `report_spam:flags.0?true`
         pub report_spam: bool,
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`participant:InputPeer`
+        /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
     }
     impl crate::Identifiable for DeleteGroupCallParticipantMessages {
@@ -41010,10 +41010,10 @@ pub mod phone {
     impl crate::RemoteCall for DeleteGroupCallParticipantMessages {
         type Return = crate::enums::Updates;
     }
-    ///`phone.getGroupCallStars#6f636302 call:InputGroupCall = phone.GroupCallStars`
+    /// `phone.getGroupCallStars#6f636302 call:InputGroupCall = phone.GroupCallStars`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetGroupCallStars {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
     }
     impl crate::Identifiable for GetGroupCallStars {
@@ -41046,12 +41046,12 @@ pub mod phone {
     impl crate::RemoteCall for GetGroupCallStars {
         type Return = crate::enums::phone::GroupCallStars;
     }
-    ///`phone.saveDefaultSendAs#4167add1 call:InputGroupCall send_as:InputPeer = Bool`
+    /// `phone.saveDefaultSendAs#4167add1 call:InputGroupCall send_as:InputPeer = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SaveDefaultSendAs {
-        ///`call:InputGroupCall`
+        /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
-        ///`send_as:InputPeer`
+        /// `send_as:InputPeer`
         pub send_as: crate::enums::InputPeer,
     }
     impl crate::Identifiable for SaveDefaultSendAs {
@@ -41091,16 +41091,16 @@ pub mod phone {
         type Return = bool;
     }
 }
-///The functions of the `photos` namespace.
+/// The functions of the `photos` namespace.
 pub mod photos {
-    ///`photos.updateProfilePhoto#09e82039 flags:# fallback:flags.0?true bot:flags.1?InputUser id:InputPhoto = photos.Photo`
+    /// `photos.updateProfilePhoto#09e82039 flags:# fallback:flags.0?true bot:flags.1?InputUser id:InputPhoto = photos.Photo`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateProfilePhoto {
-        ///`fallback:flags.0?true`
+        /// `fallback:flags.0?true`
         pub fallback: bool,
-        ///`bot:flags.1?InputUser`
+        /// `bot:flags.1?InputUser`
         pub bot: Option<crate::enums::InputUser>,
-        ///`id:InputPhoto`
+        /// `id:InputPhoto`
         pub id: crate::enums::InputPhoto,
     }
     impl crate::Identifiable for UpdateProfilePhoto {
@@ -41155,20 +41155,20 @@ pub mod photos {
     impl crate::RemoteCall for UpdateProfilePhoto {
         type Return = crate::enums::photos::Photo;
     }
-    ///`photos.uploadProfilePhoto#0388a3b5 flags:# fallback:flags.3?true bot:flags.5?InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.4?VideoSize = photos.Photo`
+    /// `photos.uploadProfilePhoto#0388a3b5 flags:# fallback:flags.3?true bot:flags.5?InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.4?VideoSize = photos.Photo`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UploadProfilePhoto {
-        ///`fallback:flags.3?true`
+        /// `fallback:flags.3?true`
         pub fallback: bool,
-        ///`bot:flags.5?InputUser`
+        /// `bot:flags.5?InputUser`
         pub bot: Option<crate::enums::InputUser>,
-        ///`file:flags.0?InputFile`
+        /// `file:flags.0?InputFile`
         pub file: Option<crate::enums::InputFile>,
-        ///`video:flags.1?InputFile`
+        /// `video:flags.1?InputFile`
         pub video: Option<crate::enums::InputFile>,
-        ///`video_start_ts:flags.2?double`
+        /// `video_start_ts:flags.2?double`
         pub video_start_ts: Option<f64>,
-        ///`video_emoji_markup:flags.4?VideoSize`
+        /// `video_emoji_markup:flags.4?VideoSize`
         pub video_emoji_markup: Option<crate::enums::VideoSize>,
     }
     impl crate::Identifiable for UploadProfilePhoto {
@@ -41276,10 +41276,10 @@ pub mod photos {
     impl crate::RemoteCall for UploadProfilePhoto {
         type Return = crate::enums::photos::Photo;
     }
-    ///`photos.deletePhotos#87cf7f2f id:Vector<InputPhoto> = Vector<long>`
+    /// `photos.deletePhotos#87cf7f2f id:Vector<InputPhoto> = Vector<long>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeletePhotos {
-        ///`id:Vector<InputPhoto>`
+        /// `id:Vector<InputPhoto>`
         pub id: Vec<crate::enums::InputPhoto>,
     }
     impl crate::Identifiable for DeletePhotos {
@@ -41329,16 +41329,16 @@ pub mod photos {
     impl crate::RemoteCall for DeletePhotos {
         type Return = Vec<i64>;
     }
-    ///`photos.getUserPhotos#91cd32a8 user_id:InputUser offset:int max_id:long limit:int = photos.Photos`
+    /// `photos.getUserPhotos#91cd32a8 user_id:InputUser offset:int max_id:long limit:int = photos.Photos`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetUserPhotos {
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`max_id:long`
+        /// `max_id:long`
         pub max_id: i64,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetUserPhotos {
@@ -41388,22 +41388,22 @@ pub mod photos {
     impl crate::RemoteCall for GetUserPhotos {
         type Return = crate::enums::photos::Photos;
     }
-    ///`photos.uploadContactProfilePhoto#e14c4a71 flags:# suggest:flags.3?true save:flags.4?true user_id:InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.5?VideoSize = photos.Photo`
+    /// `photos.uploadContactProfilePhoto#e14c4a71 flags:# suggest:flags.3?true save:flags.4?true user_id:InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.5?VideoSize = photos.Photo`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UploadContactProfilePhoto {
-        ///`suggest:flags.3?true`
+        /// `suggest:flags.3?true`
         pub suggest: bool,
-        ///`save:flags.4?true`
+        /// `save:flags.4?true`
         pub save: bool,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`file:flags.0?InputFile`
+        /// `file:flags.0?InputFile`
         pub file: Option<crate::enums::InputFile>,
-        ///`video:flags.1?InputFile`
+        /// `video:flags.1?InputFile`
         pub video: Option<crate::enums::InputFile>,
-        ///`video_start_ts:flags.2?double`
+        /// `video_start_ts:flags.2?double`
         pub video_start_ts: Option<f64>,
-        ///`video_emoji_markup:flags.5?VideoSize`
+        /// `video_emoji_markup:flags.5?VideoSize`
         pub video_emoji_markup: Option<crate::enums::VideoSize>,
     }
     impl crate::Identifiable for UploadContactProfilePhoto {
@@ -41512,18 +41512,18 @@ pub mod photos {
         type Return = crate::enums::photos::Photo;
     }
 }
-///The functions of the `premium` namespace.
+/// The functions of the `premium` namespace.
 pub mod premium {
-    ///`premium.getBoostsList#60f67660 flags:# gifts:flags.0?true peer:InputPeer offset:string limit:int = premium.BoostsList`
+    /// `premium.getBoostsList#60f67660 flags:# gifts:flags.0?true peer:InputPeer offset:string limit:int = premium.BoostsList`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetBoostsList {
-        ///`gifts:flags.0?true`
+        /// `gifts:flags.0?true`
         pub gifts: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetBoostsList {
@@ -41573,7 +41573,7 @@ pub mod premium {
     impl crate::RemoteCall for GetBoostsList {
         type Return = crate::enums::premium::BoostsList;
     }
-    ///`premium.getMyBoosts#0be77b4a = premium.MyBoosts`
+    /// `premium.getMyBoosts#0be77b4a = premium.MyBoosts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetMyBoosts {}
     impl crate::Identifiable for GetMyBoosts {
@@ -41600,12 +41600,12 @@ pub mod premium {
     impl crate::RemoteCall for GetMyBoosts {
         type Return = crate::enums::premium::MyBoosts;
     }
-    ///`premium.applyBoost#6b7da746 flags:# slots:flags.0?Vector<int> peer:InputPeer = premium.MyBoosts`
+    /// `premium.applyBoost#6b7da746 flags:# slots:flags.0?Vector<int> peer:InputPeer = premium.MyBoosts`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ApplyBoost {
-        ///`slots:flags.0?Vector<int>`
+        /// `slots:flags.0?Vector<int>`
         pub slots: Option<Vec<i32>>,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for ApplyBoost {
@@ -41669,10 +41669,10 @@ pub mod premium {
     impl crate::RemoteCall for ApplyBoost {
         type Return = crate::enums::premium::MyBoosts;
     }
-    ///`premium.getBoostsStatus#042f1f61 peer:InputPeer = premium.BoostsStatus`
+    /// `premium.getBoostsStatus#042f1f61 peer:InputPeer = premium.BoostsStatus`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetBoostsStatus {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetBoostsStatus {
@@ -41705,12 +41705,12 @@ pub mod premium {
     impl crate::RemoteCall for GetBoostsStatus {
         type Return = crate::enums::premium::BoostsStatus;
     }
-    ///`premium.getUserBoosts#39854d1f peer:InputPeer user_id:InputUser = premium.BoostsList`
+    /// `premium.getUserBoosts#39854d1f peer:InputPeer user_id:InputUser = premium.BoostsList`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetUserBoosts {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetUserBoosts {
@@ -41750,9 +41750,9 @@ pub mod premium {
         type Return = crate::enums::premium::BoostsList;
     }
 }
-///The functions of the `smsjobs` namespace.
+/// The functions of the `smsjobs` namespace.
 pub mod smsjobs {
-    ///`smsjobs.isEligibleToJoin#0edc39d0 = smsjobs.EligibilityToJoin`
+    /// `smsjobs.isEligibleToJoin#0edc39d0 = smsjobs.EligibilityToJoin`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct IsEligibleToJoin {}
     impl crate::Identifiable for IsEligibleToJoin {
@@ -41779,7 +41779,7 @@ pub mod smsjobs {
     impl crate::RemoteCall for IsEligibleToJoin {
         type Return = crate::enums::smsjobs::EligibilityToJoin;
     }
-    ///`smsjobs.join#a74ece2d = Bool`
+    /// `smsjobs.join#a74ece2d = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Join {}
     impl crate::Identifiable for Join {
@@ -41806,7 +41806,7 @@ pub mod smsjobs {
     impl crate::RemoteCall for Join {
         type Return = bool;
     }
-    ///`smsjobs.leave#9898ad73 = Bool`
+    /// `smsjobs.leave#9898ad73 = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Leave {}
     impl crate::Identifiable for Leave {
@@ -41833,10 +41833,10 @@ pub mod smsjobs {
     impl crate::RemoteCall for Leave {
         type Return = bool;
     }
-    ///`smsjobs.updateSettings#093fa0bf flags:# allow_international:flags.0?true = Bool`
+    /// `smsjobs.updateSettings#093fa0bf flags:# allow_international:flags.0?true = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpdateSettings {
-        ///`allow_international:flags.0?true`
+        /// `allow_international:flags.0?true`
         pub allow_international: bool,
     }
     impl crate::Identifiable for UpdateSettings {
@@ -41872,7 +41872,7 @@ pub mod smsjobs {
     impl crate::RemoteCall for UpdateSettings {
         type Return = bool;
     }
-    ///`smsjobs.getStatus#10a698e8 = smsjobs.Status`
+    /// `smsjobs.getStatus#10a698e8 = smsjobs.Status`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStatus {}
     impl crate::Identifiable for GetStatus {
@@ -41899,10 +41899,10 @@ pub mod smsjobs {
     impl crate::RemoteCall for GetStatus {
         type Return = crate::enums::smsjobs::Status;
     }
-    ///`smsjobs.getSmsJob#778d902f job_id:string = SmsJob`
+    /// `smsjobs.getSmsJob#778d902f job_id:string = SmsJob`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetSmsJob {
-        ///`job_id:string`
+        /// `job_id:string`
         pub job_id: String,
     }
     impl crate::Identifiable for GetSmsJob {
@@ -41933,12 +41933,12 @@ pub mod smsjobs {
     impl crate::RemoteCall for GetSmsJob {
         type Return = crate::enums::SmsJob;
     }
-    ///`smsjobs.finishJob#4f1ebf24 flags:# job_id:string error:flags.0?string = Bool`
+    /// `smsjobs.finishJob#4f1ebf24 flags:# job_id:string error:flags.0?string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FinishJob {
-        ///`job_id:string`
+        /// `job_id:string`
         pub job_id: String,
-        ///`error:flags.0?string`
+        /// `error:flags.0?string`
         pub error: Option<String>,
     }
     impl crate::Identifiable for FinishJob {
@@ -41986,14 +41986,14 @@ pub mod smsjobs {
         type Return = bool;
     }
 }
-///The functions of the `stats` namespace.
+/// The functions of the `stats` namespace.
 pub mod stats {
-    ///`stats.getBroadcastStats#ab42441a flags:# dark:flags.0?true channel:InputChannel = stats.BroadcastStats`
+    /// `stats.getBroadcastStats#ab42441a flags:# dark:flags.0?true channel:InputChannel = stats.BroadcastStats`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetBroadcastStats {
-        ///`dark:flags.0?true`
+        /// `dark:flags.0?true`
         pub dark: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for GetBroadcastStats {
@@ -42035,12 +42035,12 @@ pub mod stats {
     impl crate::RemoteCall for GetBroadcastStats {
         type Return = crate::enums::stats::BroadcastStats;
     }
-    ///`stats.loadAsyncGraph#621d5fa0 flags:# token:string x:flags.0?long = StatsGraph`
+    /// `stats.loadAsyncGraph#621d5fa0 flags:# token:string x:flags.0?long = StatsGraph`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LoadAsyncGraph {
-        ///`token:string`
+        /// `token:string`
         pub token: String,
-        ///`x:flags.0?long`
+        /// `x:flags.0?long`
         pub x: Option<i64>,
     }
     impl crate::Identifiable for LoadAsyncGraph {
@@ -42087,12 +42087,12 @@ pub mod stats {
     impl crate::RemoteCall for LoadAsyncGraph {
         type Return = crate::enums::StatsGraph;
     }
-    ///`stats.getMegagroupStats#dcdf8607 flags:# dark:flags.0?true channel:InputChannel = stats.MegagroupStats`
+    /// `stats.getMegagroupStats#dcdf8607 flags:# dark:flags.0?true channel:InputChannel = stats.MegagroupStats`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMegagroupStats {
-        ///`dark:flags.0?true`
+        /// `dark:flags.0?true`
         pub dark: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
     }
     impl crate::Identifiable for GetMegagroupStats {
@@ -42134,16 +42134,16 @@ pub mod stats {
     impl crate::RemoteCall for GetMegagroupStats {
         type Return = crate::enums::stats::MegagroupStats;
     }
-    ///`stats.getMessagePublicForwards#5f150144 channel:InputChannel msg_id:int offset:string limit:int = stats.PublicForwards`
+    /// `stats.getMessagePublicForwards#5f150144 channel:InputChannel msg_id:int offset:string limit:int = stats.PublicForwards`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessagePublicForwards {
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetMessagePublicForwards {
@@ -42193,14 +42193,14 @@ pub mod stats {
     impl crate::RemoteCall for GetMessagePublicForwards {
         type Return = crate::enums::stats::PublicForwards;
     }
-    ///`stats.getMessageStats#b6e0a3f5 flags:# dark:flags.0?true channel:InputChannel msg_id:int = stats.MessageStats`
+    /// `stats.getMessageStats#b6e0a3f5 flags:# dark:flags.0?true channel:InputChannel msg_id:int = stats.MessageStats`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMessageStats {
-        ///`dark:flags.0?true`
+        /// `dark:flags.0?true`
         pub dark: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for GetMessageStats {
@@ -42246,14 +42246,14 @@ pub mod stats {
     impl crate::RemoteCall for GetMessageStats {
         type Return = crate::enums::stats::MessageStats;
     }
-    ///`stats.getStoryStats#374fef40 flags:# dark:flags.0?true peer:InputPeer id:int = stats.StoryStats`
+    /// `stats.getStoryStats#374fef40 flags:# dark:flags.0?true peer:InputPeer id:int = stats.StoryStats`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStoryStats {
-        ///`dark:flags.0?true`
+        /// `dark:flags.0?true`
         pub dark: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for GetStoryStats {
@@ -42299,16 +42299,16 @@ pub mod stats {
     impl crate::RemoteCall for GetStoryStats {
         type Return = crate::enums::stats::StoryStats;
     }
-    ///`stats.getStoryPublicForwards#a6437ef6 peer:InputPeer id:int offset:string limit:int = stats.PublicForwards`
+    /// `stats.getStoryPublicForwards#a6437ef6 peer:InputPeer id:int offset:string limit:int = stats.PublicForwards`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStoryPublicForwards {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetStoryPublicForwards {
@@ -42353,14 +42353,14 @@ pub mod stats {
     impl crate::RemoteCall for GetStoryPublicForwards {
         type Return = crate::enums::stats::PublicForwards;
     }
-    ///`stats.getPollStats#c27dfa68 flags:# dark:flags.0?true peer:InputPeer msg_id:int = stats.PollStats`
+    /// `stats.getPollStats#c27dfa68 flags:# dark:flags.0?true peer:InputPeer msg_id:int = stats.PollStats`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPollStats {
-        ///`dark:flags.0?true`
+        /// `dark:flags.0?true`
         pub dark: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
     }
     impl crate::Identifiable for GetPollStats {
@@ -42407,28 +42407,28 @@ pub mod stats {
         type Return = crate::enums::stats::PollStats;
     }
 }
-///The functions of the `stickers` namespace.
+/// The functions of the `stickers` namespace.
 pub mod stickers {
-    ///`stickers.createStickerSet#9021ab67 flags:# masks:flags.0?true emojis:flags.5?true text_color:flags.6?true user_id:InputUser title:string short_name:string thumb:flags.2?InputDocument stickers:Vector<InputStickerSetItem> software:flags.3?string = messages.StickerSet`
+    /// `stickers.createStickerSet#9021ab67 flags:# masks:flags.0?true emojis:flags.5?true text_color:flags.6?true user_id:InputUser title:string short_name:string thumb:flags.2?InputDocument stickers:Vector<InputStickerSetItem> software:flags.3?string = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateStickerSet {
-        ///`masks:flags.0?true`
+        /// `masks:flags.0?true`
         pub masks: bool,
-        ///`emojis:flags.5?true`
+        /// `emojis:flags.5?true`
         pub emojis: bool,
-        ///`text_color:flags.6?true`
+        /// `text_color:flags.6?true`
         pub text_color: bool,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`short_name:string`
+        /// `short_name:string`
         pub short_name: String,
-        ///`thumb:flags.2?InputDocument`
+        /// `thumb:flags.2?InputDocument`
         pub thumb: Option<crate::enums::InputDocument>,
-        ///`stickers:Vector<InputStickerSetItem>`
+        /// `stickers:Vector<InputStickerSetItem>`
         pub stickers: Vec<crate::enums::InputStickerSetItem>,
-        ///`software:flags.3?string`
+        /// `software:flags.3?string`
         pub software: Option<String>,
     }
     impl crate::Identifiable for CreateStickerSet {
@@ -42553,10 +42553,10 @@ pub mod stickers {
     impl crate::RemoteCall for CreateStickerSet {
         type Return = crate::enums::messages::StickerSet;
     }
-    ///`stickers.removeStickerFromSet#f7760f51 sticker:InputDocument = messages.StickerSet`
+    /// `stickers.removeStickerFromSet#f7760f51 sticker:InputDocument = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RemoveStickerFromSet {
-        ///`sticker:InputDocument`
+        /// `sticker:InputDocument`
         pub sticker: crate::enums::InputDocument,
     }
     impl crate::Identifiable for RemoveStickerFromSet {
@@ -42589,12 +42589,12 @@ pub mod stickers {
     impl crate::RemoteCall for RemoveStickerFromSet {
         type Return = crate::enums::messages::StickerSet;
     }
-    ///`stickers.changeStickerPosition#ffb6d4ca sticker:InputDocument position:int = messages.StickerSet`
+    /// `stickers.changeStickerPosition#ffb6d4ca sticker:InputDocument position:int = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ChangeStickerPosition {
-        ///`sticker:InputDocument`
+        /// `sticker:InputDocument`
         pub sticker: crate::enums::InputDocument,
-        ///`position:int`
+        /// `position:int`
         pub position: i32,
     }
     impl crate::Identifiable for ChangeStickerPosition {
@@ -42631,12 +42631,12 @@ pub mod stickers {
     impl crate::RemoteCall for ChangeStickerPosition {
         type Return = crate::enums::messages::StickerSet;
     }
-    ///`stickers.addStickerToSet#8653febe stickerset:InputStickerSet sticker:InputStickerSetItem = messages.StickerSet`
+    /// `stickers.addStickerToSet#8653febe stickerset:InputStickerSet sticker:InputStickerSetItem = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddStickerToSet {
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
-        ///`sticker:InputStickerSetItem`
+        /// `sticker:InputStickerSetItem`
         pub sticker: crate::enums::InputStickerSetItem,
     }
     impl crate::Identifiable for AddStickerToSet {
@@ -42675,14 +42675,14 @@ pub mod stickers {
     impl crate::RemoteCall for AddStickerToSet {
         type Return = crate::enums::messages::StickerSet;
     }
-    ///`stickers.setStickerSetThumb#a76a5392 flags:# stickerset:InputStickerSet thumb:flags.0?InputDocument thumb_document_id:flags.1?long = messages.StickerSet`
+    /// `stickers.setStickerSetThumb#a76a5392 flags:# stickerset:InputStickerSet thumb:flags.0?InputDocument thumb_document_id:flags.1?long = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetStickerSetThumb {
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
-        ///`thumb:flags.0?InputDocument`
+        /// `thumb:flags.0?InputDocument`
         pub thumb: Option<crate::enums::InputDocument>,
-        ///`thumb_document_id:flags.1?long`
+        /// `thumb_document_id:flags.1?long`
         pub thumb_document_id: Option<i64>,
     }
     impl crate::Identifiable for SetStickerSetThumb {
@@ -42752,10 +42752,10 @@ pub mod stickers {
     impl crate::RemoteCall for SetStickerSetThumb {
         type Return = crate::enums::messages::StickerSet;
     }
-    ///`stickers.checkShortName#284b3639 short_name:string = Bool`
+    /// `stickers.checkShortName#284b3639 short_name:string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CheckShortName {
-        ///`short_name:string`
+        /// `short_name:string`
         pub short_name: String,
     }
     impl crate::Identifiable for CheckShortName {
@@ -42786,10 +42786,10 @@ pub mod stickers {
     impl crate::RemoteCall for CheckShortName {
         type Return = bool;
     }
-    ///`stickers.suggestShortName#4dafc503 title:string = stickers.SuggestedShortName`
+    /// `stickers.suggestShortName#4dafc503 title:string = stickers.SuggestedShortName`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SuggestShortName {
-        ///`title:string`
+        /// `title:string`
         pub title: String,
     }
     impl crate::Identifiable for SuggestShortName {
@@ -42820,16 +42820,16 @@ pub mod stickers {
     impl crate::RemoteCall for SuggestShortName {
         type Return = crate::enums::stickers::SuggestedShortName;
     }
-    ///`stickers.changeSticker#f5537ebc flags:# sticker:InputDocument emoji:flags.0?string mask_coords:flags.1?MaskCoords keywords:flags.2?string = messages.StickerSet`
+    /// `stickers.changeSticker#f5537ebc flags:# sticker:InputDocument emoji:flags.0?string mask_coords:flags.1?MaskCoords keywords:flags.2?string = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ChangeSticker {
-        ///`sticker:InputDocument`
+        /// `sticker:InputDocument`
         pub sticker: crate::enums::InputDocument,
-        ///`emoji:flags.0?string`
+        /// `emoji:flags.0?string`
         pub emoji: Option<String>,
-        ///`mask_coords:flags.1?MaskCoords`
+        /// `mask_coords:flags.1?MaskCoords`
         pub mask_coords: Option<crate::enums::MaskCoords>,
-        ///`keywords:flags.2?string`
+        /// `keywords:flags.2?string`
         pub keywords: Option<String>,
     }
     impl crate::Identifiable for ChangeSticker {
@@ -42911,12 +42911,12 @@ pub mod stickers {
     impl crate::RemoteCall for ChangeSticker {
         type Return = crate::enums::messages::StickerSet;
     }
-    ///`stickers.renameStickerSet#124b1c00 stickerset:InputStickerSet title:string = messages.StickerSet`
+    /// `stickers.renameStickerSet#124b1c00 stickerset:InputStickerSet title:string = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct RenameStickerSet {
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
     }
     impl crate::Identifiable for RenameStickerSet {
@@ -42953,10 +42953,10 @@ pub mod stickers {
     impl crate::RemoteCall for RenameStickerSet {
         type Return = crate::enums::messages::StickerSet;
     }
-    ///`stickers.deleteStickerSet#87704394 stickerset:InputStickerSet = Bool`
+    /// `stickers.deleteStickerSet#87704394 stickerset:InputStickerSet = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteStickerSet {
-        ///`stickerset:InputStickerSet`
+        /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
     }
     impl crate::Identifiable for DeleteStickerSet {
@@ -42989,12 +42989,12 @@ pub mod stickers {
     impl crate::RemoteCall for DeleteStickerSet {
         type Return = bool;
     }
-    ///`stickers.replaceSticker#4696459a sticker:InputDocument new_sticker:InputStickerSetItem = messages.StickerSet`
+    /// `stickers.replaceSticker#4696459a sticker:InputDocument new_sticker:InputStickerSetItem = messages.StickerSet`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReplaceSticker {
-        ///`sticker:InputDocument`
+        /// `sticker:InputDocument`
         pub sticker: crate::enums::InputDocument,
-        ///`new_sticker:InputStickerSetItem`
+        /// `new_sticker:InputStickerSetItem`
         pub new_sticker: crate::enums::InputStickerSetItem,
     }
     impl crate::Identifiable for ReplaceSticker {
@@ -43034,12 +43034,12 @@ pub mod stickers {
         type Return = crate::enums::messages::StickerSet;
     }
 }
-///The functions of the `stories` namespace.
+/// The functions of the `stories` namespace.
 pub mod stories {
-    ///`stories.canSendStory#30eb63f0 peer:InputPeer = stories.CanSendStoryCount`
+    /// `stories.canSendStory#30eb63f0 peer:InputPeer = stories.CanSendStoryCount`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CanSendStory {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for CanSendStory {
@@ -43072,38 +43072,38 @@ pub mod stories {
     impl crate::RemoteCall for CanSendStory {
         type Return = crate::enums::stories::CanSendStoryCount;
     }
-    ///`stories.sendStory#8f9e6898 flags:# pinned:flags.2?true noforwards:flags.4?true fwd_modified:flags.7?true peer:InputPeer media:InputMedia media_areas:flags.5?Vector<MediaArea> caption:flags.0?string entities:flags.1?Vector<MessageEntity> privacy_rules:Vector<InputPrivacyRule> random_id:long period:flags.3?int fwd_from_id:flags.6?InputPeer fwd_from_story:flags.6?int albums:flags.8?Vector<int> music:flags.9?InputDocument = Updates`
+    /// `stories.sendStory#8f9e6898 flags:# pinned:flags.2?true noforwards:flags.4?true fwd_modified:flags.7?true peer:InputPeer media:InputMedia media_areas:flags.5?Vector<MediaArea> caption:flags.0?string entities:flags.1?Vector<MessageEntity> privacy_rules:Vector<InputPrivacyRule> random_id:long period:flags.3?int fwd_from_id:flags.6?InputPeer fwd_from_story:flags.6?int albums:flags.8?Vector<int> music:flags.9?InputDocument = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendStory {
-        ///`pinned:flags.2?true`
+        /// `pinned:flags.2?true`
         pub pinned: bool,
-        ///`noforwards:flags.4?true`
+        /// `noforwards:flags.4?true`
         pub noforwards: bool,
-        ///`fwd_modified:flags.7?true`
+        /// `fwd_modified:flags.7?true`
         pub fwd_modified: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`media:InputMedia`
+        /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
-        ///`media_areas:flags.5?Vector<MediaArea>`
+        /// `media_areas:flags.5?Vector<MediaArea>`
         pub media_areas: Option<Vec<crate::enums::MediaArea>>,
-        ///`caption:flags.0?string`
+        /// `caption:flags.0?string`
         pub caption: Option<String>,
-        ///`entities:flags.1?Vector<MessageEntity>`
+        /// `entities:flags.1?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`privacy_rules:Vector<InputPrivacyRule>`
+        /// `privacy_rules:Vector<InputPrivacyRule>`
         pub privacy_rules: Vec<crate::enums::InputPrivacyRule>,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`period:flags.3?int`
+        /// `period:flags.3?int`
         pub period: Option<i32>,
-        ///`fwd_from_id:flags.6?InputPeer`
+        /// `fwd_from_id:flags.6?InputPeer`
         pub fwd_from_id: Option<crate::enums::InputPeer>,
-        ///`fwd_from_story:flags.6?int`
+        /// `fwd_from_story:flags.6?int`
         pub fwd_from_story: Option<i32>,
-        ///`albums:flags.8?Vector<int>`
+        /// `albums:flags.8?Vector<int>`
         pub albums: Option<Vec<i32>>,
-        ///`music:flags.9?InputDocument`
+        /// `music:flags.9?InputDocument`
         pub music: Option<crate::enums::InputDocument>,
     }
     impl crate::Identifiable for SendStory {
@@ -43367,24 +43367,24 @@ pub mod stories {
     impl crate::RemoteCall for SendStory {
         type Return = crate::enums::Updates;
     }
-    ///`stories.editStory#2c63a72b flags:# peer:InputPeer id:int media:flags.0?InputMedia media_areas:flags.3?Vector<MediaArea> caption:flags.1?string entities:flags.1?Vector<MessageEntity> privacy_rules:flags.2?Vector<InputPrivacyRule> music:flags.4?InputDocument = Updates`
+    /// `stories.editStory#2c63a72b flags:# peer:InputPeer id:int media:flags.0?InputMedia media_areas:flags.3?Vector<MediaArea> caption:flags.1?string entities:flags.1?Vector<MessageEntity> privacy_rules:flags.2?Vector<InputPrivacyRule> music:flags.4?InputDocument = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct EditStory {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`media:flags.0?InputMedia`
+        /// `media:flags.0?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
-        ///`media_areas:flags.3?Vector<MediaArea>`
+        /// `media_areas:flags.3?Vector<MediaArea>`
         pub media_areas: Option<Vec<crate::enums::MediaArea>>,
-        ///`caption:flags.1?string`
+        /// `caption:flags.1?string`
         pub caption: Option<String>,
-        ///`entities:flags.1?Vector<MessageEntity>`
+        /// `entities:flags.1?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`privacy_rules:flags.2?Vector<InputPrivacyRule>`
+        /// `privacy_rules:flags.2?Vector<InputPrivacyRule>`
         pub privacy_rules: Option<Vec<crate::enums::InputPrivacyRule>>,
-        ///`music:flags.4?InputDocument`
+        /// `music:flags.4?InputDocument`
         pub music: Option<crate::enums::InputDocument>,
     }
     impl crate::Identifiable for EditStory {
@@ -43574,12 +43574,12 @@ pub mod stories {
     impl crate::RemoteCall for EditStory {
         type Return = crate::enums::Updates;
     }
-    ///`stories.deleteStories#ae59db5f peer:InputPeer id:Vector<int> = Vector<int>`
+    /// `stories.deleteStories#ae59db5f peer:InputPeer id:Vector<int> = Vector<int>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteStories {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for DeleteStories {
@@ -43631,14 +43631,14 @@ pub mod stories {
     impl crate::RemoteCall for DeleteStories {
         type Return = Vec<i32>;
     }
-    ///`stories.togglePinned#9a75a1ef peer:InputPeer id:Vector<int> pinned:Bool = Vector<int>`
+    /// `stories.togglePinned#9a75a1ef peer:InputPeer id:Vector<int> pinned:Bool = Vector<int>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TogglePinned {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
-        ///`pinned:Bool`
+        /// `pinned:Bool`
         pub pinned: bool,
     }
     impl crate::Identifiable for TogglePinned {
@@ -43694,14 +43694,14 @@ pub mod stories {
     impl crate::RemoteCall for TogglePinned {
         type Return = Vec<i32>;
     }
-    ///`stories.getAllStories#eeb0d625 flags:# next:flags.1?true hidden:flags.2?true state:flags.0?string = stories.AllStories`
+    /// `stories.getAllStories#eeb0d625 flags:# next:flags.1?true hidden:flags.2?true state:flags.0?string = stories.AllStories`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllStories {
-        ///`next:flags.1?true`
+        /// `next:flags.1?true`
         pub next: bool,
-        ///`hidden:flags.2?true`
+        /// `hidden:flags.2?true`
         pub hidden: bool,
-        ///`state:flags.0?string`
+        /// `state:flags.0?string`
         pub state: Option<String>,
     }
     impl crate::Identifiable for GetAllStories {
@@ -43756,14 +43756,14 @@ pub mod stories {
     impl crate::RemoteCall for GetAllStories {
         type Return = crate::enums::stories::AllStories;
     }
-    ///`stories.getPinnedStories#5821a5dc peer:InputPeer offset_id:int limit:int = stories.Stories`
+    /// `stories.getPinnedStories#5821a5dc peer:InputPeer offset_id:int limit:int = stories.Stories`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPinnedStories {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetPinnedStories {
@@ -43804,14 +43804,14 @@ pub mod stories {
     impl crate::RemoteCall for GetPinnedStories {
         type Return = crate::enums::stories::Stories;
     }
-    ///`stories.getStoriesArchive#b4352016 peer:InputPeer offset_id:int limit:int = stories.Stories`
+    /// `stories.getStoriesArchive#b4352016 peer:InputPeer offset_id:int limit:int = stories.Stories`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStoriesArchive {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`offset_id:int`
+        /// `offset_id:int`
         pub offset_id: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetStoriesArchive {
@@ -43852,12 +43852,12 @@ pub mod stories {
     impl crate::RemoteCall for GetStoriesArchive {
         type Return = crate::enums::stories::Stories;
     }
-    ///`stories.getStoriesByID#5774ca74 peer:InputPeer id:Vector<int> = stories.Stories`
+    /// `stories.getStoriesByID#5774ca74 peer:InputPeer id:Vector<int> = stories.Stories`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStoriesByID {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for GetStoriesByID {
@@ -43909,10 +43909,10 @@ pub mod stories {
     impl crate::RemoteCall for GetStoriesByID {
         type Return = crate::enums::stories::Stories;
     }
-    ///`stories.toggleAllStoriesHidden#7c2557c4 hidden:Bool = Bool`
+    /// `stories.toggleAllStoriesHidden#7c2557c4 hidden:Bool = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToggleAllStoriesHidden {
-        ///`hidden:Bool`
+        /// `hidden:Bool`
         pub hidden: bool,
     }
     impl crate::Identifiable for ToggleAllStoriesHidden {
@@ -43943,12 +43943,12 @@ pub mod stories {
     impl crate::RemoteCall for ToggleAllStoriesHidden {
         type Return = bool;
     }
-    ///`stories.readStories#a556dac8 peer:InputPeer max_id:int = Vector<int>`
+    /// `stories.readStories#a556dac8 peer:InputPeer max_id:int = Vector<int>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReadStories {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`max_id:int`
+        /// `max_id:int`
         pub max_id: i32,
     }
     impl crate::Identifiable for ReadStories {
@@ -43985,12 +43985,12 @@ pub mod stories {
     impl crate::RemoteCall for ReadStories {
         type Return = Vec<i32>;
     }
-    ///`stories.incrementStoryViews#b2028afb peer:InputPeer id:Vector<int> = Bool`
+    /// `stories.incrementStoryViews#b2028afb peer:InputPeer id:Vector<int> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct IncrementStoryViews {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for IncrementStoryViews {
@@ -44042,24 +44042,24 @@ pub mod stories {
     impl crate::RemoteCall for IncrementStoryViews {
         type Return = bool;
     }
-    ///`stories.getStoryViewsList#7ed23c57 flags:# just_contacts:flags.0?true reactions_first:flags.2?true forwards_first:flags.3?true peer:InputPeer q:flags.1?string id:int offset:string limit:int = stories.StoryViewsList`
+    /// `stories.getStoryViewsList#7ed23c57 flags:# just_contacts:flags.0?true reactions_first:flags.2?true forwards_first:flags.3?true peer:InputPeer q:flags.1?string id:int offset:string limit:int = stories.StoryViewsList`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStoryViewsList {
-        ///`just_contacts:flags.0?true`
+        /// `just_contacts:flags.0?true`
         pub just_contacts: bool,
-        ///`reactions_first:flags.2?true`
+        /// `reactions_first:flags.2?true`
         pub reactions_first: bool,
-        ///`forwards_first:flags.3?true`
+        /// `forwards_first:flags.3?true`
         pub forwards_first: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`q:flags.1?string`
+        /// `q:flags.1?string`
         pub q: Option<String>,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetStoryViewsList {
@@ -44147,12 +44147,12 @@ pub mod stories {
     impl crate::RemoteCall for GetStoryViewsList {
         type Return = crate::enums::stories::StoryViewsList;
     }
-    ///`stories.getStoriesViews#28e16cc8 peer:InputPeer id:Vector<int> = stories.StoryViews`
+    /// `stories.getStoriesViews#28e16cc8 peer:InputPeer id:Vector<int> = stories.StoryViews`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStoriesViews {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for GetStoriesViews {
@@ -44204,12 +44204,12 @@ pub mod stories {
     impl crate::RemoteCall for GetStoriesViews {
         type Return = crate::enums::stories::StoryViews;
     }
-    ///`stories.exportStoryLink#7b8def20 peer:InputPeer id:int = ExportedStoryLink`
+    /// `stories.exportStoryLink#7b8def20 peer:InputPeer id:int = ExportedStoryLink`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ExportStoryLink {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
     }
     impl crate::Identifiable for ExportStoryLink {
@@ -44246,16 +44246,16 @@ pub mod stories {
     impl crate::RemoteCall for ExportStoryLink {
         type Return = crate::enums::ExportedStoryLink;
     }
-    ///`stories.report#19d8eb45 peer:InputPeer id:Vector<int> option:bytes message:string = ReportResult`
+    /// `stories.report#19d8eb45 peer:InputPeer id:Vector<int> option:bytes message:string = ReportResult`
     #[derive(Clone, Debug, PartialEq)]
     pub struct Report {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
-        ///`option:bytes`
+        /// `option:bytes`
         pub option: Vec<u8>,
-        ///`message:string`
+        /// `message:string`
         pub message: String,
     }
     impl crate::Identifiable for Report {
@@ -44315,12 +44315,12 @@ pub mod stories {
     impl crate::RemoteCall for Report {
         type Return = crate::enums::ReportResult;
     }
-    ///`stories.activateStealthMode#57bbd166 flags:# past:flags.0?true future:flags.1?true = Updates`
+    /// `stories.activateStealthMode#57bbd166 flags:# past:flags.0?true future:flags.1?true = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ActivateStealthMode {
-        ///`past:flags.0?true`
+        /// `past:flags.0?true`
         pub past: bool,
-        ///`future:flags.1?true`
+        /// `future:flags.1?true`
         pub future: bool,
     }
     impl crate::Identifiable for ActivateStealthMode {
@@ -44362,16 +44362,16 @@ pub mod stories {
     impl crate::RemoteCall for ActivateStealthMode {
         type Return = crate::enums::Updates;
     }
-    ///`stories.sendReaction#7fd736b2 flags:# add_to_recent:flags.0?true peer:InputPeer story_id:int reaction:Reaction = Updates`
+    /// `stories.sendReaction#7fd736b2 flags:# add_to_recent:flags.0?true peer:InputPeer story_id:int reaction:Reaction = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendReaction {
-        ///`add_to_recent:flags.0?true`
+        /// `add_to_recent:flags.0?true`
         pub add_to_recent: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`story_id:int`
+        /// `story_id:int`
         pub story_id: i32,
-        ///`reaction:Reaction`
+        /// `reaction:Reaction`
         pub reaction: crate::enums::Reaction,
     }
     impl crate::Identifiable for SendReaction {
@@ -44428,10 +44428,10 @@ pub mod stories {
     impl crate::RemoteCall for SendReaction {
         type Return = crate::enums::Updates;
     }
-    ///`stories.getPeerStories#2c4ada50 peer:InputPeer = stories.PeerStories`
+    /// `stories.getPeerStories#2c4ada50 peer:InputPeer = stories.PeerStories`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetPeerStories {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
     impl crate::Identifiable for GetPeerStories {
@@ -44464,7 +44464,7 @@ pub mod stories {
     impl crate::RemoteCall for GetPeerStories {
         type Return = crate::enums::stories::PeerStories;
     }
-    ///`stories.getAllReadPeerStories#9b5ae7f9 = Updates`
+    /// `stories.getAllReadPeerStories#9b5ae7f9 = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetAllReadPeerStories {}
     impl crate::Identifiable for GetAllReadPeerStories {
@@ -44491,10 +44491,10 @@ pub mod stories {
     impl crate::RemoteCall for GetAllReadPeerStories {
         type Return = crate::enums::Updates;
     }
-    ///`stories.getPeerMaxIDs#78499170 id:Vector<InputPeer> = Vector<RecentStory>`
+    /// `stories.getPeerMaxIDs#78499170 id:Vector<InputPeer> = Vector<RecentStory>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeerMaxIDs {
-        ///`id:Vector<InputPeer>`
+        /// `id:Vector<InputPeer>`
         pub id: Vec<crate::enums::InputPeer>,
     }
     impl crate::Identifiable for GetPeerMaxIDs {
@@ -44544,7 +44544,7 @@ pub mod stories {
     impl crate::RemoteCall for GetPeerMaxIDs {
         type Return = Vec<crate::enums::RecentStory>;
     }
-    ///`stories.getChatsToSend#a56a8b60 = messages.Chats`
+    /// `stories.getChatsToSend#a56a8b60 = messages.Chats`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetChatsToSend {}
     impl crate::Identifiable for GetChatsToSend {
@@ -44571,12 +44571,12 @@ pub mod stories {
     impl crate::RemoteCall for GetChatsToSend {
         type Return = crate::enums::messages::Chats;
     }
-    ///`stories.togglePeerStoriesHidden#bd0415c4 peer:InputPeer hidden:Bool = Bool`
+    /// `stories.togglePeerStoriesHidden#bd0415c4 peer:InputPeer hidden:Bool = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TogglePeerStoriesHidden {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`hidden:Bool`
+        /// `hidden:Bool`
         pub hidden: bool,
     }
     impl crate::Identifiable for TogglePeerStoriesHidden {
@@ -44613,20 +44613,20 @@ pub mod stories {
     impl crate::RemoteCall for TogglePeerStoriesHidden {
         type Return = bool;
     }
-    ///`stories.getStoryReactionsList#b9b2881f flags:# forwards_first:flags.2?true peer:InputPeer id:int reaction:flags.0?Reaction offset:flags.1?string limit:int = stories.StoryReactionsList`
+    /// `stories.getStoryReactionsList#b9b2881f flags:# forwards_first:flags.2?true peer:InputPeer id:int reaction:flags.0?Reaction offset:flags.1?string limit:int = stories.StoryReactionsList`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetStoryReactionsList {
-        ///`forwards_first:flags.2?true`
+        /// `forwards_first:flags.2?true`
         pub forwards_first: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:int`
+        /// `id:int`
         pub id: i32,
-        ///`reaction:flags.0?Reaction`
+        /// `reaction:flags.0?Reaction`
         pub reaction: Option<crate::enums::Reaction>,
-        ///`offset:flags.1?string`
+        /// `offset:flags.1?string`
         pub offset: Option<String>,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetStoryReactionsList {
@@ -44709,12 +44709,12 @@ pub mod stories {
     impl crate::RemoteCall for GetStoryReactionsList {
         type Return = crate::enums::stories::StoryReactionsList;
     }
-    ///`stories.togglePinnedToTop#0b297e9b peer:InputPeer id:Vector<int> = Bool`
+    /// `stories.togglePinnedToTop#0b297e9b peer:InputPeer id:Vector<int> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct TogglePinnedToTop {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`id:Vector<int>`
+        /// `id:Vector<int>`
         pub id: Vec<i32>,
     }
     impl crate::Identifiable for TogglePinnedToTop {
@@ -44766,18 +44766,18 @@ pub mod stories {
     impl crate::RemoteCall for TogglePinnedToTop {
         type Return = bool;
     }
-    ///`stories.searchPosts#d1810907 flags:# hashtag:flags.0?string area:flags.1?MediaArea peer:flags.2?InputPeer offset:string limit:int = stories.FoundStories`
+    /// `stories.searchPosts#d1810907 flags:# hashtag:flags.0?string area:flags.1?MediaArea peer:flags.2?InputPeer offset:string limit:int = stories.FoundStories`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchPosts {
-        ///`hashtag:flags.0?string`
+        /// `hashtag:flags.0?string`
         pub hashtag: Option<String>,
-        ///`area:flags.1?MediaArea`
+        /// `area:flags.1?MediaArea`
         pub area: Option<crate::enums::MediaArea>,
-        ///`peer:flags.2?InputPeer`
+        /// `peer:flags.2?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for SearchPosts {
@@ -44860,14 +44860,14 @@ pub mod stories {
     impl crate::RemoteCall for SearchPosts {
         type Return = crate::enums::stories::FoundStories;
     }
-    ///`stories.createAlbum#a36396e5 peer:InputPeer title:string stories:Vector<int> = StoryAlbum`
+    /// `stories.createAlbum#a36396e5 peer:InputPeer title:string stories:Vector<int> = StoryAlbum`
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateAlbum {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`title:string`
+        /// `title:string`
         pub title: String,
-        ///`stories:Vector<int>`
+        /// `stories:Vector<int>`
         pub stories: Vec<i32>,
     }
     impl crate::Identifiable for CreateAlbum {
@@ -44923,20 +44923,20 @@ pub mod stories {
     impl crate::RemoteCall for CreateAlbum {
         type Return = crate::enums::StoryAlbum;
     }
-    ///`stories.updateAlbum#5e5259b6 flags:# peer:InputPeer album_id:int title:flags.0?string delete_stories:flags.1?Vector<int> add_stories:flags.2?Vector<int> order:flags.3?Vector<int> = StoryAlbum`
+    /// `stories.updateAlbum#5e5259b6 flags:# peer:InputPeer album_id:int title:flags.0?string delete_stories:flags.1?Vector<int> add_stories:flags.2?Vector<int> order:flags.3?Vector<int> = StoryAlbum`
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdateAlbum {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`album_id:int`
+        /// `album_id:int`
         pub album_id: i32,
-        ///`title:flags.0?string`
+        /// `title:flags.0?string`
         pub title: Option<String>,
-        ///`delete_stories:flags.1?Vector<int>`
+        /// `delete_stories:flags.1?Vector<int>`
         pub delete_stories: Option<Vec<i32>>,
-        ///`add_stories:flags.2?Vector<int>`
+        /// `add_stories:flags.2?Vector<int>`
         pub add_stories: Option<Vec<i32>>,
-        ///`order:flags.3?Vector<int>`
+        /// `order:flags.3?Vector<int>`
         pub order: Option<Vec<i32>>,
     }
     impl crate::Identifiable for UpdateAlbum {
@@ -45080,12 +45080,12 @@ pub mod stories {
     impl crate::RemoteCall for UpdateAlbum {
         type Return = crate::enums::StoryAlbum;
     }
-    ///`stories.reorderAlbums#8535fbd9 peer:InputPeer order:Vector<int> = Bool`
+    /// `stories.reorderAlbums#8535fbd9 peer:InputPeer order:Vector<int> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReorderAlbums {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`order:Vector<int>`
+        /// `order:Vector<int>`
         pub order: Vec<i32>,
     }
     impl crate::Identifiable for ReorderAlbums {
@@ -45137,12 +45137,12 @@ pub mod stories {
     impl crate::RemoteCall for ReorderAlbums {
         type Return = bool;
     }
-    ///`stories.deleteAlbum#8d3456d0 peer:InputPeer album_id:int = Bool`
+    /// `stories.deleteAlbum#8d3456d0 peer:InputPeer album_id:int = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct DeleteAlbum {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`album_id:int`
+        /// `album_id:int`
         pub album_id: i32,
     }
     impl crate::Identifiable for DeleteAlbum {
@@ -45179,12 +45179,12 @@ pub mod stories {
     impl crate::RemoteCall for DeleteAlbum {
         type Return = bool;
     }
-    ///`stories.getAlbums#25b3eac7 peer:InputPeer hash:long = stories.Albums`
+    /// `stories.getAlbums#25b3eac7 peer:InputPeer hash:long = stories.Albums`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetAlbums {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetAlbums {
@@ -45221,16 +45221,16 @@ pub mod stories {
     impl crate::RemoteCall for GetAlbums {
         type Return = crate::enums::stories::Albums;
     }
-    ///`stories.getAlbumStories#ac806d61 peer:InputPeer album_id:int offset:int limit:int = stories.Stories`
+    /// `stories.getAlbumStories#ac806d61 peer:InputPeer album_id:int offset:int limit:int = stories.Stories`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetAlbumStories {
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`album_id:int`
+        /// `album_id:int`
         pub album_id: i32,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetAlbumStories {
@@ -45280,28 +45280,28 @@ pub mod stories {
     impl crate::RemoteCall for GetAlbumStories {
         type Return = crate::enums::stories::Stories;
     }
-    ///`stories.startLive#d069ccde flags:# pinned:flags.2?true noforwards:flags.4?true rtmp_stream:flags.5?true peer:InputPeer caption:flags.0?string entities:flags.1?Vector<MessageEntity> privacy_rules:Vector<InputPrivacyRule> random_id:long messages_enabled:flags.6?Bool send_paid_messages_stars:flags.7?long = Updates`
+    /// `stories.startLive#d069ccde flags:# pinned:flags.2?true noforwards:flags.4?true rtmp_stream:flags.5?true peer:InputPeer caption:flags.0?string entities:flags.1?Vector<MessageEntity> privacy_rules:Vector<InputPrivacyRule> random_id:long messages_enabled:flags.6?Bool send_paid_messages_stars:flags.7?long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct StartLive {
-        ///`pinned:flags.2?true`
+        /// `pinned:flags.2?true`
         pub pinned: bool,
-        ///`noforwards:flags.4?true`
+        /// `noforwards:flags.4?true`
         pub noforwards: bool,
-        ///`rtmp_stream:flags.5?true`
+        /// `rtmp_stream:flags.5?true`
         pub rtmp_stream: bool,
-        ///`peer:InputPeer`
+        /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
-        ///`caption:flags.0?string`
+        /// `caption:flags.0?string`
         pub caption: Option<String>,
-        ///`entities:flags.1?Vector<MessageEntity>`
+        /// `entities:flags.1?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
-        ///`privacy_rules:Vector<InputPrivacyRule>`
+        /// `privacy_rules:Vector<InputPrivacyRule>`
         pub privacy_rules: Vec<crate::enums::InputPrivacyRule>,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
-        ///`messages_enabled:flags.6?Bool`
+        /// `messages_enabled:flags.6?Bool`
         pub messages_enabled: Option<bool>,
-        ///`send_paid_messages_stars:flags.7?long`
+        /// `send_paid_messages_stars:flags.7?long`
         pub send_paid_messages_stars: Option<i64>,
     }
     impl crate::Identifiable for StartLive {
@@ -45468,18 +45468,18 @@ pub mod stories {
         type Return = crate::enums::Updates;
     }
 }
-///The functions of the `toncenter` namespace.
+/// The functions of the `toncenter` namespace.
 pub mod toncenter {
-    ///`toncenter.performApiRequest#8d7bdd61 flags:# post:flags.0?true endpoint:string query:flags.1?string payload:flags.2?string = toncenter.ApiResponse`
+    /// `toncenter.performApiRequest#8d7bdd61 flags:# post:flags.0?true endpoint:string query:flags.1?string payload:flags.2?string = toncenter.ApiResponse`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PerformApiRequest {
-        ///`post:flags.0?true`
+        /// `post:flags.0?true`
         pub post: bool,
-        ///`endpoint:string`
+        /// `endpoint:string`
         pub endpoint: String,
-        ///`query:flags.1?string`
+        /// `query:flags.1?string`
         pub query: Option<String>,
-        ///`payload:flags.2?string`
+        /// `payload:flags.2?string`
         pub payload: Option<String>,
     }
     impl crate::Identifiable for PerformApiRequest {
@@ -45550,7 +45550,7 @@ pub mod toncenter {
     impl crate::RemoteCall for PerformApiRequest {
         type Return = crate::enums::toncenter::ApiResponse;
     }
-    ///`toncenter.getStreamingUrl#cdaf63c7 = toncenter.StreamingUrl`
+    /// `toncenter.getStreamingUrl#cdaf63c7 = toncenter.StreamingUrl`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetStreamingUrl {}
     impl crate::Identifiable for GetStreamingUrl {
@@ -45578,9 +45578,9 @@ pub mod toncenter {
         type Return = crate::enums::toncenter::StreamingUrl;
     }
 }
-///The functions of the `updates` namespace.
+/// The functions of the `updates` namespace.
 pub mod updates {
-    ///`updates.getState#edd4882a = updates.State`
+    /// `updates.getState#edd4882a = updates.State`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetState {}
     impl crate::Identifiable for GetState {
@@ -45607,20 +45607,20 @@ pub mod updates {
     impl crate::RemoteCall for GetState {
         type Return = crate::enums::updates::State;
     }
-    ///`updates.getDifference#19c2f763 flags:# pts:int pts_limit:flags.1?int pts_total_limit:flags.0?int date:int qts:int qts_limit:flags.2?int = updates.Difference`
+    /// `updates.getDifference#19c2f763 flags:# pts:int pts_limit:flags.1?int pts_total_limit:flags.0?int date:int qts:int qts_limit:flags.2?int = updates.Difference`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetDifference {
-        ///`pts:int`
+        /// `pts:int`
         pub pts: i32,
-        ///`pts_limit:flags.1?int`
+        /// `pts_limit:flags.1?int`
         pub pts_limit: Option<i32>,
-        ///`pts_total_limit:flags.0?int`
+        /// `pts_total_limit:flags.0?int`
         pub pts_total_limit: Option<i32>,
-        ///`date:int`
+        /// `date:int`
         pub date: i32,
-        ///`qts:int`
+        /// `qts:int`
         pub qts: i32,
-        ///`qts_limit:flags.2?int`
+        /// `qts_limit:flags.2?int`
         pub qts_limit: Option<i32>,
     }
     impl crate::Identifiable for GetDifference {
@@ -45708,18 +45708,18 @@ pub mod updates {
     impl crate::RemoteCall for GetDifference {
         type Return = crate::enums::updates::Difference;
     }
-    ///`updates.getChannelDifference#03173d78 flags:# force:flags.0?true channel:InputChannel filter:ChannelMessagesFilter pts:int limit:int = updates.ChannelDifference`
+    /// `updates.getChannelDifference#03173d78 flags:# force:flags.0?true channel:InputChannel filter:ChannelMessagesFilter pts:int limit:int = updates.ChannelDifference`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetChannelDifference {
-        ///`force:flags.0?true`
+        /// `force:flags.0?true`
         pub force: bool,
-        ///`channel:InputChannel`
+        /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
-        ///`filter:ChannelMessagesFilter`
+        /// `filter:ChannelMessagesFilter`
         pub filter: crate::enums::ChannelMessagesFilter,
-        ///`pts:int`
+        /// `pts:int`
         pub pts: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetChannelDifference {
@@ -45782,16 +45782,16 @@ pub mod updates {
         type Return = crate::enums::updates::ChannelDifference;
     }
 }
-///The functions of the `upload` namespace.
+/// The functions of the `upload` namespace.
 pub mod upload {
-    ///`upload.saveFilePart#b304a621 file_id:long file_part:int bytes:bytes = Bool`
+    /// `upload.saveFilePart#b304a621 file_id:long file_part:int bytes:bytes = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SaveFilePart {
-        ///`file_id:long`
+        /// `file_id:long`
         pub file_id: i64,
-        ///`file_part:int`
+        /// `file_part:int`
         pub file_part: i32,
-        ///`bytes:bytes`
+        /// `bytes:bytes`
         pub bytes: Vec<u8>,
     }
     impl crate::Identifiable for SaveFilePart {
@@ -45830,18 +45830,18 @@ pub mod upload {
     impl crate::RemoteCall for SaveFilePart {
         type Return = bool;
     }
-    ///`upload.getFile#be5335be flags:# precise:flags.0?true cdn_supported:flags.1?true location:InputFileLocation offset:long limit:int = upload.File`
+    /// `upload.getFile#be5335be flags:# precise:flags.0?true cdn_supported:flags.1?true location:InputFileLocation offset:long limit:int = upload.File`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetFile {
-        ///`precise:flags.0?true`
+        /// `precise:flags.0?true`
         pub precise: bool,
-        ///`cdn_supported:flags.1?true`
+        /// `cdn_supported:flags.1?true`
         pub cdn_supported: bool,
-        ///`location:InputFileLocation`
+        /// `location:InputFileLocation`
         pub location: crate::enums::InputFileLocation,
-        ///`offset:long`
+        /// `offset:long`
         pub offset: i64,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetFile {
@@ -45903,16 +45903,16 @@ pub mod upload {
     impl crate::RemoteCall for GetFile {
         type Return = crate::enums::upload::File;
     }
-    ///`upload.saveBigFilePart#de7b673d file_id:long file_part:int file_total_parts:int bytes:bytes = Bool`
+    /// `upload.saveBigFilePart#de7b673d file_id:long file_part:int file_total_parts:int bytes:bytes = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SaveBigFilePart {
-        ///`file_id:long`
+        /// `file_id:long`
         pub file_id: i64,
-        ///`file_part:int`
+        /// `file_part:int`
         pub file_part: i32,
-        ///`file_total_parts:int`
+        /// `file_total_parts:int`
         pub file_total_parts: i32,
-        ///`bytes:bytes`
+        /// `bytes:bytes`
         pub bytes: Vec<u8>,
     }
     impl crate::Identifiable for SaveBigFilePart {
@@ -45960,14 +45960,14 @@ pub mod upload {
     impl crate::RemoteCall for SaveBigFilePart {
         type Return = bool;
     }
-    ///`upload.getWebFile#24e6818d location:InputWebFileLocation offset:int limit:int = upload.WebFile`
+    /// `upload.getWebFile#24e6818d location:InputWebFileLocation offset:int limit:int = upload.WebFile`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetWebFile {
-        ///`location:InputWebFileLocation`
+        /// `location:InputWebFileLocation`
         pub location: crate::enums::InputWebFileLocation,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetWebFile {
@@ -46008,14 +46008,14 @@ pub mod upload {
     impl crate::RemoteCall for GetWebFile {
         type Return = crate::enums::upload::WebFile;
     }
-    ///`upload.getCdnFile#395f69da file_token:bytes offset:long limit:int = upload.CdnFile`
+    /// `upload.getCdnFile#395f69da file_token:bytes offset:long limit:int = upload.CdnFile`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCdnFile {
-        ///`file_token:bytes`
+        /// `file_token:bytes`
         pub file_token: Vec<u8>,
-        ///`offset:long`
+        /// `offset:long`
         pub offset: i64,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetCdnFile {
@@ -46054,12 +46054,12 @@ pub mod upload {
     impl crate::RemoteCall for GetCdnFile {
         type Return = crate::enums::upload::CdnFile;
     }
-    ///`upload.reuploadCdnFile#9b2754a8 file_token:bytes request_token:bytes = Vector<FileHash>`
+    /// `upload.reuploadCdnFile#9b2754a8 file_token:bytes request_token:bytes = Vector<FileHash>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReuploadCdnFile {
-        ///`file_token:bytes`
+        /// `file_token:bytes`
         pub file_token: Vec<u8>,
-        ///`request_token:bytes`
+        /// `request_token:bytes`
         pub request_token: Vec<u8>,
     }
     impl crate::Identifiable for ReuploadCdnFile {
@@ -46094,12 +46094,12 @@ pub mod upload {
     impl crate::RemoteCall for ReuploadCdnFile {
         type Return = Vec<crate::enums::FileHash>;
     }
-    ///`upload.getCdnFileHashes#91dc3f31 file_token:bytes offset:long = Vector<FileHash>`
+    /// `upload.getCdnFileHashes#91dc3f31 file_token:bytes offset:long = Vector<FileHash>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetCdnFileHashes {
-        ///`file_token:bytes`
+        /// `file_token:bytes`
         pub file_token: Vec<u8>,
-        ///`offset:long`
+        /// `offset:long`
         pub offset: i64,
     }
     impl crate::Identifiable for GetCdnFileHashes {
@@ -46134,12 +46134,12 @@ pub mod upload {
     impl crate::RemoteCall for GetCdnFileHashes {
         type Return = Vec<crate::enums::FileHash>;
     }
-    ///`upload.getFileHashes#9156982a location:InputFileLocation offset:long = Vector<FileHash>`
+    /// `upload.getFileHashes#9156982a location:InputFileLocation offset:long = Vector<FileHash>`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetFileHashes {
-        ///`location:InputFileLocation`
+        /// `location:InputFileLocation`
         pub location: crate::enums::InputFileLocation,
-        ///`offset:long`
+        /// `offset:long`
         pub offset: i64,
     }
     impl crate::Identifiable for GetFileHashes {
@@ -46177,12 +46177,12 @@ pub mod upload {
         type Return = Vec<crate::enums::FileHash>;
     }
 }
-///The functions of the `users` namespace.
+/// The functions of the `users` namespace.
 pub mod users {
-    ///`users.getUsers#0d91a548 id:Vector<InputUser> = Vector<User>`
+    /// `users.getUsers#0d91a548 id:Vector<InputUser> = Vector<User>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUsers {
-        ///`id:Vector<InputUser>`
+        /// `id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
     }
     impl crate::Identifiable for GetUsers {
@@ -46232,10 +46232,10 @@ pub mod users {
     impl crate::RemoteCall for GetUsers {
         type Return = Vec<crate::enums::User>;
     }
-    ///`users.getFullUser#b60f5918 id:InputUser = users.UserFull`
+    /// `users.getFullUser#b60f5918 id:InputUser = users.UserFull`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetFullUser {
-        ///`id:InputUser`
+        /// `id:InputUser`
         pub id: crate::enums::InputUser,
     }
     impl crate::Identifiable for GetFullUser {
@@ -46266,12 +46266,12 @@ pub mod users {
     impl crate::RemoteCall for GetFullUser {
         type Return = crate::enums::users::UserFull;
     }
-    ///`users.setSecureValueErrors#90c894b5 id:InputUser errors:Vector<SecureValueError> = Bool`
+    /// `users.setSecureValueErrors#90c894b5 id:InputUser errors:Vector<SecureValueError> = Bool`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SetSecureValueErrors {
-        ///`id:InputUser`
+        /// `id:InputUser`
         pub id: crate::enums::InputUser,
-        ///`errors:Vector<SecureValueError>`
+        /// `errors:Vector<SecureValueError>`
         pub errors: Vec<crate::enums::SecureValueError>,
     }
     impl crate::Identifiable for SetSecureValueErrors {
@@ -46325,10 +46325,10 @@ pub mod users {
     impl crate::RemoteCall for SetSecureValueErrors {
         type Return = bool;
     }
-    ///`users.getRequirementsToContact#d89a83a3 id:Vector<InputUser> = Vector<RequirementToContact>`
+    /// `users.getRequirementsToContact#d89a83a3 id:Vector<InputUser> = Vector<RequirementToContact>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetRequirementsToContact {
-        ///`id:Vector<InputUser>`
+        /// `id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
     }
     impl crate::Identifiable for GetRequirementsToContact {
@@ -46378,16 +46378,16 @@ pub mod users {
     impl crate::RemoteCall for GetRequirementsToContact {
         type Return = Vec<crate::enums::RequirementToContact>;
     }
-    ///`users.getSavedMusic#788d7fe3 id:InputUser offset:int limit:int hash:long = users.SavedMusic`
+    /// `users.getSavedMusic#788d7fe3 id:InputUser offset:int limit:int hash:long = users.SavedMusic`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSavedMusic {
-        ///`id:InputUser`
+        /// `id:InputUser`
         pub id: crate::enums::InputUser,
-        ///`offset:int`
+        /// `offset:int`
         pub offset: i32,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
-        ///`hash:long`
+        /// `hash:long`
         pub hash: i64,
     }
     impl crate::Identifiable for GetSavedMusic {
@@ -46430,12 +46430,12 @@ pub mod users {
     impl crate::RemoteCall for GetSavedMusic {
         type Return = crate::enums::users::SavedMusic;
     }
-    ///`users.getSavedMusicByID#7573a4e9 id:InputUser documents:Vector<InputDocument> = users.SavedMusic`
+    /// `users.getSavedMusicByID#7573a4e9 id:InputUser documents:Vector<InputDocument> = users.SavedMusic`
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetSavedMusicByID {
-        ///`id:InputUser`
+        /// `id:InputUser`
         pub id: crate::enums::InputUser,
-        ///`documents:Vector<InputDocument>`
+        /// `documents:Vector<InputDocument>`
         pub documents: Vec<crate::enums::InputDocument>,
     }
     impl crate::Identifiable for GetSavedMusicByID {
@@ -46489,12 +46489,12 @@ pub mod users {
     impl crate::RemoteCall for GetSavedMusicByID {
         type Return = crate::enums::users::SavedMusic;
     }
-    ///`users.suggestBirthday#fc533372 id:InputUser birthday:Birthday = Updates`
+    /// `users.suggestBirthday#fc533372 id:InputUser birthday:Birthday = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SuggestBirthday {
-        ///`id:InputUser`
+        /// `id:InputUser`
         pub id: crate::enums::InputUser,
-        ///`birthday:Birthday`
+        /// `birthday:Birthday`
         pub birthday: crate::enums::Birthday,
     }
     impl crate::Identifiable for SuggestBirthday {
@@ -46532,9 +46532,9 @@ pub mod users {
         type Return = crate::enums::Updates;
     }
 }
-///The functions of the `wallet` namespace.
+/// The functions of the `wallet` namespace.
 pub mod wallet {
-    ///`wallet.getState#ab83b33a = WalletState`
+    /// `wallet.getState#ab83b33a = WalletState`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetState {}
     impl crate::Identifiable for GetState {
@@ -46561,14 +46561,14 @@ pub mod wallet {
     impl crate::RemoteCall for GetState {
         type Return = crate::enums::WalletState;
     }
-    ///`wallet.getUserAddresses#5275dfdd flags:# force:flags.0?true id:Vector<InputUser> addresses:Vector<string> = wallet.UserAddresses`
+    /// `wallet.getUserAddresses#5275dfdd flags:# force:flags.0?true id:Vector<InputUser> addresses:Vector<string> = wallet.UserAddresses`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetUserAddresses {
-        ///`force:flags.0?true`
+        /// `force:flags.0?true`
         pub force: bool,
-        ///`id:Vector<InputUser>`
+        /// `id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
-        ///`addresses:Vector<string>`
+        /// `addresses:Vector<string>`
         pub addresses: Vec<String>,
     }
     impl crate::Identifiable for GetUserAddresses {
@@ -46646,16 +46646,16 @@ pub mod wallet {
     impl crate::RemoteCall for GetUserAddresses {
         type Return = crate::enums::wallet::UserAddresses;
     }
-    ///`wallet.getTransactions#a8830a83 flags:# inbound:flags.0?true outbound:flags.1?true offset:string limit:int = wallet.Transactions`
+    /// `wallet.getTransactions#a8830a83 flags:# inbound:flags.0?true outbound:flags.1?true offset:string limit:int = wallet.Transactions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTransactions {
-        ///`inbound:flags.0?true`
+        /// `inbound:flags.0?true`
         pub inbound: bool,
-        ///`outbound:flags.1?true`
+        /// `outbound:flags.1?true`
         pub outbound: bool,
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetTransactions {
@@ -46710,10 +46710,10 @@ pub mod wallet {
     impl crate::RemoteCall for GetTransactions {
         type Return = crate::enums::wallet::Transactions;
     }
-    ///`wallet.getTransactionsByIDs#811ceab6 id:Vector<string> = wallet.Transactions`
+    /// `wallet.getTransactionsByIDs#811ceab6 id:Vector<string> = wallet.Transactions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTransactionsByIDs {
-        ///`id:Vector<string>`
+        /// `id:Vector<string>`
         pub id: Vec<String>,
     }
     impl crate::Identifiable for GetTransactionsByIDs {
@@ -46759,10 +46759,10 @@ pub mod wallet {
     impl crate::RemoteCall for GetTransactionsByIDs {
         type Return = crate::enums::wallet::Transactions;
     }
-    ///`wallet.getTransactionsByMsgHash#a6bb795d msg_hash:Vector<string> = wallet.Transactions`
+    /// `wallet.getTransactionsByMsgHash#a6bb795d msg_hash:Vector<string> = wallet.Transactions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetTransactionsByMsgHash {
-        ///`msg_hash:Vector<string>`
+        /// `msg_hash:Vector<string>`
         pub msg_hash: Vec<String>,
     }
     impl crate::Identifiable for GetTransactionsByMsgHash {
@@ -46808,10 +46808,10 @@ pub mod wallet {
     impl crate::RemoteCall for GetTransactionsByMsgHash {
         type Return = crate::enums::wallet::Transactions;
     }
-    ///`wallet.exportSecretPhrase#9077c9ac flags:# password:flags.0?InputCheckPasswordSRP = wallet.SecretPhraseParts`
+    /// `wallet.exportSecretPhrase#9077c9ac flags:# password:flags.0?InputCheckPasswordSRP = wallet.SecretPhraseParts`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportSecretPhrase {
-        ///`password:flags.0?InputCheckPasswordSRP`
+        /// `password:flags.0?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
     }
     impl crate::Identifiable for ExportSecretPhrase {
@@ -46858,12 +46858,12 @@ pub mod wallet {
     impl crate::RemoteCall for ExportSecretPhrase {
         type Return = crate::enums::wallet::SecretPhraseParts;
     }
-    ///`wallet.fetchEncryptedSecretPhrasePart#f53925cf token:string public_key:bytes = wallet.EncryptedSecretPhrasePart`
+    /// `wallet.fetchEncryptedSecretPhrasePart#f53925cf token:string public_key:bytes = wallet.EncryptedSecretPhrasePart`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FetchEncryptedSecretPhrasePart {
-        ///`token:string`
+        /// `token:string`
         pub token: String,
-        ///`public_key:bytes`
+        /// `public_key:bytes`
         pub public_key: Vec<u8>,
     }
     impl crate::Identifiable for FetchEncryptedSecretPhrasePart {
@@ -46898,12 +46898,12 @@ pub mod wallet {
     impl crate::RemoteCall for FetchEncryptedSecretPhrasePart {
         type Return = crate::enums::wallet::EncryptedSecretPhrasePart;
     }
-    ///`wallet.replaceWallet#d8c72eec flags:# wallet:InputWalletReplacement password:flags.0?InputCheckPasswordSRP = WalletState`
+    /// `wallet.replaceWallet#d8c72eec flags:# wallet:InputWalletReplacement password:flags.0?InputCheckPasswordSRP = WalletState`
     #[derive(Clone, Debug, PartialEq)]
     pub struct ReplaceWallet {
-        ///`wallet:InputWalletReplacement`
+        /// `wallet:InputWalletReplacement`
         pub wallet: crate::enums::InputWalletReplacement,
-        ///`password:flags.0?InputCheckPasswordSRP`
+        /// `password:flags.0?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
     }
     impl crate::Identifiable for ReplaceWallet {
@@ -46956,14 +46956,14 @@ pub mod wallet {
     impl crate::RemoteCall for ReplaceWallet {
         type Return = crate::enums::WalletState;
     }
-    ///`wallet.disableBackup#0b0bf0da flags:# password:flags.0?InputCheckPasswordSRP new_public_key:flags.1?bytes proof:flags.2?WalletOwnershipProof = WalletState`
+    /// `wallet.disableBackup#0b0bf0da flags:# password:flags.0?InputCheckPasswordSRP new_public_key:flags.1?bytes proof:flags.2?WalletOwnershipProof = WalletState`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DisableBackup {
-        ///`password:flags.0?InputCheckPasswordSRP`
+        /// `password:flags.0?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
-        ///`new_public_key:flags.1?bytes`
+        /// `new_public_key:flags.1?bytes`
         pub new_public_key: Option<Vec<u8>>,
-        ///`proof:flags.2?WalletOwnershipProof`
+        /// `proof:flags.2?WalletOwnershipProof`
         pub proof: Option<crate::enums::WalletOwnershipProof>,
     }
     impl crate::Identifiable for DisableBackup {
@@ -47044,7 +47044,7 @@ pub mod wallet {
     impl crate::RemoteCall for DisableBackup {
         type Return = crate::enums::WalletState;
     }
-    ///`wallet.getBackupHolderDcs#d179d494 = Vector<wallet.HolderDc>`
+    /// `wallet.getBackupHolderDcs#d179d494 = Vector<wallet.HolderDc>`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetBackupHolderDcs {}
     impl crate::Identifiable for GetBackupHolderDcs {
@@ -47071,14 +47071,14 @@ pub mod wallet {
     impl crate::RemoteCall for GetBackupHolderDcs {
         type Return = Vec<crate::enums::wallet::HolderDc>;
     }
-    ///`wallet.enableBackup#4500c525 flags:# parts:Vector<bytes> new_public_key:flags.1?bytes proof:flags.2?WalletOwnershipProof = WalletState`
+    /// `wallet.enableBackup#4500c525 flags:# parts:Vector<bytes> new_public_key:flags.1?bytes proof:flags.2?WalletOwnershipProof = WalletState`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EnableBackup {
-        ///`parts:Vector<bytes>`
+        /// `parts:Vector<bytes>`
         pub parts: Vec<Vec<u8>>,
-        ///`new_public_key:flags.1?bytes`
+        /// `new_public_key:flags.1?bytes`
         pub new_public_key: Option<Vec<u8>>,
-        ///`proof:flags.2?WalletOwnershipProof`
+        /// `proof:flags.2?WalletOwnershipProof`
         pub proof: Option<crate::enums::WalletOwnershipProof>,
     }
     impl crate::Identifiable for EnableBackup {
@@ -47161,7 +47161,7 @@ pub mod wallet {
     impl crate::RemoteCall for EnableBackup {
         type Return = crate::enums::WalletState;
     }
-    ///`wallet.getProofChallenge#2025e697 = wallet.ProofChallenge`
+    /// `wallet.getProofChallenge#2025e697 = wallet.ProofChallenge`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetProofChallenge {}
     impl crate::Identifiable for GetProofChallenge {
@@ -47188,16 +47188,16 @@ pub mod wallet {
     impl crate::RemoteCall for GetProofChallenge {
         type Return = crate::enums::wallet::ProofChallenge;
     }
-    ///`wallet.sendTransfer#d9e5d9e2 flags:# data_normal:bytes data_gasless:flags.0?bytes user_id:InputUser random_id:long = Updates`
+    /// `wallet.sendTransfer#d9e5d9e2 flags:# data_normal:bytes data_gasless:flags.0?bytes user_id:InputUser random_id:long = Updates`
     #[derive(Clone, Debug, PartialEq)]
     pub struct SendTransfer {
-        ///`data_normal:bytes`
+        /// `data_normal:bytes`
         pub data_normal: Vec<u8>,
-        ///`data_gasless:flags.0?bytes`
+        /// `data_gasless:flags.0?bytes`
         pub data_gasless: Option<Vec<u8>>,
-        ///`user_id:InputUser`
+        /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
-        ///`random_id:long`
+        /// `random_id:long`
         pub random_id: i64,
     }
     impl crate::Identifiable for SendTransfer {
@@ -47259,7 +47259,7 @@ pub mod wallet {
     impl crate::RemoteCall for SendTransfer {
         type Return = crate::enums::Updates;
     }
-    ///`wallet.getGaslessInfo#742df0a1 = Updates`
+    /// `wallet.getGaslessInfo#742df0a1 = Updates`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetGaslessInfo {}
     impl crate::Identifiable for GetGaslessInfo {
@@ -47286,7 +47286,7 @@ pub mod wallet {
     impl crate::RemoteCall for GetGaslessInfo {
         type Return = crate::enums::Updates;
     }
-    ///`wallet.getExistingWaltBalance#691f4360 = wallet.ExistingBalance`
+    /// `wallet.getExistingWaltBalance#691f4360 = wallet.ExistingBalance`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetExistingWaltBalance {}
     impl crate::Identifiable for GetExistingWaltBalance {
@@ -47313,12 +47313,12 @@ pub mod wallet {
     impl crate::RemoteCall for GetExistingWaltBalance {
         type Return = crate::enums::wallet::ExistingBalance;
     }
-    ///`wallet.getNfts#8c12f3a4 offset:string limit:int = wallet.NftItems`
+    /// `wallet.getNfts#8c12f3a4 offset:string limit:int = wallet.NftItems`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetNfts {
-        ///`offset:string`
+        /// `offset:string`
         pub offset: String,
-        ///`limit:int`
+        /// `limit:int`
         pub limit: i32,
     }
     impl crate::Identifiable for GetNfts {
@@ -47353,12 +47353,12 @@ pub mod wallet {
     impl crate::RemoteCall for GetNfts {
         type Return = crate::enums::wallet::NftItems;
     }
-    ///`wallet.tonConnectCreateSession#cc931046 dapp_client_id:string manifest_url:string = TonConnectSession`
+    /// `wallet.tonConnectCreateSession#cc931046 dapp_client_id:string manifest_url:string = TonConnectSession`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectCreateSession {
-        ///`dapp_client_id:string`
+        /// `dapp_client_id:string`
         pub dapp_client_id: String,
-        ///`manifest_url:string`
+        /// `manifest_url:string`
         pub manifest_url: String,
     }
     impl crate::Identifiable for TonConnectCreateSession {
@@ -47396,12 +47396,12 @@ pub mod wallet {
     impl crate::RemoteCall for TonConnectCreateSession {
         type Return = crate::enums::TonConnectSession;
     }
-    ///`wallet.tonConnectRegisterKey#338bcf1c session_id:long client_id:string = wallet.TonConnectChallenge`
+    /// `wallet.tonConnectRegisterKey#338bcf1c session_id:long client_id:string = wallet.TonConnectChallenge`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectRegisterKey {
-        ///`session_id:long`
+        /// `session_id:long`
         pub session_id: i64,
-        ///`client_id:string`
+        /// `client_id:string`
         pub client_id: String,
     }
     impl crate::Identifiable for TonConnectRegisterKey {
@@ -47436,18 +47436,18 @@ pub mod wallet {
     impl crate::RemoteCall for TonConnectRegisterKey {
         type Return = crate::enums::wallet::TonConnectChallenge;
     }
-    ///`wallet.tonConnectSubmitConnectResult#c2c00779 flags:# error:flags.0?true session_id:long challenge_answer:bytes body:bytes trace_id:flags.1?string = Bool`
+    /// `wallet.tonConnectSubmitConnectResult#c2c00779 flags:# error:flags.0?true session_id:long challenge_answer:bytes body:bytes trace_id:flags.1?string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectSubmitConnectResult {
-        ///`error:flags.0?true`
+        /// `error:flags.0?true`
         pub error: bool,
-        ///`session_id:long`
+        /// `session_id:long`
         pub session_id: i64,
-        ///`challenge_answer:bytes`
+        /// `challenge_answer:bytes`
         pub challenge_answer: Vec<u8>,
-        ///`body:bytes`
+        /// `body:bytes`
         pub body: Vec<u8>,
-        ///`trace_id:flags.1?string`
+        /// `trace_id:flags.1?string`
         pub trace_id: Option<String>,
     }
     impl crate::Identifiable for TonConnectSubmitConnectResult {
@@ -47514,12 +47514,12 @@ pub mod wallet {
     impl crate::RemoteCall for TonConnectSubmitConnectResult {
         type Return = bool;
     }
-    ///`wallet.tonConnectGetPending#11aee065 flags:# dapp_client_id:flags.0?string session_id:flags.1?long = wallet.TonConnectPending`
+    /// `wallet.tonConnectGetPending#11aee065 flags:# dapp_client_id:flags.0?string session_id:flags.1?long = wallet.TonConnectPending`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectGetPending {
-        ///`dapp_client_id:flags.0?string`
+        /// `dapp_client_id:flags.0?string`
         pub dapp_client_id: Option<String>,
-        ///`session_id:flags.1?long`
+        /// `session_id:flags.1?long`
         pub session_id: Option<i64>,
     }
     impl crate::Identifiable for TonConnectGetPending {
@@ -47575,18 +47575,18 @@ pub mod wallet {
     impl crate::RemoteCall for TonConnectGetPending {
         type Return = crate::enums::wallet::TonConnectPending;
     }
-    ///`wallet.tonConnectClaimRequest#66b57b41 flags:# declined:flags.1?true session_id:long msg_id:int app_request_id:string challenge_answer:flags.0?bytes = Bool`
+    /// `wallet.tonConnectClaimRequest#66b57b41 flags:# declined:flags.1?true session_id:long msg_id:int app_request_id:string challenge_answer:flags.0?bytes = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectClaimRequest {
-        ///`declined:flags.1?true`
+        /// `declined:flags.1?true`
         pub declined: bool,
-        ///`session_id:long`
+        /// `session_id:long`
         pub session_id: i64,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`app_request_id:string`
+        /// `app_request_id:string`
         pub app_request_id: String,
-        ///`challenge_answer:flags.0?bytes`
+        /// `challenge_answer:flags.0?bytes`
         pub challenge_answer: Option<Vec<u8>>,
     }
     impl crate::Identifiable for TonConnectClaimRequest {
@@ -47653,16 +47653,16 @@ pub mod wallet {
     impl crate::RemoteCall for TonConnectClaimRequest {
         type Return = bool;
     }
-    ///`wallet.tonConnectSubmitResponse#fac67d3c flags:# session_id:long msg_id:int body:bytes trace_id:flags.0?string = Bool`
+    /// `wallet.tonConnectSubmitResponse#fac67d3c flags:# session_id:long msg_id:int body:bytes trace_id:flags.0?string = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectSubmitResponse {
-        ///`session_id:long`
+        /// `session_id:long`
         pub session_id: i64,
-        ///`msg_id:int`
+        /// `msg_id:int`
         pub msg_id: i32,
-        ///`body:bytes`
+        /// `body:bytes`
         pub body: Vec<u8>,
-        ///`trace_id:flags.0?string`
+        /// `trace_id:flags.0?string`
         pub trace_id: Option<String>,
     }
     impl crate::Identifiable for TonConnectSubmitResponse {
@@ -47722,10 +47722,10 @@ pub mod wallet {
     impl crate::RemoteCall for TonConnectSubmitResponse {
         type Return = bool;
     }
-    ///`wallet.tonConnectNextEventId#775d7244 session_id:long = TonConnectNextEventId`
+    /// `wallet.tonConnectNextEventId#775d7244 session_id:long = TonConnectNextEventId`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectNextEventId {
-        ///`session_id:long`
+        /// `session_id:long`
         pub session_id: i64,
     }
     impl crate::Identifiable for TonConnectNextEventId {
@@ -47756,12 +47756,12 @@ pub mod wallet {
     impl crate::RemoteCall for TonConnectNextEventId {
         type Return = crate::enums::TonConnectNextEventId;
     }
-    ///`wallet.tonConnectCloseSession#d63f61ce flags:# session_id:long body:flags.0?bytes = Bool`
+    /// `wallet.tonConnectCloseSession#d63f61ce flags:# session_id:long body:flags.0?bytes = Bool`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectCloseSession {
-        ///`session_id:long`
+        /// `session_id:long`
         pub session_id: i64,
-        ///`body:flags.0?bytes`
+        /// `body:flags.0?bytes`
         pub body: Option<Vec<u8>>,
     }
     impl crate::Identifiable for TonConnectCloseSession {
@@ -47808,7 +47808,7 @@ pub mod wallet {
     impl crate::RemoteCall for TonConnectCloseSession {
         type Return = bool;
     }
-    ///`wallet.tonConnectGetSessions#a7ffb56e = wallet.TonConnectSessions`
+    /// `wallet.tonConnectGetSessions#a7ffb56e = wallet.TonConnectSessions`
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TonConnectGetSessions {}
     impl crate::Identifiable for TonConnectGetSessions {
