@@ -13,7 +13,10 @@ pub const MESSAGES: &[u8] = include_bytes!("../fixtures/messages_100.bin");
 
 pub fn run() -> Result<(), String> {
     let started = Instant::now();
-    println!("Ferrogram demo: Telegram API layer {}\n", ferrogram_tl_types::LAYER);
+    println!(
+        "Ferrogram demo: Telegram API layer {}\n",
+        ferrogram_tl_types::LAYER
+    );
     let members = participants()?;
     let messages = history()?;
     println!(
@@ -36,18 +39,31 @@ fn time_decode<T: Deserializable>(bytes: &[u8], rounds: u32) -> Result<(T, Durat
 fn check_reencode<T: Serializable>(value: &T, original: &[u8]) -> Result<(), String> {
     let again = value.to_bytes();
     if again != original {
-        let at = again.iter().zip(original).position(|(a, b)| a != b).unwrap_or(again.len().min(original.len()));
+        let at = again
+            .iter()
+            .zip(original)
+            .position(|(a, b)| a != b)
+            .unwrap_or(again.len().min(original.len()));
         return Err(format!("re-encoding differs from the capture at byte {at}"));
     }
-    println!("  re-encoded: {} bytes, identical to the capture", again.len());
+    println!(
+        "  re-encoded: {} bytes, identical to the capture",
+        again.len()
+    );
     Ok(())
 }
 
 fn participants() -> Result<usize, String> {
-    println!("== channels.channelParticipants ({} bytes, encoded by Telethon 1.45.0)", PARTICIPANTS.len());
+    println!(
+        "== channels.channelParticipants ({} bytes, encoded by Telethon 1.45.0)",
+        PARTICIPANTS.len()
+    );
     let (decoded, took) = time_decode::<enums::channels::ChannelParticipants>(PARTICIPANTS, 200)?;
     let enums::channels::ChannelParticipants::ChannelParticipants(list) = decoded else {
-        return Err("expected channels.channelParticipants, got channels.channelParticipantsNotModified".into());
+        return Err(
+            "expected channels.channelParticipants, got channels.channelParticipantsNotModified"
+                .into(),
+        );
     };
     println!(
         "  decoded in {took:.1?}: {} participants (of {} in the group), {} users",
@@ -64,7 +80,11 @@ fn participants() -> Result<usize, String> {
         })
         .collect();
     let mut table = String::new();
-    let _ = writeln!(table, "  {:<10} {:>12}  {:<24} {:<22} {}", "role", "user id", "name", "username", "rank / restriction");
+    let _ = writeln!(
+        table,
+        "  {:<10} {:>12}  {:<24} {:<22} {}",
+        "role", "user id", "name", "username", "rank / restriction"
+    );
     let mut counts = [0usize; 5];
     let mut shown = 0;
     for p in &list.participants {
@@ -85,7 +105,10 @@ fn participants() -> Result<usize, String> {
                 n
             })
             .unwrap_or_else(|| "?".into());
-        let username = user.and_then(|u| u.username.as_deref()).map(|u| format!("@{u}")).unwrap_or_default();
+        let username = user
+            .and_then(|u| u.username.as_deref())
+            .map(|u| format!("@{u}"))
+            .unwrap_or_default();
         let _ = writeln!(
             table,
             "  {:<10} {:>12}  {:<24} {:<22} {}",
@@ -109,14 +132,22 @@ fn participants() -> Result<usize, String> {
         .filter(|id| !users.contains_key(id))
         .count();
     if missing > 0 {
-        return Err(format!("{missing} participants have no user in the response"));
+        return Err(format!(
+            "{missing} participants have no user in the response"
+        ));
     }
-    check_reencode(&enums::channels::ChannelParticipants::from(list.clone()), PARTICIPANTS)?;
+    check_reencode(
+        &enums::channels::ChannelParticipants::from(list.clone()),
+        PARTICIPANTS,
+    )?;
     Ok(list.participants.len())
 }
 
 fn history() -> Result<usize, String> {
-    println!("\n== messages.messages ({} bytes, encoded by Telethon 1.45.0)", MESSAGES.len());
+    println!(
+        "\n== messages.messages ({} bytes, encoded by Telethon 1.45.0)",
+        MESSAGES.len()
+    );
     let (decoded, took) = time_decode::<enums::messages::Messages>(MESSAGES, 200)?;
     let enums::messages::Messages::Messages(history) = &decoded else {
         return Err("expected messages.messages".into());
@@ -130,7 +161,10 @@ fn history() -> Result<usize, String> {
         })
         .collect();
     let replies = texts.iter().filter(|m| m.reply_to.is_some()).count();
-    let with_entities = texts.iter().filter(|m| m.entities.as_ref().is_some_and(|e| !e.is_empty())).count();
+    let with_entities = texts
+        .iter()
+        .filter(|m| m.entities.as_ref().is_some_and(|e| !e.is_empty()))
+        .count();
     println!(
         "  decoded in {took:.1?}: {} messages ({replies} replies, {with_entities} with formatting), {} users, {} chats",
         history.messages.len(),
@@ -138,7 +172,11 @@ fn history() -> Result<usize, String> {
         history.chats.len()
     );
     if let Some(first) = texts.first() {
-        println!("  first: #{} \"{}\"", first.id, truncate(&first.message, 60));
+        println!(
+            "  first: #{} \"{}\"",
+            first.id,
+            truncate(&first.message, 60)
+        );
     }
     check_reencode(&decoded, MESSAGES)?;
     Ok(history.messages.len())
@@ -168,8 +206,16 @@ impl Role {
 fn describe(p: &enums::ChannelParticipant) -> (Role, Option<i64>, String) {
     use enums::ChannelParticipant as P;
     match p {
-        P::Creator(c) => (Role::Creator, Some(c.user_id), c.rank.clone().unwrap_or_default()),
-        P::Admin(a) => (Role::Admin, Some(a.user_id), a.rank.clone().unwrap_or_default()),
+        P::Creator(c) => (
+            Role::Creator,
+            Some(c.user_id),
+            c.rank.clone().unwrap_or_default(),
+        ),
+        P::Admin(a) => (
+            Role::Admin,
+            Some(a.user_id),
+            a.rank.clone().unwrap_or_default(),
+        ),
         P::ChannelParticipant(m) => (Role::Member, Some(m.user_id), String::new()),
         P::ChannelParticipantSelf(m) => (Role::Member, Some(m.user_id), "(you)".into()),
         P::Banned(b) => {

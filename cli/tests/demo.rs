@@ -8,33 +8,64 @@ use std::process::Command;
 
 #[test]
 fn demo_decodes_and_reencodes_the_captures() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ferrogram")).arg("demo").output().expect("run ferrogram demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+        .arg("demo")
+        .output()
+        .expect("run ferrogram demo");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "demo failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("200 participants (of 12345 in the group), 200 users"), "{stdout}");
-    assert!(stdout.contains("by role: 1 creator, 10 admins, 181 members, 8 restricted, 0 banned"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "demo failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("200 participants (of 12345 in the group), 200 users"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("by role: 1 creator, 10 admins, 181 members, 8 restricted, 0 banned"),
+        "{stdout}"
+    );
     assert!(stdout.contains("100 messages (29 replies"), "{stdout}");
-    assert_eq!(stdout.matches("identical to the capture").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout.matches("identical to the capture").count(),
+        2,
+        "{stdout}"
+    );
 }
 
 #[test]
 fn unknown_command_is_an_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ferrogram")).arg("frobnicate").output().expect("run");
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+        .arg("frobnicate")
+        .output()
+        .expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unrecognized subcommand"));
 }
 
 #[test]
 fn fixtures_are_what_telethon_writes() {
-    let Some(python) = peer::python("fixture reproduction") else { return };
+    let Some(python) = peer::python("fixture reproduction") else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("ferrogram-fixtures-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    peer::run(&python, &[&peer::script("make_fixtures.py"), dir.to_str().expect("utf-8")]);
+    peer::run(
+        &python,
+        &[
+            &peer::script("make_fixtures.py"),
+            dir.to_str().expect("utf-8"),
+        ],
+    );
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
     for name in ["channel_participants_200.bin", "messages_100.bin"] {
         let fresh = std::fs::read(dir.join(name)).expect("fresh fixture");
         let committed = std::fs::read(format!("{fixtures}/{name}")).expect("committed fixture");
-        assert!(fresh == committed, "{name} differs from what peers/make_fixtures.py writes now");
+        assert!(
+            fresh == committed,
+            "{name} differs from what peers/make_fixtures.py writes now"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,1 +1,3 @@
-pub fn run(_args: &[&str]) -> Result<(), String> { Err("not yet".into()) }
+pub fn run(_args: &[&str]) -> Result<(), String> {
+    Err("not yet".into())
+}

@@ -15,7 +15,8 @@ const FLAGS: &str = "-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-leve
 
 /// Every fuzz target, by the `[[bin]]` names in `fuzz/Cargo.toml`.
 pub fn targets() -> Result<Vec<String>, String> {
-    let manifest = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).map_err(|e| e.to_string())?;
+    let manifest =
+        std::fs::read_to_string(root().join("fuzz/Cargo.toml")).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     let mut in_bin = false;
     for line in manifest.lines() {
@@ -33,8 +34,16 @@ pub fn targets() -> Result<Vec<String>, String> {
 
 fn build() -> Result<PathBuf, String> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.args(["build", "--release", "--bins", "--manifest-path", "fuzz/Cargo.toml", "--target", TRIPLE])
-        .env("RUSTFLAGS", FLAGS);
+    cmd.args([
+        "build",
+        "--release",
+        "--bins",
+        "--manifest-path",
+        "fuzz/Cargo.toml",
+        "--target",
+        TRIPLE,
+    ])
+    .env("RUSTFLAGS", FLAGS);
     crate::run(&mut cmd)?;
     Ok(root().join("fuzz/target").join(TRIPLE).join("release"))
 }
@@ -66,7 +75,11 @@ fn run_target(bin_dir: &std::path::Path, target: &str, seconds: u64) -> Result<(
             tail.join("\n")
         ));
     }
-    let done = log.lines().rev().find(|l| l.starts_with("Done ")).unwrap_or("done");
+    let done = log
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("Done "))
+        .unwrap_or("done");
     println!("xtask: fuzz {target}: {done}");
     Ok(())
 }
@@ -87,11 +100,17 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         [] => (all.clone(), 60),
         [t] if t.parse::<u64>().is_ok() => (all.clone(), t.parse().unwrap_or(60)),
         [t] => (vec![t.to_string()], 60),
-        [t, s, ..] => (vec![t.to_string()], s.parse().map_err(|_| format!("bad seconds `{s}`"))?),
+        [t, s, ..] => (
+            vec![t.to_string()],
+            s.parse().map_err(|_| format!("bad seconds `{s}`"))?,
+        ),
     };
     for t in &chosen {
         if !all.contains(t) {
-            return Err(format!("unknown fuzz target `{t}`; targets: {}", all.join(", ")));
+            return Err(format!(
+                "unknown fuzz target `{t}`; targets: {}",
+                all.join(", ")
+            ));
         }
     }
     let bin_dir = build()?;

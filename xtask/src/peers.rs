@@ -11,7 +11,8 @@ pub fn ensure_venv() -> Result<PathBuf, String> {
     let venv = root.join("target/peers/venv");
     let python = venv.join("bin/python");
     let reqs_path = root.join("peers/requirements.txt");
-    let reqs = std::fs::read_to_string(&reqs_path).map_err(|e| format!("{}: {e}", reqs_path.display()))?;
+    let reqs =
+        std::fs::read_to_string(&reqs_path).map_err(|e| format!("{}: {e}", reqs_path.display()))?;
     let stamp = venv.join("ferrogram-requirements.txt");
     if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(reqs.as_str()) {
         return Ok(python);
@@ -24,7 +25,14 @@ pub fn ensure_venv() -> Result<PathBuf, String> {
         .status()
         .is_ok_and(|s| s.success())
         && Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
             .arg(&reqs_path)
             .status()
             .is_ok_and(|s| s.success());
