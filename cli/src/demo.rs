@@ -82,8 +82,8 @@ fn participants() -> Result<usize, String> {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "  {:<10} {:>12}  {:<24} {:<22} {}",
-        "role", "user id", "name", "username", "rank / restriction"
+        "  {:<10} {:>12}  {:<24} {:<22} rank / restriction",
+        "role", "user id", "name", "username"
     );
     let mut counts = [0usize; 5];
     let mut shown = 0;

@@ -1,3 +1,215 @@
-pub fn run(_args: &[&str]) -> Result<(), String> {
-    Err("not yet".into())
+//! `cargo xtask bench`: runs the `bench/` workspace and rewrites `BENCHMARKS.md` from
+//! that one run, with the machine, the toolchain and the commit.
+
+use crate::root;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+struct Pair {
+    what: String,
+    ours: f64,
+    theirs: f64,
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn output(cmd: &mut Command) -> String {
+    cmd.output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+/// The mean of a criterion benchmark, in nanoseconds.
+fn criterion_mean(dir: &Path, group: &str, id: &str) -> Result<f64, String> {
+    let path = dir.join(group).join(id).join("new/estimates.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // {"mean":{"confidence_interval":{...},"point_estimate":123.4,...},...}
+    let mean = text.split("\"mean\"").nth(1).ok_or("no mean")?;
+    let pe = mean
+        .split("\"point_estimate\":")
+        .nth(1)
+        .ok_or("no point_estimate")?;
+    let num: String = pe
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+        .collect();
+    num.parse().map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Clean release build of one package, in seconds.
+fn clean_build(label: &str, args: &[&str]) -> Result<f64, String> {
+    let dir = root().join("target/bench-builds").join(label);
+    let _ = std::fs::remove_dir_all(&dir);
+    let start = Instant::now();
+    let status = cargo()
+        .args(args)
+        .arg("--target-dir")
+        .arg(&dir)
+        .current_dir(root())
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("clean build of {label} failed"));
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(secs)
+}
+
+fn human_ns(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.1} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+pub fn run(args: &[&str]) -> Result<(), String> {
+    let root = root();
+    let skip_builds = args.contains(&"--no-build-times");
+    crate::run(cargo().args([
+        "bench",
+        "--manifest-path",
+        "bench/Cargo.toml",
+        "--bench",
+        "tl",
+    ]))?;
+    let crit = root.join("bench/target/criterion");
+    let mut pairs = Vec::new();
+    for op in ["tl_decode", "tl_encode"] {
+        for input in ["channel_participants_200", "messages_100"] {
+            let group = format!("{op}_{input}");
+            // criterion turns `/` in group names into `_` for directories.
+            pairs.push(Pair {
+                what: format!("{op} {input}"),
+                ours: criterion_mean(&crit, &group, "ferrogram")?,
+                theirs: criterion_mean(&crit, &group, "grammers")?,
+            });
+        }
+    }
+    let builds = if skip_builds {
+        None
+    } else {
+        let ours = clean_build(
+            "ferrogram",
+            &["build", "--release", "-p", "ferrogram-tl-types"],
+        )?;
+        let theirs = clean_build(
+            "grammers",
+            &[
+                "build",
+                "--release",
+                "-p",
+                "grammers-tl-types",
+                "--manifest-path",
+                "bench/Cargo.toml",
+            ],
+        )?;
+        Some((ours, theirs))
+    };
+
+    let mut md = String::new();
+    let commit = output(
+        Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .current_dir(&root),
+    );
+    let dirty = !output(
+        Command::new("git")
+            .args(["status", "--porcelain", "--untracked-files=no"])
+            .current_dir(&root),
+    )
+    .is_empty();
+    let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let _ = writeln!(md, "# Benchmarks\n");
+    let _ = writeln!(
+        md,
+        "Written by `cargo xtask bench` from one run; every figure in a table comes from that run.\n"
+    );
+    let _ = writeln!(md, "- date: {date}");
+    let _ = writeln!(
+        md,
+        "- machine: {} ({} logical CPUs)",
+        cpu_model(),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let _ = writeln!(md, "- rustc: {}", output(Command::new("rustc").arg("-V")));
+    let _ = writeln!(
+        md,
+        "- commit: {commit}{}",
+        if dirty {
+            " (with uncommitted changes)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        md,
+        "- peers: grammers-tl-types 0.11.0 (features tl-api, tl-mtproto, deserializable-functions)\n"
+    );
+    let _ = writeln!(
+        md,
+        "## TL decode and encode (criterion mean, same bytes for both)\n"
+    );
+    let _ = writeln!(
+        md,
+        "Inputs are the demo's fixtures, encoded by Telethon: `channels.channelParticipants` with 200 participants and 200 users (36 KB) and `messages.messages` with 100 messages (33 KB). Decoding builds owned values; encoding appends to a reused buffer.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| benchmark | ferrogram | grammers | grammers / ferrogram |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|---:|");
+    for p in &pairs {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {:.2}× |",
+            p.what,
+            human_ns(p.ours),
+            human_ns(p.theirs),
+            p.theirs / p.ours
+        );
+    }
+    let _ = writeln!(md, "\nA ratio above 1 means Ferrogram is faster.\n");
+    if let Some((ours, theirs)) = builds {
+        let _ = writeln!(md, "## Clean release build of the types crate\n");
+        let _ = writeln!(
+            md,
+            "`cargo build --release` of the package and its dependencies in an empty target directory, one after the other on this machine.\n"
+        );
+        let _ = writeln!(md, "| crate | seconds |");
+        let _ = writeln!(md, "|---|---:|");
+        let _ = writeln!(md, "| ferrogram-tl-types | {ours:.1} |");
+        let _ = writeln!(
+            md,
+            "| grammers-tl-types (tl-api, tl-mtproto, deserializable-functions) | {theirs:.1} |"
+        );
+        let _ = writeln!(
+            md,
+            "\nRatio ferrogram / grammers: {:.2}× (below 1 means Ferrogram builds faster).",
+            ours / theirs
+        );
+    }
+    std::fs::write(root.join("BENCHMARKS.md"), md).map_err(|e| e.to_string())?;
+    println!("xtask: wrote BENCHMARKS.md");
+    Ok(())
 }
