@@ -1,0 +1,259 @@
+//! MTProto's symmetric cryptography: AES-256-IGE, SHA-1/SHA-256, the auth key, and
+//! MTProto 2.0's msg_key and key derivation for both directions.
+
+use aes::Aes256;
+use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit, generic_array::GenericArray};
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// IGE works on whole 16-byte blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("AES-IGE input of {len} bytes is not a multiple of 16")]
+pub struct IgeLengthError {
+    /// The length given.
+    pub len: usize,
+}
+
+/// Encrypts `buf` in place with AES-256 in IGE mode, as MTProto uses it: `iv[..16]`
+/// is the previous ciphertext block and `iv[16..]` the previous plaintext block.
+/// No allocation.
+pub fn encrypt_ige(buf: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), IgeLengthError> {
+    if buf.len() % 16 != 0 {
+        return Err(IgeLengthError { len: buf.len() });
+    }
+    let cipher = Aes256::new(GenericArray::from_slice(key));
+    let mut prev_c = [0u8; 16];
+    let mut prev_p = [0u8; 16];
+    prev_c.copy_from_slice(&iv[..16]);
+    prev_p.copy_from_slice(&iv[16..]);
+    for chunk in buf.chunks_exact_mut(16) {
+        let mut plain = [0u8; 16];
+        plain.copy_from_slice(chunk);
+        let mut block = [0u8; 16];
+        for i in 0..16 {
+            block[i] = plain[i] ^ prev_c[i];
+        }
+        let ga = GenericArray::from_mut_slice(&mut block);
+        cipher.encrypt_block(ga);
+        for i in 0..16 {
+            chunk[i] = block[i] ^ prev_p[i];
+        }
+        prev_c.copy_from_slice(chunk);
+        prev_p = plain;
+    }
+    Ok(())
+}
+
+/// Decrypts `buf` in place; the inverse of [`encrypt_ige`].
+pub fn decrypt_ige(buf: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), IgeLengthError> {
+    if buf.len() % 16 != 0 {
+        return Err(IgeLengthError { len: buf.len() });
+    }
+    let cipher = Aes256::new(GenericArray::from_slice(key));
+    let mut prev_c = [0u8; 16];
+    let mut prev_p = [0u8; 16];
+    prev_c.copy_from_slice(&iv[..16]);
+    prev_p.copy_from_slice(&iv[16..]);
+    for chunk in buf.chunks_exact_mut(16) {
+        let mut cipher_block = [0u8; 16];
+        cipher_block.copy_from_slice(chunk);
+        let mut block = [0u8; 16];
+        for i in 0..16 {
+            block[i] = cipher_block[i] ^ prev_p[i];
+        }
+        let ga = GenericArray::from_mut_slice(&mut block);
+        cipher.decrypt_block(ga);
+        for i in 0..16 {
+            chunk[i] = block[i] ^ prev_c[i];
+        }
+        prev_p.copy_from_slice(chunk);
+        prev_c = cipher_block;
+    }
+    Ok(())
+}
+
+/// SHA-1 of the concatenation of `parts`.
+pub fn sha1(parts: &[&[u8]]) -> [u8; 20] {
+    let mut h = Sha1::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+/// SHA-256 of the concatenation of `parts`.
+pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+/// A 2048-bit authorization key, with its id and aux hash precomputed.
+///
+/// Its `Debug` shows only the id: the key itself never reaches logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuthKey {
+    data: [u8; 256],
+    id: [u8; 8],
+    aux_hash: [u8; 8],
+}
+
+impl AuthKey {
+    /// Wraps 256 key bytes (big-endian, as the handshake produces them).
+    pub fn from_bytes(data: [u8; 256]) -> Self {
+        let hash = sha1(&[&data]);
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&hash[12..20]);
+        let mut aux_hash = [0u8; 8];
+        aux_hash.copy_from_slice(&hash[..8]);
+        Self { data, id, aux_hash }
+    }
+
+    /// The key bytes, for storing in a session.
+    pub fn to_bytes(&self) -> [u8; 256] {
+        self.data
+    }
+
+    /// The key bytes.
+    pub fn as_bytes(&self) -> &[u8; 256] {
+        &self.data
+    }
+
+    /// `auth_key_id`: the 64 lower-order bits of SHA-1 of the key, as sent on the wire
+    /// (little-endian bytes).
+    pub fn id(&self) -> [u8; 8] {
+        self.id
+    }
+
+    /// The id as the `long` TL reads it.
+    pub fn id_i64(&self) -> i64 {
+        i64::from_le_bytes(self.id)
+    }
+
+    /// `auth_key_aux_hash`: the 64 higher-order bits of SHA-1 of the key.
+    pub fn aux_hash(&self) -> [u8; 8] {
+        self.aux_hash
+    }
+}
+
+impl fmt::Debug for AuthKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthKey")
+            .field("id", &format_args!("{:016x}", u64::from_le_bytes(self.id)))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which way a message goes, which selects MTProto 2.0's `x` (0 or 8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Client to server (`x = 0`).
+    ClientToServer,
+    /// Server to client (`x = 8`).
+    ServerToClient,
+}
+
+impl Direction {
+    fn x(self) -> usize {
+        match self {
+            Direction::ClientToServer => 0,
+            Direction::ServerToClient => 8,
+        }
+    }
+}
+
+/// `msg_key`: the middle 128 bits of SHA-256 of 32 bytes of the key and the padded
+/// plaintext.
+pub fn msg_key(auth_key: &AuthKey, direction: Direction, padded_plaintext: &[u8]) -> [u8; 16] {
+    let x = direction.x();
+    let large = sha256(&[&auth_key.data[88 + x..120 + x], padded_plaintext]);
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&large[8..24]);
+    out
+}
+
+/// MTProto 2.0's KDF: the AES key and IV for a message, from the auth key and msg_key.
+pub fn derive_aes_key_iv(
+    auth_key: &AuthKey,
+    msg_key: &[u8; 16],
+    direction: Direction,
+) -> ([u8; 32], [u8; 32]) {
+    let x = direction.x();
+    let a = sha256(&[msg_key, &auth_key.data[x..x + 36]]);
+    let b = sha256(&[&auth_key.data[40 + x..76 + x], msg_key]);
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&a[..8]);
+    key[8..24].copy_from_slice(&b[8..24]);
+    key[24..].copy_from_slice(&a[24..]);
+    let mut iv = [0u8; 32];
+    iv[..8].copy_from_slice(&b[..8]);
+    iv[8..24].copy_from_slice(&a[8..24]);
+    iv[24..].copy_from_slice(&b[24..]);
+    (key, iv)
+}
+
+/// The temporary AES key and IV of the handshake, from `new_nonce` and `server_nonce`.
+pub fn handshake_aes_key_iv(new_nonce: &[u8; 32], server_nonce: &[u8; 16]) -> ([u8; 32], [u8; 32]) {
+    let h1 = sha1(&[new_nonce, server_nonce]);
+    let h2 = sha1(&[server_nonce, new_nonce]);
+    let h3 = sha1(&[new_nonce, new_nonce]);
+    let mut key = [0u8; 32];
+    key[..20].copy_from_slice(&h1);
+    key[20..].copy_from_slice(&h2[..12]);
+    let mut iv = [0u8; 32];
+    iv[..8].copy_from_slice(&h2[12..]);
+    iv[8..28].copy_from_slice(&h3);
+    iv[28..].copy_from_slice(&new_nonce[..4]);
+    (key, iv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn ige_matches_the_openssl_test_vector() {
+        let key: [u8; 32] = std::array::from_fn(|i| i as u8);
+        let iv: [u8; 32] = std::array::from_fn(|i| i as u8);
+        let mut buf = [0u8; 32];
+        encrypt_ige(&mut buf, &key, &iv).unwrap();
+        assert_eq!(
+            buf.to_vec(),
+            hex("4a7f16441cee6781e8374f261edeb88dc77147ebd5121de8d0fae7762423b6bf")
+        );
+        decrypt_ige(&mut buf, &key, &iv).unwrap();
+        assert_eq!(buf, [0u8; 32]);
+    }
+
+    #[test]
+    fn ige_rejects_partial_blocks() {
+        let mut buf = [0u8; 17];
+        assert_eq!(
+            encrypt_ige(&mut buf, &[0; 32], &[0; 32]),
+            Err(IgeLengthError { len: 17 })
+        );
+        assert_eq!(
+            decrypt_ige(&mut buf[..15], &[0; 32], &[0; 32]),
+            Err(IgeLengthError { len: 15 })
+        );
+        assert!(encrypt_ige(&mut [], &[0; 32], &[0; 32]).is_ok());
+    }
+
+    #[test]
+    fn auth_key_debug_hides_the_key() {
+        let key = AuthKey::from_bytes([0xab; 256]);
+        let dbg = format!("{key:?}");
+        assert!(dbg.starts_with("AuthKey { id: "), "{dbg}");
+        assert!(!dbg.contains("ab, ab") && !dbg.contains("171"), "{dbg}");
+    }
+}

@@ -1,0 +1,82 @@
+//! Plain (unencrypted) messages, used only during auth-key creation:
+//! `auth_key_id = 0`, `msg_id`, `message_data_length`, `message_data`.
+
+/// Why a plain message was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlainError {
+    /// Shorter than the 20-byte header.
+    #[error("plain message of {0} bytes is shorter than its 20-byte header")]
+    TooShort(usize),
+    /// `auth_key_id` is not zero: this is an encrypted message.
+    #[error("auth_key_id {0:#018x} is not zero")]
+    NotPlain(u64),
+    /// The length field does not match the bytes that follow.
+    #[error("length field says {claimed} bytes but {actual} follow")]
+    Length {
+        /// The length field.
+        claimed: i64,
+        /// The bytes after the header.
+        actual: usize,
+    },
+}
+
+/// Wraps `body` as a plain message with `msg_id`.
+pub fn encode(msg_id: i64, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(20 + body.len());
+    out.extend_from_slice(&0u64.to_le_bytes());
+    out.extend_from_slice(&msg_id.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// Splits a plain message into its `msg_id` and body.
+pub fn decode(packet: &[u8]) -> Result<(i64, &[u8]), PlainError> {
+    let (Some(key_id), Some(msg_id), Some(len)) =
+        (packet.get(..8), packet.get(8..16), packet.get(16..20))
+    else {
+        return Err(PlainError::TooShort(packet.len()));
+    };
+    let mut k = [0u8; 8];
+    k.copy_from_slice(key_id);
+    let key_id = u64::from_le_bytes(k);
+    if key_id != 0 {
+        return Err(PlainError::NotPlain(key_id));
+    }
+    let mut m = [0u8; 8];
+    m.copy_from_slice(msg_id);
+    let mut l = [0u8; 4];
+    l.copy_from_slice(len);
+    let claimed = i32::from_le_bytes(l);
+    let body = &packet[20..];
+    if usize::try_from(claimed).ok() != Some(body.len()) {
+        return Err(PlainError::Length {
+            claimed: i64::from(claimed),
+            actual: body.len(),
+        });
+    }
+    Ok((i64::from_le_bytes(m), body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_errors() {
+        let p = encode(0x51e57ac42770964a, &[1, 2, 3, 4]);
+        assert_eq!(decode(&p), Ok((0x51e57ac42770964a, &[1u8, 2, 3, 4][..])));
+        assert_eq!(decode(&p[..10]), Err(PlainError::TooShort(10)));
+        assert_eq!(
+            decode(&p[..23]),
+            Err(PlainError::Length {
+                claimed: 4,
+                actual: 3
+            })
+        );
+        let mut q = p.clone();
+        q[0] = 1;
+        assert_eq!(decode(&q), Err(PlainError::NotPlain(1)));
+    }
+}
