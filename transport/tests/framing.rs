@@ -47,7 +47,7 @@ fn pair(
     obfuscated: bool,
     rng: &mut TestRng,
 ) -> (Transport, Transport, Option<i16>) {
-    let ob = obfuscated.then(|| Obfuscation {
+    let ob = obfuscated.then_some(Obfuscation {
         dc_id: Some(-2),
         secret: None,
     });
