@@ -12,6 +12,8 @@
 //! - [`dh`]: the DH checks of the security guidelines (safe prime, generator, ranges).
 //! - [`handshake`]: auth-key creation as client and server state machines.
 //! - [`plain`]: the unencrypted envelope the handshake travels in.
+//! - [`session`]: the encrypted session for both sides (msg_id, seq_no, salts, acks,
+//!   containers, gzip, service messages, every incoming check).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -21,6 +23,7 @@ pub mod factorize;
 pub mod handshake;
 pub mod plain;
 pub mod rsa;
+pub mod session;
 
 pub use crypto::{AuthKey, Direction};
 pub use handshake::{Created, HandshakeError};

@@ -1,0 +1,409 @@
+//! The client and server sessions driven against each other in memory.
+
+mod common;
+
+use common::TestRng;
+use ferrogram_mtproto::crypto::{AuthKey, Direction};
+use ferrogram_mtproto::session::{
+    ClientSession, Envelope, Event, IncomingRequest, ServerIncoming, ServerSession, SessionError,
+    Timestamp, decrypt_message, encrypt_message,
+};
+use ferrogram_tl_types::{Deserializable, Serializable, enums, functions};
+use rand_core::RngCore;
+
+const SALT: i64 = 0x1122_3344_5566_7788;
+const NOW: Timestamp = Timestamp {
+    secs: 1_764_000_000,
+    nanos: 500_000_000,
+};
+
+fn key(rng: &mut TestRng) -> AuthKey {
+    let mut k = [0u8; 256];
+    rng.fill_bytes(&mut k);
+    AuthKey::from_bytes(k)
+}
+
+fn setup(seed: u64) -> (ClientSession, ServerSession, TestRng) {
+    let mut rng = TestRng(seed);
+    let k = key(&mut rng);
+    let client = ClientSession::new(k.clone(), SALT, 0, &mut rng);
+    (client, ServerSession::new(k), rng)
+}
+
+fn requests(incoming: ServerIncoming) -> Vec<IncomingRequest> {
+    match incoming {
+        ServerIncoming::Requests(r) => r,
+        ServerIncoming::Rejected(_) => panic!("rejected"),
+    }
+}
+
+fn get_config() -> Vec<u8> {
+    functions::help::GetConfig {}.to_bytes()
+}
+
+#[test]
+fn request_and_result() {
+    let (mut c, mut s, mut rng) = setup(1);
+    let req = c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).expect("something to send");
+    assert!(c.poll_transmit(NOW, &mut rng).is_none());
+    let reqs = requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    );
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].body, get_config());
+    assert_eq!(reqs[0].msg_id % 4, 0);
+    assert_eq!(reqs[0].seq_no, 1);
+    assert_eq!(s.session_id(), Some(c.session_id()));
+    let reply = s.rpc_result(reqs[0].msg_id, true.to_bytes(), NOW, &mut rng);
+    let events = c.handle_packet(&reply, NOW).unwrap();
+    assert_eq!(
+        events,
+        vec![Event::Result {
+            request: req,
+            result: Ok(true.to_bytes())
+        }]
+    );
+    assert_eq!(c.in_flight(), 0);
+    // The result was content-related: the client owes an ack.
+    assert!(c.wants_transmit());
+    let ack = c.poll_transmit(NOW, &mut rng).unwrap();
+    assert_eq!(
+        requests(s.handle_packet(&ack, &[SALT], SALT, NOW, &mut rng).unwrap()),
+        vec![]
+    );
+}
+
+#[test]
+fn many_requests_share_a_container_and_big_ones_are_gzipped() {
+    let (mut c, mut s, mut rng) = setup(2);
+    let big = functions::account::UpdateProfile {
+        about: Some("spam ".repeat(400)),
+        ..Default::default()
+    }
+    .to_bytes();
+    let mut ids: Vec<_> = (0..3).map(|_| c.enqueue(get_config())).collect();
+    ids.push(c.enqueue(big.clone()));
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    assert!(packet.len() < big.len(), "the big body was compressed");
+    let reqs = requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    );
+    assert_eq!(reqs.len(), 4);
+    assert_eq!(reqs[3].body, big);
+    // Answer out of order, the big answer compressed by the server.
+    let mut events = Vec::new();
+    for r in reqs.iter().rev() {
+        let reply = s.rpc_result(r.msg_id, r.body.clone(), NOW, &mut rng);
+        events.extend(c.handle_packet(&reply, NOW).unwrap());
+    }
+    let answered: Vec<_> = events
+        .iter()
+        .map(|e| match e {
+            Event::Result {
+                request,
+                result: Ok(body),
+            } => (*request, body.clone()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(answered[0], (ids[3], big));
+    assert_eq!(answered.len(), 4);
+}
+
+#[test]
+fn rpc_error_is_parsed() {
+    let (mut c, mut s, mut rng) = setup(3);
+    let req = c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let r = &requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    )[0];
+    let reply = s.rpc_error(r.msg_id, 420, "FLOOD_WAIT_30", NOW, &mut rng);
+    let events = c.handle_packet(&reply, NOW).unwrap();
+    let [
+        Event::Result {
+            request,
+            result: Err(e),
+        },
+    ] = &events[..]
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(*request, req);
+    assert_eq!(
+        (e.code, e.name.as_str(), e.value),
+        (420, "FLOOD_WAIT", Some(30))
+    );
+}
+
+#[test]
+fn bad_server_salt_resends_with_the_new_salt() {
+    let (mut c, mut s, mut rng) = setup(4);
+    let req = c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let new_salt = 42;
+    let ServerIncoming::Rejected(reply) = s
+        .handle_packet(&packet, &[new_salt], new_salt, NOW, &mut rng)
+        .unwrap()
+    else {
+        panic!("stale salt accepted")
+    };
+    assert!(c.handle_packet(&reply, NOW).unwrap().is_empty());
+    assert_eq!(c.salt(), new_salt);
+    let again = c.poll_transmit(NOW, &mut rng).unwrap();
+    let reqs = requests(
+        s.handle_packet(&again, &[new_salt], new_salt, NOW, &mut rng)
+            .unwrap(),
+    );
+    let reply = s.rpc_result(reqs[0].msg_id, vec![1, 2, 3, 4], NOW, &mut rng);
+    assert_eq!(
+        c.handle_packet(&reply, NOW).unwrap(),
+        vec![Event::Result {
+            request: req,
+            result: Ok(vec![1, 2, 3, 4])
+        }]
+    );
+}
+
+#[test]
+fn client_clock_an_hour_off_is_corrected() {
+    for offset in [3600i64, -3600] {
+        let (mut c, mut s, mut rng) = setup(5);
+        let client_now = Timestamp {
+            secs: NOW.secs + offset,
+            ..NOW
+        };
+        let req = c.enqueue(get_config());
+        let packet = c.poll_transmit(client_now, &mut rng).unwrap();
+        let ServerIncoming::Rejected(reply) = s
+            .handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap()
+        else {
+            panic!("skewed msg_id accepted")
+        };
+        // The server's reply itself carries the server's time: the client's check must
+        // not reject it as skewed before reading the correction.
+        let events = c.handle_packet(&reply, client_now);
+        let events = match events {
+            Ok(e) => e,
+            Err(SessionError::MsgIdTime { .. }) => panic!("correction refused as skewed"),
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(events, vec![Event::TimeCorrected { offset: -offset }]);
+        let again = c.poll_transmit(client_now, &mut rng).unwrap();
+        let reqs = requests(
+            s.handle_packet(&again, &[SALT], SALT, NOW, &mut rng)
+                .unwrap(),
+        );
+        assert_eq!(reqs.len(), 1);
+        let reply = s.rpc_result(reqs[0].msg_id, vec![0; 4], NOW, &mut rng);
+        assert_eq!(
+            c.handle_packet(&reply, client_now).unwrap(),
+            vec![Event::Result {
+                request: req,
+                result: Ok(vec![0; 4])
+            }]
+        );
+    }
+}
+
+#[test]
+fn new_session_created_sets_the_salt() {
+    let (mut c, mut s, mut rng) = setup(6);
+    c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let r = &requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    )[0];
+    let note = s.take_new_session(r.msg_id, 77, 5, NOW, &mut rng).unwrap();
+    assert!(s.take_new_session(r.msg_id, 77, 5, NOW, &mut rng).is_none());
+    assert_eq!(
+        c.handle_packet(&note, NOW).unwrap(),
+        vec![Event::NewSession {
+            first_msg_id: r.msg_id
+        }]
+    );
+    assert_eq!(c.salt(), 77);
+}
+
+#[test]
+fn resent_msg_ids_are_flagged_as_duplicates() {
+    let (mut c, mut s, mut rng) = setup(7);
+    c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let first = requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    );
+    assert!(!first[0].duplicate);
+    let second = requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    );
+    assert!(second[0].duplicate);
+}
+
+#[test]
+fn incoming_checks() {
+    let (mut c, mut s, mut rng) = setup(8);
+    c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    );
+    let reply = s.rpc_result(1 << 40, vec![0; 4], NOW, &mut rng);
+
+    let mut tampered = reply.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    assert_eq!(
+        c.handle_packet(&tampered, NOW),
+        Err(SessionError::MsgKeyMismatch)
+    );
+    let mut other_key = reply.clone();
+    other_key[0] ^= 1;
+    assert!(matches!(
+        c.handle_packet(&other_key, NOW),
+        Err(SessionError::WrongAuthKey { .. })
+    ));
+    assert!(matches!(
+        c.handle_packet(&reply[..50], NOW),
+        Err(SessionError::PacketLength(50))
+    ));
+    // Too old and too new, judged by the client's clock.
+    let later = Timestamp {
+        secs: NOW.secs + 301,
+        ..NOW
+    };
+    assert!(matches!(
+        c.handle_packet(&reply, later),
+        Err(SessionError::MsgIdTime { .. })
+    ));
+    let earlier = Timestamp {
+        secs: NOW.secs - 31,
+        ..NOW
+    };
+    assert!(matches!(
+        c.handle_packet(&reply, earlier),
+        Err(SessionError::MsgIdTime { .. })
+    ));
+    c.handle_packet(&reply, NOW).unwrap();
+    assert!(matches!(
+        c.handle_packet(&reply, NOW),
+        Err(SessionError::Duplicate(_))
+    ));
+
+    // Hand-made envelopes: wrong session, even msg_id, bad padding and length.
+    let k = c.auth_key().clone();
+    let msg_id = ((NOW.secs) << 32) | 5;
+    let env = |session_id, msg_id| Envelope {
+        salt: SALT,
+        session_id,
+        msg_id,
+        seq_no: 1,
+        body: vec![0; 8],
+    };
+    let p = encrypt_message(
+        &k,
+        Direction::ServerToClient,
+        &env(c.session_id() ^ 1, msg_id),
+        &mut rng,
+    );
+    assert!(matches!(
+        c.handle_packet(&p, NOW),
+        Err(SessionError::WrongSession { .. })
+    ));
+    let p = encrypt_message(
+        &k,
+        Direction::ServerToClient,
+        &env(c.session_id(), msg_id + 1),
+        &mut rng,
+    );
+    assert!(matches!(
+        c.handle_packet(&p, NOW),
+        Err(SessionError::MsgIdParity(_))
+    ));
+    // A packet encrypted for the other direction fails the msg_key check.
+    let p = encrypt_message(
+        &k,
+        Direction::ClientToServer,
+        &env(c.session_id(), msg_id + 4),
+        &mut rng,
+    );
+    assert_eq!(c.handle_packet(&p, NOW), Err(SessionError::MsgKeyMismatch));
+    let good = encrypt_message(
+        &k,
+        Direction::ServerToClient,
+        &env(c.session_id(), msg_id + 8),
+        &mut rng,
+    );
+    assert_eq!(
+        decrypt_message(&k, Direction::ServerToClient, &good)
+            .unwrap()
+            .body,
+        vec![0; 8]
+    );
+}
+
+#[test]
+fn unknown_bad_msg_codes_fail_the_request() {
+    let (mut c, mut s, mut rng) = setup(9);
+    let req = c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let r = &requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    )[0];
+    let body = enums::BadMsgNotification::from(ferrogram_tl_types::types::BadMsgNotification {
+        bad_msg_id: r.msg_id,
+        bad_msg_seqno: r.seq_no,
+        error_code: 35,
+    })
+    .to_bytes();
+    let note = s.send(body, false, NOW, &mut rng);
+    assert_eq!(
+        c.handle_packet(&note, NOW).unwrap(),
+        vec![Event::Failed {
+            request: req,
+            code: 35
+        }]
+    );
+    assert_eq!(c.in_flight(), 0);
+}
+
+#[test]
+fn updates_pass_through_and_pong_resolves_ping() {
+    let (mut c, mut s, mut rng) = setup(10);
+    let ping = c.enqueue(functions::Ping { ping_id: 99 }.to_bytes());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let r = &requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    )[0];
+    let pong = enums::Pong::from(ferrogram_tl_types::types::Pong {
+        msg_id: r.msg_id,
+        ping_id: 99,
+    })
+    .to_bytes();
+    let p = s.send(pong.clone(), false, NOW, &mut rng);
+    assert_eq!(
+        c.handle_packet(&p, NOW).unwrap(),
+        vec![Event::Result {
+            request: ping,
+            result: Ok(pong)
+        }]
+    );
+    let update = enums::Updates::TooLong.to_bytes();
+    let p = s.send(update.clone(), true, NOW, &mut rng);
+    assert_eq!(
+        c.handle_packet(&p, NOW).unwrap(),
+        vec![Event::Update(update)]
+    );
+    let _ = enums::Updates::from_bytes(&enums::Updates::TooLong.to_bytes()).unwrap();
+}
