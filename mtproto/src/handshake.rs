@@ -180,7 +180,7 @@ pub fn client_start(rng: &mut impl RngCore) -> (ClientStep1, Vec<u8>) {
 }
 
 /// Waiting for `resPQ`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ClientStep1 {
     nonce: [u8; 16],
 }
@@ -251,7 +251,7 @@ fn trim_be(v: u64) -> Vec<u8> {
 }
 
 /// Waiting for `server_DH_params_ok`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ClientStep2 {
     nonce: [u8; 16],
     server_nonce: [u8; 16],
@@ -346,7 +346,7 @@ fn check_nonces(
 }
 
 /// Waiting for `dh_gen_ok`, `dh_gen_retry` or `dh_gen_fail`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ClientStep3 {
     nonce: [u8; 16],
     server_nonce: [u8; 16],
@@ -522,7 +522,7 @@ fn random_prime(rng: &mut impl RngCore, low: u64) -> u64 {
 }
 
 /// Waiting for `req_DH_params`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ServerStep1 {
     nonce: [u8; 16],
     server_nonce: [u8; 16],
@@ -633,7 +633,7 @@ fn decrypt_inner_data(
 }
 
 /// Waiting for `set_client_DH_params`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ServerStep2 {
     nonce: [u8; 16],
     server_nonce: [u8; 16],
