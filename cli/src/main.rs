@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod demo;
+mod handshake;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

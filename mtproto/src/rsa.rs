@@ -281,6 +281,15 @@ impl RsaPrivateKey {
     }
 }
 
+/// A fixed 2048-bit private key for test servers, so that tests need not generate
+/// one (which takes seconds in debug builds).
+///
+/// **It is public (it ships in this crate's source): never use it for a real
+/// deployment.**
+pub fn test_server_key() -> RsaPrivateKey {
+    RsaPrivateKey::from_pem(include_str!("test_server_key.pem")).expect("built-in test key parses")
+}
+
 /// Telegram's production server key (fingerprint `0xd09d1d85de64fd85`).
 pub fn telegram_production_key() -> RsaPublicKey {
     RsaPublicKey::from_pem(PRODUCTION_PEM).expect("built-in key parses")
