@@ -1,0 +1,148 @@
+//! MTProto crypto next to grammers-crypto 0.11.0: AES-IGE at three sizes, one packet's
+//! encryption and decryption (1 KiB body), pq factorization, and our whole in-memory
+//! handshake (client and server CPU together).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ferrogram_mtproto::crypto::{self, AuthKey, Direction};
+use ferrogram_mtproto::handshake::{ClientOutcome, ServerConfig, client_start, server_start};
+use ferrogram_mtproto::session::{Envelope, decrypt_message, encrypt_message};
+use rand_core::RngCore;
+use std::hint::black_box;
+
+struct Rng(u64);
+impl RngCore for Rng {
+    fn next_u32(&mut self) -> u32 {
+        self.next_u64() as u32
+    }
+    fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn fill_bytes(&mut self, d: &mut [u8]) {
+        for c in d.chunks_mut(8) {
+            let v = self.next_u64().to_le_bytes();
+            c.copy_from_slice(&v[..c.len()]);
+        }
+    }
+    fn try_fill_bytes(&mut self, d: &mut [u8]) -> Result<(), rand_core::Error> {
+        self.fill_bytes(d);
+        Ok(())
+    }
+}
+
+fn ige(c: &mut Criterion) {
+    let key = [7u8; 32];
+    let iv = [9u8; 32];
+    for (name, size) in [("1KiB", 1 << 10), ("64KiB", 64 << 10), ("1MiB", 1 << 20)] {
+        let mut group = c.benchmark_group(format!("ige_encrypt/{name}"));
+        group.throughput(Throughput::Bytes(size as u64));
+        let mut buf = vec![0u8; size];
+        group.bench_function("ferrogram", |b| {
+            b.iter(|| crypto::encrypt_ige(black_box(&mut buf), &key, &iv))
+        });
+        group.bench_function("grammers", |b| {
+            b.iter(|| grammers_crypto::aes::ige_encrypt(black_box(&mut buf), &key, &iv))
+        });
+        group.finish();
+    }
+}
+
+fn packets(c: &mut Criterion) {
+    let mut raw = [0u8; 256];
+    Rng(1).fill_bytes(&mut raw);
+    let ours = AuthKey::from_bytes(raw);
+    let theirs = grammers_crypto::AuthKey::from_bytes(raw);
+    let body = vec![0x42u8; 1024];
+    let env = Envelope {
+        salt: 1,
+        session_id: 2,
+        msg_id: 3 << 32,
+        seq_no: 1,
+        body: body.clone(),
+    };
+    let mut group = c.benchmark_group("packet_encrypt/1KiB");
+    group.throughput(Throughput::Bytes(1024));
+    let rng = &mut Rng(5);
+    group.bench_function("ferrogram", |b| {
+        b.iter(|| encrypt_message(&ours, Direction::ClientToServer, black_box(&env), rng))
+    });
+    let mut plain = Vec::new();
+    plain.extend_from_slice(&1i64.to_le_bytes());
+    plain.extend_from_slice(&2i64.to_le_bytes());
+    plain.extend_from_slice(&(3i64 << 32).to_le_bytes());
+    plain.extend_from_slice(&1i32.to_le_bytes());
+    plain.extend_from_slice(&1024u32.to_le_bytes());
+    plain.extend_from_slice(&body);
+    group.bench_function("grammers", |b| {
+        b.iter(|| {
+            let mut buf = grammers_crypto::DequeBuffer::with_capacity(plain.len() + 64, 32);
+            buf.extend(black_box(&plain));
+            grammers_crypto::encrypt_data_v2(&mut buf, &theirs);
+            buf.len()
+        })
+    });
+    group.finish();
+
+    let packet = encrypt_message(&ours, Direction::ServerToClient, &env, rng);
+    let mut group = c.benchmark_group("packet_decrypt/1KiB");
+    group.throughput(Throughput::Bytes(1024));
+    group.bench_function("ferrogram", |b| {
+        b.iter(|| {
+            decrypt_message(&ours, Direction::ServerToClient, black_box(&packet)).expect("valid")
+        })
+    });
+    group.bench_function("grammers", |b| {
+        b.iter(|| {
+            let mut copy = packet.clone();
+            grammers_crypto::decrypt_data_v2(black_box(&mut copy), &theirs)
+                .expect("valid")
+                .len()
+        })
+    });
+    group.finish();
+}
+
+fn pq(c: &mut Criterion) {
+    // The spec's example and a product of two ~31-bit primes, as servers send.
+    let mut group = c.benchmark_group("pq_factorize");
+    let pqs = [0x17ED48941A08F981u64, 1_000_000_007 * 998_244_353];
+    group.bench_function("ferrogram", |b| {
+        b.iter(|| pqs.map(|pq| ferrogram_mtproto::factorize::factorize(black_box(pq))))
+    });
+    group.bench_function("grammers", |b| {
+        b.iter(|| pqs.map(|pq| grammers_crypto::factorize(black_box(pq))))
+    });
+    group.finish();
+}
+
+fn handshake(c: &mut Criterion) {
+    let config = ServerConfig::new(ferrogram_mtproto::rsa::test_server_key());
+    let keys = [config.key.public().clone()];
+    let mut group = c.benchmark_group("handshake");
+    group.sample_size(20);
+    let rng = &mut Rng(9);
+    group.bench_function("ferrogram", |b| {
+        b.iter(|| {
+            let (c1, req) = client_start(rng);
+            let (s1, res) = server_start(&req, &config, rng).expect("ok");
+            let (c2, req) = c1.handle_res_pq(&res, &keys, 2, rng).expect("ok");
+            let (s2, res) = s1
+                .handle_req_dh_params(&req, &config, 1_764_000_000, rng)
+                .expect("ok");
+            let (c3, req) = c2
+                .handle_server_dh_params(&res, 1_764_000_000, rng)
+                .expect("ok");
+            let (_, res) = s2.handle_set_client_dh_params(&req, &config).expect("ok");
+            matches!(
+                c3.handle_dh_answer(&res, rng).expect("ok"),
+                ClientOutcome::Done(_)
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ige, packets, pq, handshake);
+criterion_main!(benches);
