@@ -418,20 +418,32 @@ impl ClientSession {
         !self.queue.is_empty() || !self.pending_acks.is_empty()
     }
 
-    /// Switches to a future salt valid at `now`, if the current one is about to
-    /// expire. Returns whether `get_future_salts` should be sent (fewer than 2 left).
-    pub fn rotate_salt(&mut self, now: Timestamp) -> bool {
+    /// Moves to the future salt valid at `now` once the current one's time has come,
+    /// forgets expired ones, and says whether to ask for more: true when fewer than two
+    /// salts are known beyond the current one (see [`Self::request_future_salts`]).
+    pub fn needs_future_salts(&mut self, now: Timestamp) -> bool {
         let server_now = now.secs + self.msg_ids.time_offset;
         self.future_salts
             .retain(|s| i64::from(s.valid_until) > server_now + 60);
         if let Some(s) = self
             .future_salts
             .iter()
-            .find(|s| i64::from(s.valid_since) <= server_now)
+            .filter(|s| i64::from(s.valid_since) <= server_now)
+            .max_by_key(|s| s.valid_since)
         {
             self.salt = s.salt;
         }
-        self.future_salts.len() < 2
+        self.future_salts
+            .iter()
+            .filter(|s| i64::from(s.valid_since) > server_now)
+            .count()
+            < 2
+    }
+
+    /// Queues `get_future_salts(64)`; the answer is stored when it arrives (and also
+    /// reported as the request's result).
+    pub fn request_future_salts(&mut self, _now: Timestamp) -> RequestId {
+        self.enqueue(functions::GetFutureSalts { num: 64 }.to_bytes())
     }
 
     fn next_seq(&mut self, content_related: bool) -> i32 {
@@ -728,7 +740,25 @@ impl ClientSession {
                 self.queue.push_front((0, info.to_bytes()));
             }
             types::DestroySessionOk::CONSTRUCTOR_ID | types::DestroySessionNone::CONSTRUCTOR_ID => {
-                events.push(Event::Update(body.to_vec()));
+                // The answer names the destroyed session, not the request: match the
+                // destroy_session we sent for it.
+                let destroyed = match enums::DestroySessionRes::from_bytes(body)? {
+                    enums::DestroySessionRes::DestroySessionOk(d) => d.session_id,
+                    enums::DestroySessionRes::DestroySessionNone(d) => d.session_id,
+                };
+                let asked = self.in_flight.iter().find_map(|(id, sent)| {
+                    functions::DestroySession::from_bytes(&sent.body)
+                        .ok()
+                        .filter(|d| d.session_id == destroyed)
+                        .map(|_| *id)
+                });
+                match asked.and_then(|id| self.in_flight.remove(&id)) {
+                    Some(sent) => events.push(Event::Result {
+                        request: sent.request,
+                        result: Ok(body.to_vec()),
+                    }),
+                    None => events.push(Event::Update(body.to_vec())),
+                }
             }
             _ => events.push(Event::Update(body.to_vec())),
         }

@@ -407,3 +407,230 @@ fn updates_pass_through_and_pong_resolves_ping() {
     );
     let _ = enums::Updates::from_bytes(&enums::Updates::TooLong.to_bytes()).unwrap();
 }
+
+fn bad_msg(s: &mut ServerSession, r: &IncomingRequest, code: i32, rng: &mut TestRng) -> Vec<u8> {
+    let body = enums::BadMsgNotification::from(ferrogram_tl_types::types::BadMsgNotification {
+        bad_msg_id: r.msg_id,
+        bad_msg_seqno: r.seq_no,
+        error_code: code,
+    })
+    .to_bytes();
+    s.send(body, false, NOW, rng)
+}
+
+#[test]
+fn seq_no_corrections_and_invalid_container_resend() {
+    for (code, check) in [(32, 1), (33, 2), (64, 3)] {
+        let (mut c, mut s, mut rng) = setup(20 + code as u64);
+        let a = c.enqueue(get_config());
+        let b = c.enqueue(get_config());
+        let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+        let reqs = requests(
+            s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+                .unwrap(),
+        );
+        assert_eq!(reqs.len(), 2);
+        // The notification names the first request; for 64 the whole batch is resent.
+        let note = bad_msg(&mut s, &reqs[0], code, &mut rng);
+        assert!(c.handle_packet(&note, NOW).unwrap().is_empty());
+        let again = requests(
+            s.handle_packet(
+                &c.poll_transmit(NOW, &mut rng).unwrap(),
+                &[SALT],
+                SALT,
+                NOW,
+                &mut rng,
+            )
+            .unwrap(),
+        );
+        assert_eq!(again.len(), 1, "code {code}");
+        assert!(again[0].msg_id > reqs[1].msg_id, "resent with a new msg_id");
+        match check {
+            // 32: seq_no too low: the session jumps ahead.
+            1 => assert!(again[0].seq_no > reqs[1].seq_no + 100),
+            // 33: too high: it steps back (never below 0).
+            2 => assert!(again[0].seq_no < reqs[1].seq_no + 100),
+            _ => {}
+        }
+        let mut events = Vec::new();
+        for r in [&again[0], &reqs[1]] {
+            let reply = s.rpc_result(r.msg_id, vec![9; 4], NOW, &mut rng);
+            events.extend(c.handle_packet(&reply, NOW).unwrap());
+        }
+        let answered: Vec<_> = events
+            .iter()
+            .map(|e| matches!(e, Event::Result { result: Ok(_), .. }))
+            .collect();
+        assert_eq!(answered, vec![true, true], "code {code}: {events:?}");
+        let _ = (a, b);
+    }
+}
+
+#[test]
+fn state_requests_and_detailed_info_are_answered_with_service_messages() {
+    let (mut c, mut s, mut rng) = setup(30);
+    let req = enums::MsgsStateReq::from(ferrogram_tl_types::types::MsgsStateReq {
+        msg_ids: vec![4, 8],
+    })
+    .to_bytes();
+    let p = s.send(req, true, NOW, &mut rng);
+    assert!(c.handle_packet(&p, NOW).unwrap().is_empty());
+    let info = enums::MsgDetailedInfo::from(ferrogram_tl_types::types::MsgNewDetailedInfo {
+        answer_msg_id: 12345,
+        bytes: 8,
+        status: 0,
+    })
+    .to_bytes();
+    let p = s.send(info, false, NOW, &mut rng);
+    assert!(c.handle_packet(&p, NOW).unwrap().is_empty());
+    // The client answers msgs_state_req with msgs_state_info and acks the detailed info.
+    let out = requests(
+        s.handle_packet(
+            &c.poll_transmit(NOW, &mut rng).unwrap(),
+            &[SALT],
+            SALT,
+            NOW,
+            &mut rng,
+        )
+        .unwrap(),
+    );
+    let [reply] = &out[..] else { panic!("{out:?}") };
+    let enums::MsgsStateInfo::MsgsStateInfo(state) =
+        enums::MsgsStateInfo::from_bytes(&reply.body).unwrap();
+    assert_eq!(state.info, vec![1, 1]);
+}
+
+#[test]
+fn future_salts_are_requested_and_rotated_in() {
+    let (mut c, mut s, mut rng) = setup(31);
+    assert!(c.needs_future_salts(NOW));
+    let req = c.request_future_salts(NOW);
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let r = &requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    )[0];
+    assert_eq!(
+        functions::GetFutureSalts::from_bytes(&r.body).unwrap().num,
+        64
+    );
+    let salts = (0..3)
+        .map(|i| ferrogram_tl_types::types::FutureSalt {
+            valid_since: (NOW.secs + i * 3600) as i32,
+            valid_until: (NOW.secs + (i + 1) * 3600) as i32,
+            salt: 1000 + i,
+        })
+        .collect();
+    let body = enums::FutureSalts::from(ferrogram_tl_types::types::FutureSalts {
+        req_msg_id: r.msg_id,
+        now: NOW.secs as i32,
+        salts,
+    })
+    .to_bytes();
+    let p = s.send(body, false, NOW, &mut rng);
+    let events = c.handle_packet(&p, NOW).unwrap();
+    assert!(matches!(&events[..], [Event::Result { request, .. }] if *request == req));
+    assert!(!c.needs_future_salts(NOW));
+    assert_eq!(c.salt(), 1000);
+    let later = Timestamp {
+        secs: NOW.secs + 3600 + 10,
+        ..NOW
+    };
+    assert!(
+        c.needs_future_salts(later),
+        "only one salt left after the first expires"
+    );
+    assert_eq!(c.salt(), 1001);
+}
+
+#[test]
+fn padding_and_length_bounds() {
+    let mut rng = TestRng(40);
+    let k = key(&mut rng);
+    let env = Envelope {
+        salt: 1,
+        session_id: 2,
+        msg_id: 3,
+        seq_no: 1,
+        body: vec![0; 16],
+    };
+    let good = encrypt_message(&k, Direction::ServerToClient, &env, &mut rng);
+    assert!(decrypt_message(&k, Direction::ServerToClient, &good).is_ok());
+    // Re-encrypt plaintexts with a bad length field or too much padding.
+    let reencrypt = |plain: &mut Vec<u8>| {
+        let mk = ferrogram_mtproto::crypto::msg_key(&k, Direction::ServerToClient, plain);
+        let (ak, iv) =
+            ferrogram_mtproto::crypto::derive_aes_key_iv(&k, &mk, Direction::ServerToClient);
+        ferrogram_mtproto::crypto::encrypt_ige(plain, &ak, &iv).unwrap();
+        let mut out = k.id().to_vec();
+        out.extend_from_slice(&mk);
+        out.extend_from_slice(plain);
+        out
+    };
+    let header = |len: u32| {
+        let mut p = Vec::new();
+        for v in [1i64, 2, 3] {
+            p.extend_from_slice(&v.to_le_bytes());
+        }
+        p.extend_from_slice(&1i32.to_le_bytes());
+        p.extend_from_slice(&len.to_le_bytes());
+        p
+    };
+    let mut p = header(16);
+    p.resize(32 + 16 + 1040, 0); // 1040 bytes of padding
+    assert_eq!(
+        decrypt_message(&k, Direction::ServerToClient, &reencrypt(&mut p)),
+        Err(SessionError::Padding(1040))
+    );
+    let mut p = header(16);
+    p.resize(32 + 16 + 8, 0); // 8 bytes of padding
+    assert_eq!(
+        decrypt_message(&k, Direction::ServerToClient, &reencrypt(&mut p)),
+        Err(SessionError::Padding(8))
+    );
+    let mut p = header(4000);
+    p.resize(32 + 32, 0);
+    assert_eq!(
+        decrypt_message(&k, Direction::ServerToClient, &reencrypt(&mut p)),
+        Err(SessionError::DataLength(4000))
+    );
+    let mut p = header(6);
+    p.resize(32 + 32, 0);
+    assert_eq!(
+        decrypt_message(&k, Direction::ServerToClient, &reencrypt(&mut p)),
+        Err(SessionError::DataLength(6))
+    );
+}
+
+#[test]
+fn destroy_session_answer_resolves_its_request() {
+    let (mut c, mut s, mut rng) = setup(50);
+    let req = c.enqueue(functions::DestroySession { session_id: 777 }.to_bytes());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    requests(
+        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    );
+    let ok = enums::DestroySessionRes::from(ferrogram_tl_types::types::DestroySessionNone {
+        session_id: 777,
+    })
+    .to_bytes();
+    let p = s.send(ok.clone(), false, NOW, &mut rng);
+    assert_eq!(
+        c.handle_packet(&p, NOW).unwrap(),
+        vec![Event::Result {
+            request: req,
+            result: Ok(ok)
+        }]
+    );
+    // One for a session we never asked about is passed on as it is.
+    let other = enums::DestroySessionRes::from(ferrogram_tl_types::types::DestroySessionOk {
+        session_id: 1,
+    })
+    .to_bytes();
+    let p = s.send(other.clone(), false, NOW, &mut rng);
+    assert_eq!(
+        c.handle_packet(&p, NOW).unwrap(),
+        vec![Event::Update(other)]
+    );
+}

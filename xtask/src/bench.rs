@@ -112,13 +112,7 @@ fn human_ns(ns: f64) -> String {
 pub fn run(args: &[&str]) -> Result<(), String> {
     let root = root();
     let skip_builds = args.contains(&"--no-build-times");
-    crate::run(cargo().args([
-        "bench",
-        "--manifest-path",
-        "bench/Cargo.toml",
-        "--bench",
-        "tl",
-    ]))?;
+    crate::run(cargo().args(["bench", "--manifest-path", "bench/Cargo.toml"]))?;
     let crit = root.join("bench/target/criterion");
     let mut pairs = Vec::new();
     for op in ["tl_decode", "tl_encode"] {
