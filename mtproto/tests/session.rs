@@ -469,6 +469,13 @@ fn seq_no_corrections_and_invalid_container_resend() {
 #[test]
 fn state_requests_and_detailed_info_are_answered_with_service_messages() {
     let (mut c, mut s, mut rng) = setup(30);
+    // The server learns the session id from the client's first message.
+    c.enqueue(get_config());
+    let first = c.poll_transmit(NOW, &mut rng).unwrap();
+    requests(
+        s.handle_packet(&first, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    );
     let req = enums::MsgsStateReq::from(ferrogram_tl_types::types::MsgsStateReq {
         msg_ids: vec![4, 8],
     })
@@ -582,8 +589,8 @@ fn padding_and_length_bounds() {
         decrypt_message(&k, Direction::ServerToClient, &reencrypt(&mut p)),
         Err(SessionError::Padding(1040))
     );
-    let mut p = header(16);
-    p.resize(32 + 16 + 8, 0); // 8 bytes of padding
+    let mut p = header(24);
+    p.resize(32 + 24 + 8, 0); // 8 bytes of padding
     assert_eq!(
         decrypt_message(&k, Direction::ServerToClient, &reencrypt(&mut p)),
         Err(SessionError::Padding(8))

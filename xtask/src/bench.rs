@@ -213,7 +213,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     );
     let _ = writeln!(
         md,
-        "- peers: grammers-tl-types 0.11.0 (features tl-api, tl-mtproto, deserializable-functions)\n"
+        "- peers: grammers-tl-types 0.11.0 (features tl-api, tl-mtproto, deserializable-functions), grammers-crypto 0.11.0, the machine's openssl\n"
     );
     let _ = writeln!(
         md,
