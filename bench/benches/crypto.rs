@@ -6,30 +6,13 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ferrogram_mtproto::crypto::{self, AuthKey, Direction};
 use ferrogram_mtproto::handshake::{ClientOutcome, ServerConfig, client_start, server_start};
 use ferrogram_mtproto::session::{Envelope, decrypt_message, encrypt_message};
+use ferrogram_mtproto::testing::SeededRng;
 use rand_core::RngCore;
 use std::hint::black_box;
 
-struct Rng(u64);
-impl RngCore for Rng {
-    fn next_u32(&mut self) -> u32 {
-        self.next_u64() as u32
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn fill_bytes(&mut self, d: &mut [u8]) {
-        for c in d.chunks_mut(8) {
-            let v = self.next_u64().to_le_bytes();
-            c.copy_from_slice(&v[..c.len()]);
-        }
-    }
-    fn try_fill_bytes(&mut self, d: &mut [u8]) -> Result<(), rand_core::Error> {
-        self.fill_bytes(d);
-        Ok(())
-    }
+#[allow(non_snake_case)]
+fn Rng(seed: u64) -> SeededRng {
+    SeededRng::new(seed)
 }
 
 fn ige(c: &mut Criterion) {

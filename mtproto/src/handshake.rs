@@ -731,29 +731,11 @@ mod tests {
     use super::*;
     use crate::dh::telegram_dh_prime;
 
-    /// A seeded xorshift generator: deterministic randomness for tests.
-    pub struct TestRng(pub u64);
+    use crate::testing::SeededRng as TestRng;
 
-    impl RngCore for TestRng {
-        fn next_u32(&mut self) -> u32 {
-            self.next_u64() as u32
-        }
-        fn next_u64(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn fill_bytes(&mut self, dest: &mut [u8]) {
-            for chunk in dest.chunks_mut(8) {
-                let v = self.next_u64().to_le_bytes();
-                chunk.copy_from_slice(&v[..chunk.len()]);
-            }
-        }
-        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-            self.fill_bytes(dest);
-            Ok(())
-        }
+    #[allow(non_snake_case)]
+    fn TestRng(seed: u64) -> TestRng {
+        TestRng::new(seed)
     }
 
     fn config() -> ServerConfig {

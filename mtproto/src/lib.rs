@@ -12,6 +12,7 @@
 //! - [`dh`]: the DH checks of the security guidelines (safe prime, generator, ranges).
 //! - [`handshake`]: auth-key creation as client and server state machines.
 //! - [`plain`]: the unencrypted envelope the handshake travels in.
+//! - [`testing`]: a seeded RNG for reproducible tests of all of the above.
 //! - [`srp`]: SRP-2048 for 2FA passwords, client proof and server verification.
 //! - [`session`]: the encrypted session for both sides (msg_id, seq_no, salts, acks,
 //!   containers, gzip, service messages, every incoming check).
@@ -26,6 +27,7 @@ pub mod plain;
 pub mod rsa;
 pub mod session;
 pub mod srp;
+pub mod testing;
 
 pub use crypto::{AuthKey, Direction};
 pub use handshake::{Created, HandshakeError};

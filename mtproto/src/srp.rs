@@ -200,25 +200,7 @@ impl SrpServer {
 mod tests {
     use super::*;
 
-    struct Rng(u64);
-    impl RngCore for Rng {
-        fn next_u32(&mut self) -> u32 {
-            self.next_u64() as u32
-        }
-        fn next_u64(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn fill_bytes(&mut self, d: &mut [u8]) {
-            d.iter_mut().for_each(|b| *b = self.next_u64() as u8);
-        }
-        fn try_fill_bytes(&mut self, d: &mut [u8]) -> Result<(), rand_core::Error> {
-            self.fill_bytes(d);
-            Ok(())
-        }
-    }
+    use crate::testing::SeededRng as Rng;
 
     fn params() -> SrpParams {
         SrpParams {
@@ -231,7 +213,7 @@ mod tests {
 
     #[test]
     fn right_password_verifies_wrong_one_does_not() {
-        let rng = &mut Rng(3);
+        let rng = &mut Rng::new(3);
         let p = params();
         let v = verifier(&p, b"hunter2").unwrap();
         let server = SrpServer::new(p.clone(), &v, rng).unwrap();

@@ -1,28 +1,9 @@
 //! Deterministic randomness for tests.
-#![allow(dead_code)]
+#![allow(dead_code, non_snake_case)]
 
-use rand_core::RngCore;
+pub use ferrogram_mtproto::testing::SeededRng as TestRng;
 
-pub struct TestRng(pub u64);
-
-impl RngCore for TestRng {
-    fn next_u32(&mut self) -> u32 {
-        self.next_u64() as u32
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        for chunk in dest.chunks_mut(8) {
-            let v = self.next_u64().to_le_bytes();
-            chunk.copy_from_slice(&v[..chunk.len()]);
-        }
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
+/// Shorthand used throughout the tests.
+pub fn TestRng(seed: u64) -> TestRng {
+    TestRng::new(seed)
 }
