@@ -46,6 +46,10 @@ pub const MSG_ID_FUTURE: i64 = 30;
 pub const REMEMBERED_IDS: usize = 2048;
 /// Largest inflated size accepted from a gzip_packed (bounds zip bombs).
 pub const MAX_INFLATED: u64 = 16 << 20;
+/// How deeply containers and gzip_packed may nest in one packet. Telegram nests two
+/// levels at most (a container holding gzip_packed); more is hostile, and without a
+/// bound each level of gzip could hold another 16 MiB.
+pub const MAX_NESTING: u32 = 4;
 
 /// Why an incoming packet was refused. The session stays usable: the caller drops
 /// that packet (and, for a server, may close the connection).
@@ -100,6 +104,9 @@ pub enum SessionError {
     /// A gzip_packed that does not inflate (or inflates beyond [`MAX_INFLATED`]).
     #[error("invalid gzip_packed")]
     Gzip,
+    /// Containers and gzip_packed nested deeper than [`MAX_NESTING`].
+    #[error("containers or gzip_packed nested deeper than {MAX_NESTING}")]
+    TooDeep,
 }
 
 /// One decrypted message.
@@ -555,7 +562,7 @@ impl ClientSession {
         let exempt = self.corrects_our_clock(&env.body);
         self.check_incoming_id(env.msg_id, now, exempt)?;
         let mut events = Vec::new();
-        self.handle_message(env.msg_id, env.seq_no, &env.body, now, &mut events)?;
+        self.handle_message(env.msg_id, env.seq_no, &env.body, now, &mut events, 0)?;
         Ok(events)
     }
 
@@ -608,7 +615,11 @@ impl ClientSession {
         body: &[u8],
         now: Timestamp,
         events: &mut Vec<Event>,
+        depth: u32,
     ) -> Result<(), SessionError> {
+        if depth > MAX_NESTING {
+            return Err(SessionError::TooDeep);
+        }
         if seq_no & 1 == 1 {
             self.pending_acks.push(msg_id);
         }
@@ -616,14 +627,14 @@ impl ClientSession {
             MessageContainer::CONSTRUCTOR_ID => {
                 let c = MessageContainer::from_bytes(body)?;
                 for m in c.messages {
-                    self.handle_message(m.msg_id, m.seqno, &m.body, now, events)?;
+                    self.handle_message(m.msg_id, m.seqno, &m.body, now, events, depth + 1)?;
                 }
             }
             GzipPacked::CONSTRUCTOR_ID => {
                 let g = GzipPacked::from_bytes(body)?;
                 let inner = gunzip(&g.packed_data)?;
                 // The seq_no was acknowledged above already.
-                self.handle_message(msg_id, seq_no & !1, &inner, now, events)?;
+                self.handle_message(msg_id, seq_no & !1, &inner, now, events, depth + 1)?;
             }
             RpcResult::CONSTRUCTOR_ID => {
                 let r = RpcResult::from_bytes(body)?;
@@ -960,7 +971,7 @@ impl ServerSession {
             return Ok(ServerIncoming::Rejected(out));
         }
         let mut requests = Vec::new();
-        self.unpack(env.msg_id, env.seq_no, env.body, &mut requests)?;
+        self.unpack(env.msg_id, env.seq_no, env.body, &mut requests, 0)?;
         Ok(ServerIncoming::Requests(requests))
     }
 
@@ -992,19 +1003,23 @@ impl ServerSession {
         seq_no: i32,
         body: Vec<u8>,
         out: &mut Vec<IncomingRequest>,
+        depth: u32,
     ) -> Result<(), SessionError> {
+        if depth > MAX_NESTING {
+            return Err(SessionError::TooDeep);
+        }
         if seq_no & 1 == 1 {
             self.pending_acks.push(msg_id);
         }
         match constructor(&body) {
             MessageContainer::CONSTRUCTOR_ID => {
                 for m in MessageContainer::from_bytes(&body)?.messages {
-                    self.unpack(m.msg_id, m.seqno, m.body, out)?;
+                    self.unpack(m.msg_id, m.seqno, m.body, out, depth + 1)?;
                 }
             }
             GzipPacked::CONSTRUCTOR_ID => {
                 let inner = gunzip(&GzipPacked::from_bytes(&body)?.packed_data)?;
-                self.unpack(msg_id, seq_no & !1, inner, out)?;
+                self.unpack(msg_id, seq_no & !1, inner, out, depth + 1)?;
             }
             types::MsgsAck::CONSTRUCTOR_ID => {}
             _ => {

@@ -641,3 +641,40 @@ fn destroy_session_answer_resolves_its_request() {
         vec![Event::Update(other)]
     );
 }
+
+#[test]
+fn nesting_is_bounded() {
+    use ferrogram_mtproto::session::MAX_NESTING;
+    use ferrogram_tl_types::service::GzipPacked;
+    let (mut c, mut s, mut rng) = setup(60);
+    c.enqueue(get_config());
+    requests(
+        s.handle_packet(
+            &c.poll_transmit(NOW, &mut rng).unwrap(),
+            &[SALT],
+            SALT,
+            NOW,
+            &mut rng,
+        )
+        .unwrap(),
+    );
+    let wrap = |depth: u32| {
+        let mut body = enums::Updates::TooLong.to_bytes();
+        for _ in 0..depth {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut e, &body).unwrap();
+            body = GzipPacked {
+                packed_data: e.finish().unwrap(),
+            }
+            .to_bytes();
+        }
+        body
+    };
+    let ok = s.send(wrap(MAX_NESTING), true, NOW, &mut rng);
+    assert_eq!(
+        c.handle_packet(&ok, NOW).unwrap(),
+        vec![Event::Update(enums::Updates::TooLong.to_bytes())]
+    );
+    let deep = s.send(wrap(MAX_NESTING + 1), true, NOW, &mut rng);
+    assert_eq!(c.handle_packet(&deep, NOW), Err(SessionError::TooDeep));
+}
