@@ -23,6 +23,9 @@ use sha2::{Digest, Sha256};
 
 type Ctr = ctr::Ctr128BE<Aes256>;
 
+/// Consumed bytes are dropped from the receive buffer once this many have piled up.
+const COMPACT_AFTER: usize = 64 << 10;
+
 /// The default largest frame accepted: 4 MiB, well above Telegram's 1 MiB messages.
 pub const DEFAULT_MAX_FRAME: usize = 4 << 20;
 
@@ -328,8 +331,10 @@ impl Transport {
 
     /// Feeds received bytes.
     pub fn push(&mut self, bytes: &[u8]) {
-        if self.start > 0 && self.start == self.inbuf.len() {
-            self.inbuf.clear();
+        // Drop consumed bytes once they are all consumed or a sizeable prefix is: a
+        // stream whose pushes always end mid-frame must not grow the buffer forever.
+        if self.start > 0 && (self.start == self.inbuf.len() || self.start >= COMPACT_AFTER) {
+            self.inbuf.drain(..self.start);
             self.start = 0;
         }
         let at = self.inbuf.len();
@@ -337,6 +342,11 @@ impl Transport {
         if let Some(ob) = &mut self.obfuscation {
             ob.decrypt.apply_keystream(&mut self.inbuf[at..]);
         }
+    }
+
+    /// Bytes held in the receive buffer (consumed ones not yet dropped included).
+    pub fn buffered(&self) -> usize {
+        self.inbuf.len()
     }
 
     /// The next complete frame, if one has arrived.

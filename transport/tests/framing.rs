@@ -267,3 +267,27 @@ fn obfuscation_header_avoids_forbidden_prefixes_and_uses_the_secret() {
     d.transport.push(&wire);
     assert_eq!(packet_of(d.transport.next_frame().unwrap()), vec![5; 8]);
 }
+
+#[test]
+fn receive_buffer_stays_bounded_when_pushes_end_mid_frame() {
+    let rng = &mut TestRng(11);
+    let (mut client, mut server, _) = pair(Protocol::Intermediate, true, rng);
+    let packet = vec![3u8; 1000];
+    let mut wire = Vec::new();
+    for _ in 0..5000 {
+        client.encode(&packet, rng, &mut wire);
+    }
+    // Pushes of 1,500 bytes never line up with the 1,004-byte frames.
+    let mut frames = 0;
+    let mut peak = 0;
+    for chunk in wire.chunks(1500) {
+        server.push(chunk);
+        while let Some(Frame::Packet(p)) = server.next_frame().unwrap() {
+            assert_eq!(p.len(), 1000);
+            frames += 1;
+        }
+        peak = peak.max(server.buffered());
+    }
+    assert_eq!(frames, 5000);
+    assert!(peak < 80 << 10, "receive buffer grew to {peak} bytes");
+}
