@@ -234,14 +234,14 @@ impl MsgIdGenerator {
 
     /// The next msg_id at `now`.
     pub fn next(&mut self, now: Timestamp) -> i64 {
-        let secs = now.secs + self.time_offset;
+        let secs = now.secs.saturating_add(self.time_offset);
         let frac = ((u64::from(now.nanos) << 32) / 1_000_000_000) as i64;
         let mut id = (secs << 32) | (frac & 0xffff_fffc);
         if self.server {
             id |= 1;
         }
         if id <= self.last {
-            id = self.last + 4;
+            id = self.last.wrapping_add(4);
         }
         self.last = id;
         id
@@ -249,7 +249,7 @@ impl MsgIdGenerator {
 
     /// Sets the offset from a msg_id the peer made (bad_msg_notification 16/17).
     pub fn correct_from(&mut self, peer_msg_id: i64, now: Timestamp) {
-        self.time_offset = (peer_msg_id >> 32) - now.secs;
+        self.time_offset = (peer_msg_id >> 32).saturating_sub(now.secs);
         // The ids made so far were on the wrong clock; continuing after them would
         // keep the error. Telethon resets the same way.
         self.last = 0;
@@ -592,7 +592,7 @@ impl ClientSession {
         if msg_id & 1 == 0 {
             return Err(SessionError::MsgIdParity(msg_id));
         }
-        let skew = (msg_id >> 32) - (now.secs + self.msg_ids.time_offset);
+        let skew = (msg_id >> 32).saturating_sub(now.secs.saturating_add(self.msg_ids.time_offset));
         if !exempt_from_time && !(-MSG_ID_PAST..=MSG_ID_FUTURE).contains(&skew) {
             return Err(SessionError::MsgIdTime { msg_id, skew });
         }
@@ -952,7 +952,7 @@ impl ServerSession {
         if env.msg_id % 4 != 0 {
             return Ok(ServerIncoming::Rejected(self.bad_msg(&env, 18, now, rng)));
         }
-        let skew = (env.msg_id >> 32) - now.secs;
+        let skew = (env.msg_id >> 32).saturating_sub(now.secs);
         if skew < -MSG_ID_PAST {
             return Ok(ServerIncoming::Rejected(self.bad_msg(&env, 16, now, rng)));
         }

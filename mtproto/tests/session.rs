@@ -678,3 +678,23 @@ fn nesting_is_bounded() {
     let deep = s.send(wrap(MAX_NESTING + 1), true, NOW, &mut rng);
     assert_eq!(c.handle_packet(&deep, NOW), Err(SessionError::TooDeep));
 }
+
+#[test]
+fn extreme_clock_values_do_not_overflow() {
+    use ferrogram_mtproto::session::MsgIdGenerator;
+    let mut g = MsgIdGenerator::new(false);
+    g.correct_from(i64::MAX, Timestamp::from_secs(i64::MIN + 1));
+    let a = g.next(Timestamp {
+        secs: i64::MAX,
+        nanos: 999_999_999,
+    });
+    let b = g.next(Timestamp {
+        secs: i64::MAX,
+        nanos: 999_999_999,
+    });
+    assert_ne!(a, b);
+    let (mut c, _, _) = setup(70);
+    let far = Timestamp::from_secs(i64::MAX);
+    c.enqueue(get_config());
+    assert!(c.poll_transmit(far, &mut TestRng(1)).is_some());
+}
