@@ -541,16 +541,7 @@ impl ServerStep1 {
         now: i32,
         rng: &mut impl RngCore,
     ) -> Result<(ServerStep2, Vec<u8>), HandshakeError> {
-        let mut r = Reader::new(request);
-        let id = r.read_u32()?;
-        if id != functions::ReqDHParams::CONSTRUCTOR_ID {
-            return Err(HandshakeError::UnexpectedMessage {
-                expected: "req_DH_params",
-                got: id,
-            });
-        }
-        let req = functions::ReqDHParams::deserialize_bare(&mut r)?;
-        r.finish()?;
+        let req: functions::ReqDHParams = read_request(request)?;
         check_nonces(
             &req.nonce,
             &req.server_nonce,
@@ -615,6 +606,21 @@ impl ServerStep1 {
     }
 }
 
+/// Reads a whole request of type `T` (id included), refusing any other constructor.
+fn read_request<T: Identifiable + BareDeserializable>(bytes: &[u8]) -> Result<T, HandshakeError> {
+    let mut r = Reader::new(bytes);
+    let got = r.read_u32()?;
+    if got != T::CONSTRUCTOR_ID {
+        return Err(HandshakeError::UnexpectedMessage {
+            expected: T::NAME,
+            got,
+        });
+    }
+    let value = T::deserialize_bare(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
 fn decrypt_inner_data(
     key: &RsaPrivateKey,
     encrypted: &[u8],
@@ -651,16 +657,7 @@ impl ServerStep2 {
         request: &[u8],
         config: &ServerConfig,
     ) -> Result<(Created, Vec<u8>), HandshakeError> {
-        let mut r = Reader::new(request);
-        let id = r.read_u32()?;
-        if id != functions::SetClientDHParams::CONSTRUCTOR_ID {
-            return Err(HandshakeError::UnexpectedMessage {
-                expected: "set_client_DH_params",
-                got: id,
-            });
-        }
-        let req = functions::SetClientDHParams::deserialize_bare(&mut r)?;
-        r.finish()?;
+        let req: functions::SetClientDHParams = read_request(request)?;
         check_nonces(
             &req.nonce,
             &req.server_nonce,

@@ -341,6 +341,29 @@ pub enum Event {
     },
 }
 
+/// The last [`REMEMBERED_IDS`] incoming msg_ids, to recognise repeats.
+#[derive(Debug, Default)]
+struct RecentIds {
+    order: VecDeque<i64>,
+    set: HashSet<i64>,
+}
+
+impl RecentIds {
+    /// Remembers `id`; false if it was remembered already.
+    fn insert(&mut self, id: i64) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > REMEMBERED_IDS {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        true
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Sent {
     request: RequestId,
@@ -360,8 +383,7 @@ pub struct ClientSession {
     queue: VecDeque<(RequestId, Vec<u8>)>,
     in_flight: HashMap<i64, Sent>,
     containers: HashMap<i64, Vec<i64>>,
-    seen: VecDeque<i64>,
-    seen_set: HashSet<i64>,
+    seen: RecentIds,
     next_request: RequestId,
 }
 
@@ -381,8 +403,7 @@ impl ClientSession {
             queue: VecDeque::new(),
             in_flight: HashMap::new(),
             containers: HashMap::new(),
-            seen: VecDeque::new(),
-            seen_set: HashSet::new(),
+            seen: RecentIds::default(),
             next_request: 1,
         }
     }
@@ -596,14 +617,8 @@ impl ClientSession {
         if !exempt_from_time && !(-MSG_ID_PAST..=MSG_ID_FUTURE).contains(&skew) {
             return Err(SessionError::MsgIdTime { msg_id, skew });
         }
-        if !self.seen_set.insert(msg_id) {
+        if !self.seen.insert(msg_id) {
             return Err(SessionError::Duplicate(msg_id));
-        }
-        self.seen.push_back(msg_id);
-        if self.seen.len() > REMEMBERED_IDS {
-            if let Some(old) = self.seen.pop_front() {
-                self.seen_set.remove(&old);
-            }
         }
         Ok(())
     }
@@ -816,8 +831,7 @@ pub struct ServerSession {
     session_id: Option<i64>,
     msg_ids: MsgIdGenerator,
     seq: i32,
-    seen: VecDeque<i64>,
-    seen_set: HashSet<i64>,
+    seen: RecentIds,
     pending_acks: Vec<i64>,
     /// Whether new_session_created has been sent.
     announced: bool,
@@ -831,8 +845,7 @@ impl ServerSession {
             session_id: None,
             msg_ids: MsgIdGenerator::new(true),
             seq: 0,
-            seen: VecDeque::new(),
-            seen_set: HashSet::new(),
+            seen: RecentIds::default(),
             pending_acks: Vec::new(),
             announced: false,
         }
@@ -941,7 +954,6 @@ impl ServerSession {
         rng: &mut impl RngCore,
     ) -> Result<ServerIncoming, SessionError> {
         let env = decrypt_message(&self.auth_key, Direction::ClientToServer, packet)?;
-        let mut out = Vec::new();
         match self.session_id {
             Some(id) if id == env.session_id => {}
             _ => {
@@ -967,8 +979,7 @@ impl ServerSession {
                 new_server_salt: current_salt,
             })
             .to_bytes();
-            out.extend(self.send(body, false, now, rng));
-            return Ok(ServerIncoming::Rejected(out));
+            return Ok(ServerIncoming::Rejected(self.send(body, false, now, rng)));
         }
         let mut requests = Vec::new();
         self.unpack(env.msg_id, env.seq_no, env.body, &mut requests, 0)?;
@@ -1023,15 +1034,7 @@ impl ServerSession {
             }
             types::MsgsAck::CONSTRUCTOR_ID => {}
             _ => {
-                let duplicate = !self.seen_set.insert(msg_id);
-                if !duplicate {
-                    self.seen.push_back(msg_id);
-                    if self.seen.len() > REMEMBERED_IDS {
-                        if let Some(old) = self.seen.pop_front() {
-                            self.seen_set.remove(&old);
-                        }
-                    }
-                }
+                let duplicate = !self.seen.insert(msg_id);
                 out.push(IncomingRequest {
                     msg_id,
                     seq_no,

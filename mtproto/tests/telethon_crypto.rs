@@ -8,15 +8,8 @@ mod peer;
 use ferrogram_mtproto::crypto::{self, AuthKey, Direction};
 use ferrogram_mtproto::rsa::RsaPrivateKey;
 
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
 fn arr<const N: usize>(s: &str) -> [u8; N] {
-    hex(s).try_into().expect("length")
+    peer::unhex(s).try_into().expect("length")
 }
 
 #[test]
@@ -42,11 +35,11 @@ fn telethon_agrees_on_ige_kdf_msg_key_and_rsa() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let s = |k: &str| v[k].as_str().unwrap().to_string();
         // IGE both ways.
-        let mut data = hex(&s("data"));
+        let mut data = peer::unhex(&s("data"));
         crypto::encrypt_ige(&mut data, &arr(&s("key")), &arr(&s("iv"))).unwrap();
-        assert_eq!(data, hex(&s("ige")));
+        assert_eq!(data, peer::unhex(&s("ige")));
         crypto::decrypt_ige(&mut data, &arr(&s("key")), &arr(&s("iv"))).unwrap();
-        assert_eq!(data, hex(&s("data")));
+        assert_eq!(data, peer::unhex(&s("data")));
         // KDF and msg_key.
         let auth = AuthKey::from_bytes(arr(&s("auth_key")));
         let dir = if v["client"].as_bool().unwrap() {
@@ -57,11 +50,11 @@ fn telethon_agrees_on_ige_kdf_msg_key_and_rsa() {
         let (key, iv) = crypto::derive_aes_key_iv(&auth, &arr(&s("msg_key")), dir);
         assert_eq!(
             (key.to_vec(), iv.to_vec()),
-            (hex(&s("aes_key")), hex(&s("aes_iv")))
+            (peer::unhex(&s("aes_key")), peer::unhex(&s("aes_iv")))
         );
         assert_eq!(
-            crypto::msg_key(&auth, dir, &hex(&s("plaintext"))).to_vec(),
-            hex(&s("computed_msg_key"))
+            crypto::msg_key(&auth, dir, &peer::unhex(&s("plaintext"))).to_vec(),
+            peer::unhex(&s("computed_msg_key"))
         );
         // Key id and aux hash (Telethon reads both as unsigned little-endian).
         assert_eq!(u64::from_le_bytes(auth.id()), v["key_id"].as_u64().unwrap());
@@ -70,8 +63,10 @@ fn telethon_agrees_on_ige_kdf_msg_key_and_rsa() {
             v["aux_hash"].as_u64().unwrap()
         );
         // RSA: Telethon's block decrypts to sha1(data) + data.
-        let inner = hex(&s("rsa_data"));
-        let (hash, rest) = private.decrypt_sha1_padded(&hex(&s("rsa"))).unwrap();
+        let inner = peer::unhex(&s("rsa_data"));
+        let (hash, rest) = private
+            .decrypt_sha1_padded(&peer::unhex(&s("rsa")))
+            .unwrap();
         assert_eq!(hash, crypto::sha1(&[&inner]));
         assert_eq!(&rest[..inner.len()], &inner[..]);
         cases += 1;

@@ -7,17 +7,6 @@ mod peer;
 
 use ferrogram_mtproto::srp::{SrpParams, SrpServer, verifier};
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
 #[test]
 fn telethon_proof_verifies() {
     let Some(python) = peer::python("Telethon SRP cross-check") else {
@@ -37,16 +26,20 @@ fn telethon_proof_verifies() {
             &python,
             &[
                 &peer::script("telethon_srp.py"),
-                &hex(&params.p),
+                &peer::hex(&params.p),
                 "3",
-                &hex(&params.salt1),
-                &hex(&params.salt2),
-                &hex(&server.srp_b()),
+                &peer::hex(&params.salt1),
+                &peer::hex(&params.salt2),
+                &peer::hex(&server.srp_b()),
                 password,
             ],
         );
         let out = String::from_utf8(out).unwrap();
         let (a, m1) = out.trim().split_once(' ').expect("A and M1");
-        assert_eq!(server.verify(&unhex(a), &unhex(m1)), Ok(ok), "{password}");
+        assert_eq!(
+            server.verify(&peer::unhex(a), &peer::unhex(m1)),
+            Ok(ok),
+            "{password}"
+        );
     }
 }

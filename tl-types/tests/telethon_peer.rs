@@ -51,7 +51,7 @@ fn telethon_objects_decode_compare_and_reencode() {
         let v: serde_json::Value = serde_json::from_str(line).expect("sample json");
         let id = v["id"].as_u64().unwrap() as u32;
         let name = v["name"].as_str().unwrap();
-        let bytes = hex(v["hex"].as_str().unwrap());
+        let bytes = peer::unhex(v["hex"].as_str().unwrap());
         let result = AnyObject::from_bytes(&bytes)
             .map_err(|e| e.to_string())
             .and_then(|obj| {
@@ -117,11 +117,4 @@ fn telethon_objects_decode_compare_and_reencode() {
         shared.difference(&checked).collect::<Vec<_>>()
     );
     assert!(shared.len() > 2400, "suspiciously few shared constructors");
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
 }

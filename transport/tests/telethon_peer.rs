@@ -6,13 +6,6 @@ mod peer;
 
 use ferrogram_transport::{Frame, Protocol, detect};
 
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
 #[test]
 fn telethon_streams_decode() {
     let Some(python) = peer::python("Telethon transport cross-check") else {
@@ -26,7 +19,7 @@ fn telethon_streams_decode() {
     let mut cases = 0;
     for line in out.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let stream = hex(v["stream"].as_str().unwrap());
+        let stream = peer::unhex(v["stream"].as_str().unwrap());
         let expected = match v["protocol"].as_str().unwrap() {
             "abridged" => Protocol::Abridged,
             "intermediate" => Protocol::Intermediate,
@@ -51,7 +44,7 @@ fn telethon_streams_decode() {
             d.transport.push(c);
         }
         for p in v["packets"].as_array().unwrap() {
-            let p = hex(p.as_str().unwrap());
+            let p = peer::unhex(p.as_str().unwrap());
             match d.transport.next_frame().unwrap() {
                 Some(Frame::Packet(got)) => assert_eq!(&got[..p.len()], &p[..], "{expected:?}"),
                 other => panic!("{expected:?}: expected a packet, got {other:?}"),

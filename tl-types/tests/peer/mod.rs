@@ -4,6 +4,8 @@
 //! test; otherwise the test prints why it skips and passes, so plain `cargo test` works
 //! on a bare machine.
 
+#![allow(dead_code)] // each test crate uses a different part
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -53,4 +55,17 @@ pub fn run(python: &PathBuf, args: &[&str]) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
+}
+
+/// Bytes from the lowercase hex the peers print.
+pub fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex from peer"))
+        .collect()
+}
+
+/// Lowercase hex, as the peers read it.
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
