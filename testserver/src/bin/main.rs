@@ -1,0 +1,56 @@
+//! `ferrogram-testserver`: runs the test server until killed.
+//!
+//! When ready it prints exactly one JSON line to stdout (addresses, DC ids, the RSA
+//! public key PEM and credentials; see the crate docs) and flushes it.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// A Telegram-compatible MTProto server on 127.0.0.1 for offline tests.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Where the home DC listens (the other DCs take ephemeral ports on the same IP).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// The RSA private key (PEM); default: the fixed test key.
+    #[arg(long)]
+    rsa_key: Option<PathBuf>,
+    /// Seed for the server's randomness (reproducible runs).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let mut builder = ferrogram_testserver::TestServer::builder().listen(args.listen);
+    if let Some(seed) = args.seed {
+        builder = builder.seed(seed);
+    }
+    if let Some(path) = &args.rsa_key {
+        builder = match builder.rsa_key_file(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("ferrogram-testserver: {e}");
+                std::process::exit(2);
+            }
+        };
+    }
+    let server = match builder.start().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ferrogram-testserver: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", server.info_json());
+    let _ = out.flush();
+    drop(out);
+    // Serve until killed.
+    std::future::pending::<()>().await;
+}

@@ -1,0 +1,541 @@
+//! One client connection: framing detection, the plain handshake, encrypted
+//! sessions, service messages, the once-only execution of requests, pushed updates
+//! and the fault knobs.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ferrogram_mtproto::Direction;
+use ferrogram_mtproto::handshake::{ServerStep1, ServerStep2, server_start};
+use ferrogram_mtproto::plain;
+use ferrogram_mtproto::session::{
+    IncomingRequest, MsgIdGenerator, ServerIncoming, ServerSession, decrypt_message,
+};
+use ferrogram_mtproto::testing::SeededRng;
+use ferrogram_tl_types::{Deserializable, Identifiable, Serializable, enums, functions, types};
+use ferrogram_transport::{Frame, Transport, detect};
+use rand_core::RngCore;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::counters::Event;
+use crate::rpc::{self, Ctx};
+use crate::{Shared, lock};
+
+/// The largest frame a client may send (big enough for a 512 KiB file part in a
+/// container, small enough to bound memory per connection).
+const MAX_FRAME: usize = 1 << 20;
+/// A connection with no traffic for this long is closed.
+const IDLE: Duration = Duration::from_secs(600);
+/// Pushed updates waiting for one connection (beyond that they are dropped and the
+/// client catches up with `updates.getDifference`).
+const PUSH_QUEUE: usize = 256;
+
+enum Handshake {
+    None,
+    Step1(ServerStep1),
+    Step2(ServerStep2),
+}
+
+/// One packet to write.
+struct Out {
+    bytes: Vec<u8>,
+    /// An rpc_result (subject to the duplicate-reply knob).
+    rpc: bool,
+    /// A transport status code instead of a packet.
+    status: Option<i32>,
+}
+
+impl Out {
+    fn packet(bytes: Vec<u8>) -> Self {
+        Self {
+            bytes,
+            rpc: false,
+            status: None,
+        }
+    }
+
+    fn rpc(bytes: Vec<u8>) -> Self {
+        Self {
+            bytes,
+            rpc: true,
+            status: None,
+        }
+    }
+}
+
+/// What handling a packet asks the connection to do.
+#[derive(Default)]
+struct Action {
+    out: Vec<Out>,
+    /// Close after writing `out`.
+    close: bool,
+}
+
+struct Conn {
+    shared: Arc<Shared>,
+    dc: i32,
+    id: u64,
+    rng: SeededRng,
+    handshake: Handshake,
+    plain_ids: MsgIdGenerator,
+    /// The session of the last encrypted packet: (auth key id, session id, state).
+    session: Option<(i64, i64, Arc<Mutex<ServerSession>>)>,
+    push_tx: mpsc::Sender<Vec<u8>>,
+    disconnect_at: Option<Instant>,
+}
+
+/// Serves one TCP connection until it closes, misbehaves or the server stops.
+pub(crate) async fn serve(
+    shared: Arc<Shared>,
+    dc: i32,
+    stream: TcpStream,
+    mut stop: watch::Receiver<bool>,
+) {
+    let (mut rd, mut wr) = stream.into_split();
+    let mut first = Vec::with_capacity(64);
+    let mut buf = vec![0u8; 64 * 1024];
+    let detected = loop {
+        match detect(&first, None) {
+            Ok(Some(d)) => break d,
+            Ok(None) if first.len() < 64 => {}
+            _ => return,
+        }
+        let want = 64 - first.len();
+        tokio::select! {
+            _ = stop.changed() => return,
+            r = tokio::time::timeout(IDLE, rd.read(&mut buf[..want])) => match r {
+                Ok(Ok(n)) if n > 0 => first.extend_from_slice(&buf[..n]),
+                _ => return,
+            },
+        }
+    };
+    let mut transport = detected.transport;
+    transport.set_max_frame(MAX_FRAME);
+    let seed = lock(&shared.rng).next_u64();
+    let (push_tx, mut push_rx) = mpsc::channel(PUSH_QUEUE);
+    let mut conn = Conn {
+        id: shared.next_conn_id(),
+        shared,
+        dc,
+        rng: SeededRng::new(seed),
+        handshake: Handshake::None,
+        plain_ids: MsgIdGenerator::new(true),
+        session: None,
+        push_tx,
+        disconnect_at: None,
+    };
+    loop {
+        loop {
+            let frame = match transport.next_frame() {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(_) => return,
+            };
+            let Frame::Packet(packet) = frame else {
+                continue;
+            };
+            let action = conn.handle_packet(&packet);
+            if conn
+                .write(&mut wr, &mut transport, action.out)
+                .await
+                .is_err()
+                || action.close
+            {
+                let _ = wr.shutdown().await;
+                return;
+            }
+        }
+        let deadline = conn
+            .disconnect_at
+            .unwrap_or_else(|| Instant::now() + IDLE)
+            .min(Instant::now() + IDLE);
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = tokio::time::sleep_until(deadline) => return,
+            r = rd.read(&mut buf) => match r {
+                Ok(n) if n > 0 => transport.push(&buf[..n]),
+                _ => return,
+            },
+            Some(update) = push_rx.recv() => {
+                let out = conn.encrypt_push(update);
+                if conn.write(&mut wr, &mut transport, out).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+impl Conn {
+    async fn write(
+        &mut self,
+        wr: &mut OwnedWriteHalf,
+        transport: &mut Transport,
+        packets: Vec<Out>,
+    ) -> std::io::Result<()> {
+        for p in packets {
+            if let Some(code) = p.status {
+                let mut frame = Vec::new();
+                transport.encode_status(code, &mut self.rng, &mut frame);
+                wr.write_all(&frame).await?;
+                continue;
+            }
+            let f = self.shared.faults.on_reply(p.rpc);
+            if !f.delay.is_zero() {
+                tokio::time::sleep(f.delay).await;
+            }
+            let mut bytes = p.bytes;
+            if f.corrupt && bytes.len() > 40 {
+                // Flip a byte of the encrypted payload: the framing stays intact and
+                // the client's msg_key check must reject the packet.
+                let i = 24 + (self.rng.next_u32() as usize % (bytes.len() - 24));
+                bytes[i] ^= 0x5a;
+            }
+            let mut frame = Vec::with_capacity(bytes.len() + 16);
+            transport.encode(&bytes, &mut self.rng, &mut frame);
+            if f.duplicate {
+                transport.encode(&bytes, &mut self.rng, &mut frame);
+            }
+            wr.write_all(&frame).await?;
+        }
+        Ok(())
+    }
+
+    fn handle_packet(&mut self, packet: &[u8]) -> Action {
+        if packet.len() < 8 {
+            return close();
+        }
+        let key_id = i64::from_le_bytes(packet[..8].try_into().expect("8 bytes"));
+        if key_id == 0 {
+            self.handle_plain(packet)
+        } else {
+            self.handle_encrypted(key_id, packet)
+        }
+    }
+
+    fn handle_plain(&mut self, packet: &[u8]) -> Action {
+        let Ok((_, body)) = plain::decode(packet) else {
+            return close();
+        };
+        let shared = self.shared.clone();
+        let cfg = &shared.config;
+        let reply = match std::mem::replace(&mut self.handshake, Handshake::None) {
+            Handshake::None | Handshake::Step2(_)
+                if matches!(
+                    constructor(body),
+                    functions::ReqPqMulti::CONSTRUCTOR_ID | functions::ReqPq::CONSTRUCTOR_ID
+                ) =>
+            {
+                server_start(body, cfg, &mut self.rng).map(|(step, bytes)| {
+                    self.handshake = Handshake::Step1(step);
+                    bytes
+                })
+            }
+            Handshake::Step1(step) => step
+                .handle_req_dh_params(body, cfg, shared.clock.unix(), &mut self.rng)
+                .map(|(step, bytes)| {
+                    self.handshake = Handshake::Step2(step);
+                    bytes
+                }),
+            Handshake::Step2(step) => {
+                step.handle_set_client_dh_params(body, cfg)
+                    .map(|(created, bytes)| {
+                        let now = shared.clock.now().secs;
+                        lock(&shared.keys).insert(
+                            created.auth_key.id_i64(),
+                            crate::KeyEntry {
+                                key: created.auth_key,
+                                dc: self.dc,
+                                first_salt: created.first_salt,
+                                created: now,
+                            },
+                        );
+                        shared.counters.handshake();
+                        bytes
+                    })
+            }
+            Handshake::None => return close(),
+        };
+        match reply {
+            Ok(bytes) => {
+                let msg_id = self.plain_ids.next(shared.clock.now());
+                Action {
+                    out: vec![Out::packet(plain::encode(msg_id, &bytes))],
+                    close: false,
+                }
+            }
+            Err(_) => close(),
+        }
+    }
+
+    fn handle_encrypted(&mut self, key_id: i64, packet: &[u8]) -> Action {
+        let shared = self.shared.clone();
+        let (key, valid, current) = {
+            let keys = lock(&shared.keys);
+            match keys.get(&key_id) {
+                Some(k) if k.dc == self.dc => (
+                    k.key.clone(),
+                    shared.valid_salts(self.dc, k),
+                    shared.current_salt(self.dc),
+                ),
+                // Unknown key (or one made on another DC): Telegram answers the
+                // transport error -404 and closes.
+                _ => return status_404(),
+            }
+        };
+        let Ok(env) = decrypt_message(&key, Direction::ClientToServer, packet) else {
+            return close();
+        };
+        let session = lock(&shared.sessions)
+            .entry((key_id, env.session_id))
+            .or_insert_with(|| Arc::new(Mutex::new(ServerSession::new(key.clone()))))
+            .clone();
+        self.session = Some((key_id, env.session_id, session.clone()));
+        let valid = if shared.faults.take_bad_salt() {
+            Vec::new()
+        } else {
+            valid
+        };
+        let now = shared.clock.now();
+        let mut s = lock(&session);
+        let requests = match s.handle_packet(packet, &valid, current, now, &mut self.rng) {
+            Ok(ServerIncoming::Requests(r)) => r,
+            Ok(ServerIncoming::Rejected(bytes)) => {
+                return Action {
+                    out: vec![Out::packet(bytes)],
+                    close: false,
+                };
+            }
+            Err(_) => return close(),
+        };
+        let mut action = Action::default();
+        if let Some(first) = requests.first() {
+            let unique_id = self.rng.next_u64() as i64;
+            if let Some(bytes) =
+                s.take_new_session(first.msg_id, current, unique_id, now, &mut self.rng)
+            {
+                action.out.push(Out::packet(bytes));
+            }
+        }
+        for req in requests {
+            self.handle_request(&mut s, key_id, env.session_id, req, &mut action);
+            if action.close {
+                return action;
+            }
+        }
+        if let Some(bytes) = s.take_acks(shared.clock.now(), &mut self.rng) {
+            action.out.push(Out::packet(bytes));
+        }
+        action
+    }
+
+    fn handle_request(
+        &mut self,
+        s: &mut ServerSession,
+        key_id: i64,
+        session_id: i64,
+        req: IncomingRequest,
+        action: &mut Action,
+    ) {
+        let shared = self.shared.clone();
+        let now = shared.clock.now();
+        let send = |s: &mut ServerSession, rng: &mut SeededRng, body: Vec<u8>| {
+            Out::packet(s.send(body, true, now, rng))
+        };
+        match constructor(&req.body) {
+            functions::Ping::CONSTRUCTOR_ID => {
+                if let Ok(p) = functions::Ping::from_bytes(&req.body) {
+                    let pong = enums::Pong::from(types::Pong {
+                        msg_id: req.msg_id,
+                        ping_id: p.ping_id,
+                    });
+                    action.out.push(send(s, &mut self.rng, pong.to_bytes()));
+                }
+                return;
+            }
+            functions::PingDelayDisconnect::CONSTRUCTOR_ID => {
+                if let Ok(p) = functions::PingDelayDisconnect::from_bytes(&req.body) {
+                    let pong = enums::Pong::from(types::Pong {
+                        msg_id: req.msg_id,
+                        ping_id: p.ping_id,
+                    });
+                    action.out.push(send(s, &mut self.rng, pong.to_bytes()));
+                    let delay = p.disconnect_delay.clamp(1, 3600) as u64;
+                    self.disconnect_at = Some(Instant::now() + Duration::from_secs(delay));
+                }
+                return;
+            }
+            functions::GetFutureSalts::CONSTRUCTOR_ID => {
+                if let Ok(g) = functions::GetFutureSalts::from_bytes(&req.body) {
+                    let period = now.secs.div_euclid(crate::SALT_PERIOD_SECS);
+                    let salts = (0..g.num.clamp(1, 64) as i64)
+                        .map(|i| {
+                            let p = period + i;
+                            types::FutureSalt {
+                                valid_since: (p * crate::SALT_PERIOD_SECS) as i32,
+                                valid_until: ((p + 1) * crate::SALT_PERIOD_SECS) as i32,
+                                salt: shared.salt_for(self.dc, p),
+                            }
+                        })
+                        .collect();
+                    let body = enums::FutureSalts::from(types::FutureSalts {
+                        req_msg_id: req.msg_id,
+                        now: shared.clock.unix(),
+                        salts,
+                    });
+                    action.out.push(send(s, &mut self.rng, body.to_bytes()));
+                }
+                return;
+            }
+            types::MsgsStateReq::CONSTRUCTOR_ID => {
+                if let Ok(enums::MsgsStateReq::MsgsStateReq(m)) =
+                    enums::MsgsStateReq::from_bytes(&req.body)
+                {
+                    let results = lock(&shared.results);
+                    let info = m
+                        .msg_ids
+                        .iter()
+                        .map(|id| {
+                            if results.get(&(key_id, session_id, *id)).is_some() {
+                                4 | 32 | 64
+                            } else {
+                                1
+                            }
+                        })
+                        .collect();
+                    drop(results);
+                    let body = enums::MsgsStateInfo::from(types::MsgsStateInfo {
+                        req_msg_id: req.msg_id,
+                        info,
+                    });
+                    action.out.push(send(s, &mut self.rng, body.to_bytes()));
+                }
+                return;
+            }
+            functions::DestroySession::CONSTRUCTOR_ID => {
+                if let Ok(d) = functions::DestroySession::from_bytes(&req.body) {
+                    let removed = d.session_id != session_id
+                        && lock(&shared.sessions)
+                            .remove(&(key_id, d.session_id))
+                            .is_some();
+                    let body = if removed {
+                        enums::DestroySessionRes::from(types::DestroySessionOk {
+                            session_id: d.session_id,
+                        })
+                    } else {
+                        enums::DestroySessionRes::from(types::DestroySessionNone {
+                            session_id: d.session_id,
+                        })
+                    };
+                    action.out.push(send(s, &mut self.rng, body.to_bytes()));
+                }
+                return;
+            }
+            functions::RpcDropAnswer::CONSTRUCTOR_ID => {
+                // Requests run to completion as soon as they arrive: there is never a
+                // running answer to drop.
+                let body = enums::RpcDropAnswer::from(types::RpcAnswerUnknown {}).to_bytes();
+                action
+                    .out
+                    .push(Out::rpc(s.rpc_result(req.msg_id, body, now, &mut self.rng)));
+                return;
+            }
+            types::MsgResendReq::CONSTRUCTOR_ID
+            | types::MsgsAllInfo::CONSTRUCTOR_ID
+            | types::HttpWait::CONSTRUCTOR_ID
+            | types::MsgsStateInfo::CONSTRUCTOR_ID
+            | types::MsgResendAnsReq::CONSTRUCTOR_ID => return,
+            _ => {}
+        }
+
+        let call = rpc::decode(&req.body);
+        shared.counters.request(call.method, Event::Received);
+        let cache_key = (key_id, session_id, req.msg_id);
+        let cached = lock(&shared.results).get(&cache_key);
+        if let Some(result) = cached {
+            shared.counters.request(call.method, Event::Duplicate);
+            action.out.push(Out::rpc(s.rpc_result(
+                req.msg_id,
+                result,
+                now,
+                &mut self.rng,
+            )));
+            return;
+        }
+        if req.duplicate {
+            // Seen, but its answer is no longer cached: say nothing rather than
+            // execute it twice (the client learns the state from msgs_state_req).
+            shared.counters.request(call.method, Event::Duplicate);
+            return;
+        }
+        let result = match shared.faults.flood_for(call.method) {
+            Some(secs) => rpc::error_bytes(420, &format!("FLOOD_WAIT_{secs}")),
+            None => {
+                let faults = shared.faults.on_request();
+                let ctx = Ctx {
+                    shared: &shared,
+                    dc: self.dc,
+                    key_id,
+                    conn: self.id,
+                };
+                let result = rpc::execute(&ctx, call.object);
+                shared.counters.request(call.method, Event::Executed);
+                if !call.without_updates
+                    && let Some(user) = rpc::authorized_user(&ctx)
+                {
+                    shared.subscribe(user, self.id, &self.push_tx);
+                }
+                if faults.drop_connection {
+                    lock(&shared.results).insert(cache_key, result);
+                    action.close = true;
+                    return;
+                }
+                result
+            }
+        };
+        lock(&shared.results).insert(cache_key, result.clone());
+        action.out.push(Out::rpc(s.rpc_result(
+            req.msg_id,
+            result,
+            now,
+            &mut self.rng,
+        )));
+    }
+
+    fn encrypt_push(&mut self, update: Vec<u8>) -> Vec<Out> {
+        let Some((_, _, session)) = &self.session else {
+            return Vec::new();
+        };
+        let now = self.shared.clock.now();
+        let bytes = lock(session).send(update, true, now, &mut self.rng);
+        vec![Out::packet(bytes)]
+    }
+}
+
+fn close() -> Action {
+    Action {
+        out: Vec::new(),
+        close: true,
+    }
+}
+
+/// The transport error -404 ("auth key not found"), then close.
+fn status_404() -> Action {
+    Action {
+        out: vec![Out {
+            bytes: Vec::new(),
+            rpc: false,
+            status: Some(-404),
+        }],
+        close: true,
+    }
+}
+
+fn constructor(body: &[u8]) -> u32 {
+    body.get(..4)
+        .map_or(0, |b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+}

@@ -1,0 +1,160 @@
+//! Fault injection: the knobs tests turn to see clients survive a bad network and a
+//! strict server.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use ferrogram_mtproto::testing::SeededRng;
+use rand_core::RngCore;
+
+/// The fault knobs of a running server (shared by all its DCs; clones share state).
+///
+/// Every knob acts on what happens after it is set; [`Faults::clear`] turns all
+/// of them off. Counts ("the next N") are consumed across all connections.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    inner: Arc<Mutex<State>>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    drop_after: Option<u64>,
+    drop_random: Option<(SeededRng, f64)>,
+    delay: Duration,
+    bad_salt: u64,
+    flood: HashMap<String, (u32, Option<u64>)>,
+    duplicate: u64,
+    corrupt: u64,
+}
+
+/// What to do with one incoming request, decided by the knobs.
+#[derive(Debug, Default)]
+pub(crate) struct RequestFaults {
+    /// Execute, then close the connection without replying.
+    pub drop_connection: bool,
+}
+
+/// What to do with one outgoing packet.
+#[derive(Debug, Default)]
+pub(crate) struct ReplyFaults {
+    pub delay: Duration,
+    pub duplicate: bool,
+    pub corrupt: bool,
+}
+
+impl Faults {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Turns every knob off.
+    pub fn clear(&self) {
+        *self.lock() = State::default();
+    }
+
+    /// After `n` more RPC requests have been received (counting across connections),
+    /// the connection carrying the `n`-th is closed right after executing it and
+    /// before the reply is sent: the client must resend it, and the server must
+    /// answer the resend from its cache without executing it twice. One-shot.
+    pub fn drop_connection_after(&self, n: u64) {
+        self.lock().drop_after = Some(n.max(1));
+    }
+
+    /// Closes the connection (after executing, before replying) on each RPC
+    /// request with probability `probability`, decided by a generator seeded with
+    /// `seed`, so a run is reproducible.
+    pub fn drop_connections_randomly(&self, seed: u64, probability: f64) {
+        self.lock().drop_random = Some((SeededRng::new(seed), probability.clamp(0.0, 1.0)));
+    }
+
+    /// Delays every packet the server sends by `delay` (zero: no delay).
+    pub fn delay_replies(&self, delay: Duration) {
+        self.lock().delay = delay;
+    }
+
+    /// Refuses the next `n` encrypted packets with `bad_server_salt`.
+    pub fn force_bad_server_salt(&self, n: u64) {
+        self.lock().bad_salt = n;
+    }
+
+    /// Answers `method` (TL name, e.g. `"messages.sendMessage"`) with
+    /// `420 FLOOD_WAIT_{seconds}`, `times` times or, with `None`, until cleared.
+    pub fn flood_wait(&self, method: &str, seconds: u32, times: Option<u64>) {
+        self.lock()
+            .flood
+            .insert(method.to_owned(), (seconds, times));
+    }
+
+    /// Sends each of the next `n` RPC replies twice (same msg_id), as a flaky
+    /// network might deliver it: clients must ignore the second copy.
+    pub fn duplicate_replies(&self, n: u64) {
+        self.lock().duplicate = n;
+    }
+
+    /// Corrupts the next `n` packets the server sends (one byte of the encrypted
+    /// payload flipped, framing intact): clients must reject them and recover.
+    pub fn corrupt_frames(&self, n: u64) {
+        self.lock().corrupt = n;
+    }
+
+    pub(crate) fn take_bad_salt(&self) -> bool {
+        let mut s = self.lock();
+        if s.bad_salt > 0 {
+            s.bad_salt -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn flood_for(&self, method: &str) -> Option<u32> {
+        let mut s = self.lock();
+        let (secs, times) = s.flood.get_mut(method)?;
+        let secs = *secs;
+        match times {
+            None => Some(secs),
+            Some(0) => None,
+            Some(n) => {
+                *n -= 1;
+                Some(secs)
+            }
+        }
+    }
+
+    pub(crate) fn on_request(&self) -> RequestFaults {
+        let mut s = self.lock();
+        let mut out = RequestFaults::default();
+        if let Some(n) = s.drop_after.as_mut() {
+            *n -= 1;
+            if *n == 0 {
+                s.drop_after = None;
+                out.drop_connection = true;
+            }
+        }
+        if let Some((rng, p)) = s.drop_random.as_mut() {
+            let roll = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+            if roll < *p {
+                out.drop_connection = true;
+            }
+        }
+        out
+    }
+
+    pub(crate) fn on_reply(&self, rpc: bool) -> ReplyFaults {
+        let mut s = self.lock();
+        let mut out = ReplyFaults {
+            delay: s.delay,
+            ..ReplyFaults::default()
+        };
+        if rpc && s.duplicate > 0 {
+            s.duplicate -= 1;
+            out.duplicate = true;
+        }
+        if s.corrupt > 0 {
+            s.corrupt -= 1;
+            out.corrupt = true;
+        }
+        out
+    }
+}

@@ -1,0 +1,691 @@
+//! A Telegram-compatible MTProto server on 127.0.0.1, for offline tests.
+//!
+//! Nobody can reach Telegram from a CI machine, and a bot's tests should not need
+//! to. `ferrogram-testserver` speaks MTProto as Telegram does — every framing
+//! (obfuscated included), auth-key creation, encrypted sessions with rotating
+//! salts, containers, gzip, acks, `bad_server_salt`, `bad_msg_notification` — so
+//! any client (ours, Telethon, grammers) can log in and work against it:
+//!
+//! - several DCs in one process sharing one world (`PHONE_MIGRATE_X`,
+//!   `USER_MIGRATE_X`, `auth.exportAuthorization` / `auth.importAuthorization`);
+//! - accounts: bots with tokens the server issues, users with documented login
+//!   codes ([`world::login_code`]) and 2FA passwords checked with real SRP;
+//! - private messages, `updates.getState` / `updates.getDifference` with real
+//!   pts/qts/seq bookkeeping, updates pushed to every connected session;
+//! - fault knobs ([`Faults`]), counters ([`CounterSnapshot`]) and a controllable
+//!   clock ([`Clock`]), so tests can assert "executed exactly once" and "no second
+//!   handshake" from the server's side without sleeping.
+//!
+//! It is built on the sans-IO server state machines of `ferrogram-mtproto` and
+//! `ferrogram-transport`; it does not depend on the client.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ferrogram_testserver::Error> {
+//! let server = ferrogram_testserver::TestServer::builder().start().await?;
+//! println!("{}", server.info_json());
+//! // connect a client to server.addr() with server.rsa_public_key_pem() ...
+//! # Ok(()) }
+//! ```
+
+mod clock;
+mod conn;
+mod counters;
+mod faults;
+mod rpc;
+pub mod world;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ferrogram_mtproto::crypto::{AuthKey, sha256};
+use ferrogram_mtproto::handshake::ServerConfig;
+use ferrogram_mtproto::rsa::{RsaPrivateKey, test_server_key};
+use ferrogram_mtproto::session::ServerSession;
+use ferrogram_mtproto::srp::{SrpParams, verifier};
+use ferrogram_mtproto::testing::SeededRng;
+use rand_core::{OsRng, RngCore};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+pub use clock::Clock;
+pub use counters::{CounterSnapshot, MethodCounts};
+pub use faults::Faults;
+
+use counters::Counters;
+use world::World;
+
+/// How long a salt is valid for (a new one starts every period).
+pub const SALT_PERIOD_SECS: i64 = 1800;
+
+/// The phone number of the default user account.
+pub const DEFAULT_USER_PHONE: &str = "9996621234";
+/// The 2FA password of the default user account.
+pub const DEFAULT_USER_PASSWORD: &str = "ferrogram-2fa";
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A listening socket could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The RSA key file could not be read or parsed.
+    #[error("RSA key {path}: {reason}")]
+    RsaKey {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The builder was given an inconsistent configuration.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// Sign-in data of the default user account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserCredentials {
+    /// Its id.
+    pub id: i64,
+    /// Its phone number (digits only).
+    pub phone: String,
+    /// The login code the server expects (see [`world::login_code`]).
+    pub code: String,
+    /// Its 2FA password.
+    pub password: String,
+}
+
+/// A DC of the server: its id and where it listens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DcAddr {
+    /// The DC id.
+    pub id: i32,
+    /// Its address.
+    pub addr: SocketAddr,
+}
+
+/// A key the server knows.
+#[derive(Debug)]
+pub(crate) struct KeyEntry {
+    pub key: AuthKey,
+    pub dc: i32,
+    pub first_salt: i64,
+    pub created: i64,
+}
+
+/// A cached answer (the TL bytes of a result or an rpc_error).
+type ResultKey = (i64, i64, i64);
+
+/// The bounded cache of answers, keyed by (auth key, session, msg_id).
+#[derive(Debug, Default)]
+pub(crate) struct ResultCache {
+    map: HashMap<ResultKey, Vec<u8>>,
+    order: VecDeque<ResultKey>,
+}
+
+/// How many answers the cache keeps (oldest dropped first).
+const RESULT_CACHE_ENTRIES: usize = 20_000;
+
+impl ResultCache {
+    pub(crate) fn get(&self, key: &ResultKey) -> Option<Vec<u8>> {
+        self.map.get(key).cloned()
+    }
+
+    pub(crate) fn insert(&mut self, key: ResultKey, value: Vec<u8>) {
+        if self.map.insert(key, value).is_none() {
+            self.order.push_back(key);
+            while self.order.len() > RESULT_CACHE_ENTRIES {
+                if let Some(old) = self.order.pop_front() {
+                    self.map.remove(&old);
+                }
+            }
+        }
+    }
+}
+
+/// A connection listening for a user's updates.
+#[derive(Debug)]
+pub(crate) struct Subscriber {
+    pub conn: u64,
+    pub tx: mpsc::Sender<Vec<u8>>,
+}
+
+/// State shared by every DC and connection of one server.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub config: ServerConfig,
+    pub clock: Clock,
+    pub counters: Counters,
+    pub faults: Faults,
+    pub world: Mutex<World>,
+    pub dcs: Mutex<Vec<DcAddr>>,
+    salt_secret: [u8; 32],
+    pub keys: Mutex<HashMap<i64, KeyEntry>>,
+    pub sessions: Mutex<HashMap<(i64, i64), Arc<Mutex<ServerSession>>>>,
+    pub results: Mutex<ResultCache>,
+    pub subscribers: Mutex<HashMap<i64, Vec<Subscriber>>>,
+    pub rng: Mutex<SeededRng>,
+    next_conn: AtomicU64,
+}
+
+/// Locks a mutex, ignoring poisoning (a panicking connection task must not take
+/// the whole server down).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    pub(crate) fn next_conn_id(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A salt of `dc` for salt period `period`.
+    pub(crate) fn salt_for(&self, dc: i32, period: i64) -> i64 {
+        let h = sha256(&[&self.salt_secret, &dc.to_le_bytes(), &period.to_le_bytes()]);
+        i64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
+    }
+
+    /// The salt clients should use on `dc` now.
+    pub(crate) fn current_salt(&self, dc: i32) -> i64 {
+        self.salt_for(dc, self.clock.now().secs.div_euclid(SALT_PERIOD_SECS))
+    }
+
+    /// The salts accepted now from a client of `key`: the current and the previous
+    /// period's, and the handshake's first salt during its first period.
+    pub(crate) fn valid_salts(&self, dc: i32, key: &KeyEntry) -> Vec<i64> {
+        let now = self.clock.now().secs;
+        let p = now.div_euclid(SALT_PERIOD_SECS);
+        let mut v = vec![self.salt_for(dc, p), self.salt_for(dc, p - 1)];
+        if now - key.created < SALT_PERIOD_SECS {
+            v.push(key.first_salt);
+        }
+        v
+    }
+
+    /// Queues an update (TL `Updates` bytes) for every connection of `user` but
+    /// `except`. A connection whose queue is full misses it (and catches up with
+    /// `updates.getDifference`, as on Telegram).
+    pub(crate) fn push_update(&self, user: i64, except: Option<u64>, update: &[u8]) {
+        let mut subs = lock(&self.subscribers);
+        if let Some(list) = subs.get_mut(&user) {
+            list.retain(|s| !s.tx.is_closed());
+            for s in list.iter() {
+                if Some(s.conn) != except {
+                    let _ = s.tx.try_send(update.to_vec());
+                }
+            }
+        }
+    }
+
+    /// Registers connection `conn` for `user`'s updates (once).
+    pub(crate) fn subscribe(&self, user: i64, conn: u64, tx: &mpsc::Sender<Vec<u8>>) {
+        let mut subs = lock(&self.subscribers);
+        let list = subs.entry(user).or_default();
+        if !list.iter().any(|s| s.conn == conn) {
+            list.push(Subscriber {
+                conn,
+                tx: tx.clone(),
+            });
+        }
+    }
+
+    /// The address of `dc`.
+    pub(crate) fn dc_addr(&self, dc: i32) -> Option<SocketAddr> {
+        lock(&self.dcs).iter().find(|d| d.id == dc).map(|d| d.addr)
+    }
+}
+
+/// Configures a [`TestServer`].
+#[derive(Debug)]
+pub struct TestServerBuilder {
+    dcs: Vec<i32>,
+    home_dc: i32,
+    listen: SocketAddr,
+    rsa_key: Option<RsaPrivateKey>,
+    seed: Option<u64>,
+    clock: Clock,
+    default_world: bool,
+}
+
+impl Default for TestServerBuilder {
+    fn default() -> Self {
+        Self {
+            dcs: vec![1, 2, 3],
+            home_dc: 2,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            rsa_key: None,
+            seed: None,
+            clock: Clock::real(),
+            default_world: true,
+        }
+    }
+}
+
+impl TestServerBuilder {
+    /// The DC ids to serve (default 1, 2, 3); each listens on its own port.
+    pub fn dcs(mut self, ids: impl IntoIterator<Item = i32>) -> Self {
+        self.dcs = ids.into_iter().collect();
+        self
+    }
+
+    /// The DC clients connect to first and where the default accounts live
+    /// (default 2, like Telegram's test DC).
+    pub fn home_dc(mut self, id: i32) -> Self {
+        self.home_dc = id;
+        self
+    }
+
+    /// Where the home DC listens (default `127.0.0.1:0`, an ephemeral port). The
+    /// other DCs always take ephemeral ports on the same IP.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// The server's RSA key (default: the fixed test key of
+    /// [`ferrogram_mtproto::rsa::test_server_key`], so debug-build tests never
+    /// generate one).
+    pub fn rsa_key(mut self, key: RsaPrivateKey) -> Self {
+        self.rsa_key = Some(key);
+        self
+    }
+
+    /// Reads the RSA private key from a PEM file.
+    pub fn rsa_key_file(mut self, path: &Path) -> Result<Self, Error> {
+        let err = |reason: String| Error::RsaKey {
+            path: path.display().to_string(),
+            reason,
+        };
+        let pem = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        self.rsa_key = Some(RsaPrivateKey::from_pem(&pem).map_err(|e| err(e.to_string()))?);
+        Ok(self)
+    }
+
+    /// Seeds the server's randomness (nonces, salts, padding), for reproducible
+    /// runs. Default: a seed from the OS generator.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The clock to use (tests keep a clone to advance it).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Starts with no accounts at all instead of the default user and bot.
+    pub fn empty_world(mut self) -> Self {
+        self.default_world = false;
+        self
+    }
+
+    /// Binds every DC and starts serving.
+    pub async fn start(self) -> Result<TestServer, Error> {
+        if self.dcs.is_empty() || !self.dcs.contains(&self.home_dc) {
+            return Err(Error::Config(format!(
+                "home DC {} is not among the DCs {:?}",
+                self.home_dc, self.dcs
+            )));
+        }
+        let key = self.rsa_key.unwrap_or_else(test_server_key);
+        let mut rng = SeededRng::new(self.seed.unwrap_or_else(|| OsRng.next_u64()));
+        let mut secret = [0u8; 32];
+        rng.fill_bytes(&mut secret);
+        let mut salt_secret = [0u8; 32];
+        rng.fill_bytes(&mut salt_secret);
+        let mut world = World::new(secret, self.home_dc);
+        let mut user = None;
+        let mut bot_token = None;
+        if self.default_world {
+            let (u, b) = seed_default_world(&mut world, self.home_dc, &mut rng);
+            user = Some(u);
+            bot_token = Some(b);
+        }
+
+        let mut listeners = Vec::new();
+        for &id in &self.dcs {
+            let addr = if id == self.home_dc {
+                self.listen
+            } else {
+                SocketAddr::new(self.listen.ip(), 0)
+            };
+            let l = TcpListener::bind(addr)
+                .await
+                .map_err(|source| Error::Bind { addr, source })?;
+            let local = l
+                .local_addr()
+                .map_err(|source| Error::Bind { addr, source })?;
+            listeners.push((DcAddr { id, addr: local }, l));
+        }
+        let shared = Arc::new(Shared {
+            config: ServerConfig::new(key),
+            clock: self.clock,
+            counters: Counters::default(),
+            faults: Faults::default(),
+            world: Mutex::new(world),
+            dcs: Mutex::new(listeners.iter().map(|(d, _)| *d).collect()),
+            salt_secret,
+            keys: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+            results: Mutex::new(ResultCache::default()),
+            subscribers: Mutex::new(HashMap::new()),
+            rng: Mutex::new(rng),
+            next_conn: AtomicU64::new(1),
+        });
+        let (shutdown, _) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let dcs: Vec<DcAddr> = listeners.iter().map(|(d, _)| *d).collect();
+        for (dc, listener) in listeners {
+            let shared = shared.clone();
+            let mut stop = shutdown.subscribe();
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        _ = stop.changed() => break,
+                        accepted = listener.accept() => {
+                            let Ok((stream, _)) = accepted else { continue };
+                            let _ = stream.set_nodelay(true);
+                            shared.counters.connection();
+                            let shared = shared.clone();
+                            let stop = stop.clone();
+                            tokio::spawn(conn::serve(shared, dc.id, stream, stop));
+                        }
+                    }
+                }
+            }));
+        }
+        Ok(TestServer {
+            shared,
+            dcs,
+            home_dc: self.home_dc,
+            user,
+            bot_token,
+            shutdown,
+            tasks,
+        })
+    }
+}
+
+/// Creates the default accounts: a user with a 2FA password and a bot.
+fn seed_default_world(
+    world: &mut World,
+    home_dc: i32,
+    rng: &mut SeededRng,
+) -> (UserCredentials, String) {
+    let phone = format!("{}{}{}", world::TEST_PHONE_PREFIX, home_dc, "1234");
+    let phone = if home_dc == 2 {
+        DEFAULT_USER_PHONE.to_owned()
+    } else {
+        phone
+    };
+    let id = world.create_account("Ada", "Admin", Some(&phone), false, home_dc);
+    if let Some(a) = world.accounts.get_mut(&id) {
+        a.username = Some("ada_admin".into());
+    }
+    set_password(world, id, DEFAULT_USER_PASSWORD, "the project's name", rng);
+    let bot = world.create_account("Ferrogram Test Bot", "", None, true, home_dc);
+    if let Some(a) = world.accounts.get_mut(&bot) {
+        a.username = Some("ferrogram_test_bot".into());
+    }
+    let token = world.accounts[&bot].bot_token.clone().unwrap_or_default();
+    (
+        UserCredentials {
+            id,
+            code: world::login_code(&phone),
+            phone,
+            password: DEFAULT_USER_PASSWORD.into(),
+        },
+        token,
+    )
+}
+
+/// Gives `user` a 2FA password (SRP parameters on Telegram's DH group, g = 3).
+pub(crate) fn set_password(
+    world: &mut World,
+    user: i64,
+    password: &str,
+    hint: &str,
+    rng: &mut SeededRng,
+) {
+    let mut salt1 = vec![0u8; 40];
+    rng.fill_bytes(&mut salt1);
+    let mut salt2 = vec![0u8; 16];
+    rng.fill_bytes(&mut salt2);
+    let params = SrpParams {
+        salt1,
+        salt2,
+        g: 3,
+        p: ferrogram_mtproto::dh::telegram_dh_prime().to_bytes_be(),
+    };
+    let Ok(v) = verifier(&params, password.as_bytes()) else {
+        return;
+    };
+    if let Some(a) = world.accounts.get_mut(&user) {
+        a.password = Some(world::Password {
+            params,
+            verifier: v,
+            hint: hint.to_owned(),
+        });
+    }
+}
+
+/// A running test server; dropping it stops every DC and closes every connection.
+#[derive(Debug)]
+pub struct TestServer {
+    shared: Arc<Shared>,
+    dcs: Vec<DcAddr>,
+    home_dc: i32,
+    user: Option<UserCredentials>,
+    bot_token: Option<String>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// A builder with the defaults: DCs 1–3, home DC 2, ephemeral ports, the
+    /// fixed test RSA key, the real clock, a default user and bot.
+    pub fn builder() -> TestServerBuilder {
+        TestServerBuilder::default()
+    }
+
+    /// The home DC's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.dc_addr(self.home_dc).expect("home DC is served")
+    }
+
+    /// The home DC's id.
+    pub fn dc_id(&self) -> i32 {
+        self.home_dc
+    }
+
+    /// Every DC and its address.
+    pub fn dcs(&self) -> &[DcAddr] {
+        &self.dcs
+    }
+
+    /// The address of DC `id`.
+    pub fn dc_addr(&self, id: i32) -> Option<SocketAddr> {
+        self.dcs.iter().find(|d| d.id == id).map(|d| d.addr)
+    }
+
+    /// The server's RSA public key as a PKCS#1 PEM (`-----BEGIN RSA PUBLIC KEY-----`).
+    pub fn rsa_public_key_pem(&self) -> String {
+        self.shared.config.key.public().to_pkcs1_pem()
+    }
+
+    /// The server's RSA private key (for clients in the same process that want
+    /// the public half as a value).
+    pub fn rsa_key(&self) -> &RsaPrivateKey {
+        &self.shared.config.key
+    }
+
+    /// What the server has seen so far.
+    pub fn counters(&self) -> CounterSnapshot {
+        self.shared.counters.snapshot()
+    }
+
+    /// The server's clock (clones share it).
+    pub fn clock(&self) -> Clock {
+        self.shared.clock.clone()
+    }
+
+    /// The fault knobs.
+    pub fn faults(&self) -> Faults {
+        self.shared.faults.clone()
+    }
+
+    /// The default bot's token (`None` with an empty world).
+    pub fn bot_token(&self) -> Option<&str> {
+        self.bot_token.as_deref()
+    }
+
+    /// The default user's sign-in data (`None` with an empty world).
+    pub fn user(&self) -> Option<&UserCredentials> {
+        self.user.as_ref()
+    }
+
+    /// Creates a user account (no password) and returns its id. Its login code
+    /// follows [`world::login_code`].
+    pub fn create_user(&self, first_name: &str, last_name: &str, phone: &str) -> i64 {
+        let mut w = lock(&self.shared.world);
+        let dc = world::phone_dc(phone)
+            .filter(|d| self.dcs.iter().any(|x| x.id == *d))
+            .unwrap_or(self.home_dc);
+        w.create_account(first_name, last_name, Some(phone), false, dc)
+    }
+
+    /// The id of the account with this username, if any.
+    pub fn user_id_by_username(&self, username: &str) -> Option<i64> {
+        let name = username.trim_start_matches('@');
+        lock(&self.shared.world)
+            .accounts
+            .values()
+            .find(|a| {
+                a.username
+                    .as_deref()
+                    .is_some_and(|u| u.eq_ignore_ascii_case(name))
+            })
+            .map(|a| a.id)
+    }
+
+    /// Creates a bot and returns its id and token.
+    pub fn create_bot(&self, name: &str) -> (i64, String) {
+        let mut w = lock(&self.shared.world);
+        let id = w.create_account(name, "", None, true, self.home_dc);
+        let token = w.accounts[&id].bot_token.clone().unwrap_or_default();
+        (id, token)
+    }
+
+    /// Gives a user a 2FA password.
+    pub fn set_password(&self, user: i64, password: &str) {
+        let mut w = lock(&self.shared.world);
+        let mut rng = lock(&self.shared.rng);
+        set_password(&mut w, user, password, "", &mut rng);
+    }
+
+    /// Moves `user` to DC `dc`: requests it makes on another DC with its old
+    /// authorization answer `USER_MIGRATE_{dc}`, and its sign-in is sent there.
+    pub fn migrate_user(&self, user: i64, dc: i32) -> Result<(), Error> {
+        if !self.dcs.iter().any(|d| d.id == dc) {
+            return Err(Error::Config(format!("DC {dc} is not served")));
+        }
+        let mut w = lock(&self.shared.world);
+        match w.accounts.get_mut(&user) {
+            Some(a) => {
+                a.home_dc = dc;
+                Ok(())
+            }
+            None => Err(Error::Config(format!("no user {user}"))),
+        }
+    }
+
+    /// Expires every file reference issued so far: requests carrying an old one
+    /// answer `FILE_REFERENCE_EXPIRED` until the client fetches the file's
+    /// owner (message, photo list, profile) again.
+    pub fn expire_file_references(&self) {
+        let mut w = lock(&self.shared.world);
+        for p in w.photos.values_mut() {
+            p.reference_epoch += 1;
+        }
+    }
+
+    /// The ids of `user`'s profile photos, oldest first.
+    pub fn profile_photos(&self, user: i64) -> Vec<i64> {
+        lock(&self.shared.world)
+            .profile_photos
+            .get(&user)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Moves a stored photo to DC `dc` (downloads elsewhere answer `FILE_MIGRATE_X`).
+    pub fn move_photo(&self, photo: i64, dc: i32) {
+        if let Some(p) = lock(&self.shared.world).photos.get_mut(&photo) {
+            p.dc = dc;
+        }
+    }
+
+    /// The user id an account's phone number belongs to.
+    pub fn user_id_by_phone(&self, phone: &str) -> Option<i64> {
+        lock(&self.shared.world)
+            .phones
+            .get(&world::normalize_phone(phone))
+            .copied()
+    }
+
+    /// The texts of the private chat between `user` and `peer`, oldest first, as
+    /// `user`'s mailbox holds them (for tests to compare with what a client read).
+    pub fn messages(&self, user: i64, peer: i64) -> Vec<String> {
+        let w = lock(&self.shared.world);
+        w.mailboxes
+            .get(&user)
+            .map(|m| {
+                m.messages
+                    .values()
+                    .filter(|x| x.peer == peer)
+                    .map(|x| x.text.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The JSON line the binary prints when ready (see the crate README).
+    pub fn info_json(&self) -> String {
+        let dcs: Vec<serde_json::Value> = self
+            .dcs
+            .iter()
+            .map(|d| serde_json::json!({"id": d.id, "addr": d.addr.to_string()}))
+            .collect();
+        let user = self.user.as_ref().map(|u| {
+            serde_json::json!({"id": u.id, "phone": u.phone, "code": u.code, "password": u.password})
+        });
+        serde_json::json!({
+            "addr": self.addr().to_string(),
+            "dc_id": self.home_dc,
+            "dcs": dcs,
+            "rsa_public_key_pem": self.rsa_public_key_pem(),
+            "bot_token": self.bot_token,
+            "user": user,
+            "chats": [],
+        })
+        .to_string()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}

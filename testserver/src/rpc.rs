@@ -1,0 +1,967 @@
+//! The API methods the server implements, with Telegram's semantics and error names.
+
+use ferrogram_mtproto::srp::SrpServer;
+use ferrogram_tl_types::service::RpcError;
+use ferrogram_tl_types::{AnyObject, DeserializeErrorKind, Serializable, enums, functions, types};
+use rand_core::RngCore;
+
+use crate::world::{self, Authorization, PendingCode, StoredMessage, World};
+use crate::{Shared, lock};
+
+/// How long a login code stays valid.
+const CODE_TTL_SECS: i32 = 300;
+/// The largest file part `upload.saveFilePart` accepts.
+const MAX_PART: usize = 512 * 1024;
+/// The most parts one upload may have (Telegram allows 4000 parts of 512 KiB;
+/// the test server keeps files small so memory stays bounded).
+const MAX_PARTS: i32 = 4000;
+/// The most bytes of unfinished uploads one user may hold.
+const MAX_UPLOAD_BYTES: usize = 64 << 20;
+/// The most updates one `updates.getDifference` returns before answering a slice.
+const DIFFERENCE_LIMIT: usize = 100;
+
+/// Who is calling.
+pub(crate) struct Ctx<'a> {
+    pub shared: &'a Shared,
+    pub dc: i32,
+    pub key_id: i64,
+    pub conn: u64,
+}
+
+/// A decoded request.
+pub(crate) struct Call {
+    /// The innermost method's TL name (for counters and flood knobs).
+    pub method: &'static str,
+    /// The innermost method, or the error to answer when it cannot be decoded.
+    pub object: Result<AnyObject, RpcErr>,
+    /// Wrapped in `invokeWithoutUpdates`.
+    pub without_updates: bool,
+}
+
+/// An error answer.
+#[derive(Clone, Debug)]
+pub(crate) struct RpcErr {
+    code: i32,
+    message: String,
+}
+
+fn err(code: i32, message: impl Into<String>) -> RpcErr {
+    RpcErr {
+        code,
+        message: message.into(),
+    }
+}
+
+fn bad(message: &str) -> RpcErr {
+    err(400, message)
+}
+
+type R = Result<Vec<u8>, RpcErr>;
+
+/// The TL bytes of an `rpc_error`.
+pub(crate) fn error_bytes(code: i32, message: &str) -> Vec<u8> {
+    RpcError::new(code, message).to_bytes()
+}
+
+/// Decodes a request and unwraps `invokeWithLayer`, `initConnection`,
+/// `invokeWithoutUpdates` and the other wrappers.
+pub(crate) fn decode(body: &[u8]) -> Call {
+    let mut object = match AnyObject::from_bytes(body) {
+        Ok(o) => o,
+        Err(e) => {
+            // An unknown top-level constructor is an unknown method; a known one
+            // whose fields do not parse is a fetch error.
+            let known = !matches!(
+                e.kind,
+                DeserializeErrorKind::UnknownConstructor { .. } if e.offset == 0
+            );
+            let message = if known {
+                "INPUT_FETCH_ERROR"
+            } else {
+                "INPUT_METHOD_INVALID"
+            };
+            return Call {
+                method: "unknown",
+                object: Err(bad(message)),
+                without_updates: false,
+            };
+        }
+    };
+    let mut without_updates = false;
+    loop {
+        object = match object {
+            AnyObject::InvokeWithLayer(x) => x.query,
+            AnyObject::InitConnection(x) => x.query,
+            AnyObject::InvokeWithoutUpdates(x) => {
+                without_updates = true;
+                x.query
+            }
+            AnyObject::InvokeAfterMsg(x) => x.query,
+            AnyObject::InvokeAfterMsgs(x) => x.query,
+            AnyObject::InvokeWithMessagesRange(x) => x.query,
+            AnyObject::InvokeWithTakeout(x) => x.query,
+            other => {
+                object = other;
+                break;
+            }
+        };
+    }
+    Call {
+        method: object.name(),
+        object: Ok(object),
+        without_updates,
+    }
+}
+
+/// Executes one request and returns the bytes to put in its `rpc_result`.
+pub(crate) fn execute(ctx: &Ctx<'_>, object: Result<AnyObject, RpcErr>) -> Vec<u8> {
+    let result = object.and_then(|o| dispatch(ctx, o));
+    match result {
+        Ok(bytes) => bytes,
+        Err(e) => error_bytes(e.code, &e.message),
+    }
+}
+
+/// The user the caller's auth key is signed in as, if any.
+pub(crate) fn authorized_user(ctx: &Ctx<'_>) -> Option<i64> {
+    lock(&ctx.shared.world)
+        .authorizations
+        .get(&ctx.key_id)
+        .map(|a| a.user)
+}
+
+fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
+    let shared = ctx.shared;
+    let mut w = lock(&shared.world);
+    let w = &mut *w;
+    match object {
+        AnyObject::HelpGetConfig(_) => Ok(get_config(ctx)),
+        AnyObject::HelpGetNearestDc(_) => Ok(enums::NearestDc::from(types::NearestDc {
+            country: "ZZ".into(),
+            this_dc: ctx.dc,
+            nearest_dc: w.home_dc,
+        })
+        .to_bytes()),
+        AnyObject::AuthSendCode(x) => send_code(ctx, w, &x.phone_number),
+        AnyObject::AuthSignIn(x) => sign_in(ctx, w, *x),
+        AnyObject::AuthSignUp(x) => sign_up(ctx, w, *x),
+        AnyObject::AuthImportBotAuthorization(x) => {
+            let Some(&bot) = w.bot_tokens.get(&x.bot_auth_token) else {
+                return Err(bad("ACCESS_TOKEN_INVALID"));
+            };
+            let home = w.accounts[&bot].home_dc;
+            if home != ctx.dc {
+                return Err(err(303, format!("USER_MIGRATE_{home}")));
+            }
+            Ok(authorize(ctx, w, bot, false))
+        }
+        AnyObject::AccountGetPassword(_) => get_password(ctx, w),
+        AnyObject::AuthCheckPassword(x) => check_password(ctx, w, x.password),
+        AnyObject::AuthLogOut(_) => {
+            if w.authorizations.remove(&ctx.key_id).is_none() {
+                return Err(err(401, "AUTH_KEY_UNREGISTERED"));
+            }
+            Ok(enums::auth::LoggedOut::from(types::auth::LoggedOut {
+                future_auth_token: None,
+            })
+            .to_bytes())
+        }
+        AnyObject::AuthExportAuthorization(x) => {
+            let me = signed_in(ctx, w)?;
+            if x.dc_id == ctx.dc || shared.dc_addr(x.dc_id).is_none() {
+                return Err(bad("DC_ID_INVALID"));
+            }
+            let (id, bytes) = w.export_authorization(me, x.dc_id);
+            Ok(
+                enums::auth::ExportedAuthorization::from(types::auth::ExportedAuthorization {
+                    id,
+                    bytes,
+                })
+                .to_bytes(),
+            )
+        }
+        AnyObject::AuthImportAuthorization(x) => match w.exported.get(&x.id) {
+            Some((user, bytes, dc)) if *bytes == x.bytes && *dc == ctx.dc => {
+                let user = *user;
+                w.exported.remove(&x.id);
+                Ok(authorize(ctx, w, user, true))
+            }
+            _ => Err(bad("AUTH_BYTES_INVALID")),
+        },
+        AnyObject::UsersGetUsers(x) => {
+            let me = me(ctx, w)?;
+            let users: Vec<enums::User> =
+                x.id.iter()
+                    .filter_map(|u| match u {
+                        enums::InputUser::InputUserSelf => Some(me),
+                        enums::InputUser::InputUser(u) => (w.accounts.contains_key(&u.user_id)
+                            && w.access_hash(me, u.user_id) == u.access_hash)
+                            .then_some(u.user_id),
+                        _ => None,
+                    })
+                    .filter_map(|id| w.user_view(me, id))
+                    .collect();
+            Ok(users.to_bytes())
+        }
+        AnyObject::ContactsResolveUsername(x) => {
+            let me = me(ctx, w)?;
+            let name = x.username.trim_start_matches('@').to_ascii_lowercase();
+            if name.len() < 4
+                || name.len() > 32
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(bad("USERNAME_INVALID"));
+            }
+            let Some(id) = w
+                .accounts
+                .values()
+                .find(|a| a.username.as_deref().map(str::to_ascii_lowercase) == Some(name.clone()))
+                .map(|a| a.id)
+            else {
+                return Err(bad("USERNAME_NOT_OCCUPIED"));
+            };
+            Ok(
+                enums::contacts::ResolvedPeer::from(types::contacts::ResolvedPeer {
+                    peer: enums::Peer::from(types::PeerUser { user_id: id }),
+                    chats: Vec::new(),
+                    users: w.user_view(me, id).into_iter().collect(),
+                })
+                .to_bytes(),
+            )
+        }
+        AnyObject::UpdatesGetState(_) => {
+            let me = me(ctx, w)?;
+            let date = shared.clock.unix();
+            let m = w.mailbox(me);
+            Ok(enums::updates::State::from(types::updates::State {
+                pts: m.pts,
+                qts: m.qts,
+                date,
+                seq: m.seq,
+                unread_count: 0,
+            })
+            .to_bytes())
+        }
+        AnyObject::UpdatesGetDifference(x) => get_difference(ctx, w, &x),
+        AnyObject::UpdatesGetChannelDifference(_) => Err(bad("CHANNEL_INVALID")),
+        AnyObject::MessagesSendMessage(x) => {
+            let me = me(ctx, w)?;
+            if x.message.trim().is_empty() {
+                return Err(bad("MESSAGE_EMPTY"));
+            }
+            if x.message.chars().count() > 4096 {
+                return Err(bad("MESSAGE_TOO_LONG"));
+            }
+            let peer = resolve_user_peer(w, me, &x.peer)?;
+            let (id, pts, date) = deliver(ctx, w, me, peer, x.message.clone(), None);
+            Ok(enums::Updates::from(types::UpdateShortSentMessage {
+                out: true,
+                id,
+                pts,
+                pts_count: 1,
+                date,
+                ..Default::default()
+            })
+            .to_bytes())
+        }
+        AnyObject::MessagesSendMedia(x) => {
+            let me = me(ctx, w)?;
+            let peer = resolve_user_peer(w, me, &x.peer)?;
+            let photo = match &x.media {
+                enums::InputMedia::UploadedPhoto(p) => {
+                    let bytes = take_upload(w, me, &p.file)?;
+                    let dc = w.accounts[&me].home_dc;
+                    w.add_photo(me, shared.clock.unix(), dc, bytes)
+                }
+                enums::InputMedia::Photo(p) => match &p.id {
+                    enums::InputPhoto::InputPhoto(i) => {
+                        check_photo(w, i.id, i.access_hash, &i.file_reference)?;
+                        i.id
+                    }
+                    enums::InputPhoto::Empty => return Err(bad("MEDIA_EMPTY")),
+                },
+                _ => return Err(bad("MEDIA_INVALID")),
+            };
+            let media = enums::MessageMedia::from(types::MessageMediaPhoto {
+                photo: w.photo_view(photo),
+                ..Default::default()
+            });
+            let (id, pts, _) = deliver(ctx, w, me, peer, x.message.clone(), Some(media));
+            let message = w.mailbox(me).messages[&id].clone();
+            let users = [me, peer]
+                .iter()
+                .filter_map(|u| w.user_view(me, *u))
+                .collect();
+            Ok(enums::Updates::from(types::Updates {
+                updates: vec![
+                    enums::Update::from(types::UpdateMessageID {
+                        id,
+                        random_id: x.random_id,
+                    }),
+                    enums::Update::from(types::UpdateNewMessage {
+                        message: w.message_view(&message),
+                        pts,
+                        pts_count: 1,
+                    }),
+                ],
+                users,
+                chats: Vec::new(),
+                date: message.date,
+                seq: 0,
+            })
+            .to_bytes())
+        }
+        AnyObject::MessagesGetHistory(x) => {
+            let me = me(ctx, w)?;
+            if w.accounts[&me].bot {
+                return Err(bad("BOT_METHOD_INVALID"));
+            }
+            let peer = resolve_user_peer(w, me, &x.peer)?;
+            get_history(w, me, peer, &x)
+        }
+        AnyObject::MessagesGetMessages(x) => {
+            let me = me(ctx, w)?;
+            let mailbox = w.mailbox(me).clone();
+            let mut peers = vec![me];
+            let messages: Vec<enums::Message> =
+                x.id.iter()
+                    .map(|m| match m {
+                        enums::InputMessage::ID(i) => match mailbox.messages.get(&i.id) {
+                            Some(s) => {
+                                peers.push(s.peer);
+                                w.message_view(s)
+                            }
+                            None => enums::Message::from(types::MessageEmpty {
+                                id: i.id,
+                                peer_id: None,
+                            }),
+                        },
+                        _ => enums::Message::from(types::MessageEmpty {
+                            id: 0,
+                            peer_id: None,
+                        }),
+                    })
+                    .collect();
+            Ok(enums::messages::Messages::from(types::messages::Messages {
+                messages,
+                topics: Vec::new(),
+                chats: Vec::new(),
+                users: users_of(w, me, peers),
+            })
+            .to_bytes())
+        }
+        AnyObject::UploadSaveFilePart(x) => {
+            let me = me(ctx, w)?;
+            save_part(w, me, x.file_id, x.file_part, None, x.bytes)
+        }
+        AnyObject::UploadSaveBigFilePart(x) => {
+            let me = me(ctx, w)?;
+            save_part(
+                w,
+                me,
+                x.file_id,
+                x.file_part,
+                Some(x.file_total_parts),
+                x.bytes,
+            )
+        }
+        AnyObject::UploadGetFile(x) => {
+            let me = me(ctx, w)?;
+            get_file(ctx, w, me, &x)
+        }
+        AnyObject::PhotosUploadProfilePhoto(x) => {
+            let me = me(ctx, w)?;
+            if x.bot.is_some() {
+                return Err(bad("BOT_INVALID"));
+            }
+            let Some(file) = &x.file else {
+                return Err(bad("PHOTO_FILE_MISSING"));
+            };
+            let bytes = take_upload(w, me, file)?;
+            let dc = w.accounts[&me].home_dc;
+            let id = w.add_photo(me, shared.clock.unix(), dc, bytes);
+            w.profile_photos.entry(me).or_default().push(id);
+            let photo = w.photo_view(id).expect("just added");
+            Ok(enums::photos::Photo::from(types::photos::Photo {
+                photo,
+                users: w.user_view(me, me).into_iter().collect(),
+            })
+            .to_bytes())
+        }
+        _ => Err(bad("INPUT_METHOD_INVALID")),
+    }
+}
+
+fn get_config(ctx: &Ctx<'_>) -> Vec<u8> {
+    let now = ctx.shared.clock.unix();
+    let dc_options = crate::lock(&ctx.shared.dcs)
+        .iter()
+        .map(|d| {
+            enums::DcOption::from(types::DcOption {
+                id: d.id,
+                ip_address: d.addr.ip().to_string(),
+                port: i32::from(d.addr.port()),
+                ..Default::default()
+            })
+        })
+        .collect();
+    enums::Config::from(types::Config {
+        date: now,
+        expires: now + 3600,
+        test_mode: false,
+        this_dc: ctx.dc,
+        dc_options,
+        dc_txt_domain_name: "localhost".into(),
+        chat_size_max: 200,
+        megagroup_size_max: 200_000,
+        forwarded_count_max: 100,
+        online_update_period_ms: 210_000,
+        offline_blur_timeout_ms: 5_000,
+        offline_idle_timeout_ms: 30_000,
+        online_cloud_timeout_ms: 300_000,
+        notify_cloud_delay_ms: 30_000,
+        notify_default_delay_ms: 1_500,
+        push_chat_period_ms: 60_000,
+        push_chat_limit: 2,
+        edit_time_limit: 172_800,
+        revoke_time_limit: i32::MAX,
+        revoke_pm_time_limit: i32::MAX,
+        rating_e_decay: 2_419_200,
+        stickers_recent_limit: 200,
+        channels_read_media_period: 604_800,
+        call_receive_timeout_ms: 20_000,
+        call_ring_timeout_ms: 90_000,
+        call_connect_timeout_ms: 30_000,
+        call_packet_timeout_ms: 10_000,
+        me_url_prefix: "https://t.me/".into(),
+        caption_length_max: 1024,
+        message_length_max: 4096,
+        webfile_dc_id: ctx.dc,
+        ..Default::default()
+    })
+    .to_bytes()
+}
+
+/// The signed-in user, checking that this DC is allowed to serve them.
+fn me(ctx: &Ctx<'_>, w: &World) -> Result<i64, RpcErr> {
+    let Some(a) = w.authorizations.get(&ctx.key_id) else {
+        return Err(err(401, "AUTH_KEY_UNREGISTERED"));
+    };
+    let home = w.accounts.get(&a.user).map_or(ctx.dc, |x| x.home_dc);
+    if home != ctx.dc && !a.imported {
+        return Err(err(303, format!("USER_MIGRATE_{home}")));
+    }
+    Ok(a.user)
+}
+
+/// The signed-in user, on any DC (for moving the authorization elsewhere).
+fn signed_in(ctx: &Ctx<'_>, w: &World) -> Result<i64, RpcErr> {
+    w.authorizations
+        .get(&ctx.key_id)
+        .map(|a| a.user)
+        .ok_or_else(|| err(401, "AUTH_KEY_UNREGISTERED"))
+}
+
+fn authorize(ctx: &Ctx<'_>, w: &mut World, user: i64, imported: bool) -> Vec<u8> {
+    w.authorizations
+        .insert(ctx.key_id, Authorization { user, imported });
+    w.pending_password.remove(&ctx.key_id);
+    let view = w.user_view(user, user).expect("account exists");
+    enums::auth::Authorization::from(types::auth::Authorization {
+        setup_password_required: false,
+        otherwise_relogin_days: None,
+        tmp_sessions: None,
+        future_auth_token: None,
+        user: view,
+    })
+    .to_bytes()
+}
+
+/// The DC whose accounts include `phone` (an existing account's home DC, else the
+/// DC the number names, else the home DC).
+fn phone_home(ctx: &Ctx<'_>, w: &World, phone: &str) -> i32 {
+    if let Some(id) = w.phones.get(phone) {
+        return w.accounts[id].home_dc;
+    }
+    world::phone_dc(phone)
+        .filter(|d| ctx.shared.dc_addr(*d).is_some())
+        .unwrap_or(w.home_dc)
+}
+
+fn send_code(ctx: &Ctx<'_>, w: &mut World, phone: &str) -> R {
+    let phone = world::normalize_phone(phone);
+    if phone.len() < 5 || phone.len() > 15 {
+        return Err(bad("PHONE_NUMBER_INVALID"));
+    }
+    let dc = phone_home(ctx, w, &phone);
+    if dc != ctx.dc {
+        return Err(err(303, format!("PHONE_MIGRATE_{dc}")));
+    }
+    let mut nonce = [0u8; 8];
+    lock(&ctx.shared.rng).fill_bytes(&mut nonce);
+    let hash: String = w.keyed(&[b"code", phone.as_bytes(), &nonce])[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    w.codes.insert(
+        hash.clone(),
+        PendingCode {
+            phone: phone.clone(),
+            code: world::login_code(&phone),
+            expires: ctx.shared.clock.unix().saturating_add(CODE_TTL_SECS),
+        },
+    );
+    Ok(enums::auth::SentCode::from(types::auth::SentCode {
+        r#type: enums::auth::SentCodeType::from(types::auth::SentCodeTypeApp { length: 5 }),
+        phone_code_hash: hash,
+        next_type: None,
+        timeout: None,
+    })
+    .to_bytes())
+}
+
+/// Checks a phone code hash; the pending code.
+fn pending_code(ctx: &Ctx<'_>, w: &World, phone: &str, hash: &str) -> Result<PendingCode, RpcErr> {
+    if hash.is_empty() {
+        return Err(bad("PHONE_CODE_HASH_EMPTY"));
+    }
+    let Some(p) = w.codes.get(hash) else {
+        return Err(bad("PHONE_CODE_EXPIRED"));
+    };
+    if p.phone != world::normalize_phone(phone) {
+        return Err(bad("PHONE_NUMBER_INVALID"));
+    }
+    if ctx.shared.clock.unix() > p.expires {
+        return Err(bad("PHONE_CODE_EXPIRED"));
+    }
+    Ok(p.clone())
+}
+
+fn sign_in(ctx: &Ctx<'_>, w: &mut World, x: functions::auth::SignIn) -> R {
+    let p = pending_code(ctx, w, &x.phone_number, &x.phone_code_hash)?;
+    let dc = phone_home(ctx, w, &p.phone);
+    if dc != ctx.dc {
+        return Err(err(303, format!("PHONE_MIGRATE_{dc}")));
+    }
+    match x.phone_code.as_deref() {
+        None | Some("") => return Err(bad("PHONE_CODE_EMPTY")),
+        Some(c) if c != p.code => return Err(bad("PHONE_CODE_INVALID")),
+        Some(_) => {}
+    }
+    let Some(&user) = w.phones.get(&p.phone) else {
+        return Ok(
+            enums::auth::Authorization::from(types::auth::AuthorizationSignUpRequired {
+                terms_of_service: None,
+            })
+            .to_bytes(),
+        );
+    };
+    w.codes.remove(&x.phone_code_hash);
+    if w.accounts[&user].password.is_some() {
+        w.pending_password.insert(ctx.key_id, user);
+        return Err(err(401, "SESSION_PASSWORD_NEEDED"));
+    }
+    Ok(authorize(ctx, w, user, false))
+}
+
+fn sign_up(ctx: &Ctx<'_>, w: &mut World, x: functions::auth::SignUp) -> R {
+    let p = pending_code(ctx, w, &x.phone_number, &x.phone_code_hash)?;
+    if w.phones.contains_key(&p.phone) {
+        return Err(bad("PHONE_NUMBER_OCCUPIED"));
+    }
+    let first = x.first_name.trim();
+    if first.is_empty() || first.chars().count() > 64 {
+        return Err(bad("FIRST_NAME_INVALID"));
+    }
+    if x.last_name.chars().count() > 64 {
+        return Err(bad("LASTNAME_INVALID"));
+    }
+    w.codes.remove(&x.phone_code_hash);
+    let user = w.create_account(first, x.last_name.trim(), Some(&p.phone), false, ctx.dc);
+    Ok(authorize(ctx, w, user, false))
+}
+
+fn srp_algo(params: &ferrogram_mtproto::srp::SrpParams) -> enums::PasswordKdfAlgo {
+    enums::PasswordKdfAlgo::from(
+        types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow {
+            salt1: params.salt1.clone(),
+            salt2: params.salt2.clone(),
+            g: params.g,
+            p: params.p.clone(),
+        },
+    )
+}
+
+fn get_password(ctx: &Ctx<'_>, w: &mut World) -> R {
+    let user = w
+        .pending_password
+        .get(&ctx.key_id)
+        .copied()
+        .or_else(|| w.authorizations.get(&ctx.key_id).map(|a| a.user));
+    let password = user.and_then(|u| w.accounts[&u].password.clone());
+    let mut rng = lock(&ctx.shared.rng);
+    let mut secure = vec![0u8; 32];
+    rng.fill_bytes(&mut secure);
+    let mut salt = vec![0u8; 8];
+    rng.fill_bytes(&mut salt);
+    let new_params = ferrogram_mtproto::srp::SrpParams {
+        salt1: salt.clone(),
+        salt2: salt.clone(),
+        g: 3,
+        p: ferrogram_mtproto::dh::telegram_dh_prime().to_bytes_be(),
+    };
+    let mut out = types::account::Password {
+        has_recovery: false,
+        has_secure_values: false,
+        has_password: false,
+        current_algo: None,
+        srp_b: None,
+        srp_id: None,
+        hint: None,
+        email_unconfirmed_pattern: None,
+        new_algo: srp_algo(&new_params),
+        new_secure_algo: enums::SecurePasswordKdfAlgo::from(
+            types::SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000 { salt },
+        ),
+        secure_random: secure,
+        pending_reset_date: None,
+        login_email_pattern: None,
+    };
+    if let (Some(user), Some(pw)) = (user, password) {
+        let server = SrpServer::new(pw.params.clone(), &pw.verifier, &mut *rng)
+            .map_err(|_| err(500, "SRP_FAILED"))?;
+        let srp_id = (rng.next_u64() >> 1) as i64;
+        out.has_password = true;
+        out.current_algo = Some(srp_algo(&pw.params));
+        out.srp_b = Some(server.srp_b().to_vec());
+        out.srp_id = Some(srp_id);
+        out.hint = (!pw.hint.is_empty()).then(|| pw.hint.clone());
+        // Only the latest SRP session of a user is valid, as on Telegram.
+        w.srp.retain(|_, (u, _)| *u != user);
+        w.srp.insert(srp_id, (user, server));
+    }
+    Ok(enums::account::Password::from(out).to_bytes())
+}
+
+fn check_password(ctx: &Ctx<'_>, w: &mut World, input: enums::InputCheckPasswordSRP) -> R {
+    let enums::InputCheckPasswordSRP::InputCheckPasswordSRP(p) = input else {
+        return Err(bad("PASSWORD_HASH_INVALID"));
+    };
+    let Some((user, server)) = w.srp.remove(&p.srp_id) else {
+        return Err(bad("SRP_ID_INVALID"));
+    };
+    let allowed = w.pending_password.get(&ctx.key_id) == Some(&user)
+        || w.authorizations.get(&ctx.key_id).map(|a| a.user) == Some(user);
+    if !allowed {
+        return Err(bad("SRP_ID_INVALID"));
+    }
+    match server.verify(&p.a, &p.m1) {
+        Ok(true) => Ok(authorize(ctx, w, user, false)),
+        Ok(false) => Err(bad("PASSWORD_HASH_INVALID")),
+        Err(_) => Err(bad("SRP_A_INVALID")),
+    }
+}
+
+/// The user a private-chat peer names (chats and channels are part 2).
+fn resolve_user_peer(w: &World, me: i64, peer: &enums::InputPeer) -> Result<i64, RpcErr> {
+    match peer {
+        enums::InputPeer::InputPeerSelf => Ok(me),
+        enums::InputPeer::User(u) => {
+            if u.user_id == me
+                || (w.accounts.contains_key(&u.user_id)
+                    && w.access_hash(me, u.user_id) == u.access_hash)
+            {
+                Ok(u.user_id)
+            } else {
+                Err(bad("PEER_ID_INVALID"))
+            }
+        }
+        enums::InputPeer::Channel(_) | enums::InputPeer::ChannelFromMessage(_) => {
+            Err(bad("CHANNEL_INVALID"))
+        }
+        _ => Err(bad("PEER_ID_INVALID")),
+    }
+}
+
+/// Stores a message from `me` to `peer` in both mailboxes and pushes it to the
+/// other sessions of both. Returns the sender's (id, pts, date).
+fn deliver(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    peer: i64,
+    text: String,
+    media: Option<enums::MessageMedia>,
+) -> (i32, i32, i32) {
+    let date = ctx.shared.clock.unix();
+    let store = |w: &mut World, owner: i64, other: i64, out: bool| {
+        let m = w.mailbox(owner);
+        let id = m.next_id;
+        m.next_id += 1;
+        m.pts += 1;
+        let pts = m.pts;
+        let msg = StoredMessage {
+            id,
+            peer: other,
+            from: me,
+            out,
+            date,
+            text: text.clone(),
+            media: media.clone(),
+            pts,
+        };
+        m.messages.insert(id, msg.clone());
+        (msg, pts)
+    };
+    let (mine, pts) = store(w, me, peer, true);
+    let push = |w: &World, owner: i64, msg: &StoredMessage, except: Option<u64>| {
+        let update = if msg.media.is_none() {
+            enums::Updates::from(types::UpdateShortMessage {
+                out: msg.out,
+                id: msg.id,
+                user_id: msg.peer,
+                message: msg.text.clone(),
+                pts: msg.pts,
+                pts_count: 1,
+                date: msg.date,
+                ..Default::default()
+            })
+        } else {
+            enums::Updates::from(types::Updates {
+                updates: vec![enums::Update::from(types::UpdateNewMessage {
+                    message: w.message_view(msg),
+                    pts: msg.pts,
+                    pts_count: 1,
+                })],
+                users: users_of(w, owner, vec![owner, msg.peer, msg.from]),
+                chats: Vec::new(),
+                date: msg.date,
+                seq: 0,
+            })
+        };
+        ctx.shared.push_update(owner, except, &update.to_bytes());
+    };
+    push(w, me, &mine, Some(ctx.conn));
+    if peer != me {
+        let (theirs, _) = store(w, peer, me, false);
+        push(w, peer, &theirs, None);
+    }
+    (mine.id, pts, date)
+}
+
+/// `viewer`'s view of each distinct user in `ids`.
+fn users_of(w: &World, viewer: i64, mut ids: Vec<i64>) -> Vec<enums::User> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| w.user_view(viewer, id))
+        .collect()
+}
+
+fn get_history(w: &mut World, me: i64, peer: i64, x: &functions::messages::GetHistory) -> R {
+    let mailbox = w.mailbox(me).clone();
+    // Newest first, as Telegram returns them.
+    let all: Vec<&StoredMessage> = mailbox
+        .messages
+        .values()
+        .rev()
+        .filter(|m| m.peer == peer)
+        .filter(|m| x.max_id <= 0 || m.id < x.max_id)
+        .filter(|m| x.min_id <= 0 || m.id > x.min_id)
+        .collect();
+    let start = all
+        .iter()
+        .position(|m| {
+            (x.offset_id <= 0 || m.id < x.offset_id)
+                && (x.offset_date <= 0 || m.date < x.offset_date)
+        })
+        .unwrap_or(all.len());
+    let start = (start as i64 + i64::from(x.add_offset)).clamp(0, all.len() as i64) as usize;
+    let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
+    let page: Vec<&StoredMessage> = all.iter().skip(start).take(limit).copied().collect();
+    let messages = page.iter().map(|m| w.message_view(m)).collect();
+    let users = users_of(w, me, vec![me, peer]);
+    let out = if page.len() == all.len() {
+        enums::messages::Messages::from(types::messages::Messages {
+            messages,
+            topics: Vec::new(),
+            chats: Vec::new(),
+            users,
+        })
+    } else {
+        enums::messages::Messages::from(types::messages::MessagesSlice {
+            count: all.len() as i32,
+            messages,
+            users,
+            ..Default::default()
+        })
+    };
+    Ok(out.to_bytes())
+}
+
+fn get_difference(ctx: &Ctx<'_>, w: &mut World, x: &functions::updates::GetDifference) -> R {
+    let me = me(ctx, w)?;
+    let date = ctx.shared.clock.unix();
+    let m = w.mailbox(me).clone();
+    let state = |pts: i32| {
+        enums::updates::State::from(types::updates::State {
+            pts,
+            qts: m.qts,
+            date,
+            seq: m.seq,
+            unread_count: 0,
+        })
+    };
+    let limit = x
+        .pts_total_limit
+        .filter(|l| *l > 0)
+        .map_or(DIFFERENCE_LIMIT, |l| (l as usize).min(DIFFERENCE_LIMIT));
+    let mut new: Vec<&StoredMessage> = m.messages.values().filter(|s| s.pts > x.pts).collect();
+    new.sort_by_key(|s| s.pts);
+    if new.is_empty() {
+        return Ok(
+            enums::updates::Difference::from(types::updates::DifferenceEmpty { date, seq: m.seq })
+                .to_bytes(),
+        );
+    }
+    let more = new.len() > limit;
+    new.truncate(limit);
+    let peers: Vec<i64> = new
+        .iter()
+        .flat_map(|s| [s.peer, s.from])
+        .chain([me])
+        .collect();
+    let new_messages = new.iter().map(|s| w.message_view(s)).collect();
+    let users = users_of(w, me, peers);
+    let out = if more {
+        let last = new.last().map_or(x.pts, |s| s.pts);
+        enums::updates::Difference::from(types::updates::DifferenceSlice {
+            new_messages,
+            new_encrypted_messages: Vec::new(),
+            other_updates: Vec::new(),
+            chats: Vec::new(),
+            users,
+            intermediate_state: state(last),
+        })
+    } else {
+        enums::updates::Difference::from(types::updates::Difference {
+            new_messages,
+            new_encrypted_messages: Vec::new(),
+            other_updates: Vec::new(),
+            chats: Vec::new(),
+            users,
+            state: state(m.pts),
+        })
+    };
+    Ok(out.to_bytes())
+}
+
+fn save_part(
+    w: &mut World,
+    me: i64,
+    file_id: i64,
+    part: i32,
+    total: Option<i32>,
+    bytes: Vec<u8>,
+) -> R {
+    if !(0..MAX_PARTS).contains(&part) || total.is_some_and(|t| t <= part || t > MAX_PARTS) {
+        return Err(bad("FILE_PART_INVALID"));
+    }
+    if bytes.len() > MAX_PART {
+        return Err(bad("FILE_PART_TOO_BIG"));
+    }
+    if bytes.is_empty() {
+        return Err(bad("FILE_PART_EMPTY"));
+    }
+    let held: usize = w
+        .uploads
+        .iter()
+        .filter(|((u, _), _)| *u == me)
+        .flat_map(|(_, up)| up.parts.values().map(Vec::len))
+        .sum();
+    if held + bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(bad("FILE_PARTS_INVALID"));
+    }
+    let up = w.uploads.entry((me, file_id)).or_default();
+    if total.is_some() {
+        up.total = total;
+    }
+    up.parts.insert(part, bytes);
+    Ok(true.to_bytes())
+}
+
+/// Assembles (and forgets) an uploaded file.
+fn take_upload(w: &mut World, me: i64, file: &enums::InputFile) -> Result<Vec<u8>, RpcErr> {
+    let (id, parts) = match file {
+        enums::InputFile::InputFile(f) => (f.id, f.parts),
+        enums::InputFile::Big(f) => (f.id, f.parts),
+        _ => return Err(bad("FILE_PARTS_INVALID")),
+    };
+    let Some(up) = w.uploads.get(&(me, id)) else {
+        return Err(bad("FILE_PARTS_INVALID"));
+    };
+    if parts <= 0
+        || up.parts.len() != parts as usize
+        || !(0..parts).all(|p| up.parts.contains_key(&p))
+    {
+        return Err(bad("FILE_PARTS_INVALID"));
+    }
+    let up = w.uploads.remove(&(me, id)).expect("present");
+    Ok(up.parts.into_values().flatten().collect())
+}
+
+fn check_photo(w: &World, id: i64, access_hash: i64, reference: &[u8]) -> Result<(), RpcErr> {
+    let Some(p) = w.photos.get(&id) else {
+        return Err(bad("PHOTO_INVALID"));
+    };
+    if w.photo_access_hash(id) != access_hash {
+        return Err(bad("PHOTO_INVALID"));
+    }
+    if w.file_reference(p) != reference {
+        return Err(bad("FILE_REFERENCE_EXPIRED"));
+    }
+    Ok(())
+}
+
+fn get_file(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::upload::GetFile) -> R {
+    let id = match &x.location {
+        enums::InputFileLocation::InputPhotoFileLocation(l) => {
+            match check_photo(w, l.id, l.access_hash, &l.file_reference) {
+                Err(e) if e.message == "PHOTO_INVALID" => return Err(bad("FILE_ID_INVALID")),
+                r => r?,
+            }
+            l.id
+        }
+        enums::InputFileLocation::InputPeerPhotoFileLocation(l) => {
+            let owner = resolve_user_peer(w, me, &l.peer)?;
+            if !w
+                .profile_photos
+                .get(&owner)
+                .is_some_and(|v| v.contains(&l.photo_id))
+                || w.photos.get(&l.photo_id).map(|p| p.owner) != Some(owner)
+            {
+                return Err(bad("FILE_ID_INVALID"));
+            }
+            l.photo_id
+        }
+        _ => return Err(bad("LOCATION_INVALID")),
+    };
+    let photo = &w.photos[&id];
+    if photo.dc != ctx.dc {
+        return Err(err(303, format!("FILE_MIGRATE_{}", photo.dc)));
+    }
+    if x.offset < 0 || x.offset % 1024 != 0 {
+        return Err(bad("OFFSET_INVALID"));
+    }
+    if x.limit <= 0 || x.limit % 1024 != 0 || x.limit > 1 << 20 {
+        return Err(bad("LIMIT_INVALID"));
+    }
+    let start = (x.offset as usize).min(photo.bytes.len());
+    let end = (start + x.limit as usize).min(photo.bytes.len());
+    Ok(enums::upload::File::from(types::upload::File {
+        r#type: enums::storage::FileType::FileJpeg,
+        mtime: photo.date,
+        bytes: photo.bytes[start..end].to_vec(),
+    })
+    .to_bytes())
+}

@@ -1,0 +1,415 @@
+//! The accounts, authorizations, mailboxes and files every DC of one server shares.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ferrogram_mtproto::crypto::sha256;
+use ferrogram_mtproto::srp::{SrpParams, SrpServer};
+use ferrogram_tl_types::{enums, types};
+
+/// Phone prefix of the test numbers whose login code the server derives
+/// (`99966XYYYY`: X is the DC digit, as on Telegram's test DCs).
+pub const TEST_PHONE_PREFIX: &str = "99966";
+
+/// The login code the server expects for `phone`.
+///
+/// For Telegram-style test numbers `99966XYYYY` the code is the DC digit `X`
+/// repeated five times (`9996621234` → `22222`), as on Telegram's test DCs. For any
+/// other number it is the number's last five digits, left-padded with zeros.
+pub fn login_code(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if let Some(rest) = digits.strip_prefix(TEST_PHONE_PREFIX)
+        && let Some(x) = rest.chars().next()
+    {
+        return x.to_string().repeat(5);
+    }
+    let tail = &digits[digits.len().saturating_sub(5)..];
+    format!("{tail:0>5}")
+}
+
+/// The DC a new account with this phone lives on, if the number says (test numbers
+/// `99966XYYYY` live on DC X).
+pub fn phone_dc(phone: &str) -> Option<i32> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let rest = digits.strip_prefix(TEST_PHONE_PREFIX)?;
+    rest.chars().next()?.to_digit(10).map(|d| d as i32)
+}
+
+/// Normalises a phone number to digits only.
+pub fn normalize_phone(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A 2FA password as the server stores it: the SRP parameters and verifier only.
+#[derive(Clone, Debug)]
+pub(crate) struct Password {
+    pub params: SrpParams,
+    pub verifier: [u8; 256],
+    pub hint: String,
+}
+
+/// An account.
+#[derive(Clone, Debug)]
+pub(crate) struct Account {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub username: Option<String>,
+    pub phone: Option<String>,
+    pub bot: bool,
+    pub bot_token: Option<String>,
+    pub password: Option<Password>,
+    pub home_dc: i32,
+}
+
+/// One message as one user's mailbox holds it.
+#[derive(Clone, Debug)]
+pub(crate) struct StoredMessage {
+    pub id: i32,
+    /// The other side of the private chat (the owner for Saved Messages).
+    pub peer: i64,
+    pub from: i64,
+    pub out: bool,
+    pub date: i32,
+    pub text: String,
+    pub media: Option<enums::MessageMedia>,
+    pub pts: i32,
+}
+
+/// A user's private-chat state: message ids, pts, qts and seq are per user, as on
+/// Telegram.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Mailbox {
+    pub pts: i32,
+    pub qts: i32,
+    pub seq: i32,
+    pub next_id: i32,
+    pub messages: BTreeMap<i32, StoredMessage>,
+}
+
+/// Who an auth key is signed in as.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Authorization {
+    pub user: i64,
+    /// Made by `auth.importAuthorization` (a borrowed connection to a non-home DC).
+    pub imported: bool,
+}
+
+/// A pending `auth.sendCode`.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingCode {
+    pub phone: String,
+    pub code: String,
+    pub expires: i32,
+}
+
+/// An uploaded file: parts by number.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Upload {
+    pub parts: BTreeMap<i32, Vec<u8>>,
+    pub total: Option<i32>,
+}
+
+/// A stored photo.
+#[derive(Clone, Debug)]
+pub(crate) struct StoredPhoto {
+    pub id: i64,
+    pub owner: i64,
+    pub date: i32,
+    pub dc: i32,
+    pub bytes: Vec<u8>,
+    /// File references issued before this are expired.
+    pub reference_epoch: u32,
+}
+
+/// Everything shared by the DCs of one server.
+#[derive(Debug)]
+pub(crate) struct World {
+    secret: [u8; 32],
+    pub accounts: BTreeMap<i64, Account>,
+    pub phones: HashMap<String, i64>,
+    pub bot_tokens: HashMap<String, i64>,
+    pub authorizations: HashMap<i64, Authorization>,
+    pub codes: HashMap<String, PendingCode>,
+    pub srp: HashMap<i64, (i64, SrpServer)>,
+    /// Auth keys that passed the login code and owe a 2FA password: key id → user.
+    pub pending_password: HashMap<i64, i64>,
+    pub mailboxes: HashMap<i64, Mailbox>,
+    pub exported: HashMap<i64, (i64, Vec<u8>, i32)>,
+    pub uploads: HashMap<(i64, i64), Upload>,
+    pub photos: BTreeMap<i64, StoredPhoto>,
+    pub profile_photos: HashMap<i64, Vec<i64>>,
+    next_user_id: i64,
+    next_photo_id: i64,
+    next_export_id: i64,
+    pub home_dc: i32,
+}
+
+impl World {
+    pub(crate) fn new(secret: [u8; 32], home_dc: i32) -> Self {
+        Self {
+            secret,
+            accounts: BTreeMap::new(),
+            phones: HashMap::new(),
+            bot_tokens: HashMap::new(),
+            authorizations: HashMap::new(),
+            codes: HashMap::new(),
+            srp: HashMap::new(),
+            pending_password: HashMap::new(),
+            mailboxes: HashMap::new(),
+            exported: HashMap::new(),
+            uploads: HashMap::new(),
+            photos: BTreeMap::new(),
+            profile_photos: HashMap::new(),
+            next_user_id: 1_000_000_001,
+            next_photo_id: 5_000_000_001,
+            next_export_id: 1,
+            home_dc,
+        }
+    }
+
+    /// A keyed hash of `parts` (access hashes, tokens, salts, references).
+    pub(crate) fn keyed(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut all: Vec<&[u8]> = vec![&self.secret];
+        all.extend_from_slice(parts);
+        sha256(&all)
+    }
+
+    fn keyed_i64(&self, parts: &[&[u8]]) -> i64 {
+        let h = self.keyed(parts);
+        i64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
+    }
+
+    /// The access hash `viewer` sees for user `target` (per viewer, as on Telegram).
+    pub(crate) fn access_hash(&self, viewer: i64, target: i64) -> i64 {
+        self.keyed_i64(&[b"user", &viewer.to_le_bytes(), &target.to_le_bytes()])
+    }
+
+    /// A photo's access hash.
+    pub(crate) fn photo_access_hash(&self, photo: i64) -> i64 {
+        self.keyed_i64(&[b"photo", &photo.to_le_bytes()])
+    }
+
+    /// A photo's current file reference.
+    pub(crate) fn file_reference(&self, photo: &StoredPhoto) -> Vec<u8> {
+        self.keyed(&[
+            b"fileref",
+            &photo.id.to_le_bytes(),
+            &photo.reference_epoch.to_le_bytes(),
+        ])[..16]
+            .to_vec()
+    }
+
+    /// Creates an account and returns its id.
+    pub(crate) fn create_account(
+        &mut self,
+        first_name: &str,
+        last_name: &str,
+        phone: Option<&str>,
+        bot: bool,
+        home_dc: i32,
+    ) -> i64 {
+        let id = self.next_user_id;
+        self.next_user_id += 1;
+        let phone = phone.map(normalize_phone);
+        if let Some(p) = &phone {
+            self.phones.insert(p.clone(), id);
+        }
+        let bot_token = bot.then(|| {
+            let h = self.keyed(&[b"bot-token", &id.to_le_bytes()]);
+            let secret: String = h[..18]
+                .iter()
+                .map(|b| {
+                    const ALPHABET: &[u8] =
+                        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+                    ALPHABET[(*b & 63) as usize] as char
+                })
+                .collect();
+            format!("{id}:{secret}")
+        });
+        if let Some(t) = &bot_token {
+            self.bot_tokens.insert(t.clone(), id);
+        }
+        self.accounts.insert(
+            id,
+            Account {
+                id,
+                first_name: first_name.to_owned(),
+                last_name: last_name.to_owned(),
+                username: None,
+                phone,
+                bot,
+                bot_token,
+                password: None,
+                home_dc,
+            },
+        );
+        id
+    }
+
+    /// The mailbox of `user`.
+    pub(crate) fn mailbox(&mut self, user: i64) -> &mut Mailbox {
+        self.mailboxes.entry(user).or_insert_with(|| Mailbox {
+            next_id: 1,
+            ..Mailbox::default()
+        })
+    }
+
+    /// `user` as `viewer` sees it.
+    pub(crate) fn user_view(&self, viewer: i64, target: i64) -> Option<enums::User> {
+        let a = self.accounts.get(&target)?;
+        let is_self = viewer == target;
+        let photo = self
+            .profile_photos
+            .get(&target)
+            .and_then(|v| v.last())
+            .map(|id| {
+                enums::UserProfilePhoto::from(types::UserProfilePhoto {
+                    has_video: false,
+                    personal: false,
+                    photo_id: *id,
+                    stripped_thumb: None,
+                    dc_id: self.photos.get(id).map_or(self.home_dc, |p| p.dc),
+                })
+            });
+        Some(enums::User::from(types::User {
+            is_self,
+            bot: a.bot,
+            id: a.id,
+            access_hash: Some(self.access_hash(viewer, target)),
+            first_name: Some(a.first_name.clone()),
+            last_name: (!a.last_name.is_empty()).then(|| a.last_name.clone()),
+            username: a.username.clone(),
+            phone: if is_self { a.phone.clone() } else { None },
+            photo,
+            status: (!a.bot).then_some(enums::UserStatus::Recently(types::UserStatusRecently {
+                by_me: false,
+            })),
+            bot_info_version: a.bot.then_some(1),
+            ..types::User::default()
+        }))
+    }
+
+    /// Issues an export token for `user` to use on `dc`.
+    pub(crate) fn export_authorization(&mut self, user: i64, dc: i32) -> (i64, Vec<u8>) {
+        let id = self.next_export_id;
+        self.next_export_id += 1;
+        let bytes = self.keyed(&[b"export", &id.to_le_bytes(), &user.to_le_bytes()]);
+        self.exported.insert(id, (user, bytes.to_vec(), dc));
+        (id, bytes.to_vec())
+    }
+
+    /// Stores a new photo and returns its id.
+    pub(crate) fn add_photo(&mut self, owner: i64, date: i32, dc: i32, bytes: Vec<u8>) -> i64 {
+        let id = self.next_photo_id;
+        self.next_photo_id += 1;
+        self.photos.insert(
+            id,
+            StoredPhoto {
+                id,
+                owner,
+                date,
+                dc,
+                bytes,
+                reference_epoch: 0,
+            },
+        );
+        id
+    }
+
+    /// The TL form of a stored photo.
+    pub(crate) fn photo_view(&self, id: i64) -> Option<enums::Photo> {
+        let p = self.photos.get(&id)?;
+        Some(enums::Photo::from(types::Photo {
+            has_stickers: false,
+            id,
+            access_hash: self.photo_access_hash(id),
+            file_reference: self.file_reference(p),
+            date: p.date,
+            sizes: vec![enums::PhotoSize::from(types::PhotoSize {
+                r#type: "x".into(),
+                w: 640,
+                h: 640,
+                size: p.bytes.len() as i32,
+            })],
+            video_sizes: None,
+            dc_id: p.dc,
+        }))
+    }
+
+    /// The TL form of a stored message.
+    pub(crate) fn message_view(&self, m: &StoredMessage) -> enums::Message {
+        enums::Message::from(types::Message {
+            out: m.out,
+            mentioned: false,
+            media_unread: false,
+            silent: false,
+            post: false,
+            from_scheduled: false,
+            legacy: false,
+            edit_hide: false,
+            pinned: false,
+            noforwards: false,
+            invert_media: false,
+            offline: false,
+            video_processing_pending: false,
+            paid_suggested_post_stars: false,
+            paid_suggested_post_ton: false,
+            id: m.id,
+            from_id: Some(enums::Peer::from(types::PeerUser { user_id: m.from })),
+            from_boosts_applied: None,
+            from_rank: None,
+            peer_id: enums::Peer::from(types::PeerUser { user_id: m.peer }),
+            saved_peer_id: None,
+            fwd_from: None,
+            via_bot_id: None,
+            via_business_bot_id: None,
+            guestchat_via_from: None,
+            reply_to: None,
+            date: m.date,
+            message: m.text.clone(),
+            media: m.media.clone(),
+            reply_markup: None,
+            entities: None,
+            views: None,
+            forwards: None,
+            replies: None,
+            edit_date: None,
+            post_author: None,
+            grouped_id: None,
+            reactions: None,
+            restriction_reason: None,
+            ttl_period: None,
+            quick_reply_shortcut_id: None,
+            effect: None,
+            factcheck: None,
+            report_delivery_until_date: None,
+            paid_message_stars: None,
+            suggested_post: None,
+            schedule_repeat_period: None,
+            summary_from_language: None,
+            rich_message: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_the_documented_rule() {
+        assert_eq!(login_code("9996621234"), "22222");
+        assert_eq!(login_code("+999 66 3 0001"), "33333");
+        assert_eq!(login_code("+1 555 0123456"), "23456");
+        assert_eq!(login_code("12"), "00012");
+        assert_eq!(phone_dc("9996641234"), Some(4));
+        assert_eq!(phone_dc("15550123"), None);
+    }
+
+    #[test]
+    fn access_hashes_depend_on_the_viewer() {
+        let w = World::new([7; 32], 2);
+        assert_ne!(w.access_hash(1, 3), w.access_hash(2, 3));
+        assert_eq!(w.access_hash(1, 3), w.access_hash(1, 3));
+    }
+}
