@@ -31,7 +31,12 @@ pub fn encode(msg_id: i64, body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Splits a plain message into its `msg_id` and body.
+/// The most bytes a transport may leave after a message (padded intermediate).
+pub const MAX_TRANSPORT_PADDING: usize = 15;
+
+/// Splits a plain message into its `msg_id` and body. Up to
+/// [`MAX_TRANSPORT_PADDING`] bytes after the body (padded intermediate framing)
+/// are ignored; anything else that disagrees with the length field is an error.
 pub fn decode(packet: &[u8]) -> Result<(i64, &[u8]), PlainError> {
     let (Some(key_id), Some(msg_id), Some(len)) =
         (packet.get(..8), packet.get(8..16), packet.get(16..20))
@@ -49,14 +54,18 @@ pub fn decode(packet: &[u8]) -> Result<(i64, &[u8]), PlainError> {
     let mut l = [0u8; 4];
     l.copy_from_slice(len);
     let claimed = i32::from_le_bytes(l);
-    let body = &packet[20..];
-    if usize::try_from(claimed).ok() != Some(body.len()) {
-        return Err(PlainError::Length {
+    let rest = &packet[20..];
+    // The padded intermediate transport appends 0..=15 random bytes after the
+    // message; only the length field says where the body ends.
+    match usize::try_from(claimed) {
+        Ok(n) if n <= rest.len() && rest.len() - n <= MAX_TRANSPORT_PADDING => {
+            Ok((i64::from_le_bytes(m), &rest[..n]))
+        }
+        _ => Err(PlainError::Length {
             claimed: i64::from(claimed),
-            actual: body.len(),
-        });
+            actual: rest.len(),
+        }),
     }
-    Ok((i64::from_le_bytes(m), body))
 }
 
 #[cfg(test)]
@@ -68,6 +77,27 @@ mod tests {
         let p = encode(0x51e57ac42770964a, &[1, 2, 3, 4]);
         assert_eq!(decode(&p), Ok((0x51e57ac42770964a, &[1u8, 2, 3, 4][..])));
         assert_eq!(decode(&p[..10]), Err(PlainError::TooShort(10)));
+        let mut padded = p.clone();
+        padded.extend_from_slice(&[9; 15]);
+        assert_eq!(
+            decode(&padded),
+            Ok((0x51e57ac42770964a, &[1u8, 2, 3, 4][..]))
+        );
+        padded.push(9);
+        assert!(matches!(
+            decode(&padded),
+            Err(PlainError::Length {
+                claimed: 4,
+                actual: 20
+            })
+        ));
+        assert!(matches!(
+            decode(&p[..22]),
+            Err(PlainError::Length {
+                claimed: 4,
+                actual: 2
+            })
+        ));
         assert_eq!(
             decode(&p[..23]),
             Err(PlainError::Length {

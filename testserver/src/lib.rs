@@ -121,6 +121,9 @@ pub(crate) struct KeyEntry {
     pub created: i64,
 }
 
+/// One encrypted session's state, shared by the connections that carry it.
+pub(crate) type SharedSession = Arc<Mutex<ServerSession>>;
+
 /// A cached answer (the TL bytes of a result or an rpc_error).
 type ResultKey = (i64, i64, i64);
 
@@ -169,7 +172,7 @@ pub(crate) struct Shared {
     pub dcs: Mutex<Vec<DcAddr>>,
     salt_secret: [u8; 32],
     pub keys: Mutex<HashMap<i64, KeyEntry>>,
-    pub sessions: Mutex<HashMap<(i64, i64), Arc<Mutex<ServerSession>>>>,
+    pub sessions: Mutex<HashMap<(i64, i64), SharedSession>>,
     pub results: Mutex<ResultCache>,
     pub subscribers: Mutex<HashMap<i64, Vec<Subscriber>>>,
     pub rng: Mutex<SeededRng>,

@@ -55,7 +55,7 @@ pub use deserialize::{
 };
 #[doc(hidden)]
 pub use generated::ENUM_SIZES;
-pub use generated::{AnyObject, LAYER, enums, functions, types};
+pub use generated::{AnyObject, LAYER, enums, functions, name_of, types};
 pub use serialize::{BareSerializable, Serializable};
 
 /// A value with a constructor id: every constructor struct and function struct.

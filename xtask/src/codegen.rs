@@ -691,7 +691,7 @@ impl<'a> Generator<'a> {
             pub mod functions;
             pub mod types;
 
-            pub use any::AnyObject;
+            pub use any::{AnyObject, name_of};
         }
     }
 
@@ -934,15 +934,22 @@ impl<'a> Generator<'a> {
             let doc = format!(" The {kind} `{tl}`.");
             decl.push(quote!(#[doc = #doc] #var(Box<#path>),));
             ser.push(quote!(Self::#var(x) => crate::Serializable::serialize(&**x, buf),));
-            de.push(quote!(#id => Self::#var(Box::new(
-                <#path as crate::BareDeserializable>::deserialize_bare(r).map_err(|e| e.in_constructor(#id))?
-            )),));
+            de.push((
+                def.id,
+                quote!((#id, #tl, |r| Ok(AnyObject::#var(Box::new(
+                    <#path as crate::BareDeserializable>::deserialize_bare(r)?
+                ))))),
+            ));
             ids.push(quote!(Self::#var(_) => #id,));
             names.push(quote!(Self::#var(_) => #tl,));
             canon.push(
                 quote!(Self::#var(x) => crate::CanonicalJson::write_canonical_json(&**x, out),),
             );
         }
+        de.sort_by_key(|(id, _)| *id);
+        de.dedup_by_key(|(id, _)| *id);
+        let n_de = de.len();
+        let de_sorted: Vec<_> = de.into_iter().map(|(_, t)| t).collect();
         quote! {
             //! `AnyObject`: any boxed value, decoded by its constructor id.
 
@@ -979,6 +986,25 @@ impl<'a> Generator<'a> {
                 }
             }
 
+            /// Decodes one constructor's fields into an [`AnyObject`].
+            type Decoder = fn(&mut crate::Reader<'_>) -> Result<AnyObject, crate::DeserializeError>;
+
+            /// Every constructor and function by id (sorted), with its TL name and decoder.
+            /// One small function per constructor keeps the stack frame of a decode
+            /// small even in unoptimised builds (a single `match` over thousands of
+            /// arms needs megabytes of stack there, per nesting level).
+            static TABLE: [(u32, &str, Decoder); #n_de] = [#(#de_sorted),*];
+
+            fn lookup(id: u32) -> Option<&'static (u32, &'static str, Decoder)> {
+                TABLE.binary_search_by_key(&id, |(i, _, _)| *i).ok().map(|i| &TABLE[i])
+            }
+
+            /// The TL name of the constructor or function with this id, if the schema
+            /// has one.
+            pub fn name_of(id: u32) -> Option<&'static str> {
+                lookup(id).map(|(_, name, _)| *name)
+            }
+
             impl crate::Serializable for AnyObject {
                 fn serialize(&self, buf: &mut Vec<u8>) {
                     match self { #(#ser)* }
@@ -990,13 +1016,13 @@ impl<'a> Generator<'a> {
                     let start = r.position();
                     let id = r.read_u32()?;
                     r.enter()?;
-                    let value = match id {
-                        #(#de)*
-                        _ => return Err(r.error_at(
+                    let Some(decode) = lookup(id).map(|(_, _, d)| d) else {
+                        return Err(r.error_at(
                             crate::DeserializeErrorKind::UnknownConstructor { id, expected: "Object" },
                             start,
-                        )),
+                        ));
                     };
+                    let value = decode(r).map_err(|e| e.in_constructor(id))?;
                     r.leave();
                     Ok(value)
                 }

@@ -38,13 +38,34 @@ pub struct Framing {
 }
 
 pub const ALL_FRAMINGS: [Framing; 7] = [
-    Framing { protocol: Protocol::Abridged, obfuscated: false },
-    Framing { protocol: Protocol::Intermediate, obfuscated: false },
-    Framing { protocol: Protocol::PaddedIntermediate, obfuscated: false },
-    Framing { protocol: Protocol::Full, obfuscated: false },
-    Framing { protocol: Protocol::Abridged, obfuscated: true },
-    Framing { protocol: Protocol::Intermediate, obfuscated: true },
-    Framing { protocol: Protocol::PaddedIntermediate, obfuscated: true },
+    Framing {
+        protocol: Protocol::Abridged,
+        obfuscated: false,
+    },
+    Framing {
+        protocol: Protocol::Intermediate,
+        obfuscated: false,
+    },
+    Framing {
+        protocol: Protocol::PaddedIntermediate,
+        obfuscated: false,
+    },
+    Framing {
+        protocol: Protocol::Full,
+        obfuscated: false,
+    },
+    Framing {
+        protocol: Protocol::Abridged,
+        obfuscated: true,
+    },
+    Framing {
+        protocol: Protocol::Intermediate,
+        obfuscated: true,
+    },
+    Framing {
+        protocol: Protocol::PaddedIntermediate,
+        obfuscated: true,
+    },
 ];
 
 pub const INTERMEDIATE: Framing = Framing {
@@ -127,7 +148,12 @@ impl Conn {
 }
 
 /// Creates an auth key on `addr`.
-pub async fn handshake(conn: &mut Conn, key: &RsaPublicKey, dc: i32, seed: u64) -> (AuthKey, i64, i64) {
+pub async fn handshake(
+    conn: &mut Conn,
+    key: &RsaPublicKey,
+    dc: i32,
+    seed: u64,
+) -> (AuthKey, i64, i64) {
     let mut rng = SeededRng::new(seed ^ 0x5eed);
     let mut ids = MsgIdGenerator::new(false);
     let (step1, req) = client_start(&mut rng);

@@ -1311,4 +1311,4 @@ mod any;
 pub mod enums;
 pub mod functions;
 pub mod types;
-pub use any::AnyObject;
+pub use any::{AnyObject, name_of};
