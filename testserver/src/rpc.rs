@@ -253,7 +253,14 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 return Err(bad("MESSAGE_TOO_LONG"));
             }
             let peer = resolve_user_peer(w, me, &x.peer)?;
-            let (id, pts, date) = deliver(ctx, w, me, peer, x.message.clone(), None);
+            let (id, pts, date) = match sent_before(w, me, x.random_id) {
+                Some(m) => (m.id, m.pts, m.date),
+                None => {
+                    let sent = deliver(ctx, w, me, peer, x.message.clone(), None);
+                    w.random_ids.insert((me, x.random_id), sent.0);
+                    sent
+                }
+            };
             Ok(enums::Updates::from(types::UpdateShortSentMessage {
                 out: true,
                 id,
@@ -267,6 +274,9 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
         AnyObject::MessagesSendMedia(x) => {
             let me = me(ctx, w)?;
             let peer = resolve_user_peer(w, me, &x.peer)?;
+            if let Some(m) = sent_before(w, me, x.random_id) {
+                return Ok(sent_media_updates(w, me, peer, &m, x.random_id));
+            }
             let photo = match &x.media {
                 enums::InputMedia::UploadedPhoto(p) => {
                     let bytes = take_upload(w, me, &p.file)?;
@@ -286,30 +296,10 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 photo: w.photo_view(photo),
                 ..Default::default()
             });
-            let (id, pts, _) = deliver(ctx, w, me, peer, x.message.clone(), Some(media));
+            let (id, _, _) = deliver(ctx, w, me, peer, x.message.clone(), Some(media));
+            w.random_ids.insert((me, x.random_id), id);
             let message = w.mailbox(me).messages[&id].clone();
-            let users = [me, peer]
-                .iter()
-                .filter_map(|u| w.user_view(me, *u))
-                .collect();
-            Ok(enums::Updates::from(types::Updates {
-                updates: vec![
-                    enums::Update::from(types::UpdateMessageID {
-                        id,
-                        random_id: x.random_id,
-                    }),
-                    enums::Update::from(types::UpdateNewMessage {
-                        message: w.message_view(&message),
-                        pts,
-                        pts_count: 1,
-                    }),
-                ],
-                users,
-                chats: Vec::new(),
-                date: message.date,
-                seq: 0,
-            })
-            .to_bytes())
+            Ok(sent_media_updates(w, me, peer, &message, x.random_id))
         }
         AnyObject::MessagesGetHistory(x) => {
             let me = me(ctx, w)?;
@@ -747,6 +737,40 @@ fn deliver(
         push(w, peer, &theirs, None);
     }
     (mine.id, pts, date)
+}
+
+/// The message `me` already sent with `random_id`, if any.
+fn sent_before(w: &mut World, me: i64, random_id: i64) -> Option<StoredMessage> {
+    let id = *w.random_ids.get(&(me, random_id))?;
+    w.mailbox(me).messages.get(&id).cloned()
+}
+
+/// What `messages.sendMedia` answers for the sender's copy of `message`.
+fn sent_media_updates(
+    w: &World,
+    me: i64,
+    peer: i64,
+    message: &StoredMessage,
+    random_id: i64,
+) -> Vec<u8> {
+    enums::Updates::from(types::Updates {
+        updates: vec![
+            enums::Update::from(types::UpdateMessageID {
+                id: message.id,
+                random_id,
+            }),
+            enums::Update::from(types::UpdateNewMessage {
+                message: w.message_view(message),
+                pts: message.pts,
+                pts_count: 1,
+            }),
+        ],
+        users: users_of(w, me, vec![me, peer]),
+        chats: Vec::new(),
+        date: message.date,
+        seq: 0,
+    })
+    .to_bytes()
 }
 
 /// `viewer`'s view of each distinct user in `ids`.

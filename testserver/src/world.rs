@@ -131,6 +131,9 @@ pub(crate) struct World {
     pub authorizations: HashMap<i64, Authorization>,
     pub codes: HashMap<String, PendingCode>,
     pub srp: HashMap<i64, (i64, SrpServer)>,
+    /// Messages sent, by (sender, random_id): a resend with the same random_id
+    /// (a client retrying after a dropped connection) gets the first message back.
+    pub random_ids: HashMap<(i64, i64), i32>,
     /// Auth keys that passed the login code and owe a 2FA password: key id → user.
     pub pending_password: HashMap<i64, i64>,
     pub mailboxes: HashMap<i64, Mailbox>,
@@ -155,6 +158,7 @@ impl World {
             codes: HashMap::new(),
             srp: HashMap::new(),
             pending_password: HashMap::new(),
+            random_ids: HashMap::new(),
             mailboxes: HashMap::new(),
             exported: HashMap::new(),
             uploads: HashMap::new(),
