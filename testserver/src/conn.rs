@@ -28,6 +28,8 @@ use crate::{Shared, lock};
 /// The largest frame a client may send (big enough for a 512 KiB file part in a
 /// container, small enough to bound memory per connection).
 const MAX_FRAME: usize = 1 << 20;
+/// The most sessions one auth key may have at once.
+const MAX_SESSIONS_PER_KEY: usize = 64;
 /// A connection with no traffic for this long is closed.
 const IDLE: Duration = Duration::from_secs(600);
 /// Pushed updates waiting for one connection (beyond that they are dropped and the
@@ -290,10 +292,25 @@ impl Conn {
         let Ok(env) = decrypt_message(&key, Direction::ClientToServer, packet) else {
             return close();
         };
-        let session = lock(&shared.sessions)
-            .entry((key_id, env.session_id))
-            .or_insert_with(|| Arc::new(Mutex::new(ServerSession::new(key.clone()))))
-            .clone();
+        let session = {
+            let mut sessions = lock(&shared.sessions);
+            if !sessions.contains_key(&(key_id, env.session_id)) {
+                // Bound what one key can make the server hold: past the limit, a
+                // new session replaces another of the same key.
+                let mine: Vec<(i64, i64)> = sessions
+                    .keys()
+                    .filter(|(k, _)| *k == key_id)
+                    .copied()
+                    .collect();
+                if mine.len() >= MAX_SESSIONS_PER_KEY {
+                    sessions.remove(&mine[0]);
+                }
+            }
+            sessions
+                .entry((key_id, env.session_id))
+                .or_insert_with(|| Arc::new(Mutex::new(ServerSession::new(key.clone()))))
+                .clone()
+        };
         self.session = Some((key_id, env.session_id, session.clone()));
         let valid = if shared.faults.take_bad_salt() {
             Vec::new()
@@ -454,6 +471,13 @@ impl Conn {
 
         let call = rpc::decode(&req.body);
         shared.counters.request(call.method, Event::Received);
+        if let Some(log) = &shared.log {
+            let debug = match &call.object {
+                Ok(o) => format!("{o:?}"),
+                Err(_) => "None".into(),
+            };
+            log.request(self.dc, session_id, req.msg_id, call.method, &debug);
+        }
         let cache_key = (key_id, session_id, req.msg_id);
         let cached = lock(&shared.results).get(&cache_key);
         if let Some(result) = cached {

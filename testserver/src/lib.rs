@@ -31,6 +31,8 @@ mod clock;
 mod conn;
 mod counters;
 mod faults;
+mod fixture;
+mod log;
 mod rpc;
 pub mod world;
 
@@ -53,6 +55,7 @@ use tokio::sync::{mpsc, watch};
 pub use clock::Clock;
 pub use counters::{CounterSnapshot, MethodCounts};
 pub use faults::Faults;
+pub use log::debug_to_json;
 
 use counters::Counters;
 use world::World;
@@ -83,6 +86,14 @@ pub enum Error {
         /// The file.
         path: String,
         /// Why.
+        reason: String,
+    },
+    /// The fixture could not be read or is invalid.
+    #[error("fixture {path}: {reason}")]
+    Fixture {
+        /// The file (or `<string>`).
+        path: String,
+        /// What is wrong, with the JSON path.
         reason: String,
     },
     /// The builder was given an inconsistent configuration.
@@ -176,6 +187,7 @@ pub(crate) struct Shared {
     pub results: Mutex<ResultCache>,
     pub subscribers: Mutex<HashMap<i64, Vec<Subscriber>>>,
     pub rng: Mutex<SeededRng>,
+    pub log: Option<log::RequestLog>,
     next_conn: AtomicU64,
 }
 
@@ -247,7 +259,6 @@ impl Shared {
 }
 
 /// Configures a [`TestServer`].
-#[derive(Debug)]
 pub struct TestServerBuilder {
     dcs: Vec<i32>,
     home_dc: i32,
@@ -256,6 +267,8 @@ pub struct TestServerBuilder {
     seed: Option<u64>,
     clock: Clock,
     default_world: bool,
+    log: Option<Box<dyn std::io::Write + Send>>,
+    fixture: Option<fixture::Fixture>,
 }
 
 impl Default for TestServerBuilder {
@@ -268,7 +281,22 @@ impl Default for TestServerBuilder {
             seed: None,
             clock: Clock::real(),
             default_world: true,
+            log: None,
+            fixture: None,
         }
+    }
+}
+
+impl std::fmt::Debug for TestServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestServerBuilder")
+            .field("dcs", &self.dcs)
+            .field("home_dc", &self.home_dc)
+            .field("listen", &self.listen)
+            .field("seed", &self.seed)
+            .field("default_world", &self.default_world)
+            .field("log", &self.log.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -325,6 +353,70 @@ impl TestServerBuilder {
         self
     }
 
+    /// Writes one JSON line per decoded request to `path` (created or truncated):
+    /// `{"dc":2,"session":..,"msg_id":..,"method":"channels.getParticipants","params":{..}}`,
+    /// secrets (tokens, codes, passwords, SRP values, raw bytes) redacted. See
+    /// [`debug_to_json`] for how parameters are rendered.
+    pub fn log_requests(mut self, path: &Path) -> Result<Self, Error> {
+        let file = std::fs::File::create(path).map_err(|e| {
+            Error::Config(format!("cannot create request log {}: {e}", path.display()))
+        })?;
+        self.log = Some(Box::new(std::io::BufWriter::new(file)));
+        Ok(self)
+    }
+
+    /// Like [`Self::log_requests`], to any writer.
+    pub fn log_requests_to(mut self, out: Box<dyn std::io::Write + Send>) -> Self {
+        self.log = Some(out);
+        self
+    }
+
+    /// Loads a JSON fixture file (accounts, fault knobs, migrations; the format is
+    /// documented in the crate README and [`Self::fixture_json`]).
+    pub fn fixture(self, path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Fixture {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        self.fixture_json_named(&text, &path.display().to_string())
+    }
+
+    /// Loads a fixture from a JSON string:
+    ///
+    /// ```json
+    /// {
+    ///   "users": [{"first_name": "Grace", "last_name": "Hopper", "phone": "9996627777",
+    ///              "username": "grace", "password": "secret"}],
+    ///   "bots": [{"name": "Helper Bot", "username": "helper_bot"}],
+    ///   "faults": {
+    ///     "drop_connection_after": 3,
+    ///     "drop_connections_randomly": {"seed": 1, "probability": 0.1},
+    ///     "delay_replies_ms": 50,
+    ///     "force_bad_server_salt": 1,
+    ///     "flood_wait": [{"method": "messages.sendMessage", "seconds": 5, "times": 2}],
+    ///     "duplicate_replies": 1,
+    ///     "corrupt_frames": 1
+    ///   },
+    ///   "migrate": [{"username": "grace", "dc": 1}]
+    /// }
+    /// ```
+    ///
+    /// Every key is optional and unknown keys are errors. Users live on the DC
+    /// their phone names (`99966X…` → DC X) or the home DC; login codes follow
+    /// [`world::login_code`]; a missing `times` means "until cleared". The
+    /// accounts are listed, with bot tokens and codes, in [`TestServer::info_json`].
+    pub fn fixture_json(self, json: &str) -> Result<Self, Error> {
+        self.fixture_json_named(json, "<string>")
+    }
+
+    fn fixture_json_named(mut self, json: &str, name: &str) -> Result<Self, Error> {
+        self.fixture = Some(fixture::parse(json).map_err(|reason| Error::Fixture {
+            path: name.to_owned(),
+            reason,
+        })?);
+        Ok(self)
+    }
+
     /// Starts with no accounts at all instead of the default user and bot.
     pub fn empty_world(mut self) -> Self {
         self.default_world = false;
@@ -352,6 +444,45 @@ impl TestServerBuilder {
             let (u, b) = seed_default_world(&mut world, self.home_dc, &mut rng);
             user = Some(u);
             bot_token = Some(b);
+        }
+
+        let mut accounts = Vec::new();
+        let mut faults_to_apply = Vec::new();
+        if let Some(fx) = &self.fixture {
+            for u in &fx.users {
+                let phone = world::normalize_phone(&u.phone);
+                if world.phones.contains_key(&phone) {
+                    return Err(fixture_error(format!("phone {phone} is used twice")));
+                }
+                let dc = world::phone_dc(&phone)
+                    .filter(|d| self.dcs.contains(d))
+                    .unwrap_or(self.home_dc);
+                let id = world.create_account(&u.first_name, &u.last_name, Some(&phone), false, dc);
+                set_username(&mut world, id, u.username.as_deref())?;
+                if let Some(pw) = &u.password {
+                    set_password(&mut world, id, pw, "", &mut rng);
+                }
+                accounts.push(id);
+            }
+            for b in &fx.bots {
+                let id = world.create_account(&b.name, "", None, true, self.home_dc);
+                set_username(&mut world, id, b.username.as_deref())?;
+                accounts.push(id);
+            }
+            for (username, dc) in &fx.migrate {
+                if !self.dcs.contains(dc) {
+                    return Err(fixture_error(format!("migrate: DC {dc} is not served")));
+                }
+                let Some(a) = world.accounts.values_mut().find(|a| {
+                    a.username
+                        .as_deref()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(username))
+                }) else {
+                    return Err(fixture_error(format!("migrate: no account @{username}")));
+                };
+                a.home_dc = *dc;
+            }
+            faults_to_apply = fx.faults.clone();
         }
 
         let mut listeners = Vec::new();
@@ -382,8 +513,12 @@ impl TestServerBuilder {
             results: Mutex::new(ResultCache::default()),
             subscribers: Mutex::new(HashMap::new()),
             rng: Mutex::new(rng),
+            log: self.log.map(log::RequestLog::new),
             next_conn: AtomicU64::new(1),
         });
+        for f in &faults_to_apply {
+            f.apply(&shared.faults);
+        }
         let (shutdown, _) = watch::channel(false);
         let mut tasks = Vec::new();
         let dcs: Vec<DcAddr> = listeners.iter().map(|(d, _)| *d).collect();
@@ -412,10 +547,44 @@ impl TestServerBuilder {
             home_dc: self.home_dc,
             user,
             bot_token,
+            accounts,
             shutdown,
             tasks,
         })
     }
+}
+
+fn fixture_error(reason: String) -> Error {
+    Error::Fixture {
+        path: "<fixture>".into(),
+        reason,
+    }
+}
+
+/// Gives an account a username, refusing one already taken.
+fn set_username(world: &mut World, id: i64, username: Option<&str>) -> Result<(), Error> {
+    let Some(name) = username else {
+        return Ok(());
+    };
+    let name = name.trim_start_matches('@');
+    let valid = (4..=32).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.starts_with(|c: char| c.is_ascii_alphabetic());
+    if !valid {
+        return Err(fixture_error(format!("invalid username {name:?}")));
+    }
+    let taken = world.accounts.values().any(|a| {
+        a.username
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(name))
+    });
+    if taken {
+        return Err(fixture_error(format!("username @{name} is used twice")));
+    }
+    if let Some(a) = world.accounts.get_mut(&id) {
+        a.username = Some(name.to_owned());
+    }
+    Ok(())
 }
 
 /// Creates the default accounts: a user with a 2FA password and a bot.
@@ -489,6 +658,8 @@ pub struct TestServer {
     home_dc: i32,
     user: Option<UserCredentials>,
     bot_token: Option<String>,
+    /// Accounts the fixture made.
+    accounts: Vec<i64>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -661,7 +832,10 @@ impl TestServer {
             .unwrap_or_default()
     }
 
-    /// The JSON line the binary prints when ready (see the crate README).
+    /// The JSON line the binary prints when ready: `addr`, `dc_id`, `dcs` (id and
+    /// addr), `rsa_public_key_pem`, `bot_token`, `user` (id, phone, code,
+    /// password), `chats` (filled by the chat world of part 2) and `accounts` (the
+    /// fixture's, with their codes and bot tokens).
     pub fn info_json(&self) -> String {
         let dcs: Vec<serde_json::Value> = self
             .dcs
@@ -671,7 +845,26 @@ impl TestServer {
         let user = self.user.as_ref().map(|u| {
             serde_json::json!({"id": u.id, "phone": u.phone, "code": u.code, "password": u.password})
         });
+        let accounts: Vec<serde_json::Value> = {
+            let w = lock(&self.shared.world);
+            self.accounts
+                .iter()
+                .filter_map(|id| w.accounts.get(id))
+                .map(|a| {
+                    serde_json::json!({
+                        "id": a.id,
+                        "username": a.username,
+                        "bot": a.bot,
+                        "phone": a.phone,
+                        "code": a.phone.as_deref().map(world::login_code),
+                        "bot_token": a.bot_token,
+                        "dc": a.home_dc,
+                    })
+                })
+                .collect()
+        };
         serde_json::json!({
+            "accounts": accounts,
             "addr": self.addr().to_string(),
             "dc_id": self.home_dc,
             "dcs": dcs,

@@ -1049,3 +1049,102 @@ fn the_binary_prints_one_json_line_when_ready() {
     assert_eq!(v["user"]["code"], "22222");
     assert!(v["chats"].is_array());
 }
+
+#[tokio::test]
+async fn fixture_accounts_and_faults_and_the_request_log() {
+    let log = std::env::temp_dir().join(format!("ferrogram-reqlog-{}.jsonl", std::process::id()));
+    let server = TestServer::builder()
+        .seed(9)
+        .fixture_json(
+            r#"{"users": [{"first_name": "Grace", "last_name": "Hopper", "phone": "9996627777",
+                           "username": "grace", "password": "cobol"}],
+                "bots": [{"name": "Helper", "username": "helper_bot"}],
+                "faults": {"flood_wait": [{"method": "help.getNearestDc", "seconds": 3, "times": 1}]}}"#,
+        )
+        .unwrap()
+        .log_requests(&log)
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    let accounts = info["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 2);
+    assert_eq!(accounts[0]["code"], "22222");
+    let token = accounts[1]["bot_token"].as_str().unwrap().to_owned();
+
+    let mut c = Client::connect(&server, 2, INTERMEDIATE, 160).await;
+    let e = c
+        .invoke(&functions::help::GetNearestDc {})
+        .await
+        .unwrap_err();
+    assert_eq!(rpc_name(&e), (420, "FLOOD_WAIT_3".into()));
+    c.invoke(&functions::help::GetNearestDc {}).await.unwrap();
+    c.invoke(&functions::auth::ImportBotAuthorization {
+        flags: 0,
+        api_id: 1,
+        api_hash: "x".into(),
+        bot_auth_token: token.clone(),
+    })
+    .await
+    .unwrap();
+    let mut u = Client::connect(&server, 2, INTERMEDIATE, 161).await;
+    let hash = send_code(&mut u, "9996627777").await.unwrap();
+    assert_eq!(
+        sign_in(&mut u, "9996627777", &hash, "22222")
+            .await
+            .unwrap_err(),
+        (401, "SESSION_PASSWORD_NEEDED".into())
+    );
+    check_password(&mut u, "cobol").await.unwrap();
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    let _ = std::fs::remove_file(&log);
+    assert!(!text.contains(&token), "tokens are redacted");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let import = lines
+        .iter()
+        .find(|l| l["method"] == "auth.importBotAuthorization")
+        .unwrap();
+    assert_eq!(import["dc"], 2);
+    assert_eq!(import["params"]["bot_auth_token"], "<redacted>");
+    assert_eq!(import["params"]["api_id"], 1);
+    let sign_in_line = lines.iter().find(|l| l["method"] == "auth.signIn").unwrap();
+    assert_eq!(sign_in_line["params"]["phone_number"], "9996627777");
+    assert_eq!(sign_in_line["params"]["phone_code"], "<redacted>");
+    let check = lines
+        .iter()
+        .find(|l| l["method"] == "auth.checkPassword")
+        .unwrap();
+    assert_eq!(check["params"]["password"], "<redacted>");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l["method"] == "help.getNearestDc")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn the_binary_refuses_a_bad_fixture_with_its_path() {
+    let path =
+        std::env::temp_dir().join(format!("ferrogram-badfixture-{}.json", std::process::id()));
+    std::fs::write(&path, r#"{"faults": {"delay_ms": 5}}"#).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ferrogram-testserver"))
+        .arg("--fixture")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("faults") && stderr.contains("delay_ms"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -19,6 +19,12 @@ struct Args {
     /// The RSA private key (PEM); default: the fixed test key.
     #[arg(long)]
     rsa_key: Option<PathBuf>,
+    /// A JSON fixture: accounts, fault knobs, migrations (see the crate docs).
+    #[arg(long)]
+    fixture: Option<PathBuf>,
+    /// Write one JSON line per decoded request here (secrets redacted).
+    #[arg(long)]
+    log_requests: Option<PathBuf>,
     /// Seed for the server's randomness (reproducible runs).
     #[arg(long)]
     seed: Option<u64>,
@@ -33,6 +39,24 @@ async fn main() {
     }
     if let Some(path) = &args.rsa_key {
         builder = match builder.rsa_key_file(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("ferrogram-testserver: {e}");
+                std::process::exit(2);
+            }
+        };
+    }
+    if let Some(path) = &args.fixture {
+        builder = match builder.fixture(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("ferrogram-testserver: {e}");
+                std::process::exit(2);
+            }
+        };
+    }
+    if let Some(path) = &args.log_requests {
+        builder = match builder.log_requests(path) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("ferrogram-testserver: {e}");
