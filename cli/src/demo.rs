@@ -22,7 +22,7 @@ pub fn run() -> Result<(), String> {
     let handshake = crate::handshake::run()?;
     println!(
         "\nok: {members} participants and {messages} messages decoded and re-encoded byte for byte; \
-         auth key created in {handshake:.1?} and used for an encrypted round trip; all in {:.1?}",
+         embedded test server: auth key created over TCP in {handshake:.1?}, bot signed in; all in {:.1?}",
         started.elapsed()
     );
     Ok(())

@@ -1,14 +1,22 @@
-//! The demo's MTProto step: a client and a server create an auth key in memory, over
-//! obfuscated intermediate framing, then exchange one encrypted request and answer.
+//! The demo's MTProto step: start the embedded test server, print its JSON line,
+//! then connect to it over TCP with obfuscated intermediate framing, create an auth
+//! key, sign in as its bot and exchange encrypted requests.
 
-use ferrogram_mtproto::handshake::{ClientOutcome, ServerConfig, client_start, server_start};
-use ferrogram_mtproto::rsa::test_server_key;
-use ferrogram_mtproto::session::{ClientSession, Event, ServerIncoming, ServerSession, Timestamp};
-use ferrogram_mtproto::{Created, plain};
-use ferrogram_tl_types::{Serializable, functions};
-use ferrogram_transport::{Frame, Obfuscation, Protocol, Transport, detect};
-use rand_core::OsRng;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ferrogram_mtproto::handshake::{ClientOutcome, client_start};
+use ferrogram_mtproto::plain;
+use ferrogram_mtproto::session::{ClientSession, Event, MsgIdGenerator, Timestamp};
+use ferrogram_testserver::TestServer;
+use ferrogram_tl_types::service::RpcError;
+use ferrogram_tl_types::{Deserializable, RemoteCall, Serializable, enums, functions};
+use ferrogram_transport::{Frame, Obfuscation, Protocol, Transport};
+use rand_core::OsRng;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Every network wait of the demo is bounded by this.
+const WAIT: Duration = Duration::from_secs(20);
 
 fn now() -> Timestamp {
     let d = SystemTime::now()
@@ -20,135 +28,206 @@ fn now() -> Timestamp {
     }
 }
 
-/// Carries one packet from `from` to `to` through the framing, as bytes on a wire.
-fn carry(from: &mut Transport, to: &mut Transport, packet: &[u8]) -> Result<Vec<u8>, String> {
-    let mut wire = Vec::new();
-    from.encode(packet, &mut OsRng, &mut wire);
-    to.push(&wire);
-    match to.next_frame().map_err(|e| e.to_string())? {
-        Some(Frame::Packet(p)) => Ok(p),
-        other => Err(format!("expected a packet, got {other:?}")),
+/// A framed TCP connection.
+struct Wire {
+    stream: TcpStream,
+    transport: Transport,
+    buf: Vec<u8>,
+}
+
+impl Wire {
+    async fn send(&mut self, packet: &[u8]) -> Result<(), String> {
+        let mut out = Vec::new();
+        self.transport.encode(packet, &mut OsRng, &mut out);
+        self.stream
+            .write_all(&out)
+            .await
+            .map_err(|e| format!("send: {e}"))
+    }
+
+    async fn recv(&mut self) -> Result<Vec<u8>, String> {
+        loop {
+            match self.transport.next_frame().map_err(|e| e.to_string())? {
+                Some(Frame::Packet(p)) => return Ok(p),
+                Some(Frame::QuickAck(_)) => continue,
+                None => {}
+            }
+            let n = tokio::time::timeout(WAIT, self.stream.read(&mut self.buf))
+                .await
+                .map_err(|_| format!("no answer within {WAIT:?}"))?
+                .map_err(|e| format!("receive: {e}"))?;
+            if n == 0 {
+                return Err("the server closed the connection".into());
+            }
+            self.transport.push(&self.buf[..n]);
+        }
+    }
+
+    async fn plain(&mut self, ids: &mut MsgIdGenerator, body: &[u8]) -> Result<Vec<u8>, String> {
+        self.send(&plain::encode(ids.next(now()), body)).await?;
+        let p = self.recv().await?;
+        Ok(plain::decode(&p).map_err(|e| e.to_string())?.1.to_vec())
+    }
+}
+
+/// One encrypted session over a wire.
+struct Session {
+    wire: Wire,
+    session: ClientSession,
+}
+
+impl Session {
+    async fn invoke<R: RemoteCall>(&mut self, req: &R) -> Result<R::Return, String> {
+        let bytes = self.invoke_bytes(req.to_bytes()).await?;
+        R::Return::from_bytes(&bytes).map_err(|e| e.to_string())
+    }
+
+    async fn invoke_bytes(&mut self, body: Vec<u8>) -> Result<Vec<u8>, String> {
+        let id = self.session.enqueue(body);
+        for _ in 0..100 {
+            while let Some(p) = self.session.poll_transmit(now(), &mut OsRng) {
+                self.wire.send(&p).await?;
+            }
+            let packet = self.wire.recv().await?;
+            let events = self
+                .session
+                .handle_packet(&packet, now())
+                .map_err(|e| e.to_string())?;
+            for e in events {
+                if let Event::Result { request, result } = e
+                    && request == id
+                {
+                    return result.map_err(|e: RpcError| format!("{} {}", e.code, e.message));
+                }
+            }
+        }
+        Err("no answer after 100 packets".into())
     }
 }
 
 pub fn run() -> Result<Duration, String> {
-    println!("\n== MTProto: auth key creation and an encrypted round trip, in memory");
-    let rng = &mut OsRng;
-    let config = ServerConfig::new(test_server_key());
-    let keys = [config.key.public().clone()];
-    let started = Instant::now();
+    println!("\n== MTProto over TCP: the embedded test server");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(talk())
+}
 
+async fn talk() -> Result<Duration, String> {
+    let server = TestServer::builder()
+        .start()
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("  server ready: {}", server.info_json());
+
+    let started = Instant::now();
+    let stream = tokio::time::timeout(WAIT, TcpStream::connect(server.addr()))
+        .await
+        .map_err(|_| "connect timed out".to_string())?
+        .map_err(|e| format!("connect: {e}"))?;
+    let _ = stream.set_nodelay(true);
     let ob = Obfuscation {
-        dc_id: Some(2),
+        dc_id: Some(server.dc_id() as i16),
         secret: None,
     };
-    let (mut client_t, init) =
-        Transport::client(Protocol::Intermediate, Some(ob), rng).map_err(|e| e.to_string())?;
-    let detected = detect(&init, None)
-        .map_err(|e| e.to_string())?
-        .ok_or("framing not detected")?;
-    let mut server_t = detected.transport;
+    let (transport, init) = Transport::client(Protocol::Intermediate, Some(ob), &mut OsRng)
+        .map_err(|e| e.to_string())?;
+    let mut wire = Wire {
+        stream,
+        transport,
+        buf: vec![0; 64 * 1024],
+    };
+    wire.stream
+        .write_all(&init)
+        .await
+        .map_err(|e| format!("send: {e}"))?;
 
-    let mut msg_id = 0i64;
-    let mut plain_to_server =
-        |c: &mut Transport, s: &mut Transport, body: &[u8]| -> Result<Vec<u8>, String> {
-            msg_id += 4;
-            let p = carry(c, s, &plain::encode(((now().secs) << 32) + msg_id, body))?;
-            Ok(plain::decode(&p).map_err(|e| e.to_string())?.1.to_vec())
-        };
-    let (c1, req) = client_start(rng);
-    let req = plain_to_server(&mut client_t, &mut server_t, &req)?;
-    let (s1, res) = server_start(&req, &config, rng).map_err(|e| e.to_string())?;
-    let res = carry(
-        &mut server_t,
-        &mut client_t,
-        &plain::encode((now().secs << 32) | 1, &res),
-    )?;
+    let keys = [server.rsa_key().public().clone()];
+    let mut ids = MsgIdGenerator::new(false);
+    let (c1, req) = client_start(&mut OsRng);
+    let res = wire.plain(&mut ids, &req).await?;
     let (c2, req) = c1
-        .handle_res_pq(
-            plain::decode(&res).map_err(|e| e.to_string())?.1,
-            &keys,
-            2,
-            rng,
-        )
+        .handle_res_pq(&res, &keys, server.dc_id(), &mut OsRng)
         .map_err(|e| e.to_string())?;
-    let req = plain_to_server(&mut client_t, &mut server_t, &req)?;
-    let (s2, res) = s1
-        .handle_req_dh_params(&req, &config, now().secs as i32, rng)
-        .map_err(|e| e.to_string())?;
-    let res = carry(
-        &mut server_t,
-        &mut client_t,
-        &plain::encode((now().secs << 32) | 5, &res),
-    )?;
+    let res = wire.plain(&mut ids, &req).await?;
     let (c3, req) = c2
-        .handle_server_dh_params(
-            plain::decode(&res).map_err(|e| e.to_string())?.1,
-            now().secs as i32,
-            rng,
-        )
+        .handle_server_dh_params(&res, now().secs as i32, &mut OsRng)
         .map_err(|e| e.to_string())?;
-    let req = plain_to_server(&mut client_t, &mut server_t, &req)?;
-    let (server_side, res) = s2
-        .handle_set_client_dh_params(&req, &config)
-        .map_err(|e| e.to_string())?;
-    let res = carry(
-        &mut server_t,
-        &mut client_t,
-        &plain::encode((now().secs << 32) | 9, &res),
-    )?;
-    let ClientOutcome::Done(Created {
-        auth_key,
-        time_offset,
-        first_salt,
-    }) = c3
-        .handle_dh_answer(plain::decode(&res).map_err(|e| e.to_string())?.1, rng)
+    let res = wire.plain(&mut ids, &req).await?;
+    let ClientOutcome::Done(created) = c3
+        .handle_dh_answer(&res, &mut OsRng)
         .map_err(|e| e.to_string())?
     else {
         return Err("the server asked for a retry".into());
     };
     let took = started.elapsed();
-    if auth_key != server_side.auth_key || first_salt != server_side.first_salt {
-        return Err("client and server derived different keys".into());
-    }
     println!(
-        "  handshake over obfuscated intermediate framing: {took:.1?} (RSA_PAD, 2048-bit DH), key id {:016x}, clock offset {time_offset} s",
-        u64::from_le_bytes(auth_key.id())
+        "  handshake over obfuscated intermediate framing on {}: {took:.1?} (RSA_PAD, 2048-bit DH), key id {:016x}",
+        server.addr(),
+        u64::from_le_bytes(created.auth_key.id())
     );
 
-    let mut client = ClientSession::new(auth_key.clone(), first_salt, i64::from(time_offset), rng);
-    let mut server = ServerSession::new(auth_key);
-    let request = client.enqueue(functions::help::GetNearestDc {}.to_bytes());
-    let packet = client.poll_transmit(now(), rng).ok_or("nothing to send")?;
-    let packet = carry(&mut client_t, &mut server_t, &packet)?;
-    let ServerIncoming::Requests(reqs) = server
-        .handle_packet(&packet, &[first_salt], first_salt, now(), rng)
-        .map_err(|e| e.to_string())?
-    else {
-        return Err("the server rejected the request".into());
+    let session = ClientSession::new(
+        created.auth_key,
+        created.first_salt,
+        i64::from(created.time_offset),
+        &mut OsRng,
+    );
+    let mut s = Session { wire, session };
+    let config = functions::InvokeWithLayer {
+        layer: ferrogram_tl_types::LAYER,
+        query: functions::InitConnection {
+            api_id: 1,
+            device_model: "ferrogram demo".into(),
+            system_version: std::env::consts::OS.into(),
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            system_lang_code: "en".into(),
+            lang_pack: String::new(),
+            lang_code: "en".into(),
+            proxy: None,
+            params: None,
+            query: functions::help::GetConfig {},
+        },
     };
-    let answer = ferrogram_tl_types::enums::NearestDc::from(ferrogram_tl_types::types::NearestDc {
-        country: "NL".into(),
-        this_dc: 2,
-        nearest_dc: 2,
+    let enums::Config::Config(cfg) =
+        enums::Config::from_bytes(&s.invoke_bytes(config.to_bytes()).await?)
+            .map_err(|e| e.to_string())?;
+    println!(
+        "  help.getConfig: this DC {}, {} DCs offered",
+        cfg.this_dc,
+        cfg.dc_options.len()
+    );
+    let token = server.bot_token().ok_or("no bot")?.to_owned();
+    s.invoke(&functions::auth::ImportBotAuthorization {
+        flags: 0,
+        api_id: 1,
+        api_hash: "demo".into(),
+        bot_auth_token: token,
     })
-    .to_bytes();
-    let reply = server.rpc_result(reqs[0].msg_id, answer.clone(), now(), rng);
-    let reply = carry(&mut server_t, &mut client_t, &reply)?;
-    let events = client
-        .handle_packet(&reply, now())
-        .map_err(|e| e.to_string())?;
-    if events
-        != [Event::Result {
-            request,
-            result: Ok(answer),
-        }]
-    {
-        return Err(format!("unexpected events {events:?}"));
+    .await?;
+    let users = s
+        .invoke(&functions::users::GetUsers {
+            id: vec![enums::InputUser::InputUserSelf],
+        })
+        .await?;
+    let Some(enums::User::User(me)) = users.first() else {
+        return Err("users.getUsers returned no user".into());
+    };
+    println!(
+        "  signed in as bot {} (@{}, id {})",
+        me.first_name.as_deref().unwrap_or(""),
+        me.username.as_deref().unwrap_or(""),
+        me.id
+    );
+    let counters = server.counters();
+    if counters.handshakes != 1 || counters.requests_executed != 3 || counters.duplicates != 0 {
+        return Err(format!("unexpected server counters: {counters:?}"));
     }
     println!(
-        "  help.getNearestDc sent encrypted (msg_id {:#x}), answered: country NL, this DC 2",
-        reqs[0].msg_id
+        "  server counters: {} handshake, {} requests executed, {} duplicates",
+        counters.handshakes, counters.requests_executed, counters.duplicates
     );
     Ok(took)
 }

@@ -32,6 +32,32 @@ fn demo_decodes_and_reencodes_the_captures() {
         2,
         "{stdout}"
     );
+    // The embedded test server prints its JSON line, then serves a real TCP client.
+    let json = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server ready: "))
+        .expect("the server's JSON line");
+    let info: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    assert!(info["addr"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert_eq!(info["dcs"].as_array().unwrap().len(), 3);
+    assert!(
+        info["rsa_public_key_pem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN RSA PUBLIC KEY-----")
+    );
+    assert!(
+        stdout.contains("help.getConfig: this DC 2, 3 DCs offered"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("signed in as bot Ferrogram Test Bot (@ferrogram_test_bot"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("server counters: 1 handshake, 3 requests executed, 0 duplicates"),
+        "{stdout}"
+    );
 }
 
 #[test]
