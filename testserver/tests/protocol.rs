@@ -335,6 +335,17 @@ fn send_message(
     }
 }
 
+fn get_difference(pts: i32, pts_total_limit: Option<i32>) -> functions::updates::GetDifference {
+    functions::updates::GetDifference {
+        pts,
+        pts_limit: None,
+        pts_total_limit,
+        date: 0,
+        qts: 0,
+        qts_limit: None,
+    }
+}
+
 #[tokio::test]
 async fn messages_are_delivered_pushed_listed_and_in_the_difference() {
     let server = server().await;
@@ -422,45 +433,15 @@ async fn messages_are_delivered_pushed_listed_and_in_the_difference() {
     let enums::updates::State::State(st) =
         bot.invoke(&functions::updates::GetState {}).await.unwrap();
     assert_eq!(st.pts, 2);
-    let diff = bot
-        .invoke(&functions::updates::GetDifference {
-            pts: 0,
-            pts_limit: None,
-            pts_total_limit: None,
-            date: 0,
-            qts: 0,
-            qts_limit: None,
-        })
-        .await
-        .unwrap();
+    let diff = bot.invoke(&get_difference(0, None)).await.unwrap();
     let enums::updates::Difference::Difference(d) = diff else {
         panic!("{diff:?}")
     };
     assert_eq!(d.new_messages.len(), 2);
     assert!(d.users.len() >= 2);
-    let diff = bot
-        .invoke(&functions::updates::GetDifference {
-            pts: 2,
-            pts_limit: None,
-            pts_total_limit: None,
-            date: 0,
-            qts: 0,
-            qts_limit: None,
-        })
-        .await
-        .unwrap();
+    let diff = bot.invoke(&get_difference(2, None)).await.unwrap();
     assert!(matches!(diff, enums::updates::Difference::Empty(_)));
-    let diff = bot
-        .invoke(&functions::updates::GetDifference {
-            pts: 0,
-            pts_limit: None,
-            pts_total_limit: Some(1),
-            date: 0,
-            qts: 0,
-            qts_limit: None,
-        })
-        .await
-        .unwrap();
+    let diff = bot.invoke(&get_difference(0, Some(1))).await.unwrap();
     let enums::updates::Difference::Slice(s) = diff else {
         panic!("{diff:?}")
     };
@@ -873,6 +854,36 @@ async fn migrating_a_user_and_moving_its_authorization() {
     assert_eq!(e.message, "AUTH_BYTES_INVALID");
 }
 
+fn upload_profile_photo(file_id: i64, parts: i32) -> functions::photos::UploadProfilePhoto {
+    functions::photos::UploadProfilePhoto {
+        fallback: false,
+        bot: None,
+        file: Some(enums::InputFile::from(types::InputFile {
+            id: file_id,
+            parts,
+            name: "a.jpg".into(),
+            md5_checksum: String::new(),
+        })),
+        video: None,
+        video_start_ts: None,
+        video_emoji_markup: None,
+    }
+}
+
+fn get_file(
+    location: enums::InputFileLocation,
+    offset: i64,
+    limit: i32,
+) -> functions::upload::GetFile {
+    functions::upload::GetFile {
+        precise: false,
+        cdn_supported: false,
+        location,
+        offset,
+        limit,
+    }
+}
+
 #[tokio::test]
 async fn profile_photos_upload_download_expire_and_migrate() {
     let server = server().await;
@@ -889,39 +900,9 @@ async fn profile_photos_upload_download_expire_and_migrate() {
             .unwrap();
         assert!(ok);
     }
-    let e = c
-        .invoke(&functions::photos::UploadProfilePhoto {
-            fallback: false,
-            bot: None,
-            file: Some(enums::InputFile::from(types::InputFile {
-                id: 99,
-                parts: 4,
-                name: "a.jpg".into(),
-                md5_checksum: String::new(),
-            })),
-            video: None,
-            video_start_ts: None,
-            video_emoji_markup: None,
-        })
-        .await
-        .unwrap_err();
+    let e = c.invoke(&upload_profile_photo(99, 4)).await.unwrap_err();
     assert_eq!(e.message, "FILE_PARTS_INVALID");
-    let enums::photos::Photo::Photo(p) = c
-        .invoke(&functions::photos::UploadProfilePhoto {
-            fallback: false,
-            bot: None,
-            file: Some(enums::InputFile::from(types::InputFile {
-                id: 99,
-                parts: 3,
-                name: "a.jpg".into(),
-                md5_checksum: String::new(),
-            })),
-            video: None,
-            video_start_ts: None,
-            video_emoji_markup: None,
-        })
-        .await
-        .unwrap();
+    let enums::photos::Photo::Photo(p) = c.invoke(&upload_profile_photo(99, 3)).await.unwrap();
     let enums::Photo::Photo(photo) = p.photo else {
         panic!()
     };
@@ -936,13 +917,7 @@ async fn profile_photos_upload_download_expire_and_migrate() {
     let mut got = Vec::new();
     loop {
         let enums::upload::File::File(f) = c
-            .invoke(&functions::upload::GetFile {
-                precise: false,
-                cdn_supported: false,
-                location: location(&photo),
-                offset: got.len() as i64,
-                limit: 4096,
-            })
+            .invoke(&get_file(location(&photo), got.len() as i64, 4096))
             .await
             .unwrap()
         else {
@@ -956,13 +931,7 @@ async fn profile_photos_upload_download_expire_and_migrate() {
     }
     assert_eq!(got, data);
     let bad_limit = c
-        .invoke(&functions::upload::GetFile {
-            precise: false,
-            cdn_supported: false,
-            location: location(&photo),
-            offset: 0,
-            limit: 1000,
-        })
+        .invoke(&get_file(location(&photo), 0, 1000))
         .await
         .unwrap_err();
     assert_eq!(bad_limit.message, "LIMIT_INVALID");
@@ -973,13 +942,7 @@ async fn profile_photos_upload_download_expire_and_migrate() {
 
     server.expire_file_references();
     let e = c
-        .invoke(&functions::upload::GetFile {
-            precise: false,
-            cdn_supported: false,
-            location: location(&photo),
-            offset: 0,
-            limit: 4096,
-        })
+        .invoke(&get_file(location(&photo), 0, 4096))
         .await
         .unwrap_err();
     assert_eq!(e.message, "FILE_REFERENCE_EXPIRED");
@@ -987,17 +950,15 @@ async fn profile_photos_upload_download_expire_and_migrate() {
     // By peer (what Telethon's download_profile_photo sends) after moving it to DC 3.
     server.move_photo(photo.id, 3);
     let e = c
-        .invoke(&functions::upload::GetFile {
-            precise: false,
-            cdn_supported: false,
-            location: enums::InputFileLocation::from(types::InputPeerPhotoFileLocation {
+        .invoke(&get_file(
+            enums::InputFileLocation::from(types::InputPeerPhotoFileLocation {
                 big: true,
                 peer: enums::InputPeer::InputPeerSelf,
                 photo_id: photo.id,
             }),
-            offset: 0,
-            limit: 4096,
-        })
+            0,
+            4096,
+        ))
         .await
         .unwrap_err();
     assert_eq!(rpc_name(&e), (303, "FILE_MIGRATE_3".into()));

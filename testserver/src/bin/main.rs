@@ -38,43 +38,28 @@ async fn main() {
         builder = builder.seed(seed);
     }
     if let Some(path) = &args.rsa_key {
-        builder = match builder.rsa_key_file(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("ferrogram-testserver: {e}");
-                std::process::exit(2);
-            }
-        };
+        builder = or_exit(builder.rsa_key_file(path), 2);
     }
     if let Some(path) = &args.fixture {
-        builder = match builder.fixture(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("ferrogram-testserver: {e}");
-                std::process::exit(2);
-            }
-        };
+        builder = or_exit(builder.fixture(path), 2);
     }
     if let Some(path) = &args.log_requests {
-        builder = match builder.log_requests(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("ferrogram-testserver: {e}");
-                std::process::exit(2);
-            }
-        };
+        builder = or_exit(builder.log_requests(path), 2);
     }
-    let server = match builder.start().await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("ferrogram-testserver: {e}");
-            std::process::exit(1);
-        }
-    };
+    let server = or_exit(builder.start().await, 1);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}", server.info_json());
     let _ = out.flush();
     drop(out);
     // Serve until killed.
     std::future::pending::<()>().await;
+}
+
+/// The value, or the error on stderr and exit with `code` (2: bad arguments or
+/// files, 1: the server could not start).
+fn or_exit<T>(r: Result<T, ferrogram_testserver::Error>, code: i32) -> T {
+    r.unwrap_or_else(|e| {
+        eprintln!("ferrogram-testserver: {e}");
+        std::process::exit(code)
+    })
 }
