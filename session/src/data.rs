@@ -1,0 +1,308 @@
+//! The values a session stores.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+/// An MTProto auth key (2048 bits).
+pub type AuthKeyBytes = [u8; 256];
+
+/// Where a DC can be reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DcOption {
+    /// The DC id.
+    pub id: i32,
+    /// Its address.
+    pub addr: SocketAddr,
+}
+
+/// What kind of peer a cache entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PeerKind {
+    /// A user account.
+    User,
+    /// A bot account.
+    Bot,
+    /// A basic group (`chat`).
+    Chat,
+    /// A broadcast channel (or a channel whose kind is unknown, as in imported
+    /// Telethon sessions).
+    Channel,
+    /// A supergroup (a `channel` with `megagroup`).
+    Megagroup,
+}
+
+impl PeerKind {
+    fn code(self) -> i64 {
+        match self {
+            Self::User => 0,
+            Self::Bot => 1,
+            Self::Chat => 2,
+            Self::Channel => 3,
+            Self::Megagroup => 4,
+        }
+    }
+
+    pub(crate) fn to_code(self) -> i64 {
+        self.code()
+    }
+
+    pub(crate) fn from_code(code: i64) -> Option<Self> {
+        Some(match code {
+            0 => Self::User,
+            1 => Self::Bot,
+            2 => Self::Chat,
+            3 => Self::Channel,
+            4 => Self::Megagroup,
+            _ => return None,
+        })
+    }
+
+    /// Whether this is a user or bot.
+    pub fn is_user(self) -> bool {
+        matches!(self, Self::User | Self::Bot)
+    }
+
+    /// Whether this is a channel or supergroup.
+    pub fn is_channel(self) -> bool {
+        matches!(self, Self::Channel | Self::Megagroup)
+    }
+}
+
+/// The offset of marked channel ids (`-100` followed by the bare id).
+pub const CHANNEL_MARK: i64 = 1_000_000_000_000;
+
+/// One peer of the cache.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PeerInfo {
+    /// The bare id (as in `user.id`, `chat.id`, `channel.id`).
+    pub id: i64,
+    /// What it is.
+    pub kind: PeerKind,
+    /// The access hash, for users and channels (`None` for basic groups, or when
+    /// unknown).
+    pub access_hash: Option<i64>,
+    /// The username, lower-cased, without `@`.
+    pub username: Option<String>,
+    /// The phone number, digits only.
+    pub phone: Option<String>,
+    /// The display name (first and last name, or title).
+    pub name: Option<String>,
+    /// Seen only as a `min` constructor: its access hash is not usable on its own.
+    pub min: bool,
+}
+
+impl std::fmt::Debug for PeerInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Phone numbers are personal data: shown masked.
+        f.debug_struct("PeerInfo")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("access_hash", &self.access_hash)
+            .field("username", &self.username)
+            .field("phone", &self.phone.as_ref().map(|_| "<set>"))
+            .field("name", &self.name)
+            .field("min", &self.min)
+            .finish()
+    }
+}
+
+impl PeerInfo {
+    /// The marked id (Bot API style): users as is, basic groups negated, channels
+    /// `-(10^12 + id)`.
+    pub fn marked_id(&self) -> i64 {
+        marked_id(self.kind, self.id)
+    }
+
+    /// Merges a newer sighting into an older one: fields the newer one lacks are
+    /// kept, and a `min` sighting never replaces a full access hash.
+    pub fn merge(old: Option<&PeerInfo>, new: PeerInfo) -> PeerInfo {
+        let Some(old) = old else {
+            return new;
+        };
+        let keep_hash = new.min && !old.min;
+        PeerInfo {
+            id: new.id,
+            // A min sighting cannot tell a bot from a user reliably; keep what we knew.
+            kind: if keep_hash { old.kind } else { new.kind },
+            access_hash: if keep_hash || new.access_hash.is_none() {
+                old.access_hash
+            } else {
+                new.access_hash
+            },
+            username: new.username.or_else(|| old.username.clone()),
+            phone: new.phone.or_else(|| old.phone.clone()),
+            name: new.name.or_else(|| old.name.clone()),
+            min: old.min && new.min,
+        }
+    }
+}
+
+/// The marked id of a peer of `kind` with bare id `id`.
+pub fn marked_id(kind: PeerKind, id: i64) -> i64 {
+    match kind {
+        PeerKind::User | PeerKind::Bot => id,
+        PeerKind::Chat => -id,
+        PeerKind::Channel | PeerKind::Megagroup => -(CHANNEL_MARK + id),
+    }
+}
+
+/// The update state: common pts/qts/date/seq and each channel's pts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdateState {
+    /// The common message box's pts.
+    pub pts: i32,
+    /// The secret-chat/bot qts.
+    pub qts: i32,
+    /// The date of the last update.
+    pub date: i32,
+    /// The seq of the last `updates`/`updatesCombined`.
+    pub seq: i32,
+    /// Each channel's pts, by bare channel id.
+    pub channels: BTreeMap<i64, i32>,
+}
+
+/// Everything a session holds.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SessionData {
+    /// The DC the account lives on.
+    pub home_dc: Option<i32>,
+    /// DC addresses.
+    pub dc_options: Vec<DcOption>,
+    /// Auth keys by DC id.
+    pub auth_keys: BTreeMap<i32, AuthKeyBytes>,
+    /// The peer cache by marked id.
+    pub peers: BTreeMap<i64, PeerInfo>,
+    /// The update state.
+    pub update_state: UpdateState,
+}
+
+impl std::fmt::Debug for SessionData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Auth keys are secrets: only which DCs have one is shown.
+        f.debug_struct("SessionData")
+            .field("home_dc", &self.home_dc)
+            .field("dc_options", &self.dc_options)
+            .field(
+                "auth_keys",
+                &format_args!(
+                    "<{} keys for DCs {:?}>",
+                    self.auth_keys.len(),
+                    self.auth_keys.keys().collect::<Vec<_>>()
+                ),
+            )
+            .field("peers", &self.peers.len())
+            .field("update_state", &self.update_state)
+            .finish()
+    }
+}
+
+/// Digits only.
+pub(crate) fn normalize_phone(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Lower-cased, without a leading `@`.
+pub(crate) fn normalize_username(username: &str) -> String {
+    username.trim_start_matches('@').to_ascii_lowercase()
+}
+
+impl SessionData {
+    /// A cached peer by username.
+    pub fn peer_by_username(&self, username: &str) -> Option<&PeerInfo> {
+        let want = normalize_username(username);
+        self.peers
+            .values()
+            .find(|p| p.username.as_deref() == Some(want.as_str()))
+    }
+
+    /// A cached user by phone number.
+    pub fn peer_by_phone(&self, phone: &str) -> Option<&PeerInfo> {
+        let want = normalize_phone(phone);
+        if want.is_empty() {
+            return None;
+        }
+        self.peers
+            .values()
+            .find(|p| p.kind.is_user() && p.phone.as_deref() == Some(want.as_str()))
+    }
+
+    /// Merges `peers` into the cache (see [`PeerInfo::merge`]); returns the merged
+    /// entries as stored.
+    pub fn merge_peers(&mut self, peers: &[PeerInfo]) -> Vec<PeerInfo> {
+        let mut out = Vec::with_capacity(peers.len());
+        for p in peers {
+            let mut p = p.clone();
+            p.username = p.username.as_deref().map(normalize_username);
+            p.phone = p.phone.as_deref().map(normalize_phone);
+            let key = p.marked_id();
+            let merged = PeerInfo::merge(self.peers.get(&key), p);
+            // A username belongs to one peer at a time.
+            if let Some(u) = &merged.username {
+                for other in self.peers.values_mut() {
+                    if other.marked_id() != key && other.username.as_deref() == Some(u) {
+                        other.username = None;
+                    }
+                }
+            }
+            self.peers.insert(key, merged.clone());
+            out.push(merged);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: i64, hash: Option<i64>, min: bool) -> PeerInfo {
+        PeerInfo {
+            id,
+            kind: PeerKind::User,
+            access_hash: hash,
+            username: Some("@Alice".into()),
+            phone: None,
+            name: Some("Alice".into()),
+            min,
+        }
+    }
+
+    #[test]
+    fn min_never_replaces_a_full_access_hash() {
+        let mut d = SessionData::default();
+        d.merge_peers(&[user(5, Some(111), false)]);
+        d.merge_peers(&[user(5, Some(222), true)]);
+        let p = &d.peers[&5];
+        assert_eq!((p.access_hash, p.min), (Some(111), false));
+        d.merge_peers(&[user(5, Some(333), false)]);
+        assert_eq!(d.peers[&5].access_hash, Some(333));
+        assert_eq!(d.peer_by_username("alice").map(|p| p.id), Some(5));
+        // The username moves to whoever has it now.
+        d.merge_peers(&[user(6, Some(1), false)]);
+        assert_eq!(d.peer_by_username("ALICE").map(|p| p.id), Some(6));
+        assert_eq!(d.peers[&5].username, None);
+    }
+
+    #[test]
+    fn marked_ids_follow_the_bot_api() {
+        assert_eq!(marked_id(PeerKind::User, 42), 42);
+        assert_eq!(marked_id(PeerKind::Chat, 42), -42);
+        assert_eq!(marked_id(PeerKind::Megagroup, 42), -1_000_000_000_042);
+    }
+
+    #[test]
+    fn debug_hides_keys_and_phones() {
+        let mut d = SessionData::default();
+        d.auth_keys.insert(2, [0xab; 256]);
+        d.merge_peers(&[PeerInfo {
+            phone: Some("+1 555 0100".into()),
+            ..user(1, Some(1), false)
+        }]);
+        let s = format!("{d:?} {:?}", d.peers[&1]);
+        assert!(
+            !s.contains("abab") && !s.contains("171, 171") && !s.contains("5550100"),
+            "{s}"
+        );
+        assert!(s.contains("DCs [2]"));
+    }
+}

@@ -1,0 +1,58 @@
+//! The one error type of the crate.
+
+/// Why a session could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The file could not be created, opened or read.
+    #[error("session file {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Another process (or another handle in this one) holds the session.
+    #[error("session file {path} is in use by another client (locked)")]
+    Locked {
+        /// The file.
+        path: String,
+    },
+    /// The file is not a readable SQLite database, or its contents are damaged.
+    #[error("session file {path} is corrupt: {reason}")]
+    Corrupt {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The file is a SQLite database of something else (a Telethon session, say).
+    #[error("{path} is not a Ferrogram session: {reason}")]
+    Foreign {
+        /// The file.
+        path: String,
+        /// What it looks like instead.
+        reason: String,
+    },
+    /// The file was written by a newer Ferrogram with a schema this one cannot read.
+    #[error("session file {path} has schema version {found}; this build reads up to {supported}")]
+    NewerVersion {
+        /// The file.
+        path: String,
+        /// Its version.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// A session string (ours or Telethon's) is malformed.
+    #[error("invalid session string: {0}")]
+    InvalidString(String),
+    /// Any other SQLite failure.
+    #[error("session file {path}: {source}")]
+    Sqlite {
+        /// The file.
+        path: String,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+}
