@@ -368,6 +368,7 @@ impl RecentIds {
 struct Sent {
     request: RequestId,
     body: Vec<u8>,
+    seqno: i32,
 }
 
 /// The client side of an encrypted session.
@@ -517,7 +518,14 @@ impl ClientSession {
             size += wire.len() + 16;
             let msg_id = self.msg_ids.next(now);
             let seqno = self.next_seq(is_content_related(&body));
-            self.in_flight.insert(msg_id, Sent { request, body });
+            self.in_flight.insert(
+                msg_id,
+                Sent {
+                    request,
+                    body,
+                    seqno,
+                },
+            );
             ids.push(msg_id);
             messages.push(ContainerMessage {
                 msg_id,
@@ -552,6 +560,100 @@ impl ClientSession {
             &env,
             rng,
         ))
+    }
+
+    /// After a reconnect: every request sent and not yet answered, encrypted again
+    /// with its original msg_id and seq_no (packed into containers within their
+    /// limits), so the server recognises resends and never executes one twice.
+    /// Requests whose msg_id has become too old for the server's window (older
+    /// than 280 s) are queued again as new messages instead.
+    pub fn retransmit_in_flight(&mut self, now: Timestamp, rng: &mut impl RngCore) -> Vec<Vec<u8>> {
+        let mut ids: Vec<i64> = self.in_flight.keys().copied().collect();
+        ids.sort_unstable();
+        let oldest_ok = now
+            .secs
+            .saturating_add(self.msg_ids.time_offset)
+            .saturating_sub(280)
+            .saturating_mul(1 << 32);
+        let mut packets = Vec::new();
+        let mut batch: Vec<ContainerMessage> = Vec::new();
+        let mut size = 0usize;
+        let mut stale = Vec::new();
+        for id in ids {
+            if id < oldest_ok {
+                stale.push(id);
+                continue;
+            }
+            let (body, seqno) = {
+                let sent = &self.in_flight[&id];
+                (sent.body.clone(), sent.seqno)
+            };
+            let wire = maybe_compress(body);
+            if !batch.is_empty()
+                && (batch.len() >= MessageContainer::MAX_MESSAGES
+                    || size + wire.len() + 16 > MessageContainer::MAX_SIZE)
+            {
+                packets.push(self.seal(std::mem::take(&mut batch), now, rng));
+                size = 0;
+            }
+            size += wire.len() + 16;
+            batch.push(ContainerMessage {
+                msg_id: id,
+                seqno,
+                body: wire,
+            });
+        }
+        if !batch.is_empty() {
+            packets.push(self.seal(batch, now, rng));
+        }
+        for id in stale.into_iter().rev() {
+            if let Some(sent) = self.in_flight.remove(&id) {
+                self.queue.push_front((sent.request, sent.body));
+            }
+        }
+        self.containers.clear();
+        packets
+    }
+
+    /// Encrypts already-numbered messages: one alone, or several in a container.
+    fn seal(
+        &mut self,
+        mut messages: Vec<ContainerMessage>,
+        now: Timestamp,
+        rng: &mut impl RngCore,
+    ) -> Vec<u8> {
+        let (msg_id, seq_no, body) = if messages.len() == 1 {
+            let m = messages.remove(0);
+            (m.msg_id, m.seqno, m.body)
+        } else {
+            let ids = messages.iter().map(|m| m.msg_id).collect();
+            let container = MessageContainer { messages }.to_bytes();
+            let msg_id = self.msg_ids.next(now);
+            let seq_no = self.next_seq(false);
+            self.containers.insert(msg_id, ids);
+            (msg_id, seq_no, container)
+        };
+        let env = Envelope {
+            salt: self.salt,
+            session_id: self.session_id,
+            msg_id,
+            seq_no,
+            body,
+        };
+        encrypt_message(&self.auth_key, Direction::ClientToServer, &env, rng)
+    }
+
+    /// Drops request `request` from the queue if it has not been sent yet (true).
+    /// A request already sent stays in flight; its answer still comes as an event,
+    /// for the caller to ignore.
+    pub fn cancel(&mut self, request: RequestId) -> bool {
+        match self.queue.iter().position(|(r, _)| *r == request) {
+            Some(i) => {
+                self.queue.remove(i);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Puts a sent message (or every message of a sent container) back in the queue.

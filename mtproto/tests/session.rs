@@ -698,3 +698,62 @@ fn extreme_clock_values_do_not_overflow() {
     c.enqueue(get_config());
     assert!(c.poll_transmit(far, &mut TestRng(1)).is_some());
 }
+
+#[test]
+fn retransmission_after_a_reconnect_keeps_msg_ids_and_cancel_drops_queued() {
+    let (mut c, mut s, mut rng) = setup(77);
+    let a = c.enqueue(get_config());
+    let b = c.enqueue(functions::help::GetNearestDc {}.to_bytes());
+    let first = c.poll_transmit(NOW, &mut rng).unwrap();
+    let original = requests(
+        s.handle_packet(&first, &[SALT], SALT, NOW, &mut rng)
+            .unwrap(),
+    );
+    assert_eq!(original.len(), 2);
+    // The connection drops before any answer; the client resends both.
+    let later = Timestamp {
+        secs: NOW.secs + 5,
+        nanos: 0,
+    };
+    let packets = c.retransmit_in_flight(later, &mut rng);
+    assert_eq!(packets.len(), 1, "one container");
+    let resent = requests(
+        s.handle_packet(&packets[0], &[SALT], SALT, later, &mut rng)
+            .unwrap(),
+    );
+    let ids = |r: &[IncomingRequest]| r.iter().map(|x| (x.msg_id, x.seq_no)).collect::<Vec<_>>();
+    assert_eq!(ids(&resent), ids(&original));
+    assert!(
+        resent.iter().all(|r| r.duplicate),
+        "the server recognises resends"
+    );
+    // Answers to the resends still reach the right requests.
+    let reply = s.rpc_result(resent[1].msg_id, true.to_bytes(), later, &mut rng);
+    let events = c.handle_packet(&reply, later).unwrap();
+    assert!(matches!(&events[..], [Event::Result { request, .. }] if *request == b));
+    assert_eq!(c.in_flight(), 1);
+    let _ = a;
+
+    // Too old for the server's window: queued again as a new message instead.
+    let much_later = Timestamp {
+        secs: NOW.secs + 600,
+        nanos: 0,
+    };
+    assert!(c.retransmit_in_flight(much_later, &mut rng).is_empty());
+    assert_eq!(c.in_flight(), 0);
+    let p = c.poll_transmit(much_later, &mut rng).unwrap();
+    let again = requests(
+        s.handle_packet(&p, &[SALT], SALT, much_later, &mut rng)
+            .unwrap(),
+    );
+    assert!(
+        again
+            .iter()
+            .all(|r| !r.duplicate && r.msg_id > original[0].msg_id)
+    );
+
+    let queued = c.enqueue(get_config());
+    assert!(c.cancel(queued));
+    assert!(!c.wants_transmit() || c.poll_transmit(much_later, &mut rng).is_some());
+    assert!(!c.cancel(queued));
+}
