@@ -643,6 +643,14 @@ impl ClientSession {
         encrypt_message(&self.auth_key, Direction::ClientToServer, &env, rng)
     }
 
+    /// Forgets every queued and unanswered request (their callers have been told
+    /// they failed): nothing of them is sent or resent afterwards.
+    pub fn forget_pending(&mut self) {
+        self.queue.clear();
+        self.in_flight.clear();
+        self.containers.clear();
+    }
+
     /// Drops request `request` from the queue if it has not been sent yet (true).
     /// A request already sent stays in flight; its answer still comes as an event,
     /// for the caller to ignore.

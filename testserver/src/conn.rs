@@ -490,12 +490,11 @@ impl Conn {
             )));
             return;
         }
-        if req.duplicate {
-            // Seen, but its answer is no longer cached: say nothing rather than
-            // execute it twice (the client learns the state from msgs_state_req).
-            shared.counters.request(call.method, Event::Duplicate);
-            return;
-        }
+        // Not answered yet. The session may have seen this msg_id before (a
+        // container whose connection was dropped after an earlier request of it
+        // ran): the answer cache, not the session's memory of ids, says what was
+        // executed, so it runs now. (Answers stay cached far longer than the
+        // 300-second msg_id window in which a resend is accepted at all.)
         let result = match shared.faults.flood_for(call.method) {
             Some(secs) => rpc::error_bytes(420, &format!("FLOOD_WAIT_{secs}")),
             None => {

@@ -1,0 +1,531 @@
+//! `Client`: the handle a user holds.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferrogram_mtproto::RsaPublicKey;
+use ferrogram_mtproto::srp::{SrpParams, client_proof};
+use ferrogram_session::{DcOption, MemorySession, PeerInfo, PeerKind, Session};
+use ferrogram_tl_types::{Deserializable, RemoteCall, Serializable, enums, functions, types};
+use rand_core::OsRng;
+use tokio::sync::{Mutex, broadcast};
+use tracing::{info, warn};
+
+use crate::InvocationError;
+use crate::sender::{self, ConnConfig, Framing, Sender};
+
+/// Telegram's production DCs (IPv4, port 443), used when the session knows no
+/// better and no server address is configured.
+pub const PRODUCTION_DCS: [(i32, &str); 5] = [
+    (1, "149.154.175.53:443"),
+    (2, "149.154.167.51:443"),
+    (3, "149.154.175.100:443"),
+    (4, "149.154.167.91:443"),
+    (5, "91.108.56.130:443"),
+];
+
+/// What `initConnection` tells the server about this app.
+#[derive(Clone, Debug)]
+pub struct DeviceInfo {
+    /// `device_model`.
+    pub device_model: String,
+    /// `system_version`.
+    pub system_version: String,
+    /// `app_version`.
+    pub app_version: String,
+    /// `system_lang_code`.
+    pub system_lang_code: String,
+    /// `lang_code`.
+    pub lang_code: String,
+}
+
+impl Default for DeviceInfo {
+    fn default() -> Self {
+        Self {
+            device_model: "Ferrogram".into(),
+            system_version: std::env::consts::OS.into(),
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            system_lang_code: "en".into(),
+            lang_code: "en".into(),
+        }
+    }
+}
+
+/// How to connect. `Config::new(api_id, api_hash)` fills in the defaults.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The app's api_id.
+    pub api_id: i32,
+    /// The app's api_hash.
+    pub api_hash: String,
+    /// Where auth keys, the home DC and the peer cache live (default: memory).
+    pub session: Arc<dyn Session>,
+    /// The framing of every connection (default: obfuscated intermediate).
+    pub framing: Framing,
+    /// A server to use instead of Telegram's (a testserver, a private deployment):
+    /// its address and DC id. The other DCs are learned from `help.getConfig`.
+    pub server: Option<(SocketAddr, i32)>,
+    /// Extra RSA keys to accept (Telegram's production and test keys are built in).
+    pub rsa_keys: Vec<RsaPublicKey>,
+    /// FLOOD_WAIT up to this long is slept through; longer ones are returned.
+    pub flood_sleep_threshold: Duration,
+    /// How often a request is retried after FLOOD_WAIT or a DC migration.
+    pub retries: u32,
+    /// How long a request may wait for its answer.
+    pub request_timeout: Duration,
+    /// How long connecting (TCP and handshake) may take.
+    pub connect_timeout: Duration,
+    /// Reconnect attempts (with backoff) before requests fail with an I/O error.
+    pub reconnect_attempts: u32,
+    /// Keep-alive period (`ping_delay_disconnect`).
+    pub ping_interval: Duration,
+    /// What `initConnection` says.
+    pub device: DeviceInfo,
+}
+
+impl Config {
+    /// A configuration with the defaults: memory session, obfuscated intermediate
+    /// framing, Telegram's servers, FLOOD_WAIT up to 60 s slept through, 5
+    /// retries, 60 s request timeout.
+    pub fn new(api_id: i32, api_hash: impl Into<String>) -> Self {
+        Self {
+            api_id,
+            api_hash: api_hash.into(),
+            session: Arc::new(MemorySession::new()),
+            framing: Framing::default(),
+            server: None,
+            rsa_keys: Vec::new(),
+            flood_sleep_threshold: Duration::from_secs(60),
+            retries: 5,
+            request_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(15),
+            reconnect_attempts: 5,
+            ping_interval: Duration::from_secs(60),
+            device: DeviceInfo::default(),
+        }
+    }
+}
+
+/// The login state between [`Client::request_login_code`] and [`Client::sign_in`].
+#[derive(Clone, Debug)]
+pub struct LoginToken {
+    phone: String,
+    phone_code_hash: String,
+}
+
+struct Inner {
+    config: Config,
+    conn: Arc<ConnConfig>,
+    senders: Mutex<HashMap<i32, Sender>>,
+    home_dc: std::sync::atomic::AtomicI32,
+    updates: broadcast::Sender<Vec<u8>>,
+}
+
+/// A connected Telegram client. Clones share the connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("api_id", &self.inner.config.api_id)
+            .field("home_dc", &self.home_dc())
+            .finish_non_exhaustive()
+    }
+}
+
+fn init_request(config: &Config) -> Vec<u8> {
+    functions::InvokeWithLayer {
+        layer: ferrogram_tl_types::LAYER,
+        query: functions::InitConnection {
+            api_id: config.api_id,
+            device_model: config.device.device_model.clone(),
+            system_version: config.device.system_version.clone(),
+            app_version: config.device.app_version.clone(),
+            system_lang_code: config.device.system_lang_code.clone(),
+            lang_pack: String::new(),
+            lang_code: config.device.lang_code.clone(),
+            proxy: None,
+            params: None,
+            query: functions::help::GetConfig {},
+        },
+    }
+    .to_bytes()
+}
+
+impl Client {
+    /// Connects to the home DC (creating an auth key if the session has none)
+    /// and learns the DC options.
+    pub async fn connect(config: Config) -> Result<Client, InvocationError> {
+        if config.api_id == 0 || config.api_hash.is_empty() {
+            return Err(InvocationError::Invalid(
+                "api_id and api_hash are required".into(),
+            ));
+        }
+        let mut keys = vec![
+            ferrogram_mtproto::rsa::telegram_production_key(),
+            ferrogram_mtproto::rsa::telegram_test_key(),
+        ];
+        keys.extend(config.rsa_keys.iter().cloned());
+        let conn = Arc::new(ConnConfig {
+            framing: config.framing,
+            rsa_keys: keys,
+            connect_timeout: config.connect_timeout,
+            reconnect_attempts: config.reconnect_attempts,
+            ping_interval: config.ping_interval,
+            init_request: init_request(&config),
+        });
+        let home = config
+            .session
+            .home_dc()
+            .or(config.server.map(|(_, dc)| dc))
+            .unwrap_or(2);
+        let (updates, _) = broadcast::channel(1024);
+        let client = Client {
+            inner: Arc::new(Inner {
+                config,
+                conn,
+                senders: Mutex::new(HashMap::new()),
+                home_dc: std::sync::atomic::AtomicI32::new(home),
+                updates,
+            }),
+        };
+        // The connection sends initConnection first; this learns the DC options
+        // (and proves the connection).
+        let bytes = client
+            .invoke_on(home, functions::help::GetConfig {}.to_bytes())
+            .await?;
+        let enums::Config::Config(cfg) = enums::Config::from_bytes(&bytes)?;
+        client.save_dc_options(&cfg.dc_options)?;
+        client.inner.config.session.set_home_dc(home)?;
+        info!(home, dcs = cfg.dc_options.len(), "connected");
+        Ok(client)
+    }
+
+    fn save_dc_options(&self, options: &[enums::DcOption]) -> Result<(), InvocationError> {
+        let parsed: Vec<DcOption> = options
+            .iter()
+            .filter_map(|enums::DcOption::DcOption(o)| {
+                if o.media_only || o.cdn || o.tcpo_only {
+                    return None;
+                }
+                let ip = o.ip_address.parse().ok()?;
+                Some(DcOption {
+                    id: o.id,
+                    addr: SocketAddr::new(ip, u16::try_from(o.port).ok()?),
+                })
+            })
+            .collect();
+        if !parsed.is_empty() {
+            self.inner.config.session.set_dc_options(&parsed)?;
+        }
+        Ok(())
+    }
+
+    /// The DC the account lives on.
+    pub fn home_dc(&self) -> i32 {
+        self.inner.home_dc.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The session store.
+    pub fn session(&self) -> &Arc<dyn Session> {
+        &self.inner.config.session
+    }
+
+    /// Raw updates (TL `Updates` bytes) as the server pushes them.
+    pub fn raw_updates(&self) -> broadcast::Receiver<Vec<u8>> {
+        self.inner.updates.subscribe()
+    }
+
+    fn dc_addr(&self, dc: i32) -> Result<SocketAddr, InvocationError> {
+        let cfg = &self.inner.config;
+        let options = cfg.session.dc_options();
+        let ipv4 = options.iter().find(|o| o.id == dc && o.addr.is_ipv4());
+        if let Some(o) = ipv4.or_else(|| options.iter().find(|o| o.id == dc)) {
+            return Ok(o.addr);
+        }
+        if let Some((addr, id)) = cfg.server {
+            if id == dc {
+                return Ok(addr);
+            }
+            return Err(InvocationError::Invalid(format!(
+                "DC {dc} is not among the server's DC options"
+            )));
+        }
+        PRODUCTION_DCS
+            .iter()
+            .find(|(id, _)| *id == dc)
+            .and_then(|(_, a)| a.parse().ok())
+            .ok_or_else(|| InvocationError::Invalid(format!("unknown DC {dc}")))
+    }
+
+    async fn sender(&self, dc: i32) -> Result<Sender, InvocationError> {
+        let mut senders = self.inner.senders.lock().await;
+        if let Some(s) = senders.get(&dc) {
+            return Ok(s.clone());
+        }
+        let addr = self.dc_addr(dc)?;
+        let s = sender::spawn(
+            dc,
+            addr,
+            self.inner.conn.clone(),
+            self.inner.config.session.clone(),
+            self.inner.updates.clone(),
+        )
+        .await?;
+        senders.insert(dc, s.clone());
+        Ok(s)
+    }
+
+    /// Sends raw bytes to DC `dc` once (no retry policy), bounded by the request
+    /// timeout.
+    async fn invoke_on(&self, dc: i32, body: Vec<u8>) -> Result<Vec<u8>, InvocationError> {
+        let sender = self.sender(dc).await?;
+        let timeout = self.inner.config.request_timeout;
+        match tokio::time::timeout(timeout, sender.invoke(body)).await {
+            Ok(r) => r,
+            Err(_) => Err(InvocationError::Timeout(timeout)),
+        }
+    }
+
+    /// Invokes a function on the home DC.
+    ///
+    /// FLOOD_WAIT up to the configured threshold is slept through and the request
+    /// retried; longer waits are returned. PHONE_MIGRATE, USER_MIGRATE and
+    /// NETWORK_MIGRATE move the home DC (persisted) and retry there.
+    pub async fn invoke<R: RemoteCall>(&self, request: &R) -> Result<R::Return, InvocationError> {
+        let body = request.to_bytes();
+        let mut attempt = 0;
+        loop {
+            let dc = self.home_dc();
+            match self.invoke_on(dc, body.clone()).await {
+                Ok(bytes) => {
+                    let value = R::Return::from_bytes(&bytes)?;
+                    self.cache_peers(&bytes);
+                    return Ok(value);
+                }
+                Err(e) if attempt < self.inner.config.retries => {
+                    attempt += 1;
+                    let Some(rpc) = e.rpc() else { return Err(e) };
+                    if rpc.is("FLOOD_WAIT") || rpc.is("FLOOD_PREMIUM_WAIT") {
+                        let wait = Duration::from_secs(u64::from(rpc.value.unwrap_or(0)));
+                        if wait > self.inner.config.flood_sleep_threshold {
+                            return Err(e);
+                        }
+                        info!(?wait, "sleeping through FLOOD_WAIT");
+                        tokio::time::sleep(wait).await;
+                    } else if rpc.is("PHONE_MIGRATE")
+                        || rpc.is("USER_MIGRATE")
+                        || rpc.is("NETWORK_MIGRATE")
+                    {
+                        let Some(to) = rpc.value.map(|v| v as i32) else {
+                            return Err(e);
+                        };
+                        info!(from = dc, to, "migrating");
+                        self.inner
+                            .home_dc
+                            .store(to, std::sync::atomic::Ordering::SeqCst);
+                        self.inner.config.session.set_home_dc(to)?;
+                    } else {
+                        return Err(e);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Fills the peer cache from the users of an answer (the common containers:
+    /// vectors of users, authorizations, resolved peers, message lists, updates).
+    fn cache_peers(&self, bytes: &[u8]) {
+        let users: Vec<enums::User> = if let Ok(v) = Vec::<enums::User>::from_bytes(bytes) {
+            v
+        } else if let Ok(a) = enums::auth::Authorization::from_bytes(bytes) {
+            match a {
+                enums::auth::Authorization::Authorization(a) => vec![a.user],
+                _ => Vec::new(),
+            }
+        } else if let Ok(enums::contacts::ResolvedPeer::ResolvedPeer(r)) =
+            enums::contacts::ResolvedPeer::from_bytes(bytes)
+        {
+            r.users
+        } else if let Ok(m) = enums::messages::Messages::from_bytes(bytes) {
+            match m {
+                enums::messages::Messages::Messages(m) => m.users,
+                enums::messages::Messages::Slice(m) => m.users,
+                enums::messages::Messages::ChannelMessages(m) => m.users,
+                enums::messages::Messages::NotModified(_) => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
+        let peers: Vec<PeerInfo> = users.iter().filter_map(user_peer).collect();
+        if !peers.is_empty()
+            && let Err(e) = self.inner.config.session.save_peers(&peers)
+        {
+            warn!(error = %e, "could not save peers");
+        }
+    }
+
+    /// Signs in as a bot.
+    pub async fn sign_in_bot(&self, token: &str) -> Result<types::User, InvocationError> {
+        let auth = self
+            .invoke(&functions::auth::ImportBotAuthorization {
+                flags: 0,
+                api_id: self.inner.config.api_id,
+                api_hash: self.inner.config.api_hash.clone(),
+                bot_auth_token: token.to_owned(),
+            })
+            .await?;
+        authorized_user(auth)
+    }
+
+    /// Asks for a login code for `phone` (moving to the account's DC if told to).
+    pub async fn request_login_code(&self, phone: &str) -> Result<LoginToken, InvocationError> {
+        let sent = self
+            .invoke(&functions::auth::SendCode {
+                phone_number: phone.to_owned(),
+                api_id: self.inner.config.api_id,
+                api_hash: self.inner.config.api_hash.clone(),
+                settings: enums::CodeSettings::from(types::CodeSettings::default()),
+            })
+            .await?;
+        match sent {
+            enums::auth::SentCode::SentCode(s) => Ok(LoginToken {
+                phone: phone.to_owned(),
+                phone_code_hash: s.phone_code_hash,
+            }),
+            _ => Err(InvocationError::Invalid(
+                "unexpected answer to auth.sendCode (not auth.sentCode)".into(),
+            )),
+        }
+    }
+
+    /// Signs in with the code. An account with 2FA answers the RPC error
+    /// `SESSION_PASSWORD_NEEDED` (`e.is("SESSION_PASSWORD_NEEDED")`): then call
+    /// [`Client::check_password`].
+    pub async fn sign_in(
+        &self,
+        token: &LoginToken,
+        code: &str,
+    ) -> Result<types::User, InvocationError> {
+        let auth = self
+            .invoke(&functions::auth::SignIn {
+                phone_number: token.phone.clone(),
+                phone_code_hash: token.phone_code_hash.clone(),
+                phone_code: Some(code.to_owned()),
+                email_verification: None,
+            })
+            .await?;
+        authorized_user(auth)
+    }
+
+    /// Completes a 2FA sign-in: SRP with the password (it never leaves this
+    /// process).
+    pub async fn check_password(&self, password: &str) -> Result<types::User, InvocationError> {
+        let enums::account::Password::Password(p) =
+            self.invoke(&functions::account::GetPassword {}).await?;
+        let Some(enums::PasswordKdfAlgo::SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(algo)) =
+            p.current_algo
+        else {
+            return Err(InvocationError::Invalid(
+                "the account has no password, or an unknown password algorithm".into(),
+            ));
+        };
+        let (Some(srp_b), Some(srp_id)) = (p.srp_b, p.srp_id) else {
+            return Err(InvocationError::Invalid(
+                "account.password lacks srp_B or srp_id".into(),
+            ));
+        };
+        let params = SrpParams {
+            salt1: algo.salt1.clone(),
+            salt2: algo.salt2.clone(),
+            g: algo.g,
+            p: algo.p.clone(),
+        };
+        let (a, m1) = client_proof(&params, password.as_bytes(), &srp_b, &mut OsRng)
+            .map_err(|e| InvocationError::Invalid(format!("SRP: {e}")))?;
+        let auth = self
+            .invoke(&functions::auth::CheckPassword {
+                password: enums::InputCheckPasswordSRP::from(types::InputCheckPasswordSRP {
+                    srp_id,
+                    a: a.to_vec(),
+                    m1: m1.to_vec(),
+                }),
+            })
+            .await?;
+        authorized_user(auth)
+    }
+
+    /// The signed-in user.
+    pub async fn get_me(&self) -> Result<types::User, InvocationError> {
+        let users = self
+            .invoke(&functions::users::GetUsers {
+                id: vec![enums::InputUser::InputUserSelf],
+            })
+            .await?;
+        match users.into_iter().next() {
+            Some(enums::User::User(u)) => Ok(*u),
+            _ => Err(InvocationError::Invalid(
+                "users.getUsers returned no user".into(),
+            )),
+        }
+    }
+
+    /// Whether the session is signed in.
+    pub async fn is_authorized(&self) -> Result<bool, InvocationError> {
+        match self.get_me().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.is("AUTH_KEY_UNREGISTERED")
+                    || e.is("SESSION_REVOKED")
+                    || e.is("USER_DEACTIVATED*") =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Signs out (the auth key stays, unauthorized).
+    pub async fn sign_out(&self) -> Result<(), InvocationError> {
+        self.invoke(&functions::auth::LogOut {}).await.map(|_| ())
+    }
+}
+
+fn authorized_user(auth: enums::auth::Authorization) -> Result<types::User, InvocationError> {
+    match auth {
+        enums::auth::Authorization::Authorization(a) => match a.user {
+            enums::User::User(u) => Ok(*u),
+            enums::User::Empty(_) => Err(InvocationError::Invalid(
+                "signed in as an empty user".into(),
+            )),
+        },
+        enums::auth::Authorization::SignUpRequired(_) => Err(InvocationError::Invalid(
+            "this phone number has no account yet (sign up with auth.signUp)".into(),
+        )),
+    }
+}
+
+/// The cache entry for a user.
+fn user_peer(u: &enums::User) -> Option<PeerInfo> {
+    let enums::User::User(u) = u else { return None };
+    let name = [u.first_name.as_deref(), u.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(PeerInfo {
+        id: u.id,
+        kind: if u.bot { PeerKind::Bot } else { PeerKind::User },
+        access_hash: u.access_hash,
+        username: u.username.clone(),
+        phone: u.phone.clone(),
+        name: (!name.is_empty()).then_some(name),
+        min: u.min,
+    })
+}

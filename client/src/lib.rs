@@ -1,0 +1,33 @@
+//! The Ferrogram client runtime: what a user holds to talk to Telegram.
+//!
+//! [`Client::connect`] opens a connection to the home DC (creating and saving an
+//! auth key on first use), and [`Client::invoke`] sends any function of the
+//! schema and returns its typed answer. Underneath, one task per DC connection
+//! multiplexes any number of concurrent requests (pipelined, packed into
+//! containers), keeps the connection alive, reconnects with backoff on I/O errors
+//! and resends unanswered requests with their original msg_ids, so a dropped
+//! connection neither loses nor repeats a request. FLOOD_WAIT under a threshold
+//! is slept through; PHONE/USER/NETWORK_MIGRATE move the home DC.
+//!
+//! Sign-in: [`Client::sign_in_bot`], [`Client::request_login_code`] +
+//! [`Client::sign_in`] + [`Client::check_password`] (SRP, the password never
+//! leaves the process), [`Client::get_me`], [`Client::is_authorized`],
+//! [`Client::sign_out`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ferrogram_client::InvocationError> {
+//! use ferrogram_client::{Client, Config};
+//! let client = Client::connect(Config::new(12345, "0123456789abcdef")).await?;
+//! let me = client.sign_in_bot("123:token").await?;
+//! println!("signed in as {:?}", me.username);
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod error;
+mod sender;
+
+pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
+pub use error::{InvocationError, RpcError};
+pub use ferrogram_transport::Protocol;
+pub use sender::Framing;

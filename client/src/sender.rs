@@ -1,0 +1,444 @@
+//! One connection to one DC: a task that owns the socket and the encrypted
+//! session, multiplexes any number of concurrent requests (pipelined and packed
+//! into containers by the session), keeps the connection alive with
+//! `ping_delay_disconnect`, reconnects with backoff on any I/O error and resends
+//! every unanswered request with its original msg_id (so the server, which
+//! dedupes by msg_id, never executes one twice).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ferrogram_mtproto::handshake::{ClientOutcome, client_start};
+use ferrogram_mtproto::session::{ClientSession, Event, MsgIdGenerator, RequestId, Timestamp};
+use ferrogram_mtproto::{AuthKey, RsaPublicKey, plain};
+use ferrogram_session::Session;
+use ferrogram_transport::{Frame, Obfuscation, Protocol, Transport, TransportError};
+use rand_core::{OsRng, RngCore};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tracing::{debug, info, warn};
+
+use crate::InvocationError;
+
+/// How a connection frames its packets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Framing {
+    /// The framing protocol.
+    pub protocol: Protocol,
+    /// Wrapped in obfuscation2 (not possible with [`Protocol::Full`]).
+    pub obfuscated: bool,
+}
+
+impl Default for Framing {
+    /// Obfuscated intermediate, what Telegram's own apps use on port 443.
+    fn default() -> Self {
+        Self {
+            protocol: Protocol::Intermediate,
+            obfuscated: true,
+        }
+    }
+}
+
+/// What every connection of a client shares.
+#[derive(Debug)]
+pub(crate) struct ConnConfig {
+    pub framing: Framing,
+    pub rsa_keys: Vec<RsaPublicKey>,
+    pub connect_timeout: Duration,
+    pub reconnect_attempts: u32,
+    pub ping_interval: Duration,
+    /// `invokeWithLayer(initConnection(help.getConfig))`, sent first on every new
+    /// connection.
+    pub init_request: Vec<u8>,
+}
+
+pub(crate) fn now() -> Timestamp {
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    Timestamp {
+        secs: d.as_secs() as i64,
+        nanos: d.subsec_nanos(),
+    }
+}
+
+type Reply = oneshot::Sender<Result<Vec<u8>, InvocationError>>;
+
+enum Command {
+    Invoke { body: Vec<u8>, reply: Reply },
+}
+
+/// A handle on one DC's connection task. Cloning shares the connection.
+#[derive(Clone, Debug)]
+pub(crate) struct Sender {
+    tx: mpsc::Sender<Command>,
+}
+
+impl Sender {
+    /// Sends `body` and waits for its answer. Dropping the future cancels the
+    /// request if it has not been sent yet.
+    pub async fn invoke(&self, body: Vec<u8>) -> Result<Vec<u8>, InvocationError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::Invoke { body, reply })
+            .await
+            .map_err(|_| InvocationError::Dropped)?;
+        rx.await.map_err(|_| InvocationError::Dropped)?
+    }
+}
+
+/// A framed TCP connection.
+struct Wire {
+    read: OwnedReadHalf,
+    write: OwnedWriteHalf,
+    transport: Transport,
+    buf: Vec<u8>,
+}
+
+impl Wire {
+    async fn connect(addr: SocketAddr, dc: i32, cfg: &ConnConfig) -> Result<Wire, InvocationError> {
+        let stream = tokio::time::timeout(cfg.connect_timeout, TcpStream::connect(addr))
+            .await
+            .map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("connecting to {addr} timed out"),
+                )
+            })??;
+        let _ = stream.set_nodelay(true);
+        let ob = cfg.framing.obfuscated.then_some(Obfuscation {
+            dc_id: i16::try_from(dc).ok(),
+            secret: None,
+        });
+        let (transport, init) = Transport::client(cfg.framing.protocol, ob, &mut OsRng)
+            .map_err(|e| InvocationError::Invalid(format!("framing: {e}")))?;
+        let (read, mut write) = stream.into_split();
+        write.write_all(&init).await?;
+        Ok(Wire {
+            read,
+            write,
+            transport,
+            buf: vec![0; 64 * 1024],
+        })
+    }
+
+    async fn send(&mut self, packet: &[u8]) -> std::io::Result<()> {
+        let mut out = Vec::with_capacity(packet.len() + 16);
+        self.transport.encode(packet, &mut OsRng, &mut out);
+        self.write.write_all(&out).await
+    }
+
+    /// The next frame already buffered, if any.
+    fn next_buffered(&mut self) -> Result<Option<Vec<u8>>, InvocationError> {
+        loop {
+            match self.transport.next_frame() {
+                Ok(Some(Frame::Packet(p))) => return Ok(Some(p)),
+                Ok(Some(Frame::QuickAck(_))) => continue,
+                Ok(None) => return Ok(None),
+                Err(TransportError::Status(-404)) => return Err(InvocationError::AuthKeyUnknown),
+                Err(e) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        e.to_string(),
+                    )
+                    .into());
+                }
+            }
+        }
+    }
+
+    async fn recv(&mut self, timeout: Duration) -> Result<Vec<u8>, InvocationError> {
+        loop {
+            if let Some(p) = self.next_buffered()? {
+                return Ok(p);
+            }
+            let n = tokio::time::timeout(timeout, self.read.read(&mut self.buf))
+                .await
+                .map_err(|_| InvocationError::Timeout(timeout))??;
+            if n == 0 {
+                return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into());
+            }
+            self.transport.push(&self.buf[..n]);
+        }
+    }
+}
+
+/// Creates an auth key over `wire`.
+async fn handshake(
+    wire: &mut Wire,
+    dc: i32,
+    cfg: &ConnConfig,
+) -> Result<(AuthKey, i64, i64), InvocationError> {
+    let hs = |e: ferrogram_mtproto::HandshakeError| InvocationError::Handshake(e.to_string());
+    let mut ids = MsgIdGenerator::new(false);
+    let mut exchange = async |wire: &mut Wire, body: Vec<u8>| -> Result<Vec<u8>, InvocationError> {
+        wire.send(&plain::encode(ids.next(now()), &body)).await?;
+        let p = wire.recv(cfg.connect_timeout).await?;
+        let (_, body) = plain::decode(&p).map_err(|e| InvocationError::Handshake(e.to_string()))?;
+        Ok(body.to_vec())
+    };
+    let (step1, req) = client_start(&mut OsRng);
+    let res = exchange(wire, req).await?;
+    let (step2, req) = step1
+        .handle_res_pq(&res, &cfg.rsa_keys, dc, &mut OsRng)
+        .map_err(hs)?;
+    let res = exchange(wire, req).await?;
+    let (mut step3, mut req) = step2
+        .handle_server_dh_params(&res, now().secs as i32, &mut OsRng)
+        .map_err(hs)?;
+    loop {
+        let res = exchange(wire, req).await?;
+        match step3.handle_dh_answer(&res, &mut OsRng).map_err(hs)? {
+            ClientOutcome::Done(c) => {
+                return Ok((c.auth_key, c.first_salt, i64::from(c.time_offset)));
+            }
+            ClientOutcome::Retry(s, r) => {
+                step3 = s;
+                req = r;
+            }
+        }
+    }
+}
+
+/// Connects to DC `dc` at `addr`, creating (and saving) an auth key if the session
+/// has none for it, and starts the connection task.
+pub(crate) async fn spawn(
+    dc: i32,
+    addr: SocketAddr,
+    cfg: Arc<ConnConfig>,
+    store: Arc<dyn Session>,
+    updates: broadcast::Sender<Vec<u8>>,
+) -> Result<Sender, InvocationError> {
+    let mut wire = Wire::connect(addr, dc, &cfg).await?;
+    let session = match store.auth_key(dc) {
+        Some(key) => {
+            debug!(dc, "reusing the stored auth key");
+            // The salt is unknown until the server says it (bad_server_salt).
+            ClientSession::new(AuthKey::from_bytes(key), 0, 0, &mut OsRng)
+        }
+        None => {
+            let started = std::time::Instant::now();
+            let (key, salt, offset) = handshake(&mut wire, dc, &cfg).await?;
+            info!(dc, took = ?started.elapsed(), "auth key created");
+            store.set_auth_key(dc, Some(&key.to_bytes()))?;
+            ClientSession::new(key, salt, offset, &mut OsRng)
+        }
+    };
+    let (tx, rx) = mpsc::channel(1024);
+    let task = Task {
+        dc,
+        addr,
+        cfg,
+        store,
+        session,
+        waiters: HashMap::new(),
+        updates,
+    };
+    tokio::spawn(task.run(wire, rx));
+    Ok(Sender { tx })
+}
+
+struct Task {
+    dc: i32,
+    addr: SocketAddr,
+    cfg: Arc<ConnConfig>,
+    store: Arc<dyn Session>,
+    session: ClientSession,
+    waiters: HashMap<RequestId, Reply>,
+    updates: broadcast::Sender<Vec<u8>>,
+}
+
+enum Stop {
+    /// The client dropped every handle.
+    Closed,
+    /// The connection failed; reconnect.
+    Broken(InvocationError),
+}
+
+impl Task {
+    async fn run(mut self, wire: Wire, mut rx: mpsc::Receiver<Command>) {
+        let mut wire = Some(wire);
+        // initConnection goes first on every new connection.
+        self.session.enqueue(self.cfg.init_request.clone());
+        loop {
+            let current = match wire.take() {
+                Some(w) => w,
+                None => match self.reconnect().await {
+                    Ok(w) => w,
+                    Err(e) => {
+                        warn!(dc = self.dc, error = %e, "giving up reconnecting");
+                        self.fail_all(&e);
+                        // Wait for the next request before trying again.
+                        match rx.recv().await {
+                            Some(cmd) => {
+                                self.accept(cmd);
+                                continue;
+                            }
+                            None => return,
+                        }
+                    }
+                },
+            };
+            match self.serve(current, &mut rx).await {
+                Stop::Closed => return,
+                Stop::Broken(InvocationError::AuthKeyUnknown) => {
+                    warn!(
+                        dc = self.dc,
+                        "server does not know our auth key; forgetting it"
+                    );
+                    let _ = self.store.set_auth_key(self.dc, None);
+                    self.fail_all(&InvocationError::AuthKeyUnknown);
+                    return;
+                }
+                Stop::Broken(e) => {
+                    debug!(dc = self.dc, error = %e, in_flight = self.session.in_flight(), "connection lost");
+                }
+            }
+        }
+    }
+
+    async fn reconnect(&mut self) -> Result<Wire, InvocationError> {
+        let mut delay = Duration::from_millis(50);
+        let mut last = None;
+        for attempt in 0..self.cfg.reconnect_attempts.max(1) {
+            if attempt > 0 {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            match Wire::connect(self.addr, self.dc, &self.cfg).await {
+                Ok(mut w) => {
+                    info!(dc = self.dc, attempt, "reconnected");
+                    // Unanswered requests again, with their original msg_ids.
+                    for p in self.session.retransmit_in_flight(now(), &mut OsRng) {
+                        w.send(&p).await?;
+                    }
+                    return Ok(w);
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or(InvocationError::Dropped))
+    }
+
+    fn accept(&mut self, cmd: Command) {
+        match cmd {
+            Command::Invoke { body, reply } => {
+                let id = self.session.enqueue(body);
+                self.waiters.insert(id, reply);
+            }
+        }
+    }
+
+    fn fail_all(&mut self, e: &InvocationError) {
+        for (_, w) in self.waiters.drain() {
+            let _ = w.send(Err(e.clone()));
+        }
+        // Their callers were told; nothing of them is sent again.
+        self.session.forget_pending();
+    }
+
+    /// Cancels requests whose caller went away before they were sent.
+    fn sweep(&mut self) {
+        let gone: Vec<RequestId> = self
+            .waiters
+            .iter()
+            .filter(|(_, w)| w.is_closed())
+            .map(|(id, _)| *id)
+            .collect();
+        for id in gone {
+            self.waiters.remove(&id);
+            self.session.cancel(id);
+        }
+    }
+
+    async fn serve(&mut self, mut wire: Wire, rx: &mut mpsc::Receiver<Command>) -> Stop {
+        let mut ping = tokio::time::interval(self.cfg.ping_interval);
+        ping.tick().await;
+        let mut sweep = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            while let Some(p) = self.session.poll_transmit(now(), &mut OsRng) {
+                if let Err(e) = wire.send(&p).await {
+                    return Stop::Broken(e.into());
+                }
+            }
+            loop {
+                match wire.next_buffered() {
+                    Ok(Some(p)) => self.handle(&p),
+                    Ok(None) => break,
+                    Err(e) => return Stop::Broken(e),
+                }
+            }
+            if self.session.wants_transmit() {
+                continue;
+            }
+            tokio::select! {
+                cmd = rx.recv() => match cmd {
+                    Some(cmd) => {
+                        self.accept(cmd);
+                        // Take whatever else is waiting, to pack it together.
+                        while let Ok(cmd) = rx.try_recv() {
+                            self.accept(cmd);
+                        }
+                    }
+                    None => return Stop::Closed,
+                },
+                r = wire.read.read(&mut wire.buf) => match r {
+                    Ok(0) => return Stop::Broken(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into()),
+                    Ok(n) => {
+                        let n = n.min(wire.buf.len());
+                        let chunk = wire.buf[..n].to_vec();
+                        wire.transport.push(&chunk);
+                    }
+                    Err(e) => return Stop::Broken(e.into()),
+                },
+                _ = ping.tick() => {
+                    let secs = self.cfg.ping_interval.as_secs() as i32;
+                    let ping_id = OsRng.next_u64() as i64;
+                    self.session.enqueue(ClientSession::ping_delay_disconnect(ping_id, secs + 15));
+                }
+                _ = sweep.tick() => self.sweep(),
+            }
+        }
+    }
+
+    fn handle(&mut self, packet: &[u8]) {
+        let events = match self.session.handle_packet(packet, now()) {
+            Ok(e) => e,
+            Err(e) => {
+                // A corrupted or replayed packet: dropped; the request it carried
+                // is resent after the next reconnect or answered from the cache.
+                warn!(dc = self.dc, error = %e, "dropping a packet that failed to decrypt or check");
+                return;
+            }
+        };
+        for e in events {
+            match e {
+                Event::Result { request, result } => {
+                    if let Some(w) = self.waiters.remove(&request) {
+                        let _ = w.send(result.map_err(InvocationError::Rpc));
+                    }
+                }
+                Event::Failed { request, code } => {
+                    if let Some(w) = self.waiters.remove(&request) {
+                        let _ = w.send(Err(InvocationError::Invalid(format!(
+                            "the server refused the message (bad_msg_notification {code})"
+                        ))));
+                    }
+                }
+                Event::Update(u) => {
+                    let _ = self.updates.send(u);
+                }
+                Event::NewSession { first_msg_id } => {
+                    debug!(dc = self.dc, first_msg_id, "new session created");
+                }
+                Event::TimeCorrected { offset } => {
+                    info!(dc = self.dc, offset, "clock offset corrected");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! The client against `testserver` over real TCP: every framing, key reuse after a
+//! restart, concurrency, dropped connections, salts, clock skew, FLOOD_WAIT, DC
+//! migration, 2FA, timeouts and the peer cache.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ferrogram_client::{Client, Config, Framing, InvocationError, Protocol};
+use ferrogram_session::{MemorySession, Session, SqliteSession};
+use ferrogram_testserver::{Clock, TestServer};
+use ferrogram_tl_types::{enums, functions, types};
+
+fn config(server: &TestServer, session: Arc<dyn Session>) -> Config {
+    let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
+    c.session = session;
+    c.server = Some((server.addr(), server.dc_id()));
+    c.rsa_keys = vec![server.rsa_key().public().clone()];
+    c.request_timeout = Duration::from_secs(30);
+    c
+}
+
+fn to_self(text: &str, random_id: i64) -> functions::messages::SendMessage {
+    functions::messages::SendMessage {
+        no_webpage: false,
+        silent: false,
+        background: false,
+        clear_draft: false,
+        noforwards: false,
+        update_stickersets_order: false,
+        invert_media: false,
+        allow_paid_floodskip: false,
+        peer: enums::InputPeer::InputPeerSelf,
+        reply_to: None,
+        message: text.into(),
+        random_id,
+        reply_markup: None,
+        entities: None,
+        schedule_date: None,
+        schedule_repeat_period: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        effect: None,
+        allow_paid_stars: None,
+        suggested_post: None,
+        rich_message: None,
+    }
+}
+
+async fn bot(server: &TestServer) -> Client {
+    let client = Client::connect(config(server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    client
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    client
+}
+
+#[tokio::test]
+async fn every_framing_connects_and_signs_in() {
+    let server = TestServer::builder().start().await.unwrap();
+    let framings = [
+        Framing {
+            protocol: Protocol::Abridged,
+            obfuscated: false,
+        },
+        Framing {
+            protocol: Protocol::Intermediate,
+            obfuscated: false,
+        },
+        Framing {
+            protocol: Protocol::PaddedIntermediate,
+            obfuscated: false,
+        },
+        Framing {
+            protocol: Protocol::Full,
+            obfuscated: false,
+        },
+        Framing {
+            protocol: Protocol::Abridged,
+            obfuscated: true,
+        },
+        Framing {
+            protocol: Protocol::Intermediate,
+            obfuscated: true,
+        },
+        Framing {
+            protocol: Protocol::PaddedIntermediate,
+            obfuscated: true,
+        },
+    ];
+    for framing in framings {
+        let mut c = config(&server, Arc::new(MemorySession::new()));
+        c.framing = framing;
+        let client = Client::connect(c).await.unwrap();
+        assert!(!client.is_authorized().await.unwrap(), "{framing:?}");
+        let me = client
+            .sign_in_bot(server.bot_token().unwrap())
+            .await
+            .unwrap();
+        assert!(me.bot, "{framing:?}");
+        assert_eq!(client.get_me().await.unwrap().id, me.id);
+        // The DC options came from help.getConfig.
+        assert_eq!(client.session().dc_options().len(), 3);
+    }
+    assert_eq!(server.counters().handshakes, 7);
+}
+
+#[tokio::test]
+async fn a_restart_reuses_the_auth_key_and_the_sign_in() {
+    let server = TestServer::builder().start().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("ferrogram-client-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bot.session");
+    {
+        let session = Arc::new(SqliteSession::open(&path).unwrap());
+        let client = Client::connect(config(&server, session)).await.unwrap();
+        client
+            .sign_in_bot(server.bot_token().unwrap())
+            .await
+            .unwrap();
+        assert!(
+            client
+                .session()
+                .peer_by_username("ferrogram_test_bot")
+                .is_some()
+        );
+    }
+    // The connection task lets go of the file shortly after the client is dropped.
+    let mut session = None;
+    for _ in 0..200 {
+        match SqliteSession::open(&path) {
+            Ok(s) => {
+                session = Some(s);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(25)).await,
+        }
+    }
+    let session = Arc::new(session.expect("the session file is released"));
+    let client = Client::connect(config(&server, session)).await.unwrap();
+    assert!(client.is_authorized().await.unwrap());
+    assert_eq!(server.counters().handshakes, 1, "no second handshake");
+    drop(client);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_invokes_on_one_connection() {
+    let server = TestServer::builder().start().await.unwrap();
+    let client = bot(&server).await;
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..1000 {
+        let c = client.clone();
+        set.spawn(async move { c.invoke(&functions::help::GetNearestDc {}).await });
+    }
+    let mut ok = 0;
+    while let Some(r) = set.join_next().await {
+        r.unwrap().unwrap();
+        ok += 1;
+    }
+    assert_eq!(ok, 1000);
+    let c = server.counters();
+    assert_eq!(c.method("help.getNearestDc").executed, 1000);
+    assert!(
+        c.connections <= 2,
+        "one connection (plus none extra): {}",
+        c.connections
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_connections_lose_and_repeat_nothing() {
+    let server = TestServer::builder().start().await.unwrap();
+    let client = bot(&server).await;
+    server.faults().drop_connection_after(150);
+    let n: i64 = 3000;
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let c = client.clone();
+        if i % 500 == 0 {
+            // Every 500 requests, another drop somewhere in the next 150.
+            server.faults().drop_connection_after(150);
+        }
+        set.spawn(async move { c.invoke(&to_self(&format!("m{i}"), i + 1)).await });
+        if i % 100 == 0 {
+            tokio::task::yield_now().await;
+        }
+    }
+    let mut answered = 0;
+    while let Some(r) = set.join_next().await {
+        r.unwrap().unwrap();
+        answered += 1;
+    }
+    assert_eq!(answered, n);
+    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    let mut texts = server.messages(bot_id, bot_id);
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len() as i64, n, "each message stored once");
+    let c = server.counters();
+    let m = c.method("messages.sendMessage");
+    assert_eq!(m.executed, n as u64, "each request executed once");
+    assert!(
+        c.connections >= 2,
+        "the connection was dropped and re-made: {c:?}"
+    );
+    assert_eq!(c.handshakes, 1);
+}
+
+#[tokio::test]
+async fn stale_salts_and_a_client_clock_an_hour_off() {
+    // The client an hour behind the server, then an hour ahead of another one.
+    for offset in [3600, -3600] {
+        let clock = Clock::real();
+        clock.set_offset(offset);
+        let server = TestServer::builder()
+            .clock(clock.clone())
+            .start()
+            .await
+            .unwrap();
+        let client = bot(&server).await;
+        client.get_me().await.unwrap();
+        // Two hours later every salt the client knows is stale.
+        clock.advance(Duration::from_secs(2 * 3600));
+        client.get_me().await.unwrap();
+        assert_eq!(server.counters().handshakes, 1);
+    }
+}
+
+#[tokio::test]
+async fn flood_wait_under_the_threshold_is_slept_through_and_over_it_returned() {
+    let server = TestServer::builder().start().await.unwrap();
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.flood_sleep_threshold = Duration::from_secs(5);
+    let client = Client::connect(c).await.unwrap();
+    server.faults().flood_wait("help.getNearestDc", 1, Some(1));
+    let started = Instant::now();
+    client
+        .invoke(&functions::help::GetNearestDc {})
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1), "slept through");
+    server
+        .faults()
+        .flood_wait("help.getNearestDc", 120, Some(1));
+    let e = client
+        .invoke(&functions::help::GetNearestDc {})
+        .await
+        .unwrap_err();
+    assert!(e.is("FLOOD_WAIT"), "{e}");
+    assert_eq!(e.rpc().unwrap().value, Some(120));
+}
+
+#[tokio::test]
+async fn phone_migration_and_a_2fa_sign_in() {
+    let server = TestServer::builder().start().await.unwrap();
+    // An account living on DC 1 (the number says so), with a password.
+    let id = server.create_user("Dee", "One", "9996611234");
+    server.set_password(id, "hunter2");
+    let client = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    assert_eq!(client.home_dc(), 2);
+    let token = client.request_login_code("9996611234").await.unwrap();
+    assert_eq!(client.home_dc(), 1, "PHONE_MIGRATE_1 followed");
+    assert_eq!(client.session().home_dc(), Some(1), "persisted");
+    let e = client.sign_in(&token, "00000").await.unwrap_err();
+    assert!(e.is("PHONE_CODE_INVALID"), "{e}");
+    let e = client.sign_in(&token, "11111").await.unwrap_err();
+    assert!(e.is("SESSION_PASSWORD_NEEDED"), "{e}");
+    let e = client.check_password("wrong").await.unwrap_err();
+    assert!(e.is("PASSWORD_HASH_INVALID"), "{e}");
+    let me = client.check_password("hunter2").await.unwrap();
+    assert_eq!(me.id, id);
+    assert!(client.is_authorized().await.unwrap());
+    client.sign_out().await.unwrap();
+    assert!(!client.is_authorized().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_request_timeout_is_an_error_of_its_own() {
+    let server = TestServer::builder().start().await.unwrap();
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.request_timeout = Duration::from_millis(300);
+    let client = Client::connect(c).await.unwrap();
+    server.faults().delay_replies(Duration::from_secs(2));
+    let e = client
+        .invoke(&functions::help::GetNearestDc {})
+        .await
+        .unwrap_err();
+    assert!(matches!(e, InvocationError::Timeout(_)), "{e}");
+    server.faults().clear();
+}
+
+#[tokio::test]
+async fn answers_fill_the_peer_cache() {
+    let server = TestServer::builder().start().await.unwrap();
+    let client = bot(&server).await;
+    let enums::contacts::ResolvedPeer::ResolvedPeer(r) = client
+        .invoke(&functions::contacts::ResolveUsername {
+            username: "ada_admin".into(),
+            referer: None,
+        })
+        .await
+        .unwrap();
+    let enums::User::User(u) = &r.users[0] else {
+        panic!()
+    };
+    let cached = client.session().peer_by_username("ADA_ADMIN").unwrap();
+    assert_eq!((cached.id, cached.access_hash), (u.id, u.access_hash));
+    assert_eq!(cached.name.as_deref(), Some("Ada Admin"));
+    let _ = types::InputPeerSelf {};
+}
