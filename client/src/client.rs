@@ -54,7 +54,7 @@ impl Default for DeviceInfo {
 }
 
 /// How to connect. `Config::new(api_id, api_hash)` fills in the defaults.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     /// The app's api_id.
     pub api_id: i32,
@@ -83,6 +83,27 @@ pub struct Config {
     pub ping_interval: Duration,
     /// What `initConnection` says.
     pub device: DeviceInfo,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The api_hash is a credential: never printed.
+        f.debug_struct("Config")
+            .field("api_id", &self.api_id)
+            .field("api_hash", &"<redacted>")
+            .field("session", &self.session)
+            .field("framing", &self.framing)
+            .field("server", &self.server)
+            .field("rsa_keys", &self.rsa_keys.len())
+            .field("flood_sleep_threshold", &self.flood_sleep_threshold)
+            .field("retries", &self.retries)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("reconnect_attempts", &self.reconnect_attempts)
+            .field("ping_interval", &self.ping_interval)
+            .field("device", &self.device)
+            .finish()
+    }
 }
 
 impl Config {

@@ -312,5 +312,19 @@ async fn answers_fill_the_peer_cache() {
     let cached = client.session().peer_by_username("ADA_ADMIN").unwrap();
     assert_eq!((cached.id, cached.access_hash), (u.id, u.access_hash));
     assert_eq!(cached.name.as_deref(), Some("Ada Admin"));
+
+    // Secrets stay out of Debug output: the api_hash, auth keys, the bot token.
+    let mut cfg = config(&server, client.session().clone());
+    cfg.api_hash = "SECRETHASH".into();
+    let key = client.session().auth_key(2).unwrap();
+    let key_hex: String = key[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let key_dec = format!("{}, {}, {}", key[0], key[1], key[2]);
+    let shown = format!("{cfg:?} {client:?} {:?}", client.session());
+    assert!(!shown.contains("SECRETHASH"), "{shown}");
+    assert!(
+        !shown.contains(&key_hex) && !shown.contains(&key_dec),
+        "{shown}"
+    );
+    assert!(!shown.contains(server.bot_token().unwrap()), "{shown}");
     let _ = types::InputPeerSelf {};
 }
