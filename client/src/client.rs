@@ -81,6 +81,8 @@ pub struct Config {
     pub reconnect_attempts: u32,
     /// Keep-alive period (`ping_delay_disconnect`).
     pub ping_interval: Duration,
+    /// A borrowed connection to another DC (files, stats) closes after idling this long.
+    pub borrowed_idle_timeout: Duration,
     /// What `initConnection` says.
     pub device: DeviceInfo,
 }
@@ -101,6 +103,7 @@ impl std::fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("reconnect_attempts", &self.reconnect_attempts)
             .field("ping_interval", &self.ping_interval)
+            .field("borrowed_idle_timeout", &self.borrowed_idle_timeout)
             .field("device", &self.device)
             .finish()
     }
@@ -124,6 +127,7 @@ impl Config {
             connect_timeout: Duration::from_secs(15),
             reconnect_attempts: 5,
             ping_interval: Duration::from_secs(60),
+            borrowed_idle_timeout: Duration::from_secs(60),
             device: DeviceInfo::default(),
         }
     }
@@ -140,6 +144,8 @@ struct Inner {
     config: Config,
     conn: Arc<ConnConfig>,
     senders: Mutex<HashMap<i32, Sender>>,
+    /// DCs other than home where this process imported the authorization.
+    authorized: Mutex<std::collections::HashSet<i32>>,
     home_dc: std::sync::atomic::AtomicI32,
     updates: broadcast::Sender<Vec<u8>>,
 }
@@ -211,6 +217,7 @@ impl Client {
                 config,
                 conn,
                 senders: Mutex::new(HashMap::new()),
+                authorized: Mutex::new(std::collections::HashSet::new()),
                 home_dc: std::sync::atomic::AtomicI32::new(home),
                 updates,
             }),
@@ -290,12 +297,14 @@ impl Client {
             return Ok(s.clone());
         }
         let addr = self.dc_addr(dc)?;
+        let idle = (dc != self.home_dc()).then_some(self.inner.config.borrowed_idle_timeout);
         let s = sender::spawn(
             dc,
             addr,
             self.inner.conn.clone(),
             self.inner.config.session.clone(),
             self.inner.updates.clone(),
+            idle,
         )
         .await?;
         senders.insert(dc, s.clone());
@@ -305,12 +314,85 @@ impl Client {
     /// Sends raw bytes to DC `dc` once (no retry policy), bounded by the request
     /// timeout.
     async fn invoke_on(&self, dc: i32, body: Vec<u8>) -> Result<Vec<u8>, InvocationError> {
-        let sender = self.sender(dc).await?;
         let timeout = self.inner.config.request_timeout;
-        match tokio::time::timeout(timeout, sender.invoke(body)).await {
-            Ok(r) => r,
-            Err(_) => Err(InvocationError::Timeout(timeout)),
+        for _ in 0..2 {
+            let sender = self.sender(dc).await?;
+            match tokio::time::timeout(timeout, sender.invoke(body.clone())).await {
+                // A borrowed connection that closed after idling: open it again.
+                Ok(Err(InvocationError::Dropped)) => {
+                    self.inner.senders.lock().await.remove(&dc);
+                    self.inner.authorized.lock().await.remove(&dc);
+                }
+                Ok(r) => return r,
+                Err(_) => return Err(InvocationError::Timeout(timeout)),
+            }
         }
+        Err(InvocationError::Dropped)
+    }
+
+    /// Makes sure DC `dc` (not home) is signed in as we are, by exporting the
+    /// authorization from the home DC and importing it there.
+    async fn authorize_dc(&self, dc: i32) -> Result<(), InvocationError> {
+        if self.inner.authorized.lock().await.contains(&dc) {
+            return Ok(());
+        }
+        let home = self.home_dc();
+        let exported = self
+            .invoke_on(
+                home,
+                functions::auth::ExportAuthorization { dc_id: dc }.to_bytes(),
+            )
+            .await?;
+        let enums::auth::ExportedAuthorization::ExportedAuthorization(x) =
+            enums::auth::ExportedAuthorization::from_bytes(&exported)?;
+        let import = functions::auth::ImportAuthorization {
+            id: x.id,
+            bytes: x.bytes,
+        };
+        self.invoke_on(dc, import.to_bytes()).await?;
+        info!(dc, "authorization imported into a borrowed connection");
+        self.inner.authorized.lock().await.insert(dc);
+        Ok(())
+    }
+
+    /// Invokes a function on DC `dc` (a borrowed, authorized connection when it is
+    /// not the home DC), with the FLOOD_WAIT policy of [`Client::invoke`].
+    pub async fn invoke_in_dc<R: RemoteCall>(
+        &self,
+        dc: i32,
+        request: &R,
+    ) -> Result<R::Return, InvocationError> {
+        if dc == self.home_dc() {
+            return self.invoke(request).await;
+        }
+        self.authorize_dc(dc).await?;
+        let body = request.to_bytes();
+        let mut attempt = 0;
+        loop {
+            match self.invoke_on(dc, body.clone()).await {
+                Ok(bytes) => return Ok(R::Return::from_bytes(&bytes)?),
+                Err(e) if attempt < self.inner.config.retries && self.flood_sleep(&e).await => {
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Sleeps through a FLOOD_WAIT under the threshold (true), or says it is not
+    /// one to sleep through (false).
+    async fn flood_sleep(&self, e: &InvocationError) -> bool {
+        let Some(rpc) = e.rpc() else { return false };
+        if !(rpc.is("FLOOD_WAIT") || rpc.is("FLOOD_PREMIUM_WAIT")) {
+            return false;
+        }
+        let wait = Duration::from_secs(u64::from(rpc.value.unwrap_or(0)));
+        if wait > self.inner.config.flood_sleep_threshold {
+            return false;
+        }
+        info!(?wait, "sleeping through FLOOD_WAIT");
+        tokio::time::sleep(wait).await;
+        true
     }
 
     /// Invokes a function on the home DC.
@@ -331,14 +413,15 @@ impl Client {
                 }
                 Err(e) if attempt < self.inner.config.retries => {
                     attempt += 1;
+                    if self.flood_sleep(&e).await {
+                        continue;
+                    }
                     let Some(rpc) = e.rpc() else { return Err(e) };
-                    if rpc.is("FLOOD_WAIT") || rpc.is("FLOOD_PREMIUM_WAIT") {
-                        let wait = Duration::from_secs(u64::from(rpc.value.unwrap_or(0)));
-                        if wait > self.inner.config.flood_sleep_threshold {
+                    if rpc.is("FILE_MIGRATE") || rpc.is("STATS_MIGRATE") {
+                        let Some(to) = rpc.value.map(|v| v as i32) else {
                             return Err(e);
-                        }
-                        info!(?wait, "sleeping through FLOOD_WAIT");
-                        tokio::time::sleep(wait).await;
+                        };
+                        return Box::pin(self.invoke_in_dc(to, request)).await;
                     } else if rpc.is("PHONE_MIGRATE")
                         || rpc.is("USER_MIGRATE")
                         || rpc.is("NETWORK_MIGRATE")

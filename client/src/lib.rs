@@ -25,9 +25,11 @@
 
 mod client;
 mod error;
+mod files;
 mod sender;
 
 pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
 pub use error::{InvocationError, RpcError};
 pub use ferrogram_transport::Protocol;
+pub use files::{BIG_FILE, DOWNLOAD_CHUNK, part_size};
 pub use sender::Framing;

@@ -206,12 +206,15 @@ async fn handshake(
 
 /// Connects to DC `dc` at `addr`, creating (and saving) an auth key if the session
 /// has none for it, and starts the connection task.
+/// With `idle_timeout`, the task ends once nothing has been asked of it for that
+/// long (borrowed connections to other DCs).
 pub(crate) async fn spawn(
     dc: i32,
     addr: SocketAddr,
     cfg: Arc<ConnConfig>,
     store: Arc<dyn Session>,
     updates: broadcast::Sender<Vec<u8>>,
+    idle_timeout: Option<Duration>,
 ) -> Result<Sender, InvocationError> {
     let mut wire = Wire::connect(addr, dc, &cfg).await?;
     let session = match store.auth_key(dc) {
@@ -237,6 +240,8 @@ pub(crate) async fn spawn(
         session,
         waiters: HashMap::new(),
         updates,
+        idle_timeout,
+        last_activity: tokio::time::Instant::now(),
     };
     tokio::spawn(task.run(wire, rx));
     Ok(Sender { tx })
@@ -250,6 +255,8 @@ struct Task {
     session: ClientSession,
     waiters: HashMap<RequestId, Reply>,
     updates: broadcast::Sender<Vec<u8>>,
+    idle_timeout: Option<Duration>,
+    last_activity: tokio::time::Instant,
 }
 
 enum Stop {
@@ -325,6 +332,7 @@ impl Task {
     }
 
     fn accept(&mut self, cmd: Command) {
+        self.last_activity = tokio::time::Instant::now();
         match cmd {
             Command::Invoke { body, reply } => {
                 let id = self.session.enqueue(body);
@@ -400,7 +408,16 @@ impl Task {
                     let ping_id = OsRng.next_u64() as i64;
                     self.session.enqueue(ClientSession::ping_delay_disconnect(ping_id, secs + 15));
                 }
-                _ = sweep.tick() => self.sweep(),
+                _ = sweep.tick() => {
+                    self.sweep();
+                    if let Some(idle) = self.idle_timeout
+                        && self.waiters.is_empty()
+                        && self.last_activity.elapsed() >= idle
+                    {
+                        debug!(dc = self.dc, "closing an idle borrowed connection");
+                        return Stop::Closed;
+                    }
+                }
             }
         }
     }

@@ -328,3 +328,69 @@ async fn answers_fill_the_peer_cache() {
     assert!(!shown.contains(server.bot_token().unwrap()), "{shown}");
     let _ = types::InputPeerSelf {};
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_up_and_down_across_dcs_with_a_borrowed_connection() {
+    let server = TestServer::builder().start().await.unwrap();
+    let client = bot(&server).await;
+    // 300 KiB: three parts of 128 KiB.
+    let photo: Vec<u8> = (0..300 * 1024u32).map(|i| (i % 253) as u8).collect();
+    let uploaded = client.upload_profile_photo(&photo).await.unwrap();
+    assert_eq!(server.counters().method("upload.saveFilePart").executed, 3);
+    let me = enums::InputUser::InputUserSelf;
+    let got = client
+        .download_profile_photo(me.clone(), true)
+        .await
+        .unwrap();
+    assert_eq!(got.as_deref(), Some(&photo[..]));
+
+    // The photo now lives on DC 3: getFile there through an exported authorization.
+    server.move_photo(uploaded.id, 3);
+    let got = client
+        .download_profile_photo(me.clone(), true)
+        .await
+        .unwrap();
+    assert_eq!(got.as_deref(), Some(&photo[..]));
+    let c = server.counters();
+    assert_eq!(c.method("auth.exportAuthorization").executed, 1);
+    assert_eq!(c.method("auth.importAuthorization").executed, 1);
+    // A second download reuses the borrowed, authorized connection.
+    client
+        .download_profile_photo(me.clone(), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        server
+            .counters()
+            .method("auth.importAuthorization")
+            .executed,
+        1
+    );
+
+    // Invoked on the home DC, FILE_MIGRATE is followed automatically.
+    let location = enums::InputFileLocation::from(types::InputPeerPhotoFileLocation {
+        big: true,
+        peer: enums::InputPeer::InputPeerSelf,
+        photo_id: uploaded.id,
+    });
+    let enums::upload::File::File(f) = client
+        .invoke(&functions::upload::GetFile {
+            precise: false,
+            cdn_supported: false,
+            location,
+            offset: 0,
+            limit: 4096,
+        })
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(&f.bytes[..], &photo[..4096]);
+
+    let id = client
+        .send_message(enums::InputPeer::InputPeerSelf, "saved")
+        .await
+        .unwrap();
+    assert_eq!(id, 1);
+}
