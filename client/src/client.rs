@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ferrogram_mtproto::RsaPublicKey;
 use ferrogram_mtproto::srp::{SrpParams, client_proof};
-use ferrogram_session::{DcOption, MemorySession, PeerInfo, PeerKind, Session};
+use ferrogram_session::{DcOption, MemorySession, Session};
 use ferrogram_tl_types::{Deserializable, RemoteCall, Serializable, enums, functions, types};
 use rand_core::OsRng;
 use tokio::sync::{Mutex, broadcast};
@@ -443,31 +443,11 @@ impl Client {
         }
     }
 
-    /// Fills the peer cache from the users of an answer (the common containers:
-    /// vectors of users, authorizations, resolved peers, message lists, updates).
+    /// Fills the peer cache from the users and chats of an answer (the common
+    /// containers: vectors of users, authorizations, resolved peers, message lists,
+    /// updates, chats, participant lists).
     fn cache_peers(&self, bytes: &[u8]) {
-        let users: Vec<enums::User> = if let Ok(v) = Vec::<enums::User>::from_bytes(bytes) {
-            v
-        } else if let Ok(a) = enums::auth::Authorization::from_bytes(bytes) {
-            match a {
-                enums::auth::Authorization::Authorization(a) => vec![a.user],
-                _ => Vec::new(),
-            }
-        } else if let Ok(enums::contacts::ResolvedPeer::ResolvedPeer(r)) =
-            enums::contacts::ResolvedPeer::from_bytes(bytes)
-        {
-            r.users
-        } else if let Ok(m) = enums::messages::Messages::from_bytes(bytes) {
-            match m {
-                enums::messages::Messages::Messages(m) => m.users,
-                enums::messages::Messages::Slice(m) => m.users,
-                enums::messages::Messages::ChannelMessages(m) => m.users,
-                enums::messages::Messages::NotModified(_) => Vec::new(),
-            }
-        } else {
-            Vec::new()
-        };
-        let peers: Vec<PeerInfo> = users.iter().filter_map(user_peer).collect();
+        let peers = crate::entities::peers_in(bytes);
         if !peers.is_empty()
             && let Err(e) = self.inner.config.session.save_peers(&peers)
         {
@@ -613,23 +593,4 @@ fn authorized_user(auth: enums::auth::Authorization) -> Result<types::User, Invo
             "this phone number has no account yet (sign up with auth.signUp)".into(),
         )),
     }
-}
-
-/// The cache entry for a user.
-fn user_peer(u: &enums::User) -> Option<PeerInfo> {
-    let enums::User::User(u) = u else { return None };
-    let name = [u.first_name.as_deref(), u.last_name.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    Some(PeerInfo {
-        id: u.id,
-        kind: if u.bot { PeerKind::Bot } else { PeerKind::User },
-        access_hash: u.access_hash,
-        username: u.username.clone(),
-        phone: u.phone.clone(),
-        name: (!name.is_empty()).then_some(name),
-        min: u.min,
-    })
 }

@@ -35,6 +35,9 @@ pub enum InvocationError {
     /// The session store failed.
     #[error(transparent)]
     Session(Arc<ferrogram_session::SessionError>),
+    /// A peer reference could not be resolved (says which and why).
+    #[error("cannot resolve peer {0}")]
+    Unresolved(String),
     /// The configuration or the call is unusable as given.
     #[error("{0}")]
     Invalid(String),

@@ -24,11 +24,13 @@
 //! ```
 
 mod client;
+mod entities;
 mod error;
 mod files;
 mod sender;
 
 pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
+pub use entities::{PeerRef, input_peer};
 pub use error::{InvocationError, RpcError};
 pub use ferrogram_transport::Protocol;
 pub use files::{BIG_FILE, DOWNLOAD_CHUNK, part_size};

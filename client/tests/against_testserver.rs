@@ -394,3 +394,60 @@ async fn files_up_and_down_across_dcs_with_a_borrowed_connection() {
         .unwrap();
     assert_eq!(id, 1);
 }
+
+#[tokio::test]
+async fn entities_resolve_from_the_cache_first_and_the_network_on_a_miss() {
+    let server = TestServer::builder().start().await.unwrap();
+    let client = bot(&server).await;
+    let ada = server.user().unwrap().id;
+    let expect_ada = |p: &enums::InputPeer| {
+        assert!(
+            matches!(p, enums::InputPeer::User(u) if u.user_id == ada),
+            "{p:?}"
+        );
+    };
+    // Unknown id: a clear error, no network.
+    let e = client.get_input_entity(ada).await.unwrap_err();
+    assert!(matches!(e, InvocationError::Unresolved(_)), "{e}");
+    assert!(e.to_string().contains("not in the peer cache"), "{e}");
+    // Username: one network call, then the cache.
+    expect_ada(&client.get_input_entity("@ada_admin").await.unwrap());
+    expect_ada(
+        &client
+            .get_input_entity("https://t.me/ada_admin")
+            .await
+            .unwrap(),
+    );
+    expect_ada(
+        &client
+            .get_input_entity("tg://resolve?domain=ADA_ADMIN")
+            .await
+            .unwrap(),
+    );
+    expect_ada(&client.get_input_entity(ada).await.unwrap());
+    expect_ada(&client.get_input_entity(ada.to_string()).await.unwrap());
+    assert_eq!(
+        server
+            .counters()
+            .method("contacts.resolveUsername")
+            .executed,
+        1
+    );
+    // The phone number of a fresh account: resolved over the network.
+    let other = server.create_user("Bob", "B", "9996625555");
+    let p = client.get_input_entity("+999 66 2 5555").await.unwrap();
+    assert!(matches!(p, enums::InputPeer::User(u) if u.user_id == other));
+    assert!(matches!(
+        client.get_input_entity("me").await.unwrap(),
+        enums::InputPeer::InputPeerSelf
+    ));
+    let e = client.get_input_entity("@nobody_at_all").await.unwrap_err();
+    assert!(e.to_string().contains("no such username"), "{e}");
+    let e = client.get_input_entity("!!").await.unwrap_err();
+    assert!(matches!(e, InvocationError::Unresolved(_)));
+    // The resolved peer is usable.
+    let peer = client.get_input_entity("ada_admin").await.unwrap();
+    client.send_message(peer, "hello Ada").await.unwrap();
+    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    assert_eq!(server.messages(ada, bot_id), ["hello Ada"]);
+}

@@ -28,7 +28,9 @@ mod sqlite;
 mod string;
 pub mod telethon;
 
-pub use data::{AuthKeyBytes, DcOption, PeerInfo, PeerKind, SessionData, UpdateState};
+pub use data::{
+    AuthKeyBytes, CHANNEL_MARK, DcOption, PeerInfo, PeerKind, SessionData, UpdateState, marked_id,
+};
 pub use error::SessionError;
 pub use memory::MemorySession;
 pub use sqlite::SqliteSession;

@@ -229,6 +229,21 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 .to_bytes(),
             )
         }
+        AnyObject::ContactsResolvePhone(x) => {
+            let me = me(ctx, w)?;
+            let phone = world::normalize_phone(&x.phone);
+            let Some(&id) = w.phones.get(&phone) else {
+                return Err(bad("PHONE_NOT_OCCUPIED"));
+            };
+            Ok(
+                enums::contacts::ResolvedPeer::from(types::contacts::ResolvedPeer {
+                    peer: enums::Peer::from(types::PeerUser { user_id: id }),
+                    chats: Vec::new(),
+                    users: w.user_view(me, id).into_iter().collect(),
+                })
+                .to_bytes(),
+            )
+        }
         AnyObject::UpdatesGetState(_) => {
             let me = me(ctx, w)?;
             let date = shared.clock.unix();

@@ -1,0 +1,367 @@
+//! The peer cache and `get_input_entity`.
+
+use ferrogram_session::{PeerInfo, PeerKind};
+use ferrogram_tl_types::{Deserializable, enums, functions, types};
+
+use crate::{Client, InvocationError};
+
+/// Something that names a peer, as Telethon accepts it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PeerRef {
+    /// `"me"`, `"@username"`, `"username"`, `t.me/...` links, `tg://resolve?domain=`,
+    /// joinchat links (`t.me/+HASH`, `t.me/joinchat/HASH`), a phone number
+    /// (`"+1 555 0100"`), or an id written out (`"-1001234567890"`).
+    Text(String),
+    /// A bare user id or a marked id (basic groups negative, channels `-100…`).
+    Id(i64),
+    /// A peer already in hand.
+    Input(enums::InputPeer),
+}
+
+impl From<&str> for PeerRef {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_owned())
+    }
+}
+
+impl From<String> for PeerRef {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+impl From<i64> for PeerRef {
+    fn from(id: i64) -> Self {
+        Self::Id(id)
+    }
+}
+
+impl From<enums::InputPeer> for PeerRef {
+    fn from(p: enums::InputPeer) -> Self {
+        Self::Input(p)
+    }
+}
+
+impl From<&PeerInfo> for PeerRef {
+    fn from(p: &PeerInfo) -> Self {
+        Self::Input(input_peer(p))
+    }
+}
+
+/// The `InputPeer` of a cached peer.
+pub fn input_peer(p: &PeerInfo) -> enums::InputPeer {
+    match p.kind {
+        PeerKind::User | PeerKind::Bot => enums::InputPeer::from(types::InputPeerUser {
+            user_id: p.id,
+            access_hash: p.access_hash.unwrap_or(0),
+        }),
+        PeerKind::Chat => enums::InputPeer::from(types::InputPeerChat { chat_id: p.id }),
+        PeerKind::Channel | PeerKind::Megagroup => {
+            enums::InputPeer::from(types::InputPeerChannel {
+                channel_id: p.id,
+                access_hash: p.access_hash.unwrap_or(0),
+            })
+        }
+    }
+}
+
+/// What a text reference is.
+#[derive(Debug, PartialEq, Eq)]
+enum Parsed {
+    Me,
+    Username(String),
+    Invite(String),
+    Phone(String),
+    Id(i64),
+}
+
+fn valid_username(s: &str) -> bool {
+    (4..=32).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn parse(text: &str) -> Option<Parsed> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("me") || t.eq_ignore_ascii_case("self") {
+        return Some(Parsed::Me);
+    }
+    if let Ok(id) = t.parse::<i64>() {
+        return Some(Parsed::Id(id));
+    }
+    if let Some(q) = t.strip_prefix("tg://resolve?") {
+        return q
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("domain="))
+            .filter(|u| valid_username(u))
+            .map(|u| Parsed::Username(u.to_ascii_lowercase()));
+    }
+    let link = t
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.");
+    for host in ["t.me/", "telegram.me/", "telegram.dog/"] {
+        if let Some(path) = link.strip_prefix(host) {
+            let path = path
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('/');
+            if let Some(hash) = path
+                .strip_prefix("joinchat/")
+                .or_else(|| path.strip_prefix('+'))
+            {
+                return (!hash.is_empty()).then(|| Parsed::Invite(hash.to_owned()));
+            }
+            // t.me/username or t.me/username/123 (a message link).
+            let name = path.split('/').next().unwrap_or("");
+            return valid_username(name).then(|| Parsed::Username(name.to_ascii_lowercase()));
+        }
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    if t.starts_with('+')
+        && digits.len() >= 5
+        && t.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+    {
+        return Some(Parsed::Phone(digits));
+    }
+    let name = t.strip_prefix('@').unwrap_or(t);
+    valid_username(name).then(|| Parsed::Username(name.to_ascii_lowercase()))
+}
+
+/// The cache entry for a user.
+pub(crate) fn user_peer(u: &enums::User) -> Option<PeerInfo> {
+    let enums::User::User(u) = u else { return None };
+    let name = [u.first_name.as_deref(), u.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(PeerInfo {
+        id: u.id,
+        kind: if u.bot { PeerKind::Bot } else { PeerKind::User },
+        access_hash: u.access_hash,
+        username: u.username.clone(),
+        phone: u.phone.clone(),
+        name: (!name.is_empty()).then_some(name),
+        min: u.min,
+    })
+}
+
+/// The cache entry for a chat or channel.
+pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
+    match c {
+        enums::Chat::Chat(c) => Some(PeerInfo {
+            id: c.id,
+            kind: PeerKind::Chat,
+            access_hash: None,
+            username: None,
+            phone: None,
+            name: Some(c.title.clone()),
+            min: false,
+        }),
+        enums::Chat::Channel(c) => Some(PeerInfo {
+            id: c.id,
+            kind: if c.megagroup {
+                PeerKind::Megagroup
+            } else {
+                PeerKind::Channel
+            },
+            access_hash: c.access_hash,
+            username: c.username.clone(),
+            phone: None,
+            name: Some(c.title.clone()),
+            min: c.min,
+        }),
+        _ => None,
+    }
+}
+
+/// The users and chats of the common answer containers.
+pub(crate) fn peers_in(bytes: &[u8]) -> Vec<PeerInfo> {
+    let (users, chats): (Vec<enums::User>, Vec<enums::Chat>) = if let Ok(v) =
+        Vec::<enums::User>::from_bytes(bytes)
+    {
+        (v, Vec::new())
+    } else if let Ok(a) = enums::auth::Authorization::from_bytes(bytes) {
+        match a {
+            enums::auth::Authorization::Authorization(a) => (vec![a.user], Vec::new()),
+            _ => Default::default(),
+        }
+    } else if let Ok(enums::contacts::ResolvedPeer::ResolvedPeer(r)) =
+        enums::contacts::ResolvedPeer::from_bytes(bytes)
+    {
+        (r.users, r.chats)
+    } else if let Ok(m) = enums::messages::Messages::from_bytes(bytes) {
+        match m {
+            enums::messages::Messages::Messages(m) => (m.users, m.chats),
+            enums::messages::Messages::Slice(m) => (m.users, m.chats),
+            enums::messages::Messages::ChannelMessages(m) => (m.users, m.chats),
+            enums::messages::Messages::NotModified(_) => Default::default(),
+        }
+    } else if let Ok(u) = enums::Updates::from_bytes(bytes) {
+        match u {
+            enums::Updates::Updates(u) => (u.users, u.chats),
+            enums::Updates::Combined(u) => (u.users, u.chats),
+            _ => Default::default(),
+        }
+    } else if let Ok(enums::messages::Chats::Chats(c)) = enums::messages::Chats::from_bytes(bytes) {
+        (Vec::new(), c.chats)
+    } else if let Ok(enums::channels::ChannelParticipants::ChannelParticipants(p)) =
+        enums::channels::ChannelParticipants::from_bytes(bytes)
+    {
+        (p.users, p.chats)
+    } else {
+        Default::default()
+    };
+    users
+        .iter()
+        .filter_map(user_peer)
+        .chain(chats.iter().filter_map(chat_peer))
+        .collect()
+}
+
+impl Client {
+    /// Resolves anything Telethon's `get_input_entity` accepts into an
+    /// `InputPeer`. The peer cache answers first; the network is asked only when
+    /// it has nothing (`contacts.resolveUsername`, `contacts.resolvePhone`,
+    /// `messages.checkChatInvite`). Bare ids must already be cached (an access
+    /// hash cannot be guessed), as in Telethon.
+    pub async fn get_input_entity(
+        &self,
+        peer: impl Into<PeerRef>,
+    ) -> Result<enums::InputPeer, InvocationError> {
+        let text = match peer.into() {
+            PeerRef::Input(p) => return Ok(p),
+            PeerRef::Id(id) => return self.cached_id(id),
+            PeerRef::Text(t) => t,
+        };
+        let unresolved = |why: &str| InvocationError::Unresolved(format!("{text:?}: {why}"));
+        match parse(&text).ok_or_else(|| unresolved("not a username, link, phone number or id"))? {
+            Parsed::Me => Ok(enums::InputPeer::InputPeerSelf),
+            Parsed::Id(id) => self.cached_id(id),
+            Parsed::Username(name) => {
+                if let Some(p) = self.session().peer_by_username(&name)
+                    && !p.min
+                {
+                    return Ok(input_peer(&p));
+                }
+                let enums::contacts::ResolvedPeer::ResolvedPeer(r) = self
+                    .invoke(&functions::contacts::ResolveUsername {
+                        username: name.clone(),
+                        referer: None,
+                    })
+                    .await
+                    .map_err(|e| {
+                        if e.is("USERNAME_NOT_OCCUPIED") || e.is("USERNAME_INVALID") {
+                            unresolved("no such username")
+                        } else {
+                            e
+                        }
+                    })?;
+                self.peer_of(&r.peer)
+                    .ok_or_else(|| unresolved("the answer did not include the peer"))
+            }
+            Parsed::Phone(phone) => {
+                if let Some(p) = self.session().peer_by_phone(&phone) {
+                    return Ok(input_peer(&p));
+                }
+                let enums::contacts::ResolvedPeer::ResolvedPeer(r) = self
+                    .invoke(&functions::contacts::ResolvePhone { phone })
+                    .await
+                    .map_err(|e| {
+                        if e.is("PHONE_NOT_OCCUPIED") {
+                            unresolved("no account with this phone")
+                        } else {
+                            e
+                        }
+                    })?;
+                self.peer_of(&r.peer)
+                    .ok_or_else(|| unresolved("the answer did not include the peer"))
+            }
+            Parsed::Invite(hash) => {
+                let invite = self
+                    .invoke(&functions::messages::CheckChatInvite { hash })
+                    .await?;
+                match invite {
+                    enums::ChatInvite::Already(a) => {
+                        let p = chat_peer(&a.chat)
+                            .ok_or_else(|| unresolved("the chat is not accessible"))?;
+                        self.session().save_peers(std::slice::from_ref(&p))?;
+                        Ok(input_peer(&p))
+                    }
+                    enums::ChatInvite::Peek(p) => {
+                        let info = chat_peer(&p.chat)
+                            .ok_or_else(|| unresolved("the chat is not accessible"))?;
+                        Ok(input_peer(&info))
+                    }
+                    _ => Err(unresolved(
+                        "an invite to a chat we are not in (join it first)",
+                    )),
+                }
+            }
+        }
+    }
+
+    fn cached_id(&self, id: i64) -> Result<enums::InputPeer, InvocationError> {
+        self.session()
+            .peer(id)
+            .map(|p| input_peer(&p))
+            .ok_or_else(|| {
+                InvocationError::Unresolved(format!(
+                    "{id}: not in the peer cache (an id alone carries no access hash; \
+                     resolve the username, or fetch a message or participant list that includes it)"
+                ))
+            })
+    }
+
+    /// The cached input peer for a `Peer` just returned by the server.
+    fn peer_of(&self, peer: &enums::Peer) -> Option<enums::InputPeer> {
+        let marked = match peer {
+            enums::Peer::User(u) => u.user_id,
+            enums::Peer::Chat(c) => -c.chat_id,
+            enums::Peer::Channel(c) => -(ferrogram_session::CHANNEL_MARK + c.channel_id),
+        };
+        self.session().peer(marked).map(|p| input_peer(&p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_textual_form_parses() {
+        let u = |s: &str| Some(Parsed::Username(s.into()));
+        assert_eq!(parse("me"), Some(Parsed::Me));
+        assert_eq!(parse("@Ada_Admin"), u("ada_admin"));
+        assert_eq!(parse("ada_admin"), u("ada_admin"));
+        assert_eq!(parse("https://t.me/ada_admin"), u("ada_admin"));
+        assert_eq!(parse("t.me/ada_admin/123"), u("ada_admin"));
+        assert_eq!(parse("telegram.me/ada_admin?start=x"), u("ada_admin"));
+        assert_eq!(
+            parse("tg://resolve?domain=ada_admin&post=1"),
+            u("ada_admin")
+        );
+        assert_eq!(
+            parse("https://t.me/+AbCd_123"),
+            Some(Parsed::Invite("AbCd_123".into()))
+        );
+        assert_eq!(
+            parse("t.me/joinchat/XYZ"),
+            Some(Parsed::Invite("XYZ".into()))
+        );
+        assert_eq!(
+            parse("+1 (555) 010-0123"),
+            Some(Parsed::Phone("15550100123".into()))
+        );
+        assert_eq!(
+            parse("-1001234567890"),
+            Some(Parsed::Id(-1_001_234_567_890))
+        );
+        assert_eq!(parse("42"), Some(Parsed::Id(42)));
+        assert_eq!(parse("ab"), None);
+        assert_eq!(parse("t.me/"), None);
+        assert_eq!(parse("not a peer!"), None);
+    }
+}
