@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ferrogram_client::{Client, Config};
 use ferrogram_session::MemorySession;
 use ferrogram_testserver::TestServer;
-use ferrogram_tl_types::{Deserializable, enums, functions};
+use ferrogram_tl_types::{enums, functions};
 
 /// Every network wait of the demo is bounded by this.
 const WAIT: Duration = Duration::from_secs(20);
@@ -81,7 +81,8 @@ async fn talk() -> Result<Duration, String> {
     };
     println!("  user signed in with SRP: {}", name(&me));
 
-    let mut updates = bot.raw_updates();
+    let mut updates = bot.updates();
+    updates.catch_up().await.map_err(e)?;
     let enums::contacts::ResolvedPeer::ResolvedPeer(resolved) = user
         .invoke(&functions::contacts::ResolveUsername {
             username: "ferrogram_test_bot".into(),
@@ -122,17 +123,18 @@ async fn talk() -> Result<Duration, String> {
     })
     .await
     .map_err(e)?;
-    let pushed = tokio::time::timeout(WAIT, updates.recv())
+    let update = tokio::time::timeout(WAIT, updates.next())
         .await
         .map_err(|_| "the bot was not told of the message".to_string())?
-        .map_err(|e| e.to_string())?;
-    match enums::Updates::from_bytes(&pushed).map_err(|e| e.to_string())? {
-        enums::Updates::UpdateShortMessage(m) if m.message == "hello from the demo" => {
-            println!(
+        .map_err(e)?;
+    match update {
+        enums::Update::NewMessage(m) => match &m.message {
+            enums::Message::Message(msg) if msg.message == "hello from the demo" => println!(
                 "  user -> bot: \"{}\" (pushed to the bot's connection, pts {})",
-                m.message, m.pts
-            );
-        }
+                msg.message, m.pts
+            ),
+            other => return Err(format!("unexpected message {other:?}")),
+        },
         other => return Err(format!("unexpected update {other:?}")),
     }
     let counters = server.counters();

@@ -15,6 +15,7 @@ use tracing::{info, warn};
 
 use crate::InvocationError;
 use crate::sender::{self, ConnConfig, Framing, Sender};
+use crate::updates::Signal;
 
 /// Telegram's production DCs (IPv4, port 443), used when the session knows no
 /// better and no server address is configured.
@@ -147,7 +148,8 @@ struct Inner {
     /// DCs other than home where this process imported the authorization.
     authorized: Mutex<std::collections::HashSet<i32>>,
     home_dc: std::sync::atomic::AtomicI32,
-    updates: broadcast::Sender<Vec<u8>>,
+    updates: broadcast::Sender<Signal>,
+    self_id: std::sync::Mutex<Option<i64>>,
 }
 
 /// A connected Telegram client. Clones share the connections.
@@ -220,6 +222,7 @@ impl Client {
                 authorized: Mutex::new(std::collections::HashSet::new()),
                 home_dc: std::sync::atomic::AtomicI32::new(home),
                 updates,
+                self_id: std::sync::Mutex::new(None),
             }),
         };
         // The connection sends initConnection first; this learns the DC options
@@ -264,9 +267,34 @@ impl Client {
         &self.inner.config.session
     }
 
-    /// Raw updates (TL `Updates` bytes) as the server pushes them.
-    pub fn raw_updates(&self) -> broadcast::Receiver<Vec<u8>> {
+    pub(crate) fn subscribe_signals(&self) -> broadcast::Receiver<Signal> {
         self.inner.updates.subscribe()
+    }
+
+    /// The signed-in user's id (asked once, then remembered).
+    pub async fn self_id(&self) -> Result<i64, InvocationError> {
+        if let Some(id) = *self.inner.self_id.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Ok(id);
+        }
+        Ok(self.get_me().await?.id)
+    }
+
+    fn remember_self(&self, user: &types::User) {
+        *self.inner.self_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(user.id);
+    }
+
+    /// Adds users and chats seen in an answer or update to the peer cache.
+    pub(crate) fn save_peers_of(&self, users: &[enums::User], chats: &[enums::Chat]) {
+        let peers: Vec<_> = users
+            .iter()
+            .filter_map(crate::entities::user_peer)
+            .chain(chats.iter().filter_map(crate::entities::chat_peer))
+            .collect();
+        if !peers.is_empty()
+            && let Err(e) = self.inner.config.session.save_peers(&peers)
+        {
+            warn!(error = %e, "could not save peers");
+        }
     }
 
     fn dc_addr(&self, dc: i32) -> Result<SocketAddr, InvocationError> {
@@ -465,7 +493,9 @@ impl Client {
                 bot_auth_token: token.to_owned(),
             })
             .await?;
-        authorized_user(auth)
+        let user = authorized_user(auth)?;
+        self.remember_self(&user);
+        Ok(user)
     }
 
     /// Asks for a login code for `phone` (moving to the account's DC if told to).
@@ -505,7 +535,9 @@ impl Client {
                 email_verification: None,
             })
             .await?;
-        authorized_user(auth)
+        let user = authorized_user(auth)?;
+        self.remember_self(&user);
+        Ok(user)
     }
 
     /// Completes a 2FA sign-in: SRP with the password (it never leaves this
@@ -542,7 +574,9 @@ impl Client {
                 }),
             })
             .await?;
-        authorized_user(auth)
+        let user = authorized_user(auth)?;
+        self.remember_self(&user);
+        Ok(user)
     }
 
     /// The signed-in user.
@@ -553,7 +587,10 @@ impl Client {
             })
             .await?;
         match users.into_iter().next() {
-            Some(enums::User::User(u)) => Ok(*u),
+            Some(enums::User::User(u)) => {
+                self.remember_self(&u);
+                Ok(*u)
+            }
             _ => Err(InvocationError::Invalid(
                 "users.getUsers returned no user".into(),
             )),
@@ -577,7 +614,9 @@ impl Client {
 
     /// Signs out (the auth key stays, unauthorized).
     pub async fn sign_out(&self) -> Result<(), InvocationError> {
-        self.invoke(&functions::auth::LogOut {}).await.map(|_| ())
+        self.invoke(&functions::auth::LogOut {}).await?;
+        *self.inner.self_id.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
     }
 }
 

@@ -28,6 +28,7 @@ mod entities;
 mod error;
 mod files;
 mod sender;
+mod updates;
 
 pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
 pub use entities::{PeerRef, input_peer};
@@ -35,3 +36,4 @@ pub use error::{InvocationError, RpcError};
 pub use ferrogram_transport::Protocol;
 pub use files::{BIG_FILE, DOWNLOAD_CHUNK, part_size};
 pub use sender::Framing;
+pub use updates::UpdateStream;

@@ -23,6 +23,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
 use crate::InvocationError;
+use crate::updates::Signal;
 
 /// How a connection frames its packets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,7 +214,7 @@ pub(crate) async fn spawn(
     addr: SocketAddr,
     cfg: Arc<ConnConfig>,
     store: Arc<dyn Session>,
-    updates: broadcast::Sender<Vec<u8>>,
+    updates: broadcast::Sender<Signal>,
     idle_timeout: Option<Duration>,
 ) -> Result<Sender, InvocationError> {
     let mut wire = Wire::connect(addr, dc, &cfg).await?;
@@ -254,7 +255,7 @@ struct Task {
     store: Arc<dyn Session>,
     session: ClientSession,
     waiters: HashMap<RequestId, Reply>,
-    updates: broadcast::Sender<Vec<u8>>,
+    updates: broadcast::Sender<Signal>,
     idle_timeout: Option<Duration>,
     last_activity: tokio::time::Instant,
 }
@@ -447,10 +448,11 @@ impl Task {
                     }
                 }
                 Event::Update(u) => {
-                    let _ = self.updates.send(u);
+                    let _ = self.updates.send(Signal::Raw(u));
                 }
                 Event::NewSession { first_msg_id } => {
                     debug!(dc = self.dc, first_msg_id, "new session created");
+                    let _ = self.updates.send(Signal::NewSession);
                 }
                 Event::TimeCorrected { offset } => {
                     info!(dc = self.dc, offset, "clock offset corrected");

@@ -451,3 +451,78 @@ async fn entities_resolve_from_the_cache_first_and_the_network_on_a_miss() {
     let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
     assert_eq!(server.messages(ada, bot_id), ["hello Ada"]);
 }
+
+fn text_of(u: &enums::Update) -> String {
+    match u {
+        enums::Update::NewMessage(m) => match &m.message {
+            enums::Message::Message(m) => m.message.clone(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("not a new message: {other:?}"),
+    }
+}
+
+async fn next_text(stream: &mut ferrogram_client::UpdateStream) -> String {
+    let u = tokio::time::timeout(Duration::from_secs(20), stream.next())
+        .await
+        .expect("an update in time")
+        .unwrap();
+    text_of(&u)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_arrive_in_order_and_gaps_are_filled_even_across_restarts() {
+    let server = TestServer::builder().start().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("ferrogram-client-updates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bot.session");
+    let user = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    user.sign_in_bot(&server.create_bot("Writer").1)
+        .await
+        .unwrap();
+    let bot_peer = user.get_input_entity("@ferrogram_test_bot").await.unwrap();
+    {
+        let session = Arc::new(SqliteSession::open(&path).unwrap());
+        let bot = Client::connect(config(&server, session)).await.unwrap();
+        bot.sign_in_bot(server.bot_token().unwrap()).await.unwrap();
+        let mut stream = bot.updates();
+        stream.catch_up().await.unwrap();
+
+        user.send_message(bot_peer.clone(), "m1").await.unwrap();
+        user.send_message(bot_peer.clone(), "m2").await.unwrap();
+        assert_eq!(next_text(&mut stream).await, "m1");
+        assert_eq!(next_text(&mut stream).await, "m2");
+
+        // m3's push is lost: m4 shows the gap, the difference brings m3 back.
+        server.faults().drop_updates(1);
+        user.send_message(bot_peer.clone(), "m3").await.unwrap();
+        user.send_message(bot_peer.clone(), "m4").await.unwrap();
+        assert_eq!(next_text(&mut stream).await, "m3");
+        assert_eq!(next_text(&mut stream).await, "m4");
+        assert_eq!(stream.state().pts, 4);
+        assert!(server.counters().method("updates.getDifference").executed >= 1);
+    }
+    // While the bot is away.
+    user.send_message(bot_peer.clone(), "m5").await.unwrap();
+    let mut session = None;
+    for _ in 0..200 {
+        match SqliteSession::open(&path) {
+            Ok(s) => {
+                session = Some(s);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(25)).await,
+        }
+    }
+    let bot = Client::connect(config(&server, Arc::new(session.unwrap())))
+        .await
+        .unwrap();
+    let mut stream = bot.updates();
+    assert_eq!(stream.state().pts, 4, "the state was saved");
+    assert_eq!(next_text(&mut stream).await, "m5");
+    drop(bot);
+    let _ = std::fs::remove_dir_all(&dir);
+}

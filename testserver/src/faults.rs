@@ -26,6 +26,7 @@ struct State {
     flood: HashMap<String, (u32, Option<u64>)>,
     duplicate: u64,
     corrupt: u64,
+    drop_updates: u64,
 }
 
 /// What to do with one incoming request, decided by the knobs.
@@ -96,6 +97,23 @@ impl Faults {
     /// payload flipped, framing intact): clients must reject them and recover.
     pub fn corrupt_frames(&self, n: u64) {
         self.lock().corrupt = n;
+    }
+
+    /// Loses the next `n` pushed updates (each one for all the sessions it was
+    /// meant for), as a flaky network might: clients must notice the pts gap and
+    /// catch up with `updates.getDifference`.
+    pub fn drop_updates(&self, n: u64) {
+        self.lock().drop_updates = n;
+    }
+
+    pub(crate) fn take_dropped_update(&self) -> bool {
+        let mut s = self.lock();
+        if s.drop_updates > 0 {
+            s.drop_updates -= 1;
+            true
+        } else {
+            false
+        }
     }
 
     pub(crate) fn take_bad_salt(&self) -> bool {

@@ -12,7 +12,8 @@
 //!     "force_bad_server_salt": 1,
 //!     "flood_wait": [{"method": "messages.sendMessage", "seconds": 5, "times": 2}],
 //!     "duplicate_replies": 1,
-//!     "corrupt_frames": 1
+//!     "corrupt_frames": 1,
+//!     "drop_updates": 1
 //!   },
 //!   "migrate": [{"username": "grace", "dc": 1}]
 //! }
@@ -60,6 +61,7 @@ pub(crate) enum FaultSetting {
     FloodWait(String, u32, Option<u64>),
     Duplicate(u64),
     Corrupt(u64),
+    DropUpdates(u64),
 }
 
 impl FaultSetting {
@@ -72,6 +74,7 @@ impl FaultSetting {
             Self::FloodWait(m, s, t) => f.flood_wait(m, *s, *t),
             Self::Duplicate(n) => f.duplicate_replies(*n),
             Self::Corrupt(n) => f.corrupt_frames(*n),
+            Self::DropUpdates(n) => f.drop_updates(*n),
         }
     }
 }
@@ -164,6 +167,7 @@ pub(crate) fn parse(text: &str) -> R<Fixture> {
                 "flood_wait",
                 "duplicate_replies",
                 "corrupt_frames",
+                "drop_updates",
             ],
         )?;
         if let Some(n) = uint(m, at, "drop_connection_after")? {
@@ -206,6 +210,9 @@ pub(crate) fn parse(text: &str) -> R<Fixture> {
         }
         if let Some(n) = uint(m, at, "corrupt_frames")? {
             fx.faults.push(FaultSetting::Corrupt(n));
+        }
+        if let Some(n) = uint(m, at, "drop_updates")? {
+            fx.faults.push(FaultSetting::DropUpdates(n));
         }
     }
     for (i, mg) in array(top, "fixture", "migrate")?.iter().enumerate() {

@@ -232,6 +232,10 @@ impl Shared {
         let mut subs = lock(&self.subscribers);
         if let Some(list) = subs.get_mut(&user) {
             list.retain(|s| !s.tx.is_closed());
+            // The loss knob counts only pushes that would reach someone.
+            if list.iter().any(|s| Some(s.conn) != except) && self.faults.take_dropped_update() {
+                return;
+            }
             for s in list.iter() {
                 if Some(s.conn) != except {
                     let _ = s.tx.try_send(update.to_vec());
@@ -395,7 +399,8 @@ impl TestServerBuilder {
     ///     "force_bad_server_salt": 1,
     ///     "flood_wait": [{"method": "messages.sendMessage", "seconds": 5, "times": 2}],
     ///     "duplicate_replies": 1,
-    ///     "corrupt_frames": 1
+    ///     "corrupt_frames": 1,
+    ///     "drop_updates": 1
     ///   },
     ///   "migrate": [{"username": "grace", "dc": 1}]
     /// }

@@ -1,0 +1,311 @@
+//! Incoming updates, in order and without gaps.
+//!
+//! The server pushes `Updates` whenever something happens; some can be lost (a
+//! dropped connection, a full queue). [`UpdateStream`] checks every update that
+//! carries a `pts` (the common message box) or a `seq` against the stored state:
+//! an update already applied is skipped, one that follows is applied, and a gap
+//! makes it ask `updates.getDifference` for everything missed, which is then
+//! yielded in order. It also catches up at start (from the state the session
+//! stored) and whenever the server reports a new session (after a reconnect).
+//! The state is saved to the session as it advances.
+//!
+//! Channel updates (their own pts per channel) pass through unchecked for now.
+
+use std::collections::VecDeque;
+
+use ferrogram_session::UpdateState;
+use ferrogram_tl_types::{Deserializable, Identifiable, Serializable, enums, functions, types};
+use tokio::sync::broadcast;
+use tracing::{debug, info};
+
+use crate::{Client, InvocationError};
+
+/// What connections tell update streams.
+#[derive(Clone, Debug)]
+pub(crate) enum Signal {
+    /// TL `Updates` bytes pushed by the server.
+    Raw(Vec<u8>),
+    /// The server made a new session: updates may have been missed.
+    NewSession,
+}
+
+/// A stream of updates with gap detection; see the module docs.
+#[derive(Debug)]
+pub struct UpdateStream {
+    client: Client,
+    rx: broadcast::Receiver<Signal>,
+    state: UpdateState,
+    pending: VecDeque<enums::Update>,
+    started: bool,
+}
+
+/// The `pts` and `pts_count` of an update of the common box, if it has them.
+fn common_pts(u: &enums::Update) -> Option<(i32, i32)> {
+    Some(match u {
+        enums::Update::NewMessage(x) => (x.pts, x.pts_count),
+        enums::Update::DeleteMessages(x) => (x.pts, x.pts_count),
+        enums::Update::EditMessage(x) => (x.pts, x.pts_count),
+        enums::Update::ReadHistoryInbox(x) => (x.pts, x.pts_count),
+        enums::Update::ReadHistoryOutbox(x) => (x.pts, x.pts_count),
+        enums::Update::ReadMessagesContents(x) => (x.pts, x.pts_count),
+        enums::Update::WebPage(x) => (x.pts, x.pts_count),
+        _ => return None,
+    })
+}
+
+/// A `message` with only the fields an `updateShortMessage` carries, built from
+/// its TL form (the generated struct has dozens of optional fields).
+fn short_message(
+    out: bool,
+    id: i32,
+    from: i64,
+    peer: i64,
+    date: i32,
+    text: &str,
+) -> enums::Message {
+    let mut b = Vec::new();
+    b.extend_from_slice(&types::Message::CONSTRUCTOR_ID.to_le_bytes());
+    let flags: u32 = (u32::from(out) << 1) | (1 << 8);
+    b.extend_from_slice(&flags.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    b.extend_from_slice(&id.to_le_bytes());
+    enums::Peer::from(types::PeerUser { user_id: from }).serialize(&mut b);
+    enums::Peer::from(types::PeerUser { user_id: peer }).serialize(&mut b);
+    b.extend_from_slice(&date.to_le_bytes());
+    text.to_owned().serialize(&mut b);
+    enums::Message::from_bytes(&b).expect("a well-formed message")
+}
+
+impl UpdateStream {
+    pub(crate) fn new(client: Client) -> Self {
+        let rx = client.subscribe_signals();
+        let state = client.session().update_state();
+        Self {
+            client,
+            rx,
+            state,
+            pending: VecDeque::new(),
+            started: false,
+        }
+    }
+
+    /// The state as far as updates have been applied.
+    pub fn state(&self) -> &UpdateState {
+        &self.state
+    }
+
+    /// The next update. Waits for one; catches up with `updates.getDifference`
+    /// whenever a gap shows.
+    pub async fn next(&mut self) -> Result<enums::Update, InvocationError> {
+        loop {
+            if let Some(u) = self.pending.pop_front() {
+                return Ok(u);
+            }
+            if !self.started {
+                self.catch_up().await?;
+                continue;
+            }
+            match self.rx.recv().await {
+                Ok(Signal::Raw(bytes)) => {
+                    let Ok(updates) = enums::Updates::from_bytes(&bytes) else {
+                        debug!("ignoring an undecodable update");
+                        continue;
+                    };
+                    self.handle(updates).await?;
+                }
+                Ok(Signal::NewSession) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    self.difference().await?;
+                }
+                Err(broadcast::error::RecvError::Closed) => return Err(InvocationError::Dropped),
+            }
+        }
+    }
+
+    /// Establishes the starting point: the stored state's difference (what was
+    /// missed while away), or, with no stored state, `updates.getState`. Called by
+    /// the first [`UpdateStream::next`]; call it yourself to be sure that nothing
+    /// that happens afterwards is missed.
+    pub async fn catch_up(&mut self) -> Result<(), InvocationError> {
+        self.started = true;
+        if self.state.pts == 0 && self.state.date == 0 {
+            let enums::updates::State::State(s) =
+                self.client.invoke(&functions::updates::GetState {}).await?;
+            self.state.pts = s.pts;
+            self.state.qts = s.qts;
+            self.state.date = s.date;
+            self.state.seq = s.seq;
+            self.save()
+        } else {
+            self.difference().await
+        }
+    }
+
+    fn save(&self) -> Result<(), InvocationError> {
+        self.client.session().set_update_state(&self.state)?;
+        Ok(())
+    }
+
+    /// Applies one update of the common box: Ok(true) if it was new and in order,
+    /// Ok(false) if already applied, Err(()) on a gap.
+    fn apply_pts(&mut self, pts: i32, count: i32) -> Result<bool, ()> {
+        let expected = self.state.pts + count;
+        if pts == expected {
+            self.state.pts = pts;
+            Ok(true)
+        } else if pts < expected {
+            Ok(false)
+        } else {
+            Err(())
+        }
+    }
+
+    async fn handle(&mut self, updates: enums::Updates) -> Result<(), InvocationError> {
+        match updates {
+            enums::Updates::TooLong => self.difference().await,
+            enums::Updates::UpdateShortMessage(m) => match self.apply_pts(m.pts, m.pts_count) {
+                Ok(true) => {
+                    let me = self.client.self_id().await.unwrap_or(0);
+                    let (from, peer) = if m.out {
+                        (me, m.user_id)
+                    } else {
+                        (m.user_id, m.user_id)
+                    };
+                    let message = short_message(m.out, m.id, from, peer, m.date, &m.message);
+                    self.state.date = m.date;
+                    self.pending
+                        .push_back(enums::Update::from(types::UpdateNewMessage {
+                            message,
+                            pts: m.pts,
+                            pts_count: m.pts_count,
+                        }));
+                    self.save()
+                }
+                Ok(false) => Ok(()),
+                Err(()) => self.difference().await,
+            },
+            enums::Updates::UpdateShortChatMessage(m) => match self.apply_pts(m.pts, m.pts_count) {
+                Ok(_) => self.save(),
+                Err(()) => self.difference().await,
+            },
+            enums::Updates::UpdateShortSentMessage(m) => match self.apply_pts(m.pts, m.pts_count) {
+                Ok(_) => self.save(),
+                Err(()) => self.difference().await,
+            },
+            enums::Updates::UpdateShort(u) => self.apply_list(vec![u.update], 0, 0, u.date).await,
+            enums::Updates::Combined(u) => {
+                self.client.save_peers_of(&u.users, &u.chats);
+                self.apply_list(u.updates, u.seq_start, u.seq, u.date).await
+            }
+            enums::Updates::Updates(u) => {
+                self.client.save_peers_of(&u.users, &u.chats);
+                self.apply_list(u.updates, u.seq, u.seq, u.date).await
+            }
+        }
+    }
+
+    async fn apply_list(
+        &mut self,
+        updates: Vec<enums::Update>,
+        seq_start: i32,
+        seq: i32,
+        date: i32,
+    ) -> Result<(), InvocationError> {
+        if seq_start != 0 {
+            if seq_start <= self.state.seq {
+                return Ok(()); // already applied
+            }
+            if seq_start > self.state.seq + 1 {
+                return self.difference().await;
+            }
+        }
+        for u in updates {
+            match common_pts(&u) {
+                Some((pts, count)) => match self.apply_pts(pts, count) {
+                    Ok(true) => self.pending.push_back(u),
+                    Ok(false) => {}
+                    Err(()) => return self.difference().await,
+                },
+                None => self.pending.push_back(u),
+            }
+        }
+        if seq != 0 {
+            self.state.seq = seq;
+        }
+        if date != 0 {
+            self.state.date = date;
+        }
+        self.save()
+    }
+
+    /// Fetches and queues everything missed since the stored state.
+    async fn difference(&mut self) -> Result<(), InvocationError> {
+        loop {
+            let diff = self
+                .client
+                .invoke(&functions::updates::GetDifference {
+                    pts: self.state.pts,
+                    pts_limit: None,
+                    pts_total_limit: None,
+                    date: self.state.date,
+                    qts: self.state.qts,
+                    qts_limit: None,
+                })
+                .await?;
+            let (messages, others, state, done) = match diff {
+                enums::updates::Difference::Empty(e) => {
+                    self.state.date = e.date;
+                    self.state.seq = e.seq;
+                    return self.save();
+                }
+                enums::updates::Difference::TooLong(t) => {
+                    info!(
+                        pts = t.pts,
+                        "difference too long; skipping to the server's pts"
+                    );
+                    self.state.pts = t.pts;
+                    return self.save();
+                }
+                enums::updates::Difference::Difference(d) => {
+                    self.client.save_peers_of(&d.users, &d.chats);
+                    (d.new_messages, d.other_updates, d.state, true)
+                }
+                enums::updates::Difference::Slice(d) => {
+                    self.client.save_peers_of(&d.users, &d.chats);
+                    (d.new_messages, d.other_updates, d.intermediate_state, false)
+                }
+            };
+            let enums::updates::State::State(s) = state;
+            debug!(
+                from = self.state.pts,
+                to = s.pts,
+                messages = messages.len(),
+                "difference"
+            );
+            // Messages from a difference carry no pts of their own.
+            for m in messages {
+                self.pending
+                    .push_back(enums::Update::from(types::UpdateNewMessage {
+                        message: m,
+                        pts: 0,
+                        pts_count: 0,
+                    }));
+            }
+            self.pending.extend(others);
+            self.state.pts = s.pts;
+            self.state.qts = s.qts;
+            self.state.date = s.date;
+            self.state.seq = s.seq;
+            self.save()?;
+            if done {
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl Client {
+    /// A stream of incoming updates with gap detection (see [`UpdateStream`]).
+    pub fn updates(&self) -> UpdateStream {
+        UpdateStream::new(self.clone())
+    }
+}
