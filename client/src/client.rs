@@ -84,6 +84,8 @@ pub struct Config {
     pub ping_interval: Duration,
     /// A borrowed connection to another DC (files, stats) closes after idling this long.
     pub borrowed_idle_timeout: Duration,
+    /// Connect through this SOCKS5 proxy.
+    pub proxy: Option<crate::Socks5Proxy>,
     /// What `initConnection` says.
     pub device: DeviceInfo,
 }
@@ -105,6 +107,7 @@ impl std::fmt::Debug for Config {
             .field("reconnect_attempts", &self.reconnect_attempts)
             .field("ping_interval", &self.ping_interval)
             .field("borrowed_idle_timeout", &self.borrowed_idle_timeout)
+            .field("proxy", &self.proxy)
             .field("device", &self.device)
             .finish()
     }
@@ -129,6 +132,7 @@ impl Config {
             reconnect_attempts: 5,
             ping_interval: Duration::from_secs(60),
             borrowed_idle_timeout: Duration::from_secs(60),
+            proxy: None,
             device: DeviceInfo::default(),
         }
     }
@@ -206,6 +210,7 @@ impl Client {
             connect_timeout: config.connect_timeout,
             reconnect_attempts: config.reconnect_attempts,
             ping_interval: config.ping_interval,
+            proxy: config.proxy.clone(),
             init_request: init_request(&config),
         });
         let home = config

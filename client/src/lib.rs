@@ -27,7 +27,9 @@ mod client;
 mod entities;
 mod error;
 mod files;
+mod history;
 mod sender;
+mod socks;
 mod updates;
 
 pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
@@ -35,5 +37,7 @@ pub use entities::{PeerRef, input_peer};
 pub use error::{InvocationError, RpcError};
 pub use ferrogram_transport::Protocol;
 pub use files::{BIG_FILE, DOWNLOAD_CHUNK, part_size};
+pub use history::HISTORY_CHUNK;
 pub use sender::Framing;
+pub use socks::Socks5Proxy;
 pub use updates::UpdateStream;

@@ -52,6 +52,7 @@ pub(crate) struct ConnConfig {
     pub connect_timeout: Duration,
     pub reconnect_attempts: u32,
     pub ping_interval: Duration,
+    pub proxy: Option<crate::Socks5Proxy>,
     /// `invokeWithLayer(initConnection(help.getConfig))`, sent first on every new
     /// connection.
     pub init_request: Vec<u8>,
@@ -102,7 +103,13 @@ struct Wire {
 
 impl Wire {
     async fn connect(addr: SocketAddr, dc: i32, cfg: &ConnConfig) -> Result<Wire, InvocationError> {
-        let stream = tokio::time::timeout(cfg.connect_timeout, TcpStream::connect(addr))
+        let connect = async {
+            match &cfg.proxy {
+                Some(p) => p.connect(addr).await,
+                None => TcpStream::connect(addr).await,
+            }
+        };
+        let stream = tokio::time::timeout(cfg.connect_timeout, connect)
             .await
             .map_err(|_| {
                 std::io::Error::new(

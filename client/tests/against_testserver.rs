@@ -526,3 +526,133 @@ async fn updates_arrive_in_order_and_gaps_are_filled_even_across_restarts() {
     drop(bot);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iter_messages_streams_history_newest_first_in_chunks() {
+    use futures::StreamExt;
+    let server = TestServer::builder().start().await.unwrap();
+    let id = server.create_user("Ivy", "Reader", "9996627001");
+    let client = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let token = client.request_login_code("9996627001").await.unwrap();
+    assert_eq!(client.sign_in(&token, "22222").await.unwrap().id, id);
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..250 {
+        let c = client.clone();
+        set.spawn(async move { c.invoke(&to_self(&format!("n{i:03}"), 1000 + i)).await });
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap().unwrap();
+    }
+    let all: Vec<enums::Message> = client
+        .iter_messages(enums::InputPeer::InputPeerSelf, None)
+        .map(|m| m.unwrap())
+        .collect()
+        .await;
+    assert_eq!(all.len(), 250);
+    let ids: Vec<i32> = all
+        .iter()
+        .map(|m| match m {
+            enums::Message::Message(m) => m.id,
+            _ => panic!(),
+        })
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]),
+        "newest first, no repeats"
+    );
+    assert_eq!(server.counters().method("messages.getHistory").executed, 3);
+    let some: Vec<_> = client
+        .iter_messages(enums::InputPeer::InputPeerSelf, Some(30))
+        .collect()
+        .await;
+    assert_eq!(some.len(), 30);
+}
+
+/// A minimal SOCKS5 proxy for the test: optional username/password, CONNECT only.
+async fn socks5_proxy(
+    credentials: Option<(&'static str, &'static str)>,
+) -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let tunnels = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = tunnels.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = listener.accept().await else {
+                return;
+            };
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut h = [0u8; 2];
+                s.read_exact(&mut h).await.ok()?;
+                let mut methods = vec![0u8; h[1] as usize];
+                s.read_exact(&mut methods).await.ok()?;
+                if let Some((user, pass)) = credentials {
+                    s.write_all(&[5, 2]).await.ok()?;
+                    let mut v = [0u8; 2];
+                    s.read_exact(&mut v).await.ok()?;
+                    let mut u = vec![0u8; v[1] as usize];
+                    s.read_exact(&mut u).await.ok()?;
+                    let mut pl = [0u8; 1];
+                    s.read_exact(&mut pl).await.ok()?;
+                    let mut p = vec![0u8; pl[0] as usize];
+                    s.read_exact(&mut p).await.ok()?;
+                    let ok = u == user.as_bytes() && p == pass.as_bytes();
+                    s.write_all(&[1, if ok { 0 } else { 1 }]).await.ok()?;
+                    if !ok {
+                        return None;
+                    }
+                } else {
+                    s.write_all(&[5, 0]).await.ok()?;
+                }
+                let mut req = [0u8; 4];
+                s.read_exact(&mut req).await.ok()?;
+                assert_eq!(req[3], 1, "IPv4 target");
+                let mut ip = [0u8; 4];
+                s.read_exact(&mut ip).await.ok()?;
+                let mut port = [0u8; 2];
+                s.read_exact(&mut port).await.ok()?;
+                let target = std::net::SocketAddr::from((ip, u16::from_be_bytes(port)));
+                let mut upstream = tokio::net::TcpStream::connect(target).await.ok()?;
+                s.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).await.ok()?;
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = tokio::io::copy_bidirectional(&mut s, &mut upstream).await;
+                Some(())
+            });
+        }
+    });
+    (addr, tunnels)
+}
+
+#[tokio::test]
+async fn connecting_through_a_socks5_proxy() {
+    let server = TestServer::builder().start().await.unwrap();
+    let (proxy, tunnels) = socks5_proxy(Some(("alice", "s3cret"))).await;
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.proxy = Some(ferrogram_client::Socks5Proxy {
+        addr: proxy,
+        credentials: Some(("alice".into(), "s3cret".into())),
+    });
+    let client = Client::connect(c).await.unwrap();
+    client
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    assert!(tunnels.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    assert!(!format!("{client:?}").contains("s3cret"));
+
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.proxy = Some(ferrogram_client::Socks5Proxy {
+        addr: proxy,
+        credentials: Some(("alice".into(), "wrong".into())),
+    });
+    c.reconnect_attempts = 1;
+    let e = Client::connect(c).await.unwrap_err();
+    assert!(
+        e.to_string().contains("refused the username or password"),
+        "{e}"
+    );
+}
