@@ -81,10 +81,10 @@ impl Client {
                 if messages.len() < chunk as usize {
                     s.done = true;
                 }
-                let last = messages.iter().rev().find_map(|m| match m {
-                    enums::Message::Message(m) => Some(m.id),
-                    enums::Message::Service(m) => Some(m.id),
-                    enums::Message::Empty(m) => Some(m.id),
+                let last = messages.last().map(|m| match m {
+                    enums::Message::Message(m) => m.id,
+                    enums::Message::Service(m) => m.id,
+                    enums::Message::Empty(m) => m.id,
                 });
                 match last {
                     Some(id) => s.offset_id = id,
