@@ -20,6 +20,7 @@ pub struct Faults {
 #[derive(Debug, Default)]
 struct State {
     drop_after: Option<u64>,
+    drop_every: Option<(u64, u64)>,
     drop_random: Option<(SeededRng, f64)>,
     delay: Duration,
     bad_salt: u64,
@@ -60,6 +61,12 @@ impl Faults {
     /// answer the resend from its cache without executing it twice. One-shot.
     pub fn drop_connection_after(&self, n: u64) {
         self.lock().drop_after = Some(n.max(1));
+    }
+
+    /// Closes the connection carrying every `n`-th RPC request (counting across
+    /// connections), after executing it and before replying, until cleared.
+    pub fn drop_connection_every(&self, n: u64) {
+        self.lock().drop_every = Some((n.max(1), 0));
     }
 
     /// Closes the connection (after executing, before replying) on each RPC
@@ -147,6 +154,12 @@ impl Faults {
             *n -= 1;
             if *n == 0 {
                 s.drop_after = None;
+                out.drop_connection = true;
+            }
+        }
+        if let Some((n, seen)) = s.drop_every.as_mut() {
+            *seen += 1;
+            if *seen % *n == 0 {
                 out.drop_connection = true;
             }
         }

@@ -7,6 +7,7 @@
 //!   "bots": [{"name": "Helper Bot", "username": "helper_bot"}],
 //!   "faults": {
 //!     "drop_connection_after": 3,
+//!     "drop_connection_every": 500,
 //!     "drop_connections_randomly": {"seed": 1, "probability": 0.1},
 //!     "delay_replies_ms": 50,
 //!     "force_bad_server_salt": 1,
@@ -55,6 +56,7 @@ pub(crate) struct FixtureBot {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum FaultSetting {
     DropAfter(u64),
+    DropEvery(u64),
     DropRandomly(u64, f64),
     Delay(Duration),
     BadSalt(u64),
@@ -68,6 +70,7 @@ impl FaultSetting {
     pub(crate) fn apply(&self, f: &crate::Faults) {
         match self {
             Self::DropAfter(n) => f.drop_connection_after(*n),
+            Self::DropEvery(n) => f.drop_connection_every(*n),
             Self::DropRandomly(seed, p) => f.drop_connections_randomly(*seed, *p),
             Self::Delay(d) => f.delay_replies(*d),
             Self::BadSalt(n) => f.force_bad_server_salt(*n),
@@ -161,6 +164,7 @@ pub(crate) fn parse(text: &str) -> R<Fixture> {
             at,
             &[
                 "drop_connection_after",
+                "drop_connection_every",
                 "drop_connections_randomly",
                 "delay_replies_ms",
                 "force_bad_server_salt",
@@ -172,6 +176,9 @@ pub(crate) fn parse(text: &str) -> R<Fixture> {
         )?;
         if let Some(n) = uint(m, at, "drop_connection_after")? {
             fx.faults.push(FaultSetting::DropAfter(n));
+        }
+        if let Some(n) = uint(m, at, "drop_connection_every")? {
+            fx.faults.push(FaultSetting::DropEvery(n));
         }
         if let Some(r) = m.get("drop_connections_randomly") {
             let at = "faults.drop_connections_randomly";

@@ -394,6 +394,7 @@ impl TestServerBuilder {
     ///   "bots": [{"name": "Helper Bot", "username": "helper_bot"}],
     ///   "faults": {
     ///     "drop_connection_after": 3,
+    ///     "drop_connection_every": 500,
     ///     "drop_connections_randomly": {"seed": 1, "probability": 0.1},
     ///     "delay_replies_ms": 50,
     ///     "force_bad_server_salt": 1,
