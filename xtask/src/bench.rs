@@ -109,8 +109,146 @@ fn human_ns(ns: f64) -> String {
     }
 }
 
+const RT_START: &str = "<!-- roundtrips -->";
+const RT_END: &str = "<!-- /roundtrips -->";
+const SEQUENTIAL: usize = 2_000;
+const PIPELINED: usize = 10_000;
+
+/// Parses `{"sequential_rps": x, "pipelined_rps": y}`.
+fn rates(json: &str) -> Result<(f64, f64), String> {
+    let num = |key: &str| -> Result<f64, String> {
+        let rest = json
+            .split(&format!("\"{key}\":"))
+            .nth(1)
+            .ok_or_else(|| format!("no {key} in {json:?}"))?;
+        let n: String = rest
+            .chars()
+            .skip_while(|c| c.is_whitespace())
+            .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+            .collect();
+        n.parse().map_err(|e| format!("{key}: {e}"))
+    };
+    Ok((num("sequential_rps")?, num("pipelined_rps")?))
+}
+
+/// Round trips per second of ferrogram-client and Telethon against one release
+/// testserver, as a Markdown section between markers.
+fn roundtrips() -> Result<String, String> {
+    use std::io::BufRead;
+    let root = root();
+    crate::run(cargo().args(["build", "--release", "-p", "ferrogram-testserver"]))?;
+    crate::run(cargo().args([
+        "build",
+        "--release",
+        "--manifest-path",
+        "bench/Cargo.toml",
+        "--bin",
+        "roundtrips",
+    ]))?;
+    let python = crate::peers::ensure_venv()?;
+    let mut server = Command::new(root.join("target/release/ferrogram-testserver"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("testserver: {e}"))?;
+    let mut info = String::new();
+    let read =
+        std::io::BufReader::new(server.stdout.take().ok_or("no stdout")?).read_line(&mut info);
+    let result = (|| -> Result<((f64, f64), (f64, f64)), String> {
+        read.map_err(|e| format!("testserver: {e}"))?;
+        let run = |cmd: &mut Command| -> Result<String, String> {
+            let out = cmd.output().map_err(|e| e.to_string())?;
+            if !out.status.success() {
+                return Err(format!(
+                    "{cmd:?} failed:\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        };
+        let n = (SEQUENTIAL.to_string(), PIPELINED.to_string());
+        let ours = run(
+            Command::new(root.join("bench/target/release/roundtrips")).args([
+                info.trim(),
+                &n.0,
+                &n.1,
+            ]),
+        )?;
+        let theirs = run(Command::new(&python).args([
+            root.join("peers/telethon_roundtrips.py")
+                .to_str()
+                .ok_or("path")?,
+            info.trim(),
+            &n.0,
+            &n.1,
+        ]))?;
+        Ok((rates(&ours)?, rates(&theirs)?))
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let ((seq, pip), (tseq, tpip)) = result?;
+    let mut md = String::new();
+    let _ = writeln!(md, "{RT_START}");
+    let _ = writeln!(
+        md,
+        "## Round trips against the test server
+"
+    );
+    let _ = writeln!(
+        md,
+        "One release `ferrogram-testserver` on 127.0.0.1; each client signs in as its bot over intermediate framing and sends `users.getUsers([inputUserSelf])`: {SEQUENTIAL} one after the other, then {PIPELINED} at once (ferrogram: tokio tasks on one `Client`; Telethon 1.45.0: `asyncio.gather`). Server and clients share this machine's CPUs.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| requests per second | ferrogram-client | Telethon | ferrogram / Telethon |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|---:|");
+    let _ = writeln!(
+        md,
+        "| sequential | {seq:.0} | {tseq:.0} | {:.2}× |",
+        seq / tseq
+    );
+    let _ = writeln!(
+        md,
+        "| pipelined | {pip:.0} | {tpip:.0} | {:.2}× |",
+        pip / tpip
+    );
+    let _ = writeln!(md, "\nA ratio above 1 means Ferrogram is faster.");
+    let _ = writeln!(md, "{RT_END}");
+    Ok(md)
+}
+
+/// Replaces the round-trip section of BENCHMARKS.md (or appends it).
+fn splice_roundtrips(doc: &str, section: &str) -> String {
+    match (doc.find(RT_START), doc.find(RT_END)) {
+        (Some(a), Some(b)) if b > a => {
+            format!(
+                "{}{}{}",
+                &doc[..a],
+                section.trim_end(),
+                &doc[b + RT_END.len()..]
+            )
+        }
+        _ => format!("{}\n{}", doc.trim_end(), section),
+    }
+}
+
 pub fn run(args: &[&str]) -> Result<(), String> {
     let root = root();
+    if args.contains(&"--roundtrips-only") {
+        let section = roundtrips()?;
+        let path = root.join("BENCHMARKS.md");
+        let doc = std::fs::read_to_string(&path).unwrap_or_default();
+        let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+        let section = section.replacen(
+            "## Round trips against the test server\n",
+            &format!("## Round trips against the test server\n\nMeasured {date} on {} ({} logical CPUs), apart from the run above.\n", cpu_model(), std::thread::available_parallelism().map_or(0, |n| n.get())),
+            1,
+        );
+        std::fs::write(&path, splice_roundtrips(&doc, &section)).map_err(|e| e.to_string())?;
+        println!("xtask: updated the round-trip section of BENCHMARKS.md");
+        return Ok(());
+    }
     let skip_builds = args.contains(&"--no-build-times");
     crate::run(cargo().args(["bench", "--manifest-path", "bench/Cargo.toml"]))?;
     let crit = root.join("bench/target/criterion");
@@ -301,6 +439,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             ours / theirs
         );
     }
+    let _ = writeln!(md);
+    md.push_str(&roundtrips()?);
     std::fs::write(root.join("BENCHMARKS.md"), md).map_err(|e| e.to_string())?;
     println!("xtask: wrote BENCHMARKS.md");
     Ok(())
