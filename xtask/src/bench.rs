@@ -114,8 +114,11 @@ const RT_END: &str = "<!-- /roundtrips -->";
 const SEQUENTIAL: usize = 2_000;
 const PIPELINED: usize = 10_000;
 
+/// Sequential and pipelined requests per second.
+type Rates = (f64, f64);
+
 /// Parses `{"sequential_rps": x, "pipelined_rps": y}`.
-fn rates(json: &str) -> Result<(f64, f64), String> {
+fn rates(json: &str) -> Result<Rates, String> {
     let num = |key: &str| -> Result<f64, String> {
         let rest = json
             .split(&format!("\"{key}\":"))
@@ -154,7 +157,7 @@ fn roundtrips() -> Result<String, String> {
     let mut info = String::new();
     let read =
         std::io::BufReader::new(server.stdout.take().ok_or("no stdout")?).read_line(&mut info);
-    let result = (|| -> Result<((f64, f64), (f64, f64)), String> {
+    let result = (|| -> Result<(Rates, Rates), String> {
         read.map_err(|e| format!("testserver: {e}"))?;
         let run = |cmd: &mut Command| -> Result<String, String> {
             let out = cmd.output().map_err(|e| e.to_string())?;
