@@ -27,6 +27,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod chats;
 mod clock;
 mod conn;
 mod counters;
@@ -62,6 +63,9 @@ use world::World;
 
 /// How long a salt is valid for (a new one starts every period).
 pub const SALT_PERIOD_SECS: i64 = 1800;
+
+/// Synthetic members of the default supergroup.
+pub const DEFAULT_MEMBERS: usize = 3_000;
 
 /// The phone number of the default user account.
 pub const DEFAULT_USER_PHONE: &str = "9996621234";
@@ -271,6 +275,7 @@ pub struct TestServerBuilder {
     seed: Option<u64>,
     clock: Clock,
     default_world: bool,
+    members: usize,
     log: Option<Box<dyn std::io::Write + Send>>,
     fixture: Option<fixture::Fixture>,
 }
@@ -285,6 +290,7 @@ impl Default for TestServerBuilder {
             seed: None,
             clock: Clock::real(),
             default_world: true,
+            members: DEFAULT_MEMBERS,
             log: None,
             fixture: None,
         }
@@ -423,6 +429,13 @@ impl TestServerBuilder {
         Ok(self)
     }
 
+    /// How many synthetic members the default supergroup gets (default
+    /// [`DEFAULT_MEMBERS`]; a fifth of them also subscribe to the channel).
+    pub fn members(mut self, n: usize) -> Self {
+        self.members = n;
+        self
+    }
+
     /// Starts with no accounts at all instead of the default user and bot.
     pub fn empty_world(mut self) -> Self {
         self.default_world = false;
@@ -447,7 +460,13 @@ impl TestServerBuilder {
         let mut user = None;
         let mut bot_token = None;
         if self.default_world {
-            let (u, b) = seed_default_world(&mut world, self.home_dc, &mut rng);
+            let (u, b) = seed_default_world(
+                &mut world,
+                self.home_dc,
+                &mut rng,
+                self.clock.unix(),
+                self.members,
+            );
             user = Some(u);
             bot_token = Some(b);
         }
@@ -598,6 +617,8 @@ fn seed_default_world(
     world: &mut World,
     home_dc: i32,
     rng: &mut SeededRng,
+    now: i32,
+    members: usize,
 ) -> (UserCredentials, String) {
     let phone = format!("{}{}{}", world::TEST_PHONE_PREFIX, home_dc, "1234");
     let phone = if home_dc == 2 {
@@ -615,6 +636,7 @@ fn seed_default_world(
         a.username = Some("ferrogram_test_bot".into());
     }
     let token = world.accounts[&bot].bot_token.clone().unwrap_or_default();
+    chats::seed_default_chats(world, id, bot, now, members);
     (
         UserCredentials {
             id,
@@ -869,6 +891,22 @@ impl TestServer {
                 })
                 .collect()
         };
+        let chats_json: Vec<serde_json::Value> = {
+            let w = lock(&self.shared.world);
+            w.chats
+                .values()
+                .map(|c| {
+                    serde_json::json!({
+                        "id": c.id,
+                        "marked_id": c.marked_id(),
+                        "username": c.username,
+                        "title": c.title,
+                        "kind": c.kind.name(),
+                        "members": c.count_members(),
+                    })
+                })
+                .collect()
+        };
         serde_json::json!({
             "accounts": accounts,
             "addr": self.addr().to_string(),
@@ -877,7 +915,7 @@ impl TestServer {
             "rsa_public_key_pem": self.rsa_public_key_pem(),
             "bot_token": self.bot_token,
             "user": user,
-            "chats": [],
+            "chats": chats_json,
         })
         .to_string()
     }

@@ -212,6 +212,21 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             {
                 return Err(bad("USERNAME_INVALID"));
             }
+            if let Some(chat) = w
+                .chats
+                .values()
+                .find(|c| c.username.as_deref().map(str::to_ascii_lowercase) == Some(name.clone()))
+            {
+                let id = chat.id;
+                return Ok(
+                    enums::contacts::ResolvedPeer::from(types::contacts::ResolvedPeer {
+                        peer: enums::Peer::from(types::PeerChannel { channel_id: id }),
+                        chats: w.chat_view(me, id).into_iter().collect(),
+                        users: Vec::new(),
+                    })
+                    .to_bytes(),
+                );
+            }
             let Some(id) = w
                 .accounts
                 .values()
@@ -240,6 +255,68 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                     peer: enums::Peer::from(types::PeerUser { user_id: id }),
                     chats: Vec::new(),
                     users: w.user_view(me, id).into_iter().collect(),
+                })
+                .to_bytes(),
+            )
+        }
+        AnyObject::ChannelsGetChannels(x) => {
+            let me = me(ctx, w)?;
+            let mut chats = Vec::new();
+            for c in &x.id {
+                let id = channel_id(w, me, c)?;
+                chats.extend(w.chat_view(me, id));
+            }
+            Ok(enums::messages::Chats::from(types::messages::Chats { chats }).to_bytes())
+        }
+        AnyObject::MessagesGetChats(x) => {
+            let me = me(ctx, w)?;
+            let chats =
+                x.id.iter()
+                    .filter(|id| {
+                        w.chats.get(id).is_some_and(|c| {
+                            c.kind == crate::chats::ChatKind::Group && c.participant(me).is_some()
+                        })
+                    })
+                    .filter_map(|id| w.chat_view(me, *id))
+                    .collect();
+            Ok(enums::messages::Chats::from(types::messages::Chats { chats }).to_bytes())
+        }
+        AnyObject::ChannelsGetFullChannel(x) => {
+            let me = me(ctx, w)?;
+            let id = readable_channel(w, me, &x.channel)?;
+            let full = w.channel_full(id).expect("exists");
+            Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
+                full_chat: enums::ChatFull::from(full),
+                chats: w.chat_view(me, id).into_iter().collect(),
+                users: Vec::new(),
+            })
+            .to_bytes())
+        }
+        AnyObject::ChannelsGetParticipants(x) => {
+            let me = me(ctx, w)?;
+            get_participants(w, me, &x)
+        }
+        AnyObject::ChannelsGetParticipant(x) => {
+            let me = me(ctx, w)?;
+            let id = readable_channel(w, me, &x.channel)?;
+            let user = match &x.participant {
+                enums::InputPeer::InputPeerSelf => me,
+                enums::InputPeer::User(u) => u.user_id,
+                _ => return Err(bad("PARTICIPANT_ID_INVALID")),
+            };
+            let c = &w.chats[&id];
+            let Some(p) = c
+                .participant(user)
+                .filter(|p| !matches!(p.role, crate::chats::Role::Left))
+            else {
+                return Err(bad("USER_NOT_PARTICIPANT"));
+            };
+            let participant = w.participant_view(p, me);
+            Ok(
+                enums::channels::ChannelParticipant::from(types::channels::ChannelParticipant {
+                    participant,
+                    chats: w.chat_view(me, id).into_iter().collect(),
+                    users: users_of(w, me, vec![user]),
                 })
                 .to_bytes(),
             )
@@ -1003,4 +1080,138 @@ fn get_file(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::upload::GetFil
         bytes: photo.bytes[start..end].to_vec(),
     })
     .to_bytes())
+}
+
+/// The supergroup or channel an `InputChannel` names, if its access hash is the
+/// one `me` was given.
+fn channel_id(w: &World, me: i64, c: &enums::InputChannel) -> Result<i64, RpcErr> {
+    match c {
+        enums::InputChannel::InputChannel(c)
+            if w.chats
+                .get(&c.channel_id)
+                .is_some_and(|x| x.kind != crate::chats::ChatKind::Group)
+                && w.channel_access_hash(me, c.channel_id) == c.access_hash =>
+        {
+            Ok(c.channel_id)
+        }
+        _ => Err(bad("CHANNEL_INVALID")),
+    }
+}
+
+/// A channel `me` may read: a member, or a public one.
+fn readable_channel(w: &World, me: i64, c: &enums::InputChannel) -> Result<i64, RpcErr> {
+    let id = channel_id(w, me, c)?;
+    let chat = &w.chats[&id];
+    let member = chat
+        .participant(me)
+        .is_some_and(crate::chats::Participant::is_member);
+    if !member && chat.username.is_none() {
+        return Err(bad("CHANNEL_PRIVATE"));
+    }
+    Ok(id)
+}
+
+fn get_participants(w: &World, me: i64, x: &functions::channels::GetParticipants) -> R {
+    use crate::chats::{ChatKind, LISTING_CAP, Role, SEARCH_CAP, name_matches};
+    let id = readable_channel(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    let mine = chat.participant(me);
+    let is_admin = mine.is_some_and(crate::chats::Participant::is_admin);
+    let can_ban = mine.is_some_and(|p| match &p.role {
+        Role::Creator { .. } => true,
+        Role::Admin { rights, .. } => rights.ban_users,
+        _ => false,
+    });
+    if chat.kind == ChatKind::Channel && !is_admin {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let matches = |p: &crate::chats::Participant, q: &str| {
+        w.accounts
+            .get(&p.user)
+            .is_some_and(|a| name_matches(&a.first_name, &a.last_name, a.username.as_deref(), q))
+    };
+    // Newest first, as Telegram lists recent members.
+    let ordered = chat.participants.iter().rev();
+    let (selected, cap): (Vec<&crate::chats::Participant>, usize) = match &x.filter {
+        enums::ChannelParticipantsFilter::ChannelParticipantsRecent => {
+            (ordered.filter(|p| p.is_member()).collect(), LISTING_CAP)
+        }
+        enums::ChannelParticipantsFilter::ChannelParticipantsAdmins => {
+            let mut v: Vec<_> = chat.participants.iter().filter(|p| p.is_admin()).collect();
+            v.sort_by_key(|p| !matches!(p.role, Role::Creator { .. }));
+            (v, LISTING_CAP)
+        }
+        enums::ChannelParticipantsFilter::ChannelParticipantsBots => (
+            ordered
+                .filter(|p| p.is_member() && w.accounts.get(&p.user).is_some_and(|a| a.bot))
+                .collect(),
+            LISTING_CAP,
+        ),
+        enums::ChannelParticipantsFilter::ChannelParticipantsKicked(k) => {
+            if !can_ban {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            (
+                ordered
+                    .filter(|p| matches!(p.role, Role::Banned { .. }) && matches(p, &k.q))
+                    .collect(),
+                LISTING_CAP,
+            )
+        }
+        enums::ChannelParticipantsFilter::ChannelParticipantsBanned(b) => {
+            if !can_ban {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            (
+                ordered
+                    .filter(|p| matches!(p.role, Role::Restricted { .. }) && matches(p, &b.q))
+                    .collect(),
+                LISTING_CAP,
+            )
+        }
+        enums::ChannelParticipantsFilter::ChannelParticipantsSearch(s) => {
+            let cap = if s.q.trim().is_empty() {
+                LISTING_CAP
+            } else {
+                SEARCH_CAP
+            };
+            (
+                ordered
+                    .filter(|p| p.is_member() && matches(p, &s.q))
+                    .collect(),
+                cap,
+            )
+        }
+        // No contact lists in this world: nobody is a contact.
+        enums::ChannelParticipantsFilter::ChannelParticipantsContacts(_) => (Vec::new(), 0),
+        enums::ChannelParticipantsFilter::ChannelParticipantsMentions(m) => {
+            let q = m.q.clone().unwrap_or_default();
+            (
+                ordered
+                    .filter(|p| p.is_member() && matches(p, &q))
+                    .collect(),
+                SEARCH_CAP,
+            )
+        }
+    };
+    let count = selected.len() as i32;
+    let offset = x.offset.max(0) as usize;
+    let limit = x.limit.clamp(0, 200) as usize;
+    let end = (offset + limit).min(selected.len()).min(cap);
+    let page: Vec<&crate::chats::Participant> = if offset < end {
+        selected[offset..end].to_vec()
+    } else {
+        Vec::new()
+    };
+    let participants = page.iter().map(|p| w.participant_view(p, me)).collect();
+    let users = users_of(w, me, page.iter().map(|p| p.user).collect());
+    Ok(
+        enums::channels::ChannelParticipants::from(types::channels::ChannelParticipants {
+            count,
+            participants,
+            chats: Vec::new(),
+            users,
+        })
+        .to_bytes(),
+    )
 }

@@ -143,6 +143,9 @@ pub(crate) struct World {
     pub profile_photos: HashMap<i64, Vec<i64>>,
     next_user_id: i64,
     next_photo_id: i64,
+    next_chat_id: i64,
+    /// Groups, supergroups and channels by id.
+    pub chats: BTreeMap<i64, crate::chats::StoredChat>,
     next_export_id: i64,
     pub home_dc: i32,
 }
@@ -166,9 +169,18 @@ impl World {
             profile_photos: HashMap::new(),
             next_user_id: 1_000_000_001,
             next_photo_id: 5_000_000_001,
+            next_chat_id: 1_500_000_001,
+            chats: BTreeMap::new(),
             next_export_id: 1,
             home_dc,
         }
+    }
+
+    /// A fresh chat id.
+    pub(crate) fn next_chat_id(&mut self) -> i64 {
+        let id = self.next_chat_id;
+        self.next_chat_id += 1;
+        id
     }
 
     /// A keyed hash of `parts` (access hashes, tokens, salts, references).

@@ -25,6 +25,9 @@ struct Args {
     /// Write one JSON line per decoded request here (secrets redacted).
     #[arg(long)]
     log_requests: Option<PathBuf>,
+    /// Synthetic members of the default supergroup.
+    #[arg(long, default_value_t = ferrogram_testserver::DEFAULT_MEMBERS)]
+    members: usize,
     /// Seed for the server's randomness (reproducible runs).
     #[arg(long)]
     seed: Option<u64>,
@@ -33,7 +36,9 @@ struct Args {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let mut builder = ferrogram_testserver::TestServer::builder().listen(args.listen);
+    let mut builder = ferrogram_testserver::TestServer::builder()
+        .listen(args.listen)
+        .members(args.members);
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
     }

@@ -1,0 +1,799 @@
+//! Groups, supergroups and channels, their participants in every role, and the
+//! default chat world.
+
+use std::collections::HashMap;
+
+use ferrogram_tl_types::{enums, types};
+
+use crate::world::World;
+
+/// The most members a plain participant listing reaches (offsets beyond give
+/// nothing), as on Telegram; `count` still reports the real total.
+pub const LISTING_CAP: usize = 10_000;
+/// The most matches one participant search returns (the test server's choice;
+/// Telegram caps searches too). `count` reports the real number of matches.
+pub const SEARCH_CAP: usize = 1_000;
+
+/// What a chat is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChatKind {
+    /// A basic group.
+    Group,
+    /// A supergroup (megagroup).
+    Supergroup,
+    /// A broadcast channel.
+    Channel,
+}
+
+impl ChatKind {
+    /// The name used in the server's JSON line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Group => "group",
+            Self::Supergroup => "supergroup",
+            Self::Channel => "channel",
+        }
+    }
+}
+
+/// A participant's role.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Role {
+    Creator {
+        rank: Option<String>,
+    },
+    Admin {
+        rights: types::ChatAdminRights,
+        rank: Option<String>,
+        promoted_by: i64,
+    },
+    Member,
+    /// Restricted (still a member), until a date (0: forever).
+    Restricted {
+        rights: types::ChatBannedRights,
+        kicked_by: i64,
+    },
+    /// Banned (kicked: `view_messages` denied), until a date (0: forever).
+    Banned {
+        rights: types::ChatBannedRights,
+        kicked_by: i64,
+    },
+    Left,
+}
+
+/// One participant.
+#[derive(Clone, Debug)]
+pub(crate) struct Participant {
+    pub user: i64,
+    pub role: Role,
+    pub date: i32,
+    pub inviter: i64,
+}
+
+impl Participant {
+    /// A current member (not banned, not left).
+    pub fn is_member(&self) -> bool {
+        !matches!(self.role, Role::Banned { .. } | Role::Left)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        matches!(self.role, Role::Creator { .. } | Role::Admin { .. })
+    }
+}
+
+/// A group, supergroup or channel.
+#[derive(Clone, Debug)]
+pub(crate) struct StoredChat {
+    pub id: i64,
+    pub kind: ChatKind,
+    pub title: String,
+    pub username: Option<String>,
+    pub about: String,
+    pub creator: i64,
+    pub date: i32,
+    pub default_banned: types::ChatBannedRights,
+    pub pts: i32,
+    /// Participants in join order (oldest first).
+    pub participants: Vec<Participant>,
+    pub index: HashMap<i64, usize>,
+}
+
+impl StoredChat {
+    pub fn new(id: i64, kind: ChatKind, title: &str, creator: i64, date: i32) -> Self {
+        let mut c = Self {
+            id,
+            kind,
+            title: title.to_owned(),
+            username: None,
+            about: String::new(),
+            creator,
+            date,
+            default_banned: types::ChatBannedRights::default(),
+            pts: 1,
+            participants: Vec::new(),
+            index: HashMap::new(),
+        };
+        c.add(creator, Role::Creator { rank: None }, date, creator);
+        c
+    }
+
+    /// Adds (or replaces) a participant.
+    pub fn add(&mut self, user: i64, role: Role, date: i32, inviter: i64) {
+        let p = Participant {
+            user,
+            role,
+            date,
+            inviter,
+        };
+        match self.index.get(&user) {
+            Some(&i) => self.participants[i] = p,
+            None => {
+                self.index.insert(user, self.participants.len());
+                self.participants.push(p);
+            }
+        }
+    }
+
+    pub fn participant(&self, user: i64) -> Option<&Participant> {
+        self.index.get(&user).map(|&i| &self.participants[i])
+    }
+
+    pub fn count_members(&self) -> i32 {
+        self.participants.iter().filter(|p| p.is_member()).count() as i32
+    }
+
+    pub fn count_admins(&self) -> i32 {
+        self.participants.iter().filter(|p| p.is_admin()).count() as i32
+    }
+
+    pub fn count_kicked(&self) -> i32 {
+        self.participants
+            .iter()
+            .filter(|p| matches!(p.role, Role::Banned { .. }))
+            .count() as i32
+    }
+
+    pub fn count_banned(&self) -> i32 {
+        self.participants
+            .iter()
+            .filter(|p| matches!(p.role, Role::Restricted { .. }))
+            .count() as i32
+    }
+
+    /// The marked (Bot API) id.
+    pub fn marked_id(&self) -> i64 {
+        match self.kind {
+            ChatKind::Group => -self.id,
+            _ => -(1_000_000_000_000 + self.id),
+        }
+    }
+}
+
+/// Every admin right of layer 230, set.
+pub(crate) fn all_admin_rights() -> types::ChatAdminRights {
+    types::ChatAdminRights {
+        change_info: true,
+        post_messages: true,
+        edit_messages: true,
+        delete_messages: true,
+        ban_users: true,
+        invite_users: true,
+        pin_messages: true,
+        add_admins: true,
+        anonymous: false,
+        manage_call: true,
+        other: true,
+        manage_topics: true,
+        post_stories: true,
+        edit_stories: true,
+        delete_stories: true,
+        ..types::ChatAdminRights::default()
+    }
+}
+
+const FIRST: &[&str] = &[
+    "Ada",
+    "Alan",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Edsger",
+    "Sophie",
+    "Lukas",
+    "Emma",
+    "Noah",
+    "Olivia",
+    "Mateo",
+    "Camille",
+    "Hugo",
+    "Giulia",
+    "Marco",
+    "Aiko",
+    "Haruto",
+    "Yuna",
+    "Minjun",
+    "Seo-yeon",
+    "Wei",
+    "Mei",
+    "Arjun",
+    "Priya",
+    "Ananya",
+    "Fatima",
+    "Omar",
+    "Layla",
+    "Yusuf",
+    "Amara",
+    "Kwame",
+    "Chiamaka",
+    "Tendai",
+    "Zanele",
+    "Kofi",
+    "Olga",
+    "Dmitri",
+    "Anastasia",
+    "Ivan",
+    "Katarzyna",
+    "Piotr",
+    "Eszter",
+    "Bence",
+    "Ingrid",
+    "Lars",
+    "Freya",
+    "Björn",
+    "Aoife",
+    "Cian",
+    "Siobhan",
+    "Mariana",
+    "João",
+    "Lucía",
+    "Diego",
+    "Valentina",
+    "Santiago",
+    "Ximena",
+    "Tomás",
+    "Elif",
+    "Emre",
+    "Zeynep",
+    "Nikos",
+    "Eleni",
+    "Jamal",
+    "Aaliyah",
+    "Darnell",
+    "Keisha",
+    "Zoë",
+    "Chloé",
+    "Åsa",
+    "Søren",
+    "Niamh",
+    "محمد",
+    "Алексей",
+    "Мария",
+    "李",
+    "王芳",
+    "さくら",
+    "Thảo",
+    "Nguyễn",
+    "Kiri",
+    "Aroha",
+    "Tane",
+];
+const LAST: &[&str] = &[
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Dijkstra",
+    "Müller",
+    "Schmidt",
+    "Dubois",
+    "Martin",
+    "Rossi",
+    "Bianchi",
+    "García",
+    "Fernández",
+    "Silva",
+    "Santos",
+    "Kowalski",
+    "Nowak",
+    "Nagy",
+    "Horváth",
+    "Andersson",
+    "Johansson",
+    "Hansen",
+    "Nielsen",
+    "Murphy",
+    "O'Brien",
+    "Ivanova",
+    "Petrov",
+    "Smirnov",
+    "Yılmaz",
+    "Kaya",
+    "Papadopoulos",
+    "Tanaka",
+    "Suzuki",
+    "Kim",
+    "Park",
+    "Lee",
+    "Chen",
+    "Wang",
+    "Zhang",
+    "Patel",
+    "Sharma",
+    "Singh",
+    "Khan",
+    "Haddad",
+    "Mensah",
+    "Okafor",
+    "Mokoena",
+    "Nkosi",
+    "Diallo",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Nguyen",
+    "Tran",
+    "Wiremu",
+    "",
+];
+
+/// A realistic, varied name for synthetic member `i` (deterministic).
+pub(crate) fn synthetic_name(i: usize) -> (String, String) {
+    let h = (i as u64)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        .rotate_left(17);
+    let first = FIRST[(h % FIRST.len() as u64) as usize];
+    let last = LAST[((h >> 20) % LAST.len() as u64) as usize];
+    (first.to_owned(), last.to_owned())
+}
+
+/// The ASCII username of synthetic member `i`, for about one in three of them.
+pub(crate) fn synthetic_username(i: usize, first: &str) -> Option<String> {
+    if i % 3 != 0 {
+        return None;
+    }
+    let base: String = first
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let base = if base.len() < 3 {
+        "member".to_owned()
+    } else {
+        base
+    };
+    Some(format!("{base}_{i}"))
+}
+
+/// Whether `query` matches a participant: a case-insensitive prefix of any word
+/// of the first name, last name or username (the documented search semantics).
+pub(crate) fn name_matches(first: &str, last: &str, username: Option<&str>, query: &str) -> bool {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return true;
+    }
+    let words = first
+        .split_whitespace()
+        .chain(last.split_whitespace())
+        .chain(username);
+    words.map(str::to_lowercase).any(|w| w.starts_with(&q))
+}
+
+impl World {
+    /// A channel's access hash as `viewer` sees it.
+    pub(crate) fn channel_access_hash(&self, viewer: i64, channel: i64) -> i64 {
+        let h = self.keyed(&[b"channel", &viewer.to_le_bytes(), &channel.to_le_bytes()]);
+        i64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
+    }
+
+    /// A chat as `viewer` sees it.
+    pub(crate) fn chat_view(&self, viewer: i64, id: i64) -> Option<enums::Chat> {
+        let c = self.chats.get(&id)?;
+        let me = c.participant(viewer);
+        let left = !me.is_some_and(Participant::is_member);
+        if c.kind == ChatKind::Group {
+            return Some(enums::Chat::from(types::Chat {
+                creator: c.creator == viewer,
+                left,
+                deactivated: false,
+                call_active: false,
+                call_not_empty: false,
+                noforwards: false,
+                id: c.id,
+                title: c.title.clone(),
+                photo: enums::ChatPhoto::Empty,
+                participants_count: c.count_members(),
+                date: c.date,
+                version: 1,
+                migrated_to: None,
+                admin_rights: me.and_then(|p| match &p.role {
+                    Role::Admin { rights, .. } => {
+                        Some(enums::ChatAdminRights::from(rights.clone()))
+                    }
+                    _ => None,
+                }),
+                default_banned_rights: Some(enums::ChatBannedRights::from(
+                    c.default_banned.clone(),
+                )),
+            }));
+        }
+        let admin_rights = me.and_then(|p| match &p.role {
+            Role::Creator { .. } => Some(enums::ChatAdminRights::from(all_admin_rights())),
+            Role::Admin { rights, .. } => Some(enums::ChatAdminRights::from(rights.clone())),
+            _ => None,
+        });
+        let banned_rights = me.and_then(|p| match &p.role {
+            Role::Restricted { rights, .. } => Some(enums::ChatBannedRights::from(rights.clone())),
+            _ => None,
+        });
+        Some(enums::Chat::from(types::Channel {
+            creator: c.creator == viewer,
+            left,
+            broadcast: c.kind == ChatKind::Channel,
+            verified: false,
+            megagroup: c.kind == ChatKind::Supergroup,
+            restricted: false,
+            signatures: false,
+            min: false,
+            scam: false,
+            has_link: false,
+            has_geo: false,
+            slowmode_enabled: false,
+            call_active: false,
+            call_not_empty: false,
+            fake: false,
+            gigagroup: false,
+            noforwards: false,
+            join_to_send: false,
+            join_request: false,
+            forum: false,
+            stories_hidden: false,
+            stories_hidden_min: false,
+            stories_unavailable: false,
+            signature_profiles: false,
+            autotranslation: false,
+            broadcast_messages_allowed: false,
+            monoforum: false,
+            forum_tabs: false,
+            id: c.id,
+            access_hash: Some(self.channel_access_hash(viewer, c.id)),
+            title: c.title.clone(),
+            username: c.username.clone(),
+            photo: enums::ChatPhoto::Empty,
+            date: c.date,
+            restriction_reason: None,
+            admin_rights,
+            banned_rights,
+            default_banned_rights: Some(enums::ChatBannedRights::from(c.default_banned.clone())),
+            participants_count: Some(c.count_members()),
+            usernames: None,
+            stories_max_id: None,
+            color: None,
+            profile_color: None,
+            emoji_status: None,
+            level: None,
+            subscription_until_date: None,
+            bot_verification_icon: None,
+            send_paid_messages_stars: None,
+            linked_monoforum_id: None,
+            linked_community_id: None,
+        }))
+    }
+
+    /// `channelFull` of a supergroup or channel.
+    pub(crate) fn channel_full(&self, id: i64) -> Option<types::ChannelFull> {
+        let c = self.chats.get(&id)?;
+        Some(types::ChannelFull {
+            can_view_participants: true,
+            can_set_username: false,
+            can_set_stickers: false,
+            hidden_prehistory: false,
+            can_set_location: false,
+            has_scheduled: false,
+            can_view_stats: c.kind != ChatKind::Group,
+            blocked: false,
+            can_delete_channel: false,
+            antispam: false,
+            participants_hidden: false,
+            translations_disabled: false,
+            stories_pinned_available: false,
+            view_forum_as_messages: false,
+            restricted_sponsored: false,
+            can_view_revenue: false,
+            paid_media_allowed: false,
+            can_view_stars_revenue: false,
+            paid_reactions_available: false,
+            stargifts_available: false,
+            paid_messages_available: false,
+            has_welcome_messages: false,
+            id: c.id,
+            about: c.about.clone(),
+            participants_count: Some(c.count_members()),
+            admins_count: Some(c.count_admins()),
+            kicked_count: Some(c.count_kicked()),
+            banned_count: Some(c.count_banned()),
+            online_count: None,
+            read_inbox_max_id: 0,
+            read_outbox_max_id: 0,
+            unread_count: 0,
+            chat_photo: enums::Photo::Empty(types::PhotoEmpty { id: 0 }),
+            notify_settings: enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
+            exported_invite: None,
+            bot_info: Vec::new(),
+            migrated_from_chat_id: None,
+            migrated_from_max_id: None,
+            pinned_msg_id: None,
+            stickerset: None,
+            available_min_id: None,
+            folder_id: None,
+            linked_chat_id: None,
+            location: None,
+            slowmode_seconds: None,
+            slowmode_next_send_date: None,
+            stats_dc: None,
+            pts: c.pts,
+            call: None,
+            ttl_period: None,
+            pending_suggestions: None,
+            groupcall_default_join_as: None,
+            theme_emoticon: None,
+            requests_pending: None,
+            recent_requesters: None,
+            default_send_as: None,
+            available_reactions: None,
+            reactions_limit: None,
+            stories: None,
+            wallpaper: None,
+            boosts_applied: None,
+            boosts_unrestrict: None,
+            emojiset: None,
+            bot_verification: None,
+            stargifts_count: None,
+            send_paid_messages_stars: None,
+            main_tab: None,
+            guard_bot_id: None,
+        })
+    }
+
+    /// A participant in its TL form.
+    pub(crate) fn participant_view(
+        &self,
+        p: &Participant,
+        viewer: i64,
+    ) -> enums::ChannelParticipant {
+        let peer = enums::Peer::from(types::PeerUser { user_id: p.user });
+        match &p.role {
+            Role::Creator { rank } => {
+                enums::ChannelParticipant::from(types::ChannelParticipantCreator {
+                    user_id: p.user,
+                    admin_rights: enums::ChatAdminRights::from(all_admin_rights()),
+                    rank: rank.clone(),
+                })
+            }
+            Role::Admin {
+                rights,
+                rank,
+                promoted_by,
+            } => enums::ChannelParticipant::from(types::ChannelParticipantAdmin {
+                can_edit: *promoted_by == viewer,
+                is_self: p.user == viewer,
+                user_id: p.user,
+                inviter_id: Some(p.inviter),
+                promoted_by: *promoted_by,
+                date: p.date,
+                admin_rights: enums::ChatAdminRights::from(rights.clone()),
+                rank: rank.clone(),
+            }),
+            Role::Member => enums::ChannelParticipant::from(types::ChannelParticipant {
+                user_id: p.user,
+                date: p.date,
+                subscription_until_date: None,
+                rank: None,
+            }),
+            Role::Restricted { rights, kicked_by } | Role::Banned { rights, kicked_by } => {
+                enums::ChannelParticipant::from(types::ChannelParticipantBanned {
+                    left: matches!(p.role, Role::Banned { .. }),
+                    peer,
+                    kicked_by: *kicked_by,
+                    date: p.date,
+                    banned_rights: enums::ChatBannedRights::from(rights.clone()),
+                    rank: None,
+                })
+            }
+            Role::Left => enums::ChannelParticipant::from(types::ChannelParticipantLeft { peer }),
+        }
+    }
+
+    /// Creates a chat and returns its id.
+    pub(crate) fn create_chat(
+        &mut self,
+        kind: ChatKind,
+        title: &str,
+        creator: i64,
+        date: i32,
+    ) -> i64 {
+        let id = self.next_chat_id();
+        self.chats
+            .insert(id, StoredChat::new(id, kind, title, creator, date));
+        id
+    }
+}
+
+/// Fills the default chat world: a supergroup `@ferrogram_lounge` with `members`
+/// synthetic members in every role (admins with varied rights and ranks,
+/// restricted, kicked, left, bots), a broadcast channel `@ferrogram_news` and a
+/// basic group, all created by `owner`, with `bot` an admin with every right.
+pub(crate) fn seed_default_chats(
+    world: &mut World,
+    owner: i64,
+    bot: i64,
+    now: i32,
+    members: usize,
+) {
+    let home = world.home_dc;
+    let lounge = world.create_chat(
+        ChatKind::Supergroup,
+        "Ferrogram Lounge",
+        owner,
+        now - 400 * 86_400,
+    );
+    let news = world.create_chat(
+        ChatKind::Channel,
+        "Ferrogram News",
+        owner,
+        now - 300 * 86_400,
+    );
+    let team = world.create_chat(ChatKind::Group, "Ferrogram Team", owner, now - 200 * 86_400);
+    let mut synthetic = Vec::with_capacity(members);
+    for i in 0..members {
+        let (first, last) = synthetic_name(i);
+        let is_bot = i % 50 == 1;
+        let id = world.create_account(&first, &last, None, is_bot, home);
+        let username = if is_bot {
+            Some(format!("helper{i}_bot"))
+        } else {
+            synthetic_username(i, &first)
+        };
+        if let Some(a) = world.accounts.get_mut(&id) {
+            a.username = username;
+        }
+        synthetic.push(id);
+    }
+    let rights = |f: &dyn Fn(&mut types::ChatAdminRights)| {
+        let mut r = types::ChatAdminRights::default();
+        f(&mut r);
+        r
+    };
+    let admin_sets: [(types::ChatAdminRights, Option<&str>); 4] = [
+        (
+            rights(&|r| {
+                r.delete_messages = true;
+                r.ban_users = true;
+                r.pin_messages = true;
+            }),
+            Some("Moderator"),
+        ),
+        (
+            rights(&|r| {
+                r.change_info = true;
+                r.invite_users = true;
+            }),
+            None,
+        ),
+        (
+            rights(&|r| {
+                r.delete_messages = true;
+                r.ban_users = true;
+                r.invite_users = true;
+                r.pin_messages = true;
+                r.add_admins = true;
+                r.manage_call = true;
+            }),
+            Some("Co-owner"),
+        ),
+        (rights(&|r| r.invite_users = true), Some("Greeter")),
+    ];
+    if let Some(c) = world.chats.get_mut(&lounge) {
+        c.username = Some("ferrogram_lounge".into());
+        c.about = "Where Ferrogram's users meet.".into();
+        c.add(
+            bot,
+            Role::Admin {
+                rights: all_admin_rights(),
+                rank: Some("bot".into()),
+                promoted_by: owner,
+            },
+            now - 399 * 86_400,
+            owner,
+        );
+        let n = synthetic.len().max(1) as i32;
+        for (i, &user) in synthetic.iter().enumerate() {
+            // Joined over the last year, in order.
+            let date = now - 365 * 86_400 + (i as i32) * (365 * 86_400 / n);
+            let role = if i < 8 {
+                let (r, rank) = &admin_sets[i % admin_sets.len()];
+                Role::Admin {
+                    rights: r.clone(),
+                    rank: rank.map(str::to_owned),
+                    promoted_by: owner,
+                }
+            } else if i % 97 == 5 {
+                Role::Restricted {
+                    rights: types::ChatBannedRights {
+                        send_media: true,
+                        send_photos: true,
+                        send_videos: true,
+                        embed_links: true,
+                        until_date: if i % 2 == 0 { 0 } else { now + 86_400 },
+                        ..types::ChatBannedRights::default()
+                    },
+                    kicked_by: owner,
+                }
+            } else if i % 89 == 7 {
+                Role::Banned {
+                    rights: types::ChatBannedRights {
+                        view_messages: true,
+                        until_date: 0,
+                        ..types::ChatBannedRights::default()
+                    },
+                    kicked_by: owner,
+                }
+            } else if i % 83 == 11 {
+                Role::Left
+            } else {
+                Role::Member
+            };
+            c.add(user, role, date, owner);
+        }
+    }
+    if let Some(c) = world.chats.get_mut(&news) {
+        c.username = Some("ferrogram_news".into());
+        c.about = "Releases and notes.".into();
+        c.add(
+            bot,
+            Role::Admin {
+                rights: all_admin_rights(),
+                rank: None,
+                promoted_by: owner,
+            },
+            now - 299 * 86_400,
+            owner,
+        );
+        for (i, &user) in synthetic.iter().take(members / 5).enumerate() {
+            c.add(
+                user,
+                Role::Member,
+                now - 290 * 86_400 + i as i32 * 600,
+                user,
+            );
+        }
+    }
+    if let Some(c) = world.chats.get_mut(&team) {
+        c.add(
+            bot,
+            Role::Admin {
+                rights: all_admin_rights(),
+                rank: None,
+                promoted_by: owner,
+            },
+            now - 199 * 86_400,
+            owner,
+        );
+        for (i, &user) in synthetic.iter().take(10).enumerate() {
+            c.add(
+                user,
+                Role::Member,
+                now - 190 * 86_400 + i as i32 * 3600,
+                owner,
+            );
+        }
+    }
+}
