@@ -96,6 +96,19 @@ pub(crate) struct StoredChat {
     /// Participants in join order (oldest first).
     pub participants: Vec<Participant>,
     pub index: HashMap<i64, usize>,
+    /// The admin log, oldest first.
+    pub admin_log: Vec<LogEvent>,
+}
+
+/// One admin-log entry.
+#[derive(Clone, Debug)]
+pub(crate) struct LogEvent {
+    pub id: i64,
+    pub date: i32,
+    pub actor: i64,
+    /// The user the event is about, if any (for `q` and the users list).
+    pub target: Option<i64>,
+    pub action: enums::ChannelAdminLogEventAction,
 }
 
 impl StoredChat {
@@ -112,6 +125,7 @@ impl StoredChat {
             pts: 1,
             participants: Vec::new(),
             index: HashMap::new(),
+            admin_log: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
         c
@@ -158,6 +172,24 @@ impl StoredChat {
             .iter()
             .filter(|p| matches!(p.role, Role::Restricted { .. }))
             .count() as i32
+    }
+
+    /// Records an admin-log event.
+    pub fn log(
+        &mut self,
+        date: i32,
+        actor: i64,
+        target: Option<i64>,
+        action: enums::ChannelAdminLogEventAction,
+    ) {
+        let id = self.admin_log.last().map_or(1, |e| e.id + 1);
+        self.admin_log.push(LogEvent {
+            id,
+            date,
+            actor,
+            target,
+            action,
+        });
     }
 
     /// The marked (Bot API) id.
@@ -754,6 +786,18 @@ pub(crate) fn seed_default_chats(
             c.add(user, role, date, owner);
         }
     }
+    world.seed_admin_log(lounge);
+    if let Some(c) = world.chats.get_mut(&lounge) {
+        c.log(
+            now - 30 * 86_400,
+            owner,
+            None,
+            enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangeAbout {
+                prev_value: String::new(),
+                new_value: c.about.clone(),
+            }),
+        );
+    }
     if let Some(c) = world.chats.get_mut(&news) {
         c.username = Some("ferrogram_news".into());
         c.about = "Releases and notes.".into();
@@ -794,6 +838,115 @@ pub(crate) fn seed_default_chats(
                 now - 190 * 86_400 + i as i32 * 3600,
                 owner,
             );
+        }
+    }
+}
+
+/// Telegram's rule for `until_date`: less than 30 seconds or more than 366 days
+/// from now means forever (stored as 0).
+pub(crate) fn normalize_until(until: i32, now: i32) -> i32 {
+    let d = i64::from(until) - i64::from(now);
+    if until == 0 || !(30..=366 * 86_400).contains(&d) {
+        0
+    } else {
+        until
+    }
+}
+
+/// Whether a restriction's time has passed.
+pub(crate) fn expired(rights: &types::ChatBannedRights, now: i32) -> bool {
+    rights.until_date != 0 && rights.until_date <= now
+}
+
+/// The admin rights of layer 230 as (name, value) pairs, for comparisons.
+pub(crate) fn admin_right_flags(r: &types::ChatAdminRights) -> [(&'static str, bool); 19] {
+    [
+        ("change_info", r.change_info),
+        ("post_messages", r.post_messages),
+        ("edit_messages", r.edit_messages),
+        ("delete_messages", r.delete_messages),
+        ("ban_users", r.ban_users),
+        ("invite_users", r.invite_users),
+        ("pin_messages", r.pin_messages),
+        ("add_admins", r.add_admins),
+        ("anonymous", r.anonymous),
+        ("manage_call", r.manage_call),
+        ("other", r.other),
+        ("manage_topics", r.manage_topics),
+        ("post_stories", r.post_stories),
+        ("edit_stories", r.edit_stories),
+        ("delete_stories", r.delete_stories),
+        ("manage_direct_messages", r.manage_direct_messages),
+        ("manage_ranks", r.manage_ranks),
+        ("manage_linked_peers", r.manage_linked_peers),
+        ("manage_welcome_messages", r.manage_welcome_messages),
+    ]
+}
+
+impl World {
+    /// Lifts restrictions and bans whose `until_date` has passed (the clock moves).
+    pub(crate) fn expire_restrictions(&mut self, now: i32) {
+        for c in self.chats.values_mut() {
+            for p in &mut c.participants {
+                match &p.role {
+                    Role::Restricted { rights, .. } if expired(rights, now) => {
+                        p.role = Role::Member
+                    }
+                    Role::Banned { rights, .. } if expired(rights, now) => p.role = Role::Left,
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Seeds admin-log history for the default chats: each admin's promotion and
+    /// each restriction and ban, at the participant's date.
+    pub(crate) fn seed_admin_log(&mut self, chat: i64) {
+        let Some(c) = self.chats.get(&chat) else {
+            return;
+        };
+        let mut events = Vec::new();
+        for p in &c.participants {
+            let member = self.participant_view(
+                &Participant {
+                    role: Role::Member,
+                    ..p.clone()
+                },
+                0,
+            );
+            let now_view = self.participant_view(p, 0);
+            match &p.role {
+                Role::Admin { promoted_by, .. } => events.push((
+                    p.date + 60,
+                    *promoted_by,
+                    p.user,
+                    enums::ChannelAdminLogEventAction::from(
+                        types::ChannelAdminLogEventActionParticipantToggleAdmin {
+                            prev_participant: member,
+                            new_participant: now_view,
+                        },
+                    ),
+                )),
+                Role::Restricted { kicked_by, .. } | Role::Banned { kicked_by, .. } => {
+                    events.push((
+                        p.date + 120,
+                        *kicked_by,
+                        p.user,
+                        enums::ChannelAdminLogEventAction::from(
+                            types::ChannelAdminLogEventActionParticipantToggleBan {
+                                prev_participant: member,
+                                new_participant: now_view,
+                            },
+                        ),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        events.sort_by_key(|e| e.0);
+        let c = self.chats.get_mut(&chat).expect("exists");
+        for (date, actor, target, action) in events {
+            c.log(date, actor, Some(target), action);
         }
     }
 }

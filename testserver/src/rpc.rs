@@ -2,7 +2,9 @@
 
 use ferrogram_mtproto::srp::SrpServer;
 use ferrogram_tl_types::service::RpcError;
-use ferrogram_tl_types::{AnyObject, DeserializeErrorKind, Serializable, enums, functions, types};
+use ferrogram_tl_types::{
+    AnyObject, Deserializable, DeserializeErrorKind, Serializable, enums, functions, types,
+};
 use rand_core::RngCore;
 
 use crate::world::{self, Authorization, PendingCode, StoredMessage, World};
@@ -283,6 +285,7 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
         }
         AnyObject::ChannelsGetFullChannel(x) => {
             let me = me(ctx, w)?;
+            w.expire_restrictions(shared.clock.unix());
             let id = readable_channel(w, me, &x.channel)?;
             let full = w.channel_full(id).expect("exists");
             Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
@@ -294,10 +297,12 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
         }
         AnyObject::ChannelsGetParticipants(x) => {
             let me = me(ctx, w)?;
+            w.expire_restrictions(shared.clock.unix());
             get_participants(w, me, &x)
         }
         AnyObject::ChannelsGetParticipant(x) => {
             let me = me(ctx, w)?;
+            w.expire_restrictions(shared.clock.unix());
             let id = readable_channel(w, me, &x.channel)?;
             let user = match &x.participant {
                 enums::InputPeer::InputPeerSelf => me,
@@ -320,6 +325,55 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 })
                 .to_bytes(),
             )
+        }
+        AnyObject::ChannelsJoinChannel(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            w.expire_restrictions(now);
+            let id = channel_id(w, me, &x.channel)?;
+            let chat = &w.chats[&id];
+            match chat.participant(me).map(|p| &p.role) {
+                Some(crate::chats::Role::Banned { .. }) => return Err(bad("CHANNEL_PRIVATE")),
+                Some(r) if !matches!(r, crate::chats::Role::Left) => {
+                    return Err(bad("USER_ALREADY_PARTICIPANT"));
+                }
+                _ => {}
+            }
+            if chat.username.is_none() {
+                return Err(bad("CHANNEL_PRIVATE"));
+            }
+            let c = w.chats.get_mut(&id).expect("exists");
+            c.add(me, crate::chats::Role::Member, now, me);
+            c.log(
+                now,
+                me,
+                Some(me),
+                enums::ChannelAdminLogEventAction::ParticipantJoin,
+            );
+            // Layer 230 wraps the updates in messages.chatInviteJoinResultOk.
+            let updates = enums::Updates::from_bytes(&chat_updates(w, me, id, vec![me], now))
+                .expect("just encoded");
+            Ok(enums::messages::ChatInviteJoinResult::from(
+                types::messages::ChatInviteJoinResultOk { updates },
+            )
+            .to_bytes())
+        }
+        AnyObject::ChannelsEditAdmin(x) => {
+            let me = me(ctx, w)?;
+            w.expire_restrictions(shared.clock.unix());
+            edit_admin(ctx, w, me, &x)
+        }
+        AnyObject::ChannelsEditBanned(x) => {
+            let me = me(ctx, w)?;
+            w.expire_restrictions(shared.clock.unix());
+            edit_banned(ctx, w, me, &x)
+        }
+        AnyObject::ChannelsGetAdminLog(x) => {
+            let me = me(ctx, w)?;
+            if w.accounts[&me].bot {
+                return Err(bad("BOT_METHOD_INVALID"));
+            }
+            get_admin_log(w, me, &x)
         }
         AnyObject::UpdatesGetState(_) => {
             let me = me(ctx, w)?;
@@ -1211,6 +1265,322 @@ fn get_participants(w: &World, me: i64, x: &functions::channels::GetParticipants
             participants,
             chats: Vec::new(),
             users,
+        })
+        .to_bytes(),
+    )
+}
+
+/// The caller's role in a channel, for rights checks.
+fn caller_rights(
+    chat: &crate::chats::StoredChat,
+    me: i64,
+) -> Option<(bool, types::ChatAdminRights)> {
+    use crate::chats::Role;
+    match &chat.participant(me)?.role {
+        Role::Creator { .. } => Some((true, crate::chats::all_admin_rights())),
+        Role::Admin { rights, .. } => Some((false, rights.clone())),
+        _ => None,
+    }
+}
+
+fn input_user_id(me: i64, u: &enums::InputUser) -> Result<i64, RpcErr> {
+    match u {
+        enums::InputUser::InputUserSelf => Ok(me),
+        enums::InputUser::InputUser(u) => Ok(u.user_id),
+        _ => Err(bad("USER_ID_INVALID")),
+    }
+}
+
+fn chat_updates(w: &World, me: i64, chat: i64, users: Vec<i64>, date: i32) -> Vec<u8> {
+    enums::Updates::from(types::Updates {
+        updates: Vec::new(),
+        users: users_of(w, me, users),
+        chats: w.chat_view(me, chat).into_iter().collect(),
+        date,
+        seq: 0,
+    })
+    .to_bytes()
+}
+
+fn edit_admin(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::channels::EditAdmin) -> R {
+    use crate::chats::{ChatKind, Role, admin_right_flags};
+    let id = channel_id(w, me, &x.channel)?;
+    let now = ctx.shared.clock.unix();
+    let user = input_user_id(me, &x.user_id)?;
+    let enums::ChatAdminRights::ChatAdminRights(new_rights) = x.admin_rights.clone();
+    let chat = &w.chats[&id];
+    let Some((is_creator, mine)) = caller_rights(chat, me) else {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    };
+    if !mine.add_admins {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    if !w.accounts.contains_key(&user) {
+        return Err(bad("USER_ID_INVALID"));
+    }
+    let rank = x.rank.clone().filter(|r| !r.is_empty());
+    if rank.as_ref().is_some_and(|r| r.chars().count() > 16) {
+        return Err(bad("ADMIN_RANK_INVALID"));
+    }
+    if chat.kind == ChatKind::Supergroup && (new_rights.post_messages || new_rights.edit_messages) {
+        // Broadcast-only rights.
+        return Err(bad("RIGHT_FORBIDDEN"));
+    }
+    if !is_creator {
+        let theirs = admin_right_flags(&new_rights);
+        let ours = admin_right_flags(&mine);
+        if theirs
+            .iter()
+            .zip(ours.iter())
+            .any(|((_, want), (_, have))| *want && !*have)
+        {
+            return Err(bad("RIGHT_FORBIDDEN"));
+        }
+    }
+    let prev = chat.participant(user).cloned();
+    let Some(prev) = prev.filter(|p| p.is_member()) else {
+        return Err(bad("USER_NOT_PARTICIPANT"));
+    };
+    match &prev.role {
+        Role::Creator { .. } => return Err(bad("USER_CREATOR")),
+        Role::Admin { promoted_by, .. } if !is_creator && *promoted_by != me => {
+            return Err(bad("USER_ADMIN_INVALID"));
+        }
+        _ => {}
+    }
+    let any = admin_right_flags(&new_rights).iter().any(|(_, v)| *v);
+    let role = if any {
+        Role::Admin {
+            rights: new_rights,
+            rank,
+            promoted_by: me,
+        }
+    } else {
+        Role::Member
+    };
+    if role == prev.role {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let prev_view = w.participant_view(&prev, me);
+    let mut next = prev.clone();
+    next.role = role;
+    let new_view = w.participant_view(&next, me);
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.add(user, next.role, next.date, next.inviter);
+    c.log(
+        now,
+        me,
+        Some(user),
+        enums::ChannelAdminLogEventAction::from(
+            types::ChannelAdminLogEventActionParticipantToggleAdmin {
+                prev_participant: prev_view,
+                new_participant: new_view,
+            },
+        ),
+    );
+    Ok(chat_updates(w, me, id, vec![user], now))
+}
+
+fn edit_banned(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::channels::EditBanned) -> R {
+    use crate::chats::{Participant, Role, normalize_until};
+    let id = channel_id(w, me, &x.channel)?;
+    let now = ctx.shared.clock.unix();
+    let user = match &x.participant {
+        enums::InputPeer::User(u) => u.user_id,
+        enums::InputPeer::InputPeerSelf => return Err(bad("USER_ADMIN_INVALID")),
+        _ => return Err(bad("PARTICIPANT_ID_INVALID")),
+    };
+    if !w.accounts.contains_key(&user) {
+        return Err(bad("USER_ID_INVALID"));
+    }
+    let enums::ChatBannedRights::ChatBannedRights(mut rights) = x.banned_rights.clone();
+    rights.until_date = normalize_until(rights.until_date, now);
+    let chat = &w.chats[&id];
+    let Some((is_creator, mine)) = caller_rights(chat, me) else {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    };
+    if !mine.ban_users {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let prev = chat.participant(user).cloned().unwrap_or(Participant {
+        user,
+        role: Role::Left,
+        date: now,
+        inviter: 0,
+    });
+    match &prev.role {
+        Role::Creator { .. } => return Err(bad("USER_CREATOR")),
+        Role::Admin { promoted_by, .. } if !is_creator && *promoted_by != me => {
+            return Err(bad("USER_ADMIN_INVALID"));
+        }
+        _ => {}
+    }
+    let restricted = rights.view_messages
+        || rights.send_messages
+        || rights.send_media
+        || rights.send_stickers
+        || rights.send_gifs
+        || rights.send_games
+        || rights.send_inline
+        || rights.embed_links
+        || rights.send_polls
+        || rights.change_info
+        || rights.invite_users
+        || rights.pin_messages
+        || rights.manage_topics
+        || rights.send_photos
+        || rights.send_videos
+        || rights.send_roundvideos
+        || rights.send_audios
+        || rights.send_voices
+        || rights.send_docs
+        || rights.send_plain;
+    let role = if rights.view_messages {
+        Role::Banned {
+            rights,
+            kicked_by: me,
+        }
+    } else if restricted {
+        if !prev.is_member() {
+            return Err(bad("USER_NOT_PARTICIPANT"));
+        }
+        Role::Restricted {
+            rights,
+            kicked_by: me,
+        }
+    } else {
+        match prev.role {
+            // Unbanning a kicked user lets them join again; it does not add them.
+            Role::Banned { .. } | Role::Left => Role::Left,
+            _ => Role::Member,
+        }
+    };
+    if role == prev.role {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let prev_view = w.participant_view(&prev, me);
+    let mut next = prev.clone();
+    next.role = role;
+    let new_view = w.participant_view(&next, me);
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.add(user, next.role, next.date, next.inviter);
+    c.log(
+        now,
+        me,
+        Some(user),
+        enums::ChannelAdminLogEventAction::from(
+            types::ChannelAdminLogEventActionParticipantToggleBan {
+                prev_participant: prev_view,
+                new_participant: new_view,
+            },
+        ),
+    );
+    Ok(chat_updates(w, me, id, vec![user], now))
+}
+
+/// Which admin-log filter flags an event answers to.
+fn event_matches(e: &crate::chats::LogEvent, f: &types::ChannelAdminLogEventsFilter) -> bool {
+    use enums::ChannelAdminLogEventAction as A;
+    let banned = |p: &enums::ChannelParticipant| -> (bool, bool) {
+        // (kicked: view_messages denied, restricted otherwise)
+        match p {
+            enums::ChannelParticipant::Banned(b) => {
+                let enums::ChatBannedRights::ChatBannedRights(r) = &b.banned_rights;
+                (r.view_messages, !r.view_messages)
+            }
+            _ => (false, false),
+        }
+    };
+    match &e.action {
+        A::ParticipantJoin | A::ParticipantJoinByInvite(_) | A::ParticipantJoinByRequest(_) => {
+            f.join
+        }
+        A::ParticipantLeave => f.leave,
+        A::ParticipantInvite(_) => f.invite,
+        A::ParticipantToggleAdmin(t) => {
+            let was = matches!(t.prev_participant, enums::ChannelParticipant::Admin(_));
+            let is = matches!(t.new_participant, enums::ChannelParticipant::Admin(_));
+            (is && f.promote) || (was && !is && f.demote)
+        }
+        A::ParticipantToggleBan(t) => {
+            let (was_kicked, was_restricted) = banned(&t.prev_participant);
+            let (kicked, restricted) = banned(&t.new_participant);
+            (kicked && f.kick)
+                || (restricted && f.ban)
+                || (was_kicked && !kicked && f.unkick)
+                || (was_restricted && !restricted && !kicked && f.unban)
+        }
+        A::ChangeTitle(_) | A::ChangeAbout(_) | A::ChangeUsername(_) | A::ChangePhoto(_) => f.info,
+        A::ToggleInvites(_)
+        | A::ToggleSignatures(_)
+        | A::DefaultBannedRights(_)
+        | A::TogglePreHistoryHidden(_)
+        | A::ToggleSlowMode(_) => f.settings,
+        A::UpdatePinned(_) => f.pinned,
+        A::EditMessage(_) => f.edit,
+        A::DeleteMessage(_) => f.delete,
+        A::StartGroupCall(_) | A::DiscardGroupCall(_) => f.group_call,
+        _ => false,
+    }
+}
+
+fn get_admin_log(w: &World, me: i64, x: &functions::channels::GetAdminLog) -> R {
+    let id = readable_channel(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    if caller_rights(chat, me).is_none() {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let admins: Option<Vec<i64>> = match &x.admins {
+        Some(list) => Some(
+            list.iter()
+                .map(|u| input_user_id(me, u))
+                .collect::<Result<_, _>>()?,
+        ),
+        None => None,
+    };
+    let q = x.q.trim().to_lowercase();
+    let limit = x.limit.clamp(1, 100) as usize;
+    let named = |uid: i64| {
+        w.accounts.get(&uid).is_some_and(|a| {
+            crate::chats::name_matches(&a.first_name, &a.last_name, a.username.as_deref(), &q)
+        })
+    };
+    let events: Vec<&crate::chats::LogEvent> = chat
+        .admin_log
+        .iter()
+        .rev()
+        .filter(|e| x.max_id == 0 || e.id < x.max_id)
+        .filter(|e| e.id > x.min_id)
+        .filter(|e| admins.as_ref().is_none_or(|a| a.contains(&e.actor)))
+        .filter(|e| match &x.events_filter {
+            Some(enums::ChannelAdminLogEventsFilter::ChannelAdminLogEventsFilter(f)) => {
+                event_matches(e, f)
+            }
+            None => true,
+        })
+        .filter(|e| q.is_empty() || named(e.actor) || e.target.is_some_and(named))
+        .take(limit)
+        .collect();
+    let users: Vec<i64> = events
+        .iter()
+        .flat_map(|e| std::iter::once(e.actor).chain(e.target))
+        .collect();
+    let tl_events = events
+        .iter()
+        .map(|e| {
+            enums::ChannelAdminLogEvent::from(types::ChannelAdminLogEvent {
+                id: e.id,
+                date: e.date,
+                user_id: e.actor,
+                action: e.action.clone(),
+            })
+        })
+        .collect();
+    Ok(
+        enums::channels::AdminLogResults::from(types::channels::AdminLogResults {
+            events: tl_events,
+            chats: w.chat_view(me, id).into_iter().collect(),
+            users: users_of(w, me, users),
         })
         .to_bytes(),
     )

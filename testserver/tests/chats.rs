@@ -311,3 +311,388 @@ async fn who_may_list_what() {
         .unwrap_err();
     assert_eq!(e.message, "CHANNEL_INVALID");
 }
+
+/// Signs in a fresh user (no password) and returns the client and the user id.
+async fn fresh_user(server: &TestServer, phone: &str, seed: u64) -> (Client, i64) {
+    let id = server.create_user("Lena", "Helper", phone);
+    let mut c = Client::connect(server, 2, INTERMEDIATE, seed).await;
+    let enums::auth::SentCode::SentCode(sent) = c
+        .invoke(&functions::auth::SendCode {
+            phone_number: phone.into(),
+            api_id: 1,
+            api_hash: "x".into(),
+            settings: enums::CodeSettings::from(types::CodeSettings::default()),
+        })
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    c.invoke(&functions::auth::SignIn {
+        phone_number: phone.into(),
+        phone_code_hash: sent.phone_code_hash,
+        phone_code: Some("22222".into()),
+        email_verification: None,
+    })
+    .await
+    .unwrap();
+    (c, id)
+}
+
+fn user_input(id: i64, hash: i64) -> enums::InputUser {
+    enums::InputUser::from(types::InputUser {
+        user_id: id,
+        access_hash: hash,
+    })
+}
+
+fn peer_input(id: i64, hash: i64) -> enums::InputPeer {
+    enums::InputPeer::from(types::InputPeerUser {
+        user_id: id,
+        access_hash: hash,
+    })
+}
+
+fn edit_admin(
+    channel: &enums::InputChannel,
+    user: enums::InputUser,
+    rights: types::ChatAdminRights,
+    rank: &str,
+) -> functions::channels::EditAdmin {
+    functions::channels::EditAdmin {
+        channel: channel.clone(),
+        user_id: user,
+        admin_rights: enums::ChatAdminRights::from(rights),
+        rank: Some(rank.into()),
+    }
+}
+
+fn edit_banned(
+    channel: &enums::InputChannel,
+    peer: enums::InputPeer,
+    rights: types::ChatBannedRights,
+) -> functions::channels::EditBanned {
+    functions::channels::EditBanned {
+        channel: channel.clone(),
+        participant: peer,
+        banned_rights: enums::ChatBannedRights::from(rights),
+    }
+}
+
+async fn role_of(
+    c: &mut Client,
+    channel: &enums::InputChannel,
+    peer: enums::InputPeer,
+) -> enums::ChannelParticipant {
+    let enums::channels::ChannelParticipant::ChannelParticipant(p) = c
+        .invoke(&functions::channels::GetParticipant {
+            channel: channel.clone(),
+            participant: peer,
+        })
+        .await
+        .unwrap();
+    p.participant
+}
+
+#[tokio::test]
+async fn promoting_restricting_kicking_and_the_admin_log() {
+    let clock = ferrogram_testserver::Clock::real();
+    let server = TestServer::builder()
+        .members(300)
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let mut bot = signed_in_bot(&server, 20).await;
+    let (mut lena, lena_id) = fresh_user(&server, "9996627100", 21).await;
+    let (lounge, _) = channel(&mut lena, "ferrogram_lounge").await;
+    lena.invoke(&functions::channels::JoinChannel {
+        channel: lounge.clone(),
+    })
+    .await
+    .unwrap();
+    let (bot_lounge, _) = channel(&mut bot, "ferrogram_lounge").await;
+    // The bot's view of Lena (access hashes are per viewer).
+    let enums::contacts::ResolvedPeer::ResolvedPeer(_) = bot
+        .invoke(&functions::contacts::ResolveUsername {
+            username: "ada_admin".into(),
+            referer: None,
+        })
+        .await
+        .unwrap();
+    let recent = page(
+        bot.invoke(&list(
+            &bot_lounge,
+            enums::ChannelParticipantsFilter::ChannelParticipantsRecent,
+            0,
+            200,
+        ))
+        .await
+        .unwrap(),
+    );
+    let hash_of = |id: i64| {
+        recent
+            .users
+            .iter()
+            .find_map(|u| match u {
+                enums::User::User(u) if u.id == id => u.access_hash,
+                _ => None,
+            })
+            .unwrap()
+    };
+    let lena_hash = hash_of(lena_id);
+
+    // The bot (an admin with every right) promotes Lena.
+    let helper = types::ChatAdminRights {
+        ban_users: true,
+        delete_messages: true,
+        add_admins: true,
+        ..Default::default()
+    };
+    bot.invoke(&edit_admin(
+        &bot_lounge,
+        user_input(lena_id, lena_hash),
+        helper.clone(),
+        "Helper",
+    ))
+    .await
+    .unwrap();
+    let e = bot
+        .invoke(&edit_admin(
+            &bot_lounge,
+            user_input(lena_id, lena_hash),
+            helper.clone(),
+            "Helper",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.message, "CHAT_NOT_MODIFIED");
+    let e = bot
+        .invoke(&edit_admin(
+            &bot_lounge,
+            user_input(lena_id, lena_hash),
+            types::ChatAdminRights {
+                post_messages: true,
+                ..Default::default()
+            },
+            "",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.message, "RIGHT_FORBIDDEN",
+        "post_messages is broadcast-only"
+    );
+    assert!(matches!(
+        role_of(&mut lena, &lounge, enums::InputPeer::InputPeerSelf).await,
+        enums::ChannelParticipant::Admin(a) if a.rank.as_deref() == Some("Helper")
+    ));
+
+    // Lena, seen from her side.
+    let members = page(
+        lena.invoke(&list(
+            &lounge,
+            enums::ChannelParticipantsFilter::ChannelParticipantsRecent,
+            0,
+            200,
+        ))
+        .await
+        .unwrap(),
+    );
+    let plain: Vec<(i64, i64)> = members
+        .participants
+        .iter()
+        .filter_map(|p| match p {
+            enums::ChannelParticipant::ChannelParticipant(m) => Some(m.user_id),
+            _ => None,
+        })
+        .filter_map(|id| {
+            members.users.iter().find_map(|u| match u {
+                enums::User::User(u) if u.id == id && !u.bot => Some((id, u.access_hash.unwrap())),
+                _ => None,
+            })
+        })
+        .take(3)
+        .collect();
+    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    let bot_hash = members.users.iter().find_map(|u| match u {
+        enums::User::User(u) if u.id == bot_id => u.access_hash,
+        _ => None,
+    });
+    // Rights she lacks, admins she did not promote, the creator: refused.
+    let e = lena
+        .invoke(&edit_admin(
+            &lounge,
+            user_input(plain[0].0, plain[0].1),
+            types::ChatAdminRights {
+                change_info: true,
+                ..Default::default()
+            },
+            "",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.message, "RIGHT_FORBIDDEN");
+    if let Some(h) = bot_hash {
+        let e = lena
+            .invoke(&edit_banned(
+                &lounge,
+                peer_input(bot_id, h),
+                types::ChatBannedRights {
+                    send_messages: true,
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.message, "USER_ADMIN_INVALID");
+    }
+
+    // Restrict one member for an hour; the restriction lifts with the clock.
+    let (victim, victim_hash) = plain[0];
+    let now = clock.now().secs as i32;
+    lena.invoke(&edit_banned(
+        &lounge,
+        peer_input(victim, victim_hash),
+        types::ChatBannedRights {
+            send_media: true,
+            until_date: now + 3600,
+            ..Default::default()
+        },
+    ))
+    .await
+    .unwrap();
+    match role_of(&mut lena, &lounge, peer_input(victim, victim_hash)).await {
+        enums::ChannelParticipant::Banned(b) => {
+            let enums::ChatBannedRights::ChatBannedRights(r) = b.banned_rights;
+            assert!(r.send_media && !r.view_messages);
+            assert_eq!(r.until_date, now + 3600);
+            assert!(!b.left);
+        }
+        other => panic!("{other:?}"),
+    }
+    clock.advance(std::time::Duration::from_secs(2 * 3600));
+    assert!(matches!(
+        role_of(&mut lena, &lounge, peer_input(victim, victim_hash)).await,
+        enums::ChannelParticipant::ChannelParticipant(_)
+    ));
+    // Under 30 seconds means forever.
+    let (other, other_hash) = plain[1];
+    let now = clock.now().secs as i32;
+    lena.invoke(&edit_banned(
+        &lounge,
+        peer_input(other, other_hash),
+        types::ChatBannedRights {
+            send_messages: true,
+            until_date: now + 10,
+            ..Default::default()
+        },
+    ))
+    .await
+    .unwrap();
+    match role_of(&mut lena, &lounge, peer_input(other, other_hash)).await {
+        enums::ChannelParticipant::Banned(b) => {
+            let enums::ChatBannedRights::ChatBannedRights(r) = b.banned_rights;
+            assert_eq!(r.until_date, 0, "forever");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Kick (ban from viewing), then unban: left, not a member again.
+    let (third, third_hash) = plain[2];
+    lena.invoke(&edit_banned(
+        &lounge,
+        peer_input(third, third_hash),
+        types::ChatBannedRights {
+            view_messages: true,
+            ..Default::default()
+        },
+    ))
+    .await
+    .unwrap();
+    assert!(matches!(
+        role_of(&mut lena, &lounge, peer_input(third, third_hash)).await,
+        enums::ChannelParticipant::Banned(b) if b.left
+    ));
+    lena.invoke(&edit_banned(
+        &lounge,
+        peer_input(third, third_hash),
+        types::ChatBannedRights::default(),
+    ))
+    .await
+    .unwrap();
+    let e = lena
+        .invoke(&functions::channels::GetParticipant {
+            channel: lounge.clone(),
+            participant: peer_input(third, third_hash),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.message, "USER_NOT_PARTICIPANT");
+
+    // The admin log: bots may not read it; Lena sees what she did, by filter.
+    let log = |filter: Option<types::ChannelAdminLogEventsFilter>,
+               admins: Option<Vec<enums::InputUser>>| {
+        functions::channels::GetAdminLog {
+            channel: lounge.clone(),
+            q: String::new(),
+            events_filter: filter.map(enums::ChannelAdminLogEventsFilter::from),
+            admins,
+            max_id: 0,
+            min_id: 0,
+            limit: 100,
+        }
+    };
+    let e = bot
+        .invoke(&functions::channels::GetAdminLog {
+            channel: bot_lounge.clone(),
+            ..log(None, None)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.message, "BOT_METHOD_INVALID");
+    let enums::channels::AdminLogResults::AdminLogResults(mine) = lena
+        .invoke(&log(None, Some(vec![enums::InputUser::InputUserSelf])))
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.events.len(),
+        5,
+        "join, two restrictions, a kick and an unkick"
+    );
+    let ids: Vec<i64> = mine
+        .events
+        .iter()
+        .map(|enums::ChannelAdminLogEvent::ChannelAdminLogEvent(e)| e.id)
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first");
+    let only = |f: fn(&mut types::ChannelAdminLogEventsFilter)| {
+        let mut x = types::ChannelAdminLogEventsFilter::default();
+        f(&mut x);
+        Some(x)
+    };
+    let enums::channels::AdminLogResults::AdminLogResults(kicks) = lena
+        .invoke(&log(
+            only(|f| f.kick = true),
+            Some(vec![enums::InputUser::InputUserSelf]),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(kicks.events.len(), 1);
+    let enums::channels::AdminLogResults::AdminLogResults(promotions) = lena
+        .invoke(&log(only(|f| f.promote = true), None))
+        .await
+        .unwrap();
+    assert!(
+        promotions.events.len() >= 9,
+        "seeded promotions plus Lena's"
+    );
+    let enums::channels::AdminLogResults::AdminLogResults(paged) = lena
+        .invoke(&functions::channels::GetAdminLog {
+            max_id: ids[0],
+            limit: 2,
+            ..log(None, Some(vec![enums::InputUser::InputUserSelf]))
+        })
+        .await
+        .unwrap();
+    assert_eq!(paged.events.len(), 2);
+}
