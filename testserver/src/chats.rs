@@ -201,6 +201,19 @@ impl StoredChat {
     }
 }
 
+/// What a basic group's admin may do.
+pub(crate) fn group_admin_rights() -> types::ChatAdminRights {
+    types::ChatAdminRights {
+        change_info: true,
+        delete_messages: true,
+        ban_users: true,
+        invite_users: true,
+        pin_messages: true,
+        manage_call: true,
+        ..types::ChatAdminRights::default()
+    }
+}
+
 /// Every admin right of layer 230, set.
 pub(crate) fn all_admin_rights() -> types::ChatAdminRights {
     types::ChatAdminRights {
@@ -948,5 +961,66 @@ impl World {
         for (date, actor, target, action) in events {
             c.log(date, actor, Some(target), action);
         }
+    }
+}
+
+impl World {
+    /// `chatFull` of a basic group.
+    pub(crate) fn chat_full(&self, id: i64) -> Option<types::ChatFull> {
+        let c = self.chats.get(&id)?;
+        let participants = enums::ChatParticipants::from(types::ChatParticipants {
+            chat_id: c.id,
+            participants: c
+                .participants
+                .iter()
+                .filter(|p| p.is_member())
+                .map(|p| match &p.role {
+                    Role::Creator { .. } => {
+                        enums::ChatParticipant::from(types::ChatParticipantCreator {
+                            user_id: p.user,
+                            rank: None,
+                        })
+                    }
+                    Role::Admin { .. } => {
+                        enums::ChatParticipant::from(types::ChatParticipantAdmin {
+                            user_id: p.user,
+                            inviter_id: p.inviter,
+                            date: p.date,
+                            rank: None,
+                        })
+                    }
+                    _ => enums::ChatParticipant::from(types::ChatParticipant {
+                        user_id: p.user,
+                        inviter_id: p.inviter,
+                        date: p.date,
+                        rank: None,
+                    }),
+                })
+                .collect(),
+            version: 1,
+        });
+        Some(types::ChatFull {
+            can_set_username: false,
+            has_scheduled: false,
+            translations_disabled: false,
+            has_welcome_messages: false,
+            id: c.id,
+            about: c.about.clone(),
+            participants: participants,
+            chat_photo: None,
+            notify_settings: enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
+            exported_invite: None,
+            bot_info: None,
+            pinned_msg_id: None,
+            folder_id: None,
+            call: None,
+            ttl_period: None,
+            groupcall_default_join_as: None,
+            theme_emoticon: None,
+            requests_pending: None,
+            recent_requesters: None,
+            available_reactions: None,
+            reactions_limit: None,
+        })
     }
 }

@@ -358,6 +358,285 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             )
             .to_bytes())
         }
+        AnyObject::MessagesSetTyping(x) => {
+            let me = me(ctx, w)?;
+            set_typing(ctx, w, me, &x)
+        }
+        AnyObject::PhotosGetUserPhotos(x) => {
+            let me = me(ctx, w)?;
+            let user = input_user_id(me, &x.user_id)?;
+            if !w.accounts.contains_key(&user) {
+                return Err(bad("USER_ID_INVALID"));
+            }
+            // Newest first.
+            let all: Vec<i64> = w
+                .profile_photos
+                .get(&user)
+                .map(|v| v.iter().rev().copied().collect())
+                .unwrap_or_default();
+            let start = (x.offset.max(0) as usize).min(all.len());
+            let limit = x.limit.clamp(0, 100) as usize;
+            let photos: Vec<enums::Photo> = all[start..]
+                .iter()
+                .filter(|id| x.max_id == 0 || **id < x.max_id)
+                .take(limit)
+                .filter_map(|id| w.photo_view(*id))
+                .collect();
+            let users = users_of(w, me, vec![user]);
+            let out = if photos.len() + start == all.len() && start == 0 {
+                enums::photos::Photos::from(types::photos::Photos { photos, users })
+            } else {
+                enums::photos::Photos::from(types::photos::PhotosSlice {
+                    count: all.len() as i32,
+                    photos,
+                    users,
+                })
+            };
+            Ok(out.to_bytes())
+        }
+        AnyObject::MessagesEditChatDefaultBannedRights(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = match &x.peer {
+                enums::InputPeer::Channel(c) => channel_id(
+                    w,
+                    me,
+                    &enums::InputChannel::from(types::InputChannel {
+                        channel_id: c.channel_id,
+                        access_hash: c.access_hash,
+                    }),
+                )?,
+                enums::InputPeer::Chat(c) => group_id(w, me, c.chat_id)?,
+                _ => return Err(bad("PEER_ID_INVALID")),
+            };
+            let chat = &w.chats[&id];
+            let Some((_, mine)) = caller_rights(chat, me) else {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            };
+            if !mine.ban_users {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            let enums::ChatBannedRights::ChatBannedRights(mut rights) = x.banned_rights.clone();
+            rights.until_date = 0;
+            if rights.view_messages {
+                return Err(bad("RIGHT_FORBIDDEN"));
+            }
+            if rights == chat.default_banned {
+                return Err(bad("CHAT_NOT_MODIFIED"));
+            }
+            let prev = chat.default_banned.clone();
+            let c = w.chats.get_mut(&id).expect("exists");
+            c.default_banned = rights.clone();
+            if c.kind != crate::chats::ChatKind::Group {
+                c.log(
+                    now,
+                    me,
+                    None,
+                    enums::ChannelAdminLogEventAction::from(
+                        types::ChannelAdminLogEventActionDefaultBannedRights {
+                            prev_banned_rights: enums::ChatBannedRights::from(prev),
+                            new_banned_rights: enums::ChatBannedRights::from(rights),
+                        },
+                    ),
+                );
+            }
+            Ok(chat_updates(w, me, id, Vec::new(), now))
+        }
+        AnyObject::MessagesGetFullChat(x) => {
+            let me = me(ctx, w)?;
+            let id = group_id(w, me, x.chat_id)?;
+            let full = w.chat_full(id).expect("exists");
+            let members: Vec<i64> = w.chats[&id]
+                .participants
+                .iter()
+                .filter(|p| p.is_member())
+                .map(|p| p.user)
+                .collect();
+            Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
+                full_chat: enums::ChatFull::from(full),
+                chats: w.chat_view(me, id).into_iter().collect(),
+                users: users_of(w, me, members),
+            })
+            .to_bytes())
+        }
+        AnyObject::MessagesEditChatAdmin(x) => {
+            let me = me(ctx, w)?;
+            let id = group_id(w, me, x.chat_id)?;
+            let user = input_user_id(me, &x.user_id)?;
+            let chat = &w.chats[&id];
+            if chat.creator != me {
+                // Only the creator appoints admins in a basic group.
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            let Some(p) = chat.participant(user).filter(|p| p.is_member()).cloned() else {
+                return Err(bad("USER_NOT_PARTICIPANT"));
+            };
+            if matches!(p.role, crate::chats::Role::Creator { .. }) {
+                return Err(bad("USER_CREATOR"));
+            }
+            let is_admin = matches!(p.role, crate::chats::Role::Admin { .. });
+            if is_admin == x.is_admin {
+                return Err(bad("CHAT_NOT_MODIFIED"));
+            }
+            let role = if x.is_admin {
+                crate::chats::Role::Admin {
+                    rights: crate::chats::group_admin_rights(),
+                    rank: None,
+                    promoted_by: me,
+                }
+            } else {
+                crate::chats::Role::Member
+            };
+            w.chats
+                .get_mut(&id)
+                .expect("exists")
+                .add(user, role, p.date, p.inviter);
+            Ok(true.to_bytes())
+        }
+        AnyObject::MessagesDeleteChatUser(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = group_id(w, me, x.chat_id)?;
+            let user = input_user_id(me, &x.user_id)?;
+            let chat = &w.chats[&id];
+            let Some(p) = chat.participant(user).filter(|p| p.is_member()).cloned() else {
+                return Err(bad("USER_NOT_PARTICIPANT"));
+            };
+            if user != me {
+                let mine = chat.participant(me).map(|p| p.role.clone());
+                let allowed = match mine {
+                    Some(crate::chats::Role::Creator { .. }) => true,
+                    // Admins remove only the users they invited (and non-admins).
+                    Some(crate::chats::Role::Admin { .. }) => !p.is_admin() && p.inviter == me,
+                    _ => false,
+                };
+                if matches!(p.role, crate::chats::Role::Creator { .. }) {
+                    return Err(bad("USER_CREATOR"));
+                }
+                if !allowed {
+                    return Err(bad("CHAT_ADMIN_REQUIRED"));
+                }
+            }
+            w.chats.get_mut(&id).expect("exists").add(
+                user,
+                crate::chats::Role::Left,
+                p.date,
+                p.inviter,
+            );
+            Ok(chat_updates(w, me, id, vec![user], now))
+        }
+        AnyObject::MessagesAddChatUser(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = group_id(w, me, x.chat_id)?;
+            let user = input_user_id(me, &x.user_id)?;
+            if !w.accounts.contains_key(&user) {
+                return Err(bad("USER_ID_INVALID"));
+            }
+            let chat = &w.chats[&id];
+            if chat.participant(user).is_some_and(|p| p.is_member()) {
+                return Err(bad("USER_ALREADY_PARTICIPANT"));
+            }
+            let can_invite = chat.participant(me).is_some_and(|p| p.is_admin())
+                || !chat.default_banned.invite_users;
+            if !can_invite {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            w.chats
+                .get_mut(&id)
+                .expect("exists")
+                .add(user, crate::chats::Role::Member, now, me);
+            let updates = enums::Updates::from_bytes(&chat_updates(w, me, id, vec![user], now))
+                .expect("just encoded");
+            Ok(
+                enums::messages::InvitedUsers::from(types::messages::InvitedUsers {
+                    updates,
+                    missing_invitees: Vec::new(),
+                })
+                .to_bytes(),
+            )
+        }
+        AnyObject::ChannelsLeaveChannel(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = channel_id(w, me, &x.channel)?;
+            let chat = &w.chats[&id];
+            let Some(p) = chat.participant(me).filter(|p| p.is_member()).cloned() else {
+                return Err(bad("USER_NOT_PARTICIPANT"));
+            };
+            if matches!(p.role, crate::chats::Role::Creator { .. }) {
+                // Telegram makes the creator transfer ownership first.
+                return Err(bad("USER_CREATOR"));
+            }
+            let c = w.chats.get_mut(&id).expect("exists");
+            c.add(me, crate::chats::Role::Left, p.date, p.inviter);
+            c.log(
+                now,
+                me,
+                Some(me),
+                enums::ChannelAdminLogEventAction::ParticipantLeave,
+            );
+            Ok(chat_updates(w, me, id, Vec::new(), now))
+        }
+        AnyObject::ChannelsInviteToChannel(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = channel_id(w, me, &x.channel)?;
+            let chat = &w.chats[&id];
+            let can_invite = match caller_rights(chat, me) {
+                Some((_, r)) => r.invite_users,
+                None => {
+                    chat.kind == crate::chats::ChatKind::Supergroup
+                        && chat.participant(me).is_some_and(|p| p.is_member())
+                        && !chat.default_banned.invite_users
+                }
+            };
+            if !can_invite {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            let mut added = Vec::new();
+            for u in &x.users {
+                let user = input_user_id(me, u)?;
+                if !w.accounts.contains_key(&user) {
+                    return Err(bad("USER_ID_INVALID"));
+                }
+                let chat = &w.chats[&id];
+                match chat.participant(user).map(|p| &p.role) {
+                    Some(crate::chats::Role::Banned { .. }) => return Err(bad("USER_KICKED")),
+                    Some(r) if !matches!(r, crate::chats::Role::Left) => continue,
+                    _ => {}
+                }
+                let c = w.chats.get_mut(&id).expect("exists");
+                c.add(user, crate::chats::Role::Member, now, me);
+                c.log(
+                    now,
+                    me,
+                    Some(user),
+                    enums::ChannelAdminLogEventAction::from(
+                        types::ChannelAdminLogEventActionParticipantInvite {
+                            participant: enums::ChannelParticipant::from(
+                                types::ChannelParticipant {
+                                    user_id: user,
+                                    date: now,
+                                    subscription_until_date: None,
+                                    rank: None,
+                                },
+                            ),
+                        },
+                    ),
+                );
+                added.push(user);
+            }
+            let updates = enums::Updates::from_bytes(&chat_updates(w, me, id, added, now))
+                .expect("just encoded");
+            Ok(
+                enums::messages::InvitedUsers::from(types::messages::InvitedUsers {
+                    updates,
+                    missing_invitees: Vec::new(),
+                })
+                .to_bytes(),
+            )
+        }
         AnyObject::ChannelsEditAdmin(x) => {
             let me = me(ctx, w)?;
             w.expire_restrictions(shared.clock.unix());
@@ -1584,4 +1863,94 @@ fn get_admin_log(w: &World, me: i64, x: &functions::channels::GetAdminLog) -> R 
         })
         .to_bytes(),
     )
+}
+
+/// A basic group `me` belongs to.
+fn group_id(w: &World, me: i64, chat_id: i64) -> Result<i64, RpcErr> {
+    match w.chats.get(&chat_id) {
+        Some(c) if c.kind == crate::chats::ChatKind::Group => {
+            if c.participant(me)
+                .is_some_and(crate::chats::Participant::is_member)
+            {
+                Ok(chat_id)
+            } else {
+                Err(bad("CHAT_FORBIDDEN"))
+            }
+        }
+        _ => Err(bad("CHAT_ID_INVALID")),
+    }
+}
+
+/// `messages.setTyping`: tells the other members' sessions (or the other user).
+fn set_typing(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::messages::SetTyping) -> R {
+    let from = enums::Peer::from(types::PeerUser { user_id: me });
+    let (update, recipients): (enums::Update, Vec<i64>) = match &x.peer {
+        enums::InputPeer::User(_) | enums::InputPeer::InputPeerSelf => {
+            let user = resolve_user_peer(w, me, &x.peer)?;
+            (
+                enums::Update::from(types::UpdateUserTyping {
+                    user_id: me,
+                    top_msg_id: x.top_msg_id,
+                    action: x.action.clone(),
+                }),
+                if user == me { Vec::new() } else { vec![user] },
+            )
+        }
+        enums::InputPeer::Chat(c) => {
+            let id = group_id(w, me, c.chat_id)?;
+            (
+                enums::Update::from(types::UpdateChatUserTyping {
+                    chat_id: id,
+                    from_id: from,
+                    action: x.action.clone(),
+                }),
+                w.chats[&id]
+                    .participants
+                    .iter()
+                    .filter(|p| p.is_member())
+                    .map(|p| p.user)
+                    .collect(),
+            )
+        }
+        enums::InputPeer::Channel(c) => {
+            let id = channel_id(
+                w,
+                me,
+                &enums::InputChannel::from(types::InputChannel {
+                    channel_id: c.channel_id,
+                    access_hash: c.access_hash,
+                }),
+            )?;
+            let chat = &w.chats[&id];
+            let Some(p) = chat.participant(me).filter(|p| p.is_member()) else {
+                return Err(bad("USER_NOT_PARTICIPANT"));
+            };
+            if chat.kind == crate::chats::ChatKind::Channel && !p.is_admin() {
+                return Err(bad("CHAT_WRITE_FORBIDDEN"));
+            }
+            (
+                enums::Update::from(types::UpdateChannelUserTyping {
+                    channel_id: id,
+                    top_msg_id: x.top_msg_id,
+                    from_id: from,
+                    action: x.action.clone(),
+                }),
+                chat.participants
+                    .iter()
+                    .filter(|p| p.is_member())
+                    .map(|p| p.user)
+                    .collect(),
+            )
+        }
+        _ => return Err(bad("PEER_ID_INVALID")),
+    };
+    let date = ctx.shared.clock.unix();
+    for r in recipients.into_iter().filter(|r| *r != me) {
+        let body = enums::Updates::from(types::UpdateShort {
+            update: update.clone(),
+            date,
+        });
+        ctx.shared.push_update(r, None, &body.to_bytes());
+    }
+    Ok(true.to_bytes())
 }

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use ferrogram_testserver::TestServer;
 use ferrogram_testserver::chats::{LISTING_CAP, SEARCH_CAP};
-use ferrogram_tl_types::{enums, functions, types};
+use ferrogram_tl_types::{Deserializable, enums, functions, types};
 
 async fn signed_in_bot(server: &TestServer, seed: u64) -> Client {
     let mut c = Client::connect(server, 2, INTERMEDIATE, seed).await;
@@ -695,4 +695,250 @@ async fn promoting_restricting_kicking_and_the_admin_log() {
         .await
         .unwrap();
     assert_eq!(paged.events.len(), 2);
+}
+
+#[tokio::test]
+async fn typing_photos_basic_groups_defaults_leaving_and_inviting() {
+    let server = TestServer::builder().members(100).start().await.unwrap();
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    let team = info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "group")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mut bot = signed_in_bot(&server, 30).await;
+    let (mut lena, lena_id) = fresh_user(&server, "9996627200", 31).await;
+    let (lounge, _) = channel(&mut lena, "ferrogram_lounge").await;
+    lena.invoke(&functions::channels::JoinChannel {
+        channel: lounge.clone(),
+    })
+    .await
+    .unwrap();
+    let (bot_lounge, _) = channel(&mut bot, "ferrogram_lounge").await;
+    // The bot's connection must be known as the bot's: any request does it.
+    bot.invoke(&functions::help::GetNearestDc {}).await.unwrap();
+
+    // Typing in the supergroup reaches the bot's session.
+    let typing = lena
+        .invoke(&functions::messages::SetTyping {
+            peer: enums::InputPeer::from(match &lounge {
+                enums::InputChannel::InputChannel(c) => types::InputPeerChannel {
+                    channel_id: c.channel_id,
+                    access_hash: c.access_hash,
+                },
+                _ => unreachable!(),
+            }),
+            top_msg_id: None,
+            action: enums::SendMessageAction::SendMessageTypingAction,
+        })
+        .await
+        .unwrap();
+    assert!(typing);
+    let pushed = enums::Updates::from_bytes(&bot.next_update().await).unwrap();
+    match pushed {
+        enums::Updates::UpdateShort(u) => match u.update {
+            enums::Update::ChannelUserTyping(t) => {
+                assert!(matches!(t.from_id, enums::Peer::User(p) if p.user_id == lena_id));
+                assert!(matches!(
+                    t.action,
+                    enums::SendMessageAction::SendMessageTypingAction
+                ));
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+
+    // Profile photos, newest first.
+    for (i, file_id) in [7i64, 8].into_iter().enumerate() {
+        bot.invoke(&functions::upload::SaveFilePart {
+            file_id,
+            file_part: 0,
+            bytes: vec![i as u8; 100],
+        })
+        .await
+        .unwrap();
+        bot.invoke(&functions::photos::UploadProfilePhoto {
+            fallback: false,
+            bot: None,
+            file: Some(enums::InputFile::from(types::InputFile {
+                id: file_id,
+                parts: 1,
+                name: "p.jpg".into(),
+                md5_checksum: String::new(),
+            })),
+            video: None,
+            video_start_ts: None,
+            video_emoji_markup: None,
+        })
+        .await
+        .unwrap();
+    }
+    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    let photos = bot
+        .invoke(&functions::photos::GetUserPhotos {
+            user_id: enums::InputUser::InputUserSelf,
+            offset: 0,
+            max_id: 0,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    let enums::photos::Photos::Photos(p) = photos else {
+        panic!()
+    };
+    let ids: Vec<i64> = p
+        .photos
+        .iter()
+        .map(|x| match x {
+            enums::Photo::Photo(p) => p.id,
+            _ => panic!(),
+        })
+        .collect();
+    let mut expected = server.profile_photos(bot_id);
+    expected.reverse();
+    assert_eq!(ids, expected);
+
+    // The basic group: the bot is an admin, not the creator.
+    let enums::messages::ChatFull::ChatFull(full) = bot
+        .invoke(&functions::messages::GetFullChat { chat_id: team })
+        .await
+        .unwrap();
+    let enums::ChatFull::ChatFull(f) = full.full_chat else {
+        panic!()
+    };
+    let enums::ChatParticipants::ChatParticipants(parts) = f.participants else {
+        panic!()
+    };
+    assert_eq!(parts.participants.len(), 12, "creator, bot, ten members");
+    let lena_for_bot = enums::InputUser::from(types::InputUser {
+        user_id: lena_id,
+        access_hash: 0,
+    });
+    let e = bot
+        .invoke(&functions::messages::EditChatAdmin {
+            chat_id: team,
+            user_id: lena_for_bot.clone(),
+            is_admin: true,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.message, "CHAT_ADMIN_REQUIRED",
+        "only the creator appoints admins"
+    );
+    bot.invoke(&functions::messages::AddChatUser {
+        chat_id: team,
+        user_id: lena_for_bot.clone(),
+        fwd_limit: 0,
+    })
+    .await
+    .unwrap();
+    let e = bot
+        .invoke(&functions::messages::AddChatUser {
+            chat_id: team,
+            user_id: lena_for_bot.clone(),
+            fwd_limit: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.message, "USER_ALREADY_PARTICIPANT");
+    // An admin removes whom they invited, not others.
+    let someone_else = match &parts.participants[2] {
+        enums::ChatParticipant::ChatParticipant(p) => p.user_id,
+        other => panic!("{other:?}"),
+    };
+    let e = bot
+        .invoke(&functions::messages::DeleteChatUser {
+            revoke_history: false,
+            chat_id: team,
+            user_id: enums::InputUser::from(types::InputUser {
+                user_id: someone_else,
+                access_hash: 0,
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.message, "CHAT_ADMIN_REQUIRED");
+    bot.invoke(&functions::messages::DeleteChatUser {
+        revoke_history: false,
+        chat_id: team,
+        user_id: lena_for_bot,
+    })
+    .await
+    .unwrap();
+
+    // Default rights, for the group and the supergroup.
+    let no_media = types::ChatBannedRights {
+        send_media: true,
+        ..Default::default()
+    };
+    let edit_defaults = |peer: enums::InputPeer| functions::messages::EditChatDefaultBannedRights {
+        peer,
+        banned_rights: enums::ChatBannedRights::from(no_media.clone()),
+    };
+    bot.invoke(&edit_defaults(enums::InputPeer::from(
+        types::InputPeerChat { chat_id: team },
+    )))
+    .await
+    .unwrap();
+    let e = bot
+        .invoke(&edit_defaults(enums::InputPeer::from(
+            types::InputPeerChat { chat_id: team },
+        )))
+        .await
+        .unwrap_err();
+    assert_eq!(e.message, "CHAT_NOT_MODIFIED");
+    let lounge_peer = match &bot_lounge {
+        enums::InputChannel::InputChannel(c) => enums::InputPeer::from(types::InputPeerChannel {
+            channel_id: c.channel_id,
+            access_hash: c.access_hash,
+        }),
+        _ => unreachable!(),
+    };
+    bot.invoke(&edit_defaults(lounge_peer)).await.unwrap();
+    let enums::messages::ChatFull::ChatFull(full) = lena
+        .invoke(&functions::channels::GetFullChannel {
+            channel: lounge.clone(),
+        })
+        .await
+        .unwrap();
+    let enums::Chat::Channel(c) = &full.chats[0] else {
+        panic!()
+    };
+    assert!(matches!(
+        &c.default_banned_rights,
+        Some(enums::ChatBannedRights::ChatBannedRights(r)) if r.send_media
+    ));
+
+    // Leaving and being invited back.
+    lena.invoke(&functions::channels::LeaveChannel {
+        channel: lounge.clone(),
+    })
+    .await
+    .unwrap();
+    let e = lena
+        .invoke(&functions::channels::GetParticipant {
+            channel: lounge.clone(),
+            participant: enums::InputPeer::InputPeerSelf,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.message, "USER_NOT_PARTICIPANT");
+    bot.invoke(&functions::channels::InviteToChannel {
+        channel: bot_lounge.clone(),
+        users: vec![enums::InputUser::from(types::InputUser {
+            user_id: lena_id,
+            access_hash: 0,
+        })],
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        role_of(&mut lena, &lounge, enums::InputPeer::InputPeerSelf).await,
+        enums::ChannelParticipant::ChannelParticipant(_)
+    ));
 }
