@@ -1006,7 +1006,7 @@ impl World {
             has_welcome_messages: false,
             id: c.id,
             about: c.about.clone(),
-            participants: participants,
+            participants,
             chat_photo: None,
             notify_settings: enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
             exported_invite: None,
