@@ -653,3 +653,136 @@ async fn connecting_through_a_socks5_proxy() {
         "{e}"
     );
 }
+
+fn as_channel(p: enums::InputPeer) -> enums::InputChannel {
+    match p {
+        enums::InputPeer::Channel(c) => enums::InputChannel::from(types::InputChannel {
+            channel_id: c.channel_id,
+            access_hash: c.access_hash,
+        }),
+        other => panic!("not a channel: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_come_from_the_stats_dc_through_a_borrowed_connection() {
+    let server = TestServer::builder().members(200).start().await.unwrap();
+    let creds = server.user().unwrap().clone();
+    let client = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let token = client.request_login_code(&creds.phone).await.unwrap();
+    let e = client.sign_in(&token, &creds.code).await.unwrap_err();
+    assert!(e.is("SESSION_PASSWORD_NEEDED"));
+    client.check_password(&creds.password).await.unwrap();
+
+    let lounge = as_channel(client.get_input_entity("@ferrogram_lounge").await.unwrap());
+    let enums::stats::MegagroupStats::MegagroupStats(s) = client
+        .invoke(&functions::stats::GetMegagroupStats {
+            dark: false,
+            channel: lounge.clone(),
+        })
+        .await
+        .unwrap();
+    let enums::StatsAbsValueAndPrev::StatsAbsValueAndPrev(members) = s.members;
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    let count = info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["username"] == "ferrogram_lounge")
+        .unwrap()["members"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(members.current, count);
+    let enums::StatsGraph::StatsGraph(g) = s.growth_graph else {
+        panic!()
+    };
+    let enums::DataJSON::DataJSON(d) = g.json;
+    let json: serde_json::Value = serde_json::from_str(&d.data).unwrap();
+    assert_eq!(
+        json["columns"][1]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .as_f64()
+            .unwrap(),
+        count
+    );
+    // The async graph loads from the same DC.
+    let enums::StatsGraph::Async(a) = s.members_graph else {
+        panic!()
+    };
+    let g = client
+        .invoke(&functions::stats::LoadAsyncGraph {
+            token: a.token,
+            x: None,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(g, enums::StatsGraph::StatsGraph(_)));
+    let c = server.counters();
+    assert_eq!(
+        c.method("auth.importAuthorization").executed,
+        1,
+        "one borrowed connection"
+    );
+    assert!(
+        c.method("stats.getMegagroupStats").received >= 2,
+        "STATS_MIGRATE first"
+    );
+
+    let news = as_channel(
+        client
+            .get_input_entity("t.me/ferrogram_news")
+            .await
+            .unwrap(),
+    );
+    let b = client
+        .invoke(&functions::stats::GetBroadcastStats {
+            dark: false,
+            channel: news.clone(),
+        })
+        .await
+        .unwrap();
+    let enums::stats::BroadcastStats::BroadcastStats(b) = b;
+    assert_eq!(b.recent_posts_interactions.len(), 20);
+    let e = client
+        .invoke(&functions::stats::GetBroadcastStats {
+            dark: false,
+            channel: lounge.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert!(e.is("BROADCAST_REQUIRED"), "{e}");
+    client
+        .invoke(&functions::stats::GetMessageStats {
+            dark: false,
+            channel: news.clone(),
+            msg_id: 5,
+        })
+        .await
+        .unwrap();
+    let e = client
+        .invoke(&functions::stats::GetMessageStats {
+            dark: false,
+            channel: news,
+            msg_id: 999,
+        })
+        .await
+        .unwrap_err();
+    assert!(e.is("MSG_ID_INVALID"), "{e}");
+
+    // Bots are refused statistics outright.
+    let bot = bot(&server).await;
+    let lounge_for_bot = as_channel(bot.get_input_entity("ferrogram_lounge").await.unwrap());
+    let e = bot
+        .invoke(&functions::stats::GetMegagroupStats {
+            dark: false,
+            channel: lounge_for_bot,
+        })
+        .await
+        .unwrap_err();
+    assert!(e.is("BOT_METHOD_INVALID"), "{e}");
+}

@@ -98,6 +98,8 @@ pub(crate) struct StoredChat {
     pub index: HashMap<i64, usize>,
     /// The admin log, oldest first.
     pub admin_log: Vec<LogEvent>,
+    /// Channel posts (ids 1..=posts), for message statistics.
+    pub posts: i32,
 }
 
 /// One admin-log entry.
@@ -126,6 +128,7 @@ impl StoredChat {
             participants: Vec::new(),
             index: HashMap::new(),
             admin_log: Vec::new(),
+            posts: 0,
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
         c
@@ -814,6 +817,7 @@ pub(crate) fn seed_default_chats(
     if let Some(c) = world.chats.get_mut(&news) {
         c.username = Some("ferrogram_news".into());
         c.about = "Releases and notes.".into();
+        c.posts = 20;
         c.add(
             bot,
             Role::Admin {

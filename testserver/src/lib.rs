@@ -35,6 +35,7 @@ mod faults;
 mod fixture;
 mod log;
 mod rpc;
+mod stats;
 pub mod world;
 
 use std::collections::{HashMap, VecDeque};
@@ -258,6 +259,17 @@ impl Shared {
                 tx: tx.clone(),
             });
         }
+    }
+
+    /// The DC that serves statistics: the lowest DC id other than the home DC
+    /// (the home DC itself when it is the only one).
+    pub(crate) fn stats_dc(&self, home: i32) -> i32 {
+        lock(&self.dcs)
+            .iter()
+            .map(|d| d.id)
+            .filter(|id| *id != home)
+            .min()
+            .unwrap_or(home)
     }
 
     /// The address of `dc`.

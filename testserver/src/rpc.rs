@@ -637,6 +637,59 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 .to_bytes(),
             )
         }
+        AnyObject::StatsGetBroadcastStats(x) => {
+            let (me, id) = stats_access(ctx, w, &x.channel)?;
+            let chat = &w.chats[&id];
+            if chat.kind != crate::chats::ChatKind::Channel {
+                return Err(bad("BROADCAST_REQUIRED"));
+            }
+            let _ = me;
+            Ok(crate::stats::broadcast(chat, shared.clock.unix()).to_bytes())
+        }
+        AnyObject::StatsGetMegagroupStats(x) => {
+            let (me, id) = stats_access(ctx, w, &x.channel)?;
+            let chat = &w.chats[&id];
+            if chat.kind != crate::chats::ChatKind::Supergroup {
+                return Err(bad("MEGAGROUP_REQUIRED"));
+            }
+            let users = users_of(w, me, vec![chat.creator]);
+            Ok(crate::stats::megagroup(chat, shared.clock.unix(), users).to_bytes())
+        }
+        AnyObject::StatsGetMessageStats(x) => {
+            let (_, id) = stats_access(ctx, w, &x.channel)?;
+            let chat = &w.chats[&id];
+            if chat.kind != crate::chats::ChatKind::Channel {
+                return Err(bad("BROADCAST_REQUIRED"));
+            }
+            if !(1..=chat.posts).contains(&x.msg_id) {
+                return Err(bad("MSG_ID_INVALID"));
+            }
+            Ok(crate::stats::message(chat, x.msg_id, shared.clock.unix()).to_bytes())
+        }
+        AnyObject::StatsLoadAsyncGraph(x) => {
+            let me = me(ctx, w)?;
+            if w.accounts[&me].bot {
+                return Err(bad("BOT_METHOD_INVALID"));
+            }
+            let stats_dc = shared.stats_dc(w.home_dc);
+            if ctx.dc != stats_dc {
+                return Err(err(303, format!("STATS_MIGRATE_{stats_dc}")));
+            }
+            let (chat, which) = x
+                .token
+                .split_once(':')
+                .and_then(|(c, w)| Some((c.parse::<i64>().ok()?, w)))
+                .ok_or_else(|| bad("GRAPH_INVALID_RELOAD"))?;
+            let Some(c) = w.chats.get(&chat) else {
+                return Err(bad("GRAPH_INVALID_RELOAD"));
+            };
+            if caller_rights(c, me).is_none() {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            crate::stats::async_graph(c, shared.clock.unix(), which)
+                .map(|g| g.to_bytes())
+                .ok_or_else(|| bad("GRAPH_INVALID_RELOAD"))
+        }
         AnyObject::ChannelsEditAdmin(x) => {
             let me = me(ctx, w)?;
             w.expire_restrictions(shared.clock.unix());
@@ -1953,4 +2006,26 @@ fn set_typing(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::messages::Se
         ctx.shared.push_update(r, None, &body.to_bytes());
     }
     Ok(true.to_bytes())
+}
+
+/// Checks a statistics request: a user (not a bot), on the stats DC, an admin of
+/// the channel. Returns the caller and the channel.
+fn stats_access(
+    ctx: &Ctx<'_>,
+    w: &World,
+    channel: &enums::InputChannel,
+) -> Result<(i64, i64), RpcErr> {
+    let me = me(ctx, w)?;
+    if w.accounts[&me].bot {
+        return Err(bad("BOT_METHOD_INVALID"));
+    }
+    let stats_dc = ctx.shared.stats_dc(w.home_dc);
+    if ctx.dc != stats_dc {
+        return Err(err(303, format!("STATS_MIGRATE_{stats_dc}")));
+    }
+    let id = readable_channel(w, me, channel)?;
+    if caller_rights(&w.chats[&id], me).is_none() {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    Ok((me, id))
 }
