@@ -848,6 +848,24 @@ impl TestServer {
         }
     }
 
+    /// The role of `user` in the chat with this username (`creator`, `admin`,
+    /// `member`, `restricted`, `banned`, `left`), or None if never a participant.
+    pub fn participant_role(&self, chat_username: &str, user: i64) -> Option<&'static str> {
+        let w = lock(&self.shared.world);
+        let chat = w
+            .chats
+            .values()
+            .find(|c| c.username.as_deref() == Some(chat_username))?;
+        Some(match chat.participant(user)?.role {
+            chats::Role::Creator { .. } => "creator",
+            chats::Role::Admin { .. } => "admin",
+            chats::Role::Member => "member",
+            chats::Role::Restricted { .. } => "restricted",
+            chats::Role::Banned { .. } => "banned",
+            chats::Role::Left => "left",
+        })
+    }
+
     /// The user id an account's phone number belongs to.
     pub fn user_id_by_phone(&self, phone: &str) -> Option<i64> {
         lock(&self.shared.world)

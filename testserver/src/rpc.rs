@@ -644,6 +644,7 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 return Err(bad("BROADCAST_REQUIRED"));
             }
             let _ = me;
+            on_stats_dc(ctx, w)?;
             Ok(crate::stats::broadcast(chat, shared.clock.unix()).to_bytes())
         }
         AnyObject::StatsGetMegagroupStats(x) => {
@@ -652,6 +653,7 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             if chat.kind != crate::chats::ChatKind::Supergroup {
                 return Err(bad("MEGAGROUP_REQUIRED"));
             }
+            on_stats_dc(ctx, w)?;
             let users = users_of(w, me, vec![chat.creator]);
             Ok(crate::stats::megagroup(chat, shared.clock.unix(), users).to_bytes())
         }
@@ -664,6 +666,7 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             if !(1..=chat.posts).contains(&x.msg_id) {
                 return Err(bad("MSG_ID_INVALID"));
             }
+            on_stats_dc(ctx, w)?;
             Ok(crate::stats::message(chat, x.msg_id, shared.clock.unix()).to_bytes())
         }
         AnyObject::StatsLoadAsyncGraph(x) => {
@@ -2019,13 +2022,20 @@ fn stats_access(
     if w.accounts[&me].bot {
         return Err(bad("BOT_METHOD_INVALID"));
     }
-    let stats_dc = ctx.shared.stats_dc(w.home_dc);
-    if ctx.dc != stats_dc {
-        return Err(err(303, format!("STATS_MIGRATE_{stats_dc}")));
-    }
     let id = readable_channel(w, me, channel)?;
     if caller_rights(&w.chats[&id], me).is_none() {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     Ok((me, id))
+}
+
+/// After the request's own checks (Telegram answers BROADCAST_REQUIRED and the
+/// like on any DC; Telethon relies on that order), statistics come from the
+/// stats DC only.
+fn on_stats_dc(ctx: &Ctx<'_>, w: &World) -> Result<(), RpcErr> {
+    let stats_dc = ctx.shared.stats_dc(w.home_dc);
+    if ctx.dc != stats_dc {
+        return Err(err(303, format!("STATS_MIGRATE_{stats_dc}")));
+    }
+    Ok(())
 }

@@ -1,0 +1,111 @@
+//! Telethon 1.45.0 runs the seed's chat-management workflow against the default
+//! chat world (`peers/telethon_chat_world.py`); what it reads and changes is
+//! compared with the server's own state.
+
+#[path = "../../tl-types/tests/peer/mod.rs"]
+mod peer;
+
+use ferrogram_testserver::TestServer;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn telethon_runs_the_chat_management_workflow() {
+    let Some(python) = peer::python("Telethon chat-management workflow") else {
+        return;
+    };
+    let server = TestServer::builder().members(500).start().await.unwrap();
+    let info = server.info_json();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(peer::script("telethon_chat_world.py"))
+            .arg(info)
+            .output()
+            .expect("run python")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let Some(json) = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
+        panic!(
+            "the script failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let r: serde_json::Value = serde_json::from_str(json).unwrap();
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    let lounge = info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["username"] == "ferrogram_lounge")
+        .unwrap()
+        .clone();
+    let news = info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["username"] == "ferrogram_news")
+        .unwrap()
+        .clone();
+    let role =
+        |id: &serde_json::Value| server.participant_role("ferrogram_lounge", id.as_i64().unwrap());
+
+    assert_eq!(r["lounge_id"], lounge["id"]);
+    assert_eq!(r["first_page"], 300);
+    // The total was read before the workflow changed anything.
+    assert_eq!(
+        r["total"].as_i64().unwrap(),
+        lounge["members"].as_i64().unwrap() + 1
+    );
+    let admins = r["admins"].as_array().unwrap();
+    assert_eq!(admins.len(), 10);
+    for a in admins {
+        assert!(matches!(role(a), Some("creator" | "admin")), "{a}");
+    }
+    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    assert_eq!(r["admin_ranks"][bot_id.to_string()], "bot");
+    assert_eq!(r["bots_all_bots"], true);
+    assert!(!r["search_love"].as_array().unwrap().is_empty());
+
+    // What the workflow did, as the server sees it.
+    let targets = r["targets"].as_array().unwrap();
+    assert_eq!(role(&targets[0]), Some("admin"));
+    assert_eq!(role(&targets[1]), Some("restricted"));
+    assert_eq!(role(&targets[2]), Some("left"), "kick = ban then unban");
+    assert_eq!(r["perm_admin"]["is_admin"], true);
+    assert_eq!(r["perm_admin"]["ban_users"], true);
+    assert_eq!(r["perm_admin"]["change_info"], false);
+    assert_eq!(r["perm_restricted"]["is_banned"], true);
+    assert_eq!(r["perm_restricted"]["send_media_denied"], true);
+    assert_eq!(r["perm_restricted"]["send_messages_denied"], false);
+    assert_eq!(r["kicked_still_member"], false);
+    let events: Vec<&str> = r["log_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    // Newest first: unban and ban (the kick), the restriction, the promotion.
+    assert_eq!(
+        &events[..4],
+        [
+            "ChannelAdminLogEventActionParticipantToggleBan",
+            "ChannelAdminLogEventActionParticipantToggleBan",
+            "ChannelAdminLogEventActionParticipantToggleBan",
+            "ChannelAdminLogEventActionParticipantToggleAdmin"
+        ]
+    );
+    assert_eq!(r["log_promotions"][0], targets[0]);
+    assert_eq!(r["typing_ok"], true);
+    assert_eq!(r["profile_photos"], 1);
+    assert_eq!(
+        r["megagroup_members"].as_f64().unwrap() as i64,
+        lounge["members"].as_i64().unwrap(),
+        "read after the kick, as the server counts"
+    );
+    assert_eq!(
+        r["broadcast_followers"].as_f64().unwrap() as i64,
+        news["members"].as_i64().unwrap()
+    );
+    assert_eq!(r["message_stats"], "MessageStats");
+    assert_eq!(r["bot_admin_log"], "BOT_METHOD_INVALID");
+}
