@@ -54,7 +54,28 @@ async fn talk() -> Result<Duration, String> {
         .start()
         .await
         .map_err(|e| e.to_string())?;
-    println!("  server ready: {}", server.info_json());
+    let info = server.info_json();
+    println!("  server ready: {info}");
+    let parsed: serde_json::Value = serde_json::from_str(&info).map_err(|e| e.to_string())?;
+    let chats: Vec<String> = parsed["chats"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    format!(
+                        "{} ({}, {} members)",
+                        c["username"].as_str().map_or_else(
+                            || c["title"].as_str().unwrap_or("?").to_owned(),
+                            |u| format!("@{u}")
+                        ),
+                        c["kind"].as_str().unwrap_or("?"),
+                        c["members"]
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    println!("  world: {}", chats.join(", "));
 
     let started = Instant::now();
     let bot = Client::connect(config(&server)).await.map_err(e)?;

@@ -47,6 +47,10 @@ fn demo_decodes_and_reencodes_the_captures() {
             .starts_with("-----BEGIN RSA PUBLIC KEY-----")
     );
     assert!(stdout.contains("connected to DC 2 in"), "{stdout}");
+    assert!(
+        stdout.contains("world: @ferrogram_lounge (supergroup, "),
+        "{stdout}"
+    );
     assert!(stdout.contains("help.getConfig offered 3 DCs"), "{stdout}");
     assert!(stdout.contains("2FA password needed"), "{stdout}");
     assert!(
