@@ -230,6 +230,16 @@ impl SessionData {
     /// entries as stored.
     pub fn merge_peers(&mut self, peers: &[PeerInfo]) -> Vec<PeerInfo> {
         let mut out = Vec::with_capacity(peers.len());
+        // Who holds each username now (built once per call, not per peer).
+        let mut owners: std::collections::HashMap<String, i64> =
+            if peers.iter().any(|p| p.username.is_some()) {
+                self.peers
+                    .iter()
+                    .filter_map(|(k, p)| p.username.clone().map(|u| (u, *k)))
+                    .collect()
+            } else {
+                Default::default()
+            };
         for p in peers {
             let mut p = p.clone();
             p.username = p.username.as_deref().map(normalize_username);
@@ -238,10 +248,11 @@ impl SessionData {
             let merged = PeerInfo::merge(self.peers.get(&key), p);
             // A username belongs to one peer at a time.
             if let Some(u) = &merged.username {
-                for other in self.peers.values_mut() {
-                    if other.marked_id() != key && other.username.as_deref() == Some(u) {
-                        other.username = None;
-                    }
+                if let Some(other) = owners.insert(u.clone(), key)
+                    && other != key
+                    && let Some(o) = self.peers.get_mut(&other)
+                {
+                    o.username = None;
                 }
             }
             self.peers.insert(key, merged.clone());

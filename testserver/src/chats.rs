@@ -424,15 +424,23 @@ pub(crate) fn synthetic_username(i: usize, first: &str) -> Option<String> {
 /// Whether `query` matches a participant: a case-insensitive prefix of any word
 /// of the first name, last name or username (the documented search semantics).
 pub(crate) fn name_matches(first: &str, last: &str, username: Option<&str>, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
+    let q = query.trim();
     if q.is_empty() {
         return true;
     }
-    let words = first
+    let q: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
+    first
         .split_whitespace()
         .chain(last.split_whitespace())
-        .chain(username);
-    words.map(str::to_lowercase).any(|w| w.starts_with(&q))
+        .chain(username)
+        .any(|w| starts_with_ci(w, &q))
+}
+
+/// Whether `word` starts with `lower` (already lower-cased), ignoring case,
+/// without allocating (searches run over every member).
+fn starts_with_ci(word: &str, lower: &[char]) -> bool {
+    let mut w = word.chars().flat_map(char::to_lowercase);
+    lower.iter().all(|c| w.next() == Some(*c))
 }
 
 impl World {
