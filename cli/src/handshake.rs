@@ -118,32 +118,9 @@ async fn talk() -> Result<Duration, String> {
         user_id: target.id,
         access_hash: target.access_hash.unwrap_or(0),
     });
-    user.invoke(&functions::messages::SendMessage {
-        no_webpage: false,
-        silent: false,
-        background: false,
-        clear_draft: false,
-        noforwards: false,
-        update_stickersets_order: false,
-        invert_media: false,
-        allow_paid_floodskip: false,
-        peer,
-        reply_to: None,
-        message: "hello from the demo".into(),
-        random_id: 1,
-        reply_markup: None,
-        entities: None,
-        schedule_date: None,
-        schedule_repeat_period: None,
-        send_as: None,
-        quick_reply_shortcut: None,
-        effect: None,
-        allow_paid_stars: None,
-        suggested_post: None,
-        rich_message: None,
-    })
-    .await
-    .map_err(e)?;
+    user.send_message(peer, "hello from the demo")
+        .await
+        .map_err(e)?;
     let update = tokio::time::timeout(WAIT, updates.next())
         .await
         .map_err(|_| "the bot was not told of the message".to_string())?

@@ -327,11 +327,20 @@ impl Task {
             match Wire::connect(self.addr, self.dc, &self.cfg).await {
                 Ok(mut w) => {
                     info!(dc = self.dc, attempt, "reconnected");
-                    // Unanswered requests again, with their original msg_ids.
+                    // Unanswered requests again, with their original msg_ids. A
+                    // connection that fails while they go out is just another
+                    // failed attempt: they are all sent again on the next one.
+                    let mut sent = Ok(());
                     for p in self.session.retransmit_in_flight(now(), &mut OsRng) {
-                        w.send(&p).await?;
+                        sent = w.send(&p).await;
+                        if sent.is_err() {
+                            break;
+                        }
                     }
-                    return Ok(w);
+                    match sent {
+                        Ok(()) => return Ok(w),
+                        Err(e) => last = Some(e.into()),
+                    }
                 }
                 Err(e) => last = Some(e),
             }

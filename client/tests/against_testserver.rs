@@ -188,7 +188,8 @@ async fn dropped_connections_lose_and_repeat_nothing() {
     }
     let mut answered = 0;
     while let Some(r) = set.join_next().await {
-        r.unwrap().unwrap();
+        r.unwrap()
+            .unwrap_or_else(|e| panic!("a request failed: {e:?}"));
         answered += 1;
     }
     assert_eq!(answered, n);

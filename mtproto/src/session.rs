@@ -504,7 +504,6 @@ impl ClientSession {
                 body: ack,
             });
         }
-        let mut ids = Vec::new();
         while let Some((request, body)) = self.queue.front() {
             let wire = maybe_compress(body.clone());
             if !messages.is_empty()
@@ -526,40 +525,16 @@ impl ClientSession {
                     seqno,
                 },
             );
-            ids.push(msg_id);
             messages.push(ContainerMessage {
                 msg_id,
                 seqno,
                 body: wire,
             });
         }
-        let (msg_id, seq_no, body) = match messages.len() {
-            0 => return None,
-            1 => {
-                let m = messages.remove(0);
-                (m.msg_id, m.seqno, m.body)
-            }
-            _ => {
-                let container = MessageContainer { messages }.to_bytes();
-                let msg_id = self.msg_ids.next(now);
-                let seq_no = self.next_seq(false);
-                self.containers.insert(msg_id, ids);
-                (msg_id, seq_no, container)
-            }
-        };
-        let env = Envelope {
-            salt: self.salt,
-            session_id: self.session_id,
-            msg_id,
-            seq_no,
-            body,
-        };
-        Some(encrypt_message(
-            &self.auth_key,
-            Direction::ClientToServer,
-            &env,
-            rng,
-        ))
+        if messages.is_empty() {
+            return None;
+        }
+        Some(self.seal(messages, now, rng))
     }
 
     /// After a reconnect: every request sent and not yet answered, encrypted again
