@@ -15,12 +15,17 @@
 //! - [`ChatManagement::get_permissions`], [`ChatManagement::edit_admin`],
 //!   [`ChatManagement::edit_permissions`], [`ChatManagement::kick_participant`].
 //!
-//! This is the first part of the crate: basic groups, the admin log, typing
-//! actions, profile photos and statistics come next.
+//! - [`ChatManagement::iter_admin_log`]: the admin log with every filter of the
+//!   seed (Telethon's names accepted too; see [`AdminLogFilter`]).
+//!
+//! This is the first part of the crate: basic groups, typing actions, profile
+//! photos and statistics come next.
 
+mod admin_log;
 mod participants;
 mod rights;
 
+pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter};
 pub use participants::{Participant, ParticipantFilter, ParticipantIter, Role, TotalList};
 pub use rights::{AdminRights, BannedRights, ParticipantPermissions};
 
@@ -69,6 +74,9 @@ pub trait ChatManagement {
         chat: impl Into<PeerRef>,
         user: impl Into<PeerRef>,
     ) -> Result<(), InvocationError>;
+
+    /// A channel's or supergroup's admin log, newest first (see [`AdminLogIter`]).
+    fn iter_admin_log(&self, chat: impl Into<PeerRef>) -> AdminLogIter;
 }
 
 impl ChatManagement for Client {
@@ -116,5 +124,9 @@ impl ChatManagement for Client {
         user: impl Into<PeerRef>,
     ) -> Result<(), InvocationError> {
         rights::kick(self, chat.into(), user.into()).await
+    }
+
+    fn iter_admin_log(&self, chat: impl Into<PeerRef>) -> AdminLogIter {
+        AdminLogIter::new(self.clone(), chat.into())
     }
 }

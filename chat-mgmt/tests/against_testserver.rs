@@ -227,3 +227,137 @@ async fn promote_restrict_kick_and_read_permissions() {
         .unwrap_err();
     assert!(e.is("USER_CREATOR"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_log_with_the_seeds_filters() {
+    use ferrogram_chat_mgmt::AdminLogFilter;
+    use ferrogram_tl_types::enums::ChannelAdminLogEventAction as A;
+    let server = TestServer::builder().members(200).start().await.unwrap();
+    let client = owner(&server).await;
+    let members = client
+        .get_participants("ferrogram_lounge", |p| p.limit(150))
+        .await
+        .unwrap();
+    let plain: Vec<i64> = members
+        .items
+        .iter()
+        .filter(|p| p.role == Role::Member && !p.user.bot)
+        .map(|p| p.user.id)
+        .take(3)
+        .collect();
+    client
+        .edit_admin("ferrogram_lounge", plain[0], AdminRights::all())
+        .await
+        .unwrap();
+    client
+        .edit_permissions(
+            "ferrogram_lounge",
+            Some(plain[1].into()),
+            BannedRights {
+                send_messages: false,
+                ..BannedRights::default()
+            },
+        )
+        .await
+        .unwrap();
+    client
+        .kick_participant("ferrogram_lounge", plain[2])
+        .await
+        .unwrap();
+
+    let all = client
+        .iter_admin_log("ferrogram_lounge")
+        .collect()
+        .await
+        .unwrap();
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    // Newest: the kick's unban, its ban, the restriction, the promotion.
+    assert!(matches!(all[3].action, A::ParticipantToggleAdmin(_)));
+
+    let only = |f: AdminLogFilter| client.iter_admin_log("ferrogram_lounge").filter(f);
+    let promotions = only(AdminLogFilter {
+        promote: true,
+        ..Default::default()
+    })
+    .collect()
+    .await
+    .unwrap();
+    match &promotions[0].action {
+        A::ParticipantToggleAdmin(t) => assert!(matches!(
+            &t.new_participant,
+            ferrogram_tl_types::enums::ChannelParticipant::Admin(a) if a.user_id == plain[0]
+        )),
+        other => panic!("{other:?}"),
+    }
+    // Telethon's names: ban = kick, unban = unkick; restrict = Telegram's ban.
+    let bans = only(AdminLogFilter {
+        ban: true,
+        ..Default::default()
+    })
+    .collect()
+    .await
+    .unwrap();
+    let kicks = only(AdminLogFilter {
+        kick: true,
+        ..Default::default()
+    })
+    .collect()
+    .await
+    .unwrap();
+    assert_eq!(bans, kicks);
+    assert!(!bans.is_empty());
+    let unbans = only(AdminLogFilter {
+        unban: true,
+        ..Default::default()
+    })
+    .collect()
+    .await
+    .unwrap();
+    assert_eq!(unbans.len(), 1, "the kick's unban");
+    let restrictions = only(AdminLogFilter {
+        restrict: true,
+        ..Default::default()
+    })
+    .collect()
+    .await
+    .unwrap();
+    assert!(restrictions.iter().any(|e| e.id == all[2].id));
+    let joins = only(AdminLogFilter {
+        join_leave: true,
+        ..Default::default()
+    })
+    .collect()
+    .await
+    .unwrap();
+    assert!(
+        joins.is_empty(),
+        "nobody joined or left in the seeded history"
+    );
+    // limit, max_id and admins.
+    let two = client
+        .iter_admin_log("ferrogram_lounge")
+        .limit(2)
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(two, all[..2]);
+    let older = client
+        .iter_admin_log("ferrogram_lounge")
+        .max_id(all[1].id)
+        .limit(1)
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(older[0].id, all[2].id);
+    let mine = client
+        .iter_admin_log("ferrogram_lounge")
+        .admins(["me".into()])
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.len(),
+        all.len(),
+        "the owner did everything in this log"
+    );
+}
