@@ -414,9 +414,7 @@ impl Task {
                 r = wire.read.read(&mut wire.buf) => match r {
                     Ok(0) => return Stop::Broken(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into()),
                     Ok(n) => {
-                        let n = n.min(wire.buf.len());
-                        let chunk = wire.buf[..n].to_vec();
-                        wire.transport.push(&chunk);
+                        wire.transport.push(&wire.buf[..n]);
                     }
                     Err(e) => return Stop::Broken(e.into()),
                 },

@@ -324,7 +324,6 @@ async fn answers_fill_the_peer_cache() {
         "{shown}"
     );
     assert!(!shown.contains(server.bot_token().unwrap()), "{shown}");
-    let _ = types::InputPeerSelf {};
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
