@@ -3,8 +3,11 @@
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ferrogram_client::{Client, InvocationError, PeerRef};
+use ferrogram_client::{Client, PeerRef};
 use ferrogram_tl_types::{enums, functions, types};
+
+use crate::Result;
+use crate::target::{Target, full_chat};
 
 /// Which participants to list (Telethon's `filter=`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,19 +158,29 @@ pub(crate) fn role_of(
 
 fn tl_filter(f: &ParticipantFilter, search: &str) -> enums::ChannelParticipantsFilter {
     use enums::ChannelParticipantsFilter as F;
+    // A filter's own query wins; without one, the listing's search applies
+    // (Telethon searches client-side there and stops at the first page
+    // without a match).
+    let q = |own: &String| {
+        if own.is_empty() {
+            search.to_owned()
+        } else {
+            own.clone()
+        }
+    };
     match f {
         ParticipantFilter::Recent if search.is_empty() => F::ChannelParticipantsRecent,
         ParticipantFilter::Recent => F::from(types::ChannelParticipantsSearch { q: search.into() }),
         ParticipantFilter::Admins => F::ChannelParticipantsAdmins,
         ParticipantFilter::Bots => F::ChannelParticipantsBots,
-        ParticipantFilter::Kicked(q) => F::from(types::ChannelParticipantsKicked { q: q.clone() }),
-        ParticipantFilter::Banned(q) => F::from(types::ChannelParticipantsBanned { q: q.clone() }),
-        ParticipantFilter::Search(q) => F::from(types::ChannelParticipantsSearch { q: q.clone() }),
-        ParticipantFilter::Contacts(q) => {
-            F::from(types::ChannelParticipantsContacts { q: q.clone() })
+        ParticipantFilter::Kicked(own) => F::from(types::ChannelParticipantsKicked { q: q(own) }),
+        ParticipantFilter::Banned(own) => F::from(types::ChannelParticipantsBanned { q: q(own) }),
+        ParticipantFilter::Search(own) => F::from(types::ChannelParticipantsSearch { q: q(own) }),
+        ParticipantFilter::Contacts(own) => {
+            F::from(types::ChannelParticipantsContacts { q: q(own) })
         }
-        ParticipantFilter::Mentions(q) => F::from(types::ChannelParticipantsMentions {
-            q: Some(q.clone()),
+        ParticipantFilter::Mentions(own) => F::from(types::ChannelParticipantsMentions {
+            q: Some(q(own)),
             top_msg_id: None,
         }),
     }
@@ -272,7 +285,15 @@ impl ParticipantIter {
     }
 
     /// The next participant.
-    pub async fn next(&mut self) -> Option<Result<Participant, InvocationError>> {
+    pub async fn next(&mut self) -> Option<Result<Participant>> {
+        if self.limit == Some(0) && !self.started {
+            // Nothing to yield, but the total is still fetched (Telethon's
+            // `limit=0`).
+            if let Err(e) = self.fill().await {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
         loop {
             if self.limit.is_some_and(|l| self.yielded >= l) {
                 return None;
@@ -292,7 +313,7 @@ impl ParticipantIter {
     }
 
     /// Collects everything into a [`TotalList`].
-    pub async fn collect(mut self) -> Result<TotalList<Participant>, InvocationError> {
+    pub async fn collect(mut self) -> Result<TotalList<Participant>> {
         let mut items = Vec::new();
         while let Some(p) = self.next().await {
             items.push(p?);
@@ -302,11 +323,120 @@ impl ParticipantIter {
     }
 
     /// The listing as a `futures::Stream`.
-    pub fn into_stream(self) -> impl futures::Stream<Item = Result<Participant, InvocationError>> {
+    pub fn into_stream(self) -> impl futures::Stream<Item = Result<Participant>> {
         futures::stream::unfold(
             self,
             |mut it| async move { it.next().await.map(|p| (p, it)) },
         )
+    }
+
+    /// A basic group: one `messages.getFullChat`, filtered and searched here.
+    async fn fill_basic_group(&mut self, chat_id: i64) -> Result<()> {
+        self.done = true;
+        let (full, _, users) = full_chat(&self.client, chat_id).await?;
+        let enums::ChatParticipants::ChatParticipants(list) = full.participants else {
+            // chatParticipantsForbidden: not visible to the caller.
+            self.total = Some(0);
+            return Ok(());
+        };
+        let users: std::collections::HashMap<i64, types::User> = users
+            .into_iter()
+            .filter_map(|u| match u {
+                enums::User::User(u) => Some((u.id, *u)),
+                enums::User::Empty(_) => None,
+            })
+            .collect();
+        self.total = Some(list.participants.len());
+        let query = match &self.filter {
+            ParticipantFilter::Recent => self.search.clone(),
+            ParticipantFilter::Search(q)
+            | ParticipantFilter::Kicked(q)
+            | ParticipantFilter::Banned(q)
+            | ParticipantFilter::Contacts(q)
+            | ParticipantFilter::Mentions(q) => {
+                if q.is_empty() {
+                    self.search.clone()
+                } else {
+                    q.clone()
+                }
+            }
+            ParticipantFilter::Admins | ParticipantFilter::Bots => self.search.clone(),
+        };
+        for p in &list.participants {
+            let (id, role, date, inviter) = match p {
+                enums::ChatParticipant::Creator(c) => (
+                    c.user_id,
+                    Role::Creator {
+                        rank: c.rank.clone(),
+                    },
+                    None,
+                    None,
+                ),
+                enums::ChatParticipant::Admin(a) => (
+                    a.user_id,
+                    Role::Admin {
+                        rights: types::ChatAdminRights {
+                            change_info: true,
+                            delete_messages: true,
+                            ban_users: true,
+                            invite_users: true,
+                            pin_messages: true,
+                            manage_call: true,
+                            ..types::ChatAdminRights::default()
+                        },
+                        rank: a.rank.clone(),
+                        promoted_by: None,
+                        can_edit: false,
+                    },
+                    time(a.date),
+                    Some(a.inviter_id),
+                ),
+                enums::ChatParticipant::ChatParticipant(m) => {
+                    (m.user_id, Role::Member, time(m.date), Some(m.inviter_id))
+                }
+            };
+            let Some(user) = users.get(&id) else {
+                continue;
+            };
+            let keep = match &self.filter {
+                ParticipantFilter::Admins => !matches!(role, Role::Member),
+                ParticipantFilter::Bots => user.bot,
+                // Basic groups have no restricted or banned members.
+                ParticipantFilter::Kicked(_) | ParticipantFilter::Banned(_) => false,
+                ParticipantFilter::Contacts(_) => user.contact,
+                _ => true,
+            } && matches_query(user, &query);
+            if keep && self.seen.insert(id) {
+                self.buffer.push_back(Participant {
+                    user: user.clone(),
+                    role,
+                    date,
+                    inviter,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A user: themselves, total 1 (as Telethon).
+    async fn fill_user(&mut self, user: enums::InputUser) -> Result<()> {
+        self.done = true;
+        self.total = Some(1);
+        let users = self
+            .client
+            .invoke(&functions::users::GetUsers { id: vec![user] })
+            .await?;
+        if let Some(enums::User::User(u)) = users.into_iter().next() {
+            if matches_query(&u, &self.search) {
+                self.buffer.push_back(Participant {
+                    user: *u,
+                    role: Role::Member,
+                    date: None,
+                    inviter: None,
+                });
+            }
+        }
+        Ok(())
     }
 
     fn enqueue(&mut self, q: String) {
@@ -315,23 +445,27 @@ impl ParticipantIter {
         }
     }
 
-    async fn fill(&mut self) -> Result<(), InvocationError> {
+    async fn fill(&mut self) -> Result<()> {
         if !self.started {
             self.started = true;
-            let peer = self.client.get_input_entity(self.chat.clone()).await?;
-            match peer {
-                enums::InputPeer::Channel(c) => {
-                    self.channel = Some(enums::InputChannel::from(types::InputChannel {
-                        channel_id: c.channel_id,
-                        access_hash: c.access_hash,
-                    }));
+            match Target::resolve(&self.client, self.chat.clone()).await? {
+                Target::Channel { channel, .. } => self.channel = Some(channel),
+                Target::Chat { chat_id, .. } => return self.fill_basic_group(chat_id).await,
+                Target::User { user, .. } => return self.fill_user(user).await,
+            }
+            if self.limit == Some(0) {
+                // Only the total (Telethon's `limit=0`).
+                let enums::messages::ChatFull::ChatFull(full) = self
+                    .client
+                    .invoke(&functions::channels::GetFullChannel {
+                        channel: self.channel.clone().expect("resolved"),
+                    })
+                    .await?;
+                if let enums::ChatFull::ChannelFull(c) = &full.full_chat {
+                    self.total = Some(c.participants_count.unwrap_or(0).max(0) as usize);
                 }
-                _ => {
-                    return Err(InvocationError::Invalid(
-                        "participant listing of basic groups and users is not implemented yet"
-                            .into(),
-                    ));
-                }
+                self.done = true;
+                return Ok(());
             }
             if self.filter != ParticipantFilter::Recent {
                 // Only the plain listing is capped; other filters are complete.
@@ -382,6 +516,14 @@ impl ParticipantIter {
             else {
                 continue;
             };
+            if matches!(
+                self.filter,
+                ParticipantFilter::Admins | ParticipantFilter::Bots
+            ) && !matches_query(&user, &self.search)
+            {
+                // These filters take no query: search here.
+                continue;
+            }
             if self.aggressive {
                 // Letters of every script members' names start with.
                 for word in [
@@ -434,4 +576,24 @@ impl ParticipantIter {
         }
         Ok(())
     }
+}
+
+/// Client-side search where the server has none (basic groups, users): a
+/// case-insensitive substring of the full name or the username, as Telethon.
+fn matches_query(user: &types::User, query: &str) -> bool {
+    if query.is_empty() {
+        return true;
+    }
+    let q = query.to_lowercase();
+    let name = format!(
+        "{} {}",
+        user.first_name.as_deref().unwrap_or(""),
+        user.last_name.as_deref().unwrap_or("")
+    )
+    .to_lowercase();
+    name.contains(&q)
+        || user
+            .username
+            .as_deref()
+            .is_some_and(|u| u.to_lowercase().contains(&q))
 }

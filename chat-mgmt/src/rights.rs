@@ -1,15 +1,25 @@
 //! Admin rights, restrictions, permissions and kicking.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ferrogram_client::{Client, InvocationError, PeerRef};
+use ferrogram_client::{Client, PeerRef};
 use ferrogram_tl_types::{enums, functions, types};
 
 use crate::participants::{Role, role_of};
+use crate::target::{Target, full_chat, input_user, is_self, service_message, user_id};
+use crate::{Error, Result};
 
-/// Rights to give with [`crate::ChatManagement::edit_admin`]. Each right is its
-/// explicit value, else `is_admin` (Telethon's defaulting); with nothing set the
-/// user is demoted.
+/// Rights to give with [`crate::ChatManagement::edit_admin`]. Each of the
+/// twelve classic rights (Telethon's ten, `other` and `manage_topics`) is its
+/// explicit value, else `is_admin` (Telethon's defaulting); the rights added
+/// since (stories, direct messages, ranks, linked peers, welcome messages) are
+/// set only when given explicitly, so `AdminRights::all()` stays within what
+/// an admin who is not the creator may grant. With nothing set the user is
+/// demoted.
+///
+/// In a basic group there is only "admin or not": the user becomes an admin
+/// when `is_admin` is true, or, with `is_admin` unset, when any right is
+/// given as true (Telethon raises `KeyError` there; this is what it meant).
 ///
 /// In a supergroup `post_messages` and `edit_messages` are never sent: they are
 /// broadcast-only rights and Telegram answers RIGHT_FORBIDDEN (Telethon issue
@@ -40,6 +50,20 @@ pub struct AdminRights {
     pub other: Option<bool>,
     /// Manage forum topics.
     pub manage_topics: Option<bool>,
+    /// Post stories for the channel (explicit only: not covered by `is_admin`).
+    pub post_stories: Option<bool>,
+    /// Edit others' stories (explicit only).
+    pub edit_stories: Option<bool>,
+    /// Delete others' stories (explicit only).
+    pub delete_stories: Option<bool>,
+    /// Manage the channel's direct messages (explicit only).
+    pub manage_direct_messages: Option<bool>,
+    /// Edit members' ranks (explicit only).
+    pub manage_ranks: Option<bool>,
+    /// Manage linked peers (explicit only).
+    pub manage_linked_peers: Option<bool>,
+    /// Manage welcome messages (explicit only).
+    pub manage_welcome_messages: Option<bool>,
     /// The custom title (rank), at most 16 characters.
     pub title: Option<String>,
     /// The default for every right not given.
@@ -71,8 +95,42 @@ impl AdminRights {
             manage_call: v(self.manage_call),
             other: v(self.other),
             manage_topics: megagroup && v(self.manage_topics),
-            ..types::ChatAdminRights::default()
+            post_stories: self.post_stories.unwrap_or(false),
+            edit_stories: self.edit_stories.unwrap_or(false),
+            delete_stories: self.delete_stories.unwrap_or(false),
+            manage_direct_messages: self.manage_direct_messages.unwrap_or(false),
+            manage_ranks: self.manage_ranks.unwrap_or(false),
+            manage_linked_peers: self.manage_linked_peers.unwrap_or(false),
+            manage_welcome_messages: self.manage_welcome_messages.unwrap_or(false),
         }
+    }
+
+    /// Whether the user ends up an admin of a basic group.
+    fn basic_group_admin(&self) -> bool {
+        self.is_admin.unwrap_or_else(|| {
+            [
+                self.change_info,
+                self.post_messages,
+                self.edit_messages,
+                self.delete_messages,
+                self.ban_users,
+                self.invite_users,
+                self.pin_messages,
+                self.add_admins,
+                self.anonymous,
+                self.manage_call,
+                self.other,
+                self.manage_topics,
+                self.post_stories,
+                self.edit_stories,
+                self.delete_stories,
+                self.manage_direct_messages,
+                self.manage_ranks,
+                self.manage_linked_peers,
+                self.manage_welcome_messages,
+            ]
+            .contains(&Some(true))
+        })
     }
 }
 
@@ -108,6 +166,26 @@ pub struct BannedRights {
     pub pin_messages: bool,
     /// Manage forum topics.
     pub manage_topics: bool,
+    /// Send photos.
+    pub send_photos: bool,
+    /// Send videos.
+    pub send_videos: bool,
+    /// Send round videos.
+    pub send_roundvideos: bool,
+    /// Send audio files.
+    pub send_audios: bool,
+    /// Send voice messages.
+    pub send_voices: bool,
+    /// Send documents.
+    pub send_docs: bool,
+    /// Send plain text (without media).
+    pub send_plain: bool,
+    /// Edit their own rank.
+    pub edit_rank: bool,
+    /// Send reactions.
+    pub send_reactions: bool,
+    /// Manage linked peers.
+    pub manage_linked_peers: bool,
     /// When the restriction ends.
     pub until: Option<SystemTime>,
 }
@@ -129,6 +207,16 @@ impl Default for BannedRights {
             invite_users: true,
             pin_messages: true,
             manage_topics: true,
+            send_photos: true,
+            send_videos: true,
+            send_roundvideos: true,
+            send_audios: true,
+            send_voices: true,
+            send_docs: true,
+            send_plain: true,
+            edit_rank: true,
+            send_reactions: true,
+            manage_linked_peers: true,
             until: None,
         }
     }
@@ -150,16 +238,101 @@ impl BannedRights {
             invite_users: !self.invite_users,
             pin_messages: !self.pin_messages,
             manage_topics: !self.manage_topics,
+            send_photos: !self.send_photos,
+            send_videos: !self.send_videos,
+            send_roundvideos: !self.send_roundvideos,
+            send_audios: !self.send_audios,
+            send_voices: !self.send_voices,
+            send_docs: !self.send_docs,
+            send_plain: !self.send_plain,
+            edit_rank: !self.edit_rank,
+            send_reactions: !self.send_reactions,
+            manage_linked_peers: !self.manage_linked_peers,
             until_date: self
                 .until
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_secs().min(i32::MAX as u64) as i32),
+        }
+    }
+
+    /// Everything denied but viewing: a read-only member.
+    pub fn read_only() -> Self {
+        Self::from(&types::ChatBannedRights {
+            send_messages: true,
+            send_media: true,
+            send_stickers: true,
+            send_gifs: true,
+            send_games: true,
+            send_inline: true,
+            embed_links: true,
+            send_polls: true,
+            change_info: true,
+            invite_users: true,
+            pin_messages: true,
+            manage_topics: true,
+            send_photos: true,
+            send_videos: true,
+            send_roundvideos: true,
+            send_audios: true,
+            send_voices: true,
+            send_docs: true,
+            send_plain: true,
+            edit_rank: true,
+            send_reactions: true,
+            manage_linked_peers: true,
             ..types::ChatBannedRights::default()
+        })
+    }
+
+    /// Until a moment (`None`: forever). Telegram treats less than 30 seconds
+    /// or more than 366 days from now as forever.
+    pub fn until_date(mut self, until: Option<SystemTime>) -> Self {
+        self.until = until;
+        self
+    }
+
+    /// For a while from now (Telethon's `timedelta` until_date).
+    pub fn for_duration(mut self, d: Duration) -> Self {
+        self.until = Some(SystemTime::now() + d);
+        self
+    }
+}
+
+impl From<&types::ChatBannedRights> for BannedRights {
+    /// Reads Telegram's rights (true = denied) as allowed-flags.
+    fn from(r: &types::ChatBannedRights) -> Self {
+        Self {
+            view_messages: !r.view_messages,
+            send_messages: !r.send_messages,
+            send_media: !r.send_media,
+            send_stickers: !r.send_stickers,
+            send_gifs: !r.send_gifs,
+            send_games: !r.send_games,
+            send_inline: !r.send_inline,
+            embed_links: !r.embed_links,
+            send_polls: !r.send_polls,
+            change_info: !r.change_info,
+            invite_users: !r.invite_users,
+            pin_messages: !r.pin_messages,
+            manage_topics: !r.manage_topics,
+            send_photos: !r.send_photos,
+            send_videos: !r.send_videos,
+            send_roundvideos: !r.send_roundvideos,
+            send_audios: !r.send_audios,
+            send_voices: !r.send_voices,
+            send_docs: !r.send_docs,
+            send_plain: !r.send_plain,
+            edit_rank: !r.edit_rank,
+            send_reactions: !r.send_reactions,
+            manage_linked_peers: !r.manage_linked_peers,
+            until: (r.until_date > 0)
+                .then(|| UNIX_EPOCH + Duration::from_secs(r.until_date as u64)),
         }
     }
 }
 
-/// What a user may do in a chat (Telethon's `ParticipantPermissions`).
+/// What a user may do in a chat (Telethon's `ParticipantPermissions`), or,
+/// asked without a user, what every member may do by default.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParticipantPermissions {
     /// Their role.
@@ -170,12 +343,19 @@ pub struct ParticipantPermissions {
     pub is_creator: bool,
     /// Restricted or banned.
     pub is_banned: bool,
-    /// Not in the chat.
+    /// Not in the chat (left, removed, banned from viewing, or never joined).
+    /// Telethon raises `UserNotParticipantError` for a user not in a basic
+    /// group; here that is `has_left`, as in channels.
     pub has_left: bool,
-    /// Admin rights (all for the creator, none for others).
+    /// A plain member with the chat's default rights (or the caller).
+    pub has_default_permissions: bool,
+    /// Admin rights: all for the creator; in basic groups, every right but
+    /// `add_admins` for admins (as Telethon reports them); none for others.
     pub admin_rights: types::ChatAdminRights,
-    /// Restrictions (denied = true), for restricted and banned users.
+    /// Personal restrictions (denied = true), for restricted and banned users.
     pub banned_rights: Option<types::ChatBannedRights>,
+    /// The chat's default rights, when asked without a user.
+    pub default_banned_rights: Option<BannedRights>,
 }
 
 impl ParticipantPermissions {
@@ -184,54 +364,198 @@ impl ParticipantPermissions {
         self.admin_rights.change_info
     }
 
-    /// May ban users.
+    /// May post in a channel.
+    pub fn can_post_messages(&self) -> bool {
+        self.admin_rights.post_messages
+    }
+
+    /// May edit others' posts in a channel.
+    pub fn can_edit_messages(&self) -> bool {
+        self.admin_rights.edit_messages
+    }
+
+    /// May delete others' messages.
+    pub fn can_delete_messages(&self) -> bool {
+        self.admin_rights.delete_messages
+    }
+
+    /// May ban and restrict members.
     pub fn can_ban_users(&self) -> bool {
         self.admin_rights.ban_users
+    }
+
+    /// May invite users (as an admin).
+    pub fn can_invite_users(&self) -> bool {
+        self.admin_rights.invite_users
+    }
+
+    /// May pin messages (as an admin).
+    pub fn can_pin_messages(&self) -> bool {
+        self.admin_rights.pin_messages
     }
 
     /// May add admins.
     pub fn can_add_admins(&self) -> bool {
         self.admin_rights.add_admins
     }
-}
 
-/// The channel a peer reference names.
-async fn channel(
-    client: &Client,
-    chat: PeerRef,
-) -> Result<(enums::InputChannel, enums::InputPeer), InvocationError> {
-    match client.get_input_entity(chat).await? {
-        enums::InputPeer::Channel(c) => Ok((
-            enums::InputChannel::from(types::InputChannel {
-                channel_id: c.channel_id,
-                access_hash: c.access_hash,
-            }),
-            enums::InputPeer::Channel(c),
-        )),
-        _ => Err(InvocationError::Invalid(
-            "only supergroups and channels are supported here so far".into(),
-        )),
+    /// Posts anonymously.
+    pub fn anonymous(&self) -> bool {
+        self.admin_rights.anonymous
+    }
+
+    /// May manage voice chats (Telethon's `manage_call`).
+    pub fn can_manage_call(&self) -> bool {
+        self.admin_rights.manage_call
+    }
+
+    /// May manage forum topics.
+    pub fn can_manage_topics(&self) -> bool {
+        self.admin_rights.manage_topics
     }
 }
 
-fn input_user(p: enums::InputPeer) -> Result<enums::InputUser, InvocationError> {
-    match p {
-        enums::InputPeer::User(u) => Ok(enums::InputUser::from(types::InputUser {
-            user_id: u.user_id,
-            access_hash: u.access_hash,
-        })),
-        enums::InputPeer::InputPeerSelf => Ok(enums::InputUser::InputUserSelf),
-        _ => Err(InvocationError::Invalid("not a user".into())),
+fn all_rights() -> types::ChatAdminRights {
+    types::ChatAdminRights {
+        change_info: true,
+        post_messages: true,
+        edit_messages: true,
+        delete_messages: true,
+        ban_users: true,
+        invite_users: true,
+        pin_messages: true,
+        add_admins: true,
+        manage_call: true,
+        other: true,
+        manage_topics: true,
+        post_stories: true,
+        edit_stories: true,
+        delete_stories: true,
+        ..types::ChatAdminRights::default()
+    }
+}
+
+fn no_user(role: Role) -> ParticipantPermissions {
+    ParticipantPermissions {
+        role,
+        is_admin: false,
+        is_creator: false,
+        is_banned: false,
+        has_left: true,
+        has_default_permissions: false,
+        admin_rights: types::ChatAdminRights::default(),
+        banned_rights: None,
+        default_banned_rights: None,
     }
 }
 
 pub(crate) async fn get_permissions(
     client: &Client,
     chat: PeerRef,
-    user: PeerRef,
-) -> Result<ParticipantPermissions, InvocationError> {
-    let (channel, _) = channel(client, chat).await?;
-    let participant = client.get_input_entity(user).await?;
+    user: Option<PeerRef>,
+) -> Result<ParticipantPermissions> {
+    let target = Target::resolve(client, chat).await?;
+    let Some(user) = user else {
+        let defaults = match &target {
+            Target::Channel { channel, .. } => {
+                crate::target::channel_object(client, channel)
+                    .await?
+                    .default_banned_rights
+            }
+            Target::Chat { chat_id, .. } => {
+                let (_, chats, _) = full_chat(client, *chat_id).await?;
+                chats.into_iter().find_map(|c| match c {
+                    enums::Chat::Chat(c) if c.id == *chat_id => c.default_banned_rights,
+                    _ => None,
+                })
+            }
+            Target::User { .. } => {
+                return Err(Error::Unsupported(
+                    "a private chat has no default permissions".into(),
+                ));
+            }
+        };
+        let defaults = defaults.map_or_else(types::ChatBannedRights::default, |r| {
+            let enums::ChatBannedRights::ChatBannedRights(r) = r;
+            r
+        });
+        return Ok(ParticipantPermissions {
+            has_left: false,
+            has_default_permissions: true,
+            default_banned_rights: Some(BannedRights::from(&defaults)),
+            ..no_user(Role::Member)
+        });
+    };
+    let user = input_user(client, user).await?;
+    match target {
+        Target::Channel { channel, .. } => channel_permissions(client, channel, user).await,
+        Target::Chat { chat_id, .. } => {
+            let id = user_id(client, &user).await?;
+            let (full, _, _) = full_chat(client, chat_id).await?;
+            let enums::ChatParticipants::ChatParticipants(list) = full.participants else {
+                // chatParticipantsForbidden: the caller is not in the group.
+                return Err(Error::Unsupported(
+                    "the member list of this basic group is not visible to you".into(),
+                ));
+            };
+            let found = list.participants.iter().find_map(|p| match p {
+                enums::ChatParticipant::ChatParticipant(p) if p.user_id == id => Some(0),
+                enums::ChatParticipant::Admin(p) if p.user_id == id => Some(1),
+                enums::ChatParticipant::Creator(p) if p.user_id == id => Some(2),
+                _ => None,
+            });
+            Ok(match found {
+                None => no_user(Role::Member),
+                Some(level) => {
+                    let rights = match level {
+                        2 => all_rights(),
+                        1 => types::ChatAdminRights {
+                            add_admins: false,
+                            ..all_rights()
+                        },
+                        _ => types::ChatAdminRights::default(),
+                    };
+                    ParticipantPermissions {
+                        role: match level {
+                            2 => Role::Creator { rank: None },
+                            1 => Role::Admin {
+                                rights: rights.clone(),
+                                rank: None,
+                                promoted_by: None,
+                                can_edit: false,
+                            },
+                            _ => Role::Member,
+                        },
+                        is_admin: level > 0,
+                        is_creator: level == 2,
+                        is_banned: false,
+                        has_left: false,
+                        has_default_permissions: level == 0,
+                        admin_rights: rights,
+                        banned_rights: None,
+                        default_banned_rights: None,
+                    }
+                }
+            })
+        }
+        Target::User { .. } => Err(Error::Unsupported(
+            "permissions exist in groups and channels, not in private chats".into(),
+        )),
+    }
+}
+
+async fn channel_permissions(
+    client: &Client,
+    channel: enums::InputChannel,
+    user: enums::InputUser,
+) -> Result<ParticipantPermissions> {
+    let participant = match user {
+        enums::InputUser::InputUser(u) => enums::InputPeer::from(types::InputPeerUser {
+            user_id: u.user_id,
+            access_hash: u.access_hash,
+        }),
+        _ => enums::InputPeer::InputPeerSelf,
+    };
     let answer = client
         .invoke(&functions::channels::GetParticipant {
             channel,
@@ -240,40 +564,14 @@ pub(crate) async fn get_permissions(
         .await;
     let p = match answer {
         Ok(enums::channels::ChannelParticipant::ChannelParticipant(p)) => p.participant,
-        Err(e) if e.is("USER_NOT_PARTICIPANT") => {
-            return Ok(ParticipantPermissions {
-                role: Role::Member,
-                is_admin: false,
-                is_creator: false,
-                is_banned: false,
-                has_left: true,
-                admin_rights: types::ChatAdminRights::default(),
-                banned_rights: None,
-            });
-        }
-        Err(e) => return Err(e),
+        Err(e) if e.is("USER_NOT_PARTICIPANT") => return Ok(no_user(Role::Member)),
+        Err(e) => return Err(e.into()),
     };
     let left = matches!(p, enums::ChannelParticipant::Left(_));
+    let is_self = matches!(p, enums::ChannelParticipant::ChannelParticipantSelf(_));
     let role = role_of(&p).map_or(Role::Member, |(_, r, _, _)| r);
     let (is_admin, is_creator, admin_rights) = match &role {
-        Role::Creator { .. } => (
-            true,
-            true,
-            types::ChatAdminRights {
-                change_info: true,
-                post_messages: true,
-                edit_messages: true,
-                delete_messages: true,
-                ban_users: true,
-                invite_users: true,
-                pin_messages: true,
-                add_admins: true,
-                manage_call: true,
-                other: true,
-                manage_topics: true,
-                ..types::ChatAdminRights::default()
-            },
-        ),
+        Role::Creator { .. } => (true, true, all_rights()),
         Role::Admin { rights, .. } => (true, false, rights.clone()),
         _ => (false, false, types::ChatAdminRights::default()),
     };
@@ -284,11 +582,13 @@ pub(crate) async fn get_permissions(
     Ok(ParticipantPermissions {
         is_banned: banned_rights.is_some(),
         has_left: left || matches!(role, Role::Banned { .. }),
+        has_default_permissions: !left && (is_self || matches!(role, Role::Member)),
         role,
         is_admin,
         is_creator,
         admin_rights,
         banned_rights,
+        default_banned_rights: None,
     })
 }
 
@@ -297,30 +597,38 @@ pub(crate) async fn edit_admin(
     chat: PeerRef,
     user: PeerRef,
     rights: AdminRights,
-) -> Result<(), InvocationError> {
-    let (channel, _) = channel(client, chat).await?;
-    let megagroup = match client
-        .invoke(&functions::channels::GetChannels {
-            id: vec![channel.clone()],
-        })
-        .await?
-    {
-        enums::messages::Chats::Chats(c) => {
-            matches!(c.chats.first(), Some(enums::Chat::Channel(ch)) if ch.megagroup)
+) -> Result<()> {
+    let target = Target::resolve(client, chat).await?;
+    let user_id = input_user(client, user).await?;
+    match target {
+        Target::Channel { channel, .. } => {
+            let megagroup = crate::target::channel_object(client, &channel)
+                .await?
+                .megagroup;
+            client
+                .invoke(&functions::channels::EditAdmin {
+                    channel,
+                    user_id,
+                    admin_rights: enums::ChatAdminRights::from(rights.to_tl(megagroup)),
+                    rank: Some(rights.title.clone().unwrap_or_default()),
+                })
+                .await?;
         }
-        enums::messages::Chats::Slice(c) => {
-            matches!(c.chats.first(), Some(enums::Chat::Channel(ch)) if ch.megagroup)
+        Target::Chat { chat_id, .. } => {
+            client
+                .invoke(&functions::messages::EditChatAdmin {
+                    chat_id,
+                    user_id,
+                    is_admin: rights.basic_group_admin(),
+                })
+                .await?;
         }
-    };
-    let user_id = input_user(client.get_input_entity(user).await?)?;
-    client
-        .invoke(&functions::channels::EditAdmin {
-            channel,
-            user_id,
-            admin_rights: enums::ChatAdminRights::from(rights.to_tl(megagroup)),
-            rank: Some(rights.title.clone().unwrap_or_default()),
-        })
-        .await?;
+        Target::User { .. } => {
+            return Err(Error::Unsupported(
+                "admins exist in groups and channels, not in private chats".into(),
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -329,56 +637,96 @@ pub(crate) async fn edit_permissions(
     chat: PeerRef,
     user: Option<PeerRef>,
     rights: BannedRights,
-) -> Result<(), InvocationError> {
-    let (channel, peer) = channel(client, chat).await?;
+) -> Result<()> {
+    let target = Target::resolve(client, chat).await?;
     let tl = rights.to_tl();
-    match user {
-        None => {
+    match (user, &target) {
+        (_, Target::User { .. }) => Err(Error::Unsupported(
+            "permissions exist in groups and channels, not in private chats".into(),
+        )),
+        (None, Target::Channel { peer, .. } | Target::Chat { peer, .. }) => {
             client
                 .invoke(&functions::messages::EditChatDefaultBannedRights {
-                    peer,
+                    peer: peer.clone(),
                     banned_rights: enums::ChatBannedRights::from(tl),
                 })
                 .await?;
+            Ok(())
         }
-        Some(user) => {
+        (Some(_), Target::Chat { .. }) => Err(Error::Unsupported(
+            "basic groups have no per-member restrictions: set the defaults (no user), \
+             or remove the member with kick_participant"
+                .into(),
+        )),
+        (Some(user), Target::Channel { channel, .. }) => {
             let participant = client.get_input_entity(user).await?;
             client
                 .invoke(&functions::channels::EditBanned {
-                    channel,
+                    channel: channel.clone(),
                     participant,
                     banned_rights: enums::ChatBannedRights::from(tl),
                 })
                 .await?;
+            Ok(())
         }
     }
-    Ok(())
 }
 
 pub(crate) async fn kick(
     client: &Client,
     chat: PeerRef,
     user: PeerRef,
-) -> Result<(), InvocationError> {
-    let (channel, _) = channel(client, chat).await?;
-    let participant = client.get_input_entity(user).await?;
-    let ban = BannedRights {
-        view_messages: false,
-        ..BannedRights::default()
+) -> Result<Option<enums::Message>> {
+    let target = Target::resolve(client, chat).await?;
+    let user = input_user(client, user).await?;
+    let updates = match target {
+        Target::Chat { chat_id, .. } => {
+            client
+                .invoke(&functions::messages::DeleteChatUser {
+                    revoke_history: false,
+                    chat_id,
+                    user_id: user,
+                })
+                .await?
+        }
+        Target::Channel { channel, .. } if is_self(client, &user).await? => {
+            client
+                .invoke(&functions::channels::LeaveChannel { channel })
+                .await?
+        }
+        Target::Channel { channel, .. } => {
+            let participant = match user {
+                enums::InputUser::InputUser(u) => enums::InputPeer::from(types::InputPeerUser {
+                    user_id: u.user_id,
+                    access_hash: u.access_hash,
+                }),
+                _ => enums::InputPeer::InputPeerSelf,
+            };
+            let ban = BannedRights {
+                view_messages: false,
+                ..BannedRights::default()
+            };
+            let first = client
+                .invoke(&functions::channels::EditBanned {
+                    channel: channel.clone(),
+                    participant: participant.clone(),
+                    banned_rights: enums::ChatBannedRights::from(ban.to_tl()),
+                })
+                .await?;
+            client
+                .invoke(&functions::channels::EditBanned {
+                    channel,
+                    participant,
+                    banned_rights: enums::ChatBannedRights::from(BannedRights::default().to_tl()),
+                })
+                .await?;
+            first
+        }
+        Target::User { .. } => {
+            return Err(Error::Unsupported(
+                "there is no one to remove from a private chat".into(),
+            ));
+        }
     };
-    client
-        .invoke(&functions::channels::EditBanned {
-            channel: channel.clone(),
-            participant: participant.clone(),
-            banned_rights: enums::ChatBannedRights::from(ban.to_tl()),
-        })
-        .await?;
-    client
-        .invoke(&functions::channels::EditBanned {
-            channel,
-            participant,
-            banned_rights: enums::ChatBannedRights::from(BannedRights::default().to_tl()),
-        })
-        .await?;
-    Ok(())
+    Ok(service_message(&updates))
 }

@@ -3,10 +3,13 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use ferrogram_chat_mgmt::{AdminRights, BannedRights, ChatManagement, ParticipantFilter, Role};
+use ferrogram_chat_mgmt::{
+    AdminRights, BannedRights, ChatAction, ChatManagement, Error, ParticipantFilter, Role, Stats,
+};
 use ferrogram_client::{Client, Config};
 use ferrogram_session::MemorySession;
 use ferrogram_testserver::TestServer;
+use ferrogram_tl_types::{enums, functions, types};
 
 async fn owner(server: &TestServer) -> Client {
     let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
@@ -21,6 +24,31 @@ async fn owner(server: &TestServer) -> Client {
     assert!(e.is("SESSION_PASSWORD_NEEDED"));
     client.check_password(&creds.password).await.unwrap();
     client
+}
+
+async fn bot(server: &TestServer) -> Client {
+    let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
+    c.session = Arc::new(MemorySession::new());
+    c.server = Some((server.addr(), server.dc_id()));
+    c.rsa_keys = vec![server.rsa_key().public().clone()];
+    c.request_timeout = Duration::from_secs(30);
+    let client = Client::connect(c).await.unwrap();
+    client
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    client
+}
+
+fn chat_info(server: &TestServer, kind: &str) -> serde_json::Value {
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == kind)
+        .unwrap()
+        .clone()
 }
 
 fn members_of(server: &TestServer, username: &str) -> usize {
@@ -167,7 +195,10 @@ async fn promote_restrict_kick_and_read_permissions() {
         )
         .await
         .unwrap();
-    let p = client.get_permissions("ferrogram_lounge", a).await.unwrap();
+    let p = client
+        .get_permissions("ferrogram_lounge", Some(a.into()))
+        .await
+        .unwrap();
     assert!(p.is_admin && !p.is_creator && p.can_ban_users() && !p.can_change_info());
     assert!(matches!(&p.role, Role::Admin { rank: Some(r), .. } if r == "Helper"));
     assert_eq!(
@@ -188,7 +219,10 @@ async fn promote_restrict_kick_and_read_permissions() {
         )
         .await
         .unwrap();
-    let p = client.get_permissions("ferrogram_lounge", b).await.unwrap();
+    let p = client
+        .get_permissions("ferrogram_lounge", Some(b.into()))
+        .await
+        .unwrap();
     assert!(p.is_banned && !p.has_left);
     let r = p.banned_rights.unwrap();
     assert!(r.send_media && !r.send_messages);
@@ -199,7 +233,10 @@ async fn promote_restrict_kick_and_read_permissions() {
         .await
         .unwrap();
     assert_eq!(server.participant_role("ferrogram_lounge", c), Some("left"));
-    let p = client.get_permissions("ferrogram_lounge", c).await.unwrap();
+    let p = client
+        .get_permissions("ferrogram_lounge", Some(c.into()))
+        .await
+        .unwrap();
     assert!(p.has_left);
 
     // Chat-wide defaults.
@@ -225,7 +262,8 @@ async fn promote_restrict_kick_and_read_permissions() {
         )
         .await
         .unwrap_err();
-    assert!(e.is("USER_CREATOR"), "{e}");
+    assert!(matches!(e, Error::UserCreator(_)), "{e}");
+    assert!(e.is("USER_CREATOR"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -359,5 +397,473 @@ async fn the_admin_log_with_the_seeds_filters() {
         mine.len(),
         all.len(),
         "the owner did everything in this log"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn basic_groups_work_where_telethon_raises() {
+    let server = TestServer::builder().members(40).start().await.unwrap();
+    let client = owner(&server).await;
+    let team = chat_info(&server, "group");
+    let team_id = team["marked_id"].as_i64().unwrap();
+    assert!(team_id < 0 && team_id > -1_000_000_000_000);
+    let members = team["members"].as_u64().unwrap() as usize;
+
+    // Listing: one getFullChat, limit honoured (Telethon ignores it), filters
+    // and search applied here.
+    let all = client.get_participants(team_id, |p| p).await.unwrap();
+    assert_eq!(all.total, members);
+    assert_eq!(all.items.len(), members);
+    assert!(matches!(all.items[0].role, Role::Creator { .. }));
+    let three = client
+        .get_participants(team_id, |p| p.limit(3))
+        .await
+        .unwrap();
+    assert_eq!(three.items.len(), 3);
+    assert_eq!(three.total, members);
+    let admins = client
+        .get_participants(team_id, |p| p.filter(ParticipantFilter::Admins))
+        .await
+        .unwrap();
+    assert_eq!(admins.items.len(), 2, "the creator and the bot");
+    let bots = client
+        .get_participants(team_id, |p| p.filter(ParticipantFilter::Bots))
+        .await
+        .unwrap();
+    assert!(bots.items.iter().all(|p| p.user.bot) && !bots.items.is_empty());
+    let member = all
+        .items
+        .iter()
+        .find(|p| p.role == Role::Member && !p.user.bot)
+        .unwrap()
+        .user
+        .clone();
+    let name = member.first_name.clone().unwrap();
+    let found = client
+        .get_participants(team_id, |p| p.search(name.to_uppercase()))
+        .await
+        .unwrap();
+    assert!(found.items.iter().any(|p| p.user.id == member.id));
+    assert!(found.items.len() < members);
+
+    // Permissions: creator, plain member, someone not in the group.
+    let me = client
+        .get_permissions(team_id, Some("me".into()))
+        .await
+        .unwrap();
+    assert!(me.is_creator && me.is_admin && me.can_add_admins());
+    let p = client
+        .get_permissions(team_id, Some(member.id.into()))
+        .await
+        .unwrap();
+    assert!(!p.is_admin && p.has_default_permissions && !p.has_left);
+
+    // edit_admin with rights alone promotes (Telethon raises KeyError).
+    client
+        .edit_admin(
+            team_id,
+            member.id,
+            AdminRights {
+                ban_users: Some(true),
+                ..AdminRights::default()
+            },
+        )
+        .await
+        .unwrap();
+    let p = client
+        .get_permissions(team_id, Some(member.id.into()))
+        .await
+        .unwrap();
+    assert!(p.is_admin && p.can_ban_users() && !p.can_add_admins());
+    client
+        .edit_admin(team_id, member.id, AdminRights::default())
+        .await
+        .unwrap();
+    assert!(
+        !client
+            .get_permissions(team_id, Some(member.id.into()))
+            .await
+            .unwrap()
+            .is_admin
+    );
+
+    // Default rights in a basic group (Telethon raises ValueError).
+    client
+        .edit_permissions(
+            team_id,
+            None,
+            BannedRights {
+                send_polls: false,
+                pin_messages: false,
+                ..BannedRights::default()
+            },
+        )
+        .await
+        .unwrap();
+    let d = client
+        .get_permissions(team_id, None)
+        .await
+        .unwrap()
+        .default_banned_rights
+        .unwrap();
+    assert!(!d.send_polls && !d.pin_messages && d.send_messages);
+    let e = client
+        .edit_permissions(team_id, Some(member.id.into()), BannedRights::read_only())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Unsupported(_)), "{e}");
+
+    // Kick: deleteChatUser, with the service message returned.
+    let message = client
+        .kick_participant(team_id, member.id)
+        .await
+        .unwrap()
+        .expect("a service message");
+    let enums::Message::Service(m) = message else {
+        panic!("not a service message")
+    };
+    assert!(matches!(
+        &m.action,
+        enums::MessageAction::ChatDeleteUser(a) if a.user_id == member.id
+    ));
+    let p = client
+        .get_permissions(team_id, Some(member.id.into()))
+        .await
+        .unwrap();
+    assert!(p.has_left);
+    let after = client.get_participants(team_id, |p| p).await.unwrap();
+    assert_eq!(after.total, members - 1);
+
+    // A user "lists" themselves.
+    let ada = client.get_participants("@ada_admin", |p| p).await.unwrap();
+    assert_eq!((ada.total, ada.items.len()), (1, 1));
+    // limit 0: only the total.
+    let lounge = client
+        .get_participants("@ferrogram_lounge", |p| p.limit(0))
+        .await
+        .unwrap();
+    assert!(lounge.items.is_empty());
+    assert_eq!(lounge.total, members_of(&server, "ferrogram_lounge"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_errors_for_members_bots_and_creators() {
+    let server = TestServer::builder().members(60).start().await.unwrap();
+    let owner = owner(&server).await;
+    let bot = bot(&server).await;
+    let plain = owner
+        .get_participants("@ferrogram_lounge", |p| p.limit(60))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|p| p.role == Role::Member && !p.user.bot)
+        .unwrap()
+        .user
+        .id;
+    // The bot learns the members' access hashes from its own listing.
+    bot.get_participants("@ferrogram_lounge", |p| p.limit(60))
+        .await
+        .unwrap();
+
+    // The bot may not read the admin log or statistics.
+    let e = bot
+        .get_admin_log("@ferrogram_lounge", |l| l.limit(5))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::BotMethodInvalid(_)), "{e}");
+    let e = bot.get_stats("@ferrogram_news", None).await.unwrap_err();
+    assert!(matches!(e, Error::BotMethodInvalid(_)), "{e}");
+    // Nobody restricts the creator.
+    let e = bot
+        .edit_permissions(
+            "@ferrogram_lounge",
+            Some("@ada_admin".into()),
+            BannedRights::read_only(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::UserCreator(_)), "{e}");
+    // Broadcast-only rights are never sent in a supergroup.
+    owner
+        .edit_admin(
+            "@ferrogram_lounge",
+            plain,
+            AdminRights {
+                post_messages: Some(true),
+                edit_messages: Some(true),
+                pin_messages: Some(true),
+                ..AdminRights::default()
+            },
+        )
+        .await
+        .unwrap();
+    let p = owner
+        .get_permissions("@ferrogram_lounge", Some(plain.into()))
+        .await
+        .unwrap();
+    assert!(p.can_pin_messages() && !p.can_post_messages() && !p.can_edit_messages());
+    // The bot did not promote them, so it may not demote them.
+    let e = bot
+        .edit_permissions(
+            "@ferrogram_lounge",
+            Some(plain.into()),
+            BannedRights::read_only(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::UserAdminInvalid(_)), "{e}");
+    // Statistics and the admin log of a basic group make no sense.
+    let team = chat_info(&server, "group")["marked_id"].as_i64().unwrap();
+    let e = owner.get_stats(team, None).await.unwrap_err();
+    assert!(matches!(e, Error::Unsupported(_)), "{e}");
+    let e = owner.get_admin_log(team, |l| l).await.unwrap_err();
+    assert!(matches!(e, Error::Unsupported(_)), "{e}");
+
+    // kick_participant on oneself leaves the channel (leaveChannel).
+    assert_eq!(
+        server.participant_role("ferrogram_lounge", bot.self_id().await.unwrap()),
+        Some("admin")
+    );
+    bot.kick_participant("@ferrogram_lounge", "me")
+        .await
+        .unwrap();
+    assert_eq!(
+        server.participant_role("ferrogram_lounge", bot.self_id().await.unwrap()),
+        Some("left")
+    );
+    assert_eq!(
+        server.counters().method("channels.leaveChannel").executed,
+        1
+    );
+    // A supergroup kick returns its "removed" service message.
+    let m = owner
+        .kick_participant("@ferrogram_lounge", plain)
+        .await
+        .unwrap();
+    assert!(matches!(
+        m,
+        Some(enums::Message::Service(s))
+            if matches!(&s.action, enums::MessageAction::ChatDeleteUser(a) if a.user_id == plain)
+    ));
+}
+
+/// Reads the bot's updates until a typing update matching `want` arrives.
+async fn wait_for_typing(
+    updates: &mut ferrogram_client::UpdateStream,
+    want: impl Fn(&enums::SendMessageAction) -> bool,
+) -> enums::SendMessageAction {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let u = tokio::time::timeout_at(deadline, updates.next())
+            .await
+            .expect("the typing update arrives in time")
+            .unwrap();
+        if let enums::Update::ChannelUserTyping(t) = u {
+            if want(&t.action) {
+                return t.action;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_repeat_report_progress_and_cancel() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let owner = owner(&server).await;
+    let bot = bot(&server).await;
+    let mut updates = bot.updates();
+    updates.catch_up().await.unwrap();
+
+    // Repeats every delay until finished, then cancels.
+    let typing = owner
+        .action("@ferrogram_lounge", "typing")
+        .delay(Duration::from_millis(100))
+        .await
+        .unwrap();
+    wait_for_typing(&mut updates, |a| {
+        matches!(a, enums::SendMessageAction::SendMessageTypingAction)
+    })
+    .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while typing.times_sent() < 3 {
+        assert!(tokio::time::Instant::now() < deadline, "the action repeats");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    typing.finish().await.unwrap();
+    wait_for_typing(&mut updates, |a| {
+        matches!(a, enums::SendMessageAction::SendMessageCancelAction)
+    })
+    .await;
+    let sent = server.counters().method("messages.setTyping").executed;
+    assert!(sent >= 4, "three typings and a cancel, got {sent}");
+
+    // Upload progress: real percentages (Telethon sends only 0 or 100).
+    let upload = owner
+        .action("@ferrogram_lounge", ChatAction::UploadPhoto)
+        .await
+        .unwrap();
+    upload.progress(37, 100);
+    let a = wait_for_typing(&mut updates, |a| {
+        matches!(a, enums::SendMessageAction::SendMessageUploadPhotoAction(p) if p.progress == 37)
+    })
+    .await;
+    assert!(matches!(
+        a,
+        enums::SendMessageAction::SendMessageUploadPhotoAction(_)
+    ));
+    // Dropping the guard cancels in the background.
+    drop(upload);
+    wait_for_typing(&mut updates, |a| {
+        matches!(a, enums::SendMessageAction::SendMessageCancelAction)
+    })
+    .await;
+
+    // Unknown strings and forbidden chats are typed errors.
+    let e = owner
+        .action("@ferrogram_lounge", "dancing")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Unsupported(_)), "{e}");
+    let before = server.counters().method("messages.setTyping").executed;
+    owner
+        .action("@ferrogram_lounge", "cancel")
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.counters().method("messages.setTyping").executed,
+        before + 1,
+        "cancel is one request"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profile_photos_of_users_and_chats() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let owner = owner(&server).await;
+    for i in 0..3u8 {
+        owner
+            .upload_profile_photo(&vec![i; 1000 + i as usize])
+            .await
+            .unwrap();
+    }
+    let all = owner.get_profile_photos("me", |p| p).await.unwrap();
+    assert_eq!(all.total, 3);
+    let ids: Vec<i64> = all.items.iter().map(|p| p.id).collect();
+    let mut newest_first = server.profile_photos(server.user().unwrap().id);
+    newest_first.reverse();
+    assert_eq!(ids, newest_first);
+    let page = owner
+        .get_profile_photos("@ada_admin", |p| p.offset(1).limit(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![ids[1]]
+    );
+    assert_eq!(page.total, 3);
+    let older = owner
+        .get_profile_photos("me", |p| p.max_id(ids[0]))
+        .await
+        .unwrap();
+    assert_eq!(older.items.len(), 2);
+
+    // A supergroup's photo history: two photo changes, newest first.
+    let lounge = owner.get_input_entity("@ferrogram_lounge").await.unwrap();
+    let enums::InputPeer::Channel(c) = lounge else {
+        panic!()
+    };
+    let channel = enums::InputChannel::from(types::InputChannel {
+        channel_id: c.channel_id,
+        access_hash: c.access_hash,
+    });
+    for i in 0..2u8 {
+        let file = owner
+            .upload_file(&vec![i; 2000], &format!("chat{i}.jpg"))
+            .await
+            .unwrap();
+        owner
+            .invoke(&functions::channels::EditPhoto {
+                channel: channel.clone(),
+                photo: enums::InputChatPhoto::from(types::InputChatUploadedPhoto {
+                    file: Some(file),
+                    video: None,
+                    video_start_ts: None,
+                    video_emoji_markup: None,
+                }),
+            })
+            .await
+            .unwrap();
+    }
+    let photos = owner
+        .get_profile_photos("@ferrogram_lounge", |p| p)
+        .await
+        .unwrap();
+    assert_eq!(photos.items.len(), 2);
+    assert!(photos.items[0].id > photos.items[1].id, "newest first");
+    let one = owner
+        .get_profile_photos("@ferrogram_lounge", |p| p.limit(1))
+        .await
+        .unwrap();
+    assert_eq!(one.items[0].id, photos.items[0].id);
+    // The admin log saw it.
+    let log = owner
+        .get_admin_log("@ferrogram_lounge", |l| l.limit(5))
+        .await
+        .unwrap();
+    assert!(log[0].changed_photo());
+    assert!(matches!(
+        log[0].new(),
+        Some(ferrogram_chat_mgmt::LogValue::Photo(_))
+    ));
+    // Bots may not search chat photos.
+    let bot = bot(&server).await;
+    let e = bot
+        .get_profile_photos("@ferrogram_lounge", |p| p)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::BotMethodInvalid(_)), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_of_channels_supergroups_and_messages() {
+    let server = TestServer::builder().members(100).start().await.unwrap();
+    let owner = owner(&server).await;
+    let Stats::Broadcast(b) = owner.get_stats("@ferrogram_news", None).await.unwrap() else {
+        panic!("a broadcast channel gives broadcast stats")
+    };
+    let stats = Stats::Broadcast(b.clone());
+    assert!(
+        stats
+            .graphs()
+            .iter()
+            .all(|(_, g)| !matches!(g, enums::StatsGraph::Async(_))),
+        "every async graph is loaded"
+    );
+    assert!(
+        stats
+            .graphs()
+            .iter()
+            .any(|(_, g)| matches!(g, enums::StatsGraph::StatsGraph(_)))
+    );
+    let enums::StatsAbsValueAndPrev::StatsAbsValueAndPrev(followers) = &b.followers;
+    assert!(followers.current > 0.0);
+
+    // A supergroup: broadcast stats fail with BROADCAST_REQUIRED, then megagroup.
+    let s = owner.get_stats("@ferrogram_lounge", None).await.unwrap();
+    assert!(matches!(s, Stats::Megagroup(_)));
+    assert!(
+        server.counters().method("stats.getBroadcastStats").executed >= 2,
+        "the supergroup was first asked for broadcast stats"
+    );
+    let m = owner.get_stats("@ferrogram_news", Some(3)).await.unwrap();
+    assert!(matches!(m, Stats::Message(_)));
+    assert!(
+        m.graphs()
+            .iter()
+            .all(|(_, g)| !matches!(g, enums::StatsGraph::Async(_)))
     );
 }

@@ -179,41 +179,60 @@ pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
 
 /// The users and chats of the common answer containers.
 pub(crate) fn peers_in(bytes: &[u8]) -> Vec<PeerInfo> {
-    let (users, chats): (Vec<enums::User>, Vec<enums::Chat>) = if let Ok(v) =
-        Vec::<enums::User>::from_bytes(bytes)
-    {
-        (v, Vec::new())
-    } else if let Ok(a) = enums::auth::Authorization::from_bytes(bytes) {
-        match a {
-            enums::auth::Authorization::Authorization(a) => (vec![a.user], Vec::new()),
-            _ => Default::default(),
-        }
-    } else if let Ok(enums::contacts::ResolvedPeer::ResolvedPeer(r)) =
-        enums::contacts::ResolvedPeer::from_bytes(bytes)
-    {
-        (r.users, r.chats)
-    } else if let Ok(m) = enums::messages::Messages::from_bytes(bytes) {
-        match m {
-            enums::messages::Messages::Messages(m) => (m.users, m.chats),
-            enums::messages::Messages::Slice(m) => (m.users, m.chats),
-            enums::messages::Messages::ChannelMessages(m) => (m.users, m.chats),
-            enums::messages::Messages::NotModified(_) => Default::default(),
-        }
-    } else if let Ok(u) = enums::Updates::from_bytes(bytes) {
-        match u {
-            enums::Updates::Updates(u) => (u.users, u.chats),
-            enums::Updates::Combined(u) => (u.users, u.chats),
-            _ => Default::default(),
-        }
-    } else if let Ok(enums::messages::Chats::Chats(c)) = enums::messages::Chats::from_bytes(bytes) {
-        (Vec::new(), c.chats)
-    } else if let Ok(enums::channels::ChannelParticipants::ChannelParticipants(p)) =
-        enums::channels::ChannelParticipants::from_bytes(bytes)
-    {
-        (p.users, p.chats)
-    } else {
-        Default::default()
-    };
+    let (users, chats): (Vec<enums::User>, Vec<enums::Chat>) =
+        if let Ok(v) = Vec::<enums::User>::from_bytes(bytes) {
+            (v, Vec::new())
+        } else if let Ok(a) = enums::auth::Authorization::from_bytes(bytes) {
+            match a {
+                enums::auth::Authorization::Authorization(a) => (vec![a.user], Vec::new()),
+                _ => Default::default(),
+            }
+        } else if let Ok(enums::contacts::ResolvedPeer::ResolvedPeer(r)) =
+            enums::contacts::ResolvedPeer::from_bytes(bytes)
+        {
+            (r.users, r.chats)
+        } else if let Ok(m) = enums::messages::Messages::from_bytes(bytes) {
+            match m {
+                enums::messages::Messages::Messages(m) => (m.users, m.chats),
+                enums::messages::Messages::Slice(m) => (m.users, m.chats),
+                enums::messages::Messages::ChannelMessages(m) => (m.users, m.chats),
+                enums::messages::Messages::NotModified(_) => Default::default(),
+            }
+        } else if let Ok(u) = enums::Updates::from_bytes(bytes) {
+            match u {
+                enums::Updates::Updates(u) => (u.users, u.chats),
+                enums::Updates::Combined(u) => (u.users, u.chats),
+                _ => Default::default(),
+            }
+        } else if let Ok(c) = enums::messages::Chats::from_bytes(bytes) {
+            match c {
+                enums::messages::Chats::Chats(c) => (Vec::new(), c.chats),
+                enums::messages::Chats::Slice(c) => (Vec::new(), c.chats),
+            }
+        } else if let Ok(enums::channels::ChannelParticipants::ChannelParticipants(p)) =
+            enums::channels::ChannelParticipants::from_bytes(bytes)
+        {
+            (p.users, p.chats)
+        } else if let Ok(enums::channels::ChannelParticipant::ChannelParticipant(p)) =
+            enums::channels::ChannelParticipant::from_bytes(bytes)
+        {
+            (p.users, p.chats)
+        } else if let Ok(enums::messages::ChatFull::ChatFull(f)) =
+            enums::messages::ChatFull::from_bytes(bytes)
+        {
+            (f.users, f.chats)
+        } else if let Ok(enums::channels::AdminLogResults::AdminLogResults(r)) =
+            enums::channels::AdminLogResults::from_bytes(bytes)
+        {
+            (r.users, r.chats)
+        } else if let Ok(p) = enums::photos::Photos::from_bytes(bytes) {
+            match p {
+                enums::photos::Photos::Photos(p) => (p.users, Vec::new()),
+                enums::photos::Photos::Slice(p) => (p.users, Vec::new()),
+            }
+        } else {
+            Default::default()
+        };
     users
         .iter()
         .filter_map(user_peer)
@@ -304,15 +323,19 @@ impl Client {
     }
 
     fn cached_id(&self, id: i64) -> Result<enums::InputPeer, InvocationError> {
-        self.session()
-            .peer(id)
-            .map(|p| input_peer(&p))
-            .ok_or_else(|| {
-                InvocationError::Unresolved(format!(
-                    "{id}: not in the peer cache (an id alone carries no access hash; \
-                     resolve the username, or fetch a message or participant list that includes it)"
-                ))
-            })
+        if let Some(p) = self.session().peer(id) {
+            return Ok(input_peer(&p));
+        }
+        if (-(ferrogram_session::CHANNEL_MARK - 1)..0).contains(&id) {
+            // A basic group's marked id: basic groups have no access hash.
+            return Ok(enums::InputPeer::from(types::InputPeerChat {
+                chat_id: -id,
+            }));
+        }
+        Err(InvocationError::Unresolved(format!(
+            "{id}: not in the peer cache (an id alone carries no access hash; \
+             resolve the username, or fetch a message or participant list that includes it)"
+        )))
     }
 
     /// The cached input peer for a `Peer` just returned by the server.

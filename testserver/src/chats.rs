@@ -100,6 +100,20 @@ pub(crate) struct StoredChat {
     pub admin_log: Vec<LogEvent>,
     /// Channel posts (ids 1..=posts), for message statistics.
     pub posts: i32,
+    /// Service messages (photo and title changes, members removed), oldest
+    /// first, with ids after the posts.
+    pub service: Vec<ServiceMessage>,
+    /// The current photo.
+    pub photo: Option<i64>,
+}
+
+/// A service message of a group or channel.
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceMessage {
+    pub id: i32,
+    pub date: i32,
+    pub from: i64,
+    pub action: enums::MessageAction,
 }
 
 /// One admin-log entry.
@@ -129,6 +143,8 @@ impl StoredChat {
             index: HashMap::new(),
             admin_log: Vec::new(),
             posts: 0,
+            service: Vec::new(),
+            photo: None,
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
         c
@@ -175,6 +191,56 @@ impl StoredChat {
             .iter()
             .filter(|p| matches!(p.role, Role::Restricted { .. }))
             .count() as i32
+    }
+
+    /// Records a service message (and moves the channel's pts).
+    pub fn add_service(
+        &mut self,
+        date: i32,
+        from: i64,
+        action: enums::MessageAction,
+    ) -> ServiceMessage {
+        let m = ServiceMessage {
+            id: self.posts + self.service.len() as i32 + 1,
+            date,
+            from,
+            action,
+        };
+        self.pts += 1;
+        self.service.push(m.clone());
+        m
+    }
+
+    /// The chat as a `Peer`.
+    pub fn peer(&self) -> enums::Peer {
+        match self.kind {
+            ChatKind::Group => enums::Peer::from(types::PeerChat { chat_id: self.id }),
+            _ => enums::Peer::from(types::PeerChannel {
+                channel_id: self.id,
+            }),
+        }
+    }
+
+    /// The TL form of a service message, as `viewer` sees it.
+    pub fn service_view(&self, m: &ServiceMessage, viewer: i64) -> enums::Message {
+        enums::Message::from(types::MessageService {
+            out: m.from == viewer,
+            mentioned: false,
+            media_unread: false,
+            reactions_are_possible: false,
+            silent: false,
+            post: self.kind == ChatKind::Channel,
+            legacy: false,
+            id: m.id,
+            from_id: Some(enums::Peer::from(types::PeerUser { user_id: m.from })),
+            peer_id: self.peer(),
+            saved_peer_id: None,
+            reply_to: None,
+            date: m.date,
+            action: m.action.clone(),
+            reactions: None,
+            ttl_period: None,
+        })
     }
 
     /// Records an admin-log event.

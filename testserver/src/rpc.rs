@@ -374,11 +374,16 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 .get(&user)
                 .map(|v| v.iter().rev().copied().collect())
                 .unwrap_or_default();
-            let start = (x.offset.max(0) as usize).min(all.len());
-            let limit = x.limit.clamp(0, 100) as usize;
-            let photos: Vec<enums::Photo> = all[start..]
+            // max_id first, then the offset within what is left (as Telegram).
+            let below: Vec<i64> = all
                 .iter()
-                .filter(|id| x.max_id == 0 || **id < x.max_id)
+                .copied()
+                .filter(|id| x.max_id == 0 || *id < x.max_id)
+                .collect();
+            let start = (x.offset.max(0) as usize).min(below.len());
+            let limit = x.limit.clamp(0, 100) as usize;
+            let photos: Vec<enums::Photo> = below[start..]
+                .iter()
                 .take(limit)
                 .filter_map(|id| w.photo_view(*id))
                 .collect();
@@ -441,6 +446,30 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 );
             }
             Ok(chat_updates(w, me, id, Vec::new(), now))
+        }
+        AnyObject::ChannelsEditPhoto(x) => {
+            let me = me(ctx, w)?;
+            let id = channel_id(w, me, &x.channel)?;
+            edit_chat_photo(ctx, w, me, id, &x.photo)
+        }
+        AnyObject::MessagesEditChatPhoto(x) => {
+            let me = me(ctx, w)?;
+            let id = group_id(w, me, x.chat_id)?;
+            edit_chat_photo(ctx, w, me, id, &x.photo)
+        }
+        AnyObject::ChannelsEditTitle(x) => {
+            let me = me(ctx, w)?;
+            let id = channel_id(w, me, &x.channel)?;
+            edit_chat_title(ctx, w, me, id, &x.title)
+        }
+        AnyObject::MessagesEditChatTitle(x) => {
+            let me = me(ctx, w)?;
+            let id = group_id(w, me, x.chat_id)?;
+            edit_chat_title(ctx, w, me, id, &x.title)
+        }
+        AnyObject::MessagesSearch(x) => {
+            let me = me(ctx, w)?;
+            search_messages(w, me, &x)
         }
         AnyObject::MessagesGetFullChat(x) => {
             let me = me(ctx, w)?;
@@ -517,13 +546,14 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                     return Err(bad("CHAT_ADMIN_REQUIRED"));
                 }
             }
-            w.chats.get_mut(&id).expect("exists").add(
-                user,
-                crate::chats::Role::Left,
-                p.date,
-                p.inviter,
+            let c = w.chats.get_mut(&id).expect("exists");
+            c.add(user, crate::chats::Role::Left, p.date, p.inviter);
+            let m = c.add_service(
+                now,
+                me,
+                enums::MessageAction::from(types::MessageActionChatDeleteUser { user_id: user }),
             );
-            Ok(chat_updates(w, me, id, vec![user], now))
+            Ok(service_updates(w, me, id, &m, vec![me, user]))
         }
         AnyObject::MessagesAddChatUser(x) => {
             let me = me(ctx, w)?;
@@ -1797,6 +1827,7 @@ fn edit_banned(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::channels::E
     let mut next = prev.clone();
     next.role = role;
     let new_view = w.participant_view(&next, me);
+    let removed = prev.is_member() && matches!(next.role, Role::Banned { .. });
     let c = w.chats.get_mut(&id).expect("exists");
     c.add(user, next.role, next.date, next.inviter);
     c.log(
@@ -1810,7 +1841,271 @@ fn edit_banned(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::channels::E
             },
         ),
     );
+    if removed && c.kind == crate::chats::ChatKind::Supergroup {
+        // "X removed Y", as Telegram shows it in supergroups.
+        let m = c.add_service(
+            now,
+            me,
+            enums::MessageAction::from(types::MessageActionChatDeleteUser { user_id: user }),
+        );
+        return Ok(service_updates(w, me, id, &m, vec![me, user]));
+    }
     Ok(chat_updates(w, me, id, vec![user], now))
+}
+
+/// The `Updates` announcing a group's or channel's new service message to its
+/// author: `updateNewChannelMessage` with the channel's pts, or, in basic
+/// groups, `updateNewMessage` with the next pts of the author's mailbox (the
+/// testserver keeps basic-group service messages with the group, not copied
+/// into every member's mailbox).
+fn service_updates(
+    w: &mut World,
+    me: i64,
+    chat: i64,
+    m: &crate::chats::ServiceMessage,
+    users: Vec<i64>,
+) -> Vec<u8> {
+    let c = &w.chats[&chat];
+    let message = c.service_view(m, me);
+    let update = if c.kind == crate::chats::ChatKind::Group {
+        let mailbox = w.mailbox(me);
+        mailbox.pts += 1;
+        enums::Update::from(types::UpdateNewMessage {
+            message,
+            pts: mailbox.pts,
+            pts_count: 1,
+        })
+    } else {
+        enums::Update::from(types::UpdateNewChannelMessage {
+            message,
+            pts: c.pts,
+            pts_count: 1,
+        })
+    };
+    enums::Updates::from(types::Updates {
+        updates: vec![update],
+        users: users_of(w, me, users),
+        chats: w.chat_view(me, chat).into_iter().collect(),
+        date: m.date,
+        seq: 0,
+    })
+    .to_bytes()
+}
+
+/// A group or channel named by an input peer, for the calls that take either.
+fn chat_of_peer(w: &World, me: i64, peer: &enums::InputPeer) -> Result<i64, RpcErr> {
+    match peer {
+        enums::InputPeer::Channel(c) => readable_channel(
+            w,
+            me,
+            &enums::InputChannel::from(types::InputChannel {
+                channel_id: c.channel_id,
+                access_hash: c.access_hash,
+            }),
+        ),
+        enums::InputPeer::Chat(c) => group_id(w, me, c.chat_id),
+        _ => Err(bad("PEER_ID_INVALID")),
+    }
+}
+
+/// `channels.editPhoto` / `messages.editChatPhoto`: creator or an admin with
+/// change_info (in basic groups, any member unless the defaults deny it).
+fn edit_chat_photo(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    id: i64,
+    photo: &enums::InputChatPhoto,
+) -> R {
+    let now = ctx.shared.clock.unix();
+    let chat = &w.chats[&id];
+    let allowed = match caller_rights(chat, me) {
+        Some((_, r)) => r.change_info,
+        None => {
+            chat.kind == crate::chats::ChatKind::Group
+                && chat.participant(me).is_some_and(|p| p.is_member())
+                && !chat.default_banned.change_info
+        }
+    };
+    if !allowed {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let prev = chat.photo;
+    let new = match photo {
+        enums::InputChatPhoto::Empty => None,
+        enums::InputChatPhoto::InputChatUploadedPhoto(u) => {
+            let Some(file) = &u.file else {
+                return Err(bad("PHOTO_FILE_MISSING"));
+            };
+            let bytes = take_upload(w, me, file)?;
+            let dc = w.home_dc;
+            Some(w.add_photo(id, now, dc, bytes))
+        }
+        enums::InputChatPhoto::InputChatPhoto(p) => {
+            let enums::InputPhoto::InputPhoto(p) = &p.id else {
+                return Err(bad("PHOTO_INVALID"));
+            };
+            if !w.photos.contains_key(&p.id) {
+                return Err(bad("PHOTO_INVALID"));
+            }
+            Some(p.id)
+        }
+    };
+    if prev.is_none() && new.is_none() {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let view = |w: &World, p: Option<i64>| {
+        p.and_then(|p| w.photo_view(p))
+            .unwrap_or(enums::Photo::Empty(types::PhotoEmpty { id: 0 }))
+    };
+    let (prev_view, new_view) = (view(w, prev), view(w, new));
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.photo = new;
+    if c.kind != crate::chats::ChatKind::Group {
+        c.log(
+            now,
+            me,
+            None,
+            enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangePhoto {
+                prev_photo: prev_view,
+                new_photo: new_view.clone(),
+            }),
+        );
+    }
+    let action = match new {
+        Some(_) => {
+            enums::MessageAction::from(types::MessageActionChatEditPhoto { photo: new_view })
+        }
+        None => enums::MessageAction::ChatDeletePhoto,
+    };
+    let m = c.add_service(now, me, action);
+    Ok(service_updates(w, me, id, &m, vec![me]))
+}
+
+/// `channels.editTitle` / `messages.editChatTitle`.
+fn edit_chat_title(ctx: &Ctx<'_>, w: &mut World, me: i64, id: i64, title: &str) -> R {
+    let now = ctx.shared.clock.unix();
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 128 {
+        return Err(bad("CHAT_TITLE_EMPTY"));
+    }
+    let chat = &w.chats[&id];
+    let allowed = match caller_rights(chat, me) {
+        Some((_, r)) => r.change_info,
+        None => {
+            chat.kind == crate::chats::ChatKind::Group
+                && chat.participant(me).is_some_and(|p| p.is_member())
+                && !chat.default_banned.change_info
+        }
+    };
+    if !allowed {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    if chat.title == title {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let c = w.chats.get_mut(&id).expect("exists");
+    let prev = std::mem::replace(&mut c.title, title.to_owned());
+    if c.kind != crate::chats::ChatKind::Group {
+        c.log(
+            now,
+            me,
+            None,
+            enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangeTitle {
+                prev_value: prev,
+                new_value: title.to_owned(),
+            }),
+        );
+    }
+    let m = c.add_service(
+        now,
+        me,
+        enums::MessageAction::from(types::MessageActionChatEditTitle {
+            title: title.to_owned(),
+        }),
+    );
+    Ok(service_updates(w, me, id, &m, vec![me]))
+}
+
+/// `messages.search` in a group or channel. Only the chat-photos filter is
+/// modelled (what `iter_profile_photos` needs); other filters answer
+/// `FILTER_NOT_SUPPORTED` instead of a silently empty result.
+fn search_messages(w: &World, me: i64, x: &functions::messages::Search) -> R {
+    if w.accounts.get(&me).is_some_and(|a| a.bot) {
+        return Err(bad("BOT_METHOD_INVALID"));
+    }
+    if !matches!(
+        x.filter,
+        enums::MessagesFilter::InputMessagesFilterChatPhotos
+    ) {
+        return Err(bad("FILTER_NOT_SUPPORTED"));
+    }
+    let id = chat_of_peer(w, me, &x.peer)?;
+    let c = &w.chats[&id];
+    let q = x.q.to_lowercase();
+    // Newest first, in the id window.
+    let matching: Vec<&crate::chats::ServiceMessage> = c
+        .service
+        .iter()
+        .rev()
+        .filter(|m| matches!(m.action, enums::MessageAction::ChatEditPhoto(_)))
+        .filter(|_| q.is_empty())
+        .filter(|m| x.max_id <= 0 || m.id < x.max_id)
+        .filter(|m| m.id > x.min_id)
+        .filter(|m| x.min_date <= 0 || m.date >= x.min_date)
+        .filter(|m| x.max_date <= 0 || m.date <= x.max_date)
+        .collect();
+    let count = matching.len() as i32;
+    let start = matching
+        .iter()
+        .position(|m| x.offset_id <= 0 || m.id < x.offset_id)
+        .unwrap_or(matching.len());
+    let start = (start as i64 + i64::from(x.add_offset)).clamp(0, matching.len() as i64) as usize;
+    let limit = x.limit.clamp(0, 100) as usize;
+    let page: Vec<enums::Message> = matching[start..]
+        .iter()
+        .take(limit)
+        .map(|m| c.service_view(m, me))
+        .collect();
+    let mut users: Vec<i64> = c.service.iter().map(|m| m.from).collect();
+    users.sort_unstable();
+    users.dedup();
+    let users = users_of(w, me, users);
+    let chats: Vec<enums::Chat> = w.chat_view(me, id).into_iter().collect();
+    let out = if c.kind == crate::chats::ChatKind::Group {
+        if page.len() as i32 == count {
+            enums::messages::Messages::from(types::messages::Messages {
+                messages: page,
+                topics: Vec::new(),
+                chats,
+                users,
+            })
+        } else {
+            enums::messages::Messages::from(types::messages::MessagesSlice {
+                inexact: false,
+                count,
+                next_rate: None,
+                offset_id_offset: None,
+                search_flood: None,
+                messages: page,
+                topics: Vec::new(),
+                chats,
+                users,
+            })
+        }
+    } else {
+        enums::messages::Messages::from(types::messages::ChannelMessages {
+            inexact: false,
+            pts: c.pts,
+            count,
+            offset_id_offset: None,
+            messages: page,
+            topics: Vec::new(),
+            chats,
+            users,
+        })
+    };
+    Ok(out.to_bytes())
 }
 
 /// Which admin-log filter flags an event answers to.

@@ -1,0 +1,164 @@
+//! The one error type of the crate.
+
+use ferrogram_client::{InvocationError, RpcError};
+
+/// Why a chat-management call failed. The RPC errors an administrator handles
+/// have their own variants (each keeps the server's error); everything else is
+/// [`Error::Invocation`].
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The caller is not an admin, or lacks the admin right this needs
+    /// (`CHAT_ADMIN_REQUIRED`).
+    #[error("admin rights are required for this (CHAT_ADMIN_REQUIRED)")]
+    ChatAdminRequired(RpcError),
+    /// The user is not a member of the chat (`USER_NOT_PARTICIPANT`).
+    #[error("the user is not a participant of the chat (USER_NOT_PARTICIPANT)")]
+    UserNotParticipant(RpcError),
+    /// A right that cannot be given or taken here, such as a broadcast-only
+    /// right in a supergroup, or more rights than the caller has
+    /// (`RIGHT_FORBIDDEN`).
+    #[error("this right cannot be set here (RIGHT_FORBIDDEN)")]
+    RightForbidden(RpcError),
+    /// The caller may not edit this admin, for instance one promoted by
+    /// someone else (`USER_ADMIN_INVALID`).
+    #[error("you may not edit this admin (USER_ADMIN_INVALID)")]
+    UserAdminInvalid(RpcError),
+    /// The creator cannot be demoted, restricted or removed (`USER_CREATOR`).
+    #[error("the chat's creator cannot be changed (USER_CREATOR)")]
+    UserCreator(RpcError),
+    /// Telegram refuses this method to bots: the admin log, statistics and chat
+    /// photo search need a user account (`BOT_METHOD_INVALID`).
+    #[error("bots may not call this method (BOT_METHOD_INVALID)")]
+    BotMethodInvalid(RpcError),
+    /// Nothing would change (`CHAT_NOT_MODIFIED`).
+    #[error("nothing to change (CHAT_NOT_MODIFIED)")]
+    ChatNotModified(RpcError),
+    /// The chat is private to the caller, or the caller was banned from it
+    /// (`CHANNEL_PRIVATE`, `CHAT_FORBIDDEN`).
+    #[error("the chat is not accessible ({})", .0.name)]
+    ChatForbidden(RpcError),
+    /// The caller may not write in the chat (`CHAT_WRITE_FORBIDDEN`).
+    #[error("you may not write in this chat (CHAT_WRITE_FORBIDDEN)")]
+    ChatWriteForbidden(RpcError),
+    /// The admin title is longer than 16 characters or has emoji
+    /// (`ADMIN_RANK_INVALID`).
+    #[error("the admin title is invalid (ADMIN_RANK_INVALID)")]
+    AdminRankInvalid(RpcError),
+    /// Statistics are not available for this chat (`CHAT_ADMIN_REQUIRED` is
+    /// reported as [`Error::ChatAdminRequired`]; this is `MEGAGROUP_REQUIRED`,
+    /// `BROADCAST_REQUIRED` after the fallback, or `STATS_*`).
+    #[error("statistics are not available for this chat ({})", .0.name)]
+    StatisticsForbidden(RpcError),
+    /// A FLOOD_WAIT longer than the client's `flood_sleep_threshold`.
+    #[error("FLOOD_WAIT: retry in {seconds} s")]
+    FloodWait {
+        /// How long Telegram asks to wait.
+        seconds: u32,
+        /// The error itself.
+        error: RpcError,
+    },
+    /// What was asked makes no sense for this kind of peer (a per-member
+    /// restriction in a basic group, the admin log of a user, ...).
+    #[error("{0}")]
+    Unsupported(String),
+    /// Any other failure of the client.
+    #[error(transparent)]
+    Invocation(InvocationError),
+}
+
+impl From<InvocationError> for Error {
+    fn from(e: InvocationError) -> Self {
+        let Some(rpc) = e.rpc().cloned() else {
+            return Self::Invocation(e);
+        };
+        match rpc.name.as_str() {
+            "CHAT_ADMIN_REQUIRED" => Self::ChatAdminRequired(rpc),
+            "USER_NOT_PARTICIPANT" => Self::UserNotParticipant(rpc),
+            "RIGHT_FORBIDDEN" => Self::RightForbidden(rpc),
+            "USER_ADMIN_INVALID" => Self::UserAdminInvalid(rpc),
+            "USER_CREATOR" => Self::UserCreator(rpc),
+            "BOT_METHOD_INVALID" => Self::BotMethodInvalid(rpc),
+            "CHAT_NOT_MODIFIED" => Self::ChatNotModified(rpc),
+            "CHANNEL_PRIVATE" | "CHAT_FORBIDDEN" => Self::ChatForbidden(rpc),
+            "CHAT_WRITE_FORBIDDEN" => Self::ChatWriteForbidden(rpc),
+            "ADMIN_RANK_INVALID" => Self::AdminRankInvalid(rpc),
+            "MEGAGROUP_REQUIRED" | "BROADCAST_REQUIRED" => Self::StatisticsForbidden(rpc),
+            n if n.starts_with("STATS_") && !n.ends_with("_MIGRATE") => {
+                Self::StatisticsForbidden(rpc)
+            }
+            "FLOOD_WAIT" | "FLOOD_PREMIUM_WAIT" => Self::FloodWait {
+                seconds: rpc.value.unwrap_or(0),
+                error: rpc,
+            },
+            _ => Self::Invocation(e),
+        }
+    }
+}
+
+impl Error {
+    /// The server's error, if this came from one.
+    pub fn rpc(&self) -> Option<&RpcError> {
+        match self {
+            Self::ChatAdminRequired(e)
+            | Self::UserNotParticipant(e)
+            | Self::RightForbidden(e)
+            | Self::UserAdminInvalid(e)
+            | Self::UserCreator(e)
+            | Self::BotMethodInvalid(e)
+            | Self::ChatNotModified(e)
+            | Self::ChatForbidden(e)
+            | Self::ChatWriteForbidden(e)
+            | Self::AdminRankInvalid(e)
+            | Self::StatisticsForbidden(e)
+            | Self::FloodWait { error: e, .. } => Some(e),
+            Self::Invocation(e) => e.rpc(),
+            Self::Unsupported(_) => None,
+        }
+    }
+
+    /// Whether the server's error name matches `pattern` (`*` matches any run
+    /// of characters), as [`InvocationError::is`].
+    pub fn is(&self, pattern: &str) -> bool {
+        self.rpc().is_some_and(|e| e.is(pattern))
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rpc(name: &str, value: Option<u32>) -> InvocationError {
+        InvocationError::Rpc(RpcError {
+            code: 400,
+            name: name.into(),
+            value,
+            message: match value {
+                Some(v) => format!("{name}_{v}"),
+                None => name.into(),
+            },
+        })
+    }
+
+    #[test]
+    fn rpc_errors_map_to_their_variants_and_keep_the_error() {
+        let e = Error::from(rpc("CHAT_ADMIN_REQUIRED", None));
+        assert!(matches!(e, Error::ChatAdminRequired(_)));
+        assert!(e.is("CHAT_ADMIN_REQUIRED"));
+        let e = Error::from(rpc("FLOOD_WAIT", Some(420)));
+        assert!(matches!(e, Error::FloodWait { seconds: 420, .. }));
+        assert_eq!(e.rpc().unwrap().message, "FLOOD_WAIT_420");
+        let e = Error::from(rpc("STATS_MIGRATE", Some(1)));
+        assert!(
+            matches!(e, Error::Invocation(_)),
+            "migrations are not stats refusals"
+        );
+        let e = Error::from(rpc("PEER_ID_INVALID", None));
+        assert!(matches!(e, Error::Invocation(_)) && e.is("PEER_ID_*"));
+        let e = Error::from(InvocationError::Dropped);
+        assert!(e.rpc().is_none());
+    }
+}
