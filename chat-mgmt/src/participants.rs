@@ -284,7 +284,10 @@ impl ParticipantIter {
         self.total
     }
 
-    /// The next participant.
+    /// The next participant. After an [`crate::Error::FloodWait`] (one longer
+    /// than the client's `flood_sleep_threshold`; shorter ones are slept
+    /// through), the listing can be resumed by calling `next()` again once
+    /// the wait is over: no member is lost or repeated.
     pub async fn next(&mut self) -> Option<Result<Participant>> {
         if self.limit == Some(0) && !self.started {
             // Nothing to yield, but the total is still fetched (Telethon's
@@ -306,7 +309,9 @@ impl ParticipantIter {
                 return None;
             }
             if let Err(e) = self.fill().await {
-                self.done = true;
+                // A FLOOD_WAIT longer than the client sleeps through leaves
+                // the listing resumable: wait, then call `next()` again.
+                self.done = !matches!(e, crate::Error::FloodWait { .. });
                 return Some(Err(e));
             }
         }
@@ -494,10 +499,15 @@ impl ParticipantIter {
             limit: self.chunk_size,
             hash: 0,
         };
-        let enums::channels::ChannelParticipants::ChannelParticipants(page) =
-            self.client.invoke(&request).await?
-        else {
-            return Ok(());
+        let page = match self.client.invoke(&request).await {
+            Ok(enums::channels::ChannelParticipants::ChannelParticipants(page)) => page,
+            Ok(enums::channels::ChannelParticipants::NotModified) => return Ok(()),
+            Err(e) => {
+                // Keep the query, so that `next()` after a long FLOOD_WAIT
+                // resumes exactly here.
+                self.queries.push_front((q, offset));
+                return Err(e.into());
+            }
         };
         self.total.get_or_insert(page.count as usize);
         let got = page.participants.len();

@@ -867,3 +867,42 @@ async fn statistics_of_channels_supergroups_and_messages() {
             .all(|(_, g)| !matches!(g, enums::StatsGraph::Async(_)))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flood_waits_mid_listing_lose_and_repeat_no_member() {
+    let server = TestServer::builder().members(900).start().await.unwrap();
+    let client = owner(&server).await;
+    let members = members_of(&server, "ferrogram_lounge");
+    let mut it = client.iter_participants("@ferrogram_lounge").chunk_size(100);
+    let mut seen = std::collections::HashSet::new();
+    let mut flood_errors = 0;
+    let mut step = 0;
+    loop {
+        step += 1;
+        assert!(step < 10 * members, "the listing ends");
+        if seen.len() == 250 {
+            // Short: slept through by the client (threshold 60 s).
+            server
+                .faults()
+                .flood_wait("channels.getParticipants", 1, Some(1));
+        }
+        if seen.len() == 550 {
+            // Long: surfaces as a typed error; the listing resumes after it.
+            server
+                .faults()
+                .flood_wait("channels.getParticipants", 3600, Some(1));
+        }
+        match it.next().await {
+            None => break,
+            Some(Ok(p)) => assert!(seen.insert(p.user.id), "each member once"),
+            Some(Err(Error::FloodWait { seconds, .. })) => {
+                assert_eq!(seconds, 3600);
+                flood_errors += 1;
+            }
+            Some(Err(e)) => panic!("{e}"),
+        }
+    }
+    assert_eq!(flood_errors, 1);
+    assert_eq!(seen.len(), members, "nothing lost");
+    assert_eq!(it.total(), Some(members));
+}
