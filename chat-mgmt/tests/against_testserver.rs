@@ -873,7 +873,9 @@ async fn flood_waits_mid_listing_lose_and_repeat_no_member() {
     let server = TestServer::builder().members(900).start().await.unwrap();
     let client = owner(&server).await;
     let members = members_of(&server, "ferrogram_lounge");
-    let mut it = client.iter_participants("@ferrogram_lounge").chunk_size(100);
+    let mut it = client
+        .iter_participants("@ferrogram_lounge")
+        .chunk_size(100);
     let mut seen = std::collections::HashSet::new();
     let mut flood_errors = 0;
     let mut step = 0;

@@ -162,12 +162,14 @@ impl Client {
         self.download_file(location, photo.dc_id).await.map(Some)
     }
 
-    /// Sends a text message and returns its id.
+    /// Sends a text message to anything [`crate::PeerRef`] names and returns
+    /// its id.
     pub async fn send_message(
         &self,
-        peer: enums::InputPeer,
+        peer: impl Into<crate::PeerRef>,
         text: &str,
     ) -> Result<i32, InvocationError> {
+        let peer = self.get_input_entity(peer.into()).await?;
         let random_id = OsRng.next_u64() as i64;
         let updates = self
             .invoke(&functions::messages::SendMessage {

@@ -9,9 +9,12 @@
 //! stored) and whenever the server reports a new session (after a reconnect).
 //! The state is saved to the session as it advances.
 //!
-//! Channel updates (their own pts per channel) pass through unchecked for now.
+//! Channels have a pts of their own: the first update seen from a channel sets
+//! its starting point, later ones are checked against it, and a gap makes it
+//! ask `updates.getChannelDifference` for that channel (`updateChannelTooLong`
+//! too). Channel states are kept for the stream's lifetime, not in the session.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use ferrogram_session::UpdateState;
 use ferrogram_tl_types::{Deserializable, Identifiable, Serializable, enums, functions, types};
@@ -37,6 +40,33 @@ pub struct UpdateStream {
     state: UpdateState,
     pending: VecDeque<enums::Update>,
     started: bool,
+    /// pts per channel id.
+    channels: HashMap<i64, i32>,
+}
+
+/// The channel id of a message's peer.
+fn channel_of(m: &enums::Message) -> Option<i64> {
+    let peer = match m {
+        enums::Message::Message(m) => &m.peer_id,
+        enums::Message::Service(m) => &m.peer_id,
+        enums::Message::Empty(m) => m.peer_id.as_ref()?,
+    };
+    match peer {
+        enums::Peer::Channel(c) => Some(c.channel_id),
+        _ => None,
+    }
+}
+
+/// The channel, `pts` and `pts_count` of a channel update, if it is one.
+fn channel_pts(u: &enums::Update) -> Option<(i64, i32, i32)> {
+    Some(match u {
+        enums::Update::NewChannelMessage(x) => (channel_of(&x.message)?, x.pts, x.pts_count),
+        enums::Update::EditChannelMessage(x) => (channel_of(&x.message)?, x.pts, x.pts_count),
+        enums::Update::DeleteChannelMessages(x) => (x.channel_id, x.pts, x.pts_count),
+        enums::Update::ChannelWebPage(x) => (x.channel_id, x.pts, x.pts_count),
+        enums::Update::PinnedChannelMessages(x) => (x.channel_id, x.pts, x.pts_count),
+        _ => return None,
+    })
 }
 
 /// The `pts` and `pts_count` of an update of the common box, if it has them.
@@ -86,6 +116,7 @@ impl UpdateStream {
             state,
             pending: VecDeque::new(),
             started: false,
+            channels: HashMap::new(),
         }
     }
 
@@ -219,6 +250,25 @@ impl UpdateStream {
             }
         }
         for u in updates {
+            if let enums::Update::ChannelTooLong(t) = &u {
+                self.channel_difference(t.channel_id).await?;
+                continue;
+            }
+            if let Some((channel, pts, count)) = channel_pts(&u) {
+                match self.channels.get(&channel) {
+                    None => {
+                        self.channels.insert(channel, pts);
+                        self.pending.push_back(u);
+                    }
+                    Some(&local) if pts == local + count => {
+                        self.channels.insert(channel, pts);
+                        self.pending.push_back(u);
+                    }
+                    Some(&local) if pts < local + count => {} // already applied
+                    Some(_) => self.channel_difference(channel).await?,
+                }
+                continue;
+            }
             match common_pts(&u) {
                 Some((pts, count)) => match self.apply_pts(pts, count) {
                     Ok(true) => self.pending.push_back(u),
@@ -235,6 +285,89 @@ impl UpdateStream {
             self.state.date = date;
         }
         self.save()
+    }
+
+    /// Fetches and queues what a channel had since its known pts.
+    async fn channel_difference(&mut self, channel_id: i64) -> Result<(), InvocationError> {
+        let Some(&from) = self.channels.get(&channel_id) else {
+            return Ok(()); // nothing known to catch up from
+        };
+        let marked = -(ferrogram_session::CHANNEL_MARK + channel_id);
+        let Some(access_hash) = self
+            .client
+            .session()
+            .peer(marked)
+            .and_then(|p| p.access_hash)
+        else {
+            info!(
+                channel_id,
+                "no access hash for a channel with a gap; skipping"
+            );
+            return Ok(());
+        };
+        let channel = enums::InputChannel::from(types::InputChannel {
+            channel_id,
+            access_hash,
+        });
+        let mut pts = from;
+        loop {
+            let diff = self
+                .client
+                .invoke(&functions::updates::GetChannelDifference {
+                    force: false,
+                    channel: channel.clone(),
+                    filter: enums::ChannelMessagesFilter::Empty,
+                    pts,
+                    limit: 100,
+                })
+                .await?;
+            let done = match diff {
+                enums::updates::ChannelDifference::Empty(e) => {
+                    pts = e.pts;
+                    true
+                }
+                enums::updates::ChannelDifference::TooLong(t) => {
+                    self.client.save_peers_of(&t.users, &t.chats);
+                    if let enums::Dialog::Dialog(d) = &t.dialog {
+                        pts = d.pts.unwrap_or(pts);
+                    }
+                    info!(
+                        channel_id,
+                        pts, "channel difference too long; skipping ahead"
+                    );
+                    for m in t.messages {
+                        self.pending.push_back(enums::Update::from(
+                            types::UpdateNewChannelMessage {
+                                message: m,
+                                pts: 0,
+                                pts_count: 0,
+                            },
+                        ));
+                    }
+                    t.r#final
+                }
+                enums::updates::ChannelDifference::ChannelDifference(d) => {
+                    self.client.save_peers_of(&d.users, &d.chats);
+                    debug!(channel_id, from = pts, to = d.pts, "channel difference");
+                    for m in d.new_messages {
+                        self.pending.push_back(enums::Update::from(
+                            types::UpdateNewChannelMessage {
+                                message: m,
+                                pts: 0,
+                                pts_count: 0,
+                            },
+                        ));
+                    }
+                    self.pending.extend(d.other_updates);
+                    pts = d.pts;
+                    d.r#final
+                }
+            };
+            self.channels.insert(channel_id, pts);
+            if done {
+                return Ok(());
+            }
+        }
     }
 
     /// Fetches and queues everything missed since the stored state.

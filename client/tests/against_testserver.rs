@@ -786,3 +786,92 @@ async fn statistics_come_from_the_stats_dc_through_a_borrowed_connection() {
         .unwrap_err();
     assert!(e.is("BOT_METHOD_INVALID"), "{e}");
 }
+
+fn channel_text(u: &enums::Update) -> Option<String> {
+    match u {
+        enums::Update::NewChannelMessage(m) => match &m.message {
+            enums::Message::Message(m) => Some(m.message.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The next channel message's text (other updates, such as typing, skipped).
+async fn next_channel_text(stream: &mut ferrogram_client::UpdateStream) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let u = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("a channel message in time")
+            .unwrap();
+        if let Some(t) = channel_text(&u) {
+            return t;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channel_messages_in_order_with_gaps_filled_by_get_channel_difference() {
+    use futures::StreamExt;
+    let server = TestServer::builder().members(30).start().await.unwrap();
+    let owner = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let creds = server.user().unwrap().clone();
+    let token = owner.request_login_code(&creds.phone).await.unwrap();
+    assert!(
+        owner
+            .sign_in(&token, &creds.code)
+            .await
+            .unwrap_err()
+            .is("SESSION_PASSWORD_NEEDED")
+    );
+    owner.check_password(&creds.password).await.unwrap();
+    let bot = bot(&server).await;
+    let lounge = bot.get_input_entity("@ferrogram_lounge").await.unwrap();
+    let mut stream = bot.updates();
+    stream.catch_up().await.unwrap();
+
+    owner.send_message("@ferrogram_lounge", "c1").await.unwrap();
+    assert_eq!(next_channel_text(&mut stream).await, "c1");
+    // c2's push is lost: c3 shows the gap in the channel's pts.
+    server.faults().drop_updates(1);
+    owner.send_message("@ferrogram_lounge", "c2").await.unwrap();
+    owner.send_message("@ferrogram_lounge", "c3").await.unwrap();
+    assert_eq!(next_channel_text(&mut stream).await, "c2");
+    assert_eq!(next_channel_text(&mut stream).await, "c3");
+    assert_eq!(
+        server
+            .counters()
+            .method("updates.getChannelDifference")
+            .executed,
+        1
+    );
+    owner.send_message("@ferrogram_lounge", "c4").await.unwrap();
+    assert_eq!(next_channel_text(&mut stream).await, "c4");
+
+    // The history holds them, newest first, for a user (bots may not read it).
+    let peer = owner.get_input_entity("@ferrogram_lounge").await.unwrap();
+    let texts: Vec<String> = owner
+        .iter_messages(peer, Some(4))
+        .map(|m| match m.unwrap() {
+            enums::Message::Message(m) => m.message,
+            other => panic!("{other:?}"),
+        })
+        .collect()
+        .await;
+    assert_eq!(texts, ["c4", "c3", "c2", "c1"]);
+    let mut history = std::pin::pin!(bot.iter_messages(lounge, Some(1)));
+    let e = history.next().await.unwrap().unwrap_err();
+    assert!(e.is("BOT_METHOD_INVALID"), "{e}");
+    // A broadcast channel: only admins post.
+    let e = bot.send_message("@ferrogram_news", "from the bot").await;
+    assert!(e.is_ok(), "the bot is an admin with post_messages: {e:?}");
+    let news = owner.get_input_entity("@ferrogram_news").await.unwrap();
+    let latest: Vec<_> = owner.iter_messages(news, Some(1)).collect().await;
+    assert!(matches!(
+        latest[0].as_ref().unwrap(),
+        enums::Message::Message(m) if m.post && m.message == "from the bot" && m.from_id.is_none()
+    ));
+}

@@ -100,20 +100,26 @@ pub(crate) struct StoredChat {
     pub admin_log: Vec<LogEvent>,
     /// Channel posts (ids 1..=posts), for message statistics.
     pub posts: i32,
-    /// Service messages (photo and title changes, members removed), oldest
-    /// first, with ids after the posts.
-    pub service: Vec<ServiceMessage>,
+    /// Messages (posts, members' messages and service messages), oldest
+    /// first; ids count from 1.
+    pub messages: Vec<ChatMessage>,
+    /// Who sent which `random_id`, for sends retried in a new session.
+    pub random_ids: HashMap<(i64, i64), i32>,
     /// The current photo.
     pub photo: Option<i64>,
 }
 
-/// A service message of a group or channel.
+/// A message of a group or channel: text, or a service message.
 #[derive(Clone, Debug)]
-pub(crate) struct ServiceMessage {
+pub(crate) struct ChatMessage {
     pub id: i32,
     pub date: i32,
     pub from: i64,
-    pub action: enums::MessageAction,
+    pub text: String,
+    /// Set for service messages (photo and title changes, members removed).
+    pub action: Option<enums::MessageAction>,
+    /// The channel's pts after this message (basic groups: 0).
+    pub pts: i32,
 }
 
 /// One admin-log entry.
@@ -143,7 +149,8 @@ impl StoredChat {
             index: HashMap::new(),
             admin_log: Vec::new(),
             posts: 0,
-            service: Vec::new(),
+            messages: Vec::new(),
+            random_ids: HashMap::new(),
             photo: None,
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
@@ -193,22 +200,50 @@ impl StoredChat {
             .count() as i32
     }
 
-    /// Records a service message (and moves the channel's pts).
+    /// Records a message (and moves the channel's pts).
+    pub fn add_message(
+        &mut self,
+        date: i32,
+        from: i64,
+        text: String,
+        action: Option<enums::MessageAction>,
+    ) -> ChatMessage {
+        self.pts += 1;
+        let m = ChatMessage {
+            id: self.messages.last().map_or(1, |m| m.id + 1),
+            date,
+            from,
+            text,
+            action,
+            pts: if self.kind == ChatKind::Group {
+                0
+            } else {
+                self.pts
+            },
+        };
+        if self.kind == ChatKind::Channel && m.action.is_none() {
+            self.posts += 1;
+        }
+        self.messages.push(m.clone());
+        m
+    }
+
+    /// Records a service message.
     pub fn add_service(
         &mut self,
         date: i32,
         from: i64,
         action: enums::MessageAction,
-    ) -> ServiceMessage {
-        let m = ServiceMessage {
-            id: self.posts + self.service.len() as i32 + 1,
-            date,
-            from,
-            action,
-        };
-        self.pts += 1;
-        self.service.push(m.clone());
-        m
+    ) -> ChatMessage {
+        self.add_message(date, from, String::new(), Some(action))
+    }
+
+    /// The message with this id.
+    pub fn message(&self, id: i32) -> Option<&ChatMessage> {
+        self.messages
+            .binary_search_by_key(&id, |m| m.id)
+            .ok()
+            .map(|i| &self.messages[i])
     }
 
     /// The chat as a `Peer`.
@@ -221,26 +256,44 @@ impl StoredChat {
         }
     }
 
-    /// The TL form of a service message, as `viewer` sees it.
-    pub fn service_view(&self, m: &ServiceMessage, viewer: i64) -> enums::Message {
-        enums::Message::from(types::MessageService {
-            out: m.from == viewer,
-            mentioned: false,
-            media_unread: false,
-            reactions_are_possible: false,
-            silent: false,
-            post: self.kind == ChatKind::Channel,
-            legacy: false,
-            id: m.id,
-            from_id: Some(enums::Peer::from(types::PeerUser { user_id: m.from })),
-            peer_id: self.peer(),
-            saved_peer_id: None,
-            reply_to: None,
-            date: m.date,
-            action: m.action.clone(),
-            reactions: None,
-            ttl_period: None,
-        })
+    /// The TL form of a message, as `viewer` sees it. Broadcast posts carry
+    /// no author.
+    pub fn message_view(&self, m: &ChatMessage, viewer: i64) -> enums::Message {
+        let post = self.kind == ChatKind::Channel;
+        let from_id = Some(enums::Peer::from(types::PeerUser { user_id: m.from }));
+        match &m.action {
+            Some(action) => enums::Message::from(types::MessageService {
+                out: m.from == viewer,
+                mentioned: false,
+                media_unread: false,
+                reactions_are_possible: false,
+                silent: false,
+                post,
+                legacy: false,
+                id: m.id,
+                from_id,
+                peer_id: self.peer(),
+                saved_peer_id: None,
+                reply_to: None,
+                date: m.date,
+                action: action.clone(),
+                reactions: None,
+                ttl_period: None,
+            }),
+            None => enums::Message::from(types::Message {
+                out: m.from == viewer,
+                post,
+                id: m.id,
+                from_id: if post { None } else { from_id },
+                peer_id: self.peer(),
+                date: m.date,
+                message: m.text.clone(),
+                // views and forwards share one flag bit: both or neither.
+                views: post.then(|| crate::stats::post_views(self, m.id)),
+                forwards: post.then(|| crate::stats::post_views(self, m.id) / 50),
+                ..crate::world::empty_message()
+            }),
+        }
     }
 
     /// Records an admin-log event.
@@ -891,7 +944,14 @@ pub(crate) fn seed_default_chats(
     if let Some(c) = world.chats.get_mut(&news) {
         c.username = Some("ferrogram_news".into());
         c.about = "Releases and notes.".into();
-        c.posts = 20;
+        for i in 1..=20 {
+            c.add_message(
+                now - 280 * 86_400 + i * 14 * 86_400,
+                owner,
+                format!("Ferrogram release notes #{i}"),
+                None,
+            );
+        }
         c.add(
             bot,
             Role::Admin {

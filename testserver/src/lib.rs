@@ -249,6 +249,13 @@ impl Shared {
         }
     }
 
+    /// Whether `user` has a connection listening for updates.
+    pub(crate) fn is_subscribed(&self, user: i64) -> bool {
+        lock(&self.subscribers)
+            .get(&user)
+            .is_some_and(|l| l.iter().any(|s| !s.tx.is_closed()))
+    }
+
     /// Registers connection `conn` for `user`'s updates (once).
     pub(crate) fn subscribe(&self, user: i64, conn: u64, tx: &mpsc::Sender<Vec<u8>>) {
         let mut subs = lock(&self.subscribers);

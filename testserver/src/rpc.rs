@@ -553,7 +553,7 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 me,
                 enums::MessageAction::from(types::MessageActionChatDeleteUser { user_id: user }),
             );
-            Ok(service_updates(w, me, id, &m, vec![me, user]))
+            Ok(service_updates(ctx, w, me, id, &m, vec![me, user]))
         }
         AnyObject::MessagesAddChatUser(x) => {
             let me = me(ctx, w)?;
@@ -693,7 +693,7 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             if chat.kind != crate::chats::ChatKind::Channel {
                 return Err(bad("BROADCAST_REQUIRED"));
             }
-            if !(1..=chat.posts).contains(&x.msg_id) {
+            if chat.message(x.msg_id).is_none_or(|m| m.action.is_some()) {
                 return Err(bad("MSG_ID_INVALID"));
             }
             on_stats_dc(ctx, w)?;
@@ -754,7 +754,10 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             .to_bytes())
         }
         AnyObject::UpdatesGetDifference(x) => get_difference(ctx, w, &x),
-        AnyObject::UpdatesGetChannelDifference(_) => Err(bad("CHANNEL_INVALID")),
+        AnyObject::UpdatesGetChannelDifference(x) => {
+            let me = me(ctx, w)?;
+            channel_difference(w, me, &x)
+        }
         AnyObject::MessagesSendMessage(x) => {
             let me = me(ctx, w)?;
             if x.message.trim().is_empty() {
@@ -762,6 +765,12 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             }
             if x.message.chars().count() > 4096 {
                 return Err(bad("MESSAGE_TOO_LONG"));
+            }
+            if matches!(
+                x.peer,
+                enums::InputPeer::Chat(_) | enums::InputPeer::Channel(_)
+            ) {
+                return send_to_chat(ctx, w, me, &x.peer, &x.message, x.random_id);
             }
             let peer = resolve_user_peer(w, me, &x.peer)?;
             let (id, pts, date) = match sent_before(w, me, x.random_id) {
@@ -816,6 +825,12 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             let me = me(ctx, w)?;
             if w.accounts[&me].bot {
                 return Err(bad("BOT_METHOD_INVALID"));
+            }
+            if matches!(
+                x.peer,
+                enums::InputPeer::Chat(_) | enums::InputPeer::Channel(_)
+            ) {
+                return chat_history(w, me, &x);
             }
             let peer = resolve_user_peer(w, me, &x.peer)?;
             get_history(w, me, peer, &x)
@@ -1848,48 +1863,46 @@ fn edit_banned(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::channels::E
             me,
             enums::MessageAction::from(types::MessageActionChatDeleteUser { user_id: user }),
         );
-        return Ok(service_updates(w, me, id, &m, vec![me, user]));
+        return Ok(service_updates(ctx, w, me, id, &m, vec![me, user]));
     }
     Ok(chat_updates(w, me, id, vec![user], now))
 }
 
-/// The `Updates` announcing a group's or channel's new service message to its
-/// author: `updateNewChannelMessage` with the channel's pts, or, in basic
-/// groups, `updateNewMessage` with the next pts of the author's mailbox (the
-/// testserver keeps basic-group service messages with the group, not copied
-/// into every member's mailbox).
+/// The author of a message in TL form.
+fn message_author(m: &enums::Message) -> Option<i64> {
+    let from = match m {
+        enums::Message::Message(m) => m.from_id.as_ref(),
+        enums::Message::Service(m) => m.from_id.as_ref(),
+        enums::Message::Empty(_) => None,
+    };
+    match from {
+        Some(enums::Peer::User(u)) => Some(u.user_id),
+        _ => None,
+    }
+}
+
+/// Announces a new service message: to every other connected member, and
+/// (returned) to its author, with `users` added to the answer's users.
 fn service_updates(
+    ctx: &Ctx<'_>,
     w: &mut World,
     me: i64,
     chat: i64,
-    m: &crate::chats::ServiceMessage,
+    m: &crate::chats::ChatMessage,
     users: Vec<i64>,
 ) -> Vec<u8> {
-    let c = &w.chats[&chat];
-    let message = c.service_view(m, me);
-    let update = if c.kind == crate::chats::ChatKind::Group {
-        let mailbox = w.mailbox(me);
-        mailbox.pts += 1;
-        enums::Update::from(types::UpdateNewMessage {
-            message,
-            pts: mailbox.pts,
-            pts_count: 1,
-        })
-    } else {
-        enums::Update::from(types::UpdateNewChannelMessage {
-            message,
-            pts: c.pts,
-            pts_count: 1,
-        })
-    };
-    enums::Updates::from(types::Updates {
-        updates: vec![update],
-        users: users_of(w, me, users),
-        chats: w.chat_view(me, chat).into_iter().collect(),
-        date: m.date,
-        seq: 0,
-    })
-    .to_bytes()
+    let members: Vec<i64> = w.chats[&chat]
+        .participants
+        .iter()
+        .filter(|p| p.is_member() && p.user != me)
+        .map(|p| p.user)
+        .filter(|u| ctx.shared.is_subscribed(*u))
+        .collect();
+    for member in members {
+        let bytes = new_message_updates(w, member, chat, m, None, &[]);
+        ctx.shared.push_update(member, None, &bytes);
+    }
+    new_message_updates(w, me, chat, m, None, &users)
 }
 
 /// A group or channel named by an input peer, for the calls that take either.
@@ -1979,7 +1992,7 @@ fn edit_chat_photo(
         None => enums::MessageAction::ChatDeletePhoto,
     };
     let m = c.add_service(now, me, action);
-    Ok(service_updates(w, me, id, &m, vec![me]))
+    Ok(service_updates(ctx, w, me, id, &m, vec![me]))
 }
 
 /// `channels.editTitle` / `messages.editChatTitle`.
@@ -2024,7 +2037,7 @@ fn edit_chat_title(ctx: &Ctx<'_>, w: &mut World, me: i64, id: i64, title: &str) 
             title: title.to_owned(),
         }),
     );
-    Ok(service_updates(w, me, id, &m, vec![me]))
+    Ok(service_updates(ctx, w, me, id, &m, vec![me]))
 }
 
 /// `messages.search` in a group or channel. Only the chat-photos filter is
@@ -2044,11 +2057,11 @@ fn search_messages(w: &World, me: i64, x: &functions::messages::Search) -> R {
     let c = &w.chats[&id];
     let q = x.q.to_lowercase();
     // Newest first, in the id window.
-    let matching: Vec<&crate::chats::ServiceMessage> = c
-        .service
+    let matching: Vec<&crate::chats::ChatMessage> = c
+        .messages
         .iter()
         .rev()
-        .filter(|m| matches!(m.action, enums::MessageAction::ChatEditPhoto(_)))
+        .filter(|m| matches!(m.action, Some(enums::MessageAction::ChatEditPhoto(_))))
         .filter(|_| q.is_empty())
         .filter(|m| x.max_id <= 0 || m.id < x.max_id)
         .filter(|m| m.id > x.min_id)
@@ -2065,9 +2078,9 @@ fn search_messages(w: &World, me: i64, x: &functions::messages::Search) -> R {
     let page: Vec<enums::Message> = matching[start..]
         .iter()
         .take(limit)
-        .map(|m| c.service_view(m, me))
+        .map(|m| c.message_view(m, me))
         .collect();
-    let mut users: Vec<i64> = c.service.iter().map(|m| m.from).collect();
+    let mut users: Vec<i64> = page.iter().filter_map(message_author).collect();
     users.sort_unstable();
     users.dedup();
     let users = users_of(w, me, users);
@@ -2333,4 +2346,229 @@ fn on_stats_dc(ctx: &Ctx<'_>, w: &World) -> Result<(), RpcErr> {
         return Err(err(303, format!("STATS_MIGRATE_{stats_dc}")));
     }
     Ok(())
+}
+
+/// `messages.sendMessage` to a basic group, supergroup or channel. Members
+/// write unless restricted (personally or by the chat's defaults); in
+/// broadcast channels only the creator and admins with `post_messages`. The
+/// new message reaches every member's connected sessions. In basic groups the
+/// `updateNewMessage` carries the next pts of each member's mailbox, but the
+/// message is kept with the group, not copied into every mailbox.
+fn send_to_chat(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    peer: &enums::InputPeer,
+    text: &str,
+    random_id: i64,
+) -> R {
+    use crate::chats::{ChatKind, Role, expired};
+    let now = ctx.shared.clock.unix();
+    w.expire_restrictions(now);
+    let id = chat_of_peer(w, me, peer)?;
+    let chat = &w.chats[&id];
+    let Some(p) = chat.participant(me).filter(|p| p.is_member()) else {
+        return Err(bad("CHAT_WRITE_FORBIDDEN"));
+    };
+    let allowed = match (&p.role, chat.kind) {
+        (Role::Creator { .. }, _) => true,
+        (Role::Admin { rights, .. }, ChatKind::Channel) => rights.post_messages,
+        (_, ChatKind::Channel) => false,
+        (Role::Admin { .. }, _) => true,
+        (Role::Restricted { rights, .. }, _) if !expired(rights, now) && rights.send_messages => {
+            false
+        }
+        _ => !chat.default_banned.send_messages,
+    };
+    if !allowed {
+        return Err(bad("CHAT_WRITE_FORBIDDEN"));
+    }
+    let m = match chat.random_ids.get(&(me, random_id)) {
+        Some(&mid) => chat.message(mid).cloned().expect("stored"),
+        None => {
+            let c = w.chats.get_mut(&id).expect("exists");
+            let m = c.add_message(now, me, text.to_owned(), None);
+            c.random_ids.insert((me, random_id), m.id);
+            // Everyone else connected hears of it.
+            let members: Vec<i64> = c
+                .participants
+                .iter()
+                .filter(|p| p.is_member() && p.user != me)
+                .map(|p| p.user)
+                .filter(|u| ctx.shared.is_subscribed(*u))
+                .collect();
+            for member in members {
+                let bytes = new_message_updates(w, member, id, &m, None, &[]);
+                ctx.shared.push_update(member, None, &bytes);
+            }
+            let own = new_message_updates(w, me, id, &m, None, &[]);
+            ctx.shared.push_update(me, Some(ctx.conn), &own);
+            m
+        }
+    };
+    Ok(new_message_updates(w, me, id, &m, Some(random_id), &[]))
+}
+
+/// The `Updates` of a new group or channel message for `viewer` (with
+/// `updateMessageID` for the sender's own answer).
+fn new_message_updates(
+    w: &mut World,
+    viewer: i64,
+    chat: i64,
+    m: &crate::chats::ChatMessage,
+    random_id: Option<i64>,
+    extra_users: &[i64],
+) -> Vec<u8> {
+    let c = &w.chats[&chat];
+    let message = c.message_view(m, viewer);
+    let group = c.kind == crate::chats::ChatKind::Group;
+    let mut updates = Vec::new();
+    if let Some(random_id) = random_id {
+        updates.push(enums::Update::from(types::UpdateMessageID {
+            id: m.id,
+            random_id,
+        }));
+    }
+    if group {
+        let mailbox = w.mailbox(viewer);
+        mailbox.pts += 1;
+        updates.push(enums::Update::from(types::UpdateNewMessage {
+            message,
+            pts: mailbox.pts,
+            pts_count: 1,
+        }));
+    } else {
+        updates.push(enums::Update::from(types::UpdateNewChannelMessage {
+            message,
+            pts: m.pts,
+            pts_count: 1,
+        }));
+    }
+    enums::Updates::from(types::Updates {
+        updates,
+        users: users_of(
+            w,
+            viewer,
+            [viewer, m.from]
+                .into_iter()
+                .chain(extra_users.iter().copied())
+                .collect(),
+        ),
+        chats: w.chat_view(viewer, chat).into_iter().collect(),
+        date: m.date,
+        seq: 0,
+    })
+    .to_bytes()
+}
+
+/// `messages.getHistory` of a group or channel: newest first, with Telegram's
+/// `offset_id`/`add_offset`/`limit`/`max_id`/`min_id`.
+fn chat_history(w: &World, me: i64, x: &functions::messages::GetHistory) -> R {
+    let id = chat_of_peer(w, me, &x.peer)?;
+    let c = &w.chats[&id];
+    let all: Vec<&crate::chats::ChatMessage> = c
+        .messages
+        .iter()
+        .rev()
+        .filter(|m| x.max_id <= 0 || m.id < x.max_id)
+        .filter(|m| x.min_id <= 0 || m.id > x.min_id)
+        .collect();
+    let start = all
+        .iter()
+        .position(|m| {
+            (x.offset_id <= 0 || m.id < x.offset_id)
+                && (x.offset_date <= 0 || m.date < x.offset_date)
+        })
+        .unwrap_or(all.len());
+    let start = (start as i64 + i64::from(x.add_offset)).clamp(0, all.len() as i64) as usize;
+    let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
+    let messages: Vec<enums::Message> = all
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|m| c.message_view(m, me))
+        .collect();
+    let mut authors: Vec<i64> = messages.iter().filter_map(message_author).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    let users = users_of(w, me, authors);
+    let chats: Vec<enums::Chat> = w.chat_view(me, id).into_iter().collect();
+    let out = if c.kind != crate::chats::ChatKind::Group {
+        enums::messages::Messages::from(types::messages::ChannelMessages {
+            inexact: false,
+            pts: c.pts,
+            count: all.len() as i32,
+            offset_id_offset: None,
+            messages,
+            topics: Vec::new(),
+            chats,
+            users,
+        })
+    } else if messages.len() == all.len() {
+        enums::messages::Messages::from(types::messages::Messages {
+            messages,
+            topics: Vec::new(),
+            chats,
+            users,
+        })
+    } else {
+        enums::messages::Messages::from(types::messages::MessagesSlice {
+            count: all.len() as i32,
+            messages,
+            chats,
+            users,
+            ..Default::default()
+        })
+    };
+    Ok(out.to_bytes())
+}
+
+/// `updates.getChannelDifference`: the channel's messages after `pts`, at most
+/// `limit` (1..=1000) at a time (`final` false while more remain).
+fn channel_difference(w: &World, me: i64, x: &functions::updates::GetChannelDifference) -> R {
+    let id = readable_channel(w, me, &x.channel)?;
+    let c = &w.chats[&id];
+    if x.pts <= 0 {
+        return Err(bad("PERSISTENT_TIMESTAMP_EMPTY"));
+    }
+    if x.pts > c.pts {
+        return Err(bad("PERSISTENT_TIMESTAMP_INVALID"));
+    }
+    let chats: Vec<enums::Chat> = w.chat_view(me, id).into_iter().collect();
+    if x.pts == c.pts {
+        return Ok(enums::updates::ChannelDifference::from(
+            types::updates::ChannelDifferenceEmpty {
+                r#final: true,
+                pts: c.pts,
+                timeout: Some(30),
+            },
+        )
+        .to_bytes());
+    }
+    let limit = x.limit.clamp(1, 1000) as usize;
+    let newer: Vec<&crate::chats::ChatMessage> =
+        c.messages.iter().filter(|m| m.pts > x.pts).collect();
+    let done = newer.len() <= limit;
+    let page = &newer[..newer.len().min(limit)];
+    let pts = if done {
+        c.pts
+    } else {
+        page.last().map_or(c.pts, |m| m.pts)
+    };
+    let new_messages: Vec<enums::Message> = page.iter().map(|m| c.message_view(m, me)).collect();
+    let mut authors: Vec<i64> = new_messages.iter().filter_map(message_author).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    Ok(
+        enums::updates::ChannelDifference::from(types::updates::ChannelDifference {
+            r#final: done,
+            pts,
+            timeout: Some(30),
+            new_messages,
+            other_updates: Vec::new(),
+            chats,
+            users: users_of(w, me, authors),
+        })
+        .to_bytes(),
+    )
 }

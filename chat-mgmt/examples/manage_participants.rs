@@ -1,0 +1,44 @@
+//! The seed's "Basic Participant Management" example.
+
+mod support;
+
+use ferrogram_chat_mgmt::ChatManagement;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (client, _server) = support::connect().await?;
+    let chat = support::chat("@ferrogram_lounge");
+
+    // Get all participants
+    let participants = client.get_participants(chat.as_str(), |p| p).await?;
+    println!("Total participants: {}", participants.total);
+
+    // Iterate through participants
+    let mut it = client.iter_participants(chat.as_str()).limit(50);
+    while let Some(p) = it.next().await {
+        let user = p?.user;
+        println!(
+            "User: {} (@{})",
+            user.first_name.as_deref().unwrap_or(""),
+            user.username.as_deref().unwrap_or("")
+        );
+
+        // Check if user is admin
+        let permissions = client
+            .get_permissions(chat.as_str(), Some(user.id.into()))
+            .await?;
+        if permissions.is_admin {
+            println!(" - Admin: {}", user.first_name.as_deref().unwrap_or(""));
+        }
+    }
+
+    // Search for specific users
+    let mut it = client.iter_participants(chat.as_str()).search("john");
+    while let Some(p) = it.next().await {
+        println!(
+            "Found user named John: {}",
+            p?.user.first_name.as_deref().unwrap_or("")
+        );
+    }
+    Ok(())
+}

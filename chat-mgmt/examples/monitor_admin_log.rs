@@ -1,0 +1,66 @@
+//! The seed's "Admin Log Monitoring" example.
+
+mod support;
+
+use ferrogram_chat_mgmt::{AdminLogFilter, ChatManagement, LogValue};
+use ferrogram_tl_types::enums;
+
+fn participant_user_id(p: &enums::ChannelParticipant) -> Option<i64> {
+    match p {
+        enums::ChannelParticipant::ChannelParticipant(p) => Some(p.user_id),
+        enums::ChannelParticipant::ChannelParticipantSelf(p) => Some(p.user_id),
+        enums::ChannelParticipant::Creator(p) => Some(p.user_id),
+        enums::ChannelParticipant::Admin(p) => Some(p.user_id),
+        enums::ChannelParticipant::Banned(p) => match &p.peer {
+            enums::Peer::User(u) => Some(u.user_id),
+            _ => None,
+        },
+        enums::ChannelParticipant::Left(p) => match &p.peer {
+            enums::Peer::User(u) => Some(u.user_id),
+            _ => None,
+        },
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (client, _server) = support::connect().await?;
+    let channel = support::chat("@ferrogram_lounge");
+
+    // Get recent admin actions
+    let mut log = client.iter_admin_log(channel.as_str()).limit(20);
+    while let Some(event) = log.next().await {
+        let event = event?;
+        println!("Event: {:?}", event.action);
+        let admin = event.user.as_ref().and_then(|u| u.first_name.clone());
+        println!("Admin: {}", admin.unwrap_or_default());
+        println!("Date: {:?}", event.date);
+
+        // Check specific event types
+        if let Some(LogValue::Message(enums::Message::Message(m))) = event.new() {
+            println!("Message involved: {}", m.message);
+        }
+        if let Some(LogValue::Participant(p)) = event.new() {
+            println!("User affected: {:?}", participant_user_id(&p));
+        }
+        println!("---");
+    }
+
+    // Filter for specific events
+    let mut bans = client
+        .iter_admin_log(channel.as_str())
+        .filter(AdminLogFilter {
+            ban: true, // Only ban events
+            ..AdminLogFilter::default()
+        })
+        .limit(10);
+    while let Some(event) = bans.next().await {
+        let event = event?;
+        let admin = event.user.as_ref().and_then(|u| u.first_name.clone());
+        println!("Ban event by {}", admin.unwrap_or_default());
+        if let Some(LogValue::Participant(p)) = event.new() {
+            println!("Banned user ID: {:?}", participant_user_id(&p));
+        }
+    }
+    Ok(())
+}
