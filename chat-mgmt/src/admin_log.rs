@@ -55,6 +55,14 @@ pub struct AdminLogFilter {
     pub group_call: bool,
     /// Invite links (not exposed by Telethon).
     pub invites: bool,
+    /// Messages sent (not exposed by Telethon).
+    pub send: bool,
+    /// Forum topics (not exposed by Telethon).
+    pub forums: bool,
+    /// Extended subscriptions (not exposed by Telethon).
+    pub sub_extend: bool,
+    /// Rank edits (not exposed by Telethon).
+    pub edit_rank: bool,
 }
 
 impl AdminLogFilter {
@@ -79,8 +87,76 @@ impl AdminLogFilter {
             delete: self.delete,
             group_call: self.group_call,
             invites: self.invites,
-            ..types::ChannelAdminLogEventsFilter::default()
+            send: self.send,
+            forums: self.forums,
+            sub_extend: self.sub_extend,
+            edit_rank: self.edit_rank,
         })
+    }
+
+    /// Every filter name [`AdminLogFilter::enable`] accepts.
+    pub const NAMES: &'static [&'static str] = &[
+        "join",
+        "leave",
+        "join_leave",
+        "invite",
+        "restrict",
+        "unrestrict",
+        "ban",
+        "unban",
+        "kick",
+        "unkick",
+        "promote",
+        "demote",
+        "info",
+        "settings",
+        "pinned",
+        "edit",
+        "delete",
+        "group_call",
+        "invites",
+        "send",
+        "forums",
+        "sub_extend",
+        "edit_rank",
+    ];
+
+    /// Turns on the filter with this name (see [`AdminLogFilter::NAMES`];
+    /// `-` and `_` are the same, case is ignored).
+    pub fn enable(&mut self, name: &str) -> crate::Result<()> {
+        let flag = match name.trim().to_lowercase().replace('-', "_").as_str() {
+            "join" => &mut self.join,
+            "leave" => &mut self.leave,
+            "join_leave" => &mut self.join_leave,
+            "invite" => &mut self.invite,
+            "restrict" => &mut self.restrict,
+            "unrestrict" => &mut self.unrestrict,
+            "ban" => &mut self.ban,
+            "unban" => &mut self.unban,
+            "kick" => &mut self.kick,
+            "unkick" => &mut self.unkick,
+            "promote" => &mut self.promote,
+            "demote" => &mut self.demote,
+            "info" => &mut self.info,
+            "settings" => &mut self.settings,
+            "pinned" => &mut self.pinned,
+            "edit" => &mut self.edit,
+            "delete" => &mut self.delete,
+            "group_call" => &mut self.group_call,
+            "invites" => &mut self.invites,
+            "send" => &mut self.send,
+            "forums" => &mut self.forums,
+            "sub_extend" => &mut self.sub_extend,
+            "edit_rank" => &mut self.edit_rank,
+            other => {
+                return Err(crate::Error::Unsupported(format!(
+                    "unknown admin-log filter {other:?} (one of {})",
+                    Self::NAMES.join(", ")
+                )));
+            }
+        };
+        *flag = true;
+        Ok(())
     }
 }
 

@@ -206,8 +206,14 @@ pub struct ParticipantIter {
     total: Option<usize>,
     /// Queries still to run: (query, offset). The empty query is the plain listing.
     queries: VecDeque<(String, i32)>,
-    /// Prefixes already queued, and the first letters seen so far.
+    /// Prefixes already queued.
     queued: BTreeSet<String>,
+    /// Every character seen in members' names (lower case), the alphabet of
+    /// deeper prefixes.
+    letters: BTreeSet<char>,
+    /// Prefixes the server capped: each gets one deeper query per letter,
+    /// including letters discovered later.
+    capped: Vec<String>,
     done: bool,
 }
 
@@ -234,6 +240,8 @@ impl ParticipantIter {
             total: None,
             queries: VecDeque::new(),
             queued: BTreeSet::new(),
+            letters: START_ALPHABET.chars().collect(),
+            capped: Vec::new(),
             done: false,
         }
     }
@@ -444,6 +452,38 @@ impl ParticipantIter {
         Ok(())
     }
 
+    /// Aggressive mode's alphabet grows with every member seen: the first
+    /// letter of each word starts a top-level query (without a search), and
+    /// every character, wherever it is, extends the capped prefixes ("mü" for
+    /// a capped "m", though no name starts with "ü").
+    fn learn_letters(&mut self, user: &types::User) {
+        let words: Vec<String> = [
+            user.first_name.as_deref(),
+            user.last_name.as_deref(),
+            user.username.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+        .collect();
+        for word in words {
+            if self.search.is_empty() {
+                if let Some(c) = word.chars().next() {
+                    self.enqueue(c.to_string());
+                }
+            }
+            for c in word.chars().filter(|c| c.is_alphanumeric()) {
+                if self.letters.insert(c) {
+                    let capped = self.capped.clone();
+                    for p in capped {
+                        self.enqueue(format!("{p}{c}"));
+                    }
+                }
+            }
+        }
+    }
+
     fn enqueue(&mut self, q: String) {
         if self.queued.insert(q.clone()) {
             self.queries.push_back((q, 0));
@@ -535,21 +575,7 @@ impl ParticipantIter {
                 continue;
             }
             if self.aggressive {
-                // Letters of every script members' names start with.
-                for word in [
-                    user.first_name.as_deref(),
-                    user.last_name.as_deref(),
-                    user.username.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                .flat_map(str::split_whitespace)
-                {
-                    if let Some(c) = word.chars().next() {
-                        let c: String = c.to_lowercase().collect();
-                        self.enqueue(c);
-                    }
-                }
+                self.learn_letters(&user);
             }
             self.buffer.push_back(Participant {
                 user: *user,
@@ -573,13 +599,9 @@ impl ParticipantIter {
                 || (got == 0 && page.count as usize > offset as usize)
             {
                 // Capped: the server knows more matches than it gives; go deeper.
-                let alphabet: BTreeSet<String> = self
-                    .queued
-                    .iter()
-                    .filter(|p| p.chars().count() == 1)
-                    .cloned()
-                    .collect();
-                for c in alphabet {
+                self.capped.push(q.clone());
+                let letters: Vec<char> = self.letters.iter().copied().collect();
+                for c in letters {
                     self.enqueue(format!("{q}{c}"));
                 }
             }

@@ -105,6 +105,63 @@ impl AdminRights {
         }
     }
 
+    /// Every right name [`AdminRights::set`] accepts (the TL names).
+    pub const NAMES: &'static [&'static str] = &[
+        "change_info",
+        "post_messages",
+        "edit_messages",
+        "delete_messages",
+        "ban_users",
+        "invite_users",
+        "pin_messages",
+        "add_admins",
+        "anonymous",
+        "manage_call",
+        "other",
+        "manage_topics",
+        "post_stories",
+        "edit_stories",
+        "delete_stories",
+        "manage_direct_messages",
+        "manage_ranks",
+        "manage_linked_peers",
+        "manage_welcome_messages",
+    ];
+
+    /// Sets the right with this TL name (see [`AdminRights::NAMES`]; `-` and
+    /// `_` are the same, case is ignored).
+    pub fn set(&mut self, name: &str, value: bool) -> Result<()> {
+        let right = match name.trim().to_lowercase().replace('-', "_").as_str() {
+            "change_info" => &mut self.change_info,
+            "post_messages" => &mut self.post_messages,
+            "edit_messages" => &mut self.edit_messages,
+            "delete_messages" => &mut self.delete_messages,
+            "ban_users" => &mut self.ban_users,
+            "invite_users" => &mut self.invite_users,
+            "pin_messages" => &mut self.pin_messages,
+            "add_admins" => &mut self.add_admins,
+            "anonymous" => &mut self.anonymous,
+            "manage_call" => &mut self.manage_call,
+            "other" => &mut self.other,
+            "manage_topics" => &mut self.manage_topics,
+            "post_stories" => &mut self.post_stories,
+            "edit_stories" => &mut self.edit_stories,
+            "delete_stories" => &mut self.delete_stories,
+            "manage_direct_messages" => &mut self.manage_direct_messages,
+            "manage_ranks" => &mut self.manage_ranks,
+            "manage_linked_peers" => &mut self.manage_linked_peers,
+            "manage_welcome_messages" => &mut self.manage_welcome_messages,
+            other => {
+                return Err(Error::Unsupported(format!(
+                    "unknown admin right {other:?} (one of {})",
+                    Self::NAMES.join(", ")
+                )));
+            }
+        };
+        *right = Some(value);
+        Ok(())
+    }
+
     /// Whether the user ends up an admin of a basic group.
     fn basic_group_admin(&self) -> bool {
         self.is_admin.unwrap_or_else(|| {
@@ -253,6 +310,73 @@ impl BannedRights {
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_secs().min(i32::MAX as u64) as i32),
         }
+    }
+
+    /// Every right name [`BannedRights::set`] accepts: the TL names, plus
+    /// Telethon's `embed_link_previews` for `embed_links`.
+    pub const NAMES: &'static [&'static str] = &[
+        "view_messages",
+        "send_messages",
+        "send_media",
+        "send_stickers",
+        "send_gifs",
+        "send_games",
+        "send_inline",
+        "embed_links",
+        "embed_link_previews",
+        "send_polls",
+        "change_info",
+        "invite_users",
+        "pin_messages",
+        "manage_topics",
+        "send_photos",
+        "send_videos",
+        "send_roundvideos",
+        "send_audios",
+        "send_voices",
+        "send_docs",
+        "send_plain",
+        "edit_rank",
+        "send_reactions",
+        "manage_linked_peers",
+    ];
+
+    /// Allows (true) or denies (false) the right with this name (see
+    /// [`BannedRights::NAMES`]; `-` and `_` are the same, case is ignored).
+    pub fn set(&mut self, name: &str, allowed: bool) -> Result<()> {
+        let right = match name.trim().to_lowercase().replace('-', "_").as_str() {
+            "view_messages" => &mut self.view_messages,
+            "send_messages" => &mut self.send_messages,
+            "send_media" => &mut self.send_media,
+            "send_stickers" => &mut self.send_stickers,
+            "send_gifs" => &mut self.send_gifs,
+            "send_games" => &mut self.send_games,
+            "send_inline" => &mut self.send_inline,
+            "embed_links" | "embed_link_previews" => &mut self.embed_links,
+            "send_polls" => &mut self.send_polls,
+            "change_info" => &mut self.change_info,
+            "invite_users" => &mut self.invite_users,
+            "pin_messages" => &mut self.pin_messages,
+            "manage_topics" => &mut self.manage_topics,
+            "send_photos" => &mut self.send_photos,
+            "send_videos" => &mut self.send_videos,
+            "send_roundvideos" => &mut self.send_roundvideos,
+            "send_audios" => &mut self.send_audios,
+            "send_voices" => &mut self.send_voices,
+            "send_docs" => &mut self.send_docs,
+            "send_plain" => &mut self.send_plain,
+            "edit_rank" => &mut self.edit_rank,
+            "send_reactions" => &mut self.send_reactions,
+            "manage_linked_peers" => &mut self.manage_linked_peers,
+            other => {
+                return Err(Error::Unsupported(format!(
+                    "unknown right {other:?} (one of {})",
+                    Self::NAMES.join(", ")
+                )));
+            }
+        };
+        *right = allowed;
+        Ok(())
     }
 
     /// Everything denied but viewing: a read-only member.
@@ -729,4 +853,29 @@ pub(crate) async fn kick(
         }
     };
     Ok(service_message(&updates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rights_by_name() {
+        let mut a = AdminRights::default();
+        a.set("ban-users", true).unwrap();
+        a.set("Manage_Call", false).unwrap();
+        assert_eq!((a.ban_users, a.manage_call), (Some(true), Some(false)));
+        for n in AdminRights::NAMES {
+            AdminRights::default().set(n, true).unwrap();
+        }
+        assert!(matches!(a.set("fly", true), Err(Error::Unsupported(_))));
+        let mut b = BannedRights::default();
+        b.set("embed_link_previews", false).unwrap();
+        assert!(!b.embed_links && b.send_messages);
+        for n in BannedRights::NAMES {
+            let mut r = BannedRights::default();
+            r.set(n, false).unwrap();
+            assert_ne!(r, BannedRights::default(), "{n} changes something");
+        }
+    }
 }

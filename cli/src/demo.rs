@@ -1,254 +1,352 @@
-//! `ferrogram demo`: each step prints what it did and fails loudly if the result is
-//! not what it should be.
+//! `ferrogram demo`: an embedded testserver and the seed's whole workflow run
+//! against it. Each step prints what it did and checks the result; the first
+//! step that does not do what it should ends the demo with exit code 1.
 
-use ferrogram_tl_types::{Deserializable, Serializable, enums, types};
-use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// `channels.channelParticipants` with 200 participants, encoded by Telethon 1.45.0
-/// (`peers/make_fixtures.py`): a stand-in for a capture.
-pub const PARTICIPANTS: &[u8] = include_bytes!("../fixtures/channel_participants_200.bin");
-/// `messages.messages` with 100 messages, encoded by Telethon 1.45.0.
-pub const MESSAGES: &[u8] = include_bytes!("../fixtures/messages_100.bin");
+use ferrogram_chat_mgmt::{
+    AdminLogFilter, AdminRights, BannedRights, ChatManagement, ParticipantFilter, Role, Stats,
+};
+use ferrogram_client::{Client, Config};
+use ferrogram_session::MemorySession;
+use ferrogram_testserver::TestServer;
 
-pub fn run() -> Result<(), String> {
+use crate::commands::{CSV_HEADER, Row};
+use crate::error::CliError;
+use crate::output::{Progress, cell, rfc3339};
+
+const LOUNGE: &str = "@ferrogram_lounge";
+const NEWS: &str = "@ferrogram_news";
+
+fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), CliError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(CliError::failure(format!("demo step failed: {}", what())))
+    }
+}
+
+fn step(n: &mut usize, title: &str) {
+    *n += 1;
+    println!("\n{n:>2}. {title}");
+}
+
+fn name(u: &ferrogram_tl_types::types::User) -> String {
+    format!(
+        "{} {}",
+        u.first_name.as_deref().unwrap_or(""),
+        u.last_name.as_deref().unwrap_or("")
+    )
+    .trim()
+    .to_owned()
+}
+
+pub fn run(members: usize, out: &Path) -> Result<(), CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(walk(members, out))
+}
+
+async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     let started = Instant::now();
+    let mut n = 0;
+    std::fs::create_dir_all(out)
+        .map_err(|e| CliError::failure(format!("cannot create {}: {e}", out.display())))?;
+
+    step(&mut n, "Embedded testserver (no network, no account)");
+    let server = TestServer::builder()
+        .members(members)
+        .start()
+        .await
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    let info: serde_json::Value =
+        serde_json::from_str(&server.info_json()).map_err(|e| CliError::failure(e.to_string()))?;
     println!(
-        "Ferrogram demo: Telegram API layer {}\n",
-        ferrogram_tl_types::LAYER
+        "    listening on {} (DCs {}), fixed test RSA key",
+        info["addr"].as_str().unwrap_or("?"),
+        server
+            .dcs()
+            .iter()
+            .map(|d| d.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    let members = participants()?;
-    let messages = history()?;
-    let handshake = crate::handshake::run()?;
+    for c in info["chats"].as_array().into_iter().flatten() {
+        println!(
+            "    {} {:<26} {:>7} members",
+            cell(c["kind"].as_str().unwrap_or(""), 11),
+            c["username"]
+                .as_str()
+                .map(|u| format!("@{u}"))
+                .unwrap_or_else(|| c["title"].as_str().unwrap_or("").to_owned()),
+            c["members"]
+        );
+    }
+
+    step(
+        &mut n,
+        "Log in as the owner (phone, code, 2FA password over SRP)",
+    );
+    let mut config = Config::new(12345, "0123456789abcdef0123456789abcdef");
+    config.session = Arc::new(MemorySession::new());
+    config.server = Some((server.addr(), server.dc_id()));
+    config.rsa_keys = vec![server.rsa_key().public().clone()];
+    let client = Client::connect(config).await?;
+    let owner = server
+        .user()
+        .ok_or_else(|| CliError::failure("the default world has no owner"))?
+        .clone();
+    let token = client.request_login_code(&owner.phone).await?;
+    let me = match client.sign_in(&token, &owner.code).await {
+        Ok(me) => me,
+        Err(e) if e.is("SESSION_PASSWORD_NEEDED") => client.check_password(&owner.password).await?,
+        Err(e) => return Err(e.into()),
+    };
     println!(
-        "\nok: {members} participants and {messages} messages decoded and re-encoded byte for byte; \
-         embedded test server: connected over TCP in {handshake:.1?}, bot and 2FA user signed in, a message passed; all in {:.1?}",
+        "    signed in as {} (@{})",
+        name(&me),
+        me.username.as_deref().unwrap_or("")
+    );
+
+    step(&mut n, &format!("Admins of {LOUNGE}"));
+    let admins = client
+        .get_participants(LOUNGE, |p| p.filter(ParticipantFilter::Admins))
+        .await?;
+    for p in &admins.items {
+        let (role, rank) = match &p.role {
+            Role::Creator { rank } => ("creator", rank.clone()),
+            Role::Admin { rank, .. } => ("admin", rank.clone()),
+            _ => ("?", None),
+        };
+        println!(
+            "    {} {} {}",
+            cell(&name(&p.user), 26),
+            cell(role, 8),
+            rank.unwrap_or_default()
+        );
+    }
+    check(admins.items.iter().any(|p| p.user.id == me.id), || {
+        "the owner is among the admins".into()
+    })?;
+
+    step(&mut n, "Search members named \"ma\"");
+    let found = client
+        .get_participants(LOUNGE, |p| p.search("ma").limit(5))
+        .await?;
+    let shown: Vec<String> = found.items.iter().map(|p| name(&p.user)).collect();
+    println!("    {} match; first: {}", found.total, shown.join(", "));
+    check(
+        found.items.iter().all(|p| {
+            [&p.user.first_name, &p.user.last_name, &p.user.username]
+                .into_iter()
+                .flatten()
+                .flat_map(|s| s.split_whitespace())
+                .any(|w| w.to_lowercase().starts_with("ma"))
+        }),
+        || "every match has a word starting with \"ma\"".into(),
+    )?;
+
+    let csv = out.join("members.csv");
+    step(&mut n, &format!("Export every member to {}", csv.display()));
+    let listing = Instant::now();
+    let total = client.get_participants(LOUNGE, |p| p.limit(0)).await?.total;
+    let mut it = client
+        .iter_participants(LOUNGE)
+        .aggressive(total > 10_000)
+        .pace(Duration::ZERO);
+    let file = std::fs::File::create(&csv)
+        .map_err(|e| CliError::failure(format!("cannot write {}: {e}", csv.display())))?;
+    let mut w = std::io::BufWriter::new(file);
+    writeln!(w, "{CSV_HEADER}")?;
+    let mut progress = Progress::new("members");
+    let mut exported = 0;
+    let mut plain = Vec::new();
+    while let Some(p) = it.next().await {
+        let p = p?;
+        if p.role == Role::Member && !p.user.bot && plain.len() < 3 {
+            plain.push(p.user.id);
+        }
+        Row::of(&p).print(crate::output::Format::Csv, &mut w)?;
+        exported += 1;
+        progress.update(exported, it.total());
+    }
+    progress.finish();
+    w.flush()?;
+    println!(
+        "    {exported} of {total} members in {:.1?}{}",
+        listing.elapsed(),
+        if total > 10_000 {
+            " (aggressive: past the 10,000 cap by name prefixes)"
+        } else {
+            ""
+        }
+    );
+    check(exported == total, || {
+        format!("exported {exported} of {total}")
+    })?;
+    check(plain.len() == 3, || {
+        "three plain members to work with".into()
+    })?;
+    let (promoted, restricted, kicked) = (plain[0], plain[1], plain[2]);
+
+    step(&mut n, "Promote one with a title");
+    client
+        .edit_admin(
+            LOUNGE,
+            promoted,
+            AdminRights {
+                delete_messages: Some(true),
+                ban_users: Some(true),
+                pin_messages: Some(true),
+                title: Some("Moderator".into()),
+                ..AdminRights::default()
+            },
+        )
+        .await?;
+    let p = client
+        .get_permissions(LOUNGE, Some(promoted.into()))
+        .await?;
+    println!(
+        "    user {promoted}: admin={} ban_users={} change_info={} title={:?}",
+        p.is_admin,
+        p.can_ban_users(),
+        p.can_change_info(),
+        match &p.role {
+            Role::Admin { rank, .. } => rank.clone().unwrap_or_default(),
+            _ => String::new(),
+        }
+    );
+    check(
+        p.is_admin && p.can_ban_users() && !p.can_change_info(),
+        || "the promotion shows in the permissions".into(),
+    )?;
+
+    step(&mut n, "Restrict one for an hour (no media, no links)");
+    client
+        .edit_permissions(
+            LOUNGE,
+            Some(restricted.into()),
+            BannedRights {
+                send_media: false,
+                embed_links: false,
+                ..BannedRights::default()
+            }
+            .for_duration(Duration::from_secs(3600)),
+        )
+        .await?;
+    let p = client
+        .get_permissions(LOUNGE, Some(restricted.into()))
+        .await?;
+    let until = match &p.role {
+        Role::Restricted { until, .. } => *until,
+        _ => None,
+    };
+    println!(
+        "    user {restricted}: restricted={} until {}; may send text: {}",
+        p.is_banned,
+        until.map(rfc3339).unwrap_or_else(|| "forever".into()),
+        p.banned_rights.as_ref().is_some_and(|r| !r.send_messages)
+    );
+    check(p.is_banned && until.is_some(), || {
+        "the restriction has an end".into()
+    })?;
+
+    step(&mut n, "Kick one (removed, free to come back)");
+    client.kick_participant(LOUNGE, kicked).await?;
+    let role = server.participant_role("ferrogram_lounge", kicked);
+    println!("    user {kicked}: now {}", role.unwrap_or("?"));
+    check(role == Some("left"), || format!("kicked user is {role:?}"))?;
+
+    step(&mut n, "The admin log of what just happened");
+    let log = client.get_admin_log(LOUNGE, |l| l.limit(4)).await?;
+    for e in &log {
+        println!(
+            "    #{:<5} {} {}",
+            e.id,
+            rfc3339(e.date),
+            ferrogram_tl_types::name_of(e.action.constructor_id())
+                .unwrap_or("?")
+                .trim_start_matches("channelAdminLogEventAction")
+        );
+    }
+    let bans = client
+        .get_admin_log(LOUNGE, |l| {
+            l.filter(AdminLogFilter {
+                promote: true,
+                ..AdminLogFilter::default()
+            })
+            .limit(1)
+        })
+        .await?;
+    check(
+        log.len() == 4
+            && log.iter().all(|e| e.user_id == me.id)
+            && log[..3].iter().all(|e| e.changed_restrictions())
+            && log[3].changed_admin()
+            && bans.first().is_some_and(|e| e.id == log[3].id),
+        || "kick (ban, unban), restriction and promotion are logged in order".into(),
+    )?;
+
+    step(&mut n, "Typing in the group");
+    let typing = client
+        .action(LOUNGE, "typing")
+        .delay(Duration::from_millis(400))
+        .await?;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let sent = typing.times_sent();
+    typing.finish().await?;
+    println!("    \"typing\" sent {sent} times in 1 s, then cancelled");
+    check(sent >= 2, || format!("typing was sent {sent} times"))?;
+
+    step(&mut n, "Profile photos");
+    for shade in [0x40u8, 0xc0] {
+        client.upload_profile_photo(&[shade; 4096]).await?;
+    }
+    let photos = client.get_profile_photos("me", |p| p).await?;
+    for p in &photos.items {
+        println!(
+            "    photo {} from {} on DC {}",
+            p.id,
+            crate::output::unix(p.date),
+            p.dc_id
+        );
+    }
+    check(photos.total == 2, || format!("{} photos", photos.total))?;
+
+    step(
+        &mut n,
+        &format!("Statistics of {NEWS} (through the stats DC)"),
+    );
+    let stats = client.get_stats(NEWS, None).await?;
+    for (k, v) in crate::commands::stats_summary(&stats).iter().take(6) {
+        println!("    {} {v}", cell(k, 20));
+    }
+    let svg = crate::commands::stats_svg(&stats, out)?;
+    let growth = out.join("growth_graph.svg");
+    println!(
+        "    wrote {} graphs, growth: {}",
+        svg.len(),
+        growth.display()
+    );
+    check(
+        matches!(stats, Stats::Broadcast(_)) && growth.exists(),
+        || "broadcast stats with a growth graph".into(),
+    )?;
+    let requests = server.counters();
+    let typing_requests = requests.method("messages.setTyping").executed;
+
+    println!(
+        "\nok: {n} steps, {exported} members exported, {} admins, {} log events, {} photos, \
+         {} graphs, {typing_requests} typing requests, in {:.1?}",
+        admins.items.len(),
+        log.len(),
+        photos.total,
+        svg.len(),
         started.elapsed()
     );
     Ok(())
-}
-
-/// Decodes `bytes` as `T` `rounds` times and reports the mean time per decode.
-fn time_decode<T: Deserializable>(bytes: &[u8], rounds: u32) -> Result<(T, Duration), String> {
-    let start = Instant::now();
-    for _ in 1..rounds {
-        T::from_bytes(bytes).map_err(|e| e.to_string())?;
-    }
-    let value = T::from_bytes(bytes).map_err(|e| e.to_string())?;
-    Ok((value, start.elapsed() / rounds))
-}
-
-fn check_reencode<T: Serializable>(value: &T, original: &[u8]) -> Result<(), String> {
-    let again = value.to_bytes();
-    if again != original {
-        let at = again
-            .iter()
-            .zip(original)
-            .position(|(a, b)| a != b)
-            .unwrap_or(again.len().min(original.len()));
-        return Err(format!("re-encoding differs from the capture at byte {at}"));
-    }
-    println!(
-        "  re-encoded: {} bytes, identical to the capture",
-        again.len()
-    );
-    Ok(())
-}
-
-fn participants() -> Result<usize, String> {
-    println!(
-        "== channels.channelParticipants ({} bytes, encoded by Telethon 1.45.0)",
-        PARTICIPANTS.len()
-    );
-    let (decoded, took) = time_decode::<enums::channels::ChannelParticipants>(PARTICIPANTS, 200)?;
-    let enums::channels::ChannelParticipants::ChannelParticipants(list) = decoded else {
-        return Err(
-            "expected channels.channelParticipants, got channels.channelParticipantsNotModified"
-                .into(),
-        );
-    };
-    println!(
-        "  decoded in {took:.1?}: {} participants (of {} in the group), {} users",
-        list.participants.len(),
-        list.count,
-        list.users.len()
-    );
-    let users: std::collections::HashMap<i64, &types::User> = list
-        .users
-        .iter()
-        .filter_map(|u| match u {
-            enums::User::User(u) => Some((u.id, u.as_ref())),
-            enums::User::Empty(_) => None,
-        })
-        .collect();
-    let mut table = String::new();
-    let _ = writeln!(
-        table,
-        "  {:<10} {:>12}  {:<24} {:<22} rank / restriction",
-        "role", "user id", "name", "username"
-    );
-    let mut counts = [0usize; 5];
-    let mut shown = 0;
-    for p in &list.participants {
-        let (role, id, extra) = describe(p);
-        counts[role as usize] += 1;
-        if shown >= 12 && !matches!(role, Role::Creator) {
-            continue;
-        }
-        shown += 1;
-        let user = id.and_then(|id| users.get(&id));
-        let name = user
-            .map(|u| {
-                let mut n = u.first_name.clone().unwrap_or_default();
-                if let Some(l) = &u.last_name {
-                    n.push(' ');
-                    n.push_str(l);
-                }
-                n
-            })
-            .unwrap_or_else(|| "?".into());
-        let username = user
-            .and_then(|u| u.username.as_deref())
-            .map(|u| format!("@{u}"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            table,
-            "  {:<10} {:>12}  {:<24} {:<22} {}",
-            role.name(),
-            id.map(|i| i.to_string()).unwrap_or_default(),
-            truncate(&name, 24),
-            truncate(&username, 22),
-            extra
-        );
-    }
-    print!("{table}");
-    println!("  ... showing {shown} of {}", list.participants.len());
-    println!(
-        "  by role: {} creator, {} admins, {} members, {} restricted, {} banned",
-        counts[0], counts[1], counts[2], counts[3], counts[4]
-    );
-    let missing = list
-        .participants
-        .iter()
-        .filter_map(|p| describe(p).1)
-        .filter(|id| !users.contains_key(id))
-        .count();
-    if missing > 0 {
-        return Err(format!(
-            "{missing} participants have no user in the response"
-        ));
-    }
-    check_reencode(
-        &enums::channels::ChannelParticipants::from(list.clone()),
-        PARTICIPANTS,
-    )?;
-    Ok(list.participants.len())
-}
-
-fn history() -> Result<usize, String> {
-    println!(
-        "\n== messages.messages ({} bytes, encoded by Telethon 1.45.0)",
-        MESSAGES.len()
-    );
-    let (decoded, took) = time_decode::<enums::messages::Messages>(MESSAGES, 200)?;
-    let enums::messages::Messages::Messages(history) = &decoded else {
-        return Err("expected messages.messages".into());
-    };
-    let texts: Vec<&types::Message> = history
-        .messages
-        .iter()
-        .filter_map(|m| match m {
-            enums::Message::Message(m) => Some(&**m),
-            _ => None,
-        })
-        .collect();
-    let replies = texts.iter().filter(|m| m.reply_to.is_some()).count();
-    let with_entities = texts
-        .iter()
-        .filter(|m| m.entities.as_ref().is_some_and(|e| !e.is_empty()))
-        .count();
-    println!(
-        "  decoded in {took:.1?}: {} messages ({replies} replies, {with_entities} with formatting), {} users, {} chats",
-        history.messages.len(),
-        history.users.len(),
-        history.chats.len()
-    );
-    if let Some(first) = texts.first() {
-        println!(
-            "  first: #{} \"{}\"",
-            first.id,
-            truncate(&first.message, 60)
-        );
-    }
-    check_reencode(&decoded, MESSAGES)?;
-    Ok(history.messages.len())
-}
-
-#[derive(Clone, Copy)]
-enum Role {
-    Creator = 0,
-    Admin = 1,
-    Member = 2,
-    Restricted = 3,
-    Banned = 4,
-}
-
-impl Role {
-    fn name(self) -> &'static str {
-        match self {
-            Role::Creator => "creator",
-            Role::Admin => "admin",
-            Role::Member => "member",
-            Role::Restricted => "restricted",
-            Role::Banned => "banned",
-        }
-    }
-}
-
-fn describe(p: &enums::ChannelParticipant) -> (Role, Option<i64>, String) {
-    use enums::ChannelParticipant as P;
-    match p {
-        P::Creator(c) => (
-            Role::Creator,
-            Some(c.user_id),
-            c.rank.clone().unwrap_or_default(),
-        ),
-        P::Admin(a) => (
-            Role::Admin,
-            Some(a.user_id),
-            a.rank.clone().unwrap_or_default(),
-        ),
-        P::ChannelParticipant(m) => (Role::Member, Some(m.user_id), String::new()),
-        P::ChannelParticipantSelf(m) => (Role::Member, Some(m.user_id), "(you)".into()),
-        P::Banned(b) => {
-            let id = match &b.peer {
-                enums::Peer::User(u) => Some(u.user_id),
-                _ => None,
-            };
-            let enums::ChatBannedRights::ChatBannedRights(r) = &b.banned_rights;
-            if r.view_messages {
-                (Role::Banned, id, "banned".into())
-            } else {
-                (Role::Restricted, id, format!("until {}", r.until_date))
-            }
-        }
-        P::Left(l) => (
-            Role::Member,
-            match &l.peer {
-                enums::Peer::User(u) => Some(u.user_id),
-                _ => None,
-            },
-            "left".into(),
-        ),
-    }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
 }

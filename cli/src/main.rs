@@ -1,39 +1,537 @@
 //! `ferrogram`: the Telegram chat administrator's command-line tool.
 //!
-//! `ferrogram demo` is the README's showcase: it runs everything Ferrogram can do so
-//! far, offline, and exits non-zero if any step does not do what it should.
+//! `ferrogram demo` is the README's showcase: an embedded testserver with a
+//! realistic supergroup, channel and basic group, and the whole chat-management
+//! workflow run against it, offline. The other commands do the same against
+//! Telegram (or any server given with `--server`): `login`, `participants`,
+//! `promote`, `restrict`, `kick`, `admin-log`, `stats`, ... Errors are one line
+//! on stderr and a documented exit code (see `ferrogram --help`).
 #![forbid(unsafe_code)]
 
+mod commands;
+mod connect;
 mod demo;
-mod handshake;
+mod error;
+mod output;
+mod svg;
 
-use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::SystemTime;
+
+use clap::{CommandFactory, Parser, Subcommand};
+use ferrogram_chat_mgmt::{AdminRights, BannedRights, ChatManagement};
+
+use crate::commands::FilterArg;
+use crate::connect::{Global, connect, signed_in};
+use crate::error::{CliError, EXIT_CODES};
+use crate::output::{Format, parse_duration, parse_rfc3339};
 
 /// Telegram chat administration from the command line.
+///
+/// CHAT and USER accept what Ferrogram resolves: @username, t.me links,
+/// phone numbers, marked ids (-100… for channels, negative for basic groups)
+/// and "me".
 #[derive(Parser)]
-#[command(name = "ferrogram", version, about, long_about = None)]
+#[command(name = "ferrogram", version, about, after_help = EXIT_CODES)]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Walk through what Ferrogram does, offline, against built-in data.
-    Demo,
+    /// Start an embedded testserver and walk through the whole workflow, offline.
+    Demo {
+        /// Members of the demo supergroup.
+        #[arg(long, default_value_t = 20_000)]
+        members: usize,
+        /// Where to write the growth graph.
+        #[arg(long, default_value = "ferrogram-demo")]
+        out: PathBuf,
+    },
+    /// Sign in with a bot token, or a phone number (code and 2FA password
+    /// prompted unless given).
+    Login {
+        /// A bot token from @BotFather.
+        #[arg(long, conflicts_with = "phone")]
+        bot_token: Option<String>,
+        /// Your phone number, international format.
+        #[arg(long)]
+        phone: Option<String>,
+        /// The login code (for scripts; prompted otherwise).
+        #[arg(long, requires = "phone")]
+        code: Option<String>,
+        /// The 2FA password (for scripts; prompted otherwise).
+        #[arg(long, requires = "phone")]
+        password: Option<String>,
+    },
+    /// Sign out and forget the session.
+    Logout,
+    /// Who this session is signed in as.
+    Whoami,
+    /// List a chat's participants (streamed: constant memory).
+    Participants {
+        chat: String,
+        #[arg(long, value_enum)]
+        filter: Option<FilterArg>,
+        /// Only members matching this name.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Get past Telegram's 10,000-member listing cap by searching names.
+        #[arg(long)]
+        aggressive: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Make USER an admin (all rights unless --right is given).
+    Promote {
+        chat: String,
+        user: String,
+        /// A right to give, by TL name (change_info, delete_messages, ban_users,
+        /// invite_users, pin_messages, add_admins, manage_call, ...). Repeatable.
+        #[arg(long = "right", value_name = "RIGHT")]
+        rights: Vec<String>,
+        /// The admin's custom title (at most 16 characters).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Take USER's admin rights away.
+    Demote { chat: String, user: String },
+    /// Restrict USER (read-only unless --deny is given).
+    Restrict {
+        chat: String,
+        user: String,
+        /// A right to deny, by TL name (send_messages, send_media, embed_links
+        /// or embed_link_previews, send_polls, ...). Repeatable.
+        #[arg(long = "deny", value_name = "RIGHT")]
+        deny: Vec<String>,
+        /// For how long (30s, 10m, 1h, 2d, ...). Telegram treats under 30 s or
+        /// over 366 days as forever.
+        #[arg(long = "for", value_name = "DURATION", conflicts_with = "until")]
+        for_: Option<String>,
+        /// Until when (RFC 3339, like 2026-12-01T18:00:00Z).
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Lift every restriction of USER.
+    Unrestrict { chat: String, user: String },
+    /// Set what every member may do (everything allowed unless --deny).
+    Defaults {
+        chat: String,
+        #[arg(long = "deny", value_name = "RIGHT")]
+        deny: Vec<String>,
+    },
+    /// Remove USER without a lasting ban (they may join again).
+    Kick { chat: String, user: String },
+    /// What USER (or, without one, every member) may do.
+    Permissions {
+        chat: String,
+        user: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// A channel's or supergroup's admin log, newest first.
+    AdminLog {
+        chat: String,
+        /// Event kinds (join, leave, join_leave, invite, restrict, unrestrict,
+        /// ban, unban, kick, unkick, promote, demote, info, settings, pinned,
+        /// edit, delete, group_call, invites, send, forums, sub_extend,
+        /// edit_rank). Repeatable.
+        #[arg(long = "filter", value_name = "FILTER")]
+        filters: Vec<String>,
+        /// Only what these admins did. Repeatable.
+        #[arg(long = "admin", value_name = "USER")]
+        admins: Vec<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Show a chat action ("typing", "upload_photo", ...) for a while.
+    Typing {
+        chat: String,
+        #[arg(long, default_value = "typing")]
+        action: String,
+        #[arg(long = "for", default_value = "10s", value_name = "DURATION")]
+        for_: String,
+    },
+    /// List (and download) profile photos of a user, group or channel.
+    Photos {
+        entity: String,
+        /// Save each photo here as <id>.jpg.
+        #[arg(long, value_name = "DIR")]
+        download: Option<PathBuf>,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Statistics of a channel or supergroup (or of one message).
+    Stats {
+        chat: String,
+        #[arg(long)]
+        message: Option<i32>,
+        /// Draw every graph as an SVG file here.
+        #[arg(long, value_name = "DIR")]
+        svg: Option<PathBuf>,
+    },
+    /// Run the testserver; prints one JSON line (addresses, RSA key,
+    /// credentials) when ready, and serves until interrupted.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: SocketAddr,
+        /// A JSON fixture (accounts, chats' faults, ...).
+        #[arg(long)]
+        fixture: Option<PathBuf>,
+        /// Members of the default supergroup.
+        #[arg(long, default_value_t = ferrogram_testserver::DEFAULT_MEMBERS)]
+        members: usize,
+        /// The server's RSA private key (PEM); default: the fixed test key.
+        #[arg(long = "server-key", value_name = "FILE.pem")]
+        server_key: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+fn until_of(for_: Option<String>, until: Option<String>) -> Result<Option<SystemTime>, CliError> {
+    Ok(match (for_, until) {
+        (Some(d), _) => Some(SystemTime::now() + parse_duration(&d)?),
+        (None, Some(t)) => Some(parse_rfc3339(&t)?),
+        (None, None) => None,
+    })
+}
+
+fn prompt(question: &str) -> Result<String, CliError> {
+    eprint!("{question}: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let line = line.trim().to_owned();
+    if line.is_empty() {
+        return Err(CliError::usage(format!("no {question} given")));
+    }
+    Ok(line)
+}
+
+fn describe(u: &ferrogram_tl_types::types::User) -> String {
+    let name = format!(
+        "{} {}",
+        u.first_name.as_deref().unwrap_or(""),
+        u.last_name.as_deref().unwrap_or("")
+    );
+    let handle = u
+        .username
+        .as_ref()
+        .map(|n| format!(" (@{n})"))
+        .unwrap_or_default();
+    format!(
+        "{}{handle}, id {}{}",
+        name.trim(),
+        u.id,
+        if u.bot { ", a bot" } else { "" }
+    )
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Demo { .. } | Command::Completions { .. } => unreachable!("handled in main"),
+        Command::Login {
+            bot_token,
+            phone,
+            code,
+            password,
+        } => {
+            let (client, path) = connect(g, true).await?;
+            let me = if let Some(token) = bot_token {
+                client.sign_in_bot(&token).await?
+            } else {
+                let phone = match phone {
+                    Some(p) => p,
+                    None => prompt("phone number")?,
+                };
+                let token = client.request_login_code(&phone).await?;
+                let code = match code {
+                    Some(c) => c,
+                    None => prompt("login code")?,
+                };
+                match client.sign_in(&token, &code).await {
+                    Ok(me) => me,
+                    Err(e) if e.is("SESSION_PASSWORD_NEEDED") => {
+                        let password = match password {
+                            Some(p) => p,
+                            None => prompt("2FA password")?,
+                        };
+                        client.check_password(&password).await?
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            };
+            println!(
+                "Signed in as {} (session {})",
+                describe(&me),
+                path.display()
+            );
+        }
+        Command::Logout => {
+            let (client, path) = connect(g, false).await?;
+            if client.is_authorized().await? {
+                client.sign_out().await?;
+            }
+            drop(client);
+            for p in [
+                path.clone(),
+                PathBuf::from(format!("{}.profile.json", path.display())),
+                PathBuf::from(format!("{}-wal", path.display())),
+                PathBuf::from(format!("{}-shm", path.display())),
+            ] {
+                let _ = std::fs::remove_file(p);
+            }
+            println!("Signed out; {} removed", path.display());
+        }
+        Command::Whoami => {
+            let client = signed_in(g).await?;
+            let me = client.get_me().await?;
+            println!("{} on DC {}", describe(&me), client.home_dc());
+        }
+        Command::Participants {
+            chat,
+            filter,
+            search,
+            limit,
+            aggressive,
+            format,
+        } => {
+            let client = signed_in(g).await?;
+            commands::participants(&client, &chat, filter, search, limit, aggressive, format)
+                .await?;
+        }
+        Command::Promote {
+            chat,
+            user,
+            rights,
+            title,
+        } => {
+            let client = signed_in(g).await?;
+            let rights = commands::admin_rights(&rights, title)?;
+            client
+                .edit_admin(chat.as_str(), user.as_str(), rights)
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("add_admins")))?;
+            println!("{user} is now an admin of {chat}");
+        }
+        Command::Demote { chat, user } => {
+            let client = signed_in(g).await?;
+            client
+                .edit_admin(
+                    chat.as_str(),
+                    user.as_str(),
+                    AdminRights {
+                        is_admin: Some(false),
+                        ..AdminRights::default()
+                    },
+                )
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("add_admins")))?;
+            println!("{user} is no longer an admin of {chat}");
+        }
+        Command::Restrict {
+            chat,
+            user,
+            deny,
+            for_,
+            until,
+        } => {
+            let client = signed_in(g).await?;
+            let rights = commands::banned_rights(&deny, true)?.until_date(until_of(for_, until)?);
+            let when = rights
+                .until
+                .map(output::rfc3339)
+                .unwrap_or_else(|| "forever".into());
+            client
+                .edit_permissions(chat.as_str(), Some(user.as_str().into()), rights)
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("ban_users")))?;
+            println!("{user} restricted in {chat} until {when}");
+        }
+        Command::Unrestrict { chat, user } => {
+            let client = signed_in(g).await?;
+            client
+                .edit_permissions(
+                    chat.as_str(),
+                    Some(user.as_str().into()),
+                    BannedRights::default(),
+                )
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("ban_users")))?;
+            println!("{user} may do everything members may in {chat}");
+        }
+        Command::Defaults { chat, deny } => {
+            let client = signed_in(g).await?;
+            let rights = commands::banned_rights(&deny, false)?;
+            client
+                .edit_permissions(chat.as_str(), None, rights)
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("ban_users")))?;
+            println!(
+                "default permissions of {chat} set{}",
+                if deny.is_empty() {
+                    String::from(": everything allowed")
+                } else {
+                    format!("; denied: {}", deny.join(", "))
+                }
+            );
+        }
+        Command::Kick { chat, user } => {
+            let client = signed_in(g).await?;
+            client
+                .kick_participant(chat.as_str(), user.as_str())
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("ban_users")))?;
+            println!("{user} removed from {chat}");
+        }
+        Command::Permissions { chat, user, format } => {
+            let client = signed_in(g).await?;
+            let p = client
+                .get_permissions(chat.as_str(), user.as_deref().map(Into::into))
+                .await?;
+            commands::print_permissions(&p, format);
+        }
+        Command::AdminLog {
+            chat,
+            filters,
+            admins,
+            search,
+            limit,
+            format,
+        } => {
+            let client = signed_in(g).await?;
+            commands::admin_log(&client, &chat, &filters, &admins, search, limit, format).await?;
+        }
+        Command::Typing { chat, action, for_ } => {
+            let client = signed_in(g).await?;
+            commands::typing(&client, &chat, &action, parse_duration(&for_)?).await?;
+        }
+        Command::Photos {
+            entity,
+            download,
+            limit,
+            format,
+        } => {
+            let client = signed_in(g).await?;
+            commands::photos(&client, &entity, limit, download.as_deref(), format).await?;
+        }
+        Command::Stats { chat, message, svg } => {
+            let client = signed_in(g).await?;
+            let stats = client
+                .get_stats(chat.as_str(), message)
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("an admin with statistics access")))?;
+            for (k, v) in commands::stats_summary(&stats) {
+                println!("{} {v}", output::cell(&k, 34));
+            }
+            if let Some(dir) = svg {
+                for f in commands::stats_svg(&stats, &dir)? {
+                    println!("wrote {}", f.display());
+                }
+            }
+        }
+        Command::Serve {
+            listen,
+            fixture,
+            members,
+            server_key,
+        } => {
+            let mut builder = ferrogram_testserver::TestServer::builder()
+                .listen(listen)
+                .members(members);
+            if let Some(path) = &server_key {
+                builder = builder
+                    .rsa_key_file(path)
+                    .map_err(|e| CliError::usage(e.to_string()))?;
+            }
+            if let Some(path) = &fixture {
+                builder = builder
+                    .fixture(path)
+                    .map_err(|e| CliError::usage(e.to_string()))?;
+            }
+            let server = builder
+                .start()
+                .await
+                .map_err(|e| CliError::failure(e.to_string()))?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", server.info_json())?;
+            out.flush()?;
+            drop(out);
+            tokio::signal::ctrl_c().await?;
+            eprintln!("ferrogram: interrupted; stopping the server");
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Demo => demo::run(),
+    let result = match &cli.command {
+        Command::Demo { members, out } => demo::run(*members, out),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "ferrogram",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+        _ => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(CliError::from)
+            .and_then(|rt| rt.block_on(run(cli))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ferrogram: {e}");
-            ExitCode::FAILURE
+            eprintln!("ferrogram: {}", e.message);
+            ExitCode::from(e.code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn until_takes_a_duration_or_a_time() {
+        let t = until_of(Some("1h".into()), None).unwrap().unwrap();
+        let left = t.duration_since(SystemTime::now()).unwrap();
+        assert!(left > Duration::from_secs(3500) && left <= Duration::from_secs(3600));
+        assert!(
+            until_of(None, Some("2030-01-01T00:00:00Z".into()))
+                .unwrap()
+                .is_some()
+        );
+        assert!(until_of(None, None).unwrap().is_none());
+        assert_eq!(until_of(Some("soon".into()), None).unwrap_err().code, 2);
     }
 }

@@ -1,0 +1,195 @@
+//! Where the session lives, which server to talk to, and signing in.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ferrogram_client::{Client, Config};
+use ferrogram_mtproto::RsaPublicKey;
+use ferrogram_session::{MemorySession, SqliteSession};
+use ferrogram_tl_types::{enums, functions};
+
+use crate::error::CliError;
+
+/// The options every command shares.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Global {
+    /// The session file [default: the platform's data directory,
+    /// e.g. ~/.local/share/ferrogram/session.sqlite].
+    #[arg(long, global = true, env = "FERROGRAM_SESSION")]
+    pub session: Option<PathBuf>,
+    /// A testserver or private deployment to use instead of Telegram (its DC id
+    /// is learned from help.getConfig). Remembered by `login`.
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub server: Option<SocketAddr>,
+    /// The server's RSA public key (PEM, PKCS#1 or SPKI), with --server.
+    #[arg(long, global = true, value_name = "FILE.pem")]
+    pub rsa_key: Option<PathBuf>,
+    /// Your api_id from my.telegram.org (any number for a testserver).
+    #[arg(long, global = true, env = "FERROGRAM_API_ID")]
+    pub api_id: Option<i32>,
+    /// Your api_hash from my.telegram.org.
+    #[arg(
+        long,
+        global = true,
+        env = "FERROGRAM_API_HASH",
+        hide_env_values = true
+    )]
+    pub api_hash: Option<String>,
+}
+
+/// What `login` remembers next to the session file (`<session>.profile.json`),
+/// so that later commands need no flags.
+#[derive(Clone, Debug, Default)]
+struct Profile {
+    api_id: Option<i32>,
+    api_hash: Option<String>,
+    server: Option<SocketAddr>,
+    dc: Option<i32>,
+    rsa_key_pem: Option<String>,
+}
+
+impl Profile {
+    fn path(session: &Path) -> PathBuf {
+        let mut p = session.as_os_str().to_owned();
+        p.push(".profile.json");
+        PathBuf::from(p)
+    }
+
+    fn load(session: &Path) -> Self {
+        let Ok(text) = std::fs::read_to_string(Self::path(session)) else {
+            return Self::default();
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return Self::default();
+        };
+        Self {
+            api_id: v["api_id"].as_i64().map(|x| x as i32),
+            api_hash: v["api_hash"].as_str().map(str::to_owned),
+            server: v["server"].as_str().and_then(|s| s.parse().ok()),
+            dc: v["dc"].as_i64().map(|x| x as i32),
+            rsa_key_pem: v["rsa_key_pem"].as_str().map(str::to_owned),
+        }
+    }
+
+    fn save(&self, session: &Path) -> Result<(), CliError> {
+        let v = serde_json::json!({
+            "api_id": self.api_id,
+            "api_hash": self.api_hash,
+            "server": self.server.map(|s| s.to_string()),
+            "dc": self.dc,
+            "rsa_key_pem": self.rsa_key_pem,
+        });
+        let path = Self::path(session);
+        std::fs::write(&path, v.to_string())
+            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+        }
+        Ok(())
+    }
+}
+
+/// The session path: `--session`, or the platform's data directory.
+pub fn session_path(g: &Global) -> Result<PathBuf, CliError> {
+    if let Some(p) = &g.session {
+        return Ok(p.clone());
+    }
+    let dir = dirs::data_dir()
+        .ok_or_else(|| CliError::usage("no data directory on this platform: pass --session"))?
+        .join("ferrogram");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
+    Ok(dir.join("session.sqlite"))
+}
+
+/// The DC a server address serves, asked with a throwaway in-memory session.
+async fn probe_dc(addr: SocketAddr, keys: &[RsaPublicKey]) -> Result<i32, CliError> {
+    let mut c = Config::new(1, "probe");
+    c.session = Arc::new(MemorySession::new());
+    c.server = Some((addr, 2));
+    c.rsa_keys = keys.to_vec();
+    let probe = Client::connect(c).await?;
+    let enums::Config::Config(config) = probe.invoke(&functions::help::GetConfig {}).await?;
+    Ok(config.this_dc)
+}
+
+/// A connected client, and the session path. `login` saves the profile.
+pub async fn connect(g: &Global, remember: bool) -> Result<(Client, PathBuf), CliError> {
+    let path = session_path(g)?;
+    let mut profile = Profile::load(&path);
+    if let Some(id) = g.api_id {
+        profile.api_id = Some(id);
+    }
+    if let Some(hash) = &g.api_hash {
+        profile.api_hash = Some(hash.clone());
+    }
+    if let Some(file) = &g.rsa_key {
+        let pem = std::fs::read_to_string(file)
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", file.display())))?;
+        profile.rsa_key_pem = Some(pem);
+    }
+    if let Some(server) = g.server {
+        if profile.server != Some(server) {
+            profile.dc = None;
+        }
+        profile.server = Some(server);
+    }
+    let keys = match &profile.rsa_key_pem {
+        Some(pem) => vec![
+            RsaPublicKey::from_pem(pem)
+                .map_err(|e| CliError::usage(format!("not an RSA public key: {e}")))?,
+        ],
+        None => Vec::new(),
+    };
+    if profile.server.is_some() && keys.is_empty() {
+        return Err(CliError::usage(
+            "--server needs the server's key: --rsa-key FILE.pem",
+        ));
+    }
+    let (api_id, api_hash) = match (profile.api_id, profile.api_hash.clone()) {
+        (Some(id), Some(hash)) => (id, hash),
+        // Any credentials do for a testserver or private deployment.
+        _ if profile.server.is_some() => (12345, "ferrogram-cli".to_owned()),
+        _ => {
+            return Err(CliError::usage(
+                "missing --api-id/--api-hash (or FERROGRAM_API_ID/FERROGRAM_API_HASH): \
+                 get them at https://my.telegram.org",
+            ));
+        }
+    };
+    let mut config = Config::new(api_id, api_hash);
+    if let Some(addr) = profile.server {
+        let dc = match profile.dc {
+            Some(dc) => dc,
+            None => probe_dc(addr, &keys).await?,
+        };
+        profile.dc = Some(dc);
+        config.server = Some((addr, dc));
+    }
+    if !keys.is_empty() {
+        config.rsa_keys = keys;
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let session = SqliteSession::open(&path)
+        .map_err(|e| CliError::failure(format!("session {}: {e}", path.display())))?;
+    config.session = Arc::new(session);
+    let client = Client::connect(config).await?;
+    if remember {
+        profile.save(&path)?;
+    }
+    Ok((client, path))
+}
+
+/// A connected client that is signed in (exit code 3 otherwise).
+pub async fn signed_in(g: &Global) -> Result<Client, CliError> {
+    let (client, _) = connect(g, false).await?;
+    if !client.is_authorized().await? {
+        return Err(CliError::not_logged_in());
+    }
+    Ok(client)
+}

@@ -1,0 +1,137 @@
+//! One clear line on stderr and a documented exit code.
+
+use ferrogram_chat_mgmt::Error as ChatError;
+use ferrogram_client::InvocationError;
+
+/// Printed at the end of `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  failure (a demo step did not do what it should, a file could not be written, ...)
+  2  bad usage (unknown option, right or filter; missing API id; ...)
+  3  not logged in (run `ferrogram login`)
+  4  cannot connect to the server
+  5  unknown chat or user
+  6  a right is missing (the message names it) or Telegram refuses this to bots
+  7  FLOOD_WAIT longer than the threshold (the message says how long)
+  8  any other error Telegram answered with";
+
+/// What went wrong, with its exit code.
+#[derive(Debug)]
+pub struct CliError {
+    /// The process exit code (see [`EXIT_CODES`]).
+    pub code: u8,
+    /// One line for stderr.
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self::new(1, message)
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(2, message)
+    }
+
+    pub fn not_logged_in() -> Self {
+        Self::new(
+            3,
+            "not logged in: run `ferrogram login` (with the same --session)",
+        )
+    }
+
+    /// A client error, naming `right` when a missing right is the cause.
+    pub fn from_chat(e: ChatError, right: Option<&str>) -> Self {
+        let needs = |what: &str| match right {
+            Some(r) => format!("missing right: {r} ({what})"),
+            None => format!("not allowed: {what}"),
+        };
+        match &e {
+            ChatError::ChatAdminRequired(rpc)
+            | ChatError::RightForbidden(rpc)
+            | ChatError::UserAdminInvalid(rpc)
+            | ChatError::ChatWriteForbidden(rpc)
+            | ChatError::ChatForbidden(rpc) => Self::new(6, needs(&rpc.name)),
+            ChatError::UserCreator(_) => {
+                Self::new(6, "the chat's creator cannot be changed (USER_CREATOR)")
+            }
+            ChatError::BotMethodInvalid(_) => Self::new(
+                6,
+                "Telegram refuses this to bots: log in with a user account (BOT_METHOD_INVALID)",
+            ),
+            ChatError::StatisticsForbidden(rpc) => Self::new(
+                6,
+                format!("statistics are not available for this chat ({})", rpc.name),
+            ),
+            ChatError::UserNotParticipant(_) => {
+                Self::new(5, "the user is not a participant of this chat")
+            }
+            ChatError::FloodWait { seconds, .. } => Self::new(
+                7,
+                format!("FLOOD_WAIT: Telegram asks to wait {seconds} s before trying again"),
+            ),
+            ChatError::Unsupported(m) => Self::usage(m.clone()),
+            ChatError::Invocation(i) => Self::from_invocation(i.clone()),
+            other => Self::new(8, other.to_string()),
+        }
+    }
+
+    pub fn from_invocation(e: InvocationError) -> Self {
+        match &e {
+            InvocationError::Unresolved(m) => Self::new(5, format!("unknown chat or user: {m}")),
+            InvocationError::Io(_)
+            | InvocationError::Handshake(_)
+            | InvocationError::Timeout(_)
+            | InvocationError::Dropped => Self::new(4, format!("cannot connect: {e}")),
+            InvocationError::Rpc(rpc) => match rpc.name.as_str() {
+                "USERNAME_NOT_OCCUPIED"
+                | "USERNAME_INVALID"
+                | "PEER_ID_INVALID"
+                | "CHANNEL_INVALID"
+                | "CHAT_ID_INVALID"
+                | "USER_ID_INVALID"
+                | "PHONE_NOT_OCCUPIED" => {
+                    Self::new(5, format!("unknown chat or user ({})", rpc.name))
+                }
+                "AUTH_KEY_UNREGISTERED" | "SESSION_REVOKED" | "USER_DEACTIVATED" => {
+                    Self::not_logged_in()
+                }
+                "FLOOD_WAIT" | "FLOOD_PREMIUM_WAIT" => Self::new(
+                    7,
+                    format!(
+                        "FLOOD_WAIT: Telegram asks to wait {} s before trying again",
+                        rpc.value.unwrap_or(0)
+                    ),
+                ),
+                _ => Self::new(8, format!("Telegram said {} ({})", rpc.message, rpc.code)),
+            },
+            _ => Self::failure(e.to_string()),
+        }
+    }
+}
+
+impl From<InvocationError> for CliError {
+    fn from(e: InvocationError) -> Self {
+        Self::from_invocation(e)
+    }
+}
+
+impl From<ChatError> for CliError {
+    fn from(e: ChatError) -> Self {
+        Self::from_chat(e, None)
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        Self::failure(e.to_string())
+    }
+}
