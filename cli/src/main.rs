@@ -76,6 +76,7 @@ enum Command {
     Whoami,
     /// List a chat's participants (streamed: constant memory).
     Participants {
+        #[arg(allow_negative_numbers = true)]
         chat: String,
         #[arg(long, value_enum)]
         filter: Option<FilterArg>,
@@ -92,7 +93,9 @@ enum Command {
     },
     /// Make USER an admin (all rights unless --right is given).
     Promote {
+        #[arg(allow_negative_numbers = true)]
         chat: String,
+        #[arg(allow_negative_numbers = true)]
         user: String,
         /// A right to give, by TL name (change_info, delete_messages, ban_users,
         /// invite_users, pin_messages, add_admins, manage_call, ...). Repeatable.
@@ -103,10 +106,17 @@ enum Command {
         title: Option<String>,
     },
     /// Take USER's admin rights away.
-    Demote { chat: String, user: String },
+    Demote {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        #[arg(allow_negative_numbers = true)]
+        user: String,
+    },
     /// Restrict USER (read-only unless --deny is given).
     Restrict {
+        #[arg(allow_negative_numbers = true)]
         chat: String,
+        #[arg(allow_negative_numbers = true)]
         user: String,
         /// A right to deny, by TL name (send_messages, send_media, embed_links
         /// or embed_link_previews, send_polls, ...). Repeatable.
@@ -121,24 +131,38 @@ enum Command {
         until: Option<String>,
     },
     /// Lift every restriction of USER.
-    Unrestrict { chat: String, user: String },
+    Unrestrict {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        #[arg(allow_negative_numbers = true)]
+        user: String,
+    },
     /// Set what every member may do (everything allowed unless --deny).
     Defaults {
+        #[arg(allow_negative_numbers = true)]
         chat: String,
         #[arg(long = "deny", value_name = "RIGHT")]
         deny: Vec<String>,
     },
     /// Remove USER without a lasting ban (they may join again).
-    Kick { chat: String, user: String },
+    Kick {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        #[arg(allow_negative_numbers = true)]
+        user: String,
+    },
     /// What USER (or, without one, every member) may do.
     Permissions {
+        #[arg(allow_negative_numbers = true)]
         chat: String,
+        #[arg(allow_negative_numbers = true)]
         user: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
     /// A channel's or supergroup's admin log, newest first.
     AdminLog {
+        #[arg(allow_negative_numbers = true)]
         chat: String,
         /// Event kinds (join, leave, join_leave, invite, restrict, unrestrict,
         /// ban, unban, kick, unkick, promote, demote, info, settings, pinned,
@@ -158,6 +182,7 @@ enum Command {
     },
     /// Show a chat action ("typing", "upload_photo", ...) for a while.
     Typing {
+        #[arg(allow_negative_numbers = true)]
         chat: String,
         #[arg(long, default_value = "typing")]
         action: String,
@@ -166,6 +191,7 @@ enum Command {
     },
     /// List (and download) profile photos of a user, group or channel.
     Photos {
+        #[arg(allow_negative_numbers = true)]
         entity: String,
         /// Save each photo here as <id>.jpg.
         #[arg(long, value_name = "DIR")]
@@ -177,6 +203,7 @@ enum Command {
     },
     /// Statistics of a channel or supergroup (or of one message).
     Stats {
+        #[arg(allow_negative_numbers = true)]
         chat: String,
         #[arg(long)]
         message: Option<i32>,

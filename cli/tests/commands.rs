@@ -1,0 +1,754 @@
+//! Every command of the `ferrogram` binary against a testserver over TCP:
+//! outputs parsed back and compared with the server's world, every error case
+//! with its exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferrogram_client::{Client, Config};
+use ferrogram_session::MemorySession;
+use ferrogram_testserver::TestServer;
+
+/// A session directory and the flags that point the binary at `server`.
+struct Env {
+    dir: PathBuf,
+    server: String,
+    key: PathBuf,
+}
+
+impl Env {
+    fn new(server: &TestServer, name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("ferrogram-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = dir.join("server.pem");
+        std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
+        Self {
+            dir,
+            server: server.addr().to_string(),
+            key,
+        }
+    }
+
+    fn session(&self) -> PathBuf {
+        self.dir.join("session.sqlite")
+    }
+
+    /// Runs `ferrogram --session S --server A --rsa-key K args...`.
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut full: Vec<String> = vec![
+            "--session".into(),
+            self.session().display().to_string(),
+            "--server".into(),
+            self.server.clone(),
+            "--rsa-key".into(),
+            self.key.display().to_string(),
+        ];
+        full.extend(args.iter().map(|s| s.to_string()));
+        run_bin(full).await
+    }
+
+    /// Runs with only `--session` (the profile remembers the rest).
+    async fn run_bare(&self, args: &[&str]) -> Output {
+        let mut full = vec![
+            "--session".to_string(),
+            self.session().display().to_string(),
+        ];
+        full.extend(args.iter().map(|s| s.to_string()));
+        run_bin(full).await
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn run_bin(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+            .args(&args)
+            .env_remove("FERROGRAM_API_ID")
+            .env_remove("FERROGRAM_API_HASH")
+            .env_remove("FERROGRAM_SESSION")
+            .output()
+            .expect("run ferrogram")
+    })
+    .await
+    .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    );
+    stdout(o)
+}
+
+#[track_caller]
+fn fails(o: &Output, code: i32, needle: &str) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+    let err = stderr(o);
+    assert!(err.contains(needle), "{needle:?} not in {err:?}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err:?}");
+}
+
+async fn login_owner(env: &Env, server: &TestServer) {
+    let u = server.user().unwrap();
+    ok(&env
+        .run(&[
+            "login",
+            "--phone",
+            &u.phone,
+            "--code",
+            &u.code,
+            "--password",
+            &u.password,
+        ])
+        .await);
+}
+
+fn members_of(server: &TestServer, username: &str) -> usize {
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["username"] == username)
+        .unwrap()["members"]
+        .as_u64()
+        .unwrap() as usize
+}
+
+/// Parses the CSV the binary writes (quoted fields included).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        let mut row = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                ('"', _) => quoted = !quoted,
+                (',', false) => row.push(std::mem::take(&mut field)),
+                (c, _) => field.push(c),
+            }
+        }
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_whoami_logout_and_the_remembered_profile() {
+    let server = TestServer::builder().members(50).start().await.unwrap();
+    let env = Env::new(&server, "login");
+    fails(&env.run(&["whoami"]).await, 3, "not logged in");
+    login_owner(&env, &server).await;
+    // The profile remembers the server, its key and DC.
+    let who = ok(&env.run_bare(&["whoami"]).await);
+    assert!(
+        who.contains("Ada Admin (@ada_admin)") && who.contains("on DC 2"),
+        "{who}"
+    );
+    let out = ok(&env.run_bare(&["logout"]).await);
+    assert!(out.contains("Signed out"), "{out}");
+    assert!(!env.session().exists());
+    fails(&env.run(&["whoami"]).await, 3, "ferrogram login");
+
+    // A bot token.
+    let bot = Env::new(&server, "login-bot");
+    let out = ok(&bot
+        .run(&["login", "--bot-token", server.bot_token().unwrap()])
+        .await);
+    assert!(
+        out.contains("@ferrogram_test_bot") && out.contains("a bot"),
+        "{out}"
+    );
+    // Bots are refused the admin log: exit 6, one line naming why.
+    fails(
+        &bot.run_bare(&["admin-log", "@ferrogram_lounge"]).await,
+        6,
+        "refuses this to bots",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn participants_in_every_format_match_the_world() {
+    let server = TestServer::builder().members(300).start().await.unwrap();
+    let env = Env::new(&server, "participants");
+    login_owner(&env, &server).await;
+    let members = members_of(&server, "ferrogram_lounge");
+
+    let csv = ok(&env
+        .run(&["participants", "@ferrogram_lounge", "--format", "csv"])
+        .await);
+    let rows = parse_csv(&csv);
+    assert_eq!(
+        rows[0].join(","),
+        "id,username,first_name,last_name,role,rank,joined,until"
+    );
+    assert_eq!(rows.len() - 1, members, "every member, once");
+    for row in &rows[1..] {
+        let id: i64 = row[0].parse().unwrap();
+        let role = server.participant_role("ferrogram_lounge", id).unwrap();
+        assert_eq!(row[4], role, "{row:?}");
+        assert!(
+            row[6].is_empty() || row[6].ends_with('Z'),
+            "RFC 3339: {row:?}"
+        );
+    }
+
+    let json = ok(&env
+        .run(&[
+            "participants",
+            "@ferrogram_lounge",
+            "--filter",
+            "admins",
+            "--format",
+            "json",
+        ])
+        .await);
+    let admins: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(admins.len() >= 3);
+    assert!(
+        admins
+            .iter()
+            .all(|a| a["role"] == "admin" || a["role"] == "creator")
+    );
+    assert!(admins.iter().any(|a| a["rank"] == "Moderator"));
+
+    let limited = ok(&env
+        .run(&[
+            "participants",
+            "@ferrogram_lounge",
+            "--limit",
+            "5",
+            "--format",
+            "json",
+        ])
+        .await);
+    assert_eq!(limited.lines().count(), 5);
+    let table = env
+        .run(&["participants", "@ferrogram_lounge", "--search", "ada"])
+        .await;
+    let text = ok(&table);
+    assert!(text.lines().next().unwrap().starts_with("id "));
+    assert!(text.to_lowercase().contains("ada"));
+    // Not a terminal: no progress bar on stderr, only the closing count.
+    assert!(!stderr(&table).contains('['), "{}", stderr(&table));
+    assert!(stderr(&table).contains("listed of"));
+
+    // Basic groups by marked id.
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    let team = info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "group")
+        .unwrap()["marked_id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let out = ok(&env.run(&["participants", &team, "--format", "json"]).await);
+    assert_eq!(out.lines().count(), 12);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administration_commands_change_the_world() {
+    let server = TestServer::builder().members(120).start().await.unwrap();
+    let env = Env::new(&server, "admin");
+    login_owner(&env, &server).await;
+    let csv = ok(&env
+        .run(&["participants", "@ferrogram_lounge", "--format", "csv"])
+        .await);
+    let plain: Vec<String> = parse_csv(&csv)[1..]
+        .iter()
+        .filter(|r| r[4] == "member" && !r[1].ends_with("_bot"))
+        .map(|r| r[0].clone())
+        .take(3)
+        .collect();
+    let id = |s: &String| s.parse::<i64>().unwrap();
+    let role = |u: &String| server.participant_role("ferrogram_lounge", id(u));
+
+    let out = ok(&env
+        .run(&[
+            "promote",
+            "@ferrogram_lounge",
+            &plain[0],
+            "--right",
+            "ban_users",
+            "--right",
+            "delete-messages",
+            "--title",
+            "Moderator",
+        ])
+        .await);
+    assert!(out.contains("is now an admin"), "{out}");
+    assert_eq!(role(&plain[0]), Some("admin"));
+    let perms = ok(&env
+        .run(&[
+            "permissions",
+            "@ferrogram_lounge",
+            &plain[0],
+            "--format",
+            "json",
+        ])
+        .await);
+    let p: serde_json::Value = serde_json::from_str(perms.trim()).unwrap();
+    assert_eq!(p["is_admin"], true);
+    assert_eq!(p["can_ban_users"], true);
+    assert_eq!(p["can_change_info"], false);
+    ok(&env.run(&["demote", "@ferrogram_lounge", &plain[0]]).await);
+    assert_eq!(role(&plain[0]), Some("member"));
+
+    let out = ok(&env
+        .run(&[
+            "restrict",
+            "@ferrogram_lounge",
+            &plain[1],
+            "--deny",
+            "send_media",
+            "--deny",
+            "embed_link_previews",
+            "--for",
+            "1h",
+        ])
+        .await);
+    assert!(out.contains("until 20"), "{out}");
+    assert_eq!(role(&plain[1]), Some("restricted"));
+    let perms = ok(&env
+        .run(&[
+            "permissions",
+            "@ferrogram_lounge",
+            &plain[1],
+            "--format",
+            "json",
+        ])
+        .await);
+    let p: serde_json::Value = serde_json::from_str(perms.trim()).unwrap();
+    assert_eq!(p["is_banned"], true);
+    let denied = p["denied"].as_str().unwrap();
+    assert!(
+        denied.contains("send_media") && denied.contains("embed_links"),
+        "{denied}"
+    );
+    assert!(!denied.contains("send_messages"));
+    ok(&env
+        .run(&["unrestrict", "@ferrogram_lounge", &plain[1]])
+        .await);
+    assert_eq!(role(&plain[1]), Some("member"));
+
+    ok(&env.run(&["kick", "@ferrogram_lounge", &plain[2]]).await);
+    assert_eq!(role(&plain[2]), Some("left"));
+
+    ok(&env
+        .run(&["defaults", "@ferrogram_lounge", "--deny", "send_polls"])
+        .await);
+    let perms = ok(&env
+        .run(&["permissions", "@ferrogram_lounge", "--format", "json"])
+        .await);
+    let p: serde_json::Value = serde_json::from_str(perms.trim()).unwrap();
+    assert_eq!(p["send_polls"], false);
+    assert_eq!(p["send_messages"], true);
+
+    // The admin log shows each change, newest first.
+    let log = ok(&env
+        .run(&[
+            "admin-log",
+            "@ferrogram_lounge",
+            "--limit",
+            "7",
+            "--format",
+            "json",
+        ])
+        .await);
+    let actions: Vec<String> = log
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "DefaultBannedRights",
+            "ParticipantToggleBan",
+            "ParticipantToggleBan",
+            "ParticipantToggleBan",
+            "ParticipantToggleBan",
+            "ParticipantToggleAdmin",
+            "ParticipantToggleAdmin",
+        ]
+    );
+    let promotions = ok(&env
+        .run(&[
+            "admin-log",
+            "@ferrogram_lounge",
+            "--filter",
+            "promote",
+            "--admin",
+            "me",
+            "--format",
+            "csv",
+        ])
+        .await);
+    let rows = parse_csv(&promotions);
+    assert_eq!(rows[0].join(","), "id,date,admin_id,admin,action,detail");
+    assert!(rows[1..].iter().all(|r| r[4] == "ParticipantToggleAdmin"));
+    assert!(rows[1][5].contains(&plain[0]), "{:?}", rows[1]);
+
+    let out = ok(&env
+        .run(&["typing", "@ferrogram_lounge", "--for", "1s"])
+        .await);
+    assert!(out.contains("then cancelled"), "{out}");
+    assert!(server.counters().method("messages.setTyping").executed >= 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_stats_and_their_files() {
+    let server = TestServer::builder().members(60).start().await.unwrap();
+    let env = Env::new(&server, "files");
+    login_owner(&env, &server).await;
+    // The owner uploads two photos with a library client.
+    let mut c = Config::new(1, "x");
+    c.session = Arc::new(MemorySession::new());
+    c.server = Some((server.addr(), server.dc_id()));
+    c.rsa_keys = vec![server.rsa_key().public().clone()];
+    let lib = Client::connect(c).await.unwrap();
+    let u = server.user().unwrap().clone();
+    let t = lib.request_login_code(&u.phone).await.unwrap();
+    let _ = lib.sign_in(&t, &u.code).await;
+    lib.check_password(&u.password).await.unwrap();
+    lib.upload_profile_photo(&[1u8; 3000]).await.unwrap();
+    lib.upload_profile_photo(&[2u8; 5000]).await.unwrap();
+
+    let dir = env.dir.join("photos");
+    let out = ok(&env
+        .run(&[
+            "photos",
+            "me",
+            "--download",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .await);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    // Newest first: the 5000-byte photo.
+    let first = std::fs::read(rows[0]["file"].as_str().unwrap()).unwrap();
+    assert_eq!(first, vec![2u8; 5000]);
+    assert_eq!(rows[1]["size"], 3000);
+
+    let svg = env.dir.join("graphs");
+    let out = ok(&env
+        .run(&["stats", "@ferrogram_news", "--svg", svg.to_str().unwrap()])
+        .await);
+    assert!(out.contains("followers"), "{out}");
+    let growth = std::fs::read_to_string(svg.join("growth_graph.svg")).unwrap();
+    assert!(
+        growth.starts_with("<svg") && growth.contains("<polyline"),
+        "{growth:.200}"
+    );
+    let out = ok(&env.run(&["stats", "@ferrogram_lounge"]).await);
+    assert!(out.contains("members") && out.contains("posters"), "{out}");
+    let out = ok(&env
+        .run(&["stats", "@ferrogram_news", "--message", "3"])
+        .await);
+    assert!(out.contains("views_graph"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_error_is_one_line_and_a_documented_code() {
+    let server = TestServer::builder().members(60).start().await.unwrap();
+    let env = Env::new(&server, "errors");
+    login_owner(&env, &server).await;
+    fails(
+        &env.run(&["participants", "@nobody_at_all"]).await,
+        5,
+        "unknown chat or user",
+    );
+    fails(
+        &env.run(&[
+            "promote",
+            "@ferrogram_lounge",
+            "@ferrogram_lounge",
+            "--right",
+            "fly",
+        ])
+        .await,
+        2,
+        "unknown admin right \"fly\"",
+    );
+    fails(
+        &env.run(&[
+            "restrict",
+            "@ferrogram_lounge",
+            "@ada_admin",
+            "--for",
+            "soon",
+        ])
+        .await,
+        2,
+        "not a duration",
+    );
+    fails(
+        &env.run(&["admin-log", "@ferrogram_lounge", "--filter", "everything"])
+            .await,
+        2,
+        "unknown admin-log filter",
+    );
+    // A right is missing: a fresh account is no admin of the lounge.
+    let stranger = Env::new(&server, "errors-stranger");
+    server.create_user("Sam", "Stranger", "9996621777");
+    ok(&stranger
+        .run(&["login", "--phone", "9996621777", "--code", "22222"])
+        .await);
+    fails(
+        &stranger
+            .run_bare(&["restrict", "@ferrogram_lounge", "@ada_admin"])
+            .await,
+        6,
+        "missing right: ban_users",
+    );
+    // FLOOD_WAIT above the threshold says how long.
+    server
+        .faults()
+        .flood_wait("channels.getParticipants", 3600, Some(1));
+    fails(
+        &env.run(&["participants", "@ferrogram_lounge"]).await,
+        7,
+        "wait 3600 s",
+    );
+    // Nothing listens: cannot connect.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    let out = run_bin(vec![
+        "--session".into(),
+        env.dir.join("other.sqlite").display().to_string(),
+        "--server".into(),
+        addr,
+        "--rsa-key".into(),
+        env.key.display().to_string(),
+        "whoami".into(),
+    ])
+    .await;
+    fails(&out, 4, "cannot connect");
+    // Telegram itself needs API credentials.
+    let out = run_bin(vec![
+        "--session".into(),
+        env.dir.join("third.sqlite").display().to_string(),
+        "whoami".into(),
+    ])
+    .await;
+    fails(&out, 2, "my.telegram.org");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_prints_its_json_line_and_serves() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+        .args(["serve", "--members", "40"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let info: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let addr: std::net::SocketAddr = info["addr"].as_str().unwrap().parse().unwrap();
+    assert_eq!(addr.ip().to_string(), "127.0.0.1");
+    // A client talks to it.
+    let dir = std::env::temp_dir().join(format!("ferrogram-cli-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("k.pem");
+    std::fs::write(&key, info["rsa_public_key_pem"].as_str().unwrap()).unwrap();
+    let out = run_bin(vec![
+        "--session".into(),
+        dir.join("s.sqlite").display().to_string(),
+        "--server".into(),
+        addr.to_string(),
+        "--rsa-key".into(),
+        key.display().to_string(),
+        "login".into(),
+        "--bot-token".into(),
+        info["bot_token"].as_str().unwrap().into(),
+    ])
+    .await;
+    let text = ok(&out);
+    assert!(text.contains("@ferrogram_test_bot"), "{text}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        let text = ok(&out);
+        assert!(
+            text.contains("participants") && text.contains("admin-log"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    for code in [
+        "3  not logged in",
+        "5  unknown chat or user",
+        "7  FLOOD_WAIT",
+    ] {
+        assert!(text.contains(code), "{code}");
+    }
+}
+
+/// Runs the binary under a pseudo-terminal (Python's `pty`, which every CI
+/// machine has) and returns what the terminal showed.
+fn under_pty(args: &[String]) -> Option<String> {
+    const SCRIPT: &str = r#"
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+while True:
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    let python = ["python3", "python"]
+        .into_iter()
+        .find(|p| Command::new(p).arg("--version").output().is_ok())?;
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(env!("CARGO_BIN_EXE_ferrogram"))
+        .args(args)
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_progress_bar_shows_on_a_terminal_only() {
+    let server = TestServer::builder().members(400).start().await.unwrap();
+    let env = Env::new(&server, "pty");
+    login_owner(&env, &server).await;
+    let args: Vec<String> = vec![
+        "--session".into(),
+        env.session().display().to_string(),
+        "participants".into(),
+        "@ferrogram_lounge".into(),
+        "--format".into(),
+        "csv".into(),
+    ];
+    let Some(screen) = tokio::task::spawn_blocking(move || under_pty(&args))
+        .await
+        .unwrap()
+    else {
+        eprintln!("skipped: no python to make a pseudo-terminal");
+        return;
+    };
+    let members = members_of(&server, "ferrogram_lounge");
+    assert!(
+        screen.contains(&format!("] {members}/{members} members")),
+        "{screen:.400}"
+    );
+    let piped = env
+        .run_bare(&["participants", "@ferrogram_lounge", "--format", "csv"])
+        .await;
+    assert!(!stderr(&piped).contains("members"), "{}", stderr(&piped));
+}
+
+#[test]
+fn demo_walks_the_whole_workflow() {
+    let dir = std::env::temp_dir().join(format!("ferrogram-cli-demo-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+        .args(["demo", "--members", "400", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    let last = text.lines().last().unwrap();
+    assert!(last.starts_with("ok: 12 steps, "), "{last}");
+    assert!(text.contains("Moderator"));
+    let csv = std::fs::read_to_string(dir.join("members.csv")).unwrap();
+    let exported: usize = last
+        .split("steps, ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert_eq!(csv.lines().count(), exported + 1);
+    assert!(Path::new(&dir.join("growth_graph.svg")).exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
