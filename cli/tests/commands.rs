@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
-use std::time::Duration;
 
 use ferrogram_client::{Client, Config};
 use ferrogram_session::MemorySession;
