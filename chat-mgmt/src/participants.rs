@@ -1,6 +1,53 @@
 //! `iter_participants` / `get_participants`.
 
 use std::collections::{BTreeSet, HashSet, VecDeque};
+
+/// The ids already yielded, in about 8 bytes per member: a sorted vector
+/// (grown exactly) plus a small hash set of recent ids merged into it every
+/// [`SeenIds::BATCH`] inserts. A plain `HashSet<i64>` costs 10 to 21 bytes
+/// per member depending on where it is in its growth.
+#[derive(Debug, Default)]
+struct SeenIds {
+    sorted: Vec<i64>,
+    recent: HashSet<i64>,
+}
+
+impl SeenIds {
+    const BATCH: usize = 4096;
+
+    /// Adds `id`; false if it was there already.
+    fn insert(&mut self, id: i64) -> bool {
+        if self.sorted.binary_search(&id).is_ok() || !self.recent.insert(id) {
+            return false;
+        }
+        if self.recent.len() >= Self::BATCH {
+            let mut batch: Vec<i64> = self.recent.drain().collect();
+            batch.sort_unstable();
+            let mut merged = Vec::with_capacity(self.sorted.len() + batch.len());
+            let (mut a, mut b) = (self.sorted.iter().peekable(), batch.iter().peekable());
+            while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+                if x < y {
+                    merged.push(*a.next().expect("peeked"));
+                } else {
+                    merged.push(*b.next().expect("peeked"));
+                }
+            }
+            merged.extend(a);
+            merged.extend(b);
+            self.sorted = merged;
+        }
+        true
+    }
+
+    fn len(&self) -> usize {
+        self.sorted.len() + self.recent.len()
+    }
+
+    /// Heap bytes held (for the memory benchmark and tests).
+    fn heap_bytes(&self) -> usize {
+        self.sorted.capacity() * 8 + self.recent.capacity() * 9
+    }
+}
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ferrogram_client::{Client, PeerRef};
@@ -201,7 +248,7 @@ pub struct ParticipantIter {
     started: bool,
     channel: Option<enums::InputChannel>,
     buffer: VecDeque<Participant>,
-    seen: HashSet<i64>,
+    seen: SeenIds,
     yielded: usize,
     total: Option<usize>,
     /// Queries still to run: (query, offset). The empty query is the plain listing.
@@ -211,9 +258,12 @@ pub struct ParticipantIter {
     /// Every character seen in members' names (lower case), the alphabet of
     /// deeper prefixes.
     letters: BTreeSet<char>,
-    /// Prefixes the server capped: each gets one deeper query per letter,
-    /// including letters discovered later.
-    capped: Vec<String>,
+    /// Prefixes the server capped.
+    capped: HashSet<String>,
+    /// Characters that follow the query in progress in its matches' words.
+    next_chars: BTreeSet<char>,
+    /// How many capped prefixes the exhaustive phase has covered.
+    exhaustive_at: usize,
     done: bool,
 }
 
@@ -235,13 +285,15 @@ impl ParticipantIter {
             started: false,
             channel: None,
             buffer: VecDeque::new(),
-            seen: HashSet::new(),
+            seen: SeenIds::default(),
             yielded: 0,
             total: None,
             queries: VecDeque::new(),
             queued: BTreeSet::new(),
             letters: START_ALPHABET.chars().collect(),
-            capped: Vec::new(),
+            capped: HashSet::new(),
+            next_chars: BTreeSet::new(),
+            exhaustive_at: 0,
             done: false,
         }
     }
@@ -274,6 +326,19 @@ impl ParticipantIter {
     /// prefixes, one letter deeper wherever a prefix is still capped (Telethon's
     /// `aggressive=True`, which has done nothing since 1.25.1: this one works).
     /// Each member is yielded once.
+    ///
+    /// How: the plain listing first; then, only if members are still missing,
+    /// one search per first letter of the names seen; a capped prefix is
+    /// extended by the letters its matches continue with ("mü" after "m"),
+    /// and, while members are still missing once the queue is empty, by every
+    /// letter seen anywhere. It stops as soon as every member the server
+    /// counts has been found. Requests are paced (see [`Self::pace`]) and
+    /// FLOOD_WAITs slept through or resumable.
+    ///
+    /// A member without a username whose every name word is shared by more
+    /// members than one search returns (1,000 on Telegram and testserver)
+    /// cannot be reached by any search; compare the count yielded with
+    /// [`Self::total`] to know.
     pub fn aggressive(mut self, yes: bool) -> Self {
         self.aggressive = yes;
         self
@@ -290,6 +355,12 @@ impl ParticipantIter {
     /// The total, once the first page is in.
     pub fn total(&self) -> Option<usize> {
         self.total
+    }
+
+    /// Heap bytes of the set of ids already yielded (about 8 per member),
+    /// what the listing keeps besides one chunk.
+    pub fn seen_bytes(&self) -> usize {
+        self.seen.heap_bytes()
     }
 
     /// The next participant. After an [`crate::Error::FloodWait`] (one longer
@@ -452,10 +523,11 @@ impl ParticipantIter {
         Ok(())
     }
 
-    /// Aggressive mode's alphabet grows with every member seen: the first
-    /// letter of each word starts a top-level query (without a search), and
-    /// every character, wherever it is, extends the capped prefixes ("mü" for
-    /// a capped "m", though no name starts with "ü").
+    /// Aggressive mode learns from every member seen: the first letter of
+    /// each word starts a top-level query (without a search); a word that
+    /// extends a capped prefix queues that prefix one letter deeper ("mü" for
+    /// a capped "m"); and every character, wherever it is, joins the alphabet
+    /// of the exhaustive second phase.
     fn learn_letters(&mut self, user: &types::User) {
         let words: Vec<String> = [
             user.first_name.as_deref(),
@@ -473,11 +545,36 @@ impl ParticipantIter {
                     self.enqueue(c.to_string());
                 }
             }
-            for c in word.chars().filter(|c| c.is_alphanumeric()) {
-                if self.letters.insert(c) {
-                    let capped = self.capped.clone();
-                    for p in capped {
-                        self.enqueue(format!("{p}{c}"));
+            self.letters.extend(word.chars());
+            if self.capped.is_empty() {
+                continue;
+            }
+            for (at, c) in word.char_indices().skip(1) {
+                if self.capped.contains(&word[..at]) {
+                    self.enqueue(format!("{}{c}", &word[..at]));
+                }
+            }
+        }
+    }
+
+    /// Characters following `q` in the words of a page's users.
+    fn note_continuations(&mut self, q: &str, users: &[enums::User]) {
+        let q: String = q.to_lowercase();
+        for u in users {
+            let enums::User::User(u) = u else { continue };
+            for word in [
+                u.first_name.as_deref(),
+                u.last_name.as_deref(),
+                u.username.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(str::split_whitespace)
+            {
+                let word = word.to_lowercase();
+                if let Some(rest) = word.strip_prefix(q.as_str()) {
+                    if let Some(c) = rest.chars().next() {
+                        self.next_chars.insert(c);
                     }
                 }
             }
@@ -520,6 +617,27 @@ impl ParticipantIter {
             self.queued.insert(first.clone());
             self.queries.push_back((first, 0));
         }
+        if self.aggressive && self.total.is_some_and(|t| self.seen.len() >= t) {
+            // Every member the server counts has been found: no more searches.
+            self.queries.clear();
+        }
+        if self.queries.is_empty()
+            && self.aggressive
+            && self.capped.len() > self.exhaustive_at
+            && self.total.is_some_and(|t| self.seen.len() < t)
+        {
+            // Exhaustive phase: some members are still missing; every capped
+            // prefix, one deeper with every letter seen anywhere (repeated if
+            // it caps more prefixes).
+            self.exhaustive_at = self.capped.len();
+            let capped: Vec<String> = self.capped.iter().cloned().collect();
+            let letters: Vec<char> = self.letters.iter().copied().collect();
+            for p in capped {
+                for &c in &letters {
+                    self.enqueue(format!("{p}{c}"));
+                }
+            }
+        }
         let Some((q, offset)) = self.queries.pop_front() else {
             self.done = true;
             return Ok(());
@@ -551,6 +669,12 @@ impl ParticipantIter {
         };
         self.total.get_or_insert(page.count as usize);
         let got = page.participants.len();
+        if self.aggressive && !q.is_empty() {
+            if offset == 0 {
+                self.next_chars.clear();
+            }
+            self.note_continuations(&q, &page.users);
+        }
         for p in &page.participants {
             let Some((id, role, date, inviter)) = role_of(p) else {
                 continue;
@@ -598,10 +722,11 @@ impl ParticipantIter {
             } else if (next as usize) < page.count as usize
                 || (got == 0 && page.count as usize > offset as usize)
             {
-                // Capped: the server knows more matches than it gives; go deeper.
-                self.capped.push(q.clone());
-                let letters: Vec<char> = self.letters.iter().copied().collect();
-                for c in letters {
+                // Capped: the server knows more matches than it gives; go one
+                // letter deeper, with the letters its matches continue with.
+                self.capped.insert(q.clone());
+                let next: Vec<char> = self.next_chars.iter().copied().collect();
+                for c in next {
                     self.enqueue(format!("{q}{c}"));
                 }
             }
@@ -628,4 +753,25 @@ fn matches_query(user: &types::User, query: &str) -> bool {
             .username
             .as_deref()
             .is_some_and(|u| u.to_lowercase().contains(&q))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeenIds;
+
+    #[test]
+    fn seen_ids_are_exact_and_compact() {
+        let mut seen = SeenIds::default();
+        let ids: Vec<i64> = (0..100_000i64).map(|i| (i * 7_919) % 1_000_003).collect();
+        for &id in &ids {
+            assert!(seen.insert(id));
+        }
+        for &id in ids.iter().step_by(97) {
+            assert!(!seen.insert(id), "{id} again");
+        }
+        assert_eq!(seen.len(), ids.len());
+        assert!(!seen.insert(ids[99_999]));
+        let per_member = seen.heap_bytes() as f64 / ids.len() as f64;
+        assert!(per_member <= 16.0, "{per_member} bytes per member");
+    }
 }

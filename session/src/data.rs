@@ -174,7 +174,28 @@ pub struct SessionData {
     pub peers: BTreeMap<i64, PeerInfo>,
     /// The update state.
     pub update_state: UpdateState,
+    /// Who holds each username, built on the first merge (not compared, not
+    /// stored: derived from `peers`).
+    pub(crate) username_owners: UsernameIndex,
 }
+
+/// Username → marked id, kept in step with `peers` by
+/// [`SessionData::merge_peers`], so that merging a page of 200 users costs 200
+/// lookups however large the cache is (it used to rebuild this per call: a
+/// 100,000-member listing spent minutes there).
+#[derive(Clone, Default)]
+pub(crate) struct UsernameIndex {
+    built: bool,
+    owners: std::collections::HashMap<String, i64>,
+}
+
+impl PartialEq for UsernameIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true // derived data: equal whenever `peers` are
+    }
+}
+
+impl Eq for UsernameIndex {}
 
 impl std::fmt::Debug for SessionData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -210,6 +231,14 @@ impl SessionData {
     /// A cached peer by username.
     pub fn peer_by_username(&self, username: &str) -> Option<&PeerInfo> {
         let want = normalize_username(username);
+        if self.username_owners.built {
+            return self
+                .username_owners
+                .owners
+                .get(&want)
+                .and_then(|k| self.peers.get(k))
+                .filter(|p| p.username.as_deref() == Some(want.as_str()));
+        }
         self.peers
             .values()
             .find(|p| p.username.as_deref() == Some(want.as_str()))
@@ -230,22 +259,30 @@ impl SessionData {
     /// entries as stored.
     pub fn merge_peers(&mut self, peers: &[PeerInfo]) -> Vec<PeerInfo> {
         let mut out = Vec::with_capacity(peers.len());
-        // Who holds each username now (built once per call, not per peer).
-        let mut owners: std::collections::HashMap<String, i64> =
-            if peers.iter().any(|p| p.username.is_some()) {
-                self.peers
-                    .iter()
-                    .filter_map(|(k, p)| p.username.clone().map(|u| (u, *k)))
-                    .collect()
-            } else {
-                Default::default()
-            };
+        if !self.username_owners.built {
+            self.username_owners.owners = self
+                .peers
+                .iter()
+                .filter_map(|(k, p)| p.username.clone().map(|u| (u, *k)))
+                .collect();
+            self.username_owners.built = true;
+        }
         for p in peers {
             let mut p = p.clone();
             p.username = p.username.as_deref().map(normalize_username);
             p.phone = p.phone.as_deref().map(normalize_phone);
             let key = p.marked_id();
-            let merged = PeerInfo::merge(self.peers.get(&key), p);
+            let previous = self.peers.get(&key);
+            let old_username = previous.and_then(|p| p.username.clone());
+            let merged = PeerInfo::merge(previous, p);
+            let owners = &mut self.username_owners.owners;
+            if old_username != merged.username {
+                if let Some(old) = &old_username {
+                    if owners.get(old) == Some(&key) {
+                        owners.remove(old);
+                    }
+                }
+            }
             // A username belongs to one peer at a time.
             if let Some(u) = &merged.username {
                 if let Some(other) = owners.insert(u.clone(), key)

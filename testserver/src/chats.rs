@@ -2,6 +2,7 @@
 //! default chat world.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use ferrogram_tl_types::{enums, types};
 
@@ -105,8 +106,22 @@ pub(crate) struct StoredChat {
     pub messages: Vec<ChatMessage>,
     /// Who sent which `random_id`, for sends retried in a new session.
     pub random_ids: HashMap<(i64, i64), i32>,
+    /// Every word of the participants' names (lower case) with the
+    /// participant's index, sorted: prefix search without a scan. Built on
+    /// first use, dropped when a participant is added.
+    pub search_index: SearchIndex,
     /// The current photo.
     pub photo: Option<i64>,
+}
+
+/// The cached word index of a chat (see [`StoredChat::search_index`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SearchIndex(Arc<Mutex<Option<Arc<Vec<(Box<str>, u32)>>>>>);
+
+impl SearchIndex {
+    fn clear(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 /// A message of a group or channel: text, or a service message.
@@ -151,6 +166,7 @@ impl StoredChat {
             posts: 0,
             messages: Vec::new(),
             random_ids: HashMap::new(),
+            search_index: SearchIndex::default(),
             photo: None,
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
@@ -170,6 +186,7 @@ impl StoredChat {
             None => {
                 self.index.insert(user, self.participants.len());
                 self.participants.push(p);
+                self.search_index.clear();
             }
         }
     }
@@ -512,14 +529,26 @@ const LAST: &[&str] = &[
     "",
 ];
 
-/// A realistic, varied name for synthetic member `i` (deterministic).
-pub(crate) fn synthetic_name(i: usize) -> (String, String) {
+/// A realistic, varied name for synthetic member `i` of `total` (deterministic).
+pub(crate) fn synthetic_name(i: usize, total: usize) -> (String, String) {
     let h = (i as u64)
         .wrapping_mul(0x9e37_79b9_7f4a_7c15)
         .rotate_left(17);
     let first = FIRST[(h % FIRST.len() as u64) as usize];
     let last = LAST[((h >> 20) % LAST.len() as u64) as usize];
-    (first.to_owned(), last.to_owned())
+    if total <= 10_000 {
+        return (first.to_owned(), last.to_owned());
+    }
+    // Large groups have more varied names than the lists hold: above 10,000
+    // members, double-barrelled surnames, so that no full name is shared by
+    // more members than a search returns, as in real groups. (A member whose
+    // every name word is shared by more than the search cap, and who has no
+    // username, is beyond any search, on Telegram too.)
+    let second = (0..LAST.len())
+        .map(|k| LAST[(((h >> 40) as usize) + k) % LAST.len()])
+        .find(|s| !s.is_empty())
+        .unwrap_or("Smith");
+    (first.to_owned(), format!("{last}-{second}"))
 }
 
 /// The ASCII username of synthetic member `i`, for about one in three of them.
@@ -829,7 +858,7 @@ pub(crate) fn seed_default_chats(
     let team = world.create_chat(ChatKind::Group, "Ferrogram Team", owner, now - 200 * 86_400);
     let mut synthetic = Vec::with_capacity(members);
     for i in 0..members {
-        let (first, last) = synthetic_name(i);
+        let (first, last) = synthetic_name(i, members);
         let is_bot = i % 50 == 1;
         let id = world.create_account(&first, &last, None, is_bot, home);
         let username = if is_bot {
@@ -1103,6 +1132,57 @@ impl World {
 }
 
 impl World {
+    /// The participants of `chat` whose name has a word starting with `query`
+    /// (case-insensitive), newest first: `name_matches` through the sorted
+    /// word index instead of a scan.
+    pub(crate) fn search_members<'c>(
+        &self,
+        chat: &'c StoredChat,
+        query: &str,
+    ) -> Vec<&'c Participant> {
+        let index = {
+            let mut cache = chat
+                .search_index
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            cache
+                .get_or_insert_with(|| {
+                    let mut words: Vec<(Box<str>, u32)> = Vec::new();
+                    for (i, p) in chat.participants.iter().enumerate() {
+                        let Some(a) = self.accounts.get(&p.user) else {
+                            continue;
+                        };
+                        for w in a
+                            .first_name
+                            .split_whitespace()
+                            .chain(a.last_name.split_whitespace())
+                            .chain(a.username.as_deref())
+                        {
+                            let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+                            words.push((lower.into_boxed_str(), i as u32));
+                        }
+                    }
+                    words.sort_unstable();
+                    Arc::new(words)
+                })
+                .clone()
+        };
+        let q: String = query.trim().chars().flat_map(char::to_lowercase).collect();
+        let start = index.partition_point(|(w, _)| w.as_ref() < q.as_str());
+        let mut hits: Vec<u32> = index[start..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with(q.as_str()))
+            .map(|(_, i)| *i)
+            .collect();
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        hits.dedup();
+        hits.into_iter()
+            .map(|i| &chat.participants[i as usize])
+            .filter(|p| p.is_member())
+            .collect()
+    }
+
     /// `chatFull` of a basic group.
     pub(crate) fn chat_full(&self, id: i64) -> Option<types::ChatFull> {
         let c = self.chats.get(&id)?;
@@ -1160,5 +1240,42 @@ impl World {
             available_reactions: None,
             reactions_limit: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_index_finds_exactly_what_a_scan_finds() {
+        let mut w = World::new([7; 32], 2);
+        let owner = w.create_account("Ada", "Admin", None, false, 2);
+        let bot = w.create_account("Bot", "", None, true, 2);
+        seed_default_chats(&mut w, owner, bot, 1_800_000_000, 3000);
+        let lounge = *w
+            .chats
+            .iter()
+            .find(|(_, c)| c.username.as_deref() == Some("ferrogram_lounge"))
+            .unwrap()
+            .0;
+        let chat = &w.chats[&lounge];
+        for q in [
+            "a", "Ma", "MAR", "мар", "ü", "helper1", "zz", "ada_", " li ",
+        ] {
+            let scan: Vec<i64> = chat
+                .participants
+                .iter()
+                .rev()
+                .filter(|p| p.is_member())
+                .filter(|p| {
+                    let a = &w.accounts[&p.user];
+                    name_matches(&a.first_name, &a.last_name, a.username.as_deref(), q)
+                })
+                .map(|p| p.user)
+                .collect();
+            let indexed: Vec<i64> = w.search_members(chat, q).iter().map(|p| p.user).collect();
+            assert_eq!(indexed, scan, "query {q:?}");
+        }
     }
 }

@@ -1609,12 +1609,11 @@ fn get_participants(w: &World, me: i64, x: &functions::channels::GetParticipants
             } else {
                 SEARCH_CAP
             };
-            (
-                ordered
-                    .filter(|p| p.is_member() && matches(p, &s.q))
-                    .collect(),
-                cap,
-            )
+            if s.q.trim().is_empty() {
+                (ordered.filter(|p| p.is_member()).collect(), cap)
+            } else {
+                (w.search_members(chat, &s.q), cap)
+            }
         }
         // No contact lists in this world: nobody is a contact.
         enums::ChannelParticipantsFilter::ChannelParticipantsContacts(_) => (Vec::new(), 0),

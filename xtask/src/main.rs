@@ -117,7 +117,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("peers") => peers::ensure_venv().map(|p| println!("{}", p.display())),
         _ => Err(
-            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --roundtrips-only] | fuzz [TARGET] [SECONDS] | peers>"
+            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --roundtrips-only | --participants-only] | fuzz [TARGET] [SECONDS] | peers>"
                 .into(),
         ),
     };
