@@ -116,7 +116,10 @@ pub(crate) struct StoredChat {
 
 /// The cached word index of a chat (see [`StoredChat::search_index`]).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct SearchIndex(Arc<Mutex<Option<Arc<Vec<(Box<str>, u32)>>>>>);
+pub(crate) struct SearchIndex(Arc<Mutex<Option<Words>>>);
+
+/// Lower-case words with their participant's index, sorted.
+type Words = Arc<Vec<(Box<str>, u32)>>;
 
 impl SearchIndex {
     fn clear(&self) {
