@@ -50,9 +50,10 @@ enum Command {
         /// Members of the demo supergroup.
         #[arg(long, default_value_t = 20_000)]
         members: usize,
-        /// Where to write the growth graph.
-        #[arg(long, default_value = "ferrogram-demo")]
-        out: PathBuf,
+        /// Where to write the member CSV and the graphs [default: the
+        /// system's temporary directory, ferrogram-demo/].
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Sign in with a bot token, or a phone number (code and 2FA password
     /// prompted unless given).
@@ -513,7 +514,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Demo { members, out } => demo::run(*members, out),
+        Command::Demo { members, out } => demo::run(
+            *members,
+            &out.clone()
+                .unwrap_or_else(|| std::env::temp_dir().join("ferrogram-demo")),
+        ),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,
