@@ -65,6 +65,7 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
         .map_err(|e| CliError::failure(e.to_string()))?;
     let info: serde_json::Value =
         serde_json::from_str(&server.info_json()).map_err(|e| CliError::failure(e.to_string()))?;
+    println!("    server ready: {}", server.info_json());
     println!(
         "    listening on {} (DCs {}), fixed test RSA key",
         info["addr"].as_str().unwrap_or("?"),

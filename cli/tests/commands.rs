@@ -737,6 +737,14 @@ fn demo_walks_the_whole_workflow() {
         .output()
         .unwrap();
     let text = ok(&out);
+    // The embedded server's JSON line.
+    let json = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server ready: "))
+        .expect("the server's JSON line");
+    let info: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert!(info["addr"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert_eq!(info["dcs"].as_array().unwrap().len(), 3);
     let last = text.lines().last().unwrap();
     assert!(last.starts_with("ok: 12 steps, "), "{last}");
     assert!(text.contains("Moderator"));
