@@ -199,6 +199,18 @@ pub trait ChatManagement {
     fn iter_admin_log(&self, chat: impl Into<PeerRef>) -> AdminLogIter;
 
     /// The admin log, collected (options set by `configure`).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::ChatManagement;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let events = client
+    ///     .get_admin_log("@my_group", |l| l.search("spam").limit(50))
+    ///     .await?;
+    /// for e in events.iter().filter(|e| e.changed_restrictions()) {
+    ///     println!("{} restricted someone: {:?}", e.user_id, e.new());
+    /// }
+    /// # Ok(()) }
+    /// ```
     async fn get_admin_log(
         &self,
         chat: impl Into<PeerRef>,
@@ -236,6 +248,14 @@ pub trait ChatManagement {
     fn iter_profile_photos(&self, entity: impl Into<PeerRef>) -> ProfilePhotoIter;
 
     /// Profile photos, collected with the total (options set by `configure`).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::ChatManagement;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let photos = client.get_profile_photos("@my_channel", |p| p.limit(5)).await?;
+    /// println!("{} of {} photos", photos.items.len(), photos.total);
+    /// # Ok(()) }
+    /// ```
     async fn get_profile_photos(
         &self,
         entity: impl Into<PeerRef>,

@@ -908,3 +908,178 @@ async fn flood_waits_mid_listing_lose_and_repeat_no_member() {
     assert_eq!(seen.len(), members, "nothing lost");
     assert_eq!(it.total(), Some(members));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broadcast_channels_plain_members_and_expiring_restrictions() {
+    let server = TestServer::builder().members(100).start().await.unwrap();
+    let owner = owner(&server).await;
+
+    // A broadcast channel, as its owner.
+    let subs = owner
+        .get_participants("@ferrogram_news", |p| p)
+        .await
+        .unwrap();
+    assert_eq!(subs.total, members_of(&server, "ferrogram_news"));
+    let sub = subs
+        .items
+        .iter()
+        .find(|p| p.role == Role::Member && !p.user.bot)
+        .unwrap()
+        .user
+        .id;
+    owner
+        .edit_admin(
+            "@ferrogram_news",
+            sub,
+            AdminRights {
+                post_messages: Some(true),
+                edit_messages: Some(true),
+                ..AdminRights::default()
+            },
+        )
+        .await
+        .unwrap();
+    let p = owner
+        .get_permissions("@ferrogram_news", Some(sub.into()))
+        .await
+        .unwrap();
+    assert!(
+        p.can_post_messages() && p.can_edit_messages() && !p.can_ban_users(),
+        "broadcast-only rights are kept in channels"
+    );
+    owner
+        .edit_admin("@ferrogram_news", sub, AdminRights::default())
+        .await
+        .unwrap();
+    owner
+        .kick_participant("@ferrogram_news", sub)
+        .await
+        .unwrap();
+    assert_eq!(server.participant_role("ferrogram_news", sub), Some("left"));
+    let log = owner
+        .get_admin_log("@ferrogram_news", |l| l.limit(4))
+        .await
+        .unwrap();
+    assert!(log[0].changed_restrictions() && log.iter().any(|e| e.changed_admin()));
+    owner
+        .action("@ferrogram_news", "typing")
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+    let d = owner
+        .get_permissions("@ferrogram_news", None)
+        .await
+        .unwrap();
+    assert!(d.default_banned_rights.unwrap().send_messages);
+
+    // A plain member of the supergroup: may list and type, may not administer.
+    server.create_user("Pat", "Plain", "9996620555");
+    let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
+    c.session = Arc::new(MemorySession::new());
+    c.server = Some((server.addr(), server.dc_id()));
+    c.rsa_keys = vec![server.rsa_key().public().clone()];
+    let member = Client::connect(c).await.unwrap();
+    let token = member.request_login_code("9996620555").await.unwrap();
+    member.sign_in(&token, "22222").await.unwrap();
+    let enums::InputPeer::Channel(lounge) =
+        member.get_input_entity("@ferrogram_lounge").await.unwrap()
+    else {
+        panic!("a channel")
+    };
+    member
+        .invoke(&functions::channels::JoinChannel {
+            channel: enums::InputChannel::from(types::InputChannel {
+                channel_id: lounge.channel_id,
+                access_hash: lounge.access_hash,
+            }),
+        })
+        .await
+        .unwrap();
+    let listed = member
+        .get_participants("@ferrogram_lounge", |p| p.limit(10))
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 10);
+    let victim = listed
+        .items
+        .iter()
+        .find(|p| p.role == Role::Member && p.user.first_name.as_deref() != Some("Pat"))
+        .unwrap()
+        .user
+        .id;
+    let me = member
+        .get_permissions("@ferrogram_lounge", Some("me".into()))
+        .await
+        .unwrap();
+    assert!(!me.is_admin && me.has_default_permissions && !me.has_left);
+    for e in [
+        member
+            .edit_permissions(
+                "@ferrogram_lounge",
+                Some(victim.into()),
+                BannedRights::read_only(),
+            )
+            .await
+            .unwrap_err(),
+        member
+            .edit_admin("@ferrogram_lounge", victim, AdminRights::all())
+            .await
+            .unwrap_err(),
+        member
+            .kick_participant("@ferrogram_lounge", victim)
+            .await
+            .unwrap_err(),
+        member
+            .get_admin_log("@ferrogram_lounge", |l| l.limit(1))
+            .await
+            .unwrap_err(),
+        member
+            .get_stats("@ferrogram_lounge", None)
+            .await
+            .unwrap_err(),
+        member
+            .get_participants("@ferrogram_news", |p| p.limit(5))
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(matches!(e, Error::ChatAdminRequired(_)), "{e}");
+    }
+    member
+        .action("@ferrogram_lounge", "typing")
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+
+    // Restrictions end at their until date, on the server's clock.
+    owner
+        .get_participants("@ferrogram_lounge", |p| p.limit(100))
+        .await
+        .unwrap();
+    owner
+        .edit_permissions(
+            "@ferrogram_lounge",
+            Some(victim.into()),
+            BannedRights {
+                send_messages: false,
+                ..BannedRights::default()
+            }
+            .for_duration(Duration::from_secs(120)),
+        )
+        .await
+        .unwrap();
+    let p = owner
+        .get_permissions("@ferrogram_lounge", Some(victim.into()))
+        .await
+        .unwrap();
+    assert!(p.is_banned);
+    server.clock().advance(Duration::from_secs(180));
+    let p = owner
+        .get_permissions("@ferrogram_lounge", Some(victim.into()))
+        .await
+        .unwrap();
+    assert!(!p.is_banned && p.role == Role::Member, "{p:?}");
+}

@@ -666,8 +666,21 @@ impl ClientSession {
             });
         }
         let exempt = self.corrects_our_clock(&env.body);
-        self.check_incoming_id(env.msg_id, now, exempt)?;
         let mut events = Vec::new();
+        let skew =
+            (env.msg_id >> 32).saturating_sub(now.secs.saturating_add(self.msg_ids.time_offset));
+        if skew > MSG_ID_FUTURE && !exempt {
+            // An authentic message from the server's future: our clock fell
+            // behind (a suspended machine, a corrected clock, a server clock
+            // moved on). A replay cannot come from the future, so correct the
+            // offset, as bad_msg_notification 16/17 would, and accept it;
+            // messages from too far in the past are still refused.
+            self.msg_ids.correct_from(env.msg_id, now);
+            events.push(Event::TimeCorrected {
+                offset: self.msg_ids.time_offset,
+            });
+        }
+        self.check_incoming_id(env.msg_id, now, exempt)?;
         self.handle_message(env.msg_id, env.seq_no, &env.body, now, &mut events, 0)?;
         Ok(events)
     }
