@@ -1054,11 +1054,53 @@ async fn broadcast_channels_plain_members_and_expiring_restrictions() {
         .await
         .unwrap();
 
-    // Restrictions end at their until date, on the server's clock.
+    // An admin lacking the right: promoted to invite only.
     owner
         .get_participants("@ferrogram_lounge", |p| p.limit(100))
         .await
         .unwrap();
+    let pat = owner
+        .get_participants("@ferrogram_lounge", |p| p.search("Pat"))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|p| p.user.last_name.as_deref() == Some("Plain"))
+        .unwrap()
+        .user
+        .id;
+    owner
+        .edit_admin(
+            "@ferrogram_lounge",
+            pat,
+            AdminRights {
+                invite_users: Some(true),
+                ..AdminRights::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mine = member
+        .get_permissions("@ferrogram_lounge", Some("me".into()))
+        .await
+        .unwrap();
+    assert!(mine.is_admin && mine.can_invite_users() && !mine.can_ban_users());
+    let e = member
+        .edit_permissions(
+            "@ferrogram_lounge",
+            Some(victim.into()),
+            BannedRights::read_only(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e}");
+    let e = member
+        .edit_admin("@ferrogram_lounge", victim, AdminRights::all())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e}");
+
+    // Restrictions end at their until date, on the server's clock.
     owner
         .edit_permissions(
             "@ferrogram_lounge",
