@@ -34,6 +34,40 @@ fn step(n: &mut usize, title: &str) {
     println!("\n{n:>2}. {title}");
 }
 
+/// The client and server auth-key state machines of `ferrogram-mtproto` run
+/// against each other in memory (RSA_PAD, 2048-bit DH on both sides).
+fn in_memory_handshake() -> Result<Duration, CliError> {
+    use ferrogram_mtproto::handshake::{ClientOutcome, ServerConfig, client_start, server_start};
+    let fail = |e: &dyn std::fmt::Display| CliError::failure(format!("in-memory handshake: {e}"));
+    let rng = &mut rand_core::OsRng;
+    let config = ServerConfig::new(ferrogram_mtproto::rsa::test_server_key());
+    let keys = [config.key.public().clone()];
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i32);
+    let started = Instant::now();
+    let (c1, req) = client_start(rng);
+    let (s1, res) = server_start(&req, &config, rng).map_err(|e| fail(&e))?;
+    let (c2, req) = c1
+        .handle_res_pq(&res, &keys, 2, rng)
+        .map_err(|e| fail(&e))?;
+    let (s2, res) = s1
+        .handle_req_dh_params(&req, &config, now, rng)
+        .map_err(|e| fail(&e))?;
+    let (c3, req) = c2
+        .handle_server_dh_params(&res, now, rng)
+        .map_err(|e| fail(&e))?;
+    let (_, res) = s2
+        .handle_set_client_dh_params(&req, &config)
+        .map_err(|e| fail(&e))?;
+    match c3.handle_dh_answer(&res, rng).map_err(|e| fail(&e))? {
+        ClientOutcome::Done(_) => Ok(started.elapsed()),
+        _ => Err(CliError::failure(
+            "in-memory handshake: the server asked for a retry",
+        )),
+    }
+}
+
 fn name(u: &ferrogram_tl_types::types::User) -> String {
     format!(
         "{} {}",
@@ -65,6 +99,8 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
         .map_err(|e| CliError::failure(e.to_string()))?;
     let info: serde_json::Value =
         serde_json::from_str(&server.info_json()).map_err(|e| CliError::failure(e.to_string()))?;
+    let took = in_memory_handshake()?;
+    println!("    auth key made in memory by the client and server state machines in {took:.1?}");
     println!("    server ready: {}", server.info_json());
     println!(
         "    listening on {} (DCs {}), fixed test RSA key",

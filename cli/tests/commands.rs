@@ -745,6 +745,10 @@ fn demo_walks_the_whole_workflow() {
     let info: serde_json::Value = serde_json::from_str(json).unwrap();
     assert!(info["addr"].as_str().unwrap().starts_with("127.0.0.1:"));
     assert_eq!(info["dcs"].as_array().unwrap().len(), 3);
+    assert!(
+        text.contains("auth key made in memory by the client and server state machines in "),
+        "{text}"
+    );
     let last = text.lines().last().unwrap();
     assert!(last.starts_with("ok: 12 steps, "), "{last}");
     assert!(text.contains("Moderator"));
