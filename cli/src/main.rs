@@ -254,6 +254,27 @@ fn prompt(question: &str) -> Result<String, CliError> {
     Ok(line)
 }
 
+/// Asks for a secret: on a Unix terminal the typing is not echoed (`stty
+/// -echo` for the duration of the read, restored even when the read fails).
+fn prompt_secret(question: &str) -> Result<String, CliError> {
+    use std::io::IsTerminal;
+    let hide = cfg!(unix) && std::io::stdin().is_terminal();
+    let stty = |arg: &str| {
+        std::process::Command::new("stty")
+            .arg(arg)
+            .stdin(std::process::Stdio::inherit())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let hidden = hide && stty("-echo");
+    let answer = prompt(question);
+    if hidden {
+        stty("echo");
+        eprintln!();
+    }
+    answer
+}
+
 fn describe(u: &ferrogram_tl_types::types::User) -> String {
     let name = format!(
         "{} {}",
@@ -301,7 +322,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                     Err(e) if e.is("SESSION_PASSWORD_NEEDED") => {
                         let password = match password {
                             Some(p) => p,
-                            None => prompt("2FA password")?,
+                            None => prompt_secret("2FA password")?,
                         };
                         client.check_password(&password).await?
                     }

@@ -183,6 +183,41 @@ async fn login_whoami_logout_and_the_remembered_profile() {
     assert!(!env.session().exists());
     fails(&env.run(&["whoami"]).await, 3, "ferrogram login");
 
+    // The 2FA password prompted (here from a pipe; on a terminal it is not echoed).
+    let prompted = Env::new(&server, "login-prompt");
+    let u = server.user().unwrap().clone();
+    let args: Vec<String> = vec![
+        "--session".into(),
+        prompted.session().display().to_string(),
+        "--server".into(),
+        prompted.server.clone(),
+        "--rsa-key".into(),
+        prompted.key.display().to_string(),
+        "login".into(),
+        "--phone".into(),
+        u.phone.clone(),
+        "--code".into(),
+        u.code.clone(),
+    ];
+    let password = u.password.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+            .args(&args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let text = ok(&out);
+    assert!(text.contains("Signed in as Ada Admin"), "{text}");
+    assert!(stderr(&out).contains("2FA password: "));
+
     // A bot token.
     let bot = Env::new(&server, "login-bot");
     let out = ok(&bot
