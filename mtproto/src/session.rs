@@ -667,20 +667,11 @@ impl ClientSession {
         }
         let exempt = self.corrects_our_clock(&env.body);
         let mut events = Vec::new();
-        let skew =
-            (env.msg_id >> 32).saturating_sub(now.secs.saturating_add(self.msg_ids.time_offset));
-        if skew > MSG_ID_FUTURE && !exempt {
-            // An authentic message from the server's future: our clock fell
-            // behind (a suspended machine, a corrected clock, a server clock
-            // moved on). A replay cannot come from the future, so correct the
-            // offset, as bad_msg_notification 16/17 would, and accept it;
-            // messages from too far in the past are still refused.
-            self.msg_ids.correct_from(env.msg_id, now);
+        if self.check_incoming_id(env.msg_id, now, exempt)? {
             events.push(Event::TimeCorrected {
                 offset: self.msg_ids.time_offset,
             });
         }
-        self.check_incoming_id(env.msg_id, now, exempt)?;
         self.handle_message(env.msg_id, env.seq_no, &env.body, now, &mut events, 0)?;
         Ok(events)
     }
@@ -707,18 +698,26 @@ impl ClientSession {
         msg_id: i64,
         now: Timestamp,
         exempt_from_time: bool,
-    ) -> Result<(), SessionError> {
+    ) -> Result<bool, SessionError> {
         if msg_id & 1 == 0 {
             return Err(SessionError::MsgIdParity(msg_id));
         }
         let skew = (msg_id >> 32).saturating_sub(now.secs.saturating_add(self.msg_ids.time_offset));
-        if !exempt_from_time && !(-MSG_ID_PAST..=MSG_ID_FUTURE).contains(&skew) {
+        // An authentic message from the server's future: our clock fell behind
+        // (a suspended machine, a corrected clock, a server clock moved on). A
+        // replay cannot come from the future, so the offset is corrected, as
+        // bad_msg_notification 16/17 would, and the message taken (true);
+        // messages from too far in the past are still refused.
+        let corrected = !exempt_from_time && skew > MSG_ID_FUTURE;
+        if corrected {
+            self.msg_ids.correct_from(msg_id, now);
+        } else if !exempt_from_time && skew < -MSG_ID_PAST {
             return Err(SessionError::MsgIdTime { msg_id, skew });
         }
         if !self.seen.insert(msg_id) {
             return Err(SessionError::Duplicate(msg_id));
         }
-        Ok(())
+        Ok(corrected)
     }
 
     fn handle_message(
