@@ -498,6 +498,32 @@ impl<'a> Generator<'a> {
             })
             .collect();
 
+        // Optional fields that share one flag bit (`message.views` and `forwards`
+        // on flags.10): the wire carries all of them or none, so a half-set group
+        // must not set the bit and write only some. Groups whose types all have a
+        // zero value are sent when any member is set, the unset ones as zero;
+        // other groups are sent only when every member is set.
+        let mut groups: BTreeMap<(String, u32), Vec<(String, Kind)>> = BTreeMap::new();
+        for q in &def.params {
+            if let ParameterKind::Normal { ty, flag: Some(f) } = &q.kind {
+                let k = self.field_kind(ty);
+                if !matches!(k, Kind::True) {
+                    groups
+                        .entry((f.name.clone(), f.index))
+                        .or_default()
+                        .push((q.name.clone(), k));
+                }
+            }
+        }
+        groups.retain(|_, members| members.len() > 1);
+        let group_of = |name: &str, f: &str, index: u32| -> Option<&Vec<(String, Kind)>> {
+            groups
+                .get(&(f.to_owned(), index))
+                .filter(|m| m.iter().any(|(n, _)| n == name))
+        };
+        let all_zeroable =
+            |members: &Vec<(String, Kind)>| members.iter().all(|(_, k)| zero_value(k).is_some());
+
         for p in &def.params {
             match &p.kind {
                 ParameterKind::Flags => {
@@ -511,6 +537,17 @@ impl<'a> Generator<'a> {
                                 let bit = hex(1u32 << f.index);
                                 Some(if ty.name == "true" && ty.namespace.is_empty() {
                                     quote!(if self.#field { #var |= #bit; })
+                                } else if let Some(members) = group_of(&q.name, &f.name, f.index) {
+                                    // Once per group: its first member decides.
+                                    if members[0].0 != q.name {
+                                        return None;
+                                    }
+                                    let names = members.iter().map(|(n, _)| field_ident(n));
+                                    if all_zeroable(members) {
+                                        quote!(if #(self.#names.is_some())||* { #var |= #bit; })
+                                    } else {
+                                        quote!(if #(self.#names.is_some())&&* { #var |= #bit; })
+                                    }
                                 } else {
                                     quote!(if self.#field.is_some() { #var |= #bit; })
                                 })
@@ -533,14 +570,39 @@ impl<'a> Generator<'a> {
                 ParameterKind::Normal { ty, flag } => {
                     let k = self.field_kind(ty);
                     let field = field_ident(&p.name);
-                    let field_doc = format!(" `{}`", doc_escape(&p.to_string()));
+                    let mut field_doc = vec![format!(" `{}`", doc_escape(&p.to_string()))];
+                    let group = match flag {
+                        Some(f) if !is_true_kind(&self.field_kind(ty)) => {
+                            group_of(&p.name, &f.name, f.index)
+                        }
+                        _ => None,
+                    };
+                    if let Some(members) = group {
+                        let others: Vec<String> = members
+                            .iter()
+                            .filter(|(n, _)| *n != p.name)
+                            .map(|(n, _)| format!("`{n}`"))
+                            .collect();
+                        field_doc.push(String::new());
+                        field_doc.push(if all_zeroable(members) {
+                            format!(
+                                " Shares its flag bit with {}: when any of them is set, the unset ones are sent as zero.",
+                                others.join(", ")
+                            )
+                        } else {
+                            format!(
+                                " Shares its flag bit with {}: sent only when all of them are set.",
+                                others.join(", ")
+                            )
+                        });
+                    }
                     let base = self.rust_type(&k);
                     let is_true = matches!(k, Kind::True);
                     let rty = match (flag, is_true) {
                         (Some(_), false) => quote!(Option<#base>),
                         _ => base,
                     };
-                    fields.push(quote!(#[doc = #field_doc] pub #field: #rty,));
+                    fields.push(quote!(#(#[doc = #field_doc])* pub #field: #rty,));
                     field_names.push(field.clone());
                     canon.push(
                         quote!(crate::CanonicalJson::write_canonical_json(&self.#field, out);),
@@ -558,7 +620,30 @@ impl<'a> Generator<'a> {
                                 de_body.push(quote!(let #field = #var & #bit != 0;));
                             } else {
                                 let s = self.ser(&k, quote!(x));
-                                ser_body.push(quote!(if let Some(x) = &self.#field { #s }));
+                                match group {
+                                    Some(members) if all_zeroable(members) => {
+                                        let others = members
+                                            .iter()
+                                            .filter(|(n, _)| *n != p.name)
+                                            .map(|(n, _)| field_ident(n));
+                                        let zero = zero_value(&k).expect("zeroable");
+                                        ser_body.push(quote!(
+                                            if let Some(x) = &self.#field { #s }
+                                            else if #(self.#others.is_some())||* { #zero }
+                                        ));
+                                    }
+                                    Some(members) => {
+                                        let names = members.iter().map(|(n, _)| field_ident(n));
+                                        ser_body.push(quote!(
+                                            if #(self.#names.is_some())&&* {
+                                                if let Some(x) = &self.#field { #s }
+                                            }
+                                        ));
+                                    }
+                                    None => {
+                                        ser_body.push(quote!(if let Some(x) = &self.#field { #s }));
+                                    }
+                                }
                                 let de = self.de(&k);
                                 de_body.push(quote!(let #field = if #var & #bit != 0 { Some(#de) } else { None };));
                             }
@@ -1065,6 +1150,32 @@ fn split_full(full: &str) -> (Vec<String>, String) {
 
 /// A field name as a Rust identifier: keywords become raw identifiers, and the few
 /// that cannot be raw (`self`) get Telethon's `is_` prefix.
+fn is_true_kind(k: &Kind) -> bool {
+    matches!(k, Kind::True)
+}
+
+/// Code writing the zero value of `k` to `buf`, for the types that have one.
+fn zero_value(k: &Kind) -> Option<TokenStream> {
+    Some(match k {
+        Kind::Int => quote!(crate::Serializable::serialize(&0i32, buf);),
+        Kind::Long => quote!(crate::Serializable::serialize(&0i64, buf);),
+        Kind::Double => quote!(crate::Serializable::serialize(&0f64, buf);),
+        Kind::Bool => quote!(crate::Serializable::serialize(&false, buf);),
+        Kind::String | Kind::Bytes => quote!(crate::serialize::write_bytes(buf, &[]);),
+        Kind::Int128 => quote!(crate::Serializable::serialize(&[0u8; 16], buf);),
+        Kind::Int256 => quote!(crate::Serializable::serialize(&[0u8; 32], buf);),
+        Kind::Vector { bare, .. } => {
+            let id = if *bare {
+                quote!()
+            } else {
+                quote!(crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);)
+            };
+            quote!({ #id crate::serialize::write_len(buf, 0); })
+        }
+        _ => return None,
+    })
+}
+
 fn field_ident(name: &str) -> Ident {
     let lower = name.to_ascii_lowercase();
     let name = lower.as_str();

@@ -8193,8 +8193,12 @@ pub mod auth {
         /// `credential:InputPasskeyCredential`
         pub credential: crate::enums::InputPasskeyCredential,
         /// `from_dc_id:flags.0?int`
+        ///
+        /// Shares its flag bit with `from_auth_key_id`: when any of them is set, the unset ones are sent as zero.
         pub from_dc_id: Option<i32>,
         /// `from_auth_key_id:flags.0?long`
+        ///
+        /// Shares its flag bit with `from_dc_id`: when any of them is set, the unset ones are sent as zero.
         pub from_auth_key_id: Option<i64>,
     }
     impl crate::Identifiable for FinishPasskeyLogin {
@@ -8204,19 +8208,20 @@ pub mod auth {
     impl crate::BareSerializable for FinishPasskeyLogin {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let mut flags_flags: u32 = 0;
-            if self.from_dc_id.is_some() {
-                flags_flags |= 0x00000001_u32;
-            }
-            if self.from_auth_key_id.is_some() {
+            if self.from_dc_id.is_some() || self.from_auth_key_id.is_some() {
                 flags_flags |= 0x00000001_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.credential, buf);
             if let Some(x) = &self.from_dc_id {
                 crate::Serializable::serialize(x, buf);
+            } else if self.from_auth_key_id.is_some() {
+                crate::Serializable::serialize(&0i32, buf);
             }
             if let Some(x) = &self.from_auth_key_id {
                 crate::Serializable::serialize(x, buf);
+            } else if self.from_dc_id.is_some() {
+                crate::Serializable::serialize(&0i64, buf);
             }
         }
     }
@@ -10872,8 +10877,12 @@ pub mod channels {
         /// `about:string`
         pub about: String,
         /// `geo_point:flags.2?InputGeoPoint`
+        ///
+        /// Shares its flag bit with `address`: sent only when all of them are set.
         pub geo_point: Option<crate::enums::InputGeoPoint>,
         /// `address:flags.2?string`
+        ///
+        /// Shares its flag bit with `geo_point`: sent only when all of them are set.
         pub address: Option<String>,
         /// `ttl_period:flags.4?int`
         pub ttl_period: Option<i32>,
@@ -10897,10 +10906,7 @@ pub mod channels {
             if self.forum {
                 flags_flags |= 0x00000020_u32;
             }
-            if self.geo_point.is_some() {
-                flags_flags |= 0x00000004_u32;
-            }
-            if self.address.is_some() {
+            if self.geo_point.is_some() && self.address.is_some() {
                 flags_flags |= 0x00000004_u32;
             }
             if self.ttl_period.is_some() {
@@ -10909,11 +10915,15 @@ pub mod channels {
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.title, buf);
             crate::Serializable::serialize(&self.about, buf);
-            if let Some(x) = &self.geo_point {
-                crate::Serializable::serialize(x, buf);
+            if self.geo_point.is_some() && self.address.is_some() {
+                if let Some(x) = &self.geo_point {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.address {
-                crate::Serializable::serialize(x, buf);
+            if self.geo_point.is_some() && self.address.is_some() {
+                if let Some(x) = &self.address {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
             if let Some(x) = &self.ttl_period {
                 crate::Serializable::serialize(x, buf);
@@ -25351,10 +25361,16 @@ pub mod messages {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RequestUrlAuth {
         /// `peer:flags.1?InputPeer`
+        ///
+        /// Shares its flag bit with `msg_id`, `button_id`: sent only when all of them are set.
         pub peer: Option<crate::enums::InputPeer>,
         /// `msg_id:flags.1?int`
+        ///
+        /// Shares its flag bit with `peer`, `button_id`: sent only when all of them are set.
         pub msg_id: Option<i32>,
         /// `button_id:flags.1?int`
+        ///
+        /// Shares its flag bit with `peer`, `msg_id`: sent only when all of them are set.
         pub button_id: Option<i32>,
         /// `url:flags.2?string`
         pub url: Option<String>,
@@ -25368,13 +25384,7 @@ pub mod messages {
     impl crate::BareSerializable for RequestUrlAuth {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let mut flags_flags: u32 = 0;
-            if self.peer.is_some() {
-                flags_flags |= 0x00000002_u32;
-            }
-            if self.msg_id.is_some() {
-                flags_flags |= 0x00000002_u32;
-            }
-            if self.button_id.is_some() {
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
                 flags_flags |= 0x00000002_u32;
             }
             if self.url.is_some() {
@@ -25384,14 +25394,20 @@ pub mod messages {
                 flags_flags |= 0x00000008_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
-            if let Some(x) = &self.peer {
-                crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
+                if let Some(x) = &self.peer {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.msg_id {
-                crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
+                if let Some(x) = &self.msg_id {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.button_id {
-                crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
+                if let Some(x) = &self.button_id {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
             if let Some(x) = &self.url {
                 crate::Serializable::serialize(x, buf);
@@ -25467,10 +25483,16 @@ pub mod messages {
         /// `share_phone_number:flags.3?true`
         pub share_phone_number: bool,
         /// `peer:flags.1?InputPeer`
+        ///
+        /// Shares its flag bit with `msg_id`, `button_id`: sent only when all of them are set.
         pub peer: Option<crate::enums::InputPeer>,
         /// `msg_id:flags.1?int`
+        ///
+        /// Shares its flag bit with `peer`, `button_id`: sent only when all of them are set.
         pub msg_id: Option<i32>,
         /// `button_id:flags.1?int`
+        ///
+        /// Shares its flag bit with `peer`, `msg_id`: sent only when all of them are set.
         pub button_id: Option<i32>,
         /// `url:flags.2?string`
         pub url: Option<String>,
@@ -25490,13 +25512,7 @@ pub mod messages {
             if self.share_phone_number {
                 flags_flags |= 0x00000008_u32;
             }
-            if self.peer.is_some() {
-                flags_flags |= 0x00000002_u32;
-            }
-            if self.msg_id.is_some() {
-                flags_flags |= 0x00000002_u32;
-            }
-            if self.button_id.is_some() {
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
                 flags_flags |= 0x00000002_u32;
             }
             if self.url.is_some() {
@@ -25506,14 +25522,20 @@ pub mod messages {
                 flags_flags |= 0x00000010_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
-            if let Some(x) = &self.peer {
-                crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
+                if let Some(x) = &self.peer {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.msg_id {
-                crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
+                if let Some(x) = &self.msg_id {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.button_id {
-                crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
+                if let Some(x) = &self.button_id {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
             if let Some(x) = &self.url {
                 crate::Serializable::serialize(x, buf);
@@ -26742,8 +26764,12 @@ pub mod messages {
         /// `admin_id:InputUser`
         pub admin_id: crate::enums::InputUser,
         /// `offset_date:flags.2?int`
+        ///
+        /// Shares its flag bit with `offset_link`: when any of them is set, the unset ones are sent as zero.
         pub offset_date: Option<i32>,
         /// `offset_link:flags.2?string`
+        ///
+        /// Shares its flag bit with `offset_date`: when any of them is set, the unset ones are sent as zero.
         pub offset_link: Option<String>,
         /// `limit:int`
         pub limit: i32,
@@ -26758,10 +26784,7 @@ pub mod messages {
             if self.revoked {
                 flags_flags |= 0x00000008_u32;
             }
-            if self.offset_date.is_some() {
-                flags_flags |= 0x00000004_u32;
-            }
-            if self.offset_link.is_some() {
+            if self.offset_date.is_some() || self.offset_link.is_some() {
                 flags_flags |= 0x00000004_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
@@ -26769,9 +26792,13 @@ pub mod messages {
             crate::Serializable::serialize(&self.admin_id, buf);
             if let Some(x) = &self.offset_date {
                 crate::Serializable::serialize(x, buf);
+            } else if self.offset_link.is_some() {
+                crate::Serializable::serialize(&0i32, buf);
             }
             if let Some(x) = &self.offset_link {
                 crate::Serializable::serialize(x, buf);
+            } else if self.offset_date.is_some() {
+                crate::serialize::write_bytes(buf, &[]);
             }
             crate::Serializable::serialize(&self.limit, buf);
         }
@@ -28179,8 +28206,12 @@ pub mod messages {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslateText {
         /// `peer:flags.0?InputPeer`
+        ///
+        /// Shares its flag bit with `id`: sent only when all of them are set.
         pub peer: Option<crate::enums::InputPeer>,
         /// `id:flags.0?Vector<int>`
+        ///
+        /// Shares its flag bit with `peer`: sent only when all of them are set.
         pub id: Option<Vec<i32>>,
         /// `text:flags.1?Vector<TextWithEntities>`
         pub text: Option<Vec<crate::enums::TextWithEntities>>,
@@ -28196,10 +28227,7 @@ pub mod messages {
     impl crate::BareSerializable for TranslateText {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let mut flags_flags: u32 = 0;
-            if self.peer.is_some() {
-                flags_flags |= 0x00000001_u32;
-            }
-            if self.id.is_some() {
+            if self.peer.is_some() && self.id.is_some() {
                 flags_flags |= 0x00000001_u32;
             }
             if self.text.is_some() {
@@ -28209,16 +28237,23 @@ pub mod messages {
                 flags_flags |= 0x00000004_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
-            if let Some(x) = &self.peer {
-                crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.id.is_some() {
+                if let Some(x) = &self.peer {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.id {
-                {
-                    let v = x;
-                    crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
-                    crate::serialize::write_len(buf, v.len());
-                    for x in v.iter() {
-                        crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.id.is_some() {
+                if let Some(x) = &self.id {
+                    {
+                        let v = x;
+                        crate::Serializable::serialize(
+                            &crate::serialize::VECTOR_ID,
+                            buf,
+                        );
+                        crate::serialize::write_len(buf, v.len());
+                        for x in v.iter() {
+                            crate::Serializable::serialize(x, buf);
+                        }
                     }
                 }
             }
@@ -34245,8 +34280,12 @@ pub mod messages {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslateRichMessage {
         /// `peer:flags.0?InputPeer`
+        ///
+        /// Shares its flag bit with `id`: sent only when all of them are set.
         pub peer: Option<crate::enums::InputPeer>,
         /// `id:flags.0?Vector<int>`
+        ///
+        /// Shares its flag bit with `peer`: sent only when all of them are set.
         pub id: Option<Vec<i32>>,
         /// `text:flags.1?Vector<InputRichMessage>`
         pub text: Option<Vec<crate::enums::InputRichMessage>>,
@@ -34262,10 +34301,7 @@ pub mod messages {
     impl crate::BareSerializable for TranslateRichMessage {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let mut flags_flags: u32 = 0;
-            if self.peer.is_some() {
-                flags_flags |= 0x00000001_u32;
-            }
-            if self.id.is_some() {
+            if self.peer.is_some() && self.id.is_some() {
                 flags_flags |= 0x00000001_u32;
             }
             if self.text.is_some() {
@@ -34275,16 +34311,23 @@ pub mod messages {
                 flags_flags |= 0x00000004_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
-            if let Some(x) = &self.peer {
-                crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.id.is_some() {
+                if let Some(x) = &self.peer {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.id {
-                {
-                    let v = x;
-                    crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
-                    crate::serialize::write_len(buf, v.len());
-                    for x in v.iter() {
-                        crate::Serializable::serialize(x, buf);
+            if self.peer.is_some() && self.id.is_some() {
+                if let Some(x) = &self.id {
+                    {
+                        let v = x;
+                        crate::Serializable::serialize(
+                            &crate::serialize::VECTOR_ID,
+                            buf,
+                        );
+                        crate::serialize::write_len(buf, v.len());
+                        for x in v.iter() {
+                            crate::Serializable::serialize(x, buf);
+                        }
                     }
                 }
             }
@@ -36160,8 +36203,12 @@ pub mod payments {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `offset_date:flags.2?int`
+        ///
+        /// Shares its flag bit with `offset_link`: when any of them is set, the unset ones are sent as zero.
         pub offset_date: Option<i32>,
         /// `offset_link:flags.2?string`
+        ///
+        /// Shares its flag bit with `offset_date`: when any of them is set, the unset ones are sent as zero.
         pub offset_link: Option<String>,
         /// `limit:int`
         pub limit: i32,
@@ -36173,19 +36220,20 @@ pub mod payments {
     impl crate::BareSerializable for GetConnectedStarRefBots {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let mut flags_flags: u32 = 0;
-            if self.offset_date.is_some() {
-                flags_flags |= 0x00000004_u32;
-            }
-            if self.offset_link.is_some() {
+            if self.offset_date.is_some() || self.offset_link.is_some() {
                 flags_flags |= 0x00000004_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             if let Some(x) = &self.offset_date {
                 crate::Serializable::serialize(x, buf);
+            } else if self.offset_link.is_some() {
+                crate::Serializable::serialize(&0i32, buf);
             }
             if let Some(x) = &self.offset_link {
                 crate::Serializable::serialize(x, buf);
+            } else if self.offset_date.is_some() {
+                crate::serialize::write_bytes(buf, &[]);
             }
             crate::Serializable::serialize(&self.limit, buf);
         }
@@ -39109,8 +39157,12 @@ pub mod phone {
         /// `invite_hash:flags.1?string`
         pub invite_hash: Option<String>,
         /// `public_key:flags.3?int256`
+        ///
+        /// Shares its flag bit with `block`: when any of them is set, the unset ones are sent as zero.
         pub public_key: Option<[u8; 32]>,
         /// `block:flags.3?bytes`
+        ///
+        /// Shares its flag bit with `public_key`: when any of them is set, the unset ones are sent as zero.
         pub block: Option<Vec<u8>>,
         /// `params:DataJSON`
         pub params: crate::enums::DataJSON,
@@ -39131,10 +39183,7 @@ pub mod phone {
             if self.invite_hash.is_some() {
                 flags_flags |= 0x00000002_u32;
             }
-            if self.public_key.is_some() {
-                flags_flags |= 0x00000008_u32;
-            }
-            if self.block.is_some() {
+            if self.public_key.is_some() || self.block.is_some() {
                 flags_flags |= 0x00000008_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
@@ -39145,9 +39194,13 @@ pub mod phone {
             }
             if let Some(x) = &self.public_key {
                 crate::Serializable::serialize(x, buf);
+            } else if self.block.is_some() {
+                crate::Serializable::serialize(&[0u8; 32], buf);
             }
             if let Some(x) = &self.block {
                 crate::serialize::write_bytes(buf, x);
+            } else if self.public_key.is_some() {
+                crate::serialize::write_bytes(buf, &[]);
             }
             crate::Serializable::serialize(&self.params, buf);
         }
@@ -40368,10 +40421,16 @@ pub mod phone {
         /// `random_id:int`
         pub random_id: i32,
         /// `public_key:flags.3?int256`
+        ///
+        /// Shares its flag bit with `block`, `params`: sent only when all of them are set.
         pub public_key: Option<[u8; 32]>,
         /// `block:flags.3?bytes`
+        ///
+        /// Shares its flag bit with `public_key`, `params`: sent only when all of them are set.
         pub block: Option<Vec<u8>>,
         /// `params:flags.3?DataJSON`
+        ///
+        /// Shares its flag bit with `public_key`, `block`: sent only when all of them are set.
         pub params: Option<crate::enums::DataJSON>,
     }
     impl crate::Identifiable for CreateConferenceCall {
@@ -40390,25 +40449,29 @@ pub mod phone {
             if self.join {
                 flags_flags |= 0x00000008_u32;
             }
-            if self.public_key.is_some() {
-                flags_flags |= 0x00000008_u32;
-            }
-            if self.block.is_some() {
-                flags_flags |= 0x00000008_u32;
-            }
-            if self.params.is_some() {
+            if self.public_key.is_some() && self.block.is_some() && self.params.is_some()
+            {
                 flags_flags |= 0x00000008_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.random_id, buf);
-            if let Some(x) = &self.public_key {
-                crate::Serializable::serialize(x, buf);
+            if self.public_key.is_some() && self.block.is_some() && self.params.is_some()
+            {
+                if let Some(x) = &self.public_key {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.block {
-                crate::serialize::write_bytes(buf, x);
+            if self.public_key.is_some() && self.block.is_some() && self.params.is_some()
+            {
+                if let Some(x) = &self.block {
+                    crate::serialize::write_bytes(buf, x);
+                }
             }
-            if let Some(x) = &self.params {
-                crate::Serializable::serialize(x, buf);
+            if self.public_key.is_some() && self.block.is_some() && self.params.is_some()
+            {
+                if let Some(x) = &self.params {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
         }
     }
@@ -43098,8 +43161,12 @@ pub mod stories {
         /// `period:flags.3?int`
         pub period: Option<i32>,
         /// `fwd_from_id:flags.6?InputPeer`
+        ///
+        /// Shares its flag bit with `fwd_from_story`: sent only when all of them are set.
         pub fwd_from_id: Option<crate::enums::InputPeer>,
         /// `fwd_from_story:flags.6?int`
+        ///
+        /// Shares its flag bit with `fwd_from_id`: sent only when all of them are set.
         pub fwd_from_story: Option<i32>,
         /// `albums:flags.8?Vector<int>`
         pub albums: Option<Vec<i32>>,
@@ -43134,10 +43201,7 @@ pub mod stories {
             if self.period.is_some() {
                 flags_flags |= 0x00000008_u32;
             }
-            if self.fwd_from_id.is_some() {
-                flags_flags |= 0x00000040_u32;
-            }
-            if self.fwd_from_story.is_some() {
+            if self.fwd_from_id.is_some() && self.fwd_from_story.is_some() {
                 flags_flags |= 0x00000040_u32;
             }
             if self.albums.is_some() {
@@ -43184,11 +43248,15 @@ pub mod stories {
             if let Some(x) = &self.period {
                 crate::Serializable::serialize(x, buf);
             }
-            if let Some(x) = &self.fwd_from_id {
-                crate::Serializable::serialize(x, buf);
+            if self.fwd_from_id.is_some() && self.fwd_from_story.is_some() {
+                if let Some(x) = &self.fwd_from_id {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.fwd_from_story {
-                crate::Serializable::serialize(x, buf);
+            if self.fwd_from_id.is_some() && self.fwd_from_story.is_some() {
+                if let Some(x) = &self.fwd_from_story {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
             if let Some(x) = &self.albums {
                 {
@@ -43379,8 +43447,12 @@ pub mod stories {
         /// `media_areas:flags.3?Vector<MediaArea>`
         pub media_areas: Option<Vec<crate::enums::MediaArea>>,
         /// `caption:flags.1?string`
+        ///
+        /// Shares its flag bit with `entities`: when any of them is set, the unset ones are sent as zero.
         pub caption: Option<String>,
         /// `entities:flags.1?Vector<MessageEntity>`
+        ///
+        /// Shares its flag bit with `caption`: when any of them is set, the unset ones are sent as zero.
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
         /// `privacy_rules:flags.2?Vector<InputPrivacyRule>`
         pub privacy_rules: Option<Vec<crate::enums::InputPrivacyRule>>,
@@ -43400,10 +43472,7 @@ pub mod stories {
             if self.media_areas.is_some() {
                 flags_flags |= 0x00000008_u32;
             }
-            if self.caption.is_some() {
-                flags_flags |= 0x00000002_u32;
-            }
-            if self.entities.is_some() {
+            if self.caption.is_some() || self.entities.is_some() {
                 flags_flags |= 0x00000002_u32;
             }
             if self.privacy_rules.is_some() {
@@ -43430,6 +43499,8 @@ pub mod stories {
             }
             if let Some(x) = &self.caption {
                 crate::Serializable::serialize(x, buf);
+            } else if self.entities.is_some() {
+                crate::serialize::write_bytes(buf, &[]);
             }
             if let Some(x) = &self.entities {
                 {
@@ -43439,6 +43510,11 @@ pub mod stories {
                     for x in v.iter() {
                         crate::Serializable::serialize(x, buf);
                     }
+                }
+            } else if self.caption.is_some() {
+                {
+                    crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                    crate::serialize::write_len(buf, 0);
                 }
             }
             if let Some(x) = &self.privacy_rules {

@@ -3938,8 +3938,12 @@ pub struct InputMediaPoll {
     /// `attached_media:flags.3?InputMedia`
     pub attached_media: Option<crate::enums::InputMedia>,
     /// `solution:flags.1?string`
+    ///
+    /// Shares its flag bit with `solution_entities`: when any of them is set, the unset ones are sent as zero.
     pub solution: Option<String>,
     /// `solution_entities:flags.1?Vector<MessageEntity>`
+    ///
+    /// Shares its flag bit with `solution`: when any of them is set, the unset ones are sent as zero.
     pub solution_entities: Option<Vec<crate::enums::MessageEntity>>,
     /// `solution_media:flags.2?InputMedia`
     pub solution_media: Option<crate::enums::InputMedia>,
@@ -3957,10 +3961,7 @@ impl crate::BareSerializable for InputMediaPoll {
         if self.attached_media.is_some() {
             flags_flags |= 0x00000008_u32;
         }
-        if self.solution.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.solution_entities.is_some() {
+        if self.solution.is_some() || self.solution_entities.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         if self.solution_media.is_some() {
@@ -3983,6 +3984,8 @@ impl crate::BareSerializable for InputMediaPoll {
         }
         if let Some(x) = &self.solution {
             crate::Serializable::serialize(x, buf);
+        } else if self.solution_entities.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.solution_entities {
             {
@@ -3992,6 +3995,11 @@ impl crate::BareSerializable for InputMediaPoll {
                 for x in v.iter() {
                     crate::Serializable::serialize(x, buf);
                 }
+            }
+        } else if self.solution.is_some() {
+            {
+                crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                crate::serialize::write_len(buf, 0);
             }
         }
         if let Some(x) = &self.solution_media {
@@ -5086,8 +5094,12 @@ pub struct InputGroupCallStream {
     /// `scale:int`
     pub scale: i32,
     /// `video_channel:flags.0?int`
+    ///
+    /// Shares its flag bit with `video_quality`: when any of them is set, the unset ones are sent as zero.
     pub video_channel: Option<i32>,
     /// `video_quality:flags.0?int`
+    ///
+    /// Shares its flag bit with `video_channel`: when any of them is set, the unset ones are sent as zero.
     pub video_quality: Option<i32>,
 }
 impl crate::Identifiable for InputGroupCallStream {
@@ -5097,10 +5109,7 @@ impl crate::Identifiable for InputGroupCallStream {
 impl crate::BareSerializable for InputGroupCallStream {
     fn serialize_bare(&self, buf: &mut Vec<u8>) {
         let mut flags_flags: u32 = 0;
-        if self.video_channel.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.video_quality.is_some() {
+        if self.video_channel.is_some() || self.video_quality.is_some() {
             flags_flags |= 0x00000001_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -5109,9 +5118,13 @@ impl crate::BareSerializable for InputGroupCallStream {
         crate::Serializable::serialize(&self.scale, buf);
         if let Some(x) = &self.video_channel {
             crate::Serializable::serialize(x, buf);
+        } else if self.video_quality.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.video_quality {
             crate::Serializable::serialize(x, buf);
+        } else if self.video_channel.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
     }
 }
@@ -7487,8 +7500,12 @@ pub struct ChatFull {
     /// `theme_emoticon:flags.16?string`
     pub theme_emoticon: Option<String>,
     /// `requests_pending:flags.17?int`
+    ///
+    /// Shares its flag bit with `recent_requesters`: when any of them is set, the unset ones are sent as zero.
     pub requests_pending: Option<i32>,
     /// `recent_requesters:flags.17?Vector<long>`
+    ///
+    /// Shares its flag bit with `requests_pending`: when any of them is set, the unset ones are sent as zero.
     pub recent_requesters: Option<Vec<i64>>,
     /// `available_reactions:flags.18?ChatReactions`
     pub available_reactions: Option<crate::enums::ChatReactions>,
@@ -7541,10 +7558,7 @@ impl crate::BareSerializable for ChatFull {
         if self.theme_emoticon.is_some() {
             flags_flags |= 0x00010000_u32;
         }
-        if self.requests_pending.is_some() {
-            flags_flags |= 0x00020000_u32;
-        }
-        if self.recent_requesters.is_some() {
+        if self.requests_pending.is_some() || self.recent_requesters.is_some() {
             flags_flags |= 0x00020000_u32;
         }
         if self.available_reactions.is_some() {
@@ -7594,6 +7608,8 @@ impl crate::BareSerializable for ChatFull {
         }
         if let Some(x) = &self.requests_pending {
             crate::Serializable::serialize(x, buf);
+        } else if self.recent_requesters.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.recent_requesters {
             {
@@ -7603,6 +7619,11 @@ impl crate::BareSerializable for ChatFull {
                 for x in v.iter() {
                     crate::Serializable::serialize(x, buf);
                 }
+            }
+        } else if self.requests_pending.is_some() {
+            {
+                crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                crate::serialize::write_len(buf, 0);
             }
         }
         if let Some(x) = &self.available_reactions {
@@ -7848,8 +7869,12 @@ pub struct ChannelFull {
     /// `admins_count:flags.1?int`
     pub admins_count: Option<i32>,
     /// `kicked_count:flags.2?int`
+    ///
+    /// Shares its flag bit with `banned_count`: when any of them is set, the unset ones are sent as zero.
     pub kicked_count: Option<i32>,
     /// `banned_count:flags.2?int`
+    ///
+    /// Shares its flag bit with `kicked_count`: when any of them is set, the unset ones are sent as zero.
     pub banned_count: Option<i32>,
     /// `online_count:flags.13?int`
     pub online_count: Option<i32>,
@@ -7868,8 +7893,12 @@ pub struct ChannelFull {
     /// `bot_info:Vector<BotInfo>`
     pub bot_info: Vec<crate::enums::BotInfo>,
     /// `migrated_from_chat_id:flags.4?long`
+    ///
+    /// Shares its flag bit with `migrated_from_max_id`: when any of them is set, the unset ones are sent as zero.
     pub migrated_from_chat_id: Option<i64>,
     /// `migrated_from_max_id:flags.4?int`
+    ///
+    /// Shares its flag bit with `migrated_from_chat_id`: when any of them is set, the unset ones are sent as zero.
     pub migrated_from_max_id: Option<i32>,
     /// `pinned_msg_id:flags.5?int`
     pub pinned_msg_id: Option<i32>,
@@ -7902,8 +7931,12 @@ pub struct ChannelFull {
     /// `theme_emoticon:flags.27?string`
     pub theme_emoticon: Option<String>,
     /// `requests_pending:flags.28?int`
+    ///
+    /// Shares its flag bit with `recent_requesters`: when any of them is set, the unset ones are sent as zero.
     pub requests_pending: Option<i32>,
     /// `recent_requesters:flags.28?Vector<long>`
+    ///
+    /// Shares its flag bit with `requests_pending`: when any of them is set, the unset ones are sent as zero.
     pub recent_requesters: Option<Vec<i64>>,
     /// `default_send_as:flags.29?Peer`
     pub default_send_as: Option<crate::enums::Peer>,
@@ -7969,10 +8002,7 @@ impl crate::BareSerializable for ChannelFull {
         if self.admins_count.is_some() {
             flags_flags |= 0x00000002_u32;
         }
-        if self.kicked_count.is_some() {
-            flags_flags |= 0x00000004_u32;
-        }
-        if self.banned_count.is_some() {
+        if self.kicked_count.is_some() || self.banned_count.is_some() {
             flags_flags |= 0x00000004_u32;
         }
         if self.online_count.is_some() {
@@ -7981,10 +8011,7 @@ impl crate::BareSerializable for ChannelFull {
         if self.exported_invite.is_some() {
             flags_flags |= 0x00800000_u32;
         }
-        if self.migrated_from_chat_id.is_some() {
-            flags_flags |= 0x00000010_u32;
-        }
-        if self.migrated_from_max_id.is_some() {
+        if self.migrated_from_chat_id.is_some() || self.migrated_from_max_id.is_some() {
             flags_flags |= 0x00000010_u32;
         }
         if self.pinned_msg_id.is_some() {
@@ -8029,10 +8056,7 @@ impl crate::BareSerializable for ChannelFull {
         if self.theme_emoticon.is_some() {
             flags_flags |= 0x08000000_u32;
         }
-        if self.requests_pending.is_some() {
-            flags_flags |= 0x10000000_u32;
-        }
-        if self.recent_requesters.is_some() {
+        if self.requests_pending.is_some() || self.recent_requesters.is_some() {
             flags_flags |= 0x10000000_u32;
         }
         if self.default_send_as.is_some() {
@@ -8129,9 +8153,13 @@ impl crate::BareSerializable for ChannelFull {
         }
         if let Some(x) = &self.kicked_count {
             crate::Serializable::serialize(x, buf);
+        } else if self.banned_count.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.banned_count {
             crate::Serializable::serialize(x, buf);
+        } else if self.kicked_count.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.online_count {
             crate::Serializable::serialize(x, buf);
@@ -8154,9 +8182,13 @@ impl crate::BareSerializable for ChannelFull {
         }
         if let Some(x) = &self.migrated_from_chat_id {
             crate::Serializable::serialize(x, buf);
+        } else if self.migrated_from_max_id.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.migrated_from_max_id {
             crate::Serializable::serialize(x, buf);
+        } else if self.migrated_from_chat_id.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.pinned_msg_id {
             crate::Serializable::serialize(x, buf);
@@ -8210,6 +8242,8 @@ impl crate::BareSerializable for ChannelFull {
         }
         if let Some(x) = &self.requests_pending {
             crate::Serializable::serialize(x, buf);
+        } else if self.recent_requesters.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.recent_requesters {
             {
@@ -8219,6 +8253,11 @@ impl crate::BareSerializable for ChannelFull {
                 for x in v.iter() {
                     crate::Serializable::serialize(x, buf);
                 }
+            }
+        } else if self.requests_pending.is_some() {
+            {
+                crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                crate::serialize::write_len(buf, 0);
             }
         }
         if let Some(x) = &self.default_send_as {
@@ -9368,8 +9407,12 @@ pub struct Message {
     /// `entities:flags.7?Vector<MessageEntity>`
     pub entities: Option<Vec<crate::enums::MessageEntity>>,
     /// `views:flags.10?int`
+    ///
+    /// Shares its flag bit with `forwards`: when any of them is set, the unset ones are sent as zero.
     pub views: Option<i32>,
     /// `forwards:flags.10?int`
+    ///
+    /// Shares its flag bit with `views`: when any of them is set, the unset ones are sent as zero.
     pub forwards: Option<i32>,
     /// `replies:flags.23?MessageReplies`
     pub replies: Option<crate::enums::MessageReplies>,
@@ -9471,10 +9514,7 @@ impl crate::BareSerializable for Message {
         if self.entities.is_some() {
             flags_flags |= 0x00000080_u32;
         }
-        if self.views.is_some() {
-            flags_flags |= 0x00000400_u32;
-        }
-        if self.forwards.is_some() {
+        if self.views.is_some() || self.forwards.is_some() {
             flags_flags |= 0x00000400_u32;
         }
         if self.replies.is_some() {
@@ -9598,9 +9638,13 @@ impl crate::BareSerializable for Message {
         }
         if let Some(x) = &self.views {
             crate::Serializable::serialize(x, buf);
+        } else if self.forwards.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.forwards {
             crate::Serializable::serialize(x, buf);
+        } else if self.views.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.replies {
             crate::Serializable::serialize(x, buf);
@@ -13119,8 +13163,12 @@ pub struct MessageActionGiftPremium {
     /// `days:int`
     pub days: i32,
     /// `crypto_currency:flags.0?string`
+    ///
+    /// Shares its flag bit with `crypto_amount`: when any of them is set, the unset ones are sent as zero.
     pub crypto_currency: Option<String>,
     /// `crypto_amount:flags.0?long`
+    ///
+    /// Shares its flag bit with `crypto_currency`: when any of them is set, the unset ones are sent as zero.
     pub crypto_amount: Option<i64>,
     /// `message:flags.1?TextWithEntities`
     pub message: Option<crate::enums::TextWithEntities>,
@@ -13132,10 +13180,7 @@ impl crate::Identifiable for MessageActionGiftPremium {
 impl crate::BareSerializable for MessageActionGiftPremium {
     fn serialize_bare(&self, buf: &mut Vec<u8>) {
         let mut flags_flags: u32 = 0;
-        if self.crypto_currency.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.crypto_amount.is_some() {
+        if self.crypto_currency.is_some() || self.crypto_amount.is_some() {
             flags_flags |= 0x00000001_u32;
         }
         if self.message.is_some() {
@@ -13147,9 +13192,13 @@ impl crate::BareSerializable for MessageActionGiftPremium {
         crate::Serializable::serialize(&self.days, buf);
         if let Some(x) = &self.crypto_currency {
             crate::Serializable::serialize(x, buf);
+        } else if self.crypto_amount.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.crypto_amount {
             crate::Serializable::serialize(x, buf);
+        } else if self.crypto_currency.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.message {
             crate::Serializable::serialize(x, buf);
@@ -13521,12 +13570,20 @@ pub struct MessageActionGiftCode {
     /// `slug:string`
     pub slug: String,
     /// `currency:flags.2?string`
+    ///
+    /// Shares its flag bit with `amount`: when any of them is set, the unset ones are sent as zero.
     pub currency: Option<String>,
     /// `amount:flags.2?long`
+    ///
+    /// Shares its flag bit with `currency`: when any of them is set, the unset ones are sent as zero.
     pub amount: Option<i64>,
     /// `crypto_currency:flags.3?string`
+    ///
+    /// Shares its flag bit with `crypto_amount`: when any of them is set, the unset ones are sent as zero.
     pub crypto_currency: Option<String>,
     /// `crypto_amount:flags.3?long`
+    ///
+    /// Shares its flag bit with `crypto_currency`: when any of them is set, the unset ones are sent as zero.
     pub crypto_amount: Option<i64>,
     /// `message:flags.4?TextWithEntities`
     pub message: Option<crate::enums::TextWithEntities>,
@@ -13547,16 +13604,10 @@ impl crate::BareSerializable for MessageActionGiftCode {
         if self.boost_peer.is_some() {
             flags_flags |= 0x00000002_u32;
         }
-        if self.currency.is_some() {
+        if self.currency.is_some() || self.amount.is_some() {
             flags_flags |= 0x00000004_u32;
         }
-        if self.amount.is_some() {
-            flags_flags |= 0x00000004_u32;
-        }
-        if self.crypto_currency.is_some() {
-            flags_flags |= 0x00000008_u32;
-        }
-        if self.crypto_amount.is_some() {
+        if self.crypto_currency.is_some() || self.crypto_amount.is_some() {
             flags_flags |= 0x00000008_u32;
         }
         if self.message.is_some() {
@@ -13570,15 +13621,23 @@ impl crate::BareSerializable for MessageActionGiftCode {
         crate::Serializable::serialize(&self.slug, buf);
         if let Some(x) = &self.currency {
             crate::Serializable::serialize(x, buf);
+        } else if self.amount.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.amount {
             crate::Serializable::serialize(x, buf);
+        } else if self.currency.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.crypto_currency {
             crate::Serializable::serialize(x, buf);
+        } else if self.crypto_amount.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.crypto_amount {
             crate::Serializable::serialize(x, buf);
+        } else if self.crypto_currency.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.message {
             crate::Serializable::serialize(x, buf);
@@ -13935,8 +13994,12 @@ pub struct MessageActionGiftStars {
     /// `stars:long`
     pub stars: i64,
     /// `crypto_currency:flags.0?string`
+    ///
+    /// Shares its flag bit with `crypto_amount`: when any of them is set, the unset ones are sent as zero.
     pub crypto_currency: Option<String>,
     /// `crypto_amount:flags.0?long`
+    ///
+    /// Shares its flag bit with `crypto_currency`: when any of them is set, the unset ones are sent as zero.
     pub crypto_amount: Option<i64>,
     /// `transaction_id:flags.1?string`
     pub transaction_id: Option<String>,
@@ -13948,10 +14011,7 @@ impl crate::Identifiable for MessageActionGiftStars {
 impl crate::BareSerializable for MessageActionGiftStars {
     fn serialize_bare(&self, buf: &mut Vec<u8>) {
         let mut flags_flags: u32 = 0;
-        if self.crypto_currency.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.crypto_amount.is_some() {
+        if self.crypto_currency.is_some() || self.crypto_amount.is_some() {
             flags_flags |= 0x00000001_u32;
         }
         if self.transaction_id.is_some() {
@@ -13963,9 +14023,13 @@ impl crate::BareSerializable for MessageActionGiftStars {
         crate::Serializable::serialize(&self.stars, buf);
         if let Some(x) = &self.crypto_currency {
             crate::Serializable::serialize(x, buf);
+        } else if self.crypto_amount.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.crypto_amount {
             crate::Serializable::serialize(x, buf);
+        } else if self.crypto_currency.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.transaction_id {
             crate::Serializable::serialize(x, buf);
@@ -14123,8 +14187,12 @@ pub struct MessageActionStarGift {
     /// `from_id:flags.11?Peer`
     pub from_id: Option<crate::enums::Peer>,
     /// `peer:flags.12?Peer`
+    ///
+    /// Shares its flag bit with `saved_id`: sent only when all of them are set.
     pub peer: Option<crate::enums::Peer>,
     /// `saved_id:flags.12?long`
+    ///
+    /// Shares its flag bit with `peer`: sent only when all of them are set.
     pub saved_id: Option<i64>,
     /// `prepaid_upgrade_hash:flags.14?string`
     pub prepaid_upgrade_hash: Option<String>,
@@ -14184,10 +14252,7 @@ impl crate::BareSerializable for MessageActionStarGift {
         if self.from_id.is_some() {
             flags_flags |= 0x00000800_u32;
         }
-        if self.peer.is_some() {
-            flags_flags |= 0x00001000_u32;
-        }
-        if self.saved_id.is_some() {
+        if self.peer.is_some() && self.saved_id.is_some() {
             flags_flags |= 0x00001000_u32;
         }
         if self.prepaid_upgrade_hash.is_some() {
@@ -14219,11 +14284,15 @@ impl crate::BareSerializable for MessageActionStarGift {
         if let Some(x) = &self.from_id {
             crate::Serializable::serialize(x, buf);
         }
-        if let Some(x) = &self.peer {
-            crate::Serializable::serialize(x, buf);
+        if self.peer.is_some() && self.saved_id.is_some() {
+            if let Some(x) = &self.peer {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.saved_id {
-            crate::Serializable::serialize(x, buf);
+        if self.peer.is_some() && self.saved_id.is_some() {
+            if let Some(x) = &self.saved_id {
+                crate::Serializable::serialize(x, buf);
+            }
         }
         if let Some(x) = &self.prepaid_upgrade_hash {
             crate::Serializable::serialize(x, buf);
@@ -14416,8 +14485,12 @@ pub struct MessageActionStarGiftUnique {
     /// `from_id:flags.6?Peer`
     pub from_id: Option<crate::enums::Peer>,
     /// `peer:flags.7?Peer`
+    ///
+    /// Shares its flag bit with `saved_id`: sent only when all of them are set.
     pub peer: Option<crate::enums::Peer>,
     /// `saved_id:flags.7?long`
+    ///
+    /// Shares its flag bit with `peer`: sent only when all of them are set.
     pub saved_id: Option<i64>,
     /// `resale_amount:flags.8?StarsAmount`
     pub resale_amount: Option<crate::enums::StarsAmount>,
@@ -14475,10 +14548,7 @@ impl crate::BareSerializable for MessageActionStarGiftUnique {
         if self.from_id.is_some() {
             flags_flags |= 0x00000040_u32;
         }
-        if self.peer.is_some() {
-            flags_flags |= 0x00000080_u32;
-        }
-        if self.saved_id.is_some() {
+        if self.peer.is_some() && self.saved_id.is_some() {
             flags_flags |= 0x00000080_u32;
         }
         if self.resale_amount.is_some() {
@@ -14510,11 +14580,15 @@ impl crate::BareSerializable for MessageActionStarGiftUnique {
         if let Some(x) = &self.from_id {
             crate::Serializable::serialize(x, buf);
         }
-        if let Some(x) = &self.peer {
-            crate::Serializable::serialize(x, buf);
+        if self.peer.is_some() && self.saved_id.is_some() {
+            if let Some(x) = &self.peer {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.saved_id {
-            crate::Serializable::serialize(x, buf);
+        if self.peer.is_some() && self.saved_id.is_some() {
+            if let Some(x) = &self.saved_id {
+                crate::Serializable::serialize(x, buf);
+            }
         }
         if let Some(x) = &self.resale_amount {
             crate::Serializable::serialize(x, buf);
@@ -17328,12 +17402,20 @@ pub struct PeerSettings {
     /// `geo_distance:flags.6?int`
     pub geo_distance: Option<i32>,
     /// `request_chat_title:flags.9?string`
+    ///
+    /// Shares its flag bit with `request_chat_date`: when any of them is set, the unset ones are sent as zero.
     pub request_chat_title: Option<String>,
     /// `request_chat_date:flags.9?int`
+    ///
+    /// Shares its flag bit with `request_chat_title`: when any of them is set, the unset ones are sent as zero.
     pub request_chat_date: Option<i32>,
     /// `business_bot_id:flags.13?long`
+    ///
+    /// Shares its flag bit with `business_bot_manage_url`: when any of them is set, the unset ones are sent as zero.
     pub business_bot_id: Option<i64>,
     /// `business_bot_manage_url:flags.13?string`
+    ///
+    /// Shares its flag bit with `business_bot_id`: when any of them is set, the unset ones are sent as zero.
     pub business_bot_manage_url: Option<String>,
     /// `charge_paid_message_stars:flags.14?long`
     pub charge_paid_message_stars: Option<i64>,
@@ -17389,16 +17471,10 @@ impl crate::BareSerializable for PeerSettings {
         if self.geo_distance.is_some() {
             flags_flags |= 0x00000040_u32;
         }
-        if self.request_chat_title.is_some() {
+        if self.request_chat_title.is_some() || self.request_chat_date.is_some() {
             flags_flags |= 0x00000200_u32;
         }
-        if self.request_chat_date.is_some() {
-            flags_flags |= 0x00000200_u32;
-        }
-        if self.business_bot_id.is_some() {
-            flags_flags |= 0x00002000_u32;
-        }
-        if self.business_bot_manage_url.is_some() {
+        if self.business_bot_id.is_some() || self.business_bot_manage_url.is_some() {
             flags_flags |= 0x00002000_u32;
         }
         if self.charge_paid_message_stars.is_some() {
@@ -17422,15 +17498,23 @@ impl crate::BareSerializable for PeerSettings {
         }
         if let Some(x) = &self.request_chat_title {
             crate::Serializable::serialize(x, buf);
+        } else if self.request_chat_date.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.request_chat_date {
             crate::Serializable::serialize(x, buf);
+        } else if self.request_chat_title.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.business_bot_id {
             crate::Serializable::serialize(x, buf);
+        } else if self.business_bot_manage_url.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.business_bot_manage_url {
             crate::Serializable::serialize(x, buf);
+        } else if self.business_bot_id.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.charge_paid_message_stars {
             crate::Serializable::serialize(x, buf);
@@ -18109,8 +18193,12 @@ pub struct UserFull {
     /// `birthday:flags2.5?Birthday`
     pub birthday: Option<crate::enums::Birthday>,
     /// `personal_channel_id:flags2.6?long`
+    ///
+    /// Shares its flag bit with `personal_channel_message`: when any of them is set, the unset ones are sent as zero.
     pub personal_channel_id: Option<i64>,
     /// `personal_channel_message:flags2.6?int`
+    ///
+    /// Shares its flag bit with `personal_channel_id`: when any of them is set, the unset ones are sent as zero.
     pub personal_channel_message: Option<i32>,
     /// `stargifts_count:flags2.8?int`
     pub stargifts_count: Option<i32>,
@@ -18125,8 +18213,12 @@ pub struct UserFull {
     /// `stars_rating:flags2.17?StarsRating`
     pub stars_rating: Option<crate::enums::StarsRating>,
     /// `stars_my_pending_rating:flags2.18?StarsRating`
+    ///
+    /// Shares its flag bit with `stars_my_pending_rating_date`: sent only when all of them are set.
     pub stars_my_pending_rating: Option<crate::enums::StarsRating>,
     /// `stars_my_pending_rating_date:flags2.18?int`
+    ///
+    /// Shares its flag bit with `stars_my_pending_rating`: sent only when all of them are set.
     pub stars_my_pending_rating_date: Option<i32>,
     /// `main_tab:flags2.20?ProfileTab`
     pub main_tab: Option<crate::enums::ProfileTab>,
@@ -18265,10 +18357,8 @@ impl crate::BareSerializable for UserFull {
         if self.birthday.is_some() {
             flags_flags2 |= 0x00000020_u32;
         }
-        if self.personal_channel_id.is_some() {
-            flags_flags2 |= 0x00000040_u32;
-        }
-        if self.personal_channel_message.is_some() {
+        if self.personal_channel_id.is_some() || self.personal_channel_message.is_some()
+        {
             flags_flags2 |= 0x00000040_u32;
         }
         if self.stargifts_count.is_some() {
@@ -18289,10 +18379,9 @@ impl crate::BareSerializable for UserFull {
         if self.stars_rating.is_some() {
             flags_flags2 |= 0x00020000_u32;
         }
-        if self.stars_my_pending_rating.is_some() {
-            flags_flags2 |= 0x00040000_u32;
-        }
-        if self.stars_my_pending_rating_date.is_some() {
+        if self.stars_my_pending_rating.is_some()
+            && self.stars_my_pending_rating_date.is_some()
+        {
             flags_flags2 |= 0x00040000_u32;
         }
         if self.main_tab.is_some() {
@@ -18375,9 +18464,13 @@ impl crate::BareSerializable for UserFull {
         }
         if let Some(x) = &self.personal_channel_id {
             crate::Serializable::serialize(x, buf);
+        } else if self.personal_channel_message.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.personal_channel_message {
             crate::Serializable::serialize(x, buf);
+        } else if self.personal_channel_id.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.stargifts_count {
             crate::Serializable::serialize(x, buf);
@@ -18397,11 +18490,19 @@ impl crate::BareSerializable for UserFull {
         if let Some(x) = &self.stars_rating {
             crate::Serializable::serialize(x, buf);
         }
-        if let Some(x) = &self.stars_my_pending_rating {
-            crate::Serializable::serialize(x, buf);
+        if self.stars_my_pending_rating.is_some()
+            && self.stars_my_pending_rating_date.is_some()
+        {
+            if let Some(x) = &self.stars_my_pending_rating {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.stars_my_pending_rating_date {
-            crate::Serializable::serialize(x, buf);
+        if self.stars_my_pending_rating.is_some()
+            && self.stars_my_pending_rating_date.is_some()
+        {
+            if let Some(x) = &self.stars_my_pending_rating_date {
+                crate::Serializable::serialize(x, buf);
+            }
         }
         if let Some(x) = &self.main_tab {
             crate::Serializable::serialize(x, buf);
@@ -19798,10 +19899,16 @@ pub struct UpdateNewAuthorization {
     /// `hash:long`
     pub hash: i64,
     /// `date:flags.0?int`
+    ///
+    /// Shares its flag bit with `device`, `location`: when any of them is set, the unset ones are sent as zero.
     pub date: Option<i32>,
     /// `device:flags.0?string`
+    ///
+    /// Shares its flag bit with `date`, `location`: when any of them is set, the unset ones are sent as zero.
     pub device: Option<String>,
     /// `location:flags.0?string`
+    ///
+    /// Shares its flag bit with `date`, `device`: when any of them is set, the unset ones are sent as zero.
     pub location: Option<String>,
 }
 impl crate::Identifiable for UpdateNewAuthorization {
@@ -19814,25 +19921,25 @@ impl crate::BareSerializable for UpdateNewAuthorization {
         if self.unconfirmed {
             flags_flags |= 0x00000001_u32;
         }
-        if self.date.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.device.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.location.is_some() {
+        if self.date.is_some() || self.device.is_some() || self.location.is_some() {
             flags_flags |= 0x00000001_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
         crate::Serializable::serialize(&self.hash, buf);
         if let Some(x) = &self.date {
             crate::Serializable::serialize(x, buf);
+        } else if self.device.is_some() || self.location.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.device {
             crate::Serializable::serialize(x, buf);
+        } else if self.date.is_some() || self.location.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.location {
             crate::Serializable::serialize(x, buf);
+        } else if self.date.is_some() || self.device.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
     }
 }
@@ -22651,8 +22758,12 @@ impl crate::CanonicalJson for UpdateDialogUnreadMark {
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateMessagePoll {
     /// `peer:flags.1?Peer`
+    ///
+    /// Shares its flag bit with `msg_id`: sent only when all of them are set.
     pub peer: Option<crate::enums::Peer>,
     /// `msg_id:flags.1?int`
+    ///
+    /// Shares its flag bit with `peer`: sent only when all of them are set.
     pub msg_id: Option<i32>,
     /// `top_msg_id:flags.2?int`
     pub top_msg_id: Option<i32>,
@@ -22670,10 +22781,7 @@ impl crate::Identifiable for UpdateMessagePoll {
 impl crate::BareSerializable for UpdateMessagePoll {
     fn serialize_bare(&self, buf: &mut Vec<u8>) {
         let mut flags_flags: u32 = 0;
-        if self.peer.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.msg_id.is_some() {
+        if self.peer.is_some() && self.msg_id.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         if self.top_msg_id.is_some() {
@@ -22683,11 +22791,15 @@ impl crate::BareSerializable for UpdateMessagePoll {
             flags_flags |= 0x00000001_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
-        if let Some(x) = &self.peer {
-            crate::Serializable::serialize(x, buf);
+        if self.peer.is_some() && self.msg_id.is_some() {
+            if let Some(x) = &self.peer {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.msg_id {
-            crate::Serializable::serialize(x, buf);
+        if self.peer.is_some() && self.msg_id.is_some() {
+            if let Some(x) = &self.msg_id {
+                crate::Serializable::serialize(x, buf);
+            }
         }
         if let Some(x) = &self.top_msg_id {
             crate::Serializable::serialize(x, buf);
@@ -23468,8 +23580,12 @@ pub struct UpdateReadChannelDiscussionInbox {
     /// `read_max_id:int`
     pub read_max_id: i32,
     /// `broadcast_id:flags.0?long`
+    ///
+    /// Shares its flag bit with `broadcast_post`: when any of them is set, the unset ones are sent as zero.
     pub broadcast_id: Option<i64>,
     /// `broadcast_post:flags.0?int`
+    ///
+    /// Shares its flag bit with `broadcast_id`: when any of them is set, the unset ones are sent as zero.
     pub broadcast_post: Option<i32>,
 }
 impl crate::Identifiable for UpdateReadChannelDiscussionInbox {
@@ -23479,10 +23595,7 @@ impl crate::Identifiable for UpdateReadChannelDiscussionInbox {
 impl crate::BareSerializable for UpdateReadChannelDiscussionInbox {
     fn serialize_bare(&self, buf: &mut Vec<u8>) {
         let mut flags_flags: u32 = 0;
-        if self.broadcast_id.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.broadcast_post.is_some() {
+        if self.broadcast_id.is_some() || self.broadcast_post.is_some() {
             flags_flags |= 0x00000001_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -23491,9 +23604,13 @@ impl crate::BareSerializable for UpdateReadChannelDiscussionInbox {
         crate::Serializable::serialize(&self.read_max_id, buf);
         if let Some(x) = &self.broadcast_id {
             crate::Serializable::serialize(x, buf);
+        } else if self.broadcast_post.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.broadcast_post {
             crate::Serializable::serialize(x, buf);
+        } else if self.broadcast_id.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
     }
 }
@@ -27492,10 +27609,16 @@ pub struct UpdateNewBotConnection {
     /// `bot_id:long`
     pub bot_id: i64,
     /// `date:flags.1?int`
+    ///
+    /// Shares its flag bit with `device`, `location`: when any of them is set, the unset ones are sent as zero.
     pub date: Option<i32>,
     /// `device:flags.1?string`
+    ///
+    /// Shares its flag bit with `date`, `location`: when any of them is set, the unset ones are sent as zero.
     pub device: Option<String>,
     /// `location:flags.1?string`
+    ///
+    /// Shares its flag bit with `date`, `device`: when any of them is set, the unset ones are sent as zero.
     pub location: Option<String>,
 }
 impl crate::Identifiable for UpdateNewBotConnection {
@@ -27508,25 +27631,25 @@ impl crate::BareSerializable for UpdateNewBotConnection {
         if self.confirmed {
             flags_flags |= 0x00000001_u32;
         }
-        if self.date.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.device.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.location.is_some() {
+        if self.date.is_some() || self.device.is_some() || self.location.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
         crate::Serializable::serialize(&self.bot_id, buf);
         if let Some(x) = &self.date {
             crate::Serializable::serialize(x, buf);
+        } else if self.device.is_some() || self.location.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.device {
             crate::Serializable::serialize(x, buf);
+        } else if self.date.is_some() || self.location.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.location {
             crate::Serializable::serialize(x, buf);
+        } else if self.date.is_some() || self.device.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
     }
 }
@@ -29279,10 +29402,16 @@ pub struct Config {
     /// `webfile_dc_id:int`
     pub webfile_dc_id: i32,
     /// `suggested_lang_code:flags.2?string`
+    ///
+    /// Shares its flag bit with `lang_pack_version`, `base_lang_pack_version`: when any of them is set, the unset ones are sent as zero.
     pub suggested_lang_code: Option<String>,
     /// `lang_pack_version:flags.2?int`
+    ///
+    /// Shares its flag bit with `suggested_lang_code`, `base_lang_pack_version`: when any of them is set, the unset ones are sent as zero.
     pub lang_pack_version: Option<i32>,
     /// `base_lang_pack_version:flags.2?int`
+    ///
+    /// Shares its flag bit with `suggested_lang_code`, `lang_pack_version`: when any of them is set, the unset ones are sent as zero.
     pub base_lang_pack_version: Option<i32>,
     /// `reactions_default:flags.15?Reaction`
     pub reactions_default: Option<crate::enums::Reaction>,
@@ -29329,13 +29458,9 @@ impl crate::BareSerializable for Config {
         if self.static_maps_provider.is_some() {
             flags_flags |= 0x00001000_u32;
         }
-        if self.suggested_lang_code.is_some() {
-            flags_flags |= 0x00000004_u32;
-        }
-        if self.lang_pack_version.is_some() {
-            flags_flags |= 0x00000004_u32;
-        }
-        if self.base_lang_pack_version.is_some() {
+        if self.suggested_lang_code.is_some() || self.lang_pack_version.is_some()
+            || self.base_lang_pack_version.is_some()
+        {
             flags_flags |= 0x00000004_u32;
         }
         if self.reactions_default.is_some() {
@@ -29403,12 +29528,23 @@ impl crate::BareSerializable for Config {
         crate::Serializable::serialize(&self.webfile_dc_id, buf);
         if let Some(x) = &self.suggested_lang_code {
             crate::Serializable::serialize(x, buf);
+        } else if self.lang_pack_version.is_some()
+            || self.base_lang_pack_version.is_some()
+        {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.lang_pack_version {
             crate::Serializable::serialize(x, buf);
+        } else if self.suggested_lang_code.is_some()
+            || self.base_lang_pack_version.is_some()
+        {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.base_lang_pack_version {
             crate::Serializable::serialize(x, buf);
+        } else if self.suggested_lang_code.is_some() || self.lang_pack_version.is_some()
+        {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.reactions_default {
             crate::Serializable::serialize(x, buf);
@@ -33699,12 +33835,20 @@ pub struct WebPage {
     /// `photo:flags.4?Photo`
     pub photo: Option<crate::enums::Photo>,
     /// `embed_url:flags.5?string`
+    ///
+    /// Shares its flag bit with `embed_type`: when any of them is set, the unset ones are sent as zero.
     pub embed_url: Option<String>,
     /// `embed_type:flags.5?string`
+    ///
+    /// Shares its flag bit with `embed_url`: when any of them is set, the unset ones are sent as zero.
     pub embed_type: Option<String>,
     /// `embed_width:flags.6?int`
+    ///
+    /// Shares its flag bit with `embed_height`: when any of them is set, the unset ones are sent as zero.
     pub embed_width: Option<i32>,
     /// `embed_height:flags.6?int`
+    ///
+    /// Shares its flag bit with `embed_width`: when any of them is set, the unset ones are sent as zero.
     pub embed_height: Option<i32>,
     /// `duration:flags.7?int`
     pub duration: Option<i32>,
@@ -33745,16 +33889,10 @@ impl crate::BareSerializable for WebPage {
         if self.photo.is_some() {
             flags_flags |= 0x00000010_u32;
         }
-        if self.embed_url.is_some() {
+        if self.embed_url.is_some() || self.embed_type.is_some() {
             flags_flags |= 0x00000020_u32;
         }
-        if self.embed_type.is_some() {
-            flags_flags |= 0x00000020_u32;
-        }
-        if self.embed_width.is_some() {
-            flags_flags |= 0x00000040_u32;
-        }
-        if self.embed_height.is_some() {
+        if self.embed_width.is_some() || self.embed_height.is_some() {
             flags_flags |= 0x00000040_u32;
         }
         if self.duration.is_some() {
@@ -33794,15 +33932,23 @@ impl crate::BareSerializable for WebPage {
         }
         if let Some(x) = &self.embed_url {
             crate::Serializable::serialize(x, buf);
+        } else if self.embed_type.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.embed_type {
             crate::Serializable::serialize(x, buf);
+        } else if self.embed_url.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.embed_width {
             crate::Serializable::serialize(x, buf);
+        } else if self.embed_height.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.embed_height {
             crate::Serializable::serialize(x, buf);
+        } else if self.embed_width.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.duration {
             crate::Serializable::serialize(x, buf);
@@ -35129,10 +35275,16 @@ pub struct StickerSet {
     /// `short_name:string`
     pub short_name: String,
     /// `thumbs:flags.4?Vector<PhotoSize>`
+    ///
+    /// Shares its flag bit with `thumb_dc_id`, `thumb_version`: when any of them is set, the unset ones are sent as zero.
     pub thumbs: Option<Vec<crate::enums::PhotoSize>>,
     /// `thumb_dc_id:flags.4?int`
+    ///
+    /// Shares its flag bit with `thumbs`, `thumb_version`: when any of them is set, the unset ones are sent as zero.
     pub thumb_dc_id: Option<i32>,
     /// `thumb_version:flags.4?int`
+    ///
+    /// Shares its flag bit with `thumbs`, `thumb_dc_id`: when any of them is set, the unset ones are sent as zero.
     pub thumb_version: Option<i32>,
     /// `thumb_document_id:flags.8?long`
     pub thumb_document_id: Option<i64>,
@@ -35172,13 +35324,9 @@ impl crate::BareSerializable for StickerSet {
         if self.installed_date.is_some() {
             flags_flags |= 0x00000001_u32;
         }
-        if self.thumbs.is_some() {
-            flags_flags |= 0x00000010_u32;
-        }
-        if self.thumb_dc_id.is_some() {
-            flags_flags |= 0x00000010_u32;
-        }
-        if self.thumb_version.is_some() {
+        if self.thumbs.is_some() || self.thumb_dc_id.is_some()
+            || self.thumb_version.is_some()
+        {
             flags_flags |= 0x00000010_u32;
         }
         if self.thumb_document_id.is_some() {
@@ -35201,12 +35349,21 @@ impl crate::BareSerializable for StickerSet {
                     crate::Serializable::serialize(x, buf);
                 }
             }
+        } else if self.thumb_dc_id.is_some() || self.thumb_version.is_some() {
+            {
+                crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                crate::serialize::write_len(buf, 0);
+            }
         }
         if let Some(x) = &self.thumb_dc_id {
             crate::Serializable::serialize(x, buf);
+        } else if self.thumbs.is_some() || self.thumb_version.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.thumb_version {
             crate::Serializable::serialize(x, buf);
+        } else if self.thumbs.is_some() || self.thumb_dc_id.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.thumb_document_id {
             crate::Serializable::serialize(x, buf);
@@ -40202,8 +40359,12 @@ pub struct MessageFwdHeader {
     /// `post_author:flags.3?string`
     pub post_author: Option<String>,
     /// `saved_from_peer:flags.4?Peer`
+    ///
+    /// Shares its flag bit with `saved_from_msg_id`: sent only when all of them are set.
     pub saved_from_peer: Option<crate::enums::Peer>,
     /// `saved_from_msg_id:flags.4?int`
+    ///
+    /// Shares its flag bit with `saved_from_peer`: sent only when all of them are set.
     pub saved_from_msg_id: Option<i32>,
     /// `saved_from_id:flags.8?Peer`
     pub saved_from_id: Option<crate::enums::Peer>,
@@ -40239,10 +40400,7 @@ impl crate::BareSerializable for MessageFwdHeader {
         if self.post_author.is_some() {
             flags_flags |= 0x00000008_u32;
         }
-        if self.saved_from_peer.is_some() {
-            flags_flags |= 0x00000010_u32;
-        }
-        if self.saved_from_msg_id.is_some() {
+        if self.saved_from_peer.is_some() && self.saved_from_msg_id.is_some() {
             flags_flags |= 0x00000010_u32;
         }
         if self.saved_from_id.is_some() {
@@ -40271,11 +40429,15 @@ impl crate::BareSerializable for MessageFwdHeader {
         if let Some(x) = &self.post_author {
             crate::Serializable::serialize(x, buf);
         }
-        if let Some(x) = &self.saved_from_peer {
-            crate::Serializable::serialize(x, buf);
+        if self.saved_from_peer.is_some() && self.saved_from_msg_id.is_some() {
+            if let Some(x) = &self.saved_from_peer {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.saved_from_msg_id {
-            crate::Serializable::serialize(x, buf);
+        if self.saved_from_peer.is_some() && self.saved_from_msg_id.is_some() {
+            if let Some(x) = &self.saved_from_msg_id {
+                crate::Serializable::serialize(x, buf);
+            }
         }
         if let Some(x) = &self.saved_from_id {
             crate::Serializable::serialize(x, buf);
@@ -43276,8 +43438,12 @@ pub struct PageBlockPhoto {
     /// `caption:PageCaption`
     pub caption: crate::enums::PageCaption,
     /// `url:flags.0?string`
+    ///
+    /// Shares its flag bit with `webpage_id`: when any of them is set, the unset ones are sent as zero.
     pub url: Option<String>,
     /// `webpage_id:flags.0?long`
+    ///
+    /// Shares its flag bit with `url`: when any of them is set, the unset ones are sent as zero.
     pub webpage_id: Option<i64>,
 }
 impl crate::Identifiable for PageBlockPhoto {
@@ -43290,10 +43456,7 @@ impl crate::BareSerializable for PageBlockPhoto {
         if self.spoiler {
             flags_flags |= 0x00000002_u32;
         }
-        if self.url.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.webpage_id.is_some() {
+        if self.url.is_some() || self.webpage_id.is_some() {
             flags_flags |= 0x00000001_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -43301,9 +43464,13 @@ impl crate::BareSerializable for PageBlockPhoto {
         crate::Serializable::serialize(&self.caption, buf);
         if let Some(x) = &self.url {
             crate::Serializable::serialize(x, buf);
+        } else if self.webpage_id.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.webpage_id {
             crate::Serializable::serialize(x, buf);
+        } else if self.url.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
     }
 }
@@ -43469,8 +43636,12 @@ pub struct PageBlockEmbed {
     /// `poster_photo_id:flags.4?long`
     pub poster_photo_id: Option<i64>,
     /// `w:flags.5?int`
+    ///
+    /// Shares its flag bit with `h`: when any of them is set, the unset ones are sent as zero.
     pub w: Option<i32>,
     /// `h:flags.5?int`
+    ///
+    /// Shares its flag bit with `w`: when any of them is set, the unset ones are sent as zero.
     pub h: Option<i32>,
     /// `caption:PageCaption`
     pub caption: crate::enums::PageCaption,
@@ -43497,10 +43668,7 @@ impl crate::BareSerializable for PageBlockEmbed {
         if self.poster_photo_id.is_some() {
             flags_flags |= 0x00000010_u32;
         }
-        if self.w.is_some() {
-            flags_flags |= 0x00000020_u32;
-        }
-        if self.h.is_some() {
+        if self.w.is_some() || self.h.is_some() {
             flags_flags |= 0x00000020_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -43515,9 +43683,13 @@ impl crate::BareSerializable for PageBlockEmbed {
         }
         if let Some(x) = &self.w {
             crate::Serializable::serialize(x, buf);
+        } else if self.h.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.h {
             crate::Serializable::serialize(x, buf);
+        } else if self.w.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         crate::Serializable::serialize(&self.caption, buf);
     }
@@ -44962,8 +45134,12 @@ pub struct Invoice {
     /// `prices:Vector<LabeledPrice>`
     pub prices: Vec<crate::enums::LabeledPrice>,
     /// `max_tip_amount:flags.8?long`
+    ///
+    /// Shares its flag bit with `suggested_tip_amounts`: when any of them is set, the unset ones are sent as zero.
     pub max_tip_amount: Option<i64>,
     /// `suggested_tip_amounts:flags.8?Vector<long>`
+    ///
+    /// Shares its flag bit with `max_tip_amount`: when any of them is set, the unset ones are sent as zero.
     pub suggested_tip_amounts: Option<Vec<i64>>,
     /// `terms_url:flags.10?string`
     pub terms_url: Option<String>,
@@ -45004,10 +45180,7 @@ impl crate::BareSerializable for Invoice {
         if self.recurring {
             flags_flags |= 0x00000200_u32;
         }
-        if self.max_tip_amount.is_some() {
-            flags_flags |= 0x00000100_u32;
-        }
-        if self.suggested_tip_amounts.is_some() {
+        if self.max_tip_amount.is_some() || self.suggested_tip_amounts.is_some() {
             flags_flags |= 0x00000100_u32;
         }
         if self.terms_url.is_some() {
@@ -45028,6 +45201,8 @@ impl crate::BareSerializable for Invoice {
         }
         if let Some(x) = &self.max_tip_amount {
             crate::Serializable::serialize(x, buf);
+        } else if self.suggested_tip_amounts.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.suggested_tip_amounts {
             {
@@ -45037,6 +45212,11 @@ impl crate::BareSerializable for Invoice {
                 for x in v.iter() {
                     crate::Serializable::serialize(x, buf);
                 }
+            }
+        } else if self.max_tip_amount.is_some() {
+            {
+                crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                crate::serialize::write_len(buf, 0);
             }
         }
         if let Some(x) = &self.terms_url {
@@ -45737,8 +45917,12 @@ pub struct InputWebFileAudioAlbumThumbLocation {
     /// `document:flags.0?InputDocument`
     pub document: Option<crate::enums::InputDocument>,
     /// `title:flags.1?string`
+    ///
+    /// Shares its flag bit with `performer`: when any of them is set, the unset ones are sent as zero.
     pub title: Option<String>,
     /// `performer:flags.1?string`
+    ///
+    /// Shares its flag bit with `title`: when any of them is set, the unset ones are sent as zero.
     pub performer: Option<String>,
 }
 impl crate::Identifiable for InputWebFileAudioAlbumThumbLocation {
@@ -45754,10 +45938,7 @@ impl crate::BareSerializable for InputWebFileAudioAlbumThumbLocation {
         if self.document.is_some() {
             flags_flags |= 0x00000001_u32;
         }
-        if self.title.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.performer.is_some() {
+        if self.title.is_some() || self.performer.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -45766,9 +45947,13 @@ impl crate::BareSerializable for InputWebFileAudioAlbumThumbLocation {
         }
         if let Some(x) = &self.title {
             crate::Serializable::serialize(x, buf);
+        } else if self.performer.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.performer {
             crate::Serializable::serialize(x, buf);
+        } else if self.title.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
     }
 }
@@ -53504,8 +53689,12 @@ pub struct PollAnswer {
     /// `media:flags.0?MessageMedia`
     pub media: Option<crate::enums::MessageMedia>,
     /// `added_by:flags.1?Peer`
+    ///
+    /// Shares its flag bit with `date`: sent only when all of them are set.
     pub added_by: Option<crate::enums::Peer>,
     /// `date:flags.1?int`
+    ///
+    /// Shares its flag bit with `added_by`: sent only when all of them are set.
     pub date: Option<i32>,
 }
 impl crate::Identifiable for PollAnswer {
@@ -53518,10 +53707,7 @@ impl crate::BareSerializable for PollAnswer {
         if self.media.is_some() {
             flags_flags |= 0x00000001_u32;
         }
-        if self.added_by.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.date.is_some() {
+        if self.added_by.is_some() && self.date.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -53530,11 +53716,15 @@ impl crate::BareSerializable for PollAnswer {
         if let Some(x) = &self.media {
             crate::Serializable::serialize(x, buf);
         }
-        if let Some(x) = &self.added_by {
-            crate::Serializable::serialize(x, buf);
+        if self.added_by.is_some() && self.date.is_some() {
+            if let Some(x) = &self.added_by {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.date {
-            crate::Serializable::serialize(x, buf);
+        if self.added_by.is_some() && self.date.is_some() {
+            if let Some(x) = &self.date {
+                crate::Serializable::serialize(x, buf);
+            }
         }
     }
 }
@@ -53877,8 +54067,12 @@ pub struct PollAnswerVoters {
     /// `option:bytes`
     pub option: Vec<u8>,
     /// `voters:flags.2?int`
+    ///
+    /// Shares its flag bit with `recent_voters`: when any of them is set, the unset ones are sent as zero.
     pub voters: Option<i32>,
     /// `recent_voters:flags.2?Vector<Peer>`
+    ///
+    /// Shares its flag bit with `voters`: when any of them is set, the unset ones are sent as zero.
     pub recent_voters: Option<Vec<crate::enums::Peer>>,
 }
 impl crate::Identifiable for PollAnswerVoters {
@@ -53894,16 +54088,15 @@ impl crate::BareSerializable for PollAnswerVoters {
         if self.correct {
             flags_flags |= 0x00000002_u32;
         }
-        if self.voters.is_some() {
-            flags_flags |= 0x00000004_u32;
-        }
-        if self.recent_voters.is_some() {
+        if self.voters.is_some() || self.recent_voters.is_some() {
             flags_flags |= 0x00000004_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
         crate::serialize::write_bytes(buf, &self.option);
         if let Some(x) = &self.voters {
             crate::Serializable::serialize(x, buf);
+        } else if self.recent_voters.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.recent_voters {
             {
@@ -53913,6 +54106,11 @@ impl crate::BareSerializable for PollAnswerVoters {
                 for x in v.iter() {
                     crate::Serializable::serialize(x, buf);
                 }
+            }
+        } else if self.voters.is_some() {
+            {
+                crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                crate::serialize::write_len(buf, 0);
             }
         }
     }
@@ -53986,8 +54184,12 @@ pub struct PollResults {
     /// `recent_voters:flags.3?Vector<Peer>`
     pub recent_voters: Option<Vec<crate::enums::Peer>>,
     /// `solution:flags.4?string`
+    ///
+    /// Shares its flag bit with `solution_entities`: when any of them is set, the unset ones are sent as zero.
     pub solution: Option<String>,
     /// `solution_entities:flags.4?Vector<MessageEntity>`
+    ///
+    /// Shares its flag bit with `solution`: when any of them is set, the unset ones are sent as zero.
     pub solution_entities: Option<Vec<crate::enums::MessageEntity>>,
     /// `solution_media:flags.5?MessageMedia`
     pub solution_media: Option<crate::enums::MessageMedia>,
@@ -54017,10 +54219,7 @@ impl crate::BareSerializable for PollResults {
         if self.recent_voters.is_some() {
             flags_flags |= 0x00000008_u32;
         }
-        if self.solution.is_some() {
-            flags_flags |= 0x00000010_u32;
-        }
-        if self.solution_entities.is_some() {
+        if self.solution.is_some() || self.solution_entities.is_some() {
             flags_flags |= 0x00000010_u32;
         }
         if self.solution_media.is_some() {
@@ -54052,6 +54251,8 @@ impl crate::BareSerializable for PollResults {
         }
         if let Some(x) = &self.solution {
             crate::Serializable::serialize(x, buf);
+        } else if self.solution_entities.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.solution_entities {
             {
@@ -54061,6 +54262,11 @@ impl crate::BareSerializable for PollResults {
                 for x in v.iter() {
                     crate::Serializable::serialize(x, buf);
                 }
+            }
+        } else if self.solution.is_some() {
+            {
+                crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                crate::serialize::write_len(buf, 0);
             }
         }
         if let Some(x) = &self.solution_media {
@@ -54799,8 +55005,12 @@ pub struct CodeSettings {
     /// `logout_tokens:flags.6?Vector<bytes>`
     pub logout_tokens: Option<Vec<Vec<u8>>>,
     /// `token:flags.8?string`
+    ///
+    /// Shares its flag bit with `app_sandbox`: when any of them is set, the unset ones are sent as zero.
     pub token: Option<String>,
     /// `app_sandbox:flags.8?Bool`
+    ///
+    /// Shares its flag bit with `token`: when any of them is set, the unset ones are sent as zero.
     pub app_sandbox: Option<bool>,
 }
 impl crate::Identifiable for CodeSettings {
@@ -54831,10 +55041,7 @@ impl crate::BareSerializable for CodeSettings {
         if self.logout_tokens.is_some() {
             flags_flags |= 0x00000040_u32;
         }
-        if self.token.is_some() {
-            flags_flags |= 0x00000100_u32;
-        }
-        if self.app_sandbox.is_some() {
+        if self.token.is_some() || self.app_sandbox.is_some() {
             flags_flags |= 0x00000100_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -54850,9 +55057,13 @@ impl crate::BareSerializable for CodeSettings {
         }
         if let Some(x) = &self.token {
             crate::Serializable::serialize(x, buf);
+        } else if self.app_sandbox.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.app_sandbox {
             crate::Serializable::serialize(x, buf);
+        } else if self.token.is_some() {
+            crate::Serializable::serialize(&false, buf);
         }
     }
 }
@@ -54937,6 +55148,8 @@ pub struct WallPaperSettings {
     /// `background_color:flags.0?int`
     pub background_color: Option<i32>,
     /// `second_background_color:flags.4?int`
+    ///
+    /// Shares its flag bit with `rotation`: when any of them is set, the unset ones are sent as zero.
     pub second_background_color: Option<i32>,
     /// `third_background_color:flags.5?int`
     pub third_background_color: Option<i32>,
@@ -54945,6 +55158,8 @@ pub struct WallPaperSettings {
     /// `intensity:flags.3?int`
     pub intensity: Option<i32>,
     /// `rotation:flags.4?int`
+    ///
+    /// Shares its flag bit with `second_background_color`: when any of them is set, the unset ones are sent as zero.
     pub rotation: Option<i32>,
     /// `emoticon:flags.7?string`
     pub emoticon: Option<String>,
@@ -54965,7 +55180,7 @@ impl crate::BareSerializable for WallPaperSettings {
         if self.background_color.is_some() {
             flags_flags |= 0x00000001_u32;
         }
-        if self.second_background_color.is_some() {
+        if self.second_background_color.is_some() || self.rotation.is_some() {
             flags_flags |= 0x00000010_u32;
         }
         if self.third_background_color.is_some() {
@@ -54977,9 +55192,6 @@ impl crate::BareSerializable for WallPaperSettings {
         if self.intensity.is_some() {
             flags_flags |= 0x00000008_u32;
         }
-        if self.rotation.is_some() {
-            flags_flags |= 0x00000010_u32;
-        }
         if self.emoticon.is_some() {
             flags_flags |= 0x00000080_u32;
         }
@@ -54989,6 +55201,8 @@ impl crate::BareSerializable for WallPaperSettings {
         }
         if let Some(x) = &self.second_background_color {
             crate::Serializable::serialize(x, buf);
+        } else if self.rotation.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.third_background_color {
             crate::Serializable::serialize(x, buf);
@@ -55001,6 +55215,8 @@ impl crate::BareSerializable for WallPaperSettings {
         }
         if let Some(x) = &self.rotation {
             crate::Serializable::serialize(x, buf);
+        } else if self.second_background_color.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.emoticon {
             crate::Serializable::serialize(x, buf);
@@ -55626,12 +55842,20 @@ pub struct UrlAuthResultRequest {
     /// `domain:string`
     pub domain: String,
     /// `browser:flags.2?string`
+    ///
+    /// Shares its flag bit with `platform`, `ip`, `region`: when any of them is set, the unset ones are sent as zero.
     pub browser: Option<String>,
     /// `platform:flags.2?string`
+    ///
+    /// Shares its flag bit with `browser`, `ip`, `region`: when any of them is set, the unset ones are sent as zero.
     pub platform: Option<String>,
     /// `ip:flags.2?string`
+    ///
+    /// Shares its flag bit with `browser`, `platform`, `region`: when any of them is set, the unset ones are sent as zero.
     pub ip: Option<String>,
     /// `region:flags.2?string`
+    ///
+    /// Shares its flag bit with `browser`, `platform`, `ip`: when any of them is set, the unset ones are sent as zero.
     pub region: Option<String>,
     /// `match_codes:flags.3?Vector<string>`
     pub match_codes: Option<Vec<String>>,
@@ -55659,16 +55883,9 @@ impl crate::BareSerializable for UrlAuthResultRequest {
         if self.is_app {
             flags_flags |= 0x00000040_u32;
         }
-        if self.browser.is_some() {
-            flags_flags |= 0x00000004_u32;
-        }
-        if self.platform.is_some() {
-            flags_flags |= 0x00000004_u32;
-        }
-        if self.ip.is_some() {
-            flags_flags |= 0x00000004_u32;
-        }
-        if self.region.is_some() {
+        if self.browser.is_some() || self.platform.is_some() || self.ip.is_some()
+            || self.region.is_some()
+        {
             flags_flags |= 0x00000004_u32;
         }
         if self.match_codes.is_some() {
@@ -55685,15 +55902,26 @@ impl crate::BareSerializable for UrlAuthResultRequest {
         crate::Serializable::serialize(&self.domain, buf);
         if let Some(x) = &self.browser {
             crate::Serializable::serialize(x, buf);
+        } else if self.platform.is_some() || self.ip.is_some() || self.region.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.platform {
             crate::Serializable::serialize(x, buf);
+        } else if self.browser.is_some() || self.ip.is_some() || self.region.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.ip {
             crate::Serializable::serialize(x, buf);
+        } else if self.browser.is_some() || self.platform.is_some()
+            || self.region.is_some()
+        {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.region {
             crate::Serializable::serialize(x, buf);
+        } else if self.browser.is_some() || self.platform.is_some() || self.ip.is_some()
+        {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.match_codes {
             {
@@ -56432,8 +56660,12 @@ pub struct InputThemeSettings {
     /// `message_colors:flags.0?Vector<int>`
     pub message_colors: Option<Vec<i32>>,
     /// `wallpaper:flags.1?InputWallPaper`
+    ///
+    /// Shares its flag bit with `wallpaper_settings`: sent only when all of them are set.
     pub wallpaper: Option<crate::enums::InputWallPaper>,
     /// `wallpaper_settings:flags.1?WallPaperSettings`
+    ///
+    /// Shares its flag bit with `wallpaper`: sent only when all of them are set.
     pub wallpaper_settings: Option<crate::enums::WallPaperSettings>,
 }
 impl crate::Identifiable for InputThemeSettings {
@@ -56452,10 +56684,7 @@ impl crate::BareSerializable for InputThemeSettings {
         if self.message_colors.is_some() {
             flags_flags |= 0x00000001_u32;
         }
-        if self.wallpaper.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.wallpaper_settings.is_some() {
+        if self.wallpaper.is_some() && self.wallpaper_settings.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -56474,11 +56703,15 @@ impl crate::BareSerializable for InputThemeSettings {
                 }
             }
         }
-        if let Some(x) = &self.wallpaper {
-            crate::Serializable::serialize(x, buf);
+        if self.wallpaper.is_some() && self.wallpaper_settings.is_some() {
+            if let Some(x) = &self.wallpaper {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.wallpaper_settings {
-            crate::Serializable::serialize(x, buf);
+        if self.wallpaper.is_some() && self.wallpaper_settings.is_some() {
+            if let Some(x) = &self.wallpaper_settings {
+                crate::Serializable::serialize(x, buf);
+            }
         }
     }
 }
@@ -60158,8 +60391,12 @@ pub struct SponsoredMessage {
     /// `additional_info:flags.8?string`
     pub additional_info: Option<String>,
     /// `min_display_duration:flags.15?int`
+    ///
+    /// Shares its flag bit with `max_display_duration`: when any of them is set, the unset ones are sent as zero.
     pub min_display_duration: Option<i32>,
     /// `max_display_duration:flags.15?int`
+    ///
+    /// Shares its flag bit with `min_display_duration`: when any of them is set, the unset ones are sent as zero.
     pub max_display_duration: Option<i32>,
 }
 impl crate::Identifiable for SponsoredMessage {
@@ -60193,10 +60430,7 @@ impl crate::BareSerializable for SponsoredMessage {
         if self.additional_info.is_some() {
             flags_flags |= 0x00000100_u32;
         }
-        if self.min_display_duration.is_some() {
-            flags_flags |= 0x00008000_u32;
-        }
-        if self.max_display_duration.is_some() {
+        if self.min_display_duration.is_some() || self.max_display_duration.is_some() {
             flags_flags |= 0x00008000_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -60232,9 +60466,13 @@ impl crate::BareSerializable for SponsoredMessage {
         }
         if let Some(x) = &self.min_display_duration {
             crate::Serializable::serialize(x, buf);
+        } else if self.max_display_duration.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.max_display_duration {
             crate::Serializable::serialize(x, buf);
+        } else if self.min_display_duration.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
     }
 }
@@ -60689,8 +60927,12 @@ pub struct AvailableReaction {
     /// `effect_animation:Document`
     pub effect_animation: crate::enums::Document,
     /// `around_animation:flags.1?Document`
+    ///
+    /// Shares its flag bit with `center_icon`: sent only when all of them are set.
     pub around_animation: Option<crate::enums::Document>,
     /// `center_icon:flags.1?Document`
+    ///
+    /// Shares its flag bit with `around_animation`: sent only when all of them are set.
     pub center_icon: Option<crate::enums::Document>,
 }
 impl crate::Identifiable for AvailableReaction {
@@ -60706,10 +60948,7 @@ impl crate::BareSerializable for AvailableReaction {
         if self.premium {
             flags_flags |= 0x00000004_u32;
         }
-        if self.around_animation.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.center_icon.is_some() {
+        if self.around_animation.is_some() && self.center_icon.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -60720,11 +60959,15 @@ impl crate::BareSerializable for AvailableReaction {
         crate::Serializable::serialize(&self.select_animation, buf);
         crate::Serializable::serialize(&self.activate_animation, buf);
         crate::Serializable::serialize(&self.effect_animation, buf);
-        if let Some(x) = &self.around_animation {
-            crate::Serializable::serialize(x, buf);
+        if self.around_animation.is_some() && self.center_icon.is_some() {
+            if let Some(x) = &self.around_animation {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.center_icon {
-            crate::Serializable::serialize(x, buf);
+        if self.around_animation.is_some() && self.center_icon.is_some() {
+            if let Some(x) = &self.center_icon {
+                crate::Serializable::serialize(x, buf);
+            }
         }
     }
 }
@@ -64076,8 +64319,12 @@ impl crate::CanonicalJson for SendAsPeer {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageExtendedMediaPreview {
     /// `w:flags.0?int`
+    ///
+    /// Shares its flag bit with `h`: when any of them is set, the unset ones are sent as zero.
     pub w: Option<i32>,
     /// `h:flags.0?int`
+    ///
+    /// Shares its flag bit with `w`: when any of them is set, the unset ones are sent as zero.
     pub h: Option<i32>,
     /// `thumb:flags.1?PhotoSize`
     pub thumb: Option<crate::enums::PhotoSize>,
@@ -64091,10 +64338,7 @@ impl crate::Identifiable for MessageExtendedMediaPreview {
 impl crate::BareSerializable for MessageExtendedMediaPreview {
     fn serialize_bare(&self, buf: &mut Vec<u8>) {
         let mut flags_flags: u32 = 0;
-        if self.w.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.h.is_some() {
+        if self.w.is_some() || self.h.is_some() {
             flags_flags |= 0x00000001_u32;
         }
         if self.thumb.is_some() {
@@ -64106,9 +64350,13 @@ impl crate::BareSerializable for MessageExtendedMediaPreview {
         crate::Serializable::serialize(&flags_flags, buf);
         if let Some(x) = &self.w {
             crate::Serializable::serialize(x, buf);
+        } else if self.h.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.h {
             crate::Serializable::serialize(x, buf);
+        } else if self.w.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.thumb {
             crate::Serializable::serialize(x, buf);
@@ -70820,8 +71068,12 @@ pub struct RequestedPeerUser {
     /// `user_id:long`
     pub user_id: i64,
     /// `first_name:flags.0?string`
+    ///
+    /// Shares its flag bit with `last_name`: when any of them is set, the unset ones are sent as zero.
     pub first_name: Option<String>,
     /// `last_name:flags.0?string`
+    ///
+    /// Shares its flag bit with `first_name`: when any of them is set, the unset ones are sent as zero.
     pub last_name: Option<String>,
     /// `username:flags.1?string`
     pub username: Option<String>,
@@ -70835,10 +71087,7 @@ impl crate::Identifiable for RequestedPeerUser {
 impl crate::BareSerializable for RequestedPeerUser {
     fn serialize_bare(&self, buf: &mut Vec<u8>) {
         let mut flags_flags: u32 = 0;
-        if self.first_name.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.last_name.is_some() {
+        if self.first_name.is_some() || self.last_name.is_some() {
             flags_flags |= 0x00000001_u32;
         }
         if self.username.is_some() {
@@ -70851,9 +71100,13 @@ impl crate::BareSerializable for RequestedPeerUser {
         crate::Serializable::serialize(&self.user_id, buf);
         if let Some(x) = &self.first_name {
             crate::Serializable::serialize(x, buf);
+        } else if self.last_name.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.last_name {
             crate::Serializable::serialize(x, buf);
+        } else if self.first_name.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.username {
             crate::Serializable::serialize(x, buf);
@@ -71349,8 +71602,12 @@ pub struct FactCheck {
     /// `need_check:flags.0?true`
     pub need_check: bool,
     /// `country:flags.1?string`
+    ///
+    /// Shares its flag bit with `text`: sent only when all of them are set.
     pub country: Option<String>,
     /// `text:flags.1?TextWithEntities`
+    ///
+    /// Shares its flag bit with `country`: sent only when all of them are set.
     pub text: Option<crate::enums::TextWithEntities>,
     /// `hash:long`
     pub hash: i64,
@@ -71365,18 +71622,19 @@ impl crate::BareSerializable for FactCheck {
         if self.need_check {
             flags_flags |= 0x00000001_u32;
         }
-        if self.country.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.text.is_some() {
+        if self.country.is_some() && self.text.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
-        if let Some(x) = &self.country {
-            crate::Serializable::serialize(x, buf);
+        if self.country.is_some() && self.text.is_some() {
+            if let Some(x) = &self.country {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.text {
-            crate::Serializable::serialize(x, buf);
+        if self.country.is_some() && self.text.is_some() {
+            if let Some(x) = &self.text {
+                crate::Serializable::serialize(x, buf);
+            }
         }
         crate::Serializable::serialize(&self.hash, buf);
     }
@@ -71744,8 +72002,12 @@ pub struct StarsTransaction {
     /// `photo:flags.2?WebDocument`
     pub photo: Option<crate::enums::WebDocument>,
     /// `transaction_date:flags.5?int`
+    ///
+    /// Shares its flag bit with `transaction_url`: when any of them is set, the unset ones are sent as zero.
     pub transaction_date: Option<i32>,
     /// `transaction_url:flags.5?string`
+    ///
+    /// Shares its flag bit with `transaction_date`: when any of them is set, the unset ones are sent as zero.
     pub transaction_url: Option<String>,
     /// `bot_payload:flags.7?bytes`
     pub bot_payload: Option<Vec<u8>>,
@@ -71764,16 +72026,24 @@ pub struct StarsTransaction {
     /// `starref_commission_permille:flags.16?int`
     pub starref_commission_permille: Option<i32>,
     /// `starref_peer:flags.17?Peer`
+    ///
+    /// Shares its flag bit with `starref_amount`: sent only when all of them are set.
     pub starref_peer: Option<crate::enums::Peer>,
     /// `starref_amount:flags.17?StarsAmount`
+    ///
+    /// Shares its flag bit with `starref_peer`: sent only when all of them are set.
     pub starref_amount: Option<crate::enums::StarsAmount>,
     /// `paid_messages:flags.19?int`
     pub paid_messages: Option<i32>,
     /// `premium_gift_months:flags.20?int`
     pub premium_gift_months: Option<i32>,
     /// `ads_proceeds_from_date:flags.23?int`
+    ///
+    /// Shares its flag bit with `ads_proceeds_to_date`: when any of them is set, the unset ones are sent as zero.
     pub ads_proceeds_from_date: Option<i32>,
     /// `ads_proceeds_to_date:flags.23?int`
+    ///
+    /// Shares its flag bit with `ads_proceeds_from_date`: when any of them is set, the unset ones are sent as zero.
     pub ads_proceeds_to_date: Option<i32>,
 }
 impl crate::Identifiable for StarsTransaction {
@@ -71834,10 +72104,7 @@ impl crate::BareSerializable for StarsTransaction {
         if self.photo.is_some() {
             flags_flags |= 0x00000004_u32;
         }
-        if self.transaction_date.is_some() {
-            flags_flags |= 0x00000020_u32;
-        }
-        if self.transaction_url.is_some() {
+        if self.transaction_date.is_some() || self.transaction_url.is_some() {
             flags_flags |= 0x00000020_u32;
         }
         if self.bot_payload.is_some() {
@@ -71864,10 +72131,7 @@ impl crate::BareSerializable for StarsTransaction {
         if self.starref_commission_permille.is_some() {
             flags_flags |= 0x00010000_u32;
         }
-        if self.starref_peer.is_some() {
-            flags_flags |= 0x00020000_u32;
-        }
-        if self.starref_amount.is_some() {
+        if self.starref_peer.is_some() && self.starref_amount.is_some() {
             flags_flags |= 0x00020000_u32;
         }
         if self.paid_messages.is_some() {
@@ -71876,10 +72140,7 @@ impl crate::BareSerializable for StarsTransaction {
         if self.premium_gift_months.is_some() {
             flags_flags |= 0x00100000_u32;
         }
-        if self.ads_proceeds_from_date.is_some() {
-            flags_flags |= 0x00800000_u32;
-        }
-        if self.ads_proceeds_to_date.is_some() {
+        if self.ads_proceeds_from_date.is_some() || self.ads_proceeds_to_date.is_some() {
             flags_flags |= 0x00800000_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -71898,9 +72159,13 @@ impl crate::BareSerializable for StarsTransaction {
         }
         if let Some(x) = &self.transaction_date {
             crate::Serializable::serialize(x, buf);
+        } else if self.transaction_url.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.transaction_url {
             crate::Serializable::serialize(x, buf);
+        } else if self.transaction_date.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.bot_payload {
             crate::serialize::write_bytes(buf, x);
@@ -71933,11 +72198,15 @@ impl crate::BareSerializable for StarsTransaction {
         if let Some(x) = &self.starref_commission_permille {
             crate::Serializable::serialize(x, buf);
         }
-        if let Some(x) = &self.starref_peer {
-            crate::Serializable::serialize(x, buf);
+        if self.starref_peer.is_some() && self.starref_amount.is_some() {
+            if let Some(x) = &self.starref_peer {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.starref_amount {
-            crate::Serializable::serialize(x, buf);
+        if self.starref_peer.is_some() && self.starref_amount.is_some() {
+            if let Some(x) = &self.starref_amount {
+                crate::Serializable::serialize(x, buf);
+            }
         }
         if let Some(x) = &self.paid_messages {
             crate::Serializable::serialize(x, buf);
@@ -71947,9 +72216,13 @@ impl crate::BareSerializable for StarsTransaction {
         }
         if let Some(x) = &self.ads_proceeds_from_date {
             crate::Serializable::serialize(x, buf);
+        } else if self.ads_proceeds_to_date.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.ads_proceeds_to_date {
             crate::Serializable::serialize(x, buf);
+        } else if self.ads_proceeds_from_date.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
     }
 }
@@ -73040,36 +73313,58 @@ pub struct StarGift {
     /// `stars:long`
     pub stars: i64,
     /// `availability_remains:flags.0?int`
+    ///
+    /// Shares its flag bit with `availability_total`: when any of them is set, the unset ones are sent as zero.
     pub availability_remains: Option<i32>,
     /// `availability_total:flags.0?int`
+    ///
+    /// Shares its flag bit with `availability_remains`: when any of them is set, the unset ones are sent as zero.
     pub availability_total: Option<i32>,
     /// `availability_resale:flags.4?long`
+    ///
+    /// Shares its flag bit with `resell_min_stars`: when any of them is set, the unset ones are sent as zero.
     pub availability_resale: Option<i64>,
     /// `convert_stars:long`
     pub convert_stars: i64,
     /// `first_sale_date:flags.1?int`
+    ///
+    /// Shares its flag bit with `last_sale_date`: when any of them is set, the unset ones are sent as zero.
     pub first_sale_date: Option<i32>,
     /// `last_sale_date:flags.1?int`
+    ///
+    /// Shares its flag bit with `first_sale_date`: when any of them is set, the unset ones are sent as zero.
     pub last_sale_date: Option<i32>,
     /// `upgrade_stars:flags.3?long`
     pub upgrade_stars: Option<i64>,
     /// `resell_min_stars:flags.4?long`
+    ///
+    /// Shares its flag bit with `availability_resale`: when any of them is set, the unset ones are sent as zero.
     pub resell_min_stars: Option<i64>,
     /// `title:flags.5?string`
     pub title: Option<String>,
     /// `released_by:flags.6?Peer`
     pub released_by: Option<crate::enums::Peer>,
     /// `per_user_total:flags.8?int`
+    ///
+    /// Shares its flag bit with `per_user_remains`: when any of them is set, the unset ones are sent as zero.
     pub per_user_total: Option<i32>,
     /// `per_user_remains:flags.8?int`
+    ///
+    /// Shares its flag bit with `per_user_total`: when any of them is set, the unset ones are sent as zero.
     pub per_user_remains: Option<i32>,
     /// `locked_until_date:flags.9?int`
     pub locked_until_date: Option<i32>,
     /// `auction_slug:flags.11?string`
+    ///
+    /// Shares its flag bit with `gifts_per_round`, `auction_start_date`: when any of them is set, the unset ones are sent as zero.
     pub auction_slug: Option<String>,
     /// `gifts_per_round:flags.11?int`
+    ///
+    /// Shares its flag bit with `auction_slug`, `auction_start_date`: when any of them is set, the unset ones are sent as zero.
     pub gifts_per_round: Option<i32>,
     /// `auction_start_date:flags.11?int`
+    ///
+    /// Shares its flag bit with `auction_slug`, `gifts_per_round`: when any of them is set, the unset ones are sent as zero.
     pub auction_start_date: Option<i32>,
     /// `upgrade_variants:flags.12?int`
     pub upgrade_variants: Option<i32>,
@@ -73104,26 +73399,17 @@ impl crate::BareSerializable for StarGift {
         if self.auction {
             flags_flags |= 0x00000800_u32;
         }
-        if self.availability_remains.is_some() {
+        if self.availability_remains.is_some() || self.availability_total.is_some() {
             flags_flags |= 0x00000001_u32;
         }
-        if self.availability_total.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.availability_resale.is_some() {
+        if self.availability_resale.is_some() || self.resell_min_stars.is_some() {
             flags_flags |= 0x00000010_u32;
         }
-        if self.first_sale_date.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.last_sale_date.is_some() {
+        if self.first_sale_date.is_some() || self.last_sale_date.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         if self.upgrade_stars.is_some() {
             flags_flags |= 0x00000008_u32;
-        }
-        if self.resell_min_stars.is_some() {
-            flags_flags |= 0x00000010_u32;
         }
         if self.title.is_some() {
             flags_flags |= 0x00000020_u32;
@@ -73131,22 +73417,15 @@ impl crate::BareSerializable for StarGift {
         if self.released_by.is_some() {
             flags_flags |= 0x00000040_u32;
         }
-        if self.per_user_total.is_some() {
-            flags_flags |= 0x00000100_u32;
-        }
-        if self.per_user_remains.is_some() {
+        if self.per_user_total.is_some() || self.per_user_remains.is_some() {
             flags_flags |= 0x00000100_u32;
         }
         if self.locked_until_date.is_some() {
             flags_flags |= 0x00000200_u32;
         }
-        if self.auction_slug.is_some() {
-            flags_flags |= 0x00000800_u32;
-        }
-        if self.gifts_per_round.is_some() {
-            flags_flags |= 0x00000800_u32;
-        }
-        if self.auction_start_date.is_some() {
+        if self.auction_slug.is_some() || self.gifts_per_round.is_some()
+            || self.auction_start_date.is_some()
+        {
             flags_flags |= 0x00000800_u32;
         }
         if self.upgrade_variants.is_some() {
@@ -73161,25 +73440,37 @@ impl crate::BareSerializable for StarGift {
         crate::Serializable::serialize(&self.stars, buf);
         if let Some(x) = &self.availability_remains {
             crate::Serializable::serialize(x, buf);
+        } else if self.availability_total.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.availability_total {
             crate::Serializable::serialize(x, buf);
+        } else if self.availability_remains.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.availability_resale {
             crate::Serializable::serialize(x, buf);
+        } else if self.resell_min_stars.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         crate::Serializable::serialize(&self.convert_stars, buf);
         if let Some(x) = &self.first_sale_date {
             crate::Serializable::serialize(x, buf);
+        } else if self.last_sale_date.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.last_sale_date {
             crate::Serializable::serialize(x, buf);
+        } else if self.first_sale_date.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.upgrade_stars {
             crate::Serializable::serialize(x, buf);
         }
         if let Some(x) = &self.resell_min_stars {
             crate::Serializable::serialize(x, buf);
+        } else if self.availability_resale.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.title {
             crate::Serializable::serialize(x, buf);
@@ -73189,21 +73480,31 @@ impl crate::BareSerializable for StarGift {
         }
         if let Some(x) = &self.per_user_total {
             crate::Serializable::serialize(x, buf);
+        } else if self.per_user_remains.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.per_user_remains {
             crate::Serializable::serialize(x, buf);
+        } else if self.per_user_total.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.locked_until_date {
             crate::Serializable::serialize(x, buf);
         }
         if let Some(x) = &self.auction_slug {
             crate::Serializable::serialize(x, buf);
+        } else if self.gifts_per_round.is_some() || self.auction_start_date.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.gifts_per_round {
             crate::Serializable::serialize(x, buf);
+        } else if self.auction_slug.is_some() || self.auction_start_date.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.auction_start_date {
             crate::Serializable::serialize(x, buf);
+        } else if self.auction_slug.is_some() || self.gifts_per_round.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.upgrade_variants {
             crate::Serializable::serialize(x, buf);
@@ -73454,10 +73755,16 @@ pub struct StarGiftUnique {
     /// `released_by:flags.5?Peer`
     pub released_by: Option<crate::enums::Peer>,
     /// `value_amount:flags.8?long`
+    ///
+    /// Shares its flag bit with `value_currency`, `value_usd_amount`: when any of them is set, the unset ones are sent as zero.
     pub value_amount: Option<i64>,
     /// `value_currency:flags.8?string`
+    ///
+    /// Shares its flag bit with `value_amount`, `value_usd_amount`: when any of them is set, the unset ones are sent as zero.
     pub value_currency: Option<String>,
     /// `value_usd_amount:flags.8?long`
+    ///
+    /// Shares its flag bit with `value_amount`, `value_currency`: when any of them is set, the unset ones are sent as zero.
     pub value_usd_amount: Option<i64>,
     /// `theme_peer:flags.10?Peer`
     pub theme_peer: Option<crate::enums::Peer>,
@@ -73510,13 +73817,9 @@ impl crate::BareSerializable for StarGiftUnique {
         if self.released_by.is_some() {
             flags_flags |= 0x00000020_u32;
         }
-        if self.value_amount.is_some() {
-            flags_flags |= 0x00000100_u32;
-        }
-        if self.value_currency.is_some() {
-            flags_flags |= 0x00000100_u32;
-        }
-        if self.value_usd_amount.is_some() {
+        if self.value_amount.is_some() || self.value_currency.is_some()
+            || self.value_usd_amount.is_some()
+        {
             flags_flags |= 0x00000100_u32;
         }
         if self.theme_peer.is_some() {
@@ -73577,12 +73880,18 @@ impl crate::BareSerializable for StarGiftUnique {
         }
         if let Some(x) = &self.value_amount {
             crate::Serializable::serialize(x, buf);
+        } else if self.value_currency.is_some() || self.value_usd_amount.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.value_currency {
             crate::Serializable::serialize(x, buf);
+        } else if self.value_amount.is_some() || self.value_usd_amount.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
         if let Some(x) = &self.value_usd_amount {
             crate::Serializable::serialize(x, buf);
+        } else if self.value_amount.is_some() || self.value_currency.is_some() {
+            crate::Serializable::serialize(&0i64, buf);
         }
         if let Some(x) = &self.theme_peer {
             crate::Serializable::serialize(x, buf);
@@ -77126,8 +77435,12 @@ pub struct StarGiftAuctionStateFinished {
     /// `listed_count:flags.0?int`
     pub listed_count: Option<i32>,
     /// `fragment_listed_count:flags.1?int`
+    ///
+    /// Shares its flag bit with `fragment_listed_url`: when any of them is set, the unset ones are sent as zero.
     pub fragment_listed_count: Option<i32>,
     /// `fragment_listed_url:flags.1?string`
+    ///
+    /// Shares its flag bit with `fragment_listed_count`: when any of them is set, the unset ones are sent as zero.
     pub fragment_listed_url: Option<String>,
 }
 impl crate::Identifiable for StarGiftAuctionStateFinished {
@@ -77140,10 +77453,7 @@ impl crate::BareSerializable for StarGiftAuctionStateFinished {
         if self.listed_count.is_some() {
             flags_flags |= 0x00000001_u32;
         }
-        if self.fragment_listed_count.is_some() {
-            flags_flags |= 0x00000002_u32;
-        }
-        if self.fragment_listed_url.is_some() {
+        if self.fragment_listed_count.is_some() || self.fragment_listed_url.is_some() {
             flags_flags |= 0x00000002_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
@@ -77155,9 +77465,13 @@ impl crate::BareSerializable for StarGiftAuctionStateFinished {
         }
         if let Some(x) = &self.fragment_listed_count {
             crate::Serializable::serialize(x, buf);
+        } else if self.fragment_listed_url.is_some() {
+            crate::Serializable::serialize(&0i32, buf);
         }
         if let Some(x) = &self.fragment_listed_url {
             crate::Serializable::serialize(x, buf);
+        } else if self.fragment_listed_count.is_some() {
+            crate::serialize::write_bytes(buf, &[]);
         }
     }
 }
@@ -77218,12 +77532,20 @@ pub struct StarGiftAuctionUserState {
     /// `returned:flags.1?true`
     pub returned: bool,
     /// `bid_amount:flags.0?long`
+    ///
+    /// Shares its flag bit with `bid_date`, `min_bid_amount`, `bid_peer`: sent only when all of them are set.
     pub bid_amount: Option<i64>,
     /// `bid_date:flags.0?int`
+    ///
+    /// Shares its flag bit with `bid_amount`, `min_bid_amount`, `bid_peer`: sent only when all of them are set.
     pub bid_date: Option<i32>,
     /// `min_bid_amount:flags.0?long`
+    ///
+    /// Shares its flag bit with `bid_amount`, `bid_date`, `bid_peer`: sent only when all of them are set.
     pub min_bid_amount: Option<i64>,
     /// `bid_peer:flags.0?Peer`
+    ///
+    /// Shares its flag bit with `bid_amount`, `bid_date`, `min_bid_amount`: sent only when all of them are set.
     pub bid_peer: Option<crate::enums::Peer>,
     /// `acquired_count:int`
     pub acquired_count: i32,
@@ -77238,30 +77560,39 @@ impl crate::BareSerializable for StarGiftAuctionUserState {
         if self.returned {
             flags_flags |= 0x00000002_u32;
         }
-        if self.bid_amount.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.bid_date.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.min_bid_amount.is_some() {
-            flags_flags |= 0x00000001_u32;
-        }
-        if self.bid_peer.is_some() {
+        if self.bid_amount.is_some() && self.bid_date.is_some()
+            && self.min_bid_amount.is_some() && self.bid_peer.is_some()
+        {
             flags_flags |= 0x00000001_u32;
         }
         crate::Serializable::serialize(&flags_flags, buf);
-        if let Some(x) = &self.bid_amount {
-            crate::Serializable::serialize(x, buf);
+        if self.bid_amount.is_some() && self.bid_date.is_some()
+            && self.min_bid_amount.is_some() && self.bid_peer.is_some()
+        {
+            if let Some(x) = &self.bid_amount {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.bid_date {
-            crate::Serializable::serialize(x, buf);
+        if self.bid_amount.is_some() && self.bid_date.is_some()
+            && self.min_bid_amount.is_some() && self.bid_peer.is_some()
+        {
+            if let Some(x) = &self.bid_date {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.min_bid_amount {
-            crate::Serializable::serialize(x, buf);
+        if self.bid_amount.is_some() && self.bid_date.is_some()
+            && self.min_bid_amount.is_some() && self.bid_peer.is_some()
+        {
+            if let Some(x) = &self.min_bid_amount {
+                crate::Serializable::serialize(x, buf);
+            }
         }
-        if let Some(x) = &self.bid_peer {
-            crate::Serializable::serialize(x, buf);
+        if self.bid_amount.is_some() && self.bid_date.is_some()
+            && self.min_bid_amount.is_some() && self.bid_peer.is_some()
+        {
+            if let Some(x) = &self.bid_peer {
+                crate::Serializable::serialize(x, buf);
+            }
         }
         crate::Serializable::serialize(&self.acquired_count, buf);
     }
@@ -82249,10 +82580,16 @@ pub mod account {
         /// `has_password:flags.2?true`
         pub has_password: bool,
         /// `current_algo:flags.2?PasswordKdfAlgo`
+        ///
+        /// Shares its flag bit with `srp_B`, `srp_id`: sent only when all of them are set.
         pub current_algo: Option<crate::enums::PasswordKdfAlgo>,
         /// `srp_B:flags.2?bytes`
+        ///
+        /// Shares its flag bit with `current_algo`, `srp_id`: sent only when all of them are set.
         pub srp_b: Option<Vec<u8>>,
         /// `srp_id:flags.2?long`
+        ///
+        /// Shares its flag bit with `current_algo`, `srp_B`: sent only when all of them are set.
         pub srp_id: Option<i64>,
         /// `hint:flags.3?string`
         pub hint: Option<String>,
@@ -82285,13 +82622,9 @@ pub mod account {
             if self.has_password {
                 flags_flags |= 0x00000004_u32;
             }
-            if self.current_algo.is_some() {
-                flags_flags |= 0x00000004_u32;
-            }
-            if self.srp_b.is_some() {
-                flags_flags |= 0x00000004_u32;
-            }
-            if self.srp_id.is_some() {
+            if self.current_algo.is_some() && self.srp_b.is_some()
+                && self.srp_id.is_some()
+            {
                 flags_flags |= 0x00000004_u32;
             }
             if self.hint.is_some() {
@@ -82307,14 +82640,26 @@ pub mod account {
                 flags_flags |= 0x00000040_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
-            if let Some(x) = &self.current_algo {
-                crate::Serializable::serialize(x, buf);
+            if self.current_algo.is_some() && self.srp_b.is_some()
+                && self.srp_id.is_some()
+            {
+                if let Some(x) = &self.current_algo {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.srp_b {
-                crate::serialize::write_bytes(buf, x);
+            if self.current_algo.is_some() && self.srp_b.is_some()
+                && self.srp_id.is_some()
+            {
+                if let Some(x) = &self.srp_b {
+                    crate::serialize::write_bytes(buf, x);
+                }
             }
-            if let Some(x) = &self.srp_id {
-                crate::Serializable::serialize(x, buf);
+            if self.current_algo.is_some() && self.srp_b.is_some()
+                && self.srp_id.is_some()
+            {
+                if let Some(x) = &self.srp_id {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
             if let Some(x) = &self.hint {
                 crate::Serializable::serialize(x, buf);
@@ -82505,10 +82850,16 @@ pub mod account {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PasswordInputSettings {
         /// `new_algo:flags.0?PasswordKdfAlgo`
+        ///
+        /// Shares its flag bit with `new_password_hash`, `hint`: sent only when all of them are set.
         pub new_algo: Option<crate::enums::PasswordKdfAlgo>,
         /// `new_password_hash:flags.0?bytes`
+        ///
+        /// Shares its flag bit with `new_algo`, `hint`: sent only when all of them are set.
         pub new_password_hash: Option<Vec<u8>>,
         /// `hint:flags.0?string`
+        ///
+        /// Shares its flag bit with `new_algo`, `new_password_hash`: sent only when all of them are set.
         pub hint: Option<String>,
         /// `email:flags.1?string`
         pub email: Option<String>,
@@ -82522,13 +82873,9 @@ pub mod account {
     impl crate::BareSerializable for PasswordInputSettings {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let mut flags_flags: u32 = 0;
-            if self.new_algo.is_some() {
-                flags_flags |= 0x00000001_u32;
-            }
-            if self.new_password_hash.is_some() {
-                flags_flags |= 0x00000001_u32;
-            }
-            if self.hint.is_some() {
+            if self.new_algo.is_some() && self.new_password_hash.is_some()
+                && self.hint.is_some()
+            {
                 flags_flags |= 0x00000001_u32;
             }
             if self.email.is_some() {
@@ -82538,14 +82885,26 @@ pub mod account {
                 flags_flags |= 0x00000004_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
-            if let Some(x) = &self.new_algo {
-                crate::Serializable::serialize(x, buf);
+            if self.new_algo.is_some() && self.new_password_hash.is_some()
+                && self.hint.is_some()
+            {
+                if let Some(x) = &self.new_algo {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.new_password_hash {
-                crate::serialize::write_bytes(buf, x);
+            if self.new_algo.is_some() && self.new_password_hash.is_some()
+                && self.hint.is_some()
+            {
+                if let Some(x) = &self.new_password_hash {
+                    crate::serialize::write_bytes(buf, x);
+                }
             }
-            if let Some(x) = &self.hint {
-                crate::Serializable::serialize(x, buf);
+            if self.new_algo.is_some() && self.new_password_hash.is_some()
+                && self.hint.is_some()
+            {
+                if let Some(x) = &self.hint {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
             if let Some(x) = &self.email {
                 crate::Serializable::serialize(x, buf);
@@ -85433,12 +85792,20 @@ pub mod auth {
         /// `nonce:flags.0?bytes`
         pub nonce: Option<Vec<u8>>,
         /// `play_integrity_project_id:flags.2?long`
+        ///
+        /// Shares its flag bit with `play_integrity_nonce`: when any of them is set, the unset ones are sent as zero.
         pub play_integrity_project_id: Option<i64>,
         /// `play_integrity_nonce:flags.2?bytes`
+        ///
+        /// Shares its flag bit with `play_integrity_project_id`: when any of them is set, the unset ones are sent as zero.
         pub play_integrity_nonce: Option<Vec<u8>>,
         /// `receipt:flags.1?string`
+        ///
+        /// Shares its flag bit with `push_timeout`: when any of them is set, the unset ones are sent as zero.
         pub receipt: Option<String>,
         /// `push_timeout:flags.1?int`
+        ///
+        /// Shares its flag bit with `receipt`: when any of them is set, the unset ones are sent as zero.
         pub push_timeout: Option<i32>,
         /// `length:int`
         pub length: i32,
@@ -85453,16 +85820,12 @@ pub mod auth {
             if self.nonce.is_some() {
                 flags_flags |= 0x00000001_u32;
             }
-            if self.play_integrity_project_id.is_some() {
+            if self.play_integrity_project_id.is_some()
+                || self.play_integrity_nonce.is_some()
+            {
                 flags_flags |= 0x00000004_u32;
             }
-            if self.play_integrity_nonce.is_some() {
-                flags_flags |= 0x00000004_u32;
-            }
-            if self.receipt.is_some() {
-                flags_flags |= 0x00000002_u32;
-            }
-            if self.push_timeout.is_some() {
+            if self.receipt.is_some() || self.push_timeout.is_some() {
                 flags_flags |= 0x00000002_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
@@ -85471,15 +85834,23 @@ pub mod auth {
             }
             if let Some(x) = &self.play_integrity_project_id {
                 crate::Serializable::serialize(x, buf);
+            } else if self.play_integrity_nonce.is_some() {
+                crate::Serializable::serialize(&0i64, buf);
             }
             if let Some(x) = &self.play_integrity_nonce {
                 crate::serialize::write_bytes(buf, x);
+            } else if self.play_integrity_project_id.is_some() {
+                crate::serialize::write_bytes(buf, &[]);
             }
             if let Some(x) = &self.receipt {
                 crate::Serializable::serialize(x, buf);
+            } else if self.push_timeout.is_some() {
+                crate::serialize::write_bytes(buf, &[]);
             }
             if let Some(x) = &self.push_timeout {
                 crate::Serializable::serialize(x, buf);
+            } else if self.receipt.is_some() {
+                crate::Serializable::serialize(&0i32, buf);
             }
             crate::Serializable::serialize(&self.length, buf);
         }
@@ -94964,8 +95335,12 @@ pub mod messages {
         /// `text:string`
         pub text: String,
         /// `trial_remains_num:flags.1?int`
+        ///
+        /// Shares its flag bit with `trial_remains_until_date`: when any of them is set, the unset ones are sent as zero.
         pub trial_remains_num: Option<i32>,
         /// `trial_remains_until_date:flags.1?int`
+        ///
+        /// Shares its flag bit with `trial_remains_num`: when any of them is set, the unset ones are sent as zero.
         pub trial_remains_until_date: Option<i32>,
     }
     impl crate::Identifiable for TranscribedAudio {
@@ -94978,10 +95353,9 @@ pub mod messages {
             if self.pending {
                 flags_flags |= 0x00000001_u32;
             }
-            if self.trial_remains_num.is_some() {
-                flags_flags |= 0x00000002_u32;
-            }
-            if self.trial_remains_until_date.is_some() {
+            if self.trial_remains_num.is_some()
+                || self.trial_remains_until_date.is_some()
+            {
                 flags_flags |= 0x00000002_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
@@ -94989,9 +95363,13 @@ pub mod messages {
             crate::Serializable::serialize(&self.text, buf);
             if let Some(x) = &self.trial_remains_num {
                 crate::Serializable::serialize(x, buf);
+            } else if self.trial_remains_until_date.is_some() {
+                crate::Serializable::serialize(&0i32, buf);
             }
             if let Some(x) = &self.trial_remains_until_date {
                 crate::Serializable::serialize(x, buf);
+            } else if self.trial_remains_num.is_some() {
+                crate::Serializable::serialize(&0i32, buf);
             }
         }
     }
@@ -97090,8 +97468,12 @@ pub mod payments {
         /// `url:string`
         pub url: String,
         /// `native_provider:flags.4?string`
+        ///
+        /// Shares its flag bit with `native_params`: sent only when all of them are set.
         pub native_provider: Option<String>,
         /// `native_params:flags.4?DataJSON`
+        ///
+        /// Shares its flag bit with `native_provider`: sent only when all of them are set.
         pub native_params: Option<crate::enums::DataJSON>,
         /// `additional_methods:flags.6?Vector<PaymentFormMethod>`
         pub additional_methods: Option<Vec<crate::enums::PaymentFormMethod>>,
@@ -97118,10 +97500,7 @@ pub mod payments {
             if self.photo.is_some() {
                 flags_flags |= 0x00000020_u32;
             }
-            if self.native_provider.is_some() {
-                flags_flags |= 0x00000010_u32;
-            }
-            if self.native_params.is_some() {
+            if self.native_provider.is_some() && self.native_params.is_some() {
                 flags_flags |= 0x00000010_u32;
             }
             if self.additional_methods.is_some() {
@@ -97144,11 +97523,15 @@ pub mod payments {
             crate::Serializable::serialize(&self.invoice, buf);
             crate::Serializable::serialize(&self.provider_id, buf);
             crate::Serializable::serialize(&self.url, buf);
-            if let Some(x) = &self.native_provider {
-                crate::Serializable::serialize(x, buf);
+            if self.native_provider.is_some() && self.native_params.is_some() {
+                if let Some(x) = &self.native_provider {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
-            if let Some(x) = &self.native_params {
-                crate::Serializable::serialize(x, buf);
+            if self.native_provider.is_some() && self.native_params.is_some() {
+                if let Some(x) = &self.native_params {
+                    crate::Serializable::serialize(x, buf);
+                }
             }
             if let Some(x) = &self.additional_methods {
                 {
@@ -99491,8 +99874,12 @@ pub mod payments {
         /// `next_offset:flags.0?string`
         pub next_offset: Option<String>,
         /// `attributes:flags.1?Vector<StarGiftAttribute>`
+        ///
+        /// Shares its flag bit with `attributes_hash`: when any of them is set, the unset ones are sent as zero.
         pub attributes: Option<Vec<crate::enums::StarGiftAttribute>>,
         /// `attributes_hash:flags.1?long`
+        ///
+        /// Shares its flag bit with `attributes`: when any of them is set, the unset ones are sent as zero.
         pub attributes_hash: Option<i64>,
         /// `chats:Vector<Chat>`
         pub chats: Vec<crate::enums::Chat>,
@@ -99511,10 +99898,7 @@ pub mod payments {
             if self.next_offset.is_some() {
                 flags_flags |= 0x00000001_u32;
             }
-            if self.attributes.is_some() {
-                flags_flags |= 0x00000002_u32;
-            }
-            if self.attributes_hash.is_some() {
+            if self.attributes.is_some() || self.attributes_hash.is_some() {
                 flags_flags |= 0x00000002_u32;
             }
             if self.counters.is_some() {
@@ -99542,9 +99926,16 @@ pub mod payments {
                         crate::Serializable::serialize(x, buf);
                     }
                 }
+            } else if self.attributes_hash.is_some() {
+                {
+                    crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);
+                    crate::serialize::write_len(buf, 0);
+                }
             }
             if let Some(x) = &self.attributes_hash {
                 crate::Serializable::serialize(x, buf);
+            } else if self.attributes.is_some() {
+                crate::Serializable::serialize(&0i64, buf);
             }
             {
                 let v = &self.chats;
@@ -99785,8 +100176,12 @@ pub mod payments {
         /// `initial_sale_price:long`
         pub initial_sale_price: i64,
         /// `last_sale_date:flags.0?int`
+        ///
+        /// Shares its flag bit with `last_sale_price`: when any of them is set, the unset ones are sent as zero.
         pub last_sale_date: Option<i32>,
         /// `last_sale_price:flags.0?long`
+        ///
+        /// Shares its flag bit with `last_sale_date`: when any of them is set, the unset ones are sent as zero.
         pub last_sale_price: Option<i64>,
         /// `floor_price:flags.2?long`
         pub floor_price: Option<i64>,
@@ -99795,8 +100190,12 @@ pub mod payments {
         /// `listed_count:flags.4?int`
         pub listed_count: Option<i32>,
         /// `fragment_listed_count:flags.5?int`
+        ///
+        /// Shares its flag bit with `fragment_listed_url`: when any of them is set, the unset ones are sent as zero.
         pub fragment_listed_count: Option<i32>,
         /// `fragment_listed_url:flags.5?string`
+        ///
+        /// Shares its flag bit with `fragment_listed_count`: when any of them is set, the unset ones are sent as zero.
         pub fragment_listed_url: Option<String>,
     }
     impl crate::Identifiable for UniqueStarGiftValueInfo {
@@ -99812,10 +100211,7 @@ pub mod payments {
             if self.value_is_average {
                 flags_flags |= 0x00000040_u32;
             }
-            if self.last_sale_date.is_some() {
-                flags_flags |= 0x00000001_u32;
-            }
-            if self.last_sale_price.is_some() {
+            if self.last_sale_date.is_some() || self.last_sale_price.is_some() {
                 flags_flags |= 0x00000001_u32;
             }
             if self.floor_price.is_some() {
@@ -99827,10 +100223,8 @@ pub mod payments {
             if self.listed_count.is_some() {
                 flags_flags |= 0x00000010_u32;
             }
-            if self.fragment_listed_count.is_some() {
-                flags_flags |= 0x00000020_u32;
-            }
-            if self.fragment_listed_url.is_some() {
+            if self.fragment_listed_count.is_some() || self.fragment_listed_url.is_some()
+            {
                 flags_flags |= 0x00000020_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
@@ -99841,9 +100235,13 @@ pub mod payments {
             crate::Serializable::serialize(&self.initial_sale_price, buf);
             if let Some(x) = &self.last_sale_date {
                 crate::Serializable::serialize(x, buf);
+            } else if self.last_sale_price.is_some() {
+                crate::Serializable::serialize(&0i32, buf);
             }
             if let Some(x) = &self.last_sale_price {
                 crate::Serializable::serialize(x, buf);
+            } else if self.last_sale_date.is_some() {
+                crate::Serializable::serialize(&0i64, buf);
             }
             if let Some(x) = &self.floor_price {
                 crate::Serializable::serialize(x, buf);
@@ -99856,9 +100254,13 @@ pub mod payments {
             }
             if let Some(x) = &self.fragment_listed_count {
                 crate::Serializable::serialize(x, buf);
+            } else if self.fragment_listed_url.is_some() {
+                crate::Serializable::serialize(&0i32, buf);
             }
             if let Some(x) = &self.fragment_listed_url {
                 crate::Serializable::serialize(x, buf);
+            } else if self.fragment_listed_count.is_some() {
+                crate::serialize::write_bytes(buf, &[]);
             }
         }
     }
