@@ -14,7 +14,7 @@
 //! ask `updates.getChannelDifference` for that channel (`updateChannelTooLong`
 //! too). Channel states are kept for the stream's lifetime, not in the session.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use ferrogram_session::UpdateState;
 use ferrogram_tl_types::{Deserializable, Identifiable, Serializable, enums, functions, types};
@@ -40,8 +40,6 @@ pub struct UpdateStream {
     state: UpdateState,
     pending: VecDeque<enums::Update>,
     started: bool,
-    /// pts per channel id.
-    channels: HashMap<i64, i32>,
 }
 
 /// The channel id of a message's peer.
@@ -116,7 +114,6 @@ impl UpdateStream {
             state,
             pending: VecDeque::new(),
             started: false,
-            channels: HashMap::new(),
         }
     }
 
@@ -167,7 +164,13 @@ impl UpdateStream {
             self.state.seq = s.seq;
             self.save()
         } else {
-            self.difference().await
+            self.difference().await?;
+            // Channels whose pts the session kept: what they had meanwhile.
+            let known: Vec<i64> = self.state.channels.keys().copied().collect();
+            for channel_id in known {
+                self.channel_difference(channel_id).await?;
+            }
+            self.save()
         }
     }
 
@@ -255,13 +258,13 @@ impl UpdateStream {
                 continue;
             }
             if let Some((channel, pts, count)) = channel_pts(&u) {
-                match self.channels.get(&channel) {
+                match self.state.channels.get(&channel) {
                     None => {
-                        self.channels.insert(channel, pts);
+                        self.state.channels.insert(channel, pts);
                         self.pending.push_back(u);
                     }
                     Some(&local) if pts == local + count => {
-                        self.channels.insert(channel, pts);
+                        self.state.channels.insert(channel, pts);
                         self.pending.push_back(u);
                     }
                     Some(&local) if pts < local + count => {} // already applied
@@ -289,7 +292,7 @@ impl UpdateStream {
 
     /// Fetches and queues what a channel had since its known pts.
     async fn channel_difference(&mut self, channel_id: i64) -> Result<(), InvocationError> {
-        let Some(&from) = self.channels.get(&channel_id) else {
+        let Some(&from) = self.state.channels.get(&channel_id) else {
             return Ok(()); // nothing known to catch up from
         };
         let marked = -(ferrogram_session::CHANNEL_MARK + channel_id);
@@ -363,9 +366,9 @@ impl UpdateStream {
                     d.r#final
                 }
             };
-            self.channels.insert(channel_id, pts);
+            self.state.channels.insert(channel_id, pts);
             if done {
-                return Ok(());
+                return self.save();
             }
         }
     }

@@ -828,7 +828,11 @@ async fn channel_messages_in_order_with_gaps_filled_by_get_channel_difference() 
             .is("SESSION_PASSWORD_NEEDED")
     );
     owner.check_password(&creds.password).await.unwrap();
-    let bot = bot(&server).await;
+    let bot_session = Arc::new(MemorySession::new());
+    let bot = Client::connect(config(&server, bot_session.clone()))
+        .await
+        .unwrap();
+    bot.sign_in_bot(server.bot_token().unwrap()).await.unwrap();
     let lounge = bot.get_input_entity("@ferrogram_lounge").await.unwrap();
     let mut stream = bot.updates();
     stream.catch_up().await.unwrap();
@@ -851,17 +855,44 @@ async fn channel_messages_in_order_with_gaps_filled_by_get_channel_difference() 
     owner.send_message("@ferrogram_lounge", "c4").await.unwrap();
     assert_eq!(next_channel_text(&mut stream).await, "c4");
 
+    // The channel's pts lives in the session: a bot that restarts catches up with
+    // what the channel had while it was away.
+    let enums::InputPeer::Channel(lounge_channel) = &lounge else {
+        panic!("{lounge:?}");
+    };
+    let pts_c4 = stream.state().channels[&lounge_channel.channel_id];
+    assert_eq!(
+        bot_session.update_state().channels.get(&lounge_channel.channel_id),
+        Some(&pts_c4)
+    );
+    drop(stream);
+    drop(bot);
+    owner.send_message("@ferrogram_lounge", "c5").await.unwrap();
+    let bot = Client::connect(config(&server, bot_session.clone()))
+        .await
+        .unwrap();
+    let mut stream = bot.updates();
+    assert_eq!(next_channel_text(&mut stream).await, "c5");
+    assert!(stream.state().channels[&lounge_channel.channel_id] > pts_c4);
+    assert_eq!(
+        server
+            .counters()
+            .method("updates.getChannelDifference")
+            .executed,
+        2
+    );
+
     // The history holds them, newest first, for a user (bots may not read it).
     let peer = owner.get_input_entity("@ferrogram_lounge").await.unwrap();
     let texts: Vec<String> = owner
-        .iter_messages(peer, Some(4))
+        .iter_messages(peer, Some(5))
         .map(|m| match m.unwrap() {
             enums::Message::Message(m) => m.message,
             other => panic!("{other:?}"),
         })
         .collect()
         .await;
-    assert_eq!(texts, ["c4", "c3", "c2", "c1"]);
+    assert_eq!(texts, ["c5", "c4", "c3", "c2", "c1"]);
     let mut history = std::pin::pin!(bot.iter_messages(lounge, Some(1)));
     let e = history.next().await.unwrap().unwrap_err();
     assert!(e.is("BOT_METHOD_INVALID"), "{e}");
