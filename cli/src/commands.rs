@@ -9,7 +9,7 @@ use ferrogram_chat_mgmt::{
     ParticipantPermissions, Role, Stats,
 };
 use ferrogram_client::{Client, PeerRef};
-use ferrogram_tl_types::{enums, types};
+use ferrogram_tl_types::enums;
 
 use crate::error::CliError;
 use crate::output::{Format, Progress, cell, csv_field, rfc3339, unix};
@@ -458,20 +458,6 @@ pub async fn typing(
 }
 
 /// The largest size of a photo: (type, bytes).
-fn largest(p: &types::Photo) -> (String, i32) {
-    p.sizes
-        .iter()
-        .filter_map(|s| match s {
-            enums::PhotoSize::PhotoSize(s) => Some((s.r#type.clone(), s.size)),
-            enums::PhotoSize::Progressive(s) => {
-                Some((s.r#type.clone(), s.sizes.last().copied().unwrap_or(0)))
-            }
-            _ => None,
-        })
-        .max_by_key(|(_, size)| *size)
-        .unwrap_or_else(|| ("x".into(), 0))
-}
-
 pub async fn photos(
     client: &Client,
     entity: &str,
@@ -493,16 +479,10 @@ pub async fn photos(
     let mut n = 0;
     while let Some(p) = it.next().await {
         let p = p.map_err(|e| CliError::from_chat(e, None))?;
-        let (thumb, size) = largest(&p);
+        let (_, size) = ferrogram_client::largest_photo_size(&p);
         let file = match download {
             Some(dir) => {
-                let location = enums::InputFileLocation::from(types::InputPhotoFileLocation {
-                    id: p.id,
-                    access_hash: p.access_hash,
-                    file_reference: p.file_reference.clone(),
-                    thumb_size: thumb,
-                });
-                let bytes = client.download_file(location, p.dc_id).await?;
+                let bytes = client.download_photo(&p).await?;
                 let path = dir.join(format!("{}.jpg", p.id));
                 std::fs::write(&path, &bytes).map_err(|e| {
                     CliError::failure(format!("cannot write {}: {e}", path.display()))

@@ -84,6 +84,10 @@ pub struct Config {
     pub ping_interval: Duration,
     /// A borrowed connection to another DC (files, stats) closes after idling this long.
     pub borrowed_idle_timeout: Duration,
+    /// The largest file a download accepts, in bytes (downloads are kept in
+    /// memory); a bigger one is [`InvocationError::FileTooLarge`] before or as
+    /// soon as it shows. 2 GiB by default.
+    pub max_download_size: usize,
     /// Connect through this SOCKS5 proxy.
     pub proxy: Option<crate::Socks5Proxy>,
     /// What `initConnection` says.
@@ -107,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("reconnect_attempts", &self.reconnect_attempts)
             .field("ping_interval", &self.ping_interval)
             .field("borrowed_idle_timeout", &self.borrowed_idle_timeout)
+            .field("max_download_size", &self.max_download_size)
             .field("proxy", &self.proxy)
             .field("device", &self.device)
             .finish()
@@ -132,6 +137,7 @@ impl Config {
             reconnect_attempts: 5,
             ping_interval: Duration::from_secs(60),
             borrowed_idle_timeout: Duration::from_secs(60),
+            max_download_size: 2 << 30,
             proxy: None,
             device: DeviceInfo::default(),
         }
@@ -260,6 +266,11 @@ impl Client {
             self.inner.config.session.set_dc_options(&parsed)?;
         }
         Ok(())
+    }
+
+    /// The largest download accepted ([`Config::max_download_size`]).
+    pub fn max_download_size(&self) -> usize {
+        self.inner.config.max_download_size
     }
 
     /// The DC the account lives on.

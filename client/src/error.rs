@@ -38,6 +38,12 @@ pub enum InvocationError {
     /// A peer reference could not be resolved (says which and why).
     #[error("cannot resolve peer {0}")]
     Unresolved(String),
+    /// A download is bigger than [`crate::Config::max_download_size`].
+    #[error("the file is larger than the {limit}-byte download limit")]
+    FileTooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
     /// The configuration or the call is unusable as given.
     #[error("{0}")]
     Invalid(String),

@@ -76,12 +76,15 @@ impl Client {
     }
 
     /// Downloads a whole file from `location`, asking DC `dc` (the file's DC;
-    /// a borrowed connection when it is not home).
+    /// a borrowed connection when it is not home). Stops with
+    /// [`InvocationError::FileTooLarge`] as soon as the file outgrows
+    /// [`crate::Config::max_download_size`].
     pub async fn download_file(
         &self,
         location: enums::InputFileLocation,
         dc: i32,
     ) -> Result<Vec<u8>, InvocationError> {
+        let limit = self.max_download_size();
         let mut out = Vec::new();
         loop {
             let request = functions::upload::GetFile {
@@ -98,11 +101,207 @@ impl Client {
                 ));
             };
             let n = f.bytes.len();
+            if out.len() + n > limit {
+                return Err(InvocationError::FileTooLarge { limit });
+            }
             out.extend_from_slice(&f.bytes);
             if n < DOWNLOAD_CHUNK as usize {
                 return Ok(out);
             }
         }
+    }
+
+    /// Downloads the largest size of a photo.
+    pub async fn download_photo(&self, photo: &types::Photo) -> Result<Vec<u8>, InvocationError> {
+        let (thumb_size, size) = largest_photo_size(photo);
+        self.check_size(size as i64)?;
+        let location = enums::InputFileLocation::from(types::InputPhotoFileLocation {
+            id: photo.id,
+            access_hash: photo.access_hash,
+            file_reference: photo.file_reference.clone(),
+            thumb_size,
+        });
+        self.download_file(location, photo.dc_id).await
+    }
+
+    /// Downloads a document (any file sent as a file).
+    pub async fn download_document(
+        &self,
+        document: &types::Document,
+    ) -> Result<Vec<u8>, InvocationError> {
+        self.check_size(document.size)?;
+        let location = enums::InputFileLocation::from(types::InputDocumentFileLocation {
+            id: document.id,
+            access_hash: document.access_hash,
+            file_reference: document.file_reference.clone(),
+            thumb_size: String::new(),
+        });
+        self.download_file(location, document.dc_id).await
+    }
+
+    fn check_size(&self, size: i64) -> Result<(), InvocationError> {
+        let limit = self.max_download_size();
+        if size > limit as i64 {
+            return Err(InvocationError::FileTooLarge { limit });
+        }
+        Ok(())
+    }
+
+    /// Downloads what a message carries: the photo or document of its media, or
+    /// the new photo of a chat-photo service message. `None` when it has nothing
+    /// to download.
+    ///
+    /// File references expire (Telegram: after a few hours or when the file moves);
+    /// on `FILE_REFERENCE_EXPIRED` the message is fetched again
+    /// (`messages.getMessages`, or `channels.getMessages` in a channel) and the
+    /// download retried once with the fresh reference. FILE_MIGRATE is followed
+    /// through a borrowed connection.
+    pub async fn download_media(
+        &self,
+        message: &enums::Message,
+    ) -> Result<Option<Vec<u8>>, InvocationError> {
+        let Some(media) = Media::of(message) else {
+            return Ok(None);
+        };
+        match self.download_one(&media).await {
+            Err(e) if e.is("FILE_REFERENCE_*") => {
+                tracing::debug!(
+                    id = message_id(message),
+                    "file reference expired; refetching the message"
+                );
+                let fresh = self.refetch(message).await?;
+                match fresh.as_ref().and_then(Media::of) {
+                    Some(media) => self.download_one(&media).await.map(Some),
+                    None => Err(e),
+                }
+            }
+            r => r.map(Some),
+        }
+    }
+
+    async fn download_one(&self, media: &Media) -> Result<Vec<u8>, InvocationError> {
+        match media {
+            Media::Photo(p) => self.download_photo(p).await,
+            Media::Document(d) => self.download_document(d).await,
+        }
+    }
+
+    /// The message as the server has it now (with current file references).
+    async fn refetch(
+        &self,
+        message: &enums::Message,
+    ) -> Result<Option<enums::Message>, InvocationError> {
+        let id = message_id(message);
+        let peer = match message {
+            enums::Message::Message(m) => Some(&m.peer_id),
+            enums::Message::Service(m) => Some(&m.peer_id),
+            enums::Message::Empty(m) => m.peer_id.as_ref(),
+        };
+        let ids = vec![enums::InputMessage::from(types::InputMessageID { id })];
+        let found = match peer {
+            Some(enums::Peer::Channel(c)) => {
+                let marked = -(ferrogram_session::CHANNEL_MARK + c.channel_id);
+                let enums::InputPeer::Channel(ch) = self.get_input_entity(marked).await? else {
+                    return Err(InvocationError::Unresolved(format!(
+                        "channel {}",
+                        c.channel_id
+                    )));
+                };
+                self.invoke(&functions::channels::GetMessages {
+                    channel: enums::InputChannel::from(types::InputChannel {
+                        channel_id: ch.channel_id,
+                        access_hash: ch.access_hash,
+                    }),
+                    id: ids,
+                })
+                .await?
+            }
+            _ => {
+                self.invoke(&functions::messages::GetMessages { id: ids })
+                    .await?
+            }
+        };
+        let messages = match found {
+            enums::messages::Messages::Messages(m) => m.messages,
+            enums::messages::Messages::Slice(m) => m.messages,
+            enums::messages::Messages::ChannelMessages(m) => m.messages,
+            enums::messages::Messages::NotModified(_) => Vec::new(),
+        };
+        Ok(messages
+            .into_iter()
+            .find(|m| message_id(m) == id && !matches!(m, enums::Message::Empty(_))))
+    }
+
+    /// Sends a file: images (`.jpg`, `.jpeg`, `.png`, `.webp`) as photos, anything
+    /// else as a document with its name and a MIME type guessed from the
+    /// extension. Uploads in parts (`upload.saveBigFilePart` above 10 MiB) and
+    /// returns the new message's id.
+    pub async fn send_file(
+        &self,
+        peer: impl Into<crate::PeerRef>,
+        bytes: &[u8],
+        name: &str,
+        caption: &str,
+    ) -> Result<i32, InvocationError> {
+        let peer = self.get_input_entity(peer.into()).await?;
+        let file = self.upload_file(bytes, name).await?;
+        let mime = mime_type(name);
+        let media = if mime.starts_with("image/") && mime != "image/gif" {
+            enums::InputMedia::from(types::InputMediaUploadedPhoto {
+                spoiler: false,
+                live_photo: false,
+                file,
+                stickers: None,
+                ttl_seconds: None,
+                video: None,
+            })
+        } else {
+            enums::InputMedia::from(types::InputMediaUploadedDocument {
+                nosound_video: false,
+                force_file: true,
+                spoiler: false,
+                file,
+                thumb: None,
+                mime_type: mime.to_owned(),
+                attributes: vec![enums::DocumentAttribute::from(
+                    types::DocumentAttributeFilename {
+                        file_name: name.to_owned(),
+                    },
+                )],
+                stickers: None,
+                video_cover: None,
+                video_timestamp: None,
+                ttl_seconds: None,
+            })
+        };
+        let random_id = OsRng.next_u64() as i64;
+        let updates = self
+            .invoke(&functions::messages::SendMedia {
+                silent: false,
+                background: false,
+                clear_draft: false,
+                noforwards: false,
+                update_stickersets_order: false,
+                invert_media: false,
+                allow_paid_floodskip: false,
+                peer,
+                reply_to: None,
+                media,
+                message: caption.to_owned(),
+                random_id,
+                reply_markup: None,
+                entities: None,
+                schedule_date: None,
+                schedule_repeat_period: None,
+                send_as: None,
+                quick_reply_shortcut: None,
+                effect: None,
+                allow_paid_stars: None,
+                suggested_post: None,
+            })
+            .await?;
+        sent_message_id(&updates, random_id)
+            .ok_or_else(|| InvocationError::Invalid("the answer names no sent message".into()))
     }
 
     /// Sets the signed-in account's profile photo from image bytes.
@@ -215,5 +414,84 @@ pub(crate) fn sent_message_id(updates: &enums::Updates, random_id: i64) -> Optio
             _ => None,
         }),
         _ => None,
+    }
+}
+
+/// What [`Client::download_media`] can fetch from a message.
+enum Media {
+    Photo(types::Photo),
+    Document(types::Document),
+}
+
+impl Media {
+    fn of(message: &enums::Message) -> Option<Self> {
+        match message {
+            enums::Message::Message(m) => match m.media.as_ref()? {
+                enums::MessageMedia::Photo(p) => match p.photo.as_ref()? {
+                    enums::Photo::Photo(p) => Some(Self::Photo((**p).clone())),
+                    enums::Photo::Empty(_) => None,
+                },
+                enums::MessageMedia::Document(d) => match d.document.as_ref()? {
+                    enums::Document::Document(d) => Some(Self::Document((**d).clone())),
+                    enums::Document::Empty(_) => None,
+                },
+                _ => None,
+            },
+            enums::Message::Service(m) => match &m.action {
+                enums::MessageAction::ChatEditPhoto(a) => match &a.photo {
+                    enums::Photo::Photo(p) => Some(Self::Photo((**p).clone())),
+                    enums::Photo::Empty(_) => None,
+                },
+                _ => None,
+            },
+            enums::Message::Empty(_) => None,
+        }
+    }
+}
+
+fn message_id(m: &enums::Message) -> i32 {
+    match m {
+        enums::Message::Message(m) => m.id,
+        enums::Message::Service(m) => m.id,
+        enums::Message::Empty(m) => m.id,
+    }
+}
+
+/// The type letter and byte size of a photo's largest size.
+pub fn largest_photo_size(p: &types::Photo) -> (String, i32) {
+    p.sizes
+        .iter()
+        .filter_map(|s| match s {
+            enums::PhotoSize::PhotoSize(s) => Some((s.r#type.clone(), s.size)),
+            enums::PhotoSize::Progressive(s) => {
+                Some((s.r#type.clone(), s.sizes.last().copied().unwrap_or(0)))
+            }
+            _ => None,
+        })
+        .max_by_key(|(_, size)| *size)
+        .unwrap_or_else(|| ("x".into(), 0))
+}
+
+/// A MIME type from a file name's extension (`application/octet-stream` when
+/// unknown).
+pub fn mime_type(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "mp4" => "video/mp4",
+        "mp3" => "audio/mpeg",
+        "ogg" | "oga" => "audio/ogg",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
     }
 }

@@ -36,7 +36,7 @@ pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
 pub use entities::{PeerRef, input_peer};
 pub use error::{InvocationError, RpcError};
 pub use ferrogram_transport::Protocol;
-pub use files::{BIG_FILE, DOWNLOAD_CHUNK, part_size};
+pub use files::{BIG_FILE, DOWNLOAD_CHUNK, largest_photo_size, mime_type, part_size};
 pub use history::HISTORY_CHUNK;
 pub use sender::Framing;
 pub use socks::Socks5Proxy;

@@ -862,7 +862,10 @@ async fn channel_messages_in_order_with_gaps_filled_by_get_channel_difference() 
     };
     let pts_c4 = stream.state().channels[&lounge_channel.channel_id];
     assert_eq!(
-        bot_session.update_state().channels.get(&lounge_channel.channel_id),
+        bot_session
+            .update_state()
+            .channels
+            .get(&lounge_channel.channel_id),
         Some(&pts_c4)
     );
     drop(stream);
@@ -905,4 +908,192 @@ async fn channel_messages_in_order_with_gaps_filled_by_get_channel_difference() 
         latest[0].as_ref().unwrap(),
         enums::Message::Message(m) if m.post && m.message == "from the bot" && m.from_id.is_none()
     ));
+}
+
+fn first_message(m: enums::messages::Messages) -> enums::Message {
+    match m {
+        enums::messages::Messages::Messages(m) => m.messages.into_iter().next().unwrap(),
+        enums::messages::Messages::Slice(m) => m.messages.into_iter().next().unwrap(),
+        enums::messages::Messages::ChannelMessages(m) => m.messages.into_iter().next().unwrap(),
+        enums::messages::Messages::NotModified(_) => panic!("not modified"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_downloads_refresh_expired_file_references_and_respect_the_size_cap() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let writer = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    writer
+        .sign_in_bot(&server.create_bot("Writer").1)
+        .await
+        .unwrap();
+    let to = writer
+        .get_input_entity("@ferrogram_test_bot")
+        .await
+        .unwrap();
+
+    // A photo and a document, each uploaded in parts and sent.
+    let photo: Vec<u8> = (0..200 * 1024u32).map(|i| (i % 251) as u8).collect();
+    let notes = b"minutes of the admin meeting\n".repeat(1000);
+    let photo_id = writer
+        .send_file(to.clone(), &photo, "cat.JPG", "a cat")
+        .await
+        .unwrap();
+    let notes_id = writer
+        .send_file(to.clone(), &notes, "minutes.txt", "")
+        .await
+        .unwrap();
+    let fetch = |id: i32| {
+        let writer = writer.clone();
+        async move {
+            first_message(
+                writer
+                    .invoke(&functions::messages::GetMessages {
+                        id: vec![enums::InputMessage::from(types::InputMessageID { id })],
+                    })
+                    .await
+                    .unwrap(),
+            )
+        }
+    };
+    let photo_message = fetch(photo_id).await;
+    let notes_message = fetch(notes_id).await;
+    match &notes_message {
+        enums::Message::Message(m) => match &m.media {
+            Some(enums::MessageMedia::Document(d)) => match d.document.as_ref().unwrap() {
+                enums::Document::Document(d) => {
+                    assert_eq!(d.mime_type, "text/plain");
+                    assert_eq!(d.size, notes.len() as i64);
+                    assert!(d.attributes.iter().any(|a| matches!(
+                        a,
+                        enums::DocumentAttribute::Filename(f) if f.file_name == "minutes.txt"
+                    )));
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        writer
+            .download_media(&photo_message)
+            .await
+            .unwrap()
+            .unwrap(),
+        photo
+    );
+    assert_eq!(
+        writer
+            .download_media(&notes_message)
+            .await
+            .unwrap()
+            .unwrap(),
+        notes
+    );
+    let text_only = fetch(writer.send_message(to.clone(), "no media").await.unwrap()).await;
+    assert_eq!(writer.download_media(&text_only).await.unwrap(), None);
+
+    // The references in hand expire: the message is fetched again, once per
+    // download, and the download succeeds with the fresh reference.
+    server.expire_file_references();
+    let refetches = server.counters().method("messages.getMessages").executed;
+    assert_eq!(
+        writer
+            .download_media(&photo_message)
+            .await
+            .unwrap()
+            .unwrap(),
+        photo
+    );
+    assert_eq!(
+        writer
+            .download_media(&notes_message)
+            .await
+            .unwrap()
+            .unwrap(),
+        notes
+    );
+    assert_eq!(
+        server.counters().method("messages.getMessages").executed,
+        refetches + 2
+    );
+
+    // In a channel: the chat-photo service message, refreshed with channels.getMessages.
+    let bot = bot(&server).await;
+    let lounge = bot.get_input_entity("@ferrogram_lounge").await.unwrap();
+    let enums::InputPeer::Channel(ch) = &lounge else {
+        panic!("{lounge:?}")
+    };
+    let channel = enums::InputChannel::from(types::InputChannel {
+        channel_id: ch.channel_id,
+        access_hash: ch.access_hash,
+    });
+    let file = bot
+        .upload_file(&photo[..50_000], "lounge.jpg")
+        .await
+        .unwrap();
+    let updates = bot
+        .invoke(&functions::channels::EditPhoto {
+            channel: channel.clone(),
+            photo: enums::InputChatPhoto::from(types::InputChatUploadedPhoto {
+                file: Some(file),
+                video: None,
+                video_start_ts: None,
+                video_emoji_markup: None,
+            }),
+        })
+        .await
+        .unwrap();
+    let enums::Updates::Updates(u) = updates else {
+        panic!("{updates:?}")
+    };
+    let service = u
+        .updates
+        .into_iter()
+        .find_map(|x| match x {
+            enums::Update::NewChannelMessage(m) => Some(m.message),
+            _ => None,
+        })
+        .expect("the service message");
+    assert_eq!(
+        bot.download_media(&service).await.unwrap().unwrap(),
+        &photo[..50_000]
+    );
+    server.expire_file_references();
+    assert_eq!(
+        bot.download_media(&service).await.unwrap().unwrap(),
+        &photo[..50_000]
+    );
+    assert_eq!(server.counters().method("channels.getMessages").executed, 1);
+
+    // A client whose limit is below the photo's size refuses it before asking
+    // (the size is in the message), and stops a download of unknown size as soon
+    // as it outgrows the limit.
+    let mut small = config(&server, writer.session().clone());
+    small.max_download_size = 100_000;
+    let capped = Client::connect(small).await.unwrap();
+    let files_before = server.counters().method("upload.getFile").executed;
+    let e = capped.download_media(&photo_message).await.unwrap_err();
+    assert!(
+        matches!(e, InvocationError::FileTooLarge { limit: 100_000 }),
+        "{e:?}"
+    );
+    assert_eq!(
+        server.counters().method("upload.getFile").executed,
+        files_before
+    );
+    capped.upload_profile_photo(&photo).await.unwrap();
+    let e = capped
+        .download_profile_photo(enums::InputUser::InputUserSelf, true)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, InvocationError::FileTooLarge { .. }), "{e:?}");
+    assert_eq!(
+        server.counters().method("upload.getFile").executed,
+        files_before + 1,
+        "one 128 KiB chunk, then the limit"
+    );
 }

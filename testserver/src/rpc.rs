@@ -261,6 +261,49 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 .to_bytes(),
             )
         }
+        AnyObject::ChannelsGetMessages(x) => {
+            let me = me(ctx, w)?;
+            let id = channel_id(w, me, &x.channel)?;
+            let c = &w.chats[&id];
+            if x.id.len() > 100 {
+                return Err(bad("LIMIT_INVALID"));
+            }
+            let messages: Vec<enums::Message> =
+                x.id.iter()
+                    .map(|m| {
+                        let found = match m {
+                            enums::InputMessage::ID(i) => c.message(i.id),
+                            _ => None,
+                        };
+                        match found {
+                            Some(m) => w.chat_message_view(c, m, me),
+                            None => enums::Message::from(types::MessageEmpty {
+                                id: match m {
+                                    enums::InputMessage::ID(i) => i.id,
+                                    _ => 0,
+                                },
+                                peer_id: Some(c.peer()),
+                            }),
+                        }
+                    })
+                    .collect();
+            let mut authors: Vec<i64> = messages.iter().filter_map(message_author).collect();
+            authors.sort_unstable();
+            authors.dedup();
+            Ok(
+                enums::messages::Messages::from(types::messages::ChannelMessages {
+                    inexact: false,
+                    pts: c.pts,
+                    count: messages.len() as i32,
+                    offset_id_offset: None,
+                    messages,
+                    topics: Vec::new(),
+                    chats: w.chat_view(me, id).into_iter().collect(),
+                    users: users_of(w, me, authors),
+                })
+                .to_bytes(),
+            )
+        }
         AnyObject::ChannelsGetChannels(x) => {
             let me = me(ctx, w)?;
             let mut chats = Vec::new();
@@ -810,12 +853,50 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                     }
                     enums::InputPhoto::Empty => return Err(bad("MEDIA_EMPTY")),
                 },
+                enums::InputMedia::UploadedDocument(d) => {
+                    let bytes = take_upload(w, me, &d.file)?;
+                    let dc = w.accounts[&me].home_dc;
+                    let id = w.add_photo(me, shared.clock.unix(), dc, bytes);
+                    let name = d
+                        .attributes
+                        .iter()
+                        .find_map(|a| match a {
+                            enums::DocumentAttribute::Filename(f) => Some(f.file_name.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| "file".into());
+                    w.photos.get_mut(&id).expect("just added").document =
+                        Some((d.mime_type.clone(), name));
+                    id
+                }
+                enums::InputMedia::Document(d) => match &d.id {
+                    enums::InputDocument::InputDocument(i) => {
+                        check_photo(w, i.id, i.access_hash, &i.file_reference).map_err(
+                            |e| match e.message.as_str() {
+                                "PHOTO_INVALID" => bad("DOCUMENT_INVALID"),
+                                _ => e,
+                            },
+                        )?;
+                        if w.photos[&i.id].document.is_none() {
+                            return Err(bad("DOCUMENT_INVALID"));
+                        }
+                        i.id
+                    }
+                    enums::InputDocument::Empty => return Err(bad("MEDIA_EMPTY")),
+                },
                 _ => return Err(bad("MEDIA_INVALID")),
             };
-            let media = enums::MessageMedia::from(types::MessageMediaPhoto {
-                photo: w.photo_view(photo),
-                ..Default::default()
-            });
+            let media = if w.photos[&photo].document.is_some() {
+                enums::MessageMedia::from(types::MessageMediaDocument {
+                    document: w.document_view(photo),
+                    ..Default::default()
+                })
+            } else {
+                enums::MessageMedia::from(types::MessageMediaPhoto {
+                    photo: w.photo_view(photo),
+                    ..Default::default()
+                })
+            };
             let (id, _, _) = deliver(ctx, w, me, peer, x.message.clone(), Some(media));
             w.random_ids.insert((me, x.random_id), id);
             let message = w.mailbox(me).messages[&id].clone();
@@ -1482,6 +1563,16 @@ fn get_file(ctx: &Ctx<'_>, w: &mut World, me: i64, x: &functions::upload::GetFil
             }
             l.id
         }
+        enums::InputFileLocation::InputDocumentFileLocation(l) => {
+            match check_photo(w, l.id, l.access_hash, &l.file_reference) {
+                Err(e) if e.message == "PHOTO_INVALID" => return Err(bad("FILE_ID_INVALID")),
+                r => r?,
+            }
+            if w.photos[&l.id].document.is_none() {
+                return Err(bad("FILE_ID_INVALID"));
+            }
+            l.id
+        }
         enums::InputFileLocation::InputPeerPhotoFileLocation(l) => {
             let owner = resolve_user_peer(w, me, &l.peer)?;
             if !w
@@ -2077,7 +2168,7 @@ fn search_messages(w: &World, me: i64, x: &functions::messages::Search) -> R {
     let page: Vec<enums::Message> = matching[start..]
         .iter()
         .take(limit)
-        .map(|m| c.message_view(m, me))
+        .map(|m| w.chat_message_view(c, m, me))
         .collect();
     let mut users: Vec<i64> = page.iter().filter_map(message_author).collect();
     users.sort_unstable();
@@ -2419,7 +2510,7 @@ fn new_message_updates(
     extra_users: &[i64],
 ) -> Vec<u8> {
     let c = &w.chats[&chat];
-    let message = c.message_view(m, viewer);
+    let message = w.chat_message_view(c, m, viewer);
     let group = c.kind == crate::chats::ChatKind::Group;
     let mut updates = Vec::new();
     if let Some(random_id) = random_id {
@@ -2485,7 +2576,7 @@ fn chat_history(w: &World, me: i64, x: &functions::messages::GetHistory) -> R {
         .iter()
         .skip(start)
         .take(limit)
-        .map(|m| c.message_view(m, me))
+        .map(|m| w.chat_message_view(c, m, me))
         .collect();
     let mut authors: Vec<i64> = messages.iter().filter_map(message_author).collect();
     authors.sort_unstable();
@@ -2554,7 +2645,8 @@ fn channel_difference(w: &World, me: i64, x: &functions::updates::GetChannelDiff
     } else {
         page.last().map_or(c.pts, |m| m.pts)
     };
-    let new_messages: Vec<enums::Message> = page.iter().map(|m| c.message_view(m, me)).collect();
+    let new_messages: Vec<enums::Message> =
+        page.iter().map(|m| w.chat_message_view(c, m, me)).collect();
     let mut authors: Vec<i64> = new_messages.iter().filter_map(message_author).collect();
     authors.sort_unstable();
     authors.dedup();

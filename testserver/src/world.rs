@@ -119,6 +119,8 @@ pub(crate) struct StoredPhoto {
     pub bytes: Vec<u8>,
     /// File references issued before this are expired.
     pub reference_epoch: u32,
+    /// Set for a file sent as a document: its MIME type and name.
+    pub document: Option<(String, String)>,
 }
 
 /// Everything shared by the DCs of one server.
@@ -327,6 +329,7 @@ impl World {
                 dc,
                 bytes,
                 reference_epoch: 0,
+                document: None,
             },
         );
         id
@@ -352,9 +355,74 @@ impl World {
         }))
     }
 
+    /// The TL form of a stored document.
+    pub(crate) fn document_view(&self, id: i64) -> Option<enums::Document> {
+        let p = self.photos.get(&id)?;
+        let (mime, name) = p.document.clone()?;
+        Some(enums::Document::from(types::Document {
+            id,
+            access_hash: self.photo_access_hash(id),
+            file_reference: self.file_reference(p),
+            date: p.date,
+            mime_type: mime,
+            size: p.bytes.len() as i64,
+            thumbs: None,
+            video_thumbs: None,
+            dc_id: p.dc,
+            attributes: vec![enums::DocumentAttribute::from(
+                types::DocumentAttributeFilename { file_name: name },
+            )],
+        }))
+    }
+
+    /// `message` with the photos and documents it carries re-issued, so that
+    /// their file references are the current ones (as Telegram does each time
+    /// a message is fetched).
+    pub(crate) fn with_fresh_files(&self, message: enums::Message) -> enums::Message {
+        match message {
+            enums::Message::Message(mut m) => {
+                match &mut m.media {
+                    Some(enums::MessageMedia::Photo(media)) => {
+                        if let Some(enums::Photo::Photo(p)) = &media.photo {
+                            media.photo = self.photo_view(p.id);
+                        }
+                    }
+                    Some(enums::MessageMedia::Document(media)) => {
+                        if let Some(enums::Document::Document(d)) = &media.document {
+                            media.document = self.document_view(d.id);
+                        }
+                    }
+                    _ => {}
+                }
+                enums::Message::Message(m)
+            }
+            enums::Message::Service(mut m) => {
+                if let enums::MessageAction::ChatEditPhoto(a) = &mut m.action
+                    && let enums::Photo::Photo(p) = &a.photo
+                    && let Some(fresh) = self.photo_view(p.id)
+                {
+                    a.photo = fresh;
+                }
+                enums::Message::Service(m)
+            }
+            other => other,
+        }
+    }
+
+    /// The TL form of a group or channel message as `viewer` sees it, with
+    /// current file references.
+    pub(crate) fn chat_message_view(
+        &self,
+        chat: &crate::chats::StoredChat,
+        m: &crate::chats::ChatMessage,
+        viewer: i64,
+    ) -> enums::Message {
+        self.with_fresh_files(chat.message_view(m, viewer))
+    }
+
     /// The TL form of a stored message.
     pub(crate) fn message_view(&self, m: &StoredMessage) -> enums::Message {
-        enums::Message::from(types::Message {
+        self.with_fresh_files(enums::Message::from(types::Message {
             out: m.out,
             id: m.id,
             from_id: Some(enums::Peer::from(types::PeerUser { user_id: m.from })),
@@ -363,7 +431,7 @@ impl World {
             message: m.text.clone(),
             media: m.media.clone(),
             ..empty_message()
-        })
+        }))
     }
 }
 
