@@ -199,6 +199,7 @@ fn init_request(config: &Config) -> Vec<u8> {
 impl Client {
     /// Connects to the home DC (creating an auth key if the session has none)
     /// and learns the DC options.
+    #[tracing::instrument(name = "connect", skip_all, fields(server = ?config.server.map(|s| s.0), framing = ?config.framing))]
     pub async fn connect(config: Config) -> Result<Client, InvocationError> {
         if config.api_id == 0 || config.api_hash.is_empty() {
             return Err(InvocationError::Invalid(
@@ -357,6 +358,7 @@ impl Client {
 
     /// Sends raw bytes to DC `dc` once (no retry policy), bounded by the request
     /// timeout.
+    #[tracing::instrument(name = "request", level = "debug", skip_all, fields(dc, method = method_name(&body)))]
     async fn invoke_on(&self, dc: i32, body: Vec<u8>) -> Result<Vec<u8>, InvocationError> {
         let timeout = self.inner.config.request_timeout;
         for _ in 0..2 {
@@ -376,6 +378,7 @@ impl Client {
 
     /// Makes sure DC `dc` (not home) is signed in as we are, by exporting the
     /// authorization from the home DC and importing it there.
+    #[tracing::instrument(level = "debug", skip_all, fields(dc))]
     async fn authorize_dc(&self, dc: i32) -> Result<(), InvocationError> {
         if self.inner.authorized.lock().await.contains(&dc) {
             return Ok(());
@@ -401,6 +404,7 @@ impl Client {
 
     /// Invokes a function on DC `dc` (a borrowed, authorized connection when it is
     /// not the home DC), with the FLOOD_WAIT policy of [`Client::invoke`].
+    #[tracing::instrument(name = "invoke_in_dc", level = "debug", skip_all, fields(dc))]
     pub async fn invoke_in_dc<R: RemoteCall>(
         &self,
         dc: i32,
@@ -444,8 +448,10 @@ impl Client {
     /// FLOOD_WAIT up to the configured threshold is slept through and the request
     /// retried; longer waits are returned. PHONE_MIGRATE, USER_MIGRATE and
     /// NETWORK_MIGRATE move the home DC (persisted) and retry there.
+    #[tracing::instrument(name = "invoke", level = "debug", skip_all, fields(method = tracing::field::Empty))]
     pub async fn invoke<R: RemoteCall>(&self, request: &R) -> Result<R::Return, InvocationError> {
         let body = request.to_bytes();
+        tracing::Span::current().record("method", method_name(&body));
         let mut attempt = 0;
         loop {
             let dc = self.home_dc();
@@ -457,6 +463,7 @@ impl Client {
                 }
                 Err(e) if attempt < self.inner.config.retries => {
                     attempt += 1;
+                    tracing::debug!(attempt, error = %e, "request failed");
                     if self.flood_sleep(&e).await {
                         continue;
                     }
@@ -500,6 +507,7 @@ impl Client {
     }
 
     /// Signs in as a bot.
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in_bot(&self, token: &str) -> Result<types::User, InvocationError> {
         let auth = self
             .invoke(&functions::auth::ImportBotAuthorization {
@@ -515,6 +523,7 @@ impl Client {
     }
 
     /// Asks for a login code for `phone` (moving to the account's DC if told to).
+    #[tracing::instrument(skip_all)]
     pub async fn request_login_code(&self, phone: &str) -> Result<LoginToken, InvocationError> {
         let sent = self
             .invoke(&functions::auth::SendCode {
@@ -538,6 +547,7 @@ impl Client {
     /// Signs in with the code. An account with 2FA answers the RPC error
     /// `SESSION_PASSWORD_NEEDED` (`e.is("SESSION_PASSWORD_NEEDED")`): then call
     /// [`Client::check_password`].
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in(
         &self,
         token: &LoginToken,
@@ -558,6 +568,7 @@ impl Client {
 
     /// Completes a 2FA sign-in: SRP with the password (it never leaves this
     /// process).
+    #[tracing::instrument(skip_all)]
     pub async fn check_password(&self, password: &str) -> Result<types::User, InvocationError> {
         let enums::account::Password::Password(p) =
             self.invoke(&functions::account::GetPassword {}).await?;
@@ -648,4 +659,11 @@ fn authorized_user(auth: enums::auth::Authorization) -> Result<types::User, Invo
             "this phone number has no account yet (sign up with auth.signUp)".into(),
         )),
     }
+}
+
+/// The TL name of the function a request body starts with, for logs.
+pub(crate) fn method_name(body: &[u8]) -> &'static str {
+    body.get(..4)
+        .and_then(|b| ferrogram_tl_types::name_of(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+        .unwrap_or("?")
 }

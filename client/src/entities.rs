@@ -315,11 +315,56 @@ impl Client {
                         Ok(input_peer(&info))
                     }
                     _ => Err(unresolved(
-                        "an invite to a chat we are not in (join it first)",
+                        "an invite to a chat we are not in (join it first with Client::accept_invite)",
                     )),
                 }
             }
         }
+    }
+
+    /// Joins the chat an invite link opens (`t.me/+HASH`, `t.me/joinchat/HASH`
+    /// or the bare hash) with `messages.importChatInvite`, and returns it. Already
+    /// being a member is not an error: the chat is returned all the same.
+    pub async fn accept_invite(&self, link: &str) -> Result<enums::InputPeer, InvocationError> {
+        let hash = match parse(link) {
+            Some(Parsed::Invite(hash)) => hash,
+            _ if !link.is_empty() && !link.contains(['/', '.', '@', ' ']) => link.to_owned(),
+            _ => {
+                return Err(InvocationError::Unresolved(format!(
+                    "{link:?}: not an invite link"
+                )));
+            }
+        };
+        let joined = self
+            .invoke(&functions::messages::ImportChatInvite { hash: hash.clone() })
+            .await;
+        let updates = match joined {
+            Ok(enums::messages::ChatInviteJoinResult::Ok(ok)) => ok.updates,
+            Ok(_) => {
+                return Err(InvocationError::Invalid(
+                    "the invite asks for a bot web view, which is not supported".into(),
+                ));
+            }
+            Err(e) if e.is("USER_ALREADY_PARTICIPANT") => {
+                return self.get_input_entity(format!("https://t.me/+{hash}")).await;
+            }
+            Err(e) => return Err(e),
+        };
+        let chats = match &updates {
+            enums::Updates::Updates(u) => &u.chats,
+            enums::Updates::Combined(u) => &u.chats,
+            _ => {
+                return Err(InvocationError::Invalid(
+                    "the join answer names no chat".into(),
+                ));
+            }
+        };
+        let peer = chats
+            .iter()
+            .find_map(chat_peer)
+            .ok_or_else(|| InvocationError::Invalid("the join answer names no chat".into()))?;
+        self.session().save_peers(std::slice::from_ref(&peer))?;
+        Ok(input_peer(&peer))
     }
 
     fn cached_id(&self, id: i64) -> Result<enums::InputPeer, InvocationError> {

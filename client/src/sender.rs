@@ -176,6 +176,7 @@ impl Wire {
 }
 
 /// Creates an auth key over `wire`.
+#[tracing::instrument(name = "handshake", skip_all, fields(dc))]
 async fn handshake(
     wire: &mut Wire,
     dc: i32,
@@ -216,6 +217,7 @@ async fn handshake(
 /// has none for it, and starts the connection task.
 /// With `idle_timeout`, the task ends once nothing has been asked of it for that
 /// long (borrowed connections to other DCs).
+#[tracing::instrument(name = "connection", skip_all, fields(dc, %addr))]
 pub(crate) async fn spawn(
     dc: i32,
     addr: SocketAddr,
@@ -251,7 +253,10 @@ pub(crate) async fn spawn(
         idle_timeout,
         last_activity: tokio::time::Instant::now(),
     };
-    tokio::spawn(task.run(wire, rx));
+    tokio::spawn(tracing::Instrument::instrument(
+        task.run(wire, rx),
+        tracing::info_span!("connection task", dc, %addr),
+    ));
     Ok(Sender { tx })
 }
 

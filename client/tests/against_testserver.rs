@@ -1097,3 +1097,130 @@ async fn media_downloads_refresh_expired_file_references_and_respect_the_size_ca
         "one 128 KiB chunk, then the limit"
     );
 }
+
+/// Waits (bounded) until `cond` holds for the server's open connections.
+async fn wait_open(server: &TestServer, what: &str, cond: impl Fn(Option<u64>) -> bool) {
+    for _ in 0..200 {
+        if cond(server.counters().open_connections.get(&3).copied()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!(
+        "{what}: open connections {:?}",
+        server.counters().open_connections
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_borrowed_connection_closes_after_idling_and_reopens_on_demand() {
+    let server = TestServer::builder().start().await.unwrap();
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.borrowed_idle_timeout = Duration::from_millis(300);
+    let client = Client::connect(c).await.unwrap();
+    client
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    let photo: Vec<u8> = (0..5000u32).map(|i| (i % 7) as u8).collect();
+    let uploaded = client.upload_profile_photo(&photo).await.unwrap();
+    server.move_photo(uploaded.id, 3);
+    let me = enums::InputUser::InputUserSelf;
+    assert_eq!(
+        client
+            .download_profile_photo(me.clone(), true)
+            .await
+            .unwrap(),
+        Some(photo.clone())
+    );
+    wait_open(&server, "the borrowed connection to DC 3", |n| n == Some(1)).await;
+    let home = server.dc_id();
+    // Idle for longer than the timeout: the client closes it; home stays open.
+    wait_open(&server, "closed after idling", |n| n.is_none()).await;
+    assert_eq!(server.counters().open_connections.get(&home), Some(&1));
+    let accepted = server.counters().connections;
+    // Needed again: a new connection, same auth key (no second handshake on DC 3).
+    let handshakes = server.counters().handshakes;
+    assert_eq!(
+        client.download_profile_photo(me, true).await.unwrap(),
+        Some(photo)
+    );
+    wait_open(&server, "reopened", |n| n == Some(1)).await;
+    assert_eq!(server.counters().connections, accepted + 1);
+    assert_eq!(server.counters().handshakes, handshakes);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_links_resolve_for_members_and_join_the_others() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let admin = bot(&server).await; // an admin of the lounge with invite_users
+    let lounge = admin.get_input_entity("@ferrogram_lounge").await.unwrap();
+    let enums::ExportedChatInvite::ChatInviteExported(invite) = admin
+        .invoke(&functions::messages::ExportChatInvite {
+            legacy_revoke_permanent: false,
+            request_needed: false,
+            peer: lounge.clone(),
+            expire_date: None,
+            usage_limit: None,
+            title: None,
+            subscription_pricing: None,
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("not an exported invite")
+    };
+    let hash = invite
+        .link
+        .strip_prefix("https://t.me/+")
+        .unwrap()
+        .to_owned();
+    // A member resolves the link (chatInviteAlready).
+    assert_eq!(
+        admin.get_input_entity(invite.link.as_str()).await.unwrap(),
+        lounge
+    );
+
+    // Someone outside: the link names a chat they must join first.
+    server.create_user("Nora", "Newcomer", "15550100001");
+    let user = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let login = user.request_login_code("15550100001").await.unwrap();
+    user.sign_in(&login, "00001").await.unwrap();
+    let e = user
+        .get_input_entity(format!("t.me/joinchat/{hash}"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, InvocationError::Unresolved(why) if why.contains("join it first")),
+        "{e}"
+    );
+    let joined = user.accept_invite(&invite.link).await.unwrap();
+    let (enums::InputPeer::Channel(a), enums::InputPeer::Channel(b)) = (&joined, &lounge) else {
+        panic!("{joined:?} {lounge:?}")
+    };
+    assert_eq!(a.channel_id, b.channel_id);
+    // Now a member: the link resolves, and joining again is not an error.
+    assert_eq!(
+        user.get_input_entity(format!("https://t.me/+{hash}"))
+            .await
+            .unwrap(),
+        joined
+    );
+    assert_eq!(user.accept_invite(&hash).await.unwrap(), joined);
+    let c = server.counters();
+    assert_eq!(c.method("messages.importChatInvite").executed, 2);
+    assert_eq!(c.method("messages.checkChatInvite").executed, 4);
+    // An unknown hash.
+    let e = user
+        .accept_invite("t.me/+NoSuchInviteHash")
+        .await
+        .unwrap_err();
+    assert!(e.is("INVITE_HASH_INVALID"), "{e}");
+    let e = user
+        .get_input_entity("t.me/+NoSuchInviteHash")
+        .await
+        .unwrap_err();
+    assert!(e.is("INVITE_HASH_INVALID"), "{e}");
+}

@@ -112,6 +112,30 @@ pub(crate) struct StoredChat {
     pub search_index: SearchIndex,
     /// The current photo.
     pub photo: Option<i64>,
+    /// Invite links (`t.me/+HASH`), oldest first.
+    pub invites: Vec<Invite>,
+}
+
+/// An exported invite link.
+#[derive(Clone, Debug)]
+pub(crate) struct Invite {
+    pub hash: String,
+    pub admin: i64,
+    pub date: i32,
+    pub usage: i32,
+}
+
+impl Invite {
+    /// The TL form.
+    pub fn view(&self) -> enums::ExportedChatInvite {
+        enums::ExportedChatInvite::from(types::ChatInviteExported {
+            link: format!("https://t.me/+{}", self.hash),
+            admin_id: self.admin,
+            date: self.date,
+            usage: Some(self.usage),
+            ..Default::default()
+        })
+    }
 }
 
 /// The cached word index of a chat (see [`StoredChat::search_index`]).
@@ -171,6 +195,7 @@ impl StoredChat {
             random_ids: HashMap::new(),
             search_index: SearchIndex::default(),
             photo: None,
+            invites: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
         c

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
     connections: AtomicU64,
+    open: Mutex<BTreeMap<i32, u64>>,
     handshakes: AtomicU64,
     requests_received: AtomicU64,
     requests_executed: AtomicU64,
@@ -31,6 +32,8 @@ pub struct MethodCounts {
 pub struct CounterSnapshot {
     /// TCP connections accepted.
     pub connections: u64,
+    /// TCP connections open now, per DC (DCs with none are absent).
+    pub open_connections: BTreeMap<i32, u64>,
     /// Auth keys created (completed handshakes).
     pub handshakes: u64,
     /// RPC requests received, resends included (service messages such as pings and
@@ -58,8 +61,24 @@ pub(crate) enum Event {
 }
 
 impl Counters {
-    pub(crate) fn connection(&self) {
+    pub(crate) fn connection(&self, dc: i32) {
         self.connections.fetch_add(1, Ordering::Relaxed);
+        *self
+            .open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(dc)
+            .or_default() += 1;
+    }
+
+    pub(crate) fn closed(&self, dc: i32) {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&dc) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&dc);
+            }
+        }
     }
 
     pub(crate) fn handshake(&self) {
@@ -88,6 +107,7 @@ impl Counters {
     pub(crate) fn snapshot(&self) -> CounterSnapshot {
         CounterSnapshot {
             connections: self.connections.load(Ordering::Relaxed),
+            open_connections: self.open.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             handshakes: self.handshakes.load(Ordering::Relaxed),
             requests_received: self.requests_received.load(Ordering::Relaxed),
             requests_executed: self.requests_executed.load(Ordering::Relaxed),

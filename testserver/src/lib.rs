@@ -576,10 +576,14 @@ impl TestServerBuilder {
                         accepted = listener.accept() => {
                             let Ok((stream, _)) = accepted else { continue };
                             let _ = stream.set_nodelay(true);
-                            shared.counters.connection();
+                            shared.counters.connection(dc.id);
                             let shared = shared.clone();
                             let stop = stop.clone();
-                            tokio::spawn(conn::serve(shared, dc.id, stream, stop));
+                            let dc = dc.id;
+                            tokio::spawn(async move {
+                                conn::serve(shared.clone(), dc, stream, stop).await;
+                                shared.counters.closed(dc);
+                            });
                         }
                     }
                 }
