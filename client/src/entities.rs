@@ -225,6 +225,18 @@ pub(crate) fn peers_in(bytes: &[u8]) -> Vec<PeerInfo> {
             enums::channels::AdminLogResults::from_bytes(bytes)
         {
             (r.users, r.chats)
+        } else if let Ok(enums::contacts::ImportedContacts::ImportedContacts(c)) =
+            enums::contacts::ImportedContacts::from_bytes(bytes)
+        {
+            (c.users, Vec::new())
+        } else if let Ok(enums::contacts::Contacts::Contacts(c)) =
+            enums::contacts::Contacts::from_bytes(bytes)
+        {
+            (c.users, Vec::new())
+        } else if let Ok(enums::users::UserFull::UserFull(f)) =
+            enums::users::UserFull::from_bytes(bytes)
+        {
+            (f.users, f.chats)
         } else if let Ok(p) = enums::photos::Photos::from_bytes(bytes) {
             match p {
                 enums::photos::Photos::Photos(p) => (p.users, Vec::new()),

@@ -1224,3 +1224,142 @@ async fn invite_links_resolve_for_members_and_join_the_others() {
         .unwrap_err();
     assert!(e.is("INVITE_HASH_INVALID"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contacts_resolve_by_phone_from_the_cache_and_filter_participants() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let carl = server.create_user("Carl", "Contact", "15550100002");
+    server.create_user("Nora", "Newcomer", "15550100001");
+    let nora = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let login = nora.request_login_code("15550100001").await.unwrap();
+    nora.sign_in(&login, "00001").await.unwrap();
+
+    // Carl joins the lounge (the admin bot finds him by number and invites him).
+    let admin = bot(&server).await;
+    let lounge = admin.get_input_entity("@ferrogram_lounge").await.unwrap();
+    let enums::InputPeer::Channel(ch) = &lounge else {
+        panic!("{lounge:?}")
+    };
+    let channel = |hash: i64| {
+        enums::InputChannel::from(types::InputChannel {
+            channel_id: ch.channel_id,
+            access_hash: hash,
+        })
+    };
+    let enums::InputPeer::User(carl_for_admin) =
+        admin.get_input_entity("+1 555 010 0002").await.unwrap()
+    else {
+        panic!()
+    };
+    admin
+        .invoke(&functions::channels::InviteToChannel {
+            channel: channel(ch.access_hash),
+            users: vec![enums::InputUser::from(types::InputUser {
+                user_id: carl_for_admin.user_id,
+                access_hash: carl_for_admin.access_hash,
+            })],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        server.counters().method("contacts.resolvePhone").executed,
+        1
+    );
+
+    // Nora saves Carl's number: the answer carries his phone, so the number
+    // resolves from the cache afterwards, without contacts.resolvePhone.
+    let enums::contacts::ImportedContacts::ImportedContacts(imported) = nora
+        .invoke(&functions::contacts::ImportContacts {
+            contacts: vec![enums::InputContact::from(types::InputPhoneContact {
+                client_id: 7,
+                phone: "+15550100002".into(),
+                first_name: "Carl".into(),
+                last_name: String::new(),
+                note: None,
+            })],
+        })
+        .await
+        .unwrap();
+    assert_eq!(imported.imported.len(), 1);
+    let p = nora.get_input_entity("+1 (555) 010-0002").await.unwrap();
+    assert!(
+        matches!(&p, enums::InputPeer::User(u) if u.user_id == carl),
+        "{p:?}"
+    );
+    assert_eq!(
+        server.counters().method("contacts.resolvePhone").executed,
+        1
+    );
+    let enums::contacts::Contacts::Contacts(list) = nora
+        .invoke(&functions::contacts::GetContacts { hash: 0 })
+        .await
+        .unwrap()
+    else {
+        panic!("not modified")
+    };
+    assert_eq!(list.saved_count, 1);
+
+    // The contacts filter lists the members Nora has as contacts.
+    let lounge_for_nora = nora.get_input_entity("@ferrogram_lounge").await.unwrap();
+    let enums::InputPeer::Channel(mine) = &lounge_for_nora else {
+        panic!()
+    };
+    nora.invoke(&functions::channels::JoinChannel {
+        channel: channel(mine.access_hash),
+    })
+    .await
+    .unwrap();
+    let contacts_in_lounge = |q: &str| {
+        let nora = nora.clone();
+        let channel = channel(mine.access_hash);
+        let q = q.to_owned();
+        async move {
+            let enums::channels::ChannelParticipants::ChannelParticipants(p) = nora
+                .invoke(&functions::channels::GetParticipants {
+                    channel,
+                    filter: enums::ChannelParticipantsFilter::ChannelParticipantsContacts(
+                        types::ChannelParticipantsContacts { q },
+                    ),
+                    offset: 0,
+                    limit: 100,
+                    hash: 0,
+                })
+                .await
+                .unwrap()
+            else {
+                panic!("not modified")
+            };
+            p.users
+                .iter()
+                .map(|u| match u {
+                    enums::User::User(u) => u.id,
+                    enums::User::Empty(u) => u.id,
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(contacts_in_lounge("").await, [carl]);
+    assert_eq!(contacts_in_lounge("con").await, [carl]);
+    assert!(contacts_in_lounge("zed").await.is_empty());
+    // A bot keeps no contacts.
+    let e = admin
+        .invoke(&functions::contacts::GetContacts { hash: 0 })
+        .await
+        .unwrap_err();
+    assert!(e.is("BOT_METHOD_INVALID"), "{e}");
+    // Deleted, Carl is no longer listed.
+    nora.invoke(&functions::contacts::DeleteContacts {
+        id: vec![enums::InputUser::from(types::InputUser {
+            user_id: carl,
+            access_hash: match &p {
+                enums::InputPeer::User(u) => u.access_hash,
+                _ => unreachable!(),
+            },
+        })],
+    })
+    .await
+    .unwrap();
+    assert!(contacts_in_lounge("").await.is_empty());
+}

@@ -246,6 +246,83 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                 .to_bytes(),
             )
         }
+        AnyObject::ContactsImportContacts(x) => {
+            let me = me(ctx, w)?;
+            if w.accounts[&me].bot {
+                return Err(bad("BOT_METHOD_INVALID"));
+            }
+            let mut imported = Vec::new();
+            let mut ids = Vec::new();
+            for c in &x.contacts {
+                let enums::InputContact::InputPhoneContact(c) = c;
+                let phone = world::normalize_phone(&c.phone);
+                if let Some(&id) = w.phones.get(&phone)
+                    && id != me
+                {
+                    w.contacts.entry(me).or_default().insert(id);
+                    imported.push(enums::ImportedContact::from(types::ImportedContact {
+                        user_id: id,
+                        client_id: c.client_id,
+                    }));
+                    ids.push(id);
+                }
+            }
+            Ok(
+                enums::contacts::ImportedContacts::from(types::contacts::ImportedContacts {
+                    imported,
+                    popular_invites: Vec::new(),
+                    retry_contacts: Vec::new(),
+                    users: users_of(w, me, ids),
+                })
+                .to_bytes(),
+            )
+        }
+        AnyObject::ContactsGetContacts(_) => {
+            let me = me(ctx, w)?;
+            if w.accounts[&me].bot {
+                return Err(bad("BOT_METHOD_INVALID"));
+            }
+            let ids: Vec<i64> = w
+                .contacts
+                .get(&me)
+                .map(|c| c.iter().copied().collect())
+                .unwrap_or_default();
+            Ok(enums::contacts::Contacts::from(types::contacts::Contacts {
+                contacts: ids
+                    .iter()
+                    .map(|&id| {
+                        enums::Contact::from(types::Contact {
+                            user_id: id,
+                            mutual: w.is_contact(id, me),
+                        })
+                    })
+                    .collect(),
+                saved_count: ids.len() as i32,
+                users: users_of(w, me, ids),
+            })
+            .to_bytes())
+        }
+        AnyObject::ContactsDeleteContacts(x) => {
+            let me = me(ctx, w)?;
+            if w.accounts[&me].bot {
+                return Err(bad("BOT_METHOD_INVALID"));
+            }
+            let mut ids = Vec::new();
+            for u in &x.id {
+                let id = input_user_id(me, u)?;
+                if w.contacts.get_mut(&me).is_some_and(|c| c.remove(&id)) {
+                    ids.push(id);
+                }
+            }
+            Ok(enums::Updates::from(types::Updates {
+                updates: Vec::new(),
+                users: users_of(w, me, ids),
+                chats: Vec::new(),
+                date: shared.clock.unix(),
+                seq: 0,
+            })
+            .to_bytes())
+        }
         AnyObject::ContactsResolvePhone(x) => {
             let me = me(ctx, w)?;
             let phone = world::normalize_phone(&x.phone);
@@ -1822,8 +1899,13 @@ fn get_participants(w: &World, me: i64, x: &functions::channels::GetParticipants
                 (w.search_members(chat, &s.q), cap)
             }
         }
-        // No contact lists in this world: nobody is a contact.
-        enums::ChannelParticipantsFilter::ChannelParticipantsContacts(_) => (Vec::new(), 0),
+        // Members in the caller's contact list.
+        enums::ChannelParticipantsFilter::ChannelParticipantsContacts(c) => (
+            ordered
+                .filter(|p| p.is_member() && w.is_contact(me, p.user) && matches(p, &c.q))
+                .collect(),
+            SEARCH_CAP,
+        ),
         enums::ChannelParticipantsFilter::ChannelParticipantsMentions(m) => {
             let q = m.q.clone().unwrap_or_default();
             (

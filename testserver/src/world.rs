@@ -143,6 +143,8 @@ pub(crate) struct World {
     pub uploads: HashMap<(i64, i64), Upload>,
     pub photos: BTreeMap<i64, StoredPhoto>,
     pub profile_photos: HashMap<i64, Vec<i64>>,
+    /// Each user's contact list (user ids).
+    pub contacts: HashMap<i64, std::collections::BTreeSet<i64>>,
     next_user_id: i64,
     next_photo_id: i64,
     next_chat_id: i64,
@@ -169,6 +171,7 @@ impl World {
             uploads: HashMap::new(),
             photos: BTreeMap::new(),
             profile_photos: HashMap::new(),
+            contacts: HashMap::new(),
             next_user_id: 1_000_000_001,
             next_photo_id: 5_000_000_001,
             next_chat_id: 1_500_000_001,
@@ -276,6 +279,7 @@ impl World {
     pub(crate) fn user_view(&self, viewer: i64, target: i64) -> Option<enums::User> {
         let a = self.accounts.get(&target)?;
         let is_self = viewer == target;
+        let contact = self.is_contact(viewer, target);
         let photo = self
             .profile_photos
             .get(&target)
@@ -297,7 +301,15 @@ impl World {
             first_name: Some(a.first_name.clone()),
             last_name: (!a.last_name.is_empty()).then(|| a.last_name.clone()),
             username: a.username.clone(),
-            phone: if is_self { a.phone.clone() } else { None },
+            // Phone privacy as Telegram's default ("my contacts"): visible to
+            // oneself, to one's contacts, and to whoever saved the number.
+            phone: if is_self || contact || self.is_contact(target, viewer) {
+                a.phone.clone()
+            } else {
+                None
+            },
+            contact,
+            mutual_contact: contact && self.is_contact(target, viewer),
             photo,
             status: (!a.bot).then_some(enums::UserStatus::Recently(types::UserStatusRecently {
                 by_me: false,
@@ -305,6 +317,11 @@ impl World {
             bot_info_version: a.bot.then_some(1),
             ..types::User::default()
         }))
+    }
+
+    /// Whether `owner` has `user` in their contacts.
+    pub(crate) fn is_contact(&self, owner: i64, user: i64) -> bool {
+        self.contacts.get(&owner).is_some_and(|c| c.contains(&user))
     }
 
     /// Issues an export token for `user` to use on `dc`.
