@@ -1363,3 +1363,39 @@ async fn contacts_resolve_by_phone_from_the_cache_and_filter_participants() {
     .unwrap();
     assert!(contacts_in_lounge("").await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_file_goes_up_in_big_parts_and_comes_back() {
+    let server = TestServer::builder().start().await.unwrap();
+    let writer = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    writer
+        .sign_in_bot(&server.create_bot("Writer").1)
+        .await
+        .unwrap();
+    let to = writer.get_input_entity("@ferrogram_test_bot").await.unwrap();
+    // Just over 10 MiB: upload.saveBigFilePart, 81 parts of 128 KiB.
+    let big: Vec<u8> = (0..(10 << 20) + 12_345u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let id = writer
+        .send_file(to, &big, "archive.zip", "the archive")
+        .await
+        .unwrap();
+    let c = server.counters();
+    assert_eq!(c.method("upload.saveBigFilePart").executed, 81);
+    assert_eq!(c.method("upload.saveFilePart").executed, 0);
+    let message = match writer
+        .invoke(&functions::messages::GetMessages {
+            id: vec![enums::InputMessage::from(types::InputMessageID { id })],
+        })
+        .await
+        .unwrap()
+    {
+        enums::messages::Messages::Messages(m) => m.messages.into_iter().next().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let got = writer.download_media(&message).await.unwrap().unwrap();
+    assert!(got == big, "the download differs from the upload");
+}
