@@ -1374,7 +1374,10 @@ async fn a_big_file_goes_up_in_big_parts_and_comes_back() {
         .sign_in_bot(&server.create_bot("Writer").1)
         .await
         .unwrap();
-    let to = writer.get_input_entity("@ferrogram_test_bot").await.unwrap();
+    let to = writer
+        .get_input_entity("@ferrogram_test_bot")
+        .await
+        .unwrap();
     // Just over 10 MiB: upload.saveBigFilePart, 81 parts of 128 KiB.
     let big: Vec<u8> = (0..(10 << 20) + 12_345u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)

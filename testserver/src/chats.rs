@@ -114,6 +114,53 @@ pub(crate) struct StoredChat {
     pub photo: Option<i64>,
     /// Invite links (`t.me/+HASH`), oldest first.
     pub invites: Vec<Invite>,
+    /// A supergroup organised in topics.
+    pub forum: bool,
+    /// Forum topics, oldest first (a topic's id is its creation message's id).
+    pub topics: Vec<Topic>,
+}
+
+/// A forum topic.
+#[derive(Clone, Debug)]
+pub(crate) struct Topic {
+    pub id: i32,
+    pub date: i32,
+    pub creator: i64,
+    pub title: String,
+    pub icon_color: i32,
+    pub closed: bool,
+}
+
+impl Topic {
+    /// The TL form, in the forum `peer`, as `viewer` sees it.
+    pub fn view(&self, peer: enums::Peer, viewer: i64) -> enums::ForumTopic {
+        enums::ForumTopic::from(types::ForumTopic {
+            my: self.creator == viewer,
+            closed: self.closed,
+            pinned: false,
+            short: false,
+            hidden: false,
+            title_missing: false,
+            id: self.id,
+            date: self.date,
+            peer,
+            title: self.title.clone(),
+            icon_color: self.icon_color,
+            icon_emoji_id: None,
+            top_message: self.id,
+            read_inbox_max_id: 0,
+            read_outbox_max_id: 0,
+            unread_count: 0,
+            unread_mentions_count: 0,
+            unread_reactions_count: 0,
+            unread_poll_votes_count: 0,
+            from_id: enums::Peer::from(types::PeerUser {
+                user_id: self.creator,
+            }),
+            notify_settings: enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
+            draft: None,
+        })
+    }
 }
 
 /// An exported invite link.
@@ -196,6 +243,8 @@ impl StoredChat {
             search_index: SearchIndex::default(),
             photo: None,
             invites: Vec::new(),
+            forum: false,
+            topics: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
         c
@@ -686,7 +735,7 @@ impl World {
             noforwards: false,
             join_to_send: false,
             join_request: false,
-            forum: false,
+            forum: c.forum,
             stories_hidden: false,
             stories_hidden_min: false,
             stories_unavailable: false,

@@ -1,4 +1,4 @@
-//! The JSON fixture format (part 1: accounts, fault knobs, migrations).
+//! The JSON fixture format: accounts, chats, fault knobs, migrations.
 //!
 //! ```json
 //! {
@@ -16,9 +16,14 @@
 //!     "corrupt_frames": 1,
 //!     "drop_updates": 1
 //!   },
-//!   "migrate": [{"username": "grace", "dc": 1}]
+//!   "migrate": [{"username": "grace", "dc": 1}],
+//!   "chats": [{"type": "supergroup", "title": "Rust Moderators", "username": "rust_mods",
+//!              "creator": "grace", "synthetic_members": 100000,
+//!              "members": [{"user": "helper_bot", "role": "admin", "rights": ["ban_users"]}]}]
 //! }
 //! ```
+//!
+//! `chats` entries are described at [`crate::spec::ChatSpec::from_json`].
 //!
 //! Every key is optional; unknown keys are errors (so a typo never silently does
 //! nothing). Users live on the DC their phone names (`99966X...` → DC X) or the
@@ -36,6 +41,7 @@ pub(crate) struct Fixture {
     pub bots: Vec<FixtureBot>,
     pub faults: Vec<FaultSetting>,
     pub migrate: Vec<(String, i32)>,
+    pub chats: Vec<crate::spec::ChatSpec>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -127,8 +133,16 @@ fn array<'a>(m: &'a serde_json::Map<String, Value>, at: &str, key: &str) -> R<&'
 /// Parses a fixture; errors name the offending path (`faults.flood_wait[0].seconds`).
 pub(crate) fn parse(text: &str) -> R<Fixture> {
     let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let top = object(&v, "fixture", &["users", "bots", "faults", "migrate"])?;
+    let top = object(
+        &v,
+        "fixture",
+        &["users", "bots", "faults", "migrate", "chats"],
+    )?;
     let mut fx = Fixture::default();
+    for (i, c) in array(top, "fixture", "chats")?.iter().enumerate() {
+        fx.chats
+            .push(crate::spec::ChatSpec::from_json(c, &format!("chats[{i}]"))?);
+    }
     for (i, u) in array(top, "fixture", "users")?.iter().enumerate() {
         let at = format!("users[{i}]");
         let m = object(

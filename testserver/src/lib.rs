@@ -35,6 +35,7 @@ mod faults;
 mod fixture;
 mod log;
 mod rpc;
+pub mod spec;
 mod stats;
 pub mod world;
 
@@ -295,6 +296,7 @@ pub struct TestServerBuilder {
     clock: Clock,
     default_world: bool,
     members: usize,
+    chats: Vec<spec::ChatSpec>,
     log: Option<Box<dyn std::io::Write + Send>>,
     fixture: Option<fixture::Fixture>,
 }
@@ -310,6 +312,7 @@ impl Default for TestServerBuilder {
             clock: Clock::real(),
             default_world: true,
             members: DEFAULT_MEMBERS,
+            chats: Vec::new(),
             log: None,
             fixture: None,
         }
@@ -455,6 +458,13 @@ impl TestServerBuilder {
         self
     }
 
+    /// Adds a chat to the world (after the default world and the fixture's
+    /// accounts and chats, so it may name any of their usernames).
+    pub fn chat(mut self, spec: spec::ChatSpec) -> Self {
+        self.chats.push(spec);
+        self
+    }
+
     /// Starts with no accounts at all instead of the default user and bot.
     pub fn empty_world(mut self) -> Self {
         self.default_world = false;
@@ -527,6 +537,19 @@ impl TestServerBuilder {
                 a.home_dc = *dc;
             }
             faults_to_apply = fx.faults.clone();
+        }
+        let default_creator = user
+            .as_ref()
+            .map(|u: &UserCredentials| u.id)
+            .or_else(|| accounts.first().copied());
+        let fixture_chats = self.fixture.iter().flat_map(|fx| fx.chats.iter());
+        for (i, spec) in fixture_chats.enumerate() {
+            spec::apply(&mut world, spec, default_creator, self.clock.unix())
+                .map_err(|e| fixture_error(format!("chats[{i}]: {e}")))?;
+        }
+        for spec in &self.chats {
+            spec::apply(&mut world, spec, default_creator, self.clock.unix())
+                .map_err(|e| Error::Config(format!("chat {:?}: {e}", spec.title)))?;
         }
 
         let mut listeners = Vec::new();

@@ -703,6 +703,251 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             let id = group_id(w, me, x.chat_id)?;
             edit_chat_title(ctx, w, me, id, &x.title)
         }
+        AnyObject::ChannelsCheckUsername(x) => {
+            let me = me(ctx, w)?;
+            let id = channel_id(w, me, &x.channel)?;
+            let name = valid_chat_username(&x.username)?;
+            Ok((!username_taken(w, &name, Some(id))).to_bytes())
+        }
+        AnyObject::ChannelsUpdateUsername(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = channel_id(w, me, &x.channel)?;
+            if w.chats[&id].creator != me {
+                // Only the owner changes a chat's public link.
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            let new = if x.username.is_empty() {
+                None
+            } else {
+                Some(valid_chat_username(&x.username)?)
+            };
+            let old = w.chats[&id].username.clone();
+            if old.as_deref().map(str::to_ascii_lowercase) == new {
+                return Err(bad("USERNAME_NOT_MODIFIED"));
+            }
+            if let Some(name) = &new
+                && username_taken(w, name, Some(id))
+            {
+                return Err(bad("USERNAME_OCCUPIED"));
+            }
+            let c = w.chats.get_mut(&id).expect("exists");
+            c.username = new.as_ref().map(|_| x.username.clone());
+            c.log(
+                now,
+                me,
+                None,
+                enums::ChannelAdminLogEventAction::from(
+                    types::ChannelAdminLogEventActionChangeUsername {
+                        prev_value: old.unwrap_or_default(),
+                        new_value: x.username.clone(),
+                    },
+                ),
+            );
+            Ok(true.to_bytes())
+        }
+        AnyObject::MessagesEditChatAbout(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = chat_of_peer(w, me, &x.peer)?;
+            let chat = &w.chats[&id];
+            let allowed = match caller_rights(chat, me) {
+                Some((_, r)) => r.change_info,
+                None => {
+                    chat.kind == crate::chats::ChatKind::Group
+                        && chat.participant(me).is_some_and(|p| p.is_member())
+                        && !chat.default_banned.change_info
+                }
+            };
+            if !allowed {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            if x.about.chars().count() > 255 {
+                return Err(bad("CHAT_ABOUT_TOO_LONG"));
+            }
+            if chat.about == x.about {
+                return Err(bad("CHAT_ABOUT_NOT_MODIFIED"));
+            }
+            let c = w.chats.get_mut(&id).expect("exists");
+            let prev = std::mem::replace(&mut c.about, x.about.clone());
+            if c.kind != crate::chats::ChatKind::Group {
+                c.log(
+                    now,
+                    me,
+                    None,
+                    enums::ChannelAdminLogEventAction::from(
+                        types::ChannelAdminLogEventActionChangeAbout {
+                            prev_value: prev,
+                            new_value: x.about.clone(),
+                        },
+                    ),
+                );
+            }
+            Ok(true.to_bytes())
+        }
+        AnyObject::ChannelsToggleForum(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = channel_id(w, me, &x.channel)?;
+            let chat = &w.chats[&id];
+            if chat.kind != crate::chats::ChatKind::Supergroup {
+                return Err(bad("CHANNEL_INVALID"));
+            }
+            if chat.creator != me {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            if chat.forum == x.enabled {
+                return Err(bad("CHAT_NOT_MODIFIED"));
+            }
+            let c = w.chats.get_mut(&id).expect("exists");
+            c.forum = x.enabled;
+            c.log(
+                now,
+                me,
+                None,
+                enums::ChannelAdminLogEventAction::from(
+                    types::ChannelAdminLogEventActionToggleForum {
+                        new_value: x.enabled,
+                    },
+                ),
+            );
+            Ok(chat_updates(w, me, id, Vec::new(), now))
+        }
+        AnyObject::MessagesCreateForumTopic(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            w.expire_restrictions(now);
+            let id = forum_of(w, me, &x.peer)?;
+            if !may_manage_topics(&w.chats[&id], me, None) {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            let title = x.title.trim();
+            if title.is_empty() && !x.title_missing {
+                return Err(bad("TOPIC_TITLE_EMPTY"));
+            }
+            let icon_color = x.icon_color.unwrap_or(0x6F_B9F0);
+            let c = w.chats.get_mut(&id).expect("exists");
+            let m = c.add_service(
+                now,
+                me,
+                enums::MessageAction::from(types::MessageActionTopicCreate {
+                    title_missing: x.title_missing,
+                    title: title.to_owned(),
+                    icon_color,
+                    icon_emoji_id: None,
+                }),
+            );
+            let topic = crate::chats::Topic {
+                id: m.id,
+                date: now,
+                creator: me,
+                title: title.to_owned(),
+                icon_color,
+                closed: false,
+            };
+            c.log(
+                now,
+                me,
+                None,
+                enums::ChannelAdminLogEventAction::from(
+                    types::ChannelAdminLogEventActionCreateTopic {
+                        topic: topic.view(c.peer(), me),
+                    },
+                ),
+            );
+            c.topics.push(topic);
+            Ok(service_updates(ctx, w, me, id, &m, vec![me]))
+        }
+        AnyObject::MessagesEditForumTopic(x) => {
+            let me = me(ctx, w)?;
+            let now = shared.clock.unix();
+            let id = forum_of(w, me, &x.peer)?;
+            let chat = &w.chats[&id];
+            let Some(i) = chat.topics.iter().position(|t| t.id == x.topic_id) else {
+                return Err(bad("TOPIC_ID_INVALID"));
+            };
+            if !may_manage_topics(chat, me, Some(&chat.topics[i])) {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            let before = chat.topics[i].clone();
+            let mut after = before.clone();
+            if let Some(t) = &x.title {
+                if t.trim().is_empty() {
+                    return Err(bad("TOPIC_TITLE_EMPTY"));
+                }
+                after.title = t.trim().to_owned();
+            }
+            if let Some(closed) = x.closed {
+                after.closed = closed;
+            }
+            if after.title == before.title && after.closed == before.closed {
+                return Err(bad("TOPIC_NOT_MODIFIED"));
+            }
+            let c = w.chats.get_mut(&id).expect("exists");
+            c.topics[i] = after.clone();
+            let peer = c.peer();
+            c.log(
+                now,
+                me,
+                None,
+                enums::ChannelAdminLogEventAction::from(
+                    types::ChannelAdminLogEventActionEditTopic {
+                        prev_topic: before.view(peer.clone(), me),
+                        new_topic: after.view(peer, me),
+                    },
+                ),
+            );
+            let m = c.add_service(
+                now,
+                me,
+                enums::MessageAction::from(types::MessageActionTopicEdit {
+                    title: x.title.as_ref().map(|_| after.title.clone()),
+                    icon_emoji_id: None,
+                    closed: x.closed,
+                    hidden: None,
+                }),
+            );
+            Ok(service_updates(ctx, w, me, id, &m, vec![me]))
+        }
+        AnyObject::MessagesGetForumTopics(x) => {
+            let me = me(ctx, w)?;
+            let id = forum_of(w, me, &x.peer)?;
+            let c = &w.chats[&id];
+            let q = x.q.as_deref().unwrap_or("").to_lowercase();
+            let matching: Vec<&crate::chats::Topic> = c
+                .topics
+                .iter()
+                .rev()
+                .filter(|t| q.is_empty() || t.title.to_lowercase().contains(&q))
+                .collect();
+            let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
+            let page: Vec<&crate::chats::Topic> = matching
+                .iter()
+                .filter(|t| x.offset_topic <= 0 || t.id < x.offset_topic)
+                .take(limit)
+                .copied()
+                .collect();
+            let messages: Vec<enums::Message> = page
+                .iter()
+                .filter_map(|t| c.message(t.id))
+                .map(|m| w.chat_message_view(c, m, me))
+                .collect();
+            let mut authors: Vec<i64> = page.iter().map(|t| t.creator).collect();
+            authors.sort_unstable();
+            authors.dedup();
+            Ok(
+                enums::messages::ForumTopics::from(types::messages::ForumTopics {
+                    order_by_create_date: true,
+                    count: matching.len() as i32,
+                    topics: page.iter().map(|t| t.view(c.peer(), me)).collect(),
+                    messages,
+                    chats: w.chat_view(me, id).into_iter().collect(),
+                    users: users_of(w, me, authors),
+                    pts: c.pts,
+                })
+                .to_bytes(),
+            )
+        }
         AnyObject::MessagesSearch(x) => {
             let me = me(ctx, w)?;
             search_messages(w, me, &x)
@@ -1939,6 +2184,70 @@ fn get_participants(w: &World, me: i64, x: &functions::channels::GetParticipants
 }
 
 /// The caller's role in a channel, for rights checks.
+/// A chat username as Telegram accepts it (5..=32 of `a-z0-9_`, starting with
+/// a letter), lower-cased.
+fn valid_chat_username(name: &str) -> Result<String, RpcErr> {
+    let name = name.trim_start_matches('@').to_ascii_lowercase();
+    let ok = (5..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.ends_with('_');
+    if ok {
+        Ok(name)
+    } else {
+        Err(bad("USERNAME_INVALID"))
+    }
+}
+
+/// Whether a (lower-case) username belongs to an account or a chat other than
+/// `except`.
+fn username_taken(w: &World, name: &str, except: Option<i64>) -> bool {
+    let same = |u: &Option<String>| u.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(name));
+    w.accounts.values().any(|a| same(&a.username))
+        || w.chats
+            .values()
+            .any(|c| Some(c.id) != except && same(&c.username))
+}
+
+/// The forum supergroup a peer names (`CHANNEL_FORUM_MISSING` for other chats).
+fn forum_of(w: &World, me: i64, peer: &enums::InputPeer) -> Result<i64, RpcErr> {
+    let id = chat_of_peer(w, me, peer)?;
+    let c = &w.chats[&id];
+    if !c.forum {
+        return Err(bad("CHANNEL_FORUM_MISSING"));
+    }
+    if !c.participant(me).is_some_and(|p| p.is_member()) {
+        return Err(bad("CHANNEL_PRIVATE"));
+    }
+    Ok(id)
+}
+
+/// Who may create topics (`topic` None) or edit one: admins with
+/// `manage_topics`; members when the chat's defaults and their own
+/// restrictions allow it; a topic's creator for their own topic.
+fn may_manage_topics(
+    chat: &crate::chats::StoredChat,
+    me: i64,
+    topic: Option<&crate::chats::Topic>,
+) -> bool {
+    use crate::chats::Role;
+    match caller_rights(chat, me) {
+        Some((_, r)) => r.manage_topics,
+        None => {
+            if topic.is_some_and(|t| t.creator == me) {
+                return true;
+            }
+            topic.is_none()
+                && !chat.default_banned.manage_topics
+                && match chat.participant(me).map(|p| &p.role) {
+                    Some(Role::Member) => true,
+                    Some(Role::Restricted { rights, .. }) => !rights.manage_topics,
+                    _ => false,
+                }
+        }
+    }
+}
+
 /// The chat an invite hash opens.
 fn invite_chat(w: &World, hash: &str) -> Option<i64> {
     w.chats
@@ -2449,7 +2758,16 @@ fn event_matches(e: &crate::chats::LogEvent, f: &types::ChannelAdminLogEventsFil
                 || (was_kicked && !kicked && f.unkick)
                 || (was_restricted && !restricted && !kicked && f.unban)
         }
-        A::ChangeTitle(_) | A::ChangeAbout(_) | A::ChangeUsername(_) | A::ChangePhoto(_) => f.info,
+        A::ChangeTitle(_)
+        | A::ChangeAbout(_)
+        | A::ChangeUsername(_)
+        | A::ChangeUsernames(_)
+        | A::ChangePhoto(_) => f.info,
+        A::ToggleForum(_)
+        | A::CreateTopic(_)
+        | A::EditTopic(_)
+        | A::DeleteTopic(_)
+        | A::PinTopic(_) => f.forums,
         A::ToggleInvites(_)
         | A::ToggleSignatures(_)
         | A::DefaultBannedRights(_)

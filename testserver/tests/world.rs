@@ -1,0 +1,636 @@
+//! Worlds from fixtures and the builder: chats in every role, forums and their
+//! topics, username and description edits with their admin-log events, and the
+//! 100,000-member fixture.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use ferrogram_testserver::TestServer;
+use ferrogram_testserver::chats::ChatKind;
+use ferrogram_testserver::spec::{ChatSpec, MemberRole};
+use ferrogram_tl_types::service::RpcError;
+use ferrogram_tl_types::{enums, functions, types};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+async fn sign_in(server: &TestServer, phone: &str, seed: u64) -> Client {
+    let mut c = Client::connect(server, 2, INTERMEDIATE, seed).await;
+    let enums::auth::SentCode::SentCode(sent) = c
+        .invoke(&functions::auth::SendCode {
+            phone_number: phone.into(),
+            api_id: 1,
+            api_hash: "x".into(),
+            settings: enums::CodeSettings::from(types::CodeSettings::default()),
+        })
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    c.invoke(&functions::auth::SignIn {
+        phone_number: phone.into(),
+        phone_code_hash: sent.phone_code_hash,
+        phone_code: Some(phone[phone.len() - 5..].into()),
+        email_verification: None,
+    })
+    .await
+    .unwrap();
+    c
+}
+
+async fn resolve(
+    c: &mut Client,
+    username: &str,
+) -> Result<(enums::InputChannel, types::Channel), RpcError> {
+    let enums::contacts::ResolvedPeer::ResolvedPeer(r) = c
+        .invoke(&functions::contacts::ResolveUsername {
+            username: username.into(),
+            referer: None,
+        })
+        .await?;
+    let enums::Chat::Channel(ch) = r.chats[0].clone() else {
+        panic!("a channel")
+    };
+    Ok((
+        enums::InputChannel::from(types::InputChannel {
+            channel_id: ch.id,
+            access_hash: ch.access_hash.unwrap(),
+        }),
+        *ch,
+    ))
+}
+
+fn as_peer(c: &enums::InputChannel) -> enums::InputPeer {
+    let enums::InputChannel::InputChannel(c) = c else {
+        panic!()
+    };
+    enums::InputPeer::from(types::InputPeerChannel {
+        channel_id: c.channel_id,
+        access_hash: c.access_hash,
+    })
+}
+
+async fn participants(
+    c: &mut Client,
+    ch: &enums::InputChannel,
+    filter: enums::ChannelParticipantsFilter,
+) -> types::channels::ChannelParticipants {
+    match c
+        .invoke(&functions::channels::GetParticipants {
+            channel: ch.clone(),
+            filter,
+            offset: 0,
+            limit: 200,
+            hash: 0,
+        })
+        .await
+        .unwrap()
+    {
+        enums::channels::ChannelParticipants::ChannelParticipants(p) => *p,
+        _ => panic!("not modified"),
+    }
+}
+
+async fn admin_log(
+    c: &mut Client,
+    ch: &enums::InputChannel,
+    filter: types::ChannelAdminLogEventsFilter,
+) -> Vec<enums::ChannelAdminLogEventAction> {
+    let enums::channels::AdminLogResults::AdminLogResults(r) = c
+        .invoke(&functions::channels::GetAdminLog {
+            channel: ch.clone(),
+            q: String::new(),
+            events_filter: Some(enums::ChannelAdminLogEventsFilter::from(filter)),
+            admins: None,
+            max_id: 0,
+            min_id: 0,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    r.events
+        .into_iter()
+        .map(|e| {
+            let enums::ChannelAdminLogEvent::ChannelAdminLogEvent(e) = e;
+            e.action
+        })
+        .collect()
+}
+
+fn topics_of(t: enums::messages::ForumTopics) -> Vec<(i32, String, bool)> {
+    let enums::messages::ForumTopics::ForumTopics(t) = t;
+    t.topics
+        .into_iter()
+        .map(|t| match t {
+            enums::ForumTopic::ForumTopic(t) => (t.id, t.title, t.closed),
+            enums::ForumTopic::Deleted(d) => (d.id, String::new(), false),
+        })
+        .collect()
+}
+
+fn get_topics(peer: &enums::InputPeer, q: Option<&str>) -> functions::messages::GetForumTopics {
+    functions::messages::GetForumTopics {
+        peer: peer.clone(),
+        q: q.map(str::to_owned),
+        offset_date: 0,
+        offset_id: 0,
+        offset_topic: 0,
+        limit: 50,
+    }
+}
+
+#[tokio::test]
+async fn a_fixture_world_with_roles_forums_and_edits() {
+    let server = TestServer::builder()
+        .fixture(&fixture("moderators.json"))
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let mut grace = sign_in(&server, "15550107001", 1).await;
+    let mut linus = sign_in(&server, "15550107002", 2).await;
+
+    // Roles as the fixture says.
+    let (mods, ch) = resolve(&mut grace, "rust_mods").await.unwrap();
+    assert!(ch.megagroup && !ch.forum && ch.creator);
+    let recent = participants(
+        &mut grace,
+        &mods,
+        enums::ChannelParticipantsFilter::ChannelParticipantsRecent,
+    )
+    .await;
+    // grace + linus + the restricted bot + 600 synthetic (mallory banned, bob left).
+    assert_eq!(recent.count, 603);
+    let admins = participants(
+        &mut grace,
+        &mods,
+        enums::ChannelParticipantsFilter::ChannelParticipantsAdmins,
+    )
+    .await;
+    assert_eq!(admins.count, 2);
+    assert!(admins.participants.iter().any(|p| matches!(
+        p,
+        enums::ChannelParticipant::Admin(a)
+            if a.rank.as_deref() == Some("Mod") && {
+                let enums::ChatAdminRights::ChatAdminRights(r) = &a.admin_rights;
+                r.ban_users && r.delete_messages && !r.add_admins
+            }
+    )));
+    let kicked = participants(
+        &mut grace,
+        &mods,
+        enums::ChannelParticipantsFilter::ChannelParticipantsKicked(
+            types::ChannelParticipantsKicked { q: String::new() },
+        ),
+    )
+    .await;
+    assert_eq!(kicked.count, 1);
+    let restricted = participants(
+        &mut grace,
+        &mods,
+        enums::ChannelParticipantsFilter::ChannelParticipantsBanned(
+            types::ChannelParticipantsBanned { q: String::new() },
+        ),
+    )
+    .await;
+    assert!(restricted.participants.iter().any(|p| matches!(
+        p,
+        enums::ChannelParticipant::Banned(b) if {
+            let enums::ChatBannedRights::ChatBannedRights(r) = &b.banned_rights;
+            r.send_media && r.embed_links && !r.view_messages && r.until_date == 0
+        }
+    )));
+    let enums::messages::ChatFull::ChatFull(full) = grace
+        .invoke(&functions::channels::GetFullChannel {
+            channel: mods.clone(),
+        })
+        .await
+        .unwrap();
+    let enums::ChatFull::ChannelFull(full_chat) = full.full_chat else {
+        panic!()
+    };
+    assert_eq!(full_chat.about, "Where moderators meet");
+    let enums::Chat::Channel(c) = &full.chats[0] else {
+        panic!()
+    };
+    let enums::ChatBannedRights::ChatBannedRights(d) = c.default_banned_rights.clone().unwrap();
+    assert!(d.send_polls && !d.send_messages);
+    // The fixture's promotions and restrictions are in the admin log.
+    let log = admin_log(
+        &mut grace,
+        &mods,
+        types::ChannelAdminLogEventsFilter {
+            promote: true,
+            ban: true,
+            kick: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(log.len(), 3, "{log:?}");
+
+    // A forum and its topics.
+    let (desk, ch) = resolve(&mut grace, "help_desk").await.unwrap();
+    assert!(ch.forum && ch.megagroup);
+    let desk_peer = as_peer(&desk);
+    let topics = topics_of(grace.invoke(&get_topics(&desk_peer, None)).await.unwrap());
+    assert_eq!(
+        topics.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
+        ["Bugs", "General"]
+    );
+    // A member creates one; it is theirs to edit.
+    let (desk_for_linus, _) = resolve(&mut linus, "help_desk").await.unwrap();
+    let linus_peer = as_peer(&desk_for_linus);
+    linus
+        .invoke(&functions::messages::CreateForumTopic {
+            title_missing: false,
+            peer: linus_peer.clone(),
+            title: "Release planning".into(),
+            icon_color: None,
+            icon_emoji_id: None,
+            random_id: 7,
+            send_as: None,
+        })
+        .await
+        .unwrap();
+    let topics = topics_of(
+        linus
+            .invoke(&get_topics(&linus_peer, Some("release")))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(topics.len(), 1);
+    let release = topics[0].0;
+    let edit = |peer: &enums::InputPeer, topic: i32, title: Option<&str>, closed: Option<bool>| {
+        functions::messages::EditForumTopic {
+            peer: peer.clone(),
+            topic_id: topic,
+            title: title.map(str::to_owned),
+            icon_emoji_id: None,
+            closed,
+            hidden: None,
+        }
+    };
+    linus
+        .invoke(&edit(&linus_peer, release, None, Some(true)))
+        .await
+        .unwrap();
+    let e = linus
+        .invoke(&edit(&linus_peer, release, None, Some(true)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.name, "TOPIC_NOT_MODIFIED");
+    // Someone else's topic needs manage_topics.
+    let e = linus
+        .invoke(&edit(
+            &linus_peer,
+            topics_of(
+                grace
+                    .invoke(&get_topics(&desk_peer, Some("bugs")))
+                    .await
+                    .unwrap(),
+            )[0]
+            .0,
+            Some("All bugs"),
+            None,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.name, "CHAT_ADMIN_REQUIRED");
+    let e = linus
+        .invoke(&edit(&linus_peer, 9999, Some("x"), None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.name, "TOPIC_ID_INVALID");
+    let topics = topics_of(grace.invoke(&get_topics(&desk_peer, None)).await.unwrap());
+    assert_eq!(topics.len(), 3);
+    assert!(topics.iter().any(|t| t.1 == "Release planning" && t.2));
+    // Topic events are the forums class of the admin log.
+    let log = admin_log(
+        &mut grace,
+        &desk,
+        types::ChannelAdminLogEventsFilter {
+            forums: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        log.iter()
+            .filter(|a| matches!(a, enums::ChannelAdminLogEventAction::CreateTopic(_)))
+            .count(),
+        3
+    );
+    assert!(log.iter().any(|a| matches!(
+        a,
+        enums::ChannelAdminLogEventAction::EditTopic(e)
+            if matches!((&e.prev_topic, &e.new_topic), (enums::ForumTopic::ForumTopic(a), enums::ForumTopic::ForumTopic(b)) if !a.closed && b.closed)
+    )));
+    // Not a forum / not a member.
+    let e = grace
+        .invoke(&get_topics(&as_peer(&mods), None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.name, "CHANNEL_FORUM_MISSING");
+    // Turning the supergroup into a forum is the owner's, and logged.
+    let toggle = |ch: &enums::InputChannel| functions::channels::ToggleForum {
+        channel: ch.clone(),
+        enabled: true,
+        tabs: false,
+    };
+    let (mods_for_linus, _) = resolve(&mut linus, "rust_mods").await.unwrap();
+    assert_eq!(
+        linus
+            .invoke(&toggle(&mods_for_linus))
+            .await
+            .unwrap_err()
+            .name,
+        "CHAT_ADMIN_REQUIRED"
+    );
+    grace.invoke(&toggle(&mods)).await.unwrap();
+    assert_eq!(
+        grace.invoke(&toggle(&mods)).await.unwrap_err().name,
+        "CHAT_NOT_MODIFIED"
+    );
+    assert!(resolve(&mut grace, "rust_mods").await.unwrap().1.forum);
+
+    // Username edits: the owner's, checked, and in the admin log.
+    let rename = |ch: &enums::InputChannel, name: &str| functions::channels::UpdateUsername {
+        channel: ch.clone(),
+        username: name.into(),
+    };
+    assert_eq!(
+        linus
+            .invoke(&rename(&mods_for_linus, "rust_moderators"))
+            .await
+            .unwrap_err()
+            .name,
+        "CHAT_ADMIN_REQUIRED"
+    );
+    assert_eq!(
+        grace.invoke(&rename(&mods, "ab")).await.unwrap_err().name,
+        "USERNAME_INVALID"
+    );
+    assert_eq!(
+        grace
+            .invoke(&rename(&mods, "help_desk"))
+            .await
+            .unwrap_err()
+            .name,
+        "USERNAME_OCCUPIED"
+    );
+    assert_eq!(
+        grace
+            .invoke(&rename(&mods, "grace"))
+            .await
+            .unwrap_err()
+            .name,
+        "USERNAME_OCCUPIED"
+    );
+    assert_eq!(
+        grace
+            .invoke(&rename(&mods, "rust_mods"))
+            .await
+            .unwrap_err()
+            .name,
+        "USERNAME_NOT_MODIFIED"
+    );
+    assert!(
+        !grace
+            .invoke(&functions::channels::CheckUsername {
+                channel: mods.clone(),
+                username: "help_desk".into()
+            })
+            .await
+            .unwrap()
+    );
+    assert!(
+        grace
+            .invoke(&rename(&mods, "rust_moderators"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        resolve(&mut grace, "rust_mods").await.unwrap_err().name,
+        "USERNAME_NOT_OCCUPIED"
+    );
+    let (again, _) = resolve(&mut grace, "rust_moderators").await.unwrap();
+    assert_eq!(again, mods);
+    // And the description.
+    let about = |ch: &enums::InputChannel, text: &str| functions::messages::EditChatAbout {
+        peer: as_peer(ch),
+        about: text.into(),
+    };
+    assert!(
+        grace
+            .invoke(&about(&mods, "Moderators of Rust chats"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        grace
+            .invoke(&about(&mods, "Moderators of Rust chats"))
+            .await
+            .unwrap_err()
+            .name,
+        "CHAT_ABOUT_NOT_MODIFIED"
+    );
+    assert_eq!(
+        linus
+            .invoke(&about(&mods_for_linus, "mine now"))
+            .await
+            .unwrap_err()
+            .name,
+        "CHAT_ADMIN_REQUIRED"
+    );
+    let log = admin_log(
+        &mut grace,
+        &mods,
+        types::ChannelAdminLogEventsFilter {
+            info: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(log.iter().any(|a| matches!(
+        a,
+        enums::ChannelAdminLogEventAction::ChangeUsername(c)
+            if c.prev_value == "rust_mods" && c.new_value == "rust_moderators"
+    )));
+    assert!(log.iter().any(|a| matches!(
+        a,
+        enums::ChannelAdminLogEventAction::ChangeAbout(c)
+            if c.prev_value == "Where moderators meet" && c.new_value == "Moderators of Rust chats"
+    )));
+
+    // messages.search models only the chat-photos filter and says so.
+    let e = grace
+        .invoke(&functions::messages::Search {
+            peer: as_peer(&mods),
+            q: "hello".into(),
+            from_id: None,
+            saved_peer_id: None,
+            saved_reaction: None,
+            top_msg_id: None,
+            filter: enums::MessagesFilter::InputMessagesFilterPhotos,
+            min_date: 0,
+            max_date: 0,
+            offset_id: 0,
+            add_offset: 0,
+            limit: 10,
+            max_id: 0,
+            min_id: 0,
+            hash: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.name, "FILTER_NOT_SUPPORTED");
+
+    // The channel's posts and the basic group.
+    let (news, _) = resolve(&mut grace, "mod_news").await.unwrap();
+    let enums::messages::Messages::ChannelMessages(h) = grace
+        .invoke(&functions::messages::GetHistory {
+            peer: as_peer(&news),
+            offset_id: 0,
+            offset_date: 0,
+            add_offset: 0,
+            limit: 10,
+            max_id: 0,
+            min_id: 0,
+            hash: 0,
+        })
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(h.count, 5);
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    assert!(
+        info["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["title"] == "Mods Lounge" && c["kind"] == "group")
+    );
+}
+
+#[tokio::test]
+async fn fixture_and_builder_errors_name_the_problem() {
+    let bad = |json: &str| {
+        TestServer::builder()
+            .fixture_json(json)
+            .err()
+            .map(|e| e.to_string())
+    };
+    let e = bad(r#"{"chats": [{"type": "supergroup", "title": "x", "members": [{"user": "a", "role": "admin", "rights": ["fly"]}]}]}"#).unwrap();
+    assert!(
+        e.contains("chats[0].members[0].rights") && e.contains("fly"),
+        "{e}"
+    );
+    let e = bad(r#"{"chats": [{"type": "supergroup", "title": "x", "topics": ["a"]}]}"#).unwrap();
+    assert!(
+        e.contains("chats[0].topics") && e.contains("only a forum"),
+        "{e}"
+    );
+    let e = bad(r#"{"chats": [{"type": "megachannel", "title": "x"}]}"#).unwrap();
+    assert!(e.contains("chats[0].type"), "{e}");
+    let e = bad(r#"{"chats": [{"title": "x", "colour": 1}]}"#).unwrap();
+    assert!(e.contains("colour"), "{e}");
+    // Names that only the world can check fail at start.
+    let e = TestServer::builder()
+        .fixture_json(r#"{"chats": [{"type": "group", "title": "x", "creator": "nobody_here"}]}"#)
+        .unwrap()
+        .start()
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("chats[0]") && e.contains("nobody_here"), "{e}");
+    let e = TestServer::builder()
+        .chat(ChatSpec::new(ChatKind::Group, "Small").member("ada_admin", MemberRole::Banned))
+        .start()
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("basic group"), "{e}");
+    let e = TestServer::builder()
+        .chat(ChatSpec::new(ChatKind::Channel, "Dup").username("ferrogram_lounge"))
+        .start()
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("taken"), "{e}");
+}
+
+#[tokio::test]
+async fn a_builder_chat_and_the_hundred_thousand_fixture() {
+    // From Rust: a channel created by the default user with the bot as admin.
+    let server = TestServer::builder()
+        .members(10)
+        .chat(
+            ChatSpec::new(ChatKind::Channel, "Builder News")
+                .username("builder_news")
+                .member(
+                    "ferrogram_test_bot",
+                    MemberRole::admin(&["post_messages"], None),
+                )
+                .synthetic_members(40)
+                .posts(3),
+        )
+        .fixture(&fixture("big_supergroup.json"))
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let mut grace = sign_in(&server, "15550107001", 3).await;
+    let (news, ch) = resolve(&mut grace, "builder_news").await.unwrap();
+    assert!(ch.broadcast && !ch.creator);
+    let _ = news;
+    assert_eq!(
+        server.participant_role("builder_news", server.user().unwrap().id),
+        Some("creator")
+    );
+    let bot = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    assert_eq!(server.participant_role("builder_news", bot), Some("admin"));
+    // The big fixture: 100,000 synthetic members plus the creator, all counted,
+    // with varied names (a search for a common first name is capped while the
+    // count says how many there are).
+    let (big, _) = resolve(&mut grace, "hundred_thousand").await.unwrap();
+    let enums::messages::ChatFull::ChatFull(full) = grace
+        .invoke(&functions::channels::GetFullChannel {
+            channel: big.clone(),
+        })
+        .await
+        .unwrap();
+    let enums::ChatFull::ChannelFull(f) = full.full_chat else {
+        panic!()
+    };
+    assert_eq!(f.participants_count, Some(100_001));
+    let page = participants(
+        &mut grace,
+        &big,
+        enums::ChannelParticipantsFilter::ChannelParticipantsRecent,
+    )
+    .await;
+    assert_eq!(page.count, 100_001);
+    let mut names = std::collections::HashSet::new();
+    for u in &page.users {
+        if let enums::User::User(u) = u {
+            names.insert((u.first_name.clone(), u.last_name.clone()));
+        }
+    }
+    assert!(
+        names.len() > 150,
+        "200 members share only {} names",
+        names.len()
+    );
+}
