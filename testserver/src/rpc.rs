@@ -751,15 +751,7 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
             let now = shared.clock.unix();
             let id = chat_of_peer(w, me, &x.peer)?;
             let chat = &w.chats[&id];
-            let allowed = match caller_rights(chat, me) {
-                Some((_, r)) => r.change_info,
-                None => {
-                    chat.kind == crate::chats::ChatKind::Group
-                        && chat.participant(me).is_some_and(|p| p.is_member())
-                        && !chat.default_banned.change_info
-                }
-            };
-            if !allowed {
+            if !may_change_info(chat, me) {
                 return Err(bad("CHAT_ADMIN_REQUIRED"));
             }
             if x.about.chars().count() > 255 {
@@ -2248,6 +2240,19 @@ fn may_manage_topics(
     }
 }
 
+/// Who may change a chat's title, photo or description: admins with
+/// `change_info`; in a basic group, members too unless the defaults forbid it.
+fn may_change_info(chat: &crate::chats::StoredChat, me: i64) -> bool {
+    match caller_rights(chat, me) {
+        Some((_, r)) => r.change_info,
+        None => {
+            chat.kind == crate::chats::ChatKind::Group
+                && chat.participant(me).is_some_and(|p| p.is_member())
+                && !chat.default_banned.change_info
+        }
+    }
+}
+
 /// The chat an invite hash opens.
 fn invite_chat(w: &World, hash: &str) -> Option<i64> {
     w.chats
@@ -2537,15 +2542,7 @@ fn edit_chat_photo(
 ) -> R {
     let now = ctx.shared.clock.unix();
     let chat = &w.chats[&id];
-    let allowed = match caller_rights(chat, me) {
-        Some((_, r)) => r.change_info,
-        None => {
-            chat.kind == crate::chats::ChatKind::Group
-                && chat.participant(me).is_some_and(|p| p.is_member())
-                && !chat.default_banned.change_info
-        }
-    };
-    if !allowed {
+    if !may_change_info(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let prev = chat.photo;
@@ -2608,15 +2605,7 @@ fn edit_chat_title(ctx: &Ctx<'_>, w: &mut World, me: i64, id: i64, title: &str) 
         return Err(bad("CHAT_TITLE_EMPTY"));
     }
     let chat = &w.chats[&id];
-    let allowed = match caller_rights(chat, me) {
-        Some((_, r)) => r.change_info,
-        None => {
-            chat.kind == crate::chats::ChatKind::Group
-                && chat.participant(me).is_some_and(|p| p.is_member())
-                && !chat.default_banned.change_info
-        }
-    };
-    if !allowed {
+    if !may_change_info(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     if chat.title == title {
@@ -3045,10 +3034,17 @@ fn new_message_updates(
     }
     if group {
         let mailbox = w.mailbox(viewer);
-        mailbox.pts += 1;
+        let pts = match mailbox.group_pts.get(&(chat, m.id)) {
+            Some(&pts) => pts,
+            None => {
+                mailbox.pts += 1;
+                mailbox.group_pts.insert((chat, m.id), mailbox.pts);
+                mailbox.pts
+            }
+        };
         updates.push(enums::Update::from(types::UpdateNewMessage {
             message,
-            pts: mailbox.pts,
+            pts,
             pts_count: 1,
         }));
     } else {

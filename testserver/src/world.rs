@@ -84,6 +84,10 @@ pub(crate) struct Mailbox {
     pub seq: i32,
     pub next_id: i32,
     pub messages: BTreeMap<i32, StoredMessage>,
+    /// The pts each basic-group message (chat id, message id) took in this
+    /// mailbox: one per message, however often its update is built (the
+    /// sender's answer and its other sessions' push, a retried send).
+    pub group_pts: HashMap<(i64, i32), i32>,
 }
 
 /// Who an auth key is signed in as.

@@ -66,6 +66,17 @@ async fn resolve(
     ))
 }
 
+/// The common pts of the signed-in account.
+async fn pts_now(c: &mut Client) -> i32 {
+    let enums::updates::State::State(s) = c.invoke(&functions::updates::GetState {}).await.unwrap();
+    s.pts
+}
+
+/// The error name a request is refused with.
+async fn fails<R: ferrogram_tl_types::RemoteCall>(c: &mut Client, request: &R) -> String {
+    c.invoke(request).await.err().expect("refused").name
+}
+
 fn as_peer(c: &enums::InputChannel) -> enums::InputPeer {
     let enums::InputChannel::InputChannel(c) = c else {
         panic!()
@@ -346,18 +357,11 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
     };
     let (mods_for_linus, _) = resolve(&mut linus, "rust_mods").await.unwrap();
     assert_eq!(
-        linus
-            .invoke(&toggle(&mods_for_linus))
-            .await
-            .unwrap_err()
-            .name,
+        fails(&mut linus, &toggle(&mods_for_linus)).await,
         "CHAT_ADMIN_REQUIRED"
     );
     grace.invoke(&toggle(&mods)).await.unwrap();
-    assert_eq!(
-        grace.invoke(&toggle(&mods)).await.unwrap_err().name,
-        "CHAT_NOT_MODIFIED"
-    );
+    assert_eq!(fails(&mut grace, &toggle(&mods)).await, "CHAT_NOT_MODIFIED");
     assert!(resolve(&mut grace, "rust_mods").await.unwrap().1.forum);
 
     // Username edits: the owner's, checked, and in the admin log.
@@ -366,39 +370,23 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
         username: name.into(),
     };
     assert_eq!(
-        linus
-            .invoke(&rename(&mods_for_linus, "rust_moderators"))
-            .await
-            .unwrap_err()
-            .name,
+        fails(&mut linus, &rename(&mods_for_linus, "rust_moderators")).await,
         "CHAT_ADMIN_REQUIRED"
     );
     assert_eq!(
-        grace.invoke(&rename(&mods, "ab")).await.unwrap_err().name,
+        fails(&mut grace, &rename(&mods, "ab")).await,
         "USERNAME_INVALID"
     );
     assert_eq!(
-        grace
-            .invoke(&rename(&mods, "help_desk"))
-            .await
-            .unwrap_err()
-            .name,
+        fails(&mut grace, &rename(&mods, "help_desk")).await,
         "USERNAME_OCCUPIED"
     );
     assert_eq!(
-        grace
-            .invoke(&rename(&mods, "grace"))
-            .await
-            .unwrap_err()
-            .name,
+        fails(&mut grace, &rename(&mods, "grace")).await,
         "USERNAME_OCCUPIED"
     );
     assert_eq!(
-        grace
-            .invoke(&rename(&mods, "rust_mods"))
-            .await
-            .unwrap_err()
-            .name,
+        fails(&mut grace, &rename(&mods, "rust_mods")).await,
         "USERNAME_NOT_MODIFIED"
     );
     assert!(
@@ -434,19 +422,11 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
             .unwrap()
     );
     assert_eq!(
-        grace
-            .invoke(&about(&mods, "Moderators of Rust chats"))
-            .await
-            .unwrap_err()
-            .name,
+        fails(&mut grace, &about(&mods, "Moderators of Rust chats")).await,
         "CHAT_ABOUT_NOT_MODIFIED"
     );
     assert_eq!(
-        linus
-            .invoke(&about(&mods_for_linus, "mine now"))
-            .await
-            .unwrap_err()
-            .name,
+        fails(&mut linus, &about(&mods_for_linus, "mine now")).await,
         "CHAT_ADMIN_REQUIRED"
     );
     let log = admin_log(
@@ -633,4 +613,70 @@ async fn a_builder_chat_and_the_hundred_thousand_fixture() {
         "200 members share only {} names",
         names.len()
     );
+}
+
+#[tokio::test]
+async fn a_basic_group_message_takes_one_pts_of_the_sender_even_when_resent() {
+    let server = TestServer::builder()
+        .empty_world()
+        .fixture(&fixture("moderators.json"))
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    let group = info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Mods Lounge")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mut grace = sign_in(&server, "15550107001", 4).await;
+    let before = pts_now(&mut grace).await;
+    let send = |random_id: i64, text: &str| functions::messages::SendMessage {
+        no_webpage: false,
+        silent: false,
+        background: false,
+        clear_draft: false,
+        noforwards: false,
+        update_stickersets_order: false,
+        invert_media: false,
+        allow_paid_floodskip: false,
+        peer: enums::InputPeer::from(types::InputPeerChat { chat_id: group }),
+        reply_to: None,
+        message: text.into(),
+        random_id,
+        reply_markup: None,
+        entities: None,
+        schedule_date: None,
+        schedule_repeat_period: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        effect: None,
+        allow_paid_stars: None,
+        suggested_post: None,
+        rich_message: None,
+    };
+    let pts_of = |u: enums::Updates| match u {
+        enums::Updates::Updates(u) => u
+            .updates
+            .iter()
+            .find_map(|x| match x {
+                enums::Update::NewMessage(m) => Some((m.pts, m.pts_count)),
+                _ => None,
+            })
+            .unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let first = pts_of(grace.invoke(&send(11, "one")).await.unwrap());
+    assert_eq!(first, (before + 1, 1));
+    // The same send again (a new request, as after a reconnect): same message, same pts.
+    assert_eq!(pts_of(grace.invoke(&send(11, "one")).await.unwrap()), first);
+    assert_eq!(
+        pts_of(grace.invoke(&send(12, "two")).await.unwrap()),
+        (before + 2, 1)
+    );
+    assert_eq!(pts_now(&mut grace).await, before + 2);
 }
