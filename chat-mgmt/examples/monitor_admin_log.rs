@@ -5,23 +5,6 @@ mod support;
 use ferrogram_chat_mgmt::{AdminLogFilter, ChatManagement, LogValue};
 use ferrogram_tl_types::enums;
 
-fn participant_user_id(p: &enums::ChannelParticipant) -> Option<i64> {
-    match p {
-        enums::ChannelParticipant::ChannelParticipant(p) => Some(p.user_id),
-        enums::ChannelParticipant::ChannelParticipantSelf(p) => Some(p.user_id),
-        enums::ChannelParticipant::Creator(p) => Some(p.user_id),
-        enums::ChannelParticipant::Admin(p) => Some(p.user_id),
-        enums::ChannelParticipant::Banned(p) => match &p.peer {
-            enums::Peer::User(u) => Some(u.user_id),
-            _ => None,
-        },
-        enums::ChannelParticipant::Left(p) => match &p.peer {
-            enums::Peer::User(u) => Some(u.user_id),
-            _ => None,
-        },
-    }
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, _server) = support::connect().await?;
@@ -41,7 +24,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("Message involved: {}", m.message);
         }
         if let Some(LogValue::Participant(p)) = event.new() {
-            println!("User affected: {:?}", participant_user_id(&p));
+            println!(
+                "User affected: {:?}",
+                ferrogram_chat_mgmt::participant_user_id(&p)
+            );
         }
         println!("---");
     }
@@ -59,7 +45,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let admin = event.user.as_ref().and_then(|u| u.first_name.clone());
         println!("Ban event by {}", admin.unwrap_or_default());
         if let Some(LogValue::Participant(p)) = event.new() {
-            println!("Banned user ID: {:?}", participant_user_id(&p));
+            println!(
+                "Banned user ID: {:?}",
+                ferrogram_chat_mgmt::participant_user_id(&p)
+            );
         }
     }
     Ok(())

@@ -56,7 +56,9 @@ mod target;
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, LogValue};
 pub use error::{Error, Result};
-pub use participants::{Participant, ParticipantFilter, ParticipantIter, Role, TotalList};
+pub use participants::{
+    Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,
+};
 pub use photos::ProfilePhotoIter;
 pub use rights::{AdminRights, BannedRights, ParticipantPermissions};
 pub use stats::Stats;

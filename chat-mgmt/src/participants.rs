@@ -146,6 +146,26 @@ fn time(t: i32) -> Option<SystemTime> {
 
 /// The role and date of a `channelParticipant*`, and its user id (None for
 /// entries that are not users or have left).
+/// The user a `ChannelParticipant` is about (`None` for a banned or departed
+/// chat, which `channelParticipantBanned`/`Left` can also name).
+pub fn participant_user_id(p: &enums::ChannelParticipant) -> Option<i64> {
+    match p {
+        enums::ChannelParticipant::ChannelParticipant(p) => Some(p.user_id),
+        enums::ChannelParticipant::ChannelParticipantSelf(p) => Some(p.user_id),
+        enums::ChannelParticipant::Creator(p) => Some(p.user_id),
+        enums::ChannelParticipant::Admin(p) => Some(p.user_id),
+        enums::ChannelParticipant::Banned(p) => user_of_peer(&p.peer),
+        enums::ChannelParticipant::Left(p) => user_of_peer(&p.peer),
+    }
+}
+
+fn user_of_peer(p: &enums::Peer) -> Option<i64> {
+    match p {
+        enums::Peer::User(u) => Some(u.user_id),
+        _ => None,
+    }
+}
+
 pub(crate) fn role_of(
     p: &enums::ChannelParticipant,
 ) -> Option<(i64, Role, Option<SystemTime>, Option<i64>)> {

@@ -191,221 +191,137 @@ impl AdminRights {
     }
 }
 
-/// What a member (or, with no user, everyone) may do: `true` means allowed, as
-/// in Telethon. `until`: when a personal restriction ends (`None`: forever;
-/// Telegram treats less than 30 seconds or more than 366 days from now as
-/// forever too).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BannedRights {
-    /// See the chat at all (false: banned).
-    pub view_messages: bool,
-    /// Send text messages.
-    pub send_messages: bool,
-    /// Send media.
-    pub send_media: bool,
-    /// Send stickers.
-    pub send_stickers: bool,
-    /// Send GIFs.
-    pub send_gifs: bool,
-    /// Send games.
-    pub send_games: bool,
-    /// Use inline bots.
-    pub send_inline: bool,
-    /// Show link previews (Telethon's `embed_link_previews`).
-    pub embed_links: bool,
-    /// Send polls.
-    pub send_polls: bool,
-    /// Change the chat's info.
-    pub change_info: bool,
-    /// Invite users.
-    pub invite_users: bool,
-    /// Pin messages.
-    pub pin_messages: bool,
-    /// Manage forum topics.
-    pub manage_topics: bool,
-    /// Send photos.
-    pub send_photos: bool,
-    /// Send videos.
-    pub send_videos: bool,
-    /// Send round videos.
-    pub send_roundvideos: bool,
-    /// Send audio files.
-    pub send_audios: bool,
-    /// Send voice messages.
-    pub send_voices: bool,
-    /// Send documents.
-    pub send_docs: bool,
-    /// Send plain text (without media).
-    pub send_plain: bool,
-    /// Edit their own rank.
-    pub edit_rank: bool,
-    /// Send reactions.
-    pub send_reactions: bool,
-    /// Manage linked peers.
-    pub manage_linked_peers: bool,
-    /// When the restriction ends.
-    pub until: Option<SystemTime>,
+/// Declares [`BannedRights`] from one list of Telegram's `ChatBannedRights` flags
+/// (with the extra names `set` accepts), so that the struct, its defaults, both
+/// conversions, [`BannedRights::NAMES`], [`BannedRights::set`] and
+/// [`BannedRights::read_only`] cannot drift apart.
+macro_rules! banned_rights {
+    ($($(#[doc = $doc:literal])* $field:ident $(| $alias:literal)*,)*) => {
+        /// What a member (or, with no user, everyone) may do: `true` means allowed,
+        /// as in Telethon. `until`: when a personal restriction ends (`None`:
+        /// forever; Telegram treats less than 30 seconds or more than 366 days
+        /// from now as forever too).
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct BannedRights {
+            $($(#[doc = $doc])* pub $field: bool,)*
+            /// When the restriction ends.
+            pub until: Option<SystemTime>,
+        }
+
+        impl Default for BannedRights {
+            /// Everything allowed, forever: lifts every restriction.
+            fn default() -> Self {
+                Self { $($field: true,)* until: None }
+            }
+        }
+
+        impl BannedRights {
+            fn to_tl(&self) -> types::ChatBannedRights {
+                types::ChatBannedRights {
+                    $($field: !self.$field,)*
+                    until_date: self
+                        .until
+                        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_secs().min(i32::MAX as u64) as i32),
+                }
+            }
+
+            /// Every right name [`BannedRights::set`] accepts: the TL names, plus
+            /// Telethon's `embed_link_previews` for `embed_links`.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($field), $($alias,)*)*];
+
+            /// Allows (true) or denies (false) the right with this name (see
+            /// [`BannedRights::NAMES`]; `-` and `_` are the same, case is ignored).
+            pub fn set(&mut self, name: &str, allowed: bool) -> Result<()> {
+                let right = match name.trim().to_lowercase().replace('-', "_").as_str() {
+                    $(stringify!($field) $(| $alias)* => &mut self.$field,)*
+                    other => {
+                        return Err(Error::Unsupported(format!(
+                            "unknown right {other:?} (one of {})",
+                            Self::NAMES.join(", ")
+                        )));
+                    }
+                };
+                *right = allowed;
+                Ok(())
+            }
+
+            /// Everything denied but viewing: a read-only member.
+            pub fn read_only() -> Self {
+                Self {
+                    $($field: false,)*
+                    until: None,
+                }
+                .with_view()
+            }
+        }
+
+        impl From<&types::ChatBannedRights> for BannedRights {
+            /// Reads Telegram's rights (true = denied) as allowed-flags.
+            fn from(r: &types::ChatBannedRights) -> Self {
+                Self {
+                    $($field: !r.$field,)*
+                    until: (r.until_date > 0)
+                        .then(|| UNIX_EPOCH + Duration::from_secs(r.until_date as u64)),
+                }
+            }
+        }
+    };
 }
 
-impl Default for BannedRights {
-    /// Everything allowed, forever: lifts every restriction.
-    fn default() -> Self {
-        Self {
-            view_messages: true,
-            send_messages: true,
-            send_media: true,
-            send_stickers: true,
-            send_gifs: true,
-            send_games: true,
-            send_inline: true,
-            embed_links: true,
-            send_polls: true,
-            change_info: true,
-            invite_users: true,
-            pin_messages: true,
-            manage_topics: true,
-            send_photos: true,
-            send_videos: true,
-            send_roundvideos: true,
-            send_audios: true,
-            send_voices: true,
-            send_docs: true,
-            send_plain: true,
-            edit_rank: true,
-            send_reactions: true,
-            manage_linked_peers: true,
-            until: None,
-        }
-    }
+banned_rights! {
+    /// See the chat at all (false: banned).
+    view_messages,
+    /// Send text messages.
+    send_messages,
+    /// Send media.
+    send_media,
+    /// Send stickers.
+    send_stickers,
+    /// Send GIFs.
+    send_gifs,
+    /// Send games.
+    send_games,
+    /// Use inline bots.
+    send_inline,
+    /// Show link previews (Telethon's `embed_link_previews`).
+    embed_links | "embed_link_previews",
+    /// Send polls.
+    send_polls,
+    /// Change the chat's info.
+    change_info,
+    /// Invite users.
+    invite_users,
+    /// Pin messages.
+    pin_messages,
+    /// Manage forum topics.
+    manage_topics,
+    /// Send photos.
+    send_photos,
+    /// Send videos.
+    send_videos,
+    /// Send round videos.
+    send_roundvideos,
+    /// Send audio files.
+    send_audios,
+    /// Send voice messages.
+    send_voices,
+    /// Send documents.
+    send_docs,
+    /// Send plain text (without media).
+    send_plain,
+    /// Edit their own rank.
+    edit_rank,
+    /// Send reactions.
+    send_reactions,
+    /// Manage linked peers.
+    manage_linked_peers,
 }
 
 impl BannedRights {
-    fn to_tl(&self) -> types::ChatBannedRights {
-        types::ChatBannedRights {
-            view_messages: !self.view_messages,
-            send_messages: !self.send_messages,
-            send_media: !self.send_media,
-            send_stickers: !self.send_stickers,
-            send_gifs: !self.send_gifs,
-            send_games: !self.send_games,
-            send_inline: !self.send_inline,
-            embed_links: !self.embed_links,
-            send_polls: !self.send_polls,
-            change_info: !self.change_info,
-            invite_users: !self.invite_users,
-            pin_messages: !self.pin_messages,
-            manage_topics: !self.manage_topics,
-            send_photos: !self.send_photos,
-            send_videos: !self.send_videos,
-            send_roundvideos: !self.send_roundvideos,
-            send_audios: !self.send_audios,
-            send_voices: !self.send_voices,
-            send_docs: !self.send_docs,
-            send_plain: !self.send_plain,
-            edit_rank: !self.edit_rank,
-            send_reactions: !self.send_reactions,
-            manage_linked_peers: !self.manage_linked_peers,
-            until_date: self
-                .until
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_secs().min(i32::MAX as u64) as i32),
-        }
-    }
-
-    /// Every right name [`BannedRights::set`] accepts: the TL names, plus
-    /// Telethon's `embed_link_previews` for `embed_links`.
-    pub const NAMES: &'static [&'static str] = &[
-        "view_messages",
-        "send_messages",
-        "send_media",
-        "send_stickers",
-        "send_gifs",
-        "send_games",
-        "send_inline",
-        "embed_links",
-        "embed_link_previews",
-        "send_polls",
-        "change_info",
-        "invite_users",
-        "pin_messages",
-        "manage_topics",
-        "send_photos",
-        "send_videos",
-        "send_roundvideos",
-        "send_audios",
-        "send_voices",
-        "send_docs",
-        "send_plain",
-        "edit_rank",
-        "send_reactions",
-        "manage_linked_peers",
-    ];
-
-    /// Allows (true) or denies (false) the right with this name (see
-    /// [`BannedRights::NAMES`]; `-` and `_` are the same, case is ignored).
-    pub fn set(&mut self, name: &str, allowed: bool) -> Result<()> {
-        let right = match name.trim().to_lowercase().replace('-', "_").as_str() {
-            "view_messages" => &mut self.view_messages,
-            "send_messages" => &mut self.send_messages,
-            "send_media" => &mut self.send_media,
-            "send_stickers" => &mut self.send_stickers,
-            "send_gifs" => &mut self.send_gifs,
-            "send_games" => &mut self.send_games,
-            "send_inline" => &mut self.send_inline,
-            "embed_links" | "embed_link_previews" => &mut self.embed_links,
-            "send_polls" => &mut self.send_polls,
-            "change_info" => &mut self.change_info,
-            "invite_users" => &mut self.invite_users,
-            "pin_messages" => &mut self.pin_messages,
-            "manage_topics" => &mut self.manage_topics,
-            "send_photos" => &mut self.send_photos,
-            "send_videos" => &mut self.send_videos,
-            "send_roundvideos" => &mut self.send_roundvideos,
-            "send_audios" => &mut self.send_audios,
-            "send_voices" => &mut self.send_voices,
-            "send_docs" => &mut self.send_docs,
-            "send_plain" => &mut self.send_plain,
-            "edit_rank" => &mut self.edit_rank,
-            "send_reactions" => &mut self.send_reactions,
-            "manage_linked_peers" => &mut self.manage_linked_peers,
-            other => {
-                return Err(Error::Unsupported(format!(
-                    "unknown right {other:?} (one of {})",
-                    Self::NAMES.join(", ")
-                )));
-            }
-        };
-        *right = allowed;
-        Ok(())
-    }
-
-    /// Everything denied but viewing: a read-only member.
-    pub fn read_only() -> Self {
-        Self::from(&types::ChatBannedRights {
-            send_messages: true,
-            send_media: true,
-            send_stickers: true,
-            send_gifs: true,
-            send_games: true,
-            send_inline: true,
-            embed_links: true,
-            send_polls: true,
-            change_info: true,
-            invite_users: true,
-            pin_messages: true,
-            manage_topics: true,
-            send_photos: true,
-            send_videos: true,
-            send_roundvideos: true,
-            send_audios: true,
-            send_voices: true,
-            send_docs: true,
-            send_plain: true,
-            edit_rank: true,
-            send_reactions: true,
-            manage_linked_peers: true,
-            ..types::ChatBannedRights::default()
-        })
+    fn with_view(mut self) -> Self {
+        self.view_messages = true;
+        self
     }
 
     /// Until a moment (`None`: forever). Telegram treats less than 30 seconds
@@ -419,39 +335,6 @@ impl BannedRights {
     pub fn for_duration(mut self, d: Duration) -> Self {
         self.until = Some(SystemTime::now() + d);
         self
-    }
-}
-
-impl From<&types::ChatBannedRights> for BannedRights {
-    /// Reads Telegram's rights (true = denied) as allowed-flags.
-    fn from(r: &types::ChatBannedRights) -> Self {
-        Self {
-            view_messages: !r.view_messages,
-            send_messages: !r.send_messages,
-            send_media: !r.send_media,
-            send_stickers: !r.send_stickers,
-            send_gifs: !r.send_gifs,
-            send_games: !r.send_games,
-            send_inline: !r.send_inline,
-            embed_links: !r.embed_links,
-            send_polls: !r.send_polls,
-            change_info: !r.change_info,
-            invite_users: !r.invite_users,
-            pin_messages: !r.pin_messages,
-            manage_topics: !r.manage_topics,
-            send_photos: !r.send_photos,
-            send_videos: !r.send_videos,
-            send_roundvideos: !r.send_roundvideos,
-            send_audios: !r.send_audios,
-            send_voices: !r.send_voices,
-            send_docs: !r.send_docs,
-            send_plain: !r.send_plain,
-            edit_rank: !r.edit_rank,
-            send_reactions: !r.send_reactions,
-            manage_linked_peers: !r.manage_linked_peers,
-            until: (r.until_date > 0)
-                .then(|| UNIX_EPOCH + Duration::from_secs(r.until_date as u64)),
-        }
     }
 }
 

@@ -306,23 +306,6 @@ fn action_name(a: &enums::ChannelAdminLogEventAction) -> String {
         .to_owned()
 }
 
-fn participant_user(p: &enums::ChannelParticipant) -> Option<i64> {
-    match p {
-        enums::ChannelParticipant::ChannelParticipant(p) => Some(p.user_id),
-        enums::ChannelParticipant::ChannelParticipantSelf(p) => Some(p.user_id),
-        enums::ChannelParticipant::Creator(p) => Some(p.user_id),
-        enums::ChannelParticipant::Admin(p) => Some(p.user_id),
-        enums::ChannelParticipant::Banned(p) => match &p.peer {
-            enums::Peer::User(u) => Some(u.user_id),
-            _ => None,
-        },
-        enums::ChannelParticipant::Left(p) => match &p.peer {
-            enums::Peer::User(u) => Some(u.user_id),
-            _ => None,
-        },
-    }
-}
-
 /// A short description of what an event changed.
 fn action_detail(a: &enums::ChannelAdminLogEventAction) -> String {
     use enums::ChannelAdminLogEventAction as A;
@@ -332,15 +315,15 @@ fn action_detail(a: &enums::ChannelAdminLogEventAction) -> String {
         A::ChangeUsername(x) => format!("{:?} -> {:?}", x.prev_value, x.new_value),
         A::ParticipantToggleBan(x) => format!(
             "user {}",
-            participant_user(&x.new_participant).unwrap_or_default()
+            ferrogram_chat_mgmt::participant_user_id(&x.new_participant).unwrap_or_default()
         ),
         A::ParticipantToggleAdmin(x) => format!(
             "user {}",
-            participant_user(&x.new_participant).unwrap_or_default()
+            ferrogram_chat_mgmt::participant_user_id(&x.new_participant).unwrap_or_default()
         ),
         A::ParticipantInvite(x) => format!(
             "user {}",
-            participant_user(&x.participant).unwrap_or_default()
+            ferrogram_chat_mgmt::participant_user_id(&x.participant).unwrap_or_default()
         ),
         _ => String::new(),
     }

@@ -725,7 +725,7 @@ async fn unknown_keys_get_404_and_garbage_closes_only_its_connection() {
 async fn unknown_or_malformed_methods_get_telegram_errors() {
     let server = server().await;
     let mut c = bot_client(&server, 110).await;
-    let unimplemented = functions::contacts::GetContacts { hash: 0 }.to_bytes();
+    let unimplemented = functions::account::GetWallPapers { hash: 0 }.to_bytes();
     let e = c.invoke_raw(unimplemented).await.unwrap().unwrap_err();
     assert_eq!(rpc_name(&e), (400, "INPUT_METHOD_INVALID".into()));
     let e = c

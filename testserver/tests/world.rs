@@ -449,6 +449,81 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
             if c.prev_value == "Where moderators meet" && c.new_value == "Moderators of Rust chats"
     )));
 
+    // Invite links need invite_users; a banned member cannot use one.
+    let export = |ch: &enums::InputChannel| functions::messages::ExportChatInvite {
+        legacy_revoke_permanent: false,
+        request_needed: false,
+        peer: as_peer(ch),
+        expire_date: None,
+        usage_limit: None,
+        title: None,
+        subscription_pricing: None,
+    };
+    assert_eq!(
+        fails(&mut linus, &export(&mods_for_linus)).await,
+        "CHAT_ADMIN_REQUIRED"
+    );
+    let enums::ExportedChatInvite::ChatInviteExported(link) =
+        grace.invoke(&export(&mods)).await.unwrap()
+    else {
+        panic!()
+    };
+    let hash = link.link.rsplit('+').next().unwrap().to_owned();
+    let mut mallory = sign_in(&server, "15550107003", 5).await;
+    assert_eq!(
+        fails(
+            &mut mallory,
+            &functions::messages::ImportChatInvite { hash: hash.clone() }
+        )
+        .await,
+        "USER_BANNED_IN_CHANNEL"
+    );
+    assert_eq!(
+        fails(
+            &mut linus,
+            &functions::messages::ImportChatInvite { hash: hash.clone() }
+        )
+        .await,
+        "USER_ALREADY_PARTICIPANT"
+    );
+    assert_eq!(
+        fails(
+            &mut linus,
+            &functions::messages::CheckChatInvite {
+                hash: "nope".into()
+            }
+        )
+        .await,
+        "INVITE_HASH_INVALID"
+    );
+    // Bob left; the link brings him back, and the admin log says how.
+    let mut bob = sign_in(&server, "15550107004", 6).await;
+    let enums::ChatInvite::ChatInvite(preview) = bob
+        .invoke(&functions::messages::CheckChatInvite { hash: hash.clone() })
+        .await
+        .unwrap()
+    else {
+        panic!("bob is not a member any more")
+    };
+    assert!(preview.megagroup && preview.public && preview.participants_count > 600);
+    bob.invoke(&functions::messages::ImportChatInvite { hash })
+        .await
+        .unwrap();
+    let log = admin_log(
+        &mut grace,
+        &mods,
+        types::ChannelAdminLogEventsFilter {
+            join: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(log.iter().any(|a| matches!(
+        a,
+        enums::ChannelAdminLogEventAction::ParticipantJoinByInvite(j)
+            if matches!(&j.invite, enums::ExportedChatInvite::ChatInviteExported(e) if e.link == link.link)
+    )));
+
     // messages.search models only the chat-photos filter and says so.
     let e = grace
         .invoke(&functions::messages::Search {
