@@ -28,11 +28,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let peer = client.get_input_entity(channel.as_str()).await?;
             let mut messages = std::pin::pin!(client.iter_messages(peer, Some(5)));
             while let Some(message) = futures::StreamExt::next(&mut messages).await {
-                let id = match message? {
-                    enums::Message::Message(m) => m.id,
-                    enums::Message::Service(m) => m.id,
-                    enums::Message::Empty(m) => m.id,
+                // Only posts have statistics (a photo or title change is a
+                // service message: MSG_ID_INVALID).
+                let enums::Message::Message(m) = message? else {
+                    continue;
                 };
+                let id = m.id;
                 let msg_stats = client.get_stats(channel.as_str(), Some(id)).await?;
                 if let Stats::Message(s) = msg_stats {
                     println!("Message {id} views: {:?}", s.views_graph);

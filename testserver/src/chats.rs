@@ -99,8 +99,6 @@ pub(crate) struct StoredChat {
     pub index: HashMap<i64, usize>,
     /// The admin log, oldest first.
     pub admin_log: Vec<LogEvent>,
-    /// Channel posts (ids 1..=posts), for message statistics.
-    pub posts: i32,
     /// Messages (posts, members' messages and service messages), oldest
     /// first; ids count from 1.
     pub messages: Vec<ChatMessage>,
@@ -237,7 +235,6 @@ impl StoredChat {
             participants: Vec::new(),
             index: HashMap::new(),
             admin_log: Vec::new(),
-            posts: 0,
             messages: Vec::new(),
             random_ids: HashMap::new(),
             search_index: SearchIndex::default(),
@@ -315,9 +312,6 @@ impl StoredChat {
                 self.pts
             },
         };
-        if self.kind == ChatKind::Channel && m.action.is_none() {
-            self.posts += 1;
-        }
         self.messages.push(m.clone());
         m
     }
@@ -675,6 +669,19 @@ impl World {
         i64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
     }
 
+    /// The `chatPhoto` of a chat (`chatPhotoEmpty` without one).
+    fn chat_photo_small(&self, c: &StoredChat) -> enums::ChatPhoto {
+        match c.photo.and_then(|id| self.photos.get(&id)) {
+            Some(p) => enums::ChatPhoto::from(types::ChatPhoto {
+                has_video: false,
+                photo_id: p.id,
+                stripped_thumb: None,
+                dc_id: p.dc,
+            }),
+            None => enums::ChatPhoto::Empty,
+        }
+    }
+
     /// A chat as `viewer` sees it.
     pub(crate) fn chat_view(&self, viewer: i64, id: i64) -> Option<enums::Chat> {
         let c = self.chats.get(&id)?;
@@ -690,7 +697,7 @@ impl World {
                 noforwards: false,
                 id: c.id,
                 title: c.title.clone(),
-                photo: enums::ChatPhoto::Empty,
+                photo: self.chat_photo_small(c),
                 participants_count: c.count_members(),
                 date: c.date,
                 version: 1,
@@ -748,7 +755,7 @@ impl World {
             access_hash: Some(self.channel_access_hash(viewer, c.id)),
             title: c.title.clone(),
             username: c.username.clone(),
-            photo: enums::ChatPhoto::Empty,
+            photo: self.chat_photo_small(c),
             date: c.date,
             restriction_reason: None,
             admin_rights,
@@ -805,7 +812,10 @@ impl World {
             read_inbox_max_id: 0,
             read_outbox_max_id: 0,
             unread_count: 0,
-            chat_photo: enums::Photo::Empty(types::PhotoEmpty { id: 0 }),
+            chat_photo: c
+                .photo
+                .and_then(|p| self.photo_view(p))
+                .unwrap_or(enums::Photo::Empty(types::PhotoEmpty { id: 0 })),
             notify_settings: enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
             exported_invite: None,
             bot_info: Vec::new(),
@@ -906,6 +916,51 @@ impl World {
             .insert(id, StoredChat::new(id, kind, title, creator, date));
         id
     }
+}
+
+/// Placeholder photo bytes: a JPEG's start and end markers around `len`
+/// deterministic bytes (a test file, not a decodable picture).
+pub(crate) fn placeholder_photo(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    out.extend((0..len).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x as u8
+    }));
+    out.extend([0xFF, 0xD9]);
+    out
+}
+
+/// Gives `chat` a photo set by `by` at `date`, as `editPhoto` does: the current
+/// photo, a service message and (not in basic groups) an admin-log event.
+pub(crate) fn seed_chat_photo(world: &mut World, chat: i64, by: i64, date: i32, seed: u64) {
+    let dc = world.home_dc;
+    let id = world.add_photo(chat, date, dc, placeholder_photo(seed, 6_000));
+    let Some(photo) = world.photo_view(id) else {
+        return;
+    };
+    let Some(c) = world.chats.get_mut(&chat) else {
+        return;
+    };
+    c.photo = Some(id);
+    if c.kind != ChatKind::Group {
+        c.log(
+            date,
+            by,
+            None,
+            enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangePhoto {
+                prev_photo: enums::Photo::Empty(types::PhotoEmpty { id: 0 }),
+                new_photo: photo.clone(),
+            }),
+        );
+    }
+    c.add_service(
+        date,
+        by,
+        enums::MessageAction::from(types::MessageActionChatEditPhoto { photo }),
+    );
 }
 
 /// Fills the default chat world: a supergroup `@ferrogram_lounge` with `members`
@@ -1036,6 +1091,7 @@ pub(crate) fn seed_default_chats(
         }
     }
     world.seed_admin_log(lounge);
+    seed_chat_photo(world, lounge, owner, now - 40 * 86_400, 1);
     if let Some(c) = world.chats.get_mut(&lounge) {
         c.log(
             now - 30 * 86_400,
@@ -1097,6 +1153,9 @@ pub(crate) fn seed_default_chats(
             );
         }
     }
+    // Every default chat has a photo (the news channel's set after its posts).
+    seed_chat_photo(world, news, owner, now - 60, 2);
+    seed_chat_photo(world, team, owner, now - 150 * 86_400, 3);
 }
 
 /// Telegram's rule for `until_date`: less than 30 seconds or more than 366 days
@@ -1302,7 +1361,7 @@ impl World {
             id: c.id,
             about: c.about.clone(),
             participants,
-            chat_photo: None,
+            chat_photo: c.photo.and_then(|p| self.photo_view(p)),
             notify_settings: enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
             exported_invite: None,
             bot_info: None,

@@ -126,8 +126,13 @@ pub(crate) fn broadcast(chat: &StoredChat, now: i32) -> enums::stats::BroadcastS
         reactions_by_emotion_graph: empty(),
         story_interactions_graph: empty(),
         story_reactions_by_emotion_graph: empty(),
-        recent_posts_interactions: (1..=chat.posts.min(20))
+        recent_posts_interactions: chat
+            .messages
+            .iter()
             .rev()
+            .filter(|m| m.action.is_none())
+            .take(20)
+            .map(|m| m.id)
             .map(|id| {
                 enums::PostInteractionCounters::from(types::PostInteractionCountersMessage {
                     msg_id: id,
@@ -143,7 +148,15 @@ pub(crate) fn broadcast(chat: &StoredChat, now: i32) -> enums::stats::BroadcastS
 /// Views of post `id` (older posts were seen by more members).
 pub(crate) fn post_views(chat: &StoredChat, id: i32) -> i32 {
     let members = chat.count_members();
-    let age = (chat.posts - id + 1).max(1);
+    // How many posts there are from this one on (1 for the newest).
+    let age = chat
+        .messages
+        .iter()
+        .rev()
+        .take_while(|m| m.id >= id)
+        .filter(|m| m.action.is_none())
+        .count()
+        .max(1) as i32;
     (members * age.min(10) / 10).max(1)
 }
 

@@ -755,3 +755,94 @@ async fn a_basic_group_message_takes_one_pts_of_the_sender_even_when_resent() {
     );
     assert_eq!(pts_now(&mut grace).await, before + 2);
 }
+
+#[tokio::test]
+async fn the_default_chats_have_photos_and_users_have_full_profiles() {
+    let server = TestServer::builder().members(30).start().await.unwrap();
+    let mut bot = Client::connect(&server, 2, INTERMEDIATE, 7).await;
+    bot.invoke(&functions::auth::ImportBotAuthorization {
+        flags: 0,
+        api_id: 1,
+        api_hash: "x".into(),
+        bot_auth_token: server.bot_token().unwrap().into(),
+    })
+    .await
+    .unwrap();
+    for name in ["ferrogram_lounge", "ferrogram_news"] {
+        let (ch, c) = resolve(&mut bot, name).await.unwrap();
+        let enums::ChatPhoto::ChatPhoto(small) = &c.photo else {
+            panic!("{name} has no photo")
+        };
+        let enums::messages::ChatFull::ChatFull(full) = bot
+            .invoke(&functions::channels::GetFullChannel { channel: ch })
+            .await
+            .unwrap();
+        let enums::ChatFull::ChannelFull(f) = full.full_chat else {
+            panic!()
+        };
+        let enums::Photo::Photo(big) = f.chat_photo else {
+            panic!("{name}: no full photo")
+        };
+        assert_eq!(big.id, small.photo_id);
+    }
+    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
+    let team = info["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "group")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let enums::messages::ChatFull::ChatFull(full) = bot
+        .invoke(&functions::messages::GetFullChat { chat_id: team })
+        .await
+        .unwrap();
+    let enums::ChatFull::ChatFull(f) = full.full_chat else {
+        panic!()
+    };
+    assert!(matches!(f.chat_photo, Some(enums::Photo::Photo(_))));
+
+    // users.getFullUser: the owner shares the three default chats with the bot.
+    let ada = server.user().unwrap().id;
+    let enums::InputChannel::InputChannel(_) =
+        resolve(&mut bot, "ferrogram_lounge").await.unwrap().0
+    else {
+        panic!()
+    };
+    let enums::contacts::ResolvedPeer::ResolvedPeer(r) = bot
+        .invoke(&functions::contacts::ResolveUsername {
+            username: "ada_admin".into(),
+            referer: None,
+        })
+        .await
+        .unwrap();
+    let enums::User::User(u) = &r.users[0] else {
+        panic!()
+    };
+    let input = enums::InputUser::from(types::InputUser {
+        user_id: ada,
+        access_hash: u.access_hash.unwrap(),
+    });
+    let enums::users::UserFull::UserFull(full) = bot
+        .invoke(&functions::users::GetFullUser { id: input })
+        .await
+        .unwrap();
+    let enums::UserFull::UserFull(f) = full.full_user;
+    assert_eq!(f.id, ada);
+    assert_eq!(f.common_chats_count, 3);
+    assert!(f.profile_photo.is_none());
+    assert!(
+        full.users
+            .iter()
+            .any(|u| matches!(u, enums::User::User(u) if u.id == ada))
+    );
+    let unknown = enums::InputUser::from(types::InputUser {
+        user_id: 987_654_321,
+        access_hash: 1,
+    });
+    assert_eq!(
+        fails(&mut bot, &functions::users::GetFullUser { id: unknown }).await,
+        "USER_ID_INVALID"
+    );
+}

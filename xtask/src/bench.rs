@@ -137,7 +137,6 @@ fn rates(json: &str) -> Result<Rates, String> {
 /// Round trips per second of ferrogram-client and Telethon against one release
 /// testserver, as a Markdown section between markers.
 fn roundtrips() -> Result<String, String> {
-    use std::io::BufRead;
     let root = root();
     crate::run(cargo().args(["build", "--release", "-p", "ferrogram-testserver"]))?;
     crate::run(cargo().args([
@@ -149,42 +148,27 @@ fn roundtrips() -> Result<String, String> {
         "roundtrips",
     ]))?;
     let python = crate::peers::ensure_venv()?;
-    let mut server = Command::new(root.join("target/release/ferrogram-testserver"))
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("testserver: {e}"))?;
-    let mut info = String::new();
-    let read =
-        std::io::BufReader::new(server.stdout.take().ok_or("no stdout")?).read_line(&mut info);
+    // The default world (3,000 members): the bot signs in and asks about itself.
+    let (mut server, info) = start_server(3_000)?;
     let result = (|| -> Result<(Rates, Rates), String> {
-        read.map_err(|e| format!("testserver: {e}"))?;
-        let run = |cmd: &mut Command| -> Result<String, String> {
-            let out = cmd.output().map_err(|e| e.to_string())?;
-            if !out.status.success() {
-                return Err(format!(
-                    "{cmd:?} failed:\n{}",
-                    String::from_utf8_lossy(&out.stderr)
-                ));
-            }
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        };
         let n = (SEQUENTIAL.to_string(), PIPELINED.to_string());
-        let ours = run(
+        let ours = run_text(
             Command::new(root.join("bench/target/release/roundtrips")).args([
-                info.trim(),
+                info.as_str(),
                 &n.0,
                 &n.1,
             ]),
         )?;
-        let theirs = run(Command::new(&python).args([
-            root.join("peers/telethon_roundtrips.py")
-                .to_str()
-                .ok_or("path")?,
-            info.trim(),
-            &n.0,
-            &n.1,
-        ]))?;
+        let theirs = run_text(
+            Command::new(&python).args([
+                root.join("peers/telethon_roundtrips.py")
+                    .to_str()
+                    .ok_or("path")?,
+                info.as_str(),
+                &n.0,
+                &n.1,
+            ]),
+        )?;
         Ok((rates(&ours)?, rates(&theirs)?))
     })();
     let _ = server.kill();
@@ -255,7 +239,9 @@ fn start_server(members: usize) -> Result<(std::process::Child, String), String>
     Ok((server, info.trim().to_owned()))
 }
 
-fn run_json(cmd: &mut Command) -> Result<serde_like::Json, String> {
+/// Runs a command and returns its trimmed standard output (its standard error
+/// in the error when it fails).
+fn run_text(cmd: &mut Command) -> Result<String, String> {
     let out = cmd.output().map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(format!(
@@ -263,9 +249,11 @@ fn run_json(cmd: &mut Command) -> Result<serde_like::Json, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    Ok(serde_like::Json(
-        String::from_utf8_lossy(&out.stdout).trim().to_owned(),
-    ))
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn run_json(cmd: &mut Command) -> Result<serde_like::Json, String> {
+    run_text(cmd).map(serde_like::Json)
 }
 
 /// Just enough JSON reading for the benchmark lines (numbers by key path).
