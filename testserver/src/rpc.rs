@@ -286,7 +286,7 @@ fn dispatch(ctx: &Ctx<'_>, object: AnyObject) -> R {
                     noforwards_my_enabled: false,
                     noforwards_peer_enabled: false,
                     unofficial_security_risk: false,
-                    id: id,
+                    id,
                     about: (!a.bot).then(|| {
                         format!(
                             "{} {} on the Ferrogram test server",
