@@ -8,7 +8,9 @@ use std::time::Duration;
 use ferrogram_mtproto::RsaPublicKey;
 use ferrogram_mtproto::srp::{SrpParams, client_proof};
 use ferrogram_session::{DcOption, MemorySession, Session};
-use ferrogram_tl_types::{Deserializable, RemoteCall, Serializable, enums, functions, types};
+use ferrogram_tl_types::{
+    Deserializable, Peers, RemoteCall, Serializable, enums, functions, types,
+};
 use rand_core::OsRng;
 use tokio::sync::{Mutex, broadcast};
 use tracing::{info, warn};
@@ -302,10 +304,17 @@ impl Client {
 
     /// Adds users and chats seen in an answer or update to the peer cache.
     pub(crate) fn save_peers_of(&self, users: &[enums::User], chats: &[enums::Chat]) {
+        self.save_peers(users.iter(), chats.iter());
+    }
+
+    fn save_peers<'a>(
+        &self,
+        users: impl Iterator<Item = &'a enums::User>,
+        chats: impl Iterator<Item = &'a enums::Chat>,
+    ) {
         let peers: Vec<_> = users
-            .iter()
             .filter_map(crate::entities::user_peer)
-            .chain(chats.iter().filter_map(crate::entities::chat_peer))
+            .chain(chats.filter_map(crate::entities::chat_peer))
             .collect();
         if !peers.is_empty()
             && let Err(e) = self.inner.config.session.save_peers(&peers)
@@ -418,7 +427,11 @@ impl Client {
         let mut attempt = 0;
         loop {
             match self.invoke_on(dc, body.clone()).await {
-                Ok(bytes) => return Ok(R::Return::from_bytes(&bytes)?),
+                Ok(bytes) => {
+                    let value = R::Return::from_bytes(&bytes)?;
+                    self.cache_peers(&value);
+                    return Ok(value);
+                }
                 Err(e) if attempt < self.inner.config.retries && self.flood_sleep(&e).await => {
                     attempt += 1;
                 }
@@ -458,7 +471,7 @@ impl Client {
             match self.invoke_on(dc, body.clone()).await {
                 Ok(bytes) => {
                     let value = R::Return::from_bytes(&bytes)?;
-                    self.cache_peers(&bytes);
+                    self.cache_peers(&value);
                     return Ok(value);
                 }
                 Err(e) if attempt < self.inner.config.retries => {
@@ -494,16 +507,12 @@ impl Client {
         }
     }
 
-    /// Fills the peer cache from the users and chats of an answer (the common
-    /// containers: vectors of users, authorizations, resolved peers, message lists,
-    /// updates, chats, participant lists).
-    fn cache_peers(&self, bytes: &[u8]) {
-        let peers = crate::entities::peers_in(bytes);
-        if !peers.is_empty()
-            && let Err(e) = self.inner.config.session.save_peers(&peers)
-        {
-            warn!(error = %e, "could not save peers");
-        }
+    /// Fills the peer cache from every user and chat an answer carries, at any
+    /// depth ([`ferrogram_tl_types::Peers`]).
+    fn cache_peers(&self, answer: &impl Peers) {
+        let (mut users, mut chats) = (Vec::new(), Vec::new());
+        answer.collect_peers(&mut users, &mut chats);
+        self.save_peers(users.into_iter(), chats.into_iter());
     }
 
     /// Signs in as a bot.

@@ -1,7 +1,7 @@
 //! The peer cache and `get_input_entity`.
 
 use ferrogram_session::{PeerInfo, PeerKind};
-use ferrogram_tl_types::{Deserializable, enums, functions, types};
+use ferrogram_tl_types::{enums, functions, types};
 
 use crate::{Client, InvocationError};
 
@@ -175,81 +175,6 @@ pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
         }),
         _ => None,
     }
-}
-
-/// The users and chats of the common answer containers.
-pub(crate) fn peers_in(bytes: &[u8]) -> Vec<PeerInfo> {
-    let (users, chats): (Vec<enums::User>, Vec<enums::Chat>) =
-        if let Ok(v) = Vec::<enums::User>::from_bytes(bytes) {
-            (v, Vec::new())
-        } else if let Ok(a) = enums::auth::Authorization::from_bytes(bytes) {
-            match a {
-                enums::auth::Authorization::Authorization(a) => (vec![a.user], Vec::new()),
-                _ => Default::default(),
-            }
-        } else if let Ok(enums::contacts::ResolvedPeer::ResolvedPeer(r)) =
-            enums::contacts::ResolvedPeer::from_bytes(bytes)
-        {
-            (r.users, r.chats)
-        } else if let Ok(m) = enums::messages::Messages::from_bytes(bytes) {
-            match m {
-                enums::messages::Messages::Messages(m) => (m.users, m.chats),
-                enums::messages::Messages::Slice(m) => (m.users, m.chats),
-                enums::messages::Messages::ChannelMessages(m) => (m.users, m.chats),
-                enums::messages::Messages::NotModified(_) => Default::default(),
-            }
-        } else if let Ok(u) = enums::Updates::from_bytes(bytes) {
-            match u {
-                enums::Updates::Updates(u) => (u.users, u.chats),
-                enums::Updates::Combined(u) => (u.users, u.chats),
-                _ => Default::default(),
-            }
-        } else if let Ok(c) = enums::messages::Chats::from_bytes(bytes) {
-            match c {
-                enums::messages::Chats::Chats(c) => (Vec::new(), c.chats),
-                enums::messages::Chats::Slice(c) => (Vec::new(), c.chats),
-            }
-        } else if let Ok(enums::channels::ChannelParticipants::ChannelParticipants(p)) =
-            enums::channels::ChannelParticipants::from_bytes(bytes)
-        {
-            (p.users, p.chats)
-        } else if let Ok(enums::channels::ChannelParticipant::ChannelParticipant(p)) =
-            enums::channels::ChannelParticipant::from_bytes(bytes)
-        {
-            (p.users, p.chats)
-        } else if let Ok(enums::messages::ChatFull::ChatFull(f)) =
-            enums::messages::ChatFull::from_bytes(bytes)
-        {
-            (f.users, f.chats)
-        } else if let Ok(enums::channels::AdminLogResults::AdminLogResults(r)) =
-            enums::channels::AdminLogResults::from_bytes(bytes)
-        {
-            (r.users, r.chats)
-        } else if let Ok(enums::contacts::ImportedContacts::ImportedContacts(c)) =
-            enums::contacts::ImportedContacts::from_bytes(bytes)
-        {
-            (c.users, Vec::new())
-        } else if let Ok(enums::contacts::Contacts::Contacts(c)) =
-            enums::contacts::Contacts::from_bytes(bytes)
-        {
-            (c.users, Vec::new())
-        } else if let Ok(enums::users::UserFull::UserFull(f)) =
-            enums::users::UserFull::from_bytes(bytes)
-        {
-            (f.users, f.chats)
-        } else if let Ok(p) = enums::photos::Photos::from_bytes(bytes) {
-            match p {
-                enums::photos::Photos::Photos(p) => (p.users, Vec::new()),
-                enums::photos::Photos::Slice(p) => (p.users, Vec::new()),
-            }
-        } else {
-            Default::default()
-        };
-    users
-        .iter()
-        .filter_map(user_peer)
-        .chain(chats.iter().filter_map(chat_peer))
-        .collect()
 }
 
 impl Client {

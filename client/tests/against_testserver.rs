@@ -1402,3 +1402,48 @@ async fn a_big_file_goes_up_in_big_parts_and_comes_back() {
     let got = writer.download_media(&message).await.unwrap().unwrap();
     assert!(got == big, "the download differs from the upload");
 }
+
+#[tokio::test]
+async fn any_answer_fills_the_peer_cache_even_nested_or_unusual() {
+    use ferrogram_testserver::chats::ChatKind;
+    use ferrogram_testserver::spec::{ChatSpec, MemberRole};
+    let server = TestServer::builder()
+        .members(10)
+        .chat(
+            ChatSpec::new(ChatKind::Supergroup, "Help Desk")
+                .username("help_desk_x")
+                .member("ferrogram_test_bot", MemberRole::Member)
+                .forum(&["General"]),
+        )
+        .start()
+        .await
+        .unwrap();
+    let session = Arc::new(MemorySession::new());
+    let client = Client::connect(config(&server, session.clone()))
+        .await
+        .unwrap();
+    client
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    let ada = server.user().unwrap().id;
+    let desk = client.get_input_entity("@help_desk_x").await.unwrap();
+    assert!(session.peer(ada).is_none(), "nothing named Ada yet");
+    // messages.forumTopics: the topic's creator comes in its users.
+    let enums::messages::ForumTopics::ForumTopics(t) = client
+        .invoke(&functions::messages::GetForumTopics {
+            peer: desk,
+            q: None,
+            offset_date: 0,
+            offset_id: 0,
+            offset_topic: 0,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(t.topics.len(), 1);
+    let cached = session.peer(ada).expect("the topic creator is cached");
+    assert!(cached.access_hash.is_some());
+    // And is usable straight away.
+    client.get_input_entity(ada).await.unwrap();
+}

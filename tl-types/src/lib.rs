@@ -69,5 +69,72 @@ pub trait Identifiable {
 /// A function: something sent to the server, answered with a `Return`.
 pub trait RemoteCall: Serializable {
     /// What the server answers with.
-    type Return: Deserializable;
+    type Return: Deserializable + Peers;
+}
+
+/// The users and chats a value carries, wherever they are: the `users` and
+/// `chats` vectors of answers, single `user`/`chat` fields, and those of nested
+/// values (`messages.chatInviteJoinResultOk.updates.users`). Generated for every
+/// constructor and boxed type (a no-op for those that can hold none), so a
+/// client can fill its peer cache from any answer.
+///
+/// ```
+/// use ferrogram_tl_types::{Peers, enums, types};
+/// let answer = enums::contacts::ResolvedPeer::from(types::contacts::ResolvedPeer {
+///     peer: enums::Peer::from(types::PeerUser { user_id: 7 }),
+///     chats: Vec::new(),
+///     users: vec![enums::User::from(types::UserEmpty { id: 7 })],
+/// });
+/// let (mut users, mut chats) = (Vec::new(), Vec::new());
+/// answer.collect_peers(&mut users, &mut chats);
+/// assert_eq!(users.len(), 1);
+/// ```
+pub trait Peers {
+    /// Appends every user and chat in `self` (the default: none).
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a enums::User>,
+        chats: &mut Vec<&'a enums::Chat>,
+    ) {
+        let _ = (users, chats);
+    }
+}
+
+macro_rules! no_peers {
+    ($($t:ty),*) => { $(impl Peers for $t {})* };
+}
+no_peers!(bool, u8, i32, i64, f64, String, [u8; 16], [u8; 32]);
+
+impl<T: Peers> Peers for Vec<T> {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a enums::User>,
+        chats: &mut Vec<&'a enums::Chat>,
+    ) {
+        for x in self {
+            x.collect_peers(users, chats);
+        }
+    }
+}
+
+impl<T: Peers> Peers for Option<T> {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a enums::User>,
+        chats: &mut Vec<&'a enums::Chat>,
+    ) {
+        if let Some(x) = self {
+            x.collect_peers(users, chats);
+        }
+    }
+}
+
+impl<T: Peers> Peers for Box<T> {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a enums::User>,
+        chats: &mut Vec<&'a enums::Chat>,
+    ) {
+        (**self).collect_peers(users, chats);
+    }
 }

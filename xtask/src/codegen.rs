@@ -115,6 +115,9 @@ struct Generator<'a> {
     /// Constructors boxed inside their enum.
     boxed: HashSet<usize>,
     enum_size: HashMap<String, usize>,
+    /// Boxed types whose values can hold a `User` or `Chat` (themselves, or in a
+    /// field, a vector or a nested value): they get a real `Peers` walk.
+    carries: HashSet<String>,
 }
 
 impl<'a> Generator<'a> {
@@ -159,6 +162,7 @@ impl<'a> Generator<'a> {
             ctor_by_name,
             boxed: HashSet::new(),
             enum_size: HashMap::new(),
+            carries: HashSet::new(),
         };
         // Check every type resolves before generating anything.
         for d in &generator.defs {
@@ -180,7 +184,125 @@ impl<'a> Generator<'a> {
         for name in names {
             generator.size_of_enum(&name, &mut stack);
         }
+        generator.carries = generator.peer_carriers();
         Ok(generator)
+    }
+
+    /// The boxed type a field holds values of (through vectors), if any.
+    fn held_type(&self, k: &Kind) -> Option<String> {
+        match k {
+            Kind::Enum(name) => Some(name.clone()),
+            Kind::BareCtor(idx) => Some(self.defs[*idx].def.ty.full_name()),
+            Kind::Vector { inner, .. } => self.held_type(inner),
+            _ => None,
+        }
+    }
+
+    /// Whether a constructor has a field whose values can hold users or chats.
+    fn ctor_carries(&self, idx: usize, carries: &HashSet<String>) -> bool {
+        self.defs[idx].def.params.iter().any(|p| match &p.kind {
+            ParameterKind::Normal { ty, .. } => self
+                .held_type(&self.field_kind(ty))
+                .is_some_and(|t| carries.contains(&t)),
+            ParameterKind::Flags => false,
+        })
+    }
+
+    /// The fixpoint of "can hold a User or a Chat", from `User` and `Chat`.
+    fn peer_carriers(&self) -> HashSet<String> {
+        let mut carries: HashSet<String> = ["User", "Chat"].map(String::from).into();
+        loop {
+            let more: Vec<String> = self
+                .ctors_by_type
+                .iter()
+                .filter(|(name, _)| !carries.contains(*name))
+                .filter(|(_, ctors)| ctors.iter().any(|&i| self.ctor_carries(i, &carries)))
+                .map(|(name, _)| name.clone())
+                .collect();
+            if more.is_empty() {
+                return carries;
+            }
+            carries.extend(more);
+        }
+    }
+
+    /// The `Peers` impl of constructor `idx`'s struct: a walk of the fields that
+    /// can hold users or chats, or nothing.
+    fn peers_impl(&self, idx: usize, ident: &Ident) -> TokenStream {
+        let walk: Vec<TokenStream> = self.defs[idx]
+            .def
+            .params
+            .iter()
+            .filter_map(|p| match &p.kind {
+                ParameterKind::Normal { ty, .. } => self
+                    .held_type(&self.field_kind(ty))
+                    .filter(|t| self.carries.contains(t))
+                    .map(|_| {
+                        let field = field_ident(&p.name);
+                        quote!(crate::Peers::collect_peers(&self.#field, users, chats);)
+                    }),
+                ParameterKind::Flags => None,
+            })
+            .collect();
+        if walk.is_empty() {
+            return quote!(impl crate::Peers for #ident {});
+        }
+        quote! {
+            impl crate::Peers for #ident {
+                fn collect_peers<'a>(
+                    &'a self,
+                    users: &mut Vec<&'a crate::enums::User>,
+                    chats: &mut Vec<&'a crate::enums::Chat>,
+                ) {
+                    #(#walk)*
+                }
+            }
+        }
+    }
+
+    /// The `Peers` impl of a boxed type's enum: `User` and `Chat` are peers
+    /// themselves; other carriers walk the variants that can hold some.
+    fn enum_peers_impl(
+        &self,
+        full: &str,
+        ctors: &[usize],
+        variants: &[Ident],
+        ident: &Ident,
+    ) -> TokenStream {
+        let sig = quote!(fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ));
+        match full {
+            "User" => {
+                return quote!(impl crate::Peers for #ident { #sig { let _ = chats; users.push(self); } });
+            }
+            "Chat" => {
+                return quote!(impl crate::Peers for #ident { #sig { let _ = users; chats.push(self); } });
+            }
+            _ => {}
+        }
+        if !self.carries.contains(full) {
+            return quote!(impl crate::Peers for #ident {});
+        }
+        let arms: Vec<TokenStream> = ctors
+            .iter()
+            .zip(variants)
+            .filter(|(i, _)| self.ctor_carries(**i, &self.carries))
+            .map(|(_, var)| quote!(Self::#var(x) => crate::Peers::collect_peers(x, users, chats),))
+            .collect();
+        quote! {
+            impl crate::Peers for #ident {
+                #sig {
+                    #[allow(unreachable_patterns, clippy::single_match)]
+                    match self {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+            }
+        }
     }
 
     fn kind(&self, ty: &Type) -> Result<Kind, String> {
@@ -697,6 +819,12 @@ impl<'a> Generator<'a> {
         } else {
             quote!()
         };
+        // Constructors only: a function is a request, not an answer.
+        let peers = if is_fn {
+            quote!()
+        } else {
+            self.peers_impl(idx, ident)
+        };
         let docs = doc.iter().map(|l| {
             let l = format!(" {l}");
             quote!(#[doc = #l])
@@ -751,6 +879,8 @@ impl<'a> Generator<'a> {
             }
 
             #remote
+
+            #peers
         }
     }
 
@@ -924,6 +1054,7 @@ impl<'a> Generator<'a> {
                 "The boxed type `{full}`: one of {} constructor(s).",
                 ctors.len()
             );
+            let peers = self.enum_peers_impl(full, ctors, &variants, &ident);
             items.push((
                 ns,
                 quote! {
@@ -970,6 +1101,8 @@ impl<'a> Generator<'a> {
                         }
                     }
 
+                    #peers
+
                     #(#froms)*
                 },
             ));
@@ -989,6 +1122,7 @@ impl<'a> Generator<'a> {
         let mut ids = Vec::new();
         let mut names = Vec::new();
         let mut canon = Vec::new();
+        let mut peers = Vec::new();
         for (idx, d) in self.defs.iter().enumerate() {
             let def = d.def;
             let mut name: String = def.namespace.iter().map(|n| pascal(n)).collect();
@@ -1030,6 +1164,11 @@ impl<'a> Generator<'a> {
             canon.push(
                 quote!(Self::#var(x) => crate::CanonicalJson::write_canonical_json(&**x, out),),
             );
+            if def.category == Category::Type && self.ctor_carries(idx, &self.carries) {
+                peers.push(
+                    quote!(Self::#var(x) => crate::Peers::collect_peers(&**x, users, chats),),
+                );
+            }
         }
         de.sort_by_key(|(id, _)| *id);
         de.dedup_by_key(|(id, _)| *id);
@@ -1116,6 +1255,20 @@ impl<'a> Generator<'a> {
             /// A generic function's query is written as whatever it holds.
             impl crate::RemoteCall for AnyObject {
                 type Return = AnyObject;
+            }
+
+            /// The users and chats of the constructor held (functions hold none).
+            impl crate::Peers for AnyObject {
+                fn collect_peers<'a>(
+                    &'a self,
+                    users: &mut Vec<&'a crate::enums::User>,
+                    chats: &mut Vec<&'a crate::enums::Chat>,
+                ) {
+                    match self {
+                        #(#peers)*
+                        _ => {}
+                    }
+                }
             }
 
             #[cfg(feature = "canonical-json")]

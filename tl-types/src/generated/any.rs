@@ -50489,6 +50489,547 @@ impl crate::Deserializable for AnyObject {
 impl crate::RemoteCall for AnyObject {
     type Return = AnyObject;
 }
+/// The users and chats of the constructor held (functions hold none).
+impl crate::Peers for AnyObject {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        match self {
+            Self::InputMediaInvoice(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::InputMediaPoll(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::InputMediaPaidMedia(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelFull(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::Message(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessageService(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessageMediaWebPage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessageMediaInvoice(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessageMediaPoll(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessageMediaStory(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessageMediaPaidMedia(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessageActionPollAppendAnswer(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessageActionPollDeleteAnswer(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::Dialog(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::AuthSentCodeSuccess(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AuthAuthorization(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UserFull(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::ContactsContacts(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::ContactsImportedContacts(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ContactsBlocked(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::ContactsBlockedSlice(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesDialogs(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesDialogsSlice(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesMessages(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesMessagesSlice(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesChannelMessages(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesChats(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesChatsSlice(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesChatFull(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdateNewMessage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdateUserTyping(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdateChatUserTyping(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateServiceNotification(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateWebPage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdateNewChannelMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateEditChannelMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateEditMessage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdateDraftMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateChannelWebPage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateMessagePoll(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdateNewScheduledMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateChannelUserTyping(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateMessageExtendedMedia(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateStory(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdateQuickReplyMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateBotNewBusinessMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateBotEditBusinessMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateBusinessBotCallbackQuery(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateSentPhoneCode(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateBotGuestChatQuery(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateNewEphemeralMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateEditEphemeralMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateEphemeralBotCallbackQuery(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdatesDifference(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdatesDifferenceSlice(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateShortMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateShortChatMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdateShort(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdatesCombined(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::Updates(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UpdateShortSentMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PhotosPhotos(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PhotosPhotosSlice(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PhotosPhoto(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::HelpSupport(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::InputSendMessageRichMessageDraftAction(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::SendMessageRichMessageDraftAction(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ContactsFound(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::AccountPrivacyRules(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::WebPage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::ChatInviteAlready(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::ChatInvite(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::ChatInvitePeek(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::ContactsResolvedPeer(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdatesChannelDifferenceTooLong(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UpdatesChannelDifference(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelsChannelParticipants(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelsChannelParticipant(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::InputBotInlineMessageRichMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::InputBotInlineResult(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::InputBotInlineResultPhoto(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::InputBotInlineResultDocument(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::InputBotInlineResultGame(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::BotInlineMessageRichMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::BotInlineResult(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::BotInlineMediaResult(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesBotResults(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesPeerDialogs(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ContactsTopPeers(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::DraftMessage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesHighScores(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PageBlockList(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PageBlockCover(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PageBlockEmbedPost(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PageBlockCollage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PageBlockSlideshow(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PageBlockChannel(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PageBlockOrderedList(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PageBlockDetails(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PageBlockBlockquoteBlocks(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsPaymentForm(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsPaymentFormStars(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsPaymentResult(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsPaymentReceipt(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsPaymentReceiptStars(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PhonePhoneCall(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::ChannelAdminLogEventActionUpdatePinned(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEventActionEditMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEventActionDeleteMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEventActionStopPoll(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEventActionSendMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEventActionCreateTopic(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEventActionEditTopic(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEventActionDeleteTopic(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEventActionPinTopic(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelAdminLogEvent(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelsAdminLogResults(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::RecentMeUrlChatInvite(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::HelpRecentMeUrls(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::InputSingleMedia(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::AccountWebAuthorizations(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AccountAuthorizationForm(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PageListItemBlocks(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PageListOrderedItemBlocks(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::Page(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PollAnswer(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::InputPollAnswer(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::Poll(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PollResults(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UrlAuthResultRequest(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AuthLoginTokenSuccess(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesInactiveChats(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::WebPageAttributeStory(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesVotesList(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::HelpPromoData(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::StatsMegagroupStats(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesMessageViews(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesDiscussionMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessageReplyHeader(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PhoneGroupCall(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PhoneGroupParticipants(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesExportedChatInvites(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesExportedChatInvite(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesExportedChatInviteReplaced(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesChatInviteImporters(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesChatAdminsWithInvites(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PhoneJoinAsPeers(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::AccountChatThemes(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::SponsoredMessage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesSponsoredMessages(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesSearchResultsCalendar(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChannelsSendAsPeers(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UsersUserFull(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesPeerSettings(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesMessageReactionsList(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AttachMenuBots(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::AttachMenuBotsBot(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::HelpPremiumPromo(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::AccountEmailVerifiedLogin(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessageExtendedMedia(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ForumTopic(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesForumTopics(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AccountAutoSaveSettings(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChatlistsExportedInvites(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChatlistsChatlistInviteAlready(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChatlistsChatlistInvite(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ChatlistsChatlistUpdates(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StoryItem(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::StoriesAllStories(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::StoriesStories(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::StoryViewPublicForward(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StoryViewPublicRepost(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StoriesStoryViewsList(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StoriesStoryViews(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PeerStories(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::StoriesPeerStories(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesWebPage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PaymentsCheckedGiftCode(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PremiumBoostsList(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PremiumMyBoosts(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PublicForwardMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PublicForwardStory(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StatsPublicForwards(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StoryReactionPublicForward(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StoryReactionPublicRepost(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StoriesStoryReactionsList(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MonoForumDialog(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesSavedDialogs(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesSavedDialogsSlice(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesQuickReplies(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AccountConnectedBots(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ContactsContactBirthdays(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesInvitedUsers(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AccountBusinessChatLinks(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AccountResolvedBusinessChatLinks(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::StarsTransaction(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PaymentsStarsStatus(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::FoundStory(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::StoriesFoundStories(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::BotsPopularAppBots(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::BotPreviewMedia(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::BotsPreviewInfo(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PaymentsStarGifts(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::MessagesPreparedInlineMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsConnectedStarRefBots(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsSuggestedStarRefBots(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::UsersUsers(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::UsersUsersSlice(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::PaymentsUniqueStarGift(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesWebPagePreview(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsSavedStarGifts(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::ContactsSponsoredPeers(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsResaleStarGifts(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PhoneGroupCallStars(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsStarGiftAuctionState(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsStarGiftAuctionAcquiredGifts(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::PaymentsStarGiftActiveAuctions(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::AicomposeTones(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::BotsAccessSettings(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesChatInviteJoinResultOk(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesChatInviteJoinResultWebView(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::InputRichMessage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::RichMessage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::CommunitiesPeerLinkRequests(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::EphemeralMessage(x) => crate::Peers::collect_peers(&**x, users, chats),
+            Self::CommunitiesParticipantJoinedChats(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesTranslatedRichMessage(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::MessagesComposedRichMessageWithAI(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::EphemeralWelcomeMessages(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::WalletUserAddresses(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            Self::WalletTransactions(x) => {
+                crate::Peers::collect_peers(&**x, users, chats)
+            }
+            _ => {}
+        }
+    }
+}
 #[cfg(feature = "canonical-json")]
 impl crate::CanonicalJson for AnyObject {
     fn write_canonical_json(&self, out: &mut String) {

@@ -66,6 +66,7 @@ impl crate::CanonicalJson for AccessPointRule {
         }
     }
 }
+impl crate::Peers for AccessPointRule {}
 impl From<crate::types::AccessPointRule> for AccessPointRule {
     fn from(x: crate::types::AccessPointRule) -> Self {
         Self::AccessPointRule(Box::new(x))
@@ -136,6 +137,7 @@ impl crate::CanonicalJson for AccountDaysTTL {
         }
     }
 }
+impl crate::Peers for AccountDaysTTL {}
 impl From<crate::types::AccountDaysTTL> for AccountDaysTTL {
     fn from(x: crate::types::AccountDaysTTL) -> Self {
         Self::AccountDaysTTL(x)
@@ -220,6 +222,7 @@ impl crate::CanonicalJson for AiComposeTone {
         }
     }
 }
+impl crate::Peers for AiComposeTone {}
 impl From<crate::types::AiComposeTone> for AiComposeTone {
     fn from(x: crate::types::AiComposeTone) -> Self {
         Self::AiComposeTone(Box::new(x))
@@ -302,6 +305,7 @@ impl crate::CanonicalJson for AiComposeToneExample {
         }
     }
 }
+impl crate::Peers for AiComposeToneExample {}
 impl From<crate::types::AiComposeToneExample> for AiComposeToneExample {
     fn from(x: crate::types::AiComposeToneExample) -> Self {
         Self::AiComposeToneExample(x)
@@ -371,6 +375,7 @@ impl crate::CanonicalJson for AttachMenuBot {
         }
     }
 }
+impl crate::Peers for AttachMenuBot {}
 impl From<crate::types::AttachMenuBot> for AttachMenuBot {
     fn from(x: crate::types::AttachMenuBot) -> Self {
         Self::AttachMenuBot(Box::new(x))
@@ -445,6 +450,7 @@ impl crate::CanonicalJson for AttachMenuBotIcon {
         }
     }
 }
+impl crate::Peers for AttachMenuBotIcon {}
 impl From<crate::types::AttachMenuBotIcon> for AttachMenuBotIcon {
     fn from(x: crate::types::AttachMenuBotIcon) -> Self {
         Self::AttachMenuBotIcon(Box::new(x))
@@ -517,6 +523,7 @@ impl crate::CanonicalJson for AttachMenuBotIconColor {
         }
     }
 }
+impl crate::Peers for AttachMenuBotIconColor {}
 impl From<crate::types::AttachMenuBotIconColor> for AttachMenuBotIconColor {
     fn from(x: crate::types::AttachMenuBotIconColor) -> Self {
         Self::AttachMenuBotIconColor(x)
@@ -592,6 +599,19 @@ impl crate::CanonicalJson for AttachMenuBots {
             Self::AttachMenuBots(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
+        }
+    }
+}
+impl crate::Peers for AttachMenuBots {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::AttachMenuBots(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -671,6 +691,19 @@ impl crate::CanonicalJson for AttachMenuBotsBot {
             Self::AttachMenuBotsBot(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
+        }
+    }
+}
+impl crate::Peers for AttachMenuBotsBot {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::AttachMenuBotsBot(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -776,6 +809,7 @@ impl crate::CanonicalJson for AttachMenuPeerType {
         }
     }
 }
+impl crate::Peers for AttachMenuPeerType {}
 impl From<crate::types::AttachMenuPeerTypeSameBotPM> for AttachMenuPeerType {
     fn from(_: crate::types::AttachMenuPeerTypeSameBotPM) -> Self {
         Self::SameBotPM
@@ -863,6 +897,7 @@ impl crate::CanonicalJson for AuctionBidLevel {
         }
     }
 }
+impl crate::Peers for AuctionBidLevel {}
 impl From<crate::types::AuctionBidLevel> for AuctionBidLevel {
     fn from(x: crate::types::AuctionBidLevel) -> Self {
         Self::AuctionBidLevel(x)
@@ -932,6 +967,7 @@ impl crate::CanonicalJson for Authorization {
         }
     }
 }
+impl crate::Peers for Authorization {}
 impl From<crate::types::Authorization> for Authorization {
     fn from(x: crate::types::Authorization) -> Self {
         Self::Authorization(Box::new(x))
@@ -1006,6 +1042,7 @@ impl crate::CanonicalJson for AutoDownloadSettings {
         }
     }
 }
+impl crate::Peers for AutoDownloadSettings {}
 impl From<crate::types::AutoDownloadSettings> for AutoDownloadSettings {
     fn from(x: crate::types::AutoDownloadSettings) -> Self {
         Self::AutoDownloadSettings(Box::new(x))
@@ -1080,6 +1117,7 @@ impl crate::CanonicalJson for AutoSaveException {
         }
     }
 }
+impl crate::Peers for AutoSaveException {}
 impl From<crate::types::AutoSaveException> for AutoSaveException {
     fn from(x: crate::types::AutoSaveException) -> Self {
         Self::AutoSaveException(Box::new(x))
@@ -1152,6 +1190,7 @@ impl crate::CanonicalJson for AutoSaveSettings {
         }
     }
 }
+impl crate::Peers for AutoSaveSettings {}
 impl From<crate::types::AutoSaveSettings> for AutoSaveSettings {
     fn from(x: crate::types::AutoSaveSettings) -> Self {
         Self::AutoSaveSettings(x)
@@ -1221,6 +1260,7 @@ impl crate::CanonicalJson for AvailableEffect {
         }
     }
 }
+impl crate::Peers for AvailableEffect {}
 impl From<crate::types::AvailableEffect> for AvailableEffect {
     fn from(x: crate::types::AvailableEffect) -> Self {
         Self::AvailableEffect(Box::new(x))
@@ -1295,6 +1335,7 @@ impl crate::CanonicalJson for AvailableReaction {
         }
     }
 }
+impl crate::Peers for AvailableReaction {}
 impl From<crate::types::AvailableReaction> for AvailableReaction {
     fn from(x: crate::types::AvailableReaction) -> Self {
         Self::AvailableReaction(Box::new(x))
@@ -1380,6 +1421,7 @@ impl crate::CanonicalJson for BadMsgNotification {
         }
     }
 }
+impl crate::Peers for BadMsgNotification {}
 impl From<crate::types::BadMsgNotification> for BadMsgNotification {
     fn from(x: crate::types::BadMsgNotification) -> Self {
         Self::BadMsgNotification(x)
@@ -1454,6 +1496,7 @@ impl crate::CanonicalJson for BankCardOpenUrl {
         }
     }
 }
+impl crate::Peers for BankCardOpenUrl {}
 impl From<crate::types::BankCardOpenUrl> for BankCardOpenUrl {
     fn from(x: crate::types::BankCardOpenUrl) -> Self {
         Self::BankCardOpenUrl(Box::new(x))
@@ -1556,6 +1599,7 @@ impl crate::CanonicalJson for BaseTheme {
         }
     }
 }
+impl crate::Peers for BaseTheme {}
 impl From<crate::types::BaseThemeClassic> for BaseTheme {
     fn from(_: crate::types::BaseThemeClassic) -> Self {
         Self::Classic
@@ -1645,6 +1689,7 @@ impl crate::CanonicalJson for BindAuthKeyInner {
         }
     }
 }
+impl crate::Peers for BindAuthKeyInner {}
 impl From<crate::types::BindAuthKeyInner> for BindAuthKeyInner {
     fn from(x: crate::types::BindAuthKeyInner) -> Self {
         Self::BindAuthKeyInner(Box::new(x))
@@ -1715,6 +1760,7 @@ impl crate::CanonicalJson for Birthday {
         }
     }
 }
+impl crate::Peers for Birthday {}
 impl From<crate::types::Birthday> for Birthday {
     fn from(x: crate::types::Birthday) -> Self {
         Self::Birthday(x)
@@ -1782,6 +1828,7 @@ impl crate::CanonicalJson for Boost {
         }
     }
 }
+impl crate::Peers for Boost {}
 impl From<crate::types::Boost> for Boost {
     fn from(x: crate::types::Boost) -> Self {
         Self::Boost(Box::new(x))
@@ -1863,6 +1910,7 @@ impl crate::CanonicalJson for BotApp {
         }
     }
 }
+impl crate::Peers for BotApp {}
 impl From<crate::types::BotAppNotModified> for BotApp {
     fn from(_: crate::types::BotAppNotModified) -> Self {
         Self::NotModified
@@ -1942,6 +1990,7 @@ impl crate::CanonicalJson for BotAppSettings {
         }
     }
 }
+impl crate::Peers for BotAppSettings {}
 impl From<crate::types::BotAppSettings> for BotAppSettings {
     fn from(x: crate::types::BotAppSettings) -> Self {
         Self::BotAppSettings(Box::new(x))
@@ -2016,6 +2065,7 @@ impl crate::CanonicalJson for BotBusinessConnection {
         }
     }
 }
+impl crate::Peers for BotBusinessConnection {}
 impl From<crate::types::BotBusinessConnection> for BotBusinessConnection {
     fn from(x: crate::types::BotBusinessConnection) -> Self {
         Self::BotBusinessConnection(Box::new(x))
@@ -2088,6 +2138,7 @@ impl crate::CanonicalJson for BotCommand {
         }
     }
 }
+impl crate::Peers for BotCommand {}
 impl From<crate::types::BotCommand> for BotCommand {
     fn from(x: crate::types::BotCommand) -> Self {
         Self::BotCommand(Box::new(x))
@@ -2222,6 +2273,7 @@ impl crate::CanonicalJson for BotCommandScope {
         }
     }
 }
+impl crate::Peers for BotCommandScope {}
 impl From<crate::types::BotCommandScopeDefault> for BotCommandScope {
     fn from(_: crate::types::BotCommandScopeDefault) -> Self {
         Self::Default
@@ -2324,6 +2376,7 @@ impl crate::CanonicalJson for BotInfo {
         }
     }
 }
+impl crate::Peers for BotInfo {}
 impl From<crate::types::BotInfo> for BotInfo {
     fn from(x: crate::types::BotInfo) -> Self {
         Self::BotInfo(Box::new(x))
@@ -2507,6 +2560,19 @@ impl crate::CanonicalJson for BotInlineMessage {
         }
     }
 }
+impl crate::Peers for BotInlineMessage {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::RichMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::BotInlineMessageMediaAuto> for BotInlineMessage {
     fn from(x: crate::types::BotInlineMessageMediaAuto) -> Self {
         Self::MediaAuto(Box::new(x))
@@ -2668,6 +2734,20 @@ impl crate::CanonicalJson for BotInlineResult {
         }
     }
 }
+impl crate::Peers for BotInlineResult {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::BotInlineResult(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::BotInlineMediaResult(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::BotInlineResult> for BotInlineResult {
     fn from(x: crate::types::BotInlineResult) -> Self {
         Self::BotInlineResult(Box::new(x))
@@ -2770,6 +2850,7 @@ impl crate::CanonicalJson for BotMenuButton {
         }
     }
 }
+impl crate::Peers for BotMenuButton {}
 impl From<crate::types::BotMenuButtonDefault> for BotMenuButton {
     fn from(_: crate::types::BotMenuButtonDefault) -> Self {
         Self::Default
@@ -2854,6 +2935,19 @@ impl crate::CanonicalJson for BotPreviewMedia {
         }
     }
 }
+impl crate::Peers for BotPreviewMedia {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::BotPreviewMedia(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::BotPreviewMedia> for BotPreviewMedia {
     fn from(x: crate::types::BotPreviewMedia) -> Self {
         Self::BotPreviewMedia(Box::new(x))
@@ -2926,6 +3020,7 @@ impl crate::CanonicalJson for BotVerification {
         }
     }
 }
+impl crate::Peers for BotVerification {}
 impl From<crate::types::BotVerification> for BotVerification {
     fn from(x: crate::types::BotVerification) -> Self {
         Self::BotVerification(x)
@@ -2995,6 +3090,7 @@ impl crate::CanonicalJson for BotVerifierSettings {
         }
     }
 }
+impl crate::Peers for BotVerifierSettings {}
 impl From<crate::types::BotVerifierSettings> for BotVerifierSettings {
     fn from(x: crate::types::BotVerifierSettings) -> Self {
         Self::BotVerifierSettings(Box::new(x))
@@ -3069,6 +3165,7 @@ impl crate::CanonicalJson for BusinessAwayMessage {
         }
     }
 }
+impl crate::Peers for BusinessAwayMessage {}
 impl From<crate::types::BusinessAwayMessage> for BusinessAwayMessage {
     fn from(x: crate::types::BusinessAwayMessage) -> Self {
         Self::BusinessAwayMessage(Box::new(x))
@@ -3159,6 +3256,7 @@ impl crate::CanonicalJson for BusinessAwayMessageSchedule {
         }
     }
 }
+impl crate::Peers for BusinessAwayMessageSchedule {}
 impl From<crate::types::BusinessAwayMessageScheduleAlways>
 for BusinessAwayMessageSchedule {
     fn from(_: crate::types::BusinessAwayMessageScheduleAlways) -> Self {
@@ -3241,6 +3339,7 @@ impl crate::CanonicalJson for BusinessBotRecipients {
         }
     }
 }
+impl crate::Peers for BusinessBotRecipients {}
 impl From<crate::types::BusinessBotRecipients> for BusinessBotRecipients {
     fn from(x: crate::types::BusinessBotRecipients) -> Self {
         Self::BusinessBotRecipients(Box::new(x))
@@ -3313,6 +3412,7 @@ impl crate::CanonicalJson for BusinessBotRights {
         }
     }
 }
+impl crate::Peers for BusinessBotRights {}
 impl From<crate::types::BusinessBotRights> for BusinessBotRights {
     fn from(x: crate::types::BusinessBotRights) -> Self {
         Self::BusinessBotRights(x)
@@ -3382,6 +3482,7 @@ impl crate::CanonicalJson for BusinessChatLink {
         }
     }
 }
+impl crate::Peers for BusinessChatLink {}
 impl From<crate::types::BusinessChatLink> for BusinessChatLink {
     fn from(x: crate::types::BusinessChatLink) -> Self {
         Self::BusinessChatLink(Box::new(x))
@@ -3456,6 +3557,7 @@ impl crate::CanonicalJson for BusinessGreetingMessage {
         }
     }
 }
+impl crate::Peers for BusinessGreetingMessage {}
 impl From<crate::types::BusinessGreetingMessage> for BusinessGreetingMessage {
     fn from(x: crate::types::BusinessGreetingMessage) -> Self {
         Self::BusinessGreetingMessage(Box::new(x))
@@ -3530,6 +3632,7 @@ impl crate::CanonicalJson for BusinessIntro {
         }
     }
 }
+impl crate::Peers for BusinessIntro {}
 impl From<crate::types::BusinessIntro> for BusinessIntro {
     fn from(x: crate::types::BusinessIntro) -> Self {
         Self::BusinessIntro(Box::new(x))
@@ -3604,6 +3707,7 @@ impl crate::CanonicalJson for BusinessLocation {
         }
     }
 }
+impl crate::Peers for BusinessLocation {}
 impl From<crate::types::BusinessLocation> for BusinessLocation {
     fn from(x: crate::types::BusinessLocation) -> Self {
         Self::BusinessLocation(Box::new(x))
@@ -3676,6 +3780,7 @@ impl crate::CanonicalJson for BusinessRecipients {
         }
     }
 }
+impl crate::Peers for BusinessRecipients {}
 impl From<crate::types::BusinessRecipients> for BusinessRecipients {
     fn from(x: crate::types::BusinessRecipients) -> Self {
         Self::BusinessRecipients(x)
@@ -3743,6 +3848,7 @@ impl crate::CanonicalJson for BusinessWeeklyOpen {
         }
     }
 }
+impl crate::Peers for BusinessWeeklyOpen {}
 impl From<crate::types::BusinessWeeklyOpen> for BusinessWeeklyOpen {
     fn from(x: crate::types::BusinessWeeklyOpen) -> Self {
         Self::BusinessWeeklyOpen(x)
@@ -3812,6 +3918,7 @@ impl crate::CanonicalJson for BusinessWorkHours {
         }
     }
 }
+impl crate::Peers for BusinessWorkHours {}
 impl From<crate::types::BusinessWorkHours> for BusinessWorkHours {
     fn from(x: crate::types::BusinessWorkHours) -> Self {
         Self::BusinessWorkHours(Box::new(x))
@@ -3952,6 +4059,7 @@ impl crate::CanonicalJson for ButtonType {
         }
     }
 }
+impl crate::Peers for ButtonType {}
 impl From<crate::types::ButtonTypeDefault> for ButtonType {
     fn from(_: crate::types::ButtonTypeDefault) -> Self {
         Self::Default
@@ -4047,6 +4155,7 @@ impl crate::CanonicalJson for CdnConfig {
         }
     }
 }
+impl crate::Peers for CdnConfig {}
 impl From<crate::types::CdnConfig> for CdnConfig {
     fn from(x: crate::types::CdnConfig) -> Self {
         Self::CdnConfig(x)
@@ -4112,6 +4221,7 @@ impl crate::CanonicalJson for CdnPublicKey {
         }
     }
 }
+impl crate::Peers for CdnPublicKey {}
 impl From<crate::types::CdnPublicKey> for CdnPublicKey {
     fn from(x: crate::types::CdnPublicKey) -> Self {
         Self::CdnPublicKey(x)
@@ -4178,6 +4288,19 @@ impl crate::CanonicalJson for ChannelAdminLogEvent {
             Self::ChannelAdminLogEvent(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
+        }
+    }
+}
+impl crate::Peers for ChannelAdminLogEvent {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::ChannelAdminLogEvent(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -5034,6 +5157,27 @@ impl crate::CanonicalJson for ChannelAdminLogEventAction {
         }
     }
 }
+impl crate::Peers for ChannelAdminLogEventAction {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::UpdatePinned(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::EditMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::DeleteMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::StopPoll(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::SendMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::CreateTopic(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::EditTopic(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::DeleteTopic(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::PinTopic(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::ChannelAdminLogEventActionChangeTitle>
 for ChannelAdminLogEventAction {
     fn from(x: crate::types::ChannelAdminLogEventActionChangeTitle) -> Self {
@@ -5532,6 +5676,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventsFilter {
         }
     }
 }
+impl crate::Peers for ChannelAdminLogEventsFilter {}
 impl From<crate::types::ChannelAdminLogEventsFilter> for ChannelAdminLogEventsFilter {
     fn from(x: crate::types::ChannelAdminLogEventsFilter) -> Self {
         Self::ChannelAdminLogEventsFilter(x)
@@ -5610,6 +5755,7 @@ impl crate::CanonicalJson for ChannelLocation {
         }
     }
 }
+impl crate::Peers for ChannelLocation {}
 impl From<crate::types::ChannelLocationEmpty> for ChannelLocation {
     fn from(_: crate::types::ChannelLocationEmpty) -> Self {
         Self::Empty
@@ -5696,6 +5842,7 @@ impl crate::CanonicalJson for ChannelMessagesFilter {
         }
     }
 }
+impl crate::Peers for ChannelMessagesFilter {}
 impl From<crate::types::ChannelMessagesFilterEmpty> for ChannelMessagesFilter {
     fn from(_: crate::types::ChannelMessagesFilterEmpty) -> Self {
         Self::Empty
@@ -5845,6 +5992,7 @@ impl crate::CanonicalJson for ChannelParticipant {
         }
     }
 }
+impl crate::Peers for ChannelParticipant {}
 impl From<crate::types::ChannelParticipant> for ChannelParticipant {
     fn from(x: crate::types::ChannelParticipant) -> Self {
         Self::ChannelParticipant(Box::new(x))
@@ -6059,6 +6207,7 @@ impl crate::CanonicalJson for ChannelParticipantsFilter {
         }
     }
 }
+impl crate::Peers for ChannelParticipantsFilter {}
 impl From<crate::types::ChannelParticipantsRecent> for ChannelParticipantsFilter {
     fn from(_: crate::types::ChannelParticipantsRecent) -> Self {
         Self::ChannelParticipantsRecent
@@ -6251,6 +6400,16 @@ impl crate::CanonicalJson for Chat {
         }
     }
 }
+impl crate::Peers for Chat {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        let _ = users;
+        chats.push(self);
+    }
+}
 impl From<crate::types::ChatEmpty> for Chat {
     fn from(x: crate::types::ChatEmpty) -> Self {
         Self::Empty(x)
@@ -6373,6 +6532,7 @@ impl crate::CanonicalJson for ChatAdminRights {
         }
     }
 }
+impl crate::Peers for ChatAdminRights {}
 impl From<crate::types::ChatAdminRights> for ChatAdminRights {
     fn from(x: crate::types::ChatAdminRights) -> Self {
         Self::ChatAdminRights(x)
@@ -6440,6 +6600,7 @@ impl crate::CanonicalJson for ChatAdminWithInvites {
         }
     }
 }
+impl crate::Peers for ChatAdminWithInvites {}
 impl From<crate::types::ChatAdminWithInvites> for ChatAdminWithInvites {
     fn from(x: crate::types::ChatAdminWithInvites) -> Self {
         Self::ChatAdminWithInvites(x)
@@ -6507,6 +6668,7 @@ impl crate::CanonicalJson for ChatBannedRights {
         }
     }
 }
+impl crate::Peers for ChatBannedRights {}
 impl From<crate::types::ChatBannedRights> for ChatBannedRights {
     fn from(x: crate::types::ChatBannedRights) -> Self {
         Self::ChatBannedRights(x)
@@ -6603,6 +6765,19 @@ impl crate::CanonicalJson for ChatFull {
             Self::CommunityFull(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
+        }
+    }
+}
+impl crate::Peers for ChatFull {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::ChannelFull(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -6728,6 +6903,21 @@ impl crate::CanonicalJson for ChatInvite {
         }
     }
 }
+impl crate::Peers for ChatInvite {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Already(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::ChatInvite(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Peek(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::ChatInviteAlready> for ChatInvite {
     fn from(x: crate::types::ChatInviteAlready) -> Self {
         Self::Already(Box::new(x))
@@ -6822,6 +7012,7 @@ impl crate::CanonicalJson for ChatInviteImporter {
         }
     }
 }
+impl crate::Peers for ChatInviteImporter {}
 impl From<crate::types::ChatInviteImporter> for ChatInviteImporter {
     fn from(x: crate::types::ChatInviteImporter) -> Self {
         Self::ChatInviteImporter(Box::new(x))
@@ -6892,6 +7083,7 @@ impl crate::CanonicalJson for ChatOnlines {
         }
     }
 }
+impl crate::Peers for ChatOnlines {}
 impl From<crate::types::ChatOnlines> for ChatOnlines {
     fn from(x: crate::types::ChatOnlines) -> Self {
         Self::ChatOnlines(x)
@@ -6989,6 +7181,7 @@ impl crate::CanonicalJson for ChatParticipant {
         }
     }
 }
+impl crate::Peers for ChatParticipant {}
 impl From<crate::types::ChatParticipant> for ChatParticipant {
     fn from(x: crate::types::ChatParticipant) -> Self {
         Self::ChatParticipant(Box::new(x))
@@ -7093,6 +7286,7 @@ impl crate::CanonicalJson for ChatParticipants {
         }
     }
 }
+impl crate::Peers for ChatParticipants {}
 impl From<crate::types::ChatParticipantsForbidden> for ChatParticipants {
     fn from(x: crate::types::ChatParticipantsForbidden) -> Self {
         Self::Forbidden(Box::new(x))
@@ -7184,6 +7378,7 @@ impl crate::CanonicalJson for ChatPhoto {
         }
     }
 }
+impl crate::Peers for ChatPhoto {}
 impl From<crate::types::ChatPhotoEmpty> for ChatPhoto {
     fn from(_: crate::types::ChatPhotoEmpty) -> Self {
         Self::Empty
@@ -7281,6 +7476,7 @@ impl crate::CanonicalJson for ChatReactions {
         }
     }
 }
+impl crate::Peers for ChatReactions {}
 impl From<crate::types::ChatReactionsNone> for ChatReactions {
     fn from(_: crate::types::ChatReactionsNone) -> Self {
         Self::None
@@ -7371,6 +7567,7 @@ impl crate::CanonicalJson for ChatTheme {
         }
     }
 }
+impl crate::Peers for ChatTheme {}
 impl From<crate::types::ChatTheme> for ChatTheme {
     fn from(x: crate::types::ChatTheme) -> Self {
         Self::ChatTheme(x)
@@ -7450,6 +7647,7 @@ impl crate::CanonicalJson for ClientDHInnerData {
         }
     }
 }
+impl crate::Peers for ClientDHInnerData {}
 impl From<crate::types::ClientDHInnerData> for ClientDHInnerData {
     fn from(x: crate::types::ClientDHInnerData) -> Self {
         Self::ClientDHInnerData(Box::new(x))
@@ -7524,6 +7722,7 @@ impl crate::CanonicalJson for CodeSettings {
         }
     }
 }
+impl crate::Peers for CodeSettings {}
 impl From<crate::types::CodeSettings> for CodeSettings {
     fn from(x: crate::types::CodeSettings) -> Self {
         Self::CodeSettings(Box::new(x))
@@ -7594,6 +7793,7 @@ impl crate::CanonicalJson for CommunityPeer {
         }
     }
 }
+impl crate::Peers for CommunityPeer {}
 impl From<crate::types::CommunityPeer> for CommunityPeer {
     fn from(x: crate::types::CommunityPeer) -> Self {
         Self::CommunityPeer(x)
@@ -7661,6 +7861,7 @@ impl crate::CanonicalJson for CommunityPeerRequest {
         }
     }
 }
+impl crate::Peers for CommunityPeerRequest {}
 impl From<crate::types::CommunityPeerRequest> for CommunityPeerRequest {
     fn from(x: crate::types::CommunityPeerRequest) -> Self {
         Self::CommunityPeerRequest(x)
@@ -7728,6 +7929,7 @@ impl crate::CanonicalJson for Config {
         }
     }
 }
+impl crate::Peers for Config {}
 impl From<crate::types::Config> for Config {
     fn from(x: crate::types::Config) -> Self {
         Self::Config(Box::new(x))
@@ -7802,6 +8004,7 @@ impl crate::CanonicalJson for ConnectedBot {
         }
     }
 }
+impl crate::Peers for ConnectedBot {}
 impl From<crate::types::ConnectedBot> for ConnectedBot {
     fn from(x: crate::types::ConnectedBot) -> Self {
         Self::ConnectedBot(Box::new(x))
@@ -7876,6 +8079,7 @@ impl crate::CanonicalJson for ConnectedBotStarRef {
         }
     }
 }
+impl crate::Peers for ConnectedBotStarRef {}
 impl From<crate::types::ConnectedBotStarRef> for ConnectedBotStarRef {
     fn from(x: crate::types::ConnectedBotStarRef) -> Self {
         Self::ConnectedBotStarRef(Box::new(x))
@@ -7946,6 +8150,7 @@ impl crate::CanonicalJson for Contact {
         }
     }
 }
+impl crate::Peers for Contact {}
 impl From<crate::types::Contact> for Contact {
     fn from(x: crate::types::Contact) -> Self {
         Self::Contact(x)
@@ -8013,6 +8218,7 @@ impl crate::CanonicalJson for ContactBirthday {
         }
     }
 }
+impl crate::Peers for ContactBirthday {}
 impl From<crate::types::ContactBirthday> for ContactBirthday {
     fn from(x: crate::types::ContactBirthday) -> Self {
         Self::ContactBirthday(x)
@@ -8078,6 +8284,7 @@ impl crate::CanonicalJson for ContactStatus {
         }
     }
 }
+impl crate::Peers for ContactStatus {}
 impl From<crate::types::ContactStatus> for ContactStatus {
     fn from(x: crate::types::ContactStatus) -> Self {
         Self::ContactStatus(x)
@@ -8143,6 +8350,7 @@ impl crate::CanonicalJson for CurrencyRate {
         }
     }
 }
+impl crate::Peers for CurrencyRate {}
 impl From<crate::types::CurrencyRate> for CurrencyRate {
     fn from(x: crate::types::CurrencyRate) -> Self {
         Self::CurrencyRate(x)
@@ -8208,6 +8416,7 @@ impl crate::CanonicalJson for DataJSON {
         }
     }
 }
+impl crate::Peers for DataJSON {}
 impl From<crate::types::DataJSON> for DataJSON {
     fn from(x: crate::types::DataJSON) -> Self {
         Self::DataJSON(x)
@@ -8275,6 +8484,7 @@ impl crate::CanonicalJson for DcOption {
         }
     }
 }
+impl crate::Peers for DcOption {}
 impl From<crate::types::DcOption> for DcOption {
     fn from(x: crate::types::DcOption) -> Self {
         Self::DcOption(Box::new(x))
@@ -8347,6 +8557,7 @@ impl crate::CanonicalJson for DefaultHistoryTTL {
         }
     }
 }
+impl crate::Peers for DefaultHistoryTTL {}
 impl From<crate::types::DefaultHistoryTTL> for DefaultHistoryTTL {
     fn from(x: crate::types::DefaultHistoryTTL) -> Self {
         Self::DefaultHistoryTTL(x)
@@ -8432,6 +8643,7 @@ impl crate::CanonicalJson for DestroyAuthKeyRes {
         }
     }
 }
+impl crate::Peers for DestroyAuthKeyRes {}
 impl From<crate::types::DestroyAuthKeyOk> for DestroyAuthKeyRes {
     fn from(_: crate::types::DestroyAuthKeyOk) -> Self {
         Self::DestroyAuthKeyOk
@@ -8524,6 +8736,7 @@ impl crate::CanonicalJson for DestroySessionRes {
         }
     }
 }
+impl crate::Peers for DestroySessionRes {}
 impl From<crate::types::DestroySessionOk> for DestroySessionRes {
     fn from(x: crate::types::DestroySessionOk) -> Self {
         Self::DestroySessionOk(x)
@@ -8621,6 +8834,19 @@ impl crate::CanonicalJson for Dialog {
             Self::Dialog(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Folder(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Community(x) => crate::CanonicalJson::write_canonical_json(x, out),
+        }
+    }
+}
+impl crate::Peers for Dialog {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Dialog(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -8737,6 +8963,7 @@ impl crate::CanonicalJson for DialogFilter {
         }
     }
 }
+impl crate::Peers for DialogFilter {}
 impl From<crate::types::DialogFilter> for DialogFilter {
     fn from(x: crate::types::DialogFilter) -> Self {
         Self::DialogFilter(Box::new(x))
@@ -8826,6 +9053,7 @@ impl crate::CanonicalJson for DialogFilterSuggested {
         }
     }
 }
+impl crate::Peers for DialogFilterSuggested {}
 impl From<crate::types::DialogFilterSuggested> for DialogFilterSuggested {
     fn from(x: crate::types::DialogFilterSuggested) -> Self {
         Self::DialogFilterSuggested(Box::new(x))
@@ -8922,6 +9150,7 @@ impl crate::CanonicalJson for DialogPeer {
         }
     }
 }
+impl crate::Peers for DialogPeer {}
 impl From<crate::types::DialogPeer> for DialogPeer {
     fn from(x: crate::types::DialogPeer) -> Self {
         Self::DialogPeer(x)
@@ -8999,6 +9228,7 @@ impl crate::CanonicalJson for DisallowedGiftsSettings {
         }
     }
 }
+impl crate::Peers for DisallowedGiftsSettings {}
 impl From<crate::types::DisallowedGiftsSettings> for DisallowedGiftsSettings {
     fn from(x: crate::types::DisallowedGiftsSettings) -> Self {
         Self::DisallowedGiftsSettings(x)
@@ -9079,6 +9309,7 @@ impl crate::CanonicalJson for Document {
         }
     }
 }
+impl crate::Peers for Document {}
 impl From<crate::types::DocumentEmpty> for Document {
     fn from(x: crate::types::DocumentEmpty) -> Self {
         Self::Empty(x)
@@ -9245,6 +9476,7 @@ impl crate::CanonicalJson for DocumentAttribute {
         }
     }
 }
+impl crate::Peers for DocumentAttribute {}
 impl From<crate::types::DocumentAttributeImageSize> for DocumentAttribute {
     fn from(x: crate::types::DocumentAttributeImageSize) -> Self {
         Self::ImageSize(x)
@@ -9382,6 +9614,19 @@ impl crate::CanonicalJson for DraftMessage {
         }
     }
 }
+impl crate::Peers for DraftMessage {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::DraftMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::DraftMessageEmpty> for DraftMessage {
     fn from(x: crate::types::DraftMessageEmpty) -> Self {
         Self::Empty(x)
@@ -9483,6 +9728,7 @@ impl crate::CanonicalJson for EmailVerification {
         }
     }
 }
+impl crate::Peers for EmailVerification {}
 impl From<crate::types::EmailVerificationCode> for EmailVerification {
     fn from(x: crate::types::EmailVerificationCode) -> Self {
         Self::Code(x)
@@ -9578,6 +9824,7 @@ impl crate::CanonicalJson for EmailVerifyPurpose {
         }
     }
 }
+impl crate::Peers for EmailVerifyPurpose {}
 impl From<crate::types::EmailVerifyPurposeLoginSetup> for EmailVerifyPurpose {
     fn from(x: crate::types::EmailVerifyPurposeLoginSetup) -> Self {
         Self::LoginSetup(Box::new(x))
@@ -9688,6 +9935,7 @@ impl crate::CanonicalJson for EmojiGroup {
         }
     }
 }
+impl crate::Peers for EmojiGroup {}
 impl From<crate::types::EmojiGroup> for EmojiGroup {
     fn from(x: crate::types::EmojiGroup) -> Self {
         Self::EmojiGroup(Box::new(x))
@@ -9792,6 +10040,7 @@ impl crate::CanonicalJson for EmojiKeyword {
         }
     }
 }
+impl crate::Peers for EmojiKeyword {}
 impl From<crate::types::EmojiKeyword> for EmojiKeyword {
     fn from(x: crate::types::EmojiKeyword) -> Self {
         Self::EmojiKeyword(Box::new(x))
@@ -9876,6 +10125,7 @@ impl crate::CanonicalJson for EmojiKeywordsDifference {
         }
     }
 }
+impl crate::Peers for EmojiKeywordsDifference {}
 impl From<crate::types::EmojiKeywordsDifference> for EmojiKeywordsDifference {
     fn from(x: crate::types::EmojiKeywordsDifference) -> Self {
         Self::EmojiKeywordsDifference(Box::new(x))
@@ -9946,6 +10196,7 @@ impl crate::CanonicalJson for EmojiLanguage {
         }
     }
 }
+impl crate::Peers for EmojiLanguage {}
 impl From<crate::types::EmojiLanguage> for EmojiLanguage {
     fn from(x: crate::types::EmojiLanguage) -> Self {
         Self::EmojiLanguage(x)
@@ -10020,6 +10271,7 @@ impl crate::CanonicalJson for EmojiList {
         }
     }
 }
+impl crate::Peers for EmojiList {}
 impl From<crate::types::EmojiListNotModified> for EmojiList {
     fn from(_: crate::types::EmojiListNotModified) -> Self {
         Self::NotModified
@@ -10131,6 +10383,7 @@ impl crate::CanonicalJson for EmojiStatus {
         }
     }
 }
+impl crate::Peers for EmojiStatus {}
 impl From<crate::types::EmojiStatusEmpty> for EmojiStatus {
     fn from(_: crate::types::EmojiStatusEmpty) -> Self {
         Self::Empty
@@ -10216,6 +10469,7 @@ impl crate::CanonicalJson for EmojiURL {
         }
     }
 }
+impl crate::Peers for EmojiURL {}
 impl From<crate::types::EmojiURL> for EmojiURL {
     fn from(x: crate::types::EmojiURL) -> Self {
         Self::EmojiURL(x)
@@ -10339,6 +10593,7 @@ impl crate::CanonicalJson for EncryptedChat {
         }
     }
 }
+impl crate::Peers for EncryptedChat {}
 impl From<crate::types::EncryptedChatEmpty> for EncryptedChat {
     fn from(x: crate::types::EncryptedChatEmpty) -> Self {
         Self::Empty(x)
@@ -10443,6 +10698,7 @@ impl crate::CanonicalJson for EncryptedFile {
         }
     }
 }
+impl crate::Peers for EncryptedFile {}
 impl From<crate::types::EncryptedFileEmpty> for EncryptedFile {
     fn from(_: crate::types::EncryptedFileEmpty) -> Self {
         Self::Empty
@@ -10532,6 +10788,7 @@ impl crate::CanonicalJson for EncryptedMessage {
         }
     }
 }
+impl crate::Peers for EncryptedMessage {}
 impl From<crate::types::EncryptedMessage> for EncryptedMessage {
     fn from(x: crate::types::EncryptedMessage) -> Self {
         Self::EncryptedMessage(Box::new(x))
@@ -10616,6 +10873,19 @@ impl crate::CanonicalJson for EphemeralMessage {
         }
     }
 }
+impl crate::Peers for EphemeralMessage {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::EphemeralMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::EphemeralMessage> for EphemeralMessage {
     fn from(x: crate::types::EphemeralMessage) -> Self {
         Self::EphemeralMessage(Box::new(x))
@@ -10686,6 +10956,7 @@ impl crate::CanonicalJson for Error {
         }
     }
 }
+impl crate::Peers for Error {}
 impl From<crate::types::Error> for Error {
     fn from(x: crate::types::Error) -> Self {
         Self::Error(x)
@@ -10766,6 +11037,7 @@ impl crate::CanonicalJson for ExportedChatInvite {
         }
     }
 }
+impl crate::Peers for ExportedChatInvite {}
 impl From<crate::types::ChatInviteExported> for ExportedChatInvite {
     fn from(x: crate::types::ChatInviteExported) -> Self {
         Self::ChatInviteExported(Box::new(x))
@@ -10845,6 +11117,7 @@ impl crate::CanonicalJson for ExportedChatlistInvite {
         }
     }
 }
+impl crate::Peers for ExportedChatlistInvite {}
 impl From<crate::types::ExportedChatlistInvite> for ExportedChatlistInvite {
     fn from(x: crate::types::ExportedChatlistInvite) -> Self {
         Self::ExportedChatlistInvite(Box::new(x))
@@ -10917,6 +11190,7 @@ impl crate::CanonicalJson for ExportedContactToken {
         }
     }
 }
+impl crate::Peers for ExportedContactToken {}
 impl From<crate::types::ExportedContactToken> for ExportedContactToken {
     fn from(x: crate::types::ExportedContactToken) -> Self {
         Self::ExportedContactToken(x)
@@ -10986,6 +11260,7 @@ impl crate::CanonicalJson for ExportedMessageLink {
         }
     }
 }
+impl crate::Peers for ExportedMessageLink {}
 impl From<crate::types::ExportedMessageLink> for ExportedMessageLink {
     fn from(x: crate::types::ExportedMessageLink) -> Self {
         Self::ExportedMessageLink(Box::new(x))
@@ -11058,6 +11333,7 @@ impl crate::CanonicalJson for ExportedStoryLink {
         }
     }
 }
+impl crate::Peers for ExportedStoryLink {}
 impl From<crate::types::ExportedStoryLink> for ExportedStoryLink {
     fn from(x: crate::types::ExportedStoryLink) -> Self {
         Self::ExportedStoryLink(x)
@@ -11125,6 +11401,7 @@ impl crate::CanonicalJson for FactCheck {
         }
     }
 }
+impl crate::Peers for FactCheck {}
 impl From<crate::types::FactCheck> for FactCheck {
     fn from(x: crate::types::FactCheck) -> Self {
         Self::FactCheck(Box::new(x))
@@ -11197,6 +11474,7 @@ impl crate::CanonicalJson for FileHash {
         }
     }
 }
+impl crate::Peers for FileHash {}
 impl From<crate::types::FileHash> for FileHash {
     fn from(x: crate::types::FileHash) -> Self {
         Self::FileHash(Box::new(x))
@@ -11269,6 +11547,7 @@ impl crate::CanonicalJson for Folder {
         }
     }
 }
+impl crate::Peers for Folder {}
 impl From<crate::types::Folder> for Folder {
     fn from(x: crate::types::Folder) -> Self {
         Self::Folder(Box::new(x))
@@ -11339,6 +11618,7 @@ impl crate::CanonicalJson for FolderPeer {
         }
     }
 }
+impl crate::Peers for FolderPeer {}
 impl From<crate::types::FolderPeer> for FolderPeer {
     fn from(x: crate::types::FolderPeer) -> Self {
         Self::FolderPeer(x)
@@ -11419,6 +11699,19 @@ impl crate::CanonicalJson for ForumTopic {
         }
     }
 }
+impl crate::Peers for ForumTopic {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::ForumTopic(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::ForumTopicDeleted> for ForumTopic {
     fn from(x: crate::types::ForumTopicDeleted) -> Self {
         Self::Deleted(x)
@@ -11496,6 +11789,19 @@ impl crate::CanonicalJson for FoundStory {
         }
     }
 }
+impl crate::Peers for FoundStory {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::FoundStory(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::FoundStory> for FoundStory {
     fn from(x: crate::types::FoundStory) -> Self {
         Self::FoundStory(Box::new(x))
@@ -11566,6 +11872,7 @@ impl crate::CanonicalJson for FutureSalt {
         }
     }
 }
+impl crate::Peers for FutureSalt {}
 impl From<crate::types::FutureSalt> for FutureSalt {
     fn from(x: crate::types::FutureSalt) -> Self {
         Self::FutureSalt(x)
@@ -11633,6 +11940,7 @@ impl crate::CanonicalJson for FutureSalts {
         }
     }
 }
+impl crate::Peers for FutureSalts {}
 impl From<crate::types::FutureSalts> for FutureSalts {
     fn from(x: crate::types::FutureSalts) -> Self {
         Self::FutureSalts(Box::new(x))
@@ -11705,6 +12013,7 @@ impl crate::CanonicalJson for Game {
         }
     }
 }
+impl crate::Peers for Game {}
 impl From<crate::types::Game> for Game {
     fn from(x: crate::types::Game) -> Self {
         Self::Game(Box::new(x))
@@ -11784,6 +12093,7 @@ impl crate::CanonicalJson for GeoPoint {
         }
     }
 }
+impl crate::Peers for GeoPoint {}
 impl From<crate::types::GeoPointEmpty> for GeoPoint {
     fn from(_: crate::types::GeoPointEmpty) -> Self {
         Self::Empty
@@ -11858,6 +12168,7 @@ impl crate::CanonicalJson for GeoPointAddress {
         }
     }
 }
+impl crate::Peers for GeoPointAddress {}
 impl From<crate::types::GeoPointAddress> for GeoPointAddress {
     fn from(x: crate::types::GeoPointAddress) -> Self {
         Self::GeoPointAddress(Box::new(x))
@@ -11932,6 +12243,7 @@ impl crate::CanonicalJson for GlobalPrivacySettings {
         }
     }
 }
+impl crate::Peers for GlobalPrivacySettings {}
 impl From<crate::types::GlobalPrivacySettings> for GlobalPrivacySettings {
     fn from(x: crate::types::GlobalPrivacySettings) -> Self {
         Self::GlobalPrivacySettings(Box::new(x))
@@ -12017,6 +12329,7 @@ impl crate::CanonicalJson for GroupCall {
         }
     }
 }
+impl crate::Peers for GroupCall {}
 impl From<crate::types::GroupCallDiscarded> for GroupCall {
     fn from(x: crate::types::GroupCallDiscarded) -> Self {
         Self::Discarded(x)
@@ -12092,6 +12405,7 @@ impl crate::CanonicalJson for GroupCallDonor {
         }
     }
 }
+impl crate::Peers for GroupCallDonor {}
 impl From<crate::types::GroupCallDonor> for GroupCallDonor {
     fn from(x: crate::types::GroupCallDonor) -> Self {
         Self::GroupCallDonor(x)
@@ -12161,6 +12475,7 @@ impl crate::CanonicalJson for GroupCallMessage {
         }
     }
 }
+impl crate::Peers for GroupCallMessage {}
 impl From<crate::types::GroupCallMessage> for GroupCallMessage {
     fn from(x: crate::types::GroupCallMessage) -> Self {
         Self::GroupCallMessage(Box::new(x))
@@ -12235,6 +12550,7 @@ impl crate::CanonicalJson for GroupCallParticipant {
         }
     }
 }
+impl crate::Peers for GroupCallParticipant {}
 impl From<crate::types::GroupCallParticipant> for GroupCallParticipant {
     fn from(x: crate::types::GroupCallParticipant) -> Self {
         Self::GroupCallParticipant(Box::new(x))
@@ -12311,6 +12627,7 @@ impl crate::CanonicalJson for GroupCallParticipantVideo {
         }
     }
 }
+impl crate::Peers for GroupCallParticipantVideo {}
 impl From<crate::types::GroupCallParticipantVideo> for GroupCallParticipantVideo {
     fn from(x: crate::types::GroupCallParticipantVideo) -> Self {
         Self::GroupCallParticipantVideo(Box::new(x))
@@ -12389,6 +12706,7 @@ impl crate::CanonicalJson for GroupCallParticipantVideoSourceGroup {
         }
     }
 }
+impl crate::Peers for GroupCallParticipantVideoSourceGroup {}
 impl From<crate::types::GroupCallParticipantVideoSourceGroup>
 for GroupCallParticipantVideoSourceGroup {
     fn from(x: crate::types::GroupCallParticipantVideoSourceGroup) -> Self {
@@ -12463,6 +12781,7 @@ impl crate::CanonicalJson for GroupCallStreamChannel {
         }
     }
 }
+impl crate::Peers for GroupCallStreamChannel {}
 impl From<crate::types::GroupCallStreamChannel> for GroupCallStreamChannel {
     fn from(x: crate::types::GroupCallStreamChannel) -> Self {
         Self::GroupCallStreamChannel(x)
@@ -12528,6 +12847,7 @@ impl crate::CanonicalJson for HighScore {
         }
     }
 }
+impl crate::Peers for HighScore {}
 impl From<crate::types::HighScore> for HighScore {
     fn from(x: crate::types::HighScore) -> Self {
         Self::HighScore(x)
@@ -12593,6 +12913,7 @@ impl crate::CanonicalJson for HttpWait {
         }
     }
 }
+impl crate::Peers for HttpWait {}
 impl From<crate::types::HttpWait> for HttpWait {
     fn from(x: crate::types::HttpWait) -> Self {
         Self::HttpWait(x)
@@ -12660,6 +12981,7 @@ impl crate::CanonicalJson for ImportedContact {
         }
     }
 }
+impl crate::Peers for ImportedContact {}
 impl From<crate::types::ImportedContact> for ImportedContact {
     fn from(x: crate::types::ImportedContact) -> Self {
         Self::ImportedContact(x)
@@ -12729,6 +13051,7 @@ impl crate::CanonicalJson for InlineBotSwitchPM {
         }
     }
 }
+impl crate::Peers for InlineBotSwitchPM {}
 impl From<crate::types::InlineBotSwitchPM> for InlineBotSwitchPM {
     fn from(x: crate::types::InlineBotSwitchPM) -> Self {
         Self::InlineBotSwitchPM(Box::new(x))
@@ -12803,6 +13126,7 @@ impl crate::CanonicalJson for InlineBotWebView {
         }
     }
 }
+impl crate::Peers for InlineBotWebView {}
 impl From<crate::types::InlineBotWebView> for InlineBotWebView {
     fn from(x: crate::types::InlineBotWebView) -> Self {
         Self::InlineBotWebView(Box::new(x))
@@ -13020,6 +13344,7 @@ impl crate::CanonicalJson for InlineButtonType {
         }
     }
 }
+impl crate::Peers for InlineButtonType {}
 impl From<crate::types::InlineButtonTypeUrl> for InlineButtonType {
     fn from(x: crate::types::InlineButtonTypeUrl) -> Self {
         Self::Url(x)
@@ -13196,6 +13521,7 @@ impl crate::CanonicalJson for InlineQueryPeerType {
         }
     }
 }
+impl crate::Peers for InlineQueryPeerType {}
 impl From<crate::types::InlineQueryPeerTypeSameBotPM> for InlineQueryPeerType {
     fn from(_: crate::types::InlineQueryPeerTypeSameBotPM) -> Self {
         Self::SameBotPM
@@ -13325,6 +13651,7 @@ impl crate::CanonicalJson for InputAiComposeTone {
         }
     }
 }
+impl crate::Peers for InputAiComposeTone {}
 impl From<crate::types::InputAiComposeToneDefault> for InputAiComposeTone {
     fn from(x: crate::types::InputAiComposeToneDefault) -> Self {
         Self::Default(x)
@@ -13409,6 +13736,7 @@ impl crate::CanonicalJson for InputAppEvent {
         }
     }
 }
+impl crate::Peers for InputAppEvent {}
 impl From<crate::types::InputAppEvent> for InputAppEvent {
     fn from(x: crate::types::InputAppEvent) -> Self {
         Self::InputAppEvent(Box::new(x))
@@ -13494,6 +13822,7 @@ impl crate::CanonicalJson for InputBotApp {
         }
     }
 }
+impl crate::Peers for InputBotApp {}
 impl From<crate::types::InputBotAppID> for InputBotApp {
     fn from(x: crate::types::InputBotAppID) -> Self {
         Self::ID(x)
@@ -13697,6 +14026,19 @@ impl crate::CanonicalJson for InputBotInlineMessage {
         }
     }
 }
+impl crate::Peers for InputBotInlineMessage {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::RichMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::InputBotInlineMessageMediaAuto> for InputBotInlineMessage {
     fn from(x: crate::types::InputBotInlineMessageMediaAuto) -> Self {
         Self::MediaAuto(Box::new(x))
@@ -13868,6 +14210,7 @@ impl crate::CanonicalJson for InputBotInlineMessageID {
         }
     }
 }
+impl crate::Peers for InputBotInlineMessageID {}
 impl From<crate::types::InputBotInlineMessageID> for InputBotInlineMessageID {
     fn from(x: crate::types::InputBotInlineMessageID) -> Self {
         Self::InputBotInlineMessageID(x)
@@ -13987,6 +14330,22 @@ impl crate::CanonicalJson for InputBotInlineResult {
         }
     }
 }
+impl crate::Peers for InputBotInlineResult {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::InputBotInlineResult(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Photo(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Document(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Game(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::InputBotInlineResult> for InputBotInlineResult {
     fn from(x: crate::types::InputBotInlineResult) -> Self {
         Self::InputBotInlineResult(Box::new(x))
@@ -14093,6 +14452,7 @@ impl crate::CanonicalJson for InputBusinessAwayMessage {
         }
     }
 }
+impl crate::Peers for InputBusinessAwayMessage {}
 impl From<crate::types::InputBusinessAwayMessage> for InputBusinessAwayMessage {
     fn from(x: crate::types::InputBusinessAwayMessage) -> Self {
         Self::InputBusinessAwayMessage(Box::new(x))
@@ -14169,6 +14529,7 @@ impl crate::CanonicalJson for InputBusinessBotRecipients {
         }
     }
 }
+impl crate::Peers for InputBusinessBotRecipients {}
 impl From<crate::types::InputBusinessBotRecipients> for InputBusinessBotRecipients {
     fn from(x: crate::types::InputBusinessBotRecipients) -> Self {
         Self::InputBusinessBotRecipients(Box::new(x))
@@ -14243,6 +14604,7 @@ impl crate::CanonicalJson for InputBusinessChatLink {
         }
     }
 }
+impl crate::Peers for InputBusinessChatLink {}
 impl From<crate::types::InputBusinessChatLink> for InputBusinessChatLink {
     fn from(x: crate::types::InputBusinessChatLink) -> Self {
         Self::InputBusinessChatLink(Box::new(x))
@@ -14319,6 +14681,7 @@ impl crate::CanonicalJson for InputBusinessGreetingMessage {
         }
     }
 }
+impl crate::Peers for InputBusinessGreetingMessage {}
 impl From<crate::types::InputBusinessGreetingMessage> for InputBusinessGreetingMessage {
     fn from(x: crate::types::InputBusinessGreetingMessage) -> Self {
         Self::InputBusinessGreetingMessage(Box::new(x))
@@ -14394,6 +14757,7 @@ impl crate::CanonicalJson for InputBusinessIntro {
         }
     }
 }
+impl crate::Peers for InputBusinessIntro {}
 impl From<crate::types::InputBusinessIntro> for InputBusinessIntro {
     fn from(x: crate::types::InputBusinessIntro) -> Self {
         Self::InputBusinessIntro(Box::new(x))
@@ -14466,6 +14830,7 @@ impl crate::CanonicalJson for InputBusinessRecipients {
         }
     }
 }
+impl crate::Peers for InputBusinessRecipients {}
 impl From<crate::types::InputBusinessRecipients> for InputBusinessRecipients {
     fn from(x: crate::types::InputBusinessRecipients) -> Self {
         Self::InputBusinessRecipients(x)
@@ -14555,6 +14920,7 @@ impl crate::CanonicalJson for InputChannel {
         }
     }
 }
+impl crate::Peers for InputChannel {}
 impl From<crate::types::InputChannelEmpty> for InputChannel {
     fn from(_: crate::types::InputChannelEmpty) -> Self {
         Self::Empty
@@ -14661,6 +15027,7 @@ impl crate::CanonicalJson for InputChatPhoto {
         }
     }
 }
+impl crate::Peers for InputChatPhoto {}
 impl From<crate::types::InputChatPhotoEmpty> for InputChatPhoto {
     fn from(_: crate::types::InputChatPhotoEmpty) -> Self {
         Self::Empty
@@ -14763,6 +15130,7 @@ impl crate::CanonicalJson for InputChatTheme {
         }
     }
 }
+impl crate::Peers for InputChatTheme {}
 impl From<crate::types::InputChatThemeEmpty> for InputChatTheme {
     fn from(_: crate::types::InputChatThemeEmpty) -> Self {
         Self::Empty
@@ -14838,6 +15206,7 @@ impl crate::CanonicalJson for InputChatlist {
         }
     }
 }
+impl crate::Peers for InputChatlist {}
 impl From<crate::types::InputChatlistDialogFilter> for InputChatlist {
     fn from(x: crate::types::InputChatlistDialogFilter) -> Self {
         Self::DialogFilter(x)
@@ -14918,6 +15287,7 @@ impl crate::CanonicalJson for InputCheckPasswordSRP {
         }
     }
 }
+impl crate::Peers for InputCheckPasswordSRP {}
 impl From<crate::types::InputCheckPasswordEmpty> for InputCheckPasswordSRP {
     fn from(_: crate::types::InputCheckPasswordEmpty) -> Self {
         Self::InputCheckPasswordEmpty
@@ -14995,6 +15365,7 @@ impl crate::CanonicalJson for InputClientProxy {
         }
     }
 }
+impl crate::Peers for InputClientProxy {}
 impl From<crate::types::InputClientProxy> for InputClientProxy {
     fn from(x: crate::types::InputClientProxy) -> Self {
         Self::InputClientProxy(x)
@@ -15073,6 +15444,7 @@ impl crate::CanonicalJson for InputCollectible {
         }
     }
 }
+impl crate::Peers for InputCollectible {}
 impl From<crate::types::InputCollectibleUsername> for InputCollectible {
     fn from(x: crate::types::InputCollectibleUsername) -> Self {
         Self::Username(x)
@@ -15147,6 +15519,7 @@ impl crate::CanonicalJson for InputContact {
         }
     }
 }
+impl crate::Peers for InputContact {}
 impl From<crate::types::InputPhoneContact> for InputContact {
     fn from(x: crate::types::InputPhoneContact) -> Self {
         Self::InputPhoneContact(Box::new(x))
@@ -15245,6 +15618,7 @@ impl crate::CanonicalJson for InputDialogPeer {
         }
     }
 }
+impl crate::Peers for InputDialogPeer {}
 impl From<crate::types::InputDialogPeer> for InputDialogPeer {
     fn from(x: crate::types::InputDialogPeer) -> Self {
         Self::InputDialogPeer(x)
@@ -15333,6 +15707,7 @@ impl crate::CanonicalJson for InputDocument {
         }
     }
 }
+impl crate::Peers for InputDocument {}
 impl From<crate::types::InputDocumentEmpty> for InputDocument {
     fn from(_: crate::types::InputDocumentEmpty) -> Self {
         Self::Empty
@@ -15410,6 +15785,7 @@ impl crate::CanonicalJson for InputEncryptedChat {
         }
     }
 }
+impl crate::Peers for InputEncryptedChat {}
 impl From<crate::types::InputEncryptedChat> for InputEncryptedChat {
     fn from(x: crate::types::InputEncryptedChat) -> Self {
         Self::InputEncryptedChat(x)
@@ -15514,6 +15890,7 @@ impl crate::CanonicalJson for InputEncryptedFile {
         }
     }
 }
+impl crate::Peers for InputEncryptedFile {}
 impl From<crate::types::InputEncryptedFileEmpty> for InputEncryptedFile {
     fn from(_: crate::types::InputEncryptedFileEmpty) -> Self {
         Self::Empty
@@ -15629,6 +16006,7 @@ impl crate::CanonicalJson for InputFile {
         }
     }
 }
+impl crate::Peers for InputFile {}
 impl From<crate::types::InputFile> for InputFile {
     fn from(x: crate::types::InputFile) -> Self {
         Self::InputFile(Box::new(x))
@@ -15867,6 +16245,7 @@ impl crate::CanonicalJson for InputFileLocation {
         }
     }
 }
+impl crate::Peers for InputFileLocation {}
 impl From<crate::types::InputFileLocation> for InputFileLocation {
     fn from(x: crate::types::InputFileLocation) -> Self {
         Self::InputFileLocation(Box::new(x))
@@ -16014,6 +16393,7 @@ impl crate::CanonicalJson for InputFolderPeer {
         }
     }
 }
+impl crate::Peers for InputFolderPeer {}
 impl From<crate::types::InputFolderPeer> for InputFolderPeer {
     fn from(x: crate::types::InputFolderPeer) -> Self {
         Self::InputFolderPeer(x)
@@ -16094,6 +16474,7 @@ impl crate::CanonicalJson for InputGame {
         }
     }
 }
+impl crate::Peers for InputGame {}
 impl From<crate::types::InputGameID> for InputGame {
     fn from(x: crate::types::InputGameID) -> Self {
         Self::ID(x)
@@ -16178,6 +16559,7 @@ impl crate::CanonicalJson for InputGeoPoint {
         }
     }
 }
+impl crate::Peers for InputGeoPoint {}
 impl From<crate::types::InputGeoPointEmpty> for InputGeoPoint {
     fn from(_: crate::types::InputGeoPointEmpty) -> Self {
         Self::Empty
@@ -16274,6 +16656,7 @@ impl crate::CanonicalJson for InputGroupCall {
         }
     }
 }
+impl crate::Peers for InputGroupCall {}
 impl From<crate::types::InputGroupCall> for InputGroupCall {
     fn from(x: crate::types::InputGroupCall) -> Self {
         Self::InputGroupCall(x)
@@ -16573,6 +16956,7 @@ impl crate::CanonicalJson for InputInvoice {
         }
     }
 }
+impl crate::Peers for InputInvoice {}
 impl From<crate::types::InputInvoiceMessage> for InputInvoice {
     fn from(x: crate::types::InputInvoiceMessage) -> Self {
         Self::Message(x)
@@ -17025,6 +17409,21 @@ impl crate::CanonicalJson for InputMedia {
         }
     }
 }
+impl crate::Peers for InputMedia {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Invoice(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Poll(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::PaidMedia(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::InputMediaEmpty> for InputMedia {
     fn from(_: crate::types::InputMediaEmpty) -> Self {
         Self::Empty
@@ -17285,6 +17684,7 @@ impl crate::CanonicalJson for InputMessage {
         }
     }
 }
+impl crate::Peers for InputMessage {}
 impl From<crate::types::InputMessageID> for InputMessage {
     fn from(x: crate::types::InputMessageID) -> Self {
         Self::ID(x)
@@ -17367,6 +17767,7 @@ impl crate::CanonicalJson for InputMessageReadMetric {
         }
     }
 }
+impl crate::Peers for InputMessageReadMetric {}
 impl From<crate::types::InputMessageReadMetric> for InputMessageReadMetric {
     fn from(x: crate::types::InputMessageReadMetric) -> Self {
         Self::InputMessageReadMetric(x)
@@ -17497,6 +17898,7 @@ impl crate::CanonicalJson for InputNotifyPeer {
         }
     }
 }
+impl crate::Peers for InputNotifyPeer {}
 impl From<crate::types::InputNotifyPeer> for InputNotifyPeer {
     fn from(x: crate::types::InputNotifyPeer) -> Self {
         Self::InputNotifyPeer(x)
@@ -17589,6 +17991,7 @@ impl crate::CanonicalJson for InputPasskeyCredential {
         }
     }
 }
+impl crate::Peers for InputPasskeyCredential {}
 impl From<crate::types::InputPasskeyCredentialPublicKey> for InputPasskeyCredential {
     fn from(x: crate::types::InputPasskeyCredentialPublicKey) -> Self {
         Self::PublicKey(Box::new(x))
@@ -17677,6 +18080,7 @@ impl crate::CanonicalJson for InputPasskeyResponse {
         }
     }
 }
+impl crate::Peers for InputPasskeyResponse {}
 impl From<crate::types::InputPasskeyResponseRegister> for InputPasskeyResponse {
     fn from(x: crate::types::InputPasskeyResponseRegister) -> Self {
         Self::Register(Box::new(x))
@@ -17802,6 +18206,7 @@ impl crate::CanonicalJson for InputPaymentCredentials {
         }
     }
 }
+impl crate::Peers for InputPaymentCredentials {}
 impl From<crate::types::InputPaymentCredentialsSaved> for InputPaymentCredentials {
     fn from(x: crate::types::InputPaymentCredentialsSaved) -> Self {
         Self::Saved(Box::new(x))
@@ -17970,6 +18375,7 @@ impl crate::CanonicalJson for InputPeer {
         }
     }
 }
+impl crate::Peers for InputPeer {}
 impl From<crate::types::InputPeerEmpty> for InputPeer {
     fn from(_: crate::types::InputPeerEmpty) -> Self {
         Self::Empty
@@ -18079,6 +18485,7 @@ impl crate::CanonicalJson for InputPeerNotifySettings {
         }
     }
 }
+impl crate::Peers for InputPeerNotifySettings {}
 impl From<crate::types::InputPeerNotifySettings> for InputPeerNotifySettings {
     fn from(x: crate::types::InputPeerNotifySettings) -> Self {
         Self::InputPeerNotifySettings(Box::new(x))
@@ -18149,6 +18556,7 @@ impl crate::CanonicalJson for InputPhoneCall {
         }
     }
 }
+impl crate::Peers for InputPhoneCall {}
 impl From<crate::types::InputPhoneCall> for InputPhoneCall {
     fn from(x: crate::types::InputPhoneCall) -> Self {
         Self::InputPhoneCall(x)
@@ -18225,6 +18633,7 @@ impl crate::CanonicalJson for InputPhoto {
         }
     }
 }
+impl crate::Peers for InputPhoto {}
 impl From<crate::types::InputPhotoEmpty> for InputPhoto {
     fn from(_: crate::types::InputPhotoEmpty) -> Self {
         Self::Empty
@@ -18415,6 +18824,7 @@ impl crate::CanonicalJson for InputPrivacyKey {
         }
     }
 }
+impl crate::Peers for InputPrivacyKey {}
 impl From<crate::types::InputPrivacyKeyStatusTimestamp> for InputPrivacyKey {
     fn from(_: crate::types::InputPrivacyKeyStatusTimestamp) -> Self {
         Self::StatusTimestamp
@@ -18692,6 +19102,7 @@ impl crate::CanonicalJson for InputPrivacyRule {
         }
     }
 }
+impl crate::Peers for InputPrivacyRule {}
 impl From<crate::types::InputPrivacyValueAllowContacts> for InputPrivacyRule {
     fn from(_: crate::types::InputPrivacyValueAllowContacts) -> Self {
         Self::InputPrivacyValueAllowContacts
@@ -18827,6 +19238,7 @@ impl crate::CanonicalJson for InputQuickReplyShortcut {
         }
     }
 }
+impl crate::Peers for InputQuickReplyShortcut {}
 impl From<crate::types::InputQuickReplyShortcut> for InputQuickReplyShortcut {
     fn from(x: crate::types::InputQuickReplyShortcut) -> Self {
         Self::InputQuickReplyShortcut(x)
@@ -18940,6 +19352,7 @@ impl crate::CanonicalJson for InputReplyTo {
         }
     }
 }
+impl crate::Peers for InputReplyTo {}
 impl From<crate::types::InputReplyToMessage> for InputReplyTo {
     fn from(x: crate::types::InputReplyToMessage) -> Self {
         Self::Message(Box::new(x))
@@ -19042,6 +19455,7 @@ impl crate::CanonicalJson for InputRichFile {
         }
     }
 }
+impl crate::Peers for InputRichFile {}
 impl From<crate::types::InputRichFilePhoto> for InputRichFile {
     fn from(x: crate::types::InputRichFilePhoto) -> Self {
         Self::Photo(Box::new(x))
@@ -19153,6 +19567,19 @@ impl crate::CanonicalJson for InputRichMessage {
             }
             Self::HTML(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Markdown(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+        }
+    }
+}
+impl crate::Peers for InputRichMessage {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::InputRichMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -19272,6 +19699,7 @@ impl crate::CanonicalJson for InputSavedStarGift {
         }
     }
 }
+impl crate::Peers for InputSavedStarGift {}
 impl From<crate::types::InputSavedStarGiftUser> for InputSavedStarGift {
     fn from(x: crate::types::InputSavedStarGiftUser) -> Self {
         Self::User(x)
@@ -19364,6 +19792,7 @@ impl crate::CanonicalJson for InputSecureFile {
         }
     }
 }
+impl crate::Peers for InputSecureFile {}
 impl From<crate::types::InputSecureFileUploaded> for InputSecureFile {
     fn from(x: crate::types::InputSecureFileUploaded) -> Self {
         Self::Uploaded(Box::new(x))
@@ -19443,6 +19872,7 @@ impl crate::CanonicalJson for InputSecureValue {
         }
     }
 }
+impl crate::Peers for InputSecureValue {}
 impl From<crate::types::InputSecureValue> for InputSecureValue {
     fn from(x: crate::types::InputSecureValue) -> Self {
         Self::InputSecureValue(Box::new(x))
@@ -19514,6 +19944,19 @@ impl crate::CanonicalJson for InputSingleMedia {
             Self::InputSingleMedia(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
+        }
+    }
+}
+impl crate::Peers for InputSingleMedia {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::InputSingleMedia(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -19602,6 +20045,7 @@ impl crate::CanonicalJson for InputStarGiftAuction {
         }
     }
 }
+impl crate::Peers for InputStarGiftAuction {}
 impl From<crate::types::InputStarGiftAuction> for InputStarGiftAuction {
     fn from(x: crate::types::InputStarGiftAuction) -> Self {
         Self::InputStarGiftAuction(x)
@@ -19674,6 +20118,7 @@ impl crate::CanonicalJson for InputStarsTransaction {
         }
     }
 }
+impl crate::Peers for InputStarsTransaction {}
 impl From<crate::types::InputStarsTransaction> for InputStarsTransaction {
     fn from(x: crate::types::InputStarsTransaction) -> Self {
         Self::InputStarsTransaction(x)
@@ -19856,6 +20301,7 @@ impl crate::CanonicalJson for InputStickerSet {
         }
     }
 }
+impl crate::Peers for InputStickerSet {}
 impl From<crate::types::InputStickerSetEmpty> for InputStickerSet {
     fn from(_: crate::types::InputStickerSetEmpty) -> Self {
         Self::Empty
@@ -19980,6 +20426,7 @@ impl crate::CanonicalJson for InputStickerSetItem {
         }
     }
 }
+impl crate::Peers for InputStickerSetItem {}
 impl From<crate::types::InputStickerSetItem> for InputStickerSetItem {
     fn from(x: crate::types::InputStickerSetItem) -> Self {
         Self::InputStickerSetItem(Box::new(x))
@@ -20063,6 +20510,7 @@ impl crate::CanonicalJson for InputStickeredMedia {
         }
     }
 }
+impl crate::Peers for InputStickeredMedia {}
 impl From<crate::types::InputStickeredMediaPhoto> for InputStickeredMedia {
     fn from(x: crate::types::InputStickeredMediaPhoto) -> Self {
         Self::Photo(x)
@@ -20276,6 +20724,7 @@ impl crate::CanonicalJson for InputStorePaymentPurpose {
         }
     }
 }
+impl crate::Peers for InputStorePaymentPurpose {}
 impl From<crate::types::InputStorePaymentPremiumSubscription>
 for InputStorePaymentPurpose {
     fn from(x: crate::types::InputStorePaymentPremiumSubscription) -> Self {
@@ -20428,6 +20877,7 @@ impl crate::CanonicalJson for InputTheme {
         }
     }
 }
+impl crate::Peers for InputTheme {}
 impl From<crate::types::InputTheme> for InputTheme {
     fn from(x: crate::types::InputTheme) -> Self {
         Self::InputTheme(x)
@@ -20502,6 +20952,7 @@ impl crate::CanonicalJson for InputThemeSettings {
         }
     }
 }
+impl crate::Peers for InputThemeSettings {}
 impl From<crate::types::InputThemeSettings> for InputThemeSettings {
     fn from(x: crate::types::InputThemeSettings) -> Self {
         Self::InputThemeSettings(Box::new(x))
@@ -20605,6 +21056,7 @@ impl crate::CanonicalJson for InputUser {
         }
     }
 }
+impl crate::Peers for InputUser {}
 impl From<crate::types::InputUserEmpty> for InputUser {
     fn from(_: crate::types::InputUserEmpty) -> Self {
         Self::Empty
@@ -20716,6 +21168,7 @@ impl crate::CanonicalJson for InputWallPaper {
         }
     }
 }
+impl crate::Peers for InputWallPaper {}
 impl From<crate::types::InputWallPaper> for InputWallPaper {
     fn from(x: crate::types::InputWallPaper) -> Self {
         Self::InputWallPaper(x)
@@ -20804,6 +21257,7 @@ impl crate::CanonicalJson for InputWalletReplacement {
         }
     }
 }
+impl crate::Peers for InputWalletReplacement {}
 impl From<crate::types::InputWalletNew> for InputWalletReplacement {
     fn from(_: crate::types::InputWalletNew) -> Self {
         Self::InputWalletNew
@@ -20883,6 +21337,7 @@ impl crate::CanonicalJson for InputWebDocument {
         }
     }
 }
+impl crate::Peers for InputWebDocument {}
 impl From<crate::types::InputWebDocument> for InputWebDocument {
     fn from(x: crate::types::InputWebDocument) -> Self {
         Self::InputWebDocument(Box::new(x))
@@ -20995,6 +21450,7 @@ impl crate::CanonicalJson for InputWebFileLocation {
         }
     }
 }
+impl crate::Peers for InputWebFileLocation {}
 impl From<crate::types::InputWebFileLocation> for InputWebFileLocation {
     fn from(x: crate::types::InputWebFileLocation) -> Self {
         Self::InputWebFileLocation(x)
@@ -21083,6 +21539,7 @@ impl crate::CanonicalJson for Invoice {
         }
     }
 }
+impl crate::Peers for Invoice {}
 impl From<crate::types::Invoice> for Invoice {
     fn from(x: crate::types::Invoice) -> Self {
         Self::Invoice(Box::new(x))
@@ -21166,6 +21623,7 @@ impl crate::CanonicalJson for IpPort {
         }
     }
 }
+impl crate::Peers for IpPort {}
 impl From<crate::types::IpPort> for IpPort {
     fn from(x: crate::types::IpPort) -> Self {
         Self::IpPort(x)
@@ -21240,6 +21698,7 @@ impl crate::CanonicalJson for JSONObjectValue {
         }
     }
 }
+impl crate::Peers for JSONObjectValue {}
 impl From<crate::types::JsonObjectValue> for JSONObjectValue {
     fn from(x: crate::types::JsonObjectValue) -> Self {
         Self::JsonObjectValue(Box::new(x))
@@ -21371,6 +21830,7 @@ impl crate::CanonicalJson for JSONValue {
         }
     }
 }
+impl crate::Peers for JSONValue {}
 impl From<crate::types::JsonNull> for JSONValue {
     fn from(_: crate::types::JsonNull) -> Self {
         Self::JsonNull
@@ -21488,6 +21948,7 @@ impl crate::CanonicalJson for JoinChatBotResult {
         }
     }
 }
+impl crate::Peers for JoinChatBotResult {}
 impl From<crate::types::JoinChatBotResultApproved> for JoinChatBotResult {
     fn from(_: crate::types::JoinChatBotResultApproved) -> Self {
         Self::Approved
@@ -21572,6 +22033,7 @@ impl crate::CanonicalJson for KeyboardButton {
         }
     }
 }
+impl crate::Peers for KeyboardButton {}
 impl From<crate::types::KeyboardButton> for KeyboardButton {
     fn from(x: crate::types::KeyboardButton) -> Self {
         Self::KeyboardButton(Box::new(x))
@@ -21644,6 +22106,7 @@ impl crate::CanonicalJson for KeyboardButtonRow {
         }
     }
 }
+impl crate::Peers for KeyboardButtonRow {}
 impl From<crate::types::KeyboardButtonRow> for KeyboardButtonRow {
     fn from(x: crate::types::KeyboardButtonRow) -> Self {
         Self::KeyboardButtonRow(x)
@@ -21711,6 +22174,7 @@ impl crate::CanonicalJson for KeyboardButtonStyle {
         }
     }
 }
+impl crate::Peers for KeyboardButtonStyle {}
 impl From<crate::types::KeyboardButtonStyle> for KeyboardButtonStyle {
     fn from(x: crate::types::KeyboardButtonStyle) -> Self {
         Self::KeyboardButtonStyle(x)
@@ -21780,6 +22244,7 @@ impl crate::CanonicalJson for KeyboardInlineButton {
         }
     }
 }
+impl crate::Peers for KeyboardInlineButton {}
 impl From<crate::types::KeyboardInlineButton> for KeyboardInlineButton {
     fn from(x: crate::types::KeyboardInlineButton) -> Self {
         Self::KeyboardInlineButton(Box::new(x))
@@ -21852,6 +22317,7 @@ impl crate::CanonicalJson for KeyboardInlineButtonRow {
         }
     }
 }
+impl crate::Peers for KeyboardInlineButtonRow {}
 impl From<crate::types::KeyboardInlineButtonRow> for KeyboardInlineButtonRow {
     fn from(x: crate::types::KeyboardInlineButtonRow) -> Self {
         Self::KeyboardInlineButtonRow(x)
@@ -21917,6 +22383,7 @@ impl crate::CanonicalJson for LabeledPrice {
         }
     }
 }
+impl crate::Peers for LabeledPrice {}
 impl From<crate::types::LabeledPrice> for LabeledPrice {
     fn from(x: crate::types::LabeledPrice) -> Self {
         Self::LabeledPrice(x)
@@ -21986,6 +22453,7 @@ impl crate::CanonicalJson for LangPackDifference {
         }
     }
 }
+impl crate::Peers for LangPackDifference {}
 impl From<crate::types::LangPackDifference> for LangPackDifference {
     fn from(x: crate::types::LangPackDifference) -> Self {
         Self::LangPackDifference(Box::new(x))
@@ -22060,6 +22528,7 @@ impl crate::CanonicalJson for LangPackLanguage {
         }
     }
 }
+impl crate::Peers for LangPackLanguage {}
 impl From<crate::types::LangPackLanguage> for LangPackLanguage {
     fn from(x: crate::types::LangPackLanguage) -> Self {
         Self::LangPackLanguage(Box::new(x))
@@ -22162,6 +22631,7 @@ impl crate::CanonicalJson for LangPackString {
         }
     }
 }
+impl crate::Peers for LangPackString {}
 impl From<crate::types::LangPackString> for LangPackString {
     fn from(x: crate::types::LangPackString) -> Self {
         Self::LangPackString(Box::new(x))
@@ -22247,6 +22717,7 @@ impl crate::CanonicalJson for MaskCoords {
         }
     }
 }
+impl crate::Peers for MaskCoords {}
 impl From<crate::types::MaskCoords> for MaskCoords {
     fn from(x: crate::types::MaskCoords) -> Self {
         Self::MaskCoords(x)
@@ -22440,6 +22911,7 @@ impl crate::CanonicalJson for MediaArea {
         }
     }
 }
+impl crate::Peers for MediaArea {}
 impl From<crate::types::MediaAreaVenue> for MediaArea {
     fn from(x: crate::types::MediaAreaVenue) -> Self {
         Self::Venue(Box::new(x))
@@ -22589,6 +23061,7 @@ impl crate::CanonicalJson for MediaAreaCoordinates {
         }
     }
 }
+impl crate::Peers for MediaAreaCoordinates {}
 impl From<crate::types::MediaAreaCoordinates> for MediaAreaCoordinates {
     fn from(x: crate::types::MediaAreaCoordinates) -> Self {
         Self::MediaAreaCoordinates(Box::new(x))
@@ -22686,6 +23159,20 @@ impl crate::CanonicalJson for Message {
             Self::Empty(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Message(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Service(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+        }
+    }
+}
+impl crate::Peers for Message {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Message(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Service(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -23794,6 +24281,20 @@ impl crate::CanonicalJson for MessageAction {
         }
     }
 }
+impl crate::Peers for MessageAction {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::PollAppendAnswer(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::PollDeleteAnswer(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::MessageActionEmpty> for MessageAction {
     fn from(_: crate::types::MessageActionEmpty) -> Self {
         Self::Empty
@@ -24684,6 +25185,7 @@ impl crate::CanonicalJson for MessageEntity {
         }
     }
 }
+impl crate::Peers for MessageEntity {}
 impl From<crate::types::MessageEntityUnknown> for MessageEntity {
     fn from(x: crate::types::MessageEntityUnknown) -> Self {
         Self::Unknown(x)
@@ -24893,6 +25395,19 @@ impl crate::CanonicalJson for MessageExtendedMedia {
         }
     }
 }
+impl crate::Peers for MessageExtendedMedia {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::MessageExtendedMedia(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::MessageExtendedMediaPreview> for MessageExtendedMedia {
     fn from(x: crate::types::MessageExtendedMediaPreview) -> Self {
         Self::Preview(Box::new(x))
@@ -24977,6 +25492,7 @@ impl crate::CanonicalJson for MessageFwdHeader {
         }
     }
 }
+impl crate::Peers for MessageFwdHeader {}
 impl From<crate::types::MessageFwdHeader> for MessageFwdHeader {
     fn from(x: crate::types::MessageFwdHeader) -> Self {
         Self::MessageFwdHeader(Box::new(x))
@@ -25305,6 +25821,23 @@ impl crate::CanonicalJson for MessageMedia {
         }
     }
 }
+impl crate::Peers for MessageMedia {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::WebPage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Invoice(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Poll(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Story(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::PaidMedia(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::MessageMediaEmpty> for MessageMedia {
     fn from(_: crate::types::MessageMediaEmpty) -> Self {
         Self::Empty
@@ -25539,6 +26072,7 @@ impl crate::CanonicalJson for MessagePeerReaction {
         }
     }
 }
+impl crate::Peers for MessagePeerReaction {}
 impl From<crate::types::MessagePeerReaction> for MessagePeerReaction {
     fn from(x: crate::types::MessagePeerReaction) -> Self {
         Self::MessagePeerReaction(Box::new(x))
@@ -25641,6 +26175,7 @@ impl crate::CanonicalJson for MessagePeerVote {
         }
     }
 }
+impl crate::Peers for MessagePeerVote {}
 impl From<crate::types::MessagePeerVote> for MessagePeerVote {
     fn from(x: crate::types::MessagePeerVote) -> Self {
         Self::MessagePeerVote(Box::new(x))
@@ -25726,6 +26261,7 @@ impl crate::CanonicalJson for MessageRange {
         }
     }
 }
+impl crate::Peers for MessageRange {}
 impl From<crate::types::MessageRange> for MessageRange {
     fn from(x: crate::types::MessageRange) -> Self {
         Self::MessageRange(x)
@@ -25795,6 +26331,7 @@ impl crate::CanonicalJson for MessageReactions {
         }
     }
 }
+impl crate::Peers for MessageReactions {}
 impl From<crate::types::MessageReactions> for MessageReactions {
     fn from(x: crate::types::MessageReactions) -> Self {
         Self::MessageReactions(Box::new(x))
@@ -25865,6 +26402,7 @@ impl crate::CanonicalJson for MessageReactor {
         }
     }
 }
+impl crate::Peers for MessageReactor {}
 impl From<crate::types::MessageReactor> for MessageReactor {
     fn from(x: crate::types::MessageReactor) -> Self {
         Self::MessageReactor(x)
@@ -25934,6 +26472,7 @@ impl crate::CanonicalJson for MessageReplies {
         }
     }
 }
+impl crate::Peers for MessageReplies {}
 impl From<crate::types::MessageReplies> for MessageReplies {
     fn from(x: crate::types::MessageReplies) -> Self {
         Self::MessageReplies(Box::new(x))
@@ -26023,6 +26562,19 @@ impl crate::CanonicalJson for MessageReplyHeader {
         }
     }
 }
+impl crate::Peers for MessageReplyHeader {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::MessageReplyHeader(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::MessageReplyHeader> for MessageReplyHeader {
     fn from(x: crate::types::MessageReplyHeader) -> Self {
         Self::MessageReplyHeader(Box::new(x))
@@ -26102,6 +26654,7 @@ impl crate::CanonicalJson for MessageReportOption {
         }
     }
 }
+impl crate::Peers for MessageReportOption {}
 impl From<crate::types::MessageReportOption> for MessageReportOption {
     fn from(x: crate::types::MessageReportOption) -> Self {
         Self::MessageReportOption(Box::new(x))
@@ -26172,6 +26725,7 @@ impl crate::CanonicalJson for MessageViews {
         }
     }
 }
+impl crate::Peers for MessageViews {}
 impl From<crate::types::MessageViews> for MessageViews {
     fn from(x: crate::types::MessageViews) -> Self {
         Self::MessageViews(x)
@@ -26428,6 +26982,7 @@ impl crate::CanonicalJson for MessagesFilter {
         }
     }
 }
+impl crate::Peers for MessagesFilter {}
 impl From<crate::types::InputMessagesFilterEmpty> for MessagesFilter {
     fn from(_: crate::types::InputMessagesFilterEmpty) -> Self {
         Self::InputMessagesFilterEmpty
@@ -26578,6 +27133,7 @@ impl crate::CanonicalJson for MissingInvitee {
         }
     }
 }
+impl crate::Peers for MissingInvitee {}
 impl From<crate::types::MissingInvitee> for MissingInvitee {
     fn from(x: crate::types::MissingInvitee) -> Self {
         Self::MissingInvitee(x)
@@ -26660,6 +27216,7 @@ impl crate::CanonicalJson for MsgDetailedInfo {
         }
     }
 }
+impl crate::Peers for MsgDetailedInfo {}
 impl From<crate::types::MsgDetailedInfo> for MsgDetailedInfo {
     fn from(x: crate::types::MsgDetailedInfo) -> Self {
         Self::MsgDetailedInfo(x)
@@ -26745,6 +27302,7 @@ impl crate::CanonicalJson for MsgResendReq {
         }
     }
 }
+impl crate::Peers for MsgResendReq {}
 impl From<crate::types::MsgResendReq> for MsgResendReq {
     fn from(x: crate::types::MsgResendReq) -> Self {
         Self::MsgResendReq(x)
@@ -26815,6 +27373,7 @@ impl crate::CanonicalJson for MsgsAck {
         }
     }
 }
+impl crate::Peers for MsgsAck {}
 impl From<crate::types::MsgsAck> for MsgsAck {
     fn from(x: crate::types::MsgsAck) -> Self {
         Self::MsgsAck(x)
@@ -26882,6 +27441,7 @@ impl crate::CanonicalJson for MsgsAllInfo {
         }
     }
 }
+impl crate::Peers for MsgsAllInfo {}
 impl From<crate::types::MsgsAllInfo> for MsgsAllInfo {
     fn from(x: crate::types::MsgsAllInfo) -> Self {
         Self::MsgsAllInfo(Box::new(x))
@@ -26952,6 +27512,7 @@ impl crate::CanonicalJson for MsgsStateInfo {
         }
     }
 }
+impl crate::Peers for MsgsStateInfo {}
 impl From<crate::types::MsgsStateInfo> for MsgsStateInfo {
     fn from(x: crate::types::MsgsStateInfo) -> Self {
         Self::MsgsStateInfo(x)
@@ -27017,6 +27578,7 @@ impl crate::CanonicalJson for MsgsStateReq {
         }
     }
 }
+impl crate::Peers for MsgsStateReq {}
 impl From<crate::types::MsgsStateReq> for MsgsStateReq {
     fn from(x: crate::types::MsgsStateReq) -> Self {
         Self::MsgsStateReq(x)
@@ -27084,6 +27646,7 @@ impl crate::CanonicalJson for MyBoost {
         }
     }
 }
+impl crate::Peers for MyBoost {}
 impl From<crate::types::MyBoost> for MyBoost {
     fn from(x: crate::types::MyBoost) -> Self {
         Self::MyBoost(Box::new(x))
@@ -27154,6 +27717,7 @@ impl crate::CanonicalJson for NearestDc {
         }
     }
 }
+impl crate::Peers for NearestDc {}
 impl From<crate::types::NearestDc> for NearestDc {
     fn from(x: crate::types::NearestDc) -> Self {
         Self::NearestDc(x)
@@ -27219,6 +27783,7 @@ impl crate::CanonicalJson for NewSession {
         }
     }
 }
+impl crate::Peers for NewSession {}
 impl From<crate::types::NewSessionCreated> for NewSession {
     fn from(x: crate::types::NewSessionCreated) -> Self {
         Self::Created(x)
@@ -27317,6 +27882,7 @@ impl crate::CanonicalJson for NotificationSound {
         }
     }
 }
+impl crate::Peers for NotificationSound {}
 impl From<crate::types::NotificationSoundDefault> for NotificationSound {
     fn from(_: crate::types::NotificationSoundDefault) -> Self {
         Self::Default
@@ -27461,6 +28027,7 @@ impl crate::CanonicalJson for NotifyPeer {
         }
     }
 }
+impl crate::Peers for NotifyPeer {}
 impl From<crate::types::NotifyPeer> for NotifyPeer {
     fn from(x: crate::types::NotifyPeer) -> Self {
         Self::NotifyPeer(x)
@@ -27547,6 +28114,7 @@ impl crate::CanonicalJson for Null {
         }
     }
 }
+impl crate::Peers for Null {}
 impl From<crate::types::Null> for Null {
     fn from(_: crate::types::Null) -> Self {
         Self::Null
@@ -27616,6 +28184,7 @@ impl crate::CanonicalJson for OnrampAvailability {
         }
     }
 }
+impl crate::Peers for OnrampAvailability {}
 impl From<crate::types::OnrampAvailability> for OnrampAvailability {
     fn from(x: crate::types::OnrampAvailability) -> Self {
         Self::OnrampAvailability(Box::new(x))
@@ -27690,6 +28259,7 @@ impl crate::CanonicalJson for OnrampLimits {
         }
     }
 }
+impl crate::Peers for OnrampLimits {}
 impl From<crate::types::OnrampLimits> for OnrampLimits {
     fn from(x: crate::types::OnrampLimits) -> Self {
         Self::OnrampLimits(Box::new(x))
@@ -27762,6 +28332,7 @@ impl crate::CanonicalJson for OnrampMethodAvailability {
         }
     }
 }
+impl crate::Peers for OnrampMethodAvailability {}
 impl From<crate::types::OnrampMethodAvailability> for OnrampMethodAvailability {
     fn from(x: crate::types::OnrampMethodAvailability) -> Self {
         Self::OnrampMethodAvailability(x)
@@ -27831,6 +28402,7 @@ impl crate::CanonicalJson for OnrampProviderInfo {
         }
     }
 }
+impl crate::Peers for OnrampProviderInfo {}
 impl From<crate::types::OnrampProviderInfo> for OnrampProviderInfo {
     fn from(x: crate::types::OnrampProviderInfo) -> Self {
         Self::OnrampProviderInfo(Box::new(x))
@@ -27903,6 +28475,7 @@ impl crate::CanonicalJson for OnrampQuote {
         }
     }
 }
+impl crate::Peers for OnrampQuote {}
 impl From<crate::types::OnrampQuote> for OnrampQuote {
     fn from(x: crate::types::OnrampQuote) -> Self {
         Self::OnrampQuote(Box::new(x))
@@ -27977,6 +28550,7 @@ impl crate::CanonicalJson for OnrampSession {
         }
     }
 }
+impl crate::Peers for OnrampSession {}
 impl From<crate::types::OnrampSession> for OnrampSession {
     fn from(x: crate::types::OnrampSession) -> Self {
         Self::OnrampSession(Box::new(x))
@@ -28047,6 +28621,7 @@ impl crate::CanonicalJson for OutboxReadDate {
         }
     }
 }
+impl crate::Peers for OutboxReadDate {}
 impl From<crate::types::OutboxReadDate> for OutboxReadDate {
     fn from(x: crate::types::OutboxReadDate) -> Self {
         Self::OutboxReadDate(x)
@@ -28159,6 +28734,7 @@ impl crate::CanonicalJson for PQInnerData {
         }
     }
 }
+impl crate::Peers for PQInnerData {}
 impl From<crate::types::PQInnerData> for PQInnerData {
     fn from(x: crate::types::PQInnerData) -> Self {
         Self::PQInnerData(Box::new(x))
@@ -28258,6 +28834,19 @@ impl crate::CanonicalJson for Page {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::Page(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+        }
+    }
+}
+impl crate::Peers for Page {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Page(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -28915,6 +29504,27 @@ impl crate::CanonicalJson for PageBlock {
         }
     }
 }
+impl crate::Peers for PageBlock {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::List(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Cover(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::EmbedPost(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Collage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Slideshow(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Channel(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::OrderedList(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Details(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::BlockquoteBlocks(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::PageBlockUnsupported> for PageBlock {
     fn from(_: crate::types::PageBlockUnsupported) -> Self {
         Self::Unsupported
@@ -29342,6 +29952,7 @@ impl crate::CanonicalJson for PageButton {
         }
     }
 }
+impl crate::Peers for PageButton {}
 impl From<crate::types::PageButton> for PageButton {
     fn from(x: crate::types::PageButton) -> Self {
         Self::PageButton(Box::new(x))
@@ -29414,6 +30025,7 @@ impl crate::CanonicalJson for PageCaption {
         }
     }
 }
+impl crate::Peers for PageCaption {}
 impl From<crate::types::PageCaption> for PageCaption {
     fn from(x: crate::types::PageCaption) -> Self {
         Self::PageCaption(Box::new(x))
@@ -29496,6 +30108,19 @@ impl crate::CanonicalJson for PageListItem {
         match self {
             Self::Text(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Blocks(x) => crate::CanonicalJson::write_canonical_json(x, out),
+        }
+    }
+}
+impl crate::Peers for PageListItem {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Blocks(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -29591,6 +30216,19 @@ impl crate::CanonicalJson for PageListOrderedItem {
         }
     }
 }
+impl crate::Peers for PageListOrderedItem {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Blocks(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::PageListOrderedItemText> for PageListOrderedItem {
     fn from(x: crate::types::PageListOrderedItemText) -> Self {
         Self::Text(Box::new(x))
@@ -29675,6 +30313,7 @@ impl crate::CanonicalJson for PageRelatedArticle {
         }
     }
 }
+impl crate::Peers for PageRelatedArticle {}
 impl From<crate::types::PageRelatedArticle> for PageRelatedArticle {
     fn from(x: crate::types::PageRelatedArticle) -> Self {
         Self::PageRelatedArticle(Box::new(x))
@@ -29749,6 +30388,7 @@ impl crate::CanonicalJson for PageTableCell {
         }
     }
 }
+impl crate::Peers for PageTableCell {}
 impl From<crate::types::PageTableCell> for PageTableCell {
     fn from(x: crate::types::PageTableCell) -> Self {
         Self::PageTableCell(Box::new(x))
@@ -29819,6 +30459,7 @@ impl crate::CanonicalJson for PageTableRow {
         }
     }
 }
+impl crate::Peers for PageTableRow {}
 impl From<crate::types::PageTableRow> for PageTableRow {
     fn from(x: crate::types::PageTableRow) -> Self {
         Self::PageTableRow(x)
@@ -29902,6 +30543,7 @@ impl crate::CanonicalJson for PaidReactionPrivacy {
         }
     }
 }
+impl crate::Peers for PaidReactionPrivacy {}
 impl From<crate::types::PaidReactionPrivacyDefault> for PaidReactionPrivacy {
     fn from(_: crate::types::PaidReactionPrivacyDefault) -> Self {
         Self::Default
@@ -29979,6 +30621,7 @@ impl crate::CanonicalJson for Passkey {
         }
     }
 }
+impl crate::Peers for Passkey {}
 impl From<crate::types::Passkey> for Passkey {
     fn from(x: crate::types::Passkey) -> Self {
         Self::Passkey(Box::new(x))
@@ -30070,6 +30713,7 @@ impl crate::CanonicalJson for PasswordKdfAlgo {
         }
     }
 }
+impl crate::Peers for PasswordKdfAlgo {}
 impl From<crate::types::PasswordKdfAlgoUnknown> for PasswordKdfAlgo {
     fn from(_: crate::types::PasswordKdfAlgoUnknown) -> Self {
         Self::Unknown
@@ -30159,6 +30803,7 @@ impl crate::CanonicalJson for PaymentCharge {
         }
     }
 }
+impl crate::Peers for PaymentCharge {}
 impl From<crate::types::PaymentCharge> for PaymentCharge {
     fn from(x: crate::types::PaymentCharge) -> Self {
         Self::PaymentCharge(Box::new(x))
@@ -30233,6 +30878,7 @@ impl crate::CanonicalJson for PaymentFormMethod {
         }
     }
 }
+impl crate::Peers for PaymentFormMethod {}
 impl From<crate::types::PaymentFormMethod> for PaymentFormMethod {
     fn from(x: crate::types::PaymentFormMethod) -> Self {
         Self::PaymentFormMethod(Box::new(x))
@@ -30307,6 +30953,7 @@ impl crate::CanonicalJson for PaymentRequestedInfo {
         }
     }
 }
+impl crate::Peers for PaymentRequestedInfo {}
 impl From<crate::types::PaymentRequestedInfo> for PaymentRequestedInfo {
     fn from(x: crate::types::PaymentRequestedInfo) -> Self {
         Self::PaymentRequestedInfo(Box::new(x))
@@ -30379,6 +31026,7 @@ impl crate::CanonicalJson for PaymentSavedCredentials {
         }
     }
 }
+impl crate::Peers for PaymentSavedCredentials {}
 impl From<crate::types::PaymentSavedCredentialsCard> for PaymentSavedCredentials {
     fn from(x: crate::types::PaymentSavedCredentialsCard) -> Self {
         Self::Card(Box::new(x))
@@ -30475,6 +31123,7 @@ impl crate::CanonicalJson for Peer {
         }
     }
 }
+impl crate::Peers for Peer {}
 impl From<crate::types::PeerUser> for Peer {
     fn from(x: crate::types::PeerUser) -> Self {
         Self::User(x)
@@ -30550,6 +31199,7 @@ impl crate::CanonicalJson for PeerBlocked {
         }
     }
 }
+impl crate::Peers for PeerBlocked {}
 impl From<crate::types::PeerBlocked> for PeerBlocked {
     fn from(x: crate::types::PeerBlocked) -> Self {
         Self::PeerBlocked(x)
@@ -30645,6 +31295,7 @@ impl crate::CanonicalJson for PeerColor {
         }
     }
 }
+impl crate::Peers for PeerColor {}
 impl From<crate::types::PeerColor> for PeerColor {
     fn from(x: crate::types::PeerColor) -> Self {
         Self::PeerColor(x)
@@ -30740,6 +31391,7 @@ impl crate::CanonicalJson for PeerLocated {
         }
     }
 }
+impl crate::Peers for PeerLocated {}
 impl From<crate::types::PeerLocated> for PeerLocated {
     fn from(x: crate::types::PeerLocated) -> Self {
         Self::PeerLocated(x)
@@ -30814,6 +31466,7 @@ impl crate::CanonicalJson for PeerNotifySettings {
         }
     }
 }
+impl crate::Peers for PeerNotifySettings {}
 impl From<crate::types::PeerNotifySettings> for PeerNotifySettings {
     fn from(x: crate::types::PeerNotifySettings) -> Self {
         Self::PeerNotifySettings(Box::new(x))
@@ -30888,6 +31541,7 @@ impl crate::CanonicalJson for PeerSettings {
         }
     }
 }
+impl crate::Peers for PeerSettings {}
 impl From<crate::types::PeerSettings> for PeerSettings {
     fn from(x: crate::types::PeerSettings) -> Self {
         Self::PeerSettings(Box::new(x))
@@ -30957,6 +31611,19 @@ impl crate::CanonicalJson for PeerStories {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::PeerStories(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+        }
+    }
+}
+impl crate::Peers for PeerStories {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::PeerStories(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -31034,6 +31701,7 @@ impl crate::CanonicalJson for PendingSuggestion {
         }
     }
 }
+impl crate::Peers for PendingSuggestion {}
 impl From<crate::types::PendingSuggestion> for PendingSuggestion {
     fn from(x: crate::types::PendingSuggestion) -> Self {
         Self::PendingSuggestion(Box::new(x))
@@ -31179,6 +31847,7 @@ impl crate::CanonicalJson for PhoneCall {
         }
     }
 }
+impl crate::Peers for PhoneCall {}
 impl From<crate::types::PhoneCallEmpty> for PhoneCall {
     fn from(x: crate::types::PhoneCallEmpty) -> Self {
         Self::Empty(x)
@@ -31332,6 +32001,7 @@ impl crate::CanonicalJson for PhoneCallDiscardReason {
         }
     }
 }
+impl crate::Peers for PhoneCallDiscardReason {}
 impl From<crate::types::PhoneCallDiscardReasonMissed> for PhoneCallDiscardReason {
     fn from(_: crate::types::PhoneCallDiscardReasonMissed) -> Self {
         Self::Missed
@@ -31422,6 +32092,7 @@ impl crate::CanonicalJson for PhoneCallProtocol {
         }
     }
 }
+impl crate::Peers for PhoneCallProtocol {}
 impl From<crate::types::PhoneCallProtocol> for PhoneCallProtocol {
     fn from(x: crate::types::PhoneCallProtocol) -> Self {
         Self::PhoneCallProtocol(Box::new(x))
@@ -31511,6 +32182,7 @@ impl crate::CanonicalJson for PhoneConnection {
         }
     }
 }
+impl crate::Peers for PhoneConnection {}
 impl From<crate::types::PhoneConnection> for PhoneConnection {
     fn from(x: crate::types::PhoneConnection) -> Self {
         Self::PhoneConnection(Box::new(x))
@@ -31606,6 +32278,7 @@ impl crate::CanonicalJson for Photo {
         }
     }
 }
+impl crate::Peers for Photo {}
 impl From<crate::types::PhotoEmpty> for Photo {
     fn from(x: crate::types::PhotoEmpty) -> Self {
         Self::Empty(x)
@@ -31762,6 +32435,7 @@ impl crate::CanonicalJson for PhotoSize {
         }
     }
 }
+impl crate::Peers for PhotoSize {}
 impl From<crate::types::PhotoSizeEmpty> for PhotoSize {
     fn from(x: crate::types::PhotoSizeEmpty) -> Self {
         Self::Empty(x)
@@ -31879,6 +32553,19 @@ impl crate::CanonicalJson for Poll {
         }
     }
 }
+impl crate::Peers for Poll {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Poll(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::Poll> for Poll {
     fn from(x: crate::types::Poll) -> Self {
         Self::Poll(Box::new(x))
@@ -31968,6 +32655,20 @@ impl crate::CanonicalJson for PollAnswer {
         }
     }
 }
+impl crate::Peers for PollAnswer {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::PollAnswer(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::InputPollAnswer(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::PollAnswer> for PollAnswer {
     fn from(x: crate::types::PollAnswer) -> Self {
         Self::PollAnswer(Box::new(x))
@@ -32052,6 +32753,7 @@ impl crate::CanonicalJson for PollAnswerVoters {
         }
     }
 }
+impl crate::Peers for PollAnswerVoters {}
 impl From<crate::types::PollAnswerVoters> for PollAnswerVoters {
     fn from(x: crate::types::PollAnswerVoters) -> Self {
         Self::PollAnswerVoters(Box::new(x))
@@ -32121,6 +32823,19 @@ impl crate::CanonicalJson for PollResults {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::PollResults(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+        }
+    }
+}
+impl crate::Peers for PollResults {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::PollResults(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -32194,6 +32909,7 @@ impl crate::CanonicalJson for Pong {
         }
     }
 }
+impl crate::Peers for Pong {}
 impl From<crate::types::Pong> for Pong {
     fn from(x: crate::types::Pong) -> Self {
         Self::Pong(x)
@@ -32259,6 +32975,7 @@ impl crate::CanonicalJson for PopularContact {
         }
     }
 }
+impl crate::Peers for PopularContact {}
 impl From<crate::types::PopularContact> for PopularContact {
     fn from(x: crate::types::PopularContact) -> Self {
         Self::PopularContact(x)
@@ -32326,6 +33043,7 @@ impl crate::CanonicalJson for PostAddress {
         }
     }
 }
+impl crate::Peers for PostAddress {}
 impl From<crate::types::PostAddress> for PostAddress {
     fn from(x: crate::types::PostAddress) -> Self {
         Self::PostAddress(Box::new(x))
@@ -32409,6 +33127,7 @@ impl crate::CanonicalJson for PostInteractionCounters {
         }
     }
 }
+impl crate::Peers for PostInteractionCounters {}
 impl From<crate::types::PostInteractionCountersMessage> for PostInteractionCounters {
     fn from(x: crate::types::PostInteractionCountersMessage) -> Self {
         Self::Message(x)
@@ -32483,6 +33202,7 @@ impl crate::CanonicalJson for PremiumGiftCodeOption {
         }
     }
 }
+impl crate::Peers for PremiumGiftCodeOption {}
 impl From<crate::types::PremiumGiftCodeOption> for PremiumGiftCodeOption {
     fn from(x: crate::types::PremiumGiftCodeOption) -> Self {
         Self::PremiumGiftCodeOption(Box::new(x))
@@ -32559,6 +33279,7 @@ impl crate::CanonicalJson for PremiumSubscriptionOption {
         }
     }
 }
+impl crate::Peers for PremiumSubscriptionOption {}
 impl From<crate::types::PremiumSubscriptionOption> for PremiumSubscriptionOption {
     fn from(x: crate::types::PremiumSubscriptionOption) -> Self {
         Self::PremiumSubscriptionOption(Box::new(x))
@@ -32646,6 +33367,7 @@ impl crate::CanonicalJson for PrepaidGiveaway {
         }
     }
 }
+impl crate::Peers for PrepaidGiveaway {}
 impl From<crate::types::PrepaidGiveaway> for PrepaidGiveaway {
     fn from(x: crate::types::PrepaidGiveaway) -> Self {
         Self::PrepaidGiveaway(x)
@@ -32831,6 +33553,7 @@ impl crate::CanonicalJson for PrivacyKey {
         }
     }
 }
+impl crate::Peers for PrivacyKey {}
 impl From<crate::types::PrivacyKeyStatusTimestamp> for PrivacyKey {
     fn from(_: crate::types::PrivacyKeyStatusTimestamp) -> Self {
         Self::StatusTimestamp
@@ -33102,6 +33825,7 @@ impl crate::CanonicalJson for PrivacyRule {
         }
     }
 }
+impl crate::Peers for PrivacyRule {}
 impl From<crate::types::PrivacyValueAllowContacts> for PrivacyRule {
     fn from(_: crate::types::PrivacyValueAllowContacts) -> Self {
         Self::PrivacyValueAllowContacts
@@ -33281,6 +34005,7 @@ impl crate::CanonicalJson for ProfileTab {
         }
     }
 }
+impl crate::Peers for ProfileTab {}
 impl From<crate::types::ProfileTabPosts> for ProfileTab {
     fn from(_: crate::types::ProfileTabPosts) -> Self {
         Self::Posts
@@ -33396,6 +34121,20 @@ impl crate::CanonicalJson for PublicForward {
         }
     }
 }
+impl crate::Peers for PublicForward {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Message(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Story(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::PublicForwardMessage> for PublicForward {
     fn from(x: crate::types::PublicForwardMessage) -> Self {
         Self::Message(x)
@@ -33473,6 +34212,7 @@ impl crate::CanonicalJson for QuickReply {
         }
     }
 }
+impl crate::Peers for QuickReply {}
 impl From<crate::types::QuickReply> for QuickReply {
     fn from(x: crate::types::QuickReply) -> Self {
         Self::QuickReply(Box::new(x))
@@ -33574,6 +34314,7 @@ impl crate::CanonicalJson for Reaction {
         }
     }
 }
+impl crate::Peers for Reaction {}
 impl From<crate::types::ReactionEmpty> for Reaction {
     fn from(_: crate::types::ReactionEmpty) -> Self {
         Self::Empty
@@ -33658,6 +34399,7 @@ impl crate::CanonicalJson for ReactionCount {
         }
     }
 }
+impl crate::Peers for ReactionCount {}
 impl From<crate::types::ReactionCount> for ReactionCount {
     fn from(x: crate::types::ReactionCount) -> Self {
         Self::ReactionCount(Box::new(x))
@@ -33733,6 +34475,7 @@ impl crate::CanonicalJson for ReactionNotificationsFrom {
         }
     }
 }
+impl crate::Peers for ReactionNotificationsFrom {}
 impl From<crate::types::ReactionNotificationsFromContacts>
 for ReactionNotificationsFrom {
     fn from(_: crate::types::ReactionNotificationsFromContacts) -> Self {
@@ -33808,6 +34551,7 @@ impl crate::CanonicalJson for ReactionsNotifySettings {
         }
     }
 }
+impl crate::Peers for ReactionsNotifySettings {}
 impl From<crate::types::ReactionsNotifySettings> for ReactionsNotifySettings {
     fn from(x: crate::types::ReactionsNotifySettings) -> Self {
         Self::ReactionsNotifySettings(Box::new(x))
@@ -33880,6 +34624,7 @@ impl crate::CanonicalJson for ReadParticipantDate {
         }
     }
 }
+impl crate::Peers for ReadParticipantDate {}
 impl From<crate::types::ReadParticipantDate> for ReadParticipantDate {
     fn from(x: crate::types::ReadParticipantDate) -> Self {
         Self::ReadParticipantDate(x)
@@ -33947,6 +34692,7 @@ impl crate::CanonicalJson for ReceivedNotifyMessage {
         }
     }
 }
+impl crate::Peers for ReceivedNotifyMessage {}
 impl From<crate::types::ReceivedNotifyMessage> for ReceivedNotifyMessage {
     fn from(x: crate::types::ReceivedNotifyMessage) -> Self {
         Self::ReceivedNotifyMessage(x)
@@ -34068,6 +34814,19 @@ impl crate::CanonicalJson for RecentMeUrl {
         }
     }
 }
+impl crate::Peers for RecentMeUrl {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::ChatInvite(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::RecentMeUrlUnknown> for RecentMeUrl {
     fn from(x: crate::types::RecentMeUrlUnknown) -> Self {
         Self::Unknown(x)
@@ -34163,6 +34922,7 @@ impl crate::CanonicalJson for RecentStory {
         }
     }
 }
+impl crate::Peers for RecentStory {}
 impl From<crate::types::RecentStory> for RecentStory {
     fn from(x: crate::types::RecentStory) -> Self {
         Self::RecentStory(x)
@@ -34277,6 +35037,7 @@ impl crate::CanonicalJson for ReplyMarkup {
         }
     }
 }
+impl crate::Peers for ReplyMarkup {}
 impl From<crate::types::ReplyKeyboardHide> for ReplyMarkup {
     fn from(x: crate::types::ReplyKeyboardHide) -> Self {
         Self::ReplyKeyboardHide(x)
@@ -34459,6 +35220,7 @@ impl crate::CanonicalJson for ReportReason {
         }
     }
 }
+impl crate::Peers for ReportReason {}
 impl From<crate::types::InputReportReasonSpam> for ReportReason {
     fn from(_: crate::types::InputReportReasonSpam) -> Self {
         Self::InputReportReasonSpam
@@ -34595,6 +35357,7 @@ impl crate::CanonicalJson for ReportResult {
         }
     }
 }
+impl crate::Peers for ReportResult {}
 impl From<crate::types::ReportResultChooseOption> for ReportResult {
     fn from(x: crate::types::ReportResultChooseOption) -> Self {
         Self::ChooseOption(Box::new(x))
@@ -34720,6 +35483,7 @@ impl crate::CanonicalJson for RequestPeerType {
         }
     }
 }
+impl crate::Peers for RequestPeerType {}
 impl From<crate::types::RequestPeerTypeUser> for RequestPeerType {
     fn from(x: crate::types::RequestPeerTypeUser) -> Self {
         Self::User(x)
@@ -34847,6 +35611,7 @@ impl crate::CanonicalJson for RequestedPeer {
         }
     }
 }
+impl crate::Peers for RequestedPeer {}
 impl From<crate::types::RequestedPeerUser> for RequestedPeer {
     fn from(x: crate::types::RequestedPeerUser) -> Self {
         Self::User(Box::new(x))
@@ -34955,6 +35720,7 @@ impl crate::CanonicalJson for RequirementToContact {
         }
     }
 }
+impl crate::Peers for RequirementToContact {}
 impl From<crate::types::RequirementToContactEmpty> for RequirementToContact {
     fn from(_: crate::types::RequirementToContactEmpty) -> Self {
         Self::Empty
@@ -35032,6 +35798,7 @@ impl crate::CanonicalJson for ResPQ {
         }
     }
 }
+impl crate::Peers for ResPQ {}
 impl From<crate::types::ResPQ> for ResPQ {
     fn from(x: crate::types::ResPQ) -> Self {
         Self::ResPQ(Box::new(x))
@@ -35106,6 +35873,7 @@ impl crate::CanonicalJson for RestrictionReason {
         }
     }
 }
+impl crate::Peers for RestrictionReason {}
 impl From<crate::types::RestrictionReason> for RestrictionReason {
     fn from(x: crate::types::RestrictionReason) -> Self {
         Self::RestrictionReason(Box::new(x))
@@ -35178,6 +35946,7 @@ impl crate::CanonicalJson for RichButtonStyle {
         }
     }
 }
+impl crate::Peers for RichButtonStyle {}
 impl From<crate::types::RichButtonStyle> for RichButtonStyle {
     fn from(x: crate::types::RichButtonStyle) -> Self {
         Self::RichButtonStyle(x)
@@ -35242,6 +36011,19 @@ impl crate::CanonicalJson for RichMessage {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::RichMessage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+        }
+    }
+}
+impl crate::Peers for RichMessage {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::RichMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -35786,6 +36568,7 @@ impl crate::CanonicalJson for RichText {
         }
     }
 }
+impl crate::Peers for RichText {}
 impl From<crate::types::TextEmpty> for RichText {
     fn from(_: crate::types::TextEmpty) -> Self {
         Self::TextEmpty
@@ -36160,6 +36943,7 @@ impl crate::CanonicalJson for RpcDropAnswer {
         }
     }
 }
+impl crate::Peers for RpcDropAnswer {}
 impl From<crate::types::RpcAnswerUnknown> for RpcDropAnswer {
     fn from(_: crate::types::RpcAnswerUnknown) -> Self {
         Self::RpcAnswerUnknown
@@ -36235,6 +37019,7 @@ impl crate::CanonicalJson for RpcError {
         }
     }
 }
+impl crate::Peers for RpcError {}
 impl From<crate::types::RpcError> for RpcError {
     fn from(x: crate::types::RpcError) -> Self {
         Self::RpcError(x)
@@ -36304,6 +37089,7 @@ impl crate::CanonicalJson for SavedContact {
         }
     }
 }
+impl crate::Peers for SavedContact {}
 impl From<crate::types::SavedPhoneContact> for SavedContact {
     fn from(x: crate::types::SavedPhoneContact) -> Self {
         Self::SavedPhoneContact(Box::new(x))
@@ -36391,6 +37177,19 @@ impl crate::CanonicalJson for SavedDialog {
         }
     }
 }
+impl crate::Peers for SavedDialog {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::MonoForumDialog(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::SavedDialog> for SavedDialog {
     fn from(x: crate::types::SavedDialog) -> Self {
         Self::SavedDialog(x)
@@ -36470,6 +37269,7 @@ impl crate::CanonicalJson for SavedReactionTag {
         }
     }
 }
+impl crate::Peers for SavedReactionTag {}
 impl From<crate::types::SavedReactionTag> for SavedReactionTag {
     fn from(x: crate::types::SavedReactionTag) -> Self {
         Self::SavedReactionTag(Box::new(x))
@@ -36544,6 +37344,7 @@ impl crate::CanonicalJson for SavedStarGift {
         }
     }
 }
+impl crate::Peers for SavedStarGift {}
 impl From<crate::types::SavedStarGift> for SavedStarGift {
     fn from(x: crate::types::SavedStarGift) -> Self {
         Self::SavedStarGift(Box::new(x))
@@ -36616,6 +37417,7 @@ impl crate::CanonicalJson for SearchPostsFlood {
         }
     }
 }
+impl crate::Peers for SearchPostsFlood {}
 impl From<crate::types::SearchPostsFlood> for SearchPostsFlood {
     fn from(x: crate::types::SearchPostsFlood) -> Self {
         Self::SearchPostsFlood(x)
@@ -36685,6 +37487,7 @@ impl crate::CanonicalJson for SearchResultsCalendarPeriod {
         }
     }
 }
+impl crate::Peers for SearchResultsCalendarPeriod {}
 impl From<crate::types::SearchResultsCalendarPeriod> for SearchResultsCalendarPeriod {
     fn from(x: crate::types::SearchResultsCalendarPeriod) -> Self {
         Self::SearchResultsCalendarPeriod(x)
@@ -36752,6 +37555,7 @@ impl crate::CanonicalJson for SearchResultsPosition {
         }
     }
 }
+impl crate::Peers for SearchResultsPosition {}
 impl From<crate::types::SearchResultPosition> for SearchResultsPosition {
     fn from(x: crate::types::SearchResultPosition) -> Self {
         Self::SearchResultPosition(x)
@@ -36823,6 +37627,7 @@ impl crate::CanonicalJson for SecureCredentialsEncrypted {
         }
     }
 }
+impl crate::Peers for SecureCredentialsEncrypted {}
 impl From<crate::types::SecureCredentialsEncrypted> for SecureCredentialsEncrypted {
     fn from(x: crate::types::SecureCredentialsEncrypted) -> Self {
         Self::SecureCredentialsEncrypted(Box::new(x))
@@ -36895,6 +37700,7 @@ impl crate::CanonicalJson for SecureData {
         }
     }
 }
+impl crate::Peers for SecureData {}
 impl From<crate::types::SecureData> for SecureData {
     fn from(x: crate::types::SecureData) -> Self {
         Self::SecureData(Box::new(x))
@@ -36976,6 +37782,7 @@ impl crate::CanonicalJson for SecureFile {
         }
     }
 }
+impl crate::Peers for SecureFile {}
 impl From<crate::types::SecureFileEmpty> for SecureFile {
     fn from(_: crate::types::SecureFileEmpty) -> Self {
         Self::Empty
@@ -37077,6 +37884,7 @@ impl crate::CanonicalJson for SecurePasswordKdfAlgo {
         }
     }
 }
+impl crate::Peers for SecurePasswordKdfAlgo {}
 impl From<crate::types::SecurePasswordKdfAlgoUnknown> for SecurePasswordKdfAlgo {
     fn from(_: crate::types::SecurePasswordKdfAlgoUnknown) -> Self {
         Self::Unknown
@@ -37170,6 +37978,7 @@ impl crate::CanonicalJson for SecurePlainData {
         }
     }
 }
+impl crate::Peers for SecurePlainData {}
 impl From<crate::types::SecurePlainPhone> for SecurePlainData {
     fn from(x: crate::types::SecurePlainPhone) -> Self {
         Self::SecurePlainPhone(x)
@@ -37255,6 +38064,7 @@ impl crate::CanonicalJson for SecureRequiredType {
         }
     }
 }
+impl crate::Peers for SecureRequiredType {}
 impl From<crate::types::SecureRequiredType> for SecureRequiredType {
     fn from(x: crate::types::SecureRequiredType) -> Self {
         Self::SecureRequiredType(x)
@@ -37329,6 +38139,7 @@ impl crate::CanonicalJson for SecureSecretSettings {
         }
     }
 }
+impl crate::Peers for SecureSecretSettings {}
 impl From<crate::types::SecureSecretSettings> for SecureSecretSettings {
     fn from(x: crate::types::SecureSecretSettings) -> Self {
         Self::SecureSecretSettings(Box::new(x))
@@ -37401,6 +38212,7 @@ impl crate::CanonicalJson for SecureValue {
         }
     }
 }
+impl crate::Peers for SecureValue {}
 impl From<crate::types::SecureValue> for SecureValue {
     fn from(x: crate::types::SecureValue) -> Self {
         Self::SecureValue(Box::new(x))
@@ -37599,6 +38411,7 @@ impl crate::CanonicalJson for SecureValueError {
         }
     }
 }
+impl crate::Peers for SecureValueError {}
 impl From<crate::types::SecureValueErrorData> for SecureValueError {
     fn from(x: crate::types::SecureValueErrorData) -> Self {
         Self::Data(Box::new(x))
@@ -37751,6 +38564,7 @@ impl crate::CanonicalJson for SecureValueHash {
         }
     }
 }
+impl crate::Peers for SecureValueHash {}
 impl From<crate::types::SecureValueHash> for SecureValueHash {
     fn from(x: crate::types::SecureValueHash) -> Self {
         Self::SecureValueHash(x)
@@ -37926,6 +38740,7 @@ impl crate::CanonicalJson for SecureValueType {
         }
     }
 }
+impl crate::Peers for SecureValueType {}
 impl From<crate::types::SecureValueTypePersonalDetails> for SecureValueType {
     fn from(_: crate::types::SecureValueTypePersonalDetails) -> Self {
         Self::PersonalDetails
@@ -38051,6 +38866,7 @@ impl crate::CanonicalJson for SendAsPeer {
         }
     }
 }
+impl crate::Peers for SendAsPeer {}
 impl From<crate::types::SendAsPeer> for SendAsPeer {
     fn from(x: crate::types::SendAsPeer) -> Self {
         Self::SendAsPeer(x)
@@ -38417,6 +39233,24 @@ impl crate::CanonicalJson for SendMessageAction {
         }
     }
 }
+impl crate::Peers for SendMessageAction {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::InputSendMessageRichMessageDraftAction(x) => {
+                crate::Peers::collect_peers(x, users, chats)
+            }
+            Self::SendMessageRichMessageDraftAction(x) => {
+                crate::Peers::collect_peers(x, users, chats)
+            }
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::SendMessageTypingAction> for SendMessageAction {
     fn from(_: crate::types::SendMessageTypingAction) -> Self {
         Self::SendMessageTypingAction
@@ -38609,6 +39443,7 @@ impl crate::CanonicalJson for ServerDHParams {
         }
     }
 }
+impl crate::Peers for ServerDHParams {}
 impl From<crate::types::ServerDHParamsFail> for ServerDHParams {
     fn from(x: crate::types::ServerDHParamsFail) -> Self {
         Self::Fail(Box::new(x))
@@ -38693,6 +39528,7 @@ impl crate::CanonicalJson for ServerDHInnerData {
         }
     }
 }
+impl crate::Peers for ServerDHInnerData {}
 impl From<crate::types::ServerDHInnerData> for ServerDHInnerData {
     fn from(x: crate::types::ServerDHInnerData) -> Self {
         Self::ServerDHInnerData(Box::new(x))
@@ -38795,6 +39631,7 @@ impl crate::CanonicalJson for SetClientDHParamsAnswer {
         }
     }
 }
+impl crate::Peers for SetClientDHParamsAnswer {}
 impl From<crate::types::DhGenOk> for SetClientDHParamsAnswer {
     fn from(x: crate::types::DhGenOk) -> Self {
         Self::DhGenOk(Box::new(x))
@@ -38889,6 +39726,7 @@ impl crate::CanonicalJson for ShippingOption {
         }
     }
 }
+impl crate::Peers for ShippingOption {}
 impl From<crate::types::ShippingOption> for ShippingOption {
     fn from(x: crate::types::ShippingOption) -> Self {
         Self::ShippingOption(Box::new(x))
@@ -38961,6 +39799,7 @@ impl crate::CanonicalJson for SmsJob {
         }
     }
 }
+impl crate::Peers for SmsJob {}
 impl From<crate::types::SmsJob> for SmsJob {
     fn from(x: crate::types::SmsJob) -> Self {
         Self::SmsJob(Box::new(x))
@@ -39032,6 +39871,19 @@ impl crate::CanonicalJson for SponsoredMessage {
             Self::SponsoredMessage(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
+        }
+    }
+}
+impl crate::Peers for SponsoredMessage {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::SponsoredMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -39111,6 +39963,7 @@ impl crate::CanonicalJson for SponsoredMessageReportOption {
         }
     }
 }
+impl crate::Peers for SponsoredMessageReportOption {}
 impl From<crate::types::SponsoredMessageReportOption> for SponsoredMessageReportOption {
     fn from(x: crate::types::SponsoredMessageReportOption) -> Self {
         Self::SponsoredMessageReportOption(Box::new(x))
@@ -39186,6 +40039,7 @@ impl crate::CanonicalJson for SponsoredPeer {
         }
     }
 }
+impl crate::Peers for SponsoredPeer {}
 impl From<crate::types::SponsoredPeer> for SponsoredPeer {
     fn from(x: crate::types::SponsoredPeer) -> Self {
         Self::SponsoredPeer(Box::new(x))
@@ -39273,6 +40127,7 @@ impl crate::CanonicalJson for StarGift {
         }
     }
 }
+impl crate::Peers for StarGift {}
 impl From<crate::types::StarGift> for StarGift {
     fn from(x: crate::types::StarGift) -> Self {
         Self::StarGift(Box::new(x))
@@ -39359,6 +40214,7 @@ impl crate::CanonicalJson for StarGiftActiveAuctionState {
         }
     }
 }
+impl crate::Peers for StarGiftActiveAuctionState {}
 impl From<crate::types::StarGiftActiveAuctionState> for StarGiftActiveAuctionState {
     fn from(x: crate::types::StarGiftActiveAuctionState) -> Self {
         Self::StarGiftActiveAuctionState(Box::new(x))
@@ -39478,6 +40334,7 @@ impl crate::CanonicalJson for StarGiftAttribute {
         }
     }
 }
+impl crate::Peers for StarGiftAttribute {}
 impl From<crate::types::StarGiftAttributeModel> for StarGiftAttribute {
     fn from(x: crate::types::StarGiftAttributeModel) -> Self {
         Self::Model(Box::new(x))
@@ -39580,6 +40437,7 @@ impl crate::CanonicalJson for StarGiftAttributeCounter {
         }
     }
 }
+impl crate::Peers for StarGiftAttributeCounter {}
 impl From<crate::types::StarGiftAttributeCounter> for StarGiftAttributeCounter {
     fn from(x: crate::types::StarGiftAttributeCounter) -> Self {
         Self::StarGiftAttributeCounter(x)
@@ -39671,6 +40529,7 @@ impl crate::CanonicalJson for StarGiftAttributeId {
         }
     }
 }
+impl crate::Peers for StarGiftAttributeId {}
 impl From<crate::types::StarGiftAttributeIdModel> for StarGiftAttributeId {
     fn from(x: crate::types::StarGiftAttributeIdModel) -> Self {
         Self::Model(x)
@@ -39784,6 +40643,7 @@ impl crate::CanonicalJson for StarGiftAttributeRarity {
         }
     }
 }
+impl crate::Peers for StarGiftAttributeRarity {}
 impl From<crate::types::StarGiftAttributeRarity> for StarGiftAttributeRarity {
     fn from(x: crate::types::StarGiftAttributeRarity) -> Self {
         Self::StarGiftAttributeRarity(x)
@@ -39875,6 +40735,7 @@ impl crate::CanonicalJson for StarGiftAuctionAcquiredGift {
         }
     }
 }
+impl crate::Peers for StarGiftAuctionAcquiredGift {}
 impl From<crate::types::StarGiftAuctionAcquiredGift> for StarGiftAuctionAcquiredGift {
     fn from(x: crate::types::StarGiftAuctionAcquiredGift) -> Self {
         Self::StarGiftAuctionAcquiredGift(Box::new(x))
@@ -39961,6 +40822,7 @@ impl crate::CanonicalJson for StarGiftAuctionRound {
         }
     }
 }
+impl crate::Peers for StarGiftAuctionRound {}
 impl From<crate::types::StarGiftAuctionRound> for StarGiftAuctionRound {
     fn from(x: crate::types::StarGiftAuctionRound) -> Self {
         Self::StarGiftAuctionRound(x)
@@ -40059,6 +40921,7 @@ impl crate::CanonicalJson for StarGiftAuctionState {
         }
     }
 }
+impl crate::Peers for StarGiftAuctionState {}
 impl From<crate::types::StarGiftAuctionStateNotModified> for StarGiftAuctionState {
     fn from(_: crate::types::StarGiftAuctionStateNotModified) -> Self {
         Self::NotModified
@@ -40150,6 +41013,7 @@ impl crate::CanonicalJson for StarGiftAuctionUserState {
         }
     }
 }
+impl crate::Peers for StarGiftAuctionUserState {}
 impl From<crate::types::StarGiftAuctionUserState> for StarGiftAuctionUserState {
     fn from(x: crate::types::StarGiftAuctionUserState) -> Self {
         Self::StarGiftAuctionUserState(Box::new(x))
@@ -40222,6 +41086,7 @@ impl crate::CanonicalJson for StarGiftBackground {
         }
     }
 }
+impl crate::Peers for StarGiftBackground {}
 impl From<crate::types::StarGiftBackground> for StarGiftBackground {
     fn from(x: crate::types::StarGiftBackground) -> Self {
         Self::StarGiftBackground(x)
@@ -40291,6 +41156,7 @@ impl crate::CanonicalJson for StarGiftCollection {
         }
     }
 }
+impl crate::Peers for StarGiftCollection {}
 impl From<crate::types::StarGiftCollection> for StarGiftCollection {
     fn from(x: crate::types::StarGiftCollection) -> Self {
         Self::StarGiftCollection(Box::new(x))
@@ -40363,6 +41229,7 @@ impl crate::CanonicalJson for StarGiftUpgradePrice {
         }
     }
 }
+impl crate::Peers for StarGiftUpgradePrice {}
 impl From<crate::types::StarGiftUpgradePrice> for StarGiftUpgradePrice {
     fn from(x: crate::types::StarGiftUpgradePrice) -> Self {
         Self::StarGiftUpgradePrice(x)
@@ -40432,6 +41299,7 @@ impl crate::CanonicalJson for StarRefProgram {
         }
     }
 }
+impl crate::Peers for StarRefProgram {}
 impl From<crate::types::StarRefProgram> for StarRefProgram {
     fn from(x: crate::types::StarRefProgram) -> Self {
         Self::StarRefProgram(Box::new(x))
@@ -40515,6 +41383,7 @@ impl crate::CanonicalJson for StarsAmount {
         }
     }
 }
+impl crate::Peers for StarsAmount {}
 impl From<crate::types::StarsAmount> for StarsAmount {
     fn from(x: crate::types::StarsAmount) -> Self {
         Self::StarsAmount(x)
@@ -40589,6 +41458,7 @@ impl crate::CanonicalJson for StarsGiftOption {
         }
     }
 }
+impl crate::Peers for StarsGiftOption {}
 impl From<crate::types::StarsGiftOption> for StarsGiftOption {
     fn from(x: crate::types::StarsGiftOption) -> Self {
         Self::StarsGiftOption(Box::new(x))
@@ -40663,6 +41533,7 @@ impl crate::CanonicalJson for StarsGiveawayOption {
         }
     }
 }
+impl crate::Peers for StarsGiveawayOption {}
 impl From<crate::types::StarsGiveawayOption> for StarsGiveawayOption {
     fn from(x: crate::types::StarsGiveawayOption) -> Self {
         Self::StarsGiveawayOption(Box::new(x))
@@ -40735,6 +41606,7 @@ impl crate::CanonicalJson for StarsGiveawayWinnersOption {
         }
     }
 }
+impl crate::Peers for StarsGiveawayWinnersOption {}
 impl From<crate::types::StarsGiveawayWinnersOption> for StarsGiveawayWinnersOption {
     fn from(x: crate::types::StarsGiveawayWinnersOption) -> Self {
         Self::StarsGiveawayWinnersOption(x)
@@ -40802,6 +41674,7 @@ impl crate::CanonicalJson for StarsRating {
         }
     }
 }
+impl crate::Peers for StarsRating {}
 impl From<crate::types::StarsRating> for StarsRating {
     fn from(x: crate::types::StarsRating) -> Self {
         Self::StarsRating(Box::new(x))
@@ -40876,6 +41749,7 @@ impl crate::CanonicalJson for StarsRevenueStatus {
         }
     }
 }
+impl crate::Peers for StarsRevenueStatus {}
 impl From<crate::types::StarsRevenueStatus> for StarsRevenueStatus {
     fn from(x: crate::types::StarsRevenueStatus) -> Self {
         Self::StarsRevenueStatus(Box::new(x))
@@ -40950,6 +41824,7 @@ impl crate::CanonicalJson for StarsSubscription {
         }
     }
 }
+impl crate::Peers for StarsSubscription {}
 impl From<crate::types::StarsSubscription> for StarsSubscription {
     fn from(x: crate::types::StarsSubscription) -> Self {
         Self::StarsSubscription(Box::new(x))
@@ -41022,6 +41897,7 @@ impl crate::CanonicalJson for StarsSubscriptionPricing {
         }
     }
 }
+impl crate::Peers for StarsSubscriptionPricing {}
 impl From<crate::types::StarsSubscriptionPricing> for StarsSubscriptionPricing {
     fn from(x: crate::types::StarsSubscriptionPricing) -> Self {
         Self::StarsSubscriptionPricing(x)
@@ -41091,6 +41967,7 @@ impl crate::CanonicalJson for StarsTopupOption {
         }
     }
 }
+impl crate::Peers for StarsTopupOption {}
 impl From<crate::types::StarsTopupOption> for StarsTopupOption {
     fn from(x: crate::types::StarsTopupOption) -> Self {
         Self::StarsTopupOption(Box::new(x))
@@ -41162,6 +42039,19 @@ impl crate::CanonicalJson for StarsTransaction {
             Self::StarsTransaction(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
+        }
+    }
+}
+impl crate::Peers for StarsTransaction {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::StarsTransaction(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -41300,6 +42190,7 @@ impl crate::CanonicalJson for StarsTransactionPeer {
         }
     }
 }
+impl crate::Peers for StarsTransactionPeer {}
 impl From<crate::types::StarsTransactionPeerUnsupported> for StarsTransactionPeer {
     fn from(_: crate::types::StarsTransactionPeerUnsupported) -> Self {
         Self::Unsupported
@@ -41402,6 +42293,7 @@ impl crate::CanonicalJson for StatsAbsValueAndPrev {
         }
     }
 }
+impl crate::Peers for StatsAbsValueAndPrev {}
 impl From<crate::types::StatsAbsValueAndPrev> for StatsAbsValueAndPrev {
     fn from(x: crate::types::StatsAbsValueAndPrev) -> Self {
         Self::StatsAbsValueAndPrev(x)
@@ -41469,6 +42361,7 @@ impl crate::CanonicalJson for StatsDateRangeDays {
         }
     }
 }
+impl crate::Peers for StatsDateRangeDays {}
 impl From<crate::types::StatsDateRangeDays> for StatsDateRangeDays {
     fn from(x: crate::types::StatsDateRangeDays) -> Self {
         Self::StatsDateRangeDays(x)
@@ -41562,6 +42455,7 @@ impl crate::CanonicalJson for StatsGraph {
         }
     }
 }
+impl crate::Peers for StatsGraph {}
 impl From<crate::types::StatsGraphAsync> for StatsGraph {
     fn from(x: crate::types::StatsGraphAsync) -> Self {
         Self::Async(x)
@@ -41644,6 +42538,7 @@ impl crate::CanonicalJson for StatsGroupTopAdmin {
         }
     }
 }
+impl crate::Peers for StatsGroupTopAdmin {}
 impl From<crate::types::StatsGroupTopAdmin> for StatsGroupTopAdmin {
     fn from(x: crate::types::StatsGroupTopAdmin) -> Self {
         Self::StatsGroupTopAdmin(x)
@@ -41711,6 +42606,7 @@ impl crate::CanonicalJson for StatsGroupTopInviter {
         }
     }
 }
+impl crate::Peers for StatsGroupTopInviter {}
 impl From<crate::types::StatsGroupTopInviter> for StatsGroupTopInviter {
     fn from(x: crate::types::StatsGroupTopInviter) -> Self {
         Self::StatsGroupTopInviter(x)
@@ -41778,6 +42674,7 @@ impl crate::CanonicalJson for StatsGroupTopPoster {
         }
     }
 }
+impl crate::Peers for StatsGroupTopPoster {}
 impl From<crate::types::StatsGroupTopPoster> for StatsGroupTopPoster {
     fn from(x: crate::types::StatsGroupTopPoster) -> Self {
         Self::StatsGroupTopPoster(x)
@@ -41845,6 +42742,7 @@ impl crate::CanonicalJson for StatsPercentValue {
         }
     }
 }
+impl crate::Peers for StatsPercentValue {}
 impl From<crate::types::StatsPercentValue> for StatsPercentValue {
     fn from(x: crate::types::StatsPercentValue) -> Self {
         Self::StatsPercentValue(x)
@@ -41910,6 +42808,7 @@ impl crate::CanonicalJson for StatsURL {
         }
     }
 }
+impl crate::Peers for StatsURL {}
 impl From<crate::types::StatsURL> for StatsURL {
     fn from(x: crate::types::StatsURL) -> Self {
         Self::StatsURL(x)
@@ -41975,6 +42874,7 @@ impl crate::CanonicalJson for StickerKeyword {
         }
     }
 }
+impl crate::Peers for StickerKeyword {}
 impl From<crate::types::StickerKeyword> for StickerKeyword {
     fn from(x: crate::types::StickerKeyword) -> Self {
         Self::StickerKeyword(x)
@@ -42042,6 +42942,7 @@ impl crate::CanonicalJson for StickerPack {
         }
     }
 }
+impl crate::Peers for StickerPack {}
 impl From<crate::types::StickerPack> for StickerPack {
     fn from(x: crate::types::StickerPack) -> Self {
         Self::StickerPack(Box::new(x))
@@ -42114,6 +43015,7 @@ impl crate::CanonicalJson for StickerSet {
         }
     }
 }
+impl crate::Peers for StickerSet {}
 impl From<crate::types::StickerSet> for StickerSet {
     fn from(x: crate::types::StickerSet) -> Self {
         Self::StickerSet(Box::new(x))
@@ -42235,6 +43137,7 @@ impl crate::CanonicalJson for StickerSetCovered {
         }
     }
 }
+impl crate::Peers for StickerSetCovered {}
 impl From<crate::types::StickerSetCovered> for StickerSetCovered {
     fn from(x: crate::types::StickerSetCovered) -> Self {
         Self::StickerSetCovered(x)
@@ -42327,6 +43230,7 @@ impl crate::CanonicalJson for StoriesStealthMode {
         }
     }
 }
+impl crate::Peers for StoriesStealthMode {}
 impl From<crate::types::StoriesStealthMode> for StoriesStealthMode {
     fn from(x: crate::types::StoriesStealthMode) -> Self {
         Self::StoriesStealthMode(x)
@@ -42394,6 +43298,7 @@ impl crate::CanonicalJson for StoryAlbum {
         }
     }
 }
+impl crate::Peers for StoryAlbum {}
 impl From<crate::types::StoryAlbum> for StoryAlbum {
     fn from(x: crate::types::StoryAlbum) -> Self {
         Self::StoryAlbum(Box::new(x))
@@ -42468,6 +43373,7 @@ impl crate::CanonicalJson for StoryFwdHeader {
         }
     }
 }
+impl crate::Peers for StoryFwdHeader {}
 impl From<crate::types::StoryFwdHeader> for StoryFwdHeader {
     fn from(x: crate::types::StoryFwdHeader) -> Self {
         Self::StoryFwdHeader(Box::new(x))
@@ -42563,6 +43469,19 @@ impl crate::CanonicalJson for StoryItem {
             Self::Deleted(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Skipped(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::StoryItem(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+        }
+    }
+}
+impl crate::Peers for StoryItem {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::StoryItem(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -42677,6 +43596,20 @@ impl crate::CanonicalJson for StoryReaction {
             Self::PublicRepost(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
+        }
+    }
+}
+impl crate::Peers for StoryReaction {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::PublicForward(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::PublicRepost(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -42801,6 +43734,20 @@ impl crate::CanonicalJson for StoryView {
         }
     }
 }
+impl crate::Peers for StoryView {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::PublicForward(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::PublicRepost(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::StoryView> for StoryView {
     fn from(x: crate::types::StoryView) -> Self {
         Self::StoryView(Box::new(x))
@@ -42893,6 +43840,7 @@ impl crate::CanonicalJson for StoryViews {
         }
     }
 }
+impl crate::Peers for StoryViews {}
 impl From<crate::types::StoryViews> for StoryViews {
     fn from(x: crate::types::StoryViews) -> Self {
         Self::StoryViews(Box::new(x))
@@ -42967,6 +43915,7 @@ impl crate::CanonicalJson for SuggestedPost {
         }
     }
 }
+impl crate::Peers for SuggestedPost {}
 impl From<crate::types::SuggestedPost> for SuggestedPost {
     fn from(x: crate::types::SuggestedPost) -> Self {
         Self::SuggestedPost(Box::new(x))
@@ -43041,6 +43990,7 @@ impl crate::CanonicalJson for TextWithEntities {
         }
     }
 }
+impl crate::Peers for TextWithEntities {}
 impl From<crate::types::TextWithEntities> for TextWithEntities {
     fn from(x: crate::types::TextWithEntities) -> Self {
         Self::TextWithEntities(Box::new(x))
@@ -43113,6 +44063,7 @@ impl crate::CanonicalJson for Theme {
         }
     }
 }
+impl crate::Peers for Theme {}
 impl From<crate::types::Theme> for Theme {
     fn from(x: crate::types::Theme) -> Self {
         Self::Theme(Box::new(x))
@@ -43187,6 +44138,7 @@ impl crate::CanonicalJson for ThemeSettings {
         }
     }
 }
+impl crate::Peers for ThemeSettings {}
 impl From<crate::types::ThemeSettings> for ThemeSettings {
     fn from(x: crate::types::ThemeSettings) -> Self {
         Self::ThemeSettings(Box::new(x))
@@ -43259,6 +44211,7 @@ impl crate::CanonicalJson for Timezone {
         }
     }
 }
+impl crate::Peers for Timezone {}
 impl From<crate::types::Timezone> for Timezone {
     fn from(x: crate::types::Timezone) -> Self {
         Self::Timezone(Box::new(x))
@@ -43399,6 +44352,7 @@ impl crate::CanonicalJson for TlsBlock {
         }
     }
 }
+impl crate::Peers for TlsBlock {}
 impl From<crate::types::TlsBlockString> for TlsBlock {
     fn from(x: crate::types::TlsBlockString) -> Self {
         Self::String(x)
@@ -43494,6 +44448,7 @@ impl crate::CanonicalJson for TlsClientHello {
         }
     }
 }
+impl crate::Peers for TlsClientHello {}
 impl From<crate::types::TlsClientHello> for TlsClientHello {
     fn from(x: crate::types::TlsClientHello) -> Self {
         Self::TlsClientHello(x)
@@ -43559,6 +44514,7 @@ impl crate::CanonicalJson for TodoCompletion {
         }
     }
 }
+impl crate::Peers for TodoCompletion {}
 impl From<crate::types::TodoCompletion> for TodoCompletion {
     fn from(x: crate::types::TodoCompletion) -> Self {
         Self::TodoCompletion(x)
@@ -43624,6 +44580,7 @@ impl crate::CanonicalJson for TodoItem {
         }
     }
 }
+impl crate::Peers for TodoItem {}
 impl From<crate::types::TodoItem> for TodoItem {
     fn from(x: crate::types::TodoItem) -> Self {
         Self::TodoItem(x)
@@ -43691,6 +44648,7 @@ impl crate::CanonicalJson for TodoList {
         }
     }
 }
+impl crate::Peers for TodoList {}
 impl From<crate::types::TodoList> for TodoList {
     fn from(x: crate::types::TodoList) -> Self {
         Self::TodoList(Box::new(x))
@@ -43765,6 +44723,7 @@ impl crate::CanonicalJson for TonConnectManifest {
         }
     }
 }
+impl crate::Peers for TonConnectManifest {}
 impl From<crate::types::TonConnectManifest> for TonConnectManifest {
     fn from(x: crate::types::TonConnectManifest) -> Self {
         Self::TonConnectManifest(Box::new(x))
@@ -43837,6 +44796,7 @@ impl crate::CanonicalJson for TonConnectNextEventId {
         }
     }
 }
+impl crate::Peers for TonConnectNextEventId {}
 impl From<crate::types::TonConnectNextEventId> for TonConnectNextEventId {
     fn from(x: crate::types::TonConnectNextEventId) -> Self {
         Self::TonConnectNextEventId(x)
@@ -43906,6 +44866,7 @@ impl crate::CanonicalJson for TonConnectRequest {
         }
     }
 }
+impl crate::Peers for TonConnectRequest {}
 impl From<crate::types::TonConnectRequest> for TonConnectRequest {
     fn from(x: crate::types::TonConnectRequest) -> Self {
         Self::TonConnectRequest(Box::new(x))
@@ -43980,6 +44941,7 @@ impl crate::CanonicalJson for TonConnectSession {
         }
     }
 }
+impl crate::Peers for TonConnectSession {}
 impl From<crate::types::TonConnectSession> for TonConnectSession {
     fn from(x: crate::types::TonConnectSession) -> Self {
         Self::TonConnectSession(Box::new(x))
@@ -44050,6 +45012,7 @@ impl crate::CanonicalJson for TopPeer {
         }
     }
 }
+impl crate::Peers for TopPeer {}
 impl From<crate::types::TopPeer> for TopPeer {
     fn from(x: crate::types::TopPeer) -> Self {
         Self::TopPeer(x)
@@ -44192,6 +45155,7 @@ impl crate::CanonicalJson for TopPeerCategory {
         }
     }
 }
+impl crate::Peers for TopPeerCategory {}
 impl From<crate::types::TopPeerCategoryBotsPM> for TopPeerCategory {
     fn from(_: crate::types::TopPeerCategoryBotsPM) -> Self {
         Self::BotsPM
@@ -44306,6 +45270,7 @@ impl crate::CanonicalJson for TopPeerCategoryPeers {
         }
     }
 }
+impl crate::Peers for TopPeerCategoryPeers {}
 impl From<crate::types::TopPeerCategoryPeers> for TopPeerCategoryPeers {
     fn from(x: crate::types::TopPeerCategoryPeers) -> Self {
         Self::TopPeerCategoryPeers(Box::new(x))
@@ -46887,6 +47852,50 @@ impl crate::CanonicalJson for Update {
         }
     }
 }
+impl crate::Peers for Update {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::NewMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::UserTyping(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::ChatUserTyping(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::ServiceNotification(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::WebPage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::NewChannelMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::EditChannelMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::EditMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::DraftMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::ChannelWebPage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::MessagePoll(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::NewScheduledMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::ChannelUserTyping(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::MessageExtendedMedia(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Story(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::QuickReplyMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::BotNewBusinessMessage(x) => {
+                crate::Peers::collect_peers(x, users, chats)
+            }
+            Self::BotEditBusinessMessage(x) => {
+                crate::Peers::collect_peers(x, users, chats)
+            }
+            Self::BusinessBotCallbackQuery(x) => {
+                crate::Peers::collect_peers(x, users, chats)
+            }
+            Self::SentPhoneCode(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::BotGuestChatQuery(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::NewEphemeralMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::EditEphemeralMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::EphemeralBotCallbackQuery(x) => {
+                crate::Peers::collect_peers(x, users, chats)
+            }
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::UpdateNewMessage> for Update {
     fn from(x: crate::types::UpdateNewMessage) -> Self {
         Self::NewMessage(Box::new(x))
@@ -48249,6 +49258,28 @@ impl crate::CanonicalJson for Updates {
         }
     }
 }
+impl crate::Peers for Updates {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::UpdateShortMessage(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::UpdateShortChatMessage(x) => {
+                crate::Peers::collect_peers(x, users, chats)
+            }
+            Self::UpdateShort(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Combined(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::Updates(x) => crate::Peers::collect_peers(x, users, chats),
+            Self::UpdateShortSentMessage(x) => {
+                crate::Peers::collect_peers(x, users, chats)
+            }
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::UpdatesTooLong> for Updates {
     fn from(_: crate::types::UpdatesTooLong) -> Self {
         Self::TooLong
@@ -48398,6 +49429,19 @@ impl crate::CanonicalJson for UrlAuthResult {
         }
     }
 }
+impl crate::Peers for UrlAuthResult {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Request(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::UrlAuthResultRequest> for UrlAuthResult {
     fn from(x: crate::types::UrlAuthResultRequest) -> Self {
         Self::Request(Box::new(x))
@@ -48493,6 +49537,16 @@ impl crate::CanonicalJson for User {
         }
     }
 }
+impl crate::Peers for User {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        let _ = chats;
+        users.push(self);
+    }
+}
 impl From<crate::types::UserEmpty> for User {
     fn from(x: crate::types::UserEmpty) -> Self {
         Self::Empty(x)
@@ -48567,6 +49621,19 @@ impl crate::CanonicalJson for UserFull {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::UserFull(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+        }
+    }
+}
+impl crate::Peers for UserFull {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::UserFull(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -48653,6 +49720,7 @@ impl crate::CanonicalJson for UserProfilePhoto {
         }
     }
 }
+impl crate::Peers for UserProfilePhoto {}
 impl From<crate::types::UserProfilePhotoEmpty> for UserProfilePhoto {
     fn from(_: crate::types::UserProfilePhotoEmpty) -> Self {
         Self::Empty
@@ -48789,6 +49857,7 @@ impl crate::CanonicalJson for UserStatus {
         }
     }
 }
+impl crate::Peers for UserStatus {}
 impl From<crate::types::UserStatusEmpty> for UserStatus {
     fn from(_: crate::types::UserStatusEmpty) -> Self {
         Self::Empty
@@ -48879,6 +49948,7 @@ impl crate::CanonicalJson for Username {
         }
     }
 }
+impl crate::Peers for Username {}
 impl From<crate::types::Username> for Username {
     fn from(x: crate::types::Username) -> Self {
         Self::Username(x)
@@ -48976,6 +50046,7 @@ impl crate::CanonicalJson for VideoSize {
         }
     }
 }
+impl crate::Peers for VideoSize {}
 impl From<crate::types::VideoSize> for VideoSize {
     fn from(x: crate::types::VideoSize) -> Self {
         Self::VideoSize(Box::new(x))
@@ -49076,6 +50147,7 @@ impl crate::CanonicalJson for WallPaper {
         }
     }
 }
+impl crate::Peers for WallPaper {}
 impl From<crate::types::WallPaper> for WallPaper {
     fn from(x: crate::types::WallPaper) -> Self {
         Self::WallPaper(Box::new(x))
@@ -49155,6 +50227,7 @@ impl crate::CanonicalJson for WallPaperSettings {
         }
     }
 }
+impl crate::Peers for WallPaperSettings {}
 impl From<crate::types::WallPaperSettings> for WallPaperSettings {
     fn from(x: crate::types::WallPaperSettings) -> Self {
         Self::WallPaperSettings(Box::new(x))
@@ -49227,6 +50300,7 @@ impl crate::CanonicalJson for WalletOwnershipProof {
         }
     }
 }
+impl crate::Peers for WalletOwnershipProof {}
 impl From<crate::types::WalletOwnershipProof> for WalletOwnershipProof {
     fn from(x: crate::types::WalletOwnershipProof) -> Self {
         Self::WalletOwnershipProof(x)
@@ -49307,6 +50381,7 @@ impl crate::CanonicalJson for WalletState {
         }
     }
 }
+impl crate::Peers for WalletState {}
 impl From<crate::types::WalletStateEmpty> for WalletState {
     fn from(x: crate::types::WalletStateEmpty) -> Self {
         Self::Empty(x)
@@ -49386,6 +50461,7 @@ impl crate::CanonicalJson for WalletTransaction {
         }
     }
 }
+impl crate::Peers for WalletTransaction {}
 impl From<crate::types::WalletTransaction> for WalletTransaction {
     fn from(x: crate::types::WalletTransaction) -> Self {
         Self::WalletTransaction(Box::new(x))
@@ -49497,6 +50573,7 @@ impl crate::CanonicalJson for WalletTransactionPeer {
         }
     }
 }
+impl crate::Peers for WalletTransactionPeer {}
 impl From<crate::types::WalletTransactionPeerUser> for WalletTransactionPeer {
     fn from(x: crate::types::WalletTransactionPeerUser) -> Self {
         Self::User(Box::new(x))
@@ -49596,6 +50673,7 @@ impl crate::CanonicalJson for WalletUserAddress {
         }
     }
 }
+impl crate::Peers for WalletUserAddress {}
 impl From<crate::types::WalletUserAddress> for WalletUserAddress {
     fn from(x: crate::types::WalletUserAddress) -> Self {
         Self::WalletUserAddress(Box::new(x))
@@ -49670,6 +50748,7 @@ impl crate::CanonicalJson for WebAuthorization {
         }
     }
 }
+impl crate::Peers for WebAuthorization {}
 impl From<crate::types::WebAuthorization> for WebAuthorization {
     fn from(x: crate::types::WebAuthorization) -> Self {
         Self::WebAuthorization(Box::new(x))
@@ -49757,6 +50836,7 @@ impl crate::CanonicalJson for WebDocument {
         }
     }
 }
+impl crate::Peers for WebDocument {}
 impl From<crate::types::WebDocument> for WebDocument {
     fn from(x: crate::types::WebDocument) -> Self {
         Self::WebDocument(Box::new(x))
@@ -49841,6 +50921,7 @@ impl crate::CanonicalJson for WebDomainException {
         }
     }
 }
+impl crate::Peers for WebDomainException {}
 impl From<crate::types::WebDomainException> for WebDomainException {
     fn from(x: crate::types::WebDomainException) -> Self {
         Self::WebDomainException(Box::new(x))
@@ -49951,6 +51032,19 @@ impl crate::CanonicalJson for WebPage {
             Self::Pending(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::WebPage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::NotModified(x) => crate::CanonicalJson::write_canonical_json(x, out),
+        }
+    }
+}
+impl crate::Peers for WebPage {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::WebPage(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
         }
     }
 }
@@ -50130,6 +51224,19 @@ impl crate::CanonicalJson for WebPageAttribute {
         }
     }
 }
+impl crate::Peers for WebPageAttribute {
+    fn collect_peers<'a>(
+        &'a self,
+        users: &mut Vec<&'a crate::enums::User>,
+        chats: &mut Vec<&'a crate::enums::Chat>,
+    ) {
+        #[allow(unreachable_patterns, clippy::single_match)]
+        match self {
+            Self::Story(x) => crate::Peers::collect_peers(x, users, chats),
+            _ => {}
+        }
+    }
+}
 impl From<crate::types::WebPageAttributeTheme> for WebPageAttribute {
     fn from(x: crate::types::WebPageAttributeTheme) -> Self {
         Self::Theme(Box::new(x))
@@ -50237,6 +51344,7 @@ impl crate::CanonicalJson for WebViewMessageSent {
         }
     }
 }
+impl crate::Peers for WebViewMessageSent {}
 impl From<crate::types::WebViewMessageSent> for WebViewMessageSent {
     fn from(x: crate::types::WebViewMessageSent) -> Self {
         Self::WebViewMessageSent(x)
@@ -50304,6 +51412,7 @@ impl crate::CanonicalJson for WebViewResult {
         }
     }
 }
+impl crate::Peers for WebViewResult {}
 impl From<crate::types::WebViewResultUrl> for WebViewResult {
     fn from(x: crate::types::WebViewResultUrl) -> Self {
         Self::Url(Box::new(x))
@@ -50382,6 +51491,21 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for AuthorizationForm {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::AuthorizationForm(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::account::AuthorizationForm> for AuthorizationForm {
         fn from(x: crate::types::account::AuthorizationForm) -> Self {
             Self::AuthorizationForm(Box::new(x))
@@ -50456,6 +51580,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for Authorizations {}
     impl From<crate::types::account::Authorizations> for Authorizations {
         fn from(x: crate::types::account::Authorizations) -> Self {
             Self::Authorizations(x)
@@ -50529,6 +51654,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for AutoDownloadSettings {}
     impl From<crate::types::account::AutoDownloadSettings> for AutoDownloadSettings {
         fn from(x: crate::types::account::AutoDownloadSettings) -> Self {
             Self::AutoDownloadSettings(Box::new(x))
@@ -50606,6 +51732,19 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for AutoSaveSettings {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::AutoSaveSettings(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::account::AutoSaveSettings> for AutoSaveSettings {
         fn from(x: crate::types::account::AutoSaveSettings) -> Self {
             Self::AutoSaveSettings(Box::new(x))
@@ -50679,6 +51818,21 @@ pub mod account {
                 Self::BusinessChatLinks(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for BusinessChatLinks {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::BusinessChatLinks(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -50767,6 +51921,19 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for ChatThemes {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ChatThemes(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::account::ChatThemesNotModified> for ChatThemes {
         fn from(_: crate::types::account::ChatThemesNotModified) -> Self {
             Self::NotModified
@@ -50848,6 +52015,19 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for ConnectedBots {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ConnectedBots(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::account::ConnectedBots> for ConnectedBots {
         fn from(x: crate::types::account::ConnectedBots) -> Self {
             Self::ConnectedBots(Box::new(x))
@@ -50922,6 +52102,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for ContentSettings {}
     impl From<crate::types::account::ContentSettings> for ContentSettings {
         fn from(x: crate::types::account::ContentSettings) -> Self {
             Self::ContentSettings(x)
@@ -51003,6 +52184,19 @@ pub mod account {
                     crate::CanonicalJson::write_canonical_json(x, out)
                 }
                 Self::Login(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            }
+        }
+    }
+    impl crate::Peers for EmailVerified {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Login(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -51094,6 +52288,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for EmojiStatuses {}
     impl From<crate::types::account::EmojiStatusesNotModified> for EmojiStatuses {
         fn from(_: crate::types::account::EmojiStatusesNotModified) -> Self {
             Self::NotModified
@@ -51168,6 +52363,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for PaidMessagesRevenue {}
     impl From<crate::types::account::PaidMessagesRevenue> for PaidMessagesRevenue {
         fn from(x: crate::types::account::PaidMessagesRevenue) -> Self {
             Self::PaidMessagesRevenue(x)
@@ -51239,6 +52435,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for PasskeyRegistrationOptions {}
     impl From<crate::types::account::PasskeyRegistrationOptions>
     for PasskeyRegistrationOptions {
         fn from(x: crate::types::account::PasskeyRegistrationOptions) -> Self {
@@ -51307,6 +52504,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for Passkeys {}
     impl From<crate::types::account::Passkeys> for Passkeys {
         fn from(x: crate::types::account::Passkeys) -> Self {
             Self::Passkeys(x)
@@ -51378,6 +52576,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for Password {}
     impl From<crate::types::account::Password> for Password {
         fn from(x: crate::types::account::Password) -> Self {
             Self::Password(Box::new(x))
@@ -51456,6 +52655,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for PasswordInputSettings {}
     impl From<crate::types::account::PasswordInputSettings> for PasswordInputSettings {
         fn from(x: crate::types::account::PasswordInputSettings) -> Self {
             Self::PasswordInputSettings(Box::new(x))
@@ -51533,6 +52733,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for PasswordSettings {}
     impl From<crate::types::account::PasswordSettings> for PasswordSettings {
         fn from(x: crate::types::account::PasswordSettings) -> Self {
             Self::PasswordSettings(Box::new(x))
@@ -51606,6 +52807,19 @@ pub mod account {
                 Self::PrivacyRules(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for PrivacyRules {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PrivacyRules(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -51713,6 +52927,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for ResetPasswordResult {}
     impl From<crate::types::account::ResetPasswordFailedWait> for ResetPasswordResult {
         fn from(x: crate::types::account::ResetPasswordFailedWait) -> Self {
             Self::ResetPasswordFailedWait(x)
@@ -51794,6 +53009,21 @@ pub mod account {
                 Self::ResolvedBusinessChatLinks(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ResolvedBusinessChatLinks {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ResolvedBusinessChatLinks(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -51882,6 +53112,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for SavedMusicIds {}
     impl From<crate::types::account::SavedMusicIdsNotModified> for SavedMusicIds {
         fn from(_: crate::types::account::SavedMusicIdsNotModified) -> Self {
             Self::NotModified
@@ -51965,6 +53196,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for SavedRingtone {}
     impl From<crate::types::account::SavedRingtone> for SavedRingtone {
         fn from(_: crate::types::account::SavedRingtone) -> Self {
             Self::SavedRingtone
@@ -52048,6 +53280,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for SavedRingtones {}
     impl From<crate::types::account::SavedRingtonesNotModified> for SavedRingtones {
         fn from(_: crate::types::account::SavedRingtonesNotModified) -> Self {
             Self::NotModified
@@ -52122,6 +53355,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for SentEmailCode {}
     impl From<crate::types::account::SentEmailCode> for SentEmailCode {
         fn from(x: crate::types::account::SentEmailCode) -> Self {
             Self::SentEmailCode(x)
@@ -52189,6 +53423,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for Takeout {}
     impl From<crate::types::account::Takeout> for Takeout {
         fn from(x: crate::types::account::Takeout) -> Self {
             Self::Takeout(x)
@@ -52265,6 +53500,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for Themes {}
     impl From<crate::types::account::ThemesNotModified> for Themes {
         fn from(_: crate::types::account::ThemesNotModified) -> Self {
             Self::NotModified
@@ -52339,6 +53575,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for TmpPassword {}
     impl From<crate::types::account::TmpPassword> for TmpPassword {
         fn from(x: crate::types::account::TmpPassword) -> Self {
             Self::TmpPassword(x)
@@ -52415,6 +53652,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for WallPapers {}
     impl From<crate::types::account::WallPapersNotModified> for WallPapers {
         fn from(_: crate::types::account::WallPapersNotModified) -> Self {
             Self::NotModified
@@ -52488,6 +53726,21 @@ pub mod account {
                 Self::WebAuthorizations(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for WebAuthorizations {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::WebAuthorizations(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -52576,6 +53829,7 @@ pub mod account {
             }
         }
     }
+    impl crate::Peers for WebBrowserSettings {}
     impl From<crate::types::account::WebBrowserSettingsNotModified>
     for WebBrowserSettings {
         fn from(_: crate::types::account::WebBrowserSettingsNotModified) -> Self {
@@ -52665,6 +53919,19 @@ pub mod aicompose {
                     out.push_str("]}");
                 }
                 Self::Tones(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            }
+        }
+    }
+    impl crate::Peers for Tones {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Tones(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -52764,6 +54031,19 @@ pub mod auth {
                 Self::SignUpRequired(x) => {
                     crate::CanonicalJson::write_canonical_json(x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for Authorization {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Authorization(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -52876,6 +54156,7 @@ pub mod auth {
             }
         }
     }
+    impl crate::Peers for CodeType {}
     impl From<crate::types::auth::CodeTypeSms> for CodeType {
         fn from(_: crate::types::auth::CodeTypeSms) -> Self {
             Self::Sms
@@ -52965,6 +54246,7 @@ pub mod auth {
             }
         }
     }
+    impl crate::Peers for ExportedAuthorization {}
     impl From<crate::types::auth::ExportedAuthorization> for ExportedAuthorization {
         fn from(x: crate::types::auth::ExportedAuthorization) -> Self {
             Self::ExportedAuthorization(x)
@@ -53036,6 +54318,7 @@ pub mod auth {
             }
         }
     }
+    impl crate::Peers for FirebasePnvIntent {}
     impl From<crate::types::auth::FirebasePnvIntent> for FirebasePnvIntent {
         fn from(x: crate::types::auth::FirebasePnvIntent) -> Self {
             Self::FirebasePnvIntent(Box::new(x))
@@ -53108,6 +54391,7 @@ pub mod auth {
             }
         }
     }
+    impl crate::Peers for LoggedOut {}
     impl From<crate::types::auth::LoggedOut> for LoggedOut {
         fn from(x: crate::types::auth::LoggedOut) -> Self {
             Self::LoggedOut(x)
@@ -53201,6 +54485,19 @@ pub mod auth {
             }
         }
     }
+    impl crate::Peers for LoginToken {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Success(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::auth::LoginToken> for LoginToken {
         fn from(x: crate::types::auth::LoginToken) -> Self {
             Self::LoginToken(x)
@@ -53280,6 +54577,7 @@ pub mod auth {
             }
         }
     }
+    impl crate::Peers for PasskeyLoginOptions {}
     impl From<crate::types::auth::PasskeyLoginOptions> for PasskeyLoginOptions {
         fn from(x: crate::types::auth::PasskeyLoginOptions) -> Self {
             Self::PasskeyLoginOptions(x)
@@ -53349,6 +54647,7 @@ pub mod auth {
             }
         }
     }
+    impl crate::Peers for PasswordRecovery {}
     impl From<crate::types::auth::PasswordRecovery> for PasswordRecovery {
         fn from(x: crate::types::auth::PasswordRecovery) -> Self {
             Self::PasswordRecovery(x)
@@ -53447,6 +54746,19 @@ pub mod auth {
                 Self::PaymentRequired(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for SentCode {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Success(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -53679,6 +54991,7 @@ pub mod auth {
             }
         }
     }
+    impl crate::Peers for SentCodeType {}
     impl From<crate::types::auth::SentCodeTypeApp> for SentCodeType {
         fn from(x: crate::types::auth::SentCodeTypeApp) -> Self {
             Self::App(x)
@@ -53811,6 +55124,19 @@ pub mod bots {
             }
         }
     }
+    impl crate::Peers for AccessSettings {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::AccessSettings(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::bots::AccessSettings> for AccessSettings {
         fn from(x: crate::types::bots::AccessSettings) -> Self {
             Self::AccessSettings(x)
@@ -53880,6 +55206,7 @@ pub mod bots {
             }
         }
     }
+    impl crate::Peers for BotInfo {}
     impl From<crate::types::bots::BotInfo> for BotInfo {
         fn from(x: crate::types::bots::BotInfo) -> Self {
             Self::BotInfo(Box::new(x))
@@ -53954,6 +55281,7 @@ pub mod bots {
             }
         }
     }
+    impl crate::Peers for ExportedBotToken {}
     impl From<crate::types::bots::ExportedBotToken> for ExportedBotToken {
         fn from(x: crate::types::bots::ExportedBotToken) -> Self {
             Self::ExportedBotToken(x)
@@ -54022,6 +55350,19 @@ pub mod bots {
                 Self::PopularAppBots(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for PopularAppBots {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PopularAppBots(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -54101,6 +55442,19 @@ pub mod bots {
             }
         }
     }
+    impl crate::Peers for PreviewInfo {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PreviewInfo(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::bots::PreviewInfo> for PreviewInfo {
         fn from(x: crate::types::bots::PreviewInfo) -> Self {
             Self::PreviewInfo(Box::new(x))
@@ -54175,6 +55529,7 @@ pub mod bots {
             }
         }
     }
+    impl crate::Peers for RequestedButton {}
     impl From<crate::types::bots::RequestedButton> for RequestedButton {
         fn from(x: crate::types::bots::RequestedButton) -> Self {
             Self::RequestedButton(x)
@@ -54246,6 +55601,19 @@ pub mod channels {
                 Self::AdminLogResults(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for AdminLogResults {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::AdminLogResults(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -54322,6 +55690,21 @@ pub mod channels {
                 Self::ChannelParticipant(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ChannelParticipant {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ChannelParticipant(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -54410,6 +55793,21 @@ pub mod channels {
             }
         }
     }
+    impl crate::Peers for ChannelParticipants {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ChannelParticipants(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::channels::ChannelParticipants> for ChannelParticipants {
         fn from(x: crate::types::channels::ChannelParticipants) -> Self {
             Self::ChannelParticipants(Box::new(x))
@@ -54489,6 +55887,19 @@ pub mod channels {
                 Self::SendAsPeers(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for SendAsPeers {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::SendAsPeers(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -54588,6 +55999,7 @@ pub mod channels {
             }
         }
     }
+    impl crate::Peers for SponsoredMessageReportResult {}
     impl From<crate::types::channels::SponsoredMessageReportResultChooseOption>
     for SponsoredMessageReportResult {
         fn from(
@@ -54704,6 +56116,20 @@ pub mod chatlists {
             }
         }
     }
+    impl crate::Peers for ChatlistInvite {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Already(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::ChatlistInvite(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::chatlists::ChatlistInviteAlready> for ChatlistInvite {
         fn from(x: crate::types::chatlists::ChatlistInviteAlready) -> Self {
             Self::Already(Box::new(x))
@@ -54790,6 +56216,19 @@ pub mod chatlists {
             }
         }
     }
+    impl crate::Peers for ChatlistUpdates {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ChatlistUpdates(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::chatlists::ChatlistUpdates> for ChatlistUpdates {
         fn from(x: crate::types::chatlists::ChatlistUpdates) -> Self {
             Self::ChatlistUpdates(Box::new(x))
@@ -54864,6 +56303,7 @@ pub mod chatlists {
             }
         }
     }
+    impl crate::Peers for ExportedChatlistInvite {}
     impl From<crate::types::chatlists::ExportedChatlistInvite>
     for ExportedChatlistInvite {
         fn from(x: crate::types::chatlists::ExportedChatlistInvite) -> Self {
@@ -54933,6 +56373,19 @@ pub mod chatlists {
                 Self::ExportedInvites(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ExportedInvites {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ExportedInvites(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -55017,6 +56470,21 @@ pub mod communities {
             }
         }
     }
+    impl crate::Peers for ParticipantJoinedChats {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ParticipantJoinedChats(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::communities::ParticipantJoinedChats>
     for ParticipantJoinedChats {
         fn from(x: crate::types::communities::ParticipantJoinedChats) -> Self {
@@ -55092,6 +56560,19 @@ pub mod communities {
                 Self::PeerLinkRequests(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for PeerLinkRequests {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PeerLinkRequests(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -55187,6 +56668,20 @@ pub mod contacts {
             }
         }
     }
+    impl crate::Peers for Blocked {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Blocked(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Slice(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::contacts::Blocked> for Blocked {
         fn from(x: crate::types::contacts::Blocked) -> Self {
             Self::Blocked(Box::new(x))
@@ -55270,6 +56765,19 @@ pub mod contacts {
                 Self::ContactBirthdays(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ContactBirthdays {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ContactBirthdays(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -55358,6 +56866,19 @@ pub mod contacts {
             }
         }
     }
+    impl crate::Peers for Contacts {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Contacts(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::contacts::ContactsNotModified> for Contacts {
         fn from(_: crate::types::contacts::ContactsNotModified) -> Self {
             Self::NotModified
@@ -55437,6 +56958,19 @@ pub mod contacts {
             }
         }
     }
+    impl crate::Peers for Found {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Found(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::contacts::Found> for Found {
         fn from(x: crate::types::contacts::Found) -> Self {
             Self::Found(Box::new(x))
@@ -55513,6 +57047,19 @@ pub mod contacts {
             }
         }
     }
+    impl crate::Peers for ImportedContacts {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ImportedContacts(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::contacts::ImportedContacts> for ImportedContacts {
         fn from(x: crate::types::contacts::ImportedContacts) -> Self {
             Self::ImportedContacts(Box::new(x))
@@ -55586,6 +57133,19 @@ pub mod contacts {
                 Self::ResolvedPeer(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ResolvedPeer {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ResolvedPeer(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -55671,6 +57231,19 @@ pub mod contacts {
                 Self::SponsoredPeers(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for SponsoredPeers {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::SponsoredPeers(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -55773,6 +57346,19 @@ pub mod contacts {
             }
         }
     }
+    impl crate::Peers for TopPeers {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::TopPeers(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::contacts::TopPeersNotModified> for TopPeers {
         fn from(_: crate::types::contacts::TopPeersNotModified) -> Self {
             Self::NotModified
@@ -55869,6 +57455,19 @@ pub mod ephemeral {
             }
         }
     }
+    impl crate::Peers for WelcomeMessages {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::WelcomeMessages(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::ephemeral::WelcomeMessagesNotModified> for WelcomeMessages {
         fn from(_: crate::types::ephemeral::WelcomeMessagesNotModified) -> Self {
             Self::NotModified
@@ -55948,6 +57547,7 @@ pub mod fragment {
             }
         }
     }
+    impl crate::Peers for CollectibleInfo {}
     impl From<crate::types::fragment::CollectibleInfo> for CollectibleInfo {
         fn from(x: crate::types::fragment::CollectibleInfo) -> Self {
             Self::CollectibleInfo(Box::new(x))
@@ -56036,6 +57636,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for AppConfig {}
     impl From<crate::types::help::AppConfigNotModified> for AppConfig {
         fn from(_: crate::types::help::AppConfigNotModified) -> Self {
             Self::NotModified
@@ -56126,6 +57727,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for AppUpdate {}
     impl From<crate::types::help::AppUpdate> for AppUpdate {
         fn from(x: crate::types::help::AppUpdate) -> Self {
             Self::AppUpdate(Box::new(x))
@@ -56205,6 +57807,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for ConfigSimple {}
     impl From<crate::types::help::ConfigSimple> for ConfigSimple {
         fn from(x: crate::types::help::ConfigSimple) -> Self {
             Self::ConfigSimple(x)
@@ -56283,6 +57886,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for CountriesList {}
     impl From<crate::types::help::CountriesListNotModified> for CountriesList {
         fn from(_: crate::types::help::CountriesListNotModified) -> Self {
             Self::NotModified
@@ -56357,6 +57961,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for Country {}
     impl From<crate::types::help::Country> for Country {
         fn from(x: crate::types::help::Country) -> Self {
             Self::Country(Box::new(x))
@@ -56433,6 +58038,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for CountryCode {}
     impl From<crate::types::help::CountryCode> for CountryCode {
         fn from(x: crate::types::help::CountryCode) -> Self {
             Self::CountryCode(Box::new(x))
@@ -56518,6 +58124,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for DeepLinkInfo {}
     impl From<crate::types::help::DeepLinkInfoEmpty> for DeepLinkInfo {
         fn from(_: crate::types::help::DeepLinkInfoEmpty) -> Self {
             Self::Empty
@@ -56595,6 +58202,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for InviteText {}
     impl From<crate::types::help::InviteText> for InviteText {
         fn from(x: crate::types::help::InviteText) -> Self {
             Self::InviteText(x)
@@ -56675,6 +58283,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for PassportConfig {}
     impl From<crate::types::help::PassportConfigNotModified> for PassportConfig {
         fn from(_: crate::types::help::PassportConfigNotModified) -> Self {
             Self::NotModified
@@ -56756,6 +58365,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for PeerColorOption {}
     impl From<crate::types::help::PeerColorOption> for PeerColorOption {
         fn from(x: crate::types::help::PeerColorOption) -> Self {
             Self::PeerColorOption(Box::new(x))
@@ -56847,6 +58457,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for PeerColorSet {}
     impl From<crate::types::help::PeerColorSet> for PeerColorSet {
         fn from(x: crate::types::help::PeerColorSet) -> Self {
             Self::PeerColorSet(x)
@@ -56933,6 +58544,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for PeerColors {}
     impl From<crate::types::help::PeerColorsNotModified> for PeerColors {
         fn from(_: crate::types::help::PeerColorsNotModified) -> Self {
             Self::NotModified
@@ -57006,6 +58618,19 @@ pub mod help {
                 Self::PremiumPromo(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for PremiumPromo {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PremiumPromo(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -57098,6 +58723,19 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for PromoData {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PromoData(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::help::PromoDataEmpty> for PromoData {
         fn from(x: crate::types::help::PromoDataEmpty) -> Self {
             Self::Empty(x)
@@ -57179,6 +58817,19 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for RecentMeUrls {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::RecentMeUrls(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::help::RecentMeUrls> for RecentMeUrls {
         fn from(x: crate::types::help::RecentMeUrls) -> Self {
             Self::RecentMeUrls(Box::new(x))
@@ -57250,6 +58901,19 @@ pub mod help {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::Support(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            }
+        }
+    }
+    impl crate::Peers for Support {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Support(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -57327,6 +58991,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for SupportName {}
     impl From<crate::types::help::SupportName> for SupportName {
         fn from(x: crate::types::help::SupportName) -> Self {
             Self::SupportName(x)
@@ -57398,6 +59063,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for TermsOfService {}
     impl From<crate::types::help::TermsOfService> for TermsOfService {
         fn from(x: crate::types::help::TermsOfService) -> Self {
             Self::TermsOfService(Box::new(x))
@@ -57485,6 +59151,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for TermsOfServiceUpdate {}
     impl From<crate::types::help::TermsOfServiceUpdateEmpty> for TermsOfServiceUpdate {
         fn from(x: crate::types::help::TermsOfServiceUpdateEmpty) -> Self {
             Self::Empty(x)
@@ -57568,6 +59235,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for TimezonesList {}
     impl From<crate::types::help::TimezonesListNotModified> for TimezonesList {
         fn from(_: crate::types::help::TimezonesListNotModified) -> Self {
             Self::NotModified
@@ -57653,6 +59321,7 @@ pub mod help {
             }
         }
     }
+    impl crate::Peers for UserInfo {}
     impl From<crate::types::help::UserInfoEmpty> for UserInfo {
         fn from(_: crate::types::help::UserInfoEmpty) -> Self {
             Self::Empty
@@ -57739,6 +59408,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for AffectedFoundMessages {}
     impl From<crate::types::messages::AffectedFoundMessages> for AffectedFoundMessages {
         fn from(x: crate::types::messages::AffectedFoundMessages) -> Self {
             Self::AffectedFoundMessages(Box::new(x))
@@ -57814,6 +59484,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for AffectedHistory {}
     impl From<crate::types::messages::AffectedHistory> for AffectedHistory {
         fn from(x: crate::types::messages::AffectedHistory) -> Self {
             Self::AffectedHistory(x)
@@ -57883,6 +59554,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for AffectedMessages {}
     impl From<crate::types::messages::AffectedMessages> for AffectedMessages {
         fn from(x: crate::types::messages::AffectedMessages) -> Self {
             Self::AffectedMessages(x)
@@ -57961,6 +59633,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for AllStickers {}
     impl From<crate::types::messages::AllStickersNotModified> for AllStickers {
         fn from(_: crate::types::messages::AllStickersNotModified) -> Self {
             Self::NotModified
@@ -58035,6 +59708,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for ArchivedStickers {}
     impl From<crate::types::messages::ArchivedStickers> for ArchivedStickers {
         fn from(x: crate::types::messages::ArchivedStickers) -> Self {
             Self::ArchivedStickers(x)
@@ -58115,6 +59789,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for AvailableEffects {}
     impl From<crate::types::messages::AvailableEffectsNotModified> for AvailableEffects {
         fn from(_: crate::types::messages::AvailableEffectsNotModified) -> Self {
             Self::NotModified
@@ -58203,6 +59878,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for AvailableReactions {}
     impl From<crate::types::messages::AvailableReactionsNotModified>
     for AvailableReactions {
         fn from(_: crate::types::messages::AvailableReactionsNotModified) -> Self {
@@ -58276,6 +59952,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for BotApp {}
     impl From<crate::types::messages::BotApp> for BotApp {
         fn from(x: crate::types::messages::BotApp) -> Self {
             Self::BotApp(x)
@@ -58347,6 +60024,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for BotCallbackAnswer {}
     impl From<crate::types::messages::BotCallbackAnswer> for BotCallbackAnswer {
         fn from(x: crate::types::messages::BotCallbackAnswer) -> Self {
             Self::BotCallbackAnswer(Box::new(x))
@@ -58423,6 +60101,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for BotPreparedInlineMessage {}
     impl From<crate::types::messages::BotPreparedInlineMessage>
     for BotPreparedInlineMessage {
         fn from(x: crate::types::messages::BotPreparedInlineMessage) -> Self {
@@ -58492,6 +60171,19 @@ pub mod messages {
                 Self::BotResults(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for BotResults {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::BotResults(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -58573,6 +60265,21 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for ChatAdminsWithInvites {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ChatAdminsWithInvites(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::ChatAdminsWithInvites> for ChatAdminsWithInvites {
         fn from(x: crate::types::messages::ChatAdminsWithInvites) -> Self {
             Self::ChatAdminsWithInvites(Box::new(x))
@@ -58650,6 +60357,19 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for ChatFull {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ChatFull(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::ChatFull> for ChatFull {
         fn from(x: crate::types::messages::ChatFull) -> Self {
             Self::ChatFull(Box::new(x))
@@ -58723,6 +60443,21 @@ pub mod messages {
                 Self::ChatInviteImporters(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ChatInviteImporters {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ChatInviteImporters(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -58810,6 +60545,20 @@ pub mod messages {
             match self {
                 Self::Ok(x) => crate::CanonicalJson::write_canonical_json(x, out),
                 Self::WebView(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            }
+        }
+    }
+    impl crate::Peers for ChatInviteJoinResult {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Ok(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::WebView(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -58905,6 +60654,20 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for Chats {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Chats(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Slice(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::Chats> for Chats {
         fn from(x: crate::types::messages::Chats) -> Self {
             Self::Chats(x)
@@ -58981,6 +60744,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for CheckedHistoryImportPeer {}
     impl From<crate::types::messages::CheckedHistoryImportPeer>
     for CheckedHistoryImportPeer {
         fn from(x: crate::types::messages::CheckedHistoryImportPeer) -> Self {
@@ -59051,6 +60815,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for ComposedMessageWithAI {}
     impl From<crate::types::messages::ComposedMessageWithAI> for ComposedMessageWithAI {
         fn from(x: crate::types::messages::ComposedMessageWithAI) -> Self {
             Self::ComposedMessageWithAI(x)
@@ -59119,6 +60884,21 @@ pub mod messages {
                 Self::ComposedRichMessageWithAI(x) => {
                     crate::CanonicalJson::write_canonical_json(x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ComposedRichMessageWithAI {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ComposedRichMessageWithAI(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -59209,6 +60989,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for DhConfig {}
     impl From<crate::types::messages::DhConfigNotModified> for DhConfig {
         fn from(x: crate::types::messages::DhConfigNotModified) -> Self {
             Self::NotModified(x)
@@ -59288,6 +61069,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for DialogFilters {}
     impl From<crate::types::messages::DialogFilters> for DialogFilters {
         fn from(x: crate::types::messages::DialogFilters) -> Self {
             Self::DialogFilters(x)
@@ -59387,6 +61169,20 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for Dialogs {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Dialogs(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Slice(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::Dialogs> for Dialogs {
         fn from(x: crate::types::messages::Dialogs) -> Self {
             Self::Dialogs(Box::new(x))
@@ -59478,6 +61274,21 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for DiscussionMessage {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::DiscussionMessage(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::DiscussionMessage> for DiscussionMessage {
         fn from(x: crate::types::messages::DiscussionMessage) -> Self {
             Self::DiscussionMessage(Box::new(x))
@@ -59565,6 +61376,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for EmojiGameInfo {}
     impl From<crate::types::messages::EmojiGameUnavailable> for EmojiGameInfo {
         fn from(_: crate::types::messages::EmojiGameUnavailable) -> Self {
             Self::EmojiGameUnavailable
@@ -59646,6 +61458,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for EmojiGameOutcome {}
     impl From<crate::types::messages::EmojiGameOutcome> for EmojiGameOutcome {
         fn from(x: crate::types::messages::EmojiGameOutcome) -> Self {
             Self::EmojiGameOutcome(Box::new(x))
@@ -59729,6 +61542,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for EmojiGroups {}
     impl From<crate::types::messages::EmojiGroupsNotModified> for EmojiGroups {
         fn from(_: crate::types::messages::EmojiGroupsNotModified) -> Self {
             Self::NotModified
@@ -59822,6 +61636,22 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for ExportedChatInvite {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ExportedChatInvite(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                Self::Replaced(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::ExportedChatInvite> for ExportedChatInvite {
         fn from(x: crate::types::messages::ExportedChatInvite) -> Self {
             Self::ExportedChatInvite(Box::new(x))
@@ -59910,6 +61740,21 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for ExportedChatInvites {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ExportedChatInvites(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::ExportedChatInvites> for ExportedChatInvites {
         fn from(x: crate::types::messages::ExportedChatInvites) -> Self {
             Self::ExportedChatInvites(Box::new(x))
@@ -59995,6 +61840,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for FavedStickers {}
     impl From<crate::types::messages::FavedStickersNotModified> for FavedStickers {
         fn from(_: crate::types::messages::FavedStickersNotModified) -> Self {
             Self::NotModified
@@ -60091,6 +61937,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for FeaturedStickers {}
     impl From<crate::types::messages::FeaturedStickersNotModified> for FeaturedStickers {
         fn from(x: crate::types::messages::FeaturedStickersNotModified) -> Self {
             Self::NotModified(x)
@@ -60169,6 +62016,19 @@ pub mod messages {
                 Self::ForumTopics(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ForumTopics {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ForumTopics(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -60255,6 +62115,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for FoundStickerSets {}
     impl From<crate::types::messages::FoundStickerSetsNotModified> for FoundStickerSets {
         fn from(_: crate::types::messages::FoundStickerSetsNotModified) -> Self {
             Self::NotModified
@@ -60346,6 +62207,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for FoundStickers {}
     impl From<crate::types::messages::FoundStickersNotModified> for FoundStickers {
         fn from(x: crate::types::messages::FoundStickersNotModified) -> Self {
             Self::NotModified(x)
@@ -60427,6 +62289,19 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for HighScores {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::HighScores(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::HighScores> for HighScores {
         fn from(x: crate::types::messages::HighScores) -> Self {
             Self::HighScores(Box::new(x))
@@ -60501,6 +62376,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for HistoryImport {}
     impl From<crate::types::messages::HistoryImport> for HistoryImport {
         fn from(x: crate::types::messages::HistoryImport) -> Self {
             Self::HistoryImport(x)
@@ -60570,6 +62446,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for HistoryImportParsed {}
     impl From<crate::types::messages::HistoryImportParsed> for HistoryImportParsed {
         fn from(x: crate::types::messages::HistoryImportParsed) -> Self {
             Self::HistoryImportParsed(x)
@@ -60638,6 +62515,19 @@ pub mod messages {
                 Self::InactiveChats(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for InactiveChats {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::InactiveChats(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -60717,6 +62607,19 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for InvitedUsers {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::InvitedUsers(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::InvitedUsers> for InvitedUsers {
         fn from(x: crate::types::messages::InvitedUsers) -> Self {
             Self::InvitedUsers(Box::new(x))
@@ -60791,6 +62694,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for MessageEditData {}
     impl From<crate::types::messages::MessageEditData> for MessageEditData {
         fn from(x: crate::types::messages::MessageEditData) -> Self {
             Self::MessageEditData(x)
@@ -60861,6 +62765,21 @@ pub mod messages {
                 Self::MessageReactionsList(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for MessageReactionsList {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::MessageReactionsList(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -60938,6 +62857,19 @@ pub mod messages {
                 Self::MessageViews(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for MessageViews {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::MessageViews(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -61064,6 +62996,21 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for Messages {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Messages(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Slice(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::ChannelMessages(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::Messages> for Messages {
         fn from(x: crate::types::messages::Messages) -> Self {
             Self::Messages(Box::new(x))
@@ -61161,6 +63108,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for MyStickers {}
     impl From<crate::types::messages::MyStickers> for MyStickers {
         fn from(x: crate::types::messages::MyStickers) -> Self {
             Self::MyStickers(x)
@@ -61229,6 +63177,19 @@ pub mod messages {
                 Self::PeerDialogs(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for PeerDialogs {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PeerDialogs(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -61308,6 +63269,19 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for PeerSettings {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PeerSettings(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::PeerSettings> for PeerSettings {
         fn from(x: crate::types::messages::PeerSettings) -> Self {
             Self::PeerSettings(Box::new(x))
@@ -61383,6 +63357,21 @@ pub mod messages {
                 Self::PreparedInlineMessage(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for PreparedInlineMessage {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PreparedInlineMessage(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -61472,6 +63461,19 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for QuickReplies {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::QuickReplies(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::QuickReplies> for QuickReplies {
         fn from(x: crate::types::messages::QuickReplies) -> Self {
             Self::QuickReplies(Box::new(x))
@@ -61558,6 +63560,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for Reactions {}
     impl From<crate::types::messages::ReactionsNotModified> for Reactions {
         fn from(_: crate::types::messages::ReactionsNotModified) -> Self {
             Self::NotModified
@@ -61643,6 +63646,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for RecentStickers {}
     impl From<crate::types::messages::RecentStickersNotModified> for RecentStickers {
         fn from(_: crate::types::messages::RecentStickersNotModified) -> Self {
             Self::NotModified
@@ -61754,6 +63758,20 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for SavedDialogs {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::SavedDialogs(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Slice(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::SavedDialogs> for SavedDialogs {
         fn from(x: crate::types::messages::SavedDialogs) -> Self {
             Self::SavedDialogs(Box::new(x))
@@ -61850,6 +63868,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for SavedGifs {}
     impl From<crate::types::messages::SavedGifsNotModified> for SavedGifs {
         fn from(_: crate::types::messages::SavedGifsNotModified) -> Self {
             Self::NotModified
@@ -61933,6 +63952,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for SavedReactionTags {}
     impl From<crate::types::messages::SavedReactionTagsNotModified>
     for SavedReactionTags {
         fn from(_: crate::types::messages::SavedReactionTagsNotModified) -> Self {
@@ -62008,6 +64028,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for SearchCounter {}
     impl From<crate::types::messages::SearchCounter> for SearchCounter {
         fn from(x: crate::types::messages::SearchCounter) -> Self {
             Self::SearchCounter(x)
@@ -62078,6 +64099,21 @@ pub mod messages {
                 Self::SearchResultsCalendar(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for SearchResultsCalendar {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::SearchResultsCalendar(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -62156,6 +64192,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for SearchResultsPositions {}
     impl From<crate::types::messages::SearchResultsPositions>
     for SearchResultsPositions {
         fn from(x: crate::types::messages::SearchResultsPositions) -> Self {
@@ -62243,6 +64280,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for SentEncryptedMessage {}
     impl From<crate::types::messages::SentEncryptedMessage> for SentEncryptedMessage {
         fn from(x: crate::types::messages::SentEncryptedMessage) -> Self {
             Self::SentEncryptedMessage(x)
@@ -62330,6 +64368,21 @@ pub mod messages {
                     crate::canonical::open(0x1839490f_u32, out);
                     out.push_str("]}");
                 }
+            }
+        }
+    }
+    impl crate::Peers for SponsoredMessages {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::SponsoredMessages(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -62423,6 +64476,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for StickerSet {}
     impl From<crate::types::messages::StickerSet> for StickerSet {
         fn from(x: crate::types::messages::StickerSet) -> Self {
             Self::StickerSet(Box::new(x))
@@ -62509,6 +64563,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for StickerSetInstallResult {}
     impl From<crate::types::messages::StickerSetInstallResultSuccess>
     for StickerSetInstallResult {
         fn from(_: crate::types::messages::StickerSetInstallResultSuccess) -> Self {
@@ -62592,6 +64647,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for Stickers {}
     impl From<crate::types::messages::StickersNotModified> for Stickers {
         fn from(_: crate::types::messages::StickersNotModified) -> Self {
             Self::NotModified
@@ -62668,6 +64724,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for TranscribedAudio {}
     impl From<crate::types::messages::TranscribedAudio> for TranscribedAudio {
         fn from(x: crate::types::messages::TranscribedAudio) -> Self {
             Self::TranscribedAudio(Box::new(x))
@@ -62742,6 +64799,21 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for TranslatedRichMessage {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::TranslatedRichMessage(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::TranslatedRichMessage> for TranslatedRichMessage {
         fn from(x: crate::types::messages::TranslatedRichMessage) -> Self {
             Self::TranslatedRichMessage(x)
@@ -62811,6 +64883,7 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for TranslatedText {}
     impl From<crate::types::messages::TranslateResult> for TranslatedText {
         fn from(x: crate::types::messages::TranslateResult) -> Self {
             Self::TranslateResult(x)
@@ -62879,6 +64952,19 @@ pub mod messages {
                 Self::VotesList(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for VotesList {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::VotesList(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -62956,6 +65042,19 @@ pub mod messages {
             }
         }
     }
+    impl crate::Peers for WebPage {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::WebPage(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::messages::WebPage> for WebPage {
         fn from(x: crate::types::messages::WebPage) -> Self {
             Self::WebPage(Box::new(x))
@@ -63029,6 +65128,19 @@ pub mod messages {
                 Self::WebPagePreview(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for WebPagePreview {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::WebPagePreview(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -63111,6 +65223,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for BankCardData {}
     impl From<crate::types::payments::BankCardData> for BankCardData {
         fn from(x: crate::types::payments::BankCardData) -> Self {
             Self::BankCardData(Box::new(x))
@@ -63192,6 +65305,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for CheckCanSendGiftResult {}
     impl From<crate::types::payments::CheckCanSendGiftResultOk>
     for CheckCanSendGiftResult {
         fn from(_: crate::types::payments::CheckCanSendGiftResultOk) -> Self {
@@ -63267,6 +65381,19 @@ pub mod payments {
                 Self::CheckedGiftCode(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for CheckedGiftCode {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::CheckedGiftCode(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -63348,6 +65475,21 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for ConnectedStarRefBots {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ConnectedStarRefBots(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::payments::ConnectedStarRefBots> for ConnectedStarRefBots {
         fn from(x: crate::types::payments::ConnectedStarRefBots) -> Self {
             Self::ConnectedStarRefBots(Box::new(x))
@@ -63423,6 +65565,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for CurrencyRates {}
     impl From<crate::types::payments::CurrencyRates> for CurrencyRates {
         fn from(x: crate::types::payments::CurrencyRates) -> Self {
             Self::CurrencyRates(x)
@@ -63492,6 +65635,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for ExportedInvoice {}
     impl From<crate::types::payments::ExportedInvoice> for ExportedInvoice {
         fn from(x: crate::types::payments::ExportedInvoice) -> Self {
             Self::ExportedInvoice(x)
@@ -63578,6 +65722,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for GiveawayInfo {}
     impl From<crate::types::payments::GiveawayInfo> for GiveawayInfo {
         fn from(x: crate::types::payments::GiveawayInfo) -> Self {
             Self::GiveawayInfo(Box::new(x))
@@ -63692,6 +65837,20 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for PaymentForm {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PaymentForm(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Stars(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::payments::PaymentForm> for PaymentForm {
         fn from(x: crate::types::payments::PaymentForm) -> Self {
             Self::PaymentForm(Box::new(x))
@@ -63798,6 +65957,20 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for PaymentReceipt {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PaymentReceipt(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Stars(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::payments::PaymentReceipt> for PaymentReceipt {
         fn from(x: crate::types::payments::PaymentReceipt) -> Self {
             Self::PaymentReceipt(Box::new(x))
@@ -63899,6 +66072,19 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for PaymentResult {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PaymentResult(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::payments::PaymentResult> for PaymentResult {
         fn from(x: crate::types::payments::PaymentResult) -> Self {
             Self::PaymentResult(x)
@@ -63975,6 +66161,19 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for ResaleStarGifts {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::ResaleStarGifts(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::payments::ResaleStarGifts> for ResaleStarGifts {
         fn from(x: crate::types::payments::ResaleStarGifts) -> Self {
             Self::ResaleStarGifts(Box::new(x))
@@ -64047,6 +66246,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for SavedInfo {}
     impl From<crate::types::payments::SavedInfo> for SavedInfo {
         fn from(x: crate::types::payments::SavedInfo) -> Self {
             Self::SavedInfo(x)
@@ -64115,6 +66315,19 @@ pub mod payments {
                 Self::SavedStarGifts(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for SavedStarGifts {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::SavedStarGifts(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -64202,6 +66415,21 @@ pub mod payments {
                 Self::StarGiftActiveAuctions(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for StarGiftActiveAuctions {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::StarGiftActiveAuctions(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -64293,6 +66521,21 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for StarGiftAuctionAcquiredGifts {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::StarGiftAuctionAcquiredGifts(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::payments::StarGiftAuctionAcquiredGifts>
     for StarGiftAuctionAcquiredGifts {
         fn from(x: crate::types::payments::StarGiftAuctionAcquiredGifts) -> Self {
@@ -64370,6 +66613,21 @@ pub mod payments {
                 Self::StarGiftAuctionState(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for StarGiftAuctionState {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::StarGiftAuctionState(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -64457,6 +66715,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for StarGiftCollections {}
     impl From<crate::types::payments::StarGiftCollectionsNotModified>
     for StarGiftCollections {
         fn from(_: crate::types::payments::StarGiftCollectionsNotModified) -> Self {
@@ -64534,6 +66793,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for StarGiftUpgradeAttributes {}
     impl From<crate::types::payments::StarGiftUpgradeAttributes>
     for StarGiftUpgradeAttributes {
         fn from(x: crate::types::payments::StarGiftUpgradeAttributes) -> Self {
@@ -64608,6 +66868,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for StarGiftUpgradePreview {}
     impl From<crate::types::payments::StarGiftUpgradePreview>
     for StarGiftUpgradePreview {
         fn from(x: crate::types::payments::StarGiftUpgradePreview) -> Self {
@@ -64684,6 +66945,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for StarGiftWithdrawalUrl {}
     impl From<crate::types::payments::StarGiftWithdrawalUrl> for StarGiftWithdrawalUrl {
         fn from(x: crate::types::payments::StarGiftWithdrawalUrl) -> Self {
             Self::StarGiftWithdrawalUrl(x)
@@ -64761,6 +67023,19 @@ pub mod payments {
                 Self::StarGifts(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for StarGifts {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::StarGifts(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -64845,6 +67120,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for StarsRevenueAdsAccountUrl {}
     impl From<crate::types::payments::StarsRevenueAdsAccountUrl>
     for StarsRevenueAdsAccountUrl {
         fn from(x: crate::types::payments::StarsRevenueAdsAccountUrl) -> Self {
@@ -64917,6 +67193,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for StarsRevenueStats {}
     impl From<crate::types::payments::StarsRevenueStats> for StarsRevenueStats {
         fn from(x: crate::types::payments::StarsRevenueStats) -> Self {
             Self::StarsRevenueStats(Box::new(x))
@@ -64993,6 +67270,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for StarsRevenueWithdrawalUrl {}
     impl From<crate::types::payments::StarsRevenueWithdrawalUrl>
     for StarsRevenueWithdrawalUrl {
         fn from(x: crate::types::payments::StarsRevenueWithdrawalUrl) -> Self {
@@ -65062,6 +67340,19 @@ pub mod payments {
                 Self::StarsStatus(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for StarsStatus {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::StarsStatus(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -65143,6 +67434,21 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for SuggestedStarRefBots {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::SuggestedStarRefBots(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::payments::SuggestedStarRefBots> for SuggestedStarRefBots {
         fn from(x: crate::types::payments::SuggestedStarRefBots) -> Self {
             Self::SuggestedStarRefBots(Box::new(x))
@@ -65217,6 +67523,19 @@ pub mod payments {
                 Self::UniqueStarGift(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for UniqueStarGift {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::UniqueStarGift(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -65298,6 +67617,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for UniqueStarGiftValueInfo {}
     impl From<crate::types::payments::UniqueStarGiftValueInfo>
     for UniqueStarGiftValueInfo {
         fn from(x: crate::types::payments::UniqueStarGiftValueInfo) -> Self {
@@ -65378,6 +67698,7 @@ pub mod payments {
             }
         }
     }
+    impl crate::Peers for ValidatedRequestedInfo {}
     impl From<crate::types::payments::ValidatedRequestedInfo>
     for ValidatedRequestedInfo {
         fn from(x: crate::types::payments::ValidatedRequestedInfo) -> Self {
@@ -65459,6 +67780,7 @@ pub mod phone {
             }
         }
     }
+    impl crate::Peers for ExportedGroupCallInvite {}
     impl From<crate::types::phone::ExportedGroupCallInvite> for ExportedGroupCallInvite {
         fn from(x: crate::types::phone::ExportedGroupCallInvite) -> Self {
             Self::ExportedGroupCallInvite(x)
@@ -65527,6 +67849,19 @@ pub mod phone {
                 Self::GroupCall(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for GroupCall {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::GroupCall(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -65606,6 +67941,19 @@ pub mod phone {
             }
         }
     }
+    impl crate::Peers for GroupCallStars {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::GroupCallStars(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::phone::GroupCallStars> for GroupCallStars {
         fn from(x: crate::types::phone::GroupCallStars) -> Self {
             Self::GroupCallStars(Box::new(x))
@@ -65682,6 +68030,7 @@ pub mod phone {
             }
         }
     }
+    impl crate::Peers for GroupCallStreamChannels {}
     impl From<crate::types::phone::GroupCallStreamChannels> for GroupCallStreamChannels {
         fn from(x: crate::types::phone::GroupCallStreamChannels) -> Self {
             Self::GroupCallStreamChannels(x)
@@ -65755,6 +68104,7 @@ pub mod phone {
             }
         }
     }
+    impl crate::Peers for GroupCallStreamRtmpUrl {}
     impl From<crate::types::phone::GroupCallStreamRtmpUrl> for GroupCallStreamRtmpUrl {
         fn from(x: crate::types::phone::GroupCallStreamRtmpUrl) -> Self {
             Self::GroupCallStreamRtmpUrl(Box::new(x))
@@ -65829,6 +68179,21 @@ pub mod phone {
                 Self::GroupParticipants(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for GroupParticipants {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::GroupParticipants(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -65908,6 +68273,19 @@ pub mod phone {
             }
         }
     }
+    impl crate::Peers for JoinAsPeers {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::JoinAsPeers(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::phone::JoinAsPeers> for JoinAsPeers {
         fn from(x: crate::types::phone::JoinAsPeers) -> Self {
             Self::JoinAsPeers(Box::new(x))
@@ -65981,6 +68359,19 @@ pub mod phone {
                 Self::PhoneCall(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for PhoneCall {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PhoneCall(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -66058,6 +68449,19 @@ pub mod photos {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::Photo(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            }
+        }
+    }
+    impl crate::Peers for Photo {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Photo(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -66150,6 +68554,20 @@ pub mod photos {
             }
         }
     }
+    impl crate::Peers for Photos {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Photos(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Slice(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::photos::Photos> for Photos {
         fn from(x: crate::types::photos::Photos) -> Self {
             Self::Photos(Box::new(x))
@@ -66239,6 +68657,19 @@ pub mod premium {
             }
         }
     }
+    impl crate::Peers for BoostsList {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::BoostsList(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::premium::BoostsList> for BoostsList {
         fn from(x: crate::types::premium::BoostsList) -> Self {
             Self::BoostsList(Box::new(x))
@@ -66315,6 +68746,7 @@ pub mod premium {
             }
         }
     }
+    impl crate::Peers for BoostsStatus {}
     impl From<crate::types::premium::BoostsStatus> for BoostsStatus {
         fn from(x: crate::types::premium::BoostsStatus) -> Self {
             Self::BoostsStatus(Box::new(x))
@@ -66388,6 +68820,19 @@ pub mod premium {
                 Self::MyBoosts(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for MyBoosts {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::MyBoosts(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -66468,6 +68913,7 @@ pub mod smsjobs {
             }
         }
     }
+    impl crate::Peers for EligibilityToJoin {}
     impl From<crate::types::smsjobs::EligibleToJoin> for EligibilityToJoin {
         fn from(x: crate::types::smsjobs::EligibleToJoin) -> Self {
             Self::EligibleToJoin(x)
@@ -66537,6 +68983,7 @@ pub mod smsjobs {
             }
         }
     }
+    impl crate::Peers for Status {}
     impl From<crate::types::smsjobs::Status> for Status {
         fn from(x: crate::types::smsjobs::Status) -> Self {
             Self::Status(Box::new(x))
@@ -66616,6 +69063,7 @@ pub mod stats {
             }
         }
     }
+    impl crate::Peers for BroadcastStats {}
     impl From<crate::types::stats::BroadcastStats> for BroadcastStats {
         fn from(x: crate::types::stats::BroadcastStats) -> Self {
             Self::BroadcastStats(Box::new(x))
@@ -66689,6 +69137,19 @@ pub mod stats {
                 Self::MegagroupStats(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for MegagroupStats {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::MegagroupStats(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -66768,6 +69229,7 @@ pub mod stats {
             }
         }
     }
+    impl crate::Peers for MessageStats {}
     impl From<crate::types::stats::MessageStats> for MessageStats {
         fn from(x: crate::types::stats::MessageStats) -> Self {
             Self::MessageStats(Box::new(x))
@@ -66840,6 +69302,7 @@ pub mod stats {
             }
         }
     }
+    impl crate::Peers for PollStats {}
     impl From<crate::types::stats::PollStats> for PollStats {
         fn from(x: crate::types::stats::PollStats) -> Self {
             Self::PollStats(x)
@@ -66908,6 +69371,19 @@ pub mod stats {
                 Self::PublicForwards(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for PublicForwards {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PublicForwards(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -66987,6 +69463,7 @@ pub mod stats {
             }
         }
     }
+    impl crate::Peers for StoryStats {}
     impl From<crate::types::stats::StoryStats> for StoryStats {
         fn from(x: crate::types::stats::StoryStats) -> Self {
             Self::StoryStats(Box::new(x))
@@ -67064,6 +69541,7 @@ pub mod stickers {
             }
         }
     }
+    impl crate::Peers for SuggestedShortName {}
     impl From<crate::types::stickers::SuggestedShortName> for SuggestedShortName {
         fn from(x: crate::types::stickers::SuggestedShortName) -> Self {
             Self::SuggestedShortName(x)
@@ -67211,6 +69689,7 @@ pub mod storage {
             }
         }
     }
+    impl crate::Peers for FileType {}
     impl From<crate::types::storage::FileUnknown> for FileType {
         fn from(_: crate::types::storage::FileUnknown) -> Self {
             Self::FileUnknown
@@ -67335,6 +69814,7 @@ pub mod stories {
             }
         }
     }
+    impl crate::Peers for Albums {}
     impl From<crate::types::stories::AlbumsNotModified> for Albums {
         fn from(_: crate::types::stories::AlbumsNotModified) -> Self {
             Self::NotModified
@@ -67428,6 +69908,19 @@ pub mod stories {
             }
         }
     }
+    impl crate::Peers for AllStories {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::AllStories(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::stories::AllStoriesNotModified> for AllStories {
         fn from(x: crate::types::stories::AllStoriesNotModified) -> Self {
             Self::NotModified(Box::new(x))
@@ -67512,6 +70005,7 @@ pub mod stories {
             }
         }
     }
+    impl crate::Peers for CanSendStoryCount {}
     impl From<crate::types::stories::CanSendStoryCount> for CanSendStoryCount {
         fn from(x: crate::types::stories::CanSendStoryCount) -> Self {
             Self::CanSendStoryCount(x)
@@ -67580,6 +70074,19 @@ pub mod stories {
                 Self::FoundStories(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for FoundStories {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::FoundStories(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -67659,6 +70166,19 @@ pub mod stories {
             }
         }
     }
+    impl crate::Peers for PeerStories {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::PeerStories(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::stories::PeerStories> for PeerStories {
         fn from(x: crate::types::stories::PeerStories) -> Self {
             Self::PeerStories(Box::new(x))
@@ -67730,6 +70250,19 @@ pub mod stories {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::Stories(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            }
+        }
+    }
+    impl crate::Peers for Stories {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Stories(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -67809,6 +70342,21 @@ pub mod stories {
             }
         }
     }
+    impl crate::Peers for StoryReactionsList {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::StoryReactionsList(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::stories::StoryReactionsList> for StoryReactionsList {
         fn from(x: crate::types::stories::StoryReactionsList) -> Self {
             Self::StoryReactionsList(Box::new(x))
@@ -67885,6 +70433,19 @@ pub mod stories {
             }
         }
     }
+    impl crate::Peers for StoryViews {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::StoryViews(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::stories::StoryViews> for StoryViews {
         fn from(x: crate::types::stories::StoryViews) -> Self {
             Self::StoryViews(Box::new(x))
@@ -67958,6 +70519,19 @@ pub mod stories {
                 Self::StoryViewsList(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for StoryViewsList {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::StoryViewsList(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -68038,6 +70612,7 @@ pub mod toncenter {
             }
         }
     }
+    impl crate::Peers for ApiResponse {}
     impl From<crate::types::toncenter::ApiResponse> for ApiResponse {
         fn from(x: crate::types::toncenter::ApiResponse) -> Self {
             Self::ApiResponse(x)
@@ -68107,6 +70682,7 @@ pub mod toncenter {
             }
         }
     }
+    impl crate::Peers for StreamingUrl {}
     impl From<crate::types::toncenter::StreamingUrl> for StreamingUrl {
         fn from(x: crate::types::toncenter::StreamingUrl) -> Self {
             Self::StreamingUrl(x)
@@ -68206,6 +70782,22 @@ pub mod updates {
                 Self::ChannelDifference(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for ChannelDifference {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::TooLong(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::ChannelDifference(x) => {
+                    crate::Peers::collect_peers(x, users, chats)
+                }
+                _ => {}
             }
         }
     }
@@ -68342,6 +70934,20 @@ pub mod updates {
             }
         }
     }
+    impl crate::Peers for Difference {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Difference(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Slice(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::updates::DifferenceEmpty> for Difference {
         fn from(x: crate::types::updates::DifferenceEmpty) -> Self {
             Self::Empty(x)
@@ -68434,6 +71040,7 @@ pub mod updates {
             }
         }
     }
+    impl crate::Peers for State {}
     impl From<crate::types::updates::State> for State {
         fn from(x: crate::types::updates::State) -> Self {
             Self::State(x)
@@ -68519,6 +71126,7 @@ pub mod upload {
             }
         }
     }
+    impl crate::Peers for CdnFile {}
     impl From<crate::types::upload::CdnFileReuploadNeeded> for CdnFile {
         fn from(x: crate::types::upload::CdnFileReuploadNeeded) -> Self {
             Self::ReuploadNeeded(x)
@@ -68610,6 +71218,7 @@ pub mod upload {
             }
         }
     }
+    impl crate::Peers for File {}
     impl From<crate::types::upload::File> for File {
         fn from(x: crate::types::upload::File) -> Self {
             Self::File(Box::new(x))
@@ -68694,6 +71303,7 @@ pub mod upload {
             }
         }
     }
+    impl crate::Peers for WebFile {}
     impl From<crate::types::upload::WebFile> for WebFile {
         fn from(x: crate::types::upload::WebFile) -> Self {
             Self::WebFile(Box::new(x))
@@ -68784,6 +71394,7 @@ pub mod users {
             }
         }
     }
+    impl crate::Peers for SavedMusic {}
     impl From<crate::types::users::SavedMusicNotModified> for SavedMusic {
         fn from(x: crate::types::users::SavedMusicNotModified) -> Self {
             Self::NotModified(x)
@@ -68857,6 +71468,19 @@ pub mod users {
                 Self::UserFull(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for UserFull {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::UserFull(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -68945,6 +71569,20 @@ pub mod users {
             }
         }
     }
+    impl crate::Peers for Users {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Users(x) => crate::Peers::collect_peers(x, users, chats),
+                Self::Slice(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
+            }
+        }
+    }
     impl From<crate::types::users::Users> for Users {
         fn from(x: crate::types::users::Users) -> Self {
             Self::Users(x)
@@ -69024,6 +71662,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for EncryptedSecretPhrasePart {}
     impl From<crate::types::wallet::EncryptedSecretPhrasePart>
     for EncryptedSecretPhrasePart {
         fn from(x: crate::types::wallet::EncryptedSecretPhrasePart) -> Self {
@@ -69094,6 +71733,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for ExistingBalance {}
     impl From<crate::types::wallet::ExistingBalance> for ExistingBalance {
         fn from(x: crate::types::wallet::ExistingBalance) -> Self {
             Self::ExistingBalance(x)
@@ -69161,6 +71801,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for HolderDc {}
     impl From<crate::types::wallet::HolderDc> for HolderDc {
         fn from(x: crate::types::wallet::HolderDc) -> Self {
             Self::HolderDc(x)
@@ -69232,6 +71873,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for NftAttribute {}
     impl From<crate::types::wallet::NftAttribute> for NftAttribute {
         fn from(x: crate::types::wallet::NftAttribute) -> Self {
             Self::NftAttribute(Box::new(x))
@@ -69306,6 +71948,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for NftItem {}
     impl From<crate::types::wallet::NftItem> for NftItem {
         fn from(x: crate::types::wallet::NftItem) -> Self {
             Self::NftItem(Box::new(x))
@@ -69382,6 +72025,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for NftItems {}
     impl From<crate::types::wallet::NftItems> for NftItems {
         fn from(x: crate::types::wallet::NftItems) -> Self {
             Self::NftItems(Box::new(x))
@@ -69458,6 +72102,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for ProofChallenge {}
     impl From<crate::types::wallet::ProofChallenge> for ProofChallenge {
         fn from(x: crate::types::wallet::ProofChallenge) -> Self {
             Self::ProofChallenge(Box::new(x))
@@ -69534,6 +72179,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for SecretPhraseParts {}
     impl From<crate::types::wallet::SecretPhraseParts> for SecretPhraseParts {
         fn from(x: crate::types::wallet::SecretPhraseParts) -> Self {
             Self::SecretPhraseParts(Box::new(x))
@@ -69608,6 +72254,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for TonConnectChallenge {}
     impl From<crate::types::wallet::TonConnectChallenge> for TonConnectChallenge {
         fn from(x: crate::types::wallet::TonConnectChallenge) -> Self {
             Self::TonConnectChallenge(x)
@@ -69679,6 +72326,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for TonConnectPending {}
     impl From<crate::types::wallet::TonConnectPending> for TonConnectPending {
         fn from(x: crate::types::wallet::TonConnectPending) -> Self {
             Self::TonConnectPending(Box::new(x))
@@ -69753,6 +72401,7 @@ pub mod wallet {
             }
         }
     }
+    impl crate::Peers for TonConnectSessions {}
     impl From<crate::types::wallet::TonConnectSessions> for TonConnectSessions {
         fn from(x: crate::types::wallet::TonConnectSessions) -> Self {
             Self::TonConnectSessions(x)
@@ -69821,6 +72470,19 @@ pub mod wallet {
                 Self::Transactions(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for Transactions {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::Transactions(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
@@ -69897,6 +72559,19 @@ pub mod wallet {
                 Self::UserAddresses(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
+            }
+        }
+    }
+    impl crate::Peers for UserAddresses {
+        fn collect_peers<'a>(
+            &'a self,
+            users: &mut Vec<&'a crate::enums::User>,
+            chats: &mut Vec<&'a crate::enums::Chat>,
+        ) {
+            #[allow(unreachable_patterns, clippy::single_match)]
+            match self {
+                Self::UserAddresses(x) => crate::Peers::collect_peers(x, users, chats),
+                _ => {}
             }
         }
     }
