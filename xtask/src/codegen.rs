@@ -625,26 +625,40 @@ impl<'a> Generator<'a> {
         // must not set the bit and write only some. Groups whose types all have a
         // zero value are sent when any member is set, the unset ones as zero;
         // other groups are sent only when every member is set.
+        // A `true` flag sharing the bit with values (`user.bot` and
+        // `bot_info_version`) is part of the group: it decodes as set whenever
+        // the values are there, and setting it sends them (as zero when unset).
         let mut groups: BTreeMap<(String, u32), Vec<(String, Kind)>> = BTreeMap::new();
         for q in &def.params {
             if let ParameterKind::Normal { ty, flag: Some(f) } = &q.kind {
-                let k = self.field_kind(ty);
-                if !matches!(k, Kind::True) {
-                    groups
-                        .entry((f.name.clone(), f.index))
-                        .or_default()
-                        .push((q.name.clone(), k));
-                }
+                groups
+                    .entry((f.name.clone(), f.index))
+                    .or_default()
+                    .push((q.name.clone(), self.field_kind(ty)));
             }
         }
-        groups.retain(|_, members| members.len() > 1);
+        groups.retain(|_, members| {
+            members.len() > 1 && members.iter().any(|(_, k)| !matches!(k, Kind::True))
+        });
         let group_of = |name: &str, f: &str, index: u32| -> Option<&Vec<(String, Kind)>> {
             groups
                 .get(&(f.to_owned(), index))
                 .filter(|m| m.iter().any(|(n, _)| n == name))
         };
-        let all_zeroable =
-            |members: &Vec<(String, Kind)>| members.iter().all(|(_, k)| zero_value(k).is_some());
+        let all_zeroable = |members: &Vec<(String, Kind)>| {
+            members
+                .iter()
+                .all(|(_, k)| matches!(k, Kind::True) || zero_value(k).is_some())
+        };
+        // `self.x` for a flag, `self.x.is_some()` for a value.
+        let is_set = |(name, k): &(String, Kind)| {
+            let f = field_ident(name);
+            if matches!(k, Kind::True) {
+                quote!(self.#f)
+            } else {
+                quote!(self.#f.is_some())
+            }
+        };
 
         for p in &def.params {
             match &p.kind {
@@ -657,19 +671,23 @@ impl<'a> Generator<'a> {
                             ParameterKind::Normal { ty, flag: Some(f) } if f.name == p.name => {
                                 let field = field_ident(&q.name);
                                 let bit = hex(1u32 << f.index);
-                                Some(if ty.name == "true" && ty.namespace.is_empty() {
-                                    quote!(if self.#field { #var |= #bit; })
-                                } else if let Some(members) = group_of(&q.name, &f.name, f.index) {
+                                Some(if let Some(members) = group_of(&q.name, &f.name, f.index) {
                                     // Once per group: its first member decides.
                                     if members[0].0 != q.name {
                                         return None;
                                     }
-                                    let names = members.iter().map(|(n, _)| field_ident(n));
                                     if all_zeroable(members) {
-                                        quote!(if #(self.#names.is_some())||* { #var |= #bit; })
+                                        let any = members.iter().map(is_set);
+                                        quote!(if #(#any)||* { #var |= #bit; })
                                     } else {
-                                        quote!(if #(self.#names.is_some())&&* { #var |= #bit; })
+                                        let values = members
+                                            .iter()
+                                            .filter(|(_, k)| !matches!(k, Kind::True))
+                                            .map(is_set);
+                                        quote!(if #(#values)&&* { #var |= #bit; })
                                     }
+                                } else if ty.name == "true" && ty.namespace.is_empty() {
+                                    quote!(if self.#field { #var |= #bit; })
                                 } else {
                                     quote!(if self.#field.is_some() { #var |= #bit; })
                                 })
@@ -694,10 +712,8 @@ impl<'a> Generator<'a> {
                     let field = field_ident(&p.name);
                     let mut field_doc = vec![format!(" `{}`", doc_escape(&p.to_string()))];
                     let group = match flag {
-                        Some(f) if !is_true_kind(&self.field_kind(ty)) => {
-                            group_of(&p.name, &f.name, f.index)
-                        }
-                        _ => None,
+                        Some(f) => group_of(&p.name, &f.name, f.index),
+                        None => None,
                     };
                     if let Some(members) = group {
                         let others: Vec<String> = members
@@ -708,12 +724,12 @@ impl<'a> Generator<'a> {
                         field_doc.push(String::new());
                         field_doc.push(if all_zeroable(members) {
                             format!(
-                                " Shares its flag bit with {}: when any of them is set, the unset ones are sent as zero.",
+                                " Shares its flag bit with {}: when any of them is set, all are sent (unset values as zero, flags as set).",
                                 others.join(", ")
                             )
                         } else {
                             format!(
-                                " Shares its flag bit with {}: sent only when all of them are set.",
+                                " Shares its flag bit with {}: sent only when every value among them is set (a flag among them then reads as set).",
                                 others.join(", ")
                             )
                         });
@@ -747,17 +763,20 @@ impl<'a> Generator<'a> {
                                         let others = members
                                             .iter()
                                             .filter(|(n, _)| *n != p.name)
-                                            .map(|(n, _)| field_ident(n));
+                                            .map(is_set);
                                         let zero = zero_value(&k).expect("zeroable");
                                         ser_body.push(quote!(
                                             if let Some(x) = &self.#field { #s }
-                                            else if #(self.#others.is_some())||* { #zero }
+                                            else if #(#others)||* { #zero }
                                         ));
                                     }
                                     Some(members) => {
-                                        let names = members.iter().map(|(n, _)| field_ident(n));
+                                        let values = members
+                                            .iter()
+                                            .filter(|(_, k)| !matches!(k, Kind::True))
+                                            .map(is_set);
                                         ser_body.push(quote!(
-                                            if #(self.#names.is_some())&&* {
+                                            if #(#values)&&* {
                                                 if let Some(x) = &self.#field { #s }
                                             }
                                         ));
@@ -1303,10 +1322,6 @@ fn split_full(full: &str) -> (Vec<String>, String) {
 
 /// A field name as a Rust identifier: keywords become raw identifiers, and the few
 /// that cannot be raw (`self`) get Telethon's `is_` prefix.
-fn is_true_kind(k: &Kind) -> bool {
-    matches!(k, Kind::True)
-}
-
 /// Code writing the zero value of `k` to `buf`, for the types that have one.
 fn zero_value(k: &Kind) -> Option<TokenStream> {
     Some(match k {

@@ -2699,8 +2699,12 @@ pub mod account {
         /// `message_channels:flags.4?true`
         pub message_channels: bool,
         /// `files:flags.5?true`
+        ///
+        /// Shares its flag bit with `file_max_size`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub files: bool,
         /// `file_max_size:flags.5?long`
+        ///
+        /// Shares its flag bit with `files`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub file_max_size: Option<i64>,
     }
     impl crate::Identifiable for InitTakeoutSession {
@@ -2725,15 +2729,14 @@ pub mod account {
             if self.message_channels {
                 flags_flags |= 0x00000010_u32;
             }
-            if self.files {
-                flags_flags |= 0x00000020_u32;
-            }
-            if self.file_max_size.is_some() {
+            if self.files || self.file_max_size.is_some() {
                 flags_flags |= 0x00000020_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
             if let Some(x) = &self.file_max_size {
                 crate::Serializable::serialize(x, buf);
+            } else if self.files {
+                crate::Serializable::serialize(&0i64, buf);
             }
         }
     }
@@ -8194,11 +8197,11 @@ pub mod auth {
         pub credential: crate::enums::InputPasskeyCredential,
         /// `from_dc_id:flags.0?int`
         ///
-        /// Shares its flag bit with `from_auth_key_id`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `from_auth_key_id`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub from_dc_id: Option<i32>,
         /// `from_auth_key_id:flags.0?long`
         ///
-        /// Shares its flag bit with `from_dc_id`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `from_dc_id`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub from_auth_key_id: Option<i64>,
     }
     impl crate::Identifiable for FinishPasskeyLogin {
@@ -10878,11 +10881,11 @@ pub mod channels {
         pub about: String,
         /// `geo_point:flags.2?InputGeoPoint`
         ///
-        /// Shares its flag bit with `address`: sent only when all of them are set.
+        /// Shares its flag bit with `address`: sent only when every value among them is set (a flag among them then reads as set).
         pub geo_point: Option<crate::enums::InputGeoPoint>,
         /// `address:flags.2?string`
         ///
-        /// Shares its flag bit with `geo_point`: sent only when all of them are set.
+        /// Shares its flag bit with `geo_point`: sent only when every value among them is set (a flag among them then reads as set).
         pub address: Option<String>,
         /// `ttl_period:flags.4?int`
         pub ttl_period: Option<i32>,
@@ -25362,15 +25365,15 @@ pub mod messages {
     pub struct RequestUrlAuth {
         /// `peer:flags.1?InputPeer`
         ///
-        /// Shares its flag bit with `msg_id`, `button_id`: sent only when all of them are set.
+        /// Shares its flag bit with `msg_id`, `button_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub peer: Option<crate::enums::InputPeer>,
         /// `msg_id:flags.1?int`
         ///
-        /// Shares its flag bit with `peer`, `button_id`: sent only when all of them are set.
+        /// Shares its flag bit with `peer`, `button_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub msg_id: Option<i32>,
         /// `button_id:flags.1?int`
         ///
-        /// Shares its flag bit with `peer`, `msg_id`: sent only when all of them are set.
+        /// Shares its flag bit with `peer`, `msg_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub button_id: Option<i32>,
         /// `url:flags.2?string`
         pub url: Option<String>,
@@ -25484,15 +25487,15 @@ pub mod messages {
         pub share_phone_number: bool,
         /// `peer:flags.1?InputPeer`
         ///
-        /// Shares its flag bit with `msg_id`, `button_id`: sent only when all of them are set.
+        /// Shares its flag bit with `msg_id`, `button_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub peer: Option<crate::enums::InputPeer>,
         /// `msg_id:flags.1?int`
         ///
-        /// Shares its flag bit with `peer`, `button_id`: sent only when all of them are set.
+        /// Shares its flag bit with `peer`, `button_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub msg_id: Option<i32>,
         /// `button_id:flags.1?int`
         ///
-        /// Shares its flag bit with `peer`, `msg_id`: sent only when all of them are set.
+        /// Shares its flag bit with `peer`, `msg_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub button_id: Option<i32>,
         /// `url:flags.2?string`
         pub url: Option<String>,
@@ -26765,11 +26768,11 @@ pub mod messages {
         pub admin_id: crate::enums::InputUser,
         /// `offset_date:flags.2?int`
         ///
-        /// Shares its flag bit with `offset_link`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `offset_link`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub offset_date: Option<i32>,
         /// `offset_link:flags.2?string`
         ///
-        /// Shares its flag bit with `offset_date`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `offset_date`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub offset_link: Option<String>,
         /// `limit:int`
         pub limit: i32,
@@ -28207,11 +28210,11 @@ pub mod messages {
     pub struct TranslateText {
         /// `peer:flags.0?InputPeer`
         ///
-        /// Shares its flag bit with `id`: sent only when all of them are set.
+        /// Shares its flag bit with `id`: sent only when every value among them is set (a flag among them then reads as set).
         pub peer: Option<crate::enums::InputPeer>,
         /// `id:flags.0?Vector<int>`
         ///
-        /// Shares its flag bit with `peer`: sent only when all of them are set.
+        /// Shares its flag bit with `peer`: sent only when every value among them is set (a flag among them then reads as set).
         pub id: Option<Vec<i32>>,
         /// `text:flags.1?Vector<TextWithEntities>`
         pub text: Option<Vec<crate::enums::TextWithEntities>>,
@@ -34281,11 +34284,11 @@ pub mod messages {
     pub struct TranslateRichMessage {
         /// `peer:flags.0?InputPeer`
         ///
-        /// Shares its flag bit with `id`: sent only when all of them are set.
+        /// Shares its flag bit with `id`: sent only when every value among them is set (a flag among them then reads as set).
         pub peer: Option<crate::enums::InputPeer>,
         /// `id:flags.0?Vector<int>`
         ///
-        /// Shares its flag bit with `peer`: sent only when all of them are set.
+        /// Shares its flag bit with `peer`: sent only when every value among them is set (a flag among them then reads as set).
         pub id: Option<Vec<i32>>,
         /// `text:flags.1?Vector<InputRichMessage>`
         pub text: Option<Vec<crate::enums::InputRichMessage>>,
@@ -36204,11 +36207,11 @@ pub mod payments {
         pub peer: crate::enums::InputPeer,
         /// `offset_date:flags.2?int`
         ///
-        /// Shares its flag bit with `offset_link`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `offset_link`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub offset_date: Option<i32>,
         /// `offset_link:flags.2?string`
         ///
-        /// Shares its flag bit with `offset_date`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `offset_date`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub offset_link: Option<String>,
         /// `limit:int`
         pub limit: i32,
@@ -39158,11 +39161,11 @@ pub mod phone {
         pub invite_hash: Option<String>,
         /// `public_key:flags.3?int256`
         ///
-        /// Shares its flag bit with `block`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `block`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub public_key: Option<[u8; 32]>,
         /// `block:flags.3?bytes`
         ///
-        /// Shares its flag bit with `public_key`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `public_key`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub block: Option<Vec<u8>>,
         /// `params:DataJSON`
         pub params: crate::enums::DataJSON,
@@ -39718,12 +39721,16 @@ pub mod phone {
         /// `start:flags.0?true`
         pub start: bool,
         /// `video:flags.2?true`
+        ///
+        /// Shares its flag bit with `video_portrait`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub video: bool,
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
         /// `title:flags.1?string`
         pub title: Option<String>,
         /// `video_portrait:flags.2?Bool`
+        ///
+        /// Shares its flag bit with `video`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub video_portrait: Option<bool>,
     }
     impl crate::Identifiable for ToggleGroupCallRecord {
@@ -39736,14 +39743,11 @@ pub mod phone {
             if self.start {
                 flags_flags |= 0x00000001_u32;
             }
-            if self.video {
+            if self.video || self.video_portrait.is_some() {
                 flags_flags |= 0x00000004_u32;
             }
             if self.title.is_some() {
                 flags_flags |= 0x00000002_u32;
-            }
-            if self.video_portrait.is_some() {
-                flags_flags |= 0x00000004_u32;
             }
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.call, buf);
@@ -39752,6 +39756,8 @@ pub mod phone {
             }
             if let Some(x) = &self.video_portrait {
                 crate::Serializable::serialize(x, buf);
+            } else if self.video {
+                crate::Serializable::serialize(&false, buf);
             }
         }
     }
@@ -40417,20 +40423,22 @@ pub mod phone {
         /// `video_stopped:flags.2?true`
         pub video_stopped: bool,
         /// `join:flags.3?true`
+        ///
+        /// Shares its flag bit with `public_key`, `block`, `params`: sent only when every value among them is set (a flag among them then reads as set).
         pub join: bool,
         /// `random_id:int`
         pub random_id: i32,
         /// `public_key:flags.3?int256`
         ///
-        /// Shares its flag bit with `block`, `params`: sent only when all of them are set.
+        /// Shares its flag bit with `join`, `block`, `params`: sent only when every value among them is set (a flag among them then reads as set).
         pub public_key: Option<[u8; 32]>,
         /// `block:flags.3?bytes`
         ///
-        /// Shares its flag bit with `public_key`, `params`: sent only when all of them are set.
+        /// Shares its flag bit with `join`, `public_key`, `params`: sent only when every value among them is set (a flag among them then reads as set).
         pub block: Option<Vec<u8>>,
         /// `params:flags.3?DataJSON`
         ///
-        /// Shares its flag bit with `public_key`, `block`: sent only when all of them are set.
+        /// Shares its flag bit with `join`, `public_key`, `block`: sent only when every value among them is set (a flag among them then reads as set).
         pub params: Option<crate::enums::DataJSON>,
     }
     impl crate::Identifiable for CreateConferenceCall {
@@ -40445,9 +40453,6 @@ pub mod phone {
             }
             if self.video_stopped {
                 flags_flags |= 0x00000004_u32;
-            }
-            if self.join {
-                flags_flags |= 0x00000008_u32;
             }
             if self.public_key.is_some() && self.block.is_some() && self.params.is_some()
             {
@@ -43162,11 +43167,11 @@ pub mod stories {
         pub period: Option<i32>,
         /// `fwd_from_id:flags.6?InputPeer`
         ///
-        /// Shares its flag bit with `fwd_from_story`: sent only when all of them are set.
+        /// Shares its flag bit with `fwd_from_story`: sent only when every value among them is set (a flag among them then reads as set).
         pub fwd_from_id: Option<crate::enums::InputPeer>,
         /// `fwd_from_story:flags.6?int`
         ///
-        /// Shares its flag bit with `fwd_from_id`: sent only when all of them are set.
+        /// Shares its flag bit with `fwd_from_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub fwd_from_story: Option<i32>,
         /// `albums:flags.8?Vector<int>`
         pub albums: Option<Vec<i32>>,
@@ -43448,11 +43453,11 @@ pub mod stories {
         pub media_areas: Option<Vec<crate::enums::MediaArea>>,
         /// `caption:flags.1?string`
         ///
-        /// Shares its flag bit with `entities`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `entities`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub caption: Option<String>,
         /// `entities:flags.1?Vector<MessageEntity>`
         ///
-        /// Shares its flag bit with `caption`: when any of them is set, the unset ones are sent as zero.
+        /// Shares its flag bit with `caption`: when any of them is set, all are sent (unset values as zero, flags as set).
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
         /// `privacy_rules:flags.2?Vector<InputPrivacyRule>`
         pub privacy_rules: Option<Vec<crate::enums::InputPrivacyRule>>,
