@@ -368,19 +368,22 @@ impl StoredChat {
                 reactions: None,
                 ttl_period: None,
             }),
-            None => enums::Message::from(types::Message {
-                out: m.from == viewer,
-                post,
-                id: m.id,
-                from_id: if post { None } else { from_id },
-                peer_id: self.peer(),
-                date: m.date,
-                message: m.text.clone(),
-                // views and forwards share one flag bit: both or neither.
-                views: post.then(|| crate::stats::post_views(self, m.id)),
-                forwards: post.then(|| crate::stats::post_views(self, m.id) / 50),
-                ..crate::world::empty_message()
-            }),
+            None => {
+                let views = post.then(|| crate::stats::post_views(self, m.id));
+                enums::Message::from(types::Message {
+                    out: m.from == viewer,
+                    post,
+                    id: m.id,
+                    from_id: if post { None } else { from_id },
+                    peer_id: self.peer(),
+                    date: m.date,
+                    message: m.text.clone(),
+                    // views and forwards share one flag bit: both or neither.
+                    views,
+                    forwards: views.map(|v| v / 50),
+                    ..crate::world::empty_message()
+                })
+            }
         }
     }
 

@@ -406,6 +406,12 @@ pub fn banned_rights<'a>(
     Ok(r)
 }
 
+/// The most synthetic members one chat may get (ten times the largest
+/// benchmark world).
+pub const MAX_SYNTHETIC_MEMBERS: usize = 1_000_000;
+/// The most posts, and the most topics, one chat may get (dates stay in range).
+pub const MAX_POSTS: usize = 10_000;
+
 /// Adds the chat `spec` describes to `world`; `default_creator` is used when it
 /// names none. Errors say what is wrong (an unknown username, a taken one, a
 /// role a basic group cannot have).
@@ -426,6 +432,16 @@ pub(crate) fn apply(
             })
             .map(|a| a.id)
     };
+    // Bounds that keep a fixture from exhausting memory or overflowing dates.
+    if spec.synthetic_members > MAX_SYNTHETIC_MEMBERS {
+        return Err(format!(
+            "synthetic_members: {} is over {MAX_SYNTHETIC_MEMBERS}",
+            spec.synthetic_members
+        ));
+    }
+    if spec.posts > MAX_POSTS || spec.topics.len() > MAX_POSTS {
+        return Err(format!("posts and topics: at most {MAX_POSTS} each"));
+    }
     let creator = match &spec.creator {
         Some(name) => {
             by_username(world, name).ok_or_else(|| format!("creator: no account @{name}"))?

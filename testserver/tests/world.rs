@@ -598,6 +598,24 @@ async fn fixture_and_builder_errors_name_the_problem() {
     assert!(e.contains("chats[0].type"), "{e}");
     let e = bad(r#"{"chats": [{"title": "x", "colour": 1}]}"#).unwrap();
     assert!(e.contains("colour"), "{e}");
+    // Sizes a fixture may not ask for fail at start, naming the key.
+    let e = TestServer::builder()
+        .fixture_json(r#"{"chats": [{"type": "channel", "title": "x", "posts": 100000000}]}"#)
+        .unwrap()
+        .start()
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("chats[0]") && e.contains("posts"), "{e}");
+    let e = TestServer::builder()
+        .chat(ChatSpec::new(ChatKind::Supergroup, "Huge").synthetic_members(50_000_000))
+        .start()
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("synthetic_members"), "{e}");
     // Names that only the world can check fail at start.
     let e = TestServer::builder()
         .fixture_json(r#"{"chats": [{"type": "group", "title": "x", "creator": "nobody_here"}]}"#)
@@ -647,9 +665,8 @@ async fn a_builder_chat_and_the_hundred_thousand_fixture() {
         .await
         .unwrap();
     let mut grace = sign_in(&server, "15550107001", 3).await;
-    let (news, ch) = resolve(&mut grace, "builder_news").await.unwrap();
+    let (_, ch) = resolve(&mut grace, "builder_news").await.unwrap();
     assert!(ch.broadcast && !ch.creator);
-    let _ = news;
     assert_eq!(
         server.participant_role("builder_news", server.user().unwrap().id),
         Some("creator")
