@@ -6,7 +6,7 @@ use ferrogram_tl_types::{enums, functions, types};
 use crate::{Client, InvocationError};
 
 /// Something that names a peer, as Telethon accepts it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum PeerRef {
     /// `"me"`, `"@username"`, `"username"`, `t.me/...` links, `tg://resolve?domain=`,
     /// joinchat links (`t.me/+HASH`, `t.me/joinchat/HASH`), a phone number
@@ -16,6 +16,21 @@ pub enum PeerRef {
     Id(i64),
     /// A peer already in hand.
     Input(enums::InputPeer),
+}
+
+/// Equal when they name a peer the same way (`"@a"` and `"a"` differ); peers in
+/// hand compare by their TL encoding, which for `InputPeer` is equality of every
+/// field (the TL types derive `PartialEq` only with their `partial-eq` feature).
+impl PartialEq for PeerRef {
+    fn eq(&self, other: &Self) -> bool {
+        use ferrogram_tl_types::Serializable;
+        match (self, other) {
+            (Self::Text(a), Self::Text(b)) => a == b,
+            (Self::Id(a), Self::Id(b)) => a == b,
+            (Self::Input(a), Self::Input(b)) => a.to_bytes() == b.to_bytes(),
+            _ => false,
+        }
+    }
 }
 
 impl From<&str> for PeerRef {

@@ -265,6 +265,25 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Reads one value of any [`Deserializable`] type.
+    #[inline]
+    pub fn read<T: Deserializable>(&mut self) -> Result<T, DeserializeError> {
+        T::deserialize(self)
+    }
+
+    /// Reads one value if `present` (a conditional field whose flag bit is set).
+    #[inline]
+    pub fn read_if<T: Deserializable>(
+        &mut self,
+        present: bool,
+    ) -> Result<Option<T>, DeserializeError> {
+        if present {
+            T::deserialize(self).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// Reads the id of a boxed vector, failing if it is something else.
     #[inline]
     pub fn read_vector_id(&mut self) -> Result<(), DeserializeError> {
@@ -323,6 +342,12 @@ impl<'a> Reader<'a> {
 
 /// A value that can be read from TL's binary form.
 pub trait Deserializable: Sized {
+    /// The fewest bytes one encoded value takes. Vector decoding refuses a count
+    /// whose elements could not fit in the input left, so a hostile count cannot
+    /// allocate more than the input's size allows. Every boxed value starts with a
+    /// four-byte constructor id, hence the default.
+    const MIN_SIZE: usize = 4;
+
     /// Reads one value, advancing `r`.
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError>;
 
@@ -337,6 +362,9 @@ pub trait Deserializable: Sized {
 
 /// A constructor read without its id (inside bare vectors and `%T` fields).
 pub trait BareDeserializable: Sized {
+    /// The fewest bytes the fields take (without the constructor id).
+    const MIN_BARE_SIZE: usize = 0;
+
     /// Reads the fields, the constructor id having been read or implied already.
     fn deserialize_bare(r: &mut Reader<'_>) -> Result<Self, DeserializeError>;
 }
@@ -356,6 +384,7 @@ impl Deserializable for u32 {
 }
 
 impl Deserializable for i64 {
+    const MIN_SIZE: usize = 8;
     #[inline]
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
         r.read_i64()
@@ -363,6 +392,7 @@ impl Deserializable for i64 {
 }
 
 impl Deserializable for f64 {
+    const MIN_SIZE: usize = 8;
     #[inline]
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
         r.read_f64()
@@ -384,28 +414,74 @@ impl Deserializable for String {
 }
 
 impl<const N: usize> Deserializable for [u8; N] {
+    const MIN_SIZE: usize = N;
     #[inline]
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
         r.array()
     }
 }
 
-/// A boxed `Vector t`. Each element is at least four bytes in every vector a
-/// function returns, which bounds the count.
+/// TL `bytes`: a length prefix, the data and padding (not a vector of bytes: TL
+/// has no byte type).
+impl Deserializable for Vec<u8> {
+    #[inline]
+    fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
+        r.read_bytes()
+    }
+}
+
+/// A boxed `Vector t`: the vector id, then a bare vector.
 impl<T: Deserializable> Deserializable for Vec<T> {
+    const MIN_SIZE: usize = 8;
+
+    #[inline]
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
         r.read_vector_id()?;
-        let n = r.read_count(4)?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(T::deserialize(r)?);
-        }
-        Ok(v)
+        read_items(r)
     }
+}
+
+/// A bare `vector t` of boxed (or primitive) elements: the count, then each
+/// element. The count is bounded by `T::MIN_SIZE` and the input left.
+pub fn read_items<T: Deserializable>(r: &mut Reader<'_>) -> Result<Vec<T>, DeserializeError> {
+    let n = r.read_count(T::MIN_SIZE)?;
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        v.push(T::deserialize(r)?);
+    }
+    Ok(v)
+}
+
+/// Decodes a constructor's fields and wraps them in `wrap` (an enum variant
+/// holding a `Box<T>`). A function of its own, so that a decode's stack frame stays
+/// small even in unoptimised builds: a `match` over hundreds of constructors that
+/// held each one's value would need megabytes there, per nesting level.
+#[inline]
+pub fn decode_boxed<T: BareDeserializable, E>(
+    r: &mut Reader<'_>,
+    wrap: fn(Box<T>) -> E,
+) -> Result<E, DeserializeError> {
+    T::deserialize_bare(r).map(|x| wrap(Box::new(x)))
+}
+
+/// A vector of bare constructors (`vector<%T>`, `Vector<%T>` after its id): the
+/// count, then each element's fields without an id.
+pub fn read_bare_items<T: BareDeserializable + crate::Identifiable>(
+    r: &mut Reader<'_>,
+) -> Result<Vec<T>, DeserializeError> {
+    let n = r.read_count(T::MIN_BARE_SIZE)?;
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        v.push(T::deserialize_bare(r).map_err(|e| e.in_constructor(T::CONSTRUCTOR_ID))?);
+    }
+    Ok(v)
 }
 
 /// Every constructor and function struct: its id (which must match), then its fields.
 impl<T: crate::Identifiable + BareDeserializable> Deserializable for T {
+    const MIN_SIZE: usize = 4 + T::MIN_BARE_SIZE;
+
+    #[inline]
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
         let start = r.position();
         let id = r.read_u32()?;

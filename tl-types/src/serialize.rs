@@ -7,11 +7,24 @@ pub const BOOL_TRUE_ID: u32 = 0x997275b5;
 /// The constructor id of `boolFalse`.
 pub const BOOL_FALSE_ID: u32 = 0xbc799737;
 
+/// The longest `string` or `bytes` TL can encode: its length prefix has 24 bits
+/// (16 MiB − 1).
+pub const MAX_BYTES_LEN: usize = (1 << 24) - 1;
+
 /// A value that can be written in TL's binary form.
 ///
 /// Boxed values (enums, constructor structs, functions) write their constructor id
 /// first; primitives write their plain encoding. Writing appends to `buf` and never
 /// allocates per field beyond growing `buf`.
+///
+/// Writing is infallible by design: every value of these types has an encoding,
+/// except a `string` or `bytes` longer than [`MAX_BYTES_LEN`], which TL cannot
+/// express. Such a value panics in [`write_bytes`] rather than being truncated
+/// (silent data loss) or making every one of thousands of generated writers return
+/// a `Result` that only this case could fill. Code that puts data it does not
+/// control into a request checks the length first (`ferrogram-client` refuses such
+/// a request with a typed error before encoding it); MTProto's own packets are far
+/// smaller than the limit.
 pub trait Serializable {
     /// Appends the TL encoding of `self` to `buf`.
     fn serialize(&self, buf: &mut Vec<u8>);
@@ -90,14 +103,47 @@ impl Serializable for String {
     }
 }
 
+/// TL `bytes`: a length prefix, the data and padding (not a vector of bytes: TL
+/// has no byte type).
+impl Serializable for Vec<u8> {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        write_bytes(buf, self);
+    }
+}
+
 /// A boxed `Vector t`: the vector id, the count, then each element.
 impl<T: Serializable> Serializable for Vec<T> {
+    #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         buf.extend_from_slice(&VECTOR_ID.to_le_bytes());
-        write_len(buf, self.len());
-        for item in self {
-            item.serialize(buf);
-        }
+        write_items(buf, self);
+    }
+}
+
+/// A conditional field: its value if present, nothing if not (its flag bit says
+/// which).
+#[inline]
+pub fn write_some<T: Serializable>(buf: &mut Vec<u8>, value: &Option<T>) {
+    if let Some(x) = value {
+        x.serialize(buf);
+    }
+}
+
+/// A bare `vector t` of boxed (or primitive) elements: the count, then each element.
+pub fn write_items<T: Serializable>(buf: &mut Vec<u8>, items: &[T]) {
+    write_len(buf, items.len());
+    for item in items {
+        item.serialize(buf);
+    }
+}
+
+/// A vector of bare constructors (`vector<%T>`, `Vector<%T>` after its id): the
+/// count, then each element's fields without an id.
+pub fn write_bare_items<T: BareSerializable>(buf: &mut Vec<u8>, items: &[T]) {
+    write_len(buf, items.len());
+    for item in items {
+        item.serialize_bare(buf);
     }
 }
 
@@ -124,8 +170,9 @@ pub fn write_len(buf: &mut Vec<u8>, len: usize) {
 /// multiple of four.
 ///
 /// # Panics
-/// If `data` is 16 MiB or longer, which TL cannot encode. MTProto packets are far
-/// smaller, so this is a programming error, not something input can cause.
+/// If `data` is longer than [`MAX_BYTES_LEN`], which TL cannot encode: callers
+/// check lengths of data they do not control before encoding (see
+/// [`Serializable`]).
 #[inline]
 pub fn write_bytes(buf: &mut Vec<u8>, data: &[u8]) {
     let len = data.len();
@@ -134,7 +181,7 @@ pub fn write_bytes(buf: &mut Vec<u8>, data: &[u8]) {
         1
     } else {
         assert!(
-            len < 1 << 24,
+            len <= MAX_BYTES_LEN,
             "TL bytes of {len} bytes exceed the 16 MiB limit"
         );
         buf.extend_from_slice(&[254, len as u8, (len >> 8) as u8, (len >> 16) as u8]);

@@ -12,6 +12,19 @@ use std::path::Path;
 /// A variant whose struct is estimated larger than this is boxed in its enum.
 const INLINE_LIMIT: usize = 32;
 
+/// Whether generated coding functions are `#[inline]`: then a crate using the
+/// types compiles only the (de)serializers it calls, and `ferrogram-tl-types`
+/// itself compiles none it does not use.
+const INLINE_CODECS: bool = true;
+
+fn inline_attr() -> TokenStream {
+    if INLINE_CODECS {
+        quote!(#[inline])
+    } else {
+        quote!()
+    }
+}
+
 /// Constructors that TL maps onto Rust primitives instead of generating.
 const BUILTIN_CONSTRUCTORS: &[&str] = &["boolFalse", "boolTrue", "true", "vector"];
 
@@ -247,8 +260,10 @@ impl<'a> Generator<'a> {
         if walk.is_empty() {
             return quote!(impl crate::Peers for #ident {});
         }
+        let inline = inline_attr();
         quote! {
             impl crate::Peers for #ident {
+                #inline
                 fn collect_peers<'a>(
                     &'a self,
                     users: &mut Vec<&'a crate::enums::User>,
@@ -269,7 +284,8 @@ impl<'a> Generator<'a> {
         variants: &[Ident],
         ident: &Ident,
     ) -> TokenStream {
-        let sig = quote!(fn collect_peers<'a>(
+        let inline = inline_attr();
+        let sig = quote!(#inline fn collect_peers<'a>(
             &'a self,
             users: &mut Vec<&'a crate::enums::User>,
             chats: &mut Vec<&'a crate::enums::Chat>,
@@ -506,25 +522,42 @@ impl<'a> Generator<'a> {
 
     // ----- coding ---------------------------------------------------------------
 
+    /// Whether values of `k` are coded through the `Serializable` and
+    /// `Deserializable` traits (everything but bare constructors, `true` and
+    /// vectors holding those or bare vectors).
+    fn plain(k: &Kind) -> bool {
+        match k {
+            Kind::True | Kind::BareCtor(_) | Kind::Vector { bare: true, .. } => false,
+            Kind::Vector { bare: false, inner } => Self::plain(inner),
+            _ => true,
+        }
+    }
+
     /// Statements writing the value behind the reference expression `v`.
     fn ser(&self, k: &Kind, v: TokenStream) -> TokenStream {
         match k {
             Kind::True => quote!(),
-            Kind::Bytes => quote!(crate::serialize::write_bytes(buf, #v);),
             Kind::BareCtor(_) => quote!(crate::BareSerializable::serialize_bare(#v, buf);),
+            _ if Self::plain(k) => quote!(crate::Serializable::serialize(#v, buf);),
             Kind::Vector { bare, inner } => {
                 let id = if *bare {
                     quote!()
                 } else {
                     quote!(crate::Serializable::serialize(&crate::serialize::VECTOR_ID, buf);)
                 };
-                let each = self.ser(inner, quote!(x));
-                quote!({
-                    let v = #v;
-                    #id
-                    crate::serialize::write_len(buf, v.len());
-                    for x in v.iter() { #each }
-                })
+                if Self::plain(inner) {
+                    quote!(#id crate::serialize::write_items(buf, #v);)
+                } else if let Kind::BareCtor(_) = **inner {
+                    quote!(#id crate::serialize::write_bare_items(buf, #v);)
+                } else {
+                    let each = self.ser(inner, quote!(x));
+                    quote!({
+                        let v = #v;
+                        #id
+                        crate::serialize::write_len(buf, v.len());
+                        for x in v.iter() { #each }
+                    })
+                }
             }
             _ => quote!(crate::Serializable::serialize(#v, buf);),
         }
@@ -542,30 +575,42 @@ impl<'a> Generator<'a> {
             Kind::Bytes => quote!(r.read_bytes()?),
             Kind::Int128 => quote!(r.read_int128()?),
             Kind::Int256 => quote!(r.read_int256()?),
+            _ if Self::plain(k) => {
+                let ty = self.rust_type(k);
+                quote!(r.read::<#ty>()?)
+            }
             Kind::Vector { bare, inner } => {
                 let id = if *bare {
                     quote!()
                 } else {
                     quote!(r.read_vector_id()?;)
                 };
-                let min = Literal::usize_unsuffixed(self.min_size(inner));
-                let each = self.de(inner);
-                quote!({
-                    #id
-                    let n = r.read_count(#min)?;
-                    let mut v = Vec::with_capacity(n);
-                    for _ in 0..n { v.push(#each); }
-                    v
-                })
-            }
-            Kind::Generic(_) | Kind::Enum(_) => {
-                let ty = self.rust_type(k);
-                quote!(<#ty as crate::Deserializable>::deserialize(r)?)
+                if Self::plain(inner) {
+                    let ty = self.rust_type(inner);
+                    quote!({ #id crate::deserialize::read_items::<#ty>(r)? })
+                } else if let Kind::BareCtor(i) = **inner {
+                    let ty = self.struct_path(i);
+                    quote!({ #id crate::deserialize::read_bare_items::<#ty>(r)? })
+                } else {
+                    let min = Literal::usize_unsuffixed(self.min_size(inner));
+                    let each = self.de(inner);
+                    quote!({
+                        #id
+                        let n = r.read_count(#min)?;
+                        let mut v = Vec::with_capacity(n);
+                        for _ in 0..n { v.push(#each); }
+                        v
+                    })
+                }
             }
             Kind::BareCtor(i) => {
                 let ty = self.struct_path(*i);
                 let id = hex(self.defs[*i].def.id);
                 quote!(<#ty as crate::BareDeserializable>::deserialize_bare(r).map_err(|e| e.in_constructor(#id))?)
+            }
+            _ => {
+                let ty = self.rust_type(k);
+                quote!(r.read::<#ty>()?)
             }
         }
     }
@@ -608,6 +653,8 @@ impl<'a> Generator<'a> {
         let mut ser_body = Vec::new();
         let mut de_body = Vec::new();
         let mut field_names = Vec::new();
+        // For `new`: each field, its type, and whether `new` takes it.
+        let mut ctor_fields: Vec<(Ident, TokenStream, bool)> = Vec::new();
         let mut canon = Vec::new();
 
         // Which flags words have dependents.
@@ -670,27 +717,30 @@ impl<'a> Generator<'a> {
                         .filter_map(|q| match &q.kind {
                             ParameterKind::Normal { ty, flag: Some(f) } if f.name == p.name => {
                                 let field = field_ident(&q.name);
-                                let bit = hex(1u32 << f.index);
-                                Some(if let Some(members) = group_of(&q.name, &f.name, f.index) {
-                                    // Once per group: its first member decides.
-                                    if members[0].0 != q.name {
-                                        return None;
-                                    }
-                                    if all_zeroable(members) {
-                                        let any = members.iter().map(is_set);
-                                        quote!(if #(#any)||* { #var |= #bit; })
+                                let shift = Literal::u32_unsuffixed(f.index);
+                                // Branch-free (`|`, `&`, shifts): less for the compiler to check.
+                                let cond =
+                                    if let Some(members) = group_of(&q.name, &f.name, f.index) {
+                                        // Once per group: its first member decides.
+                                        if members[0].0 != q.name {
+                                            return None;
+                                        }
+                                        if all_zeroable(members) {
+                                            let any = members.iter().map(is_set);
+                                            quote!(#(#any)|*)
+                                        } else {
+                                            let values = members
+                                                .iter()
+                                                .filter(|(_, k)| !matches!(k, Kind::True))
+                                                .map(is_set);
+                                            quote!(#(#values)&*)
+                                        }
+                                    } else if ty.name == "true" && ty.namespace.is_empty() {
+                                        quote!(self.#field)
                                     } else {
-                                        let values = members
-                                            .iter()
-                                            .filter(|(_, k)| !matches!(k, Kind::True))
-                                            .map(is_set);
-                                        quote!(if #(#values)&&* { #var |= #bit; })
-                                    }
-                                } else if ty.name == "true" && ty.namespace.is_empty() {
-                                    quote!(if self.#field { #var |= #bit; })
-                                } else {
-                                    quote!(if self.#field.is_some() { #var |= #bit; })
-                                })
+                                        quote!(self.#field.is_some())
+                                    };
+                                Some(quote!(u32::from(#cond) << #shift))
                             }
                             _ => None,
                         })
@@ -698,7 +748,7 @@ impl<'a> Generator<'a> {
                     if deps.is_empty() {
                         flag_setup.push(quote!(let #var: u32 = 0;));
                     } else {
-                        flag_setup.push(quote!(let mut #var: u32 = 0; #(#deps)*));
+                        flag_setup.push(quote!(let #var: u32 = #(#deps)|*;));
                     }
                     ser_body.push(quote!(crate::Serializable::serialize(&#var, buf);));
                     if used_flags.contains(p.name.as_str()) {
@@ -740,8 +790,17 @@ impl<'a> Generator<'a> {
                         (Some(_), false) => quote!(Option<#base>),
                         _ => base,
                     };
-                    fields.push(quote!(#(#[doc = #field_doc])* pub #field: #rty,));
+                    let serde_rename = if field.to_string().trim_start_matches("r#") != p.name {
+                        let name = &p.name;
+                        quote!(#[cfg_attr(feature = "serde", serde(rename = #name))])
+                    } else {
+                        quote!()
+                    };
+                    fields.push(quote!(#(#[doc = #field_doc])* #serde_rename pub #field: #rty,));
                     field_names.push(field.clone());
+                    let required = flag.is_none()
+                        && matches!(k, Kind::Enum(_) | Kind::BareCtor(_) | Kind::Generic(_));
+                    ctor_fields.push((field.clone(), rty.clone(), required));
                     canon.push(
                         quote!(crate::CanonicalJson::write_canonical_json(&self.#field, out);),
                     );
@@ -781,12 +840,22 @@ impl<'a> Generator<'a> {
                                             }
                                         ));
                                     }
+                                    None if Self::plain(&k) => {
+                                        ser_body.push(quote!(crate::serialize::write_some(buf, &self.#field);));
+                                    }
                                     None => {
                                         ser_body.push(quote!(if let Some(x) = &self.#field { #s }));
                                     }
                                 }
-                                let de = self.de(&k);
-                                de_body.push(quote!(let #field = if #var & #bit != 0 { Some(#de) } else { None };));
+                                if Self::plain(&k) {
+                                    let ty = self.rust_type(&k);
+                                    de_body.push(
+                                        quote!(let #field = r.read_if::<#ty>(#var & #bit != 0)?;),
+                                    );
+                                } else {
+                                    let de = self.de(&k);
+                                    de_body.push(quote!(let #field = if #var & #bit != 0 { Some(#de) } else { None };));
+                                }
                             }
                         }
                     }
@@ -858,16 +927,28 @@ impl<'a> Generator<'a> {
             ),
         });
         let derives = if defaultable {
-            quote!(#[derive(Clone, Debug, Default, PartialEq)])
+            quote!(#[derive(Clone, Debug, Default)])
         } else {
-            quote!(#[derive(Clone, Debug, PartialEq)])
+            quote!(#[derive(Clone, Debug)])
         };
+        let inline = inline_attr();
+        let constructor = if defaultable {
+            quote!()
+        } else {
+            self.constructor(def, ident, &gen_decl, &ctor_fields)
+        };
+        let min_bare = Literal::usize_unsuffixed(self.min_bare_size(idx));
         quote! {
             #(#docs)*
             #derives
+            #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
+            #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+            #[cfg_attr(feature = "serde", serde(tag = "_", rename = #tl_name))]
             pub struct #ident #gen_decl {
                 #(#fields)*
             }
+
+            #constructor
 
             impl #gen_decl crate::Identifiable for #ident #gen_decl {
                 const CONSTRUCTOR_ID: u32 = #id;
@@ -875,6 +956,7 @@ impl<'a> Generator<'a> {
             }
 
             impl #ser_bound crate::BareSerializable for #ident #gen_decl {
+                #inline
                 fn serialize_bare(&self, #buf_param: &mut Vec<u8>) {
                     #(#flag_setup)*
                     #(#ser_body)*
@@ -882,6 +964,8 @@ impl<'a> Generator<'a> {
             }
 
             impl #de_bound crate::BareDeserializable for #ident #gen_decl {
+                const MIN_BARE_SIZE: usize = #min_bare;
+                #inline
                 fn deserialize_bare(#r_param: &mut crate::Reader<'_>) -> Result<Self, crate::DeserializeError> {
                     #(#de_body)*
                     Ok(Self { #(#field_names),* })
@@ -901,6 +985,77 @@ impl<'a> Generator<'a> {
 
             #peers
         }
+    }
+
+    /// `new(…)` for a struct that cannot be `Default`: it takes the fields that
+    /// have no natural default (boxed values, bare constructors, generic queries)
+    /// and leaves every other one empty.
+    fn constructor(
+        &self,
+        def: &Definition,
+        ident: &Ident,
+        gen_decl: &TokenStream,
+        fields: &[(Ident, TokenStream, bool)],
+    ) -> TokenStream {
+        let args = fields
+            .iter()
+            .filter(|(_, _, required)| *required)
+            .map(|(f, ty, _)| quote!(#f: #ty));
+        let inits = fields.iter().map(|(f, _, required)| {
+            if *required {
+                quote!(#f)
+            } else {
+                quote!(#f: Default::default())
+            }
+        });
+        let taken: Vec<String> = def
+            .params
+            .iter()
+            .filter(|p| {
+                fields.iter().any(|(f, _, required)| {
+                    *required
+                        && f.to_string().trim_start_matches("r#")
+                            == field_ident(&p.name).to_string().trim_start_matches("r#")
+                })
+            })
+            .map(|p| format!("`{}`", doc_escape(&p.to_string())))
+            .collect();
+        let all_required = fields.iter().all(|(_, _, r)| *r);
+        let rest = if all_required {
+            String::new()
+        } else {
+            format!(
+                " Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `{ident} {{ field: value, ..{ident}::new(…) }}`."
+            )
+        };
+        let doc = format!(" A `{}` from {}.{rest}", def.full_name(), taken.join(", "));
+        quote! {
+            impl #gen_decl #ident #gen_decl {
+                #[doc = #doc]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    }
+
+    /// The fewest bytes constructor `idx`'s fields take on the wire.
+    fn min_bare_size(&self, idx: usize) -> usize {
+        self.defs[idx]
+            .def
+            .params
+            .iter()
+            .map(|p| match &p.kind {
+                ParameterKind::Flags => 4,
+                ParameterKind::Normal { flag: Some(_), .. } => 0,
+                ParameterKind::Normal { ty, flag: None } => match self.field_kind(ty) {
+                    Kind::True => 0,
+                    Kind::BareCtor(i) if i != idx => self.min_bare_size(i),
+                    k => self.min_size(&k),
+                },
+            })
+            .sum()
     }
 
     // ----- files ----------------------------------------------------------------
@@ -1020,49 +1175,61 @@ impl<'a> Generator<'a> {
             let mut ids = Vec::new();
             let mut canon = Vec::new();
             let mut froms = Vec::new();
+            let mut serde_ser = Vec::new();
+            let inline = inline_attr();
             for (&idx, var) in ctors.iter().zip(&variants) {
                 let def = self.defs[idx].def;
                 let id = hex(def.id);
                 let path = self.struct_path(idx);
                 let doc = format!(" `{}`", doc_escape(&tl_line(def)));
+                let tl_name = def.full_name();
+                let rename = quote!(#[cfg_attr(feature = "serde", serde(rename = #tl_name))]);
                 ids.push(quote!(Self::#var { .. } => #id,));
                 if def.params.is_empty() {
-                    decl.push(quote!(#[doc = #doc] #var,));
+                    serde_ser
+                        .push(quote!(Self::#var => serde::Serialize::serialize(&#path {}, s),));
+                    decl.push(quote!(#[doc = #doc] #rename #var,));
                     ser.push(quote!(Self::#var => crate::Serializable::serialize(&#id, buf),));
-                    de.push(quote!(#id => Self::#var,));
+                    de.push(quote!(#id => Ok(Self::#var),));
                     canon.push(quote!(Self::#var => { crate::canonical::open(#id, out); out.push_str("]}"); }));
                     froms.push(quote! {
                         impl From<#path> for #ident {
+                            #inline
                             fn from(_: #path) -> Self { Self::#var }
                         }
                     });
                 } else {
                     let boxed = self.boxed.contains(&idx);
-                    let read = quote!(
-                        <#path as crate::BareDeserializable>::deserialize_bare(r).map_err(|e| e.in_constructor(#id))?
-                    );
                     let (payload, value, deref, wrap) = if boxed {
                         (
                             quote!(Box<#path>),
-                            quote!(Box::new(#read)),
+                            quote!(crate::deserialize::decode_boxed(r, Self::#var)),
                             quote!(&**x),
                             quote!(Box::new(x)),
                         )
                     } else {
-                        (quote!(#path), read, quote!(x), quote!(x))
+                        (
+                            quote!(#path),
+                            quote!(<#path as crate::BareDeserializable>::deserialize_bare(r).map(Self::#var)),
+                            quote!(x),
+                            quote!(x),
+                        )
                     };
-                    decl.push(quote!(#[doc = #doc] #var(#payload),));
+                    serde_ser.push(quote!(Self::#var(x) => serde::Serialize::serialize(x, s),));
+                    decl.push(quote!(#[doc = #doc] #rename #var(#payload),));
                     ser.push(quote!(Self::#var(x) => crate::Serializable::serialize(#deref, buf),));
-                    de.push(quote!(#id => Self::#var(#value),));
+                    de.push(quote!(#id => #value,));
                     canon.push(quote!(Self::#var(x) => crate::CanonicalJson::write_canonical_json(#deref, out),));
                     froms.push(quote! {
                         impl From<#path> for #ident {
+                            #inline
                             fn from(x: #path) -> Self { Self::#var(#wrap) }
                         }
                     });
                     if boxed {
                         froms.push(quote! {
                             impl From<Box<#path>> for #ident {
+                                #inline
                                 fn from(x: Box<#path>) -> Self { Self::#var(x) }
                             }
                         });
@@ -1078,36 +1245,51 @@ impl<'a> Generator<'a> {
                 ns,
                 quote! {
                     #[doc = #doc]
-                    #[derive(Clone, Debug, PartialEq)]
+                    #[derive(Clone, Debug)]
+                    #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
+                    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+                    #[cfg_attr(feature = "serde", serde(tag = "_"))]
                     pub enum #ident {
                         #(#decl)*
                     }
 
                     impl #ident {
                         /// The constructor id of the value held.
+                        #inline
                         pub fn constructor_id(&self) -> u32 {
                             match self { #(#ids)* }
                         }
                     }
 
+                    /// Written as the constructor held, whose `"_"` names it.
+                    #[cfg(feature = "serde")]
+                    impl serde::Serialize for #ident {
+                        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                            match self { #(#serde_ser)* }
+                        }
+                    }
+
                     impl crate::Serializable for #ident {
+                        #inline
                         fn serialize(&self, buf: &mut Vec<u8>) {
                             match self { #(#ser)* }
                         }
                     }
 
                     impl crate::Deserializable for #ident {
+                        #inline
                         fn deserialize(r: &mut crate::Reader<'_>) -> Result<Self, crate::DeserializeError> {
                             let start = r.position();
                             let id = r.read_u32()?;
                             r.enter()?;
-                            let value = match id {
+                            let value: Result<Self, crate::DeserializeError> = match id {
                                 #(#de)*
                                 _ => return Err(r.error_at(
                                     crate::DeserializeErrorKind::UnknownConstructor { id, expected: #full },
                                     start,
                                 )),
                             };
+                            let value = value.map_err(|e| e.in_constructor(id))?;
                             r.leave();
                             Ok(value)
                         }
@@ -1142,6 +1324,8 @@ impl<'a> Generator<'a> {
         let mut names = Vec::new();
         let mut canon = Vec::new();
         let mut peers = Vec::new();
+        let mut debug = Vec::new();
+        let mut serde_ser = Vec::new();
         for (idx, d) in self.defs.iter().enumerate() {
             let def = d.def;
             let mut name: String = def.namespace.iter().map(|n| pascal(n)).collect();
@@ -1170,16 +1354,17 @@ impl<'a> Generator<'a> {
                 "constructor"
             };
             let doc = format!(" The {kind} `{tl}`.");
-            decl.push(quote!(#[doc = #doc] #var(Box<#path>),));
+            decl.push(quote!(#[doc = #doc] #[cfg_attr(feature = "serde", serde(rename = #tl))] #var(Box<#path>),));
             ser.push(quote!(Self::#var(x) => crate::Serializable::serialize(&**x, buf),));
             de.push((
                 def.id,
-                quote!((#id, #tl, |r| Ok(AnyObject::#var(Box::new(
-                    <#path as crate::BareDeserializable>::deserialize_bare(r)?
-                ))))),
+                tl.clone(),
+                quote!(#id => crate::deserialize::decode_boxed(r, AnyObject::#var),),
             ));
             ids.push(quote!(Self::#var(_) => #id,));
             names.push(quote!(Self::#var(_) => #tl,));
+            debug.push(quote!(Self::#var(x) => core::fmt::Debug::fmt(&**x, f),));
+            serde_ser.push(quote!(Self::#var(x) => serde::Serialize::serialize(&**x, s),));
             canon.push(
                 quote!(Self::#var(x) => crate::CanonicalJson::write_canonical_json(&**x, out),),
             );
@@ -1189,10 +1374,15 @@ impl<'a> Generator<'a> {
                 );
             }
         }
-        de.sort_by_key(|(id, _)| *id);
-        de.dedup_by_key(|(id, _)| *id);
-        let n_de = de.len();
-        let de_sorted: Vec<_> = de.into_iter().map(|(_, t)| t).collect();
+        de.sort_by_key(|(id, _, _)| *id);
+        de.dedup_by_key(|(id, _, _)| *id);
+        let n_names = de.len();
+        let table = de.iter().map(|(id, tl, _)| {
+            let id = hex(*id);
+            quote!((#id, #tl))
+        });
+        let arms = de.iter().map(|(_, _, arm)| arm);
+        let inline = inline_attr();
         quote! {
             //! `AnyObject`: any boxed value, decoded by its constructor id.
 
@@ -1200,72 +1390,80 @@ impl<'a> Generator<'a> {
             ///
             /// Use it where the type is not known in advance: logging traffic, a server
             /// decoding requests, fuzzing. Generic functions (`invokeWithLayer`) hold
-            /// their inner query as another `AnyObject`.
-            #[derive(Clone, Debug, PartialEq)]
+            /// their inner query as another `AnyObject`. Its `Debug` output is the
+            /// value held.
+            #[derive(Clone)]
+            #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
+            #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+            #[cfg_attr(feature = "serde", serde(tag = "_"))]
             pub enum AnyObject {
                 #(#decl)*
             }
 
             impl AnyObject {
                 /// The constructor id of the value held.
+                #inline
                 pub fn constructor_id(&self) -> u32 {
                     match self { #(#ids)* }
                 }
 
                 /// The TL name of the value held (`channelParticipantAdmin`,
                 /// `channels.getParticipants`).
+                #inline
                 pub fn name(&self) -> &'static str {
                     match self { #(#names)* }
                 }
 
                 /// Decodes one value spanning all of `bytes`.
+                #inline
                 pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::DeserializeError> {
                     <Self as crate::Deserializable>::from_bytes(bytes)
                 }
 
                 /// Encodes the value.
+                #inline
                 pub fn to_bytes(&self) -> Vec<u8> {
                     crate::Serializable::to_bytes(self)
                 }
             }
 
-            /// Decodes one constructor's fields into an [`AnyObject`].
-            type Decoder = fn(&mut crate::Reader<'_>) -> Result<AnyObject, crate::DeserializeError>;
-
-            /// Every constructor and function by id (sorted), with its TL name and decoder.
-            /// One small function per constructor keeps the stack frame of a decode
-            /// small even in unoptimised builds (a single `match` over thousands of
-            /// arms needs megabytes of stack there, per nesting level).
-            static TABLE: [(u32, &str, Decoder); #n_de] = [#(#de_sorted),*];
-
-            fn lookup(id: u32) -> Option<&'static (u32, &'static str, Decoder)> {
-                TABLE.binary_search_by_key(&id, |(i, _, _)| *i).ok().map(|i| &TABLE[i])
+            impl core::fmt::Debug for AnyObject {
+                #inline
+                fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                    match self { #(#debug)* }
+                }
             }
+
+            /// Every constructor and function id (sorted) with its TL name.
+            static NAMES: [(u32, &str); #n_names] = [#(#table),*];
 
             /// The TL name of the constructor or function with this id, if the schema
             /// has one.
             pub fn name_of(id: u32) -> Option<&'static str> {
-                lookup(id).map(|(_, name, _)| *name)
+                NAMES.binary_search_by_key(&id, |(i, _)| *i).ok().map(|i| NAMES[i].1)
             }
 
             impl crate::Serializable for AnyObject {
+                #inline
                 fn serialize(&self, buf: &mut Vec<u8>) {
                     match self { #(#ser)* }
                 }
             }
 
             impl crate::Deserializable for AnyObject {
+                #inline
                 fn deserialize(r: &mut crate::Reader<'_>) -> Result<Self, crate::DeserializeError> {
                     let start = r.position();
                     let id = r.read_u32()?;
                     r.enter()?;
-                    let Some(decode) = lookup(id).map(|(_, _, d)| d) else {
-                        return Err(r.error_at(
+                    let value = match id {
+                        #(#arms)*
+                        _ => return Err(r.error_at(
                             crate::DeserializeErrorKind::UnknownConstructor { id, expected: "Object" },
                             start,
-                        ));
+                        )),
                     };
-                    let value = decode(r).map_err(|e| e.in_constructor(id))?;
+                    let value = value.map_err(|e| e.in_constructor(id))?;
                     r.leave();
                     Ok(value)
                 }
@@ -1276,8 +1474,17 @@ impl<'a> Generator<'a> {
                 type Return = AnyObject;
             }
 
+            /// Written as the value held, whose `"_"` names it.
+            #[cfg(feature = "serde")]
+            impl serde::Serialize for AnyObject {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    match self { #(#serde_ser)* }
+                }
+            }
+
             /// The users and chats of the constructor held (functions hold none).
             impl crate::Peers for AnyObject {
+                #inline
                 fn collect_peers<'a>(
                     &'a self,
                     users: &mut Vec<&'a crate::enums::User>,
