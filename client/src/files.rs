@@ -88,11 +88,9 @@ impl Client {
         let mut out = Vec::new();
         loop {
             let request = functions::upload::GetFile {
-                precise: false,
-                cdn_supported: false,
-                location: location.clone(),
                 offset: out.len() as i64,
                 limit: DOWNLOAD_CHUNK,
+                ..functions::upload::GetFile::new(location.clone())
             };
             let file = self.invoke_in_dc(dc, &request).await?;
             let enums::upload::File::File(f) = file else {
@@ -247,57 +245,25 @@ impl Client {
         let file = self.upload_file(bytes, name).await?;
         let mime = mime_type(name);
         let media = if mime.starts_with("image/") && mime != "image/gif" {
-            enums::InputMedia::from(types::InputMediaUploadedPhoto {
-                spoiler: false,
-                live_photo: false,
-                file,
-                stickers: None,
-                ttl_seconds: None,
-                video: None,
-            })
+            enums::InputMedia::from(types::InputMediaUploadedPhoto::new(file))
         } else {
             enums::InputMedia::from(types::InputMediaUploadedDocument {
-                nosound_video: false,
                 force_file: true,
-                spoiler: false,
-                file,
-                thumb: None,
                 mime_type: mime.to_owned(),
                 attributes: vec![enums::DocumentAttribute::from(
                     types::DocumentAttributeFilename {
                         file_name: name.to_owned(),
                     },
                 )],
-                stickers: None,
-                video_cover: None,
-                video_timestamp: None,
-                ttl_seconds: None,
+                ..types::InputMediaUploadedDocument::new(file)
             })
         };
         let random_id = OsRng.next_u64() as i64;
         let updates = self
             .invoke(&functions::messages::SendMedia {
-                silent: false,
-                background: false,
-                clear_draft: false,
-                noforwards: false,
-                update_stickersets_order: false,
-                invert_media: false,
-                allow_paid_floodskip: false,
-                peer,
-                reply_to: None,
-                media,
                 message: caption.to_owned(),
                 random_id,
-                reply_markup: None,
-                entities: None,
-                schedule_date: None,
-                schedule_repeat_period: None,
-                send_as: None,
-                quick_reply_shortcut: None,
-                effect: None,
-                allow_paid_stars: None,
-                suggested_post: None,
+                ..functions::messages::SendMedia::new(peer, media)
             })
             .await?;
         sent_message_id(&updates, random_id)
@@ -312,12 +278,8 @@ impl Client {
         let file = self.upload_file(bytes, "photo.jpg").await?;
         let enums::photos::Photo::Photo(p) = self
             .invoke(&functions::photos::UploadProfilePhoto {
-                fallback: false,
-                bot: None,
                 file: Some(file),
-                video: None,
-                video_start_ts: None,
-                video_emoji_markup: None,
+                ..Default::default()
             })
             .await?;
         match p.photo {
@@ -372,28 +334,9 @@ impl Client {
         let random_id = OsRng.next_u64() as i64;
         let updates = self
             .invoke(&functions::messages::SendMessage {
-                no_webpage: false,
-                silent: false,
-                background: false,
-                clear_draft: false,
-                noforwards: false,
-                update_stickersets_order: false,
-                invert_media: false,
-                allow_paid_floodskip: false,
-                peer,
-                reply_to: None,
                 message: text.to_owned(),
                 random_id,
-                reply_markup: None,
-                entities: None,
-                schedule_date: None,
-                schedule_repeat_period: None,
-                send_as: None,
-                quick_reply_shortcut: None,
-                effect: None,
-                allow_paid_stars: None,
-                suggested_post: None,
-                rich_message: None,
+                ..functions::messages::SendMessage::new(peer)
             })
             .await?;
         sent_message_id(&updates, random_id)

@@ -17,7 +17,7 @@
 use std::collections::VecDeque;
 
 use ferrogram_session::UpdateState;
-use ferrogram_tl_types::{Deserializable, Identifiable, Serializable, enums, functions, types};
+use ferrogram_tl_types::{Deserializable, enums, functions, types};
 use tokio::sync::broadcast;
 use tracing::{debug, info};
 
@@ -81,8 +81,7 @@ fn common_pts(u: &enums::Update) -> Option<(i32, i32)> {
     })
 }
 
-/// A `message` with only the fields an `updateShortMessage` carries, built from
-/// its TL form (the generated struct has dozens of optional fields).
+/// A `message` with only the fields an `updateShortMessage` carries.
 fn short_message(
     out: bool,
     id: i32,
@@ -91,17 +90,14 @@ fn short_message(
     date: i32,
     text: &str,
 ) -> enums::Message {
-    let mut b = Vec::new();
-    b.extend_from_slice(&types::Message::CONSTRUCTOR_ID.to_le_bytes());
-    let flags: u32 = (u32::from(out) << 1) | (1 << 8);
-    b.extend_from_slice(&flags.to_le_bytes());
-    b.extend_from_slice(&0u32.to_le_bytes());
-    b.extend_from_slice(&id.to_le_bytes());
-    enums::Peer::from(types::PeerUser { user_id: from }).serialize(&mut b);
-    enums::Peer::from(types::PeerUser { user_id: peer }).serialize(&mut b);
-    b.extend_from_slice(&date.to_le_bytes());
-    text.to_owned().serialize(&mut b);
-    enums::Message::from_bytes(&b).expect("a well-formed message")
+    enums::Message::from(types::Message {
+        out,
+        id,
+        from_id: Some(enums::Peer::from(types::PeerUser { user_id: from })),
+        date,
+        message: text.to_owned(),
+        ..types::Message::new(enums::Peer::from(types::PeerUser { user_id: peer }))
+    })
 }
 
 impl UpdateStream {

@@ -375,13 +375,12 @@ impl StoredChat {
                     post,
                     id: m.id,
                     from_id: if post { None } else { from_id },
-                    peer_id: self.peer(),
                     date: m.date,
                     message: m.text.clone(),
                     // views and forwards share one flag bit: both or neither.
                     views,
                     forwards: views.map(|v| v / 50),
-                    ..crate::world::empty_message()
+                    ..types::Message::new(self.peer())
                 })
             }
         }
@@ -694,17 +693,11 @@ impl World {
             return Some(enums::Chat::from(types::Chat {
                 creator: c.creator == viewer,
                 left,
-                deactivated: false,
-                call_active: false,
-                call_not_empty: false,
-                noforwards: false,
                 id: c.id,
                 title: c.title.clone(),
-                photo: self.chat_photo_small(c),
                 participants_count: c.count_members(),
                 date: c.date,
                 version: 1,
-                migrated_to: None,
                 admin_rights: me.and_then(|p| match &p.role {
                     Role::Admin { rights, .. } => {
                         Some(enums::ChatAdminRights::from(rights.clone()))
@@ -714,6 +707,7 @@ impl World {
                 default_banned_rights: Some(enums::ChatBannedRights::from(
                     c.default_banned.clone(),
                 )),
+                ..types::Chat::new(self.chat_photo_small(c))
             }));
         }
         let admin_rights = me.and_then(|p| match &p.role {
@@ -729,53 +723,18 @@ impl World {
             creator: c.creator == viewer,
             left,
             broadcast: c.kind == ChatKind::Channel,
-            verified: false,
             megagroup: c.kind == ChatKind::Supergroup,
-            restricted: false,
-            signatures: false,
-            min: false,
-            scam: false,
-            has_link: false,
-            has_geo: false,
-            slowmode_enabled: false,
-            call_active: false,
-            call_not_empty: false,
-            fake: false,
-            gigagroup: false,
-            noforwards: false,
-            join_to_send: false,
-            join_request: false,
             forum: c.forum,
-            stories_hidden: false,
-            stories_hidden_min: false,
-            stories_unavailable: false,
-            signature_profiles: false,
-            autotranslation: false,
-            broadcast_messages_allowed: false,
-            monoforum: false,
-            forum_tabs: false,
             id: c.id,
             access_hash: Some(self.channel_access_hash(viewer, c.id)),
             title: c.title.clone(),
             username: c.username.clone(),
-            photo: self.chat_photo_small(c),
             date: c.date,
-            restriction_reason: None,
             admin_rights,
             banned_rights,
             default_banned_rights: Some(enums::ChatBannedRights::from(c.default_banned.clone())),
             participants_count: Some(c.count_members()),
-            usernames: None,
-            stories_max_id: None,
-            color: None,
-            profile_color: None,
-            emoji_status: None,
-            level: None,
-            subscription_until_date: None,
-            bot_verification_icon: None,
-            send_paid_messages_stars: None,
-            linked_monoforum_id: None,
-            linked_community_id: None,
+            ..types::Channel::new(self.chat_photo_small(c))
         }))
     }
 
@@ -784,76 +743,20 @@ impl World {
         let c = self.chats.get(&id)?;
         Some(types::ChannelFull {
             can_view_participants: true,
-            can_set_username: false,
-            can_set_stickers: false,
-            hidden_prehistory: false,
-            can_set_location: false,
-            has_scheduled: false,
             can_view_stats: c.kind != ChatKind::Group,
-            blocked: false,
-            can_delete_channel: false,
-            antispam: false,
-            participants_hidden: false,
-            translations_disabled: false,
-            stories_pinned_available: false,
-            view_forum_as_messages: false,
-            restricted_sponsored: false,
-            can_view_revenue: false,
-            paid_media_allowed: false,
-            can_view_stars_revenue: false,
-            paid_reactions_available: false,
-            stargifts_available: false,
-            paid_messages_available: false,
-            has_welcome_messages: false,
             id: c.id,
             about: c.about.clone(),
             participants_count: Some(c.count_members()),
             admins_count: Some(c.count_admins()),
             kicked_count: Some(c.count_kicked()),
             banned_count: Some(c.count_banned()),
-            online_count: None,
-            read_inbox_max_id: 0,
-            read_outbox_max_id: 0,
-            unread_count: 0,
-            chat_photo: c
-                .photo
-                .and_then(|p| self.photo_view(p))
-                .unwrap_or(enums::Photo::Empty(types::PhotoEmpty { id: 0 })),
-            notify_settings: enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
-            exported_invite: None,
-            bot_info: Vec::new(),
-            migrated_from_chat_id: None,
-            migrated_from_max_id: None,
-            pinned_msg_id: None,
-            stickerset: None,
-            available_min_id: None,
-            folder_id: None,
-            linked_chat_id: None,
-            location: None,
-            slowmode_seconds: None,
-            slowmode_next_send_date: None,
-            stats_dc: None,
             pts: c.pts,
-            call: None,
-            ttl_period: None,
-            pending_suggestions: None,
-            groupcall_default_join_as: None,
-            theme_emoticon: None,
-            requests_pending: None,
-            recent_requesters: None,
-            default_send_as: None,
-            available_reactions: None,
-            reactions_limit: None,
-            stories: None,
-            wallpaper: None,
-            boosts_applied: None,
-            boosts_unrestrict: None,
-            emojiset: None,
-            bot_verification: None,
-            stargifts_count: None,
-            send_paid_messages_stars: None,
-            main_tab: None,
-            guard_bot_id: None,
+            ..types::ChannelFull::new(
+                c.photo
+                    .and_then(|p| self.photo_view(p))
+                    .unwrap_or(enums::Photo::Empty(types::PhotoEmpty { id: 0 })),
+                enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
+            )
         })
     }
 
@@ -1357,27 +1260,13 @@ impl World {
             version: 1,
         });
         Some(types::ChatFull {
-            can_set_username: false,
-            has_scheduled: false,
-            translations_disabled: false,
-            has_welcome_messages: false,
             id: c.id,
             about: c.about.clone(),
-            participants,
             chat_photo: c.photo.and_then(|p| self.photo_view(p)),
-            notify_settings: enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
-            exported_invite: None,
-            bot_info: None,
-            pinned_msg_id: None,
-            folder_id: None,
-            call: None,
-            ttl_period: None,
-            groupcall_default_join_as: None,
-            theme_emoticon: None,
-            requests_pending: None,
-            recent_requesters: None,
-            available_reactions: None,
-            reactions_limit: None,
+            ..types::ChatFull::new(
+                participants,
+                enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
+            )
         })
     }
 }

@@ -447,67 +447,11 @@ impl World {
             out: m.out,
             id: m.id,
             from_id: Some(enums::Peer::from(types::PeerUser { user_id: m.from })),
-            peer_id: enums::Peer::from(types::PeerUser { user_id: m.peer }),
             date: m.date,
             message: m.text.clone(),
             media: m.media.clone(),
-            ..empty_message()
+            ..types::Message::new(enums::Peer::from(types::PeerUser { user_id: m.peer }))
         }))
-    }
-}
-
-/// A `message` with every field empty, to fill with `..empty_message()`.
-pub(crate) fn empty_message() -> types::Message {
-    types::Message {
-        out: false,
-        mentioned: false,
-        media_unread: false,
-        silent: false,
-        post: false,
-        from_scheduled: false,
-        legacy: false,
-        edit_hide: false,
-        pinned: false,
-        noforwards: false,
-        invert_media: false,
-        offline: false,
-        video_processing_pending: false,
-        paid_suggested_post_stars: false,
-        paid_suggested_post_ton: false,
-        id: 0,
-        from_id: None,
-        from_boosts_applied: None,
-        from_rank: None,
-        peer_id: enums::Peer::from(types::PeerUser { user_id: 0 }),
-        saved_peer_id: None,
-        fwd_from: None,
-        via_bot_id: None,
-        via_business_bot_id: None,
-        guestchat_via_from: None,
-        reply_to: None,
-        date: 0,
-        message: String::new(),
-        media: None,
-        reply_markup: None,
-        entities: None,
-        views: None,
-        forwards: None,
-        replies: None,
-        edit_date: None,
-        post_author: None,
-        grouped_id: None,
-        reactions: None,
-        restriction_reason: None,
-        ttl_period: None,
-        quick_reply_shortcut_id: None,
-        effect: None,
-        factcheck: None,
-        report_delivery_until_date: None,
-        paid_message_stars: None,
-        suggested_post: None,
-        schedule_repeat_period: None,
-        summary_from_language: None,
-        rich_message: None,
     }
 }
 

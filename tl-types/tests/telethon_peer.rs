@@ -3,8 +3,8 @@
 //! `peers/telethon_tl.py` builds randomised instances (fixed seed) of every constructor
 //! and function whose id both Telethon and the vendored layer-230 schema have, and
 //! writes Telethon's bytes with the canonical form of what Telethon reads back. Here
-//! every one must decode, give the same canonical field values, and re-encode to the
-//! same bytes. The shared set is computed by the script, independently of this crate.
+//! every one must decode, give the same canonical field values, re-encode to the
+//! same bytes, and come back unchanged from the `serde` feature's JSON. The shared set is computed by the script, independently of this crate.
 
 mod peer;
 
@@ -65,6 +65,13 @@ fn telethon_objects_decode_compare_and_reencode() {
                 }
                 if obj.to_bytes() != bytes {
                     return Err("re-encoding differs from Telethon's bytes".into());
+                }
+                // And through the serde feature's JSON and back.
+                let json = serde_json::to_string(&obj).map_err(|e| format!("to JSON: {e}"))?;
+                let back: AnyObject =
+                    serde_json::from_str(&json).map_err(|e| format!("from JSON {json}: {e}"))?;
+                if back.to_bytes() != bytes {
+                    return Err(format!("the JSON round trip changed it: {json}"));
                 }
                 Ok(())
             });

@@ -51,11 +51,24 @@ pub fn generate(api_tl: &str, mtproto_tl: &str) -> Result<Vec<(String, String)>,
     push("enums.rs", generator.enums_file())?;
     push("functions.rs", generator.functions_file())?;
     push("any.rs", generator.any_file())?;
+    let test = generator.constructors_test();
+    let file: syn::File =
+        syn::parse2(test).map_err(|e| format!("generated constructor test does not parse: {e}"))?;
+    files.push((
+        CONSTRUCTORS_TEST.to_string(),
+        format!(
+            "{header}{}",
+            prettyplease::unparse(&file).replace("crate::", "ferrogram_tl_types::")
+        ),
+    ));
     Ok(files)
 }
 
-/// Regenerates into `root/tl-types/src/generated`, or with `check`, fails if the
-/// committed files differ.
+/// The generated test of every `new(…)`, relative to the generated directory.
+const CONSTRUCTORS_TEST: &str = "../../tests/constructors.rs";
+
+/// Regenerates into `root/tl-types/src/generated` (and the constructor test into
+/// `tl-types/tests`), or with `check`, fails if the committed files differ.
 pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let schema_dir = root.join("tl-types/schema");
     let read =
@@ -740,7 +753,11 @@ impl<'a> Generator<'a> {
                                     } else {
                                         quote!(self.#field.is_some())
                                     };
-                                Some(quote!(u32::from(#cond) << #shift))
+                                Some(if f.index == 0 {
+                                    quote!(u32::from(#cond))
+                                } else {
+                                    quote!(u32::from(#cond) << #shift)
+                                })
                             }
                             _ => None,
                         })
@@ -1059,6 +1076,90 @@ impl<'a> Generator<'a> {
     }
 
     // ----- files ----------------------------------------------------------------
+
+    /// A test calling every generated `new(…)` with random values of the types it
+    /// takes, checking that the value encodes bytes its own decoder reads back.
+    fn constructors_test(&self) -> TokenStream {
+        let mut calls = Vec::new();
+        for (idx, d) in self.defs.iter().enumerate() {
+            let def = d.def;
+            let required: Vec<Kind> = def
+                .params
+                .iter()
+                .filter_map(|p| match &p.kind {
+                    ParameterKind::Normal { ty, flag: None } => {
+                        let k = self.field_kind(ty);
+                        matches!(k, Kind::Enum(_) | Kind::BareCtor(_) | Kind::Generic(_))
+                            .then_some(k)
+                    }
+                    _ => None,
+                })
+                .collect();
+            if required.is_empty() {
+                continue;
+            }
+            let args = required.iter().map(|k| match k {
+                Kind::Enum(full) => quote!(boxed(w, #full)),
+                Kind::BareCtor(i) => {
+                    let name = self.defs[*i].def.full_name();
+                    quote!(named(w, #name))
+                }
+                _ => quote!(crate::functions::help::GetConfig {}),
+            });
+            let path = self.struct_path(idx);
+            calls.push(quote!(check(#path::new(#(#args),*));));
+        }
+        // Only when some `new` takes a bare constructor (none does in layer 230).
+        let named = if calls.iter().any(|c| c.to_string().contains("named")) {
+            quote! {
+                fn named<T: Deserializable>(w: &World, name: &str) -> T {
+                    let mut bytes = Vec::new();
+                    w.write_named(name, &mut Rng(0x5eed), &mut bytes);
+                    T::from_bytes(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+                }
+            }
+        } else {
+            quote!()
+        };
+        let chunks = calls.chunks(100).enumerate().map(|(i, chunk)| {
+            let name = format_ident!("constructors_{i:02}");
+            quote! {
+                #[test]
+                fn #name() {
+                    WORLD.with(|w| { #(#chunk)* });
+                }
+            }
+        });
+        quote! {
+            //! Every generated `new(…)`, given random values of the types it takes,
+            //! encodes bytes its own decoder reads back as the same value.
+
+            mod common;
+
+            use common::{Rng, World};
+            use crate::{Deserializable, Serializable};
+
+            thread_local!(static WORLD: World = World::load());
+
+            fn boxed<T: Deserializable>(w: &World, full_type: &str) -> T {
+                let mut bytes = Vec::new();
+                w.write_boxed(full_type, &mut Rng(0x5eed), &mut bytes);
+                T::from_bytes(&bytes).unwrap_or_else(|e| panic!("{full_type}: {e}"))
+            }
+
+            #named
+
+            fn check<T: Serializable + Deserializable + PartialEq + std::fmt::Debug>(value: T) {
+                let bytes = value.to_bytes();
+                let back = T::from_bytes(&bytes)
+                    .unwrap_or_else(|e| panic!("{value:?} does not read back: {e}"));
+                assert_eq!(back, value);
+                assert_eq!(back.to_bytes(), bytes);
+            }
+
+            #(#chunks)*
+        }
+    }
 
     fn module_root(&self, layer: i32) -> TokenStream {
         let sizes = self.ctors_by_type.keys().map(|full| {

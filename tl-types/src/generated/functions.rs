@@ -618,7 +618,7 @@ impl<X> crate::Identifiable for InitConnection<X> {
 impl<X: crate::Serializable> crate::BareSerializable for InitConnection<X> {
     #[inline]
     fn serialize_bare(&self, buf: &mut Vec<u8>) {
-        let flags_flags: u32 = u32::from(self.proxy.is_some()) << 0
+        let flags_flags: u32 = u32::from(self.proxy.is_some())
             | u32::from(self.params.is_some()) << 1;
         crate::Serializable::serialize(&flags_flags, buf);
         crate::Serializable::serialize(&self.api_id, buf);
@@ -1182,7 +1182,7 @@ pub mod account {
     impl crate::BareSerializable for RegisterDevice {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.no_muted) << 0;
+            let flags_flags: u32 = u32::from(self.no_muted);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.token_type, buf);
             crate::Serializable::serialize(&self.token, buf);
@@ -1456,7 +1456,7 @@ pub mod account {
     impl crate::BareSerializable for UpdateProfile {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.first_name.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.first_name.is_some())
                 | u32::from(self.last_name.is_some()) << 1
                 | u32::from(self.about.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -1844,7 +1844,7 @@ pub mod account {
     impl crate::BareSerializable for DeleteAccount {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.password.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.password.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.reason, buf);
             crate::serialize::write_some(buf, &self.password);
@@ -3197,7 +3197,7 @@ pub mod account {
     impl crate::BareSerializable for InitTakeoutSession {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.contacts) << 0
+            let flags_flags: u32 = u32::from(self.contacts)
                 | u32::from(self.message_users) << 1 | u32::from(self.message_chats) << 2
                 | u32::from(self.message_megagroups) << 3
                 | u32::from(self.message_channels) << 4
@@ -3277,7 +3277,7 @@ pub mod account {
     impl crate::BareSerializable for FinishTakeoutSession {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.success) << 0;
+            let flags_flags: u32 = u32::from(self.success);
             crate::Serializable::serialize(&flags_flags, buf);
         }
     }
@@ -3521,8 +3521,7 @@ pub mod account {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.compare_sound) << 1
-                | u32::from(self.compare_stories) << 2
-                | u32::from(self.peer.is_some()) << 0;
+                | u32::from(self.compare_stories) << 2 | u32::from(self.peer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.peer);
         }
@@ -3646,7 +3645,7 @@ pub mod account {
     impl crate::BareSerializable for UploadWallPaper {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.for_chat) << 0;
+            let flags_flags: u32 = u32::from(self.for_chat);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.file, buf);
             crate::Serializable::serialize(&self.mime_type, buf);
@@ -3918,7 +3917,7 @@ pub mod account {
     impl crate::BareSerializable for SaveAutoDownloadSettings {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.low) << 0 | u32::from(self.high) << 1;
+            let flags_flags: u32 = u32::from(self.low) | u32::from(self.high) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.settings, buf);
         }
@@ -3985,7 +3984,7 @@ pub mod account {
     impl crate::BareSerializable for UploadTheme {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.thumb.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.thumb.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.file, buf);
             crate::serialize::write_some(buf, &self.thumb);
@@ -4143,7 +4142,7 @@ pub mod account {
     impl crate::BareSerializable for UpdateTheme {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.slug.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.slug.is_some())
                 | u32::from(self.title.is_some()) << 1
                 | u32::from(self.document.is_some()) << 2
                 | u32::from(self.settings.is_some()) << 3;
@@ -4284,7 +4283,7 @@ pub mod account {
     impl crate::BareSerializable for InstallTheme {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.dark) << 0
+            let flags_flags: u32 = u32::from(self.dark)
                 | u32::from(self.theme.is_some()) << 1
                 | u32::from(self.format.is_some()) << 2
                 | u32::from(self.base_theme.is_some()) << 3;
@@ -4453,7 +4452,7 @@ pub mod account {
     impl crate::BareSerializable for SetContentSettings {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.sensitive_enabled) << 0;
+            let flags_flags: u32 = u32::from(self.sensitive_enabled);
             crate::Serializable::serialize(&flags_flags, buf);
         }
     }
@@ -4907,7 +4906,7 @@ pub mod account {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.confirmed) << 3
-                | u32::from(self.encrypted_requests_disabled.is_some()) << 0
+                | u32::from(self.encrypted_requests_disabled.is_some())
                 | u32::from(self.call_requests_disabled.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.hash, buf);
@@ -5541,9 +5540,8 @@ pub mod account {
     impl crate::BareSerializable for SaveAutoSaveSettings {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.users) << 0
-                | u32::from(self.chats) << 1 | u32::from(self.broadcasts) << 2
-                | u32::from(self.peer.is_some()) << 3;
+            let flags_flags: u32 = u32::from(self.users) | u32::from(self.chats) << 1
+                | u32::from(self.broadcasts) << 2 | u32::from(self.peer.is_some()) << 3;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.peer);
             crate::Serializable::serialize(&self.settings, buf);
@@ -5867,7 +5865,7 @@ pub mod account {
     impl crate::BareSerializable for UpdateBusinessWorkHours {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.business_work_hours.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.business_work_hours.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.business_work_hours);
         }
@@ -5919,7 +5917,7 @@ pub mod account {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.geo_point.is_some()) << 1
-                | u32::from(self.address.is_some()) << 0;
+                | u32::from(self.address.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.geo_point);
             crate::serialize::write_some(buf, &self.address);
@@ -5972,7 +5970,7 @@ pub mod account {
     impl crate::BareSerializable for UpdateBusinessGreetingMessage {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.message.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.message.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.message);
         }
@@ -6021,7 +6019,7 @@ pub mod account {
     impl crate::BareSerializable for UpdateBusinessAwayMessage {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.message.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.message.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.message);
         }
@@ -6092,7 +6090,7 @@ pub mod account {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.deleted) << 1
-                | u32::from(self.rights.is_some()) << 0;
+                | u32::from(self.rights.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.rights);
             crate::Serializable::serialize(&self.bot, buf);
@@ -6233,7 +6231,7 @@ pub mod account {
     impl crate::BareSerializable for UpdateBusinessIntro {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.intro.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.intro.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.intro);
         }
@@ -6388,7 +6386,7 @@ pub mod account {
     impl crate::BareSerializable for UpdateBirthday {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.birthday.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.birthday.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.birthday);
         }
@@ -6900,7 +6898,7 @@ pub mod account {
     impl crate::BareSerializable for GetPaidMessagesRevenue {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.parent_peer.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.parent_peer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.parent_peer);
             crate::Serializable::serialize(&self.user_id, buf);
@@ -6969,7 +6967,7 @@ pub mod account {
     impl crate::BareSerializable for ToggleNoPaidMessagesException {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.refund_charged) << 0
+            let flags_flags: u32 = u32::from(self.refund_charged)
                 | u32::from(self.require_payment) << 2
                 | u32::from(self.parent_peer.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -7095,7 +7093,7 @@ pub mod account {
     impl crate::BareSerializable for SaveMusic {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.unsave) << 0
+            let flags_flags: u32 = u32::from(self.unsave)
                 | u32::from(self.after_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
@@ -7498,7 +7496,7 @@ pub mod account {
     impl crate::BareSerializable for UpdateWebBrowserSettings {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.open_external_browser) << 0
+            let flags_flags: u32 = u32::from(self.open_external_browser)
                 | u32::from(self.display_close_button) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
         }
@@ -7555,7 +7553,7 @@ pub mod account {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.delete) << 1
-                | u32::from(self.open_external_browser.is_some()) << 0;
+                | u32::from(self.open_external_browser.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.open_external_browser);
             crate::Serializable::serialize(&self.url, buf);
@@ -7655,7 +7653,7 @@ pub mod aicompose {
     impl crate::BareSerializable for CreateTone {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.display_author) << 0;
+            let flags_flags: u32 = u32::from(self.display_author);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.emoji_id, buf);
             crate::Serializable::serialize(&self.title, buf);
@@ -7735,7 +7733,7 @@ pub mod aicompose {
     impl crate::BareSerializable for UpdateTone {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.display_author.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.display_author.is_some())
                 | u32::from(self.emoji_id.is_some()) << 1
                 | u32::from(self.title.is_some()) << 2
                 | u32::from(self.prompt.is_some()) << 3;
@@ -8135,7 +8133,7 @@ pub mod auth {
     impl crate::BareSerializable for SignUp {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.no_joined_notifications) << 0;
+            let flags_flags: u32 = u32::from(self.no_joined_notifications);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.phone_number, buf);
             crate::Serializable::serialize(&self.phone_code_hash, buf);
@@ -8208,7 +8206,7 @@ pub mod auth {
     impl crate::BareSerializable for SignIn {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.phone_code.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.phone_code.is_some())
                 | u32::from(self.email_verification.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.phone_number, buf);
@@ -8638,7 +8636,7 @@ pub mod auth {
     impl crate::BareSerializable for RecoverPassword {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.new_settings.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.new_settings.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.code, buf);
             crate::serialize::write_some(buf, &self.new_settings);
@@ -8692,7 +8690,7 @@ pub mod auth {
     impl crate::BareSerializable for ResendCode {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.reason.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.reason.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.phone_number, buf);
             crate::Serializable::serialize(&self.phone_code_hash, buf);
@@ -9082,7 +9080,7 @@ pub mod auth {
     impl crate::BareSerializable for RequestFirebaseSms {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.safety_net_token.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.safety_net_token.is_some())
                 | u32::from(self.play_integrity_token.is_some()) << 2
                 | u32::from(self.ios_push_secret.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -9380,7 +9378,7 @@ pub mod auth {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(
                 self.from_dc_id.is_some() | self.from_auth_key_id.is_some(),
-            ) << 0;
+            );
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.credential, buf);
             if let Some(x) = &self.from_dc_id {
@@ -9493,7 +9491,7 @@ pub mod auth {
     impl crate::BareSerializable for InitFirebasePnvLogin {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.except_ids.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.except_ids.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.except_ids);
             crate::Serializable::serialize(&self.api_id, buf);
@@ -9595,7 +9593,7 @@ pub mod auth {
     impl crate::BareSerializable for FirebasePnvSignUp {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.no_joined_notifications) << 0;
+            let flags_flags: u32 = u32::from(self.no_joined_notifications);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.first_name, buf);
             crate::Serializable::serialize(&self.last_name, buf);
@@ -10157,8 +10155,7 @@ pub mod bots {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.bot.is_some()) << 2
-                | u32::from(self.name.is_some()) << 3
-                | u32::from(self.about.is_some()) << 0
+                | u32::from(self.name.is_some()) << 3 | u32::from(self.about.is_some())
                 | u32::from(self.description.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.bot);
@@ -10227,7 +10224,7 @@ pub mod bots {
     impl crate::BareSerializable for GetBotInfo {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.bot.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.bot.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.bot);
             crate::Serializable::serialize(&self.lang_code, buf);
@@ -11215,7 +11212,7 @@ pub mod bots {
     impl crate::BareSerializable for UpdateStarRefProgram {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.duration_months.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.duration_months.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.bot, buf);
             crate::Serializable::serialize(&self.commission_permille, buf);
@@ -11292,7 +11289,7 @@ pub mod bots {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.enabled) << 1
-                | u32::from(self.bot.is_some()) << 0
+                | u32::from(self.bot.is_some())
                 | u32::from(self.custom_description.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.bot);
@@ -11408,7 +11405,7 @@ pub mod bots {
     impl crate::BareSerializable for CheckUsername {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.additional) << 0;
+            let flags_flags: u32 = u32::from(self.additional);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.username, buf);
         }
@@ -11472,7 +11469,7 @@ pub mod bots {
     impl crate::BareSerializable for CreateBot {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.via_deeplink) << 0;
+            let flags_flags: u32 = u32::from(self.via_deeplink);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.name, buf);
             crate::Serializable::serialize(&self.username, buf);
@@ -11767,7 +11764,7 @@ pub mod bots {
     impl crate::BareSerializable for EditAccessSettings {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.restricted) << 0
+            let flags_flags: u32 = u32::from(self.restricted)
                 | u32::from(self.add_users.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.bot, buf);
@@ -12475,7 +12472,7 @@ pub mod channels {
     impl crate::BareSerializable for CreateChannel {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.broadcast) << 0
+            let flags_flags: u32 = u32::from(self.broadcast)
                 | u32::from(self.megagroup) << 1 | u32::from(self.for_import) << 3
                 | u32::from(self.forum) << 5
                 | u32::from(self.geo_point.is_some() & self.address.is_some()) << 2
@@ -12593,7 +12590,7 @@ pub mod channels {
     impl crate::BareSerializable for EditAdmin {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.rank.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.rank.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
             crate::Serializable::serialize(&self.user_id, buf);
@@ -13095,8 +13092,7 @@ pub mod channels {
     impl crate::BareSerializable for ExportMessageLink {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.grouped) << 0
-                | u32::from(self.thread) << 1;
+            let flags_flags: u32 = u32::from(self.grouped) | u32::from(self.thread) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
             crate::Serializable::serialize(&self.id, buf);
@@ -13172,7 +13168,7 @@ pub mod channels {
     impl crate::BareSerializable for ToggleSignatures {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.signatures_enabled) << 0
+            let flags_flags: u32 = u32::from(self.signatures_enabled)
                 | u32::from(self.profiles_enabled) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
@@ -13235,7 +13231,7 @@ pub mod channels {
     impl crate::BareSerializable for GetAdminedPublicChannels {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.by_location) << 0
+            let flags_flags: u32 = u32::from(self.by_location)
                 | u32::from(self.check_limit) << 1 | u32::from(self.for_personal) << 2
                 | u32::from(self.for_community_peer) << 3;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -13391,7 +13387,7 @@ pub mod channels {
     impl crate::BareSerializable for GetAdminLog {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.events_filter.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.events_filter.is_some())
                 | u32::from(self.admins.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
@@ -13603,7 +13599,7 @@ pub mod channels {
     impl crate::BareSerializable for DeleteHistory {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.for_everyone) << 0;
+            let flags_flags: u32 = u32::from(self.for_everyone);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
             crate::Serializable::serialize(&self.max_id, buf);
@@ -14078,7 +14074,7 @@ pub mod channels {
     impl crate::BareSerializable for GetSendAs {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.for_paid_reactions) << 0
+            let flags_flags: u32 = u32::from(self.for_paid_reactions)
                 | u32::from(self.for_live_stories) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -14272,7 +14268,7 @@ pub mod channels {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.apply_to_invites) << 1
-                | u32::from(self.guard_bot.is_some()) << 0;
+                | u32::from(self.guard_bot.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
             crate::Serializable::serialize(&self.enabled, buf);
@@ -14761,7 +14757,7 @@ pub mod channels {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.for_profile) << 1
                 | u32::from(self.color.is_some()) << 2
-                | u32::from(self.background_emoji_id.is_some()) << 0;
+                | u32::from(self.background_emoji_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
             crate::serialize::write_some(buf, &self.color);
@@ -14883,7 +14879,7 @@ pub mod channels {
     impl crate::BareSerializable for GetChannelRecommendations {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.channel.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.channel.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.channel);
         }
@@ -15192,7 +15188,7 @@ pub mod channels {
     impl crate::BareSerializable for SearchPosts {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.hashtag.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.hashtag.is_some())
                 | u32::from(self.query.is_some()) << 1
                 | u32::from(self.allow_paid_stars.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -15287,7 +15283,7 @@ pub mod channels {
     impl crate::BareSerializable for UpdatePaidMessagesPrice {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.broadcast_messages_allowed) << 0;
+            let flags_flags: u32 = u32::from(self.broadcast_messages_allowed);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
             crate::Serializable::serialize(&self.send_paid_messages_stars, buf);
@@ -15468,7 +15464,7 @@ pub mod channels {
     impl crate::BareSerializable for CheckSearchPostsFlood {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.query.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.query.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.query);
         }
@@ -16212,7 +16208,7 @@ pub mod communities {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.hidden) << 1
-                | u32::from(self.about.is_some()) << 0;
+                | u32::from(self.about.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.title, buf);
             crate::serialize::write_some(buf, &self.about);
@@ -16293,8 +16289,8 @@ pub mod communities {
     impl crate::BareSerializable for TogglePeerLink {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.visible) << 0
-                | u32::from(self.hidden) << 1 | u32::from(self.deleted) << 2;
+            let flags_flags: u32 = u32::from(self.visible) | u32::from(self.hidden) << 1
+                | u32::from(self.deleted) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.community, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -16407,7 +16403,7 @@ pub mod communities {
     impl crate::BareSerializable for ToggleCommunityCollapsedInDialogs {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.collapsed) << 0;
+            let flags_flags: u32 = u32::from(self.collapsed);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.community, buf);
         }
@@ -16540,7 +16536,7 @@ pub mod communities {
     impl crate::BareSerializable for TogglePeerLinkRequestApproval {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.reject) << 0;
+            let flags_flags: u32 = u32::from(self.reject);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.community, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -16605,7 +16601,7 @@ pub mod communities {
     impl crate::BareSerializable for ToggleAllPeerLinkRequestApproval {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.reject) << 0;
+            let flags_flags: u32 = u32::from(self.reject);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.community, buf);
         }
@@ -16672,7 +16668,7 @@ pub mod communities {
     impl crate::BareSerializable for ToggleParticipantBanned {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.unban) << 0;
+            let flags_flags: u32 = u32::from(self.unban);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.community, buf);
             crate::Serializable::serialize(&self.participant, buf);
@@ -17033,7 +17029,7 @@ pub mod contacts {
     impl crate::BareSerializable for Block {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.my_stories_from) << 0;
+            let flags_flags: u32 = u32::from(self.my_stories_from);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
         }
@@ -17091,7 +17087,7 @@ pub mod contacts {
     impl crate::BareSerializable for Unblock {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.my_stories_from) << 0;
+            let flags_flags: u32 = u32::from(self.my_stories_from);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
         }
@@ -17141,7 +17137,7 @@ pub mod contacts {
     impl crate::BareSerializable for GetBlocked {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.my_stories_from) << 0;
+            let flags_flags: u32 = u32::from(self.my_stories_from);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.offset, buf);
             crate::Serializable::serialize(&self.limit, buf);
@@ -17201,7 +17197,7 @@ pub mod contacts {
     impl crate::BareSerializable for Search {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.broadcasts) << 0
+            let flags_flags: u32 = u32::from(self.broadcasts)
                 | u32::from(self.bots) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.q, buf);
@@ -17257,7 +17253,7 @@ pub mod contacts {
     impl crate::BareSerializable for ResolveUsername {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.referer.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.referer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.username, buf);
             crate::serialize::write_some(buf, &self.referer);
@@ -17328,7 +17324,7 @@ pub mod contacts {
     impl crate::BareSerializable for GetTopPeers {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.correspondents) << 0
+            let flags_flags: u32 = u32::from(self.correspondents)
                 | u32::from(self.bots_pm) << 1 | u32::from(self.bots_inline) << 2
                 | u32::from(self.phone_calls) << 3 | u32::from(self.forward_users) << 4
                 | u32::from(self.forward_chats) << 5 | u32::from(self.groups) << 10
@@ -17617,7 +17613,7 @@ pub mod contacts {
     impl crate::BareSerializable for AddContact {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.add_phone_privacy_exception) << 0
+            let flags_flags: u32 = u32::from(self.add_phone_privacy_exception)
                 | u32::from(self.note.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
@@ -17756,7 +17752,7 @@ pub mod contacts {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.background) << 1
-                | u32::from(self.self_expires.is_some()) << 0;
+                | u32::from(self.self_expires.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.geo_point, buf);
             crate::serialize::write_some(buf, &self.self_expires);
@@ -17819,7 +17815,7 @@ pub mod contacts {
     impl crate::BareSerializable for BlockFromReplies {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.delete_message) << 0
+            let flags_flags: u32 = u32::from(self.delete_message)
                 | u32::from(self.delete_history) << 1 | u32::from(self.report_spam) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.msg_id, buf);
@@ -18043,7 +18039,7 @@ pub mod contacts {
     impl crate::BareSerializable for SetBlocked {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.my_stories_from) << 0;
+            let flags_flags: u32 = u32::from(self.my_stories_from);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
             crate::Serializable::serialize(&self.limit, buf);
@@ -18282,7 +18278,7 @@ pub mod ephemeral {
             let flags_flags: u32 = u32::from(self.invert_media) << 6
                 | u32::from(self.welcome) << 7 | u32::from(self.anchor) << 9
                 | u32::from(self.noforwards) << 10 | u32::from(self.peer.is_some()) << 8
-                | u32::from(self.query_id.is_some()) << 0
+                | u32::from(self.query_id.is_some())
                 | u32::from(self.entities.is_some()) << 1
                 | u32::from(self.media.is_some()) << 2
                 | u32::from(self.reply_markup.is_some()) << 3
@@ -18422,7 +18418,7 @@ pub mod ephemeral {
     impl crate::BareSerializable for DeleteMessage {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.peer.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.peer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.peer);
             crate::Serializable::serialize(&self.receiver_id, buf);
@@ -18651,7 +18647,7 @@ pub mod ephemeral {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.invert_media) << 5
                 | u32::from(self.welcome) << 6 | u32::from(self.peer.is_some()) << 7
-                | u32::from(self.message.is_some()) << 0
+                | u32::from(self.message.is_some())
                 | u32::from(self.media.is_some()) << 3
                 | u32::from(self.entities.is_some()) << 1
                 | u32::from(self.reply_markup.is_some()) << 2
@@ -20355,7 +20351,7 @@ pub mod messages {
     impl crate::BareSerializable for GetDialogs {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.exclude_pinned) << 0
+            let flags_flags: u32 = u32::from(self.exclude_pinned)
                 | u32::from(self.folder_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.folder_id);
@@ -20591,7 +20587,7 @@ pub mod messages {
     impl crate::BareSerializable for Search {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.from_id.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.from_id.is_some())
                 | u32::from(self.saved_peer_id.is_some()) << 2
                 | u32::from(self.saved_reaction.is_some()) << 3
                 | u32::from(self.top_msg_id.is_some()) << 1;
@@ -20794,7 +20790,7 @@ pub mod messages {
     impl crate::BareSerializable for DeleteHistory {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.just_clear) << 0
+            let flags_flags: u32 = u32::from(self.just_clear)
                 | u32::from(self.revoke) << 1 | u32::from(self.min_date.is_some()) << 2
                 | u32::from(self.max_date.is_some()) << 3;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -20866,7 +20862,7 @@ pub mod messages {
     impl crate::BareSerializable for DeleteMessages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.revoke) << 0;
+            let flags_flags: u32 = u32::from(self.revoke);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
         }
@@ -20973,7 +20969,7 @@ pub mod messages {
     impl crate::BareSerializable for SetTyping {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.top_msg_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.top_msg_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::serialize::write_some(buf, &self.top_msg_id);
@@ -21102,7 +21098,7 @@ pub mod messages {
                 | u32::from(self.update_stickersets_order) << 15
                 | u32::from(self.invert_media) << 16
                 | u32::from(self.allow_paid_floodskip) << 19
-                | u32::from(self.reply_to.is_some()) << 0
+                | u32::from(self.reply_to.is_some())
                 | u32::from(self.reply_markup.is_some()) << 2
                 | u32::from(self.entities.is_some()) << 3
                 | u32::from(self.schedule_date.is_some()) << 10
@@ -21358,7 +21354,7 @@ pub mod messages {
                 | u32::from(self.update_stickersets_order) << 15
                 | u32::from(self.invert_media) << 16
                 | u32::from(self.allow_paid_floodskip) << 19
-                | u32::from(self.reply_to.is_some()) << 0
+                | u32::from(self.reply_to.is_some())
                 | u32::from(self.reply_markup.is_some()) << 2
                 | u32::from(self.entities.is_some()) << 3
                 | u32::from(self.schedule_date.is_some()) << 10
@@ -22203,7 +22199,7 @@ pub mod messages {
     impl crate::BareSerializable for DeleteChatUser {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.revoke_history) << 0;
+            let flags_flags: u32 = u32::from(self.revoke_history);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.chat_id, buf);
             crate::Serializable::serialize(&self.user_id, buf);
@@ -22261,7 +22257,7 @@ pub mod messages {
     impl crate::BareSerializable for CreateChat {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.ttl_period.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.ttl_period.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.users, buf);
             crate::Serializable::serialize(&self.title, buf);
@@ -22495,7 +22491,7 @@ pub mod messages {
     impl crate::BareSerializable for DiscardEncryption {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.delete_history) << 0;
+            let flags_flags: u32 = u32::from(self.delete_history);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.chat_id, buf);
         }
@@ -22677,7 +22673,7 @@ pub mod messages {
     impl crate::BareSerializable for SendEncrypted {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.silent) << 0;
+            let flags_flags: u32 = u32::from(self.silent);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.random_id, buf);
@@ -22763,7 +22759,7 @@ pub mod messages {
     impl crate::BareSerializable for SendEncryptedFile {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.silent) << 0;
+            let flags_flags: u32 = u32::from(self.silent);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.random_id, buf);
@@ -23199,7 +23195,7 @@ pub mod messages {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.legacy_revoke_permanent) << 2
                 | u32::from(self.request_needed) << 3
-                | u32::from(self.expire_date.is_some()) << 0
+                | u32::from(self.expire_date.is_some())
                 | u32::from(self.usage_limit.is_some()) << 1
                 | u32::from(self.title.is_some()) << 4
                 | u32::from(self.subscription_pricing.is_some()) << 5;
@@ -23823,7 +23819,7 @@ pub mod messages {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.broadcasts_only) << 1
                 | u32::from(self.groups_only) << 2 | u32::from(self.users_only) << 3
-                | u32::from(self.folder_id.is_some()) << 0
+                | u32::from(self.folder_id.is_some())
                 | u32::from(self.community.is_some()) << 4;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.folder_id);
@@ -23936,8 +23932,7 @@ pub mod messages {
     impl crate::BareSerializable for ReorderStickerSets {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.masks) << 0
-                | u32::from(self.emojis) << 1;
+            let flags_flags: u32 = u32::from(self.masks) | u32::from(self.emojis) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.order, buf);
         }
@@ -24161,7 +24156,7 @@ pub mod messages {
     impl crate::BareSerializable for GetInlineBotResults {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.geo_point.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.geo_point.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.bot, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -24246,8 +24241,7 @@ pub mod messages {
     impl crate::BareSerializable for SetInlineBotResults {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.gallery) << 0
-                | u32::from(self.private) << 1
+            let flags_flags: u32 = u32::from(self.gallery) | u32::from(self.private) << 1
                 | u32::from(self.next_offset.is_some()) << 2
                 | u32::from(self.switch_pm.is_some()) << 3
                 | u32::from(self.switch_webview.is_some()) << 4;
@@ -24384,8 +24378,7 @@ pub mod messages {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.silent) << 5
                 | u32::from(self.background) << 6 | u32::from(self.clear_draft) << 7
-                | u32::from(self.hide_via) << 11
-                | u32::from(self.reply_to.is_some()) << 0
+                | u32::from(self.hide_via) << 11 | u32::from(self.reply_to.is_some())
                 | u32::from(self.schedule_date.is_some()) << 10
                 | u32::from(self.send_as.is_some()) << 13
                 | u32::from(self.quick_reply_shortcut.is_some()) << 17
@@ -24875,7 +24868,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.game) << 1
-                | u32::from(self.data.is_some()) << 0
+                | u32::from(self.data.is_some())
                 | u32::from(self.password.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -24955,8 +24948,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.alert) << 1
-                | u32::from(self.message.is_some()) << 0
-                | u32::from(self.url.is_some()) << 2;
+                | u32::from(self.message.is_some()) | u32::from(self.url.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.query_id, buf);
             crate::serialize::write_some(buf, &self.message);
@@ -25328,7 +25320,7 @@ pub mod messages {
     impl crate::BareSerializable for GetRecentStickers {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.attached) << 0;
+            let flags_flags: u32 = u32::from(self.attached);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.hash, buf);
         }
@@ -25392,7 +25384,7 @@ pub mod messages {
     impl crate::BareSerializable for SaveRecentSticker {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.attached) << 0;
+            let flags_flags: u32 = u32::from(self.attached);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
             crate::Serializable::serialize(&self.unsave, buf);
@@ -25445,7 +25437,7 @@ pub mod messages {
     impl crate::BareSerializable for ClearRecentStickers {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.attached) << 0;
+            let flags_flags: u32 = u32::from(self.attached);
             crate::Serializable::serialize(&flags_flags, buf);
         }
     }
@@ -25496,8 +25488,7 @@ pub mod messages {
     impl crate::BareSerializable for GetArchivedStickers {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.masks) << 0
-                | u32::from(self.emojis) << 1;
+            let flags_flags: u32 = u32::from(self.masks) | u32::from(self.emojis) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.offset_id, buf);
             crate::Serializable::serialize(&self.limit, buf);
@@ -25672,7 +25663,7 @@ pub mod messages {
     impl crate::BareSerializable for SetGameScore {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.edit_message) << 0
+            let flags_flags: u32 = u32::from(self.edit_message)
                 | u32::from(self.force) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -25768,7 +25759,7 @@ pub mod messages {
     impl crate::BareSerializable for SetInlineGameScore {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.edit_message) << 0
+            let flags_flags: u32 = u32::from(self.edit_message)
                 | u32::from(self.force) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
@@ -26081,7 +26072,7 @@ pub mod messages {
     impl crate::BareSerializable for ToggleDialogPin {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.pinned) << 0;
+            let flags_flags: u32 = u32::from(self.pinned);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
         }
@@ -26134,7 +26125,7 @@ pub mod messages {
     impl crate::BareSerializable for ReorderPinnedDialogs {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.force) << 0;
+            let flags_flags: u32 = u32::from(self.force);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.folder_id, buf);
             crate::Serializable::serialize(&self.order, buf);
@@ -26234,7 +26225,7 @@ pub mod messages {
     impl crate::BareSerializable for SetBotShippingResults {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.error.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.error.is_some())
                 | u32::from(self.shipping_options.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.query_id, buf);
@@ -26301,7 +26292,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.success) << 1
-                | u32::from(self.error.is_some()) << 0;
+                | u32::from(self.error.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.query_id, buf);
             crate::serialize::write_some(buf, &self.error);
@@ -26369,7 +26360,7 @@ pub mod messages {
     impl crate::BareSerializable for UploadMedia {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.business_connection_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.business_connection_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.business_connection_id);
             crate::Serializable::serialize(&self.peer, buf);
@@ -26626,7 +26617,7 @@ pub mod messages {
     impl crate::BareSerializable for GetUnreadMentions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.top_msg_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.top_msg_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::serialize::write_some(buf, &self.top_msg_id);
@@ -26713,7 +26704,7 @@ pub mod messages {
     impl crate::BareSerializable for ReadMentions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.top_msg_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.top_msg_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::serialize::write_some(buf, &self.top_msg_id);
@@ -26883,7 +26874,7 @@ pub mod messages {
                 | u32::from(self.update_stickersets_order) << 15
                 | u32::from(self.invert_media) << 16
                 | u32::from(self.allow_paid_floodskip) << 19
-                | u32::from(self.reply_to.is_some()) << 0
+                | u32::from(self.reply_to.is_some())
                 | u32::from(self.schedule_date.is_some()) << 10
                 | u32::from(self.send_as.is_some()) << 13
                 | u32::from(self.quick_reply_shortcut.is_some()) << 17
@@ -27072,7 +27063,7 @@ pub mod messages {
     impl crate::BareSerializable for SearchStickerSets {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.exclude_featured) << 0;
+            let flags_flags: u32 = u32::from(self.exclude_featured);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.q, buf);
             crate::Serializable::serialize(&self.hash, buf);
@@ -27173,7 +27164,7 @@ pub mod messages {
     impl crate::BareSerializable for MarkDialogUnread {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.unread) << 0
+            let flags_flags: u32 = u32::from(self.unread)
                 | u32::from(self.parent_peer.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.parent_peer);
@@ -27228,7 +27219,7 @@ pub mod messages {
     impl crate::BareSerializable for GetDialogUnreadMarks {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.parent_peer.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.parent_peer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.parent_peer);
         }
@@ -27329,8 +27320,8 @@ pub mod messages {
     impl crate::BareSerializable for UpdatePinnedMessage {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.silent) << 0
-                | u32::from(self.unpin) << 1 | u32::from(self.pm_oneside) << 2;
+            let flags_flags: u32 = u32::from(self.silent) | u32::from(self.unpin) << 1
+                | u32::from(self.pm_oneside) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.id, buf);
@@ -27877,7 +27868,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.saved_peer_id.is_some()) << 2
-                | u32::from(self.top_msg_id.is_some()) << 0;
+                | u32::from(self.top_msg_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::serialize::write_some(buf, &self.saved_peer_id);
@@ -28051,7 +28042,7 @@ pub mod messages {
     impl crate::BareSerializable for AcceptUrlAuth {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.write_allowed) << 0
+            let flags_flags: u32 = u32::from(self.write_allowed)
                 | u32::from(self.share_phone_number) << 3
                 | u32::from(
                     self.peer.is_some() & self.msg_id.is_some()
@@ -28450,7 +28441,7 @@ pub mod messages {
     impl crate::BareSerializable for GetPollVotes {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.option.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.option.is_some())
                 | u32::from(self.offset.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -28525,7 +28516,7 @@ pub mod messages {
     impl crate::BareSerializable for ToggleStickerSets {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.uninstall) << 0
+            let flags_flags: u32 = u32::from(self.uninstall)
                 | u32::from(self.archive) << 1 | u32::from(self.unarchive) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.stickersets, buf);
@@ -28660,7 +28651,7 @@ pub mod messages {
     impl crate::BareSerializable for UpdateDialogFilter {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.filter.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.filter.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
             crate::serialize::write_some(buf, &self.filter);
@@ -29063,7 +29054,7 @@ pub mod messages {
     impl crate::BareSerializable for UnpinAllMessages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.top_msg_id.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.top_msg_id.is_some())
                 | u32::from(self.saved_peer_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -29163,7 +29154,7 @@ pub mod messages {
     impl crate::BareSerializable for DeletePhoneCallHistory {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.revoke) << 0;
+            let flags_flags: u32 = u32::from(self.revoke);
             crate::Serializable::serialize(&flags_flags, buf);
         }
     }
@@ -29660,7 +29651,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.revoked) << 2
-                | u32::from(self.expire_date.is_some()) << 0
+                | u32::from(self.expire_date.is_some())
                 | u32::from(self.usage_limit.is_some()) << 1
                 | u32::from(self.request_needed.is_some()) << 3
                 | u32::from(self.title.is_some()) << 4;
@@ -29941,7 +29932,7 @@ pub mod messages {
     impl crate::BareSerializable for GetChatInviteImporters {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.requested) << 0
+            let flags_flags: u32 = u32::from(self.requested)
                 | u32::from(self.subscription_expired) << 3
                 | u32::from(self.link.is_some()) << 1 | u32::from(self.q.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -30449,7 +30440,7 @@ pub mod messages {
     impl crate::BareSerializable for HideChatJoinRequest {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.approved) << 0;
+            let flags_flags: u32 = u32::from(self.approved);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.user_id, buf);
@@ -30517,7 +30508,7 @@ pub mod messages {
     impl crate::BareSerializable for HideAllChatJoinRequests {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.approved) << 0
+            let flags_flags: u32 = u32::from(self.approved)
                 | u32::from(self.link.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -30586,7 +30577,7 @@ pub mod messages {
     impl crate::BareSerializable for ToggleNoForwards {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.request_msg_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.request_msg_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.enabled, buf);
@@ -30723,7 +30714,7 @@ pub mod messages {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.big) << 1
                 | u32::from(self.add_to_recent) << 2
-                | u32::from(self.reaction.is_some()) << 0;
+                | u32::from(self.reaction.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.msg_id, buf);
@@ -30872,7 +30863,7 @@ pub mod messages {
     impl crate::BareSerializable for GetMessageReactionsList {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.reaction.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.reaction.is_some())
                 | u32::from(self.offset.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -30963,7 +30954,7 @@ pub mod messages {
     impl crate::BareSerializable for SetChatAvailableReactions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.reactions_limit.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.reactions_limit.is_some())
                 | u32::from(self.paid_enabled.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -31130,7 +31121,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.peer.is_some() & self.id.is_some())
-                << 0 | u32::from(self.text.is_some()) << 1
+                | u32::from(self.text.is_some()) << 1
                 | u32::from(self.tone.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             if self.peer.is_some() && self.id.is_some() {
@@ -31241,7 +31232,7 @@ pub mod messages {
     impl crate::BareSerializable for GetUnreadReactions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.top_msg_id.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.top_msg_id.is_some())
                 | u32::from(self.saved_peer_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -31338,7 +31329,7 @@ pub mod messages {
     impl crate::BareSerializable for ReadReactions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.top_msg_id.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.top_msg_id.is_some())
                 | u32::from(self.saved_peer_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -31569,7 +31560,7 @@ pub mod messages {
     impl crate::BareSerializable for ToggleBotInAttachMenu {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.write_allowed) << 0;
+            let flags_flags: u32 = u32::from(self.write_allowed);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.bot, buf);
             crate::Serializable::serialize(&self.enabled, buf);
@@ -31670,7 +31661,7 @@ pub mod messages {
                 | u32::from(self.fullscreen) << 8 | u32::from(self.url.is_some()) << 1
                 | u32::from(self.start_param.is_some()) << 3
                 | u32::from(self.theme_params.is_some()) << 2
-                | u32::from(self.reply_to.is_some()) << 0
+                | u32::from(self.reply_to.is_some())
                 | u32::from(self.send_as.is_some()) << 13;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -31797,7 +31788,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.silent) << 5
-                | u32::from(self.reply_to.is_some()) << 0
+                | u32::from(self.reply_to.is_some())
                 | u32::from(self.send_as.is_some()) << 13;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -31911,7 +31902,7 @@ pub mod messages {
                 | u32::from(self.from_side_menu) << 2 | u32::from(self.compact) << 7
                 | u32::from(self.fullscreen) << 8 | u32::from(self.url.is_some()) << 3
                 | u32::from(self.start_param.is_some()) << 4
-                | u32::from(self.theme_params.is_some()) << 0;
+                | u32::from(self.theme_params.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.bot, buf);
             crate::serialize::write_some(buf, &self.url);
@@ -32749,7 +32740,7 @@ pub mod messages {
     impl crate::BareSerializable for SendBotRequestedPeer {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.msg_id.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.msg_id.is_some())
                 | u32::from(self.webapp_req_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -33005,7 +32996,7 @@ pub mod messages {
     impl crate::BareSerializable for TogglePeerTranslations {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.disabled) << 0;
+            let flags_flags: u32 = u32::from(self.disabled);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
         }
@@ -33143,7 +33134,7 @@ pub mod messages {
     impl crate::BareSerializable for RequestAppWebView {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.write_allowed) << 0
+            let flags_flags: u32 = u32::from(self.write_allowed)
                 | u32::from(self.compact) << 7 | u32::from(self.fullscreen) << 8
                 | u32::from(self.start_param.is_some()) << 1
                 | u32::from(self.theme_params.is_some()) << 2;
@@ -33252,7 +33243,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.for_both) << 3
-                | u32::from(self.revert) << 4 | u32::from(self.wallpaper.is_some()) << 0
+                | u32::from(self.revert) << 4 | u32::from(self.wallpaper.is_some())
                 | u32::from(self.settings.is_some()) << 2
                 | u32::from(self.id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -33335,7 +33326,7 @@ pub mod messages {
     impl crate::BareSerializable for SearchEmojiStickerSets {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.exclude_featured) << 0;
+            let flags_flags: u32 = u32::from(self.exclude_featured);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.q, buf);
             crate::Serializable::serialize(&self.hash, buf);
@@ -33412,7 +33403,7 @@ pub mod messages {
     impl crate::BareSerializable for GetSavedDialogs {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.exclude_pinned) << 0
+            let flags_flags: u32 = u32::from(self.exclude_pinned)
                 | u32::from(self.parent_peer.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.parent_peer);
@@ -33521,7 +33512,7 @@ pub mod messages {
     impl crate::BareSerializable for GetSavedHistory {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.parent_peer.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.parent_peer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.parent_peer);
             crate::Serializable::serialize(&self.peer, buf);
@@ -33631,7 +33622,7 @@ pub mod messages {
     impl crate::BareSerializable for DeleteSavedHistory {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.parent_peer.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.parent_peer.is_some())
                 | u32::from(self.min_date.is_some()) << 2
                 | u32::from(self.max_date.is_some()) << 3;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -33750,7 +33741,7 @@ pub mod messages {
     impl crate::BareSerializable for ToggleSavedDialogPin {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.pinned) << 0;
+            let flags_flags: u32 = u32::from(self.pinned);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
         }
@@ -33801,7 +33792,7 @@ pub mod messages {
     impl crate::BareSerializable for ReorderPinnedSavedDialogs {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.force) << 0;
+            let flags_flags: u32 = u32::from(self.force);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.order, buf);
         }
@@ -33852,7 +33843,7 @@ pub mod messages {
     impl crate::BareSerializable for GetSavedReactionTags {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.peer.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.peer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.peer);
             crate::Serializable::serialize(&self.hash, buf);
@@ -33915,7 +33906,7 @@ pub mod messages {
     impl crate::BareSerializable for UpdateSavedReactionTag {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.title.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.title.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.reaction, buf);
             crate::serialize::write_some(buf, &self.title);
@@ -34289,7 +34280,7 @@ pub mod messages {
     impl crate::BareSerializable for GetQuickReplyMessages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.shortcut_id, buf);
             crate::serialize::write_some(buf, &self.id);
@@ -34853,7 +34844,7 @@ pub mod messages {
             let flags_flags: u32 = u32::from(self.compact) << 7
                 | u32::from(self.fullscreen) << 8
                 | u32::from(self.start_param.is_some()) << 1
-                | u32::from(self.theme_params.is_some()) << 0;
+                | u32::from(self.theme_params.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.bot, buf);
@@ -34951,7 +34942,7 @@ pub mod messages {
     impl crate::BareSerializable for SendPaidReaction {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.private.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.private.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.msg_id, buf);
@@ -35174,7 +35165,7 @@ pub mod messages {
     impl crate::BareSerializable for ClickSponsoredMessage {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.media) << 0
+            let flags_flags: u32 = u32::from(self.media)
                 | u32::from(self.fullscreen) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.random_id, buf);
@@ -35292,7 +35283,7 @@ pub mod messages {
     impl crate::BareSerializable for GetSponsoredMessages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.msg_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.msg_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::serialize::write_some(buf, &self.msg_id);
@@ -35360,7 +35351,7 @@ pub mod messages {
     impl crate::BareSerializable for SavePreparedInlineMessage {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.peer_types.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.peer_types.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.result, buf);
             crate::Serializable::serialize(&self.user_id, buf);
@@ -35489,7 +35480,7 @@ pub mod messages {
     impl crate::BareSerializable for SearchStickers {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.emojis) << 0;
+            let flags_flags: u32 = u32::from(self.emojis);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.q, buf);
             crate::Serializable::serialize(&self.emoticon, buf);
@@ -35581,7 +35572,7 @@ pub mod messages {
     impl crate::BareSerializable for ReportMessagesDelivery {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.push) << 0;
+            let flags_flags: u32 = u32::from(self.push);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.id, buf);
@@ -35919,7 +35910,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.reject) << 1
-                | u32::from(self.schedule_date.is_some()) << 0
+                | u32::from(self.schedule_date.is_some())
                 | u32::from(self.reject_comment.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -36008,7 +35999,7 @@ pub mod messages {
     impl crate::BareSerializable for GetForumTopics {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.q.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.q.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::serialize::write_some(buf, &self.q);
@@ -36161,7 +36152,7 @@ pub mod messages {
     impl crate::BareSerializable for EditForumTopic {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.title.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.title.is_some())
                 | u32::from(self.icon_emoji_id.is_some()) << 1
                 | u32::from(self.closed.is_some()) << 2
                 | u32::from(self.hidden.is_some()) << 3;
@@ -36318,7 +36309,7 @@ pub mod messages {
     impl crate::BareSerializable for ReorderPinnedForumTopics {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.force) << 0;
+            let flags_flags: u32 = u32::from(self.force);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.order, buf);
@@ -36399,7 +36390,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.title_missing) << 4
-                | u32::from(self.icon_color.is_some()) << 0
+                | u32::from(self.icon_color.is_some())
                 | u32::from(self.icon_emoji_id.is_some()) << 3
                 | u32::from(self.send_as.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -36589,7 +36580,7 @@ pub mod messages {
     impl crate::BareSerializable for SummarizeText {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.to_lang.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.to_lang.is_some())
                 | u32::from(self.tone.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -36940,7 +36931,7 @@ pub mod messages {
     impl crate::BareSerializable for ComposeMessageWithAI {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.proofread) << 0
+            let flags_flags: u32 = u32::from(self.proofread)
                 | u32::from(self.emojify) << 3
                 | u32::from(self.translate_to_lang.is_some()) << 1
                 | u32::from(self.tone.is_some()) << 2;
@@ -37290,7 +37281,7 @@ pub mod messages {
     impl crate::BareSerializable for GetUnreadPollVotes {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.top_msg_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.top_msg_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::serialize::write_some(buf, &self.top_msg_id);
@@ -37377,7 +37368,7 @@ pub mod messages {
     impl crate::BareSerializable for ReadPollVotes {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.top_msg_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.top_msg_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::serialize::write_some(buf, &self.top_msg_id);
@@ -37769,7 +37760,7 @@ pub mod messages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.peer.is_some() & self.id.is_some())
-                << 0 | u32::from(self.text.is_some()) << 1
+                | u32::from(self.text.is_some()) << 1
                 | u32::from(self.tone.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             if self.peer.is_some() && self.id.is_some() {
@@ -37858,7 +37849,7 @@ pub mod messages {
     impl crate::BareSerializable for ComposeRichMessageWithAI {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.proofread) << 0
+            let flags_flags: u32 = u32::from(self.proofread)
                 | u32::from(self.emojify) << 3 | u32::from(self.text.is_some()) << 4
                 | u32::from(self.translate_to_lang.is_some()) << 1
                 | u32::from(self.tone.is_some()) << 2;
@@ -37938,7 +37929,7 @@ pub mod messages {
     impl crate::BareSerializable for RequestChatJoinWebView {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.theme_params.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.theme_params.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.query_id, buf);
             crate::serialize::write_some(buf, &self.theme_params);
@@ -38009,7 +38000,7 @@ pub mod payments {
     impl crate::BareSerializable for GetPaymentForm {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.theme_params.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.theme_params.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.invoice, buf);
             crate::serialize::write_some(buf, &self.theme_params);
@@ -38137,7 +38128,7 @@ pub mod payments {
     impl crate::BareSerializable for ValidateRequestedInfo {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.save) << 0;
+            let flags_flags: u32 = u32::from(self.save);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.invoice, buf);
             crate::Serializable::serialize(&self.info, buf);
@@ -38214,7 +38205,7 @@ pub mod payments {
     impl crate::BareSerializable for SendPaymentForm {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.requested_info_id.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.requested_info_id.is_some())
                 | u32::from(self.shipping_option_id.is_some()) << 1
                 | u32::from(self.tip_amount.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -38323,7 +38314,7 @@ pub mod payments {
     impl crate::BareSerializable for ClearSavedInfo {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.credentials) << 0
+            let flags_flags: u32 = u32::from(self.credentials)
                 | u32::from(self.info) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
         }
@@ -38577,7 +38568,7 @@ pub mod payments {
     impl crate::BareSerializable for GetPremiumGiftCodeOptions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.boost_peer.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.boost_peer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.boost_peer);
         }
@@ -38874,7 +38865,7 @@ pub mod payments {
     impl crate::BareSerializable for GetStarsStatus {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.ton) << 0;
+            let flags_flags: u32 = u32::from(self.ton);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
         }
@@ -38953,7 +38944,7 @@ pub mod payments {
     impl crate::BareSerializable for GetStarsTransactions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.inbound) << 0
+            let flags_flags: u32 = u32::from(self.inbound)
                 | u32::from(self.outbound) << 1 | u32::from(self.ascending) << 2
                 | u32::from(self.ton) << 4
                 | u32::from(self.subscription_id.is_some()) << 3;
@@ -39166,7 +39157,7 @@ pub mod payments {
     impl crate::BareSerializable for GetStarsRevenueStats {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.dark) << 0 | u32::from(self.ton) << 1;
+            let flags_flags: u32 = u32::from(self.dark) | u32::from(self.ton) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
         }
@@ -39239,7 +39230,7 @@ pub mod payments {
     impl crate::BareSerializable for GetStarsRevenueWithdrawalUrl {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.ton) << 0
+            let flags_flags: u32 = u32::from(self.ton)
                 | u32::from(self.amount.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -39367,7 +39358,7 @@ pub mod payments {
     impl crate::BareSerializable for GetStarsTransactionsByID {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.ton) << 0;
+            let flags_flags: u32 = u32::from(self.ton);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.id, buf);
@@ -39420,7 +39411,7 @@ pub mod payments {
     impl crate::BareSerializable for GetStarsGiftOptions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.user_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.user_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.user_id);
         }
@@ -39482,7 +39473,7 @@ pub mod payments {
     impl crate::BareSerializable for GetStarsSubscriptions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.missing_balance) << 0;
+            let flags_flags: u32 = u32::from(self.missing_balance);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.offset, buf);
@@ -39554,7 +39545,7 @@ pub mod payments {
     impl crate::BareSerializable for ChangeStarsSubscription {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.canceled.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.canceled.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.subscription_id, buf);
@@ -39756,7 +39747,7 @@ pub mod payments {
     impl crate::BareSerializable for SaveStarGift {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.unsave) << 0;
+            let flags_flags: u32 = u32::from(self.unsave);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.stargift, buf);
         }
@@ -39867,7 +39858,7 @@ pub mod payments {
     impl crate::BareSerializable for BotCancelStarsSubscription {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.restore) << 0;
+            let flags_flags: u32 = u32::from(self.restore);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.user_id, buf);
             crate::Serializable::serialize(&self.charge_id, buf);
@@ -40096,7 +40087,7 @@ pub mod payments {
     impl crate::BareSerializable for GetSuggestedStarRefBots {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.order_by_revenue) << 0
+            let flags_flags: u32 = u32::from(self.order_by_revenue)
                 | u32::from(self.order_by_date) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -40234,7 +40225,7 @@ pub mod payments {
     impl crate::BareSerializable for EditConnectedStarRefBot {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.revoked) << 0;
+            let flags_flags: u32 = u32::from(self.revoked);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.link, buf);
@@ -40339,7 +40330,7 @@ pub mod payments {
     impl crate::BareSerializable for UpgradeStarGift {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.keep_original_details) << 0;
+            let flags_flags: u32 = u32::from(self.keep_original_details);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.stargift, buf);
         }
@@ -40538,7 +40529,7 @@ pub mod payments {
     impl crate::BareSerializable for GetSavedStarGifts {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.exclude_unsaved) << 0
+            let flags_flags: u32 = u32::from(self.exclude_unsaved)
                 | u32::from(self.exclude_saved) << 1
                 | u32::from(self.exclude_unlimited) << 2
                 | u32::from(self.exclude_unique) << 4
@@ -40760,7 +40751,7 @@ pub mod payments {
     impl crate::BareSerializable for ToggleChatStarGiftNotifications {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.enabled) << 0;
+            let flags_flags: u32 = u32::from(self.enabled);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
         }
@@ -40937,7 +40928,7 @@ pub mod payments {
             let flags_flags: u32 = u32::from(self.sort_by_price) << 1
                 | u32::from(self.sort_by_num) << 2 | u32::from(self.for_craft) << 4
                 | u32::from(self.stars_only) << 5
-                | u32::from(self.attributes_hash.is_some()) << 0
+                | u32::from(self.attributes_hash.is_some())
                 | u32::from(self.attributes.is_some()) << 3;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.attributes_hash);
@@ -41174,7 +41165,7 @@ pub mod payments {
     impl crate::BareSerializable for UpdateStarGiftCollection {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.title.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.title.is_some())
                 | u32::from(self.delete_stargift.is_some()) << 1
                 | u32::from(self.add_stargift.is_some()) << 2
                 | u32::from(self.order.is_some()) << 3;
@@ -41669,7 +41660,7 @@ pub mod payments {
     impl crate::BareSerializable for ResolveStarGiftOffer {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.decline) << 0;
+            let flags_flags: u32 = u32::from(self.decline);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.offer_msg_id, buf);
         }
@@ -41745,7 +41736,7 @@ pub mod payments {
     impl crate::BareSerializable for SendStarGiftOffer {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.allow_paid_stars.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.allow_paid_stars.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.slug, buf);
@@ -41992,7 +41983,7 @@ pub mod payments {
     impl crate::BareSerializable for GetOnrampProviders {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.crypto_currency.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.crypto_currency.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.crypto_currency);
         }
@@ -42092,7 +42083,7 @@ pub mod payments {
     impl crate::BareSerializable for GetOnrampAvailability {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.base_currency.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.base_currency.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.provider, buf);
             crate::Serializable::serialize(&self.crypto_currency, buf);
@@ -42153,7 +42144,7 @@ pub mod payments {
     impl crate::BareSerializable for GetOnrampLimits {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.payment_method.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.payment_method.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.provider, buf);
             crate::Serializable::serialize(&self.crypto_currency, buf);
@@ -42223,7 +42214,7 @@ pub mod payments {
     impl crate::BareSerializable for GetOnrampQuote {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.base_amount.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.base_amount.is_some())
                 | u32::from(self.crypto_amount.is_some()) << 1
                 | u32::from(self.payment_method.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -42318,7 +42309,7 @@ pub mod payments {
     impl crate::BareSerializable for CreateOnrampSession {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.payment_method.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.payment_method.is_some())
                 | u32::from(self.base_currency.is_some()) << 1
                 | u32::from(self.base_amount.is_some()) << 2
                 | u32::from(self.memo.is_some()) << 3
@@ -42482,7 +42473,7 @@ pub mod phone {
     impl crate::BareSerializable for RequestCall {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.video) << 0;
+            let flags_flags: u32 = u32::from(self.video);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.user_id, buf);
             crate::Serializable::serialize(&self.random_id, buf);
@@ -42761,7 +42752,7 @@ pub mod phone {
     impl crate::BareSerializable for DiscardCall {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.video) << 0;
+            let flags_flags: u32 = u32::from(self.video);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.duration, buf);
@@ -42843,7 +42834,7 @@ pub mod phone {
     impl crate::BareSerializable for SetCallRating {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.user_initiative) << 0;
+            let flags_flags: u32 = u32::from(self.user_initiative);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.rating, buf);
@@ -43036,7 +43027,7 @@ pub mod phone {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.rtmp_stream) << 2
-                | u32::from(self.title.is_some()) << 0
+                | u32::from(self.title.is_some())
                 | u32::from(self.schedule_date.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -43139,7 +43130,7 @@ pub mod phone {
     impl crate::BareSerializable for JoinGroupCall {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.muted) << 0
+            let flags_flags: u32 = u32::from(self.muted)
                 | u32::from(self.video_stopped) << 2
                 | u32::from(self.invite_hash.is_some()) << 1
                 | u32::from(self.public_key.is_some() | self.block.is_some()) << 3;
@@ -43412,7 +43403,7 @@ pub mod phone {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.reset_invite_hash) << 1
-                | u32::from(self.join_muted.is_some()) << 0
+                | u32::from(self.join_muted.is_some())
                 | u32::from(self.messages_enabled.is_some()) << 2
                 | u32::from(self.send_paid_messages_stars.is_some()) << 3;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -43708,7 +43699,7 @@ pub mod phone {
     impl crate::BareSerializable for ToggleGroupCallRecord {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.start) << 0
+            let flags_flags: u32 = u32::from(self.start)
                 | u32::from(self.video | self.video_portrait.is_some()) << 2
                 | u32::from(self.title.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -43813,7 +43804,7 @@ pub mod phone {
     impl crate::BareSerializable for EditGroupCallParticipant {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.muted.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.muted.is_some())
                 | u32::from(self.volume.is_some()) << 1
                 | u32::from(self.raise_hand.is_some()) << 2
                 | u32::from(self.video_stopped.is_some()) << 3
@@ -44017,7 +44008,7 @@ pub mod phone {
     impl crate::BareSerializable for ExportGroupCallInvite {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.can_self_unmute) << 0;
+            let flags_flags: u32 = u32::from(self.can_self_unmute);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.call, buf);
         }
@@ -44408,7 +44399,7 @@ pub mod phone {
     impl crate::BareSerializable for GetGroupCallStreamRtmpUrl {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.live_story) << 0;
+            let flags_flags: u32 = u32::from(self.live_story);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.revoke, buf);
@@ -44537,7 +44528,7 @@ pub mod phone {
     impl crate::BareSerializable for CreateConferenceCall {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.muted) << 0
+            let flags_flags: u32 = u32::from(self.muted)
                 | u32::from(self.video_stopped) << 2
                 | u32::from(
                     self.public_key.is_some() & self.block.is_some()
@@ -44654,8 +44645,7 @@ pub mod phone {
     impl crate::BareSerializable for DeleteConferenceCallParticipants {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.only_left) << 0
-                | u32::from(self.kick) << 1;
+            let flags_flags: u32 = u32::from(self.only_left) | u32::from(self.kick) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.call, buf);
             crate::Serializable::serialize(&self.ids, buf);
@@ -44798,7 +44788,7 @@ pub mod phone {
     impl crate::BareSerializable for InviteConferenceCallParticipant {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.video) << 0;
+            let flags_flags: u32 = u32::from(self.video);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.call, buf);
             crate::Serializable::serialize(&self.user_id, buf);
@@ -44996,7 +44986,7 @@ pub mod phone {
     impl crate::BareSerializable for SendGroupCallMessage {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.allow_paid_stars.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.allow_paid_stars.is_some())
                 | u32::from(self.send_as.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.call, buf);
@@ -45140,7 +45130,7 @@ pub mod phone {
     impl crate::BareSerializable for DeleteGroupCallMessages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.report_spam) << 0;
+            let flags_flags: u32 = u32::from(self.report_spam);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.call, buf);
             crate::Serializable::serialize(&self.messages, buf);
@@ -45215,7 +45205,7 @@ pub mod phone {
     impl crate::BareSerializable for DeleteGroupCallParticipantMessages {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.report_spam) << 0;
+            let flags_flags: u32 = u32::from(self.report_spam);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.call, buf);
             crate::Serializable::serialize(&self.participant, buf);
@@ -45393,7 +45383,7 @@ pub mod photos {
     impl crate::BareSerializable for UpdateProfilePhoto {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.fallback) << 0
+            let flags_flags: u32 = u32::from(self.fallback)
                 | u32::from(self.bot.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.bot);
@@ -45459,8 +45449,7 @@ pub mod photos {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.fallback) << 3
-                | u32::from(self.bot.is_some()) << 5
-                | u32::from(self.file.is_some()) << 0
+                | u32::from(self.bot.is_some()) << 5 | u32::from(self.file.is_some())
                 | u32::from(self.video.is_some()) << 1
                 | u32::from(self.video_start_ts.is_some()) << 2
                 | u32::from(self.video_emoji_markup.is_some()) << 4;
@@ -45682,7 +45671,7 @@ pub mod photos {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.suggest) << 3
-                | u32::from(self.save) << 4 | u32::from(self.file.is_some()) << 0
+                | u32::from(self.save) << 4 | u32::from(self.file.is_some())
                 | u32::from(self.video.is_some()) << 1
                 | u32::from(self.video_start_ts.is_some()) << 2
                 | u32::from(self.video_emoji_markup.is_some()) << 5;
@@ -45782,7 +45771,7 @@ pub mod premium {
     impl crate::BareSerializable for GetBoostsList {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.gifts) << 0;
+            let flags_flags: u32 = u32::from(self.gifts);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.offset, buf);
@@ -45881,7 +45870,7 @@ pub mod premium {
     impl crate::BareSerializable for ApplyBoost {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.slots.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.slots.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.slots);
             crate::Serializable::serialize(&self.peer, buf);
@@ -46133,7 +46122,7 @@ pub mod smsjobs {
     impl crate::BareSerializable for UpdateSettings {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.allow_international) << 0;
+            let flags_flags: u32 = u32::from(self.allow_international);
             crate::Serializable::serialize(&flags_flags, buf);
         }
     }
@@ -46250,7 +46239,7 @@ pub mod smsjobs {
     impl crate::BareSerializable for FinishJob {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.error.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.error.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.job_id, buf);
             crate::serialize::write_some(buf, &self.error);
@@ -46312,7 +46301,7 @@ pub mod stats {
     impl crate::BareSerializable for GetBroadcastStats {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.dark) << 0;
+            let flags_flags: u32 = u32::from(self.dark);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
         }
@@ -46360,7 +46349,7 @@ pub mod stats {
     impl crate::BareSerializable for LoadAsyncGraph {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.x.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.x.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.token, buf);
             crate::serialize::write_some(buf, &self.x);
@@ -46419,7 +46408,7 @@ pub mod stats {
     impl crate::BareSerializable for GetMegagroupStats {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.dark) << 0;
+            let flags_flags: u32 = u32::from(self.dark);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
         }
@@ -46558,7 +46547,7 @@ pub mod stats {
     impl crate::BareSerializable for GetMessageStats {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.dark) << 0;
+            let flags_flags: u32 = u32::from(self.dark);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
             crate::Serializable::serialize(&self.msg_id, buf);
@@ -46623,7 +46612,7 @@ pub mod stats {
     impl crate::BareSerializable for GetStoryStats {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.dark) << 0;
+            let flags_flags: u32 = u32::from(self.dark);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.id, buf);
@@ -46761,7 +46750,7 @@ pub mod stats {
     impl crate::BareSerializable for GetPollStats {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.dark) << 0;
+            let flags_flags: u32 = u32::from(self.dark);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.msg_id, buf);
@@ -46850,9 +46839,8 @@ pub mod stickers {
     impl crate::BareSerializable for CreateStickerSet {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.masks) << 0
-                | u32::from(self.emojis) << 5 | u32::from(self.text_color) << 6
-                | u32::from(self.thumb.is_some()) << 2
+            let flags_flags: u32 = u32::from(self.masks) | u32::from(self.emojis) << 5
+                | u32::from(self.text_color) << 6 | u32::from(self.thumb.is_some()) << 2
                 | u32::from(self.software.is_some()) << 3;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.user_id, buf);
@@ -47121,7 +47109,7 @@ pub mod stickers {
     impl crate::BareSerializable for SetStickerSetThumb {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.thumb.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.thumb.is_some())
                 | u32::from(self.thumb_document_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.stickerset, buf);
@@ -47281,7 +47269,7 @@ pub mod stickers {
     impl crate::BareSerializable for ChangeSticker {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.emoji.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.emoji.is_some())
                 | u32::from(self.mask_coords.is_some()) << 1
                 | u32::from(self.keywords.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -47620,7 +47608,7 @@ pub mod stories {
             let flags_flags: u32 = u32::from(self.pinned) << 2
                 | u32::from(self.noforwards) << 4 | u32::from(self.fwd_modified) << 7
                 | u32::from(self.media_areas.is_some()) << 5
-                | u32::from(self.caption.is_some()) << 0
+                | u32::from(self.caption.is_some())
                 | u32::from(self.entities.is_some()) << 1
                 | u32::from(self.period.is_some()) << 3
                 | u32::from(self.fwd_from_id.is_some() & self.fwd_from_story.is_some())
@@ -47789,7 +47777,7 @@ pub mod stories {
     impl crate::BareSerializable for EditStory {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.media.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.media.is_some())
                 | u32::from(self.media_areas.is_some()) << 3
                 | u32::from(self.caption.is_some() | self.entities.is_some()) << 1
                 | u32::from(self.privacy_rules.is_some()) << 2
@@ -48021,7 +48009,7 @@ pub mod stories {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.next) << 1
-                | u32::from(self.hidden) << 2 | u32::from(self.state.is_some()) << 0;
+                | u32::from(self.hidden) << 2 | u32::from(self.state.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.state);
         }
@@ -48446,7 +48434,7 @@ pub mod stories {
     impl crate::BareSerializable for GetStoryViewsList {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.just_contacts) << 0
+            let flags_flags: u32 = u32::from(self.just_contacts)
                 | u32::from(self.reactions_first) << 2
                 | u32::from(self.forwards_first) << 3 | u32::from(self.q.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -48712,8 +48700,7 @@ pub mod stories {
     impl crate::BareSerializable for ActivateStealthMode {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.past) << 0
-                | u32::from(self.future) << 1;
+            let flags_flags: u32 = u32::from(self.past) | u32::from(self.future) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
         }
     }
@@ -48779,7 +48766,7 @@ pub mod stories {
     impl crate::BareSerializable for SendReaction {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.add_to_recent) << 0;
+            let flags_flags: u32 = u32::from(self.add_to_recent);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
             crate::Serializable::serialize(&self.story_id, buf);
@@ -49081,7 +49068,7 @@ pub mod stories {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.forwards_first) << 2
-                | u32::from(self.reaction.is_some()) << 0
+                | u32::from(self.reaction.is_some())
                 | u32::from(self.offset.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.peer, buf);
@@ -49219,7 +49206,7 @@ pub mod stories {
     impl crate::BareSerializable for SearchPosts {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.hashtag.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.hashtag.is_some())
                 | u32::from(self.area.is_some()) << 1
                 | u32::from(self.peer.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -49375,7 +49362,7 @@ pub mod stories {
     impl crate::BareSerializable for UpdateAlbum {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.title.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.title.is_some())
                 | u32::from(self.delete_stories.is_some()) << 1
                 | u32::from(self.add_stories.is_some()) << 2
                 | u32::from(self.order.is_some()) << 3;
@@ -49730,7 +49717,7 @@ pub mod stories {
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.pinned) << 2
                 | u32::from(self.noforwards) << 4 | u32::from(self.rtmp_stream) << 5
-                | u32::from(self.caption.is_some()) << 0
+                | u32::from(self.caption.is_some())
                 | u32::from(self.entities.is_some()) << 1
                 | u32::from(self.messages_enabled.is_some()) << 6
                 | u32::from(self.send_paid_messages_stars.is_some()) << 7;
@@ -49839,7 +49826,7 @@ pub mod toncenter {
     impl crate::BareSerializable for PerformApiRequest {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.post) << 0
+            let flags_flags: u32 = u32::from(self.post)
                 | u32::from(self.query.is_some()) << 1
                 | u32::from(self.payload.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -49983,7 +49970,7 @@ pub mod updates {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.pts_limit.is_some()) << 1
-                | u32::from(self.pts_total_limit.is_some()) << 0
+                | u32::from(self.pts_total_limit.is_some())
                 | u32::from(self.qts_limit.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.pts, buf);
@@ -50081,7 +50068,7 @@ pub mod updates {
     impl crate::BareSerializable for GetChannelDifference {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.force) << 0;
+            let flags_flags: u32 = u32::from(self.force);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.channel, buf);
             crate::Serializable::serialize(&self.filter, buf);
@@ -50221,7 +50208,7 @@ pub mod upload {
     impl crate::BareSerializable for GetFile {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.precise) << 0
+            let flags_flags: u32 = u32::from(self.precise)
                 | u32::from(self.cdn_supported) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.location, buf);
@@ -51025,7 +51012,7 @@ pub mod wallet {
     impl crate::BareSerializable for GetUserAddresses {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.force) << 0;
+            let flags_flags: u32 = u32::from(self.force);
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.id, buf);
             crate::Serializable::serialize(&self.addresses, buf);
@@ -51081,7 +51068,7 @@ pub mod wallet {
     impl crate::BareSerializable for GetTransactions {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.inbound) << 0
+            let flags_flags: u32 = u32::from(self.inbound)
                 | u32::from(self.outbound) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.offset, buf);
@@ -51229,7 +51216,7 @@ pub mod wallet {
     impl crate::BareSerializable for ExportSecretPhrase {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.password.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.password.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.password);
         }
@@ -51336,7 +51323,7 @@ pub mod wallet {
     impl crate::BareSerializable for ReplaceWallet {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.password.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.password.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.wallet, buf);
             crate::serialize::write_some(buf, &self.password);
@@ -51390,7 +51377,7 @@ pub mod wallet {
     impl crate::BareSerializable for DisableBackup {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.password.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.password.is_some())
                 | u32::from(self.new_public_key.is_some()) << 1
                 | u32::from(self.proof.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
@@ -51605,7 +51592,7 @@ pub mod wallet {
     impl crate::BareSerializable for SendTransfer {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.data_gasless.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.data_gasless.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.data_normal, buf);
             crate::serialize::write_some(buf, &self.data_gasless);
@@ -51892,7 +51879,7 @@ pub mod wallet {
     impl crate::BareSerializable for TonConnectSubmitConnectResult {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.error) << 0
+            let flags_flags: u32 = u32::from(self.error)
                 | u32::from(self.trace_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.session_id, buf);
@@ -51962,7 +51949,7 @@ pub mod wallet {
     impl crate::BareSerializable for TonConnectGetPending {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.dapp_client_id.is_some()) << 0
+            let flags_flags: u32 = u32::from(self.dapp_client_id.is_some())
                 | u32::from(self.session_id.is_some()) << 1;
             crate::Serializable::serialize(&flags_flags, buf);
             crate::serialize::write_some(buf, &self.dapp_client_id);
@@ -52022,7 +52009,7 @@ pub mod wallet {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
             let flags_flags: u32 = u32::from(self.declined) << 1
-                | u32::from(self.challenge_answer.is_some()) << 0;
+                | u32::from(self.challenge_answer.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.session_id, buf);
             crate::Serializable::serialize(&self.msg_id, buf);
@@ -52096,7 +52083,7 @@ pub mod wallet {
     impl crate::BareSerializable for TonConnectSubmitResponse {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.trace_id.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.trace_id.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.session_id, buf);
             crate::Serializable::serialize(&self.msg_id, buf);
@@ -52204,7 +52191,7 @@ pub mod wallet {
     impl crate::BareSerializable for TonConnectCloseSession {
         #[inline]
         fn serialize_bare(&self, buf: &mut Vec<u8>) {
-            let flags_flags: u32 = u32::from(self.body.is_some()) << 0;
+            let flags_flags: u32 = u32::from(self.body.is_some());
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.session_id, buf);
             crate::serialize::write_some(buf, &self.body);

@@ -81,6 +81,19 @@ impl World {
             .count()
     }
 
+    /// Writes a random, valid value of the boxed type `full_type` (`Peer`,
+    /// `messages.Messages`), constructor id included.
+    pub fn write_boxed(&self, full_type: &str, rng: &mut Rng, out: &mut Vec<u8>) {
+        let ctors = &self.by_type[full_type];
+        let idx = ctors[rng.below(ctors.len() as u64) as usize];
+        self.write_def(idx, rng, 1, None, out);
+    }
+
+    /// Writes a random, valid encoding of the constructor named `name`, id included.
+    pub fn write_named(&self, name: &str, rng: &mut Rng, out: &mut Vec<u8>) {
+        self.write_def(self.by_name[name], rng, 1, None, out);
+    }
+
     /// Writes a random, valid encoding of definition `idx` (id included).
     pub fn write_def(
         &self,
