@@ -1,7 +1,7 @@
 //! TL decode and encode of the same bytes by Ferrogram and by grammers-tl-types 0.11.0.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ferrogram_bench::{MESSAGES, PARTICIPANTS};
+use ferrogram_bench::{MESSAGES, PARTICIPANTS, admin_log_results, updates_difference};
 use std::hint::black_box;
 
 fn decode_encode<F, G>(c: &mut Criterion, name: &str, bytes: &'static [u8])
@@ -52,6 +52,14 @@ fn tl(c: &mut Criterion) {
         ferrogram_tl_types::enums::messages::Messages,
         grammers_tl_types::enums::messages::Messages,
     >(c, "messages_100", MESSAGES);
+    decode_encode::<
+        ferrogram_tl_types::enums::updates::Difference,
+        grammers_tl_types::enums::updates::Difference,
+    >(c, "updates_difference", updates_difference().leak());
+    decode_encode::<
+        ferrogram_tl_types::enums::channels::AdminLogResults,
+        grammers_tl_types::enums::channels::AdminLogResults,
+    >(c, "admin_log_results", admin_log_results().leak());
 }
 
 criterion_group!(benches, tl);

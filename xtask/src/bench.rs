@@ -5,7 +5,6 @@ use crate::root;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
 struct Pair {
     what: String,
@@ -53,26 +52,6 @@ fn criterion_mean(dir: &Path, group: &str, id: &str) -> Result<f64, String> {
     num.parse().map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Clean release build of one package, in seconds.
-fn clean_build(label: &str, args: &[&str]) -> Result<f64, String> {
-    let dir = root().join("target/bench-builds").join(label);
-    let _ = std::fs::remove_dir_all(&dir);
-    let start = Instant::now();
-    let status = cargo()
-        .args(args)
-        .arg("--target-dir")
-        .arg(&dir)
-        .current_dir(root())
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err(format!("clean build of {label} failed"));
-    }
-    let secs = start.elapsed().as_secs_f64();
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(secs)
-}
-
 /// `openssl speed` throughput in MB/s for one algorithm and block size, if openssl runs.
 fn openssl_speed(algorithm: &str, bytes: usize) -> Option<f64> {
     let out = Command::new("openssl")
@@ -107,6 +86,89 @@ fn human_ns(ns: f64) -> String {
     } else {
         format!("{ns:.0} ns")
     }
+}
+
+const TL_START: &str = "<!-- tl -->";
+const TL_END: &str = "<!-- /tl -->";
+
+/// The short commit, marked when the work tree has uncommitted changes.
+fn commit_label(root: &Path) -> String {
+    let commit = output(
+        Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .current_dir(root),
+    );
+    let dirty = !output(
+        Command::new("git")
+            .args(["status", "--porcelain", "--untracked-files=no"])
+            .current_dir(root),
+    )
+    .is_empty();
+    if dirty {
+        format!("{commit} (with uncommitted changes)")
+    } else {
+        commit
+    }
+}
+
+/// The TL workloads of `bench/benches/tl.rs`, as (criterion group suffix, what it is).
+const TL_INPUTS: [(&str, &str); 4] = [
+    (
+        "channel_participants_200",
+        "channels.channelParticipants, 200 + 200 users",
+    ),
+    ("messages_100", "messages.channelMessages, 100 messages"),
+    (
+        "updates_difference",
+        "updates.difference, 100 + 100 updates, 200 users",
+    ),
+    (
+        "admin_log_results",
+        "channels.adminLogResults, 200 events, 200 users",
+    ),
+];
+
+/// The TL decode/encode table (from criterion's last run) and, unless skipped,
+/// the build times, between markers.
+fn tl_section(skip_builds: bool) -> Result<String, String> {
+    let crit = root().join("bench/target/criterion");
+    let mut md = String::new();
+    let _ = writeln!(md, "{TL_START}");
+    let _ = writeln!(
+        md,
+        "## TL decode and encode (criterion mean, same bytes for both)\n"
+    );
+    let _ = writeln!(
+        md,
+        "Inputs: the demo's fixtures encoded by Telethon (`channels.channelParticipants` with 200 participants and 200 users, 36 KB; `messages.messages` with 100 messages, 33 KB), and two answers built from them and encoded by Ferrogram (`bench/src/lib.rs`): an `updates.difference` and a `channels.adminLogResults`. Decoding builds owned values; encoding appends to a reused buffer.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| benchmark | ferrogram | grammers | grammers / ferrogram |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|---:|");
+    for op in ["tl_decode", "tl_encode"] {
+        for (input, what) in TL_INPUTS {
+            // criterion turns `/` in group names into `_` for directories.
+            let group = format!("{op}_{input}");
+            let ours = criterion_mean(&crit, &group, "ferrogram")?;
+            let theirs = criterion_mean(&crit, &group, "grammers")?;
+            let _ = writeln!(
+                md,
+                "| {op} {input} ({what}) | {} | {} | {:.2}× |",
+                human_ns(ours),
+                human_ns(theirs),
+                theirs / ours
+            );
+        }
+    }
+    let _ = writeln!(md, "\nA ratio above 1 means Ferrogram is faster.\n");
+    if !skip_builds {
+        let (ours, theirs) = crate::bench_build::measure_both()?;
+        md.push_str(&crate::bench_build::table(&ours, &theirs));
+    }
+    let _ = writeln!(md, "{TL_END}");
+    Ok(md)
 }
 
 const RT_START: &str = "<!-- roundtrips -->";
@@ -458,20 +520,35 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         return Ok(());
     }
     let skip_builds = args.contains(&"--no-build-times");
+    if args.contains(&"--tl-only") {
+        crate::run(cargo().args([
+            "bench",
+            "--manifest-path",
+            "bench/Cargo.toml",
+            "--bench",
+            "tl",
+        ]))?;
+        let section = tl_section(skip_builds)?;
+        let path = root.join("BENCHMARKS.md");
+        let doc = std::fs::read_to_string(&path).unwrap_or_default();
+        let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+        let section = section.replacen(
+            "## TL decode and encode (criterion mean, same bytes for both)\n",
+            &format!(
+                "## TL decode and encode (criterion mean, same bytes for both)\n\nMeasured {date} on {} ({} logical CPUs) at {}, apart from the run above.\n",
+                cpu_model(),
+                std::thread::available_parallelism().map_or(0, |n| n.get()),
+                commit_label(&root)
+            ),
+            1,
+        );
+        std::fs::write(&path, splice(&doc, &section, TL_START, TL_END))
+            .map_err(|e| e.to_string())?;
+        println!("xtask: updated the TL section of BENCHMARKS.md");
+        return Ok(());
+    }
     crate::run(cargo().args(["bench", "--manifest-path", "bench/Cargo.toml"]))?;
     let crit = root.join("bench/target/criterion");
-    let mut pairs = Vec::new();
-    for op in ["tl_decode", "tl_encode"] {
-        for input in ["channel_participants_200", "messages_100"] {
-            let group = format!("{op}_{input}");
-            // criterion turns `/` in group names into `_` for directories.
-            pairs.push(Pair {
-                what: format!("{op} {input}"),
-                ours: criterion_mean(&crit, &group, "ferrogram")?,
-                theirs: criterion_mean(&crit, &group, "grammers")?,
-            });
-        }
-    }
     let mut crypto = Vec::new();
     for (group, what, bytes) in [
         ("ige_encrypt_1KiB", "AES-256-IGE encrypt 1 KiB", 1u64 << 10),
@@ -501,39 +578,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let handshake = criterion_mean(&crit, "handshake", "ferrogram")?;
     let openssl_cbc = openssl_speed("aes-256-cbc", 1 << 20);
     let openssl_sha = openssl_speed("sha256", 1 << 10);
-    let builds = if skip_builds {
-        None
-    } else {
-        let ours = clean_build(
-            "ferrogram",
-            &["build", "--release", "-p", "ferrogram-tl-types"],
-        )?;
-        let theirs = clean_build(
-            "grammers",
-            &[
-                "build",
-                "--release",
-                "-p",
-                "grammers-tl-types",
-                "--manifest-path",
-                "bench/Cargo.toml",
-            ],
-        )?;
-        Some((ours, theirs))
-    };
-
     let mut md = String::new();
-    let commit = output(
-        Command::new("git")
-            .args(["rev-parse", "--short", "HEAD"])
-            .current_dir(&root),
-    );
-    let dirty = !output(
-        Command::new("git")
-            .args(["status", "--porcelain", "--untracked-files=no"])
-            .current_dir(&root),
-    )
-    .is_empty();
     let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
     let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(
@@ -548,43 +593,13 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     let _ = writeln!(md, "- rustc: {}", output(Command::new("rustc").arg("-V")));
-    let _ = writeln!(
-        md,
-        "- commit: {commit}{}",
-        if dirty {
-            " (with uncommitted changes)"
-        } else {
-            ""
-        }
-    );
+    let _ = writeln!(md, "- commit: {}", commit_label(&root));
     let _ = writeln!(
         md,
         "- peers: grammers-tl-types 0.11.0 (features tl-api, tl-mtproto, deserializable-functions), grammers-crypto 0.11.0, the machine's openssl\n"
     );
-    let _ = writeln!(
-        md,
-        "## TL decode and encode (criterion mean, same bytes for both)\n"
-    );
-    let _ = writeln!(
-        md,
-        "Inputs are the demo's fixtures, encoded by Telethon: `channels.channelParticipants` with 200 participants and 200 users (36 KB) and `messages.messages` with 100 messages (33 KB). Decoding builds owned values; encoding appends to a reused buffer.\n"
-    );
-    let _ = writeln!(
-        md,
-        "| benchmark | ferrogram | grammers | grammers / ferrogram |"
-    );
-    let _ = writeln!(md, "|---|---:|---:|---:|");
-    for p in &pairs {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {:.2}× |",
-            p.what,
-            human_ns(p.ours),
-            human_ns(p.theirs),
-            p.theirs / p.ours
-        );
-    }
-    let _ = writeln!(md, "\nA ratio above 1 means Ferrogram is faster.\n");
+    md.push_str(&tl_section(skip_builds)?);
+    md.push('\n');
     let _ = writeln!(md, "## MTProto crypto (criterion mean)\n");
     let _ = writeln!(
         md,
@@ -626,25 +641,6 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             md,
             "Our 1 MiB IGE reaches {:.2}× of OpenSSL's CBC throughput.\n",
             (*bytes as f64 / p.ours * 1e3) / cbc
-        );
-    }
-    if let Some((ours, theirs)) = builds {
-        let _ = writeln!(md, "## Clean release build of the types crate\n");
-        let _ = writeln!(
-            md,
-            "`cargo build --release` of the package and its dependencies in an empty target directory, one after the other on this machine.\n"
-        );
-        let _ = writeln!(md, "| crate | seconds |");
-        let _ = writeln!(md, "|---|---:|");
-        let _ = writeln!(md, "| ferrogram-tl-types | {ours:.1} |");
-        let _ = writeln!(
-            md,
-            "| grammers-tl-types (tl-api, tl-mtproto, deserializable-functions) | {theirs:.1} |"
-        );
-        let _ = writeln!(
-            md,
-            "\nRatio ferrogram / grammers: {:.2}× (below 1 means Ferrogram builds faster).",
-            ours / theirs
         );
     }
     let _ = writeln!(md);

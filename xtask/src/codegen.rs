@@ -65,7 +65,8 @@ pub fn generate(api_tl: &str, mtproto_tl: &str) -> Result<Vec<(String, String)>,
 }
 
 /// The generated test of every `new(…)`, relative to the generated directory.
-const CONSTRUCTORS_TEST: &str = "../../tests/constructors.rs";
+/// (`tests/constructors.rs` includes it, unformatted by rustfmt.)
+const CONSTRUCTORS_TEST: &str = "../../tests/constructors/generated.rs";
 
 /// Regenerates into `root/tl-types/src/generated` (and the constructor test into
 /// `tl-types/tests`), or with `check`, fails if the committed files differ.
@@ -1134,9 +1135,7 @@ impl<'a> Generator<'a> {
             //! Every generated `new(…)`, given random values of the types it takes,
             //! encodes bytes its own decoder reads back as the same value.
 
-            mod common;
-
-            use common::{Rng, World};
+            use super::common::{Rng, World};
             use crate::{Deserializable, Serializable};
 
             thread_local!(static WORLD: World = World::load());

@@ -7,6 +7,7 @@
 //! - `fuzz [TARGET] [SECONDS]`: run fuzz targets with libFuzzer on the stable toolchain.
 
 mod bench;
+mod bench_build;
 mod codegen;
 mod fuzz;
 mod peers;
@@ -117,7 +118,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("peers") => peers::ensure_venv().map(|p| println!("{}", p.display())),
         _ => Err(
-            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --roundtrips-only | --participants-only] | fuzz [TARGET] [SECONDS] | peers>"
+            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --roundtrips-only | --participants-only] | fuzz [TARGET] [SECONDS] | peers>"
                 .into(),
         ),
     };
