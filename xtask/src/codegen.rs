@@ -1281,7 +1281,13 @@ impl<'a> Generator<'a> {
                 let def = self.defs[idx].def;
                 let id = hex(def.id);
                 let path = self.struct_path(idx);
-                let doc = format!(" `{}`", doc_escape(&tl_line(def)));
+                // The struct's documentation has the whole schema line.
+                let doc = format!(
+                    " `{}#{:08x}`: [`{}`].",
+                    def.full_name(),
+                    def.id,
+                    path.to_string().replace(' ', "")
+                );
                 let tl_name = def.full_name();
                 let rename = quote!(#[cfg_attr(feature = "serde", serde(rename = #tl_name))]);
                 ids.push(quote!(Self::#var { .. } => #id,));

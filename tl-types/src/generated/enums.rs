@@ -8,7 +8,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AccessPointRule {
-    /// `accessPointRule#4679b65f phone_prefix_rules:bytes dc_id:int ips:vector<IpPort> = AccessPointRule`
+    /// `accessPointRule#4679b65f`: [`crate::types::AccessPointRule`].
     #[cfg_attr(feature = "serde", serde(rename = "accessPointRule"))]
     AccessPointRule(Box<crate::types::AccessPointRule>),
 }
@@ -93,7 +93,7 @@ impl From<Box<crate::types::AccessPointRule>> for AccessPointRule {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AccountDaysTTL {
-    /// `accountDaysTTL#b8d0afdf days:int = AccountDaysTTL`
+    /// `accountDaysTTL#b8d0afdf`: [`crate::types::AccountDaysTTL`].
     #[cfg_attr(feature = "serde", serde(rename = "accountDaysTTL"))]
     AccountDaysTTL(crate::types::AccountDaysTTL),
 }
@@ -175,10 +175,10 @@ impl From<crate::types::AccountDaysTTL> for AccountDaysTTL {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AiComposeTone {
-    /// `aiComposeTone#cff63ea9 flags:# creator:flags.0?true id:long access_hash:long slug:string title:string emoji_id:flags.1?long prompt:flags.4?string installs_count:flags.2?int author_id:flags.3?long example_english:flags.5?AiComposeToneExample = AiComposeTone`
+    /// `aiComposeTone#cff63ea9`: [`crate::types::AiComposeTone`].
     #[cfg_attr(feature = "serde", serde(rename = "aiComposeTone"))]
     AiComposeTone(Box<crate::types::AiComposeTone>),
-    /// `aiComposeToneDefault#9bad6414 tone:string emoji_id:long title:string = AiComposeTone`
+    /// `aiComposeToneDefault#9bad6414`: [`crate::types::AiComposeToneDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "aiComposeToneDefault"))]
     Default(Box<crate::types::AiComposeToneDefault>),
 }
@@ -280,7 +280,7 @@ impl From<Box<crate::types::AiComposeToneDefault>> for AiComposeTone {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AiComposeToneExample {
-    /// `aiComposeToneExample#f1d628ec from:TextWithEntities to:TextWithEntities = AiComposeToneExample`
+    /// `aiComposeToneExample#f1d628ec`: [`crate::types::AiComposeToneExample`].
     #[cfg_attr(feature = "serde", serde(rename = "aiComposeToneExample"))]
     AiComposeToneExample(crate::types::AiComposeToneExample),
 }
@@ -364,7 +364,7 @@ impl From<crate::types::AiComposeToneExample> for AiComposeToneExample {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AttachMenuBot {
-    /// `attachMenuBot#d90d8dfe flags:# inactive:flags.0?true has_settings:flags.1?true request_write_access:flags.2?true show_in_attach_menu:flags.3?true show_in_side_menu:flags.4?true side_menu_disclaimer_needed:flags.5?true bot_id:long short_name:string peer_types:flags.3?Vector<AttachMenuPeerType> icons:Vector<AttachMenuBotIcon> = AttachMenuBot`
+    /// `attachMenuBot#d90d8dfe`: [`crate::types::AttachMenuBot`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBot"))]
     AttachMenuBot(Box<crate::types::AttachMenuBot>),
 }
@@ -449,7 +449,7 @@ impl From<Box<crate::types::AttachMenuBot>> for AttachMenuBot {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AttachMenuBotIcon {
-    /// `attachMenuBotIcon#b2a7386b flags:# name:string icon:Document colors:flags.0?Vector<AttachMenuBotIconColor> = AttachMenuBotIcon`
+    /// `attachMenuBotIcon#b2a7386b`: [`crate::types::AttachMenuBotIcon`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotIcon"))]
     AttachMenuBotIcon(Box<crate::types::AttachMenuBotIcon>),
 }
@@ -536,7 +536,7 @@ impl From<Box<crate::types::AttachMenuBotIcon>> for AttachMenuBotIcon {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AttachMenuBotIconColor {
-    /// `attachMenuBotIconColor#4576f3f0 name:string color:int = AttachMenuBotIconColor`
+    /// `attachMenuBotIconColor#4576f3f0`: [`crate::types::AttachMenuBotIconColor`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotIconColor"))]
     AttachMenuBotIconColor(crate::types::AttachMenuBotIconColor),
 }
@@ -620,10 +620,10 @@ impl From<crate::types::AttachMenuBotIconColor> for AttachMenuBotIconColor {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AttachMenuBots {
-    /// `attachMenuBotsNotModified#f1d88a5c = AttachMenuBots`
+    /// `attachMenuBotsNotModified#f1d88a5c`: [`crate::types::AttachMenuBotsNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotsNotModified"))]
     NotModified,
-    /// `attachMenuBots#3c4301c0 hash:long bots:Vector<AttachMenuBot> users:Vector<User> = AttachMenuBots`
+    /// `attachMenuBots#3c4301c0`: [`crate::types::AttachMenuBots`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBots"))]
     AttachMenuBots(Box<crate::types::AttachMenuBots>),
 }
@@ -741,7 +741,7 @@ impl From<Box<crate::types::AttachMenuBots>> for AttachMenuBots {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AttachMenuBotsBot {
-    /// `attachMenuBotsBot#93bf667f bot:AttachMenuBot users:Vector<User> = AttachMenuBotsBot`
+    /// `attachMenuBotsBot#93bf667f`: [`crate::types::AttachMenuBotsBot`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotsBot"))]
     AttachMenuBotsBot(Box<crate::types::AttachMenuBotsBot>),
 }
@@ -841,19 +841,19 @@ impl From<Box<crate::types::AttachMenuBotsBot>> for AttachMenuBotsBot {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AttachMenuPeerType {
-    /// `attachMenuPeerTypeSameBotPM#7d6be90e = AttachMenuPeerType`
+    /// `attachMenuPeerTypeSameBotPM#7d6be90e`: [`crate::types::AttachMenuPeerTypeSameBotPM`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuPeerTypeSameBotPM"))]
     SameBotPM,
-    /// `attachMenuPeerTypeBotPM#c32bfa1a = AttachMenuPeerType`
+    /// `attachMenuPeerTypeBotPM#c32bfa1a`: [`crate::types::AttachMenuPeerTypeBotPM`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuPeerTypeBotPM"))]
     BotPM,
-    /// `attachMenuPeerTypePM#f146d31f = AttachMenuPeerType`
+    /// `attachMenuPeerTypePM#f146d31f`: [`crate::types::AttachMenuPeerTypePM`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuPeerTypePM"))]
     PM,
-    /// `attachMenuPeerTypeChat#0509113f = AttachMenuPeerType`
+    /// `attachMenuPeerTypeChat#0509113f`: [`crate::types::AttachMenuPeerTypeChat`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuPeerTypeChat"))]
     Chat,
-    /// `attachMenuPeerTypeBroadcast#7bfbdefc = AttachMenuPeerType`
+    /// `attachMenuPeerTypeBroadcast#7bfbdefc`: [`crate::types::AttachMenuPeerTypeBroadcast`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuPeerTypeBroadcast"))]
     Broadcast,
 }
@@ -1019,7 +1019,7 @@ impl From<crate::types::AttachMenuPeerTypeBroadcast> for AttachMenuPeerType {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AuctionBidLevel {
-    /// `auctionBidLevel#310240cc pos:int amount:long date:int = AuctionBidLevel`
+    /// `auctionBidLevel#310240cc`: [`crate::types::AuctionBidLevel`].
     #[cfg_attr(feature = "serde", serde(rename = "auctionBidLevel"))]
     AuctionBidLevel(crate::types::AuctionBidLevel),
 }
@@ -1103,7 +1103,7 @@ impl From<crate::types::AuctionBidLevel> for AuctionBidLevel {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Authorization {
-    /// `authorization#ad01d61d flags:# current:flags.0?true official_app:flags.1?true password_pending:flags.2?true encrypted_requests_disabled:flags.3?true call_requests_disabled:flags.4?true unconfirmed:flags.5?true hash:long device_model:string platform:string system_version:string api_id:int app_name:string app_version:string date_created:int date_active:int ip:string country:string region:string = Authorization`
+    /// `authorization#ad01d61d`: [`crate::types::Authorization`].
     #[cfg_attr(feature = "serde", serde(rename = "authorization"))]
     Authorization(Box<crate::types::Authorization>),
 }
@@ -1188,7 +1188,7 @@ impl From<Box<crate::types::Authorization>> for Authorization {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AutoDownloadSettings {
-    /// `autoDownloadSettings#baa57628 flags:# disabled:flags.0?true video_preload_large:flags.1?true audio_preload_next:flags.2?true phonecalls_less_data:flags.3?true stories_preload:flags.4?true photo_size_max:int video_size_max:long file_size_max:long video_upload_maxbitrate:int small_queue_active_operations_max:int large_queue_active_operations_max:int = AutoDownloadSettings`
+    /// `autoDownloadSettings#baa57628`: [`crate::types::AutoDownloadSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "autoDownloadSettings"))]
     AutoDownloadSettings(Box<crate::types::AutoDownloadSettings>),
 }
@@ -1275,7 +1275,7 @@ impl From<Box<crate::types::AutoDownloadSettings>> for AutoDownloadSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AutoSaveException {
-    /// `autoSaveException#81602d47 peer:Peer settings:AutoSaveSettings = AutoSaveException`
+    /// `autoSaveException#81602d47`: [`crate::types::AutoSaveException`].
     #[cfg_attr(feature = "serde", serde(rename = "autoSaveException"))]
     AutoSaveException(Box<crate::types::AutoSaveException>),
 }
@@ -1362,7 +1362,7 @@ impl From<Box<crate::types::AutoSaveException>> for AutoSaveException {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AutoSaveSettings {
-    /// `autoSaveSettings#c84834ce flags:# photos:flags.0?true videos:flags.1?true video_max_size:flags.2?long = AutoSaveSettings`
+    /// `autoSaveSettings#c84834ce`: [`crate::types::AutoSaveSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "autoSaveSettings"))]
     AutoSaveSettings(crate::types::AutoSaveSettings),
 }
@@ -1446,7 +1446,7 @@ impl From<crate::types::AutoSaveSettings> for AutoSaveSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AvailableEffect {
-    /// `availableEffect#93c3e27e flags:# premium_required:flags.2?true id:long emoticon:string static_icon_id:flags.0?long effect_sticker_id:long effect_animation_id:flags.1?long = AvailableEffect`
+    /// `availableEffect#93c3e27e`: [`crate::types::AvailableEffect`].
     #[cfg_attr(feature = "serde", serde(rename = "availableEffect"))]
     AvailableEffect(Box<crate::types::AvailableEffect>),
 }
@@ -1531,7 +1531,7 @@ impl From<Box<crate::types::AvailableEffect>> for AvailableEffect {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum AvailableReaction {
-    /// `availableReaction#c077ec01 flags:# inactive:flags.0?true premium:flags.2?true reaction:string title:string static_icon:Document appear_animation:Document select_animation:Document activate_animation:Document effect_animation:Document around_animation:flags.1?Document center_icon:flags.1?Document = AvailableReaction`
+    /// `availableReaction#c077ec01`: [`crate::types::AvailableReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "availableReaction"))]
     AvailableReaction(Box<crate::types::AvailableReaction>),
 }
@@ -1618,10 +1618,10 @@ impl From<Box<crate::types::AvailableReaction>> for AvailableReaction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BadMsgNotification {
-    /// `bad_msg_notification#a7eff811 bad_msg_id:long bad_msg_seqno:int error_code:int = BadMsgNotification`
+    /// `bad_msg_notification#a7eff811`: [`crate::types::BadMsgNotification`].
     #[cfg_attr(feature = "serde", serde(rename = "bad_msg_notification"))]
     BadMsgNotification(crate::types::BadMsgNotification),
-    /// `bad_server_salt#edab447b bad_msg_id:long bad_msg_seqno:int error_code:int new_server_salt:long = BadMsgNotification`
+    /// `bad_server_salt#edab447b`: [`crate::types::BadServerSalt`].
     #[cfg_attr(feature = "serde", serde(rename = "bad_server_salt"))]
     BadServerSalt(crate::types::BadServerSalt),
 }
@@ -1721,7 +1721,7 @@ impl From<crate::types::BadServerSalt> for BadMsgNotification {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BankCardOpenUrl {
-    /// `bankCardOpenUrl#f568028a url:string name:string = BankCardOpenUrl`
+    /// `bankCardOpenUrl#f568028a`: [`crate::types::BankCardOpenUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "bankCardOpenUrl"))]
     BankCardOpenUrl(Box<crate::types::BankCardOpenUrl>),
 }
@@ -1806,19 +1806,19 @@ impl From<Box<crate::types::BankCardOpenUrl>> for BankCardOpenUrl {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BaseTheme {
-    /// `baseThemeClassic#c3a12462 = BaseTheme`
+    /// `baseThemeClassic#c3a12462`: [`crate::types::BaseThemeClassic`].
     #[cfg_attr(feature = "serde", serde(rename = "baseThemeClassic"))]
     Classic,
-    /// `baseThemeDay#fbd81688 = BaseTheme`
+    /// `baseThemeDay#fbd81688`: [`crate::types::BaseThemeDay`].
     #[cfg_attr(feature = "serde", serde(rename = "baseThemeDay"))]
     Day,
-    /// `baseThemeNight#b7b31ea8 = BaseTheme`
+    /// `baseThemeNight#b7b31ea8`: [`crate::types::BaseThemeNight`].
     #[cfg_attr(feature = "serde", serde(rename = "baseThemeNight"))]
     Night,
-    /// `baseThemeTinted#6d5f77ee = BaseTheme`
+    /// `baseThemeTinted#6d5f77ee`: [`crate::types::BaseThemeTinted`].
     #[cfg_attr(feature = "serde", serde(rename = "baseThemeTinted"))]
     Tinted,
-    /// `baseThemeArctic#5b11125a = BaseTheme`
+    /// `baseThemeArctic#5b11125a`: [`crate::types::BaseThemeArctic`].
     #[cfg_attr(feature = "serde", serde(rename = "baseThemeArctic"))]
     Arctic,
 }
@@ -1962,7 +1962,7 @@ impl From<crate::types::BaseThemeArctic> for BaseTheme {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BindAuthKeyInner {
-    /// `bind_auth_key_inner#75a3f765 nonce:long temp_auth_key_id:long perm_auth_key_id:long temp_session_id:long expires_at:int = BindAuthKeyInner`
+    /// `bind_auth_key_inner#75a3f765`: [`crate::types::BindAuthKeyInner`].
     #[cfg_attr(feature = "serde", serde(rename = "bind_auth_key_inner"))]
     BindAuthKeyInner(Box<crate::types::BindAuthKeyInner>),
 }
@@ -2047,7 +2047,7 @@ impl From<Box<crate::types::BindAuthKeyInner>> for BindAuthKeyInner {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Birthday {
-    /// `birthday#6c8e1e06 flags:# day:int month:int year:flags.0?int = Birthday`
+    /// `birthday#6c8e1e06`: [`crate::types::Birthday`].
     #[cfg_attr(feature = "serde", serde(rename = "birthday"))]
     Birthday(crate::types::Birthday),
 }
@@ -2129,7 +2129,7 @@ impl From<crate::types::Birthday> for Birthday {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Boost {
-    /// `boost#4b3e14d6 flags:# gift:flags.1?true giveaway:flags.2?true unclaimed:flags.3?true id:string user_id:flags.0?long giveaway_msg_id:flags.2?int date:int expires:int used_gift_slug:flags.4?string multiplier:flags.5?int stars:flags.6?long = Boost`
+    /// `boost#4b3e14d6`: [`crate::types::Boost`].
     #[cfg_attr(feature = "serde", serde(rename = "boost"))]
     Boost(Box<crate::types::Boost>),
 }
@@ -2212,10 +2212,10 @@ impl From<Box<crate::types::Boost>> for Boost {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotApp {
-    /// `botAppNotModified#5da674b7 = BotApp`
+    /// `botAppNotModified#5da674b7`: [`crate::types::BotAppNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "botAppNotModified"))]
     NotModified,
-    /// `botApp#95fcd1d6 flags:# id:long access_hash:long short_name:string title:string description:string photo:Photo document:flags.0?Document hash:long = BotApp`
+    /// `botApp#95fcd1d6`: [`crate::types::BotApp`].
     #[cfg_attr(feature = "serde", serde(rename = "botApp"))]
     BotApp(Box<crate::types::BotApp>),
 }
@@ -2314,7 +2314,7 @@ impl From<Box<crate::types::BotApp>> for BotApp {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotAppSettings {
-    /// `botAppSettings#c99b1950 flags:# placeholder_path:flags.0?bytes background_color:flags.1?int background_dark_color:flags.2?int header_color:flags.3?int header_dark_color:flags.4?int = BotAppSettings`
+    /// `botAppSettings#c99b1950`: [`crate::types::BotAppSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "botAppSettings"))]
     BotAppSettings(Box<crate::types::BotAppSettings>),
 }
@@ -2399,7 +2399,7 @@ impl From<Box<crate::types::BotAppSettings>> for BotAppSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotBusinessConnection {
-    /// `botBusinessConnection#8f34b2f5 flags:# disabled:flags.1?true connection_id:string user_id:long dc_id:int date:int rights:flags.2?BusinessBotRights = BotBusinessConnection`
+    /// `botBusinessConnection#8f34b2f5`: [`crate::types::BotBusinessConnection`].
     #[cfg_attr(feature = "serde", serde(rename = "botBusinessConnection"))]
     BotBusinessConnection(Box<crate::types::BotBusinessConnection>),
 }
@@ -2486,7 +2486,7 @@ impl From<Box<crate::types::BotBusinessConnection>> for BotBusinessConnection {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotCommand {
-    /// `botCommand#9852d6d2 flags:# ephemeral:flags.0?true command:string description:string = BotCommand`
+    /// `botCommand#9852d6d2`: [`crate::types::BotCommand`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommand"))]
     BotCommand(Box<crate::types::BotCommand>),
 }
@@ -2569,25 +2569,25 @@ impl From<Box<crate::types::BotCommand>> for BotCommand {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotCommandScope {
-    /// `botCommandScopeDefault#2f6cb2ab = BotCommandScope`
+    /// `botCommandScopeDefault#2f6cb2ab`: [`crate::types::BotCommandScopeDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommandScopeDefault"))]
     Default,
-    /// `botCommandScopeUsers#3c4f04d8 = BotCommandScope`
+    /// `botCommandScopeUsers#3c4f04d8`: [`crate::types::BotCommandScopeUsers`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommandScopeUsers"))]
     Users,
-    /// `botCommandScopeChats#6fe1a881 = BotCommandScope`
+    /// `botCommandScopeChats#6fe1a881`: [`crate::types::BotCommandScopeChats`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommandScopeChats"))]
     Chats,
-    /// `botCommandScopeChatAdmins#b9aa606a = BotCommandScope`
+    /// `botCommandScopeChatAdmins#b9aa606a`: [`crate::types::BotCommandScopeChatAdmins`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommandScopeChatAdmins"))]
     ChatAdmins,
-    /// `botCommandScopePeer#db9d897d peer:InputPeer = BotCommandScope`
+    /// `botCommandScopePeer#db9d897d`: [`crate::types::BotCommandScopePeer`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommandScopePeer"))]
     Peer(crate::types::BotCommandScopePeer),
-    /// `botCommandScopePeerAdmins#3fd863d1 peer:InputPeer = BotCommandScope`
+    /// `botCommandScopePeerAdmins#3fd863d1`: [`crate::types::BotCommandScopePeerAdmins`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommandScopePeerAdmins"))]
     PeerAdmins(crate::types::BotCommandScopePeerAdmins),
-    /// `botCommandScopePeerUser#0a1321f3 peer:InputPeer user_id:InputUser = BotCommandScope`
+    /// `botCommandScopePeerUser#0a1321f3`: [`crate::types::BotCommandScopePeerUser`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommandScopePeerUser"))]
     PeerUser(Box<crate::types::BotCommandScopePeerUser>),
 }
@@ -2782,7 +2782,7 @@ impl From<Box<crate::types::BotCommandScopePeerUser>> for BotCommandScope {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotInfo {
-    /// `botInfo#4d8a0299 flags:# has_preview_medias:flags.6?true user_id:flags.0?long description:flags.1?string description_photo:flags.4?Photo description_document:flags.5?Document commands:flags.2?Vector<BotCommand> menu_button:flags.3?BotMenuButton privacy_policy_url:flags.7?string app_settings:flags.8?BotAppSettings verifier_settings:flags.9?BotVerifierSettings = BotInfo`
+    /// `botInfo#4d8a0299`: [`crate::types::BotInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "botInfo"))]
     BotInfo(Box<crate::types::BotInfo>),
 }
@@ -2865,28 +2865,28 @@ impl From<Box<crate::types::BotInfo>> for BotInfo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotInlineMessage {
-    /// `botInlineMessageMediaAuto#764cf810 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaAuto#764cf810`: [`crate::types::BotInlineMessageMediaAuto`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageMediaAuto"))]
     MediaAuto(Box<crate::types::BotInlineMessageMediaAuto>),
-    /// `botInlineMessageText#8c7f65e2 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageText#8c7f65e2`: [`crate::types::BotInlineMessageText`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageText"))]
     Text(Box<crate::types::BotInlineMessageText>),
-    /// `botInlineMessageMediaGeo#051846fd flags:# geo:GeoPoint heading:flags.0?int period:flags.1?int proximity_notification_radius:flags.3?int reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaGeo#051846fd`: [`crate::types::BotInlineMessageMediaGeo`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageMediaGeo"))]
     MediaGeo(Box<crate::types::BotInlineMessageMediaGeo>),
-    /// `botInlineMessageMediaVenue#8a86659c flags:# geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaVenue#8a86659c`: [`crate::types::BotInlineMessageMediaVenue`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageMediaVenue"))]
     MediaVenue(Box<crate::types::BotInlineMessageMediaVenue>),
-    /// `botInlineMessageMediaContact#18d1cdc2 flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaContact#18d1cdc2`: [`crate::types::BotInlineMessageMediaContact`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageMediaContact"))]
     MediaContact(Box<crate::types::BotInlineMessageMediaContact>),
-    /// `botInlineMessageMediaInvoice#354a9b09 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument currency:string total_amount:long reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaInvoice#354a9b09`: [`crate::types::BotInlineMessageMediaInvoice`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageMediaInvoice"))]
     MediaInvoice(Box<crate::types::BotInlineMessageMediaInvoice>),
-    /// `botInlineMessageMediaWebPage#809ad9a6 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true manual:flags.7?true safe:flags.8?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage`
+    /// `botInlineMessageMediaWebPage#809ad9a6`: [`crate::types::BotInlineMessageMediaWebPage`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageMediaWebPage"))]
     MediaWebPage(Box<crate::types::BotInlineMessageMediaWebPage>),
-    /// `botInlineMessageRichMessage#0a617e7b flags:# reply_markup:flags.2?ReplyMarkup rich_message:RichMessage = BotInlineMessage`
+    /// `botInlineMessageRichMessage#0a617e7b`: [`crate::types::BotInlineMessageRichMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageRichMessage"))]
     RichMessage(Box<crate::types::BotInlineMessageRichMessage>),
 }
@@ -3107,10 +3107,10 @@ impl From<Box<crate::types::BotInlineMessageRichMessage>> for BotInlineMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotInlineResult {
-    /// `botInlineResult#11965f3a flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?WebDocument content:flags.5?WebDocument send_message:BotInlineMessage = BotInlineResult`
+    /// `botInlineResult#11965f3a`: [`crate::types::BotInlineResult`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineResult"))]
     BotInlineResult(Box<crate::types::BotInlineResult>),
-    /// `botInlineMediaResult#17db940b flags:# id:string type:string photo:flags.0?Photo document:flags.1?Document title:flags.2?string description:flags.3?string send_message:BotInlineMessage = BotInlineResult`
+    /// `botInlineMediaResult#17db940b`: [`crate::types::BotInlineMediaResult`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMediaResult"))]
     BotInlineMediaResult(Box<crate::types::BotInlineMediaResult>),
 }
@@ -3230,13 +3230,13 @@ impl From<Box<crate::types::BotInlineMediaResult>> for BotInlineResult {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotMenuButton {
-    /// `botMenuButtonDefault#7533a588 = BotMenuButton`
+    /// `botMenuButtonDefault#7533a588`: [`crate::types::BotMenuButtonDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "botMenuButtonDefault"))]
     Default,
-    /// `botMenuButtonCommands#4258c205 = BotMenuButton`
+    /// `botMenuButtonCommands#4258c205`: [`crate::types::BotMenuButtonCommands`].
     #[cfg_attr(feature = "serde", serde(rename = "botMenuButtonCommands"))]
     Commands,
-    /// `botMenuButton#c7b57ce6 text:string url:string = BotMenuButton`
+    /// `botMenuButton#c7b57ce6`: [`crate::types::BotMenuButton`].
     #[cfg_attr(feature = "serde", serde(rename = "botMenuButton"))]
     BotMenuButton(Box<crate::types::BotMenuButton>),
 }
@@ -3361,7 +3361,7 @@ impl From<Box<crate::types::BotMenuButton>> for BotMenuButton {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotPreviewMedia {
-    /// `botPreviewMedia#23e91ba3 date:int media:MessageMedia = BotPreviewMedia`
+    /// `botPreviewMedia#23e91ba3`: [`crate::types::BotPreviewMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "botPreviewMedia"))]
     BotPreviewMedia(Box<crate::types::BotPreviewMedia>),
 }
@@ -3459,7 +3459,7 @@ impl From<Box<crate::types::BotPreviewMedia>> for BotPreviewMedia {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotVerification {
-    /// `botVerification#f72e0ed9 bot_id:long icon:long description:TextWithEntities = BotVerification`
+    /// `botVerification#f72e0ed9`: [`crate::types::BotVerification`].
     #[cfg_attr(feature = "serde", serde(rename = "botVerification"))]
     BotVerification(crate::types::BotVerification),
 }
@@ -3543,7 +3543,7 @@ impl From<crate::types::BotVerification> for BotVerification {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BotVerifierSettings {
-    /// `botVerifierSettings#a12aefff flags:# can_modify_custom_description:flags.1?true icon:long company:string custom_description:flags.0?TextWithEntities = BotVerifierSettings`
+    /// `botVerifierSettings#a12aefff`: [`crate::types::BotVerifierSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "botVerifierSettings"))]
     BotVerifierSettings(Box<crate::types::BotVerifierSettings>),
 }
@@ -3630,7 +3630,7 @@ impl From<Box<crate::types::BotVerifierSettings>> for BotVerifierSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessAwayMessage {
-    /// `businessAwayMessage#ef156a5c flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:BusinessRecipients = BusinessAwayMessage`
+    /// `businessAwayMessage#ef156a5c`: [`crate::types::BusinessAwayMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "businessAwayMessage"))]
     BusinessAwayMessage(Box<crate::types::BusinessAwayMessage>),
 }
@@ -3717,16 +3717,16 @@ impl From<Box<crate::types::BusinessAwayMessage>> for BusinessAwayMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessAwayMessageSchedule {
-    /// `businessAwayMessageScheduleAlways#c9b9e2b9 = BusinessAwayMessageSchedule`
+    /// `businessAwayMessageScheduleAlways#c9b9e2b9`: [`crate::types::BusinessAwayMessageScheduleAlways`].
     #[cfg_attr(feature = "serde", serde(rename = "businessAwayMessageScheduleAlways"))]
     Always,
-    /// `businessAwayMessageScheduleOutsideWorkHours#c3f2f501 = BusinessAwayMessageSchedule`
+    /// `businessAwayMessageScheduleOutsideWorkHours#c3f2f501`: [`crate::types::BusinessAwayMessageScheduleOutsideWorkHours`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "businessAwayMessageScheduleOutsideWorkHours")
     )]
     OutsideWorkHours,
-    /// `businessAwayMessageScheduleCustom#cc4d9ecc start_date:int end_date:int = BusinessAwayMessageSchedule`
+    /// `businessAwayMessageScheduleCustom#cc4d9ecc`: [`crate::types::BusinessAwayMessageScheduleCustom`].
     #[cfg_attr(feature = "serde", serde(rename = "businessAwayMessageScheduleCustom"))]
     Custom(crate::types::BusinessAwayMessageScheduleCustom),
 }
@@ -3853,7 +3853,7 @@ for BusinessAwayMessageSchedule {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessBotRecipients {
-    /// `businessBotRecipients#b88cf373 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> exclude_users:flags.6?Vector<long> = BusinessBotRecipients`
+    /// `businessBotRecipients#b88cf373`: [`crate::types::BusinessBotRecipients`].
     #[cfg_attr(feature = "serde", serde(rename = "businessBotRecipients"))]
     BusinessBotRecipients(Box<crate::types::BusinessBotRecipients>),
 }
@@ -3940,7 +3940,7 @@ impl From<Box<crate::types::BusinessBotRecipients>> for BusinessBotRecipients {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessBotRights {
-    /// `businessBotRights#a0624cf7 flags:# reply:flags.0?true read_messages:flags.1?true delete_sent_messages:flags.2?true delete_received_messages:flags.3?true edit_name:flags.4?true edit_bio:flags.5?true edit_profile_photo:flags.6?true edit_username:flags.7?true view_gifts:flags.8?true sell_gifts:flags.9?true change_gift_settings:flags.10?true transfer_and_upgrade_gifts:flags.11?true transfer_stars:flags.12?true manage_stories:flags.13?true = BusinessBotRights`
+    /// `businessBotRights#a0624cf7`: [`crate::types::BusinessBotRights`].
     #[cfg_attr(feature = "serde", serde(rename = "businessBotRights"))]
     BusinessBotRights(crate::types::BusinessBotRights),
 }
@@ -4024,7 +4024,7 @@ impl From<crate::types::BusinessBotRights> for BusinessBotRights {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessChatLink {
-    /// `businessChatLink#b4ae666f flags:# link:string message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string views:int = BusinessChatLink`
+    /// `businessChatLink#b4ae666f`: [`crate::types::BusinessChatLink`].
     #[cfg_attr(feature = "serde", serde(rename = "businessChatLink"))]
     BusinessChatLink(Box<crate::types::BusinessChatLink>),
 }
@@ -4109,7 +4109,7 @@ impl From<Box<crate::types::BusinessChatLink>> for BusinessChatLink {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessGreetingMessage {
-    /// `businessGreetingMessage#e519abab shortcut_id:int recipients:BusinessRecipients no_activity_days:int = BusinessGreetingMessage`
+    /// `businessGreetingMessage#e519abab`: [`crate::types::BusinessGreetingMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "businessGreetingMessage"))]
     BusinessGreetingMessage(Box<crate::types::BusinessGreetingMessage>),
 }
@@ -4196,7 +4196,7 @@ impl From<Box<crate::types::BusinessGreetingMessage>> for BusinessGreetingMessag
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessIntro {
-    /// `businessIntro#5a0a066d flags:# title:string description:string sticker:flags.0?Document = BusinessIntro`
+    /// `businessIntro#5a0a066d`: [`crate::types::BusinessIntro`].
     #[cfg_attr(feature = "serde", serde(rename = "businessIntro"))]
     BusinessIntro(Box<crate::types::BusinessIntro>),
 }
@@ -4281,7 +4281,7 @@ impl From<Box<crate::types::BusinessIntro>> for BusinessIntro {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessLocation {
-    /// `businessLocation#ac5c1af7 flags:# geo_point:flags.0?GeoPoint address:string = BusinessLocation`
+    /// `businessLocation#ac5c1af7`: [`crate::types::BusinessLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "businessLocation"))]
     BusinessLocation(Box<crate::types::BusinessLocation>),
 }
@@ -4366,7 +4366,7 @@ impl From<Box<crate::types::BusinessLocation>> for BusinessLocation {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessRecipients {
-    /// `businessRecipients#21108ff7 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> = BusinessRecipients`
+    /// `businessRecipients#21108ff7`: [`crate::types::BusinessRecipients`].
     #[cfg_attr(feature = "serde", serde(rename = "businessRecipients"))]
     BusinessRecipients(crate::types::BusinessRecipients),
 }
@@ -4450,7 +4450,7 @@ impl From<crate::types::BusinessRecipients> for BusinessRecipients {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessWeeklyOpen {
-    /// `businessWeeklyOpen#120b1ab9 start_minute:int end_minute:int = BusinessWeeklyOpen`
+    /// `businessWeeklyOpen#120b1ab9`: [`crate::types::BusinessWeeklyOpen`].
     #[cfg_attr(feature = "serde", serde(rename = "businessWeeklyOpen"))]
     BusinessWeeklyOpen(crate::types::BusinessWeeklyOpen),
 }
@@ -4534,7 +4534,7 @@ impl From<crate::types::BusinessWeeklyOpen> for BusinessWeeklyOpen {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum BusinessWorkHours {
-    /// `businessWorkHours#8c92b098 flags:# open_now:flags.0?true timezone_id:string weekly_open:Vector<BusinessWeeklyOpen> = BusinessWorkHours`
+    /// `businessWorkHours#8c92b098`: [`crate::types::BusinessWorkHours`].
     #[cfg_attr(feature = "serde", serde(rename = "businessWorkHours"))]
     BusinessWorkHours(Box<crate::types::BusinessWorkHours>),
 }
@@ -4621,25 +4621,25 @@ impl From<Box<crate::types::BusinessWorkHours>> for BusinessWorkHours {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ButtonType {
-    /// `buttonTypeDefault#c9dd90e9 = ButtonType`
+    /// `buttonTypeDefault#c9dd90e9`: [`crate::types::ButtonTypeDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "buttonTypeDefault"))]
     Default,
-    /// `buttonTypeRequestPhone#df3d36f9 = ButtonType`
+    /// `buttonTypeRequestPhone#df3d36f9`: [`crate::types::ButtonTypeRequestPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "buttonTypeRequestPhone"))]
     RequestPhone,
-    /// `buttonTypeRequestGeoLocation#9beee140 = ButtonType`
+    /// `buttonTypeRequestGeoLocation#9beee140`: [`crate::types::ButtonTypeRequestGeoLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "buttonTypeRequestGeoLocation"))]
     RequestGeoLocation,
-    /// `buttonTypeRequestPoll#aacfff84 flags:# quiz:flags.0?Bool = ButtonType`
+    /// `buttonTypeRequestPoll#aacfff84`: [`crate::types::ButtonTypeRequestPoll`].
     #[cfg_attr(feature = "serde", serde(rename = "buttonTypeRequestPoll"))]
     RequestPoll(crate::types::ButtonTypeRequestPoll),
-    /// `buttonTypeRequestPeer#4f58a237 flags:# button_id:int peer_type:RequestPeerType max_quantity:int = ButtonType`
+    /// `buttonTypeRequestPeer#4f58a237`: [`crate::types::ButtonTypeRequestPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "buttonTypeRequestPeer"))]
     RequestPeer(crate::types::ButtonTypeRequestPeer),
-    /// `inputButtonTypeRequestPeer#3fe268fe flags:# name_requested:flags.0?true username_requested:flags.1?true photo_requested:flags.2?true button_id:int peer_type:RequestPeerType max_quantity:int = ButtonType`
+    /// `inputButtonTypeRequestPeer#3fe268fe`: [`crate::types::InputButtonTypeRequestPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputButtonTypeRequestPeer"))]
     InputButtonTypeRequestPeer(crate::types::InputButtonTypeRequestPeer),
-    /// `buttonTypeSimpleWebView#c01a597a url:string = ButtonType`
+    /// `buttonTypeSimpleWebView#c01a597a`: [`crate::types::ButtonTypeSimpleWebView`].
     #[cfg_attr(feature = "serde", serde(rename = "buttonTypeSimpleWebView"))]
     SimpleWebView(crate::types::ButtonTypeSimpleWebView),
 }
@@ -4829,7 +4829,7 @@ impl From<crate::types::ButtonTypeSimpleWebView> for ButtonType {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum CdnConfig {
-    /// `cdnConfig#5725e40a public_keys:Vector<CdnPublicKey> = CdnConfig`
+    /// `cdnConfig#5725e40a`: [`crate::types::CdnConfig`].
     #[cfg_attr(feature = "serde", serde(rename = "cdnConfig"))]
     CdnConfig(crate::types::CdnConfig),
 }
@@ -4911,7 +4911,7 @@ impl From<crate::types::CdnConfig> for CdnConfig {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum CdnPublicKey {
-    /// `cdnPublicKey#c982eaba dc_id:int public_key:string = CdnPublicKey`
+    /// `cdnPublicKey#c982eaba`: [`crate::types::CdnPublicKey`].
     #[cfg_attr(feature = "serde", serde(rename = "cdnPublicKey"))]
     CdnPublicKey(crate::types::CdnPublicKey),
 }
@@ -4993,7 +4993,7 @@ impl From<crate::types::CdnPublicKey> for CdnPublicKey {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChannelAdminLogEvent {
-    /// `channelAdminLogEvent#1fad68cd id:long date:int user_id:long action:ChannelAdminLogEventAction = ChannelAdminLogEvent`
+    /// `channelAdminLogEvent#1fad68cd`: [`crate::types::ChannelAdminLogEvent`].
     #[cfg_attr(feature = "serde", serde(rename = "channelAdminLogEvent"))]
     ChannelAdminLogEvent(Box<crate::types::ChannelAdminLogEvent>),
 }
@@ -5093,79 +5093,79 @@ impl From<Box<crate::types::ChannelAdminLogEvent>> for ChannelAdminLogEvent {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChannelAdminLogEventAction {
-    /// `channelAdminLogEventActionChangeTitle#e6dfb825 prev_value:string new_value:string = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeTitle#e6dfb825`: [`crate::types::ChannelAdminLogEventActionChangeTitle`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeTitle")
     )]
     ChangeTitle(Box<crate::types::ChannelAdminLogEventActionChangeTitle>),
-    /// `channelAdminLogEventActionChangeAbout#55188a2e prev_value:string new_value:string = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeAbout#55188a2e`: [`crate::types::ChannelAdminLogEventActionChangeAbout`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeAbout")
     )]
     ChangeAbout(Box<crate::types::ChannelAdminLogEventActionChangeAbout>),
-    /// `channelAdminLogEventActionChangeUsername#6a4afc38 prev_value:string new_value:string = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeUsername#6a4afc38`: [`crate::types::ChannelAdminLogEventActionChangeUsername`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeUsername")
     )]
     ChangeUsername(Box<crate::types::ChannelAdminLogEventActionChangeUsername>),
-    /// `channelAdminLogEventActionChangePhoto#434bd2af prev_photo:Photo new_photo:Photo = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangePhoto#434bd2af`: [`crate::types::ChannelAdminLogEventActionChangePhoto`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangePhoto")
     )]
     ChangePhoto(crate::types::ChannelAdminLogEventActionChangePhoto),
-    /// `channelAdminLogEventActionToggleInvites#1b7907ae new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleInvites#1b7907ae`: [`crate::types::ChannelAdminLogEventActionToggleInvites`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleInvites")
     )]
     ToggleInvites(crate::types::ChannelAdminLogEventActionToggleInvites),
-    /// `channelAdminLogEventActionToggleSignatures#26ae0971 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleSignatures#26ae0971`: [`crate::types::ChannelAdminLogEventActionToggleSignatures`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleSignatures")
     )]
     ToggleSignatures(crate::types::ChannelAdminLogEventActionToggleSignatures),
-    /// `channelAdminLogEventActionUpdatePinned#e9e82c18 message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionUpdatePinned#e9e82c18`: [`crate::types::ChannelAdminLogEventActionUpdatePinned`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionUpdatePinned")
     )]
     UpdatePinned(crate::types::ChannelAdminLogEventActionUpdatePinned),
-    /// `channelAdminLogEventActionEditMessage#709b2405 prev_message:Message new_message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionEditMessage#709b2405`: [`crate::types::ChannelAdminLogEventActionEditMessage`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionEditMessage")
     )]
     EditMessage(Box<crate::types::ChannelAdminLogEventActionEditMessage>),
-    /// `channelAdminLogEventActionDeleteMessage#42e047bb message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionDeleteMessage#42e047bb`: [`crate::types::ChannelAdminLogEventActionDeleteMessage`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionDeleteMessage")
     )]
     DeleteMessage(crate::types::ChannelAdminLogEventActionDeleteMessage),
-    /// `channelAdminLogEventActionParticipantJoin#183040d3 = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantJoin#183040d3`: [`crate::types::ChannelAdminLogEventActionParticipantJoin`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantJoin")
     )]
     ParticipantJoin,
-    /// `channelAdminLogEventActionParticipantLeave#f89777f2 = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantLeave#f89777f2`: [`crate::types::ChannelAdminLogEventActionParticipantLeave`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantLeave")
     )]
     ParticipantLeave,
-    /// `channelAdminLogEventActionParticipantInvite#e31c34d8 participant:ChannelParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantInvite#e31c34d8`: [`crate::types::ChannelAdminLogEventActionParticipantInvite`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantInvite")
     )]
     ParticipantInvite(crate::types::ChannelAdminLogEventActionParticipantInvite),
-    /// `channelAdminLogEventActionParticipantToggleBan#e6d83d7e prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantToggleBan#e6d83d7e`: [`crate::types::ChannelAdminLogEventActionParticipantToggleBan`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantToggleBan")
@@ -5173,7 +5173,7 @@ pub enum ChannelAdminLogEventAction {
     ParticipantToggleBan(
         Box<crate::types::ChannelAdminLogEventActionParticipantToggleBan>,
     ),
-    /// `channelAdminLogEventActionParticipantToggleAdmin#d5676710 prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantToggleAdmin#d5676710`: [`crate::types::ChannelAdminLogEventActionParticipantToggleAdmin`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantToggleAdmin")
@@ -5181,13 +5181,13 @@ pub enum ChannelAdminLogEventAction {
     ParticipantToggleAdmin(
         Box<crate::types::ChannelAdminLogEventActionParticipantToggleAdmin>,
     ),
-    /// `channelAdminLogEventActionChangeStickerSet#b1c3caa7 prev_stickerset:InputStickerSet new_stickerset:InputStickerSet = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeStickerSet#b1c3caa7`: [`crate::types::ChannelAdminLogEventActionChangeStickerSet`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeStickerSet")
     )]
     ChangeStickerSet(Box<crate::types::ChannelAdminLogEventActionChangeStickerSet>),
-    /// `channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1`: [`crate::types::ChannelAdminLogEventActionTogglePreHistoryHidden`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionTogglePreHistoryHidden")
@@ -5195,7 +5195,7 @@ pub enum ChannelAdminLogEventAction {
     TogglePreHistoryHidden(
         crate::types::ChannelAdminLogEventActionTogglePreHistoryHidden,
     ),
-    /// `channelAdminLogEventActionDefaultBannedRights#2df5fc0a prev_banned_rights:ChatBannedRights new_banned_rights:ChatBannedRights = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionDefaultBannedRights#2df5fc0a`: [`crate::types::ChannelAdminLogEventActionDefaultBannedRights`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionDefaultBannedRights")
@@ -5203,52 +5203,52 @@ pub enum ChannelAdminLogEventAction {
     DefaultBannedRights(
         Box<crate::types::ChannelAdminLogEventActionDefaultBannedRights>,
     ),
-    /// `channelAdminLogEventActionStopPoll#8f079643 message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionStopPoll#8f079643`: [`crate::types::ChannelAdminLogEventActionStopPoll`].
     #[cfg_attr(feature = "serde", serde(rename = "channelAdminLogEventActionStopPoll"))]
     StopPoll(crate::types::ChannelAdminLogEventActionStopPoll),
-    /// `channelAdminLogEventActionChangeLinkedChat#050c7ac8 prev_value:long new_value:long = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeLinkedChat#050c7ac8`: [`crate::types::ChannelAdminLogEventActionChangeLinkedChat`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeLinkedChat")
     )]
     ChangeLinkedChat(crate::types::ChannelAdminLogEventActionChangeLinkedChat),
-    /// `channelAdminLogEventActionChangeLocation#0e6b76ae prev_value:ChannelLocation new_value:ChannelLocation = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeLocation#0e6b76ae`: [`crate::types::ChannelAdminLogEventActionChangeLocation`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeLocation")
     )]
     ChangeLocation(crate::types::ChannelAdminLogEventActionChangeLocation),
-    /// `channelAdminLogEventActionToggleSlowMode#53909779 prev_value:int new_value:int = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleSlowMode#53909779`: [`crate::types::ChannelAdminLogEventActionToggleSlowMode`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleSlowMode")
     )]
     ToggleSlowMode(crate::types::ChannelAdminLogEventActionToggleSlowMode),
-    /// `channelAdminLogEventActionStartGroupCall#23209745 call:InputGroupCall = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionStartGroupCall#23209745`: [`crate::types::ChannelAdminLogEventActionStartGroupCall`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionStartGroupCall")
     )]
     StartGroupCall(crate::types::ChannelAdminLogEventActionStartGroupCall),
-    /// `channelAdminLogEventActionDiscardGroupCall#db9f9140 call:InputGroupCall = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionDiscardGroupCall#db9f9140`: [`crate::types::ChannelAdminLogEventActionDiscardGroupCall`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionDiscardGroupCall")
     )]
     DiscardGroupCall(crate::types::ChannelAdminLogEventActionDiscardGroupCall),
-    /// `channelAdminLogEventActionParticipantMute#f92424d2 participant:GroupCallParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantMute#f92424d2`: [`crate::types::ChannelAdminLogEventActionParticipantMute`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantMute")
     )]
     ParticipantMute(crate::types::ChannelAdminLogEventActionParticipantMute),
-    /// `channelAdminLogEventActionParticipantUnmute#e64429c0 participant:GroupCallParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantUnmute#e64429c0`: [`crate::types::ChannelAdminLogEventActionParticipantUnmute`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantUnmute")
     )]
     ParticipantUnmute(crate::types::ChannelAdminLogEventActionParticipantUnmute),
-    /// `channelAdminLogEventActionToggleGroupCallSetting#56d6a247 join_muted:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleGroupCallSetting#56d6a247`: [`crate::types::ChannelAdminLogEventActionToggleGroupCallSetting`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleGroupCallSetting")
@@ -5256,7 +5256,7 @@ pub enum ChannelAdminLogEventAction {
     ToggleGroupCallSetting(
         crate::types::ChannelAdminLogEventActionToggleGroupCallSetting,
     ),
-    /// `channelAdminLogEventActionParticipantJoinByInvite#fe9fc158 flags:# via_chatlist:flags.0?true invite:ExportedChatInvite = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantJoinByInvite#fe9fc158`: [`crate::types::ChannelAdminLogEventActionParticipantJoinByInvite`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantJoinByInvite")
@@ -5264,37 +5264,37 @@ pub enum ChannelAdminLogEventAction {
     ParticipantJoinByInvite(
         crate::types::ChannelAdminLogEventActionParticipantJoinByInvite,
     ),
-    /// `channelAdminLogEventActionExportedInviteDelete#5a50fca4 invite:ExportedChatInvite = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionExportedInviteDelete#5a50fca4`: [`crate::types::ChannelAdminLogEventActionExportedInviteDelete`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionExportedInviteDelete")
     )]
     ExportedInviteDelete(crate::types::ChannelAdminLogEventActionExportedInviteDelete),
-    /// `channelAdminLogEventActionExportedInviteRevoke#410a134e invite:ExportedChatInvite = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionExportedInviteRevoke#410a134e`: [`crate::types::ChannelAdminLogEventActionExportedInviteRevoke`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionExportedInviteRevoke")
     )]
     ExportedInviteRevoke(crate::types::ChannelAdminLogEventActionExportedInviteRevoke),
-    /// `channelAdminLogEventActionExportedInviteEdit#e90ebb59 prev_invite:ExportedChatInvite new_invite:ExportedChatInvite = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionExportedInviteEdit#e90ebb59`: [`crate::types::ChannelAdminLogEventActionExportedInviteEdit`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionExportedInviteEdit")
     )]
     ExportedInviteEdit(crate::types::ChannelAdminLogEventActionExportedInviteEdit),
-    /// `channelAdminLogEventActionParticipantVolume#3e7f6847 participant:GroupCallParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantVolume#3e7f6847`: [`crate::types::ChannelAdminLogEventActionParticipantVolume`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantVolume")
     )]
     ParticipantVolume(crate::types::ChannelAdminLogEventActionParticipantVolume),
-    /// `channelAdminLogEventActionChangeHistoryTTL#6e941a38 prev_value:int new_value:int = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeHistoryTTL#6e941a38`: [`crate::types::ChannelAdminLogEventActionChangeHistoryTTL`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeHistoryTTL")
     )]
     ChangeHistoryTTL(crate::types::ChannelAdminLogEventActionChangeHistoryTTL),
-    /// `channelAdminLogEventActionParticipantJoinByRequest#afb6144a invite:ExportedChatInvite approved_by:long = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantJoinByRequest#afb6144a`: [`crate::types::ChannelAdminLogEventActionParticipantJoinByRequest`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantJoinByRequest")
@@ -5302,19 +5302,19 @@ pub enum ChannelAdminLogEventAction {
     ParticipantJoinByRequest(
         crate::types::ChannelAdminLogEventActionParticipantJoinByRequest,
     ),
-    /// `channelAdminLogEventActionToggleNoForwards#cb2ac766 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleNoForwards#cb2ac766`: [`crate::types::ChannelAdminLogEventActionToggleNoForwards`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleNoForwards")
     )]
     ToggleNoForwards(crate::types::ChannelAdminLogEventActionToggleNoForwards),
-    /// `channelAdminLogEventActionSendMessage#278f2868 message:Message = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionSendMessage#278f2868`: [`crate::types::ChannelAdminLogEventActionSendMessage`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionSendMessage")
     )]
     SendMessage(crate::types::ChannelAdminLogEventActionSendMessage),
-    /// `channelAdminLogEventActionChangeAvailableReactions#be4e0ef8 prev_value:ChatReactions new_value:ChatReactions = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeAvailableReactions#be4e0ef8`: [`crate::types::ChannelAdminLogEventActionChangeAvailableReactions`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeAvailableReactions")
@@ -5322,49 +5322,49 @@ pub enum ChannelAdminLogEventAction {
     ChangeAvailableReactions(
         Box<crate::types::ChannelAdminLogEventActionChangeAvailableReactions>,
     ),
-    /// `channelAdminLogEventActionChangeUsernames#f04fb3a9 prev_value:Vector<string> new_value:Vector<string> = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeUsernames#f04fb3a9`: [`crate::types::ChannelAdminLogEventActionChangeUsernames`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeUsernames")
     )]
     ChangeUsernames(Box<crate::types::ChannelAdminLogEventActionChangeUsernames>),
-    /// `channelAdminLogEventActionToggleForum#02cc6383 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleForum#02cc6383`: [`crate::types::ChannelAdminLogEventActionToggleForum`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleForum")
     )]
     ToggleForum(crate::types::ChannelAdminLogEventActionToggleForum),
-    /// `channelAdminLogEventActionCreateTopic#58707d28 topic:ForumTopic = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionCreateTopic#58707d28`: [`crate::types::ChannelAdminLogEventActionCreateTopic`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionCreateTopic")
     )]
     CreateTopic(crate::types::ChannelAdminLogEventActionCreateTopic),
-    /// `channelAdminLogEventActionEditTopic#f06fe208 prev_topic:ForumTopic new_topic:ForumTopic = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionEditTopic#f06fe208`: [`crate::types::ChannelAdminLogEventActionEditTopic`].
     #[cfg_attr(feature = "serde", serde(rename = "channelAdminLogEventActionEditTopic"))]
     EditTopic(crate::types::ChannelAdminLogEventActionEditTopic),
-    /// `channelAdminLogEventActionDeleteTopic#ae168909 topic:ForumTopic = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionDeleteTopic#ae168909`: [`crate::types::ChannelAdminLogEventActionDeleteTopic`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionDeleteTopic")
     )]
     DeleteTopic(crate::types::ChannelAdminLogEventActionDeleteTopic),
-    /// `channelAdminLogEventActionPinTopic#5d8d353b flags:# prev_topic:flags.0?ForumTopic new_topic:flags.1?ForumTopic = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionPinTopic#5d8d353b`: [`crate::types::ChannelAdminLogEventActionPinTopic`].
     #[cfg_attr(feature = "serde", serde(rename = "channelAdminLogEventActionPinTopic"))]
     PinTopic(crate::types::ChannelAdminLogEventActionPinTopic),
-    /// `channelAdminLogEventActionToggleAntiSpam#64f36dfc new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleAntiSpam#64f36dfc`: [`crate::types::ChannelAdminLogEventActionToggleAntiSpam`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleAntiSpam")
     )]
     ToggleAntiSpam(crate::types::ChannelAdminLogEventActionToggleAntiSpam),
-    /// `channelAdminLogEventActionChangePeerColor#5796e780 prev_value:PeerColor new_value:PeerColor = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangePeerColor#5796e780`: [`crate::types::ChannelAdminLogEventActionChangePeerColor`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangePeerColor")
     )]
     ChangePeerColor(Box<crate::types::ChannelAdminLogEventActionChangePeerColor>),
-    /// `channelAdminLogEventActionChangeProfilePeerColor#5e477b25 prev_value:PeerColor new_value:PeerColor = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeProfilePeerColor#5e477b25`: [`crate::types::ChannelAdminLogEventActionChangeProfilePeerColor`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeProfilePeerColor")
@@ -5372,19 +5372,19 @@ pub enum ChannelAdminLogEventAction {
     ChangeProfilePeerColor(
         Box<crate::types::ChannelAdminLogEventActionChangeProfilePeerColor>,
     ),
-    /// `channelAdminLogEventActionChangeWallpaper#31bb5d52 prev_value:WallPaper new_value:WallPaper = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeWallpaper#31bb5d52`: [`crate::types::ChannelAdminLogEventActionChangeWallpaper`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeWallpaper")
     )]
     ChangeWallpaper(Box<crate::types::ChannelAdminLogEventActionChangeWallpaper>),
-    /// `channelAdminLogEventActionChangeEmojiStatus#3ea9feb1 prev_value:EmojiStatus new_value:EmojiStatus = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeEmojiStatus#3ea9feb1`: [`crate::types::ChannelAdminLogEventActionChangeEmojiStatus`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeEmojiStatus")
     )]
     ChangeEmojiStatus(Box<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>),
-    /// `channelAdminLogEventActionChangeEmojiStickerSet#46d840ab prev_stickerset:InputStickerSet new_stickerset:InputStickerSet = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionChangeEmojiStickerSet#46d840ab`: [`crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeEmojiStickerSet")
@@ -5392,7 +5392,7 @@ pub enum ChannelAdminLogEventAction {
     ChangeEmojiStickerSet(
         Box<crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet>,
     ),
-    /// `channelAdminLogEventActionToggleSignatureProfiles#60a79c79 new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleSignatureProfiles#60a79c79`: [`crate::types::ChannelAdminLogEventActionToggleSignatureProfiles`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleSignatureProfiles")
@@ -5400,7 +5400,7 @@ pub enum ChannelAdminLogEventAction {
     ToggleSignatureProfiles(
         crate::types::ChannelAdminLogEventActionToggleSignatureProfiles,
     ),
-    /// `channelAdminLogEventActionParticipantSubExtend#64642db3 prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantSubExtend#64642db3`: [`crate::types::ChannelAdminLogEventActionParticipantSubExtend`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantSubExtend")
@@ -5408,13 +5408,13 @@ pub enum ChannelAdminLogEventAction {
     ParticipantSubExtend(
         Box<crate::types::ChannelAdminLogEventActionParticipantSubExtend>,
     ),
-    /// `channelAdminLogEventActionToggleAutotranslation#c517f77e new_value:Bool = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionToggleAutotranslation#c517f77e`: [`crate::types::ChannelAdminLogEventActionToggleAutotranslation`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionToggleAutotranslation")
     )]
     ToggleAutotranslation(crate::types::ChannelAdminLogEventActionToggleAutotranslation),
-    /// `channelAdminLogEventActionParticipantEditRank#5806b4ec user_id:long prev_rank:string new_rank:string = ChannelAdminLogEventAction`
+    /// `channelAdminLogEventActionParticipantEditRank#5806b4ec`: [`crate::types::ChannelAdminLogEventActionParticipantEditRank`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantEditRank")
@@ -6538,7 +6538,7 @@ for ChannelAdminLogEventAction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChannelAdminLogEventsFilter {
-    /// `channelAdminLogEventsFilter#ea107ae4 flags:# join:flags.0?true leave:flags.1?true invite:flags.2?true ban:flags.3?true unban:flags.4?true kick:flags.5?true unkick:flags.6?true promote:flags.7?true demote:flags.8?true info:flags.9?true settings:flags.10?true pinned:flags.11?true edit:flags.12?true delete:flags.13?true group_call:flags.14?true invites:flags.15?true send:flags.16?true forums:flags.17?true sub_extend:flags.18?true edit_rank:flags.19?true = ChannelAdminLogEventsFilter`
+    /// `channelAdminLogEventsFilter#ea107ae4`: [`crate::types::ChannelAdminLogEventsFilter`].
     #[cfg_attr(feature = "serde", serde(rename = "channelAdminLogEventsFilter"))]
     ChannelAdminLogEventsFilter(crate::types::ChannelAdminLogEventsFilter),
 }
@@ -6624,10 +6624,10 @@ impl From<crate::types::ChannelAdminLogEventsFilter> for ChannelAdminLogEventsFi
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChannelLocation {
-    /// `channelLocationEmpty#bfb5ad8b = ChannelLocation`
+    /// `channelLocationEmpty#bfb5ad8b`: [`crate::types::ChannelLocationEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "channelLocationEmpty"))]
     Empty,
-    /// `channelLocation#209b82db geo_point:GeoPoint address:string = ChannelLocation`
+    /// `channelLocation#209b82db`: [`crate::types::ChannelLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "channelLocation"))]
     ChannelLocation(Box<crate::types::ChannelLocation>),
 }
@@ -6732,10 +6732,10 @@ impl From<Box<crate::types::ChannelLocation>> for ChannelLocation {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChannelMessagesFilter {
-    /// `channelMessagesFilterEmpty#94d42ee7 = ChannelMessagesFilter`
+    /// `channelMessagesFilterEmpty#94d42ee7`: [`crate::types::ChannelMessagesFilterEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "channelMessagesFilterEmpty"))]
     Empty,
-    /// `channelMessagesFilter#cd77d957 flags:# exclude_new_messages:flags.1?true ranges:Vector<MessageRange> = ChannelMessagesFilter`
+    /// `channelMessagesFilter#cd77d957`: [`crate::types::ChannelMessagesFilter`].
     #[cfg_attr(feature = "serde", serde(rename = "channelMessagesFilter"))]
     ChannelMessagesFilter(crate::types::ChannelMessagesFilter),
 }
@@ -6839,22 +6839,22 @@ impl From<crate::types::ChannelMessagesFilter> for ChannelMessagesFilter {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChannelParticipant {
-    /// `channelParticipant#1bd54456 flags:# user_id:long date:int subscription_until_date:flags.0?int rank:flags.2?string = ChannelParticipant`
+    /// `channelParticipant#1bd54456`: [`crate::types::ChannelParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipant"))]
     ChannelParticipant(Box<crate::types::ChannelParticipant>),
-    /// `channelParticipantSelf#a9478a1a flags:# via_request:flags.0?true user_id:long inviter_id:long date:int subscription_until_date:flags.1?int rank:flags.2?string = ChannelParticipant`
+    /// `channelParticipantSelf#a9478a1a`: [`crate::types::ChannelParticipantSelf`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantSelf"))]
     ChannelParticipantSelf(Box<crate::types::ChannelParticipantSelf>),
-    /// `channelParticipantCreator#2fe601d3 flags:# user_id:long admin_rights:ChatAdminRights rank:flags.0?string = ChannelParticipant`
+    /// `channelParticipantCreator#2fe601d3`: [`crate::types::ChannelParticipantCreator`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantCreator"))]
     Creator(Box<crate::types::ChannelParticipantCreator>),
-    /// `channelParticipantAdmin#34c3bb53 flags:# can_edit:flags.0?true self:flags.1?true user_id:long inviter_id:flags.1?long promoted_by:long date:int admin_rights:ChatAdminRights rank:flags.2?string = ChannelParticipant`
+    /// `channelParticipantAdmin#34c3bb53`: [`crate::types::ChannelParticipantAdmin`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantAdmin"))]
     Admin(Box<crate::types::ChannelParticipantAdmin>),
-    /// `channelParticipantBanned#d5f0ad91 flags:# left:flags.0?true peer:Peer kicked_by:long date:int banned_rights:ChatBannedRights rank:flags.2?string = ChannelParticipant`
+    /// `channelParticipantBanned#d5f0ad91`: [`crate::types::ChannelParticipantBanned`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantBanned"))]
     Banned(Box<crate::types::ChannelParticipantBanned>),
-    /// `channelParticipantLeft#1b03f006 peer:Peer = ChannelParticipant`
+    /// `channelParticipantLeft#1b03f006`: [`crate::types::ChannelParticipantLeft`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantLeft"))]
     Left(crate::types::ChannelParticipantLeft),
 }
@@ -7029,28 +7029,28 @@ impl From<crate::types::ChannelParticipantLeft> for ChannelParticipant {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChannelParticipantsFilter {
-    /// `channelParticipantsRecent#de3f3c79 = ChannelParticipantsFilter`
+    /// `channelParticipantsRecent#de3f3c79`: [`crate::types::ChannelParticipantsRecent`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsRecent"))]
     ChannelParticipantsRecent,
-    /// `channelParticipantsAdmins#b4608969 = ChannelParticipantsFilter`
+    /// `channelParticipantsAdmins#b4608969`: [`crate::types::ChannelParticipantsAdmins`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsAdmins"))]
     ChannelParticipantsAdmins,
-    /// `channelParticipantsKicked#a3b54985 q:string = ChannelParticipantsFilter`
+    /// `channelParticipantsKicked#a3b54985`: [`crate::types::ChannelParticipantsKicked`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsKicked"))]
     ChannelParticipantsKicked(crate::types::ChannelParticipantsKicked),
-    /// `channelParticipantsBots#b0d1865b = ChannelParticipantsFilter`
+    /// `channelParticipantsBots#b0d1865b`: [`crate::types::ChannelParticipantsBots`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsBots"))]
     ChannelParticipantsBots,
-    /// `channelParticipantsBanned#1427a5e1 q:string = ChannelParticipantsFilter`
+    /// `channelParticipantsBanned#1427a5e1`: [`crate::types::ChannelParticipantsBanned`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsBanned"))]
     ChannelParticipantsBanned(crate::types::ChannelParticipantsBanned),
-    /// `channelParticipantsSearch#0656ac4b q:string = ChannelParticipantsFilter`
+    /// `channelParticipantsSearch#0656ac4b`: [`crate::types::ChannelParticipantsSearch`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsSearch"))]
     ChannelParticipantsSearch(crate::types::ChannelParticipantsSearch),
-    /// `channelParticipantsContacts#bb6ae88d q:string = ChannelParticipantsFilter`
+    /// `channelParticipantsContacts#bb6ae88d`: [`crate::types::ChannelParticipantsContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsContacts"))]
     ChannelParticipantsContacts(crate::types::ChannelParticipantsContacts),
-    /// `channelParticipantsMentions#e04b5ceb flags:# q:flags.0?string top_msg_id:flags.1?int = ChannelParticipantsFilter`
+    /// `channelParticipantsMentions#e04b5ceb`: [`crate::types::ChannelParticipantsMentions`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsMentions"))]
     ChannelParticipantsMentions(crate::types::ChannelParticipantsMentions),
 }
@@ -7276,25 +7276,25 @@ impl From<crate::types::ChannelParticipantsMentions> for ChannelParticipantsFilt
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Chat {
-    /// `chatEmpty#29562865 id:long = Chat`
+    /// `chatEmpty#29562865`: [`crate::types::ChatEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "chatEmpty"))]
     Empty(crate::types::ChatEmpty),
-    /// `chat#41cbf256 flags:# creator:flags.0?true left:flags.2?true deactivated:flags.5?true call_active:flags.23?true call_not_empty:flags.24?true noforwards:flags.25?true id:long title:string photo:ChatPhoto participants_count:int date:int version:int migrated_to:flags.6?InputChannel admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights = Chat`
+    /// `chat#41cbf256`: [`crate::types::Chat`].
     #[cfg_attr(feature = "serde", serde(rename = "chat"))]
     Chat(Box<crate::types::Chat>),
-    /// `chatForbidden#6592a1a7 id:long title:string = Chat`
+    /// `chatForbidden#6592a1a7`: [`crate::types::ChatForbidden`].
     #[cfg_attr(feature = "serde", serde(rename = "chatForbidden"))]
     Forbidden(crate::types::ChatForbidden),
-    /// `channel#d49f34c6 flags:# creator:flags.0?true left:flags.2?true broadcast:flags.5?true verified:flags.7?true megagroup:flags.8?true restricted:flags.9?true signatures:flags.11?true min:flags.12?true scam:flags.19?true has_link:flags.20?true has_geo:flags.21?true slowmode_enabled:flags.22?true call_active:flags.23?true call_not_empty:flags.24?true fake:flags.25?true gigagroup:flags.26?true noforwards:flags.27?true join_to_send:flags.28?true join_request:flags.29?true forum:flags.30?true flags2:# stories_hidden:flags2.1?true stories_hidden_min:flags2.2?true stories_unavailable:flags2.3?true signature_profiles:flags2.12?true autotranslation:flags2.15?true broadcast_messages_allowed:flags2.16?true monoforum:flags2.17?true forum_tabs:flags2.19?true id:long access_hash:flags.13?long title:string username:flags.6?string photo:ChatPhoto date:int restriction_reason:flags.9?Vector<RestrictionReason> admin_rights:flags.14?ChatAdminRights banned_rights:flags.15?ChatBannedRights default_banned_rights:flags.18?ChatBannedRights participants_count:flags.17?int usernames:flags2.0?Vector<Username> stories_max_id:flags2.4?RecentStory color:flags2.7?PeerColor profile_color:flags2.8?PeerColor emoji_status:flags2.9?EmojiStatus level:flags2.10?int subscription_until_date:flags2.11?int bot_verification_icon:flags2.13?long send_paid_messages_stars:flags2.14?long linked_monoforum_id:flags2.18?long linked_community_id:flags2.20?long = Chat`
+    /// `channel#d49f34c6`: [`crate::types::Channel`].
     #[cfg_attr(feature = "serde", serde(rename = "channel"))]
     Channel(Box<crate::types::Channel>),
-    /// `channelForbidden#17d493d5 flags:# broadcast:flags.5?true megagroup:flags.8?true monoforum:flags.10?true id:long access_hash:long title:string until_date:flags.16?int = Chat`
+    /// `channelForbidden#17d493d5`: [`crate::types::ChannelForbidden`].
     #[cfg_attr(feature = "serde", serde(rename = "channelForbidden"))]
     ChannelForbidden(Box<crate::types::ChannelForbidden>),
-    /// `communityForbidden#fd3cdab8 flags:# id:long access_hash:flags.13?long title:string = Chat`
+    /// `communityForbidden#fd3cdab8`: [`crate::types::CommunityForbidden`].
     #[cfg_attr(feature = "serde", serde(rename = "communityForbidden"))]
     CommunityForbidden(Box<crate::types::CommunityForbidden>),
-    /// `community#65efe954 flags:# creator:flags.0?true left:flags.2?true min:flags.12?true flags2:# collapsed_in_dialogs:flags2.20?true id:long access_hash:flags.13?long title:string photo:ChatPhoto date:int admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights = Chat`
+    /// `community#65efe954`: [`crate::types::Community`].
     #[cfg_attr(feature = "serde", serde(rename = "community"))]
     Community(Box<crate::types::Community>),
 }
@@ -7493,7 +7493,7 @@ impl From<Box<crate::types::Community>> for Chat {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatAdminRights {
-    /// `chatAdminRights#5fb224d5 flags:# change_info:flags.0?true post_messages:flags.1?true edit_messages:flags.2?true delete_messages:flags.3?true ban_users:flags.4?true invite_users:flags.5?true pin_messages:flags.7?true add_admins:flags.9?true anonymous:flags.10?true manage_call:flags.11?true other:flags.12?true manage_topics:flags.13?true post_stories:flags.14?true edit_stories:flags.15?true delete_stories:flags.16?true manage_direct_messages:flags.17?true manage_ranks:flags.18?true manage_linked_peers:flags.19?true manage_welcome_messages:flags.20?true = ChatAdminRights`
+    /// `chatAdminRights#5fb224d5`: [`crate::types::ChatAdminRights`].
     #[cfg_attr(feature = "serde", serde(rename = "chatAdminRights"))]
     ChatAdminRights(crate::types::ChatAdminRights),
 }
@@ -7577,7 +7577,7 @@ impl From<crate::types::ChatAdminRights> for ChatAdminRights {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatAdminWithInvites {
-    /// `chatAdminWithInvites#f2ecef23 admin_id:long invites_count:int revoked_invites_count:int = ChatAdminWithInvites`
+    /// `chatAdminWithInvites#f2ecef23`: [`crate::types::ChatAdminWithInvites`].
     #[cfg_attr(feature = "serde", serde(rename = "chatAdminWithInvites"))]
     ChatAdminWithInvites(crate::types::ChatAdminWithInvites),
 }
@@ -7661,7 +7661,7 @@ impl From<crate::types::ChatAdminWithInvites> for ChatAdminWithInvites {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatBannedRights {
-    /// `chatBannedRights#9f120418 flags:# view_messages:flags.0?true send_messages:flags.1?true send_media:flags.2?true send_stickers:flags.3?true send_gifs:flags.4?true send_games:flags.5?true send_inline:flags.6?true embed_links:flags.7?true send_polls:flags.8?true change_info:flags.10?true invite_users:flags.15?true pin_messages:flags.17?true manage_topics:flags.18?true send_photos:flags.19?true send_videos:flags.20?true send_roundvideos:flags.21?true send_audios:flags.22?true send_voices:flags.23?true send_docs:flags.24?true send_plain:flags.25?true edit_rank:flags.26?true send_reactions:flags.27?true manage_linked_peers:flags.28?true until_date:int = ChatBannedRights`
+    /// `chatBannedRights#9f120418`: [`crate::types::ChatBannedRights`].
     #[cfg_attr(feature = "serde", serde(rename = "chatBannedRights"))]
     ChatBannedRights(crate::types::ChatBannedRights),
 }
@@ -7745,13 +7745,13 @@ impl From<crate::types::ChatBannedRights> for ChatBannedRights {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatFull {
-    /// `chatFull#2633421b flags:# can_set_username:flags.7?true has_scheduled:flags.8?true translations_disabled:flags.19?true has_welcome_messages:flags.21?true id:long about:string participants:ChatParticipants chat_photo:flags.2?Photo notify_settings:PeerNotifySettings exported_invite:flags.13?ExportedChatInvite bot_info:flags.3?Vector<BotInfo> pinned_msg_id:flags.6?int folder_id:flags.11?int call:flags.12?InputGroupCall ttl_period:flags.14?int groupcall_default_join_as:flags.15?Peer theme_emoticon:flags.16?string requests_pending:flags.17?int recent_requesters:flags.17?Vector<long> available_reactions:flags.18?ChatReactions reactions_limit:flags.20?int = ChatFull`
+    /// `chatFull#2633421b`: [`crate::types::ChatFull`].
     #[cfg_attr(feature = "serde", serde(rename = "chatFull"))]
     ChatFull(Box<crate::types::ChatFull>),
-    /// `channelFull#a04e8d3a flags:# can_view_participants:flags.3?true can_set_username:flags.6?true can_set_stickers:flags.7?true hidden_prehistory:flags.10?true can_set_location:flags.16?true has_scheduled:flags.19?true can_view_stats:flags.20?true blocked:flags.22?true flags2:# can_delete_channel:flags2.0?true antispam:flags2.1?true participants_hidden:flags2.2?true translations_disabled:flags2.3?true stories_pinned_available:flags2.5?true view_forum_as_messages:flags2.6?true restricted_sponsored:flags2.11?true can_view_revenue:flags2.12?true paid_media_allowed:flags2.14?true can_view_stars_revenue:flags2.15?true paid_reactions_available:flags2.16?true stargifts_available:flags2.19?true paid_messages_available:flags2.20?true has_welcome_messages:flags2.24?true id:long about:string participants_count:flags.0?int admins_count:flags.1?int kicked_count:flags.2?int banned_count:flags.2?int online_count:flags.13?int read_inbox_max_id:int read_outbox_max_id:int unread_count:int chat_photo:Photo notify_settings:PeerNotifySettings exported_invite:flags.23?ExportedChatInvite bot_info:Vector<BotInfo> migrated_from_chat_id:flags.4?long migrated_from_max_id:flags.4?int pinned_msg_id:flags.5?int stickerset:flags.8?StickerSet available_min_id:flags.9?int folder_id:flags.11?int linked_chat_id:flags.14?long location:flags.15?ChannelLocation slowmode_seconds:flags.17?int slowmode_next_send_date:flags.18?int stats_dc:flags.12?int pts:int call:flags.21?InputGroupCall ttl_period:flags.24?int pending_suggestions:flags.25?Vector<string> groupcall_default_join_as:flags.26?Peer theme_emoticon:flags.27?string requests_pending:flags.28?int recent_requesters:flags.28?Vector<long> default_send_as:flags.29?Peer available_reactions:flags.30?ChatReactions reactions_limit:flags2.13?int stories:flags2.4?PeerStories wallpaper:flags2.7?WallPaper boosts_applied:flags2.8?int boosts_unrestrict:flags2.9?int emojiset:flags2.10?StickerSet bot_verification:flags2.17?BotVerification stargifts_count:flags2.18?int send_paid_messages_stars:flags2.21?long main_tab:flags2.22?ProfileTab guard_bot_id:flags2.23?long = ChatFull`
+    /// `channelFull#a04e8d3a`: [`crate::types::ChannelFull`].
     #[cfg_attr(feature = "serde", serde(rename = "channelFull"))]
     ChannelFull(Box<crate::types::ChannelFull>),
-    /// `communityFull#cbb7a507 flags:# id:long about:string chat_photo:Photo linked_peers:Vector<CommunityPeer> admins_count:flags.1?int kicked_count:flags.2?int peer_link_requests_pending:flags.0?int = ChatFull`
+    /// `communityFull#cbb7a507`: [`crate::types::CommunityFull`].
     #[cfg_attr(feature = "serde", serde(rename = "communityFull"))]
     CommunityFull(Box<crate::types::CommunityFull>),
 }
@@ -7883,13 +7883,13 @@ impl From<Box<crate::types::CommunityFull>> for ChatFull {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatInvite {
-    /// `chatInviteAlready#5a686d7c chat:Chat = ChatInvite`
+    /// `chatInviteAlready#5a686d7c`: [`crate::types::ChatInviteAlready`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInviteAlready"))]
     Already(Box<crate::types::ChatInviteAlready>),
-    /// `chatInvite#5c9d3702 flags:# channel:flags.0?true broadcast:flags.1?true public:flags.2?true megagroup:flags.3?true request_needed:flags.6?true verified:flags.7?true scam:flags.8?true fake:flags.9?true can_refulfill_subscription:flags.11?true title:string about:flags.5?string photo:Photo participants_count:int participants:flags.4?Vector<User> color:int subscription_pricing:flags.10?StarsSubscriptionPricing subscription_form_id:flags.12?long bot_verification:flags.13?BotVerification = ChatInvite`
+    /// `chatInvite#5c9d3702`: [`crate::types::ChatInvite`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInvite"))]
     ChatInvite(Box<crate::types::ChatInvite>),
-    /// `chatInvitePeek#61695cb0 chat:Chat expires:int = ChatInvite`
+    /// `chatInvitePeek#61695cb0`: [`crate::types::ChatInvitePeek`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInvitePeek"))]
     Peek(Box<crate::types::ChatInvitePeek>),
 }
@@ -8021,7 +8021,7 @@ impl From<Box<crate::types::ChatInvitePeek>> for ChatInvite {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatInviteImporter {
-    /// `chatInviteImporter#8c5adfd9 flags:# requested:flags.0?true via_chatlist:flags.3?true user_id:long date:int about:flags.2?string approved_by:flags.1?long = ChatInviteImporter`
+    /// `chatInviteImporter#8c5adfd9`: [`crate::types::ChatInviteImporter`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInviteImporter"))]
     ChatInviteImporter(Box<crate::types::ChatInviteImporter>),
 }
@@ -8108,7 +8108,7 @@ impl From<Box<crate::types::ChatInviteImporter>> for ChatInviteImporter {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatOnlines {
-    /// `chatOnlines#f041e250 onlines:int = ChatOnlines`
+    /// `chatOnlines#f041e250`: [`crate::types::ChatOnlines`].
     #[cfg_attr(feature = "serde", serde(rename = "chatOnlines"))]
     ChatOnlines(crate::types::ChatOnlines),
 }
@@ -8190,13 +8190,13 @@ impl From<crate::types::ChatOnlines> for ChatOnlines {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatParticipant {
-    /// `chatParticipant#38e79fde flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant`
+    /// `chatParticipant#38e79fde`: [`crate::types::ChatParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipant"))]
     ChatParticipant(Box<crate::types::ChatParticipant>),
-    /// `chatParticipantCreator#e1f867b8 flags:# user_id:long rank:flags.0?string = ChatParticipant`
+    /// `chatParticipantCreator#e1f867b8`: [`crate::types::ChatParticipantCreator`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipantCreator"))]
     Creator(crate::types::ChatParticipantCreator),
-    /// `chatParticipantAdmin#0360d5d2 flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant`
+    /// `chatParticipantAdmin#0360d5d2`: [`crate::types::ChatParticipantAdmin`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipantAdmin"))]
     Admin(Box<crate::types::ChatParticipantAdmin>),
 }
@@ -8314,10 +8314,10 @@ impl From<Box<crate::types::ChatParticipantAdmin>> for ChatParticipant {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatParticipants {
-    /// `chatParticipantsForbidden#8763d3e1 flags:# chat_id:long self_participant:flags.0?ChatParticipant = ChatParticipants`
+    /// `chatParticipantsForbidden#8763d3e1`: [`crate::types::ChatParticipantsForbidden`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipantsForbidden"))]
     Forbidden(Box<crate::types::ChatParticipantsForbidden>),
-    /// `chatParticipants#3cbc93f8 chat_id:long participants:Vector<ChatParticipant> version:int = ChatParticipants`
+    /// `chatParticipants#3cbc93f8`: [`crate::types::ChatParticipants`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipants"))]
     ChatParticipants(Box<crate::types::ChatParticipants>),
 }
@@ -8419,10 +8419,10 @@ impl From<Box<crate::types::ChatParticipants>> for ChatParticipants {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatPhoto {
-    /// `chatPhotoEmpty#37c1011c = ChatPhoto`
+    /// `chatPhotoEmpty#37c1011c`: [`crate::types::ChatPhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "chatPhotoEmpty"))]
     Empty,
-    /// `chatPhoto#1c6e1c11 flags:# has_video:flags.0?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = ChatPhoto`
+    /// `chatPhoto#1c6e1c11`: [`crate::types::ChatPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "chatPhoto"))]
     ChatPhoto(Box<crate::types::ChatPhoto>),
 }
@@ -8521,13 +8521,13 @@ impl From<Box<crate::types::ChatPhoto>> for ChatPhoto {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatReactions {
-    /// `chatReactionsNone#eafc32bc = ChatReactions`
+    /// `chatReactionsNone#eafc32bc`: [`crate::types::ChatReactionsNone`].
     #[cfg_attr(feature = "serde", serde(rename = "chatReactionsNone"))]
     None,
-    /// `chatReactionsAll#52928bca flags:# allow_custom:flags.0?true = ChatReactions`
+    /// `chatReactionsAll#52928bca`: [`crate::types::ChatReactionsAll`].
     #[cfg_attr(feature = "serde", serde(rename = "chatReactionsAll"))]
     All(crate::types::ChatReactionsAll),
-    /// `chatReactionsSome#661d4037 reactions:Vector<Reaction> = ChatReactions`
+    /// `chatReactionsSome#661d4037`: [`crate::types::ChatReactionsSome`].
     #[cfg_attr(feature = "serde", serde(rename = "chatReactionsSome"))]
     Some(crate::types::ChatReactionsSome),
 }
@@ -8641,10 +8641,10 @@ impl From<crate::types::ChatReactionsSome> for ChatReactions {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ChatTheme {
-    /// `chatTheme#c3dffc04 emoticon:string = ChatTheme`
+    /// `chatTheme#c3dffc04`: [`crate::types::ChatTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "chatTheme"))]
     ChatTheme(crate::types::ChatTheme),
-    /// `chatThemeUniqueGift#3458f9c8 gift:StarGift theme_settings:Vector<ThemeSettings> = ChatTheme`
+    /// `chatThemeUniqueGift#3458f9c8`: [`crate::types::ChatThemeUniqueGift`].
     #[cfg_attr(feature = "serde", serde(rename = "chatThemeUniqueGift"))]
     UniqueGift(Box<crate::types::ChatThemeUniqueGift>),
 }
@@ -8743,7 +8743,7 @@ impl From<Box<crate::types::ChatThemeUniqueGift>> for ChatTheme {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ClientDHInnerData {
-    /// `client_DH_inner_data#6643b654 nonce:int128 server_nonce:int128 retry_id:long g_b:bytes = Client_DH_Inner_Data`
+    /// `client_DH_inner_data#6643b654`: [`crate::types::ClientDHInnerData`].
     #[cfg_attr(feature = "serde", serde(rename = "client_DH_inner_data"))]
     ClientDHInnerData(Box<crate::types::ClientDHInnerData>),
 }
@@ -8830,7 +8830,7 @@ impl From<Box<crate::types::ClientDHInnerData>> for ClientDHInnerData {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum CodeSettings {
-    /// `codeSettings#ad253d78 flags:# allow_flashcall:flags.0?true current_number:flags.1?true allow_app_hash:flags.4?true allow_missed_call:flags.5?true allow_firebase:flags.7?true unknown_number:flags.9?true logout_tokens:flags.6?Vector<bytes> token:flags.8?string app_sandbox:flags.8?Bool = CodeSettings`
+    /// `codeSettings#ad253d78`: [`crate::types::CodeSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "codeSettings"))]
     CodeSettings(Box<crate::types::CodeSettings>),
 }
@@ -8915,7 +8915,7 @@ impl From<Box<crate::types::CodeSettings>> for CodeSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum CommunityPeer {
-    /// `communityPeer#76141ebd flags:# can_view_history:flags.2?true visible:flags.0?Bool peer:Peer = CommunityPeer`
+    /// `communityPeer#76141ebd`: [`crate::types::CommunityPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "communityPeer"))]
     CommunityPeer(crate::types::CommunityPeer),
 }
@@ -8997,7 +8997,7 @@ impl From<crate::types::CommunityPeer> for CommunityPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum CommunityPeerRequest {
-    /// `communityPeerRequest#7beafa85 flags:# visible:flags.0?true peer:Peer requested_by:long date:int = CommunityPeerRequest`
+    /// `communityPeerRequest#7beafa85`: [`crate::types::CommunityPeerRequest`].
     #[cfg_attr(feature = "serde", serde(rename = "communityPeerRequest"))]
     CommunityPeerRequest(crate::types::CommunityPeerRequest),
 }
@@ -9081,7 +9081,7 @@ impl From<crate::types::CommunityPeerRequest> for CommunityPeerRequest {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Config {
-    /// `config#cc1a241e flags:# default_p2p_contacts:flags.3?true preload_featured_stickers:flags.4?true revoke_pm_inbox:flags.6?true blocked_mode:flags.8?true force_try_ipv6:flags.14?true date:int expires:int test_mode:Bool this_dc:int dc_options:Vector<DcOption> dc_txt_domain_name:string chat_size_max:int megagroup_size_max:int forwarded_count_max:int online_update_period_ms:int offline_blur_timeout_ms:int offline_idle_timeout_ms:int online_cloud_timeout_ms:int notify_cloud_delay_ms:int notify_default_delay_ms:int push_chat_period_ms:int push_chat_limit:int edit_time_limit:int revoke_time_limit:int revoke_pm_time_limit:int rating_e_decay:int stickers_recent_limit:int channels_read_media_period:int tmp_sessions:flags.0?int call_receive_timeout_ms:int call_ring_timeout_ms:int call_connect_timeout_ms:int call_packet_timeout_ms:int me_url_prefix:string autoupdate_url_prefix:flags.7?string gif_search_username:flags.9?string venue_search_username:flags.10?string img_search_username:flags.11?string static_maps_provider:flags.12?string caption_length_max:int message_length_max:int webfile_dc_id:int suggested_lang_code:flags.2?string lang_pack_version:flags.2?int base_lang_pack_version:flags.2?int reactions_default:flags.15?Reaction autologin_token:flags.16?string = Config`
+    /// `config#cc1a241e`: [`crate::types::Config`].
     #[cfg_attr(feature = "serde", serde(rename = "config"))]
     Config(Box<crate::types::Config>),
 }
@@ -9164,7 +9164,7 @@ impl From<Box<crate::types::Config>> for Config {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ConnectedBot {
-    /// `connectedBot#033ed001 flags:# bot_id:long recipients:BusinessBotRecipients rights:BusinessBotRights device:flags.0?string date:flags.1?int location:flags.2?string = ConnectedBot`
+    /// `connectedBot#033ed001`: [`crate::types::ConnectedBot`].
     #[cfg_attr(feature = "serde", serde(rename = "connectedBot"))]
     ConnectedBot(Box<crate::types::ConnectedBot>),
 }
@@ -9249,7 +9249,7 @@ impl From<Box<crate::types::ConnectedBot>> for ConnectedBot {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ConnectedBotStarRef {
-    /// `connectedBotStarRef#19a13f71 flags:# revoked:flags.1?true url:string date:int bot_id:long commission_permille:int duration_months:flags.0?int participants:long revenue:long = ConnectedBotStarRef`
+    /// `connectedBotStarRef#19a13f71`: [`crate::types::ConnectedBotStarRef`].
     #[cfg_attr(feature = "serde", serde(rename = "connectedBotStarRef"))]
     ConnectedBotStarRef(Box<crate::types::ConnectedBotStarRef>),
 }
@@ -9336,7 +9336,7 @@ impl From<Box<crate::types::ConnectedBotStarRef>> for ConnectedBotStarRef {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Contact {
-    /// `contact#145ade0b user_id:long mutual:Bool = Contact`
+    /// `contact#145ade0b`: [`crate::types::Contact`].
     #[cfg_attr(feature = "serde", serde(rename = "contact"))]
     Contact(crate::types::Contact),
 }
@@ -9416,7 +9416,7 @@ impl From<crate::types::Contact> for Contact {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ContactBirthday {
-    /// `contactBirthday#1d998733 contact_id:long birthday:Birthday = ContactBirthday`
+    /// `contactBirthday#1d998733`: [`crate::types::ContactBirthday`].
     #[cfg_attr(feature = "serde", serde(rename = "contactBirthday"))]
     ContactBirthday(crate::types::ContactBirthday),
 }
@@ -9500,7 +9500,7 @@ impl From<crate::types::ContactBirthday> for ContactBirthday {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ContactStatus {
-    /// `contactStatus#16d9703b user_id:long status:UserStatus = ContactStatus`
+    /// `contactStatus#16d9703b`: [`crate::types::ContactStatus`].
     #[cfg_attr(feature = "serde", serde(rename = "contactStatus"))]
     ContactStatus(crate::types::ContactStatus),
 }
@@ -9582,7 +9582,7 @@ impl From<crate::types::ContactStatus> for ContactStatus {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum CurrencyRate {
-    /// `currencyRate#30d9743c currency:string rate:double = CurrencyRate`
+    /// `currencyRate#30d9743c`: [`crate::types::CurrencyRate`].
     #[cfg_attr(feature = "serde", serde(rename = "currencyRate"))]
     CurrencyRate(crate::types::CurrencyRate),
 }
@@ -9664,7 +9664,7 @@ impl From<crate::types::CurrencyRate> for CurrencyRate {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DataJSON {
-    /// `dataJSON#7d748d04 data:string = DataJSON`
+    /// `dataJSON#7d748d04`: [`crate::types::DataJSON`].
     #[cfg_attr(feature = "serde", serde(rename = "dataJSON"))]
     DataJSON(crate::types::DataJSON),
 }
@@ -9746,7 +9746,7 @@ impl From<crate::types::DataJSON> for DataJSON {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DcOption {
-    /// `dcOption#18b7a10d flags:# ipv6:flags.0?true media_only:flags.1?true tcpo_only:flags.2?true cdn:flags.3?true static:flags.4?true this_port_only:flags.5?true id:int ip_address:string port:int secret:flags.10?bytes = DcOption`
+    /// `dcOption#18b7a10d`: [`crate::types::DcOption`].
     #[cfg_attr(feature = "serde", serde(rename = "dcOption"))]
     DcOption(Box<crate::types::DcOption>),
 }
@@ -9829,7 +9829,7 @@ impl From<Box<crate::types::DcOption>> for DcOption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DefaultHistoryTTL {
-    /// `defaultHistoryTTL#43b46b20 period:int = DefaultHistoryTTL`
+    /// `defaultHistoryTTL#43b46b20`: [`crate::types::DefaultHistoryTTL`].
     #[cfg_attr(feature = "serde", serde(rename = "defaultHistoryTTL"))]
     DefaultHistoryTTL(crate::types::DefaultHistoryTTL),
 }
@@ -9913,13 +9913,13 @@ impl From<crate::types::DefaultHistoryTTL> for DefaultHistoryTTL {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DestroyAuthKeyRes {
-    /// `destroy_auth_key_ok#f660e1d4 = DestroyAuthKeyRes`
+    /// `destroy_auth_key_ok#f660e1d4`: [`crate::types::DestroyAuthKeyOk`].
     #[cfg_attr(feature = "serde", serde(rename = "destroy_auth_key_ok"))]
     DestroyAuthKeyOk,
-    /// `destroy_auth_key_none#0a9f2259 = DestroyAuthKeyRes`
+    /// `destroy_auth_key_none#0a9f2259`: [`crate::types::DestroyAuthKeyNone`].
     #[cfg_attr(feature = "serde", serde(rename = "destroy_auth_key_none"))]
     DestroyAuthKeyNone,
-    /// `destroy_auth_key_fail#ea109b13 = DestroyAuthKeyRes`
+    /// `destroy_auth_key_fail#ea109b13`: [`crate::types::DestroyAuthKeyFail`].
     #[cfg_attr(feature = "serde", serde(rename = "destroy_auth_key_fail"))]
     DestroyAuthKeyFail,
 }
@@ -10047,10 +10047,10 @@ impl From<crate::types::DestroyAuthKeyFail> for DestroyAuthKeyRes {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DestroySessionRes {
-    /// `destroy_session_ok#e22045fc session_id:long = DestroySessionRes`
+    /// `destroy_session_ok#e22045fc`: [`crate::types::DestroySessionOk`].
     #[cfg_attr(feature = "serde", serde(rename = "destroy_session_ok"))]
     DestroySessionOk(crate::types::DestroySessionOk),
-    /// `destroy_session_none#62d350c9 session_id:long = DestroySessionRes`
+    /// `destroy_session_none#62d350c9`: [`crate::types::DestroySessionNone`].
     #[cfg_attr(feature = "serde", serde(rename = "destroy_session_none"))]
     DestroySessionNone(crate::types::DestroySessionNone),
 }
@@ -10152,13 +10152,13 @@ impl From<crate::types::DestroySessionNone> for DestroySessionRes {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Dialog {
-    /// `dialog#fc89f7f3 flags:# pinned:flags.2?true unread_mark:flags.3?true view_forum_as_messages:flags.6?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int notify_settings:PeerNotifySettings pts:flags.0?int draft:flags.1?DraftMessage folder_id:flags.4?int ttl_period:flags.5?int = Dialog`
+    /// `dialog#fc89f7f3`: [`crate::types::Dialog`].
     #[cfg_attr(feature = "serde", serde(rename = "dialog"))]
     Dialog(Box<crate::types::Dialog>),
-    /// `dialogFolder#71bd134c flags:# pinned:flags.2?true folder:Folder peer:Peer top_message:int unread_muted_peers_count:int unread_unmuted_peers_count:int unread_muted_messages_count:int unread_unmuted_messages_count:int = Dialog`
+    /// `dialogFolder#71bd134c`: [`crate::types::DialogFolder`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogFolder"))]
     Folder(Box<crate::types::DialogFolder>),
-    /// `dialogCommunity#f78a0973 flags:# pinned:flags.2?true community_id:long notify_settings:PeerNotifySettings = Dialog`
+    /// `dialogCommunity#f78a0973`: [`crate::types::DialogCommunity`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogCommunity"))]
     Community(crate::types::DialogCommunity),
 }
@@ -10287,13 +10287,13 @@ impl From<crate::types::DialogCommunity> for Dialog {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DialogFilter {
-    /// `dialogFilter#aa472651 flags:# contacts:flags.0?true non_contacts:flags.1?true groups:flags.2?true broadcasts:flags.3?true bots:flags.4?true exclude_muted:flags.11?true exclude_read:flags.12?true exclude_archived:flags.13?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> exclude_peers:Vector<InputPeer> = DialogFilter`
+    /// `dialogFilter#aa472651`: [`crate::types::DialogFilter`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogFilter"))]
     DialogFilter(Box<crate::types::DialogFilter>),
-    /// `dialogFilterDefault#363293ae = DialogFilter`
+    /// `dialogFilterDefault#363293ae`: [`crate::types::DialogFilterDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogFilterDefault"))]
     Default,
-    /// `dialogFilterChatlist#96537bd7 flags:# has_my_invites:flags.26?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> = DialogFilter`
+    /// `dialogFilterChatlist#96537bd7`: [`crate::types::DialogFilterChatlist`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogFilterChatlist"))]
     Chatlist(Box<crate::types::DialogFilterChatlist>),
 }
@@ -10415,7 +10415,7 @@ impl From<Box<crate::types::DialogFilterChatlist>> for DialogFilter {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DialogFilterSuggested {
-    /// `dialogFilterSuggested#77744d4a filter:DialogFilter description:string = DialogFilterSuggested`
+    /// `dialogFilterSuggested#77744d4a`: [`crate::types::DialogFilterSuggested`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogFilterSuggested"))]
     DialogFilterSuggested(Box<crate::types::DialogFilterSuggested>),
 }
@@ -10502,13 +10502,13 @@ impl From<Box<crate::types::DialogFilterSuggested>> for DialogFilterSuggested {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DialogPeer {
-    /// `dialogPeer#e56dbf05 peer:Peer = DialogPeer`
+    /// `dialogPeer#e56dbf05`: [`crate::types::DialogPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogPeer"))]
     DialogPeer(crate::types::DialogPeer),
-    /// `dialogPeerFolder#514519e2 folder_id:int = DialogPeer`
+    /// `dialogPeerFolder#514519e2`: [`crate::types::DialogPeerFolder`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogPeerFolder"))]
     Folder(crate::types::DialogPeerFolder),
-    /// `dialogPeerCommunity#2f65c8e4 community_id:long = DialogPeer`
+    /// `dialogPeerCommunity#2f65c8e4`: [`crate::types::DialogPeerCommunity`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogPeerCommunity"))]
     Community(crate::types::DialogPeerCommunity),
 }
@@ -10622,7 +10622,7 @@ impl From<crate::types::DialogPeerCommunity> for DialogPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DisallowedGiftsSettings {
-    /// `disallowedGiftsSettings#71f276c4 flags:# disallow_unlimited_stargifts:flags.0?true disallow_limited_stargifts:flags.1?true disallow_unique_stargifts:flags.2?true disallow_premium_gifts:flags.3?true disallow_stargifts_from_channels:flags.4?true = DisallowedGiftsSettings`
+    /// `disallowedGiftsSettings#71f276c4`: [`crate::types::DisallowedGiftsSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "disallowedGiftsSettings"))]
     DisallowedGiftsSettings(crate::types::DisallowedGiftsSettings),
 }
@@ -10706,10 +10706,10 @@ impl From<crate::types::DisallowedGiftsSettings> for DisallowedGiftsSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Document {
-    /// `documentEmpty#36f8c871 id:long = Document`
+    /// `documentEmpty#36f8c871`: [`crate::types::DocumentEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "documentEmpty"))]
     Empty(crate::types::DocumentEmpty),
-    /// `document#8fd4c4d8 flags:# id:long access_hash:long file_reference:bytes date:int mime_type:string size:long thumbs:flags.0?Vector<PhotoSize> video_thumbs:flags.1?Vector<VideoSize> dc_id:int attributes:Vector<DocumentAttribute> = Document`
+    /// `document#8fd4c4d8`: [`crate::types::Document`].
     #[cfg_attr(feature = "serde", serde(rename = "document"))]
     Document(Box<crate::types::Document>),
 }
@@ -10808,28 +10808,28 @@ impl From<Box<crate::types::Document>> for Document {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DocumentAttribute {
-    /// `documentAttributeImageSize#6c37c15c w:int h:int = DocumentAttribute`
+    /// `documentAttributeImageSize#6c37c15c`: [`crate::types::DocumentAttributeImageSize`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeImageSize"))]
     ImageSize(crate::types::DocumentAttributeImageSize),
-    /// `documentAttributeAnimated#11b58939 = DocumentAttribute`
+    /// `documentAttributeAnimated#11b58939`: [`crate::types::DocumentAttributeAnimated`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeAnimated"))]
     Animated,
-    /// `documentAttributeSticker#6319d612 flags:# mask:flags.1?true alt:string stickerset:InputStickerSet mask_coords:flags.0?MaskCoords = DocumentAttribute`
+    /// `documentAttributeSticker#6319d612`: [`crate::types::DocumentAttributeSticker`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeSticker"))]
     Sticker(Box<crate::types::DocumentAttributeSticker>),
-    /// `documentAttributeVideo#43c57c48 flags:# round_message:flags.0?true supports_streaming:flags.1?true nosound:flags.3?true duration:double w:int h:int preload_prefix_size:flags.2?int video_start_ts:flags.4?double video_codec:flags.5?string = DocumentAttribute`
+    /// `documentAttributeVideo#43c57c48`: [`crate::types::DocumentAttributeVideo`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeVideo"))]
     Video(Box<crate::types::DocumentAttributeVideo>),
-    /// `documentAttributeAudio#9852f9c6 flags:# voice:flags.10?true duration:int title:flags.0?string performer:flags.1?string waveform:flags.2?bytes = DocumentAttribute`
+    /// `documentAttributeAudio#9852f9c6`: [`crate::types::DocumentAttributeAudio`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeAudio"))]
     Audio(Box<crate::types::DocumentAttributeAudio>),
-    /// `documentAttributeFilename#15590068 file_name:string = DocumentAttribute`
+    /// `documentAttributeFilename#15590068`: [`crate::types::DocumentAttributeFilename`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeFilename"))]
     Filename(crate::types::DocumentAttributeFilename),
-    /// `documentAttributeHasStickers#9801d2f7 = DocumentAttribute`
+    /// `documentAttributeHasStickers#9801d2f7`: [`crate::types::DocumentAttributeHasStickers`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeHasStickers"))]
     HasStickers,
-    /// `documentAttributeCustomEmoji#fd149899 flags:# free:flags.0?true text_color:flags.1?true alt:string stickerset:InputStickerSet = DocumentAttribute`
+    /// `documentAttributeCustomEmoji#fd149899`: [`crate::types::DocumentAttributeCustomEmoji`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeCustomEmoji"))]
     CustomEmoji(Box<crate::types::DocumentAttributeCustomEmoji>),
 }
@@ -11035,10 +11035,10 @@ impl From<Box<crate::types::DocumentAttributeCustomEmoji>> for DocumentAttribute
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum DraftMessage {
-    /// `draftMessageEmpty#1b0c841a flags:# date:flags.0?int = DraftMessage`
+    /// `draftMessageEmpty#1b0c841a`: [`crate::types::DraftMessageEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "draftMessageEmpty"))]
     Empty(crate::types::DraftMessageEmpty),
-    /// `draftMessage#60fe3294 flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia date:int effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?RichMessage = DraftMessage`
+    /// `draftMessage#60fe3294`: [`crate::types::DraftMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "draftMessage"))]
     DraftMessage(Box<crate::types::DraftMessage>),
 }
@@ -11152,13 +11152,13 @@ impl From<Box<crate::types::DraftMessage>> for DraftMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmailVerification {
-    /// `emailVerificationCode#922e55a9 code:string = EmailVerification`
+    /// `emailVerificationCode#922e55a9`: [`crate::types::EmailVerificationCode`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerificationCode"))]
     Code(crate::types::EmailVerificationCode),
-    /// `emailVerificationGoogle#db909ec2 token:string = EmailVerification`
+    /// `emailVerificationGoogle#db909ec2`: [`crate::types::EmailVerificationGoogle`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerificationGoogle"))]
     Google(crate::types::EmailVerificationGoogle),
-    /// `emailVerificationApple#96d074fd token:string = EmailVerification`
+    /// `emailVerificationApple#96d074fd`: [`crate::types::EmailVerificationApple`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerificationApple"))]
     Apple(crate::types::EmailVerificationApple),
 }
@@ -11272,13 +11272,13 @@ impl From<crate::types::EmailVerificationApple> for EmailVerification {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmailVerifyPurpose {
-    /// `emailVerifyPurposeLoginSetup#4345be73 phone_number:string phone_code_hash:string = EmailVerifyPurpose`
+    /// `emailVerifyPurposeLoginSetup#4345be73`: [`crate::types::EmailVerifyPurposeLoginSetup`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerifyPurposeLoginSetup"))]
     LoginSetup(Box<crate::types::EmailVerifyPurposeLoginSetup>),
-    /// `emailVerifyPurposeLoginChange#527d22eb = EmailVerifyPurpose`
+    /// `emailVerifyPurposeLoginChange#527d22eb`: [`crate::types::EmailVerifyPurposeLoginChange`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerifyPurposeLoginChange"))]
     LoginChange,
-    /// `emailVerifyPurposePassport#bbf51685 = EmailVerifyPurpose`
+    /// `emailVerifyPurposePassport#bbf51685`: [`crate::types::EmailVerifyPurposePassport`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerifyPurposePassport"))]
     Passport,
 }
@@ -11401,13 +11401,13 @@ impl From<crate::types::EmailVerifyPurposePassport> for EmailVerifyPurpose {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmojiGroup {
-    /// `emojiGroup#7a9abda9 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup`
+    /// `emojiGroup#7a9abda9`: [`crate::types::EmojiGroup`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiGroup"))]
     EmojiGroup(Box<crate::types::EmojiGroup>),
-    /// `emojiGroupGreeting#80d26cc7 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup`
+    /// `emojiGroupGreeting#80d26cc7`: [`crate::types::EmojiGroupGreeting`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiGroupGreeting"))]
     Greeting(Box<crate::types::EmojiGroupGreeting>),
-    /// `emojiGroupPremium#093bcf34 title:string icon_emoji_id:long = EmojiGroup`
+    /// `emojiGroupPremium#093bcf34`: [`crate::types::EmojiGroupPremium`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiGroupPremium"))]
     Premium(crate::types::EmojiGroupPremium),
 }
@@ -11523,10 +11523,10 @@ impl From<crate::types::EmojiGroupPremium> for EmojiGroup {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmojiKeyword {
-    /// `emojiKeyword#d5b3b9f9 keyword:string emoticons:Vector<string> = EmojiKeyword`
+    /// `emojiKeyword#d5b3b9f9`: [`crate::types::EmojiKeyword`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiKeyword"))]
     EmojiKeyword(Box<crate::types::EmojiKeyword>),
-    /// `emojiKeywordDeleted#236df622 keyword:string emoticons:Vector<string> = EmojiKeyword`
+    /// `emojiKeywordDeleted#236df622`: [`crate::types::EmojiKeywordDeleted`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiKeywordDeleted"))]
     Deleted(Box<crate::types::EmojiKeywordDeleted>),
 }
@@ -11628,7 +11628,7 @@ impl From<Box<crate::types::EmojiKeywordDeleted>> for EmojiKeyword {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmojiKeywordsDifference {
-    /// `emojiKeywordsDifference#5cc761bd lang_code:string from_version:int version:int keywords:Vector<EmojiKeyword> = EmojiKeywordsDifference`
+    /// `emojiKeywordsDifference#5cc761bd`: [`crate::types::EmojiKeywordsDifference`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiKeywordsDifference"))]
     EmojiKeywordsDifference(Box<crate::types::EmojiKeywordsDifference>),
 }
@@ -11715,7 +11715,7 @@ impl From<Box<crate::types::EmojiKeywordsDifference>> for EmojiKeywordsDifferenc
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmojiLanguage {
-    /// `emojiLanguage#b3fb5361 lang_code:string = EmojiLanguage`
+    /// `emojiLanguage#b3fb5361`: [`crate::types::EmojiLanguage`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiLanguage"))]
     EmojiLanguage(crate::types::EmojiLanguage),
 }
@@ -11797,10 +11797,10 @@ impl From<crate::types::EmojiLanguage> for EmojiLanguage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmojiList {
-    /// `emojiListNotModified#481eadfa = EmojiList`
+    /// `emojiListNotModified#481eadfa`: [`crate::types::EmojiListNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiListNotModified"))]
     NotModified,
-    /// `emojiList#7a1e11d1 hash:long document_id:Vector<long> = EmojiList`
+    /// `emojiList#7a1e11d1`: [`crate::types::EmojiList`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiList"))]
     EmojiList(crate::types::EmojiList),
 }
@@ -11902,16 +11902,16 @@ impl From<crate::types::EmojiList> for EmojiList {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmojiStatus {
-    /// `emojiStatusEmpty#2de11aae = EmojiStatus`
+    /// `emojiStatusEmpty#2de11aae`: [`crate::types::EmojiStatusEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiStatusEmpty"))]
     Empty,
-    /// `emojiStatus#e7ff068a flags:# document_id:long until:flags.0?int = EmojiStatus`
+    /// `emojiStatus#e7ff068a`: [`crate::types::EmojiStatus`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiStatus"))]
     EmojiStatus(crate::types::EmojiStatus),
-    /// `emojiStatusCollectible#7184603b flags:# collectible_id:long document_id:long title:string slug:string pattern_document_id:long center_color:int edge_color:int pattern_color:int text_color:int until:flags.0?int = EmojiStatus`
+    /// `emojiStatusCollectible#7184603b`: [`crate::types::EmojiStatusCollectible`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiStatusCollectible"))]
     Collectible(Box<crate::types::EmojiStatusCollectible>),
-    /// `inputEmojiStatusCollectible#07141dbf flags:# collectible_id:long until:flags.0?int = EmojiStatus`
+    /// `inputEmojiStatusCollectible#07141dbf`: [`crate::types::InputEmojiStatusCollectible`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEmojiStatusCollectible"))]
     InputEmojiStatusCollectible(crate::types::InputEmojiStatusCollectible),
 }
@@ -12046,7 +12046,7 @@ impl From<crate::types::InputEmojiStatusCollectible> for EmojiStatus {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EmojiURL {
-    /// `emojiURL#a575739d url:string = EmojiURL`
+    /// `emojiURL#a575739d`: [`crate::types::EmojiURL`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiURL"))]
     EmojiURL(crate::types::EmojiURL),
 }
@@ -12128,19 +12128,19 @@ impl From<crate::types::EmojiURL> for EmojiURL {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EncryptedChat {
-    /// `encryptedChatEmpty#ab7ec0a0 id:int = EncryptedChat`
+    /// `encryptedChatEmpty#ab7ec0a0`: [`crate::types::EncryptedChatEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedChatEmpty"))]
     Empty(crate::types::EncryptedChatEmpty),
-    /// `encryptedChatWaiting#66b25953 id:int access_hash:long date:int admin_id:long participant_id:long = EncryptedChat`
+    /// `encryptedChatWaiting#66b25953`: [`crate::types::EncryptedChatWaiting`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedChatWaiting"))]
     Waiting(crate::types::EncryptedChatWaiting),
-    /// `encryptedChatRequested#48f1d94c flags:# folder_id:flags.0?int id:int access_hash:long date:int admin_id:long participant_id:long g_a:bytes = EncryptedChat`
+    /// `encryptedChatRequested#48f1d94c`: [`crate::types::EncryptedChatRequested`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedChatRequested"))]
     Requested(Box<crate::types::EncryptedChatRequested>),
-    /// `encryptedChat#61f0d4c7 id:int access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long = EncryptedChat`
+    /// `encryptedChat#61f0d4c7`: [`crate::types::EncryptedChat`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedChat"))]
     EncryptedChat(Box<crate::types::EncryptedChat>),
-    /// `encryptedChatDiscarded#1e1c7c45 flags:# history_deleted:flags.0?true id:int = EncryptedChat`
+    /// `encryptedChatDiscarded#1e1c7c45`: [`crate::types::EncryptedChatDiscarded`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedChatDiscarded"))]
     Discarded(crate::types::EncryptedChatDiscarded),
 }
@@ -12290,10 +12290,10 @@ impl From<crate::types::EncryptedChatDiscarded> for EncryptedChat {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EncryptedFile {
-    /// `encryptedFileEmpty#c21f497e = EncryptedFile`
+    /// `encryptedFileEmpty#c21f497e`: [`crate::types::EncryptedFileEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedFileEmpty"))]
     Empty,
-    /// `encryptedFile#a8008cd8 id:long access_hash:long size:long dc_id:int key_fingerprint:int = EncryptedFile`
+    /// `encryptedFile#a8008cd8`: [`crate::types::EncryptedFile`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedFile"))]
     EncryptedFile(crate::types::EncryptedFile),
 }
@@ -12395,10 +12395,10 @@ impl From<crate::types::EncryptedFile> for EncryptedFile {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EncryptedMessage {
-    /// `encryptedMessage#ed18c118 random_id:long chat_id:int date:int bytes:bytes file:EncryptedFile = EncryptedMessage`
+    /// `encryptedMessage#ed18c118`: [`crate::types::EncryptedMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedMessage"))]
     EncryptedMessage(Box<crate::types::EncryptedMessage>),
-    /// `encryptedMessageService#23734b06 random_id:long chat_id:int date:int bytes:bytes = EncryptedMessage`
+    /// `encryptedMessageService#23734b06`: [`crate::types::EncryptedMessageService`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedMessageService"))]
     Service(Box<crate::types::EncryptedMessageService>),
 }
@@ -12500,7 +12500,7 @@ impl From<Box<crate::types::EncryptedMessageService>> for EncryptedMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum EphemeralMessage {
-    /// `ephemeralMessage#dd27bee9 flags:# out:flags.0?true welcome_template:flags.5?true invert_media:flags.7?true noforwards:flags.12?true id:int from_id:Peer peer_id:flags.9?Peer receiver_id:long top_msg_id:flags.1?int date:int message:string entities:flags.2?Vector<MessageEntity> media:flags.3?MessageMedia reply_markup:flags.4?ReplyMarkup reply_to:flags.6?MessageReplyHeader rich_message:flags.8?RichMessage chat_instance:flags.10?long anchor_msg_id:flags.11?int = EphemeralMessage`
+    /// `ephemeralMessage#dd27bee9`: [`crate::types::EphemeralMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "ephemeralMessage"))]
     EphemeralMessage(Box<crate::types::EphemeralMessage>),
 }
@@ -12598,7 +12598,7 @@ impl From<Box<crate::types::EphemeralMessage>> for EphemeralMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Error {
-    /// `error#c4b9f9bb code:int text:string = Error`
+    /// `error#c4b9f9bb`: [`crate::types::Error`].
     #[cfg_attr(feature = "serde", serde(rename = "error"))]
     Error(crate::types::Error),
 }
@@ -12678,10 +12678,10 @@ impl From<crate::types::Error> for Error {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ExportedChatInvite {
-    /// `chatInviteExported#a22cbd96 flags:# revoked:flags.0?true permanent:flags.5?true request_needed:flags.6?true link:string admin_id:long date:int start_date:flags.4?int expire_date:flags.1?int usage_limit:flags.2?int usage:flags.3?int requested:flags.7?int subscription_expired:flags.10?int title:flags.8?string subscription_pricing:flags.9?StarsSubscriptionPricing = ExportedChatInvite`
+    /// `chatInviteExported#a22cbd96`: [`crate::types::ChatInviteExported`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInviteExported"))]
     ChatInviteExported(Box<crate::types::ChatInviteExported>),
-    /// `chatInvitePublicJoinRequests#ed107ab7 = ExportedChatInvite`
+    /// `chatInvitePublicJoinRequests#ed107ab7`: [`crate::types::ChatInvitePublicJoinRequests`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInvitePublicJoinRequests"))]
     ChatInvitePublicJoinRequests,
 }
@@ -12790,7 +12790,7 @@ impl From<crate::types::ChatInvitePublicJoinRequests> for ExportedChatInvite {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ExportedChatlistInvite {
-    /// `exportedChatlistInvite#0c5181ac flags:# title:string url:string peers:Vector<Peer> = ExportedChatlistInvite`
+    /// `exportedChatlistInvite#0c5181ac`: [`crate::types::ExportedChatlistInvite`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedChatlistInvite"))]
     ExportedChatlistInvite(Box<crate::types::ExportedChatlistInvite>),
 }
@@ -12877,7 +12877,7 @@ impl From<Box<crate::types::ExportedChatlistInvite>> for ExportedChatlistInvite 
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ExportedContactToken {
-    /// `exportedContactToken#41bf109b url:string expires:int = ExportedContactToken`
+    /// `exportedContactToken#41bf109b`: [`crate::types::ExportedContactToken`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedContactToken"))]
     ExportedContactToken(crate::types::ExportedContactToken),
 }
@@ -12961,7 +12961,7 @@ impl From<crate::types::ExportedContactToken> for ExportedContactToken {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ExportedMessageLink {
-    /// `exportedMessageLink#5dab1af4 link:string html:string = ExportedMessageLink`
+    /// `exportedMessageLink#5dab1af4`: [`crate::types::ExportedMessageLink`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedMessageLink"))]
     ExportedMessageLink(Box<crate::types::ExportedMessageLink>),
 }
@@ -13048,7 +13048,7 @@ impl From<Box<crate::types::ExportedMessageLink>> for ExportedMessageLink {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ExportedStoryLink {
-    /// `exportedStoryLink#3fc9053b link:string = ExportedStoryLink`
+    /// `exportedStoryLink#3fc9053b`: [`crate::types::ExportedStoryLink`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedStoryLink"))]
     ExportedStoryLink(crate::types::ExportedStoryLink),
 }
@@ -13132,7 +13132,7 @@ impl From<crate::types::ExportedStoryLink> for ExportedStoryLink {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum FactCheck {
-    /// `factCheck#b89bfccf flags:# need_check:flags.0?true country:flags.1?string text:flags.1?TextWithEntities hash:long = FactCheck`
+    /// `factCheck#b89bfccf`: [`crate::types::FactCheck`].
     #[cfg_attr(feature = "serde", serde(rename = "factCheck"))]
     FactCheck(Box<crate::types::FactCheck>),
 }
@@ -13215,7 +13215,7 @@ impl From<Box<crate::types::FactCheck>> for FactCheck {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum FileHash {
-    /// `fileHash#f39b035c offset:long limit:int hash:bytes = FileHash`
+    /// `fileHash#f39b035c`: [`crate::types::FileHash`].
     #[cfg_attr(feature = "serde", serde(rename = "fileHash"))]
     FileHash(Box<crate::types::FileHash>),
 }
@@ -13298,7 +13298,7 @@ impl From<Box<crate::types::FileHash>> for FileHash {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Folder {
-    /// `folder#ff544e65 flags:# autofill_new_broadcasts:flags.0?true autofill_public_groups:flags.1?true autofill_new_correspondents:flags.2?true id:int title:string photo:flags.3?ChatPhoto = Folder`
+    /// `folder#ff544e65`: [`crate::types::Folder`].
     #[cfg_attr(feature = "serde", serde(rename = "folder"))]
     Folder(Box<crate::types::Folder>),
 }
@@ -13381,7 +13381,7 @@ impl From<Box<crate::types::Folder>> for Folder {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum FolderPeer {
-    /// `folderPeer#e9baa668 peer:Peer folder_id:int = FolderPeer`
+    /// `folderPeer#e9baa668`: [`crate::types::FolderPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "folderPeer"))]
     FolderPeer(crate::types::FolderPeer),
 }
@@ -13463,10 +13463,10 @@ impl From<crate::types::FolderPeer> for FolderPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ForumTopic {
-    /// `forumTopicDeleted#023f109b id:int = ForumTopic`
+    /// `forumTopicDeleted#023f109b`: [`crate::types::ForumTopicDeleted`].
     #[cfg_attr(feature = "serde", serde(rename = "forumTopicDeleted"))]
     Deleted(crate::types::ForumTopicDeleted),
-    /// `forumTopic#fcdad815 flags:# my:flags.1?true closed:flags.2?true pinned:flags.3?true short:flags.5?true hidden:flags.6?true title_missing:flags.7?true id:int date:int peer:Peer title:string icon_color:int icon_emoji_id:flags.0?long top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int from_id:Peer notify_settings:PeerNotifySettings draft:flags.4?DraftMessage = ForumTopic`
+    /// `forumTopic#fcdad815`: [`crate::types::ForumTopic`].
     #[cfg_attr(feature = "serde", serde(rename = "forumTopic"))]
     ForumTopic(Box<crate::types::ForumTopic>),
 }
@@ -13578,7 +13578,7 @@ impl From<Box<crate::types::ForumTopic>> for ForumTopic {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum FoundStory {
-    /// `foundStory#e87acbc0 peer:Peer story:StoryItem = FoundStory`
+    /// `foundStory#e87acbc0`: [`crate::types::FoundStory`].
     #[cfg_attr(feature = "serde", serde(rename = "foundStory"))]
     FoundStory(Box<crate::types::FoundStory>),
 }
@@ -13674,7 +13674,7 @@ impl From<Box<crate::types::FoundStory>> for FoundStory {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum FutureSalt {
-    /// `future_salt#0949d9dc valid_since:int valid_until:int salt:long = FutureSalt`
+    /// `future_salt#0949d9dc`: [`crate::types::FutureSalt`].
     #[cfg_attr(feature = "serde", serde(rename = "future_salt"))]
     FutureSalt(crate::types::FutureSalt),
 }
@@ -13756,7 +13756,7 @@ impl From<crate::types::FutureSalt> for FutureSalt {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum FutureSalts {
-    /// `future_salts#ae500895 req_msg_id:long now:int salts:vector<future_salt> = FutureSalts`
+    /// `future_salts#ae500895`: [`crate::types::FutureSalts`].
     #[cfg_attr(feature = "serde", serde(rename = "future_salts"))]
     FutureSalts(Box<crate::types::FutureSalts>),
 }
@@ -13839,7 +13839,7 @@ impl From<Box<crate::types::FutureSalts>> for FutureSalts {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Game {
-    /// `game#bdf9653b flags:# id:long access_hash:long short_name:string title:string description:string photo:Photo document:flags.0?Document = Game`
+    /// `game#bdf9653b`: [`crate::types::Game`].
     #[cfg_attr(feature = "serde", serde(rename = "game"))]
     Game(Box<crate::types::Game>),
 }
@@ -13922,10 +13922,10 @@ impl From<Box<crate::types::Game>> for Game {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GeoPoint {
-    /// `geoPointEmpty#1117dd5f = GeoPoint`
+    /// `geoPointEmpty#1117dd5f`: [`crate::types::GeoPointEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "geoPointEmpty"))]
     Empty,
-    /// `geoPoint#b2a2f663 flags:# long:double lat:double access_hash:long accuracy_radius:flags.0?int = GeoPoint`
+    /// `geoPoint#b2a2f663`: [`crate::types::GeoPoint`].
     #[cfg_attr(feature = "serde", serde(rename = "geoPoint"))]
     GeoPoint(crate::types::GeoPoint),
 }
@@ -14023,7 +14023,7 @@ impl From<crate::types::GeoPoint> for GeoPoint {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GeoPointAddress {
-    /// `geoPointAddress#de4c5d93 flags:# country_iso2:string state:flags.0?string city:flags.1?string street:flags.2?string = GeoPointAddress`
+    /// `geoPointAddress#de4c5d93`: [`crate::types::GeoPointAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "geoPointAddress"))]
     GeoPointAddress(Box<crate::types::GeoPointAddress>),
 }
@@ -14108,7 +14108,7 @@ impl From<Box<crate::types::GeoPointAddress>> for GeoPointAddress {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GlobalPrivacySettings {
-    /// `globalPrivacySettings#fe41b34f flags:# archive_and_mute_new_noncontact_peers:flags.0?true keep_archived_unmuted:flags.1?true keep_archived_folders:flags.2?true hide_read_marks:flags.3?true new_noncontact_peers_require_premium:flags.4?true display_gifts_button:flags.7?true noncontact_peers_paid_stars:flags.5?long disallowed_gifts:flags.6?DisallowedGiftsSettings = GlobalPrivacySettings`
+    /// `globalPrivacySettings#fe41b34f`: [`crate::types::GlobalPrivacySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "globalPrivacySettings"))]
     GlobalPrivacySettings(Box<crate::types::GlobalPrivacySettings>),
 }
@@ -14195,10 +14195,10 @@ impl From<Box<crate::types::GlobalPrivacySettings>> for GlobalPrivacySettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GroupCall {
-    /// `groupCallDiscarded#7780bcb4 id:long access_hash:long duration:int = GroupCall`
+    /// `groupCallDiscarded#7780bcb4`: [`crate::types::GroupCallDiscarded`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallDiscarded"))]
     Discarded(crate::types::GroupCallDiscarded),
-    /// `groupCall#efb2b617 flags:# join_muted:flags.1?true can_change_join_muted:flags.2?true join_date_asc:flags.6?true schedule_start_subscribed:flags.8?true can_start_video:flags.9?true record_video_active:flags.11?true rtmp_stream:flags.12?true listeners_hidden:flags.13?true conference:flags.14?true creator:flags.15?true messages_enabled:flags.17?true can_change_messages_enabled:flags.18?true min:flags.19?true id:long access_hash:long participants_count:int title:flags.3?string stream_dc_id:flags.4?int record_start_date:flags.5?int schedule_date:flags.7?int unmuted_video_count:flags.10?int unmuted_video_limit:int version:int invite_link:flags.16?string send_paid_messages_stars:flags.20?long default_send_as:flags.21?Peer = GroupCall`
+    /// `groupCall#efb2b617`: [`crate::types::GroupCall`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCall"))]
     GroupCall(Box<crate::types::GroupCall>),
 }
@@ -14297,7 +14297,7 @@ impl From<Box<crate::types::GroupCall>> for GroupCall {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GroupCallDonor {
-    /// `groupCallDonor#ee430c85 flags:# top:flags.0?true my:flags.1?true peer_id:flags.3?Peer stars:long = GroupCallDonor`
+    /// `groupCallDonor#ee430c85`: [`crate::types::GroupCallDonor`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallDonor"))]
     GroupCallDonor(crate::types::GroupCallDonor),
 }
@@ -14379,7 +14379,7 @@ impl From<crate::types::GroupCallDonor> for GroupCallDonor {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GroupCallMessage {
-    /// `groupCallMessage#1a8afc7e flags:# from_admin:flags.1?true id:int from_id:Peer date:int message:TextWithEntities paid_message_stars:flags.0?long = GroupCallMessage`
+    /// `groupCallMessage#1a8afc7e`: [`crate::types::GroupCallMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallMessage"))]
     GroupCallMessage(Box<crate::types::GroupCallMessage>),
 }
@@ -14464,7 +14464,7 @@ impl From<Box<crate::types::GroupCallMessage>> for GroupCallMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GroupCallParticipant {
-    /// `groupCallParticipant#2a3dc7ac flags:# muted:flags.0?true left:flags.1?true can_self_unmute:flags.2?true just_joined:flags.4?true versioned:flags.5?true min:flags.8?true muted_by_you:flags.9?true volume_by_admin:flags.10?true self:flags.12?true video_joined:flags.15?true peer:Peer date:int active_date:flags.3?int source:int volume:flags.7?int about:flags.11?string raise_hand_rating:flags.13?long video:flags.6?GroupCallParticipantVideo presentation:flags.14?GroupCallParticipantVideo paid_stars_total:flags.16?long = GroupCallParticipant`
+    /// `groupCallParticipant#2a3dc7ac`: [`crate::types::GroupCallParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallParticipant"))]
     GroupCallParticipant(Box<crate::types::GroupCallParticipant>),
 }
@@ -14551,7 +14551,7 @@ impl From<Box<crate::types::GroupCallParticipant>> for GroupCallParticipant {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GroupCallParticipantVideo {
-    /// `groupCallParticipantVideo#67753ac8 flags:# paused:flags.0?true endpoint:string source_groups:Vector<GroupCallParticipantVideoSourceGroup> audio_source:flags.1?int = GroupCallParticipantVideo`
+    /// `groupCallParticipantVideo#67753ac8`: [`crate::types::GroupCallParticipantVideo`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallParticipantVideo"))]
     GroupCallParticipantVideo(Box<crate::types::GroupCallParticipantVideo>),
 }
@@ -14640,7 +14640,7 @@ impl From<Box<crate::types::GroupCallParticipantVideo>> for GroupCallParticipant
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GroupCallParticipantVideoSourceGroup {
-    /// `groupCallParticipantVideoSourceGroup#dcb118b7 semantics:string sources:Vector<int> = GroupCallParticipantVideoSourceGroup`
+    /// `groupCallParticipantVideoSourceGroup#dcb118b7`: [`crate::types::GroupCallParticipantVideoSourceGroup`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "groupCallParticipantVideoSourceGroup")
@@ -14741,7 +14741,7 @@ for GroupCallParticipantVideoSourceGroup {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum GroupCallStreamChannel {
-    /// `groupCallStreamChannel#80eb48af channel:int scale:int last_timestamp_ms:long = GroupCallStreamChannel`
+    /// `groupCallStreamChannel#80eb48af`: [`crate::types::GroupCallStreamChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallStreamChannel"))]
     GroupCallStreamChannel(crate::types::GroupCallStreamChannel),
 }
@@ -14825,7 +14825,7 @@ impl From<crate::types::GroupCallStreamChannel> for GroupCallStreamChannel {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum HighScore {
-    /// `highScore#73a379eb pos:int user_id:long score:int = HighScore`
+    /// `highScore#73a379eb`: [`crate::types::HighScore`].
     #[cfg_attr(feature = "serde", serde(rename = "highScore"))]
     HighScore(crate::types::HighScore),
 }
@@ -14907,7 +14907,7 @@ impl From<crate::types::HighScore> for HighScore {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum HttpWait {
-    /// `http_wait#9299359f max_delay:int wait_after:int max_wait:int = HttpWait`
+    /// `http_wait#9299359f`: [`crate::types::HttpWait`].
     #[cfg_attr(feature = "serde", serde(rename = "http_wait"))]
     HttpWait(crate::types::HttpWait),
 }
@@ -14989,7 +14989,7 @@ impl From<crate::types::HttpWait> for HttpWait {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ImportedContact {
-    /// `importedContact#c13e3c50 user_id:long client_id:long = ImportedContact`
+    /// `importedContact#c13e3c50`: [`crate::types::ImportedContact`].
     #[cfg_attr(feature = "serde", serde(rename = "importedContact"))]
     ImportedContact(crate::types::ImportedContact),
 }
@@ -15073,7 +15073,7 @@ impl From<crate::types::ImportedContact> for ImportedContact {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InlineBotSwitchPM {
-    /// `inlineBotSwitchPM#3c20629f text:string start_param:string = InlineBotSwitchPM`
+    /// `inlineBotSwitchPM#3c20629f`: [`crate::types::InlineBotSwitchPM`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineBotSwitchPM"))]
     InlineBotSwitchPM(Box<crate::types::InlineBotSwitchPM>),
 }
@@ -15160,7 +15160,7 @@ impl From<Box<crate::types::InlineBotSwitchPM>> for InlineBotSwitchPM {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InlineBotWebView {
-    /// `inlineBotWebView#b57295d5 text:string url:string = InlineBotWebView`
+    /// `inlineBotWebView#b57295d5`: [`crate::types::InlineBotWebView`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineBotWebView"))]
     InlineBotWebView(Box<crate::types::InlineBotWebView>),
 }
@@ -15245,40 +15245,40 @@ impl From<Box<crate::types::InlineBotWebView>> for InlineBotWebView {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InlineButtonType {
-    /// `inlineButtonTypeUrl#eca4f8d4 url:string = InlineButtonType`
+    /// `inlineButtonTypeUrl#eca4f8d4`: [`crate::types::InlineButtonTypeUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeUrl"))]
     Url(crate::types::InlineButtonTypeUrl),
-    /// `inlineButtonTypeUrlAuth#bfd02da2 flags:# fwd_text:flags.0?string url:string button_id:int = InlineButtonType`
+    /// `inlineButtonTypeUrlAuth#bfd02da2`: [`crate::types::InlineButtonTypeUrlAuth`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeUrlAuth"))]
     UrlAuth(Box<crate::types::InlineButtonTypeUrlAuth>),
-    /// `inputInlineButtonTypeUrlAuth#9961bcb4 flags:# request_write_access:flags.0?true fwd_text:flags.1?string url:string bot:flags.2?InputUser = InlineButtonType`
+    /// `inputInlineButtonTypeUrlAuth#9961bcb4`: [`crate::types::InputInlineButtonTypeUrlAuth`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInlineButtonTypeUrlAuth"))]
     InputInlineButtonTypeUrlAuth(Box<crate::types::InputInlineButtonTypeUrlAuth>),
-    /// `inlineButtonTypeWebView#3bcab5b4 url:string = InlineButtonType`
+    /// `inlineButtonTypeWebView#3bcab5b4`: [`crate::types::InlineButtonTypeWebView`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeWebView"))]
     WebView(crate::types::InlineButtonTypeWebView),
-    /// `inlineButtonTypeCallback#2955bc38 flags:# requires_password:flags.0?true data:bytes = InlineButtonType`
+    /// `inlineButtonTypeCallback#2955bc38`: [`crate::types::InlineButtonTypeCallback`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeCallback"))]
     Callback(crate::types::InlineButtonTypeCallback),
-    /// `inlineButtonTypeGame#5cd3709d = InlineButtonType`
+    /// `inlineButtonTypeGame#5cd3709d`: [`crate::types::InlineButtonTypeGame`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeGame"))]
     Game,
-    /// `inlineButtonTypeBuy#48bad7a5 = InlineButtonType`
+    /// `inlineButtonTypeBuy#48bad7a5`: [`crate::types::InlineButtonTypeBuy`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeBuy"))]
     Buy,
-    /// `inlineButtonTypeSwitchInline#93773ff5 flags:# same_peer:flags.0?true query:string peer_types:flags.1?Vector<InlineQueryPeerType> = InlineButtonType`
+    /// `inlineButtonTypeSwitchInline#93773ff5`: [`crate::types::InlineButtonTypeSwitchInline`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeSwitchInline"))]
     SwitchInline(Box<crate::types::InlineButtonTypeSwitchInline>),
-    /// `inlineButtonTypeUserProfile#3fa33fcf user_id:long = InlineButtonType`
+    /// `inlineButtonTypeUserProfile#3fa33fcf`: [`crate::types::InlineButtonTypeUserProfile`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeUserProfile"))]
     UserProfile(crate::types::InlineButtonTypeUserProfile),
-    /// `inputInlineButtonTypeUserProfile#53f3ce5a user_id:InputUser = InlineButtonType`
+    /// `inputInlineButtonTypeUserProfile#53f3ce5a`: [`crate::types::InputInlineButtonTypeUserProfile`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInlineButtonTypeUserProfile"))]
     InputInlineButtonTypeUserProfile(crate::types::InputInlineButtonTypeUserProfile),
-    /// `inlineButtonTypeCopy#b41d3272 copy_text:string = InlineButtonType`
+    /// `inlineButtonTypeCopy#b41d3272`: [`crate::types::InlineButtonTypeCopy`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeCopy"))]
     Copy(crate::types::InlineButtonTypeCopy),
-    /// `inlineButtonTypeDisabled#a438619d = InlineButtonType`
+    /// `inlineButtonTypeDisabled#a438619d`: [`crate::types::InlineButtonTypeDisabled`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeDisabled"))]
     Disabled,
 }
@@ -15565,22 +15565,22 @@ impl From<crate::types::InlineButtonTypeDisabled> for InlineButtonType {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InlineQueryPeerType {
-    /// `inlineQueryPeerTypeSameBotPM#3081ed9d = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeSameBotPM#3081ed9d`: [`crate::types::InlineQueryPeerTypeSameBotPM`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineQueryPeerTypeSameBotPM"))]
     SameBotPM,
-    /// `inlineQueryPeerTypePM#833c0fac = InlineQueryPeerType`
+    /// `inlineQueryPeerTypePM#833c0fac`: [`crate::types::InlineQueryPeerTypePM`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineQueryPeerTypePM"))]
     PM,
-    /// `inlineQueryPeerTypeChat#d766c50a = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeChat#d766c50a`: [`crate::types::InlineQueryPeerTypeChat`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineQueryPeerTypeChat"))]
     Chat,
-    /// `inlineQueryPeerTypeMegagroup#5ec4be43 = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeMegagroup#5ec4be43`: [`crate::types::InlineQueryPeerTypeMegagroup`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineQueryPeerTypeMegagroup"))]
     Megagroup,
-    /// `inlineQueryPeerTypeBroadcast#6334ee9a = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeBroadcast#6334ee9a`: [`crate::types::InlineQueryPeerTypeBroadcast`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineQueryPeerTypeBroadcast"))]
     Broadcast,
-    /// `inlineQueryPeerTypeBotPM#0e3b2d0c = InlineQueryPeerType`
+    /// `inlineQueryPeerTypeBotPM#0e3b2d0c`: [`crate::types::InlineQueryPeerTypeBotPM`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineQueryPeerTypeBotPM"))]
     BotPM,
 }
@@ -15766,16 +15766,16 @@ impl From<crate::types::InlineQueryPeerTypeBotPM> for InlineQueryPeerType {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputAiComposeTone {
-    /// `inputAiComposeToneDefault#1fe9a9bf tone:string = InputAiComposeTone`
+    /// `inputAiComposeToneDefault#1fe9a9bf`: [`crate::types::InputAiComposeToneDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "inputAiComposeToneDefault"))]
     Default(crate::types::InputAiComposeToneDefault),
-    /// `inputAiComposeToneID#0773c080 id:long access_hash:long = InputAiComposeTone`
+    /// `inputAiComposeToneID#0773c080`: [`crate::types::InputAiComposeToneID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputAiComposeToneID"))]
     ID(crate::types::InputAiComposeToneID),
-    /// `inputAiComposeToneSlug#1fa01357 slug:string = InputAiComposeTone`
+    /// `inputAiComposeToneSlug#1fa01357`: [`crate::types::InputAiComposeToneSlug`].
     #[cfg_attr(feature = "serde", serde(rename = "inputAiComposeToneSlug"))]
     Slug(crate::types::InputAiComposeToneSlug),
-    /// `inputAiComposeToneSingleUse#0e0c35af custom_prompt:string = InputAiComposeTone`
+    /// `inputAiComposeToneSingleUse#0e0c35af`: [`crate::types::InputAiComposeToneSingleUse`].
     #[cfg_attr(feature = "serde", serde(rename = "inputAiComposeToneSingleUse"))]
     SingleUse(crate::types::InputAiComposeToneSingleUse),
 }
@@ -15905,7 +15905,7 @@ impl From<crate::types::InputAiComposeToneSingleUse> for InputAiComposeTone {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputAppEvent {
-    /// `inputAppEvent#1d1b1245 time:double type:string peer:long data:JSONValue = InputAppEvent`
+    /// `inputAppEvent#1d1b1245`: [`crate::types::InputAppEvent`].
     #[cfg_attr(feature = "serde", serde(rename = "inputAppEvent"))]
     InputAppEvent(Box<crate::types::InputAppEvent>),
 }
@@ -15990,10 +15990,10 @@ impl From<Box<crate::types::InputAppEvent>> for InputAppEvent {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBotApp {
-    /// `inputBotAppID#a920bd7a id:long access_hash:long = InputBotApp`
+    /// `inputBotAppID#a920bd7a`: [`crate::types::InputBotAppID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotAppID"))]
     ID(crate::types::InputBotAppID),
-    /// `inputBotAppShortName#908c0407 bot_id:InputUser short_name:string = InputBotApp`
+    /// `inputBotAppShortName#908c0407`: [`crate::types::InputBotAppShortName`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotAppShortName"))]
     ShortName(Box<crate::types::InputBotAppShortName>),
 }
@@ -16092,31 +16092,31 @@ impl From<Box<crate::types::InputBotAppShortName>> for InputBotApp {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBotInlineMessage {
-    /// `inputBotInlineMessageMediaAuto#3380c786 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaAuto#3380c786`: [`crate::types::InputBotInlineMessageMediaAuto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageMediaAuto"))]
     MediaAuto(Box<crate::types::InputBotInlineMessageMediaAuto>),
-    /// `inputBotInlineMessageText#3dcd7a87 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageText#3dcd7a87`: [`crate::types::InputBotInlineMessageText`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageText"))]
     Text(Box<crate::types::InputBotInlineMessageText>),
-    /// `inputBotInlineMessageMediaGeo#96929a85 flags:# geo_point:InputGeoPoint heading:flags.0?int period:flags.1?int proximity_notification_radius:flags.3?int reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaGeo#96929a85`: [`crate::types::InputBotInlineMessageMediaGeo`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageMediaGeo"))]
     MediaGeo(Box<crate::types::InputBotInlineMessageMediaGeo>),
-    /// `inputBotInlineMessageMediaVenue#417bbf11 flags:# geo_point:InputGeoPoint title:string address:string provider:string venue_id:string venue_type:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaVenue#417bbf11`: [`crate::types::InputBotInlineMessageMediaVenue`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageMediaVenue"))]
     MediaVenue(Box<crate::types::InputBotInlineMessageMediaVenue>),
-    /// `inputBotInlineMessageMediaContact#a6edbffd flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaContact#a6edbffd`: [`crate::types::InputBotInlineMessageMediaContact`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageMediaContact"))]
     MediaContact(Box<crate::types::InputBotInlineMessageMediaContact>),
-    /// `inputBotInlineMessageGame#4b425864 flags:# reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageGame#4b425864`: [`crate::types::InputBotInlineMessageGame`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageGame"))]
     Game(Box<crate::types::InputBotInlineMessageGame>),
-    /// `inputBotInlineMessageMediaInvoice#d7e78225 flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:string provider_data:DataJSON reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaInvoice#d7e78225`: [`crate::types::InputBotInlineMessageMediaInvoice`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageMediaInvoice"))]
     MediaInvoice(Box<crate::types::InputBotInlineMessageMediaInvoice>),
-    /// `inputBotInlineMessageMediaWebPage#bddcc510 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true optional:flags.6?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage`
+    /// `inputBotInlineMessageMediaWebPage#bddcc510`: [`crate::types::InputBotInlineMessageMediaWebPage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageMediaWebPage"))]
     MediaWebPage(Box<crate::types::InputBotInlineMessageMediaWebPage>),
-    /// `inputBotInlineMessageRichMessage#b43df56c flags:# reply_markup:flags.2?ReplyMarkup rich_message:InputRichMessage = InputBotInlineMessage`
+    /// `inputBotInlineMessageRichMessage#b43df56c`: [`crate::types::InputBotInlineMessageRichMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageRichMessage"))]
     RichMessage(Box<crate::types::InputBotInlineMessageRichMessage>),
 }
@@ -16358,10 +16358,10 @@ for InputBotInlineMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBotInlineMessageID {
-    /// `inputBotInlineMessageID#890c3d89 dc_id:int id:long access_hash:long = InputBotInlineMessageID`
+    /// `inputBotInlineMessageID#890c3d89`: [`crate::types::InputBotInlineMessageID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageID"))]
     InputBotInlineMessageID(crate::types::InputBotInlineMessageID),
-    /// `inputBotInlineMessageID64#b6d915d7 dc_id:int owner_id:long id:int access_hash:long = InputBotInlineMessageID`
+    /// `inputBotInlineMessageID64#b6d915d7`: [`crate::types::InputBotInlineMessageID64`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageID64"))]
     InputBotInlineMessageID64(crate::types::InputBotInlineMessageID64),
 }
@@ -16463,16 +16463,16 @@ impl From<crate::types::InputBotInlineMessageID64> for InputBotInlineMessageID {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBotInlineResult {
-    /// `inputBotInlineResult#88bf9319 flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?InputWebDocument content:flags.5?InputWebDocument send_message:InputBotInlineMessage = InputBotInlineResult`
+    /// `inputBotInlineResult#88bf9319`: [`crate::types::InputBotInlineResult`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineResult"))]
     InputBotInlineResult(Box<crate::types::InputBotInlineResult>),
-    /// `inputBotInlineResultPhoto#a8d864a7 id:string type:string photo:InputPhoto send_message:InputBotInlineMessage = InputBotInlineResult`
+    /// `inputBotInlineResultPhoto#a8d864a7`: [`crate::types::InputBotInlineResultPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineResultPhoto"))]
     Photo(Box<crate::types::InputBotInlineResultPhoto>),
-    /// `inputBotInlineResultDocument#fff8fdc4 flags:# id:string type:string title:flags.1?string description:flags.2?string document:InputDocument send_message:InputBotInlineMessage = InputBotInlineResult`
+    /// `inputBotInlineResultDocument#fff8fdc4`: [`crate::types::InputBotInlineResultDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineResultDocument"))]
     Document(Box<crate::types::InputBotInlineResultDocument>),
-    /// `inputBotInlineResultGame#4fa417f2 id:string short_name:string send_message:InputBotInlineMessage = InputBotInlineResult`
+    /// `inputBotInlineResultGame#4fa417f2`: [`crate::types::InputBotInlineResultGame`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineResultGame"))]
     Game(Box<crate::types::InputBotInlineResultGame>),
 }
@@ -16626,7 +16626,7 @@ impl From<Box<crate::types::InputBotInlineResultGame>> for InputBotInlineResult 
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBusinessAwayMessage {
-    /// `inputBusinessAwayMessage#832175e0 flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:InputBusinessRecipients = InputBusinessAwayMessage`
+    /// `inputBusinessAwayMessage#832175e0`: [`crate::types::InputBusinessAwayMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessAwayMessage"))]
     InputBusinessAwayMessage(Box<crate::types::InputBusinessAwayMessage>),
 }
@@ -16715,7 +16715,7 @@ impl From<Box<crate::types::InputBusinessAwayMessage>> for InputBusinessAwayMess
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBusinessBotRecipients {
-    /// `inputBusinessBotRecipients#c4e5921e flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> exclude_users:flags.6?Vector<InputUser> = InputBusinessBotRecipients`
+    /// `inputBusinessBotRecipients#c4e5921e`: [`crate::types::InputBusinessBotRecipients`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessBotRecipients"))]
     InputBusinessBotRecipients(Box<crate::types::InputBusinessBotRecipients>),
 }
@@ -16804,7 +16804,7 @@ impl From<Box<crate::types::InputBusinessBotRecipients>> for InputBusinessBotRec
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBusinessChatLink {
-    /// `inputBusinessChatLink#11679fa7 flags:# message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string = InputBusinessChatLink`
+    /// `inputBusinessChatLink#11679fa7`: [`crate::types::InputBusinessChatLink`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessChatLink"))]
     InputBusinessChatLink(Box<crate::types::InputBusinessChatLink>),
 }
@@ -16891,7 +16891,7 @@ impl From<Box<crate::types::InputBusinessChatLink>> for InputBusinessChatLink {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBusinessGreetingMessage {
-    /// `inputBusinessGreetingMessage#0194cb3b shortcut_id:int recipients:InputBusinessRecipients no_activity_days:int = InputBusinessGreetingMessage`
+    /// `inputBusinessGreetingMessage#0194cb3b`: [`crate::types::InputBusinessGreetingMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessGreetingMessage"))]
     InputBusinessGreetingMessage(Box<crate::types::InputBusinessGreetingMessage>),
 }
@@ -16981,7 +16981,7 @@ for InputBusinessGreetingMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBusinessIntro {
-    /// `inputBusinessIntro#09c469cd flags:# title:string description:string sticker:flags.0?InputDocument = InputBusinessIntro`
+    /// `inputBusinessIntro#09c469cd`: [`crate::types::InputBusinessIntro`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessIntro"))]
     InputBusinessIntro(Box<crate::types::InputBusinessIntro>),
 }
@@ -17068,7 +17068,7 @@ impl From<Box<crate::types::InputBusinessIntro>> for InputBusinessIntro {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputBusinessRecipients {
-    /// `inputBusinessRecipients#6f8b32aa flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> = InputBusinessRecipients`
+    /// `inputBusinessRecipients#6f8b32aa`: [`crate::types::InputBusinessRecipients`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessRecipients"))]
     InputBusinessRecipients(crate::types::InputBusinessRecipients),
 }
@@ -17152,13 +17152,13 @@ impl From<crate::types::InputBusinessRecipients> for InputBusinessRecipients {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputChannel {
-    /// `inputChannelEmpty#ee8c1e86 = InputChannel`
+    /// `inputChannelEmpty#ee8c1e86`: [`crate::types::InputChannelEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChannelEmpty"))]
     Empty,
-    /// `inputChannel#f35aec28 channel_id:long access_hash:long = InputChannel`
+    /// `inputChannel#f35aec28`: [`crate::types::InputChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChannel"))]
     InputChannel(crate::types::InputChannel),
-    /// `inputChannelFromMessage#5b934f9d peer:InputPeer msg_id:int channel_id:long = InputChannel`
+    /// `inputChannelFromMessage#5b934f9d`: [`crate::types::InputChannelFromMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChannelFromMessage"))]
     FromMessage(Box<crate::types::InputChannelFromMessage>),
 }
@@ -17273,13 +17273,13 @@ impl From<Box<crate::types::InputChannelFromMessage>> for InputChannel {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputChatPhoto {
-    /// `inputChatPhotoEmpty#1ca48f57 = InputChatPhoto`
+    /// `inputChatPhotoEmpty#1ca48f57`: [`crate::types::InputChatPhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatPhotoEmpty"))]
     Empty,
-    /// `inputChatUploadedPhoto#bdcdaec0 flags:# file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.3?VideoSize = InputChatPhoto`
+    /// `inputChatUploadedPhoto#bdcdaec0`: [`crate::types::InputChatUploadedPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatUploadedPhoto"))]
     InputChatUploadedPhoto(Box<crate::types::InputChatUploadedPhoto>),
-    /// `inputChatPhoto#8953ad37 id:InputPhoto = InputChatPhoto`
+    /// `inputChatPhoto#8953ad37`: [`crate::types::InputChatPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatPhoto"))]
     InputChatPhoto(crate::types::InputChatPhoto),
 }
@@ -17402,13 +17402,13 @@ impl From<crate::types::InputChatPhoto> for InputChatPhoto {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputChatTheme {
-    /// `inputChatThemeEmpty#83268483 = InputChatTheme`
+    /// `inputChatThemeEmpty#83268483`: [`crate::types::InputChatThemeEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatThemeEmpty"))]
     Empty,
-    /// `inputChatTheme#c93de95c emoticon:string = InputChatTheme`
+    /// `inputChatTheme#c93de95c`: [`crate::types::InputChatTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatTheme"))]
     InputChatTheme(crate::types::InputChatTheme),
-    /// `inputChatThemeUniqueGift#87e5dfe4 slug:string = InputChatTheme`
+    /// `inputChatThemeUniqueGift#87e5dfe4`: [`crate::types::InputChatThemeUniqueGift`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatThemeUniqueGift"))]
     UniqueGift(crate::types::InputChatThemeUniqueGift),
 }
@@ -17526,7 +17526,7 @@ impl From<crate::types::InputChatThemeUniqueGift> for InputChatTheme {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputChatlist {
-    /// `inputChatlistDialogFilter#f3e0da33 filter_id:int = InputChatlist`
+    /// `inputChatlistDialogFilter#f3e0da33`: [`crate::types::InputChatlistDialogFilter`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatlistDialogFilter"))]
     DialogFilter(crate::types::InputChatlistDialogFilter),
 }
@@ -17608,10 +17608,10 @@ impl From<crate::types::InputChatlistDialogFilter> for InputChatlist {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputCheckPasswordSRP {
-    /// `inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP`
+    /// `inputCheckPasswordEmpty#9880f658`: [`crate::types::InputCheckPasswordEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputCheckPasswordEmpty"))]
     InputCheckPasswordEmpty,
-    /// `inputCheckPasswordSRP#d27ff082 srp_id:long A:bytes M1:bytes = InputCheckPasswordSRP`
+    /// `inputCheckPasswordSRP#d27ff082`: [`crate::types::InputCheckPasswordSRP`].
     #[cfg_attr(feature = "serde", serde(rename = "inputCheckPasswordSRP"))]
     InputCheckPasswordSRP(Box<crate::types::InputCheckPasswordSRP>),
 }
@@ -17720,7 +17720,7 @@ impl From<Box<crate::types::InputCheckPasswordSRP>> for InputCheckPasswordSRP {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputClientProxy {
-    /// `inputClientProxy#75588b3f address:string port:int = InputClientProxy`
+    /// `inputClientProxy#75588b3f`: [`crate::types::InputClientProxy`].
     #[cfg_attr(feature = "serde", serde(rename = "inputClientProxy"))]
     InputClientProxy(crate::types::InputClientProxy),
 }
@@ -17804,10 +17804,10 @@ impl From<crate::types::InputClientProxy> for InputClientProxy {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputCollectible {
-    /// `inputCollectibleUsername#e39460a9 username:string = InputCollectible`
+    /// `inputCollectibleUsername#e39460a9`: [`crate::types::InputCollectibleUsername`].
     #[cfg_attr(feature = "serde", serde(rename = "inputCollectibleUsername"))]
     Username(crate::types::InputCollectibleUsername),
-    /// `inputCollectiblePhone#a2e214a4 phone:string = InputCollectible`
+    /// `inputCollectiblePhone#a2e214a4`: [`crate::types::InputCollectiblePhone`].
     #[cfg_attr(feature = "serde", serde(rename = "inputCollectiblePhone"))]
     Phone(crate::types::InputCollectiblePhone),
 }
@@ -17905,7 +17905,7 @@ impl From<crate::types::InputCollectiblePhone> for InputCollectible {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputContact {
-    /// `inputPhoneContact#6a1dc4be flags:# client_id:long phone:string first_name:string last_name:string note:flags.0?TextWithEntities = InputContact`
+    /// `inputPhoneContact#6a1dc4be`: [`crate::types::InputPhoneContact`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhoneContact"))]
     InputPhoneContact(Box<crate::types::InputPhoneContact>),
 }
@@ -17992,13 +17992,13 @@ impl From<Box<crate::types::InputPhoneContact>> for InputContact {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputDialogPeer {
-    /// `inputDialogPeer#fcaafeb7 peer:InputPeer = InputDialogPeer`
+    /// `inputDialogPeer#fcaafeb7`: [`crate::types::InputDialogPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDialogPeer"))]
     InputDialogPeer(crate::types::InputDialogPeer),
-    /// `inputDialogPeerFolder#64600527 folder_id:int = InputDialogPeer`
+    /// `inputDialogPeerFolder#64600527`: [`crate::types::InputDialogPeerFolder`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDialogPeerFolder"))]
     Folder(crate::types::InputDialogPeerFolder),
-    /// `inputDialogPeerCommunity#69ef72c4 community:InputChannel = InputDialogPeer`
+    /// `inputDialogPeerCommunity#69ef72c4`: [`crate::types::InputDialogPeerCommunity`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDialogPeerCommunity"))]
     Community(crate::types::InputDialogPeerCommunity),
 }
@@ -18114,10 +18114,10 @@ impl From<crate::types::InputDialogPeerCommunity> for InputDialogPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputDocument {
-    /// `inputDocumentEmpty#72f0eaae = InputDocument`
+    /// `inputDocumentEmpty#72f0eaae`: [`crate::types::InputDocumentEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDocumentEmpty"))]
     Empty,
-    /// `inputDocument#1abfb575 id:long access_hash:long file_reference:bytes = InputDocument`
+    /// `inputDocument#1abfb575`: [`crate::types::InputDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDocument"))]
     InputDocument(Box<crate::types::InputDocument>),
 }
@@ -18222,7 +18222,7 @@ impl From<Box<crate::types::InputDocument>> for InputDocument {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputEncryptedChat {
-    /// `inputEncryptedChat#f141b5e1 chat_id:int access_hash:long = InputEncryptedChat`
+    /// `inputEncryptedChat#f141b5e1`: [`crate::types::InputEncryptedChat`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedChat"))]
     InputEncryptedChat(crate::types::InputEncryptedChat),
 }
@@ -18306,16 +18306,16 @@ impl From<crate::types::InputEncryptedChat> for InputEncryptedChat {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputEncryptedFile {
-    /// `inputEncryptedFileEmpty#1837c364 = InputEncryptedFile`
+    /// `inputEncryptedFileEmpty#1837c364`: [`crate::types::InputEncryptedFileEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFileEmpty"))]
     Empty,
-    /// `inputEncryptedFileUploaded#64bd0306 id:long parts:int md5_checksum:string key_fingerprint:int = InputEncryptedFile`
+    /// `inputEncryptedFileUploaded#64bd0306`: [`crate::types::InputEncryptedFileUploaded`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFileUploaded"))]
     Uploaded(Box<crate::types::InputEncryptedFileUploaded>),
-    /// `inputEncryptedFile#5a17b5e5 id:long access_hash:long = InputEncryptedFile`
+    /// `inputEncryptedFile#5a17b5e5`: [`crate::types::InputEncryptedFile`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFile"))]
     InputEncryptedFile(crate::types::InputEncryptedFile),
-    /// `inputEncryptedFileBigUploaded#2dc173c8 id:long parts:int key_fingerprint:int = InputEncryptedFile`
+    /// `inputEncryptedFileBigUploaded#2dc173c8`: [`crate::types::InputEncryptedFileBigUploaded`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFileBigUploaded"))]
     BigUploaded(crate::types::InputEncryptedFileBigUploaded),
 }
@@ -18452,13 +18452,13 @@ impl From<crate::types::InputEncryptedFileBigUploaded> for InputEncryptedFile {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputFile {
-    /// `inputFile#f52ff27f id:long parts:int name:string md5_checksum:string = InputFile`
+    /// `inputFile#f52ff27f`: [`crate::types::InputFile`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFile"))]
     InputFile(Box<crate::types::InputFile>),
-    /// `inputFileBig#fa4f0bb5 id:long parts:int name:string = InputFile`
+    /// `inputFileBig#fa4f0bb5`: [`crate::types::InputFileBig`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFileBig"))]
     Big(Box<crate::types::InputFileBig>),
-    /// `inputFileStoryDocument#62dc8b48 id:InputDocument = InputFile`
+    /// `inputFileStoryDocument#62dc8b48`: [`crate::types::InputFileStoryDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFileStoryDocument"))]
     StoryDocument(crate::types::InputFileStoryDocument),
 }
@@ -18574,34 +18574,34 @@ impl From<crate::types::InputFileStoryDocument> for InputFile {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputFileLocation {
-    /// `inputFileLocation#dfdaabe1 volume_id:long local_id:int secret:long file_reference:bytes = InputFileLocation`
+    /// `inputFileLocation#dfdaabe1`: [`crate::types::InputFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFileLocation"))]
     InputFileLocation(Box<crate::types::InputFileLocation>),
-    /// `inputEncryptedFileLocation#f5235d55 id:long access_hash:long = InputFileLocation`
+    /// `inputEncryptedFileLocation#f5235d55`: [`crate::types::InputEncryptedFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFileLocation"))]
     InputEncryptedFileLocation(crate::types::InputEncryptedFileLocation),
-    /// `inputDocumentFileLocation#bad07584 id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation`
+    /// `inputDocumentFileLocation#bad07584`: [`crate::types::InputDocumentFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDocumentFileLocation"))]
     InputDocumentFileLocation(Box<crate::types::InputDocumentFileLocation>),
-    /// `inputSecureFileLocation#cbc7ee28 id:long access_hash:long = InputFileLocation`
+    /// `inputSecureFileLocation#cbc7ee28`: [`crate::types::InputSecureFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSecureFileLocation"))]
     InputSecureFileLocation(crate::types::InputSecureFileLocation),
-    /// `inputTakeoutFileLocation#29be5899 = InputFileLocation`
+    /// `inputTakeoutFileLocation#29be5899`: [`crate::types::InputTakeoutFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputTakeoutFileLocation"))]
     InputTakeoutFileLocation,
-    /// `inputPhotoFileLocation#40181ffe id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation`
+    /// `inputPhotoFileLocation#40181ffe`: [`crate::types::InputPhotoFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhotoFileLocation"))]
     InputPhotoFileLocation(Box<crate::types::InputPhotoFileLocation>),
-    /// `inputPhotoLegacyFileLocation#d83466f3 id:long access_hash:long file_reference:bytes volume_id:long local_id:int secret:long = InputFileLocation`
+    /// `inputPhotoLegacyFileLocation#d83466f3`: [`crate::types::InputPhotoLegacyFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhotoLegacyFileLocation"))]
     InputPhotoLegacyFileLocation(Box<crate::types::InputPhotoLegacyFileLocation>),
-    /// `inputPeerPhotoFileLocation#37257e99 flags:# big:flags.0?true peer:InputPeer photo_id:long = InputFileLocation`
+    /// `inputPeerPhotoFileLocation#37257e99`: [`crate::types::InputPeerPhotoFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerPhotoFileLocation"))]
     InputPeerPhotoFileLocation(Box<crate::types::InputPeerPhotoFileLocation>),
-    /// `inputStickerSetThumb#9d84f3db stickerset:InputStickerSet thumb_version:int = InputFileLocation`
+    /// `inputStickerSetThumb#9d84f3db`: [`crate::types::InputStickerSetThumb`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetThumb"))]
     InputStickerSetThumb(Box<crate::types::InputStickerSetThumb>),
-    /// `inputGroupCallStream#0598a92a flags:# call:InputGroupCall time_ms:long scale:int video_channel:flags.0?int video_quality:flags.0?int = InputFileLocation`
+    /// `inputGroupCallStream#0598a92a`: [`crate::types::InputGroupCallStream`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGroupCallStream"))]
     InputGroupCallStream(Box<crate::types::InputGroupCallStream>),
 }
@@ -18878,7 +18878,7 @@ impl From<Box<crate::types::InputGroupCallStream>> for InputFileLocation {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputFolderPeer {
-    /// `inputFolderPeer#fbd2c296 peer:InputPeer folder_id:int = InputFolderPeer`
+    /// `inputFolderPeer#fbd2c296`: [`crate::types::InputFolderPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFolderPeer"))]
     InputFolderPeer(crate::types::InputFolderPeer),
 }
@@ -18962,10 +18962,10 @@ impl From<crate::types::InputFolderPeer> for InputFolderPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputGame {
-    /// `inputGameID#032c3e77 id:long access_hash:long = InputGame`
+    /// `inputGameID#032c3e77`: [`crate::types::InputGameID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGameID"))]
     ID(crate::types::InputGameID),
-    /// `inputGameShortName#c331e80a bot_id:InputUser short_name:string = InputGame`
+    /// `inputGameShortName#c331e80a`: [`crate::types::InputGameShortName`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGameShortName"))]
     ShortName(Box<crate::types::InputGameShortName>),
 }
@@ -19064,10 +19064,10 @@ impl From<Box<crate::types::InputGameShortName>> for InputGame {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputGeoPoint {
-    /// `inputGeoPointEmpty#e4c123d6 = InputGeoPoint`
+    /// `inputGeoPointEmpty#e4c123d6`: [`crate::types::InputGeoPointEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGeoPointEmpty"))]
     Empty,
-    /// `inputGeoPoint#48222faf flags:# lat:double long:double accuracy_radius:flags.0?int = InputGeoPoint`
+    /// `inputGeoPoint#48222faf`: [`crate::types::InputGeoPoint`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGeoPoint"))]
     InputGeoPoint(crate::types::InputGeoPoint),
 }
@@ -19169,13 +19169,13 @@ impl From<crate::types::InputGeoPoint> for InputGeoPoint {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputGroupCall {
-    /// `inputGroupCall#d8aa840f id:long access_hash:long = InputGroupCall`
+    /// `inputGroupCall#d8aa840f`: [`crate::types::InputGroupCall`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGroupCall"))]
     InputGroupCall(crate::types::InputGroupCall),
-    /// `inputGroupCallSlug#fe06823f slug:string = InputGroupCall`
+    /// `inputGroupCallSlug#fe06823f`: [`crate::types::InputGroupCallSlug`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGroupCallSlug"))]
     Slug(crate::types::InputGroupCallSlug),
-    /// `inputGroupCallInviteMessage#8c10603f msg_id:int = InputGroupCall`
+    /// `inputGroupCallInviteMessage#8c10603f`: [`crate::types::InputGroupCallInviteMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGroupCallInviteMessage"))]
     InviteMessage(crate::types::InputGroupCallInviteMessage),
 }
@@ -19289,49 +19289,49 @@ impl From<crate::types::InputGroupCallInviteMessage> for InputGroupCall {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputInvoice {
-    /// `inputInvoiceMessage#c5b56859 peer:InputPeer msg_id:int = InputInvoice`
+    /// `inputInvoiceMessage#c5b56859`: [`crate::types::InputInvoiceMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceMessage"))]
     Message(crate::types::InputInvoiceMessage),
-    /// `inputInvoiceSlug#c326caef slug:string = InputInvoice`
+    /// `inputInvoiceSlug#c326caef`: [`crate::types::InputInvoiceSlug`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceSlug"))]
     Slug(crate::types::InputInvoiceSlug),
-    /// `inputInvoicePremiumGiftCode#98986c0d purpose:InputStorePaymentPurpose option:PremiumGiftCodeOption = InputInvoice`
+    /// `inputInvoicePremiumGiftCode#98986c0d`: [`crate::types::InputInvoicePremiumGiftCode`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoicePremiumGiftCode"))]
     PremiumGiftCode(crate::types::InputInvoicePremiumGiftCode),
-    /// `inputInvoiceStars#65f00ce3 purpose:InputStorePaymentPurpose = InputInvoice`
+    /// `inputInvoiceStars#65f00ce3`: [`crate::types::InputInvoiceStars`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStars"))]
     Stars(crate::types::InputInvoiceStars),
-    /// `inputInvoiceChatInviteSubscription#34e793f1 hash:string = InputInvoice`
+    /// `inputInvoiceChatInviteSubscription#34e793f1`: [`crate::types::InputInvoiceChatInviteSubscription`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceChatInviteSubscription"))]
     ChatInviteSubscription(crate::types::InputInvoiceChatInviteSubscription),
-    /// `inputInvoiceStarGift#e8625e92 flags:# hide_name:flags.0?true include_upgrade:flags.2?true peer:InputPeer gift_id:long message:flags.1?TextWithEntities = InputInvoice`
+    /// `inputInvoiceStarGift#e8625e92`: [`crate::types::InputInvoiceStarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGift"))]
     StarGift(Box<crate::types::InputInvoiceStarGift>),
-    /// `inputInvoiceStarGiftUpgrade#4d818d5d flags:# keep_original_details:flags.0?true stargift:InputSavedStarGift = InputInvoice`
+    /// `inputInvoiceStarGiftUpgrade#4d818d5d`: [`crate::types::InputInvoiceStarGiftUpgrade`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftUpgrade"))]
     StarGiftUpgrade(Box<crate::types::InputInvoiceStarGiftUpgrade>),
-    /// `inputInvoiceStarGiftTransfer#4a5f5bd9 stargift:InputSavedStarGift to_id:InputPeer = InputInvoice`
+    /// `inputInvoiceStarGiftTransfer#4a5f5bd9`: [`crate::types::InputInvoiceStarGiftTransfer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftTransfer"))]
     StarGiftTransfer(Box<crate::types::InputInvoiceStarGiftTransfer>),
-    /// `inputInvoicePremiumGiftStars#dabab2ef flags:# user_id:InputUser months:int message:flags.0?TextWithEntities = InputInvoice`
+    /// `inputInvoicePremiumGiftStars#dabab2ef`: [`crate::types::InputInvoicePremiumGiftStars`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoicePremiumGiftStars"))]
     PremiumGiftStars(Box<crate::types::InputInvoicePremiumGiftStars>),
-    /// `inputInvoiceBusinessBotTransferStars#f4997e42 bot:InputUser stars:long = InputInvoice`
+    /// `inputInvoiceBusinessBotTransferStars#f4997e42`: [`crate::types::InputInvoiceBusinessBotTransferStars`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputInvoiceBusinessBotTransferStars")
     )]
     BusinessBotTransferStars(crate::types::InputInvoiceBusinessBotTransferStars),
-    /// `inputInvoiceStarGiftResale#e9b0c658 flags:# ton:flags.0?true show_name:flags.2?true slug:string to_id:InputPeer message:flags.1?TextWithEntities = InputInvoice`
+    /// `inputInvoiceStarGiftResale#e9b0c658`: [`crate::types::InputInvoiceStarGiftResale`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftResale"))]
     StarGiftResale(Box<crate::types::InputInvoiceStarGiftResale>),
-    /// `inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8 peer:InputPeer hash:string = InputInvoice`
+    /// `inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8`: [`crate::types::InputInvoiceStarGiftPrepaidUpgrade`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftPrepaidUpgrade"))]
     StarGiftPrepaidUpgrade(Box<crate::types::InputInvoiceStarGiftPrepaidUpgrade>),
-    /// `inputInvoicePremiumAuthCode#3e77f614 purpose:InputStorePaymentPurpose = InputInvoice`
+    /// `inputInvoicePremiumAuthCode#3e77f614`: [`crate::types::InputInvoicePremiumAuthCode`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoicePremiumAuthCode"))]
     PremiumAuthCode(crate::types::InputInvoicePremiumAuthCode),
-    /// `inputInvoiceStarGiftDropOriginalDetails#0923d8d1 stargift:InputSavedStarGift = InputInvoice`
+    /// `inputInvoiceStarGiftDropOriginalDetails#0923d8d1`: [`crate::types::InputInvoiceStarGiftDropOriginalDetails`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputInvoiceStarGiftDropOriginalDetails")
@@ -19339,7 +19339,7 @@ pub enum InputInvoice {
     StarGiftDropOriginalDetails(
         Box<crate::types::InputInvoiceStarGiftDropOriginalDetails>,
     ),
-    /// `inputInvoiceStarGiftAuctionBid#1ecafa10 flags:# hide_name:flags.0?true update_bid:flags.2?true peer:flags.3?InputPeer gift_id:long bid_amount:long message:flags.1?TextWithEntities = InputInvoice`
+    /// `inputInvoiceStarGiftAuctionBid#1ecafa10`: [`crate::types::InputInvoiceStarGiftAuctionBid`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftAuctionBid"))]
     StarGiftAuctionBid(Box<crate::types::InputInvoiceStarGiftAuctionBid>),
 }
@@ -19683,64 +19683,64 @@ impl From<Box<crate::types::InputInvoiceStarGiftAuctionBid>> for InputInvoice {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputMedia {
-    /// `inputMediaEmpty#9664f57f = InputMedia`
+    /// `inputMediaEmpty#9664f57f`: [`crate::types::InputMediaEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaEmpty"))]
     Empty,
-    /// `inputMediaUploadedPhoto#7d8375da flags:# spoiler:flags.2?true live_photo:flags.3?true file:InputFile stickers:flags.0?Vector<InputDocument> ttl_seconds:flags.1?int video:flags.3?InputDocument = InputMedia`
+    /// `inputMediaUploadedPhoto#7d8375da`: [`crate::types::InputMediaUploadedPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaUploadedPhoto"))]
     UploadedPhoto(Box<crate::types::InputMediaUploadedPhoto>),
-    /// `inputMediaPhoto#e3af4434 flags:# spoiler:flags.1?true live_photo:flags.2?true id:InputPhoto ttl_seconds:flags.0?int video:flags.2?InputDocument = InputMedia`
+    /// `inputMediaPhoto#e3af4434`: [`crate::types::InputMediaPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaPhoto"))]
     Photo(Box<crate::types::InputMediaPhoto>),
-    /// `inputMediaGeoPoint#f9c44144 geo_point:InputGeoPoint = InputMedia`
+    /// `inputMediaGeoPoint#f9c44144`: [`crate::types::InputMediaGeoPoint`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaGeoPoint"))]
     GeoPoint(crate::types::InputMediaGeoPoint),
-    /// `inputMediaContact#f8ab7dfb phone_number:string first_name:string last_name:string vcard:string = InputMedia`
+    /// `inputMediaContact#f8ab7dfb`: [`crate::types::InputMediaContact`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaContact"))]
     Contact(Box<crate::types::InputMediaContact>),
-    /// `inputMediaUploadedDocument#037c9330 flags:# nosound_video:flags.3?true force_file:flags.4?true spoiler:flags.5?true file:InputFile thumb:flags.2?InputFile mime_type:string attributes:Vector<DocumentAttribute> stickers:flags.0?Vector<InputDocument> video_cover:flags.6?InputPhoto video_timestamp:flags.7?int ttl_seconds:flags.1?int = InputMedia`
+    /// `inputMediaUploadedDocument#037c9330`: [`crate::types::InputMediaUploadedDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaUploadedDocument"))]
     UploadedDocument(Box<crate::types::InputMediaUploadedDocument>),
-    /// `inputMediaDocument#a8763ab5 flags:# spoiler:flags.2?true id:InputDocument video_cover:flags.3?InputPhoto video_timestamp:flags.4?int ttl_seconds:flags.0?int query:flags.1?string = InputMedia`
+    /// `inputMediaDocument#a8763ab5`: [`crate::types::InputMediaDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaDocument"))]
     Document(Box<crate::types::InputMediaDocument>),
-    /// `inputMediaVenue#c13d1c11 geo_point:InputGeoPoint title:string address:string provider:string venue_id:string venue_type:string = InputMedia`
+    /// `inputMediaVenue#c13d1c11`: [`crate::types::InputMediaVenue`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaVenue"))]
     Venue(Box<crate::types::InputMediaVenue>),
-    /// `inputMediaPhotoExternal#e5bbfe1a flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int = InputMedia`
+    /// `inputMediaPhotoExternal#e5bbfe1a`: [`crate::types::InputMediaPhotoExternal`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaPhotoExternal"))]
     PhotoExternal(Box<crate::types::InputMediaPhotoExternal>),
-    /// `inputMediaDocumentExternal#779600f9 flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int video_cover:flags.2?InputPhoto video_timestamp:flags.3?int = InputMedia`
+    /// `inputMediaDocumentExternal#779600f9`: [`crate::types::InputMediaDocumentExternal`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaDocumentExternal"))]
     DocumentExternal(Box<crate::types::InputMediaDocumentExternal>),
-    /// `inputMediaGame#d33f43f3 id:InputGame = InputMedia`
+    /// `inputMediaGame#d33f43f3`: [`crate::types::InputMediaGame`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaGame"))]
     Game(crate::types::InputMediaGame),
-    /// `inputMediaInvoice#405fef0d flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:flags.3?string provider_data:DataJSON start_param:flags.1?string extended_media:flags.2?InputMedia = InputMedia`
+    /// `inputMediaInvoice#405fef0d`: [`crate::types::InputMediaInvoice`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaInvoice"))]
     Invoice(Box<crate::types::InputMediaInvoice>),
-    /// `inputMediaGeoLive#971fa843 flags:# stopped:flags.0?true geo_point:InputGeoPoint heading:flags.2?int period:flags.1?int proximity_notification_radius:flags.3?int = InputMedia`
+    /// `inputMediaGeoLive#971fa843`: [`crate::types::InputMediaGeoLive`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaGeoLive"))]
     GeoLive(Box<crate::types::InputMediaGeoLive>),
-    /// `inputMediaPoll#883a4108 flags:# poll:Poll correct_answers:flags.0?Vector<int> attached_media:flags.3?InputMedia solution:flags.1?string solution_entities:flags.1?Vector<MessageEntity> solution_media:flags.2?InputMedia = InputMedia`
+    /// `inputMediaPoll#883a4108`: [`crate::types::InputMediaPoll`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaPoll"))]
     Poll(Box<crate::types::InputMediaPoll>),
-    /// `inputMediaDice#e66fbf7b emoticon:string = InputMedia`
+    /// `inputMediaDice#e66fbf7b`: [`crate::types::InputMediaDice`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaDice"))]
     Dice(crate::types::InputMediaDice),
-    /// `inputMediaStory#89fdd778 peer:InputPeer id:int = InputMedia`
+    /// `inputMediaStory#89fdd778`: [`crate::types::InputMediaStory`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaStory"))]
     Story(crate::types::InputMediaStory),
-    /// `inputMediaWebPage#c21b8849 flags:# force_large_media:flags.0?true force_small_media:flags.1?true optional:flags.2?true url:string = InputMedia`
+    /// `inputMediaWebPage#c21b8849`: [`crate::types::InputMediaWebPage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaWebPage"))]
     WebPage(crate::types::InputMediaWebPage),
-    /// `inputMediaPaidMedia#c4103386 flags:# stars_amount:long extended_media:Vector<InputMedia> payload:flags.0?string = InputMedia`
+    /// `inputMediaPaidMedia#c4103386`: [`crate::types::InputMediaPaidMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaPaidMedia"))]
     PaidMedia(Box<crate::types::InputMediaPaidMedia>),
-    /// `inputMediaTodo#9fc55fde todo:TodoList = InputMedia`
+    /// `inputMediaTodo#9fc55fde`: [`crate::types::InputMediaTodo`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaTodo"))]
     Todo(crate::types::InputMediaTodo),
-    /// `inputMediaStakeDice#f3a9244a game_hash:string ton_amount:long client_seed:bytes = InputMedia`
+    /// `inputMediaStakeDice#f3a9244a`: [`crate::types::InputMediaStakeDice`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaStakeDice"))]
     StakeDice(Box<crate::types::InputMediaStakeDice>),
 }
@@ -20162,16 +20162,16 @@ impl From<Box<crate::types::InputMediaStakeDice>> for InputMedia {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputMessage {
-    /// `inputMessageID#a676a322 id:int = InputMessage`
+    /// `inputMessageID#a676a322`: [`crate::types::InputMessageID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessageID"))]
     ID(crate::types::InputMessageID),
-    /// `inputMessageReplyTo#bad88395 id:int = InputMessage`
+    /// `inputMessageReplyTo#bad88395`: [`crate::types::InputMessageReplyTo`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessageReplyTo"))]
     ReplyTo(crate::types::InputMessageReplyTo),
-    /// `inputMessagePinned#86872538 = InputMessage`
+    /// `inputMessagePinned#86872538`: [`crate::types::InputMessagePinned`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagePinned"))]
     Pinned,
-    /// `inputMessageCallbackQuery#acfa1a7e id:int query_id:long = InputMessage`
+    /// `inputMessageCallbackQuery#acfa1a7e`: [`crate::types::InputMessageCallbackQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessageCallbackQuery"))]
     CallbackQuery(crate::types::InputMessageCallbackQuery),
 }
@@ -20305,7 +20305,7 @@ impl From<crate::types::InputMessageCallbackQuery> for InputMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputMessageReadMetric {
-    /// `inputMessageReadMetric#402b4495 msg_id:int view_id:long time_in_view_ms:int active_time_in_view_ms:int height_to_viewport_ratio_permille:int seen_range_ratio_permille:int = InputMessageReadMetric`
+    /// `inputMessageReadMetric#402b4495`: [`crate::types::InputMessageReadMetric`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessageReadMetric"))]
     InputMessageReadMetric(crate::types::InputMessageReadMetric),
 }
@@ -20389,22 +20389,22 @@ impl From<crate::types::InputMessageReadMetric> for InputMessageReadMetric {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputNotifyPeer {
-    /// `inputNotifyPeer#b8bc5b0c peer:InputPeer = InputNotifyPeer`
+    /// `inputNotifyPeer#b8bc5b0c`: [`crate::types::InputNotifyPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputNotifyPeer"))]
     InputNotifyPeer(crate::types::InputNotifyPeer),
-    /// `inputNotifyUsers#193b4417 = InputNotifyPeer`
+    /// `inputNotifyUsers#193b4417`: [`crate::types::InputNotifyUsers`].
     #[cfg_attr(feature = "serde", serde(rename = "inputNotifyUsers"))]
     InputNotifyUsers,
-    /// `inputNotifyChats#4a95e84e = InputNotifyPeer`
+    /// `inputNotifyChats#4a95e84e`: [`crate::types::InputNotifyChats`].
     #[cfg_attr(feature = "serde", serde(rename = "inputNotifyChats"))]
     InputNotifyChats,
-    /// `inputNotifyBroadcasts#b1db7c7e = InputNotifyPeer`
+    /// `inputNotifyBroadcasts#b1db7c7e`: [`crate::types::InputNotifyBroadcasts`].
     #[cfg_attr(feature = "serde", serde(rename = "inputNotifyBroadcasts"))]
     InputNotifyBroadcasts,
-    /// `inputNotifyForumTopic#5c467992 peer:InputPeer top_msg_id:int = InputNotifyPeer`
+    /// `inputNotifyForumTopic#5c467992`: [`crate::types::InputNotifyForumTopic`].
     #[cfg_attr(feature = "serde", serde(rename = "inputNotifyForumTopic"))]
     InputNotifyForumTopic(crate::types::InputNotifyForumTopic),
-    /// `inputNotifyCommunity#27bb1adc community:InputChannel = InputNotifyPeer`
+    /// `inputNotifyCommunity#27bb1adc`: [`crate::types::InputNotifyCommunity`].
     #[cfg_attr(feature = "serde", serde(rename = "inputNotifyCommunity"))]
     InputNotifyCommunity(crate::types::InputNotifyCommunity),
 }
@@ -20582,7 +20582,7 @@ impl From<crate::types::InputNotifyCommunity> for InputNotifyPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPasskeyCredential {
-    /// `inputPasskeyCredentialPublicKey#3c27b78f id:string raw_id:string response:InputPasskeyResponse = InputPasskeyCredential`
+    /// `inputPasskeyCredentialPublicKey#3c27b78f`: [`crate::types::InputPasskeyCredentialPublicKey`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPasskeyCredentialPublicKey"))]
     PublicKey(Box<crate::types::InputPasskeyCredentialPublicKey>),
 }
@@ -20666,10 +20666,10 @@ for InputPasskeyCredential {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPasskeyResponse {
-    /// `inputPasskeyResponseRegister#3e63935c client_data:DataJSON attestation_data:bytes = InputPasskeyResponse`
+    /// `inputPasskeyResponseRegister#3e63935c`: [`crate::types::InputPasskeyResponseRegister`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPasskeyResponseRegister"))]
     Register(Box<crate::types::InputPasskeyResponseRegister>),
-    /// `inputPasskeyResponseLogin#c31fc14a client_data:DataJSON authenticator_data:bytes signature:bytes user_handle:string = InputPasskeyResponse`
+    /// `inputPasskeyResponseLogin#c31fc14a`: [`crate::types::InputPasskeyResponseLogin`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPasskeyResponseLogin"))]
     Login(Box<crate::types::InputPasskeyResponseLogin>),
 }
@@ -20769,16 +20769,16 @@ impl From<Box<crate::types::InputPasskeyResponseLogin>> for InputPasskeyResponse
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPaymentCredentials {
-    /// `inputPaymentCredentialsSaved#c10eb2cf id:string tmp_password:bytes = InputPaymentCredentials`
+    /// `inputPaymentCredentialsSaved#c10eb2cf`: [`crate::types::InputPaymentCredentialsSaved`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPaymentCredentialsSaved"))]
     Saved(Box<crate::types::InputPaymentCredentialsSaved>),
-    /// `inputPaymentCredentials#3417d728 flags:# save:flags.0?true data:DataJSON = InputPaymentCredentials`
+    /// `inputPaymentCredentials#3417d728`: [`crate::types::InputPaymentCredentials`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPaymentCredentials"))]
     InputPaymentCredentials(Box<crate::types::InputPaymentCredentials>),
-    /// `inputPaymentCredentialsApplePay#0aa1c39f payment_data:DataJSON = InputPaymentCredentials`
+    /// `inputPaymentCredentialsApplePay#0aa1c39f`: [`crate::types::InputPaymentCredentialsApplePay`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPaymentCredentialsApplePay"))]
     ApplePay(crate::types::InputPaymentCredentialsApplePay),
-    /// `inputPaymentCredentialsGooglePay#8ac32801 payment_token:DataJSON = InputPaymentCredentials`
+    /// `inputPaymentCredentialsGooglePay#8ac32801`: [`crate::types::InputPaymentCredentialsGooglePay`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPaymentCredentialsGooglePay"))]
     GooglePay(crate::types::InputPaymentCredentialsGooglePay),
 }
@@ -20914,25 +20914,25 @@ impl From<crate::types::InputPaymentCredentialsGooglePay> for InputPaymentCreden
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPeer {
-    /// `inputPeerEmpty#7f3b18ea = InputPeer`
+    /// `inputPeerEmpty#7f3b18ea`: [`crate::types::InputPeerEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerEmpty"))]
     Empty,
-    /// `inputPeerSelf#7da07ec9 = InputPeer`
+    /// `inputPeerSelf#7da07ec9`: [`crate::types::InputPeerSelf`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerSelf"))]
     InputPeerSelf,
-    /// `inputPeerChat#35a95cb9 chat_id:long = InputPeer`
+    /// `inputPeerChat#35a95cb9`: [`crate::types::InputPeerChat`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerChat"))]
     Chat(crate::types::InputPeerChat),
-    /// `inputPeerUser#dde8a54c user_id:long access_hash:long = InputPeer`
+    /// `inputPeerUser#dde8a54c`: [`crate::types::InputPeerUser`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerUser"))]
     User(crate::types::InputPeerUser),
-    /// `inputPeerChannel#27bcbbfc channel_id:long access_hash:long = InputPeer`
+    /// `inputPeerChannel#27bcbbfc`: [`crate::types::InputPeerChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerChannel"))]
     Channel(crate::types::InputPeerChannel),
-    /// `inputPeerUserFromMessage#a87b0a1c peer:InputPeer msg_id:int user_id:long = InputPeer`
+    /// `inputPeerUserFromMessage#a87b0a1c`: [`crate::types::InputPeerUserFromMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerUserFromMessage"))]
     UserFromMessage(Box<crate::types::InputPeerUserFromMessage>),
-    /// `inputPeerChannelFromMessage#bd2a0840 peer:InputPeer msg_id:int channel_id:long = InputPeer`
+    /// `inputPeerChannelFromMessage#bd2a0840`: [`crate::types::InputPeerChannelFromMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerChannelFromMessage"))]
     ChannelFromMessage(Box<crate::types::InputPeerChannelFromMessage>),
 }
@@ -21118,7 +21118,7 @@ impl From<Box<crate::types::InputPeerChannelFromMessage>> for InputPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPeerNotifySettings {
-    /// `inputPeerNotifySettings#cacb6ae2 flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int sound:flags.3?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_sound:flags.8?NotificationSound = InputPeerNotifySettings`
+    /// `inputPeerNotifySettings#cacb6ae2`: [`crate::types::InputPeerNotifySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerNotifySettings"))]
     InputPeerNotifySettings(Box<crate::types::InputPeerNotifySettings>),
 }
@@ -21205,7 +21205,7 @@ impl From<Box<crate::types::InputPeerNotifySettings>> for InputPeerNotifySetting
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPhoneCall {
-    /// `inputPhoneCall#1e36fded id:long access_hash:long = InputPhoneCall`
+    /// `inputPhoneCall#1e36fded`: [`crate::types::InputPhoneCall`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhoneCall"))]
     InputPhoneCall(crate::types::InputPhoneCall),
 }
@@ -21287,10 +21287,10 @@ impl From<crate::types::InputPhoneCall> for InputPhoneCall {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPhoto {
-    /// `inputPhotoEmpty#1cd7bf0d = InputPhoto`
+    /// `inputPhotoEmpty#1cd7bf0d`: [`crate::types::InputPhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhotoEmpty"))]
     Empty,
-    /// `inputPhoto#3bb3b94a id:long access_hash:long file_reference:bytes = InputPhoto`
+    /// `inputPhoto#3bb3b94a`: [`crate::types::InputPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhoto"))]
     InputPhoto(Box<crate::types::InputPhoto>),
 }
@@ -21389,46 +21389,46 @@ impl From<Box<crate::types::InputPhoto>> for InputPhoto {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPrivacyKey {
-    /// `inputPrivacyKeyStatusTimestamp#4f96cb18 = InputPrivacyKey`
+    /// `inputPrivacyKeyStatusTimestamp#4f96cb18`: [`crate::types::InputPrivacyKeyStatusTimestamp`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyStatusTimestamp"))]
     StatusTimestamp,
-    /// `inputPrivacyKeyChatInvite#bdfb0426 = InputPrivacyKey`
+    /// `inputPrivacyKeyChatInvite#bdfb0426`: [`crate::types::InputPrivacyKeyChatInvite`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyChatInvite"))]
     ChatInvite,
-    /// `inputPrivacyKeyPhoneCall#fabadc5f = InputPrivacyKey`
+    /// `inputPrivacyKeyPhoneCall#fabadc5f`: [`crate::types::InputPrivacyKeyPhoneCall`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyPhoneCall"))]
     PhoneCall,
-    /// `inputPrivacyKeyPhoneP2P#db9e70d2 = InputPrivacyKey`
+    /// `inputPrivacyKeyPhoneP2P#db9e70d2`: [`crate::types::InputPrivacyKeyPhoneP2P`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyPhoneP2P"))]
     PhoneP2P,
-    /// `inputPrivacyKeyForwards#a4dd4c08 = InputPrivacyKey`
+    /// `inputPrivacyKeyForwards#a4dd4c08`: [`crate::types::InputPrivacyKeyForwards`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyForwards"))]
     Forwards,
-    /// `inputPrivacyKeyProfilePhoto#5719bacc = InputPrivacyKey`
+    /// `inputPrivacyKeyProfilePhoto#5719bacc`: [`crate::types::InputPrivacyKeyProfilePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyProfilePhoto"))]
     ProfilePhoto,
-    /// `inputPrivacyKeyPhoneNumber#0352dafa = InputPrivacyKey`
+    /// `inputPrivacyKeyPhoneNumber#0352dafa`: [`crate::types::InputPrivacyKeyPhoneNumber`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyPhoneNumber"))]
     PhoneNumber,
-    /// `inputPrivacyKeyAddedByPhone#d1219bdd = InputPrivacyKey`
+    /// `inputPrivacyKeyAddedByPhone#d1219bdd`: [`crate::types::InputPrivacyKeyAddedByPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyAddedByPhone"))]
     AddedByPhone,
-    /// `inputPrivacyKeyVoiceMessages#aee69d68 = InputPrivacyKey`
+    /// `inputPrivacyKeyVoiceMessages#aee69d68`: [`crate::types::InputPrivacyKeyVoiceMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyVoiceMessages"))]
     VoiceMessages,
-    /// `inputPrivacyKeyAbout#3823cc40 = InputPrivacyKey`
+    /// `inputPrivacyKeyAbout#3823cc40`: [`crate::types::InputPrivacyKeyAbout`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyAbout"))]
     About,
-    /// `inputPrivacyKeyBirthday#d65a11cc = InputPrivacyKey`
+    /// `inputPrivacyKeyBirthday#d65a11cc`: [`crate::types::InputPrivacyKeyBirthday`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyBirthday"))]
     Birthday,
-    /// `inputPrivacyKeyStarGiftsAutoSave#e1732341 = InputPrivacyKey`
+    /// `inputPrivacyKeyStarGiftsAutoSave#e1732341`: [`crate::types::InputPrivacyKeyStarGiftsAutoSave`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyStarGiftsAutoSave"))]
     StarGiftsAutoSave,
-    /// `inputPrivacyKeyNoPaidMessages#bdc597b4 = InputPrivacyKey`
+    /// `inputPrivacyKeyNoPaidMessages#bdc597b4`: [`crate::types::InputPrivacyKeyNoPaidMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyNoPaidMessages"))]
     NoPaidMessages,
-    /// `inputPrivacyKeySavedMusic#4dbe9226 = InputPrivacyKey`
+    /// `inputPrivacyKeySavedMusic#4dbe9226`: [`crate::types::InputPrivacyKeySavedMusic`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeySavedMusic"))]
     SavedMusic,
 }
@@ -21776,25 +21776,25 @@ impl From<crate::types::InputPrivacyKeySavedMusic> for InputPrivacyKey {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputPrivacyRule {
-    /// `inputPrivacyValueAllowContacts#0d09e07b = InputPrivacyRule`
+    /// `inputPrivacyValueAllowContacts#0d09e07b`: [`crate::types::InputPrivacyValueAllowContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueAllowContacts"))]
     InputPrivacyValueAllowContacts,
-    /// `inputPrivacyValueAllowAll#184b35ce = InputPrivacyRule`
+    /// `inputPrivacyValueAllowAll#184b35ce`: [`crate::types::InputPrivacyValueAllowAll`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueAllowAll"))]
     InputPrivacyValueAllowAll,
-    /// `inputPrivacyValueAllowUsers#131cc67f users:Vector<InputUser> = InputPrivacyRule`
+    /// `inputPrivacyValueAllowUsers#131cc67f`: [`crate::types::InputPrivacyValueAllowUsers`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueAllowUsers"))]
     InputPrivacyValueAllowUsers(crate::types::InputPrivacyValueAllowUsers),
-    /// `inputPrivacyValueDisallowContacts#0ba52007 = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowContacts#0ba52007`: [`crate::types::InputPrivacyValueDisallowContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueDisallowContacts"))]
     InputPrivacyValueDisallowContacts,
-    /// `inputPrivacyValueDisallowAll#d66b66c9 = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowAll#d66b66c9`: [`crate::types::InputPrivacyValueDisallowAll`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueDisallowAll"))]
     InputPrivacyValueDisallowAll,
-    /// `inputPrivacyValueDisallowUsers#90110467 users:Vector<InputUser> = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowUsers#90110467`: [`crate::types::InputPrivacyValueDisallowUsers`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueDisallowUsers"))]
     InputPrivacyValueDisallowUsers(crate::types::InputPrivacyValueDisallowUsers),
-    /// `inputPrivacyValueAllowChatParticipants#840649cf chats:Vector<long> = InputPrivacyRule`
+    /// `inputPrivacyValueAllowChatParticipants#840649cf`: [`crate::types::InputPrivacyValueAllowChatParticipants`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputPrivacyValueAllowChatParticipants")
@@ -21802,7 +21802,7 @@ pub enum InputPrivacyRule {
     InputPrivacyValueAllowChatParticipants(
         crate::types::InputPrivacyValueAllowChatParticipants,
     ),
-    /// `inputPrivacyValueDisallowChatParticipants#e94f0f86 chats:Vector<long> = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowChatParticipants#e94f0f86`: [`crate::types::InputPrivacyValueDisallowChatParticipants`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputPrivacyValueDisallowChatParticipants")
@@ -21810,16 +21810,16 @@ pub enum InputPrivacyRule {
     InputPrivacyValueDisallowChatParticipants(
         crate::types::InputPrivacyValueDisallowChatParticipants,
     ),
-    /// `inputPrivacyValueAllowCloseFriends#2f453e49 = InputPrivacyRule`
+    /// `inputPrivacyValueAllowCloseFriends#2f453e49`: [`crate::types::InputPrivacyValueAllowCloseFriends`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueAllowCloseFriends"))]
     InputPrivacyValueAllowCloseFriends,
-    /// `inputPrivacyValueAllowPremium#77cdc9f1 = InputPrivacyRule`
+    /// `inputPrivacyValueAllowPremium#77cdc9f1`: [`crate::types::InputPrivacyValueAllowPremium`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueAllowPremium"))]
     InputPrivacyValueAllowPremium,
-    /// `inputPrivacyValueAllowBots#5a4fcce5 = InputPrivacyRule`
+    /// `inputPrivacyValueAllowBots#5a4fcce5`: [`crate::types::InputPrivacyValueAllowBots`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueAllowBots"))]
     InputPrivacyValueAllowBots,
-    /// `inputPrivacyValueDisallowBots#c4e57915 = InputPrivacyRule`
+    /// `inputPrivacyValueDisallowBots#c4e57915`: [`crate::types::InputPrivacyValueDisallowBots`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueDisallowBots"))]
     InputPrivacyValueDisallowBots,
 }
@@ -22145,10 +22145,10 @@ impl From<crate::types::InputPrivacyValueDisallowBots> for InputPrivacyRule {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputQuickReplyShortcut {
-    /// `inputQuickReplyShortcut#24596d41 shortcut:string = InputQuickReplyShortcut`
+    /// `inputQuickReplyShortcut#24596d41`: [`crate::types::InputQuickReplyShortcut`].
     #[cfg_attr(feature = "serde", serde(rename = "inputQuickReplyShortcut"))]
     InputQuickReplyShortcut(crate::types::InputQuickReplyShortcut),
-    /// `inputQuickReplyShortcutId#01190cf1 shortcut_id:int = InputQuickReplyShortcut`
+    /// `inputQuickReplyShortcutId#01190cf1`: [`crate::types::InputQuickReplyShortcutId`].
     #[cfg_attr(feature = "serde", serde(rename = "inputQuickReplyShortcutId"))]
     Id(crate::types::InputQuickReplyShortcutId),
 }
@@ -22248,16 +22248,16 @@ impl From<crate::types::InputQuickReplyShortcutId> for InputQuickReplyShortcut {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputReplyTo {
-    /// `inputReplyToMessage#3bd4b7c2 flags:# reply_to_msg_id:int top_msg_id:flags.0?int reply_to_peer_id:flags.1?InputPeer quote_text:flags.2?string quote_entities:flags.3?Vector<MessageEntity> quote_offset:flags.4?int monoforum_peer_id:flags.5?InputPeer todo_item_id:flags.6?int poll_option:flags.7?bytes = InputReplyTo`
+    /// `inputReplyToMessage#3bd4b7c2`: [`crate::types::InputReplyToMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReplyToMessage"))]
     Message(Box<crate::types::InputReplyToMessage>),
-    /// `inputReplyToStory#5881323a peer:InputPeer story_id:int = InputReplyTo`
+    /// `inputReplyToStory#5881323a`: [`crate::types::InputReplyToStory`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReplyToStory"))]
     Story(crate::types::InputReplyToStory),
-    /// `inputReplyToMonoForum#69d66c45 monoforum_peer_id:InputPeer = InputReplyTo`
+    /// `inputReplyToMonoForum#69d66c45`: [`crate::types::InputReplyToMonoForum`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReplyToMonoForum"))]
     MonoForum(crate::types::InputReplyToMonoForum),
-    /// `inputReplyToEphemeralMessage#4119b95e id:int = InputReplyTo`
+    /// `inputReplyToEphemeralMessage#4119b95e`: [`crate::types::InputReplyToEphemeralMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReplyToEphemeralMessage"))]
     EphemeralMessage(crate::types::InputReplyToEphemeralMessage),
 }
@@ -22390,10 +22390,10 @@ impl From<crate::types::InputReplyToEphemeralMessage> for InputReplyTo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputRichFile {
-    /// `inputRichFilePhoto#9b00622b id:string photo:InputPhoto = InputRichFile`
+    /// `inputRichFilePhoto#9b00622b`: [`crate::types::InputRichFilePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputRichFilePhoto"))]
     Photo(Box<crate::types::InputRichFilePhoto>),
-    /// `inputRichFileDocument#83281dbd id:string document:InputDocument = InputRichFile`
+    /// `inputRichFileDocument#83281dbd`: [`crate::types::InputRichFileDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputRichFileDocument"))]
     Document(Box<crate::types::InputRichFileDocument>),
 }
@@ -22493,13 +22493,13 @@ impl From<Box<crate::types::InputRichFileDocument>> for InputRichFile {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputRichMessage {
-    /// `inputRichMessage#e4c449fc flags:# rtl:flags.0?true noautolink:flags.1?true blocks:Vector<PageBlock> photos:flags.2?Vector<InputPhoto> documents:flags.3?Vector<InputDocument> users:flags.4?Vector<InputUser> = InputRichMessage`
+    /// `inputRichMessage#e4c449fc`: [`crate::types::InputRichMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputRichMessage"))]
     InputRichMessage(Box<crate::types::InputRichMessage>),
-    /// `inputRichMessageHTML#dacb836a flags:# rtl:flags.0?true noautolink:flags.1?true html:string files:flags.2?Vector<InputRichFile> = InputRichMessage`
+    /// `inputRichMessageHTML#dacb836a`: [`crate::types::InputRichMessageHTML`].
     #[cfg_attr(feature = "serde", serde(rename = "inputRichMessageHTML"))]
     HTML(Box<crate::types::InputRichMessageHTML>),
-    /// `inputRichMessageMarkdown#004b572c flags:# rtl:flags.0?true noautolink:flags.1?true markdown:string files:flags.2?Vector<InputRichFile> = InputRichMessage`
+    /// `inputRichMessageMarkdown#004b572c`: [`crate::types::InputRichMessageMarkdown`].
     #[cfg_attr(feature = "serde", serde(rename = "inputRichMessageMarkdown"))]
     Markdown(Box<crate::types::InputRichMessageMarkdown>),
 }
@@ -22631,13 +22631,13 @@ impl From<Box<crate::types::InputRichMessageMarkdown>> for InputRichMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputSavedStarGift {
-    /// `inputSavedStarGiftUser#69279795 msg_id:int = InputSavedStarGift`
+    /// `inputSavedStarGiftUser#69279795`: [`crate::types::InputSavedStarGiftUser`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSavedStarGiftUser"))]
     User(crate::types::InputSavedStarGiftUser),
-    /// `inputSavedStarGiftChat#f101aa7f peer:InputPeer saved_id:long = InputSavedStarGift`
+    /// `inputSavedStarGiftChat#f101aa7f`: [`crate::types::InputSavedStarGiftChat`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSavedStarGiftChat"))]
     Chat(crate::types::InputSavedStarGiftChat),
-    /// `inputSavedStarGiftSlug#2085c238 slug:string = InputSavedStarGift`
+    /// `inputSavedStarGiftSlug#2085c238`: [`crate::types::InputSavedStarGiftSlug`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSavedStarGiftSlug"))]
     Slug(crate::types::InputSavedStarGiftSlug),
 }
@@ -22751,10 +22751,10 @@ impl From<crate::types::InputSavedStarGiftSlug> for InputSavedStarGift {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputSecureFile {
-    /// `inputSecureFileUploaded#3334b0f0 id:long parts:int md5_checksum:string file_hash:bytes secret:bytes = InputSecureFile`
+    /// `inputSecureFileUploaded#3334b0f0`: [`crate::types::InputSecureFileUploaded`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSecureFileUploaded"))]
     Uploaded(Box<crate::types::InputSecureFileUploaded>),
-    /// `inputSecureFile#5367e5be id:long access_hash:long = InputSecureFile`
+    /// `inputSecureFile#5367e5be`: [`crate::types::InputSecureFile`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSecureFile"))]
     InputSecureFile(crate::types::InputSecureFile),
 }
@@ -22855,7 +22855,7 @@ impl From<crate::types::InputSecureFile> for InputSecureFile {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputSecureValue {
-    /// `inputSecureValue#db21d0a7 flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?InputSecureFile reverse_side:flags.2?InputSecureFile selfie:flags.3?InputSecureFile translation:flags.6?Vector<InputSecureFile> files:flags.4?Vector<InputSecureFile> plain_data:flags.5?SecurePlainData = InputSecureValue`
+    /// `inputSecureValue#db21d0a7`: [`crate::types::InputSecureValue`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSecureValue"))]
     InputSecureValue(Box<crate::types::InputSecureValue>),
 }
@@ -22940,7 +22940,7 @@ impl From<Box<crate::types::InputSecureValue>> for InputSecureValue {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputSingleMedia {
-    /// `inputSingleMedia#1cc6e91f flags:# media:InputMedia random_id:long message:string entities:flags.0?Vector<MessageEntity> = InputSingleMedia`
+    /// `inputSingleMedia#1cc6e91f`: [`crate::types::InputSingleMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSingleMedia"))]
     InputSingleMedia(Box<crate::types::InputSingleMedia>),
 }
@@ -23038,10 +23038,10 @@ impl From<Box<crate::types::InputSingleMedia>> for InputSingleMedia {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputStarGiftAuction {
-    /// `inputStarGiftAuction#02e16c98 gift_id:long = InputStarGiftAuction`
+    /// `inputStarGiftAuction#02e16c98`: [`crate::types::InputStarGiftAuction`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStarGiftAuction"))]
     InputStarGiftAuction(crate::types::InputStarGiftAuction),
-    /// `inputStarGiftAuctionSlug#7ab58308 slug:string = InputStarGiftAuction`
+    /// `inputStarGiftAuctionSlug#7ab58308`: [`crate::types::InputStarGiftAuctionSlug`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStarGiftAuctionSlug"))]
     Slug(crate::types::InputStarGiftAuctionSlug),
 }
@@ -23141,7 +23141,7 @@ impl From<crate::types::InputStarGiftAuctionSlug> for InputStarGiftAuction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputStarsTransaction {
-    /// `inputStarsTransaction#206ae6d1 flags:# refund:flags.0?true id:string = InputStarsTransaction`
+    /// `inputStarsTransaction#206ae6d1`: [`crate::types::InputStarsTransaction`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStarsTransaction"))]
     InputStarsTransaction(crate::types::InputStarsTransaction),
 }
@@ -23225,52 +23225,52 @@ impl From<crate::types::InputStarsTransaction> for InputStarsTransaction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputStickerSet {
-    /// `inputStickerSetEmpty#ffb62b95 = InputStickerSet`
+    /// `inputStickerSetEmpty#ffb62b95`: [`crate::types::InputStickerSetEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetEmpty"))]
     Empty,
-    /// `inputStickerSetID#9de7a269 id:long access_hash:long = InputStickerSet`
+    /// `inputStickerSetID#9de7a269`: [`crate::types::InputStickerSetID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetID"))]
     ID(crate::types::InputStickerSetID),
-    /// `inputStickerSetShortName#861cc8a0 short_name:string = InputStickerSet`
+    /// `inputStickerSetShortName#861cc8a0`: [`crate::types::InputStickerSetShortName`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetShortName"))]
     ShortName(crate::types::InputStickerSetShortName),
-    /// `inputStickerSetAnimatedEmoji#028703c8 = InputStickerSet`
+    /// `inputStickerSetAnimatedEmoji#028703c8`: [`crate::types::InputStickerSetAnimatedEmoji`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetAnimatedEmoji"))]
     AnimatedEmoji,
-    /// `inputStickerSetDice#e67f520e emoticon:string = InputStickerSet`
+    /// `inputStickerSetDice#e67f520e`: [`crate::types::InputStickerSetDice`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetDice"))]
     Dice(crate::types::InputStickerSetDice),
-    /// `inputStickerSetAnimatedEmojiAnimations#0cde3739 = InputStickerSet`
+    /// `inputStickerSetAnimatedEmojiAnimations#0cde3739`: [`crate::types::InputStickerSetAnimatedEmojiAnimations`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputStickerSetAnimatedEmojiAnimations")
     )]
     AnimatedEmojiAnimations,
-    /// `inputStickerSetPremiumGifts#c88b3b02 = InputStickerSet`
+    /// `inputStickerSetPremiumGifts#c88b3b02`: [`crate::types::InputStickerSetPremiumGifts`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetPremiumGifts"))]
     PremiumGifts,
-    /// `inputStickerSetEmojiGenericAnimations#04c4d4ce = InputStickerSet`
+    /// `inputStickerSetEmojiGenericAnimations#04c4d4ce`: [`crate::types::InputStickerSetEmojiGenericAnimations`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputStickerSetEmojiGenericAnimations")
     )]
     EmojiGenericAnimations,
-    /// `inputStickerSetEmojiDefaultStatuses#29d0f5ee = InputStickerSet`
+    /// `inputStickerSetEmojiDefaultStatuses#29d0f5ee`: [`crate::types::InputStickerSetEmojiDefaultStatuses`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetEmojiDefaultStatuses"))]
     EmojiDefaultStatuses,
-    /// `inputStickerSetEmojiDefaultTopicIcons#44c1f8e9 = InputStickerSet`
+    /// `inputStickerSetEmojiDefaultTopicIcons#44c1f8e9`: [`crate::types::InputStickerSetEmojiDefaultTopicIcons`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputStickerSetEmojiDefaultTopicIcons")
     )]
     EmojiDefaultTopicIcons,
-    /// `inputStickerSetEmojiChannelDefaultStatuses#49748553 = InputStickerSet`
+    /// `inputStickerSetEmojiChannelDefaultStatuses#49748553`: [`crate::types::InputStickerSetEmojiChannelDefaultStatuses`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputStickerSetEmojiChannelDefaultStatuses")
     )]
     EmojiChannelDefaultStatuses,
-    /// `inputStickerSetTonGifts#1cf671a0 = InputStickerSet`
+    /// `inputStickerSetTonGifts#1cf671a0`: [`crate::types::InputStickerSetTonGifts`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetTonGifts"))]
     TonGifts,
 }
@@ -23574,7 +23574,7 @@ impl From<crate::types::InputStickerSetTonGifts> for InputStickerSet {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputStickerSetItem {
-    /// `inputStickerSetItem#32da9e9c flags:# document:InputDocument emoji:string mask_coords:flags.0?MaskCoords keywords:flags.1?string = InputStickerSetItem`
+    /// `inputStickerSetItem#32da9e9c`: [`crate::types::InputStickerSetItem`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetItem"))]
     InputStickerSetItem(Box<crate::types::InputStickerSetItem>),
 }
@@ -23661,10 +23661,10 @@ impl From<Box<crate::types::InputStickerSetItem>> for InputStickerSetItem {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputStickeredMedia {
-    /// `inputStickeredMediaPhoto#4a992157 id:InputPhoto = InputStickeredMedia`
+    /// `inputStickeredMediaPhoto#4a992157`: [`crate::types::InputStickeredMediaPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickeredMediaPhoto"))]
     Photo(crate::types::InputStickeredMediaPhoto),
-    /// `inputStickeredMediaDocument#0438865b id:InputDocument = InputStickeredMedia`
+    /// `inputStickeredMediaDocument#0438865b`: [`crate::types::InputStickeredMediaDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickeredMediaDocument"))]
     Document(crate::types::InputStickeredMediaDocument),
 }
@@ -23762,7 +23762,7 @@ impl From<crate::types::InputStickeredMediaDocument> for InputStickeredMedia {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputStorePaymentPurpose {
-    /// `inputStorePaymentPremiumSubscription#a6751e66 flags:# restore:flags.0?true upgrade:flags.1?true = InputStorePaymentPurpose`
+    /// `inputStorePaymentPremiumSubscription#a6751e66`: [`crate::types::InputStorePaymentPremiumSubscription`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputStorePaymentPremiumSubscription")
@@ -23770,29 +23770,29 @@ pub enum InputStorePaymentPurpose {
     InputStorePaymentPremiumSubscription(
         crate::types::InputStorePaymentPremiumSubscription,
     ),
-    /// `inputStorePaymentGiftPremium#616f7fe8 user_id:InputUser currency:string amount:long = InputStorePaymentPurpose`
+    /// `inputStorePaymentGiftPremium#616f7fe8`: [`crate::types::InputStorePaymentGiftPremium`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStorePaymentGiftPremium"))]
     InputStorePaymentGiftPremium(Box<crate::types::InputStorePaymentGiftPremium>),
-    /// `inputStorePaymentPremiumGiftCode#fb790393 flags:# users:Vector<InputUser> boost_peer:flags.0?InputPeer currency:string amount:long message:flags.1?TextWithEntities = InputStorePaymentPurpose`
+    /// `inputStorePaymentPremiumGiftCode#fb790393`: [`crate::types::InputStorePaymentPremiumGiftCode`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStorePaymentPremiumGiftCode"))]
     InputStorePaymentPremiumGiftCode(
         Box<crate::types::InputStorePaymentPremiumGiftCode>,
     ),
-    /// `inputStorePaymentPremiumGiveaway#160544ca flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.3?true boost_peer:InputPeer additional_peers:flags.1?Vector<InputPeer> countries_iso2:flags.2?Vector<string> prize_description:flags.4?string random_id:long until_date:int currency:string amount:long = InputStorePaymentPurpose`
+    /// `inputStorePaymentPremiumGiveaway#160544ca`: [`crate::types::InputStorePaymentPremiumGiveaway`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStorePaymentPremiumGiveaway"))]
     InputStorePaymentPremiumGiveaway(
         Box<crate::types::InputStorePaymentPremiumGiveaway>,
     ),
-    /// `inputStorePaymentStarsTopup#f9a2a6cb flags:# stars:long currency:string amount:long spend_purpose_peer:flags.0?InputPeer = InputStorePaymentPurpose`
+    /// `inputStorePaymentStarsTopup#f9a2a6cb`: [`crate::types::InputStorePaymentStarsTopup`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStorePaymentStarsTopup"))]
     InputStorePaymentStarsTopup(Box<crate::types::InputStorePaymentStarsTopup>),
-    /// `inputStorePaymentStarsGift#1d741ef7 user_id:InputUser stars:long currency:string amount:long = InputStorePaymentPurpose`
+    /// `inputStorePaymentStarsGift#1d741ef7`: [`crate::types::InputStorePaymentStarsGift`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStorePaymentStarsGift"))]
     InputStorePaymentStarsGift(Box<crate::types::InputStorePaymentStarsGift>),
-    /// `inputStorePaymentStarsGiveaway#751f08fa flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.3?true stars:long boost_peer:InputPeer additional_peers:flags.1?Vector<InputPeer> countries_iso2:flags.2?Vector<string> prize_description:flags.4?string random_id:long until_date:int currency:string amount:long users:int = InputStorePaymentPurpose`
+    /// `inputStorePaymentStarsGiveaway#751f08fa`: [`crate::types::InputStorePaymentStarsGiveaway`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStorePaymentStarsGiveaway"))]
     InputStorePaymentStarsGiveaway(Box<crate::types::InputStorePaymentStarsGiveaway>),
-    /// `inputStorePaymentAuthCode#3fc18057 flags:# restore:flags.0?true phone_number:string phone_code_hash:string premium_days:int currency:string amount:long = InputStorePaymentPurpose`
+    /// `inputStorePaymentAuthCode#3fc18057`: [`crate::types::InputStorePaymentAuthCode`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStorePaymentAuthCode"))]
     InputStorePaymentAuthCode(Box<crate::types::InputStorePaymentAuthCode>),
 }
@@ -24055,10 +24055,10 @@ impl From<Box<crate::types::InputStorePaymentAuthCode>> for InputStorePaymentPur
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputTheme {
-    /// `inputTheme#3c5693e9 id:long access_hash:long = InputTheme`
+    /// `inputTheme#3c5693e9`: [`crate::types::InputTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "inputTheme"))]
     InputTheme(crate::types::InputTheme),
-    /// `inputThemeSlug#f5890df1 slug:string = InputTheme`
+    /// `inputThemeSlug#f5890df1`: [`crate::types::InputThemeSlug`].
     #[cfg_attr(feature = "serde", serde(rename = "inputThemeSlug"))]
     Slug(crate::types::InputThemeSlug),
 }
@@ -24156,7 +24156,7 @@ impl From<crate::types::InputThemeSlug> for InputTheme {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputThemeSettings {
-    /// `inputThemeSettings#8fde504f flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?InputWallPaper wallpaper_settings:flags.1?WallPaperSettings = InputThemeSettings`
+    /// `inputThemeSettings#8fde504f`: [`crate::types::InputThemeSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "inputThemeSettings"))]
     InputThemeSettings(Box<crate::types::InputThemeSettings>),
 }
@@ -24243,16 +24243,16 @@ impl From<Box<crate::types::InputThemeSettings>> for InputThemeSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputUser {
-    /// `inputUserEmpty#b98886cf = InputUser`
+    /// `inputUserEmpty#b98886cf`: [`crate::types::InputUserEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputUserEmpty"))]
     Empty,
-    /// `inputUserSelf#f7c1b13f = InputUser`
+    /// `inputUserSelf#f7c1b13f`: [`crate::types::InputUserSelf`].
     #[cfg_attr(feature = "serde", serde(rename = "inputUserSelf"))]
     InputUserSelf,
-    /// `inputUser#f21158c6 user_id:long access_hash:long = InputUser`
+    /// `inputUser#f21158c6`: [`crate::types::InputUser`].
     #[cfg_attr(feature = "serde", serde(rename = "inputUser"))]
     InputUser(crate::types::InputUser),
-    /// `inputUserFromMessage#1da448e2 peer:InputPeer msg_id:int user_id:long = InputUser`
+    /// `inputUserFromMessage#1da448e2`: [`crate::types::InputUserFromMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputUserFromMessage"))]
     FromMessage(Box<crate::types::InputUserFromMessage>),
 }
@@ -24383,13 +24383,13 @@ impl From<Box<crate::types::InputUserFromMessage>> for InputUser {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputWallPaper {
-    /// `inputWallPaper#e630b979 id:long access_hash:long = InputWallPaper`
+    /// `inputWallPaper#e630b979`: [`crate::types::InputWallPaper`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWallPaper"))]
     InputWallPaper(crate::types::InputWallPaper),
-    /// `inputWallPaperSlug#72091c80 slug:string = InputWallPaper`
+    /// `inputWallPaperSlug#72091c80`: [`crate::types::InputWallPaperSlug`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWallPaperSlug"))]
     Slug(crate::types::InputWallPaperSlug),
-    /// `inputWallPaperNoFile#967a462e id:long = InputWallPaper`
+    /// `inputWallPaperNoFile#967a462e`: [`crate::types::InputWallPaperNoFile`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWallPaperNoFile"))]
     NoFile(crate::types::InputWallPaperNoFile),
 }
@@ -24503,10 +24503,10 @@ impl From<crate::types::InputWallPaperNoFile> for InputWallPaper {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputWalletReplacement {
-    /// `inputWalletNew#63a440dc = InputWalletReplacement`
+    /// `inputWalletNew#63a440dc`: [`crate::types::InputWalletNew`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWalletNew"))]
     InputWalletNew,
-    /// `inputWalletImported#66a66a3b flags:# public_key:bytes anchor_public_key:flags.0?bytes proof:WalletOwnershipProof = InputWalletReplacement`
+    /// `inputWalletImported#66a66a3b`: [`crate::types::InputWalletImported`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWalletImported"))]
     InputWalletImported(Box<crate::types::InputWalletImported>),
 }
@@ -24609,7 +24609,7 @@ impl From<Box<crate::types::InputWalletImported>> for InputWalletReplacement {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputWebDocument {
-    /// `inputWebDocument#9bed434d url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = InputWebDocument`
+    /// `inputWebDocument#9bed434d`: [`crate::types::InputWebDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWebDocument"))]
     InputWebDocument(Box<crate::types::InputWebDocument>),
 }
@@ -24694,13 +24694,13 @@ impl From<Box<crate::types::InputWebDocument>> for InputWebDocument {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum InputWebFileLocation {
-    /// `inputWebFileLocation#c239d686 url:string access_hash:long = InputWebFileLocation`
+    /// `inputWebFileLocation#c239d686`: [`crate::types::InputWebFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWebFileLocation"))]
     InputWebFileLocation(crate::types::InputWebFileLocation),
-    /// `inputWebFileGeoPointLocation#9f2221c9 geo_point:InputGeoPoint access_hash:long w:int h:int zoom:int scale:int = InputWebFileLocation`
+    /// `inputWebFileGeoPointLocation#9f2221c9`: [`crate::types::InputWebFileGeoPointLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWebFileGeoPointLocation"))]
     InputWebFileGeoPointLocation(Box<crate::types::InputWebFileGeoPointLocation>),
-    /// `inputWebFileAudioAlbumThumbLocation#f46fe924 flags:# small:flags.2?true document:flags.0?InputDocument title:flags.1?string performer:flags.1?string = InputWebFileLocation`
+    /// `inputWebFileAudioAlbumThumbLocation#f46fe924`: [`crate::types::InputWebFileAudioAlbumThumbLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWebFileAudioAlbumThumbLocation"))]
     InputWebFileAudioAlbumThumbLocation(
         Box<crate::types::InputWebFileAudioAlbumThumbLocation>,
@@ -24838,7 +24838,7 @@ for InputWebFileLocation {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Invoice {
-    /// `invoice#049ee584 flags:# test:flags.0?true name_requested:flags.1?true phone_requested:flags.2?true email_requested:flags.3?true shipping_address_requested:flags.4?true flexible:flags.5?true phone_to_provider:flags.6?true email_to_provider:flags.7?true recurring:flags.9?true currency:string prices:Vector<LabeledPrice> max_tip_amount:flags.8?long suggested_tip_amounts:flags.8?Vector<long> terms_url:flags.10?string subscription_period:flags.11?int = Invoice`
+    /// `invoice#049ee584`: [`crate::types::Invoice`].
     #[cfg_attr(feature = "serde", serde(rename = "invoice"))]
     Invoice(Box<crate::types::Invoice>),
 }
@@ -24921,10 +24921,10 @@ impl From<Box<crate::types::Invoice>> for Invoice {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum IpPort {
-    /// `ipPort#d433ad73 ipv4:int port:int = IpPort`
+    /// `ipPort#d433ad73`: [`crate::types::IpPort`].
     #[cfg_attr(feature = "serde", serde(rename = "ipPort"))]
     IpPort(crate::types::IpPort),
-    /// `ipPortSecret#37982646 ipv4:int port:int secret:bytes = IpPort`
+    /// `ipPortSecret#37982646`: [`crate::types::IpPortSecret`].
     #[cfg_attr(feature = "serde", serde(rename = "ipPortSecret"))]
     Secret(crate::types::IpPortSecret),
 }
@@ -25020,7 +25020,7 @@ impl From<crate::types::IpPortSecret> for IpPort {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum JSONObjectValue {
-    /// `jsonObjectValue#c0de1bd9 key:string value:JSONValue = JSONObjectValue`
+    /// `jsonObjectValue#c0de1bd9`: [`crate::types::JsonObjectValue`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonObjectValue"))]
     JsonObjectValue(Box<crate::types::JsonObjectValue>),
 }
@@ -25105,22 +25105,22 @@ impl From<Box<crate::types::JsonObjectValue>> for JSONObjectValue {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum JSONValue {
-    /// `jsonNull#3f6d7b68 = JSONValue`
+    /// `jsonNull#3f6d7b68`: [`crate::types::JsonNull`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonNull"))]
     JsonNull,
-    /// `jsonBool#c7345e6a value:Bool = JSONValue`
+    /// `jsonBool#c7345e6a`: [`crate::types::JsonBool`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonBool"))]
     JsonBool(crate::types::JsonBool),
-    /// `jsonNumber#2be0dfa4 value:double = JSONValue`
+    /// `jsonNumber#2be0dfa4`: [`crate::types::JsonNumber`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonNumber"))]
     JsonNumber(crate::types::JsonNumber),
-    /// `jsonString#b71e767a value:string = JSONValue`
+    /// `jsonString#b71e767a`: [`crate::types::JsonString`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonString"))]
     JsonString(crate::types::JsonString),
-    /// `jsonArray#f7444763 value:Vector<JSONValue> = JSONValue`
+    /// `jsonArray#f7444763`: [`crate::types::JsonArray`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonArray"))]
     JsonArray(crate::types::JsonArray),
-    /// `jsonObject#99c1d49d value:Vector<JSONObjectValue> = JSONValue`
+    /// `jsonObject#99c1d49d`: [`crate::types::JsonObject`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonObject"))]
     JsonObject(crate::types::JsonObject),
 }
@@ -25280,16 +25280,16 @@ impl From<crate::types::JsonObject> for JSONValue {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum JoinChatBotResult {
-    /// `joinChatBotResultApproved#ae152a69 = JoinChatBotResult`
+    /// `joinChatBotResultApproved#ae152a69`: [`crate::types::JoinChatBotResultApproved`].
     #[cfg_attr(feature = "serde", serde(rename = "joinChatBotResultApproved"))]
     Approved,
-    /// `joinChatBotResultDeclined#0efa0194 = JoinChatBotResult`
+    /// `joinChatBotResultDeclined#0efa0194`: [`crate::types::JoinChatBotResultDeclined`].
     #[cfg_attr(feature = "serde", serde(rename = "joinChatBotResultDeclined"))]
     Declined,
-    /// `joinChatBotResultQueued#98a3a840 = JoinChatBotResult`
+    /// `joinChatBotResultQueued#98a3a840`: [`crate::types::JoinChatBotResultQueued`].
     #[cfg_attr(feature = "serde", serde(rename = "joinChatBotResultQueued"))]
     Queued,
-    /// `joinChatBotResultWebView#d6e3b813 url:string = JoinChatBotResult`
+    /// `joinChatBotResultWebView#d6e3b813`: [`crate::types::JoinChatBotResultWebView`].
     #[cfg_attr(feature = "serde", serde(rename = "joinChatBotResultWebView"))]
     WebView(crate::types::JoinChatBotResultWebView),
 }
@@ -25431,7 +25431,7 @@ impl From<crate::types::JoinChatBotResultWebView> for JoinChatBotResult {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum KeyboardButton {
-    /// `keyboardButton#2f67a72f flags:# style:flags.10?KeyboardButtonStyle text:string type:ButtonType = KeyboardButton`
+    /// `keyboardButton#2f67a72f`: [`crate::types::KeyboardButton`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardButton"))]
     KeyboardButton(Box<crate::types::KeyboardButton>),
 }
@@ -25516,7 +25516,7 @@ impl From<Box<crate::types::KeyboardButton>> for KeyboardButton {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum KeyboardButtonRow {
-    /// `keyboardButtonRow#77608b83 buttons:Vector<KeyboardButton> = KeyboardButtonRow`
+    /// `keyboardButtonRow#77608b83`: [`crate::types::KeyboardButtonRow`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardButtonRow"))]
     KeyboardButtonRow(crate::types::KeyboardButtonRow),
 }
@@ -25600,7 +25600,7 @@ impl From<crate::types::KeyboardButtonRow> for KeyboardButtonRow {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum KeyboardButtonStyle {
-    /// `keyboardButtonStyle#4fdd3430 flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true icon:flags.3?long = KeyboardButtonStyle`
+    /// `keyboardButtonStyle#4fdd3430`: [`crate::types::KeyboardButtonStyle`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardButtonStyle"))]
     KeyboardButtonStyle(crate::types::KeyboardButtonStyle),
 }
@@ -25684,7 +25684,7 @@ impl From<crate::types::KeyboardButtonStyle> for KeyboardButtonStyle {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum KeyboardInlineButton {
-    /// `keyboardInlineButton#11c1a322 flags:# style:flags.10?KeyboardButtonStyle text:string type:InlineButtonType = KeyboardInlineButton`
+    /// `keyboardInlineButton#11c1a322`: [`crate::types::KeyboardInlineButton`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardInlineButton"))]
     KeyboardInlineButton(Box<crate::types::KeyboardInlineButton>),
 }
@@ -25771,7 +25771,7 @@ impl From<Box<crate::types::KeyboardInlineButton>> for KeyboardInlineButton {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum KeyboardInlineButtonRow {
-    /// `keyboardInlineButtonRow#19420af6 buttons:Vector<KeyboardInlineButton> = KeyboardInlineButtonRow`
+    /// `keyboardInlineButtonRow#19420af6`: [`crate::types::KeyboardInlineButtonRow`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardInlineButtonRow"))]
     KeyboardInlineButtonRow(crate::types::KeyboardInlineButtonRow),
 }
@@ -25855,7 +25855,7 @@ impl From<crate::types::KeyboardInlineButtonRow> for KeyboardInlineButtonRow {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum LabeledPrice {
-    /// `labeledPrice#cb296bf8 label:string amount:long = LabeledPrice`
+    /// `labeledPrice#cb296bf8`: [`crate::types::LabeledPrice`].
     #[cfg_attr(feature = "serde", serde(rename = "labeledPrice"))]
     LabeledPrice(crate::types::LabeledPrice),
 }
@@ -25937,7 +25937,7 @@ impl From<crate::types::LabeledPrice> for LabeledPrice {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum LangPackDifference {
-    /// `langPackDifference#f385c1f6 lang_code:string from_version:int version:int strings:Vector<LangPackString> = LangPackDifference`
+    /// `langPackDifference#f385c1f6`: [`crate::types::LangPackDifference`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackDifference"))]
     LangPackDifference(Box<crate::types::LangPackDifference>),
 }
@@ -26024,7 +26024,7 @@ impl From<Box<crate::types::LangPackDifference>> for LangPackDifference {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum LangPackLanguage {
-    /// `langPackLanguage#eeca5ce3 flags:# official:flags.0?true rtl:flags.2?true beta:flags.3?true name:string native_name:string lang_code:string base_lang_code:flags.1?string plural_code:string strings_count:int translated_count:int translations_url:string = LangPackLanguage`
+    /// `langPackLanguage#eeca5ce3`: [`crate::types::LangPackLanguage`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackLanguage"))]
     LangPackLanguage(Box<crate::types::LangPackLanguage>),
 }
@@ -26109,13 +26109,13 @@ impl From<Box<crate::types::LangPackLanguage>> for LangPackLanguage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum LangPackString {
-    /// `langPackString#cad181f6 key:string value:string = LangPackString`
+    /// `langPackString#cad181f6`: [`crate::types::LangPackString`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackString"))]
     LangPackString(Box<crate::types::LangPackString>),
-    /// `langPackStringPluralized#6c47ac9f flags:# key:string zero_value:flags.0?string one_value:flags.1?string two_value:flags.2?string few_value:flags.3?string many_value:flags.4?string other_value:string = LangPackString`
+    /// `langPackStringPluralized#6c47ac9f`: [`crate::types::LangPackStringPluralized`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackStringPluralized"))]
     Pluralized(Box<crate::types::LangPackStringPluralized>),
-    /// `langPackStringDeleted#2979eeb2 key:string = LangPackString`
+    /// `langPackStringDeleted#2979eeb2`: [`crate::types::LangPackStringDeleted`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackStringDeleted"))]
     Deleted(crate::types::LangPackStringDeleted),
 }
@@ -26233,7 +26233,7 @@ impl From<crate::types::LangPackStringDeleted> for LangPackString {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MaskCoords {
-    /// `maskCoords#aed6dbb2 n:int x:double y:double zoom:double = MaskCoords`
+    /// `maskCoords#aed6dbb2`: [`crate::types::MaskCoords`].
     #[cfg_attr(feature = "serde", serde(rename = "maskCoords"))]
     MaskCoords(crate::types::MaskCoords),
 }
@@ -26315,31 +26315,31 @@ impl From<crate::types::MaskCoords> for MaskCoords {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MediaArea {
-    /// `mediaAreaVenue#be82db9c coordinates:MediaAreaCoordinates geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string = MediaArea`
+    /// `mediaAreaVenue#be82db9c`: [`crate::types::MediaAreaVenue`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaVenue"))]
     Venue(Box<crate::types::MediaAreaVenue>),
-    /// `inputMediaAreaVenue#b282217f coordinates:MediaAreaCoordinates query_id:long result_id:string = MediaArea`
+    /// `inputMediaAreaVenue#b282217f`: [`crate::types::InputMediaAreaVenue`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaAreaVenue"))]
     InputMediaAreaVenue(Box<crate::types::InputMediaAreaVenue>),
-    /// `mediaAreaGeoPoint#cad5452d flags:# coordinates:MediaAreaCoordinates geo:GeoPoint address:flags.0?GeoPointAddress = MediaArea`
+    /// `mediaAreaGeoPoint#cad5452d`: [`crate::types::MediaAreaGeoPoint`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaGeoPoint"))]
     GeoPoint(Box<crate::types::MediaAreaGeoPoint>),
-    /// `mediaAreaSuggestedReaction#14455871 flags:# dark:flags.0?true flipped:flags.1?true coordinates:MediaAreaCoordinates reaction:Reaction = MediaArea`
+    /// `mediaAreaSuggestedReaction#14455871`: [`crate::types::MediaAreaSuggestedReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaSuggestedReaction"))]
     SuggestedReaction(Box<crate::types::MediaAreaSuggestedReaction>),
-    /// `mediaAreaChannelPost#770416af coordinates:MediaAreaCoordinates channel_id:long msg_id:int = MediaArea`
+    /// `mediaAreaChannelPost#770416af`: [`crate::types::MediaAreaChannelPost`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaChannelPost"))]
     ChannelPost(crate::types::MediaAreaChannelPost),
-    /// `inputMediaAreaChannelPost#2271f2bf coordinates:MediaAreaCoordinates channel:InputChannel msg_id:int = MediaArea`
+    /// `inputMediaAreaChannelPost#2271f2bf`: [`crate::types::InputMediaAreaChannelPost`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaAreaChannelPost"))]
     InputMediaAreaChannelPost(Box<crate::types::InputMediaAreaChannelPost>),
-    /// `mediaAreaUrl#37381085 coordinates:MediaAreaCoordinates url:string = MediaArea`
+    /// `mediaAreaUrl#37381085`: [`crate::types::MediaAreaUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaUrl"))]
     Url(Box<crate::types::MediaAreaUrl>),
-    /// `mediaAreaWeather#49a6549c coordinates:MediaAreaCoordinates emoji:string temperature_c:double color:int = MediaArea`
+    /// `mediaAreaWeather#49a6549c`: [`crate::types::MediaAreaWeather`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaWeather"))]
     Weather(Box<crate::types::MediaAreaWeather>),
-    /// `mediaAreaStarGift#5787686d coordinates:MediaAreaCoordinates slug:string = MediaArea`
+    /// `mediaAreaStarGift#5787686d`: [`crate::types::MediaAreaStarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaStarGift"))]
     StarGift(Box<crate::types::MediaAreaStarGift>),
 }
@@ -26571,7 +26571,7 @@ impl From<Box<crate::types::MediaAreaStarGift>> for MediaArea {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MediaAreaCoordinates {
-    /// `mediaAreaCoordinates#cfc9e002 flags:# x:double y:double w:double h:double rotation:double radius:flags.0?double = MediaAreaCoordinates`
+    /// `mediaAreaCoordinates#cfc9e002`: [`crate::types::MediaAreaCoordinates`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaCoordinates"))]
     MediaAreaCoordinates(Box<crate::types::MediaAreaCoordinates>),
 }
@@ -26658,13 +26658,13 @@ impl From<Box<crate::types::MediaAreaCoordinates>> for MediaAreaCoordinates {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Message {
-    /// `messageEmpty#90a6ca84 flags:# id:int peer_id:flags.0?Peer = Message`
+    /// `messageEmpty#90a6ca84`: [`crate::types::MessageEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEmpty"))]
     Empty(crate::types::MessageEmpty),
-    /// `message#7600b9d3 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true post:flags.14?true from_scheduled:flags.18?true legacy:flags.19?true edit_hide:flags.21?true pinned:flags.24?true noforwards:flags.26?true invert_media:flags.27?true flags2:# offline:flags2.1?true video_processing_pending:flags2.4?true paid_suggested_post_stars:flags2.8?true paid_suggested_post_ton:flags2.9?true id:int from_id:flags.8?Peer from_boosts_applied:flags.29?int from_rank:flags2.12?string peer_id:Peer saved_peer_id:flags.28?Peer fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long via_business_bot_id:flags2.0?long guestchat_via_from:flags2.19?Peer reply_to:flags.3?MessageReplyHeader date:int message:string media:flags.9?MessageMedia reply_markup:flags.6?ReplyMarkup entities:flags.7?Vector<MessageEntity> views:flags.10?int forwards:flags.10?int replies:flags.23?MessageReplies edit_date:flags.15?int post_author:flags.16?string grouped_id:flags.17?long reactions:flags.20?MessageReactions restriction_reason:flags.22?Vector<RestrictionReason> ttl_period:flags.25?int quick_reply_shortcut_id:flags.30?int effect:flags2.2?long factcheck:flags2.3?FactCheck report_delivery_until_date:flags2.5?int paid_message_stars:flags2.6?long suggested_post:flags2.7?SuggestedPost schedule_repeat_period:flags2.10?int summary_from_language:flags2.11?string rich_message:flags2.13?RichMessage = Message`
+    /// `message#7600b9d3`: [`crate::types::Message`].
     #[cfg_attr(feature = "serde", serde(rename = "message"))]
     Message(Box<crate::types::Message>),
-    /// `messageService#7a800e0a flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true reactions_are_possible:flags.9?true silent:flags.13?true post:flags.14?true legacy:flags.19?true id:int from_id:flags.8?Peer peer_id:Peer saved_peer_id:flags.28?Peer reply_to:flags.3?MessageReplyHeader date:int action:MessageAction reactions:flags.20?MessageReactions ttl_period:flags.25?int = Message`
+    /// `messageService#7a800e0a`: [`crate::types::MessageService`].
     #[cfg_attr(feature = "serde", serde(rename = "messageService"))]
     Service(Box<crate::types::MessageService>),
 }
@@ -26794,184 +26794,184 @@ impl From<Box<crate::types::MessageService>> for Message {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageAction {
-    /// `messageActionEmpty#b6aef7b0 = MessageAction`
+    /// `messageActionEmpty#b6aef7b0`: [`crate::types::MessageActionEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionEmpty"))]
     Empty,
-    /// `messageActionChatCreate#bd47cbad title:string users:Vector<long> = MessageAction`
+    /// `messageActionChatCreate#bd47cbad`: [`crate::types::MessageActionChatCreate`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatCreate"))]
     ChatCreate(Box<crate::types::MessageActionChatCreate>),
-    /// `messageActionChatEditTitle#b5a1ce5a title:string = MessageAction`
+    /// `messageActionChatEditTitle#b5a1ce5a`: [`crate::types::MessageActionChatEditTitle`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatEditTitle"))]
     ChatEditTitle(crate::types::MessageActionChatEditTitle),
-    /// `messageActionChatEditPhoto#7fcb13a8 photo:Photo = MessageAction`
+    /// `messageActionChatEditPhoto#7fcb13a8`: [`crate::types::MessageActionChatEditPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatEditPhoto"))]
     ChatEditPhoto(crate::types::MessageActionChatEditPhoto),
-    /// `messageActionChatDeletePhoto#95e3fbef = MessageAction`
+    /// `messageActionChatDeletePhoto#95e3fbef`: [`crate::types::MessageActionChatDeletePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatDeletePhoto"))]
     ChatDeletePhoto,
-    /// `messageActionChatAddUser#15cefd00 users:Vector<long> = MessageAction`
+    /// `messageActionChatAddUser#15cefd00`: [`crate::types::MessageActionChatAddUser`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatAddUser"))]
     ChatAddUser(crate::types::MessageActionChatAddUser),
-    /// `messageActionChatDeleteUser#a43f30cc user_id:long = MessageAction`
+    /// `messageActionChatDeleteUser#a43f30cc`: [`crate::types::MessageActionChatDeleteUser`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatDeleteUser"))]
     ChatDeleteUser(crate::types::MessageActionChatDeleteUser),
-    /// `messageActionChatJoinedByLink#031224c3 inviter_id:long = MessageAction`
+    /// `messageActionChatJoinedByLink#031224c3`: [`crate::types::MessageActionChatJoinedByLink`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatJoinedByLink"))]
     ChatJoinedByLink(crate::types::MessageActionChatJoinedByLink),
-    /// `messageActionChannelCreate#95d2ac92 title:string = MessageAction`
+    /// `messageActionChannelCreate#95d2ac92`: [`crate::types::MessageActionChannelCreate`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChannelCreate"))]
     ChannelCreate(crate::types::MessageActionChannelCreate),
-    /// `messageActionChatMigrateTo#e1037f92 channel_id:long = MessageAction`
+    /// `messageActionChatMigrateTo#e1037f92`: [`crate::types::MessageActionChatMigrateTo`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatMigrateTo"))]
     ChatMigrateTo(crate::types::MessageActionChatMigrateTo),
-    /// `messageActionChannelMigrateFrom#ea3948e9 title:string chat_id:long = MessageAction`
+    /// `messageActionChannelMigrateFrom#ea3948e9`: [`crate::types::MessageActionChannelMigrateFrom`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChannelMigrateFrom"))]
     ChannelMigrateFrom(crate::types::MessageActionChannelMigrateFrom),
-    /// `messageActionPinMessage#94bd38ed = MessageAction`
+    /// `messageActionPinMessage#94bd38ed`: [`crate::types::MessageActionPinMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPinMessage"))]
     PinMessage,
-    /// `messageActionHistoryClear#9fbab604 = MessageAction`
+    /// `messageActionHistoryClear#9fbab604`: [`crate::types::MessageActionHistoryClear`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionHistoryClear"))]
     HistoryClear,
-    /// `messageActionGameScore#92a72876 game_id:long score:int = MessageAction`
+    /// `messageActionGameScore#92a72876`: [`crate::types::MessageActionGameScore`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGameScore"))]
     GameScore(crate::types::MessageActionGameScore),
-    /// `messageActionPaymentSentMe#ffa00ccc flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string charge:PaymentCharge subscription_until_date:flags.4?int = MessageAction`
+    /// `messageActionPaymentSentMe#ffa00ccc`: [`crate::types::MessageActionPaymentSentMe`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPaymentSentMe"))]
     PaymentSentMe(Box<crate::types::MessageActionPaymentSentMe>),
-    /// `messageActionPaymentSent#c624b16e flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long invoice_slug:flags.0?string subscription_until_date:flags.4?int = MessageAction`
+    /// `messageActionPaymentSent#c624b16e`: [`crate::types::MessageActionPaymentSent`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPaymentSent"))]
     PaymentSent(Box<crate::types::MessageActionPaymentSent>),
-    /// `messageActionPhoneCall#80e11a7f flags:# video:flags.2?true call_id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = MessageAction`
+    /// `messageActionPhoneCall#80e11a7f`: [`crate::types::MessageActionPhoneCall`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPhoneCall"))]
     PhoneCall(Box<crate::types::MessageActionPhoneCall>),
-    /// `messageActionScreenshotTaken#4792929b = MessageAction`
+    /// `messageActionScreenshotTaken#4792929b`: [`crate::types::MessageActionScreenshotTaken`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionScreenshotTaken"))]
     ScreenshotTaken,
-    /// `messageActionCustomAction#fae69f56 message:string = MessageAction`
+    /// `messageActionCustomAction#fae69f56`: [`crate::types::MessageActionCustomAction`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionCustomAction"))]
     CustomAction(crate::types::MessageActionCustomAction),
-    /// `messageActionBotAllowed#c516d679 flags:# attach_menu:flags.1?true from_request:flags.3?true domain:flags.0?string app:flags.2?BotApp = MessageAction`
+    /// `messageActionBotAllowed#c516d679`: [`crate::types::MessageActionBotAllowed`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionBotAllowed"))]
     BotAllowed(Box<crate::types::MessageActionBotAllowed>),
-    /// `messageActionSecureValuesSentMe#1b287353 values:Vector<SecureValue> credentials:SecureCredentialsEncrypted = MessageAction`
+    /// `messageActionSecureValuesSentMe#1b287353`: [`crate::types::MessageActionSecureValuesSentMe`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSecureValuesSentMe"))]
     SecureValuesSentMe(Box<crate::types::MessageActionSecureValuesSentMe>),
-    /// `messageActionSecureValuesSent#d95c6154 types:Vector<SecureValueType> = MessageAction`
+    /// `messageActionSecureValuesSent#d95c6154`: [`crate::types::MessageActionSecureValuesSent`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSecureValuesSent"))]
     SecureValuesSent(crate::types::MessageActionSecureValuesSent),
-    /// `messageActionContactSignUp#f3f25f76 = MessageAction`
+    /// `messageActionContactSignUp#f3f25f76`: [`crate::types::MessageActionContactSignUp`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionContactSignUp"))]
     ContactSignUp,
-    /// `messageActionGeoProximityReached#98e0d697 from_id:Peer to_id:Peer distance:int = MessageAction`
+    /// `messageActionGeoProximityReached#98e0d697`: [`crate::types::MessageActionGeoProximityReached`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGeoProximityReached"))]
     GeoProximityReached(Box<crate::types::MessageActionGeoProximityReached>),
-    /// `messageActionGroupCall#7a0d7f42 flags:# call:InputGroupCall duration:flags.0?int = MessageAction`
+    /// `messageActionGroupCall#7a0d7f42`: [`crate::types::MessageActionGroupCall`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGroupCall"))]
     GroupCall(Box<crate::types::MessageActionGroupCall>),
-    /// `messageActionInviteToGroupCall#502f92f7 call:InputGroupCall users:Vector<long> = MessageAction`
+    /// `messageActionInviteToGroupCall#502f92f7`: [`crate::types::MessageActionInviteToGroupCall`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionInviteToGroupCall"))]
     InviteToGroupCall(Box<crate::types::MessageActionInviteToGroupCall>),
-    /// `messageActionSetMessagesTTL#3c134d7b flags:# period:int auto_setting_from:flags.0?long = MessageAction`
+    /// `messageActionSetMessagesTTL#3c134d7b`: [`crate::types::MessageActionSetMessagesTTL`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSetMessagesTTL"))]
     SetMessagesTTL(crate::types::MessageActionSetMessagesTTL),
-    /// `messageActionGroupCallScheduled#b3a07661 call:InputGroupCall schedule_date:int = MessageAction`
+    /// `messageActionGroupCallScheduled#b3a07661`: [`crate::types::MessageActionGroupCallScheduled`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGroupCallScheduled"))]
     GroupCallScheduled(Box<crate::types::MessageActionGroupCallScheduled>),
-    /// `messageActionSetChatTheme#b91bbd3a theme:ChatTheme = MessageAction`
+    /// `messageActionSetChatTheme#b91bbd3a`: [`crate::types::MessageActionSetChatTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSetChatTheme"))]
     SetChatTheme(crate::types::MessageActionSetChatTheme),
-    /// `messageActionChatJoinedByRequest#ebbca3cb = MessageAction`
+    /// `messageActionChatJoinedByRequest#ebbca3cb`: [`crate::types::MessageActionChatJoinedByRequest`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatJoinedByRequest"))]
     ChatJoinedByRequest,
-    /// `messageActionWebViewDataSentMe#47dd8079 text:string data:string = MessageAction`
+    /// `messageActionWebViewDataSentMe#47dd8079`: [`crate::types::MessageActionWebViewDataSentMe`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionWebViewDataSentMe"))]
     WebViewDataSentMe(Box<crate::types::MessageActionWebViewDataSentMe>),
-    /// `messageActionWebViewDataSent#b4c38cb5 text:string = MessageAction`
+    /// `messageActionWebViewDataSent#b4c38cb5`: [`crate::types::MessageActionWebViewDataSent`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionWebViewDataSent"))]
     WebViewDataSent(crate::types::MessageActionWebViewDataSent),
-    /// `messageActionGiftPremium#48e91302 flags:# currency:string amount:long days:int crypto_currency:flags.0?string crypto_amount:flags.0?long message:flags.1?TextWithEntities = MessageAction`
+    /// `messageActionGiftPremium#48e91302`: [`crate::types::MessageActionGiftPremium`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGiftPremium"))]
     GiftPremium(Box<crate::types::MessageActionGiftPremium>),
-    /// `messageActionTopicCreate#0d999256 flags:# title_missing:flags.1?true title:string icon_color:int icon_emoji_id:flags.0?long = MessageAction`
+    /// `messageActionTopicCreate#0d999256`: [`crate::types::MessageActionTopicCreate`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionTopicCreate"))]
     TopicCreate(Box<crate::types::MessageActionTopicCreate>),
-    /// `messageActionTopicEdit#c0944820 flags:# title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = MessageAction`
+    /// `messageActionTopicEdit#c0944820`: [`crate::types::MessageActionTopicEdit`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionTopicEdit"))]
     TopicEdit(Box<crate::types::MessageActionTopicEdit>),
-    /// `messageActionSuggestProfilePhoto#57de635e photo:Photo = MessageAction`
+    /// `messageActionSuggestProfilePhoto#57de635e`: [`crate::types::MessageActionSuggestProfilePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSuggestProfilePhoto"))]
     SuggestProfilePhoto(crate::types::MessageActionSuggestProfilePhoto),
-    /// `messageActionRequestedPeer#31518e9b button_id:int peers:Vector<Peer> = MessageAction`
+    /// `messageActionRequestedPeer#31518e9b`: [`crate::types::MessageActionRequestedPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionRequestedPeer"))]
     RequestedPeer(crate::types::MessageActionRequestedPeer),
-    /// `messageActionSetChatWallPaper#5060a3f4 flags:# same:flags.0?true for_both:flags.1?true wallpaper:WallPaper = MessageAction`
+    /// `messageActionSetChatWallPaper#5060a3f4`: [`crate::types::MessageActionSetChatWallPaper`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSetChatWallPaper"))]
     SetChatWallPaper(Box<crate::types::MessageActionSetChatWallPaper>),
-    /// `messageActionGiftCode#31c48347 flags:# via_giveaway:flags.0?true unclaimed:flags.5?true boost_peer:flags.1?Peer days:int slug:string currency:flags.2?string amount:flags.2?long crypto_currency:flags.3?string crypto_amount:flags.3?long message:flags.4?TextWithEntities = MessageAction`
+    /// `messageActionGiftCode#31c48347`: [`crate::types::MessageActionGiftCode`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGiftCode"))]
     GiftCode(Box<crate::types::MessageActionGiftCode>),
-    /// `messageActionGiveawayLaunch#a80f51e4 flags:# stars:flags.0?long = MessageAction`
+    /// `messageActionGiveawayLaunch#a80f51e4`: [`crate::types::MessageActionGiveawayLaunch`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGiveawayLaunch"))]
     GiveawayLaunch(crate::types::MessageActionGiveawayLaunch),
-    /// `messageActionGiveawayResults#87e2f155 flags:# stars:flags.0?true winners_count:int unclaimed_count:int = MessageAction`
+    /// `messageActionGiveawayResults#87e2f155`: [`crate::types::MessageActionGiveawayResults`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGiveawayResults"))]
     GiveawayResults(crate::types::MessageActionGiveawayResults),
-    /// `messageActionBoostApply#cc02aa6d boosts:int = MessageAction`
+    /// `messageActionBoostApply#cc02aa6d`: [`crate::types::MessageActionBoostApply`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionBoostApply"))]
     BoostApply(crate::types::MessageActionBoostApply),
-    /// `messageActionRequestedPeerSentMe#93b31848 button_id:int peers:Vector<RequestedPeer> = MessageAction`
+    /// `messageActionRequestedPeerSentMe#93b31848`: [`crate::types::MessageActionRequestedPeerSentMe`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionRequestedPeerSentMe"))]
     RequestedPeerSentMe(crate::types::MessageActionRequestedPeerSentMe),
-    /// `messageActionPaymentRefunded#41b3e202 flags:# peer:Peer currency:string total_amount:long payload:flags.0?bytes charge:PaymentCharge = MessageAction`
+    /// `messageActionPaymentRefunded#41b3e202`: [`crate::types::MessageActionPaymentRefunded`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPaymentRefunded"))]
     PaymentRefunded(Box<crate::types::MessageActionPaymentRefunded>),
-    /// `messageActionGiftStars#45d5b021 flags:# currency:string amount:long stars:long crypto_currency:flags.0?string crypto_amount:flags.0?long transaction_id:flags.1?string = MessageAction`
+    /// `messageActionGiftStars#45d5b021`: [`crate::types::MessageActionGiftStars`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGiftStars"))]
     GiftStars(Box<crate::types::MessageActionGiftStars>),
-    /// `messageActionPrizeStars#b00c47a2 flags:# unclaimed:flags.0?true stars:long transaction_id:string boost_peer:Peer giveaway_msg_id:int = MessageAction`
+    /// `messageActionPrizeStars#b00c47a2`: [`crate::types::MessageActionPrizeStars`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPrizeStars"))]
     PrizeStars(Box<crate::types::MessageActionPrizeStars>),
-    /// `messageActionStarGift#ea2c31d3 flags:# name_hidden:flags.0?true saved:flags.2?true converted:flags.3?true upgraded:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true prepaid_upgrade:flags.13?true upgrade_separate:flags.16?true auction_acquired:flags.17?true gift:StarGift message:flags.1?TextWithEntities convert_stars:flags.4?long upgrade_msg_id:flags.5?int upgrade_stars:flags.8?long from_id:flags.11?Peer peer:flags.12?Peer saved_id:flags.12?long prepaid_upgrade_hash:flags.14?string gift_msg_id:flags.15?int to_id:flags.18?Peer gift_num:flags.19?int = MessageAction`
+    /// `messageActionStarGift#ea2c31d3`: [`crate::types::MessageActionStarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionStarGift"))]
     StarGift(Box<crate::types::MessageActionStarGift>),
-    /// `messageActionStarGiftUnique#7e1c1187 flags:# upgrade:flags.0?true transferred:flags.1?true saved:flags.2?true refunded:flags.5?true prepaid_upgrade:flags.11?true assigned:flags.13?true from_offer:flags.14?true craft:flags.16?true name_hidden:flags.17?true gift:StarGift can_export_at:flags.3?int transfer_stars:flags.4?long from_id:flags.6?Peer peer:flags.7?Peer saved_id:flags.7?long resale_amount:flags.8?StarsAmount can_transfer_at:flags.9?int can_resell_at:flags.10?int drop_original_details_stars:flags.12?long can_craft_at:flags.15?int message:flags.18?TextWithEntities = MessageAction`
+    /// `messageActionStarGiftUnique#7e1c1187`: [`crate::types::MessageActionStarGiftUnique`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionStarGiftUnique"))]
     StarGiftUnique(Box<crate::types::MessageActionStarGiftUnique>),
-    /// `messageActionPaidMessagesRefunded#ac1f1fcd count:int stars:long = MessageAction`
+    /// `messageActionPaidMessagesRefunded#ac1f1fcd`: [`crate::types::MessageActionPaidMessagesRefunded`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPaidMessagesRefunded"))]
     PaidMessagesRefunded(crate::types::MessageActionPaidMessagesRefunded),
-    /// `messageActionPaidMessagesPrice#84b88578 flags:# broadcast_messages_allowed:flags.0?true stars:long = MessageAction`
+    /// `messageActionPaidMessagesPrice#84b88578`: [`crate::types::MessageActionPaidMessagesPrice`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPaidMessagesPrice"))]
     PaidMessagesPrice(crate::types::MessageActionPaidMessagesPrice),
-    /// `messageActionConferenceCall#2ffe2f7a flags:# missed:flags.0?true active:flags.1?true video:flags.4?true call_id:long duration:flags.2?int other_participants:flags.3?Vector<Peer> = MessageAction`
+    /// `messageActionConferenceCall#2ffe2f7a`: [`crate::types::MessageActionConferenceCall`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionConferenceCall"))]
     ConferenceCall(Box<crate::types::MessageActionConferenceCall>),
-    /// `messageActionTodoCompletions#cc7c5c89 completed:Vector<int> incompleted:Vector<int> = MessageAction`
+    /// `messageActionTodoCompletions#cc7c5c89`: [`crate::types::MessageActionTodoCompletions`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionTodoCompletions"))]
     TodoCompletions(Box<crate::types::MessageActionTodoCompletions>),
-    /// `messageActionTodoAppendTasks#c7edbc83 list:Vector<TodoItem> = MessageAction`
+    /// `messageActionTodoAppendTasks#c7edbc83`: [`crate::types::MessageActionTodoAppendTasks`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionTodoAppendTasks"))]
     TodoAppendTasks(crate::types::MessageActionTodoAppendTasks),
-    /// `messageActionSuggestedPostApproval#ee7a1596 flags:# rejected:flags.0?true balance_too_low:flags.1?true reject_comment:flags.2?string schedule_date:flags.3?int price:flags.4?StarsAmount = MessageAction`
+    /// `messageActionSuggestedPostApproval#ee7a1596`: [`crate::types::MessageActionSuggestedPostApproval`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSuggestedPostApproval"))]
     SuggestedPostApproval(Box<crate::types::MessageActionSuggestedPostApproval>),
-    /// `messageActionSuggestedPostSuccess#95ddcf69 price:StarsAmount = MessageAction`
+    /// `messageActionSuggestedPostSuccess#95ddcf69`: [`crate::types::MessageActionSuggestedPostSuccess`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSuggestedPostSuccess"))]
     SuggestedPostSuccess(crate::types::MessageActionSuggestedPostSuccess),
-    /// `messageActionSuggestedPostRefund#69f916f8 flags:# payer_initiated:flags.0?true = MessageAction`
+    /// `messageActionSuggestedPostRefund#69f916f8`: [`crate::types::MessageActionSuggestedPostRefund`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSuggestedPostRefund"))]
     SuggestedPostRefund(crate::types::MessageActionSuggestedPostRefund),
-    /// `messageActionGiftTon#a8a3c699 flags:# currency:string amount:long crypto_currency:string crypto_amount:long transaction_id:flags.0?string = MessageAction`
+    /// `messageActionGiftTon#a8a3c699`: [`crate::types::MessageActionGiftTon`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGiftTon"))]
     GiftTon(Box<crate::types::MessageActionGiftTon>),
-    /// `messageActionSuggestBirthday#2c8f2a25 birthday:Birthday = MessageAction`
+    /// `messageActionSuggestBirthday#2c8f2a25`: [`crate::types::MessageActionSuggestBirthday`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSuggestBirthday"))]
     SuggestBirthday(crate::types::MessageActionSuggestBirthday),
-    /// `messageActionStarGiftPurchaseOffer#774278d4 flags:# accepted:flags.0?true declined:flags.1?true gift:StarGift price:StarsAmount expires_at:int = MessageAction`
+    /// `messageActionStarGiftPurchaseOffer#774278d4`: [`crate::types::MessageActionStarGiftPurchaseOffer`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionStarGiftPurchaseOffer"))]
     StarGiftPurchaseOffer(Box<crate::types::MessageActionStarGiftPurchaseOffer>),
-    /// `messageActionStarGiftPurchaseOfferDeclined#73ada76b flags:# expired:flags.0?true gift:StarGift price:StarsAmount = MessageAction`
+    /// `messageActionStarGiftPurchaseOfferDeclined#73ada76b`: [`crate::types::MessageActionStarGiftPurchaseOfferDeclined`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "messageActionStarGiftPurchaseOfferDeclined")
@@ -26979,37 +26979,37 @@ pub enum MessageAction {
     StarGiftPurchaseOfferDeclined(
         Box<crate::types::MessageActionStarGiftPurchaseOfferDeclined>,
     ),
-    /// `messageActionNewCreatorPending#b07ed085 new_creator_id:long = MessageAction`
+    /// `messageActionNewCreatorPending#b07ed085`: [`crate::types::MessageActionNewCreatorPending`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionNewCreatorPending"))]
     NewCreatorPending(crate::types::MessageActionNewCreatorPending),
-    /// `messageActionChangeCreator#e188503b new_creator_id:long = MessageAction`
+    /// `messageActionChangeCreator#e188503b`: [`crate::types::MessageActionChangeCreator`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChangeCreator"))]
     ChangeCreator(crate::types::MessageActionChangeCreator),
-    /// `messageActionNoForwardsToggle#bf7d6572 prev_value:Bool new_value:Bool = MessageAction`
+    /// `messageActionNoForwardsToggle#bf7d6572`: [`crate::types::MessageActionNoForwardsToggle`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionNoForwardsToggle"))]
     NoForwardsToggle(crate::types::MessageActionNoForwardsToggle),
-    /// `messageActionNoForwardsRequest#3e2793ba flags:# expired:flags.0?true prev_value:Bool new_value:Bool = MessageAction`
+    /// `messageActionNoForwardsRequest#3e2793ba`: [`crate::types::MessageActionNoForwardsRequest`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionNoForwardsRequest"))]
     NoForwardsRequest(crate::types::MessageActionNoForwardsRequest),
-    /// `messageActionPollAppendAnswer#9da1cd6c answer:PollAnswer = MessageAction`
+    /// `messageActionPollAppendAnswer#9da1cd6c`: [`crate::types::MessageActionPollAppendAnswer`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPollAppendAnswer"))]
     PollAppendAnswer(crate::types::MessageActionPollAppendAnswer),
-    /// `messageActionPollDeleteAnswer#399674dc answer:PollAnswer = MessageAction`
+    /// `messageActionPollDeleteAnswer#399674dc`: [`crate::types::MessageActionPollDeleteAnswer`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionPollDeleteAnswer"))]
     PollDeleteAnswer(crate::types::MessageActionPollDeleteAnswer),
-    /// `messageActionManagedBotCreated#16605e3e bot_id:long = MessageAction`
+    /// `messageActionManagedBotCreated#16605e3e`: [`crate::types::MessageActionManagedBotCreated`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionManagedBotCreated"))]
     ManagedBotCreated(crate::types::MessageActionManagedBotCreated),
-    /// `messageActionChangeCommunity#5d20bae8 flags:# community_id:flags.0?long = MessageAction`
+    /// `messageActionChangeCommunity#5d20bae8`: [`crate::types::MessageActionChangeCommunity`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChangeCommunity"))]
     ChangeCommunity(crate::types::MessageActionChangeCommunity),
-    /// `messageActionChatJoinedViaCommunity#4a8bfe80 community_id:long = MessageAction`
+    /// `messageActionChatJoinedViaCommunity#4a8bfe80`: [`crate::types::MessageActionChatJoinedViaCommunity`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatJoinedViaCommunity"))]
     ChatJoinedViaCommunity(crate::types::MessageActionChatJoinedViaCommunity),
-    /// `messageActionGramTransfer#9329ea33 flags:# comment_encrypted:flags.1?true amount:long peer_address:string transaction_id:string comment:flags.0?string = MessageAction`
+    /// `messageActionGramTransfer#9329ea33`: [`crate::types::MessageActionGramTransfer`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGramTransfer"))]
     GramTransfer(Box<crate::types::MessageActionGramTransfer>),
-    /// `messageActionWalletTonConnectRequest#69b8c4bf flags:# accepted:flags.2?true declined:flags.3?true session_id:long expires:int topic:flags.0?string trace_id:flags.1?string dapp_name:flags.4?string = MessageAction`
+    /// `messageActionWalletTonConnectRequest#69b8c4bf`: [`crate::types::MessageActionWalletTonConnectRequest`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "messageActionWalletTonConnectRequest")
@@ -28382,82 +28382,82 @@ impl From<Box<crate::types::MessageActionWalletTonConnectRequest>> for MessageAc
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageEntity {
-    /// `messageEntityUnknown#bb92ba95 offset:int length:int = MessageEntity`
+    /// `messageEntityUnknown#bb92ba95`: [`crate::types::MessageEntityUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityUnknown"))]
     Unknown(crate::types::MessageEntityUnknown),
-    /// `messageEntityMention#fa04579d offset:int length:int = MessageEntity`
+    /// `messageEntityMention#fa04579d`: [`crate::types::MessageEntityMention`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityMention"))]
     Mention(crate::types::MessageEntityMention),
-    /// `messageEntityHashtag#6f635b0d offset:int length:int = MessageEntity`
+    /// `messageEntityHashtag#6f635b0d`: [`crate::types::MessageEntityHashtag`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityHashtag"))]
     Hashtag(crate::types::MessageEntityHashtag),
-    /// `messageEntityBotCommand#6cef8ac7 offset:int length:int = MessageEntity`
+    /// `messageEntityBotCommand#6cef8ac7`: [`crate::types::MessageEntityBotCommand`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityBotCommand"))]
     BotCommand(crate::types::MessageEntityBotCommand),
-    /// `messageEntityUrl#6ed02538 offset:int length:int = MessageEntity`
+    /// `messageEntityUrl#6ed02538`: [`crate::types::MessageEntityUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityUrl"))]
     Url(crate::types::MessageEntityUrl),
-    /// `messageEntityEmail#64e475c2 offset:int length:int = MessageEntity`
+    /// `messageEntityEmail#64e475c2`: [`crate::types::MessageEntityEmail`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityEmail"))]
     Email(crate::types::MessageEntityEmail),
-    /// `messageEntityBold#bd610bc9 offset:int length:int = MessageEntity`
+    /// `messageEntityBold#bd610bc9`: [`crate::types::MessageEntityBold`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityBold"))]
     Bold(crate::types::MessageEntityBold),
-    /// `messageEntityItalic#826f8b60 offset:int length:int = MessageEntity`
+    /// `messageEntityItalic#826f8b60`: [`crate::types::MessageEntityItalic`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityItalic"))]
     Italic(crate::types::MessageEntityItalic),
-    /// `messageEntityCode#28a20571 offset:int length:int = MessageEntity`
+    /// `messageEntityCode#28a20571`: [`crate::types::MessageEntityCode`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityCode"))]
     Code(crate::types::MessageEntityCode),
-    /// `messageEntityPre#73924be0 offset:int length:int language:string = MessageEntity`
+    /// `messageEntityPre#73924be0`: [`crate::types::MessageEntityPre`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityPre"))]
     Pre(crate::types::MessageEntityPre),
-    /// `messageEntityTextUrl#76a6d327 offset:int length:int url:string = MessageEntity`
+    /// `messageEntityTextUrl#76a6d327`: [`crate::types::MessageEntityTextUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityTextUrl"))]
     TextUrl(crate::types::MessageEntityTextUrl),
-    /// `messageEntityMentionName#dc7b1140 offset:int length:int user_id:long = MessageEntity`
+    /// `messageEntityMentionName#dc7b1140`: [`crate::types::MessageEntityMentionName`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityMentionName"))]
     MentionName(crate::types::MessageEntityMentionName),
-    /// `inputMessageEntityMentionName#208e68c9 offset:int length:int user_id:InputUser = MessageEntity`
+    /// `inputMessageEntityMentionName#208e68c9`: [`crate::types::InputMessageEntityMentionName`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessageEntityMentionName"))]
     InputMessageEntityMentionName(crate::types::InputMessageEntityMentionName),
-    /// `messageEntityPhone#9b69e34b offset:int length:int = MessageEntity`
+    /// `messageEntityPhone#9b69e34b`: [`crate::types::MessageEntityPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityPhone"))]
     Phone(crate::types::MessageEntityPhone),
-    /// `messageEntityCashtag#4c4e743f offset:int length:int = MessageEntity`
+    /// `messageEntityCashtag#4c4e743f`: [`crate::types::MessageEntityCashtag`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityCashtag"))]
     Cashtag(crate::types::MessageEntityCashtag),
-    /// `messageEntityUnderline#9c4e7e8b offset:int length:int = MessageEntity`
+    /// `messageEntityUnderline#9c4e7e8b`: [`crate::types::MessageEntityUnderline`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityUnderline"))]
     Underline(crate::types::MessageEntityUnderline),
-    /// `messageEntityStrike#bf0693d4 offset:int length:int = MessageEntity`
+    /// `messageEntityStrike#bf0693d4`: [`crate::types::MessageEntityStrike`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityStrike"))]
     Strike(crate::types::MessageEntityStrike),
-    /// `messageEntityBankCard#761e6af4 offset:int length:int = MessageEntity`
+    /// `messageEntityBankCard#761e6af4`: [`crate::types::MessageEntityBankCard`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityBankCard"))]
     BankCard(crate::types::MessageEntityBankCard),
-    /// `messageEntitySpoiler#32ca960f offset:int length:int = MessageEntity`
+    /// `messageEntitySpoiler#32ca960f`: [`crate::types::MessageEntitySpoiler`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntitySpoiler"))]
     Spoiler(crate::types::MessageEntitySpoiler),
-    /// `messageEntityCustomEmoji#c8cf05f8 offset:int length:int document_id:long = MessageEntity`
+    /// `messageEntityCustomEmoji#c8cf05f8`: [`crate::types::MessageEntityCustomEmoji`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityCustomEmoji"))]
     CustomEmoji(crate::types::MessageEntityCustomEmoji),
-    /// `messageEntityBlockquote#f1ccaaac flags:# collapsed:flags.0?true offset:int length:int = MessageEntity`
+    /// `messageEntityBlockquote#f1ccaaac`: [`crate::types::MessageEntityBlockquote`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityBlockquote"))]
     Blockquote(crate::types::MessageEntityBlockquote),
-    /// `messageEntityFormattedDate#904ac7c7 flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true offset:int length:int date:int = MessageEntity`
+    /// `messageEntityFormattedDate#904ac7c7`: [`crate::types::MessageEntityFormattedDate`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityFormattedDate"))]
     FormattedDate(crate::types::MessageEntityFormattedDate),
-    /// `messageEntityDiffInsert#71777116 offset:int length:int = MessageEntity`
+    /// `messageEntityDiffInsert#71777116`: [`crate::types::MessageEntityDiffInsert`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityDiffInsert"))]
     DiffInsert(crate::types::MessageEntityDiffInsert),
-    /// `messageEntityDiffReplace#c6c1e5a7 offset:int length:int old_text:string = MessageEntity`
+    /// `messageEntityDiffReplace#c6c1e5a7`: [`crate::types::MessageEntityDiffReplace`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityDiffReplace"))]
     DiffReplace(crate::types::MessageEntityDiffReplace),
-    /// `messageEntityDiffDelete#0652c1c5 offset:int length:int = MessageEntity`
+    /// `messageEntityDiffDelete#0652c1c5`: [`crate::types::MessageEntityDiffDelete`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityDiffDelete"))]
     DiffDelete(crate::types::MessageEntityDiffDelete),
-    /// `messageEntityTonAddress#fdabbfcd offset:int length:int = MessageEntity`
+    /// `messageEntityTonAddress#fdabbfcd`: [`crate::types::MessageEntityTonAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityTonAddress"))]
     TonAddress(crate::types::MessageEntityTonAddress),
 }
@@ -28943,10 +28943,10 @@ impl From<crate::types::MessageEntityTonAddress> for MessageEntity {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageExtendedMedia {
-    /// `messageExtendedMediaPreview#ad628cc8 flags:# w:flags.0?int h:flags.0?int thumb:flags.1?PhotoSize video_duration:flags.2?int = MessageExtendedMedia`
+    /// `messageExtendedMediaPreview#ad628cc8`: [`crate::types::MessageExtendedMediaPreview`].
     #[cfg_attr(feature = "serde", serde(rename = "messageExtendedMediaPreview"))]
     Preview(Box<crate::types::MessageExtendedMediaPreview>),
-    /// `messageExtendedMedia#ee479c64 media:MessageMedia = MessageExtendedMedia`
+    /// `messageExtendedMedia#ee479c64`: [`crate::types::MessageExtendedMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "messageExtendedMedia"))]
     MessageExtendedMedia(Box<crate::types::MessageExtendedMedia>),
 }
@@ -29063,7 +29063,7 @@ impl From<Box<crate::types::MessageExtendedMedia>> for MessageExtendedMedia {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageFwdHeader {
-    /// `messageFwdHeader#4e4df4bb flags:# imported:flags.7?true saved_out:flags.11?true from_id:flags.0?Peer from_name:flags.5?string date:int channel_post:flags.2?int post_author:flags.3?string saved_from_peer:flags.4?Peer saved_from_msg_id:flags.4?int saved_from_id:flags.8?Peer saved_from_name:flags.9?string saved_date:flags.10?int psa_type:flags.6?string = MessageFwdHeader`
+    /// `messageFwdHeader#4e4df4bb`: [`crate::types::MessageFwdHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "messageFwdHeader"))]
     MessageFwdHeader(Box<crate::types::MessageFwdHeader>),
 }
@@ -29148,61 +29148,61 @@ impl From<Box<crate::types::MessageFwdHeader>> for MessageFwdHeader {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageMedia {
-    /// `messageMediaEmpty#3ded6320 = MessageMedia`
+    /// `messageMediaEmpty#3ded6320`: [`crate::types::MessageMediaEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaEmpty"))]
     Empty,
-    /// `messageMediaPhoto#e216eb63 flags:# spoiler:flags.3?true live_photo:flags.4?true photo:flags.0?Photo ttl_seconds:flags.2?int video:flags.4?Document = MessageMedia`
+    /// `messageMediaPhoto#e216eb63`: [`crate::types::MessageMediaPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaPhoto"))]
     Photo(Box<crate::types::MessageMediaPhoto>),
-    /// `messageMediaGeo#56e0d474 geo:GeoPoint = MessageMedia`
+    /// `messageMediaGeo#56e0d474`: [`crate::types::MessageMediaGeo`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaGeo"))]
     Geo(Box<crate::types::MessageMediaGeo>),
-    /// `messageMediaContact#70322949 phone_number:string first_name:string last_name:string vcard:string user_id:long = MessageMedia`
+    /// `messageMediaContact#70322949`: [`crate::types::MessageMediaContact`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaContact"))]
     Contact(Box<crate::types::MessageMediaContact>),
-    /// `messageMediaUnsupported#9f84f49e = MessageMedia`
+    /// `messageMediaUnsupported#9f84f49e`: [`crate::types::MessageMediaUnsupported`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaUnsupported"))]
     Unsupported,
-    /// `messageMediaDocument#52d8ccd9 flags:# nopremium:flags.3?true spoiler:flags.4?true video:flags.6?true round:flags.7?true voice:flags.8?true document:flags.0?Document alt_documents:flags.5?Vector<Document> video_cover:flags.9?Photo video_timestamp:flags.10?int ttl_seconds:flags.2?int = MessageMedia`
+    /// `messageMediaDocument#52d8ccd9`: [`crate::types::MessageMediaDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaDocument"))]
     Document(Box<crate::types::MessageMediaDocument>),
-    /// `messageMediaWebPage#ddf10c3b flags:# force_large_media:flags.0?true force_small_media:flags.1?true manual:flags.3?true safe:flags.4?true webpage:WebPage = MessageMedia`
+    /// `messageMediaWebPage#ddf10c3b`: [`crate::types::MessageMediaWebPage`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaWebPage"))]
     WebPage(Box<crate::types::MessageMediaWebPage>),
-    /// `messageMediaVenue#2ec0533f geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string = MessageMedia`
+    /// `messageMediaVenue#2ec0533f`: [`crate::types::MessageMediaVenue`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaVenue"))]
     Venue(Box<crate::types::MessageMediaVenue>),
-    /// `messageMediaGame#fdb19008 game:Game = MessageMedia`
+    /// `messageMediaGame#fdb19008`: [`crate::types::MessageMediaGame`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaGame"))]
     Game(crate::types::MessageMediaGame),
-    /// `messageMediaInvoice#f6a548d3 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument receipt_msg_id:flags.2?int currency:string total_amount:long start_param:string extended_media:flags.4?MessageExtendedMedia = MessageMedia`
+    /// `messageMediaInvoice#f6a548d3`: [`crate::types::MessageMediaInvoice`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaInvoice"))]
     Invoice(Box<crate::types::MessageMediaInvoice>),
-    /// `messageMediaGeoLive#b940c666 flags:# geo:GeoPoint heading:flags.0?int period:int proximity_notification_radius:flags.1?int = MessageMedia`
+    /// `messageMediaGeoLive#b940c666`: [`crate::types::MessageMediaGeoLive`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaGeoLive"))]
     GeoLive(Box<crate::types::MessageMediaGeoLive>),
-    /// `messageMediaPoll#773f4e66 flags:# poll:Poll results:PollResults attached_media:flags.0?MessageMedia = MessageMedia`
+    /// `messageMediaPoll#773f4e66`: [`crate::types::MessageMediaPoll`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaPoll"))]
     Poll(Box<crate::types::MessageMediaPoll>),
-    /// `messageMediaDice#08cbec07 flags:# value:int emoticon:string game_outcome:flags.0?messages.EmojiGameOutcome = MessageMedia`
+    /// `messageMediaDice#08cbec07`: [`crate::types::MessageMediaDice`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaDice"))]
     Dice(Box<crate::types::MessageMediaDice>),
-    /// `messageMediaStory#68cb6283 flags:# via_mention:flags.1?true peer:Peer id:int story:flags.0?StoryItem = MessageMedia`
+    /// `messageMediaStory#68cb6283`: [`crate::types::MessageMediaStory`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaStory"))]
     Story(Box<crate::types::MessageMediaStory>),
-    /// `messageMediaGiveaway#aa073beb flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.2?true channels:Vector<long> countries_iso2:flags.1?Vector<string> prize_description:flags.3?string quantity:int months:flags.4?int stars:flags.5?long until_date:int = MessageMedia`
+    /// `messageMediaGiveaway#aa073beb`: [`crate::types::MessageMediaGiveaway`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaGiveaway"))]
     Giveaway(Box<crate::types::MessageMediaGiveaway>),
-    /// `messageMediaGiveawayResults#ceaa3ea1 flags:# only_new_subscribers:flags.0?true refunded:flags.2?true channel_id:long additional_peers_count:flags.3?int launch_msg_id:int winners_count:int unclaimed_count:int winners:Vector<long> months:flags.4?int stars:flags.5?long prize_description:flags.1?string until_date:int = MessageMedia`
+    /// `messageMediaGiveawayResults#ceaa3ea1`: [`crate::types::MessageMediaGiveawayResults`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaGiveawayResults"))]
     GiveawayResults(Box<crate::types::MessageMediaGiveawayResults>),
-    /// `messageMediaPaidMedia#a8852491 stars_amount:long extended_media:Vector<MessageExtendedMedia> = MessageMedia`
+    /// `messageMediaPaidMedia#a8852491`: [`crate::types::MessageMediaPaidMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaPaidMedia"))]
     PaidMedia(crate::types::MessageMediaPaidMedia),
-    /// `messageMediaToDo#8a53b014 flags:# todo:TodoList completions:flags.0?Vector<TodoCompletion> = MessageMedia`
+    /// `messageMediaToDo#8a53b014`: [`crate::types::MessageMediaToDo`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaToDo"))]
     ToDo(Box<crate::types::MessageMediaToDo>),
-    /// `messageMediaVideoStream#ca5cab89 flags:# rtmp_stream:flags.0?true call:InputGroupCall = MessageMedia`
+    /// `messageMediaVideoStream#ca5cab89`: [`crate::types::MessageMediaVideoStream`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaVideoStream"))]
     VideoStream(Box<crate::types::MessageMediaVideoStream>),
 }
@@ -29610,7 +29610,7 @@ impl From<Box<crate::types::MessageMediaVideoStream>> for MessageMedia {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessagePeerReaction {
-    /// `messagePeerReaction#8c79b63c flags:# big:flags.0?true unread:flags.1?true my:flags.2?true peer_id:Peer date:int reaction:Reaction = MessagePeerReaction`
+    /// `messagePeerReaction#8c79b63c`: [`crate::types::MessagePeerReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerReaction"))]
     MessagePeerReaction(Box<crate::types::MessagePeerReaction>),
 }
@@ -29697,13 +29697,13 @@ impl From<Box<crate::types::MessagePeerReaction>> for MessagePeerReaction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessagePeerVote {
-    /// `messagePeerVote#b6cc2d5c peer:Peer option:bytes date:int = MessagePeerVote`
+    /// `messagePeerVote#b6cc2d5c`: [`crate::types::MessagePeerVote`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerVote"))]
     MessagePeerVote(Box<crate::types::MessagePeerVote>),
-    /// `messagePeerVoteInputOption#74cda504 peer:Peer date:int = MessagePeerVote`
+    /// `messagePeerVoteInputOption#74cda504`: [`crate::types::MessagePeerVoteInputOption`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerVoteInputOption"))]
     InputOption(crate::types::MessagePeerVoteInputOption),
-    /// `messagePeerVoteMultiple#4628f6e6 peer:Peer options:Vector<bytes> date:int = MessagePeerVote`
+    /// `messagePeerVoteMultiple#4628f6e6`: [`crate::types::MessagePeerVoteMultiple`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerVoteMultiple"))]
     Multiple(Box<crate::types::MessagePeerVoteMultiple>),
 }
@@ -29821,7 +29821,7 @@ impl From<Box<crate::types::MessagePeerVoteMultiple>> for MessagePeerVote {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageRange {
-    /// `messageRange#0ae30253 min_id:int max_id:int = MessageRange`
+    /// `messageRange#0ae30253`: [`crate::types::MessageRange`].
     #[cfg_attr(feature = "serde", serde(rename = "messageRange"))]
     MessageRange(crate::types::MessageRange),
 }
@@ -29903,7 +29903,7 @@ impl From<crate::types::MessageRange> for MessageRange {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageReactions {
-    /// `messageReactions#0a339f0b flags:# min:flags.0?true can_see_list:flags.2?true reactions_as_tags:flags.3?true results:Vector<ReactionCount> recent_reactions:flags.1?Vector<MessagePeerReaction> top_reactors:flags.4?Vector<MessageReactor> = MessageReactions`
+    /// `messageReactions#0a339f0b`: [`crate::types::MessageReactions`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReactions"))]
     MessageReactions(Box<crate::types::MessageReactions>),
 }
@@ -29988,7 +29988,7 @@ impl From<Box<crate::types::MessageReactions>> for MessageReactions {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageReactor {
-    /// `messageReactor#4ba3a95a flags:# top:flags.0?true my:flags.1?true anonymous:flags.2?true peer_id:flags.3?Peer count:int = MessageReactor`
+    /// `messageReactor#4ba3a95a`: [`crate::types::MessageReactor`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReactor"))]
     MessageReactor(crate::types::MessageReactor),
 }
@@ -30070,7 +30070,7 @@ impl From<crate::types::MessageReactor> for MessageReactor {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageReplies {
-    /// `messageReplies#83d60fc2 flags:# comments:flags.0?true replies:int replies_pts:int recent_repliers:flags.1?Vector<Peer> channel_id:flags.0?long max_id:flags.2?int read_max_id:flags.3?int = MessageReplies`
+    /// `messageReplies#83d60fc2`: [`crate::types::MessageReplies`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReplies"))]
     MessageReplies(Box<crate::types::MessageReplies>),
 }
@@ -30155,10 +30155,10 @@ impl From<Box<crate::types::MessageReplies>> for MessageReplies {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageReplyHeader {
-    /// `messageReplyHeader#1b97dd66 flags:# reply_to_scheduled:flags.2?true forum_topic:flags.3?true quote:flags.9?true reply_to_ephemeral:flags.13?true reply_to_msg_id:flags.4?int reply_to_peer_id:flags.0?Peer reply_from:flags.5?MessageFwdHeader reply_media:flags.8?MessageMedia reply_to_top_id:flags.1?int quote_text:flags.6?string quote_entities:flags.7?Vector<MessageEntity> quote_offset:flags.10?int todo_item_id:flags.11?int poll_option:flags.12?bytes = MessageReplyHeader`
+    /// `messageReplyHeader#1b97dd66`: [`crate::types::MessageReplyHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReplyHeader"))]
     MessageReplyHeader(Box<crate::types::MessageReplyHeader>),
-    /// `messageReplyStoryHeader#0e5af939 peer:Peer story_id:int = MessageReplyHeader`
+    /// `messageReplyStoryHeader#0e5af939`: [`crate::types::MessageReplyStoryHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReplyStoryHeader"))]
     MessageReplyStoryHeader(crate::types::MessageReplyStoryHeader),
 }
@@ -30276,7 +30276,7 @@ impl From<crate::types::MessageReplyStoryHeader> for MessageReplyHeader {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageReportOption {
-    /// `messageReportOption#7903e3d9 text:string option:bytes = MessageReportOption`
+    /// `messageReportOption#7903e3d9`: [`crate::types::MessageReportOption`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReportOption"))]
     MessageReportOption(Box<crate::types::MessageReportOption>),
 }
@@ -30363,7 +30363,7 @@ impl From<Box<crate::types::MessageReportOption>> for MessageReportOption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessageViews {
-    /// `messageViews#455b853d flags:# views:flags.0?int forwards:flags.1?int replies:flags.2?MessageReplies = MessageViews`
+    /// `messageViews#455b853d`: [`crate::types::MessageViews`].
     #[cfg_attr(feature = "serde", serde(rename = "messageViews"))]
     MessageViews(crate::types::MessageViews),
 }
@@ -30445,58 +30445,58 @@ impl From<crate::types::MessageViews> for MessageViews {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MessagesFilter {
-    /// `inputMessagesFilterEmpty#57e2f66c = MessagesFilter`
+    /// `inputMessagesFilterEmpty#57e2f66c`: [`crate::types::InputMessagesFilterEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterEmpty"))]
     InputMessagesFilterEmpty,
-    /// `inputMessagesFilterPhotos#9609a51c = MessagesFilter`
+    /// `inputMessagesFilterPhotos#9609a51c`: [`crate::types::InputMessagesFilterPhotos`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterPhotos"))]
     InputMessagesFilterPhotos,
-    /// `inputMessagesFilterVideo#9fc00e65 = MessagesFilter`
+    /// `inputMessagesFilterVideo#9fc00e65`: [`crate::types::InputMessagesFilterVideo`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterVideo"))]
     InputMessagesFilterVideo,
-    /// `inputMessagesFilterPhotoVideo#56e9f0e4 = MessagesFilter`
+    /// `inputMessagesFilterPhotoVideo#56e9f0e4`: [`crate::types::InputMessagesFilterPhotoVideo`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterPhotoVideo"))]
     InputMessagesFilterPhotoVideo,
-    /// `inputMessagesFilterDocument#9eddf188 = MessagesFilter`
+    /// `inputMessagesFilterDocument#9eddf188`: [`crate::types::InputMessagesFilterDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterDocument"))]
     InputMessagesFilterDocument,
-    /// `inputMessagesFilterUrl#7ef0dd87 = MessagesFilter`
+    /// `inputMessagesFilterUrl#7ef0dd87`: [`crate::types::InputMessagesFilterUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterUrl"))]
     InputMessagesFilterUrl,
-    /// `inputMessagesFilterGif#ffc86587 = MessagesFilter`
+    /// `inputMessagesFilterGif#ffc86587`: [`crate::types::InputMessagesFilterGif`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterGif"))]
     InputMessagesFilterGif,
-    /// `inputMessagesFilterVoice#50f5c392 = MessagesFilter`
+    /// `inputMessagesFilterVoice#50f5c392`: [`crate::types::InputMessagesFilterVoice`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterVoice"))]
     InputMessagesFilterVoice,
-    /// `inputMessagesFilterMusic#3751b49e = MessagesFilter`
+    /// `inputMessagesFilterMusic#3751b49e`: [`crate::types::InputMessagesFilterMusic`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterMusic"))]
     InputMessagesFilterMusic,
-    /// `inputMessagesFilterChatPhotos#3a20ecb8 = MessagesFilter`
+    /// `inputMessagesFilterChatPhotos#3a20ecb8`: [`crate::types::InputMessagesFilterChatPhotos`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterChatPhotos"))]
     InputMessagesFilterChatPhotos,
-    /// `inputMessagesFilterPhoneCalls#80c99768 flags:# missed:flags.0?true = MessagesFilter`
+    /// `inputMessagesFilterPhoneCalls#80c99768`: [`crate::types::InputMessagesFilterPhoneCalls`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterPhoneCalls"))]
     InputMessagesFilterPhoneCalls(crate::types::InputMessagesFilterPhoneCalls),
-    /// `inputMessagesFilterRoundVoice#7a7c17a4 = MessagesFilter`
+    /// `inputMessagesFilterRoundVoice#7a7c17a4`: [`crate::types::InputMessagesFilterRoundVoice`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterRoundVoice"))]
     InputMessagesFilterRoundVoice,
-    /// `inputMessagesFilterRoundVideo#b549da53 = MessagesFilter`
+    /// `inputMessagesFilterRoundVideo#b549da53`: [`crate::types::InputMessagesFilterRoundVideo`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterRoundVideo"))]
     InputMessagesFilterRoundVideo,
-    /// `inputMessagesFilterMyMentions#c1f8e69a = MessagesFilter`
+    /// `inputMessagesFilterMyMentions#c1f8e69a`: [`crate::types::InputMessagesFilterMyMentions`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterMyMentions"))]
     InputMessagesFilterMyMentions,
-    /// `inputMessagesFilterGeo#e7026d0d = MessagesFilter`
+    /// `inputMessagesFilterGeo#e7026d0d`: [`crate::types::InputMessagesFilterGeo`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterGeo"))]
     InputMessagesFilterGeo,
-    /// `inputMessagesFilterContacts#e062db83 = MessagesFilter`
+    /// `inputMessagesFilterContacts#e062db83`: [`crate::types::InputMessagesFilterContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterContacts"))]
     InputMessagesFilterContacts,
-    /// `inputMessagesFilterPinned#1bb00451 = MessagesFilter`
+    /// `inputMessagesFilterPinned#1bb00451`: [`crate::types::InputMessagesFilterPinned`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterPinned"))]
     InputMessagesFilterPinned,
-    /// `inputMessagesFilterPoll#fa2bc90a = MessagesFilter`
+    /// `inputMessagesFilterPoll#fa2bc90a`: [`crate::types::InputMessagesFilterPoll`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterPoll"))]
     InputMessagesFilterPoll,
 }
@@ -30956,7 +30956,7 @@ impl From<crate::types::InputMessagesFilterPoll> for MessagesFilter {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MissingInvitee {
-    /// `missingInvitee#628c9224 flags:# premium_would_allow_invite:flags.0?true premium_required_for_pm:flags.1?true user_id:long = MissingInvitee`
+    /// `missingInvitee#628c9224`: [`crate::types::MissingInvitee`].
     #[cfg_attr(feature = "serde", serde(rename = "missingInvitee"))]
     MissingInvitee(crate::types::MissingInvitee),
 }
@@ -31038,10 +31038,10 @@ impl From<crate::types::MissingInvitee> for MissingInvitee {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MsgDetailedInfo {
-    /// `msg_detailed_info#276d3ec6 msg_id:long answer_msg_id:long bytes:int status:int = MsgDetailedInfo`
+    /// `msg_detailed_info#276d3ec6`: [`crate::types::MsgDetailedInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "msg_detailed_info"))]
     MsgDetailedInfo(crate::types::MsgDetailedInfo),
-    /// `msg_new_detailed_info#809db6df answer_msg_id:long bytes:int status:int = MsgDetailedInfo`
+    /// `msg_new_detailed_info#809db6df`: [`crate::types::MsgNewDetailedInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "msg_new_detailed_info"))]
     MsgNewDetailedInfo(crate::types::MsgNewDetailedInfo),
 }
@@ -31143,10 +31143,10 @@ impl From<crate::types::MsgNewDetailedInfo> for MsgDetailedInfo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MsgResendReq {
-    /// `msg_resend_req#7d861a08 msg_ids:Vector<long> = MsgResendReq`
+    /// `msg_resend_req#7d861a08`: [`crate::types::MsgResendReq`].
     #[cfg_attr(feature = "serde", serde(rename = "msg_resend_req"))]
     MsgResendReq(crate::types::MsgResendReq),
-    /// `msg_resend_ans_req#8610baeb msg_ids:Vector<long> = MsgResendReq`
+    /// `msg_resend_ans_req#8610baeb`: [`crate::types::MsgResendAnsReq`].
     #[cfg_attr(feature = "serde", serde(rename = "msg_resend_ans_req"))]
     MsgResendAnsReq(crate::types::MsgResendAnsReq),
 }
@@ -31246,7 +31246,7 @@ impl From<crate::types::MsgResendAnsReq> for MsgResendReq {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MsgsAck {
-    /// `msgs_ack#62d6b459 msg_ids:Vector<long> = MsgsAck`
+    /// `msgs_ack#62d6b459`: [`crate::types::MsgsAck`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_ack"))]
     MsgsAck(crate::types::MsgsAck),
 }
@@ -31326,7 +31326,7 @@ impl From<crate::types::MsgsAck> for MsgsAck {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MsgsAllInfo {
-    /// `msgs_all_info#8cc0d131 msg_ids:Vector<long> info:bytes = MsgsAllInfo`
+    /// `msgs_all_info#8cc0d131`: [`crate::types::MsgsAllInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_all_info"))]
     MsgsAllInfo(Box<crate::types::MsgsAllInfo>),
 }
@@ -31409,7 +31409,7 @@ impl From<Box<crate::types::MsgsAllInfo>> for MsgsAllInfo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MsgsStateInfo {
-    /// `msgs_state_info#04deb57d req_msg_id:long info:bytes = MsgsStateInfo`
+    /// `msgs_state_info#04deb57d`: [`crate::types::MsgsStateInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_state_info"))]
     MsgsStateInfo(crate::types::MsgsStateInfo),
 }
@@ -31491,7 +31491,7 @@ impl From<crate::types::MsgsStateInfo> for MsgsStateInfo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MsgsStateReq {
-    /// `msgs_state_req#da69fb52 msg_ids:Vector<long> = MsgsStateReq`
+    /// `msgs_state_req#da69fb52`: [`crate::types::MsgsStateReq`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_state_req"))]
     MsgsStateReq(crate::types::MsgsStateReq),
 }
@@ -31573,7 +31573,7 @@ impl From<crate::types::MsgsStateReq> for MsgsStateReq {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum MyBoost {
-    /// `myBoost#c448415c flags:# slot:int peer:flags.0?Peer date:int expires:int cooldown_until_date:flags.1?int = MyBoost`
+    /// `myBoost#c448415c`: [`crate::types::MyBoost`].
     #[cfg_attr(feature = "serde", serde(rename = "myBoost"))]
     MyBoost(Box<crate::types::MyBoost>),
 }
@@ -31656,7 +31656,7 @@ impl From<Box<crate::types::MyBoost>> for MyBoost {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum NearestDc {
-    /// `nearestDc#8e1a1775 country:string this_dc:int nearest_dc:int = NearestDc`
+    /// `nearestDc#8e1a1775`: [`crate::types::NearestDc`].
     #[cfg_attr(feature = "serde", serde(rename = "nearestDc"))]
     NearestDc(crate::types::NearestDc),
 }
@@ -31738,7 +31738,7 @@ impl From<crate::types::NearestDc> for NearestDc {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum NewSession {
-    /// `new_session_created#9ec20908 first_msg_id:long unique_id:long server_salt:long = NewSession`
+    /// `new_session_created#9ec20908`: [`crate::types::NewSessionCreated`].
     #[cfg_attr(feature = "serde", serde(rename = "new_session_created"))]
     Created(crate::types::NewSessionCreated),
 }
@@ -31820,16 +31820,16 @@ impl From<crate::types::NewSessionCreated> for NewSession {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum NotificationSound {
-    /// `notificationSoundDefault#97e8bebe = NotificationSound`
+    /// `notificationSoundDefault#97e8bebe`: [`crate::types::NotificationSoundDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "notificationSoundDefault"))]
     Default,
-    /// `notificationSoundNone#6f0c34df = NotificationSound`
+    /// `notificationSoundNone#6f0c34df`: [`crate::types::NotificationSoundNone`].
     #[cfg_attr(feature = "serde", serde(rename = "notificationSoundNone"))]
     None,
-    /// `notificationSoundLocal#830b9ae4 title:string data:string = NotificationSound`
+    /// `notificationSoundLocal#830b9ae4`: [`crate::types::NotificationSoundLocal`].
     #[cfg_attr(feature = "serde", serde(rename = "notificationSoundLocal"))]
     Local(Box<crate::types::NotificationSoundLocal>),
-    /// `notificationSoundRingtone#ff6c8049 id:long = NotificationSound`
+    /// `notificationSoundRingtone#ff6c8049`: [`crate::types::NotificationSoundRingtone`].
     #[cfg_attr(feature = "serde", serde(rename = "notificationSoundRingtone"))]
     Ringtone(crate::types::NotificationSoundRingtone),
 }
@@ -31968,22 +31968,22 @@ impl From<crate::types::NotificationSoundRingtone> for NotificationSound {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum NotifyPeer {
-    /// `notifyPeer#9fd40bd8 peer:Peer = NotifyPeer`
+    /// `notifyPeer#9fd40bd8`: [`crate::types::NotifyPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "notifyPeer"))]
     NotifyPeer(crate::types::NotifyPeer),
-    /// `notifyUsers#b4c83b4c = NotifyPeer`
+    /// `notifyUsers#b4c83b4c`: [`crate::types::NotifyUsers`].
     #[cfg_attr(feature = "serde", serde(rename = "notifyUsers"))]
     NotifyUsers,
-    /// `notifyChats#c007cec3 = NotifyPeer`
+    /// `notifyChats#c007cec3`: [`crate::types::NotifyChats`].
     #[cfg_attr(feature = "serde", serde(rename = "notifyChats"))]
     NotifyChats,
-    /// `notifyBroadcasts#d612e8ef = NotifyPeer`
+    /// `notifyBroadcasts#d612e8ef`: [`crate::types::NotifyBroadcasts`].
     #[cfg_attr(feature = "serde", serde(rename = "notifyBroadcasts"))]
     NotifyBroadcasts,
-    /// `notifyForumTopic#226e6308 peer:Peer top_msg_id:int = NotifyPeer`
+    /// `notifyForumTopic#226e6308`: [`crate::types::NotifyForumTopic`].
     #[cfg_attr(feature = "serde", serde(rename = "notifyForumTopic"))]
     NotifyForumTopic(crate::types::NotifyForumTopic),
-    /// `notifyCommunity#be376999 community_id:long = NotifyPeer`
+    /// `notifyCommunity#be376999`: [`crate::types::NotifyCommunity`].
     #[cfg_attr(feature = "serde", serde(rename = "notifyCommunity"))]
     NotifyCommunity(crate::types::NotifyCommunity),
 }
@@ -32151,7 +32151,7 @@ impl From<crate::types::NotifyCommunity> for NotifyPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Null {
-    /// `null#56730bcc = Null`
+    /// `null#56730bcc`: [`crate::types::Null`].
     #[cfg_attr(feature = "serde", serde(rename = "null"))]
     Null,
 }
@@ -32231,7 +32231,7 @@ impl From<crate::types::Null> for Null {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum OnrampAvailability {
-    /// `onrampAvailability#f9c84973 flags:# allowed:flags.0?true buy_allowed:flags.1?true country_code:string state:flags.2?string methods:Vector<OnrampMethodAvailability> = OnrampAvailability`
+    /// `onrampAvailability#f9c84973`: [`crate::types::OnrampAvailability`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampAvailability"))]
     OnrampAvailability(Box<crate::types::OnrampAvailability>),
 }
@@ -32318,7 +32318,7 @@ impl From<Box<crate::types::OnrampAvailability>> for OnrampAvailability {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum OnrampLimits {
-    /// `onrampLimits#7be2677e base_currency:string base_min_amount:string base_max_amount:string crypto_min_amount:string crypto_max_amount:string payment_method:string = OnrampLimits`
+    /// `onrampLimits#7be2677e`: [`crate::types::OnrampLimits`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampLimits"))]
     OnrampLimits(Box<crate::types::OnrampLimits>),
 }
@@ -32403,7 +32403,7 @@ impl From<Box<crate::types::OnrampLimits>> for OnrampLimits {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum OnrampMethodAvailability {
-    /// `onrampMethodAvailability#9ec8c6a8 flags:# available:flags.0?true payment_method:string = OnrampMethodAvailability`
+    /// `onrampMethodAvailability#9ec8c6a8`: [`crate::types::OnrampMethodAvailability`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampMethodAvailability"))]
     OnrampMethodAvailability(crate::types::OnrampMethodAvailability),
 }
@@ -32487,7 +32487,7 @@ impl From<crate::types::OnrampMethodAvailability> for OnrampMethodAvailability {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum OnrampProviderInfo {
-    /// `onrampProviderInfo#0dc27582 flags:# supports_base_currencies:flags.0?true supports_limits:flags.1?true supports_quote:flags.2?true id:string name:string crypto_currencies:Vector<string> = OnrampProviderInfo`
+    /// `onrampProviderInfo#0dc27582`: [`crate::types::OnrampProviderInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampProviderInfo"))]
     OnrampProviderInfo(Box<crate::types::OnrampProviderInfo>),
 }
@@ -32574,7 +32574,7 @@ impl From<Box<crate::types::OnrampProviderInfo>> for OnrampProviderInfo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum OnrampQuote {
-    /// `onrampQuote#7a8011e9 base_currency:string base_amount:string crypto_currency:string crypto_amount:string crypto_price:string fee_amount:string extra_fee_amount:string network_fee_amount:string total_amount:string payment_method:string expires_date:int = OnrampQuote`
+    /// `onrampQuote#7a8011e9`: [`crate::types::OnrampQuote`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampQuote"))]
     OnrampQuote(Box<crate::types::OnrampQuote>),
 }
@@ -32657,7 +32657,7 @@ impl From<Box<crate::types::OnrampQuote>> for OnrampQuote {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum OnrampSession {
-    /// `onrampSession#d1e42e24 provider:string session_id:string url:string expires_date:int = OnrampSession`
+    /// `onrampSession#d1e42e24`: [`crate::types::OnrampSession`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampSession"))]
     OnrampSession(Box<crate::types::OnrampSession>),
 }
@@ -32742,7 +32742,7 @@ impl From<Box<crate::types::OnrampSession>> for OnrampSession {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum OutboxReadDate {
-    /// `outboxReadDate#3bb842ac date:int = OutboxReadDate`
+    /// `outboxReadDate#3bb842ac`: [`crate::types::OutboxReadDate`].
     #[cfg_attr(feature = "serde", serde(rename = "outboxReadDate"))]
     OutboxReadDate(crate::types::OutboxReadDate),
 }
@@ -32824,16 +32824,16 @@ impl From<crate::types::OutboxReadDate> for OutboxReadDate {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PQInnerData {
-    /// `p_q_inner_data#83c95aec pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 = P_Q_inner_data`
+    /// `p_q_inner_data#83c95aec`: [`crate::types::PQInnerData`].
     #[cfg_attr(feature = "serde", serde(rename = "p_q_inner_data"))]
     PQInnerData(Box<crate::types::PQInnerData>),
-    /// `p_q_inner_data_dc#a9f55f95 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int = P_Q_inner_data`
+    /// `p_q_inner_data_dc#a9f55f95`: [`crate::types::PQInnerDataDc`].
     #[cfg_attr(feature = "serde", serde(rename = "p_q_inner_data_dc"))]
     Dc(Box<crate::types::PQInnerDataDc>),
-    /// `p_q_inner_data_temp#3c6a84d4 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 expires_in:int = P_Q_inner_data`
+    /// `p_q_inner_data_temp#3c6a84d4`: [`crate::types::PQInnerDataTemp`].
     #[cfg_attr(feature = "serde", serde(rename = "p_q_inner_data_temp"))]
     Temp(Box<crate::types::PQInnerDataTemp>),
-    /// `p_q_inner_data_temp_dc#56fddf88 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int expires_in:int = P_Q_inner_data`
+    /// `p_q_inner_data_temp_dc#56fddf88`: [`crate::types::PQInnerDataTempDc`].
     #[cfg_attr(feature = "serde", serde(rename = "p_q_inner_data_temp_dc"))]
     TempDc(Box<crate::types::PQInnerDataTempDc>),
 }
@@ -32967,7 +32967,7 @@ impl From<Box<crate::types::PQInnerDataTempDc>> for PQInnerData {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Page {
-    /// `page#98657f0d flags:# part:flags.0?true rtl:flags.1?true v2:flags.2?true url:string blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> views:flags.3?int = Page`
+    /// `page#98657f0d`: [`crate::types::Page`].
     #[cfg_attr(feature = "serde", serde(rename = "page"))]
     Page(Box<crate::types::Page>),
 }
@@ -33063,127 +33063,127 @@ impl From<Box<crate::types::Page>> for Page {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PageBlock {
-    /// `pageBlockUnsupported#13567e8a = PageBlock`
+    /// `pageBlockUnsupported#13567e8a`: [`crate::types::PageBlockUnsupported`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockUnsupported"))]
     Unsupported,
-    /// `pageBlockTitle#70abc3fd text:RichText = PageBlock`
+    /// `pageBlockTitle#70abc3fd`: [`crate::types::PageBlockTitle`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockTitle"))]
     Title(Box<crate::types::PageBlockTitle>),
-    /// `pageBlockSubtitle#8ffa9a1f text:RichText = PageBlock`
+    /// `pageBlockSubtitle#8ffa9a1f`: [`crate::types::PageBlockSubtitle`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockSubtitle"))]
     Subtitle(Box<crate::types::PageBlockSubtitle>),
-    /// `pageBlockAuthorDate#baafe5e0 author:RichText published_date:int = PageBlock`
+    /// `pageBlockAuthorDate#baafe5e0`: [`crate::types::PageBlockAuthorDate`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockAuthorDate"))]
     AuthorDate(Box<crate::types::PageBlockAuthorDate>),
-    /// `pageBlockHeader#bfd064ec text:RichText = PageBlock`
+    /// `pageBlockHeader#bfd064ec`: [`crate::types::PageBlockHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeader"))]
     Header(Box<crate::types::PageBlockHeader>),
-    /// `pageBlockSubheader#f12bb6e1 text:RichText = PageBlock`
+    /// `pageBlockSubheader#f12bb6e1`: [`crate::types::PageBlockSubheader`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockSubheader"))]
     Subheader(Box<crate::types::PageBlockSubheader>),
-    /// `pageBlockParagraph#467a0766 text:RichText = PageBlock`
+    /// `pageBlockParagraph#467a0766`: [`crate::types::PageBlockParagraph`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockParagraph"))]
     Paragraph(Box<crate::types::PageBlockParagraph>),
-    /// `pageBlockPreformatted#c070d93e text:RichText language:string = PageBlock`
+    /// `pageBlockPreformatted#c070d93e`: [`crate::types::PageBlockPreformatted`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockPreformatted"))]
     Preformatted(Box<crate::types::PageBlockPreformatted>),
-    /// `pageBlockFooter#48870999 text:RichText = PageBlock`
+    /// `pageBlockFooter#48870999`: [`crate::types::PageBlockFooter`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockFooter"))]
     Footer(Box<crate::types::PageBlockFooter>),
-    /// `pageBlockDivider#db20b188 = PageBlock`
+    /// `pageBlockDivider#db20b188`: [`crate::types::PageBlockDivider`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockDivider"))]
     Divider,
-    /// `pageBlockAnchor#ce0d37b0 name:string = PageBlock`
+    /// `pageBlockAnchor#ce0d37b0`: [`crate::types::PageBlockAnchor`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockAnchor"))]
     Anchor(crate::types::PageBlockAnchor),
-    /// `pageBlockList#e4e88011 items:Vector<PageListItem> = PageBlock`
+    /// `pageBlockList#e4e88011`: [`crate::types::PageBlockList`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockList"))]
     List(crate::types::PageBlockList),
-    /// `pageBlockBlockquote#66d1670b flags:# collapsed:flags.0?true text:RichText caption:RichText = PageBlock`
+    /// `pageBlockBlockquote#66d1670b`: [`crate::types::PageBlockBlockquote`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockBlockquote"))]
     Blockquote(Box<crate::types::PageBlockBlockquote>),
-    /// `pageBlockPullquote#4f4456d3 text:RichText caption:RichText = PageBlock`
+    /// `pageBlockPullquote#4f4456d3`: [`crate::types::PageBlockPullquote`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockPullquote"))]
     Pullquote(Box<crate::types::PageBlockPullquote>),
-    /// `pageBlockPhoto#1759c560 flags:# spoiler:flags.1?true photo_id:long caption:PageCaption url:flags.0?string webpage_id:flags.0?long = PageBlock`
+    /// `pageBlockPhoto#1759c560`: [`crate::types::PageBlockPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockPhoto"))]
     Photo(Box<crate::types::PageBlockPhoto>),
-    /// `pageBlockVideo#7c8fe7b6 flags:# autoplay:flags.0?true loop:flags.1?true spoiler:flags.2?true video_id:long caption:PageCaption = PageBlock`
+    /// `pageBlockVideo#7c8fe7b6`: [`crate::types::PageBlockVideo`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockVideo"))]
     Video(crate::types::PageBlockVideo),
-    /// `pageBlockCover#39f23300 cover:PageBlock = PageBlock`
+    /// `pageBlockCover#39f23300`: [`crate::types::PageBlockCover`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockCover"))]
     Cover(Box<crate::types::PageBlockCover>),
-    /// `pageBlockEmbed#a8718dc5 flags:# full_width:flags.0?true allow_scrolling:flags.3?true url:flags.1?string html:flags.2?string poster_photo_id:flags.4?long w:flags.5?int h:flags.5?int caption:PageCaption = PageBlock`
+    /// `pageBlockEmbed#a8718dc5`: [`crate::types::PageBlockEmbed`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockEmbed"))]
     Embed(Box<crate::types::PageBlockEmbed>),
-    /// `pageBlockEmbedPost#f259a80b url:string webpage_id:long author_photo_id:long author:string date:int blocks:Vector<PageBlock> caption:PageCaption = PageBlock`
+    /// `pageBlockEmbedPost#f259a80b`: [`crate::types::PageBlockEmbedPost`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockEmbedPost"))]
     EmbedPost(Box<crate::types::PageBlockEmbedPost>),
-    /// `pageBlockCollage#65a0fa4d items:Vector<PageBlock> caption:PageCaption = PageBlock`
+    /// `pageBlockCollage#65a0fa4d`: [`crate::types::PageBlockCollage`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockCollage"))]
     Collage(Box<crate::types::PageBlockCollage>),
-    /// `pageBlockSlideshow#031f9590 items:Vector<PageBlock> caption:PageCaption = PageBlock`
+    /// `pageBlockSlideshow#031f9590`: [`crate::types::PageBlockSlideshow`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockSlideshow"))]
     Slideshow(Box<crate::types::PageBlockSlideshow>),
-    /// `pageBlockChannel#ef1751b5 channel:Chat = PageBlock`
+    /// `pageBlockChannel#ef1751b5`: [`crate::types::PageBlockChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockChannel"))]
     Channel(Box<crate::types::PageBlockChannel>),
-    /// `pageBlockAudio#804361ea audio_id:long caption:PageCaption = PageBlock`
+    /// `pageBlockAudio#804361ea`: [`crate::types::PageBlockAudio`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockAudio"))]
     Audio(crate::types::PageBlockAudio),
-    /// `pageBlockKicker#1e148390 text:RichText = PageBlock`
+    /// `pageBlockKicker#1e148390`: [`crate::types::PageBlockKicker`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockKicker"))]
     Kicker(Box<crate::types::PageBlockKicker>),
-    /// `pageBlockTable#bf4dea82 flags:# bordered:flags.0?true striped:flags.1?true compact:flags.2?true title:RichText rows:Vector<PageTableRow> = PageBlock`
+    /// `pageBlockTable#bf4dea82`: [`crate::types::PageBlockTable`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockTable"))]
     Table(Box<crate::types::PageBlockTable>),
-    /// `pageBlockOrderedList#1fd6f6c1 flags:# reversed:flags.2?true items:Vector<PageListOrderedItem> start:flags.0?int type:flags.1?string = PageBlock`
+    /// `pageBlockOrderedList#1fd6f6c1`: [`crate::types::PageBlockOrderedList`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockOrderedList"))]
     OrderedList(Box<crate::types::PageBlockOrderedList>),
-    /// `pageBlockDetails#76768bed flags:# open:flags.0?true blocks:Vector<PageBlock> title:RichText = PageBlock`
+    /// `pageBlockDetails#76768bed`: [`crate::types::PageBlockDetails`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockDetails"))]
     Details(Box<crate::types::PageBlockDetails>),
-    /// `pageBlockRelatedArticles#16115a96 title:RichText articles:Vector<PageRelatedArticle> = PageBlock`
+    /// `pageBlockRelatedArticles#16115a96`: [`crate::types::PageBlockRelatedArticles`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockRelatedArticles"))]
     RelatedArticles(Box<crate::types::PageBlockRelatedArticles>),
-    /// `pageBlockMap#a44f3ef6 geo:GeoPoint zoom:int w:int h:int caption:PageCaption = PageBlock`
+    /// `pageBlockMap#a44f3ef6`: [`crate::types::PageBlockMap`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockMap"))]
     Map(Box<crate::types::PageBlockMap>),
-    /// `pageBlockHeading1#baff072f text:RichText = PageBlock`
+    /// `pageBlockHeading1#baff072f`: [`crate::types::PageBlockHeading1`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading1"))]
     Heading1(Box<crate::types::PageBlockHeading1>),
-    /// `pageBlockHeading2#096b2aec text:RichText = PageBlock`
+    /// `pageBlockHeading2#096b2aec`: [`crate::types::PageBlockHeading2`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading2"))]
     Heading2(Box<crate::types::PageBlockHeading2>),
-    /// `pageBlockHeading3#67e731ad text:RichText = PageBlock`
+    /// `pageBlockHeading3#67e731ad`: [`crate::types::PageBlockHeading3`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading3"))]
     Heading3(Box<crate::types::PageBlockHeading3>),
-    /// `pageBlockHeading4#b532772b text:RichText = PageBlock`
+    /// `pageBlockHeading4#b532772b`: [`crate::types::PageBlockHeading4`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading4"))]
     Heading4(Box<crate::types::PageBlockHeading4>),
-    /// `pageBlockHeading5#dbbe6c6a text:RichText = PageBlock`
+    /// `pageBlockHeading5#dbbe6c6a`: [`crate::types::PageBlockHeading5`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading5"))]
     Heading5(Box<crate::types::PageBlockHeading5>),
-    /// `pageBlockHeading6#682a41a9 text:RichText = PageBlock`
+    /// `pageBlockHeading6#682a41a9`: [`crate::types::PageBlockHeading6`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading6"))]
     Heading6(Box<crate::types::PageBlockHeading6>),
-    /// `pageBlockMath#59080c20 source:string = PageBlock`
+    /// `pageBlockMath#59080c20`: [`crate::types::PageBlockMath`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockMath"))]
     Math(crate::types::PageBlockMath),
-    /// `pageBlockThinking#3c29a3e2 text:RichText = PageBlock`
+    /// `pageBlockThinking#3c29a3e2`: [`crate::types::PageBlockThinking`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockThinking"))]
     Thinking(Box<crate::types::PageBlockThinking>),
-    /// `inputPageBlockMap#574b617f geo:InputGeoPoint zoom:int w:int h:int caption:PageCaption = PageBlock`
+    /// `inputPageBlockMap#574b617f`: [`crate::types::InputPageBlockMap`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPageBlockMap"))]
     InputPageBlockMap(Box<crate::types::InputPageBlockMap>),
-    /// `pageBlockBlockquoteBlocks#0e6e47c4 blocks:Vector<PageBlock> caption:RichText = PageBlock`
+    /// `pageBlockBlockquoteBlocks#0e6e47c4`: [`crate::types::PageBlockBlockquoteBlocks`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockBlockquoteBlocks"))]
     BlockquoteBlocks(Box<crate::types::PageBlockBlockquoteBlocks>),
-    /// `pageBlockButtonRow#6d640318 flags:# align_left:flags.0?true align_center:flags.1?true align_right:flags.2?true buttons:Vector<PageButton> = PageBlock`
+    /// `pageBlockButtonRow#6d640318`: [`crate::types::PageBlockButtonRow`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockButtonRow"))]
     ButtonRow(crate::types::PageBlockButtonRow),
-    /// `pageBlockDocument#38fa3ba3 document_id:long caption:PageCaption = PageBlock`
+    /// `pageBlockDocument#38fa3ba3`: [`crate::types::PageBlockDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockDocument"))]
     Document(crate::types::PageBlockDocument),
 }
@@ -33972,7 +33972,7 @@ impl From<crate::types::PageBlockDocument> for PageBlock {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PageButton {
-    /// `pageButton#692a5488 flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle = PageButton`
+    /// `pageButton#692a5488`: [`crate::types::PageButton`].
     #[cfg_attr(feature = "serde", serde(rename = "pageButton"))]
     PageButton(Box<crate::types::PageButton>),
 }
@@ -34055,7 +34055,7 @@ impl From<Box<crate::types::PageButton>> for PageButton {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PageCaption {
-    /// `pageCaption#6f747657 text:RichText credit:RichText = PageCaption`
+    /// `pageCaption#6f747657`: [`crate::types::PageCaption`].
     #[cfg_attr(feature = "serde", serde(rename = "pageCaption"))]
     PageCaption(Box<crate::types::PageCaption>),
 }
@@ -34138,10 +34138,10 @@ impl From<Box<crate::types::PageCaption>> for PageCaption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PageListItem {
-    /// `pageListItemText#2f58683c flags:# checkbox:flags.0?true checked:flags.1?true text:RichText = PageListItem`
+    /// `pageListItemText#2f58683c`: [`crate::types::PageListItemText`].
     #[cfg_attr(feature = "serde", serde(rename = "pageListItemText"))]
     Text(Box<crate::types::PageListItemText>),
-    /// `pageListItemBlocks#63ca67aa flags:# checkbox:flags.0?true checked:flags.1?true blocks:Vector<PageBlock> = PageListItem`
+    /// `pageListItemBlocks#63ca67aa`: [`crate::types::PageListItemBlocks`].
     #[cfg_attr(feature = "serde", serde(rename = "pageListItemBlocks"))]
     Blocks(crate::types::PageListItemBlocks),
 }
@@ -34253,10 +34253,10 @@ impl From<crate::types::PageListItemBlocks> for PageListItem {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PageListOrderedItem {
-    /// `pageListOrderedItemText#15031189 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string text:RichText value:flags.3?int type:flags.4?string = PageListOrderedItem`
+    /// `pageListOrderedItemText#15031189`: [`crate::types::PageListOrderedItemText`].
     #[cfg_attr(feature = "serde", serde(rename = "pageListOrderedItemText"))]
     Text(Box<crate::types::PageListOrderedItemText>),
-    /// `pageListOrderedItemBlocks#8ff2d5f0 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string blocks:Vector<PageBlock> value:flags.3?int type:flags.4?string = PageListOrderedItem`
+    /// `pageListOrderedItemBlocks#8ff2d5f0`: [`crate::types::PageListOrderedItemBlocks`].
     #[cfg_attr(feature = "serde", serde(rename = "pageListOrderedItemBlocks"))]
     Blocks(Box<crate::types::PageListOrderedItemBlocks>),
 }
@@ -34369,7 +34369,7 @@ impl From<Box<crate::types::PageListOrderedItemBlocks>> for PageListOrderedItem 
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PageRelatedArticle {
-    /// `pageRelatedArticle#b390dc08 flags:# url:string webpage_id:long title:flags.0?string description:flags.1?string photo_id:flags.2?long author:flags.3?string published_date:flags.4?int = PageRelatedArticle`
+    /// `pageRelatedArticle#b390dc08`: [`crate::types::PageRelatedArticle`].
     #[cfg_attr(feature = "serde", serde(rename = "pageRelatedArticle"))]
     PageRelatedArticle(Box<crate::types::PageRelatedArticle>),
 }
@@ -34456,7 +34456,7 @@ impl From<Box<crate::types::PageRelatedArticle>> for PageRelatedArticle {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PageTableCell {
-    /// `pageTableCell#34566b6a flags:# header:flags.0?true align_center:flags.3?true align_right:flags.4?true valign_middle:flags.5?true valign_bottom:flags.6?true text:flags.7?RichText colspan:flags.1?int rowspan:flags.2?int = PageTableCell`
+    /// `pageTableCell#34566b6a`: [`crate::types::PageTableCell`].
     #[cfg_attr(feature = "serde", serde(rename = "pageTableCell"))]
     PageTableCell(Box<crate::types::PageTableCell>),
 }
@@ -34541,7 +34541,7 @@ impl From<Box<crate::types::PageTableCell>> for PageTableCell {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PageTableRow {
-    /// `pageTableRow#e0c0c5e5 cells:Vector<PageTableCell> = PageTableRow`
+    /// `pageTableRow#e0c0c5e5`: [`crate::types::PageTableRow`].
     #[cfg_attr(feature = "serde", serde(rename = "pageTableRow"))]
     PageTableRow(crate::types::PageTableRow),
 }
@@ -34623,13 +34623,13 @@ impl From<crate::types::PageTableRow> for PageTableRow {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PaidReactionPrivacy {
-    /// `paidReactionPrivacyDefault#206ad49e = PaidReactionPrivacy`
+    /// `paidReactionPrivacyDefault#206ad49e`: [`crate::types::PaidReactionPrivacyDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "paidReactionPrivacyDefault"))]
     Default,
-    /// `paidReactionPrivacyAnonymous#1f0c1ad9 = PaidReactionPrivacy`
+    /// `paidReactionPrivacyAnonymous#1f0c1ad9`: [`crate::types::PaidReactionPrivacyAnonymous`].
     #[cfg_attr(feature = "serde", serde(rename = "paidReactionPrivacyAnonymous"))]
     Anonymous,
-    /// `paidReactionPrivacyPeer#dc6cfcf0 peer:InputPeer = PaidReactionPrivacy`
+    /// `paidReactionPrivacyPeer#dc6cfcf0`: [`crate::types::PaidReactionPrivacyPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "paidReactionPrivacyPeer"))]
     Peer(crate::types::PaidReactionPrivacyPeer),
 }
@@ -34751,7 +34751,7 @@ impl From<crate::types::PaidReactionPrivacyPeer> for PaidReactionPrivacy {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Passkey {
-    /// `passkey#98613ebf flags:# id:string name:string date:int software_emoji_id:flags.0?long last_usage_date:flags.1?int = Passkey`
+    /// `passkey#98613ebf`: [`crate::types::Passkey`].
     #[cfg_attr(feature = "serde", serde(rename = "passkey"))]
     Passkey(Box<crate::types::Passkey>),
 }
@@ -34834,10 +34834,10 @@ impl From<Box<crate::types::Passkey>> for Passkey {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PasswordKdfAlgo {
-    /// `passwordKdfAlgoUnknown#d45ab096 = PasswordKdfAlgo`
+    /// `passwordKdfAlgoUnknown#d45ab096`: [`crate::types::PasswordKdfAlgoUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "passwordKdfAlgoUnknown"))]
     Unknown,
-    /// `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a salt1:bytes salt2:bytes g:int p:bytes = PasswordKdfAlgo`
+    /// `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a`: [`crate::types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow`].
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -34972,7 +34972,7 @@ impl From<
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PaymentCharge {
-    /// `paymentCharge#ea02c27e id:string provider_charge_id:string = PaymentCharge`
+    /// `paymentCharge#ea02c27e`: [`crate::types::PaymentCharge`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentCharge"))]
     PaymentCharge(Box<crate::types::PaymentCharge>),
 }
@@ -35057,7 +35057,7 @@ impl From<Box<crate::types::PaymentCharge>> for PaymentCharge {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PaymentFormMethod {
-    /// `paymentFormMethod#88f8f21b url:string title:string = PaymentFormMethod`
+    /// `paymentFormMethod#88f8f21b`: [`crate::types::PaymentFormMethod`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentFormMethod"))]
     PaymentFormMethod(Box<crate::types::PaymentFormMethod>),
 }
@@ -35144,7 +35144,7 @@ impl From<Box<crate::types::PaymentFormMethod>> for PaymentFormMethod {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PaymentRequestedInfo {
-    /// `paymentRequestedInfo#909c3f94 flags:# name:flags.0?string phone:flags.1?string email:flags.2?string shipping_address:flags.3?PostAddress = PaymentRequestedInfo`
+    /// `paymentRequestedInfo#909c3f94`: [`crate::types::PaymentRequestedInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentRequestedInfo"))]
     PaymentRequestedInfo(Box<crate::types::PaymentRequestedInfo>),
 }
@@ -35231,7 +35231,7 @@ impl From<Box<crate::types::PaymentRequestedInfo>> for PaymentRequestedInfo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PaymentSavedCredentials {
-    /// `paymentSavedCredentialsCard#cdc27a1f id:string title:string = PaymentSavedCredentials`
+    /// `paymentSavedCredentialsCard#cdc27a1f`: [`crate::types::PaymentSavedCredentialsCard`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentSavedCredentialsCard"))]
     Card(Box<crate::types::PaymentSavedCredentialsCard>),
 }
@@ -35314,13 +35314,13 @@ impl From<Box<crate::types::PaymentSavedCredentialsCard>> for PaymentSavedCreden
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Peer {
-    /// `peerUser#59511722 user_id:long = Peer`
+    /// `peerUser#59511722`: [`crate::types::PeerUser`].
     #[cfg_attr(feature = "serde", serde(rename = "peerUser"))]
     User(crate::types::PeerUser),
-    /// `peerChat#36c6019a chat_id:long = Peer`
+    /// `peerChat#36c6019a`: [`crate::types::PeerChat`].
     #[cfg_attr(feature = "serde", serde(rename = "peerChat"))]
     Chat(crate::types::PeerChat),
-    /// `peerChannel#a2a5371e channel_id:long = Peer`
+    /// `peerChannel#a2a5371e`: [`crate::types::PeerChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "peerChannel"))]
     Channel(crate::types::PeerChannel),
 }
@@ -35434,7 +35434,7 @@ impl From<crate::types::PeerChannel> for Peer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PeerBlocked {
-    /// `peerBlocked#e8fd8014 peer_id:Peer date:int = PeerBlocked`
+    /// `peerBlocked#e8fd8014`: [`crate::types::PeerBlocked`].
     #[cfg_attr(feature = "serde", serde(rename = "peerBlocked"))]
     PeerBlocked(crate::types::PeerBlocked),
 }
@@ -35516,13 +35516,13 @@ impl From<crate::types::PeerBlocked> for PeerBlocked {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PeerColor {
-    /// `peerColor#b54b5acf flags:# color:flags.0?int background_emoji_id:flags.1?long = PeerColor`
+    /// `peerColor#b54b5acf`: [`crate::types::PeerColor`].
     #[cfg_attr(feature = "serde", serde(rename = "peerColor"))]
     PeerColor(crate::types::PeerColor),
-    /// `peerColorCollectible#b9c0639a flags:# collectible_id:long gift_emoji_id:long background_emoji_id:long accent_color:int colors:Vector<int> dark_accent_color:flags.0?int dark_colors:flags.1?Vector<int> = PeerColor`
+    /// `peerColorCollectible#b9c0639a`: [`crate::types::PeerColorCollectible`].
     #[cfg_attr(feature = "serde", serde(rename = "peerColorCollectible"))]
     Collectible(Box<crate::types::PeerColorCollectible>),
-    /// `inputPeerColorCollectible#b8ea86a9 collectible_id:long = PeerColor`
+    /// `inputPeerColorCollectible#b8ea86a9`: [`crate::types::InputPeerColorCollectible`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerColorCollectible"))]
     InputPeerColorCollectible(crate::types::InputPeerColorCollectible),
 }
@@ -35639,10 +35639,10 @@ impl From<crate::types::InputPeerColorCollectible> for PeerColor {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PeerLocated {
-    /// `peerLocated#ca461b5d peer:Peer expires:int distance:int = PeerLocated`
+    /// `peerLocated#ca461b5d`: [`crate::types::PeerLocated`].
     #[cfg_attr(feature = "serde", serde(rename = "peerLocated"))]
     PeerLocated(crate::types::PeerLocated),
-    /// `peerSelfLocated#f8ec284b expires:int = PeerLocated`
+    /// `peerSelfLocated#f8ec284b`: [`crate::types::PeerSelfLocated`].
     #[cfg_attr(feature = "serde", serde(rename = "peerSelfLocated"))]
     PeerSelfLocated(crate::types::PeerSelfLocated),
 }
@@ -35742,7 +35742,7 @@ impl From<crate::types::PeerSelfLocated> for PeerLocated {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PeerNotifySettings {
-    /// `peerNotifySettings#99622c0c flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int ios_sound:flags.3?NotificationSound android_sound:flags.4?NotificationSound other_sound:flags.5?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_ios_sound:flags.8?NotificationSound stories_android_sound:flags.9?NotificationSound stories_other_sound:flags.10?NotificationSound = PeerNotifySettings`
+    /// `peerNotifySettings#99622c0c`: [`crate::types::PeerNotifySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "peerNotifySettings"))]
     PeerNotifySettings(Box<crate::types::PeerNotifySettings>),
 }
@@ -35829,7 +35829,7 @@ impl From<Box<crate::types::PeerNotifySettings>> for PeerNotifySettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PeerSettings {
-    /// `peerSettings#f47741f7 flags:# report_spam:flags.0?true add_contact:flags.1?true block_contact:flags.2?true share_contact:flags.3?true need_contacts_exception:flags.4?true report_geo:flags.5?true autoarchived:flags.7?true invite_members:flags.8?true request_chat_broadcast:flags.10?true business_bot_paused:flags.11?true business_bot_can_reply:flags.12?true geo_distance:flags.6?int request_chat_title:flags.9?string request_chat_date:flags.9?int business_bot_id:flags.13?long business_bot_manage_url:flags.13?string charge_paid_message_stars:flags.14?long registration_month:flags.15?string phone_country:flags.16?string name_change_date:flags.17?int photo_change_date:flags.18?int = PeerSettings`
+    /// `peerSettings#f47741f7`: [`crate::types::PeerSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "peerSettings"))]
     PeerSettings(Box<crate::types::PeerSettings>),
 }
@@ -35914,7 +35914,7 @@ impl From<Box<crate::types::PeerSettings>> for PeerSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PeerStories {
-    /// `peerStories#9a35e999 flags:# peer:Peer max_read_id:flags.0?int stories:Vector<StoryItem> = PeerStories`
+    /// `peerStories#9a35e999`: [`crate::types::PeerStories`].
     #[cfg_attr(feature = "serde", serde(rename = "peerStories"))]
     PeerStories(Box<crate::types::PeerStories>),
 }
@@ -36010,7 +36010,7 @@ impl From<Box<crate::types::PeerStories>> for PeerStories {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PendingSuggestion {
-    /// `pendingSuggestion#e7e82e12 suggestion:string title:TextWithEntities description:TextWithEntities url:string = PendingSuggestion`
+    /// `pendingSuggestion#e7e82e12`: [`crate::types::PendingSuggestion`].
     #[cfg_attr(feature = "serde", serde(rename = "pendingSuggestion"))]
     PendingSuggestion(Box<crate::types::PendingSuggestion>),
 }
@@ -36097,22 +36097,22 @@ impl From<Box<crate::types::PendingSuggestion>> for PendingSuggestion {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PhoneCall {
-    /// `phoneCallEmpty#5366c915 id:long = PhoneCall`
+    /// `phoneCallEmpty#5366c915`: [`crate::types::PhoneCallEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallEmpty"))]
     Empty(crate::types::PhoneCallEmpty),
-    /// `phoneCallWaiting#c5226f17 flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long protocol:PhoneCallProtocol receive_date:flags.0?int = PhoneCall`
+    /// `phoneCallWaiting#c5226f17`: [`crate::types::PhoneCallWaiting`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallWaiting"))]
     Waiting(Box<crate::types::PhoneCallWaiting>),
-    /// `phoneCallRequested#14b0ed0c flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_hash:bytes protocol:PhoneCallProtocol = PhoneCall`
+    /// `phoneCallRequested#14b0ed0c`: [`crate::types::PhoneCallRequested`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallRequested"))]
     Requested(Box<crate::types::PhoneCallRequested>),
-    /// `phoneCallAccepted#3660c311 flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_b:bytes protocol:PhoneCallProtocol = PhoneCall`
+    /// `phoneCallAccepted#3660c311`: [`crate::types::PhoneCallAccepted`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallAccepted"))]
     Accepted(Box<crate::types::PhoneCallAccepted>),
-    /// `phoneCall#30535af5 flags:# p2p_allowed:flags.5?true video:flags.6?true conference_supported:flags.8?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long protocol:PhoneCallProtocol connections:Vector<PhoneConnection> start_date:int custom_parameters:flags.7?DataJSON = PhoneCall`
+    /// `phoneCall#30535af5`: [`crate::types::PhoneCall`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCall"))]
     PhoneCall(Box<crate::types::PhoneCall>),
-    /// `phoneCallDiscarded#50ca4de1 flags:# need_rating:flags.2?true need_debug:flags.3?true video:flags.6?true id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = PhoneCall`
+    /// `phoneCallDiscarded#50ca4de1`: [`crate::types::PhoneCallDiscarded`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallDiscarded"))]
     Discarded(Box<crate::types::PhoneCallDiscarded>),
 }
@@ -36279,19 +36279,19 @@ impl From<Box<crate::types::PhoneCallDiscarded>> for PhoneCall {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PhoneCallDiscardReason {
-    /// `phoneCallDiscardReasonMissed#85e42301 = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonMissed#85e42301`: [`crate::types::PhoneCallDiscardReasonMissed`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallDiscardReasonMissed"))]
     Missed,
-    /// `phoneCallDiscardReasonDisconnect#e095c1a0 = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonDisconnect#e095c1a0`: [`crate::types::PhoneCallDiscardReasonDisconnect`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallDiscardReasonDisconnect"))]
     Disconnect,
-    /// `phoneCallDiscardReasonHangup#57adc690 = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonHangup#57adc690`: [`crate::types::PhoneCallDiscardReasonHangup`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallDiscardReasonHangup"))]
     Hangup,
-    /// `phoneCallDiscardReasonBusy#faf7e8c9 = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonBusy#faf7e8c9`: [`crate::types::PhoneCallDiscardReasonBusy`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallDiscardReasonBusy"))]
     Busy,
-    /// `phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7 slug:string = PhoneCallDiscardReason`
+    /// `phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7`: [`crate::types::PhoneCallDiscardReasonMigrateConferenceCall`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "phoneCallDiscardReasonMigrateConferenceCall")
@@ -36459,7 +36459,7 @@ for PhoneCallDiscardReason {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PhoneCallProtocol {
-    /// `phoneCallProtocol#fc878fc8 flags:# udp_p2p:flags.0?true udp_reflector:flags.1?true min_layer:int max_layer:int library_versions:Vector<string> = PhoneCallProtocol`
+    /// `phoneCallProtocol#fc878fc8`: [`crate::types::PhoneCallProtocol`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallProtocol"))]
     PhoneCallProtocol(Box<crate::types::PhoneCallProtocol>),
 }
@@ -36546,10 +36546,10 @@ impl From<Box<crate::types::PhoneCallProtocol>> for PhoneCallProtocol {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PhoneConnection {
-    /// `phoneConnection#9cc123c7 flags:# tcp:flags.0?true id:long ip:string ipv6:string port:int peer_tag:bytes = PhoneConnection`
+    /// `phoneConnection#9cc123c7`: [`crate::types::PhoneConnection`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneConnection"))]
     PhoneConnection(Box<crate::types::PhoneConnection>),
-    /// `phoneConnectionWebrtc#635fe375 flags:# turn:flags.0?true stun:flags.1?true id:long ip:string ipv6:string port:int username:string password:string = PhoneConnection`
+    /// `phoneConnectionWebrtc#635fe375`: [`crate::types::PhoneConnectionWebrtc`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneConnectionWebrtc"))]
     Webrtc(Box<crate::types::PhoneConnectionWebrtc>),
 }
@@ -36651,10 +36651,10 @@ impl From<Box<crate::types::PhoneConnectionWebrtc>> for PhoneConnection {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Photo {
-    /// `photoEmpty#2331b22d id:long = Photo`
+    /// `photoEmpty#2331b22d`: [`crate::types::PhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "photoEmpty"))]
     Empty(crate::types::PhotoEmpty),
-    /// `photo#fb197a65 flags:# has_stickers:flags.0?true id:long access_hash:long file_reference:bytes date:int sizes:Vector<PhotoSize> video_sizes:flags.1?Vector<VideoSize> dc_id:int = Photo`
+    /// `photo#fb197a65`: [`crate::types::Photo`].
     #[cfg_attr(feature = "serde", serde(rename = "photo"))]
     Photo(Box<crate::types::Photo>),
 }
@@ -36753,22 +36753,22 @@ impl From<Box<crate::types::Photo>> for Photo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PhotoSize {
-    /// `photoSizeEmpty#0e17e23c type:string = PhotoSize`
+    /// `photoSizeEmpty#0e17e23c`: [`crate::types::PhotoSizeEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "photoSizeEmpty"))]
     Empty(crate::types::PhotoSizeEmpty),
-    /// `photoSize#75c78e60 type:string w:int h:int size:int = PhotoSize`
+    /// `photoSize#75c78e60`: [`crate::types::PhotoSize`].
     #[cfg_attr(feature = "serde", serde(rename = "photoSize"))]
     PhotoSize(Box<crate::types::PhotoSize>),
-    /// `photoCachedSize#021e1ad6 type:string w:int h:int bytes:bytes = PhotoSize`
+    /// `photoCachedSize#021e1ad6`: [`crate::types::PhotoCachedSize`].
     #[cfg_attr(feature = "serde", serde(rename = "photoCachedSize"))]
     PhotoCachedSize(Box<crate::types::PhotoCachedSize>),
-    /// `photoStrippedSize#e0b0bc2e type:string bytes:bytes = PhotoSize`
+    /// `photoStrippedSize#e0b0bc2e`: [`crate::types::PhotoStrippedSize`].
     #[cfg_attr(feature = "serde", serde(rename = "photoStrippedSize"))]
     PhotoStrippedSize(Box<crate::types::PhotoStrippedSize>),
-    /// `photoSizeProgressive#fa3efb95 type:string w:int h:int sizes:Vector<int> = PhotoSize`
+    /// `photoSizeProgressive#fa3efb95`: [`crate::types::PhotoSizeProgressive`].
     #[cfg_attr(feature = "serde", serde(rename = "photoSizeProgressive"))]
     Progressive(Box<crate::types::PhotoSizeProgressive>),
-    /// `photoPathSize#d8214d41 type:string bytes:bytes = PhotoSize`
+    /// `photoPathSize#d8214d41`: [`crate::types::PhotoPathSize`].
     #[cfg_attr(feature = "serde", serde(rename = "photoPathSize"))]
     PhotoPathSize(Box<crate::types::PhotoPathSize>),
 }
@@ -36943,7 +36943,7 @@ impl From<Box<crate::types::PhotoPathSize>> for PhotoSize {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Poll {
-    /// `poll#966e2dbf id:long flags:# closed:flags.0?true public_voters:flags.1?true multiple_choice:flags.2?true quiz:flags.3?true open_answers:flags.6?true revoting_disabled:flags.7?true shuffle_answers:flags.8?true hide_results_until_close:flags.9?true creator:flags.10?true subscribers_only:flags.11?true question:TextWithEntities answers:Vector<PollAnswer> close_period:flags.4?int close_date:flags.5?int countries_iso2:flags.12?Vector<string> hash:long = Poll`
+    /// `poll#966e2dbf`: [`crate::types::Poll`].
     #[cfg_attr(feature = "serde", serde(rename = "poll"))]
     Poll(Box<crate::types::Poll>),
 }
@@ -37039,10 +37039,10 @@ impl From<Box<crate::types::Poll>> for Poll {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PollAnswer {
-    /// `pollAnswer#4b7d786a flags:# text:TextWithEntities option:bytes media:flags.0?MessageMedia added_by:flags.1?Peer date:flags.1?int = PollAnswer`
+    /// `pollAnswer#4b7d786a`: [`crate::types::PollAnswer`].
     #[cfg_attr(feature = "serde", serde(rename = "pollAnswer"))]
     PollAnswer(Box<crate::types::PollAnswer>),
-    /// `inputPollAnswer#199fed96 flags:# text:TextWithEntities media:flags.0?InputMedia = PollAnswer`
+    /// `inputPollAnswer#199fed96`: [`crate::types::InputPollAnswer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPollAnswer"))]
     InputPollAnswer(Box<crate::types::InputPollAnswer>),
 }
@@ -37158,7 +37158,7 @@ impl From<Box<crate::types::InputPollAnswer>> for PollAnswer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PollAnswerVoters {
-    /// `pollAnswerVoters#3645230a flags:# chosen:flags.0?true correct:flags.1?true option:bytes voters:flags.2?int recent_voters:flags.2?Vector<Peer> = PollAnswerVoters`
+    /// `pollAnswerVoters#3645230a`: [`crate::types::PollAnswerVoters`].
     #[cfg_attr(feature = "serde", serde(rename = "pollAnswerVoters"))]
     PollAnswerVoters(Box<crate::types::PollAnswerVoters>),
 }
@@ -37243,7 +37243,7 @@ impl From<Box<crate::types::PollAnswerVoters>> for PollAnswerVoters {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PollResults {
-    /// `pollResults#ba7bb15e flags:# min:flags.0?true has_unread_votes:flags.6?true can_view_stats:flags.7?true results:flags.1?Vector<PollAnswerVoters> total_voters:flags.2?int recent_voters:flags.3?Vector<Peer> solution:flags.4?string solution_entities:flags.4?Vector<MessageEntity> solution_media:flags.5?MessageMedia = PollResults`
+    /// `pollResults#ba7bb15e`: [`crate::types::PollResults`].
     #[cfg_attr(feature = "serde", serde(rename = "pollResults"))]
     PollResults(Box<crate::types::PollResults>),
 }
@@ -37339,7 +37339,7 @@ impl From<Box<crate::types::PollResults>> for PollResults {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Pong {
-    /// `pong#347773c5 msg_id:long ping_id:long = Pong`
+    /// `pong#347773c5`: [`crate::types::Pong`].
     #[cfg_attr(feature = "serde", serde(rename = "pong"))]
     Pong(crate::types::Pong),
 }
@@ -37419,7 +37419,7 @@ impl From<crate::types::Pong> for Pong {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PopularContact {
-    /// `popularContact#5ce14175 client_id:long importers:int = PopularContact`
+    /// `popularContact#5ce14175`: [`crate::types::PopularContact`].
     #[cfg_attr(feature = "serde", serde(rename = "popularContact"))]
     PopularContact(crate::types::PopularContact),
 }
@@ -37501,7 +37501,7 @@ impl From<crate::types::PopularContact> for PopularContact {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PostAddress {
-    /// `postAddress#1e8caaeb street_line1:string street_line2:string city:string state:string country_iso2:string post_code:string = PostAddress`
+    /// `postAddress#1e8caaeb`: [`crate::types::PostAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "postAddress"))]
     PostAddress(Box<crate::types::PostAddress>),
 }
@@ -37584,10 +37584,10 @@ impl From<Box<crate::types::PostAddress>> for PostAddress {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PostInteractionCounters {
-    /// `postInteractionCountersMessage#e7058e7f msg_id:int views:int forwards:int reactions:int = PostInteractionCounters`
+    /// `postInteractionCountersMessage#e7058e7f`: [`crate::types::PostInteractionCountersMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "postInteractionCountersMessage"))]
     Message(crate::types::PostInteractionCountersMessage),
-    /// `postInteractionCountersStory#8a480e27 story_id:int views:int forwards:int reactions:int = PostInteractionCounters`
+    /// `postInteractionCountersStory#8a480e27`: [`crate::types::PostInteractionCountersStory`].
     #[cfg_attr(feature = "serde", serde(rename = "postInteractionCountersStory"))]
     Story(crate::types::PostInteractionCountersStory),
 }
@@ -37685,7 +37685,7 @@ impl From<crate::types::PostInteractionCountersStory> for PostInteractionCounter
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PremiumGiftCodeOption {
-    /// `premiumGiftCodeOption#257e962b flags:# users:int months:int store_product:flags.0?string store_quantity:flags.1?int currency:string amount:long = PremiumGiftCodeOption`
+    /// `premiumGiftCodeOption#257e962b`: [`crate::types::PremiumGiftCodeOption`].
     #[cfg_attr(feature = "serde", serde(rename = "premiumGiftCodeOption"))]
     PremiumGiftCodeOption(Box<crate::types::PremiumGiftCodeOption>),
 }
@@ -37772,7 +37772,7 @@ impl From<Box<crate::types::PremiumGiftCodeOption>> for PremiumGiftCodeOption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PremiumSubscriptionOption {
-    /// `premiumSubscriptionOption#5f2d1df2 flags:# current:flags.1?true can_purchase_upgrade:flags.2?true transaction:flags.3?string months:int currency:string amount:long bot_url:string store_product:flags.0?string = PremiumSubscriptionOption`
+    /// `premiumSubscriptionOption#5f2d1df2`: [`crate::types::PremiumSubscriptionOption`].
     #[cfg_attr(feature = "serde", serde(rename = "premiumSubscriptionOption"))]
     PremiumSubscriptionOption(Box<crate::types::PremiumSubscriptionOption>),
 }
@@ -37861,10 +37861,10 @@ impl From<Box<crate::types::PremiumSubscriptionOption>> for PremiumSubscriptionO
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PrepaidGiveaway {
-    /// `prepaidGiveaway#b2539d54 id:long months:int quantity:int date:int = PrepaidGiveaway`
+    /// `prepaidGiveaway#b2539d54`: [`crate::types::PrepaidGiveaway`].
     #[cfg_attr(feature = "serde", serde(rename = "prepaidGiveaway"))]
     PrepaidGiveaway(crate::types::PrepaidGiveaway),
-    /// `prepaidStarsGiveaway#9a9d77e0 id:long stars:long quantity:int boosts:int date:int = PrepaidGiveaway`
+    /// `prepaidStarsGiveaway#9a9d77e0`: [`crate::types::PrepaidStarsGiveaway`].
     #[cfg_attr(feature = "serde", serde(rename = "prepaidStarsGiveaway"))]
     PrepaidStarsGiveaway(crate::types::PrepaidStarsGiveaway),
 }
@@ -37966,46 +37966,46 @@ impl From<crate::types::PrepaidStarsGiveaway> for PrepaidGiveaway {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PrivacyKey {
-    /// `privacyKeyStatusTimestamp#bc2eab30 = PrivacyKey`
+    /// `privacyKeyStatusTimestamp#bc2eab30`: [`crate::types::PrivacyKeyStatusTimestamp`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyStatusTimestamp"))]
     StatusTimestamp,
-    /// `privacyKeyChatInvite#500e6dfa = PrivacyKey`
+    /// `privacyKeyChatInvite#500e6dfa`: [`crate::types::PrivacyKeyChatInvite`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyChatInvite"))]
     ChatInvite,
-    /// `privacyKeyPhoneCall#3d662b7b = PrivacyKey`
+    /// `privacyKeyPhoneCall#3d662b7b`: [`crate::types::PrivacyKeyPhoneCall`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyPhoneCall"))]
     PhoneCall,
-    /// `privacyKeyPhoneP2P#39491cc8 = PrivacyKey`
+    /// `privacyKeyPhoneP2P#39491cc8`: [`crate::types::PrivacyKeyPhoneP2P`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyPhoneP2P"))]
     PhoneP2P,
-    /// `privacyKeyForwards#69ec56a3 = PrivacyKey`
+    /// `privacyKeyForwards#69ec56a3`: [`crate::types::PrivacyKeyForwards`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyForwards"))]
     Forwards,
-    /// `privacyKeyProfilePhoto#96151fed = PrivacyKey`
+    /// `privacyKeyProfilePhoto#96151fed`: [`crate::types::PrivacyKeyProfilePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyProfilePhoto"))]
     ProfilePhoto,
-    /// `privacyKeyPhoneNumber#d19ae46d = PrivacyKey`
+    /// `privacyKeyPhoneNumber#d19ae46d`: [`crate::types::PrivacyKeyPhoneNumber`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyPhoneNumber"))]
     PhoneNumber,
-    /// `privacyKeyAddedByPhone#42ffd42b = PrivacyKey`
+    /// `privacyKeyAddedByPhone#42ffd42b`: [`crate::types::PrivacyKeyAddedByPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyAddedByPhone"))]
     AddedByPhone,
-    /// `privacyKeyVoiceMessages#0697f414 = PrivacyKey`
+    /// `privacyKeyVoiceMessages#0697f414`: [`crate::types::PrivacyKeyVoiceMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyVoiceMessages"))]
     VoiceMessages,
-    /// `privacyKeyAbout#a486b761 = PrivacyKey`
+    /// `privacyKeyAbout#a486b761`: [`crate::types::PrivacyKeyAbout`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyAbout"))]
     About,
-    /// `privacyKeyBirthday#2000a518 = PrivacyKey`
+    /// `privacyKeyBirthday#2000a518`: [`crate::types::PrivacyKeyBirthday`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyBirthday"))]
     Birthday,
-    /// `privacyKeyStarGiftsAutoSave#2ca4fdf8 = PrivacyKey`
+    /// `privacyKeyStarGiftsAutoSave#2ca4fdf8`: [`crate::types::PrivacyKeyStarGiftsAutoSave`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyStarGiftsAutoSave"))]
     StarGiftsAutoSave,
-    /// `privacyKeyNoPaidMessages#17d348d2 = PrivacyKey`
+    /// `privacyKeyNoPaidMessages#17d348d2`: [`crate::types::PrivacyKeyNoPaidMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyNoPaidMessages"))]
     NoPaidMessages,
-    /// `privacyKeySavedMusic#ff7a571b = PrivacyKey`
+    /// `privacyKeySavedMusic#ff7a571b`: [`crate::types::PrivacyKeySavedMusic`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeySavedMusic"))]
     SavedMusic,
 }
@@ -38349,28 +38349,28 @@ impl From<crate::types::PrivacyKeySavedMusic> for PrivacyKey {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PrivacyRule {
-    /// `privacyValueAllowContacts#fffe1bac = PrivacyRule`
+    /// `privacyValueAllowContacts#fffe1bac`: [`crate::types::PrivacyValueAllowContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueAllowContacts"))]
     PrivacyValueAllowContacts,
-    /// `privacyValueAllowAll#65427b82 = PrivacyRule`
+    /// `privacyValueAllowAll#65427b82`: [`crate::types::PrivacyValueAllowAll`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueAllowAll"))]
     PrivacyValueAllowAll,
-    /// `privacyValueAllowUsers#b8905fb2 users:Vector<long> = PrivacyRule`
+    /// `privacyValueAllowUsers#b8905fb2`: [`crate::types::PrivacyValueAllowUsers`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueAllowUsers"))]
     PrivacyValueAllowUsers(crate::types::PrivacyValueAllowUsers),
-    /// `privacyValueDisallowContacts#f888fa1a = PrivacyRule`
+    /// `privacyValueDisallowContacts#f888fa1a`: [`crate::types::PrivacyValueDisallowContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueDisallowContacts"))]
     PrivacyValueDisallowContacts,
-    /// `privacyValueDisallowAll#8b73e763 = PrivacyRule`
+    /// `privacyValueDisallowAll#8b73e763`: [`crate::types::PrivacyValueDisallowAll`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueDisallowAll"))]
     PrivacyValueDisallowAll,
-    /// `privacyValueDisallowUsers#e4621141 users:Vector<long> = PrivacyRule`
+    /// `privacyValueDisallowUsers#e4621141`: [`crate::types::PrivacyValueDisallowUsers`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueDisallowUsers"))]
     PrivacyValueDisallowUsers(crate::types::PrivacyValueDisallowUsers),
-    /// `privacyValueAllowChatParticipants#6b134e8e chats:Vector<long> = PrivacyRule`
+    /// `privacyValueAllowChatParticipants#6b134e8e`: [`crate::types::PrivacyValueAllowChatParticipants`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueAllowChatParticipants"))]
     PrivacyValueAllowChatParticipants(crate::types::PrivacyValueAllowChatParticipants),
-    /// `privacyValueDisallowChatParticipants#41c87565 chats:Vector<long> = PrivacyRule`
+    /// `privacyValueDisallowChatParticipants#41c87565`: [`crate::types::PrivacyValueDisallowChatParticipants`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "privacyValueDisallowChatParticipants")
@@ -38378,16 +38378,16 @@ pub enum PrivacyRule {
     PrivacyValueDisallowChatParticipants(
         crate::types::PrivacyValueDisallowChatParticipants,
     ),
-    /// `privacyValueAllowCloseFriends#f7e8d89b = PrivacyRule`
+    /// `privacyValueAllowCloseFriends#f7e8d89b`: [`crate::types::PrivacyValueAllowCloseFriends`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueAllowCloseFriends"))]
     PrivacyValueAllowCloseFriends,
-    /// `privacyValueAllowPremium#ece9814b = PrivacyRule`
+    /// `privacyValueAllowPremium#ece9814b`: [`crate::types::PrivacyValueAllowPremium`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueAllowPremium"))]
     PrivacyValueAllowPremium,
-    /// `privacyValueAllowBots#21461b5d = PrivacyRule`
+    /// `privacyValueAllowBots#21461b5d`: [`crate::types::PrivacyValueAllowBots`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueAllowBots"))]
     PrivacyValueAllowBots,
-    /// `privacyValueDisallowBots#f6a5f82f = PrivacyRule`
+    /// `privacyValueDisallowBots#f6a5f82f`: [`crate::types::PrivacyValueDisallowBots`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueDisallowBots"))]
     PrivacyValueDisallowBots,
 }
@@ -38709,28 +38709,28 @@ impl From<crate::types::PrivacyValueDisallowBots> for PrivacyRule {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ProfileTab {
-    /// `profileTabPosts#b98cd696 = ProfileTab`
+    /// `profileTabPosts#b98cd696`: [`crate::types::ProfileTabPosts`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabPosts"))]
     Posts,
-    /// `profileTabGifts#4d4bd46a = ProfileTab`
+    /// `profileTabGifts#4d4bd46a`: [`crate::types::ProfileTabGifts`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabGifts"))]
     Gifts,
-    /// `profileTabMedia#72c64955 = ProfileTab`
+    /// `profileTabMedia#72c64955`: [`crate::types::ProfileTabMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabMedia"))]
     Media,
-    /// `profileTabFiles#ab339c00 = ProfileTab`
+    /// `profileTabFiles#ab339c00`: [`crate::types::ProfileTabFiles`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabFiles"))]
     Files,
-    /// `profileTabMusic#9f27d26e = ProfileTab`
+    /// `profileTabMusic#9f27d26e`: [`crate::types::ProfileTabMusic`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabMusic"))]
     Music,
-    /// `profileTabVoice#e477092e = ProfileTab`
+    /// `profileTabVoice#e477092e`: [`crate::types::ProfileTabVoice`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabVoice"))]
     Voice,
-    /// `profileTabLinks#d3656499 = ProfileTab`
+    /// `profileTabLinks#d3656499`: [`crate::types::ProfileTabLinks`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabLinks"))]
     Links,
-    /// `profileTabGifs#a2c0f695 = ProfileTab`
+    /// `profileTabGifs#a2c0f695`: [`crate::types::ProfileTabGifs`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabGifs"))]
     Gifs,
 }
@@ -38924,10 +38924,10 @@ impl From<crate::types::ProfileTabGifs> for ProfileTab {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum PublicForward {
-    /// `publicForwardMessage#01f2bf4a message:Message = PublicForward`
+    /// `publicForwardMessage#01f2bf4a`: [`crate::types::PublicForwardMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "publicForwardMessage"))]
     Message(crate::types::PublicForwardMessage),
-    /// `publicForwardStory#edf3add0 peer:Peer story:StoryItem = PublicForward`
+    /// `publicForwardStory#edf3add0`: [`crate::types::PublicForwardStory`].
     #[cfg_attr(feature = "serde", serde(rename = "publicForwardStory"))]
     Story(Box<crate::types::PublicForwardStory>),
 }
@@ -39040,7 +39040,7 @@ impl From<Box<crate::types::PublicForwardStory>> for PublicForward {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum QuickReply {
-    /// `quickReply#0697102b shortcut_id:int shortcut:string top_message:int count:int = QuickReply`
+    /// `quickReply#0697102b`: [`crate::types::QuickReply`].
     #[cfg_attr(feature = "serde", serde(rename = "quickReply"))]
     QuickReply(Box<crate::types::QuickReply>),
 }
@@ -39123,16 +39123,16 @@ impl From<Box<crate::types::QuickReply>> for QuickReply {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Reaction {
-    /// `reactionEmpty#79f5d419 = Reaction`
+    /// `reactionEmpty#79f5d419`: [`crate::types::ReactionEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionEmpty"))]
     Empty,
-    /// `reactionEmoji#1b2286b8 emoticon:string = Reaction`
+    /// `reactionEmoji#1b2286b8`: [`crate::types::ReactionEmoji`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionEmoji"))]
     Emoji(crate::types::ReactionEmoji),
-    /// `reactionCustomEmoji#8935fc73 document_id:long = Reaction`
+    /// `reactionCustomEmoji#8935fc73`: [`crate::types::ReactionCustomEmoji`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionCustomEmoji"))]
     CustomEmoji(crate::types::ReactionCustomEmoji),
-    /// `reactionPaid#523da4eb = Reaction`
+    /// `reactionPaid#523da4eb`: [`crate::types::ReactionPaid`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionPaid"))]
     Paid,
 }
@@ -39260,7 +39260,7 @@ impl From<crate::types::ReactionPaid> for Reaction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ReactionCount {
-    /// `reactionCount#a3d1cb80 flags:# chosen_order:flags.0?int reaction:Reaction count:int = ReactionCount`
+    /// `reactionCount#a3d1cb80`: [`crate::types::ReactionCount`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionCount"))]
     ReactionCount(Box<crate::types::ReactionCount>),
 }
@@ -39345,10 +39345,10 @@ impl From<Box<crate::types::ReactionCount>> for ReactionCount {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ReactionNotificationsFrom {
-    /// `reactionNotificationsFromContacts#bac3a61a = ReactionNotificationsFrom`
+    /// `reactionNotificationsFromContacts#bac3a61a`: [`crate::types::ReactionNotificationsFromContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionNotificationsFromContacts"))]
     Contacts,
-    /// `reactionNotificationsFromAll#4b9e22a0 = ReactionNotificationsFrom`
+    /// `reactionNotificationsFromAll#4b9e22a0`: [`crate::types::ReactionNotificationsFromAll`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionNotificationsFromAll"))]
     All,
 }
@@ -39455,7 +39455,7 @@ impl From<crate::types::ReactionNotificationsFromAll> for ReactionNotificationsF
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ReactionsNotifySettings {
-    /// `reactionsNotifySettings#71e4ea58 flags:# messages_notify_from:flags.0?ReactionNotificationsFrom stories_notify_from:flags.1?ReactionNotificationsFrom poll_votes_notify_from:flags.2?ReactionNotificationsFrom sound:NotificationSound show_previews:Bool = ReactionsNotifySettings`
+    /// `reactionsNotifySettings#71e4ea58`: [`crate::types::ReactionsNotifySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionsNotifySettings"))]
     ReactionsNotifySettings(Box<crate::types::ReactionsNotifySettings>),
 }
@@ -39542,7 +39542,7 @@ impl From<Box<crate::types::ReactionsNotifySettings>> for ReactionsNotifySetting
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ReadParticipantDate {
-    /// `readParticipantDate#4a4ff172 user_id:long date:int = ReadParticipantDate`
+    /// `readParticipantDate#4a4ff172`: [`crate::types::ReadParticipantDate`].
     #[cfg_attr(feature = "serde", serde(rename = "readParticipantDate"))]
     ReadParticipantDate(crate::types::ReadParticipantDate),
 }
@@ -39626,7 +39626,7 @@ impl From<crate::types::ReadParticipantDate> for ReadParticipantDate {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ReceivedNotifyMessage {
-    /// `receivedNotifyMessage#a384b779 id:int flags:int = ReceivedNotifyMessage`
+    /// `receivedNotifyMessage#a384b779`: [`crate::types::ReceivedNotifyMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "receivedNotifyMessage"))]
     ReceivedNotifyMessage(crate::types::ReceivedNotifyMessage),
 }
@@ -39710,19 +39710,19 @@ impl From<crate::types::ReceivedNotifyMessage> for ReceivedNotifyMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RecentMeUrl {
-    /// `recentMeUrlUnknown#46e1d13d url:string = RecentMeUrl`
+    /// `recentMeUrlUnknown#46e1d13d`: [`crate::types::RecentMeUrlUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "recentMeUrlUnknown"))]
     Unknown(crate::types::RecentMeUrlUnknown),
-    /// `recentMeUrlUser#b92c09e2 url:string user_id:long = RecentMeUrl`
+    /// `recentMeUrlUser#b92c09e2`: [`crate::types::RecentMeUrlUser`].
     #[cfg_attr(feature = "serde", serde(rename = "recentMeUrlUser"))]
     User(crate::types::RecentMeUrlUser),
-    /// `recentMeUrlChat#b2da71d2 url:string chat_id:long = RecentMeUrl`
+    /// `recentMeUrlChat#b2da71d2`: [`crate::types::RecentMeUrlChat`].
     #[cfg_attr(feature = "serde", serde(rename = "recentMeUrlChat"))]
     Chat(crate::types::RecentMeUrlChat),
-    /// `recentMeUrlChatInvite#eb49081d url:string chat_invite:ChatInvite = RecentMeUrl`
+    /// `recentMeUrlChatInvite#eb49081d`: [`crate::types::RecentMeUrlChatInvite`].
     #[cfg_attr(feature = "serde", serde(rename = "recentMeUrlChatInvite"))]
     ChatInvite(Box<crate::types::RecentMeUrlChatInvite>),
-    /// `recentMeUrlStickerSet#bc0a57dc url:string set:StickerSetCovered = RecentMeUrl`
+    /// `recentMeUrlStickerSet#bc0a57dc`: [`crate::types::RecentMeUrlStickerSet`].
     #[cfg_attr(feature = "serde", serde(rename = "recentMeUrlStickerSet"))]
     StickerSet(Box<crate::types::RecentMeUrlStickerSet>),
 }
@@ -39883,7 +39883,7 @@ impl From<Box<crate::types::RecentMeUrlStickerSet>> for RecentMeUrl {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RecentStory {
-    /// `recentStory#711d692d flags:# live:flags.0?true max_id:flags.1?int = RecentStory`
+    /// `recentStory#711d692d`: [`crate::types::RecentStory`].
     #[cfg_attr(feature = "serde", serde(rename = "recentStory"))]
     RecentStory(crate::types::RecentStory),
 }
@@ -39965,16 +39965,16 @@ impl From<crate::types::RecentStory> for RecentStory {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ReplyMarkup {
-    /// `replyKeyboardHide#a03e5b85 flags:# selective:flags.2?true = ReplyMarkup`
+    /// `replyKeyboardHide#a03e5b85`: [`crate::types::ReplyKeyboardHide`].
     #[cfg_attr(feature = "serde", serde(rename = "replyKeyboardHide"))]
     ReplyKeyboardHide(crate::types::ReplyKeyboardHide),
-    /// `replyKeyboardForceReply#86b40b08 flags:# single_use:flags.1?true selective:flags.2?true placeholder:flags.3?string = ReplyMarkup`
+    /// `replyKeyboardForceReply#86b40b08`: [`crate::types::ReplyKeyboardForceReply`].
     #[cfg_attr(feature = "serde", serde(rename = "replyKeyboardForceReply"))]
     ReplyKeyboardForceReply(crate::types::ReplyKeyboardForceReply),
-    /// `replyKeyboardMarkup#85dd99d1 flags:# resize:flags.0?true single_use:flags.1?true selective:flags.2?true persistent:flags.4?true force_reply:flags.5?true rows:Vector<KeyboardButtonRow> placeholder:flags.3?string = ReplyMarkup`
+    /// `replyKeyboardMarkup#85dd99d1`: [`crate::types::ReplyKeyboardMarkup`].
     #[cfg_attr(feature = "serde", serde(rename = "replyKeyboardMarkup"))]
     ReplyKeyboardMarkup(Box<crate::types::ReplyKeyboardMarkup>),
-    /// `replyInlineMarkup#b2b15770 flags:# force_reply:flags.5?true rows:Vector<KeyboardInlineButtonRow> = ReplyMarkup`
+    /// `replyInlineMarkup#b2b15770`: [`crate::types::ReplyInlineMarkup`].
     #[cfg_attr(feature = "serde", serde(rename = "replyInlineMarkup"))]
     ReplyInlineMarkup(crate::types::ReplyInlineMarkup),
 }
@@ -40115,34 +40115,34 @@ impl From<crate::types::ReplyInlineMarkup> for ReplyMarkup {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ReportReason {
-    /// `inputReportReasonSpam#58dbcab8 = ReportReason`
+    /// `inputReportReasonSpam#58dbcab8`: [`crate::types::InputReportReasonSpam`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonSpam"))]
     InputReportReasonSpam,
-    /// `inputReportReasonViolence#1e22c78d = ReportReason`
+    /// `inputReportReasonViolence#1e22c78d`: [`crate::types::InputReportReasonViolence`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonViolence"))]
     InputReportReasonViolence,
-    /// `inputReportReasonPornography#2e59d922 = ReportReason`
+    /// `inputReportReasonPornography#2e59d922`: [`crate::types::InputReportReasonPornography`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonPornography"))]
     InputReportReasonPornography,
-    /// `inputReportReasonChildAbuse#adf44ee3 = ReportReason`
+    /// `inputReportReasonChildAbuse#adf44ee3`: [`crate::types::InputReportReasonChildAbuse`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonChildAbuse"))]
     InputReportReasonChildAbuse,
-    /// `inputReportReasonOther#c1e4a2b1 = ReportReason`
+    /// `inputReportReasonOther#c1e4a2b1`: [`crate::types::InputReportReasonOther`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonOther"))]
     InputReportReasonOther,
-    /// `inputReportReasonCopyright#9b89f93a = ReportReason`
+    /// `inputReportReasonCopyright#9b89f93a`: [`crate::types::InputReportReasonCopyright`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonCopyright"))]
     InputReportReasonCopyright,
-    /// `inputReportReasonGeoIrrelevant#dbd4feed = ReportReason`
+    /// `inputReportReasonGeoIrrelevant#dbd4feed`: [`crate::types::InputReportReasonGeoIrrelevant`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonGeoIrrelevant"))]
     InputReportReasonGeoIrrelevant,
-    /// `inputReportReasonFake#f5ddd6e7 = ReportReason`
+    /// `inputReportReasonFake#f5ddd6e7`: [`crate::types::InputReportReasonFake`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonFake"))]
     InputReportReasonFake,
-    /// `inputReportReasonIllegalDrugs#0a8eb2be = ReportReason`
+    /// `inputReportReasonIllegalDrugs#0a8eb2be`: [`crate::types::InputReportReasonIllegalDrugs`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonIllegalDrugs"))]
     InputReportReasonIllegalDrugs,
-    /// `inputReportReasonPersonalDetails#9ec7863d = ReportReason`
+    /// `inputReportReasonPersonalDetails#9ec7863d`: [`crate::types::InputReportReasonPersonalDetails`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonPersonalDetails"))]
     InputReportReasonPersonalDetails,
 }
@@ -40428,13 +40428,13 @@ impl From<crate::types::InputReportReasonPersonalDetails> for ReportReason {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ReportResult {
-    /// `reportResultChooseOption#f0e4e0b6 title:string options:Vector<MessageReportOption> = ReportResult`
+    /// `reportResultChooseOption#f0e4e0b6`: [`crate::types::ReportResultChooseOption`].
     #[cfg_attr(feature = "serde", serde(rename = "reportResultChooseOption"))]
     ChooseOption(Box<crate::types::ReportResultChooseOption>),
-    /// `reportResultAddComment#6f09ac31 flags:# optional:flags.0?true option:bytes = ReportResult`
+    /// `reportResultAddComment#6f09ac31`: [`crate::types::ReportResultAddComment`].
     #[cfg_attr(feature = "serde", serde(rename = "reportResultAddComment"))]
     AddComment(crate::types::ReportResultAddComment),
-    /// `reportResultReported#8db33c4b = ReportResult`
+    /// `reportResultReported#8db33c4b`: [`crate::types::ReportResultReported`].
     #[cfg_attr(feature = "serde", serde(rename = "reportResultReported"))]
     Reported,
 }
@@ -40555,16 +40555,16 @@ impl From<crate::types::ReportResultReported> for ReportResult {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RequestPeerType {
-    /// `requestPeerTypeUser#5f3b8a00 flags:# bot:flags.0?Bool premium:flags.1?Bool = RequestPeerType`
+    /// `requestPeerTypeUser#5f3b8a00`: [`crate::types::RequestPeerTypeUser`].
     #[cfg_attr(feature = "serde", serde(rename = "requestPeerTypeUser"))]
     User(crate::types::RequestPeerTypeUser),
-    /// `requestPeerTypeChat#c9f06e1b flags:# creator:flags.0?true bot_participant:flags.5?true has_username:flags.3?Bool forum:flags.4?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType`
+    /// `requestPeerTypeChat#c9f06e1b`: [`crate::types::RequestPeerTypeChat`].
     #[cfg_attr(feature = "serde", serde(rename = "requestPeerTypeChat"))]
     Chat(Box<crate::types::RequestPeerTypeChat>),
-    /// `requestPeerTypeBroadcast#339bef6c flags:# creator:flags.0?true has_username:flags.3?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType`
+    /// `requestPeerTypeBroadcast#339bef6c`: [`crate::types::RequestPeerTypeBroadcast`].
     #[cfg_attr(feature = "serde", serde(rename = "requestPeerTypeBroadcast"))]
     Broadcast(Box<crate::types::RequestPeerTypeBroadcast>),
-    /// `requestPeerTypeCreateBot#3e81e078 flags:# bot_managed:flags.0?true suggested_name:flags.1?string suggested_username:flags.2?string = RequestPeerType`
+    /// `requestPeerTypeCreateBot#3e81e078`: [`crate::types::RequestPeerTypeCreateBot`].
     #[cfg_attr(feature = "serde", serde(rename = "requestPeerTypeCreateBot"))]
     CreateBot(Box<crate::types::RequestPeerTypeCreateBot>),
 }
@@ -40697,13 +40697,13 @@ impl From<Box<crate::types::RequestPeerTypeCreateBot>> for RequestPeerType {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RequestedPeer {
-    /// `requestedPeerUser#d62ff46a flags:# user_id:long first_name:flags.0?string last_name:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer`
+    /// `requestedPeerUser#d62ff46a`: [`crate::types::RequestedPeerUser`].
     #[cfg_attr(feature = "serde", serde(rename = "requestedPeerUser"))]
     User(Box<crate::types::RequestedPeerUser>),
-    /// `requestedPeerChat#7307544f flags:# chat_id:long title:flags.0?string photo:flags.2?Photo = RequestedPeer`
+    /// `requestedPeerChat#7307544f`: [`crate::types::RequestedPeerChat`].
     #[cfg_attr(feature = "serde", serde(rename = "requestedPeerChat"))]
     Chat(Box<crate::types::RequestedPeerChat>),
-    /// `requestedPeerChannel#8ba403e4 flags:# channel_id:long title:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer`
+    /// `requestedPeerChannel#8ba403e4`: [`crate::types::RequestedPeerChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "requestedPeerChannel"))]
     Channel(Box<crate::types::RequestedPeerChannel>),
 }
@@ -40820,13 +40820,13 @@ impl From<Box<crate::types::RequestedPeerChannel>> for RequestedPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RequirementToContact {
-    /// `requirementToContactEmpty#050a9839 = RequirementToContact`
+    /// `requirementToContactEmpty#050a9839`: [`crate::types::RequirementToContactEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "requirementToContactEmpty"))]
     Empty,
-    /// `requirementToContactPremium#e581e4e9 = RequirementToContact`
+    /// `requirementToContactPremium#e581e4e9`: [`crate::types::RequirementToContactPremium`].
     #[cfg_attr(feature = "serde", serde(rename = "requirementToContactPremium"))]
     Premium,
-    /// `requirementToContactPaidMessages#b4f67e93 stars_amount:long = RequirementToContact`
+    /// `requirementToContactPaidMessages#b4f67e93`: [`crate::types::RequirementToContactPaidMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "requirementToContactPaidMessages"))]
     PaidMessages(crate::types::RequirementToContactPaidMessages),
 }
@@ -40948,7 +40948,7 @@ impl From<crate::types::RequirementToContactPaidMessages> for RequirementToConta
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ResPQ {
-    /// `resPQ#05162463 nonce:int128 server_nonce:int128 pq:bytes server_public_key_fingerprints:Vector<long> = ResPQ`
+    /// `resPQ#05162463`: [`crate::types::ResPQ`].
     #[cfg_attr(feature = "serde", serde(rename = "resPQ"))]
     ResPQ(Box<crate::types::ResPQ>),
 }
@@ -41031,7 +41031,7 @@ impl From<Box<crate::types::ResPQ>> for ResPQ {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RestrictionReason {
-    /// `restrictionReason#d072acb4 platform:string reason:string text:string = RestrictionReason`
+    /// `restrictionReason#d072acb4`: [`crate::types::RestrictionReason`].
     #[cfg_attr(feature = "serde", serde(rename = "restrictionReason"))]
     RestrictionReason(Box<crate::types::RestrictionReason>),
 }
@@ -41118,7 +41118,7 @@ impl From<Box<crate::types::RestrictionReason>> for RestrictionReason {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RichButtonStyle {
-    /// `richButtonStyle#03c610bd flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true link:flags.3?true = RichButtonStyle`
+    /// `richButtonStyle#03c610bd`: [`crate::types::RichButtonStyle`].
     #[cfg_attr(feature = "serde", serde(rename = "richButtonStyle"))]
     RichButtonStyle(crate::types::RichButtonStyle),
 }
@@ -41202,7 +41202,7 @@ impl From<crate::types::RichButtonStyle> for RichButtonStyle {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RichMessage {
-    /// `richMessage#baf39d8b flags:# rtl:flags.0?true part:flags.1?true blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> = RichMessage`
+    /// `richMessage#baf39d8b`: [`crate::types::RichMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "richMessage"))]
     RichMessage(Box<crate::types::RichMessage>),
 }
@@ -41298,100 +41298,100 @@ impl From<Box<crate::types::RichMessage>> for RichMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RichText {
-    /// `textEmpty#dc3d824f = RichText`
+    /// `textEmpty#dc3d824f`: [`crate::types::TextEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "textEmpty"))]
     TextEmpty,
-    /// `textPlain#744694e0 text:string = RichText`
+    /// `textPlain#744694e0`: [`crate::types::TextPlain`].
     #[cfg_attr(feature = "serde", serde(rename = "textPlain"))]
     TextPlain(crate::types::TextPlain),
-    /// `textBold#6724abc4 text:RichText = RichText`
+    /// `textBold#6724abc4`: [`crate::types::TextBold`].
     #[cfg_attr(feature = "serde", serde(rename = "textBold"))]
     TextBold(Box<crate::types::TextBold>),
-    /// `textItalic#d912a59c text:RichText = RichText`
+    /// `textItalic#d912a59c`: [`crate::types::TextItalic`].
     #[cfg_attr(feature = "serde", serde(rename = "textItalic"))]
     TextItalic(Box<crate::types::TextItalic>),
-    /// `textUnderline#c12622c4 text:RichText = RichText`
+    /// `textUnderline#c12622c4`: [`crate::types::TextUnderline`].
     #[cfg_attr(feature = "serde", serde(rename = "textUnderline"))]
     TextUnderline(Box<crate::types::TextUnderline>),
-    /// `textStrike#9bf8bb95 text:RichText = RichText`
+    /// `textStrike#9bf8bb95`: [`crate::types::TextStrike`].
     #[cfg_attr(feature = "serde", serde(rename = "textStrike"))]
     TextStrike(Box<crate::types::TextStrike>),
-    /// `textFixed#6c3f19b9 text:RichText = RichText`
+    /// `textFixed#6c3f19b9`: [`crate::types::TextFixed`].
     #[cfg_attr(feature = "serde", serde(rename = "textFixed"))]
     TextFixed(Box<crate::types::TextFixed>),
-    /// `textUrl#3c2884c1 text:RichText url:string webpage_id:long = RichText`
+    /// `textUrl#3c2884c1`: [`crate::types::TextUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "textUrl"))]
     TextUrl(Box<crate::types::TextUrl>),
-    /// `textEmail#de5a0dd6 text:RichText email:string = RichText`
+    /// `textEmail#de5a0dd6`: [`crate::types::TextEmail`].
     #[cfg_attr(feature = "serde", serde(rename = "textEmail"))]
     TextEmail(Box<crate::types::TextEmail>),
-    /// `textConcat#7e6260d7 texts:Vector<RichText> = RichText`
+    /// `textConcat#7e6260d7`: [`crate::types::TextConcat`].
     #[cfg_attr(feature = "serde", serde(rename = "textConcat"))]
     TextConcat(crate::types::TextConcat),
-    /// `textSubscript#ed6a8504 text:RichText = RichText`
+    /// `textSubscript#ed6a8504`: [`crate::types::TextSubscript`].
     #[cfg_attr(feature = "serde", serde(rename = "textSubscript"))]
     TextSubscript(Box<crate::types::TextSubscript>),
-    /// `textSuperscript#c7fb5e01 text:RichText = RichText`
+    /// `textSuperscript#c7fb5e01`: [`crate::types::TextSuperscript`].
     #[cfg_attr(feature = "serde", serde(rename = "textSuperscript"))]
     TextSuperscript(Box<crate::types::TextSuperscript>),
-    /// `textMarked#034b8621 text:RichText = RichText`
+    /// `textMarked#034b8621`: [`crate::types::TextMarked`].
     #[cfg_attr(feature = "serde", serde(rename = "textMarked"))]
     TextMarked(Box<crate::types::TextMarked>),
-    /// `textPhone#1ccb966a text:RichText phone:string = RichText`
+    /// `textPhone#1ccb966a`: [`crate::types::TextPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "textPhone"))]
     TextPhone(Box<crate::types::TextPhone>),
-    /// `textImage#081ccf4f document_id:long w:int h:int = RichText`
+    /// `textImage#081ccf4f`: [`crate::types::TextImage`].
     #[cfg_attr(feature = "serde", serde(rename = "textImage"))]
     TextImage(crate::types::TextImage),
-    /// `textAnchor#35553762 text:RichText name:string = RichText`
+    /// `textAnchor#35553762`: [`crate::types::TextAnchor`].
     #[cfg_attr(feature = "serde", serde(rename = "textAnchor"))]
     TextAnchor(Box<crate::types::TextAnchor>),
-    /// `textMath#9d2eac97 source:string = RichText`
+    /// `textMath#9d2eac97`: [`crate::types::TextMath`].
     #[cfg_attr(feature = "serde", serde(rename = "textMath"))]
     TextMath(crate::types::TextMath),
-    /// `textCustomEmoji#a26156c0 document_id:long alt:string = RichText`
+    /// `textCustomEmoji#a26156c0`: [`crate::types::TextCustomEmoji`].
     #[cfg_attr(feature = "serde", serde(rename = "textCustomEmoji"))]
     TextCustomEmoji(crate::types::TextCustomEmoji),
-    /// `textSpoiler#4c2a5d62 text:RichText = RichText`
+    /// `textSpoiler#4c2a5d62`: [`crate::types::TextSpoiler`].
     #[cfg_attr(feature = "serde", serde(rename = "textSpoiler"))]
     TextSpoiler(Box<crate::types::TextSpoiler>),
-    /// `textMention#cd24cf44 text:RichText = RichText`
+    /// `textMention#cd24cf44`: [`crate::types::TextMention`].
     #[cfg_attr(feature = "serde", serde(rename = "textMention"))]
     TextMention(Box<crate::types::TextMention>),
-    /// `textHashtag#519524ea text:RichText = RichText`
+    /// `textHashtag#519524ea`: [`crate::types::TextHashtag`].
     #[cfg_attr(feature = "serde", serde(rename = "textHashtag"))]
     TextHashtag(Box<crate::types::TextHashtag>),
-    /// `textBotCommand#02ff29d3 text:RichText = RichText`
+    /// `textBotCommand#02ff29d3`: [`crate::types::TextBotCommand`].
     #[cfg_attr(feature = "serde", serde(rename = "textBotCommand"))]
     TextBotCommand(Box<crate::types::TextBotCommand>),
-    /// `textCashtag#7b9e1801 text:RichText = RichText`
+    /// `textCashtag#7b9e1801`: [`crate::types::TextCashtag`].
     #[cfg_attr(feature = "serde", serde(rename = "textCashtag"))]
     TextCashtag(Box<crate::types::TextCashtag>),
-    /// `textAutoUrl#ac6a83aa text:RichText = RichText`
+    /// `textAutoUrl#ac6a83aa`: [`crate::types::TextAutoUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "textAutoUrl"))]
     TextAutoUrl(Box<crate::types::TextAutoUrl>),
-    /// `textAutoEmail#c556a45d text:RichText = RichText`
+    /// `textAutoEmail#c556a45d`: [`crate::types::TextAutoEmail`].
     #[cfg_attr(feature = "serde", serde(rename = "textAutoEmail"))]
     TextAutoEmail(Box<crate::types::TextAutoEmail>),
-    /// `textAutoPhone#24c26789 text:RichText = RichText`
+    /// `textAutoPhone#24c26789`: [`crate::types::TextAutoPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "textAutoPhone"))]
     TextAutoPhone(Box<crate::types::TextAutoPhone>),
-    /// `textBankCard#b956812d text:RichText = RichText`
+    /// `textBankCard#b956812d`: [`crate::types::TextBankCard`].
     #[cfg_attr(feature = "serde", serde(rename = "textBankCard"))]
     TextBankCard(Box<crate::types::TextBankCard>),
-    /// `textMentionName#01a9fbfc text:RichText user_id:long = RichText`
+    /// `textMentionName#01a9fbfc`: [`crate::types::TextMentionName`].
     #[cfg_attr(feature = "serde", serde(rename = "textMentionName"))]
     TextMentionName(Box<crate::types::TextMentionName>),
-    /// `textDate#a5b45e2b flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true text:RichText date:int = RichText`
+    /// `textDate#a5b45e2b`: [`crate::types::TextDate`].
     #[cfg_attr(feature = "serde", serde(rename = "textDate"))]
     TextDate(Box<crate::types::TextDate>),
-    /// `textDiff#9686cb50 text:RichText old_text:RichText = RichText`
+    /// `textDiff#9686cb50`: [`crate::types::TextDiff`].
     #[cfg_attr(feature = "serde", serde(rename = "textDiff"))]
     TextDiff(Box<crate::types::TextDiff>),
-    /// `textButton#afc79cd6 flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle = RichText`
+    /// `textButton#afc79cd6`: [`crate::types::TextButton`].
     #[cfg_attr(feature = "serde", serde(rename = "textButton"))]
     TextButton(Box<crate::types::TextButton>),
-    /// `textTonAddress#3cd2a36a text:RichText = RichText`
+    /// `textTonAddress#3cd2a36a`: [`crate::types::TextTonAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "textTonAddress"))]
     TextTonAddress(Box<crate::types::TextTonAddress>),
 }
@@ -42015,13 +42015,13 @@ impl From<Box<crate::types::TextTonAddress>> for RichText {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RpcDropAnswer {
-    /// `rpc_answer_unknown#5e2ad36e = RpcDropAnswer`
+    /// `rpc_answer_unknown#5e2ad36e`: [`crate::types::RpcAnswerUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "rpc_answer_unknown"))]
     RpcAnswerUnknown,
-    /// `rpc_answer_dropped_running#cd78e586 = RpcDropAnswer`
+    /// `rpc_answer_dropped_running#cd78e586`: [`crate::types::RpcAnswerDroppedRunning`].
     #[cfg_attr(feature = "serde", serde(rename = "rpc_answer_dropped_running"))]
     RpcAnswerDroppedRunning,
-    /// `rpc_answer_dropped#a43ad8b7 msg_id:long seq_no:int bytes:int = RpcDropAnswer`
+    /// `rpc_answer_dropped#a43ad8b7`: [`crate::types::RpcAnswerDropped`].
     #[cfg_attr(feature = "serde", serde(rename = "rpc_answer_dropped"))]
     RpcAnswerDropped(crate::types::RpcAnswerDropped),
 }
@@ -42145,7 +42145,7 @@ impl From<crate::types::RpcAnswerDropped> for RpcDropAnswer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum RpcError {
-    /// `rpc_error#2144ca19 error_code:int error_message:string = RpcError`
+    /// `rpc_error#2144ca19`: [`crate::types::RpcError`].
     #[cfg_attr(feature = "serde", serde(rename = "rpc_error"))]
     RpcError(crate::types::RpcError),
 }
@@ -42227,7 +42227,7 @@ impl From<crate::types::RpcError> for RpcError {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SavedContact {
-    /// `savedPhoneContact#1142bd56 phone:string first_name:string last_name:string date:int = SavedContact`
+    /// `savedPhoneContact#1142bd56`: [`crate::types::SavedPhoneContact`].
     #[cfg_attr(feature = "serde", serde(rename = "savedPhoneContact"))]
     SavedPhoneContact(Box<crate::types::SavedPhoneContact>),
 }
@@ -42314,10 +42314,10 @@ impl From<Box<crate::types::SavedPhoneContact>> for SavedContact {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SavedDialog {
-    /// `savedDialog#bd87cb6c flags:# pinned:flags.2?true peer:Peer top_message:int = SavedDialog`
+    /// `savedDialog#bd87cb6c`: [`crate::types::SavedDialog`].
     #[cfg_attr(feature = "serde", serde(rename = "savedDialog"))]
     SavedDialog(crate::types::SavedDialog),
-    /// `monoForumDialog#64407ea7 flags:# unread_mark:flags.3?true nopaid_messages_exception:flags.4?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_reactions_count:int draft:flags.1?DraftMessage = SavedDialog`
+    /// `monoForumDialog#64407ea7`: [`crate::types::MonoForumDialog`].
     #[cfg_attr(feature = "serde", serde(rename = "monoForumDialog"))]
     MonoForumDialog(Box<crate::types::MonoForumDialog>),
 }
@@ -42431,7 +42431,7 @@ impl From<Box<crate::types::MonoForumDialog>> for SavedDialog {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SavedReactionTag {
-    /// `savedReactionTag#cb6ff828 flags:# reaction:Reaction title:flags.0?string count:int = SavedReactionTag`
+    /// `savedReactionTag#cb6ff828`: [`crate::types::SavedReactionTag`].
     #[cfg_attr(feature = "serde", serde(rename = "savedReactionTag"))]
     SavedReactionTag(Box<crate::types::SavedReactionTag>),
 }
@@ -42516,7 +42516,7 @@ impl From<Box<crate::types::SavedReactionTag>> for SavedReactionTag {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SavedStarGift {
-    /// `savedStarGift#41df43fc flags:# name_hidden:flags.0?true unsaved:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true pinned_to_top:flags.12?true upgrade_separate:flags.17?true from_id:flags.1?Peer date:int gift:StarGift message:flags.2?TextWithEntities msg_id:flags.3?int saved_id:flags.11?long convert_stars:flags.4?long upgrade_stars:flags.6?long can_export_at:flags.7?int transfer_stars:flags.8?long can_transfer_at:flags.13?int can_resell_at:flags.14?int collection_id:flags.15?Vector<int> prepaid_upgrade_hash:flags.16?string drop_original_details_stars:flags.18?long gift_num:flags.19?int can_craft_at:flags.20?int = SavedStarGift`
+    /// `savedStarGift#41df43fc`: [`crate::types::SavedStarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "savedStarGift"))]
     SavedStarGift(Box<crate::types::SavedStarGift>),
 }
@@ -42601,7 +42601,7 @@ impl From<Box<crate::types::SavedStarGift>> for SavedStarGift {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SearchPostsFlood {
-    /// `searchPostsFlood#3e0b5b6a flags:# query_is_free:flags.0?true total_daily:int remains:int wait_till:flags.1?int stars_amount:long = SearchPostsFlood`
+    /// `searchPostsFlood#3e0b5b6a`: [`crate::types::SearchPostsFlood`].
     #[cfg_attr(feature = "serde", serde(rename = "searchPostsFlood"))]
     SearchPostsFlood(crate::types::SearchPostsFlood),
 }
@@ -42685,7 +42685,7 @@ impl From<crate::types::SearchPostsFlood> for SearchPostsFlood {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SearchResultsCalendarPeriod {
-    /// `searchResultsCalendarPeriod#c9b0539f date:int min_msg_id:int max_msg_id:int count:int = SearchResultsCalendarPeriod`
+    /// `searchResultsCalendarPeriod#c9b0539f`: [`crate::types::SearchResultsCalendarPeriod`].
     #[cfg_attr(feature = "serde", serde(rename = "searchResultsCalendarPeriod"))]
     SearchResultsCalendarPeriod(crate::types::SearchResultsCalendarPeriod),
 }
@@ -42771,7 +42771,7 @@ impl From<crate::types::SearchResultsCalendarPeriod> for SearchResultsCalendarPe
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SearchResultsPosition {
-    /// `searchResultPosition#7f648b67 msg_id:int date:int offset:int = SearchResultsPosition`
+    /// `searchResultPosition#7f648b67`: [`crate::types::SearchResultPosition`].
     #[cfg_attr(feature = "serde", serde(rename = "searchResultPosition"))]
     SearchResultPosition(crate::types::SearchResultPosition),
 }
@@ -42855,7 +42855,7 @@ impl From<crate::types::SearchResultPosition> for SearchResultsPosition {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureCredentialsEncrypted {
-    /// `secureCredentialsEncrypted#33f0ea47 data:bytes hash:bytes secret:bytes = SecureCredentialsEncrypted`
+    /// `secureCredentialsEncrypted#33f0ea47`: [`crate::types::SecureCredentialsEncrypted`].
     #[cfg_attr(feature = "serde", serde(rename = "secureCredentialsEncrypted"))]
     SecureCredentialsEncrypted(Box<crate::types::SecureCredentialsEncrypted>),
 }
@@ -42944,7 +42944,7 @@ impl From<Box<crate::types::SecureCredentialsEncrypted>> for SecureCredentialsEn
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureData {
-    /// `secureData#8aeabec3 data:bytes data_hash:bytes secret:bytes = SecureData`
+    /// `secureData#8aeabec3`: [`crate::types::SecureData`].
     #[cfg_attr(feature = "serde", serde(rename = "secureData"))]
     SecureData(Box<crate::types::SecureData>),
 }
@@ -43027,10 +43027,10 @@ impl From<Box<crate::types::SecureData>> for SecureData {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureFile {
-    /// `secureFileEmpty#64199744 = SecureFile`
+    /// `secureFileEmpty#64199744`: [`crate::types::SecureFileEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "secureFileEmpty"))]
     Empty,
-    /// `secureFile#7d09c27e id:long access_hash:long size:long dc_id:int date:int file_hash:bytes secret:bytes = SecureFile`
+    /// `secureFile#7d09c27e`: [`crate::types::SecureFile`].
     #[cfg_attr(feature = "serde", serde(rename = "secureFile"))]
     SecureFile(Box<crate::types::SecureFile>),
 }
@@ -43129,10 +43129,10 @@ impl From<Box<crate::types::SecureFile>> for SecureFile {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecurePasswordKdfAlgo {
-    /// `securePasswordKdfAlgoUnknown#004a8537 = SecurePasswordKdfAlgo`
+    /// `securePasswordKdfAlgoUnknown#004a8537`: [`crate::types::SecurePasswordKdfAlgoUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "securePasswordKdfAlgoUnknown"))]
     Unknown,
-    /// `securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0 salt:bytes = SecurePasswordKdfAlgo`
+    /// `securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0`: [`crate::types::SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "securePasswordKdfAlgoPBKDF2HMACSHA512iter100000")
@@ -43140,7 +43140,7 @@ pub enum SecurePasswordKdfAlgo {
     PBKDF2HMACSHA512iter100000(
         crate::types::SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000,
     ),
-    /// `securePasswordKdfAlgoSHA512#86471d92 salt:bytes = SecurePasswordKdfAlgo`
+    /// `securePasswordKdfAlgoSHA512#86471d92`: [`crate::types::SecurePasswordKdfAlgoSHA512`].
     #[cfg_attr(feature = "serde", serde(rename = "securePasswordKdfAlgoSHA512"))]
     SHA512(crate::types::SecurePasswordKdfAlgoSHA512),
 }
@@ -43261,10 +43261,10 @@ impl From<crate::types::SecurePasswordKdfAlgoSHA512> for SecurePasswordKdfAlgo {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecurePlainData {
-    /// `securePlainPhone#7d6099dd phone:string = SecurePlainData`
+    /// `securePlainPhone#7d6099dd`: [`crate::types::SecurePlainPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "securePlainPhone"))]
     SecurePlainPhone(crate::types::SecurePlainPhone),
-    /// `securePlainEmail#21ec5a5f email:string = SecurePlainData`
+    /// `securePlainEmail#21ec5a5f`: [`crate::types::SecurePlainEmail`].
     #[cfg_attr(feature = "serde", serde(rename = "securePlainEmail"))]
     SecurePlainEmail(crate::types::SecurePlainEmail),
 }
@@ -43366,10 +43366,10 @@ impl From<crate::types::SecurePlainEmail> for SecurePlainData {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureRequiredType {
-    /// `secureRequiredType#829d99da flags:# native_names:flags.0?true selfie_required:flags.1?true translation_required:flags.2?true type:SecureValueType = SecureRequiredType`
+    /// `secureRequiredType#829d99da`: [`crate::types::SecureRequiredType`].
     #[cfg_attr(feature = "serde", serde(rename = "secureRequiredType"))]
     SecureRequiredType(crate::types::SecureRequiredType),
-    /// `secureRequiredTypeOneOf#027477b4 types:Vector<SecureRequiredType> = SecureRequiredType`
+    /// `secureRequiredTypeOneOf#027477b4`: [`crate::types::SecureRequiredTypeOneOf`].
     #[cfg_attr(feature = "serde", serde(rename = "secureRequiredTypeOneOf"))]
     OneOf(crate::types::SecureRequiredTypeOneOf),
 }
@@ -43469,7 +43469,7 @@ impl From<crate::types::SecureRequiredTypeOneOf> for SecureRequiredType {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureSecretSettings {
-    /// `secureSecretSettings#1527bcac secure_algo:SecurePasswordKdfAlgo secure_secret:bytes secure_secret_id:long = SecureSecretSettings`
+    /// `secureSecretSettings#1527bcac`: [`crate::types::SecureSecretSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "secureSecretSettings"))]
     SecureSecretSettings(Box<crate::types::SecureSecretSettings>),
 }
@@ -43556,7 +43556,7 @@ impl From<Box<crate::types::SecureSecretSettings>> for SecureSecretSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureValue {
-    /// `secureValue#187fa0ca flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?SecureFile reverse_side:flags.2?SecureFile selfie:flags.3?SecureFile translation:flags.6?Vector<SecureFile> files:flags.4?Vector<SecureFile> plain_data:flags.5?SecurePlainData hash:bytes = SecureValue`
+    /// `secureValue#187fa0ca`: [`crate::types::SecureValue`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValue"))]
     SecureValue(Box<crate::types::SecureValue>),
 }
@@ -43639,31 +43639,31 @@ impl From<Box<crate::types::SecureValue>> for SecureValue {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureValueError {
-    /// `secureValueErrorData#e8a40bd9 type:SecureValueType data_hash:bytes field:string text:string = SecureValueError`
+    /// `secureValueErrorData#e8a40bd9`: [`crate::types::SecureValueErrorData`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorData"))]
     Data(Box<crate::types::SecureValueErrorData>),
-    /// `secureValueErrorFrontSide#00be3dfa type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorFrontSide#00be3dfa`: [`crate::types::SecureValueErrorFrontSide`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorFrontSide"))]
     FrontSide(Box<crate::types::SecureValueErrorFrontSide>),
-    /// `secureValueErrorReverseSide#868a2aa5 type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorReverseSide#868a2aa5`: [`crate::types::SecureValueErrorReverseSide`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorReverseSide"))]
     ReverseSide(Box<crate::types::SecureValueErrorReverseSide>),
-    /// `secureValueErrorSelfie#e537ced6 type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorSelfie#e537ced6`: [`crate::types::SecureValueErrorSelfie`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorSelfie"))]
     Selfie(Box<crate::types::SecureValueErrorSelfie>),
-    /// `secureValueErrorFile#7a700873 type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorFile#7a700873`: [`crate::types::SecureValueErrorFile`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorFile"))]
     File(Box<crate::types::SecureValueErrorFile>),
-    /// `secureValueErrorFiles#666220e9 type:SecureValueType file_hash:Vector<bytes> text:string = SecureValueError`
+    /// `secureValueErrorFiles#666220e9`: [`crate::types::SecureValueErrorFiles`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorFiles"))]
     Files(Box<crate::types::SecureValueErrorFiles>),
-    /// `secureValueError#869d758f type:SecureValueType hash:bytes text:string = SecureValueError`
+    /// `secureValueError#869d758f`: [`crate::types::SecureValueError`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueError"))]
     SecureValueError(Box<crate::types::SecureValueError>),
-    /// `secureValueErrorTranslationFile#a1144770 type:SecureValueType file_hash:bytes text:string = SecureValueError`
+    /// `secureValueErrorTranslationFile#a1144770`: [`crate::types::SecureValueErrorTranslationFile`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorTranslationFile"))]
     TranslationFile(Box<crate::types::SecureValueErrorTranslationFile>),
-    /// `secureValueErrorTranslationFiles#34636dd8 type:SecureValueType file_hash:Vector<bytes> text:string = SecureValueError`
+    /// `secureValueErrorTranslationFiles#34636dd8`: [`crate::types::SecureValueErrorTranslationFiles`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorTranslationFiles"))]
     TranslationFiles(Box<crate::types::SecureValueErrorTranslationFiles>),
 }
@@ -43888,7 +43888,7 @@ impl From<Box<crate::types::SecureValueErrorTranslationFiles>> for SecureValueEr
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureValueHash {
-    /// `secureValueHash#ed1ecdb0 type:SecureValueType hash:bytes = SecureValueHash`
+    /// `secureValueHash#ed1ecdb0`: [`crate::types::SecureValueHash`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueHash"))]
     SecureValueHash(crate::types::SecureValueHash),
 }
@@ -43972,46 +43972,46 @@ impl From<crate::types::SecureValueHash> for SecureValueHash {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SecureValueType {
-    /// `secureValueTypePersonalDetails#9d2a81e3 = SecureValueType`
+    /// `secureValueTypePersonalDetails#9d2a81e3`: [`crate::types::SecureValueTypePersonalDetails`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypePersonalDetails"))]
     PersonalDetails,
-    /// `secureValueTypePassport#3dac6a00 = SecureValueType`
+    /// `secureValueTypePassport#3dac6a00`: [`crate::types::SecureValueTypePassport`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypePassport"))]
     Passport,
-    /// `secureValueTypeDriverLicense#06e425c4 = SecureValueType`
+    /// `secureValueTypeDriverLicense#06e425c4`: [`crate::types::SecureValueTypeDriverLicense`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypeDriverLicense"))]
     DriverLicense,
-    /// `secureValueTypeIdentityCard#a0d0744b = SecureValueType`
+    /// `secureValueTypeIdentityCard#a0d0744b`: [`crate::types::SecureValueTypeIdentityCard`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypeIdentityCard"))]
     IdentityCard,
-    /// `secureValueTypeInternalPassport#99a48f23 = SecureValueType`
+    /// `secureValueTypeInternalPassport#99a48f23`: [`crate::types::SecureValueTypeInternalPassport`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypeInternalPassport"))]
     InternalPassport,
-    /// `secureValueTypeAddress#cbe31e26 = SecureValueType`
+    /// `secureValueTypeAddress#cbe31e26`: [`crate::types::SecureValueTypeAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypeAddress"))]
     Address,
-    /// `secureValueTypeUtilityBill#fc36954e = SecureValueType`
+    /// `secureValueTypeUtilityBill#fc36954e`: [`crate::types::SecureValueTypeUtilityBill`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypeUtilityBill"))]
     UtilityBill,
-    /// `secureValueTypeBankStatement#89137c0d = SecureValueType`
+    /// `secureValueTypeBankStatement#89137c0d`: [`crate::types::SecureValueTypeBankStatement`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypeBankStatement"))]
     BankStatement,
-    /// `secureValueTypeRentalAgreement#8b883488 = SecureValueType`
+    /// `secureValueTypeRentalAgreement#8b883488`: [`crate::types::SecureValueTypeRentalAgreement`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypeRentalAgreement"))]
     RentalAgreement,
-    /// `secureValueTypePassportRegistration#99e3806a = SecureValueType`
+    /// `secureValueTypePassportRegistration#99e3806a`: [`crate::types::SecureValueTypePassportRegistration`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypePassportRegistration"))]
     PassportRegistration,
-    /// `secureValueTypeTemporaryRegistration#ea02ec33 = SecureValueType`
+    /// `secureValueTypeTemporaryRegistration#ea02ec33`: [`crate::types::SecureValueTypeTemporaryRegistration`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "secureValueTypeTemporaryRegistration")
     )]
     TemporaryRegistration,
-    /// `secureValueTypePhone#b320aadb = SecureValueType`
+    /// `secureValueTypePhone#b320aadb`: [`crate::types::SecureValueTypePhone`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypePhone"))]
     Phone,
-    /// `secureValueTypeEmail#8e3ca7ee = SecureValueType`
+    /// `secureValueTypeEmail#8e3ca7ee`: [`crate::types::SecureValueTypeEmail`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypeEmail"))]
     Email,
 }
@@ -44343,7 +44343,7 @@ impl From<crate::types::SecureValueTypeEmail> for SecureValueType {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SendAsPeer {
-    /// `sendAsPeer#b81c7034 flags:# premium_required:flags.0?true peer:Peer = SendAsPeer`
+    /// `sendAsPeer#b81c7034`: [`crate::types::SendAsPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "sendAsPeer"))]
     SendAsPeer(crate::types::SendAsPeer),
 }
@@ -44425,64 +44425,64 @@ impl From<crate::types::SendAsPeer> for SendAsPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SendMessageAction {
-    /// `sendMessageTypingAction#16bf744e = SendMessageAction`
+    /// `sendMessageTypingAction#16bf744e`: [`crate::types::SendMessageTypingAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageTypingAction"))]
     SendMessageTypingAction,
-    /// `sendMessageCancelAction#fd5ec8f5 = SendMessageAction`
+    /// `sendMessageCancelAction#fd5ec8f5`: [`crate::types::SendMessageCancelAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageCancelAction"))]
     SendMessageCancelAction,
-    /// `sendMessageRecordVideoAction#a187d66f = SendMessageAction`
+    /// `sendMessageRecordVideoAction#a187d66f`: [`crate::types::SendMessageRecordVideoAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageRecordVideoAction"))]
     SendMessageRecordVideoAction,
-    /// `sendMessageUploadVideoAction#e9763aec progress:int = SendMessageAction`
+    /// `sendMessageUploadVideoAction#e9763aec`: [`crate::types::SendMessageUploadVideoAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageUploadVideoAction"))]
     SendMessageUploadVideoAction(crate::types::SendMessageUploadVideoAction),
-    /// `sendMessageRecordAudioAction#d52f73f7 = SendMessageAction`
+    /// `sendMessageRecordAudioAction#d52f73f7`: [`crate::types::SendMessageRecordAudioAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageRecordAudioAction"))]
     SendMessageRecordAudioAction,
-    /// `sendMessageUploadAudioAction#f351d7ab progress:int = SendMessageAction`
+    /// `sendMessageUploadAudioAction#f351d7ab`: [`crate::types::SendMessageUploadAudioAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageUploadAudioAction"))]
     SendMessageUploadAudioAction(crate::types::SendMessageUploadAudioAction),
-    /// `sendMessageUploadPhotoAction#d1d34a26 progress:int = SendMessageAction`
+    /// `sendMessageUploadPhotoAction#d1d34a26`: [`crate::types::SendMessageUploadPhotoAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageUploadPhotoAction"))]
     SendMessageUploadPhotoAction(crate::types::SendMessageUploadPhotoAction),
-    /// `sendMessageUploadDocumentAction#aa0cd9e4 progress:int = SendMessageAction`
+    /// `sendMessageUploadDocumentAction#aa0cd9e4`: [`crate::types::SendMessageUploadDocumentAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageUploadDocumentAction"))]
     SendMessageUploadDocumentAction(crate::types::SendMessageUploadDocumentAction),
-    /// `sendMessageGeoLocationAction#176f8ba1 = SendMessageAction`
+    /// `sendMessageGeoLocationAction#176f8ba1`: [`crate::types::SendMessageGeoLocationAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageGeoLocationAction"))]
     SendMessageGeoLocationAction,
-    /// `sendMessageChooseContactAction#628cbc6f = SendMessageAction`
+    /// `sendMessageChooseContactAction#628cbc6f`: [`crate::types::SendMessageChooseContactAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageChooseContactAction"))]
     SendMessageChooseContactAction,
-    /// `sendMessageGamePlayAction#dd6a8f48 = SendMessageAction`
+    /// `sendMessageGamePlayAction#dd6a8f48`: [`crate::types::SendMessageGamePlayAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageGamePlayAction"))]
     SendMessageGamePlayAction,
-    /// `sendMessageRecordRoundAction#88f27fbc = SendMessageAction`
+    /// `sendMessageRecordRoundAction#88f27fbc`: [`crate::types::SendMessageRecordRoundAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageRecordRoundAction"))]
     SendMessageRecordRoundAction,
-    /// `sendMessageUploadRoundAction#243e1c66 progress:int = SendMessageAction`
+    /// `sendMessageUploadRoundAction#243e1c66`: [`crate::types::SendMessageUploadRoundAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageUploadRoundAction"))]
     SendMessageUploadRoundAction(crate::types::SendMessageUploadRoundAction),
-    /// `speakingInGroupCallAction#d92c2285 = SendMessageAction`
+    /// `speakingInGroupCallAction#d92c2285`: [`crate::types::SpeakingInGroupCallAction`].
     #[cfg_attr(feature = "serde", serde(rename = "speakingInGroupCallAction"))]
     SpeakingInGroupCallAction,
-    /// `sendMessageHistoryImportAction#dbda9246 progress:int = SendMessageAction`
+    /// `sendMessageHistoryImportAction#dbda9246`: [`crate::types::SendMessageHistoryImportAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageHistoryImportAction"))]
     SendMessageHistoryImportAction(crate::types::SendMessageHistoryImportAction),
-    /// `sendMessageChooseStickerAction#b05ac6b1 = SendMessageAction`
+    /// `sendMessageChooseStickerAction#b05ac6b1`: [`crate::types::SendMessageChooseStickerAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageChooseStickerAction"))]
     SendMessageChooseStickerAction,
-    /// `sendMessageEmojiInteraction#25972bcb emoticon:string msg_id:int interaction:DataJSON = SendMessageAction`
+    /// `sendMessageEmojiInteraction#25972bcb`: [`crate::types::SendMessageEmojiInteraction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageEmojiInteraction"))]
     SendMessageEmojiInteraction(Box<crate::types::SendMessageEmojiInteraction>),
-    /// `sendMessageEmojiInteractionSeen#b665902e emoticon:string = SendMessageAction`
+    /// `sendMessageEmojiInteractionSeen#b665902e`: [`crate::types::SendMessageEmojiInteractionSeen`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageEmojiInteractionSeen"))]
     SendMessageEmojiInteractionSeen(crate::types::SendMessageEmojiInteractionSeen),
-    /// `sendMessageTextDraftAction#3630b85a flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long text:TextWithEntities = SendMessageAction`
+    /// `sendMessageTextDraftAction#3630b85a`: [`crate::types::SendMessageTextDraftAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageTextDraftAction"))]
     SendMessageTextDraftAction(crate::types::SendMessageTextDraftAction),
-    /// `inputSendMessageRichMessageDraftAction#a937c7be flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:InputRichMessage = SendMessageAction`
+    /// `inputSendMessageRichMessageDraftAction#a937c7be`: [`crate::types::InputSendMessageRichMessageDraftAction`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "inputSendMessageRichMessageDraftAction")
@@ -44490,10 +44490,10 @@ pub enum SendMessageAction {
     InputSendMessageRichMessageDraftAction(
         crate::types::InputSendMessageRichMessageDraftAction,
     ),
-    /// `sendMessageRichMessageDraftAction#52564893 flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:RichMessage = SendMessageAction`
+    /// `sendMessageRichMessageDraftAction#52564893`: [`crate::types::SendMessageRichMessageDraftAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageRichMessageDraftAction"))]
     SendMessageRichMessageDraftAction(crate::types::SendMessageRichMessageDraftAction),
-    /// `sendMessageStopDraftAction#fbf902b0 random_id:long = SendMessageAction`
+    /// `sendMessageStopDraftAction#fbf902b0`: [`crate::types::SendMessageStopDraftAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageStopDraftAction"))]
     SendMessageStopDraftAction(crate::types::SendMessageStopDraftAction),
 }
@@ -45040,10 +45040,10 @@ impl From<crate::types::SendMessageStopDraftAction> for SendMessageAction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ServerDHParams {
-    /// `server_DH_params_fail#79cb045d nonce:int128 server_nonce:int128 new_nonce_hash:int128 = Server_DH_Params`
+    /// `server_DH_params_fail#79cb045d`: [`crate::types::ServerDHParamsFail`].
     #[cfg_attr(feature = "serde", serde(rename = "server_DH_params_fail"))]
     Fail(Box<crate::types::ServerDHParamsFail>),
-    /// `server_DH_params_ok#d0e8075c nonce:int128 server_nonce:int128 encrypted_answer:bytes = Server_DH_Params`
+    /// `server_DH_params_ok#d0e8075c`: [`crate::types::ServerDHParamsOk`].
     #[cfg_attr(feature = "serde", serde(rename = "server_DH_params_ok"))]
     Ok(Box<crate::types::ServerDHParamsOk>),
 }
@@ -45143,7 +45143,7 @@ impl From<Box<crate::types::ServerDHParamsOk>> for ServerDHParams {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ServerDHInnerData {
-    /// `server_DH_inner_data#b5890dba nonce:int128 server_nonce:int128 g:int dh_prime:bytes g_a:bytes server_time:int = Server_DH_inner_data`
+    /// `server_DH_inner_data#b5890dba`: [`crate::types::ServerDHInnerData`].
     #[cfg_attr(feature = "serde", serde(rename = "server_DH_inner_data"))]
     ServerDHInnerData(Box<crate::types::ServerDHInnerData>),
 }
@@ -45230,13 +45230,13 @@ impl From<Box<crate::types::ServerDHInnerData>> for ServerDHInnerData {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SetClientDHParamsAnswer {
-    /// `dh_gen_ok#3bcbf734 nonce:int128 server_nonce:int128 new_nonce_hash1:int128 = Set_client_DH_params_answer`
+    /// `dh_gen_ok#3bcbf734`: [`crate::types::DhGenOk`].
     #[cfg_attr(feature = "serde", serde(rename = "dh_gen_ok"))]
     DhGenOk(Box<crate::types::DhGenOk>),
-    /// `dh_gen_retry#46dc1fb9 nonce:int128 server_nonce:int128 new_nonce_hash2:int128 = Set_client_DH_params_answer`
+    /// `dh_gen_retry#46dc1fb9`: [`crate::types::DhGenRetry`].
     #[cfg_attr(feature = "serde", serde(rename = "dh_gen_retry"))]
     DhGenRetry(Box<crate::types::DhGenRetry>),
-    /// `dh_gen_fail#a69dae02 nonce:int128 server_nonce:int128 new_nonce_hash3:int128 = Set_client_DH_params_answer`
+    /// `dh_gen_fail#a69dae02`: [`crate::types::DhGenFail`].
     #[cfg_attr(feature = "serde", serde(rename = "dh_gen_fail"))]
     DhGenFail(Box<crate::types::DhGenFail>),
 }
@@ -45353,7 +45353,7 @@ impl From<Box<crate::types::DhGenFail>> for SetClientDHParamsAnswer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ShippingOption {
-    /// `shippingOption#b6213cdf id:string title:string prices:Vector<LabeledPrice> = ShippingOption`
+    /// `shippingOption#b6213cdf`: [`crate::types::ShippingOption`].
     #[cfg_attr(feature = "serde", serde(rename = "shippingOption"))]
     ShippingOption(Box<crate::types::ShippingOption>),
 }
@@ -45438,7 +45438,7 @@ impl From<Box<crate::types::ShippingOption>> for ShippingOption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SmsJob {
-    /// `smsJob#e6a1eeb8 job_id:string phone_number:string text:string = SmsJob`
+    /// `smsJob#e6a1eeb8`: [`crate::types::SmsJob`].
     #[cfg_attr(feature = "serde", serde(rename = "smsJob"))]
     SmsJob(Box<crate::types::SmsJob>),
 }
@@ -45521,7 +45521,7 @@ impl From<Box<crate::types::SmsJob>> for SmsJob {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SponsoredMessage {
-    /// `sponsoredMessage#7dbf8673 flags:# recommended:flags.5?true can_report:flags.12?true random_id:bytes url:string title:string message:string entities:flags.1?Vector<MessageEntity> photo:flags.6?Photo media:flags.14?MessageMedia color:flags.13?PeerColor button_text:string sponsor_info:flags.7?string additional_info:flags.8?string min_display_duration:flags.15?int max_display_duration:flags.15?int = SponsoredMessage`
+    /// `sponsoredMessage#7dbf8673`: [`crate::types::SponsoredMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "sponsoredMessage"))]
     SponsoredMessage(Box<crate::types::SponsoredMessage>),
 }
@@ -45619,7 +45619,7 @@ impl From<Box<crate::types::SponsoredMessage>> for SponsoredMessage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SponsoredMessageReportOption {
-    /// `sponsoredMessageReportOption#430d3150 text:string option:bytes = SponsoredMessageReportOption`
+    /// `sponsoredMessageReportOption#430d3150`: [`crate::types::SponsoredMessageReportOption`].
     #[cfg_attr(feature = "serde", serde(rename = "sponsoredMessageReportOption"))]
     SponsoredMessageReportOption(Box<crate::types::SponsoredMessageReportOption>),
 }
@@ -45709,7 +45709,7 @@ for SponsoredMessageReportOption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SponsoredPeer {
-    /// `sponsoredPeer#c69708d3 flags:# random_id:bytes peer:Peer sponsor_info:flags.0?string additional_info:flags.1?string = SponsoredPeer`
+    /// `sponsoredPeer#c69708d3`: [`crate::types::SponsoredPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "sponsoredPeer"))]
     SponsoredPeer(Box<crate::types::SponsoredPeer>),
 }
@@ -45794,10 +45794,10 @@ impl From<Box<crate::types::SponsoredPeer>> for SponsoredPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGift {
-    /// `starGift#313a9547 flags:# limited:flags.0?true sold_out:flags.1?true birthday:flags.2?true require_premium:flags.7?true limited_per_user:flags.8?true peer_color_available:flags.10?true auction:flags.11?true id:long sticker:Document stars:long availability_remains:flags.0?int availability_total:flags.0?int availability_resale:flags.4?long convert_stars:long first_sale_date:flags.1?int last_sale_date:flags.1?int upgrade_stars:flags.3?long resell_min_stars:flags.4?long title:flags.5?string released_by:flags.6?Peer per_user_total:flags.8?int per_user_remains:flags.8?int locked_until_date:flags.9?int auction_slug:flags.11?string gifts_per_round:flags.11?int auction_start_date:flags.11?int upgrade_variants:flags.12?int background:flags.13?StarGiftBackground = StarGift`
+    /// `starGift#313a9547`: [`crate::types::StarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "starGift"))]
     StarGift(Box<crate::types::StarGift>),
-    /// `starGiftUnique#85f0a9cd flags:# require_premium:flags.6?true resale_ton_only:flags.7?true theme_available:flags.9?true burned:flags.14?true crafted:flags.15?true id:long gift_id:long title:string slug:string num:int owner_id:flags.0?Peer owner_name:flags.1?string owner_address:flags.2?string attributes:Vector<StarGiftAttribute> availability_issued:int availability_total:int gift_address:flags.3?string resell_amount:flags.4?Vector<StarsAmount> released_by:flags.5?Peer value_amount:flags.8?long value_currency:flags.8?string value_usd_amount:flags.8?long theme_peer:flags.10?Peer peer_color:flags.11?PeerColor host_id:flags.12?Peer offer_min_stars:flags.13?int craft_chance_permille:flags.16?int = StarGift`
+    /// `starGiftUnique#85f0a9cd`: [`crate::types::StarGiftUnique`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftUnique"))]
     Unique(Box<crate::types::StarGiftUnique>),
 }
@@ -45897,7 +45897,7 @@ impl From<Box<crate::types::StarGiftUnique>> for StarGift {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftActiveAuctionState {
-    /// `starGiftActiveAuctionState#d31bc45d gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState = StarGiftActiveAuctionState`
+    /// `starGiftActiveAuctionState#d31bc45d`: [`crate::types::StarGiftActiveAuctionState`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftActiveAuctionState"))]
     StarGiftActiveAuctionState(Box<crate::types::StarGiftActiveAuctionState>),
 }
@@ -45986,16 +45986,16 @@ impl From<Box<crate::types::StarGiftActiveAuctionState>> for StarGiftActiveAucti
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftAttribute {
-    /// `starGiftAttributeModel#565251e2 flags:# crafted:flags.0?true name:string document:Document rarity:StarGiftAttributeRarity = StarGiftAttribute`
+    /// `starGiftAttributeModel#565251e2`: [`crate::types::StarGiftAttributeModel`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeModel"))]
     Model(Box<crate::types::StarGiftAttributeModel>),
-    /// `starGiftAttributePattern#4e7085ea name:string document:Document rarity:StarGiftAttributeRarity = StarGiftAttribute`
+    /// `starGiftAttributePattern#4e7085ea`: [`crate::types::StarGiftAttributePattern`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributePattern"))]
     Pattern(Box<crate::types::StarGiftAttributePattern>),
-    /// `starGiftAttributeBackdrop#9f2504e4 name:string backdrop_id:int center_color:int edge_color:int pattern_color:int text_color:int rarity:StarGiftAttributeRarity = StarGiftAttribute`
+    /// `starGiftAttributeBackdrop#9f2504e4`: [`crate::types::StarGiftAttributeBackdrop`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeBackdrop"))]
     Backdrop(Box<crate::types::StarGiftAttributeBackdrop>),
-    /// `starGiftAttributeOriginalDetails#e0bff26c flags:# sender_id:flags.0?Peer recipient_id:Peer date:int message:flags.1?TextWithEntities = StarGiftAttribute`
+    /// `starGiftAttributeOriginalDetails#e0bff26c`: [`crate::types::StarGiftAttributeOriginalDetails`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeOriginalDetails"))]
     OriginalDetails(Box<crate::types::StarGiftAttributeOriginalDetails>),
 }
@@ -46131,7 +46131,7 @@ impl From<Box<crate::types::StarGiftAttributeOriginalDetails>> for StarGiftAttri
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftAttributeCounter {
-    /// `starGiftAttributeCounter#2eb1b658 attribute:StarGiftAttributeId count:int = StarGiftAttributeCounter`
+    /// `starGiftAttributeCounter#2eb1b658`: [`crate::types::StarGiftAttributeCounter`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeCounter"))]
     StarGiftAttributeCounter(crate::types::StarGiftAttributeCounter),
 }
@@ -46215,13 +46215,13 @@ impl From<crate::types::StarGiftAttributeCounter> for StarGiftAttributeCounter {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftAttributeId {
-    /// `starGiftAttributeIdModel#48aaae3c document_id:long = StarGiftAttributeId`
+    /// `starGiftAttributeIdModel#48aaae3c`: [`crate::types::StarGiftAttributeIdModel`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeIdModel"))]
     Model(crate::types::StarGiftAttributeIdModel),
-    /// `starGiftAttributeIdPattern#4a162433 document_id:long = StarGiftAttributeId`
+    /// `starGiftAttributeIdPattern#4a162433`: [`crate::types::StarGiftAttributeIdPattern`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeIdPattern"))]
     Pattern(crate::types::StarGiftAttributeIdPattern),
-    /// `starGiftAttributeIdBackdrop#1f01c757 backdrop_id:int = StarGiftAttributeId`
+    /// `starGiftAttributeIdBackdrop#1f01c757`: [`crate::types::StarGiftAttributeIdBackdrop`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeIdBackdrop"))]
     Backdrop(crate::types::StarGiftAttributeIdBackdrop),
 }
@@ -46335,19 +46335,19 @@ impl From<crate::types::StarGiftAttributeIdBackdrop> for StarGiftAttributeId {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftAttributeRarity {
-    /// `starGiftAttributeRarity#36437737 permille:int = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarity#36437737`: [`crate::types::StarGiftAttributeRarity`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeRarity"))]
     StarGiftAttributeRarity(crate::types::StarGiftAttributeRarity),
-    /// `starGiftAttributeRarityUncommon#dbce6389 = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarityUncommon#dbce6389`: [`crate::types::StarGiftAttributeRarityUncommon`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeRarityUncommon"))]
     Uncommon,
-    /// `starGiftAttributeRarityRare#f08d516b = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarityRare#f08d516b`: [`crate::types::StarGiftAttributeRarityRare`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeRarityRare"))]
     Rare,
-    /// `starGiftAttributeRarityEpic#78fbf3a8 = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarityEpic#78fbf3a8`: [`crate::types::StarGiftAttributeRarityEpic`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeRarityEpic"))]
     Epic,
-    /// `starGiftAttributeRarityLegendary#cef7e7a8 = StarGiftAttributeRarity`
+    /// `starGiftAttributeRarityLegendary#cef7e7a8`: [`crate::types::StarGiftAttributeRarityLegendary`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeRarityLegendary"))]
     Legendary,
 }
@@ -46511,7 +46511,7 @@ impl From<crate::types::StarGiftAttributeRarityLegendary> for StarGiftAttributeR
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftAuctionAcquiredGift {
-    /// `starGiftAuctionAcquiredGift#42b00348 flags:# name_hidden:flags.0?true peer:Peer date:int bid_amount:long round:int pos:int message:flags.1?TextWithEntities gift_num:flags.2?int = StarGiftAuctionAcquiredGift`
+    /// `starGiftAuctionAcquiredGift#42b00348`: [`crate::types::StarGiftAuctionAcquiredGift`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionAcquiredGift"))]
     StarGiftAuctionAcquiredGift(Box<crate::types::StarGiftAuctionAcquiredGift>),
 }
@@ -46601,10 +46601,10 @@ for StarGiftAuctionAcquiredGift {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftAuctionRound {
-    /// `starGiftAuctionRound#3aae0528 num:int duration:int = StarGiftAuctionRound`
+    /// `starGiftAuctionRound#3aae0528`: [`crate::types::StarGiftAuctionRound`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionRound"))]
     StarGiftAuctionRound(crate::types::StarGiftAuctionRound),
-    /// `starGiftAuctionRoundExtendable#0aa021e5 num:int duration:int extend_top:int extend_window:int = StarGiftAuctionRound`
+    /// `starGiftAuctionRoundExtendable#0aa021e5`: [`crate::types::StarGiftAuctionRoundExtendable`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionRoundExtendable"))]
     Extendable(crate::types::StarGiftAuctionRoundExtendable),
 }
@@ -46704,13 +46704,13 @@ impl From<crate::types::StarGiftAuctionRoundExtendable> for StarGiftAuctionRound
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftAuctionState {
-    /// `starGiftAuctionStateNotModified#fe333952 = StarGiftAuctionState`
+    /// `starGiftAuctionStateNotModified#fe333952`: [`crate::types::StarGiftAuctionStateNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionStateNotModified"))]
     NotModified,
-    /// `starGiftAuctionState#771a4e66 version:int start_date:int end_date:int min_bid_amount:long bid_levels:Vector<AuctionBidLevel> top_bidders:Vector<long> next_round_at:int last_gift_num:int gifts_left:int current_round:int total_rounds:int rounds:Vector<StarGiftAuctionRound> = StarGiftAuctionState`
+    /// `starGiftAuctionState#771a4e66`: [`crate::types::StarGiftAuctionState`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionState"))]
     StarGiftAuctionState(Box<crate::types::StarGiftAuctionState>),
-    /// `starGiftAuctionStateFinished#972dabbf flags:# start_date:int end_date:int average_price:long listed_count:flags.0?int fragment_listed_count:flags.1?int fragment_listed_url:flags.1?string = StarGiftAuctionState`
+    /// `starGiftAuctionStateFinished#972dabbf`: [`crate::types::StarGiftAuctionStateFinished`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionStateFinished"))]
     Finished(Box<crate::types::StarGiftAuctionStateFinished>),
 }
@@ -46834,7 +46834,7 @@ impl From<Box<crate::types::StarGiftAuctionStateFinished>> for StarGiftAuctionSt
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftAuctionUserState {
-    /// `starGiftAuctionUserState#2eeed1c4 flags:# returned:flags.1?true bid_amount:flags.0?long bid_date:flags.0?int min_bid_amount:flags.0?long bid_peer:flags.0?Peer acquired_count:int = StarGiftAuctionUserState`
+    /// `starGiftAuctionUserState#2eeed1c4`: [`crate::types::StarGiftAuctionUserState`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionUserState"))]
     StarGiftAuctionUserState(Box<crate::types::StarGiftAuctionUserState>),
 }
@@ -46923,7 +46923,7 @@ impl From<Box<crate::types::StarGiftAuctionUserState>> for StarGiftAuctionUserSt
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftBackground {
-    /// `starGiftBackground#aff56398 center_color:int edge_color:int text_color:int = StarGiftBackground`
+    /// `starGiftBackground#aff56398`: [`crate::types::StarGiftBackground`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftBackground"))]
     StarGiftBackground(crate::types::StarGiftBackground),
 }
@@ -47007,7 +47007,7 @@ impl From<crate::types::StarGiftBackground> for StarGiftBackground {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftCollection {
-    /// `starGiftCollection#9d6b13b0 flags:# collection_id:int title:string icon:flags.0?Document gifts_count:int hash:long = StarGiftCollection`
+    /// `starGiftCollection#9d6b13b0`: [`crate::types::StarGiftCollection`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftCollection"))]
     StarGiftCollection(Box<crate::types::StarGiftCollection>),
 }
@@ -47094,7 +47094,7 @@ impl From<Box<crate::types::StarGiftCollection>> for StarGiftCollection {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarGiftUpgradePrice {
-    /// `starGiftUpgradePrice#99ea331d date:int upgrade_stars:long = StarGiftUpgradePrice`
+    /// `starGiftUpgradePrice#99ea331d`: [`crate::types::StarGiftUpgradePrice`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftUpgradePrice"))]
     StarGiftUpgradePrice(crate::types::StarGiftUpgradePrice),
 }
@@ -47178,7 +47178,7 @@ impl From<crate::types::StarGiftUpgradePrice> for StarGiftUpgradePrice {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarRefProgram {
-    /// `starRefProgram#dd0c66f2 flags:# bot_id:long commission_permille:int duration_months:flags.0?int end_date:flags.1?int daily_revenue_per_user:flags.2?StarsAmount = StarRefProgram`
+    /// `starRefProgram#dd0c66f2`: [`crate::types::StarRefProgram`].
     #[cfg_attr(feature = "serde", serde(rename = "starRefProgram"))]
     StarRefProgram(Box<crate::types::StarRefProgram>),
 }
@@ -47263,10 +47263,10 @@ impl From<Box<crate::types::StarRefProgram>> for StarRefProgram {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsAmount {
-    /// `starsAmount#bbb6b4a3 amount:long nanos:int = StarsAmount`
+    /// `starsAmount#bbb6b4a3`: [`crate::types::StarsAmount`].
     #[cfg_attr(feature = "serde", serde(rename = "starsAmount"))]
     StarsAmount(crate::types::StarsAmount),
-    /// `starsTonAmount#74aee3e0 amount:long = StarsAmount`
+    /// `starsTonAmount#74aee3e0`: [`crate::types::StarsTonAmount`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTonAmount"))]
     StarsTonAmount(crate::types::StarsTonAmount),
 }
@@ -47364,7 +47364,7 @@ impl From<crate::types::StarsTonAmount> for StarsAmount {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsGiftOption {
-    /// `starsGiftOption#5e0589f1 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsGiftOption`
+    /// `starsGiftOption#5e0589f1`: [`crate::types::StarsGiftOption`].
     #[cfg_attr(feature = "serde", serde(rename = "starsGiftOption"))]
     StarsGiftOption(Box<crate::types::StarsGiftOption>),
 }
@@ -47449,7 +47449,7 @@ impl From<Box<crate::types::StarsGiftOption>> for StarsGiftOption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsGiveawayOption {
-    /// `starsGiveawayOption#94ce852a flags:# extended:flags.0?true default:flags.1?true stars:long yearly_boosts:int store_product:flags.2?string currency:string amount:long winners:Vector<StarsGiveawayWinnersOption> = StarsGiveawayOption`
+    /// `starsGiveawayOption#94ce852a`: [`crate::types::StarsGiveawayOption`].
     #[cfg_attr(feature = "serde", serde(rename = "starsGiveawayOption"))]
     StarsGiveawayOption(Box<crate::types::StarsGiveawayOption>),
 }
@@ -47536,7 +47536,7 @@ impl From<Box<crate::types::StarsGiveawayOption>> for StarsGiveawayOption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsGiveawayWinnersOption {
-    /// `starsGiveawayWinnersOption#54236209 flags:# default:flags.0?true users:int per_user_stars:long = StarsGiveawayWinnersOption`
+    /// `starsGiveawayWinnersOption#54236209`: [`crate::types::StarsGiveawayWinnersOption`].
     #[cfg_attr(feature = "serde", serde(rename = "starsGiveawayWinnersOption"))]
     StarsGiveawayWinnersOption(crate::types::StarsGiveawayWinnersOption),
 }
@@ -47620,7 +47620,7 @@ impl From<crate::types::StarsGiveawayWinnersOption> for StarsGiveawayWinnersOpti
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsRating {
-    /// `starsRating#1b0e4f07 flags:# level:int current_level_stars:long stars:long next_level_stars:flags.0?long = StarsRating`
+    /// `starsRating#1b0e4f07`: [`crate::types::StarsRating`].
     #[cfg_attr(feature = "serde", serde(rename = "starsRating"))]
     StarsRating(Box<crate::types::StarsRating>),
 }
@@ -47703,7 +47703,7 @@ impl From<Box<crate::types::StarsRating>> for StarsRating {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsRevenueStatus {
-    /// `starsRevenueStatus#febe5491 flags:# withdrawal_enabled:flags.0?true current_balance:StarsAmount available_balance:StarsAmount overall_revenue:StarsAmount next_withdrawal_at:flags.1?int = StarsRevenueStatus`
+    /// `starsRevenueStatus#febe5491`: [`crate::types::StarsRevenueStatus`].
     #[cfg_attr(feature = "serde", serde(rename = "starsRevenueStatus"))]
     StarsRevenueStatus(Box<crate::types::StarsRevenueStatus>),
 }
@@ -47790,7 +47790,7 @@ impl From<Box<crate::types::StarsRevenueStatus>> for StarsRevenueStatus {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsSubscription {
-    /// `starsSubscription#2e6eab1a flags:# canceled:flags.0?true can_refulfill:flags.1?true missing_balance:flags.2?true bot_canceled:flags.7?true id:string peer:Peer until_date:int pricing:StarsSubscriptionPricing chat_invite_hash:flags.3?string title:flags.4?string photo:flags.5?WebDocument invoice_slug:flags.6?string = StarsSubscription`
+    /// `starsSubscription#2e6eab1a`: [`crate::types::StarsSubscription`].
     #[cfg_attr(feature = "serde", serde(rename = "starsSubscription"))]
     StarsSubscription(Box<crate::types::StarsSubscription>),
 }
@@ -47877,7 +47877,7 @@ impl From<Box<crate::types::StarsSubscription>> for StarsSubscription {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsSubscriptionPricing {
-    /// `starsSubscriptionPricing#05416d58 period:int amount:long = StarsSubscriptionPricing`
+    /// `starsSubscriptionPricing#05416d58`: [`crate::types::StarsSubscriptionPricing`].
     #[cfg_attr(feature = "serde", serde(rename = "starsSubscriptionPricing"))]
     StarsSubscriptionPricing(crate::types::StarsSubscriptionPricing),
 }
@@ -47961,7 +47961,7 @@ impl From<crate::types::StarsSubscriptionPricing> for StarsSubscriptionPricing {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsTopupOption {
-    /// `starsTopupOption#0bd915c0 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsTopupOption`
+    /// `starsTopupOption#0bd915c0`: [`crate::types::StarsTopupOption`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTopupOption"))]
     StarsTopupOption(Box<crate::types::StarsTopupOption>),
 }
@@ -48046,7 +48046,7 @@ impl From<Box<crate::types::StarsTopupOption>> for StarsTopupOption {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsTransaction {
-    /// `starsTransaction#13659eb0 flags:# refund:flags.3?true pending:flags.4?true failed:flags.6?true gift:flags.10?true reaction:flags.11?true stargift_upgrade:flags.18?true business_transfer:flags.21?true stargift_resale:flags.22?true posts_search:flags.24?true stargift_prepaid_upgrade:flags.25?true stargift_drop_original_details:flags.26?true phonegroup_message:flags.27?true stargift_auction_bid:flags.28?true offer:flags.29?true id:string amount:StarsAmount date:int peer:StarsTransactionPeer title:flags.0?string description:flags.1?string photo:flags.2?WebDocument transaction_date:flags.5?int transaction_url:flags.5?string bot_payload:flags.7?bytes msg_id:flags.8?int extended_media:flags.9?Vector<MessageMedia> subscription_period:flags.12?int giveaway_post_id:flags.13?int stargift:flags.14?StarGift floodskip_number:flags.15?int starref_commission_permille:flags.16?int starref_peer:flags.17?Peer starref_amount:flags.17?StarsAmount paid_messages:flags.19?int premium_gift_months:flags.20?int ads_proceeds_from_date:flags.23?int ads_proceeds_to_date:flags.23?int = StarsTransaction`
+    /// `starsTransaction#13659eb0`: [`crate::types::StarsTransaction`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransaction"))]
     StarsTransaction(Box<crate::types::StarsTransaction>),
 }
@@ -48144,28 +48144,28 @@ impl From<Box<crate::types::StarsTransaction>> for StarsTransaction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StarsTransactionPeer {
-    /// `starsTransactionPeerUnsupported#95f2bfe4 = StarsTransactionPeer`
+    /// `starsTransactionPeerUnsupported#95f2bfe4`: [`crate::types::StarsTransactionPeerUnsupported`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeerUnsupported"))]
     Unsupported,
-    /// `starsTransactionPeerAppStore#b457b375 = StarsTransactionPeer`
+    /// `starsTransactionPeerAppStore#b457b375`: [`crate::types::StarsTransactionPeerAppStore`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeerAppStore"))]
     AppStore,
-    /// `starsTransactionPeerPlayMarket#7b560a0b = StarsTransactionPeer`
+    /// `starsTransactionPeerPlayMarket#7b560a0b`: [`crate::types::StarsTransactionPeerPlayMarket`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeerPlayMarket"))]
     PlayMarket,
-    /// `starsTransactionPeerPremiumBot#250dbaf8 = StarsTransactionPeer`
+    /// `starsTransactionPeerPremiumBot#250dbaf8`: [`crate::types::StarsTransactionPeerPremiumBot`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeerPremiumBot"))]
     PremiumBot,
-    /// `starsTransactionPeerFragment#e92fd902 = StarsTransactionPeer`
+    /// `starsTransactionPeerFragment#e92fd902`: [`crate::types::StarsTransactionPeerFragment`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeerFragment"))]
     Fragment,
-    /// `starsTransactionPeer#d80da15d peer:Peer = StarsTransactionPeer`
+    /// `starsTransactionPeer#d80da15d`: [`crate::types::StarsTransactionPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeer"))]
     StarsTransactionPeer(crate::types::StarsTransactionPeer),
-    /// `starsTransactionPeerAds#60682812 = StarsTransactionPeer`
+    /// `starsTransactionPeerAds#60682812`: [`crate::types::StarsTransactionPeerAds`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeerAds"))]
     Ads,
-    /// `starsTransactionPeerAPI#f9677aad = StarsTransactionPeer`
+    /// `starsTransactionPeerAPI#f9677aad`: [`crate::types::StarsTransactionPeerAPI`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeerAPI"))]
     API,
 }
@@ -48389,7 +48389,7 @@ impl From<crate::types::StarsTransactionPeerAPI> for StarsTransactionPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StatsAbsValueAndPrev {
-    /// `statsAbsValueAndPrev#cb43acde current:double previous:double = StatsAbsValueAndPrev`
+    /// `statsAbsValueAndPrev#cb43acde`: [`crate::types::StatsAbsValueAndPrev`].
     #[cfg_attr(feature = "serde", serde(rename = "statsAbsValueAndPrev"))]
     StatsAbsValueAndPrev(crate::types::StatsAbsValueAndPrev),
 }
@@ -48473,7 +48473,7 @@ impl From<crate::types::StatsAbsValueAndPrev> for StatsAbsValueAndPrev {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StatsDateRangeDays {
-    /// `statsDateRangeDays#b637edaf min_date:int max_date:int = StatsDateRangeDays`
+    /// `statsDateRangeDays#b637edaf`: [`crate::types::StatsDateRangeDays`].
     #[cfg_attr(feature = "serde", serde(rename = "statsDateRangeDays"))]
     StatsDateRangeDays(crate::types::StatsDateRangeDays),
 }
@@ -48557,13 +48557,13 @@ impl From<crate::types::StatsDateRangeDays> for StatsDateRangeDays {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StatsGraph {
-    /// `statsGraphAsync#4a27eb2d token:string = StatsGraph`
+    /// `statsGraphAsync#4a27eb2d`: [`crate::types::StatsGraphAsync`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGraphAsync"))]
     Async(crate::types::StatsGraphAsync),
-    /// `statsGraphError#bedc9822 error:string = StatsGraph`
+    /// `statsGraphError#bedc9822`: [`crate::types::StatsGraphError`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGraphError"))]
     Error(crate::types::StatsGraphError),
-    /// `statsGraph#8ea464b6 flags:# json:DataJSON zoom_token:flags.0?string = StatsGraph`
+    /// `statsGraph#8ea464b6`: [`crate::types::StatsGraph`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGraph"))]
     StatsGraph(Box<crate::types::StatsGraph>),
 }
@@ -48678,7 +48678,7 @@ impl From<Box<crate::types::StatsGraph>> for StatsGraph {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StatsGroupTopAdmin {
-    /// `statsGroupTopAdmin#d7584c87 user_id:long deleted:int kicked:int banned:int = StatsGroupTopAdmin`
+    /// `statsGroupTopAdmin#d7584c87`: [`crate::types::StatsGroupTopAdmin`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGroupTopAdmin"))]
     StatsGroupTopAdmin(crate::types::StatsGroupTopAdmin),
 }
@@ -48762,7 +48762,7 @@ impl From<crate::types::StatsGroupTopAdmin> for StatsGroupTopAdmin {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StatsGroupTopInviter {
-    /// `statsGroupTopInviter#535f779d user_id:long invitations:int = StatsGroupTopInviter`
+    /// `statsGroupTopInviter#535f779d`: [`crate::types::StatsGroupTopInviter`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGroupTopInviter"))]
     StatsGroupTopInviter(crate::types::StatsGroupTopInviter),
 }
@@ -48846,7 +48846,7 @@ impl From<crate::types::StatsGroupTopInviter> for StatsGroupTopInviter {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StatsGroupTopPoster {
-    /// `statsGroupTopPoster#9d04af9b user_id:long messages:int avg_chars:int = StatsGroupTopPoster`
+    /// `statsGroupTopPoster#9d04af9b`: [`crate::types::StatsGroupTopPoster`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGroupTopPoster"))]
     StatsGroupTopPoster(crate::types::StatsGroupTopPoster),
 }
@@ -48930,7 +48930,7 @@ impl From<crate::types::StatsGroupTopPoster> for StatsGroupTopPoster {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StatsPercentValue {
-    /// `statsPercentValue#cbce2fe0 part:double total:double = StatsPercentValue`
+    /// `statsPercentValue#cbce2fe0`: [`crate::types::StatsPercentValue`].
     #[cfg_attr(feature = "serde", serde(rename = "statsPercentValue"))]
     StatsPercentValue(crate::types::StatsPercentValue),
 }
@@ -49014,7 +49014,7 @@ impl From<crate::types::StatsPercentValue> for StatsPercentValue {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StatsURL {
-    /// `statsURL#47a971e0 url:string = StatsURL`
+    /// `statsURL#47a971e0`: [`crate::types::StatsURL`].
     #[cfg_attr(feature = "serde", serde(rename = "statsURL"))]
     StatsURL(crate::types::StatsURL),
 }
@@ -49096,7 +49096,7 @@ impl From<crate::types::StatsURL> for StatsURL {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StickerKeyword {
-    /// `stickerKeyword#fcfeb29c document_id:long keyword:Vector<string> = StickerKeyword`
+    /// `stickerKeyword#fcfeb29c`: [`crate::types::StickerKeyword`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerKeyword"))]
     StickerKeyword(crate::types::StickerKeyword),
 }
@@ -49178,7 +49178,7 @@ impl From<crate::types::StickerKeyword> for StickerKeyword {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StickerPack {
-    /// `stickerPack#12b299d4 emoticon:string documents:Vector<long> = StickerPack`
+    /// `stickerPack#12b299d4`: [`crate::types::StickerPack`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerPack"))]
     StickerPack(Box<crate::types::StickerPack>),
 }
@@ -49261,7 +49261,7 @@ impl From<Box<crate::types::StickerPack>> for StickerPack {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StickerSet {
-    /// `stickerSet#2dd14edc flags:# archived:flags.1?true official:flags.2?true masks:flags.3?true emojis:flags.7?true text_color:flags.9?true channel_emoji_status:flags.10?true creator:flags.11?true installed_date:flags.0?int id:long access_hash:long title:string short_name:string thumbs:flags.4?Vector<PhotoSize> thumb_dc_id:flags.4?int thumb_version:flags.4?int thumb_document_id:flags.8?long count:int hash:int = StickerSet`
+    /// `stickerSet#2dd14edc`: [`crate::types::StickerSet`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSet"))]
     StickerSet(Box<crate::types::StickerSet>),
 }
@@ -49344,16 +49344,16 @@ impl From<Box<crate::types::StickerSet>> for StickerSet {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StickerSetCovered {
-    /// `stickerSetCovered#6410a5d2 set:StickerSet cover:Document = StickerSetCovered`
+    /// `stickerSetCovered#6410a5d2`: [`crate::types::StickerSetCovered`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSetCovered"))]
     StickerSetCovered(crate::types::StickerSetCovered),
-    /// `stickerSetMultiCovered#3407e51b set:StickerSet covers:Vector<Document> = StickerSetCovered`
+    /// `stickerSetMultiCovered#3407e51b`: [`crate::types::StickerSetMultiCovered`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSetMultiCovered"))]
     StickerSetMultiCovered(Box<crate::types::StickerSetMultiCovered>),
-    /// `stickerSetFullCovered#40d13c0e set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document> = StickerSetCovered`
+    /// `stickerSetFullCovered#40d13c0e`: [`crate::types::StickerSetFullCovered`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSetFullCovered"))]
     StickerSetFullCovered(Box<crate::types::StickerSetFullCovered>),
-    /// `stickerSetNoCovered#77b15d1c set:StickerSet = StickerSetCovered`
+    /// `stickerSetNoCovered#77b15d1c`: [`crate::types::StickerSetNoCovered`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSetNoCovered"))]
     StickerSetNoCovered(crate::types::StickerSetNoCovered),
 }
@@ -49497,7 +49497,7 @@ impl From<crate::types::StickerSetNoCovered> for StickerSetCovered {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StoriesStealthMode {
-    /// `storiesStealthMode#712e27fd flags:# active_until_date:flags.0?int cooldown_until_date:flags.1?int = StoriesStealthMode`
+    /// `storiesStealthMode#712e27fd`: [`crate::types::StoriesStealthMode`].
     #[cfg_attr(feature = "serde", serde(rename = "storiesStealthMode"))]
     StoriesStealthMode(crate::types::StoriesStealthMode),
 }
@@ -49581,7 +49581,7 @@ impl From<crate::types::StoriesStealthMode> for StoriesStealthMode {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StoryAlbum {
-    /// `storyAlbum#9325705a flags:# album_id:int title:string icon_photo:flags.0?Photo icon_video:flags.1?Document = StoryAlbum`
+    /// `storyAlbum#9325705a`: [`crate::types::StoryAlbum`].
     #[cfg_attr(feature = "serde", serde(rename = "storyAlbum"))]
     StoryAlbum(Box<crate::types::StoryAlbum>),
 }
@@ -49664,7 +49664,7 @@ impl From<Box<crate::types::StoryAlbum>> for StoryAlbum {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StoryFwdHeader {
-    /// `storyFwdHeader#b826e150 flags:# modified:flags.3?true from:flags.0?Peer from_name:flags.1?string story_id:flags.2?int = StoryFwdHeader`
+    /// `storyFwdHeader#b826e150`: [`crate::types::StoryFwdHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "storyFwdHeader"))]
     StoryFwdHeader(Box<crate::types::StoryFwdHeader>),
 }
@@ -49749,13 +49749,13 @@ impl From<Box<crate::types::StoryFwdHeader>> for StoryFwdHeader {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StoryItem {
-    /// `storyItemDeleted#51e6ee4f id:int = StoryItem`
+    /// `storyItemDeleted#51e6ee4f`: [`crate::types::StoryItemDeleted`].
     #[cfg_attr(feature = "serde", serde(rename = "storyItemDeleted"))]
     Deleted(crate::types::StoryItemDeleted),
-    /// `storyItemSkipped#ffadc913 flags:# close_friends:flags.8?true live:flags.9?true id:int date:int expire_date:int = StoryItem`
+    /// `storyItemSkipped#ffadc913`: [`crate::types::StoryItemSkipped`].
     #[cfg_attr(feature = "serde", serde(rename = "storyItemSkipped"))]
     Skipped(crate::types::StoryItemSkipped),
-    /// `storyItem#16a4b93c flags:# pinned:flags.5?true public:flags.7?true close_friends:flags.8?true min:flags.9?true noforwards:flags.10?true edited:flags.11?true contacts:flags.12?true selected_contacts:flags.13?true out:flags.16?true id:int date:int from_id:flags.18?Peer fwd_from:flags.17?StoryFwdHeader expire_date:int caption:flags.0?string entities:flags.1?Vector<MessageEntity> media:MessageMedia media_areas:flags.14?Vector<MediaArea> privacy:flags.2?Vector<PrivacyRule> views:flags.3?StoryViews sent_reaction:flags.15?Reaction albums:flags.19?Vector<int> music:flags.20?Document = StoryItem`
+    /// `storyItem#16a4b93c`: [`crate::types::StoryItem`].
     #[cfg_attr(feature = "serde", serde(rename = "storyItem"))]
     StoryItem(Box<crate::types::StoryItem>),
 }
@@ -49883,13 +49883,13 @@ impl From<Box<crate::types::StoryItem>> for StoryItem {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StoryReaction {
-    /// `storyReaction#6090d6d5 peer_id:Peer date:int reaction:Reaction = StoryReaction`
+    /// `storyReaction#6090d6d5`: [`crate::types::StoryReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "storyReaction"))]
     StoryReaction(Box<crate::types::StoryReaction>),
-    /// `storyReactionPublicForward#bbab2643 message:Message = StoryReaction`
+    /// `storyReactionPublicForward#bbab2643`: [`crate::types::StoryReactionPublicForward`].
     #[cfg_attr(feature = "serde", serde(rename = "storyReactionPublicForward"))]
     PublicForward(crate::types::StoryReactionPublicForward),
-    /// `storyReactionPublicRepost#cfcd0f13 peer_id:Peer story:StoryItem = StoryReaction`
+    /// `storyReactionPublicRepost#cfcd0f13`: [`crate::types::StoryReactionPublicRepost`].
     #[cfg_attr(feature = "serde", serde(rename = "storyReactionPublicRepost"))]
     PublicRepost(Box<crate::types::StoryReactionPublicRepost>),
 }
@@ -50023,13 +50023,13 @@ impl From<Box<crate::types::StoryReactionPublicRepost>> for StoryReaction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StoryView {
-    /// `storyView#b0bdeac5 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true user_id:long date:int reaction:flags.2?Reaction = StoryView`
+    /// `storyView#b0bdeac5`: [`crate::types::StoryView`].
     #[cfg_attr(feature = "serde", serde(rename = "storyView"))]
     StoryView(Box<crate::types::StoryView>),
-    /// `storyViewPublicForward#9083670b flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true message:Message = StoryView`
+    /// `storyViewPublicForward#9083670b`: [`crate::types::StoryViewPublicForward`].
     #[cfg_attr(feature = "serde", serde(rename = "storyViewPublicForward"))]
     PublicForward(Box<crate::types::StoryViewPublicForward>),
-    /// `storyViewPublicRepost#bd74cf49 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true peer_id:Peer story:StoryItem = StoryView`
+    /// `storyViewPublicRepost#bd74cf49`: [`crate::types::StoryViewPublicRepost`].
     #[cfg_attr(feature = "serde", serde(rename = "storyViewPublicRepost"))]
     PublicRepost(Box<crate::types::StoryViewPublicRepost>),
 }
@@ -50164,7 +50164,7 @@ impl From<Box<crate::types::StoryViewPublicRepost>> for StoryView {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum StoryViews {
-    /// `storyViews#8d595cd6 flags:# has_viewers:flags.1?true views_count:int forwards_count:flags.2?int reactions:flags.3?Vector<ReactionCount> reactions_count:flags.4?int recent_viewers:flags.0?Vector<long> = StoryViews`
+    /// `storyViews#8d595cd6`: [`crate::types::StoryViews`].
     #[cfg_attr(feature = "serde", serde(rename = "storyViews"))]
     StoryViews(Box<crate::types::StoryViews>),
 }
@@ -50247,7 +50247,7 @@ impl From<Box<crate::types::StoryViews>> for StoryViews {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum SuggestedPost {
-    /// `suggestedPost#0e8e37e5 flags:# accepted:flags.1?true rejected:flags.2?true price:flags.3?StarsAmount schedule_date:flags.0?int = SuggestedPost`
+    /// `suggestedPost#0e8e37e5`: [`crate::types::SuggestedPost`].
     #[cfg_attr(feature = "serde", serde(rename = "suggestedPost"))]
     SuggestedPost(Box<crate::types::SuggestedPost>),
 }
@@ -50332,7 +50332,7 @@ impl From<Box<crate::types::SuggestedPost>> for SuggestedPost {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TextWithEntities {
-    /// `textWithEntities#751f3146 text:string entities:Vector<MessageEntity> = TextWithEntities`
+    /// `textWithEntities#751f3146`: [`crate::types::TextWithEntities`].
     #[cfg_attr(feature = "serde", serde(rename = "textWithEntities"))]
     TextWithEntities(Box<crate::types::TextWithEntities>),
 }
@@ -50417,7 +50417,7 @@ impl From<Box<crate::types::TextWithEntities>> for TextWithEntities {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Theme {
-    /// `theme#a00e67d6 flags:# creator:flags.0?true default:flags.1?true for_chat:flags.5?true id:long access_hash:long slug:string title:string document:flags.2?Document settings:flags.3?Vector<ThemeSettings> emoticon:flags.6?string installs_count:flags.4?int = Theme`
+    /// `theme#a00e67d6`: [`crate::types::Theme`].
     #[cfg_attr(feature = "serde", serde(rename = "theme"))]
     Theme(Box<crate::types::Theme>),
 }
@@ -50500,7 +50500,7 @@ impl From<Box<crate::types::Theme>> for Theme {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum ThemeSettings {
-    /// `themeSettings#fa58b6d4 flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?WallPaper = ThemeSettings`
+    /// `themeSettings#fa58b6d4`: [`crate::types::ThemeSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "themeSettings"))]
     ThemeSettings(Box<crate::types::ThemeSettings>),
 }
@@ -50585,7 +50585,7 @@ impl From<Box<crate::types::ThemeSettings>> for ThemeSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Timezone {
-    /// `timezone#ff9289f5 id:string name:string utc_offset:int = Timezone`
+    /// `timezone#ff9289f5`: [`crate::types::Timezone`].
     #[cfg_attr(feature = "serde", serde(rename = "timezone"))]
     Timezone(Box<crate::types::Timezone>),
 }
@@ -50668,25 +50668,25 @@ impl From<Box<crate::types::Timezone>> for Timezone {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TlsBlock {
-    /// `tlsBlockString#4218a164 data:bytes = TlsBlock`
+    /// `tlsBlockString#4218a164`: [`crate::types::TlsBlockString`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsBlockString"))]
     String(crate::types::TlsBlockString),
-    /// `tlsBlockRandom#4d4dc41e length:int = TlsBlock`
+    /// `tlsBlockRandom#4d4dc41e`: [`crate::types::TlsBlockRandom`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsBlockRandom"))]
     Random(crate::types::TlsBlockRandom),
-    /// `tlsBlockZero#09333afb length:int = TlsBlock`
+    /// `tlsBlockZero#09333afb`: [`crate::types::TlsBlockZero`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsBlockZero"))]
     Zero(crate::types::TlsBlockZero),
-    /// `tlsBlockDomain#10e8636f = TlsBlock`
+    /// `tlsBlockDomain#10e8636f`: [`crate::types::TlsBlockDomain`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsBlockDomain"))]
     Domain,
-    /// `tlsBlockGrease#e675a1c1 seed:int = TlsBlock`
+    /// `tlsBlockGrease#e675a1c1`: [`crate::types::TlsBlockGrease`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsBlockGrease"))]
     Grease(crate::types::TlsBlockGrease),
-    /// `tlsBlockPublicKey#9eb95b5c = TlsBlock`
+    /// `tlsBlockPublicKey#9eb95b5c`: [`crate::types::TlsBlockPublicKey`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsBlockPublicKey"))]
     PublicKey,
-    /// `tlsBlockScope#e725d44f entries:Vector<TlsBlock> = TlsBlock`
+    /// `tlsBlockScope#e725d44f`: [`crate::types::TlsBlockScope`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsBlockScope"))]
     Scope(crate::types::TlsBlockScope),
 }
@@ -50864,7 +50864,7 @@ impl From<crate::types::TlsBlockScope> for TlsBlock {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TlsClientHello {
-    /// `tlsClientHello#6c52c484 blocks:vector<TlsBlock> = TlsClientHello`
+    /// `tlsClientHello#6c52c484`: [`crate::types::TlsClientHello`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsClientHello"))]
     TlsClientHello(crate::types::TlsClientHello),
 }
@@ -50946,7 +50946,7 @@ impl From<crate::types::TlsClientHello> for TlsClientHello {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TodoCompletion {
-    /// `todoCompletion#221bb5e4 id:int completed_by:Peer date:int = TodoCompletion`
+    /// `todoCompletion#221bb5e4`: [`crate::types::TodoCompletion`].
     #[cfg_attr(feature = "serde", serde(rename = "todoCompletion"))]
     TodoCompletion(crate::types::TodoCompletion),
 }
@@ -51028,7 +51028,7 @@ impl From<crate::types::TodoCompletion> for TodoCompletion {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TodoItem {
-    /// `todoItem#cba9a52f id:int title:TextWithEntities = TodoItem`
+    /// `todoItem#cba9a52f`: [`crate::types::TodoItem`].
     #[cfg_attr(feature = "serde", serde(rename = "todoItem"))]
     TodoItem(crate::types::TodoItem),
 }
@@ -51110,7 +51110,7 @@ impl From<crate::types::TodoItem> for TodoItem {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TodoList {
-    /// `todoList#49b92a26 flags:# others_can_append:flags.0?true others_can_complete:flags.1?true title:TextWithEntities list:Vector<TodoItem> = TodoList`
+    /// `todoList#49b92a26`: [`crate::types::TodoList`].
     #[cfg_attr(feature = "serde", serde(rename = "todoList"))]
     TodoList(Box<crate::types::TodoList>),
 }
@@ -51193,7 +51193,7 @@ impl From<Box<crate::types::TodoList>> for TodoList {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TonConnectManifest {
-    /// `tonConnectManifest#12229264 flags:# url:string name:string icon:flags.0?WebDocument = TonConnectManifest`
+    /// `tonConnectManifest#12229264`: [`crate::types::TonConnectManifest`].
     #[cfg_attr(feature = "serde", serde(rename = "tonConnectManifest"))]
     TonConnectManifest(Box<crate::types::TonConnectManifest>),
 }
@@ -51280,7 +51280,7 @@ impl From<Box<crate::types::TonConnectManifest>> for TonConnectManifest {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TonConnectNextEventId {
-    /// `tonConnectNextEventId#582464e3 event_id:long = TonConnectNextEventId`
+    /// `tonConnectNextEventId#582464e3`: [`crate::types::TonConnectNextEventId`].
     #[cfg_attr(feature = "serde", serde(rename = "tonConnectNextEventId"))]
     TonConnectNextEventId(crate::types::TonConnectNextEventId),
 }
@@ -51364,7 +51364,7 @@ impl From<crate::types::TonConnectNextEventId> for TonConnectNextEventId {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TonConnectRequest {
-    /// `tonConnectRequest#a15f8513 flags:# session_id:long msg_id:int body:bytes expires:int topic:flags.0?string trace_id:flags.1?string = TonConnectRequest`
+    /// `tonConnectRequest#a15f8513`: [`crate::types::TonConnectRequest`].
     #[cfg_attr(feature = "serde", serde(rename = "tonConnectRequest"))]
     TonConnectRequest(Box<crate::types::TonConnectRequest>),
 }
@@ -51451,7 +51451,7 @@ impl From<Box<crate::types::TonConnectRequest>> for TonConnectRequest {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TonConnectSession {
-    /// `tonConnectSession#126556c6 flags:# pending:flags.0?true closing:flags.1?true closed:flags.2?true id:long dapp_client_id:string client_id:flags.3?string nonce:bytes manifest:flags.4?TonConnectManifest manifest_error:flags.5?int date:int = TonConnectSession`
+    /// `tonConnectSession#126556c6`: [`crate::types::TonConnectSession`].
     #[cfg_attr(feature = "serde", serde(rename = "tonConnectSession"))]
     TonConnectSession(Box<crate::types::TonConnectSession>),
 }
@@ -51538,7 +51538,7 @@ impl From<Box<crate::types::TonConnectSession>> for TonConnectSession {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TopPeer {
-    /// `topPeer#edcdc05b peer:Peer rating:double = TopPeer`
+    /// `topPeer#edcdc05b`: [`crate::types::TopPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeer"))]
     TopPeer(crate::types::TopPeer),
 }
@@ -51618,34 +51618,34 @@ impl From<crate::types::TopPeer> for TopPeer {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TopPeerCategory {
-    /// `topPeerCategoryBotsPM#ab661b5b = TopPeerCategory`
+    /// `topPeerCategoryBotsPM#ab661b5b`: [`crate::types::TopPeerCategoryBotsPM`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryBotsPM"))]
     BotsPM,
-    /// `topPeerCategoryBotsInline#148677e2 = TopPeerCategory`
+    /// `topPeerCategoryBotsInline#148677e2`: [`crate::types::TopPeerCategoryBotsInline`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryBotsInline"))]
     BotsInline,
-    /// `topPeerCategoryCorrespondents#0637b7ed = TopPeerCategory`
+    /// `topPeerCategoryCorrespondents#0637b7ed`: [`crate::types::TopPeerCategoryCorrespondents`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryCorrespondents"))]
     Correspondents,
-    /// `topPeerCategoryGroups#bd17a14a = TopPeerCategory`
+    /// `topPeerCategoryGroups#bd17a14a`: [`crate::types::TopPeerCategoryGroups`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryGroups"))]
     Groups,
-    /// `topPeerCategoryChannels#161d9628 = TopPeerCategory`
+    /// `topPeerCategoryChannels#161d9628`: [`crate::types::TopPeerCategoryChannels`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryChannels"))]
     Channels,
-    /// `topPeerCategoryPhoneCalls#1e76a78c = TopPeerCategory`
+    /// `topPeerCategoryPhoneCalls#1e76a78c`: [`crate::types::TopPeerCategoryPhoneCalls`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryPhoneCalls"))]
     PhoneCalls,
-    /// `topPeerCategoryForwardUsers#a8406ca9 = TopPeerCategory`
+    /// `topPeerCategoryForwardUsers#a8406ca9`: [`crate::types::TopPeerCategoryForwardUsers`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryForwardUsers"))]
     ForwardUsers,
-    /// `topPeerCategoryForwardChats#fbeec0f0 = TopPeerCategory`
+    /// `topPeerCategoryForwardChats#fbeec0f0`: [`crate::types::TopPeerCategoryForwardChats`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryForwardChats"))]
     ForwardChats,
-    /// `topPeerCategoryBotsApp#fd9e7bec = TopPeerCategory`
+    /// `topPeerCategoryBotsApp#fd9e7bec`: [`crate::types::TopPeerCategoryBotsApp`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryBotsApp"))]
     BotsApp,
-    /// `topPeerCategoryBotsGuestChat#6c24f3dd = TopPeerCategory`
+    /// `topPeerCategoryBotsGuestChat#6c24f3dd`: [`crate::types::TopPeerCategoryBotsGuestChat`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryBotsGuestChat"))]
     BotsGuestChat,
 }
@@ -51911,7 +51911,7 @@ impl From<crate::types::TopPeerCategoryBotsGuestChat> for TopPeerCategory {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum TopPeerCategoryPeers {
-    /// `topPeerCategoryPeers#fb834291 category:TopPeerCategory count:int peers:Vector<TopPeer> = TopPeerCategoryPeers`
+    /// `topPeerCategoryPeers#fb834291`: [`crate::types::TopPeerCategoryPeers`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryPeers"))]
     TopPeerCategoryPeers(Box<crate::types::TopPeerCategoryPeers>),
 }
@@ -51998,514 +51998,514 @@ impl From<Box<crate::types::TopPeerCategoryPeers>> for TopPeerCategoryPeers {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Update {
-    /// `updateNewMessage#1f2b0afd message:Message pts:int pts_count:int = Update`
+    /// `updateNewMessage#1f2b0afd`: [`crate::types::UpdateNewMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewMessage"))]
     NewMessage(Box<crate::types::UpdateNewMessage>),
-    /// `updateMessageID#4e90bfd6 id:int random_id:long = Update`
+    /// `updateMessageID#4e90bfd6`: [`crate::types::UpdateMessageID`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMessageID"))]
     MessageID(crate::types::UpdateMessageID),
-    /// `updateDeleteMessages#a20db0e5 messages:Vector<int> pts:int pts_count:int = Update`
+    /// `updateDeleteMessages#a20db0e5`: [`crate::types::UpdateDeleteMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteMessages"))]
     DeleteMessages(crate::types::UpdateDeleteMessages),
-    /// `updateUserTyping#2a17bf5c flags:# user_id:long top_msg_id:flags.0?int action:SendMessageAction = Update`
+    /// `updateUserTyping#2a17bf5c`: [`crate::types::UpdateUserTyping`].
     #[cfg_attr(feature = "serde", serde(rename = "updateUserTyping"))]
     UserTyping(Box<crate::types::UpdateUserTyping>),
-    /// `updateChatUserTyping#83487af0 chat_id:long from_id:Peer action:SendMessageAction = Update`
+    /// `updateChatUserTyping#83487af0`: [`crate::types::UpdateChatUserTyping`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatUserTyping"))]
     ChatUserTyping(Box<crate::types::UpdateChatUserTyping>),
-    /// `updateChatParticipants#07761198 participants:ChatParticipants = Update`
+    /// `updateChatParticipants#07761198`: [`crate::types::UpdateChatParticipants`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatParticipants"))]
     ChatParticipants(crate::types::UpdateChatParticipants),
-    /// `updateUserStatus#e5bdf8de user_id:long status:UserStatus = Update`
+    /// `updateUserStatus#e5bdf8de`: [`crate::types::UpdateUserStatus`].
     #[cfg_attr(feature = "serde", serde(rename = "updateUserStatus"))]
     UserStatus(crate::types::UpdateUserStatus),
-    /// `updateUserName#a7848924 user_id:long first_name:string last_name:string usernames:Vector<Username> = Update`
+    /// `updateUserName#a7848924`: [`crate::types::UpdateUserName`].
     #[cfg_attr(feature = "serde", serde(rename = "updateUserName"))]
     UserName(Box<crate::types::UpdateUserName>),
-    /// `updateNewAuthorization#8951abef flags:# unconfirmed:flags.0?true hash:long date:flags.0?int device:flags.0?string location:flags.0?string = Update`
+    /// `updateNewAuthorization#8951abef`: [`crate::types::UpdateNewAuthorization`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewAuthorization"))]
     NewAuthorization(Box<crate::types::UpdateNewAuthorization>),
-    /// `updateNewEncryptedMessage#12bcbd9a message:EncryptedMessage qts:int = Update`
+    /// `updateNewEncryptedMessage#12bcbd9a`: [`crate::types::UpdateNewEncryptedMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewEncryptedMessage"))]
     NewEncryptedMessage(crate::types::UpdateNewEncryptedMessage),
-    /// `updateEncryptedChatTyping#1710f156 chat_id:int = Update`
+    /// `updateEncryptedChatTyping#1710f156`: [`crate::types::UpdateEncryptedChatTyping`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEncryptedChatTyping"))]
     EncryptedChatTyping(crate::types::UpdateEncryptedChatTyping),
-    /// `updateEncryption#b4a2e88d chat:EncryptedChat date:int = Update`
+    /// `updateEncryption#b4a2e88d`: [`crate::types::UpdateEncryption`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEncryption"))]
     Encryption(Box<crate::types::UpdateEncryption>),
-    /// `updateEncryptedMessagesRead#38fe25b7 chat_id:int max_date:int date:int = Update`
+    /// `updateEncryptedMessagesRead#38fe25b7`: [`crate::types::UpdateEncryptedMessagesRead`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEncryptedMessagesRead"))]
     EncryptedMessagesRead(crate::types::UpdateEncryptedMessagesRead),
-    /// `updateChatParticipantAdd#3dda5451 chat_id:long user_id:long inviter_id:long date:int version:int = Update`
+    /// `updateChatParticipantAdd#3dda5451`: [`crate::types::UpdateChatParticipantAdd`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatParticipantAdd"))]
     ChatParticipantAdd(crate::types::UpdateChatParticipantAdd),
-    /// `updateChatParticipantDelete#e32f3d77 chat_id:long user_id:long version:int = Update`
+    /// `updateChatParticipantDelete#e32f3d77`: [`crate::types::UpdateChatParticipantDelete`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatParticipantDelete"))]
     ChatParticipantDelete(crate::types::UpdateChatParticipantDelete),
-    /// `updateDcOptions#8e5e9873 dc_options:Vector<DcOption> = Update`
+    /// `updateDcOptions#8e5e9873`: [`crate::types::UpdateDcOptions`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDcOptions"))]
     DcOptions(crate::types::UpdateDcOptions),
-    /// `updateNotifySettings#bec268ef peer:NotifyPeer notify_settings:PeerNotifySettings = Update`
+    /// `updateNotifySettings#bec268ef`: [`crate::types::UpdateNotifySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNotifySettings"))]
     NotifySettings(Box<crate::types::UpdateNotifySettings>),
-    /// `updateServiceNotification#ebe46819 flags:# popup:flags.0?true invert_media:flags.2?true inbox_date:flags.1?int type:string message:string media:MessageMedia entities:Vector<MessageEntity> = Update`
+    /// `updateServiceNotification#ebe46819`: [`crate::types::UpdateServiceNotification`].
     #[cfg_attr(feature = "serde", serde(rename = "updateServiceNotification"))]
     ServiceNotification(Box<crate::types::UpdateServiceNotification>),
-    /// `updatePrivacy#ee3b272a key:PrivacyKey rules:Vector<PrivacyRule> = Update`
+    /// `updatePrivacy#ee3b272a`: [`crate::types::UpdatePrivacy`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePrivacy"))]
     Privacy(crate::types::UpdatePrivacy),
-    /// `updateUserPhone#05492a13 user_id:long phone:string = Update`
+    /// `updateUserPhone#05492a13`: [`crate::types::UpdateUserPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "updateUserPhone"))]
     UserPhone(crate::types::UpdateUserPhone),
-    /// `updateReadHistoryInbox#9e84bc99 flags:# folder_id:flags.0?int peer:Peer top_msg_id:flags.1?int max_id:int still_unread_count:int pts:int pts_count:int = Update`
+    /// `updateReadHistoryInbox#9e84bc99`: [`crate::types::UpdateReadHistoryInbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadHistoryInbox"))]
     ReadHistoryInbox(Box<crate::types::UpdateReadHistoryInbox>),
-    /// `updateReadHistoryOutbox#2f2f21bf peer:Peer max_id:int pts:int pts_count:int = Update`
+    /// `updateReadHistoryOutbox#2f2f21bf`: [`crate::types::UpdateReadHistoryOutbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadHistoryOutbox"))]
     ReadHistoryOutbox(crate::types::UpdateReadHistoryOutbox),
-    /// `updateWebPage#7f891213 webpage:WebPage pts:int pts_count:int = Update`
+    /// `updateWebPage#7f891213`: [`crate::types::UpdateWebPage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWebPage"))]
     WebPage(Box<crate::types::UpdateWebPage>),
-    /// `updateReadMessagesContents#f8227181 flags:# messages:Vector<int> pts:int pts_count:int date:flags.0?int = Update`
+    /// `updateReadMessagesContents#f8227181`: [`crate::types::UpdateReadMessagesContents`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadMessagesContents"))]
     ReadMessagesContents(Box<crate::types::UpdateReadMessagesContents>),
-    /// `updateChannelTooLong#108d941f flags:# channel_id:long pts:flags.0?int = Update`
+    /// `updateChannelTooLong#108d941f`: [`crate::types::UpdateChannelTooLong`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelTooLong"))]
     ChannelTooLong(crate::types::UpdateChannelTooLong),
-    /// `updateChannel#635b4c09 channel_id:long = Update`
+    /// `updateChannel#635b4c09`: [`crate::types::UpdateChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannel"))]
     Channel(crate::types::UpdateChannel),
-    /// `updateNewChannelMessage#62ba04d9 message:Message pts:int pts_count:int = Update`
+    /// `updateNewChannelMessage#62ba04d9`: [`crate::types::UpdateNewChannelMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewChannelMessage"))]
     NewChannelMessage(Box<crate::types::UpdateNewChannelMessage>),
-    /// `updateReadChannelInbox#922e6e10 flags:# folder_id:flags.0?int channel_id:long max_id:int still_unread_count:int pts:int = Update`
+    /// `updateReadChannelInbox#922e6e10`: [`crate::types::UpdateReadChannelInbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadChannelInbox"))]
     ReadChannelInbox(crate::types::UpdateReadChannelInbox),
-    /// `updateDeleteChannelMessages#c32d5b12 channel_id:long messages:Vector<int> pts:int pts_count:int = Update`
+    /// `updateDeleteChannelMessages#c32d5b12`: [`crate::types::UpdateDeleteChannelMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteChannelMessages"))]
     DeleteChannelMessages(Box<crate::types::UpdateDeleteChannelMessages>),
-    /// `updateChannelMessageViews#f226ac08 channel_id:long id:int views:int = Update`
+    /// `updateChannelMessageViews#f226ac08`: [`crate::types::UpdateChannelMessageViews`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelMessageViews"))]
     ChannelMessageViews(crate::types::UpdateChannelMessageViews),
-    /// `updateChatParticipantAdmin#d7ca61a2 chat_id:long user_id:long is_admin:Bool version:int = Update`
+    /// `updateChatParticipantAdmin#d7ca61a2`: [`crate::types::UpdateChatParticipantAdmin`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatParticipantAdmin"))]
     ChatParticipantAdmin(crate::types::UpdateChatParticipantAdmin),
-    /// `updateNewStickerSet#688a30aa stickerset:messages.StickerSet = Update`
+    /// `updateNewStickerSet#688a30aa`: [`crate::types::UpdateNewStickerSet`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewStickerSet"))]
     NewStickerSet(crate::types::UpdateNewStickerSet),
-    /// `updateStickerSetsOrder#0bb2d201 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Update`
+    /// `updateStickerSetsOrder#0bb2d201`: [`crate::types::UpdateStickerSetsOrder`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStickerSetsOrder"))]
     StickerSetsOrder(crate::types::UpdateStickerSetsOrder),
-    /// `updateStickerSets#31c24808 flags:# masks:flags.0?true emojis:flags.1?true = Update`
+    /// `updateStickerSets#31c24808`: [`crate::types::UpdateStickerSets`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStickerSets"))]
     StickerSets(crate::types::UpdateStickerSets),
-    /// `updateSavedGifs#9375341e = Update`
+    /// `updateSavedGifs#9375341e`: [`crate::types::UpdateSavedGifs`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSavedGifs"))]
     SavedGifs,
-    /// `updateBotInlineQuery#496f379c flags:# query_id:long user_id:long query:string geo:flags.0?GeoPoint peer_type:flags.1?InlineQueryPeerType offset:string = Update`
+    /// `updateBotInlineQuery#496f379c`: [`crate::types::UpdateBotInlineQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotInlineQuery"))]
     BotInlineQuery(Box<crate::types::UpdateBotInlineQuery>),
-    /// `updateBotInlineSend#12f12a07 flags:# user_id:long query:string geo:flags.0?GeoPoint id:string msg_id:flags.1?InputBotInlineMessageID = Update`
+    /// `updateBotInlineSend#12f12a07`: [`crate::types::UpdateBotInlineSend`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotInlineSend"))]
     BotInlineSend(Box<crate::types::UpdateBotInlineSend>),
-    /// `updateEditChannelMessage#1b3f4df7 message:Message pts:int pts_count:int = Update`
+    /// `updateEditChannelMessage#1b3f4df7`: [`crate::types::UpdateEditChannelMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEditChannelMessage"))]
     EditChannelMessage(Box<crate::types::UpdateEditChannelMessage>),
-    /// `updateBotCallbackQuery#b9cfc48d flags:# query_id:long user_id:long peer:Peer msg_id:int chat_instance:long data:flags.0?bytes game_short_name:flags.1?string = Update`
+    /// `updateBotCallbackQuery#b9cfc48d`: [`crate::types::UpdateBotCallbackQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotCallbackQuery"))]
     BotCallbackQuery(Box<crate::types::UpdateBotCallbackQuery>),
-    /// `updateEditMessage#e40370a3 message:Message pts:int pts_count:int = Update`
+    /// `updateEditMessage#e40370a3`: [`crate::types::UpdateEditMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEditMessage"))]
     EditMessage(Box<crate::types::UpdateEditMessage>),
-    /// `updateInlineBotCallbackQuery#691e9052 flags:# query_id:long user_id:long msg_id:InputBotInlineMessageID chat_instance:long data:flags.0?bytes game_short_name:flags.1?string = Update`
+    /// `updateInlineBotCallbackQuery#691e9052`: [`crate::types::UpdateInlineBotCallbackQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateInlineBotCallbackQuery"))]
     InlineBotCallbackQuery(Box<crate::types::UpdateInlineBotCallbackQuery>),
-    /// `updateReadChannelOutbox#b75f99a9 channel_id:long max_id:int = Update`
+    /// `updateReadChannelOutbox#b75f99a9`: [`crate::types::UpdateReadChannelOutbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadChannelOutbox"))]
     ReadChannelOutbox(crate::types::UpdateReadChannelOutbox),
-    /// `updateDraftMessage#edfc111e flags:# peer:Peer top_msg_id:flags.0?int saved_peer_id:flags.1?Peer draft:DraftMessage = Update`
+    /// `updateDraftMessage#edfc111e`: [`crate::types::UpdateDraftMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDraftMessage"))]
     DraftMessage(Box<crate::types::UpdateDraftMessage>),
-    /// `updateReadFeaturedStickers#571d2742 = Update`
+    /// `updateReadFeaturedStickers#571d2742`: [`crate::types::UpdateReadFeaturedStickers`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadFeaturedStickers"))]
     ReadFeaturedStickers,
-    /// `updateRecentStickers#9a422c20 = Update`
+    /// `updateRecentStickers#9a422c20`: [`crate::types::UpdateRecentStickers`].
     #[cfg_attr(feature = "serde", serde(rename = "updateRecentStickers"))]
     RecentStickers,
-    /// `updateConfig#a229dd06 = Update`
+    /// `updateConfig#a229dd06`: [`crate::types::UpdateConfig`].
     #[cfg_attr(feature = "serde", serde(rename = "updateConfig"))]
     Config,
-    /// `updatePtsChanged#3354678f = Update`
+    /// `updatePtsChanged#3354678f`: [`crate::types::UpdatePtsChanged`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePtsChanged"))]
     PtsChanged,
-    /// `updateChannelWebPage#2f2ba99f channel_id:long webpage:WebPage pts:int pts_count:int = Update`
+    /// `updateChannelWebPage#2f2ba99f`: [`crate::types::UpdateChannelWebPage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelWebPage"))]
     ChannelWebPage(Box<crate::types::UpdateChannelWebPage>),
-    /// `updateDialogPinned#6e6fe51c flags:# pinned:flags.0?true folder_id:flags.1?int peer:DialogPeer = Update`
+    /// `updateDialogPinned#6e6fe51c`: [`crate::types::UpdateDialogPinned`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDialogPinned"))]
     DialogPinned(Box<crate::types::UpdateDialogPinned>),
-    /// `updatePinnedDialogs#fa0f3ca2 flags:# folder_id:flags.1?int order:flags.0?Vector<DialogPeer> = Update`
+    /// `updatePinnedDialogs#fa0f3ca2`: [`crate::types::UpdatePinnedDialogs`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedDialogs"))]
     PinnedDialogs(crate::types::UpdatePinnedDialogs),
-    /// `updateBotWebhookJSON#8317c0c3 data:DataJSON = Update`
+    /// `updateBotWebhookJSON#8317c0c3`: [`crate::types::UpdateBotWebhookJSON`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotWebhookJSON"))]
     BotWebhookJSON(crate::types::UpdateBotWebhookJSON),
-    /// `updateBotWebhookJSONQuery#9b9240a6 query_id:long data:DataJSON timeout:int = Update`
+    /// `updateBotWebhookJSONQuery#9b9240a6`: [`crate::types::UpdateBotWebhookJSONQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotWebhookJSONQuery"))]
     BotWebhookJSONQuery(Box<crate::types::UpdateBotWebhookJSONQuery>),
-    /// `updateBotShippingQuery#b5aefd7d query_id:long user_id:long payload:bytes shipping_address:PostAddress = Update`
+    /// `updateBotShippingQuery#b5aefd7d`: [`crate::types::UpdateBotShippingQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotShippingQuery"))]
     BotShippingQuery(Box<crate::types::UpdateBotShippingQuery>),
-    /// `updateBotPrecheckoutQuery#8caa9a96 flags:# query_id:long user_id:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string currency:string total_amount:long = Update`
+    /// `updateBotPrecheckoutQuery#8caa9a96`: [`crate::types::UpdateBotPrecheckoutQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotPrecheckoutQuery"))]
     BotPrecheckoutQuery(Box<crate::types::UpdateBotPrecheckoutQuery>),
-    /// `updatePhoneCall#ab0f6b1e phone_call:PhoneCall = Update`
+    /// `updatePhoneCall#ab0f6b1e`: [`crate::types::UpdatePhoneCall`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePhoneCall"))]
     PhoneCall(crate::types::UpdatePhoneCall),
-    /// `updateLangPackTooLong#46560264 lang_code:string = Update`
+    /// `updateLangPackTooLong#46560264`: [`crate::types::UpdateLangPackTooLong`].
     #[cfg_attr(feature = "serde", serde(rename = "updateLangPackTooLong"))]
     LangPackTooLong(crate::types::UpdateLangPackTooLong),
-    /// `updateLangPack#56022f4d difference:LangPackDifference = Update`
+    /// `updateLangPack#56022f4d`: [`crate::types::UpdateLangPack`].
     #[cfg_attr(feature = "serde", serde(rename = "updateLangPack"))]
     LangPack(crate::types::UpdateLangPack),
-    /// `updateFavedStickers#e511996d = Update`
+    /// `updateFavedStickers#e511996d`: [`crate::types::UpdateFavedStickers`].
     #[cfg_attr(feature = "serde", serde(rename = "updateFavedStickers"))]
     FavedStickers,
-    /// `updateChannelReadMessagesContents#25f324f7 flags:# channel_id:long top_msg_id:flags.0?int saved_peer_id:flags.1?Peer messages:Vector<int> = Update`
+    /// `updateChannelReadMessagesContents#25f324f7`: [`crate::types::UpdateChannelReadMessagesContents`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelReadMessagesContents"))]
     ChannelReadMessagesContents(Box<crate::types::UpdateChannelReadMessagesContents>),
-    /// `updateContactsReset#7084a7be = Update`
+    /// `updateContactsReset#7084a7be`: [`crate::types::UpdateContactsReset`].
     #[cfg_attr(feature = "serde", serde(rename = "updateContactsReset"))]
     ContactsReset,
-    /// `updateChannelAvailableMessages#b23fc698 channel_id:long available_min_id:int = Update`
+    /// `updateChannelAvailableMessages#b23fc698`: [`crate::types::UpdateChannelAvailableMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelAvailableMessages"))]
     ChannelAvailableMessages(crate::types::UpdateChannelAvailableMessages),
-    /// `updateDialogUnreadMark#b658f23e flags:# unread:flags.0?true peer:DialogPeer saved_peer_id:flags.1?Peer = Update`
+    /// `updateDialogUnreadMark#b658f23e`: [`crate::types::UpdateDialogUnreadMark`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDialogUnreadMark"))]
     DialogUnreadMark(Box<crate::types::UpdateDialogUnreadMark>),
-    /// `updateMessagePoll#d64c522b flags:# peer:flags.1?Peer msg_id:flags.1?int top_msg_id:flags.2?int poll_id:long poll:flags.0?Poll results:PollResults = Update`
+    /// `updateMessagePoll#d64c522b`: [`crate::types::UpdateMessagePoll`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMessagePoll"))]
     MessagePoll(Box<crate::types::UpdateMessagePoll>),
-    /// `updateChatDefaultBannedRights#54c01850 peer:Peer default_banned_rights:ChatBannedRights version:int = Update`
+    /// `updateChatDefaultBannedRights#54c01850`: [`crate::types::UpdateChatDefaultBannedRights`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatDefaultBannedRights"))]
     ChatDefaultBannedRights(Box<crate::types::UpdateChatDefaultBannedRights>),
-    /// `updateFolderPeers#19360dc0 folder_peers:Vector<FolderPeer> pts:int pts_count:int = Update`
+    /// `updateFolderPeers#19360dc0`: [`crate::types::UpdateFolderPeers`].
     #[cfg_attr(feature = "serde", serde(rename = "updateFolderPeers"))]
     FolderPeers(crate::types::UpdateFolderPeers),
-    /// `updatePeerSettings#6a7e7366 peer:Peer settings:PeerSettings = Update`
+    /// `updatePeerSettings#6a7e7366`: [`crate::types::UpdatePeerSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePeerSettings"))]
     PeerSettings(crate::types::UpdatePeerSettings),
-    /// `updatePeerLocated#b4afcfb0 peers:Vector<PeerLocated> = Update`
+    /// `updatePeerLocated#b4afcfb0`: [`crate::types::UpdatePeerLocated`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePeerLocated"))]
     PeerLocated(crate::types::UpdatePeerLocated),
-    /// `updateNewScheduledMessage#39a51dfb message:Message = Update`
+    /// `updateNewScheduledMessage#39a51dfb`: [`crate::types::UpdateNewScheduledMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewScheduledMessage"))]
     NewScheduledMessage(crate::types::UpdateNewScheduledMessage),
-    /// `updateDeleteScheduledMessages#f2a71983 flags:# peer:Peer messages:Vector<int> sent_messages:flags.0?Vector<int> = Update`
+    /// `updateDeleteScheduledMessages#f2a71983`: [`crate::types::UpdateDeleteScheduledMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteScheduledMessages"))]
     DeleteScheduledMessages(Box<crate::types::UpdateDeleteScheduledMessages>),
-    /// `updateTheme#8216fba3 theme:Theme = Update`
+    /// `updateTheme#8216fba3`: [`crate::types::UpdateTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "updateTheme"))]
     Theme(crate::types::UpdateTheme),
-    /// `updateGeoLiveViewed#871fb939 peer:Peer msg_id:int = Update`
+    /// `updateGeoLiveViewed#871fb939`: [`crate::types::UpdateGeoLiveViewed`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGeoLiveViewed"))]
     GeoLiveViewed(crate::types::UpdateGeoLiveViewed),
-    /// `updateLoginToken#564fe691 = Update`
+    /// `updateLoginToken#564fe691`: [`crate::types::UpdateLoginToken`].
     #[cfg_attr(feature = "serde", serde(rename = "updateLoginToken"))]
     LoginToken,
-    /// `updateMessagePollVote#7699f014 poll_id:long peer:Peer options:Vector<bytes> positions:Vector<int> qts:int = Update`
+    /// `updateMessagePollVote#7699f014`: [`crate::types::UpdateMessagePollVote`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMessagePollVote"))]
     MessagePollVote(Box<crate::types::UpdateMessagePollVote>),
-    /// `updateDialogFilter#26ffde7d flags:# id:int filter:flags.0?DialogFilter = Update`
+    /// `updateDialogFilter#26ffde7d`: [`crate::types::UpdateDialogFilter`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDialogFilter"))]
     DialogFilter(crate::types::UpdateDialogFilter),
-    /// `updateDialogFilterOrder#a5d72105 order:Vector<int> = Update`
+    /// `updateDialogFilterOrder#a5d72105`: [`crate::types::UpdateDialogFilterOrder`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDialogFilterOrder"))]
     DialogFilterOrder(crate::types::UpdateDialogFilterOrder),
-    /// `updateDialogFilters#3504914f = Update`
+    /// `updateDialogFilters#3504914f`: [`crate::types::UpdateDialogFilters`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDialogFilters"))]
     DialogFilters,
-    /// `updatePhoneCallSignalingData#2661bf09 phone_call_id:long data:bytes = Update`
+    /// `updatePhoneCallSignalingData#2661bf09`: [`crate::types::UpdatePhoneCallSignalingData`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePhoneCallSignalingData"))]
     PhoneCallSignalingData(crate::types::UpdatePhoneCallSignalingData),
-    /// `updateChannelMessageForwards#d29a27f4 channel_id:long id:int forwards:int = Update`
+    /// `updateChannelMessageForwards#d29a27f4`: [`crate::types::UpdateChannelMessageForwards`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelMessageForwards"))]
     ChannelMessageForwards(crate::types::UpdateChannelMessageForwards),
-    /// `updateReadChannelDiscussionInbox#d6b19546 flags:# channel_id:long top_msg_id:int read_max_id:int broadcast_id:flags.0?long broadcast_post:flags.0?int = Update`
+    /// `updateReadChannelDiscussionInbox#d6b19546`: [`crate::types::UpdateReadChannelDiscussionInbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadChannelDiscussionInbox"))]
     ReadChannelDiscussionInbox(Box<crate::types::UpdateReadChannelDiscussionInbox>),
-    /// `updateReadChannelDiscussionOutbox#695c9e7c channel_id:long top_msg_id:int read_max_id:int = Update`
+    /// `updateReadChannelDiscussionOutbox#695c9e7c`: [`crate::types::UpdateReadChannelDiscussionOutbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadChannelDiscussionOutbox"))]
     ReadChannelDiscussionOutbox(crate::types::UpdateReadChannelDiscussionOutbox),
-    /// `updatePeerBlocked#ebe07752 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true peer_id:Peer = Update`
+    /// `updatePeerBlocked#ebe07752`: [`crate::types::UpdatePeerBlocked`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePeerBlocked"))]
     PeerBlocked(crate::types::UpdatePeerBlocked),
-    /// `updateChannelUserTyping#8c88c923 flags:# channel_id:long top_msg_id:flags.0?int from_id:Peer action:SendMessageAction = Update`
+    /// `updateChannelUserTyping#8c88c923`: [`crate::types::UpdateChannelUserTyping`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelUserTyping"))]
     ChannelUserTyping(Box<crate::types::UpdateChannelUserTyping>),
-    /// `updatePinnedMessages#ed85eab5 flags:# pinned:flags.0?true peer:Peer messages:Vector<int> pts:int pts_count:int = Update`
+    /// `updatePinnedMessages#ed85eab5`: [`crate::types::UpdatePinnedMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedMessages"))]
     PinnedMessages(Box<crate::types::UpdatePinnedMessages>),
-    /// `updatePinnedChannelMessages#5bb98608 flags:# pinned:flags.0?true channel_id:long messages:Vector<int> pts:int pts_count:int = Update`
+    /// `updatePinnedChannelMessages#5bb98608`: [`crate::types::UpdatePinnedChannelMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedChannelMessages"))]
     PinnedChannelMessages(Box<crate::types::UpdatePinnedChannelMessages>),
-    /// `updateChat#f89a6a4e chat_id:long = Update`
+    /// `updateChat#f89a6a4e`: [`crate::types::UpdateChat`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChat"))]
     Chat(crate::types::UpdateChat),
-    /// `updateGroupCallParticipants#f2ebdb4e call:InputGroupCall participants:Vector<GroupCallParticipant> version:int = Update`
+    /// `updateGroupCallParticipants#f2ebdb4e`: [`crate::types::UpdateGroupCallParticipants`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCallParticipants"))]
     GroupCallParticipants(Box<crate::types::UpdateGroupCallParticipants>),
-    /// `updateGroupCall#9d2216e0 flags:# live_story:flags.2?true peer:flags.1?Peer call:GroupCall = Update`
+    /// `updateGroupCall#9d2216e0`: [`crate::types::UpdateGroupCall`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCall"))]
     GroupCall(Box<crate::types::UpdateGroupCall>),
-    /// `updatePeerHistoryTTL#bb9bb9a5 flags:# peer:Peer ttl_period:flags.0?int = Update`
+    /// `updatePeerHistoryTTL#bb9bb9a5`: [`crate::types::UpdatePeerHistoryTTL`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePeerHistoryTTL"))]
     PeerHistoryTTL(crate::types::UpdatePeerHistoryTTL),
-    /// `updateChatParticipant#d087663a flags:# chat_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChatParticipant new_participant:flags.1?ChatParticipant invite:flags.2?ExportedChatInvite qts:int = Update`
+    /// `updateChatParticipant#d087663a`: [`crate::types::UpdateChatParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatParticipant"))]
     ChatParticipant(Box<crate::types::UpdateChatParticipant>),
-    /// `updateChannelParticipant#985d3abb flags:# via_chatlist:flags.3?true channel_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChannelParticipant new_participant:flags.1?ChannelParticipant invite:flags.2?ExportedChatInvite qts:int = Update`
+    /// `updateChannelParticipant#985d3abb`: [`crate::types::UpdateChannelParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelParticipant"))]
     ChannelParticipant(Box<crate::types::UpdateChannelParticipant>),
-    /// `updateBotStopped#c4870a49 user_id:long date:int stopped:Bool qts:int = Update`
+    /// `updateBotStopped#c4870a49`: [`crate::types::UpdateBotStopped`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotStopped"))]
     BotStopped(crate::types::UpdateBotStopped),
-    /// `updateGroupCallConnection#0b783982 flags:# presentation:flags.0?true params:DataJSON = Update`
+    /// `updateGroupCallConnection#0b783982`: [`crate::types::UpdateGroupCallConnection`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCallConnection"))]
     GroupCallConnection(Box<crate::types::UpdateGroupCallConnection>),
-    /// `updateBotCommands#4d712f2e peer:Peer bot_id:long commands:Vector<BotCommand> = Update`
+    /// `updateBotCommands#4d712f2e`: [`crate::types::UpdateBotCommands`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotCommands"))]
     BotCommands(Box<crate::types::UpdateBotCommands>),
-    /// `updatePendingJoinRequests#7063c3db peer:Peer requests_pending:int recent_requesters:Vector<long> = Update`
+    /// `updatePendingJoinRequests#7063c3db`: [`crate::types::UpdatePendingJoinRequests`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePendingJoinRequests"))]
     PendingJoinRequests(Box<crate::types::UpdatePendingJoinRequests>),
-    /// `updateBotChatInviteRequester#7cb34d79 flags:# peer:Peer date:int user_id:long about:string invite:ExportedChatInvite qts:int query_id:flags.0?long = Update`
+    /// `updateBotChatInviteRequester#7cb34d79`: [`crate::types::UpdateBotChatInviteRequester`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotChatInviteRequester"))]
     BotChatInviteRequester(Box<crate::types::UpdateBotChatInviteRequester>),
-    /// `updateMessageReactions#1e297bfa flags:# peer:Peer msg_id:int top_msg_id:flags.0?int saved_peer_id:flags.1?Peer reactions:MessageReactions = Update`
+    /// `updateMessageReactions#1e297bfa`: [`crate::types::UpdateMessageReactions`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMessageReactions"))]
     MessageReactions(Box<crate::types::UpdateMessageReactions>),
-    /// `updateAttachMenuBots#17b7a20b = Update`
+    /// `updateAttachMenuBots#17b7a20b`: [`crate::types::UpdateAttachMenuBots`].
     #[cfg_attr(feature = "serde", serde(rename = "updateAttachMenuBots"))]
     AttachMenuBots,
-    /// `updateWebViewResultSent#1592b79d query_id:long = Update`
+    /// `updateWebViewResultSent#1592b79d`: [`crate::types::UpdateWebViewResultSent`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWebViewResultSent"))]
     WebViewResultSent(crate::types::UpdateWebViewResultSent),
-    /// `updateBotMenuButton#14b85813 bot_id:long button:BotMenuButton = Update`
+    /// `updateBotMenuButton#14b85813`: [`crate::types::UpdateBotMenuButton`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotMenuButton"))]
     BotMenuButton(crate::types::UpdateBotMenuButton),
-    /// `updateSavedRingtones#74d8be99 = Update`
+    /// `updateSavedRingtones#74d8be99`: [`crate::types::UpdateSavedRingtones`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSavedRingtones"))]
     SavedRingtones,
-    /// `updateTranscribedAudio#0084cd5a flags:# pending:flags.0?true peer:Peer msg_id:int transcription_id:long text:string = Update`
+    /// `updateTranscribedAudio#0084cd5a`: [`crate::types::UpdateTranscribedAudio`].
     #[cfg_attr(feature = "serde", serde(rename = "updateTranscribedAudio"))]
     TranscribedAudio(Box<crate::types::UpdateTranscribedAudio>),
-    /// `updateReadFeaturedEmojiStickers#fb4c496c = Update`
+    /// `updateReadFeaturedEmojiStickers#fb4c496c`: [`crate::types::UpdateReadFeaturedEmojiStickers`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadFeaturedEmojiStickers"))]
     ReadFeaturedEmojiStickers,
-    /// `updateUserEmojiStatus#28373599 user_id:long emoji_status:EmojiStatus = Update`
+    /// `updateUserEmojiStatus#28373599`: [`crate::types::UpdateUserEmojiStatus`].
     #[cfg_attr(feature = "serde", serde(rename = "updateUserEmojiStatus"))]
     UserEmojiStatus(crate::types::UpdateUserEmojiStatus),
-    /// `updateRecentEmojiStatuses#30f443db = Update`
+    /// `updateRecentEmojiStatuses#30f443db`: [`crate::types::UpdateRecentEmojiStatuses`].
     #[cfg_attr(feature = "serde", serde(rename = "updateRecentEmojiStatuses"))]
     RecentEmojiStatuses,
-    /// `updateRecentReactions#6f7863f4 = Update`
+    /// `updateRecentReactions#6f7863f4`: [`crate::types::UpdateRecentReactions`].
     #[cfg_attr(feature = "serde", serde(rename = "updateRecentReactions"))]
     RecentReactions,
-    /// `updateMoveStickerSetToTop#86fccf85 flags:# masks:flags.0?true emojis:flags.1?true stickerset:long = Update`
+    /// `updateMoveStickerSetToTop#86fccf85`: [`crate::types::UpdateMoveStickerSetToTop`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMoveStickerSetToTop"))]
     MoveStickerSetToTop(crate::types::UpdateMoveStickerSetToTop),
-    /// `updateMessageExtendedMedia#d5a41724 peer:Peer msg_id:int extended_media:Vector<MessageExtendedMedia> = Update`
+    /// `updateMessageExtendedMedia#d5a41724`: [`crate::types::UpdateMessageExtendedMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMessageExtendedMedia"))]
     MessageExtendedMedia(Box<crate::types::UpdateMessageExtendedMedia>),
-    /// `updateUser#20529438 user_id:long = Update`
+    /// `updateUser#20529438`: [`crate::types::UpdateUser`].
     #[cfg_attr(feature = "serde", serde(rename = "updateUser"))]
     User(crate::types::UpdateUser),
-    /// `updateAutoSaveSettings#ec05b097 = Update`
+    /// `updateAutoSaveSettings#ec05b097`: [`crate::types::UpdateAutoSaveSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "updateAutoSaveSettings"))]
     AutoSaveSettings,
-    /// `updateStory#75b3b798 peer:Peer story:StoryItem = Update`
+    /// `updateStory#75b3b798`: [`crate::types::UpdateStory`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStory"))]
     Story(Box<crate::types::UpdateStory>),
-    /// `updateReadStories#f74e932b peer:Peer max_id:int = Update`
+    /// `updateReadStories#f74e932b`: [`crate::types::UpdateReadStories`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadStories"))]
     ReadStories(crate::types::UpdateReadStories),
-    /// `updateStoryID#1bf335b9 id:int random_id:long = Update`
+    /// `updateStoryID#1bf335b9`: [`crate::types::UpdateStoryID`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStoryID"))]
     StoryID(crate::types::UpdateStoryID),
-    /// `updateStoriesStealthMode#2c084dc1 stealth_mode:StoriesStealthMode = Update`
+    /// `updateStoriesStealthMode#2c084dc1`: [`crate::types::UpdateStoriesStealthMode`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStoriesStealthMode"))]
     StoriesStealthMode(crate::types::UpdateStoriesStealthMode),
-    /// `updateSentStoryReaction#7d627683 peer:Peer story_id:int reaction:Reaction = Update`
+    /// `updateSentStoryReaction#7d627683`: [`crate::types::UpdateSentStoryReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSentStoryReaction"))]
     SentStoryReaction(Box<crate::types::UpdateSentStoryReaction>),
-    /// `updateBotChatBoost#904dd49c peer:Peer boost:Boost qts:int = Update`
+    /// `updateBotChatBoost#904dd49c`: [`crate::types::UpdateBotChatBoost`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotChatBoost"))]
     BotChatBoost(Box<crate::types::UpdateBotChatBoost>),
-    /// `updateChannelViewForumAsMessages#07b68920 channel_id:long enabled:Bool = Update`
+    /// `updateChannelViewForumAsMessages#07b68920`: [`crate::types::UpdateChannelViewForumAsMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelViewForumAsMessages"))]
     ChannelViewForumAsMessages(crate::types::UpdateChannelViewForumAsMessages),
-    /// `updatePeerWallpaper#ae3f101d flags:# wallpaper_overridden:flags.1?true peer:Peer wallpaper:flags.0?WallPaper = Update`
+    /// `updatePeerWallpaper#ae3f101d`: [`crate::types::UpdatePeerWallpaper`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePeerWallpaper"))]
     PeerWallpaper(Box<crate::types::UpdatePeerWallpaper>),
-    /// `updateBotMessageReaction#ac21d3ce peer:Peer msg_id:int date:int actor:Peer old_reactions:Vector<Reaction> new_reactions:Vector<Reaction> qts:int = Update`
+    /// `updateBotMessageReaction#ac21d3ce`: [`crate::types::UpdateBotMessageReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotMessageReaction"))]
     BotMessageReaction(Box<crate::types::UpdateBotMessageReaction>),
-    /// `updateBotMessageReactions#09cb7759 peer:Peer msg_id:int date:int reactions:Vector<ReactionCount> qts:int = Update`
+    /// `updateBotMessageReactions#09cb7759`: [`crate::types::UpdateBotMessageReactions`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotMessageReactions"))]
     BotMessageReactions(Box<crate::types::UpdateBotMessageReactions>),
-    /// `updateSavedDialogPinned#aeaf9e74 flags:# pinned:flags.0?true peer:DialogPeer = Update`
+    /// `updateSavedDialogPinned#aeaf9e74`: [`crate::types::UpdateSavedDialogPinned`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSavedDialogPinned"))]
     SavedDialogPinned(crate::types::UpdateSavedDialogPinned),
-    /// `updatePinnedSavedDialogs#686c85a6 flags:# order:flags.0?Vector<DialogPeer> = Update`
+    /// `updatePinnedSavedDialogs#686c85a6`: [`crate::types::UpdatePinnedSavedDialogs`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedSavedDialogs"))]
     PinnedSavedDialogs(crate::types::UpdatePinnedSavedDialogs),
-    /// `updateSavedReactionTags#39c67432 = Update`
+    /// `updateSavedReactionTags#39c67432`: [`crate::types::UpdateSavedReactionTags`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSavedReactionTags"))]
     SavedReactionTags,
-    /// `updateSmsJob#f16269d4 job_id:string = Update`
+    /// `updateSmsJob#f16269d4`: [`crate::types::UpdateSmsJob`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSmsJob"))]
     SmsJob(crate::types::UpdateSmsJob),
-    /// `updateQuickReplies#f9470ab2 quick_replies:Vector<QuickReply> = Update`
+    /// `updateQuickReplies#f9470ab2`: [`crate::types::UpdateQuickReplies`].
     #[cfg_attr(feature = "serde", serde(rename = "updateQuickReplies"))]
     QuickReplies(crate::types::UpdateQuickReplies),
-    /// `updateNewQuickReply#f53da717 quick_reply:QuickReply = Update`
+    /// `updateNewQuickReply#f53da717`: [`crate::types::UpdateNewQuickReply`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewQuickReply"))]
     NewQuickReply(crate::types::UpdateNewQuickReply),
-    /// `updateDeleteQuickReply#53e6f1ec shortcut_id:int = Update`
+    /// `updateDeleteQuickReply#53e6f1ec`: [`crate::types::UpdateDeleteQuickReply`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteQuickReply"))]
     DeleteQuickReply(crate::types::UpdateDeleteQuickReply),
-    /// `updateQuickReplyMessage#3e050d0f message:Message = Update`
+    /// `updateQuickReplyMessage#3e050d0f`: [`crate::types::UpdateQuickReplyMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateQuickReplyMessage"))]
     QuickReplyMessage(crate::types::UpdateQuickReplyMessage),
-    /// `updateDeleteQuickReplyMessages#566fe7cd shortcut_id:int messages:Vector<int> = Update`
+    /// `updateDeleteQuickReplyMessages#566fe7cd`: [`crate::types::UpdateDeleteQuickReplyMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteQuickReplyMessages"))]
     DeleteQuickReplyMessages(crate::types::UpdateDeleteQuickReplyMessages),
-    /// `updateBotBusinessConnect#8ae5c97a connection:BotBusinessConnection qts:int = Update`
+    /// `updateBotBusinessConnect#8ae5c97a`: [`crate::types::UpdateBotBusinessConnect`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotBusinessConnect"))]
     BotBusinessConnect(crate::types::UpdateBotBusinessConnect),
-    /// `updateBotNewBusinessMessage#9ddb347c flags:# connection_id:string message:Message reply_to_message:flags.0?Message qts:int = Update`
+    /// `updateBotNewBusinessMessage#9ddb347c`: [`crate::types::UpdateBotNewBusinessMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotNewBusinessMessage"))]
     BotNewBusinessMessage(Box<crate::types::UpdateBotNewBusinessMessage>),
-    /// `updateBotEditBusinessMessage#07df587c flags:# connection_id:string message:Message reply_to_message:flags.0?Message qts:int = Update`
+    /// `updateBotEditBusinessMessage#07df587c`: [`crate::types::UpdateBotEditBusinessMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotEditBusinessMessage"))]
     BotEditBusinessMessage(Box<crate::types::UpdateBotEditBusinessMessage>),
-    /// `updateBotDeleteBusinessMessage#a02a982e connection_id:string peer:Peer messages:Vector<int> qts:int = Update`
+    /// `updateBotDeleteBusinessMessage#a02a982e`: [`crate::types::UpdateBotDeleteBusinessMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotDeleteBusinessMessage"))]
     BotDeleteBusinessMessage(Box<crate::types::UpdateBotDeleteBusinessMessage>),
-    /// `updateNewStoryReaction#1824e40b story_id:int peer:Peer reaction:Reaction = Update`
+    /// `updateNewStoryReaction#1824e40b`: [`crate::types::UpdateNewStoryReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewStoryReaction"))]
     NewStoryReaction(Box<crate::types::UpdateNewStoryReaction>),
-    /// `updateStarsBalance#4e80a379 balance:StarsAmount = Update`
+    /// `updateStarsBalance#4e80a379`: [`crate::types::UpdateStarsBalance`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStarsBalance"))]
     StarsBalance(crate::types::UpdateStarsBalance),
-    /// `updateBusinessBotCallbackQuery#1ea2fda7 flags:# query_id:long user_id:long connection_id:string message:Message reply_to_message:flags.2?Message chat_instance:long data:flags.0?bytes = Update`
+    /// `updateBusinessBotCallbackQuery#1ea2fda7`: [`crate::types::UpdateBusinessBotCallbackQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBusinessBotCallbackQuery"))]
     BusinessBotCallbackQuery(Box<crate::types::UpdateBusinessBotCallbackQuery>),
-    /// `updateStarsRevenueStatus#a584b019 peer:Peer status:StarsRevenueStatus = Update`
+    /// `updateStarsRevenueStatus#a584b019`: [`crate::types::UpdateStarsRevenueStatus`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStarsRevenueStatus"))]
     StarsRevenueStatus(crate::types::UpdateStarsRevenueStatus),
-    /// `updateBotPurchasedPaidMedia#283bd312 user_id:long payload:string qts:int = Update`
+    /// `updateBotPurchasedPaidMedia#283bd312`: [`crate::types::UpdateBotPurchasedPaidMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotPurchasedPaidMedia"))]
     BotPurchasedPaidMedia(Box<crate::types::UpdateBotPurchasedPaidMedia>),
-    /// `updatePaidReactionPrivacy#8b725fce private:PaidReactionPrivacy = Update`
+    /// `updatePaidReactionPrivacy#8b725fce`: [`crate::types::UpdatePaidReactionPrivacy`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePaidReactionPrivacy"))]
     PaidReactionPrivacy(crate::types::UpdatePaidReactionPrivacy),
-    /// `updateSentPhoneCode#504aa18f sent_code:auth.SentCode = Update`
+    /// `updateSentPhoneCode#504aa18f`: [`crate::types::UpdateSentPhoneCode`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSentPhoneCode"))]
     SentPhoneCode(crate::types::UpdateSentPhoneCode),
-    /// `updateGroupCallChainBlocks#a477288f call:InputGroupCall sub_chain_id:int blocks:Vector<bytes> next_offset:int = Update`
+    /// `updateGroupCallChainBlocks#a477288f`: [`crate::types::UpdateGroupCallChainBlocks`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCallChainBlocks"))]
     GroupCallChainBlocks(Box<crate::types::UpdateGroupCallChainBlocks>),
-    /// `updateReadMonoForumInbox#77b0e372 channel_id:long saved_peer_id:Peer read_max_id:int = Update`
+    /// `updateReadMonoForumInbox#77b0e372`: [`crate::types::UpdateReadMonoForumInbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadMonoForumInbox"))]
     ReadMonoForumInbox(crate::types::UpdateReadMonoForumInbox),
-    /// `updateReadMonoForumOutbox#a4a79376 channel_id:long saved_peer_id:Peer read_max_id:int = Update`
+    /// `updateReadMonoForumOutbox#a4a79376`: [`crate::types::UpdateReadMonoForumOutbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadMonoForumOutbox"))]
     ReadMonoForumOutbox(crate::types::UpdateReadMonoForumOutbox),
-    /// `updateMonoForumNoPaidException#9f812b08 flags:# exception:flags.0?true channel_id:long saved_peer_id:Peer = Update`
+    /// `updateMonoForumNoPaidException#9f812b08`: [`crate::types::UpdateMonoForumNoPaidException`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMonoForumNoPaidException"))]
     MonoForumNoPaidException(crate::types::UpdateMonoForumNoPaidException),
-    /// `updateGroupCallMessage#d8326f0d call:InputGroupCall message:GroupCallMessage = Update`
+    /// `updateGroupCallMessage#d8326f0d`: [`crate::types::UpdateGroupCallMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCallMessage"))]
     GroupCallMessage(Box<crate::types::UpdateGroupCallMessage>),
-    /// `updateGroupCallEncryptedMessage#c957a766 call:InputGroupCall from_id:Peer encrypted_message:bytes = Update`
+    /// `updateGroupCallEncryptedMessage#c957a766`: [`crate::types::UpdateGroupCallEncryptedMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCallEncryptedMessage"))]
     GroupCallEncryptedMessage(Box<crate::types::UpdateGroupCallEncryptedMessage>),
-    /// `updatePinnedForumTopic#683b2c52 flags:# pinned:flags.0?true peer:Peer topic_id:int = Update`
+    /// `updatePinnedForumTopic#683b2c52`: [`crate::types::UpdatePinnedForumTopic`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedForumTopic"))]
     PinnedForumTopic(crate::types::UpdatePinnedForumTopic),
-    /// `updatePinnedForumTopics#def143d0 flags:# peer:Peer order:flags.0?Vector<int> = Update`
+    /// `updatePinnedForumTopics#def143d0`: [`crate::types::UpdatePinnedForumTopics`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedForumTopics"))]
     PinnedForumTopics(Box<crate::types::UpdatePinnedForumTopics>),
-    /// `updateDeleteGroupCallMessages#3e85e92c call:InputGroupCall messages:Vector<int> = Update`
+    /// `updateDeleteGroupCallMessages#3e85e92c`: [`crate::types::UpdateDeleteGroupCallMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteGroupCallMessages"))]
     DeleteGroupCallMessages(Box<crate::types::UpdateDeleteGroupCallMessages>),
-    /// `updateStarGiftAuctionState#48e246c2 gift_id:long state:StarGiftAuctionState = Update`
+    /// `updateStarGiftAuctionState#48e246c2`: [`crate::types::UpdateStarGiftAuctionState`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStarGiftAuctionState"))]
     StarGiftAuctionState(crate::types::UpdateStarGiftAuctionState),
-    /// `updateStarGiftAuctionUserState#dc58f31e gift_id:long user_state:StarGiftAuctionUserState = Update`
+    /// `updateStarGiftAuctionUserState#dc58f31e`: [`crate::types::UpdateStarGiftAuctionUserState`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStarGiftAuctionUserState"))]
     StarGiftAuctionUserState(crate::types::UpdateStarGiftAuctionUserState),
-    /// `updateEmojiGameInfo#fb9c547a info:messages.EmojiGameInfo = Update`
+    /// `updateEmojiGameInfo#fb9c547a`: [`crate::types::UpdateEmojiGameInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEmojiGameInfo"))]
     EmojiGameInfo(crate::types::UpdateEmojiGameInfo),
-    /// `updateStarGiftCraftFail#ac072444 = Update`
+    /// `updateStarGiftCraftFail#ac072444`: [`crate::types::UpdateStarGiftCraftFail`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStarGiftCraftFail"))]
     StarGiftCraftFail,
-    /// `updateChatParticipantRank#bd8367b9 chat_id:long user_id:long rank:string version:int = Update`
+    /// `updateChatParticipantRank#bd8367b9`: [`crate::types::UpdateChatParticipantRank`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatParticipantRank"))]
     ChatParticipantRank(Box<crate::types::UpdateChatParticipantRank>),
-    /// `updateManagedBot#4880ed9a user_id:long bot_id:long qts:int = Update`
+    /// `updateManagedBot#4880ed9a`: [`crate::types::UpdateManagedBot`].
     #[cfg_attr(feature = "serde", serde(rename = "updateManagedBot"))]
     ManagedBot(crate::types::UpdateManagedBot),
-    /// `updateBotGuestChatQuery#cdd4093d flags:# query_id:long message:Message reference_messages:flags.0?Vector<Message> qts:int = Update`
+    /// `updateBotGuestChatQuery#cdd4093d`: [`crate::types::UpdateBotGuestChatQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotGuestChatQuery"))]
     BotGuestChatQuery(Box<crate::types::UpdateBotGuestChatQuery>),
-    /// `updateAiComposeTones#8c0f91fb = Update`
+    /// `updateAiComposeTones#8c0f91fb`: [`crate::types::UpdateAiComposeTones`].
     #[cfg_attr(feature = "serde", serde(rename = "updateAiComposeTones"))]
     AiComposeTones,
-    /// `updateJoinChatWebViewDecision#bdac7e70 peer:Peer query_id:long result:JoinChatBotResult = Update`
+    /// `updateJoinChatWebViewDecision#bdac7e70`: [`crate::types::UpdateJoinChatWebViewDecision`].
     #[cfg_attr(feature = "serde", serde(rename = "updateJoinChatWebViewDecision"))]
     JoinChatWebViewDecision(Box<crate::types::UpdateJoinChatWebViewDecision>),
-    /// `updateNewBotConnection#b22083a6 flags:# confirmed:flags.0?true bot_id:long date:flags.1?int device:flags.1?string location:flags.1?string = Update`
+    /// `updateNewBotConnection#b22083a6`: [`crate::types::UpdateNewBotConnection`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewBotConnection"))]
     NewBotConnection(Box<crate::types::UpdateNewBotConnection>),
-    /// `updateWebBrowserSettings#c39a2ade flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = Update`
+    /// `updateWebBrowserSettings#c39a2ade`: [`crate::types::UpdateWebBrowserSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWebBrowserSettings"))]
     WebBrowserSettings(crate::types::UpdateWebBrowserSettings),
-    /// `updateWebBrowserException#140502d1 flags:# delete:flags.1?true open_external_browser:flags.0?Bool exception:WebDomainException = Update`
+    /// `updateWebBrowserException#140502d1`: [`crate::types::UpdateWebBrowserException`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWebBrowserException"))]
     WebBrowserException(crate::types::UpdateWebBrowserException),
-    /// `updateNewEphemeralMessage#20bcbba1 message:EphemeralMessage = Update`
+    /// `updateNewEphemeralMessage#20bcbba1`: [`crate::types::UpdateNewEphemeralMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewEphemeralMessage"))]
     NewEphemeralMessage(crate::types::UpdateNewEphemeralMessage),
-    /// `updateDeleteEphemeralMessages#56dbfcf8 peer:Peer ids:Vector<int> = Update`
+    /// `updateDeleteEphemeralMessages#56dbfcf8`: [`crate::types::UpdateDeleteEphemeralMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteEphemeralMessages"))]
     DeleteEphemeralMessages(Box<crate::types::UpdateDeleteEphemeralMessages>),
-    /// `updateEditEphemeralMessage#4bbb8f01 message:EphemeralMessage = Update`
+    /// `updateEditEphemeralMessage#4bbb8f01`: [`crate::types::UpdateEditEphemeralMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEditEphemeralMessage"))]
     EditEphemeralMessage(crate::types::UpdateEditEphemeralMessage),
-    /// `updateEphemeralBotCallbackQuery#7c1079d6 flags:# query_id:long user_id:long peer:flags.0?Peer msg_id:int data:bytes chat_instance:flags.1?long message:EphemeralMessage = Update`
+    /// `updateEphemeralBotCallbackQuery#7c1079d6`: [`crate::types::UpdateEphemeralBotCallbackQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEphemeralBotCallbackQuery"))]
     EphemeralBotCallbackQuery(Box<crate::types::UpdateEphemeralBotCallbackQuery>),
-    /// `updateBotStarsSubscription#6c0d8e23 flags:# canceled:flags.0?true payment_failed:flags.1?true restored:flags.2?true user_id:long payload:bytes qts:int = Update`
+    /// `updateBotStarsSubscription#6c0d8e23`: [`crate::types::UpdateBotStarsSubscription`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotStarsSubscription"))]
     BotStarsSubscription(Box<crate::types::UpdateBotStarsSubscription>),
-    /// `updateWalletState#6ac3f2aa state:WalletState = Update`
+    /// `updateWalletState#6ac3f2aa`: [`crate::types::UpdateWalletState`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWalletState"))]
     WalletState(crate::types::UpdateWalletState),
-    /// `updateSentWalletTransaction#b1434d4a flags:# gasless:flags.0?true msg_hash:string transaction:flags.1?WalletTransaction = Update`
+    /// `updateSentWalletTransaction#b1434d4a`: [`crate::types::UpdateSentWalletTransaction`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSentWalletTransaction"))]
     SentWalletTransaction(Box<crate::types::UpdateSentWalletTransaction>),
-    /// `updateWalletGaslessInfo#a8ae1cac flags:# available:flags.0?true left:int reset_at:int min_amount:long relayer_address:string = Update`
+    /// `updateWalletGaslessInfo#a8ae1cac`: [`crate::types::UpdateWalletGaslessInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWalletGaslessInfo"))]
     WalletGaslessInfo(Box<crate::types::UpdateWalletGaslessInfo>),
-    /// `updateWalletTonConnectSession#50a38e0e session:TonConnectSession = Update`
+    /// `updateWalletTonConnectSession#50a38e0e`: [`crate::types::UpdateWalletTonConnectSession`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWalletTonConnectSession"))]
     WalletTonConnectSession(crate::types::UpdateWalletTonConnectSession),
-    /// `updateWalletTonConnectPendingDisconnect#d1ee8199 session_ids:Vector<long> = Update`
+    /// `updateWalletTonConnectPendingDisconnect#d1ee8199`: [`crate::types::UpdateWalletTonConnectPendingDisconnect`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "updateWalletTonConnectPendingDisconnect")
@@ -55790,25 +55790,25 @@ impl From<crate::types::UpdateWalletTonConnectPendingDisconnect> for Update {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Updates {
-    /// `updatesTooLong#e317af7e = Updates`
+    /// `updatesTooLong#e317af7e`: [`crate::types::UpdatesTooLong`].
     #[cfg_attr(feature = "serde", serde(rename = "updatesTooLong"))]
     TooLong,
-    /// `updateShortMessage#313bc7f8 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int user_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
+    /// `updateShortMessage#313bc7f8`: [`crate::types::UpdateShortMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateShortMessage"))]
     UpdateShortMessage(Box<crate::types::UpdateShortMessage>),
-    /// `updateShortChatMessage#4d6deea5 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int from_id:long chat_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
+    /// `updateShortChatMessage#4d6deea5`: [`crate::types::UpdateShortChatMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateShortChatMessage"))]
     UpdateShortChatMessage(Box<crate::types::UpdateShortChatMessage>),
-    /// `updateShort#78d4dec1 update:Update date:int = Updates`
+    /// `updateShort#78d4dec1`: [`crate::types::UpdateShort`].
     #[cfg_attr(feature = "serde", serde(rename = "updateShort"))]
     UpdateShort(Box<crate::types::UpdateShort>),
-    /// `updatesCombined#725b04c3 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq_start:int seq:int = Updates`
+    /// `updatesCombined#725b04c3`: [`crate::types::UpdatesCombined`].
     #[cfg_attr(feature = "serde", serde(rename = "updatesCombined"))]
     Combined(Box<crate::types::UpdatesCombined>),
-    /// `updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq:int = Updates`
+    /// `updates#74ae4240`: [`crate::types::Updates`].
     #[cfg_attr(feature = "serde", serde(rename = "updates"))]
     Updates(Box<crate::types::Updates>),
-    /// `updateShortSentMessage#9015e101 flags:# out:flags.1?true id:int pts:int pts_count:int date:int media:flags.9?MessageMedia entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates`
+    /// `updateShortSentMessage#9015e101`: [`crate::types::UpdateShortSentMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateShortSentMessage"))]
     UpdateShortSentMessage(Box<crate::types::UpdateShortSentMessage>),
 }
@@ -56026,13 +56026,13 @@ impl From<Box<crate::types::UpdateShortSentMessage>> for Updates {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum UrlAuthResult {
-    /// `urlAuthResultRequest#3cd623ec flags:# request_write_access:flags.0?true request_phone_number:flags.1?true match_codes_first:flags.5?true is_app:flags.6?true bot:User domain:string browser:flags.2?string platform:flags.2?string ip:flags.2?string region:flags.2?string match_codes:flags.3?Vector<string> user_id_hint:flags.4?long verified_app_name:flags.7?string = UrlAuthResult`
+    /// `urlAuthResultRequest#3cd623ec`: [`crate::types::UrlAuthResultRequest`].
     #[cfg_attr(feature = "serde", serde(rename = "urlAuthResultRequest"))]
     Request(Box<crate::types::UrlAuthResultRequest>),
-    /// `urlAuthResultAccepted#623a8fa0 flags:# url:flags.0?string = UrlAuthResult`
+    /// `urlAuthResultAccepted#623a8fa0`: [`crate::types::UrlAuthResultAccepted`].
     #[cfg_attr(feature = "serde", serde(rename = "urlAuthResultAccepted"))]
     Accepted(crate::types::UrlAuthResultAccepted),
-    /// `urlAuthResultDefault#a9d6db1f = UrlAuthResult`
+    /// `urlAuthResultDefault#a9d6db1f`: [`crate::types::UrlAuthResultDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "urlAuthResultDefault"))]
     Default,
 }
@@ -56164,10 +56164,10 @@ impl From<crate::types::UrlAuthResultDefault> for UrlAuthResult {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum User {
-    /// `userEmpty#d3bc4b7a id:long = User`
+    /// `userEmpty#d3bc4b7a`: [`crate::types::UserEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "userEmpty"))]
     Empty(crate::types::UserEmpty),
-    /// `user#b1b8cc83 flags:# self:flags.10?true contact:flags.11?true mutual_contact:flags.12?true deleted:flags.13?true bot:flags.14?true bot_chat_history:flags.15?true bot_nochats:flags.16?true verified:flags.17?true restricted:flags.18?true min:flags.20?true bot_inline_geo:flags.21?true support:flags.23?true scam:flags.24?true apply_min_photo:flags.25?true fake:flags.26?true bot_attach_menu:flags.27?true premium:flags.28?true attach_menu_enabled:flags.29?true flags2:# bot_can_edit:flags2.1?true close_friend:flags2.2?true stories_hidden:flags2.3?true stories_unavailable:flags2.4?true contact_require_premium:flags2.10?true bot_business:flags2.11?true bot_has_main_app:flags2.13?true bot_forum_view:flags2.16?true bot_forum_can_manage_topics:flags2.17?true bot_can_manage_bots:flags2.18?true bot_guestchat:flags2.19?true bot_guard:flags2.20?true id:long access_hash:flags.0?long first_name:flags.1?string last_name:flags.2?string username:flags.3?string phone:flags.4?string photo:flags.5?UserProfilePhoto status:flags.6?UserStatus bot_info_version:flags.14?int restriction_reason:flags.18?Vector<RestrictionReason> bot_inline_placeholder:flags.19?string lang_code:flags.22?string emoji_status:flags.30?EmojiStatus usernames:flags2.0?Vector<Username> stories_max_id:flags2.5?RecentStory color:flags2.8?PeerColor profile_color:flags2.9?PeerColor bot_active_users:flags2.12?int bot_verification_icon:flags2.14?long send_paid_messages_stars:flags2.15?long linked_community_id:flags2.21?long = User`
+    /// `user#b1b8cc83`: [`crate::types::User`].
     #[cfg_attr(feature = "serde", serde(rename = "user"))]
     User(Box<crate::types::User>),
 }
@@ -56276,7 +56276,7 @@ impl From<Box<crate::types::User>> for User {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum UserFull {
-    /// `userFull#06cbe645 flags:# blocked:flags.0?true phone_calls_available:flags.4?true phone_calls_private:flags.5?true can_pin_message:flags.7?true has_scheduled:flags.12?true video_calls_available:flags.13?true voice_messages_forbidden:flags.20?true translations_disabled:flags.23?true stories_pinned_available:flags.26?true blocked_my_stories_from:flags.27?true wallpaper_overridden:flags.28?true contact_require_premium:flags.29?true read_dates_private:flags.30?true flags2:# sponsored_enabled:flags2.7?true can_view_revenue:flags2.9?true bot_can_manage_emoji_status:flags2.10?true display_gifts_button:flags2.16?true noforwards_my_enabled:flags2.23?true noforwards_peer_enabled:flags2.24?true unofficial_security_risk:flags2.26?true id:long about:flags.1?string settings:PeerSettings personal_photo:flags.21?Photo profile_photo:flags.2?Photo fallback_photo:flags.22?Photo notify_settings:PeerNotifySettings bot_info:flags.3?BotInfo pinned_msg_id:flags.6?int common_chats_count:int folder_id:flags.11?int ttl_period:flags.14?int theme:flags.15?ChatTheme private_forward_name:flags.16?string bot_group_admin_rights:flags.17?ChatAdminRights bot_broadcast_admin_rights:flags.18?ChatAdminRights wallpaper:flags.24?WallPaper stories:flags.25?PeerStories business_work_hours:flags2.0?BusinessWorkHours business_location:flags2.1?BusinessLocation business_greeting_message:flags2.2?BusinessGreetingMessage business_away_message:flags2.3?BusinessAwayMessage business_intro:flags2.4?BusinessIntro birthday:flags2.5?Birthday personal_channel_id:flags2.6?long personal_channel_message:flags2.6?int stargifts_count:flags2.8?int starref_program:flags2.11?StarRefProgram bot_verification:flags2.12?BotVerification send_paid_messages_stars:flags2.14?long disallowed_gifts:flags2.15?DisallowedGiftsSettings stars_rating:flags2.17?StarsRating stars_my_pending_rating:flags2.18?StarsRating stars_my_pending_rating_date:flags2.18?int main_tab:flags2.20?ProfileTab saved_music:flags2.21?Document note:flags2.22?TextWithEntities bot_manager_id:flags2.25?long = UserFull`
+    /// `userFull#06cbe645`: [`crate::types::UserFull`].
     #[cfg_attr(feature = "serde", serde(rename = "userFull"))]
     UserFull(Box<crate::types::UserFull>),
 }
@@ -56372,10 +56372,10 @@ impl From<Box<crate::types::UserFull>> for UserFull {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum UserProfilePhoto {
-    /// `userProfilePhotoEmpty#4f11bae1 = UserProfilePhoto`
+    /// `userProfilePhotoEmpty#4f11bae1`: [`crate::types::UserProfilePhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "userProfilePhotoEmpty"))]
     Empty,
-    /// `userProfilePhoto#82d1f706 flags:# has_video:flags.0?true personal:flags.2?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = UserProfilePhoto`
+    /// `userProfilePhoto#82d1f706`: [`crate::types::UserProfilePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "userProfilePhoto"))]
     UserProfilePhoto(Box<crate::types::UserProfilePhoto>),
 }
@@ -56480,22 +56480,22 @@ impl From<Box<crate::types::UserProfilePhoto>> for UserProfilePhoto {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum UserStatus {
-    /// `userStatusEmpty#09d05049 = UserStatus`
+    /// `userStatusEmpty#09d05049`: [`crate::types::UserStatusEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "userStatusEmpty"))]
     Empty,
-    /// `userStatusOnline#edb93949 expires:int = UserStatus`
+    /// `userStatusOnline#edb93949`: [`crate::types::UserStatusOnline`].
     #[cfg_attr(feature = "serde", serde(rename = "userStatusOnline"))]
     Online(crate::types::UserStatusOnline),
-    /// `userStatusOffline#008c703f was_online:int = UserStatus`
+    /// `userStatusOffline#008c703f`: [`crate::types::UserStatusOffline`].
     #[cfg_attr(feature = "serde", serde(rename = "userStatusOffline"))]
     Offline(crate::types::UserStatusOffline),
-    /// `userStatusRecently#7b197dc8 flags:# by_me:flags.0?true = UserStatus`
+    /// `userStatusRecently#7b197dc8`: [`crate::types::UserStatusRecently`].
     #[cfg_attr(feature = "serde", serde(rename = "userStatusRecently"))]
     Recently(crate::types::UserStatusRecently),
-    /// `userStatusLastWeek#541a1d1a flags:# by_me:flags.0?true = UserStatus`
+    /// `userStatusLastWeek#541a1d1a`: [`crate::types::UserStatusLastWeek`].
     #[cfg_attr(feature = "serde", serde(rename = "userStatusLastWeek"))]
     LastWeek(crate::types::UserStatusLastWeek),
-    /// `userStatusLastMonth#65899777 flags:# by_me:flags.0?true = UserStatus`
+    /// `userStatusLastMonth#65899777`: [`crate::types::UserStatusLastMonth`].
     #[cfg_attr(feature = "serde", serde(rename = "userStatusLastMonth"))]
     LastMonth(crate::types::UserStatusLastMonth),
 }
@@ -56657,7 +56657,7 @@ impl From<crate::types::UserStatusLastMonth> for UserStatus {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum Username {
-    /// `username#b4073647 flags:# editable:flags.0?true active:flags.1?true deletable:flags.2?true expired:flags.3?true username:string = Username`
+    /// `username#b4073647`: [`crate::types::Username`].
     #[cfg_attr(feature = "serde", serde(rename = "username"))]
     Username(crate::types::Username),
 }
@@ -56739,13 +56739,13 @@ impl From<crate::types::Username> for Username {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum VideoSize {
-    /// `videoSize#de33b094 flags:# type:string w:int h:int size:int video_start_ts:flags.0?double = VideoSize`
+    /// `videoSize#de33b094`: [`crate::types::VideoSize`].
     #[cfg_attr(feature = "serde", serde(rename = "videoSize"))]
     VideoSize(Box<crate::types::VideoSize>),
-    /// `videoSizeEmojiMarkup#f85c413c emoji_id:long background_colors:Vector<int> = VideoSize`
+    /// `videoSizeEmojiMarkup#f85c413c`: [`crate::types::VideoSizeEmojiMarkup`].
     #[cfg_attr(feature = "serde", serde(rename = "videoSizeEmojiMarkup"))]
     EmojiMarkup(crate::types::VideoSizeEmojiMarkup),
-    /// `videoSizeStickerMarkup#0da082fe stickerset:InputStickerSet sticker_id:long background_colors:Vector<int> = VideoSize`
+    /// `videoSizeStickerMarkup#0da082fe`: [`crate::types::VideoSizeStickerMarkup`].
     #[cfg_attr(feature = "serde", serde(rename = "videoSizeStickerMarkup"))]
     StickerMarkup(Box<crate::types::VideoSizeStickerMarkup>),
 }
@@ -56863,10 +56863,10 @@ impl From<Box<crate::types::VideoSizeStickerMarkup>> for VideoSize {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WallPaper {
-    /// `wallPaper#a437c3ed id:long flags:# creator:flags.0?true default:flags.1?true pattern:flags.3?true dark:flags.4?true access_hash:long slug:string document:Document settings:flags.2?WallPaperSettings = WallPaper`
+    /// `wallPaper#a437c3ed`: [`crate::types::WallPaper`].
     #[cfg_attr(feature = "serde", serde(rename = "wallPaper"))]
     WallPaper(Box<crate::types::WallPaper>),
-    /// `wallPaperNoFile#e0804116 id:long flags:# default:flags.1?true dark:flags.4?true settings:flags.2?WallPaperSettings = WallPaper`
+    /// `wallPaperNoFile#e0804116`: [`crate::types::WallPaperNoFile`].
     #[cfg_attr(feature = "serde", serde(rename = "wallPaperNoFile"))]
     NoFile(crate::types::WallPaperNoFile),
 }
@@ -56965,7 +56965,7 @@ impl From<crate::types::WallPaperNoFile> for WallPaper {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WallPaperSettings {
-    /// `wallPaperSettings#372efcd0 flags:# blur:flags.1?true motion:flags.2?true background_color:flags.0?int second_background_color:flags.4?int third_background_color:flags.5?int fourth_background_color:flags.6?int intensity:flags.3?int rotation:flags.4?int emoticon:flags.7?string = WallPaperSettings`
+    /// `wallPaperSettings#372efcd0`: [`crate::types::WallPaperSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "wallPaperSettings"))]
     WallPaperSettings(Box<crate::types::WallPaperSettings>),
 }
@@ -57052,7 +57052,7 @@ impl From<Box<crate::types::WallPaperSettings>> for WallPaperSettings {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WalletOwnershipProof {
-    /// `walletOwnershipProof#60bccb0d timestamp:int signature:bytes = WalletOwnershipProof`
+    /// `walletOwnershipProof#60bccb0d`: [`crate::types::WalletOwnershipProof`].
     #[cfg_attr(feature = "serde", serde(rename = "walletOwnershipProof"))]
     WalletOwnershipProof(crate::types::WalletOwnershipProof),
 }
@@ -57136,10 +57136,10 @@ impl From<crate::types::WalletOwnershipProof> for WalletOwnershipProof {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WalletState {
-    /// `walletStateEmpty#9cb9b2ec flags:# creating:flags.0?true = WalletState`
+    /// `walletStateEmpty#9cb9b2ec`: [`crate::types::WalletStateEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "walletStateEmpty"))]
     Empty(crate::types::WalletStateEmpty),
-    /// `walletState#95c5346b flags:# backup_enabled:flags.0?true can_export_phrase:flags.1?true can_enable_backup:flags.2?true address:string public_key:bytes balance:long = WalletState`
+    /// `walletState#95c5346b`: [`crate::types::WalletState`].
     #[cfg_attr(feature = "serde", serde(rename = "walletState"))]
     WalletState(Box<crate::types::WalletState>),
 }
@@ -57238,7 +57238,7 @@ impl From<Box<crate::types::WalletState>> for WalletState {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WalletTransaction {
-    /// `walletTransaction#952dc143 flags:# incoming:flags.0?true gasless:flags.1?true failed:flags.2?true key_change:flags.5?true comment_encrypted:flags.6?true id:string amount:long fee:long date:int peer:WalletTransactionPeer comment:flags.3?string tx_hash:flags.4?string nft:flags.7?wallet.NftItem = WalletTransaction`
+    /// `walletTransaction#952dc143`: [`crate::types::WalletTransaction`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransaction"))]
     WalletTransaction(Box<crate::types::WalletTransaction>),
 }
@@ -57325,16 +57325,16 @@ impl From<Box<crate::types::WalletTransaction>> for WalletTransaction {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WalletTransactionPeer {
-    /// `walletTransactionPeerUser#d4ea706d flags:# user_id:long address:string domain:flags.0?string = WalletTransactionPeer`
+    /// `walletTransactionPeerUser#d4ea706d`: [`crate::types::WalletTransactionPeerUser`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransactionPeerUser"))]
     User(Box<crate::types::WalletTransactionPeerUser>),
-    /// `walletTransactionPeerAddress#062cc1bc flags:# address:string domain:flags.0?string = WalletTransactionPeer`
+    /// `walletTransactionPeerAddress#062cc1bc`: [`crate::types::WalletTransactionPeerAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransactionPeerAddress"))]
     Address(Box<crate::types::WalletTransactionPeerAddress>),
-    /// `walletTransactionPeerOnramp#e595186e flags:# address:string domain:flags.0?string provider_name:string = WalletTransactionPeer`
+    /// `walletTransactionPeerOnramp#e595186e`: [`crate::types::WalletTransactionPeerOnramp`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransactionPeerOnramp"))]
     Onramp(Box<crate::types::WalletTransactionPeerOnramp>),
-    /// `walletTransactionPeerUnsupported#728bed5a = WalletTransactionPeer`
+    /// `walletTransactionPeerUnsupported#728bed5a`: [`crate::types::WalletTransactionPeerUnsupported`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransactionPeerUnsupported"))]
     Unsupported,
 }
@@ -57471,7 +57471,7 @@ impl From<crate::types::WalletTransactionPeerUnsupported> for WalletTransactionP
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WalletUserAddress {
-    /// `walletUserAddress#fe78eecc flags:# user_id:flags.0?long address:string public_key:bytes = WalletUserAddress`
+    /// `walletUserAddress#fe78eecc`: [`crate::types::WalletUserAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "walletUserAddress"))]
     WalletUserAddress(Box<crate::types::WalletUserAddress>),
 }
@@ -57558,7 +57558,7 @@ impl From<Box<crate::types::WalletUserAddress>> for WalletUserAddress {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WebAuthorization {
-    /// `webAuthorization#a6f8f452 hash:long bot_id:long domain:string browser:string platform:string date_created:int date_active:int ip:string region:string = WebAuthorization`
+    /// `webAuthorization#a6f8f452`: [`crate::types::WebAuthorization`].
     #[cfg_attr(feature = "serde", serde(rename = "webAuthorization"))]
     WebAuthorization(Box<crate::types::WebAuthorization>),
 }
@@ -57643,10 +57643,10 @@ impl From<Box<crate::types::WebAuthorization>> for WebAuthorization {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WebDocument {
-    /// `webDocument#1c570ed1 url:string access_hash:long size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument`
+    /// `webDocument#1c570ed1`: [`crate::types::WebDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "webDocument"))]
     WebDocument(Box<crate::types::WebDocument>),
-    /// `webDocumentNoProxy#f9c8bcc6 url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument`
+    /// `webDocumentNoProxy#f9c8bcc6`: [`crate::types::WebDocumentNoProxy`].
     #[cfg_attr(feature = "serde", serde(rename = "webDocumentNoProxy"))]
     NoProxy(Box<crate::types::WebDocumentNoProxy>),
 }
@@ -57746,7 +57746,7 @@ impl From<Box<crate::types::WebDocumentNoProxy>> for WebDocument {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WebDomainException {
-    /// `webDomainException#933ca597 flags:# domain:string url:string title:string favicon:flags.0?long = WebDomainException`
+    /// `webDomainException#933ca597`: [`crate::types::WebDomainException`].
     #[cfg_attr(feature = "serde", serde(rename = "webDomainException"))]
     WebDomainException(Box<crate::types::WebDomainException>),
 }
@@ -57833,16 +57833,16 @@ impl From<Box<crate::types::WebDomainException>> for WebDomainException {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WebPage {
-    /// `webPageEmpty#211a1788 flags:# id:long url:flags.0?string = WebPage`
+    /// `webPageEmpty#211a1788`: [`crate::types::WebPageEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageEmpty"))]
     Empty(crate::types::WebPageEmpty),
-    /// `webPagePending#b0d13e47 flags:# id:long url:flags.0?string date:int = WebPage`
+    /// `webPagePending#b0d13e47`: [`crate::types::WebPagePending`].
     #[cfg_attr(feature = "serde", serde(rename = "webPagePending"))]
     Pending(Box<crate::types::WebPagePending>),
-    /// `webPage#e89c45b2 flags:# has_large_media:flags.13?true video_cover_photo:flags.14?true id:long url:string display_url:string hash:int type:flags.0?string site_name:flags.1?string title:flags.2?string description:flags.3?string photo:flags.4?Photo embed_url:flags.5?string embed_type:flags.5?string embed_width:flags.6?int embed_height:flags.6?int duration:flags.7?int author:flags.8?string document:flags.9?Document cached_page:flags.10?Page attributes:flags.12?Vector<WebPageAttribute> = WebPage`
+    /// `webPage#e89c45b2`: [`crate::types::WebPage`].
     #[cfg_attr(feature = "serde", serde(rename = "webPage"))]
     WebPage(Box<crate::types::WebPage>),
-    /// `webPageNotModified#7311ca11 flags:# cached_page_views:flags.0?int = WebPage`
+    /// `webPageNotModified#7311ca11`: [`crate::types::WebPageNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageNotModified"))]
     NotModified(crate::types::WebPageNotModified),
 }
@@ -57987,25 +57987,25 @@ impl From<crate::types::WebPageNotModified> for WebPage {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WebPageAttribute {
-    /// `webPageAttributeTheme#54b56617 flags:# documents:flags.0?Vector<Document> settings:flags.1?ThemeSettings = WebPageAttribute`
+    /// `webPageAttributeTheme#54b56617`: [`crate::types::WebPageAttributeTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeTheme"))]
     Theme(Box<crate::types::WebPageAttributeTheme>),
-    /// `webPageAttributeStory#2e94c3e7 flags:# peer:Peer id:int story:flags.0?StoryItem = WebPageAttribute`
+    /// `webPageAttributeStory#2e94c3e7`: [`crate::types::WebPageAttributeStory`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeStory"))]
     Story(Box<crate::types::WebPageAttributeStory>),
-    /// `webPageAttributeStickerSet#50cc03d3 flags:# emojis:flags.0?true text_color:flags.1?true stickers:Vector<Document> = WebPageAttribute`
+    /// `webPageAttributeStickerSet#50cc03d3`: [`crate::types::WebPageAttributeStickerSet`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeStickerSet"))]
     StickerSet(crate::types::WebPageAttributeStickerSet),
-    /// `webPageAttributeUniqueStarGift#cf6f6db8 gift:StarGift = WebPageAttribute`
+    /// `webPageAttributeUniqueStarGift#cf6f6db8`: [`crate::types::WebPageAttributeUniqueStarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeUniqueStarGift"))]
     UniqueStarGift(crate::types::WebPageAttributeUniqueStarGift),
-    /// `webPageAttributeStarGiftCollection#31cad303 icons:Vector<Document> = WebPageAttribute`
+    /// `webPageAttributeStarGiftCollection#31cad303`: [`crate::types::WebPageAttributeStarGiftCollection`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeStarGiftCollection"))]
     StarGiftCollection(crate::types::WebPageAttributeStarGiftCollection),
-    /// `webPageAttributeStarGiftAuction#01c641c2 gift:StarGift end_date:int = WebPageAttribute`
+    /// `webPageAttributeStarGiftAuction#01c641c2`: [`crate::types::WebPageAttributeStarGiftAuction`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeStarGiftAuction"))]
     StarGiftAuction(crate::types::WebPageAttributeStarGiftAuction),
-    /// `webPageAttributeAiComposeTone#7781fe18 emoji_id:long = WebPageAttribute`
+    /// `webPageAttributeAiComposeTone#7781fe18`: [`crate::types::WebPageAttributeAiComposeTone`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeAiComposeTone"))]
     AiComposeTone(crate::types::WebPageAttributeAiComposeTone),
 }
@@ -58202,7 +58202,7 @@ impl From<crate::types::WebPageAttributeAiComposeTone> for WebPageAttribute {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WebViewMessageSent {
-    /// `webViewMessageSent#0c94511c flags:# msg_id:flags.0?InputBotInlineMessageID = WebViewMessageSent`
+    /// `webViewMessageSent#0c94511c`: [`crate::types::WebViewMessageSent`].
     #[cfg_attr(feature = "serde", serde(rename = "webViewMessageSent"))]
     WebViewMessageSent(crate::types::WebViewMessageSent),
 }
@@ -58286,7 +58286,7 @@ impl From<crate::types::WebViewMessageSent> for WebViewMessageSent {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "_"))]
 pub enum WebViewResult {
-    /// `webViewResultUrl#4d22ff98 flags:# fullsize:flags.1?true fullscreen:flags.2?true same_origin:flags.3?true query_id:flags.0?long url:string = WebViewResult`
+    /// `webViewResultUrl#4d22ff98`: [`crate::types::WebViewResultUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "webViewResultUrl"))]
     Url(Box<crate::types::WebViewResultUrl>),
 }
@@ -58371,7 +58371,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AuthorizationForm {
-        /// `account.authorizationForm#ad2e1cd8 flags:# required_types:Vector<SecureRequiredType> values:Vector<SecureValue> errors:Vector<SecureValueError> users:Vector<User> privacy_policy_url:flags.0?string = account.AuthorizationForm`
+        /// `account.authorizationForm#ad2e1cd8`: [`crate::types::account::AuthorizationForm`].
         #[cfg_attr(feature = "serde", serde(rename = "account.authorizationForm"))]
         AuthorizationForm(Box<crate::types::account::AuthorizationForm>),
     }
@@ -58475,7 +58475,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Authorizations {
-        /// `account.authorizations#4bff8ea0 authorization_ttl_days:int authorizations:Vector<Authorization> = account.Authorizations`
+        /// `account.authorizations#4bff8ea0`: [`crate::types::account::Authorizations`].
         #[cfg_attr(feature = "serde", serde(rename = "account.authorizations"))]
         Authorizations(crate::types::account::Authorizations),
     }
@@ -58561,7 +58561,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AutoDownloadSettings {
-        /// `account.autoDownloadSettings#63cacf26 low:AutoDownloadSettings medium:AutoDownloadSettings high:AutoDownloadSettings = account.AutoDownloadSettings`
+        /// `account.autoDownloadSettings#63cacf26`: [`crate::types::account::AutoDownloadSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.autoDownloadSettings"))]
         AutoDownloadSettings(Box<crate::types::account::AutoDownloadSettings>),
     }
@@ -58653,7 +58653,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AutoSaveSettings {
-        /// `account.autoSaveSettings#4c3e069d users_settings:AutoSaveSettings chats_settings:AutoSaveSettings broadcasts_settings:AutoSaveSettings exceptions:Vector<AutoSaveException> chats:Vector<Chat> users:Vector<User> = account.AutoSaveSettings`
+        /// `account.autoSaveSettings#4c3e069d`: [`crate::types::account::AutoSaveSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.autoSaveSettings"))]
         AutoSaveSettings(Box<crate::types::account::AutoSaveSettings>),
     }
@@ -58755,7 +58755,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BusinessChatLinks {
-        /// `account.businessChatLinks#ec43a2d1 links:Vector<BusinessChatLink> chats:Vector<Chat> users:Vector<User> = account.BusinessChatLinks`
+        /// `account.businessChatLinks#ec43a2d1`: [`crate::types::account::BusinessChatLinks`].
         #[cfg_attr(feature = "serde", serde(rename = "account.businessChatLinks"))]
         BusinessChatLinks(Box<crate::types::account::BusinessChatLinks>),
     }
@@ -58859,10 +58859,10 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChatThemes {
-        /// `account.chatThemesNotModified#e011e1c4 = account.ChatThemes`
+        /// `account.chatThemesNotModified#e011e1c4`: [`crate::types::account::ChatThemesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "account.chatThemesNotModified"))]
         NotModified,
-        /// `account.chatThemes#be098173 flags:# hash:long themes:Vector<ChatTheme> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = account.ChatThemes`
+        /// `account.chatThemes#be098173`: [`crate::types::account::ChatThemes`].
         #[cfg_attr(feature = "serde", serde(rename = "account.chatThemes"))]
         ChatThemes(Box<crate::types::account::ChatThemes>),
     }
@@ -58982,7 +58982,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ConnectedBots {
-        /// `account.connectedBots#17d7f87b connected_bots:Vector<ConnectedBot> users:Vector<User> = account.ConnectedBots`
+        /// `account.connectedBots#17d7f87b`: [`crate::types::account::ConnectedBots`].
         #[cfg_attr(feature = "serde", serde(rename = "account.connectedBots"))]
         ConnectedBots(Box<crate::types::account::ConnectedBots>),
     }
@@ -59084,7 +59084,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ContentSettings {
-        /// `account.contentSettings#57e28221 flags:# sensitive_enabled:flags.0?true sensitive_can_change:flags.1?true = account.ContentSettings`
+        /// `account.contentSettings#57e28221`: [`crate::types::account::ContentSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.contentSettings"))]
         ContentSettings(crate::types::account::ContentSettings),
     }
@@ -59170,10 +59170,10 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum EmailVerified {
-        /// `account.emailVerified#2b96cd1b email:string = account.EmailVerified`
+        /// `account.emailVerified#2b96cd1b`: [`crate::types::account::EmailVerified`].
         #[cfg_attr(feature = "serde", serde(rename = "account.emailVerified"))]
         EmailVerified(crate::types::account::EmailVerified),
-        /// `account.emailVerifiedLogin#e1bb0d61 email:string sent_code:auth.SentCode = account.EmailVerified`
+        /// `account.emailVerifiedLogin#e1bb0d61`: [`crate::types::account::EmailVerifiedLogin`].
         #[cfg_attr(feature = "serde", serde(rename = "account.emailVerifiedLogin"))]
         Login(Box<crate::types::account::EmailVerifiedLogin>),
     }
@@ -59289,13 +59289,13 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum EmojiStatuses {
-        /// `account.emojiStatusesNotModified#d08ce645 = account.EmojiStatuses`
+        /// `account.emojiStatusesNotModified#d08ce645`: [`crate::types::account::EmojiStatusesNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "account.emojiStatusesNotModified")
         )]
         NotModified,
-        /// `account.emojiStatuses#90c467d1 hash:long statuses:Vector<EmojiStatus> = account.EmojiStatuses`
+        /// `account.emojiStatuses#90c467d1`: [`crate::types::account::EmojiStatuses`].
         #[cfg_attr(feature = "serde", serde(rename = "account.emojiStatuses"))]
         EmojiStatuses(crate::types::account::EmojiStatuses),
     }
@@ -59401,7 +59401,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PaidMessagesRevenue {
-        /// `account.paidMessagesRevenue#1e109708 stars_amount:long = account.PaidMessagesRevenue`
+        /// `account.paidMessagesRevenue#1e109708`: [`crate::types::account::PaidMessagesRevenue`].
         #[cfg_attr(feature = "serde", serde(rename = "account.paidMessagesRevenue"))]
         PaidMessagesRevenue(crate::types::account::PaidMessagesRevenue),
     }
@@ -59487,7 +59487,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PasskeyRegistrationOptions {
-        /// `account.passkeyRegistrationOptions#e16b5ce1 options:DataJSON = account.PasskeyRegistrationOptions`
+        /// `account.passkeyRegistrationOptions#e16b5ce1`: [`crate::types::account::PasskeyRegistrationOptions`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "account.passkeyRegistrationOptions")
@@ -59579,7 +59579,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Passkeys {
-        /// `account.passkeys#f8e0aa1c passkeys:Vector<Passkey> = account.Passkeys`
+        /// `account.passkeys#f8e0aa1c`: [`crate::types::account::Passkeys`].
         #[cfg_attr(feature = "serde", serde(rename = "account.passkeys"))]
         Passkeys(crate::types::account::Passkeys),
     }
@@ -59663,7 +59663,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Password {
-        /// `account.password#957b50fb flags:# has_recovery:flags.0?true has_secure_values:flags.1?true has_password:flags.2?true current_algo:flags.2?PasswordKdfAlgo srp_B:flags.2?bytes srp_id:flags.2?long hint:flags.3?string email_unconfirmed_pattern:flags.4?string new_algo:PasswordKdfAlgo new_secure_algo:SecurePasswordKdfAlgo secure_random:bytes pending_reset_date:flags.5?int login_email_pattern:flags.6?string = account.Password`
+        /// `account.password#957b50fb`: [`crate::types::account::Password`].
         #[cfg_attr(feature = "serde", serde(rename = "account.password"))]
         Password(Box<crate::types::account::Password>),
     }
@@ -59750,7 +59750,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PasswordInputSettings {
-        /// `account.passwordInputSettings#c23727c9 flags:# new_algo:flags.0?PasswordKdfAlgo new_password_hash:flags.0?bytes hint:flags.0?string email:flags.1?string new_secure_settings:flags.2?SecureSecretSettings = account.PasswordInputSettings`
+        /// `account.passwordInputSettings#c23727c9`: [`crate::types::account::PasswordInputSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.passwordInputSettings"))]
         PasswordInputSettings(Box<crate::types::account::PasswordInputSettings>),
     }
@@ -59842,7 +59842,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PasswordSettings {
-        /// `account.passwordSettings#9a5c33e5 flags:# email:flags.0?string secure_settings:flags.1?SecureSecretSettings = account.PasswordSettings`
+        /// `account.passwordSettings#9a5c33e5`: [`crate::types::account::PasswordSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.passwordSettings"))]
         PasswordSettings(Box<crate::types::account::PasswordSettings>),
     }
@@ -59931,7 +59931,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PrivacyRules {
-        /// `account.privacyRules#50a04e45 rules:Vector<PrivacyRule> chats:Vector<Chat> users:Vector<User> = account.PrivacyRules`
+        /// `account.privacyRules#50a04e45`: [`crate::types::account::PrivacyRules`].
         #[cfg_attr(feature = "serde", serde(rename = "account.privacyRules"))]
         PrivacyRules(Box<crate::types::account::PrivacyRules>),
     }
@@ -60031,16 +60031,16 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ResetPasswordResult {
-        /// `account.resetPasswordFailedWait#e3779861 retry_date:int = account.ResetPasswordResult`
+        /// `account.resetPasswordFailedWait#e3779861`: [`crate::types::account::ResetPasswordFailedWait`].
         #[cfg_attr(feature = "serde", serde(rename = "account.resetPasswordFailedWait"))]
         ResetPasswordFailedWait(crate::types::account::ResetPasswordFailedWait),
-        /// `account.resetPasswordRequestedWait#e9effc7d until_date:int = account.ResetPasswordResult`
+        /// `account.resetPasswordRequestedWait#e9effc7d`: [`crate::types::account::ResetPasswordRequestedWait`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "account.resetPasswordRequestedWait")
         )]
         ResetPasswordRequestedWait(crate::types::account::ResetPasswordRequestedWait),
-        /// `account.resetPasswordOk#e926d63e = account.ResetPasswordResult`
+        /// `account.resetPasswordOk#e926d63e`: [`crate::types::account::ResetPasswordOk`].
         #[cfg_attr(feature = "serde", serde(rename = "account.resetPasswordOk"))]
         ResetPasswordOk,
     }
@@ -60171,7 +60171,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ResolvedBusinessChatLinks {
-        /// `account.resolvedBusinessChatLinks#9a23af21 flags:# peer:Peer message:string entities:flags.0?Vector<MessageEntity> chats:Vector<Chat> users:Vector<User> = account.ResolvedBusinessChatLinks`
+        /// `account.resolvedBusinessChatLinks#9a23af21`: [`crate::types::account::ResolvedBusinessChatLinks`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "account.resolvedBusinessChatLinks")
@@ -60282,13 +60282,13 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedMusicIds {
-        /// `account.savedMusicIdsNotModified#4fc81d6e = account.SavedMusicIds`
+        /// `account.savedMusicIdsNotModified#4fc81d6e`: [`crate::types::account::SavedMusicIdsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "account.savedMusicIdsNotModified")
         )]
         NotModified,
-        /// `account.savedMusicIds#998d6636 ids:Vector<long> = account.SavedMusicIds`
+        /// `account.savedMusicIds#998d6636`: [`crate::types::account::SavedMusicIds`].
         #[cfg_attr(feature = "serde", serde(rename = "account.savedMusicIds"))]
         SavedMusicIds(crate::types::account::SavedMusicIds),
     }
@@ -60394,10 +60394,10 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedRingtone {
-        /// `account.savedRingtone#b7263f6d = account.SavedRingtone`
+        /// `account.savedRingtone#b7263f6d`: [`crate::types::account::SavedRingtone`].
         #[cfg_attr(feature = "serde", serde(rename = "account.savedRingtone"))]
         SavedRingtone,
-        /// `account.savedRingtoneConverted#1f307eb7 document:Document = account.SavedRingtone`
+        /// `account.savedRingtoneConverted#1f307eb7`: [`crate::types::account::SavedRingtoneConverted`].
         #[cfg_attr(feature = "serde", serde(rename = "account.savedRingtoneConverted"))]
         Converted(crate::types::account::SavedRingtoneConverted),
     }
@@ -60503,13 +60503,13 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedRingtones {
-        /// `account.savedRingtonesNotModified#fbf6e8b1 = account.SavedRingtones`
+        /// `account.savedRingtonesNotModified#fbf6e8b1`: [`crate::types::account::SavedRingtonesNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "account.savedRingtonesNotModified")
         )]
         NotModified,
-        /// `account.savedRingtones#c1e92cc5 hash:long ringtones:Vector<Document> = account.SavedRingtones`
+        /// `account.savedRingtones#c1e92cc5`: [`crate::types::account::SavedRingtones`].
         #[cfg_attr(feature = "serde", serde(rename = "account.savedRingtones"))]
         SavedRingtones(crate::types::account::SavedRingtones),
     }
@@ -60615,7 +60615,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SentEmailCode {
-        /// `account.sentEmailCode#811f854f email_pattern:string length:int = account.SentEmailCode`
+        /// `account.sentEmailCode#811f854f`: [`crate::types::account::SentEmailCode`].
         #[cfg_attr(feature = "serde", serde(rename = "account.sentEmailCode"))]
         SentEmailCode(crate::types::account::SentEmailCode),
     }
@@ -60701,7 +60701,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Takeout {
-        /// `account.takeout#4dba4501 id:long = account.Takeout`
+        /// `account.takeout#4dba4501`: [`crate::types::account::Takeout`].
         #[cfg_attr(feature = "serde", serde(rename = "account.takeout"))]
         Takeout(crate::types::account::Takeout),
     }
@@ -60785,10 +60785,10 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Themes {
-        /// `account.themesNotModified#f41eb622 = account.Themes`
+        /// `account.themesNotModified#f41eb622`: [`crate::types::account::ThemesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "account.themesNotModified"))]
         NotModified,
-        /// `account.themes#9a3d8c6d hash:long themes:Vector<Theme> = account.Themes`
+        /// `account.themes#9a3d8c6d`: [`crate::types::account::Themes`].
         #[cfg_attr(feature = "serde", serde(rename = "account.themes"))]
         Themes(crate::types::account::Themes),
     }
@@ -60892,7 +60892,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TmpPassword {
-        /// `account.tmpPassword#db64fd34 tmp_password:bytes valid_until:int = account.TmpPassword`
+        /// `account.tmpPassword#db64fd34`: [`crate::types::account::TmpPassword`].
         #[cfg_attr(feature = "serde", serde(rename = "account.tmpPassword"))]
         TmpPassword(crate::types::account::TmpPassword),
     }
@@ -60978,10 +60978,10 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum WallPapers {
-        /// `account.wallPapersNotModified#1c199183 = account.WallPapers`
+        /// `account.wallPapersNotModified#1c199183`: [`crate::types::account::WallPapersNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "account.wallPapersNotModified"))]
         NotModified,
-        /// `account.wallPapers#cdc3858c hash:long wallpapers:Vector<WallPaper> = account.WallPapers`
+        /// `account.wallPapers#cdc3858c`: [`crate::types::account::WallPapers`].
         #[cfg_attr(feature = "serde", serde(rename = "account.wallPapers"))]
         WallPapers(crate::types::account::WallPapers),
     }
@@ -61085,7 +61085,7 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum WebAuthorizations {
-        /// `account.webAuthorizations#ed56c9fc authorizations:Vector<WebAuthorization> users:Vector<User> = account.WebAuthorizations`
+        /// `account.webAuthorizations#ed56c9fc`: [`crate::types::account::WebAuthorizations`].
         #[cfg_attr(feature = "serde", serde(rename = "account.webAuthorizations"))]
         WebAuthorizations(Box<crate::types::account::WebAuthorizations>),
     }
@@ -61189,13 +61189,13 @@ pub mod account {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum WebBrowserSettings {
-        /// `account.webBrowserSettingsNotModified#c31c8f4e = account.WebBrowserSettings`
+        /// `account.webBrowserSettingsNotModified#c31c8f4e`: [`crate::types::account::WebBrowserSettingsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "account.webBrowserSettingsNotModified")
         )]
         NotModified,
-        /// `account.webBrowserSettings#79eb8cb3 flags:# open_external_browser:flags.0?true display_close_button:flags.1?true external_exceptions:Vector<WebDomainException> inapp_exceptions:Vector<WebDomainException> hash:long = account.WebBrowserSettings`
+        /// `account.webBrowserSettings#79eb8cb3`: [`crate::types::account::WebBrowserSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.webBrowserSettings"))]
         WebBrowserSettings(Box<crate::types::account::WebBrowserSettings>),
     }
@@ -61308,10 +61308,10 @@ pub mod aicompose {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Tones {
-        /// `aicompose.tonesNotModified#c1f46103 = aicompose.Tones`
+        /// `aicompose.tonesNotModified#c1f46103`: [`crate::types::aicompose::TonesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "aicompose.tonesNotModified"))]
         NotModified,
-        /// `aicompose.tones#6c9d0efe hash:long tones:Vector<AiComposeTone> users:Vector<User> = aicompose.Tones`
+        /// `aicompose.tones#6c9d0efe`: [`crate::types::aicompose::Tones`].
         #[cfg_attr(feature = "serde", serde(rename = "aicompose.tones"))]
         Tones(Box<crate::types::aicompose::Tones>),
     }
@@ -61432,10 +61432,10 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Authorization {
-        /// `auth.authorization#2ea2c0d4 flags:# setup_password_required:flags.1?true otherwise_relogin_days:flags.1?int tmp_sessions:flags.0?int future_auth_token:flags.2?bytes user:User = auth.Authorization`
+        /// `auth.authorization#2ea2c0d4`: [`crate::types::auth::Authorization`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.authorization"))]
         Authorization(Box<crate::types::auth::Authorization>),
-        /// `auth.authorizationSignUpRequired#44747e9a flags:# terms_of_service:flags.0?help.TermsOfService = auth.Authorization`
+        /// `auth.authorizationSignUpRequired#44747e9a`: [`crate::types::auth::AuthorizationSignUpRequired`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "auth.authorizationSignUpRequired")
@@ -61558,19 +61558,19 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CodeType {
-        /// `auth.codeTypeSms#72a3158c = auth.CodeType`
+        /// `auth.codeTypeSms#72a3158c`: [`crate::types::auth::CodeTypeSms`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.codeTypeSms"))]
         Sms,
-        /// `auth.codeTypeCall#741cd3e3 = auth.CodeType`
+        /// `auth.codeTypeCall#741cd3e3`: [`crate::types::auth::CodeTypeCall`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.codeTypeCall"))]
         Call,
-        /// `auth.codeTypeFlashCall#226ccefb = auth.CodeType`
+        /// `auth.codeTypeFlashCall#226ccefb`: [`crate::types::auth::CodeTypeFlashCall`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.codeTypeFlashCall"))]
         FlashCall,
-        /// `auth.codeTypeMissedCall#d61ad6ee = auth.CodeType`
+        /// `auth.codeTypeMissedCall#d61ad6ee`: [`crate::types::auth::CodeTypeMissedCall`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.codeTypeMissedCall"))]
         MissedCall,
-        /// `auth.codeTypeFragmentSms#06ed998c = auth.CodeType`
+        /// `auth.codeTypeFragmentSms#06ed998c`: [`crate::types::auth::CodeTypeFragmentSms`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.codeTypeFragmentSms"))]
         FragmentSms,
     }
@@ -61734,7 +61734,7 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExportedAuthorization {
-        /// `auth.exportedAuthorization#b434e2b8 id:long bytes:bytes = auth.ExportedAuthorization`
+        /// `auth.exportedAuthorization#b434e2b8`: [`crate::types::auth::ExportedAuthorization`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.exportedAuthorization"))]
         ExportedAuthorization(crate::types::auth::ExportedAuthorization),
     }
@@ -61820,7 +61820,7 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum FirebasePnvIntent {
-        /// `auth.firebasePnvIntent#df5ac00c nonce:string digital_credential_payload:string = auth.FirebasePnvIntent`
+        /// `auth.firebasePnvIntent#df5ac00c`: [`crate::types::auth::FirebasePnvIntent`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.firebasePnvIntent"))]
         FirebasePnvIntent(Box<crate::types::auth::FirebasePnvIntent>),
     }
@@ -61909,7 +61909,7 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum LoggedOut {
-        /// `auth.loggedOut#c3a2835f flags:# future_auth_token:flags.0?bytes = auth.LoggedOut`
+        /// `auth.loggedOut#c3a2835f`: [`crate::types::auth::LoggedOut`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.loggedOut"))]
         LoggedOut(crate::types::auth::LoggedOut),
     }
@@ -61993,13 +61993,13 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum LoginToken {
-        /// `auth.loginToken#629f1980 expires:int token:bytes = auth.LoginToken`
+        /// `auth.loginToken#629f1980`: [`crate::types::auth::LoginToken`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.loginToken"))]
         LoginToken(crate::types::auth::LoginToken),
-        /// `auth.loginTokenMigrateTo#068e9916 dc_id:int token:bytes = auth.LoginToken`
+        /// `auth.loginTokenMigrateTo#068e9916`: [`crate::types::auth::LoginTokenMigrateTo`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.loginTokenMigrateTo"))]
         MigrateTo(crate::types::auth::LoginTokenMigrateTo),
-        /// `auth.loginTokenSuccess#390d5c5e authorization:auth.Authorization = auth.LoginToken`
+        /// `auth.loginTokenSuccess#390d5c5e`: [`crate::types::auth::LoginTokenSuccess`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.loginTokenSuccess"))]
         Success(crate::types::auth::LoginTokenSuccess),
     }
@@ -62128,7 +62128,7 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PasskeyLoginOptions {
-        /// `auth.passkeyLoginOptions#e2037789 options:DataJSON = auth.PasskeyLoginOptions`
+        /// `auth.passkeyLoginOptions#e2037789`: [`crate::types::auth::PasskeyLoginOptions`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.passkeyLoginOptions"))]
         PasskeyLoginOptions(crate::types::auth::PasskeyLoginOptions),
     }
@@ -62214,7 +62214,7 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PasswordRecovery {
-        /// `auth.passwordRecovery#137948a5 email_pattern:string = auth.PasswordRecovery`
+        /// `auth.passwordRecovery#137948a5`: [`crate::types::auth::PasswordRecovery`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.passwordRecovery"))]
         PasswordRecovery(crate::types::auth::PasswordRecovery),
     }
@@ -62300,13 +62300,13 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SentCode {
-        /// `auth.sentCode#5e002502 flags:# type:auth.SentCodeType phone_code_hash:string next_type:flags.1?auth.CodeType timeout:flags.2?int = auth.SentCode`
+        /// `auth.sentCode#5e002502`: [`crate::types::auth::SentCode`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCode"))]
         SentCode(Box<crate::types::auth::SentCode>),
-        /// `auth.sentCodeSuccess#2390fe44 authorization:auth.Authorization = auth.SentCode`
+        /// `auth.sentCodeSuccess#2390fe44`: [`crate::types::auth::SentCodeSuccess`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeSuccess"))]
         Success(crate::types::auth::SentCodeSuccess),
-        /// `auth.sentCodePaymentRequired#f8827ebf store_product:string phone_code_hash:string support_email_address:string support_email_subject:string premium_days:int currency:string amount:long = auth.SentCode`
+        /// `auth.sentCodePaymentRequired#f8827ebf`: [`crate::types::auth::SentCodePaymentRequired`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodePaymentRequired"))]
         PaymentRequired(Box<crate::types::auth::SentCodePaymentRequired>),
     }
@@ -62443,40 +62443,40 @@ pub mod auth {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SentCodeType {
-        /// `auth.sentCodeTypeApp#3dbb5986 length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeApp#3dbb5986`: [`crate::types::auth::SentCodeTypeApp`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeApp"))]
         App(crate::types::auth::SentCodeTypeApp),
-        /// `auth.sentCodeTypeSms#c000bba2 length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeSms#c000bba2`: [`crate::types::auth::SentCodeTypeSms`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeSms"))]
         Sms(crate::types::auth::SentCodeTypeSms),
-        /// `auth.sentCodeTypeCall#5353e5a7 length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeCall#5353e5a7`: [`crate::types::auth::SentCodeTypeCall`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeCall"))]
         Call(crate::types::auth::SentCodeTypeCall),
-        /// `auth.sentCodeTypeFlashCall#ab03c6d9 pattern:string = auth.SentCodeType`
+        /// `auth.sentCodeTypeFlashCall#ab03c6d9`: [`crate::types::auth::SentCodeTypeFlashCall`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeFlashCall"))]
         FlashCall(crate::types::auth::SentCodeTypeFlashCall),
-        /// `auth.sentCodeTypeMissedCall#82006484 prefix:string length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeMissedCall#82006484`: [`crate::types::auth::SentCodeTypeMissedCall`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeMissedCall"))]
         MissedCall(crate::types::auth::SentCodeTypeMissedCall),
-        /// `auth.sentCodeTypeEmailCode#f450f59b flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true email_pattern:string length:int reset_available_period:flags.3?int reset_pending_date:flags.4?int = auth.SentCodeType`
+        /// `auth.sentCodeTypeEmailCode#f450f59b`: [`crate::types::auth::SentCodeTypeEmailCode`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeEmailCode"))]
         EmailCode(Box<crate::types::auth::SentCodeTypeEmailCode>),
-        /// `auth.sentCodeTypeSetUpEmailRequired#a5491dea flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true = auth.SentCodeType`
+        /// `auth.sentCodeTypeSetUpEmailRequired#a5491dea`: [`crate::types::auth::SentCodeTypeSetUpEmailRequired`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "auth.sentCodeTypeSetUpEmailRequired")
         )]
         SetUpEmailRequired(crate::types::auth::SentCodeTypeSetUpEmailRequired),
-        /// `auth.sentCodeTypeFragmentSms#d9565c39 url:string length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeFragmentSms#d9565c39`: [`crate::types::auth::SentCodeTypeFragmentSms`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeFragmentSms"))]
         FragmentSms(crate::types::auth::SentCodeTypeFragmentSms),
-        /// `auth.sentCodeTypeFirebaseSms#009fd736 flags:# nonce:flags.0?bytes play_integrity_project_id:flags.2?long play_integrity_nonce:flags.2?bytes receipt:flags.1?string push_timeout:flags.1?int length:int = auth.SentCodeType`
+        /// `auth.sentCodeTypeFirebaseSms#009fd736`: [`crate::types::auth::SentCodeTypeFirebaseSms`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeFirebaseSms"))]
         FirebaseSms(Box<crate::types::auth::SentCodeTypeFirebaseSms>),
-        /// `auth.sentCodeTypeSmsWord#a416ac81 flags:# beginning:flags.0?string = auth.SentCodeType`
+        /// `auth.sentCodeTypeSmsWord#a416ac81`: [`crate::types::auth::SentCodeTypeSmsWord`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeSmsWord"))]
         SmsWord(crate::types::auth::SentCodeTypeSmsWord),
-        /// `auth.sentCodeTypeSmsPhrase#b37794af flags:# beginning:flags.0?string = auth.SentCodeType`
+        /// `auth.sentCodeTypeSmsPhrase#b37794af`: [`crate::types::auth::SentCodeTypeSmsPhrase`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeSmsPhrase"))]
         SmsPhrase(crate::types::auth::SentCodeTypeSmsPhrase),
     }
@@ -62733,7 +62733,7 @@ pub mod bots {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AccessSettings {
-        /// `bots.accessSettings#dd1fbf93 flags:# restricted:flags.0?true add_users:flags.1?Vector<User> = bots.AccessSettings`
+        /// `bots.accessSettings#dd1fbf93`: [`crate::types::bots::AccessSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.accessSettings"))]
         AccessSettings(crate::types::bots::AccessSettings),
     }
@@ -62832,7 +62832,7 @@ pub mod bots {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BotInfo {
-        /// `bots.botInfo#e8a775b0 name:string about:string description:string = bots.BotInfo`
+        /// `bots.botInfo#e8a775b0`: [`crate::types::bots::BotInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.botInfo"))]
         BotInfo(Box<crate::types::bots::BotInfo>),
     }
@@ -62917,7 +62917,7 @@ pub mod bots {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExportedBotToken {
-        /// `bots.exportedBotToken#3c60b621 token:string = bots.ExportedBotToken`
+        /// `bots.exportedBotToken#3c60b621`: [`crate::types::bots::ExportedBotToken`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.exportedBotToken"))]
         ExportedBotToken(crate::types::bots::ExportedBotToken),
     }
@@ -63003,7 +63003,7 @@ pub mod bots {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PopularAppBots {
-        /// `bots.popularAppBots#1991b13b flags:# next_offset:flags.0?string users:Vector<User> = bots.PopularAppBots`
+        /// `bots.popularAppBots#1991b13b`: [`crate::types::bots::PopularAppBots`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.popularAppBots"))]
         PopularAppBots(Box<crate::types::bots::PopularAppBots>),
     }
@@ -63105,7 +63105,7 @@ pub mod bots {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PreviewInfo {
-        /// `bots.previewInfo#0ca71d64 media:Vector<BotPreviewMedia> lang_codes:Vector<string> = bots.PreviewInfo`
+        /// `bots.previewInfo#0ca71d64`: [`crate::types::bots::PreviewInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.previewInfo"))]
         PreviewInfo(Box<crate::types::bots::PreviewInfo>),
     }
@@ -63205,7 +63205,7 @@ pub mod bots {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum RequestedButton {
-        /// `bots.requestedButton#f13bbcd7 webapp_req_id:string = bots.RequestedButton`
+        /// `bots.requestedButton#f13bbcd7`: [`crate::types::bots::RequestedButton`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.requestedButton"))]
         RequestedButton(crate::types::bots::RequestedButton),
     }
@@ -63294,7 +63294,7 @@ pub mod channels {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AdminLogResults {
-        /// `channels.adminLogResults#ed8af74d events:Vector<ChannelAdminLogEvent> chats:Vector<Chat> users:Vector<User> = channels.AdminLogResults`
+        /// `channels.adminLogResults#ed8af74d`: [`crate::types::channels::AdminLogResults`].
         #[cfg_attr(feature = "serde", serde(rename = "channels.adminLogResults"))]
         AdminLogResults(Box<crate::types::channels::AdminLogResults>),
     }
@@ -63396,7 +63396,7 @@ pub mod channels {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChannelParticipant {
-        /// `channels.channelParticipant#dfb80317 participant:ChannelParticipant chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipant`
+        /// `channels.channelParticipant#dfb80317`: [`crate::types::channels::ChannelParticipant`].
         #[cfg_attr(feature = "serde", serde(rename = "channels.channelParticipant"))]
         ChannelParticipant(Box<crate::types::channels::ChannelParticipant>),
     }
@@ -63500,10 +63500,10 @@ pub mod channels {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChannelParticipants {
-        /// `channels.channelParticipants#9ab0feaf count:int participants:Vector<ChannelParticipant> chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipants`
+        /// `channels.channelParticipants#9ab0feaf`: [`crate::types::channels::ChannelParticipants`].
         #[cfg_attr(feature = "serde", serde(rename = "channels.channelParticipants"))]
         ChannelParticipants(Box<crate::types::channels::ChannelParticipants>),
-        /// `channels.channelParticipantsNotModified#f0173fe9 = channels.ChannelParticipants`
+        /// `channels.channelParticipantsNotModified#f0173fe9`: [`crate::types::channels::ChannelParticipantsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "channels.channelParticipantsNotModified")
@@ -63631,7 +63631,7 @@ pub mod channels {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SendAsPeers {
-        /// `channels.sendAsPeers#f496b0c6 peers:Vector<SendAsPeer> chats:Vector<Chat> users:Vector<User> = channels.SendAsPeers`
+        /// `channels.sendAsPeers#f496b0c6`: [`crate::types::channels::SendAsPeers`].
         #[cfg_attr(feature = "serde", serde(rename = "channels.sendAsPeers"))]
         SendAsPeers(Box<crate::types::channels::SendAsPeers>),
     }
@@ -63731,7 +63731,7 @@ pub mod channels {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SponsoredMessageReportResult {
-        /// `channels.sponsoredMessageReportResultChooseOption#846f9e42 title:string options:Vector<SponsoredMessageReportOption> = channels.SponsoredMessageReportResult`
+        /// `channels.sponsoredMessageReportResultChooseOption#846f9e42`: [`crate::types::channels::SponsoredMessageReportResultChooseOption`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "channels.sponsoredMessageReportResultChooseOption")
@@ -63739,13 +63739,13 @@ pub mod channels {
         ChooseOption(
             Box<crate::types::channels::SponsoredMessageReportResultChooseOption>,
         ),
-        /// `channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f = channels.SponsoredMessageReportResult`
+        /// `channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f`: [`crate::types::channels::SponsoredMessageReportResultAdsHidden`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "channels.sponsoredMessageReportResultAdsHidden")
         )]
         AdsHidden,
-        /// `channels.sponsoredMessageReportResultReported#ad798849 = channels.SponsoredMessageReportResult`
+        /// `channels.sponsoredMessageReportResultReported#ad798849`: [`crate::types::channels::SponsoredMessageReportResultReported`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "channels.sponsoredMessageReportResultReported")
@@ -63890,10 +63890,10 @@ pub mod chatlists {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChatlistInvite {
-        /// `chatlists.chatlistInviteAlready#fa87f659 filter_id:int missing_peers:Vector<Peer> already_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite`
+        /// `chatlists.chatlistInviteAlready#fa87f659`: [`crate::types::chatlists::ChatlistInviteAlready`].
         #[cfg_attr(feature = "serde", serde(rename = "chatlists.chatlistInviteAlready"))]
         Already(Box<crate::types::chatlists::ChatlistInviteAlready>),
-        /// `chatlists.chatlistInvite#f10ece2f flags:# title_noanimate:flags.1?true title:TextWithEntities emoticon:flags.0?string peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite`
+        /// `chatlists.chatlistInvite#f10ece2f`: [`crate::types::chatlists::ChatlistInvite`].
         #[cfg_attr(feature = "serde", serde(rename = "chatlists.chatlistInvite"))]
         ChatlistInvite(Box<crate::types::chatlists::ChatlistInvite>),
     }
@@ -64013,7 +64013,7 @@ pub mod chatlists {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChatlistUpdates {
-        /// `chatlists.chatlistUpdates#93bd878d missing_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistUpdates`
+        /// `chatlists.chatlistUpdates#93bd878d`: [`crate::types::chatlists::ChatlistUpdates`].
         #[cfg_attr(feature = "serde", serde(rename = "chatlists.chatlistUpdates"))]
         ChatlistUpdates(Box<crate::types::chatlists::ChatlistUpdates>),
     }
@@ -64115,7 +64115,7 @@ pub mod chatlists {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExportedChatlistInvite {
-        /// `chatlists.exportedChatlistInvite#10e6e3a6 filter:DialogFilter invite:ExportedChatlistInvite = chatlists.ExportedChatlistInvite`
+        /// `chatlists.exportedChatlistInvite#10e6e3a6`: [`crate::types::chatlists::ExportedChatlistInvite`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "chatlists.exportedChatlistInvite")
@@ -64205,7 +64205,7 @@ pub mod chatlists {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExportedInvites {
-        /// `chatlists.exportedInvites#10ab6dc7 invites:Vector<ExportedChatlistInvite> chats:Vector<Chat> users:Vector<User> = chatlists.ExportedInvites`
+        /// `chatlists.exportedInvites#10ab6dc7`: [`crate::types::chatlists::ExportedInvites`].
         #[cfg_attr(feature = "serde", serde(rename = "chatlists.exportedInvites"))]
         ExportedInvites(Box<crate::types::chatlists::ExportedInvites>),
     }
@@ -64310,7 +64310,7 @@ pub mod communities {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ParticipantJoinedChats {
-        /// `communities.participantJoinedChats#8d78512a creator_chat_ids:Vector<long> joined_chat_ids:Vector<long> chats:Vector<Chat> users:Vector<User> = communities.ParticipantJoinedChats`
+        /// `communities.participantJoinedChats#8d78512a`: [`crate::types::communities::ParticipantJoinedChats`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "communities.participantJoinedChats")
@@ -64421,7 +64421,7 @@ pub mod communities {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PeerLinkRequests {
-        /// `communities.peerLinkRequests#2244afad flags:# total_count:int requests:Vector<CommunityPeerRequest> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = communities.PeerLinkRequests`
+        /// `communities.peerLinkRequests#2244afad`: [`crate::types::communities::PeerLinkRequests`].
         #[cfg_attr(feature = "serde", serde(rename = "communities.peerLinkRequests"))]
         PeerLinkRequests(Box<crate::types::communities::PeerLinkRequests>),
     }
@@ -64526,10 +64526,10 @@ pub mod contacts {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Blocked {
-        /// `contacts.blocked#0ade1591 blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked`
+        /// `contacts.blocked#0ade1591`: [`crate::types::contacts::Blocked`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.blocked"))]
         Blocked(Box<crate::types::contacts::Blocked>),
-        /// `contacts.blockedSlice#e1664194 count:int blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked`
+        /// `contacts.blockedSlice#e1664194`: [`crate::types::contacts::BlockedSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.blockedSlice"))]
         Slice(Box<crate::types::contacts::BlockedSlice>),
     }
@@ -64645,7 +64645,7 @@ pub mod contacts {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ContactBirthdays {
-        /// `contacts.contactBirthdays#114ff30d contacts:Vector<ContactBirthday> users:Vector<User> = contacts.ContactBirthdays`
+        /// `contacts.contactBirthdays#114ff30d`: [`crate::types::contacts::ContactBirthdays`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.contactBirthdays"))]
         ContactBirthdays(Box<crate::types::contacts::ContactBirthdays>),
     }
@@ -64747,10 +64747,10 @@ pub mod contacts {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Contacts {
-        /// `contacts.contactsNotModified#b74ba9d2 = contacts.Contacts`
+        /// `contacts.contactsNotModified#b74ba9d2`: [`crate::types::contacts::ContactsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.contactsNotModified"))]
         NotModified,
-        /// `contacts.contacts#eae87e42 contacts:Vector<Contact> saved_count:int users:Vector<User> = contacts.Contacts`
+        /// `contacts.contacts#eae87e42`: [`crate::types::contacts::Contacts`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.contacts"))]
         Contacts(Box<crate::types::contacts::Contacts>),
     }
@@ -64870,7 +64870,7 @@ pub mod contacts {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Found {
-        /// `contacts.found#b3134d9d my_results:Vector<Peer> results:Vector<Peer> chats:Vector<Chat> users:Vector<User> = contacts.Found`
+        /// `contacts.found#b3134d9d`: [`crate::types::contacts::Found`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.found"))]
         Found(Box<crate::types::contacts::Found>),
     }
@@ -64968,7 +64968,7 @@ pub mod contacts {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ImportedContacts {
-        /// `contacts.importedContacts#77d01c3b imported:Vector<ImportedContact> popular_invites:Vector<PopularContact> retry_contacts:Vector<long> users:Vector<User> = contacts.ImportedContacts`
+        /// `contacts.importedContacts#77d01c3b`: [`crate::types::contacts::ImportedContacts`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.importedContacts"))]
         ImportedContacts(Box<crate::types::contacts::ImportedContacts>),
     }
@@ -65070,7 +65070,7 @@ pub mod contacts {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ResolvedPeer {
-        /// `contacts.resolvedPeer#7f077ad9 peer:Peer chats:Vector<Chat> users:Vector<User> = contacts.ResolvedPeer`
+        /// `contacts.resolvedPeer#7f077ad9`: [`crate::types::contacts::ResolvedPeer`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.resolvedPeer"))]
         ResolvedPeer(Box<crate::types::contacts::ResolvedPeer>),
     }
@@ -65170,10 +65170,10 @@ pub mod contacts {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SponsoredPeers {
-        /// `contacts.sponsoredPeersEmpty#ea32b4b1 = contacts.SponsoredPeers`
+        /// `contacts.sponsoredPeersEmpty#ea32b4b1`: [`crate::types::contacts::SponsoredPeersEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.sponsoredPeersEmpty"))]
         Empty,
-        /// `contacts.sponsoredPeers#eb032884 peers:Vector<SponsoredPeer> chats:Vector<Chat> users:Vector<User> = contacts.SponsoredPeers`
+        /// `contacts.sponsoredPeers#eb032884`: [`crate::types::contacts::SponsoredPeers`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.sponsoredPeers"))]
         SponsoredPeers(Box<crate::types::contacts::SponsoredPeers>),
     }
@@ -65295,13 +65295,13 @@ pub mod contacts {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TopPeers {
-        /// `contacts.topPeersNotModified#de266ef5 = contacts.TopPeers`
+        /// `contacts.topPeersNotModified#de266ef5`: [`crate::types::contacts::TopPeersNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.topPeersNotModified"))]
         NotModified,
-        /// `contacts.topPeers#70b772a8 categories:Vector<TopPeerCategoryPeers> chats:Vector<Chat> users:Vector<User> = contacts.TopPeers`
+        /// `contacts.topPeers#70b772a8`: [`crate::types::contacts::TopPeers`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.topPeers"))]
         TopPeers(Box<crate::types::contacts::TopPeers>),
-        /// `contacts.topPeersDisabled#b52c939d = contacts.TopPeers`
+        /// `contacts.topPeersDisabled#b52c939d`: [`crate::types::contacts::TopPeersDisabled`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.topPeersDisabled"))]
         Disabled,
     }
@@ -65444,13 +65444,13 @@ pub mod ephemeral {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum WelcomeMessages {
-        /// `ephemeral.welcomeMessagesNotModified#59ffdb31 = ephemeral.WelcomeMessages`
+        /// `ephemeral.welcomeMessagesNotModified#59ffdb31`: [`crate::types::ephemeral::WelcomeMessagesNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ephemeral.welcomeMessagesNotModified")
         )]
         NotModified,
-        /// `ephemeral.welcomeMessages#104fc872 hash:long messages:Vector<EphemeralMessage> = ephemeral.WelcomeMessages`
+        /// `ephemeral.welcomeMessages#104fc872`: [`crate::types::ephemeral::WelcomeMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "ephemeral.welcomeMessages"))]
         WelcomeMessages(crate::types::ephemeral::WelcomeMessages),
     }
@@ -65572,7 +65572,7 @@ pub mod fragment {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CollectibleInfo {
-        /// `fragment.collectibleInfo#6ebdff91 purchase_date:int currency:string amount:long crypto_currency:string crypto_amount:long url:string = fragment.CollectibleInfo`
+        /// `fragment.collectibleInfo#6ebdff91`: [`crate::types::fragment::CollectibleInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "fragment.collectibleInfo"))]
         CollectibleInfo(Box<crate::types::fragment::CollectibleInfo>),
     }
@@ -65664,10 +65664,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AppConfig {
-        /// `help.appConfigNotModified#7cde641d = help.AppConfig`
+        /// `help.appConfigNotModified#7cde641d`: [`crate::types::help::AppConfigNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.appConfigNotModified"))]
         NotModified,
-        /// `help.appConfig#dd18782e hash:int config:JSONValue = help.AppConfig`
+        /// `help.appConfig#dd18782e`: [`crate::types::help::AppConfig`].
         #[cfg_attr(feature = "serde", serde(rename = "help.appConfig"))]
         AppConfig(Box<crate::types::help::AppConfig>),
     }
@@ -65774,10 +65774,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AppUpdate {
-        /// `help.appUpdate#ccbbce30 flags:# can_not_skip:flags.0?true id:int version:string text:string entities:Vector<MessageEntity> document:flags.1?Document url:flags.2?string sticker:flags.3?Document = help.AppUpdate`
+        /// `help.appUpdate#ccbbce30`: [`crate::types::help::AppUpdate`].
         #[cfg_attr(feature = "serde", serde(rename = "help.appUpdate"))]
         AppUpdate(Box<crate::types::help::AppUpdate>),
-        /// `help.noAppUpdate#c45a6536 = help.AppUpdate`
+        /// `help.noAppUpdate#c45a6536`: [`crate::types::help::NoAppUpdate`].
         #[cfg_attr(feature = "serde", serde(rename = "help.noAppUpdate"))]
         NoAppUpdate,
     }
@@ -65880,7 +65880,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ConfigSimple {
-        /// `help.configSimple#5a592a6c date:int expires:int rules:vector<AccessPointRule> = help.ConfigSimple`
+        /// `help.configSimple#5a592a6c`: [`crate::types::help::ConfigSimple`].
         #[cfg_attr(feature = "serde", serde(rename = "help.configSimple"))]
         ConfigSimple(crate::types::help::ConfigSimple),
     }
@@ -65966,10 +65966,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CountriesList {
-        /// `help.countriesListNotModified#93cc1f32 = help.CountriesList`
+        /// `help.countriesListNotModified#93cc1f32`: [`crate::types::help::CountriesListNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.countriesListNotModified"))]
         NotModified,
-        /// `help.countriesList#87d0759e countries:Vector<help.Country> hash:int = help.CountriesList`
+        /// `help.countriesList#87d0759e`: [`crate::types::help::CountriesList`].
         #[cfg_attr(feature = "serde", serde(rename = "help.countriesList"))]
         CountriesList(crate::types::help::CountriesList),
     }
@@ -66075,7 +66075,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Country {
-        /// `help.country#c3878e23 flags:# hidden:flags.0?true iso2:string default_name:string name:flags.1?string country_codes:Vector<help.CountryCode> = help.Country`
+        /// `help.country#c3878e23`: [`crate::types::help::Country`].
         #[cfg_attr(feature = "serde", serde(rename = "help.country"))]
         Country(Box<crate::types::help::Country>),
     }
@@ -66160,7 +66160,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CountryCode {
-        /// `help.countryCode#4203c5ef flags:# country_code:string prefixes:flags.0?Vector<string> patterns:flags.1?Vector<string> = help.CountryCode`
+        /// `help.countryCode#4203c5ef`: [`crate::types::help::CountryCode`].
         #[cfg_attr(feature = "serde", serde(rename = "help.countryCode"))]
         CountryCode(Box<crate::types::help::CountryCode>),
     }
@@ -66247,10 +66247,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum DeepLinkInfo {
-        /// `help.deepLinkInfoEmpty#66afa166 = help.DeepLinkInfo`
+        /// `help.deepLinkInfoEmpty#66afa166`: [`crate::types::help::DeepLinkInfoEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "help.deepLinkInfoEmpty"))]
         Empty,
-        /// `help.deepLinkInfo#6a4ee832 flags:# update_app:flags.0?true message:string entities:flags.1?Vector<MessageEntity> = help.DeepLinkInfo`
+        /// `help.deepLinkInfo#6a4ee832`: [`crate::types::help::DeepLinkInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "help.deepLinkInfo"))]
         DeepLinkInfo(Box<crate::types::help::DeepLinkInfo>),
     }
@@ -66357,7 +66357,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum InviteText {
-        /// `help.inviteText#18cb9f78 message:string = help.InviteText`
+        /// `help.inviteText#18cb9f78`: [`crate::types::help::InviteText`].
         #[cfg_attr(feature = "serde", serde(rename = "help.inviteText"))]
         InviteText(crate::types::help::InviteText),
     }
@@ -66441,10 +66441,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PassportConfig {
-        /// `help.passportConfigNotModified#bfb9f457 = help.PassportConfig`
+        /// `help.passportConfigNotModified#bfb9f457`: [`crate::types::help::PassportConfigNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.passportConfigNotModified"))]
         NotModified,
-        /// `help.passportConfig#a098d6af hash:int countries_langs:DataJSON = help.PassportConfig`
+        /// `help.passportConfig#a098d6af`: [`crate::types::help::PassportConfig`].
         #[cfg_attr(feature = "serde", serde(rename = "help.passportConfig"))]
         PassportConfig(Box<crate::types::help::PassportConfig>),
     }
@@ -66553,7 +66553,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PeerColorOption {
-        /// `help.peerColorOption#adec6ebe flags:# hidden:flags.0?true color_id:int colors:flags.1?help.PeerColorSet dark_colors:flags.2?help.PeerColorSet channel_min_level:flags.3?int group_min_level:flags.4?int = help.PeerColorOption`
+        /// `help.peerColorOption#adec6ebe`: [`crate::types::help::PeerColorOption`].
         #[cfg_attr(feature = "serde", serde(rename = "help.peerColorOption"))]
         PeerColorOption(Box<crate::types::help::PeerColorOption>),
     }
@@ -66642,10 +66642,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PeerColorSet {
-        /// `help.peerColorSet#26219a58 colors:Vector<int> = help.PeerColorSet`
+        /// `help.peerColorSet#26219a58`: [`crate::types::help::PeerColorSet`].
         #[cfg_attr(feature = "serde", serde(rename = "help.peerColorSet"))]
         PeerColorSet(crate::types::help::PeerColorSet),
-        /// `help.peerColorProfileSet#767d61eb palette_colors:Vector<int> bg_colors:Vector<int> story_colors:Vector<int> = help.PeerColorSet`
+        /// `help.peerColorProfileSet#767d61eb`: [`crate::types::help::PeerColorProfileSet`].
         #[cfg_attr(feature = "serde", serde(rename = "help.peerColorProfileSet"))]
         PeerColorProfileSet(Box<crate::types::help::PeerColorProfileSet>),
     }
@@ -66752,10 +66752,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PeerColors {
-        /// `help.peerColorsNotModified#2ba1f5ce = help.PeerColors`
+        /// `help.peerColorsNotModified#2ba1f5ce`: [`crate::types::help::PeerColorsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.peerColorsNotModified"))]
         NotModified,
-        /// `help.peerColors#00f8ed08 hash:int colors:Vector<help.PeerColorOption> = help.PeerColors`
+        /// `help.peerColors#00f8ed08`: [`crate::types::help::PeerColors`].
         #[cfg_attr(feature = "serde", serde(rename = "help.peerColors"))]
         PeerColors(crate::types::help::PeerColors),
     }
@@ -66859,7 +66859,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PremiumPromo {
-        /// `help.premiumPromo#5334759c status_text:string status_entities:Vector<MessageEntity> video_sections:Vector<string> videos:Vector<Document> period_options:Vector<PremiumSubscriptionOption> users:Vector<User> = help.PremiumPromo`
+        /// `help.premiumPromo#5334759c`: [`crate::types::help::PremiumPromo`].
         #[cfg_attr(feature = "serde", serde(rename = "help.premiumPromo"))]
         PremiumPromo(Box<crate::types::help::PremiumPromo>),
     }
@@ -66959,10 +66959,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PromoData {
-        /// `help.promoDataEmpty#98f6ac75 expires:int = help.PromoData`
+        /// `help.promoDataEmpty#98f6ac75`: [`crate::types::help::PromoDataEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "help.promoDataEmpty"))]
         Empty(crate::types::help::PromoDataEmpty),
-        /// `help.promoData#08a4d87a flags:# proxy:flags.0?true expires:int peer:flags.3?Peer psa_type:flags.1?string psa_message:flags.2?string pending_suggestions:Vector<string> dismissed_suggestions:Vector<string> custom_pending_suggestion:flags.4?PendingSuggestion chats:Vector<Chat> users:Vector<User> = help.PromoData`
+        /// `help.promoData#08a4d87a`: [`crate::types::help::PromoData`].
         #[cfg_attr(feature = "serde", serde(rename = "help.promoData"))]
         PromoData(Box<crate::types::help::PromoData>),
     }
@@ -67078,7 +67078,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum RecentMeUrls {
-        /// `help.recentMeUrls#0e0310d7 urls:Vector<RecentMeUrl> chats:Vector<Chat> users:Vector<User> = help.RecentMeUrls`
+        /// `help.recentMeUrls#0e0310d7`: [`crate::types::help::RecentMeUrls`].
         #[cfg_attr(feature = "serde", serde(rename = "help.recentMeUrls"))]
         RecentMeUrls(Box<crate::types::help::RecentMeUrls>),
     }
@@ -67178,7 +67178,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Support {
-        /// `help.support#17c6b5f6 phone_number:string user:User = help.Support`
+        /// `help.support#17c6b5f6`: [`crate::types::help::Support`].
         #[cfg_attr(feature = "serde", serde(rename = "help.support"))]
         Support(Box<crate::types::help::Support>),
     }
@@ -67276,7 +67276,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SupportName {
-        /// `help.supportName#8c05f1c9 name:string = help.SupportName`
+        /// `help.supportName#8c05f1c9`: [`crate::types::help::SupportName`].
         #[cfg_attr(feature = "serde", serde(rename = "help.supportName"))]
         SupportName(crate::types::help::SupportName),
     }
@@ -67362,7 +67362,7 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TermsOfService {
-        /// `help.termsOfService#780a0310 flags:# popup:flags.0?true id:DataJSON text:string entities:Vector<MessageEntity> min_age_confirm:flags.1?int = help.TermsOfService`
+        /// `help.termsOfService#780a0310`: [`crate::types::help::TermsOfService`].
         #[cfg_attr(feature = "serde", serde(rename = "help.termsOfService"))]
         TermsOfService(Box<crate::types::help::TermsOfService>),
     }
@@ -67451,10 +67451,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TermsOfServiceUpdate {
-        /// `help.termsOfServiceUpdateEmpty#e3309f7f expires:int = help.TermsOfServiceUpdate`
+        /// `help.termsOfServiceUpdateEmpty#e3309f7f`: [`crate::types::help::TermsOfServiceUpdateEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "help.termsOfServiceUpdateEmpty"))]
         Empty(crate::types::help::TermsOfServiceUpdateEmpty),
-        /// `help.termsOfServiceUpdate#28ecf961 expires:int terms_of_service:help.TermsOfService = help.TermsOfServiceUpdate`
+        /// `help.termsOfServiceUpdate#28ecf961`: [`crate::types::help::TermsOfServiceUpdate`].
         #[cfg_attr(feature = "serde", serde(rename = "help.termsOfServiceUpdate"))]
         TermsOfServiceUpdate(crate::types::help::TermsOfServiceUpdate),
     }
@@ -67556,10 +67556,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TimezonesList {
-        /// `help.timezonesListNotModified#970708cc = help.TimezonesList`
+        /// `help.timezonesListNotModified#970708cc`: [`crate::types::help::TimezonesListNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.timezonesListNotModified"))]
         NotModified,
-        /// `help.timezonesList#7b74ed71 timezones:Vector<Timezone> hash:int = help.TimezonesList`
+        /// `help.timezonesList#7b74ed71`: [`crate::types::help::TimezonesList`].
         #[cfg_attr(feature = "serde", serde(rename = "help.timezonesList"))]
         TimezonesList(crate::types::help::TimezonesList),
     }
@@ -67665,10 +67665,10 @@ pub mod help {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum UserInfo {
-        /// `help.userInfoEmpty#f3ae2eed = help.UserInfo`
+        /// `help.userInfoEmpty#f3ae2eed`: [`crate::types::help::UserInfoEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "help.userInfoEmpty"))]
         Empty,
-        /// `help.userInfo#01eb3758 message:string entities:Vector<MessageEntity> author:string date:int = help.UserInfo`
+        /// `help.userInfo#01eb3758`: [`crate::types::help::UserInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "help.userInfo"))]
         UserInfo(Box<crate::types::help::UserInfo>),
     }
@@ -67778,7 +67778,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AffectedFoundMessages {
-        /// `messages.affectedFoundMessages#ef8d3e6c pts:int pts_count:int offset:int messages:Vector<int> = messages.AffectedFoundMessages`
+        /// `messages.affectedFoundMessages#ef8d3e6c`: [`crate::types::messages::AffectedFoundMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.affectedFoundMessages"))]
         AffectedFoundMessages(Box<crate::types::messages::AffectedFoundMessages>),
     }
@@ -67870,7 +67870,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AffectedHistory {
-        /// `messages.affectedHistory#b45c69d1 pts:int pts_count:int offset:int = messages.AffectedHistory`
+        /// `messages.affectedHistory#b45c69d1`: [`crate::types::messages::AffectedHistory`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.affectedHistory"))]
         AffectedHistory(crate::types::messages::AffectedHistory),
     }
@@ -67956,7 +67956,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AffectedMessages {
-        /// `messages.affectedMessages#84d19185 pts:int pts_count:int = messages.AffectedMessages`
+        /// `messages.affectedMessages#84d19185`: [`crate::types::messages::AffectedMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.affectedMessages"))]
         AffectedMessages(crate::types::messages::AffectedMessages),
     }
@@ -68042,10 +68042,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AllStickers {
-        /// `messages.allStickersNotModified#e86602c3 = messages.AllStickers`
+        /// `messages.allStickersNotModified#e86602c3`: [`crate::types::messages::AllStickersNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.allStickersNotModified"))]
         NotModified,
-        /// `messages.allStickers#cdbbcebb hash:long sets:Vector<StickerSet> = messages.AllStickers`
+        /// `messages.allStickers#cdbbcebb`: [`crate::types::messages::AllStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.allStickers"))]
         AllStickers(crate::types::messages::AllStickers),
     }
@@ -68151,7 +68151,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ArchivedStickers {
-        /// `messages.archivedStickers#4fcba9c8 count:int sets:Vector<StickerSetCovered> = messages.ArchivedStickers`
+        /// `messages.archivedStickers#4fcba9c8`: [`crate::types::messages::ArchivedStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.archivedStickers"))]
         ArchivedStickers(crate::types::messages::ArchivedStickers),
     }
@@ -68237,13 +68237,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AvailableEffects {
-        /// `messages.availableEffectsNotModified#d1ed9a5b = messages.AvailableEffects`
+        /// `messages.availableEffectsNotModified#d1ed9a5b`: [`crate::types::messages::AvailableEffectsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.availableEffectsNotModified")
         )]
         NotModified,
-        /// `messages.availableEffects#bddb616e hash:int effects:Vector<AvailableEffect> documents:Vector<Document> = messages.AvailableEffects`
+        /// `messages.availableEffects#bddb616e`: [`crate::types::messages::AvailableEffects`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.availableEffects"))]
         AvailableEffects(Box<crate::types::messages::AvailableEffects>),
     }
@@ -68352,13 +68352,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AvailableReactions {
-        /// `messages.availableReactionsNotModified#9f071957 = messages.AvailableReactions`
+        /// `messages.availableReactionsNotModified#9f071957`: [`crate::types::messages::AvailableReactionsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.availableReactionsNotModified")
         )]
         NotModified,
-        /// `messages.availableReactions#768e3aad hash:int reactions:Vector<AvailableReaction> = messages.AvailableReactions`
+        /// `messages.availableReactions#768e3aad`: [`crate::types::messages::AvailableReactions`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.availableReactions"))]
         AvailableReactions(crate::types::messages::AvailableReactions),
     }
@@ -68465,7 +68465,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BotApp {
-        /// `messages.botApp#eb50adf5 flags:# inactive:flags.0?true request_write_access:flags.1?true has_settings:flags.2?true app:BotApp = messages.BotApp`
+        /// `messages.botApp#eb50adf5`: [`crate::types::messages::BotApp`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.botApp"))]
         BotApp(crate::types::messages::BotApp),
     }
@@ -68549,7 +68549,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BotCallbackAnswer {
-        /// `messages.botCallbackAnswer#36585ea4 flags:# alert:flags.1?true has_url:flags.3?true native_ui:flags.4?true message:flags.0?string url:flags.2?string cache_time:int = messages.BotCallbackAnswer`
+        /// `messages.botCallbackAnswer#36585ea4`: [`crate::types::messages::BotCallbackAnswer`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.botCallbackAnswer"))]
         BotCallbackAnswer(Box<crate::types::messages::BotCallbackAnswer>),
     }
@@ -68638,7 +68638,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BotPreparedInlineMessage {
-        /// `messages.botPreparedInlineMessage#8ecf0511 id:string expire_date:int = messages.BotPreparedInlineMessage`
+        /// `messages.botPreparedInlineMessage#8ecf0511`: [`crate::types::messages::BotPreparedInlineMessage`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.botPreparedInlineMessage")
@@ -68730,7 +68730,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BotResults {
-        /// `messages.botResults#e021f2f6 flags:# gallery:flags.0?true query_id:long next_offset:flags.1?string switch_pm:flags.2?InlineBotSwitchPM switch_webview:flags.3?InlineBotWebView results:Vector<BotInlineResult> cache_time:int users:Vector<User> = messages.BotResults`
+        /// `messages.botResults#e021f2f6`: [`crate::types::messages::BotResults`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.botResults"))]
         BotResults(Box<crate::types::messages::BotResults>),
     }
@@ -68830,7 +68830,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChatAdminsWithInvites {
-        /// `messages.chatAdminsWithInvites#b69b72d7 admins:Vector<ChatAdminWithInvites> users:Vector<User> = messages.ChatAdminsWithInvites`
+        /// `messages.chatAdminsWithInvites#b69b72d7`: [`crate::types::messages::ChatAdminsWithInvites`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatAdminsWithInvites"))]
         ChatAdminsWithInvites(Box<crate::types::messages::ChatAdminsWithInvites>),
     }
@@ -68937,7 +68937,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChatFull {
-        /// `messages.chatFull#e5d7d19c full_chat:ChatFull chats:Vector<Chat> users:Vector<User> = messages.ChatFull`
+        /// `messages.chatFull#e5d7d19c`: [`crate::types::messages::ChatFull`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatFull"))]
         ChatFull(Box<crate::types::messages::ChatFull>),
     }
@@ -69037,7 +69037,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChatInviteImporters {
-        /// `messages.chatInviteImporters#81b6b00a count:int importers:Vector<ChatInviteImporter> users:Vector<User> = messages.ChatInviteImporters`
+        /// `messages.chatInviteImporters#81b6b00a`: [`crate::types::messages::ChatInviteImporters`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatInviteImporters"))]
         ChatInviteImporters(Box<crate::types::messages::ChatInviteImporters>),
     }
@@ -69141,10 +69141,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChatInviteJoinResult {
-        /// `messages.chatInviteJoinResultOk#445663a7 updates:Updates = messages.ChatInviteJoinResult`
+        /// `messages.chatInviteJoinResultOk#445663a7`: [`crate::types::messages::ChatInviteJoinResultOk`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatInviteJoinResultOk"))]
         Ok(crate::types::messages::ChatInviteJoinResultOk),
-        /// `messages.chatInviteJoinResultWebView#61ca29d3 bot_id:long query_id:long users:Vector<User> = messages.ChatInviteJoinResult`
+        /// `messages.chatInviteJoinResultWebView#61ca29d3`: [`crate::types::messages::ChatInviteJoinResultWebView`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.chatInviteJoinResultWebView")
@@ -69264,10 +69264,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Chats {
-        /// `messages.chats#64ff9fd5 chats:Vector<Chat> = messages.Chats`
+        /// `messages.chats#64ff9fd5`: [`crate::types::messages::Chats`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chats"))]
         Chats(crate::types::messages::Chats),
-        /// `messages.chatsSlice#9cd81144 count:int chats:Vector<Chat> = messages.Chats`
+        /// `messages.chatsSlice#9cd81144`: [`crate::types::messages::ChatsSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatsSlice"))]
         Slice(crate::types::messages::ChatsSlice),
     }
@@ -69381,7 +69381,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CheckedHistoryImportPeer {
-        /// `messages.checkedHistoryImportPeer#a24de717 confirm_text:string = messages.CheckedHistoryImportPeer`
+        /// `messages.checkedHistoryImportPeer#a24de717`: [`crate::types::messages::CheckedHistoryImportPeer`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.checkedHistoryImportPeer")
@@ -69473,7 +69473,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ComposedMessageWithAI {
-        /// `messages.composedMessageWithAI#90d7adfa flags:# result_text:TextWithEntities diff_text:flags.0?TextWithEntities = messages.ComposedMessageWithAI`
+        /// `messages.composedMessageWithAI#90d7adfa`: [`crate::types::messages::ComposedMessageWithAI`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.composedMessageWithAI"))]
         ComposedMessageWithAI(crate::types::messages::ComposedMessageWithAI),
     }
@@ -69559,7 +69559,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ComposedRichMessageWithAI {
-        /// `messages.composedRichMessageWithAI#4c4537c8 result:RichMessage = messages.ComposedRichMessageWithAI`
+        /// `messages.composedRichMessageWithAI#4c4537c8`: [`crate::types::messages::ComposedRichMessageWithAI`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.composedRichMessageWithAI")
@@ -69666,10 +69666,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum DhConfig {
-        /// `messages.dhConfigNotModified#c0e24635 random:bytes = messages.DhConfig`
+        /// `messages.dhConfigNotModified#c0e24635`: [`crate::types::messages::DhConfigNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dhConfigNotModified"))]
         NotModified(crate::types::messages::DhConfigNotModified),
-        /// `messages.dhConfig#2c221edd g:int p:bytes version:int random:bytes = messages.DhConfig`
+        /// `messages.dhConfig#2c221edd`: [`crate::types::messages::DhConfig`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dhConfig"))]
         DhConfig(Box<crate::types::messages::DhConfig>),
     }
@@ -69774,7 +69774,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum DialogFilters {
-        /// `messages.dialogFilters#2ad93719 flags:# tags_enabled:flags.0?true filters:Vector<DialogFilter> = messages.DialogFilters`
+        /// `messages.dialogFilters#2ad93719`: [`crate::types::messages::DialogFilters`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dialogFilters"))]
         DialogFilters(crate::types::messages::DialogFilters),
     }
@@ -69860,13 +69860,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Dialogs {
-        /// `messages.dialogs#15ba6c40 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs`
+        /// `messages.dialogs#15ba6c40`: [`crate::types::messages::Dialogs`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dialogs"))]
         Dialogs(Box<crate::types::messages::Dialogs>),
-        /// `messages.dialogsSlice#71e094f3 count:int dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs`
+        /// `messages.dialogsSlice#71e094f3`: [`crate::types::messages::DialogsSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dialogsSlice"))]
         Slice(Box<crate::types::messages::DialogsSlice>),
-        /// `messages.dialogsNotModified#f0e3e596 count:int = messages.Dialogs`
+        /// `messages.dialogsNotModified#f0e3e596`: [`crate::types::messages::DialogsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dialogsNotModified"))]
         NotModified(crate::types::messages::DialogsNotModified),
     }
@@ -70000,7 +70000,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum DiscussionMessage {
-        /// `messages.discussionMessage#a6341782 flags:# messages:Vector<Message> max_id:flags.0?int read_inbox_max_id:flags.1?int read_outbox_max_id:flags.2?int unread_count:int chats:Vector<Chat> users:Vector<User> = messages.DiscussionMessage`
+        /// `messages.discussionMessage#a6341782`: [`crate::types::messages::DiscussionMessage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.discussionMessage"))]
         DiscussionMessage(Box<crate::types::messages::DiscussionMessage>),
     }
@@ -70104,10 +70104,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum EmojiGameInfo {
-        /// `messages.emojiGameUnavailable#59e65335 = messages.EmojiGameInfo`
+        /// `messages.emojiGameUnavailable#59e65335`: [`crate::types::messages::EmojiGameUnavailable`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGameUnavailable"))]
         EmojiGameUnavailable,
-        /// `messages.emojiGameDiceInfo#44e56023 flags:# game_hash:string prev_stake:long current_streak:int params:Vector<int> plays_left:flags.0?int = messages.EmojiGameInfo`
+        /// `messages.emojiGameDiceInfo#44e56023`: [`crate::types::messages::EmojiGameDiceInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGameDiceInfo"))]
         EmojiGameDiceInfo(Box<crate::types::messages::EmojiGameDiceInfo>),
     }
@@ -70218,7 +70218,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum EmojiGameOutcome {
-        /// `messages.emojiGameOutcome#da2ad647 seed:bytes stake_ton_amount:long ton_amount:long = messages.EmojiGameOutcome`
+        /// `messages.emojiGameOutcome#da2ad647`: [`crate::types::messages::EmojiGameOutcome`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGameOutcome"))]
         EmojiGameOutcome(Box<crate::types::messages::EmojiGameOutcome>),
     }
@@ -70307,10 +70307,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum EmojiGroups {
-        /// `messages.emojiGroupsNotModified#6fb4ad87 = messages.EmojiGroups`
+        /// `messages.emojiGroupsNotModified#6fb4ad87`: [`crate::types::messages::EmojiGroupsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGroupsNotModified"))]
         NotModified,
-        /// `messages.emojiGroups#881fb94b hash:int groups:Vector<EmojiGroup> = messages.EmojiGroups`
+        /// `messages.emojiGroups#881fb94b`: [`crate::types::messages::EmojiGroups`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGroups"))]
         EmojiGroups(crate::types::messages::EmojiGroups),
     }
@@ -70416,10 +70416,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExportedChatInvite {
-        /// `messages.exportedChatInvite#1871be50 invite:ExportedChatInvite users:Vector<User> = messages.ExportedChatInvite`
+        /// `messages.exportedChatInvite#1871be50`: [`crate::types::messages::ExportedChatInvite`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.exportedChatInvite"))]
         ExportedChatInvite(Box<crate::types::messages::ExportedChatInvite>),
-        /// `messages.exportedChatInviteReplaced#222600ef invite:ExportedChatInvite new_invite:ExportedChatInvite users:Vector<User> = messages.ExportedChatInvite`
+        /// `messages.exportedChatInviteReplaced#222600ef`: [`crate::types::messages::ExportedChatInviteReplaced`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.exportedChatInviteReplaced")
@@ -70548,7 +70548,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExportedChatInvites {
-        /// `messages.exportedChatInvites#bdc62dcc count:int invites:Vector<ExportedChatInvite> users:Vector<User> = messages.ExportedChatInvites`
+        /// `messages.exportedChatInvites#bdc62dcc`: [`crate::types::messages::ExportedChatInvites`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.exportedChatInvites"))]
         ExportedChatInvites(Box<crate::types::messages::ExportedChatInvites>),
     }
@@ -70652,13 +70652,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum FavedStickers {
-        /// `messages.favedStickersNotModified#9e8fa6d3 = messages.FavedStickers`
+        /// `messages.favedStickersNotModified#9e8fa6d3`: [`crate::types::messages::FavedStickersNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.favedStickersNotModified")
         )]
         NotModified,
-        /// `messages.favedStickers#2cb51097 hash:long packs:Vector<StickerPack> stickers:Vector<Document> = messages.FavedStickers`
+        /// `messages.favedStickers#2cb51097`: [`crate::types::messages::FavedStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.favedStickers"))]
         FavedStickers(Box<crate::types::messages::FavedStickers>),
     }
@@ -70767,13 +70767,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum FeaturedStickers {
-        /// `messages.featuredStickersNotModified#c6dc0c66 count:int = messages.FeaturedStickers`
+        /// `messages.featuredStickersNotModified#c6dc0c66`: [`crate::types::messages::FeaturedStickersNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.featuredStickersNotModified")
         )]
         NotModified(crate::types::messages::FeaturedStickersNotModified),
-        /// `messages.featuredStickers#be382906 flags:# premium:flags.0?true hash:long count:int sets:Vector<StickerSetCovered> unread:Vector<long> = messages.FeaturedStickers`
+        /// `messages.featuredStickers#be382906`: [`crate::types::messages::FeaturedStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.featuredStickers"))]
         FeaturedStickers(Box<crate::types::messages::FeaturedStickers>),
     }
@@ -70880,7 +70880,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ForumTopics {
-        /// `messages.forumTopics#367617d3 flags:# order_by_create_date:flags.0?true count:int topics:Vector<ForumTopic> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> pts:int = messages.ForumTopics`
+        /// `messages.forumTopics#367617d3`: [`crate::types::messages::ForumTopics`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.forumTopics"))]
         ForumTopics(Box<crate::types::messages::ForumTopics>),
     }
@@ -70980,13 +70980,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum FoundStickerSets {
-        /// `messages.foundStickerSetsNotModified#0d54b65d = messages.FoundStickerSets`
+        /// `messages.foundStickerSetsNotModified#0d54b65d`: [`crate::types::messages::FoundStickerSetsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.foundStickerSetsNotModified")
         )]
         NotModified,
-        /// `messages.foundStickerSets#8af09dd2 hash:long sets:Vector<StickerSetCovered> = messages.FoundStickerSets`
+        /// `messages.foundStickerSets#8af09dd2`: [`crate::types::messages::FoundStickerSets`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.foundStickerSets"))]
         FoundStickerSets(crate::types::messages::FoundStickerSets),
     }
@@ -71092,13 +71092,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum FoundStickers {
-        /// `messages.foundStickersNotModified#6010c534 flags:# next_offset:flags.0?int = messages.FoundStickers`
+        /// `messages.foundStickersNotModified#6010c534`: [`crate::types::messages::FoundStickersNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.foundStickersNotModified")
         )]
         NotModified(crate::types::messages::FoundStickersNotModified),
-        /// `messages.foundStickers#82c9e290 flags:# next_offset:flags.0?int hash:long stickers:Vector<Document> = messages.FoundStickers`
+        /// `messages.foundStickers#82c9e290`: [`crate::types::messages::FoundStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.foundStickers"))]
         FoundStickers(Box<crate::types::messages::FoundStickers>),
     }
@@ -71205,7 +71205,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum HighScores {
-        /// `messages.highScores#9a3bfd99 scores:Vector<HighScore> users:Vector<User> = messages.HighScores`
+        /// `messages.highScores#9a3bfd99`: [`crate::types::messages::HighScores`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.highScores"))]
         HighScores(Box<crate::types::messages::HighScores>),
     }
@@ -71305,7 +71305,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum HistoryImport {
-        /// `messages.historyImport#1662af0b id:long = messages.HistoryImport`
+        /// `messages.historyImport#1662af0b`: [`crate::types::messages::HistoryImport`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.historyImport"))]
         HistoryImport(crate::types::messages::HistoryImport),
     }
@@ -71391,7 +71391,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum HistoryImportParsed {
-        /// `messages.historyImportParsed#5e0fb7b9 flags:# pm:flags.0?true group:flags.1?true title:flags.2?string = messages.HistoryImportParsed`
+        /// `messages.historyImportParsed#5e0fb7b9`: [`crate::types::messages::HistoryImportParsed`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.historyImportParsed"))]
         HistoryImportParsed(crate::types::messages::HistoryImportParsed),
     }
@@ -71477,7 +71477,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum InactiveChats {
-        /// `messages.inactiveChats#a927fec5 dates:Vector<int> chats:Vector<Chat> users:Vector<User> = messages.InactiveChats`
+        /// `messages.inactiveChats#a927fec5`: [`crate::types::messages::InactiveChats`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.inactiveChats"))]
         InactiveChats(Box<crate::types::messages::InactiveChats>),
     }
@@ -71579,7 +71579,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum InvitedUsers {
-        /// `messages.invitedUsers#7f5defa6 updates:Updates missing_invitees:Vector<MissingInvitee> = messages.InvitedUsers`
+        /// `messages.invitedUsers#7f5defa6`: [`crate::types::messages::InvitedUsers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.invitedUsers"))]
         InvitedUsers(Box<crate::types::messages::InvitedUsers>),
     }
@@ -71679,7 +71679,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum MessageEditData {
-        /// `messages.messageEditData#26b5dde6 flags:# caption:flags.0?true = messages.MessageEditData`
+        /// `messages.messageEditData#26b5dde6`: [`crate::types::messages::MessageEditData`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messageEditData"))]
         MessageEditData(crate::types::messages::MessageEditData),
     }
@@ -71765,7 +71765,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum MessageReactionsList {
-        /// `messages.messageReactionsList#31bd492d flags:# count:int reactions:Vector<MessagePeerReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.MessageReactionsList`
+        /// `messages.messageReactionsList#31bd492d`: [`crate::types::messages::MessageReactionsList`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messageReactionsList"))]
         MessageReactionsList(Box<crate::types::messages::MessageReactionsList>),
     }
@@ -71872,7 +71872,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum MessageViews {
-        /// `messages.messageViews#b6c4f543 views:Vector<MessageViews> chats:Vector<Chat> users:Vector<User> = messages.MessageViews`
+        /// `messages.messageViews#b6c4f543`: [`crate::types::messages::MessageViews`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messageViews"))]
         MessageViews(Box<crate::types::messages::MessageViews>),
     }
@@ -71972,16 +71972,16 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Messages {
-        /// `messages.messages#1d73e7ea messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
+        /// `messages.messages#1d73e7ea`: [`crate::types::messages::Messages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messages"))]
         Messages(Box<crate::types::messages::Messages>),
-        /// `messages.messagesSlice#5f206716 flags:# inexact:flags.1?true count:int next_rate:flags.0?int offset_id_offset:flags.2?int search_flood:flags.3?SearchPostsFlood messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
+        /// `messages.messagesSlice#5f206716`: [`crate::types::messages::MessagesSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messagesSlice"))]
         Slice(Box<crate::types::messages::MessagesSlice>),
-        /// `messages.channelMessages#c776ba4e flags:# inexact:flags.1?true pts:int count:int offset_id_offset:flags.2?int messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages`
+        /// `messages.channelMessages#c776ba4e`: [`crate::types::messages::ChannelMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.channelMessages"))]
         ChannelMessages(Box<crate::types::messages::ChannelMessages>),
-        /// `messages.messagesNotModified#74535f21 count:int = messages.Messages`
+        /// `messages.messagesNotModified#74535f21`: [`crate::types::messages::MessagesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messagesNotModified"))]
         NotModified(crate::types::messages::MessagesNotModified),
     }
@@ -72139,7 +72139,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum MyStickers {
-        /// `messages.myStickers#faff629d count:int sets:Vector<StickerSetCovered> = messages.MyStickers`
+        /// `messages.myStickers#faff629d`: [`crate::types::messages::MyStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.myStickers"))]
         MyStickers(crate::types::messages::MyStickers),
     }
@@ -72223,7 +72223,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PeerDialogs {
-        /// `messages.peerDialogs#3371c354 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> state:updates.State = messages.PeerDialogs`
+        /// `messages.peerDialogs#3371c354`: [`crate::types::messages::PeerDialogs`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.peerDialogs"))]
         PeerDialogs(Box<crate::types::messages::PeerDialogs>),
     }
@@ -72323,7 +72323,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PeerSettings {
-        /// `messages.peerSettings#6880b94d settings:PeerSettings chats:Vector<Chat> users:Vector<User> = messages.PeerSettings`
+        /// `messages.peerSettings#6880b94d`: [`crate::types::messages::PeerSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.peerSettings"))]
         PeerSettings(Box<crate::types::messages::PeerSettings>),
     }
@@ -72423,7 +72423,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PreparedInlineMessage {
-        /// `messages.preparedInlineMessage#ff57708d query_id:long result:BotInlineResult peer_types:Vector<InlineQueryPeerType> cache_time:int users:Vector<User> = messages.PreparedInlineMessage`
+        /// `messages.preparedInlineMessage#ff57708d`: [`crate::types::messages::PreparedInlineMessage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.preparedInlineMessage"))]
         PreparedInlineMessage(Box<crate::types::messages::PreparedInlineMessage>),
     }
@@ -72530,10 +72530,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum QuickReplies {
-        /// `messages.quickReplies#c68d6695 quick_replies:Vector<QuickReply> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.QuickReplies`
+        /// `messages.quickReplies#c68d6695`: [`crate::types::messages::QuickReplies`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.quickReplies"))]
         QuickReplies(Box<crate::types::messages::QuickReplies>),
-        /// `messages.quickRepliesNotModified#5f91eb5b = messages.QuickReplies`
+        /// `messages.quickRepliesNotModified#5f91eb5b`: [`crate::types::messages::QuickRepliesNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.quickRepliesNotModified")
@@ -72656,10 +72656,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Reactions {
-        /// `messages.reactionsNotModified#b06fdbdf = messages.Reactions`
+        /// `messages.reactionsNotModified#b06fdbdf`: [`crate::types::messages::ReactionsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.reactionsNotModified"))]
         NotModified,
-        /// `messages.reactions#eafdf716 hash:long reactions:Vector<Reaction> = messages.Reactions`
+        /// `messages.reactions#eafdf716`: [`crate::types::messages::Reactions`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.reactions"))]
         Reactions(crate::types::messages::Reactions),
     }
@@ -72763,13 +72763,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum RecentStickers {
-        /// `messages.recentStickersNotModified#0b17f890 = messages.RecentStickers`
+        /// `messages.recentStickersNotModified#0b17f890`: [`crate::types::messages::RecentStickersNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.recentStickersNotModified")
         )]
         NotModified,
-        /// `messages.recentStickers#88d37c56 hash:long packs:Vector<StickerPack> stickers:Vector<Document> dates:Vector<int> = messages.RecentStickers`
+        /// `messages.recentStickers#88d37c56`: [`crate::types::messages::RecentStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.recentStickers"))]
         RecentStickers(Box<crate::types::messages::RecentStickers>),
     }
@@ -72878,13 +72878,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedDialogs {
-        /// `messages.savedDialogs#f83ae221 dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs`
+        /// `messages.savedDialogs#f83ae221`: [`crate::types::messages::SavedDialogs`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.savedDialogs"))]
         SavedDialogs(Box<crate::types::messages::SavedDialogs>),
-        /// `messages.savedDialogsSlice#44ba9dd9 count:int dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs`
+        /// `messages.savedDialogsSlice#44ba9dd9`: [`crate::types::messages::SavedDialogsSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.savedDialogsSlice"))]
         Slice(Box<crate::types::messages::SavedDialogsSlice>),
-        /// `messages.savedDialogsNotModified#c01f6fe8 count:int = messages.SavedDialogs`
+        /// `messages.savedDialogsNotModified#c01f6fe8`: [`crate::types::messages::SavedDialogsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.savedDialogsNotModified")
@@ -73023,10 +73023,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedGifs {
-        /// `messages.savedGifsNotModified#e8025ca2 = messages.SavedGifs`
+        /// `messages.savedGifsNotModified#e8025ca2`: [`crate::types::messages::SavedGifsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.savedGifsNotModified"))]
         NotModified,
-        /// `messages.savedGifs#84a02a0d hash:long gifs:Vector<Document> = messages.SavedGifs`
+        /// `messages.savedGifs#84a02a0d`: [`crate::types::messages::SavedGifs`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.savedGifs"))]
         SavedGifs(crate::types::messages::SavedGifs),
     }
@@ -73130,13 +73130,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedReactionTags {
-        /// `messages.savedReactionTagsNotModified#889b59ef = messages.SavedReactionTags`
+        /// `messages.savedReactionTagsNotModified#889b59ef`: [`crate::types::messages::SavedReactionTagsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.savedReactionTagsNotModified")
         )]
         NotModified,
-        /// `messages.savedReactionTags#3259950a tags:Vector<SavedReactionTag> hash:long = messages.SavedReactionTags`
+        /// `messages.savedReactionTags#3259950a`: [`crate::types::messages::SavedReactionTags`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.savedReactionTags"))]
         SavedReactionTags(crate::types::messages::SavedReactionTags),
     }
@@ -73243,7 +73243,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SearchCounter {
-        /// `messages.searchCounter#e844ebff flags:# inexact:flags.1?true filter:MessagesFilter count:int = messages.SearchCounter`
+        /// `messages.searchCounter#e844ebff`: [`crate::types::messages::SearchCounter`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.searchCounter"))]
         SearchCounter(crate::types::messages::SearchCounter),
     }
@@ -73329,7 +73329,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SearchResultsCalendar {
-        /// `messages.searchResultsCalendar#147ee23c flags:# inexact:flags.0?true count:int min_date:int min_msg_id:int offset_id_offset:flags.1?int periods:Vector<SearchResultsCalendarPeriod> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SearchResultsCalendar`
+        /// `messages.searchResultsCalendar#147ee23c`: [`crate::types::messages::SearchResultsCalendar`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.searchResultsCalendar"))]
         SearchResultsCalendar(Box<crate::types::messages::SearchResultsCalendar>),
     }
@@ -73436,7 +73436,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SearchResultsPositions {
-        /// `messages.searchResultsPositions#53b22baf count:int positions:Vector<SearchResultsPosition> = messages.SearchResultsPositions`
+        /// `messages.searchResultsPositions#53b22baf`: [`crate::types::messages::SearchResultsPositions`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.searchResultsPositions"))]
         SearchResultsPositions(crate::types::messages::SearchResultsPositions),
     }
@@ -73523,10 +73523,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SentEncryptedMessage {
-        /// `messages.sentEncryptedMessage#560f8935 date:int = messages.SentEncryptedMessage`
+        /// `messages.sentEncryptedMessage#560f8935`: [`crate::types::messages::SentEncryptedMessage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.sentEncryptedMessage"))]
         SentEncryptedMessage(crate::types::messages::SentEncryptedMessage),
-        /// `messages.sentEncryptedFile#9493ff32 date:int file:EncryptedFile = messages.SentEncryptedMessage`
+        /// `messages.sentEncryptedFile#9493ff32`: [`crate::types::messages::SentEncryptedFile`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.sentEncryptedFile"))]
         SentEncryptedFile(Box<crate::types::messages::SentEncryptedFile>),
     }
@@ -73633,10 +73633,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SponsoredMessages {
-        /// `messages.sponsoredMessages#ffda656d flags:# posts_between:flags.0?int start_delay:flags.1?int between_delay:flags.2?int messages:Vector<SponsoredMessage> chats:Vector<Chat> users:Vector<User> = messages.SponsoredMessages`
+        /// `messages.sponsoredMessages#ffda656d`: [`crate::types::messages::SponsoredMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.sponsoredMessages"))]
         SponsoredMessages(Box<crate::types::messages::SponsoredMessages>),
-        /// `messages.sponsoredMessagesEmpty#1839490f = messages.SponsoredMessages`
+        /// `messages.sponsoredMessagesEmpty#1839490f`: [`crate::types::messages::SponsoredMessagesEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.sponsoredMessagesEmpty"))]
         Empty,
     }
@@ -73760,10 +73760,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StickerSet {
-        /// `messages.stickerSet#6e153f16 set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document> = messages.StickerSet`
+        /// `messages.stickerSet#6e153f16`: [`crate::types::messages::StickerSet`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.stickerSet"))]
         StickerSet(Box<crate::types::messages::StickerSet>),
-        /// `messages.stickerSetNotModified#d3f924eb = messages.StickerSet`
+        /// `messages.stickerSetNotModified#d3f924eb`: [`crate::types::messages::StickerSetNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.stickerSetNotModified"))]
         NotModified,
     }
@@ -73870,13 +73870,13 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StickerSetInstallResult {
-        /// `messages.stickerSetInstallResultSuccess#38641628 = messages.StickerSetInstallResult`
+        /// `messages.stickerSetInstallResultSuccess#38641628`: [`crate::types::messages::StickerSetInstallResultSuccess`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.stickerSetInstallResultSuccess")
         )]
         Success,
-        /// `messages.stickerSetInstallResultArchive#35e410a8 sets:Vector<StickerSetCovered> = messages.StickerSetInstallResult`
+        /// `messages.stickerSetInstallResultArchive#35e410a8`: [`crate::types::messages::StickerSetInstallResultArchive`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "messages.stickerSetInstallResultArchive")
@@ -73985,10 +73985,10 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Stickers {
-        /// `messages.stickersNotModified#f1749a22 = messages.Stickers`
+        /// `messages.stickersNotModified#f1749a22`: [`crate::types::messages::StickersNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.stickersNotModified"))]
         NotModified,
-        /// `messages.stickers#30a6ec7e hash:long stickers:Vector<Document> = messages.Stickers`
+        /// `messages.stickers#30a6ec7e`: [`crate::types::messages::Stickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.stickers"))]
         Stickers(crate::types::messages::Stickers),
     }
@@ -74092,7 +74092,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TranscribedAudio {
-        /// `messages.transcribedAudio#cfb9d957 flags:# pending:flags.0?true transcription_id:long text:string trial_remains_num:flags.1?int trial_remains_until_date:flags.1?int = messages.TranscribedAudio`
+        /// `messages.transcribedAudio#cfb9d957`: [`crate::types::messages::TranscribedAudio`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.transcribedAudio"))]
         TranscribedAudio(Box<crate::types::messages::TranscribedAudio>),
     }
@@ -74181,7 +74181,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TranslatedRichMessage {
-        /// `messages.translatedRichMessage#4203998f result:Vector<RichMessage> = messages.TranslatedRichMessage`
+        /// `messages.translatedRichMessage#4203998f`: [`crate::types::messages::TranslatedRichMessage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.translatedRichMessage"))]
         TranslatedRichMessage(crate::types::messages::TranslatedRichMessage),
     }
@@ -74282,7 +74282,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TranslatedText {
-        /// `messages.translateResult#33db32f8 result:Vector<TextWithEntities> = messages.TranslatedText`
+        /// `messages.translateResult#33db32f8`: [`crate::types::messages::TranslateResult`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.translateResult"))]
         TranslateResult(crate::types::messages::TranslateResult),
     }
@@ -74368,7 +74368,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum VotesList {
-        /// `messages.votesList#4899484e flags:# count:int votes:Vector<MessagePeerVote> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.VotesList`
+        /// `messages.votesList#4899484e`: [`crate::types::messages::VotesList`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.votesList"))]
         VotesList(Box<crate::types::messages::VotesList>),
     }
@@ -74468,7 +74468,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum WebPage {
-        /// `messages.webPage#fd5e12bd webpage:WebPage chats:Vector<Chat> users:Vector<User> = messages.WebPage`
+        /// `messages.webPage#fd5e12bd`: [`crate::types::messages::WebPage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.webPage"))]
         WebPage(Box<crate::types::messages::WebPage>),
     }
@@ -74566,7 +74566,7 @@ pub mod messages {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum WebPagePreview {
-        /// `messages.webPagePreview#8c9a88ac media:MessageMedia chats:Vector<Chat> users:Vector<User> = messages.WebPagePreview`
+        /// `messages.webPagePreview#8c9a88ac`: [`crate::types::messages::WebPagePreview`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.webPagePreview"))]
         WebPagePreview(Box<crate::types::messages::WebPagePreview>),
     }
@@ -74671,7 +74671,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BankCardData {
-        /// `payments.bankCardData#3e24e573 title:string open_urls:Vector<BankCardOpenUrl> = payments.BankCardData`
+        /// `payments.bankCardData#3e24e573`: [`crate::types::payments::BankCardData`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.bankCardData"))]
         BankCardData(Box<crate::types::payments::BankCardData>),
     }
@@ -74758,13 +74758,13 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CheckCanSendGiftResult {
-        /// `payments.checkCanSendGiftResultOk#374fa7ad = payments.CheckCanSendGiftResult`
+        /// `payments.checkCanSendGiftResultOk#374fa7ad`: [`crate::types::payments::CheckCanSendGiftResultOk`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.checkCanSendGiftResultOk")
         )]
         Ok,
-        /// `payments.checkCanSendGiftResultFail#d5e58274 reason:TextWithEntities = payments.CheckCanSendGiftResult`
+        /// `payments.checkCanSendGiftResultFail#d5e58274`: [`crate::types::payments::CheckCanSendGiftResultFail`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.checkCanSendGiftResultFail")
@@ -74873,7 +74873,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CheckedGiftCode {
-        /// `payments.checkedGiftCode#eb983f8f flags:# via_giveaway:flags.2?true from_id:flags.4?Peer giveaway_msg_id:flags.3?int to_id:flags.0?long date:int days:int used_date:flags.1?int chats:Vector<Chat> users:Vector<User> = payments.CheckedGiftCode`
+        /// `payments.checkedGiftCode#eb983f8f`: [`crate::types::payments::CheckedGiftCode`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.checkedGiftCode"))]
         CheckedGiftCode(Box<crate::types::payments::CheckedGiftCode>),
     }
@@ -74975,7 +74975,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ConnectedStarRefBots {
-        /// `payments.connectedStarRefBots#98d5ea1d count:int connected_bots:Vector<ConnectedBotStarRef> users:Vector<User> = payments.ConnectedStarRefBots`
+        /// `payments.connectedStarRefBots#98d5ea1d`: [`crate::types::payments::ConnectedStarRefBots`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.connectedStarRefBots"))]
         ConnectedStarRefBots(Box<crate::types::payments::ConnectedStarRefBots>),
     }
@@ -75082,7 +75082,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CurrencyRates {
-        /// `payments.currencyRates#bbcce4c2 rates:Vector<CurrencyRate> = payments.CurrencyRates`
+        /// `payments.currencyRates#bbcce4c2`: [`crate::types::payments::CurrencyRates`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.currencyRates"))]
         CurrencyRates(crate::types::payments::CurrencyRates),
     }
@@ -75168,7 +75168,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExportedInvoice {
-        /// `payments.exportedInvoice#aed0cbd9 url:string = payments.ExportedInvoice`
+        /// `payments.exportedInvoice#aed0cbd9`: [`crate::types::payments::ExportedInvoice`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.exportedInvoice"))]
         ExportedInvoice(crate::types::payments::ExportedInvoice),
     }
@@ -75254,10 +75254,10 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum GiveawayInfo {
-        /// `payments.giveawayInfo#4367daa0 flags:# participating:flags.0?true preparing_results:flags.3?true start_date:int joined_too_early_date:flags.1?int admin_disallowed_chat_id:flags.2?long disallowed_country:flags.4?string = payments.GiveawayInfo`
+        /// `payments.giveawayInfo#4367daa0`: [`crate::types::payments::GiveawayInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.giveawayInfo"))]
         GiveawayInfo(Box<crate::types::payments::GiveawayInfo>),
-        /// `payments.giveawayInfoResults#e175e66f flags:# winner:flags.0?true refunded:flags.1?true start_date:int gift_code_slug:flags.3?string stars_prize:flags.4?long finish_date:int winners_count:int activated_count:flags.2?int = payments.GiveawayInfo`
+        /// `payments.giveawayInfoResults#e175e66f`: [`crate::types::payments::GiveawayInfoResults`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.giveawayInfoResults"))]
         Results(Box<crate::types::payments::GiveawayInfoResults>),
     }
@@ -75361,13 +75361,13 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PaymentForm {
-        /// `payments.paymentForm#a0058751 flags:# can_save_credentials:flags.2?true password_missing:flags.3?true form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice provider_id:long url:string native_provider:flags.4?string native_params:flags.4?DataJSON additional_methods:flags.6?Vector<PaymentFormMethod> saved_info:flags.0?PaymentRequestedInfo saved_credentials:flags.1?Vector<PaymentSavedCredentials> users:Vector<User> = payments.PaymentForm`
+        /// `payments.paymentForm#a0058751`: [`crate::types::payments::PaymentForm`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentForm"))]
         PaymentForm(Box<crate::types::payments::PaymentForm>),
-        /// `payments.paymentFormStars#7bf6b15c flags:# form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice users:Vector<User> = payments.PaymentForm`
+        /// `payments.paymentFormStars#7bf6b15c`: [`crate::types::payments::PaymentFormStars`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentFormStars"))]
         Stars(Box<crate::types::payments::PaymentFormStars>),
-        /// `payments.paymentFormStarGift#b425cfe1 form_id:long invoice:Invoice = payments.PaymentForm`
+        /// `payments.paymentFormStarGift#b425cfe1`: [`crate::types::payments::PaymentFormStarGift`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentFormStarGift"))]
         StarGift(crate::types::payments::PaymentFormStarGift),
     }
@@ -75501,10 +75501,10 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PaymentReceipt {
-        /// `payments.paymentReceipt#70c4fe03 flags:# date:int bot_id:long provider_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice info:flags.0?PaymentRequestedInfo shipping:flags.1?ShippingOption tip_amount:flags.3?long currency:string total_amount:long credentials_title:string users:Vector<User> = payments.PaymentReceipt`
+        /// `payments.paymentReceipt#70c4fe03`: [`crate::types::payments::PaymentReceipt`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentReceipt"))]
         PaymentReceipt(Box<crate::types::payments::PaymentReceipt>),
-        /// `payments.paymentReceiptStars#dabbf83a flags:# date:int bot_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice currency:string total_amount:long transaction_id:string users:Vector<User> = payments.PaymentReceipt`
+        /// `payments.paymentReceiptStars#dabbf83a`: [`crate::types::payments::PaymentReceiptStars`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentReceiptStars"))]
         Stars(Box<crate::types::payments::PaymentReceiptStars>),
     }
@@ -75624,10 +75624,10 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PaymentResult {
-        /// `payments.paymentResult#4e5f810d updates:Updates = payments.PaymentResult`
+        /// `payments.paymentResult#4e5f810d`: [`crate::types::payments::PaymentResult`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentResult"))]
         PaymentResult(crate::types::payments::PaymentResult),
-        /// `payments.paymentVerificationNeeded#d8411139 url:string = payments.PaymentResult`
+        /// `payments.paymentVerificationNeeded#d8411139`: [`crate::types::payments::PaymentVerificationNeeded`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.paymentVerificationNeeded")
@@ -75749,7 +75749,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ResaleStarGifts {
-        /// `payments.resaleStarGifts#947a12df flags:# count:int gifts:Vector<StarGift> next_offset:flags.0?string attributes:flags.1?Vector<StarGiftAttribute> attributes_hash:flags.1?long chats:Vector<Chat> counters:flags.2?Vector<StarGiftAttributeCounter> users:Vector<User> = payments.ResaleStarGifts`
+        /// `payments.resaleStarGifts#947a12df`: [`crate::types::payments::ResaleStarGifts`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.resaleStarGifts"))]
         ResaleStarGifts(Box<crate::types::payments::ResaleStarGifts>),
     }
@@ -75851,7 +75851,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedInfo {
-        /// `payments.savedInfo#fb8fe43c flags:# has_saved_credentials:flags.1?true saved_info:flags.0?PaymentRequestedInfo = payments.SavedInfo`
+        /// `payments.savedInfo#fb8fe43c`: [`crate::types::payments::SavedInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.savedInfo"))]
         SavedInfo(crate::types::payments::SavedInfo),
     }
@@ -75935,7 +75935,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedStarGifts {
-        /// `payments.savedStarGifts#95f389b1 flags:# count:int chat_notifications_enabled:flags.1?Bool gifts:Vector<SavedStarGift> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.SavedStarGifts`
+        /// `payments.savedStarGifts#95f389b1`: [`crate::types::payments::SavedStarGifts`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.savedStarGifts"))]
         SavedStarGifts(Box<crate::types::payments::SavedStarGifts>),
     }
@@ -76037,13 +76037,13 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarGiftActiveAuctions {
-        /// `payments.starGiftActiveAuctionsNotModified#db33dad0 = payments.StarGiftActiveAuctions`
+        /// `payments.starGiftActiveAuctionsNotModified#db33dad0`: [`crate::types::payments::StarGiftActiveAuctionsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.starGiftActiveAuctionsNotModified")
         )]
         NotModified,
-        /// `payments.starGiftActiveAuctions#aef6abbc auctions:Vector<StarGiftActiveAuctionState> users:Vector<User> chats:Vector<Chat> = payments.StarGiftActiveAuctions`
+        /// `payments.starGiftActiveAuctions#aef6abbc`: [`crate::types::payments::StarGiftActiveAuctions`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftActiveAuctions"))]
         StarGiftActiveAuctions(Box<crate::types::payments::StarGiftActiveAuctions>),
     }
@@ -76172,7 +76172,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarGiftAuctionAcquiredGifts {
-        /// `payments.starGiftAuctionAcquiredGifts#7d5bd1f0 gifts:Vector<StarGiftAuctionAcquiredGift> users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionAcquiredGifts`
+        /// `payments.starGiftAuctionAcquiredGifts#7d5bd1f0`: [`crate::types::payments::StarGiftAuctionAcquiredGifts`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.starGiftAuctionAcquiredGifts")
@@ -76290,7 +76290,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarGiftAuctionState {
-        /// `payments.starGiftAuctionState#6b39f4ec gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState timeout:int users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionState`
+        /// `payments.starGiftAuctionState#6b39f4ec`: [`crate::types::payments::StarGiftAuctionState`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftAuctionState"))]
         StarGiftAuctionState(Box<crate::types::payments::StarGiftAuctionState>),
     }
@@ -76397,13 +76397,13 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarGiftCollections {
-        /// `payments.starGiftCollectionsNotModified#a0ba4f17 = payments.StarGiftCollections`
+        /// `payments.starGiftCollectionsNotModified#a0ba4f17`: [`crate::types::payments::StarGiftCollectionsNotModified`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.starGiftCollectionsNotModified")
         )]
         NotModified,
-        /// `payments.starGiftCollections#8a2932f3 collections:Vector<StarGiftCollection> = payments.StarGiftCollections`
+        /// `payments.starGiftCollections#8a2932f3`: [`crate::types::payments::StarGiftCollections`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftCollections"))]
         StarGiftCollections(crate::types::payments::StarGiftCollections),
     }
@@ -76510,7 +76510,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarGiftUpgradeAttributes {
-        /// `payments.starGiftUpgradeAttributes#46c6e36f attributes:Vector<StarGiftAttribute> = payments.StarGiftUpgradeAttributes`
+        /// `payments.starGiftUpgradeAttributes#46c6e36f`: [`crate::types::payments::StarGiftUpgradeAttributes`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.starGiftUpgradeAttributes")
@@ -76602,7 +76602,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarGiftUpgradePreview {
-        /// `payments.starGiftUpgradePreview#3de1dfed sample_attributes:Vector<StarGiftAttribute> prices:Vector<StarGiftUpgradePrice> next_prices:Vector<StarGiftUpgradePrice> = payments.StarGiftUpgradePreview`
+        /// `payments.starGiftUpgradePreview#3de1dfed`: [`crate::types::payments::StarGiftUpgradePreview`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftUpgradePreview"))]
         StarGiftUpgradePreview(Box<crate::types::payments::StarGiftUpgradePreview>),
     }
@@ -76695,7 +76695,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarGiftWithdrawalUrl {
-        /// `payments.starGiftWithdrawalUrl#84aa3a9c url:string = payments.StarGiftWithdrawalUrl`
+        /// `payments.starGiftWithdrawalUrl#84aa3a9c`: [`crate::types::payments::StarGiftWithdrawalUrl`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftWithdrawalUrl"))]
         StarGiftWithdrawalUrl(crate::types::payments::StarGiftWithdrawalUrl),
     }
@@ -76781,10 +76781,10 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarGifts {
-        /// `payments.starGiftsNotModified#a388a368 = payments.StarGifts`
+        /// `payments.starGiftsNotModified#a388a368`: [`crate::types::payments::StarGiftsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftsNotModified"))]
         NotModified,
-        /// `payments.starGifts#2ed82995 hash:int gifts:Vector<StarGift> chats:Vector<Chat> users:Vector<User> = payments.StarGifts`
+        /// `payments.starGifts#2ed82995`: [`crate::types::payments::StarGifts`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGifts"))]
         StarGifts(Box<crate::types::payments::StarGifts>),
     }
@@ -76904,7 +76904,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarsRevenueAdsAccountUrl {
-        /// `payments.starsRevenueAdsAccountUrl#394e7f21 url:string = payments.StarsRevenueAdsAccountUrl`
+        /// `payments.starsRevenueAdsAccountUrl#394e7f21`: [`crate::types::payments::StarsRevenueAdsAccountUrl`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.starsRevenueAdsAccountUrl")
@@ -76996,7 +76996,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarsRevenueStats {
-        /// `payments.starsRevenueStats#6c207376 flags:# top_hours_graph:flags.0?StatsGraph revenue_graph:StatsGraph status:StarsRevenueStatus usd_rate:double = payments.StarsRevenueStats`
+        /// `payments.starsRevenueStats#6c207376`: [`crate::types::payments::StarsRevenueStats`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starsRevenueStats"))]
         StarsRevenueStats(Box<crate::types::payments::StarsRevenueStats>),
     }
@@ -77085,7 +77085,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarsRevenueWithdrawalUrl {
-        /// `payments.starsRevenueWithdrawalUrl#1dab80b7 url:string = payments.StarsRevenueWithdrawalUrl`
+        /// `payments.starsRevenueWithdrawalUrl#1dab80b7`: [`crate::types::payments::StarsRevenueWithdrawalUrl`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.starsRevenueWithdrawalUrl")
@@ -77177,7 +77177,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StarsStatus {
-        /// `payments.starsStatus#6c9ce8ed flags:# balance:StarsAmount subscriptions:flags.1?Vector<StarsSubscription> subscriptions_next_offset:flags.2?string subscriptions_missing_balance:flags.4?long history:flags.3?Vector<StarsTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.StarsStatus`
+        /// `payments.starsStatus#6c9ce8ed`: [`crate::types::payments::StarsStatus`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starsStatus"))]
         StarsStatus(Box<crate::types::payments::StarsStatus>),
     }
@@ -77277,7 +77277,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SuggestedStarRefBots {
-        /// `payments.suggestedStarRefBots#b4d5d859 flags:# count:int suggested_bots:Vector<StarRefProgram> users:Vector<User> next_offset:flags.0?string = payments.SuggestedStarRefBots`
+        /// `payments.suggestedStarRefBots#b4d5d859`: [`crate::types::payments::SuggestedStarRefBots`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.suggestedStarRefBots"))]
         SuggestedStarRefBots(Box<crate::types::payments::SuggestedStarRefBots>),
     }
@@ -77384,7 +77384,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum UniqueStarGift {
-        /// `payments.uniqueStarGift#416c56e8 gift:StarGift chats:Vector<Chat> users:Vector<User> = payments.UniqueStarGift`
+        /// `payments.uniqueStarGift#416c56e8`: [`crate::types::payments::UniqueStarGift`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.uniqueStarGift"))]
         UniqueStarGift(Box<crate::types::payments::UniqueStarGift>),
     }
@@ -77486,7 +77486,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum UniqueStarGiftValueInfo {
-        /// `payments.uniqueStarGiftValueInfo#512fe446 flags:# last_sale_on_fragment:flags.1?true value_is_average:flags.6?true currency:string value:long initial_sale_date:int initial_sale_stars:long initial_sale_price:long last_sale_date:flags.0?int last_sale_price:flags.0?long floor_price:flags.2?long average_price:flags.3?long listed_count:flags.4?int fragment_listed_count:flags.5?int fragment_listed_url:flags.5?string = payments.UniqueStarGiftValueInfo`
+        /// `payments.uniqueStarGiftValueInfo#512fe446`: [`crate::types::payments::UniqueStarGiftValueInfo`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "payments.uniqueStarGiftValueInfo")
@@ -77582,7 +77582,7 @@ pub mod payments {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ValidatedRequestedInfo {
-        /// `payments.validatedRequestedInfo#d1451883 flags:# id:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = payments.ValidatedRequestedInfo`
+        /// `payments.validatedRequestedInfo#d1451883`: [`crate::types::payments::ValidatedRequestedInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.validatedRequestedInfo"))]
         ValidatedRequestedInfo(Box<crate::types::payments::ValidatedRequestedInfo>),
     }
@@ -77678,7 +77678,7 @@ pub mod phone {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExportedGroupCallInvite {
-        /// `phone.exportedGroupCallInvite#204bd158 link:string = phone.ExportedGroupCallInvite`
+        /// `phone.exportedGroupCallInvite#204bd158`: [`crate::types::phone::ExportedGroupCallInvite`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.exportedGroupCallInvite"))]
         ExportedGroupCallInvite(crate::types::phone::ExportedGroupCallInvite),
     }
@@ -77766,7 +77766,7 @@ pub mod phone {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum GroupCall {
-        /// `phone.groupCall#9e727aad call:GroupCall participants:Vector<GroupCallParticipant> participants_next_offset:string chats:Vector<Chat> users:Vector<User> = phone.GroupCall`
+        /// `phone.groupCall#9e727aad`: [`crate::types::phone::GroupCall`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCall"))]
         GroupCall(Box<crate::types::phone::GroupCall>),
     }
@@ -77866,7 +77866,7 @@ pub mod phone {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum GroupCallStars {
-        /// `phone.groupCallStars#9d1dbd26 total_stars:long top_donors:Vector<GroupCallDonor> chats:Vector<Chat> users:Vector<User> = phone.GroupCallStars`
+        /// `phone.groupCallStars#9d1dbd26`: [`crate::types::phone::GroupCallStars`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCallStars"))]
         GroupCallStars(Box<crate::types::phone::GroupCallStars>),
     }
@@ -77968,7 +77968,7 @@ pub mod phone {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum GroupCallStreamChannels {
-        /// `phone.groupCallStreamChannels#d0e482b2 channels:Vector<GroupCallStreamChannel> = phone.GroupCallStreamChannels`
+        /// `phone.groupCallStreamChannels#d0e482b2`: [`crate::types::phone::GroupCallStreamChannels`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCallStreamChannels"))]
         GroupCallStreamChannels(crate::types::phone::GroupCallStreamChannels),
     }
@@ -78056,7 +78056,7 @@ pub mod phone {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum GroupCallStreamRtmpUrl {
-        /// `phone.groupCallStreamRtmpUrl#2dbf3432 url:string key:string = phone.GroupCallStreamRtmpUrl`
+        /// `phone.groupCallStreamRtmpUrl#2dbf3432`: [`crate::types::phone::GroupCallStreamRtmpUrl`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCallStreamRtmpUrl"))]
         GroupCallStreamRtmpUrl(Box<crate::types::phone::GroupCallStreamRtmpUrl>),
     }
@@ -78148,7 +78148,7 @@ pub mod phone {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum GroupParticipants {
-        /// `phone.groupParticipants#f47751b6 count:int participants:Vector<GroupCallParticipant> next_offset:string chats:Vector<Chat> users:Vector<User> version:int = phone.GroupParticipants`
+        /// `phone.groupParticipants#f47751b6`: [`crate::types::phone::GroupParticipants`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupParticipants"))]
         GroupParticipants(Box<crate::types::phone::GroupParticipants>),
     }
@@ -78252,7 +78252,7 @@ pub mod phone {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum JoinAsPeers {
-        /// `phone.joinAsPeers#afe5623f peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = phone.JoinAsPeers`
+        /// `phone.joinAsPeers#afe5623f`: [`crate::types::phone::JoinAsPeers`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.joinAsPeers"))]
         JoinAsPeers(Box<crate::types::phone::JoinAsPeers>),
     }
@@ -78352,7 +78352,7 @@ pub mod phone {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PhoneCall {
-        /// `phone.phoneCall#ec82e140 phone_call:PhoneCall users:Vector<User> = phone.PhoneCall`
+        /// `phone.phoneCall#ec82e140`: [`crate::types::phone::PhoneCall`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.phoneCall"))]
         PhoneCall(Box<crate::types::phone::PhoneCall>),
     }
@@ -78455,7 +78455,7 @@ pub mod photos {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Photo {
-        /// `photos.photo#20212ca8 photo:Photo users:Vector<User> = photos.Photo`
+        /// `photos.photo#20212ca8`: [`crate::types::photos::Photo`].
         #[cfg_attr(feature = "serde", serde(rename = "photos.photo"))]
         Photo(Box<crate::types::photos::Photo>),
     }
@@ -78553,10 +78553,10 @@ pub mod photos {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Photos {
-        /// `photos.photos#8dca6aa5 photos:Vector<Photo> users:Vector<User> = photos.Photos`
+        /// `photos.photos#8dca6aa5`: [`crate::types::photos::Photos`].
         #[cfg_attr(feature = "serde", serde(rename = "photos.photos"))]
         Photos(Box<crate::types::photos::Photos>),
-        /// `photos.photosSlice#15051f54 count:int photos:Vector<Photo> users:Vector<User> = photos.Photos`
+        /// `photos.photosSlice#15051f54`: [`crate::types::photos::PhotosSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "photos.photosSlice"))]
         Slice(Box<crate::types::photos::PhotosSlice>),
     }
@@ -78675,7 +78675,7 @@ pub mod premium {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BoostsList {
-        /// `premium.boostsList#86f8613c flags:# count:int boosts:Vector<Boost> next_offset:flags.0?string users:Vector<User> = premium.BoostsList`
+        /// `premium.boostsList#86f8613c`: [`crate::types::premium::BoostsList`].
         #[cfg_attr(feature = "serde", serde(rename = "premium.boostsList"))]
         BoostsList(Box<crate::types::premium::BoostsList>),
     }
@@ -78775,7 +78775,7 @@ pub mod premium {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BoostsStatus {
-        /// `premium.boostsStatus#4959427a flags:# my_boost:flags.2?true level:int current_level_boosts:int boosts:int gift_boosts:flags.4?int next_level_boosts:flags.0?int premium_audience:flags.1?StatsPercentValue boost_url:string prepaid_giveaways:flags.3?Vector<PrepaidGiveaway> my_boost_slots:flags.2?Vector<int> = premium.BoostsStatus`
+        /// `premium.boostsStatus#4959427a`: [`crate::types::premium::BoostsStatus`].
         #[cfg_attr(feature = "serde", serde(rename = "premium.boostsStatus"))]
         BoostsStatus(Box<crate::types::premium::BoostsStatus>),
     }
@@ -78862,7 +78862,7 @@ pub mod premium {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum MyBoosts {
-        /// `premium.myBoosts#9ae228e2 my_boosts:Vector<MyBoost> chats:Vector<Chat> users:Vector<User> = premium.MyBoosts`
+        /// `premium.myBoosts#9ae228e2`: [`crate::types::premium::MyBoosts`].
         #[cfg_attr(feature = "serde", serde(rename = "premium.myBoosts"))]
         MyBoosts(Box<crate::types::premium::MyBoosts>),
     }
@@ -78965,7 +78965,7 @@ pub mod smsjobs {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum EligibilityToJoin {
-        /// `smsjobs.eligibleToJoin#dc8b44cf terms_url:string monthly_sent_sms:int = smsjobs.EligibilityToJoin`
+        /// `smsjobs.eligibleToJoin#dc8b44cf`: [`crate::types::smsjobs::EligibleToJoin`].
         #[cfg_attr(feature = "serde", serde(rename = "smsjobs.eligibleToJoin"))]
         EligibleToJoin(crate::types::smsjobs::EligibleToJoin),
     }
@@ -79051,7 +79051,7 @@ pub mod smsjobs {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Status {
-        /// `smsjobs.status#2aee9191 flags:# allow_international:flags.0?true recent_sent:int recent_since:int recent_remains:int total_sent:int total_since:int last_gift_slug:flags.1?string terms_url:string = smsjobs.Status`
+        /// `smsjobs.status#2aee9191`: [`crate::types::smsjobs::Status`].
         #[cfg_attr(feature = "serde", serde(rename = "smsjobs.status"))]
         Status(Box<crate::types::smsjobs::Status>),
     }
@@ -79139,7 +79139,7 @@ pub mod stats {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum BroadcastStats {
-        /// `stats.broadcastStats#396ca5fc period:StatsDateRangeDays followers:StatsAbsValueAndPrev views_per_post:StatsAbsValueAndPrev shares_per_post:StatsAbsValueAndPrev reactions_per_post:StatsAbsValueAndPrev views_per_story:StatsAbsValueAndPrev shares_per_story:StatsAbsValueAndPrev reactions_per_story:StatsAbsValueAndPrev enabled_notifications:StatsPercentValue growth_graph:StatsGraph followers_graph:StatsGraph mute_graph:StatsGraph top_hours_graph:StatsGraph interactions_graph:StatsGraph iv_interactions_graph:StatsGraph views_by_source_graph:StatsGraph new_followers_by_source_graph:StatsGraph languages_graph:StatsGraph reactions_by_emotion_graph:StatsGraph story_interactions_graph:StatsGraph story_reactions_by_emotion_graph:StatsGraph recent_posts_interactions:Vector<PostInteractionCounters> = stats.BroadcastStats`
+        /// `stats.broadcastStats#396ca5fc`: [`crate::types::stats::BroadcastStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.broadcastStats"))]
         BroadcastStats(Box<crate::types::stats::BroadcastStats>),
     }
@@ -79228,7 +79228,7 @@ pub mod stats {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum MegagroupStats {
-        /// `stats.megagroupStats#ef7ff916 period:StatsDateRangeDays members:StatsAbsValueAndPrev messages:StatsAbsValueAndPrev viewers:StatsAbsValueAndPrev posters:StatsAbsValueAndPrev growth_graph:StatsGraph members_graph:StatsGraph new_members_by_source_graph:StatsGraph languages_graph:StatsGraph messages_graph:StatsGraph actions_graph:StatsGraph top_hours_graph:StatsGraph weekdays_graph:StatsGraph top_posters:Vector<StatsGroupTopPoster> top_admins:Vector<StatsGroupTopAdmin> top_inviters:Vector<StatsGroupTopInviter> users:Vector<User> = stats.MegagroupStats`
+        /// `stats.megagroupStats#ef7ff916`: [`crate::types::stats::MegagroupStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.megagroupStats"))]
         MegagroupStats(Box<crate::types::stats::MegagroupStats>),
     }
@@ -79330,7 +79330,7 @@ pub mod stats {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum MessageStats {
-        /// `stats.messageStats#7fe91c14 views_graph:StatsGraph reactions_by_emotion_graph:StatsGraph = stats.MessageStats`
+        /// `stats.messageStats#7fe91c14`: [`crate::types::stats::MessageStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.messageStats"))]
         MessageStats(Box<crate::types::stats::MessageStats>),
     }
@@ -79417,7 +79417,7 @@ pub mod stats {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PollStats {
-        /// `stats.pollStats#2999beed votes_graph:StatsGraph = stats.PollStats`
+        /// `stats.pollStats#2999beed`: [`crate::types::stats::PollStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.pollStats"))]
         PollStats(crate::types::stats::PollStats),
     }
@@ -79501,7 +79501,7 @@ pub mod stats {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PublicForwards {
-        /// `stats.publicForwards#93037e20 flags:# count:int forwards:Vector<PublicForward> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stats.PublicForwards`
+        /// `stats.publicForwards#93037e20`: [`crate::types::stats::PublicForwards`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.publicForwards"))]
         PublicForwards(Box<crate::types::stats::PublicForwards>),
     }
@@ -79603,7 +79603,7 @@ pub mod stats {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StoryStats {
-        /// `stats.storyStats#50cd067c views_graph:StatsGraph reactions_by_emotion_graph:StatsGraph = stats.StoryStats`
+        /// `stats.storyStats#50cd067c`: [`crate::types::stats::StoryStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.storyStats"))]
         StoryStats(Box<crate::types::stats::StoryStats>),
     }
@@ -79693,7 +79693,7 @@ pub mod stickers {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SuggestedShortName {
-        /// `stickers.suggestedShortName#85fea03f short_name:string = stickers.SuggestedShortName`
+        /// `stickers.suggestedShortName#85fea03f`: [`crate::types::stickers::SuggestedShortName`].
         #[cfg_attr(feature = "serde", serde(rename = "stickers.suggestedShortName"))]
         SuggestedShortName(crate::types::stickers::SuggestedShortName),
     }
@@ -79782,34 +79782,34 @@ pub mod storage {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum FileType {
-        /// `storage.fileUnknown#aa963b05 = storage.FileType`
+        /// `storage.fileUnknown#aa963b05`: [`crate::types::storage::FileUnknown`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.fileUnknown"))]
         FileUnknown,
-        /// `storage.filePartial#40bc6f52 = storage.FileType`
+        /// `storage.filePartial#40bc6f52`: [`crate::types::storage::FilePartial`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.filePartial"))]
         FilePartial,
-        /// `storage.fileJpeg#007efe0e = storage.FileType`
+        /// `storage.fileJpeg#007efe0e`: [`crate::types::storage::FileJpeg`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.fileJpeg"))]
         FileJpeg,
-        /// `storage.fileGif#cae1aadf = storage.FileType`
+        /// `storage.fileGif#cae1aadf`: [`crate::types::storage::FileGif`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.fileGif"))]
         FileGif,
-        /// `storage.filePng#0a4f63c0 = storage.FileType`
+        /// `storage.filePng#0a4f63c0`: [`crate::types::storage::FilePng`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.filePng"))]
         FilePng,
-        /// `storage.filePdf#ae1e508d = storage.FileType`
+        /// `storage.filePdf#ae1e508d`: [`crate::types::storage::FilePdf`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.filePdf"))]
         FilePdf,
-        /// `storage.fileMp3#528a0677 = storage.FileType`
+        /// `storage.fileMp3#528a0677`: [`crate::types::storage::FileMp3`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.fileMp3"))]
         FileMp3,
-        /// `storage.fileMov#4b09ebbc = storage.FileType`
+        /// `storage.fileMov#4b09ebbc`: [`crate::types::storage::FileMov`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.fileMov"))]
         FileMov,
-        /// `storage.fileMp4#b3cea0e4 = storage.FileType`
+        /// `storage.fileMp4#b3cea0e4`: [`crate::types::storage::FileMp4`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.fileMp4"))]
         FileMp4,
-        /// `storage.fileWebp#1081464c = storage.FileType`
+        /// `storage.fileWebp#1081464c`: [`crate::types::storage::FileWebp`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.fileWebp"))]
         FileWebp,
     }
@@ -80048,10 +80048,10 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Albums {
-        /// `stories.albumsNotModified#564edaeb = stories.Albums`
+        /// `stories.albumsNotModified#564edaeb`: [`crate::types::stories::AlbumsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.albumsNotModified"))]
         NotModified,
-        /// `stories.albums#c3987a3a hash:long albums:Vector<StoryAlbum> = stories.Albums`
+        /// `stories.albums#c3987a3a`: [`crate::types::stories::Albums`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.albums"))]
         Albums(crate::types::stories::Albums),
     }
@@ -80155,10 +80155,10 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum AllStories {
-        /// `stories.allStoriesNotModified#1158fe3e flags:# state:string stealth_mode:StoriesStealthMode = stories.AllStories`
+        /// `stories.allStoriesNotModified#1158fe3e`: [`crate::types::stories::AllStoriesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.allStoriesNotModified"))]
         NotModified(Box<crate::types::stories::AllStoriesNotModified>),
-        /// `stories.allStories#6efc5e81 flags:# has_more:flags.0?true count:int state:string peer_stories:Vector<PeerStories> chats:Vector<Chat> users:Vector<User> stealth_mode:StoriesStealthMode = stories.AllStories`
+        /// `stories.allStories#6efc5e81`: [`crate::types::stories::AllStories`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.allStories"))]
         AllStories(Box<crate::types::stories::AllStories>),
     }
@@ -80277,7 +80277,7 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CanSendStoryCount {
-        /// `stories.canSendStoryCount#c387c04e count_remains:int = stories.CanSendStoryCount`
+        /// `stories.canSendStoryCount#c387c04e`: [`crate::types::stories::CanSendStoryCount`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.canSendStoryCount"))]
         CanSendStoryCount(crate::types::stories::CanSendStoryCount),
     }
@@ -80363,7 +80363,7 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum FoundStories {
-        /// `stories.foundStories#e2de7737 flags:# count:int stories:Vector<FoundStory> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stories.FoundStories`
+        /// `stories.foundStories#e2de7737`: [`crate::types::stories::FoundStories`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.foundStories"))]
         FoundStories(Box<crate::types::stories::FoundStories>),
     }
@@ -80463,7 +80463,7 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum PeerStories {
-        /// `stories.peerStories#cae68768 stories:PeerStories chats:Vector<Chat> users:Vector<User> = stories.PeerStories`
+        /// `stories.peerStories#cae68768`: [`crate::types::stories::PeerStories`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.peerStories"))]
         PeerStories(Box<crate::types::stories::PeerStories>),
     }
@@ -80563,7 +80563,7 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Stories {
-        /// `stories.stories#63c3dd0a flags:# count:int stories:Vector<StoryItem> pinned_to_top:flags.0?Vector<int> chats:Vector<Chat> users:Vector<User> = stories.Stories`
+        /// `stories.stories#63c3dd0a`: [`crate::types::stories::Stories`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.stories"))]
         Stories(Box<crate::types::stories::Stories>),
     }
@@ -80661,7 +80661,7 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StoryReactionsList {
-        /// `stories.storyReactionsList#aa5f789c flags:# count:int reactions:Vector<StoryReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryReactionsList`
+        /// `stories.storyReactionsList#aa5f789c`: [`crate::types::stories::StoryReactionsList`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.storyReactionsList"))]
         StoryReactionsList(Box<crate::types::stories::StoryReactionsList>),
     }
@@ -80765,7 +80765,7 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StoryViews {
-        /// `stories.storyViews#de9eed1d views:Vector<StoryViews> users:Vector<User> = stories.StoryViews`
+        /// `stories.storyViews#de9eed1d`: [`crate::types::stories::StoryViews`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.storyViews"))]
         StoryViews(Box<crate::types::stories::StoryViews>),
     }
@@ -80865,7 +80865,7 @@ pub mod stories {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StoryViewsList {
-        /// `stories.storyViewsList#59d78fc5 flags:# count:int views_count:int forwards_count:int reactions_count:int views:Vector<StoryView> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryViewsList`
+        /// `stories.storyViewsList#59d78fc5`: [`crate::types::stories::StoryViewsList`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.storyViewsList"))]
         StoryViewsList(Box<crate::types::stories::StoryViewsList>),
     }
@@ -80970,7 +80970,7 @@ pub mod toncenter {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ApiResponse {
-        /// `toncenter.apiResponse#ac8dfe19 response:DataJSON = toncenter.ApiResponse`
+        /// `toncenter.apiResponse#ac8dfe19`: [`crate::types::toncenter::ApiResponse`].
         #[cfg_attr(feature = "serde", serde(rename = "toncenter.apiResponse"))]
         ApiResponse(crate::types::toncenter::ApiResponse),
     }
@@ -81056,7 +81056,7 @@ pub mod toncenter {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum StreamingUrl {
-        /// `toncenter.streamingUrl#19887601 url:string expires:int = toncenter.StreamingUrl`
+        /// `toncenter.streamingUrl#19887601`: [`crate::types::toncenter::StreamingUrl`].
         #[cfg_attr(feature = "serde", serde(rename = "toncenter.streamingUrl"))]
         StreamingUrl(crate::types::toncenter::StreamingUrl),
     }
@@ -81145,16 +81145,16 @@ pub mod updates {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ChannelDifference {
-        /// `updates.channelDifferenceEmpty#3e11affb flags:# final:flags.0?true pts:int timeout:flags.1?int = updates.ChannelDifference`
+        /// `updates.channelDifferenceEmpty#3e11affb`: [`crate::types::updates::ChannelDifferenceEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.channelDifferenceEmpty"))]
         Empty(crate::types::updates::ChannelDifferenceEmpty),
-        /// `updates.channelDifferenceTooLong#a4bcc6fe flags:# final:flags.0?true timeout:flags.1?int dialog:Dialog messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference`
+        /// `updates.channelDifferenceTooLong#a4bcc6fe`: [`crate::types::updates::ChannelDifferenceTooLong`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "updates.channelDifferenceTooLong")
         )]
         TooLong(Box<crate::types::updates::ChannelDifferenceTooLong>),
-        /// `updates.channelDifference#2064674e flags:# final:flags.0?true pts:int timeout:flags.1?int new_messages:Vector<Message> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference`
+        /// `updates.channelDifference#2064674e`: [`crate::types::updates::ChannelDifference`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.channelDifference"))]
         ChannelDifference(Box<crate::types::updates::ChannelDifference>),
     }
@@ -81293,16 +81293,16 @@ pub mod updates {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Difference {
-        /// `updates.differenceEmpty#5d75a138 date:int seq:int = updates.Difference`
+        /// `updates.differenceEmpty#5d75a138`: [`crate::types::updates::DifferenceEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.differenceEmpty"))]
         Empty(crate::types::updates::DifferenceEmpty),
-        /// `updates.difference#00f49ca0 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> state:updates.State = updates.Difference`
+        /// `updates.difference#00f49ca0`: [`crate::types::updates::Difference`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.difference"))]
         Difference(Box<crate::types::updates::Difference>),
-        /// `updates.differenceSlice#a8fb1981 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> intermediate_state:updates.State = updates.Difference`
+        /// `updates.differenceSlice#a8fb1981`: [`crate::types::updates::DifferenceSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.differenceSlice"))]
         Slice(Box<crate::types::updates::DifferenceSlice>),
-        /// `updates.differenceTooLong#4afe8f6d pts:int = updates.Difference`
+        /// `updates.differenceTooLong#4afe8f6d`: [`crate::types::updates::DifferenceTooLong`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.differenceTooLong"))]
         TooLong(crate::types::updates::DifferenceTooLong),
     }
@@ -81452,7 +81452,7 @@ pub mod updates {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum State {
-        /// `updates.state#a56c2a3e pts:int qts:int date:int seq:int unread_count:int = updates.State`
+        /// `updates.state#a56c2a3e`: [`crate::types::updates::State`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.state"))]
         State(crate::types::updates::State),
     }
@@ -81539,10 +81539,10 @@ pub mod upload {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum CdnFile {
-        /// `upload.cdnFileReuploadNeeded#eea8e46e request_token:bytes = upload.CdnFile`
+        /// `upload.cdnFileReuploadNeeded#eea8e46e`: [`crate::types::upload::CdnFileReuploadNeeded`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.cdnFileReuploadNeeded"))]
         ReuploadNeeded(crate::types::upload::CdnFileReuploadNeeded),
-        /// `upload.cdnFile#a99fca4f bytes:bytes = upload.CdnFile`
+        /// `upload.cdnFile#a99fca4f`: [`crate::types::upload::CdnFile`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.cdnFile"))]
         CdnFile(crate::types::upload::CdnFile),
     }
@@ -81644,10 +81644,10 @@ pub mod upload {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum File {
-        /// `upload.file#096a18d5 type:storage.FileType mtime:int bytes:bytes = upload.File`
+        /// `upload.file#096a18d5`: [`crate::types::upload::File`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.file"))]
         File(Box<crate::types::upload::File>),
-        /// `upload.fileCdnRedirect#f18cda44 dc_id:int file_token:bytes encryption_key:bytes encryption_iv:bytes file_hashes:Vector<FileHash> = upload.File`
+        /// `upload.fileCdnRedirect#f18cda44`: [`crate::types::upload::FileCdnRedirect`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.fileCdnRedirect"))]
         CdnRedirect(Box<crate::types::upload::FileCdnRedirect>),
     }
@@ -81751,7 +81751,7 @@ pub mod upload {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum WebFile {
-        /// `upload.webFile#21e753bc size:int mime_type:string file_type:storage.FileType mtime:int bytes:bytes = upload.WebFile`
+        /// `upload.webFile#21e753bc`: [`crate::types::upload::WebFile`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.webFile"))]
         WebFile(Box<crate::types::upload::WebFile>),
     }
@@ -81839,10 +81839,10 @@ pub mod users {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SavedMusic {
-        /// `users.savedMusicNotModified#e3878aa4 count:int = users.SavedMusic`
+        /// `users.savedMusicNotModified#e3878aa4`: [`crate::types::users::SavedMusicNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "users.savedMusicNotModified"))]
         NotModified(crate::types::users::SavedMusicNotModified),
-        /// `users.savedMusic#34a2f297 count:int documents:Vector<Document> = users.SavedMusic`
+        /// `users.savedMusic#34a2f297`: [`crate::types::users::SavedMusic`].
         #[cfg_attr(feature = "serde", serde(rename = "users.savedMusic"))]
         SavedMusic(crate::types::users::SavedMusic),
     }
@@ -81944,7 +81944,7 @@ pub mod users {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum UserFull {
-        /// `users.userFull#3b6d152e full_user:UserFull chats:Vector<Chat> users:Vector<User> = users.UserFull`
+        /// `users.userFull#3b6d152e`: [`crate::types::users::UserFull`].
         #[cfg_attr(feature = "serde", serde(rename = "users.userFull"))]
         UserFull(Box<crate::types::users::UserFull>),
     }
@@ -82044,10 +82044,10 @@ pub mod users {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Users {
-        /// `users.users#62d706b8 users:Vector<User> = users.Users`
+        /// `users.users#62d706b8`: [`crate::types::users::Users`].
         #[cfg_attr(feature = "serde", serde(rename = "users.users"))]
         Users(crate::types::users::Users),
-        /// `users.usersSlice#315a4974 count:int users:Vector<User> = users.Users`
+        /// `users.usersSlice#315a4974`: [`crate::types::users::UsersSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "users.usersSlice"))]
         Slice(crate::types::users::UsersSlice),
     }
@@ -82164,7 +82164,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum EncryptedSecretPhrasePart {
-        /// `wallet.encryptedSecretPhrasePart#18e82537 data:bytes = wallet.EncryptedSecretPhrasePart`
+        /// `wallet.encryptedSecretPhrasePart#18e82537`: [`crate::types::wallet::EncryptedSecretPhrasePart`].
         #[cfg_attr(
             feature = "serde",
             serde(rename = "wallet.encryptedSecretPhrasePart")
@@ -82256,7 +82256,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ExistingBalance {
-        /// `wallet.existingBalance#bde90a8d flags:# has_balance:flags.0?true url:string = wallet.ExistingBalance`
+        /// `wallet.existingBalance#bde90a8d`: [`crate::types::wallet::ExistingBalance`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.existingBalance"))]
         ExistingBalance(crate::types::wallet::ExistingBalance),
     }
@@ -82342,7 +82342,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum HolderDc {
-        /// `wallet.holderDc#f9d612ef dc:int public_key:bytes = wallet.HolderDc`
+        /// `wallet.holderDc#f9d612ef`: [`crate::types::wallet::HolderDc`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.holderDc"))]
         HolderDc(crate::types::wallet::HolderDc),
     }
@@ -82426,7 +82426,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum NftAttribute {
-        /// `wallet.nftAttribute#4c1ef10e trait_type:string value:string = wallet.NftAttribute`
+        /// `wallet.nftAttribute#4c1ef10e`: [`crate::types::wallet::NftAttribute`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.nftAttribute"))]
         NftAttribute(Box<crate::types::wallet::NftAttribute>),
     }
@@ -82513,7 +82513,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum NftItem {
-        /// `wallet.nftItem#3441fd1c flags:# collection_address:flags.0?string address:string owner_address:string index:string name:flags.1?string description:flags.2?string image:flags.3?WebDocument image_small:flags.4?WebDocument content_url:flags.5?WebDocument lottie:flags.6?WebDocument attributes:flags.7?Vector<wallet.NftAttribute> extra:flags.8?DataJSON = wallet.NftItem`
+        /// `wallet.nftItem#3441fd1c`: [`crate::types::wallet::NftItem`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.nftItem"))]
         NftItem(Box<crate::types::wallet::NftItem>),
     }
@@ -82598,7 +82598,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum NftItems {
-        /// `wallet.nftItems#794d486f flags:# items:Vector<wallet.NftItem> next_offset:flags.0?string = wallet.NftItems`
+        /// `wallet.nftItems#794d486f`: [`crate::types::wallet::NftItems`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.nftItems"))]
         NftItems(Box<crate::types::wallet::NftItems>),
     }
@@ -82685,7 +82685,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum ProofChallenge {
-        /// `wallet.proofChallenge#99e41707 payload:string expires:int domain:string = wallet.ProofChallenge`
+        /// `wallet.proofChallenge#99e41707`: [`crate::types::wallet::ProofChallenge`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.proofChallenge"))]
         ProofChallenge(Box<crate::types::wallet::ProofChallenge>),
     }
@@ -82774,7 +82774,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum SecretPhraseParts {
-        /// `wallet.secretPhraseParts#e6d0ef01 token:string dcs:Vector<int> = wallet.SecretPhraseParts`
+        /// `wallet.secretPhraseParts#e6d0ef01`: [`crate::types::wallet::SecretPhraseParts`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.secretPhraseParts"))]
         SecretPhraseParts(Box<crate::types::wallet::SecretPhraseParts>),
     }
@@ -82863,7 +82863,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TonConnectChallenge {
-        /// `wallet.tonConnectChallenge#4bc89693 challenge:bytes event_id:long = wallet.TonConnectChallenge`
+        /// `wallet.tonConnectChallenge#4bc89693`: [`crate::types::wallet::TonConnectChallenge`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.tonConnectChallenge"))]
         TonConnectChallenge(crate::types::wallet::TonConnectChallenge),
     }
@@ -82949,7 +82949,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TonConnectPending {
-        /// `wallet.tonConnectPending#85c0f124 session:TonConnectSession requests:Vector<TonConnectRequest> = wallet.TonConnectPending`
+        /// `wallet.tonConnectPending#85c0f124`: [`crate::types::wallet::TonConnectPending`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.tonConnectPending"))]
         TonConnectPending(Box<crate::types::wallet::TonConnectPending>),
     }
@@ -83038,7 +83038,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum TonConnectSessions {
-        /// `wallet.tonConnectSessions#0e1f6896 sessions:Vector<TonConnectSession> = wallet.TonConnectSessions`
+        /// `wallet.tonConnectSessions#0e1f6896`: [`crate::types::wallet::TonConnectSessions`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.tonConnectSessions"))]
         TonConnectSessions(crate::types::wallet::TonConnectSessions),
     }
@@ -83124,7 +83124,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum Transactions {
-        /// `wallet.transactions#4322d5a5 flags:# balance:long transactions:Vector<WalletTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = wallet.Transactions`
+        /// `wallet.transactions#4322d5a5`: [`crate::types::wallet::Transactions`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.transactions"))]
         Transactions(Box<crate::types::wallet::Transactions>),
     }
@@ -83224,7 +83224,7 @@ pub mod wallet {
     #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(tag = "_"))]
     pub enum UserAddresses {
-        /// `wallet.userAddresses#928e7b55 addresses:Vector<WalletUserAddress> users:Vector<User> = wallet.UserAddresses`
+        /// `wallet.userAddresses#928e7b55`: [`crate::types::wallet::UserAddresses`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.userAddresses"))]
         UserAddresses(Box<crate::types::wallet::UserAddresses>),
     }
