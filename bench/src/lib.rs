@@ -10,7 +10,7 @@ use ferrogram_tl_types::{Deserializable, Serializable, enums, types};
 
 /// The users of [`PARTICIPANTS`] and the messages of [`MESSAGES`].
 fn fixture_parts() -> (Vec<enums::User>, Vec<enums::Message>, Vec<enums::Chat>) {
-    let enums::channels::ChannelParticipants::Participants(p) =
+    let enums::channels::ChannelParticipants::ChannelParticipants(p) =
         enums::channels::ChannelParticipants::from_bytes(PARTICIPANTS).expect("fixture decodes")
     else {
         panic!("the participants fixture holds participants")
