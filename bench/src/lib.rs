@@ -15,12 +15,14 @@ fn fixture_parts() -> (Vec<enums::User>, Vec<enums::Message>, Vec<enums::Chat>) 
     else {
         panic!("the participants fixture holds participants")
     };
-    let enums::messages::Messages::ChannelMessages(m) =
-        enums::messages::Messages::from_bytes(MESSAGES).expect("fixture decodes")
-    else {
-        panic!("the messages fixture holds a channel's messages")
-    };
-    (p.users, m.messages, m.chats)
+    let (messages, chats) =
+        match enums::messages::Messages::from_bytes(MESSAGES).expect("fixture decodes") {
+            enums::messages::Messages::Messages(m) => (m.messages, m.chats),
+            enums::messages::Messages::Slice(m) => (m.messages, m.chats),
+            enums::messages::Messages::ChannelMessages(m) => (m.messages, m.chats),
+            enums::messages::Messages::NotModified(_) => panic!("the fixture holds messages"),
+        };
+    (p.users, messages, chats)
 }
 
 /// `updates.difference`: the 100 messages of [`MESSAGES`] as new messages and again

@@ -169,21 +169,14 @@ impl ProfilePhotoIter {
         let answer = self
             .client
             .invoke(&functions::messages::Search {
-                peer,
-                q: String::new(),
-                from_id: None,
-                saved_peer_id: None,
-                saved_reaction: None,
-                top_msg_id: None,
-                filter: enums::MessagesFilter::InputMessagesFilterChatPhotos,
-                min_date: 0,
-                max_date: 0,
                 offset_id: self.offset_id,
                 add_offset: if self.offset_id == 0 { self.offset } else { 0 },
                 limit: want,
                 max_id: self.max_id.clamp(0, i32::MAX as i64) as i32,
-                min_id: 0,
-                hash: 0,
+                ..functions::messages::Search::new(
+                    peer,
+                    enums::MessagesFilter::InputMessagesFilterChatPhotos,
+                )
             })
             .await?;
         let (messages, count) = match answer {

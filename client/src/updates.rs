@@ -376,11 +376,9 @@ impl UpdateStream {
                 .client
                 .invoke(&functions::updates::GetDifference {
                     pts: self.state.pts,
-                    pts_limit: None,
-                    pts_total_limit: None,
                     date: self.state.date,
                     qts: self.state.qts,
-                    qts_limit: None,
+                    ..Default::default()
                 })
                 .await?;
             let (messages, others, state, done) = match diff {

@@ -960,8 +960,11 @@ impl<'a> Generator<'a> {
             #(#docs)*
             #derives
             #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-            #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-            #[cfg_attr(feature = "serde", serde(tag = "_", rename = #tl_name))]
+            #[cfg_attr(
+                feature = "serde",
+                derive(serde::Serialize, serde::Deserialize),
+                serde(tag = "_", rename = #tl_name)
+            )]
             pub struct #ident #gen_decl {
                 #(#fields)*
             }
@@ -1353,8 +1356,7 @@ impl<'a> Generator<'a> {
                     #[doc = #doc]
                     #[derive(Clone, Debug)]
                     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-                    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-                    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+                    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
                     pub enum #ident {
                         #(#decl)*
                     }
@@ -1500,8 +1502,7 @@ impl<'a> Generator<'a> {
             /// value held.
             #[derive(Clone)]
             #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-            #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-            #[cfg_attr(feature = "serde", serde(tag = "_"))]
+            #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
             pub enum AnyObject {
                 #(#decl)*
             }

@@ -10,8 +10,7 @@
 /// value held.
 #[derive(Clone)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AnyObject {
     /// The constructor `resPQ`.
     #[cfg_attr(feature = "serde", serde(rename = "resPQ"))]

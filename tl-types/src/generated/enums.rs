@@ -5,8 +5,7 @@
 ///The boxed type `AccessPointRule`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AccessPointRule {
     /// `accessPointRule#4679b65f`: [`crate::types::AccessPointRule`].
     #[cfg_attr(feature = "serde", serde(rename = "accessPointRule"))]
@@ -90,8 +89,7 @@ impl From<Box<crate::types::AccessPointRule>> for AccessPointRule {
 ///The boxed type `AccountDaysTTL`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AccountDaysTTL {
     /// `accountDaysTTL#b8d0afdf`: [`crate::types::AccountDaysTTL`].
     #[cfg_attr(feature = "serde", serde(rename = "accountDaysTTL"))]
@@ -172,8 +170,7 @@ impl From<crate::types::AccountDaysTTL> for AccountDaysTTL {
 ///The boxed type `AiComposeTone`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AiComposeTone {
     /// `aiComposeTone#cff63ea9`: [`crate::types::AiComposeTone`].
     #[cfg_attr(feature = "serde", serde(rename = "aiComposeTone"))]
@@ -277,8 +274,7 @@ impl From<Box<crate::types::AiComposeToneDefault>> for AiComposeTone {
 ///The boxed type `AiComposeToneExample`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AiComposeToneExample {
     /// `aiComposeToneExample#f1d628ec`: [`crate::types::AiComposeToneExample`].
     #[cfg_attr(feature = "serde", serde(rename = "aiComposeToneExample"))]
@@ -361,8 +357,7 @@ impl From<crate::types::AiComposeToneExample> for AiComposeToneExample {
 ///The boxed type `AttachMenuBot`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AttachMenuBot {
     /// `attachMenuBot#d90d8dfe`: [`crate::types::AttachMenuBot`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBot"))]
@@ -446,8 +441,7 @@ impl From<Box<crate::types::AttachMenuBot>> for AttachMenuBot {
 ///The boxed type `AttachMenuBotIcon`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AttachMenuBotIcon {
     /// `attachMenuBotIcon#b2a7386b`: [`crate::types::AttachMenuBotIcon`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotIcon"))]
@@ -533,8 +527,7 @@ impl From<Box<crate::types::AttachMenuBotIcon>> for AttachMenuBotIcon {
 ///The boxed type `AttachMenuBotIconColor`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AttachMenuBotIconColor {
     /// `attachMenuBotIconColor#4576f3f0`: [`crate::types::AttachMenuBotIconColor`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotIconColor"))]
@@ -617,8 +610,7 @@ impl From<crate::types::AttachMenuBotIconColor> for AttachMenuBotIconColor {
 ///The boxed type `AttachMenuBots`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AttachMenuBots {
     /// `attachMenuBotsNotModified#f1d88a5c`: [`crate::types::AttachMenuBotsNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotsNotModified"))]
@@ -738,8 +730,7 @@ impl From<Box<crate::types::AttachMenuBots>> for AttachMenuBots {
 ///The boxed type `AttachMenuBotsBot`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AttachMenuBotsBot {
     /// `attachMenuBotsBot#93bf667f`: [`crate::types::AttachMenuBotsBot`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotsBot"))]
@@ -838,8 +829,7 @@ impl From<Box<crate::types::AttachMenuBotsBot>> for AttachMenuBotsBot {
 ///The boxed type `AttachMenuPeerType`: one of 5 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AttachMenuPeerType {
     /// `attachMenuPeerTypeSameBotPM#7d6be90e`: [`crate::types::AttachMenuPeerTypeSameBotPM`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuPeerTypeSameBotPM"))]
@@ -1016,8 +1006,7 @@ impl From<crate::types::AttachMenuPeerTypeBroadcast> for AttachMenuPeerType {
 ///The boxed type `AuctionBidLevel`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AuctionBidLevel {
     /// `auctionBidLevel#310240cc`: [`crate::types::AuctionBidLevel`].
     #[cfg_attr(feature = "serde", serde(rename = "auctionBidLevel"))]
@@ -1100,8 +1089,7 @@ impl From<crate::types::AuctionBidLevel> for AuctionBidLevel {
 ///The boxed type `Authorization`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Authorization {
     /// `authorization#ad01d61d`: [`crate::types::Authorization`].
     #[cfg_attr(feature = "serde", serde(rename = "authorization"))]
@@ -1185,8 +1173,7 @@ impl From<Box<crate::types::Authorization>> for Authorization {
 ///The boxed type `AutoDownloadSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AutoDownloadSettings {
     /// `autoDownloadSettings#baa57628`: [`crate::types::AutoDownloadSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "autoDownloadSettings"))]
@@ -1272,8 +1259,7 @@ impl From<Box<crate::types::AutoDownloadSettings>> for AutoDownloadSettings {
 ///The boxed type `AutoSaveException`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AutoSaveException {
     /// `autoSaveException#81602d47`: [`crate::types::AutoSaveException`].
     #[cfg_attr(feature = "serde", serde(rename = "autoSaveException"))]
@@ -1359,8 +1345,7 @@ impl From<Box<crate::types::AutoSaveException>> for AutoSaveException {
 ///The boxed type `AutoSaveSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AutoSaveSettings {
     /// `autoSaveSettings#c84834ce`: [`crate::types::AutoSaveSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "autoSaveSettings"))]
@@ -1443,8 +1428,7 @@ impl From<crate::types::AutoSaveSettings> for AutoSaveSettings {
 ///The boxed type `AvailableEffect`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AvailableEffect {
     /// `availableEffect#93c3e27e`: [`crate::types::AvailableEffect`].
     #[cfg_attr(feature = "serde", serde(rename = "availableEffect"))]
@@ -1528,8 +1512,7 @@ impl From<Box<crate::types::AvailableEffect>> for AvailableEffect {
 ///The boxed type `AvailableReaction`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum AvailableReaction {
     /// `availableReaction#c077ec01`: [`crate::types::AvailableReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "availableReaction"))]
@@ -1615,8 +1598,7 @@ impl From<Box<crate::types::AvailableReaction>> for AvailableReaction {
 ///The boxed type `BadMsgNotification`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BadMsgNotification {
     /// `bad_msg_notification#a7eff811`: [`crate::types::BadMsgNotification`].
     #[cfg_attr(feature = "serde", serde(rename = "bad_msg_notification"))]
@@ -1718,8 +1700,7 @@ impl From<crate::types::BadServerSalt> for BadMsgNotification {
 ///The boxed type `BankCardOpenUrl`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BankCardOpenUrl {
     /// `bankCardOpenUrl#f568028a`: [`crate::types::BankCardOpenUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "bankCardOpenUrl"))]
@@ -1803,8 +1784,7 @@ impl From<Box<crate::types::BankCardOpenUrl>> for BankCardOpenUrl {
 ///The boxed type `BaseTheme`: one of 5 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BaseTheme {
     /// `baseThemeClassic#c3a12462`: [`crate::types::BaseThemeClassic`].
     #[cfg_attr(feature = "serde", serde(rename = "baseThemeClassic"))]
@@ -1959,8 +1939,7 @@ impl From<crate::types::BaseThemeArctic> for BaseTheme {
 ///The boxed type `BindAuthKeyInner`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BindAuthKeyInner {
     /// `bind_auth_key_inner#75a3f765`: [`crate::types::BindAuthKeyInner`].
     #[cfg_attr(feature = "serde", serde(rename = "bind_auth_key_inner"))]
@@ -2044,8 +2023,7 @@ impl From<Box<crate::types::BindAuthKeyInner>> for BindAuthKeyInner {
 ///The boxed type `Birthday`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Birthday {
     /// `birthday#6c8e1e06`: [`crate::types::Birthday`].
     #[cfg_attr(feature = "serde", serde(rename = "birthday"))]
@@ -2126,8 +2104,7 @@ impl From<crate::types::Birthday> for Birthday {
 ///The boxed type `Boost`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Boost {
     /// `boost#4b3e14d6`: [`crate::types::Boost`].
     #[cfg_attr(feature = "serde", serde(rename = "boost"))]
@@ -2209,8 +2186,7 @@ impl From<Box<crate::types::Boost>> for Boost {
 ///The boxed type `BotApp`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotApp {
     /// `botAppNotModified#5da674b7`: [`crate::types::BotAppNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "botAppNotModified"))]
@@ -2311,8 +2287,7 @@ impl From<Box<crate::types::BotApp>> for BotApp {
 ///The boxed type `BotAppSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotAppSettings {
     /// `botAppSettings#c99b1950`: [`crate::types::BotAppSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "botAppSettings"))]
@@ -2396,8 +2371,7 @@ impl From<Box<crate::types::BotAppSettings>> for BotAppSettings {
 ///The boxed type `BotBusinessConnection`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotBusinessConnection {
     /// `botBusinessConnection#8f34b2f5`: [`crate::types::BotBusinessConnection`].
     #[cfg_attr(feature = "serde", serde(rename = "botBusinessConnection"))]
@@ -2483,8 +2457,7 @@ impl From<Box<crate::types::BotBusinessConnection>> for BotBusinessConnection {
 ///The boxed type `BotCommand`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotCommand {
     /// `botCommand#9852d6d2`: [`crate::types::BotCommand`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommand"))]
@@ -2566,8 +2539,7 @@ impl From<Box<crate::types::BotCommand>> for BotCommand {
 ///The boxed type `BotCommandScope`: one of 7 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotCommandScope {
     /// `botCommandScopeDefault#2f6cb2ab`: [`crate::types::BotCommandScopeDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "botCommandScopeDefault"))]
@@ -2779,8 +2751,7 @@ impl From<Box<crate::types::BotCommandScopePeerUser>> for BotCommandScope {
 ///The boxed type `BotInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotInfo {
     /// `botInfo#4d8a0299`: [`crate::types::BotInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "botInfo"))]
@@ -2862,8 +2833,7 @@ impl From<Box<crate::types::BotInfo>> for BotInfo {
 ///The boxed type `BotInlineMessage`: one of 8 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotInlineMessage {
     /// `botInlineMessageMediaAuto#764cf810`: [`crate::types::BotInlineMessageMediaAuto`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineMessageMediaAuto"))]
@@ -3104,8 +3074,7 @@ impl From<Box<crate::types::BotInlineMessageRichMessage>> for BotInlineMessage {
 ///The boxed type `BotInlineResult`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotInlineResult {
     /// `botInlineResult#11965f3a`: [`crate::types::BotInlineResult`].
     #[cfg_attr(feature = "serde", serde(rename = "botInlineResult"))]
@@ -3227,8 +3196,7 @@ impl From<Box<crate::types::BotInlineMediaResult>> for BotInlineResult {
 ///The boxed type `BotMenuButton`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotMenuButton {
     /// `botMenuButtonDefault#7533a588`: [`crate::types::BotMenuButtonDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "botMenuButtonDefault"))]
@@ -3358,8 +3326,7 @@ impl From<Box<crate::types::BotMenuButton>> for BotMenuButton {
 ///The boxed type `BotPreviewMedia`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotPreviewMedia {
     /// `botPreviewMedia#23e91ba3`: [`crate::types::BotPreviewMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "botPreviewMedia"))]
@@ -3456,8 +3423,7 @@ impl From<Box<crate::types::BotPreviewMedia>> for BotPreviewMedia {
 ///The boxed type `BotVerification`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotVerification {
     /// `botVerification#f72e0ed9`: [`crate::types::BotVerification`].
     #[cfg_attr(feature = "serde", serde(rename = "botVerification"))]
@@ -3540,8 +3506,7 @@ impl From<crate::types::BotVerification> for BotVerification {
 ///The boxed type `BotVerifierSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BotVerifierSettings {
     /// `botVerifierSettings#a12aefff`: [`crate::types::BotVerifierSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "botVerifierSettings"))]
@@ -3627,8 +3592,7 @@ impl From<Box<crate::types::BotVerifierSettings>> for BotVerifierSettings {
 ///The boxed type `BusinessAwayMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessAwayMessage {
     /// `businessAwayMessage#ef156a5c`: [`crate::types::BusinessAwayMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "businessAwayMessage"))]
@@ -3714,8 +3678,7 @@ impl From<Box<crate::types::BusinessAwayMessage>> for BusinessAwayMessage {
 ///The boxed type `BusinessAwayMessageSchedule`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessAwayMessageSchedule {
     /// `businessAwayMessageScheduleAlways#c9b9e2b9`: [`crate::types::BusinessAwayMessageScheduleAlways`].
     #[cfg_attr(feature = "serde", serde(rename = "businessAwayMessageScheduleAlways"))]
@@ -3850,8 +3813,7 @@ for BusinessAwayMessageSchedule {
 ///The boxed type `BusinessBotRecipients`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessBotRecipients {
     /// `businessBotRecipients#b88cf373`: [`crate::types::BusinessBotRecipients`].
     #[cfg_attr(feature = "serde", serde(rename = "businessBotRecipients"))]
@@ -3937,8 +3899,7 @@ impl From<Box<crate::types::BusinessBotRecipients>> for BusinessBotRecipients {
 ///The boxed type `BusinessBotRights`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessBotRights {
     /// `businessBotRights#a0624cf7`: [`crate::types::BusinessBotRights`].
     #[cfg_attr(feature = "serde", serde(rename = "businessBotRights"))]
@@ -4021,8 +3982,7 @@ impl From<crate::types::BusinessBotRights> for BusinessBotRights {
 ///The boxed type `BusinessChatLink`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessChatLink {
     /// `businessChatLink#b4ae666f`: [`crate::types::BusinessChatLink`].
     #[cfg_attr(feature = "serde", serde(rename = "businessChatLink"))]
@@ -4106,8 +4066,7 @@ impl From<Box<crate::types::BusinessChatLink>> for BusinessChatLink {
 ///The boxed type `BusinessGreetingMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessGreetingMessage {
     /// `businessGreetingMessage#e519abab`: [`crate::types::BusinessGreetingMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "businessGreetingMessage"))]
@@ -4193,8 +4152,7 @@ impl From<Box<crate::types::BusinessGreetingMessage>> for BusinessGreetingMessag
 ///The boxed type `BusinessIntro`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessIntro {
     /// `businessIntro#5a0a066d`: [`crate::types::BusinessIntro`].
     #[cfg_attr(feature = "serde", serde(rename = "businessIntro"))]
@@ -4278,8 +4236,7 @@ impl From<Box<crate::types::BusinessIntro>> for BusinessIntro {
 ///The boxed type `BusinessLocation`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessLocation {
     /// `businessLocation#ac5c1af7`: [`crate::types::BusinessLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "businessLocation"))]
@@ -4363,8 +4320,7 @@ impl From<Box<crate::types::BusinessLocation>> for BusinessLocation {
 ///The boxed type `BusinessRecipients`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessRecipients {
     /// `businessRecipients#21108ff7`: [`crate::types::BusinessRecipients`].
     #[cfg_attr(feature = "serde", serde(rename = "businessRecipients"))]
@@ -4447,8 +4403,7 @@ impl From<crate::types::BusinessRecipients> for BusinessRecipients {
 ///The boxed type `BusinessWeeklyOpen`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessWeeklyOpen {
     /// `businessWeeklyOpen#120b1ab9`: [`crate::types::BusinessWeeklyOpen`].
     #[cfg_attr(feature = "serde", serde(rename = "businessWeeklyOpen"))]
@@ -4531,8 +4486,7 @@ impl From<crate::types::BusinessWeeklyOpen> for BusinessWeeklyOpen {
 ///The boxed type `BusinessWorkHours`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum BusinessWorkHours {
     /// `businessWorkHours#8c92b098`: [`crate::types::BusinessWorkHours`].
     #[cfg_attr(feature = "serde", serde(rename = "businessWorkHours"))]
@@ -4618,8 +4572,7 @@ impl From<Box<crate::types::BusinessWorkHours>> for BusinessWorkHours {
 ///The boxed type `ButtonType`: one of 7 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ButtonType {
     /// `buttonTypeDefault#c9dd90e9`: [`crate::types::ButtonTypeDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "buttonTypeDefault"))]
@@ -4826,8 +4779,7 @@ impl From<crate::types::ButtonTypeSimpleWebView> for ButtonType {
 ///The boxed type `CdnConfig`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum CdnConfig {
     /// `cdnConfig#5725e40a`: [`crate::types::CdnConfig`].
     #[cfg_attr(feature = "serde", serde(rename = "cdnConfig"))]
@@ -4908,8 +4860,7 @@ impl From<crate::types::CdnConfig> for CdnConfig {
 ///The boxed type `CdnPublicKey`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum CdnPublicKey {
     /// `cdnPublicKey#c982eaba`: [`crate::types::CdnPublicKey`].
     #[cfg_attr(feature = "serde", serde(rename = "cdnPublicKey"))]
@@ -4990,8 +4941,7 @@ impl From<crate::types::CdnPublicKey> for CdnPublicKey {
 ///The boxed type `ChannelAdminLogEvent`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChannelAdminLogEvent {
     /// `channelAdminLogEvent#1fad68cd`: [`crate::types::ChannelAdminLogEvent`].
     #[cfg_attr(feature = "serde", serde(rename = "channelAdminLogEvent"))]
@@ -5090,8 +5040,7 @@ impl From<Box<crate::types::ChannelAdminLogEvent>> for ChannelAdminLogEvent {
 ///The boxed type `ChannelAdminLogEventAction`: one of 52 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChannelAdminLogEventAction {
     /// `channelAdminLogEventActionChangeTitle#e6dfb825`: [`crate::types::ChannelAdminLogEventActionChangeTitle`].
     #[cfg_attr(
@@ -6535,8 +6484,7 @@ for ChannelAdminLogEventAction {
 ///The boxed type `ChannelAdminLogEventsFilter`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChannelAdminLogEventsFilter {
     /// `channelAdminLogEventsFilter#ea107ae4`: [`crate::types::ChannelAdminLogEventsFilter`].
     #[cfg_attr(feature = "serde", serde(rename = "channelAdminLogEventsFilter"))]
@@ -6621,8 +6569,7 @@ impl From<crate::types::ChannelAdminLogEventsFilter> for ChannelAdminLogEventsFi
 ///The boxed type `ChannelLocation`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChannelLocation {
     /// `channelLocationEmpty#bfb5ad8b`: [`crate::types::ChannelLocationEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "channelLocationEmpty"))]
@@ -6729,8 +6676,7 @@ impl From<Box<crate::types::ChannelLocation>> for ChannelLocation {
 ///The boxed type `ChannelMessagesFilter`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChannelMessagesFilter {
     /// `channelMessagesFilterEmpty#94d42ee7`: [`crate::types::ChannelMessagesFilterEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "channelMessagesFilterEmpty"))]
@@ -6836,8 +6782,7 @@ impl From<crate::types::ChannelMessagesFilter> for ChannelMessagesFilter {
 ///The boxed type `ChannelParticipant`: one of 6 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChannelParticipant {
     /// `channelParticipant#1bd54456`: [`crate::types::ChannelParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipant"))]
@@ -7026,8 +6971,7 @@ impl From<crate::types::ChannelParticipantLeft> for ChannelParticipant {
 ///The boxed type `ChannelParticipantsFilter`: one of 8 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChannelParticipantsFilter {
     /// `channelParticipantsRecent#de3f3c79`: [`crate::types::ChannelParticipantsRecent`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantsRecent"))]
@@ -7273,8 +7217,7 @@ impl From<crate::types::ChannelParticipantsMentions> for ChannelParticipantsFilt
 ///The boxed type `Chat`: one of 7 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Chat {
     /// `chatEmpty#29562865`: [`crate::types::ChatEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "chatEmpty"))]
@@ -7490,8 +7433,7 @@ impl From<Box<crate::types::Community>> for Chat {
 ///The boxed type `ChatAdminRights`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatAdminRights {
     /// `chatAdminRights#5fb224d5`: [`crate::types::ChatAdminRights`].
     #[cfg_attr(feature = "serde", serde(rename = "chatAdminRights"))]
@@ -7574,8 +7516,7 @@ impl From<crate::types::ChatAdminRights> for ChatAdminRights {
 ///The boxed type `ChatAdminWithInvites`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatAdminWithInvites {
     /// `chatAdminWithInvites#f2ecef23`: [`crate::types::ChatAdminWithInvites`].
     #[cfg_attr(feature = "serde", serde(rename = "chatAdminWithInvites"))]
@@ -7658,8 +7599,7 @@ impl From<crate::types::ChatAdminWithInvites> for ChatAdminWithInvites {
 ///The boxed type `ChatBannedRights`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatBannedRights {
     /// `chatBannedRights#9f120418`: [`crate::types::ChatBannedRights`].
     #[cfg_attr(feature = "serde", serde(rename = "chatBannedRights"))]
@@ -7742,8 +7682,7 @@ impl From<crate::types::ChatBannedRights> for ChatBannedRights {
 ///The boxed type `ChatFull`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatFull {
     /// `chatFull#2633421b`: [`crate::types::ChatFull`].
     #[cfg_attr(feature = "serde", serde(rename = "chatFull"))]
@@ -7880,8 +7819,7 @@ impl From<Box<crate::types::CommunityFull>> for ChatFull {
 ///The boxed type `ChatInvite`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatInvite {
     /// `chatInviteAlready#5a686d7c`: [`crate::types::ChatInviteAlready`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInviteAlready"))]
@@ -8018,8 +7956,7 @@ impl From<Box<crate::types::ChatInvitePeek>> for ChatInvite {
 ///The boxed type `ChatInviteImporter`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatInviteImporter {
     /// `chatInviteImporter#8c5adfd9`: [`crate::types::ChatInviteImporter`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInviteImporter"))]
@@ -8105,8 +8042,7 @@ impl From<Box<crate::types::ChatInviteImporter>> for ChatInviteImporter {
 ///The boxed type `ChatOnlines`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatOnlines {
     /// `chatOnlines#f041e250`: [`crate::types::ChatOnlines`].
     #[cfg_attr(feature = "serde", serde(rename = "chatOnlines"))]
@@ -8187,8 +8123,7 @@ impl From<crate::types::ChatOnlines> for ChatOnlines {
 ///The boxed type `ChatParticipant`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatParticipant {
     /// `chatParticipant#38e79fde`: [`crate::types::ChatParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipant"))]
@@ -8311,8 +8246,7 @@ impl From<Box<crate::types::ChatParticipantAdmin>> for ChatParticipant {
 ///The boxed type `ChatParticipants`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatParticipants {
     /// `chatParticipantsForbidden#8763d3e1`: [`crate::types::ChatParticipantsForbidden`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipantsForbidden"))]
@@ -8416,8 +8350,7 @@ impl From<Box<crate::types::ChatParticipants>> for ChatParticipants {
 ///The boxed type `ChatPhoto`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatPhoto {
     /// `chatPhotoEmpty#37c1011c`: [`crate::types::ChatPhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "chatPhotoEmpty"))]
@@ -8518,8 +8451,7 @@ impl From<Box<crate::types::ChatPhoto>> for ChatPhoto {
 ///The boxed type `ChatReactions`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatReactions {
     /// `chatReactionsNone#eafc32bc`: [`crate::types::ChatReactionsNone`].
     #[cfg_attr(feature = "serde", serde(rename = "chatReactionsNone"))]
@@ -8638,8 +8570,7 @@ impl From<crate::types::ChatReactionsSome> for ChatReactions {
 ///The boxed type `ChatTheme`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ChatTheme {
     /// `chatTheme#c3dffc04`: [`crate::types::ChatTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "chatTheme"))]
@@ -8740,8 +8671,7 @@ impl From<Box<crate::types::ChatThemeUniqueGift>> for ChatTheme {
 ///The boxed type `Client_DH_Inner_Data`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ClientDHInnerData {
     /// `client_DH_inner_data#6643b654`: [`crate::types::ClientDHInnerData`].
     #[cfg_attr(feature = "serde", serde(rename = "client_DH_inner_data"))]
@@ -8827,8 +8757,7 @@ impl From<Box<crate::types::ClientDHInnerData>> for ClientDHInnerData {
 ///The boxed type `CodeSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum CodeSettings {
     /// `codeSettings#ad253d78`: [`crate::types::CodeSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "codeSettings"))]
@@ -8912,8 +8841,7 @@ impl From<Box<crate::types::CodeSettings>> for CodeSettings {
 ///The boxed type `CommunityPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum CommunityPeer {
     /// `communityPeer#76141ebd`: [`crate::types::CommunityPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "communityPeer"))]
@@ -8994,8 +8922,7 @@ impl From<crate::types::CommunityPeer> for CommunityPeer {
 ///The boxed type `CommunityPeerRequest`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum CommunityPeerRequest {
     /// `communityPeerRequest#7beafa85`: [`crate::types::CommunityPeerRequest`].
     #[cfg_attr(feature = "serde", serde(rename = "communityPeerRequest"))]
@@ -9078,8 +9005,7 @@ impl From<crate::types::CommunityPeerRequest> for CommunityPeerRequest {
 ///The boxed type `Config`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Config {
     /// `config#cc1a241e`: [`crate::types::Config`].
     #[cfg_attr(feature = "serde", serde(rename = "config"))]
@@ -9161,8 +9087,7 @@ impl From<Box<crate::types::Config>> for Config {
 ///The boxed type `ConnectedBot`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ConnectedBot {
     /// `connectedBot#033ed001`: [`crate::types::ConnectedBot`].
     #[cfg_attr(feature = "serde", serde(rename = "connectedBot"))]
@@ -9246,8 +9171,7 @@ impl From<Box<crate::types::ConnectedBot>> for ConnectedBot {
 ///The boxed type `ConnectedBotStarRef`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ConnectedBotStarRef {
     /// `connectedBotStarRef#19a13f71`: [`crate::types::ConnectedBotStarRef`].
     #[cfg_attr(feature = "serde", serde(rename = "connectedBotStarRef"))]
@@ -9333,8 +9257,7 @@ impl From<Box<crate::types::ConnectedBotStarRef>> for ConnectedBotStarRef {
 ///The boxed type `Contact`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Contact {
     /// `contact#145ade0b`: [`crate::types::Contact`].
     #[cfg_attr(feature = "serde", serde(rename = "contact"))]
@@ -9413,8 +9336,7 @@ impl From<crate::types::Contact> for Contact {
 ///The boxed type `ContactBirthday`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ContactBirthday {
     /// `contactBirthday#1d998733`: [`crate::types::ContactBirthday`].
     #[cfg_attr(feature = "serde", serde(rename = "contactBirthday"))]
@@ -9497,8 +9419,7 @@ impl From<crate::types::ContactBirthday> for ContactBirthday {
 ///The boxed type `ContactStatus`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ContactStatus {
     /// `contactStatus#16d9703b`: [`crate::types::ContactStatus`].
     #[cfg_attr(feature = "serde", serde(rename = "contactStatus"))]
@@ -9579,8 +9500,7 @@ impl From<crate::types::ContactStatus> for ContactStatus {
 ///The boxed type `CurrencyRate`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum CurrencyRate {
     /// `currencyRate#30d9743c`: [`crate::types::CurrencyRate`].
     #[cfg_attr(feature = "serde", serde(rename = "currencyRate"))]
@@ -9661,8 +9581,7 @@ impl From<crate::types::CurrencyRate> for CurrencyRate {
 ///The boxed type `DataJSON`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DataJSON {
     /// `dataJSON#7d748d04`: [`crate::types::DataJSON`].
     #[cfg_attr(feature = "serde", serde(rename = "dataJSON"))]
@@ -9743,8 +9662,7 @@ impl From<crate::types::DataJSON> for DataJSON {
 ///The boxed type `DcOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DcOption {
     /// `dcOption#18b7a10d`: [`crate::types::DcOption`].
     #[cfg_attr(feature = "serde", serde(rename = "dcOption"))]
@@ -9826,8 +9744,7 @@ impl From<Box<crate::types::DcOption>> for DcOption {
 ///The boxed type `DefaultHistoryTTL`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DefaultHistoryTTL {
     /// `defaultHistoryTTL#43b46b20`: [`crate::types::DefaultHistoryTTL`].
     #[cfg_attr(feature = "serde", serde(rename = "defaultHistoryTTL"))]
@@ -9910,8 +9827,7 @@ impl From<crate::types::DefaultHistoryTTL> for DefaultHistoryTTL {
 ///The boxed type `DestroyAuthKeyRes`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DestroyAuthKeyRes {
     /// `destroy_auth_key_ok#f660e1d4`: [`crate::types::DestroyAuthKeyOk`].
     #[cfg_attr(feature = "serde", serde(rename = "destroy_auth_key_ok"))]
@@ -10044,8 +9960,7 @@ impl From<crate::types::DestroyAuthKeyFail> for DestroyAuthKeyRes {
 ///The boxed type `DestroySessionRes`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DestroySessionRes {
     /// `destroy_session_ok#e22045fc`: [`crate::types::DestroySessionOk`].
     #[cfg_attr(feature = "serde", serde(rename = "destroy_session_ok"))]
@@ -10149,8 +10064,7 @@ impl From<crate::types::DestroySessionNone> for DestroySessionRes {
 ///The boxed type `Dialog`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Dialog {
     /// `dialog#fc89f7f3`: [`crate::types::Dialog`].
     #[cfg_attr(feature = "serde", serde(rename = "dialog"))]
@@ -10284,8 +10198,7 @@ impl From<crate::types::DialogCommunity> for Dialog {
 ///The boxed type `DialogFilter`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DialogFilter {
     /// `dialogFilter#aa472651`: [`crate::types::DialogFilter`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogFilter"))]
@@ -10412,8 +10325,7 @@ impl From<Box<crate::types::DialogFilterChatlist>> for DialogFilter {
 ///The boxed type `DialogFilterSuggested`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DialogFilterSuggested {
     /// `dialogFilterSuggested#77744d4a`: [`crate::types::DialogFilterSuggested`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogFilterSuggested"))]
@@ -10499,8 +10411,7 @@ impl From<Box<crate::types::DialogFilterSuggested>> for DialogFilterSuggested {
 ///The boxed type `DialogPeer`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DialogPeer {
     /// `dialogPeer#e56dbf05`: [`crate::types::DialogPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogPeer"))]
@@ -10619,8 +10530,7 @@ impl From<crate::types::DialogPeerCommunity> for DialogPeer {
 ///The boxed type `DisallowedGiftsSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DisallowedGiftsSettings {
     /// `disallowedGiftsSettings#71f276c4`: [`crate::types::DisallowedGiftsSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "disallowedGiftsSettings"))]
@@ -10703,8 +10613,7 @@ impl From<crate::types::DisallowedGiftsSettings> for DisallowedGiftsSettings {
 ///The boxed type `Document`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Document {
     /// `documentEmpty#36f8c871`: [`crate::types::DocumentEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "documentEmpty"))]
@@ -10805,8 +10714,7 @@ impl From<Box<crate::types::Document>> for Document {
 ///The boxed type `DocumentAttribute`: one of 8 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DocumentAttribute {
     /// `documentAttributeImageSize#6c37c15c`: [`crate::types::DocumentAttributeImageSize`].
     #[cfg_attr(feature = "serde", serde(rename = "documentAttributeImageSize"))]
@@ -11032,8 +10940,7 @@ impl From<Box<crate::types::DocumentAttributeCustomEmoji>> for DocumentAttribute
 ///The boxed type `DraftMessage`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum DraftMessage {
     /// `draftMessageEmpty#1b0c841a`: [`crate::types::DraftMessageEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "draftMessageEmpty"))]
@@ -11149,8 +11056,7 @@ impl From<Box<crate::types::DraftMessage>> for DraftMessage {
 ///The boxed type `EmailVerification`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmailVerification {
     /// `emailVerificationCode#922e55a9`: [`crate::types::EmailVerificationCode`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerificationCode"))]
@@ -11269,8 +11175,7 @@ impl From<crate::types::EmailVerificationApple> for EmailVerification {
 ///The boxed type `EmailVerifyPurpose`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmailVerifyPurpose {
     /// `emailVerifyPurposeLoginSetup#4345be73`: [`crate::types::EmailVerifyPurposeLoginSetup`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerifyPurposeLoginSetup"))]
@@ -11398,8 +11303,7 @@ impl From<crate::types::EmailVerifyPurposePassport> for EmailVerifyPurpose {
 ///The boxed type `EmojiGroup`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmojiGroup {
     /// `emojiGroup#7a9abda9`: [`crate::types::EmojiGroup`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiGroup"))]
@@ -11520,8 +11424,7 @@ impl From<crate::types::EmojiGroupPremium> for EmojiGroup {
 ///The boxed type `EmojiKeyword`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmojiKeyword {
     /// `emojiKeyword#d5b3b9f9`: [`crate::types::EmojiKeyword`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiKeyword"))]
@@ -11625,8 +11528,7 @@ impl From<Box<crate::types::EmojiKeywordDeleted>> for EmojiKeyword {
 ///The boxed type `EmojiKeywordsDifference`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmojiKeywordsDifference {
     /// `emojiKeywordsDifference#5cc761bd`: [`crate::types::EmojiKeywordsDifference`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiKeywordsDifference"))]
@@ -11712,8 +11614,7 @@ impl From<Box<crate::types::EmojiKeywordsDifference>> for EmojiKeywordsDifferenc
 ///The boxed type `EmojiLanguage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmojiLanguage {
     /// `emojiLanguage#b3fb5361`: [`crate::types::EmojiLanguage`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiLanguage"))]
@@ -11794,8 +11695,7 @@ impl From<crate::types::EmojiLanguage> for EmojiLanguage {
 ///The boxed type `EmojiList`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmojiList {
     /// `emojiListNotModified#481eadfa`: [`crate::types::EmojiListNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiListNotModified"))]
@@ -11899,8 +11799,7 @@ impl From<crate::types::EmojiList> for EmojiList {
 ///The boxed type `EmojiStatus`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmojiStatus {
     /// `emojiStatusEmpty#2de11aae`: [`crate::types::EmojiStatusEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiStatusEmpty"))]
@@ -12043,8 +11942,7 @@ impl From<crate::types::InputEmojiStatusCollectible> for EmojiStatus {
 ///The boxed type `EmojiURL`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EmojiURL {
     /// `emojiURL#a575739d`: [`crate::types::EmojiURL`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiURL"))]
@@ -12125,8 +12023,7 @@ impl From<crate::types::EmojiURL> for EmojiURL {
 ///The boxed type `EncryptedChat`: one of 5 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EncryptedChat {
     /// `encryptedChatEmpty#ab7ec0a0`: [`crate::types::EncryptedChatEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedChatEmpty"))]
@@ -12287,8 +12184,7 @@ impl From<crate::types::EncryptedChatDiscarded> for EncryptedChat {
 ///The boxed type `EncryptedFile`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EncryptedFile {
     /// `encryptedFileEmpty#c21f497e`: [`crate::types::EncryptedFileEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedFileEmpty"))]
@@ -12392,8 +12288,7 @@ impl From<crate::types::EncryptedFile> for EncryptedFile {
 ///The boxed type `EncryptedMessage`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EncryptedMessage {
     /// `encryptedMessage#ed18c118`: [`crate::types::EncryptedMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedMessage"))]
@@ -12497,8 +12392,7 @@ impl From<Box<crate::types::EncryptedMessageService>> for EncryptedMessage {
 ///The boxed type `EphemeralMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum EphemeralMessage {
     /// `ephemeralMessage#dd27bee9`: [`crate::types::EphemeralMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "ephemeralMessage"))]
@@ -12595,8 +12489,7 @@ impl From<Box<crate::types::EphemeralMessage>> for EphemeralMessage {
 ///The boxed type `Error`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Error {
     /// `error#c4b9f9bb`: [`crate::types::Error`].
     #[cfg_attr(feature = "serde", serde(rename = "error"))]
@@ -12675,8 +12568,7 @@ impl From<crate::types::Error> for Error {
 ///The boxed type `ExportedChatInvite`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ExportedChatInvite {
     /// `chatInviteExported#a22cbd96`: [`crate::types::ChatInviteExported`].
     #[cfg_attr(feature = "serde", serde(rename = "chatInviteExported"))]
@@ -12787,8 +12679,7 @@ impl From<crate::types::ChatInvitePublicJoinRequests> for ExportedChatInvite {
 ///The boxed type `ExportedChatlistInvite`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ExportedChatlistInvite {
     /// `exportedChatlistInvite#0c5181ac`: [`crate::types::ExportedChatlistInvite`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedChatlistInvite"))]
@@ -12874,8 +12765,7 @@ impl From<Box<crate::types::ExportedChatlistInvite>> for ExportedChatlistInvite 
 ///The boxed type `ExportedContactToken`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ExportedContactToken {
     /// `exportedContactToken#41bf109b`: [`crate::types::ExportedContactToken`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedContactToken"))]
@@ -12958,8 +12848,7 @@ impl From<crate::types::ExportedContactToken> for ExportedContactToken {
 ///The boxed type `ExportedMessageLink`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ExportedMessageLink {
     /// `exportedMessageLink#5dab1af4`: [`crate::types::ExportedMessageLink`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedMessageLink"))]
@@ -13045,8 +12934,7 @@ impl From<Box<crate::types::ExportedMessageLink>> for ExportedMessageLink {
 ///The boxed type `ExportedStoryLink`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ExportedStoryLink {
     /// `exportedStoryLink#3fc9053b`: [`crate::types::ExportedStoryLink`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedStoryLink"))]
@@ -13129,8 +13017,7 @@ impl From<crate::types::ExportedStoryLink> for ExportedStoryLink {
 ///The boxed type `FactCheck`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum FactCheck {
     /// `factCheck#b89bfccf`: [`crate::types::FactCheck`].
     #[cfg_attr(feature = "serde", serde(rename = "factCheck"))]
@@ -13212,8 +13099,7 @@ impl From<Box<crate::types::FactCheck>> for FactCheck {
 ///The boxed type `FileHash`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum FileHash {
     /// `fileHash#f39b035c`: [`crate::types::FileHash`].
     #[cfg_attr(feature = "serde", serde(rename = "fileHash"))]
@@ -13295,8 +13181,7 @@ impl From<Box<crate::types::FileHash>> for FileHash {
 ///The boxed type `Folder`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Folder {
     /// `folder#ff544e65`: [`crate::types::Folder`].
     #[cfg_attr(feature = "serde", serde(rename = "folder"))]
@@ -13378,8 +13263,7 @@ impl From<Box<crate::types::Folder>> for Folder {
 ///The boxed type `FolderPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum FolderPeer {
     /// `folderPeer#e9baa668`: [`crate::types::FolderPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "folderPeer"))]
@@ -13460,8 +13344,7 @@ impl From<crate::types::FolderPeer> for FolderPeer {
 ///The boxed type `ForumTopic`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ForumTopic {
     /// `forumTopicDeleted#023f109b`: [`crate::types::ForumTopicDeleted`].
     #[cfg_attr(feature = "serde", serde(rename = "forumTopicDeleted"))]
@@ -13575,8 +13458,7 @@ impl From<Box<crate::types::ForumTopic>> for ForumTopic {
 ///The boxed type `FoundStory`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum FoundStory {
     /// `foundStory#e87acbc0`: [`crate::types::FoundStory`].
     #[cfg_attr(feature = "serde", serde(rename = "foundStory"))]
@@ -13671,8 +13553,7 @@ impl From<Box<crate::types::FoundStory>> for FoundStory {
 ///The boxed type `FutureSalt`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum FutureSalt {
     /// `future_salt#0949d9dc`: [`crate::types::FutureSalt`].
     #[cfg_attr(feature = "serde", serde(rename = "future_salt"))]
@@ -13753,8 +13634,7 @@ impl From<crate::types::FutureSalt> for FutureSalt {
 ///The boxed type `FutureSalts`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum FutureSalts {
     /// `future_salts#ae500895`: [`crate::types::FutureSalts`].
     #[cfg_attr(feature = "serde", serde(rename = "future_salts"))]
@@ -13836,8 +13716,7 @@ impl From<Box<crate::types::FutureSalts>> for FutureSalts {
 ///The boxed type `Game`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Game {
     /// `game#bdf9653b`: [`crate::types::Game`].
     #[cfg_attr(feature = "serde", serde(rename = "game"))]
@@ -13919,8 +13798,7 @@ impl From<Box<crate::types::Game>> for Game {
 ///The boxed type `GeoPoint`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GeoPoint {
     /// `geoPointEmpty#1117dd5f`: [`crate::types::GeoPointEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "geoPointEmpty"))]
@@ -14020,8 +13898,7 @@ impl From<crate::types::GeoPoint> for GeoPoint {
 ///The boxed type `GeoPointAddress`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GeoPointAddress {
     /// `geoPointAddress#de4c5d93`: [`crate::types::GeoPointAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "geoPointAddress"))]
@@ -14105,8 +13982,7 @@ impl From<Box<crate::types::GeoPointAddress>> for GeoPointAddress {
 ///The boxed type `GlobalPrivacySettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GlobalPrivacySettings {
     /// `globalPrivacySettings#fe41b34f`: [`crate::types::GlobalPrivacySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "globalPrivacySettings"))]
@@ -14192,8 +14068,7 @@ impl From<Box<crate::types::GlobalPrivacySettings>> for GlobalPrivacySettings {
 ///The boxed type `GroupCall`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GroupCall {
     /// `groupCallDiscarded#7780bcb4`: [`crate::types::GroupCallDiscarded`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallDiscarded"))]
@@ -14294,8 +14169,7 @@ impl From<Box<crate::types::GroupCall>> for GroupCall {
 ///The boxed type `GroupCallDonor`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GroupCallDonor {
     /// `groupCallDonor#ee430c85`: [`crate::types::GroupCallDonor`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallDonor"))]
@@ -14376,8 +14250,7 @@ impl From<crate::types::GroupCallDonor> for GroupCallDonor {
 ///The boxed type `GroupCallMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GroupCallMessage {
     /// `groupCallMessage#1a8afc7e`: [`crate::types::GroupCallMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallMessage"))]
@@ -14461,8 +14334,7 @@ impl From<Box<crate::types::GroupCallMessage>> for GroupCallMessage {
 ///The boxed type `GroupCallParticipant`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GroupCallParticipant {
     /// `groupCallParticipant#2a3dc7ac`: [`crate::types::GroupCallParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallParticipant"))]
@@ -14548,8 +14420,7 @@ impl From<Box<crate::types::GroupCallParticipant>> for GroupCallParticipant {
 ///The boxed type `GroupCallParticipantVideo`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GroupCallParticipantVideo {
     /// `groupCallParticipantVideo#67753ac8`: [`crate::types::GroupCallParticipantVideo`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallParticipantVideo"))]
@@ -14637,8 +14508,7 @@ impl From<Box<crate::types::GroupCallParticipantVideo>> for GroupCallParticipant
 ///The boxed type `GroupCallParticipantVideoSourceGroup`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GroupCallParticipantVideoSourceGroup {
     /// `groupCallParticipantVideoSourceGroup#dcb118b7`: [`crate::types::GroupCallParticipantVideoSourceGroup`].
     #[cfg_attr(
@@ -14738,8 +14608,7 @@ for GroupCallParticipantVideoSourceGroup {
 ///The boxed type `GroupCallStreamChannel`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum GroupCallStreamChannel {
     /// `groupCallStreamChannel#80eb48af`: [`crate::types::GroupCallStreamChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "groupCallStreamChannel"))]
@@ -14822,8 +14691,7 @@ impl From<crate::types::GroupCallStreamChannel> for GroupCallStreamChannel {
 ///The boxed type `HighScore`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum HighScore {
     /// `highScore#73a379eb`: [`crate::types::HighScore`].
     #[cfg_attr(feature = "serde", serde(rename = "highScore"))]
@@ -14904,8 +14772,7 @@ impl From<crate::types::HighScore> for HighScore {
 ///The boxed type `HttpWait`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum HttpWait {
     /// `http_wait#9299359f`: [`crate::types::HttpWait`].
     #[cfg_attr(feature = "serde", serde(rename = "http_wait"))]
@@ -14986,8 +14853,7 @@ impl From<crate::types::HttpWait> for HttpWait {
 ///The boxed type `ImportedContact`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ImportedContact {
     /// `importedContact#c13e3c50`: [`crate::types::ImportedContact`].
     #[cfg_attr(feature = "serde", serde(rename = "importedContact"))]
@@ -15070,8 +14936,7 @@ impl From<crate::types::ImportedContact> for ImportedContact {
 ///The boxed type `InlineBotSwitchPM`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InlineBotSwitchPM {
     /// `inlineBotSwitchPM#3c20629f`: [`crate::types::InlineBotSwitchPM`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineBotSwitchPM"))]
@@ -15157,8 +15022,7 @@ impl From<Box<crate::types::InlineBotSwitchPM>> for InlineBotSwitchPM {
 ///The boxed type `InlineBotWebView`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InlineBotWebView {
     /// `inlineBotWebView#b57295d5`: [`crate::types::InlineBotWebView`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineBotWebView"))]
@@ -15242,8 +15106,7 @@ impl From<Box<crate::types::InlineBotWebView>> for InlineBotWebView {
 ///The boxed type `InlineButtonType`: one of 12 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InlineButtonType {
     /// `inlineButtonTypeUrl#eca4f8d4`: [`crate::types::InlineButtonTypeUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineButtonTypeUrl"))]
@@ -15562,8 +15425,7 @@ impl From<crate::types::InlineButtonTypeDisabled> for InlineButtonType {
 ///The boxed type `InlineQueryPeerType`: one of 6 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InlineQueryPeerType {
     /// `inlineQueryPeerTypeSameBotPM#3081ed9d`: [`crate::types::InlineQueryPeerTypeSameBotPM`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineQueryPeerTypeSameBotPM"))]
@@ -15763,8 +15625,7 @@ impl From<crate::types::InlineQueryPeerTypeBotPM> for InlineQueryPeerType {
 ///The boxed type `InputAiComposeTone`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputAiComposeTone {
     /// `inputAiComposeToneDefault#1fe9a9bf`: [`crate::types::InputAiComposeToneDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "inputAiComposeToneDefault"))]
@@ -15902,8 +15763,7 @@ impl From<crate::types::InputAiComposeToneSingleUse> for InputAiComposeTone {
 ///The boxed type `InputAppEvent`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputAppEvent {
     /// `inputAppEvent#1d1b1245`: [`crate::types::InputAppEvent`].
     #[cfg_attr(feature = "serde", serde(rename = "inputAppEvent"))]
@@ -15987,8 +15847,7 @@ impl From<Box<crate::types::InputAppEvent>> for InputAppEvent {
 ///The boxed type `InputBotApp`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBotApp {
     /// `inputBotAppID#a920bd7a`: [`crate::types::InputBotAppID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotAppID"))]
@@ -16089,8 +15948,7 @@ impl From<Box<crate::types::InputBotAppShortName>> for InputBotApp {
 ///The boxed type `InputBotInlineMessage`: one of 9 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBotInlineMessage {
     /// `inputBotInlineMessageMediaAuto#3380c786`: [`crate::types::InputBotInlineMessageMediaAuto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageMediaAuto"))]
@@ -16355,8 +16213,7 @@ for InputBotInlineMessage {
 ///The boxed type `InputBotInlineMessageID`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBotInlineMessageID {
     /// `inputBotInlineMessageID#890c3d89`: [`crate::types::InputBotInlineMessageID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageID"))]
@@ -16460,8 +16317,7 @@ impl From<crate::types::InputBotInlineMessageID64> for InputBotInlineMessageID {
 ///The boxed type `InputBotInlineResult`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBotInlineResult {
     /// `inputBotInlineResult#88bf9319`: [`crate::types::InputBotInlineResult`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineResult"))]
@@ -16623,8 +16479,7 @@ impl From<Box<crate::types::InputBotInlineResultGame>> for InputBotInlineResult 
 ///The boxed type `InputBusinessAwayMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBusinessAwayMessage {
     /// `inputBusinessAwayMessage#832175e0`: [`crate::types::InputBusinessAwayMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessAwayMessage"))]
@@ -16712,8 +16567,7 @@ impl From<Box<crate::types::InputBusinessAwayMessage>> for InputBusinessAwayMess
 ///The boxed type `InputBusinessBotRecipients`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBusinessBotRecipients {
     /// `inputBusinessBotRecipients#c4e5921e`: [`crate::types::InputBusinessBotRecipients`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessBotRecipients"))]
@@ -16801,8 +16655,7 @@ impl From<Box<crate::types::InputBusinessBotRecipients>> for InputBusinessBotRec
 ///The boxed type `InputBusinessChatLink`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBusinessChatLink {
     /// `inputBusinessChatLink#11679fa7`: [`crate::types::InputBusinessChatLink`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessChatLink"))]
@@ -16888,8 +16741,7 @@ impl From<Box<crate::types::InputBusinessChatLink>> for InputBusinessChatLink {
 ///The boxed type `InputBusinessGreetingMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBusinessGreetingMessage {
     /// `inputBusinessGreetingMessage#0194cb3b`: [`crate::types::InputBusinessGreetingMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessGreetingMessage"))]
@@ -16978,8 +16830,7 @@ for InputBusinessGreetingMessage {
 ///The boxed type `InputBusinessIntro`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBusinessIntro {
     /// `inputBusinessIntro#09c469cd`: [`crate::types::InputBusinessIntro`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessIntro"))]
@@ -17065,8 +16916,7 @@ impl From<Box<crate::types::InputBusinessIntro>> for InputBusinessIntro {
 ///The boxed type `InputBusinessRecipients`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputBusinessRecipients {
     /// `inputBusinessRecipients#6f8b32aa`: [`crate::types::InputBusinessRecipients`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessRecipients"))]
@@ -17149,8 +16999,7 @@ impl From<crate::types::InputBusinessRecipients> for InputBusinessRecipients {
 ///The boxed type `InputChannel`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputChannel {
     /// `inputChannelEmpty#ee8c1e86`: [`crate::types::InputChannelEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChannelEmpty"))]
@@ -17270,8 +17119,7 @@ impl From<Box<crate::types::InputChannelFromMessage>> for InputChannel {
 ///The boxed type `InputChatPhoto`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputChatPhoto {
     /// `inputChatPhotoEmpty#1ca48f57`: [`crate::types::InputChatPhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatPhotoEmpty"))]
@@ -17399,8 +17247,7 @@ impl From<crate::types::InputChatPhoto> for InputChatPhoto {
 ///The boxed type `InputChatTheme`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputChatTheme {
     /// `inputChatThemeEmpty#83268483`: [`crate::types::InputChatThemeEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatThemeEmpty"))]
@@ -17523,8 +17370,7 @@ impl From<crate::types::InputChatThemeUniqueGift> for InputChatTheme {
 ///The boxed type `InputChatlist`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputChatlist {
     /// `inputChatlistDialogFilter#f3e0da33`: [`crate::types::InputChatlistDialogFilter`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChatlistDialogFilter"))]
@@ -17605,8 +17451,7 @@ impl From<crate::types::InputChatlistDialogFilter> for InputChatlist {
 ///The boxed type `InputCheckPasswordSRP`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputCheckPasswordSRP {
     /// `inputCheckPasswordEmpty#9880f658`: [`crate::types::InputCheckPasswordEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputCheckPasswordEmpty"))]
@@ -17717,8 +17562,7 @@ impl From<Box<crate::types::InputCheckPasswordSRP>> for InputCheckPasswordSRP {
 ///The boxed type `InputClientProxy`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputClientProxy {
     /// `inputClientProxy#75588b3f`: [`crate::types::InputClientProxy`].
     #[cfg_attr(feature = "serde", serde(rename = "inputClientProxy"))]
@@ -17801,8 +17645,7 @@ impl From<crate::types::InputClientProxy> for InputClientProxy {
 ///The boxed type `InputCollectible`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputCollectible {
     /// `inputCollectibleUsername#e39460a9`: [`crate::types::InputCollectibleUsername`].
     #[cfg_attr(feature = "serde", serde(rename = "inputCollectibleUsername"))]
@@ -17902,8 +17745,7 @@ impl From<crate::types::InputCollectiblePhone> for InputCollectible {
 ///The boxed type `InputContact`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputContact {
     /// `inputPhoneContact#6a1dc4be`: [`crate::types::InputPhoneContact`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhoneContact"))]
@@ -17989,8 +17831,7 @@ impl From<Box<crate::types::InputPhoneContact>> for InputContact {
 ///The boxed type `InputDialogPeer`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputDialogPeer {
     /// `inputDialogPeer#fcaafeb7`: [`crate::types::InputDialogPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDialogPeer"))]
@@ -18111,8 +17952,7 @@ impl From<crate::types::InputDialogPeerCommunity> for InputDialogPeer {
 ///The boxed type `InputDocument`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputDocument {
     /// `inputDocumentEmpty#72f0eaae`: [`crate::types::InputDocumentEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDocumentEmpty"))]
@@ -18219,8 +18059,7 @@ impl From<Box<crate::types::InputDocument>> for InputDocument {
 ///The boxed type `InputEncryptedChat`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputEncryptedChat {
     /// `inputEncryptedChat#f141b5e1`: [`crate::types::InputEncryptedChat`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedChat"))]
@@ -18303,8 +18142,7 @@ impl From<crate::types::InputEncryptedChat> for InputEncryptedChat {
 ///The boxed type `InputEncryptedFile`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputEncryptedFile {
     /// `inputEncryptedFileEmpty#1837c364`: [`crate::types::InputEncryptedFileEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFileEmpty"))]
@@ -18449,8 +18287,7 @@ impl From<crate::types::InputEncryptedFileBigUploaded> for InputEncryptedFile {
 ///The boxed type `InputFile`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputFile {
     /// `inputFile#f52ff27f`: [`crate::types::InputFile`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFile"))]
@@ -18571,8 +18408,7 @@ impl From<crate::types::InputFileStoryDocument> for InputFile {
 ///The boxed type `InputFileLocation`: one of 10 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputFileLocation {
     /// `inputFileLocation#dfdaabe1`: [`crate::types::InputFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFileLocation"))]
@@ -18875,8 +18711,7 @@ impl From<Box<crate::types::InputGroupCallStream>> for InputFileLocation {
 ///The boxed type `InputFolderPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputFolderPeer {
     /// `inputFolderPeer#fbd2c296`: [`crate::types::InputFolderPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFolderPeer"))]
@@ -18959,8 +18794,7 @@ impl From<crate::types::InputFolderPeer> for InputFolderPeer {
 ///The boxed type `InputGame`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputGame {
     /// `inputGameID#032c3e77`: [`crate::types::InputGameID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGameID"))]
@@ -19061,8 +18895,7 @@ impl From<Box<crate::types::InputGameShortName>> for InputGame {
 ///The boxed type `InputGeoPoint`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputGeoPoint {
     /// `inputGeoPointEmpty#e4c123d6`: [`crate::types::InputGeoPointEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGeoPointEmpty"))]
@@ -19166,8 +18999,7 @@ impl From<crate::types::InputGeoPoint> for InputGeoPoint {
 ///The boxed type `InputGroupCall`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputGroupCall {
     /// `inputGroupCall#d8aa840f`: [`crate::types::InputGroupCall`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGroupCall"))]
@@ -19286,8 +19118,7 @@ impl From<crate::types::InputGroupCallInviteMessage> for InputGroupCall {
 ///The boxed type `InputInvoice`: one of 15 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputInvoice {
     /// `inputInvoiceMessage#c5b56859`: [`crate::types::InputInvoiceMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceMessage"))]
@@ -19680,8 +19511,7 @@ impl From<Box<crate::types::InputInvoiceStarGiftAuctionBid>> for InputInvoice {
 ///The boxed type `InputMedia`: one of 20 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputMedia {
     /// `inputMediaEmpty#9664f57f`: [`crate::types::InputMediaEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaEmpty"))]
@@ -20159,8 +19989,7 @@ impl From<Box<crate::types::InputMediaStakeDice>> for InputMedia {
 ///The boxed type `InputMessage`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputMessage {
     /// `inputMessageID#a676a322`: [`crate::types::InputMessageID`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessageID"))]
@@ -20302,8 +20131,7 @@ impl From<crate::types::InputMessageCallbackQuery> for InputMessage {
 ///The boxed type `InputMessageReadMetric`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputMessageReadMetric {
     /// `inputMessageReadMetric#402b4495`: [`crate::types::InputMessageReadMetric`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessageReadMetric"))]
@@ -20386,8 +20214,7 @@ impl From<crate::types::InputMessageReadMetric> for InputMessageReadMetric {
 ///The boxed type `InputNotifyPeer`: one of 6 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputNotifyPeer {
     /// `inputNotifyPeer#b8bc5b0c`: [`crate::types::InputNotifyPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputNotifyPeer"))]
@@ -20579,8 +20406,7 @@ impl From<crate::types::InputNotifyCommunity> for InputNotifyPeer {
 ///The boxed type `InputPasskeyCredential`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPasskeyCredential {
     /// `inputPasskeyCredentialPublicKey#3c27b78f`: [`crate::types::InputPasskeyCredentialPublicKey`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPasskeyCredentialPublicKey"))]
@@ -20663,8 +20489,7 @@ for InputPasskeyCredential {
 ///The boxed type `InputPasskeyResponse`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPasskeyResponse {
     /// `inputPasskeyResponseRegister#3e63935c`: [`crate::types::InputPasskeyResponseRegister`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPasskeyResponseRegister"))]
@@ -20766,8 +20591,7 @@ impl From<Box<crate::types::InputPasskeyResponseLogin>> for InputPasskeyResponse
 ///The boxed type `InputPaymentCredentials`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPaymentCredentials {
     /// `inputPaymentCredentialsSaved#c10eb2cf`: [`crate::types::InputPaymentCredentialsSaved`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPaymentCredentialsSaved"))]
@@ -20911,8 +20735,7 @@ impl From<crate::types::InputPaymentCredentialsGooglePay> for InputPaymentCreden
 ///The boxed type `InputPeer`: one of 7 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPeer {
     /// `inputPeerEmpty#7f3b18ea`: [`crate::types::InputPeerEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerEmpty"))]
@@ -21115,8 +20938,7 @@ impl From<Box<crate::types::InputPeerChannelFromMessage>> for InputPeer {
 ///The boxed type `InputPeerNotifySettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPeerNotifySettings {
     /// `inputPeerNotifySettings#cacb6ae2`: [`crate::types::InputPeerNotifySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerNotifySettings"))]
@@ -21202,8 +21024,7 @@ impl From<Box<crate::types::InputPeerNotifySettings>> for InputPeerNotifySetting
 ///The boxed type `InputPhoneCall`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPhoneCall {
     /// `inputPhoneCall#1e36fded`: [`crate::types::InputPhoneCall`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhoneCall"))]
@@ -21284,8 +21105,7 @@ impl From<crate::types::InputPhoneCall> for InputPhoneCall {
 ///The boxed type `InputPhoto`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPhoto {
     /// `inputPhotoEmpty#1cd7bf0d`: [`crate::types::InputPhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhotoEmpty"))]
@@ -21386,8 +21206,7 @@ impl From<Box<crate::types::InputPhoto>> for InputPhoto {
 ///The boxed type `InputPrivacyKey`: one of 14 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPrivacyKey {
     /// `inputPrivacyKeyStatusTimestamp#4f96cb18`: [`crate::types::InputPrivacyKeyStatusTimestamp`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyKeyStatusTimestamp"))]
@@ -21773,8 +21592,7 @@ impl From<crate::types::InputPrivacyKeySavedMusic> for InputPrivacyKey {
 ///The boxed type `InputPrivacyRule`: one of 12 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputPrivacyRule {
     /// `inputPrivacyValueAllowContacts#0d09e07b`: [`crate::types::InputPrivacyValueAllowContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPrivacyValueAllowContacts"))]
@@ -22142,8 +21960,7 @@ impl From<crate::types::InputPrivacyValueDisallowBots> for InputPrivacyRule {
 ///The boxed type `InputQuickReplyShortcut`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputQuickReplyShortcut {
     /// `inputQuickReplyShortcut#24596d41`: [`crate::types::InputQuickReplyShortcut`].
     #[cfg_attr(feature = "serde", serde(rename = "inputQuickReplyShortcut"))]
@@ -22245,8 +22062,7 @@ impl From<crate::types::InputQuickReplyShortcutId> for InputQuickReplyShortcut {
 ///The boxed type `InputReplyTo`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputReplyTo {
     /// `inputReplyToMessage#3bd4b7c2`: [`crate::types::InputReplyToMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReplyToMessage"))]
@@ -22387,8 +22203,7 @@ impl From<crate::types::InputReplyToEphemeralMessage> for InputReplyTo {
 ///The boxed type `InputRichFile`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputRichFile {
     /// `inputRichFilePhoto#9b00622b`: [`crate::types::InputRichFilePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputRichFilePhoto"))]
@@ -22490,8 +22305,7 @@ impl From<Box<crate::types::InputRichFileDocument>> for InputRichFile {
 ///The boxed type `InputRichMessage`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputRichMessage {
     /// `inputRichMessage#e4c449fc`: [`crate::types::InputRichMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputRichMessage"))]
@@ -22628,8 +22442,7 @@ impl From<Box<crate::types::InputRichMessageMarkdown>> for InputRichMessage {
 ///The boxed type `InputSavedStarGift`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputSavedStarGift {
     /// `inputSavedStarGiftUser#69279795`: [`crate::types::InputSavedStarGiftUser`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSavedStarGiftUser"))]
@@ -22748,8 +22561,7 @@ impl From<crate::types::InputSavedStarGiftSlug> for InputSavedStarGift {
 ///The boxed type `InputSecureFile`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputSecureFile {
     /// `inputSecureFileUploaded#3334b0f0`: [`crate::types::InputSecureFileUploaded`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSecureFileUploaded"))]
@@ -22852,8 +22664,7 @@ impl From<crate::types::InputSecureFile> for InputSecureFile {
 ///The boxed type `InputSecureValue`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputSecureValue {
     /// `inputSecureValue#db21d0a7`: [`crate::types::InputSecureValue`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSecureValue"))]
@@ -22937,8 +22748,7 @@ impl From<Box<crate::types::InputSecureValue>> for InputSecureValue {
 ///The boxed type `InputSingleMedia`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputSingleMedia {
     /// `inputSingleMedia#1cc6e91f`: [`crate::types::InputSingleMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "inputSingleMedia"))]
@@ -23035,8 +22845,7 @@ impl From<Box<crate::types::InputSingleMedia>> for InputSingleMedia {
 ///The boxed type `InputStarGiftAuction`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputStarGiftAuction {
     /// `inputStarGiftAuction#02e16c98`: [`crate::types::InputStarGiftAuction`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStarGiftAuction"))]
@@ -23138,8 +22947,7 @@ impl From<crate::types::InputStarGiftAuctionSlug> for InputStarGiftAuction {
 ///The boxed type `InputStarsTransaction`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputStarsTransaction {
     /// `inputStarsTransaction#206ae6d1`: [`crate::types::InputStarsTransaction`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStarsTransaction"))]
@@ -23222,8 +23030,7 @@ impl From<crate::types::InputStarsTransaction> for InputStarsTransaction {
 ///The boxed type `InputStickerSet`: one of 12 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputStickerSet {
     /// `inputStickerSetEmpty#ffb62b95`: [`crate::types::InputStickerSetEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetEmpty"))]
@@ -23571,8 +23378,7 @@ impl From<crate::types::InputStickerSetTonGifts> for InputStickerSet {
 ///The boxed type `InputStickerSetItem`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputStickerSetItem {
     /// `inputStickerSetItem#32da9e9c`: [`crate::types::InputStickerSetItem`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetItem"))]
@@ -23658,8 +23464,7 @@ impl From<Box<crate::types::InputStickerSetItem>> for InputStickerSetItem {
 ///The boxed type `InputStickeredMedia`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputStickeredMedia {
     /// `inputStickeredMediaPhoto#4a992157`: [`crate::types::InputStickeredMediaPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickeredMediaPhoto"))]
@@ -23759,8 +23564,7 @@ impl From<crate::types::InputStickeredMediaDocument> for InputStickeredMedia {
 ///The boxed type `InputStorePaymentPurpose`: one of 8 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputStorePaymentPurpose {
     /// `inputStorePaymentPremiumSubscription#a6751e66`: [`crate::types::InputStorePaymentPremiumSubscription`].
     #[cfg_attr(
@@ -24052,8 +23856,7 @@ impl From<Box<crate::types::InputStorePaymentAuthCode>> for InputStorePaymentPur
 ///The boxed type `InputTheme`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputTheme {
     /// `inputTheme#3c5693e9`: [`crate::types::InputTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "inputTheme"))]
@@ -24153,8 +23956,7 @@ impl From<crate::types::InputThemeSlug> for InputTheme {
 ///The boxed type `InputThemeSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputThemeSettings {
     /// `inputThemeSettings#8fde504f`: [`crate::types::InputThemeSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "inputThemeSettings"))]
@@ -24240,8 +24042,7 @@ impl From<Box<crate::types::InputThemeSettings>> for InputThemeSettings {
 ///The boxed type `InputUser`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputUser {
     /// `inputUserEmpty#b98886cf`: [`crate::types::InputUserEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputUserEmpty"))]
@@ -24380,8 +24181,7 @@ impl From<Box<crate::types::InputUserFromMessage>> for InputUser {
 ///The boxed type `InputWallPaper`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputWallPaper {
     /// `inputWallPaper#e630b979`: [`crate::types::InputWallPaper`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWallPaper"))]
@@ -24500,8 +24300,7 @@ impl From<crate::types::InputWallPaperNoFile> for InputWallPaper {
 ///The boxed type `InputWalletReplacement`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputWalletReplacement {
     /// `inputWalletNew#63a440dc`: [`crate::types::InputWalletNew`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWalletNew"))]
@@ -24606,8 +24405,7 @@ impl From<Box<crate::types::InputWalletImported>> for InputWalletReplacement {
 ///The boxed type `InputWebDocument`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputWebDocument {
     /// `inputWebDocument#9bed434d`: [`crate::types::InputWebDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWebDocument"))]
@@ -24691,8 +24489,7 @@ impl From<Box<crate::types::InputWebDocument>> for InputWebDocument {
 ///The boxed type `InputWebFileLocation`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum InputWebFileLocation {
     /// `inputWebFileLocation#c239d686`: [`crate::types::InputWebFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputWebFileLocation"))]
@@ -24835,8 +24632,7 @@ for InputWebFileLocation {
 ///The boxed type `Invoice`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Invoice {
     /// `invoice#049ee584`: [`crate::types::Invoice`].
     #[cfg_attr(feature = "serde", serde(rename = "invoice"))]
@@ -24918,8 +24714,7 @@ impl From<Box<crate::types::Invoice>> for Invoice {
 ///The boxed type `IpPort`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum IpPort {
     /// `ipPort#d433ad73`: [`crate::types::IpPort`].
     #[cfg_attr(feature = "serde", serde(rename = "ipPort"))]
@@ -25017,8 +24812,7 @@ impl From<crate::types::IpPortSecret> for IpPort {
 ///The boxed type `JSONObjectValue`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum JSONObjectValue {
     /// `jsonObjectValue#c0de1bd9`: [`crate::types::JsonObjectValue`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonObjectValue"))]
@@ -25102,8 +24896,7 @@ impl From<Box<crate::types::JsonObjectValue>> for JSONObjectValue {
 ///The boxed type `JSONValue`: one of 6 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum JSONValue {
     /// `jsonNull#3f6d7b68`: [`crate::types::JsonNull`].
     #[cfg_attr(feature = "serde", serde(rename = "jsonNull"))]
@@ -25277,8 +25070,7 @@ impl From<crate::types::JsonObject> for JSONValue {
 ///The boxed type `JoinChatBotResult`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum JoinChatBotResult {
     /// `joinChatBotResultApproved#ae152a69`: [`crate::types::JoinChatBotResultApproved`].
     #[cfg_attr(feature = "serde", serde(rename = "joinChatBotResultApproved"))]
@@ -25428,8 +25220,7 @@ impl From<crate::types::JoinChatBotResultWebView> for JoinChatBotResult {
 ///The boxed type `KeyboardButton`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum KeyboardButton {
     /// `keyboardButton#2f67a72f`: [`crate::types::KeyboardButton`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardButton"))]
@@ -25513,8 +25304,7 @@ impl From<Box<crate::types::KeyboardButton>> for KeyboardButton {
 ///The boxed type `KeyboardButtonRow`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum KeyboardButtonRow {
     /// `keyboardButtonRow#77608b83`: [`crate::types::KeyboardButtonRow`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardButtonRow"))]
@@ -25597,8 +25387,7 @@ impl From<crate::types::KeyboardButtonRow> for KeyboardButtonRow {
 ///The boxed type `KeyboardButtonStyle`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum KeyboardButtonStyle {
     /// `keyboardButtonStyle#4fdd3430`: [`crate::types::KeyboardButtonStyle`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardButtonStyle"))]
@@ -25681,8 +25470,7 @@ impl From<crate::types::KeyboardButtonStyle> for KeyboardButtonStyle {
 ///The boxed type `KeyboardInlineButton`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum KeyboardInlineButton {
     /// `keyboardInlineButton#11c1a322`: [`crate::types::KeyboardInlineButton`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardInlineButton"))]
@@ -25768,8 +25556,7 @@ impl From<Box<crate::types::KeyboardInlineButton>> for KeyboardInlineButton {
 ///The boxed type `KeyboardInlineButtonRow`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum KeyboardInlineButtonRow {
     /// `keyboardInlineButtonRow#19420af6`: [`crate::types::KeyboardInlineButtonRow`].
     #[cfg_attr(feature = "serde", serde(rename = "keyboardInlineButtonRow"))]
@@ -25852,8 +25639,7 @@ impl From<crate::types::KeyboardInlineButtonRow> for KeyboardInlineButtonRow {
 ///The boxed type `LabeledPrice`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum LabeledPrice {
     /// `labeledPrice#cb296bf8`: [`crate::types::LabeledPrice`].
     #[cfg_attr(feature = "serde", serde(rename = "labeledPrice"))]
@@ -25934,8 +25720,7 @@ impl From<crate::types::LabeledPrice> for LabeledPrice {
 ///The boxed type `LangPackDifference`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum LangPackDifference {
     /// `langPackDifference#f385c1f6`: [`crate::types::LangPackDifference`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackDifference"))]
@@ -26021,8 +25806,7 @@ impl From<Box<crate::types::LangPackDifference>> for LangPackDifference {
 ///The boxed type `LangPackLanguage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum LangPackLanguage {
     /// `langPackLanguage#eeca5ce3`: [`crate::types::LangPackLanguage`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackLanguage"))]
@@ -26106,8 +25890,7 @@ impl From<Box<crate::types::LangPackLanguage>> for LangPackLanguage {
 ///The boxed type `LangPackString`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum LangPackString {
     /// `langPackString#cad181f6`: [`crate::types::LangPackString`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackString"))]
@@ -26230,8 +26013,7 @@ impl From<crate::types::LangPackStringDeleted> for LangPackString {
 ///The boxed type `MaskCoords`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MaskCoords {
     /// `maskCoords#aed6dbb2`: [`crate::types::MaskCoords`].
     #[cfg_attr(feature = "serde", serde(rename = "maskCoords"))]
@@ -26312,8 +26094,7 @@ impl From<crate::types::MaskCoords> for MaskCoords {
 ///The boxed type `MediaArea`: one of 9 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MediaArea {
     /// `mediaAreaVenue#be82db9c`: [`crate::types::MediaAreaVenue`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaVenue"))]
@@ -26568,8 +26349,7 @@ impl From<Box<crate::types::MediaAreaStarGift>> for MediaArea {
 ///The boxed type `MediaAreaCoordinates`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MediaAreaCoordinates {
     /// `mediaAreaCoordinates#cfc9e002`: [`crate::types::MediaAreaCoordinates`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaCoordinates"))]
@@ -26655,8 +26435,7 @@ impl From<Box<crate::types::MediaAreaCoordinates>> for MediaAreaCoordinates {
 ///The boxed type `Message`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Message {
     /// `messageEmpty#90a6ca84`: [`crate::types::MessageEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEmpty"))]
@@ -26791,8 +26570,7 @@ impl From<Box<crate::types::MessageService>> for Message {
 ///The boxed type `MessageAction`: one of 71 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageAction {
     /// `messageActionEmpty#b6aef7b0`: [`crate::types::MessageActionEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionEmpty"))]
@@ -28379,8 +28157,7 @@ impl From<Box<crate::types::MessageActionWalletTonConnectRequest>> for MessageAc
 ///The boxed type `MessageEntity`: one of 26 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageEntity {
     /// `messageEntityUnknown#bb92ba95`: [`crate::types::MessageEntityUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityUnknown"))]
@@ -28940,8 +28717,7 @@ impl From<crate::types::MessageEntityTonAddress> for MessageEntity {
 ///The boxed type `MessageExtendedMedia`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageExtendedMedia {
     /// `messageExtendedMediaPreview#ad628cc8`: [`crate::types::MessageExtendedMediaPreview`].
     #[cfg_attr(feature = "serde", serde(rename = "messageExtendedMediaPreview"))]
@@ -29060,8 +28836,7 @@ impl From<Box<crate::types::MessageExtendedMedia>> for MessageExtendedMedia {
 ///The boxed type `MessageFwdHeader`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageFwdHeader {
     /// `messageFwdHeader#4e4df4bb`: [`crate::types::MessageFwdHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "messageFwdHeader"))]
@@ -29145,8 +28920,7 @@ impl From<Box<crate::types::MessageFwdHeader>> for MessageFwdHeader {
 ///The boxed type `MessageMedia`: one of 19 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageMedia {
     /// `messageMediaEmpty#3ded6320`: [`crate::types::MessageMediaEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaEmpty"))]
@@ -29607,8 +29381,7 @@ impl From<Box<crate::types::MessageMediaVideoStream>> for MessageMedia {
 ///The boxed type `MessagePeerReaction`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessagePeerReaction {
     /// `messagePeerReaction#8c79b63c`: [`crate::types::MessagePeerReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerReaction"))]
@@ -29694,8 +29467,7 @@ impl From<Box<crate::types::MessagePeerReaction>> for MessagePeerReaction {
 ///The boxed type `MessagePeerVote`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessagePeerVote {
     /// `messagePeerVote#b6cc2d5c`: [`crate::types::MessagePeerVote`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerVote"))]
@@ -29818,8 +29590,7 @@ impl From<Box<crate::types::MessagePeerVoteMultiple>> for MessagePeerVote {
 ///The boxed type `MessageRange`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageRange {
     /// `messageRange#0ae30253`: [`crate::types::MessageRange`].
     #[cfg_attr(feature = "serde", serde(rename = "messageRange"))]
@@ -29900,8 +29671,7 @@ impl From<crate::types::MessageRange> for MessageRange {
 ///The boxed type `MessageReactions`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageReactions {
     /// `messageReactions#0a339f0b`: [`crate::types::MessageReactions`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReactions"))]
@@ -29985,8 +29755,7 @@ impl From<Box<crate::types::MessageReactions>> for MessageReactions {
 ///The boxed type `MessageReactor`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageReactor {
     /// `messageReactor#4ba3a95a`: [`crate::types::MessageReactor`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReactor"))]
@@ -30067,8 +29836,7 @@ impl From<crate::types::MessageReactor> for MessageReactor {
 ///The boxed type `MessageReplies`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageReplies {
     /// `messageReplies#83d60fc2`: [`crate::types::MessageReplies`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReplies"))]
@@ -30152,8 +29920,7 @@ impl From<Box<crate::types::MessageReplies>> for MessageReplies {
 ///The boxed type `MessageReplyHeader`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageReplyHeader {
     /// `messageReplyHeader#1b97dd66`: [`crate::types::MessageReplyHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReplyHeader"))]
@@ -30273,8 +30040,7 @@ impl From<crate::types::MessageReplyStoryHeader> for MessageReplyHeader {
 ///The boxed type `MessageReportOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageReportOption {
     /// `messageReportOption#7903e3d9`: [`crate::types::MessageReportOption`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReportOption"))]
@@ -30360,8 +30126,7 @@ impl From<Box<crate::types::MessageReportOption>> for MessageReportOption {
 ///The boxed type `MessageViews`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessageViews {
     /// `messageViews#455b853d`: [`crate::types::MessageViews`].
     #[cfg_attr(feature = "serde", serde(rename = "messageViews"))]
@@ -30442,8 +30207,7 @@ impl From<crate::types::MessageViews> for MessageViews {
 ///The boxed type `MessagesFilter`: one of 18 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MessagesFilter {
     /// `inputMessagesFilterEmpty#57e2f66c`: [`crate::types::InputMessagesFilterEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessagesFilterEmpty"))]
@@ -30953,8 +30717,7 @@ impl From<crate::types::InputMessagesFilterPoll> for MessagesFilter {
 ///The boxed type `MissingInvitee`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MissingInvitee {
     /// `missingInvitee#628c9224`: [`crate::types::MissingInvitee`].
     #[cfg_attr(feature = "serde", serde(rename = "missingInvitee"))]
@@ -31035,8 +30798,7 @@ impl From<crate::types::MissingInvitee> for MissingInvitee {
 ///The boxed type `MsgDetailedInfo`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MsgDetailedInfo {
     /// `msg_detailed_info#276d3ec6`: [`crate::types::MsgDetailedInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "msg_detailed_info"))]
@@ -31140,8 +30902,7 @@ impl From<crate::types::MsgNewDetailedInfo> for MsgDetailedInfo {
 ///The boxed type `MsgResendReq`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MsgResendReq {
     /// `msg_resend_req#7d861a08`: [`crate::types::MsgResendReq`].
     #[cfg_attr(feature = "serde", serde(rename = "msg_resend_req"))]
@@ -31243,8 +31004,7 @@ impl From<crate::types::MsgResendAnsReq> for MsgResendReq {
 ///The boxed type `MsgsAck`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MsgsAck {
     /// `msgs_ack#62d6b459`: [`crate::types::MsgsAck`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_ack"))]
@@ -31323,8 +31083,7 @@ impl From<crate::types::MsgsAck> for MsgsAck {
 ///The boxed type `MsgsAllInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MsgsAllInfo {
     /// `msgs_all_info#8cc0d131`: [`crate::types::MsgsAllInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_all_info"))]
@@ -31406,8 +31165,7 @@ impl From<Box<crate::types::MsgsAllInfo>> for MsgsAllInfo {
 ///The boxed type `MsgsStateInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MsgsStateInfo {
     /// `msgs_state_info#04deb57d`: [`crate::types::MsgsStateInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_state_info"))]
@@ -31488,8 +31246,7 @@ impl From<crate::types::MsgsStateInfo> for MsgsStateInfo {
 ///The boxed type `MsgsStateReq`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MsgsStateReq {
     /// `msgs_state_req#da69fb52`: [`crate::types::MsgsStateReq`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_state_req"))]
@@ -31570,8 +31327,7 @@ impl From<crate::types::MsgsStateReq> for MsgsStateReq {
 ///The boxed type `MyBoost`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum MyBoost {
     /// `myBoost#c448415c`: [`crate::types::MyBoost`].
     #[cfg_attr(feature = "serde", serde(rename = "myBoost"))]
@@ -31653,8 +31409,7 @@ impl From<Box<crate::types::MyBoost>> for MyBoost {
 ///The boxed type `NearestDc`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum NearestDc {
     /// `nearestDc#8e1a1775`: [`crate::types::NearestDc`].
     #[cfg_attr(feature = "serde", serde(rename = "nearestDc"))]
@@ -31735,8 +31490,7 @@ impl From<crate::types::NearestDc> for NearestDc {
 ///The boxed type `NewSession`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum NewSession {
     /// `new_session_created#9ec20908`: [`crate::types::NewSessionCreated`].
     #[cfg_attr(feature = "serde", serde(rename = "new_session_created"))]
@@ -31817,8 +31571,7 @@ impl From<crate::types::NewSessionCreated> for NewSession {
 ///The boxed type `NotificationSound`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum NotificationSound {
     /// `notificationSoundDefault#97e8bebe`: [`crate::types::NotificationSoundDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "notificationSoundDefault"))]
@@ -31965,8 +31718,7 @@ impl From<crate::types::NotificationSoundRingtone> for NotificationSound {
 ///The boxed type `NotifyPeer`: one of 6 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum NotifyPeer {
     /// `notifyPeer#9fd40bd8`: [`crate::types::NotifyPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "notifyPeer"))]
@@ -32148,8 +31900,7 @@ impl From<crate::types::NotifyCommunity> for NotifyPeer {
 ///The boxed type `Null`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Null {
     /// `null#56730bcc`: [`crate::types::Null`].
     #[cfg_attr(feature = "serde", serde(rename = "null"))]
@@ -32228,8 +31979,7 @@ impl From<crate::types::Null> for Null {
 ///The boxed type `OnrampAvailability`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum OnrampAvailability {
     /// `onrampAvailability#f9c84973`: [`crate::types::OnrampAvailability`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampAvailability"))]
@@ -32315,8 +32065,7 @@ impl From<Box<crate::types::OnrampAvailability>> for OnrampAvailability {
 ///The boxed type `OnrampLimits`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum OnrampLimits {
     /// `onrampLimits#7be2677e`: [`crate::types::OnrampLimits`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampLimits"))]
@@ -32400,8 +32149,7 @@ impl From<Box<crate::types::OnrampLimits>> for OnrampLimits {
 ///The boxed type `OnrampMethodAvailability`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum OnrampMethodAvailability {
     /// `onrampMethodAvailability#9ec8c6a8`: [`crate::types::OnrampMethodAvailability`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampMethodAvailability"))]
@@ -32484,8 +32232,7 @@ impl From<crate::types::OnrampMethodAvailability> for OnrampMethodAvailability {
 ///The boxed type `OnrampProviderInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum OnrampProviderInfo {
     /// `onrampProviderInfo#0dc27582`: [`crate::types::OnrampProviderInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampProviderInfo"))]
@@ -32571,8 +32318,7 @@ impl From<Box<crate::types::OnrampProviderInfo>> for OnrampProviderInfo {
 ///The boxed type `OnrampQuote`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum OnrampQuote {
     /// `onrampQuote#7a8011e9`: [`crate::types::OnrampQuote`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampQuote"))]
@@ -32654,8 +32400,7 @@ impl From<Box<crate::types::OnrampQuote>> for OnrampQuote {
 ///The boxed type `OnrampSession`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum OnrampSession {
     /// `onrampSession#d1e42e24`: [`crate::types::OnrampSession`].
     #[cfg_attr(feature = "serde", serde(rename = "onrampSession"))]
@@ -32739,8 +32484,7 @@ impl From<Box<crate::types::OnrampSession>> for OnrampSession {
 ///The boxed type `OutboxReadDate`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum OutboxReadDate {
     /// `outboxReadDate#3bb842ac`: [`crate::types::OutboxReadDate`].
     #[cfg_attr(feature = "serde", serde(rename = "outboxReadDate"))]
@@ -32821,8 +32565,7 @@ impl From<crate::types::OutboxReadDate> for OutboxReadDate {
 ///The boxed type `P_Q_inner_data`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PQInnerData {
     /// `p_q_inner_data#83c95aec`: [`crate::types::PQInnerData`].
     #[cfg_attr(feature = "serde", serde(rename = "p_q_inner_data"))]
@@ -32964,8 +32707,7 @@ impl From<Box<crate::types::PQInnerDataTempDc>> for PQInnerData {
 ///The boxed type `Page`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Page {
     /// `page#98657f0d`: [`crate::types::Page`].
     #[cfg_attr(feature = "serde", serde(rename = "page"))]
@@ -33060,8 +32802,7 @@ impl From<Box<crate::types::Page>> for Page {
 ///The boxed type `PageBlock`: one of 41 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PageBlock {
     /// `pageBlockUnsupported#13567e8a`: [`crate::types::PageBlockUnsupported`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockUnsupported"))]
@@ -33969,8 +33710,7 @@ impl From<crate::types::PageBlockDocument> for PageBlock {
 ///The boxed type `PageButton`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PageButton {
     /// `pageButton#692a5488`: [`crate::types::PageButton`].
     #[cfg_attr(feature = "serde", serde(rename = "pageButton"))]
@@ -34052,8 +33792,7 @@ impl From<Box<crate::types::PageButton>> for PageButton {
 ///The boxed type `PageCaption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PageCaption {
     /// `pageCaption#6f747657`: [`crate::types::PageCaption`].
     #[cfg_attr(feature = "serde", serde(rename = "pageCaption"))]
@@ -34135,8 +33874,7 @@ impl From<Box<crate::types::PageCaption>> for PageCaption {
 ///The boxed type `PageListItem`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PageListItem {
     /// `pageListItemText#2f58683c`: [`crate::types::PageListItemText`].
     #[cfg_attr(feature = "serde", serde(rename = "pageListItemText"))]
@@ -34250,8 +33988,7 @@ impl From<crate::types::PageListItemBlocks> for PageListItem {
 ///The boxed type `PageListOrderedItem`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PageListOrderedItem {
     /// `pageListOrderedItemText#15031189`: [`crate::types::PageListOrderedItemText`].
     #[cfg_attr(feature = "serde", serde(rename = "pageListOrderedItemText"))]
@@ -34366,8 +34103,7 @@ impl From<Box<crate::types::PageListOrderedItemBlocks>> for PageListOrderedItem 
 ///The boxed type `PageRelatedArticle`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PageRelatedArticle {
     /// `pageRelatedArticle#b390dc08`: [`crate::types::PageRelatedArticle`].
     #[cfg_attr(feature = "serde", serde(rename = "pageRelatedArticle"))]
@@ -34453,8 +34189,7 @@ impl From<Box<crate::types::PageRelatedArticle>> for PageRelatedArticle {
 ///The boxed type `PageTableCell`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PageTableCell {
     /// `pageTableCell#34566b6a`: [`crate::types::PageTableCell`].
     #[cfg_attr(feature = "serde", serde(rename = "pageTableCell"))]
@@ -34538,8 +34273,7 @@ impl From<Box<crate::types::PageTableCell>> for PageTableCell {
 ///The boxed type `PageTableRow`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PageTableRow {
     /// `pageTableRow#e0c0c5e5`: [`crate::types::PageTableRow`].
     #[cfg_attr(feature = "serde", serde(rename = "pageTableRow"))]
@@ -34620,8 +34354,7 @@ impl From<crate::types::PageTableRow> for PageTableRow {
 ///The boxed type `PaidReactionPrivacy`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PaidReactionPrivacy {
     /// `paidReactionPrivacyDefault#206ad49e`: [`crate::types::PaidReactionPrivacyDefault`].
     #[cfg_attr(feature = "serde", serde(rename = "paidReactionPrivacyDefault"))]
@@ -34748,8 +34481,7 @@ impl From<crate::types::PaidReactionPrivacyPeer> for PaidReactionPrivacy {
 ///The boxed type `Passkey`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Passkey {
     /// `passkey#98613ebf`: [`crate::types::Passkey`].
     #[cfg_attr(feature = "serde", serde(rename = "passkey"))]
@@ -34831,8 +34563,7 @@ impl From<Box<crate::types::Passkey>> for Passkey {
 ///The boxed type `PasswordKdfAlgo`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PasswordKdfAlgo {
     /// `passwordKdfAlgoUnknown#d45ab096`: [`crate::types::PasswordKdfAlgoUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "passwordKdfAlgoUnknown"))]
@@ -34969,8 +34700,7 @@ impl From<
 ///The boxed type `PaymentCharge`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PaymentCharge {
     /// `paymentCharge#ea02c27e`: [`crate::types::PaymentCharge`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentCharge"))]
@@ -35054,8 +34784,7 @@ impl From<Box<crate::types::PaymentCharge>> for PaymentCharge {
 ///The boxed type `PaymentFormMethod`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PaymentFormMethod {
     /// `paymentFormMethod#88f8f21b`: [`crate::types::PaymentFormMethod`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentFormMethod"))]
@@ -35141,8 +34870,7 @@ impl From<Box<crate::types::PaymentFormMethod>> for PaymentFormMethod {
 ///The boxed type `PaymentRequestedInfo`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PaymentRequestedInfo {
     /// `paymentRequestedInfo#909c3f94`: [`crate::types::PaymentRequestedInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentRequestedInfo"))]
@@ -35228,8 +34956,7 @@ impl From<Box<crate::types::PaymentRequestedInfo>> for PaymentRequestedInfo {
 ///The boxed type `PaymentSavedCredentials`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PaymentSavedCredentials {
     /// `paymentSavedCredentialsCard#cdc27a1f`: [`crate::types::PaymentSavedCredentialsCard`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentSavedCredentialsCard"))]
@@ -35311,8 +35038,7 @@ impl From<Box<crate::types::PaymentSavedCredentialsCard>> for PaymentSavedCreden
 ///The boxed type `Peer`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Peer {
     /// `peerUser#59511722`: [`crate::types::PeerUser`].
     #[cfg_attr(feature = "serde", serde(rename = "peerUser"))]
@@ -35431,8 +35157,7 @@ impl From<crate::types::PeerChannel> for Peer {
 ///The boxed type `PeerBlocked`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PeerBlocked {
     /// `peerBlocked#e8fd8014`: [`crate::types::PeerBlocked`].
     #[cfg_attr(feature = "serde", serde(rename = "peerBlocked"))]
@@ -35513,8 +35238,7 @@ impl From<crate::types::PeerBlocked> for PeerBlocked {
 ///The boxed type `PeerColor`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PeerColor {
     /// `peerColor#b54b5acf`: [`crate::types::PeerColor`].
     #[cfg_attr(feature = "serde", serde(rename = "peerColor"))]
@@ -35636,8 +35360,7 @@ impl From<crate::types::InputPeerColorCollectible> for PeerColor {
 ///The boxed type `PeerLocated`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PeerLocated {
     /// `peerLocated#ca461b5d`: [`crate::types::PeerLocated`].
     #[cfg_attr(feature = "serde", serde(rename = "peerLocated"))]
@@ -35739,8 +35462,7 @@ impl From<crate::types::PeerSelfLocated> for PeerLocated {
 ///The boxed type `PeerNotifySettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PeerNotifySettings {
     /// `peerNotifySettings#99622c0c`: [`crate::types::PeerNotifySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "peerNotifySettings"))]
@@ -35826,8 +35548,7 @@ impl From<Box<crate::types::PeerNotifySettings>> for PeerNotifySettings {
 ///The boxed type `PeerSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PeerSettings {
     /// `peerSettings#f47741f7`: [`crate::types::PeerSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "peerSettings"))]
@@ -35911,8 +35632,7 @@ impl From<Box<crate::types::PeerSettings>> for PeerSettings {
 ///The boxed type `PeerStories`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PeerStories {
     /// `peerStories#9a35e999`: [`crate::types::PeerStories`].
     #[cfg_attr(feature = "serde", serde(rename = "peerStories"))]
@@ -36007,8 +35727,7 @@ impl From<Box<crate::types::PeerStories>> for PeerStories {
 ///The boxed type `PendingSuggestion`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PendingSuggestion {
     /// `pendingSuggestion#e7e82e12`: [`crate::types::PendingSuggestion`].
     #[cfg_attr(feature = "serde", serde(rename = "pendingSuggestion"))]
@@ -36094,8 +35813,7 @@ impl From<Box<crate::types::PendingSuggestion>> for PendingSuggestion {
 ///The boxed type `PhoneCall`: one of 6 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PhoneCall {
     /// `phoneCallEmpty#5366c915`: [`crate::types::PhoneCallEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallEmpty"))]
@@ -36276,8 +35994,7 @@ impl From<Box<crate::types::PhoneCallDiscarded>> for PhoneCall {
 ///The boxed type `PhoneCallDiscardReason`: one of 5 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PhoneCallDiscardReason {
     /// `phoneCallDiscardReasonMissed#85e42301`: [`crate::types::PhoneCallDiscardReasonMissed`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallDiscardReasonMissed"))]
@@ -36456,8 +36173,7 @@ for PhoneCallDiscardReason {
 ///The boxed type `PhoneCallProtocol`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PhoneCallProtocol {
     /// `phoneCallProtocol#fc878fc8`: [`crate::types::PhoneCallProtocol`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallProtocol"))]
@@ -36543,8 +36259,7 @@ impl From<Box<crate::types::PhoneCallProtocol>> for PhoneCallProtocol {
 ///The boxed type `PhoneConnection`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PhoneConnection {
     /// `phoneConnection#9cc123c7`: [`crate::types::PhoneConnection`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneConnection"))]
@@ -36648,8 +36363,7 @@ impl From<Box<crate::types::PhoneConnectionWebrtc>> for PhoneConnection {
 ///The boxed type `Photo`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Photo {
     /// `photoEmpty#2331b22d`: [`crate::types::PhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "photoEmpty"))]
@@ -36750,8 +36464,7 @@ impl From<Box<crate::types::Photo>> for Photo {
 ///The boxed type `PhotoSize`: one of 6 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PhotoSize {
     /// `photoSizeEmpty#0e17e23c`: [`crate::types::PhotoSizeEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "photoSizeEmpty"))]
@@ -36940,8 +36653,7 @@ impl From<Box<crate::types::PhotoPathSize>> for PhotoSize {
 ///The boxed type `Poll`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Poll {
     /// `poll#966e2dbf`: [`crate::types::Poll`].
     #[cfg_attr(feature = "serde", serde(rename = "poll"))]
@@ -37036,8 +36748,7 @@ impl From<Box<crate::types::Poll>> for Poll {
 ///The boxed type `PollAnswer`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PollAnswer {
     /// `pollAnswer#4b7d786a`: [`crate::types::PollAnswer`].
     #[cfg_attr(feature = "serde", serde(rename = "pollAnswer"))]
@@ -37155,8 +36866,7 @@ impl From<Box<crate::types::InputPollAnswer>> for PollAnswer {
 ///The boxed type `PollAnswerVoters`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PollAnswerVoters {
     /// `pollAnswerVoters#3645230a`: [`crate::types::PollAnswerVoters`].
     #[cfg_attr(feature = "serde", serde(rename = "pollAnswerVoters"))]
@@ -37240,8 +36950,7 @@ impl From<Box<crate::types::PollAnswerVoters>> for PollAnswerVoters {
 ///The boxed type `PollResults`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PollResults {
     /// `pollResults#ba7bb15e`: [`crate::types::PollResults`].
     #[cfg_attr(feature = "serde", serde(rename = "pollResults"))]
@@ -37336,8 +37045,7 @@ impl From<Box<crate::types::PollResults>> for PollResults {
 ///The boxed type `Pong`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Pong {
     /// `pong#347773c5`: [`crate::types::Pong`].
     #[cfg_attr(feature = "serde", serde(rename = "pong"))]
@@ -37416,8 +37124,7 @@ impl From<crate::types::Pong> for Pong {
 ///The boxed type `PopularContact`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PopularContact {
     /// `popularContact#5ce14175`: [`crate::types::PopularContact`].
     #[cfg_attr(feature = "serde", serde(rename = "popularContact"))]
@@ -37498,8 +37205,7 @@ impl From<crate::types::PopularContact> for PopularContact {
 ///The boxed type `PostAddress`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PostAddress {
     /// `postAddress#1e8caaeb`: [`crate::types::PostAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "postAddress"))]
@@ -37581,8 +37287,7 @@ impl From<Box<crate::types::PostAddress>> for PostAddress {
 ///The boxed type `PostInteractionCounters`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PostInteractionCounters {
     /// `postInteractionCountersMessage#e7058e7f`: [`crate::types::PostInteractionCountersMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "postInteractionCountersMessage"))]
@@ -37682,8 +37387,7 @@ impl From<crate::types::PostInteractionCountersStory> for PostInteractionCounter
 ///The boxed type `PremiumGiftCodeOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PremiumGiftCodeOption {
     /// `premiumGiftCodeOption#257e962b`: [`crate::types::PremiumGiftCodeOption`].
     #[cfg_attr(feature = "serde", serde(rename = "premiumGiftCodeOption"))]
@@ -37769,8 +37473,7 @@ impl From<Box<crate::types::PremiumGiftCodeOption>> for PremiumGiftCodeOption {
 ///The boxed type `PremiumSubscriptionOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PremiumSubscriptionOption {
     /// `premiumSubscriptionOption#5f2d1df2`: [`crate::types::PremiumSubscriptionOption`].
     #[cfg_attr(feature = "serde", serde(rename = "premiumSubscriptionOption"))]
@@ -37858,8 +37561,7 @@ impl From<Box<crate::types::PremiumSubscriptionOption>> for PremiumSubscriptionO
 ///The boxed type `PrepaidGiveaway`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PrepaidGiveaway {
     /// `prepaidGiveaway#b2539d54`: [`crate::types::PrepaidGiveaway`].
     #[cfg_attr(feature = "serde", serde(rename = "prepaidGiveaway"))]
@@ -37963,8 +37665,7 @@ impl From<crate::types::PrepaidStarsGiveaway> for PrepaidGiveaway {
 ///The boxed type `PrivacyKey`: one of 14 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PrivacyKey {
     /// `privacyKeyStatusTimestamp#bc2eab30`: [`crate::types::PrivacyKeyStatusTimestamp`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyKeyStatusTimestamp"))]
@@ -38346,8 +38047,7 @@ impl From<crate::types::PrivacyKeySavedMusic> for PrivacyKey {
 ///The boxed type `PrivacyRule`: one of 12 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PrivacyRule {
     /// `privacyValueAllowContacts#fffe1bac`: [`crate::types::PrivacyValueAllowContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "privacyValueAllowContacts"))]
@@ -38706,8 +38406,7 @@ impl From<crate::types::PrivacyValueDisallowBots> for PrivacyRule {
 ///The boxed type `ProfileTab`: one of 8 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ProfileTab {
     /// `profileTabPosts#b98cd696`: [`crate::types::ProfileTabPosts`].
     #[cfg_attr(feature = "serde", serde(rename = "profileTabPosts"))]
@@ -38921,8 +38620,7 @@ impl From<crate::types::ProfileTabGifs> for ProfileTab {
 ///The boxed type `PublicForward`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum PublicForward {
     /// `publicForwardMessage#01f2bf4a`: [`crate::types::PublicForwardMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "publicForwardMessage"))]
@@ -39037,8 +38735,7 @@ impl From<Box<crate::types::PublicForwardStory>> for PublicForward {
 ///The boxed type `QuickReply`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum QuickReply {
     /// `quickReply#0697102b`: [`crate::types::QuickReply`].
     #[cfg_attr(feature = "serde", serde(rename = "quickReply"))]
@@ -39120,8 +38817,7 @@ impl From<Box<crate::types::QuickReply>> for QuickReply {
 ///The boxed type `Reaction`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Reaction {
     /// `reactionEmpty#79f5d419`: [`crate::types::ReactionEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionEmpty"))]
@@ -39257,8 +38953,7 @@ impl From<crate::types::ReactionPaid> for Reaction {
 ///The boxed type `ReactionCount`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ReactionCount {
     /// `reactionCount#a3d1cb80`: [`crate::types::ReactionCount`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionCount"))]
@@ -39342,8 +39037,7 @@ impl From<Box<crate::types::ReactionCount>> for ReactionCount {
 ///The boxed type `ReactionNotificationsFrom`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ReactionNotificationsFrom {
     /// `reactionNotificationsFromContacts#bac3a61a`: [`crate::types::ReactionNotificationsFromContacts`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionNotificationsFromContacts"))]
@@ -39452,8 +39146,7 @@ impl From<crate::types::ReactionNotificationsFromAll> for ReactionNotificationsF
 ///The boxed type `ReactionsNotifySettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ReactionsNotifySettings {
     /// `reactionsNotifySettings#71e4ea58`: [`crate::types::ReactionsNotifySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionsNotifySettings"))]
@@ -39539,8 +39232,7 @@ impl From<Box<crate::types::ReactionsNotifySettings>> for ReactionsNotifySetting
 ///The boxed type `ReadParticipantDate`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ReadParticipantDate {
     /// `readParticipantDate#4a4ff172`: [`crate::types::ReadParticipantDate`].
     #[cfg_attr(feature = "serde", serde(rename = "readParticipantDate"))]
@@ -39623,8 +39315,7 @@ impl From<crate::types::ReadParticipantDate> for ReadParticipantDate {
 ///The boxed type `ReceivedNotifyMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ReceivedNotifyMessage {
     /// `receivedNotifyMessage#a384b779`: [`crate::types::ReceivedNotifyMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "receivedNotifyMessage"))]
@@ -39707,8 +39398,7 @@ impl From<crate::types::ReceivedNotifyMessage> for ReceivedNotifyMessage {
 ///The boxed type `RecentMeUrl`: one of 5 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RecentMeUrl {
     /// `recentMeUrlUnknown#46e1d13d`: [`crate::types::RecentMeUrlUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "recentMeUrlUnknown"))]
@@ -39880,8 +39570,7 @@ impl From<Box<crate::types::RecentMeUrlStickerSet>> for RecentMeUrl {
 ///The boxed type `RecentStory`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RecentStory {
     /// `recentStory#711d692d`: [`crate::types::RecentStory`].
     #[cfg_attr(feature = "serde", serde(rename = "recentStory"))]
@@ -39962,8 +39651,7 @@ impl From<crate::types::RecentStory> for RecentStory {
 ///The boxed type `ReplyMarkup`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ReplyMarkup {
     /// `replyKeyboardHide#a03e5b85`: [`crate::types::ReplyKeyboardHide`].
     #[cfg_attr(feature = "serde", serde(rename = "replyKeyboardHide"))]
@@ -40112,8 +39800,7 @@ impl From<crate::types::ReplyInlineMarkup> for ReplyMarkup {
 ///The boxed type `ReportReason`: one of 10 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ReportReason {
     /// `inputReportReasonSpam#58dbcab8`: [`crate::types::InputReportReasonSpam`].
     #[cfg_attr(feature = "serde", serde(rename = "inputReportReasonSpam"))]
@@ -40425,8 +40112,7 @@ impl From<crate::types::InputReportReasonPersonalDetails> for ReportReason {
 ///The boxed type `ReportResult`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ReportResult {
     /// `reportResultChooseOption#f0e4e0b6`: [`crate::types::ReportResultChooseOption`].
     #[cfg_attr(feature = "serde", serde(rename = "reportResultChooseOption"))]
@@ -40552,8 +40238,7 @@ impl From<crate::types::ReportResultReported> for ReportResult {
 ///The boxed type `RequestPeerType`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RequestPeerType {
     /// `requestPeerTypeUser#5f3b8a00`: [`crate::types::RequestPeerTypeUser`].
     #[cfg_attr(feature = "serde", serde(rename = "requestPeerTypeUser"))]
@@ -40694,8 +40379,7 @@ impl From<Box<crate::types::RequestPeerTypeCreateBot>> for RequestPeerType {
 ///The boxed type `RequestedPeer`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RequestedPeer {
     /// `requestedPeerUser#d62ff46a`: [`crate::types::RequestedPeerUser`].
     #[cfg_attr(feature = "serde", serde(rename = "requestedPeerUser"))]
@@ -40817,8 +40501,7 @@ impl From<Box<crate::types::RequestedPeerChannel>> for RequestedPeer {
 ///The boxed type `RequirementToContact`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RequirementToContact {
     /// `requirementToContactEmpty#050a9839`: [`crate::types::RequirementToContactEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "requirementToContactEmpty"))]
@@ -40945,8 +40628,7 @@ impl From<crate::types::RequirementToContactPaidMessages> for RequirementToConta
 ///The boxed type `ResPQ`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ResPQ {
     /// `resPQ#05162463`: [`crate::types::ResPQ`].
     #[cfg_attr(feature = "serde", serde(rename = "resPQ"))]
@@ -41028,8 +40710,7 @@ impl From<Box<crate::types::ResPQ>> for ResPQ {
 ///The boxed type `RestrictionReason`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RestrictionReason {
     /// `restrictionReason#d072acb4`: [`crate::types::RestrictionReason`].
     #[cfg_attr(feature = "serde", serde(rename = "restrictionReason"))]
@@ -41115,8 +40796,7 @@ impl From<Box<crate::types::RestrictionReason>> for RestrictionReason {
 ///The boxed type `RichButtonStyle`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RichButtonStyle {
     /// `richButtonStyle#03c610bd`: [`crate::types::RichButtonStyle`].
     #[cfg_attr(feature = "serde", serde(rename = "richButtonStyle"))]
@@ -41199,8 +40879,7 @@ impl From<crate::types::RichButtonStyle> for RichButtonStyle {
 ///The boxed type `RichMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RichMessage {
     /// `richMessage#baf39d8b`: [`crate::types::RichMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "richMessage"))]
@@ -41295,8 +40974,7 @@ impl From<Box<crate::types::RichMessage>> for RichMessage {
 ///The boxed type `RichText`: one of 32 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RichText {
     /// `textEmpty#dc3d824f`: [`crate::types::TextEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "textEmpty"))]
@@ -42012,8 +41690,7 @@ impl From<Box<crate::types::TextTonAddress>> for RichText {
 ///The boxed type `RpcDropAnswer`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RpcDropAnswer {
     /// `rpc_answer_unknown#5e2ad36e`: [`crate::types::RpcAnswerUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "rpc_answer_unknown"))]
@@ -42142,8 +41819,7 @@ impl From<crate::types::RpcAnswerDropped> for RpcDropAnswer {
 ///The boxed type `RpcError`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum RpcError {
     /// `rpc_error#2144ca19`: [`crate::types::RpcError`].
     #[cfg_attr(feature = "serde", serde(rename = "rpc_error"))]
@@ -42224,8 +41900,7 @@ impl From<crate::types::RpcError> for RpcError {
 ///The boxed type `SavedContact`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SavedContact {
     /// `savedPhoneContact#1142bd56`: [`crate::types::SavedPhoneContact`].
     #[cfg_attr(feature = "serde", serde(rename = "savedPhoneContact"))]
@@ -42311,8 +41986,7 @@ impl From<Box<crate::types::SavedPhoneContact>> for SavedContact {
 ///The boxed type `SavedDialog`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SavedDialog {
     /// `savedDialog#bd87cb6c`: [`crate::types::SavedDialog`].
     #[cfg_attr(feature = "serde", serde(rename = "savedDialog"))]
@@ -42428,8 +42102,7 @@ impl From<Box<crate::types::MonoForumDialog>> for SavedDialog {
 ///The boxed type `SavedReactionTag`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SavedReactionTag {
     /// `savedReactionTag#cb6ff828`: [`crate::types::SavedReactionTag`].
     #[cfg_attr(feature = "serde", serde(rename = "savedReactionTag"))]
@@ -42513,8 +42186,7 @@ impl From<Box<crate::types::SavedReactionTag>> for SavedReactionTag {
 ///The boxed type `SavedStarGift`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SavedStarGift {
     /// `savedStarGift#41df43fc`: [`crate::types::SavedStarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "savedStarGift"))]
@@ -42598,8 +42270,7 @@ impl From<Box<crate::types::SavedStarGift>> for SavedStarGift {
 ///The boxed type `SearchPostsFlood`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SearchPostsFlood {
     /// `searchPostsFlood#3e0b5b6a`: [`crate::types::SearchPostsFlood`].
     #[cfg_attr(feature = "serde", serde(rename = "searchPostsFlood"))]
@@ -42682,8 +42353,7 @@ impl From<crate::types::SearchPostsFlood> for SearchPostsFlood {
 ///The boxed type `SearchResultsCalendarPeriod`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SearchResultsCalendarPeriod {
     /// `searchResultsCalendarPeriod#c9b0539f`: [`crate::types::SearchResultsCalendarPeriod`].
     #[cfg_attr(feature = "serde", serde(rename = "searchResultsCalendarPeriod"))]
@@ -42768,8 +42438,7 @@ impl From<crate::types::SearchResultsCalendarPeriod> for SearchResultsCalendarPe
 ///The boxed type `SearchResultsPosition`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SearchResultsPosition {
     /// `searchResultPosition#7f648b67`: [`crate::types::SearchResultPosition`].
     #[cfg_attr(feature = "serde", serde(rename = "searchResultPosition"))]
@@ -42852,8 +42521,7 @@ impl From<crate::types::SearchResultPosition> for SearchResultsPosition {
 ///The boxed type `SecureCredentialsEncrypted`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureCredentialsEncrypted {
     /// `secureCredentialsEncrypted#33f0ea47`: [`crate::types::SecureCredentialsEncrypted`].
     #[cfg_attr(feature = "serde", serde(rename = "secureCredentialsEncrypted"))]
@@ -42941,8 +42609,7 @@ impl From<Box<crate::types::SecureCredentialsEncrypted>> for SecureCredentialsEn
 ///The boxed type `SecureData`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureData {
     /// `secureData#8aeabec3`: [`crate::types::SecureData`].
     #[cfg_attr(feature = "serde", serde(rename = "secureData"))]
@@ -43024,8 +42691,7 @@ impl From<Box<crate::types::SecureData>> for SecureData {
 ///The boxed type `SecureFile`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureFile {
     /// `secureFileEmpty#64199744`: [`crate::types::SecureFileEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "secureFileEmpty"))]
@@ -43126,8 +42792,7 @@ impl From<Box<crate::types::SecureFile>> for SecureFile {
 ///The boxed type `SecurePasswordKdfAlgo`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecurePasswordKdfAlgo {
     /// `securePasswordKdfAlgoUnknown#004a8537`: [`crate::types::SecurePasswordKdfAlgoUnknown`].
     #[cfg_attr(feature = "serde", serde(rename = "securePasswordKdfAlgoUnknown"))]
@@ -43258,8 +42923,7 @@ impl From<crate::types::SecurePasswordKdfAlgoSHA512> for SecurePasswordKdfAlgo {
 ///The boxed type `SecurePlainData`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecurePlainData {
     /// `securePlainPhone#7d6099dd`: [`crate::types::SecurePlainPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "securePlainPhone"))]
@@ -43363,8 +43027,7 @@ impl From<crate::types::SecurePlainEmail> for SecurePlainData {
 ///The boxed type `SecureRequiredType`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureRequiredType {
     /// `secureRequiredType#829d99da`: [`crate::types::SecureRequiredType`].
     #[cfg_attr(feature = "serde", serde(rename = "secureRequiredType"))]
@@ -43466,8 +43129,7 @@ impl From<crate::types::SecureRequiredTypeOneOf> for SecureRequiredType {
 ///The boxed type `SecureSecretSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureSecretSettings {
     /// `secureSecretSettings#1527bcac`: [`crate::types::SecureSecretSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "secureSecretSettings"))]
@@ -43553,8 +43215,7 @@ impl From<Box<crate::types::SecureSecretSettings>> for SecureSecretSettings {
 ///The boxed type `SecureValue`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureValue {
     /// `secureValue#187fa0ca`: [`crate::types::SecureValue`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValue"))]
@@ -43636,8 +43297,7 @@ impl From<Box<crate::types::SecureValue>> for SecureValue {
 ///The boxed type `SecureValueError`: one of 9 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureValueError {
     /// `secureValueErrorData#e8a40bd9`: [`crate::types::SecureValueErrorData`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueErrorData"))]
@@ -43885,8 +43545,7 @@ impl From<Box<crate::types::SecureValueErrorTranslationFiles>> for SecureValueEr
 ///The boxed type `SecureValueHash`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureValueHash {
     /// `secureValueHash#ed1ecdb0`: [`crate::types::SecureValueHash`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueHash"))]
@@ -43969,8 +43628,7 @@ impl From<crate::types::SecureValueHash> for SecureValueHash {
 ///The boxed type `SecureValueType`: one of 13 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SecureValueType {
     /// `secureValueTypePersonalDetails#9d2a81e3`: [`crate::types::SecureValueTypePersonalDetails`].
     #[cfg_attr(feature = "serde", serde(rename = "secureValueTypePersonalDetails"))]
@@ -44340,8 +43998,7 @@ impl From<crate::types::SecureValueTypeEmail> for SecureValueType {
 ///The boxed type `SendAsPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SendAsPeer {
     /// `sendAsPeer#b81c7034`: [`crate::types::SendAsPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "sendAsPeer"))]
@@ -44422,8 +44079,7 @@ impl From<crate::types::SendAsPeer> for SendAsPeer {
 ///The boxed type `SendMessageAction`: one of 22 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SendMessageAction {
     /// `sendMessageTypingAction#16bf744e`: [`crate::types::SendMessageTypingAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageTypingAction"))]
@@ -45037,8 +44693,7 @@ impl From<crate::types::SendMessageStopDraftAction> for SendMessageAction {
 ///The boxed type `Server_DH_Params`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ServerDHParams {
     /// `server_DH_params_fail#79cb045d`: [`crate::types::ServerDHParamsFail`].
     #[cfg_attr(feature = "serde", serde(rename = "server_DH_params_fail"))]
@@ -45140,8 +44795,7 @@ impl From<Box<crate::types::ServerDHParamsOk>> for ServerDHParams {
 ///The boxed type `Server_DH_inner_data`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ServerDHInnerData {
     /// `server_DH_inner_data#b5890dba`: [`crate::types::ServerDHInnerData`].
     #[cfg_attr(feature = "serde", serde(rename = "server_DH_inner_data"))]
@@ -45227,8 +44881,7 @@ impl From<Box<crate::types::ServerDHInnerData>> for ServerDHInnerData {
 ///The boxed type `Set_client_DH_params_answer`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SetClientDHParamsAnswer {
     /// `dh_gen_ok#3bcbf734`: [`crate::types::DhGenOk`].
     #[cfg_attr(feature = "serde", serde(rename = "dh_gen_ok"))]
@@ -45350,8 +45003,7 @@ impl From<Box<crate::types::DhGenFail>> for SetClientDHParamsAnswer {
 ///The boxed type `ShippingOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ShippingOption {
     /// `shippingOption#b6213cdf`: [`crate::types::ShippingOption`].
     #[cfg_attr(feature = "serde", serde(rename = "shippingOption"))]
@@ -45435,8 +45087,7 @@ impl From<Box<crate::types::ShippingOption>> for ShippingOption {
 ///The boxed type `SmsJob`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SmsJob {
     /// `smsJob#e6a1eeb8`: [`crate::types::SmsJob`].
     #[cfg_attr(feature = "serde", serde(rename = "smsJob"))]
@@ -45518,8 +45169,7 @@ impl From<Box<crate::types::SmsJob>> for SmsJob {
 ///The boxed type `SponsoredMessage`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SponsoredMessage {
     /// `sponsoredMessage#7dbf8673`: [`crate::types::SponsoredMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "sponsoredMessage"))]
@@ -45616,8 +45266,7 @@ impl From<Box<crate::types::SponsoredMessage>> for SponsoredMessage {
 ///The boxed type `SponsoredMessageReportOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SponsoredMessageReportOption {
     /// `sponsoredMessageReportOption#430d3150`: [`crate::types::SponsoredMessageReportOption`].
     #[cfg_attr(feature = "serde", serde(rename = "sponsoredMessageReportOption"))]
@@ -45706,8 +45355,7 @@ for SponsoredMessageReportOption {
 ///The boxed type `SponsoredPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SponsoredPeer {
     /// `sponsoredPeer#c69708d3`: [`crate::types::SponsoredPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "sponsoredPeer"))]
@@ -45791,8 +45439,7 @@ impl From<Box<crate::types::SponsoredPeer>> for SponsoredPeer {
 ///The boxed type `StarGift`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGift {
     /// `starGift#313a9547`: [`crate::types::StarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "starGift"))]
@@ -45894,8 +45541,7 @@ impl From<Box<crate::types::StarGiftUnique>> for StarGift {
 ///The boxed type `StarGiftActiveAuctionState`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftActiveAuctionState {
     /// `starGiftActiveAuctionState#d31bc45d`: [`crate::types::StarGiftActiveAuctionState`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftActiveAuctionState"))]
@@ -45983,8 +45629,7 @@ impl From<Box<crate::types::StarGiftActiveAuctionState>> for StarGiftActiveAucti
 ///The boxed type `StarGiftAttribute`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftAttribute {
     /// `starGiftAttributeModel#565251e2`: [`crate::types::StarGiftAttributeModel`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeModel"))]
@@ -46128,8 +45773,7 @@ impl From<Box<crate::types::StarGiftAttributeOriginalDetails>> for StarGiftAttri
 ///The boxed type `StarGiftAttributeCounter`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftAttributeCounter {
     /// `starGiftAttributeCounter#2eb1b658`: [`crate::types::StarGiftAttributeCounter`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeCounter"))]
@@ -46212,8 +45856,7 @@ impl From<crate::types::StarGiftAttributeCounter> for StarGiftAttributeCounter {
 ///The boxed type `StarGiftAttributeId`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftAttributeId {
     /// `starGiftAttributeIdModel#48aaae3c`: [`crate::types::StarGiftAttributeIdModel`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeIdModel"))]
@@ -46332,8 +45975,7 @@ impl From<crate::types::StarGiftAttributeIdBackdrop> for StarGiftAttributeId {
 ///The boxed type `StarGiftAttributeRarity`: one of 5 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftAttributeRarity {
     /// `starGiftAttributeRarity#36437737`: [`crate::types::StarGiftAttributeRarity`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAttributeRarity"))]
@@ -46508,8 +46150,7 @@ impl From<crate::types::StarGiftAttributeRarityLegendary> for StarGiftAttributeR
 ///The boxed type `StarGiftAuctionAcquiredGift`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftAuctionAcquiredGift {
     /// `starGiftAuctionAcquiredGift#42b00348`: [`crate::types::StarGiftAuctionAcquiredGift`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionAcquiredGift"))]
@@ -46598,8 +46239,7 @@ for StarGiftAuctionAcquiredGift {
 ///The boxed type `StarGiftAuctionRound`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftAuctionRound {
     /// `starGiftAuctionRound#3aae0528`: [`crate::types::StarGiftAuctionRound`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionRound"))]
@@ -46701,8 +46341,7 @@ impl From<crate::types::StarGiftAuctionRoundExtendable> for StarGiftAuctionRound
 ///The boxed type `StarGiftAuctionState`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftAuctionState {
     /// `starGiftAuctionStateNotModified#fe333952`: [`crate::types::StarGiftAuctionStateNotModified`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionStateNotModified"))]
@@ -46831,8 +46470,7 @@ impl From<Box<crate::types::StarGiftAuctionStateFinished>> for StarGiftAuctionSt
 ///The boxed type `StarGiftAuctionUserState`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftAuctionUserState {
     /// `starGiftAuctionUserState#2eeed1c4`: [`crate::types::StarGiftAuctionUserState`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftAuctionUserState"))]
@@ -46920,8 +46558,7 @@ impl From<Box<crate::types::StarGiftAuctionUserState>> for StarGiftAuctionUserSt
 ///The boxed type `StarGiftBackground`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftBackground {
     /// `starGiftBackground#aff56398`: [`crate::types::StarGiftBackground`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftBackground"))]
@@ -47004,8 +46641,7 @@ impl From<crate::types::StarGiftBackground> for StarGiftBackground {
 ///The boxed type `StarGiftCollection`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftCollection {
     /// `starGiftCollection#9d6b13b0`: [`crate::types::StarGiftCollection`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftCollection"))]
@@ -47091,8 +46727,7 @@ impl From<Box<crate::types::StarGiftCollection>> for StarGiftCollection {
 ///The boxed type `StarGiftUpgradePrice`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarGiftUpgradePrice {
     /// `starGiftUpgradePrice#99ea331d`: [`crate::types::StarGiftUpgradePrice`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftUpgradePrice"))]
@@ -47175,8 +46810,7 @@ impl From<crate::types::StarGiftUpgradePrice> for StarGiftUpgradePrice {
 ///The boxed type `StarRefProgram`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarRefProgram {
     /// `starRefProgram#dd0c66f2`: [`crate::types::StarRefProgram`].
     #[cfg_attr(feature = "serde", serde(rename = "starRefProgram"))]
@@ -47260,8 +46894,7 @@ impl From<Box<crate::types::StarRefProgram>> for StarRefProgram {
 ///The boxed type `StarsAmount`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsAmount {
     /// `starsAmount#bbb6b4a3`: [`crate::types::StarsAmount`].
     #[cfg_attr(feature = "serde", serde(rename = "starsAmount"))]
@@ -47361,8 +46994,7 @@ impl From<crate::types::StarsTonAmount> for StarsAmount {
 ///The boxed type `StarsGiftOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsGiftOption {
     /// `starsGiftOption#5e0589f1`: [`crate::types::StarsGiftOption`].
     #[cfg_attr(feature = "serde", serde(rename = "starsGiftOption"))]
@@ -47446,8 +47078,7 @@ impl From<Box<crate::types::StarsGiftOption>> for StarsGiftOption {
 ///The boxed type `StarsGiveawayOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsGiveawayOption {
     /// `starsGiveawayOption#94ce852a`: [`crate::types::StarsGiveawayOption`].
     #[cfg_attr(feature = "serde", serde(rename = "starsGiveawayOption"))]
@@ -47533,8 +47164,7 @@ impl From<Box<crate::types::StarsGiveawayOption>> for StarsGiveawayOption {
 ///The boxed type `StarsGiveawayWinnersOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsGiveawayWinnersOption {
     /// `starsGiveawayWinnersOption#54236209`: [`crate::types::StarsGiveawayWinnersOption`].
     #[cfg_attr(feature = "serde", serde(rename = "starsGiveawayWinnersOption"))]
@@ -47617,8 +47247,7 @@ impl From<crate::types::StarsGiveawayWinnersOption> for StarsGiveawayWinnersOpti
 ///The boxed type `StarsRating`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsRating {
     /// `starsRating#1b0e4f07`: [`crate::types::StarsRating`].
     #[cfg_attr(feature = "serde", serde(rename = "starsRating"))]
@@ -47700,8 +47329,7 @@ impl From<Box<crate::types::StarsRating>> for StarsRating {
 ///The boxed type `StarsRevenueStatus`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsRevenueStatus {
     /// `starsRevenueStatus#febe5491`: [`crate::types::StarsRevenueStatus`].
     #[cfg_attr(feature = "serde", serde(rename = "starsRevenueStatus"))]
@@ -47787,8 +47415,7 @@ impl From<Box<crate::types::StarsRevenueStatus>> for StarsRevenueStatus {
 ///The boxed type `StarsSubscription`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsSubscription {
     /// `starsSubscription#2e6eab1a`: [`crate::types::StarsSubscription`].
     #[cfg_attr(feature = "serde", serde(rename = "starsSubscription"))]
@@ -47874,8 +47501,7 @@ impl From<Box<crate::types::StarsSubscription>> for StarsSubscription {
 ///The boxed type `StarsSubscriptionPricing`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsSubscriptionPricing {
     /// `starsSubscriptionPricing#05416d58`: [`crate::types::StarsSubscriptionPricing`].
     #[cfg_attr(feature = "serde", serde(rename = "starsSubscriptionPricing"))]
@@ -47958,8 +47584,7 @@ impl From<crate::types::StarsSubscriptionPricing> for StarsSubscriptionPricing {
 ///The boxed type `StarsTopupOption`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsTopupOption {
     /// `starsTopupOption#0bd915c0`: [`crate::types::StarsTopupOption`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTopupOption"))]
@@ -48043,8 +47668,7 @@ impl From<Box<crate::types::StarsTopupOption>> for StarsTopupOption {
 ///The boxed type `StarsTransaction`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsTransaction {
     /// `starsTransaction#13659eb0`: [`crate::types::StarsTransaction`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransaction"))]
@@ -48141,8 +47765,7 @@ impl From<Box<crate::types::StarsTransaction>> for StarsTransaction {
 ///The boxed type `StarsTransactionPeer`: one of 8 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StarsTransactionPeer {
     /// `starsTransactionPeerUnsupported#95f2bfe4`: [`crate::types::StarsTransactionPeerUnsupported`].
     #[cfg_attr(feature = "serde", serde(rename = "starsTransactionPeerUnsupported"))]
@@ -48386,8 +48009,7 @@ impl From<crate::types::StarsTransactionPeerAPI> for StarsTransactionPeer {
 ///The boxed type `StatsAbsValueAndPrev`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StatsAbsValueAndPrev {
     /// `statsAbsValueAndPrev#cb43acde`: [`crate::types::StatsAbsValueAndPrev`].
     #[cfg_attr(feature = "serde", serde(rename = "statsAbsValueAndPrev"))]
@@ -48470,8 +48092,7 @@ impl From<crate::types::StatsAbsValueAndPrev> for StatsAbsValueAndPrev {
 ///The boxed type `StatsDateRangeDays`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StatsDateRangeDays {
     /// `statsDateRangeDays#b637edaf`: [`crate::types::StatsDateRangeDays`].
     #[cfg_attr(feature = "serde", serde(rename = "statsDateRangeDays"))]
@@ -48554,8 +48175,7 @@ impl From<crate::types::StatsDateRangeDays> for StatsDateRangeDays {
 ///The boxed type `StatsGraph`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StatsGraph {
     /// `statsGraphAsync#4a27eb2d`: [`crate::types::StatsGraphAsync`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGraphAsync"))]
@@ -48675,8 +48295,7 @@ impl From<Box<crate::types::StatsGraph>> for StatsGraph {
 ///The boxed type `StatsGroupTopAdmin`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StatsGroupTopAdmin {
     /// `statsGroupTopAdmin#d7584c87`: [`crate::types::StatsGroupTopAdmin`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGroupTopAdmin"))]
@@ -48759,8 +48378,7 @@ impl From<crate::types::StatsGroupTopAdmin> for StatsGroupTopAdmin {
 ///The boxed type `StatsGroupTopInviter`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StatsGroupTopInviter {
     /// `statsGroupTopInviter#535f779d`: [`crate::types::StatsGroupTopInviter`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGroupTopInviter"))]
@@ -48843,8 +48461,7 @@ impl From<crate::types::StatsGroupTopInviter> for StatsGroupTopInviter {
 ///The boxed type `StatsGroupTopPoster`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StatsGroupTopPoster {
     /// `statsGroupTopPoster#9d04af9b`: [`crate::types::StatsGroupTopPoster`].
     #[cfg_attr(feature = "serde", serde(rename = "statsGroupTopPoster"))]
@@ -48927,8 +48544,7 @@ impl From<crate::types::StatsGroupTopPoster> for StatsGroupTopPoster {
 ///The boxed type `StatsPercentValue`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StatsPercentValue {
     /// `statsPercentValue#cbce2fe0`: [`crate::types::StatsPercentValue`].
     #[cfg_attr(feature = "serde", serde(rename = "statsPercentValue"))]
@@ -49011,8 +48627,7 @@ impl From<crate::types::StatsPercentValue> for StatsPercentValue {
 ///The boxed type `StatsURL`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StatsURL {
     /// `statsURL#47a971e0`: [`crate::types::StatsURL`].
     #[cfg_attr(feature = "serde", serde(rename = "statsURL"))]
@@ -49093,8 +48708,7 @@ impl From<crate::types::StatsURL> for StatsURL {
 ///The boxed type `StickerKeyword`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StickerKeyword {
     /// `stickerKeyword#fcfeb29c`: [`crate::types::StickerKeyword`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerKeyword"))]
@@ -49175,8 +48789,7 @@ impl From<crate::types::StickerKeyword> for StickerKeyword {
 ///The boxed type `StickerPack`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StickerPack {
     /// `stickerPack#12b299d4`: [`crate::types::StickerPack`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerPack"))]
@@ -49258,8 +48871,7 @@ impl From<Box<crate::types::StickerPack>> for StickerPack {
 ///The boxed type `StickerSet`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StickerSet {
     /// `stickerSet#2dd14edc`: [`crate::types::StickerSet`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSet"))]
@@ -49341,8 +48953,7 @@ impl From<Box<crate::types::StickerSet>> for StickerSet {
 ///The boxed type `StickerSetCovered`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StickerSetCovered {
     /// `stickerSetCovered#6410a5d2`: [`crate::types::StickerSetCovered`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSetCovered"))]
@@ -49494,8 +49105,7 @@ impl From<crate::types::StickerSetNoCovered> for StickerSetCovered {
 ///The boxed type `StoriesStealthMode`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StoriesStealthMode {
     /// `storiesStealthMode#712e27fd`: [`crate::types::StoriesStealthMode`].
     #[cfg_attr(feature = "serde", serde(rename = "storiesStealthMode"))]
@@ -49578,8 +49188,7 @@ impl From<crate::types::StoriesStealthMode> for StoriesStealthMode {
 ///The boxed type `StoryAlbum`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StoryAlbum {
     /// `storyAlbum#9325705a`: [`crate::types::StoryAlbum`].
     #[cfg_attr(feature = "serde", serde(rename = "storyAlbum"))]
@@ -49661,8 +49270,7 @@ impl From<Box<crate::types::StoryAlbum>> for StoryAlbum {
 ///The boxed type `StoryFwdHeader`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StoryFwdHeader {
     /// `storyFwdHeader#b826e150`: [`crate::types::StoryFwdHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "storyFwdHeader"))]
@@ -49746,8 +49354,7 @@ impl From<Box<crate::types::StoryFwdHeader>> for StoryFwdHeader {
 ///The boxed type `StoryItem`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StoryItem {
     /// `storyItemDeleted#51e6ee4f`: [`crate::types::StoryItemDeleted`].
     #[cfg_attr(feature = "serde", serde(rename = "storyItemDeleted"))]
@@ -49880,8 +49487,7 @@ impl From<Box<crate::types::StoryItem>> for StoryItem {
 ///The boxed type `StoryReaction`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StoryReaction {
     /// `storyReaction#6090d6d5`: [`crate::types::StoryReaction`].
     #[cfg_attr(feature = "serde", serde(rename = "storyReaction"))]
@@ -50020,8 +49626,7 @@ impl From<Box<crate::types::StoryReactionPublicRepost>> for StoryReaction {
 ///The boxed type `StoryView`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StoryView {
     /// `storyView#b0bdeac5`: [`crate::types::StoryView`].
     #[cfg_attr(feature = "serde", serde(rename = "storyView"))]
@@ -50161,8 +49766,7 @@ impl From<Box<crate::types::StoryViewPublicRepost>> for StoryView {
 ///The boxed type `StoryViews`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum StoryViews {
     /// `storyViews#8d595cd6`: [`crate::types::StoryViews`].
     #[cfg_attr(feature = "serde", serde(rename = "storyViews"))]
@@ -50244,8 +49848,7 @@ impl From<Box<crate::types::StoryViews>> for StoryViews {
 ///The boxed type `SuggestedPost`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum SuggestedPost {
     /// `suggestedPost#0e8e37e5`: [`crate::types::SuggestedPost`].
     #[cfg_attr(feature = "serde", serde(rename = "suggestedPost"))]
@@ -50329,8 +49932,7 @@ impl From<Box<crate::types::SuggestedPost>> for SuggestedPost {
 ///The boxed type `TextWithEntities`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TextWithEntities {
     /// `textWithEntities#751f3146`: [`crate::types::TextWithEntities`].
     #[cfg_attr(feature = "serde", serde(rename = "textWithEntities"))]
@@ -50414,8 +50016,7 @@ impl From<Box<crate::types::TextWithEntities>> for TextWithEntities {
 ///The boxed type `Theme`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Theme {
     /// `theme#a00e67d6`: [`crate::types::Theme`].
     #[cfg_attr(feature = "serde", serde(rename = "theme"))]
@@ -50497,8 +50098,7 @@ impl From<Box<crate::types::Theme>> for Theme {
 ///The boxed type `ThemeSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum ThemeSettings {
     /// `themeSettings#fa58b6d4`: [`crate::types::ThemeSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "themeSettings"))]
@@ -50582,8 +50182,7 @@ impl From<Box<crate::types::ThemeSettings>> for ThemeSettings {
 ///The boxed type `Timezone`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Timezone {
     /// `timezone#ff9289f5`: [`crate::types::Timezone`].
     #[cfg_attr(feature = "serde", serde(rename = "timezone"))]
@@ -50665,8 +50264,7 @@ impl From<Box<crate::types::Timezone>> for Timezone {
 ///The boxed type `TlsBlock`: one of 7 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TlsBlock {
     /// `tlsBlockString#4218a164`: [`crate::types::TlsBlockString`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsBlockString"))]
@@ -50861,8 +50459,7 @@ impl From<crate::types::TlsBlockScope> for TlsBlock {
 ///The boxed type `TlsClientHello`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TlsClientHello {
     /// `tlsClientHello#6c52c484`: [`crate::types::TlsClientHello`].
     #[cfg_attr(feature = "serde", serde(rename = "tlsClientHello"))]
@@ -50943,8 +50540,7 @@ impl From<crate::types::TlsClientHello> for TlsClientHello {
 ///The boxed type `TodoCompletion`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TodoCompletion {
     /// `todoCompletion#221bb5e4`: [`crate::types::TodoCompletion`].
     #[cfg_attr(feature = "serde", serde(rename = "todoCompletion"))]
@@ -51025,8 +50621,7 @@ impl From<crate::types::TodoCompletion> for TodoCompletion {
 ///The boxed type `TodoItem`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TodoItem {
     /// `todoItem#cba9a52f`: [`crate::types::TodoItem`].
     #[cfg_attr(feature = "serde", serde(rename = "todoItem"))]
@@ -51107,8 +50702,7 @@ impl From<crate::types::TodoItem> for TodoItem {
 ///The boxed type `TodoList`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TodoList {
     /// `todoList#49b92a26`: [`crate::types::TodoList`].
     #[cfg_attr(feature = "serde", serde(rename = "todoList"))]
@@ -51190,8 +50784,7 @@ impl From<Box<crate::types::TodoList>> for TodoList {
 ///The boxed type `TonConnectManifest`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TonConnectManifest {
     /// `tonConnectManifest#12229264`: [`crate::types::TonConnectManifest`].
     #[cfg_attr(feature = "serde", serde(rename = "tonConnectManifest"))]
@@ -51277,8 +50870,7 @@ impl From<Box<crate::types::TonConnectManifest>> for TonConnectManifest {
 ///The boxed type `TonConnectNextEventId`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TonConnectNextEventId {
     /// `tonConnectNextEventId#582464e3`: [`crate::types::TonConnectNextEventId`].
     #[cfg_attr(feature = "serde", serde(rename = "tonConnectNextEventId"))]
@@ -51361,8 +50953,7 @@ impl From<crate::types::TonConnectNextEventId> for TonConnectNextEventId {
 ///The boxed type `TonConnectRequest`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TonConnectRequest {
     /// `tonConnectRequest#a15f8513`: [`crate::types::TonConnectRequest`].
     #[cfg_attr(feature = "serde", serde(rename = "tonConnectRequest"))]
@@ -51448,8 +51039,7 @@ impl From<Box<crate::types::TonConnectRequest>> for TonConnectRequest {
 ///The boxed type `TonConnectSession`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TonConnectSession {
     /// `tonConnectSession#126556c6`: [`crate::types::TonConnectSession`].
     #[cfg_attr(feature = "serde", serde(rename = "tonConnectSession"))]
@@ -51535,8 +51125,7 @@ impl From<Box<crate::types::TonConnectSession>> for TonConnectSession {
 ///The boxed type `TopPeer`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TopPeer {
     /// `topPeer#edcdc05b`: [`crate::types::TopPeer`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeer"))]
@@ -51615,8 +51204,7 @@ impl From<crate::types::TopPeer> for TopPeer {
 ///The boxed type `TopPeerCategory`: one of 10 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TopPeerCategory {
     /// `topPeerCategoryBotsPM#ab661b5b`: [`crate::types::TopPeerCategoryBotsPM`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryBotsPM"))]
@@ -51908,8 +51496,7 @@ impl From<crate::types::TopPeerCategoryBotsGuestChat> for TopPeerCategory {
 ///The boxed type `TopPeerCategoryPeers`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum TopPeerCategoryPeers {
     /// `topPeerCategoryPeers#fb834291`: [`crate::types::TopPeerCategoryPeers`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryPeers"))]
@@ -51995,8 +51582,7 @@ impl From<Box<crate::types::TopPeerCategoryPeers>> for TopPeerCategoryPeers {
 ///The boxed type `Update`: one of 170 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Update {
     /// `updateNewMessage#1f2b0afd`: [`crate::types::UpdateNewMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewMessage"))]
@@ -55787,8 +55373,7 @@ impl From<crate::types::UpdateWalletTonConnectPendingDisconnect> for Update {
 ///The boxed type `Updates`: one of 7 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Updates {
     /// `updatesTooLong#e317af7e`: [`crate::types::UpdatesTooLong`].
     #[cfg_attr(feature = "serde", serde(rename = "updatesTooLong"))]
@@ -56023,8 +55608,7 @@ impl From<Box<crate::types::UpdateShortSentMessage>> for Updates {
 ///The boxed type `UrlAuthResult`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum UrlAuthResult {
     /// `urlAuthResultRequest#3cd623ec`: [`crate::types::UrlAuthResultRequest`].
     #[cfg_attr(feature = "serde", serde(rename = "urlAuthResultRequest"))]
@@ -56161,8 +55745,7 @@ impl From<crate::types::UrlAuthResultDefault> for UrlAuthResult {
 ///The boxed type `User`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum User {
     /// `userEmpty#d3bc4b7a`: [`crate::types::UserEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "userEmpty"))]
@@ -56273,8 +55856,7 @@ impl From<Box<crate::types::User>> for User {
 ///The boxed type `UserFull`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum UserFull {
     /// `userFull#06cbe645`: [`crate::types::UserFull`].
     #[cfg_attr(feature = "serde", serde(rename = "userFull"))]
@@ -56369,8 +55951,7 @@ impl From<Box<crate::types::UserFull>> for UserFull {
 ///The boxed type `UserProfilePhoto`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum UserProfilePhoto {
     /// `userProfilePhotoEmpty#4f11bae1`: [`crate::types::UserProfilePhotoEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "userProfilePhotoEmpty"))]
@@ -56477,8 +56058,7 @@ impl From<Box<crate::types::UserProfilePhoto>> for UserProfilePhoto {
 ///The boxed type `UserStatus`: one of 6 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum UserStatus {
     /// `userStatusEmpty#09d05049`: [`crate::types::UserStatusEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "userStatusEmpty"))]
@@ -56654,8 +56234,7 @@ impl From<crate::types::UserStatusLastMonth> for UserStatus {
 ///The boxed type `Username`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum Username {
     /// `username#b4073647`: [`crate::types::Username`].
     #[cfg_attr(feature = "serde", serde(rename = "username"))]
@@ -56736,8 +56315,7 @@ impl From<crate::types::Username> for Username {
 ///The boxed type `VideoSize`: one of 3 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum VideoSize {
     /// `videoSize#de33b094`: [`crate::types::VideoSize`].
     #[cfg_attr(feature = "serde", serde(rename = "videoSize"))]
@@ -56860,8 +56438,7 @@ impl From<Box<crate::types::VideoSizeStickerMarkup>> for VideoSize {
 ///The boxed type `WallPaper`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WallPaper {
     /// `wallPaper#a437c3ed`: [`crate::types::WallPaper`].
     #[cfg_attr(feature = "serde", serde(rename = "wallPaper"))]
@@ -56962,8 +56539,7 @@ impl From<crate::types::WallPaperNoFile> for WallPaper {
 ///The boxed type `WallPaperSettings`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WallPaperSettings {
     /// `wallPaperSettings#372efcd0`: [`crate::types::WallPaperSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "wallPaperSettings"))]
@@ -57049,8 +56625,7 @@ impl From<Box<crate::types::WallPaperSettings>> for WallPaperSettings {
 ///The boxed type `WalletOwnershipProof`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WalletOwnershipProof {
     /// `walletOwnershipProof#60bccb0d`: [`crate::types::WalletOwnershipProof`].
     #[cfg_attr(feature = "serde", serde(rename = "walletOwnershipProof"))]
@@ -57133,8 +56708,7 @@ impl From<crate::types::WalletOwnershipProof> for WalletOwnershipProof {
 ///The boxed type `WalletState`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WalletState {
     /// `walletStateEmpty#9cb9b2ec`: [`crate::types::WalletStateEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "walletStateEmpty"))]
@@ -57235,8 +56809,7 @@ impl From<Box<crate::types::WalletState>> for WalletState {
 ///The boxed type `WalletTransaction`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WalletTransaction {
     /// `walletTransaction#952dc143`: [`crate::types::WalletTransaction`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransaction"))]
@@ -57322,8 +56895,7 @@ impl From<Box<crate::types::WalletTransaction>> for WalletTransaction {
 ///The boxed type `WalletTransactionPeer`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WalletTransactionPeer {
     /// `walletTransactionPeerUser#d4ea706d`: [`crate::types::WalletTransactionPeerUser`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransactionPeerUser"))]
@@ -57468,8 +57040,7 @@ impl From<crate::types::WalletTransactionPeerUnsupported> for WalletTransactionP
 ///The boxed type `WalletUserAddress`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WalletUserAddress {
     /// `walletUserAddress#fe78eecc`: [`crate::types::WalletUserAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "walletUserAddress"))]
@@ -57555,8 +57126,7 @@ impl From<Box<crate::types::WalletUserAddress>> for WalletUserAddress {
 ///The boxed type `WebAuthorization`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WebAuthorization {
     /// `webAuthorization#a6f8f452`: [`crate::types::WebAuthorization`].
     #[cfg_attr(feature = "serde", serde(rename = "webAuthorization"))]
@@ -57640,8 +57210,7 @@ impl From<Box<crate::types::WebAuthorization>> for WebAuthorization {
 ///The boxed type `WebDocument`: one of 2 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WebDocument {
     /// `webDocument#1c570ed1`: [`crate::types::WebDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "webDocument"))]
@@ -57743,8 +57312,7 @@ impl From<Box<crate::types::WebDocumentNoProxy>> for WebDocument {
 ///The boxed type `WebDomainException`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WebDomainException {
     /// `webDomainException#933ca597`: [`crate::types::WebDomainException`].
     #[cfg_attr(feature = "serde", serde(rename = "webDomainException"))]
@@ -57830,8 +57398,7 @@ impl From<Box<crate::types::WebDomainException>> for WebDomainException {
 ///The boxed type `WebPage`: one of 4 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WebPage {
     /// `webPageEmpty#211a1788`: [`crate::types::WebPageEmpty`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageEmpty"))]
@@ -57984,8 +57551,7 @@ impl From<crate::types::WebPageNotModified> for WebPage {
 ///The boxed type `WebPageAttribute`: one of 7 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WebPageAttribute {
     /// `webPageAttributeTheme#54b56617`: [`crate::types::WebPageAttributeTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeTheme"))]
@@ -58199,8 +57765,7 @@ impl From<crate::types::WebPageAttributeAiComposeTone> for WebPageAttribute {
 ///The boxed type `WebViewMessageSent`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WebViewMessageSent {
     /// `webViewMessageSent#0c94511c`: [`crate::types::WebViewMessageSent`].
     #[cfg_attr(feature = "serde", serde(rename = "webViewMessageSent"))]
@@ -58283,8 +57848,7 @@ impl From<crate::types::WebViewMessageSent> for WebViewMessageSent {
 ///The boxed type `WebViewResult`: one of 1 constructor(s).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_"))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
 pub enum WebViewResult {
     /// `webViewResultUrl#4d22ff98`: [`crate::types::WebViewResultUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "webViewResultUrl"))]
@@ -58368,8 +57932,7 @@ pub mod account {
     ///The boxed type `account.AuthorizationForm`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AuthorizationForm {
         /// `account.authorizationForm#ad2e1cd8`: [`crate::types::account::AuthorizationForm`].
         #[cfg_attr(feature = "serde", serde(rename = "account.authorizationForm"))]
@@ -58472,8 +58035,7 @@ pub mod account {
     ///The boxed type `account.Authorizations`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Authorizations {
         /// `account.authorizations#4bff8ea0`: [`crate::types::account::Authorizations`].
         #[cfg_attr(feature = "serde", serde(rename = "account.authorizations"))]
@@ -58558,8 +58120,7 @@ pub mod account {
     ///The boxed type `account.AutoDownloadSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AutoDownloadSettings {
         /// `account.autoDownloadSettings#63cacf26`: [`crate::types::account::AutoDownloadSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.autoDownloadSettings"))]
@@ -58650,8 +58211,7 @@ pub mod account {
     ///The boxed type `account.AutoSaveSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AutoSaveSettings {
         /// `account.autoSaveSettings#4c3e069d`: [`crate::types::account::AutoSaveSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.autoSaveSettings"))]
@@ -58752,8 +58312,7 @@ pub mod account {
     ///The boxed type `account.BusinessChatLinks`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BusinessChatLinks {
         /// `account.businessChatLinks#ec43a2d1`: [`crate::types::account::BusinessChatLinks`].
         #[cfg_attr(feature = "serde", serde(rename = "account.businessChatLinks"))]
@@ -58856,8 +58415,7 @@ pub mod account {
     ///The boxed type `account.ChatThemes`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChatThemes {
         /// `account.chatThemesNotModified#e011e1c4`: [`crate::types::account::ChatThemesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "account.chatThemesNotModified"))]
@@ -58979,8 +58537,7 @@ pub mod account {
     ///The boxed type `account.ConnectedBots`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ConnectedBots {
         /// `account.connectedBots#17d7f87b`: [`crate::types::account::ConnectedBots`].
         #[cfg_attr(feature = "serde", serde(rename = "account.connectedBots"))]
@@ -59081,8 +58638,7 @@ pub mod account {
     ///The boxed type `account.ContentSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ContentSettings {
         /// `account.contentSettings#57e28221`: [`crate::types::account::ContentSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.contentSettings"))]
@@ -59167,8 +58723,7 @@ pub mod account {
     ///The boxed type `account.EmailVerified`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum EmailVerified {
         /// `account.emailVerified#2b96cd1b`: [`crate::types::account::EmailVerified`].
         #[cfg_attr(feature = "serde", serde(rename = "account.emailVerified"))]
@@ -59286,8 +58841,7 @@ pub mod account {
     ///The boxed type `account.EmojiStatuses`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum EmojiStatuses {
         /// `account.emojiStatusesNotModified#d08ce645`: [`crate::types::account::EmojiStatusesNotModified`].
         #[cfg_attr(
@@ -59398,8 +58952,7 @@ pub mod account {
     ///The boxed type `account.PaidMessagesRevenue`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PaidMessagesRevenue {
         /// `account.paidMessagesRevenue#1e109708`: [`crate::types::account::PaidMessagesRevenue`].
         #[cfg_attr(feature = "serde", serde(rename = "account.paidMessagesRevenue"))]
@@ -59484,8 +59037,7 @@ pub mod account {
     ///The boxed type `account.PasskeyRegistrationOptions`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PasskeyRegistrationOptions {
         /// `account.passkeyRegistrationOptions#e16b5ce1`: [`crate::types::account::PasskeyRegistrationOptions`].
         #[cfg_attr(
@@ -59576,8 +59128,7 @@ pub mod account {
     ///The boxed type `account.Passkeys`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Passkeys {
         /// `account.passkeys#f8e0aa1c`: [`crate::types::account::Passkeys`].
         #[cfg_attr(feature = "serde", serde(rename = "account.passkeys"))]
@@ -59660,8 +59211,7 @@ pub mod account {
     ///The boxed type `account.Password`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Password {
         /// `account.password#957b50fb`: [`crate::types::account::Password`].
         #[cfg_attr(feature = "serde", serde(rename = "account.password"))]
@@ -59747,8 +59297,7 @@ pub mod account {
     ///The boxed type `account.PasswordInputSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PasswordInputSettings {
         /// `account.passwordInputSettings#c23727c9`: [`crate::types::account::PasswordInputSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.passwordInputSettings"))]
@@ -59839,8 +59388,7 @@ pub mod account {
     ///The boxed type `account.PasswordSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PasswordSettings {
         /// `account.passwordSettings#9a5c33e5`: [`crate::types::account::PasswordSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.passwordSettings"))]
@@ -59928,8 +59476,7 @@ pub mod account {
     ///The boxed type `account.PrivacyRules`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PrivacyRules {
         /// `account.privacyRules#50a04e45`: [`crate::types::account::PrivacyRules`].
         #[cfg_attr(feature = "serde", serde(rename = "account.privacyRules"))]
@@ -60028,8 +59575,7 @@ pub mod account {
     ///The boxed type `account.ResetPasswordResult`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ResetPasswordResult {
         /// `account.resetPasswordFailedWait#e3779861`: [`crate::types::account::ResetPasswordFailedWait`].
         #[cfg_attr(feature = "serde", serde(rename = "account.resetPasswordFailedWait"))]
@@ -60168,8 +59714,7 @@ pub mod account {
     ///The boxed type `account.ResolvedBusinessChatLinks`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ResolvedBusinessChatLinks {
         /// `account.resolvedBusinessChatLinks#9a23af21`: [`crate::types::account::ResolvedBusinessChatLinks`].
         #[cfg_attr(
@@ -60279,8 +59824,7 @@ pub mod account {
     ///The boxed type `account.SavedMusicIds`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedMusicIds {
         /// `account.savedMusicIdsNotModified#4fc81d6e`: [`crate::types::account::SavedMusicIdsNotModified`].
         #[cfg_attr(
@@ -60391,8 +59935,7 @@ pub mod account {
     ///The boxed type `account.SavedRingtone`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedRingtone {
         /// `account.savedRingtone#b7263f6d`: [`crate::types::account::SavedRingtone`].
         #[cfg_attr(feature = "serde", serde(rename = "account.savedRingtone"))]
@@ -60500,8 +60043,7 @@ pub mod account {
     ///The boxed type `account.SavedRingtones`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedRingtones {
         /// `account.savedRingtonesNotModified#fbf6e8b1`: [`crate::types::account::SavedRingtonesNotModified`].
         #[cfg_attr(
@@ -60612,8 +60154,7 @@ pub mod account {
     ///The boxed type `account.SentEmailCode`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SentEmailCode {
         /// `account.sentEmailCode#811f854f`: [`crate::types::account::SentEmailCode`].
         #[cfg_attr(feature = "serde", serde(rename = "account.sentEmailCode"))]
@@ -60698,8 +60239,7 @@ pub mod account {
     ///The boxed type `account.Takeout`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Takeout {
         /// `account.takeout#4dba4501`: [`crate::types::account::Takeout`].
         #[cfg_attr(feature = "serde", serde(rename = "account.takeout"))]
@@ -60782,8 +60322,7 @@ pub mod account {
     ///The boxed type `account.Themes`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Themes {
         /// `account.themesNotModified#f41eb622`: [`crate::types::account::ThemesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "account.themesNotModified"))]
@@ -60889,8 +60428,7 @@ pub mod account {
     ///The boxed type `account.TmpPassword`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TmpPassword {
         /// `account.tmpPassword#db64fd34`: [`crate::types::account::TmpPassword`].
         #[cfg_attr(feature = "serde", serde(rename = "account.tmpPassword"))]
@@ -60975,8 +60513,7 @@ pub mod account {
     ///The boxed type `account.WallPapers`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum WallPapers {
         /// `account.wallPapersNotModified#1c199183`: [`crate::types::account::WallPapersNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "account.wallPapersNotModified"))]
@@ -61082,8 +60619,7 @@ pub mod account {
     ///The boxed type `account.WebAuthorizations`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum WebAuthorizations {
         /// `account.webAuthorizations#ed56c9fc`: [`crate::types::account::WebAuthorizations`].
         #[cfg_attr(feature = "serde", serde(rename = "account.webAuthorizations"))]
@@ -61186,8 +60722,7 @@ pub mod account {
     ///The boxed type `account.WebBrowserSettings`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum WebBrowserSettings {
         /// `account.webBrowserSettingsNotModified#c31c8f4e`: [`crate::types::account::WebBrowserSettingsNotModified`].
         #[cfg_attr(
@@ -61305,8 +60840,7 @@ pub mod aicompose {
     ///The boxed type `aicompose.Tones`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Tones {
         /// `aicompose.tonesNotModified#c1f46103`: [`crate::types::aicompose::TonesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "aicompose.tonesNotModified"))]
@@ -61429,8 +60963,7 @@ pub mod auth {
     ///The boxed type `auth.Authorization`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Authorization {
         /// `auth.authorization#2ea2c0d4`: [`crate::types::auth::Authorization`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.authorization"))]
@@ -61555,8 +61088,7 @@ pub mod auth {
     ///The boxed type `auth.CodeType`: one of 5 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CodeType {
         /// `auth.codeTypeSms#72a3158c`: [`crate::types::auth::CodeTypeSms`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.codeTypeSms"))]
@@ -61731,8 +61263,7 @@ pub mod auth {
     ///The boxed type `auth.ExportedAuthorization`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExportedAuthorization {
         /// `auth.exportedAuthorization#b434e2b8`: [`crate::types::auth::ExportedAuthorization`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.exportedAuthorization"))]
@@ -61817,8 +61348,7 @@ pub mod auth {
     ///The boxed type `auth.FirebasePnvIntent`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum FirebasePnvIntent {
         /// `auth.firebasePnvIntent#df5ac00c`: [`crate::types::auth::FirebasePnvIntent`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.firebasePnvIntent"))]
@@ -61906,8 +61436,7 @@ pub mod auth {
     ///The boxed type `auth.LoggedOut`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum LoggedOut {
         /// `auth.loggedOut#c3a2835f`: [`crate::types::auth::LoggedOut`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.loggedOut"))]
@@ -61990,8 +61519,7 @@ pub mod auth {
     ///The boxed type `auth.LoginToken`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum LoginToken {
         /// `auth.loginToken#629f1980`: [`crate::types::auth::LoginToken`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.loginToken"))]
@@ -62125,8 +61653,7 @@ pub mod auth {
     ///The boxed type `auth.PasskeyLoginOptions`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PasskeyLoginOptions {
         /// `auth.passkeyLoginOptions#e2037789`: [`crate::types::auth::PasskeyLoginOptions`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.passkeyLoginOptions"))]
@@ -62211,8 +61738,7 @@ pub mod auth {
     ///The boxed type `auth.PasswordRecovery`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PasswordRecovery {
         /// `auth.passwordRecovery#137948a5`: [`crate::types::auth::PasswordRecovery`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.passwordRecovery"))]
@@ -62297,8 +61823,7 @@ pub mod auth {
     ///The boxed type `auth.SentCode`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SentCode {
         /// `auth.sentCode#5e002502`: [`crate::types::auth::SentCode`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCode"))]
@@ -62440,8 +61965,7 @@ pub mod auth {
     ///The boxed type `auth.SentCodeType`: one of 11 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SentCodeType {
         /// `auth.sentCodeTypeApp#3dbb5986`: [`crate::types::auth::SentCodeTypeApp`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeApp"))]
@@ -62730,8 +62254,7 @@ pub mod bots {
     ///The boxed type `bots.AccessSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AccessSettings {
         /// `bots.accessSettings#dd1fbf93`: [`crate::types::bots::AccessSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.accessSettings"))]
@@ -62829,8 +62352,7 @@ pub mod bots {
     ///The boxed type `bots.BotInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BotInfo {
         /// `bots.botInfo#e8a775b0`: [`crate::types::bots::BotInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.botInfo"))]
@@ -62914,8 +62436,7 @@ pub mod bots {
     ///The boxed type `bots.ExportedBotToken`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExportedBotToken {
         /// `bots.exportedBotToken#3c60b621`: [`crate::types::bots::ExportedBotToken`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.exportedBotToken"))]
@@ -63000,8 +62521,7 @@ pub mod bots {
     ///The boxed type `bots.PopularAppBots`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PopularAppBots {
         /// `bots.popularAppBots#1991b13b`: [`crate::types::bots::PopularAppBots`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.popularAppBots"))]
@@ -63102,8 +62622,7 @@ pub mod bots {
     ///The boxed type `bots.PreviewInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PreviewInfo {
         /// `bots.previewInfo#0ca71d64`: [`crate::types::bots::PreviewInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.previewInfo"))]
@@ -63202,8 +62721,7 @@ pub mod bots {
     ///The boxed type `bots.RequestedButton`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum RequestedButton {
         /// `bots.requestedButton#f13bbcd7`: [`crate::types::bots::RequestedButton`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.requestedButton"))]
@@ -63291,8 +62809,7 @@ pub mod channels {
     ///The boxed type `channels.AdminLogResults`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AdminLogResults {
         /// `channels.adminLogResults#ed8af74d`: [`crate::types::channels::AdminLogResults`].
         #[cfg_attr(feature = "serde", serde(rename = "channels.adminLogResults"))]
@@ -63393,8 +62910,7 @@ pub mod channels {
     ///The boxed type `channels.ChannelParticipant`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChannelParticipant {
         /// `channels.channelParticipant#dfb80317`: [`crate::types::channels::ChannelParticipant`].
         #[cfg_attr(feature = "serde", serde(rename = "channels.channelParticipant"))]
@@ -63497,8 +63013,7 @@ pub mod channels {
     ///The boxed type `channels.ChannelParticipants`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChannelParticipants {
         /// `channels.channelParticipants#9ab0feaf`: [`crate::types::channels::ChannelParticipants`].
         #[cfg_attr(feature = "serde", serde(rename = "channels.channelParticipants"))]
@@ -63628,8 +63143,7 @@ pub mod channels {
     ///The boxed type `channels.SendAsPeers`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SendAsPeers {
         /// `channels.sendAsPeers#f496b0c6`: [`crate::types::channels::SendAsPeers`].
         #[cfg_attr(feature = "serde", serde(rename = "channels.sendAsPeers"))]
@@ -63728,8 +63242,7 @@ pub mod channels {
     ///The boxed type `channels.SponsoredMessageReportResult`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SponsoredMessageReportResult {
         /// `channels.sponsoredMessageReportResultChooseOption#846f9e42`: [`crate::types::channels::SponsoredMessageReportResultChooseOption`].
         #[cfg_attr(
@@ -63887,8 +63400,7 @@ pub mod chatlists {
     ///The boxed type `chatlists.ChatlistInvite`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChatlistInvite {
         /// `chatlists.chatlistInviteAlready#fa87f659`: [`crate::types::chatlists::ChatlistInviteAlready`].
         #[cfg_attr(feature = "serde", serde(rename = "chatlists.chatlistInviteAlready"))]
@@ -64010,8 +63522,7 @@ pub mod chatlists {
     ///The boxed type `chatlists.ChatlistUpdates`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChatlistUpdates {
         /// `chatlists.chatlistUpdates#93bd878d`: [`crate::types::chatlists::ChatlistUpdates`].
         #[cfg_attr(feature = "serde", serde(rename = "chatlists.chatlistUpdates"))]
@@ -64112,8 +63623,7 @@ pub mod chatlists {
     ///The boxed type `chatlists.ExportedChatlistInvite`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExportedChatlistInvite {
         /// `chatlists.exportedChatlistInvite#10e6e3a6`: [`crate::types::chatlists::ExportedChatlistInvite`].
         #[cfg_attr(
@@ -64202,8 +63712,7 @@ pub mod chatlists {
     ///The boxed type `chatlists.ExportedInvites`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExportedInvites {
         /// `chatlists.exportedInvites#10ab6dc7`: [`crate::types::chatlists::ExportedInvites`].
         #[cfg_attr(feature = "serde", serde(rename = "chatlists.exportedInvites"))]
@@ -64307,8 +63816,7 @@ pub mod communities {
     ///The boxed type `communities.ParticipantJoinedChats`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ParticipantJoinedChats {
         /// `communities.participantJoinedChats#8d78512a`: [`crate::types::communities::ParticipantJoinedChats`].
         #[cfg_attr(
@@ -64418,8 +63926,7 @@ pub mod communities {
     ///The boxed type `communities.PeerLinkRequests`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PeerLinkRequests {
         /// `communities.peerLinkRequests#2244afad`: [`crate::types::communities::PeerLinkRequests`].
         #[cfg_attr(feature = "serde", serde(rename = "communities.peerLinkRequests"))]
@@ -64523,8 +64030,7 @@ pub mod contacts {
     ///The boxed type `contacts.Blocked`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Blocked {
         /// `contacts.blocked#0ade1591`: [`crate::types::contacts::Blocked`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.blocked"))]
@@ -64642,8 +64148,7 @@ pub mod contacts {
     ///The boxed type `contacts.ContactBirthdays`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ContactBirthdays {
         /// `contacts.contactBirthdays#114ff30d`: [`crate::types::contacts::ContactBirthdays`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.contactBirthdays"))]
@@ -64744,8 +64249,7 @@ pub mod contacts {
     ///The boxed type `contacts.Contacts`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Contacts {
         /// `contacts.contactsNotModified#b74ba9d2`: [`crate::types::contacts::ContactsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.contactsNotModified"))]
@@ -64867,8 +64371,7 @@ pub mod contacts {
     ///The boxed type `contacts.Found`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Found {
         /// `contacts.found#b3134d9d`: [`crate::types::contacts::Found`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.found"))]
@@ -64965,8 +64468,7 @@ pub mod contacts {
     ///The boxed type `contacts.ImportedContacts`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ImportedContacts {
         /// `contacts.importedContacts#77d01c3b`: [`crate::types::contacts::ImportedContacts`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.importedContacts"))]
@@ -65067,8 +64569,7 @@ pub mod contacts {
     ///The boxed type `contacts.ResolvedPeer`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ResolvedPeer {
         /// `contacts.resolvedPeer#7f077ad9`: [`crate::types::contacts::ResolvedPeer`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.resolvedPeer"))]
@@ -65167,8 +64668,7 @@ pub mod contacts {
     ///The boxed type `contacts.SponsoredPeers`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SponsoredPeers {
         /// `contacts.sponsoredPeersEmpty#ea32b4b1`: [`crate::types::contacts::SponsoredPeersEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.sponsoredPeersEmpty"))]
@@ -65292,8 +64792,7 @@ pub mod contacts {
     ///The boxed type `contacts.TopPeers`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TopPeers {
         /// `contacts.topPeersNotModified#de266ef5`: [`crate::types::contacts::TopPeersNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.topPeersNotModified"))]
@@ -65441,8 +64940,7 @@ pub mod ephemeral {
     ///The boxed type `ephemeral.WelcomeMessages`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum WelcomeMessages {
         /// `ephemeral.welcomeMessagesNotModified#59ffdb31`: [`crate::types::ephemeral::WelcomeMessagesNotModified`].
         #[cfg_attr(
@@ -65569,8 +65067,7 @@ pub mod fragment {
     ///The boxed type `fragment.CollectibleInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CollectibleInfo {
         /// `fragment.collectibleInfo#6ebdff91`: [`crate::types::fragment::CollectibleInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "fragment.collectibleInfo"))]
@@ -65661,8 +65158,7 @@ pub mod help {
     ///The boxed type `help.AppConfig`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AppConfig {
         /// `help.appConfigNotModified#7cde641d`: [`crate::types::help::AppConfigNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.appConfigNotModified"))]
@@ -65771,8 +65267,7 @@ pub mod help {
     ///The boxed type `help.AppUpdate`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AppUpdate {
         /// `help.appUpdate#ccbbce30`: [`crate::types::help::AppUpdate`].
         #[cfg_attr(feature = "serde", serde(rename = "help.appUpdate"))]
@@ -65877,8 +65372,7 @@ pub mod help {
     ///The boxed type `help.ConfigSimple`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ConfigSimple {
         /// `help.configSimple#5a592a6c`: [`crate::types::help::ConfigSimple`].
         #[cfg_attr(feature = "serde", serde(rename = "help.configSimple"))]
@@ -65963,8 +65457,7 @@ pub mod help {
     ///The boxed type `help.CountriesList`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CountriesList {
         /// `help.countriesListNotModified#93cc1f32`: [`crate::types::help::CountriesListNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.countriesListNotModified"))]
@@ -66072,8 +65565,7 @@ pub mod help {
     ///The boxed type `help.Country`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Country {
         /// `help.country#c3878e23`: [`crate::types::help::Country`].
         #[cfg_attr(feature = "serde", serde(rename = "help.country"))]
@@ -66157,8 +65649,7 @@ pub mod help {
     ///The boxed type `help.CountryCode`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CountryCode {
         /// `help.countryCode#4203c5ef`: [`crate::types::help::CountryCode`].
         #[cfg_attr(feature = "serde", serde(rename = "help.countryCode"))]
@@ -66244,8 +65735,7 @@ pub mod help {
     ///The boxed type `help.DeepLinkInfo`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum DeepLinkInfo {
         /// `help.deepLinkInfoEmpty#66afa166`: [`crate::types::help::DeepLinkInfoEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "help.deepLinkInfoEmpty"))]
@@ -66354,8 +65844,7 @@ pub mod help {
     ///The boxed type `help.InviteText`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum InviteText {
         /// `help.inviteText#18cb9f78`: [`crate::types::help::InviteText`].
         #[cfg_attr(feature = "serde", serde(rename = "help.inviteText"))]
@@ -66438,8 +65927,7 @@ pub mod help {
     ///The boxed type `help.PassportConfig`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PassportConfig {
         /// `help.passportConfigNotModified#bfb9f457`: [`crate::types::help::PassportConfigNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.passportConfigNotModified"))]
@@ -66550,8 +66038,7 @@ pub mod help {
     ///The boxed type `help.PeerColorOption`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PeerColorOption {
         /// `help.peerColorOption#adec6ebe`: [`crate::types::help::PeerColorOption`].
         #[cfg_attr(feature = "serde", serde(rename = "help.peerColorOption"))]
@@ -66639,8 +66126,7 @@ pub mod help {
     ///The boxed type `help.PeerColorSet`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PeerColorSet {
         /// `help.peerColorSet#26219a58`: [`crate::types::help::PeerColorSet`].
         #[cfg_attr(feature = "serde", serde(rename = "help.peerColorSet"))]
@@ -66749,8 +66235,7 @@ pub mod help {
     ///The boxed type `help.PeerColors`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PeerColors {
         /// `help.peerColorsNotModified#2ba1f5ce`: [`crate::types::help::PeerColorsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.peerColorsNotModified"))]
@@ -66856,8 +66341,7 @@ pub mod help {
     ///The boxed type `help.PremiumPromo`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PremiumPromo {
         /// `help.premiumPromo#5334759c`: [`crate::types::help::PremiumPromo`].
         #[cfg_attr(feature = "serde", serde(rename = "help.premiumPromo"))]
@@ -66956,8 +66440,7 @@ pub mod help {
     ///The boxed type `help.PromoData`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PromoData {
         /// `help.promoDataEmpty#98f6ac75`: [`crate::types::help::PromoDataEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "help.promoDataEmpty"))]
@@ -67075,8 +66558,7 @@ pub mod help {
     ///The boxed type `help.RecentMeUrls`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum RecentMeUrls {
         /// `help.recentMeUrls#0e0310d7`: [`crate::types::help::RecentMeUrls`].
         #[cfg_attr(feature = "serde", serde(rename = "help.recentMeUrls"))]
@@ -67175,8 +66657,7 @@ pub mod help {
     ///The boxed type `help.Support`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Support {
         /// `help.support#17c6b5f6`: [`crate::types::help::Support`].
         #[cfg_attr(feature = "serde", serde(rename = "help.support"))]
@@ -67273,8 +66754,7 @@ pub mod help {
     ///The boxed type `help.SupportName`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SupportName {
         /// `help.supportName#8c05f1c9`: [`crate::types::help::SupportName`].
         #[cfg_attr(feature = "serde", serde(rename = "help.supportName"))]
@@ -67359,8 +66839,7 @@ pub mod help {
     ///The boxed type `help.TermsOfService`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TermsOfService {
         /// `help.termsOfService#780a0310`: [`crate::types::help::TermsOfService`].
         #[cfg_attr(feature = "serde", serde(rename = "help.termsOfService"))]
@@ -67448,8 +66927,7 @@ pub mod help {
     ///The boxed type `help.TermsOfServiceUpdate`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TermsOfServiceUpdate {
         /// `help.termsOfServiceUpdateEmpty#e3309f7f`: [`crate::types::help::TermsOfServiceUpdateEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "help.termsOfServiceUpdateEmpty"))]
@@ -67553,8 +67031,7 @@ pub mod help {
     ///The boxed type `help.TimezonesList`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TimezonesList {
         /// `help.timezonesListNotModified#970708cc`: [`crate::types::help::TimezonesListNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "help.timezonesListNotModified"))]
@@ -67662,8 +67139,7 @@ pub mod help {
     ///The boxed type `help.UserInfo`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum UserInfo {
         /// `help.userInfoEmpty#f3ae2eed`: [`crate::types::help::UserInfoEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "help.userInfoEmpty"))]
@@ -67775,8 +67251,7 @@ pub mod messages {
     ///The boxed type `messages.AffectedFoundMessages`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AffectedFoundMessages {
         /// `messages.affectedFoundMessages#ef8d3e6c`: [`crate::types::messages::AffectedFoundMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.affectedFoundMessages"))]
@@ -67867,8 +67342,7 @@ pub mod messages {
     ///The boxed type `messages.AffectedHistory`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AffectedHistory {
         /// `messages.affectedHistory#b45c69d1`: [`crate::types::messages::AffectedHistory`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.affectedHistory"))]
@@ -67953,8 +67427,7 @@ pub mod messages {
     ///The boxed type `messages.AffectedMessages`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AffectedMessages {
         /// `messages.affectedMessages#84d19185`: [`crate::types::messages::AffectedMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.affectedMessages"))]
@@ -68039,8 +67512,7 @@ pub mod messages {
     ///The boxed type `messages.AllStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AllStickers {
         /// `messages.allStickersNotModified#e86602c3`: [`crate::types::messages::AllStickersNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.allStickersNotModified"))]
@@ -68148,8 +67620,7 @@ pub mod messages {
     ///The boxed type `messages.ArchivedStickers`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ArchivedStickers {
         /// `messages.archivedStickers#4fcba9c8`: [`crate::types::messages::ArchivedStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.archivedStickers"))]
@@ -68234,8 +67705,7 @@ pub mod messages {
     ///The boxed type `messages.AvailableEffects`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AvailableEffects {
         /// `messages.availableEffectsNotModified#d1ed9a5b`: [`crate::types::messages::AvailableEffectsNotModified`].
         #[cfg_attr(
@@ -68349,8 +67819,7 @@ pub mod messages {
     ///The boxed type `messages.AvailableReactions`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AvailableReactions {
         /// `messages.availableReactionsNotModified#9f071957`: [`crate::types::messages::AvailableReactionsNotModified`].
         #[cfg_attr(
@@ -68462,8 +67931,7 @@ pub mod messages {
     ///The boxed type `messages.BotApp`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BotApp {
         /// `messages.botApp#eb50adf5`: [`crate::types::messages::BotApp`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.botApp"))]
@@ -68546,8 +68014,7 @@ pub mod messages {
     ///The boxed type `messages.BotCallbackAnswer`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BotCallbackAnswer {
         /// `messages.botCallbackAnswer#36585ea4`: [`crate::types::messages::BotCallbackAnswer`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.botCallbackAnswer"))]
@@ -68635,8 +68102,7 @@ pub mod messages {
     ///The boxed type `messages.BotPreparedInlineMessage`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BotPreparedInlineMessage {
         /// `messages.botPreparedInlineMessage#8ecf0511`: [`crate::types::messages::BotPreparedInlineMessage`].
         #[cfg_attr(
@@ -68727,8 +68193,7 @@ pub mod messages {
     ///The boxed type `messages.BotResults`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BotResults {
         /// `messages.botResults#e021f2f6`: [`crate::types::messages::BotResults`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.botResults"))]
@@ -68827,8 +68292,7 @@ pub mod messages {
     ///The boxed type `messages.ChatAdminsWithInvites`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChatAdminsWithInvites {
         /// `messages.chatAdminsWithInvites#b69b72d7`: [`crate::types::messages::ChatAdminsWithInvites`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatAdminsWithInvites"))]
@@ -68934,8 +68398,7 @@ pub mod messages {
     ///The boxed type `messages.ChatFull`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChatFull {
         /// `messages.chatFull#e5d7d19c`: [`crate::types::messages::ChatFull`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatFull"))]
@@ -69034,8 +68497,7 @@ pub mod messages {
     ///The boxed type `messages.ChatInviteImporters`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChatInviteImporters {
         /// `messages.chatInviteImporters#81b6b00a`: [`crate::types::messages::ChatInviteImporters`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatInviteImporters"))]
@@ -69138,8 +68600,7 @@ pub mod messages {
     ///The boxed type `messages.ChatInviteJoinResult`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChatInviteJoinResult {
         /// `messages.chatInviteJoinResultOk#445663a7`: [`crate::types::messages::ChatInviteJoinResultOk`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatInviteJoinResultOk"))]
@@ -69261,8 +68722,7 @@ pub mod messages {
     ///The boxed type `messages.Chats`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Chats {
         /// `messages.chats#64ff9fd5`: [`crate::types::messages::Chats`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chats"))]
@@ -69378,8 +68838,7 @@ pub mod messages {
     ///The boxed type `messages.CheckedHistoryImportPeer`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CheckedHistoryImportPeer {
         /// `messages.checkedHistoryImportPeer#a24de717`: [`crate::types::messages::CheckedHistoryImportPeer`].
         #[cfg_attr(
@@ -69470,8 +68929,7 @@ pub mod messages {
     ///The boxed type `messages.ComposedMessageWithAI`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ComposedMessageWithAI {
         /// `messages.composedMessageWithAI#90d7adfa`: [`crate::types::messages::ComposedMessageWithAI`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.composedMessageWithAI"))]
@@ -69556,8 +69014,7 @@ pub mod messages {
     ///The boxed type `messages.ComposedRichMessageWithAI`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ComposedRichMessageWithAI {
         /// `messages.composedRichMessageWithAI#4c4537c8`: [`crate::types::messages::ComposedRichMessageWithAI`].
         #[cfg_attr(
@@ -69663,8 +69120,7 @@ pub mod messages {
     ///The boxed type `messages.DhConfig`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum DhConfig {
         /// `messages.dhConfigNotModified#c0e24635`: [`crate::types::messages::DhConfigNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dhConfigNotModified"))]
@@ -69771,8 +69227,7 @@ pub mod messages {
     ///The boxed type `messages.DialogFilters`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum DialogFilters {
         /// `messages.dialogFilters#2ad93719`: [`crate::types::messages::DialogFilters`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dialogFilters"))]
@@ -69857,8 +69312,7 @@ pub mod messages {
     ///The boxed type `messages.Dialogs`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Dialogs {
         /// `messages.dialogs#15ba6c40`: [`crate::types::messages::Dialogs`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.dialogs"))]
@@ -69997,8 +69451,7 @@ pub mod messages {
     ///The boxed type `messages.DiscussionMessage`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum DiscussionMessage {
         /// `messages.discussionMessage#a6341782`: [`crate::types::messages::DiscussionMessage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.discussionMessage"))]
@@ -70101,8 +69554,7 @@ pub mod messages {
     ///The boxed type `messages.EmojiGameInfo`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum EmojiGameInfo {
         /// `messages.emojiGameUnavailable#59e65335`: [`crate::types::messages::EmojiGameUnavailable`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGameUnavailable"))]
@@ -70215,8 +69667,7 @@ pub mod messages {
     ///The boxed type `messages.EmojiGameOutcome`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum EmojiGameOutcome {
         /// `messages.emojiGameOutcome#da2ad647`: [`crate::types::messages::EmojiGameOutcome`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGameOutcome"))]
@@ -70304,8 +69755,7 @@ pub mod messages {
     ///The boxed type `messages.EmojiGroups`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum EmojiGroups {
         /// `messages.emojiGroupsNotModified#6fb4ad87`: [`crate::types::messages::EmojiGroupsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGroupsNotModified"))]
@@ -70413,8 +69863,7 @@ pub mod messages {
     ///The boxed type `messages.ExportedChatInvite`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExportedChatInvite {
         /// `messages.exportedChatInvite#1871be50`: [`crate::types::messages::ExportedChatInvite`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.exportedChatInvite"))]
@@ -70545,8 +69994,7 @@ pub mod messages {
     ///The boxed type `messages.ExportedChatInvites`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExportedChatInvites {
         /// `messages.exportedChatInvites#bdc62dcc`: [`crate::types::messages::ExportedChatInvites`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.exportedChatInvites"))]
@@ -70649,8 +70097,7 @@ pub mod messages {
     ///The boxed type `messages.FavedStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum FavedStickers {
         /// `messages.favedStickersNotModified#9e8fa6d3`: [`crate::types::messages::FavedStickersNotModified`].
         #[cfg_attr(
@@ -70764,8 +70211,7 @@ pub mod messages {
     ///The boxed type `messages.FeaturedStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum FeaturedStickers {
         /// `messages.featuredStickersNotModified#c6dc0c66`: [`crate::types::messages::FeaturedStickersNotModified`].
         #[cfg_attr(
@@ -70877,8 +70323,7 @@ pub mod messages {
     ///The boxed type `messages.ForumTopics`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ForumTopics {
         /// `messages.forumTopics#367617d3`: [`crate::types::messages::ForumTopics`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.forumTopics"))]
@@ -70977,8 +70422,7 @@ pub mod messages {
     ///The boxed type `messages.FoundStickerSets`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum FoundStickerSets {
         /// `messages.foundStickerSetsNotModified#0d54b65d`: [`crate::types::messages::FoundStickerSetsNotModified`].
         #[cfg_attr(
@@ -71089,8 +70533,7 @@ pub mod messages {
     ///The boxed type `messages.FoundStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum FoundStickers {
         /// `messages.foundStickersNotModified#6010c534`: [`crate::types::messages::FoundStickersNotModified`].
         #[cfg_attr(
@@ -71202,8 +70645,7 @@ pub mod messages {
     ///The boxed type `messages.HighScores`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum HighScores {
         /// `messages.highScores#9a3bfd99`: [`crate::types::messages::HighScores`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.highScores"))]
@@ -71302,8 +70744,7 @@ pub mod messages {
     ///The boxed type `messages.HistoryImport`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum HistoryImport {
         /// `messages.historyImport#1662af0b`: [`crate::types::messages::HistoryImport`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.historyImport"))]
@@ -71388,8 +70829,7 @@ pub mod messages {
     ///The boxed type `messages.HistoryImportParsed`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum HistoryImportParsed {
         /// `messages.historyImportParsed#5e0fb7b9`: [`crate::types::messages::HistoryImportParsed`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.historyImportParsed"))]
@@ -71474,8 +70914,7 @@ pub mod messages {
     ///The boxed type `messages.InactiveChats`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum InactiveChats {
         /// `messages.inactiveChats#a927fec5`: [`crate::types::messages::InactiveChats`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.inactiveChats"))]
@@ -71576,8 +71015,7 @@ pub mod messages {
     ///The boxed type `messages.InvitedUsers`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum InvitedUsers {
         /// `messages.invitedUsers#7f5defa6`: [`crate::types::messages::InvitedUsers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.invitedUsers"))]
@@ -71676,8 +71114,7 @@ pub mod messages {
     ///The boxed type `messages.MessageEditData`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum MessageEditData {
         /// `messages.messageEditData#26b5dde6`: [`crate::types::messages::MessageEditData`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messageEditData"))]
@@ -71762,8 +71199,7 @@ pub mod messages {
     ///The boxed type `messages.MessageReactionsList`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum MessageReactionsList {
         /// `messages.messageReactionsList#31bd492d`: [`crate::types::messages::MessageReactionsList`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messageReactionsList"))]
@@ -71869,8 +71305,7 @@ pub mod messages {
     ///The boxed type `messages.MessageViews`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum MessageViews {
         /// `messages.messageViews#b6c4f543`: [`crate::types::messages::MessageViews`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messageViews"))]
@@ -71969,8 +71404,7 @@ pub mod messages {
     ///The boxed type `messages.Messages`: one of 4 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Messages {
         /// `messages.messages#1d73e7ea`: [`crate::types::messages::Messages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.messages"))]
@@ -72136,8 +71570,7 @@ pub mod messages {
     ///The boxed type `messages.MyStickers`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum MyStickers {
         /// `messages.myStickers#faff629d`: [`crate::types::messages::MyStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.myStickers"))]
@@ -72220,8 +71653,7 @@ pub mod messages {
     ///The boxed type `messages.PeerDialogs`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PeerDialogs {
         /// `messages.peerDialogs#3371c354`: [`crate::types::messages::PeerDialogs`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.peerDialogs"))]
@@ -72320,8 +71752,7 @@ pub mod messages {
     ///The boxed type `messages.PeerSettings`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PeerSettings {
         /// `messages.peerSettings#6880b94d`: [`crate::types::messages::PeerSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.peerSettings"))]
@@ -72420,8 +71851,7 @@ pub mod messages {
     ///The boxed type `messages.PreparedInlineMessage`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PreparedInlineMessage {
         /// `messages.preparedInlineMessage#ff57708d`: [`crate::types::messages::PreparedInlineMessage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.preparedInlineMessage"))]
@@ -72527,8 +71957,7 @@ pub mod messages {
     ///The boxed type `messages.QuickReplies`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum QuickReplies {
         /// `messages.quickReplies#c68d6695`: [`crate::types::messages::QuickReplies`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.quickReplies"))]
@@ -72653,8 +72082,7 @@ pub mod messages {
     ///The boxed type `messages.Reactions`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Reactions {
         /// `messages.reactionsNotModified#b06fdbdf`: [`crate::types::messages::ReactionsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.reactionsNotModified"))]
@@ -72760,8 +72188,7 @@ pub mod messages {
     ///The boxed type `messages.RecentStickers`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum RecentStickers {
         /// `messages.recentStickersNotModified#0b17f890`: [`crate::types::messages::RecentStickersNotModified`].
         #[cfg_attr(
@@ -72875,8 +72302,7 @@ pub mod messages {
     ///The boxed type `messages.SavedDialogs`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedDialogs {
         /// `messages.savedDialogs#f83ae221`: [`crate::types::messages::SavedDialogs`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.savedDialogs"))]
@@ -73020,8 +72446,7 @@ pub mod messages {
     ///The boxed type `messages.SavedGifs`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedGifs {
         /// `messages.savedGifsNotModified#e8025ca2`: [`crate::types::messages::SavedGifsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.savedGifsNotModified"))]
@@ -73127,8 +72552,7 @@ pub mod messages {
     ///The boxed type `messages.SavedReactionTags`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedReactionTags {
         /// `messages.savedReactionTagsNotModified#889b59ef`: [`crate::types::messages::SavedReactionTagsNotModified`].
         #[cfg_attr(
@@ -73240,8 +72664,7 @@ pub mod messages {
     ///The boxed type `messages.SearchCounter`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SearchCounter {
         /// `messages.searchCounter#e844ebff`: [`crate::types::messages::SearchCounter`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.searchCounter"))]
@@ -73326,8 +72749,7 @@ pub mod messages {
     ///The boxed type `messages.SearchResultsCalendar`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SearchResultsCalendar {
         /// `messages.searchResultsCalendar#147ee23c`: [`crate::types::messages::SearchResultsCalendar`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.searchResultsCalendar"))]
@@ -73433,8 +72855,7 @@ pub mod messages {
     ///The boxed type `messages.SearchResultsPositions`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SearchResultsPositions {
         /// `messages.searchResultsPositions#53b22baf`: [`crate::types::messages::SearchResultsPositions`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.searchResultsPositions"))]
@@ -73520,8 +72941,7 @@ pub mod messages {
     ///The boxed type `messages.SentEncryptedMessage`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SentEncryptedMessage {
         /// `messages.sentEncryptedMessage#560f8935`: [`crate::types::messages::SentEncryptedMessage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.sentEncryptedMessage"))]
@@ -73630,8 +73050,7 @@ pub mod messages {
     ///The boxed type `messages.SponsoredMessages`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SponsoredMessages {
         /// `messages.sponsoredMessages#ffda656d`: [`crate::types::messages::SponsoredMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.sponsoredMessages"))]
@@ -73757,8 +73176,7 @@ pub mod messages {
     ///The boxed type `messages.StickerSet`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StickerSet {
         /// `messages.stickerSet#6e153f16`: [`crate::types::messages::StickerSet`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.stickerSet"))]
@@ -73867,8 +73285,7 @@ pub mod messages {
     ///The boxed type `messages.StickerSetInstallResult`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StickerSetInstallResult {
         /// `messages.stickerSetInstallResultSuccess#38641628`: [`crate::types::messages::StickerSetInstallResultSuccess`].
         #[cfg_attr(
@@ -73982,8 +73399,7 @@ pub mod messages {
     ///The boxed type `messages.Stickers`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Stickers {
         /// `messages.stickersNotModified#f1749a22`: [`crate::types::messages::StickersNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.stickersNotModified"))]
@@ -74089,8 +73505,7 @@ pub mod messages {
     ///The boxed type `messages.TranscribedAudio`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TranscribedAudio {
         /// `messages.transcribedAudio#cfb9d957`: [`crate::types::messages::TranscribedAudio`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.transcribedAudio"))]
@@ -74178,8 +73593,7 @@ pub mod messages {
     ///The boxed type `messages.TranslatedRichMessage`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TranslatedRichMessage {
         /// `messages.translatedRichMessage#4203998f`: [`crate::types::messages::TranslatedRichMessage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.translatedRichMessage"))]
@@ -74279,8 +73693,7 @@ pub mod messages {
     ///The boxed type `messages.TranslatedText`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TranslatedText {
         /// `messages.translateResult#33db32f8`: [`crate::types::messages::TranslateResult`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.translateResult"))]
@@ -74365,8 +73778,7 @@ pub mod messages {
     ///The boxed type `messages.VotesList`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum VotesList {
         /// `messages.votesList#4899484e`: [`crate::types::messages::VotesList`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.votesList"))]
@@ -74465,8 +73877,7 @@ pub mod messages {
     ///The boxed type `messages.WebPage`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum WebPage {
         /// `messages.webPage#fd5e12bd`: [`crate::types::messages::WebPage`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.webPage"))]
@@ -74563,8 +73974,7 @@ pub mod messages {
     ///The boxed type `messages.WebPagePreview`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum WebPagePreview {
         /// `messages.webPagePreview#8c9a88ac`: [`crate::types::messages::WebPagePreview`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.webPagePreview"))]
@@ -74668,8 +74078,7 @@ pub mod payments {
     ///The boxed type `payments.BankCardData`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BankCardData {
         /// `payments.bankCardData#3e24e573`: [`crate::types::payments::BankCardData`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.bankCardData"))]
@@ -74755,8 +74164,7 @@ pub mod payments {
     ///The boxed type `payments.CheckCanSendGiftResult`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CheckCanSendGiftResult {
         /// `payments.checkCanSendGiftResultOk#374fa7ad`: [`crate::types::payments::CheckCanSendGiftResultOk`].
         #[cfg_attr(
@@ -74870,8 +74278,7 @@ pub mod payments {
     ///The boxed type `payments.CheckedGiftCode`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CheckedGiftCode {
         /// `payments.checkedGiftCode#eb983f8f`: [`crate::types::payments::CheckedGiftCode`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.checkedGiftCode"))]
@@ -74972,8 +74379,7 @@ pub mod payments {
     ///The boxed type `payments.ConnectedStarRefBots`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ConnectedStarRefBots {
         /// `payments.connectedStarRefBots#98d5ea1d`: [`crate::types::payments::ConnectedStarRefBots`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.connectedStarRefBots"))]
@@ -75079,8 +74485,7 @@ pub mod payments {
     ///The boxed type `payments.CurrencyRates`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CurrencyRates {
         /// `payments.currencyRates#bbcce4c2`: [`crate::types::payments::CurrencyRates`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.currencyRates"))]
@@ -75165,8 +74570,7 @@ pub mod payments {
     ///The boxed type `payments.ExportedInvoice`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExportedInvoice {
         /// `payments.exportedInvoice#aed0cbd9`: [`crate::types::payments::ExportedInvoice`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.exportedInvoice"))]
@@ -75251,8 +74655,7 @@ pub mod payments {
     ///The boxed type `payments.GiveawayInfo`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum GiveawayInfo {
         /// `payments.giveawayInfo#4367daa0`: [`crate::types::payments::GiveawayInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.giveawayInfo"))]
@@ -75358,8 +74761,7 @@ pub mod payments {
     ///The boxed type `payments.PaymentForm`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PaymentForm {
         /// `payments.paymentForm#a0058751`: [`crate::types::payments::PaymentForm`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentForm"))]
@@ -75498,8 +74900,7 @@ pub mod payments {
     ///The boxed type `payments.PaymentReceipt`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PaymentReceipt {
         /// `payments.paymentReceipt#70c4fe03`: [`crate::types::payments::PaymentReceipt`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentReceipt"))]
@@ -75621,8 +75022,7 @@ pub mod payments {
     ///The boxed type `payments.PaymentResult`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PaymentResult {
         /// `payments.paymentResult#4e5f810d`: [`crate::types::payments::PaymentResult`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.paymentResult"))]
@@ -75746,8 +75146,7 @@ pub mod payments {
     ///The boxed type `payments.ResaleStarGifts`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ResaleStarGifts {
         /// `payments.resaleStarGifts#947a12df`: [`crate::types::payments::ResaleStarGifts`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.resaleStarGifts"))]
@@ -75848,8 +75247,7 @@ pub mod payments {
     ///The boxed type `payments.SavedInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedInfo {
         /// `payments.savedInfo#fb8fe43c`: [`crate::types::payments::SavedInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.savedInfo"))]
@@ -75932,8 +75330,7 @@ pub mod payments {
     ///The boxed type `payments.SavedStarGifts`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedStarGifts {
         /// `payments.savedStarGifts#95f389b1`: [`crate::types::payments::SavedStarGifts`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.savedStarGifts"))]
@@ -76034,8 +75431,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftActiveAuctions`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarGiftActiveAuctions {
         /// `payments.starGiftActiveAuctionsNotModified#db33dad0`: [`crate::types::payments::StarGiftActiveAuctionsNotModified`].
         #[cfg_attr(
@@ -76169,8 +75565,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftAuctionAcquiredGifts`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarGiftAuctionAcquiredGifts {
         /// `payments.starGiftAuctionAcquiredGifts#7d5bd1f0`: [`crate::types::payments::StarGiftAuctionAcquiredGifts`].
         #[cfg_attr(
@@ -76287,8 +75682,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftAuctionState`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarGiftAuctionState {
         /// `payments.starGiftAuctionState#6b39f4ec`: [`crate::types::payments::StarGiftAuctionState`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftAuctionState"))]
@@ -76394,8 +75788,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftCollections`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarGiftCollections {
         /// `payments.starGiftCollectionsNotModified#a0ba4f17`: [`crate::types::payments::StarGiftCollectionsNotModified`].
         #[cfg_attr(
@@ -76507,8 +75900,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftUpgradeAttributes`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarGiftUpgradeAttributes {
         /// `payments.starGiftUpgradeAttributes#46c6e36f`: [`crate::types::payments::StarGiftUpgradeAttributes`].
         #[cfg_attr(
@@ -76599,8 +75991,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftUpgradePreview`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarGiftUpgradePreview {
         /// `payments.starGiftUpgradePreview#3de1dfed`: [`crate::types::payments::StarGiftUpgradePreview`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftUpgradePreview"))]
@@ -76692,8 +76083,7 @@ pub mod payments {
     ///The boxed type `payments.StarGiftWithdrawalUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarGiftWithdrawalUrl {
         /// `payments.starGiftWithdrawalUrl#84aa3a9c`: [`crate::types::payments::StarGiftWithdrawalUrl`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftWithdrawalUrl"))]
@@ -76778,8 +76168,7 @@ pub mod payments {
     ///The boxed type `payments.StarGifts`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarGifts {
         /// `payments.starGiftsNotModified#a388a368`: [`crate::types::payments::StarGiftsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starGiftsNotModified"))]
@@ -76901,8 +76290,7 @@ pub mod payments {
     ///The boxed type `payments.StarsRevenueAdsAccountUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarsRevenueAdsAccountUrl {
         /// `payments.starsRevenueAdsAccountUrl#394e7f21`: [`crate::types::payments::StarsRevenueAdsAccountUrl`].
         #[cfg_attr(
@@ -76993,8 +76381,7 @@ pub mod payments {
     ///The boxed type `payments.StarsRevenueStats`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarsRevenueStats {
         /// `payments.starsRevenueStats#6c207376`: [`crate::types::payments::StarsRevenueStats`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starsRevenueStats"))]
@@ -77082,8 +76469,7 @@ pub mod payments {
     ///The boxed type `payments.StarsRevenueWithdrawalUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarsRevenueWithdrawalUrl {
         /// `payments.starsRevenueWithdrawalUrl#1dab80b7`: [`crate::types::payments::StarsRevenueWithdrawalUrl`].
         #[cfg_attr(
@@ -77174,8 +76560,7 @@ pub mod payments {
     ///The boxed type `payments.StarsStatus`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StarsStatus {
         /// `payments.starsStatus#6c9ce8ed`: [`crate::types::payments::StarsStatus`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.starsStatus"))]
@@ -77274,8 +76659,7 @@ pub mod payments {
     ///The boxed type `payments.SuggestedStarRefBots`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SuggestedStarRefBots {
         /// `payments.suggestedStarRefBots#b4d5d859`: [`crate::types::payments::SuggestedStarRefBots`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.suggestedStarRefBots"))]
@@ -77381,8 +76765,7 @@ pub mod payments {
     ///The boxed type `payments.UniqueStarGift`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum UniqueStarGift {
         /// `payments.uniqueStarGift#416c56e8`: [`crate::types::payments::UniqueStarGift`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.uniqueStarGift"))]
@@ -77483,8 +76866,7 @@ pub mod payments {
     ///The boxed type `payments.UniqueStarGiftValueInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum UniqueStarGiftValueInfo {
         /// `payments.uniqueStarGiftValueInfo#512fe446`: [`crate::types::payments::UniqueStarGiftValueInfo`].
         #[cfg_attr(
@@ -77579,8 +76961,7 @@ pub mod payments {
     ///The boxed type `payments.ValidatedRequestedInfo`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ValidatedRequestedInfo {
         /// `payments.validatedRequestedInfo#d1451883`: [`crate::types::payments::ValidatedRequestedInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.validatedRequestedInfo"))]
@@ -77675,8 +77056,7 @@ pub mod phone {
     ///The boxed type `phone.ExportedGroupCallInvite`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExportedGroupCallInvite {
         /// `phone.exportedGroupCallInvite#204bd158`: [`crate::types::phone::ExportedGroupCallInvite`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.exportedGroupCallInvite"))]
@@ -77763,8 +77143,7 @@ pub mod phone {
     ///The boxed type `phone.GroupCall`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum GroupCall {
         /// `phone.groupCall#9e727aad`: [`crate::types::phone::GroupCall`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCall"))]
@@ -77863,8 +77242,7 @@ pub mod phone {
     ///The boxed type `phone.GroupCallStars`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum GroupCallStars {
         /// `phone.groupCallStars#9d1dbd26`: [`crate::types::phone::GroupCallStars`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCallStars"))]
@@ -77965,8 +77343,7 @@ pub mod phone {
     ///The boxed type `phone.GroupCallStreamChannels`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum GroupCallStreamChannels {
         /// `phone.groupCallStreamChannels#d0e482b2`: [`crate::types::phone::GroupCallStreamChannels`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCallStreamChannels"))]
@@ -78053,8 +77430,7 @@ pub mod phone {
     ///The boxed type `phone.GroupCallStreamRtmpUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum GroupCallStreamRtmpUrl {
         /// `phone.groupCallStreamRtmpUrl#2dbf3432`: [`crate::types::phone::GroupCallStreamRtmpUrl`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCallStreamRtmpUrl"))]
@@ -78145,8 +77521,7 @@ pub mod phone {
     ///The boxed type `phone.GroupParticipants`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum GroupParticipants {
         /// `phone.groupParticipants#f47751b6`: [`crate::types::phone::GroupParticipants`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupParticipants"))]
@@ -78249,8 +77624,7 @@ pub mod phone {
     ///The boxed type `phone.JoinAsPeers`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum JoinAsPeers {
         /// `phone.joinAsPeers#afe5623f`: [`crate::types::phone::JoinAsPeers`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.joinAsPeers"))]
@@ -78349,8 +77723,7 @@ pub mod phone {
     ///The boxed type `phone.PhoneCall`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PhoneCall {
         /// `phone.phoneCall#ec82e140`: [`crate::types::phone::PhoneCall`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.phoneCall"))]
@@ -78452,8 +77825,7 @@ pub mod photos {
     ///The boxed type `photos.Photo`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Photo {
         /// `photos.photo#20212ca8`: [`crate::types::photos::Photo`].
         #[cfg_attr(feature = "serde", serde(rename = "photos.photo"))]
@@ -78550,8 +77922,7 @@ pub mod photos {
     ///The boxed type `photos.Photos`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Photos {
         /// `photos.photos#8dca6aa5`: [`crate::types::photos::Photos`].
         #[cfg_attr(feature = "serde", serde(rename = "photos.photos"))]
@@ -78672,8 +78043,7 @@ pub mod premium {
     ///The boxed type `premium.BoostsList`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BoostsList {
         /// `premium.boostsList#86f8613c`: [`crate::types::premium::BoostsList`].
         #[cfg_attr(feature = "serde", serde(rename = "premium.boostsList"))]
@@ -78772,8 +78142,7 @@ pub mod premium {
     ///The boxed type `premium.BoostsStatus`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BoostsStatus {
         /// `premium.boostsStatus#4959427a`: [`crate::types::premium::BoostsStatus`].
         #[cfg_attr(feature = "serde", serde(rename = "premium.boostsStatus"))]
@@ -78859,8 +78228,7 @@ pub mod premium {
     ///The boxed type `premium.MyBoosts`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum MyBoosts {
         /// `premium.myBoosts#9ae228e2`: [`crate::types::premium::MyBoosts`].
         #[cfg_attr(feature = "serde", serde(rename = "premium.myBoosts"))]
@@ -78962,8 +78330,7 @@ pub mod smsjobs {
     ///The boxed type `smsjobs.EligibilityToJoin`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum EligibilityToJoin {
         /// `smsjobs.eligibleToJoin#dc8b44cf`: [`crate::types::smsjobs::EligibleToJoin`].
         #[cfg_attr(feature = "serde", serde(rename = "smsjobs.eligibleToJoin"))]
@@ -79048,8 +78415,7 @@ pub mod smsjobs {
     ///The boxed type `smsjobs.Status`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Status {
         /// `smsjobs.status#2aee9191`: [`crate::types::smsjobs::Status`].
         #[cfg_attr(feature = "serde", serde(rename = "smsjobs.status"))]
@@ -79136,8 +78502,7 @@ pub mod stats {
     ///The boxed type `stats.BroadcastStats`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum BroadcastStats {
         /// `stats.broadcastStats#396ca5fc`: [`crate::types::stats::BroadcastStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.broadcastStats"))]
@@ -79225,8 +78590,7 @@ pub mod stats {
     ///The boxed type `stats.MegagroupStats`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum MegagroupStats {
         /// `stats.megagroupStats#ef7ff916`: [`crate::types::stats::MegagroupStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.megagroupStats"))]
@@ -79327,8 +78691,7 @@ pub mod stats {
     ///The boxed type `stats.MessageStats`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum MessageStats {
         /// `stats.messageStats#7fe91c14`: [`crate::types::stats::MessageStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.messageStats"))]
@@ -79414,8 +78777,7 @@ pub mod stats {
     ///The boxed type `stats.PollStats`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PollStats {
         /// `stats.pollStats#2999beed`: [`crate::types::stats::PollStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.pollStats"))]
@@ -79498,8 +78860,7 @@ pub mod stats {
     ///The boxed type `stats.PublicForwards`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PublicForwards {
         /// `stats.publicForwards#93037e20`: [`crate::types::stats::PublicForwards`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.publicForwards"))]
@@ -79600,8 +78961,7 @@ pub mod stats {
     ///The boxed type `stats.StoryStats`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StoryStats {
         /// `stats.storyStats#50cd067c`: [`crate::types::stats::StoryStats`].
         #[cfg_attr(feature = "serde", serde(rename = "stats.storyStats"))]
@@ -79690,8 +79050,7 @@ pub mod stickers {
     ///The boxed type `stickers.SuggestedShortName`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SuggestedShortName {
         /// `stickers.suggestedShortName#85fea03f`: [`crate::types::stickers::SuggestedShortName`].
         #[cfg_attr(feature = "serde", serde(rename = "stickers.suggestedShortName"))]
@@ -79779,8 +79138,7 @@ pub mod storage {
     ///The boxed type `storage.FileType`: one of 10 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum FileType {
         /// `storage.fileUnknown#aa963b05`: [`crate::types::storage::FileUnknown`].
         #[cfg_attr(feature = "serde", serde(rename = "storage.fileUnknown"))]
@@ -80045,8 +79403,7 @@ pub mod stories {
     ///The boxed type `stories.Albums`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Albums {
         /// `stories.albumsNotModified#564edaeb`: [`crate::types::stories::AlbumsNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.albumsNotModified"))]
@@ -80152,8 +79509,7 @@ pub mod stories {
     ///The boxed type `stories.AllStories`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum AllStories {
         /// `stories.allStoriesNotModified#1158fe3e`: [`crate::types::stories::AllStoriesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.allStoriesNotModified"))]
@@ -80274,8 +79630,7 @@ pub mod stories {
     ///The boxed type `stories.CanSendStoryCount`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CanSendStoryCount {
         /// `stories.canSendStoryCount#c387c04e`: [`crate::types::stories::CanSendStoryCount`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.canSendStoryCount"))]
@@ -80360,8 +79715,7 @@ pub mod stories {
     ///The boxed type `stories.FoundStories`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum FoundStories {
         /// `stories.foundStories#e2de7737`: [`crate::types::stories::FoundStories`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.foundStories"))]
@@ -80460,8 +79814,7 @@ pub mod stories {
     ///The boxed type `stories.PeerStories`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum PeerStories {
         /// `stories.peerStories#cae68768`: [`crate::types::stories::PeerStories`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.peerStories"))]
@@ -80560,8 +79913,7 @@ pub mod stories {
     ///The boxed type `stories.Stories`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Stories {
         /// `stories.stories#63c3dd0a`: [`crate::types::stories::Stories`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.stories"))]
@@ -80658,8 +80010,7 @@ pub mod stories {
     ///The boxed type `stories.StoryReactionsList`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StoryReactionsList {
         /// `stories.storyReactionsList#aa5f789c`: [`crate::types::stories::StoryReactionsList`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.storyReactionsList"))]
@@ -80762,8 +80113,7 @@ pub mod stories {
     ///The boxed type `stories.StoryViews`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StoryViews {
         /// `stories.storyViews#de9eed1d`: [`crate::types::stories::StoryViews`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.storyViews"))]
@@ -80862,8 +80212,7 @@ pub mod stories {
     ///The boxed type `stories.StoryViewsList`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StoryViewsList {
         /// `stories.storyViewsList#59d78fc5`: [`crate::types::stories::StoryViewsList`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.storyViewsList"))]
@@ -80967,8 +80316,7 @@ pub mod toncenter {
     ///The boxed type `toncenter.ApiResponse`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ApiResponse {
         /// `toncenter.apiResponse#ac8dfe19`: [`crate::types::toncenter::ApiResponse`].
         #[cfg_attr(feature = "serde", serde(rename = "toncenter.apiResponse"))]
@@ -81053,8 +80401,7 @@ pub mod toncenter {
     ///The boxed type `toncenter.StreamingUrl`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum StreamingUrl {
         /// `toncenter.streamingUrl#19887601`: [`crate::types::toncenter::StreamingUrl`].
         #[cfg_attr(feature = "serde", serde(rename = "toncenter.streamingUrl"))]
@@ -81142,8 +80489,7 @@ pub mod updates {
     ///The boxed type `updates.ChannelDifference`: one of 3 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ChannelDifference {
         /// `updates.channelDifferenceEmpty#3e11affb`: [`crate::types::updates::ChannelDifferenceEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.channelDifferenceEmpty"))]
@@ -81290,8 +80636,7 @@ pub mod updates {
     ///The boxed type `updates.Difference`: one of 4 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Difference {
         /// `updates.differenceEmpty#5d75a138`: [`crate::types::updates::DifferenceEmpty`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.differenceEmpty"))]
@@ -81449,8 +80794,7 @@ pub mod updates {
     ///The boxed type `updates.State`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum State {
         /// `updates.state#a56c2a3e`: [`crate::types::updates::State`].
         #[cfg_attr(feature = "serde", serde(rename = "updates.state"))]
@@ -81536,8 +80880,7 @@ pub mod upload {
     ///The boxed type `upload.CdnFile`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum CdnFile {
         /// `upload.cdnFileReuploadNeeded#eea8e46e`: [`crate::types::upload::CdnFileReuploadNeeded`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.cdnFileReuploadNeeded"))]
@@ -81641,8 +80984,7 @@ pub mod upload {
     ///The boxed type `upload.File`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum File {
         /// `upload.file#096a18d5`: [`crate::types::upload::File`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.file"))]
@@ -81748,8 +81090,7 @@ pub mod upload {
     ///The boxed type `upload.WebFile`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum WebFile {
         /// `upload.webFile#21e753bc`: [`crate::types::upload::WebFile`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.webFile"))]
@@ -81836,8 +81177,7 @@ pub mod users {
     ///The boxed type `users.SavedMusic`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SavedMusic {
         /// `users.savedMusicNotModified#e3878aa4`: [`crate::types::users::SavedMusicNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "users.savedMusicNotModified"))]
@@ -81941,8 +81281,7 @@ pub mod users {
     ///The boxed type `users.UserFull`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum UserFull {
         /// `users.userFull#3b6d152e`: [`crate::types::users::UserFull`].
         #[cfg_attr(feature = "serde", serde(rename = "users.userFull"))]
@@ -82041,8 +81380,7 @@ pub mod users {
     ///The boxed type `users.Users`: one of 2 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Users {
         /// `users.users#62d706b8`: [`crate::types::users::Users`].
         #[cfg_attr(feature = "serde", serde(rename = "users.users"))]
@@ -82161,8 +81499,7 @@ pub mod wallet {
     ///The boxed type `wallet.EncryptedSecretPhrasePart`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum EncryptedSecretPhrasePart {
         /// `wallet.encryptedSecretPhrasePart#18e82537`: [`crate::types::wallet::EncryptedSecretPhrasePart`].
         #[cfg_attr(
@@ -82253,8 +81590,7 @@ pub mod wallet {
     ///The boxed type `wallet.ExistingBalance`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ExistingBalance {
         /// `wallet.existingBalance#bde90a8d`: [`crate::types::wallet::ExistingBalance`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.existingBalance"))]
@@ -82339,8 +81675,7 @@ pub mod wallet {
     ///The boxed type `wallet.HolderDc`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum HolderDc {
         /// `wallet.holderDc#f9d612ef`: [`crate::types::wallet::HolderDc`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.holderDc"))]
@@ -82423,8 +81758,7 @@ pub mod wallet {
     ///The boxed type `wallet.NftAttribute`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum NftAttribute {
         /// `wallet.nftAttribute#4c1ef10e`: [`crate::types::wallet::NftAttribute`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.nftAttribute"))]
@@ -82510,8 +81844,7 @@ pub mod wallet {
     ///The boxed type `wallet.NftItem`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum NftItem {
         /// `wallet.nftItem#3441fd1c`: [`crate::types::wallet::NftItem`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.nftItem"))]
@@ -82595,8 +81928,7 @@ pub mod wallet {
     ///The boxed type `wallet.NftItems`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum NftItems {
         /// `wallet.nftItems#794d486f`: [`crate::types::wallet::NftItems`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.nftItems"))]
@@ -82682,8 +82014,7 @@ pub mod wallet {
     ///The boxed type `wallet.ProofChallenge`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum ProofChallenge {
         /// `wallet.proofChallenge#99e41707`: [`crate::types::wallet::ProofChallenge`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.proofChallenge"))]
@@ -82771,8 +82102,7 @@ pub mod wallet {
     ///The boxed type `wallet.SecretPhraseParts`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum SecretPhraseParts {
         /// `wallet.secretPhraseParts#e6d0ef01`: [`crate::types::wallet::SecretPhraseParts`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.secretPhraseParts"))]
@@ -82860,8 +82190,7 @@ pub mod wallet {
     ///The boxed type `wallet.TonConnectChallenge`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TonConnectChallenge {
         /// `wallet.tonConnectChallenge#4bc89693`: [`crate::types::wallet::TonConnectChallenge`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.tonConnectChallenge"))]
@@ -82946,8 +82275,7 @@ pub mod wallet {
     ///The boxed type `wallet.TonConnectPending`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TonConnectPending {
         /// `wallet.tonConnectPending#85c0f124`: [`crate::types::wallet::TonConnectPending`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.tonConnectPending"))]
@@ -83035,8 +82363,7 @@ pub mod wallet {
     ///The boxed type `wallet.TonConnectSessions`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum TonConnectSessions {
         /// `wallet.tonConnectSessions#0e1f6896`: [`crate::types::wallet::TonConnectSessions`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.tonConnectSessions"))]
@@ -83121,8 +82448,7 @@ pub mod wallet {
     ///The boxed type `wallet.Transactions`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum Transactions {
         /// `wallet.transactions#4322d5a5`: [`crate::types::wallet::Transactions`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.transactions"))]
@@ -83221,8 +82547,7 @@ pub mod wallet {
     ///The boxed type `wallet.UserAddresses`: one of 1 constructor(s).
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_"))]
+    #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "_"))]
     pub enum UserAddresses {
         /// `wallet.userAddresses#928e7b55`: [`crate::types::wallet::UserAddresses`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.userAddresses"))]

@@ -5,8 +5,11 @@
 /// `req_pq#60469778 nonce:int128 = ResPQ`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "req_pq"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "req_pq")
+)]
 pub struct ReqPq {
     /// `nonce:int128`
     pub nonce: [u8; 16],
@@ -45,8 +48,11 @@ impl crate::RemoteCall for ReqPq {
 /// `req_pq_multi#be7e8ef1 nonce:int128 = ResPQ`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "req_pq_multi"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "req_pq_multi")
+)]
 pub struct ReqPqMulti {
     /// `nonce:int128`
     pub nonce: [u8; 16],
@@ -85,8 +91,11 @@ impl crate::RemoteCall for ReqPqMulti {
 /// `req_DH_params#d712e4be nonce:int128 server_nonce:int128 p:bytes q:bytes public_key_fingerprint:long encrypted_data:bytes = Server_DH_Params`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "req_DH_params"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "req_DH_params")
+)]
 pub struct ReqDHParams {
     /// `nonce:int128`
     pub nonce: [u8; 16],
@@ -162,8 +171,11 @@ impl crate::RemoteCall for ReqDHParams {
 /// `set_client_DH_params#f5045f1f nonce:int128 server_nonce:int128 encrypted_data:bytes = Set_client_DH_params_answer`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "set_client_DH_params"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "set_client_DH_params")
+)]
 pub struct SetClientDHParams {
     /// `nonce:int128`
     pub nonce: [u8; 16],
@@ -218,8 +230,11 @@ impl crate::RemoteCall for SetClientDHParams {
 /// `destroy_auth_key#d1435160 = DestroyAuthKeyRes`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "destroy_auth_key"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "destroy_auth_key")
+)]
 pub struct DestroyAuthKey {}
 impl crate::Identifiable for DestroyAuthKey {
     const CONSTRUCTOR_ID: u32 = 0xd1435160_u32;
@@ -251,8 +266,11 @@ impl crate::RemoteCall for DestroyAuthKey {
 /// `rpc_drop_answer#58e4a740 req_msg_id:long = RpcDropAnswer`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "rpc_drop_answer"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "rpc_drop_answer")
+)]
 pub struct RpcDropAnswer {
     /// `req_msg_id:long`
     pub req_msg_id: i64,
@@ -291,8 +309,11 @@ impl crate::RemoteCall for RpcDropAnswer {
 /// `get_future_salts#b921bd04 num:int = FutureSalts`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "get_future_salts"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "get_future_salts")
+)]
 pub struct GetFutureSalts {
     /// `num:int`
     pub num: i32,
@@ -331,8 +352,11 @@ impl crate::RemoteCall for GetFutureSalts {
 /// `ping#7abe77ec ping_id:long = Pong`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "ping"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "ping")
+)]
 pub struct Ping {
     /// `ping_id:long`
     pub ping_id: i64,
@@ -371,8 +395,11 @@ impl crate::RemoteCall for Ping {
 /// `ping_delay_disconnect#f3427b8c ping_id:long disconnect_delay:int = Pong`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "ping_delay_disconnect"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "ping_delay_disconnect")
+)]
 pub struct PingDelayDisconnect {
     /// `ping_id:long`
     pub ping_id: i64,
@@ -417,8 +444,11 @@ impl crate::RemoteCall for PingDelayDisconnect {
 /// `destroy_session#e7512126 session_id:long = DestroySessionRes`
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "destroy_session"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "destroy_session")
+)]
 pub struct DestroySession {
     /// `session_id:long`
     pub session_id: i64,
@@ -457,8 +487,11 @@ impl crate::RemoteCall for DestroySession {
 /// `invokeAfterMsg#cb9f372d {X:Type} msg_id:long query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeAfterMsg"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeAfterMsg")
+)]
 pub struct InvokeAfterMsg<X> {
     /// `msg_id:long`
     pub msg_id: i64,
@@ -513,8 +546,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeAfterMsg<X> {
 /// `invokeAfterMsgs#3dc4b4f0 {X:Type} msg_ids:Vector<long> query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeAfterMsgs"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeAfterMsgs")
+)]
 pub struct InvokeAfterMsgs<X> {
     /// `msg_ids:Vector<long>`
     pub msg_ids: Vec<i64>,
@@ -569,8 +605,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeAfterMsgs<X> {
 /// `initConnection#c1cd5ea9 {X:Type} flags:# api_id:int device_model:string system_version:string app_version:string system_lang_code:string lang_pack:string lang_code:string proxy:flags.0?InputClientProxy params:flags.1?JSONValue query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "initConnection"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "initConnection")
+)]
 pub struct InitConnection<X> {
     /// `api_id:int`
     pub api_id: i32,
@@ -700,8 +739,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InitConnection<X> {
 /// `invokeWithLayer#da9b0d0d {X:Type} layer:int query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeWithLayer"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeWithLayer")
+)]
 pub struct InvokeWithLayer<X> {
     /// `layer:int`
     pub layer: i32,
@@ -756,8 +798,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithLayer<X> {
 /// `invokeWithoutUpdates#bf9459b7 {X:Type} query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeWithoutUpdates"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeWithoutUpdates")
+)]
 pub struct InvokeWithoutUpdates<X> {
     /// `query:!X`
     pub query: X,
@@ -803,8 +848,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithoutUpdates<X> {
 /// `invokeWithMessagesRange#365275f2 {X:Type} range:MessageRange query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeWithMessagesRange"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeWithMessagesRange")
+)]
 pub struct InvokeWithMessagesRange<X> {
     /// `range:MessageRange`
     pub range: crate::enums::MessageRange,
@@ -856,8 +904,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithMessagesRange<X> {
 /// `invokeWithTakeout#aca9fd2e {X:Type} takeout_id:long query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeWithTakeout"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeWithTakeout")
+)]
 pub struct InvokeWithTakeout<X> {
     /// `takeout_id:long`
     pub takeout_id: i64,
@@ -912,8 +963,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithTakeout<X> {
 /// `invokeWithBusinessConnection#dd289f8e {X:Type} connection_id:string query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeWithBusinessConnection"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeWithBusinessConnection")
+)]
 pub struct InvokeWithBusinessConnection<X> {
     /// `connection_id:string`
     pub connection_id: String,
@@ -970,9 +1024,9 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithBusinessConnection<X>
 /// `invokeWithGooglePlayIntegrity#1df92984 {X:Type} nonce:string token:string query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
     feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
     serde(tag = "_", rename = "invokeWithGooglePlayIntegrity")
 )]
 pub struct InvokeWithGooglePlayIntegrity<X> {
@@ -1038,8 +1092,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithGooglePlayIntegrity<X
 /// `invokeWithApnsSecret#0dae54f8 {X:Type} nonce:string secret:string query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeWithApnsSecret"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeWithApnsSecret")
+)]
 pub struct InvokeWithApnsSecret<X> {
     /// `nonce:string`
     pub nonce: String,
@@ -1101,8 +1158,11 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithApnsSecret<X> {
 /// `invokeWithReCaptcha#adbb0f94 {X:Type} token:string query:!X = X`
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "_", rename = "invokeWithReCaptcha"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "_", rename = "invokeWithReCaptcha")
+)]
 pub struct InvokeWithReCaptcha<X> {
     /// `token:string`
     pub token: String,
@@ -1159,8 +1219,11 @@ pub mod account {
     /// `account.registerDevice#ec86017a flags:# no_muted:flags.0?true token_type:int token:string app_sandbox:Bool secret:bytes other_uids:Vector<long> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.registerDevice"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.registerDevice")
+    )]
     pub struct RegisterDevice {
         /// `no_muted:flags.0?true`
         pub no_muted: bool,
@@ -1238,8 +1301,11 @@ pub mod account {
     /// `account.unregisterDevice#6a0d3206 token_type:int token:string other_uids:Vector<long> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.unregisterDevice"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.unregisterDevice")
+    )]
     pub struct UnregisterDevice {
         /// `token_type:int`
         pub token_type: i32,
@@ -1294,9 +1360,9 @@ pub mod account {
     /// `account.updateNotifySettings#84be5b93 peer:InputNotifyPeer settings:InputPeerNotifySettings = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateNotifySettings")
     )]
     pub struct UpdateNotifySettings {
@@ -1353,9 +1419,9 @@ pub mod account {
     /// `account.getNotifySettings#12b3ad31 peer:InputNotifyPeer = PeerNotifySettings`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getNotifySettings")
     )]
     pub struct GetNotifySettings {
@@ -1403,9 +1469,9 @@ pub mod account {
     /// `account.resetNotifySettings#db7e1747 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.resetNotifySettings")
     )]
     pub struct ResetNotifySettings {}
@@ -1439,8 +1505,11 @@ pub mod account {
     /// `account.updateProfile#78515775 flags:# first_name:flags.0?string last_name:flags.1?string about:flags.2?string = User`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.updateProfile"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.updateProfile")
+    )]
     pub struct UpdateProfile {
         /// `first_name:flags.0?string`
         pub first_name: Option<String>,
@@ -1500,8 +1569,11 @@ pub mod account {
     /// `account.updateStatus#6628562c offline:Bool = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.updateStatus"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.updateStatus")
+    )]
     pub struct UpdateStatus {
         /// `offline:Bool`
         pub offline: bool,
@@ -1540,8 +1612,11 @@ pub mod account {
     /// `account.getWallPapers#07967d36 hash:long = account.WallPapers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getWallPapers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getWallPapers")
+    )]
     pub struct GetWallPapers {
         /// `hash:long`
         pub hash: i64,
@@ -1580,8 +1655,11 @@ pub mod account {
     /// `account.reportPeer#c5ba3d86 peer:InputPeer reason:ReportReason message:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.reportPeer"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.reportPeer")
+    )]
     pub struct ReportPeer {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -1646,8 +1724,11 @@ pub mod account {
     /// `account.checkUsername#2714d86c username:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.checkUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.checkUsername")
+    )]
     pub struct CheckUsername {
         /// `username:string`
         pub username: String,
@@ -1686,8 +1767,11 @@ pub mod account {
     /// `account.updateUsername#3e0bdd7c username:string = User`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.updateUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.updateUsername")
+    )]
     pub struct UpdateUsername {
         /// `username:string`
         pub username: String,
@@ -1726,8 +1810,11 @@ pub mod account {
     /// `account.getPrivacy#dadbc950 key:InputPrivacyKey = account.PrivacyRules`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getPrivacy"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getPrivacy")
+    )]
     pub struct GetPrivacy {
         /// `key:InputPrivacyKey`
         pub key: crate::enums::InputPrivacyKey,
@@ -1773,8 +1860,11 @@ pub mod account {
     /// `account.setPrivacy#c9f81ce8 key:InputPrivacyKey rules:Vector<InputPrivacyRule> = account.PrivacyRules`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.setPrivacy"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.setPrivacy")
+    )]
     pub struct SetPrivacy {
         /// `key:InputPrivacyKey`
         pub key: crate::enums::InputPrivacyKey,
@@ -1829,8 +1919,11 @@ pub mod account {
     /// `account.deleteAccount#a2c0cf74 flags:# reason:string password:flags.0?InputCheckPasswordSRP = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.deleteAccount"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.deleteAccount")
+    )]
     pub struct DeleteAccount {
         /// `reason:string`
         pub reason: String,
@@ -1881,8 +1974,11 @@ pub mod account {
     /// `account.getAccountTTL#08fc711d = AccountDaysTTL`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getAccountTTL"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getAccountTTL")
+    )]
     pub struct GetAccountTTL {}
     impl crate::Identifiable for GetAccountTTL {
         const CONSTRUCTOR_ID: u32 = 0x08fc711d_u32;
@@ -1914,8 +2010,11 @@ pub mod account {
     /// `account.setAccountTTL#2442485e ttl:AccountDaysTTL = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.setAccountTTL"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.setAccountTTL")
+    )]
     pub struct SetAccountTTL {
         /// `ttl:AccountDaysTTL`
         pub ttl: crate::enums::AccountDaysTTL,
@@ -1961,9 +2060,9 @@ pub mod account {
     /// `account.sendChangePhoneCode#82574ae5 phone_number:string settings:CodeSettings = auth.SentCode`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.sendChangePhoneCode")
     )]
     pub struct SendChangePhoneCode {
@@ -2020,8 +2119,11 @@ pub mod account {
     /// `account.changePhone#70c32edb phone_number:string phone_code_hash:string phone_code:string = User`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.changePhone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.changePhone")
+    )]
     pub struct ChangePhone {
         /// `phone_number:string`
         pub phone_number: String,
@@ -2076,9 +2178,9 @@ pub mod account {
     /// `account.updateDeviceLocked#38df3532 period:int = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateDeviceLocked")
     )]
     pub struct UpdateDeviceLocked {
@@ -2119,9 +2221,9 @@ pub mod account {
     /// `account.getAuthorizations#e320c158 = account.Authorizations`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getAuthorizations")
     )]
     pub struct GetAuthorizations {}
@@ -2155,9 +2257,9 @@ pub mod account {
     /// `account.resetAuthorization#df77f3bc hash:long = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.resetAuthorization")
     )]
     pub struct ResetAuthorization {
@@ -2198,8 +2300,11 @@ pub mod account {
     /// `account.getPassword#548a30f5 = account.Password`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getPassword"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getPassword")
+    )]
     pub struct GetPassword {}
     impl crate::Identifiable for GetPassword {
         const CONSTRUCTOR_ID: u32 = 0x548a30f5_u32;
@@ -2231,9 +2336,9 @@ pub mod account {
     /// `account.getPasswordSettings#9cd4eaf9 password:InputCheckPasswordSRP = account.PasswordSettings`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getPasswordSettings")
     )]
     pub struct GetPasswordSettings {
@@ -2281,9 +2386,9 @@ pub mod account {
     /// `account.updatePasswordSettings#a59b102f password:InputCheckPasswordSRP new_settings:account.PasswordInputSettings = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updatePasswordSettings")
     )]
     pub struct UpdatePasswordSettings {
@@ -2340,9 +2445,9 @@ pub mod account {
     /// `account.sendConfirmPhoneCode#1b3faa88 hash:string settings:CodeSettings = auth.SentCode`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.sendConfirmPhoneCode")
     )]
     pub struct SendConfirmPhoneCode {
@@ -2399,8 +2504,11 @@ pub mod account {
     /// `account.confirmPhone#5f2178c3 phone_code_hash:string phone_code:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.confirmPhone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.confirmPhone")
+    )]
     pub struct ConfirmPhone {
         /// `phone_code_hash:string`
         pub phone_code_hash: String,
@@ -2448,8 +2556,11 @@ pub mod account {
     /// `account.getTmpPassword#449e0b51 password:InputCheckPasswordSRP period:int = account.TmpPassword`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getTmpPassword"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getTmpPassword")
+    )]
     pub struct GetTmpPassword {
         /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
@@ -2504,9 +2615,9 @@ pub mod account {
     /// `account.getWebAuthorizations#182e6d6f = account.WebAuthorizations`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getWebAuthorizations")
     )]
     pub struct GetWebAuthorizations {}
@@ -2540,9 +2651,9 @@ pub mod account {
     /// `account.resetWebAuthorization#2d01b9ef hash:long = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.resetWebAuthorization")
     )]
     pub struct ResetWebAuthorization {
@@ -2583,9 +2694,9 @@ pub mod account {
     /// `account.resetWebAuthorizations#682d2594 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.resetWebAuthorizations")
     )]
     pub struct ResetWebAuthorizations {}
@@ -2619,9 +2730,9 @@ pub mod account {
     /// `account.getAllSecureValues#b288bc7d = Vector<SecureValue>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getAllSecureValues")
     )]
     pub struct GetAllSecureValues {}
@@ -2655,8 +2766,11 @@ pub mod account {
     /// `account.getSecureValue#73665bc2 types:Vector<SecureValueType> = Vector<SecureValue>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getSecureValue"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getSecureValue")
+    )]
     pub struct GetSecureValue {
         /// `types:Vector<SecureValueType>`
         pub types: Vec<crate::enums::SecureValueType>,
@@ -2695,8 +2809,11 @@ pub mod account {
     /// `account.saveSecureValue#899fe31d value:InputSecureValue secure_secret_id:long = SecureValue`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.saveSecureValue"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.saveSecureValue")
+    )]
     pub struct SaveSecureValue {
         /// `value:InputSecureValue`
         pub value: crate::enums::InputSecureValue,
@@ -2751,9 +2868,9 @@ pub mod account {
     /// `account.deleteSecureValue#b880bc4b types:Vector<SecureValueType> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.deleteSecureValue")
     )]
     pub struct DeleteSecureValue {
@@ -2794,9 +2911,9 @@ pub mod account {
     /// `account.getAuthorizationForm#a929597a bot_id:long scope:string public_key:string = account.AuthorizationForm`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getAuthorizationForm")
     )]
     pub struct GetAuthorizationForm {
@@ -2849,9 +2966,9 @@ pub mod account {
     /// `account.acceptAuthorization#f3ed4c73 bot_id:long scope:string public_key:string value_hashes:Vector<SecureValueHash> credentials:SecureCredentialsEncrypted = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.acceptAuthorization")
     )]
     pub struct AcceptAuthorization {
@@ -2935,9 +3052,9 @@ pub mod account {
     /// `account.sendVerifyPhoneCode#a5a356f9 phone_number:string settings:CodeSettings = auth.SentCode`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.sendVerifyPhoneCode")
     )]
     pub struct SendVerifyPhoneCode {
@@ -2994,8 +3111,11 @@ pub mod account {
     /// `account.verifyPhone#4dd3a7f6 phone_number:string phone_code_hash:string phone_code:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.verifyPhone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.verifyPhone")
+    )]
     pub struct VerifyPhone {
         /// `phone_number:string`
         pub phone_number: String,
@@ -3050,9 +3170,9 @@ pub mod account {
     /// `account.sendVerifyEmailCode#98e037bb purpose:EmailVerifyPurpose email:string = account.SentEmailCode`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.sendVerifyEmailCode")
     )]
     pub struct SendVerifyEmailCode {
@@ -3109,8 +3229,11 @@ pub mod account {
     /// `account.verifyEmail#032da4cf purpose:EmailVerifyPurpose verification:EmailVerification = account.EmailVerified`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.verifyEmail"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.verifyEmail")
+    )]
     pub struct VerifyEmail {
         /// `purpose:EmailVerifyPurpose`
         pub purpose: crate::enums::EmailVerifyPurpose,
@@ -3165,9 +3288,9 @@ pub mod account {
     /// `account.initTakeoutSession#8ef3eab0 flags:# contacts:flags.0?true message_users:flags.1?true message_chats:flags.2?true message_megagroups:flags.3?true message_channels:flags.4?true files:flags.5?true file_max_size:flags.5?long = account.Takeout`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.initTakeoutSession")
     )]
     pub struct InitTakeoutSession {
@@ -3261,9 +3384,9 @@ pub mod account {
     /// `account.finishTakeoutSession#1d2652ee flags:# success:flags.0?true = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.finishTakeoutSession")
     )]
     pub struct FinishTakeoutSession {
@@ -3306,9 +3429,9 @@ pub mod account {
     /// `account.confirmPasswordEmail#8fdf1920 code:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.confirmPasswordEmail")
     )]
     pub struct ConfirmPasswordEmail {
@@ -3349,9 +3472,9 @@ pub mod account {
     /// `account.resendPasswordEmail#7a7f2a15 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.resendPasswordEmail")
     )]
     pub struct ResendPasswordEmail {}
@@ -3385,9 +3508,9 @@ pub mod account {
     /// `account.cancelPasswordEmail#c1cbd5b6 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.cancelPasswordEmail")
     )]
     pub struct CancelPasswordEmail {}
@@ -3421,9 +3544,9 @@ pub mod account {
     /// `account.getContactSignUpNotification#9f07c728 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getContactSignUpNotification")
     )]
     pub struct GetContactSignUpNotification {}
@@ -3457,9 +3580,9 @@ pub mod account {
     /// `account.setContactSignUpNotification#cff43f61 silent:Bool = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.setContactSignUpNotification")
     )]
     pub struct SetContactSignUpNotification {
@@ -3500,9 +3623,9 @@ pub mod account {
     /// `account.getNotifyExceptions#53577479 flags:# compare_sound:flags.1?true compare_stories:flags.2?true peer:flags.0?InputNotifyPeer = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getNotifyExceptions")
     )]
     pub struct GetNotifyExceptions {
@@ -3564,8 +3687,11 @@ pub mod account {
     /// `account.getWallPaper#fc8ddbea wallpaper:InputWallPaper = WallPaper`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getWallPaper"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getWallPaper")
+    )]
     pub struct GetWallPaper {
         /// `wallpaper:InputWallPaper`
         pub wallpaper: crate::enums::InputWallPaper,
@@ -3611,8 +3737,11 @@ pub mod account {
     /// `account.uploadWallPaper#e39a8f03 flags:# for_chat:flags.0?true file:InputFile mime_type:string settings:WallPaperSettings = WallPaper`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.uploadWallPaper"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.uploadWallPaper")
+    )]
     pub struct UploadWallPaper {
         /// `for_chat:flags.0?true`
         pub for_chat: bool,
@@ -3691,8 +3820,11 @@ pub mod account {
     /// `account.saveWallPaper#6c5a5b37 wallpaper:InputWallPaper unsave:Bool settings:WallPaperSettings = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.saveWallPaper"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.saveWallPaper")
+    )]
     pub struct SaveWallPaper {
         /// `wallpaper:InputWallPaper`
         pub wallpaper: crate::enums::InputWallPaper,
@@ -3761,8 +3893,11 @@ pub mod account {
     /// `account.installWallPaper#feed5769 wallpaper:InputWallPaper settings:WallPaperSettings = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.installWallPaper"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.installWallPaper")
+    )]
     pub struct InstallWallPaper {
         /// `wallpaper:InputWallPaper`
         pub wallpaper: crate::enums::InputWallPaper,
@@ -3817,8 +3952,11 @@ pub mod account {
     /// `account.resetWallPapers#bb3b9804 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.resetWallPapers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.resetWallPapers")
+    )]
     pub struct ResetWallPapers {}
     impl crate::Identifiable for ResetWallPapers {
         const CONSTRUCTOR_ID: u32 = 0xbb3b9804_u32;
@@ -3850,9 +3988,9 @@ pub mod account {
     /// `account.getAutoDownloadSettings#56da0b3f = account.AutoDownloadSettings`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getAutoDownloadSettings")
     )]
     pub struct GetAutoDownloadSettings {}
@@ -3886,9 +4024,9 @@ pub mod account {
     /// `account.saveAutoDownloadSettings#76f36233 flags:# low:flags.0?true high:flags.1?true settings:AutoDownloadSettings = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.saveAutoDownloadSettings")
     )]
     pub struct SaveAutoDownloadSettings {
@@ -3953,8 +4091,11 @@ pub mod account {
     /// `account.uploadTheme#1c3db333 flags:# file:InputFile thumb:flags.0?InputFile file_name:string mime_type:string = Document`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.uploadTheme"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.uploadTheme")
+    )]
     pub struct UploadTheme {
         /// `file:InputFile`
         pub file: crate::enums::InputFile,
@@ -4032,8 +4173,11 @@ pub mod account {
     /// `account.createTheme#652e4400 flags:# slug:string title:string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.createTheme"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.createTheme")
+    )]
     pub struct CreateTheme {
         /// `slug:string`
         pub slug: String,
@@ -4105,8 +4249,11 @@ pub mod account {
     /// `account.updateTheme#2bf40ccc flags:# format:string theme:InputTheme slug:flags.0?string title:flags.1?string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.updateTheme"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.updateTheme")
+    )]
     pub struct UpdateTheme {
         /// `format:string`
         pub format: String,
@@ -4208,8 +4355,11 @@ pub mod account {
     /// `account.saveTheme#f257106c theme:InputTheme unsave:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.saveTheme"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.saveTheme")
+    )]
     pub struct SaveTheme {
         /// `theme:InputTheme`
         pub theme: crate::enums::InputTheme,
@@ -4264,8 +4414,11 @@ pub mod account {
     /// `account.installTheme#c727bb3b flags:# dark:flags.0?true theme:flags.1?InputTheme format:flags.2?string base_theme:flags.3?BaseTheme = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.installTheme"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.installTheme")
+    )]
     pub struct InstallTheme {
         /// `dark:flags.0?true`
         pub dark: bool,
@@ -4334,8 +4487,11 @@ pub mod account {
     /// `account.getTheme#3a5869ec format:string theme:InputTheme = Theme`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getTheme"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getTheme")
+    )]
     pub struct GetTheme {
         /// `format:string`
         pub format: String,
@@ -4390,8 +4546,11 @@ pub mod account {
     /// `account.getThemes#7206e458 format:string hash:long = account.Themes`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getThemes"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getThemes")
+    )]
     pub struct GetThemes {
         /// `format:string`
         pub format: String,
@@ -4436,9 +4595,9 @@ pub mod account {
     /// `account.setContentSettings#b574b16b flags:# sensitive_enabled:flags.0?true = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.setContentSettings")
     )]
     pub struct SetContentSettings {
@@ -4481,9 +4640,9 @@ pub mod account {
     /// `account.getContentSettings#8b9b4dae = account.ContentSettings`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getContentSettings")
     )]
     pub struct GetContentSettings {}
@@ -4517,9 +4676,9 @@ pub mod account {
     /// `account.getMultiWallPapers#65ad71dc wallpapers:Vector<InputWallPaper> = Vector<WallPaper>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getMultiWallPapers")
     )]
     pub struct GetMultiWallPapers {
@@ -4560,9 +4719,9 @@ pub mod account {
     /// `account.getGlobalPrivacySettings#eb2b4cf6 = GlobalPrivacySettings`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getGlobalPrivacySettings")
     )]
     pub struct GetGlobalPrivacySettings {}
@@ -4596,9 +4755,9 @@ pub mod account {
     /// `account.setGlobalPrivacySettings#1edaaac2 settings:GlobalPrivacySettings = GlobalPrivacySettings`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.setGlobalPrivacySettings")
     )]
     pub struct SetGlobalPrivacySettings {
@@ -4646,9 +4805,9 @@ pub mod account {
     /// `account.reportProfilePhoto#fa8cc6f5 peer:InputPeer photo_id:InputPhoto reason:ReportReason message:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.reportProfilePhoto")
     )]
     pub struct ReportProfilePhoto {
@@ -4728,8 +4887,11 @@ pub mod account {
     /// `account.resetPassword#9308ce1b = account.ResetPasswordResult`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.resetPassword"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.resetPassword")
+    )]
     pub struct ResetPassword {}
     impl crate::Identifiable for ResetPassword {
         const CONSTRUCTOR_ID: u32 = 0x9308ce1b_u32;
@@ -4761,9 +4923,9 @@ pub mod account {
     /// `account.declinePasswordReset#4c9409f6 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.declinePasswordReset")
     )]
     pub struct DeclinePasswordReset {}
@@ -4797,8 +4959,11 @@ pub mod account {
     /// `account.getChatThemes#d638de89 hash:long = account.Themes`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getChatThemes"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getChatThemes")
+    )]
     pub struct GetChatThemes {
         /// `hash:long`
         pub hash: i64,
@@ -4837,9 +5002,9 @@ pub mod account {
     /// `account.setAuthorizationTTL#bf899aa0 authorization_ttl_days:int = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.setAuthorizationTTL")
     )]
     pub struct SetAuthorizationTTL {
@@ -4883,9 +5048,9 @@ pub mod account {
     /// `account.changeAuthorizationSettings#40f48462 flags:# confirmed:flags.3?true hash:long encrypted_requests_disabled:flags.0?Bool call_requests_disabled:flags.1?Bool = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.changeAuthorizationSettings")
     )]
     pub struct ChangeAuthorizationSettings {
@@ -4961,9 +5126,9 @@ pub mod account {
     /// `account.getSavedRingtones#e1902288 hash:long = account.SavedRingtones`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getSavedRingtones")
     )]
     pub struct GetSavedRingtones {
@@ -5004,8 +5169,11 @@ pub mod account {
     /// `account.saveRingtone#3dea5b03 id:InputDocument unsave:Bool = account.SavedRingtone`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.saveRingtone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.saveRingtone")
+    )]
     pub struct SaveRingtone {
         /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
@@ -5060,8 +5228,11 @@ pub mod account {
     /// `account.uploadRingtone#831a83a2 file:InputFile file_name:string mime_type:string = Document`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.uploadRingtone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.uploadRingtone")
+    )]
     pub struct UploadRingtone {
         /// `file:InputFile`
         pub file: crate::enums::InputFile,
@@ -5123,9 +5294,9 @@ pub mod account {
     /// `account.updateEmojiStatus#fbd3de6b emoji_status:EmojiStatus = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateEmojiStatus")
     )]
     pub struct UpdateEmojiStatus {
@@ -5173,9 +5344,9 @@ pub mod account {
     /// `account.getDefaultEmojiStatuses#d6753386 hash:long = account.EmojiStatuses`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getDefaultEmojiStatuses")
     )]
     pub struct GetDefaultEmojiStatuses {
@@ -5216,9 +5387,9 @@ pub mod account {
     /// `account.getRecentEmojiStatuses#0f578105 hash:long = account.EmojiStatuses`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getRecentEmojiStatuses")
     )]
     pub struct GetRecentEmojiStatuses {
@@ -5259,9 +5430,9 @@ pub mod account {
     /// `account.clearRecentEmojiStatuses#18201aae = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.clearRecentEmojiStatuses")
     )]
     pub struct ClearRecentEmojiStatuses {}
@@ -5295,8 +5466,11 @@ pub mod account {
     /// `account.reorderUsernames#ef500eab order:Vector<string> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.reorderUsernames"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.reorderUsernames")
+    )]
     pub struct ReorderUsernames {
         /// `order:Vector<string>`
         pub order: Vec<String>,
@@ -5335,8 +5509,11 @@ pub mod account {
     /// `account.toggleUsername#58d6b376 username:string active:Bool = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.toggleUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.toggleUsername")
+    )]
     pub struct ToggleUsername {
         /// `username:string`
         pub username: String,
@@ -5381,9 +5558,9 @@ pub mod account {
     /// `account.getDefaultProfilePhotoEmojis#e2750328 hash:long = EmojiList`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getDefaultProfilePhotoEmojis")
     )]
     pub struct GetDefaultProfilePhotoEmojis {
@@ -5424,9 +5601,9 @@ pub mod account {
     /// `account.getDefaultGroupPhotoEmojis#915860ae hash:long = EmojiList`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getDefaultGroupPhotoEmojis")
     )]
     pub struct GetDefaultGroupPhotoEmojis {
@@ -5467,9 +5644,9 @@ pub mod account {
     /// `account.getAutoSaveSettings#adcbbcda = account.AutoSaveSettings`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getAutoSaveSettings")
     )]
     pub struct GetAutoSaveSettings {}
@@ -5503,9 +5680,9 @@ pub mod account {
     /// `account.saveAutoSaveSettings#d69b8361 flags:# users:flags.0?true chats:flags.1?true broadcasts:flags.2?true peer:flags.3?InputPeer settings:AutoSaveSettings = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.saveAutoSaveSettings")
     )]
     pub struct SaveAutoSaveSettings {
@@ -5591,9 +5768,9 @@ pub mod account {
     /// `account.deleteAutoSaveExceptions#53bc0020 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.deleteAutoSaveExceptions")
     )]
     pub struct DeleteAutoSaveExceptions {}
@@ -5627,9 +5804,9 @@ pub mod account {
     /// `account.invalidateSignInCodes#ca8ae8ba codes:Vector<string> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.invalidateSignInCodes")
     )]
     pub struct InvalidateSignInCodes {
@@ -5670,8 +5847,11 @@ pub mod account {
     /// `account.updateColor#684d214e flags:# for_profile:flags.1?true color:flags.2?PeerColor = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.updateColor"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.updateColor")
+    )]
     pub struct UpdateColor {
         /// `for_profile:flags.1?true`
         pub for_profile: bool,
@@ -5720,9 +5900,9 @@ pub mod account {
     /// `account.getDefaultBackgroundEmojis#a60ab9ce hash:long = EmojiList`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getDefaultBackgroundEmojis")
     )]
     pub struct GetDefaultBackgroundEmojis {
@@ -5763,9 +5943,9 @@ pub mod account {
     /// `account.getChannelDefaultEmojiStatuses#7727a7d5 hash:long = account.EmojiStatuses`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getChannelDefaultEmojiStatuses")
     )]
     pub struct GetChannelDefaultEmojiStatuses {
@@ -5806,9 +5986,9 @@ pub mod account {
     /// `account.getChannelRestrictedStatusEmojis#35a9e0d5 hash:long = EmojiList`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getChannelRestrictedStatusEmojis")
     )]
     pub struct GetChannelRestrictedStatusEmojis {
@@ -5849,9 +6029,9 @@ pub mod account {
     /// `account.updateBusinessWorkHours#4b00e066 flags:# business_work_hours:flags.0?BusinessWorkHours = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateBusinessWorkHours")
     )]
     pub struct UpdateBusinessWorkHours {
@@ -5898,9 +6078,9 @@ pub mod account {
     /// `account.updateBusinessLocation#9e6b131a flags:# geo_point:flags.1?InputGeoPoint address:flags.0?string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateBusinessLocation")
     )]
     pub struct UpdateBusinessLocation {
@@ -5954,9 +6134,9 @@ pub mod account {
     /// `account.updateBusinessGreetingMessage#66cdafc4 flags:# message:flags.0?InputBusinessGreetingMessage = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateBusinessGreetingMessage")
     )]
     pub struct UpdateBusinessGreetingMessage {
@@ -6003,9 +6183,9 @@ pub mod account {
     /// `account.updateBusinessAwayMessage#a26a7fa5 flags:# message:flags.0?InputBusinessAwayMessage = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateBusinessAwayMessage")
     )]
     pub struct UpdateBusinessAwayMessage {
@@ -6052,9 +6232,9 @@ pub mod account {
     /// `account.updateConnectedBot#66a08c7e flags:# deleted:flags.1?true rights:flags.0?BusinessBotRights bot:InputUser recipients:InputBusinessBotRecipients = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateConnectedBot")
     )]
     pub struct UpdateConnectedBot {
@@ -6139,8 +6319,11 @@ pub mod account {
     /// `account.getConnectedBots#4ea4c80f = account.ConnectedBots`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getConnectedBots"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getConnectedBots")
+    )]
     pub struct GetConnectedBots {}
     impl crate::Identifiable for GetConnectedBots {
         const CONSTRUCTOR_ID: u32 = 0x4ea4c80f_u32;
@@ -6172,9 +6355,9 @@ pub mod account {
     /// `account.getBotBusinessConnection#76a86270 connection_id:string = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getBotBusinessConnection")
     )]
     pub struct GetBotBusinessConnection {
@@ -6215,9 +6398,9 @@ pub mod account {
     /// `account.updateBusinessIntro#a614d034 flags:# intro:flags.0?InputBusinessIntro = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateBusinessIntro")
     )]
     pub struct UpdateBusinessIntro {
@@ -6264,9 +6447,9 @@ pub mod account {
     /// `account.toggleConnectedBotPaused#646e1097 peer:InputPeer paused:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.toggleConnectedBotPaused")
     )]
     pub struct ToggleConnectedBotPaused {
@@ -6323,9 +6506,9 @@ pub mod account {
     /// `account.disablePeerConnectedBot#5e437ed9 peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.disablePeerConnectedBot")
     )]
     pub struct DisablePeerConnectedBot {
@@ -6373,8 +6556,11 @@ pub mod account {
     /// `account.updateBirthday#cc6e0c11 flags:# birthday:flags.0?Birthday = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.updateBirthday"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.updateBirthday")
+    )]
     pub struct UpdateBirthday {
         /// `birthday:flags.0?Birthday`
         pub birthday: Option<crate::enums::Birthday>,
@@ -6417,9 +6603,9 @@ pub mod account {
     /// `account.createBusinessChatLink#8851e68e link:InputBusinessChatLink = BusinessChatLink`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.createBusinessChatLink")
     )]
     pub struct CreateBusinessChatLink {
@@ -6467,9 +6653,9 @@ pub mod account {
     /// `account.editBusinessChatLink#8c3410af slug:string link:InputBusinessChatLink = BusinessChatLink`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.editBusinessChatLink")
     )]
     pub struct EditBusinessChatLink {
@@ -6526,9 +6712,9 @@ pub mod account {
     /// `account.deleteBusinessChatLink#60073674 slug:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.deleteBusinessChatLink")
     )]
     pub struct DeleteBusinessChatLink {
@@ -6569,9 +6755,9 @@ pub mod account {
     /// `account.getBusinessChatLinks#6f70dde1 = account.BusinessChatLinks`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getBusinessChatLinks")
     )]
     pub struct GetBusinessChatLinks {}
@@ -6605,9 +6791,9 @@ pub mod account {
     /// `account.resolveBusinessChatLink#5492e5ee slug:string = account.ResolvedBusinessChatLinks`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.resolveBusinessChatLink")
     )]
     pub struct ResolveBusinessChatLink {
@@ -6648,9 +6834,9 @@ pub mod account {
     /// `account.updatePersonalChannel#d94305e0 channel:InputChannel = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updatePersonalChannel")
     )]
     pub struct UpdatePersonalChannel {
@@ -6698,9 +6884,9 @@ pub mod account {
     /// `account.toggleSponsoredMessages#b9d9a38d enabled:Bool = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.toggleSponsoredMessages")
     )]
     pub struct ToggleSponsoredMessages {
@@ -6741,9 +6927,9 @@ pub mod account {
     /// `account.getReactionsNotifySettings#06dd654c = ReactionsNotifySettings`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getReactionsNotifySettings")
     )]
     pub struct GetReactionsNotifySettings {}
@@ -6777,9 +6963,9 @@ pub mod account {
     /// `account.setReactionsNotifySettings#316ce548 settings:ReactionsNotifySettings = ReactionsNotifySettings`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.setReactionsNotifySettings")
     )]
     pub struct SetReactionsNotifySettings {
@@ -6827,9 +7013,9 @@ pub mod account {
     /// `account.getCollectibleEmojiStatuses#2e7b4543 hash:long = account.EmojiStatuses`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getCollectibleEmojiStatuses")
     )]
     pub struct GetCollectibleEmojiStatuses {
@@ -6870,9 +7056,9 @@ pub mod account {
     /// `account.getPaidMessagesRevenue#19ba4a67 flags:# parent_peer:flags.0?InputPeer user_id:InputUser = account.PaidMessagesRevenue`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getPaidMessagesRevenue")
     )]
     pub struct GetPaidMessagesRevenue {
@@ -6933,9 +7119,9 @@ pub mod account {
     /// `account.toggleNoPaidMessagesException#fe2eda76 flags:# refund_charged:flags.0?true require_payment:flags.2?true parent_peer:flags.1?InputPeer user_id:InputUser = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.toggleNoPaidMessagesException")
     )]
     pub struct ToggleNoPaidMessagesException {
@@ -7015,9 +7201,9 @@ pub mod account {
     /// `account.setMainProfileTab#5dee78b0 tab:ProfileTab = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.setMainProfileTab")
     )]
     pub struct SetMainProfileTab {
@@ -7065,8 +7251,11 @@ pub mod account {
     /// `account.saveMusic#b26732a9 flags:# unsave:flags.0?true id:InputDocument after_id:flags.1?InputDocument = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.saveMusic"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.saveMusic")
+    )]
     pub struct SaveMusic {
         /// `unsave:flags.0?true`
         pub unsave: bool,
@@ -7134,8 +7323,11 @@ pub mod account {
     /// `account.getSavedMusicIds#e09d5faf hash:long = account.SavedMusicIds`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getSavedMusicIds"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getSavedMusicIds")
+    )]
     pub struct GetSavedMusicIds {
         /// `hash:long`
         pub hash: i64,
@@ -7174,9 +7366,9 @@ pub mod account {
     /// `account.getUniqueGiftChatThemes#e42ce9c9 offset:string limit:int hash:long = account.ChatThemes`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getUniqueGiftChatThemes")
     )]
     pub struct GetUniqueGiftChatThemes {
@@ -7229,9 +7421,9 @@ pub mod account {
     /// `account.initPasskeyRegistration#429547e8 = account.PasskeyRegistrationOptions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.initPasskeyRegistration")
     )]
     pub struct InitPasskeyRegistration {}
@@ -7265,8 +7457,11 @@ pub mod account {
     /// `account.registerPasskey#55b41fd6 credential:InputPasskeyCredential = Passkey`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.registerPasskey"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.registerPasskey")
+    )]
     pub struct RegisterPasskey {
         /// `credential:InputPasskeyCredential`
         pub credential: crate::enums::InputPasskeyCredential,
@@ -7312,8 +7507,11 @@ pub mod account {
     /// `account.getPasskeys#ea1f0c52 = account.Passkeys`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.getPasskeys"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.getPasskeys")
+    )]
     pub struct GetPasskeys {}
     impl crate::Identifiable for GetPasskeys {
         const CONSTRUCTOR_ID: u32 = 0xea1f0c52_u32;
@@ -7345,8 +7543,11 @@ pub mod account {
     /// `account.deletePasskey#f5b5563f id:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "account.deletePasskey"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "account.deletePasskey")
+    )]
     pub struct DeletePasskey {
         /// `id:string`
         pub id: String,
@@ -7385,9 +7586,9 @@ pub mod account {
     /// `account.confirmBotConnection#67ed1f68 bot_id:InputUser = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.confirmBotConnection")
     )]
     pub struct ConfirmBotConnection {
@@ -7435,9 +7636,9 @@ pub mod account {
     /// `account.getWebBrowserSettings#56655768 hash:long = account.WebBrowserSettings`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.getWebBrowserSettings")
     )]
     pub struct GetWebBrowserSettings {
@@ -7478,9 +7679,9 @@ pub mod account {
     /// `account.updateWebBrowserSettings#9adf82fe flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = account.WebBrowserSettings`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.updateWebBrowserSettings")
     )]
     pub struct UpdateWebBrowserSettings {
@@ -7532,9 +7733,9 @@ pub mod account {
     /// `account.toggleWebBrowserSettingsException#60ed4229 flags:# delete:flags.1?true open_external_browser:flags.0?Bool url:string = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.toggleWebBrowserSettingsException")
     )]
     pub struct ToggleWebBrowserSettingsException {
@@ -7595,9 +7796,9 @@ pub mod account {
     /// `account.deleteWebBrowserSettingsExceptions#86a0765d = account.WebBrowserSettings`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "account.deleteWebBrowserSettingsExceptions")
     )]
     pub struct DeleteWebBrowserSettingsExceptions {}
@@ -7634,8 +7835,11 @@ pub mod aicompose {
     /// `aicompose.createTone#4aa83913 flags:# display_author:flags.0?true emoji_id:long title:string prompt:string = AiComposeTone`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "aicompose.createTone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "aicompose.createTone")
+    )]
     pub struct CreateTone {
         /// `display_author:flags.0?true`
         pub display_author: bool,
@@ -7699,8 +7903,11 @@ pub mod aicompose {
     /// `aicompose.updateTone#903bcf59 flags:# tone:InputAiComposeTone display_author:flags.0?Bool emoji_id:flags.1?long title:flags.2?string prompt:flags.3?string = AiComposeTone`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "aicompose.updateTone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "aicompose.updateTone")
+    )]
     pub struct UpdateTone {
         /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
@@ -7788,8 +7995,11 @@ pub mod aicompose {
     /// `aicompose.saveTone#1782cbb1 tone:InputAiComposeTone unsave:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "aicompose.saveTone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "aicompose.saveTone")
+    )]
     pub struct SaveTone {
         /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
@@ -7844,8 +8054,11 @@ pub mod aicompose {
     /// `aicompose.deleteTone#dd39316a tone:InputAiComposeTone = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "aicompose.deleteTone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "aicompose.deleteTone")
+    )]
     pub struct DeleteTone {
         /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
@@ -7891,8 +8104,11 @@ pub mod aicompose {
     /// `aicompose.getTone#b2e8ba03 tone:InputAiComposeTone = aicompose.Tones`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "aicompose.getTone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "aicompose.getTone")
+    )]
     pub struct GetTone {
         /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
@@ -7938,8 +8154,11 @@ pub mod aicompose {
     /// `aicompose.getTones#abd59201 hash:long = aicompose.Tones`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "aicompose.getTones"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "aicompose.getTones")
+    )]
     pub struct GetTones {
         /// `hash:long`
         pub hash: i64,
@@ -7978,8 +8197,11 @@ pub mod aicompose {
     /// `aicompose.getToneExample#d1b4ab14 tone:InputAiComposeTone num:int = AiComposeToneExample`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "aicompose.getToneExample"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "aicompose.getToneExample")
+    )]
     pub struct GetToneExample {
         /// `tone:InputAiComposeTone`
         pub tone: crate::enums::InputAiComposeTone,
@@ -8037,8 +8259,11 @@ pub mod auth {
     /// `auth.sendCode#a677244f phone_number:string api_id:int api_hash:string settings:CodeSettings = auth.SentCode`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.sendCode"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.sendCode")
+    )]
     pub struct SendCode {
         /// `phone_number:string`
         pub phone_number: String,
@@ -8112,8 +8337,11 @@ pub mod auth {
     /// `auth.signUp#aac7b717 flags:# no_joined_notifications:flags.0?true phone_number:string phone_code_hash:string first_name:string last_name:string = auth.Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.signUp"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.signUp")
+    )]
     pub struct SignUp {
         /// `no_joined_notifications:flags.0?true`
         pub no_joined_notifications: bool,
@@ -8187,8 +8415,11 @@ pub mod auth {
     /// `auth.signIn#8d52a951 flags:# phone_number:string phone_code_hash:string phone_code:flags.0?string email_verification:flags.1?EmailVerification = auth.Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.signIn"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.signIn")
+    )]
     pub struct SignIn {
         /// `phone_number:string`
         pub phone_number: String,
@@ -8257,8 +8488,11 @@ pub mod auth {
     /// `auth.logOut#3e72ba19 = auth.LoggedOut`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.logOut"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.logOut")
+    )]
     pub struct LogOut {}
     impl crate::Identifiable for LogOut {
         const CONSTRUCTOR_ID: u32 = 0x3e72ba19_u32;
@@ -8290,8 +8524,11 @@ pub mod auth {
     /// `auth.resetAuthorizations#9fab0d1a = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.resetAuthorizations"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.resetAuthorizations")
+    )]
     pub struct ResetAuthorizations {}
     impl crate::Identifiable for ResetAuthorizations {
         const CONSTRUCTOR_ID: u32 = 0x9fab0d1a_u32;
@@ -8323,8 +8560,11 @@ pub mod auth {
     /// `auth.exportAuthorization#e5bfffcd dc_id:int = auth.ExportedAuthorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.exportAuthorization"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.exportAuthorization")
+    )]
     pub struct ExportAuthorization {
         /// `dc_id:int`
         pub dc_id: i32,
@@ -8363,8 +8603,11 @@ pub mod auth {
     /// `auth.importAuthorization#a57a7dad id:long bytes:bytes = auth.Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.importAuthorization"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.importAuthorization")
+    )]
     pub struct ImportAuthorization {
         /// `id:long`
         pub id: i64,
@@ -8409,8 +8652,11 @@ pub mod auth {
     /// `auth.bindTempAuthKey#cdd42a05 perm_auth_key_id:long nonce:long expires_at:int encrypted_message:bytes = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.bindTempAuthKey"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.bindTempAuthKey")
+    )]
     pub struct BindTempAuthKey {
         /// `perm_auth_key_id:long`
         pub perm_auth_key_id: i64,
@@ -8472,9 +8718,9 @@ pub mod auth {
     /// `auth.importBotAuthorization#67a3ff2c flags:int api_id:int api_hash:string bot_auth_token:string = auth.Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "auth.importBotAuthorization")
     )]
     pub struct ImportBotAuthorization {
@@ -8538,8 +8784,11 @@ pub mod auth {
     /// `auth.checkPassword#d18b4d16 password:InputCheckPasswordSRP = auth.Authorization`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.checkPassword"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.checkPassword")
+    )]
     pub struct CheckPassword {
         /// `password:InputCheckPasswordSRP`
         pub password: crate::enums::InputCheckPasswordSRP,
@@ -8585,9 +8834,9 @@ pub mod auth {
     /// `auth.requestPasswordRecovery#d897bc66 = auth.PasswordRecovery`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "auth.requestPasswordRecovery")
     )]
     pub struct RequestPasswordRecovery {}
@@ -8621,8 +8870,11 @@ pub mod auth {
     /// `auth.recoverPassword#37096c70 flags:# code:string new_settings:flags.0?account.PasswordInputSettings = auth.Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.recoverPassword"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.recoverPassword")
+    )]
     pub struct RecoverPassword {
         /// `code:string`
         pub code: String,
@@ -8673,8 +8925,11 @@ pub mod auth {
     /// `auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string reason:flags.0?string = auth.SentCode`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.resendCode"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.resendCode")
+    )]
     pub struct ResendCode {
         /// `phone_number:string`
         pub phone_number: String,
@@ -8732,8 +8987,11 @@ pub mod auth {
     /// `auth.cancelCode#1f040578 phone_number:string phone_code_hash:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.cancelCode"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.cancelCode")
+    )]
     pub struct CancelCode {
         /// `phone_number:string`
         pub phone_number: String,
@@ -8781,8 +9039,11 @@ pub mod auth {
     /// `auth.dropTempAuthKeys#8e48a188 except_auth_keys:Vector<long> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.dropTempAuthKeys"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.dropTempAuthKeys")
+    )]
     pub struct DropTempAuthKeys {
         /// `except_auth_keys:Vector<long>`
         pub except_auth_keys: Vec<i64>,
@@ -8821,8 +9082,11 @@ pub mod auth {
     /// `auth.exportLoginToken#b7e085fe api_id:int api_hash:string except_ids:Vector<long> = auth.LoginToken`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.exportLoginToken"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.exportLoginToken")
+    )]
     pub struct ExportLoginToken {
         /// `api_id:int`
         pub api_id: i32,
@@ -8877,8 +9141,11 @@ pub mod auth {
     /// `auth.importLoginToken#95ac5ce4 token:bytes = auth.LoginToken`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.importLoginToken"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.importLoginToken")
+    )]
     pub struct ImportLoginToken {
         /// `token:bytes`
         pub token: Vec<u8>,
@@ -8917,8 +9184,11 @@ pub mod auth {
     /// `auth.acceptLoginToken#e894ad4d token:bytes = Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.acceptLoginToken"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.acceptLoginToken")
+    )]
     pub struct AcceptLoginToken {
         /// `token:bytes`
         pub token: Vec<u8>,
@@ -8957,9 +9227,9 @@ pub mod auth {
     /// `auth.checkRecoveryPassword#0d36bf79 code:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "auth.checkRecoveryPassword")
     )]
     pub struct CheckRecoveryPassword {
@@ -9000,9 +9270,9 @@ pub mod auth {
     /// `auth.importWebTokenAuthorization#2db873a9 api_id:int api_hash:string web_auth_token:string = auth.Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "auth.importWebTokenAuthorization")
     )]
     pub struct ImportWebTokenAuthorization {
@@ -9059,8 +9329,11 @@ pub mod auth {
     /// `auth.requestFirebaseSms#8e39261e flags:# phone_number:string phone_code_hash:string safety_net_token:flags.0?string play_integrity_token:flags.2?string ios_push_secret:flags.1?string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.requestFirebaseSms"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.requestFirebaseSms")
+    )]
     pub struct RequestFirebaseSms {
         /// `phone_number:string`
         pub phone_number: String,
@@ -9137,8 +9410,11 @@ pub mod auth {
     /// `auth.resetLoginEmail#7e960193 phone_number:string phone_code_hash:string = auth.SentCode`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.resetLoginEmail"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.resetLoginEmail")
+    )]
     pub struct ResetLoginEmail {
         /// `phone_number:string`
         pub phone_number: String,
@@ -9186,8 +9462,11 @@ pub mod auth {
     /// `auth.reportMissingCode#cb9deff6 phone_number:string phone_code_hash:string mnc:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.reportMissingCode"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.reportMissingCode")
+    )]
     pub struct ReportMissingCode {
         /// `phone_number:string`
         pub phone_number: String,
@@ -9242,8 +9521,11 @@ pub mod auth {
     /// `auth.checkPaidAuth#56e59f9c phone_number:string phone_code_hash:string form_id:long = auth.SentCode`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.checkPaidAuth"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.checkPaidAuth")
+    )]
     pub struct CheckPaidAuth {
         /// `phone_number:string`
         pub phone_number: String,
@@ -9298,8 +9580,11 @@ pub mod auth {
     /// `auth.initPasskeyLogin#518ad0b7 api_id:int api_hash:string = auth.PasskeyLoginOptions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.initPasskeyLogin"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.initPasskeyLogin")
+    )]
     pub struct InitPasskeyLogin {
         /// `api_id:int`
         pub api_id: i32,
@@ -9344,8 +9629,11 @@ pub mod auth {
     /// `auth.finishPasskeyLogin#9857ad07 flags:# credential:InputPasskeyCredential from_dc_id:flags.0?int from_auth_key_id:flags.0?long = auth.Authorization`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.finishPasskeyLogin"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.finishPasskeyLogin")
+    )]
     pub struct FinishPasskeyLogin {
         /// `credential:InputPasskeyCredential`
         pub credential: crate::enums::InputPasskeyCredential,
@@ -9428,9 +9716,9 @@ pub mod auth {
     /// `auth.cancelWebTokenAuthorization#490dada1 web_auth_token:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "auth.cancelWebTokenAuthorization")
     )]
     pub struct CancelWebTokenAuthorization {
@@ -9471,9 +9759,9 @@ pub mod auth {
     /// `auth.initFirebasePnvLogin#644f15c0 flags:# except_ids:flags.0?Vector<long> api_id:int api_hash:string = auth.FirebasePnvIntent`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "auth.initFirebasePnvLogin")
     )]
     pub struct InitFirebasePnvLogin {
@@ -9533,9 +9821,9 @@ pub mod auth {
     /// `auth.finishFirebasePnvLogin#2c85094c google_token:string = auth.Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "auth.finishFirebasePnvLogin")
     )]
     pub struct FinishFirebasePnvLogin {
@@ -9576,8 +9864,11 @@ pub mod auth {
     /// `auth.firebasePnvSignUp#783f6b56 flags:# no_joined_notifications:flags.0?true first_name:string last_name:string = auth.Authorization`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "auth.firebasePnvSignUp"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "auth.firebasePnvSignUp")
+    )]
     pub struct FirebasePnvSignUp {
         /// `no_joined_notifications:flags.0?true`
         pub no_joined_notifications: bool,
@@ -9640,8 +9931,11 @@ pub mod bots {
     /// `bots.sendCustomRequest#aa2769ed custom_method:string params:DataJSON = DataJSON`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.sendCustomRequest"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.sendCustomRequest")
+    )]
     pub struct SendCustomRequest {
         /// `custom_method:string`
         pub custom_method: String,
@@ -9696,9 +9990,9 @@ pub mod bots {
     /// `bots.answerWebhookJSONQuery#e6213f4d query_id:long data:DataJSON = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.answerWebhookJSONQuery")
     )]
     pub struct AnswerWebhookJSONQuery {
@@ -9755,8 +10049,11 @@ pub mod bots {
     /// `bots.setBotCommands#0517165a scope:BotCommandScope lang_code:string commands:Vector<BotCommand> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.setBotCommands"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.setBotCommands")
+    )]
     pub struct SetBotCommands {
         /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
@@ -9818,8 +10115,11 @@ pub mod bots {
     /// `bots.resetBotCommands#3d8de0f9 scope:BotCommandScope lang_code:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.resetBotCommands"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.resetBotCommands")
+    )]
     pub struct ResetBotCommands {
         /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
@@ -9874,8 +10174,11 @@ pub mod bots {
     /// `bots.getBotCommands#e34c0dd6 scope:BotCommandScope lang_code:string = Vector<BotCommand>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.getBotCommands"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.getBotCommands")
+    )]
     pub struct GetBotCommands {
         /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
@@ -9930,8 +10233,11 @@ pub mod bots {
     /// `bots.setBotMenuButton#4504d54f user_id:InputUser button:BotMenuButton = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.setBotMenuButton"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.setBotMenuButton")
+    )]
     pub struct SetBotMenuButton {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
@@ -9986,8 +10292,11 @@ pub mod bots {
     /// `bots.getBotMenuButton#9c60eb28 user_id:InputUser = BotMenuButton`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.getBotMenuButton"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.getBotMenuButton")
+    )]
     pub struct GetBotMenuButton {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
@@ -10033,9 +10342,9 @@ pub mod bots {
     /// `bots.setBotBroadcastDefaultAdminRights#788464e1 admin_rights:ChatAdminRights = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.setBotBroadcastDefaultAdminRights")
     )]
     pub struct SetBotBroadcastDefaultAdminRights {
@@ -10083,9 +10392,9 @@ pub mod bots {
     /// `bots.setBotGroupDefaultAdminRights#925ec9ea admin_rights:ChatAdminRights = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.setBotGroupDefaultAdminRights")
     )]
     pub struct SetBotGroupDefaultAdminRights {
@@ -10133,8 +10442,11 @@ pub mod bots {
     /// `bots.setBotInfo#10cf3123 flags:# bot:flags.2?InputUser lang_code:string name:flags.3?string about:flags.0?string description:flags.1?string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.setBotInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.setBotInfo")
+    )]
     pub struct SetBotInfo {
         /// `bot:flags.2?InputUser`
         pub bot: Option<crate::enums::InputUser>,
@@ -10209,8 +10521,11 @@ pub mod bots {
     /// `bots.getBotInfo#dcd914fd flags:# bot:flags.0?InputUser lang_code:string = bots.BotInfo`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.getBotInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.getBotInfo")
+    )]
     pub struct GetBotInfo {
         /// `bot:flags.0?InputUser`
         pub bot: Option<crate::enums::InputUser>,
@@ -10259,8 +10574,11 @@ pub mod bots {
     /// `bots.reorderUsernames#9709b1c2 bot:InputUser order:Vector<string> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.reorderUsernames"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.reorderUsernames")
+    )]
     pub struct ReorderUsernames {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10315,8 +10633,11 @@ pub mod bots {
     /// `bots.toggleUsername#053ca973 bot:InputUser username:string active:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.toggleUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.toggleUsername")
+    )]
     pub struct ToggleUsername {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10378,8 +10699,11 @@ pub mod bots {
     /// `bots.canSendMessage#1359f4e6 bot:InputUser = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.canSendMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.canSendMessage")
+    )]
     pub struct CanSendMessage {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10425,8 +10749,11 @@ pub mod bots {
     /// `bots.allowSendMessage#f132e3ef bot:InputUser = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.allowSendMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.allowSendMessage")
+    )]
     pub struct AllowSendMessage {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10472,9 +10799,9 @@ pub mod bots {
     /// `bots.invokeWebViewCustomMethod#087fc5e7 bot:InputUser custom_method:string params:DataJSON = DataJSON`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.invokeWebViewCustomMethod")
     )]
     pub struct InvokeWebViewCustomMethod {
@@ -10541,8 +10868,11 @@ pub mod bots {
     /// `bots.getPopularAppBots#c2510192 offset:string limit:int = bots.PopularAppBots`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.getPopularAppBots"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.getPopularAppBots")
+    )]
     pub struct GetPopularAppBots {
         /// `offset:string`
         pub offset: String,
@@ -10587,8 +10917,11 @@ pub mod bots {
     /// `bots.addPreviewMedia#17aeb75a bot:InputUser lang_code:string media:InputMedia = BotPreviewMedia`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.addPreviewMedia"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.addPreviewMedia")
+    )]
     pub struct AddPreviewMedia {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10653,8 +10986,11 @@ pub mod bots {
     /// `bots.editPreviewMedia#8525606f bot:InputUser lang_code:string media:InputMedia new_media:InputMedia = BotPreviewMedia`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.editPreviewMedia"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.editPreviewMedia")
+    )]
     pub struct EditPreviewMedia {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10732,8 +11068,11 @@ pub mod bots {
     /// `bots.deletePreviewMedia#2d0135b3 bot:InputUser lang_code:string media:Vector<InputMedia> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.deletePreviewMedia"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.deletePreviewMedia")
+    )]
     pub struct DeletePreviewMedia {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10795,9 +11134,9 @@ pub mod bots {
     /// `bots.reorderPreviewMedias#b627f3aa bot:InputUser lang_code:string order:Vector<InputMedia> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.reorderPreviewMedias")
     )]
     pub struct ReorderPreviewMedias {
@@ -10861,8 +11200,11 @@ pub mod bots {
     /// `bots.getPreviewInfo#423ab3ad bot:InputUser lang_code:string = bots.PreviewInfo`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.getPreviewInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.getPreviewInfo")
+    )]
     pub struct GetPreviewInfo {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10917,8 +11259,11 @@ pub mod bots {
     /// `bots.getPreviewMedias#a2a5594d bot:InputUser = Vector<BotPreviewMedia>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.getPreviewMedias"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.getPreviewMedias")
+    )]
     pub struct GetPreviewMedias {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -10964,9 +11309,9 @@ pub mod bots {
     /// `bots.updateUserEmojiStatus#ed9f30c5 user_id:InputUser emoji_status:EmojiStatus = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.updateUserEmojiStatus")
     )]
     pub struct UpdateUserEmojiStatus {
@@ -11023,9 +11368,9 @@ pub mod bots {
     /// `bots.toggleUserEmojiStatusPermission#06de6392 bot:InputUser enabled:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.toggleUserEmojiStatusPermission")
     )]
     pub struct ToggleUserEmojiStatusPermission {
@@ -11082,9 +11427,9 @@ pub mod bots {
     /// `bots.checkDownloadFileParams#50077589 bot:InputUser file_name:string url:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.checkDownloadFileParams")
     )]
     pub struct CheckDownloadFileParams {
@@ -11148,8 +11493,11 @@ pub mod bots {
     /// `bots.getAdminedBots#b0711d83 = Vector<User>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.getAdminedBots"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.getAdminedBots")
+    )]
     pub struct GetAdminedBots {}
     impl crate::Identifiable for GetAdminedBots {
         const CONSTRUCTOR_ID: u32 = 0xb0711d83_u32;
@@ -11181,9 +11529,9 @@ pub mod bots {
     /// `bots.updateStarRefProgram#778b5ab3 flags:# bot:InputUser commission_permille:int duration_months:flags.0?int = StarRefProgram`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.updateStarRefProgram")
     )]
     pub struct UpdateStarRefProgram {
@@ -11254,9 +11602,9 @@ pub mod bots {
     /// `bots.setCustomVerification#f4946757 flags:# enabled:flags.1?true bot:flags.0?InputUser peer:InputPeer custom_description:flags.2?TextWithEntities = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.setCustomVerification")
     )]
     pub struct SetCustomVerification {
@@ -11340,9 +11688,9 @@ pub mod bots {
     /// `bots.getBotRecommendations#a1b70815 bot:InputUser = users.Users`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.getBotRecommendations")
     )]
     pub struct GetBotRecommendations {
@@ -11390,8 +11738,11 @@ pub mod bots {
     /// `bots.checkUsername#e3ac4c61 flags:# additional:flags.0?true username:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.checkUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.checkUsername")
+    )]
     pub struct CheckUsername {
         /// `additional:flags.0?true`
         pub additional: bool,
@@ -11438,8 +11789,11 @@ pub mod bots {
     /// `bots.createBot#e5b17f2b flags:# via_deeplink:flags.0?true name:string username:string manager_id:InputUser = User`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.createBot"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.createBot")
+    )]
     pub struct CreateBot {
         /// `via_deeplink:flags.0?true`
         pub via_deeplink: bool,
@@ -11515,8 +11869,11 @@ pub mod bots {
     /// `bots.exportBotToken#bd0d99eb bot:InputUser revoke:Bool = bots.ExportedBotToken`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.exportBotToken"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.exportBotToken")
+    )]
     pub struct ExportBotToken {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -11571,9 +11928,9 @@ pub mod bots {
     /// `bots.requestWebViewButton#31a2a35e user_id:InputUser button:KeyboardButton = bots.RequestedButton`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.requestWebViewButton")
     )]
     pub struct RequestWebViewButton {
@@ -11630,9 +11987,9 @@ pub mod bots {
     /// `bots.getRequestedWebViewButton#bf25b7f3 bot:InputUser webapp_req_id:string = KeyboardButton`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "bots.getRequestedWebViewButton")
     )]
     pub struct GetRequestedWebViewButton {
@@ -11689,8 +12046,11 @@ pub mod bots {
     /// `bots.getAccessSettings#213853a3 bot:InputUser = bots.AccessSettings`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.getAccessSettings"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.getAccessSettings")
+    )]
     pub struct GetAccessSettings {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -11736,8 +12096,11 @@ pub mod bots {
     /// `bots.editAccessSettings#31813cd8 flags:# restricted:flags.0?true bot:InputUser add_users:flags.1?Vector<InputUser> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.editAccessSettings"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.editAccessSettings")
+    )]
     pub struct EditAccessSettings {
         /// `restricted:flags.0?true`
         pub restricted: bool,
@@ -11805,8 +12168,11 @@ pub mod bots {
     /// `bots.setJoinChatResults#e71a4810 query_id:long result:JoinChatBotResult = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.setJoinChatResults"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.setJoinChatResults")
+    )]
     pub struct SetJoinChatResults {
         /// `query_id:long`
         pub query_id: i64,
@@ -11861,8 +12227,11 @@ pub mod bots {
     /// `bots.addUsername#3501c08a bot:InputUser username:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.addUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.addUsername")
+    )]
     pub struct AddUsername {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -11917,8 +12286,11 @@ pub mod bots {
     /// `bots.removeUsername#c704147d bot:InputUser username:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "bots.removeUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "bots.removeUsername")
+    )]
     pub struct RemoveUsername {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -11976,8 +12348,11 @@ pub mod channels {
     /// `channels.readHistory#cc104937 channel:InputChannel max_id:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.readHistory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.readHistory")
+    )]
     pub struct ReadHistory {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12032,8 +12407,11 @@ pub mod channels {
     /// `channels.deleteMessages#84c1fd4e channel:InputChannel id:Vector<int> = messages.AffectedMessages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.deleteMessages"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.deleteMessages")
+    )]
     pub struct DeleteMessages {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12088,8 +12466,11 @@ pub mod channels {
     /// `channels.reportSpam#f44a8315 channel:InputChannel participant:InputPeer id:Vector<int> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.reportSpam"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.reportSpam")
+    )]
     pub struct ReportSpam {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12154,8 +12535,11 @@ pub mod channels {
     /// `channels.getMessages#ad8c9a23 channel:InputChannel id:Vector<InputMessage> = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.getMessages"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.getMessages")
+    )]
     pub struct GetMessages {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12210,8 +12594,11 @@ pub mod channels {
     /// `channels.getParticipants#77ced9d0 channel:InputChannel filter:ChannelParticipantsFilter offset:int limit:int hash:long = channels.ChannelParticipants`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.getParticipants"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.getParticipants")
+    )]
     pub struct GetParticipants {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12296,8 +12683,11 @@ pub mod channels {
     /// `channels.getParticipant#a0ab6cc6 channel:InputChannel participant:InputPeer = channels.ChannelParticipant`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.getParticipant"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.getParticipant")
+    )]
     pub struct GetParticipant {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12352,8 +12742,11 @@ pub mod channels {
     /// `channels.getChannels#0a7f6bbb id:Vector<InputChannel> = messages.Chats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.getChannels"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.getChannels")
+    )]
     pub struct GetChannels {
         /// `id:Vector<InputChannel>`
         pub id: Vec<crate::enums::InputChannel>,
@@ -12392,8 +12785,11 @@ pub mod channels {
     /// `channels.getFullChannel#08736a09 channel:InputChannel = messages.ChatFull`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.getFullChannel"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.getFullChannel")
+    )]
     pub struct GetFullChannel {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12439,8 +12835,11 @@ pub mod channels {
     /// `channels.createChannel#91006707 flags:# broadcast:flags.0?true megagroup:flags.1?true for_import:flags.3?true forum:flags.5?true title:string about:string geo_point:flags.2?InputGeoPoint address:flags.2?string ttl_period:flags.4?int = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.createChannel"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.createChannel")
+    )]
     pub struct CreateChannel {
         /// `broadcast:flags.0?true`
         pub broadcast: bool,
@@ -12555,8 +12954,11 @@ pub mod channels {
     /// `channels.editAdmin#9a98ad68 flags:# channel:InputChannel user_id:InputUser admin_rights:ChatAdminRights rank:flags.0?string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.editAdmin"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.editAdmin")
+    )]
     pub struct EditAdmin {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12637,8 +13039,11 @@ pub mod channels {
     /// `channels.editTitle#566decd0 channel:InputChannel title:string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.editTitle"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.editTitle")
+    )]
     pub struct EditTitle {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12693,8 +13098,11 @@ pub mod channels {
     /// `channels.editPhoto#f12e57c9 channel:InputChannel photo:InputChatPhoto = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.editPhoto"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.editPhoto")
+    )]
     pub struct EditPhoto {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12749,8 +13157,11 @@ pub mod channels {
     /// `channels.checkUsername#10e6bd2c channel:InputChannel username:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.checkUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.checkUsername")
+    )]
     pub struct CheckUsername {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12805,8 +13216,11 @@ pub mod channels {
     /// `channels.updateUsername#3514b3de channel:InputChannel username:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.updateUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.updateUsername")
+    )]
     pub struct UpdateUsername {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12861,8 +13275,11 @@ pub mod channels {
     /// `channels.joinChannel#7f6a1e22 channel:InputChannel = messages.ChatInviteJoinResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.joinChannel"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.joinChannel")
+    )]
     pub struct JoinChannel {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12908,8 +13325,11 @@ pub mod channels {
     /// `channels.leaveChannel#f836aa95 channel:InputChannel = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.leaveChannel"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.leaveChannel")
+    )]
     pub struct LeaveChannel {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -12955,8 +13375,11 @@ pub mod channels {
     /// `channels.inviteToChannel#c9e33d54 channel:InputChannel users:Vector<InputUser> = messages.InvitedUsers`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.inviteToChannel"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.inviteToChannel")
+    )]
     pub struct InviteToChannel {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -13011,8 +13434,11 @@ pub mod channels {
     /// `channels.deleteChannel#c0111fe3 channel:InputChannel = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.deleteChannel"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.deleteChannel")
+    )]
     pub struct DeleteChannel {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -13058,9 +13484,9 @@ pub mod channels {
     /// `channels.exportMessageLink#e63fadeb flags:# grouped:flags.0?true thread:flags.1?true channel:InputChannel id:int = ExportedMessageLink`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.exportMessageLink")
     )]
     pub struct ExportMessageLink {
@@ -13137,9 +13563,9 @@ pub mod channels {
     /// `channels.toggleSignatures#418d549c flags:# signatures_enabled:flags.0?true profiles_enabled:flags.1?true channel:InputChannel = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.toggleSignatures")
     )]
     pub struct ToggleSignatures {
@@ -13209,9 +13635,9 @@ pub mod channels {
     /// `channels.getAdminedPublicChannels#f8b036af flags:# by_location:flags.0?true check_limit:flags.1?true for_personal:flags.2?true for_community_peer:flags.3?true = messages.Chats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.getAdminedPublicChannels")
     )]
     pub struct GetAdminedPublicChannels {
@@ -13276,8 +13702,11 @@ pub mod channels {
     /// `channels.editBanned#96e6cd81 channel:InputChannel participant:InputPeer banned_rights:ChatBannedRights = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.editBanned"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.editBanned")
+    )]
     pub struct EditBanned {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -13347,8 +13776,11 @@ pub mod channels {
     /// `channels.getAdminLog#33ddf480 flags:# channel:InputChannel q:string events_filter:flags.0?ChannelAdminLogEventsFilter admins:flags.1?Vector<InputUser> max_id:long min_id:long limit:int = channels.AdminLogResults`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.getAdminLog"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.getAdminLog")
+    )]
     pub struct GetAdminLog {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -13456,8 +13888,11 @@ pub mod channels {
     /// `channels.setStickers#ea8ca4f9 channel:InputChannel stickerset:InputStickerSet = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.setStickers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.setStickers")
+    )]
     pub struct SetStickers {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -13512,9 +13947,9 @@ pub mod channels {
     /// `channels.readMessageContents#eab5dc38 channel:InputChannel id:Vector<int> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.readMessageContents")
     )]
     pub struct ReadMessageContents {
@@ -13571,8 +14006,11 @@ pub mod channels {
     /// `channels.deleteHistory#9baa9647 flags:# for_everyone:flags.0?true channel:InputChannel max_id:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.deleteHistory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.deleteHistory")
+    )]
     pub struct DeleteHistory {
         /// `for_everyone:flags.0?true`
         pub for_everyone: bool,
@@ -13640,9 +14078,9 @@ pub mod channels {
     /// `channels.togglePreHistoryHidden#eabbb94c channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.togglePreHistoryHidden")
     )]
     pub struct TogglePreHistoryHidden {
@@ -13699,8 +14137,11 @@ pub mod channels {
     /// `channels.getLeftChannels#8341ecc0 offset:int = messages.Chats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.getLeftChannels"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.getLeftChannels")
+    )]
     pub struct GetLeftChannels {
         /// `offset:int`
         pub offset: i32,
@@ -13739,9 +14180,9 @@ pub mod channels {
     /// `channels.getGroupsForDiscussion#f5dad378 = messages.Chats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.getGroupsForDiscussion")
     )]
     pub struct GetGroupsForDiscussion {}
@@ -13775,9 +14216,9 @@ pub mod channels {
     /// `channels.setDiscussionGroup#40582bb2 broadcast:InputChannel group:InputChannel = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.setDiscussionGroup")
     )]
     pub struct SetDiscussionGroup {
@@ -13834,8 +14275,11 @@ pub mod channels {
     /// `channels.editLocation#58e63f6d channel:InputChannel geo_point:InputGeoPoint address:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.editLocation"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.editLocation")
+    )]
     pub struct EditLocation {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -13904,8 +14348,11 @@ pub mod channels {
     /// `channels.toggleSlowMode#edd49ef0 channel:InputChannel seconds:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.toggleSlowMode"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.toggleSlowMode")
+    )]
     pub struct ToggleSlowMode {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -13960,9 +14407,9 @@ pub mod channels {
     /// `channels.getInactiveChannels#11e831ee = messages.InactiveChats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.getInactiveChannels")
     )]
     pub struct GetInactiveChannels {}
@@ -13996,9 +14443,9 @@ pub mod channels {
     /// `channels.convertToGigagroup#0b290c69 channel:InputChannel = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.convertToGigagroup")
     )]
     pub struct ConvertToGigagroup {
@@ -14046,8 +14493,11 @@ pub mod channels {
     /// `channels.getSendAs#e785a43f flags:# for_paid_reactions:flags.0?true for_live_stories:flags.1?true peer:InputPeer = channels.SendAsPeers`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.getSendAs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.getSendAs")
+    )]
     pub struct GetSendAs {
         /// `for_paid_reactions:flags.0?true`
         pub for_paid_reactions: bool,
@@ -14115,9 +14565,9 @@ pub mod channels {
     /// `channels.deleteParticipantHistory#367544db channel:InputChannel participant:InputPeer = messages.AffectedHistory`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.deleteParticipantHistory")
     )]
     pub struct DeleteParticipantHistory {
@@ -14174,9 +14624,9 @@ pub mod channels {
     /// `channels.toggleJoinToSend#e4cb9580 channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.toggleJoinToSend")
     )]
     pub struct ToggleJoinToSend {
@@ -14233,9 +14683,9 @@ pub mod channels {
     /// `channels.toggleJoinRequest#0ecc2618 flags:# apply_to_invites:flags.1?true channel:InputChannel enabled:Bool guard_bot:flags.0?InputUser = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.toggleJoinRequest")
     )]
     pub struct ToggleJoinRequest {
@@ -14315,9 +14765,9 @@ pub mod channels {
     /// `channels.reorderUsernames#b45ced1d channel:InputChannel order:Vector<string> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.reorderUsernames")
     )]
     pub struct ReorderUsernames {
@@ -14374,8 +14824,11 @@ pub mod channels {
     /// `channels.toggleUsername#50f24105 channel:InputChannel username:string active:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.toggleUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.toggleUsername")
+    )]
     pub struct ToggleUsername {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -14437,9 +14890,9 @@ pub mod channels {
     /// `channels.deactivateAllUsernames#0a245dd3 channel:InputChannel = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.deactivateAllUsernames")
     )]
     pub struct DeactivateAllUsernames {
@@ -14487,8 +14940,11 @@ pub mod channels {
     /// `channels.toggleForum#3ff75734 channel:InputChannel enabled:Bool tabs:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.toggleForum"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.toggleForum")
+    )]
     pub struct ToggleForum {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -14550,8 +15006,11 @@ pub mod channels {
     /// `channels.toggleAntiSpam#68f3e4eb channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.toggleAntiSpam"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.toggleAntiSpam")
+    )]
     pub struct ToggleAntiSpam {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
@@ -14606,9 +15065,9 @@ pub mod channels {
     /// `channels.reportAntiSpamFalsePositive#a850a693 channel:InputChannel msg_id:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.reportAntiSpamFalsePositive")
     )]
     pub struct ReportAntiSpamFalsePositive {
@@ -14665,9 +15124,9 @@ pub mod channels {
     /// `channels.toggleParticipantsHidden#6a6e7854 channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.toggleParticipantsHidden")
     )]
     pub struct ToggleParticipantsHidden {
@@ -14724,8 +15183,11 @@ pub mod channels {
     /// `channels.updateColor#d8aa3671 flags:# for_profile:flags.1?true channel:InputChannel color:flags.2?int background_emoji_id:flags.0?long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.updateColor"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.updateColor")
+    )]
     pub struct UpdateColor {
         /// `for_profile:flags.1?true`
         pub for_profile: bool,
@@ -14804,9 +15266,9 @@ pub mod channels {
     /// `channels.toggleViewForumAsMessages#9738bb15 channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.toggleViewForumAsMessages")
     )]
     pub struct ToggleViewForumAsMessages {
@@ -14863,9 +15325,9 @@ pub mod channels {
     /// `channels.getChannelRecommendations#25a71742 flags:# channel:flags.0?InputChannel = messages.Chats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.getChannelRecommendations")
     )]
     pub struct GetChannelRecommendations {
@@ -14912,9 +15374,9 @@ pub mod channels {
     /// `channels.updateEmojiStatus#f0d3e6a8 channel:InputChannel emoji_status:EmojiStatus = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.updateEmojiStatus")
     )]
     pub struct UpdateEmojiStatus {
@@ -14971,9 +15433,9 @@ pub mod channels {
     /// `channels.setBoostsToUnblockRestrictions#ad399cee channel:InputChannel boosts:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.setBoostsToUnblockRestrictions")
     )]
     pub struct SetBoostsToUnblockRestrictions {
@@ -15030,9 +15492,9 @@ pub mod channels {
     /// `channels.setEmojiStickers#3cd930b7 channel:InputChannel stickerset:InputStickerSet = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.setEmojiStickers")
     )]
     pub struct SetEmojiStickers {
@@ -15089,9 +15551,9 @@ pub mod channels {
     /// `channels.restrictSponsoredMessages#9ae91519 channel:InputChannel restricted:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.restrictSponsoredMessages")
     )]
     pub struct RestrictSponsoredMessages {
@@ -15148,8 +15610,11 @@ pub mod channels {
     /// `channels.searchPosts#f2c4f24d flags:# hashtag:flags.0?string query:flags.1?string offset_rate:int offset_peer:InputPeer offset_id:int limit:int allow_paid_stars:flags.2?long = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "channels.searchPosts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "channels.searchPosts")
+    )]
     pub struct SearchPosts {
         /// `hashtag:flags.0?string`
         pub hashtag: Option<String>,
@@ -15252,9 +15717,9 @@ pub mod channels {
     /// `channels.updatePaidMessagesPrice#4b12327b flags:# broadcast_messages_allowed:flags.0?true channel:InputChannel send_paid_messages_stars:long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.updatePaidMessagesPrice")
     )]
     pub struct UpdatePaidMessagesPrice {
@@ -15330,9 +15795,9 @@ pub mod channels {
     /// `channels.toggleAutotranslation#167fc0a1 channel:InputChannel enabled:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.toggleAutotranslation")
     )]
     pub struct ToggleAutotranslation {
@@ -15389,9 +15854,9 @@ pub mod channels {
     /// `channels.getMessageAuthor#ece2a0e6 channel:InputChannel id:int = User`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.getMessageAuthor")
     )]
     pub struct GetMessageAuthor {
@@ -15448,9 +15913,9 @@ pub mod channels {
     /// `channels.checkSearchPostsFlood#22567115 flags:# query:flags.0?string = SearchPostsFlood`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.checkSearchPostsFlood")
     )]
     pub struct CheckSearchPostsFlood {
@@ -15494,9 +15959,9 @@ pub mod channels {
     /// `channels.setMainProfileTab#3583fcb1 channel:InputChannel tab:ProfileTab = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "channels.setMainProfileTab")
     )]
     pub struct SetMainProfileTab {
@@ -15556,9 +16021,9 @@ pub mod chatlists {
     /// `chatlists.exportChatlistInvite#8472478e chatlist:InputChatlist title:string peers:Vector<InputPeer> = chatlists.ExportedChatlistInvite`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.exportChatlistInvite")
     )]
     pub struct ExportChatlistInvite {
@@ -15622,9 +16087,9 @@ pub mod chatlists {
     /// `chatlists.deleteExportedInvite#719c5c5e chatlist:InputChatlist slug:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.deleteExportedInvite")
     )]
     pub struct DeleteExportedInvite {
@@ -15681,9 +16146,9 @@ pub mod chatlists {
     /// `chatlists.editExportedInvite#653db63d flags:# chatlist:InputChatlist slug:string title:flags.1?string peers:flags.2?Vector<InputPeer> = ExportedChatlistInvite`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.editExportedInvite")
     )]
     pub struct EditExportedInvite {
@@ -15766,9 +16231,9 @@ pub mod chatlists {
     /// `chatlists.getExportedInvites#ce03da83 chatlist:InputChatlist = chatlists.ExportedInvites`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.getExportedInvites")
     )]
     pub struct GetExportedInvites {
@@ -15816,9 +16281,9 @@ pub mod chatlists {
     /// `chatlists.checkChatlistInvite#41c10fff slug:string = chatlists.ChatlistInvite`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.checkChatlistInvite")
     )]
     pub struct CheckChatlistInvite {
@@ -15859,9 +16324,9 @@ pub mod chatlists {
     /// `chatlists.joinChatlistInvite#a6b1e39a slug:string peers:Vector<InputPeer> = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.joinChatlistInvite")
     )]
     pub struct JoinChatlistInvite {
@@ -15908,9 +16373,9 @@ pub mod chatlists {
     /// `chatlists.getChatlistUpdates#89419521 chatlist:InputChatlist = chatlists.ChatlistUpdates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.getChatlistUpdates")
     )]
     pub struct GetChatlistUpdates {
@@ -15958,9 +16423,9 @@ pub mod chatlists {
     /// `chatlists.joinChatlistUpdates#e089f8f5 chatlist:InputChatlist peers:Vector<InputPeer> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.joinChatlistUpdates")
     )]
     pub struct JoinChatlistUpdates {
@@ -16017,9 +16482,9 @@ pub mod chatlists {
     /// `chatlists.hideChatlistUpdates#66e486fb chatlist:InputChatlist = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.hideChatlistUpdates")
     )]
     pub struct HideChatlistUpdates {
@@ -16067,9 +16532,9 @@ pub mod chatlists {
     /// `chatlists.getLeaveChatlistSuggestions#fdbcd714 chatlist:InputChatlist = Vector<Peer>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "chatlists.getLeaveChatlistSuggestions")
     )]
     pub struct GetLeaveChatlistSuggestions {
@@ -16117,8 +16582,11 @@ pub mod chatlists {
     /// `chatlists.leaveChatlist#74fae13a chatlist:InputChatlist peers:Vector<InputPeer> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "chatlists.leaveChatlist"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "chatlists.leaveChatlist")
+    )]
     pub struct LeaveChatlist {
         /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
@@ -16176,8 +16644,11 @@ pub mod communities {
     /// `communities.create#a63859ec flags:# hidden:flags.1?true title:string about:flags.0?string peer:InputPeer = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "communities.create"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "communities.create")
+    )]
     pub struct Create {
         /// `hidden:flags.1?true`
         pub hidden: bool,
@@ -16249,9 +16720,9 @@ pub mod communities {
     /// `communities.togglePeerLink#736dcfea flags:# visible:flags.0?true hidden:flags.1?true deleted:flags.2?true community:InputChannel peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "communities.togglePeerLink")
     )]
     pub struct TogglePeerLink {
@@ -16339,9 +16810,9 @@ pub mod communities {
     /// `communities.getJoinedCommunities#a663e830 = messages.Chats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "communities.getJoinedCommunities")
     )]
     pub struct GetJoinedCommunities {}
@@ -16375,9 +16846,9 @@ pub mod communities {
     /// `communities.toggleCommunityCollapsedInDialogs#d766e3ea flags:# collapsed:flags.0?true community:InputChannel = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "communities.toggleCommunityCollapsedInDialogs")
     )]
     pub struct ToggleCommunityCollapsedInDialogs {
@@ -16436,9 +16907,9 @@ pub mod communities {
     /// `communities.getPeerLinkRequests#93773344 community:InputChannel offset:string limit:int = communities.PeerLinkRequests`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "communities.getPeerLinkRequests")
     )]
     pub struct GetPeerLinkRequests {
@@ -16502,9 +16973,9 @@ pub mod communities {
     /// `communities.togglePeerLinkRequestApproval#8c8219a8 flags:# reject:flags.0?true community:InputChannel peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "communities.togglePeerLinkRequestApproval")
     )]
     pub struct TogglePeerLinkRequestApproval {
@@ -16573,9 +17044,9 @@ pub mod communities {
     /// `communities.toggleAllPeerLinkRequestApproval#bfe3dd3d flags:# reject:flags.0?true community:InputChannel = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "communities.toggleAllPeerLinkRequestApproval")
     )]
     pub struct ToggleAllPeerLinkRequestApproval {
@@ -16634,9 +17105,9 @@ pub mod communities {
     /// `communities.toggleParticipantBanned#9967ad0f flags:# unban:flags.0?true community:InputChannel participant:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "communities.toggleParticipantBanned")
     )]
     pub struct ToggleParticipantBanned {
@@ -16709,9 +17180,9 @@ pub mod communities {
     /// `communities.getParticipantJoinedChats#f87eabab community:InputChannel participant:InputPeer = communities.ParticipantJoinedChats`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "communities.getParticipantJoinedChats")
     )]
     pub struct GetParticipantJoinedChats {
@@ -16771,8 +17242,11 @@ pub mod contacts {
     /// `contacts.getContactIDs#7adc669d hash:long = Vector<int>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.getContactIDs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.getContactIDs")
+    )]
     pub struct GetContactIDs {
         /// `hash:long`
         pub hash: i64,
@@ -16811,8 +17285,11 @@ pub mod contacts {
     /// `contacts.getStatuses#c4a353ee = Vector<ContactStatus>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.getStatuses"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.getStatuses")
+    )]
     pub struct GetStatuses {}
     impl crate::Identifiable for GetStatuses {
         const CONSTRUCTOR_ID: u32 = 0xc4a353ee_u32;
@@ -16844,8 +17321,11 @@ pub mod contacts {
     /// `contacts.getContacts#5dd69e12 hash:long = contacts.Contacts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.getContacts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.getContacts")
+    )]
     pub struct GetContacts {
         /// `hash:long`
         pub hash: i64,
@@ -16884,8 +17364,11 @@ pub mod contacts {
     /// `contacts.importContacts#2c800be5 contacts:Vector<InputContact> = contacts.ImportedContacts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.importContacts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.importContacts")
+    )]
     pub struct ImportContacts {
         /// `contacts:Vector<InputContact>`
         pub contacts: Vec<crate::enums::InputContact>,
@@ -16924,8 +17407,11 @@ pub mod contacts {
     /// `contacts.deleteContacts#096a0e00 id:Vector<InputUser> = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.deleteContacts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.deleteContacts")
+    )]
     pub struct DeleteContacts {
         /// `id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
@@ -16964,8 +17450,11 @@ pub mod contacts {
     /// `contacts.deleteByPhones#1013fd9e phones:Vector<string> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.deleteByPhones"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.deleteByPhones")
+    )]
     pub struct DeleteByPhones {
         /// `phones:Vector<string>`
         pub phones: Vec<String>,
@@ -17004,8 +17493,11 @@ pub mod contacts {
     /// `contacts.block#2e2e8734 flags:# my_stories_from:flags.0?true id:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.block"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.block")
+    )]
     pub struct Block {
         /// `my_stories_from:flags.0?true`
         pub my_stories_from: bool,
@@ -17062,8 +17554,11 @@ pub mod contacts {
     /// `contacts.unblock#b550d328 flags:# my_stories_from:flags.0?true id:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.unblock"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.unblock")
+    )]
     pub struct Unblock {
         /// `my_stories_from:flags.0?true`
         pub my_stories_from: bool,
@@ -17120,8 +17615,11 @@ pub mod contacts {
     /// `contacts.getBlocked#9a868f80 flags:# my_stories_from:flags.0?true offset:int limit:int = contacts.Blocked`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.getBlocked"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.getBlocked")
+    )]
     pub struct GetBlocked {
         /// `my_stories_from:flags.0?true`
         pub my_stories_from: bool,
@@ -17178,8 +17676,11 @@ pub mod contacts {
     /// `contacts.search#05f58d0f flags:# broadcasts:flags.0?true bots:flags.1?true q:string limit:int = contacts.Found`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.search"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.search")
+    )]
     pub struct Search {
         /// `broadcasts:flags.0?true`
         pub broadcasts: bool,
@@ -17238,8 +17739,11 @@ pub mod contacts {
     /// `contacts.resolveUsername#725afbbc flags:# username:string referer:flags.0?string = contacts.ResolvedPeer`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.resolveUsername"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.resolveUsername")
+    )]
     pub struct ResolveUsername {
         /// `username:string`
         pub username: String,
@@ -17287,8 +17791,11 @@ pub mod contacts {
     /// `contacts.getTopPeers#973478b6 flags:# correspondents:flags.0?true bots_pm:flags.1?true bots_inline:flags.2?true phone_calls:flags.3?true forward_users:flags.4?true forward_chats:flags.5?true groups:flags.10?true channels:flags.15?true bots_app:flags.16?true bots_guestchat:flags.17?true offset:int limit:int hash:long = contacts.TopPeers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.getTopPeers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.getTopPeers")
+    )]
     pub struct GetTopPeers {
         /// `correspondents:flags.0?true`
         pub correspondents: bool,
@@ -17411,9 +17918,9 @@ pub mod contacts {
     /// `contacts.resetTopPeerRating#1ae373ac category:TopPeerCategory peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "contacts.resetTopPeerRating")
     )]
     pub struct ResetTopPeerRating {
@@ -17470,8 +17977,11 @@ pub mod contacts {
     /// `contacts.resetSaved#879537f1 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.resetSaved"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.resetSaved")
+    )]
     pub struct ResetSaved {}
     impl crate::Identifiable for ResetSaved {
         const CONSTRUCTOR_ID: u32 = 0x879537f1_u32;
@@ -17503,8 +18013,11 @@ pub mod contacts {
     /// `contacts.getSaved#82f1e39f = Vector<SavedContact>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.getSaved"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.getSaved")
+    )]
     pub struct GetSaved {}
     impl crate::Identifiable for GetSaved {
         const CONSTRUCTOR_ID: u32 = 0x82f1e39f_u32;
@@ -17536,8 +18049,11 @@ pub mod contacts {
     /// `contacts.toggleTopPeers#8514bdda enabled:Bool = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.toggleTopPeers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.toggleTopPeers")
+    )]
     pub struct ToggleTopPeers {
         /// `enabled:Bool`
         pub enabled: bool,
@@ -17576,8 +18092,11 @@ pub mod contacts {
     /// `contacts.addContact#d9ba2e54 flags:# add_phone_privacy_exception:flags.0?true id:InputUser first_name:string last_name:string phone:string note:flags.1?TextWithEntities = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.addContact"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.addContact")
+    )]
     pub struct AddContact {
         /// `add_phone_privacy_exception:flags.0?true`
         pub add_phone_privacy_exception: bool,
@@ -17676,8 +18195,11 @@ pub mod contacts {
     /// `contacts.acceptContact#f831a20f id:InputUser = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.acceptContact"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.acceptContact")
+    )]
     pub struct AcceptContact {
         /// `id:InputUser`
         pub id: crate::enums::InputUser,
@@ -17723,8 +18245,11 @@ pub mod contacts {
     /// `contacts.getLocated#d348bc44 flags:# background:flags.1?true geo_point:InputGeoPoint self_expires:flags.0?int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.getLocated"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.getLocated")
+    )]
     pub struct GetLocated {
         /// `background:flags.1?true`
         pub background: bool,
@@ -17793,9 +18318,9 @@ pub mod contacts {
     /// `contacts.blockFromReplies#29a8962c flags:# delete_message:flags.0?true delete_history:flags.1?true report_spam:flags.2?true msg_id:int = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "contacts.blockFromReplies")
     )]
     pub struct BlockFromReplies {
@@ -17860,8 +18385,11 @@ pub mod contacts {
     /// `contacts.resolvePhone#8af94344 phone:string = contacts.ResolvedPeer`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.resolvePhone"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.resolvePhone")
+    )]
     pub struct ResolvePhone {
         /// `phone:string`
         pub phone: String,
@@ -17900,9 +18428,9 @@ pub mod contacts {
     /// `contacts.exportContactToken#f8654027 = ExportedContactToken`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "contacts.exportContactToken")
     )]
     pub struct ExportContactToken {}
@@ -17936,9 +18464,9 @@ pub mod contacts {
     /// `contacts.importContactToken#13005788 token:string = User`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "contacts.importContactToken")
     )]
     pub struct ImportContactToken {
@@ -17979,9 +18507,9 @@ pub mod contacts {
     /// `contacts.editCloseFriends#ba6705f0 id:Vector<long> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "contacts.editCloseFriends")
     )]
     pub struct EditCloseFriends {
@@ -18022,8 +18550,11 @@ pub mod contacts {
     /// `contacts.setBlocked#94c65c76 flags:# my_stories_from:flags.0?true id:Vector<InputPeer> limit:int = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.setBlocked"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.setBlocked")
+    )]
     pub struct SetBlocked {
         /// `my_stories_from:flags.0?true`
         pub my_stories_from: bool,
@@ -18076,8 +18607,11 @@ pub mod contacts {
     /// `contacts.getBirthdays#daeda864 = contacts.ContactBirthdays`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "contacts.getBirthdays"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "contacts.getBirthdays")
+    )]
     pub struct GetBirthdays {}
     impl crate::Identifiable for GetBirthdays {
         const CONSTRUCTOR_ID: u32 = 0xdaeda864_u32;
@@ -18109,9 +18643,9 @@ pub mod contacts {
     /// `contacts.getSponsoredPeers#b6c8c393 q:string = contacts.SponsoredPeers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "contacts.getSponsoredPeers")
     )]
     pub struct GetSponsoredPeers {
@@ -18152,9 +18686,9 @@ pub mod contacts {
     /// `contacts.updateContactNote#139f63fb id:InputUser note:TextWithEntities = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "contacts.updateContactNote")
     )]
     pub struct UpdateContactNote {
@@ -18214,8 +18748,11 @@ pub mod ephemeral {
     /// `ephemeral.sendMessage#ba8d5f35 flags:# invert_media:flags.6?true welcome:flags.7?true anchor:flags.9?true noforwards:flags.10?true peer:flags.8?InputPeer receiver_id:InputUser query_id:flags.0?long message:string entities:flags.1?Vector<MessageEntity> media:flags.2?InputMedia reply_markup:flags.3?ReplyMarkup rich_message:flags.4?InputRichMessage random_id:long reply_to:flags.5?InputReplyTo = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "ephemeral.sendMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "ephemeral.sendMessage")
+    )]
     pub struct SendMessage {
         /// `invert_media:flags.6?true`
         pub invert_media: bool,
@@ -18390,8 +18927,11 @@ pub mod ephemeral {
     /// `ephemeral.deleteMessage#92f6e797 flags:# peer:flags.0?InputPeer receiver_id:InputUser id:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "ephemeral.deleteMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "ephemeral.deleteMessage")
+    )]
     pub struct DeleteMessage {
         /// `peer:flags.0?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
@@ -18457,8 +18997,11 @@ pub mod ephemeral {
     /// `ephemeral.reportMessage#8704f2bf peer:InputPeer id:int option:bytes message:string = ReportResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "ephemeral.reportMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "ephemeral.reportMessage")
+    )]
     pub struct ReportMessage {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -18527,9 +19070,9 @@ pub mod ephemeral {
     /// `ephemeral.getCallbackAnswer#3fa464c8 flags:# peer:InputPeer id:int data:flags.1?bytes = messages.BotCallbackAnswer`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "ephemeral.getCallbackAnswer")
     )]
     pub struct GetCallbackAnswer {
@@ -18596,8 +19139,11 @@ pub mod ephemeral {
     /// `ephemeral.editMessage#cf9c725b flags:# invert_media:flags.5?true welcome:flags.6?true peer:flags.7?InputPeer receiver_id:InputUser id:int message:flags.0?string media:flags.3?InputMedia entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup rich_message:flags.4?InputRichMessage = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "ephemeral.editMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "ephemeral.editMessage")
+    )]
     pub struct EditMessage {
         /// `invert_media:flags.5?true`
         pub invert_media: bool,
@@ -18737,9 +19283,9 @@ pub mod ephemeral {
     /// `ephemeral.deleteWelcomeMessage#e882a9e1 peer:InputPeer id:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "ephemeral.deleteWelcomeMessage")
     )]
     pub struct DeleteWelcomeMessage {
@@ -18796,9 +19342,9 @@ pub mod ephemeral {
     /// `ephemeral.deleteAllWelcomeMessages#734f9721 peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "ephemeral.deleteAllWelcomeMessages")
     )]
     pub struct DeleteAllWelcomeMessages {
@@ -18846,9 +19392,9 @@ pub mod ephemeral {
     /// `ephemeral.getWelcomeMessages#db9ac18d peer:InputPeer hash:long = ephemeral.WelcomeMessages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "ephemeral.getWelcomeMessages")
     )]
     pub struct GetWelcomeMessages {
@@ -18908,8 +19454,11 @@ pub mod folders {
     /// `folders.editPeerFolders#6847d0ab folder_peers:Vector<InputFolderPeer> = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "folders.editPeerFolders"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "folders.editPeerFolders")
+    )]
     pub struct EditPeerFolders {
         /// `folder_peers:Vector<InputFolderPeer>`
         pub folder_peers: Vec<crate::enums::InputFolderPeer>,
@@ -18951,9 +19500,9 @@ pub mod fragment {
     /// `fragment.getCollectibleInfo#be1e85ba collectible:InputCollectible = fragment.CollectibleInfo`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "fragment.getCollectibleInfo")
     )]
     pub struct GetCollectibleInfo {
@@ -19004,8 +19553,11 @@ pub mod help {
     /// `help.getConfig#c4f9186b = Config`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getConfig"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getConfig")
+    )]
     pub struct GetConfig {}
     impl crate::Identifiable for GetConfig {
         const CONSTRUCTOR_ID: u32 = 0xc4f9186b_u32;
@@ -19037,8 +19589,11 @@ pub mod help {
     /// `help.getNearestDc#1fb33026 = NearestDc`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getNearestDc"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getNearestDc")
+    )]
     pub struct GetNearestDc {}
     impl crate::Identifiable for GetNearestDc {
         const CONSTRUCTOR_ID: u32 = 0x1fb33026_u32;
@@ -19070,8 +19625,11 @@ pub mod help {
     /// `help.getAppUpdate#522d5a7d source:string = help.AppUpdate`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getAppUpdate"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getAppUpdate")
+    )]
     pub struct GetAppUpdate {
         /// `source:string`
         pub source: String,
@@ -19110,8 +19668,11 @@ pub mod help {
     /// `help.getInviteText#4d392343 = help.InviteText`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getInviteText"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getInviteText")
+    )]
     pub struct GetInviteText {}
     impl crate::Identifiable for GetInviteText {
         const CONSTRUCTOR_ID: u32 = 0x4d392343_u32;
@@ -19143,8 +19704,11 @@ pub mod help {
     /// `help.getSupport#9cdf08cd = help.Support`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getSupport"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getSupport")
+    )]
     pub struct GetSupport {}
     impl crate::Identifiable for GetSupport {
         const CONSTRUCTOR_ID: u32 = 0x9cdf08cd_u32;
@@ -19176,8 +19740,11 @@ pub mod help {
     /// `help.setBotUpdatesStatus#ec22cfcd pending_updates_count:int message:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.setBotUpdatesStatus"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.setBotUpdatesStatus")
+    )]
     pub struct SetBotUpdatesStatus {
         /// `pending_updates_count:int`
         pub pending_updates_count: i32,
@@ -19225,8 +19792,11 @@ pub mod help {
     /// `help.getCdnConfig#52029342 = CdnConfig`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getCdnConfig"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getCdnConfig")
+    )]
     pub struct GetCdnConfig {}
     impl crate::Identifiable for GetCdnConfig {
         const CONSTRUCTOR_ID: u32 = 0x52029342_u32;
@@ -19258,8 +19828,11 @@ pub mod help {
     /// `help.getRecentMeUrls#3dc0f114 referer:string = help.RecentMeUrls`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getRecentMeUrls"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getRecentMeUrls")
+    )]
     pub struct GetRecentMeUrls {
         /// `referer:string`
         pub referer: String,
@@ -19298,9 +19871,9 @@ pub mod help {
     /// `help.getTermsOfServiceUpdate#2ca51fd1 = help.TermsOfServiceUpdate`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "help.getTermsOfServiceUpdate")
     )]
     pub struct GetTermsOfServiceUpdate {}
@@ -19334,9 +19907,9 @@ pub mod help {
     /// `help.acceptTermsOfService#ee72f79a id:DataJSON = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "help.acceptTermsOfService")
     )]
     pub struct AcceptTermsOfService {
@@ -19384,8 +19957,11 @@ pub mod help {
     /// `help.getDeepLinkInfo#3fedc75f path:string = help.DeepLinkInfo`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getDeepLinkInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getDeepLinkInfo")
+    )]
     pub struct GetDeepLinkInfo {
         /// `path:string`
         pub path: String,
@@ -19424,8 +20000,11 @@ pub mod help {
     /// `help.getAppConfig#61e3f854 hash:int = help.AppConfig`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getAppConfig"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getAppConfig")
+    )]
     pub struct GetAppConfig {
         /// `hash:int`
         pub hash: i32,
@@ -19464,8 +20043,11 @@ pub mod help {
     /// `help.saveAppLog#6f02f748 events:Vector<InputAppEvent> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.saveAppLog"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.saveAppLog")
+    )]
     pub struct SaveAppLog {
         /// `events:Vector<InputAppEvent>`
         pub events: Vec<crate::enums::InputAppEvent>,
@@ -19504,8 +20086,11 @@ pub mod help {
     /// `help.getPassportConfig#c661ad08 hash:int = help.PassportConfig`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getPassportConfig"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getPassportConfig")
+    )]
     pub struct GetPassportConfig {
         /// `hash:int`
         pub hash: i32,
@@ -19544,8 +20129,11 @@ pub mod help {
     /// `help.getSupportName#d360e72c = help.SupportName`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getSupportName"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getSupportName")
+    )]
     pub struct GetSupportName {}
     impl crate::Identifiable for GetSupportName {
         const CONSTRUCTOR_ID: u32 = 0xd360e72c_u32;
@@ -19577,8 +20165,11 @@ pub mod help {
     /// `help.getUserInfo#038a08d3 user_id:InputUser = help.UserInfo`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getUserInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getUserInfo")
+    )]
     pub struct GetUserInfo {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
@@ -19624,8 +20215,11 @@ pub mod help {
     /// `help.editUserInfo#66b91b70 user_id:InputUser message:string entities:Vector<MessageEntity> = help.UserInfo`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.editUserInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.editUserInfo")
+    )]
     pub struct EditUserInfo {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
@@ -19687,8 +20281,11 @@ pub mod help {
     /// `help.getPromoData#c0977421 = help.PromoData`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getPromoData"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getPromoData")
+    )]
     pub struct GetPromoData {}
     impl crate::Identifiable for GetPromoData {
         const CONSTRUCTOR_ID: u32 = 0xc0977421_u32;
@@ -19720,8 +20317,11 @@ pub mod help {
     /// `help.hidePromoData#1e251c95 peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.hidePromoData"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.hidePromoData")
+    )]
     pub struct HidePromoData {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -19767,8 +20367,11 @@ pub mod help {
     /// `help.dismissSuggestion#f50dbaa1 peer:InputPeer suggestion:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.dismissSuggestion"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.dismissSuggestion")
+    )]
     pub struct DismissSuggestion {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -19823,8 +20426,11 @@ pub mod help {
     /// `help.getCountriesList#735787a8 lang_code:string hash:int = help.CountriesList`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getCountriesList"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getCountriesList")
+    )]
     pub struct GetCountriesList {
         /// `lang_code:string`
         pub lang_code: String,
@@ -19869,8 +20475,11 @@ pub mod help {
     /// `help.getPremiumPromo#b81b93d4 = help.PremiumPromo`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getPremiumPromo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getPremiumPromo")
+    )]
     pub struct GetPremiumPromo {}
     impl crate::Identifiable for GetPremiumPromo {
         const CONSTRUCTOR_ID: u32 = 0xb81b93d4_u32;
@@ -19902,8 +20511,11 @@ pub mod help {
     /// `help.getPeerColors#da80f42f hash:int = help.PeerColors`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getPeerColors"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getPeerColors")
+    )]
     pub struct GetPeerColors {
         /// `hash:int`
         pub hash: i32,
@@ -19942,9 +20554,9 @@ pub mod help {
     /// `help.getPeerProfileColors#abcfa9fd hash:int = help.PeerColors`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "help.getPeerProfileColors")
     )]
     pub struct GetPeerProfileColors {
@@ -19985,8 +20597,11 @@ pub mod help {
     /// `help.getTimezonesList#49b30240 hash:int = help.TimezonesList`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "help.getTimezonesList"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "help.getTimezonesList")
+    )]
     pub struct GetTimezonesList {
         /// `hash:int`
         pub hash: i32,
@@ -20028,8 +20643,11 @@ pub mod langpack {
     /// `langpack.getLangPack#f2f2330a lang_pack:string lang_code:string = LangPackDifference`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "langpack.getLangPack"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "langpack.getLangPack")
+    )]
     pub struct GetLangPack {
         /// `lang_pack:string`
         pub lang_pack: String,
@@ -20074,8 +20692,11 @@ pub mod langpack {
     /// `langpack.getStrings#efea3803 lang_pack:string lang_code:string keys:Vector<string> = Vector<LangPackString>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "langpack.getStrings"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "langpack.getStrings")
+    )]
     pub struct GetStrings {
         /// `lang_pack:string`
         pub lang_pack: String,
@@ -20126,8 +20747,11 @@ pub mod langpack {
     /// `langpack.getDifference#cd984aa5 lang_pack:string lang_code:string from_version:int = LangPackDifference`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "langpack.getDifference"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "langpack.getDifference")
+    )]
     pub struct GetDifference {
         /// `lang_pack:string`
         pub lang_pack: String,
@@ -20182,8 +20806,11 @@ pub mod langpack {
     /// `langpack.getLanguages#42c6978f lang_pack:string = Vector<LangPackLanguage>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "langpack.getLanguages"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "langpack.getLanguages")
+    )]
     pub struct GetLanguages {
         /// `lang_pack:string`
         pub lang_pack: String,
@@ -20222,8 +20849,11 @@ pub mod langpack {
     /// `langpack.getLanguage#6a596502 lang_pack:string lang_code:string = LangPackLanguage`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "langpack.getLanguage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "langpack.getLanguage")
+    )]
     pub struct GetLanguage {
         /// `lang_pack:string`
         pub lang_pack: String,
@@ -20271,8 +20901,11 @@ pub mod messages {
     /// `messages.getMessages#63c66506 id:Vector<InputMessage> = messages.Messages`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getMessages"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getMessages")
+    )]
     pub struct GetMessages {
         /// `id:Vector<InputMessage>`
         pub id: Vec<crate::enums::InputMessage>,
@@ -20311,8 +20944,11 @@ pub mod messages {
     /// `messages.getDialogs#a0f4cb4f flags:# exclude_pinned:flags.0?true folder_id:flags.1?int offset_date:int offset_id:int offset_peer:InputPeer limit:int hash:long = messages.Dialogs`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getDialogs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getDialogs")
+    )]
     pub struct GetDialogs {
         /// `exclude_pinned:flags.0?true`
         pub exclude_pinned: bool,
@@ -20413,8 +21049,11 @@ pub mod messages {
     /// `messages.getHistory#4423e6c5 peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getHistory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getHistory")
+    )]
     pub struct GetHistory {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -20520,8 +21159,11 @@ pub mod messages {
     /// `messages.search#29ee847a flags:# peer:InputPeer q:string from_id:flags.0?InputPeer saved_peer_id:flags.2?InputPeer saved_reaction:flags.3?Vector<Reaction> top_msg_id:flags.1?int filter:MessagesFilter min_date:int max_date:int offset_id:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.search"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.search")
+    )]
     pub struct Search {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -20697,8 +21339,11 @@ pub mod messages {
     /// `messages.readHistory#0e306d3a peer:InputPeer max_id:int = messages.AffectedMessages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.readHistory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.readHistory")
+    )]
     pub struct ReadHistory {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -20753,8 +21398,11 @@ pub mod messages {
     /// `messages.deleteHistory#b08f922a flags:# just_clear:flags.0?true revoke:flags.1?true peer:InputPeer max_id:int min_date:flags.2?int max_date:flags.3?int = messages.AffectedHistory`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.deleteHistory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.deleteHistory")
+    )]
     pub struct DeleteHistory {
         /// `just_clear:flags.0?true`
         pub just_clear: bool,
@@ -20847,8 +21495,11 @@ pub mod messages {
     /// `messages.deleteMessages#e58e95d2 flags:# revoke:flags.0?true id:Vector<int> = messages.AffectedMessages`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.deleteMessages"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.deleteMessages")
+    )]
     pub struct DeleteMessages {
         /// `revoke:flags.0?true`
         pub revoke: bool,
@@ -20895,9 +21546,9 @@ pub mod messages {
     /// `messages.receivedMessages#05a954c0 max_id:int = Vector<ReceivedNotifyMessage>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.receivedMessages")
     )]
     pub struct ReceivedMessages {
@@ -20938,8 +21589,11 @@ pub mod messages {
     /// `messages.setTyping#58943ee2 flags:# peer:InputPeer top_msg_id:flags.0?int action:SendMessageAction = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.setTyping"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.setTyping")
+    )]
     pub struct SetTyping {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -21007,8 +21661,11 @@ pub mod messages {
     /// `messages.sendMessage#fef48f62 flags:# no_webpage:flags.1?true silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo message:string random_id:long reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long suggested_post:flags.22?SuggestedPost rich_message:flags.23?InputRichMessage = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.sendMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.sendMessage")
+    )]
     pub struct SendMessage {
         /// `no_webpage:flags.1?true`
         pub no_webpage: bool,
@@ -21263,8 +21920,11 @@ pub mod messages {
     /// `messages.sendMedia#0330e77f flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo media:InputMedia message:string random_id:long reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long suggested_post:flags.22?SuggestedPost = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.sendMedia"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.sendMedia")
+    )]
     pub struct SendMedia {
         /// `silent:flags.5?true`
         pub silent: bool,
@@ -21511,8 +22171,11 @@ pub mod messages {
     /// `messages.forwardMessages#13704a7c flags:# silent:flags.5?true background:flags.6?true with_my_score:flags.8?true drop_author:flags.11?true drop_media_captions:flags.12?true noforwards:flags.14?true allow_paid_floodskip:flags.19?true from_ephemeral:flags.25?true from_peer:InputPeer id:Vector<int> random_id:Vector<long> to_peer:InputPeer top_msg_id:flags.9?int reply_to:flags.22?InputReplyTo schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long video_timestamp:flags.20?int allow_paid_stars:flags.21?long suggested_post:flags.23?SuggestedPost = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.forwardMessages"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.forwardMessages")
+    )]
     pub struct ForwardMessages {
         /// `silent:flags.5?true`
         pub silent: bool,
@@ -21758,8 +22421,11 @@ pub mod messages {
     /// `messages.reportSpam#cf1592db peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.reportSpam"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.reportSpam")
+    )]
     pub struct ReportSpam {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -21805,8 +22471,11 @@ pub mod messages {
     /// `messages.getPeerSettings#efd9a6a2 peer:InputPeer = messages.PeerSettings`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getPeerSettings"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getPeerSettings")
+    )]
     pub struct GetPeerSettings {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -21852,8 +22521,11 @@ pub mod messages {
     /// `messages.report#fc78af9b peer:InputPeer id:Vector<int> option:bytes message:string = ReportResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.report"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.report")
+    )]
     pub struct Report {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -21922,8 +22594,11 @@ pub mod messages {
     /// `messages.getChats#49e9528f id:Vector<long> = messages.Chats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getChats"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getChats")
+    )]
     pub struct GetChats {
         /// `id:Vector<long>`
         pub id: Vec<i64>,
@@ -21962,8 +22637,11 @@ pub mod messages {
     /// `messages.getFullChat#aeb00b34 chat_id:long = messages.ChatFull`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getFullChat"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getFullChat")
+    )]
     pub struct GetFullChat {
         /// `chat_id:long`
         pub chat_id: i64,
@@ -22002,8 +22680,11 @@ pub mod messages {
     /// `messages.editChatTitle#73783ffd chat_id:long title:string = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.editChatTitle"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.editChatTitle")
+    )]
     pub struct EditChatTitle {
         /// `chat_id:long`
         pub chat_id: i64,
@@ -22048,8 +22729,11 @@ pub mod messages {
     /// `messages.editChatPhoto#35ddd674 chat_id:long photo:InputChatPhoto = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.editChatPhoto"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.editChatPhoto")
+    )]
     pub struct EditChatPhoto {
         /// `chat_id:long`
         pub chat_id: i64,
@@ -22104,8 +22788,11 @@ pub mod messages {
     /// `messages.addChatUser#cbc6d107 chat_id:long user_id:InputUser fwd_limit:int = messages.InvitedUsers`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.addChatUser"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.addChatUser")
+    )]
     pub struct AddChatUser {
         /// `chat_id:long`
         pub chat_id: i64,
@@ -22171,8 +22858,11 @@ pub mod messages {
     /// `messages.deleteChatUser#a2185cab flags:# revoke_history:flags.0?true chat_id:long user_id:InputUser = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.deleteChatUser"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.deleteChatUser")
+    )]
     pub struct DeleteChatUser {
         /// `revoke_history:flags.0?true`
         pub revoke_history: bool,
@@ -22240,8 +22930,11 @@ pub mod messages {
     /// `messages.createChat#92ceddd4 flags:# users:Vector<InputUser> title:string ttl_period:flags.0?int = messages.InvitedUsers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.createChat"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.createChat")
+    )]
     pub struct CreateChat {
         /// `users:Vector<InputUser>`
         pub users: Vec<crate::enums::InputUser>,
@@ -22295,8 +22988,11 @@ pub mod messages {
     /// `messages.getDhConfig#26cf8950 version:int random_length:int = messages.DhConfig`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getDhConfig"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getDhConfig")
+    )]
     pub struct GetDhConfig {
         /// `version:int`
         pub version: i32,
@@ -22341,9 +23037,9 @@ pub mod messages {
     /// `messages.requestEncryption#f64daf43 user_id:InputUser random_id:int g_a:bytes = EncryptedChat`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.requestEncryption")
     )]
     pub struct RequestEncryption {
@@ -22407,9 +23103,9 @@ pub mod messages {
     /// `messages.acceptEncryption#3dbc0415 peer:InputEncryptedChat g_b:bytes key_fingerprint:long = EncryptedChat`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.acceptEncryption")
     )]
     pub struct AcceptEncryption {
@@ -22473,9 +23169,9 @@ pub mod messages {
     /// `messages.discardEncryption#f393aea0 flags:# delete_history:flags.0?true chat_id:int = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.discardEncryption")
     )]
     pub struct DiscardEncryption {
@@ -22524,9 +23220,9 @@ pub mod messages {
     /// `messages.setEncryptedTyping#791451ed peer:InputEncryptedChat typing:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setEncryptedTyping")
     )]
     pub struct SetEncryptedTyping {
@@ -22583,9 +23279,9 @@ pub mod messages {
     /// `messages.readEncryptedHistory#7f4b690a peer:InputEncryptedChat max_date:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.readEncryptedHistory")
     )]
     pub struct ReadEncryptedHistory {
@@ -22642,8 +23338,11 @@ pub mod messages {
     /// `messages.sendEncrypted#44fa7a15 flags:# silent:flags.0?true peer:InputEncryptedChat random_id:long data:bytes = messages.SentEncryptedMessage`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.sendEncrypted"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.sendEncrypted")
+    )]
     pub struct SendEncrypted {
         /// `silent:flags.0?true`
         pub silent: bool,
@@ -22719,9 +23418,9 @@ pub mod messages {
     /// `messages.sendEncryptedFile#5559481d flags:# silent:flags.0?true peer:InputEncryptedChat random_id:long data:bytes file:InputEncryptedFile = messages.SentEncryptedMessage`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendEncryptedFile")
     )]
     pub struct SendEncryptedFile {
@@ -22810,9 +23509,9 @@ pub mod messages {
     /// `messages.sendEncryptedService#32d439a4 peer:InputEncryptedChat random_id:long data:bytes = messages.SentEncryptedMessage`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendEncryptedService")
     )]
     pub struct SendEncryptedService {
@@ -22876,8 +23575,11 @@ pub mod messages {
     /// `messages.receivedQueue#55a5bb66 max_qts:int = Vector<long>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.receivedQueue"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.receivedQueue")
+    )]
     pub struct ReceivedQueue {
         /// `max_qts:int`
         pub max_qts: i32,
@@ -22916,9 +23618,9 @@ pub mod messages {
     /// `messages.reportEncryptedSpam#4b0c8c0f peer:InputEncryptedChat = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reportEncryptedSpam")
     )]
     pub struct ReportEncryptedSpam {
@@ -22966,9 +23668,9 @@ pub mod messages {
     /// `messages.readMessageContents#36a73f77 id:Vector<int> = messages.AffectedMessages`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.readMessageContents")
     )]
     pub struct ReadMessageContents {
@@ -23009,8 +23711,11 @@ pub mod messages {
     /// `messages.getStickers#d5a5d3a1 emoticon:string hash:long = messages.Stickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getStickers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getStickers")
+    )]
     pub struct GetStickers {
         /// `emoticon:string`
         pub emoticon: String,
@@ -23055,8 +23760,11 @@ pub mod messages {
     /// `messages.getAllStickers#b8a0a1a8 hash:long = messages.AllStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getAllStickers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getAllStickers")
+    )]
     pub struct GetAllStickers {
         /// `hash:long`
         pub hash: i64,
@@ -23095,9 +23803,9 @@ pub mod messages {
     /// `messages.getWebPagePreview#570d6f6f flags:# message:string entities:flags.3?Vector<MessageEntity> = messages.WebPagePreview`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getWebPagePreview")
     )]
     pub struct GetWebPagePreview {
@@ -23150,9 +23858,9 @@ pub mod messages {
     /// `messages.exportChatInvite#a455de90 flags:# legacy_revoke_permanent:flags.2?true request_needed:flags.3?true peer:InputPeer expire_date:flags.0?int usage_limit:flags.1?int title:flags.4?string subscription_pricing:flags.5?StarsSubscriptionPricing = ExportedChatInvite`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.exportChatInvite")
     )]
     pub struct ExportChatInvite {
@@ -23264,8 +23972,11 @@ pub mod messages {
     /// `messages.checkChatInvite#3eadb1bb hash:string = ChatInvite`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.checkChatInvite"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.checkChatInvite")
+    )]
     pub struct CheckChatInvite {
         /// `hash:string`
         pub hash: String,
@@ -23304,9 +24015,9 @@ pub mod messages {
     /// `messages.importChatInvite#de91436e hash:string = messages.ChatInviteJoinResult`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.importChatInvite")
     )]
     pub struct ImportChatInvite {
@@ -23347,8 +24058,11 @@ pub mod messages {
     /// `messages.getStickerSet#c8a0ec74 stickerset:InputStickerSet hash:int = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getStickerSet"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getStickerSet")
+    )]
     pub struct GetStickerSet {
         /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
@@ -23403,9 +24117,9 @@ pub mod messages {
     /// `messages.installStickerSet#c78fe460 stickerset:InputStickerSet archived:Bool = messages.StickerSetInstallResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.installStickerSet")
     )]
     pub struct InstallStickerSet {
@@ -23462,9 +24176,9 @@ pub mod messages {
     /// `messages.uninstallStickerSet#f96e55de stickerset:InputStickerSet = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.uninstallStickerSet")
     )]
     pub struct UninstallStickerSet {
@@ -23512,8 +24226,11 @@ pub mod messages {
     /// `messages.startBot#e6df7378 bot:InputUser peer:InputPeer random_id:long start_param:string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.startBot"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.startBot")
+    )]
     pub struct StartBot {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -23587,9 +24304,9 @@ pub mod messages {
     /// `messages.getMessagesViews#5784d3e1 peer:InputPeer id:Vector<int> increment:Bool = messages.MessageViews`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getMessagesViews")
     )]
     pub struct GetMessagesViews {
@@ -23653,8 +24370,11 @@ pub mod messages {
     /// `messages.editChatAdmin#a85bd1c2 chat_id:long user_id:InputUser is_admin:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.editChatAdmin"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.editChatAdmin")
+    )]
     pub struct EditChatAdmin {
         /// `chat_id:long`
         pub chat_id: i64,
@@ -23716,8 +24436,11 @@ pub mod messages {
     /// `messages.migrateChat#a2875319 chat_id:long = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.migrateChat"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.migrateChat")
+    )]
     pub struct MigrateChat {
         /// `chat_id:long`
         pub chat_id: i64,
@@ -23756,8 +24479,11 @@ pub mod messages {
     /// `messages.searchGlobal#6126a43c flags:# broadcasts_only:flags.1?true groups_only:flags.2?true users_only:flags.3?true folder_id:flags.0?int community:flags.4?InputChannel q:string filter:MessagesFilter min_date:int max_date:int offset_rate:int offset_peer:InputPeer offset_id:int limit:int = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.searchGlobal"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.searchGlobal")
+    )]
     pub struct SearchGlobal {
         /// `broadcasts_only:flags.1?true`
         pub broadcasts_only: bool,
@@ -23912,9 +24638,9 @@ pub mod messages {
     /// `messages.reorderStickerSets#78337739 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reorderStickerSets")
     )]
     pub struct ReorderStickerSets {
@@ -23968,9 +24694,9 @@ pub mod messages {
     /// `messages.getDocumentByHash#b1f2061f sha256:bytes size:long mime_type:string = Document`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getDocumentByHash")
     )]
     pub struct GetDocumentByHash {
@@ -24023,8 +24749,11 @@ pub mod messages {
     /// `messages.getSavedGifs#5cf09635 hash:long = messages.SavedGifs`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getSavedGifs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getSavedGifs")
+    )]
     pub struct GetSavedGifs {
         /// `hash:long`
         pub hash: i64,
@@ -24063,8 +24792,11 @@ pub mod messages {
     /// `messages.saveGif#327a30cb id:InputDocument unsave:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.saveGif"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.saveGif")
+    )]
     pub struct SaveGif {
         /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
@@ -24119,9 +24851,9 @@ pub mod messages {
     /// `messages.getInlineBotResults#514e999d flags:# bot:InputUser peer:InputPeer geo_point:flags.0?InputGeoPoint query:string offset:string = messages.BotResults`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getInlineBotResults")
     )]
     pub struct GetInlineBotResults {
@@ -24211,9 +24943,9 @@ pub mod messages {
     /// `messages.setInlineBotResults#bb12a419 flags:# gallery:flags.0?true private:flags.1?true query_id:long results:Vector<InputBotInlineResult> cache_time:int next_offset:flags.2?string switch_pm:flags.3?InlineBotSwitchPM switch_webview:flags.4?InlineBotWebView = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setInlineBotResults")
     )]
     pub struct SetInlineBotResults {
@@ -24315,9 +25047,9 @@ pub mod messages {
     /// `messages.sendInlineBotResult#c0cf7646 flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true hide_via:flags.11?true peer:InputPeer reply_to:flags.0?InputReplyTo random_id:long query_id:long id:string schedule_date:flags.10?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut allow_paid_stars:flags.21?long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendInlineBotResult")
     )]
     pub struct SendInlineBotResult {
@@ -24477,9 +25209,9 @@ pub mod messages {
     /// `messages.getMessageEditData#fda68d36 peer:InputPeer id:int = messages.MessageEditData`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getMessageEditData")
     )]
     pub struct GetMessageEditData {
@@ -24536,8 +25268,11 @@ pub mod messages {
     /// `messages.editMessage#b106e66c flags:# no_webpage:flags.1?true invert_media:flags.16?true peer:InputPeer id:int message:flags.11?string media:flags.14?InputMedia reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.15?int schedule_repeat_period:flags.18?int quick_reply_shortcut_id:flags.17?int rich_message:flags.23?InputRichMessage = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.editMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.editMessage")
+    )]
     pub struct EditMessage {
         /// `no_webpage:flags.1?true`
         pub no_webpage: bool,
@@ -24703,9 +25438,9 @@ pub mod messages {
     /// `messages.editInlineBotMessage#a423bb51 flags:# no_webpage:flags.1?true invert_media:flags.16?true id:InputBotInlineMessageID message:flags.11?string media:flags.14?InputMedia reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> rich_message:flags.23?InputRichMessage = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.editInlineBotMessage")
     )]
     pub struct EditInlineBotMessage {
@@ -24830,9 +25565,9 @@ pub mod messages {
     /// `messages.getBotCallbackAnswer#9342ca07 flags:# game:flags.1?true peer:InputPeer msg_id:int data:flags.0?bytes password:flags.2?InputCheckPasswordSRP = messages.BotCallbackAnswer`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getBotCallbackAnswer")
     )]
     pub struct GetBotCallbackAnswer {
@@ -24923,9 +25658,9 @@ pub mod messages {
     /// `messages.setBotCallbackAnswer#d58f130a flags:# alert:flags.1?true query_id:long message:flags.0?string url:flags.2?string cache_time:int = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setBotCallbackAnswer")
     )]
     pub struct SetBotCallbackAnswer {
@@ -24999,8 +25734,11 @@ pub mod messages {
     /// `messages.getPeerDialogs#e470bcfd peers:Vector<InputDialogPeer> = messages.PeerDialogs`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getPeerDialogs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getPeerDialogs")
+    )]
     pub struct GetPeerDialogs {
         /// `peers:Vector<InputDialogPeer>`
         pub peers: Vec<crate::enums::InputDialogPeer>,
@@ -25039,8 +25777,11 @@ pub mod messages {
     /// `messages.saveDraft#ad0fa15c flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo peer:InputPeer message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?InputRichMessage = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.saveDraft"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.saveDraft")
+    )]
     pub struct SaveDraft {
         /// `no_webpage:flags.1?true`
         pub no_webpage: bool,
@@ -25183,8 +25924,11 @@ pub mod messages {
     /// `messages.getAllDrafts#6a3f8d65 = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getAllDrafts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getAllDrafts")
+    )]
     pub struct GetAllDrafts {}
     impl crate::Identifiable for GetAllDrafts {
         const CONSTRUCTOR_ID: u32 = 0x6a3f8d65_u32;
@@ -25216,9 +25960,9 @@ pub mod messages {
     /// `messages.getFeaturedStickers#64780b14 hash:long = messages.FeaturedStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getFeaturedStickers")
     )]
     pub struct GetFeaturedStickers {
@@ -25259,9 +26003,9 @@ pub mod messages {
     /// `messages.readFeaturedStickers#5b118126 id:Vector<long> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.readFeaturedStickers")
     )]
     pub struct ReadFeaturedStickers {
@@ -25302,9 +26046,9 @@ pub mod messages {
     /// `messages.getRecentStickers#9da9403b flags:# attached:flags.0?true hash:long = messages.RecentStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getRecentStickers")
     )]
     pub struct GetRecentStickers {
@@ -25353,9 +26097,9 @@ pub mod messages {
     /// `messages.saveRecentSticker#392718f8 flags:# attached:flags.0?true id:InputDocument unsave:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.saveRecentSticker")
     )]
     pub struct SaveRecentSticker {
@@ -25421,9 +26165,9 @@ pub mod messages {
     /// `messages.clearRecentStickers#8999602d flags:# attached:flags.0?true = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.clearRecentStickers")
     )]
     pub struct ClearRecentStickers {
@@ -25466,9 +26210,9 @@ pub mod messages {
     /// `messages.getArchivedStickers#57f17692 flags:# masks:flags.0?true emojis:flags.1?true offset_id:long limit:int = messages.ArchivedStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getArchivedStickers")
     )]
     pub struct GetArchivedStickers {
@@ -25533,8 +26277,11 @@ pub mod messages {
     /// `messages.getMaskStickers#640f82b8 hash:long = messages.AllStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getMaskStickers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getMaskStickers")
+    )]
     pub struct GetMaskStickers {
         /// `hash:long`
         pub hash: i64,
@@ -25573,9 +26320,9 @@ pub mod messages {
     /// `messages.getAttachedStickers#cc5b67cc media:InputStickeredMedia = Vector<StickerSetCovered>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getAttachedStickers")
     )]
     pub struct GetAttachedStickers {
@@ -25623,8 +26370,11 @@ pub mod messages {
     /// `messages.setGameScore#8ef8ecc0 flags:# edit_message:flags.0?true force:flags.1?true peer:InputPeer id:int user_id:InputUser score:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.setGameScore"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.setGameScore")
+    )]
     pub struct SetGameScore {
         /// `edit_message:flags.0?true`
         pub edit_message: bool,
@@ -25719,9 +26469,9 @@ pub mod messages {
     /// `messages.setInlineGameScore#15ad9f64 flags:# edit_message:flags.0?true force:flags.1?true id:InputBotInlineMessageID user_id:InputUser score:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setInlineGameScore")
     )]
     pub struct SetInlineGameScore {
@@ -25810,9 +26560,9 @@ pub mod messages {
     /// `messages.getGameHighScores#e822649d peer:InputPeer id:int user_id:InputUser = messages.HighScores`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getGameHighScores")
     )]
     pub struct GetGameHighScores {
@@ -25879,9 +26629,9 @@ pub mod messages {
     /// `messages.getInlineGameHighScores#0f635e1b id:InputBotInlineMessageID user_id:InputUser = messages.HighScores`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getInlineGameHighScores")
     )]
     pub struct GetInlineGameHighScores {
@@ -25938,8 +26688,11 @@ pub mod messages {
     /// `messages.getCommonChats#e40ca104 user_id:InputUser max_id:long limit:int = messages.Chats`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getCommonChats"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getCommonChats")
+    )]
     pub struct GetCommonChats {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
@@ -26001,8 +26754,11 @@ pub mod messages {
     /// `messages.getWebPage#8d9692a3 url:string hash:int = messages.WebPage`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getWebPage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getWebPage")
+    )]
     pub struct GetWebPage {
         /// `url:string`
         pub url: String,
@@ -26047,8 +26803,11 @@ pub mod messages {
     /// `messages.toggleDialogPin#a731e257 flags:# pinned:flags.0?true peer:InputDialogPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.toggleDialogPin"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.toggleDialogPin")
+    )]
     pub struct ToggleDialogPin {
         /// `pinned:flags.0?true`
         pub pinned: bool,
@@ -26105,9 +26864,9 @@ pub mod messages {
     /// `messages.reorderPinnedDialogs#3b1adf37 flags:# force:flags.0?true folder_id:int order:Vector<InputDialogPeer> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reorderPinnedDialogs")
     )]
     pub struct ReorderPinnedDialogs {
@@ -26162,9 +26921,9 @@ pub mod messages {
     /// `messages.getPinnedDialogs#d6b94df2 folder_id:int = messages.PeerDialogs`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getPinnedDialogs")
     )]
     pub struct GetPinnedDialogs {
@@ -26205,9 +26964,9 @@ pub mod messages {
     /// `messages.setBotShippingResults#e5f672fa flags:# query_id:long error:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setBotShippingResults")
     )]
     pub struct SetBotShippingResults {
@@ -26271,9 +27030,9 @@ pub mod messages {
     /// `messages.setBotPrecheckoutResults#09c2dd95 flags:# success:flags.1?true query_id:long error:flags.0?string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setBotPrecheckoutResults")
     )]
     pub struct SetBotPrecheckoutResults {
@@ -26329,8 +27088,11 @@ pub mod messages {
     /// `messages.uploadMedia#14967978 flags:# business_connection_id:flags.0?string peer:InputPeer media:InputMedia = MessageMedia`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.uploadMedia"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.uploadMedia")
+    )]
     pub struct UploadMedia {
         /// `business_connection_id:flags.0?string`
         pub business_connection_id: Option<String>,
@@ -26406,9 +27168,9 @@ pub mod messages {
     /// `messages.sendScreenshotNotification#a1405817 peer:InputPeer reply_to:InputReplyTo random_id:long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendScreenshotNotification")
     )]
     pub struct SendScreenshotNotification {
@@ -26475,9 +27237,9 @@ pub mod messages {
     /// `messages.getFavedStickers#04f1aaa9 hash:long = messages.FavedStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getFavedStickers")
     )]
     pub struct GetFavedStickers {
@@ -26518,8 +27280,11 @@ pub mod messages {
     /// `messages.faveSticker#b9ffc55b id:InputDocument unfave:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.faveSticker"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.faveSticker")
+    )]
     pub struct FaveSticker {
         /// `id:InputDocument`
         pub id: crate::enums::InputDocument,
@@ -26574,9 +27339,9 @@ pub mod messages {
     /// `messages.getUnreadMentions#f107e790 flags:# peer:InputPeer top_msg_id:flags.0?int offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getUnreadMentions")
     )]
     pub struct GetUnreadMentions {
@@ -26679,8 +27444,11 @@ pub mod messages {
     /// `messages.readMentions#36e5bf4d flags:# peer:InputPeer top_msg_id:flags.0?int = messages.AffectedHistory`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.readMentions"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.readMentions")
+    )]
     pub struct ReadMentions {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -26738,9 +27506,9 @@ pub mod messages {
     /// `messages.getRecentLocations#702a40e0 peer:InputPeer limit:int hash:long = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getRecentLocations")
     )]
     pub struct GetRecentLocations {
@@ -26804,8 +27572,11 @@ pub mod messages {
     /// `messages.sendMultiMedia#1bf89d74 flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo multi_media:Vector<InputSingleMedia> schedule_date:flags.10?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.sendMultiMedia"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.sendMultiMedia")
+    )]
     pub struct SendMultiMedia {
         /// `silent:flags.5?true`
         pub silent: bool,
@@ -26984,9 +27755,9 @@ pub mod messages {
     /// `messages.uploadEncryptedFile#5057c497 peer:InputEncryptedChat file:InputEncryptedFile = EncryptedFile`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.uploadEncryptedFile")
     )]
     pub struct UploadEncryptedFile {
@@ -27043,9 +27814,9 @@ pub mod messages {
     /// `messages.searchStickerSets#35705b8a flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.searchStickerSets")
     )]
     pub struct SearchStickerSets {
@@ -27100,8 +27871,11 @@ pub mod messages {
     /// `messages.getSplitRanges#1cff7e08 = Vector<MessageRange>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getSplitRanges"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getSplitRanges")
+    )]
     pub struct GetSplitRanges {}
     impl crate::Identifiable for GetSplitRanges {
         const CONSTRUCTOR_ID: u32 = 0x1cff7e08_u32;
@@ -27133,9 +27907,9 @@ pub mod messages {
     /// `messages.markDialogUnread#8c5006f8 flags:# unread:flags.0?true parent_peer:flags.1?InputPeer peer:InputDialogPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.markDialogUnread")
     )]
     pub struct MarkDialogUnread {
@@ -27203,9 +27977,9 @@ pub mod messages {
     /// `messages.getDialogUnreadMarks#21202222 flags:# parent_peer:flags.0?InputPeer = Vector<DialogPeer>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getDialogUnreadMarks")
     )]
     pub struct GetDialogUnreadMarks {
@@ -27250,8 +28024,11 @@ pub mod messages {
     /// `messages.clearAllDrafts#7e58ee9c = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.clearAllDrafts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.clearAllDrafts")
+    )]
     pub struct ClearAllDrafts {}
     impl crate::Identifiable for ClearAllDrafts {
         const CONSTRUCTOR_ID: u32 = 0x7e58ee9c_u32;
@@ -27283,9 +28060,9 @@ pub mod messages {
     /// `messages.updatePinnedMessage#d2aaf7ec flags:# silent:flags.0?true unpin:flags.1?true pm_oneside:flags.2?true peer:InputPeer id:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.updatePinnedMessage")
     )]
     pub struct UpdatePinnedMessage {
@@ -27370,8 +28147,11 @@ pub mod messages {
     /// `messages.sendVote#10ea6184 peer:InputPeer msg_id:int options:Vector<bytes> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.sendVote"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.sendVote")
+    )]
     pub struct SendVote {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -27433,8 +28213,11 @@ pub mod messages {
     /// `messages.getPollResults#eda3e33b peer:InputPeer msg_id:int poll_hash:long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getPollResults"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getPollResults")
+    )]
     pub struct GetPollResults {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -27496,8 +28279,11 @@ pub mod messages {
     /// `messages.getOnlines#6e2be050 peer:InputPeer = ChatOnlines`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getOnlines"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getOnlines")
+    )]
     pub struct GetOnlines {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -27543,8 +28329,11 @@ pub mod messages {
     /// `messages.editChatAbout#def60797 peer:InputPeer about:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.editChatAbout"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.editChatAbout")
+    )]
     pub struct EditChatAbout {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -27599,9 +28388,9 @@ pub mod messages {
     /// `messages.editChatDefaultBannedRights#a5866b41 peer:InputPeer banned_rights:ChatBannedRights = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.editChatDefaultBannedRights")
     )]
     pub struct EditChatDefaultBannedRights {
@@ -27658,9 +28447,9 @@ pub mod messages {
     /// `messages.getEmojiKeywords#35a0e062 lang_code:string = EmojiKeywordsDifference`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getEmojiKeywords")
     )]
     pub struct GetEmojiKeywords {
@@ -27701,9 +28490,9 @@ pub mod messages {
     /// `messages.getEmojiKeywordsDifference#1508b6af lang_code:string from_version:int = EmojiKeywordsDifference`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getEmojiKeywordsDifference")
     )]
     pub struct GetEmojiKeywordsDifference {
@@ -27750,9 +28539,9 @@ pub mod messages {
     /// `messages.getEmojiKeywordsLanguages#4e9963b2 lang_codes:Vector<string> = Vector<EmojiLanguage>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getEmojiKeywordsLanguages")
     )]
     pub struct GetEmojiKeywordsLanguages {
@@ -27793,8 +28582,11 @@ pub mod messages {
     /// `messages.getEmojiURL#d5b10c26 lang_code:string = EmojiURL`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getEmojiURL"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getEmojiURL")
+    )]
     pub struct GetEmojiURL {
         /// `lang_code:string`
         pub lang_code: String,
@@ -27833,9 +28625,9 @@ pub mod messages {
     /// `messages.getSearchCounters#1bbcf300 flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer top_msg_id:flags.0?int filters:Vector<MessagesFilter> = Vector<messages.SearchCounter>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getSearchCounters")
     )]
     pub struct GetSearchCounters {
@@ -27916,8 +28708,11 @@ pub mod messages {
     /// `messages.requestUrlAuth#894cc99c flags:# peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string in_app_origin:flags.3?string = UrlAuthResult`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.requestUrlAuth"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.requestUrlAuth")
+    )]
     pub struct RequestUrlAuth {
         /// `peer:flags.1?InputPeer`
         ///
@@ -28011,8 +28806,11 @@ pub mod messages {
     /// `messages.acceptUrlAuth#67a3f0de flags:# write_allowed:flags.0?true share_phone_number:flags.3?true peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string match_code:flags.4?string = UrlAuthResult`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.acceptUrlAuth"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.acceptUrlAuth")
+    )]
     pub struct AcceptUrlAuth {
         /// `write_allowed:flags.0?true`
         pub write_allowed: bool,
@@ -28121,9 +28919,9 @@ pub mod messages {
     /// `messages.hidePeerSettingsBar#4facb138 peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.hidePeerSettingsBar")
     )]
     pub struct HidePeerSettingsBar {
@@ -28171,9 +28969,9 @@ pub mod messages {
     /// `messages.getScheduledHistory#f516760b peer:InputPeer hash:long = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getScheduledHistory")
     )]
     pub struct GetScheduledHistory {
@@ -28230,9 +29028,9 @@ pub mod messages {
     /// `messages.getScheduledMessages#bdbb0464 peer:InputPeer id:Vector<int> = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getScheduledMessages")
     )]
     pub struct GetScheduledMessages {
@@ -28289,9 +29087,9 @@ pub mod messages {
     /// `messages.sendScheduledMessages#bd38850a peer:InputPeer id:Vector<int> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendScheduledMessages")
     )]
     pub struct SendScheduledMessages {
@@ -28348,9 +29146,9 @@ pub mod messages {
     /// `messages.deleteScheduledMessages#59ae2b16 peer:InputPeer id:Vector<int> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteScheduledMessages")
     )]
     pub struct DeleteScheduledMessages {
@@ -28407,8 +29205,11 @@ pub mod messages {
     /// `messages.getPollVotes#b86e380e flags:# peer:InputPeer id:int option:flags.0?bytes offset:flags.1?string limit:int = messages.VotesList`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getPollVotes"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getPollVotes")
+    )]
     pub struct GetPollVotes {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -28494,9 +29295,9 @@ pub mod messages {
     /// `messages.toggleStickerSets#b5052fea flags:# uninstall:flags.0?true archive:flags.1?true unarchive:flags.2?true stickersets:Vector<InputStickerSet> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.toggleStickerSets")
     )]
     pub struct ToggleStickerSets {
@@ -28561,9 +29362,9 @@ pub mod messages {
     /// `messages.getDialogFilters#efd48c89 = messages.DialogFilters`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getDialogFilters")
     )]
     pub struct GetDialogFilters {}
@@ -28597,9 +29398,9 @@ pub mod messages {
     /// `messages.getSuggestedDialogFilters#a29cd42c = Vector<DialogFilterSuggested>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getSuggestedDialogFilters")
     )]
     pub struct GetSuggestedDialogFilters {}
@@ -28633,9 +29434,9 @@ pub mod messages {
     /// `messages.updateDialogFilter#1ad4a04a flags:# id:int filter:flags.0?DialogFilter = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.updateDialogFilter")
     )]
     pub struct UpdateDialogFilter {
@@ -28688,9 +29489,9 @@ pub mod messages {
     /// `messages.updateDialogFiltersOrder#c563c1e4 order:Vector<int> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.updateDialogFiltersOrder")
     )]
     pub struct UpdateDialogFiltersOrder {
@@ -28731,9 +29532,9 @@ pub mod messages {
     /// `messages.getOldFeaturedStickers#7ed094a1 offset:int limit:int hash:long = messages.FeaturedStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getOldFeaturedStickers")
     )]
     pub struct GetOldFeaturedStickers {
@@ -28786,8 +29587,11 @@ pub mod messages {
     /// `messages.getReplies#22ddd30c peer:InputPeer msg_id:int offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getReplies"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getReplies")
+    )]
     pub struct GetReplies {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -28901,9 +29705,9 @@ pub mod messages {
     /// `messages.getDiscussionMessage#446972fd peer:InputPeer msg_id:int = messages.DiscussionMessage`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getDiscussionMessage")
     )]
     pub struct GetDiscussionMessage {
@@ -28960,8 +29764,11 @@ pub mod messages {
     /// `messages.readDiscussion#f731a9f4 peer:InputPeer msg_id:int read_max_id:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.readDiscussion"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.readDiscussion")
+    )]
     pub struct ReadDiscussion {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -29023,9 +29830,9 @@ pub mod messages {
     /// `messages.unpinAllMessages#062dd747 flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer = messages.AffectedHistory`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.unpinAllMessages")
     )]
     pub struct UnpinAllMessages {
@@ -29098,8 +29905,11 @@ pub mod messages {
     /// `messages.deleteChat#5bd0ee50 chat_id:long = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.deleteChat"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.deleteChat")
+    )]
     pub struct DeleteChat {
         /// `chat_id:long`
         pub chat_id: i64,
@@ -29138,9 +29948,9 @@ pub mod messages {
     /// `messages.deletePhoneCallHistory#f9cbe409 flags:# revoke:flags.0?true = messages.AffectedFoundMessages`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deletePhoneCallHistory")
     )]
     pub struct DeletePhoneCallHistory {
@@ -29183,9 +29993,9 @@ pub mod messages {
     /// `messages.checkHistoryImport#43fe19f3 import_head:string = messages.HistoryImportParsed`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.checkHistoryImport")
     )]
     pub struct CheckHistoryImport {
@@ -29226,9 +30036,9 @@ pub mod messages {
     /// `messages.initHistoryImport#34090c3b peer:InputPeer file:InputFile media_count:int = messages.HistoryImport`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.initHistoryImport")
     )]
     pub struct InitHistoryImport {
@@ -29295,9 +30105,9 @@ pub mod messages {
     /// `messages.uploadImportedMedia#2a862092 peer:InputPeer import_id:long file_name:string media:InputMedia = MessageMedia`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.uploadImportedMedia")
     )]
     pub struct UploadImportedMedia {
@@ -29376,9 +30186,9 @@ pub mod messages {
     /// `messages.startHistoryImport#b43df344 peer:InputPeer import_id:long = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.startHistoryImport")
     )]
     pub struct StartHistoryImport {
@@ -29435,9 +30245,9 @@ pub mod messages {
     /// `messages.getExportedChatInvites#a2b5a3f6 flags:# revoked:flags.3?true peer:InputPeer admin_id:InputUser offset_date:flags.2?int offset_link:flags.2?string limit:int = messages.ExportedChatInvites`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getExportedChatInvites")
     )]
     pub struct GetExportedChatInvites {
@@ -29548,9 +30358,9 @@ pub mod messages {
     /// `messages.getExportedChatInvite#73746f5c peer:InputPeer link:string = messages.ExportedChatInvite`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getExportedChatInvite")
     )]
     pub struct GetExportedChatInvite {
@@ -29607,9 +30417,9 @@ pub mod messages {
     /// `messages.editExportedChatInvite#bdca2f75 flags:# revoked:flags.2?true peer:InputPeer link:string expire_date:flags.0?int usage_limit:flags.1?int request_needed:flags.3?Bool title:flags.4?string = messages.ExportedChatInvite`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.editExportedChatInvite")
     )]
     pub struct EditExportedChatInvite {
@@ -29715,9 +30525,9 @@ pub mod messages {
     /// `messages.deleteRevokedExportedChatInvites#56987bd5 peer:InputPeer admin_id:InputUser = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteRevokedExportedChatInvites")
     )]
     pub struct DeleteRevokedExportedChatInvites {
@@ -29774,9 +30584,9 @@ pub mod messages {
     /// `messages.deleteExportedChatInvite#d464a42b peer:InputPeer link:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteExportedChatInvite")
     )]
     pub struct DeleteExportedChatInvite {
@@ -29833,9 +30643,9 @@ pub mod messages {
     /// `messages.getAdminsWithInvites#3920e6ef peer:InputPeer = messages.ChatAdminsWithInvites`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getAdminsWithInvites")
     )]
     pub struct GetAdminsWithInvites {
@@ -29883,9 +30693,9 @@ pub mod messages {
     /// `messages.getChatInviteImporters#df04dd4e flags:# requested:flags.0?true subscription_expired:flags.3?true peer:InputPeer link:flags.1?string q:flags.2?string offset_date:int offset_user:InputUser limit:int = messages.ChatInviteImporters`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getChatInviteImporters")
     )]
     pub struct GetChatInviteImporters {
@@ -29999,8 +30809,11 @@ pub mod messages {
     /// `messages.setHistoryTTL#b80e5fe4 peer:InputPeer period:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.setHistoryTTL"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.setHistoryTTL")
+    )]
     pub struct SetHistoryTTL {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -30055,9 +30868,9 @@ pub mod messages {
     /// `messages.checkHistoryImportPeer#5dc60f03 peer:InputPeer = messages.CheckedHistoryImportPeer`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.checkHistoryImportPeer")
     )]
     pub struct CheckHistoryImportPeer {
@@ -30105,8 +30918,11 @@ pub mod messages {
     /// `messages.setChatTheme#081202c9 peer:InputPeer theme:InputChatTheme = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.setChatTheme"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.setChatTheme")
+    )]
     pub struct SetChatTheme {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -30161,9 +30977,9 @@ pub mod messages {
     /// `messages.getMessageReadParticipants#31c1c44f peer:InputPeer msg_id:int = Vector<ReadParticipantDate>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getMessageReadParticipants")
     )]
     pub struct GetMessageReadParticipants {
@@ -30220,9 +31036,9 @@ pub mod messages {
     /// `messages.getSearchResultsCalendar#6aa3f6bd flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer filter:MessagesFilter offset_id:int offset_date:int = messages.SearchResultsCalendar`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getSearchResultsCalendar")
     )]
     pub struct GetSearchResultsCalendar {
@@ -30313,9 +31129,9 @@ pub mod messages {
     /// `messages.getSearchResultsPositions#9c7f2f10 flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer filter:MessagesFilter offset_id:int limit:int = messages.SearchResultsPositions`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getSearchResultsPositions")
     )]
     pub struct GetSearchResultsPositions {
@@ -30406,9 +31222,9 @@ pub mod messages {
     /// `messages.hideChatJoinRequest#7fe7e815 flags:# approved:flags.0?true peer:InputPeer user_id:InputUser = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.hideChatJoinRequest")
     )]
     pub struct HideChatJoinRequest {
@@ -30477,9 +31293,9 @@ pub mod messages {
     /// `messages.hideAllChatJoinRequests#e085f4ea flags:# approved:flags.0?true peer:InputPeer link:flags.1?string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.hideAllChatJoinRequests")
     )]
     pub struct HideAllChatJoinRequests {
@@ -30546,9 +31362,9 @@ pub mod messages {
     /// `messages.toggleNoForwards#b2081a35 flags:# peer:InputPeer enabled:Bool request_msg_id:flags.0?int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.toggleNoForwards")
     )]
     pub struct ToggleNoForwards {
@@ -30619,9 +31435,9 @@ pub mod messages {
     /// `messages.saveDefaultSendAs#ccfddf96 peer:InputPeer send_as:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.saveDefaultSendAs")
     )]
     pub struct SaveDefaultSendAs {
@@ -30678,8 +31494,11 @@ pub mod messages {
     /// `messages.sendReaction#d30d78d4 flags:# big:flags.1?true add_to_recent:flags.2?true peer:InputPeer msg_id:int reaction:flags.0?Vector<Reaction> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.sendReaction"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.sendReaction")
+    )]
     pub struct SendReaction {
         /// `big:flags.1?true`
         pub big: bool,
@@ -30767,9 +31586,9 @@ pub mod messages {
     /// `messages.getMessagesReactions#8bba90e6 peer:InputPeer id:Vector<int> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getMessagesReactions")
     )]
     pub struct GetMessagesReactions {
@@ -30826,9 +31645,9 @@ pub mod messages {
     /// `messages.getMessageReactionsList#461b3f48 flags:# peer:InputPeer id:int reaction:flags.0?Reaction offset:flags.1?string limit:int = messages.MessageReactionsList`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getMessageReactionsList")
     )]
     pub struct GetMessageReactionsList {
@@ -30917,9 +31736,9 @@ pub mod messages {
     /// `messages.setChatAvailableReactions#864b2581 flags:# peer:InputPeer available_reactions:ChatReactions reactions_limit:flags.0?int paid_enabled:flags.1?Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setChatAvailableReactions")
     )]
     pub struct SetChatAvailableReactions {
@@ -31002,9 +31821,9 @@ pub mod messages {
     /// `messages.getAvailableReactions#18dea0ac hash:int = messages.AvailableReactions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getAvailableReactions")
     )]
     pub struct GetAvailableReactions {
@@ -31045,9 +31864,9 @@ pub mod messages {
     /// `messages.setDefaultReaction#4f47a016 reaction:Reaction = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setDefaultReaction")
     )]
     pub struct SetDefaultReaction {
@@ -31095,8 +31914,11 @@ pub mod messages {
     /// `messages.translateText#a5eec345 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<TextWithEntities> to_lang:string tone:flags.2?string = messages.TranslatedText`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.translateText"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.translateText")
+    )]
     pub struct TranslateText {
         /// `peer:flags.0?InputPeer`
         ///
@@ -31186,9 +32008,9 @@ pub mod messages {
     /// `messages.getUnreadReactions#bd7f90ac flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getUnreadReactions")
     )]
     pub struct GetUnreadReactions {
@@ -31301,8 +32123,11 @@ pub mod messages {
     /// `messages.readReactions#9ec44f93 flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer = messages.AffectedHistory`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.readReactions"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.readReactions")
+    )]
     pub struct ReadReactions {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -31373,8 +32198,11 @@ pub mod messages {
     /// `messages.searchSentMedia#107e31a0 q:string filter:MessagesFilter limit:int = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.searchSentMedia"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.searchSentMedia")
+    )]
     pub struct SearchSentMedia {
         /// `q:string`
         pub q: String,
@@ -31436,9 +32264,9 @@ pub mod messages {
     /// `messages.getAttachMenuBots#16fcc2cb hash:long = AttachMenuBots`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getAttachMenuBots")
     )]
     pub struct GetAttachMenuBots {
@@ -31479,9 +32307,9 @@ pub mod messages {
     /// `messages.getAttachMenuBot#77216192 bot:InputUser = AttachMenuBotsBot`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getAttachMenuBot")
     )]
     pub struct GetAttachMenuBot {
@@ -31529,9 +32357,9 @@ pub mod messages {
     /// `messages.toggleBotInAttachMenu#69f59d69 flags:# write_allowed:flags.0?true bot:InputUser enabled:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.toggleBotInAttachMenu")
     )]
     pub struct ToggleBotInAttachMenu {
@@ -31601,8 +32429,11 @@ pub mod messages {
     /// `messages.requestWebView#269dc2c1 flags:# from_bot_menu:flags.4?true silent:flags.5?true compact:flags.7?true fullscreen:flags.8?true peer:InputPeer bot:InputUser url:flags.1?string start_param:flags.3?string theme_params:flags.2?DataJSON platform:string reply_to:flags.0?InputReplyTo send_as:flags.13?InputPeer = WebViewResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.requestWebView"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.requestWebView")
+    )]
     pub struct RequestWebView {
         /// `from_bot_menu:flags.4?true`
         pub from_bot_menu: bool,
@@ -31750,8 +32581,11 @@ pub mod messages {
     /// `messages.prolongWebView#b0d81a83 flags:# silent:flags.5?true peer:InputPeer bot:InputUser query_id:long reply_to:flags.0?InputReplyTo send_as:flags.13?InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.prolongWebView"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.prolongWebView")
+    )]
     pub struct ProlongWebView {
         /// `silent:flags.5?true`
         pub silent: bool,
@@ -31849,9 +32683,9 @@ pub mod messages {
     /// `messages.requestSimpleWebView#413a3e73 flags:# from_switch_webview:flags.1?true from_side_menu:flags.2?true compact:flags.7?true fullscreen:flags.8?true bot:InputUser url:flags.3?string start_param:flags.4?string theme_params:flags.0?DataJSON platform:string = WebViewResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.requestSimpleWebView")
     )]
     pub struct RequestSimpleWebView {
@@ -31971,9 +32805,9 @@ pub mod messages {
     /// `messages.sendWebViewResultMessage#0a4314f5 bot_query_id:string result:InputBotInlineResult = WebViewMessageSent`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendWebViewResultMessage")
     )]
     pub struct SendWebViewResultMessage {
@@ -32030,8 +32864,11 @@ pub mod messages {
     /// `messages.sendWebViewData#dc0242c8 bot:InputUser random_id:long button_text:string data:string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.sendWebViewData"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.sendWebViewData")
+    )]
     pub struct SendWebViewData {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
@@ -32105,8 +32942,11 @@ pub mod messages {
     /// `messages.transcribeAudio#269e9a49 peer:InputPeer msg_id:int = messages.TranscribedAudio`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.transcribeAudio"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.transcribeAudio")
+    )]
     pub struct TranscribeAudio {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -32161,9 +33001,9 @@ pub mod messages {
     /// `messages.rateTranscribedAudio#7f1d072f peer:InputPeer msg_id:int transcription_id:long good:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.rateTranscribedAudio")
     )]
     pub struct RateTranscribedAudio {
@@ -32239,9 +33079,9 @@ pub mod messages {
     /// `messages.getCustomEmojiDocuments#d9ab0f54 document_id:Vector<long> = Vector<Document>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getCustomEmojiDocuments")
     )]
     pub struct GetCustomEmojiDocuments {
@@ -32282,9 +33122,9 @@ pub mod messages {
     /// `messages.getEmojiStickers#fbfca18f hash:long = messages.AllStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getEmojiStickers")
     )]
     pub struct GetEmojiStickers {
@@ -32325,9 +33165,9 @@ pub mod messages {
     /// `messages.getFeaturedEmojiStickers#0ecf6736 hash:long = messages.FeaturedStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getFeaturedEmojiStickers")
     )]
     pub struct GetFeaturedEmojiStickers {
@@ -32368,8 +33208,11 @@ pub mod messages {
     /// `messages.reportReaction#3f64c076 peer:InputPeer id:int reaction_peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.reportReaction"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.reportReaction")
+    )]
     pub struct ReportReaction {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -32434,8 +33277,11 @@ pub mod messages {
     /// `messages.getTopReactions#bb8125ba limit:int hash:long = messages.Reactions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getTopReactions"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getTopReactions")
+    )]
     pub struct GetTopReactions {
         /// `limit:int`
         pub limit: i32,
@@ -32480,9 +33326,9 @@ pub mod messages {
     /// `messages.getRecentReactions#39461db2 limit:int hash:long = messages.Reactions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getRecentReactions")
     )]
     pub struct GetRecentReactions {
@@ -32529,9 +33375,9 @@ pub mod messages {
     /// `messages.clearRecentReactions#9dfeefb4 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.clearRecentReactions")
     )]
     pub struct ClearRecentReactions {}
@@ -32565,9 +33411,9 @@ pub mod messages {
     /// `messages.getExtendedMedia#84f80814 peer:InputPeer id:Vector<int> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getExtendedMedia")
     )]
     pub struct GetExtendedMedia {
@@ -32624,9 +33470,9 @@ pub mod messages {
     /// `messages.setDefaultHistoryTTL#9eb51445 period:int = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setDefaultHistoryTTL")
     )]
     pub struct SetDefaultHistoryTTL {
@@ -32667,9 +33513,9 @@ pub mod messages {
     /// `messages.getDefaultHistoryTTL#658b7188 = DefaultHistoryTTL`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getDefaultHistoryTTL")
     )]
     pub struct GetDefaultHistoryTTL {}
@@ -32703,9 +33549,9 @@ pub mod messages {
     /// `messages.sendBotRequestedPeer#6c5cf2a7 flags:# peer:InputPeer msg_id:flags.0?int webapp_req_id:flags.1?string button_id:int requested_peers:Vector<InputPeer> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendBotRequestedPeer")
     )]
     pub struct SendBotRequestedPeer {
@@ -32793,8 +33639,11 @@ pub mod messages {
     /// `messages.getEmojiGroups#7488ce5b hash:int = messages.EmojiGroups`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getEmojiGroups"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getEmojiGroups")
+    )]
     pub struct GetEmojiGroups {
         /// `hash:int`
         pub hash: i32,
@@ -32833,9 +33682,9 @@ pub mod messages {
     /// `messages.getEmojiStatusGroups#2ecd56cd hash:int = messages.EmojiGroups`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getEmojiStatusGroups")
     )]
     pub struct GetEmojiStatusGroups {
@@ -32876,9 +33725,9 @@ pub mod messages {
     /// `messages.getEmojiProfilePhotoGroups#21a548f3 hash:int = messages.EmojiGroups`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getEmojiProfilePhotoGroups")
     )]
     pub struct GetEmojiProfilePhotoGroups {
@@ -32919,9 +33768,9 @@ pub mod messages {
     /// `messages.searchCustomEmoji#2c11c0d7 emoticon:string hash:long = EmojiList`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.searchCustomEmoji")
     )]
     pub struct SearchCustomEmoji {
@@ -32968,9 +33817,9 @@ pub mod messages {
     /// `messages.togglePeerTranslations#e47cb579 flags:# disabled:flags.0?true peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.togglePeerTranslations")
     )]
     pub struct TogglePeerTranslations {
@@ -33029,8 +33878,11 @@ pub mod messages {
     /// `messages.getBotApp#34fdc5c3 app:InputBotApp hash:long = messages.BotApp`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getBotApp"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getBotApp")
+    )]
     pub struct GetBotApp {
         /// `app:InputBotApp`
         pub app: crate::enums::InputBotApp,
@@ -33085,9 +33937,9 @@ pub mod messages {
     /// `messages.requestAppWebView#53618bce flags:# write_allowed:flags.0?true compact:flags.7?true fullscreen:flags.8?true peer:InputPeer app:InputBotApp start_param:flags.1?string theme_params:flags.2?DataJSON platform:string = WebViewResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.requestAppWebView")
     )]
     pub struct RequestAppWebView {
@@ -33202,9 +34054,9 @@ pub mod messages {
     /// `messages.setChatWallPaper#8ffacae1 flags:# for_both:flags.3?true revert:flags.4?true peer:InputPeer wallpaper:flags.0?InputWallPaper settings:flags.2?WallPaperSettings id:flags.1?int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setChatWallPaper")
     )]
     pub struct SetChatWallPaper {
@@ -33306,9 +34158,9 @@ pub mod messages {
     /// `messages.searchEmojiStickerSets#92b4494c flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.searchEmojiStickerSets")
     )]
     pub struct SearchEmojiStickerSets {
@@ -33363,8 +34215,11 @@ pub mod messages {
     /// `messages.getSavedDialogs#1e91fc99 flags:# exclude_pinned:flags.0?true parent_peer:flags.1?InputPeer offset_date:int offset_id:int offset_peer:InputPeer limit:int hash:long = messages.SavedDialogs`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getSavedDialogs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getSavedDialogs")
+    )]
     pub struct GetSavedDialogs {
         /// `exclude_pinned:flags.0?true`
         pub exclude_pinned: bool,
@@ -33466,8 +34321,11 @@ pub mod messages {
     /// `messages.getSavedHistory#998ab009 flags:# parent_peer:flags.0?InputPeer peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getSavedHistory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getSavedHistory")
+    )]
     pub struct GetSavedHistory {
         /// `parent_peer:flags.0?InputPeer`
         pub parent_peer: Option<crate::enums::InputPeer>,
@@ -33585,9 +34443,9 @@ pub mod messages {
     /// `messages.deleteSavedHistory#4dc5085f flags:# parent_peer:flags.0?InputPeer peer:InputPeer max_id:int min_date:flags.2?int max_date:flags.3?int = messages.AffectedHistory`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteSavedHistory")
     )]
     pub struct DeleteSavedHistory {
@@ -33677,9 +34535,9 @@ pub mod messages {
     /// `messages.getPinnedSavedDialogs#d63d94e0 = messages.SavedDialogs`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getPinnedSavedDialogs")
     )]
     pub struct GetPinnedSavedDialogs {}
@@ -33713,9 +34571,9 @@ pub mod messages {
     /// `messages.toggleSavedDialogPin#ac81bbde flags:# pinned:flags.0?true peer:InputDialogPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.toggleSavedDialogPin")
     )]
     pub struct ToggleSavedDialogPin {
@@ -33774,9 +34632,9 @@ pub mod messages {
     /// `messages.reorderPinnedSavedDialogs#8b716587 flags:# force:flags.0?true order:Vector<InputDialogPeer> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reorderPinnedSavedDialogs")
     )]
     pub struct ReorderPinnedSavedDialogs {
@@ -33825,9 +34683,9 @@ pub mod messages {
     /// `messages.getSavedReactionTags#3637e05b flags:# peer:flags.0?InputPeer hash:long = messages.SavedReactionTags`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getSavedReactionTags")
     )]
     pub struct GetSavedReactionTags {
@@ -33878,9 +34736,9 @@ pub mod messages {
     /// `messages.updateSavedReactionTag#60297dec flags:# reaction:Reaction title:flags.0?string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.updateSavedReactionTag")
     )]
     pub struct UpdateSavedReactionTag {
@@ -33940,9 +34798,9 @@ pub mod messages {
     /// `messages.getDefaultTagReactions#bdf93428 hash:long = messages.Reactions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getDefaultTagReactions")
     )]
     pub struct GetDefaultTagReactions {
@@ -33983,9 +34841,9 @@ pub mod messages {
     /// `messages.getOutboxReadDate#8c4bfe5d peer:InputPeer msg_id:int = OutboxReadDate`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getOutboxReadDate")
     )]
     pub struct GetOutboxReadDate {
@@ -34042,8 +34900,11 @@ pub mod messages {
     /// `messages.getQuickReplies#d483f2a8 hash:long = messages.QuickReplies`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getQuickReplies"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getQuickReplies")
+    )]
     pub struct GetQuickReplies {
         /// `hash:long`
         pub hash: i64,
@@ -34082,9 +34943,9 @@ pub mod messages {
     /// `messages.reorderQuickReplies#60331907 order:Vector<int> = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reorderQuickReplies")
     )]
     pub struct ReorderQuickReplies {
@@ -34125,9 +34986,9 @@ pub mod messages {
     /// `messages.checkQuickReplyShortcut#f1d0fbd3 shortcut:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.checkQuickReplyShortcut")
     )]
     pub struct CheckQuickReplyShortcut {
@@ -34168,9 +35029,9 @@ pub mod messages {
     /// `messages.editQuickReplyShortcut#5c003cef shortcut_id:int shortcut:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.editQuickReplyShortcut")
     )]
     pub struct EditQuickReplyShortcut {
@@ -34217,9 +35078,9 @@ pub mod messages {
     /// `messages.deleteQuickReplyShortcut#3cc04740 shortcut_id:int = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteQuickReplyShortcut")
     )]
     pub struct DeleteQuickReplyShortcut {
@@ -34260,9 +35121,9 @@ pub mod messages {
     /// `messages.getQuickReplyMessages#94a495c3 flags:# shortcut_id:int id:flags.0?Vector<int> hash:long = messages.Messages`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getQuickReplyMessages")
     )]
     pub struct GetQuickReplyMessages {
@@ -34318,9 +35179,9 @@ pub mod messages {
     /// `messages.sendQuickReplyMessages#6c750de1 peer:InputPeer shortcut_id:int id:Vector<int> random_id:Vector<long> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendQuickReplyMessages")
     )]
     pub struct SendQuickReplyMessages {
@@ -34396,9 +35257,9 @@ pub mod messages {
     /// `messages.deleteQuickReplyMessages#e105e910 shortcut_id:int id:Vector<int> = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteQuickReplyMessages")
     )]
     pub struct DeleteQuickReplyMessages {
@@ -34445,9 +35306,9 @@ pub mod messages {
     /// `messages.toggleDialogFilterTags#fd2dda49 enabled:Bool = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.toggleDialogFilterTags")
     )]
     pub struct ToggleDialogFilterTags {
@@ -34488,8 +35349,11 @@ pub mod messages {
     /// `messages.getMyStickers#d0b5e1fc offset_id:long limit:int = messages.MyStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getMyStickers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getMyStickers")
+    )]
     pub struct GetMyStickers {
         /// `offset_id:long`
         pub offset_id: i64,
@@ -34534,9 +35398,9 @@ pub mod messages {
     /// `messages.getEmojiStickerGroups#1dd840f5 hash:int = messages.EmojiGroups`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getEmojiStickerGroups")
     )]
     pub struct GetEmojiStickerGroups {
@@ -34577,9 +35441,9 @@ pub mod messages {
     /// `messages.getAvailableEffects#dea20a39 hash:int = messages.AvailableEffects`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getAvailableEffects")
     )]
     pub struct GetAvailableEffects {
@@ -34620,8 +35484,11 @@ pub mod messages {
     /// `messages.editFactCheck#0589ee75 peer:InputPeer msg_id:int text:TextWithEntities = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.editFactCheck"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.editFactCheck")
+    )]
     pub struct EditFactCheck {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -34686,8 +35553,11 @@ pub mod messages {
     /// `messages.deleteFactCheck#d1da940c peer:InputPeer msg_id:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.deleteFactCheck"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.deleteFactCheck")
+    )]
     pub struct DeleteFactCheck {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -34742,8 +35612,11 @@ pub mod messages {
     /// `messages.getFactCheck#b9cdc5ee peer:InputPeer msg_id:Vector<int> = Vector<FactCheck>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getFactCheck"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getFactCheck")
+    )]
     pub struct GetFactCheck {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -34798,9 +35671,9 @@ pub mod messages {
     /// `messages.requestMainWebView#c9e01e7b flags:# compact:flags.7?true fullscreen:flags.8?true peer:InputPeer bot:InputUser start_param:flags.1?string theme_params:flags.0?DataJSON platform:string = WebViewResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.requestMainWebView")
     )]
     pub struct RequestMainWebView {
@@ -34905,9 +35778,9 @@ pub mod messages {
     /// `messages.sendPaidReaction#58bbcb50 flags:# peer:InputPeer msg_id:int count:int random_id:long private:flags.0?PaidReactionPrivacy = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.sendPaidReaction")
     )]
     pub struct SendPaidReaction {
@@ -34997,9 +35870,9 @@ pub mod messages {
     /// `messages.togglePaidReactionPrivacy#435885b5 peer:InputPeer msg_id:int private:PaidReactionPrivacy = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.togglePaidReactionPrivacy")
     )]
     pub struct TogglePaidReactionPrivacy {
@@ -35066,9 +35939,9 @@ pub mod messages {
     /// `messages.getPaidReactionPrivacy#472455aa = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getPaidReactionPrivacy")
     )]
     pub struct GetPaidReactionPrivacy {}
@@ -35102,9 +35975,9 @@ pub mod messages {
     /// `messages.viewSponsoredMessage#269e3643 random_id:bytes = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.viewSponsoredMessage")
     )]
     pub struct ViewSponsoredMessage {
@@ -35145,9 +36018,9 @@ pub mod messages {
     /// `messages.clickSponsoredMessage#8235057e flags:# media:flags.0?true fullscreen:flags.1?true random_id:bytes = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.clickSponsoredMessage")
     )]
     pub struct ClickSponsoredMessage {
@@ -35206,9 +36079,9 @@ pub mod messages {
     /// `messages.reportSponsoredMessage#12cbf0c4 random_id:bytes option:bytes = channels.SponsoredMessageReportResult`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reportSponsoredMessage")
     )]
     pub struct ReportSponsoredMessage {
@@ -35255,9 +36128,9 @@ pub mod messages {
     /// `messages.getSponsoredMessages#3d6ce850 flags:# peer:InputPeer msg_id:flags.0?int = messages.SponsoredMessages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getSponsoredMessages")
     )]
     pub struct GetSponsoredMessages {
@@ -35317,9 +36190,9 @@ pub mod messages {
     /// `messages.savePreparedInlineMessage#f21f7f2f flags:# result:InputBotInlineResult user_id:InputUser peer_types:flags.0?Vector<InlineQueryPeerType> = messages.BotPreparedInlineMessage`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.savePreparedInlineMessage")
     )]
     pub struct SavePreparedInlineMessage {
@@ -35396,9 +36269,9 @@ pub mod messages {
     /// `messages.getPreparedInlineMessage#857ebdb8 bot:InputUser id:string = messages.PreparedInlineMessage`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getPreparedInlineMessage")
     )]
     pub struct GetPreparedInlineMessage {
@@ -35455,8 +36328,11 @@ pub mod messages {
     /// `messages.searchStickers#29b1c66a flags:# emojis:flags.0?true q:string emoticon:string lang_code:Vector<string> offset:int limit:int hash:long = messages.FoundStickers`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.searchStickers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.searchStickers")
+    )]
     pub struct SearchStickers {
         /// `emojis:flags.0?true`
         pub emojis: bool,
@@ -35541,9 +36417,9 @@ pub mod messages {
     /// `messages.reportMessagesDelivery#5a6d7395 flags:# push:flags.0?true peer:InputPeer id:Vector<int> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reportMessagesDelivery")
     )]
     pub struct ReportMessagesDelivery {
@@ -35609,9 +36485,9 @@ pub mod messages {
     /// `messages.getSavedDialogsByID#6f6f9c96 flags:# parent_peer:flags.1?InputPeer ids:Vector<InputPeer> = messages.SavedDialogs`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getSavedDialogsByID")
     )]
     pub struct GetSavedDialogsByID {
@@ -35662,9 +36538,9 @@ pub mod messages {
     /// `messages.readSavedHistory#ba4a3b5b parent_peer:InputPeer peer:InputPeer max_id:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.readSavedHistory")
     )]
     pub struct ReadSavedHistory {
@@ -35731,9 +36607,9 @@ pub mod messages {
     /// `messages.toggleTodoCompleted#d3e03124 peer:InputPeer msg_id:int completed:Vector<int> incompleted:Vector<int> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.toggleTodoCompleted")
     )]
     pub struct ToggleTodoCompleted {
@@ -35809,8 +36685,11 @@ pub mod messages {
     /// `messages.appendTodoList#21a61057 peer:InputPeer msg_id:int list:Vector<TodoItem> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.appendTodoList"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.appendTodoList")
+    )]
     pub struct AppendTodoList {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -35872,9 +36751,9 @@ pub mod messages {
     /// `messages.toggleSuggestedPostApproval#8107455c flags:# reject:flags.1?true peer:InputPeer msg_id:int schedule_date:flags.0?int reject_comment:flags.2?string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.toggleSuggestedPostApproval")
     )]
     pub struct ToggleSuggestedPostApproval {
@@ -35962,8 +36841,11 @@ pub mod messages {
     /// `messages.getForumTopics#3ba47bff flags:# peer:InputPeer q:flags.0?string offset_date:int offset_id:int offset_topic:int limit:int = messages.ForumTopics`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getForumTopics"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getForumTopics")
+    )]
     pub struct GetForumTopics {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -36056,9 +36938,9 @@ pub mod messages {
     /// `messages.getForumTopicsByID#af0a4a08 peer:InputPeer topics:Vector<int> = messages.ForumTopics`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getForumTopicsByID")
     )]
     pub struct GetForumTopicsByID {
@@ -36115,8 +36997,11 @@ pub mod messages {
     /// `messages.editForumTopic#cecc1134 flags:# peer:InputPeer topic_id:int title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.editForumTopic"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.editForumTopic")
+    )]
     pub struct EditForumTopic {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -36212,9 +37097,9 @@ pub mod messages {
     /// `messages.updatePinnedForumTopic#175df251 peer:InputPeer topic_id:int pinned:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.updatePinnedForumTopic")
     )]
     pub struct UpdatePinnedForumTopic {
@@ -36278,9 +37163,9 @@ pub mod messages {
     /// `messages.reorderPinnedForumTopics#0e7841f0 flags:# force:flags.0?true peer:InputPeer order:Vector<int> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reorderPinnedForumTopics")
     )]
     pub struct ReorderPinnedForumTopics {
@@ -36346,9 +37231,9 @@ pub mod messages {
     /// `messages.createForumTopic#2f98c3d5 flags:# title_missing:flags.4?true peer:InputPeer title:string icon_color:flags.0?int icon_emoji_id:flags.3?long random_id:long send_as:flags.2?InputPeer = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.createForumTopic")
     )]
     pub struct CreateForumTopic {
@@ -36454,9 +37339,9 @@ pub mod messages {
     /// `messages.deleteTopicHistory#d2816f10 peer:InputPeer top_msg_id:int = messages.AffectedHistory`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteTopicHistory")
     )]
     pub struct DeleteTopicHistory {
@@ -36513,9 +37398,9 @@ pub mod messages {
     /// `messages.getEmojiGameInfo#fb7e8ca7 = messages.EmojiGameInfo`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getEmojiGameInfo")
     )]
     pub struct GetEmojiGameInfo {}
@@ -36549,8 +37434,11 @@ pub mod messages {
     /// `messages.summarizeText#abbbd346 flags:# peer:InputPeer id:int to_lang:flags.0?string tone:flags.2?string = TextWithEntities`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.summarizeText"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.summarizeText")
+    )]
     pub struct SummarizeText {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -36623,8 +37511,11 @@ pub mod messages {
     /// `messages.editChatCreator#f743b857 peer:InputPeer user_id:InputUser password:InputCheckPasswordSRP = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.editChatCreator"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.editChatCreator")
+    )]
     pub struct EditChatCreator {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -36686,9 +37577,9 @@ pub mod messages {
     /// `messages.getFutureChatCreatorAfterLeave#3b7d0ea6 peer:InputPeer = User`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getFutureChatCreatorAfterLeave")
     )]
     pub struct GetFutureChatCreatorAfterLeave {
@@ -36736,9 +37627,9 @@ pub mod messages {
     /// `messages.editChatParticipantRank#a00f32b0 peer:InputPeer participant:InputPeer rank:string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.editChatParticipantRank")
     )]
     pub struct EditChatParticipantRank {
@@ -36805,8 +37696,11 @@ pub mod messages {
     /// `messages.declineUrlAuth#35436bbc url:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.declineUrlAuth"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.declineUrlAuth")
+    )]
     pub struct DeclineUrlAuth {
         /// `url:string`
         pub url: String,
@@ -36845,9 +37739,9 @@ pub mod messages {
     /// `messages.checkUrlAuthMatchCode#c9a47b0b url:string match_code:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.checkUrlAuthMatchCode")
     )]
     pub struct CheckUrlAuthMatchCode {
@@ -36894,9 +37788,9 @@ pub mod messages {
     /// `messages.composeMessageWithAI#daecc589 flags:# proofread:flags.0?true emojify:flags.3?true text:TextWithEntities translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedMessageWithAI`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.composeMessageWithAI")
     )]
     pub struct ComposeMessageWithAI {
@@ -36988,9 +37882,9 @@ pub mod messages {
     /// `messages.reportReadMetrics#4067c5e6 peer:InputPeer metrics:Vector<InputMessageReadMetric> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reportReadMetrics")
     )]
     pub struct ReportReadMetrics {
@@ -37047,9 +37941,9 @@ pub mod messages {
     /// `messages.reportMusicListen#ddbcd819 id:InputDocument listened_duration:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.reportMusicListen")
     )]
     pub struct ReportMusicListen {
@@ -37106,8 +38000,11 @@ pub mod messages {
     /// `messages.addPollAnswer#19bc4b6d peer:InputPeer msg_id:int answer:PollAnswer = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.addPollAnswer"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.addPollAnswer")
+    )]
     pub struct AddPollAnswer {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -37172,9 +38069,9 @@ pub mod messages {
     /// `messages.deletePollAnswer#ac8505a5 peer:InputPeer msg_id:int option:bytes = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deletePollAnswer")
     )]
     pub struct DeletePollAnswer {
@@ -37238,9 +38135,9 @@ pub mod messages {
     /// `messages.getUnreadPollVotes#43286cf2 flags:# peer:InputPeer top_msg_id:flags.0?int offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getUnreadPollVotes")
     )]
     pub struct GetUnreadPollVotes {
@@ -37343,8 +38240,11 @@ pub mod messages {
     /// `messages.readPollVotes#1720b4d8 flags:# peer:InputPeer top_msg_id:flags.0?int = messages.AffectedHistory`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.readPollVotes"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.readPollVotes")
+    )]
     pub struct ReadPollVotes {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -37402,9 +38302,9 @@ pub mod messages {
     /// `messages.setBotGuestChatResult#b8f106e3 query_id:long result:InputBotInlineResult = InputBotInlineMessageID`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.setBotGuestChatResult")
     )]
     pub struct SetBotGuestChatResult {
@@ -37461,9 +38361,9 @@ pub mod messages {
     /// `messages.deleteParticipantReactions#a0b80cf8 peer:InputPeer participant:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteParticipantReactions")
     )]
     pub struct DeleteParticipantReactions {
@@ -37520,9 +38420,9 @@ pub mod messages {
     /// `messages.deleteParticipantReaction#e3b7f82c peer:InputPeer msg_id:int participant:InputPeer = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.deleteParticipantReaction")
     )]
     pub struct DeleteParticipantReaction {
@@ -37589,9 +38489,9 @@ pub mod messages {
     /// `messages.getPersonalChannelHistory#55fb0996 user_id:InputUser limit:int max_id:int min_id:int hash:long = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.getPersonalChannelHistory")
     )]
     pub struct GetPersonalChannelHistory {
@@ -37675,8 +38575,11 @@ pub mod messages {
     /// `messages.getRichMessage#501569cf peer:InputPeer id:int = messages.Messages`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "messages.getRichMessage"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "messages.getRichMessage")
+    )]
     pub struct GetRichMessage {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -37731,9 +38634,9 @@ pub mod messages {
     /// `messages.translateRichMessage#1a542004 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<InputRichMessage> to_lang:string tone:flags.2?string = messages.TranslatedRichMessage`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.translateRichMessage")
     )]
     pub struct TranslateRichMessage {
@@ -37825,9 +38728,9 @@ pub mod messages {
     /// `messages.composeRichMessageWithAI#8d7ae6af flags:# proofread:flags.0?true emojify:flags.3?true text:flags.4?InputRichMessage translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedRichMessageWithAI`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.composeRichMessageWithAI")
     )]
     pub struct ComposeRichMessageWithAI {
@@ -37909,9 +38812,9 @@ pub mod messages {
     /// `messages.requestChatJoinWebView#ba9ee679 flags:# query_id:long theme_params:flags.0?DataJSON platform:string = WebViewResult`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "messages.requestChatJoinWebView")
     )]
     pub struct RequestChatJoinWebView {
@@ -37975,8 +38878,11 @@ pub mod payments {
     /// `payments.getPaymentForm#37148dbb flags:# invoice:InputInvoice theme_params:flags.0?DataJSON = payments.PaymentForm`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.getPaymentForm"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.getPaymentForm")
+    )]
     pub struct GetPaymentForm {
         /// `invoice:InputInvoice`
         pub invoice: crate::enums::InputInvoice,
@@ -38035,9 +38941,9 @@ pub mod payments {
     /// `payments.getPaymentReceipt#2478d1cc peer:InputPeer msg_id:int = payments.PaymentReceipt`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getPaymentReceipt")
     )]
     pub struct GetPaymentReceipt {
@@ -38094,9 +39000,9 @@ pub mod payments {
     /// `payments.validateRequestedInfo#b6c8f12b flags:# save:flags.0?true invoice:InputInvoice info:PaymentRequestedInfo = payments.ValidatedRequestedInfo`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.validateRequestedInfo")
     )]
     pub struct ValidateRequestedInfo {
@@ -38165,8 +39071,11 @@ pub mod payments {
     /// `payments.sendPaymentForm#2d03522f flags:# form_id:long invoice:InputInvoice requested_info_id:flags.0?string shipping_option_id:flags.1?string credentials:InputPaymentCredentials tip_amount:flags.2?long = payments.PaymentResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.sendPaymentForm"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.sendPaymentForm")
+    )]
     pub struct SendPaymentForm {
         /// `form_id:long`
         pub form_id: i64,
@@ -38266,8 +39175,11 @@ pub mod payments {
     /// `payments.getSavedInfo#227d824b = payments.SavedInfo`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.getSavedInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.getSavedInfo")
+    )]
     pub struct GetSavedInfo {}
     impl crate::Identifiable for GetSavedInfo {
         const CONSTRUCTOR_ID: u32 = 0x227d824b_u32;
@@ -38299,8 +39211,11 @@ pub mod payments {
     /// `payments.clearSavedInfo#d83d70c1 flags:# credentials:flags.0?true info:flags.1?true = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.clearSavedInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.clearSavedInfo")
+    )]
     pub struct ClearSavedInfo {
         /// `credentials:flags.0?true`
         pub credentials: bool,
@@ -38347,8 +39262,11 @@ pub mod payments {
     /// `payments.getBankCardData#2e79d779 number:string = payments.BankCardData`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.getBankCardData"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.getBankCardData")
+    )]
     pub struct GetBankCardData {
         /// `number:string`
         pub number: String,
@@ -38387,8 +39305,11 @@ pub mod payments {
     /// `payments.exportInvoice#0f91b065 invoice_media:InputMedia = payments.ExportedInvoice`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.exportInvoice"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.exportInvoice")
+    )]
     pub struct ExportInvoice {
         /// `invoice_media:InputMedia`
         pub invoice_media: crate::enums::InputMedia,
@@ -38434,9 +39355,9 @@ pub mod payments {
     /// `payments.assignAppStoreTransaction#80ed747d receipt:bytes purpose:InputStorePaymentPurpose = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.assignAppStoreTransaction")
     )]
     pub struct AssignAppStoreTransaction {
@@ -38493,9 +39414,9 @@ pub mod payments {
     /// `payments.assignPlayMarketTransaction#dffd50d3 receipt:DataJSON purpose:InputStorePaymentPurpose = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.assignPlayMarketTransaction")
     )]
     pub struct AssignPlayMarketTransaction {
@@ -38552,9 +39473,9 @@ pub mod payments {
     /// `payments.getPremiumGiftCodeOptions#2757ba54 flags:# boost_peer:flags.0?InputPeer = Vector<PremiumGiftCodeOption>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getPremiumGiftCodeOptions")
     )]
     pub struct GetPremiumGiftCodeOptions {
@@ -38599,8 +39520,11 @@ pub mod payments {
     /// `payments.checkGiftCode#8e51b4c1 slug:string = payments.CheckedGiftCode`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.checkGiftCode"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.checkGiftCode")
+    )]
     pub struct CheckGiftCode {
         /// `slug:string`
         pub slug: String,
@@ -38639,8 +39563,11 @@ pub mod payments {
     /// `payments.applyGiftCode#f6e26854 slug:string = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.applyGiftCode"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.applyGiftCode")
+    )]
     pub struct ApplyGiftCode {
         /// `slug:string`
         pub slug: String,
@@ -38679,8 +39606,11 @@ pub mod payments {
     /// `payments.getGiveawayInfo#f4239425 peer:InputPeer msg_id:int = payments.GiveawayInfo`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.getGiveawayInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.getGiveawayInfo")
+    )]
     pub struct GetGiveawayInfo {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -38735,9 +39665,9 @@ pub mod payments {
     /// `payments.launchPrepaidGiveaway#5ff58f20 peer:InputPeer giveaway_id:long purpose:InputStorePaymentPurpose = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.launchPrepaidGiveaway")
     )]
     pub struct LaunchPrepaidGiveaway {
@@ -38804,9 +39734,9 @@ pub mod payments {
     /// `payments.getStarsTopupOptions#c00ec7d3 = Vector<StarsTopupOption>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsTopupOptions")
     )]
     pub struct GetStarsTopupOptions {}
@@ -38840,8 +39770,11 @@ pub mod payments {
     /// `payments.getStarsStatus#4ea9b3bf flags:# ton:flags.0?true peer:InputPeer = payments.StarsStatus`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.getStarsStatus"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.getStarsStatus")
+    )]
     pub struct GetStarsStatus {
         /// `ton:flags.0?true`
         pub ton: bool,
@@ -38898,9 +39831,9 @@ pub mod payments {
     /// `payments.getStarsTransactions#69da4557 flags:# inbound:flags.0?true outbound:flags.1?true ascending:flags.2?true ton:flags.4?true subscription_id:flags.3?string peer:InputPeer offset:string limit:int = payments.StarsStatus`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsTransactions")
     )]
     pub struct GetStarsTransactions {
@@ -39011,8 +39944,11 @@ pub mod payments {
     /// `payments.sendStarsForm#7998c914 form_id:long invoice:InputInvoice = payments.PaymentResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.sendStarsForm"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.sendStarsForm")
+    )]
     pub struct SendStarsForm {
         /// `form_id:long`
         pub form_id: i64,
@@ -39067,9 +40003,9 @@ pub mod payments {
     /// `payments.refundStarsCharge#25ae8f4a user_id:InputUser charge_id:string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.refundStarsCharge")
     )]
     pub struct RefundStarsCharge {
@@ -39126,9 +40062,9 @@ pub mod payments {
     /// `payments.getStarsRevenueStats#d91ffad6 flags:# dark:flags.0?true ton:flags.1?true peer:InputPeer = payments.StarsRevenueStats`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsRevenueStats")
     )]
     pub struct GetStarsRevenueStats {
@@ -39193,9 +40129,9 @@ pub mod payments {
     /// `payments.getStarsRevenueWithdrawalUrl#2433dc92 flags:# ton:flags.0?true peer:InputPeer amount:flags.1?long password:InputCheckPasswordSRP = payments.StarsRevenueWithdrawalUrl`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsRevenueWithdrawalUrl")
     )]
     pub struct GetStarsRevenueWithdrawalUrl {
@@ -39277,9 +40213,9 @@ pub mod payments {
     /// `payments.getStarsRevenueAdsAccountUrl#d1d7efc5 peer:InputPeer = payments.StarsRevenueAdsAccountUrl`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsRevenueAdsAccountUrl")
     )]
     pub struct GetStarsRevenueAdsAccountUrl {
@@ -39327,9 +40263,9 @@ pub mod payments {
     /// `payments.getStarsTransactionsByID#2dca16b8 flags:# ton:flags.0?true peer:InputPeer id:Vector<InputStarsTransaction> = payments.StarsStatus`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsTransactionsByID")
     )]
     pub struct GetStarsTransactionsByID {
@@ -39395,9 +40331,9 @@ pub mod payments {
     /// `payments.getStarsGiftOptions#d3c96bc8 flags:# user_id:flags.0?InputUser = Vector<StarsGiftOption>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsGiftOptions")
     )]
     pub struct GetStarsGiftOptions {
@@ -39442,9 +40378,9 @@ pub mod payments {
     /// `payments.getStarsSubscriptions#032512c5 flags:# missing_balance:flags.0?true peer:InputPeer offset:string = payments.StarsStatus`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsSubscriptions")
     )]
     pub struct GetStarsSubscriptions {
@@ -39514,9 +40450,9 @@ pub mod payments {
     /// `payments.changeStarsSubscription#c7770878 flags:# peer:InputPeer subscription_id:string canceled:flags.0?Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.changeStarsSubscription")
     )]
     pub struct ChangeStarsSubscription {
@@ -39587,9 +40523,9 @@ pub mod payments {
     /// `payments.fulfillStarsSubscription#cc5bebb3 peer:InputPeer subscription_id:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.fulfillStarsSubscription")
     )]
     pub struct FulfillStarsSubscription {
@@ -39646,9 +40582,9 @@ pub mod payments {
     /// `payments.getStarsGiveawayOptions#bd1efd3e = Vector<StarsGiveawayOption>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarsGiveawayOptions")
     )]
     pub struct GetStarsGiveawayOptions {}
@@ -39682,8 +40618,11 @@ pub mod payments {
     /// `payments.getStarGifts#c4563590 hash:int = payments.StarGifts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.getStarGifts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.getStarGifts")
+    )]
     pub struct GetStarGifts {
         /// `hash:int`
         pub hash: i32,
@@ -39722,8 +40661,11 @@ pub mod payments {
     /// `payments.saveStarGift#2a2a697c flags:# unsave:flags.0?true stargift:InputSavedStarGift = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.saveStarGift"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.saveStarGift")
+    )]
     pub struct SaveStarGift {
         /// `unsave:flags.0?true`
         pub unsave: bool,
@@ -39780,8 +40722,11 @@ pub mod payments {
     /// `payments.convertStarGift#74bf076b stargift:InputSavedStarGift = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.convertStarGift"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.convertStarGift")
+    )]
     pub struct ConvertStarGift {
         /// `stargift:InputSavedStarGift`
         pub stargift: crate::enums::InputSavedStarGift,
@@ -39827,9 +40772,9 @@ pub mod payments {
     /// `payments.botCancelStarsSubscription#6dfa0622 flags:# restore:flags.0?true user_id:InputUser charge_id:string = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.botCancelStarsSubscription")
     )]
     pub struct BotCancelStarsSubscription {
@@ -39899,9 +40844,9 @@ pub mod payments {
     /// `payments.getConnectedStarRefBots#5869a553 flags:# peer:InputPeer offset_date:flags.2?int offset_link:flags.2?string limit:int = payments.ConnectedStarRefBots`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getConnectedStarRefBots")
     )]
     pub struct GetConnectedStarRefBots {
@@ -39994,9 +40939,9 @@ pub mod payments {
     /// `payments.getConnectedStarRefBot#b7d998f0 peer:InputPeer bot:InputUser = payments.ConnectedStarRefBots`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getConnectedStarRefBot")
     )]
     pub struct GetConnectedStarRefBot {
@@ -40050,9 +40995,9 @@ pub mod payments {
     /// `payments.getSuggestedStarRefBots#0d6b48f7 flags:# order_by_revenue:flags.0?true order_by_date:flags.1?true peer:InputPeer offset:string limit:int = payments.SuggestedStarRefBots`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getSuggestedStarRefBots")
     )]
     pub struct GetSuggestedStarRefBots {
@@ -40138,9 +41083,9 @@ pub mod payments {
     /// `payments.connectStarRefBot#7ed5348a peer:InputPeer bot:InputUser = payments.ConnectedStarRefBots`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.connectStarRefBot")
     )]
     pub struct ConnectStarRefBot {
@@ -40194,9 +41139,9 @@ pub mod payments {
     /// `payments.editConnectedStarRefBot#e4fca4a3 flags:# revoked:flags.0?true peer:InputPeer link:string = payments.ConnectedStarRefBots`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.editConnectedStarRefBot")
     )]
     pub struct EditConnectedStarRefBot {
@@ -40262,9 +41207,9 @@ pub mod payments {
     /// `payments.getStarGiftUpgradePreview#9c9abcb1 gift_id:long = payments.StarGiftUpgradePreview`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarGiftUpgradePreview")
     )]
     pub struct GetStarGiftUpgradePreview {
@@ -40305,8 +41250,11 @@ pub mod payments {
     /// `payments.upgradeStarGift#aed6e4f5 flags:# keep_original_details:flags.0?true stargift:InputSavedStarGift = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.upgradeStarGift"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.upgradeStarGift")
+    )]
     pub struct UpgradeStarGift {
         /// `keep_original_details:flags.0?true`
         pub keep_original_details: bool,
@@ -40366,9 +41314,9 @@ pub mod payments {
     /// `payments.transferStarGift#7f18176a stargift:InputSavedStarGift to_id:InputPeer = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.transferStarGift")
     )]
     pub struct TransferStarGift {
@@ -40425,9 +41373,9 @@ pub mod payments {
     /// `payments.getUniqueStarGift#a1974d72 slug:string = payments.UniqueStarGift`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getUniqueStarGift")
     )]
     pub struct GetUniqueStarGift {
@@ -40468,9 +41416,9 @@ pub mod payments {
     /// `payments.getSavedStarGifts#a319e569 flags:# exclude_unsaved:flags.0?true exclude_saved:flags.1?true exclude_unlimited:flags.2?true exclude_unique:flags.4?true sort_by_value:flags.5?true exclude_upgradable:flags.7?true exclude_unupgradable:flags.8?true peer_color_available:flags.9?true exclude_hosted:flags.10?true peer:InputPeer collection_id:flags.6?int offset:string limit:int = payments.SavedStarGifts`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getSavedStarGifts")
     )]
     pub struct GetSavedStarGifts {
@@ -40621,9 +41569,9 @@ pub mod payments {
     /// `payments.getSavedStarGift#b455a106 stargift:Vector<InputSavedStarGift> = payments.SavedStarGifts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getSavedStarGift")
     )]
     pub struct GetSavedStarGift {
@@ -40664,9 +41612,9 @@ pub mod payments {
     /// `payments.getStarGiftWithdrawalUrl#d06e93a8 stargift:InputSavedStarGift password:InputCheckPasswordSRP = payments.StarGiftWithdrawalUrl`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarGiftWithdrawalUrl")
     )]
     pub struct GetStarGiftWithdrawalUrl {
@@ -40723,9 +41671,9 @@ pub mod payments {
     /// `payments.toggleChatStarGiftNotifications#60eaefa1 flags:# enabled:flags.0?true peer:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.toggleChatStarGiftNotifications")
     )]
     pub struct ToggleChatStarGiftNotifications {
@@ -40784,9 +41732,9 @@ pub mod payments {
     /// `payments.toggleStarGiftsPinnedToTop#1513e7b0 peer:InputPeer stargift:Vector<InputSavedStarGift> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.toggleStarGiftsPinnedToTop")
     )]
     pub struct ToggleStarGiftsPinnedToTop {
@@ -40843,9 +41791,9 @@ pub mod payments {
     /// `payments.canPurchaseStore#4fdc5ea7 purpose:InputStorePaymentPurpose = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.canPurchaseStore")
     )]
     pub struct CanPurchaseStore {
@@ -40893,9 +41841,9 @@ pub mod payments {
     /// `payments.getResaleStarGifts#7a5fa236 flags:# sort_by_price:flags.1?true sort_by_num:flags.2?true for_craft:flags.4?true stars_only:flags.5?true attributes_hash:flags.0?long gift_id:long attributes:flags.3?Vector<StarGiftAttributeId> offset:string limit:int = payments.ResaleStarGifts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getResaleStarGifts")
     )]
     pub struct GetResaleStarGifts {
@@ -41000,9 +41948,9 @@ pub mod payments {
     /// `payments.updateStarGiftPrice#edbe6ccb stargift:InputSavedStarGift resell_amount:StarsAmount = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.updateStarGiftPrice")
     )]
     pub struct UpdateStarGiftPrice {
@@ -41059,9 +42007,9 @@ pub mod payments {
     /// `payments.createStarGiftCollection#1f4a0e87 peer:InputPeer title:string stargift:Vector<InputSavedStarGift> = StarGiftCollection`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.createStarGiftCollection")
     )]
     pub struct CreateStarGiftCollection {
@@ -41125,9 +42073,9 @@ pub mod payments {
     /// `payments.updateStarGiftCollection#4fddbee7 flags:# peer:InputPeer collection_id:int title:flags.0?string delete_stargift:flags.1?Vector<InputSavedStarGift> add_stargift:flags.2?Vector<InputSavedStarGift> order:flags.3?Vector<InputSavedStarGift> = StarGiftCollection`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.updateStarGiftCollection")
     )]
     pub struct UpdateStarGiftCollection {
@@ -41234,9 +42182,9 @@ pub mod payments {
     /// `payments.reorderStarGiftCollections#c32af4cc peer:InputPeer order:Vector<int> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.reorderStarGiftCollections")
     )]
     pub struct ReorderStarGiftCollections {
@@ -41293,9 +42241,9 @@ pub mod payments {
     /// `payments.deleteStarGiftCollection#ad5648e8 peer:InputPeer collection_id:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.deleteStarGiftCollection")
     )]
     pub struct DeleteStarGiftCollection {
@@ -41352,9 +42300,9 @@ pub mod payments {
     /// `payments.getStarGiftCollections#981b91dd peer:InputPeer hash:long = payments.StarGiftCollections`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarGiftCollections")
     )]
     pub struct GetStarGiftCollections {
@@ -41411,9 +42359,9 @@ pub mod payments {
     /// `payments.getUniqueStarGiftValueInfo#4365af6b slug:string = payments.UniqueStarGiftValueInfo`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getUniqueStarGiftValueInfo")
     )]
     pub struct GetUniqueStarGiftValueInfo {
@@ -41454,9 +42402,9 @@ pub mod payments {
     /// `payments.checkCanSendGift#c0c4edc9 gift_id:long = payments.CheckCanSendGiftResult`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.checkCanSendGift")
     )]
     pub struct CheckCanSendGift {
@@ -41497,9 +42445,9 @@ pub mod payments {
     /// `payments.getStarGiftAuctionState#5c9ff4d6 auction:InputStarGiftAuction version:int = payments.StarGiftAuctionState`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarGiftAuctionState")
     )]
     pub struct GetStarGiftAuctionState {
@@ -41556,9 +42504,9 @@ pub mod payments {
     /// `payments.getStarGiftAuctionAcquiredGifts#6ba2cbec gift_id:long = payments.StarGiftAuctionAcquiredGifts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarGiftAuctionAcquiredGifts")
     )]
     pub struct GetStarGiftAuctionAcquiredGifts {
@@ -41599,9 +42547,9 @@ pub mod payments {
     /// `payments.getStarGiftActiveAuctions#a5d0514d hash:long = payments.StarGiftActiveAuctions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarGiftActiveAuctions")
     )]
     pub struct GetStarGiftActiveAuctions {
@@ -41642,9 +42590,9 @@ pub mod payments {
     /// `payments.resolveStarGiftOffer#e9ce781c flags:# decline:flags.0?true offer_msg_id:int = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.resolveStarGiftOffer")
     )]
     pub struct ResolveStarGiftOffer {
@@ -41693,9 +42641,9 @@ pub mod payments {
     /// `payments.sendStarGiftOffer#8fb86b41 flags:# peer:InputPeer slug:string price:StarsAmount duration:int random_id:long allow_paid_stars:flags.0?long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.sendStarGiftOffer")
     )]
     pub struct SendStarGiftOffer {
@@ -41793,9 +42741,9 @@ pub mod payments {
     /// `payments.getStarGiftUpgradeAttributes#6d038b58 gift_id:long = payments.StarGiftUpgradeAttributes`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getStarGiftUpgradeAttributes")
     )]
     pub struct GetStarGiftUpgradeAttributes {
@@ -41836,9 +42784,9 @@ pub mod payments {
     /// `payments.getCraftStarGifts#fd05dd00 gift_id:long offset:string limit:int = payments.SavedStarGifts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getCraftStarGifts")
     )]
     pub struct GetCraftStarGifts {
@@ -41891,8 +42839,11 @@ pub mod payments {
     /// `payments.craftStarGift#b0f9684f stargift:Vector<InputSavedStarGift> = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.craftStarGift"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.craftStarGift")
+    )]
     pub struct CraftStarGift {
         /// `stargift:Vector<InputSavedStarGift>`
         pub stargift: Vec<crate::enums::InputSavedStarGift>,
@@ -41931,9 +42882,9 @@ pub mod payments {
     /// `payments.getCurrencyRates#d35983e8 = payments.CurrencyRates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getCurrencyRates")
     )]
     pub struct GetCurrencyRates {}
@@ -41967,9 +42918,9 @@ pub mod payments {
     /// `payments.getOnrampProviders#3f3e00dc flags:# crypto_currency:flags.0?string = Vector<OnrampProviderInfo>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getOnrampProviders")
     )]
     pub struct GetOnrampProviders {
@@ -42014,9 +42965,9 @@ pub mod payments {
     /// `payments.getOnrampBaseCurrencies#1c8bedf3 provider:string crypto_currency:string = Vector<string>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getOnrampBaseCurrencies")
     )]
     pub struct GetOnrampBaseCurrencies {
@@ -42063,9 +43014,9 @@ pub mod payments {
     /// `payments.getOnrampAvailability#2ec29951 flags:# provider:string crypto_currency:string base_currency:flags.0?string = OnrampAvailability`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.getOnrampAvailability")
     )]
     pub struct GetOnrampAvailability {
@@ -42125,8 +43076,11 @@ pub mod payments {
     /// `payments.getOnrampLimits#80e851fd flags:# provider:string crypto_currency:string base_currency:string payment_method:flags.0?string = OnrampLimits`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.getOnrampLimits"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.getOnrampLimits")
+    )]
     pub struct GetOnrampLimits {
         /// `provider:string`
         pub provider: String,
@@ -42191,8 +43145,11 @@ pub mod payments {
     /// `payments.getOnrampQuote#e06645fa flags:# provider:string crypto_currency:string base_currency:string base_amount:flags.0?string crypto_amount:flags.1?string payment_method:flags.2?string = OnrampQuote`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "payments.getOnrampQuote"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "payments.getOnrampQuote")
+    )]
     pub struct GetOnrampQuote {
         /// `provider:string`
         pub provider: String,
@@ -42273,9 +43230,9 @@ pub mod payments {
     /// `payments.createOnrampSession#a2197cf6 flags:# provider:string crypto_currency:string address:string payment_method:flags.0?string base_currency:flags.1?string base_amount:flags.2?string memo:flags.3?string theme:flags.4?string success_return_url:flags.5?string fail_return_url:flags.6?string crypto_amount:flags.7?string = OnrampSession`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "payments.createOnrampSession")
     )]
     pub struct CreateOnrampSession {
@@ -42403,8 +43360,11 @@ pub mod phone {
     /// `phone.getCallConfig#55451fa9 = DataJSON`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.getCallConfig"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.getCallConfig")
+    )]
     pub struct GetCallConfig {}
     impl crate::Identifiable for GetCallConfig {
         const CONSTRUCTOR_ID: u32 = 0x55451fa9_u32;
@@ -42436,8 +43396,11 @@ pub mod phone {
     /// `phone.requestCall#42ff96ed flags:# video:flags.0?true user_id:InputUser random_id:int g_a_hash:bytes protocol:PhoneCallProtocol = phone.PhoneCall`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.requestCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.requestCall")
+    )]
     pub struct RequestCall {
         /// `video:flags.0?true`
         pub video: bool,
@@ -42524,8 +43487,11 @@ pub mod phone {
     /// `phone.acceptCall#3bd2b4a0 peer:InputPhoneCall g_b:bytes protocol:PhoneCallProtocol = phone.PhoneCall`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.acceptCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.acceptCall")
+    )]
     pub struct AcceptCall {
         /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
@@ -42590,8 +43556,11 @@ pub mod phone {
     /// `phone.confirmCall#2efe1722 peer:InputPhoneCall g_a:bytes key_fingerprint:long protocol:PhoneCallProtocol = phone.PhoneCall`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.confirmCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.confirmCall")
+    )]
     pub struct ConfirmCall {
         /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
@@ -42668,8 +43637,11 @@ pub mod phone {
     /// `phone.receivedCall#17d54f61 peer:InputPhoneCall = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.receivedCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.receivedCall")
+    )]
     pub struct ReceivedCall {
         /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
@@ -42715,8 +43687,11 @@ pub mod phone {
     /// `phone.discardCall#b2cbc1c0 flags:# video:flags.0?true peer:InputPhoneCall duration:int reason:PhoneCallDiscardReason connection_id:long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.discardCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.discardCall")
+    )]
     pub struct DiscardCall {
         /// `video:flags.0?true`
         pub video: bool,
@@ -42803,8 +43778,11 @@ pub mod phone {
     /// `phone.setCallRating#59ead627 flags:# user_initiative:flags.0?true peer:InputPhoneCall rating:int comment:string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.setCallRating"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.setCallRating")
+    )]
     pub struct SetCallRating {
         /// `user_initiative:flags.0?true`
         pub user_initiative: bool,
@@ -42880,8 +43858,11 @@ pub mod phone {
     /// `phone.saveCallDebug#277add7e peer:InputPhoneCall debug:DataJSON = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.saveCallDebug"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.saveCallDebug")
+    )]
     pub struct SaveCallDebug {
         /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
@@ -42936,8 +43917,11 @@ pub mod phone {
     /// `phone.sendSignalingData#ff7a9383 peer:InputPhoneCall data:bytes = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.sendSignalingData"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.sendSignalingData")
+    )]
     pub struct SendSignalingData {
         /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
@@ -42992,8 +43976,11 @@ pub mod phone {
     /// `phone.createGroupCall#48cdc6d8 flags:# rtmp_stream:flags.2?true peer:InputPeer random_id:int title:flags.0?string schedule_date:flags.1?int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.createGroupCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.createGroupCall")
+    )]
     pub struct CreateGroupCall {
         /// `rtmp_stream:flags.2?true`
         pub rtmp_stream: bool,
@@ -43079,8 +44066,11 @@ pub mod phone {
     /// `phone.joinGroupCall#8fb53057 flags:# muted:flags.0?true video_stopped:flags.2?true call:InputGroupCall join_as:InputPeer invite_hash:flags.1?string public_key:flags.3?int256 block:flags.3?bytes params:DataJSON = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.joinGroupCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.joinGroupCall")
+    )]
     pub struct JoinGroupCall {
         /// `muted:flags.0?true`
         pub muted: bool,
@@ -43206,8 +44196,11 @@ pub mod phone {
     /// `phone.leaveGroupCall#500377f9 call:InputGroupCall source:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.leaveGroupCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.leaveGroupCall")
+    )]
     pub struct LeaveGroupCall {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
@@ -43262,8 +44255,11 @@ pub mod phone {
     /// `phone.inviteToGroupCall#7b393160 call:InputGroupCall users:Vector<InputUser> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.inviteToGroupCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.inviteToGroupCall")
+    )]
     pub struct InviteToGroupCall {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
@@ -43318,8 +44314,11 @@ pub mod phone {
     /// `phone.discardGroupCall#7a777135 call:InputGroupCall = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.discardGroupCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.discardGroupCall")
+    )]
     pub struct DiscardGroupCall {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
@@ -43365,9 +44364,9 @@ pub mod phone {
     /// `phone.toggleGroupCallSettings#974392f2 flags:# reset_invite_hash:flags.1?true call:InputGroupCall join_muted:flags.0?Bool messages_enabled:flags.2?Bool send_paid_messages_stars:flags.3?long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.toggleGroupCallSettings")
     )]
     pub struct ToggleGroupCallSettings {
@@ -43460,8 +44459,11 @@ pub mod phone {
     /// `phone.getGroupCall#041845db call:InputGroupCall limit:int = phone.GroupCall`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.getGroupCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.getGroupCall")
+    )]
     pub struct GetGroupCall {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
@@ -43516,9 +44518,9 @@ pub mod phone {
     /// `phone.getGroupParticipants#c558d8ab call:InputGroupCall ids:Vector<InputPeer> sources:Vector<int> offset:string limit:int = phone.GroupParticipants`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.getGroupParticipants")
     )]
     pub struct GetGroupParticipants {
@@ -43602,8 +44604,11 @@ pub mod phone {
     /// `phone.checkGroupCall#b59cf977 call:InputGroupCall sources:Vector<int> = Vector<int>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.checkGroupCall"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.checkGroupCall")
+    )]
     pub struct CheckGroupCall {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
@@ -43658,9 +44663,9 @@ pub mod phone {
     /// `phone.toggleGroupCallRecord#f128c708 flags:# start:flags.0?true video:flags.2?true call:InputGroupCall title:flags.1?string video_portrait:flags.2?Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.toggleGroupCallRecord")
     )]
     pub struct ToggleGroupCallRecord {
@@ -43755,9 +44760,9 @@ pub mod phone {
     /// `phone.editGroupCallParticipant#a5273abf flags:# call:InputGroupCall participant:InputPeer muted:flags.0?Bool volume:flags.1?int raise_hand:flags.2?Bool video_stopped:flags.3?Bool video_paused:flags.4?Bool presentation_paused:flags.5?Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.editGroupCallParticipant")
     )]
     pub struct EditGroupCallParticipant {
@@ -43877,8 +44882,11 @@ pub mod phone {
     /// `phone.editGroupCallTitle#1ca6ac0a call:InputGroupCall title:string = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.editGroupCallTitle"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.editGroupCallTitle")
+    )]
     pub struct EditGroupCallTitle {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
@@ -43933,8 +44941,11 @@ pub mod phone {
     /// `phone.getGroupCallJoinAs#ef7c213a peer:InputPeer = phone.JoinAsPeers`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.getGroupCallJoinAs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.getGroupCallJoinAs")
+    )]
     pub struct GetGroupCallJoinAs {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -43980,9 +44991,9 @@ pub mod phone {
     /// `phone.exportGroupCallInvite#e6aa647f flags:# can_self_unmute:flags.0?true call:InputGroupCall = phone.ExportedGroupCallInvite`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.exportGroupCallInvite")
     )]
     pub struct ExportGroupCallInvite {
@@ -44041,9 +45052,9 @@ pub mod phone {
     /// `phone.toggleGroupCallStartSubscription#219c34e6 call:InputGroupCall subscribed:Bool = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.toggleGroupCallStartSubscription")
     )]
     pub struct ToggleGroupCallStartSubscription {
@@ -44100,9 +45111,9 @@ pub mod phone {
     /// `phone.startScheduledGroupCall#5680e342 call:InputGroupCall = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.startScheduledGroupCall")
     )]
     pub struct StartScheduledGroupCall {
@@ -44150,9 +45161,9 @@ pub mod phone {
     /// `phone.saveDefaultGroupCallJoinAs#575e1f8c peer:InputPeer join_as:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.saveDefaultGroupCallJoinAs")
     )]
     pub struct SaveDefaultGroupCallJoinAs {
@@ -44209,9 +45220,9 @@ pub mod phone {
     /// `phone.joinGroupCallPresentation#cbea6bc4 call:InputGroupCall params:DataJSON = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.joinGroupCallPresentation")
     )]
     pub struct JoinGroupCallPresentation {
@@ -44268,9 +45279,9 @@ pub mod phone {
     /// `phone.leaveGroupCallPresentation#1c50d144 call:InputGroupCall = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.leaveGroupCallPresentation")
     )]
     pub struct LeaveGroupCallPresentation {
@@ -44318,9 +45329,9 @@ pub mod phone {
     /// `phone.getGroupCallStreamChannels#1ab21940 call:InputGroupCall = phone.GroupCallStreamChannels`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.getGroupCallStreamChannels")
     )]
     pub struct GetGroupCallStreamChannels {
@@ -44368,9 +45379,9 @@ pub mod phone {
     /// `phone.getGroupCallStreamRtmpUrl#5af4c73a flags:# live_story:flags.0?true peer:InputPeer revoke:Bool = phone.GroupCallStreamRtmpUrl`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.getGroupCallStreamRtmpUrl")
     )]
     pub struct GetGroupCallStreamRtmpUrl {
@@ -44436,8 +45447,11 @@ pub mod phone {
     /// `phone.saveCallLog#41248786 peer:InputPhoneCall file:InputFile = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.saveCallLog"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.saveCallLog")
+    )]
     pub struct SaveCallLog {
         /// `peer:InputPhoneCall`
         pub peer: crate::enums::InputPhoneCall,
@@ -44492,9 +45506,9 @@ pub mod phone {
     /// `phone.createConferenceCall#7d0444bb flags:# muted:flags.0?true video_stopped:flags.2?true join:flags.3?true random_id:int public_key:flags.3?int256 block:flags.3?bytes params:flags.3?DataJSON = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.createConferenceCall")
     )]
     pub struct CreateConferenceCall {
@@ -44608,9 +45622,9 @@ pub mod phone {
     /// `phone.deleteConferenceCallParticipants#8ca60525 flags:# only_left:flags.0?true kick:flags.1?true call:InputGroupCall ids:Vector<long> block:bytes = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.deleteConferenceCallParticipants")
     )]
     pub struct DeleteConferenceCallParticipants {
@@ -44695,9 +45709,9 @@ pub mod phone {
     /// `phone.sendConferenceCallBroadcast#c6701900 call:InputGroupCall block:bytes = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.sendConferenceCallBroadcast")
     )]
     pub struct SendConferenceCallBroadcast {
@@ -44754,9 +45768,9 @@ pub mod phone {
     /// `phone.inviteConferenceCallParticipant#bcf22685 flags:# video:flags.0?true call:InputGroupCall user_id:InputUser = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.inviteConferenceCallParticipant")
     )]
     pub struct InviteConferenceCallParticipant {
@@ -44825,9 +45839,9 @@ pub mod phone {
     /// `phone.declineConferenceCallInvite#3c479971 msg_id:int = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.declineConferenceCallInvite")
     )]
     pub struct DeclineConferenceCallInvite {
@@ -44868,9 +45882,9 @@ pub mod phone {
     /// `phone.getGroupCallChainBlocks#ee9f88a6 call:InputGroupCall sub_chain_id:int offset:int limit:int = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.getGroupCallChainBlocks")
     )]
     pub struct GetGroupCallChainBlocks {
@@ -44946,9 +45960,9 @@ pub mod phone {
     /// `phone.sendGroupCallMessage#b1d11410 flags:# call:InputGroupCall random_id:long message:TextWithEntities allow_paid_stars:flags.0?long send_as:flags.1?InputPeer = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.sendGroupCallMessage")
     )]
     pub struct SendGroupCallMessage {
@@ -45040,9 +46054,9 @@ pub mod phone {
     /// `phone.sendGroupCallEncryptedMessage#e5afa56d call:InputGroupCall encrypted_message:bytes = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.sendGroupCallEncryptedMessage")
     )]
     pub struct SendGroupCallEncryptedMessage {
@@ -45099,9 +46113,9 @@ pub mod phone {
     /// `phone.deleteGroupCallMessages#f64f54f7 flags:# report_spam:flags.0?true call:InputGroupCall messages:Vector<int> = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.deleteGroupCallMessages")
     )]
     pub struct DeleteGroupCallMessages {
@@ -45171,9 +46185,9 @@ pub mod phone {
     /// `phone.deleteGroupCallParticipantMessages#1dbfeca0 flags:# report_spam:flags.0?true call:InputGroupCall participant:InputPeer = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "phone.deleteGroupCallParticipantMessages")
     )]
     pub struct DeleteGroupCallParticipantMessages {
@@ -45246,8 +46260,11 @@ pub mod phone {
     /// `phone.getGroupCallStars#6f636302 call:InputGroupCall = phone.GroupCallStars`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.getGroupCallStars"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.getGroupCallStars")
+    )]
     pub struct GetGroupCallStars {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
@@ -45293,8 +46310,11 @@ pub mod phone {
     /// `phone.saveDefaultSendAs#4167add1 call:InputGroupCall send_as:InputPeer = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "phone.saveDefaultSendAs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "phone.saveDefaultSendAs")
+    )]
     pub struct SaveDefaultSendAs {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
@@ -45352,9 +46372,9 @@ pub mod photos {
     /// `photos.updateProfilePhoto#09e82039 flags:# fallback:flags.0?true bot:flags.1?InputUser id:InputPhoto = photos.Photo`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "photos.updateProfilePhoto")
     )]
     pub struct UpdateProfilePhoto {
@@ -45422,9 +46442,9 @@ pub mod photos {
     /// `photos.uploadProfilePhoto#0388a3b5 flags:# fallback:flags.3?true bot:flags.5?InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.4?VideoSize = photos.Photo`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "photos.uploadProfilePhoto")
     )]
     pub struct UploadProfilePhoto {
@@ -45512,8 +46532,11 @@ pub mod photos {
     /// `photos.deletePhotos#87cf7f2f id:Vector<InputPhoto> = Vector<long>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "photos.deletePhotos"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "photos.deletePhotos")
+    )]
     pub struct DeletePhotos {
         /// `id:Vector<InputPhoto>`
         pub id: Vec<crate::enums::InputPhoto>,
@@ -45552,8 +46575,11 @@ pub mod photos {
     /// `photos.getUserPhotos#91cd32a8 user_id:InputUser offset:int max_id:long limit:int = photos.Photos`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "photos.getUserPhotos"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "photos.getUserPhotos")
+    )]
     pub struct GetUserPhotos {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
@@ -45627,9 +46653,9 @@ pub mod photos {
     /// `photos.uploadContactProfilePhoto#e14c4a71 flags:# suggest:flags.3?true save:flags.4?true user_id:InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.5?VideoSize = photos.Photo`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "photos.uploadContactProfilePhoto")
     )]
     pub struct UploadContactProfilePhoto {
@@ -45740,8 +46766,11 @@ pub mod premium {
     /// `premium.getBoostsList#60f67660 flags:# gifts:flags.0?true peer:InputPeer offset:string limit:int = premium.BoostsList`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "premium.getBoostsList"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "premium.getBoostsList")
+    )]
     pub struct GetBoostsList {
         /// `gifts:flags.0?true`
         pub gifts: bool,
@@ -45812,8 +46841,11 @@ pub mod premium {
     /// `premium.getMyBoosts#0be77b4a = premium.MyBoosts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "premium.getMyBoosts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "premium.getMyBoosts")
+    )]
     pub struct GetMyBoosts {}
     impl crate::Identifiable for GetMyBoosts {
         const CONSTRUCTOR_ID: u32 = 0x0be77b4a_u32;
@@ -45845,8 +46877,11 @@ pub mod premium {
     /// `premium.applyBoost#6b7da746 flags:# slots:flags.0?Vector<int> peer:InputPeer = premium.MyBoosts`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "premium.applyBoost"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "premium.applyBoost")
+    )]
     pub struct ApplyBoost {
         /// `slots:flags.0?Vector<int>`
         pub slots: Option<Vec<i32>>,
@@ -45904,8 +46939,11 @@ pub mod premium {
     /// `premium.getBoostsStatus#042f1f61 peer:InputPeer = premium.BoostsStatus`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "premium.getBoostsStatus"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "premium.getBoostsStatus")
+    )]
     pub struct GetBoostsStatus {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -45951,8 +46989,11 @@ pub mod premium {
     /// `premium.getUserBoosts#39854d1f peer:InputPeer user_id:InputUser = premium.BoostsList`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "premium.getUserBoosts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "premium.getUserBoosts")
+    )]
     pub struct GetUserBoosts {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -46010,8 +47051,11 @@ pub mod smsjobs {
     /// `smsjobs.isEligibleToJoin#0edc39d0 = smsjobs.EligibilityToJoin`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "smsjobs.isEligibleToJoin"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "smsjobs.isEligibleToJoin")
+    )]
     pub struct IsEligibleToJoin {}
     impl crate::Identifiable for IsEligibleToJoin {
         const CONSTRUCTOR_ID: u32 = 0x0edc39d0_u32;
@@ -46043,8 +47087,11 @@ pub mod smsjobs {
     /// `smsjobs.join#a74ece2d = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "smsjobs.join"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "smsjobs.join")
+    )]
     pub struct Join {}
     impl crate::Identifiable for Join {
         const CONSTRUCTOR_ID: u32 = 0xa74ece2d_u32;
@@ -46076,8 +47123,11 @@ pub mod smsjobs {
     /// `smsjobs.leave#9898ad73 = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "smsjobs.leave"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "smsjobs.leave")
+    )]
     pub struct Leave {}
     impl crate::Identifiable for Leave {
         const CONSTRUCTOR_ID: u32 = 0x9898ad73_u32;
@@ -46109,8 +47159,11 @@ pub mod smsjobs {
     /// `smsjobs.updateSettings#093fa0bf flags:# allow_international:flags.0?true = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "smsjobs.updateSettings"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "smsjobs.updateSettings")
+    )]
     pub struct UpdateSettings {
         /// `allow_international:flags.0?true`
         pub allow_international: bool,
@@ -46151,8 +47204,11 @@ pub mod smsjobs {
     /// `smsjobs.getStatus#10a698e8 = smsjobs.Status`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "smsjobs.getStatus"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "smsjobs.getStatus")
+    )]
     pub struct GetStatus {}
     impl crate::Identifiable for GetStatus {
         const CONSTRUCTOR_ID: u32 = 0x10a698e8_u32;
@@ -46184,8 +47240,11 @@ pub mod smsjobs {
     /// `smsjobs.getSmsJob#778d902f job_id:string = SmsJob`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "smsjobs.getSmsJob"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "smsjobs.getSmsJob")
+    )]
     pub struct GetSmsJob {
         /// `job_id:string`
         pub job_id: String,
@@ -46224,8 +47283,11 @@ pub mod smsjobs {
     /// `smsjobs.finishJob#4f1ebf24 flags:# job_id:string error:flags.0?string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "smsjobs.finishJob"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "smsjobs.finishJob")
+    )]
     pub struct FinishJob {
         /// `job_id:string`
         pub job_id: String,
@@ -46276,8 +47338,11 @@ pub mod stats {
     /// `stats.getBroadcastStats#ab42441a flags:# dark:flags.0?true channel:InputChannel = stats.BroadcastStats`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stats.getBroadcastStats"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stats.getBroadcastStats")
+    )]
     pub struct GetBroadcastStats {
         /// `dark:flags.0?true`
         pub dark: bool,
@@ -46334,8 +47399,11 @@ pub mod stats {
     /// `stats.loadAsyncGraph#621d5fa0 flags:# token:string x:flags.0?long = StatsGraph`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stats.loadAsyncGraph"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stats.loadAsyncGraph")
+    )]
     pub struct LoadAsyncGraph {
         /// `token:string`
         pub token: String,
@@ -46383,8 +47451,11 @@ pub mod stats {
     /// `stats.getMegagroupStats#dcdf8607 flags:# dark:flags.0?true channel:InputChannel = stats.MegagroupStats`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stats.getMegagroupStats"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stats.getMegagroupStats")
+    )]
     pub struct GetMegagroupStats {
         /// `dark:flags.0?true`
         pub dark: bool,
@@ -46441,9 +47512,9 @@ pub mod stats {
     /// `stats.getMessagePublicForwards#5f150144 channel:InputChannel msg_id:int offset:string limit:int = stats.PublicForwards`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stats.getMessagePublicForwards")
     )]
     pub struct GetMessagePublicForwards {
@@ -46519,8 +47590,11 @@ pub mod stats {
     /// `stats.getMessageStats#b6e0a3f5 flags:# dark:flags.0?true channel:InputChannel msg_id:int = stats.MessageStats`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stats.getMessageStats"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stats.getMessageStats")
+    )]
     pub struct GetMessageStats {
         /// `dark:flags.0?true`
         pub dark: bool,
@@ -46584,8 +47658,11 @@ pub mod stats {
     /// `stats.getStoryStats#374fef40 flags:# dark:flags.0?true peer:InputPeer id:int = stats.StoryStats`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stats.getStoryStats"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stats.getStoryStats")
+    )]
     pub struct GetStoryStats {
         /// `dark:flags.0?true`
         pub dark: bool,
@@ -46649,9 +47726,9 @@ pub mod stats {
     /// `stats.getStoryPublicForwards#a6437ef6 peer:InputPeer id:int offset:string limit:int = stats.PublicForwards`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stats.getStoryPublicForwards")
     )]
     pub struct GetStoryPublicForwards {
@@ -46722,8 +47799,11 @@ pub mod stats {
     /// `stats.getPollStats#c27dfa68 flags:# dark:flags.0?true peer:InputPeer msg_id:int = stats.PollStats`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stats.getPollStats"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stats.getPollStats")
+    )]
     pub struct GetPollStats {
         /// `dark:flags.0?true`
         pub dark: bool,
@@ -46790,9 +47870,9 @@ pub mod stickers {
     /// `stickers.createStickerSet#9021ab67 flags:# masks:flags.0?true emojis:flags.5?true text_color:flags.6?true user_id:InputUser title:string short_name:string thumb:flags.2?InputDocument stickers:Vector<InputStickerSetItem> software:flags.3?string = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stickers.createStickerSet")
     )]
     pub struct CreateStickerSet {
@@ -46913,9 +47993,9 @@ pub mod stickers {
     /// `stickers.removeStickerFromSet#f7760f51 sticker:InputDocument = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stickers.removeStickerFromSet")
     )]
     pub struct RemoveStickerFromSet {
@@ -46963,9 +48043,9 @@ pub mod stickers {
     /// `stickers.changeStickerPosition#ffb6d4ca sticker:InputDocument position:int = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stickers.changeStickerPosition")
     )]
     pub struct ChangeStickerPosition {
@@ -47022,8 +48102,11 @@ pub mod stickers {
     /// `stickers.addStickerToSet#8653febe stickerset:InputStickerSet sticker:InputStickerSetItem = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stickers.addStickerToSet"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stickers.addStickerToSet")
+    )]
     pub struct AddStickerToSet {
         /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
@@ -47078,9 +48161,9 @@ pub mod stickers {
     /// `stickers.setStickerSetThumb#a76a5392 flags:# stickerset:InputStickerSet thumb:flags.0?InputDocument thumb_document_id:flags.1?long = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stickers.setStickerSetThumb")
     )]
     pub struct SetStickerSetThumb {
@@ -47155,8 +48238,11 @@ pub mod stickers {
     /// `stickers.checkShortName#284b3639 short_name:string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stickers.checkShortName"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stickers.checkShortName")
+    )]
     pub struct CheckShortName {
         /// `short_name:string`
         pub short_name: String,
@@ -47195,9 +48281,9 @@ pub mod stickers {
     /// `stickers.suggestShortName#4dafc503 title:string = stickers.SuggestedShortName`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stickers.suggestShortName")
     )]
     pub struct SuggestShortName {
@@ -47238,8 +48324,11 @@ pub mod stickers {
     /// `stickers.changeSticker#f5537ebc flags:# sticker:InputDocument emoji:flags.0?string mask_coords:flags.1?MaskCoords keywords:flags.2?string = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stickers.changeSticker"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stickers.changeSticker")
+    )]
     pub struct ChangeSticker {
         /// `sticker:InputDocument`
         pub sticker: crate::enums::InputDocument,
@@ -47319,9 +48408,9 @@ pub mod stickers {
     /// `stickers.renameStickerSet#124b1c00 stickerset:InputStickerSet title:string = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stickers.renameStickerSet")
     )]
     pub struct RenameStickerSet {
@@ -47378,9 +48467,9 @@ pub mod stickers {
     /// `stickers.deleteStickerSet#87704394 stickerset:InputStickerSet = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stickers.deleteStickerSet")
     )]
     pub struct DeleteStickerSet {
@@ -47428,8 +48517,11 @@ pub mod stickers {
     /// `stickers.replaceSticker#4696459a sticker:InputDocument new_sticker:InputStickerSetItem = messages.StickerSet`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stickers.replaceSticker"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stickers.replaceSticker")
+    )]
     pub struct ReplaceSticker {
         /// `sticker:InputDocument`
         pub sticker: crate::enums::InputDocument,
@@ -47487,8 +48579,11 @@ pub mod stories {
     /// `stories.canSendStory#30eb63f0 peer:InputPeer = stories.CanSendStoryCount`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.canSendStory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.canSendStory")
+    )]
     pub struct CanSendStory {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -47534,8 +48629,11 @@ pub mod stories {
     /// `stories.sendStory#8f9e6898 flags:# pinned:flags.2?true noforwards:flags.4?true fwd_modified:flags.7?true peer:InputPeer media:InputMedia media_areas:flags.5?Vector<MediaArea> caption:flags.0?string entities:flags.1?Vector<MessageEntity> privacy_rules:Vector<InputPrivacyRule> random_id:long period:flags.3?int fwd_from_id:flags.6?InputPeer fwd_from_story:flags.6?int albums:flags.8?Vector<int> music:flags.9?InputDocument = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.sendStory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.sendStory")
+    )]
     pub struct SendStory {
         /// `pinned:flags.2?true`
         pub pinned: bool,
@@ -47730,8 +48828,11 @@ pub mod stories {
     /// `stories.editStory#2c63a72b flags:# peer:InputPeer id:int media:flags.0?InputMedia media_areas:flags.3?Vector<MediaArea> caption:flags.1?string entities:flags.1?Vector<MessageEntity> privacy_rules:flags.2?Vector<InputPrivacyRule> music:flags.4?InputDocument = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.editStory"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.editStory")
+    )]
     pub struct EditStory {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -47872,8 +48973,11 @@ pub mod stories {
     /// `stories.deleteStories#ae59db5f peer:InputPeer id:Vector<int> = Vector<int>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.deleteStories"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.deleteStories")
+    )]
     pub struct DeleteStories {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -47928,8 +49032,11 @@ pub mod stories {
     /// `stories.togglePinned#9a75a1ef peer:InputPeer id:Vector<int> pinned:Bool = Vector<int>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.togglePinned"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.togglePinned")
+    )]
     pub struct TogglePinned {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -47991,8 +49098,11 @@ pub mod stories {
     /// `stories.getAllStories#eeb0d625 flags:# next:flags.1?true hidden:flags.2?true state:flags.0?string = stories.AllStories`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getAllStories"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getAllStories")
+    )]
     pub struct GetAllStories {
         /// `next:flags.1?true`
         pub next: bool,
@@ -48045,8 +49155,11 @@ pub mod stories {
     /// `stories.getPinnedStories#5821a5dc peer:InputPeer offset_id:int limit:int = stories.Stories`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getPinnedStories"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getPinnedStories")
+    )]
     pub struct GetPinnedStories {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -48108,9 +49221,9 @@ pub mod stories {
     /// `stories.getStoriesArchive#b4352016 peer:InputPeer offset_id:int limit:int = stories.Stories`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.getStoriesArchive")
     )]
     pub struct GetStoriesArchive {
@@ -48174,8 +49287,11 @@ pub mod stories {
     /// `stories.getStoriesByID#5774ca74 peer:InputPeer id:Vector<int> = stories.Stories`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getStoriesByID"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getStoriesByID")
+    )]
     pub struct GetStoriesByID {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -48230,9 +49346,9 @@ pub mod stories {
     /// `stories.toggleAllStoriesHidden#7c2557c4 hidden:Bool = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.toggleAllStoriesHidden")
     )]
     pub struct ToggleAllStoriesHidden {
@@ -48273,8 +49389,11 @@ pub mod stories {
     /// `stories.readStories#a556dac8 peer:InputPeer max_id:int = Vector<int>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.readStories"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.readStories")
+    )]
     pub struct ReadStories {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -48329,9 +49448,9 @@ pub mod stories {
     /// `stories.incrementStoryViews#b2028afb peer:InputPeer id:Vector<int> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.incrementStoryViews")
     )]
     pub struct IncrementStoryViews {
@@ -48388,9 +49507,9 @@ pub mod stories {
     /// `stories.getStoryViewsList#7ed23c57 flags:# just_contacts:flags.0?true reactions_first:flags.2?true forwards_first:flags.3?true peer:InputPeer q:flags.1?string id:int offset:string limit:int = stories.StoryViewsList`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.getStoryViewsList")
     )]
     pub struct GetStoryViewsList {
@@ -48500,8 +49619,11 @@ pub mod stories {
     /// `stories.getStoriesViews#28e16cc8 peer:InputPeer id:Vector<int> = stories.StoryViews`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getStoriesViews"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getStoriesViews")
+    )]
     pub struct GetStoriesViews {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -48556,8 +49678,11 @@ pub mod stories {
     /// `stories.exportStoryLink#7b8def20 peer:InputPeer id:int = ExportedStoryLink`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.exportStoryLink"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.exportStoryLink")
+    )]
     pub struct ExportStoryLink {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -48612,8 +49737,11 @@ pub mod stories {
     /// `stories.report#19d8eb45 peer:InputPeer id:Vector<int> option:bytes message:string = ReportResult`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.report"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.report")
+    )]
     pub struct Report {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -48682,9 +49810,9 @@ pub mod stories {
     /// `stories.activateStealthMode#57bbd166 flags:# past:flags.0?true future:flags.1?true = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.activateStealthMode")
     )]
     pub struct ActivateStealthMode {
@@ -48732,8 +49860,11 @@ pub mod stories {
     /// `stories.sendReaction#7fd736b2 flags:# add_to_recent:flags.0?true peer:InputPeer story_id:int reaction:Reaction = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.sendReaction"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.sendReaction")
+    )]
     pub struct SendReaction {
         /// `add_to_recent:flags.0?true`
         pub add_to_recent: bool,
@@ -48812,8 +49943,11 @@ pub mod stories {
     /// `stories.getPeerStories#2c4ada50 peer:InputPeer = stories.PeerStories`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getPeerStories"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getPeerStories")
+    )]
     pub struct GetPeerStories {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -48859,9 +49993,9 @@ pub mod stories {
     /// `stories.getAllReadPeerStories#9b5ae7f9 = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.getAllReadPeerStories")
     )]
     pub struct GetAllReadPeerStories {}
@@ -48895,8 +50029,11 @@ pub mod stories {
     /// `stories.getPeerMaxIDs#78499170 id:Vector<InputPeer> = Vector<RecentStory>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getPeerMaxIDs"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getPeerMaxIDs")
+    )]
     pub struct GetPeerMaxIDs {
         /// `id:Vector<InputPeer>`
         pub id: Vec<crate::enums::InputPeer>,
@@ -48935,8 +50072,11 @@ pub mod stories {
     /// `stories.getChatsToSend#a56a8b60 = messages.Chats`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getChatsToSend"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getChatsToSend")
+    )]
     pub struct GetChatsToSend {}
     impl crate::Identifiable for GetChatsToSend {
         const CONSTRUCTOR_ID: u32 = 0xa56a8b60_u32;
@@ -48968,9 +50108,9 @@ pub mod stories {
     /// `stories.togglePeerStoriesHidden#bd0415c4 peer:InputPeer hidden:Bool = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.togglePeerStoriesHidden")
     )]
     pub struct TogglePeerStoriesHidden {
@@ -49027,9 +50167,9 @@ pub mod stories {
     /// `stories.getStoryReactionsList#b9b2881f flags:# forwards_first:flags.2?true peer:InputPeer id:int reaction:flags.0?Reaction offset:flags.1?string limit:int = stories.StoryReactionsList`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.getStoryReactionsList")
     )]
     pub struct GetStoryReactionsList {
@@ -49126,9 +50266,9 @@ pub mod stories {
     /// `stories.togglePinnedToTop#0b297e9b peer:InputPeer id:Vector<int> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "stories.togglePinnedToTop")
     )]
     pub struct TogglePinnedToTop {
@@ -49185,8 +50325,11 @@ pub mod stories {
     /// `stories.searchPosts#d1810907 flags:# hashtag:flags.0?string area:flags.1?MediaArea peer:flags.2?InputPeer offset:string limit:int = stories.FoundStories`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.searchPosts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.searchPosts")
+    )]
     pub struct SearchPosts {
         /// `hashtag:flags.0?string`
         pub hashtag: Option<String>,
@@ -49262,8 +50405,11 @@ pub mod stories {
     /// `stories.createAlbum#a36396e5 peer:InputPeer title:string stories:Vector<int> = StoryAlbum`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.createAlbum"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.createAlbum")
+    )]
     pub struct CreateAlbum {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -49325,8 +50471,11 @@ pub mod stories {
     /// `stories.updateAlbum#5e5259b6 flags:# peer:InputPeer album_id:int title:flags.0?string delete_stories:flags.1?Vector<int> add_stories:flags.2?Vector<int> order:flags.3?Vector<int> = StoryAlbum`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.updateAlbum"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.updateAlbum")
+    )]
     pub struct UpdateAlbum {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -49423,8 +50572,11 @@ pub mod stories {
     /// `stories.reorderAlbums#8535fbd9 peer:InputPeer order:Vector<int> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.reorderAlbums"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.reorderAlbums")
+    )]
     pub struct ReorderAlbums {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -49479,8 +50631,11 @@ pub mod stories {
     /// `stories.deleteAlbum#8d3456d0 peer:InputPeer album_id:int = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.deleteAlbum"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.deleteAlbum")
+    )]
     pub struct DeleteAlbum {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -49535,8 +50690,11 @@ pub mod stories {
     /// `stories.getAlbums#25b3eac7 peer:InputPeer hash:long = stories.Albums`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getAlbums"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getAlbums")
+    )]
     pub struct GetAlbums {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -49591,8 +50749,11 @@ pub mod stories {
     /// `stories.getAlbumStories#ac806d61 peer:InputPeer album_id:int offset:int limit:int = stories.Stories`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.getAlbumStories"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.getAlbumStories")
+    )]
     pub struct GetAlbumStories {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
@@ -49666,8 +50827,11 @@ pub mod stories {
     /// `stories.startLive#d069ccde flags:# pinned:flags.2?true noforwards:flags.4?true rtmp_stream:flags.5?true peer:InputPeer caption:flags.0?string entities:flags.1?Vector<MessageEntity> privacy_rules:Vector<InputPrivacyRule> random_id:long messages_enabled:flags.6?Bool send_paid_messages_stars:flags.7?long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "stories.startLive"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "stories.startLive")
+    )]
     pub struct StartLive {
         /// `pinned:flags.2?true`
         pub pinned: bool,
@@ -49804,9 +50968,9 @@ pub mod toncenter {
     /// `toncenter.performApiRequest#8d7bdd61 flags:# post:flags.0?true endpoint:string query:flags.1?string payload:flags.2?string = toncenter.ApiResponse`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "toncenter.performApiRequest")
     )]
     pub struct PerformApiRequest {
@@ -49874,9 +51038,9 @@ pub mod toncenter {
     /// `toncenter.getStreamingUrl#cdaf63c7 = toncenter.StreamingUrl`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "toncenter.getStreamingUrl")
     )]
     pub struct GetStreamingUrl {}
@@ -49913,8 +51077,11 @@ pub mod updates {
     /// `updates.getState#edd4882a = updates.State`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "updates.getState"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "updates.getState")
+    )]
     pub struct GetState {}
     impl crate::Identifiable for GetState {
         const CONSTRUCTOR_ID: u32 = 0xedd4882a_u32;
@@ -49946,8 +51113,11 @@ pub mod updates {
     /// `updates.getDifference#19c2f763 flags:# pts:int pts_limit:flags.1?int pts_total_limit:flags.0?int date:int qts:int qts_limit:flags.2?int = updates.Difference`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "updates.getDifference"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "updates.getDifference")
+    )]
     pub struct GetDifference {
         /// `pts:int`
         pub pts: i32,
@@ -50028,9 +51198,9 @@ pub mod updates {
     /// `updates.getChannelDifference#03173d78 flags:# force:flags.0?true channel:InputChannel filter:ChannelMessagesFilter pts:int limit:int = updates.ChannelDifference`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "updates.getChannelDifference")
     )]
     pub struct GetChannelDifference {
@@ -50122,8 +51292,11 @@ pub mod upload {
     /// `upload.saveFilePart#b304a621 file_id:long file_part:int bytes:bytes = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "upload.saveFilePart"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "upload.saveFilePart")
+    )]
     pub struct SaveFilePart {
         /// `file_id:long`
         pub file_id: i64,
@@ -50174,8 +51347,11 @@ pub mod upload {
     /// `upload.getFile#be5335be flags:# precise:flags.0?true cdn_supported:flags.1?true location:InputFileLocation offset:long limit:int = upload.File`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "upload.getFile"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "upload.getFile")
+    )]
     pub struct GetFile {
         /// `precise:flags.0?true`
         pub precise: bool,
@@ -50259,8 +51435,11 @@ pub mod upload {
     /// `upload.saveBigFilePart#de7b673d file_id:long file_part:int file_total_parts:int bytes:bytes = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "upload.saveBigFilePart"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "upload.saveBigFilePart")
+    )]
     pub struct SaveBigFilePart {
         /// `file_id:long`
         pub file_id: i64,
@@ -50322,8 +51501,11 @@ pub mod upload {
     /// `upload.getWebFile#24e6818d location:InputWebFileLocation offset:int limit:int = upload.WebFile`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "upload.getWebFile"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "upload.getWebFile")
+    )]
     pub struct GetWebFile {
         /// `location:InputWebFileLocation`
         pub location: crate::enums::InputWebFileLocation,
@@ -50385,8 +51567,11 @@ pub mod upload {
     /// `upload.getCdnFile#395f69da file_token:bytes offset:long limit:int = upload.CdnFile`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "upload.getCdnFile"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "upload.getCdnFile")
+    )]
     pub struct GetCdnFile {
         /// `file_token:bytes`
         pub file_token: Vec<u8>,
@@ -50437,8 +51622,11 @@ pub mod upload {
     /// `upload.reuploadCdnFile#9b2754a8 file_token:bytes request_token:bytes = Vector<FileHash>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "upload.reuploadCdnFile"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "upload.reuploadCdnFile")
+    )]
     pub struct ReuploadCdnFile {
         /// `file_token:bytes`
         pub file_token: Vec<u8>,
@@ -50483,8 +51671,11 @@ pub mod upload {
     /// `upload.getCdnFileHashes#91dc3f31 file_token:bytes offset:long = Vector<FileHash>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "upload.getCdnFileHashes"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "upload.getCdnFileHashes")
+    )]
     pub struct GetCdnFileHashes {
         /// `file_token:bytes`
         pub file_token: Vec<u8>,
@@ -50529,8 +51720,11 @@ pub mod upload {
     /// `upload.getFileHashes#9156982a location:InputFileLocation offset:long = Vector<FileHash>`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "upload.getFileHashes"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "upload.getFileHashes")
+    )]
     pub struct GetFileHashes {
         /// `location:InputFileLocation`
         pub location: crate::enums::InputFileLocation,
@@ -50588,8 +51782,11 @@ pub mod users {
     /// `users.getUsers#0d91a548 id:Vector<InputUser> = Vector<User>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "users.getUsers"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "users.getUsers")
+    )]
     pub struct GetUsers {
         /// `id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
@@ -50628,8 +51825,11 @@ pub mod users {
     /// `users.getFullUser#b60f5918 id:InputUser = users.UserFull`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "users.getFullUser"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "users.getFullUser")
+    )]
     pub struct GetFullUser {
         /// `id:InputUser`
         pub id: crate::enums::InputUser,
@@ -50675,9 +51875,9 @@ pub mod users {
     /// `users.setSecureValueErrors#90c894b5 id:InputUser errors:Vector<SecureValueError> = Bool`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "users.setSecureValueErrors")
     )]
     pub struct SetSecureValueErrors {
@@ -50734,9 +51934,9 @@ pub mod users {
     /// `users.getRequirementsToContact#d89a83a3 id:Vector<InputUser> = Vector<RequirementToContact>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "users.getRequirementsToContact")
     )]
     pub struct GetRequirementsToContact {
@@ -50777,8 +51977,11 @@ pub mod users {
     /// `users.getSavedMusic#788d7fe3 id:InputUser offset:int limit:int hash:long = users.SavedMusic`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "users.getSavedMusic"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "users.getSavedMusic")
+    )]
     pub struct GetSavedMusic {
         /// `id:InputUser`
         pub id: crate::enums::InputUser,
@@ -50847,8 +52050,11 @@ pub mod users {
     /// `users.getSavedMusicByID#7573a4e9 id:InputUser documents:Vector<InputDocument> = users.SavedMusic`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "users.getSavedMusicByID"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "users.getSavedMusicByID")
+    )]
     pub struct GetSavedMusicByID {
         /// `id:InputUser`
         pub id: crate::enums::InputUser,
@@ -50903,8 +52109,11 @@ pub mod users {
     /// `users.suggestBirthday#fc533372 id:InputUser birthday:Birthday = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "users.suggestBirthday"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "users.suggestBirthday")
+    )]
     pub struct SuggestBirthday {
         /// `id:InputUser`
         pub id: crate::enums::InputUser,
@@ -50962,8 +52171,11 @@ pub mod wallet {
     /// `wallet.getState#ab83b33a = WalletState`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.getState"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.getState")
+    )]
     pub struct GetState {}
     impl crate::Identifiable for GetState {
         const CONSTRUCTOR_ID: u32 = 0xab83b33a_u32;
@@ -50995,8 +52207,11 @@ pub mod wallet {
     /// `wallet.getUserAddresses#5275dfdd flags:# force:flags.0?true id:Vector<InputUser> addresses:Vector<string> = wallet.UserAddresses`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.getUserAddresses"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.getUserAddresses")
+    )]
     pub struct GetUserAddresses {
         /// `force:flags.0?true`
         pub force: bool,
@@ -51049,8 +52264,11 @@ pub mod wallet {
     /// `wallet.getTransactions#a8830a83 flags:# inbound:flags.0?true outbound:flags.1?true offset:string limit:int = wallet.Transactions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.getTransactions"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.getTransactions")
+    )]
     pub struct GetTransactions {
         /// `inbound:flags.0?true`
         pub inbound: bool,
@@ -51114,9 +52332,9 @@ pub mod wallet {
     /// `wallet.getTransactionsByIDs#811ceab6 id:Vector<string> = wallet.Transactions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.getTransactionsByIDs")
     )]
     pub struct GetTransactionsByIDs {
@@ -51157,9 +52375,9 @@ pub mod wallet {
     /// `wallet.getTransactionsByMsgHash#a6bb795d msg_hash:Vector<string> = wallet.Transactions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.getTransactionsByMsgHash")
     )]
     pub struct GetTransactionsByMsgHash {
@@ -51200,9 +52418,9 @@ pub mod wallet {
     /// `wallet.exportSecretPhrase#9077c9ac flags:# password:flags.0?InputCheckPasswordSRP = wallet.SecretPhraseParts`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.exportSecretPhrase")
     )]
     pub struct ExportSecretPhrase {
@@ -51249,9 +52467,9 @@ pub mod wallet {
     /// `wallet.fetchEncryptedSecretPhrasePart#f53925cf token:string public_key:bytes = wallet.EncryptedSecretPhrasePart`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.fetchEncryptedSecretPhrasePart")
     )]
     pub struct FetchEncryptedSecretPhrasePart {
@@ -51298,8 +52516,11 @@ pub mod wallet {
     /// `wallet.replaceWallet#d8c72eec flags:# wallet:InputWalletReplacement password:flags.0?InputCheckPasswordSRP = WalletState`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.replaceWallet"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.replaceWallet")
+    )]
     pub struct ReplaceWallet {
         /// `wallet:InputWalletReplacement`
         pub wallet: crate::enums::InputWalletReplacement,
@@ -51360,8 +52581,11 @@ pub mod wallet {
     /// `wallet.disableBackup#0b0bf0da flags:# password:flags.0?InputCheckPasswordSRP new_public_key:flags.1?bytes proof:flags.2?WalletOwnershipProof = WalletState`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.disableBackup"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.disableBackup")
+    )]
     pub struct DisableBackup {
         /// `password:flags.0?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
@@ -51428,9 +52652,9 @@ pub mod wallet {
     /// `wallet.getBackupHolderDcs#d179d494 = Vector<wallet.HolderDc>`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.getBackupHolderDcs")
     )]
     pub struct GetBackupHolderDcs {}
@@ -51464,8 +52688,11 @@ pub mod wallet {
     /// `wallet.enableBackup#4500c525 flags:# parts:Vector<bytes> new_public_key:flags.1?bytes proof:flags.2?WalletOwnershipProof = WalletState`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.enableBackup"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.enableBackup")
+    )]
     pub struct EnableBackup {
         /// `parts:Vector<bytes>`
         pub parts: Vec<Vec<u8>>,
@@ -51528,8 +52755,11 @@ pub mod wallet {
     /// `wallet.getProofChallenge#2025e697 = wallet.ProofChallenge`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.getProofChallenge"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.getProofChallenge")
+    )]
     pub struct GetProofChallenge {}
     impl crate::Identifiable for GetProofChallenge {
         const CONSTRUCTOR_ID: u32 = 0x2025e697_u32;
@@ -51561,8 +52791,11 @@ pub mod wallet {
     /// `wallet.sendTransfer#d9e5d9e2 flags:# data_normal:bytes data_gasless:flags.0?bytes user_id:InputUser random_id:long = Updates`
     #[derive(Clone, Debug)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.sendTransfer"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.sendTransfer")
+    )]
     pub struct SendTransfer {
         /// `data_normal:bytes`
         pub data_normal: Vec<u8>,
@@ -51639,8 +52872,11 @@ pub mod wallet {
     /// `wallet.getGaslessInfo#742df0a1 = Updates`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.getGaslessInfo"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.getGaslessInfo")
+    )]
     pub struct GetGaslessInfo {}
     impl crate::Identifiable for GetGaslessInfo {
         const CONSTRUCTOR_ID: u32 = 0x742df0a1_u32;
@@ -51672,9 +52908,9 @@ pub mod wallet {
     /// `wallet.getExistingWaltBalance#691f4360 = wallet.ExistingBalance`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.getExistingWaltBalance")
     )]
     pub struct GetExistingWaltBalance {}
@@ -51708,8 +52944,11 @@ pub mod wallet {
     /// `wallet.getNfts#8c12f3a4 offset:string limit:int = wallet.NftItems`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(tag = "_", rename = "wallet.getNfts"))]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(tag = "_", rename = "wallet.getNfts")
+    )]
     pub struct GetNfts {
         /// `offset:string`
         pub offset: String,
@@ -51754,9 +52993,9 @@ pub mod wallet {
     /// `wallet.tonConnectCreateSession#cc931046 dapp_client_id:string manifest_url:string = TonConnectSession`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectCreateSession")
     )]
     pub struct TonConnectCreateSession {
@@ -51806,9 +53045,9 @@ pub mod wallet {
     /// `wallet.tonConnectRegisterKey#338bcf1c session_id:long client_id:string = wallet.TonConnectChallenge`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectRegisterKey")
     )]
     pub struct TonConnectRegisterKey {
@@ -51855,9 +53094,9 @@ pub mod wallet {
     /// `wallet.tonConnectSubmitConnectResult#c2c00779 flags:# error:flags.0?true session_id:long challenge_answer:bytes body:bytes trace_id:flags.1?string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectSubmitConnectResult")
     )]
     pub struct TonConnectSubmitConnectResult {
@@ -51931,9 +53170,9 @@ pub mod wallet {
     /// `wallet.tonConnectGetPending#11aee065 flags:# dapp_client_id:flags.0?string session_id:flags.1?long = wallet.TonConnectPending`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectGetPending")
     )]
     pub struct TonConnectGetPending {
@@ -51984,9 +53223,9 @@ pub mod wallet {
     /// `wallet.tonConnectClaimRequest#66b57b41 flags:# declined:flags.1?true session_id:long msg_id:int app_request_id:string challenge_answer:flags.0?bytes = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectClaimRequest")
     )]
     pub struct TonConnectClaimRequest {
@@ -52061,9 +53300,9 @@ pub mod wallet {
     /// `wallet.tonConnectSubmitResponse#fac67d3c flags:# session_id:long msg_id:int body:bytes trace_id:flags.0?string = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectSubmitResponse")
     )]
     pub struct TonConnectSubmitResponse {
@@ -52130,9 +53369,9 @@ pub mod wallet {
     /// `wallet.tonConnectNextEventId#775d7244 session_id:long = TonConnectNextEventId`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectNextEventId")
     )]
     pub struct TonConnectNextEventId {
@@ -52173,9 +53412,9 @@ pub mod wallet {
     /// `wallet.tonConnectCloseSession#d63f61ce flags:# session_id:long body:flags.0?bytes = Bool`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectCloseSession")
     )]
     pub struct TonConnectCloseSession {
@@ -52225,9 +53464,9 @@ pub mod wallet {
     /// `wallet.tonConnectGetSessions#a7ffb56e = wallet.TonConnectSessions`
     #[derive(Clone, Debug, Default)]
     #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[cfg_attr(
         feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
         serde(tag = "_", rename = "wallet.tonConnectGetSessions")
     )]
     pub struct TonConnectGetSessions {}
