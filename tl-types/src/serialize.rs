@@ -22,9 +22,8 @@ pub const MAX_BYTES_LEN: usize = (1 << 24) - 1;
 /// express. Such a value panics in [`write_bytes`] rather than being truncated
 /// (silent data loss) or making every one of thousands of generated writers return
 /// a `Result` that only this case could fill. Code that puts data it does not
-/// control into a request checks the length first (`ferrogram-client` refuses such
-/// a request with a typed error before encoding it); MTProto's own packets are far
-/// smaller than the limit.
+/// control into a request must check the length against [`MAX_BYTES_LEN`] first;
+/// MTProto's own packets are far smaller than the limit.
 pub trait Serializable {
     /// Appends the TL encoding of `self` to `buf`.
     fn serialize(&self, buf: &mut Vec<u8>);
