@@ -93,7 +93,6 @@ pub fn admin_log_results() -> Vec<u8> {
                         new_participant: types::ChannelParticipantBanned {
                             kicked_by: ids[0],
                             date: 1_764_000_000,
-                            banned_rights: rights.clone().into(),
                             ..types::ChannelParticipantBanned::new(
                                 types::PeerUser { user_id }.into(),
                                 rights.clone().into(),

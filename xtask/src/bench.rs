@@ -12,7 +12,8 @@ struct Pair {
     theirs: f64,
 }
 
-fn cargo() -> Command {
+/// `cargo`, the one running this task if known.
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 

@@ -2,10 +2,10 @@
 //! binary crate that decodes and re-encodes the participants fixture, next to
 //! grammers-tl-types used the same way, one after the other in one run.
 
+use crate::bench::cargo;
 use crate::root;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 /// One side's timings, in seconds.
@@ -46,7 +46,7 @@ fn write_main(dir: &Path, krate: &str, edit: u32) -> Result<(), String> {
 }
 
 fn timed(dir: &Path, release: bool) -> Result<f64, String> {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut cmd = cargo();
     cmd.arg("build").arg("--quiet").current_dir(dir);
     if release {
         cmd.arg("--release");
@@ -65,7 +65,7 @@ fn timed(dir: &Path, release: bool) -> Result<f64, String> {
 
 fn measure(dir: &Path, krate: &str) -> Result<BuildTimes, String> {
     // Fetch first, so that downloads are not timed.
-    let fetch = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let fetch = cargo()
         .args(["fetch", "--quiet"])
         .current_dir(dir)
         .status()

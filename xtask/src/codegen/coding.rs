@@ -264,14 +264,7 @@ impl Generator<'_> {
             quote!(#[doc = #l])
         });
         // Default only where every field has one (no bare enum or generic fields).
-        let defaultable = def.params.iter().all(|p| match &p.kind {
-            ParameterKind::Flags => true,
-            ParameterKind::Normal { flag: Some(_), .. } => true,
-            ParameterKind::Normal { ty, flag: None } => !matches!(
-                self.field_kind(ty),
-                Kind::Enum(_) | Kind::BareCtor(_) | Kind::Generic(_)
-            ),
-        });
+        let defaultable = self.new_args(def).is_empty();
         let derives = if defaultable {
             quote!(#[derive(Clone, Debug, Default)])
         } else {
@@ -466,8 +459,7 @@ impl Generator<'_> {
         body.fields
             .push(quote!(#(#[doc = #field_doc])* #serde_rename pub #field: #rty,));
         body.field_names.push(field.clone());
-        let required =
-            flag.is_none() && matches!(k, Kind::Enum(_) | Kind::BareCtor(_) | Kind::Generic(_));
+        let required = flag.is_none() && k.lacks_default();
         body.ctor_fields
             .push((field.clone(), rty.clone(), required));
         body.canon
@@ -550,17 +542,10 @@ impl Generator<'_> {
                 quote!(#f: Default::default())
             }
         });
-        let taken: Vec<String> = def
-            .params
+        let taken: Vec<String> = self
+            .new_args(def)
             .iter()
-            .filter(|p| {
-                fields.iter().any(|(f, _, required)| {
-                    *required
-                        && f.to_string().trim_start_matches("r#")
-                            == field_ident(&p.name).to_string().trim_start_matches("r#")
-                })
-            })
-            .map(|p| format!("`{}`", doc_escape(&p.to_string())))
+            .map(|(p, _)| format!("`{}`", doc_escape(&p.to_string())))
             .collect();
         let all_required = fields.iter().all(|(_, _, r)| *r);
         let rest = if all_required {

@@ -10,36 +10,29 @@ impl Generator<'_> {
     /// takes, checking that the value encodes bytes its own decoder reads back.
     pub(super) fn constructors_test(&self) -> TokenStream {
         let mut calls = Vec::new();
+        // Whether some `new` takes a bare constructor (none does in layer 230).
+        let mut uses_named = false;
         for (idx, d) in self.defs.iter().enumerate() {
-            let def = d.def;
-            let required: Vec<Kind> = def
-                .params
-                .iter()
-                .filter_map(|p| match &p.kind {
-                    ParameterKind::Normal { ty, flag: None } => {
-                        let k = self.field_kind(ty);
-                        matches!(k, Kind::Enum(_) | Kind::BareCtor(_) | Kind::Generic(_))
-                            .then_some(k)
-                    }
-                    _ => None,
-                })
-                .collect();
+            let required = self.new_args(d.def);
             if required.is_empty() {
                 continue;
             }
-            let args = required.iter().map(|k| match k {
-                Kind::Enum(full) => quote!(boxed(w, #full)),
-                Kind::BareCtor(i) => {
-                    let name = self.defs[*i].def.full_name();
-                    quote!(named(w, #name))
-                }
-                _ => quote!(crate::functions::help::GetConfig {}),
-            });
+            let args: Vec<TokenStream> = required
+                .iter()
+                .map(|(_, k)| match k {
+                    Kind::Enum(full) => quote!(boxed(w, #full)),
+                    Kind::BareCtor(i) => {
+                        uses_named = true;
+                        let name = self.defs[*i].def.full_name();
+                        quote!(named(w, #name))
+                    }
+                    _ => quote!(crate::functions::help::GetConfig {}),
+                })
+                .collect();
             let path = self.struct_path(idx);
             calls.push(quote!(check(#path::new(#(#args),*));));
         }
-        // Only when some `new` takes a bare constructor (none does in layer 230).
-        let named = if calls.iter().any(|c| c.to_string().contains("named")) {
+        let named = if uses_named {
             quote! {
                 fn named<T: Deserializable>(w: &World, name: &str) -> T {
                     let mut bytes = Vec::new();

@@ -3,7 +3,7 @@
 //! The output is deterministic (same schema, same bytes), formatted with
 //! `prettyplease`, and documented item by item with the TL line it came from.
 
-use ferrogram_tl_parser::{Category, Definition, ParameterKind, Schema, Type};
+use ferrogram_tl_parser::{Category, Definition, Parameter, ParameterKind, Schema, Type};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -131,6 +131,15 @@ enum Kind {
     Enum(String),
     /// A bare constructor, by index.
     BareCtor(usize),
+}
+
+impl Kind {
+    /// Whether a value of this kind has no natural default (a boxed value, a bare
+    /// constructor, a generic query): a struct with such a required field cannot
+    /// derive `Default`, and its `new(…)` takes the field.
+    fn lacks_default(&self) -> bool {
+        matches!(self, Kind::Enum(_) | Kind::BareCtor(_) | Kind::Generic(_))
+    }
 }
 
 struct Def<'a> {
@@ -270,6 +279,20 @@ impl<'a> Generator<'a> {
         } else {
             Err(format!("unknown type {full}"))
         }
+    }
+
+    /// The parameters `new(…)` takes, with their kinds: the required fields
+    /// without a natural default. Empty exactly when the struct derives `Default`.
+    fn new_args<'d>(&self, def: &'d Definition) -> Vec<(&'d Parameter, Kind)> {
+        def.params
+            .iter()
+            .filter_map(|p| match &p.kind {
+                ParameterKind::Normal { ty, flag: None } => {
+                    Some((p, self.field_kind(ty))).filter(|(_, k)| k.lacks_default())
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     fn field_kind(&self, ty: &Type) -> Kind {
