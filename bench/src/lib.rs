@@ -26,7 +26,7 @@ fn fixture_parts() -> (Vec<enums::User>, Vec<enums::Message>, Vec<enums::Chat>) 
 }
 
 /// `updates.difference`: the 100 messages of [`MESSAGES`] as new messages and again
-/// as `updateNewChannelMessage`s, with 200 users and the chat (about 70 KB).
+/// as `updateNewChannelMessage`s, with 200 users and the chats.
 pub fn updates_difference() -> Vec<u8> {
     let (users, messages, chats) = fixture_parts();
     let other_updates = messages
@@ -59,7 +59,7 @@ pub fn updates_difference() -> Vec<u8> {
 }
 
 /// `channels.adminLogResults`: 200 events (bans, promotions, title changes, joins)
-/// about the users of [`PARTICIPANTS`], with those users.
+/// about the users of [`PARTICIPANTS`], with those users and the chats of [`MESSAGES`].
 pub fn admin_log_results() -> Vec<u8> {
     let (users, _, chats) = fixture_parts();
     let ids: Vec<i64> = users

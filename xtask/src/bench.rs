@@ -118,7 +118,7 @@ const TL_INPUTS: [(&str, &str); 4] = [
         "channel_participants_200",
         "channels.channelParticipants, 200 + 200 users",
     ),
-    ("messages_100", "messages.channelMessages, 100 messages"),
+    ("messages_100", "messages.messages, 100 messages"),
     (
         "updates_difference",
         "updates.difference, 100 + 100 updates, 200 users",
