@@ -34,9 +34,11 @@ mod counters;
 mod faults;
 mod fixture;
 mod log;
+mod policy;
 mod rpc;
 pub mod spec;
 mod stats;
+mod view;
 pub mod world;
 
 use std::collections::{HashMap, VecDeque};
@@ -51,6 +53,7 @@ use ferrogram_mtproto::rsa::{RsaPrivateKey, test_server_key};
 use ferrogram_mtproto::session::ServerSession;
 use ferrogram_mtproto::srp::{SrpParams, verifier};
 use ferrogram_mtproto::testing::SeededRng;
+use ferrogram_tl_types::enums;
 use rand_core::{OsRng, RngCore};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
@@ -231,10 +234,12 @@ impl Shared {
         v
     }
 
-    /// Queues an update (TL `Updates` bytes) for every connection of `user` but
-    /// `except`. A connection whose queue is full misses it (and catches up with
+    /// Queues an update for every connection of `user` but `except`. A
+    /// connection whose queue is full misses it (and catches up with
     /// `updates.getDifference`, as on Telegram).
-    pub(crate) fn push_update(&self, user: i64, except: Option<u64>, update: &[u8]) {
+    pub(crate) fn push_update(&self, user: i64, except: Option<u64>, update: &enums::Updates) {
+        use ferrogram_tl_types::Serializable;
+        let update = update.to_bytes();
         let mut subs = lock(&self.subscribers);
         if let Some(list) = subs.get_mut(&user) {
             list.retain(|s| !s.tx.is_closed());
@@ -244,7 +249,7 @@ impl Shared {
             }
             for s in list.iter() {
                 if Some(s.conn) != except {
-                    let _ = s.tx.try_send(update.to_vec());
+                    let _ = s.tx.try_send(update.clone());
                 }
             }
         }

@@ -86,7 +86,7 @@ pub trait Identifiable {
 /// A function: something sent to the server, answered with a `Return`.
 pub trait RemoteCall: Serializable {
     /// What the server answers with.
-    type Return: Deserializable + Peers;
+    type Return: Deserializable + Serializable + Peers;
 }
 
 /// The users and chats a value carries, wherever they are: the `users` and

@@ -34938,6 +34938,8612 @@ impl crate::Deserializable for AnyObject {
         Ok(value)
     }
 }
+impl TryFrom<AnyObject> for crate::functions::ReqPq {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ReqPq(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ReqPqMulti {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ReqPqMulti(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ReqDHParams {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ReqDHParams(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::SetClientDHParams {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::SetClientDHParams(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::DestroyAuthKey {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::DestroyAuthKey(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::RpcDropAnswer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::RpcDropAnswer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::GetFutureSalts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::GetFutureSalts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::Ping {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::Ping(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::PingDelayDisconnect {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PingDelayDisconnect(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::DestroySession {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::DestroySession(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeAfterMsg<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeAfterMsg(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeAfterMsgs<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeAfterMsgs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InitConnection<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InitConnection(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeWithLayer<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeWithLayer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeWithoutUpdates<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeWithoutUpdates(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeWithMessagesRange<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeWithMessagesRange(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeWithTakeout<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeWithTakeout(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeWithBusinessConnection<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeWithBusinessConnection(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeWithGooglePlayIntegrity<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeWithGooglePlayIntegrity(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeWithApnsSecret<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeWithApnsSecret(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::InvokeWithReCaptcha<AnyObject> {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::InvokeWithReCaptcha(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::SendCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthSendCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::SignUp {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthSignUp(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::SignIn {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthSignIn(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::LogOut {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthLogOut(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ResetAuthorizations {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthResetAuthorizations(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ExportAuthorization {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthExportAuthorization(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ImportAuthorization {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthImportAuthorization(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::BindTempAuthKey {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthBindTempAuthKey(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ImportBotAuthorization {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthImportBotAuthorization(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::CheckPassword {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthCheckPassword(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::RequestPasswordRecovery {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthRequestPasswordRecovery(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::RecoverPassword {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthRecoverPassword(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ResendCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthResendCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::CancelCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthCancelCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::DropTempAuthKeys {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthDropTempAuthKeys(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ExportLoginToken {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthExportLoginToken(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ImportLoginToken {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthImportLoginToken(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::AcceptLoginToken {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthAcceptLoginToken(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::CheckRecoveryPassword {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthCheckRecoveryPassword(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ImportWebTokenAuthorization {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthImportWebTokenAuthorization(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::RequestFirebaseSms {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthRequestFirebaseSms(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ResetLoginEmail {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthResetLoginEmail(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::ReportMissingCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthReportMissingCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::CheckPaidAuth {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthCheckPaidAuth(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::InitPasskeyLogin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthInitPasskeyLogin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::FinishPasskeyLogin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthFinishPasskeyLogin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::CancelWebTokenAuthorization {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthCancelWebTokenAuthorization(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::InitFirebasePnvLogin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthInitFirebasePnvLogin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::FinishFirebasePnvLogin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthFinishFirebasePnvLogin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::auth::FirebasePnvSignUp {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AuthFirebasePnvSignUp(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::RegisterDevice {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountRegisterDevice(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UnregisterDevice {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUnregisterDevice(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateNotifySettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateNotifySettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetNotifySettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetNotifySettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ResetNotifySettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountResetNotifySettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateProfile {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateProfile(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateStatus {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateStatus(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetWallPapers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetWallPapers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ReportPeer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountReportPeer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::CheckUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountCheckUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetPrivacy {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetPrivacy(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SetPrivacy {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSetPrivacy(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::DeleteAccount {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountDeleteAccount(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetAccountTTL {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetAccountTTL(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SetAccountTTL {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSetAccountTTL(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SendChangePhoneCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSendChangePhoneCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ChangePhone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountChangePhone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateDeviceLocked {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateDeviceLocked(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetAuthorizations {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetAuthorizations(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ResetAuthorization {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountResetAuthorization(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetPassword {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetPassword(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetPasswordSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetPasswordSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdatePasswordSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdatePasswordSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SendConfirmPhoneCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSendConfirmPhoneCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ConfirmPhone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountConfirmPhone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetTmpPassword {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetTmpPassword(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetWebAuthorizations {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetWebAuthorizations(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ResetWebAuthorization {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountResetWebAuthorization(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ResetWebAuthorizations {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountResetWebAuthorizations(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetAllSecureValues {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetAllSecureValues(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetSecureValue {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetSecureValue(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SaveSecureValue {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSaveSecureValue(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::DeleteSecureValue {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountDeleteSecureValue(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetAuthorizationForm {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetAuthorizationForm(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::AcceptAuthorization {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountAcceptAuthorization(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SendVerifyPhoneCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSendVerifyPhoneCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::VerifyPhone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountVerifyPhone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SendVerifyEmailCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSendVerifyEmailCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::VerifyEmail {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountVerifyEmail(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::InitTakeoutSession {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountInitTakeoutSession(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::FinishTakeoutSession {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountFinishTakeoutSession(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ConfirmPasswordEmail {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountConfirmPasswordEmail(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ResendPasswordEmail {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountResendPasswordEmail(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::CancelPasswordEmail {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountCancelPasswordEmail(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetContactSignUpNotification {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetContactSignUpNotification(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SetContactSignUpNotification {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSetContactSignUpNotification(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetNotifyExceptions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetNotifyExceptions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetWallPaper {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetWallPaper(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UploadWallPaper {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUploadWallPaper(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SaveWallPaper {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSaveWallPaper(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::InstallWallPaper {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountInstallWallPaper(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ResetWallPapers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountResetWallPapers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetAutoDownloadSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetAutoDownloadSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SaveAutoDownloadSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSaveAutoDownloadSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UploadTheme {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUploadTheme(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::CreateTheme {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountCreateTheme(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateTheme {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateTheme(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SaveTheme {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSaveTheme(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::InstallTheme {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountInstallTheme(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetTheme {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetTheme(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetThemes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetThemes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SetContentSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSetContentSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetContentSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetContentSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetMultiWallPapers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetMultiWallPapers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetGlobalPrivacySettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetGlobalPrivacySettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SetGlobalPrivacySettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSetGlobalPrivacySettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ReportProfilePhoto {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountReportProfilePhoto(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ResetPassword {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountResetPassword(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::DeclinePasswordReset {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountDeclinePasswordReset(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetChatThemes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetChatThemes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SetAuthorizationTTL {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSetAuthorizationTTL(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ChangeAuthorizationSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountChangeAuthorizationSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetSavedRingtones {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetSavedRingtones(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SaveRingtone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSaveRingtone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UploadRingtone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUploadRingtone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateEmojiStatus {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateEmojiStatus(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetDefaultEmojiStatuses {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetDefaultEmojiStatuses(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetRecentEmojiStatuses {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetRecentEmojiStatuses(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ClearRecentEmojiStatuses {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountClearRecentEmojiStatuses(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ReorderUsernames {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountReorderUsernames(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ToggleUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountToggleUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetDefaultProfilePhotoEmojis {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetDefaultProfilePhotoEmojis(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetDefaultGroupPhotoEmojis {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetDefaultGroupPhotoEmojis(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetAutoSaveSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetAutoSaveSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SaveAutoSaveSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSaveAutoSaveSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::DeleteAutoSaveExceptions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountDeleteAutoSaveExceptions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::InvalidateSignInCodes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountInvalidateSignInCodes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateColor {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateColor(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetDefaultBackgroundEmojis {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetDefaultBackgroundEmojis(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetChannelDefaultEmojiStatuses {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetChannelDefaultEmojiStatuses(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetChannelRestrictedStatusEmojis {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetChannelRestrictedStatusEmojis(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateBusinessWorkHours {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateBusinessWorkHours(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateBusinessLocation {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateBusinessLocation(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateBusinessGreetingMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateBusinessGreetingMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateBusinessAwayMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateBusinessAwayMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateConnectedBot {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateConnectedBot(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetConnectedBots {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetConnectedBots(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetBotBusinessConnection {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetBotBusinessConnection(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateBusinessIntro {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateBusinessIntro(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ToggleConnectedBotPaused {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountToggleConnectedBotPaused(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::DisablePeerConnectedBot {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountDisablePeerConnectedBot(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateBirthday {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateBirthday(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::CreateBusinessChatLink {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountCreateBusinessChatLink(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::EditBusinessChatLink {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountEditBusinessChatLink(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::DeleteBusinessChatLink {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountDeleteBusinessChatLink(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetBusinessChatLinks {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetBusinessChatLinks(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ResolveBusinessChatLink {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountResolveBusinessChatLink(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdatePersonalChannel {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdatePersonalChannel(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ToggleSponsoredMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountToggleSponsoredMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetReactionsNotifySettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetReactionsNotifySettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SetReactionsNotifySettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSetReactionsNotifySettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetCollectibleEmojiStatuses {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetCollectibleEmojiStatuses(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetPaidMessagesRevenue {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetPaidMessagesRevenue(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ToggleNoPaidMessagesException {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountToggleNoPaidMessagesException(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SetMainProfileTab {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSetMainProfileTab(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::SaveMusic {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountSaveMusic(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetSavedMusicIds {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetSavedMusicIds(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetUniqueGiftChatThemes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetUniqueGiftChatThemes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::InitPasskeyRegistration {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountInitPasskeyRegistration(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::RegisterPasskey {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountRegisterPasskey(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetPasskeys {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetPasskeys(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::DeletePasskey {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountDeletePasskey(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::ConfirmBotConnection {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountConfirmBotConnection(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::GetWebBrowserSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountGetWebBrowserSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::account::UpdateWebBrowserSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountUpdateWebBrowserSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject>
+for crate::functions::account::ToggleWebBrowserSettingsException {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountToggleWebBrowserSettingsException(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject>
+for crate::functions::account::DeleteWebBrowserSettingsExceptions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AccountDeleteWebBrowserSettingsExceptions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::users::GetUsers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UsersGetUsers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::users::GetFullUser {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UsersGetFullUser(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::users::SetSecureValueErrors {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UsersSetSecureValueErrors(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::users::GetRequirementsToContact {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UsersGetRequirementsToContact(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::users::GetSavedMusic {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UsersGetSavedMusic(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::users::GetSavedMusicByID {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UsersGetSavedMusicByID(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::users::SuggestBirthday {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UsersSuggestBirthday(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetContactIDs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetContactIDs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetStatuses {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetStatuses(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetContacts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetContacts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::ImportContacts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsImportContacts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::DeleteContacts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsDeleteContacts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::DeleteByPhones {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsDeleteByPhones(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::Block {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsBlock(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::Unblock {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsUnblock(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetBlocked {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetBlocked(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::Search {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsSearch(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::ResolveUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsResolveUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetTopPeers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetTopPeers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::ResetTopPeerRating {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsResetTopPeerRating(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::ResetSaved {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsResetSaved(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetSaved {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetSaved(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::ToggleTopPeers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsToggleTopPeers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::AddContact {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsAddContact(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::AcceptContact {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsAcceptContact(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetLocated {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetLocated(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::BlockFromReplies {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsBlockFromReplies(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::ResolvePhone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsResolvePhone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::ExportContactToken {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsExportContactToken(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::ImportContactToken {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsImportContactToken(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::EditCloseFriends {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsEditCloseFriends(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::SetBlocked {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsSetBlocked(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetBirthdays {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetBirthdays(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::GetSponsoredPeers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsGetSponsoredPeers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::contacts::UpdateContactNote {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ContactsUpdateContactNote(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetDialogs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetDialogs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::Search {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSearch(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReceivedMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReceivedMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetTyping {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetTyping(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ForwardMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesForwardMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReportSpam {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReportSpam(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPeerSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPeerSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::Report {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReport(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetChats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetChats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetFullChat {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetFullChat(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditChatTitle {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditChatTitle(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditChatPhoto {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditChatPhoto(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::AddChatUser {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesAddChatUser(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteChatUser {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteChatUser(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::CreateChat {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesCreateChat(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetDhConfig {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetDhConfig(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::RequestEncryption {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesRequestEncryption(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::AcceptEncryption {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesAcceptEncryption(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DiscardEncryption {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDiscardEncryption(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetEncryptedTyping {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetEncryptedTyping(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadEncryptedHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadEncryptedHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendEncrypted {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendEncrypted(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendEncryptedFile {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendEncryptedFile(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendEncryptedService {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendEncryptedService(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReceivedQueue {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReceivedQueue(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReportEncryptedSpam {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReportEncryptedSpam(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadMessageContents {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadMessageContents(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetAllStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetAllStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetWebPagePreview {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetWebPagePreview(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ExportChatInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesExportChatInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::CheckChatInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesCheckChatInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ImportChatInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesImportChatInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetStickerSet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetStickerSet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::InstallStickerSet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesInstallStickerSet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UninstallStickerSet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUninstallStickerSet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::StartBot {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesStartBot(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetMessagesViews {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetMessagesViews(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditChatAdmin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditChatAdmin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::MigrateChat {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesMigrateChat(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SearchGlobal {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSearchGlobal(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReorderStickerSets {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReorderStickerSets(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetDocumentByHash {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetDocumentByHash(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSavedGifs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSavedGifs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SaveGif {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSaveGif(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetInlineBotResults {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetInlineBotResults(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetInlineBotResults {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetInlineBotResults(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendInlineBotResult {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendInlineBotResult(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetMessageEditData {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetMessageEditData(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditInlineBotMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditInlineBotMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetBotCallbackAnswer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetBotCallbackAnswer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetBotCallbackAnswer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetBotCallbackAnswer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPeerDialogs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPeerDialogs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SaveDraft {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSaveDraft(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetAllDrafts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetAllDrafts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetFeaturedStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetFeaturedStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadFeaturedStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadFeaturedStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetRecentStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetRecentStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SaveRecentSticker {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSaveRecentSticker(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ClearRecentStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesClearRecentStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetArchivedStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetArchivedStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetMaskStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetMaskStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetAttachedStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetAttachedStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetGameScore {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetGameScore(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetInlineGameScore {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetInlineGameScore(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetGameHighScores {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetGameHighScores(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetInlineGameHighScores {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetInlineGameHighScores(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetCommonChats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetCommonChats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetWebPage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetWebPage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ToggleDialogPin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesToggleDialogPin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReorderPinnedDialogs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReorderPinnedDialogs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPinnedDialogs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPinnedDialogs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetBotShippingResults {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetBotShippingResults(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetBotPrecheckoutResults {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetBotPrecheckoutResults(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UploadMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUploadMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendScreenshotNotification {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendScreenshotNotification(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetFavedStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetFavedStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::FaveSticker {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesFaveSticker(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetUnreadMentions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetUnreadMentions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadMentions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadMentions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetRecentLocations {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetRecentLocations(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendMultiMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendMultiMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UploadEncryptedFile {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUploadEncryptedFile(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SearchStickerSets {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSearchStickerSets(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSplitRanges {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSplitRanges(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::MarkDialogUnread {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesMarkDialogUnread(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetDialogUnreadMarks {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetDialogUnreadMarks(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ClearAllDrafts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesClearAllDrafts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UpdatePinnedMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUpdatePinnedMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendVote {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendVote(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPollResults {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPollResults(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetOnlines {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetOnlines(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditChatAbout {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditChatAbout(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditChatDefaultBannedRights {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditChatDefaultBannedRights(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiKeywords {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiKeywords(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiKeywordsDifference {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiKeywordsDifference(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiKeywordsLanguages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiKeywordsLanguages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiURL {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiURL(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSearchCounters {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSearchCounters(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::RequestUrlAuth {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesRequestUrlAuth(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::AcceptUrlAuth {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesAcceptUrlAuth(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::HidePeerSettingsBar {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesHidePeerSettingsBar(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetScheduledHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetScheduledHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetScheduledMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetScheduledMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendScheduledMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendScheduledMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteScheduledMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteScheduledMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPollVotes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPollVotes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ToggleStickerSets {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesToggleStickerSets(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetDialogFilters {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetDialogFilters(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSuggestedDialogFilters {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSuggestedDialogFilters(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UpdateDialogFilter {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUpdateDialogFilter(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UpdateDialogFiltersOrder {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUpdateDialogFiltersOrder(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetOldFeaturedStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetOldFeaturedStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetReplies {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetReplies(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetDiscussionMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetDiscussionMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadDiscussion {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadDiscussion(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UnpinAllMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUnpinAllMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteChat {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteChat(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeletePhoneCallHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeletePhoneCallHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::CheckHistoryImport {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesCheckHistoryImport(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::InitHistoryImport {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesInitHistoryImport(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UploadImportedMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUploadImportedMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::StartHistoryImport {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesStartHistoryImport(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetExportedChatInvites {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetExportedChatInvites(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetExportedChatInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetExportedChatInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditExportedChatInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditExportedChatInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject>
+for crate::functions::messages::DeleteRevokedExportedChatInvites {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteRevokedExportedChatInvites(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteExportedChatInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteExportedChatInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetAdminsWithInvites {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetAdminsWithInvites(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetChatInviteImporters {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetChatInviteImporters(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetHistoryTTL {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetHistoryTTL(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::CheckHistoryImportPeer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesCheckHistoryImportPeer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetChatTheme {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetChatTheme(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetMessageReadParticipants {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetMessageReadParticipants(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSearchResultsCalendar {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSearchResultsCalendar(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSearchResultsPositions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSearchResultsPositions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::HideChatJoinRequest {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesHideChatJoinRequest(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::HideAllChatJoinRequests {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesHideAllChatJoinRequests(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ToggleNoForwards {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesToggleNoForwards(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SaveDefaultSendAs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSaveDefaultSendAs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendReaction {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendReaction(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetMessagesReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetMessagesReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetMessageReactionsList {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetMessageReactionsList(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetChatAvailableReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetChatAvailableReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetAvailableReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetAvailableReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetDefaultReaction {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetDefaultReaction(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::TranslateText {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesTranslateText(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetUnreadReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetUnreadReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SearchSentMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSearchSentMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetAttachMenuBots {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetAttachMenuBots(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetAttachMenuBot {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetAttachMenuBot(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ToggleBotInAttachMenu {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesToggleBotInAttachMenu(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::RequestWebView {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesRequestWebView(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ProlongWebView {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesProlongWebView(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::RequestSimpleWebView {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesRequestSimpleWebView(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendWebViewResultMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendWebViewResultMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendWebViewData {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendWebViewData(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::TranscribeAudio {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesTranscribeAudio(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::RateTranscribedAudio {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesRateTranscribedAudio(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetCustomEmojiDocuments {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetCustomEmojiDocuments(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetFeaturedEmojiStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetFeaturedEmojiStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReportReaction {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReportReaction(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetTopReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetTopReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetRecentReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetRecentReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ClearRecentReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesClearRecentReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetExtendedMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetExtendedMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetDefaultHistoryTTL {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetDefaultHistoryTTL(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetDefaultHistoryTTL {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetDefaultHistoryTTL(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendBotRequestedPeer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendBotRequestedPeer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiGroups {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiGroups(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiStatusGroups {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiStatusGroups(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiProfilePhotoGroups {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiProfilePhotoGroups(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SearchCustomEmoji {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSearchCustomEmoji(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::TogglePeerTranslations {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesTogglePeerTranslations(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetBotApp {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetBotApp(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::RequestAppWebView {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesRequestAppWebView(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetChatWallPaper {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetChatWallPaper(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SearchEmojiStickerSets {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSearchEmojiStickerSets(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSavedDialogs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSavedDialogs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSavedHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSavedHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteSavedHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteSavedHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPinnedSavedDialogs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPinnedSavedDialogs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ToggleSavedDialogPin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesToggleSavedDialogPin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReorderPinnedSavedDialogs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReorderPinnedSavedDialogs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSavedReactionTags {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSavedReactionTags(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UpdateSavedReactionTag {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUpdateSavedReactionTag(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetDefaultTagReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetDefaultTagReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetOutboxReadDate {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetOutboxReadDate(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetQuickReplies {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetQuickReplies(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReorderQuickReplies {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReorderQuickReplies(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::CheckQuickReplyShortcut {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesCheckQuickReplyShortcut(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditQuickReplyShortcut {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditQuickReplyShortcut(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteQuickReplyShortcut {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteQuickReplyShortcut(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetQuickReplyMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetQuickReplyMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendQuickReplyMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendQuickReplyMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteQuickReplyMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteQuickReplyMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ToggleDialogFilterTags {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesToggleDialogFilterTags(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetMyStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetMyStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiStickerGroups {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiStickerGroups(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetAvailableEffects {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetAvailableEffects(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditFactCheck {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditFactCheck(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteFactCheck {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteFactCheck(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetFactCheck {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetFactCheck(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::RequestMainWebView {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesRequestMainWebView(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SendPaidReaction {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSendPaidReaction(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::TogglePaidReactionPrivacy {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesTogglePaidReactionPrivacy(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPaidReactionPrivacy {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPaidReactionPrivacy(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ViewSponsoredMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesViewSponsoredMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ClickSponsoredMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesClickSponsoredMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReportSponsoredMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReportSponsoredMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSponsoredMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSponsoredMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SavePreparedInlineMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSavePreparedInlineMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPreparedInlineMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPreparedInlineMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SearchStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSearchStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReportMessagesDelivery {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReportMessagesDelivery(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetSavedDialogsByID {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetSavedDialogsByID(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadSavedHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadSavedHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ToggleTodoCompleted {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesToggleTodoCompleted(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::AppendTodoList {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesAppendTodoList(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ToggleSuggestedPostApproval {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesToggleSuggestedPostApproval(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetForumTopics {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetForumTopics(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetForumTopicsByID {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetForumTopicsByID(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditForumTopic {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditForumTopic(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::UpdatePinnedForumTopic {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesUpdatePinnedForumTopic(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReorderPinnedForumTopics {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReorderPinnedForumTopics(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::CreateForumTopic {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesCreateForumTopic(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteTopicHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteTopicHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetEmojiGameInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetEmojiGameInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SummarizeText {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSummarizeText(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditChatCreator {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditChatCreator(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetFutureChatCreatorAfterLeave {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetFutureChatCreatorAfterLeave(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::EditChatParticipantRank {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesEditChatParticipantRank(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeclineUrlAuth {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeclineUrlAuth(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::CheckUrlAuthMatchCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesCheckUrlAuthMatchCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ComposeMessageWithAI {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesComposeMessageWithAI(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReportReadMetrics {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReportReadMetrics(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReportMusicListen {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReportMusicListen(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::AddPollAnswer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesAddPollAnswer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeletePollAnswer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeletePollAnswer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetUnreadPollVotes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetUnreadPollVotes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ReadPollVotes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesReadPollVotes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::SetBotGuestChatResult {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesSetBotGuestChatResult(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteParticipantReactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteParticipantReactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::DeleteParticipantReaction {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesDeleteParticipantReaction(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetPersonalChannelHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetPersonalChannelHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::GetRichMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesGetRichMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::TranslateRichMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesTranslateRichMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::ComposeRichMessageWithAI {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesComposeRichMessageWithAI(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::messages::RequestChatJoinWebView {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::MessagesRequestChatJoinWebView(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::updates::GetState {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UpdatesGetState(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::updates::GetDifference {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UpdatesGetDifference(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::updates::GetChannelDifference {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UpdatesGetChannelDifference(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::photos::UpdateProfilePhoto {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhotosUpdateProfilePhoto(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::photos::UploadProfilePhoto {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhotosUploadProfilePhoto(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::photos::DeletePhotos {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhotosDeletePhotos(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::photos::GetUserPhotos {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhotosGetUserPhotos(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::photos::UploadContactProfilePhoto {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhotosUploadContactProfilePhoto(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::upload::SaveFilePart {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UploadSaveFilePart(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::upload::GetFile {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UploadGetFile(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::upload::SaveBigFilePart {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UploadSaveBigFilePart(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::upload::GetWebFile {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UploadGetWebFile(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::upload::GetCdnFile {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UploadGetCdnFile(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::upload::ReuploadCdnFile {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UploadReuploadCdnFile(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::upload::GetCdnFileHashes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UploadGetCdnFileHashes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::upload::GetFileHashes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::UploadGetFileHashes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetConfig {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetConfig(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetNearestDc {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetNearestDc(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetAppUpdate {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetAppUpdate(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetInviteText {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetInviteText(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetSupport {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetSupport(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::SetBotUpdatesStatus {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpSetBotUpdatesStatus(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetCdnConfig {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetCdnConfig(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetRecentMeUrls {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetRecentMeUrls(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetTermsOfServiceUpdate {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetTermsOfServiceUpdate(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::AcceptTermsOfService {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpAcceptTermsOfService(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetDeepLinkInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetDeepLinkInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetAppConfig {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetAppConfig(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::SaveAppLog {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpSaveAppLog(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetPassportConfig {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetPassportConfig(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetSupportName {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetSupportName(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetUserInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetUserInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::EditUserInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpEditUserInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetPromoData {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetPromoData(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::HidePromoData {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpHidePromoData(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::DismissSuggestion {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpDismissSuggestion(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetCountriesList {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetCountriesList(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetPremiumPromo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetPremiumPromo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetPeerColors {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetPeerColors(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetPeerProfileColors {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetPeerProfileColors(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::help::GetTimezonesList {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::HelpGetTimezonesList(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ReadHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsReadHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::DeleteMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsDeleteMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ReportSpam {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsReportSpam(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetParticipants {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetParticipants(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetParticipant {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetParticipant(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetChannels {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetChannels(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetFullChannel {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetFullChannel(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::CreateChannel {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsCreateChannel(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::EditAdmin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsEditAdmin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::EditTitle {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsEditTitle(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::EditPhoto {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsEditPhoto(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::CheckUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsCheckUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::UpdateUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsUpdateUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::JoinChannel {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsJoinChannel(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::LeaveChannel {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsLeaveChannel(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::InviteToChannel {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsInviteToChannel(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::DeleteChannel {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsDeleteChannel(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ExportMessageLink {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsExportMessageLink(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleSignatures {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleSignatures(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetAdminedPublicChannels {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetAdminedPublicChannels(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::EditBanned {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsEditBanned(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetAdminLog {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetAdminLog(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::SetStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsSetStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ReadMessageContents {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsReadMessageContents(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::DeleteHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsDeleteHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::TogglePreHistoryHidden {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsTogglePreHistoryHidden(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetLeftChannels {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetLeftChannels(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetGroupsForDiscussion {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetGroupsForDiscussion(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::SetDiscussionGroup {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsSetDiscussionGroup(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::EditLocation {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsEditLocation(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleSlowMode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleSlowMode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetInactiveChannels {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetInactiveChannels(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ConvertToGigagroup {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsConvertToGigagroup(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetSendAs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetSendAs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::DeleteParticipantHistory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsDeleteParticipantHistory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleJoinToSend {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleJoinToSend(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleJoinRequest {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleJoinRequest(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ReorderUsernames {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsReorderUsernames(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::DeactivateAllUsernames {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsDeactivateAllUsernames(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleForum {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleForum(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleAntiSpam {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleAntiSpam(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ReportAntiSpamFalsePositive {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsReportAntiSpamFalsePositive(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleParticipantsHidden {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleParticipantsHidden(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::UpdateColor {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsUpdateColor(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleViewForumAsMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleViewForumAsMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetChannelRecommendations {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetChannelRecommendations(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::UpdateEmojiStatus {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsUpdateEmojiStatus(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::SetBoostsToUnblockRestrictions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsSetBoostsToUnblockRestrictions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::SetEmojiStickers {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsSetEmojiStickers(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::RestrictSponsoredMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsRestrictSponsoredMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::SearchPosts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsSearchPosts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::UpdatePaidMessagesPrice {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsUpdatePaidMessagesPrice(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::ToggleAutotranslation {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsToggleAutotranslation(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::GetMessageAuthor {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsGetMessageAuthor(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::CheckSearchPostsFlood {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsCheckSearchPostsFlood(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::channels::SetMainProfileTab {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChannelsSetMainProfileTab(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::SendCustomRequest {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsSendCustomRequest(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::AnswerWebhookJSONQuery {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsAnswerWebhookJSONQuery(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::SetBotCommands {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsSetBotCommands(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::ResetBotCommands {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsResetBotCommands(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetBotCommands {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetBotCommands(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::SetBotMenuButton {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsSetBotMenuButton(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetBotMenuButton {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetBotMenuButton(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::SetBotBroadcastDefaultAdminRights {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsSetBotBroadcastDefaultAdminRights(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::SetBotGroupDefaultAdminRights {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsSetBotGroupDefaultAdminRights(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::SetBotInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsSetBotInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetBotInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetBotInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::ReorderUsernames {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsReorderUsernames(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::ToggleUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsToggleUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::CanSendMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsCanSendMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::AllowSendMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsAllowSendMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::InvokeWebViewCustomMethod {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsInvokeWebViewCustomMethod(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetPopularAppBots {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetPopularAppBots(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::AddPreviewMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsAddPreviewMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::EditPreviewMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsEditPreviewMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::DeletePreviewMedia {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsDeletePreviewMedia(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::ReorderPreviewMedias {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsReorderPreviewMedias(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetPreviewInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetPreviewInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetPreviewMedias {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetPreviewMedias(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::UpdateUserEmojiStatus {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsUpdateUserEmojiStatus(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::ToggleUserEmojiStatusPermission {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsToggleUserEmojiStatusPermission(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::CheckDownloadFileParams {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsCheckDownloadFileParams(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetAdminedBots {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetAdminedBots(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::UpdateStarRefProgram {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsUpdateStarRefProgram(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::SetCustomVerification {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsSetCustomVerification(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetBotRecommendations {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetBotRecommendations(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::CheckUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsCheckUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::CreateBot {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsCreateBot(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::ExportBotToken {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsExportBotToken(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::RequestWebViewButton {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsRequestWebViewButton(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetRequestedWebViewButton {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetRequestedWebViewButton(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::GetAccessSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsGetAccessSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::EditAccessSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsEditAccessSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::SetJoinChatResults {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsSetJoinChatResults(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::AddUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsAddUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::bots::RemoveUsername {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::BotsRemoveUsername(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetPaymentForm {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetPaymentForm(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetPaymentReceipt {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetPaymentReceipt(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ValidateRequestedInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsValidateRequestedInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::SendPaymentForm {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsSendPaymentForm(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetSavedInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetSavedInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ClearSavedInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsClearSavedInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetBankCardData {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetBankCardData(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ExportInvoice {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsExportInvoice(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::AssignAppStoreTransaction {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsAssignAppStoreTransaction(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::AssignPlayMarketTransaction {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsAssignPlayMarketTransaction(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetPremiumGiftCodeOptions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetPremiumGiftCodeOptions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::CheckGiftCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsCheckGiftCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ApplyGiftCode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsApplyGiftCode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetGiveawayInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetGiveawayInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::LaunchPrepaidGiveaway {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsLaunchPrepaidGiveaway(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsTopupOptions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsTopupOptions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsStatus {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsStatus(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsTransactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsTransactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::SendStarsForm {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsSendStarsForm(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::RefundStarsCharge {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsRefundStarsCharge(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsRevenueStats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsRevenueStats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsRevenueWithdrawalUrl {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsRevenueWithdrawalUrl(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsRevenueAdsAccountUrl {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsRevenueAdsAccountUrl(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsTransactionsByID {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsTransactionsByID(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsGiftOptions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsGiftOptions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsSubscriptions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsSubscriptions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ChangeStarsSubscription {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsChangeStarsSubscription(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::FulfillStarsSubscription {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsFulfillStarsSubscription(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarsGiveawayOptions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarsGiveawayOptions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarGifts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarGifts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::SaveStarGift {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsSaveStarGift(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ConvertStarGift {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsConvertStarGift(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::BotCancelStarsSubscription {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsBotCancelStarsSubscription(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetConnectedStarRefBots {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetConnectedStarRefBots(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetConnectedStarRefBot {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetConnectedStarRefBot(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetSuggestedStarRefBots {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetSuggestedStarRefBots(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ConnectStarRefBot {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsConnectStarRefBot(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::EditConnectedStarRefBot {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsEditConnectedStarRefBot(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarGiftUpgradePreview {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarGiftUpgradePreview(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::UpgradeStarGift {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsUpgradeStarGift(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::TransferStarGift {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsTransferStarGift(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetUniqueStarGift {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetUniqueStarGift(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetSavedStarGifts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetSavedStarGifts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetSavedStarGift {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetSavedStarGift(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarGiftWithdrawalUrl {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarGiftWithdrawalUrl(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ToggleChatStarGiftNotifications {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsToggleChatStarGiftNotifications(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ToggleStarGiftsPinnedToTop {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsToggleStarGiftsPinnedToTop(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::CanPurchaseStore {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsCanPurchaseStore(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetResaleStarGifts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetResaleStarGifts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::UpdateStarGiftPrice {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsUpdateStarGiftPrice(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::CreateStarGiftCollection {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsCreateStarGiftCollection(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::UpdateStarGiftCollection {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsUpdateStarGiftCollection(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ReorderStarGiftCollections {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsReorderStarGiftCollections(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::DeleteStarGiftCollection {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsDeleteStarGiftCollection(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarGiftCollections {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarGiftCollections(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetUniqueStarGiftValueInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetUniqueStarGiftValueInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::CheckCanSendGift {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsCheckCanSendGift(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarGiftAuctionState {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarGiftAuctionState(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarGiftAuctionAcquiredGifts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarGiftAuctionAcquiredGifts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarGiftActiveAuctions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarGiftActiveAuctions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::ResolveStarGiftOffer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsResolveStarGiftOffer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::SendStarGiftOffer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsSendStarGiftOffer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetStarGiftUpgradeAttributes {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetStarGiftUpgradeAttributes(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetCraftStarGifts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetCraftStarGifts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::CraftStarGift {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsCraftStarGift(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetCurrencyRates {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetCurrencyRates(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetOnrampProviders {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetOnrampProviders(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetOnrampBaseCurrencies {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetOnrampBaseCurrencies(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetOnrampAvailability {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetOnrampAvailability(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetOnrampLimits {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetOnrampLimits(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::GetOnrampQuote {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsGetOnrampQuote(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::payments::CreateOnrampSession {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PaymentsCreateOnrampSession(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::CreateStickerSet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersCreateStickerSet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::RemoveStickerFromSet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersRemoveStickerFromSet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::ChangeStickerPosition {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersChangeStickerPosition(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::AddStickerToSet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersAddStickerToSet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::SetStickerSetThumb {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersSetStickerSetThumb(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::CheckShortName {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersCheckShortName(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::SuggestShortName {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersSuggestShortName(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::ChangeSticker {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersChangeSticker(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::RenameStickerSet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersRenameStickerSet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::DeleteStickerSet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersDeleteStickerSet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stickers::ReplaceSticker {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StickersReplaceSticker(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::GetCallConfig {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneGetCallConfig(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::RequestCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneRequestCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::AcceptCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneAcceptCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::ConfirmCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneConfirmCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::ReceivedCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneReceivedCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::DiscardCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneDiscardCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SetCallRating {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSetCallRating(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SaveCallDebug {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSaveCallDebug(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SendSignalingData {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSendSignalingData(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::CreateGroupCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneCreateGroupCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::JoinGroupCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneJoinGroupCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::LeaveGroupCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneLeaveGroupCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::InviteToGroupCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneInviteToGroupCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::DiscardGroupCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneDiscardGroupCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::ToggleGroupCallSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneToggleGroupCallSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::GetGroupCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneGetGroupCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::GetGroupParticipants {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneGetGroupParticipants(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::CheckGroupCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneCheckGroupCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::ToggleGroupCallRecord {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneToggleGroupCallRecord(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::EditGroupCallParticipant {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneEditGroupCallParticipant(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::EditGroupCallTitle {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneEditGroupCallTitle(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::GetGroupCallJoinAs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneGetGroupCallJoinAs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::ExportGroupCallInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneExportGroupCallInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::ToggleGroupCallStartSubscription {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneToggleGroupCallStartSubscription(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::StartScheduledGroupCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneStartScheduledGroupCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SaveDefaultGroupCallJoinAs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSaveDefaultGroupCallJoinAs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::JoinGroupCallPresentation {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneJoinGroupCallPresentation(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::LeaveGroupCallPresentation {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneLeaveGroupCallPresentation(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::GetGroupCallStreamChannels {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneGetGroupCallStreamChannels(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::GetGroupCallStreamRtmpUrl {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneGetGroupCallStreamRtmpUrl(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SaveCallLog {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSaveCallLog(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::CreateConferenceCall {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneCreateConferenceCall(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::DeleteConferenceCallParticipants {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneDeleteConferenceCallParticipants(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SendConferenceCallBroadcast {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSendConferenceCallBroadcast(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::InviteConferenceCallParticipant {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneInviteConferenceCallParticipant(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::DeclineConferenceCallInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneDeclineConferenceCallInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::GetGroupCallChainBlocks {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneGetGroupCallChainBlocks(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SendGroupCallMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSendGroupCallMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SendGroupCallEncryptedMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSendGroupCallEncryptedMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::DeleteGroupCallMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneDeleteGroupCallMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::DeleteGroupCallParticipantMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneDeleteGroupCallParticipantMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::GetGroupCallStars {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneGetGroupCallStars(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::phone::SaveDefaultSendAs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PhoneSaveDefaultSendAs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::langpack::GetLangPack {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::LangpackGetLangPack(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::langpack::GetStrings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::LangpackGetStrings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::langpack::GetDifference {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::LangpackGetDifference(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::langpack::GetLanguages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::LangpackGetLanguages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::langpack::GetLanguage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::LangpackGetLanguage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::folders::EditPeerFolders {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::FoldersEditPeerFolders(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stats::GetBroadcastStats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StatsGetBroadcastStats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stats::LoadAsyncGraph {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StatsLoadAsyncGraph(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stats::GetMegagroupStats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StatsGetMegagroupStats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stats::GetMessagePublicForwards {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StatsGetMessagePublicForwards(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stats::GetMessageStats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StatsGetMessageStats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stats::GetStoryStats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StatsGetStoryStats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stats::GetStoryPublicForwards {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StatsGetStoryPublicForwards(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stats::GetPollStats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StatsGetPollStats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::ExportChatlistInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsExportChatlistInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::DeleteExportedInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsDeleteExportedInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::EditExportedInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsEditExportedInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::GetExportedInvites {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsGetExportedInvites(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::CheckChatlistInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsCheckChatlistInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::JoinChatlistInvite {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsJoinChatlistInvite(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::GetChatlistUpdates {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsGetChatlistUpdates(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::JoinChatlistUpdates {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsJoinChatlistUpdates(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::HideChatlistUpdates {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsHideChatlistUpdates(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::GetLeaveChatlistSuggestions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsGetLeaveChatlistSuggestions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::chatlists::LeaveChatlist {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ChatlistsLeaveChatlist(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::CanSendStory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesCanSendStory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::SendStory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesSendStory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::EditStory {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesEditStory(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::DeleteStories {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesDeleteStories(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::TogglePinned {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesTogglePinned(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetAllStories {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetAllStories(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetPinnedStories {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetPinnedStories(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetStoriesArchive {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetStoriesArchive(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetStoriesByID {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetStoriesByID(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::ToggleAllStoriesHidden {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesToggleAllStoriesHidden(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::ReadStories {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesReadStories(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::IncrementStoryViews {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesIncrementStoryViews(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetStoryViewsList {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetStoryViewsList(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetStoriesViews {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetStoriesViews(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::ExportStoryLink {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesExportStoryLink(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::Report {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesReport(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::ActivateStealthMode {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesActivateStealthMode(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::SendReaction {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesSendReaction(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetPeerStories {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetPeerStories(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetAllReadPeerStories {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetAllReadPeerStories(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetPeerMaxIDs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetPeerMaxIDs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetChatsToSend {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetChatsToSend(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::TogglePeerStoriesHidden {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesTogglePeerStoriesHidden(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetStoryReactionsList {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetStoryReactionsList(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::TogglePinnedToTop {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesTogglePinnedToTop(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::SearchPosts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesSearchPosts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::CreateAlbum {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesCreateAlbum(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::UpdateAlbum {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesUpdateAlbum(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::ReorderAlbums {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesReorderAlbums(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::DeleteAlbum {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesDeleteAlbum(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetAlbums {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetAlbums(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::GetAlbumStories {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesGetAlbumStories(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::stories::StartLive {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::StoriesStartLive(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::premium::GetBoostsList {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PremiumGetBoostsList(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::premium::GetMyBoosts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PremiumGetMyBoosts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::premium::ApplyBoost {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PremiumApplyBoost(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::premium::GetBoostsStatus {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PremiumGetBoostsStatus(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::premium::GetUserBoosts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::PremiumGetUserBoosts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::smsjobs::IsEligibleToJoin {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::SmsjobsIsEligibleToJoin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::smsjobs::Join {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::SmsjobsJoin(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::smsjobs::Leave {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::SmsjobsLeave(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::smsjobs::UpdateSettings {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::SmsjobsUpdateSettings(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::smsjobs::GetStatus {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::SmsjobsGetStatus(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::smsjobs::GetSmsJob {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::SmsjobsGetSmsJob(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::smsjobs::FinishJob {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::SmsjobsFinishJob(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::fragment::GetCollectibleInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::FragmentGetCollectibleInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::aicompose::CreateTone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AicomposeCreateTone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::aicompose::UpdateTone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AicomposeUpdateTone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::aicompose::SaveTone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AicomposeSaveTone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::aicompose::DeleteTone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AicomposeDeleteTone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::aicompose::GetTone {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AicomposeGetTone(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::aicompose::GetTones {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AicomposeGetTones(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::aicompose::GetToneExample {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::AicomposeGetToneExample(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::communities::Create {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesCreate(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::communities::TogglePeerLink {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesTogglePeerLink(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::communities::GetJoinedCommunities {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesGetJoinedCommunities(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject>
+for crate::functions::communities::ToggleCommunityCollapsedInDialogs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesToggleCommunityCollapsedInDialogs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::communities::GetPeerLinkRequests {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesGetPeerLinkRequests(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject>
+for crate::functions::communities::TogglePeerLinkRequestApproval {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesTogglePeerLinkRequestApproval(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject>
+for crate::functions::communities::ToggleAllPeerLinkRequestApproval {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesToggleAllPeerLinkRequestApproval(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::communities::ToggleParticipantBanned {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesToggleParticipantBanned(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::communities::GetParticipantJoinedChats {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::CommunitiesGetParticipantJoinedChats(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ephemeral::SendMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::EphemeralSendMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ephemeral::DeleteMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::EphemeralDeleteMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ephemeral::ReportMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::EphemeralReportMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ephemeral::GetCallbackAnswer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::EphemeralGetCallbackAnswer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ephemeral::EditMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::EphemeralEditMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ephemeral::DeleteWelcomeMessage {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::EphemeralDeleteWelcomeMessage(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ephemeral::DeleteAllWelcomeMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::EphemeralDeleteAllWelcomeMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::ephemeral::GetWelcomeMessages {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::EphemeralGetWelcomeMessages(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::toncenter::PerformApiRequest {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ToncenterPerformApiRequest(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::toncenter::GetStreamingUrl {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::ToncenterGetStreamingUrl(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetState {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetState(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetUserAddresses {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetUserAddresses(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetTransactions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetTransactions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetTransactionsByIDs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetTransactionsByIDs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetTransactionsByMsgHash {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetTransactionsByMsgHash(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::ExportSecretPhrase {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletExportSecretPhrase(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::FetchEncryptedSecretPhrasePart {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletFetchEncryptedSecretPhrasePart(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::ReplaceWallet {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletReplaceWallet(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::DisableBackup {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletDisableBackup(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetBackupHolderDcs {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetBackupHolderDcs(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::EnableBackup {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletEnableBackup(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetProofChallenge {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetProofChallenge(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::SendTransfer {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletSendTransfer(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetGaslessInfo {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetGaslessInfo(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetExistingWaltBalance {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetExistingWaltBalance(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::GetNfts {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletGetNfts(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectCreateSession {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectCreateSession(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectRegisterKey {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectRegisterKey(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectSubmitConnectResult {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectSubmitConnectResult(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectGetPending {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectGetPending(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectClaimRequest {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectClaimRequest(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectSubmitResponse {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectSubmitResponse(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectNextEventId {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectNextEventId(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectCloseSession {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectCloseSession(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyObject> for crate::functions::wallet::TonConnectGetSessions {
+    type Error = AnyObject;
+    #[inline]
+    fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+        match o {
+            AnyObject::WalletTonConnectGetSessions(x) => Ok(*x),
+            other => Err(other),
+        }
+    }
+}
 /// A generic function's query is written as whatever it holds.
 impl crate::RemoteCall for AnyObject {
     type Return = AnyObject;

@@ -355,6 +355,8 @@ impl Generator<'_> {
         let mut peers = Vec::new();
         let mut debug = Vec::new();
         let mut serde_ser = Vec::new();
+        let mut try_from = Vec::new();
+        let mut converted = HashSet::new();
         for (idx, d) in self.defs.iter().enumerate() {
             let def = d.def;
             let mut name: String = def.namespace.iter().map(|n| pascal(n)).collect();
@@ -385,6 +387,21 @@ impl Generator<'_> {
             let doc = format!(" The {kind} `{tl}`.");
             decl.push(quote!(#[doc = #doc] #[cfg_attr(feature = "serde", serde(rename = #tl))] #var(Box<#path>),));
             ser.push(quote!(Self::#var(x) => crate::Serializable::serialize(&**x, buf),));
+            // Functions only: a server takes the request it decoded back out.
+            if def.category == Category::Function && converted.insert(path.to_string()) {
+                try_from.push(quote! {
+                    impl TryFrom<AnyObject> for #path {
+                        type Error = AnyObject;
+                        #[inline]
+                        fn try_from(o: AnyObject) -> Result<Self, AnyObject> {
+                            match o {
+                                AnyObject::#var(x) => Ok(*x),
+                                other => Err(other),
+                            }
+                        }
+                    }
+                });
+            }
             de.push((
                 def.id,
                 tl.clone(),
@@ -506,6 +523,10 @@ impl Generator<'_> {
                     Ok(value)
                 }
             }
+
+            // Each function's request back out of an `AnyObject` (the value
+            // itself when it is that function; else the object, unchanged).
+            #(#try_from)*
 
             /// A generic function's query is written as whatever it holds.
             impl crate::RemoteCall for AnyObject {

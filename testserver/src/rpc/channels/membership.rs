@@ -1,0 +1,134 @@
+//! `channels.joinChannel`, `leaveChannel`, `inviteToChannel`.
+
+use crate::rpc::prelude::*;
+
+/// `channels.joinChannel`.
+pub(crate) fn join_channel(
+    cx: &mut Cx<'_>,
+    x: functions::channels::JoinChannel,
+) -> Result<enums::messages::ChatInviteJoinResult, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    let now = shared.clock.unix();
+    w.expire_restrictions(now);
+    let id = channel_id(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    match chat.participant(me).map(|p| &p.role) {
+        Some(crate::chats::Role::Banned { .. }) => return Err(bad("CHANNEL_PRIVATE")),
+        Some(r) if !matches!(r, crate::chats::Role::Left) => {
+            return Err(bad("USER_ALREADY_PARTICIPANT"));
+        }
+        _ => {}
+    }
+    if chat.username.is_none() {
+        return Err(bad("CHANNEL_PRIVATE"));
+    }
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.add(me, crate::chats::Role::Member, now, me);
+    c.log(
+        now,
+        me,
+        Some(me),
+        enums::ChannelAdminLogEventAction::ParticipantJoin,
+    );
+    // Layer 230 wraps the updates in messages.chatInviteJoinResultOk.
+    let updates = chat_updates(w, me, id, vec![me], now);
+    Ok(enums::messages::ChatInviteJoinResult::from(
+        types::messages::ChatInviteJoinResultOk { updates },
+    ))
+}
+
+/// `channels.leaveChannel`.
+pub(crate) fn leave_channel(
+    cx: &mut Cx<'_>,
+    x: functions::channels::LeaveChannel,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    let now = shared.clock.unix();
+    let id = channel_id(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    let Some(p) = chat.participant(me).filter(|p| p.is_member()).cloned() else {
+        return Err(bad("USER_NOT_PARTICIPANT"));
+    };
+    if matches!(p.role, crate::chats::Role::Creator { .. }) {
+        // Telegram makes the creator transfer ownership first.
+        return Err(bad("USER_CREATOR"));
+    }
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.add(me, crate::chats::Role::Left, p.date, p.inviter);
+    c.log(
+        now,
+        me,
+        Some(me),
+        enums::ChannelAdminLogEventAction::ParticipantLeave,
+    );
+    Ok(chat_updates(w, me, id, Vec::new(), now))
+}
+
+/// `channels.inviteToChannel`.
+pub(crate) fn invite_to_channel(
+    cx: &mut Cx<'_>,
+    x: functions::channels::InviteToChannel,
+) -> Result<enums::messages::InvitedUsers, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    let now = shared.clock.unix();
+    let id = channel_id(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    let can_invite = match caller_rights(chat, me) {
+        Some((_, r)) => r.invite_users,
+        None => {
+            chat.kind == crate::chats::ChatKind::Supergroup
+                && chat.participant(me).is_some_and(|p| p.is_member())
+                && !chat.default_banned.invite_users
+        }
+    };
+    if !can_invite {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let mut added = Vec::new();
+    for u in &x.users {
+        let user = input_user_id(me, u)?;
+        if !w.accounts.contains_key(&user) {
+            return Err(bad("USER_ID_INVALID"));
+        }
+        let chat = &w.chats[&id];
+        match chat.participant(user).map(|p| &p.role) {
+            Some(crate::chats::Role::Banned { .. }) => return Err(bad("USER_KICKED")),
+            Some(r) if !matches!(r, crate::chats::Role::Left) => continue,
+            _ => {}
+        }
+        let c = w.chats.get_mut(&id).expect("exists");
+        c.add(user, crate::chats::Role::Member, now, me);
+        c.log(
+            now,
+            me,
+            Some(user),
+            enums::ChannelAdminLogEventAction::from(
+                types::ChannelAdminLogEventActionParticipantInvite {
+                    participant: enums::ChannelParticipant::from(types::ChannelParticipant {
+                        user_id: user,
+                        date: now,
+                        subscription_until_date: None,
+                        rank: None,
+                    }),
+                },
+            ),
+        );
+        added.push(user);
+    }
+    let updates = chat_updates(w, me, id, added, now);
+    Ok(enums::messages::InvitedUsers::from(
+        types::messages::InvitedUsers {
+            updates,
+            missing_invitees: Vec::new(),
+        },
+    ))
+}

@@ -1,0 +1,94 @@
+//! `channels.*`: supergroups and broadcast channels.
+
+pub(crate) mod admin_log;
+pub(crate) mod membership;
+pub(crate) mod participants;
+pub(crate) mod settings;
+
+use super::prelude::*;
+
+/// `channels.getMessages`.
+pub(crate) fn get_messages(
+    cx: &mut Cx<'_>,
+    x: functions::channels::GetMessages,
+) -> Result<enums::messages::Messages, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let me = me(ctx, w)?;
+    let id = channel_id(w, me, &x.channel)?;
+    let c = &w.chats[&id];
+    if x.id.len() > 100 {
+        return Err(bad("LIMIT_INVALID"));
+    }
+    let messages: Vec<enums::Message> =
+        x.id.iter()
+            .map(|m| {
+                let found = match m {
+                    enums::InputMessage::ID(i) => c.message(i.id),
+                    _ => None,
+                };
+                match found {
+                    Some(m) => w.chat_message_view(c, m, me),
+                    None => enums::Message::from(types::MessageEmpty {
+                        id: match m {
+                            enums::InputMessage::ID(i) => i.id,
+                            _ => 0,
+                        },
+                        peer_id: Some(c.peer()),
+                    }),
+                }
+            })
+            .collect();
+    let mut authors: Vec<i64> = messages.iter().filter_map(message_author).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    Ok(enums::messages::Messages::from(
+        types::messages::ChannelMessages {
+            inexact: false,
+            pts: c.pts,
+            count: messages.len() as i32,
+            offset_id_offset: None,
+            messages,
+            topics: Vec::new(),
+            chats: w.chat_view(me, id).into_iter().collect(),
+            users: users_of(w, me, authors),
+        },
+    ))
+}
+
+/// `channels.getChannels`.
+pub(crate) fn get_channels(
+    cx: &mut Cx<'_>,
+    x: functions::channels::GetChannels,
+) -> Result<enums::messages::Chats, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let me = me(ctx, w)?;
+    let mut chats = Vec::new();
+    for c in &x.id {
+        let id = channel_id(w, me, c)?;
+        chats.extend(w.chat_view(me, id));
+    }
+    Ok(enums::messages::Chats::from(types::messages::Chats {
+        chats,
+    }))
+}
+
+/// `channels.getFullChannel`.
+pub(crate) fn get_full_channel(
+    cx: &mut Cx<'_>,
+    x: functions::channels::GetFullChannel,
+) -> Result<enums::messages::ChatFull, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    w.expire_restrictions(shared.clock.unix());
+    let id = readable_channel(w, me, &x.channel)?;
+    let full = w.channel_full(id).expect("exists");
+    Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
+        full_chat: enums::ChatFull::from(full),
+        chats: w.chat_view(me, id).into_iter().collect(),
+        users: Vec::new(),
+    }))
+}

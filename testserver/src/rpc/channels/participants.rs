@@ -1,0 +1,384 @@
+//! `channels.getParticipants`, `getParticipant`, `editAdmin`, `editBanned`.
+
+use crate::rpc::messages::send::service_updates;
+use crate::rpc::prelude::*;
+
+/// `channels.getParticipants`.
+pub(crate) fn get_participants(
+    cx: &mut Cx<'_>,
+    x: functions::channels::GetParticipants,
+) -> Result<enums::channels::ChannelParticipants, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    w.expire_restrictions(shared.clock.unix());
+    participants_page(w, me, &x)
+}
+
+/// `channels.getParticipant`.
+pub(crate) fn get_participant(
+    cx: &mut Cx<'_>,
+    x: functions::channels::GetParticipant,
+) -> Result<enums::channels::ChannelParticipant, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    w.expire_restrictions(shared.clock.unix());
+    let id = readable_channel(w, me, &x.channel)?;
+    let user = match &x.participant {
+        enums::InputPeer::InputPeerSelf => me,
+        enums::InputPeer::User(u) => u.user_id,
+        _ => return Err(bad("PARTICIPANT_ID_INVALID")),
+    };
+    let c = &w.chats[&id];
+    let Some(p) = c
+        .participant(user)
+        .filter(|p| !matches!(p.role, crate::chats::Role::Left))
+    else {
+        return Err(bad("USER_NOT_PARTICIPANT"));
+    };
+    let participant = w.participant_view(p, me);
+    Ok(enums::channels::ChannelParticipant::from(
+        types::channels::ChannelParticipant {
+            participant,
+            chats: w.chat_view(me, id).into_iter().collect(),
+            users: users_of(w, me, vec![user]),
+        },
+    ))
+}
+
+/// `channels.editAdmin`.
+pub(crate) fn edit_admin(
+    cx: &mut Cx<'_>,
+    x: functions::channels::EditAdmin,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    w.expire_restrictions(shared.clock.unix());
+    set_admin(ctx, w, me, &x)
+}
+
+/// `channels.editBanned`.
+pub(crate) fn edit_banned(
+    cx: &mut Cx<'_>,
+    x: functions::channels::EditBanned,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    w.expire_restrictions(shared.clock.unix());
+    set_banned(ctx, w, me, &x)
+}
+
+pub(crate) fn participants_page(
+    w: &World,
+    me: i64,
+    x: &functions::channels::GetParticipants,
+) -> Result<enums::channels::ChannelParticipants, RpcErr> {
+    use crate::chats::{ChatKind, LISTING_CAP, Role, SEARCH_CAP, name_matches};
+    let id = readable_channel(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    let mine = chat.participant(me);
+    let is_admin = mine.is_some_and(crate::chats::Participant::is_admin);
+    let can_ban = mine.is_some_and(|p| match &p.role {
+        Role::Creator { .. } => true,
+        Role::Admin { rights, .. } => rights.ban_users,
+        _ => false,
+    });
+    if chat.kind == ChatKind::Channel && !is_admin {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let matches = |p: &crate::chats::Participant, q: &str| {
+        w.accounts
+            .get(&p.user)
+            .is_some_and(|a| name_matches(&a.first_name, &a.last_name, a.username.as_deref(), q))
+    };
+    // Newest first, as Telegram lists recent members.
+    let ordered = chat.participants.iter().rev();
+    let (selected, cap): (Vec<&crate::chats::Participant>, usize) = match &x.filter {
+        enums::ChannelParticipantsFilter::ChannelParticipantsRecent => {
+            (ordered.filter(|p| p.is_member()).collect(), LISTING_CAP)
+        }
+        enums::ChannelParticipantsFilter::ChannelParticipantsAdmins => {
+            let mut v: Vec<_> = chat.participants.iter().filter(|p| p.is_admin()).collect();
+            v.sort_by_key(|p| !matches!(p.role, Role::Creator { .. }));
+            (v, LISTING_CAP)
+        }
+        enums::ChannelParticipantsFilter::ChannelParticipantsBots => (
+            ordered
+                .filter(|p| p.is_member() && w.accounts.get(&p.user).is_some_and(|a| a.bot))
+                .collect(),
+            LISTING_CAP,
+        ),
+        enums::ChannelParticipantsFilter::ChannelParticipantsKicked(k) => {
+            if !can_ban {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            (
+                ordered
+                    .filter(|p| matches!(p.role, Role::Banned { .. }) && matches(p, &k.q))
+                    .collect(),
+                LISTING_CAP,
+            )
+        }
+        enums::ChannelParticipantsFilter::ChannelParticipantsBanned(b) => {
+            if !can_ban {
+                return Err(bad("CHAT_ADMIN_REQUIRED"));
+            }
+            (
+                ordered
+                    .filter(|p| matches!(p.role, Role::Restricted { .. }) && matches(p, &b.q))
+                    .collect(),
+                LISTING_CAP,
+            )
+        }
+        enums::ChannelParticipantsFilter::ChannelParticipantsSearch(s) => {
+            let cap = if s.q.trim().is_empty() {
+                LISTING_CAP
+            } else {
+                SEARCH_CAP
+            };
+            if s.q.trim().is_empty() {
+                (ordered.filter(|p| p.is_member()).collect(), cap)
+            } else {
+                (w.search_members(chat, &s.q), cap)
+            }
+        }
+        // Members in the caller's contact list.
+        enums::ChannelParticipantsFilter::ChannelParticipantsContacts(c) => (
+            ordered
+                .filter(|p| p.is_member() && w.is_contact(me, p.user) && matches(p, &c.q))
+                .collect(),
+            SEARCH_CAP,
+        ),
+        enums::ChannelParticipantsFilter::ChannelParticipantsMentions(m) => {
+            let q = m.q.clone().unwrap_or_default();
+            (
+                ordered
+                    .filter(|p| p.is_member() && matches(p, &q))
+                    .collect(),
+                SEARCH_CAP,
+            )
+        }
+    };
+    let count = selected.len() as i32;
+    let offset = x.offset.max(0) as usize;
+    let limit = x.limit.clamp(0, 200) as usize;
+    let end = (offset + limit).min(selected.len()).min(cap);
+    let page: Vec<&crate::chats::Participant> = if offset < end {
+        selected[offset..end].to_vec()
+    } else {
+        Vec::new()
+    };
+    let participants = page.iter().map(|p| w.participant_view(p, me)).collect();
+    let users = users_of(w, me, page.iter().map(|p| p.user).collect());
+    Ok(enums::channels::ChannelParticipants::from(
+        types::channels::ChannelParticipants {
+            count,
+            participants,
+            chats: Vec::new(),
+            users,
+        },
+    ))
+}
+
+pub(crate) fn set_admin(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    x: &functions::channels::EditAdmin,
+) -> Result<enums::Updates, RpcErr> {
+    use crate::chats::{ChatKind, Role, admin_right_flags};
+    let id = channel_id(w, me, &x.channel)?;
+    let now = ctx.shared.clock.unix();
+    let user = input_user_id(me, &x.user_id)?;
+    let enums::ChatAdminRights::ChatAdminRights(new_rights) = x.admin_rights.clone();
+    let chat = &w.chats[&id];
+    let Some((is_creator, mine)) = caller_rights(chat, me) else {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    };
+    if !mine.add_admins {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    if !w.accounts.contains_key(&user) {
+        return Err(bad("USER_ID_INVALID"));
+    }
+    let rank = x.rank.clone().filter(|r| !r.is_empty());
+    if rank.as_ref().is_some_and(|r| r.chars().count() > 16) {
+        return Err(bad("ADMIN_RANK_INVALID"));
+    }
+    if chat.kind == ChatKind::Supergroup && (new_rights.post_messages || new_rights.edit_messages) {
+        // Broadcast-only rights.
+        return Err(bad("RIGHT_FORBIDDEN"));
+    }
+    if !is_creator {
+        let theirs = admin_right_flags(&new_rights);
+        let ours = admin_right_flags(&mine);
+        if theirs
+            .iter()
+            .zip(ours.iter())
+            .any(|((_, want), (_, have))| *want && !*have)
+        {
+            return Err(bad("RIGHT_FORBIDDEN"));
+        }
+    }
+    let prev = chat.participant(user).cloned();
+    let Some(prev) = prev.filter(|p| p.is_member()) else {
+        return Err(bad("USER_NOT_PARTICIPANT"));
+    };
+    match &prev.role {
+        Role::Creator { .. } => return Err(bad("USER_CREATOR")),
+        Role::Admin { promoted_by, .. } if !is_creator && *promoted_by != me => {
+            return Err(bad("USER_ADMIN_INVALID"));
+        }
+        _ => {}
+    }
+    let any = admin_right_flags(&new_rights).iter().any(|(_, v)| *v);
+    let role = if any {
+        Role::Admin {
+            rights: new_rights,
+            rank,
+            promoted_by: me,
+        }
+    } else {
+        Role::Member
+    };
+    if role == prev.role {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let prev_view = w.participant_view(&prev, me);
+    let mut next = prev.clone();
+    next.role = role;
+    let new_view = w.participant_view(&next, me);
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.add(user, next.role, next.date, next.inviter);
+    c.log(
+        now,
+        me,
+        Some(user),
+        enums::ChannelAdminLogEventAction::from(
+            types::ChannelAdminLogEventActionParticipantToggleAdmin {
+                prev_participant: prev_view,
+                new_participant: new_view,
+            },
+        ),
+    );
+    Ok(chat_updates(w, me, id, vec![user], now))
+}
+
+pub(crate) fn set_banned(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    x: &functions::channels::EditBanned,
+) -> Result<enums::Updates, RpcErr> {
+    use crate::chats::{Participant, Role, normalize_until};
+    let id = channel_id(w, me, &x.channel)?;
+    let now = ctx.shared.clock.unix();
+    let user = match &x.participant {
+        enums::InputPeer::User(u) => u.user_id,
+        enums::InputPeer::InputPeerSelf => return Err(bad("USER_ADMIN_INVALID")),
+        _ => return Err(bad("PARTICIPANT_ID_INVALID")),
+    };
+    if !w.accounts.contains_key(&user) {
+        return Err(bad("USER_ID_INVALID"));
+    }
+    let enums::ChatBannedRights::ChatBannedRights(mut rights) = x.banned_rights.clone();
+    rights.until_date = normalize_until(rights.until_date, now);
+    let chat = &w.chats[&id];
+    let Some((is_creator, mine)) = caller_rights(chat, me) else {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    };
+    if !mine.ban_users {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let prev = chat.participant(user).cloned().unwrap_or(Participant {
+        user,
+        role: Role::Left,
+        date: now,
+        inviter: 0,
+    });
+    match &prev.role {
+        Role::Creator { .. } => return Err(bad("USER_CREATOR")),
+        Role::Admin { promoted_by, .. } if !is_creator && *promoted_by != me => {
+            return Err(bad("USER_ADMIN_INVALID"));
+        }
+        _ => {}
+    }
+    let restricted = rights.view_messages
+        || rights.send_messages
+        || rights.send_media
+        || rights.send_stickers
+        || rights.send_gifs
+        || rights.send_games
+        || rights.send_inline
+        || rights.embed_links
+        || rights.send_polls
+        || rights.change_info
+        || rights.invite_users
+        || rights.pin_messages
+        || rights.manage_topics
+        || rights.send_photos
+        || rights.send_videos
+        || rights.send_roundvideos
+        || rights.send_audios
+        || rights.send_voices
+        || rights.send_docs
+        || rights.send_plain;
+    let role = if rights.view_messages {
+        Role::Banned {
+            rights,
+            kicked_by: me,
+        }
+    } else if restricted {
+        if !prev.is_member() {
+            return Err(bad("USER_NOT_PARTICIPANT"));
+        }
+        Role::Restricted {
+            rights,
+            kicked_by: me,
+        }
+    } else {
+        match prev.role {
+            // Unbanning a kicked user lets them join again; it does not add them.
+            Role::Banned { .. } | Role::Left => Role::Left,
+            _ => Role::Member,
+        }
+    };
+    if role == prev.role {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let prev_view = w.participant_view(&prev, me);
+    let mut next = prev.clone();
+    next.role = role;
+    let new_view = w.participant_view(&next, me);
+    let removed = prev.is_member() && matches!(next.role, Role::Banned { .. });
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.add(user, next.role, next.date, next.inviter);
+    c.log(
+        now,
+        me,
+        Some(user),
+        enums::ChannelAdminLogEventAction::from(
+            types::ChannelAdminLogEventActionParticipantToggleBan {
+                prev_participant: prev_view,
+                new_participant: new_view,
+            },
+        ),
+    );
+    if removed && c.kind == crate::chats::ChatKind::Supergroup {
+        // "X removed Y", as Telegram shows it in supergroups.
+        let m = c.add_service(
+            now,
+            me,
+            enums::MessageAction::from(types::MessageActionChatDeleteUser { user_id: user }),
+        );
+        return Ok(service_updates(ctx, w, me, id, &m, vec![me, user]));
+    }
+    Ok(chat_updates(w, me, id, vec![user], now))
+}

@@ -1,0 +1,144 @@
+//! A channel's photo, title, public username and forum switch.
+
+use crate::rpc::messages::chats::{set_photo, set_title};
+use crate::rpc::prelude::*;
+
+/// `channels.editPhoto`.
+pub(crate) fn edit_photo(
+    cx: &mut Cx<'_>,
+    x: functions::channels::EditPhoto,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let me = me(ctx, w)?;
+    let id = channel_id(w, me, &x.channel)?;
+    set_photo(ctx, w, me, id, &x.photo)
+}
+
+/// `channels.editTitle`.
+pub(crate) fn edit_title(
+    cx: &mut Cx<'_>,
+    x: functions::channels::EditTitle,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let me = me(ctx, w)?;
+    let id = channel_id(w, me, &x.channel)?;
+    set_title(ctx, w, me, id, &x.title)
+}
+
+/// `channels.checkUsername`.
+pub(crate) fn check_username(
+    cx: &mut Cx<'_>,
+    x: functions::channels::CheckUsername,
+) -> Result<bool, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let me = me(ctx, w)?;
+    let id = channel_id(w, me, &x.channel)?;
+    let name = valid_chat_username(&x.username)?;
+    Ok(!username_taken(w, &name, Some(id)))
+}
+
+/// `channels.updateUsername`.
+pub(crate) fn update_username(
+    cx: &mut Cx<'_>,
+    x: functions::channels::UpdateUsername,
+) -> Result<bool, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    let now = shared.clock.unix();
+    let id = channel_id(w, me, &x.channel)?;
+    if w.chats[&id].creator != me {
+        // Only the owner changes a chat's public link.
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let new = if x.username.is_empty() {
+        None
+    } else {
+        Some(valid_chat_username(&x.username)?)
+    };
+    let old = w.chats[&id].username.clone();
+    if old.as_deref().map(str::to_ascii_lowercase) == new {
+        return Err(bad("USERNAME_NOT_MODIFIED"));
+    }
+    if let Some(name) = &new
+        && username_taken(w, name, Some(id))
+    {
+        return Err(bad("USERNAME_OCCUPIED"));
+    }
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.username = new.as_ref().map(|_| x.username.clone());
+    c.log(
+        now,
+        me,
+        None,
+        enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangeUsername {
+            prev_value: old.unwrap_or_default(),
+            new_value: x.username.clone(),
+        }),
+    );
+    Ok(true)
+}
+
+/// `channels.toggleForum`.
+pub(crate) fn toggle_forum(
+    cx: &mut Cx<'_>,
+    x: functions::channels::ToggleForum,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    let now = shared.clock.unix();
+    let id = channel_id(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    if chat.kind != crate::chats::ChatKind::Supergroup {
+        return Err(bad("CHANNEL_INVALID"));
+    }
+    if chat.creator != me {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    if chat.forum == x.enabled {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.forum = x.enabled;
+    c.log(
+        now,
+        me,
+        None,
+        enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionToggleForum {
+            new_value: x.enabled,
+        }),
+    );
+    Ok(chat_updates(w, me, id, Vec::new(), now))
+}
+
+/// The caller's role in a channel, for rights checks.
+/// A chat username as Telegram accepts it (5..=32 of `a-z0-9_`, starting with
+/// a letter), lower-cased.
+pub(crate) fn valid_chat_username(name: &str) -> Result<String, RpcErr> {
+    let name = name.trim_start_matches('@').to_ascii_lowercase();
+    let ok = (5..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.ends_with('_');
+    if ok {
+        Ok(name)
+    } else {
+        Err(bad("USERNAME_INVALID"))
+    }
+}
+
+/// Whether a (lower-case) username belongs to an account or a chat other than
+/// `except`.
+pub(crate) fn username_taken(w: &World, name: &str, except: Option<i64>) -> bool {
+    let same = |u: &Option<String>| u.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(name));
+    w.accounts.values().any(|a| same(&a.username))
+        || w.chats
+            .values()
+            .any(|c| Some(c.id) != except && same(&c.username))
+}

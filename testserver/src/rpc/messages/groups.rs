@@ -1,0 +1,123 @@
+//! Basic groups' membership: admins, adding and removing users.
+
+use crate::rpc::messages::send::service_updates;
+use crate::rpc::prelude::*;
+
+/// `messages.editChatAdmin`.
+pub(crate) fn edit_chat_admin(
+    cx: &mut Cx<'_>,
+    x: functions::messages::EditChatAdmin,
+) -> Result<bool, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let me = me(ctx, w)?;
+    let id = group_id(w, me, x.chat_id)?;
+    let user = input_user_id(me, &x.user_id)?;
+    let chat = &w.chats[&id];
+    if chat.creator != me {
+        // Only the creator appoints admins in a basic group.
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let Some(p) = chat.participant(user).filter(|p| p.is_member()).cloned() else {
+        return Err(bad("USER_NOT_PARTICIPANT"));
+    };
+    if matches!(p.role, crate::chats::Role::Creator { .. }) {
+        return Err(bad("USER_CREATOR"));
+    }
+    let is_admin = matches!(p.role, crate::chats::Role::Admin { .. });
+    if is_admin == x.is_admin {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let role = if x.is_admin {
+        crate::chats::Role::Admin {
+            rights: crate::chats::group_admin_rights(),
+            rank: None,
+            promoted_by: me,
+        }
+    } else {
+        crate::chats::Role::Member
+    };
+    w.chats
+        .get_mut(&id)
+        .expect("exists")
+        .add(user, role, p.date, p.inviter);
+    Ok(true)
+}
+
+/// `messages.deleteChatUser`.
+pub(crate) fn delete_chat_user(
+    cx: &mut Cx<'_>,
+    x: functions::messages::DeleteChatUser,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    let now = shared.clock.unix();
+    let id = group_id(w, me, x.chat_id)?;
+    let user = input_user_id(me, &x.user_id)?;
+    let chat = &w.chats[&id];
+    let Some(p) = chat.participant(user).filter(|p| p.is_member()).cloned() else {
+        return Err(bad("USER_NOT_PARTICIPANT"));
+    };
+    if user != me {
+        let mine = chat.participant(me).map(|p| p.role.clone());
+        let allowed = match mine {
+            Some(crate::chats::Role::Creator { .. }) => true,
+            // Admins remove only the users they invited (and non-admins).
+            Some(crate::chats::Role::Admin { .. }) => !p.is_admin() && p.inviter == me,
+            _ => false,
+        };
+        if matches!(p.role, crate::chats::Role::Creator { .. }) {
+            return Err(bad("USER_CREATOR"));
+        }
+        if !allowed {
+            return Err(bad("CHAT_ADMIN_REQUIRED"));
+        }
+    }
+    let c = w.chats.get_mut(&id).expect("exists");
+    c.add(user, crate::chats::Role::Left, p.date, p.inviter);
+    let m = c.add_service(
+        now,
+        me,
+        enums::MessageAction::from(types::MessageActionChatDeleteUser { user_id: user }),
+    );
+    Ok(service_updates(ctx, w, me, id, &m, vec![me, user]))
+}
+
+/// `messages.addChatUser`.
+pub(crate) fn add_chat_user(
+    cx: &mut Cx<'_>,
+    x: functions::messages::AddChatUser,
+) -> Result<enums::messages::InvitedUsers, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    let now = shared.clock.unix();
+    let id = group_id(w, me, x.chat_id)?;
+    let user = input_user_id(me, &x.user_id)?;
+    if !w.accounts.contains_key(&user) {
+        return Err(bad("USER_ID_INVALID"));
+    }
+    let chat = &w.chats[&id];
+    if chat.participant(user).is_some_and(|p| p.is_member()) {
+        return Err(bad("USER_ALREADY_PARTICIPANT"));
+    }
+    let can_invite =
+        chat.participant(me).is_some_and(|p| p.is_admin()) || !chat.default_banned.invite_users;
+    if !can_invite {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    w.chats
+        .get_mut(&id)
+        .expect("exists")
+        .add(user, crate::chats::Role::Member, now, me);
+    let updates = chat_updates(w, me, id, vec![user], now);
+    Ok(enums::messages::InvitedUsers::from(
+        types::messages::InvitedUsers {
+            updates,
+            missing_invitees: Vec::new(),
+        },
+    ))
+}

@@ -1,0 +1,8 @@
+//! `messages.*`, by concept.
+
+pub(crate) mod chats;
+pub(crate) mod groups;
+pub(crate) mod history;
+pub(crate) mod invites;
+pub(crate) mod send;
+pub(crate) mod topics;

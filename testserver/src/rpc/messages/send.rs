@@ -1,0 +1,451 @@
+//! Sending messages and media, typing actions, and the updates they push.
+
+use crate::rpc::prelude::*;
+use crate::rpc::upload::{check_photo, take_upload};
+use crate::world::StoredMessage;
+
+/// `messages.setTyping`.
+pub(crate) fn set_typing(
+    cx: &mut Cx<'_>,
+    x: functions::messages::SetTyping,
+) -> Result<bool, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let me = me(ctx, w)?;
+    typing(ctx, w, me, &x)
+}
+
+/// `messages.sendMessage`.
+pub(crate) fn send_message(
+    cx: &mut Cx<'_>,
+    x: functions::messages::SendMessage,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let me = me(ctx, w)?;
+    if x.message.trim().is_empty() {
+        return Err(bad("MESSAGE_EMPTY"));
+    }
+    if x.message.chars().count() > 4096 {
+        return Err(bad("MESSAGE_TOO_LONG"));
+    }
+    if matches!(
+        x.peer,
+        enums::InputPeer::Chat(_) | enums::InputPeer::Channel(_)
+    ) {
+        return send_to_chat(ctx, w, me, &x.peer, &x.message, x.random_id);
+    }
+    let peer = resolve_user_peer(w, me, &x.peer)?;
+    let (id, pts, date) = match sent_before(w, me, x.random_id) {
+        Some(m) => (m.id, m.pts, m.date),
+        None => {
+            let sent = deliver(ctx, w, me, peer, x.message.clone(), None);
+            w.random_ids.insert((me, x.random_id), sent.0);
+            sent
+        }
+    };
+    Ok(enums::Updates::from(types::UpdateShortSentMessage {
+        out: true,
+        id,
+        pts,
+        pts_count: 1,
+        date,
+        ..Default::default()
+    }))
+}
+
+/// `messages.sendMedia`.
+pub(crate) fn send_media(
+    cx: &mut Cx<'_>,
+    x: functions::messages::SendMedia,
+) -> Result<enums::Updates, RpcErr> {
+    let ctx = &cx.ctx;
+    let w = &mut *cx.w;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    let peer = resolve_user_peer(w, me, &x.peer)?;
+    if let Some(m) = sent_before(w, me, x.random_id) {
+        return Ok(sent_media_updates(w, me, peer, &m, x.random_id));
+    }
+    let photo = match &x.media {
+        enums::InputMedia::UploadedPhoto(p) => {
+            let bytes = take_upload(w, me, &p.file)?;
+            let dc = w.accounts[&me].home_dc;
+            w.add_photo(me, shared.clock.unix(), dc, bytes)
+        }
+        enums::InputMedia::Photo(p) => match &p.id {
+            enums::InputPhoto::InputPhoto(i) => {
+                check_photo(w, i.id, i.access_hash, &i.file_reference)?;
+                i.id
+            }
+            enums::InputPhoto::Empty => return Err(bad("MEDIA_EMPTY")),
+        },
+        enums::InputMedia::UploadedDocument(d) => {
+            let bytes = take_upload(w, me, &d.file)?;
+            let dc = w.accounts[&me].home_dc;
+            let id = w.add_photo(me, shared.clock.unix(), dc, bytes);
+            let name = d
+                .attributes
+                .iter()
+                .find_map(|a| match a {
+                    enums::DocumentAttribute::Filename(f) => Some(f.file_name.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "file".into());
+            w.photos.get_mut(&id).expect("just added").document = Some((d.mime_type.clone(), name));
+            id
+        }
+        enums::InputMedia::Document(d) => match &d.id {
+            enums::InputDocument::InputDocument(i) => {
+                check_photo(w, i.id, i.access_hash, &i.file_reference).map_err(|e| {
+                    match e.message.as_str() {
+                        "PHOTO_INVALID" => bad("DOCUMENT_INVALID"),
+                        _ => e,
+                    }
+                })?;
+                if w.photos[&i.id].document.is_none() {
+                    return Err(bad("DOCUMENT_INVALID"));
+                }
+                i.id
+            }
+            enums::InputDocument::Empty => return Err(bad("MEDIA_EMPTY")),
+        },
+        _ => return Err(bad("MEDIA_INVALID")),
+    };
+    let media = if w.photos[&photo].document.is_some() {
+        enums::MessageMedia::from(types::MessageMediaDocument {
+            document: w.document_view(photo),
+            ..Default::default()
+        })
+    } else {
+        enums::MessageMedia::from(types::MessageMediaPhoto {
+            photo: w.photo_view(photo),
+            ..Default::default()
+        })
+    };
+    let (id, _, _) = deliver(ctx, w, me, peer, x.message.clone(), Some(media));
+    w.random_ids.insert((me, x.random_id), id);
+    let message = w.mailbox(me).messages[&id].clone();
+    Ok(sent_media_updates(w, me, peer, &message, x.random_id))
+}
+
+/// Stores a message from `me` to `peer` in both mailboxes and pushes it to the
+/// other sessions of both. Returns the sender's (id, pts, date).
+pub(crate) fn deliver(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    peer: i64,
+    text: String,
+    media: Option<enums::MessageMedia>,
+) -> (i32, i32, i32) {
+    let date = ctx.shared.clock.unix();
+    let store = |w: &mut World, owner: i64, other: i64, out: bool| {
+        let m = w.mailbox(owner);
+        let id = m.next_id;
+        m.next_id += 1;
+        m.pts += 1;
+        let pts = m.pts;
+        let msg = StoredMessage {
+            id,
+            peer: other,
+            from: me,
+            out,
+            date,
+            text: text.clone(),
+            media: media.clone(),
+            pts,
+        };
+        m.messages.insert(id, msg.clone());
+        (msg, pts)
+    };
+    let (mine, pts) = store(w, me, peer, true);
+    let push = |w: &World, owner: i64, msg: &StoredMessage, except: Option<u64>| {
+        let update = if msg.media.is_none() {
+            enums::Updates::from(types::UpdateShortMessage {
+                out: msg.out,
+                id: msg.id,
+                user_id: msg.peer,
+                message: msg.text.clone(),
+                pts: msg.pts,
+                pts_count: 1,
+                date: msg.date,
+                ..Default::default()
+            })
+        } else {
+            enums::Updates::from(types::Updates {
+                updates: vec![enums::Update::from(types::UpdateNewMessage {
+                    message: w.message_view(msg),
+                    pts: msg.pts,
+                    pts_count: 1,
+                })],
+                users: users_of(w, owner, vec![owner, msg.peer, msg.from]),
+                chats: Vec::new(),
+                date: msg.date,
+                seq: 0,
+            })
+        };
+        ctx.shared.push_update(owner, except, &update);
+    };
+    push(w, me, &mine, Some(ctx.conn));
+    if peer != me {
+        let (theirs, _) = store(w, peer, me, false);
+        push(w, peer, &theirs, None);
+    }
+    (mine.id, pts, date)
+}
+
+/// The message `me` already sent with `random_id`, if any.
+pub(crate) fn sent_before(w: &mut World, me: i64, random_id: i64) -> Option<StoredMessage> {
+    let id = *w.random_ids.get(&(me, random_id))?;
+    w.mailbox(me).messages.get(&id).cloned()
+}
+
+/// What `messages.sendMedia` answers for the sender's copy of `message`.
+pub(crate) fn sent_media_updates(
+    w: &World,
+    me: i64,
+    peer: i64,
+    message: &StoredMessage,
+    random_id: i64,
+) -> enums::Updates {
+    enums::Updates::from(types::Updates {
+        updates: vec![
+            enums::Update::from(types::UpdateMessageID {
+                id: message.id,
+                random_id,
+            }),
+            enums::Update::from(types::UpdateNewMessage {
+                message: w.message_view(message),
+                pts: message.pts,
+                pts_count: 1,
+            }),
+        ],
+        users: users_of(w, me, vec![me, peer]),
+        chats: Vec::new(),
+        date: message.date,
+        seq: 0,
+    })
+}
+
+/// Announces a new service message: to every other connected member, and
+/// (returned) to its author, with `users` added to the answer's users.
+pub(crate) fn service_updates(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    chat: i64,
+    m: &crate::chats::ChatMessage,
+    users: Vec<i64>,
+) -> enums::Updates {
+    let members: Vec<i64> = w.chats[&chat]
+        .participants
+        .iter()
+        .filter(|p| p.is_member() && p.user != me)
+        .map(|p| p.user)
+        .filter(|u| ctx.shared.is_subscribed(*u))
+        .collect();
+    for member in members {
+        let bytes = new_message_updates(w, member, chat, m, None, &[]);
+        ctx.shared.push_update(member, None, &bytes);
+    }
+    new_message_updates(w, me, chat, m, None, &users)
+}
+
+/// `messages.setTyping`: tells the other members' sessions (or the other user).
+pub(crate) fn typing(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    x: &functions::messages::SetTyping,
+) -> Result<bool, RpcErr> {
+    let from = enums::Peer::from(types::PeerUser { user_id: me });
+    let (update, recipients): (enums::Update, Vec<i64>) = match &x.peer {
+        enums::InputPeer::User(_) | enums::InputPeer::InputPeerSelf => {
+            let user = resolve_user_peer(w, me, &x.peer)?;
+            (
+                enums::Update::from(types::UpdateUserTyping {
+                    user_id: me,
+                    top_msg_id: x.top_msg_id,
+                    action: x.action.clone(),
+                }),
+                if user == me { Vec::new() } else { vec![user] },
+            )
+        }
+        enums::InputPeer::Chat(c) => {
+            let id = group_id(w, me, c.chat_id)?;
+            (
+                enums::Update::from(types::UpdateChatUserTyping {
+                    chat_id: id,
+                    from_id: from,
+                    action: x.action.clone(),
+                }),
+                w.chats[&id]
+                    .participants
+                    .iter()
+                    .filter(|p| p.is_member())
+                    .map(|p| p.user)
+                    .collect(),
+            )
+        }
+        enums::InputPeer::Channel(c) => {
+            let id = channel_id(
+                w,
+                me,
+                &enums::InputChannel::from(types::InputChannel {
+                    channel_id: c.channel_id,
+                    access_hash: c.access_hash,
+                }),
+            )?;
+            let chat = &w.chats[&id];
+            let Some(p) = chat.participant(me).filter(|p| p.is_member()) else {
+                return Err(bad("USER_NOT_PARTICIPANT"));
+            };
+            if chat.kind == crate::chats::ChatKind::Channel && !p.is_admin() {
+                return Err(bad("CHAT_WRITE_FORBIDDEN"));
+            }
+            (
+                enums::Update::from(types::UpdateChannelUserTyping {
+                    channel_id: id,
+                    top_msg_id: x.top_msg_id,
+                    from_id: from,
+                    action: x.action.clone(),
+                }),
+                chat.participants
+                    .iter()
+                    .filter(|p| p.is_member())
+                    .map(|p| p.user)
+                    .collect(),
+            )
+        }
+        _ => return Err(bad("PEER_ID_INVALID")),
+    };
+    let date = ctx.shared.clock.unix();
+    for r in recipients.into_iter().filter(|r| *r != me) {
+        let body = enums::Updates::from(types::UpdateShort {
+            update: update.clone(),
+            date,
+        });
+        ctx.shared.push_update(r, None, &body);
+    }
+    Ok(true)
+}
+
+/// `messages.sendMessage` to a basic group, supergroup or channel. Members
+/// write unless restricted (personally or by the chat's defaults); in
+/// broadcast channels only the creator and admins with `post_messages`. The
+/// new message reaches every member's connected sessions. In basic groups the
+/// `updateNewMessage` carries the next pts of each member's mailbox, but the
+/// message is kept with the group, not copied into every mailbox.
+pub(crate) fn send_to_chat(
+    ctx: &Ctx<'_>,
+    w: &mut World,
+    me: i64,
+    peer: &enums::InputPeer,
+    text: &str,
+    random_id: i64,
+) -> Result<enums::Updates, RpcErr> {
+    use crate::chats::{ChatKind, Role, expired};
+    let now = ctx.shared.clock.unix();
+    w.expire_restrictions(now);
+    let id = chat_of_peer(w, me, peer)?;
+    let chat = &w.chats[&id];
+    let Some(p) = chat.participant(me).filter(|p| p.is_member()) else {
+        return Err(bad("CHAT_WRITE_FORBIDDEN"));
+    };
+    let allowed = match (&p.role, chat.kind) {
+        (Role::Creator { .. }, _) => true,
+        (Role::Admin { rights, .. }, ChatKind::Channel) => rights.post_messages,
+        (_, ChatKind::Channel) => false,
+        (Role::Admin { .. }, _) => true,
+        (Role::Restricted { rights, .. }, _) if !expired(rights, now) && rights.send_messages => {
+            false
+        }
+        _ => !chat.default_banned.send_messages,
+    };
+    if !allowed {
+        return Err(bad("CHAT_WRITE_FORBIDDEN"));
+    }
+    let m = match chat.random_ids.get(&(me, random_id)) {
+        Some(&mid) => chat.message(mid).cloned().expect("stored"),
+        None => {
+            let c = w.chats.get_mut(&id).expect("exists");
+            let m = c.add_message(now, me, text.to_owned(), None);
+            c.random_ids.insert((me, random_id), m.id);
+            // Everyone else connected hears of it.
+            let members: Vec<i64> = c
+                .participants
+                .iter()
+                .filter(|p| p.is_member() && p.user != me)
+                .map(|p| p.user)
+                .filter(|u| ctx.shared.is_subscribed(*u))
+                .collect();
+            for member in members {
+                let bytes = new_message_updates(w, member, id, &m, None, &[]);
+                ctx.shared.push_update(member, None, &bytes);
+            }
+            let own = new_message_updates(w, me, id, &m, None, &[]);
+            ctx.shared.push_update(me, Some(ctx.conn), &own);
+            m
+        }
+    };
+    Ok(new_message_updates(w, me, id, &m, Some(random_id), &[]))
+}
+
+/// The `Updates` of a new group or channel message for `viewer` (with
+/// `updateMessageID` for the sender's own answer).
+pub(crate) fn new_message_updates(
+    w: &mut World,
+    viewer: i64,
+    chat: i64,
+    m: &crate::chats::ChatMessage,
+    random_id: Option<i64>,
+    extra_users: &[i64],
+) -> enums::Updates {
+    let c = &w.chats[&chat];
+    let message = w.chat_message_view(c, m, viewer);
+    let group = c.kind == crate::chats::ChatKind::Group;
+    let mut updates = Vec::new();
+    if let Some(random_id) = random_id {
+        updates.push(enums::Update::from(types::UpdateMessageID {
+            id: m.id,
+            random_id,
+        }));
+    }
+    if group {
+        let mailbox = w.mailbox(viewer);
+        let pts = match mailbox.group_pts.get(&(chat, m.id)) {
+            Some(&pts) => pts,
+            None => {
+                mailbox.pts += 1;
+                mailbox.group_pts.insert((chat, m.id), mailbox.pts);
+                mailbox.pts
+            }
+        };
+        updates.push(enums::Update::from(types::UpdateNewMessage {
+            message,
+            pts,
+            pts_count: 1,
+        }));
+    } else {
+        updates.push(enums::Update::from(types::UpdateNewChannelMessage {
+            message,
+            pts: m.pts,
+            pts_count: 1,
+        }));
+    }
+    enums::Updates::from(types::Updates {
+        updates,
+        users: users_of(
+            w,
+            viewer,
+            [viewer, m.from]
+                .into_iter()
+                .chain(extra_users.iter().copied())
+                .collect(),
+        ),
+        chats: w.chat_view(viewer, chat).into_iter().collect(),
+        date: m.date,
+        seq: 0,
+    })
+}
