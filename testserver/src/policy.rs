@@ -1,19 +1,188 @@
 //! Who may do what: every rights rule of the world, one named function each,
 //! with the RPC error Telegram answers when it does not hold.
+//!
+//! Handlers ask these and answer the error named in each function's docs; no
+//! handler decides rights on its own. Sources for the rules: the method pages of
+//! core.telegram.org (each lists its errors), TDLib's `ChatManager` checks and
+//! Telethon's documentation of the rights flags.
 
 use ferrogram_tl_types::types;
 
-use crate::chats::StoredChat;
+use crate::chats::{
+    ChatKind, Participant, Role, StoredChat, Topic, admin_right_flags, all_admin_rights, expired,
+};
+
+/// The caller's admin standing: `(is_creator, rights)`, or `None` for a
+/// non-admin. The creator holds every right.
+pub(crate) fn caller_rights(chat: &StoredChat, me: i64) -> Option<(bool, types::ChatAdminRights)> {
+    match &chat.participant(me)?.role {
+        Role::Creator { .. } => Some((true, all_admin_rights())),
+        Role::Admin { rights, .. } => Some((false, rights.clone())),
+        _ => None,
+    }
+}
+
+/// Whether the caller is the chat's creator or one of its admins, with any
+/// rights. Required to read the admin log (`channels.getAdminLog`), statistics
+/// (`stats.*`) and a broadcast channel's member list; otherwise
+/// `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn is_admin(chat: &StoredChat, me: i64) -> bool {
+    caller_rights(chat, me).is_some()
+}
+
+/// Whether the caller owns the chat. Only the owner changes a chat's public
+/// username (`channels.updateUsername`), turns a supergroup into a forum
+/// (`channels.toggleForum`) and appoints basic-group admins
+/// (`messages.editChatAdmin`); otherwise `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn is_owner(chat: &StoredChat, me: i64) -> bool {
+    chat.creator == me
+}
+
+/// Who may change a chat's title, photo or description: admins with
+/// `change_info`; in a basic group, members too unless the defaults forbid it.
+/// Otherwise `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_change_info(chat: &StoredChat, me: i64) -> bool {
+    match caller_rights(chat, me) {
+        Some((_, r)) => r.change_info,
+        None => {
+            chat.kind == ChatKind::Group
+                && chat.participant(me).is_some_and(Participant::is_member)
+                && !chat.default_banned.change_info
+        }
+    }
+}
+
+/// Whether an admin may grant `wanted`: the creator grants anything; other
+/// admins only rights they hold themselves. Otherwise `RIGHT_FORBIDDEN`.
+pub(crate) fn may_grant(
+    is_creator: bool,
+    mine: &types::ChatAdminRights,
+    wanted: &types::ChatAdminRights,
+) -> bool {
+    is_creator
+        || admin_right_flags(wanted)
+            .iter()
+            .zip(admin_right_flags(mine).iter())
+            .all(|((_, want), (_, have))| !*want || *have)
+}
+
+/// Who may ban, restrict and unban members, set the chat's default rights and
+/// list the kicked and restricted: admins with `ban_users`. Otherwise
+/// `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_ban(chat: &StoredChat, me: i64) -> bool {
+    caller_rights(chat, me).is_some_and(|(_, r)| r.ban_users)
+}
+
+/// Who may promote and demote admins (`channels.editAdmin`): admins with
+/// `add_admins`. Otherwise `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_add_admins(chat: &StoredChat, me: i64) -> bool {
+    caller_rights(chat, me).is_some_and(|(_, r)| r.add_admins)
+}
+
+/// Whether an admin (not the creator) may change `target`'s standing: only
+/// admins they promoted themselves, never the creator. Otherwise
+/// `USER_CREATOR` for the creator, `USER_ADMIN_INVALID` for another's admin.
+pub(crate) fn may_edit_member(
+    is_creator: bool,
+    me: i64,
+    target: &Role,
+) -> Result<(), &'static str> {
+    match target {
+        Role::Creator { .. } => Err("USER_CREATOR"),
+        Role::Admin { promoted_by, .. } if !is_creator && *promoted_by != me => {
+            Err("USER_ADMIN_INVALID")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Who may add users to a supergroup or basic group (`channels.inviteToChannel`,
+/// `messages.addChatUser`): admins with `invite_users` (any admin of a basic
+/// group), and members unless the chat's defaults forbid it; in broadcast
+/// channels admins only. Otherwise `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_invite(chat: &StoredChat, me: i64) -> bool {
+    match caller_rights(chat, me) {
+        Some((_, r)) => chat.kind == ChatKind::Group || r.invite_users,
+        None => {
+            chat.kind != ChatKind::Channel
+                && chat.participant(me).is_some_and(Participant::is_member)
+                && !chat.default_banned.invite_users
+        }
+    }
+}
+
+/// Who may create invite links (`messages.exportChatInvite`): in a basic group
+/// any admin, elsewhere admins with `invite_users`. Otherwise
+/// `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_export_invite(chat: &StoredChat, me: i64) -> bool {
+    match chat.kind {
+        ChatKind::Group => chat.participant(me).is_some_and(Participant::is_admin),
+        _ => caller_rights(chat, me).is_some_and(|(_, r)| r.invite_users),
+    }
+}
+
+/// Who may remove `target` from a basic group (`messages.deleteChatUser`):
+/// anyone themselves; the creator anyone; an admin only the non-admins they
+/// invited. Otherwise `USER_CREATOR` for the creator, else
+/// `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_remove_from_group(
+    chat: &StoredChat,
+    me: i64,
+    target: &Participant,
+) -> Result<(), &'static str> {
+    if target.user == me {
+        return Ok(());
+    }
+    if matches!(target.role, Role::Creator { .. }) {
+        return Err("USER_CREATOR");
+    }
+    let allowed = match chat.participant(me).map(|p| &p.role) {
+        Some(Role::Creator { .. }) => true,
+        Some(Role::Admin { .. }) => !target.is_admin() && target.inviter == me,
+        _ => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err("CHAT_ADMIN_REQUIRED")
+    }
+}
+
+/// Who may post (`messages.sendMessage`): in broadcast channels the creator
+/// and admins with `post_messages`; elsewhere admins, and members unless
+/// restricted (personally, until the restriction expires, or by the chat's
+/// defaults). Otherwise `CHAT_WRITE_FORBIDDEN`.
+pub(crate) fn may_post(chat: &StoredChat, me: &Participant, now: i32) -> bool {
+    match (&me.role, chat.kind) {
+        (Role::Creator { .. }, _) => true,
+        (Role::Admin { rights, .. }, ChatKind::Channel) => rights.post_messages,
+        (_, ChatKind::Channel) => false,
+        (Role::Admin { .. }, _) => true,
+        (Role::Restricted { rights, .. }, _) if !expired(rights, now) && rights.send_messages => {
+            false
+        }
+        _ => !chat.default_banned.send_messages,
+    }
+}
+
+/// Who may show a typing action in a chat (`messages.setTyping`): members;
+/// in broadcast channels admins only. Otherwise `CHAT_WRITE_FORBIDDEN`.
+pub(crate) fn may_show_typing(chat: &StoredChat, me: &Participant) -> bool {
+    chat.kind != ChatKind::Channel || me.is_admin()
+}
+
+/// Who may list a chat's members (`channels.getParticipants`): anyone who can
+/// read a supergroup; admins only in a broadcast channel. Otherwise
+/// `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_list_members(chat: &StoredChat, me: i64) -> bool {
+    chat.kind != ChatKind::Channel || chat.participant(me).is_some_and(Participant::is_admin)
+}
 
 /// Who may create topics (`topic` None) or edit one: admins with
 /// `manage_topics`; members when the chat's defaults and their own
-/// restrictions allow it; a topic's creator for their own topic.
-pub(crate) fn may_manage_topics(
-    chat: &StoredChat,
-    me: i64,
-    topic: Option<&crate::chats::Topic>,
-) -> bool {
-    use crate::chats::Role;
+/// restrictions allow it; a topic's creator for their own topic. Otherwise
+/// `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_manage_topics(chat: &StoredChat, me: i64, topic: Option<&Topic>) -> bool {
     match caller_rights(chat, me) {
         Some((_, r)) => r.manage_topics,
         None => {
@@ -28,27 +197,5 @@ pub(crate) fn may_manage_topics(
                     _ => false,
                 }
         }
-    }
-}
-
-/// Who may change a chat's title, photo or description: admins with
-/// `change_info`; in a basic group, members too unless the defaults forbid it.
-pub(crate) fn may_change_info(chat: &StoredChat, me: i64) -> bool {
-    match caller_rights(chat, me) {
-        Some((_, r)) => r.change_info,
-        None => {
-            chat.kind == crate::chats::ChatKind::Group
-                && chat.participant(me).is_some_and(|p| p.is_member())
-                && !chat.default_banned.change_info
-        }
-    }
-}
-
-pub(crate) fn caller_rights(chat: &StoredChat, me: i64) -> Option<(bool, types::ChatAdminRights)> {
-    use crate::chats::Role;
-    match &chat.participant(me)?.role {
-        Role::Creator { .. } => Some((true, crate::chats::all_admin_rights())),
-        Role::Admin { rights, .. } => Some((false, rights.clone())),
-        _ => None,
     }
 }

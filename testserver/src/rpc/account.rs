@@ -9,26 +9,7 @@ pub(crate) fn get_password(
     cx: &mut Cx<'_>,
     _: functions::account::GetPassword,
 ) -> Result<enums::account::Password, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    password_of(ctx, w)
-}
-
-pub(crate) fn srp_algo(params: &ferrogram_mtproto::srp::SrpParams) -> enums::PasswordKdfAlgo {
-    enums::PasswordKdfAlgo::from(
-        types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow {
-            salt1: params.salt1.clone(),
-            salt2: params.salt2.clone(),
-            g: params.g,
-            p: params.p.clone(),
-        },
-    )
-}
-
-pub(crate) fn password_of(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-) -> Result<enums::account::Password, RpcErr> {
+    let Cx { ctx, w } = cx;
     let user = w
         .pending_password
         .get(&ctx.key_id)
@@ -77,4 +58,15 @@ pub(crate) fn password_of(
         w.srp.insert(srp_id, (user, server));
     }
     Ok(enums::account::Password::from(out))
+}
+
+pub(crate) fn srp_algo(params: &ferrogram_mtproto::srp::SrpParams) -> enums::PasswordKdfAlgo {
+    enums::PasswordKdfAlgo::from(
+        types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow {
+            salt1: params.salt1.clone(),
+            salt2: params.salt2.clone(),
+            g: params.g,
+            p: params.p.clone(),
+        },
+    )
 }

@@ -12,9 +12,35 @@ pub(crate) fn send_code(
     cx: &mut Cx<'_>,
     x: functions::auth::SendCode,
 ) -> Result<enums::auth::SentCode, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    send_code_to(ctx, w, &x.phone_number)
+    let Cx { ctx, w } = cx;
+    let phone = world::normalize_phone(&x.phone_number);
+    if phone.len() < 5 || phone.len() > 15 {
+        return Err(bad("PHONE_NUMBER_INVALID"));
+    }
+    let dc = phone_home(ctx, w, &phone);
+    if dc != ctx.dc {
+        return Err(err(303, format!("PHONE_MIGRATE_{dc}")));
+    }
+    let mut nonce = [0u8; 8];
+    lock(&ctx.shared.rng).fill_bytes(&mut nonce);
+    let hash: String = w.keyed(&[b"code", phone.as_bytes(), &nonce])[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    w.codes.insert(
+        hash.clone(),
+        PendingCode {
+            phone: phone.clone(),
+            code: world::login_code(&phone),
+            expires: ctx.shared.clock.unix().saturating_add(CODE_TTL_SECS),
+        },
+    );
+    Ok(enums::auth::SentCode::from(types::auth::SentCode {
+        r#type: enums::auth::SentCodeType::from(types::auth::SentCodeTypeApp { length: 5 }),
+        phone_code_hash: hash,
+        next_type: None,
+        timeout: None,
+    }))
 }
 
 /// `auth.signIn`.
@@ -22,9 +48,30 @@ pub(crate) fn sign_in(
     cx: &mut Cx<'_>,
     x: functions::auth::SignIn,
 ) -> Result<enums::auth::Authorization, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    sign_in_with(ctx, w, x)
+    let Cx { ctx, w } = cx;
+    let p = pending_code(ctx, w, &x.phone_number, &x.phone_code_hash)?;
+    let dc = phone_home(ctx, w, &p.phone);
+    if dc != ctx.dc {
+        return Err(err(303, format!("PHONE_MIGRATE_{dc}")));
+    }
+    match x.phone_code.as_deref() {
+        None | Some("") => return Err(bad("PHONE_CODE_EMPTY")),
+        Some(c) if c != p.code => return Err(bad("PHONE_CODE_INVALID")),
+        Some(_) => {}
+    }
+    let Some(&user) = w.phones.get(&p.phone) else {
+        return Ok(enums::auth::Authorization::from(
+            types::auth::AuthorizationSignUpRequired {
+                terms_of_service: None,
+            },
+        ));
+    };
+    w.codes.remove(&x.phone_code_hash);
+    if w.accounts[&user].password.is_some() {
+        w.pending_password.insert(ctx.key_id, user);
+        return Err(err(401, "SESSION_PASSWORD_NEEDED"));
+    }
+    Ok(authorize(ctx, w, user, false))
 }
 
 /// `auth.signUp`.
@@ -32,9 +79,21 @@ pub(crate) fn sign_up(
     cx: &mut Cx<'_>,
     x: functions::auth::SignUp,
 ) -> Result<enums::auth::Authorization, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    sign_up_with(ctx, w, x)
+    let Cx { ctx, w } = cx;
+    let p = pending_code(ctx, w, &x.phone_number, &x.phone_code_hash)?;
+    if w.phones.contains_key(&p.phone) {
+        return Err(bad("PHONE_NUMBER_OCCUPIED"));
+    }
+    let first = x.first_name.trim();
+    if first.is_empty() || first.chars().count() > 64 {
+        return Err(bad("FIRST_NAME_INVALID"));
+    }
+    if x.last_name.chars().count() > 64 {
+        return Err(bad("LASTNAME_INVALID"));
+    }
+    w.codes.remove(&x.phone_code_hash);
+    let user = w.create_account(first, x.last_name.trim(), Some(&p.phone), false, ctx.dc);
+    Ok(authorize(ctx, w, user, false))
 }
 
 /// `auth.importBotAuthorization`.
@@ -42,8 +101,7 @@ pub(crate) fn import_bot_authorization(
     cx: &mut Cx<'_>,
     x: functions::auth::ImportBotAuthorization,
 ) -> Result<enums::auth::Authorization, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let Some(&bot) = w.bot_tokens.get(&x.bot_auth_token) else {
         return Err(bad("ACCESS_TOKEN_INVALID"));
     };
@@ -59,9 +117,24 @@ pub(crate) fn check_password(
     cx: &mut Cx<'_>,
     x: functions::auth::CheckPassword,
 ) -> Result<enums::auth::Authorization, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    check_srp(ctx, w, x.password)
+    let Cx { ctx, w } = cx;
+    let input = x.password;
+    let enums::InputCheckPasswordSRP::InputCheckPasswordSRP(p) = input else {
+        return Err(bad("PASSWORD_HASH_INVALID"));
+    };
+    let Some((user, server)) = w.srp.remove(&p.srp_id) else {
+        return Err(bad("SRP_ID_INVALID"));
+    };
+    let allowed = w.pending_password.get(&ctx.key_id) == Some(&user)
+        || w.authorizations.get(&ctx.key_id).map(|a| a.user) == Some(user);
+    if !allowed {
+        return Err(bad("SRP_ID_INVALID"));
+    }
+    match server.verify(&p.a, &p.m1) {
+        Ok(true) => Ok(authorize(ctx, w, user, false)),
+        Ok(false) => Err(bad("PASSWORD_HASH_INVALID")),
+        Err(_) => Err(bad("SRP_A_INVALID")),
+    }
 }
 
 /// `auth.logOut`.
@@ -69,8 +142,7 @@ pub(crate) fn log_out(
     cx: &mut Cx<'_>,
     _: functions::auth::LogOut,
 ) -> Result<enums::auth::LoggedOut, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     if w.authorizations.remove(&ctx.key_id).is_none() {
         return Err(err(401, "AUTH_KEY_UNREGISTERED"));
     }
@@ -84,8 +156,7 @@ pub(crate) fn export_authorization(
     cx: &mut Cx<'_>,
     x: functions::auth::ExportAuthorization,
 ) -> Result<enums::auth::ExportedAuthorization, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = signed_in(ctx, w)?;
     if x.dc_id == ctx.dc || shared.dc_addr(x.dc_id).is_none() {
@@ -102,8 +173,7 @@ pub(crate) fn import_authorization(
     cx: &mut Cx<'_>,
     x: functions::auth::ImportAuthorization,
 ) -> Result<enums::auth::Authorization, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     match w.exported.get(&x.id) {
         Some((user, bytes, dc)) if *bytes == x.bytes && *dc == ctx.dc => {
             let user = *user;
@@ -144,41 +214,6 @@ pub(crate) fn phone_home(ctx: &Ctx<'_>, w: &World, phone: &str) -> i32 {
         .unwrap_or(w.home_dc)
 }
 
-pub(crate) fn send_code_to(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    phone: &str,
-) -> Result<enums::auth::SentCode, RpcErr> {
-    let phone = world::normalize_phone(phone);
-    if phone.len() < 5 || phone.len() > 15 {
-        return Err(bad("PHONE_NUMBER_INVALID"));
-    }
-    let dc = phone_home(ctx, w, &phone);
-    if dc != ctx.dc {
-        return Err(err(303, format!("PHONE_MIGRATE_{dc}")));
-    }
-    let mut nonce = [0u8; 8];
-    lock(&ctx.shared.rng).fill_bytes(&mut nonce);
-    let hash: String = w.keyed(&[b"code", phone.as_bytes(), &nonce])[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    w.codes.insert(
-        hash.clone(),
-        PendingCode {
-            phone: phone.clone(),
-            code: world::login_code(&phone),
-            expires: ctx.shared.clock.unix().saturating_add(CODE_TTL_SECS),
-        },
-    );
-    Ok(enums::auth::SentCode::from(types::auth::SentCode {
-        r#type: enums::auth::SentCodeType::from(types::auth::SentCodeTypeApp { length: 5 }),
-        phone_code_hash: hash,
-        next_type: None,
-        timeout: None,
-    }))
-}
-
 /// Checks a phone code hash; the pending code.
 pub(crate) fn pending_code(
     ctx: &Ctx<'_>,
@@ -199,78 +234,4 @@ pub(crate) fn pending_code(
         return Err(bad("PHONE_CODE_EXPIRED"));
     }
     Ok(p.clone())
-}
-
-pub(crate) fn sign_in_with(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    x: functions::auth::SignIn,
-) -> Result<enums::auth::Authorization, RpcErr> {
-    let p = pending_code(ctx, w, &x.phone_number, &x.phone_code_hash)?;
-    let dc = phone_home(ctx, w, &p.phone);
-    if dc != ctx.dc {
-        return Err(err(303, format!("PHONE_MIGRATE_{dc}")));
-    }
-    match x.phone_code.as_deref() {
-        None | Some("") => return Err(bad("PHONE_CODE_EMPTY")),
-        Some(c) if c != p.code => return Err(bad("PHONE_CODE_INVALID")),
-        Some(_) => {}
-    }
-    let Some(&user) = w.phones.get(&p.phone) else {
-        return Ok(enums::auth::Authorization::from(
-            types::auth::AuthorizationSignUpRequired {
-                terms_of_service: None,
-            },
-        ));
-    };
-    w.codes.remove(&x.phone_code_hash);
-    if w.accounts[&user].password.is_some() {
-        w.pending_password.insert(ctx.key_id, user);
-        return Err(err(401, "SESSION_PASSWORD_NEEDED"));
-    }
-    Ok(authorize(ctx, w, user, false))
-}
-
-pub(crate) fn sign_up_with(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    x: functions::auth::SignUp,
-) -> Result<enums::auth::Authorization, RpcErr> {
-    let p = pending_code(ctx, w, &x.phone_number, &x.phone_code_hash)?;
-    if w.phones.contains_key(&p.phone) {
-        return Err(bad("PHONE_NUMBER_OCCUPIED"));
-    }
-    let first = x.first_name.trim();
-    if first.is_empty() || first.chars().count() > 64 {
-        return Err(bad("FIRST_NAME_INVALID"));
-    }
-    if x.last_name.chars().count() > 64 {
-        return Err(bad("LASTNAME_INVALID"));
-    }
-    w.codes.remove(&x.phone_code_hash);
-    let user = w.create_account(first, x.last_name.trim(), Some(&p.phone), false, ctx.dc);
-    Ok(authorize(ctx, w, user, false))
-}
-
-pub(crate) fn check_srp(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    input: enums::InputCheckPasswordSRP,
-) -> Result<enums::auth::Authorization, RpcErr> {
-    let enums::InputCheckPasswordSRP::InputCheckPasswordSRP(p) = input else {
-        return Err(bad("PASSWORD_HASH_INVALID"));
-    };
-    let Some((user, server)) = w.srp.remove(&p.srp_id) else {
-        return Err(bad("SRP_ID_INVALID"));
-    };
-    let allowed = w.pending_password.get(&ctx.key_id) == Some(&user)
-        || w.authorizations.get(&ctx.key_id).map(|a| a.user) == Some(user);
-    if !allowed {
-        return Err(bad("SRP_ID_INVALID"));
-    }
-    match server.verify(&p.a, &p.m1) {
-        Ok(true) => Ok(authorize(ctx, w, user, false)),
-        Ok(false) => Err(bad("PASSWORD_HASH_INVALID")),
-        Err(_) => Err(bad("SRP_A_INVALID")),
-    }
 }

@@ -7,8 +7,7 @@ pub(crate) fn resolve_username(
     cx: &mut Cx<'_>,
     x: functions::contacts::ResolveUsername,
 ) -> Result<enums::contacts::ResolvedPeer, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let name = x.username.trim_start_matches('@').to_ascii_lowercase();
     if name.len() < 4
@@ -53,8 +52,7 @@ pub(crate) fn import_contacts(
     cx: &mut Cx<'_>,
     x: functions::contacts::ImportContacts,
 ) -> Result<enums::contacts::ImportedContacts, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     if w.accounts[&me].bot {
         return Err(bad("BOT_METHOD_INVALID"));
@@ -90,8 +88,7 @@ pub(crate) fn get_contacts(
     cx: &mut Cx<'_>,
     _: functions::contacts::GetContacts,
 ) -> Result<enums::contacts::Contacts, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     if w.accounts[&me].bot {
         return Err(bad("BOT_METHOD_INVALID"));
@@ -121,8 +118,7 @@ pub(crate) fn delete_contacts(
     cx: &mut Cx<'_>,
     x: functions::contacts::DeleteContacts,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     if w.accounts[&me].bot {
@@ -149,8 +145,7 @@ pub(crate) fn resolve_phone(
     cx: &mut Cx<'_>,
     x: functions::contacts::ResolvePhone,
 ) -> Result<enums::contacts::ResolvedPeer, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let phone = world::normalize_phone(&x.phone);
     let Some(&id) = w.phones.get(&phone) else {

@@ -8,8 +8,7 @@ pub(crate) fn get_user_photos(
     cx: &mut Cx<'_>,
     x: functions::photos::GetUserPhotos,
 ) -> Result<enums::photos::Photos, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let user = input_user_id(me, &x.user_id)?;
     if !w.accounts.contains_key(&user) {
@@ -52,8 +51,7 @@ pub(crate) fn upload_profile_photo(
     cx: &mut Cx<'_>,
     x: functions::photos::UploadProfilePhoto,
 ) -> Result<enums::photos::Photo, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     if x.bot.is_some() {

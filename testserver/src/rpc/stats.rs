@@ -7,8 +7,7 @@ pub(crate) fn get_broadcast_stats(
     cx: &mut Cx<'_>,
     x: functions::stats::GetBroadcastStats,
 ) -> Result<enums::stats::BroadcastStats, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let (me, id) = stats_access(ctx, w, &x.channel)?;
     let chat = &w.chats[&id];
@@ -25,8 +24,7 @@ pub(crate) fn get_megagroup_stats(
     cx: &mut Cx<'_>,
     x: functions::stats::GetMegagroupStats,
 ) -> Result<enums::stats::MegagroupStats, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let (me, id) = stats_access(ctx, w, &x.channel)?;
     let chat = &w.chats[&id];
@@ -43,8 +41,7 @@ pub(crate) fn get_message_stats(
     cx: &mut Cx<'_>,
     x: functions::stats::GetMessageStats,
 ) -> Result<enums::stats::MessageStats, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let (_, id) = stats_access(ctx, w, &x.channel)?;
     let chat = &w.chats[&id];
@@ -63,8 +60,7 @@ pub(crate) fn load_async_graph(
     cx: &mut Cx<'_>,
     x: functions::stats::LoadAsyncGraph,
 ) -> Result<enums::StatsGraph, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     if w.accounts[&me].bot {
@@ -82,7 +78,7 @@ pub(crate) fn load_async_graph(
     let Some(c) = w.chats.get(&chat) else {
         return Err(bad("GRAPH_INVALID_RELOAD"));
     };
-    if caller_rights(c, me).is_none() {
+    if !is_admin(c, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     crate::stats::async_graph(c, shared.clock.unix(), which)
@@ -101,7 +97,7 @@ pub(crate) fn stats_access(
         return Err(bad("BOT_METHOD_INVALID"));
     }
     let id = readable_channel(w, me, channel)?;
-    if caller_rights(&w.chats[&id], me).is_none() {
+    if !is_admin(&w.chats[&id], me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     Ok((me, id))

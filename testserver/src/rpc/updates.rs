@@ -11,8 +11,7 @@ pub(crate) fn get_state(
     cx: &mut Cx<'_>,
     _: functions::updates::GetState,
 ) -> Result<enums::updates::State, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let date = shared.clock.unix();
@@ -31,27 +30,7 @@ pub(crate) fn get_difference(
     cx: &mut Cx<'_>,
     x: functions::updates::GetDifference,
 ) -> Result<enums::updates::Difference, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    difference_of(ctx, w, &x)
-}
-
-/// `updates.getChannelDifference`.
-pub(crate) fn get_channel_difference(
-    cx: &mut Cx<'_>,
-    x: functions::updates::GetChannelDifference,
-) -> Result<enums::updates::ChannelDifference, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    let me = me(ctx, w)?;
-    channel_difference(w, me, &x)
-}
-
-pub(crate) fn difference_of(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    x: &functions::updates::GetDifference,
-) -> Result<enums::updates::Difference, RpcErr> {
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let date = ctx.shared.clock.unix();
     let m = w.mailbox(me).clone();
@@ -105,6 +84,16 @@ pub(crate) fn difference_of(
         })
     };
     Ok(out)
+}
+
+/// `updates.getChannelDifference`.
+pub(crate) fn get_channel_difference(
+    cx: &mut Cx<'_>,
+    x: functions::updates::GetChannelDifference,
+) -> Result<enums::updates::ChannelDifference, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    channel_difference(w, me, &x)
 }
 
 /// `updates.getChannelDifference`: the channel's messages after `pts`, at most

@@ -17,8 +17,7 @@ pub(crate) fn save_file_part(
     cx: &mut Cx<'_>,
     x: functions::upload::SaveFilePart,
 ) -> Result<bool, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     save_part(w, me, x.file_id, x.file_part, None, x.bytes)
 }
@@ -28,8 +27,7 @@ pub(crate) fn save_big_file_part(
     cx: &mut Cx<'_>,
     x: functions::upload::SaveBigFilePart,
 ) -> Result<bool, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     save_part(
         w,
@@ -46,10 +44,57 @@ pub(crate) fn get_file(
     cx: &mut Cx<'_>,
     x: functions::upload::GetFile,
 ) -> Result<enums::upload::File, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
-    file_part(ctx, w, me, &x)
+    let id = match &x.location {
+        enums::InputFileLocation::InputPhotoFileLocation(l) => {
+            match check_photo(w, l.id, l.access_hash, &l.file_reference) {
+                Err(e) if e.message == "PHOTO_INVALID" => return Err(bad("FILE_ID_INVALID")),
+                r => r?,
+            }
+            l.id
+        }
+        enums::InputFileLocation::InputDocumentFileLocation(l) => {
+            match check_photo(w, l.id, l.access_hash, &l.file_reference) {
+                Err(e) if e.message == "PHOTO_INVALID" => return Err(bad("FILE_ID_INVALID")),
+                r => r?,
+            }
+            if w.photos[&l.id].document.is_none() {
+                return Err(bad("FILE_ID_INVALID"));
+            }
+            l.id
+        }
+        enums::InputFileLocation::InputPeerPhotoFileLocation(l) => {
+            let owner = resolve_user_peer(w, me, &l.peer)?;
+            if !w
+                .profile_photos
+                .get(&owner)
+                .is_some_and(|v| v.contains(&l.photo_id))
+                || w.photos.get(&l.photo_id).map(|p| p.owner) != Some(owner)
+            {
+                return Err(bad("FILE_ID_INVALID"));
+            }
+            l.photo_id
+        }
+        _ => return Err(bad("LOCATION_INVALID")),
+    };
+    let photo = &w.photos[&id];
+    if photo.dc != ctx.dc {
+        return Err(err(303, format!("FILE_MIGRATE_{}", photo.dc)));
+    }
+    if x.offset < 0 || x.offset % 1024 != 0 {
+        return Err(bad("OFFSET_INVALID"));
+    }
+    if x.limit <= 0 || x.limit % 1024 != 0 || x.limit > 1 << 20 {
+        return Err(bad("LIMIT_INVALID"));
+    }
+    let start = (x.offset as usize).min(photo.bytes.len());
+    let end = (start + x.limit as usize).min(photo.bytes.len());
+    Ok(enums::upload::File::from(types::upload::File {
+        r#type: enums::storage::FileType::FileJpeg,
+        mtime: photo.date,
+        bytes: photo.bytes[start..end].to_vec(),
+    }))
 }
 
 pub(crate) fn save_part(
@@ -126,61 +171,4 @@ pub(crate) fn check_photo(
         return Err(bad("FILE_REFERENCE_EXPIRED"));
     }
     Ok(())
-}
-
-pub(crate) fn file_part(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    me: i64,
-    x: &functions::upload::GetFile,
-) -> Result<enums::upload::File, RpcErr> {
-    let id = match &x.location {
-        enums::InputFileLocation::InputPhotoFileLocation(l) => {
-            match check_photo(w, l.id, l.access_hash, &l.file_reference) {
-                Err(e) if e.message == "PHOTO_INVALID" => return Err(bad("FILE_ID_INVALID")),
-                r => r?,
-            }
-            l.id
-        }
-        enums::InputFileLocation::InputDocumentFileLocation(l) => {
-            match check_photo(w, l.id, l.access_hash, &l.file_reference) {
-                Err(e) if e.message == "PHOTO_INVALID" => return Err(bad("FILE_ID_INVALID")),
-                r => r?,
-            }
-            if w.photos[&l.id].document.is_none() {
-                return Err(bad("FILE_ID_INVALID"));
-            }
-            l.id
-        }
-        enums::InputFileLocation::InputPeerPhotoFileLocation(l) => {
-            let owner = resolve_user_peer(w, me, &l.peer)?;
-            if !w
-                .profile_photos
-                .get(&owner)
-                .is_some_and(|v| v.contains(&l.photo_id))
-                || w.photos.get(&l.photo_id).map(|p| p.owner) != Some(owner)
-            {
-                return Err(bad("FILE_ID_INVALID"));
-            }
-            l.photo_id
-        }
-        _ => return Err(bad("LOCATION_INVALID")),
-    };
-    let photo = &w.photos[&id];
-    if photo.dc != ctx.dc {
-        return Err(err(303, format!("FILE_MIGRATE_{}", photo.dc)));
-    }
-    if x.offset < 0 || x.offset % 1024 != 0 {
-        return Err(bad("OFFSET_INVALID"));
-    }
-    if x.limit <= 0 || x.limit % 1024 != 0 || x.limit > 1 << 20 {
-        return Err(bad("LIMIT_INVALID"));
-    }
-    let start = (x.offset as usize).min(photo.bytes.len());
-    let end = (start + x.limit as usize).min(photo.bytes.len());
-    Ok(enums::upload::File::from(types::upload::File {
-        r#type: enums::storage::FileType::FileJpeg,
-        mtime: photo.date,
-        bytes: photo.bytes[start..end].to_vec(),
-    }))
 }

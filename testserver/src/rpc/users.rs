@@ -7,8 +7,7 @@ pub(crate) fn get_users(
     cx: &mut Cx<'_>,
     x: functions::users::GetUsers,
 ) -> Result<Vec<enums::User>, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let users: Vec<enums::User> =
         x.id.iter()
@@ -29,8 +28,7 @@ pub(crate) fn get_full_user(
     cx: &mut Cx<'_>,
     x: functions::users::GetFullUser,
 ) -> Result<enums::users::UserFull, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = input_user_id(me, &x.id)?;
     let Some(a) = w.accounts.get(&id) else {

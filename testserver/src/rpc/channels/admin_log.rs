@@ -7,13 +7,69 @@ pub(crate) fn get_admin_log(
     cx: &mut Cx<'_>,
     x: functions::channels::GetAdminLog,
 ) -> Result<enums::channels::AdminLogResults, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     if w.accounts[&me].bot {
         return Err(bad("BOT_METHOD_INVALID"));
     }
-    admin_log_page(w, me, &x)
+    let id = readable_channel(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    if !is_admin(chat, me) {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let admins: Option<Vec<i64>> = match &x.admins {
+        Some(list) => Some(
+            list.iter()
+                .map(|u| input_user_id(me, u))
+                .collect::<Result<_, _>>()?,
+        ),
+        None => None,
+    };
+    let q = x.q.trim().to_lowercase();
+    let limit = x.limit.clamp(1, 100) as usize;
+    let named = |uid: i64| {
+        w.accounts.get(&uid).is_some_and(|a| {
+            crate::chats::name_matches(&a.first_name, &a.last_name, a.username.as_deref(), &q)
+        })
+    };
+    let events: Vec<&crate::chats::LogEvent> = chat
+        .admin_log
+        .iter()
+        .rev()
+        .filter(|e| x.max_id == 0 || e.id < x.max_id)
+        .filter(|e| e.id > x.min_id)
+        .filter(|e| admins.as_ref().is_none_or(|a| a.contains(&e.actor)))
+        .filter(|e| match &x.events_filter {
+            Some(enums::ChannelAdminLogEventsFilter::ChannelAdminLogEventsFilter(f)) => {
+                event_matches(e, f)
+            }
+            None => true,
+        })
+        .filter(|e| q.is_empty() || named(e.actor) || e.target.is_some_and(named))
+        .take(limit)
+        .collect();
+    let users: Vec<i64> = events
+        .iter()
+        .flat_map(|e| std::iter::once(e.actor).chain(e.target))
+        .collect();
+    let tl_events = events
+        .iter()
+        .map(|e| {
+            enums::ChannelAdminLogEvent::from(types::ChannelAdminLogEvent {
+                id: e.id,
+                date: e.date,
+                user_id: e.actor,
+                action: e.action.clone(),
+            })
+        })
+        .collect();
+    Ok(enums::channels::AdminLogResults::from(
+        types::channels::AdminLogResults {
+            events: tl_events,
+            chats: w.chat_view(me, id).into_iter().collect(),
+            users: users_of(w, me, users),
+        },
+    ))
 }
 
 /// Which admin-log filter flags an event answers to.
@@ -72,69 +128,4 @@ pub(crate) fn event_matches(
         A::StartGroupCall(_) | A::DiscardGroupCall(_) => f.group_call,
         _ => false,
     }
-}
-
-pub(crate) fn admin_log_page(
-    w: &World,
-    me: i64,
-    x: &functions::channels::GetAdminLog,
-) -> Result<enums::channels::AdminLogResults, RpcErr> {
-    let id = readable_channel(w, me, &x.channel)?;
-    let chat = &w.chats[&id];
-    if caller_rights(chat, me).is_none() {
-        return Err(bad("CHAT_ADMIN_REQUIRED"));
-    }
-    let admins: Option<Vec<i64>> = match &x.admins {
-        Some(list) => Some(
-            list.iter()
-                .map(|u| input_user_id(me, u))
-                .collect::<Result<_, _>>()?,
-        ),
-        None => None,
-    };
-    let q = x.q.trim().to_lowercase();
-    let limit = x.limit.clamp(1, 100) as usize;
-    let named = |uid: i64| {
-        w.accounts.get(&uid).is_some_and(|a| {
-            crate::chats::name_matches(&a.first_name, &a.last_name, a.username.as_deref(), &q)
-        })
-    };
-    let events: Vec<&crate::chats::LogEvent> = chat
-        .admin_log
-        .iter()
-        .rev()
-        .filter(|e| x.max_id == 0 || e.id < x.max_id)
-        .filter(|e| e.id > x.min_id)
-        .filter(|e| admins.as_ref().is_none_or(|a| a.contains(&e.actor)))
-        .filter(|e| match &x.events_filter {
-            Some(enums::ChannelAdminLogEventsFilter::ChannelAdminLogEventsFilter(f)) => {
-                event_matches(e, f)
-            }
-            None => true,
-        })
-        .filter(|e| q.is_empty() || named(e.actor) || e.target.is_some_and(named))
-        .take(limit)
-        .collect();
-    let users: Vec<i64> = events
-        .iter()
-        .flat_map(|e| std::iter::once(e.actor).chain(e.target))
-        .collect();
-    let tl_events = events
-        .iter()
-        .map(|e| {
-            enums::ChannelAdminLogEvent::from(types::ChannelAdminLogEvent {
-                id: e.id,
-                date: e.date,
-                user_id: e.actor,
-                action: e.action.clone(),
-            })
-        })
-        .collect();
-    Ok(enums::channels::AdminLogResults::from(
-        types::channels::AdminLogResults {
-            events: tl_events,
-            chats: w.chat_view(me, id).into_iter().collect(),
-            users: users_of(w, me, users),
-        },
-    ))
 }

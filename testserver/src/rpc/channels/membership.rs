@@ -7,8 +7,7 @@ pub(crate) fn join_channel(
     cx: &mut Cx<'_>,
     x: functions::channels::JoinChannel,
 ) -> Result<enums::messages::ChatInviteJoinResult, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -45,8 +44,7 @@ pub(crate) fn leave_channel(
     cx: &mut Cx<'_>,
     x: functions::channels::LeaveChannel,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -75,22 +73,13 @@ pub(crate) fn invite_to_channel(
     cx: &mut Cx<'_>,
     x: functions::channels::InviteToChannel,
 ) -> Result<enums::messages::InvitedUsers, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
     let id = channel_id(w, me, &x.channel)?;
     let chat = &w.chats[&id];
-    let can_invite = match caller_rights(chat, me) {
-        Some((_, r)) => r.invite_users,
-        None => {
-            chat.kind == crate::chats::ChatKind::Supergroup
-                && chat.participant(me).is_some_and(|p| p.is_member())
-                && !chat.default_banned.invite_users
-        }
-    };
-    if !can_invite {
+    if !may_invite(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let mut added = Vec::new();

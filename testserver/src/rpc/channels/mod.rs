@@ -12,8 +12,7 @@ pub(crate) fn get_messages(
     cx: &mut Cx<'_>,
     x: functions::channels::GetMessages,
 ) -> Result<enums::messages::Messages, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = channel_id(w, me, &x.channel)?;
     let c = &w.chats[&id];
@@ -61,8 +60,7 @@ pub(crate) fn get_channels(
     cx: &mut Cx<'_>,
     x: functions::channels::GetChannels,
 ) -> Result<enums::messages::Chats, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let mut chats = Vec::new();
     for c in &x.id {
@@ -79,8 +77,7 @@ pub(crate) fn get_full_channel(
     cx: &mut Cx<'_>,
     x: functions::channels::GetFullChannel,
 ) -> Result<enums::messages::ChatFull, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     w.expire_restrictions(shared.clock.unix());

@@ -8,89 +8,15 @@ pub(crate) fn get_participants(
     cx: &mut Cx<'_>,
     x: functions::channels::GetParticipants,
 ) -> Result<enums::channels::ChannelParticipants, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     w.expire_restrictions(shared.clock.unix());
-    participants_page(w, me, &x)
-}
-
-/// `channels.getParticipant`.
-pub(crate) fn get_participant(
-    cx: &mut Cx<'_>,
-    x: functions::channels::GetParticipant,
-) -> Result<enums::channels::ChannelParticipant, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    let shared = ctx.shared;
-    let me = me(ctx, w)?;
-    w.expire_restrictions(shared.clock.unix());
-    let id = readable_channel(w, me, &x.channel)?;
-    let user = match &x.participant {
-        enums::InputPeer::InputPeerSelf => me,
-        enums::InputPeer::User(u) => u.user_id,
-        _ => return Err(bad("PARTICIPANT_ID_INVALID")),
-    };
-    let c = &w.chats[&id];
-    let Some(p) = c
-        .participant(user)
-        .filter(|p| !matches!(p.role, crate::chats::Role::Left))
-    else {
-        return Err(bad("USER_NOT_PARTICIPANT"));
-    };
-    let participant = w.participant_view(p, me);
-    Ok(enums::channels::ChannelParticipant::from(
-        types::channels::ChannelParticipant {
-            participant,
-            chats: w.chat_view(me, id).into_iter().collect(),
-            users: users_of(w, me, vec![user]),
-        },
-    ))
-}
-
-/// `channels.editAdmin`.
-pub(crate) fn edit_admin(
-    cx: &mut Cx<'_>,
-    x: functions::channels::EditAdmin,
-) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    let shared = ctx.shared;
-    let me = me(ctx, w)?;
-    w.expire_restrictions(shared.clock.unix());
-    set_admin(ctx, w, me, &x)
-}
-
-/// `channels.editBanned`.
-pub(crate) fn edit_banned(
-    cx: &mut Cx<'_>,
-    x: functions::channels::EditBanned,
-) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    let shared = ctx.shared;
-    let me = me(ctx, w)?;
-    w.expire_restrictions(shared.clock.unix());
-    set_banned(ctx, w, me, &x)
-}
-
-pub(crate) fn participants_page(
-    w: &World,
-    me: i64,
-    x: &functions::channels::GetParticipants,
-) -> Result<enums::channels::ChannelParticipants, RpcErr> {
-    use crate::chats::{ChatKind, LISTING_CAP, Role, SEARCH_CAP, name_matches};
+    use crate::chats::{LISTING_CAP, Role, SEARCH_CAP, name_matches};
     let id = readable_channel(w, me, &x.channel)?;
     let chat = &w.chats[&id];
-    let mine = chat.participant(me);
-    let is_admin = mine.is_some_and(crate::chats::Participant::is_admin);
-    let can_ban = mine.is_some_and(|p| match &p.role {
-        Role::Creator { .. } => true,
-        Role::Admin { rights, .. } => rights.ban_users,
-        _ => false,
-    });
-    if chat.kind == ChatKind::Channel && !is_admin {
+    let can_ban = may_ban(chat, me);
+    if !may_list_members(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let matches = |p: &crate::chats::Participant, q: &str| {
@@ -187,24 +113,59 @@ pub(crate) fn participants_page(
     ))
 }
 
-pub(crate) fn set_admin(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    me: i64,
-    x: &functions::channels::EditAdmin,
+/// `channels.getParticipant`.
+pub(crate) fn get_participant(
+    cx: &mut Cx<'_>,
+    x: functions::channels::GetParticipant,
+) -> Result<enums::channels::ChannelParticipant, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    w.expire_restrictions(shared.clock.unix());
+    let id = readable_channel(w, me, &x.channel)?;
+    let user = match &x.participant {
+        enums::InputPeer::InputPeerSelf => me,
+        enums::InputPeer::User(u) => u.user_id,
+        _ => return Err(bad("PARTICIPANT_ID_INVALID")),
+    };
+    let c = &w.chats[&id];
+    let Some(p) = c
+        .participant(user)
+        .filter(|p| !matches!(p.role, crate::chats::Role::Left))
+    else {
+        return Err(bad("USER_NOT_PARTICIPANT"));
+    };
+    let participant = w.participant_view(p, me);
+    Ok(enums::channels::ChannelParticipant::from(
+        types::channels::ChannelParticipant {
+            participant,
+            chats: w.chat_view(me, id).into_iter().collect(),
+            users: users_of(w, me, vec![user]),
+        },
+    ))
+}
+
+/// `channels.editAdmin`.
+pub(crate) fn edit_admin(
+    cx: &mut Cx<'_>,
+    x: functions::channels::EditAdmin,
 ) -> Result<enums::Updates, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    w.expire_restrictions(shared.clock.unix());
     use crate::chats::{ChatKind, Role, admin_right_flags};
     let id = channel_id(w, me, &x.channel)?;
     let now = ctx.shared.clock.unix();
     let user = input_user_id(me, &x.user_id)?;
     let enums::ChatAdminRights::ChatAdminRights(new_rights) = x.admin_rights.clone();
     let chat = &w.chats[&id];
+    if !may_add_admins(chat, me) {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
     let Some((is_creator, mine)) = caller_rights(chat, me) else {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     };
-    if !mine.add_admins {
-        return Err(bad("CHAT_ADMIN_REQUIRED"));
-    }
     if !w.accounts.contains_key(&user) {
         return Err(bad("USER_ID_INVALID"));
     }
@@ -216,28 +177,14 @@ pub(crate) fn set_admin(
         // Broadcast-only rights.
         return Err(bad("RIGHT_FORBIDDEN"));
     }
-    if !is_creator {
-        let theirs = admin_right_flags(&new_rights);
-        let ours = admin_right_flags(&mine);
-        if theirs
-            .iter()
-            .zip(ours.iter())
-            .any(|((_, want), (_, have))| *want && !*have)
-        {
-            return Err(bad("RIGHT_FORBIDDEN"));
-        }
+    if !may_grant(is_creator, &mine, &new_rights) {
+        return Err(bad("RIGHT_FORBIDDEN"));
     }
     let prev = chat.participant(user).cloned();
     let Some(prev) = prev.filter(|p| p.is_member()) else {
         return Err(bad("USER_NOT_PARTICIPANT"));
     };
-    match &prev.role {
-        Role::Creator { .. } => return Err(bad("USER_CREATOR")),
-        Role::Admin { promoted_by, .. } if !is_creator && *promoted_by != me => {
-            return Err(bad("USER_ADMIN_INVALID"));
-        }
-        _ => {}
-    }
+    may_edit_member(is_creator, me, &prev.role).map_err(bad)?;
     let any = admin_right_flags(&new_rights).iter().any(|(_, v)| *v);
     let role = if any {
         Role::Admin {
@@ -271,12 +218,15 @@ pub(crate) fn set_admin(
     Ok(chat_updates(w, me, id, vec![user], now))
 }
 
-pub(crate) fn set_banned(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    me: i64,
-    x: &functions::channels::EditBanned,
+/// `channels.editBanned`.
+pub(crate) fn edit_banned(
+    cx: &mut Cx<'_>,
+    x: functions::channels::EditBanned,
 ) -> Result<enums::Updates, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let shared = ctx.shared;
+    let me = me(ctx, w)?;
+    w.expire_restrictions(shared.clock.unix());
     use crate::chats::{Participant, Role, normalize_until};
     let id = channel_id(w, me, &x.channel)?;
     let now = ctx.shared.clock.unix();
@@ -291,25 +241,17 @@ pub(crate) fn set_banned(
     let enums::ChatBannedRights::ChatBannedRights(mut rights) = x.banned_rights.clone();
     rights.until_date = normalize_until(rights.until_date, now);
     let chat = &w.chats[&id];
-    let Some((is_creator, mine)) = caller_rights(chat, me) else {
-        return Err(bad("CHAT_ADMIN_REQUIRED"));
-    };
-    if !mine.ban_users {
+    if !may_ban(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
+    let is_creator = is_owner(chat, me);
     let prev = chat.participant(user).cloned().unwrap_or(Participant {
         user,
         role: Role::Left,
         date: now,
         inviter: 0,
     });
-    match &prev.role {
-        Role::Creator { .. } => return Err(bad("USER_CREATOR")),
-        Role::Admin { promoted_by, .. } if !is_creator && *promoted_by != me => {
-            return Err(bad("USER_ADMIN_INVALID"));
-        }
-        _ => {}
-    }
+    may_edit_member(is_creator, me, &prev.role).map_err(bad)?;
     let restricted = rights.view_messages
         || rights.send_messages
         || rights.send_media

@@ -8,8 +8,7 @@ pub(crate) fn edit_photo(
     cx: &mut Cx<'_>,
     x: functions::channels::EditPhoto,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = channel_id(w, me, &x.channel)?;
     set_photo(ctx, w, me, id, &x.photo)
@@ -20,8 +19,7 @@ pub(crate) fn edit_title(
     cx: &mut Cx<'_>,
     x: functions::channels::EditTitle,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = channel_id(w, me, &x.channel)?;
     set_title(ctx, w, me, id, &x.title)
@@ -32,8 +30,7 @@ pub(crate) fn check_username(
     cx: &mut Cx<'_>,
     x: functions::channels::CheckUsername,
 ) -> Result<bool, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = channel_id(w, me, &x.channel)?;
     let name = valid_chat_username(&x.username)?;
@@ -45,13 +42,12 @@ pub(crate) fn update_username(
     cx: &mut Cx<'_>,
     x: functions::channels::UpdateUsername,
 ) -> Result<bool, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
     let id = channel_id(w, me, &x.channel)?;
-    if w.chats[&id].creator != me {
+    if !is_owner(&w.chats[&id], me) {
         // Only the owner changes a chat's public link.
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
@@ -88,8 +84,7 @@ pub(crate) fn toggle_forum(
     cx: &mut Cx<'_>,
     x: functions::channels::ToggleForum,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -98,7 +93,7 @@ pub(crate) fn toggle_forum(
     if chat.kind != crate::chats::ChatKind::Supergroup {
         return Err(bad("CHANNEL_INVALID"));
     }
-    if chat.creator != me {
+    if !is_owner(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     if chat.forum == x.enabled {

@@ -9,8 +9,7 @@ pub(crate) fn get_chats(
     cx: &mut Cx<'_>,
     x: functions::messages::GetChats,
 ) -> Result<enums::messages::Chats, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let chats =
         x.id.iter()
@@ -31,8 +30,7 @@ pub(crate) fn edit_chat_default_banned_rights(
     cx: &mut Cx<'_>,
     x: functions::messages::EditChatDefaultBannedRights,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -49,10 +47,7 @@ pub(crate) fn edit_chat_default_banned_rights(
         _ => return Err(bad("PEER_ID_INVALID")),
     };
     let chat = &w.chats[&id];
-    let Some((_, mine)) = caller_rights(chat, me) else {
-        return Err(bad("CHAT_ADMIN_REQUIRED"));
-    };
-    if !mine.ban_users {
+    if !may_ban(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let enums::ChatBannedRights::ChatBannedRights(mut rights) = x.banned_rights.clone();
@@ -87,8 +82,7 @@ pub(crate) fn edit_chat_photo(
     cx: &mut Cx<'_>,
     x: functions::messages::EditChatPhoto,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = group_id(w, me, x.chat_id)?;
     set_photo(ctx, w, me, id, &x.photo)
@@ -99,8 +93,7 @@ pub(crate) fn edit_chat_title(
     cx: &mut Cx<'_>,
     x: functions::messages::EditChatTitle,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = group_id(w, me, x.chat_id)?;
     set_title(ctx, w, me, id, &x.title)
@@ -111,8 +104,7 @@ pub(crate) fn edit_chat_about(
     cx: &mut Cx<'_>,
     x: functions::messages::EditChatAbout,
 ) -> Result<bool, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -148,8 +140,7 @@ pub(crate) fn get_full_chat(
     cx: &mut Cx<'_>,
     x: functions::messages::GetFullChat,
 ) -> Result<enums::messages::ChatFull, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = group_id(w, me, x.chat_id)?;
     let full = w.chat_full(id).expect("exists");

@@ -8,13 +8,12 @@ pub(crate) fn edit_chat_admin(
     cx: &mut Cx<'_>,
     x: functions::messages::EditChatAdmin,
 ) -> Result<bool, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = group_id(w, me, x.chat_id)?;
     let user = input_user_id(me, &x.user_id)?;
     let chat = &w.chats[&id];
-    if chat.creator != me {
+    if !is_owner(chat, me) {
         // Only the creator appoints admins in a basic group.
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
@@ -49,8 +48,7 @@ pub(crate) fn delete_chat_user(
     cx: &mut Cx<'_>,
     x: functions::messages::DeleteChatUser,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -60,21 +58,7 @@ pub(crate) fn delete_chat_user(
     let Some(p) = chat.participant(user).filter(|p| p.is_member()).cloned() else {
         return Err(bad("USER_NOT_PARTICIPANT"));
     };
-    if user != me {
-        let mine = chat.participant(me).map(|p| p.role.clone());
-        let allowed = match mine {
-            Some(crate::chats::Role::Creator { .. }) => true,
-            // Admins remove only the users they invited (and non-admins).
-            Some(crate::chats::Role::Admin { .. }) => !p.is_admin() && p.inviter == me,
-            _ => false,
-        };
-        if matches!(p.role, crate::chats::Role::Creator { .. }) {
-            return Err(bad("USER_CREATOR"));
-        }
-        if !allowed {
-            return Err(bad("CHAT_ADMIN_REQUIRED"));
-        }
-    }
+    may_remove_from_group(chat, me, &p).map_err(bad)?;
     let c = w.chats.get_mut(&id).expect("exists");
     c.add(user, crate::chats::Role::Left, p.date, p.inviter);
     let m = c.add_service(
@@ -90,8 +74,7 @@ pub(crate) fn add_chat_user(
     cx: &mut Cx<'_>,
     x: functions::messages::AddChatUser,
 ) -> Result<enums::messages::InvitedUsers, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -104,9 +87,7 @@ pub(crate) fn add_chat_user(
     if chat.participant(user).is_some_and(|p| p.is_member()) {
         return Err(bad("USER_ALREADY_PARTICIPANT"));
     }
-    let can_invite =
-        chat.participant(me).is_some_and(|p| p.is_admin()) || !chat.default_banned.invite_users;
-    if !can_invite {
+    if !may_invite(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     w.chats

@@ -3,129 +3,15 @@
 use crate::rpc::prelude::*;
 use crate::world::StoredMessage;
 
-/// `messages.search`.
+/// `messages.search` in a group or channel. Only the chat-photos filter is
+/// modelled (what `iter_profile_photos` needs); other filters answer
+/// `FILTER_NOT_SUPPORTED` instead of a silently empty result.
 pub(crate) fn search(
     cx: &mut Cx<'_>,
     x: functions::messages::Search,
 ) -> Result<enums::messages::Messages, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
-    search_chat(w, me, &x)
-}
-
-/// `messages.getHistory`.
-pub(crate) fn get_history(
-    cx: &mut Cx<'_>,
-    x: functions::messages::GetHistory,
-) -> Result<enums::messages::Messages, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    let me = me(ctx, w)?;
-    if w.accounts[&me].bot {
-        return Err(bad("BOT_METHOD_INVALID"));
-    }
-    if matches!(
-        x.peer,
-        enums::InputPeer::Chat(_) | enums::InputPeer::Channel(_)
-    ) {
-        return chat_history(w, me, &x);
-    }
-    let peer = resolve_user_peer(w, me, &x.peer)?;
-    private_history(w, me, peer, &x)
-}
-
-/// `messages.getMessages`.
-pub(crate) fn get_messages(
-    cx: &mut Cx<'_>,
-    x: functions::messages::GetMessages,
-) -> Result<enums::messages::Messages, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
-    let me = me(ctx, w)?;
-    let mailbox = w.mailbox(me).clone();
-    let mut peers = vec![me];
-    let messages: Vec<enums::Message> =
-        x.id.iter()
-            .map(|m| match m {
-                enums::InputMessage::ID(i) => match mailbox.messages.get(&i.id) {
-                    Some(s) => {
-                        peers.push(s.peer);
-                        w.message_view(s)
-                    }
-                    None => enums::Message::from(types::MessageEmpty {
-                        id: i.id,
-                        peer_id: None,
-                    }),
-                },
-                _ => enums::Message::from(types::MessageEmpty {
-                    id: 0,
-                    peer_id: None,
-                }),
-            })
-            .collect();
-    Ok(enums::messages::Messages::from(types::messages::Messages {
-        messages,
-        topics: Vec::new(),
-        chats: Vec::new(),
-        users: users_of(w, me, peers),
-    }))
-}
-
-pub(crate) fn private_history(
-    w: &mut World,
-    me: i64,
-    peer: i64,
-    x: &functions::messages::GetHistory,
-) -> Result<enums::messages::Messages, RpcErr> {
-    let mailbox = w.mailbox(me).clone();
-    // Newest first, as Telegram returns them.
-    let all: Vec<&StoredMessage> = mailbox
-        .messages
-        .values()
-        .rev()
-        .filter(|m| m.peer == peer)
-        .filter(|m| x.max_id <= 0 || m.id < x.max_id)
-        .filter(|m| x.min_id <= 0 || m.id > x.min_id)
-        .collect();
-    let start = all
-        .iter()
-        .position(|m| {
-            (x.offset_id <= 0 || m.id < x.offset_id)
-                && (x.offset_date <= 0 || m.date < x.offset_date)
-        })
-        .unwrap_or(all.len());
-    let start = (start as i64 + i64::from(x.add_offset)).clamp(0, all.len() as i64) as usize;
-    let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
-    let page: Vec<&StoredMessage> = all.iter().skip(start).take(limit).copied().collect();
-    let messages = page.iter().map(|m| w.message_view(m)).collect();
-    let users = users_of(w, me, vec![me, peer]);
-    let out = if page.len() == all.len() {
-        enums::messages::Messages::from(types::messages::Messages {
-            messages,
-            topics: Vec::new(),
-            chats: Vec::new(),
-            users,
-        })
-    } else {
-        enums::messages::Messages::from(types::messages::MessagesSlice {
-            count: all.len() as i32,
-            messages,
-            users,
-            ..Default::default()
-        })
-    };
-    Ok(out)
-}
-
-/// `messages.search` in a group or channel. Only the chat-photos filter is
-/// modelled (what `iter_profile_photos` needs); other filters answer
-/// `FILTER_NOT_SUPPORTED` instead of a silently empty result.
-pub(crate) fn search_chat(
-    w: &World,
-    me: i64,
-    x: &functions::messages::Search,
-) -> Result<enums::messages::Messages, RpcErr> {
     if w.accounts.get(&me).is_some_and(|a| a.bot) {
         return Err(bad("BOT_METHOD_INVALID"));
     }
@@ -198,6 +84,108 @@ pub(crate) fn search_chat(
             topics: Vec::new(),
             chats,
             users,
+        })
+    };
+    Ok(out)
+}
+
+/// `messages.getHistory`.
+pub(crate) fn get_history(
+    cx: &mut Cx<'_>,
+    x: functions::messages::GetHistory,
+) -> Result<enums::messages::Messages, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    if w.accounts[&me].bot {
+        return Err(bad("BOT_METHOD_INVALID"));
+    }
+    if matches!(
+        x.peer,
+        enums::InputPeer::Chat(_) | enums::InputPeer::Channel(_)
+    ) {
+        return chat_history(w, me, &x);
+    }
+    let peer = resolve_user_peer(w, me, &x.peer)?;
+    private_history(w, me, peer, &x)
+}
+
+/// `messages.getMessages`.
+pub(crate) fn get_messages(
+    cx: &mut Cx<'_>,
+    x: functions::messages::GetMessages,
+) -> Result<enums::messages::Messages, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let mailbox = w.mailbox(me).clone();
+    let mut peers = vec![me];
+    let messages: Vec<enums::Message> =
+        x.id.iter()
+            .map(|m| match m {
+                enums::InputMessage::ID(i) => match mailbox.messages.get(&i.id) {
+                    Some(s) => {
+                        peers.push(s.peer);
+                        w.message_view(s)
+                    }
+                    None => enums::Message::from(types::MessageEmpty {
+                        id: i.id,
+                        peer_id: None,
+                    }),
+                },
+                _ => enums::Message::from(types::MessageEmpty {
+                    id: 0,
+                    peer_id: None,
+                }),
+            })
+            .collect();
+    Ok(enums::messages::Messages::from(types::messages::Messages {
+        messages,
+        topics: Vec::new(),
+        chats: Vec::new(),
+        users: users_of(w, me, peers),
+    }))
+}
+
+pub(crate) fn private_history(
+    w: &mut World,
+    me: i64,
+    peer: i64,
+    x: &functions::messages::GetHistory,
+) -> Result<enums::messages::Messages, RpcErr> {
+    let mailbox = w.mailbox(me).clone();
+    // Newest first, as Telegram returns them.
+    let all: Vec<&StoredMessage> = mailbox
+        .messages
+        .values()
+        .rev()
+        .filter(|m| m.peer == peer)
+        .filter(|m| x.max_id <= 0 || m.id < x.max_id)
+        .filter(|m| x.min_id <= 0 || m.id > x.min_id)
+        .collect();
+    let start = all
+        .iter()
+        .position(|m| {
+            (x.offset_id <= 0 || m.id < x.offset_id)
+                && (x.offset_date <= 0 || m.date < x.offset_date)
+        })
+        .unwrap_or(all.len());
+    let start = (start as i64 + i64::from(x.add_offset)).clamp(0, all.len() as i64) as usize;
+    let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
+    let page: Vec<&StoredMessage> = all.iter().skip(start).take(limit).copied().collect();
+    let messages = page.iter().map(|m| w.message_view(m)).collect();
+    let users = users_of(w, me, vec![me, peer]);
+    let out = if page.len() == all.len() {
+        enums::messages::Messages::from(types::messages::Messages {
+            messages,
+            topics: Vec::new(),
+            chats: Vec::new(),
+            users,
+        })
+    } else {
+        enums::messages::Messages::from(types::messages::MessagesSlice {
+            count: all.len() as i32,
+            messages,
+            users,
+            ..Default::default()
         })
     };
     Ok(out)

@@ -7,18 +7,13 @@ pub(crate) fn export_chat_invite(
     cx: &mut Cx<'_>,
     x: functions::messages::ExportChatInvite,
 ) -> Result<enums::ExportedChatInvite, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
     let id = chat_of_peer(w, me, &x.peer)?;
     let chat = &w.chats[&id];
-    let allowed = match chat.kind {
-        crate::chats::ChatKind::Group => chat.participant(me).is_some_and(|p| p.is_admin()),
-        _ => caller_rights(chat, me).is_some_and(|(_, r)| r.invite_users),
-    };
-    if !allowed {
+    if !may_export_invite(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let n = chat.invites.len() as u64;
@@ -45,8 +40,7 @@ pub(crate) fn check_chat_invite(
     cx: &mut Cx<'_>,
     x: functions::messages::CheckChatInvite,
 ) -> Result<enums::ChatInvite, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let Some(id) = invite_chat(w, &x.hash) else {
         return Err(bad("INVITE_HASH_INVALID"));
@@ -89,8 +83,7 @@ pub(crate) fn import_chat_invite(
     cx: &mut Cx<'_>,
     x: functions::messages::ImportChatInvite,
 ) -> Result<enums::messages::ChatInviteJoinResult, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();

@@ -4,15 +4,83 @@ use crate::rpc::prelude::*;
 use crate::rpc::upload::{check_photo, take_upload};
 use crate::world::StoredMessage;
 
-/// `messages.setTyping`.
+/// `messages.setTyping`: tells the other members' sessions (or the other user).
 pub(crate) fn set_typing(
     cx: &mut Cx<'_>,
     x: functions::messages::SetTyping,
 ) -> Result<bool, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
-    typing(ctx, w, me, &x)
+    let from = enums::Peer::from(types::PeerUser { user_id: me });
+    let (update, recipients): (enums::Update, Vec<i64>) = match &x.peer {
+        enums::InputPeer::User(_) | enums::InputPeer::InputPeerSelf => {
+            let user = resolve_user_peer(w, me, &x.peer)?;
+            (
+                enums::Update::from(types::UpdateUserTyping {
+                    user_id: me,
+                    top_msg_id: x.top_msg_id,
+                    action: x.action.clone(),
+                }),
+                if user == me { Vec::new() } else { vec![user] },
+            )
+        }
+        enums::InputPeer::Chat(c) => {
+            let id = group_id(w, me, c.chat_id)?;
+            (
+                enums::Update::from(types::UpdateChatUserTyping {
+                    chat_id: id,
+                    from_id: from,
+                    action: x.action.clone(),
+                }),
+                w.chats[&id]
+                    .participants
+                    .iter()
+                    .filter(|p| p.is_member())
+                    .map(|p| p.user)
+                    .collect(),
+            )
+        }
+        enums::InputPeer::Channel(c) => {
+            let id = channel_id(
+                w,
+                me,
+                &enums::InputChannel::from(types::InputChannel {
+                    channel_id: c.channel_id,
+                    access_hash: c.access_hash,
+                }),
+            )?;
+            let chat = &w.chats[&id];
+            let Some(p) = chat.participant(me).filter(|p| p.is_member()) else {
+                return Err(bad("USER_NOT_PARTICIPANT"));
+            };
+            if !may_show_typing(chat, p) {
+                return Err(bad("CHAT_WRITE_FORBIDDEN"));
+            }
+            (
+                enums::Update::from(types::UpdateChannelUserTyping {
+                    channel_id: id,
+                    top_msg_id: x.top_msg_id,
+                    from_id: from,
+                    action: x.action.clone(),
+                }),
+                chat.participants
+                    .iter()
+                    .filter(|p| p.is_member())
+                    .map(|p| p.user)
+                    .collect(),
+            )
+        }
+        _ => return Err(bad("PEER_ID_INVALID")),
+    };
+    let date = ctx.shared.clock.unix();
+    for r in recipients.into_iter().filter(|r| *r != me) {
+        let body = enums::Updates::from(types::UpdateShort {
+            update: update.clone(),
+            date,
+        });
+        ctx.shared.push_update(r, None, &body);
+    }
+    Ok(true)
 }
 
 /// `messages.sendMessage`.
@@ -20,8 +88,7 @@ pub(crate) fn send_message(
     cx: &mut Cx<'_>,
     x: functions::messages::SendMessage,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     if x.message.trim().is_empty() {
         return Err(bad("MESSAGE_EMPTY"));
@@ -59,8 +126,7 @@ pub(crate) fn send_media(
     cx: &mut Cx<'_>,
     x: functions::messages::SendMedia,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let peer = resolve_user_peer(w, me, &x.peer)?;
@@ -252,85 +318,6 @@ pub(crate) fn service_updates(
     new_message_updates(w, me, chat, m, None, &users)
 }
 
-/// `messages.setTyping`: tells the other members' sessions (or the other user).
-pub(crate) fn typing(
-    ctx: &Ctx<'_>,
-    w: &mut World,
-    me: i64,
-    x: &functions::messages::SetTyping,
-) -> Result<bool, RpcErr> {
-    let from = enums::Peer::from(types::PeerUser { user_id: me });
-    let (update, recipients): (enums::Update, Vec<i64>) = match &x.peer {
-        enums::InputPeer::User(_) | enums::InputPeer::InputPeerSelf => {
-            let user = resolve_user_peer(w, me, &x.peer)?;
-            (
-                enums::Update::from(types::UpdateUserTyping {
-                    user_id: me,
-                    top_msg_id: x.top_msg_id,
-                    action: x.action.clone(),
-                }),
-                if user == me { Vec::new() } else { vec![user] },
-            )
-        }
-        enums::InputPeer::Chat(c) => {
-            let id = group_id(w, me, c.chat_id)?;
-            (
-                enums::Update::from(types::UpdateChatUserTyping {
-                    chat_id: id,
-                    from_id: from,
-                    action: x.action.clone(),
-                }),
-                w.chats[&id]
-                    .participants
-                    .iter()
-                    .filter(|p| p.is_member())
-                    .map(|p| p.user)
-                    .collect(),
-            )
-        }
-        enums::InputPeer::Channel(c) => {
-            let id = channel_id(
-                w,
-                me,
-                &enums::InputChannel::from(types::InputChannel {
-                    channel_id: c.channel_id,
-                    access_hash: c.access_hash,
-                }),
-            )?;
-            let chat = &w.chats[&id];
-            let Some(p) = chat.participant(me).filter(|p| p.is_member()) else {
-                return Err(bad("USER_NOT_PARTICIPANT"));
-            };
-            if chat.kind == crate::chats::ChatKind::Channel && !p.is_admin() {
-                return Err(bad("CHAT_WRITE_FORBIDDEN"));
-            }
-            (
-                enums::Update::from(types::UpdateChannelUserTyping {
-                    channel_id: id,
-                    top_msg_id: x.top_msg_id,
-                    from_id: from,
-                    action: x.action.clone(),
-                }),
-                chat.participants
-                    .iter()
-                    .filter(|p| p.is_member())
-                    .map(|p| p.user)
-                    .collect(),
-            )
-        }
-        _ => return Err(bad("PEER_ID_INVALID")),
-    };
-    let date = ctx.shared.clock.unix();
-    for r in recipients.into_iter().filter(|r| *r != me) {
-        let body = enums::Updates::from(types::UpdateShort {
-            update: update.clone(),
-            date,
-        });
-        ctx.shared.push_update(r, None, &body);
-    }
-    Ok(true)
-}
-
 /// `messages.sendMessage` to a basic group, supergroup or channel. Members
 /// write unless restricted (personally or by the chat's defaults); in
 /// broadcast channels only the creator and admins with `post_messages`. The
@@ -345,7 +332,6 @@ pub(crate) fn send_to_chat(
     text: &str,
     random_id: i64,
 ) -> Result<enums::Updates, RpcErr> {
-    use crate::chats::{ChatKind, Role, expired};
     let now = ctx.shared.clock.unix();
     w.expire_restrictions(now);
     let id = chat_of_peer(w, me, peer)?;
@@ -353,17 +339,7 @@ pub(crate) fn send_to_chat(
     let Some(p) = chat.participant(me).filter(|p| p.is_member()) else {
         return Err(bad("CHAT_WRITE_FORBIDDEN"));
     };
-    let allowed = match (&p.role, chat.kind) {
-        (Role::Creator { .. }, _) => true,
-        (Role::Admin { rights, .. }, ChatKind::Channel) => rights.post_messages,
-        (_, ChatKind::Channel) => false,
-        (Role::Admin { .. }, _) => true,
-        (Role::Restricted { rights, .. }, _) if !expired(rights, now) && rights.send_messages => {
-            false
-        }
-        _ => !chat.default_banned.send_messages,
-    };
-    if !allowed {
+    if !may_post(chat, p, now) {
         return Err(bad("CHAT_WRITE_FORBIDDEN"));
     }
     let m = match chat.random_ids.get(&(me, random_id)) {

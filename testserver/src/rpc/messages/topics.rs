@@ -8,8 +8,7 @@ pub(crate) fn create_forum_topic(
     cx: &mut Cx<'_>,
     x: functions::messages::CreateForumTopic,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -59,8 +58,7 @@ pub(crate) fn edit_forum_topic(
     cx: &mut Cx<'_>,
     x: functions::messages::EditForumTopic,
 ) -> Result<enums::Updates, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     let now = shared.clock.unix();
@@ -116,8 +114,7 @@ pub(crate) fn get_forum_topics(
     cx: &mut Cx<'_>,
     x: functions::messages::GetForumTopics,
 ) -> Result<enums::messages::ForumTopics, RpcErr> {
-    let ctx = &cx.ctx;
-    let w = &mut *cx.w;
+    let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = forum_of(w, me, &x.peer)?;
     let c = &w.chats[&id];
