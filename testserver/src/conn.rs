@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use crate::counters::Event;
 use crate::rpc::{self, Ctx};
-use crate::{Shared, lock};
+use crate::shared::{Shared, lock};
 
 /// The largest frame a client may send (big enough for a 512 KiB file part in a
 /// container, small enough to bound memory per connection).
@@ -249,7 +249,7 @@ impl Conn {
                         let now = shared.clock.now().secs;
                         lock(&shared.keys).insert(
                             created.auth_key.id_i64(),
-                            crate::KeyEntry {
+                            crate::shared::KeyEntry {
                                 key: created.auth_key,
                                 dc: self.dc,
                                 first_salt: created.first_salt,
@@ -388,13 +388,13 @@ impl Conn {
             }
             functions::GetFutureSalts::CONSTRUCTOR_ID => {
                 if let Ok(g) = functions::GetFutureSalts::from_bytes(&req.body) {
-                    let period = now.secs.div_euclid(crate::SALT_PERIOD_SECS);
+                    let period = now.secs.div_euclid(crate::shared::SALT_PERIOD_SECS);
                     let salts = (0..g.num.clamp(1, 64) as i64)
                         .map(|i| {
                             let p = period + i;
                             types::FutureSalt {
-                                valid_since: (p * crate::SALT_PERIOD_SECS) as i32,
-                                valid_until: ((p + 1) * crate::SALT_PERIOD_SECS) as i32,
+                                valid_since: (p * crate::shared::SALT_PERIOD_SECS) as i32,
+                                valid_until: ((p + 1) * crate::shared::SALT_PERIOD_SECS) as i32,
                                 salt: shared.salt_for(self.dc, p),
                             }
                         })

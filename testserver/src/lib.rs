@@ -36,38 +36,36 @@ mod fixture;
 mod log;
 mod policy;
 mod rpc;
+mod seed;
+mod shared;
 pub mod spec;
 mod stats;
 mod view;
 pub mod world;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 
-use ferrogram_mtproto::crypto::{AuthKey, sha256};
 use ferrogram_mtproto::handshake::ServerConfig;
 use ferrogram_mtproto::rsa::{RsaPrivateKey, test_server_key};
-use ferrogram_mtproto::session::ServerSession;
 use ferrogram_mtproto::srp::{SrpParams, verifier};
 use ferrogram_mtproto::testing::SeededRng;
-use ferrogram_tl_types::enums;
 use rand_core::{OsRng, RngCore};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 pub use clock::Clock;
 pub use counters::{CounterSnapshot, MethodCounts};
 pub use faults::Faults;
 pub use log::debug_to_json;
+pub use shared::{DcAddr, SALT_PERIOD_SECS};
 
 use counters::Counters;
+use shared::{ResultCache, Shared, lock};
 use world::World;
-
-/// How long a salt is valid for (a new one starts every period).
-pub const SALT_PERIOD_SECS: i64 = 1800;
 
 /// Synthetic members of the default supergroup.
 pub const DEFAULT_MEMBERS: usize = 3_000;
@@ -121,174 +119,6 @@ pub struct UserCredentials {
     pub code: String,
     /// Its 2FA password.
     pub password: String,
-}
-
-/// A DC of the server: its id and where it listens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DcAddr {
-    /// The DC id.
-    pub id: i32,
-    /// Its address.
-    pub addr: SocketAddr,
-}
-
-/// A key the server knows.
-#[derive(Debug)]
-pub(crate) struct KeyEntry {
-    pub key: AuthKey,
-    pub dc: i32,
-    pub first_salt: i64,
-    pub created: i64,
-}
-
-/// One encrypted session's state, shared by the connections that carry it.
-pub(crate) type SharedSession = Arc<Mutex<ServerSession>>;
-
-/// A cached answer (the TL bytes of a result or an rpc_error).
-type ResultKey = (i64, i64, i64);
-
-/// The bounded cache of answers, keyed by (auth key, session, msg_id).
-#[derive(Debug, Default)]
-pub(crate) struct ResultCache {
-    map: HashMap<ResultKey, Vec<u8>>,
-    order: VecDeque<ResultKey>,
-}
-
-/// How many answers the cache keeps (oldest dropped first).
-const RESULT_CACHE_ENTRIES: usize = 20_000;
-
-impl ResultCache {
-    pub(crate) fn get(&self, key: &ResultKey) -> Option<Vec<u8>> {
-        self.map.get(key).cloned()
-    }
-
-    pub(crate) fn insert(&mut self, key: ResultKey, value: Vec<u8>) {
-        if self.map.insert(key, value).is_none() {
-            self.order.push_back(key);
-            while self.order.len() > RESULT_CACHE_ENTRIES {
-                if let Some(old) = self.order.pop_front() {
-                    self.map.remove(&old);
-                }
-            }
-        }
-    }
-}
-
-/// A connection listening for a user's updates.
-#[derive(Debug)]
-pub(crate) struct Subscriber {
-    pub conn: u64,
-    pub tx: mpsc::Sender<Vec<u8>>,
-}
-
-/// State shared by every DC and connection of one server.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub config: ServerConfig,
-    pub clock: Clock,
-    pub counters: Counters,
-    pub faults: Faults,
-    pub world: Mutex<World>,
-    pub dcs: Mutex<Vec<DcAddr>>,
-    salt_secret: [u8; 32],
-    pub keys: Mutex<HashMap<i64, KeyEntry>>,
-    pub sessions: Mutex<HashMap<(i64, i64), SharedSession>>,
-    pub results: Mutex<ResultCache>,
-    pub subscribers: Mutex<HashMap<i64, Vec<Subscriber>>>,
-    pub rng: Mutex<SeededRng>,
-    pub log: Option<log::RequestLog>,
-    next_conn: AtomicU64,
-}
-
-/// Locks a mutex, ignoring poisoning (a panicking connection task must not take
-/// the whole server down).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl Shared {
-    pub(crate) fn next_conn_id(&self) -> u64 {
-        self.next_conn.fetch_add(1, Ordering::Relaxed)
-    }
-
-    /// A salt of `dc` for salt period `period`.
-    pub(crate) fn salt_for(&self, dc: i32, period: i64) -> i64 {
-        let h = sha256(&[&self.salt_secret, &dc.to_le_bytes(), &period.to_le_bytes()]);
-        i64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
-    }
-
-    /// The salt clients should use on `dc` now.
-    pub(crate) fn current_salt(&self, dc: i32) -> i64 {
-        self.salt_for(dc, self.clock.now().secs.div_euclid(SALT_PERIOD_SECS))
-    }
-
-    /// The salts accepted now from a client of `key`: the current and the previous
-    /// period's, and the handshake's first salt during its first period.
-    pub(crate) fn valid_salts(&self, dc: i32, key: &KeyEntry) -> Vec<i64> {
-        let now = self.clock.now().secs;
-        let p = now.div_euclid(SALT_PERIOD_SECS);
-        let mut v = vec![self.salt_for(dc, p), self.salt_for(dc, p - 1)];
-        if now - key.created < SALT_PERIOD_SECS {
-            v.push(key.first_salt);
-        }
-        v
-    }
-
-    /// Queues an update for every connection of `user` but `except`. A
-    /// connection whose queue is full misses it (and catches up with
-    /// `updates.getDifference`, as on Telegram).
-    pub(crate) fn push_update(&self, user: i64, except: Option<u64>, update: &enums::Updates) {
-        use ferrogram_tl_types::Serializable;
-        let update = update.to_bytes();
-        let mut subs = lock(&self.subscribers);
-        if let Some(list) = subs.get_mut(&user) {
-            list.retain(|s| !s.tx.is_closed());
-            // The loss knob counts only pushes that would reach someone.
-            if list.iter().any(|s| Some(s.conn) != except) && self.faults.take_dropped_update() {
-                return;
-            }
-            for s in list.iter() {
-                if Some(s.conn) != except {
-                    let _ = s.tx.try_send(update.clone());
-                }
-            }
-        }
-    }
-
-    /// Whether `user` has a connection listening for updates.
-    pub(crate) fn is_subscribed(&self, user: i64) -> bool {
-        lock(&self.subscribers)
-            .get(&user)
-            .is_some_and(|l| l.iter().any(|s| !s.tx.is_closed()))
-    }
-
-    /// Registers connection `conn` for `user`'s updates (once).
-    pub(crate) fn subscribe(&self, user: i64, conn: u64, tx: &mpsc::Sender<Vec<u8>>) {
-        let mut subs = lock(&self.subscribers);
-        let list = subs.entry(user).or_default();
-        if !list.iter().any(|s| s.conn == conn) {
-            list.push(Subscriber {
-                conn,
-                tx: tx.clone(),
-            });
-        }
-    }
-
-    /// The DC that serves statistics: the lowest DC id other than the home DC
-    /// (the home DC itself when it is the only one).
-    pub(crate) fn stats_dc(&self, home: i32) -> i32 {
-        lock(&self.dcs)
-            .iter()
-            .map(|d| d.id)
-            .filter(|id| *id != home)
-            .min()
-            .unwrap_or(home)
-    }
-
-    /// The address of `dc`.
-    pub(crate) fn dc_addr(&self, dc: i32) -> Option<SocketAddr> {
-        lock(&self.dcs).iter().find(|d| d.id == dc).map(|d| d.addr)
-    }
 }
 
 /// Configures a [`TestServer`].
@@ -687,7 +517,7 @@ fn seed_default_world(
         a.username = Some("ferrogram_test_bot".into());
     }
     let token = world.accounts[&bot].bot_token.clone().unwrap_or_default();
-    chats::seed_default_chats(world, id, bot, now, members);
+    seed::seed_default_chats(world, id, bot, now, members);
     (
         UserCredentials {
             id,

@@ -54,7 +54,7 @@ impl RequestLog {
             "method": method,
             "params": debug_to_json(debug),
         });
-        let mut out = crate::lock(&self.out);
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
     }

@@ -485,10 +485,10 @@ pub(crate) fn apply(
     let offset = world.accounts.len();
     let mut synthetic = Vec::with_capacity(spec.synthetic_members);
     for i in 0..spec.synthetic_members {
-        let (first, last) = crate::chats::synthetic_name(offset + i, spec.synthetic_members);
+        let (first, last) = crate::seed::synthetic_name(offset + i, spec.synthetic_members);
         let user = world.create_account(&first, &last, None, false, home);
         if let Some(a) = world.accounts.get_mut(&user) {
-            a.username = crate::chats::synthetic_username(offset + i, &first);
+            a.username = crate::seed::synthetic_username(offset + i, &first);
         }
         synthetic.push(user);
     }

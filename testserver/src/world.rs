@@ -4,7 +4,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use ferrogram_mtproto::crypto::sha256;
 use ferrogram_mtproto::srp::{SrpParams, SrpServer};
-use ferrogram_tl_types::{enums, types};
+use ferrogram_tl_types::enums;
+use std::sync::Arc;
+
+use crate::chats::{ChatKind, Participant, Role, StoredChat, expired};
 
 /// Phone prefix of the test numbers whose login code the server derives
 /// (`99966XYYYY`: X is the DC digit, as on Telegram's test DCs).
@@ -279,50 +282,6 @@ impl World {
         })
     }
 
-    /// `user` as `viewer` sees it.
-    pub(crate) fn user_view(&self, viewer: i64, target: i64) -> Option<enums::User> {
-        let a = self.accounts.get(&target)?;
-        let is_self = viewer == target;
-        let contact = self.is_contact(viewer, target);
-        let photo = self
-            .profile_photos
-            .get(&target)
-            .and_then(|v| v.last())
-            .map(|id| {
-                enums::UserProfilePhoto::from(types::UserProfilePhoto {
-                    has_video: false,
-                    personal: false,
-                    photo_id: *id,
-                    stripped_thumb: None,
-                    dc_id: self.photos.get(id).map_or(self.home_dc, |p| p.dc),
-                })
-            });
-        Some(enums::User::from(types::User {
-            is_self,
-            bot: a.bot,
-            id: a.id,
-            access_hash: Some(self.access_hash(viewer, target)),
-            first_name: Some(a.first_name.clone()),
-            last_name: (!a.last_name.is_empty()).then(|| a.last_name.clone()),
-            username: a.username.clone(),
-            // Phone privacy as Telegram's default ("my contacts"): visible to
-            // oneself, to one's contacts, and to whoever saved the number.
-            phone: if is_self || contact || self.is_contact(target, viewer) {
-                a.phone.clone()
-            } else {
-                None
-            },
-            contact,
-            mutual_contact: contact && self.is_contact(target, viewer),
-            photo,
-            status: (!a.bot).then_some(enums::UserStatus::Recently(types::UserStatusRecently {
-                by_me: false,
-            })),
-            bot_info_version: a.bot.then_some(1),
-            ..types::User::default()
-        }))
-    }
-
     /// Whether `owner` has `user` in their contacts.
     pub(crate) fn is_contact(&self, owner: i64, user: i64) -> bool {
         self.contacts.get(&owner).is_some_and(|c| c.contains(&user))
@@ -355,103 +314,93 @@ impl World {
         );
         id
     }
+}
 
-    /// The TL form of a stored photo.
-    pub(crate) fn photo_view(&self, id: i64) -> Option<enums::Photo> {
-        let p = self.photos.get(&id)?;
-        Some(enums::Photo::from(types::Photo {
-            has_stickers: false,
-            id,
-            access_hash: self.photo_access_hash(id),
-            file_reference: self.file_reference(p),
-            date: p.date,
-            sizes: vec![enums::PhotoSize::from(types::PhotoSize {
-                r#type: "x".into(),
-                w: 640,
-                h: 640,
-                size: p.bytes.len() as i32,
-            })],
-            video_sizes: None,
-            dc_id: p.dc,
-        }))
+impl World {
+    /// A channel's access hash as `viewer` sees it.
+    pub(crate) fn channel_access_hash(&self, viewer: i64, channel: i64) -> i64 {
+        let h = self.keyed(&[b"channel", &viewer.to_le_bytes(), &channel.to_le_bytes()]);
+        i64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
     }
 
-    /// The TL form of a stored document.
-    pub(crate) fn document_view(&self, id: i64) -> Option<enums::Document> {
-        let p = self.photos.get(&id)?;
-        let (mime, name) = p.document.clone()?;
-        Some(enums::Document::from(types::Document {
-            id,
-            access_hash: self.photo_access_hash(id),
-            file_reference: self.file_reference(p),
-            date: p.date,
-            mime_type: mime,
-            size: p.bytes.len() as i64,
-            thumbs: None,
-            video_thumbs: None,
-            dc_id: p.dc,
-            attributes: vec![enums::DocumentAttribute::from(
-                types::DocumentAttributeFilename { file_name: name },
-            )],
-        }))
+    /// Creates a chat and returns its id.
+    pub(crate) fn create_chat(
+        &mut self,
+        kind: ChatKind,
+        title: &str,
+        creator: i64,
+        date: i32,
+    ) -> i64 {
+        let id = self.next_chat_id();
+        self.chats
+            .insert(id, StoredChat::new(id, kind, title, creator, date));
+        id
     }
 
-    /// `message` with the photos and documents it carries re-issued, so that
-    /// their file references are the current ones (as Telegram does each time
-    /// a message is fetched).
-    pub(crate) fn with_fresh_files(&self, message: enums::Message) -> enums::Message {
-        match message {
-            enums::Message::Message(mut m) => {
-                match &mut m.media {
-                    Some(enums::MessageMedia::Photo(media)) => {
-                        if let Some(enums::Photo::Photo(p)) = &media.photo {
-                            media.photo = self.photo_view(p.id);
-                        }
+    /// Lifts restrictions and bans whose `until_date` has passed (the clock moves).
+    pub(crate) fn expire_restrictions(&mut self, now: i32) {
+        for c in self.chats.values_mut() {
+            for p in &mut c.participants {
+                match &p.role {
+                    Role::Restricted { rights, .. } if expired(rights, now) => {
+                        p.role = Role::Member
                     }
-                    Some(enums::MessageMedia::Document(media)) => {
-                        if let Some(enums::Document::Document(d)) = &media.document {
-                            media.document = self.document_view(d.id);
-                        }
-                    }
+                    Role::Banned { rights, .. } if expired(rights, now) => p.role = Role::Left,
                     _ => {}
                 }
-                enums::Message::Message(m)
             }
-            enums::Message::Service(mut m) => {
-                if let enums::MessageAction::ChatEditPhoto(a) = &mut m.action
-                    && let enums::Photo::Photo(p) = &a.photo
-                    && let Some(fresh) = self.photo_view(p.id)
-                {
-                    a.photo = fresh;
-                }
-                enums::Message::Service(m)
-            }
-            other => other,
         }
     }
 
-    /// The TL form of a group or channel message as `viewer` sees it, with
-    /// current file references.
-    pub(crate) fn chat_message_view(
+    /// The participants of `chat` whose name has a word starting with `query`
+    /// (case-insensitive), newest first: `name_matches` through the sorted
+    /// word index instead of a scan.
+    pub(crate) fn search_members<'c>(
         &self,
-        chat: &crate::chats::StoredChat,
-        m: &crate::chats::ChatMessage,
-        viewer: i64,
-    ) -> enums::Message {
-        self.with_fresh_files(chat.message_view(m, viewer))
-    }
-
-    /// The TL form of a stored message.
-    pub(crate) fn message_view(&self, m: &StoredMessage) -> enums::Message {
-        self.with_fresh_files(enums::Message::from(types::Message {
-            out: m.out,
-            id: m.id,
-            from_id: Some(enums::Peer::from(types::PeerUser { user_id: m.from })),
-            date: m.date,
-            message: m.text.clone(),
-            media: m.media.clone(),
-            ..types::Message::new(enums::Peer::from(types::PeerUser { user_id: m.peer }))
-        }))
+        chat: &'c StoredChat,
+        query: &str,
+    ) -> Vec<&'c Participant> {
+        let index = {
+            let mut cache = chat
+                .search_index
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            cache
+                .get_or_insert_with(|| {
+                    let mut words: Vec<(Box<str>, u32)> = Vec::new();
+                    for (i, p) in chat.participants.iter().enumerate() {
+                        let Some(a) = self.accounts.get(&p.user) else {
+                            continue;
+                        };
+                        for w in a
+                            .first_name
+                            .split_whitespace()
+                            .chain(a.last_name.split_whitespace())
+                            .chain(a.username.as_deref())
+                        {
+                            let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+                            words.push((lower.into_boxed_str(), i as u32));
+                        }
+                    }
+                    words.sort_unstable();
+                    Arc::new(words)
+                })
+                .clone()
+        };
+        let q: String = query.trim().chars().flat_map(char::to_lowercase).collect();
+        let start = index.partition_point(|(w, _)| w.as_ref() < q.as_str());
+        let mut hits: Vec<u32> = index[start..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with(q.as_str()))
+            .map(|(_, i)| *i)
+            .collect();
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        hits.dedup();
+        hits.into_iter()
+            .map(|i| &chat.participants[i as usize])
+            .filter(|p| p.is_member())
+            .collect()
     }
 }
 

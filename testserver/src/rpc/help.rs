@@ -22,7 +22,7 @@ pub(crate) fn get_config(
 ) -> Result<enums::Config, RpcErr> {
     let ctx = &cx.ctx;
     let now = ctx.shared.clock.unix();
-    let dc_options = crate::lock(&ctx.shared.dcs)
+    let dc_options = crate::shared::lock(&ctx.shared.dcs)
         .iter()
         .map(|d| {
             enums::DcOption::from(types::DcOption {

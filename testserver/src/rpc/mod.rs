@@ -29,15 +29,15 @@ use ferrogram_tl_types::{
     AnyObject, DeserializeErrorKind, Identifiable, RemoteCall, Serializable, functions,
 };
 
+use crate::shared::{Shared, lock};
 use crate::world::World;
-use crate::{Shared, lock};
 
 /// What every handler module uses.
 mod prelude {
     pub(crate) use super::lookup::*;
     pub(crate) use super::{Ctx, Cx, RpcErr, bad, err, me, signed_in};
-    pub(crate) use crate::lock;
     pub(crate) use crate::policy::*;
+    pub(crate) use crate::shared::lock;
     pub(crate) use crate::view::*;
     pub(crate) use crate::world::{self, World};
     pub(crate) use ferrogram_tl_types::{enums, functions, types};
