@@ -5,8 +5,8 @@ mod common;
 use common::TestRng;
 use ferrogram_mtproto::crypto::{AuthKey, Direction};
 use ferrogram_mtproto::session::{
-    ClientSession, Envelope, Event, IncomingRequest, ServerIncoming, ServerSession, SessionError,
-    Timestamp, decrypt_message, encrypt_message,
+    ClientSession, Envelope, Event, Incoming, IncomingRequest, RequestId, ServerSession,
+    ServerState, SessionError, Timestamp, decrypt_message, encrypt_message,
 };
 use ferrogram_tl_types::{Deserializable, Serializable, enums, functions};
 use rand_core::RngCore;
@@ -24,17 +24,75 @@ fn key(rng: &mut TestRng) -> AuthKey {
 }
 
 fn setup(seed: u64) -> (ClientSession, ServerSession, TestRng) {
+    let (c, s, rng, _) = setup_with_key(seed);
+    (c, s, rng)
+}
+
+fn setup_with_key(seed: u64) -> (ClientSession, ServerSession, TestRng, AuthKey) {
     let mut rng = TestRng(seed);
     let k = key(&mut rng);
     let client = ClientSession::new(k.clone(), SALT, 0, &mut rng);
-    (client, ServerSession::new(k), rng)
+    (client, ServerSession::new(k.clone()), rng, k)
 }
 
-fn requests(incoming: ServerIncoming) -> Vec<IncomingRequest> {
-    match incoming {
-        ServerIncoming::Requests(r) => r,
-        ServerIncoming::Rejected(_) => panic!("rejected"),
+/// The rest of a server, as these tests need it: fixed salts, the requests
+/// answered so far, the other sessions of the key.
+#[derive(Default)]
+struct World {
+    valid: Vec<i64>,
+    current: i64,
+    answered: Vec<i64>,
+    sessions: Vec<i64>,
+}
+
+impl ServerState for World {
+    fn valid_salts(&self) -> Vec<i64> {
+        self.valid.clone()
     }
+    fn current_salt(&self) -> i64 {
+        self.current
+    }
+    fn future_salts(&self, num: i32, now: Timestamp) -> Vec<ferrogram_tl_types::types::FutureSalt> {
+        (0..num)
+            .map(|i| ferrogram_tl_types::types::FutureSalt {
+                valid_since: now.secs as i32 + i * 1800,
+                valid_until: now.secs as i32 + (i + 1) * 1800,
+                salt: self.current + i64::from(i),
+            })
+            .collect()
+    }
+    fn answered(&self, msg_id: i64) -> bool {
+        self.answered.contains(&msg_id)
+    }
+    fn destroy_session(&mut self, session_id: i64) -> bool {
+        let before = self.sessions.len();
+        self.sessions.retain(|s| *s != session_id);
+        self.sessions.len() != before
+    }
+}
+
+/// A server accepting `valid` salts and telling clients to use `current`.
+fn salts(valid: &[i64], current: i64) -> World {
+    World {
+        valid: valid.to_vec(),
+        current,
+        ..World::default()
+    }
+}
+
+fn requests(incoming: Incoming) -> Vec<IncomingRequest> {
+    assert!(
+        incoming.requests.len() + 1 >= incoming.replies.len(),
+        "rejected: {incoming:?}"
+    );
+    incoming.requests
+}
+
+/// The one reply that rejects a whole packet.
+fn rejection(incoming: Incoming) -> Vec<u8> {
+    assert!(incoming.requests.is_empty(), "accepted: {incoming:?}");
+    assert_eq!(incoming.replies.len(), 1);
+    incoming.replies.into_iter().next().unwrap_or_default()
 }
 
 fn get_config() -> Vec<u8> {
@@ -48,7 +106,7 @@ fn request_and_result() {
     let packet = c.poll_transmit(NOW, &mut rng).expect("something to send");
     assert!(c.poll_transmit(NOW, &mut rng).is_none());
     let reqs = requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     );
     assert_eq!(reqs.len(), 1);
@@ -70,7 +128,10 @@ fn request_and_result() {
     assert!(c.wants_transmit());
     let ack = c.poll_transmit(NOW, &mut rng).unwrap();
     assert_eq!(
-        requests(s.handle_packet(&ack, &[SALT], SALT, NOW, &mut rng).unwrap()),
+        requests(
+            s.handle_packet(&ack, &mut salts(&[SALT], SALT), NOW, &mut rng)
+                .unwrap()
+        ),
         vec![]
     );
 }
@@ -88,7 +149,7 @@ fn many_requests_share_a_container_and_big_ones_are_gzipped() {
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
     assert!(packet.len() < big.len(), "the big body was compressed");
     let reqs = requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     );
     assert_eq!(reqs.len(), 4);
@@ -119,7 +180,7 @@ fn rpc_error_is_parsed() {
     let req = c.enqueue(get_config());
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
     let r = &requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     )[0];
     let reply = s.rpc_error(r.msg_id, 420, "FLOOD_WAIT_30", NOW, &mut rng);
@@ -146,17 +207,15 @@ fn bad_server_salt_resends_with_the_new_salt() {
     let req = c.enqueue(get_config());
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
     let new_salt = 42;
-    let ServerIncoming::Rejected(reply) = s
-        .handle_packet(&packet, &[new_salt], new_salt, NOW, &mut rng)
-        .unwrap()
-    else {
-        panic!("stale salt accepted")
-    };
+    let reply = rejection(
+        s.handle_packet(&packet, &mut salts(&[new_salt], new_salt), NOW, &mut rng)
+            .unwrap(),
+    );
     assert!(c.handle_packet(&reply, NOW).unwrap().is_empty());
     assert_eq!(c.salt(), new_salt);
     let again = c.poll_transmit(NOW, &mut rng).unwrap();
     let reqs = requests(
-        s.handle_packet(&again, &[new_salt], new_salt, NOW, &mut rng)
+        s.handle_packet(&again, &mut salts(&[new_salt], new_salt), NOW, &mut rng)
             .unwrap(),
     );
     let reply = s.rpc_result(reqs[0].msg_id, vec![1, 2, 3, 4], NOW, &mut rng);
@@ -179,12 +238,10 @@ fn client_clock_an_hour_off_is_corrected() {
         };
         let req = c.enqueue(get_config());
         let packet = c.poll_transmit(client_now, &mut rng).unwrap();
-        let ServerIncoming::Rejected(reply) = s
-            .handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
-            .unwrap()
-        else {
-            panic!("skewed msg_id accepted")
-        };
+        let reply = rejection(
+            s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
+                .unwrap(),
+        );
         // The server's reply itself carries the server's time: the client's check must
         // not reject it as skewed before reading the correction.
         let events = c.handle_packet(&reply, client_now);
@@ -196,7 +253,7 @@ fn client_clock_an_hour_off_is_corrected() {
         assert_eq!(events, vec![Event::TimeCorrected { offset: -offset }]);
         let again = c.poll_transmit(client_now, &mut rng).unwrap();
         let reqs = requests(
-            s.handle_packet(&again, &[SALT], SALT, NOW, &mut rng)
+            s.handle_packet(&again, &mut salts(&[SALT], SALT), NOW, &mut rng)
                 .unwrap(),
         );
         assert_eq!(reqs.len(), 1);
@@ -216,19 +273,24 @@ fn new_session_created_sets_the_salt() {
     let (mut c, mut s, mut rng) = setup(6);
     c.enqueue(get_config());
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
-    let r = &requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
-            .unwrap(),
-    )[0];
-    let note = s.take_new_session(r.msg_id, 77, 5, NOW, &mut rng).unwrap();
-    assert!(s.take_new_session(r.msg_id, 77, 5, NOW, &mut rng).is_none());
+    let incoming = s
+        .handle_packet(&packet, &mut salts(&[SALT, 77], 77), NOW, &mut rng)
+        .unwrap();
+    let first_msg_id = incoming.requests[0].msg_id;
+    assert_eq!(incoming.replies.len(), 1, "new_session_created, once");
     assert_eq!(
-        c.handle_packet(&note, NOW).unwrap(),
-        vec![Event::NewSession {
-            first_msg_id: r.msg_id
-        }]
+        c.handle_packet(&incoming.replies[0], NOW).unwrap(),
+        vec![Event::NewSession { first_msg_id }]
     );
     assert_eq!(c.salt(), 77);
+    // Announced once per session.
+    c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let again = s
+        .handle_packet(&packet, &mut salts(&[77], 77), NOW, &mut rng)
+        .unwrap();
+    assert!(again.replies.is_empty());
+    assert_eq!(again.requests.len(), 1);
 }
 
 #[test]
@@ -237,12 +299,12 @@ fn resent_msg_ids_are_flagged_as_duplicates() {
     c.enqueue(get_config());
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
     let first = requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     );
     assert!(!first[0].duplicate);
     let second = requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     );
     assert!(second[0].duplicate);
@@ -254,7 +316,7 @@ fn incoming_checks() {
     c.enqueue(get_config());
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
     requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     );
     let reply = s.rpc_result(1 << 40, vec![0; 4], NOW, &mut rng);
@@ -359,7 +421,7 @@ fn unknown_bad_msg_codes_fail_the_request() {
     let req = c.enqueue(get_config());
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
     let r = &requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     )[0];
     let body = enums::BadMsgNotification::from(ferrogram_tl_types::types::BadMsgNotification {
@@ -384,30 +446,33 @@ fn updates_pass_through_and_pong_resolves_ping() {
     let (mut c, mut s, mut rng) = setup(10);
     let ping = c.enqueue(functions::Ping { ping_id: 99 }.to_bytes());
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
-    let r = &requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
-            .unwrap(),
-    )[0];
-    let pong = enums::Pong::from(ferrogram_tl_types::types::Pong {
-        msg_id: r.msg_id,
-        ping_id: 99,
-    })
-    .to_bytes();
-    let p = s.send(pong.clone(), false, NOW, &mut rng);
-    assert_eq!(
-        c.handle_packet(&p, NOW).unwrap(),
-        vec![Event::Result {
-            request: ping,
-            result: Ok(pong)
-        }]
+    let served = s
+        .handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
+        .unwrap();
+    assert!(
+        served.requests.is_empty(),
+        "a ping is the session's to answer"
     );
+    let events = client_events(&mut c, &served.replies);
+    let [
+        Event::NewSession { .. },
+        Event::Result {
+            request,
+            result: Ok(pong),
+        },
+    ] = &events[..]
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(*request, ping);
+    let enums::Pong::Pong(pong) = enums::Pong::from_bytes(pong).unwrap();
+    assert_eq!(pong.ping_id, 99);
     let update = enums::Updates::TooLong.to_bytes();
     let p = s.send(update.clone(), true, NOW, &mut rng);
     assert_eq!(
         c.handle_packet(&p, NOW).unwrap(),
         vec![Event::Update(update)]
     );
-    let _ = enums::Updates::from_bytes(&enums::Updates::TooLong.to_bytes()).unwrap();
 }
 
 fn bad_msg(s: &mut ServerSession, r: &IncomingRequest, code: i32, rng: &mut TestRng) -> Vec<u8> {
@@ -420,6 +485,125 @@ fn bad_msg(s: &mut ServerSession, r: &IncomingRequest, code: i32, rng: &mut Test
     s.send(body, false, NOW, rng)
 }
 
+/// Feeds the server's replies to the client; every event they make.
+fn client_events(c: &mut ClientSession, replies: &[Vec<u8>]) -> Vec<Event> {
+    replies
+        .iter()
+        .flat_map(|p| c.handle_packet(p, NOW).unwrap())
+        .collect()
+}
+
+/// One service message from the client, answered by the server session: the
+/// client's events from the answers, and what the session made of it.
+fn serve_one(
+    c: &mut ClientSession,
+    s: &mut ServerSession,
+    world: &mut World,
+    body: Vec<u8>,
+    rng: &mut TestRng,
+) -> (RequestId, Vec<Event>, Incoming) {
+    let request = c.enqueue(body);
+    let packet = c.poll_transmit(NOW, rng).unwrap();
+    let served = s.handle_packet(&packet, world, NOW, rng).unwrap();
+    let events = client_events(c, &served.replies)
+        .into_iter()
+        .filter(|e| !matches!(e, Event::NewSession { .. }))
+        .collect();
+    (request, events, served)
+}
+
+#[test]
+fn ping_delay_disconnect_answers_pong_and_asks_to_close_later() {
+    let (mut c, mut s, mut rng) = setup(11);
+    let mut world = salts(&[SALT], SALT);
+    for (delay, want) in [(75, 75), (0, 1), (100_000, 3600)] {
+        let body = ClientSession::ping_delay_disconnect(7, delay);
+        let (request, events, served) = serve_one(&mut c, &mut s, &mut world, body, &mut rng);
+        assert_eq!(served.disconnect_after, Some(want));
+        let [
+            Event::Result {
+                request: r,
+                result: Ok(pong),
+            },
+        ] = &events[..]
+        else {
+            panic!("{events:?}")
+        };
+        assert_eq!(*r, request);
+        assert!(
+            matches!(enums::Pong::from_bytes(pong), Ok(enums::Pong::Pong(p)) if p.ping_id == 7)
+        );
+    }
+}
+
+#[test]
+fn msgs_state_req_is_answered_from_what_the_server_answered() {
+    let (mut c, mut s, mut rng) = setup(12);
+    let mut world = World {
+        answered: vec![8],
+        ..salts(&[SALT], SALT)
+    };
+    let body = enums::MsgsStateReq::from(ferrogram_tl_types::types::MsgsStateReq {
+        msg_ids: vec![4, 8],
+    })
+    .to_bytes();
+    let (request, events, served) = serve_one(&mut c, &mut s, &mut world, body, &mut rng);
+    assert!(served.requests.is_empty());
+    let [
+        Event::Result {
+            request: r,
+            result: Ok(info),
+        },
+    ] = &events[..]
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(*r, request);
+    let enums::MsgsStateInfo::MsgsStateInfo(info) = enums::MsgsStateInfo::from_bytes(info).unwrap();
+    assert_eq!(info.info, vec![1, 4 | 32 | 64]);
+}
+
+#[test]
+fn rpc_drop_answer_is_answered_in_an_rpc_result() {
+    let (mut c, mut s, mut rng) = setup(13);
+    let mut world = salts(&[SALT], SALT);
+    let body = functions::RpcDropAnswer { req_msg_id: 1234 }.to_bytes();
+    let (request, events, _) = serve_one(&mut c, &mut s, &mut world, body, &mut rng);
+    let [
+        Event::Result {
+            request: r,
+            result: Ok(answer),
+        },
+    ] = &events[..]
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(*r, request);
+    assert!(matches!(
+        enums::RpcDropAnswer::from_bytes(answer),
+        Ok(enums::RpcDropAnswer::RpcAnswerUnknown)
+    ));
+}
+
+#[test]
+fn resend_requests_and_state_info_need_no_answer() {
+    let (mut c, mut s, mut rng) = setup(14);
+    let mut world = salts(&[SALT], SALT);
+    for body in [
+        enums::MsgResendReq::from(ferrogram_tl_types::types::MsgResendReq { msg_ids: vec![5] })
+            .to_bytes(),
+        enums::MsgsStateInfo::from(ferrogram_tl_types::types::MsgsStateInfo {
+            req_msg_id: 5,
+            info: vec![1],
+        })
+        .to_bytes(),
+    ] {
+        let (_, events, served) = serve_one(&mut c, &mut s, &mut world, body, &mut rng);
+        assert!(events.is_empty(), "{events:?}");
+        assert!(served.requests.is_empty());
+    }
+}
+
 #[test]
 fn seq_no_corrections_and_invalid_container_resend() {
     for (code, check) in [(32, 1), (33, 2), (64, 3)] {
@@ -428,7 +612,7 @@ fn seq_no_corrections_and_invalid_container_resend() {
         let b = c.enqueue(get_config());
         let packet = c.poll_transmit(NOW, &mut rng).unwrap();
         let reqs = requests(
-            s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
+            s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
                 .unwrap(),
         );
         assert_eq!(reqs.len(), 2);
@@ -438,8 +622,7 @@ fn seq_no_corrections_and_invalid_container_resend() {
         let again = requests(
             s.handle_packet(
                 &c.poll_transmit(NOW, &mut rng).unwrap(),
-                &[SALT],
-                SALT,
+                &mut salts(&[SALT], SALT),
                 NOW,
                 &mut rng,
             )
@@ -470,12 +653,12 @@ fn seq_no_corrections_and_invalid_container_resend() {
 
 #[test]
 fn state_requests_and_detailed_info_are_answered_with_service_messages() {
-    let (mut c, mut s, mut rng) = setup(30);
+    let (mut c, mut s, mut rng, k) = setup_with_key(30);
     // The server learns the session id from the client's first message.
     c.enqueue(get_config());
     let first = c.poll_transmit(NOW, &mut rng).unwrap();
     requests(
-        s.handle_packet(&first, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&first, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     );
     let req = enums::MsgsStateReq::from(ferrogram_tl_types::types::MsgsStateReq {
@@ -492,64 +675,61 @@ fn state_requests_and_detailed_info_are_answered_with_service_messages() {
     .to_bytes();
     let p = s.send(info, false, NOW, &mut rng);
     assert!(c.handle_packet(&p, NOW).unwrap().is_empty());
-    // The client answers msgs_state_req with msgs_state_info and acks the detailed info.
-    let out = requests(
-        s.handle_packet(
-            &c.poll_transmit(NOW, &mut rng).unwrap(),
-            &[SALT],
-            SALT,
-            NOW,
-            &mut rng,
-        )
-        .unwrap(),
-    );
-    let [reply] = &out[..] else { panic!("{out:?}") };
-    let enums::MsgsStateInfo::MsgsStateInfo(state) =
-        enums::MsgsStateInfo::from_bytes(&reply.body).unwrap();
+    // The client answers msgs_state_req with msgs_state_info (and acks): read
+    // its packet as the server's driver would, before the session drops it.
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let env = decrypt_message(&k, Direction::ClientToServer, &packet).unwrap();
+    let bodies: Vec<Vec<u8>> =
+        match ferrogram_tl_types::service::MessageContainer::from_bytes(&env.body) {
+            Ok(container) => container.messages.into_iter().map(|m| m.body).collect(),
+            Err(_) => vec![env.body],
+        };
+    let state = bodies
+        .iter()
+        .find_map(|b| match enums::MsgsStateInfo::from_bytes(b) {
+            Ok(enums::MsgsStateInfo::MsgsStateInfo(state)) => Some(state),
+            Err(_) => None,
+        })
+        .expect("msgs_state_info sent");
     assert_eq!(state.info, vec![1, 1]);
+    // The session takes it as a service message: nothing to execute or answer.
+    let served = s
+        .handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
+        .unwrap();
+    assert!(served.requests.is_empty() && served.replies.is_empty());
 }
 
 #[test]
 fn future_salts_are_requested_and_rotated_in() {
     let (mut c, mut s, mut rng) = setup(31);
     assert!(c.needs_future_salts(NOW));
+    // The server tells the client to move to salt 1000, then 1001, ...
+    let mut world = salts(&[SALT], 1000);
     let req = c.request_future_salts(NOW);
     let packet = c.poll_transmit(NOW, &mut rng).unwrap();
-    let r = &requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
-            .unwrap(),
-    )[0];
-    assert_eq!(
-        functions::GetFutureSalts::from_bytes(&r.body).unwrap().num,
-        64
-    );
-    let salts = (0..3)
-        .map(|i| ferrogram_tl_types::types::FutureSalt {
-            valid_since: (NOW.secs + i * 3600) as i32,
-            valid_until: (NOW.secs + (i + 1) * 3600) as i32,
-            salt: 1000 + i,
+    let served = s.handle_packet(&packet, &mut world, NOW, &mut rng).unwrap();
+    assert!(served.requests.is_empty());
+    let events = client_events(&mut c, &served.replies);
+    let answer = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Result {
+                request,
+                result: Ok(body),
+            } if *request == req => Some(body),
+            _ => None,
         })
-        .collect();
-    let body = enums::FutureSalts::from(ferrogram_tl_types::types::FutureSalts {
-        req_msg_id: r.msg_id,
-        now: NOW.secs as i32,
-        salts,
-    })
-    .to_bytes();
-    let p = s.send(body, false, NOW, &mut rng);
-    let events = c.handle_packet(&p, NOW).unwrap();
-    assert!(matches!(&events[..], [Event::Result { request, .. }] if *request == req));
+        .expect("future_salts resolves the request");
+    let enums::FutureSalts::FutureSalts(future) = enums::FutureSalts::from_bytes(answer).unwrap();
+    assert_eq!(future.salts.len(), 64, "as many as asked for");
     assert!(!c.needs_future_salts(NOW));
     assert_eq!(c.salt(), 1000);
     let later = Timestamp {
-        secs: NOW.secs + 3600 + 10,
+        secs: NOW.secs + 1800 + 10,
         ..NOW
     };
-    assert!(
-        c.needs_future_salts(later),
-        "only one salt left after the first expires"
-    );
-    assert_eq!(c.salt(), 1001);
+    assert!(!c.needs_future_salts(later));
+    assert_eq!(c.salt(), 1001, "the next salt once the first expires");
 }
 
 #[test]
@@ -614,24 +794,36 @@ fn padding_and_length_bounds() {
 #[test]
 fn destroy_session_answer_resolves_its_request() {
     let (mut c, mut s, mut rng) = setup(50);
-    let req = c.enqueue(functions::DestroySession { session_id: 777 }.to_bytes());
-    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
-    requests(
-        s.handle_packet(&packet, &[SALT], SALT, NOW, &mut rng)
-            .unwrap(),
-    );
-    let ok = enums::DestroySessionRes::from(ferrogram_tl_types::types::DestroySessionNone {
-        session_id: 777,
-    })
-    .to_bytes();
-    let p = s.send(ok.clone(), false, NOW, &mut rng);
-    assert_eq!(
-        c.handle_packet(&p, NOW).unwrap(),
-        vec![Event::Result {
-            request: req,
-            result: Ok(ok)
-        }]
-    );
+    let mut world = World {
+        sessions: vec![555],
+        ..salts(&[SALT], SALT)
+    };
+    let own = c.session_id();
+    for (session_id, existed) in [(777, false), (555, true), (555, false), (own, false)] {
+        let body = functions::DestroySession { session_id }.to_bytes();
+        let (request, events, _) = serve_one(&mut c, &mut s, &mut world, body, &mut rng);
+        let [
+            Event::Result {
+                request: r,
+                result: Ok(answer),
+            },
+        ] = &events[..]
+        else {
+            panic!("{events:?}")
+        };
+        assert_eq!(*r, request);
+        let want = if existed {
+            enums::DestroySessionRes::from(ferrogram_tl_types::types::DestroySessionOk {
+                session_id,
+            })
+        } else {
+            enums::DestroySessionRes::from(ferrogram_tl_types::types::DestroySessionNone {
+                session_id,
+            })
+        };
+        assert_eq!(*answer, want.to_bytes(), "session {session_id}");
+    }
+    assert!(world.sessions.is_empty());
     // One for a session we never asked about is passed on as it is.
     let other = enums::DestroySessionRes::from(ferrogram_tl_types::types::DestroySessionOk {
         session_id: 1,
@@ -653,8 +845,7 @@ fn nesting_is_bounded() {
     requests(
         s.handle_packet(
             &c.poll_transmit(NOW, &mut rng).unwrap(),
-            &[SALT],
-            SALT,
+            &mut salts(&[SALT], SALT),
             NOW,
             &mut rng,
         )
@@ -708,7 +899,7 @@ fn retransmission_after_a_reconnect_keeps_msg_ids_and_cancel_drops_queued() {
     let b = c.enqueue(functions::help::GetNearestDc {}.to_bytes());
     let first = c.poll_transmit(NOW, &mut rng).unwrap();
     let original = requests(
-        s.handle_packet(&first, &[SALT], SALT, NOW, &mut rng)
+        s.handle_packet(&first, &mut salts(&[SALT], SALT), NOW, &mut rng)
             .unwrap(),
     );
     assert_eq!(original.len(), 2);
@@ -720,7 +911,7 @@ fn retransmission_after_a_reconnect_keeps_msg_ids_and_cancel_drops_queued() {
     let packets = c.retransmit_in_flight(later, &mut rng);
     assert_eq!(packets.len(), 1, "one container");
     let resent = requests(
-        s.handle_packet(&packets[0], &[SALT], SALT, later, &mut rng)
+        s.handle_packet(&packets[0], &mut salts(&[SALT], SALT), later, &mut rng)
             .unwrap(),
     );
     let ids = |r: &[IncomingRequest]| r.iter().map(|x| (x.msg_id, x.seq_no)).collect::<Vec<_>>();
@@ -745,7 +936,7 @@ fn retransmission_after_a_reconnect_keeps_msg_ids_and_cancel_drops_queued() {
     assert_eq!(c.in_flight(), 0);
     let p = c.poll_transmit(much_later, &mut rng).unwrap();
     let again = requests(
-        s.handle_packet(&p, &[SALT], SALT, much_later, &mut rng)
+        s.handle_packet(&p, &mut salts(&[SALT], SALT), much_later, &mut rng)
             .unwrap(),
     );
     assert!(
@@ -760,7 +951,7 @@ fn retransmission_after_a_reconnect_keeps_msg_ids_and_cancel_drops_queued() {
     if let Some(p) = c.poll_transmit(much_later, &mut rng) {
         assert!(
             requests(
-                s.handle_packet(&p, &[SALT], SALT, much_later, &mut rng)
+                s.handle_packet(&p, &mut salts(&[SALT], SALT), much_later, &mut rng)
                     .unwrap()
             )
             .is_empty()

@@ -9,10 +9,10 @@ use ferrogram_mtproto::Direction;
 use ferrogram_mtproto::handshake::{ServerStep1, ServerStep2, server_start};
 use ferrogram_mtproto::plain;
 use ferrogram_mtproto::session::{
-    IncomingRequest, MsgIdGenerator, ServerIncoming, ServerSession, decrypt_message,
+    IncomingRequest, MsgIdGenerator, ServerSession, ServerState, Timestamp, decrypt_message,
 };
 use ferrogram_mtproto::testing::SeededRng;
-use ferrogram_tl_types::{Deserializable, Identifiable, Serializable, enums, functions, types};
+use ferrogram_tl_types::{Identifiable, functions, types};
 use ferrogram_transport::{Frame, Transport, detect};
 use rand_core::RngCore;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use crate::counters::Event;
 use crate::rpc::{self, Ctx};
-use crate::shared::{Shared, lock};
+use crate::shared::{SALT_PERIOD_SECS, Shared, lock};
 
 /// The largest frame a client may send (big enough for a 512 KiB file part in a
 /// container, small enough to bound memory per connection).
@@ -289,6 +289,9 @@ impl Conn {
                 _ => return status_404(),
             }
         };
+        // The only decryption of this packet: the envelope says which session it
+        // belongs to, and that session takes the envelope as it is.
+        shared.counters.encrypted_packet();
         let Ok(env) = decrypt_message(&key, Direction::ClientToServer, packet) else {
             return close();
         };
@@ -312,44 +315,44 @@ impl Conn {
                 .clone()
         };
         self.session = Some((key_id, env.session_id, session.clone()));
-        let valid = if shared.faults.take_bad_salt() {
-            Vec::new()
-        } else {
-            valid
+        let mut state = SessionState {
+            shared: &shared,
+            dc: self.dc,
+            key_id,
+            session_id: env.session_id,
+            valid: if shared.faults.take_bad_salt() {
+                Vec::new()
+            } else {
+                valid
+            },
+            current,
         };
         let now = shared.clock.now();
         let mut s = lock(&session);
-        let requests = match s.handle_packet(packet, &valid, current, now, &mut self.rng) {
-            Ok(ServerIncoming::Requests(r)) => r,
-            Ok(ServerIncoming::Rejected(bytes)) => {
-                return Action {
-                    out: vec![Out::packet(bytes)],
-                    close: false,
-                };
-            }
-            Err(_) => return close(),
+        let Ok(incoming) = s.handle_envelope(env, &mut state, now, &mut self.rng) else {
+            return close();
         };
-        let mut action = Action::default();
-        if let Some(first) = requests.first() {
-            let unique_id = self.rng.next_u64() as i64;
-            if let Some(bytes) =
-                s.take_new_session(first.msg_id, current, unique_id, now, &mut self.rng)
-            {
-                action.out.push(Out::packet(bytes));
-            }
+        let mut action = Action {
+            out: incoming.replies.into_iter().map(Out::packet).collect(),
+            close: false,
+        };
+        if let Some(secs) = incoming.disconnect_after {
+            self.disconnect_at = Some(Instant::now() + Duration::from_secs(u64::from(secs)));
         }
-        for req in requests {
-            self.handle_request(&mut s, key_id, env.session_id, req, &mut action);
+        for req in incoming.requests {
+            self.handle_request(&mut s, key_id, state.session_id, req, &mut action);
             if action.close {
                 return action;
             }
         }
-        if let Some(bytes) = s.take_acks(shared.clock.now(), &mut self.rng) {
+        if let Some(bytes) = s.take_acks(now, &mut self.rng) {
             action.out.push(Out::packet(bytes));
         }
         action
     }
 
+    /// Executes one API request (or answers it from the cache) and queues its
+    /// `rpc_result`.
     fn handle_request(
         &mut self,
         s: &mut ServerSession,
@@ -360,115 +363,6 @@ impl Conn {
     ) {
         let shared = self.shared.clone();
         let now = shared.clock.now();
-        let send = |s: &mut ServerSession, rng: &mut SeededRng, body: Vec<u8>| {
-            Out::packet(s.send(body, true, now, rng))
-        };
-        match constructor(&req.body) {
-            functions::Ping::CONSTRUCTOR_ID => {
-                if let Ok(p) = functions::Ping::from_bytes(&req.body) {
-                    let pong = enums::Pong::from(types::Pong {
-                        msg_id: req.msg_id,
-                        ping_id: p.ping_id,
-                    });
-                    action.out.push(send(s, &mut self.rng, pong.to_bytes()));
-                }
-                return;
-            }
-            functions::PingDelayDisconnect::CONSTRUCTOR_ID => {
-                if let Ok(p) = functions::PingDelayDisconnect::from_bytes(&req.body) {
-                    let pong = enums::Pong::from(types::Pong {
-                        msg_id: req.msg_id,
-                        ping_id: p.ping_id,
-                    });
-                    action.out.push(send(s, &mut self.rng, pong.to_bytes()));
-                    let delay = p.disconnect_delay.clamp(1, 3600) as u64;
-                    self.disconnect_at = Some(Instant::now() + Duration::from_secs(delay));
-                }
-                return;
-            }
-            functions::GetFutureSalts::CONSTRUCTOR_ID => {
-                if let Ok(g) = functions::GetFutureSalts::from_bytes(&req.body) {
-                    let period = now.secs.div_euclid(crate::shared::SALT_PERIOD_SECS);
-                    let salts = (0..g.num.clamp(1, 64) as i64)
-                        .map(|i| {
-                            let p = period + i;
-                            types::FutureSalt {
-                                valid_since: (p * crate::shared::SALT_PERIOD_SECS) as i32,
-                                valid_until: ((p + 1) * crate::shared::SALT_PERIOD_SECS) as i32,
-                                salt: shared.salt_for(self.dc, p),
-                            }
-                        })
-                        .collect();
-                    let body = enums::FutureSalts::from(types::FutureSalts {
-                        req_msg_id: req.msg_id,
-                        now: shared.clock.unix(),
-                        salts,
-                    });
-                    action.out.push(send(s, &mut self.rng, body.to_bytes()));
-                }
-                return;
-            }
-            types::MsgsStateReq::CONSTRUCTOR_ID => {
-                if let Ok(enums::MsgsStateReq::MsgsStateReq(m)) =
-                    enums::MsgsStateReq::from_bytes(&req.body)
-                {
-                    let results = lock(&shared.results);
-                    let info = m
-                        .msg_ids
-                        .iter()
-                        .map(|id| {
-                            if results.get(&(key_id, session_id, *id)).is_some() {
-                                4 | 32 | 64
-                            } else {
-                                1
-                            }
-                        })
-                        .collect();
-                    drop(results);
-                    let body = enums::MsgsStateInfo::from(types::MsgsStateInfo {
-                        req_msg_id: req.msg_id,
-                        info,
-                    });
-                    action.out.push(send(s, &mut self.rng, body.to_bytes()));
-                }
-                return;
-            }
-            functions::DestroySession::CONSTRUCTOR_ID => {
-                if let Ok(d) = functions::DestroySession::from_bytes(&req.body) {
-                    let removed = d.session_id != session_id
-                        && lock(&shared.sessions)
-                            .remove(&(key_id, d.session_id))
-                            .is_some();
-                    let body = if removed {
-                        enums::DestroySessionRes::from(types::DestroySessionOk {
-                            session_id: d.session_id,
-                        })
-                    } else {
-                        enums::DestroySessionRes::from(types::DestroySessionNone {
-                            session_id: d.session_id,
-                        })
-                    };
-                    action.out.push(send(s, &mut self.rng, body.to_bytes()));
-                }
-                return;
-            }
-            functions::RpcDropAnswer::CONSTRUCTOR_ID => {
-                // Requests run to completion as soon as they arrive: there is never a
-                // running answer to drop.
-                let body = enums::RpcDropAnswer::from(types::RpcAnswerUnknown {}).to_bytes();
-                action
-                    .out
-                    .push(Out::rpc(s.rpc_result(req.msg_id, body, now, &mut self.rng)));
-                return;
-            }
-            types::MsgResendReq::CONSTRUCTOR_ID
-            | types::MsgsAllInfo::CONSTRUCTOR_ID
-            | types::HttpWait::CONSTRUCTOR_ID
-            | types::MsgsStateInfo::CONSTRUCTOR_ID
-            | types::MsgResendAnsReq::CONSTRUCTOR_ID => return,
-            _ => {}
-        }
-
         let call = rpc::decode(&req.body);
         shared.counters.request(call.method, Event::Received);
         if let Some(log) = &shared.log {
@@ -555,6 +449,53 @@ fn status_404() -> Action {
             status: Some(-404),
         }],
         close: true,
+    }
+}
+
+/// What the MTProto session asks of the server: salts, the answer cache and the
+/// session table, for one auth key and session.
+struct SessionState<'a> {
+    shared: &'a Shared,
+    dc: i32,
+    key_id: i64,
+    session_id: i64,
+    valid: Vec<i64>,
+    current: i64,
+}
+
+impl ServerState for SessionState<'_> {
+    fn valid_salts(&self) -> Vec<i64> {
+        self.valid.clone()
+    }
+
+    fn current_salt(&self) -> i64 {
+        self.current
+    }
+
+    fn future_salts(&self, num: i32, now: Timestamp) -> Vec<types::FutureSalt> {
+        let period = now.secs.div_euclid(SALT_PERIOD_SECS);
+        (0..i64::from(num))
+            .map(|i| {
+                let p = period + i;
+                types::FutureSalt {
+                    valid_since: (p * SALT_PERIOD_SECS) as i32,
+                    valid_until: ((p + 1) * SALT_PERIOD_SECS) as i32,
+                    salt: self.shared.salt_for(self.dc, p),
+                }
+            })
+            .collect()
+    }
+
+    fn answered(&self, msg_id: i64) -> bool {
+        lock(&self.shared.results)
+            .get(&(self.key_id, self.session_id, msg_id))
+            .is_some()
+    }
+
+    fn destroy_session(&mut self, session_id: i64) -> bool {
+        lock(&self.shared.sessions)
+            .remove(&(self.key_id, session_id))
+            .is_some()
     }
 }
 

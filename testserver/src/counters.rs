@@ -10,6 +10,7 @@ pub(crate) struct Counters {
     connections: AtomicU64,
     open: Mutex<BTreeMap<i32, u64>>,
     handshakes: AtomicU64,
+    encrypted_packets: AtomicU64,
     requests_received: AtomicU64,
     requests_executed: AtomicU64,
     duplicates: AtomicU64,
@@ -36,6 +37,8 @@ pub struct CounterSnapshot {
     pub open_connections: BTreeMap<i32, u64>,
     /// Auth keys created (completed handshakes).
     pub handshakes: u64,
+    /// Encrypted packets received under a known auth key (each decrypted once).
+    pub encrypted_packets: u64,
     /// RPC requests received, resends included (service messages such as pings and
     /// acks are not counted).
     pub requests_received: u64,
@@ -85,6 +88,10 @@ impl Counters {
         self.handshakes.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn encrypted_packet(&self) {
+        self.encrypted_packets.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn request(&self, method: &'static str, event: Event) {
         let mut per = self.per_method.lock().unwrap_or_else(|e| e.into_inner());
         let m = per.entry(method).or_default();
@@ -109,6 +116,7 @@ impl Counters {
             connections: self.connections.load(Ordering::Relaxed),
             open_connections: self.open.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             handshakes: self.handshakes.load(Ordering::Relaxed),
+            encrypted_packets: self.encrypted_packets.load(Ordering::Relaxed),
             requests_received: self.requests_received.load(Ordering::Relaxed),
             requests_executed: self.requests_executed.load(Ordering::Relaxed),
             duplicates: self.duplicates.load(Ordering::Relaxed),
