@@ -8,7 +8,8 @@ use ferrogram_chat_mgmt::{
 };
 use ferrogram_client::{Client, Config};
 use ferrogram_session::MemorySession;
-use ferrogram_testserver::TestServer;
+use ferrogram_testserver::chats::ChatKind;
+use ferrogram_testserver::{ChatInfo, Role as ServerRole, TestServer};
 use ferrogram_tl_types::{enums, functions, types};
 
 async fn owner(server: &TestServer) -> Client {
@@ -40,27 +41,17 @@ async fn bot(server: &TestServer) -> Client {
     client
 }
 
-fn chat_info(server: &TestServer, kind: &str) -> serde_json::Value {
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    info["chats"]
-        .as_array()
+fn chat_info(server: &TestServer, kind: ChatKind) -> ChatInfo {
+    server
+        .info()
+        .chats
+        .into_iter()
+        .find(|c| c.kind == kind)
         .unwrap()
-        .iter()
-        .find(|c| c["kind"] == kind)
-        .unwrap()
-        .clone()
 }
 
 fn members_of(server: &TestServer, username: &str) -> usize {
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    info["chats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["username"] == username)
-        .unwrap()["members"]
-        .as_u64()
-        .unwrap() as usize
+    server.info().chat(username).unwrap().members as usize
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -203,7 +194,7 @@ async fn promote_restrict_kick_and_read_permissions() {
     assert!(matches!(&p.role, Role::Admin { rank: Some(r), .. } if r == "Helper"));
     assert_eq!(
         server.participant_role("ferrogram_lounge", a),
-        Some("admin")
+        Some(ServerRole::Admin)
     );
 
     let until = SystemTime::now() + Duration::from_secs(3600);
@@ -232,7 +223,10 @@ async fn promote_restrict_kick_and_read_permissions() {
         .kick_participant("ferrogram_lounge", c)
         .await
         .unwrap();
-    assert_eq!(server.participant_role("ferrogram_lounge", c), Some("left"));
+    assert_eq!(
+        server.participant_role("ferrogram_lounge", c),
+        Some(ServerRole::Left)
+    );
     let p = client
         .get_permissions("ferrogram_lounge", Some(c.into()))
         .await
@@ -404,10 +398,10 @@ async fn the_admin_log_with_the_seeds_filters() {
 async fn basic_groups_work_where_telethon_raises() {
     let server = TestServer::builder().members(40).start().await.unwrap();
     let client = owner(&server).await;
-    let team = chat_info(&server, "group");
-    let team_id = team["marked_id"].as_i64().unwrap();
+    let team = chat_info(&server, ChatKind::Group);
+    let team_id = team.marked_id;
     assert!(team_id < 0 && team_id > -1_000_000_000_000);
-    let members = team["members"].as_u64().unwrap() as usize;
+    let members = team.members as usize;
 
     // Listing: one getFullChat, limit honoured (Telethon ignores it), filters
     // and search applied here.
@@ -614,7 +608,7 @@ async fn typed_errors_for_members_bots_and_creators() {
         .unwrap_err();
     assert!(matches!(e, Error::UserAdminInvalid(_)), "{e}");
     // Statistics and the admin log of a basic group make no sense.
-    let team = chat_info(&server, "group")["marked_id"].as_i64().unwrap();
+    let team = chat_info(&server, ChatKind::Group).marked_id;
     let e = owner.get_stats(team, None).await.unwrap_err();
     assert!(matches!(e, Error::Unsupported(_)), "{e}");
     let e = owner.get_admin_log(team, |l| l).await.unwrap_err();
@@ -623,14 +617,14 @@ async fn typed_errors_for_members_bots_and_creators() {
     // kick_participant on oneself leaves the channel (leaveChannel).
     assert_eq!(
         server.participant_role("ferrogram_lounge", bot.self_id().await.unwrap()),
-        Some("admin")
+        Some(ServerRole::Admin)
     );
     bot.kick_participant("@ferrogram_lounge", "me")
         .await
         .unwrap();
     assert_eq!(
         server.participant_role("ferrogram_lounge", bot.self_id().await.unwrap()),
-        Some("left")
+        Some(ServerRole::Left)
     );
     assert_eq!(
         server.counters().method("channels.leaveChannel").executed,
@@ -956,7 +950,10 @@ async fn broadcast_channels_plain_members_and_expiring_restrictions() {
         .kick_participant("@ferrogram_news", sub)
         .await
         .unwrap();
-    assert_eq!(server.participant_role("ferrogram_news", sub), Some("left"));
+    assert_eq!(
+        server.participant_role("ferrogram_news", sub),
+        Some(ServerRole::Left)
+    );
     let log = owner
         .get_admin_log("@ferrogram_news", |l| l.limit(4))
         .await

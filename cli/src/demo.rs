@@ -97,30 +97,29 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
         .start()
         .await
         .map_err(|e| CliError::failure(e.to_string()))?;
-    let info: serde_json::Value =
-        serde_json::from_str(&server.info_json()).map_err(|e| CliError::failure(e.to_string()))?;
+    let info = server.info();
     let took = in_memory_handshake()?;
     println!("    auth key made in memory by the client and server state machines in {took:.1?}");
-    println!("    server ready: {}", server.info_json());
+    let line = serde_json::to_string(&info).map_err(|e| CliError::failure(e.to_string()))?;
+    println!("    server ready: {line}");
     println!(
         "    listening on {} (DCs {}), fixed test RSA key",
-        info["addr"].as_str().unwrap_or("?"),
-        server
-            .dcs()
+        info.addr,
+        info.dcs
             .iter()
             .map(|d| d.id.to_string())
             .collect::<Vec<_>>()
             .join(", ")
     );
-    for c in info["chats"].as_array().into_iter().flatten() {
+    for c in &info.chats {
         println!(
             "    {} {:<26} {:>7} members",
-            cell(c["kind"].as_str().unwrap_or(""), 11),
-            c["username"]
-                .as_str()
+            cell(c.kind.name(), 11),
+            c.username
+                .as_ref()
                 .map(|u| format!("@{u}"))
-                .unwrap_or_else(|| c["title"].as_str().unwrap_or("").to_owned()),
-            c["members"]
+                .unwrap_or_else(|| c.title.clone()),
+            c.members
         );
     }
 
@@ -295,8 +294,13 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     step(&mut n, "Kick one (removed, free to come back)");
     client.kick_participant(LOUNGE, kicked).await?;
     let role = server.participant_role("ferrogram_lounge", kicked);
-    println!("    user {kicked}: now {}", role.unwrap_or("?"));
-    check(role == Some("left"), || format!("kicked user is {role:?}"))?;
+    println!(
+        "    user {kicked}: now {}",
+        role.map_or("?", ferrogram_testserver::Role::name)
+    );
+    check(role == Some(ferrogram_testserver::Role::Left), || {
+        format!("kicked user is {role:?}")
+    })?;
 
     step(&mut n, "The admin log of what just happened");
     let log = client.get_admin_log(LOUNGE, |l| l.limit(4)).await?;

@@ -522,7 +522,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 .await
                 .map_err(|e| CliError::failure(e.to_string()))?;
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", server.info_json())?;
+            let line = serde_json::to_string(&server.info())
+                .map_err(|e| CliError::failure(e.to_string()))?;
+            writeln!(out, "{line}")?;
             out.flush()?;
             drop(out);
             tokio::signal::ctrl_c().await?;

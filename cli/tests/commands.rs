@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use ferrogram_client::{Client, Config};
 use ferrogram_session::MemorySession;
-use ferrogram_testserver::TestServer;
+use ferrogram_testserver::chats::ChatKind;
+use ferrogram_testserver::{Role, TestServer};
 
 /// A session directory and the flags that point the binary at `server`.
 struct Env {
@@ -130,15 +131,7 @@ async fn login_owner(env: &Env, server: &TestServer) {
 }
 
 fn members_of(server: &TestServer, username: &str) -> usize {
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    info["chats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["username"] == username)
-        .unwrap()["members"]
-        .as_u64()
-        .unwrap() as usize
+    server.info().chat(username).unwrap().members as usize
 }
 
 /// Parses the CSV the binary writes (quoted fields included).
@@ -254,7 +247,7 @@ async fn participants_in_every_format_match_the_world() {
     for row in &rows[1..] {
         let id: i64 = row[0].parse().unwrap();
         let role = server.participant_role("ferrogram_lounge", id).unwrap();
-        assert_eq!(row[4], role, "{row:?}");
+        assert_eq!(row[4], role.name(), "{row:?}");
         assert!(
             row[6].is_empty() || row[6].ends_with('Z'),
             "RFC 3339: {row:?}"
@@ -305,15 +298,13 @@ async fn participants_in_every_format_match_the_world() {
     assert!(stderr(&table).contains("listed of"));
 
     // Basic groups by marked id.
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    let team = info["chats"]
-        .as_array()
-        .unwrap()
+    let team = server
+        .info()
+        .chats
         .iter()
-        .find(|c| c["kind"] == "group")
-        .unwrap()["marked_id"]
-        .as_i64()
+        .find(|c| c.kind == ChatKind::Group)
         .unwrap()
+        .marked_id
         .to_string();
     let out = ok(&env.run(&["participants", &team, "--format", "json"]).await);
     assert_eq!(out.lines().count(), 12);
@@ -350,7 +341,7 @@ async fn administration_commands_change_the_world() {
         ])
         .await);
     assert!(out.contains("is now an admin"), "{out}");
-    assert_eq!(role(&plain[0]), Some("admin"));
+    assert_eq!(role(&plain[0]), Some(Role::Admin));
     let perms = ok(&env
         .run(&[
             "permissions",
@@ -365,7 +356,7 @@ async fn administration_commands_change_the_world() {
     assert_eq!(p["can_ban_users"], true);
     assert_eq!(p["can_change_info"], false);
     ok(&env.run(&["demote", "@ferrogram_lounge", &plain[0]]).await);
-    assert_eq!(role(&plain[0]), Some("member"));
+    assert_eq!(role(&plain[0]), Some(Role::Member));
 
     let out = ok(&env
         .run(&[
@@ -381,7 +372,7 @@ async fn administration_commands_change_the_world() {
         ])
         .await);
     assert!(out.contains("until 20"), "{out}");
-    assert_eq!(role(&plain[1]), Some("restricted"));
+    assert_eq!(role(&plain[1]), Some(Role::Restricted));
     let perms = ok(&env
         .run(&[
             "permissions",
@@ -402,10 +393,10 @@ async fn administration_commands_change_the_world() {
     ok(&env
         .run(&["unrestrict", "@ferrogram_lounge", &plain[1]])
         .await);
-    assert_eq!(role(&plain[1]), Some("member"));
+    assert_eq!(role(&plain[1]), Some(Role::Member));
 
     ok(&env.run(&["kick", "@ferrogram_lounge", &plain[2]]).await);
-    assert_eq!(role(&plain[2]), Some("left"));
+    assert_eq!(role(&plain[2]), Some(Role::Left));
 
     ok(&env
         .run(&["defaults", "@ferrogram_lounge", "--deny", "send_polls"])

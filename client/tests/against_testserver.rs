@@ -685,15 +685,7 @@ async fn statistics_come_from_the_stats_dc_through_a_borrowed_connection() {
         .await
         .unwrap();
     let enums::StatsAbsValueAndPrev::StatsAbsValueAndPrev(members) = s.members;
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    let count = info["chats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["username"] == "ferrogram_lounge")
-        .unwrap()["members"]
-        .as_f64()
-        .unwrap();
+    let count = f64::from(server.info().chat("ferrogram_lounge").unwrap().members);
     assert_eq!(members.current, count);
     let enums::StatsGraph::StatsGraph(g) = s.growth_graph else {
         panic!()

@@ -14,7 +14,8 @@ pub const LISTING_CAP: usize = 10_000;
 pub const SEARCH_CAP: usize = 1_000;
 
 /// What a chat is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ChatKind {
     /// A basic group.
     Group,

@@ -22,7 +22,8 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), ferrogram_testserver::Error> {
 //! let server = ferrogram_testserver::TestServer::builder().start().await?;
-//! println!("{}", server.info_json());
+//! let info = server.info();
+//! println!("{} (DC {}), {} chats", info.addr, info.dc_id, info.chats.len());
 //! // connect a client to server.addr() with server.rsa_public_key_pem() ...
 //! # Ok(()) }
 //! ```
@@ -33,6 +34,7 @@ mod conn;
 mod counters;
 mod faults;
 mod fixture;
+mod info;
 mod log;
 mod policy;
 mod rpc;
@@ -60,6 +62,7 @@ use tokio::sync::watch;
 pub use clock::Clock;
 pub use counters::{CounterSnapshot, MethodCounts};
 pub use faults::Faults;
+pub use info::{AccountInfo, ChatInfo, Role, ServerInfo, UserCredentials};
 pub use log::debug_to_json;
 pub use shared::{DcAddr, SALT_PERIOD_SECS};
 
@@ -106,19 +109,6 @@ pub enum Error {
     /// The builder was given an inconsistent configuration.
     #[error("invalid configuration: {0}")]
     Config(String),
-}
-
-/// Sign-in data of the default user account.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserCredentials {
-    /// Its id.
-    pub id: i64,
-    /// Its phone number (digits only).
-    pub phone: String,
-    /// The login code the server expects (see [`world::login_code`]).
-    pub code: String,
-    /// Its 2FA password.
-    pub password: String,
 }
 
 /// Configures a [`TestServer`].
@@ -273,7 +263,7 @@ impl TestServerBuilder {
     /// Every key is optional and unknown keys are errors. Users live on the DC
     /// their phone names (`99966X…` → DC X) or the home DC; login codes follow
     /// [`world::login_code`]; a missing `times` means "until cleared". The
-    /// accounts are listed, with bot tokens and codes, in [`TestServer::info_json`].
+    /// accounts are listed, with bot tokens and codes, in [`TestServer::info`].
     pub fn fixture_json(self, json: &str) -> Result<Self, Error> {
         self.fixture_json_named(json, "<string>")
     }
@@ -717,21 +707,21 @@ impl TestServer {
         }
     }
 
-    /// The role of `user` in the chat with this username (`creator`, `admin`,
-    /// `member`, `restricted`, `banned`, `left`), or None if never a participant.
-    pub fn participant_role(&self, chat_username: &str, user: i64) -> Option<&'static str> {
+    /// The role of `user` in the chat with this username, or None if never a
+    /// participant (or no such chat).
+    pub fn participant_role(&self, chat_username: &str, user: i64) -> Option<Role> {
         let w = lock(&self.shared.world);
         let chat = w
             .chats
             .values()
             .find(|c| c.username.as_deref() == Some(chat_username))?;
         Some(match chat.participant(user)?.role {
-            chats::Role::Creator { .. } => "creator",
-            chats::Role::Admin { .. } => "admin",
-            chats::Role::Member => "member",
-            chats::Role::Restricted { .. } => "restricted",
-            chats::Role::Banned { .. } => "banned",
-            chats::Role::Left => "left",
+            chats::Role::Creator { .. } => Role::Creator,
+            chats::Role::Admin { .. } => Role::Admin,
+            chats::Role::Member => Role::Member,
+            chats::Role::Restricted { .. } => Role::Restricted,
+            chats::Role::Banned { .. } => Role::Banned,
+            chats::Role::Left => Role::Left,
         })
     }
 
@@ -759,64 +749,46 @@ impl TestServer {
             .unwrap_or_default()
     }
 
-    /// The JSON line the binary prints when ready: `addr`, `dc_id`, `dcs` (id and
-    /// addr), `rsa_public_key_pem`, `bot_token`, `user` (id, phone, code,
-    /// password), `chats` (filled by the chat world of part 2) and `accounts` (the
-    /// fixture's, with their codes and bot tokens).
-    pub fn info_json(&self) -> String {
-        let dcs: Vec<serde_json::Value> = self
-            .dcs
+    /// What a client needs to use this server: addresses, key, accounts,
+    /// chats. The binary prints it as one JSON line when ready.
+    pub fn info(&self) -> ServerInfo {
+        let w = lock(&self.shared.world);
+        let accounts = self
+            .accounts
             .iter()
-            .map(|d| serde_json::json!({"id": d.id, "addr": d.addr.to_string()}))
+            .filter_map(|id| w.accounts.get(id))
+            .map(|a| AccountInfo {
+                bot: a.bot,
+                bot_token: a.bot_token.clone(),
+                code: a.phone.as_deref().map(world::login_code),
+                dc: a.home_dc,
+                id: a.id,
+                phone: a.phone.clone(),
+                username: a.username.clone(),
+            })
             .collect();
-        let user = self.user.as_ref().map(|u| {
-            serde_json::json!({"id": u.id, "phone": u.phone, "code": u.code, "password": u.password})
-        });
-        let accounts: Vec<serde_json::Value> = {
-            let w = lock(&self.shared.world);
-            self.accounts
-                .iter()
-                .filter_map(|id| w.accounts.get(id))
-                .map(|a| {
-                    serde_json::json!({
-                        "id": a.id,
-                        "username": a.username,
-                        "bot": a.bot,
-                        "phone": a.phone,
-                        "code": a.phone.as_deref().map(world::login_code),
-                        "bot_token": a.bot_token,
-                        "dc": a.home_dc,
-                    })
-                })
-                .collect()
-        };
-        let chats_json: Vec<serde_json::Value> = {
-            let w = lock(&self.shared.world);
-            w.chats
-                .values()
-                .map(|c| {
-                    serde_json::json!({
-                        "id": c.id,
-                        "marked_id": c.marked_id(),
-                        "username": c.username,
-                        "title": c.title,
-                        "kind": c.kind.name(),
-                        "members": c.count_members(),
-                    })
-                })
-                .collect()
-        };
-        serde_json::json!({
-            "accounts": accounts,
-            "addr": self.addr().to_string(),
-            "dc_id": self.home_dc,
-            "dcs": dcs,
-            "rsa_public_key_pem": self.rsa_public_key_pem(),
-            "bot_token": self.bot_token,
-            "user": user,
-            "chats": chats_json,
-        })
-        .to_string()
+        let chats = w
+            .chats
+            .values()
+            .map(|c| ChatInfo {
+                id: c.id,
+                kind: c.kind,
+                marked_id: c.marked_id(),
+                members: c.count_members(),
+                title: c.title.clone(),
+                username: c.username.clone(),
+            })
+            .collect();
+        ServerInfo {
+            accounts,
+            addr: self.addr(),
+            bot_token: self.bot_token.clone(),
+            chats,
+            dc_id: self.home_dc,
+            dcs: self.dcs.clone(),
+            rsa_public_key_pem: self.rsa_public_key_pem(),
+            user: self.user.clone(),
+        }
     }
 }
 

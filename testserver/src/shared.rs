@@ -23,12 +23,12 @@ use crate::world::World;
 pub const SALT_PERIOD_SECS: i64 = 1800;
 
 /// A DC of the server: its id and where it listens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DcAddr {
-    /// The DC id.
-    pub id: i32,
     /// Its address.
     pub addr: SocketAddr,
+    /// The DC id.
+    pub id: i32,
 }
 
 /// A key the server knows.

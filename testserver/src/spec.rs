@@ -3,17 +3,20 @@
 //! [`ChatSpec::from_json`]).
 //!
 //! ```
-//! use ferrogram_testserver::spec::{ChatSpec, MemberRole};
+//! use ferrogram_testserver::spec::{ChatSpec, MemberRole, UnknownRight};
 //! use ferrogram_testserver::chats::ChatKind;
 //!
+//! # fn main() -> Result<(), UnknownRight> {
+//! let bot = MemberRole::admin(&["ban_users", "delete_messages"], Some("bot"))?;
 //! let big = ChatSpec::new(ChatKind::Supergroup, "Rust Moderators")
 //!     .username("rust_mods")
 //!     .about("Where moderators meet")
 //!     .synthetic_members(100_000)
-//!     .member("ferrogram_test_bot", MemberRole::admin(&["ban_users", "delete_messages"], Some("bot")))
-//!     .default_banned(&["send_media"]);
+//!     .member("ferrogram_test_bot", bot)
+//!     .default_banned(&["send_media"])?;
 //! let forum = ChatSpec::new(ChatKind::Supergroup, "Help desk").forum(&["General", "Bugs"]);
 //! # let _ = (big, forum);
+//! # Ok(()) }
 //! ```
 
 use ferrogram_tl_types::types;
@@ -64,23 +67,28 @@ pub enum MemberRole {
     Left,
 }
 
+/// A right name that is not a field of `ChatAdminRights` / `ChatBannedRights`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown right {0:?}")]
+pub struct UnknownRight(pub String);
+
 impl MemberRole {
     /// An admin with the named rights (`ChatAdminRights` field names, e.g.
-    /// `"ban_users"`). Panics on an unknown name (a programming error).
-    pub fn admin(rights: &[&str], rank: Option<&str>) -> Self {
-        Self::Admin {
-            rights: admin_rights(rights.iter().copied()).expect("known admin right names"),
+    /// `"ban_users"`); [`UnknownRight`] for a name that is not one.
+    pub fn admin(rights: &[&str], rank: Option<&str>) -> Result<Self, UnknownRight> {
+        Ok(Self::Admin {
+            rights: admin_rights(rights.iter().copied()).map_err(UnknownRight)?,
             rank: rank.map(str::to_owned),
-        }
+        })
     }
 
     /// A member with the named rights denied (`ChatBannedRights` field names,
-    /// e.g. `"send_media"`) until `until_date` (0: forever). Panics on an
-    /// unknown name.
-    pub fn restricted(rights: &[&str], until_date: i32) -> Self {
-        let mut r = banned_rights(rights.iter().copied()).expect("known banned right names");
+    /// e.g. `"send_media"`) until `until_date` (0: forever); [`UnknownRight`]
+    /// for a name that is not one.
+    pub fn restricted(rights: &[&str], until_date: i32) -> Result<Self, UnknownRight> {
+        let mut r = banned_rights(rights.iter().copied()).map_err(UnknownRight)?;
         r.until_date = until_date;
-        Self::Restricted { rights: r }
+        Ok(Self::Restricted { rights: r })
     }
 }
 
@@ -135,12 +143,11 @@ impl ChatSpec {
         self
     }
 
-    /// The chat-wide banned rights (by `ChatBannedRights` field name). Panics on
-    /// an unknown name.
-    pub fn default_banned(mut self, rights: &[&str]) -> Self {
-        self.default_banned =
-            banned_rights(rights.iter().copied()).expect("known banned right names");
-        self
+    /// The chat-wide banned rights (by `ChatBannedRights` field name);
+    /// [`UnknownRight`] for a name that is not one.
+    pub fn default_banned(mut self, rights: &[&str]) -> Result<Self, UnknownRight> {
+        self.default_banned = banned_rights(rights.iter().copied()).map_err(UnknownRight)?;
+        Ok(self)
     }
 
     /// Makes a supergroup a forum with these topics (created by the creator).

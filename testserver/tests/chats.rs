@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use ferrogram_testserver::TestServer;
-use ferrogram_testserver::chats::{LISTING_CAP, SEARCH_CAP};
+use ferrogram_testserver::chats::{ChatKind, LISTING_CAP, SEARCH_CAP};
 use ferrogram_tl_types::{Deserializable, enums, functions, types};
 
 async fn signed_in_bot(server: &TestServer, seed: u64) -> Client {
@@ -66,20 +66,14 @@ fn page(r: enums::channels::ChannelParticipants) -> types::channels::ChannelPart
 #[tokio::test]
 async fn participants_with_every_filter_and_the_caps() {
     let server = TestServer::builder().members(12_000).start().await.unwrap();
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    let lounge_json = info["chats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["username"] == "ferrogram_lounge")
-        .unwrap()
-        .clone();
-    assert_eq!(lounge_json["kind"], "supergroup");
+    let info = server.info();
+    let lounge_info = info.chat("ferrogram_lounge").unwrap();
+    assert_eq!(lounge_info.kind, ChatKind::Supergroup);
     let mut bot = signed_in_bot(&server, 1).await;
     let (lounge, ch) = channel(&mut bot, "ferrogram_lounge").await;
     assert!(ch.megagroup && !ch.broadcast);
     let members = ch.participants_count.unwrap();
-    assert_eq!(i64::from(members), lounge_json["members"].as_i64().unwrap());
+    assert_eq!(members, lounge_info.members);
     assert!(members > 11_000);
 
     let recent = enums::ChannelParticipantsFilter::ChannelParticipantsRecent;
@@ -700,15 +694,13 @@ async fn promoting_restricting_kicking_and_the_admin_log() {
 #[tokio::test]
 async fn typing_photos_basic_groups_defaults_leaving_and_inviting() {
     let server = TestServer::builder().members(100).start().await.unwrap();
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    let team = info["chats"]
-        .as_array()
-        .unwrap()
+    let info = server.info();
+    let team = info
+        .chats
         .iter()
-        .find(|c| c["kind"] == "group")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+        .find(|c| c.kind == ChatKind::Group)
+        .unwrap()
+        .id;
     let mut bot = signed_in_bot(&server, 30).await;
     let (mut lena, lena_id) = fresh_user(&server, "9996627200", 31).await;
     let (lounge, _) = channel(&mut lena, "ferrogram_lounge").await;

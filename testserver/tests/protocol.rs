@@ -1029,11 +1029,10 @@ async fn fixture_accounts_and_faults_and_the_request_log() {
         .start()
         .await
         .unwrap();
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    let accounts = info["accounts"].as_array().unwrap();
+    let accounts = server.info().accounts;
     assert_eq!(accounts.len(), 2);
-    assert_eq!(accounts[0]["code"], "22222");
-    let token = accounts[1]["bot_token"].as_str().unwrap().to_owned();
+    assert_eq!(accounts[0].code.as_deref(), Some("22222"));
+    let token = accounts[1].bot_token.clone().unwrap();
 
     let mut c = Client::connect(&server, 2, INTERMEDIATE, 160).await;
     let e = c

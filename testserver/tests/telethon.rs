@@ -79,7 +79,7 @@ async fn telethon_signs_in_messages_uploads_and_survives_a_drop() {
         return;
     };
     let server = TestServer::builder().start().await.unwrap();
-    let info = server.info_json();
+    let info = serde_json::to_string(&server.info()).unwrap();
     let faults = server.faults();
     let (result, steps, stderr) =
         tokio::task::spawn_blocking(move || run_script(python, info, faults))

@@ -5,7 +5,7 @@
 #[path = "../../tl-types/tests/peer/mod.rs"]
 mod peer;
 
-use ferrogram_testserver::TestServer;
+use ferrogram_testserver::{Role, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn telethon_runs_the_chat_management_workflow() {
@@ -13,7 +13,7 @@ async fn telethon_runs_the_chat_management_workflow() {
         return;
     };
     let server = TestServer::builder().members(500).start().await.unwrap();
-    let info = server.info_json();
+    let info = serde_json::to_string(&server.info()).unwrap();
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(python)
             .arg(peer::script("telethon_chat_world.py"))
@@ -31,35 +31,20 @@ async fn telethon_runs_the_chat_management_workflow() {
         );
     };
     let r: serde_json::Value = serde_json::from_str(json).unwrap();
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    let lounge = info["chats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["username"] == "ferrogram_lounge")
-        .unwrap()
-        .clone();
-    let news = info["chats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["username"] == "ferrogram_news")
-        .unwrap()
-        .clone();
+    let info = server.info();
+    let lounge = info.chat("ferrogram_lounge").unwrap();
+    let news = info.chat("ferrogram_news").unwrap();
     let role =
         |id: &serde_json::Value| server.participant_role("ferrogram_lounge", id.as_i64().unwrap());
 
-    assert_eq!(r["lounge_id"], lounge["id"]);
+    assert_eq!(r["lounge_id"], lounge.id);
     assert_eq!(r["first_page"], 300);
     // The total was read before the workflow changed anything.
-    assert_eq!(
-        r["total"].as_i64().unwrap(),
-        lounge["members"].as_i64().unwrap() + 1
-    );
+    assert_eq!(r["total"].as_i64().unwrap(), i64::from(lounge.members) + 1);
     let admins = r["admins"].as_array().unwrap();
     assert_eq!(admins.len(), 10);
     for a in admins {
-        assert!(matches!(role(a), Some("creator" | "admin")), "{a}");
+        assert!(matches!(role(a), Some(Role::Creator | Role::Admin)), "{a}");
     }
     let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
     assert_eq!(r["admin_ranks"][bot_id.to_string()], "bot");
@@ -68,9 +53,9 @@ async fn telethon_runs_the_chat_management_workflow() {
 
     // What the workflow did, as the server sees it.
     let targets = r["targets"].as_array().unwrap();
-    assert_eq!(role(&targets[0]), Some("admin"));
-    assert_eq!(role(&targets[1]), Some("restricted"));
-    assert_eq!(role(&targets[2]), Some("left"), "kick = ban then unban");
+    assert_eq!(role(&targets[0]), Some(Role::Admin));
+    assert_eq!(role(&targets[1]), Some(Role::Restricted));
+    assert_eq!(role(&targets[2]), Some(Role::Left), "kick = ban then unban");
     assert_eq!(r["perm_admin"]["is_admin"], true);
     assert_eq!(r["perm_admin"]["ban_users"], true);
     assert_eq!(r["perm_admin"]["change_info"], false);
@@ -99,12 +84,12 @@ async fn telethon_runs_the_chat_management_workflow() {
     assert_eq!(r["profile_photos"], 1);
     assert_eq!(
         r["megagroup_members"].as_f64().unwrap() as i64,
-        lounge["members"].as_i64().unwrap(),
+        i64::from(lounge.members),
         "read after the kick, as the server counts"
     );
     assert_eq!(
         r["broadcast_followers"].as_f64().unwrap() as i64,
-        news["members"].as_i64().unwrap()
+        i64::from(news.members)
     );
     assert_eq!(r["message_stats"], "MessageStats");
     assert_eq!(r["bot_admin_log"], "BOT_METHOD_INVALID");

@@ -7,9 +7,9 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use ferrogram_testserver::TestServer;
 use ferrogram_testserver::chats::ChatKind;
-use ferrogram_testserver::spec::{ChatSpec, MemberRole};
+use ferrogram_testserver::spec::{ChatSpec, MemberRole, UnknownRight};
+use ferrogram_testserver::{Role, TestServer};
 use ferrogram_tl_types::service::RpcError;
 use ferrogram_tl_types::{enums, functions, types};
 
@@ -566,18 +566,35 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
         panic!()
     };
     assert_eq!(h.count, 5);
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
     assert!(
-        info["chats"]
-            .as_array()
-            .unwrap()
+        server
+            .info()
+            .chats
             .iter()
-            .any(|c| c["title"] == "Mods Lounge" && c["kind"] == "group")
+            .any(|c| c.title == "Mods Lounge" && c.kind == ChatKind::Group)
     );
 }
 
 #[tokio::test]
 async fn fixture_and_builder_errors_name_the_problem() {
+    // From Rust, an unknown right is an error naming it, not a panic.
+    let unknown = |r: Result<_, UnknownRight>| r.err().map(|e| e.to_string());
+    assert_eq!(
+        unknown(MemberRole::admin(&["ban_users", "fly"], None)),
+        Some(r#"unknown right "fly""#.to_owned())
+    );
+    assert_eq!(
+        unknown(MemberRole::restricted(&["send_media", "swim"], 0)),
+        Some(r#"unknown right "swim""#.to_owned())
+    );
+    assert_eq!(
+        ChatSpec::new(ChatKind::Group, "x")
+            .default_banned(&["walk"])
+            .err()
+            .map(|e| e.to_string()),
+        Some(r#"unknown right "walk""#.to_owned())
+    );
+    assert!(MemberRole::restricted(&["send_media"], 0).is_ok());
     let bad = |json: &str| {
         TestServer::builder()
             .fixture_json(json)
@@ -654,7 +671,7 @@ async fn a_builder_chat_and_the_hundred_thousand_fixture() {
                 .username("builder_news")
                 .member(
                     "ferrogram_test_bot",
-                    MemberRole::admin(&["post_messages"], None),
+                    MemberRole::admin(&["post_messages"], None).unwrap(),
                 )
                 .synthetic_members(40)
                 .posts(3),
@@ -669,10 +686,13 @@ async fn a_builder_chat_and_the_hundred_thousand_fixture() {
     assert!(ch.broadcast && !ch.creator);
     assert_eq!(
         server.participant_role("builder_news", server.user().unwrap().id),
-        Some("creator")
+        Some(Role::Creator)
     );
     let bot = server.user_id_by_username("ferrogram_test_bot").unwrap();
-    assert_eq!(server.participant_role("builder_news", bot), Some("admin"));
+    assert_eq!(
+        server.participant_role("builder_news", bot),
+        Some(Role::Admin)
+    );
     // The big fixture: 100,000 synthetic members plus the creator, all counted,
     // with varied names (a search for a common first name is capped while the
     // count says how many there are).
@@ -716,15 +736,13 @@ async fn a_basic_group_message_takes_one_pts_of_the_sender_even_when_resent() {
         .start()
         .await
         .unwrap();
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    let group = info["chats"]
-        .as_array()
-        .unwrap()
+    let info = server.info();
+    let group = info
+        .chats
         .iter()
-        .find(|c| c["title"] == "Mods Lounge")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+        .find(|c| c.title == "Mods Lounge")
+        .unwrap()
+        .id;
     let mut grace = sign_in(&server, "15550107001", 4).await;
     let before = pts_now(&mut grace).await;
     let send = |random_id: i64, text: &str| functions::messages::SendMessage {
@@ -802,15 +820,13 @@ async fn the_default_chats_have_photos_and_users_have_full_profiles() {
         };
         assert_eq!(big.id, small.photo_id);
     }
-    let info: serde_json::Value = serde_json::from_str(&server.info_json()).unwrap();
-    let team = info["chats"]
-        .as_array()
-        .unwrap()
+    let info = server.info();
+    let team = info
+        .chats
         .iter()
-        .find(|c| c["kind"] == "group")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+        .find(|c| c.kind == ChatKind::Group)
+        .unwrap()
+        .id;
     let enums::messages::ChatFull::ChatFull(full) = bot
         .invoke(&functions::messages::GetFullChat { chat_id: team })
         .await

@@ -53,7 +53,11 @@ async fn main() {
     }
     let server = or_exit(builder.start().await, 1);
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", server.info_json());
+    let line = serde_json::to_string(&server.info()).unwrap_or_else(|e| {
+        eprintln!("ferrogram-testserver: {e}");
+        std::process::exit(1)
+    });
+    let _ = writeln!(out, "{line}");
     let _ = out.flush();
     drop(out);
     // Serve until killed.
