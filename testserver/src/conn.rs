@@ -365,12 +365,10 @@ impl Conn {
         let now = shared.clock.now();
         let call = rpc::decode(&req.body);
         shared.counters.request(call.method, Event::Received);
+        #[cfg(feature = "request-log")]
         if let Some(log) = &shared.log {
-            let debug = match &call.object {
-                Ok(o) => format!("{o:?}"),
-                Err(_) => "None".into(),
-            };
-            log.request(self.dc, session_id, req.msg_id, call.method, &debug);
+            let request = call.object.as_ref().ok();
+            log.request(self.dc, session_id, req.msg_id, call.method, request);
         }
         let cache_key = (key_id, session_id, req.msg_id);
         let cached = lock(&shared.results).get(&cache_key);

@@ -35,6 +35,7 @@ mod counters;
 mod faults;
 mod fixture;
 mod info;
+#[cfg(feature = "request-log")]
 mod log;
 mod policy;
 mod rpc;
@@ -63,7 +64,6 @@ pub use clock::Clock;
 pub use counters::{CounterSnapshot, MethodCounts};
 pub use faults::Faults;
 pub use info::{AccountInfo, ChatInfo, Role, ServerInfo, UserCredentials};
-pub use log::debug_to_json;
 pub use shared::{DcAddr, SALT_PERIOD_SECS};
 
 use counters::Counters;
@@ -211,9 +211,11 @@ impl TestServerBuilder {
     }
 
     /// Writes one JSON line per decoded request to `path` (created or truncated):
-    /// `{"dc":2,"session":..,"msg_id":..,"method":"channels.getParticipants","params":{..}}`,
-    /// secrets (tokens, codes, passwords, SRP values, raw bytes) redacted. See
-    /// [`debug_to_json`] for how parameters are rendered.
+    /// `{"dc":2,"session":..,"msg_id":..,"method":"channels.getParticipants","params":{"_":"channels.getParticipants",..}}`,
+    /// the parameters as `ferrogram-tl-types`' `serde` feature writes them,
+    /// secrets (tokens, codes, passwords, SRP values, raw bytes) redacted. Needs
+    /// the `request-log` feature (on by default).
+    #[cfg(feature = "request-log")]
     pub fn log_requests(mut self, path: &Path) -> Result<Self, Error> {
         let file = std::fs::File::create(path).map_err(|e| {
             Error::Config(format!("cannot create request log {}: {e}", path.display()))
@@ -223,6 +225,7 @@ impl TestServerBuilder {
     }
 
     /// Like [`Self::log_requests`], to any writer.
+    #[cfg(feature = "request-log")]
     pub fn log_requests_to(mut self, out: Box<dyn std::io::Write + Send>) -> Self {
         self.log = Some(out);
         self
@@ -405,6 +408,7 @@ impl TestServerBuilder {
             results: Mutex::new(ResultCache::default()),
             subscribers: Mutex::new(HashMap::new()),
             rng: Mutex::new(rng),
+            #[cfg(feature = "request-log")]
             log: self.log.map(log::RequestLog::new),
             next_conn: AtomicU64::new(1),
         });

@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use crate::clock::Clock;
 use crate::counters::Counters;
 use crate::faults::Faults;
+#[cfg(feature = "request-log")]
 use crate::log;
 use crate::world::World;
 
@@ -95,6 +96,7 @@ pub(crate) struct Shared {
     pub results: Mutex<ResultCache>,
     pub subscribers: Mutex<HashMap<i64, Vec<Subscriber>>>,
     pub rng: Mutex<SeededRng>,
+    #[cfg(feature = "request-log")]
     pub log: Option<log::RequestLog>,
     pub next_conn: AtomicU64,
 }
