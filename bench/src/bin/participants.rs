@@ -30,7 +30,9 @@ fn grew(by: usize) {
 }
 
 // SAFETY: every call is forwarded to the system allocator unchanged; only
-// counters are updated around it.
+// counters are updated around it. (The one reviewed use of unsafe in the bench
+// workspace: counting allocations needs a global allocator.)
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };
