@@ -257,7 +257,6 @@ pub(crate) fn seed_default_chats(
     now: i32,
     members: usize,
 ) {
-    let home = world.home_dc;
     let lounge = world.create_chat(
         ChatKind::Supergroup,
         "Ferrogram Lounge",
@@ -271,65 +270,13 @@ pub(crate) fn seed_default_chats(
         now - 300 * 86_400,
     );
     let team = world.create_chat(ChatKind::Group, "Ferrogram Team", owner, now - 200 * 86_400);
-    let mut synthetic = Vec::with_capacity(members);
-    for i in 0..members {
-        let (first, last) = synthetic_name(i, members);
-        let is_bot = i % 50 == 1;
-        let id = world.create_account(&first, &last, None, is_bot, home);
-        let username = if is_bot {
-            Some(format!("helper{i}_bot"))
-        } else {
-            synthetic_username(i, &first)
-        };
-        if let Some(a) = world.accounts.get_mut(&id) {
-            a.username = username;
-        }
-        synthetic.push(id);
-    }
-    let rights = |f: &dyn Fn(&mut types::ChatAdminRights)| {
-        let mut r = types::ChatAdminRights::default();
-        f(&mut r);
-        r
-    };
-    let admin_sets: [(types::ChatAdminRights, Option<&str>); 4] = [
-        (
-            rights(&|r| {
-                r.delete_messages = true;
-                r.ban_users = true;
-                r.pin_messages = true;
-            }),
-            Some("Moderator"),
-        ),
-        (
-            rights(&|r| {
-                r.change_info = true;
-                r.invite_users = true;
-            }),
-            None,
-        ),
-        (
-            rights(&|r| {
-                r.delete_messages = true;
-                r.ban_users = true;
-                r.invite_users = true;
-                r.pin_messages = true;
-                r.add_admins = true;
-                r.manage_call = true;
-            }),
-            Some("Co-owner"),
-        ),
-        (rights(&|r| r.invite_users = true), Some("Greeter")),
-    ];
+    let synthetic = synthetic_accounts(world, members);
     if let Some(c) = world.chats.get_mut(&lounge) {
         c.username = Some("ferrogram_lounge".into());
         c.about = "Where Ferrogram's users meet.".into();
         c.add(
             bot,
-            Role::Admin {
-                rights: all_admin_rights(),
-                rank: Some("bot".into()),
-                promoted_by: owner,
-            },
+            bot_admin(owner, Some("bot")),
             now - 399 * 86_400,
             owner,
         );
@@ -337,40 +284,7 @@ pub(crate) fn seed_default_chats(
         for (i, &user) in synthetic.iter().enumerate() {
             // Joined over the last year, in order.
             let date = now - 365 * 86_400 + (i as i32) * (365 * 86_400 / n);
-            let role = if i < 8 {
-                let (r, rank) = &admin_sets[i % admin_sets.len()];
-                Role::Admin {
-                    rights: r.clone(),
-                    rank: rank.map(str::to_owned),
-                    promoted_by: owner,
-                }
-            } else if i % 97 == 5 {
-                Role::Restricted {
-                    rights: types::ChatBannedRights {
-                        send_media: true,
-                        send_photos: true,
-                        send_videos: true,
-                        embed_links: true,
-                        until_date: if i % 2 == 0 { 0 } else { now + 86_400 },
-                        ..types::ChatBannedRights::default()
-                    },
-                    kicked_by: owner,
-                }
-            } else if i % 89 == 7 {
-                Role::Banned {
-                    rights: types::ChatBannedRights {
-                        view_messages: true,
-                        until_date: 0,
-                        ..types::ChatBannedRights::default()
-                    },
-                    kicked_by: owner,
-                }
-            } else if i % 83 == 11 {
-                Role::Left
-            } else {
-                Role::Member
-            };
-            c.add(user, role, date, owner);
+            c.add(user, lounge_role(i, owner, now), date, owner);
         }
     }
     world.seed_admin_log(lounge);
@@ -397,48 +311,124 @@ pub(crate) fn seed_default_chats(
                 None,
             );
         }
-        c.add(
-            bot,
-            Role::Admin {
-                rights: all_admin_rights(),
-                rank: None,
-                promoted_by: owner,
-            },
-            now - 299 * 86_400,
-            owner,
-        );
+        c.add(bot, bot_admin(owner, None), now - 299 * 86_400, owner);
         for (i, &user) in synthetic.iter().take(members / 5).enumerate() {
-            c.add(
-                user,
-                Role::Member,
-                now - 290 * 86_400 + i as i32 * 600,
-                user,
-            );
+            let date = now - 290 * 86_400 + i as i32 * 600;
+            c.add(user, Role::Member, date, user);
         }
     }
     if let Some(c) = world.chats.get_mut(&team) {
-        c.add(
-            bot,
-            Role::Admin {
-                rights: all_admin_rights(),
-                rank: None,
-                promoted_by: owner,
-            },
-            now - 199 * 86_400,
-            owner,
-        );
+        c.add(bot, bot_admin(owner, None), now - 199 * 86_400, owner);
         for (i, &user) in synthetic.iter().take(10).enumerate() {
-            c.add(
-                user,
-                Role::Member,
-                now - 190 * 86_400 + i as i32 * 3600,
-                owner,
-            );
+            let date = now - 190 * 86_400 + i as i32 * 3600;
+            c.add(user, Role::Member, date, owner);
         }
     }
     // Every default chat has a photo (the news channel's set after its posts).
     seed_chat_photo(world, news, owner, now - 60, 2);
     seed_chat_photo(world, team, owner, now - 150 * 86_400, 3);
+}
+
+/// `n` synthetic accounts with varied names (every 50th a bot), by id.
+fn synthetic_accounts(world: &mut World, n: usize) -> Vec<i64> {
+    let home = world.home_dc;
+    (0..n)
+        .map(|i| {
+            let (first, last) = synthetic_name(i, n);
+            let is_bot = i % 50 == 1;
+            let id = world.create_account(&first, &last, None, is_bot, home);
+            let username = if is_bot {
+                Some(format!("helper{i}_bot"))
+            } else {
+                synthetic_username(i, &first)
+            };
+            if let Some(a) = world.accounts.get_mut(&id) {
+                a.username = username;
+            }
+            id
+        })
+        .collect()
+}
+
+/// The default bot's standing in the default chats: every right.
+fn bot_admin(owner: i64, rank: Option<&str>) -> Role {
+    Role::Admin {
+        rights: all_admin_rights(),
+        rank: rank.map(str::to_owned),
+        promoted_by: owner,
+    }
+}
+
+/// The role of synthetic member `i` of the lounge: eight admins with four
+/// kinds of rights, then every so often a restricted, a kicked and a departed
+/// member; the rest plain members.
+fn lounge_role(i: usize, owner: i64, now: i32) -> Role {
+    let rights = |f: &dyn Fn(&mut types::ChatAdminRights)| {
+        let mut r = types::ChatAdminRights::default();
+        f(&mut r);
+        r
+    };
+    if i < 8 {
+        let (rights, rank) = match i % 4 {
+            0 => (
+                rights(&|r| {
+                    r.delete_messages = true;
+                    r.ban_users = true;
+                    r.pin_messages = true;
+                }),
+                Some("Moderator"),
+            ),
+            1 => (
+                rights(&|r| {
+                    r.change_info = true;
+                    r.invite_users = true;
+                }),
+                None,
+            ),
+            2 => (
+                rights(&|r| {
+                    r.delete_messages = true;
+                    r.ban_users = true;
+                    r.invite_users = true;
+                    r.pin_messages = true;
+                    r.add_admins = true;
+                    r.manage_call = true;
+                }),
+                Some("Co-owner"),
+            ),
+            _ => (rights(&|r| r.invite_users = true), Some("Greeter")),
+        };
+        Role::Admin {
+            rights,
+            rank: rank.map(str::to_owned),
+            promoted_by: owner,
+        }
+    } else if i % 97 == 5 {
+        Role::Restricted {
+            rights: types::ChatBannedRights {
+                send_media: true,
+                send_photos: true,
+                send_videos: true,
+                embed_links: true,
+                until_date: if i % 2 == 0 { 0 } else { now + 86_400 },
+                ..types::ChatBannedRights::default()
+            },
+            kicked_by: owner,
+        }
+    } else if i % 89 == 7 {
+        Role::Banned {
+            rights: types::ChatBannedRights {
+                view_messages: true,
+                until_date: 0,
+                ..types::ChatBannedRights::default()
+            },
+            kicked_by: owner,
+        }
+    } else if i % 83 == 11 {
+        Role::Left
+    } else {
+        Role::Member
+    }
 }
 
 impl World {

@@ -22,7 +22,7 @@
 use ferrogram_tl_types::types;
 use serde_json::Value;
 
-use crate::chats::{ChatKind, Role, Topic};
+use crate::chats::{ChatKind, Role, StoredChat, Topic};
 use crate::world::World;
 use ferrogram_tl_types::enums;
 
@@ -428,17 +428,53 @@ pub(crate) fn apply(
     default_creator: Option<i64>,
     now: i32,
 ) -> Result<i64, String> {
-    let by_username = |world: &World, name: &str| {
-        world
-            .accounts
-            .values()
-            .find(|a| {
-                a.username
-                    .as_deref()
-                    .is_some_and(|u| u.eq_ignore_ascii_case(name))
-            })
-            .map(|a| a.id)
+    let creator = check(world, spec, default_creator)?;
+    let created = now - 365 * 86_400;
+    let id = world.create_chat(spec.kind, &spec.title, creator, created - 86_400);
+    // Named members first (resolved before anything is added).
+    let named = named_members(world, spec)?;
+    let synthetic = synthetic_members(world, spec.synthetic_members);
+    let total = (named.len() + synthetic.len()).max(1) as i64;
+    let Some(c) = world.chats.get_mut(&id) else {
+        return Err("the chat vanished while being created".into());
     };
+    c.username = spec.username.clone();
+    c.about = spec.about.clone();
+    c.default_banned = spec.default_banned.clone();
+    c.forum = spec.forum;
+    let date_of = |k: usize| (i64::from(created) + (k as i64) * 365 * 86_400 / total) as i32;
+    for (k, (user, role)) in named.iter().enumerate() {
+        c.add(*user, stored_role(role, creator), date_of(k), creator);
+    }
+    for (k, user) in synthetic.iter().enumerate() {
+        c.add(*user, Role::Member, date_of(named.len() + k), creator);
+    }
+    add_topics(c, &spec.topics, created, creator);
+    for k in 0..spec.posts {
+        let date = now - (spec.posts - k) as i32 * 86_400;
+        c.add_message(date, creator, format!("{} #{}", spec.title, k + 1), None);
+    }
+    if spec.kind != ChatKind::Group {
+        world.seed_admin_log(id);
+    }
+    Ok(id)
+}
+
+/// The account with this username, if any (case-insensitive).
+fn by_username(world: &World, name: &str) -> Option<i64> {
+    world
+        .accounts
+        .values()
+        .find(|a| {
+            a.username
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(name))
+        })
+        .map(|a| a.id)
+}
+
+/// Checks what `spec` asks for against the bounds and the world; its creator.
+fn check(world: &World, spec: &ChatSpec, default_creator: Option<i64>) -> Result<i64, String> {
     // Bounds that keep a fixture from exhausting memory or overflowing dates.
     if spec.synthetic_members > MAX_SYNTHETIC_MEMBERS {
         return Err(format!(
@@ -456,15 +492,12 @@ pub(crate) fn apply(
         None => default_creator.ok_or("creator: none given and no default user")?,
     };
     if let Some(name) = &spec.username {
-        let taken = world.accounts.values().any(|a| {
-            a.username
-                .as_deref()
-                .is_some_and(|u| u.eq_ignore_ascii_case(name))
-        }) || world.chats.values().any(|c| {
-            c.username
-                .as_deref()
-                .is_some_and(|u| u.eq_ignore_ascii_case(name))
-        });
+        let taken = by_username(world, name).is_some()
+            || world.chats.values().any(|c| {
+                c.username
+                    .as_deref()
+                    .is_some_and(|u| u.eq_ignore_ascii_case(name))
+            });
         if taken {
             return Err(format!("username: @{name} is taken"));
         }
@@ -472,9 +505,11 @@ pub(crate) fn apply(
     if spec.forum && spec.kind != ChatKind::Supergroup {
         return Err("only a supergroup can be a forum".into());
     }
-    let created = now - 365 * 86_400;
-    let id = world.create_chat(spec.kind, &spec.title, creator, created - 86_400);
-    // Named members first (resolved before anything is added).
+    Ok(creator)
+}
+
+/// The members `spec` names, resolved to account ids.
+fn named_members(world: &World, spec: &ChatSpec) -> Result<Vec<(i64, MemberRole)>, String> {
     let mut named = Vec::new();
     for (name, role) in &spec.members {
         let user =
@@ -488,51 +523,54 @@ pub(crate) fn apply(
         }
         named.push((user, role.clone()));
     }
+    Ok(named)
+}
+
+/// `n` new synthetic accounts with varied names, by id.
+fn synthetic_members(world: &mut World, n: usize) -> Vec<i64> {
     let home = world.home_dc;
     let offset = world.accounts.len();
-    let mut synthetic = Vec::with_capacity(spec.synthetic_members);
-    for i in 0..spec.synthetic_members {
-        let (first, last) = crate::seed::synthetic_name(offset + i, spec.synthetic_members);
-        let user = world.create_account(&first, &last, None, false, home);
-        if let Some(a) = world.accounts.get_mut(&user) {
-            a.username = crate::seed::synthetic_username(offset + i, &first);
-        }
-        synthetic.push(user);
-    }
-    let total = (named.len() + synthetic.len()).max(1) as i64;
-    let c = world.chats.get_mut(&id).expect("just created");
-    c.username = spec.username.clone();
-    c.about = spec.about.clone();
-    c.default_banned = spec.default_banned.clone();
-    c.forum = spec.forum;
-    let date_of = |k: usize| (i64::from(created) + (k as i64) * 365 * 86_400 / total) as i32;
-    for (k, (user, role)) in named.iter().enumerate() {
-        let role = match role {
-            MemberRole::Member => Role::Member,
-            MemberRole::Admin { rights, rank } => Role::Admin {
-                rights: rights.clone(),
-                rank: rank.clone(),
-                promoted_by: creator,
+    (0..n)
+        .map(|i| {
+            let (first, last) = crate::seed::synthetic_name(offset + i, n);
+            let user = world.create_account(&first, &last, None, false, home);
+            if let Some(a) = world.accounts.get_mut(&user) {
+                a.username = crate::seed::synthetic_username(offset + i, &first);
+            }
+            user
+        })
+        .collect()
+}
+
+/// A spec's role as the world stores it, `creator` having promoted or
+/// restricted them.
+fn stored_role(role: &MemberRole, creator: i64) -> Role {
+    match role {
+        MemberRole::Member => Role::Member,
+        MemberRole::Admin { rights, rank } => Role::Admin {
+            rights: rights.clone(),
+            rank: rank.clone(),
+            promoted_by: creator,
+        },
+        MemberRole::Restricted { rights } => Role::Restricted {
+            rights: rights.clone(),
+            kicked_by: creator,
+        },
+        MemberRole::Banned => Role::Banned {
+            rights: types::ChatBannedRights {
+                view_messages: true,
+                ..types::ChatBannedRights::default()
             },
-            MemberRole::Restricted { rights } => Role::Restricted {
-                rights: rights.clone(),
-                kicked_by: creator,
-            },
-            MemberRole::Banned => Role::Banned {
-                rights: types::ChatBannedRights {
-                    view_messages: true,
-                    ..types::ChatBannedRights::default()
-                },
-                kicked_by: creator,
-            },
-            MemberRole::Left => Role::Left,
-        };
-        c.add(*user, role, date_of(k), creator);
+            kicked_by: creator,
+        },
+        MemberRole::Left => Role::Left,
     }
-    for (k, user) in synthetic.iter().enumerate() {
-        c.add(*user, Role::Member, date_of(named.len() + k), creator);
-    }
-    for (k, title) in spec.topics.iter().enumerate() {
+}
+
+/// Forum topics created by `creator` an hour apart after `created`, each with
+/// its service message and admin-log event.
+fn add_topics(c: &mut StoredChat, titles: &[String], created: i32, creator: i64) {
+    for (k, title) in titles.iter().enumerate() {
         let date = created + 3600 * (k as i32 + 1);
         let m = c.add_service(
             date,
@@ -562,12 +600,4 @@ pub(crate) fn apply(
         );
         c.topics.push(topic);
     }
-    for k in 0..spec.posts {
-        let date = now - (spec.posts - k) as i32 * 86_400;
-        c.add_message(date, creator, format!("{} #{}", spec.title, k + 1), None);
-    }
-    if spec.kind != ChatKind::Group {
-        world.seed_admin_log(id);
-    }
-    Ok(id)
 }
