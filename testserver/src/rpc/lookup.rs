@@ -34,7 +34,7 @@ pub(crate) fn channel_id(w: &World, me: i64, c: &enums::InputChannel) -> Result<
         enums::InputChannel::InputChannel(c)
             if w.chats
                 .get(&c.channel_id)
-                .is_some_and(|x| x.kind != crate::chats::ChatKind::Group)
+                .is_some_and(|x| x.kind != ChatKind::Group)
                 && w.channel_access_hash(me, c.channel_id) == c.access_hash =>
         {
             Ok(c.channel_id)
@@ -47,9 +47,7 @@ pub(crate) fn channel_id(w: &World, me: i64, c: &enums::InputChannel) -> Result<
 pub(crate) fn readable_channel(w: &World, me: i64, c: &enums::InputChannel) -> Result<i64, RpcErr> {
     let id = channel_id(w, me, c)?;
     let chat = &w.chats[&id];
-    let member = chat
-        .participant(me)
-        .is_some_and(crate::chats::Participant::is_member);
+    let member = chat.participant(me).is_some_and(Participant::is_member);
     if !member && chat.username.is_none() {
         return Err(bad("CHANNEL_PRIVATE"));
     }
@@ -104,10 +102,8 @@ pub(crate) fn chat_of_peer(w: &World, me: i64, peer: &enums::InputPeer) -> Resul
 /// A basic group `me` belongs to.
 pub(crate) fn group_id(w: &World, me: i64, chat_id: i64) -> Result<i64, RpcErr> {
     match w.chats.get(&chat_id) {
-        Some(c) if c.kind == crate::chats::ChatKind::Group => {
-            if c.participant(me)
-                .is_some_and(crate::chats::Participant::is_member)
-            {
+        Some(c) if c.kind == ChatKind::Group => {
+            if c.participant(me).is_some_and(Participant::is_member) {
                 Ok(chat_id)
             } else {
                 Err(bad("CHAT_FORBIDDEN"))

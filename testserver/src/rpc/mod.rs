@@ -36,6 +36,7 @@ use crate::world::World;
 mod prelude {
     pub(crate) use super::lookup::*;
     pub(crate) use super::{Ctx, Cx, RpcErr, bad, err, me, signed_in};
+    pub(crate) use crate::chats::{ChatKind, Participant, Role};
     pub(crate) use crate::policy::*;
     pub(crate) use crate::shared::lock;
     pub(crate) use crate::view::*;
@@ -124,73 +125,73 @@ macro_rules! routes {
 }
 
 routes! {
-        functions::account::GetPassword => account::get_password,
-        functions::auth::CheckPassword => auth::check_password,
-        functions::auth::ExportAuthorization => auth::export_authorization,
-        functions::auth::ImportAuthorization => auth::import_authorization,
-        functions::auth::ImportBotAuthorization => auth::import_bot_authorization,
-        functions::auth::LogOut => auth::log_out,
-        functions::auth::SendCode => auth::send_code,
-        functions::auth::SignIn => auth::sign_in,
-        functions::auth::SignUp => auth::sign_up,
-        functions::channels::CheckUsername => channels::settings::check_username,
-        functions::channels::EditAdmin => channels::participants::edit_admin,
-        functions::channels::EditBanned => channels::participants::edit_banned,
-        functions::channels::EditPhoto => channels::settings::edit_photo,
-        functions::channels::EditTitle => channels::settings::edit_title,
-        functions::channels::GetAdminLog => channels::admin_log::get_admin_log,
-        functions::channels::GetChannels => channels::get_channels,
-        functions::channels::GetFullChannel => channels::get_full_channel,
-        functions::channels::GetMessages => channels::get_messages,
-        functions::channels::GetParticipant => channels::participants::get_participant,
-        functions::channels::GetParticipants => channels::participants::get_participants,
-        functions::channels::InviteToChannel => channels::membership::invite_to_channel,
-        functions::channels::JoinChannel => channels::membership::join_channel,
-        functions::channels::LeaveChannel => channels::membership::leave_channel,
-        functions::channels::ToggleForum => channels::settings::toggle_forum,
-        functions::channels::UpdateUsername => channels::settings::update_username,
-        functions::contacts::DeleteContacts => contacts::delete_contacts,
-        functions::contacts::GetContacts => contacts::get_contacts,
-        functions::contacts::ImportContacts => contacts::import_contacts,
-        functions::contacts::ResolvePhone => contacts::resolve_phone,
-        functions::contacts::ResolveUsername => contacts::resolve_username,
-        functions::help::GetConfig => help::get_config,
-        functions::help::GetNearestDc => help::get_nearest_dc,
-        functions::messages::AddChatUser => messages::groups::add_chat_user,
-        functions::messages::CheckChatInvite => messages::invites::check_chat_invite,
-        functions::messages::CreateForumTopic => messages::topics::create_forum_topic,
-        functions::messages::DeleteChatUser => messages::groups::delete_chat_user,
-        functions::messages::EditChatAbout => messages::chats::edit_chat_about,
-        functions::messages::EditChatAdmin => messages::groups::edit_chat_admin,
-        functions::messages::EditChatDefaultBannedRights => messages::chats::edit_chat_default_banned_rights,
-        functions::messages::EditChatPhoto => messages::chats::edit_chat_photo,
-        functions::messages::EditChatTitle => messages::chats::edit_chat_title,
-        functions::messages::EditForumTopic => messages::topics::edit_forum_topic,
-        functions::messages::ExportChatInvite => messages::invites::export_chat_invite,
-        functions::messages::GetChats => messages::chats::get_chats,
-        functions::messages::GetForumTopics => messages::topics::get_forum_topics,
-        functions::messages::GetFullChat => messages::chats::get_full_chat,
-        functions::messages::GetHistory => messages::history::get_history,
-        functions::messages::GetMessages => messages::history::get_messages,
-        functions::messages::ImportChatInvite => messages::invites::import_chat_invite,
-        functions::messages::Search => messages::history::search,
-        functions::messages::SendMedia => messages::send::send_media,
-        functions::messages::SendMessage => messages::send::send_message,
-        functions::messages::SetTyping => messages::send::set_typing,
-        functions::photos::GetUserPhotos => photos::get_user_photos,
-        functions::photos::UploadProfilePhoto => photos::upload_profile_photo,
-        functions::stats::GetBroadcastStats => stats::get_broadcast_stats,
-        functions::stats::GetMegagroupStats => stats::get_megagroup_stats,
-        functions::stats::GetMessageStats => stats::get_message_stats,
-        functions::stats::LoadAsyncGraph => stats::load_async_graph,
-        functions::updates::GetChannelDifference => updates::get_channel_difference,
-        functions::updates::GetDifference => updates::get_difference,
-        functions::updates::GetState => updates::get_state,
-        functions::upload::GetFile => upload::get_file,
-        functions::upload::SaveBigFilePart => upload::save_big_file_part,
-        functions::upload::SaveFilePart => upload::save_file_part,
-        functions::users::GetFullUser => users::get_full_user,
-        functions::users::GetUsers => users::get_users,
+    functions::account::GetPassword => account::get_password,
+    functions::auth::CheckPassword => auth::check_password,
+    functions::auth::ExportAuthorization => auth::export_authorization,
+    functions::auth::ImportAuthorization => auth::import_authorization,
+    functions::auth::ImportBotAuthorization => auth::import_bot_authorization,
+    functions::auth::LogOut => auth::log_out,
+    functions::auth::SendCode => auth::send_code,
+    functions::auth::SignIn => auth::sign_in,
+    functions::auth::SignUp => auth::sign_up,
+    functions::channels::CheckUsername => channels::settings::check_username,
+    functions::channels::EditAdmin => channels::participants::edit_admin,
+    functions::channels::EditBanned => channels::participants::edit_banned,
+    functions::channels::EditPhoto => channels::settings::edit_photo,
+    functions::channels::EditTitle => channels::settings::edit_title,
+    functions::channels::GetAdminLog => channels::admin_log::get_admin_log,
+    functions::channels::GetChannels => channels::get_channels,
+    functions::channels::GetFullChannel => channels::get_full_channel,
+    functions::channels::GetMessages => channels::get_messages,
+    functions::channels::GetParticipant => channels::participants::get_participant,
+    functions::channels::GetParticipants => channels::participants::get_participants,
+    functions::channels::InviteToChannel => channels::membership::invite_to_channel,
+    functions::channels::JoinChannel => channels::membership::join_channel,
+    functions::channels::LeaveChannel => channels::membership::leave_channel,
+    functions::channels::ToggleForum => channels::settings::toggle_forum,
+    functions::channels::UpdateUsername => channels::settings::update_username,
+    functions::contacts::DeleteContacts => contacts::delete_contacts,
+    functions::contacts::GetContacts => contacts::get_contacts,
+    functions::contacts::ImportContacts => contacts::import_contacts,
+    functions::contacts::ResolvePhone => contacts::resolve_phone,
+    functions::contacts::ResolveUsername => contacts::resolve_username,
+    functions::help::GetConfig => help::get_config,
+    functions::help::GetNearestDc => help::get_nearest_dc,
+    functions::messages::AddChatUser => messages::groups::add_chat_user,
+    functions::messages::CheckChatInvite => messages::invites::check_chat_invite,
+    functions::messages::CreateForumTopic => messages::topics::create_forum_topic,
+    functions::messages::DeleteChatUser => messages::groups::delete_chat_user,
+    functions::messages::EditChatAbout => messages::chats::edit_chat_about,
+    functions::messages::EditChatAdmin => messages::groups::edit_chat_admin,
+    functions::messages::EditChatDefaultBannedRights => messages::chats::edit_chat_default_banned_rights,
+    functions::messages::EditChatPhoto => messages::chats::edit_chat_photo,
+    functions::messages::EditChatTitle => messages::chats::edit_chat_title,
+    functions::messages::EditForumTopic => messages::topics::edit_forum_topic,
+    functions::messages::ExportChatInvite => messages::invites::export_chat_invite,
+    functions::messages::GetChats => messages::chats::get_chats,
+    functions::messages::GetForumTopics => messages::topics::get_forum_topics,
+    functions::messages::GetFullChat => messages::chats::get_full_chat,
+    functions::messages::GetHistory => messages::history::get_history,
+    functions::messages::GetMessages => messages::history::get_messages,
+    functions::messages::ImportChatInvite => messages::invites::import_chat_invite,
+    functions::messages::Search => messages::history::search,
+    functions::messages::SendMedia => messages::send::send_media,
+    functions::messages::SendMessage => messages::send::send_message,
+    functions::messages::SetTyping => messages::send::set_typing,
+    functions::photos::GetUserPhotos => photos::get_user_photos,
+    functions::photos::UploadProfilePhoto => photos::upload_profile_photo,
+    functions::stats::GetBroadcastStats => stats::get_broadcast_stats,
+    functions::stats::GetMegagroupStats => stats::get_megagroup_stats,
+    functions::stats::GetMessageStats => stats::get_message_stats,
+    functions::stats::LoadAsyncGraph => stats::load_async_graph,
+    functions::updates::GetChannelDifference => updates::get_channel_difference,
+    functions::updates::GetDifference => updates::get_difference,
+    functions::updates::GetState => updates::get_state,
+    functions::upload::GetFile => upload::get_file,
+    functions::upload::SaveBigFilePart => upload::save_big_file_part,
+    functions::upload::SaveFilePart => upload::save_file_part,
+    functions::users::GetFullUser => users::get_full_user,
+    functions::users::GetUsers => users::get_users,
 }
 
 /// The handler of a method, by constructor id.
@@ -295,4 +296,23 @@ pub(crate) fn signed_in(ctx: &Ctx<'_>, w: &World) -> Result<i64, RpcErr> {
         .get(&ctx.key_id)
         .map(|a| a.user)
         .ok_or_else(|| err(401, "AUTH_KEY_UNREGISTERED"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_method_has_one_handler() {
+        let mut ids: Vec<u32> = ROUTES.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), before, "a constructor id routed twice");
+        assert!(route(functions::help::GetConfig::CONSTRUCTOR_ID).is_some());
+        assert!(
+            route(functions::Ping::CONSTRUCTOR_ID).is_none(),
+            "the session's, not ours"
+        );
+    }
 }

@@ -9,12 +9,11 @@ pub(crate) fn get_broadcast_stats(
 ) -> Result<enums::stats::BroadcastStats, RpcErr> {
     let Cx { ctx, w } = cx;
     let shared = ctx.shared;
-    let (me, id) = stats_access(ctx, w, &x.channel)?;
+    let (_, id) = stats_access(ctx, w, &x.channel)?;
     let chat = &w.chats[&id];
-    if chat.kind != crate::chats::ChatKind::Channel {
+    if chat.kind != ChatKind::Channel {
         return Err(bad("BROADCAST_REQUIRED"));
     }
-    let _ = me;
     on_stats_dc(ctx, w)?;
     Ok(crate::stats::broadcast(chat, shared.clock.unix()))
 }
@@ -28,7 +27,7 @@ pub(crate) fn get_megagroup_stats(
     let shared = ctx.shared;
     let (me, id) = stats_access(ctx, w, &x.channel)?;
     let chat = &w.chats[&id];
-    if chat.kind != crate::chats::ChatKind::Supergroup {
+    if chat.kind != ChatKind::Supergroup {
         return Err(bad("MEGAGROUP_REQUIRED"));
     }
     on_stats_dc(ctx, w)?;
@@ -45,7 +44,7 @@ pub(crate) fn get_message_stats(
     let shared = ctx.shared;
     let (_, id) = stats_access(ctx, w, &x.channel)?;
     let chat = &w.chats[&id];
-    if chat.kind != crate::chats::ChatKind::Channel {
+    if chat.kind != ChatKind::Channel {
         return Err(bad("BROADCAST_REQUIRED"));
     }
     if chat.message(x.msg_id).is_none_or(|m| m.action.is_some()) {

@@ -15,8 +15,8 @@ pub(crate) fn join_channel(
     let id = channel_id(w, me, &x.channel)?;
     let chat = &w.chats[&id];
     match chat.participant(me).map(|p| &p.role) {
-        Some(crate::chats::Role::Banned { .. }) => return Err(bad("CHANNEL_PRIVATE")),
-        Some(r) if !matches!(r, crate::chats::Role::Left) => {
+        Some(Role::Banned { .. }) => return Err(bad("CHANNEL_PRIVATE")),
+        Some(r) if !matches!(r, Role::Left) => {
             return Err(bad("USER_ALREADY_PARTICIPANT"));
         }
         _ => {}
@@ -25,7 +25,7 @@ pub(crate) fn join_channel(
         return Err(bad("CHANNEL_PRIVATE"));
     }
     let c = w.chats.get_mut(&id).expect("exists");
-    c.add(me, crate::chats::Role::Member, now, me);
+    c.add(me, Role::Member, now, me);
     c.log(
         now,
         me,
@@ -53,12 +53,12 @@ pub(crate) fn leave_channel(
     let Some(p) = chat.participant(me).filter(|p| p.is_member()).cloned() else {
         return Err(bad("USER_NOT_PARTICIPANT"));
     };
-    if matches!(p.role, crate::chats::Role::Creator { .. }) {
+    if matches!(p.role, Role::Creator { .. }) {
         // Telegram makes the creator transfer ownership first.
         return Err(bad("USER_CREATOR"));
     }
     let c = w.chats.get_mut(&id).expect("exists");
-    c.add(me, crate::chats::Role::Left, p.date, p.inviter);
+    c.add(me, Role::Left, p.date, p.inviter);
     c.log(
         now,
         me,
@@ -90,12 +90,12 @@ pub(crate) fn invite_to_channel(
         }
         let chat = &w.chats[&id];
         match chat.participant(user).map(|p| &p.role) {
-            Some(crate::chats::Role::Banned { .. }) => return Err(bad("USER_KICKED")),
-            Some(r) if !matches!(r, crate::chats::Role::Left) => continue,
+            Some(Role::Banned { .. }) => return Err(bad("USER_KICKED")),
+            Some(r) if !matches!(r, Role::Left) => continue,
             _ => {}
         }
         let c = w.chats.get_mut(&id).expect("exists");
-        c.add(user, crate::chats::Role::Member, now, me);
+        c.add(user, Role::Member, now, me);
         c.log(
             now,
             me,

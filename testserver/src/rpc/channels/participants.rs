@@ -12,21 +12,21 @@ pub(crate) fn get_participants(
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     w.expire_restrictions(shared.clock.unix());
-    use crate::chats::{LISTING_CAP, Role, SEARCH_CAP, name_matches};
+    use crate::chats::{LISTING_CAP, SEARCH_CAP, name_matches};
     let id = readable_channel(w, me, &x.channel)?;
     let chat = &w.chats[&id];
     let can_ban = may_ban(chat, me);
     if !may_list_members(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
-    let matches = |p: &crate::chats::Participant, q: &str| {
+    let matches = |p: &Participant, q: &str| {
         w.accounts
             .get(&p.user)
             .is_some_and(|a| name_matches(&a.first_name, &a.last_name, a.username.as_deref(), q))
     };
     // Newest first, as Telegram lists recent members.
     let ordered = chat.participants.iter().rev();
-    let (selected, cap): (Vec<&crate::chats::Participant>, usize) = match &x.filter {
+    let (selected, cap): (Vec<&Participant>, usize) = match &x.filter {
         enums::ChannelParticipantsFilter::ChannelParticipantsRecent => {
             (ordered.filter(|p| p.is_member()).collect(), LISTING_CAP)
         }
@@ -96,7 +96,7 @@ pub(crate) fn get_participants(
     let offset = x.offset.max(0) as usize;
     let limit = x.limit.clamp(0, 200) as usize;
     let end = (offset + limit).min(selected.len()).min(cap);
-    let page: Vec<&crate::chats::Participant> = if offset < end {
+    let page: Vec<&Participant> = if offset < end {
         selected[offset..end].to_vec()
     } else {
         Vec::new()
@@ -131,7 +131,7 @@ pub(crate) fn get_participant(
     let c = &w.chats[&id];
     let Some(p) = c
         .participant(user)
-        .filter(|p| !matches!(p.role, crate::chats::Role::Left))
+        .filter(|p| !matches!(p.role, Role::Left))
     else {
         return Err(bad("USER_NOT_PARTICIPANT"));
     };
@@ -154,7 +154,7 @@ pub(crate) fn edit_admin(
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     w.expire_restrictions(shared.clock.unix());
-    use crate::chats::{ChatKind, Role, admin_right_flags};
+    use crate::chats::admin_right_flags;
     let id = channel_id(w, me, &x.channel)?;
     let now = ctx.shared.clock.unix();
     let user = input_user_id(me, &x.user_id)?;
@@ -227,7 +227,7 @@ pub(crate) fn edit_banned(
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     w.expire_restrictions(shared.clock.unix());
-    use crate::chats::{Participant, Role, normalize_until};
+    use crate::chats::normalize_until;
     let id = channel_id(w, me, &x.channel)?;
     let now = ctx.shared.clock.unix();
     let user = match &x.participant {
@@ -313,7 +313,7 @@ pub(crate) fn edit_banned(
             },
         ),
     );
-    if removed && c.kind == crate::chats::ChatKind::Supergroup {
+    if removed && c.kind == ChatKind::Supergroup {
         // "X removed Y", as Telegram shows it in supergroups.
         let m = c.add_service(
             now,

@@ -90,7 +90,7 @@ pub(crate) fn toggle_forum(
     let now = shared.clock.unix();
     let id = channel_id(w, me, &x.channel)?;
     let chat = &w.chats[&id];
-    if chat.kind != crate::chats::ChatKind::Supergroup {
+    if chat.kind != ChatKind::Supergroup {
         return Err(bad("CHANNEL_INVALID"));
     }
     if !is_owner(chat, me) {

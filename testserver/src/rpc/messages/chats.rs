@@ -14,9 +14,9 @@ pub(crate) fn get_chats(
     let chats =
         x.id.iter()
             .filter(|id| {
-                w.chats.get(id).is_some_and(|c| {
-                    c.kind == crate::chats::ChatKind::Group && c.participant(me).is_some()
-                })
+                w.chats
+                    .get(id)
+                    .is_some_and(|c| c.kind == ChatKind::Group && c.participant(me).is_some())
             })
             .filter_map(|id| w.chat_view(me, *id))
             .collect();
@@ -61,7 +61,7 @@ pub(crate) fn edit_chat_default_banned_rights(
     let prev = chat.default_banned.clone();
     let c = w.chats.get_mut(&id).expect("exists");
     c.default_banned = rights.clone();
-    if c.kind != crate::chats::ChatKind::Group {
+    if c.kind != ChatKind::Group {
         c.log(
             now,
             me,
@@ -121,7 +121,7 @@ pub(crate) fn edit_chat_about(
     }
     let c = w.chats.get_mut(&id).expect("exists");
     let prev = std::mem::replace(&mut c.about, x.about.clone());
-    if c.kind != crate::chats::ChatKind::Group {
+    if c.kind != ChatKind::Group {
         c.log(
             now,
             me,
@@ -202,7 +202,7 @@ pub(crate) fn set_photo(
     let (prev_view, new_view) = (view(w, prev), view(w, new));
     let c = w.chats.get_mut(&id).expect("exists");
     c.photo = new;
-    if c.kind != crate::chats::ChatKind::Group {
+    if c.kind != ChatKind::Group {
         c.log(
             now,
             me,
@@ -245,7 +245,7 @@ pub(crate) fn set_title(
     }
     let c = w.chats.get_mut(&id).expect("exists");
     let prev = std::mem::replace(&mut c.title, title.to_owned());
-    if c.kind != crate::chats::ChatKind::Group {
+    if c.kind != ChatKind::Group {
         c.log(
             now,
             me,

@@ -20,21 +20,21 @@ pub(crate) fn edit_chat_admin(
     let Some(p) = chat.participant(user).filter(|p| p.is_member()).cloned() else {
         return Err(bad("USER_NOT_PARTICIPANT"));
     };
-    if matches!(p.role, crate::chats::Role::Creator { .. }) {
+    if matches!(p.role, Role::Creator { .. }) {
         return Err(bad("USER_CREATOR"));
     }
-    let is_admin = matches!(p.role, crate::chats::Role::Admin { .. });
+    let is_admin = matches!(p.role, Role::Admin { .. });
     if is_admin == x.is_admin {
         return Err(bad("CHAT_NOT_MODIFIED"));
     }
     let role = if x.is_admin {
-        crate::chats::Role::Admin {
+        Role::Admin {
             rights: crate::chats::group_admin_rights(),
             rank: None,
             promoted_by: me,
         }
     } else {
-        crate::chats::Role::Member
+        Role::Member
     };
     w.chats
         .get_mut(&id)
@@ -60,7 +60,7 @@ pub(crate) fn delete_chat_user(
     };
     may_remove_from_group(chat, me, &p).map_err(bad)?;
     let c = w.chats.get_mut(&id).expect("exists");
-    c.add(user, crate::chats::Role::Left, p.date, p.inviter);
+    c.add(user, Role::Left, p.date, p.inviter);
     let m = c.add_service(
         now,
         me,
@@ -93,7 +93,7 @@ pub(crate) fn add_chat_user(
     w.chats
         .get_mut(&id)
         .expect("exists")
-        .add(user, crate::chats::Role::Member, now, me);
+        .add(user, Role::Member, now, me);
     let updates = chat_updates(w, me, id, vec![user], now);
     Ok(enums::messages::InvitedUsers::from(
         types::messages::InvitedUsers {

@@ -53,7 +53,7 @@ pub(crate) fn search(
     users.dedup();
     let users = users_of(w, me, users);
     let chats: Vec<enums::Chat> = w.chat_view(me, id).into_iter().collect();
-    let out = if c.kind == crate::chats::ChatKind::Group {
+    let out = if c.kind == ChatKind::Group {
         if page.len() as i32 == count {
             enums::messages::Messages::from(types::messages::Messages {
                 messages: page,
@@ -227,7 +227,7 @@ pub(crate) fn chat_history(
     authors.dedup();
     let users = users_of(w, me, authors);
     let chats: Vec<enums::Chat> = w.chat_view(me, id).into_iter().collect();
-    let out = if c.kind != crate::chats::ChatKind::Group {
+    let out = if c.kind != ChatKind::Group {
         enums::messages::Messages::from(types::messages::ChannelMessages {
             inexact: false,
             pts: c.pts,

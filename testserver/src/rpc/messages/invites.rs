@@ -54,9 +54,9 @@ pub(crate) fn check_chat_invite(
     }
     let kind = chat.kind;
     Ok(enums::ChatInvite::from(types::ChatInvite {
-        channel: kind != crate::chats::ChatKind::Group,
-        broadcast: kind == crate::chats::ChatKind::Channel,
-        megagroup: kind == crate::chats::ChatKind::Supergroup,
+        channel: kind != ChatKind::Group,
+        broadcast: kind == ChatKind::Channel,
+        megagroup: kind == ChatKind::Supergroup,
         public: chat.username.is_some(),
         title: chat.title.clone(),
         about: (!chat.about.is_empty()).then(|| chat.about.clone()),
@@ -93,10 +93,10 @@ pub(crate) fn import_chat_invite(
     };
     let chat = &w.chats[&id];
     match chat.participant(me).map(|p| &p.role) {
-        Some(crate::chats::Role::Banned { .. }) => {
+        Some(Role::Banned { .. }) => {
             return Err(bad("USER_BANNED_IN_CHANNEL"));
         }
-        Some(r) if !matches!(r, crate::chats::Role::Left) => {
+        Some(r) if !matches!(r, Role::Left) => {
             return Err(bad("USER_ALREADY_PARTICIPANT"));
         }
         _ => {}
@@ -110,8 +110,8 @@ pub(crate) fn import_chat_invite(
     c.invites[i].usage += 1;
     let inviter = c.invites[i].admin;
     let invite = c.invites[i].view();
-    c.add(me, crate::chats::Role::Member, now, inviter);
-    if c.kind != crate::chats::ChatKind::Group {
+    c.add(me, Role::Member, now, inviter);
+    if c.kind != ChatKind::Group {
         c.log(
             now,
             me,

@@ -380,7 +380,7 @@ pub(crate) fn new_message_updates(
 ) -> enums::Updates {
     let c = &w.chats[&chat];
     let message = w.chat_message_view(c, m, viewer);
-    let group = c.kind == crate::chats::ChatKind::Group;
+    let group = c.kind == ChatKind::Group;
     let mut updates = Vec::new();
     if let Some(random_id) = random_id {
         updates.push(enums::Update::from(types::UpdateMessageID {
