@@ -430,26 +430,7 @@ impl ClientSession {
                 // The seq_no was acknowledged above already.
                 self.handle_message(msg_id, seq_no & !1, &inner, now, events, depth + 1)?;
             }
-            RpcResult::CONSTRUCTOR_ID => {
-                let r = RpcResult::from_bytes(body)?;
-                let mut result = r.result;
-                if constructor(&result) == GzipPacked::CONSTRUCTOR_ID {
-                    result = gunzip(&GzipPacked::from_bytes(&result)?.packed_data)?;
-                }
-                if let Some(sent) = self.in_flight.remove(&r.req_msg_id) {
-                    let result = if constructor(&result) == RpcError::CONSTRUCTOR_ID {
-                        Err(RpcError::from_bytes(&result)?)
-                    } else {
-                        Ok(result)
-                    };
-                    events.push(Event::Result {
-                        request: sent.request,
-                        result,
-                    });
-                }
-                self.containers
-                    .retain(|_, ids| ids.iter().any(|id| self.in_flight.contains_key(id)));
-            }
+            RpcResult::CONSTRUCTOR_ID => self.handle_rpc_result(body, events)?,
             types::BadServerSalt::CONSTRUCTOR_ID => {
                 let enums::BadMsgNotification::BadServerSalt(b) =
                     enums::BadMsgNotification::from_bytes(body)?
@@ -460,45 +441,7 @@ impl ClientSession {
                 self.resend(b.bad_msg_id);
             }
             types::BadMsgNotification::CONSTRUCTOR_ID => {
-                let enums::BadMsgNotification::BadMsgNotification(b) =
-                    enums::BadMsgNotification::from_bytes(body)?
-                else {
-                    return Ok(());
-                };
-                match b.error_code {
-                    16 | 17 => {
-                        self.msg_ids.correct_from(msg_id, now);
-                        events.push(Event::TimeCorrected {
-                            offset: self.msg_ids.time_offset,
-                        });
-                        self.resend(b.bad_msg_id);
-                    }
-                    32 => {
-                        self.seq += 64;
-                        self.resend(b.bad_msg_id);
-                    }
-                    33 => {
-                        self.seq = (self.seq - 16).max(0);
-                        self.resend(b.bad_msg_id);
-                    }
-                    // 48: incorrect salt (bad_server_salt carries the fix); 64: invalid
-                    // container: send its messages again, one by one if need be.
-                    48 | 64 => self.resend(b.bad_msg_id),
-                    code => {
-                        let ids = self
-                            .containers
-                            .remove(&b.bad_msg_id)
-                            .unwrap_or_else(|| vec![b.bad_msg_id]);
-                        for id in ids {
-                            if let Some(sent) = self.in_flight.remove(&id) {
-                                events.push(Event::Failed {
-                                    request: sent.request,
-                                    code,
-                                });
-                            }
-                        }
-                    }
-                }
+                self.handle_bad_msg(msg_id, body, now, events)?;
             }
             types::NewSessionCreated::CONSTRUCTOR_ID => {
                 let enums::NewSession::Created(n) = enums::NewSession::from_bytes(body)?;
@@ -509,33 +452,19 @@ impl ClientSession {
             }
             types::Pong::CONSTRUCTOR_ID => {
                 let enums::Pong::Pong(p) = enums::Pong::from_bytes(body)?;
-                if let Some(sent) = self.in_flight.remove(&p.msg_id) {
-                    events.push(Event::Result {
-                        request: sent.request,
-                        result: Ok(body.to_vec()),
-                    });
-                }
+                self.resolve(p.msg_id, body, events);
             }
             types::FutureSalts::CONSTRUCTOR_ID => {
                 let enums::FutureSalts::FutureSalts(f) = enums::FutureSalts::from_bytes(body)?;
                 self.future_salts = f.salts.clone();
-                if let Some(sent) = self.in_flight.remove(&f.req_msg_id) {
-                    events.push(Event::Result {
-                        request: sent.request,
-                        result: Ok(body.to_vec()),
-                    });
-                }
+                self.resolve(f.req_msg_id, body, events);
             }
             types::MsgsStateInfo::CONSTRUCTOR_ID => {
                 // The answer to a msgs_state_req of ours names it by req_msg_id.
                 let enums::MsgsStateInfo::MsgsStateInfo(info) =
                     enums::MsgsStateInfo::from_bytes(body)?;
-                match self.in_flight.remove(&info.req_msg_id) {
-                    Some(sent) => events.push(Event::Result {
-                        request: sent.request,
-                        result: Ok(body.to_vec()),
-                    }),
-                    None => events.push(Event::Update(body.to_vec())),
+                if !self.resolve(info.req_msg_id, body, events) {
+                    events.push(Event::Update(body.to_vec()));
                 }
             }
             types::MsgsAck::CONSTRUCTOR_ID => {}
@@ -557,29 +486,133 @@ impl ClientSession {
                 self.queue.push_front((0, info.to_bytes()));
             }
             types::DestroySessionOk::CONSTRUCTOR_ID | types::DestroySessionNone::CONSTRUCTOR_ID => {
-                // The answer names the destroyed session, not the request: match the
-                // destroy_session we sent for it.
-                let destroyed = match enums::DestroySessionRes::from_bytes(body)? {
-                    enums::DestroySessionRes::DestroySessionOk(d) => d.session_id,
-                    enums::DestroySessionRes::DestroySessionNone(d) => d.session_id,
-                };
-                let asked = self.in_flight.iter().find_map(|(id, sent)| {
-                    functions::DestroySession::from_bytes(&sent.body)
-                        .ok()
-                        .filter(|d| d.session_id == destroyed)
-                        .map(|_| *id)
-                });
-                match asked.and_then(|id| self.in_flight.remove(&id)) {
-                    Some(sent) => events.push(Event::Result {
-                        request: sent.request,
-                        result: Ok(body.to_vec()),
-                    }),
-                    None => events.push(Event::Update(body.to_vec())),
-                }
+                self.handle_destroy_session(body, events)?;
             }
             _ => events.push(Event::Update(body.to_vec())),
         }
         Ok(())
+    }
+
+    /// An `rpc_result`: resolves the request it answers (inflating a gzipped
+    /// result, telling an `rpc_error` apart).
+    fn handle_rpc_result(
+        &mut self,
+        body: &[u8],
+        events: &mut Vec<Event>,
+    ) -> Result<(), SessionError> {
+        let r = RpcResult::from_bytes(body)?;
+        let mut result = r.result;
+        if constructor(&result) == GzipPacked::CONSTRUCTOR_ID {
+            result = gunzip(&GzipPacked::from_bytes(&result)?.packed_data)?;
+        }
+        if let Some(sent) = self.in_flight.remove(&r.req_msg_id) {
+            let result = if constructor(&result) == RpcError::CONSTRUCTOR_ID {
+                Err(RpcError::from_bytes(&result)?)
+            } else {
+                Ok(result)
+            };
+            events.push(Event::Result {
+                request: sent.request,
+                result,
+            });
+        }
+        self.containers
+            .retain(|_, ids| ids.iter().any(|id| self.in_flight.contains_key(id)));
+        Ok(())
+    }
+
+    /// A `bad_msg_notification`: corrects the clock or seq_no and resends, or
+    /// fails the requests it names.
+    fn handle_bad_msg(
+        &mut self,
+        msg_id: i64,
+        body: &[u8],
+        now: Timestamp,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SessionError> {
+        let enums::BadMsgNotification::BadMsgNotification(b) =
+            enums::BadMsgNotification::from_bytes(body)?
+        else {
+            return Ok(());
+        };
+        match b.error_code {
+            16 | 17 => {
+                self.msg_ids.correct_from(msg_id, now);
+                events.push(Event::TimeCorrected {
+                    offset: self.msg_ids.time_offset,
+                });
+                self.resend(b.bad_msg_id);
+            }
+            32 => {
+                self.seq += 64;
+                self.resend(b.bad_msg_id);
+            }
+            33 => {
+                self.seq = (self.seq - 16).max(0);
+                self.resend(b.bad_msg_id);
+            }
+            // 48: incorrect salt (bad_server_salt carries the fix); 64: invalid
+            // container: send its messages again, one by one if need be.
+            48 | 64 => self.resend(b.bad_msg_id),
+            code => {
+                let ids = self
+                    .containers
+                    .remove(&b.bad_msg_id)
+                    .unwrap_or_else(|| vec![b.bad_msg_id]);
+                for id in ids {
+                    if let Some(sent) = self.in_flight.remove(&id) {
+                        events.push(Event::Failed {
+                            request: sent.request,
+                            code,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A `destroy_session_ok`/`_none`: resolves the `destroy_session` we sent
+    /// for that session, or is passed on.
+    fn handle_destroy_session(
+        &mut self,
+        body: &[u8],
+        events: &mut Vec<Event>,
+    ) -> Result<(), SessionError> {
+        // The answer names the destroyed session, not the request: match the
+        // destroy_session we sent for it.
+        let destroyed = match enums::DestroySessionRes::from_bytes(body)? {
+            enums::DestroySessionRes::DestroySessionOk(d) => d.session_id,
+            enums::DestroySessionRes::DestroySessionNone(d) => d.session_id,
+        };
+        let asked = self.in_flight.iter().find_map(|(id, sent)| {
+            functions::DestroySession::from_bytes(&sent.body)
+                .ok()
+                .filter(|d| d.session_id == destroyed)
+                .map(|_| *id)
+        });
+        match asked.and_then(|id| self.in_flight.remove(&id)) {
+            Some(sent) => events.push(Event::Result {
+                request: sent.request,
+                result: Ok(body.to_vec()),
+            }),
+            None => events.push(Event::Update(body.to_vec())),
+        }
+        Ok(())
+    }
+
+    /// Resolves the in-flight request `req_msg_id` with `body`; false if none.
+    fn resolve(&mut self, req_msg_id: i64, body: &[u8], events: &mut Vec<Event>) -> bool {
+        match self.in_flight.remove(&req_msg_id) {
+            Some(sent) => {
+                events.push(Event::Result {
+                    request: sent.request,
+                    result: Ok(body.to_vec()),
+                });
+                true
+            }
+            None => false,
+        }
     }
 
     /// Serialized `ping_delay_disconnect` for keep-alive.
