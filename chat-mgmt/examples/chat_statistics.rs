@@ -2,8 +2,8 @@
 
 mod support;
 
+use ferrogram_chat_mgmt::client::tl::enums;
 use ferrogram_chat_mgmt::{ChatManagement, Stats};
-use ferrogram_tl_types::enums;
 
 fn current(v: &enums::StatsAbsValueAndPrev) -> f64 {
     let enums::StatsAbsValueAndPrev::StatsAbsValueAndPrev(v) = v;

@@ -2,8 +2,8 @@
 
 mod support;
 
+use ferrogram_chat_mgmt::client::tl::enums;
 use ferrogram_chat_mgmt::{AdminLogFilter, ChatManagement, LogValue};
-use ferrogram_tl_types::enums;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

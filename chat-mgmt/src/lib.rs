@@ -53,6 +53,11 @@ mod rights;
 mod stats;
 mod target;
 
+/// The client runtime this crate extends (`ferrogram-client`), with its own
+/// re-exports of the TL types (`client::tl`) and session stores
+/// (`client::session`): one dependency is enough.
+pub use ferrogram_client as client;
+
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, LogValue};
 pub use error::{Error, Result};

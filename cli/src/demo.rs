@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use ferrogram_chat_mgmt::{
     AdminLogFilter, AdminRights, BannedRights, ChatManagement, ParticipantFilter, Role, Stats,
 };
-use ferrogram_client::{Client, Config};
+use ferrogram_client::{Client, Config, InvocationError, SignInError};
 use ferrogram_session::MemorySession;
 use ferrogram_testserver::TestServer;
 
@@ -139,7 +139,9 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     let token = client.request_login_code(&owner.phone).await?;
     let me = match client.sign_in(&token, &owner.code).await {
         Ok(me) => me,
-        Err(e) if e.is("SESSION_PASSWORD_NEEDED") => client.check_password(&owner.password).await?,
+        Err(InvocationError::SignIn(SignInError::PasswordRequired(_))) => {
+            client.check_password(&owner.password).await?
+        }
         Err(e) => return Err(e.into()),
     };
     println!(

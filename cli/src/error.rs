@@ -89,8 +89,11 @@ impl CliError {
             InvocationError::Unresolved(m) => Self::new(5, format!("unknown chat or user: {m}")),
             InvocationError::Io(_)
             | InvocationError::Handshake(_)
+            | InvocationError::Transport(_)
             | InvocationError::Timeout(_)
-            | InvocationError::Dropped => Self::new(4, format!("cannot connect: {e}")),
+            | InvocationError::Dropped => Self::new(4, format!("cannot connect: {}", chain(&e))),
+            InvocationError::SignIn(s) => Self::new(3, format!("cannot sign in: {}", chain(s))),
+            InvocationError::Config(c) => Self::usage(format!("invalid configuration: {c}")),
             InvocationError::Rpc(rpc) => match rpc.name.as_str() {
                 "USERNAME_NOT_OCCUPIED"
                 | "USERNAME_INVALID"
@@ -113,9 +116,21 @@ impl CliError {
                 ),
                 _ => Self::new(8, format!("Telegram said {} ({})", rpc.message, rpc.code)),
             },
-            _ => Self::failure(e.to_string()),
+            _ => Self::failure(chain(&e)),
         }
     }
+}
+
+/// An error and its sources, outermost first: `handshake failed: DH: ...`.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }
 
 impl From<InvocationError> for CliError {

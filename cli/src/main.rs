@@ -22,6 +22,7 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use ferrogram_chat_mgmt::client::{InvocationError, SignInError};
 use ferrogram_chat_mgmt::{AdminRights, BannedRights, ChatManagement};
 
 use crate::commands::FilterArg;
@@ -319,7 +320,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 };
                 match client.sign_in(&token, &code).await {
                     Ok(me) => me,
-                    Err(e) if e.is("SESSION_PASSWORD_NEEDED") => {
+                    Err(InvocationError::SignIn(SignInError::PasswordRequired(_))) => {
                         let password = match password {
                             Some(p) => p,
                             None => prompt_secret("2FA password")?,

@@ -15,9 +15,9 @@ use rand_core::OsRng;
 use tokio::sync::{Mutex, broadcast};
 use tracing::{info, warn};
 
-use crate::InvocationError;
 use crate::sender::{self, ConnConfig, Framing, Sender};
 use crate::updates::Signal;
+use crate::{ConfigError, InvocationError, SignInError};
 
 /// Telegram's production DCs (IPv4, port 443), used when the session knows no
 /// better and no server address is configured.
@@ -204,9 +204,7 @@ impl Client {
     #[tracing::instrument(name = "connect", skip_all, fields(server = ?config.server.map(|s| s.0), framing = ?config.framing))]
     pub async fn connect(config: Config) -> Result<Client, InvocationError> {
         if config.api_id == 0 || config.api_hash.is_empty() {
-            return Err(InvocationError::Invalid(
-                "api_id and api_hash are required".into(),
-            ));
+            return Err(InvocationError::Config(ConfigError::MissingApiCredentials));
         }
         let mut keys = vec![
             ferrogram_mtproto::rsa::telegram_production_key(),
@@ -334,15 +332,13 @@ impl Client {
             if id == dc {
                 return Ok(addr);
             }
-            return Err(InvocationError::Invalid(format!(
-                "DC {dc} is not among the server's DC options"
-            )));
+            return Err(InvocationError::Config(ConfigError::UnknownDc(dc)));
         }
         PRODUCTION_DCS
             .iter()
             .find(|(id, _)| *id == dc)
             .and_then(|(_, a)| a.parse().ok())
-            .ok_or_else(|| InvocationError::Invalid(format!("unknown DC {dc}")))
+            .ok_or(InvocationError::Config(ConfigError::UnknownDc(dc)))
     }
 
     async fn sender(&self, dc: i32) -> Result<Sender, InvocationError> {
@@ -547,15 +543,18 @@ impl Client {
                 phone: phone.to_owned(),
                 phone_code_hash: s.phone_code_hash,
             }),
-            _ => Err(InvocationError::Invalid(
-                "unexpected answer to auth.sendCode (not auth.sentCode)".into(),
-            )),
+            _ => Err(InvocationError::UnexpectedAnswer {
+                method: "auth.sendCode",
+                what: "auth.sentCodeSuccess instead of auth.sentCode",
+            }),
         }
     }
 
-    /// Signs in with the code. An account with 2FA answers the RPC error
-    /// `SESSION_PASSWORD_NEEDED` (`e.is("SESSION_PASSWORD_NEEDED")`): then call
-    /// [`Client::check_password`].
+    /// Signs in with the code. For an account with 2FA this answers
+    /// [`SignInError::PasswordRequired`] (Telegram's `SESSION_PASSWORD_NEEDED`):
+    /// then call [`Client::check_password`]. A wrong or expired code is
+    /// [`SignInError::InvalidCode`] / [`SignInError::CodeExpired`]; a number
+    /// without an account, [`SignInError::SignUpRequired`].
     #[tracing::instrument(skip_all)]
     pub async fn sign_in(
         &self,
@@ -569,7 +568,8 @@ impl Client {
                 phone_code: Some(code.to_owned()),
                 email_verification: None,
             })
-            .await?;
+            .await
+            .map_err(SignInError::from_rpc)?;
         let user = authorized_user(auth)?;
         self.remember_self(&user);
         Ok(user)
@@ -584,14 +584,13 @@ impl Client {
         let Some(enums::PasswordKdfAlgo::SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(algo)) =
             p.current_algo
         else {
-            return Err(InvocationError::Invalid(
-                "the account has no password, or an unknown password algorithm".into(),
-            ));
+            return Err(InvocationError::SignIn(SignInError::NoPassword));
         };
         let (Some(srp_b), Some(srp_id)) = (p.srp_b, p.srp_id) else {
-            return Err(InvocationError::Invalid(
-                "account.password lacks srp_B or srp_id".into(),
-            ));
+            return Err(InvocationError::UnexpectedAnswer {
+                method: "account.getPassword",
+                what: "a password without srp_B or srp_id",
+            });
         };
         let params = SrpParams {
             salt1: algo.salt1.clone(),
@@ -600,7 +599,7 @@ impl Client {
             p: algo.p.clone(),
         };
         let (a, m1) = client_proof(&params, password.as_bytes(), &srp_b, &mut OsRng)
-            .map_err(|e| InvocationError::Invalid(format!("SRP: {e}")))?;
+            .map_err(|e| InvocationError::SignIn(SignInError::Srp(e)))?;
         let auth = self
             .invoke(&functions::auth::CheckPassword {
                 password: enums::InputCheckPasswordSRP::from(types::InputCheckPasswordSRP {
@@ -609,7 +608,8 @@ impl Client {
                     m1: m1.to_vec(),
                 }),
             })
-            .await?;
+            .await
+            .map_err(SignInError::from_rpc)?;
         let user = authorized_user(auth)?;
         self.remember_self(&user);
         Ok(user)
@@ -627,9 +627,10 @@ impl Client {
                 self.remember_self(&u);
                 Ok(*u)
             }
-            _ => Err(InvocationError::Invalid(
-                "users.getUsers returned no user".into(),
-            )),
+            _ => Err(InvocationError::UnexpectedAnswer {
+                method: "users.getUsers",
+                what: "no user for inputUserSelf",
+            }),
         }
     }
 
@@ -660,13 +661,14 @@ fn authorized_user(auth: enums::auth::Authorization) -> Result<types::User, Invo
     match auth {
         enums::auth::Authorization::Authorization(a) => match a.user {
             enums::User::User(u) => Ok(*u),
-            enums::User::Empty(_) => Err(InvocationError::Invalid(
-                "signed in as an empty user".into(),
-            )),
+            enums::User::Empty(_) => Err(InvocationError::UnexpectedAnswer {
+                method: "auth.signIn",
+                what: "an authorization for an empty user",
+            }),
         },
-        enums::auth::Authorization::SignUpRequired(_) => Err(InvocationError::Invalid(
-            "this phone number has no account yet (sign up with auth.signUp)".into(),
-        )),
+        enums::auth::Authorization::SignUpRequired(_) => {
+            Err(InvocationError::SignIn(SignInError::SignUpRequired))
+        }
     }
 }
 

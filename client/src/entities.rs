@@ -293,8 +293,8 @@ impl Client {
         let updates = match joined {
             Ok(enums::messages::ChatInviteJoinResult::Ok(ok)) => ok.updates,
             Ok(_) => {
-                return Err(InvocationError::Invalid(
-                    "the invite asks for a bot web view, which is not supported".into(),
+                return Err(InvocationError::Unsupported(
+                    "invites that open a bot web view",
                 ));
             }
             Err(e) if e.is("USER_ALREADY_PARTICIPANT") => {
@@ -306,15 +306,19 @@ impl Client {
             enums::Updates::Updates(u) => &u.chats,
             enums::Updates::Combined(u) => &u.chats,
             _ => {
-                return Err(InvocationError::Invalid(
-                    "the join answer names no chat".into(),
-                ));
+                return Err(InvocationError::UnexpectedAnswer {
+                    method: "messages.importChatInvite",
+                    what: "updates that name no chat",
+                });
             }
         };
         let peer = chats
             .iter()
             .find_map(chat_peer)
-            .ok_or_else(|| InvocationError::Invalid("the join answer names no chat".into()))?;
+            .ok_or(InvocationError::UnexpectedAnswer {
+                method: "messages.importChatInvite",
+                what: "updates that name no chat",
+            })?;
         self.session().save_peers(std::slice::from_ref(&peer))?;
         Ok(input_peer(&peer))
     }

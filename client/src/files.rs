@@ -28,8 +28,8 @@ impl Client {
         name: &str,
     ) -> Result<enums::InputFile, InvocationError> {
         if bytes.is_empty() {
-            return Err(InvocationError::Invalid(
-                "cannot upload an empty file".into(),
+            return Err(InvocationError::InvalidArgument(
+                "cannot upload an empty file",
             ));
         }
         let file_id = OsRng.next_u64() as i64;
@@ -54,9 +54,10 @@ impl Client {
                 .await?
             };
             if !ok {
-                return Err(InvocationError::Invalid(format!(
-                    "the server refused part {i}"
-                )));
+                return Err(InvocationError::UnexpectedAnswer {
+                    method: "upload.saveFilePart",
+                    what: "false (the part was not saved)",
+                });
             }
         }
         Ok(if big {
@@ -94,8 +95,8 @@ impl Client {
             };
             let file = self.invoke_in_dc(dc, &request).await?;
             let enums::upload::File::File(f) = file else {
-                return Err(InvocationError::Invalid(
-                    "CDN redirects are not supported".into(),
+                return Err(InvocationError::Unsupported(
+                    "downloads redirected to a CDN",
                 ));
             };
             let n = f.bytes.len();
@@ -266,8 +267,10 @@ impl Client {
                 ..functions::messages::SendMedia::new(peer, media)
             })
             .await?;
-        sent_message_id(&updates, random_id)
-            .ok_or_else(|| InvocationError::Invalid("the answer names no sent message".into()))
+        sent_message_id(&updates, random_id).ok_or(InvocationError::UnexpectedAnswer {
+            method: "messages.sendMedia",
+            what: "updates that name no sent message",
+        })
     }
 
     /// Sets the signed-in account's profile photo from image bytes.
@@ -284,9 +287,10 @@ impl Client {
             .await?;
         match p.photo {
             enums::Photo::Photo(photo) => Ok(*photo),
-            enums::Photo::Empty(_) => {
-                Err(InvocationError::Invalid("the server kept no photo".into()))
-            }
+            enums::Photo::Empty(_) => Err(InvocationError::UnexpectedAnswer {
+                method: "photos.uploadProfilePhoto",
+                what: "photoEmpty",
+            }),
         }
     }
 
@@ -339,8 +343,10 @@ impl Client {
                 ..functions::messages::SendMessage::new(peer)
             })
             .await?;
-        sent_message_id(&updates, random_id)
-            .ok_or_else(|| InvocationError::Invalid("the answer names no sent message".into()))
+        sent_message_id(&updates, random_id).ok_or(InvocationError::UnexpectedAnswer {
+            method: "messages.sendMessage",
+            what: "updates that name no sent message",
+        })
     }
 }
 

@@ -32,9 +32,17 @@ mod sender;
 mod socks;
 mod updates;
 
+/// Where auth keys and the peer cache are stored (`ferrogram-session`):
+/// `ferrogram_client::session::MemorySession`, `SqliteSession`, ...
+pub use ferrogram_session as session;
+/// Every TL constructor and function of layer 230 (`ferrogram-tl-types`),
+/// re-exported so a user depends on this crate alone and the versions stay in
+/// step: `ferrogram_client::tl::functions::channels::GetParticipants`.
+pub use ferrogram_tl_types as tl;
+
 pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
 pub use entities::{PeerRef, input_peer};
-pub use error::{InvocationError, RpcError};
+pub use error::{ConfigError, InvocationError, RpcError, SignInError};
 pub use ferrogram_transport::Protocol;
 pub use files::{BIG_FILE, DOWNLOAD_CHUNK, largest_photo_size, mime_type, part_size};
 pub use history::HISTORY_CHUNK;

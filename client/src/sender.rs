@@ -123,7 +123,7 @@ impl Wire {
             secret: None,
         });
         let (transport, init) = Transport::client(cfg.framing.protocol, ob, &mut OsRng)
-            .map_err(|e| InvocationError::Invalid(format!("framing: {e}")))?;
+            .map_err(InvocationError::Transport)?;
         let (read, mut write) = stream.into_split();
         write.write_all(&init).await?;
         Ok(Wire {
@@ -182,12 +182,13 @@ async fn handshake(
     dc: i32,
     cfg: &ConnConfig,
 ) -> Result<(AuthKey, i64, i64), InvocationError> {
-    let hs = |e: ferrogram_mtproto::HandshakeError| InvocationError::Handshake(e.to_string());
+    let hs = InvocationError::Handshake;
     let mut ids = MsgIdGenerator::new(false);
     let mut exchange = async |wire: &mut Wire, body: Vec<u8>| -> Result<Vec<u8>, InvocationError> {
         wire.send(&plain::encode(ids.next(now()), &body)).await?;
         let p = wire.recv(cfg.connect_timeout).await?;
-        let (_, body) = plain::decode(&p).map_err(|e| InvocationError::Handshake(e.to_string()))?;
+        let (_, body) = plain::decode(&p)
+            .map_err(|e| InvocationError::Handshake(ferrogram_mtproto::HandshakeError::Plain(e)))?;
         Ok(body.to_vec())
     };
     let (step1, req) = client_start(&mut OsRng);
@@ -461,9 +462,7 @@ impl Task {
                 }
                 Event::Failed { request, code } => {
                     if let Some(w) = self.waiters.remove(&request) {
-                        let _ = w.send(Err(InvocationError::Invalid(format!(
-                            "the server refused the message (bad_msg_notification {code})"
-                        ))));
+                        let _ = w.send(Err(InvocationError::BadMessage(code)));
                     }
                 }
                 Event::Update(u) => {

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ferrogram_client::{Client, Config, Framing, InvocationError, Protocol};
+use ferrogram_client::{
+    Client, Config, ConfigError, Framing, InvocationError, Protocol, SignInError,
+};
 use ferrogram_session::{MemorySession, Session, SqliteSession};
 use ferrogram_testserver::{Clock, TestServer};
 use ferrogram_tl_types::{enums, functions, types};
@@ -266,16 +268,96 @@ async fn phone_migration_and_a_2fa_sign_in() {
     assert_eq!(client.home_dc(), 1, "PHONE_MIGRATE_1 followed");
     assert_eq!(client.session().home_dc(), Some(1), "persisted");
     let e = client.sign_in(&token, "00000").await.unwrap_err();
-    assert!(e.is("PHONE_CODE_INVALID"), "{e}");
+    assert!(
+        matches!(e, InvocationError::SignIn(SignInError::InvalidCode(_))),
+        "{e:?}"
+    );
+    assert!(
+        e.is("PHONE_CODE_INVALID"),
+        "the RPC error is still there: {e:?}"
+    );
     let e = client.sign_in(&token, "11111").await.unwrap_err();
-    assert!(e.is("SESSION_PASSWORD_NEEDED"), "{e}");
+    assert!(
+        matches!(e, InvocationError::SignIn(SignInError::PasswordRequired(_))),
+        "{e:?}"
+    );
     let e = client.check_password("wrong").await.unwrap_err();
-    assert!(e.is("PASSWORD_HASH_INVALID"), "{e}");
+    assert!(
+        matches!(e, InvocationError::SignIn(SignInError::InvalidPassword(_))),
+        "{e:?}"
+    );
     let me = client.check_password("hunter2").await.unwrap();
     assert_eq!(me.id, id);
     assert!(client.is_authorized().await.unwrap());
     client.sign_out().await.unwrap();
     assert!(!client.is_authorized().await.unwrap());
+}
+
+#[tokio::test]
+async fn each_error_a_caller_acts_on_has_its_variant() {
+    let server = TestServer::builder().start().await.unwrap();
+    // No API credentials.
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.api_id = 0;
+    let e = Client::connect(c).await.err().unwrap();
+    assert!(
+        matches!(
+            e,
+            InvocationError::Config(ConfigError::MissingApiCredentials)
+        ),
+        "{e:?}"
+    );
+    // A framing that cannot be obfuscated.
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.framing = Framing {
+        protocol: Protocol::Full,
+        obfuscated: true,
+    };
+    let e = Client::connect(c).await.err().unwrap();
+    assert!(matches!(e, InvocationError::Transport(_)), "{e:?}");
+    // A server whose key we do not know: the handshake's fingerprint check.
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.rsa_keys = vec![ferrogram_mtproto::rsa::telegram_production_key()];
+    let e = Client::connect(c).await.err().unwrap();
+    assert!(
+        matches!(
+            e,
+            InvocationError::Handshake(ferrogram_mtproto::HandshakeError::UnknownFingerprints(_))
+        ),
+        "{e:?}"
+    );
+    assert!(std::error::Error::source(&e).is_some(), "the cause is kept");
+
+    let client = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    // A number without an account, then an expired code.
+    let token = client.request_login_code("9996625555").await.unwrap();
+    let e = client.sign_in(&token, "22222").await.unwrap_err();
+    assert!(
+        matches!(e, InvocationError::SignIn(SignInError::SignUpRequired)),
+        "{e:?}"
+    );
+    let token = client.request_login_code("9996625555").await.unwrap();
+    server.clock().advance(Duration::from_secs(301));
+    let e = client.sign_in(&token, "22222").await.unwrap_err();
+    assert!(
+        matches!(e, InvocationError::SignIn(SignInError::CodeExpired(_))),
+        "{e:?}"
+    );
+    // An account without a password asked for one.
+    let id = server.create_user("Nopass", "User", "9996626666");
+    let token = client.request_login_code("9996626666").await.unwrap();
+    client.sign_in(&token, "22222").await.unwrap();
+    let e = client.check_password("anything").await.unwrap_err();
+    assert!(
+        matches!(e, InvocationError::SignIn(SignInError::NoPassword)),
+        "{e:?}"
+    );
+    assert_eq!(client.get_me().await.unwrap().id, id);
+    // An empty upload.
+    let e = client.upload_file(&[], "empty.bin").await.unwrap_err();
+    assert!(matches!(e, InvocationError::InvalidArgument(_)), "{e:?}");
 }
 
 #[tokio::test]

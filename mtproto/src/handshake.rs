@@ -35,6 +35,9 @@ pub enum HandshakeError {
     /// The peer's bytes are not valid TL of the expected type.
     #[error("invalid handshake message: {0}")]
     Decode(#[from] DeserializeError),
+    /// A packet of the handshake is not a valid plain (unencrypted) message.
+    #[error("invalid plain message: {0}")]
+    Plain(#[from] crate::plain::PlainError),
     /// A request of another kind arrived (server side).
     #[error("expected {expected}, got constructor {got:#010x}")]
     UnexpectedMessage {

@@ -8,8 +8,8 @@
 
 use std::sync::Arc;
 
-use ferrogram_client::{Client, Config};
-use ferrogram_session::{MemorySession, SqliteSession};
+use ferrogram_chat_mgmt::client::session::{MemorySession, SqliteSession};
+use ferrogram_chat_mgmt::client::{Client, Config, InvocationError, SignInError};
 use ferrogram_testserver::TestServer;
 
 /// A connected client, and the embedded server it talks to (if any: keep it
@@ -35,11 +35,12 @@ pub async fn connect() -> Result<(Client, Option<TestServer>), Box<dyn std::erro
         .expect("the default world has an owner")
         .clone();
     let token = client.request_login_code(&owner.phone).await?;
-    if let Err(e) = client.sign_in(&token, &owner.code).await {
-        if !e.is("SESSION_PASSWORD_NEEDED") {
-            return Err(e.into());
+    match client.sign_in(&token, &owner.code).await {
+        Ok(_) => {}
+        Err(InvocationError::SignIn(SignInError::PasswordRequired(_))) => {
+            client.check_password(&owner.password).await?;
         }
-        client.check_password(&owner.password).await?;
+        Err(e) => return Err(e.into()),
     }
     Ok((client, Some(server)))
 }
