@@ -76,10 +76,13 @@ impl FromStr for ChatAction {
             "speaking" => Speaking,
             "cancel" => Cancel,
             other => {
-                return Err(Error::Unsupported(format!(
-                    "unknown chat action {other:?} (try typing, upload_photo, \
-                     upload_document, choose_sticker, speaking, cancel, ...)"
-                )));
+                return Err(Error::UnknownName {
+                    kind: "chat action",
+                    name: other.to_owned(),
+                    valid: "typing, upload_photo, upload_document, choose_sticker, \
+                            speaking, cancel, ..."
+                        .into(),
+                });
             }
         })
     }
@@ -377,7 +380,10 @@ mod tests {
         }
         assert!(matches!(
             "dancing".parse::<ChatAction>(),
-            Err(Error::Unsupported(_))
+            Err(Error::UnknownName {
+                kind: "chat action",
+                ..
+            })
         ));
     }
 

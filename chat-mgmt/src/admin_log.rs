@@ -149,10 +149,11 @@ impl AdminLogFilter {
             "sub_extend" => &mut self.sub_extend,
             "edit_rank" => &mut self.edit_rank,
             other => {
-                return Err(crate::Error::Unsupported(format!(
-                    "unknown admin-log filter {other:?} (one of {})",
-                    Self::NAMES.join(", ")
-                )));
+                return Err(crate::Error::UnknownName {
+                    kind: "admin-log filter",
+                    name: other.to_owned(),
+                    valid: Self::NAMES.join(", "),
+                });
             }
         };
         *flag = true;
@@ -507,7 +508,7 @@ impl AdminLogIter {
                 }),
                 enums::InputPeer::InputPeerSelf => enums::InputUser::InputUserSelf,
                 other => {
-                    return Err(crate::Error::Unsupported(format!(
+                    return Err(crate::Error::NotPossibleHere(format!(
                         "admins must be users, not {other:?}"
                     )));
                 }

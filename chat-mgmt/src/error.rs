@@ -58,10 +58,27 @@ pub enum Error {
         /// The error itself.
         error: RpcError,
     },
-    /// What was asked makes no sense for this kind of peer (a per-member
-    /// restriction in a basic group, the admin log of a user, ...).
+    /// A name that is none of the known ones: an admin or banned right, an
+    /// admin-log filter, a chat action (the message lists the valid ones).
+    #[error("unknown {kind} {name:?} (one of {valid})")]
+    UnknownName {
+        /// What kind of name (`"admin right"`, `"admin-log filter"`, ...).
+        kind: &'static str,
+        /// The name given.
+        name: String,
+        /// The valid names, comma-separated.
+        valid: String,
+    },
+    /// What was asked does not exist for this kind of chat or peer (a
+    /// per-member restriction in a basic group, the admin log of a user, admins
+    /// of a private chat), or is hidden from the caller (a basic group's member
+    /// list it is not in). The message says which.
     #[error("{0}")]
-    Unsupported(String),
+    NotPossibleHere(String),
+    /// The server answered something this call cannot use (no channel in a
+    /// channel's answer, a channel's full info for a basic group).
+    #[error("unexpected answer: {0}")]
+    UnexpectedAnswer(String),
     /// Any other failure of the client.
     #[error(transparent)]
     Invocation(InvocationError),
@@ -113,7 +130,7 @@ impl Error {
             | Self::StatisticsForbidden(e)
             | Self::FloodWait { error: e, .. } => Some(e),
             Self::Invocation(e) => e.rpc(),
-            Self::Unsupported(_) => None,
+            Self::UnknownName { .. } | Self::NotPossibleHere(_) | Self::UnexpectedAnswer(_) => None,
         }
     }
 

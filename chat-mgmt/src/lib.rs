@@ -151,7 +151,7 @@ pub trait ChatManagement {
     /// Restricts or bans `user` (true = allowed, as Telethon), or with `None`
     /// sets the chat's default rights (basic groups too, where Telethon
     /// raises). Per-member restrictions do not exist in basic groups:
-    /// [`Error::Unsupported`].
+    /// [`Error::NotPossibleHere`].
     ///
     /// ```no_run
     /// # use std::time::Duration;

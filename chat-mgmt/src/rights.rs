@@ -152,10 +152,11 @@ impl AdminRights {
             "manage_linked_peers" => &mut self.manage_linked_peers,
             "manage_welcome_messages" => &mut self.manage_welcome_messages,
             other => {
-                return Err(Error::Unsupported(format!(
-                    "unknown admin right {other:?} (one of {})",
-                    Self::NAMES.join(", ")
-                )));
+                return Err(Error::UnknownName {
+                    kind: "admin right",
+                    name: other.to_owned(),
+                    valid: Self::NAMES.join(", "),
+                });
             }
         };
         *right = Some(value);
@@ -236,10 +237,11 @@ macro_rules! banned_rights {
                 let right = match name.trim().to_lowercase().replace('-', "_").as_str() {
                     $(stringify!($field) $(| $alias)* => &mut self.$field,)*
                     other => {
-                        return Err(Error::Unsupported(format!(
-                            "unknown right {other:?} (one of {})",
-                            Self::NAMES.join(", ")
-                        )));
+                        return Err(Error::UnknownName {
+                            kind: "right",
+                            name: other.to_owned(),
+                            valid: Self::NAMES.join(", "),
+                        });
                     }
                 };
                 *right = allowed;
@@ -477,7 +479,7 @@ pub(crate) async fn get_permissions(
                 })
             }
             Target::User { .. } => {
-                return Err(Error::Unsupported(
+                return Err(Error::NotPossibleHere(
                     "a private chat has no default permissions".into(),
                 ));
             }
@@ -501,7 +503,7 @@ pub(crate) async fn get_permissions(
             let (full, _, _) = full_chat(client, chat_id).await?;
             let enums::ChatParticipants::ChatParticipants(list) = full.participants else {
                 // chatParticipantsForbidden: the caller is not in the group.
-                return Err(Error::Unsupported(
+                return Err(Error::NotPossibleHere(
                     "the member list of this basic group is not visible to you".into(),
                 ));
             };
@@ -545,7 +547,7 @@ pub(crate) async fn get_permissions(
                 }
             })
         }
-        Target::User { .. } => Err(Error::Unsupported(
+        Target::User { .. } => Err(Error::NotPossibleHere(
             "permissions exist in groups and channels, not in private chats".into(),
         )),
     }
@@ -631,7 +633,7 @@ pub(crate) async fn edit_admin(
                 .await?;
         }
         Target::User { .. } => {
-            return Err(Error::Unsupported(
+            return Err(Error::NotPossibleHere(
                 "admins exist in groups and channels, not in private chats".into(),
             ));
         }
@@ -648,7 +650,7 @@ pub(crate) async fn edit_permissions(
     let target = Target::resolve(client, chat).await?;
     let tl = rights.to_tl();
     match (user, &target) {
-        (_, Target::User { .. }) => Err(Error::Unsupported(
+        (_, Target::User { .. }) => Err(Error::NotPossibleHere(
             "permissions exist in groups and channels, not in private chats".into(),
         )),
         (None, Target::Channel { peer, .. } | Target::Chat { peer, .. }) => {
@@ -660,7 +662,7 @@ pub(crate) async fn edit_permissions(
                 .await?;
             Ok(())
         }
-        (Some(_), Target::Chat { .. }) => Err(Error::Unsupported(
+        (Some(_), Target::Chat { .. }) => Err(Error::NotPossibleHere(
             "basic groups have no per-member restrictions: set the defaults (no user), \
              or remove the member with kick_participant"
                 .into(),
@@ -730,7 +732,7 @@ pub(crate) async fn kick(
             first
         }
         Target::User { .. } => {
-            return Err(Error::Unsupported(
+            return Err(Error::NotPossibleHere(
                 "there is no one to remove from a private chat".into(),
             ));
         }
@@ -751,7 +753,10 @@ mod tests {
         for n in AdminRights::NAMES {
             AdminRights::default().set(n, true).unwrap();
         }
-        assert!(matches!(a.set("fly", true), Err(Error::Unsupported(_))));
+        assert!(matches!(
+            a.set("fly", true),
+            Err(Error::UnknownName { name, .. }) if name == "fly"
+        ));
         let mut b = BannedRights::default();
         b.set("embed_link_previews", false).unwrap();
         assert!(!b.embed_links && b.send_messages);

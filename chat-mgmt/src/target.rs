@@ -46,21 +46,21 @@ impl Target {
                 user: enums::InputUser::InputUserSelf,
             },
             other => {
-                return Err(Error::Unsupported(format!(
+                return Err(Error::NotPossibleHere(format!(
                     "{other:?} names no chat or user this call can use"
                 )));
             }
         })
     }
 
-    /// The channel, or an `Unsupported` error naming what needs one.
+    /// The channel, or a [`Error::NotPossibleHere`] naming what needs one.
     pub(crate) fn channel(&self, what: &str) -> Result<&enums::InputChannel> {
         match self {
             Self::Channel { channel, .. } => Ok(channel),
-            Self::Chat { .. } => Err(Error::Unsupported(format!(
+            Self::Chat { .. } => Err(Error::NotPossibleHere(format!(
                 "{what} exists only in supergroups and channels, not in basic groups"
             ))),
-            Self::User { .. } => Err(Error::Unsupported(format!(
+            Self::User { .. } => Err(Error::NotPossibleHere(format!(
                 "{what} exists only in supergroups and channels, not for users"
             ))),
         }
@@ -75,7 +75,7 @@ pub(crate) async fn input_user(client: &Client, user: PeerRef) -> Result<enums::
             access_hash: u.access_hash,
         })),
         enums::InputPeer::InputPeerSelf => Ok(enums::InputUser::InputUserSelf),
-        other => Err(Error::Unsupported(format!("{other:?} is not a user"))),
+        other => Err(Error::NotPossibleHere(format!("{other:?} is not a user"))),
     }
 }
 
@@ -118,7 +118,7 @@ pub(crate) async fn channel_object(
             enums::Chat::Channel(c) => Some(*c),
             _ => None,
         })
-        .ok_or_else(|| Error::Unsupported("the server returned no such channel".into()))
+        .ok_or_else(|| Error::UnexpectedAnswer("the server returned no such channel".into()))
 }
 
 /// A basic group's full info, with its users.
@@ -130,7 +130,7 @@ pub(crate) async fn full_chat(
         .invoke(&functions::messages::GetFullChat { chat_id })
         .await?;
     let enums::ChatFull::ChatFull(c) = full.full_chat else {
-        return Err(Error::Unsupported(format!(
+        return Err(Error::UnexpectedAnswer(format!(
             "chat {chat_id} is a channel, not a basic group"
         )));
     };

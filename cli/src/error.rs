@@ -78,7 +78,9 @@ impl CliError {
                 7,
                 format!("FLOOD_WAIT: Telegram asks to wait {seconds} s before trying again"),
             ),
-            ChatError::Unsupported(m) => Self::usage(m.clone()),
+            ChatError::UnknownName { .. } | ChatError::NotPossibleHere(_) => {
+                Self::usage(e.to_string())
+            }
             ChatError::Invocation(i) => Self::from_invocation(i.clone()),
             other => Self::new(8, other.to_string()),
         }
