@@ -12,7 +12,8 @@
 //! - [`dh`]: the DH checks of the security guidelines (safe prime, generator, ranges).
 //! - [`handshake`]: auth-key creation as client and server state machines.
 //! - [`plain`]: the unencrypted envelope the handshake travels in.
-//! - [`testing`]: a seeded RNG for reproducible tests of all of the above.
+//! - `testing` (feature `testing`): a seeded RNG for reproducible tests of all of
+//!   the above; never for real keys.
 //! - [`srp`]: SRP-2048 for 2FA passwords, client proof and server verification.
 //! - [`session`]: the encrypted session for both sides (msg_id, seq_no, salts, acks,
 //!   containers, gzip, service messages, every incoming check).
@@ -27,6 +28,7 @@ pub mod plain;
 pub mod rsa;
 pub mod session;
 pub mod srp;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use crypto::{AuthKey, Direction};

@@ -1,6 +1,6 @@
 //! Deterministic randomness for tests and benchmarks of sans-IO code.
 
-use rand_core::{CryptoRng, RngCore};
+use rand_core::RngCore;
 
 /// A seeded xorshift64 generator: the same seed gives the same bytes, so a handshake
 /// or session driven by it is reproducible byte for byte.
@@ -48,7 +48,3 @@ impl RngCore for SeededRng {
         Ok(())
     }
 }
-
-/// Marked so it can stand in where APIs ask for a cryptographic RNG in tests; the
-/// type's documentation says why that is only for tests.
-impl CryptoRng for SeededRng {}
