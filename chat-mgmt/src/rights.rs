@@ -10,11 +10,13 @@ use crate::target::{Target, full_chat, input_user, is_self, service_message, use
 use crate::{Error, Result};
 
 /// Rights to give with [`crate::ChatManagement::edit_admin`]. Each of the
-/// twelve classic rights (Telethon's ten, `other` and `manage_topics`) is its
-/// explicit value, else `is_admin` (Telethon's defaulting); the rights added
-/// since (stories, direct messages, ranks, linked peers, welcome messages) are
-/// set only when given explicitly, so `AdminRights::all()` stays within what
-/// an admin who is not the creator may grant. With nothing set the user is
+/// twelve classic rights (Telethon's ten, `anonymous` among them, plus
+/// `other` and `manage_topics`) is its explicit value, else `is_admin`
+/// (Telethon's defaulting); the rights added since (stories, direct messages,
+/// ranks, linked peers, welcome messages) are set only when given explicitly.
+/// An admin who is not the creator may grant only rights they hold
+/// (`RIGHT_FORBIDDEN` otherwise), so one without `anonymous` sets
+/// `anonymous: Some(false)` next to `is_admin`. With nothing set the user is
 /// demoted.
 ///
 /// In a basic group there is only "admin or not": the user becomes an admin
@@ -91,7 +93,7 @@ impl AdminRights {
             invite_users: v(self.invite_users),
             pin_messages: v(self.pin_messages),
             add_admins: v(self.add_admins),
-            anonymous: self.anonymous.unwrap_or(false),
+            anonymous: v(self.anonymous),
             manage_call: v(self.manage_call),
             other: v(self.other),
             manage_topics: megagroup && v(self.manage_topics),
@@ -516,10 +518,17 @@ pub(crate) async fn get_permissions(
             Ok(match found {
                 None => no_user(Role::Member),
                 Some(level) => {
+                    // As Telethon reports them: every right for a basic
+                    // group's admins (anonymous included), add_admins for the
+                    // creator only.
                     let rights = match level {
-                        2 => all_rights(),
+                        2 => types::ChatAdminRights {
+                            anonymous: true,
+                            ..all_rights()
+                        },
                         1 => types::ChatAdminRights {
                             add_admins: false,
+                            anonymous: true,
                             ..all_rights()
                         },
                         _ => types::ChatAdminRights::default(),

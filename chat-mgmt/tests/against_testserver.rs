@@ -281,6 +281,12 @@ async fn the_admin_log_with_the_seeds_filters() {
         .edit_admin("ferrogram_lounge", plain[0], AdminRights::all())
         .await
         .unwrap();
+    // is_admin defaults each of Telethon's ten rights, anonymous included.
+    let promoted = client
+        .get_permissions("ferrogram_lounge", Some(plain[0].into()))
+        .await
+        .unwrap();
+    assert!(promoted.is_admin && promoted.anonymous() && promoted.can_ban_users());
     client
         .edit_permissions(
             "ferrogram_lounge",
@@ -446,6 +452,10 @@ async fn basic_groups_work_where_telethon_raises() {
         .await
         .unwrap();
     assert!(me.is_creator && me.is_admin && me.can_add_admins());
+    assert!(
+        me.anonymous(),
+        "Telethon reports every right for a basic group's creator"
+    );
     let p = client
         .get_permissions(team_id, Some(member.id.into()))
         .await
@@ -469,6 +479,7 @@ async fn basic_groups_work_where_telethon_raises() {
         .await
         .unwrap();
     assert!(p.is_admin && p.can_ban_users() && !p.can_add_admins());
+    assert!(p.anonymous(), "and for its admins, anonymous included");
     client
         .edit_admin(team_id, member.id, AdminRights::default())
         .await
