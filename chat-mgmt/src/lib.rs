@@ -65,7 +65,7 @@ pub use participants::{
     Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,
 };
 pub use photos::ProfilePhotoIter;
-pub use rights::{AdminRights, BannedRights, ParticipantPermissions};
+pub use rights::{AdminRights, BannedRights, KICK_UNBAN_DELAY, ParticipantPermissions};
 pub use stats::Stats;
 
 use ferrogram_client::{Client, PeerRef};
@@ -169,10 +169,11 @@ pub trait ChatManagement {
         rights: BannedRights,
     ) -> Result<()>;
 
-    /// Removes `user` without a lasting ban, as Telethon: in channels ban then
-    /// unban (`channels.leaveChannel` when the user is the caller), in basic
-    /// groups `messages.deleteChatUser`. Returns the service message the
-    /// server sent about it, if any.
+    /// Removes `user` without a lasting ban, as Telethon: in channels ban,
+    /// wait [`KICK_UNBAN_DELAY`] (0.5 s, see there why), then unban
+    /// (`channels.leaveChannel` when the user is the caller); in basic groups
+    /// `messages.deleteChatUser`. Returns the service message the server sent
+    /// about it, if any. [`Self::kick_participant_after`] sets the pause.
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::ChatManagement;
@@ -184,6 +185,16 @@ pub trait ChatManagement {
         &self,
         chat: impl Into<PeerRef>,
         user: impl Into<PeerRef>,
+    ) -> Result<Option<enums::Message>>;
+
+    /// [`Self::kick_participant`] with another pause between a channel's ban
+    /// and unban (zero sends the unban at once, as Telethon did before issue
+    /// #1284).
+    async fn kick_participant_after(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        unban_after: std::time::Duration,
     ) -> Result<Option<enums::Message>>;
 
     /// A channel's or supergroup's admin log, newest first (see
@@ -329,7 +340,16 @@ impl ChatManagement for Client {
         chat: impl Into<PeerRef>,
         user: impl Into<PeerRef>,
     ) -> Result<Option<enums::Message>> {
-        rights::kick(self, chat.into(), user.into()).await
+        rights::kick(self, chat.into(), user.into(), KICK_UNBAN_DELAY).await
+    }
+
+    async fn kick_participant_after(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        unban_after: std::time::Duration,
+    ) -> Result<Option<enums::Message>> {
+        rights::kick(self, chat.into(), user.into(), unban_after).await
     }
 
     fn iter_admin_log(&self, chat: impl Into<PeerRef>) -> AdminLogIter {

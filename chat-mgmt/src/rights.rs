@@ -690,10 +690,17 @@ pub(crate) async fn edit_permissions(
     }
 }
 
+/// How long [`crate::ChatManagement::kick_participant`] waits between the ban
+/// and the unban in a channel: Telethon's 0.5 s, because an immediate unban left
+/// users banned on Telegram (Telethon issue #1284). The testserver cannot show
+/// that race, so the pause is kept as Telethon has it.
+pub const KICK_UNBAN_DELAY: Duration = Duration::from_millis(500);
+
 pub(crate) async fn kick(
     client: &Client,
     chat: PeerRef,
     user: PeerRef,
+    unban_after: Duration,
 ) -> Result<Option<enums::Message>> {
     let target = Target::resolve(client, chat).await?;
     let user = input_user(client, user).await?;
@@ -731,6 +738,7 @@ pub(crate) async fn kick(
                     banned_rights: enums::ChatBannedRights::from(ban.to_tl()),
                 })
                 .await?;
+            tokio::time::sleep(unban_after).await;
             client
                 .invoke(&functions::channels::EditBanned {
                     channel,
