@@ -71,7 +71,7 @@ pub(crate) fn sign_in(
         w.pending_password.insert(ctx.key_id, user);
         return Err(err(401, "SESSION_PASSWORD_NEEDED"));
     }
-    Ok(authorize(ctx, w, user, false))
+    authorize(ctx, w, user, false)
 }
 
 /// `auth.signUp`.
@@ -93,7 +93,7 @@ pub(crate) fn sign_up(
     }
     w.codes.remove(&x.phone_code_hash);
     let user = w.create_account(first, x.last_name.trim(), Some(&p.phone), false, ctx.dc);
-    Ok(authorize(ctx, w, user, false))
+    authorize(ctx, w, user, false)
 }
 
 /// `auth.importBotAuthorization`.
@@ -109,7 +109,7 @@ pub(crate) fn import_bot_authorization(
     if home != ctx.dc {
         return Err(err(303, format!("USER_MIGRATE_{home}")));
     }
-    Ok(authorize(ctx, w, bot, false))
+    authorize(ctx, w, bot, false)
 }
 
 /// `auth.checkPassword`.
@@ -131,7 +131,7 @@ pub(crate) fn check_password(
         return Err(bad("SRP_ID_INVALID"));
     }
     match server.verify(&p.a, &p.m1) {
-        Ok(true) => Ok(authorize(ctx, w, user, false)),
+        Ok(true) => authorize(ctx, w, user, false),
         Ok(false) => Err(bad("PASSWORD_HASH_INVALID")),
         Err(_) => Err(bad("SRP_A_INVALID")),
     }
@@ -178,29 +178,35 @@ pub(crate) fn import_authorization(
         Some((user, bytes, dc)) if *bytes == x.bytes && *dc == ctx.dc => {
             let user = *user;
             w.exported.remove(&x.id);
-            Ok(authorize(ctx, w, user, true))
+            authorize(ctx, w, user, true)
         }
         _ => Err(bad("AUTH_BYTES_INVALID")),
     }
 }
 
+/// Signs the caller's auth key in as `user` (`imported`: moved here from
+/// another DC) and answers the authorization.
 pub(crate) fn authorize(
     ctx: &Ctx<'_>,
     w: &mut World,
     user: i64,
     imported: bool,
-) -> enums::auth::Authorization {
+) -> Result<enums::auth::Authorization, RpcErr> {
     w.authorizations
         .insert(ctx.key_id, Authorization { user, imported });
     w.pending_password.remove(&ctx.key_id);
-    let view = w.user_view(user, user).expect("account exists");
-    enums::auth::Authorization::from(types::auth::Authorization {
-        setup_password_required: false,
-        otherwise_relogin_days: None,
-        tmp_sessions: None,
-        future_auth_token: None,
-        user: view,
-    })
+    let view = w
+        .user_view(user, user)
+        .ok_or_else(|| internal("account exists"))?;
+    Ok(enums::auth::Authorization::from(
+        types::auth::Authorization {
+            setup_password_required: false,
+            otherwise_relogin_days: None,
+            tmp_sessions: None,
+            future_auth_token: None,
+            user: view,
+        },
+    ))
 }
 
 /// The DC whose accounts include `phone` (an existing account's home DC, else the

@@ -35,7 +35,7 @@ use crate::world::World;
 /// What every handler module uses.
 mod prelude {
     pub(crate) use super::lookup::*;
-    pub(crate) use super::{Ctx, Cx, RpcErr, bad, err, me, signed_in};
+    pub(crate) use super::{Ctx, Cx, RpcErr, bad, err, internal, me, signed_in};
     pub(crate) use crate::chats::{ChatKind, Participant, Role};
     pub(crate) use crate::policy::*;
     pub(crate) use crate::shared::lock;
@@ -83,6 +83,13 @@ pub(crate) fn err(code: i32, message: impl Into<String>) -> RpcErr {
         code,
         message: message.into(),
     }
+}
+
+/// What the server answers when its own state contradicts itself (a lookup
+/// that an earlier check proved cannot fail): a bug of the test server, never
+/// a panic, answered as Telegram answers its internal failures.
+pub(crate) fn internal(what: &str) -> RpcErr {
+    err(500, format!("INTERNAL_SERVER_ERROR: {what}"))
 }
 
 /// A 400 (bad request) answer.

@@ -64,7 +64,7 @@ pub(crate) fn upload_profile_photo(
     let dc = w.accounts[&me].home_dc;
     let id = w.add_photo(me, shared.clock.unix(), dc, bytes);
     w.profile_photos.entry(me).or_default().push(id);
-    let photo = w.photo_view(id).expect("just added");
+    let photo = w.photo_view(id).ok_or_else(|| internal("just added"))?;
     Ok(enums::photos::Photo::from(types::photos::Photo {
         photo,
         users: w.user_view(me, me).into_iter().collect(),

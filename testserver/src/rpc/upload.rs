@@ -151,7 +151,10 @@ pub(crate) fn take_upload(
     {
         return Err(bad("FILE_PARTS_INVALID"));
     }
-    let up = w.uploads.remove(&(me, id)).expect("present");
+    let up = w
+        .uploads
+        .remove(&(me, id))
+        .ok_or_else(|| internal("present"))?;
     Ok(up.parts.into_values().flatten().collect())
 }
 

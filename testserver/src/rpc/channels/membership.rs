@@ -24,7 +24,7 @@ pub(crate) fn join_channel(
     if chat.username.is_none() {
         return Err(bad("CHANNEL_PRIVATE"));
     }
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.add(me, Role::Member, now, me);
     c.log(
         now,
@@ -57,7 +57,7 @@ pub(crate) fn leave_channel(
         // Telegram makes the creator transfer ownership first.
         return Err(bad("USER_CREATOR"));
     }
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.add(me, Role::Left, p.date, p.inviter);
     c.log(
         now,
@@ -94,7 +94,7 @@ pub(crate) fn invite_to_channel(
             Some(r) if !matches!(r, Role::Left) => continue,
             _ => {}
         }
-        let c = w.chats.get_mut(&id).expect("exists");
+        let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
         c.add(user, Role::Member, now, me);
         c.log(
             now,

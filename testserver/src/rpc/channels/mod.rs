@@ -82,7 +82,7 @@ pub(crate) fn get_full_channel(
     let me = me(ctx, w)?;
     w.expire_restrictions(shared.clock.unix());
     let id = readable_channel(w, me, &x.channel)?;
-    let full = w.channel_full(id).expect("exists");
+    let full = w.channel_full(id).ok_or_else(|| internal("exists"))?;
     Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
         full_chat: enums::ChatFull::from(full),
         chats: w.chat_view(me, id).into_iter().collect(),

@@ -202,7 +202,7 @@ pub(crate) fn edit_admin(
     let mut next = prev.clone();
     next.role = role;
     let new_view = w.participant_view(&next, me);
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.add(user, next.role, next.date, next.inviter);
     c.log(
         now,
@@ -300,7 +300,7 @@ pub(crate) fn edit_banned(
     next.role = role;
     let new_view = w.participant_view(&next, me);
     let removed = prev.is_member() && matches!(next.role, Role::Banned { .. });
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.add(user, next.role, next.date, next.inviter);
     c.log(
         now,

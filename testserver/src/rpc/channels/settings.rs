@@ -65,7 +65,7 @@ pub(crate) fn update_username(
     {
         return Err(bad("USERNAME_OCCUPIED"));
     }
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.username = new.as_ref().map(|_| x.username.clone());
     c.log(
         now,
@@ -99,7 +99,7 @@ pub(crate) fn toggle_forum(
     if chat.forum == x.enabled {
         return Err(bad("CHAT_NOT_MODIFIED"));
     }
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.forum = x.enabled;
     c.log(
         now,

@@ -59,7 +59,7 @@ pub(crate) fn edit_chat_default_banned_rights(
         return Err(bad("CHAT_NOT_MODIFIED"));
     }
     let prev = chat.default_banned.clone();
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.default_banned = rights.clone();
     if c.kind != ChatKind::Group {
         c.log(
@@ -119,7 +119,7 @@ pub(crate) fn edit_chat_about(
     if chat.about == x.about {
         return Err(bad("CHAT_ABOUT_NOT_MODIFIED"));
     }
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     let prev = std::mem::replace(&mut c.about, x.about.clone());
     if c.kind != ChatKind::Group {
         c.log(
@@ -143,7 +143,7 @@ pub(crate) fn get_full_chat(
     let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = group_id(w, me, x.chat_id)?;
-    let full = w.chat_full(id).expect("exists");
+    let full = w.chat_full(id).ok_or_else(|| internal("exists"))?;
     let members: Vec<i64> = w.chats[&id]
         .participants
         .iter()
@@ -200,7 +200,7 @@ pub(crate) fn set_photo(
             .unwrap_or(enums::Photo::Empty(types::PhotoEmpty { id: 0 }))
     };
     let (prev_view, new_view) = (view(w, prev), view(w, new));
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.photo = new;
     if c.kind != ChatKind::Group {
         c.log(
@@ -243,7 +243,7 @@ pub(crate) fn set_title(
     if chat.title == title {
         return Err(bad("CHAT_NOT_MODIFIED"));
     }
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     let prev = std::mem::replace(&mut c.title, title.to_owned());
     if c.kind != ChatKind::Group {
         c.log(

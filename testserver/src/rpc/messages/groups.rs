@@ -38,7 +38,7 @@ pub(crate) fn edit_chat_admin(
     };
     w.chats
         .get_mut(&id)
-        .expect("exists")
+        .ok_or_else(|| internal("exists"))?
         .add(user, role, p.date, p.inviter);
     Ok(true)
 }
@@ -59,7 +59,7 @@ pub(crate) fn delete_chat_user(
         return Err(bad("USER_NOT_PARTICIPANT"));
     };
     may_remove_from_group(chat, me, &p).map_err(bad)?;
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.add(user, Role::Left, p.date, p.inviter);
     let m = c.add_service(
         now,
@@ -92,7 +92,7 @@ pub(crate) fn add_chat_user(
     }
     w.chats
         .get_mut(&id)
-        .expect("exists")
+        .ok_or_else(|| internal("exists"))?
         .add(user, Role::Member, now, me);
     let updates = chat_updates(w, me, id, vec![user], now);
     Ok(enums::messages::InvitedUsers::from(

@@ -31,7 +31,11 @@ pub(crate) fn export_chat_invite(
         usage: 0,
     };
     let view = invite.view();
-    w.chats.get_mut(&id).expect("exists").invites.push(invite);
+    w.chats
+        .get_mut(&id)
+        .ok_or_else(|| internal("exists"))?
+        .invites
+        .push(invite);
     Ok(view)
 }
 
@@ -47,7 +51,9 @@ pub(crate) fn check_chat_invite(
     };
     let chat = &w.chats[&id];
     if chat.participant(me).is_some_and(|p| p.is_member()) {
-        let view = w.chat_view(me, id).expect("a member sees the chat");
+        let view = w
+            .chat_view(me, id)
+            .ok_or_else(|| internal("a member sees the chat"))?;
         return Ok(enums::ChatInvite::from(types::ChatInviteAlready {
             chat: view,
         }));
@@ -101,12 +107,12 @@ pub(crate) fn import_chat_invite(
         }
         _ => {}
     }
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     let i = c
         .invites
         .iter()
         .position(|i| i.hash == x.hash)
-        .expect("found");
+        .ok_or_else(|| internal("found"))?;
     c.invites[i].usage += 1;
     let inviter = c.invites[i].admin;
     let invite = c.invites[i].view();

@@ -158,7 +158,10 @@ pub(crate) fn send_media(
                     _ => None,
                 })
                 .unwrap_or_else(|| "file".into());
-            w.photos.get_mut(&id).expect("just added").document = Some((d.mime_type.clone(), name));
+            w.photos
+                .get_mut(&id)
+                .ok_or_else(|| internal("just added"))?
+                .document = Some((d.mime_type.clone(), name));
             id
         }
         enums::InputMedia::Document(d) => match &d.id {
@@ -343,9 +346,12 @@ pub(crate) fn send_to_chat(
         return Err(bad("CHAT_WRITE_FORBIDDEN"));
     }
     let m = match chat.random_ids.get(&(me, random_id)) {
-        Some(&mid) => chat.message(mid).cloned().expect("stored"),
+        Some(&mid) => chat
+            .message(mid)
+            .cloned()
+            .ok_or_else(|| internal("stored"))?,
         None => {
-            let c = w.chats.get_mut(&id).expect("exists");
+            let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
             let m = c.add_message(now, me, text.to_owned(), None);
             c.random_ids.insert((me, random_id), m.id);
             // Everyone else connected hears of it.

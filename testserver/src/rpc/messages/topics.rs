@@ -22,7 +22,7 @@ pub(crate) fn create_forum_topic(
         return Err(bad("TOPIC_TITLE_EMPTY"));
     }
     let icon_color = x.icon_color.unwrap_or(0x6F_B9F0);
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     let m = c.add_service(
         now,
         me,
@@ -84,7 +84,7 @@ pub(crate) fn edit_forum_topic(
     if after.title == before.title && after.closed == before.closed {
         return Err(bad("TOPIC_NOT_MODIFIED"));
     }
-    let c = w.chats.get_mut(&id).expect("exists");
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.topics[i] = after.clone();
     let peer = c.peer();
     c.log(
