@@ -21,8 +21,8 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use crate::counters::Event;
-use crate::rpc::{self, Ctx};
+use crate::exec::{self, Ran};
+use crate::rpc::Ctx;
 use crate::shared::{SALT_PERIOD_SECS, Shared, lock};
 
 /// The largest frame a client may send (big enough for a 512 KiB file part in a
@@ -351,8 +351,7 @@ impl Conn {
         action
     }
 
-    /// Executes one API request (or answers it from the cache) and queues its
-    /// `rpc_result`.
+    /// Runs one API request (see [`exec::once`]) and queues its `rpc_result`.
     fn handle_request(
         &mut self,
         s: &mut ServerSession,
@@ -361,64 +360,21 @@ impl Conn {
         req: IncomingRequest,
         action: &mut Action,
     ) {
-        let shared = self.shared.clone();
-        let now = shared.clock.now();
-        let call = rpc::decode(&req.body);
-        shared.counters.request(call.method, Event::Received);
-        #[cfg(feature = "request-log")]
-        if let Some(log) = &shared.log {
-            let request = call.object.as_ref().ok();
-            log.request(self.dc, session_id, req.msg_id, call.method, request);
-        }
-        let cache_key = (key_id, session_id, req.msg_id);
-        let cached = lock(&shared.results).get(&cache_key);
-        if let Some(result) = cached {
-            shared.counters.request(call.method, Event::Duplicate);
-            action.out.push(Out::rpc(s.rpc_result(
-                req.msg_id,
-                result,
-                now,
-                &mut self.rng,
-            )));
-            return;
-        }
-        // Not answered yet. The session may have seen this msg_id before (a
-        // container whose connection was dropped after an earlier request of it
-        // ran): the answer cache, not the session's memory of ids, says what was
-        // executed, so it runs now. (Answers stay cached far longer than the
-        // 300-second msg_id window in which a resend is accepted at all.)
-        let result = match shared.faults.flood_for(call.method) {
-            Some(secs) => rpc::error_bytes(420, &format!("FLOOD_WAIT_{secs}")),
-            None => {
-                let faults = shared.faults.on_request();
-                let ctx = Ctx {
-                    shared: &shared,
-                    dc: self.dc,
-                    key_id,
-                    conn: self.id,
-                };
-                let result = rpc::execute(&ctx, call.object);
-                shared.counters.request(call.method, Event::Executed);
-                if !call.without_updates
-                    && let Some(user) = rpc::authorized_user(&ctx)
-                {
-                    shared.subscribe(user, self.id, &self.push_tx);
-                }
-                if faults.drop_connection {
-                    lock(&shared.results).insert(cache_key, result);
-                    action.close = true;
-                    return;
-                }
-                result
-            }
+        let caller = Ctx {
+            shared: &self.shared,
+            dc: self.dc,
+            key_id,
+            conn: self.id,
         };
-        lock(&shared.results).insert(cache_key, result.clone());
-        action.out.push(Out::rpc(s.rpc_result(
-            req.msg_id,
-            result,
-            now,
-            &mut self.rng,
-        )));
+        let ran = exec::once(&caller, session_id, &req, &self.push_tx);
+        match ran {
+            Ran::Answer(result) => {
+                let now = self.shared.clock.now();
+                let packet = s.rpc_result(req.msg_id, result, now, &mut self.rng);
+                action.out.push(Out::rpc(packet));
+            }
+            Ran::DropConnection => action.close = true,
+        }
     }
 
     fn encrypt_push(&mut self, update: Vec<u8>) -> Vec<Out> {

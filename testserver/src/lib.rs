@@ -33,6 +33,7 @@ pub mod chats;
 mod clock;
 mod conn;
 mod counters;
+mod exec;
 mod faults;
 mod fixture;
 mod info;

@@ -1,0 +1,69 @@
+//! Each API request runs at most once per (auth key, session, msg_id): a
+//! resend is answered from the cache; the flood and drop-connection knobs
+//! apply here; the caller's connection is subscribed to its user's updates.
+//! The connection driver only moves the bytes in and the answer out.
+
+use ferrogram_mtproto::session::IncomingRequest;
+use tokio::sync::mpsc;
+
+use crate::counters::Event;
+use crate::rpc::{self, Ctx};
+use crate::shared::lock;
+
+/// What running a request asks of the connection.
+pub(crate) enum Ran {
+    /// Send this answer (the TL of the `rpc_result`'s body).
+    Answer(Vec<u8>),
+    /// The drop-connection knob fired: the request ran and its answer is
+    /// cached, but the connection closes before sending it.
+    DropConnection,
+}
+
+/// Runs `req` of session `session_id` for `caller`, or answers it from the
+/// cache if it ran before.
+pub(crate) fn once(
+    caller: &Ctx<'_>,
+    session_id: i64,
+    req: &IncomingRequest,
+    updates: &mpsc::Sender<Vec<u8>>,
+) -> Ran {
+    let shared = caller.shared;
+    let call = rpc::decode(&req.body);
+    shared.counters.request(call.method, Event::Received);
+    #[cfg(feature = "request-log")]
+    if let Some(log) = &shared.log {
+        let request = call.object.as_ref().ok();
+        log.request(caller.dc, session_id, req.msg_id, call.method, request);
+    }
+    let cache_key = (caller.key_id, session_id, req.msg_id);
+    let cached = lock(&shared.results).get(&cache_key);
+    if let Some(result) = cached {
+        shared.counters.request(call.method, Event::Duplicate);
+        return Ran::Answer(result);
+    }
+    // Not answered yet. The session may have seen this msg_id before (a
+    // container whose connection was dropped after an earlier request of it
+    // ran): the answer cache, not the session's memory of ids, says what was
+    // executed, so it runs now. (Answers stay cached far longer than the
+    // 300-second msg_id window in which a resend is accepted at all.)
+    let result = match shared.faults.flood_for(call.method) {
+        Some(secs) => rpc::error_bytes(420, &format!("FLOOD_WAIT_{secs}")),
+        None => {
+            let faults = shared.faults.on_request();
+            let result = rpc::execute(caller, call.object);
+            shared.counters.request(call.method, Event::Executed);
+            if !call.without_updates
+                && let Some(user) = rpc::authorized_user(caller)
+            {
+                shared.subscribe(user, caller.conn, updates);
+            }
+            if faults.drop_connection {
+                lock(&shared.results).insert(cache_key, result);
+                return Ran::DropConnection;
+            }
+            result
+        }
+    };
+    lock(&shared.results).insert(cache_key, result.clone());
+    Ran::Answer(result)
+}
