@@ -370,6 +370,66 @@ impl World {
     }
 }
 
+impl World {
+    /// What an invite link shows someone not in `chat` yet.
+    pub(crate) fn chat_invite_view(&self, chat: &StoredChat) -> types::ChatInvite {
+        let kind = chat.kind;
+        let photo = chat
+            .photo
+            .and_then(|p| self.photo_view(p))
+            .unwrap_or(enums::Photo::Empty(types::PhotoEmpty { id: 0 }));
+        types::ChatInvite {
+            channel: kind != ChatKind::Group,
+            broadcast: kind == ChatKind::Channel,
+            megagroup: kind == ChatKind::Supergroup,
+            public: chat.username.is_some(),
+            title: chat.title.clone(),
+            about: (!chat.about.is_empty()).then(|| chat.about.clone()),
+            participants_count: chat.count_members(),
+            ..types::ChatInvite::new(photo)
+        }
+    }
+
+    /// `userFull` of `id` as `viewer` sees it: a generated about line (none
+    /// for bots), the current profile photo, and the groups and channels both
+    /// are members of.
+    pub(crate) fn user_full_view(&self, viewer: i64, id: i64) -> Option<types::UserFull> {
+        let a = self.accounts.get(&id)?;
+        let common = if id == viewer {
+            0
+        } else {
+            self.chats
+                .values()
+                .filter(|c| {
+                    c.participant(viewer).is_some_and(Participant::is_member)
+                        && c.participant(id).is_some_and(Participant::is_member)
+                })
+                .count() as i32
+        };
+        Some(types::UserFull {
+            id,
+            about: (!a.bot).then(|| {
+                format!(
+                    "{} {} on the Ferrogram test server",
+                    a.first_name, a.last_name
+                )
+                .trim()
+                .to_owned()
+            }),
+            profile_photo: self
+                .profile_photos
+                .get(&id)
+                .and_then(|v| v.last())
+                .and_then(|p| self.photo_view(*p)),
+            common_chats_count: common,
+            ..types::UserFull::new(
+                enums::PeerSettings::from(types::PeerSettings::default()),
+                enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),
+            )
+        })
+    }
+}
+
 impl StoredChat {
     /// The TL form of a message, as `viewer` sees it. Broadcast posts carry
     /// no author.

@@ -58,30 +58,7 @@ pub(crate) fn check_chat_invite(
             chat: view,
         }));
     }
-    let kind = chat.kind;
-    Ok(enums::ChatInvite::from(types::ChatInvite {
-        channel: kind != ChatKind::Group,
-        broadcast: kind == ChatKind::Channel,
-        megagroup: kind == ChatKind::Supergroup,
-        public: chat.username.is_some(),
-        title: chat.title.clone(),
-        about: (!chat.about.is_empty()).then(|| chat.about.clone()),
-        photo: chat
-            .photo
-            .and_then(|p| w.photo_view(p))
-            .unwrap_or(enums::Photo::Empty(types::PhotoEmpty { id: 0 })),
-        participants_count: chat.count_members(),
-        request_needed: false,
-        verified: false,
-        scam: false,
-        fake: false,
-        can_refulfill_subscription: false,
-        participants: None,
-        color: 0,
-        subscription_pricing: None,
-        subscription_form_id: None,
-        bot_verification: None,
-    }))
+    Ok(enums::ChatInvite::from(w.chat_invite_view(chat)))
 }
 
 /// `messages.importChatInvite`.
