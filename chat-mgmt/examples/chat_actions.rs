@@ -13,16 +13,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Show typing indicator
     {
-        let _typing = client.action(chat.as_str(), "typing").await?;
+        let _typing = client.action(&chat, "typing").await?;
         // Simulate typing for 3 seconds
         tokio::time::sleep(Duration::from_secs(3)).await;
-        client
-            .send_message(chat.as_str(), "Hello! I was typing...")
-            .await?;
+        client.send_message(&chat, "Hello! I was typing...").await?;
     } // dropped: cancelled
 
     // Show uploading photo indicator
-    let upload = client.action(chat.as_str(), "upload_photo").await?;
+    let upload = client.action(&chat, "upload_photo").await?;
     // Simulate photo upload preparation, with real progress
     for done in [25, 50, 75, 100] {
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -32,16 +30,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Manual action control
     let manual = client
-        .action(chat.as_str(), "upload_document")
+        .action(&chat, "upload_document")
         .auto_cancel(false)
         .await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     drop(manual);
-    client
-        .action(chat.as_str(), "cancel")
-        .await?
-        .finish()
-        .await?; // Cancel action
+    client.action(&chat, "cancel").await?.finish().await?; // Cancel action
     println!("actions sent");
     Ok(())
 }

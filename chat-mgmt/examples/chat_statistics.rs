@@ -15,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, _server) = support::connect().await?;
     let channel = support::chat("@ferrogram_news");
 
-    match client.get_stats(channel.as_str(), None).await {
+    match client.get_stats(&channel, None).await {
         Ok(Stats::Broadcast(stats)) => {
             println!("Channel statistics:");
             let enums::StatsDateRangeDays::StatsDateRangeDays(period) = &stats.period;
@@ -25,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("Shares: {}", current(&stats.shares_per_post));
 
             // Get message-specific stats
-            let peer = client.get_input_entity(channel.as_str()).await?;
+            let peer = client.get_input_entity(&channel).await?;
             let mut messages = std::pin::pin!(client.iter_messages(peer, Some(5)));
             while let Some(message) = futures::StreamExt::next(&mut messages).await {
                 // Only posts have statistics (a photo or title change is a
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     continue;
                 };
                 let id = m.id;
-                let msg_stats = client.get_stats(channel.as_str(), Some(id)).await?;
+                let msg_stats = client.get_stats(&channel, Some(id)).await?;
                 if let Stats::Message(s) = msg_stats {
                     println!("Message {id} views: {:?}", s.views_graph);
                 }

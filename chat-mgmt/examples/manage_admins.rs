@@ -12,15 +12,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Get current admins
     let admins = client
-        .get_participants(chat.as_str(), |p| p.filter(ParticipantFilter::Admins))
+        .get_participants(&chat, |p| p.filter(ParticipantFilter::Admins))
         .await?;
     println!("Current admins: {}", admins.items.len());
 
     // Promote user to admin with specific permissions
     client
         .edit_admin(
-            chat.as_str(),
-            user_to_promote.as_str(),
+            &chat,
+            &user_to_promote,
             AdminRights {
                 change_info: Some(true),         // Can change chat info
                 delete_messages: Some(true),     // Can delete messages
@@ -34,15 +34,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("Promoted {user_to_promote} to admin");
     let p = client
-        .get_permissions(chat.as_str(), Some(user_to_promote.as_str().into()))
+        .get_permissions(&chat, Some((&user_to_promote).into()))
         .await?;
     assert!(p.is_admin && p.can_ban_users());
 
     // Demote admin (remove admin rights)
     client
         .edit_admin(
-            chat.as_str(),
-            user_to_promote.as_str(),
+            &chat,
+            &user_to_promote,
             AdminRights {
                 is_admin: Some(false),
                 ..AdminRights::default()
@@ -51,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("Demoted {user_to_promote}");
     let p = client
-        .get_permissions(chat.as_str(), Some(user_to_promote.as_str().into()))
+        .get_permissions(&chat, Some((&user_to_promote).into()))
         .await?;
     assert!(!p.is_admin);
     Ok(())

@@ -10,11 +10,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let chat = support::chat("@ferrogram_lounge");
 
     // Get all participants
-    let participants = client.get_participants(chat.as_str(), |p| p).await?;
+    let participants = client.get_participants(&chat, |p| p).await?;
     println!("Total participants: {}", participants.total);
 
     // Iterate through participants
-    let mut it = client.iter_participants(chat.as_str()).limit(50);
+    let mut it = client.iter_participants(&chat).limit(50);
     while let Some(p) = it.next().await {
         let user = p?.user;
         println!(
@@ -24,16 +24,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
 
         // Check if user is admin
-        let permissions = client
-            .get_permissions(chat.as_str(), Some(user.id.into()))
-            .await?;
+        let permissions = client.get_permissions(&chat, Some(user.id.into())).await?;
         if permissions.is_admin {
             println!(" - Admin: {}", user.first_name.as_deref().unwrap_or(""));
         }
     }
 
     // Search for specific users
-    let mut it = client.iter_participants(chat.as_str()).search("john");
+    let mut it = client.iter_participants(&chat).search("john");
     while let Some(p) = it.next().await {
         println!(
             "Found user named John: {}",

@@ -16,8 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let restriction_end = SystemTime::now() + Duration::from_secs(3600);
     client
         .edit_permissions(
-            chat.as_str(),
-            Some(user_to_restrict.as_str().into()),
+            &chat,
+            Some((&user_to_restrict).into()),
             BannedRights {
                 send_messages: false, // Cannot send messages
                 send_media: false,    // Cannot send media
@@ -30,15 +30,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("Restricted {user_to_restrict} for 1 hour");
     let p = client
-        .get_permissions(chat.as_str(), Some(user_to_restrict.as_str().into()))
+        .get_permissions(&chat, Some((&user_to_restrict).into()))
         .await?;
     assert!(p.is_banned);
 
     // Remove restrictions (restore default permissions)
     client
         .edit_permissions(
-            chat.as_str(),
-            Some(user_to_restrict.as_str().into()),
+            &chat,
+            Some((&user_to_restrict).into()),
             BannedRights::default(), // Everything allowed, no time limit
         )
         .await?;
@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Set default chat permissions (for all members)
     client
         .edit_permissions(
-            chat.as_str(),
+            &chat,
             None, // None = default permissions
             BannedRights {
                 send_polls: false,   // Members cannot send polls

@@ -11,7 +11,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let channel = support::chat("@ferrogram_lounge");
 
     // Get recent admin actions
-    let mut log = client.iter_admin_log(channel.as_str()).limit(20);
+    let mut log = client.iter_admin_log(&channel).limit(20);
     while let Some(event) = log.next().await {
         let event = event?;
         println!("Event: {:?}", event.action);
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Filter for specific events
     let mut bans = client
-        .iter_admin_log(channel.as_str())
+        .iter_admin_log(&channel)
         .filter(AdminLogFilter {
             ban: true, // Only ban events
             ..AdminLogFilter::default()

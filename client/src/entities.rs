@@ -63,6 +63,137 @@ impl From<&PeerInfo> for PeerRef {
     }
 }
 
+impl From<&String> for PeerRef {
+    fn from(s: &String) -> Self {
+        Self::Text(s.clone())
+    }
+}
+
+impl From<&PeerRef> for PeerRef {
+    fn from(p: &PeerRef) -> Self {
+        p.clone()
+    }
+}
+
+impl From<i32> for PeerRef {
+    fn from(id: i32) -> Self {
+        Self::Id(i64::from(id))
+    }
+}
+
+impl From<&enums::InputPeer> for PeerRef {
+    fn from(p: &enums::InputPeer) -> Self {
+        Self::Input(p.clone())
+    }
+}
+
+impl From<PeerInfo> for PeerRef {
+    fn from(p: PeerInfo) -> Self {
+        Self::from(&p)
+    }
+}
+
+/// A user as an answer gave it: with its access hash when the answer had one,
+/// else by id (resolved from the cache).
+impl From<&types::User> for PeerRef {
+    fn from(u: &types::User) -> Self {
+        match (u.is_self, u.access_hash) {
+            (true, _) => Self::Input(enums::InputPeer::InputPeerSelf),
+            (false, Some(access_hash)) => {
+                Self::Input(enums::InputPeer::from(types::InputPeerUser {
+                    user_id: u.id,
+                    access_hash,
+                }))
+            }
+            (false, None) => Self::Id(u.id),
+        }
+    }
+}
+
+/// A supergroup or channel as an answer gave it (by marked id without an
+/// access hash).
+impl From<&types::Channel> for PeerRef {
+    fn from(c: &types::Channel) -> Self {
+        match c.access_hash {
+            Some(access_hash) => Self::Input(enums::InputPeer::from(types::InputPeerChannel {
+                channel_id: c.id,
+                access_hash,
+            })),
+            None => Self::Id(-(1_000_000_000_000 + c.id)),
+        }
+    }
+}
+
+/// A basic group.
+impl From<&types::Chat> for PeerRef {
+    fn from(c: &types::Chat) -> Self {
+        Self::Input(enums::InputPeer::from(types::InputPeerChat {
+            chat_id: c.id,
+        }))
+    }
+}
+
+/// A `Peer` names ids only: a user by id, a group or channel by its marked id
+/// (resolved from the cache).
+impl From<&enums::Peer> for PeerRef {
+    fn from(p: &enums::Peer) -> Self {
+        Self::Id(match p {
+            enums::Peer::User(u) => u.user_id,
+            enums::Peer::Chat(c) => -c.chat_id,
+            enums::Peer::Channel(c) => -(1_000_000_000_000 + c.channel_id),
+        })
+    }
+}
+
+impl From<enums::Peer> for PeerRef {
+    fn from(p: enums::Peer) -> Self {
+        Self::from(&p)
+    }
+}
+
+impl From<&enums::InputUser> for PeerRef {
+    fn from(u: &enums::InputUser) -> Self {
+        match u {
+            enums::InputUser::InputUser(u) => {
+                Self::Input(enums::InputPeer::from(types::InputPeerUser {
+                    user_id: u.user_id,
+                    access_hash: u.access_hash,
+                }))
+            }
+            enums::InputUser::InputUserSelf => Self::Input(enums::InputPeer::InputPeerSelf),
+            enums::InputUser::FromMessage(u) => {
+                Self::Input(enums::InputPeer::from(types::InputPeerUserFromMessage {
+                    peer: u.peer.clone(),
+                    msg_id: u.msg_id,
+                    user_id: u.user_id,
+                }))
+            }
+            enums::InputUser::Empty => Self::Input(enums::InputPeer::Empty),
+        }
+    }
+}
+
+impl From<&enums::InputChannel> for PeerRef {
+    fn from(c: &enums::InputChannel) -> Self {
+        match c {
+            enums::InputChannel::InputChannel(c) => {
+                Self::Input(enums::InputPeer::from(types::InputPeerChannel {
+                    channel_id: c.channel_id,
+                    access_hash: c.access_hash,
+                }))
+            }
+            enums::InputChannel::FromMessage(c) => {
+                Self::Input(enums::InputPeer::from(types::InputPeerChannelFromMessage {
+                    peer: c.peer.clone(),
+                    msg_id: c.msg_id,
+                    channel_id: c.channel_id,
+                }))
+            }
+            enums::InputChannel::Empty => Self::Input(enums::InputPeer::Empty),
+        }
+    }
+}
+
 /// The `InputPeer` of a cached peer.
 pub fn input_peer(p: &PeerInfo) -> enums::InputPeer {
     match p.kind {
@@ -387,5 +518,56 @@ mod tests {
         assert_eq!(parse("ab"), None);
         assert_eq!(parse("t.me/"), None);
         assert_eq!(parse("not a peer!"), None);
+    }
+
+    #[test]
+    fn every_peer_type_and_string_converts() {
+        let owned = String::from("@ada_admin");
+        assert_eq!(PeerRef::from(&owned), PeerRef::Text(owned.clone()));
+        assert_eq!(PeerRef::from(7i32), PeerRef::Id(7));
+        let peer = |p: enums::Peer| PeerRef::from(&p);
+        assert_eq!(
+            peer(enums::Peer::from(types::PeerChat { chat_id: 5 })),
+            PeerRef::Id(-5)
+        );
+        assert_eq!(
+            peer(enums::Peer::from(types::PeerChannel { channel_id: 9 })),
+            PeerRef::Id(-1_000_000_000_009)
+        );
+        let user = types::User {
+            id: 42,
+            access_hash: Some(99),
+            ..types::User::default()
+        };
+        let input = PeerRef::Input(enums::InputPeer::from(types::InputPeerUser {
+            user_id: 42,
+            access_hash: 99,
+        }));
+        assert_eq!(PeerRef::from(&user), input);
+        assert_eq!(
+            PeerRef::from(&enums::InputUser::from(types::InputUser {
+                user_id: 42,
+                access_hash: 99,
+            })),
+            input
+        );
+        let min = types::User {
+            id: 42,
+            access_hash: None,
+            ..types::User::default()
+        };
+        assert_eq!(PeerRef::from(&min), PeerRef::Id(42));
+        let channel = enums::InputChannel::from(types::InputChannel {
+            channel_id: 9,
+            access_hash: 3,
+        });
+        assert_eq!(
+            PeerRef::from(&channel),
+            PeerRef::Input(enums::InputPeer::from(types::InputPeerChannel {
+                channel_id: 9,
+                access_hash: 3,
+            }))
+        );
+        assert_eq!(PeerRef::from(&input), input);
     }
 }
