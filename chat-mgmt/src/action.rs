@@ -211,6 +211,7 @@ impl ActionBuilder {
         send(action.to_tl(0)).await?;
         let shared = Arc::new(Shared {
             progress: AtomicI32::new(0),
+            sent_progress: AtomicI32::new(0),
             changed: Notify::new(),
             error: Mutex::new(None),
             sent: AtomicI32::new(1),
@@ -219,6 +220,7 @@ impl ActionBuilder {
             return Ok(ActionGuard {
                 client: self.client,
                 peer,
+                action,
                 shared,
                 task: None,
                 auto_cancel: false,
@@ -236,6 +238,7 @@ impl ActionBuilder {
                     let progress = shared.progress.load(Ordering::Relaxed);
                     match send(action.to_tl(progress)).await {
                         Ok(()) => {
+                            shared.sent_progress.store(progress, Ordering::Relaxed);
                             shared.sent.fetch_add(1, Ordering::Relaxed);
                         }
                         Err(e) => {
@@ -249,6 +252,7 @@ impl ActionBuilder {
         Ok(ActionGuard {
             client: self.client,
             peer,
+            action,
             shared,
             task: Some(task),
             auto_cancel: self.auto_cancel,
@@ -268,6 +272,8 @@ impl IntoFuture for ActionBuilder {
 #[derive(Debug)]
 struct Shared {
     progress: AtomicI32,
+    /// The progress last sent (a change not sent yet goes out on `finish`).
+    sent_progress: AtomicI32,
     changed: Notify,
     error: Mutex<Option<Error>>,
     sent: AtomicI32,
@@ -282,6 +288,7 @@ struct Shared {
 pub struct ActionGuard {
     client: Client,
     peer: enums::InputPeer,
+    action: ChatAction,
     shared: Arc<Shared>,
     task: Option<tokio::task::JoinHandle<()>>,
     auto_cancel: bool,
@@ -305,12 +312,24 @@ impl ActionGuard {
         self.shared.sent.load(Ordering::Relaxed).max(0) as u32
     }
 
-    /// Stops repeating, sends the cancel (if `auto_cancel`) and reports the
-    /// first error a repeat met, if any.
+    /// Stops repeating, sends a progress set since the last repeat (so
+    /// `progress(100, 100)` right before `finish` is seen), then the cancel
+    /// (if `auto_cancel`), and reports the first error a repeat met, if any.
     pub async fn finish(mut self) -> Result<()> {
         if let Some(task) = self.task.take() {
             task.abort();
             let _ = task.await;
+            let progress = self.shared.progress.load(Ordering::Relaxed);
+            if progress != self.shared.sent_progress.load(Ordering::Relaxed) {
+                self.client
+                    .invoke(&functions::messages::SetTyping {
+                        peer: self.peer.clone(),
+                        top_msg_id: None,
+                        action: self.action.to_tl(progress),
+                    })
+                    .await?;
+                self.shared.sent.fetch_add(1, Ordering::Relaxed);
+            }
         }
         let failed = self.shared.error.lock().expect("not poisoned").take();
         if std::mem::take(&mut self.auto_cancel) {

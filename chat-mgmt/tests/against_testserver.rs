@@ -726,6 +726,20 @@ async fn actions_repeat_report_progress_and_cancel() {
         matches!(a, enums::SendMessageAction::SendMessageCancelAction)
     })
     .await;
+    // A progress set right before finish() is still sent (repeats are 4 s
+    // apart by default, so only finish can send it).
+    let upload = owner
+        .action("@ferrogram_lounge", ChatAction::UploadPhoto)
+        .await
+        .unwrap();
+    let before = server.counters().method("messages.setTyping").executed;
+    upload.progress(100, 100);
+    upload.finish().await.unwrap();
+    wait_for_typing(&mut updates, |a| {
+        matches!(a, enums::SendMessageAction::SendMessageUploadPhotoAction(p) if p.progress == 100)
+    })
+    .await;
+    assert!(server.counters().method("messages.setTyping").executed >= before + 2);
 
     // Unknown strings and forbidden chats are typed errors.
     let e = owner
