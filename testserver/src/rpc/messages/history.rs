@@ -161,15 +161,7 @@ pub(crate) fn private_history(
         .filter(|m| x.max_id <= 0 || m.id < x.max_id)
         .filter(|m| x.min_id <= 0 || m.id > x.min_id)
         .collect();
-    let start = all
-        .iter()
-        .position(|m| {
-            (x.offset_id <= 0 || m.id < x.offset_id)
-                && (x.offset_date <= 0 || m.date < x.offset_date)
-        })
-        .unwrap_or(all.len());
-    let start = (start as i64 + i64::from(x.add_offset)).clamp(0, all.len() as i64) as usize;
-    let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
+    let (start, limit) = history_page(all.iter().map(|m| (m.id, m.date)), x);
     let page: Vec<&StoredMessage> = all.iter().skip(start).take(limit).copied().collect();
     let messages = page.iter().map(|m| w.message_view(m)).collect();
     let users = users_of(w, me, vec![me, peer]);
@@ -207,15 +199,7 @@ pub(crate) fn chat_history(
         .filter(|m| x.max_id <= 0 || m.id < x.max_id)
         .filter(|m| x.min_id <= 0 || m.id > x.min_id)
         .collect();
-    let start = all
-        .iter()
-        .position(|m| {
-            (x.offset_id <= 0 || m.id < x.offset_id)
-                && (x.offset_date <= 0 || m.date < x.offset_date)
-        })
-        .unwrap_or(all.len());
-    let start = (start as i64 + i64::from(x.add_offset)).clamp(0, all.len() as i64) as usize;
-    let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
+    let (start, limit) = history_page(all.iter().map(|m| (m.id, m.date)), x);
     let messages: Vec<enums::Message> = all
         .iter()
         .skip(start)
@@ -255,4 +239,24 @@ pub(crate) fn chat_history(
         })
     };
     Ok(out)
+}
+
+/// Where a `messages.getHistory` page starts in newest-first `(id, date)`s and
+/// how many it takes: the first message older than `offset_id` and
+/// `offset_date`, moved by `add_offset` (clamped), at most `limit` (20 when
+/// unset, 100 at most).
+fn history_page(
+    newest_first: impl ExactSizeIterator<Item = (i32, i32)>,
+    x: &functions::messages::GetHistory,
+) -> (usize, usize) {
+    let len = newest_first.len();
+    let start = newest_first
+        .into_iter()
+        .position(|(id, date)| {
+            (x.offset_id <= 0 || id < x.offset_id) && (x.offset_date <= 0 || date < x.offset_date)
+        })
+        .unwrap_or(len);
+    let start = (start as i64 + i64::from(x.add_offset)).clamp(0, len as i64) as usize;
+    let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
+    (start, limit)
 }
