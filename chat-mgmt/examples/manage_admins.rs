@@ -2,7 +2,7 @@
 
 mod support;
 
-use ferrogram_chat_mgmt::{AdminRights, ChatManagement, ParticipantFilter};
+use ferrogram_chat_mgmt::{AdminRights, ChatManagement, Error, ParticipantFilter};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,47 +12,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Get current admins
     let admins = client
-        .get_participants(&chat, |p| p.filter(ParticipantFilter::Admins))
+        .get_participants(&chat)
+        .filter(ParticipantFilter::Admins)
         .await?;
     println!("Current admins: {}", admins.items.len());
 
     // Promote user to admin with specific permissions
+    let moderator = AdminRights::new()
+        .change_info(true) // Can change chat info
+        .delete_messages(true) // Can delete messages
+        .ban_users(true) // Can ban users
+        .invite_users(true) // Can invite users
+        .pin_messages(true) // Can pin messages
+        .title("Moderator"); // Custom admin title
     client
-        .edit_admin(
-            &chat,
-            &user_to_promote,
-            AdminRights {
-                change_info: Some(true),         // Can change chat info
-                delete_messages: Some(true),     // Can delete messages
-                ban_users: Some(true),           // Can ban users
-                invite_users: Some(true),        // Can invite users
-                pin_messages: Some(true),        // Can pin messages
-                title: Some("Moderator".into()), // Custom admin title
-                ..AdminRights::default()
-            },
-        )
+        .edit_admin(&chat, &user_to_promote, moderator)
         .await?;
     println!("Promoted {user_to_promote} to admin");
-    let p = client
-        .get_permissions(&chat, Some((&user_to_promote).into()))
-        .await?;
+    let p = client.get_permissions(&chat, &user_to_promote).await?;
     assert!(p.is_admin && p.can_ban_users());
+
+    // A title longer than Telegram allows is refused with a typed error.
+    let too_long = AdminRights::new().pin_messages(true).title("x".repeat(40));
+    match client.edit_admin(&chat, &user_to_promote, too_long).await {
+        Err(Error::AdminRankInvalid(e)) => println!("Title too long: {e}"),
+        other => return Err(format!("a 40-character title: {other:?}").into()),
+    }
 
     // Demote admin (remove admin rights)
     client
-        .edit_admin(
-            &chat,
-            &user_to_promote,
-            AdminRights {
-                is_admin: Some(false),
-                ..AdminRights::default()
-            },
-        )
+        .edit_admin(&chat, &user_to_promote, AdminRights::demote())
         .await?;
     println!("Demoted {user_to_promote}");
-    let p = client
-        .get_permissions(&chat, Some((&user_to_promote).into()))
-        .await?;
+    let p = client.get_permissions(&chat, &user_to_promote).await?;
     assert!(!p.is_admin);
     Ok(())
 }

@@ -4,6 +4,7 @@ mod support;
 
 use ferrogram_chat_mgmt::client::tl::enums;
 use ferrogram_chat_mgmt::{AdminLogFilter, ChatManagement, LogValue};
+use futures::TryStreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,8 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Get recent admin actions
     let mut log = client.iter_admin_log(&channel).limit(20);
-    while let Some(event) = log.next().await {
-        let event = event?;
+    while let Some(event) = log.try_next().await? {
         println!("Event: {:?}", event.action);
         let admin = event.user.as_ref().and_then(|u| u.first_name.clone());
         println!("Admin: {}", admin.unwrap_or_default());
@@ -35,13 +35,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Filter for specific events
     let mut bans = client
         .iter_admin_log(&channel)
-        .filter(AdminLogFilter {
-            ban: true, // Only ban events
-            ..AdminLogFilter::default()
-        })
+        .filter(AdminLogFilter::new().ban(true)) // Only ban events
         .limit(10);
-    while let Some(event) = bans.next().await {
-        let event = event?;
+    while let Some(event) = bans.try_next().await? {
         let admin = event.user.as_ref().and_then(|u| u.first_name.clone());
         println!("Ban event by {}", admin.unwrap_or_default());
         if let Some(LogValue::Participant(p)) = event.new() {

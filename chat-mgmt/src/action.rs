@@ -13,8 +13,12 @@ use tokio::sync::Notify;
 
 use crate::{Error, Result};
 
-/// What the indicator says (Telethon's action strings; see [`ChatAction::from_str`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What the indicator says (Telethon's action strings; see
+/// [`ChatAction::from_str`]). With the `clap` feature it is a
+/// `clap::ValueEnum` (named as [`ChatAction::name`], Telethon's strings as
+/// aliases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChatAction {
     /// Typing text.
     Typing,
@@ -58,37 +62,84 @@ impl FromStr for ChatAction {
     /// (`upload_photo`, `upload_video`, `upload_audio`, `upload_document`,
     /// `choose_sticker`, `speaking`) are all accepted.
     fn from_str(s: &str) -> Result<Self> {
-        use ChatAction::*;
-        Ok(match s.trim().to_lowercase().replace('-', "_").as_str() {
-            "typing" => Typing,
-            "contact" | "choose_contact" => ChooseContact,
-            "game" | "play_game" => PlayGame,
-            "location" | "geo" | "geo_location" => GeoLocation,
-            "sticker" | "choose_sticker" => ChooseSticker,
-            "record_audio" | "record_voice" => RecordAudio,
-            "record_round" => RecordRound,
-            "record_video" => RecordVideo,
-            "audio" | "voice" | "song" | "upload_audio" | "upload_voice" => UploadAudio,
-            "round" | "upload_round" => UploadRound,
-            "video" | "upload_video" => UploadVideo,
-            "photo" | "upload_photo" => UploadPhoto,
-            "document" | "file" | "upload_document" | "upload_file" => UploadDocument,
-            "speaking" => Speaking,
-            "cancel" => Cancel,
-            other => {
-                return Err(Error::UnknownName {
-                    kind: "chat action",
-                    name: other.to_owned(),
-                    valid: "typing, upload_photo, upload_document, choose_sticker, \
-                            speaking, cancel, ..."
-                        .into(),
-                });
-            }
-        })
+        let name = s.trim().to_lowercase().replace('-', "_");
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|a| a.name() == name || a.aliases().iter().any(|x| x.replace('-', "_") == name))
+            .ok_or_else(|| Error::UnknownName {
+                kind: "chat action",
+                name,
+                valid: Self::ALL
+                    .iter()
+                    .map(|a| a.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 }
 
 impl ChatAction {
+    /// Every action.
+    pub const ALL: &'static [ChatAction] = &[
+        Self::Typing,
+        Self::ChooseContact,
+        Self::PlayGame,
+        Self::GeoLocation,
+        Self::ChooseSticker,
+        Self::RecordAudio,
+        Self::RecordRound,
+        Self::RecordVideo,
+        Self::UploadAudio,
+        Self::UploadRound,
+        Self::UploadVideo,
+        Self::UploadPhoto,
+        Self::UploadDocument,
+        Self::Speaking,
+        Self::Cancel,
+    ];
+
+    /// Its name (the seed's: `typing`, `upload_photo`, ...); `name().parse()`
+    /// gives it back.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Typing => "typing",
+            Self::ChooseContact => "choose_contact",
+            Self::PlayGame => "play_game",
+            Self::GeoLocation => "geo_location",
+            Self::ChooseSticker => "choose_sticker",
+            Self::RecordAudio => "record_audio",
+            Self::RecordRound => "record_round",
+            Self::RecordVideo => "record_video",
+            Self::UploadAudio => "upload_audio",
+            Self::UploadRound => "upload_round",
+            Self::UploadVideo => "upload_video",
+            Self::UploadPhoto => "upload_photo",
+            Self::UploadDocument => "upload_document",
+            Self::Speaking => "speaking",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    /// Telethon's other strings for it (`record-voice`, `file`, ...).
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::ChooseContact => &["contact"],
+            Self::PlayGame => &["game"],
+            Self::GeoLocation => &["location", "geo"],
+            Self::ChooseSticker => &["sticker"],
+            Self::RecordAudio => &["record-audio", "record-voice", "record_voice"],
+            Self::RecordRound => &["record-round"],
+            Self::RecordVideo => &["record-video"],
+            Self::UploadAudio => &["audio", "voice", "song", "upload_voice"],
+            Self::UploadRound => &["round"],
+            Self::UploadVideo => &["video"],
+            Self::UploadPhoto => &["photo"],
+            Self::UploadDocument => &["document", "file", "upload_file"],
+            _ => &[],
+        }
+    }
+
     /// Whether this action carries an upload percentage.
     pub fn has_progress(self) -> bool {
         matches!(
@@ -121,6 +172,23 @@ impl ChatAction {
             Self::Speaking => A::SpeakingInGroupCallAction,
             Self::Cancel => A::SendMessageCancelAction,
         }
+    }
+}
+
+impl std::fmt::Display for ChatAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(feature = "clap")]
+impl clap::ValueEnum for ChatAction {
+    fn value_variants<'a>() -> &'a [Self] {
+        Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()).aliases(self.aliases().iter().copied()))
     }
 }
 

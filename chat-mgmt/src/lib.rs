@@ -9,15 +9,25 @@
 //!
 //! | Telethon | Here |
 //! |---|---|
-//! | `iter_participants` / `get_participants` | [`ChatManagement::iter_participants`] ([`ParticipantIter`]) / [`ChatManagement::get_participants`] |
-//! | `edit_admin` | [`ChatManagement::edit_admin`] with [`AdminRights`] |
-//! | `edit_permissions` | [`ChatManagement::edit_permissions`] with [`BannedRights`] |
-//! | `get_permissions` | [`ChatManagement::get_permissions`] → [`ParticipantPermissions`] |
+//! | `iter_participants(chat, limit=.., search=.., filter=..)` | [`ChatManagement::iter_participants`]`(chat).limit(..).search(..).filter(..)`: a [`ParticipantIter`] stream |
+//! | `get_participants(chat, ...)` | [`ChatManagement::get_participants`]`(chat)...` awaited: a [`TotalList`] |
+//! | `edit_admin(chat, user, ban_users=True, title=..)` | [`ChatManagement::edit_admin`]`(chat, user, AdminRights::new().ban_users(true).title(..))` |
+//! | `edit_permissions(chat, user, send_media=False)` | [`ChatManagement::edit_permissions`]`(chat, user, BannedRights::new().send_media(false))` |
+//! | `edit_permissions(chat, send_media=False)` (no user) | [`ChatManagement::edit_default_permissions`] |
+//! | `get_permissions(chat, user)` | [`ChatManagement::get_permissions`] → [`ParticipantPermissions`] |
+//! | `get_permissions(chat)` (no user) | [`ChatManagement::get_default_permissions`] → [`BannedRights`] |
 //! | `kick_participant` | [`ChatManagement::kick_participant`] |
-//! | `iter_admin_log` / `get_admin_log` | [`ChatManagement::iter_admin_log`] ([`AdminLogIter`]) / [`ChatManagement::get_admin_log`] |
+//! | `iter_admin_log` / `get_admin_log` | [`ChatManagement::iter_admin_log`] / [`ChatManagement::get_admin_log`]: an [`AdminLogIter`] with an [`AdminLogFilter`] |
 //! | `action` | [`ChatManagement::action`] → [`ActionGuard`] |
-//! | `iter_profile_photos` / `get_profile_photos` | [`ChatManagement::iter_profile_photos`] ([`ProfilePhotoIter`]) / [`ChatManagement::get_profile_photos`] |
-//! | `get_stats` | [`ChatManagement::get_stats`] → [`Stats`] |
+//! | `iter_profile_photos` / `get_profile_photos` | [`ChatManagement::iter_profile_photos`] / [`ChatManagement::get_profile_photos`]: a [`ProfilePhotoIter`] |
+//! | `get_stats(chat)` | [`ChatManagement::get_stats`] → [`Stats`] |
+//! | `get_stats(chat, message)` | [`ChatManagement::get_message_stats`] → [`Stats::Message`] |
+//!
+//! Telethon's keyword arguments are builder methods; where one Telethon
+//! function does two things depending on whether an argument is given, there
+//! are two methods, Telethon's name keeping the first. Listings are
+//! `futures::Stream`s (with `total()`); awaiting one (the `get_*` names)
+//! collects it. Rights read one way everywhere: `true` = granted or allowed.
 //!
 //! Where Telethon is broken, this crate does what Telethon's documentation
 //! promises, and says so on the item: `limit` is honoured in basic groups,
@@ -27,26 +37,34 @@
 //! permissions, and upload actions report real percentages.
 //!
 //! ```no_run
-//! use ferrogram_chat_mgmt::{AdminRights, ChatManagement, ParticipantFilter};
+//! use ferrogram_chat_mgmt::{AdminRights, ChatManagement, Error, ParticipantFilter};
+//! use futures::TryStreamExt;
 //! # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
 //! let admins = client
-//!     .get_participants("@my_group", |p| p.filter(ParticipantFilter::Admins))
+//!     .get_participants("@my_group")
+//!     .filter(ParticipantFilter::Admins)
 //!     .await?;
 //! println!("{} admins", admins.total);
-//! client
-//!     .edit_admin("@my_group", "@alice", AdminRights {
-//!         delete_messages: Some(true),
-//!         ban_users: Some(true),
-//!         title: Some("Moderator".into()),
-//!         ..AdminRights::default()
-//!     })
-//!     .await?;
+//! let mut members = client.iter_participants("@my_group").search("john");
+//! while let Some(p) = members.try_next().await? {
+//!     println!("{:?}", p.user.first_name);
+//! }
+//! let moderator = AdminRights::new()
+//!     .delete_messages(true)
+//!     .ban_users(true)
+//!     .title("Moderator");
+//! match client.edit_admin("@my_group", "@alice", moderator).await {
+//!     Ok(()) => {}
+//!     Err(Error::RightForbidden(_)) => println!("I may not grant those rights"),
+//!     Err(e) => return Err(e),
+//! }
 //! # Ok(()) }
 //! ```
 
 mod action;
 mod admin_log;
 mod error;
+mod lazy;
 mod participants;
 mod photos;
 mod rights;
@@ -59,64 +77,62 @@ mod target;
 pub use ferrogram_client as client;
 
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
-pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, LogValue};
+pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, AdminLogKind, LogValue};
 pub use error::{Error, Result};
 pub use participants::{
     Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,
 };
 pub use photos::ProfilePhotoIter;
-pub use rights::{AdminRights, BannedRights, KICK_UNBAN_DELAY, ParticipantPermissions};
+pub use rights::{
+    AdminRight, AdminRights, BannedRight, BannedRights, KICK_UNBAN_DELAY, ParticipantPermissions,
+};
 pub use stats::Stats;
 
 use ferrogram_client::{Client, PeerRef};
-use ferrogram_tl_types::{enums, types};
+use ferrogram_tl_types::enums;
 
 /// Telethon's chat administration, on a [`Client`]. Chats and users are
 /// anything [`PeerRef`] accepts: `"@username"`, `"t.me/..."` links, marked
-/// ids (`-100…` channels, negative basic groups), resolved input peers.
+/// ids (`-100…` channels, negative basic groups), resolved input peers,
+/// users, chats and channels.
 #[allow(async_fn_in_trait)]
 pub trait ChatManagement {
-    /// Lists a chat's participants (see [`ParticipantIter`] for the options):
-    /// supergroups and channels page through `channels.getParticipants`;
-    /// basic groups come in one `messages.getFullChat` (filtered and searched
-    /// here); a user lists themselves, total 1.
+    /// Lists a chat's participants: a [`ParticipantIter`] (options by
+    /// builder, a `futures::Stream` when polled; see there for paging and
+    /// what `total()` counts).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::ChatManagement;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// use futures::TryStreamExt;
     /// let mut it = client.iter_participants("@my_group").limit(50);
-    /// while let Some(p) = it.next().await {
-    ///     let p = p?;
+    /// while let Some(p) = it.try_next().await? {
     ///     println!("{:?} (@{:?})", p.user.first_name, p.user.username);
     /// }
     /// # Ok(()) }
     /// ```
     fn iter_participants(&self, chat: impl Into<PeerRef>) -> ParticipantIter;
 
-    /// All participants (with `limit`/`search`/`filter`/... set by
-    /// `configure`), with the server's total.
+    /// All participants with the total, once awaited (the same builder as
+    /// [`Self::iter_participants`]).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::ChatManagement;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// let all = client.get_participants("@my_group", |p| p).await?;
+    /// let all = client.get_participants("@my_group").await?;
     /// println!("Total participants: {}", all.total);
-    /// let johns = client.get_participants("@my_group", |p| p.search("john")).await?;
+    /// let johns = client.get_participants("@my_group").search("john").await?;
     /// # Ok(()) }
     /// ```
-    async fn get_participants(
-        &self,
-        chat: impl Into<PeerRef>,
-        configure: impl FnOnce(ParticipantIter) -> ParticipantIter,
-    ) -> Result<TotalList<Participant>>;
+    fn get_participants(&self, chat: impl Into<PeerRef>) -> ParticipantIter;
 
-    /// What `user` may do in `chat`; with `None`, the chat's default rights
-    /// (in [`ParticipantPermissions::default_banned_rights`]).
+    /// What `user` may do in `chat` (Telethon's `get_permissions` with a
+    /// user).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::ChatManagement;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// let p = client.get_permissions("@my_group", Some("@alice".into())).await?;
+    /// let p = client.get_permissions("@my_group", "@alice").await?;
     /// if p.is_admin {
     ///     println!("admin; may ban: {}", p.can_ban_users());
     /// }
@@ -125,20 +141,24 @@ pub trait ChatManagement {
     async fn get_permissions(
         &self,
         chat: impl Into<PeerRef>,
-        user: Option<PeerRef>,
+        user: impl Into<PeerRef>,
     ) -> Result<ParticipantPermissions>;
 
-    /// Promotes `user`, changes their rights or title, or (with no right set)
-    /// demotes them. Basic groups: `messages.editChatAdmin` (see
-    /// [`AdminRights`] for how rights map there).
+    /// What every member of `chat` may do by default (Telethon's
+    /// `get_permissions` without a user, which returns the chat's
+    /// `default_banned_rights`); basic groups too.
+    async fn get_default_permissions(&self, chat: impl Into<PeerRef>) -> Result<BannedRights>;
+
+    /// Promotes `user`, changes their rights or title, or (with no right set,
+    /// or [`AdminRights::demote`]) demotes them. Basic groups:
+    /// `messages.editChatAdmin` (see [`AdminRights`] for how rights map
+    /// there).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::{AdminRights, ChatManagement};
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// // Demote.
-    /// client
-    ///     .edit_admin("@my_group", "@alice", AdminRights { is_admin: Some(false), ..Default::default() })
-    ///     .await?;
+    /// client.edit_admin("@my_group", "@alice", AdminRights::new().pin_messages(true)).await?;
+    /// client.edit_admin("@my_group", "@alice", AdminRights::demote()).await?;
     /// # Ok(()) }
     /// ```
     async fn edit_admin(
@@ -148,24 +168,42 @@ pub trait ChatManagement {
         rights: AdminRights,
     ) -> Result<()>;
 
-    /// Restricts or bans `user` (true = allowed, as Telethon), or with `None`
-    /// sets the chat's default rights (basic groups too, where Telethon
-    /// raises). Per-member restrictions do not exist in basic groups:
+    /// Restricts or bans `user` in a supergroup or channel (true = allowed,
+    /// as Telethon; [`BannedRights::new`] lifts every restriction).
+    /// Per-member restrictions do not exist in basic groups:
     /// [`Error::NotPossibleHere`].
     ///
     /// ```no_run
     /// # use std::time::Duration;
     /// # use ferrogram_chat_mgmt::{BannedRights, ChatManagement};
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// let muted = BannedRights { send_messages: false, ..Default::default() }
+    /// let muted = BannedRights::new()
+    ///     .send_messages(false)
     ///     .for_duration(Duration::from_secs(3600));
-    /// client.edit_permissions("@my_group", Some("@bob".into()), muted).await?;
+    /// client.edit_permissions("@my_group", "@bob", muted).await?;
     /// # Ok(()) }
     /// ```
     async fn edit_permissions(
         &self,
         chat: impl Into<PeerRef>,
-        user: Option<PeerRef>,
+        user: impl Into<PeerRef>,
+        rights: BannedRights,
+    ) -> Result<()>;
+
+    /// Sets what every member may do (Telethon's `edit_permissions` without
+    /// a user; basic groups too, where Telethon raises).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{BannedRights, ChatManagement};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client
+    ///     .edit_default_permissions("@my_group", BannedRights::new().send_polls(false))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    async fn edit_default_permissions(
+        &self,
+        chat: impl Into<PeerRef>,
         rights: BannedRights,
     ) -> Result<()>;
 
@@ -197,43 +235,38 @@ pub trait ChatManagement {
         unban_after: std::time::Duration,
     ) -> Result<Option<enums::Message>>;
 
-    /// A channel's or supergroup's admin log, newest first (see
-    /// [`AdminLogIter`]). User accounts only: bots get
+    /// A channel's or supergroup's admin log, newest first: an
+    /// [`AdminLogIter`]. User accounts only: bots get
     /// [`Error::BotMethodInvalid`].
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::{AdminLogFilter, ChatManagement};
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// use futures::TryStreamExt;
     /// let mut log = client
     ///     .iter_admin_log("@my_group")
-    ///     .filter(AdminLogFilter { ban: true, ..Default::default() })
+    ///     .filter(AdminLogFilter::new().ban(true))
     ///     .limit(10);
-    /// while let Some(e) = log.next().await {
-    ///     let e = e?;
+    /// while let Some(e) = log.try_next().await? {
     ///     println!("{} by {}: {:?}", e.id, e.user_id, e.action);
     /// }
     /// # Ok(()) }
     /// ```
     fn iter_admin_log(&self, chat: impl Into<PeerRef>) -> AdminLogIter;
 
-    /// The admin log, collected (options set by `configure`).
+    /// The admin log, collected once awaited (the same builder as
+    /// [`Self::iter_admin_log`]).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::ChatManagement;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// let events = client
-    ///     .get_admin_log("@my_group", |l| l.search("spam").limit(50))
-    ///     .await?;
+    /// let events = client.get_admin_log("@my_group").search("spam").limit(50).await?;
     /// for e in events.iter().filter(|e| e.changed_restrictions()) {
     ///     println!("{} restricted someone: {:?}", e.user_id, e.new());
     /// }
     /// # Ok(()) }
     /// ```
-    async fn get_admin_log(
-        &self,
-        chat: impl Into<PeerRef>,
-        configure: impl FnOnce(AdminLogIter) -> AdminLogIter,
-    ) -> Result<Vec<AdminLogEvent>>;
+    fn get_admin_log(&self, chat: impl Into<PeerRef>) -> AdminLogIter;
 
     /// Shows a chat action ("typing", "upload_photo", ... or a
     /// [`ChatAction`]): sent at once, then every `delay` (default 4 s) until
@@ -252,48 +285,50 @@ pub trait ChatManagement {
     fn action(&self, chat: impl Into<PeerRef>, action: impl IntoChatAction) -> ActionBuilder;
 
     /// A user's profile photos, or a group's or channel's photo history,
-    /// newest first (see [`ProfilePhotoIter`]).
+    /// newest first: a [`ProfilePhotoIter`].
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::ChatManagement;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// use futures::TryStreamExt;
     /// let mut photos = client.iter_profile_photos("@alice").limit(10);
-    /// while let Some(p) = photos.next().await {
-    ///     println!("photo {}", p?.id);
+    /// while let Some(p) = photos.try_next().await? {
+    ///     println!("photo {}", p.id);
     /// }
     /// # Ok(()) }
     /// ```
     fn iter_profile_photos(&self, entity: impl Into<PeerRef>) -> ProfilePhotoIter;
 
-    /// Profile photos, collected with the total (options set by `configure`).
+    /// Profile photos with the total, once awaited (the same builder as
+    /// [`Self::iter_profile_photos`]).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::ChatManagement;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// let photos = client.get_profile_photos("@my_channel", |p| p.limit(5)).await?;
+    /// let photos = client.get_profile_photos("@my_channel").limit(5).await?;
     /// println!("{} of {} photos", photos.items.len(), photos.total);
     /// # Ok(()) }
     /// ```
-    async fn get_profile_photos(
-        &self,
-        entity: impl Into<PeerRef>,
-        configure: impl FnOnce(ProfilePhotoIter) -> ProfilePhotoIter,
-    ) -> Result<TotalList<types::Photo>>;
+    fn get_profile_photos(&self, entity: impl Into<PeerRef>) -> ProfilePhotoIter;
 
     /// A channel's or supergroup's statistics (`stats.getBroadcastStats`,
-    /// falling back on `stats.getMegagroupStats` at BROADCAST_REQUIRED), or
-    /// with `message` that message's; asynchronous graphs are loaded, and
-    /// STATS_MIGRATE is followed to the stats DC. User accounts only.
+    /// falling back on `stats.getMegagroupStats` at BROADCAST_REQUIRED), with
+    /// every asynchronous graph loaded. Requests go straight to the stats DC
+    /// the channel names (`channelFull.stats_dc`). User accounts only.
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::{ChatManagement, Stats};
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// if let Stats::Broadcast(s) = client.get_stats("@my_channel", None).await? {
+    /// if let Stats::Broadcast(s) = client.get_stats("@my_channel").await? {
     ///     println!("{:?}", s.followers);
     /// }
     /// # Ok(()) }
     /// ```
-    async fn get_stats(&self, chat: impl Into<PeerRef>, message: Option<i32>) -> Result<Stats>;
+    async fn get_stats(&self, chat: impl Into<PeerRef>) -> Result<Stats>;
+
+    /// One message's statistics (Telethon's `get_stats(chat, message)`):
+    /// [`Stats::Message`].
+    async fn get_message_stats(&self, chat: impl Into<PeerRef>, message_id: i32) -> Result<Stats>;
 }
 
 impl ChatManagement for Client {
@@ -301,20 +336,20 @@ impl ChatManagement for Client {
         ParticipantIter::new(self.clone(), chat.into())
     }
 
-    async fn get_participants(
-        &self,
-        chat: impl Into<PeerRef>,
-        configure: impl FnOnce(ParticipantIter) -> ParticipantIter,
-    ) -> Result<TotalList<Participant>> {
-        configure(self.iter_participants(chat)).collect().await
+    fn get_participants(&self, chat: impl Into<PeerRef>) -> ParticipantIter {
+        self.iter_participants(chat)
     }
 
     async fn get_permissions(
         &self,
         chat: impl Into<PeerRef>,
-        user: Option<PeerRef>,
+        user: impl Into<PeerRef>,
     ) -> Result<ParticipantPermissions> {
-        rights::get_permissions(self, chat.into(), user).await
+        rights::get_permissions(self, chat.into(), user.into()).await
+    }
+
+    async fn get_default_permissions(&self, chat: impl Into<PeerRef>) -> Result<BannedRights> {
+        rights::get_default_permissions(self, chat.into()).await
     }
 
     async fn edit_admin(
@@ -329,10 +364,18 @@ impl ChatManagement for Client {
     async fn edit_permissions(
         &self,
         chat: impl Into<PeerRef>,
-        user: Option<PeerRef>,
+        user: impl Into<PeerRef>,
         rights: BannedRights,
     ) -> Result<()> {
-        rights::edit_permissions(self, chat.into(), user, rights).await
+        rights::edit_permissions(self, chat.into(), Some(user.into()), rights).await
+    }
+
+    async fn edit_default_permissions(
+        &self,
+        chat: impl Into<PeerRef>,
+        rights: BannedRights,
+    ) -> Result<()> {
+        rights::edit_permissions(self, chat.into(), None, rights).await
     }
 
     async fn kick_participant(
@@ -356,12 +399,8 @@ impl ChatManagement for Client {
         AdminLogIter::new(self.clone(), chat.into())
     }
 
-    async fn get_admin_log(
-        &self,
-        chat: impl Into<PeerRef>,
-        configure: impl FnOnce(AdminLogIter) -> AdminLogIter,
-    ) -> Result<Vec<AdminLogEvent>> {
-        configure(self.iter_admin_log(chat)).collect().await
+    fn get_admin_log(&self, chat: impl Into<PeerRef>) -> AdminLogIter {
+        self.iter_admin_log(chat)
     }
 
     fn action(&self, chat: impl Into<PeerRef>, action: impl IntoChatAction) -> ActionBuilder {
@@ -372,15 +411,15 @@ impl ChatManagement for Client {
         ProfilePhotoIter::new(self.clone(), entity.into())
     }
 
-    async fn get_profile_photos(
-        &self,
-        entity: impl Into<PeerRef>,
-        configure: impl FnOnce(ProfilePhotoIter) -> ProfilePhotoIter,
-    ) -> Result<TotalList<types::Photo>> {
-        configure(self.iter_profile_photos(entity)).collect().await
+    fn get_profile_photos(&self, entity: impl Into<PeerRef>) -> ProfilePhotoIter {
+        self.iter_profile_photos(entity)
     }
 
-    async fn get_stats(&self, chat: impl Into<PeerRef>, message: Option<i32>) -> Result<Stats> {
-        stats::get_stats(self, chat.into(), message).await
+    async fn get_stats(&self, chat: impl Into<PeerRef>) -> Result<Stats> {
+        stats::get_stats(self, chat.into(), stats::Which::Chat).await
+    }
+
+    async fn get_message_stats(&self, chat: impl Into<PeerRef>, message_id: i32) -> Result<Stats> {
+        stats::get_stats(self, chat.into(), stats::Which::Message(message_id)).await
     }
 }

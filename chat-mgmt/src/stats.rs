@@ -10,6 +10,7 @@ use crate::{Error, Result};
 /// Telegram sends as a token to load later (`statsGraphAsync`) has been loaded,
 /// so each is either `statsGraph` (JSON data) or `statsGraphError`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Stats {
     /// A broadcast channel's statistics.
     Broadcast(Box<types::stats::BroadcastStats>),
@@ -94,52 +95,85 @@ impl Stats {
     }
 }
 
-pub(crate) async fn get_stats(
+/// Where a channel's statistics are served: `channelFull.stats_dc`, as
+/// TDLib reads it, so that every `stats.*` request (each `loadAsyncGraph`
+/// included) goes there directly instead of to the home DC and back with
+/// STATS_MIGRATE. `None`: the home DC (the client still follows a
+/// STATS_MIGRATE).
+async fn stats_dc(client: &Client, channel: &enums::InputChannel) -> Result<Option<i32>> {
+    let enums::messages::ChatFull::ChatFull(full) = client
+        .invoke(&functions::channels::GetFullChannel {
+            channel: channel.clone(),
+        })
+        .await?;
+    Ok(match full.full_chat {
+        enums::ChatFull::ChannelFull(c) => c.stats_dc,
+        enums::ChatFull::ChatFull(_) | enums::ChatFull::CommunityFull(_) => None,
+    })
+}
+
+/// Invokes `request` on the stats DC when known, else on the home DC.
+async fn on_stats_dc<R: ferrogram_tl_types::RemoteCall>(
     client: &Client,
-    chat: PeerRef,
-    message: Option<i32>,
-) -> Result<Stats> {
+    dc: Option<i32>,
+    request: &R,
+) -> std::result::Result<R::Return, ferrogram_client::InvocationError> {
+    match dc {
+        Some(dc) => client.invoke_in_dc(dc, request).await,
+        None => client.invoke(request).await,
+    }
+}
+
+/// What statistics to fetch.
+pub(crate) enum Which {
+    /// The channel's or supergroup's.
+    Chat,
+    /// One message's.
+    Message(i32),
+}
+
+pub(crate) async fn get_stats(client: &Client, chat: PeerRef, which: Which) -> Result<Stats> {
     let target = Target::resolve(client, chat).await?;
     let channel = target.channel("statistics")?.clone();
-    let mut stats = match message {
-        Some(msg_id) => {
-            let enums::stats::MessageStats::MessageStats(s) = client
-                .invoke(&functions::stats::GetMessageStats {
-                    dark: false,
-                    channel,
-                    msg_id,
-                })
-                .await?;
+    let dc = stats_dc(client, &channel).await?;
+    let mut stats = match which {
+        Which::Message(msg_id) => {
+            let request = functions::stats::GetMessageStats {
+                dark: false,
+                channel,
+                msg_id,
+            };
+            let enums::stats::MessageStats::MessageStats(s) =
+                on_stats_dc(client, dc, &request).await?;
             Stats::Message(s)
         }
-        None => match client
-            .invoke(&functions::stats::GetBroadcastStats {
+        Which::Chat => {
+            let broadcast = functions::stats::GetBroadcastStats {
                 dark: false,
                 channel: channel.clone(),
-            })
-            .await
-        {
-            Ok(enums::stats::BroadcastStats::BroadcastStats(s)) => Stats::Broadcast(s),
-            Err(e) if e.is("BROADCAST_REQUIRED") => {
-                let enums::stats::MegagroupStats::MegagroupStats(s) = client
-                    .invoke(&functions::stats::GetMegagroupStats {
+            };
+            match on_stats_dc(client, dc, &broadcast).await {
+                Ok(enums::stats::BroadcastStats::BroadcastStats(s)) => Stats::Broadcast(s),
+                Err(e) if e.is("BROADCAST_REQUIRED") => {
+                    let megagroup = functions::stats::GetMegagroupStats {
                         dark: false,
                         channel,
-                    })
-                    .await?;
-                Stats::Megagroup(s)
+                    };
+                    let enums::stats::MegagroupStats::MegagroupStats(s) =
+                        on_stats_dc(client, dc, &megagroup).await?;
+                    Stats::Megagroup(s)
+                }
+                Err(e) => return Err(Error::from(e)),
             }
-            Err(e) => return Err(Error::from(e)),
-        },
+        }
     };
     for graph in stats.graphs_mut() {
         if let enums::StatsGraph::Async(a) = graph {
-            *graph = client
-                .invoke(&functions::stats::LoadAsyncGraph {
-                    token: a.token.clone(),
-                    x: None,
-                })
-                .await?;
+            let load = functions::stats::LoadAsyncGraph {
+                token: a.token.clone(),
+                x: None,
+            };
+            *graph = on_stats_dc(client, dc, &load).await?;
         }
     }
     Ok(stats)

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ferrogram_chat_mgmt::{
-    AdminLogFilter, AdminRights, BannedRights, ChatManagement, Participant, ParticipantFilter,
-    ParticipantPermissions, Role, Stats,
+    AdminLogFilter, AdminLogKind, AdminRight, AdminRights, BannedRight, BannedRights, ChatAction,
+    ChatManagement, Participant, ParticipantFilter, ParticipantPermissions, Role, Stats,
 };
 use ferrogram_client::{Client, PeerRef};
 use ferrogram_tl_types::enums;
@@ -45,9 +45,9 @@ impl Row {
         let (role, rank, until) = match &p.role {
             Role::Creator { rank } => ("creator", rank.clone(), None),
             Role::Admin { rank, .. } => ("admin", rank.clone(), None),
-            Role::Member => ("member", None, None),
-            Role::Restricted { until, .. } => ("restricted", None, *until),
-            Role::Banned { until, .. } => ("banned", None, *until),
+            Role::Restricted { rights, .. } => ("restricted", None, rights.until),
+            Role::Banned { rights, .. } => ("banned", None, rights.until),
+            _ => ("member", None, None),
         };
         Self {
             id: p.user.id,
@@ -174,102 +174,82 @@ pub async fn participants(
     Ok(n)
 }
 
-/// Admin rights from `--right` names (none: every right).
-pub fn admin_rights(names: &[String], title: Option<String>) -> Result<AdminRights, CliError> {
-    let mut rights = if names.is_empty() {
+/// Admin rights from `--right` (none: every classic right).
+pub fn admin_rights(rights: &[AdminRight], title: Option<String>) -> AdminRights {
+    let base = if rights.is_empty() {
         AdminRights::all()
     } else {
-        AdminRights::default()
+        AdminRights::new()
     };
-    for n in names {
-        rights.set(n, true).map_err(CliError::from)?;
+    let rights = base.grant(rights.iter().copied());
+    match title {
+        Some(t) => rights.title(t),
+        None => rights,
     }
-    rights.title = title;
-    Ok(rights)
 }
 
-/// Banned rights from `--deny` names (`none_means_read_only`: no names deny
-/// everything but reading).
-pub fn banned_rights(
-    names: &[String],
-    none_means_read_only: bool,
-) -> Result<BannedRights, CliError> {
-    let mut rights = if names.is_empty() && none_means_read_only {
+/// Member rights with `--deny` denied (`none_means_read_only`: no `--deny`
+/// denies everything but reading).
+pub fn banned_rights(deny: &[BannedRight], none_means_read_only: bool) -> BannedRights {
+    if deny.is_empty() && none_means_read_only {
         BannedRights::read_only()
     } else {
-        BannedRights::default()
-    };
-    for n in names {
-        rights.set(n, false).map_err(CliError::from)?;
+        BannedRights::new().deny(deny.iter().copied())
     }
-    Ok(rights)
+}
+
+/// What every member may do, one line per right.
+pub fn print_default_permissions(d: &BannedRights, format: Format) {
+    let mut fields: Vec<(&str, String)> = vec![("defaults", "chat-wide".into())];
+    for &r in BannedRight::ALL {
+        fields.push((r.name(), d.get(r).to_string()));
+    }
+    print_fields(fields, format);
 }
 
 pub fn print_permissions(p: &ParticipantPermissions, format: Format) {
     let mut fields: Vec<(&str, String)> = Vec::new();
-    if let Some(d) = &p.default_banned_rights {
-        fields.push(("defaults", "chat-wide".into()));
-        for name in BannedRights::NAMES {
-            if *name == "embed_link_previews" {
-                continue;
-            }
-            let mut probe = d.clone();
-            // Allowed when setting it to "allowed" changes nothing.
-            probe.set(name, true).expect("a known name");
-            fields.push((name, (probe == *d).to_string()));
-        }
-    } else {
-        let role = match &p.role {
-            Role::Creator { .. } => "creator",
-            Role::Admin { .. } => "admin",
-            Role::Member if p.has_left => "not a member",
-            Role::Member => "member",
-            Role::Restricted { .. } => "restricted",
-            Role::Banned { .. } => "banned",
-        };
-        fields.push(("role", role.into()));
-        for (k, v) in [
-            ("is_admin", p.is_admin),
-            ("is_creator", p.is_creator),
-            ("is_banned", p.is_banned),
-            ("has_left", p.has_left),
-            ("has_default_permissions", p.has_default_permissions),
-            ("can_change_info", p.can_change_info()),
-            ("can_post_messages", p.can_post_messages()),
-            ("can_edit_messages", p.can_edit_messages()),
-            ("can_delete_messages", p.can_delete_messages()),
-            ("can_ban_users", p.can_ban_users()),
-            ("can_invite_users", p.can_invite_users()),
-            ("can_pin_messages", p.can_pin_messages()),
-            ("can_add_admins", p.can_add_admins()),
-            ("can_manage_call", p.can_manage_call()),
-            ("can_manage_topics", p.can_manage_topics()),
-            ("anonymous", p.anonymous()),
-        ] {
-            fields.push((k, v.to_string()));
-        }
-        if let Some(r) = &p.banned_rights {
-            let allowed = BannedRights::from(r);
-            let denied: Vec<&str> = BannedRights::NAMES
-                .iter()
-                .copied()
-                .filter(|n| *n != "embed_link_previews")
-                .filter(|n| {
-                    let mut probe = allowed.clone();
-                    probe.set(n, true).expect("a known name");
-                    probe != allowed
-                })
-                .collect();
-            fields.push(("denied", denied.join(",")));
-            fields.push((
-                "until",
-                allowed
-                    .until
-                    .map(rfc3339)
-                    .unwrap_or_else(|| "forever".into()),
-            ));
-        }
+    let role = match &p.role {
+        Role::Creator { .. } => "creator",
+        Role::Admin { .. } => "admin",
+        Role::Restricted { .. } => "restricted",
+        Role::Banned { .. } => "banned",
+        _ if p.has_left => "not a member",
+        _ => "member",
+    };
+    fields.push(("role", role.into()));
+    for (k, v) in [
+        ("is_admin", p.is_admin),
+        ("is_creator", p.is_creator),
+        ("is_banned", p.is_banned),
+        ("has_left", p.has_left),
+        ("has_default_permissions", p.has_default_permissions),
+        ("can_change_info", p.can_change_info()),
+        ("can_post_messages", p.can_post_messages()),
+        ("can_edit_messages", p.can_edit_messages()),
+        ("can_delete_messages", p.can_delete_messages()),
+        ("can_ban_users", p.can_ban_users()),
+        ("can_invite_users", p.can_invite_users()),
+        ("can_pin_messages", p.can_pin_messages()),
+        ("can_add_admins", p.can_add_admins()),
+        ("can_manage_call", p.can_manage_call()),
+        ("can_manage_topics", p.can_manage_topics()),
+        ("anonymous", p.anonymous()),
+    ] {
+        fields.push((k, v.to_string()));
     }
+    if let Some(r) = &p.banned_rights {
+        let denied: Vec<&str> = r.denied().map(BannedRight::name).collect();
+        fields.push(("denied", denied.join(",")));
+        fields.push((
+            "until",
+            r.until.map(rfc3339).unwrap_or_else(|| "forever".into()),
+        ));
+    }
+    print_fields(fields, format);
+}
+
+fn print_fields(fields: Vec<(&str, String)>, format: Format) {
     match format {
         Format::Json => {
             let map: serde_json::Map<String, serde_json::Value> = fields
@@ -332,16 +312,13 @@ fn action_detail(a: &enums::ChannelAdminLogEventAction) -> String {
 pub async fn admin_log(
     client: &Client,
     chat: &str,
-    filters: &[String],
+    filters: &[AdminLogKind],
     admins: &[String],
     search: Option<String>,
     limit: Option<usize>,
     format: Format,
 ) -> Result<usize, CliError> {
-    let mut filter = AdminLogFilter::default();
-    for f in filters {
-        filter.enable(f).map_err(CliError::from)?;
-    }
+    let filter = AdminLogFilter::new().with(filters.iter().copied());
     let mut it = client
         .iter_admin_log(chat)
         .filter(filter)
@@ -419,7 +396,7 @@ pub async fn admin_log(
 pub async fn typing(
     client: &Client,
     chat: &str,
-    action: &str,
+    action: ChatAction,
     duration: Duration,
 ) -> Result<u32, CliError> {
     let started = Instant::now();
@@ -552,7 +529,7 @@ pub fn stats_summary(stats: &Stats) -> Vec<(String, String)> {
             out.push(("viewers".into(), abs(&s.viewers)));
             out.push(("posters".into(), abs(&s.posters)));
         }
-        Stats::Message(_) => {}
+        _ => {}
     }
     for (name, g) in stats.graphs() {
         let state = match g {

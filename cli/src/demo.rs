@@ -152,7 +152,8 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
 
     step(&mut n, &format!("Admins of {LOUNGE}"));
     let admins = client
-        .get_participants(LOUNGE, |p| p.filter(ParticipantFilter::Admins))
+        .get_participants(LOUNGE)
+        .filter(ParticipantFilter::Admins)
         .await?;
     for p in &admins.items {
         let (role, rank) = match &p.role {
@@ -173,7 +174,9 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
 
     step(&mut n, "Search members named \"ma\"");
     let found = client
-        .get_participants(LOUNGE, |p| p.search("ma").limit(5))
+        .get_participants(LOUNGE)
+        .search("ma")
+        .limit(5)
         .await?;
     let shown: Vec<String> = found.items.iter().map(|p| name(&p.user)).collect();
     println!("    {} match; first: {}", found.total, shown.join(", "));
@@ -191,7 +194,7 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     let csv = out.join("members.csv");
     step(&mut n, &format!("Export every member to {}", csv.display()));
     let listing = Instant::now();
-    let total = client.get_participants(LOUNGE, |p| p.limit(0)).await?.total;
+    let total = client.get_participants(LOUNGE).limit(0).await?.total;
     let mut it = client
         .iter_participants(LOUNGE)
         .aggressive(total > 10_000)
@@ -236,18 +239,14 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
         .edit_admin(
             LOUNGE,
             promoted,
-            AdminRights {
-                delete_messages: Some(true),
-                ban_users: Some(true),
-                pin_messages: Some(true),
-                title: Some("Moderator".into()),
-                ..AdminRights::default()
-            },
+            AdminRights::new()
+                .delete_messages(true)
+                .ban_users(true)
+                .pin_messages(true)
+                .title("Moderator"),
         )
         .await?;
-    let p = client
-        .get_permissions(LOUNGE, Some(promoted.into()))
-        .await?;
+    let p = client.get_permissions(LOUNGE, promoted).await?;
     println!(
         "    user {promoted}: admin={} ban_users={} change_info={} title={:?}",
         p.is_admin,
@@ -267,27 +266,23 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     client
         .edit_permissions(
             LOUNGE,
-            Some(restricted.into()),
-            BannedRights {
-                send_media: false,
-                embed_links: false,
-                ..BannedRights::default()
-            }
-            .for_duration(Duration::from_secs(3600)),
+            restricted,
+            BannedRights::new()
+                .send_media(false)
+                .embed_links(false)
+                .for_duration(Duration::from_secs(3600)),
         )
         .await?;
-    let p = client
-        .get_permissions(LOUNGE, Some(restricted.into()))
-        .await?;
+    let p = client.get_permissions(LOUNGE, restricted).await?;
     let until = match &p.role {
-        Role::Restricted { until, .. } => *until,
+        Role::Restricted { rights, .. } => rights.until,
         _ => None,
     };
     println!(
         "    user {restricted}: restricted={} until {}; may send text: {}",
         p.is_banned,
         until.map(rfc3339).unwrap_or_else(|| "forever".into()),
-        p.banned_rights.as_ref().is_some_and(|r| !r.send_messages)
+        p.banned_rights.as_ref().is_some_and(|r| r.send_messages)
     );
     check(p.is_banned && until.is_some(), || {
         "the restriction has an end".into()
@@ -305,7 +300,7 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     })?;
 
     step(&mut n, "The admin log of what just happened");
-    let log = client.get_admin_log(LOUNGE, |l| l.limit(4)).await?;
+    let log = client.get_admin_log(LOUNGE).limit(4).await?;
     for e in &log {
         println!(
             "    #{:<5} {} {}",
@@ -317,13 +312,9 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
         );
     }
     let bans = client
-        .get_admin_log(LOUNGE, |l| {
-            l.filter(AdminLogFilter {
-                promote: true,
-                ..AdminLogFilter::default()
-            })
-            .limit(1)
-        })
+        .get_admin_log(LOUNGE)
+        .filter(AdminLogFilter::new().promote(true))
+        .limit(1)
         .await?;
     check(
         log.len() == 4
@@ -349,7 +340,7 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     for shade in [0x40u8, 0xc0] {
         client.upload_profile_photo(&[shade; 4096]).await?;
     }
-    let photos = client.get_profile_photos("me", |p| p).await?;
+    let photos = client.get_profile_photos("me").await?;
     for p in &photos.items {
         println!(
             "    photo {} from {} on DC {}",
@@ -364,7 +355,7 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
         &mut n,
         &format!("Statistics of {NEWS} (through the stats DC)"),
     );
-    let stats = client.get_stats(NEWS, None).await?;
+    let stats = client.get_stats(NEWS).await?;
     for (k, v) in crate::commands::stats_summary(&stats).iter().take(6) {
         println!("    {} {v}", cell(k, 20));
     }

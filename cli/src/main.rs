@@ -23,7 +23,9 @@ use std::time::SystemTime;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use ferrogram_chat_mgmt::client::{InvocationError, SignInError};
-use ferrogram_chat_mgmt::{AdminRights, BannedRights, ChatManagement};
+use ferrogram_chat_mgmt::{
+    AdminLogKind, AdminRight, AdminRights, BannedRight, BannedRights, ChatAction, ChatManagement,
+};
 
 use crate::commands::FilterArg;
 use crate::connect::{Global, connect, signed_in};
@@ -99,10 +101,9 @@ enum Command {
         chat: String,
         #[arg(allow_negative_numbers = true)]
         user: String,
-        /// A right to give, by TL name (change_info, delete_messages, ban_users,
-        /// invite_users, pin_messages, add_admins, manage_call, ...). Repeatable.
-        #[arg(long = "right", value_name = "RIGHT")]
-        rights: Vec<String>,
+        /// A right to give, by TL name. Repeatable.
+        #[arg(long = "right", value_name = "RIGHT", value_enum, ignore_case = true)]
+        rights: Vec<AdminRight>,
         /// The admin's custom title (at most 16 characters).
         #[arg(long)]
         title: Option<String>,
@@ -120,10 +121,10 @@ enum Command {
         chat: String,
         #[arg(allow_negative_numbers = true)]
         user: String,
-        /// A right to deny, by TL name (send_messages, send_media, embed_links
-        /// or embed_link_previews, send_polls, ...). Repeatable.
-        #[arg(long = "deny", value_name = "RIGHT")]
-        deny: Vec<String>,
+        /// A right to deny, by TL name (embed_link_previews is embed_links).
+        /// Repeatable.
+        #[arg(long = "deny", value_name = "RIGHT", value_enum, ignore_case = true)]
+        deny: Vec<BannedRight>,
         /// For how long (30s, 10m, 1h, 2d, ...). Telegram treats under 30 s or
         /// over 366 days as forever.
         #[arg(long = "for", value_name = "DURATION", conflicts_with = "until")]
@@ -143,8 +144,9 @@ enum Command {
     Defaults {
         #[arg(allow_negative_numbers = true)]
         chat: String,
-        #[arg(long = "deny", value_name = "RIGHT")]
-        deny: Vec<String>,
+        /// A right to deny every member. Repeatable.
+        #[arg(long = "deny", value_name = "RIGHT", value_enum, ignore_case = true)]
+        deny: Vec<BannedRight>,
     },
     /// Remove USER without a lasting ban (they may join again).
     Kick {
@@ -166,12 +168,9 @@ enum Command {
     AdminLog {
         #[arg(allow_negative_numbers = true)]
         chat: String,
-        /// Event kinds (join, leave, join_leave, invite, restrict, unrestrict,
-        /// ban, unban, kick, unkick, promote, demote, info, settings, pinned,
-        /// edit, delete, group_call, invites, send, forums, sub_extend,
-        /// edit_rank). Repeatable.
-        #[arg(long = "filter", value_name = "FILTER")]
-        filters: Vec<String>,
+        /// Event kinds. Repeatable.
+        #[arg(long = "filter", value_name = "FILTER", value_enum, ignore_case = true)]
+        filters: Vec<AdminLogKind>,
         /// Only what these admins did. Repeatable.
         #[arg(long = "admin", value_name = "USER")]
         admins: Vec<String>,
@@ -186,8 +185,8 @@ enum Command {
     Typing {
         #[arg(allow_negative_numbers = true)]
         chat: String,
-        #[arg(long, default_value = "typing")]
-        action: String,
+        #[arg(long, default_value = "typing", value_enum, ignore_case = true)]
+        action: ChatAction,
         #[arg(long = "for", default_value = "10s", value_name = "DURATION")]
         for_: String,
     },
@@ -376,7 +375,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             title,
         } => {
             let client = signed_in(g).await?;
-            let rights = commands::admin_rights(&rights, title)?;
+            let rights = commands::admin_rights(&rights, title);
             client
                 .edit_admin(chat.as_str(), user.as_str(), rights)
                 .await
@@ -386,14 +385,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demote { chat, user } => {
             let client = signed_in(g).await?;
             client
-                .edit_admin(
-                    chat.as_str(),
-                    user.as_str(),
-                    AdminRights {
-                        is_admin: Some(false),
-                        ..AdminRights::default()
-                    },
-                )
+                .edit_admin(chat.as_str(), user.as_str(), AdminRights::demote())
                 .await
                 .map_err(|e| CliError::from_chat(e, Some("add_admins")))?;
             println!("{user} is no longer an admin of {chat}");
@@ -406,13 +398,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             until,
         } => {
             let client = signed_in(g).await?;
-            let rights = commands::banned_rights(&deny, true)?.until_date(until_of(for_, until)?);
+            let rights = commands::banned_rights(&deny, true).until_date(until_of(for_, until)?);
             let when = rights
                 .until
                 .map(output::rfc3339)
                 .unwrap_or_else(|| "forever".into());
             client
-                .edit_permissions(chat.as_str(), Some(user.as_str().into()), rights)
+                .edit_permissions(chat.as_str(), user.as_str(), rights)
                 .await
                 .map_err(|e| CliError::from_chat(e, Some("ban_users")))?;
             println!("{user} restricted in {chat} until {when}");
@@ -420,20 +412,16 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Unrestrict { chat, user } => {
             let client = signed_in(g).await?;
             client
-                .edit_permissions(
-                    chat.as_str(),
-                    Some(user.as_str().into()),
-                    BannedRights::default(),
-                )
+                .edit_permissions(chat.as_str(), user.as_str(), BannedRights::new())
                 .await
                 .map_err(|e| CliError::from_chat(e, Some("ban_users")))?;
             println!("{user} may do everything members may in {chat}");
         }
         Command::Defaults { chat, deny } => {
             let client = signed_in(g).await?;
-            let rights = commands::banned_rights(&deny, false)?;
+            let rights = commands::banned_rights(&deny, false);
             client
-                .edit_permissions(chat.as_str(), None, rights)
+                .edit_default_permissions(chat.as_str(), rights)
                 .await
                 .map_err(|e| CliError::from_chat(e, Some("ban_users")))?;
             println!(
@@ -441,7 +429,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 if deny.is_empty() {
                     String::from(": everything allowed")
                 } else {
-                    format!("; denied: {}", deny.join(", "))
+                    let names: Vec<&str> = deny.iter().map(|r| r.name()).collect();
+                    format!("; denied: {}", names.join(", "))
                 }
             );
         }
@@ -455,10 +444,16 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Permissions { chat, user, format } => {
             let client = signed_in(g).await?;
-            let p = client
-                .get_permissions(chat.as_str(), user.as_deref().map(Into::into))
-                .await?;
-            commands::print_permissions(&p, format);
+            match user {
+                Some(user) => {
+                    let p = client.get_permissions(chat.as_str(), user.as_str()).await?;
+                    commands::print_permissions(&p, format);
+                }
+                None => {
+                    let d = client.get_default_permissions(chat.as_str()).await?;
+                    commands::print_default_permissions(&d, format);
+                }
+            }
         }
         Command::AdminLog {
             chat,
@@ -473,7 +468,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Typing { chat, action, for_ } => {
             let client = signed_in(g).await?;
-            commands::typing(&client, &chat, &action, parse_duration(&for_)?).await?;
+            commands::typing(&client, &chat, action, parse_duration(&for_)?).await?;
         }
         Command::Photos {
             entity,
@@ -486,9 +481,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Stats { chat, message, svg } => {
             let client = signed_in(g).await?;
-            let stats = client
-                .get_stats(chat.as_str(), message)
-                .await
+            let stats = match message {
+                Some(id) => client.get_message_stats(chat.as_str(), id).await,
+                None => client.get_stats(chat.as_str()).await,
+            };
+            let stats = stats
                 .map_err(|e| CliError::from_chat(e, Some("an admin with statistics access")))?;
             for (k, v) in commands::stats_summary(&stats) {
                 println!("{} {v}", output::cell(&k, 34));
@@ -535,8 +532,48 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A command-line error in one line on stderr (exit 2), as every other
+/// error; help and version print as clap prints them.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+    }
+    let line = match (
+        e.get(ContextKind::InvalidValue),
+        e.get(ContextKind::InvalidArg),
+    ) {
+        (Some(ContextValue::String(value)), Some(ContextValue::String(arg))) => {
+            let valid = match e.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(v)) => format!(" (valid: {})", v.join(", ")),
+                _ => String::new(),
+            };
+            format!("unknown value {value:?} for {arg}{valid}")
+        }
+        _ => e
+            .render()
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("bad usage")
+            .trim_start_matches("error: ")
+            .to_owned(),
+    };
+    eprintln!("ferrogram: {line} (see --help)");
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let result = match &cli.command {
         Command::Demo { members, out } => demo::run(
             *members,

@@ -541,7 +541,7 @@ async fn every_error_is_one_line_and_a_documented_code() {
         ])
         .await,
         2,
-        "unknown admin right \"fly\"",
+        "unknown value \"fly\" for --right <RIGHT> (valid: change_info,",
     );
     fails(
         &env.run(&[
@@ -559,7 +559,7 @@ async fn every_error_is_one_line_and_a_documented_code() {
         &env.run(&["admin-log", "@ferrogram_lounge", "--filter", "everything"])
             .await,
         2,
-        "unknown admin-log filter",
+        "unknown value \"everything\" for --filter <FILTER>",
     );
     // A right is missing: a fresh account is no admin of the lounge.
     let stranger = Env::new(&server, "errors-stranger");

@@ -635,7 +635,7 @@ async fn iter_messages_streams_history_newest_first_in_chunks() {
         r.unwrap().unwrap();
     }
     let all: Vec<enums::Message> = client
-        .iter_messages(enums::InputPeer::InputPeerSelf, None)
+        .iter_messages(enums::InputPeer::InputPeerSelf)
         .map(|m| m.unwrap())
         .collect()
         .await;
@@ -652,11 +652,15 @@ async fn iter_messages_streams_history_newest_first_in_chunks() {
         "newest first, no repeats"
     );
     assert_eq!(server.counters().method("messages.getHistory").executed, 3);
-    let some: Vec<_> = client
-        .iter_messages(enums::InputPeer::InputPeerSelf, Some(30))
-        .collect()
-        .await;
-    assert_eq!(some.len(), 30);
+    let mut some = client.iter_messages("me").limit(30);
+    assert_eq!(some.total(), None, "nothing asked yet");
+    let mut got = 0;
+    while let Some(m) = futures::TryStreamExt::try_next(&mut some).await.unwrap() {
+        assert!(matches!(m, enums::Message::Message(_)));
+        got += 1;
+    }
+    assert_eq!((got, some.total()), (30, Some(250)), "30 of the 250");
+    assert_eq!(server.counters().method("messages.getHistory").executed, 4);
 }
 
 /// A minimal SOCKS5 proxy for the test: optional username/password, CONNECT only.
@@ -970,9 +974,9 @@ async fn channel_messages_in_order_with_gaps_filled_by_get_channel_difference() 
     );
 
     // The history holds them, newest first, for a user (bots may not read it).
-    let peer = owner.get_input_entity("@ferrogram_lounge").await.unwrap();
     let texts: Vec<String> = owner
-        .iter_messages(peer, Some(5))
+        .iter_messages("@ferrogram_lounge")
+        .limit(5)
         .map(|m| match m.unwrap() {
             enums::Message::Message(m) => m.message,
             other => panic!("{other:?}"),
@@ -980,14 +984,17 @@ async fn channel_messages_in_order_with_gaps_filled_by_get_channel_difference() 
         .collect()
         .await;
     assert_eq!(texts, ["c5", "c4", "c3", "c2", "c1"]);
-    let mut history = std::pin::pin!(bot.iter_messages(lounge, Some(1)));
+    let mut history = bot.iter_messages(lounge).limit(1);
     let e = history.next().await.unwrap().unwrap_err();
     assert!(e.is("BOT_METHOD_INVALID"), "{e}");
     // A broadcast channel: only admins post.
     let e = bot.send_message("@ferrogram_news", "from the bot").await;
     assert!(e.is_ok(), "the bot is an admin with post_messages: {e:?}");
-    let news = owner.get_input_entity("@ferrogram_news").await.unwrap();
-    let latest: Vec<_> = owner.iter_messages(news, Some(1)).collect().await;
+    let latest: Vec<_> = owner
+        .iter_messages("@ferrogram_news")
+        .limit(1)
+        .collect()
+        .await;
     assert!(matches!(
         latest[0].as_ref().unwrap(),
         enums::Message::Message(m) if m.post && m.message == "from the bot" && m.from_id.is_none()

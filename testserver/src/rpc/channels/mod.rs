@@ -82,7 +82,10 @@ pub(crate) fn get_full_channel(
     let me = me(ctx, w)?;
     w.expire_restrictions(shared.clock.unix());
     let id = readable_channel(w, me, &x.channel)?;
-    let full = w.channel_full(id).ok_or_else(|| internal("exists"))?;
+    let mut full = w.channel_full(id).ok_or_else(|| internal("exists"))?;
+    // Where statistics are served (channelFull.stats_dc, which TDLib sends
+    // every stats.* request to directly).
+    full.stats_dc = full.can_view_stats.then(|| shared.stats_dc(w.home_dc));
     Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
         full_chat: enums::ChatFull::from(full),
         chats: w.chat_view(me, id).into_iter().collect(),

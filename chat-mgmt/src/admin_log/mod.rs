@@ -1,72 +1,147 @@
-//! `iter_admin_log` / `get_admin_log`.
+//! `iter_admin_log` / `get_admin_log`: the filter, the events, and
+//! [`AdminLogIter`].
 
-use std::collections::VecDeque;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod iter;
 
-use ferrogram_client::{Client, PeerRef};
-use ferrogram_tl_types::{enums, functions, types};
+pub use iter::AdminLogIter;
 
-use crate::Result;
+use std::time::SystemTime;
 
-/// Which admin-log events to return (all when nothing is set).
-///
-/// Names follow the seed; Telethon's names map as Telethon maps them:
-/// `restrict`/`unrestrict` are Telegram's `ban`/`unban` (rights limited or
-/// restored), `ban`/`unban` are Telegram's `kick`/`unkick` (removed from the
-/// chat or let back). `kick`/`unkick` are accepted too and mean the same as
-/// `ban`/`unban`. `join_leave` sets both `join` and `leave`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AdminLogFilter {
+use ferrogram_tl_types::{enums, types};
+
+/// Declares [`AdminLogKind`] and [`AdminLogFilter`] from one list, so that
+/// the enum, the struct's fields and builder methods, and the names cannot
+/// drift apart.
+macro_rules! admin_log_filter {
+    ($($(#[doc = $doc:literal])* $field:ident $variant:ident,)*) => {
+        /// One kind of admin-log event to select (`"ban".parse()`,
+        /// [`AdminLogKind::name`]). With the `clap` feature it is a
+        /// `clap::ValueEnum`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum AdminLogKind {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl AdminLogKind {
+            /// Every kind.
+            pub const ALL: &'static [AdminLogKind] = &[$(AdminLogKind::$variant,)*];
+
+            /// Its name (the seed's and Telethon's).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(AdminLogKind::$variant => stringify!($field),)*
+                }
+            }
+        }
+
+        /// Which admin-log events to return (all when nothing is set), built
+        /// with one method per kind: `AdminLogFilter::new().ban(true).promote(true)`.
+        ///
+        /// Names follow the seed; Telethon's names map as Telethon maps them:
+        /// `restrict`/`unrestrict` are Telegram's `ban`/`unban` (rights limited or
+        /// restored), `ban`/`unban` are Telegram's `kick`/`unkick` (removed from the
+        /// chat or let back). `kick`/`unkick` are accepted too and mean the same as
+        /// `ban`/`unban`. `join_leave` sets both `join` and `leave`.
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct AdminLogFilter {
+            $($(#[doc = $doc])* pub $field: bool,)*
+        }
+
+        impl AdminLogFilter {
+            $(
+                $(#[doc = $doc])*
+                ///
+                /// Builder: selects (`true`) these events or not.
+                pub fn $field(mut self, yes: bool) -> Self {
+                    self.$field = yes;
+                    self
+                }
+            )*
+
+            /// Selects (or not) one kind.
+            pub fn set(&mut self, kind: AdminLogKind, yes: bool) -> &mut Self {
+                match kind {
+                    $(AdminLogKind::$variant => self.$field = yes,)*
+                }
+                self
+            }
+
+            /// Whether a kind is selected.
+            pub fn get(&self, kind: AdminLogKind) -> bool {
+                match kind {
+                    $(AdminLogKind::$variant => self.$field,)*
+                }
+            }
+        }
+    };
+}
+
+admin_log_filter! {
     /// Joins (Telethon's `join`).
-    pub join: bool,
+    join Join,
     /// Leaves (Telethon's `leave`).
-    pub leave: bool,
+    leave Leave,
     /// Joins and leaves (the seed's `join_leave`).
-    pub join_leave: bool,
+    join_leave JoinLeave,
     /// Invitations.
-    pub invite: bool,
+    invite Invite,
     /// Restrictions (Telegram's `ban`).
-    pub restrict: bool,
+    restrict Restrict,
     /// Lifted restrictions (Telegram's `unban`).
-    pub unrestrict: bool,
+    unrestrict Unrestrict,
     /// Bans (Telegram's `kick`).
-    pub ban: bool,
+    ban Ban,
     /// Lifted bans (Telegram's `unkick`).
-    pub unban: bool,
+    unban Unban,
     /// Kicks (same as `ban`).
-    pub kick: bool,
+    kick Kick,
     /// Lifted kicks (same as `unban`).
-    pub unkick: bool,
+    unkick Unkick,
     /// Promotions.
-    pub promote: bool,
+    promote Promote,
     /// Demotions.
-    pub demote: bool,
+    demote Demote,
     /// Title, about, username and photo changes.
-    pub info: bool,
+    info Info,
     /// Settings (default rights, slow mode, ...).
-    pub settings: bool,
+    settings Settings,
     /// Pins.
-    pub pinned: bool,
+    pinned Pinned,
     /// Edits.
-    pub edit: bool,
+    edit Edit,
     /// Deletions.
-    pub delete: bool,
+    delete Delete,
     /// Group calls.
-    pub group_call: bool,
+    group_call GroupCall,
     /// Invite links (not exposed by Telethon).
-    pub invites: bool,
+    invites Invites,
     /// Messages sent (not exposed by Telethon).
-    pub send: bool,
+    send Send,
     /// Forum topics (not exposed by Telethon).
-    pub forums: bool,
+    forums Forums,
     /// Extended subscriptions (not exposed by Telethon).
-    pub sub_extend: bool,
+    sub_extend SubExtend,
     /// Rank edits (not exposed by Telethon).
-    pub edit_rank: bool,
+    edit_rank EditRank,
 }
 
 impl AdminLogFilter {
-    fn to_tl(&self) -> Option<types::ChannelAdminLogEventsFilter> {
+    /// Nothing selected: every event.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Selects every kind in `kinds` (for lists from a command line).
+    pub fn with(mut self, kinds: impl IntoIterator<Item = AdminLogKind>) -> Self {
+        for k in kinds {
+            self.set(k, true);
+        }
+        self
+    }
+
+    pub(super) fn to_tl(&self) -> Option<types::ChannelAdminLogEventsFilter> {
         if *self == Self::default() {
             return None;
         }
@@ -93,76 +168,51 @@ impl AdminLogFilter {
             edit_rank: self.edit_rank,
         })
     }
+}
 
-    /// Every filter name [`AdminLogFilter::enable`] accepts.
-    pub const NAMES: &'static [&'static str] = &[
-        "join",
-        "leave",
-        "join_leave",
-        "invite",
-        "restrict",
-        "unrestrict",
-        "ban",
-        "unban",
-        "kick",
-        "unkick",
-        "promote",
-        "demote",
-        "info",
-        "settings",
-        "pinned",
-        "edit",
-        "delete",
-        "group_call",
-        "invites",
-        "send",
-        "forums",
-        "sub_extend",
-        "edit_rank",
-    ];
+impl std::str::FromStr for AdminLogKind {
+    type Err = crate::Error;
 
-    /// Turns on the filter with this name (see [`AdminLogFilter::NAMES`];
-    /// `-` and `_` are the same, case is ignored).
-    pub fn enable(&mut self, name: &str) -> crate::Result<()> {
-        let flag = match name.trim().to_lowercase().replace('-', "_").as_str() {
-            "join" => &mut self.join,
-            "leave" => &mut self.leave,
-            "join_leave" => &mut self.join_leave,
-            "invite" => &mut self.invite,
-            "restrict" => &mut self.restrict,
-            "unrestrict" => &mut self.unrestrict,
-            "ban" => &mut self.ban,
-            "unban" => &mut self.unban,
-            "kick" => &mut self.kick,
-            "unkick" => &mut self.unkick,
-            "promote" => &mut self.promote,
-            "demote" => &mut self.demote,
-            "info" => &mut self.info,
-            "settings" => &mut self.settings,
-            "pinned" => &mut self.pinned,
-            "edit" => &mut self.edit,
-            "delete" => &mut self.delete,
-            "group_call" => &mut self.group_call,
-            "invites" => &mut self.invites,
-            "send" => &mut self.send,
-            "forums" => &mut self.forums,
-            "sub_extend" => &mut self.sub_extend,
-            "edit_rank" => &mut self.edit_rank,
-            other => {
-                return Err(crate::Error::UnknownName {
-                    kind: "admin-log filter",
-                    name: other.to_owned(),
-                    valid: Self::NAMES.join(", "),
-                });
-            }
-        };
-        *flag = true;
-        Ok(())
+    /// Its name (see [`AdminLogKind::ALL`]); case is ignored and `-` is the
+    /// same as `_`.
+    fn from_str(s: &str) -> crate::Result<Self> {
+        let name = s.trim().to_lowercase().replace('-', "_");
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| crate::Error::UnknownName {
+                kind: "admin-log filter",
+                name,
+                valid: Self::ALL
+                    .iter()
+                    .map(|k| k.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
+
+impl std::fmt::Display for AdminLogKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(feature = "clap")]
+impl clap::ValueEnum for AdminLogKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
     }
 }
 
 /// One admin-log event.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct AdminLogEvent {
     /// Its id (newer events have larger ids).
     pub id: i64,
@@ -384,176 +434,5 @@ impl AdminLogEvent {
             }
             _ => (None, None),
         }
-    }
-}
-
-/// Builds and runs an admin-log listing; see
-/// [`crate::ChatManagement::iter_admin_log`].
-#[derive(Debug)]
-pub struct AdminLogIter {
-    client: Client,
-    chat: PeerRef,
-    limit: Option<usize>,
-    max_id: i64,
-    min_id: i64,
-    search: String,
-    admins: Vec<PeerRef>,
-    filter: AdminLogFilter,
-    buffer: VecDeque<AdminLogEvent>,
-    yielded: usize,
-    done: bool,
-}
-
-impl AdminLogIter {
-    pub(crate) fn new(client: Client, chat: PeerRef) -> Self {
-        Self {
-            client,
-            chat,
-            limit: None,
-            max_id: 0,
-            min_id: 0,
-            search: String::new(),
-            admins: Vec::new(),
-            filter: AdminLogFilter::default(),
-            buffer: VecDeque::new(),
-            yielded: 0,
-            done: false,
-        }
-    }
-
-    /// At most `n` events.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Only events older than this id.
-    pub fn max_id(mut self, id: i64) -> Self {
-        self.max_id = id;
-        self
-    }
-
-    /// Only events newer than this id.
-    pub fn min_id(mut self, id: i64) -> Self {
-        self.min_id = id;
-        self
-    }
-
-    /// Only events matching this text.
-    pub fn search(mut self, s: impl Into<String>) -> Self {
-        self.search = s.into();
-        self
-    }
-
-    /// Only events by these admins.
-    pub fn admins(mut self, admins: impl IntoIterator<Item = PeerRef>) -> Self {
-        self.admins = admins.into_iter().collect();
-        self
-    }
-
-    /// Only these kinds of events.
-    pub fn filter(mut self, f: AdminLogFilter) -> Self {
-        self.filter = f;
-        self
-    }
-
-    /// The next event, newest first.
-    pub async fn next(&mut self) -> Option<Result<AdminLogEvent>> {
-        loop {
-            if self.limit.is_some_and(|l| self.yielded >= l) {
-                return None;
-            }
-            if let Some(e) = self.buffer.pop_front() {
-                self.yielded += 1;
-                return Some(Ok(e));
-            }
-            if self.done {
-                return None;
-            }
-            if let Err(e) = self.fill().await {
-                self.done = true;
-                return Some(Err(e));
-            }
-        }
-    }
-
-    /// Collects every event.
-    pub async fn collect(mut self) -> Result<Vec<AdminLogEvent>> {
-        let mut out = Vec::new();
-        while let Some(e) = self.next().await {
-            out.push(e?);
-        }
-        Ok(out)
-    }
-
-    /// The listing as a `futures::Stream`.
-    pub fn into_stream(self) -> impl futures::Stream<Item = Result<AdminLogEvent>> {
-        futures::stream::unfold(
-            self,
-            |mut it| async move { it.next().await.map(|e| (e, it)) },
-        )
-    }
-
-    async fn fill(&mut self) -> Result<()> {
-        let channel = crate::target::Target::resolve(&self.client, self.chat.clone())
-            .await?
-            .channel("the admin log")?
-            .clone();
-        let mut admins = Vec::new();
-        for a in &self.admins {
-            admins.push(match self.client.get_input_entity(a.clone()).await? {
-                enums::InputPeer::User(u) => enums::InputUser::from(types::InputUser {
-                    user_id: u.user_id,
-                    access_hash: u.access_hash,
-                }),
-                enums::InputPeer::InputPeerSelf => enums::InputUser::InputUserSelf,
-                other => {
-                    return Err(crate::Error::NotPossibleHere(format!(
-                        "admins must be users, not {other:?}"
-                    )));
-                }
-            });
-        }
-        let want = self.limit.map_or(100, |l| (l - self.yielded).min(100)) as i32;
-        let enums::channels::AdminLogResults::AdminLogResults(r) = self
-            .client
-            .invoke(&functions::channels::GetAdminLog {
-                channel,
-                q: self.search.clone(),
-                events_filter: self
-                    .filter
-                    .to_tl()
-                    .map(enums::ChannelAdminLogEventsFilter::from),
-                admins: (!admins.is_empty()).then_some(admins),
-                max_id: self.max_id,
-                min_id: self.min_id,
-                limit: want,
-            })
-            .await?;
-        if (r.events.len() as i32) < want {
-            self.done = true;
-        }
-        for enums::ChannelAdminLogEvent::ChannelAdminLogEvent(e) in r.events {
-            self.max_id = if self.max_id == 0 {
-                e.id
-            } else {
-                self.max_id.min(e.id)
-            };
-            let user = r.users.iter().find_map(|u| match u {
-                enums::User::User(u) if u.id == e.user_id => Some((**u).clone()),
-                _ => None,
-            });
-            self.buffer.push_back(AdminLogEvent {
-                id: e.id,
-                date: UNIX_EPOCH + Duration::from_secs(e.date.max(0) as u64),
-                user_id: e.user_id,
-                user,
-                action: e.action,
-            });
-        }
-        if self.buffer.is_empty() {
-            self.done = true;
-        }
-        Ok(())
     }
 }
