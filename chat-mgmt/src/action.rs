@@ -121,16 +121,15 @@ impl ChatAction {
         }
     }
 
-    /// Telethon's other strings for it (`record-voice`, `file`, ...).
+    /// Telethon's other strings for it (`record_voice`, `file`, ...; `-`
+    /// and `_` are the same everywhere).
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Self::ChooseContact => &["contact"],
             Self::PlayGame => &["game"],
             Self::GeoLocation => &["location", "geo"],
             Self::ChooseSticker => &["sticker"],
-            Self::RecordAudio => &["record-audio", "record-voice", "record_voice"],
-            Self::RecordRound => &["record-round"],
-            Self::RecordVideo => &["record-video"],
+            Self::RecordAudio => &["record_voice"],
             Self::UploadAudio => &["audio", "voice", "song", "upload_voice"],
             Self::UploadRound => &["round"],
             Self::UploadVideo => &["video"],
@@ -188,7 +187,11 @@ impl clap::ValueEnum for ChatAction {
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()).aliases(self.aliases().iter().copied()))
+        Some(
+            clap::builder::PossibleValue::new(self.name())
+                .alias(self.name().replace('_', "-"))
+                .aliases(self.aliases().iter().copied()),
+        )
     }
 }
 

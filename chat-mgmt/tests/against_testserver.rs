@@ -207,7 +207,10 @@ async fn promote_restrict_kick_and_read_permissions() {
     let p = client.get_permissions("ferrogram_lounge", b).await.unwrap();
     assert!(p.is_banned && !p.has_left);
     let r = p.banned_rights.unwrap();
-    assert!(!r.send_media && r.send_messages, "one polarity: true = allowed");
+    assert!(
+        !r.send_media && r.send_messages,
+        "one polarity: true = allowed"
+    );
     assert!(matches!(&p.role, Role::Restricted { rights, .. } if rights.until.is_some()));
 
     // Telethon's pause between the ban and the unban (issue #1284) is kept.

@@ -206,7 +206,7 @@ impl clap::ValueEnum for AdminLogKind {
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()))
+        Some(clap::builder::PossibleValue::new(self.name()).alias(self.name().replace('_', "-")))
     }
 }
 

@@ -498,7 +498,7 @@ mod clap_support {
         }
 
         fn to_possible_value(&self) -> Option<PossibleValue> {
-            Some(PossibleValue::new(self.name()))
+            Some(PossibleValue::new(self.name()).alias(self.name().replace('_', "-")))
         }
     }
 
@@ -508,7 +508,11 @@ mod clap_support {
         }
 
         fn to_possible_value(&self) -> Option<PossibleValue> {
-            Some(PossibleValue::new(self.name()).aliases(self.aliases().iter().copied()))
+            Some(
+                PossibleValue::new(self.name())
+                    .alias(self.name().replace('_', "-"))
+                    .aliases(self.aliases().iter().copied()),
+            )
         }
     }
 }
