@@ -51,6 +51,15 @@ fn manage_participants() {
         .unwrap();
     assert!(total > 400, "{out}");
     assert_eq!(out.lines().filter(|l| l.starts_with("User: ")).count(), 50);
+    // The search's total counts its matches, as printed.
+    let found = out
+        .lines()
+        .filter(|l| l.starts_with("Found user named John"))
+        .count();
+    assert!(
+        out.contains(&format!("Some({found}) match \"john\"")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -61,6 +70,8 @@ fn manage_admins() {
         out.contains("to admin") && out.contains("Demoted "),
         "{out}"
     );
+    // The typed error for a title over 16 characters.
+    assert!(out.contains("Title too long: "), "{out}");
 }
 
 #[test]
@@ -70,6 +81,8 @@ fn manage_permissions() {
         "for 1 hour",
         "Removed restrictions from ",
         "Updated default permissions",
+        "Denied: [SendMessages, SendMedia, SendStickers, EmbedLinks]",
+        "In a private chat: ",
     ] {
         assert!(out.contains(line), "{line:?} missing from {out}");
     }

@@ -219,6 +219,15 @@ pub(crate) fn placeholder_photo(seed: u64, len: usize) -> Vec<u8> {
 /// Gives `chat` a photo set by `by` at `date`, as `editPhoto` does: the current
 /// photo, a service message and (not in basic groups) an admin-log event.
 pub(crate) fn seed_chat_photo(world: &mut World, chat: i64, by: i64, date: i32, seed: u64) {
+    seed_photo(world, chat, by, date, seed, true);
+}
+
+/// [`seed_chat_photo`], with or without the service message. Without: the
+/// photo is current (in the full chat) but no `messages.search` with the
+/// chat-photos filter finds it, as Telegram answers for some broadcast
+/// channels (Telethon's `_ProfilePhotoIter` fetches the full channel for that
+/// reason, telethon/client/chats.py).
+fn seed_photo(world: &mut World, chat: i64, by: i64, date: i32, seed: u64, message: bool) {
     let dc = world.home_dc;
     let id = world.add_photo(chat, date, dc, placeholder_photo(seed, 6_000));
     let Some(photo) = world.photo_view(id) else {
@@ -239,11 +248,13 @@ pub(crate) fn seed_chat_photo(world: &mut World, chat: i64, by: i64, date: i32, 
             }),
         );
     }
-    c.add_service(
-        date,
-        by,
-        enums::MessageAction::from(types::MessageActionChatEditPhoto { photo }),
-    );
+    if message {
+        c.add_service(
+            date,
+            by,
+            enums::MessageAction::from(types::MessageActionChatEditPhoto { photo }),
+        );
+    }
 }
 
 /// Fills the default chat world: a supergroup `@ferrogram_lounge` with `members`
@@ -324,8 +335,10 @@ pub(crate) fn seed_default_chats(
             c.add(user, Role::Member, date, owner);
         }
     }
-    // Every default chat has a photo (the news channel's set after its posts).
-    seed_chat_photo(world, news, owner, now - 60, 2);
+    // Every default chat has a photo. The news channel's was set after its
+    // posts and, as on some broadcast channels of Telegram, without a service
+    // message for it: only the full channel shows it.
+    seed_photo(world, news, owner, now - 60, 2, false);
     seed_chat_photo(world, team, owner, now - 150 * 86_400, 3);
 }
 
