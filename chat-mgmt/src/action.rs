@@ -421,20 +421,20 @@ impl Drop for ActionGuard {
         if let Some(task) = self.task.take() {
             task.abort();
         }
-        if self.auto_cancel {
-            if let Ok(rt) = tokio::runtime::Handle::try_current() {
-                let client = self.client.clone();
-                let peer = self.peer.clone();
-                rt.spawn(async move {
-                    let _ = client
-                        .invoke(&functions::messages::SetTyping {
-                            peer,
-                            top_msg_id: None,
-                            action: enums::SendMessageAction::SendMessageCancelAction,
-                        })
-                        .await;
-                });
-            }
+        if self.auto_cancel
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            let client = self.client.clone();
+            let peer = self.peer.clone();
+            rt.spawn(async move {
+                let _ = client
+                    .invoke(&functions::messages::SetTyping {
+                        peer,
+                        top_msg_id: None,
+                        action: enums::SendMessageAction::SendMessageCancelAction,
+                    })
+                    .await;
+            });
         }
     }
 }

@@ -571,10 +571,10 @@ async fn wait_for_typing(
             .await
             .expect("the typing update arrives in time")
             .unwrap();
-        if let enums::Update::ChannelUserTyping(t) = u {
-            if want(&t.action) {
-                return t.action;
-            }
+        if let enums::Update::ChannelUserTyping(t) = u
+            && want(&t.action)
+        {
+            return t.action;
         }
     }
 }

@@ -58,6 +58,7 @@ impl Default for DeviceInfo {
 
 /// How to connect. `Config::new(api_id, api_hash)` fills in the defaults.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// The app's api_id.
     pub api_id: i32,
@@ -143,6 +144,54 @@ impl Config {
             proxy: None,
             device: DeviceInfo::default(),
         }
+    }
+
+    /// Builder: where auth keys, the home DC and the peer cache live.
+    pub fn session(mut self, session: Arc<dyn Session>) -> Self {
+        self.session = session;
+        self
+    }
+
+    /// Builder: a server to use instead of Telegram's, with its DC id.
+    pub fn server(mut self, addr: SocketAddr, dc: i32) -> Self {
+        self.server = Some((addr, dc));
+        self
+    }
+
+    /// Builder: one more RSA key to accept.
+    pub fn rsa_key(mut self, key: RsaPublicKey) -> Self {
+        self.rsa_keys.push(key);
+        self
+    }
+
+    /// Builder: the framing of every connection.
+    pub fn framing(mut self, framing: Framing) -> Self {
+        self.framing = framing;
+        self
+    }
+
+    /// Builder: FLOOD_WAITs up to this long are slept through.
+    pub fn flood_sleep_threshold(mut self, threshold: Duration) -> Self {
+        self.flood_sleep_threshold = threshold;
+        self
+    }
+
+    /// Builder: how long a request may wait for its answer.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Builder: connect through this SOCKS5 proxy.
+    pub fn proxy(mut self, proxy: crate::Socks5Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// Builder: what `initConnection` says about this device and app.
+    pub fn device(mut self, device: DeviceInfo) -> Self {
+        self.device = device;
+        self
     }
 }
 

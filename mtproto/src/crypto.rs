@@ -19,7 +19,7 @@ pub struct IgeLengthError {
 /// is the previous ciphertext block and `iv[16..]` the previous plaintext block.
 /// No allocation.
 pub fn encrypt_ige(buf: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), IgeLengthError> {
-    if buf.len() % 16 != 0 {
+    if !buf.len().is_multiple_of(16) {
         return Err(IgeLengthError { len: buf.len() });
     }
     let cipher = Aes256::new(GenericArray::from_slice(key));
@@ -47,7 +47,7 @@ pub fn encrypt_ige(buf: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), 
 
 /// Decrypts `buf` in place; the inverse of [`encrypt_ige`].
 pub fn decrypt_ige(buf: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), IgeLengthError> {
-    if buf.len() % 16 != 0 {
+    if !buf.len().is_multiple_of(16) {
         return Err(IgeLengthError { len: buf.len() });
     }
     let cipher = Aes256::new(GenericArray::from_slice(key));

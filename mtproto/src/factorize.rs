@@ -8,7 +8,7 @@ pub fn factorize(pq: u64) -> Option<(u64, u64)> {
     if pq < 4 {
         return None;
     }
-    if pq % 2 == 0 {
+    if pq.is_multiple_of(2) {
         return Some((2, pq / 2));
     }
     // A prime would send rho round a cycle of up to 2^32 steps: refuse it up front.
@@ -31,7 +31,7 @@ pub fn is_prime(n: u64) -> bool {
         return false;
     }
     for p in BASES {
-        if n % p == 0 {
+        if n.is_multiple_of(p) {
             return n == p;
         }
     }

@@ -154,7 +154,7 @@ fn decrypt_with_hash<T: Deserializable>(
     iv: &[u8; 32],
     what: &'static str,
 ) -> Result<T, HandshakeError> {
-    if encrypted.len() % 16 != 0 || encrypted.len() < 32 {
+    if !encrypted.len().is_multiple_of(16) || encrypted.len() < 32 {
         return Err(HandshakeError::EncryptedLength(what));
     }
     let mut buf = encrypted.to_vec();

@@ -276,21 +276,19 @@ impl SessionData {
             let old_username = previous.and_then(|p| p.username.clone());
             let merged = PeerInfo::merge(previous, p);
             let owners = &mut self.username_owners.owners;
-            if old_username != merged.username {
-                if let Some(old) = &old_username {
-                    if owners.get(old) == Some(&key) {
-                        owners.remove(old);
-                    }
-                }
+            if old_username != merged.username
+                && let Some(old) = &old_username
+                && owners.get(old) == Some(&key)
+            {
+                owners.remove(old);
             }
             // A username belongs to one peer at a time.
-            if let Some(u) = &merged.username {
-                if let Some(other) = owners.insert(u.clone(), key)
-                    && other != key
-                    && let Some(o) = self.peers.get_mut(&other)
-                {
-                    o.username = None;
-                }
+            if let Some(u) = &merged.username
+                && let Some(other) = owners.insert(u.clone(), key)
+                && other != key
+                && let Some(o) = self.peers.get_mut(&other)
+            {
+                o.username = None;
             }
             self.peers.insert(key, merged.clone());
             out.push(merged);

@@ -185,7 +185,7 @@ pub(crate) fn synthetic_name(i: usize, total: usize) -> (String, String) {
 
 /// The ASCII username of synthetic member `i`, for about one in three of them.
 pub(crate) fn synthetic_username(i: usize, first: &str) -> Option<String> {
-    if i % 3 != 0 {
+    if !i.is_multiple_of(3) {
         return None;
     }
     let base: String = first
@@ -423,7 +423,7 @@ fn lounge_role(i: usize, owner: i64, now: i32) -> Role {
                 send_photos: true,
                 send_videos: true,
                 embed_links: true,
-                until_date: if i % 2 == 0 { 0 } else { now + 86_400 },
+                until_date: if i.is_multiple_of(2) { 0 } else { now + 86_400 },
                 ..types::ChatBannedRights::default()
             },
             kicked_by: owner,

@@ -49,17 +49,18 @@ impl Parser {
             };
             let code_trim = code.trim();
 
-            if let Some(c) = comment {
-                if code_trim.is_empty() && stmt.trim().is_empty() {
-                    let text = c.trim_start_matches('/').trim();
-                    if let Some(rest) = text.strip_prefix("LAYER") {
-                        if let Ok(n) = rest.trim().parse::<i32>() {
-                            self.schema.layer = Some(n);
-                        }
-                    }
-                    if !text.is_empty() && !text.chars().all(|ch| ch == '/') {
-                        doc.push(text.to_string());
-                    }
+            if let Some(c) = comment
+                && code_trim.is_empty()
+                && stmt.trim().is_empty()
+            {
+                let text = c.trim_start_matches('/').trim();
+                if let Some(rest) = text.strip_prefix("LAYER")
+                    && let Ok(n) = rest.trim().parse::<i32>()
+                {
+                    self.schema.layer = Some(n);
+                }
+                if !text.is_empty() && !text.chars().all(|ch| ch == '/') {
+                    doc.push(text.to_string());
                 }
             }
             if code_trim.is_empty() {

@@ -23,10 +23,8 @@ pub fn targets() -> Result<Vec<String>, String> {
         let line = line.trim();
         if line.starts_with('[') {
             in_bin = line == "[[bin]]";
-        } else if in_bin {
-            if let Some(name) = line.strip_prefix("name = ") {
-                out.push(name.trim_matches('"').to_string());
-            }
+        } else if in_bin && let Some(name) = line.strip_prefix("name = ") {
+            out.push(name.trim_matches('"').to_string());
         }
     }
     Ok(out)

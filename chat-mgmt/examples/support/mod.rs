@@ -20,15 +20,15 @@ pub async fn connect() -> Result<(Client, Option<TestServer>), Box<dyn std::erro
         std::env::var("FERROGRAM_API_HASH"),
         std::env::var("FERROGRAM_SESSION"),
     ) {
-        let mut config = Config::new(id.parse()?, hash);
-        config.session = Arc::new(SqliteSession::open(session)?);
+        let config =
+            Config::new(id.parse()?, hash).session(Arc::new(SqliteSession::open(session)?));
         return Ok((Client::connect(config).await?, None));
     }
     let server = TestServer::builder().members(500).start().await?;
-    let mut config = Config::new(12345, "0123456789abcdef0123456789abcdef");
-    config.session = Arc::new(MemorySession::new());
-    config.server = Some((server.addr(), server.dc_id()));
-    config.rsa_keys = vec![server.rsa_key().public().clone()];
+    let config = Config::new(12345, "0123456789abcdef0123456789abcdef")
+        .session(Arc::new(MemorySession::new()))
+        .server(server.addr(), server.dc_id())
+        .rsa_key(server.rsa_key().public().clone());
     let client = Client::connect(config).await?;
     let owner = server
         .user()

@@ -250,15 +250,15 @@ impl Listing {
             .client
             .invoke(&functions::users::GetUsers { id: vec![user] })
             .await?;
-        if let Some(enums::User::User(u)) = users.into_iter().next() {
-            if matches_query(&u, &self.opts.search) {
-                self.buffer.push_back(Participant {
-                    user: *u,
-                    role: Role::Member,
-                    date: None,
-                    inviter: None,
-                });
-            }
+        if let Some(enums::User::User(u)) = users.into_iter().next()
+            && matches_query(&u, &self.opts.search)
+        {
+            self.buffer.push_back(Participant {
+                user: *u,
+                role: Role::Member,
+                date: None,
+                inviter: None,
+            });
         }
         Ok(())
     }
@@ -280,10 +280,10 @@ impl Listing {
         .map(str::to_lowercase)
         .collect();
         for word in words {
-            if self.opts.search.is_empty() {
-                if let Some(c) = word.chars().next() {
-                    self.enqueue(c.to_string());
-                }
+            if self.opts.search.is_empty()
+                && let Some(c) = word.chars().next()
+            {
+                self.enqueue(c.to_string());
             }
             self.letters.extend(word.chars());
             if self.capped.is_empty() {
@@ -312,10 +312,10 @@ impl Listing {
             .flat_map(str::split_whitespace)
             {
                 let word = word.to_lowercase();
-                if let Some(rest) = word.strip_prefix(q.as_str()) {
-                    if let Some(c) = rest.chars().next() {
-                        self.next_chars.insert(c);
-                    }
+                if let Some(rest) = word.strip_prefix(q.as_str())
+                    && let Some(c) = rest.chars().next()
+                {
+                    self.next_chars.insert(c);
                 }
             }
         }

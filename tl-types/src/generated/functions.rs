@@ -12879,15 +12879,15 @@ pub mod channels {
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.title, buf);
             crate::Serializable::serialize(&self.about, buf);
-            if self.geo_point.is_some() && self.address.is_some() {
-                if let Some(x) = &self.geo_point {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.geo_point.is_some() && self.address.is_some()
+                && let Some(x) = &self.geo_point
+            {
+                crate::Serializable::serialize(x, buf);
             }
-            if self.geo_point.is_some() && self.address.is_some() {
-                if let Some(x) = &self.address {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.geo_point.is_some() && self.address.is_some()
+                && let Some(x) = &self.address
+            {
+                crate::Serializable::serialize(x, buf);
             }
             crate::serialize::write_some(buf, &self.ttl_period);
         }
@@ -28743,20 +28743,20 @@ pub mod messages {
             ) << 1 | u32::from(self.url.is_some()) << 2
                 | u32::from(self.in_app_origin.is_some()) << 3;
             crate::Serializable::serialize(&flags_flags, buf);
-            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
-                if let Some(x) = &self.peer {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some()
+                && let Some(x) = &self.peer
+            {
+                crate::Serializable::serialize(x, buf);
             }
-            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
-                if let Some(x) = &self.msg_id {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some()
+                && let Some(x) = &self.msg_id
+            {
+                crate::Serializable::serialize(x, buf);
             }
-            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
-                if let Some(x) = &self.button_id {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some()
+                && let Some(x) = &self.button_id
+            {
+                crate::Serializable::serialize(x, buf);
             }
             crate::serialize::write_some(buf, &self.url);
             crate::serialize::write_some(buf, &self.in_app_origin);
@@ -28848,20 +28848,20 @@ pub mod messages {
                 ) << 1 | u32::from(self.url.is_some()) << 2
                 | u32::from(self.match_code.is_some()) << 4;
             crate::Serializable::serialize(&flags_flags, buf);
-            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
-                if let Some(x) = &self.peer {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some()
+                && let Some(x) = &self.peer
+            {
+                crate::Serializable::serialize(x, buf);
             }
-            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
-                if let Some(x) = &self.msg_id {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some()
+                && let Some(x) = &self.msg_id
+            {
+                crate::Serializable::serialize(x, buf);
             }
-            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some() {
-                if let Some(x) = &self.button_id {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.msg_id.is_some() && self.button_id.is_some()
+                && let Some(x) = &self.button_id
+            {
+                crate::Serializable::serialize(x, buf);
             }
             crate::serialize::write_some(buf, &self.url);
             crate::serialize::write_some(buf, &self.match_code);
@@ -31946,15 +31946,11 @@ pub mod messages {
                 | u32::from(self.text.is_some()) << 1
                 | u32::from(self.tone.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
-            if self.peer.is_some() && self.id.is_some() {
-                if let Some(x) = &self.peer {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.id.is_some() && let Some(x) = &self.peer {
+                crate::Serializable::serialize(x, buf);
             }
-            if self.peer.is_some() && self.id.is_some() {
-                if let Some(x) = &self.id {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.id.is_some() && let Some(x) = &self.id {
+                crate::Serializable::serialize(x, buf);
             }
             crate::serialize::write_some(buf, &self.text);
             crate::Serializable::serialize(&self.to_lang, buf);
@@ -38666,15 +38662,11 @@ pub mod messages {
                 | u32::from(self.text.is_some()) << 1
                 | u32::from(self.tone.is_some()) << 2;
             crate::Serializable::serialize(&flags_flags, buf);
-            if self.peer.is_some() && self.id.is_some() {
-                if let Some(x) = &self.peer {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.id.is_some() && let Some(x) = &self.peer {
+                crate::Serializable::serialize(x, buf);
             }
-            if self.peer.is_some() && self.id.is_some() {
-                if let Some(x) = &self.id {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.peer.is_some() && self.id.is_some() && let Some(x) = &self.id {
+                crate::Serializable::serialize(x, buf);
             }
             crate::serialize::write_some(buf, &self.text);
             crate::Serializable::serialize(&self.to_lang, buf);
@@ -45551,22 +45543,19 @@ pub mod phone {
             crate::Serializable::serialize(&flags_flags, buf);
             crate::Serializable::serialize(&self.random_id, buf);
             if self.public_key.is_some() && self.block.is_some() && self.params.is_some()
+                && let Some(x) = &self.public_key
             {
-                if let Some(x) = &self.public_key {
-                    crate::Serializable::serialize(x, buf);
-                }
+                crate::Serializable::serialize(x, buf);
             }
             if self.public_key.is_some() && self.block.is_some() && self.params.is_some()
+                && let Some(x) = &self.block
             {
-                if let Some(x) = &self.block {
-                    crate::Serializable::serialize(x, buf);
-                }
+                crate::Serializable::serialize(x, buf);
             }
             if self.public_key.is_some() && self.block.is_some() && self.params.is_some()
+                && let Some(x) = &self.params
             {
-                if let Some(x) = &self.params {
-                    crate::Serializable::serialize(x, buf);
-                }
+                crate::Serializable::serialize(x, buf);
             }
         }
     }
@@ -48721,15 +48710,15 @@ pub mod stories {
             crate::Serializable::serialize(&self.privacy_rules, buf);
             crate::Serializable::serialize(&self.random_id, buf);
             crate::serialize::write_some(buf, &self.period);
-            if self.fwd_from_id.is_some() && self.fwd_from_story.is_some() {
-                if let Some(x) = &self.fwd_from_id {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.fwd_from_id.is_some() && self.fwd_from_story.is_some()
+                && let Some(x) = &self.fwd_from_id
+            {
+                crate::Serializable::serialize(x, buf);
             }
-            if self.fwd_from_id.is_some() && self.fwd_from_story.is_some() {
-                if let Some(x) = &self.fwd_from_story {
-                    crate::Serializable::serialize(x, buf);
-                }
+            if self.fwd_from_id.is_some() && self.fwd_from_story.is_some()
+                && let Some(x) = &self.fwd_from_story
+            {
+                crate::Serializable::serialize(x, buf);
             }
             crate::serialize::write_some(buf, &self.albums);
             crate::serialize::write_some(buf, &self.music);

@@ -492,9 +492,7 @@ impl Generator<'_> {
                                 .filter(|(_, k)| !matches!(k, Kind::True))
                                 .map(is_set);
                             body.ser_body.push(quote!(
-                                if #(#values)&&* {
-                                    if let Some(x) = &self.#field { #s }
-                                }
+                                if #(#values)&&* && let Some(x) = &self.#field { #s }
                             ));
                         }
                         None if Self::plain(&k) => {
