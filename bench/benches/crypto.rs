@@ -92,7 +92,7 @@ fn pq(c: &mut Criterion) {
     let mut group = c.benchmark_group("pq_factorize");
     let pqs = [0x17ED48941A08F981u64, 1_000_000_007 * 998_244_353];
     group.bench_function("ferrogram", |b| {
-        b.iter(|| pqs.map(|pq| ferrogram_mtproto::factorize::factorize(black_box(pq))))
+        b.iter(|| pqs.map(|pq| ferrogram_mtproto::factorize(black_box(pq))))
     });
     group.bench_function("grammers", |b| {
         b.iter(|| pqs.map(|pq| grammers_crypto::factorize(black_box(pq))))

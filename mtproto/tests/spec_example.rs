@@ -9,10 +9,10 @@
 //! guidelines forbid; the client refuses it, and the test checks that too.
 
 use ferrogram_mtproto::crypto::{AuthKey, decrypt_ige, handshake_aes_key_iv, sha1};
-use ferrogram_mtproto::dh::{DhError, check_range, telegram_dh_prime};
 use ferrogram_mtproto::handshake::{HandshakeError, client_start};
 use ferrogram_mtproto::rsa::RsaPublicKey;
 use ferrogram_mtproto::testing::SeededRng;
+use ferrogram_mtproto::{DhError, check_range, telegram_dh_prime};
 use ferrogram_tl_types::{Deserializable, Serializable, enums, functions, types};
 use num_bigint::BigUint;
 use rand_core::RngCore;

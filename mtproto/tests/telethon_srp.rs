@@ -17,7 +17,7 @@ fn telethon_proof_verifies() {
         salt1: (0..40).collect(),
         salt2: (100..116).collect(),
         g: 3,
-        p: ferrogram_mtproto::dh::telegram_dh_prime().to_bytes_be(),
+        p: ferrogram_mtproto::telegram_dh_prime().to_bytes_be(),
     };
     let v = verifier(&params, "correct horse".as_bytes()).unwrap();
     let server = SrpServer::new(params.clone(), &v, rng).unwrap();

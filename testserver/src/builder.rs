@@ -504,7 +504,7 @@ pub(crate) fn set_password(
         salt1,
         salt2,
         g: 3,
-        p: ferrogram_mtproto::dh::telegram_dh_prime().to_bytes_be(),
+        p: ferrogram_mtproto::telegram_dh_prime().to_bytes_be(),
     };
     let Ok(v) = verifier(&params, password.as_bytes()) else {
         return;

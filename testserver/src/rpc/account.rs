@@ -25,7 +25,7 @@ pub(crate) fn get_password(
         salt1: salt.clone(),
         salt2: salt.clone(),
         g: 3,
-        p: ferrogram_mtproto::dh::telegram_dh_prime().to_bytes_be(),
+        p: ferrogram_mtproto::telegram_dh_prime().to_bytes_be(),
     };
     let mut out = types::account::Password {
         has_recovery: false,
