@@ -194,7 +194,7 @@ enum Command {
     Photos {
         #[arg(allow_negative_numbers = true)]
         entity: String,
-        /// Save each photo here as <id>.jpg.
+        /// Save each photo here as `<id>.jpg`.
         #[arg(long, value_name = "DIR")]
         download: Option<PathBuf>,
         #[arg(long)]

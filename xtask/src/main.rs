@@ -1,8 +1,10 @@
 //! Ferrogram's build tasks, run as `cargo xtask <task>`:
 //!
 //! - `codegen [--check]`: regenerate `tl-types/src/generated/` from the vendored schema.
-//! - `test`: everything CI checks: formatting, clippy, a short smoke run of every fuzz
-//!   target, and the whole test suite with the Python peers installed and required.
+//! - `test`: everything CI checks: formatting, clippy, rustdoc with warnings denied,
+//!   `cargo package` of every crate (built from its packaged sources), a short smoke
+//!   run of every fuzz target, and the whole test suite with the Python peers
+//!   installed and required.
 //! - `bench`: the `bench/` workspace, side by side with peers; rewrites `BENCHMARKS.md`.
 //! - `fuzz [TARGET] [SECONDS]`: run fuzz targets with libFuzzer on the stable toolchain.
 
@@ -25,10 +27,12 @@ pub fn root() -> PathBuf {
 pub fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     println!("xtask: running {shown}");
+    let started = std::time::Instant::now();
     let status = cmd
         .current_dir(root())
         .status()
         .map_err(|e| format!("{shown}: {e}"))?;
+    println!("xtask: took {:.0} s", started.elapsed().as_secs_f64());
     if status.success() {
         Ok(())
     } else {
@@ -55,6 +59,18 @@ fn test() -> Result<(), String> {
         "--",
         "-D",
         "warnings",
+    ]))?;
+    // The published shape: docs build without a warning, and every crate
+    // packages and builds from its packaged sources alone.
+    run(cargo()
+        .args(["doc", "--workspace", "--no-deps", "--exclude", "xtask"])
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
+    run(cargo().args([
+        "package",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--allow-dirty",
     ]))?;
     let python = peers::ensure_venv()?;
     let seconds = std::env::var("FERROGRAM_FUZZ_SECONDS")
