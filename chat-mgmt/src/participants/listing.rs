@@ -327,37 +327,41 @@ impl Listing {
         }
     }
 
-    async fn fill(&mut self) -> Result<()> {
-        if !self.started {
-            self.started = true;
-            match Target::resolve(&self.client, self.chat.clone()).await? {
-                Target::Channel { channel, .. } => self.channel = Some(channel),
-                Target::Chat { chat_id, .. } => return self.fill_basic_group(chat_id).await,
-                Target::User { user, .. } => return self.fill_user(user).await,
+    /// The first call: resolves the chat; basic groups and users are filled
+    /// at once (true: nothing more to do), channels queue their first query.
+    async fn start(&mut self) -> Result<bool> {
+        self.started = true;
+        match Target::resolve(&self.client, self.chat.clone()).await? {
+            Target::Channel { channel, .. } => self.channel = Some(channel),
+            Target::Chat { chat_id, .. } => {
+                return self.fill_basic_group(chat_id).await.map(|_| true);
             }
-            if self.opts.limit == Some(0) {
-                return self.fill_total_only().await;
-            }
-            if self.opts.filter != ParticipantFilter::Recent {
-                // Only the plain listing is capped; other filters are complete.
-                self.opts.aggressive = false;
-            }
-            let first = self.opts.search.clone();
-            self.queued.insert(first.clone());
-            self.queries.push_back((first, 0));
+            Target::User { user, .. } => return self.fill_user(user).await.map(|_| true),
         }
-        if self.opts.aggressive && self.total.is_some_and(|t| self.seen.len() >= t) {
-            // Every member the server counts has been found: no more searches.
+        if self.opts.limit == Some(0) {
+            return self.fill_total_only().await.map(|_| true);
+        }
+        if self.opts.filter != ParticipantFilter::Recent {
+            // Only the plain listing is capped; other filters are complete.
+            self.opts.aggressive = false;
+        }
+        let first = self.opts.search.clone();
+        self.queued.insert(first.clone());
+        self.queries.push_back((first, 0));
+        Ok(false)
+    }
+
+    /// Aggressive mode between queries: stops once every member the server
+    /// counts is found, and, with the queue empty and members still missing,
+    /// queues every capped prefix one letter deeper (the exhaustive phase).
+    fn plan_aggressive(&mut self) {
+        if self.total.is_some_and(|t| self.seen.len() >= t) {
             self.queries.clear();
         }
         if self.queries.is_empty()
-            && self.opts.aggressive
             && self.capped.len() > self.exhaustive_at
             && self.total.is_some_and(|t| self.seen.len() < t)
         {
-            // Exhaustive phase: some members are still missing; every capped
-            // prefix, one deeper with every letter seen anywhere (repeated if
-            // it caps more prefixes).
             self.exhaustive_at = self.capped.len();
             let capped: Vec<String> = self.capped.iter().cloned().collect();
             let letters: Vec<char> = self.letters.iter().copied().collect();
@@ -366,6 +370,15 @@ impl Listing {
                     self.enqueue(format!("{p}{c}"));
                 }
             }
+        }
+    }
+
+    async fn fill(&mut self) -> Result<()> {
+        if !self.started && self.start().await? {
+            return Ok(());
+        }
+        if self.opts.aggressive {
+            self.plan_aggressive();
         }
         let Some((q, offset)) = self.queries.pop_front() else {
             self.done = true;
@@ -407,13 +420,20 @@ impl Listing {
             }
         };
         self.total.get_or_insert(page.count as usize);
-        let got = page.participants.len();
         if self.opts.aggressive && !q.is_empty() {
             if offset == 0 {
                 self.next_chars.clear();
             }
             self.note_continuations(&q, &page.users);
         }
+        let got = page.participants.len();
+        self.absorb(&page);
+        self.after_page(q, offset, got, asked, page.count.max(0) as usize);
+        Ok(())
+    }
+
+    /// Buffers a page's participants not seen before.
+    fn absorb(&mut self, page: &types::channels::ChannelParticipants) {
         for p in &page.participants {
             let Some((id, role, date, inviter)) = role_of(p) else {
                 continue;
@@ -447,11 +467,17 @@ impl Listing {
                 inviter,
             });
         }
+    }
+
+    /// What follows a page of query `q` at `offset` (`got` of `asked`, the
+    /// server counting `count`): its next page, or in aggressive mode the
+    /// searches it calls for.
+    fn after_page(&mut self, q: String, offset: i32, got: usize, asked: i32, count: usize) {
         let next = offset + got as i32;
         // Telegram's count can be approximate in big chats: a full page
         // always asks for the next; a short one ends the query once the
         // count is reached, an empty one always.
-        let more = got > 0 && (got as i32 >= asked || (next as usize) < page.count as usize);
+        let more = got > 0 && (got as i32 >= asked || (next as usize) < count);
         if more
             && self
                 .opts
@@ -467,9 +493,7 @@ impl Listing {
                 }
             } else if q == self.opts.search && offset == 0 && got == 0 {
                 // Nothing matches the search at all.
-            } else if (next as usize) < page.count as usize
-                || (got == 0 && page.count as usize > offset as usize)
-            {
+            } else if (next as usize) < count || (got == 0 && count > offset as usize) {
                 // Capped: the server knows more matches than it gives; go one
                 // letter deeper, with the letters its matches continue with.
                 self.capped.insert(q.clone());
@@ -479,6 +503,5 @@ impl Listing {
                 }
             }
         }
-        Ok(())
     }
 }
