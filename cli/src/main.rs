@@ -303,38 +303,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             phone,
             code,
             password,
-        } => {
-            let (client, path) = connect(g, true).await?;
-            let me = if let Some(token) = bot_token {
-                client.sign_in_bot(&token).await?
-            } else {
-                let phone = match phone {
-                    Some(p) => p,
-                    None => prompt("phone number")?,
-                };
-                let token = client.request_login_code(&phone).await?;
-                let code = match code {
-                    Some(c) => c,
-                    None => prompt("login code")?,
-                };
-                match client.sign_in(&token, &code).await {
-                    Ok(me) => me,
-                    Err(InvocationError::SignIn(SignInError::PasswordRequired(_))) => {
-                        let password = match password {
-                            Some(p) => p,
-                            None => prompt_secret("2FA password")?,
-                        };
-                        client.check_password(&password).await?
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            };
-            println!(
-                "Signed in as {} (session {})",
-                describe(&me),
-                path.display()
-            );
-        }
+        } => login(g, bot_token, phone, code, password).await?,
         Command::Logout => {
             let (client, path) = connect(g, false).await?;
             if client.is_authorized().await? {
@@ -368,6 +337,144 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             commands::participants(&client, &chat, filter, search, limit, aggressive, format)
                 .await?;
         }
+        Command::Promote { .. }
+        | Command::Demote { .. }
+        | Command::Restrict { .. }
+        | Command::Unrestrict { .. }
+        | Command::Defaults { .. }
+        | Command::Kick { .. }
+        | Command::Permissions { .. } => administer(g, cli.command).await?,
+        Command::AdminLog {
+            chat,
+            filters,
+            admins,
+            search,
+            limit,
+            format,
+        } => {
+            let client = signed_in(g).await?;
+            commands::admin_log(&client, &chat, &filters, &admins, search, limit, format).await?;
+        }
+        Command::Typing { chat, action, for_ } => {
+            let client = signed_in(g).await?;
+            commands::typing(&client, &chat, action, parse_duration(&for_)?).await?;
+        }
+        Command::Photos {
+            entity,
+            download,
+            limit,
+            format,
+        } => {
+            let client = signed_in(g).await?;
+            commands::photos(&client, &entity, limit, download.as_deref(), format).await?;
+        }
+        Command::Stats { chat, message, svg } => {
+            let client = signed_in(g).await?;
+            let stats = match message {
+                Some(id) => client.get_message_stats(chat.as_str(), id).await,
+                None => client.get_stats(chat.as_str()).await,
+            };
+            let stats = stats
+                .map_err(|e| CliError::from_chat(e, Some("an admin with statistics access")))?;
+            for (k, v) in commands::stats_summary(&stats) {
+                println!("{} {v}", output::cell(&k, 34));
+            }
+            if let Some(dir) = svg {
+                for f in commands::stats_svg(&stats, &dir)? {
+                    println!("wrote {}", f.display());
+                }
+            }
+        }
+        Command::Serve {
+            listen,
+            fixture,
+            members,
+            server_key,
+        } => serve(listen, fixture, members, server_key).await?,
+    }
+    Ok(())
+}
+
+/// `login`: a bot token, or a phone number, code and (if set) 2FA password,
+/// each prompted for unless given.
+async fn login(
+    g: &Global,
+    bot_token: Option<String>,
+    phone: Option<String>,
+    code: Option<String>,
+    password: Option<String>,
+) -> Result<(), CliError> {
+    let (client, path) = connect(g, true).await?;
+    let me = if let Some(token) = bot_token {
+        client.sign_in_bot(&token).await?
+    } else {
+        let phone = match phone {
+            Some(p) => p,
+            None => prompt("phone number")?,
+        };
+        let token = client.request_login_code(&phone).await?;
+        let code = match code {
+            Some(c) => c,
+            None => prompt("login code")?,
+        };
+        match client.sign_in(&token, &code).await {
+            Ok(me) => me,
+            Err(InvocationError::SignIn(SignInError::PasswordRequired(_))) => {
+                let password = match password {
+                    Some(p) => p,
+                    None => prompt_secret("2FA password")?,
+                };
+                client.check_password(&password).await?
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    println!(
+        "Signed in as {} (session {})",
+        describe(&me),
+        path.display()
+    );
+    Ok(())
+}
+
+/// `serve`: a standalone testserver, its JSON line on stdout, until Ctrl-C.
+async fn serve(
+    listen: SocketAddr,
+    fixture: Option<PathBuf>,
+    members: usize,
+    server_key: Option<PathBuf>,
+) -> Result<(), CliError> {
+    let mut builder = ferrogram_testserver::TestServer::builder()
+        .listen(listen)
+        .members(members);
+    if let Some(path) = &server_key {
+        builder = builder
+            .rsa_key_file(path)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+    }
+    if let Some(path) = &fixture {
+        builder = builder
+            .fixture(path)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+    }
+    let server = builder
+        .start()
+        .await
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    let line =
+        serde_json::to_string(&server.info()).map_err(|e| CliError::failure(e.to_string()))?;
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    drop(out);
+    tokio::signal::ctrl_c().await?;
+    eprintln!("ferrogram: interrupted; stopping the server");
+    Ok(())
+}
+
+/// The commands that change who may do what in a chat, or read it.
+async fn administer(g: &Global, command: Command) -> Result<(), CliError> {
+    match command {
         Command::Promote {
             chat,
             user,
@@ -455,79 +562,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 }
             }
         }
-        Command::AdminLog {
-            chat,
-            filters,
-            admins,
-            search,
-            limit,
-            format,
-        } => {
-            let client = signed_in(g).await?;
-            commands::admin_log(&client, &chat, &filters, &admins, search, limit, format).await?;
-        }
-        Command::Typing { chat, action, for_ } => {
-            let client = signed_in(g).await?;
-            commands::typing(&client, &chat, action, parse_duration(&for_)?).await?;
-        }
-        Command::Photos {
-            entity,
-            download,
-            limit,
-            format,
-        } => {
-            let client = signed_in(g).await?;
-            commands::photos(&client, &entity, limit, download.as_deref(), format).await?;
-        }
-        Command::Stats { chat, message, svg } => {
-            let client = signed_in(g).await?;
-            let stats = match message {
-                Some(id) => client.get_message_stats(chat.as_str(), id).await,
-                None => client.get_stats(chat.as_str()).await,
-            };
-            let stats = stats
-                .map_err(|e| CliError::from_chat(e, Some("an admin with statistics access")))?;
-            for (k, v) in commands::stats_summary(&stats) {
-                println!("{} {v}", output::cell(&k, 34));
-            }
-            if let Some(dir) = svg {
-                for f in commands::stats_svg(&stats, &dir)? {
-                    println!("wrote {}", f.display());
-                }
-            }
-        }
-        Command::Serve {
-            listen,
-            fixture,
-            members,
-            server_key,
-        } => {
-            let mut builder = ferrogram_testserver::TestServer::builder()
-                .listen(listen)
-                .members(members);
-            if let Some(path) = &server_key {
-                builder = builder
-                    .rsa_key_file(path)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-            }
-            if let Some(path) = &fixture {
-                builder = builder
-                    .fixture(path)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-            }
-            let server = builder
-                .start()
-                .await
-                .map_err(|e| CliError::failure(e.to_string()))?;
-            let mut out = std::io::stdout().lock();
-            let line = serde_json::to_string(&server.info())
-                .map_err(|e| CliError::failure(e.to_string()))?;
-            writeln!(out, "{line}")?;
-            out.flush()?;
-            drop(out);
-            tokio::signal::ctrl_c().await?;
-            eprintln!("ferrogram: interrupted; stopping the server");
-        }
+        _ => unreachable!("run() sends only the administration commands here"),
     }
     Ok(())
 }

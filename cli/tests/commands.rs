@@ -776,8 +776,13 @@ fn demo_walks_the_whole_workflow() {
         "{text}"
     );
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with("ok: 12 steps, "), "{last}");
+    assert!(last.starts_with("ok: 13 steps, "), "{last}");
     assert!(text.contains("Moderator"));
+    // The typed error step matched its variant.
+    assert!(
+        text.contains("refused as Error::AdminRankInvalid (ADMIN_RANK_INVALID)"),
+        "{text}"
+    );
     let csv = std::fs::read_to_string(dir.join("members.csv")).unwrap();
     let exported: usize = last
         .split("steps, ")
