@@ -69,6 +69,46 @@ impl From<&String> for PeerRef {
     }
 }
 
+impl From<std::borrow::Cow<'_, str>> for PeerRef {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        Self::Text(s.into_owned())
+    }
+}
+
+impl From<Box<str>> for PeerRef {
+    fn from(s: Box<str>) -> Self {
+        Self::Text(s.into())
+    }
+}
+
+impl From<std::sync::Arc<str>> for PeerRef {
+    fn from(s: std::sync::Arc<str>) -> Self {
+        Self::Text(s.as_ref().to_owned())
+    }
+}
+
+/// A user as an answer gave it (`userEmpty`: by id).
+impl From<&enums::User> for PeerRef {
+    fn from(u: &enums::User) -> Self {
+        match u {
+            enums::User::User(u) => Self::from(&**u),
+            enums::User::Empty(u) => Self::Id(u.id),
+        }
+    }
+}
+
+impl From<enums::InputUser> for PeerRef {
+    fn from(u: enums::InputUser) -> Self {
+        Self::from(&u)
+    }
+}
+
+impl From<enums::InputChannel> for PeerRef {
+    fn from(c: enums::InputChannel) -> Self {
+        Self::from(&c)
+    }
+}
+
 impl From<&PeerRef> for PeerRef {
     fn from(p: &PeerRef) -> Self {
         p.clone()
@@ -569,5 +609,11 @@ mod tests {
             }))
         );
         assert_eq!(PeerRef::from(&input), input);
+        assert_eq!(PeerRef::from(channel.clone()), PeerRef::from(&channel));
+        assert_eq!(PeerRef::from(&enums::User::from(user)), input);
+        let text = PeerRef::Text("@ada".into());
+        assert_eq!(PeerRef::from(std::borrow::Cow::Borrowed("@ada")), text);
+        assert_eq!(PeerRef::from(Box::<str>::from("@ada")), text);
+        assert_eq!(PeerRef::from(std::sync::Arc::<str>::from("@ada")), text);
     }
 }
