@@ -149,15 +149,11 @@ mod tests {
     use super::*;
 
     fn rpc(name: &str, value: Option<u32>) -> InvocationError {
-        InvocationError::Rpc(RpcError {
-            code: 400,
-            name: name.into(),
-            value,
-            message: match value {
-                Some(v) => format!("{name}_{v}"),
-                None => name.into(),
-            },
-        })
+        let message = match value {
+            Some(v) => format!("{name}_{v}"),
+            None => name.into(),
+        };
+        InvocationError::Rpc(RpcError::new(400, &message))
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::fmt;
 /// IGE works on whole 16-byte blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("AES-IGE input of {len} bytes is not a multiple of 16")]
+#[non_exhaustive]
 pub struct IgeLengthError {
     /// The length given.
     pub len: usize,

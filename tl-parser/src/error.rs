@@ -6,6 +6,7 @@ use std::fmt;
 /// One problem in the schema text, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{span}: {kind}")]
+#[non_exhaustive]
 pub struct ParseError {
     /// Where the offending token starts.
     pub span: Span,

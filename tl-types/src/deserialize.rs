@@ -9,6 +9,7 @@ pub const MAX_DEPTH: u32 = 128;
 
 /// Why a TL decode failed, where, and inside which constructor.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeserializeError {
     /// What went wrong.
     pub kind: DeserializeErrorKind,

@@ -172,6 +172,7 @@ impl Deserializable for GzipPacked {
 /// `FLOOD_WAIT` and value `30`; `PHONE_MIGRATE_4` becomes `PHONE_MIGRATE` and `4`;
 /// `CHAT_ADMIN_REQUIRED` has no value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RpcError {
     /// The HTTP-like code (400, 401, 403, 420, 500, ...).
     pub code: i32,
