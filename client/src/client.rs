@@ -350,11 +350,15 @@ impl Client {
     }
 
     /// Adds users and chats seen in an answer or update to the peer cache.
-    pub(crate) fn save_peers_of(&self, users: &[enums::User], chats: &[enums::Chat]) {
-        self.save_peers(users.iter(), chats.iter());
+    pub(crate) async fn save_peers_of(&self, users: &[enums::User], chats: &[enums::Chat]) {
+        self.save_peers(users.iter(), chats.iter()).await;
     }
 
-    fn save_peers<'a>(
+    /// Saves an answer's peers in one call to the session, on a blocking
+    /// thread: a session on disk (SQLite) does file I/O there, never on the
+    /// async worker threads. Awaited, so a peer is cached before the answer
+    /// that carried it is returned.
+    async fn save_peers<'a>(
         &self,
         users: impl Iterator<Item = &'a enums::User>,
         chats: impl Iterator<Item = &'a enums::Chat>,
@@ -363,10 +367,15 @@ impl Client {
             .filter_map(crate::entities::user_peer)
             .chain(chats.filter_map(crate::entities::chat_peer))
             .collect();
-        if !peers.is_empty()
-            && let Err(e) = self.inner.config.session.save_peers(&peers)
-        {
-            warn!(error = %e, "could not save peers");
+        if peers.is_empty() {
+            return;
+        }
+        let session = self.inner.config.session.clone();
+        let saved = tokio::task::spawn_blocking(move || session.save_peers(&peers)).await;
+        match saved {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => warn!(error = %e, "could not save peers"),
+            Err(e) => warn!(error = %e, "the task saving peers failed"),
         }
     }
 
@@ -474,7 +483,7 @@ impl Client {
             match self.invoke_on(dc, body.clone()).await {
                 Ok(bytes) => {
                     let value = R::Return::from_bytes(&bytes)?;
-                    self.cache_peers(&value);
+                    self.cache_peers(&value).await;
                     return Ok(value);
                 }
                 Err(e) if attempt < self.inner.config.retries && self.flood_sleep(&e).await => {
@@ -516,7 +525,7 @@ impl Client {
             match self.invoke_on(dc, body.clone()).await {
                 Ok(bytes) => {
                     let value = R::Return::from_bytes(&bytes)?;
-                    self.cache_peers(&value);
+                    self.cache_peers(&value).await;
                     return Ok(value);
                 }
                 Err(e) if attempt < self.inner.config.retries => {
@@ -554,10 +563,10 @@ impl Client {
 
     /// Fills the peer cache from every user and chat an answer carries, at any
     /// depth ([`ferrogram_tl_types::Peers`]).
-    fn cache_peers(&self, answer: &impl Peers) {
+    async fn cache_peers(&self, answer: &impl Peers) {
         let (mut users, mut chats) = (Vec::new(), Vec::new());
         answer.collect_peers(&mut users, &mut chats);
-        self.save_peers(users.into_iter(), chats.into_iter());
+        self.save_peers(users.into_iter(), chats.into_iter()).await;
     }
 
     /// Signs in as a bot.

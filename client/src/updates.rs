@@ -223,11 +223,11 @@ impl UpdateStream {
             },
             enums::Updates::UpdateShort(u) => self.apply_list(vec![u.update], 0, 0, u.date).await,
             enums::Updates::Combined(u) => {
-                self.client.save_peers_of(&u.users, &u.chats);
+                self.client.save_peers_of(&u.users, &u.chats).await;
                 self.apply_list(u.updates, u.seq_start, u.seq, u.date).await
             }
             enums::Updates::Updates(u) => {
-                self.client.save_peers_of(&u.users, &u.chats);
+                self.client.save_peers_of(&u.users, &u.chats).await;
                 self.apply_list(u.updates, u.seq, u.seq, u.date).await
             }
         }
@@ -326,7 +326,7 @@ impl UpdateStream {
                     true
                 }
                 enums::updates::ChannelDifference::TooLong(t) => {
-                    self.client.save_peers_of(&t.users, &t.chats);
+                    self.client.save_peers_of(&t.users, &t.chats).await;
                     if let enums::Dialog::Dialog(d) = &t.dialog {
                         pts = d.pts.unwrap_or(pts);
                     }
@@ -346,7 +346,7 @@ impl UpdateStream {
                     t.r#final
                 }
                 enums::updates::ChannelDifference::ChannelDifference(d) => {
-                    self.client.save_peers_of(&d.users, &d.chats);
+                    self.client.save_peers_of(&d.users, &d.chats).await;
                     debug!(channel_id, from = pts, to = d.pts, "channel difference");
                     for m in d.new_messages {
                         self.pending.push_back(enums::Update::from(
@@ -396,11 +396,11 @@ impl UpdateStream {
                     return self.save();
                 }
                 enums::updates::Difference::Difference(d) => {
-                    self.client.save_peers_of(&d.users, &d.chats);
+                    self.client.save_peers_of(&d.users, &d.chats).await;
                     (d.new_messages, d.other_updates, d.state, true)
                 }
                 enums::updates::Difference::Slice(d) => {
-                    self.client.save_peers_of(&d.users, &d.chats);
+                    self.client.save_peers_of(&d.users, &d.chats).await;
                     (d.new_messages, d.other_updates, d.intermediate_state, false)
                 }
             };

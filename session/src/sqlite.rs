@@ -157,6 +157,11 @@ impl SqliteSession {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(SessionError::Locked { path: name });
         }
+        // WAL with synchronous=NORMAL: a commit is durable against a crash of
+        // the process (not of the machine) without an fsync per commit; the
+        // client commits once per answer that carries users.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
         let mut conn = conn;
         {
             let tx = conn
@@ -193,17 +198,27 @@ impl SqliteSession {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Runs `f` in one transaction on the file and the in-memory copy
+    /// together. Nothing is cloned: `f` updates the copy in place as it
+    /// writes, and if the transaction fails (it then rolls back) the copy is
+    /// read back from the file, so memory never holds what the file does not.
     fn write(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>, &mut SessionData) -> rusqlite::Result<()>,
     ) -> Result<(), SessionError> {
         let mut inner = self.lock();
         let Inner { conn, data } = &mut *inner;
-        let mut next = data.clone();
-        let tx = conn.transaction().map_err(|e| sql_error(&self.path, e))?;
-        f(&tx, &mut next).map_err(|e| sql_error(&self.path, e))?;
-        tx.commit().map_err(|e| sql_error(&self.path, e))?;
-        *data = next;
+        let outcome = (|| {
+            let tx = conn.transaction()?;
+            f(&tx, data)?;
+            tx.commit()
+        })();
+        if let Err(e) = outcome {
+            if let Ok(fresh) = load(conn) {
+                *data = fresh;
+            }
+            return Err(sql_error(&self.path, e));
+        }
         Ok(())
     }
 
@@ -370,27 +385,27 @@ fn write_dc_options(tx: &rusqlite::Transaction<'_>, options: &[DcOption]) -> rus
 }
 
 fn write_peers(tx: &rusqlite::Transaction<'_>, peers: &[PeerInfo]) -> rusqlite::Result<()> {
+    let mut take_username = tx.prepare_cached(
+        "UPDATE peers SET username = NULL WHERE username = ?1 AND marked_id != ?2",
+    )?;
+    let mut upsert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO peers (marked_id, id, kind, access_hash, username, phone, name, min)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
     for p in peers {
         if let Some(u) = &p.username {
-            tx.execute(
-                "UPDATE peers SET username = NULL WHERE username = ?1 AND marked_id != ?2",
-                params![u, p.marked_id()],
-            )?;
+            take_username.execute(params![u, p.marked_id()])?;
         }
-        tx.execute(
-            "INSERT OR REPLACE INTO peers (marked_id, id, kind, access_hash, username, phone, name, min)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                p.marked_id(),
-                p.id,
-                p.kind.to_code(),
-                p.access_hash,
-                p.username,
-                p.phone,
-                p.name,
-                p.min
-            ],
-        )?;
+        upsert.execute(params![
+            p.marked_id(),
+            p.id,
+            p.kind.to_code(),
+            p.access_hash,
+            p.username,
+            p.phone,
+            p.name,
+            p.min
+        ])?;
     }
     Ok(())
 }
@@ -491,5 +506,65 @@ impl Session for SqliteSession {
             data.update_state = state.clone();
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer(id: i64, username: &str) -> PeerInfo {
+        PeerInfo {
+            id,
+            kind: PeerKind::User,
+            access_hash: Some(id * 7),
+            username: Some(username.into()),
+            phone: None,
+            name: None,
+            min: false,
+        }
+    }
+
+    #[test]
+    fn a_failed_write_leaves_memory_as_the_file_is() {
+        let dir =
+            std::env::temp_dir().join(format!("ferrogram-sqlite-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("rollback.session");
+        let _ = std::fs::remove_file(&path);
+        let s = SqliteSession::open(&path).unwrap();
+        s.save_peers(&[peer(1, "one")]).unwrap();
+        // A trigger makes the second peer of the next batch fail, after the
+        // first was merged in memory and written in the transaction.
+        s.lock()
+            .conn
+            .execute_batch(
+                "CREATE TRIGGER boom BEFORE INSERT ON peers WHEN NEW.id = 666
+                 BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+            )
+            .unwrap();
+        let e = s
+            .save_peers(&[peer(2, "two"), peer(666, "one")])
+            .unwrap_err();
+        assert!(matches!(e, SessionError::Sqlite { .. }), "{e}");
+        // Nothing of the failed batch is in memory: not peer 2, and "one"
+        // still names peer 1 (the batch would have moved it to 666).
+        assert!(s.peer(2).is_none());
+        assert!(s.peer(666).is_none());
+        assert_eq!(s.peer_by_username("one").map(|p| p.id), Some(1));
+        // And the next write works on the restored copy.
+        s.save_peers(&[peer(3, "three")]).unwrap();
+        drop(s);
+        let s = SqliteSession::open(&path).unwrap();
+        assert_eq!(
+            (
+                s.peer(1).is_some(),
+                s.peer(2).is_some(),
+                s.peer(3).is_some()
+            ),
+            (true, false, true)
+        );
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
