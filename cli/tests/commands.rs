@@ -794,3 +794,78 @@ fn demo_walks_the_whole_workflow() {
     assert!(Path::new(&dir.join("growth_graph.svg")).exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the CLI as `env` does, killed after `limit` (then the test fails).
+async fn run_bounded(env: &Env, args: &[&str], limit: std::time::Duration) -> Output {
+    let mut full: Vec<String> = vec![
+        "--session".into(),
+        env.session().display().to_string(),
+        "--server".into(),
+        env.server.clone(),
+        "--rsa-key".into(),
+        env.key.display().to_string(),
+    ];
+    full.extend(args.iter().map(|s| s.to_string()));
+    tokio::task::spawn_blocking(move || {
+        let child = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+            .args(&full)
+            .env_remove("FERROGRAM_API_ID")
+            .env_remove("FERROGRAM_API_HASH")
+            .env_remove("FERROGRAM_SESSION")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run ferrogram");
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(limit) {
+            Ok(out) => out.expect("ferrogram's output"),
+            Err(_) => {
+                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                panic!(
+                    "ferrogram {args:?} did not finish within {limit:?}",
+                    args = full
+                );
+            }
+        }
+    })
+    .await
+    .unwrap()
+}
+
+/// The CLI's default session is a SQLite file: an aggressive export past the
+/// 10,000-member cap on it finishes, with every member once (it once crawled
+/// for minutes: every page of users cloned the whole session in memory).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aggressive_export_on_the_sqlite_session_finishes() {
+    let server = TestServer::builder().members(12_000).start().await.unwrap();
+    let env = Env::new(&server, "aggressive-sqlite");
+    login_owner(&env, &server).await;
+    let members = members_of(&server, "ferrogram_lounge");
+    assert!(members > 10_000);
+    let started = std::time::Instant::now();
+    let out = run_bounded(
+        &env,
+        &[
+            "participants",
+            "@ferrogram_lounge",
+            "--aggressive",
+            "--format",
+            "csv",
+        ],
+        std::time::Duration::from_secs(600),
+    )
+    .await;
+    let csv = ok(&out);
+    let rows = parse_csv(&csv);
+    let ids: std::collections::HashSet<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(rows.len() - 1, members, "every member");
+    assert_eq!(ids.len(), members, "each once");
+    println!(
+        "aggressive export of {members} members on SQLite: {:.1?}",
+        started.elapsed()
+    );
+}

@@ -60,6 +60,9 @@ pub(super) struct Listing {
     next_chars: BTreeSet<char>,
     /// How many capped prefixes the exhaustive phase has covered.
     exhaustive_at: usize,
+    /// How many members had been found when the last exhaustive round
+    /// started: a round that finds nobody new is the last.
+    exhaustive_seen: Option<usize>,
     done: bool,
 }
 
@@ -118,6 +121,7 @@ impl Listing {
             capped: HashSet::new(),
             next_chars: BTreeSet::new(),
             exhaustive_at: 0,
+            exhaustive_seen: None,
             done: false,
         }
     }
@@ -353,7 +357,10 @@ impl Listing {
 
     /// Aggressive mode between queries: stops once every member the server
     /// counts is found, and, with the queue empty and members still missing,
-    /// queues every capped prefix one letter deeper (the exhaustive phase).
+    /// queues every capped prefix one letter deeper (the exhaustive phase),
+    /// again only while the previous round found someone: members no search
+    /// reaches (see [`super::ParticipantIter::aggressive`]) end the listing
+    /// instead of keeping it searching.
     fn plan_aggressive(&mut self) {
         if self.total.is_some_and(|t| self.seen.len() >= t) {
             self.queries.clear();
@@ -361,8 +368,10 @@ impl Listing {
         if self.queries.is_empty()
             && self.capped.len() > self.exhaustive_at
             && self.total.is_some_and(|t| self.seen.len() < t)
+            && self.exhaustive_seen.is_none_or(|at| self.seen.len() > at)
         {
             self.exhaustive_at = self.capped.len();
+            self.exhaustive_seen = Some(self.seen.len());
             let capped: Vec<String> = self.capped.iter().cloned().collect();
             let letters: Vec<char> = self.letters.iter().copied().collect();
             for p in capped {
