@@ -122,7 +122,8 @@ pub fn table_header(out: &mut impl Write) -> std::io::Result<()> {
     )
 }
 
-/// `participants`: streams rows as they come (constant memory).
+/// `participants`: streams rows as they come (constant memory); `aggressive`
+/// is the pause between searches when set.
 #[allow(clippy::too_many_arguments)]
 pub async fn participants(
     client: &Client,
@@ -130,7 +131,7 @@ pub async fn participants(
     filter: Option<FilterArg>,
     search: Option<String>,
     limit: Option<usize>,
-    aggressive: bool,
+    aggressive: Option<Duration>,
     format: Format,
 ) -> Result<usize, CliError> {
     let q = search.clone().unwrap_or_default();
@@ -147,7 +148,8 @@ pub async fn participants(
         .iter_participants(chat)
         .filter(filter)
         .search(q)
-        .aggressive(aggressive);
+        .aggressive(aggressive.is_some())
+        .pace(aggressive.unwrap_or_default());
     if let Some(n) = limit {
         it = it.limit(n);
     }

@@ -92,6 +92,10 @@ enum Command {
         /// Get past Telegram's 10,000-member listing cap by searching names.
         #[arg(long)]
         aggressive: bool,
+        /// With --aggressive, the pause between searches in milliseconds
+        /// (Telegram's flood limits; 0 against your own server).
+        #[arg(long, value_name = "MS", default_value_t = 50, requires = "aggressive")]
+        pace_ms: u64,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -331,9 +335,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             search,
             limit,
             aggressive,
+            pace_ms,
             format,
         } => {
             let client = signed_in(g).await?;
+            let aggressive = aggressive.then(|| std::time::Duration::from_millis(pace_ms));
             commands::participants(&client, &chat, filter, search, limit, aggressive, format)
                 .await?;
         }

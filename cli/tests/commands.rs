@@ -853,6 +853,8 @@ async fn an_aggressive_export_on_the_sqlite_session_finishes() {
             "participants",
             "@ferrogram_lounge",
             "--aggressive",
+            "--pace-ms",
+            "0",
             "--format",
             "csv",
         ],
