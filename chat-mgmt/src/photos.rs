@@ -299,27 +299,18 @@ impl Listing {
                 )
             })
             .await?;
-        let (messages, count) = match answer {
-            enums::messages::Messages::Messages(m) => {
-                self.done = true;
-                let n = m.messages.len();
-                (m.messages, n)
-            }
-            enums::messages::Messages::Slice(m) => (m.messages, m.count.max(0) as usize),
-            enums::messages::Messages::ChannelMessages(m) => (m.messages, m.count.max(0) as usize),
-            enums::messages::Messages::NotModified(_) => (Vec::new(), 0),
-        };
+        let ferrogram_client::MessagesPage {
+            messages,
+            count,
+            complete,
+        } = answer.into();
+        self.done |= complete;
         if (messages.len() as i32) < want {
             self.done = true;
         }
         let mut current_in_history = false;
         for m in messages {
-            let id = match &m {
-                enums::Message::Message(m) => m.id,
-                enums::Message::Service(m) => m.id,
-                enums::Message::Empty(m) => m.id,
-            };
-            self.offset_id = id;
+            self.offset_id = ferrogram_client::message_id(&m);
             let enums::Message::Service(s) = m else {
                 continue;
             };

@@ -3,6 +3,7 @@
 use ferrogram_tl_types::{enums, functions, types};
 use rand_core::{OsRng, RngCore};
 
+use crate::history::message_id;
 use crate::{Client, InvocationError};
 
 /// Files larger than this are uploaded with `upload.saveBigFilePart`.
@@ -220,13 +221,8 @@ impl Client {
                     .await?
             }
         };
-        let messages = match found {
-            enums::messages::Messages::Messages(m) => m.messages,
-            enums::messages::Messages::Slice(m) => m.messages,
-            enums::messages::Messages::ChannelMessages(m) => m.messages,
-            enums::messages::Messages::NotModified(_) => Vec::new(),
-        };
-        Ok(messages
+        Ok(crate::MessagesPage::from(found)
+            .messages
             .into_iter()
             .find(|m| message_id(m) == id && !matches!(m, enums::Message::Empty(_))))
     }
@@ -395,14 +391,6 @@ impl Media {
             },
             enums::Message::Empty(_) => None,
         }
-    }
-}
-
-fn message_id(m: &enums::Message) -> i32 {
-    match m {
-        enums::Message::Message(m) => m.id,
-        enums::Message::Service(m) => m.id,
-        enums::Message::Empty(m) => m.id,
     }
 }
 

@@ -51,17 +51,12 @@ impl History {
                 hash: 0,
             })
             .await?;
-        let (messages, count) = match answer {
-            enums::messages::Messages::Messages(m) => {
-                // The whole history in one answer.
-                self.done = true;
-                let n = m.messages.len();
-                (m.messages, n)
-            }
-            enums::messages::Messages::Slice(m) => (m.messages, m.count.max(0) as usize),
-            enums::messages::Messages::ChannelMessages(m) => (m.messages, m.count.max(0) as usize),
-            enums::messages::Messages::NotModified(m) => (Vec::new(), m.count.max(0) as usize),
-        };
+        let MessagesPage {
+            messages,
+            count,
+            complete,
+        } = MessagesPage::from(answer);
+        self.done |= complete;
         self.total = Some(count);
         if messages.len() < chunk as usize {
             self.done = true;
@@ -75,11 +70,54 @@ impl History {
     }
 }
 
-fn message_id(m: &enums::Message) -> i32 {
+/// A message's id, whatever its kind.
+pub fn message_id(m: &enums::Message) -> i32 {
     match m {
         enums::Message::Message(m) => m.id,
         enums::Message::Service(m) => m.id,
         enums::Message::Empty(m) => m.id,
+    }
+}
+
+/// A `messages.Messages` answer taken apart: its messages, how many the
+/// server counts in all, and whether this answer is all of them
+/// (`messages.messages`, which has no count of its own: its length is it).
+#[derive(Debug)]
+pub struct MessagesPage {
+    /// The messages, newest first as Telegram sends them.
+    pub messages: Vec<enums::Message>,
+    /// How many match in all, as the server counts them.
+    pub count: usize,
+    /// The answer holds every match: no page follows.
+    pub complete: bool,
+}
+
+impl From<enums::messages::Messages> for MessagesPage {
+    fn from(answer: enums::messages::Messages) -> Self {
+        use enums::messages::Messages as M;
+        let count = |n: i32| n.max(0) as usize;
+        match answer {
+            M::Messages(m) => Self {
+                count: m.messages.len(),
+                messages: m.messages,
+                complete: true,
+            },
+            M::Slice(m) => Self {
+                count: count(m.count),
+                messages: m.messages,
+                complete: false,
+            },
+            M::ChannelMessages(m) => Self {
+                count: count(m.count),
+                messages: m.messages,
+                complete: false,
+            },
+            M::NotModified(m) => Self {
+                count: count(m.count),
+                messages: Vec::new(),
+                complete: false,
+            },
+        }
     }
 }
 

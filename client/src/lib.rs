@@ -46,7 +46,7 @@ pub use entities::{PeerRef, input_peer};
 pub use error::{ConfigError, InvocationError, RpcError, SignInError};
 pub use ferrogram_transport::Protocol;
 pub use files::{BIG_FILE, DOWNLOAD_CHUNK, largest_photo_size, mime_type, part_size};
-pub use history::{HISTORY_CHUNK, MessageIter};
+pub use history::{HISTORY_CHUNK, MessageIter, MessagesPage, message_id};
 pub use pager::{Listing, Pager};
 pub use sender::Framing;
 pub use socks::Socks5Proxy;

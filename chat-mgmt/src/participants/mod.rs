@@ -8,10 +8,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ferrogram_client::{Client, Pager, PeerRef};
+use ferrogram_client::{Client, PeerRef};
 use ferrogram_tl_types::{enums, types};
 use futures::Stream;
 
+use crate::lazy::Lazy;
 use crate::{BannedRights, Result};
 use listing::{Listing, Options};
 
@@ -273,9 +274,8 @@ fn matches_query(user: &types::User, query: &str) -> bool {
 /// Options are read when the first item is asked for.
 #[must_use = "a listing does nothing until polled or awaited"]
 pub struct ParticipantIter {
-    start: Option<(Client, PeerRef)>,
+    lazy: Lazy<Listing>,
     options: Options,
-    pager: Option<Pager<Listing>>,
     total: Option<usize>,
     seen_bytes: usize,
 }
@@ -283,9 +283,8 @@ pub struct ParticipantIter {
 impl ParticipantIter {
     pub(crate) fn new(client: Client, chat: PeerRef) -> Self {
         Self {
-            start: Some((client, chat)),
+            lazy: Lazy::Waiting(client, chat),
             options: Options::default(),
-            pager: None,
             total: None,
             seen_bytes: 0,
         }
@@ -384,14 +383,11 @@ impl Stream for ParticipantIter {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        if let Some((client, chat)) = this.start.take() {
-            this.pager = Some(Pager::new(Listing::new(client, chat, this.options.clone())));
-        }
-        let Some(pager) = this.pager.as_mut() else {
-            return Poll::Ready(None);
-        };
-        let item = Pin::new(&mut *pager).poll_next(cx);
-        if let Some(l) = pager.listing() {
+        let opts = &this.options;
+        let item = this
+            .lazy
+            .poll_next(cx, |client, chat| Listing::new(client, chat, opts.clone()));
+        if let Some(l) = this.lazy.listing() {
             this.total = l.total;
             this.seen_bytes = l.seen_bytes();
         }
@@ -414,7 +410,7 @@ impl std::fmt::Debug for ParticipantIter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ParticipantIter")
             .field("options", &self.options)
-            .field("started", &self.start.is_none())
+            .field("started", &self.lazy.started())
             .field("total", &self.total)
             .finish()
     }
