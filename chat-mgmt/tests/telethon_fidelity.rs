@@ -194,19 +194,18 @@ async fn basic_group_totals_count_matches_and_roles_name_levels() {
     // rights, members.
     let me = client.get_permissions(team.marked_id, "me").await.unwrap();
     assert!(matches!(me.role, Role::Creator { .. }) && me.is_creator && me.anonymous());
-    if let Some(admin) = admins
+    let admin = admins
         .items
         .iter()
         .find(|p| matches!(p.role, Role::Admin { .. }))
-    {
-        let p = client
-            .get_permissions(team.marked_id, admin.user.id)
-            .await
-            .unwrap();
-        assert!(matches!(p.role, Role::Admin { .. }) && p.is_admin && !p.is_creator);
-        assert!(p.anonymous() && !p.can_add_admins());
-        assert_eq!(p.role, admin.role, "the listing and get_permissions agree");
-    }
+        .expect("the default basic group has the bot as an admin");
+    let p = client
+        .get_permissions(team.marked_id, admin.user.id)
+        .await
+        .unwrap();
+    assert!(matches!(p.role, Role::Admin { .. }) && p.is_admin && !p.is_creator);
+    assert!(p.anonymous() && !p.can_add_admins());
+    assert_eq!(p.role, admin.role, "the listing and get_permissions agree");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
