@@ -65,6 +65,7 @@ fn test() -> Result<(), String> {
     run(cargo()
         .args(["doc", "--workspace", "--no-deps", "--exclude", "xtask"])
         .env("RUSTDOCFLAGS", "-D warnings"))?;
+    forget_packaged_sources();
     run(cargo().args([
         "package",
         "--workspace",
@@ -84,6 +85,43 @@ fn test() -> Result<(), String> {
         .env("FERROGRAM_PEERS", "required")
         .env("FERROGRAM_PEERS_PYTHON", &python);
     run_tests(&mut cmd)
+}
+
+/// Removes what earlier `cargo package` runs unpacked of our own crates.
+/// `cargo package --workspace` verifies each crate against the others
+/// through a local registry, and cargo unpacks a local registry's crate into
+/// `$CARGO_HOME/registry/src/-<hash>/` only if that directory does not exist
+/// yet: with the version unchanged (0.1.0), a later run would build against
+/// the sources of an earlier one.
+fn forget_packaged_sources() {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let Some(src) = home.map(|h| h.join("registry").join("src")) else {
+        return;
+    };
+    let Ok(registries) = std::fs::read_dir(&src) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        // Local registries have no name: their directory is `-<hash>`.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in std::fs::read_dir(registry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if krate
+                .file_name()
+                .to_string_lossy()
+                .starts_with("ferrogram-")
+            {
+                let _ = std::fs::remove_dir_all(krate.path());
+            }
+        }
+    }
 }
 
 /// Runs `cargo test`, echoing its output, and closes with one summary line.
