@@ -1,5 +1,5 @@
-//! MTProto crypto next to grammers-crypto 0.11.0: AES-IGE at three sizes, one packet's
-//! encryption and decryption (1 KiB body), pq factorization, and our whole in-memory
+//! MTProto crypto next to grammers-crypto 0.11.0: AES-IGE both ways and one packet's
+//! encryption and decryption, each at 1 KiB, 64 KiB and 1 MiB, pq factorization, and our whole in-memory
 //! handshake (client and server CPU together).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -15,10 +15,12 @@ fn Rng(seed: u64) -> SeededRng {
     SeededRng::new(seed)
 }
 
+const SIZES: [(&str, usize); 3] = [("1KiB", 1 << 10), ("64KiB", 64 << 10), ("1MiB", 1 << 20)];
+
 fn ige(c: &mut Criterion) {
     let key = [7u8; 32];
     let iv = [9u8; 32];
-    for (name, size) in [("1KiB", 1 << 10), ("64KiB", 64 << 10), ("1MiB", 1 << 20)] {
+    for (name, size) in SIZES {
         let mut group = c.benchmark_group(format!("ige_encrypt/{name}"));
         group.throughput(Throughput::Bytes(size as u64));
         let mut buf = vec![0u8; size];
@@ -29,6 +31,15 @@ fn ige(c: &mut Criterion) {
             b.iter(|| grammers_crypto::aes::ige_encrypt(black_box(&mut buf), &key, &iv))
         });
         group.finish();
+        let mut group = c.benchmark_group(format!("ige_decrypt/{name}"));
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_function("ferrogram", |b| {
+            b.iter(|| crypto::decrypt_ige(black_box(&mut buf), &key, &iv))
+        });
+        group.bench_function("grammers", |b| {
+            b.iter(|| grammers_crypto::aes::ige_decrypt(black_box(&mut buf), &key, &iv))
+        });
+        group.finish();
     }
 }
 
@@ -37,54 +48,57 @@ fn packets(c: &mut Criterion) {
     Rng(1).fill_bytes(&mut raw);
     let ours = AuthKey::from_bytes(raw);
     let theirs = grammers_crypto::AuthKey::from_bytes(raw);
-    let body = vec![0x42u8; 1024];
-    let env = Envelope {
-        salt: 1,
-        session_id: 2,
-        msg_id: 3 << 32,
-        seq_no: 1,
-        body: body.clone(),
-    };
-    let mut group = c.benchmark_group("packet_encrypt/1KiB");
-    group.throughput(Throughput::Bytes(1024));
-    let rng = &mut Rng(5);
-    group.bench_function("ferrogram", |b| {
-        b.iter(|| encrypt_message(&ours, Direction::ClientToServer, black_box(&env), rng))
-    });
-    let mut plain = Vec::new();
-    plain.extend_from_slice(&1i64.to_le_bytes());
-    plain.extend_from_slice(&2i64.to_le_bytes());
-    plain.extend_from_slice(&(3i64 << 32).to_le_bytes());
-    plain.extend_from_slice(&1i32.to_le_bytes());
-    plain.extend_from_slice(&1024u32.to_le_bytes());
-    plain.extend_from_slice(&body);
-    group.bench_function("grammers", |b| {
-        b.iter(|| {
-            let mut buf = grammers_crypto::DequeBuffer::with_capacity(plain.len() + 64, 32);
-            buf.extend(black_box(&plain));
-            grammers_crypto::encrypt_data_v2(&mut buf, &theirs);
-            buf.len()
-        })
-    });
-    group.finish();
+    for (name, size) in SIZES {
+        let body = vec![0x42u8; size];
+        let env = Envelope {
+            salt: 1,
+            session_id: 2,
+            msg_id: 3 << 32,
+            seq_no: 1,
+            body: body.clone(),
+        };
+        let mut group = c.benchmark_group(format!("packet_encrypt/{name}"));
+        group.throughput(Throughput::Bytes(size as u64));
+        let rng = &mut Rng(5);
+        group.bench_function("ferrogram", |b| {
+            b.iter(|| encrypt_message(&ours, Direction::ClientToServer, black_box(&env), rng))
+        });
+        let mut plain = Vec::new();
+        plain.extend_from_slice(&1i64.to_le_bytes());
+        plain.extend_from_slice(&2i64.to_le_bytes());
+        plain.extend_from_slice(&(3i64 << 32).to_le_bytes());
+        plain.extend_from_slice(&1i32.to_le_bytes());
+        plain.extend_from_slice(&(size as u32).to_le_bytes());
+        plain.extend_from_slice(&body);
+        group.bench_function("grammers", |b| {
+            b.iter(|| {
+                let mut buf = grammers_crypto::DequeBuffer::with_capacity(plain.len() + 64, 32);
+                buf.extend(black_box(&plain));
+                grammers_crypto::encrypt_data_v2(&mut buf, &theirs);
+                buf.len()
+            })
+        });
+        group.finish();
 
-    let packet = encrypt_message(&ours, Direction::ServerToClient, &env, rng);
-    let mut group = c.benchmark_group("packet_decrypt/1KiB");
-    group.throughput(Throughput::Bytes(1024));
-    group.bench_function("ferrogram", |b| {
-        b.iter(|| {
-            decrypt_message(&ours, Direction::ServerToClient, black_box(&packet)).expect("valid")
-        })
-    });
-    group.bench_function("grammers", |b| {
-        b.iter(|| {
-            let mut copy = packet.clone();
-            grammers_crypto::decrypt_data_v2(black_box(&mut copy), &theirs)
-                .expect("valid")
-                .len()
-        })
-    });
-    group.finish();
+        let packet = encrypt_message(&ours, Direction::ServerToClient, &env, rng);
+        let mut group = c.benchmark_group(format!("packet_decrypt/{name}"));
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_function("ferrogram", |b| {
+            b.iter(|| {
+                decrypt_message(&ours, Direction::ServerToClient, black_box(&packet))
+                    .expect("valid")
+            })
+        });
+        group.bench_function("grammers", |b| {
+            b.iter(|| {
+                let mut copy = packet.clone();
+                grammers_crypto::decrypt_data_v2(black_box(&mut copy), &theirs)
+                    .expect("valid")
+                    .len()
+            })
+        });
+        group.finish();
+    }
 }
 
 fn pq(c: &mut Criterion) {

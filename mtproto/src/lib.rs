@@ -22,7 +22,7 @@
 //! Each part has its own error type, and [`Error`] is all of them in one
 //! `#[non_exhaustive]` enum (with `From` for each), for callers that handle
 //! MTProto failures in one place and still match the typed part.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod crypto;

@@ -1,7 +1,9 @@
 //! Fuzzing on the stable toolchain: the `fuzz/` crate is built with the same
 //! SanitizerCoverage instrumentation `cargo fuzz` uses (`-C passes=sancov-module`,
 //! all stable flags) but without AddressSanitizer, which only nightly offers; the
-//! code is `forbid(unsafe_code)`, so panics and hangs are what there is to find.
+//! only `unsafe` code is mtproto's AES-NI module (16-byte loads and stores through
+//! references), so panics, hangs and differences between the AES-NI and portable
+//! paths (the `ige_paths` target) are what there is to find.
 //! libFuzzer itself comes from the `libfuzzer-sys` crate.
 
 use crate::root;

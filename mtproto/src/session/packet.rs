@@ -9,7 +9,10 @@ use ferrogram_tl_types::service::GzipPacked;
 use rand_core::RngCore;
 
 use super::{COMPRESSION_THRESHOLD, MAX_INFLATED, PADDING, SessionError};
-use crate::crypto::{AuthKey, Direction, decrypt_ige, derive_aes_key_iv, encrypt_ige, msg_key};
+use crate::crypto::{
+    AuthKey, Direction, decrypt_packet_body, derive_aes_key_iv, encrypt_ige, msg_key,
+    msg_key_prefix,
+};
 
 /// Client packets [`decrypt_message`] has decrypted in this process (whatever
 /// the outcome): lets a server's tests prove it decrypts each packet once.
@@ -37,39 +40,46 @@ pub struct Envelope {
 }
 
 /// Encrypts one message with MTProto 2.0 (random padding of 12..=1024 bytes keeping
-/// the total a multiple of 16).
+/// the total a multiple of 16). The packet is built in one buffer: the plaintext is
+/// written after the 24 bytes of `auth_key_id` and `msg_key`, hashed, and encrypted
+/// where it lies.
 pub fn encrypt_message(
     auth_key: &AuthKey,
     direction: Direction,
     env: &Envelope,
     rng: &mut impl RngCore,
 ) -> Vec<u8> {
-    let mut plain = Vec::with_capacity(32 + env.body.len() + 32);
-    plain.extend_from_slice(&env.salt.to_le_bytes());
-    plain.extend_from_slice(&env.session_id.to_le_bytes());
-    plain.extend_from_slice(&env.msg_id.to_le_bytes());
-    plain.extend_from_slice(&env.seq_no.to_le_bytes());
-    plain.extend_from_slice(&(env.body.len() as u32).to_le_bytes());
-    plain.extend_from_slice(&env.body);
     // 12..=27 bytes of padding to reach a multiple of 16, plus 0..=3 random blocks.
-    let mut pad = 12 + (16 - (plain.len() + 12) % 16) % 16;
+    let unpadded = 32 + env.body.len();
+    let mut pad = 12 + (16 - (unpadded + 12) % 16) % 16;
     pad += 16 * (rng.next_u32() % 4) as usize;
-    let at = plain.len();
-    plain.resize(at + pad, 0);
-    rng.fill_bytes(&mut plain[at..]);
-    let key = msg_key(auth_key, direction, &plain);
+    let mut out = Vec::with_capacity(24 + unpadded + pad);
+    out.extend_from_slice(&auth_key.id());
+    out.extend_from_slice(&[0; 16]);
+    out.extend_from_slice(&env.salt.to_le_bytes());
+    out.extend_from_slice(&env.session_id.to_le_bytes());
+    out.extend_from_slice(&env.msg_id.to_le_bytes());
+    out.extend_from_slice(&env.seq_no.to_le_bytes());
+    out.extend_from_slice(&(env.body.len() as u32).to_le_bytes());
+    out.extend_from_slice(&env.body);
+    let at = out.len();
+    out.resize(at + pad, 0);
+    rng.fill_bytes(&mut out[at..]);
+    let (head, plain) = out.split_at_mut(24);
+    let key = msg_key(auth_key, direction, plain);
     let (aes_key, aes_iv) = derive_aes_key_iv(auth_key, &key, direction);
     // The length is a multiple of 16 by construction.
-    let _ = encrypt_ige(&mut plain, &aes_key, &aes_iv);
-    let mut out = Vec::with_capacity(24 + plain.len());
-    out.extend_from_slice(&auth_key.id());
-    out.extend_from_slice(&key);
-    out.extend_from_slice(&plain);
+    let _ = encrypt_ige(plain, &aes_key, &aes_iv);
+    head[8..].copy_from_slice(&key);
     out
 }
 
 /// Decrypts one message, checking auth_key_id, msg_key, the length field and the
 /// padding bounds. Session id, msg_id and duplicates are checked by the sessions.
+///
+/// The body is decrypted straight into the `Vec` the [`Envelope`] returns, and the
+/// msg_key's SHA-256 is computed inside the decryption loop (see
+/// [`crypto`](crate::crypto)).
 pub fn decrypt_message(
     auth_key: &AuthKey,
     direction: Direction,
@@ -95,34 +105,44 @@ pub fn decrypt_message(
     let mut key = [0u8; 16];
     key.copy_from_slice(&packet[8..24]);
     let (aes_key, aes_iv) = derive_aes_key_iv(auth_key, &key, direction);
-    let mut plain = packet[24..24 + enc_len].to_vec();
-    decrypt_ige(&mut plain, &aes_key, &aes_iv)
-        .map_err(|_| SessionError::PacketLength(packet.len()))?;
-    if msg_key(auth_key, direction, &plain) != key {
+    let mut header = [0u8; 32];
+    header.copy_from_slice(&packet[24..56]);
+    let mut body = packet[56..24 + enc_len].to_vec();
+    let hash = decrypt_packet_body(
+        &aes_key,
+        &aes_iv,
+        msg_key_prefix(auth_key, direction),
+        &mut header,
+        &mut body,
+    )
+    .map_err(|_| SessionError::PacketLength(packet.len()))?;
+    if hash[8..24] != key {
         return Err(SessionError::MsgKeyMismatch);
     }
     let le64 = |at: usize| {
         let mut b = [0u8; 8];
-        b.copy_from_slice(&plain[at..at + 8]);
+        b.copy_from_slice(&header[at..at + 8]);
         i64::from_le_bytes(b)
     };
-    let le32 =
-        |at: usize| i32::from_le_bytes([plain[at], plain[at + 1], plain[at + 2], plain[at + 3]]);
+    let le32 = |at: usize| {
+        i32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
     let len = le32(28);
     let len_usize = usize::try_from(len).map_err(|_| SessionError::DataLength(i64::from(len)))?;
-    if len_usize % 4 != 0 || len_usize > plain.len() - 32 {
+    if len_usize % 4 != 0 || len_usize > body.len() {
         return Err(SessionError::DataLength(i64::from(len)));
     }
-    let padding = plain.len() - 32 - len_usize;
+    let padding = body.len() - len_usize;
     if !PADDING.contains(&padding) {
         return Err(SessionError::Padding(padding));
     }
+    body.truncate(len_usize);
     Ok(Envelope {
         salt: le64(0),
         session_id: le64(8),
         msg_id: le64(16),
         seq_no: le32(24),
-        body: plain[32..32 + len_usize].to_vec(),
+        body,
     })
 }
 
