@@ -8,7 +8,7 @@
 //!   MTProto 2.0's msg_key and KDF for both directions.
 //! - [`rsa`]: raw RSA, `RSA_PAD`, the older SHA-1 form, fingerprints, PEM keys, and
 //!   Telegram's built-in production and test keys.
-//! - [`factorize()`]: `pq` factorization (Pollard-Brent on u64).
+//! - [`factorize()`]: `pq` factorization (Pollard-Brent on u64, Montgomery form, three walks in lockstep).
 //! - [`check_prime_and_generator`], [`check_range`], [`telegram_dh_prime`]: the DH
 //!   checks of the security guidelines (safe prime, generator, ranges).
 //! - [`handshake`]: auth-key creation as client and server state machines.
