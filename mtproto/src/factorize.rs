@@ -162,10 +162,9 @@ fn brent<const K: usize>(n: u64, c: [u64; K]) -> Option<u64> {
     let f = |x: u64, c: u64| m.add(m.mul(x, x), c);
     let mut y: [u64; K] = std::array::from_fn(|i| (c[i] + 2) % n);
     let mut q = [one; K];
-    let (mut x, mut ys) = ([0u64; K], [0u64; K]);
     let mut r = 1u64;
     loop {
-        x = y;
+        let x = y;
         for _ in 0..r {
             for i in 0..K {
                 y[i] = f(y[i], c[i]);
@@ -173,7 +172,7 @@ fn brent<const K: usize>(n: u64, c: [u64; K]) -> Option<u64> {
         }
         let mut k = 0;
         while k < r {
-            ys = y;
+            let ys = y;
             for _ in 0..BATCH.min(r - k) {
                 for i in 0..K {
                     y[i] = f(y[i], c[i]);
