@@ -137,6 +137,39 @@ impl PeerInfo {
     }
 }
 
+/// Whether merging the sighting `new` into the cached `old` would leave `old` as
+/// it is, with `new`'s username and phone compared as they would be stored
+/// (normalized), without allocating: most sightings in a listing repeat what the
+/// cache holds, and this lets them cost a lookup and a few comparisons.
+fn merge_keeps(old: &PeerInfo, new: &PeerInfo) -> bool {
+    let keep_hash = new.min && !old.min;
+    let kind = if keep_hash { old.kind } else { new.kind };
+    let hash = if keep_hash || new.access_hash.is_none() {
+        old.access_hash
+    } else {
+        new.access_hash
+    };
+    let username_kept = new.username.as_deref().is_none_or(|u| {
+        old.username
+            .as_deref()
+            .is_some_and(|o| u.trim_start_matches('@').eq_ignore_ascii_case(o))
+    });
+    let phone_kept = new.phone.as_deref().is_none_or(|p| {
+        old.phone
+            .as_deref()
+            .is_some_and(|o| p.chars().filter(char::is_ascii_digit).eq(o.chars()))
+    });
+    kind == old.kind
+        && hash == old.access_hash
+        && username_kept
+        && phone_kept
+        && new
+            .name
+            .as_ref()
+            .is_none_or(|n| old.name.as_ref() == Some(n))
+        && (old.min && new.min) == old.min
+}
+
 /// The marked id of a peer of `kind` with bare id `id`.
 pub fn marked_id(kind: PeerKind, id: i64) -> i64 {
     match kind {
@@ -255,8 +288,9 @@ impl SessionData {
             .find(|p| p.kind.is_user() && p.phone.as_deref() == Some(want.as_str()))
     }
 
-    /// Merges `peers` into the cache (see [`PeerInfo::merge`]); returns the merged
-    /// entries as stored.
+    /// Merges `peers` into the cache (see [`PeerInfo::merge`]); returns the
+    /// entries that changed (new, or different from what was cached) as stored,
+    /// which is all a persistent store needs to write.
     pub fn merge_peers(&mut self, peers: &[PeerInfo]) -> Vec<PeerInfo> {
         let mut out = Vec::with_capacity(peers.len());
         if !self.username_owners.built {
@@ -268,6 +302,11 @@ impl SessionData {
             self.username_owners.built = true;
         }
         for p in peers {
+            if let Some(old) = self.peers.get(&p.marked_id())
+                && merge_keeps(old, p)
+            {
+                continue;
+            }
             let mut p = p.clone();
             p.username = p.username.as_deref().map(normalize_username);
             p.phone = p.phone.as_deref().map(normalize_phone);
@@ -275,6 +314,7 @@ impl SessionData {
             let previous = self.peers.get(&key);
             let old_username = previous.and_then(|p| p.username.clone());
             let merged = PeerInfo::merge(previous, p);
+            let changed = previous != Some(&merged);
             let owners = &mut self.username_owners.owners;
             if old_username != merged.username
                 && let Some(old) = &old_username
@@ -290,8 +330,10 @@ impl SessionData {
             {
                 o.username = None;
             }
-            self.peers.insert(key, merged.clone());
-            out.push(merged);
+            if changed {
+                self.peers.insert(key, merged.clone());
+                out.push(merged);
+            }
         }
         out
     }
@@ -300,6 +342,64 @@ impl SessionData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `merge_keeps` says "unchanged" exactly when the full merge (with the
+    /// sighting normalized as `merge_peers` stores it) gives back the old entry.
+    #[test]
+    fn merge_keeps_agrees_with_the_full_merge() {
+        let hashes = [None, Some(1), Some(2)];
+        let usernames = [None, Some("alice"), Some("@Alice"), Some("bob")];
+        let phones = [
+            None,
+            Some("15550001"),
+            Some("+1 555 0001"),
+            Some("15550002"),
+        ];
+        let names = [None, Some("Alice"), Some("Bob")];
+        let kinds = [PeerKind::User, PeerKind::Bot];
+        let mut checked = 0;
+        for old_min in [false, true] {
+            for new_min in [false, true] {
+                for (h1, h2) in hashes
+                    .iter()
+                    .flat_map(|a| hashes.iter().map(move |b| (a, b)))
+                {
+                    for (u, ph) in usernames.iter().zip(phones.iter().cycle().skip(1)) {
+                        for n in names {
+                            for k in kinds {
+                                let old = PeerInfo {
+                                    id: 5,
+                                    kind: PeerKind::User,
+                                    access_hash: *h1,
+                                    username: Some("alice".into()),
+                                    phone: Some("15550001".into()),
+                                    name: Some("Alice".into()),
+                                    min: old_min,
+                                };
+                                let new = PeerInfo {
+                                    id: 5,
+                                    kind: k,
+                                    access_hash: *h2,
+                                    username: u.map(str::to_owned),
+                                    phone: ph.map(str::to_owned),
+                                    name: n.map(str::to_owned),
+                                    min: new_min,
+                                };
+                                let mut normalized = new.clone();
+                                normalized.username =
+                                    normalized.username.as_deref().map(normalize_username);
+                                normalized.phone = normalized.phone.as_deref().map(normalize_phone);
+                                let full = PeerInfo::merge(Some(&old), normalized) == old;
+                                assert_eq!(merge_keeps(&old, &new), full, "{old:?} <- {new:?}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 9 * 4 * 3 * 2);
+    }
 
     fn user(id: i64, hash: Option<i64>, min: bool) -> PeerInfo {
         PeerInfo {

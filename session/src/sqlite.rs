@@ -207,7 +207,16 @@ impl SqliteSession {
         f: impl FnOnce(&rusqlite::Transaction<'_>, &mut SessionData) -> rusqlite::Result<()>,
     ) -> Result<(), SessionError> {
         let mut inner = self.lock();
-        let Inner { conn, data } = &mut *inner;
+        self.write_locked(&mut inner, f)
+    }
+
+    /// [`Self::write`] under a lock the caller already holds.
+    fn write_locked(
+        &self,
+        inner: &mut Inner,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, &mut SessionData) -> rusqlite::Result<()>,
+    ) -> Result<(), SessionError> {
+        let Inner { conn, data } = inner;
         let outcome = (|| {
             let tx = conn.transaction()?;
             f(&tx, data)?;
@@ -490,10 +499,16 @@ impl Session for SqliteSession {
     }
 
     fn save_peers(&self, peers: &[PeerInfo]) -> Result<(), SessionError> {
-        self.write(|tx, data| {
-            let merged = data.merge_peers(peers);
-            write_peers(tx, &merged)
-        })
+        // Merged in memory first, under the lock the write keeps: peers already
+        // known as they are cost no transaction at all (a listing that sees the
+        // same members again writes nothing). If the write fails, `write_locked`
+        // reads memory back from the file.
+        let mut inner = self.lock();
+        let changed = inner.data.merge_peers(peers);
+        if changed.is_empty() {
+            return Ok(());
+        }
+        self.write_locked(&mut inner, |tx, _| write_peers(tx, &changed))
     }
 
     fn update_state(&self) -> UpdateState {
@@ -564,6 +579,40 @@ mod tests {
             ),
             (true, false, true)
         );
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn peers_seen_again_unchanged_cost_no_write() {
+        let dir =
+            std::env::temp_dir().join(format!("ferrogram-sqlite-same-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("same.session");
+        let _ = std::fs::remove_file(&path);
+        let s = SqliteSession::open(&path).unwrap();
+        let page: Vec<PeerInfo> = (1..=200).map(|i| peer(i, &format!("user{i}"))).collect();
+        s.save_peers(&page).unwrap();
+        // From now on any write to the peers table fails.
+        s.lock()
+            .conn
+            .execute_batch(
+                "CREATE TRIGGER no_insert BEFORE INSERT ON peers
+                 BEGIN SELECT RAISE(ABORT, 'written'); END;
+                 CREATE TRIGGER no_update BEFORE UPDATE ON peers
+                 BEGIN SELECT RAISE(ABORT, 'written'); END;",
+            )
+            .unwrap();
+        // The same page again (the username in another case, as Telegram may
+        // send it): nothing changed, so nothing is written.
+        let mut again = page.clone();
+        again[0].username = Some("USER1".into());
+        s.save_peers(&again).unwrap();
+        // One changed access hash among them is written (and here refused).
+        again[7].access_hash = Some(1);
+        let e = s.save_peers(&again).unwrap_err();
+        assert!(matches!(e, SessionError::Sqlite { .. }), "{e}");
+        assert_eq!(s.peer(8).and_then(|p| p.access_hash), Some(8 * 7));
         drop(s);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -6,12 +6,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-struct Pair {
-    what: String,
-    ours: f64,
-    theirs: f64,
-}
-
 /// `cargo`, the one running this task if known.
 pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -37,7 +31,7 @@ fn cpu_model() -> String {
 }
 
 /// The mean of a criterion benchmark, in nanoseconds.
-fn criterion_mean(dir: &Path, group: &str, id: &str) -> Result<f64, String> {
+pub(crate) fn criterion_mean(dir: &Path, group: &str, id: &str) -> Result<f64, String> {
     let path = dir.join(group).join(id).join("new/estimates.json");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     // {"mean":{"confidence_interval":{...},"point_estimate":123.4,...},...}
@@ -53,33 +47,7 @@ fn criterion_mean(dir: &Path, group: &str, id: &str) -> Result<f64, String> {
     num.parse().map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// `openssl speed` throughput in MB/s for one algorithm and block size, if openssl runs.
-fn openssl_speed(algorithm: &str, bytes: usize) -> Option<f64> {
-    let out = Command::new("openssl")
-        .args([
-            "speed",
-            "-elapsed",
-            "-seconds",
-            "2",
-            "-bytes",
-            &bytes.to_string(),
-            "-evp",
-            algorithm,
-        ])
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last()?;
-    let k: f64 = line
-        .split_whitespace()
-        .last()?
-        .trim_end_matches('k')
-        .parse()
-        .ok()?;
-    Some(k / 1000.0)
-}
-
-fn human_ns(ns: f64) -> String {
+pub(crate) fn human_ns(ns: f64) -> String {
     if ns >= 1e6 {
         format!("{:.2} ms", ns / 1e6)
     } else if ns >= 1e3 {
@@ -548,37 +516,46 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         println!("xtask: updated the TL section of BENCHMARKS.md");
         return Ok(());
     }
+    if args.contains(&"--crypto-only") {
+        crate::run(cargo().args([
+            "bench",
+            "--manifest-path",
+            "bench/Cargo.toml",
+            "--bench",
+            "crypto",
+        ]))?;
+        let crit = root.join("bench/target/criterion");
+        let handshake = criterion_mean(&crit, "handshake", "ferrogram")?;
+        let section = crate::bench_crypto::section(&crit, handshake)?;
+        let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+        let section = section.replacen(
+            "## MTProto crypto (criterion mean)\n",
+            &format!(
+                "## MTProto crypto (criterion mean)\n\nMeasured {date} on {} ({} logical CPUs) at {}, apart from the run above.\n",
+                cpu_model(),
+                std::thread::available_parallelism().map_or(0, |n| n.get()),
+                commit_label(&root)
+            ),
+            1,
+        );
+        let path = root.join("BENCHMARKS.md");
+        let doc = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::write(
+            &path,
+            splice(
+                &doc,
+                &section,
+                crate::bench_crypto::CRYPTO_START,
+                crate::bench_crypto::CRYPTO_END,
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        println!("xtask: updated the crypto section of BENCHMARKS.md");
+        return Ok(());
+    }
     crate::run(cargo().args(["bench", "--manifest-path", "bench/Cargo.toml"]))?;
     let crit = root.join("bench/target/criterion");
-    let mut crypto = Vec::new();
-    for (group, what, bytes) in [
-        ("ige_encrypt_1KiB", "AES-256-IGE encrypt 1 KiB", 1u64 << 10),
-        ("ige_encrypt_64KiB", "AES-256-IGE encrypt 64 KiB", 64 << 10),
-        ("ige_encrypt_1MiB", "AES-256-IGE encrypt 1 MiB", 1 << 20),
-        (
-            "packet_encrypt_1KiB",
-            "MTProto 2.0 packet encrypt (1 KiB body)",
-            1 << 10,
-        ),
-        (
-            "packet_decrypt_1KiB",
-            "MTProto 2.0 packet decrypt (1 KiB body)",
-            1 << 10,
-        ),
-        ("pq_factorize", "pq factorization (2 values)", 0),
-    ] {
-        crypto.push((
-            Pair {
-                what: what.to_string(),
-                ours: criterion_mean(&crit, group, "ferrogram")?,
-                theirs: criterion_mean(&crit, group, "grammers")?,
-            },
-            bytes,
-        ));
-    }
     let handshake = criterion_mean(&crit, "handshake", "ferrogram")?;
-    let openssl_cbc = openssl_speed("aes-256-cbc", 1 << 20);
-    let openssl_sha = openssl_speed("sha256", 1 << 10);
     let mut md = String::new();
     let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
     let _ = writeln!(md, "# Benchmarks\n");
@@ -601,49 +578,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     );
     md.push_str(&tl_section(skip_builds)?);
     md.push('\n');
-    let _ = writeln!(md, "## MTProto crypto (criterion mean)\n");
-    let _ = writeln!(
-        md,
-        "Next to grammers-crypto 0.11.0 on the same inputs. Packet encryption includes building the 32-byte header and the random padding; decryption includes every check (msg_key, length, padding).\n"
-    );
-    let _ = writeln!(
-        md,
-        "| benchmark | ferrogram | grammers | grammers / ferrogram | ferrogram throughput |"
-    );
-    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
-    for (p, bytes) in &crypto {
-        let tput = if *bytes > 0 {
-            format!("{:.0} MB/s", *bytes as f64 / p.ours * 1e3)
-        } else {
-            "".into()
-        };
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {:.2}× | {tput} |",
-            p.what,
-            human_ns(p.ours),
-            human_ns(p.theirs),
-            p.theirs / p.ours
-        );
-    }
-    let _ = writeln!(
-        md,
-        "\nWhole auth-key creation in memory (client and server CPU together: RSA_PAD, RSA decryption, 2048-bit DH on both sides, Telegram's prime recognised): {}. grammers has no server side to compare with.\n",
-        human_ns(handshake)
-    );
-    let _ = writeln!(
-        md,
-        "OpenSSL on this machine, same run (`openssl speed -elapsed -evp ...`): AES-256-CBC encrypt 1 MiB blocks {} (CBC encryption is a chain of AES blocks, as IGE is: the fair ceiling for IGE); SHA-256 of 1 KiB blocks {}.",
-        openssl_cbc.map_or("unavailable".into(), |v| format!("{v:.0} MB/s")),
-        openssl_sha.map_or("unavailable".into(), |v| format!("{v:.0} MB/s"))
-    );
-    if let (Some(cbc), Some((p, bytes))) = (openssl_cbc, crypto.get(2)) {
-        let _ = writeln!(
-            md,
-            "Our 1 MiB IGE reaches {:.2}× of OpenSSL's CBC throughput.\n",
-            (*bytes as f64 / p.ours * 1e3) / cbc
-        );
-    }
+    md.push_str(&crate::bench_crypto::section(&crit, handshake)?);
     let _ = writeln!(md);
     md.push_str(&roundtrips()?);
     md.push('\n');

@@ -10,6 +10,7 @@
 
 mod bench;
 mod bench_build;
+mod bench_crypto;
 mod codegen;
 mod fuzz;
 mod peers;
@@ -173,7 +174,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("peers") => peers::ensure_venv().map(|p| println!("{}", p.display())),
         _ => Err(
-            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --roundtrips-only | --participants-only] | fuzz [TARGET] [SECONDS] | peers>"
+            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --crypto-only | --roundtrips-only | --participants-only] | fuzz [TARGET] [SECONDS] | peers>"
                 .into(),
         ),
     };

@@ -1,13 +1,22 @@
 //! Lists a supergroup of a running testserver with ferrogram-chat-mgmt, and
 //! measures it.
 //!
-//! Usage: participants INFO_JSON MODE, MODE `plain` (one listing, capped at
-//! 10,000 by the server) or `aggressive` (every member, past the cap). Signs in
-//! as the server's owner account (2FA), lists `@ferrogram_lounge` without
-//! keeping the participants, twice, and prints one JSON line with both passes:
-//! members listed, wall seconds, client CPU seconds (user + system, from
-//! /proc/self/stat), the peak heap growth during the listing (a counting
-//! global allocator) and the bytes of the iterator's set of seen ids.
+//! Usage: participants INFO_JSON MODE [SESSION [MIN_CPU_S [CLI]]].
+//!
+//! SESSION is `memory` (the default) or `sqlite` (a fresh SQLite file, as the
+//! CLI keeps). Signs in as the server's owner account (2FA) and lists
+//! `@ferrogram_lounge` without keeping the participants. MODE:
+//! - `plain` (one listing, capped at 10,000 by the server) or `aggressive`
+//!   (every member, past the cap): twice, printing one JSON line with both
+//!   passes: members listed, wall seconds, client CPU seconds, the peak heap
+//!   growth during the listing (a counting global allocator) and the bytes of
+//!   the iterator's set of seen ids.
+//! - `window`: the plain listing repeated until the CPU spent from each first
+//!   `channels.getParticipants` to its last answer adds up to MIN_CPU_S (at most
+//!   200 listings); with CLI (the `ferrogram` binary) the same listing by the
+//!   CLI on its SQLite session, 5 times, net of 5 runs that list one member.
+//!
+//! CPU is user + system time from getrusage (microseconds).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
@@ -16,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use ferrogram_chat_mgmt::ChatManagement;
 use ferrogram_client::{Client, Config};
-use ferrogram_session::MemorySession;
+use ferrogram_session::{MemorySession, SqliteSession};
 
 /// Counts live heap bytes and their peak.
 struct Counting;
@@ -63,31 +72,142 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// User + system CPU seconds of this process (Linux; clock ticks of 1/100 s).
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return f64::NAN;
+/// User + system CPU seconds from getrusage: this process with
+/// `libc::RUSAGE_SELF`, its waited-for children with `libc::RUSAGE_CHILDREN`.
+fn cpu_seconds_of(who: libc::c_int) -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes one `rusage` to the valid pointer it is given; the
+    // all-zero bytes it starts from are a valid `rusage` too.
+    #[allow(unsafe_code)]
+    let usage = unsafe {
+        if libc::getrusage(who, usage.as_mut_ptr()) != 0 {
+            return f64::NAN;
+        }
+        usage.assume_init()
     };
-    // Fields after the command name (which may contain spaces) in parentheses.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-    // utime and stime are fields 14 and 15: 12 and 13 after the state field.
-    (ticks(11) + ticks(12)) / 100.0
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+fn cpu_seconds() -> f64 {
+    cpu_seconds_of(libc::RUSAGE_SELF)
+}
+
+/// Lists the supergroup once without keeping anyone; returns the count.
+async fn list(client: &Client, aggressive: bool) -> (usize, ferrogram_chat_mgmt::ParticipantIter) {
+    let mut it = client
+        .iter_participants("@ferrogram_lounge")
+        .aggressive(aggressive)
+        .pace(Duration::ZERO);
+    let mut members = 0usize;
+    while let Some(p) = it.next().await {
+        let p = p.expect("participant");
+        std::hint::black_box(&p);
+        members += 1;
+    }
+    (members, it)
+}
+
+/// The plain listing repeated until its windows hold `min_cpu` CPU seconds.
+async fn window(client: &Client, min_cpu: f64) -> serde_json::Value {
+    let (mut members, mut listings, mut cpu, mut wall) = (0usize, 0u32, 0.0, 0.0);
+    while listings == 0 || (cpu < min_cpu && listings < 200) {
+        let before = cpu_seconds();
+        let started = Instant::now();
+        members += list(client, false).await.0;
+        wall += started.elapsed().as_secs_f64();
+        cpu += cpu_seconds() - before;
+        listings += 1;
+    }
+    serde_json::json!({"members": members, "listings": listings, "cpu_s": cpu, "wall_s": wall})
+}
+
+/// The CLI's CPU for one plain listing on its SQLite session: the median of 5
+/// full listings minus the median of 5 runs listing one member (start-up,
+/// session, connection and resolving the chat), from RUSAGE_CHILDREN.
+fn cli_listing(cli: &str, info: &serde_json::Value) -> serde_json::Value {
+    let dir = std::env::temp_dir().join(format!("ferrogram-bench-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let key = dir.join("server.pem");
+    std::fs::write(&key, info["rsa_public_key_pem"].as_str().unwrap()).expect("key");
+    let session = dir.join("session.sqlite");
+    let run = |args: &[&str]| -> (f64, usize) {
+        let before = cpu_seconds_of(libc::RUSAGE_CHILDREN);
+        let out = std::process::Command::new(cli)
+            .args(["--session", session.to_str().unwrap()])
+            .args(["--server", info["addr"].as_str().unwrap()])
+            .args(["--rsa-key", key.to_str().unwrap()])
+            .args(args)
+            .output()
+            .expect("run the CLI");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows = out.stdout.iter().filter(|&&b| b == b'\n').count();
+        (
+            cpu_seconds_of(libc::RUSAGE_CHILDREN) - before,
+            rows.saturating_sub(1),
+        )
+    };
+    let user = &info["user"];
+    run(&[
+        "login",
+        "--phone",
+        user["phone"].as_str().unwrap(),
+        "--code",
+        user["code"].as_str().unwrap(),
+        "--password",
+        user["password"].as_str().unwrap(),
+    ]);
+    let listing = ["participants", "@ferrogram_lounge", "--format", "csv"];
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut full = Vec::new();
+    let mut base = Vec::new();
+    let mut members = 0;
+    for _ in 0..5 {
+        let (cpu, rows) = run(&listing);
+        full.push(cpu);
+        members = rows;
+        base.push(run(&[&listing[..], &["--limit", "1"]].concat()).0);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    serde_json::json!({
+        "members": members,
+        "cpu_s": median(full.clone()) - median(base.clone()),
+        "full_cpu_s": median(full),
+        "baseline_cpu_s": median(base),
+    })
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let info: serde_json::Value = serde_json::from_str(&args[1]).expect("server JSON");
-    let aggressive = args.get(2).map(String::as_str) == Some("aggressive");
+    let mode = args.get(2).map_or("plain", String::as_str);
+    let aggressive = mode == "aggressive";
+    let sqlite = args.get(3).map(String::as_str) == Some("sqlite");
     let addr = info["addr"].as_str().unwrap().parse().unwrap();
     let dc = info["dc_id"].as_i64().unwrap() as i32;
     let key =
         ferrogram_mtproto::RsaPublicKey::from_pem(info["rsa_public_key_pem"].as_str().unwrap())
             .expect("PEM");
     let mut config = Config::new(12345, "0123456789abcdef0123456789abcdef");
-    config.session = Arc::new(MemorySession::new());
+    let session_file = std::env::temp_dir().join(format!(
+        "ferrogram-bench-participants-{}.sqlite",
+        std::process::id()
+    ));
+    config.session = if sqlite {
+        let _ = std::fs::remove_file(&session_file);
+        Arc::new(SqliteSession::open(&session_file).expect("SQLite session"))
+    } else {
+        Arc::new(MemorySession::new())
+    };
     config.server = Some((addr, dc));
     config.rsa_keys = vec![key];
     config.request_timeout = Duration::from_secs(120);
@@ -109,6 +229,14 @@ async fn main() {
         .get_input_entity("@ferrogram_lounge")
         .await
         .expect("resolve");
+    if mode == "window" {
+        let min_cpu = args.get(4).map_or(1.0, |s| s.parse().expect("MIN_CPU_S"));
+        let library = window(&client, min_cpu).await;
+        let cli = args.get(5).map(|cli| cli_listing(cli, &info));
+        println!("{}", serde_json::json!({"library": library, "cli": cli}));
+        let _ = std::fs::remove_file(&session_file);
+        return;
+    }
     // Twice: the first pass also fills the session's peer cache (every user
     // seen, as Telethon's does); the second finds them cached, so its peak is
     // the listing's own memory.
@@ -118,16 +246,7 @@ async fn main() {
         PEAK.store(baseline, Ordering::Relaxed);
         let cpu = cpu_seconds();
         let started = Instant::now();
-        let mut it = client
-            .iter_participants("@ferrogram_lounge")
-            .aggressive(aggressive)
-            .pace(Duration::ZERO);
-        let mut members = 0usize;
-        while let Some(p) = it.next().await {
-            let p = p.expect("participant");
-            std::hint::black_box(&p);
-            members += 1;
-        }
+        let (members, it) = list(&client, aggressive).await;
         passes.push(serde_json::json!({
             "members": members,
             "total": it.total().unwrap_or(0),
@@ -137,6 +256,7 @@ async fn main() {
             "seen_bytes": it.seen_bytes(),
         }));
     }
+    let _ = std::fs::remove_file(&session_file);
     println!(
         "{}",
         serde_json::json!({"first": passes[0], "second": passes[1]})

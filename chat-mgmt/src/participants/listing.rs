@@ -436,13 +436,24 @@ impl Listing {
             self.note_continuations(&q, &page.users);
         }
         let got = page.participants.len();
-        self.absorb(&page);
-        self.after_page(q, offset, got, asked, page.count.max(0) as usize);
+        let count = page.count.max(0) as usize;
+        self.absorb(*page);
+        self.after_page(q, offset, got, asked, count);
         Ok(())
     }
 
-    /// Buffers a page's participants not seen before.
-    fn absorb(&mut self, page: &types::channels::ChannelParticipants) {
+    /// Buffers a page's participants not seen before, moving each one's user
+    /// out of the page (found through an index by id, not a search per
+    /// participant).
+    fn absorb(&mut self, page: types::channels::ChannelParticipants) {
+        let mut users: std::collections::HashMap<i64, Box<types::User>> = page
+            .users
+            .into_iter()
+            .filter_map(|u| match u {
+                enums::User::User(u) => Some((u.id, u)),
+                enums::User::Empty(_) => None,
+            })
+            .collect();
         for p in &page.participants {
             let Some((id, role, date, inviter)) = role_of(p) else {
                 continue;
@@ -450,12 +461,7 @@ impl Listing {
             if !self.seen.insert(id) {
                 continue;
             }
-            let Some(enums::User::User(user)) = page
-                .users
-                .iter()
-                .find(|u| matches!(u, enums::User::User(u) if u.id == id))
-                .cloned()
-            else {
+            let Some(user) = users.remove(&id) else {
                 continue;
             };
             if matches!(
