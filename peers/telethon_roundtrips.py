@@ -1,11 +1,14 @@
 """Round trips per second of Telethon 1.45.0 against a running testserver (the
 same requests as bench/src/bin/roundtrips.rs).
 Usage: python telethon_roundtrips.py INFO_JSON SEQUENTIAL PIPELINED
-Prints one JSON line {"sequential_rps": .., "pipelined_rps": ..}.
+Prints one JSON line {"sequential_rps", "pipelined_rps", "sequential_cpu_us",
+"pipelined_cpu_us"}: requests per second and this process's CPU (getrusage, user +
+system) per request.
 """
 
 import asyncio
 import json
+import resource
 import sys
 import time
 
@@ -30,15 +33,23 @@ async def main():
     request = GetUsersRequest([InputUserSelf()])
     for _ in range(50):
         await client(request)
-    started = time.perf_counter()
+    started, before = time.perf_counter(), cpu_seconds()
     for _ in range(sequential):
         await client(request)
     seq = sequential / (time.perf_counter() - started)
-    started = time.perf_counter()
+    seq_cpu = (cpu_seconds() - before) / sequential * 1e6
+    started, before = time.perf_counter(), cpu_seconds()
     await asyncio.gather(*(client(GetUsersRequest([InputUserSelf()])) for _ in range(pipelined)))
     pip = pipelined / (time.perf_counter() - started)
+    pip_cpu = (cpu_seconds() - before) / pipelined * 1e6
     await client.disconnect()
-    print(json.dumps({"sequential_rps": seq, "pipelined_rps": pip}))
+    print(json.dumps({"sequential_rps": seq, "pipelined_rps": pip,
+                      "sequential_cpu_us": seq_cpu, "pipelined_cpu_us": pip_cpu}))
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

@@ -1,5 +1,24 @@
-//! Shared inputs of the benchmarks: the same bytes for every implementation.
-#![forbid(unsafe_code)]
+//! Shared inputs of the benchmarks: the same bytes for every implementation;
+//! and [`cpu_seconds_of`], the CPU time the client benchmarks measure.
+#![deny(unsafe_code)]
+
+/// User + system CPU seconds from getrusage, with microsecond resolution: this
+/// process with `libc::RUSAGE_SELF`, its waited-for children with
+/// `libc::RUSAGE_CHILDREN`. NaN if the call fails.
+pub fn cpu_seconds_of(who: libc::c_int) -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes one `rusage` to the valid pointer it is given; the
+    // all-zero bytes it starts from are a valid `rusage` too.
+    #[allow(unsafe_code)]
+    let usage = unsafe {
+        if libc::getrusage(who, usage.as_mut_ptr()) != 0 {
+            return f64::NAN;
+        }
+        usage.assume_init()
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
 
 /// `channels.channelParticipants`: 200 participants and 200 users, encoded by Telethon.
 pub const PARTICIPANTS: &[u8] = include_bytes!("../../cli/fixtures/channel_participants_200.bin");

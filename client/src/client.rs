@@ -211,6 +211,8 @@ struct Inner {
     home_dc: std::sync::atomic::AtomicI32,
     updates: broadcast::Sender<Signal>,
     self_id: std::sync::Mutex<Option<i64>>,
+    /// The sightings already saved to the session, so repeats skip it.
+    saved_peers: crate::saved_peers::SavedPeers,
 }
 
 /// A connected Telegram client. Clones share the connections.
@@ -284,6 +286,7 @@ impl Client {
                 home_dc: std::sync::atomic::AtomicI32::new(home),
                 updates,
                 self_id: std::sync::Mutex::new(None),
+                saved_peers: Default::default(),
             }),
         };
         // The connection sends initConnection first; this learns the DC options
@@ -357,7 +360,8 @@ impl Client {
     /// Saves an answer's peers in one call to the session, on a blocking
     /// thread: a session on disk (SQLite) does file I/O there, never on the
     /// async worker threads. Awaited, so a peer is cached before the answer
-    /// that carried it is returned.
+    /// that carried it is returned. Sightings this client has already saved as
+    /// they are skip all of it (`saved_peers`).
     async fn save_peers<'a>(
         &self,
         users: impl Iterator<Item = &'a enums::User>,
@@ -367,14 +371,23 @@ impl Client {
             .filter_map(crate::entities::user_peer)
             .chain(chats.filter_map(crate::entities::chat_peer))
             .collect();
+        let peers = self.inner.saved_peers.unsaved(peers);
         if peers.is_empty() {
             return;
         }
         let session = self.inner.config.session.clone();
-        let saved = tokio::task::spawn_blocking(move || session.save_peers(&peers)).await;
+        let saved = tokio::task::spawn_blocking(move || {
+            let result = session.save_peers(&peers);
+            (peers, result)
+        })
+        .await;
         match saved {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => warn!(error = %e, "could not save peers"),
+            Ok((peers, Ok(()))) => self.inner.saved_peers.remember(&peers),
+            Ok((_, Err(e))) => {
+                // The session may have rolled back more than this batch.
+                self.inner.saved_peers.forget();
+                warn!(error = %e, "could not save peers");
+            }
             Err(e) => warn!(error = %e, "the task saving peers failed"),
         }
     }

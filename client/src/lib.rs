@@ -29,6 +29,7 @@ mod error;
 mod files;
 mod history;
 mod pager;
+mod saved_peers;
 mod sender;
 mod socks;
 mod updates;

@@ -72,7 +72,7 @@ impl PeerKind {
 pub const CHANNEL_MARK: i64 = 1_000_000_000_000;
 
 /// One peer of the cache.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PeerInfo {
     /// The bare id (as in `user.id`, `chat.id`, `channel.id`).
     pub id: i64,

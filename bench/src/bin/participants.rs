@@ -72,22 +72,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// User + system CPU seconds from getrusage: this process with
-/// `libc::RUSAGE_SELF`, its waited-for children with `libc::RUSAGE_CHILDREN`.
-fn cpu_seconds_of(who: libc::c_int) -> f64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes one `rusage` to the valid pointer it is given; the
-    // all-zero bytes it starts from are a valid `rusage` too.
-    #[allow(unsafe_code)]
-    let usage = unsafe {
-        if libc::getrusage(who, usage.as_mut_ptr()) != 0 {
-            return f64::NAN;
-        }
-        usage.assume_init()
-    };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
-}
+use ferrogram_bench::cpu_seconds_of;
 
 fn cpu_seconds() -> f64 {
     cpu_seconds_of(libc::RUSAGE_SELF)

@@ -1,15 +1,19 @@
 //! Round trips per second of ferrogram-client against a running testserver.
 //!
-//! Usage: roundtrips INFO_JSON SEQUENTIAL PIPELINED
+//! Usage: roundtrips INFO_JSON SEQUENTIAL PIPELINED [SESSION]
 //! Signs in as the server's bot over intermediate framing, then times SEQUENTIAL
 //! `users.getUsers([inputUserSelf])` one after the other and PIPELINED of them at
-//! once. Prints one JSON line {"sequential_rps": .., "pipelined_rps": ..}.
+//! once, on a MemorySession or (SESSION `sqlite`) a fresh SQLite file. Prints one
+//! JSON line {"sequential_rps", "pipelined_rps", "sequential_cpu_us",
+//! "pipelined_cpu_us"}: requests per second and this process's CPU (getrusage,
+//! user + system) per request.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use ferrogram_client::{Client, Config, Framing, Protocol};
-use ferrogram_session::MemorySession;
+use ferrogram_bench::cpu_seconds_of;
+use ferrogram_session::{MemorySession, SqliteSession};
 use ferrogram_tl_types::{enums, functions};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -24,7 +28,16 @@ async fn main() {
         ferrogram_mtproto::RsaPublicKey::from_pem(info["rsa_public_key_pem"].as_str().unwrap())
             .expect("PEM");
     let mut config = Config::new(12345, "0123456789abcdef0123456789abcdef");
-    config.session = Arc::new(MemorySession::new());
+    let session_file = std::env::temp_dir().join(format!(
+        "ferrogram-bench-roundtrips-{}.sqlite",
+        std::process::id()
+    ));
+    config.session = if args.get(4).map(String::as_str) == Some("sqlite") {
+        let _ = std::fs::remove_file(&session_file);
+        Arc::new(SqliteSession::open(&session_file).expect("SQLite session"))
+    } else {
+        Arc::new(MemorySession::new())
+    };
     config.server = Some((addr, dc));
     config.rsa_keys = vec![key];
     config.framing = Framing {
@@ -43,12 +56,14 @@ async fn main() {
     for _ in 0..50 {
         client.invoke(&request).await.unwrap();
     }
-    let started = Instant::now();
+    let cpu = || cpu_seconds_of(libc::RUSAGE_SELF);
+    let (started, before) = (Instant::now(), cpu());
     for _ in 0..sequential {
         client.invoke(&request).await.unwrap();
     }
     let seq = sequential as f64 / started.elapsed().as_secs_f64();
-    let started = Instant::now();
+    let seq_cpu = (cpu() - before) / sequential as f64 * 1e6;
+    let (started, before) = (Instant::now(), cpu());
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..pipelined {
         let c = client.clone();
@@ -59,8 +74,15 @@ async fn main() {
         r.unwrap().unwrap();
     }
     let pip = pipelined as f64 / started.elapsed().as_secs_f64();
+    let pip_cpu = (cpu() - before) / pipelined as f64 * 1e6;
+    let _ = std::fs::remove_file(&session_file);
     println!(
         "{}",
-        serde_json::json!({"sequential_rps": seq, "pipelined_rps": pip})
+        serde_json::json!({
+            "sequential_rps": seq,
+            "pipelined_rps": pip,
+            "sequential_cpu_us": seq_cpu,
+            "pipelined_cpu_us": pip_cpu,
+        })
     );
 }
