@@ -959,3 +959,54 @@ fn retransmission_after_a_reconnect_keeps_msg_ids_and_cancel_drops_queued() {
     }
     assert!(!c.cancel(queued));
 }
+
+/// A container resent after a reconnect is still known as one: when the server
+/// refuses it for its salt, every request in it is sent again (before, the
+/// resent container was forgotten and its requests waited for the next
+/// reconnect).
+#[test]
+fn a_retransmitted_container_refused_for_its_salt_is_resent_whole() {
+    let (mut c, mut s, mut rng) = setup(78);
+    let a = c.enqueue(get_config());
+    let b = c.enqueue(functions::help::GetNearestDc {}.to_bytes());
+    let first = c.poll_transmit(NOW, &mut rng).unwrap();
+    assert_eq!(
+        requests(
+            s.handle_packet(&first, &mut salts(&[SALT], SALT), NOW, &mut rng)
+                .unwrap()
+        )
+        .len(),
+        2
+    );
+    let packets = c.retransmit_in_flight(NOW, &mut rng);
+    assert_eq!(packets.len(), 1, "one container");
+    let new_salt = 43;
+    let reply = rejection(
+        s.handle_packet(
+            &packets[0],
+            &mut salts(&[new_salt], new_salt),
+            NOW,
+            &mut rng,
+        )
+        .unwrap(),
+    );
+    assert!(c.handle_packet(&reply, NOW).unwrap().is_empty());
+    let again = c.poll_transmit(NOW, &mut rng).expect("both resent");
+    let reqs = requests(
+        s.handle_packet(&again, &mut salts(&[new_salt], new_salt), NOW, &mut rng)
+            .unwrap(),
+    );
+    assert_eq!(reqs.len(), 2);
+    let mut answered = Vec::new();
+    for r in &reqs {
+        let reply = s.rpc_result(r.msg_id, vec![7; 4], NOW, &mut rng);
+        for e in c.handle_packet(&reply, NOW).unwrap() {
+            if let Event::Result { request, .. } = e {
+                answered.push(request);
+            }
+        }
+    }
+    answered.sort_unstable();
+    assert_eq!(answered, vec![a, b]);
+    assert_eq!(c.in_flight(), 0);
+}

@@ -65,9 +65,20 @@ pub struct ClientSession {
     pending_acks: Vec<i64>,
     queue: VecDeque<(RequestId, Vec<u8>)>,
     in_flight: HashMap<i64, Sent>,
-    containers: HashMap<i64, Vec<i64>>,
+    /// Sent containers still holding an unanswered message: their msg_ids and
+    /// how many of those are still in flight.
+    containers: HashMap<i64, Container>,
+    /// The container each in-flight message went in, if it went in one.
+    container_of: HashMap<i64, i64>,
     seen: RecentIds,
     next_request: RequestId,
+}
+
+/// A sent `msg_container`: the msg_ids in it and how many are unanswered.
+#[derive(Debug)]
+struct Container {
+    ids: Vec<i64>,
+    live: usize,
 }
 
 impl ClientSession {
@@ -86,6 +97,7 @@ impl ClientSession {
             queue: VecDeque::new(),
             in_flight: HashMap::new(),
             containers: HashMap::new(),
+            container_of: HashMap::new(),
             seen: RecentIds::default(),
             next_request: 1,
         }
@@ -227,6 +239,9 @@ impl ClientSession {
     pub fn retransmit_in_flight(&mut self, now: Timestamp, rng: &mut impl RngCore) -> Vec<Vec<u8>> {
         let mut ids: Vec<i64> = self.in_flight.keys().copied().collect();
         ids.sort_unstable();
+        // The containers sent before are superseded by the ones sealed here.
+        self.containers.clear();
+        self.container_of.clear();
         let oldest_ok = now
             .secs
             .saturating_add(self.msg_ids.time_offset)
@@ -264,11 +279,10 @@ impl ClientSession {
             packets.push(self.seal(batch, now, rng));
         }
         for id in stale.into_iter().rev() {
-            if let Some(sent) = self.in_flight.remove(&id) {
+            if let Some(sent) = self.take_in_flight(id) {
                 self.queue.push_front((sent.request, sent.body));
             }
         }
-        self.containers.clear();
         packets
     }
 
@@ -283,11 +297,22 @@ impl ClientSession {
             let m = messages.remove(0);
             (m.msg_id, m.seqno, m.body)
         } else {
-            let ids = messages.iter().map(|m| m.msg_id).collect();
+            let ids: Vec<i64> = messages.iter().map(|m| m.msg_id).collect();
             let container = MessageContainer { messages }.to_bytes();
             let msg_id = self.msg_ids.next(now);
             let seq_no = self.next_seq(false);
-            self.containers.insert(msg_id, ids);
+            let live = ids
+                .iter()
+                .filter(|id| self.in_flight.contains_key(id))
+                .count();
+            for id in &ids {
+                if self.in_flight.contains_key(id) {
+                    self.container_of.insert(*id, msg_id);
+                }
+            }
+            if live > 0 {
+                self.containers.insert(msg_id, Container { ids, live });
+            }
             (msg_id, seq_no, container)
         };
         let env = Envelope {
@@ -306,6 +331,7 @@ impl ClientSession {
         self.queue.clear();
         self.in_flight.clear();
         self.containers.clear();
+        self.container_of.clear();
     }
 
     /// Drops request `request` from the queue if it has not been sent yet (true).
@@ -321,14 +347,34 @@ impl ClientSession {
         }
     }
 
+    /// Takes a message out of the in-flight set, and its container out of
+    /// the containers once none of its messages is left: constant time per
+    /// answer, however many containers are in flight.
+    fn take_in_flight(&mut self, msg_id: i64) -> Option<Sent> {
+        let sent = self.in_flight.remove(&msg_id)?;
+        if let Some(c) = self.container_of.remove(&msg_id)
+            && let Some(container) = self.containers.get_mut(&c)
+        {
+            container.live = container.live.saturating_sub(1);
+            if container.live == 0 {
+                self.containers.remove(&c);
+            }
+        }
+        Some(sent)
+    }
+
+    /// The msg_ids of a sent container (removing it), or `msg_id` alone.
+    fn take_container(&mut self, msg_id: i64) -> Vec<i64> {
+        self.containers
+            .remove(&msg_id)
+            .map_or_else(|| vec![msg_id], |c| c.ids)
+    }
+
     /// Puts a sent message (or every message of a sent container) back in the queue.
     fn resend(&mut self, msg_id: i64) {
-        let ids = self
-            .containers
-            .remove(&msg_id)
-            .unwrap_or_else(|| vec![msg_id]);
+        let ids = self.take_container(msg_id);
         for id in ids.into_iter().rev() {
-            if let Some(sent) = self.in_flight.remove(&id) {
+            if let Some(sent) = self.take_in_flight(id) {
                 self.queue.push_front((sent.request, sent.body));
             }
         }
@@ -505,7 +551,7 @@ impl ClientSession {
         if constructor(&result) == GzipPacked::CONSTRUCTOR_ID {
             result = gunzip(&GzipPacked::from_bytes(&result)?.packed_data)?;
         }
-        if let Some(sent) = self.in_flight.remove(&r.req_msg_id) {
+        if let Some(sent) = self.take_in_flight(r.req_msg_id) {
             let result = if constructor(&result) == RpcError::CONSTRUCTOR_ID {
                 Err(RpcError::from_bytes(&result)?)
             } else {
@@ -516,8 +562,6 @@ impl ClientSession {
                 result,
             });
         }
-        self.containers
-            .retain(|_, ids| ids.iter().any(|id| self.in_flight.contains_key(id)));
         Ok(())
     }
 
@@ -555,12 +599,9 @@ impl ClientSession {
             // container: send its messages again, one by one if need be.
             48 | 64 => self.resend(b.bad_msg_id),
             code => {
-                let ids = self
-                    .containers
-                    .remove(&b.bad_msg_id)
-                    .unwrap_or_else(|| vec![b.bad_msg_id]);
+                let ids = self.take_container(b.bad_msg_id);
                 for id in ids {
-                    if let Some(sent) = self.in_flight.remove(&id) {
+                    if let Some(sent) = self.take_in_flight(id) {
                         events.push(Event::Failed {
                             request: sent.request,
                             code,
@@ -591,7 +632,7 @@ impl ClientSession {
                 .filter(|d| d.session_id == destroyed)
                 .map(|_| *id)
         });
-        match asked.and_then(|id| self.in_flight.remove(&id)) {
+        match asked.and_then(|id| self.take_in_flight(id)) {
             Some(sent) => events.push(Event::Result {
                 request: sent.request,
                 result: Ok(body.to_vec()),
@@ -603,7 +644,7 @@ impl ClientSession {
 
     /// Resolves the in-flight request `req_msg_id` with `body`; false if none.
     fn resolve(&mut self, req_msg_id: i64, body: &[u8], events: &mut Vec<Event>) -> bool {
-        match self.in_flight.remove(&req_msg_id) {
+        match self.take_in_flight(req_msg_id) {
             Some(sent) => {
                 events.push(Event::Result {
                     request: sent.request,
