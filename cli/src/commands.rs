@@ -26,34 +26,35 @@ pub enum FilterArg {
     Mentions,
 }
 
-/// One participant as the CLI prints it.
-pub struct Row {
+/// One participant as the CLI prints it, borrowing the participant's text (a
+/// big export writes one row per member: no copies of the names).
+pub struct Row<'a> {
     pub id: i64,
-    pub username: String,
-    pub first_name: String,
-    pub last_name: String,
+    pub username: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
     pub role: &'static str,
-    pub rank: String,
+    pub rank: &'a str,
     pub joined: String,
     pub until: String,
 }
 
 pub const CSV_HEADER: &str = "id,username,first_name,last_name,role,rank,joined,until";
 
-impl Row {
-    pub fn of(p: &Participant) -> Self {
+impl<'a> Row<'a> {
+    pub fn of(p: &'a Participant) -> Self {
         let (role, rank, until) = match &p.role {
-            Role::Creator { rank } => ("creator", rank.clone(), None),
-            Role::Admin { rank, .. } => ("admin", rank.clone(), None),
+            Role::Creator { rank } => ("creator", rank.as_deref(), None),
+            Role::Admin { rank, .. } => ("admin", rank.as_deref(), None),
             Role::Restricted { rights, .. } => ("restricted", None, rights.until),
             Role::Banned { rights, .. } => ("banned", None, rights.until),
             _ => ("member", None, None),
         };
         Self {
             id: p.user.id,
-            username: p.user.username.clone().unwrap_or_default(),
-            first_name: p.user.first_name.clone().unwrap_or_default(),
-            last_name: p.user.last_name.clone().unwrap_or_default(),
+            username: p.user.username.as_deref().unwrap_or_default(),
+            first_name: p.user.first_name.as_deref().unwrap_or_default(),
+            last_name: p.user.last_name.as_deref().unwrap_or_default(),
             role,
             rank: rank.unwrap_or_default(),
             joined: p.date.map(rfc3339).unwrap_or_default(),
@@ -67,11 +68,11 @@ impl Row {
                 out,
                 "{},{},{},{},{},{},{},{}",
                 self.id,
-                csv_field(&self.username),
-                csv_field(&self.first_name),
-                csv_field(&self.last_name),
+                csv_field(self.username),
+                csv_field(self.first_name),
+                csv_field(self.last_name),
                 self.role,
-                csv_field(&self.rank),
+                csv_field(self.rank),
                 self.joined,
                 self.until
             ),
@@ -103,7 +104,7 @@ impl Row {
                 ),
                 cell(format!("{} {}", self.first_name, self.last_name).trim(), 26),
                 cell(self.role, 10),
-                cell(&self.rank, 12),
+                cell(self.rank, 12),
                 &self.joined.get(..10).unwrap_or("")
             ),
         }

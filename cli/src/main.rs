@@ -630,7 +630,10 @@ fn main() -> ExitCode {
             );
             Ok(())
         }
-        _ => tokio::runtime::Builder::new_multi_thread()
+        // One command is one sequential workflow: on one thread the connection
+        // task and the command hand work to each other without waking a second
+        // thread (the session's file I/O still runs on tokio's blocking pool).
+        _ => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(CliError::from)

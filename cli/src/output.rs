@@ -146,12 +146,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, CliError> {
     Ok(Duration::from_secs(total))
 }
 
-/// One CSV field, quoted when it must be.
-pub fn csv_field(s: &str) -> String {
+/// One CSV field, quoted when it must be (borrowed when it need not be).
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
     } else {
-        s.to_owned()
+        s.into()
     }
 }
 

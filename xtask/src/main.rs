@@ -10,6 +10,7 @@
 
 mod bench;
 mod bench_build;
+mod bench_clients;
 mod bench_crypto;
 mod codegen;
 mod fuzz;

@@ -1,9 +1,11 @@
 //! Round trips per second of ferrogram-client against a running testserver.
 //!
-//! Usage: roundtrips INFO_JSON SEQUENTIAL PIPELINED [SESSION]
+//! Usage: roundtrips INFO_JSON SEQUENTIAL PIPELINED [SESSION [RUNTIME]]
 //! Signs in as the server's bot over intermediate framing, then times SEQUENTIAL
 //! `users.getUsers([inputUserSelf])` one after the other and PIPELINED of them at
-//! once, on a MemorySession or (SESSION `sqlite`) a fresh SQLite file. Prints one
+//! once, on a MemorySession or (SESSION `sqlite`) a fresh SQLite file, on tokio's
+//! multi-thread runtime with 2 workers or (RUNTIME `current`) its current-thread
+//! runtime. Prints one
 //! JSON line {"sequential_rps", "pipelined_rps", "sequential_cpu_us",
 //! "pipelined_cpu_us"}: requests per second and this process's CPU (getrusage,
 //! user + system) per request.
@@ -11,13 +13,29 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use ferrogram_client::{Client, Config, Framing, Protocol};
 use ferrogram_bench::cpu_seconds_of;
+use ferrogram_client::{Client, Config, Framing, Protocol};
 use ferrogram_session::{MemorySession, SqliteSession};
 use ferrogram_tl_types::{enums, functions};
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+fn main() {
+    // RUNTIME `current` runs the client on one thread (tokio's current-thread
+    // runtime); the default is the multi-thread runtime with 2 workers.
+    let current = std::env::args().nth(5).as_deref() == Some("current");
+    let runtime = if current {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+    };
+    runtime.expect("tokio runtime").block_on(run());
+}
+
+async fn run() {
     let args: Vec<String> = std::env::args().collect();
     let info: serde_json::Value = serde_json::from_str(&args[1]).expect("server JSON");
     let sequential: usize = args[2].parse().expect("count");
