@@ -32,18 +32,20 @@ pub fn roundtrips() -> Result<String, String> {
     let (mut server, info) = start_server(3_000)?;
     let result = (|| {
         let n = (SEQUENTIAL.to_string(), PIPELINED.to_string());
-        let ours = |session: &str| {
+        let ours = |session: &str, runtime: &str| {
             run_json(
                 Command::new(root.join("bench/target/release/roundtrips")).args([
                     info.as_str(),
                     &n.0,
                     &n.1,
                     session,
+                    runtime,
                 ]),
             )
         };
-        let memory = ours("memory")?;
-        let sqlite = ours("sqlite")?;
+        let memory = ours("memory", "multi")?;
+        let sqlite = ours("sqlite", "multi")?;
+        let current = ours("sqlite", "current")?;
         let script = root.join("peers/telethon_roundtrips.py");
         let telethon = run_json(Command::new(&python).args([
             script.to_str().ok_or("path")?,
