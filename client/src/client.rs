@@ -367,22 +367,18 @@ impl Client {
         users: impl Iterator<Item = &'a enums::User>,
         chats: impl Iterator<Item = &'a enums::Chat>,
     ) {
-        let peers: Vec<_> = users
-            .filter_map(crate::entities::user_peer)
-            .chain(chats.filter_map(crate::entities::chat_peer))
-            .collect();
-        let peers = self.inner.saved_peers.unsaved(peers);
-        if peers.is_empty() {
+        let unsaved = self.inner.saved_peers.unsaved(users, chats);
+        if unsaved.peers.is_empty() {
             return;
         }
         let session = self.inner.config.session.clone();
         let saved = tokio::task::spawn_blocking(move || {
-            let result = session.save_peers(&peers);
-            (peers, result)
+            let result = session.save_peers(&unsaved.peers);
+            (unsaved.prints, result)
         })
         .await;
         match saved {
-            Ok((peers, Ok(()))) => self.inner.saved_peers.remember(&peers),
+            Ok((prints, Ok(()))) => self.inner.saved_peers.remember(&prints),
             Ok((_, Err(e))) => {
                 // The session may have rolled back more than this batch.
                 self.inner.saved_peers.forget();

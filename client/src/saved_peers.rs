@@ -6,42 +6,83 @@
 //! saving the same sighting a second time could change nothing.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 
 use ferrogram_session::PeerInfo;
+use ferrogram_tl_types::enums;
 
 /// The fingerprints, by marked peer id: 16 bytes and a table slot per peer.
 #[derive(Debug, Default)]
 pub(crate) struct SavedPeers {
     by_id: Mutex<HashMap<i64, u64>>,
+    /// This client's hash keys: fingerprints no one else can predict.
+    keys: RandomState,
 }
 
-/// A fixed-key hash of every field: equal sightings, equal fingerprints.
-fn fingerprint(p: &PeerInfo) -> u64 {
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(p)
+/// Sightings to save, with the fingerprints to remember once they are saved.
+#[derive(Debug, Default)]
+pub(crate) struct Unsaved {
+    pub peers: Vec<PeerInfo>,
+    pub prints: Vec<(i64, u64)>,
 }
 
 impl SavedPeers {
+    /// A user's fingerprint, from the fields its cache entry is made of,
+    /// borrowed: a user seen again as it was costs no allocation.
+    fn user_print(&self, u: &ferrogram_tl_types::types::User) -> u64 {
+        self.keys.hash_one((
+            0u8,
+            u.id,
+            u.bot,
+            u.min,
+            u.access_hash,
+            u.username.as_deref(),
+            u.phone.as_deref(),
+            u.first_name.as_deref(),
+            u.last_name.as_deref(),
+        ))
+    }
+
+    /// The users and chats of an answer whose sightings this client has not
+    /// saved as they are, as cache entries.
+    pub(crate) fn unsaved<'a>(
+        &self,
+        users: impl Iterator<Item = &'a enums::User>,
+        chats: impl Iterator<Item = &'a enums::Chat>,
+    ) -> Unsaved {
+        let saved = self.lock();
+        let mut out = Unsaved::default();
+        for u in users {
+            let enums::User::User(user) = u else { continue };
+            let print = self.user_print(user);
+            if saved.get(&user.id) == Some(&print) {
+                continue;
+            }
+            if let Some(p) = crate::entities::user_peer(u) {
+                out.prints.push((p.marked_id(), print));
+                out.peers.push(p);
+            }
+        }
+        for c in chats {
+            let Some(p) = crate::entities::chat_peer(c) else { continue };
+            let print = self.keys.hash_one((1u8, &p));
+            if saved.get(&p.marked_id()) != Some(&print) {
+                out.prints.push((p.marked_id(), print));
+                out.peers.push(p);
+            }
+        }
+        out
+    }
+
+    /// Remembers fingerprints of sightings the session has accepted.
+    pub(crate) fn remember(&self, prints: &[(i64, u64)]) {
+        let mut saved = self.lock();
+        saved.extend(prints.iter().copied());
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, u64>> {
         self.by_id.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Keeps the sightings this client has not saved as they are.
-    pub(crate) fn unsaved(&self, peers: Vec<PeerInfo>) -> Vec<PeerInfo> {
-        let saved = self.lock();
-        peers
-            .into_iter()
-            .filter(|p| saved.get(&p.marked_id()) != Some(&fingerprint(p)))
-            .collect()
-    }
-
-    /// Remembers sightings the session has accepted.
-    pub(crate) fn remember(&self, peers: &[PeerInfo]) {
-        let mut saved = self.lock();
-        for p in peers {
-            saved.insert(p.marked_id(), fingerprint(p));
-        }
     }
 
     /// Forgets everything (the session was changed behind the client's back,
@@ -54,30 +95,33 @@ impl SavedPeers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ferrogram_session::PeerKind;
+    use ferrogram_tl_types::types;
 
-    fn user(id: i64, hash: i64) -> PeerInfo {
-        PeerInfo {
+    fn user(id: i64, hash: i64) -> enums::User {
+        enums::User::User(Box::new(types::User {
             id,
-            kind: PeerKind::User,
             access_hash: Some(hash),
-            username: None,
-            phone: None,
-            name: Some(format!("user {id}")),
-            min: false,
-        }
+            first_name: Some(format!("user {id}")),
+            ..Default::default()
+        }))
+    }
+
+    fn ids(u: &Unsaved) -> Vec<i64> {
+        u.peers.iter().map(|p| p.id).collect()
     }
 
     #[test]
     fn only_new_or_changed_sightings_pass() {
         let s = SavedPeers::default();
-        let page = vec![user(1, 10), user(2, 20)];
-        assert_eq!(s.unsaved(page.clone()), page);
-        s.remember(&page);
-        assert!(s.unsaved(page.clone()).is_empty());
-        let changed = vec![user(1, 10), user(2, 21), user(3, 30)];
-        assert_eq!(s.unsaved(changed), vec![user(2, 21), user(3, 30)]);
+        let page = [user(1, 10), user(2, 20)];
+        let first = s.unsaved(page.iter(), [].iter());
+        assert_eq!(ids(&first), [1, 2]);
+        assert_eq!(first.peers[1].access_hash, Some(20));
+        s.remember(&first.prints);
+        assert!(s.unsaved(page.iter(), [].iter()).peers.is_empty());
+        let changed = [user(1, 10), user(2, 21), user(3, 30)];
+        assert_eq!(ids(&s.unsaved(changed.iter(), [].iter())), [2, 3]);
         s.forget();
-        assert_eq!(s.unsaved(page.clone()), page);
+        assert_eq!(ids(&s.unsaved(page.iter(), [].iter())), [1, 2]);
     }
 }

@@ -4,7 +4,8 @@
 //! Usage: participants INFO_JSON MODE [SESSION [MIN_CPU_S [CLI]]].
 //!
 //! SESSION is `memory` (the default) or `sqlite` (a fresh SQLite file, as the
-//! CLI keeps). Signs in as the server's owner account (2FA) and lists
+//! CLI keeps), on tokio's multi-thread runtime with 2 workers, or with `/current`
+//! (`sqlite/current`) on its current-thread runtime, as the CLI runs. Signs in as the server's owner account (2FA) and lists
 //! `@ferrogram_lounge` without keeping the participants. MODE:
 //! - `plain` (one listing, capped at 10,000 by the server) or `aggressive`
 //!   (every member, past the cap): twice, printing one JSON line with both
@@ -170,13 +171,31 @@ fn cli_listing(cli: &str, info: &serde_json::Value) -> serde_json::Value {
     })
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+fn main() {
+    // SESSION may end in `/current`: tokio's current-thread runtime instead of
+    // the multi-thread one with 2 workers.
+    let current = std::env::args()
+        .nth(3)
+        .is_some_and(|s| s.ends_with("/current"));
+    let runtime = if current {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+    };
+    runtime.expect("tokio runtime").block_on(run());
+}
+
+async fn run() {
     let args: Vec<String> = std::env::args().collect();
     let info: serde_json::Value = serde_json::from_str(&args[1]).expect("server JSON");
     let mode = args.get(2).map_or("plain", String::as_str);
     let aggressive = mode == "aggressive";
-    let sqlite = args.get(3).map(String::as_str) == Some("sqlite");
+    let sqlite = args.get(3).is_some_and(|s| s.starts_with("sqlite"));
     let addr = info["addr"].as_str().unwrap().parse().unwrap();
     let dc = info["dc_id"].as_i64().unwrap() as i32;
     let key =
