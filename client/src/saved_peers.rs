@@ -65,7 +65,9 @@ impl SavedPeers {
             }
         }
         for c in chats {
-            let Some(p) = crate::entities::chat_peer(c) else { continue };
+            let Some(p) = crate::entities::chat_peer(c) else {
+                continue;
+            };
             let print = self.keys.hash_one((1u8, &p));
             if saved.get(&p.marked_id()) != Some(&print) {
                 out.prints.push((p.marked_id(), print));

@@ -1,7 +1,9 @@
 //! SHA-256 fed one 64-byte block at a time, so a loop that produces the message
-//! (the IGE decryption of a packet) can hash each block as soon as it exists. The
-//! compression function is the `sha2` crate's (SHA-NI where the CPU has it); only the
-//! block feeding and the final padding (FIPS 180-4 §5.1.1) are ours.
+//! (the IGE decryption of a packet) can hash each block as soon as it exists, and
+//! two one-block messages hashed at once (the KDF's). The compression function is
+//! the `sha2` crate's (SHA-NI where the CPU has it) for one stream and ours on
+//! SHA-NI (`shani`) for two side by side; the block feeding and the final
+//! padding (FIPS 180-4 §5.1.1) are ours.
 
 use sha2::digest::generic_array::GenericArray;
 
@@ -34,19 +36,20 @@ impl Sha256Blocks {
     /// Hashes the next 64 bytes of the message.
     #[inline]
     pub(crate) fn block(&mut self, block: &[u8; 64]) {
-        sha2::compress256(
-            &mut self.state,
-            core::slice::from_ref(GenericArray::from_slice(block)),
-        );
-        self.len = self.len.wrapping_add(64);
+        self.blocks(core::slice::from_ref(block));
+    }
+
+    /// Hashes the next whole blocks of the message.
+    #[inline]
+    pub(crate) fn blocks(&mut self, blocks: &[[u8; 64]]) {
+        compress(&mut self.state, blocks);
+        self.len = self.len.wrapping_add(64 * blocks.len() as u64);
     }
 
     /// Hashes the rest of the message (any length) and returns the digest.
     pub(crate) fn finish(mut self, tail: &[u8]) -> [u8; 32] {
         let (blocks, rest) = tail.as_chunks::<64>();
-        for b in blocks {
-            self.block(b);
-        }
+        self.blocks(blocks);
         // The message length in bits, modulo 2^64 as the standard has it.
         let bits = self.len.wrapping_add(rest.len() as u64).wrapping_mul(8);
         let mut pad = [0u8; 128];
@@ -56,24 +59,70 @@ impl Sha256Blocks {
         let end = if rest.len() < 56 { 64 } else { 128 };
         pad[end - 8..end].copy_from_slice(&bits.to_be_bytes());
         let (pads, _) = pad[..end].as_chunks::<64>();
-        for b in pads {
-            sha2::compress256(
-                &mut self.state,
-                core::slice::from_ref(GenericArray::from_slice(b)),
-            );
-        }
-        let mut out = [0u8; 32];
-        for (o, w) in out.chunks_exact_mut(4).zip(self.state) {
-            o.copy_from_slice(&w.to_be_bytes());
-        }
-        out
+        compress(&mut self.state, pads);
+        digest(&self.state)
     }
+}
+
+/// The state words as the digest's bytes.
+fn digest(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    out
+}
+
+/// The compression function for one stream: `sha2`'s, which uses SHA-NI where
+/// the CPU has it and is as fast as ours on one stream (measured: ours was 4%
+/// slower on 64 KiB), so only the two-stream case uses `shani`.
+#[inline]
+fn compress(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
+    for b in blocks {
+        sha2::compress256(state, core::slice::from_ref(GenericArray::from_slice(b)));
+    }
+}
+
+/// SHA-256 of two messages of at most 55 bytes each (one block once padded),
+/// computed side by side where SHA-NI allows.
+pub(crate) fn sha256_pair(a: &[u8], b: &[u8]) -> ([u8; 32], [u8; 32]) {
+    fn padded(m: &[u8]) -> [u8; 64] {
+        debug_assert!(m.len() <= 55);
+        let mut block = [0u8; 64];
+        block[..m.len()].copy_from_slice(m);
+        block[m.len()] = 0x80;
+        block[56..].copy_from_slice(&(m.len() as u64 * 8).to_be_bytes());
+        block
+    }
+    if a.len() > 55 || b.len() > 55 {
+        return (Sha256Blocks::new().finish(a), Sha256Blocks::new().finish(b));
+    }
+    let (block_a, block_b) = (padded(a), padded(b));
+    let (mut state_a, mut state_b) = (H0, H0);
+    #[cfg(target_arch = "x86_64")]
+    if super::shani::available() {
+        super::shani::compress2(&mut state_a, &block_a, &mut state_b, &block_b);
+        return (digest(&state_a), digest(&state_b));
+    }
+    compress(&mut state_a, &[block_a]);
+    compress(&mut state_b, &[block_b]);
+    (digest(&state_a), digest(&state_b))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use sha2::{Digest, Sha256};
+
+    #[test]
+    fn pairs_match_sha2() {
+        let data: Vec<u8> = (0..120u32).map(|i| (i * 37 + 3) as u8).collect();
+        for (la, lb) in [(0, 0), (52, 52), (55, 1), (56, 10), (100, 55)] {
+            let (a, b) = (&data[..la], &data[10..10 + lb]);
+            let want = (Sha256::digest(a).into(), Sha256::digest(b).into());
+            assert_eq!(sha256_pair(a, b), want, "{la} and {lb} bytes");
+        }
+    }
 
     #[test]
     fn matches_sha2_for_every_length_around_the_block_edges() {
