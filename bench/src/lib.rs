@@ -2,6 +2,19 @@
 //! and [`cpu_seconds_of`], the CPU time the client benchmarks measure.
 #![deny(unsafe_code)]
 
+/// The tokio runtime a client benchmark runs on: the current-thread one if
+/// `current`, else the multi-thread one with 2 workers.
+pub fn runtime(current: bool) -> tokio::runtime::Runtime {
+    let mut builder = if current {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(2);
+        b
+    };
+    builder.enable_all().build().expect("tokio runtime")
+}
+
 /// User + system CPU seconds from getrusage, with microsecond resolution: this
 /// process with `libc::RUSAGE_SELF`, its waited-for children with
 /// `libc::RUSAGE_CHILDREN`. NaN if the call fails.

@@ -177,17 +177,7 @@ fn main() {
     let current = std::env::args()
         .nth(3)
         .is_some_and(|s| s.ends_with("/current"));
-    let runtime = if current {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-    };
-    runtime.expect("tokio runtime").block_on(run());
+    ferrogram_bench::runtime(current).block_on(run());
 }
 
 async fn run() {

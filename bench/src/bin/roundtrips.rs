@@ -22,17 +22,7 @@ fn main() {
     // RUNTIME `current` runs the client on one thread (tokio's current-thread
     // runtime); the default is the multi-thread runtime with 2 workers.
     let current = std::env::args().nth(5).as_deref() == Some("current");
-    let runtime = if current {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-    };
-    runtime.expect("tokio runtime").block_on(run());
+    ferrogram_bench::runtime(current).block_on(run());
 }
 
 async fn run() {

@@ -33,7 +33,7 @@ pub(super) fn available() -> bool {
 
 /// 16 bytes as a vector.
 #[inline(always)]
-fn load(bytes: &[u8; 16]) -> __m128i {
+pub(super) fn load(bytes: &[u8; 16]) -> __m128i {
     // SAFETY: `bytes` is 16 readable bytes and `loadu` has no alignment
     // requirement; SSE2 is part of the x86_64 baseline.
     unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) }
@@ -41,7 +41,7 @@ fn load(bytes: &[u8; 16]) -> __m128i {
 
 /// A vector into 16 bytes.
 #[inline(always)]
-fn store(bytes: &mut [u8; 16], v: __m128i) {
+pub(super) fn store(bytes: &mut [u8; 16], v: __m128i) {
     // SAFETY: `bytes` is 16 writable bytes and `storeu` has no alignment
     // requirement; SSE2 is part of the x86_64 baseline.
     unsafe { _mm_storeu_si128(bytes.as_mut_ptr().cast(), v) }

@@ -5,17 +5,19 @@
 //! each a chain of dependent `sha256rnds2` instructions. Interleaved, the second
 //! chain runs in the first one's latency instead of after it.
 //!
-//! `unsafe` here: the 16-byte loads and stores, and calling the
-//! `#[target_feature]` functions, sound only once [`available`] has said the CPU
+//! `unsafe` here: calling the `#[target_feature]` functions (the 16-byte loads
+//! and stores are `aesni`'s), sound only once [`available`] has said the CPU
 //! has SHA-NI (and the SSSE3/SSE4.1 shuffles it goes with). Tested against the
 //! `sha2` crate below and through every SHA-256 the crate computes.
 #![allow(unsafe_code)]
 
 use core::arch::x86_64::{
-    __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_blend_epi16, _mm_loadu_si128, _mm_set_epi32,
-    _mm_set_epi64x, _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32,
-    _mm_shuffle_epi8, _mm_shuffle_epi32, _mm_storeu_si128,
+    __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_blend_epi16, _mm_set_epi32, _mm_set_epi64x,
+    _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32, _mm_shuffle_epi8,
+    _mm_shuffle_epi32,
 };
+
+use super::aesni::{load, store};
 
 /// SHA-256's round constants (FIPS 180-4 §4.2.2).
 const K: [u32; 64] = [
@@ -35,19 +37,6 @@ pub(super) fn available() -> bool {
     std::arch::is_x86_feature_detected!("sha")
         && std::arch::is_x86_feature_detected!("ssse3")
         && std::arch::is_x86_feature_detected!("sse4.1")
-}
-
-#[inline(always)]
-fn load(bytes: &[u8; 16]) -> __m128i {
-    // SAFETY: 16 readable bytes; `loadu` has no alignment requirement; SSE2 is
-    // part of the x86_64 baseline.
-    unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) }
-}
-
-#[inline(always)]
-fn store(bytes: &mut [u8; 16], v: __m128i) {
-    // SAFETY: 16 writable bytes; `storeu` has no alignment requirement.
-    unsafe { _mm_storeu_si128(bytes.as_mut_ptr().cast(), v) }
 }
 
 /// The state words as SHA-NI wants them: (ABEF, CDGH).
