@@ -77,13 +77,13 @@ pub struct Config {
     pub flood_sleep_threshold: Duration,
     /// How often a request is retried after FLOOD_WAIT or a DC migration.
     pub retries: u32,
-    /// How long a request may wait for its answer.
+    /// How long a request may wait for its answer (more than zero).
     pub request_timeout: Duration,
-    /// How long connecting (TCP and handshake) may take.
+    /// How long connecting (TCP and handshake) may take (more than zero).
     pub connect_timeout: Duration,
     /// Reconnect attempts (with backoff) before requests fail with an I/O error.
     pub reconnect_attempts: u32,
-    /// Keep-alive period (`ping_delay_disconnect`).
+    /// Keep-alive period (`ping_delay_disconnect`), from 1 second to 1 day.
     pub ping_interval: Duration,
     /// A borrowed connection to another DC (files, stats) closes after idling this long.
     pub borrowed_idle_timeout: Duration,
@@ -122,6 +122,33 @@ impl std::fmt::Debug for Config {
 }
 
 impl Config {
+    /// The durations `connect` refuses: a zero timeout, and a keep-alive period
+    /// outside 1 s..=1 day (tokio's interval cannot tick every 0 s, and
+    /// `ping_delay_disconnect` takes the delay as an `int` of seconds).
+    fn check_durations(&self) -> Result<(), ConfigError> {
+        let nonzero = |field, value: Duration| {
+            if value.is_zero() {
+                Err(ConfigError::Duration {
+                    field,
+                    value,
+                    allowed: "more than zero",
+                })
+            } else {
+                Ok(())
+            }
+        };
+        nonzero("request_timeout", self.request_timeout)?;
+        nonzero("connect_timeout", self.connect_timeout)?;
+        if !(Duration::from_secs(1)..=Duration::from_secs(86_400)).contains(&self.ping_interval) {
+            return Err(ConfigError::Duration {
+                field: "ping_interval",
+                value: self.ping_interval,
+                allowed: "from 1 second to 1 day",
+            });
+        }
+        Ok(())
+    }
+
     /// A configuration with the defaults: memory session, obfuscated intermediate
     /// framing, Telegram's servers, FLOOD_WAIT up to 60 s slept through, 5
     /// retries, 60 s request timeout.
@@ -257,6 +284,7 @@ impl Client {
         if config.api_id == 0 || config.api_hash.is_empty() {
             return Err(InvocationError::Config(ConfigError::MissingApiCredentials));
         }
+        config.check_durations().map_err(InvocationError::Config)?;
         let mut keys = vec![
             ferrogram_mtproto::rsa::telegram_production_key(),
             ferrogram_mtproto::rsa::telegram_test_key(),

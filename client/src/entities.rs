@@ -1,6 +1,6 @@
 //! The peer cache and `get_input_entity`.
 
-use ferrogram_session::{PeerInfo, PeerKind};
+use ferrogram_session::{PeerInfo, PeerKind, marked_id};
 use ferrogram_tl_types::{enums, functions, types};
 
 use crate::{Client, InvocationError};
@@ -514,8 +514,8 @@ impl Client {
     fn peer_of(&self, peer: &enums::Peer) -> Option<enums::InputPeer> {
         let marked = match peer {
             enums::Peer::User(u) => u.user_id,
-            enums::Peer::Chat(c) => -c.chat_id,
-            enums::Peer::Channel(c) => -(ferrogram_session::CHANNEL_MARK + c.channel_id),
+            enums::Peer::Chat(c) => marked_id(PeerKind::Chat, c.chat_id),
+            enums::Peer::Channel(c) => marked_id(PeerKind::Channel, c.channel_id),
         };
         self.session().peer(marked).map(|p| input_peer(&p))
     }

@@ -144,6 +144,16 @@ pub enum ConfigError {
     /// A DC that neither the server's options nor the known production DCs name.
     #[error("unknown DC {0}")]
     UnknownDc(i32),
+    /// A duration of the configuration outside what it can be.
+    #[error("{field} is {value:?}; it must be {allowed}")]
+    Duration {
+        /// The field of [`crate::Config`].
+        field: &'static str,
+        /// What it was set to.
+        value: std::time::Duration,
+        /// The allowed range, in words.
+        allowed: &'static str,
+    },
 }
 
 impl InvocationError {

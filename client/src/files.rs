@@ -200,7 +200,10 @@ impl Client {
         let ids = vec![enums::InputMessage::from(types::InputMessageID { id })];
         let found = match peer {
             Some(enums::Peer::Channel(c)) => {
-                let marked = -(ferrogram_session::CHANNEL_MARK + c.channel_id);
+                let marked = ferrogram_session::marked_id(
+                    ferrogram_session::PeerKind::Channel,
+                    c.channel_id,
+                );
                 let enums::InputPeer::Channel(ch) = self.get_input_entity(marked).await? else {
                     return Err(InvocationError::Unresolved(format!(
                         "channel {}",

@@ -178,15 +178,11 @@ impl UpdateStream {
     /// Applies one update of the common box: Ok(true) if it was new and in order,
     /// Ok(false) if already applied, Err(()) on a gap.
     fn apply_pts(&mut self, pts: i32, count: i32) -> Result<bool, ()> {
-        let expected = self.state.pts + count;
-        if pts == expected {
+        let fresh = pts_step(self.state.pts, pts, count)?;
+        if fresh {
             self.state.pts = pts;
-            Ok(true)
-        } else if pts < expected {
-            Ok(false)
-        } else {
-            Err(())
         }
+        Ok(fresh)
     }
 
     async fn handle(&mut self, updates: enums::Updates) -> Result<(), InvocationError> {
@@ -254,17 +250,18 @@ impl UpdateStream {
                 continue;
             }
             if let Some((channel, pts, count)) = channel_pts(&u) {
-                match self.state.channels.get(&channel) {
-                    None => {
+                let step = self
+                    .state
+                    .channels
+                    .get(&channel)
+                    .map(|&local| pts_step(local, pts, count));
+                match step {
+                    None | Some(Ok(true)) => {
                         self.state.channels.insert(channel, pts);
                         self.pending.push_back(u);
                     }
-                    Some(&local) if pts == local + count => {
-                        self.state.channels.insert(channel, pts);
-                        self.pending.push_back(u);
-                    }
-                    Some(&local) if pts < local + count => {} // already applied
-                    Some(_) => self.channel_difference(channel).await?,
+                    Some(Ok(false)) => {} // already applied
+                    Some(Err(())) => self.channel_difference(channel).await?,
                 }
                 continue;
             }
@@ -291,7 +288,7 @@ impl UpdateStream {
         let Some(&from) = self.state.channels.get(&channel_id) else {
             return Ok(()); // nothing known to catch up from
         };
-        let marked = -(ferrogram_session::CHANNEL_MARK + channel_id);
+        let marked = ferrogram_session::marked_id(ferrogram_session::PeerKind::Channel, channel_id);
         let Some(access_hash) = self
             .client
             .session()
@@ -437,5 +434,35 @@ impl Client {
     /// A stream of incoming updates with gap detection (see [`UpdateStream`]).
     pub fn updates(&self) -> UpdateStream {
         UpdateStream::new(self.clone())
+    }
+}
+
+/// An update carrying `pts` and `pts_count` against the local `pts`: Ok(true) if
+/// it is the next one, Ok(false) if already applied, Err(()) on a gap. Both come
+/// from the server, so the sum saturates: a hostile count is a gap or an old
+/// update, never an overflow.
+fn pts_step(local: i32, pts: i32, count: i32) -> Result<bool, ()> {
+    let expected = local.saturating_add(count);
+    if pts == expected {
+        Ok(true)
+    } else if pts < expected {
+        Ok(false)
+    } else {
+        Err(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pts_step;
+
+    #[test]
+    fn pts_steps_and_hostile_counts() {
+        assert_eq!(pts_step(10, 11, 1), Ok(true));
+        assert_eq!(pts_step(10, 10, 1), Ok(false));
+        assert_eq!(pts_step(10, 13, 1), Err(()));
+        // Once an overflow in debug builds.
+        assert_eq!(pts_step(i32::MAX - 1, 5, i32::MAX), Ok(false));
+        assert_eq!(pts_step(i32::MAX, i32::MAX, 1), Ok(true));
     }
 }

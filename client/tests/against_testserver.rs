@@ -317,6 +317,27 @@ async fn each_error_a_caller_acts_on_has_its_variant() {
         ),
         "{e:?}"
     );
+    // Durations that cannot work are refused up front (a zero ping interval
+    // once panicked inside the connection task and surfaced as `Dropped`).
+    for (field, set) in [
+        (
+            "ping_interval",
+            (|c: &mut Config| c.ping_interval = Duration::ZERO) as fn(&mut Config),
+        ),
+        ("ping_interval", |c| {
+            c.ping_interval = Duration::from_secs(86_401)
+        }),
+        ("request_timeout", |c| c.request_timeout = Duration::ZERO),
+        ("connect_timeout", |c| c.connect_timeout = Duration::ZERO),
+    ] {
+        let mut c = config(&server, Arc::new(MemorySession::new()));
+        set(&mut c);
+        let e = Client::connect(c).await.err().unwrap();
+        assert!(
+            matches!(&e, InvocationError::Config(ConfigError::Duration { field: f, .. }) if *f == field),
+            "{e:?}"
+        );
+    }
     // A framing that cannot be obfuscated.
     let mut c = config(&server, Arc::new(MemorySession::new()));
     c.framing = Framing {

@@ -337,8 +337,11 @@ fn pem_decode(pem: &str) -> Result<(String, Vec<u8>), RsaError> {
     let label = rest[..label_end].to_string();
     let body_start = label_end + 5;
     let end_marker = format!("-----END {label}-----");
-    let body_end = rest
+    // Searched after the BEGIN line only: in `-----BEGIN X-----END X-----` the
+    // END marker found from the label on would overlap the BEGIN line.
+    let body_end = rest[body_start..]
         .find(&end_marker)
+        .map(|at| body_start + at)
         .ok_or(RsaError::NotPem("no matching END line"))?;
     let b64: String = rest[body_start..body_end]
         .chars()
@@ -436,6 +439,22 @@ mod tests {
             0xd09d1d85de64fd85
         );
         assert_eq!(telegram_test_key().fingerprint() as u64, 0xb25898df208d2603);
+    }
+
+    #[test]
+    fn an_end_marker_overlapping_the_begin_line_is_refused_not_a_panic() {
+        for pem in [
+            "-----BEGIN X-----END X-----",
+            "-----BEGIN RSA PUBLIC KEY-----END RSA PUBLIC KEY-----",
+            "-----BEGIN -----END -----",
+        ] {
+            assert_eq!(
+                RsaPublicKey::from_pem(pem).unwrap_err(),
+                RsaError::NotPem("no matching END line"),
+                "{pem}"
+            );
+            assert!(RsaPrivateKey::from_pem(pem).is_err(), "{pem}");
+        }
     }
 
     #[test]

@@ -171,11 +171,15 @@ fn merge_keeps(old: &PeerInfo, new: &PeerInfo) -> bool {
 }
 
 /// The marked id of a peer of `kind` with bare id `id`.
+///
+/// Saturating by design: ids come from the server (or a session file), and a
+/// hostile one near `i64::MIN`/`i64::MAX` must not overflow. Real ids are far
+/// from the edges (channel ids below 10^12 keep every marked id distinct).
 pub fn marked_id(kind: PeerKind, id: i64) -> i64 {
     match kind {
         PeerKind::User | PeerKind::Bot => id,
-        PeerKind::Chat => -id,
-        PeerKind::Channel | PeerKind::Megagroup => -(CHANNEL_MARK + id),
+        PeerKind::Chat => id.saturating_neg(),
+        PeerKind::Channel | PeerKind::Megagroup => CHANNEL_MARK.saturating_add(id).saturating_neg(),
     }
 }
 
@@ -342,6 +346,31 @@ impl SessionData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marked_ids_of_hostile_ids_do_not_overflow() {
+        for id in [
+            i64::MIN,
+            i64::MIN + 1,
+            -1,
+            0,
+            1,
+            i64::MAX - CHANNEL_MARK,
+            i64::MAX,
+        ] {
+            for kind in [
+                PeerKind::User,
+                PeerKind::Chat,
+                PeerKind::Channel,
+                PeerKind::Megagroup,
+            ] {
+                let _ = marked_id(kind, id);
+            }
+        }
+        assert_eq!(marked_id(PeerKind::Channel, 1234), -1_000_000_001_234);
+        assert_eq!(marked_id(PeerKind::Chat, 77), -77);
+        assert_eq!(marked_id(PeerKind::Channel, i64::MAX), i64::MIN + 1);
+    }
 
     /// `merge_keeps` says "unchanged" exactly when the full merge (with the
     /// sighting normalized as `merge_peers` stores it) gives back the old entry.

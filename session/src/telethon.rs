@@ -51,7 +51,9 @@ fn peer_from_marked(marked: i64) -> (PeerKind, i64) {
     if marked >= 0 {
         (PeerKind::User, marked)
     } else if marked <= -CHANNEL_MARK {
-        (PeerKind::Channel, -marked - CHANNEL_MARK)
+        // `marked + CHANNEL_MARK` lies in [i64::MIN + 10^12, 0]: its negation
+        // cannot overflow, even for `i64::MIN` from a hostile file.
+        (PeerKind::Channel, -(marked + CHANNEL_MARK))
     } else {
         (PeerKind::Chat, -marked)
     }
@@ -250,4 +252,20 @@ pub fn import_string(s: &str) -> Result<SessionData, SessionError> {
         data.auth_keys.insert(dc, key);
     }
     Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_marked_ids_do_not_overflow() {
+        assert_eq!(
+            peer_from_marked(i64::MIN),
+            (PeerKind::Channel, i64::MAX - (CHANNEL_MARK - 1))
+        );
+        assert_eq!(peer_from_marked(-CHANNEL_MARK - 5), (PeerKind::Channel, 5));
+        assert_eq!(peer_from_marked(-7), (PeerKind::Chat, 7));
+        assert_eq!(peer_from_marked(i64::MAX), (PeerKind::User, i64::MAX));
+    }
 }
