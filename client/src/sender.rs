@@ -136,7 +136,9 @@ impl Wire {
 
     async fn send(&mut self, packet: &[u8]) -> std::io::Result<()> {
         let mut out = Vec::with_capacity(packet.len() + 16);
-        self.transport.encode(packet, &mut OsRng, &mut out);
+        self.transport
+            .encode(packet, &mut OsRng, &mut out)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         self.write.write_all(&out).await
     }
 

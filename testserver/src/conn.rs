@@ -198,9 +198,14 @@ impl Conn {
                 bytes[i] ^= 0x5a;
             }
             let mut frame = Vec::with_capacity(bytes.len() + 16);
-            transport.encode(&bytes, &mut self.rng, &mut frame);
+            let too_long = |e| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+            transport
+                .encode(&bytes, &mut self.rng, &mut frame)
+                .map_err(too_long)?;
             if f.duplicate {
-                transport.encode(&bytes, &mut self.rng, &mut frame);
+                transport
+                    .encode(&bytes, &mut self.rng, &mut frame)
+                    .map_err(too_long)?;
             }
             wr.write_all(&frame).await?;
         }

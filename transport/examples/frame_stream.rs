@@ -14,7 +14,7 @@ fn main() -> Result<(), ferrogram_transport::TransportError> {
         &mut OsRng,
     )?;
     for packet in [vec![1u8; 8], vec![2u8; 1024]] {
-        client.encode(&packet, &mut OsRng, &mut wire);
+        client.encode(&packet, &mut OsRng, &mut wire).unwrap();
     }
     println!("{} bytes on the wire", wire.len());
 

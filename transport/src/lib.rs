@@ -44,6 +44,18 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// The longest packet this framing can carry: the abridged length counts
+    /// words in 3 bytes; the others count bytes in 4 (with room for the
+    /// padding or the sequence number and CRC).
+    pub fn max_packet(self) -> usize {
+        match self {
+            Protocol::Abridged => ((1usize << 24) - 1) * 4,
+            Protocol::Intermediate => u32::MAX as usize & !3,
+            Protocol::PaddedIntermediate => (u32::MAX as usize - 15) & !3,
+            Protocol::Full => (u32::MAX as usize - 12) & !3,
+        }
+    }
+
     /// The 4-byte tag in the obfuscation header (and, for abridged, the first byte
     /// of a plain connection).
     pub fn tag(self) -> Option<[u8; 4]> {
@@ -256,8 +268,23 @@ impl Transport {
     }
 
     /// Appends the framing of `packet` to `out`. `packet` must be a multiple of 4
-    /// bytes, as MTProto packets are.
-    pub fn encode(&mut self, packet: &[u8], rng: &mut impl RngCore, out: &mut Vec<u8>) {
+    /// bytes, as MTProto packets are. A packet longer than the framing can
+    /// express ([`Protocol::max_packet`]: 64 MiB − 4 for abridged) is refused
+    /// with [`TransportError::TooLong`] and nothing is written (it was once
+    /// framed with a truncated length).
+    pub fn encode(
+        &mut self,
+        packet: &[u8],
+        rng: &mut impl RngCore,
+        out: &mut Vec<u8>,
+    ) -> Result<(), TransportError> {
+        let max = self.protocol.max_packet();
+        if packet.len() > max {
+            return Err(TransportError::TooLong {
+                len: packet.len(),
+                max,
+            });
+        }
         let start = out.len();
         match self.protocol {
             Protocol::Abridged => {
@@ -299,6 +326,7 @@ impl Transport {
         if let Some(ob) = &mut self.obfuscation {
             ob.encrypt.apply_keystream(&mut out[start..]);
         }
+        Ok(())
     }
 
     /// Appends a quick-ack token (server side; abridged and intermediate forms).
@@ -325,7 +353,8 @@ impl Transport {
                 ob.encrypt.apply_keystream(&mut out[start..]);
             }
         } else {
-            self.encode(&code.to_le_bytes(), rng, out);
+            // Four bytes always fit.
+            let _ = self.encode(&code.to_le_bytes(), rng, out);
         }
     }
 

@@ -98,7 +98,7 @@ fn both_directions_split_at_every_byte() {
             assert_eq!(dc, if obfuscated { Some(-2) } else { None });
             for p in packets() {
                 let mut wire = Vec::new();
-                client.encode(&p, rng, &mut wire);
+                client.encode(&p, rng, &mut wire).unwrap();
                 for b in &wire[..wire.len() - 1] {
                     server.push(std::slice::from_ref(b));
                     assert_eq!(server.next_frame().unwrap(), None);
@@ -114,7 +114,7 @@ fn both_directions_split_at_every_byte() {
                     assert_eq!(got.len(), p.len());
                 }
                 let mut back = Vec::new();
-                server.encode(&p, rng, &mut back);
+                server.encode(&p, rng, &mut back).unwrap();
                 client.push(&back);
                 assert_eq!(&packet_of(client.next_frame().unwrap())[..p.len()], &p[..]);
                 assert_eq!(client.next_frame().unwrap(), None);
@@ -129,7 +129,9 @@ fn detect_full_from_first_packet() {
     let (mut client, init) = Transport::client(Protocol::Full, None, rng).unwrap();
     assert!(init.is_empty());
     let mut wire = Vec::new();
-    client.encode(&[1, 2, 3, 4, 5, 6, 7, 8], rng, &mut wire);
+    client
+        .encode(&[1, 2, 3, 4, 5, 6, 7, 8], rng, &mut wire)
+        .unwrap();
     assert!(detect(&wire[..7], None).unwrap().is_none());
     let mut d = detect(&wire, None).unwrap().unwrap();
     assert_eq!(d.transport.protocol(), Protocol::Full);
@@ -161,7 +163,7 @@ fn quick_acks_and_statuses() {
     let rng = &mut TestRng(6);
     let (mut client, mut server, _) = pair(Protocol::Full, false, rng);
     let mut out = Vec::new();
-    client.encode(&[0; 8], rng, &mut out);
+    client.encode(&[0; 8], rng, &mut out).unwrap();
     server.push(&out);
     server.next_frame().unwrap();
     let mut out = Vec::new();
@@ -191,7 +193,7 @@ fn errors() {
     // Full: CRC and sequence.
     let (mut client, mut server, _) = pair(Protocol::Full, false, rng);
     let mut wire = Vec::new();
-    client.encode(&[1, 2, 3, 4], rng, &mut wire);
+    client.encode(&[1, 2, 3, 4], rng, &mut wire).unwrap();
     let mut bad = wire.clone();
     bad[9] ^= 1;
     server.push(&bad);
@@ -201,8 +203,8 @@ fn errors() {
     ));
     let (mut client, mut server, _) = pair(Protocol::Full, false, rng);
     let mut wire = Vec::new();
-    client.encode(&[1, 2, 3, 4], rng, &mut wire);
-    client.encode(&[1, 2, 3, 4], rng, &mut wire);
+    client.encode(&[1, 2, 3, 4], rng, &mut wire).unwrap();
+    client.encode(&[1, 2, 3, 4], rng, &mut wire).unwrap();
     server.push(&wire[16..]);
     assert_eq!(
         server.next_frame(),
@@ -263,7 +265,7 @@ fn obfuscation_header_avoids_forbidden_prefixes_and_uses_the_secret() {
     let mut d = detect(&init, secret).unwrap().unwrap();
     assert_eq!(d.dc_id, Some(4));
     let mut wire = Vec::new();
-    client.encode(&[5; 8], rng, &mut wire);
+    client.encode(&[5; 8], rng, &mut wire).unwrap();
     d.transport.push(&wire);
     assert_eq!(packet_of(d.transport.next_frame().unwrap()), vec![5; 8]);
 }
@@ -275,7 +277,7 @@ fn receive_buffer_stays_bounded_when_pushes_end_mid_frame() {
     let packet = vec![3u8; 1000];
     let mut wire = Vec::new();
     for _ in 0..5000 {
-        client.encode(&packet, rng, &mut wire);
+        client.encode(&packet, rng, &mut wire).unwrap();
     }
     // Pushes of 1,500 bytes never line up with the 1,004-byte frames.
     let mut frames = 0;
@@ -290,4 +292,32 @@ fn receive_buffer_stays_bounded_when_pushes_end_mid_frame() {
     }
     assert_eq!(frames, 5000);
     assert!(peak < 80 << 10, "receive buffer grew to {peak} bytes");
+}
+
+/// A packet longer than the framing can express is refused, and nothing is
+/// written (abridged once framed a 64 MiB packet with its length truncated).
+#[test]
+fn a_packet_too_long_for_the_framing_is_refused() {
+    let rng = &mut TestRng(9);
+    let max = Protocol::Abridged.max_packet();
+    assert_eq!(max, 64 * 1024 * 1024 - 4);
+    let packet = vec![0u8; max + 4];
+    let (mut client, _) = Transport::client(Protocol::Abridged, None, rng).unwrap();
+    let mut out = Vec::new();
+    assert_eq!(
+        client.encode(&packet, rng, &mut out),
+        Err(TransportError::TooLong { len: max + 4, max })
+    );
+    assert!(out.is_empty());
+    // The largest one that fits is framed with its full length.
+    client.encode(&packet[..max], rng, &mut out).unwrap();
+    assert_eq!(&out[..4], &[0x7f, 0xff, 0xff, 0xff]);
+    assert_eq!(out.len(), 4 + max);
+    for p in [
+        Protocol::Intermediate,
+        Protocol::PaddedIntermediate,
+        Protocol::Full,
+    ] {
+        assert!(p.max_packet() >= (1 << 31), "{p:?}");
+    }
 }

@@ -113,7 +113,9 @@ impl Conn {
 
     pub async fn send(&mut self, packet: &[u8]) {
         let mut out = Vec::new();
-        self.transport.encode(packet, &mut self.rng, &mut out);
+        self.transport
+            .encode(packet, &mut self.rng, &mut out)
+            .unwrap();
         // A write to a connection the server closed may fail; the read says so.
         let _ = self.stream.write_all(&out).await;
     }
