@@ -257,7 +257,7 @@ impl std::fmt::Debug for Client {
     }
 }
 
-fn init_request(config: &Config) -> Vec<u8> {
+fn init_request(config: &Config) -> Result<Vec<u8>, ferrogram_tl_types::TooLongError> {
     functions::InvokeWithLayer {
         layer: ferrogram_tl_types::LAYER,
         query: functions::InitConnection {
@@ -273,7 +273,7 @@ fn init_request(config: &Config) -> Vec<u8> {
             query: functions::help::GetConfig {},
         },
     }
-    .to_bytes()
+    .try_to_bytes()
 }
 
 impl Client {
@@ -297,7 +297,7 @@ impl Client {
             reconnect_attempts: config.reconnect_attempts,
             ping_interval: config.ping_interval,
             proxy: config.proxy.clone(),
-            init_request: init_request(&config),
+            init_request: init_request(&config)?,
         });
         let home = config
             .session
@@ -514,7 +514,7 @@ impl Client {
             return self.invoke(request).await;
         }
         self.authorize_dc(dc).await?;
-        let body = request.to_bytes();
+        let body = request.try_to_bytes()?;
         let mut attempt = 0;
         loop {
             match self.invoke_on(dc, body.clone()).await {
@@ -554,7 +554,7 @@ impl Client {
     /// NETWORK_MIGRATE move the home DC (persisted) and retry there.
     #[tracing::instrument(name = "invoke", level = "debug", skip_all, fields(method = tracing::field::Empty))]
     pub async fn invoke<R: RemoteCall>(&self, request: &R) -> Result<R::Return, InvocationError> {
-        let body = request.to_bytes();
+        let body = request.try_to_bytes()?;
         tracing::Span::current().record("method", method_name(&body));
         let mut attempt = 0;
         loop {

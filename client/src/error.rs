@@ -19,6 +19,10 @@ pub enum InvocationError {
     /// An answer could not be decoded as the expected type.
     #[error("cannot decode the answer: {0}")]
     Decode(#[from] ferrogram_tl_types::DeserializeError),
+    /// The request holds a string or bytes longer than TL can encode (16 MiB):
+    /// refused before anything is sent.
+    #[error("cannot encode the request: {0}")]
+    Encode(#[from] ferrogram_tl_types::TooLongError),
     /// No answer within the request timeout.
     #[error("no answer within {0:?}")]
     Timeout(Duration),

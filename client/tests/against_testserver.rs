@@ -1559,3 +1559,31 @@ async fn any_answer_fills_the_peer_cache_even_nested_or_unusual() {
     // And is usable straight away.
     client.get_input_entity(ada).await.unwrap();
 }
+
+/// A request TL cannot encode (a 16 MiB search string) is refused with a typed
+/// error before anything is sent (it once tripped an assert inside `invoke`),
+/// and the connection goes on serving.
+#[tokio::test]
+async fn a_request_too_long_to_encode_is_an_error_not_a_panic() {
+    let server = TestServer::builder().start().await.unwrap();
+    let client = bot(&server).await;
+    let search = functions::messages::Search {
+        q: "x".repeat(ferrogram_tl_types::serialize::MAX_BYTES_LEN + 1),
+        ..functions::messages::Search::new(
+            enums::InputPeer::InputPeerSelf,
+            enums::MessagesFilter::InputMessagesFilterEmpty,
+        )
+    };
+    let e = client.invoke(&search).await.unwrap_err();
+    assert!(
+        matches!(&e, InvocationError::Encode(t) if t.len == ferrogram_tl_types::serialize::MAX_BYTES_LEN + 1),
+        "{e:?}"
+    );
+    let me = client
+        .invoke(&functions::users::GetUsers {
+            id: vec![enums::InputUser::InputUserSelf],
+        })
+        .await
+        .unwrap();
+    assert_eq!(me.len(), 1);
+}

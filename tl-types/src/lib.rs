@@ -73,7 +73,7 @@ pub use deserialize::{
 #[doc(hidden)]
 pub use generated::ENUM_SIZES;
 pub use generated::{AnyObject, LAYER, enums, functions, name_of, types};
-pub use serialize::{BareSerializable, Serializable};
+pub use serialize::{BareSerializable, Serializable, TooLongError};
 
 /// A value with a constructor id: every constructor struct and function struct.
 pub trait Identifiable {

@@ -11,6 +11,18 @@ pub const BOOL_FALSE_ID: u32 = 0xbc799737;
 /// (16 MiB − 1).
 pub const MAX_BYTES_LEN: usize = (1 << 24) - 1;
 
+/// Records an oversized `string` or `bytes` for the running `try_to_bytes`,
+/// or panics if none is running.
+#[cold]
+fn too_long(len: usize) {
+    if CHECKING.get() == 0 {
+        panic!("TL bytes of {len} bytes exceed the 16 MiB limit");
+    }
+    if TOO_LONG.get().is_none() {
+        TOO_LONG.set(Some(len));
+    }
+}
+
 /// A value that can be written in TL's binary form.
 ///
 /// Boxed values (enums, constructor structs, functions) write their constructor id
@@ -19,20 +31,81 @@ pub const MAX_BYTES_LEN: usize = (1 << 24) - 1;
 ///
 /// Writing is infallible by design: every value of these types has an encoding,
 /// except a `string` or `bytes` longer than [`MAX_BYTES_LEN`], which TL cannot
-/// express. Such a value panics in [`write_bytes`] rather than being truncated
-/// (silent data loss) or making every one of thousands of generated writers return
-/// a `Result` that only this case could fill. Code that puts data it does not
-/// control into a request must check the length against [`MAX_BYTES_LEN`] first;
-/// MTProto's own packets are far smaller than the limit.
+/// express. [`Serializable::try_to_bytes`] reports such a value as a
+/// [`TooLongError`]; [`Serializable::to_bytes`] and `serialize` panic on it in
+/// [`write_bytes`] rather than truncate it (silent data loss) or make every one of
+/// thousands of generated writers return a `Result` that only this case could
+/// fill. Code that puts data it does not control into a request uses
+/// `try_to_bytes` (the client does for every request).
 pub trait Serializable {
     /// Appends the TL encoding of `self` to `buf`.
     fn serialize(&self, buf: &mut Vec<u8>);
 
     /// The TL encoding of `self` as a new vector.
+    ///
+    /// # Panics
+    /// If a `string` or `bytes` in it is longer than [`MAX_BYTES_LEN`].
     fn to_bytes(&self) -> Vec<u8> {
         let mut buf = Vec::new();
         self.serialize(&mut buf);
         buf
+    }
+
+    /// The TL encoding of `self`, or the length of the first `string` or
+    /// `bytes` in it that TL cannot express.
+    fn try_to_bytes(&self) -> Result<Vec<u8>, TooLongError> {
+        let _checking = Checking::start();
+        let mut buf = Vec::new();
+        self.serialize(&mut buf);
+        match TOO_LONG.take() {
+            Some(len) => Err(TooLongError { len }),
+            None => Ok(buf),
+        }
+    }
+}
+
+/// A `string` or `bytes` longer than TL's 24-bit length prefix can express.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TooLongError {
+    /// Its length.
+    pub len: usize,
+}
+
+impl std::fmt::Display for TooLongError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "TL string or bytes of {} bytes exceed the {MAX_BYTES_LEN}-byte limit",
+            self.len
+        )
+    }
+}
+
+impl std::error::Error for TooLongError {}
+
+thread_local! {
+    /// How many `try_to_bytes` are running on this thread: while any is,
+    /// `write_bytes` records an oversized value instead of panicking.
+    static CHECKING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// The first oversized length seen while checking.
+    static TOO_LONG: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Marks a `try_to_bytes` as running until dropped (also when unwinding, so a
+/// panic elsewhere never leaves the thread in checking mode).
+struct Checking;
+
+impl Checking {
+    fn start() -> Self {
+        CHECKING.set(CHECKING.get().saturating_add(1));
+        Checking
+    }
+}
+
+impl Drop for Checking {
+    fn drop(&mut self) {
+        CHECKING.set(CHECKING.get().saturating_sub(1));
     }
 }
 
@@ -169,9 +242,9 @@ pub fn write_len(buf: &mut Vec<u8>, len: usize) {
 /// multiple of four.
 ///
 /// # Panics
-/// If `data` is longer than [`MAX_BYTES_LEN`], which TL cannot encode: callers
-/// check lengths of data they do not control before encoding (see
-/// [`Serializable`]).
+/// If `data` is longer than [`MAX_BYTES_LEN`], which TL cannot encode, unless a
+/// [`Serializable::try_to_bytes`] is running on this thread: it then records
+/// the length, writes nothing, and `try_to_bytes` returns the error.
 #[inline]
 pub fn write_bytes(buf: &mut Vec<u8>, data: &[u8]) {
     let len = data.len();
@@ -179,10 +252,10 @@ pub fn write_bytes(buf: &mut Vec<u8>, data: &[u8]) {
         buf.push(len as u8);
         1
     } else {
-        assert!(
-            len <= MAX_BYTES_LEN,
-            "TL bytes of {len} bytes exceed the 16 MiB limit"
-        );
+        if len > MAX_BYTES_LEN {
+            too_long(len);
+            return;
+        }
         buf.extend_from_slice(&[254, len as u8, (len >> 8) as u8, (len >> 16) as u8]);
         4
     };

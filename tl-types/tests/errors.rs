@@ -180,3 +180,29 @@ fn invalid_utf8_is_replaced_not_rejected() {
     };
     assert_eq!(e.error_message, "a\u{fffd}b");
 }
+
+/// A string TL cannot express: `try_to_bytes` reports it, `to_bytes` panics
+/// (never a truncated length), and checking leaves the thread as it was.
+#[test]
+fn an_oversized_string_is_an_error_from_try_to_bytes() {
+    use ferrogram_tl_types::serialize::MAX_BYTES_LEN;
+    use ferrogram_tl_types::{Serializable, TooLongError, functions};
+    let request = functions::messages::Search {
+        q: "x".repeat(MAX_BYTES_LEN + 1),
+        ..functions::messages::Search::new(
+            ferrogram_tl_types::enums::InputPeer::InputPeerSelf,
+            ferrogram_tl_types::enums::MessagesFilter::InputMessagesFilterEmpty,
+        )
+    };
+    let e: TooLongError = request.try_to_bytes().unwrap_err();
+    assert_eq!(e.len, MAX_BYTES_LEN + 1);
+    // The largest that fits is written whole.
+    let fits = functions::messages::Search {
+        q: "x".repeat(MAX_BYTES_LEN),
+        ..request.clone()
+    };
+    assert!(fits.try_to_bytes().unwrap().len() > MAX_BYTES_LEN);
+    // Outside try_to_bytes the oversized value still panics.
+    let panicked = std::panic::catch_unwind(|| request.to_bytes());
+    assert!(panicked.is_err());
+}
