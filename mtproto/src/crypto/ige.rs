@@ -3,8 +3,6 @@
 //! else through the [`portable`] path on the `aes` crate. Both give the same bytes:
 //! the tests below, `tests/ige_paths.rs` and the `ige_paths` fuzz target check it.
 
-use super::Sha256Blocks;
-
 /// IGE works on whole 16-byte blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("AES-IGE input of {len} bytes is not a multiple of 16")]
@@ -77,14 +75,15 @@ pub fn decrypt_packet_body(
             key, iv, prefix, header, body,
         ));
     }
-    Ok(portable::decrypt_packet_body(key, iv, prefix, header, body))
+    portable::decrypt_packet_body(key, iv, prefix, header, body)
 }
 
 /// The portable AES-256-IGE on the `aes` crate, which every CPU can run. The
 /// dispatching functions use it where AES-NI is missing; it is public so tests and
 /// fuzz targets can compare it with what this CPU runs.
 pub mod portable {
-    use super::{IgeLengthError, Sha256Blocks, check};
+    use super::super::sha256_blocks::{Sha256Blocks, first_block};
+    use super::{IgeLengthError, check};
     use aes::Aes256;
     use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit, generic_array::GenericArray};
 
@@ -152,23 +151,21 @@ pub mod portable {
     }
 
     /// [`decrypt_packet_body`](super::decrypt_packet_body) without AES-NI: decrypt,
-    /// then hash. The caller has checked that `body.len()` is a multiple of 16.
+    /// then hash.
     pub fn decrypt_packet_body(
         key: &[u8; 32],
         iv: &[u8; 32],
         prefix: &[u8; 32],
         header: &mut [u8; 32],
         body: &mut [u8],
-    ) -> [u8; 32] {
+    ) -> Result<[u8; 32], IgeLengthError> {
+        check(body.len())?;
         let cipher = Aes256::new(GenericArray::from_slice(key));
         let next = decrypt_chained(&cipher, header, split_iv(iv));
         decrypt_chained(&cipher, body, split_iv(&next));
         let mut sha = Sha256Blocks::new();
-        let mut first = [0u8; 64];
-        first[..32].copy_from_slice(prefix);
-        first[32..].copy_from_slice(header);
-        sha.block(&first);
-        sha.finish(body)
+        sha.block(&first_block(prefix, header));
+        Ok(sha.finish(body))
     }
 }
 

@@ -16,7 +16,6 @@ mod shani;
 pub use ige::{
     IgeLengthError, decrypt_ige, decrypt_packet_body, encrypt_ige, ige_backend, portable,
 };
-pub(crate) use sha256_blocks::Sha256Blocks;
 
 use sha1::Sha1;
 use sha2::{Digest, Sha256};

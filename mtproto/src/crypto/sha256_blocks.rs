@@ -64,6 +64,15 @@ impl Sha256Blocks {
     }
 }
 
+/// The first block of msg_key's SHA-256 over a packet: the 32 bytes of the auth
+/// key, then the packet's 32-byte header.
+pub(crate) fn first_block(prefix: &[u8; 32], header: &[u8; 32]) -> [u8; 64] {
+    let mut first = [0u8; 64];
+    first[..32].copy_from_slice(prefix);
+    first[32..].copy_from_slice(header);
+    first
+}
+
 /// The state words as the digest's bytes.
 fn digest(state: &[u32; 8]) -> [u8; 32] {
     let mut out = [0u8; 32];
@@ -129,7 +138,7 @@ mod tests {
         let data: Vec<u8> = (0..400u32).map(|i| (i * 131 + 7) as u8).collect();
         for len in 0..data.len() {
             let msg = &data[..len];
-            let (blocks, tail) = msg.as_chunks::<64>();
+            let (blocks, _) = msg.as_chunks::<64>();
             // Feed a varying number of whole blocks one by one, the rest through finish.
             let fed = len % 3;
             let mut h = Sha256Blocks::new();
@@ -137,7 +146,6 @@ mod tests {
                 h.block(b);
             }
             let skip = fed.min(blocks.len()) * 64;
-            let _ = tail;
             let got = h.finish(&msg[skip..]);
             let want: [u8; 32] = Sha256::digest(msg).into();
             assert_eq!(got, want, "length {len}");

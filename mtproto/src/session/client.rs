@@ -301,13 +301,11 @@ impl ClientSession {
             let container = MessageContainer { messages }.to_bytes();
             let msg_id = self.msg_ids.next(now);
             let seq_no = self.next_seq(false);
-            let live = ids
-                .iter()
-                .filter(|id| self.in_flight.contains_key(id))
-                .count();
+            let mut live = 0;
             for id in &ids {
                 if self.in_flight.contains_key(id) {
                     self.container_of.insert(*id, msg_id);
+                    live += 1;
                 }
             }
             if live > 0 {
