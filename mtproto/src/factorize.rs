@@ -9,8 +9,16 @@ pub fn factorize(pq: u64) -> Option<(u64, u64)> {
     if pq < 4 {
         return None;
     }
-    if pq.is_multiple_of(2) {
-        return Some((2, pq / 2));
+    // Small factors and squares first: rho on a tiny modulus or on p² can
+    // close its cycle modulo every factor at once, round after round.
+    for p in [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37] {
+        if pq.is_multiple_of(p) && pq > p {
+            return Some((p, pq / p));
+        }
+    }
+    let root = pq.isqrt();
+    if root * root == pq {
+        return Some((root, root));
     }
     // A prime would send rho round a cycle of up to 2^32 steps: refuse it up front.
     if is_prime(pq) {
@@ -159,6 +167,8 @@ fn brent<const K: usize>(n: u64, c: [u64; K]) -> Option<u64> {
     const BATCH: u64 = 128;
     let m = Montgomery::new(n);
     let one = m.one();
+    // `add` wants both terms below n (a tiny n may be below the constants).
+    let c = c.map(|c| c % n);
     let f = |x: u64, c: u64| m.add(m.mul(x, x), c);
     let mut y: [u64; K] = std::array::from_fn(|i| (c[i] + 2) % n);
     let mut q = [one; K];
@@ -188,8 +198,10 @@ fn brent<const K: usize>(n: u64, c: [u64; K]) -> Option<u64> {
                     return Some(g);
                 }
                 // The batch overshot: redo this walk's batch one step at a time.
+                // Earlier batches left q a unit mod n, so some step of this
+                // one shares a factor with n: it is found within the batch.
                 let mut z = ys[i];
-                loop {
+                for _ in 0..BATCH {
                     z = f(z, c[i]);
                     let g = gcd(x[i].abs_diff(z), n);
                     if g == n {
@@ -199,8 +211,8 @@ fn brent<const K: usize>(n: u64, c: [u64; K]) -> Option<u64> {
                         return Some(g);
                     }
                 }
-                // This walk closed its cycle mod every factor at once: restart
-                // it on a constant no walk has used.
+                // This walk closed its cycle mod every factor at once: give up
+                // this round; `factorize` starts new walks on unused constants.
                 return None;
             }
             k += BATCH;
@@ -311,6 +323,20 @@ mod tests {
             && (2..)
                 .take_while(|d| d * d <= n)
                 .all(|d| !n.is_multiple_of(d))
+    }
+
+    /// Every small composite splits into two factors whose product it is
+    /// (tiny moduli are below the walks' constants).
+    #[test]
+    fn every_small_composite_splits() {
+        for n in 4..3000u64 {
+            match factorize(n) {
+                Some((p, q)) => {
+                    assert!(p > 1 && p <= q && p * q == n, "{n} = {p} * {q}");
+                }
+                None => assert!(is_prime(n), "{n} not split"),
+            }
+        }
     }
 
     #[test]
