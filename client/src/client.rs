@@ -407,12 +407,16 @@ impl Client {
         .await;
         match saved {
             Ok((prints, Ok(()))) => self.inner.saved_peers.remember(&prints),
+            // The session may have rolled back more than this batch: forget
+            // what it was told before, so nothing is skipped on a stale memo.
             Ok((_, Err(e))) => {
-                // The session may have rolled back more than this batch.
                 self.inner.saved_peers.forget();
                 warn!(error = %e, "could not save peers");
             }
-            Err(e) => warn!(error = %e, "the task saving peers failed"),
+            Err(e) => {
+                self.inner.saved_peers.forget();
+                warn!(error = %e, "the task saving peers failed");
+            }
         }
     }
 
@@ -460,6 +464,26 @@ impl Client {
     /// timeout.
     #[tracing::instrument(name = "request", level = "debug", skip_all, fields(dc, method = method_name(&body)))]
     async fn invoke_on(&self, dc: i32, body: Vec<u8>) -> Result<Vec<u8>, InvocationError> {
+        // A request whose packet the framing cannot carry would break the
+        // connection on every resend, forever: refused before it is queued.
+        // The packet adds auth_key_id and msg_key (24 bytes), the 32-byte
+        // header and at most 1024 bytes of padding.
+        let overhead = 24 + 32 + *ferrogram_mtproto::session::PADDING.end();
+        let max = self
+            .inner
+            .conn
+            .framing
+            .protocol
+            .max_packet()
+            .saturating_sub(overhead);
+        if body.len() > max {
+            return Err(InvocationError::Transport(
+                ferrogram_transport::TransportError::TooLong {
+                    len: body.len(),
+                    max,
+                },
+            ));
+        }
         let timeout = self.inner.config.request_timeout;
         for _ in 0..2 {
             let sender = self.sender(dc).await?;

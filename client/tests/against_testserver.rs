@@ -1587,3 +1587,49 @@ async fn a_request_too_long_to_encode_is_an_error_not_a_panic() {
         .unwrap();
     assert_eq!(me.len(), 1);
 }
+
+/// A request whose packet the framing cannot carry (over 64 MiB on abridged)
+/// is refused before it is queued: sent, it broke the connection on every
+/// resend. The connection goes on serving.
+#[tokio::test]
+async fn a_request_too_long_for_the_framing_is_refused_before_sending() {
+    let server = TestServer::builder().start().await.unwrap();
+    let mut c = config(&server, Arc::new(MemorySession::new()));
+    c.framing = Framing {
+        protocol: Protocol::Abridged,
+        obfuscated: false,
+    };
+    let client = Client::connect(c).await.unwrap();
+    client
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    let contact = |i: i64| {
+        enums::InputContact::from(types::InputPhoneContact {
+            client_id: i,
+            phone: "1".repeat(14 << 20),
+            first_name: String::new(),
+            last_name: String::new(),
+            note: None,
+        })
+    };
+    let import = functions::contacts::ImportContacts {
+        contacts: (0..5).map(contact).collect(),
+    };
+    let e = client.invoke(&import).await.unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            InvocationError::Transport(ferrogram_transport::TransportError::TooLong { len, max })
+                if *len > 70 << 20 && *max < 64 << 20
+        ),
+        "{e:?}"
+    );
+    let me = client
+        .invoke(&functions::users::GetUsers {
+            id: vec![enums::InputUser::InputUserSelf],
+        })
+        .await
+        .unwrap();
+    assert_eq!(me.len(), 1);
+}
