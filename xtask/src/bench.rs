@@ -156,105 +156,87 @@ pub(crate) fn splice(doc: &str, section: &str, start: &str, end: &str) -> String
     }
 }
 
+/// Rewrites one section of BENCHMARKS.md (between `start` and `end`), saying
+/// under its `heading` line when, where and at which commit it was measured.
+fn update_section(
+    section: &str,
+    heading: &str,
+    (start, end): (&str, &str),
+    what: &str,
+) -> Result<(), String> {
+    let root = root();
+    let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let section = section.replacen(
+        heading,
+        &format!(
+            "{heading}\nMeasured {date} on {} ({} logical CPUs) at {}, apart from the run above.\n",
+            cpu_model(),
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            commit_label(&root)
+        ),
+        1,
+    );
+    let path = root.join("BENCHMARKS.md");
+    let doc = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, splice(&doc, &section, start, end)).map_err(|e| e.to_string())?;
+    println!("xtask: updated the {what} section of BENCHMARKS.md");
+    Ok(())
+}
+
+/// `cargo bench` of one bench target of the `bench/` workspace.
+fn bench_target(name: &str) -> Result<(), String> {
+    crate::run(cargo().args([
+        "bench",
+        "--manifest-path",
+        "bench/Cargo.toml",
+        "--bench",
+        name,
+    ]))
+}
+
 pub fn run(args: &[&str]) -> Result<(), String> {
     let root = root();
+    let crit = root.join("bench/target/criterion");
+    let skip_builds = args.contains(&"--no-build-times");
     if args.contains(&"--participants-only") {
-        let section = participants_bench()?;
-        let path = root.join("BENCHMARKS.md");
-        let doc = std::fs::read_to_string(&path).unwrap_or_default();
-        let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
-        let section = section.replacen(
+        return update_section(
+            &participants_bench()?,
             "## Listing participants from the test server\n",
-            &format!("## Listing participants from the test server\n\nMeasured {date} on {} ({} logical CPUs), apart from the run above.\n", cpu_model(), std::thread::available_parallelism().map_or(0, |n| n.get())),
-            1,
+            (PT_START, PT_END),
+            "participants",
         );
-        std::fs::write(&path, splice(&doc, &section, PT_START, PT_END))
-            .map_err(|e| e.to_string())?;
-        println!("xtask: updated the participants section of BENCHMARKS.md");
-        return Ok(());
     }
     if args.contains(&"--roundtrips-only") {
-        let section = roundtrips()?;
-        let path = root.join("BENCHMARKS.md");
-        let doc = std::fs::read_to_string(&path).unwrap_or_default();
-        let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
-        let section = section.replacen(
+        return update_section(
+            &roundtrips()?,
             "## Round trips against the test server\n",
-            &format!("## Round trips against the test server\n\nMeasured {date} on {} ({} logical CPUs), apart from the run above.\n", cpu_model(), std::thread::available_parallelism().map_or(0, |n| n.get())),
-            1,
+            (RT_START, RT_END),
+            "round-trip",
         );
-        std::fs::write(&path, splice(&doc, &section, RT_START, RT_END))
-            .map_err(|e| e.to_string())?;
-        println!("xtask: updated the round-trip section of BENCHMARKS.md");
-        return Ok(());
     }
-    let skip_builds = args.contains(&"--no-build-times");
     if args.contains(&"--tl-only") {
-        crate::run(cargo().args([
-            "bench",
-            "--manifest-path",
-            "bench/Cargo.toml",
-            "--bench",
-            "tl",
-        ]))?;
-        let section = tl_section(skip_builds)?;
-        let path = root.join("BENCHMARKS.md");
-        let doc = std::fs::read_to_string(&path).unwrap_or_default();
-        let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
-        let section = section.replacen(
+        bench_target("tl")?;
+        return update_section(
+            &tl_section(skip_builds)?,
             "## TL decode and encode (criterion mean, same bytes for both)\n",
-            &format!(
-                "## TL decode and encode (criterion mean, same bytes for both)\n\nMeasured {date} on {} ({} logical CPUs) at {}, apart from the run above.\n",
-                cpu_model(),
-                std::thread::available_parallelism().map_or(0, |n| n.get()),
-                commit_label(&root)
-            ),
-            1,
+            (TL_START, TL_END),
+            "TL",
         );
-        std::fs::write(&path, splice(&doc, &section, TL_START, TL_END))
-            .map_err(|e| e.to_string())?;
-        println!("xtask: updated the TL section of BENCHMARKS.md");
-        return Ok(());
     }
     if args.contains(&"--crypto-only") {
-        crate::run(cargo().args([
-            "bench",
-            "--manifest-path",
-            "bench/Cargo.toml",
-            "--bench",
-            "crypto",
-        ]))?;
-        let crit = root.join("bench/target/criterion");
+        bench_target("crypto")?;
         let handshake = criterion_mean(&crit, "handshake", "ferrogram")?;
-        let section = crate::bench_crypto::section(&crit, handshake)?;
-        let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
-        let section = section.replacen(
+        return update_section(
+            &crate::bench_crypto::section(&crit, handshake)?,
             "## MTProto crypto (criterion mean)\n",
-            &format!(
-                "## MTProto crypto (criterion mean)\n\nMeasured {date} on {} ({} logical CPUs) at {}, apart from the run above.\n",
-                cpu_model(),
-                std::thread::available_parallelism().map_or(0, |n| n.get()),
-                commit_label(&root)
-            ),
-            1,
-        );
-        let path = root.join("BENCHMARKS.md");
-        let doc = std::fs::read_to_string(&path).unwrap_or_default();
-        std::fs::write(
-            &path,
-            splice(
-                &doc,
-                &section,
+            (
                 crate::bench_crypto::CRYPTO_START,
                 crate::bench_crypto::CRYPTO_END,
             ),
-        )
-        .map_err(|e| e.to_string())?;
-        println!("xtask: updated the crypto section of BENCHMARKS.md");
-        return Ok(());
+            "crypto",
+        );
     }
     crate::run(cargo().args(["bench", "--manifest-path", "bench/Cargo.toml"]))?;
-    let crit = root.join("bench/target/criterion");
     let handshake = criterion_mean(&crit, "handshake", "ferrogram")?;
     let mut md = String::new();
     let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));

@@ -170,8 +170,18 @@ pub fn participants_bench() -> Result<String, String> {
     let large = run_json(Command::new(&ours).args([info.as_str(), "aggressive", "sqlite"]));
     let _ = server.kill();
     let _ = server.wait();
-    let large = large?;
+    participants_markdown(&memory, &sqlite, &telethon, [&plain, &aggressive, &large?])
+}
 
+/// The participants section from the measurements: CPU per member of the
+/// library (memory, SQLite), the CLI and Telethon, then the aggressive
+/// listings' time and memory.
+fn participants_markdown(
+    memory: &serde_like::Json,
+    sqlite: &serde_like::Json,
+    telethon: &serde_like::Json,
+    [plain, aggressive, large]: [&serde_like::Json; 3],
+) -> Result<String, String> {
     let mut md = String::new();
     let _ = writeln!(
         md,
@@ -184,9 +194,9 @@ pub fn participants_bench() -> Result<String, String> {
     let per = |j: &serde_like::Json, within: &str| -> Result<f64, String> {
         Ok(j.num(Some(within), "cpu_s")? / j.num(Some(within), "members")?.max(1.0) * 1e6)
     };
-    let lib_mem = per(&memory, "library")?;
-    let lib_sql = per(&sqlite, "library")?;
-    let cli_us = per(&sqlite, "cli")?;
+    let lib_mem = per(memory, "library")?;
+    let lib_sql = per(sqlite, "library")?;
+    let cli_us = per(sqlite, "cli")?;
     let tl = telethon.num(None, "cpu_s")? / telethon.num(None, "members")?.max(1.0) * 1e6;
     let _ = writeln!(
         md,
@@ -244,9 +254,9 @@ pub fn participants_bench() -> Result<String, String> {
     );
     let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
     for (label, j) in [
-        ("10,000 (plain)", &plain),
-        ("10,000 (aggressive)", &aggressive),
-        ("100,000 (aggressive)", &large),
+        ("10,000 (plain)", plain),
+        ("10,000 (aggressive)", aggressive),
+        ("100,000 (aggressive)", large),
     ] {
         let members = j.num(Some("first"), "members")?;
         let total = j.num(Some("first"), "total")?;
