@@ -147,6 +147,12 @@ impl From<ChatError> for CliError {
     }
 }
 
+impl From<ferrogram_cli::time::TimeArgError> for CliError {
+    fn from(e: ferrogram_cli::time::TimeArgError) -> Self {
+        Self::usage(e.0)
+    }
+}
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         Self::failure(e.to_string())

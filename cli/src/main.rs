@@ -240,7 +240,10 @@ enum Command {
 
 fn until_of(for_: Option<String>, until: Option<String>) -> Result<Option<SystemTime>, CliError> {
     Ok(match (for_, until) {
-        (Some(d), _) => Some(SystemTime::now() + parse_duration(&d)?),
+        (Some(d), _) => Some(ferrogram_cli::time::after(
+            SystemTime::now(),
+            parse_duration(&d)?,
+        )?),
         (None, Some(t)) => Some(parse_rfc3339(&t)?),
         (None, None) => None,
     })
@@ -670,5 +673,8 @@ mod tests {
         );
         assert!(until_of(None, None).unwrap().is_none());
         assert_eq!(until_of(Some("soon".into()), None).unwrap_err().code, 2);
+        // Panicked ("overflow when adding duration to instant") before `after`.
+        let forever = Some(u64::MAX.to_string());
+        assert_eq!(until_of(forever, None).unwrap_err().code, 2);
     }
 }

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The schema version this build writes.
+#[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// A session stored in one SQLite file.
@@ -118,7 +119,11 @@ impl SqliteSession {
             .map_err(err)?;
         let tables: Vec<String> = {
             let mut st = conn
-                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                // Every object, not only tables: a view or trigger named like
+                // one of ours would make the migration fail half-way.
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+                )
                 .map_err(err)?;
             st.query_map([], |r| r.get(0))
                 .map_err(err)?
@@ -131,10 +136,18 @@ impl SqliteSession {
             {
                 "it is a Telethon session; import it with ferrogram_session::telethon::import_sqlite".to_owned()
             } else {
-                format!("application_id {app:#x}, tables {tables:?}")
+                format!("application_id {app:#x}, objects {tables:?}")
             };
             return Err(SessionError::Foreign { path: name, reason });
         }
+        if version < 0 {
+            return Err(SessionError::Corrupt {
+                path: name,
+                reason: format!("schema version {version}"),
+            });
+        }
+        // A file without tables is a new one, whatever its header says.
+        let version = if tables.is_empty() { 0 } else { version };
         if version > SCHEMA_VERSION {
             return Err(SessionError::NewerVersion {
                 path: name,
@@ -151,6 +164,29 @@ impl SqliteSession {
                 reason: check,
             });
         }
+        let load_err = |e| match e {
+            LoadError::Sql(e) => err(e),
+            LoadError::Bad(reason) => SessionError::Corrupt {
+                path: name.clone(),
+                reason,
+            },
+        };
+        // Nothing is written to a file this build cannot read: a current one
+        // is read first, an older (or new) one is migrated and read in one
+        // transaction that is rolled back when either fails, and only then is
+        // the journal switched to WAL.
+        let mut conn = conn;
+        let data = if version == SCHEMA_VERSION && app == APPLICATION_ID {
+            load(&conn).map_err(load_err)?
+        } else {
+            migrate_and_load(&mut conn, version).map_err(|e| match e {
+                LoadError::Sql(e) => SessionError::Corrupt {
+                    path: name.clone(),
+                    reason: format!("cannot migrate from schema version {version}: {e}"),
+                },
+                bad => load_err(bad),
+            })?
+        };
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(err)?;
@@ -162,27 +198,6 @@ impl SqliteSession {
         // client commits once per answer that carries users.
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
-        let mut conn = conn;
-        {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)
-                .map_err(err)?;
-            for (v, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-                tx.execute_batch(sql).map_err(err)?;
-                tx.pragma_update(None, "user_version", v as i64 + 1)
-                    .map_err(err)?;
-            }
-            tx.pragma_update(None, "application_id", APPLICATION_ID)
-                .map_err(err)?;
-            tx.commit().map_err(err)?;
-        }
-        let data = load(&conn).map_err(|e| match e {
-            LoadError::Sql(e) => err(e),
-            LoadError::Bad(reason) => SessionError::Corrupt {
-                path: name.clone(),
-                reason,
-            },
-        })?;
         Ok(Self {
             path: name,
             inner: Mutex::new(Inner { conn, data }),
@@ -266,6 +281,27 @@ impl SqliteSession {
     }
 }
 
+/// Takes a file from schema `version` to [`SCHEMA_VERSION`], stamps it with
+/// [`APPLICATION_ID`] and reads it, all in one exclusive transaction that is
+/// committed only when the file reads back.
+fn migrate_and_load(conn: &mut Connection, version: i64) -> Result<SessionData, LoadError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    // `open` refused versions below 0 and above ours.
+    let from = usize::try_from(version).unwrap_or(0);
+    for (v, sql) in MIGRATIONS.iter().enumerate().skip(from) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(
+            None,
+            "user_version",
+            i64::try_from(v).map_or(i64::MAX, |v| v + 1),
+        )?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    let data = load(&tx)?;
+    tx.commit()?;
+    Ok(data)
+}
+
 enum LoadError {
     Sql(rusqlite::Error),
     Bad(String),
@@ -277,17 +313,24 @@ impl From<rusqlite::Error> for LoadError {
     }
 }
 
+/// A DC id column, which must fit Telegram's `int`.
+fn dc_id(v: i64, what: &str) -> Result<i32, LoadError> {
+    i32::try_from(v).map_err(|_| LoadError::Bad(format!("{what}: DC id {v} out of range")))
+}
+
 fn load(conn: &Connection) -> Result<SessionData, LoadError> {
     let mut d = SessionData {
         home_dc: conn
             .query_row("SELECT value FROM meta WHERE key = 'home_dc'", [], |r| {
                 r.get::<_, i64>(0)
             })
-            .map(|v| Some(v as i32))
+            .map(Some)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
-            })?,
+            })?
+            .map(|v| dc_id(v, "meta: home_dc"))
+            .transpose()?,
         ..SessionData::default()
     };
     let mut st = conn.prepare("SELECT id, ip, port FROM dc_options ORDER BY rowid")?;
@@ -306,7 +349,7 @@ fn load(conn: &Connection) -> Result<SessionData, LoadError> {
         let port = u16::try_from(port)
             .map_err(|_| LoadError::Bad(format!("dc_options: bad port {port}")))?;
         d.dc_options.push(DcOption {
-            id: id as i32,
+            id: dc_id(id, "dc_options: id")?,
             addr: SocketAddr::new(ip, port),
         });
     }
@@ -320,7 +363,7 @@ fn load(conn: &Connection) -> Result<SessionData, LoadError> {
                 k.len()
             ))
         })?;
-        d.auth_keys.insert(dc as i32, key);
+        d.auth_keys.insert(dc_id(dc, "auth_keys: dc_id")?, key);
     }
     let mut st =
         conn.prepare("SELECT id, kind, access_hash, username, phone, name, min FROM peers")?;

@@ -112,7 +112,10 @@ pub fn import_sqlite(path: impl AsRef<Path>) -> Result<SessionData, SessionError
         .map_err(&err)?;
     for row in rows {
         let (dc, addr, port, key) = row.map_err(&err)?;
-        let dc = dc as i32;
+        let dc = i32::try_from(dc).map_err(|_| SessionError::Corrupt {
+            path: name.clone(),
+            reason: format!("sessions: DC id {dc} out of range"),
+        })?;
         data.home_dc.get_or_insert(dc);
         if let (Some(addr), Some(port)) = (addr, port) {
             let ip: IpAddr = addr.parse().map_err(|_| SessionError::Corrupt {
@@ -194,12 +197,29 @@ pub fn import_sqlite(path: impl AsRef<Path>) -> Result<SessionData, SessionError
             .map_err(&err)?;
         for row in rows {
             let (id, pts, qts, date, seq) = row.map_err(&err)?;
-            let pts = pts.unwrap_or(0) as i32;
+            let int = |v: Option<i64>, what: &str| {
+                i32::try_from(v.unwrap_or(0)).map_err(|_| SessionError::Corrupt {
+                    path: name.clone(),
+                    reason: format!("update_state: {what} {v:?} out of range for row {id}"),
+                })
+            };
+            let pts = int(pts, "pts")?;
             if id == 0 {
+                let date = date.unwrap_or(0.0);
+                // Telethon writes the date as a float timestamp; once it is
+                // known finite and in range, `as` only drops the fraction.
+                if !(date.is_finite() && (0.0..=f64::from(i32::MAX)).contains(&date)) {
+                    return Err(SessionError::Corrupt {
+                        path: name.clone(),
+                        reason: format!("update_state: date {date} out of range"),
+                    });
+                }
                 data.update_state.pts = pts;
-                data.update_state.qts = qts.unwrap_or(0) as i32;
-                data.update_state.date = date.unwrap_or(0.0) as i32;
-                data.update_state.seq = seq.unwrap_or(0) as i32;
+                data.update_state.qts = int(qts, "qts")?;
+                #[allow(clippy::cast_possible_truncation, reason = "checked just above")]
+                let date = date as i32;
+                data.update_state.date = date;
+                data.update_state.seq = int(seq, "seq")?;
             } else {
                 data.update_state.channels.insert(id, pts);
             }

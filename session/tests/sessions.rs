@@ -184,6 +184,47 @@ fn corrupt_newer_and_foreign_files_are_refused_untouched() {
     let e = SqliteSession::open(&foreign).unwrap_err();
     assert!(matches!(e, SessionError::Foreign { .. }), "{e}");
     assert!(e.to_string().contains("import_sqlite"), "{e}");
+
+    // A Ferrogram file with a row this build cannot read is refused before
+    // anything is written (it used to be switched to WAL and re-stamped first).
+    let bad_row = dir.join("bad-row.session");
+    SqliteSession::open(&bad_row)
+        .unwrap()
+        .set_home_dc(2)
+        .unwrap();
+    {
+        let c = rusqlite::Connection::open(&bad_row).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        c.execute(
+            "INSERT INTO peers (marked_id, id, kind, min) VALUES (5, 5, 99, 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&bad_row).unwrap();
+    let e = SqliteSession::open(&bad_row).unwrap_err();
+    assert!(matches!(e, SessionError::Corrupt { .. }), "{e}");
+    assert!(e.to_string().contains("unknown kind 99"), "{e}");
+    assert_eq!(std::fs::read(&bad_row).unwrap(), before);
+
+    // Tables of ours under schema version 0: the migration fails, and is rolled
+    // back before the journal mode changes (the `session_sqlite` fuzz target
+    // found it switched to WAL first).
+    let half = dir.join("version-0.session");
+    SqliteSession::open(&half).unwrap().set_home_dc(2).unwrap();
+    {
+        let c = rusqlite::Connection::open(&half).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        c.pragma_update(None, "user_version", 0).unwrap();
+    }
+    let before = std::fs::read(&half).unwrap();
+    let e = SqliteSession::open(&half).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("cannot migrate from schema version 0"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&half).unwrap(), before);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

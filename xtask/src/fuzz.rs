@@ -48,6 +48,22 @@ fn build() -> Result<PathBuf, String> {
     Ok(root().join("fuzz/target").join(TRIPLE).join("release"))
 }
 
+/// The last libFuzzer status line (`#N DONE cov: … ft: … corp: …`) and the
+/// `Done N runs in S second(s)` line: the figures RELIABILITY.md records.
+fn figures(log: &str) -> String {
+    let status = log
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('#') && l.contains("cov:"))
+        .unwrap_or("");
+    let done = log
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("Done "))
+        .unwrap_or("done");
+    format!("{done} | {}", status.trim())
+}
+
 fn run_target(bin_dir: &std::path::Path, target: &str, seconds: u64) -> Result<(), String> {
     let root = root();
     let corpus = root.join("fuzz/corpus").join(target);
@@ -75,12 +91,47 @@ fn run_target(bin_dir: &std::path::Path, target: &str, seconds: u64) -> Result<(
             tail.join("\n")
         ));
     }
-    let done = log
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("Done "))
-        .unwrap_or("done");
-    println!("xtask: fuzz {target}: {done}");
+    println!("xtask: fuzz {target}: {}", figures(&log));
+    Ok(())
+}
+
+/// Minimizes `fuzz/corpus/TARGET` in place (libFuzzer's `-merge=1`): the
+/// smallest set of inputs with the same coverage, which is what gets committed
+/// between long runs.
+fn merge_target(bin_dir: &std::path::Path, target: &str) -> Result<(), String> {
+    let corpus = root().join("fuzz/corpus").join(target);
+    if !corpus.exists() {
+        return Ok(());
+    }
+    let fresh = root()
+        .join("fuzz/corpus")
+        .join(format!(".{target}.merging"));
+    let _ = std::fs::remove_dir_all(&fresh);
+    std::fs::create_dir_all(&fresh).map_err(|e| e.to_string())?;
+    let out = Command::new(bin_dir.join(target))
+        .arg("-merge=1")
+        .arg("-rss_limit_mb=2048")
+        .arg("-timeout=10")
+        .arg(&fresh)
+        .arg(&corpus)
+        .output()
+        .map_err(|e| format!("{target}: {e}"))?;
+    if !out.status.success() {
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(format!(
+            "merging the corpus of {target} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let before = std::fs::read_dir(&corpus)
+        .map_err(|e| e.to_string())?
+        .count();
+    std::fs::remove_dir_all(&corpus).map_err(|e| e.to_string())?;
+    std::fs::rename(&fresh, &corpus).map_err(|e| e.to_string())?;
+    let after = std::fs::read_dir(&corpus)
+        .map_err(|e| e.to_string())?
+        .count();
+    println!("xtask: fuzz {target}: corpus merged, {before} -> {after} inputs");
     Ok(())
 }
 
@@ -93,17 +144,24 @@ pub fn smoke(seconds: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask fuzz [TARGET] [SECONDS]`: one target or all, 60 s each by default.
+/// `cargo xtask fuzz [--all | TARGET] [SECONDS]` runs one target or all (60 s
+/// each by default); `cargo xtask fuzz --merge [TARGET]` minimizes the corpora.
 pub fn run(args: &[&str]) -> Result<(), String> {
     let all = targets()?;
-    let (chosen, seconds) = match args {
-        [] => (all.clone(), 60),
-        [t] if t.parse::<u64>().is_ok() => (all.clone(), t.parse().unwrap_or(60)),
-        [t] => (vec![t.to_string()], 60),
-        [t, s, ..] => (
-            vec![t.to_string()],
-            s.parse().map_err(|_| format!("bad seconds `{s}`"))?,
-        ),
+    let seconds_of = |s: &str| s.parse::<u64>().map_err(|_| format!("bad seconds `{s}`"));
+    let (chosen, seconds, merge) = match args {
+        [] | ["--all"] => (all.clone(), 60, false),
+        ["--all", s] => (all.clone(), seconds_of(s)?, false),
+        ["--merge"] => (all.clone(), 0, true),
+        ["--merge", t] => (vec![t.to_string()], 0, true),
+        [t] if t.parse::<u64>().is_ok() => (all.clone(), seconds_of(t)?, false),
+        [t] => (vec![t.to_string()], 60, false),
+        [t, s] => (vec![t.to_string()], seconds_of(s)?, false),
+        _ => {
+            return Err(
+                "usage: cargo xtask fuzz [--all | TARGET] [SECONDS] | --merge [TARGET]".into(),
+            );
+        }
     };
     for t in &chosen {
         if !all.contains(t) {
@@ -115,7 +173,11 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     }
     let bin_dir = build()?;
     for t in &chosen {
-        run_target(&bin_dir, t, seconds)?;
+        if merge {
+            merge_target(&bin_dir, t)?;
+        } else {
+            run_target(&bin_dir, t, seconds)?;
+        }
     }
     Ok(())
 }

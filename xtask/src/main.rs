@@ -6,7 +6,8 @@
 //!   run of every fuzz target, and the whole test suite with the Python peers
 //!   installed and required.
 //! - `bench`: the `bench/` workspace, side by side with peers; rewrites `BENCHMARKS.md`.
-//! - `fuzz [TARGET] [SECONDS]`: run fuzz targets with libFuzzer on the stable toolchain.
+//! - `fuzz [--all | TARGET] [SECONDS]`: run fuzz targets with libFuzzer on the stable
+//!   toolchain; `fuzz --merge [TARGET]` minimizes the committed corpora.
 
 mod bench;
 mod bench_build;
@@ -175,7 +176,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("peers") => peers::ensure_venv().map(|p| println!("{}", p.display())),
         _ => Err(
-            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --crypto-only | --roundtrips-only | --participants-only] | fuzz [TARGET] [SECONDS] | peers>"
+            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --crypto-only | --roundtrips-only | --participants-only] | fuzz [--all | TARGET] [SECONDS] | fuzz --merge [TARGET] | peers>"
                 .into(),
         ),
     };

@@ -1,0 +1,7 @@
+//! The parts of the `ferrogram` command-line tool that read what a user types
+//! and are worth reusing or fuzzing on their own: [`time`] (the `--until` dates
+//! and `--for` durations). The tool itself is the `ferrogram` binary of this
+//! package; `cargo install ferrogram-cli` installs it.
+#![forbid(unsafe_code)]
+
+pub mod time;

@@ -1,0 +1,4 @@
+//! Helpers shared by several fuzz targets.
+#![allow(dead_code)]
+
+pub mod sql;
