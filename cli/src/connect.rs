@@ -56,20 +56,58 @@ impl Profile {
         PathBuf::from(p)
     }
 
-    fn load(session: &Path) -> Self {
-        let Ok(text) = std::fs::read_to_string(Self::path(session)) else {
-            return Self::default();
+    /// The profile beside `session`: none yet is the default; one that is not
+    /// the JSON `save` writes is an error (exit code 1), and the file is left as
+    /// it is rather than overwritten by the next `login`.
+    fn load(session: &Path) -> Result<Self, CliError> {
+        let path = Self::path(session);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => {
+                return Err(CliError::failure(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+            }
         };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-            return Self::default();
+        let bad = |why: String| {
+            CliError::failure(format!(
+                "{} is not a ferrogram profile ({why}); fix or remove it",
+                path.display()
+            ))
         };
-        Self {
-            api_id: v["api_id"].as_i64().map(|x| x as i32),
-            api_hash: v["api_hash"].as_str().map(str::to_owned),
-            server: v["server"].as_str().and_then(|s| s.parse().ok()),
-            dc: v["dc"].as_i64().map(|x| x as i32),
-            rsa_key_pem: v["rsa_key_pem"].as_str().map(str::to_owned),
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let int = |key: &str| -> Result<Option<i32>, CliError> {
+            match &v[key] {
+                serde_json::Value::Null => Ok(None),
+                n => n
+                    .as_i64()
+                    .and_then(|n| i32::try_from(n).ok())
+                    .map(Some)
+                    .ok_or_else(|| bad(format!("{key} is not a 32-bit integer"))),
+            }
+        };
+        let text = |key: &str| -> Result<Option<String>, CliError> {
+            match &v[key] {
+                serde_json::Value::Null => Ok(None),
+                serde_json::Value::String(s) => Ok(Some(s.clone())),
+                _ => Err(bad(format!("{key} is not a string"))),
+            }
+        };
+        if !v.is_object() {
+            return Err(bad("not an object".into()));
         }
+        Ok(Self {
+            api_id: int("api_id")?,
+            api_hash: text("api_hash")?,
+            server: text("server")?
+                .map(|s| s.parse().map_err(|_| bad(format!("bad server {s:?}"))))
+                .transpose()?,
+            dc: int("dc")?,
+            rsa_key_pem: text("rsa_key_pem")?,
+        })
     }
 
     fn save(&self, session: &Path) -> Result<(), CliError> {
@@ -119,7 +157,7 @@ async fn probe_dc(addr: SocketAddr, keys: &[RsaPublicKey]) -> Result<i32, CliErr
 /// A connected client, and the session path. `login` saves the profile.
 pub async fn connect(g: &Global, remember: bool) -> Result<(Client, PathBuf), CliError> {
     let path = session_path(g)?;
-    let mut profile = Profile::load(&path);
+    let mut profile = Profile::load(&path)?;
     if let Some(id) = g.api_id {
         profile.api_id = Some(id);
     }

@@ -14,7 +14,41 @@ Exit codes:
   5  unknown chat or user
   6  a right is missing (the message names it) or Telegram refuses this to bots
   7  FLOOD_WAIT longer than the threshold (the message says how long)
-  8  any other error Telegram answered with";
+  8  any other error Telegram answered with
+  9  internal error: a bug in ferrogram (please report it with the command)";
+
+/// The exit code of an internal error (a panic), see [`install_panic_hook`].
+pub const INTERNAL_ERROR: u8 = 9;
+
+/// Makes a panic anywhere in the process (the command, the connection task,
+/// the session's blocking thread) one line on stderr and exit code 9 instead
+/// of Rust's message, backtrace hint and 101. With `RUST_BACKTRACE` set, the
+/// standard report (with its backtrace) follows the line. Exiting at once
+/// loses nothing the session committed: every session write is its own
+/// SQLite transaction.
+pub fn install_panic_hook() {
+    let standard = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_owned());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = what.replace('\n', " ");
+        eprintln!(
+            "ferrogram: internal error: {what}{at} (a bug: please report it with the command)"
+        );
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            standard(info);
+        }
+        std::process::exit(i32::from(INTERNAL_ERROR));
+    }));
+}
 
 /// What went wrong, with its exit code.
 #[derive(Debug)]

@@ -614,6 +614,12 @@ fn usage_error(e: clap::Error) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    error::install_panic_hook();
+    // The one way to exercise the hook from outside (cli/tests/commands.rs):
+    // every real panic is a bug, so the test needs one on purpose.
+    if std::env::var_os("FERROGRAM_TEST_PANIC").is_some() {
+        panic!("FERROGRAM_TEST_PANIC is set");
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),

@@ -669,6 +669,51 @@ fn completions_for_every_shell() {
 }
 
 #[test]
+fn a_panic_is_one_line_and_exit_code_9() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+        .arg("--help")
+        .env("FERROGRAM_TEST_PANIC", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    fails(
+        &out,
+        9,
+        "ferrogram: internal error: FERROGRAM_TEST_PANIC is set at ",
+    );
+    assert!(!stderr(&out).contains("RUST_BACKTRACE"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_files_it_cannot_read_are_left_untouched() {
+    let server = TestServer::builder().members(10).start().await.unwrap();
+    let env = Env::new(&server, "unreadable");
+    // Not SQLite at all.
+    let garbage = vec![0x42u8; 8192];
+    std::fs::write(env.session(), &garbage).unwrap();
+    for args in [
+        &["whoami"][..],
+        &["login", "--phone", "9996621777", "--code", "22222"],
+    ] {
+        fails(&env.run(args).await, 1, "session.sqlite");
+        assert_eq!(std::fs::read(env.session()).unwrap(), garbage);
+    }
+    // A profile that is not the JSON `login` writes: refused, not overwritten.
+    let _ = std::fs::remove_file(env.session());
+    let profile = env.dir.join("session.sqlite.profile.json");
+    for text in ["{not json", r#"{"api_id": 99999999999}"#, r#"[1, 2]"#] {
+        std::fs::write(&profile, text).unwrap();
+        fails(
+            &env.run(&["login", "--phone", "9996621777", "--code", "22222"])
+                .await,
+            1,
+            "is not a ferrogram profile",
+        );
+        assert_eq!(std::fs::read_to_string(&profile).unwrap(), text);
+    }
+}
+
+#[test]
 fn help_documents_the_exit_codes() {
     let out = Command::new(env!("CARGO_BIN_EXE_ferrogram"))
         .arg("--help")
@@ -679,6 +724,7 @@ fn help_documents_the_exit_codes() {
         "3  not logged in",
         "5  unknown chat or user",
         "7  FLOOD_WAIT",
+        "9  internal error",
     ] {
         assert!(text.contains(code), "{code}");
     }
