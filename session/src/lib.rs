@@ -20,6 +20,23 @@
 //!
 //! The crate does no networking and knows nothing of MTProto beyond the 256-byte
 //! auth key; `Debug` output never shows a key.
+//!
+//! Everything here reads files and strings someone else may have written, so
+//! arithmetic, narrowing casts and indexing are linted (checked, saturating or
+//! allowed with a stated reason); tests are exempt.
+#![warn(
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::indexing_slicing
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_truncation,
+        clippy::indexing_slicing
+    )
+)]
 
 mod data;
 mod error;

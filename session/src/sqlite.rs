@@ -293,7 +293,7 @@ fn migrate_and_load(conn: &mut Connection, version: i64) -> Result<SessionData, 
         tx.pragma_update(
             None,
             "user_version",
-            i64::try_from(v).map_or(i64::MAX, |v| v + 1),
+            i64::try_from(v).map_or(i64::MAX, |v| v.saturating_add(1)),
         )?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;

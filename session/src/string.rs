@@ -22,8 +22,10 @@ impl SessionData {
     pub fn to_session_string(&self) -> String {
         let mut b = Vec::new();
         b.extend_from_slice(&self.home_dc.unwrap_or(0).to_le_bytes());
+        // The format counts in one byte: more than 255 options or keys cannot
+        // be written (a session holds a handful).
         let options: Vec<&DcOption> = self.dc_options.iter().take(255).collect();
-        b.push(options.len() as u8);
+        b.push(u8::try_from(options.len()).unwrap_or(u8::MAX));
         for o in options {
             b.extend_from_slice(&o.id.to_le_bytes());
             match o.addr.ip() {
@@ -39,7 +41,7 @@ impl SessionData {
             b.extend_from_slice(&o.addr.port().to_le_bytes());
         }
         let keys: Vec<_> = self.auth_keys.iter().take(255).collect();
-        b.push(keys.len() as u8);
+        b.push(u8::try_from(keys.len()).unwrap_or(u8::MAX));
         for (dc, key) in keys {
             b.extend_from_slice(&dc.to_le_bytes());
             b.extend_from_slice(key);
@@ -58,25 +60,23 @@ impl SessionData {
         let bytes = URL_SAFE_NO_PAD
             .decode(body)
             .map_err(|e| bad(format!("not base64url: {e}")))?;
-        let mut r = Cursor { b: &bytes, at: 0 };
+        let mut r = Cursor::new(&bytes);
         let mut data = SessionData::default();
         let home = r.i32()?;
         data.home_dc = (home != 0).then_some(home);
         for _ in 0..r.u8()? {
             let id = r.i32()?;
             let ip = match r.u8()? {
-                4 => IpAddr::V4(Ipv4Addr::from(<[u8; 4]>::try_from(r.take(4)?).expect("4"))),
-                6 => IpAddr::V6(Ipv6Addr::from(
-                    <[u8; 16]>::try_from(r.take(16)?).expect("16"),
-                )),
+                4 => IpAddr::V4(Ipv4Addr::from(r.array::<4>()?)),
+                6 => IpAddr::V6(Ipv6Addr::from(r.array::<16>()?)),
                 f => {
                     return Err(bad(format!(
                         "unknown address family {f} at byte {}",
-                        r.at - 1
+                        r.at.saturating_sub(1)
                     )));
                 }
             };
-            let port = u16::from_le_bytes(r.take(2)?.try_into().expect("2"));
+            let port = u16::from_le_bytes(r.array()?);
             data.dc_options.push(DcOption {
                 id,
                 addr: SocketAddr::new(ip, port),
@@ -84,72 +84,60 @@ impl SessionData {
         }
         for _ in 0..r.u8()? {
             let dc = r.i32()?;
-            let key: [u8; 256] = r.take(256)?.try_into().expect("256");
+            let key: [u8; 256] = r.array()?;
             data.auth_keys.insert(dc, key);
         }
-        if r.at != bytes.len() {
-            return Err(bad(format!("{} trailing bytes", bytes.len() - r.at)));
+        if r.left() != 0 {
+            return Err(bad(format!("{} trailing bytes", r.left())));
         }
         Ok(data)
     }
 }
 
-struct Cursor<'a> {
-    b: &'a [u8],
-    at: usize,
+/// A reader over decoded session-string bytes; running out is an
+/// [`SessionError::InvalidString`] naming the offset.
+pub(crate) struct Cursor<'a> {
+    pub(crate) b: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], SessionError> {
-        let out = self.b.get(self.at..self.at + n).ok_or_else(|| {
-            SessionError::InvalidString(format!(
-                "truncated: needed {n} bytes at byte {} of {}",
-                self.at,
-                self.b.len()
-            ))
-        })?;
-        self.at += n;
+    pub(crate) fn new(b: &'a [u8]) -> Self {
+        Self { b, at: 0 }
+    }
+
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], SessionError> {
+        let out = self
+            .at
+            .checked_add(n)
+            .and_then(|end| self.b.get(self.at..end))
+            .ok_or_else(|| {
+                SessionError::InvalidString(format!(
+                    "truncated: needed {n} bytes at byte {} of {}",
+                    self.at,
+                    self.b.len()
+                ))
+            })?;
+        // `get` succeeded, so `at + n <= len`.
+        self.at = self.at.saturating_add(n);
         Ok(out)
     }
 
-    fn u8(&mut self) -> Result<u8, SessionError> {
-        Ok(self.take(1)?[0])
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], SessionError> {
+        let mut out = [0; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
     }
 
-    fn i32(&mut self) -> Result<i32, SessionError> {
-        Ok(i32::from_le_bytes(self.take(4)?.try_into().expect("4")))
+    pub(crate) fn u8(&mut self) -> Result<u8, SessionError> {
+        Ok(u8::from_le_bytes(self.array()?))
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    pub(crate) fn i32(&mut self) -> Result<i32, SessionError> {
+        Ok(i32::from_le_bytes(self.array()?))
+    }
 
-    #[test]
-    fn round_trip_and_errors() {
-        let mut d = SessionData {
-            home_dc: Some(2),
-            ..SessionData::default()
-        };
-        d.dc_options.push(DcOption {
-            id: 2,
-            addr: "127.0.0.1:4430".parse().unwrap(),
-        });
-        d.dc_options.push(DcOption {
-            id: 4,
-            addr: "[2001:db8::1]:443".parse().unwrap(),
-        });
-        d.auth_keys.insert(2, [7; 256]);
-        let s = d.to_session_string();
-        assert!(
-            s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        );
-        assert_eq!(SessionData::from_session_string(&s).unwrap(), d);
-        let e = SessionData::from_session_string(&s[..s.len() - 10]).unwrap_err();
-        assert!(e.to_string().contains("truncated"), "{e}");
-        let e = SessionData::from_session_string("1BVtsOK").unwrap_err();
-        assert!(e.to_string().contains("telethon::import_string"), "{e}");
-        assert!(SessionData::from_session_string("fg1!!").is_err());
+    pub(crate) fn left(&self) -> usize {
+        self.b.len().saturating_sub(self.at)
     }
 }

@@ -51,11 +51,14 @@ fn peer_from_marked(marked: i64) -> (PeerKind, i64) {
     if marked >= 0 {
         (PeerKind::User, marked)
     } else if marked <= -CHANNEL_MARK {
-        // `marked + CHANNEL_MARK` lies in [i64::MIN + 10^12, 0]: its negation
-        // cannot overflow, even for `i64::MIN` from a hostile file.
-        (PeerKind::Channel, -(marked + CHANNEL_MARK))
+        // `marked + CHANNEL_MARK` lies in [i64::MIN + 10^12, 0]: neither step
+        // can saturate, even for `i64::MIN` from a hostile file.
+        (
+            PeerKind::Channel,
+            marked.saturating_add(CHANNEL_MARK).saturating_neg(),
+        )
     } else {
-        (PeerKind::Chat, -marked)
+        (PeerKind::Chat, marked.saturating_neg())
     }
 }
 
@@ -248,18 +251,16 @@ pub fn import_string(s: &str) -> Result<SessionData, SessionError> {
             )));
         }
     };
-    let dc = i32::from(bytes[0]);
+    // The length is one of the two above, so the reads cannot run out.
+    let mut r = crate::string::Cursor::new(&bytes);
+    let dc = i32::from(r.u8()?);
     let ip = if ip_len == 4 {
-        IpAddr::V4(Ipv4Addr::from(
-            <[u8; 4]>::try_from(&bytes[1..5]).expect("4"),
-        ))
+        IpAddr::V4(Ipv4Addr::from(r.array::<4>()?))
     } else {
-        IpAddr::V6(Ipv6Addr::from(
-            <[u8; 16]>::try_from(&bytes[1..17]).expect("16"),
-        ))
+        IpAddr::V6(Ipv6Addr::from(r.array::<16>()?))
     };
-    let port = u16::from_be_bytes([bytes[1 + ip_len], bytes[2 + ip_len]]);
-    let key: [u8; 256] = bytes[3 + ip_len..].try_into().expect("256 bytes");
+    let port = u16::from_be_bytes(r.array()?);
+    let key: [u8; 256] = r.array()?;
     let mut data = SessionData {
         home_dc: Some(dc),
         dc_options: vec![DcOption {

@@ -12,9 +12,17 @@
 //! first bytes, as Telegram's servers do.
 //!
 //! No I/O, no clock; randomness (padding, the obfuscation header) comes in as a
-//! [`rand_core::RngCore`].
+//! [`rand_core::RngCore`]. Every byte decoded here comes from the network, so
+//! arithmetic, narrowing casts and indexing are linted: lengths are checked,
+//! and the one function that indexes (the 64-byte obfuscation header, at
+//! constant offsets) says so.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::indexing_slicing
+)]
 
 use aes::Aes256;
 use ctr::cipher::{KeyIvInit, StreamCipher};
@@ -45,14 +53,17 @@ pub enum Protocol {
 
 impl Protocol {
     /// The longest packet this framing can carry: the abridged length counts
-    /// words in 3 bytes; the others count bytes in 4 (with room for the
-    /// padding or the sequence number and CRC).
+    /// words in 3 bytes; the others count bytes in the low 31 bits of 4 (the
+    /// top bit marks a quick ack), with room for the padding or for the
+    /// sequence number and CRC.
     pub fn max_packet(self) -> usize {
         match self {
-            Protocol::Abridged => ((1usize << 24) - 1) * 4,
-            Protocol::Intermediate => u32::MAX as usize & !3,
-            Protocol::PaddedIntermediate => (u32::MAX as usize - 15) & !3,
-            Protocol::Full => (u32::MAX as usize - 12) & !3,
+            // (2^24 - 1) words.
+            Protocol::Abridged => 0x03ff_fffc,
+            // 2^31 - 4: a multiple of 4 below the quick-ack bit.
+            Protocol::Intermediate => 0x7fff_fffc,
+            // With up to 15 bytes of padding, or 12 of sequence number and CRC.
+            Protocol::PaddedIntermediate | Protocol::Full => 0x7fff_fff0,
         }
     }
 
@@ -176,24 +187,46 @@ const FORBIDDEN_STARTS: [[u8; 4]; 7] = [
     [0xee; 4],
 ];
 
-fn ctr(key: &[u8], iv: &[u8]) -> Ctr {
-    let mut k = [0u8; 32];
-    k.copy_from_slice(&key[..32]);
-    let mut i = [0u8; 16];
-    i.copy_from_slice(&iv[..16]);
-    Ctr::new(&k.into(), &i.into())
-}
-
-fn mix_secret(key: &[u8], secret: Option<[u8; 16]>) -> Vec<u8> {
+fn mix_secret(key: [u8; 32], secret: Option<[u8; 16]>) -> [u8; 32] {
     match secret {
         Some(s) => {
             let mut h = Sha256::new();
             h.update(key);
             h.update(s);
-            h.finalize().to_vec()
+            h.finalize().into()
         }
-        None => key.to_vec(),
+        None => key,
     }
+}
+
+/// The two AES-256-CTR streams an obfuscation header sets up: the sender's
+/// (key = bytes 8..40, IV = 40..56, each mixed with the MTProxy secret) and
+/// the receiver's (the same 48 bytes reversed), as (client → server, server →
+/// client).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "constant offsets inside a [u8; 64]; the compiler checks none is out of range"
+)]
+fn header_streams(header: &[u8; 64], secret: Option<[u8; 16]>) -> (Ctr, Ctr) {
+    let mut middle = [0u8; 48];
+    middle.copy_from_slice(&header[8..56]);
+    let mut reversed = middle;
+    reversed.reverse();
+    let stream = |m: &[u8; 48]| {
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&m[..32]);
+        let mut iv = [0u8; 16];
+        iv.copy_from_slice(&m[32..]);
+        Ctr::new(&mix_secret(key, secret).into(), &iv.into())
+    };
+    (stream(&middle), stream(&reversed))
+}
+
+/// Bytes 56..60 (the protocol tag) and 60..62 (the DC id) of a decrypted
+/// obfuscation header.
+fn header_tag_and_dc(header: &[u8; 64]) -> ([u8; 4], i16) {
+    let [.., t0, t1, t2, t3, d0, d1, _, _] = *header;
+    ([t0, t1, t2, t3], i16::from_le_bytes([d0, d1]))
 }
 
 impl Transport {
@@ -230,22 +263,31 @@ impl Transport {
         let mut header = [0u8; 64];
         loop {
             rng.fill_bytes(&mut header);
-            let first: [u8; 4] = [header[0], header[1], header[2], header[3]];
-            if header[0] != 0xef && !FORBIDDEN_STARTS.contains(&first) && header[4..8] != [0; 4] {
+            let [b0, b1, b2, b3, b4, b5, b6, b7, ..] = header;
+            if b0 != 0xef
+                && !FORBIDDEN_STARTS.contains(&[b0, b1, b2, b3])
+                && [b4, b5, b6, b7] != [0; 4]
+            {
                 break;
             }
         }
-        header[56..60].copy_from_slice(&tag);
-        if let Some(dc) = ob.dc_id {
-            header[60..62].copy_from_slice(&dc.to_le_bytes());
+        let dc = ob.dc_id.map_or([0; 2], i16::to_le_bytes);
+        // Bytes 56..62: the tag and the DC id; 62..64 stay random.
+        for (at, byte) in (56..).zip(tag.into_iter().chain(dc)) {
+            if let Some(b) = header.get_mut(at) {
+                *b = byte;
+            }
         }
-        let reversed: Vec<u8> = header[8..56].iter().rev().copied().collect();
-        let mut encrypt = ctr(&mix_secret(&header[8..40], ob.secret), &header[40..56]);
-        let decrypt = ctr(&mix_secret(&reversed[..32], ob.secret), &reversed[32..48]);
+        let (mut encrypt, decrypt) = header_streams(&header, ob.secret);
         let mut encrypted = header;
         encrypt.apply_keystream(&mut encrypted);
-        let mut init = header.to_vec();
-        init[56..].copy_from_slice(&encrypted[56..]);
+        // The first 56 bytes go out as they are; the last 8 encrypted.
+        let init: Vec<u8> = header
+            .iter()
+            .take(56)
+            .chain(encrypted.iter().skip(56))
+            .copied()
+            .collect();
         Ok((
             Self::new(protocol, Some(Obfuscated { encrypt, decrypt }), false),
             init,
@@ -279,79 +321,82 @@ impl Transport {
         out: &mut Vec<u8>,
     ) -> Result<(), TransportError> {
         let max = self.protocol.max_packet();
-        if packet.len() > max {
-            return Err(TransportError::TooLong {
-                len: packet.len(),
-                max,
-            });
-        }
+        let too_long = || TransportError::TooLong {
+            len: packet.len(),
+            max,
+        };
+        // Every max_packet() is below 2^31, so the length fits a u32.
+        let len = u32::try_from(packet.len())
+            .ok()
+            .filter(|_| packet.len() <= max)
+            .ok_or_else(too_long)?;
         let start = out.len();
         match self.protocol {
             Protocol::Abridged => {
-                let words = packet.len() / 4;
+                let words = len / 4;
+                let [w0, w1, w2, _] = words.to_le_bytes();
                 if words < 0x7f {
-                    out.push(words as u8);
+                    out.push(w0);
                 } else {
-                    out.extend_from_slice(&[
-                        0x7f,
-                        words as u8,
-                        (words >> 8) as u8,
-                        (words >> 16) as u8,
-                    ]);
+                    out.extend_from_slice(&[0x7f, w0, w1, w2]);
                 }
                 out.extend_from_slice(packet);
             }
             Protocol::Intermediate => {
-                out.extend_from_slice(&(packet.len() as u32).to_le_bytes());
+                out.extend_from_slice(&len.to_le_bytes());
                 out.extend_from_slice(packet);
             }
             Protocol::PaddedIntermediate => {
-                let pad = (rng.next_u32() % 16) as usize;
-                out.extend_from_slice(&((packet.len() + pad) as u32).to_le_bytes());
+                let pad = rng.next_u32() % 16;
+                let mut padding = [0u8; 16];
+                let padding = padding.get_mut(..pad as usize).unwrap_or_default();
+                rng.fill_bytes(padding);
+                let padded = len.checked_add(pad).ok_or_else(too_long)?;
+                out.extend_from_slice(&padded.to_le_bytes());
                 out.extend_from_slice(packet);
-                let at = out.len();
-                out.resize(at + pad, 0);
-                rng.fill_bytes(&mut out[at..]);
+                out.extend_from_slice(padding);
             }
             Protocol::Full => {
-                let len = packet.len() + 12;
-                out.extend_from_slice(&(len as u32).to_le_bytes());
+                let framed = len.checked_add(12).ok_or_else(too_long)?;
+                out.extend_from_slice(&framed.to_le_bytes());
                 out.extend_from_slice(&self.seq_out.to_le_bytes());
                 out.extend_from_slice(packet);
-                let crc = crc32fast::hash(&out[start..]);
+                let crc = crc32fast::hash(out.get(start..).unwrap_or_default());
                 out.extend_from_slice(&crc.to_le_bytes());
                 self.seq_out = self.seq_out.wrapping_add(1);
             }
         }
-        if let Some(ob) = &mut self.obfuscation {
-            ob.encrypt.apply_keystream(&mut out[start..]);
+        if let Some(ob) = &mut self.obfuscation
+            && let Some(frame) = out.get_mut(start..)
+        {
+            ob.encrypt.apply_keystream(frame);
         }
         Ok(())
     }
 
     /// Appends a quick-ack token (server side; abridged and intermediate forms).
     pub fn encode_quick_ack(&mut self, token: u32, out: &mut Vec<u8>) {
-        let start = out.len();
         let word = token | 0x8000_0000;
-        match self.protocol {
-            Protocol::Abridged => out.extend_from_slice(&word.to_be_bytes()),
-            _ => out.extend_from_slice(&word.to_le_bytes()),
-        }
+        let mut bytes = match self.protocol {
+            Protocol::Abridged => word.to_be_bytes(),
+            _ => word.to_le_bytes(),
+        };
         if let Some(ob) = &mut self.obfuscation {
-            ob.encrypt.apply_keystream(&mut out[start..]);
+            ob.encrypt.apply_keystream(&mut bytes);
         }
+        out.extend_from_slice(&bytes);
     }
 
     /// Appends a transport status (server side), such as -404. Never padded, so the
     /// peer recognises it by its length.
     pub fn encode_status(&mut self, code: i32, rng: &mut impl RngCore, out: &mut Vec<u8>) {
         if self.protocol == Protocol::PaddedIntermediate {
-            let start = out.len();
-            out.extend_from_slice(&4u32.to_le_bytes());
-            out.extend_from_slice(&code.to_le_bytes());
+            let [c0, c1, c2, c3] = code.to_le_bytes();
+            let mut bytes = [4, 0, 0, 0, c0, c1, c2, c3];
             if let Some(ob) = &mut self.obfuscation {
-                ob.encrypt.apply_keystream(&mut out[start..]);
+                ob.encrypt.apply_keystream(&mut bytes);
             }
+            out.extend_from_slice(&bytes);
         } else {
             // Four bytes always fit.
             let _ = self.encode(&code.to_le_bytes(), rng, out);
@@ -368,8 +413,10 @@ impl Transport {
         }
         let at = self.inbuf.len();
         self.inbuf.extend_from_slice(bytes);
-        if let Some(ob) = &mut self.obfuscation {
-            ob.decrypt.apply_keystream(&mut self.inbuf[at..]);
+        if let Some(ob) = &mut self.obfuscation
+            && let Some(new) = self.inbuf.get_mut(at..)
+        {
+            ob.decrypt.apply_keystream(new);
         }
     }
 
@@ -380,45 +427,19 @@ impl Transport {
 
     /// The next complete frame, if one has arrived.
     pub fn next_frame(&mut self) -> Result<Option<Frame>, TransportError> {
-        let buf = &self.inbuf[self.start..];
-        let (header, len) = match self.protocol {
-            Protocol::Abridged => {
-                let Some(&first) = buf.first() else {
-                    return Ok(None);
-                };
-                if first & 0x80 != 0 && !self.is_server {
-                    let Some(w) = buf.get(..4) else {
-                        return Ok(None);
-                    };
-                    self.start += 4;
-                    let word = u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
-                    return Ok(Some(Frame::QuickAck(word & 0x7fff_ffff)));
-                }
-                // From a client, the top bit asks for a quick ack: mask it.
-                let first = first & 0x7f;
-                if first == 0x7f {
-                    let Some(w) = buf.get(1..4) else {
-                        return Ok(None);
-                    };
-                    (
-                        4,
-                        (usize::from(w[0]) | usize::from(w[1]) << 8 | usize::from(w[2]) << 16) * 4,
-                    )
-                } else {
-                    (1, usize::from(first) * 4)
-                }
-            }
-            Protocol::Intermediate | Protocol::PaddedIntermediate | Protocol::Full => {
-                let Some(w) = buf.get(..4) else {
-                    return Ok(None);
-                };
-                let word = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
-                if word & 0x8000_0000 != 0 && self.protocol != Protocol::Full && !self.is_server {
-                    self.start += 4;
-                    return Ok(Some(Frame::QuickAck(word & 0x7fff_ffff)));
-                }
-                (4, (word & 0x7fff_ffff) as usize)
-            }
+        // `start` never passes the end of `inbuf` (it only moves over bytes
+        // that were there), so the fallback is never taken.
+        let buf = self.inbuf.get(self.start..).unwrap_or_default();
+        let Some((header, len)) = self.frame_header(buf)? else {
+            return Ok(None);
+        };
+        if let FrameHeader::QuickAck(token) = header {
+            self.start = self.start.saturating_add(4);
+            return Ok(Some(Frame::QuickAck(token)));
+        }
+        let header_len = match header {
+            FrameHeader::Length(n) => n,
+            FrameHeader::QuickAck(_) => 4,
         };
         if len > self.max_frame {
             return Err(TransportError::TooLong {
@@ -434,51 +455,112 @@ impl Transport {
         if !valid {
             return Err(TransportError::BadLength(len));
         }
+        // The full transport's length counts its own header; `len` is at
+        // most `max_frame`, so the sum cannot overflow in practice, but it is
+        // checked all the same.
         let total = if self.protocol == Protocol::Full {
-            len
+            Some(len)
         } else {
-            header + len
+            header_len.checked_add(len)
         };
-        let Some(frame) = buf.get(..total) else {
+        let Some(frame) = total.and_then(|t| buf.get(..t)) else {
             return Ok(None);
         };
+        let total = frame.len();
         let payload = match self.protocol {
-            Protocol::Full => {
-                let crc_at = total - 4;
-                let expected = u32::from_le_bytes([
-                    frame[crc_at],
-                    frame[crc_at + 1],
-                    frame[crc_at + 2],
-                    frame[crc_at + 3],
-                ]);
-                let actual = crc32fast::hash(&frame[..crc_at]);
-                if expected != actual {
-                    return Err(TransportError::BadCrc { expected, actual });
-                }
-                let seq = i32::from_le_bytes([frame[4], frame[5], frame[6], frame[7]]);
-                if seq != self.seq_in {
-                    return Err(TransportError::BadSequence {
-                        got: seq,
-                        expected: self.seq_in,
-                    });
-                }
-                self.seq_in = self.seq_in.wrapping_add(1);
-                frame[8..crc_at].to_vec()
-            }
+            Protocol::Full => full_payload(&mut self.seq_in, frame)?,
             // Padded intermediate: the padding stays on the packet, since only the
             // MTProto layer knows the real length (plain messages carry it; encrypted
             // ones are 24 + 16k bytes).
-            _ => frame[header..].to_vec(),
+            _ => frame.get(header_len..).unwrap_or_default().to_vec(),
         };
-        self.start += total;
-        if payload.len() == 4 {
-            let code = i32::from_le_bytes([payload[0], payload[1], payload[2], payload[3]]);
+        self.start = self.start.saturating_add(total);
+        if let Ok(word) = <[u8; 4]>::try_from(payload.as_slice()) {
+            let code = i32::from_le_bytes(word);
             if code < 0 {
                 return Err(TransportError::Status(code));
             }
         }
         Ok(Some(Frame::Packet(payload)))
     }
+
+    /// Reads the length prefix at the front of `buf`: `None` until it has
+    /// arrived, else what it is and the frame length it announces.
+    fn frame_header(&self, buf: &[u8]) -> Result<Option<(FrameHeader, usize)>, TransportError> {
+        Ok(Some(match self.protocol {
+            Protocol::Abridged => {
+                let Some(&first) = buf.first() else {
+                    return Ok(None);
+                };
+                if first & 0x80 != 0 && !self.is_server {
+                    let Some(w) = buf.first_chunk::<4>() else {
+                        return Ok(None);
+                    };
+                    let word = u32::from_be_bytes(*w);
+                    return Ok(Some((FrameHeader::QuickAck(word & 0x7fff_ffff), 0)));
+                }
+                // From a client, the top bit asks for a quick ack: mask it.
+                let first = first & 0x7f;
+                if first == 0x7f {
+                    let Some(&[_, w0, w1, w2]) = buf.first_chunk::<4>() else {
+                        return Ok(None);
+                    };
+                    // At most (2^24 - 1) * 4: no overflow.
+                    let words = usize::from(w0) | usize::from(w1) << 8 | usize::from(w2) << 16;
+                    (FrameHeader::Length(4), words.saturating_mul(4))
+                } else {
+                    (FrameHeader::Length(1), usize::from(first).saturating_mul(4))
+                }
+            }
+            Protocol::Intermediate | Protocol::PaddedIntermediate | Protocol::Full => {
+                let Some(w) = buf.first_chunk::<4>() else {
+                    return Ok(None);
+                };
+                let word = u32::from_le_bytes(*w);
+                if word & 0x8000_0000 != 0 && self.protocol != Protocol::Full && !self.is_server {
+                    return Ok(Some((FrameHeader::QuickAck(word & 0x7fff_ffff), 0)));
+                }
+                let len =
+                    usize::try_from(word & 0x7fff_ffff).map_err(|_| TransportError::TooLong {
+                        len: usize::MAX,
+                        max: self.max_frame,
+                    })?;
+                (FrameHeader::Length(4), len)
+            }
+        }))
+    }
+}
+
+/// The packet inside a complete full-transport frame (length, sequence
+/// number, packet, CRC32), with the CRC and the sequence number checked.
+fn full_payload(seq_in: &mut i32, frame: &[u8]) -> Result<Vec<u8>, TransportError> {
+    let bad = || TransportError::BadLength(frame.len());
+    let (body, crc) = frame.split_last_chunk::<4>().ok_or_else(bad)?;
+    let expected = u32::from_le_bytes(*crc);
+    let actual = crc32fast::hash(body);
+    if expected != actual {
+        return Err(TransportError::BadCrc { expected, actual });
+    }
+    let (_length, rest) = body.split_first_chunk::<4>().ok_or_else(bad)?;
+    let (seq, packet) = rest.split_first_chunk::<4>().ok_or_else(bad)?;
+    let seq = i32::from_le_bytes(*seq);
+    if seq != *seq_in {
+        return Err(TransportError::BadSequence {
+            got: seq,
+            expected: *seq_in,
+        });
+    }
+    *seq_in = seq_in.wrapping_add(1);
+    Ok(packet.to_vec())
+}
+
+/// What a frame's first bytes are.
+#[derive(Clone, Copy)]
+enum FrameHeader {
+    /// A length prefix of this many bytes.
+    Length(usize),
+    /// A 4-byte quick-ack word, with this token.
+    QuickAck(u32),
 }
 
 /// What [`detect`] found.
@@ -504,7 +586,7 @@ impl std::fmt::Debug for Detected {
 pub fn detect(first: &[u8], secret: Option<[u8; 16]>) -> Result<Option<Detected>, TransportError> {
     let plain = |protocol, skip: usize| {
         let mut t = Transport::new(protocol, None, true);
-        t.push(&first[skip..]);
+        t.push(first.get(skip..).unwrap_or_default());
         Ok(Some(Detected {
             transport: t,
             dc_id: None,
@@ -519,27 +601,20 @@ pub fn detect(first: &[u8], secret: Option<[u8; 16]>) -> Result<Option<Detected>
         // A full-transport packet starts with its length and sequence number 0;
         // an obfuscation header never has zeros there.
         [_, _, _, _, 0, 0, 0, 0, ..] => plain(Protocol::Full, 0),
-        _ if first.len() < 64 => Ok(None),
         _ => {
-            let header = &first[..64];
-            let reversed: Vec<u8> = header[8..56].iter().rev().copied().collect();
-            let mut decrypt = ctr(&mix_secret(&header[8..40], secret), &header[40..56]);
-            let encrypt = ctr(&mix_secret(&reversed[..32], secret), &reversed[32..48]);
-            let mut plain_header = [0u8; 64];
-            plain_header.copy_from_slice(header);
+            let Some((header, rest)) = first.split_first_chunk::<64>() else {
+                return Ok(None);
+            };
+            let (mut decrypt, encrypt) = header_streams(header, secret);
+            let mut plain_header = *header;
             decrypt.apply_keystream(&mut plain_header);
-            let tag = [
-                plain_header[56],
-                plain_header[57],
-                plain_header[58],
-                plain_header[59],
-            ];
-            let protocol = Protocol::from_tag(tag).ok_or(TransportError::UnknownProtocol([
-                first[0], first[1], first[2], first[3],
-            ]))?;
-            let dc = i16::from_le_bytes([plain_header[60], plain_header[61]]);
+            let (tag, dc) = header_tag_and_dc(&plain_header);
+            let protocol = Protocol::from_tag(tag).ok_or_else(|| {
+                let [b0, b1, b2, b3, ..] = *header;
+                TransportError::UnknownProtocol([b0, b1, b2, b3])
+            })?;
             let mut t = Transport::new(protocol, Some(Obfuscated { encrypt, decrypt }), true);
-            t.push(&first[64..]);
+            t.push(rest);
             Ok(Some(Detected {
                 transport: t,
                 dc_id: (dc != 0).then_some(dc),
