@@ -100,11 +100,12 @@ impl<T: CanonicalJson + ?Sized> CanonicalJson for Box<T> {
 }
 
 fn hex(bytes: &[u8], out: &mut String) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
+        // Both nibbles are below 16, so `from_digit` always has a digit.
+        for nibble in [b >> 4, b & 15] {
+            out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
     }
     out.push('"');
 }

@@ -149,17 +149,14 @@ impl<'a> Reader<'a> {
     /// Takes the next `n` bytes.
     #[inline]
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], DeserializeError> {
-        match self
-            .pos
-            .checked_add(n)
-            .and_then(|end| self.buf.get(self.pos..end))
-        {
-            Some(s) => {
-                self.pos += n;
+        let end = self.pos.checked_add(n);
+        match end.and_then(|end| Some((end, self.buf.get(self.pos..end)?))) {
+            Some((end, s)) => {
+                self.pos = end;
                 Ok(s)
             }
             None => Err(self.error(DeserializeErrorKind::UnexpectedEof {
-                needed: n - (self.buf.len() - self.pos.min(self.buf.len())),
+                needed: n.saturating_sub(self.buf.len().saturating_sub(self.pos)),
             })),
         }
     }
@@ -230,8 +227,8 @@ impl<'a> Reader<'a> {
     /// Reads TL `bytes` as a borrowed slice (padding skipped, not checked).
     pub fn read_bytes_ref(&mut self) -> Result<&'a [u8], DeserializeError> {
         let start = self.pos;
-        let first = self.array::<1>()?[0];
-        let (len, header) = match first {
+        let [first] = self.array::<1>()?;
+        let (len, header): (usize, usize) = match first {
             254 => {
                 let [a, b, c] = self.array::<3>()?;
                 (
@@ -243,7 +240,8 @@ impl<'a> Reader<'a> {
             n => (usize::from(n), 1),
         };
         let data = self.take(len)?;
-        let padding = (4 - (header + len) % 4) % 4;
+        // To the next multiple of 4 (2^64 is one, so the wrapped negation works).
+        let padding = header.wrapping_add(len).wrapping_neg() % 4;
         self.take(padding)?;
         Ok(data)
     }
@@ -302,9 +300,9 @@ impl<'a> Reader<'a> {
     pub fn read_count(&mut self, min_item_size: usize) -> Result<usize, DeserializeError> {
         let start = self.pos;
         let count = self.read_i32()?;
-        let fits = usize::try_from(count)
-            .ok()
-            .filter(|&n| n.saturating_mul(min_item_size.max(1)) <= self.buf.len() - self.pos);
+        let fits = usize::try_from(count).ok().filter(|&n| {
+            n.saturating_mul(min_item_size.max(1)) <= self.buf.len().saturating_sub(self.pos)
+        });
         match fits {
             Some(n) => Ok(n),
             None => Err(self.error_at(
@@ -322,7 +320,8 @@ impl<'a> Reader<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(self.error(DeserializeErrorKind::TooDeep));
         }
-        self.depth += 1;
+        // Below MAX_DEPTH, checked above.
+        self.depth = self.depth.saturating_add(1);
         Ok(())
     }
 

@@ -56,11 +56,33 @@
 //! `gzip_packed`) and [`service::RpcError`], the parsed form of `rpc_error`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// The hand-written readers and writers handle bytes from the network: their
+// arithmetic, narrowing casts and indexing are checked (tests exempt).
+#![warn(
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::indexing_slicing
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_truncation,
+        clippy::indexing_slicing
+    )
+)]
 
 #[cfg(feature = "canonical-json")]
 pub mod canonical;
 pub mod deserialize;
+// Generated code is exempt: it reads and writes only through `Reader` and the
+// `serialize` functions, which are linted.
 #[rustfmt::skip]
+#[allow(
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::indexing_slicing
+)]
 mod generated;
 pub mod serialize;
 pub mod service;

@@ -248,18 +248,23 @@ pub fn write_len(buf: &mut Vec<u8>, len: usize) {
 #[inline]
 pub fn write_bytes(buf: &mut Vec<u8>, data: &[u8]) {
     let len = data.len();
-    let header = if len < 254 {
-        buf.push(len as u8);
-        1
-    } else {
-        if len > MAX_BYTES_LEN {
-            too_long(len);
-            return;
+    let header: usize = match u8::try_from(len) {
+        Ok(short) if short < 254 => {
+            buf.push(short);
+            1
         }
-        buf.extend_from_slice(&[254, len as u8, (len >> 8) as u8, (len >> 16) as u8]);
-        4
+        _ => {
+            let Some(long) = u32::try_from(len).ok().filter(|_| len <= MAX_BYTES_LEN) else {
+                too_long(len);
+                return;
+            };
+            let [l0, l1, l2, _] = long.to_le_bytes();
+            buf.extend_from_slice(&[254, l0, l1, l2]);
+            4
+        }
     };
     buf.extend_from_slice(data);
-    let padding = (4 - (header + len) % 4) % 4;
-    buf.extend_from_slice(&[0u8; 3][..padding]);
+    // To the next multiple of 4 (2^64 is one, so the wrapped negation works).
+    let padding = header.wrapping_add(len).wrapping_neg() % 4;
+    buf.extend_from_slice([0u8; 3].get(..padding).unwrap_or_default());
 }

@@ -248,8 +248,13 @@ impl Serializable for RpcError {
 fn wildcard_match(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|i| wildcard_match(rest, &text[i..])),
-        Some((c, rest)) => text.first() == Some(c) && wildcard_match(rest, &text[1..]),
+        Some((b'*', rest)) => {
+            (0..=text.len()).any(|i| wildcard_match(rest, text.get(i..).unwrap_or_default()))
+        }
+        Some((c, rest)) => match text.split_first() {
+            Some((t, tail)) => t == c && wildcard_match(rest, tail),
+            None => false,
+        },
     }
 }
 
