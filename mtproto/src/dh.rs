@@ -1,6 +1,13 @@
 //! The Diffie-Hellman checks of the spec's security guidelines: a safe 2048-bit
 //! prime, a generator in 2..=7 with the right residue, and public values strictly
 //! inside (2^(2048-64), p - 2^(2048-64)).
+#![allow(
+    clippy::arithmetic_side_effects,
+    reason = "BigUint arithmetic cannot overflow; its two panics are bounded away before each \
+              use: p has 2048 bits before `p - 1` and `p - margin` (checked `p > margin` \
+              first), and Miller-Rabin's n is at least 49 before `n - 3` (small primes and \
+              their multiples return early); every divisor is a nonzero constant or that n"
+)]
 
 use crate::crypto::sha256;
 use num_bigint::BigUint;

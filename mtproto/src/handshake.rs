@@ -17,7 +17,7 @@
 use crate::crypto::{AuthKey, decrypt_ige, encrypt_ige, handshake_aes_key_iv, sha1};
 use crate::dh::{DhError, check_prime_and_generator, check_range};
 use crate::factorize::{factorize, is_prime};
-use crate::rsa::{RsaError, RsaPrivateKey, RsaPublicKey};
+use crate::rsa::{RsaError, RsaPrivateKey, RsaPublicKey, to_256};
 use ferrogram_tl_types::{
     BareDeserializable, Deserializable, DeserializeError, Identifiable, Reader, Serializable,
     enums, functions, types,
@@ -113,18 +113,10 @@ fn new_nonce_hash(new_nonce: &[u8; 32], n: u8, auth_key: &AuthKey) -> [u8; 16] {
 
 fn first_salt(new_nonce: &[u8; 32], server_nonce: &[u8; 16]) -> i64 {
     let mut s = [0u8; 8];
-    for i in 0..8 {
-        s[i] = new_nonce[i] ^ server_nonce[i];
+    for (o, (a, b)) in s.iter_mut().zip(new_nonce.iter().zip(server_nonce)) {
+        *o = a ^ b;
     }
     i64::from_le_bytes(s)
-}
-
-fn to_256(v: &BigUint) -> [u8; 256] {
-    let bytes = v.to_bytes_be();
-    let mut out = [0u8; 256];
-    let n = bytes.len().min(256);
-    out[256 - n..].copy_from_slice(&bytes[bytes.len() - n..]);
-    out
 }
 
 /// `sha1(data) + data + random padding` to a multiple of 16, AES-IGE encrypted.
@@ -134,13 +126,16 @@ fn encrypt_with_hash(
     iv: &[u8; 32],
     rng: &mut impl RngCore,
 ) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(data.len() + 36);
+    let mut buf = Vec::with_capacity(data.len().saturating_add(36));
     buf.extend_from_slice(&sha1(&[data]));
     buf.extend_from_slice(data);
-    let pad = (16 - buf.len() % 16) % 16;
-    let start = buf.len();
-    buf.resize(start + pad, 0);
-    rng.fill_bytes(&mut buf[start..]);
+    // To the next multiple of 16 (2^64 is one, so the wrapped negation works).
+    let mut padding = [0u8; 16];
+    let padding = padding
+        .get_mut(..buf.len().wrapping_neg() % 16)
+        .unwrap_or_default();
+    rng.fill_bytes(padding);
+    buf.extend_from_slice(padding);
     // The length is a multiple of 16 by construction.
     let _ = encrypt_ige(&mut buf, key, iv);
     buf
@@ -159,13 +154,18 @@ fn decrypt_with_hash<T: Deserializable>(
     }
     let mut buf = encrypted.to_vec();
     decrypt_ige(&mut buf, key, iv).map_err(|_| HandshakeError::EncryptedLength(what))?;
-    let mut r = Reader::new(&buf[20..]);
+    let (hash, rest) = buf
+        .split_first_chunk::<20>()
+        .ok_or(HandshakeError::EncryptedLength(what))?;
+    let mut r = Reader::new(rest);
     let value = T::deserialize(&mut r)?;
-    let used = r.position();
-    if sha1(&[&buf[20..20 + used]])[..] != buf[..20] {
+    let (used, padding) = rest
+        .split_at_checked(r.position())
+        .ok_or(HandshakeError::EncryptedLength(what))?;
+    if sha1(&[used]) != *hash {
         return Err(HandshakeError::AnswerHash(what));
     }
-    if buf.len() - 20 - used >= 16 {
+    if padding.len() >= 16 {
         return Err(HandshakeError::EncryptedLength(what));
     }
     Ok(value)
@@ -250,7 +250,7 @@ impl ClientStep1 {
 fn trim_be(v: u64) -> Vec<u8> {
     let b = v.to_be_bytes();
     let skip = b.iter().take_while(|x| **x == 0).count().min(7);
-    b[skip..].to_vec()
+    b.get(skip..).unwrap_or_default().to_vec()
 }
 
 /// Waiting for `server_DH_params_ok`.
@@ -430,7 +430,7 @@ impl ClientStep3 {
                 first_salt: first_salt(&self.new_nonce, &self.server_nonce),
             })),
             2 => {
-                self.retries += 1;
+                self.retries = self.retries.saturating_add(1);
                 if self.retries > MAX_RETRIES {
                     return Err(HandshakeError::TooManyRetries);
                 }
@@ -497,7 +497,8 @@ pub fn server_start(
     };
     let (p, q) = if p < q { (p, q) } else { (q, p) };
     let server_nonce = random::<16>(rng);
-    let pq = p * q;
+    // Both below 2^31 (random_prime sets bits under `low` = 2^30): no overflow.
+    let pq = p.saturating_mul(q);
     let res = enums::ResPQ::from(types::ResPQ {
         nonce,
         server_nonce,
@@ -517,7 +518,7 @@ pub fn server_start(
 
 fn random_prime(rng: &mut impl RngCore, low: u64) -> u64 {
     loop {
-        let candidate = low | (rng.next_u64() % low) | 1;
+        let candidate = low | rng.next_u64().checked_rem(low).unwrap_or(0) | 1;
         if is_prime(candidate) {
             return candidate;
         }
@@ -569,7 +570,10 @@ impl ServerStep1 {
             enums::PQInnerData::TempDc(d) => (d.pq, d.p, d.q, d.nonce, d.server_nonce, d.new_nonce),
         };
         check_nonces(&nonce, &server_nonce, &self.nonce, &self.server_nonce)?;
-        if pq != trim_be(self.p * self.q) || p != trim_be(self.p) || q != trim_be(self.q) {
+        if pq != trim_be(self.p.saturating_mul(self.q))
+            || p != trim_be(self.p)
+            || q != trim_be(self.q)
+        {
             return Err(HandshakeError::PqMismatch);
         }
         let g = BigUint::from(config.g as u32);
@@ -635,7 +639,7 @@ fn decrypt_inner_data(
     let (hash, data) = key.decrypt_sha1_padded(encrypted)?;
     let mut r = Reader::new(&data);
     let inner = enums::PQInnerData::deserialize(&mut r)?;
-    if sha1(&[&data[..r.position()]]) != hash {
+    if sha1(&[data.get(..r.position()).unwrap_or_default()]) != hash {
         return Err(HandshakeError::Rsa(RsaError::BadHash));
     }
     Ok(inner)

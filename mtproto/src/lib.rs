@@ -24,6 +24,22 @@
 //! MTProto failures in one place and still match the typed part.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
+// Everything here handles bytes from the network or a server's numbers:
+// arithmetic, narrowing casts and indexing are checked, saturating or allowed
+// with a stated reason where they are (fixed-size crypto blocks, bignums).
+#![warn(
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::indexing_slicing
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_truncation,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod crypto;
 mod dh;

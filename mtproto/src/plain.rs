@@ -21,12 +21,15 @@ pub enum PlainError {
     },
 }
 
-/// Wraps `body` as a plain message with `msg_id`.
+/// Wraps `body` as a plain message with `msg_id`. Plain messages are the
+/// handshake's few hundred bytes; a body of 4 GiB or more would get a
+/// saturated length field, which the peer rejects.
 pub fn encode(msg_id: i64, body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(20 + body.len());
+    let mut out = Vec::with_capacity(body.len().saturating_add(20));
     out.extend_from_slice(&0u64.to_le_bytes());
     out.extend_from_slice(&msg_id.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    let len = u32::try_from(body.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(body);
     out
 }
@@ -38,29 +41,23 @@ pub const MAX_TRANSPORT_PADDING: usize = 15;
 /// [`MAX_TRANSPORT_PADDING`] bytes after the body (padded intermediate framing)
 /// are ignored; anything else that disagrees with the length field is an error.
 pub fn decode(packet: &[u8]) -> Result<(i64, &[u8]), PlainError> {
-    let (Some(key_id), Some(msg_id), Some(len)) =
-        (packet.get(..8), packet.get(8..16), packet.get(16..20))
-    else {
-        return Err(PlainError::TooShort(packet.len()));
-    };
-    let mut k = [0u8; 8];
-    k.copy_from_slice(key_id);
-    let key_id = u64::from_le_bytes(k);
+    let short = || PlainError::TooShort(packet.len());
+    let (key_id, rest) = packet.split_first_chunk::<8>().ok_or_else(short)?;
+    let (msg_id, rest) = rest.split_first_chunk::<8>().ok_or_else(short)?;
+    let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(short)?;
+    let key_id = u64::from_le_bytes(*key_id);
     if key_id != 0 {
         return Err(PlainError::NotPlain(key_id));
     }
-    let mut m = [0u8; 8];
-    m.copy_from_slice(msg_id);
-    let mut l = [0u8; 4];
-    l.copy_from_slice(len);
-    let claimed = i32::from_le_bytes(l);
-    let rest = &packet[20..];
+    let claimed = i32::from_le_bytes(*len);
     // The padded intermediate transport appends 0..=15 random bytes after the
     // message; only the length field says where the body ends.
-    match usize::try_from(claimed) {
-        Ok(n) if n <= rest.len() && rest.len() - n <= MAX_TRANSPORT_PADDING => {
-            Ok((i64::from_le_bytes(m), &rest[..n]))
-        }
+    let body = usize::try_from(claimed)
+        .ok()
+        .and_then(|n| rest.get(..n))
+        .filter(|body| rest.len().saturating_sub(body.len()) <= MAX_TRANSPORT_PADDING);
+    match body {
+        Some(body) => Ok((i64::from_le_bytes(*msg_id), body)),
         _ => Err(PlainError::Length {
             claimed: i64::from(claimed),
             actual: rest.len(),

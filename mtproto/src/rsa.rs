@@ -152,24 +152,29 @@ impl RsaPublicKey {
                 max: 144,
             });
         }
+        // `data` fits (checked above); random bytes fill the rest of the 192.
         let mut padded = [0u8; 192];
-        padded[..data.len()].copy_from_slice(data);
-        rng.fill_bytes(&mut padded[data.len()..]);
+        let (head, tail) = padded.split_at_mut(data.len());
+        head.copy_from_slice(data);
+        rng.fill_bytes(tail);
         loop {
             let mut temp_key = [0u8; 32];
             rng.fill_bytes(&mut temp_key);
+            // The 192 bytes reversed, then SHA256(temp_key + padded).
+            let hash = sha256(&[&temp_key, &padded]);
             let mut with_hash = [0u8; 224];
-            for (i, b) in padded.iter().rev().enumerate() {
-                with_hash[i] = *b;
+            for (o, b) in with_hash
+                .iter_mut()
+                .zip(padded.iter().rev().chain(hash.iter()))
+            {
+                *o = *b;
             }
-            with_hash[192..].copy_from_slice(&sha256(&[&temp_key, &padded]));
             encrypt_ige(&mut with_hash, &temp_key, &[0u8; 32]).map_err(|_| RsaError::OutOfRange)?;
-            let h = sha256(&[&with_hash]);
+            let masked = xor(&temp_key, &sha256(&[&with_hash]));
             let mut block = [0u8; 256];
-            for i in 0..32 {
-                block[i] = temp_key[i] ^ h[i];
+            for (o, b) in block.iter_mut().zip(masked.iter().chain(with_hash.iter())) {
+                *o = *b;
             }
-            block[32..].copy_from_slice(&with_hash);
             match self.encrypt_raw(&block) {
                 Ok(c) => return Ok(c),
                 Err(RsaError::OutOfRange) => continue,
@@ -191,10 +196,22 @@ impl RsaPublicKey {
                 max: 235,
             });
         }
+        // 0, sha1(data), data (fits: checked above), random padding.
+        let mut random = [0u8; 256];
+        rng.fill_bytes(
+            random
+                .get_mut(..235usize.saturating_sub(data.len()))
+                .unwrap_or_default(),
+        );
         let mut block = [0u8; 256];
-        block[1..21].copy_from_slice(&sha1(&[data]));
-        block[21..21 + data.len()].copy_from_slice(data);
-        rng.fill_bytes(&mut block[21 + data.len()..]);
+        let hash = sha1(&[data]);
+        for (o, b) in block
+            .iter_mut()
+            .skip(1)
+            .zip(hash.iter().chain(data).chain(random.iter()))
+        {
+            *o = *b;
+        }
         self.encrypt_raw(&block)
     }
 }
@@ -250,19 +267,18 @@ impl RsaPrivateKey {
     /// (the caller parses the TL value at their start).
     pub fn decrypt_rsa_pad(&self, block: &[u8]) -> Result<[u8; 192], RsaError> {
         let plain = self.decrypt_raw(block)?;
-        let mut with_hash = [0u8; 224];
-        with_hash.copy_from_slice(&plain[32..]);
-        let h = sha256(&[&with_hash]);
-        let mut temp_key = [0u8; 32];
-        for i in 0..32 {
-            temp_key[i] = plain[i] ^ h[i];
-        }
+        let (masked, with_hash) = plain
+            .split_first_chunk::<32>()
+            .ok_or(RsaError::OutOfRange)?;
+        let mut with_hash: [u8; 224] = with_hash.try_into().map_err(|_| RsaError::OutOfRange)?;
+        let temp_key = xor(masked, &sha256(&[&with_hash]));
         decrypt_ige(&mut with_hash, &temp_key, &[0u8; 32]).map_err(|_| RsaError::OutOfRange)?;
-        let mut padded = [0u8; 192];
-        for (i, b) in with_hash[..192].iter().rev().enumerate() {
-            padded[i] = *b;
-        }
-        if sha256(&[&temp_key, &padded])[..] != with_hash[192..] {
+        let (reversed, hash) = with_hash
+            .split_first_chunk::<192>()
+            .ok_or(RsaError::OutOfRange)?;
+        let mut padded = *reversed;
+        padded.reverse();
+        if sha256(&[&temp_key, &padded])[..] != *hash {
             return Err(RsaError::BadHash);
         }
         Ok(padded)
@@ -318,11 +334,26 @@ aHWfYmlEGepfaYR8Q0YqvvhYtMte3ITnuSJs171+GDqpdKcSwHnd6FudwGO4pcCO
 j4WcDuXc2CTHgH8gFTNhp/Y8/SpDOhvn9QIDAQAB
 -----END RSA PUBLIC KEY-----";
 
-fn to_256(v: &BigUint) -> [u8; 256] {
+/// `v` as 256 big-endian bytes: zero-padded on the left, or its low 256 bytes
+/// when longer (callers reduce mod a 2048-bit modulus first).
+pub(crate) fn to_256(v: &BigUint) -> [u8; 256] {
     let bytes = v.to_bytes_be();
+    let low = bytes
+        .get(bytes.len().saturating_sub(256)..)
+        .unwrap_or_default();
     let mut out = [0u8; 256];
-    let start = 256 - bytes.len().min(256);
-    out[start..].copy_from_slice(&bytes[bytes.len().saturating_sub(256)..]);
+    if let Some(dst) = out.get_mut(256usize.saturating_sub(low.len())..) {
+        dst.copy_from_slice(low);
+    }
+    out
+}
+
+/// `a XOR b`, byte by byte.
+pub(crate) fn xor<const N: usize>(a: &[u8; N], b: &[u8; N]) -> [u8; N] {
+    let mut out = *a;
+    for (o, b) in out.iter_mut().zip(b) {
+        *o ^= b;
+    }
     out
 }
 
@@ -330,23 +361,21 @@ fn pem_decode(pem: &str) -> Result<(String, Vec<u8>), RsaError> {
     let begin = pem
         .find("-----BEGIN ")
         .ok_or(RsaError::NotPem("no BEGIN line"))?;
-    let rest = &pem[begin + 11..];
-    let label_end = rest
-        .find("-----")
+    let rest = pem
+        .get(begin..)
+        .and_then(|r| r.strip_prefix("-----BEGIN "))
+        .ok_or(RsaError::NotPem("no BEGIN line"))?;
+    let (label, after) = rest
+        .split_once("-----")
         .ok_or(RsaError::NotPem("unterminated BEGIN line"))?;
-    let label = rest[..label_end].to_string();
-    let body_start = label_end + 5;
+    let label = label.to_string();
     let end_marker = format!("-----END {label}-----");
     // Searched after the BEGIN line only: in `-----BEGIN X-----END X-----` the
     // END marker found from the label on would overlap the BEGIN line.
-    let body_end = rest[body_start..]
-        .find(&end_marker)
-        .map(|at| body_start + at)
+    let (body, _) = after
+        .split_once(&end_marker)
         .ok_or(RsaError::NotPem("no matching END line"))?;
-    let b64: String = rest[body_start..body_end]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
     let der = base64::engine::general_purpose::STANDARD
         .decode(b64.as_bytes())
         .map_err(|e| match e {
@@ -369,8 +398,10 @@ impl<'a> Der<'a> {
         if self.buf.get(self.pos) != Some(&tag) {
             return Err(err(start));
         }
-        let first = *self.buf.get(self.pos + 1).ok_or(err(start))?;
-        self.pos += 2;
+        let rest = self.buf.get(start..).unwrap_or_default();
+        let Some((&[_, first], mut rest)) = rest.split_first_chunk::<2>() else {
+            return Err(err(start));
+        };
         let len = if first < 0x80 {
             usize::from(first)
         } else {
@@ -378,17 +409,16 @@ impl<'a> Der<'a> {
             if n == 0 || n > 4 {
                 return Err(err(start));
             }
-            let bytes = self.buf.get(self.pos..self.pos + n).ok_or(err(start))?;
-            self.pos += n;
+            let (bytes, after) = rest.split_at_checked(n).ok_or(err(start))?;
+            rest = after;
+            // At most 4 bytes: fits a usize.
             bytes
                 .iter()
                 .fold(0usize, |acc, b| acc << 8 | usize::from(*b))
         };
-        let content = self
-            .buf
-            .get(self.pos..self.pos.checked_add(len).ok_or(err(start))?)
-            .ok_or(err(start))?;
-        self.pos += len;
+        let (content, after) = rest.split_at_checked(len).ok_or(err(start))?;
+        // Everything consumed lies inside `buf`.
+        self.pos = self.buf.len().saturating_sub(after.len());
         Ok(content)
     }
 
@@ -406,16 +436,18 @@ impl<'a> Der<'a> {
 
 fn der_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     out.push(tag);
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|b| *b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend_from_slice(&bytes);
+    match u8::try_from(len) {
+        Ok(short) if short < 0x80 => out.push(short),
+        _ => {
+            let bytes: Vec<u8> = len
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
+            // At most 8 bytes for a usize.
+            out.push(0x80 | u8::try_from(bytes.len()).unwrap_or(8));
+            out.extend_from_slice(&bytes);
+        }
     }
 }
 

@@ -2,6 +2,12 @@
 //! client's proof from `account.password`'s
 //! `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow`, and the
 //! server's verification of it, so a test server can check what clients compute.
+#![allow(
+    clippy::arithmetic_side_effects,
+    reason = "BigUint arithmetic cannot overflow; every `%` is by the group's p, which \
+              `group()` has checked to be a 2048-bit safe prime, and the one subtraction \
+              (`g_b + p - k_v`) has k_v reduced mod p first"
+)]
 
 use crate::crypto::sha256;
 use crate::dh::{DhError, check_prime_and_generator};
@@ -37,13 +43,7 @@ pub enum SrpError {
     OutOfRange(&'static str),
 }
 
-fn pad256(v: &BigUint) -> [u8; 256] {
-    let b = v.to_bytes_be();
-    let mut out = [0u8; 256];
-    let n = b.len().min(256);
-    out[256 - n..].copy_from_slice(&b[b.len() - n..]);
-    out
-}
+use crate::rsa::to_256 as pad256;
 
 /// `SH(data, salt) = SHA256(salt | data | salt)`.
 fn sh(data: &[u8], salt: &[u8]) -> [u8; 32] {
@@ -94,10 +94,7 @@ fn m1(
 ) -> [u8; 32] {
     let hp = sha256(&[&grp.p_padded]);
     let hg = sha256(&[&grp.g_padded]);
-    let mut x = [0u8; 32];
-    for i in 0..32 {
-        x[i] = hp[i] ^ hg[i];
-    }
+    let x = crate::rsa::xor(&hp, &hg);
     sha256(&[
         &x,
         &sha256(&[&params.salt1]),
@@ -192,7 +189,7 @@ impl SrpServer {
         let s_b = (a * self.v.modpow(&u, &grp.p)).modpow(&self.b, &grp.p);
         let k_b = sha256(&[&pad256(&s_b)]);
         let expected = m1(&grp, &self.params, &g_a_bytes, &self.g_b, &k_b);
-        Ok(expected[..] == *m1_client)
+        Ok(expected.as_slice() == m1_client)
     }
 }
 

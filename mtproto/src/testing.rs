@@ -26,7 +26,9 @@ impl SeededRng {
 
 impl RngCore for SeededRng {
     fn next_u32(&mut self) -> u32 {
-        self.next_u64() as u32
+        // The low 32 bits.
+        let [a, b, c, d, ..] = self.next_u64().to_le_bytes();
+        u32::from_le_bytes([a, b, c, d])
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -39,7 +41,9 @@ impl RngCore for SeededRng {
     fn fill_bytes(&mut self, dest: &mut [u8]) {
         for chunk in dest.chunks_mut(8) {
             let v = self.next_u64().to_le_bytes();
-            chunk.copy_from_slice(&v[..chunk.len()]);
+            for (d, s) in chunk.iter_mut().zip(v) {
+                *d = s;
+            }
         }
     }
 

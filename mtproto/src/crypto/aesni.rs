@@ -15,6 +15,12 @@
 //! one before it in both directions, so one packet is one serial chain, and
 //! nothing here processes several packets at once.
 #![allow(unsafe_code)]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "16-byte blocks and round-key arrays at constant or loop-bounded offsets; the \
+              buffer length is checked to be a multiple of 16 before any loop starts"
+)]
 
 use core::arch::x86_64::{
     __m128i, _mm_aesdec_si128, _mm_aesdeclast_si128, _mm_aesenc_si128, _mm_aesenclast_si128,

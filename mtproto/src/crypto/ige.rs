@@ -88,7 +88,7 @@ pub mod portable {
     use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit, generic_array::GenericArray};
 
     fn xor(a: &[u8; 16], b: &[u8; 16]) -> [u8; 16] {
-        std::array::from_fn(|i| a[i] ^ b[i])
+        crate::rsa::xor(a, b)
     }
 
     fn split_iv(iv: &[u8; 32]) -> ([u8; 16], [u8; 16]) {

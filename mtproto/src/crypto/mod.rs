@@ -123,6 +123,11 @@ pub fn msg_key(auth_key: &AuthKey, direction: Direction, padded_plaintext: &[u8]
 }
 
 /// The 32 bytes of the auth key that `msg_key`'s SHA-256 starts with.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "x is 0 or 8: the range lies inside the 256-byte key"
+)]
 pub(crate) fn msg_key_prefix(auth_key: &AuthKey, direction: Direction) -> &[u8; 32] {
     let x = direction.x();
     let (prefix, _) = auth_key.data[88 + x..]
@@ -132,6 +137,11 @@ pub(crate) fn msg_key_prefix(auth_key: &AuthKey, direction: Direction) -> &[u8; 
 }
 
 /// MTProto 2.0's KDF: the AES key and IV for a message, from the auth key and msg_key.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "x is 0 or 8: every range lies inside the 256-byte key or the 32-byte hashes"
+)]
 pub fn derive_aes_key_iv(
     auth_key: &AuthKey,
     msg_key: &[u8; 16],

@@ -10,6 +10,11 @@
 //! has SHA-NI (and the SSSE3/SSE4.1 shuffles it goes with). Tested against the
 //! `sha2` crate below and through every SHA-256 the crate computes.
 #![allow(unsafe_code)]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "SHA-256 state and 64-byte blocks at constant offsets (fixed-size arrays)"
+)]
 
 use core::arch::x86_64::{
     __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_blend_epi16, _mm_set_epi32, _mm_set_epi64x,

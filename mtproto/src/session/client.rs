@@ -131,7 +131,7 @@ impl ClientSession {
     /// Queues a request (a serialized function) and returns its handle.
     pub fn enqueue(&mut self, body: Vec<u8>) -> RequestId {
         let id = self.next_request;
-        self.next_request += 1;
+        self.next_request = self.next_request.wrapping_add(1);
         self.queue.push_back((id, body));
         id
     }
@@ -145,9 +145,9 @@ impl ClientSession {
     /// forgets expired ones, and says whether to ask for more: true when fewer than two
     /// salts are known beyond the current one (see [`Self::request_future_salts`]).
     pub fn needs_future_salts(&mut self, now: Timestamp) -> bool {
-        let server_now = now.secs + self.msg_ids.time_offset;
+        let server_now = now.secs.saturating_add(self.msg_ids.time_offset);
         self.future_salts
-            .retain(|s| i64::from(s.valid_until) > server_now + 60);
+            .retain(|s| i64::from(s.valid_until) > server_now.saturating_add(60));
         if let Some(s) = self
             .future_salts
             .iter()
@@ -171,11 +171,12 @@ impl ClientSession {
 
     fn next_seq(&mut self, content_related: bool) -> i32 {
         if content_related {
-            let s = self.seq * 2 + 1;
-            self.seq += 1;
+            // seq_no counters wrap like the i32 they are sent as.
+            let s = self.seq.wrapping_mul(2).wrapping_add(1);
+            self.seq = self.seq.wrapping_add(1);
             s
         } else {
-            self.seq * 2
+            self.seq.wrapping_mul(2)
         }
     }
 
@@ -189,7 +190,7 @@ impl ClientSession {
                 msg_ids: std::mem::take(&mut self.pending_acks),
             })
             .to_bytes();
-            size += ack.len() + 16;
+            size = size.saturating_add(ack.len()).saturating_add(16);
             let msg_id = self.msg_ids.next(now);
             let seqno = self.next_seq(false);
             messages.push(ContainerMessage {
@@ -202,13 +203,14 @@ impl ClientSession {
             let wire = maybe_compress(body.clone());
             if !messages.is_empty()
                 && (messages.len() >= MessageContainer::MAX_MESSAGES
-                    || size + wire.len() + 16 > MessageContainer::MAX_SIZE)
+                    || size.saturating_add(wire.len()).saturating_add(16)
+                        > MessageContainer::MAX_SIZE)
             {
                 break;
             }
             let (request, body) = (*request, body.clone());
             self.queue.pop_front();
-            size += wire.len() + 16;
+            size = size.saturating_add(wire.len()).saturating_add(16);
             let msg_id = self.msg_ids.next(now);
             let seqno = self.next_seq(is_content_related(&body));
             self.in_flight.insert(
@@ -256,19 +258,20 @@ impl ClientSession {
                 stale.push(id);
                 continue;
             }
-            let (body, seqno) = {
-                let sent = &self.in_flight[&id];
-                (sent.body.clone(), sent.seqno)
+            let Some((body, seqno)) = self.in_flight.get(&id).map(|s| (s.body.clone(), s.seqno))
+            else {
+                continue;
             };
             let wire = maybe_compress(body);
             if !batch.is_empty()
                 && (batch.len() >= MessageContainer::MAX_MESSAGES
-                    || size + wire.len() + 16 > MessageContainer::MAX_SIZE)
+                    || size.saturating_add(wire.len()).saturating_add(16)
+                        > MessageContainer::MAX_SIZE)
             {
                 packets.push(self.seal(std::mem::take(&mut batch), now, rng));
                 size = 0;
             }
-            size += wire.len() + 16;
+            size = size.saturating_add(wire.len()).saturating_add(16);
             batch.push(ContainerMessage {
                 msg_id: id,
                 seqno,
@@ -301,11 +304,11 @@ impl ClientSession {
             let container = MessageContainer { messages }.to_bytes();
             let msg_id = self.msg_ids.next(now);
             let seq_no = self.next_seq(false);
-            let mut live = 0;
+            let mut live = 0usize;
             for id in &ids {
                 if self.in_flight.contains_key(id) {
                     self.container_of.insert(*id, msg_id);
-                    live += 1;
+                    live = live.saturating_add(1);
                 }
             }
             if live > 0 {
@@ -465,14 +468,28 @@ impl ClientSession {
             MessageContainer::CONSTRUCTOR_ID => {
                 let c = MessageContainer::from_bytes(body)?;
                 for m in c.messages {
-                    self.handle_message(m.msg_id, m.seqno, &m.body, now, events, depth + 1)?;
+                    self.handle_message(
+                        m.msg_id,
+                        m.seqno,
+                        &m.body,
+                        now,
+                        events,
+                        depth.saturating_add(1),
+                    )?;
                 }
             }
             GzipPacked::CONSTRUCTOR_ID => {
                 let g = GzipPacked::from_bytes(body)?;
                 let inner = gunzip(&g.packed_data)?;
                 // The seq_no was acknowledged above already.
-                self.handle_message(msg_id, seq_no & !1, &inner, now, events, depth + 1)?;
+                self.handle_message(
+                    msg_id,
+                    seq_no & !1,
+                    &inner,
+                    now,
+                    events,
+                    depth.saturating_add(1),
+                )?;
             }
             RpcResult::CONSTRUCTOR_ID => self.handle_rpc_result(body, events)?,
             types::BadServerSalt::CONSTRUCTOR_ID => {
@@ -586,11 +603,11 @@ impl ClientSession {
                 self.resend(b.bad_msg_id);
             }
             32 => {
-                self.seq += 64;
+                self.seq = self.seq.saturating_add(64);
                 self.resend(b.bad_msg_id);
             }
             33 => {
-                self.seq = (self.seq - 16).max(0);
+                self.seq = self.seq.saturating_sub(16).max(0);
                 self.resend(b.bad_msg_id);
             }
             // 48: incorrect salt (bad_server_salt carries the fix); 64: invalid

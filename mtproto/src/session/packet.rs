@@ -43,34 +43,50 @@ pub struct Envelope {
 /// the total a multiple of 16). The packet is built in one buffer: the plaintext is
 /// written after the 24 bytes of `auth_key_id` and `msg_key`, hashed, and encrypted
 /// where it lies.
+///
+/// `env.body` is one the caller produced, far below 4 GiB (the client refuses
+/// any request its framing cannot carry, < 2^31 bytes, before it gets here);
+/// a longer one would be sent with a saturated length field, which the peer
+/// rejects.
 pub fn encrypt_message(
     auth_key: &AuthKey,
     direction: Direction,
     env: &Envelope,
     rng: &mut impl RngCore,
 ) -> Vec<u8> {
-    // 12..=27 bytes of padding to reach a multiple of 16, plus 0..=3 random blocks.
-    let unpadded = 32 + env.body.len();
-    let mut pad = 12 + (16 - (unpadded + 12) % 16) % 16;
-    pad += 16 * (rng.next_u32() % 4) as usize;
-    let mut out = Vec::with_capacity(24 + unpadded + pad);
+    // 12..=27 bytes of padding to reach a multiple of 16, plus 0..=3 random
+    // blocks: at most 75 bytes.
+    let unpadded = env.body.len().saturating_add(32);
+    // (16 - (unpadded + 12) % 16) % 16, as a wrapped negation (2^64 is a
+    // multiple of 16).
+    let to_block = unpadded.wrapping_add(12).wrapping_neg() % 16;
+    let extra_blocks = (rng.next_u32() % 4) as usize;
+    // Each term is small (< 16, 12, <= 48): saturation never happens.
+    let pad = to_block
+        .saturating_add(12)
+        .saturating_add(extra_blocks.saturating_mul(16));
+    let mut out = Vec::with_capacity(unpadded.saturating_add(pad).saturating_add(24));
     out.extend_from_slice(&auth_key.id());
     out.extend_from_slice(&[0; 16]);
     out.extend_from_slice(&env.salt.to_le_bytes());
     out.extend_from_slice(&env.session_id.to_le_bytes());
     out.extend_from_slice(&env.msg_id.to_le_bytes());
     out.extend_from_slice(&env.seq_no.to_le_bytes());
-    out.extend_from_slice(&(env.body.len() as u32).to_le_bytes());
+    let body_len = u32::try_from(env.body.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&body_len.to_le_bytes());
     out.extend_from_slice(&env.body);
-    let at = out.len();
-    out.resize(at + pad, 0);
-    rng.fill_bytes(&mut out[at..]);
+    let mut padding = [0u8; 80];
+    let padding = padding.get_mut(..pad).unwrap_or_default();
+    rng.fill_bytes(padding);
+    out.extend_from_slice(padding);
     let (head, plain) = out.split_at_mut(24);
     let key = msg_key(auth_key, direction, plain);
     let (aes_key, aes_iv) = derive_aes_key_iv(auth_key, &key, direction);
     // The length is a multiple of 16 by construction.
     let _ = encrypt_ige(plain, &aes_key, &aes_iv);
-    head[8..].copy_from_slice(&key);
+    if let Some((_, msg_key_slot)) = head.split_first_chunk_mut::<8>() {
+        msg_key_slot.copy_from_slice(&key);
+    }
     out
 }
 
@@ -88,26 +104,28 @@ pub fn decrypt_message(
     if direction == Direction::ClientToServer {
         CLIENT_PACKETS_DECRYPTED.fetch_add(1, Ordering::Relaxed);
     }
+    let too_short = || SessionError::PacketLength(packet.len());
+    // auth_key_id (8), msg_key (16), then the encrypted part, whose first 32
+    // bytes are the header (salt, session_id, msg_id, seq_no, length).
+    let (key_id, rest) = packet.split_first_chunk::<8>().ok_or_else(too_short)?;
+    let (key, encrypted) = rest.split_first_chunk::<16>().ok_or_else(too_short)?;
+    let (header, body) = encrypted.split_first_chunk::<32>().ok_or_else(too_short)?;
     // A transport may leave padding after the packet (padded intermediate); the
-    // encrypted part is the largest multiple of 16 that fits.
-    if packet.len() < 24 + 48 {
-        return Err(SessionError::PacketLength(packet.len()));
+    // encrypted part is the largest multiple of 16 that fits, and holds at
+    // least the header and one block.
+    if encrypted.len() < 48 {
+        return Err(too_short());
     }
-    let enc_len = (packet.len() - 24) / 16 * 16;
-    let mut key_id = [0u8; 8];
-    key_id.copy_from_slice(&packet[..8]);
-    if key_id != auth_key.id() {
+    let body = body.get(..body.len() & !15).unwrap_or_default();
+    if *key_id != auth_key.id() {
         return Err(SessionError::WrongAuthKey {
-            got: u64::from_le_bytes(key_id),
+            got: u64::from_le_bytes(*key_id),
             ours: u64::from_le_bytes(auth_key.id()),
         });
     }
-    let mut key = [0u8; 16];
-    key.copy_from_slice(&packet[8..24]);
-    let (aes_key, aes_iv) = derive_aes_key_iv(auth_key, &key, direction);
-    let mut header = [0u8; 32];
-    header.copy_from_slice(&packet[24..56]);
-    let mut body = packet[56..24 + enc_len].to_vec();
+    let (aes_key, aes_iv) = derive_aes_key_iv(auth_key, key, direction);
+    let mut header = *header;
+    let mut body = body.to_vec();
     let hash = decrypt_packet_body(
         &aes_key,
         &aes_iv,
@@ -115,33 +133,59 @@ pub fn decrypt_message(
         &mut header,
         &mut body,
     )
-    .map_err(|_| SessionError::PacketLength(packet.len()))?;
-    if hash[8..24] != key {
+    .map_err(|_| too_short())?;
+    if hash.get(8..24) != Some(key.as_slice()) {
         return Err(SessionError::MsgKeyMismatch);
     }
-    let le64 = |at: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&header[at..at + 8]);
-        i64::from_le_bytes(b)
-    };
-    let le32 = |at: usize| {
-        i32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
-    };
-    let len = le32(28);
+    let [
+        s0,
+        s1,
+        s2,
+        s3,
+        s4,
+        s5,
+        s6,
+        s7,
+        i0,
+        i1,
+        i2,
+        i3,
+        i4,
+        i5,
+        i6,
+        i7,
+        m0,
+        m1,
+        m2,
+        m3,
+        m4,
+        m5,
+        m6,
+        m7,
+        q0,
+        q1,
+        q2,
+        q3,
+        l0,
+        l1,
+        l2,
+        l3,
+    ] = header;
+    let len = i32::from_le_bytes([l0, l1, l2, l3]);
     let len_usize = usize::try_from(len).map_err(|_| SessionError::DataLength(i64::from(len)))?;
     if len_usize % 4 != 0 || len_usize > body.len() {
         return Err(SessionError::DataLength(i64::from(len)));
     }
-    let padding = body.len() - len_usize;
+    let padding = body.len().saturating_sub(len_usize);
     if !PADDING.contains(&padding) {
         return Err(SessionError::Padding(padding));
     }
     body.truncate(len_usize);
     Ok(Envelope {
-        salt: le64(0),
-        session_id: le64(8),
-        msg_id: le64(16),
-        seq_no: le32(24),
+        salt: i64::from_le_bytes([s0, s1, s2, s3, s4, s5, s6, s7]),
+        session_id: i64::from_le_bytes([i0, i1, i2, i3, i4, i5, i6, i7]),
+        msg_id: i64::from_le_bytes([m0, m1, m2, m3, m4, m5, m6, m7]),
+        seq_no: i32::from_le_bytes([q0, q1, q2, q3]),
         body,
     })
 }
@@ -159,7 +203,7 @@ pub fn gunzip(data: &[u8]) -> Result<Vec<u8>, SessionError> {
         .take(MAX_INFLATED + 1)
         .read_to_end(&mut out)
         .map_err(|_| SessionError::Gzip)?;
-    if out.len() as u64 > MAX_INFLATED {
+    if u64::try_from(out.len()).map_or(true, |n| n > MAX_INFLATED) {
         return Err(SessionError::Gzip);
     }
     Ok(out)

@@ -92,11 +92,12 @@ impl ServerSession {
 
     fn next_seq(&mut self, content_related: bool) -> i32 {
         if content_related {
-            let s = self.seq * 2 + 1;
-            self.seq += 1;
+            // seq_no counters wrap like the i32 they are sent as.
+            let s = self.seq.wrapping_mul(2).wrapping_add(1);
+            self.seq = self.seq.wrapping_add(1);
             s
         } else {
-            self.seq * 2
+            self.seq.wrapping_mul(2)
         }
     }
 
@@ -266,7 +267,7 @@ impl ServerSession {
                     .map(|g| {
                         enums::FutureSalts::from(types::FutureSalts {
                             req_msg_id: m.msg_id,
-                            now: now.secs as i32,
+                            now: i32::try_from(now.secs).unwrap_or(i32::MAX),
                             salts: state.future_salts(g.num.clamp(1, 64), now),
                         })
                         .to_bytes()
@@ -387,12 +388,12 @@ impl ServerSession {
         match constructor(&body) {
             MessageContainer::CONSTRUCTOR_ID => {
                 for m in MessageContainer::from_bytes(&body)?.messages {
-                    self.unpack(m.msg_id, m.seqno, m.body, out, depth + 1)?;
+                    self.unpack(m.msg_id, m.seqno, m.body, out, depth.saturating_add(1))?;
                 }
             }
             GzipPacked::CONSTRUCTOR_ID => {
                 let inner = gunzip(&GzipPacked::from_bytes(&body)?.packed_data)?;
-                self.unpack(msg_id, seq_no & !1, inner, out, depth + 1)?;
+                self.unpack(msg_id, seq_no & !1, inner, out, depth.saturating_add(1))?;
             }
             types::MsgsAck::CONSTRUCTOR_ID => {}
             _ => {
