@@ -35,6 +35,13 @@ pub enum InvocationError {
     /// The transport could not be set up as configured.
     #[error("transport")]
     Transport(#[source] ferrogram_transport::TransportError),
+    /// The server sent a packet that breaks MTProto (it does not decrypt, its
+    /// msg_key does not match, its body is not valid TL, its containers are
+    /// too large or too deeply nested, ...): the connection is dropped and
+    /// made again, and what was in flight is resent. Reported in the logs of
+    /// the connection task; a request sees it only if reconnecting fails.
+    #[error("protocol violation by the server: {0}")]
+    Protocol(#[source] ferrogram_mtproto::SessionError),
     /// The server does not know our auth key any more (transport error -404); the
     /// key was forgotten and a new one will be made on the next connect.
     #[error("the server does not know this auth key")]

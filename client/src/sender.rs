@@ -400,7 +400,11 @@ impl Task {
             }
             loop {
                 match wire.next_buffered() {
-                    Ok(Some(p)) => self.handle(&p),
+                    Ok(Some(p)) => {
+                        if let Err(e) = self.handle(&p) {
+                            return Stop::Broken(e);
+                        }
+                    }
                     Ok(None) => break,
                     Err(e) => return Stop::Broken(e),
                 }
@@ -445,16 +449,29 @@ impl Task {
         }
     }
 
-    fn handle(&mut self, packet: &[u8]) {
-        let events = match self.session.handle_packet(packet, now()) {
-            Ok(e) => e,
-            Err(e) => {
-                // A corrupted or replayed packet: dropped; the request it carried
-                // is resent after the next reconnect or answered from the cache.
-                warn!(dc = self.dc, error = %e, "dropping a packet that failed to decrypt or check");
-                return;
+    /// Handles one packet. A duplicate or replayed one is dropped; any other
+    /// packet the session refuses means the stream cannot be trusted: the
+    /// events of what it handled before the failure are delivered, and the
+    /// error ends the connection (the task reconnects and resends what is
+    /// still in flight, which the server answers from its cache).
+    fn handle(&mut self, packet: &[u8]) -> Result<(), InvocationError> {
+        let mut events = Vec::new();
+        let outcome = self.session.handle_packet_into(packet, now(), &mut events);
+        self.deliver(events);
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(e) if e.is_replay() => {
+                debug!(dc = self.dc, error = %e, "dropping a duplicate or replayed packet");
+                Ok(())
             }
-        };
+            Err(e) => {
+                warn!(dc = self.dc, error = %e, "the server broke the protocol; reconnecting");
+                Err(InvocationError::Protocol(e))
+            }
+        }
+    }
+
+    fn deliver(&mut self, events: Vec<Event>) {
         for e in events {
             match e {
                 Event::Result { request, result } => {

@@ -1010,3 +1010,80 @@ fn a_retransmitted_container_refused_for_its_salt_is_resent_whole() {
     assert_eq!(answered, vec![a, b]);
     assert_eq!(c.in_flight(), 0);
 }
+
+#[test]
+fn a_packet_failing_half_way_keeps_the_events_before_the_failure() {
+    use ferrogram_tl_types::service::{ContainerMessage, MessageContainer, RpcResult};
+    let (mut c, mut s, mut rng) = setup(77);
+    let req = c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    let reqs = requests(
+        s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
+            .unwrap(),
+    );
+    // A container whose first message answers the request and whose second
+    // is a truncated container: not valid TL.
+    let answer = RpcResult {
+        req_msg_id: reqs[0].msg_id,
+        result: true.to_bytes(),
+    }
+    .to_bytes();
+    let broken = <MessageContainer as ferrogram_tl_types::Identifiable>::CONSTRUCTOR_ID
+        .to_le_bytes()
+        .to_vec();
+    let body = MessageContainer {
+        messages: vec![
+            ContainerMessage {
+                msg_id: reqs[0].msg_id + 1,
+                seqno: 1,
+                body: answer,
+            },
+            ContainerMessage {
+                msg_id: reqs[0].msg_id + 5,
+                seqno: 1,
+                body: broken,
+            },
+        ],
+    }
+    .to_bytes();
+    let reply = s.send(body, false, NOW, &mut rng);
+    let mut events = Vec::new();
+    let e = c.handle_packet_into(&reply, NOW, &mut events).unwrap_err();
+    assert!(matches!(e, SessionError::Decode(_)), "{e:?}");
+    assert!(!e.is_replay());
+    assert_eq!(
+        events,
+        vec![Event::Result {
+            request: req,
+            result: Ok(true.to_bytes())
+        }]
+    );
+    assert_eq!(c.in_flight(), 0);
+}
+
+#[test]
+fn a_container_over_1020_messages_is_refused() {
+    use ferrogram_tl_types::service::{ContainerMessage, MessageContainer};
+    let (mut c, mut s, mut rng) = setup(78);
+    c.enqueue(get_config());
+    let packet = c.poll_transmit(NOW, &mut rng).unwrap();
+    s.handle_packet(&packet, &mut salts(&[SALT], SALT), NOW, &mut rng)
+        .unwrap();
+    let ack =
+        enums::MsgsAck::from(ferrogram_tl_types::types::MsgsAck { msg_ids: vec![] }).to_bytes();
+    let body = MessageContainer {
+        messages: (0..=MessageContainer::MAX_MESSAGES)
+            .map(|i| ContainerMessage {
+                msg_id: i as i64,
+                seqno: 0,
+                body: ack.clone(),
+            })
+            .collect(),
+    }
+    .to_bytes();
+    let reply = s.send(body, false, NOW, &mut rng);
+    assert_eq!(
+        c.handle_packet(&reply, NOW).unwrap_err(),
+        SessionError::ContainerTooLarge(1021)
+    );
+}

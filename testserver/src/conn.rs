@@ -88,6 +88,8 @@ struct Conn {
     session: Option<(i64, i64, Arc<Mutex<ServerSession>>)>,
     push_tx: mpsc::Sender<Vec<u8>>,
     disconnect_at: Option<Instant>,
+    /// The last encrypted packet written (what a `Hostile::Replay` sends again).
+    last_sent: Option<Vec<u8>>,
 }
 
 /// Serves one TCP connection until it closes, misbehaves or the server stops.
@@ -129,6 +131,7 @@ pub(crate) async fn serve(
         session: None,
         push_tx,
         disconnect_at: None,
+        last_sent: None,
     };
     loop {
         loop {
@@ -191,6 +194,25 @@ impl Conn {
                 tokio::time::sleep(f.delay).await;
             }
             let mut bytes = p.bytes;
+            if let Some(kind) = f.hostile {
+                let session = self.session.as_ref().map(|(_, _, s)| s.clone());
+                let plan = crate::hostile::plan(
+                    kind,
+                    &bytes,
+                    session.as_deref(),
+                    self.last_sent.as_deref(),
+                    transport,
+                    &mut self.rng,
+                    self.shared.clock.now(),
+                );
+                wr.write_all(&plan.before).await?;
+                if plan.close {
+                    return Err(std::io::Error::other("hostile fault: closing"));
+                }
+                if !plan.send_reply {
+                    continue;
+                }
+            }
             if f.corrupt && bytes.len() > 40 {
                 // Flip a byte of the encrypted payload: the framing stays intact and
                 // the client's msg_key check must reject the packet.
@@ -208,6 +230,7 @@ impl Conn {
                     .map_err(too_long)?;
             }
             wr.write_all(&frame).await?;
+            self.last_sent = Some(bytes);
         }
         Ok(())
     }

@@ -28,6 +28,59 @@ struct State {
     duplicate: u64,
     corrupt: u64,
     drop_updates: u64,
+    hostile: Option<(Hostile, u64)>,
+}
+
+/// A way for the server to break MTProto on purpose, to see a client refuse it
+/// with a typed error and recover without losing a request (see
+/// [`Faults::hostile`]). Each acts on one RPC reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Hostile {
+    /// Instead of the reply: a frame of random bytes (the framing is intact; the
+    /// auth key id and everything after it are noise).
+    GarbageFrame,
+    /// Instead of the reply: bytes that are no frame at all (a length prefix
+    /// announcing 2 GiB), then the connection closes.
+    GarbageStream,
+    /// Before the reply: a correctly encrypted message whose body starts with
+    /// a constructor id no schema has.
+    UnknownConstructor,
+    /// Instead of the reply: a correctly encrypted `msg_container` of 1021
+    /// messages, one more than MTProto allows.
+    OversizedContainer,
+    /// Instead of the reply: a correctly encrypted message nested in ten
+    /// `msg_container`s, deeper than a client accepts.
+    DeepNesting,
+    /// Instead of the reply: the reply with one encrypted byte flipped, so its
+    /// msg_key no longer matches.
+    WrongMsgKey,
+    /// Before the reply: the last packet this connection sent, again, byte for
+    /// byte.
+    Replay,
+    /// Instead of the reply: the first half of its frame, then the connection
+    /// closes.
+    Truncated,
+}
+
+impl Hostile {
+    /// Every kind, for tests that try them all.
+    pub const ALL: [Hostile; 8] = [
+        Hostile::GarbageFrame,
+        Hostile::GarbageStream,
+        Hostile::UnknownConstructor,
+        Hostile::OversizedContainer,
+        Hostile::DeepNesting,
+        Hostile::WrongMsgKey,
+        Hostile::Replay,
+        Hostile::Truncated,
+    ];
+
+    /// Whether the reply is withheld (the client gets its answer only by
+    /// reconnecting and resending, answered from the server's cache).
+    pub fn replaces_reply(self) -> bool {
+        !matches!(self, Hostile::UnknownConstructor | Hostile::Replay)
+    }
 }
 
 /// What to do with one incoming request, decided by the knobs.
@@ -43,6 +96,7 @@ pub(crate) struct ReplyFaults {
     pub delay: Duration,
     pub duplicate: bool,
     pub corrupt: bool,
+    pub hostile: Option<Hostile>,
 }
 
 impl Faults {
@@ -104,6 +158,17 @@ impl Faults {
     /// payload flipped, framing intact): clients must reject them and recover.
     pub fn corrupt_frames(&self, n: u64) {
         self.lock().corrupt = n;
+    }
+
+    /// Breaks MTProto on each of the next `n` RPC replies (counting across
+    /// connections) in the way `kind` says: garbage frames, unknown
+    /// constructors, oversized or deeply nested containers, a wrong msg_key,
+    /// replayed packets, a truncated stream. A client must refuse each with a
+    /// typed error, reconnect where the stream cannot be trusted, and lose no
+    /// request: a withheld reply is answered again, from the cache, when the
+    /// client resends.
+    pub fn hostile(&self, kind: Hostile, n: u64) {
+        self.lock().hostile = (n > 0).then_some((kind, n));
     }
 
     /// Loses the next `n` pushed updates (each one for all the sessions it was
@@ -185,6 +250,13 @@ impl Faults {
         if s.corrupt > 0 {
             s.corrupt -= 1;
             out.corrupt = true;
+        }
+        if rpc && let Some((kind, n)) = s.hostile.as_mut() {
+            out.hostile = Some(*kind);
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                s.hostile = None;
+            }
         }
         out
     }

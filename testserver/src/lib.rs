@@ -36,6 +36,7 @@ mod counters;
 mod exec;
 mod faults;
 mod fixture;
+mod hostile;
 mod info;
 #[cfg(feature = "request-log")]
 mod log;
@@ -58,7 +59,7 @@ pub use builder::TestServerBuilder;
 use builder::set_password;
 pub use clock::Clock;
 pub use counters::{CounterSnapshot, MethodCounts};
-pub use faults::Faults;
+pub use faults::{Faults, Hostile};
 pub use info::{AccountInfo, ChatInfo, Role, ServerInfo, UserCredentials};
 pub use shared::{DcAddr, SALT_PERIOD_SECS};
 

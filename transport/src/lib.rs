@@ -374,6 +374,17 @@ impl Transport {
         Ok(())
     }
 
+    /// Appends `bytes` with no framing at all (obfuscated if the stream is):
+    /// for test servers that break the framing on purpose, to see a peer
+    /// refuse it. Nothing else should need it.
+    pub fn encode_unframed(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        let mut bytes = bytes.to_vec();
+        if let Some(ob) = &mut self.obfuscation {
+            ob.encrypt.apply_keystream(&mut bytes);
+        }
+        out.extend_from_slice(&bytes);
+    }
+
     /// Appends a quick-ack token (server side; abridged and intermediate forms).
     pub fn encode_quick_ack(&mut self, token: u32, out: &mut Vec<u8>) {
         let word = token | 0x8000_0000;

@@ -387,6 +387,23 @@ impl ClientSession {
         packet: &[u8],
         now: Timestamp,
     ) -> Result<Vec<Event>, SessionError> {
+        let mut events = Vec::new();
+        self.handle_packet_into(packet, now, &mut events)?;
+        Ok(events)
+    }
+
+    /// [`Self::handle_packet`], with the events appended to `events`. When a
+    /// packet fails half-way (a container whose third message is not valid TL),
+    /// the events of the messages before the failure are in `events` even though
+    /// an error is returned: their requests are no longer in flight, so a caller
+    /// must deliver them (a client then reconnects, and what was still in flight
+    /// is resent).
+    pub fn handle_packet_into(
+        &mut self,
+        packet: &[u8],
+        now: Timestamp,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SessionError> {
         let env = decrypt_message(&self.auth_key, Direction::ServerToClient, packet)?;
         if env.session_id != self.session_id {
             return Err(SessionError::WrongSession {
@@ -395,14 +412,12 @@ impl ClientSession {
             });
         }
         let exempt = self.corrects_our_clock(&env.body);
-        let mut events = Vec::new();
         if self.check_incoming_id(env.msg_id, now, exempt)? {
             events.push(Event::TimeCorrected {
                 offset: self.msg_ids.time_offset,
             });
         }
-        self.handle_message(env.msg_id, env.seq_no, &env.body, now, &mut events, 0)?;
-        Ok(events)
+        self.handle_message(env.msg_id, env.seq_no, &env.body, now, events, 0)
     }
 
     /// A bad_msg_notification 16/17 about a message we have in flight is exempt from
@@ -467,6 +482,9 @@ impl ClientSession {
         match constructor(body) {
             MessageContainer::CONSTRUCTOR_ID => {
                 let c = MessageContainer::from_bytes(body)?;
+                if c.messages.len() > MessageContainer::MAX_MESSAGES {
+                    return Err(SessionError::ContainerTooLarge(c.messages.len()));
+                }
                 for m in c.messages {
                     self.handle_message(
                         m.msg_id,

@@ -111,6 +111,19 @@ pub enum SessionError {
     /// Containers and gzip_packed nested deeper than [`MAX_NESTING`].
     #[error("containers or gzip_packed nested deeper than {MAX_NESTING}")]
     TooDeep,
+    /// A msg_container with more messages than the protocol allows
+    /// (`MessageContainer::MAX_MESSAGES`, 1020).
+    #[error("msg_container of {0} messages (at most 1020)")]
+    ContainerTooLarge(usize),
+}
+
+impl SessionError {
+    /// Whether the packet is one the session has already seen or one too old to
+    /// matter (a network duplicate or a replay): safe to drop and carry on. Any
+    /// other error means the stream cannot be trusted, and a client reconnects.
+    pub fn is_replay(&self) -> bool {
+        matches!(self, Self::Duplicate(_) | Self::MsgIdTime { .. })
+    }
 }
 
 fn constructor(body: &[u8]) -> u32 {

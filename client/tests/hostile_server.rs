@@ -1,0 +1,122 @@
+//! The client against a hostile server (issue 17): the testserver's
+//! `Faults::hostile` knob sends garbage frames, unknown constructors, oversized
+//! and deeply nested containers, a wrong msg_key, replayed packets and a
+//! truncated stream in place of (or before) an RPC reply. For every kind and
+//! every framing the client must not panic, must reconnect exactly when the
+//! stream cannot be trusted, and must get its answer with the request executed
+//! exactly once (the server answers the resend from its cache).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferrogram_client::{Client, Config, Framing, Protocol};
+use ferrogram_session::MemorySession;
+use ferrogram_testserver::{Hostile, TestServer};
+use ferrogram_tl_types::{enums, functions};
+
+fn send_to_self(text: &str, random_id: i64) -> functions::messages::SendMessage {
+    let mut m = functions::messages::SendMessage {
+        no_webpage: false,
+        silent: false,
+        background: false,
+        clear_draft: false,
+        noforwards: false,
+        update_stickersets_order: false,
+        invert_media: false,
+        allow_paid_floodskip: false,
+        peer: enums::InputPeer::InputPeerSelf,
+        reply_to: None,
+        message: String::new(),
+        random_id,
+        reply_markup: None,
+        entities: None,
+        schedule_date: None,
+        schedule_repeat_period: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        effect: None,
+        allow_paid_stars: None,
+        suggested_post: None,
+        rich_message: None,
+    };
+    m.message = text.into();
+    m
+}
+
+async fn bot(server: &TestServer, framing: Framing) -> Client {
+    let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
+    c.session = Arc::new(MemorySession::new());
+    c.server = Some((server.addr(), server.dc_id()));
+    c.rsa_keys = vec![server.rsa_key().public().clone()];
+    // Long enough never to be what answers: a lost request would show up as
+    // this timeout, and the test bounds every wait by it.
+    c.request_timeout = Duration::from_secs(20);
+    c.framing = framing;
+    let client = Client::connect(c).await.unwrap();
+    client
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    client
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_hostile_reply_is_refused_and_no_request_is_lost() {
+    let server = TestServer::builder().members(10).start().await.unwrap();
+    let framings = [
+        (Protocol::Intermediate, false),
+        (Protocol::Abridged, true),
+        (Protocol::PaddedIntermediate, false),
+        (Protocol::Full, false),
+    ];
+    let mut random_id = 1_000;
+    for (protocol, obfuscated) in framings {
+        let client = bot(
+            &server,
+            Framing {
+                protocol,
+                obfuscated,
+            },
+        )
+        .await;
+        for kind in Hostile::ALL {
+            random_id += 1;
+            let what = format!("{kind:?} over {protocol:?} (obfuscated: {obfuscated})");
+            let before = server.counters();
+            server.faults().hostile(kind, 1);
+            let answer = client
+                .invoke(&send_to_self(&what, random_id))
+                .await
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert!(
+                matches!(
+                    answer,
+                    enums::Updates::UpdateShortSentMessage(_) | enums::Updates::Updates(_)
+                ),
+                "{what}: {answer:?}"
+            );
+            let after = server.counters();
+            let sent = |c: &ferrogram_testserver::CounterSnapshot| {
+                c.method("messages.sendMessage").executed
+            };
+            assert_eq!(sent(&after) - sent(&before), 1, "{what}: executed once");
+            let reconnected = after.connections > before.connections;
+            assert_eq!(
+                reconnected,
+                kind.replaces_reply(),
+                "{what}: reconnects exactly when the stream cannot be trusted"
+            );
+            if kind.replaces_reply() {
+                assert!(
+                    after.duplicates > before.duplicates,
+                    "{what}: the resend is answered from the cache"
+                );
+            }
+            // The connection that is left works.
+            client
+                .invoke(&functions::help::GetNearestDc {})
+                .await
+                .unwrap_or_else(|e| panic!("after {what}: {e}"));
+        }
+    }
+}
