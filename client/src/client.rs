@@ -793,7 +793,7 @@ fn authorized_user(auth: enums::auth::Authorization) -> Result<types::User, Invo
 
 /// The TL name of the function a request body starts with, for logs.
 pub(crate) fn method_name(body: &[u8]) -> &'static str {
-    body.get(..4)
-        .and_then(|b| ferrogram_tl_types::name_of(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    body.first_chunk::<4>()
+        .and_then(|b| ferrogram_tl_types::name_of(u32::from_le_bytes(*b)))
         .unwrap_or("?")
 }

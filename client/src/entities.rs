@@ -159,7 +159,7 @@ impl From<&types::Channel> for PeerRef {
                 channel_id: c.id,
                 access_hash,
             })),
-            None => Self::Id(-(1_000_000_000_000 + c.id)),
+            None => Self::Id(marked_id(PeerKind::Channel, c.id)),
         }
     }
 }
@@ -179,8 +179,9 @@ impl From<&enums::Peer> for PeerRef {
     fn from(p: &enums::Peer) -> Self {
         Self::Id(match p {
             enums::Peer::User(u) => u.user_id,
-            enums::Peer::Chat(c) => -c.chat_id,
-            enums::Peer::Channel(c) => -(1_000_000_000_000 + c.channel_id),
+            // Saturating: the ids come from the server.
+            enums::Peer::Chat(c) => marked_id(PeerKind::Chat, c.chat_id),
+            enums::Peer::Channel(c) => marked_id(PeerKind::Channel, c.channel_id),
         })
     }
 }
@@ -501,7 +502,8 @@ impl Client {
         if (-(ferrogram_session::CHANNEL_MARK - 1)..0).contains(&id) {
             // A basic group's marked id: basic groups have no access hash.
             return Ok(enums::InputPeer::from(types::InputPeerChat {
-                chat_id: -id,
+                // In (-10^12, 0): the negation cannot overflow.
+                chat_id: id.saturating_neg(),
             }));
         }
         Err(InvocationError::Unresolved(format!(
@@ -524,6 +526,17 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_peer_ids_do_not_overflow() {
+        // Each of these overflowed (a debug-build panic) before saturating.
+        for id in [i64::MAX, i64::MIN, i64::MAX - 999_999_999_999] {
+            let _ = PeerRef::from(&enums::Peer::Channel(types::PeerChannel { channel_id: id }));
+            let _ = PeerRef::from(&enums::Peer::Chat(types::PeerChat { chat_id: id }));
+        }
+        let c = PeerRef::from(&enums::Peer::Chat(types::PeerChat { chat_id: i64::MIN }));
+        assert!(matches!(c, PeerRef::Id(i64::MAX)));
+    }
 
     #[test]
     fn every_textual_form_parses() {

@@ -240,7 +240,8 @@ impl UpdateStream {
             if seq_start <= self.state.seq {
                 return Ok(()); // already applied
             }
-            if seq_start > self.state.seq + 1 {
+            // seq comes from the server: i32::MAX must not overflow.
+            if seq_start > self.state.seq.saturating_add(1) {
                 return self.difference().await;
             }
         }
