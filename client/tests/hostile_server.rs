@@ -120,3 +120,47 @@ async fn every_hostile_reply_is_refused_and_no_request_is_lost() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_msg_notifications_are_resent_or_fail_typed() {
+    let server = TestServer::builder().members(10).start().await.unwrap();
+    let client = bot(&server, Framing::default()).await;
+    let sent = |s: &TestServer| server_sent(s);
+    let mut random_id = 5_000;
+    // Codes a client fixes by resending (a new msg_id, the clock or seq_no
+    // corrected): answered, executed once.
+    for code in [16, 17, 32, 33, 48, 64] {
+        random_id += 1;
+        let before = sent(&server);
+        server.faults().bad_msg_notifications(code, 1);
+        client
+            .invoke(&send_to_self(&format!("code {code}"), random_id))
+            .await
+            .unwrap_or_else(|e| panic!("code {code}: {e}"));
+        assert_eq!(sent(&server) - before, 1, "code {code}: executed once");
+    }
+    // Codes that say the client itself is wrong: the request fails with the
+    // code, and was never executed.
+    for code in [18, 19, 20, 34, 35] {
+        random_id += 1;
+        let before = sent(&server);
+        server.faults().bad_msg_notifications(code, 1);
+        let e = client
+            .invoke(&send_to_self(&format!("code {code}"), random_id))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, ferrogram_client::InvocationError::BadMessage(c) if c == code),
+            "code {code}: {e}"
+        );
+        assert_eq!(sent(&server), before, "code {code}: not executed");
+    }
+    client
+        .invoke(&functions::help::GetNearestDc {})
+        .await
+        .unwrap();
+}
+
+fn server_sent(server: &TestServer) -> u64 {
+    server.counters().method("messages.sendMessage").executed
+}

@@ -171,7 +171,9 @@ impl TestServerBuilder {
     ///     "flood_wait": [{"method": "messages.sendMessage", "seconds": 5, "times": 2}],
     ///     "duplicate_replies": 1,
     ///     "corrupt_frames": 1,
-    ///     "drop_updates": 1
+    ///     "drop_updates": 1,
+    ///     "hostile": {"kind": "garbage_frame", "times": 1},
+    ///     "bad_msg_notifications": {"code": 32, "times": 1}
     ///   },
     ///   "migrate": [{"username": "grace", "dc": 1}]
     /// }

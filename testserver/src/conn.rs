@@ -388,6 +388,16 @@ impl Conn {
         req: IncomingRequest,
         action: &mut Action,
     ) {
+        // An injected refusal: not executed, as Telegram executes no message it
+        // refuses.
+        if !req.duplicate
+            && let Some(code) = self.shared.faults.take_bad_msg()
+        {
+            let now = self.shared.clock.now();
+            let packet = s.bad_msg_notification(req.msg_id, req.seq_no, code, now, &mut self.rng);
+            action.out.push(Out::packet(packet));
+            return;
+        }
         let caller = Ctx {
             shared: &self.shared,
             dc: self.dc,

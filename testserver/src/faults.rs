@@ -29,6 +29,7 @@ struct State {
     corrupt: u64,
     drop_updates: u64,
     hostile: Option<(Hostile, u64)>,
+    bad_msg: Option<(i32, u64)>,
 }
 
 /// A way for the server to break MTProto on purpose, to see a client refuse it
@@ -75,6 +76,25 @@ impl Hostile {
         Hostile::Replay,
         Hostile::Truncated,
     ];
+
+    /// The snake_case name fixtures use (`"garbage_frame"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Hostile::GarbageFrame => "garbage_frame",
+            Hostile::GarbageStream => "garbage_stream",
+            Hostile::UnknownConstructor => "unknown_constructor",
+            Hostile::OversizedContainer => "oversized_container",
+            Hostile::DeepNesting => "deep_nesting",
+            Hostile::WrongMsgKey => "wrong_msg_key",
+            Hostile::Replay => "replay",
+            Hostile::Truncated => "truncated",
+        }
+    }
+
+    /// The kind a [`Hostile::name`] names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
 
     /// Whether the reply is withheld (the client gets its answer only by
     /// reconnecting and resending, answered from the server's cache).
@@ -169,6 +189,27 @@ impl Faults {
     /// client resends.
     pub fn hostile(&self, kind: Hostile, n: u64) {
         self.lock().hostile = (n > 0).then_some((kind, n));
+    }
+
+    /// Refuses each of the next `n` RPC requests (counting across connections)
+    /// with a `bad_msg_notification` of `code` instead of executing it, as
+    /// Telegram refuses a message it finds bad (16/17: msg_id too low/high,
+    /// 32/33: seq_no too low/high, 48: salt, 64: container; a client resends
+    /// those as new messages; 18-20 and 34/35 mean the client itself is wrong,
+    /// and the request fails).
+    pub fn bad_msg_notifications(&self, code: i32, n: u64) {
+        self.lock().bad_msg = (n > 0).then_some((code, n));
+    }
+
+    pub(crate) fn take_bad_msg(&self) -> Option<i32> {
+        let mut s = self.lock();
+        let (code, n) = s.bad_msg.as_mut()?;
+        let code = *code;
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            s.bad_msg = None;
+        }
+        Some(code)
     }
 
     /// Loses the next `n` pushed updates (each one for all the sessions it was

@@ -14,7 +14,9 @@
 //!     "flood_wait": [{"method": "messages.sendMessage", "seconds": 5, "times": 2}],
 //!     "duplicate_replies": 1,
 //!     "corrupt_frames": 1,
-//!     "drop_updates": 1
+//!     "drop_updates": 1,
+//!     "hostile": {"kind": "garbage_frame", "times": 1},
+//!     "bad_msg_notifications": {"code": 32, "times": 1}
 //!   },
 //!   "migrate": [{"username": "grace", "dc": 1}],
 //!   "chats": [{"type": "supergroup", "title": "Rust Moderators", "username": "rust_mods",
@@ -70,6 +72,8 @@ pub(crate) enum FaultSetting {
     Duplicate(u64),
     Corrupt(u64),
     DropUpdates(u64),
+    Hostile(crate::Hostile, u64),
+    BadMsg(i32, u64),
 }
 
 impl FaultSetting {
@@ -84,6 +88,8 @@ impl FaultSetting {
             Self::Duplicate(n) => f.duplicate_replies(*n),
             Self::Corrupt(n) => f.corrupt_frames(*n),
             Self::DropUpdates(n) => f.drop_updates(*n),
+            Self::Hostile(kind, n) => f.hostile(*kind, *n),
+            Self::BadMsg(code, n) => f.bad_msg_notifications(*code, *n),
         }
     }
 }
@@ -186,6 +192,8 @@ pub(crate) fn parse(text: &str) -> R<Fixture> {
                 "duplicate_replies",
                 "corrupt_frames",
                 "drop_updates",
+                "hostile",
+                "bad_msg_notifications",
             ],
         )?;
         if let Some(n) = uint(m, at, "drop_connection_after")? {
@@ -235,6 +243,30 @@ pub(crate) fn parse(text: &str) -> R<Fixture> {
         if let Some(n) = uint(m, at, "drop_updates")? {
             fx.faults.push(FaultSetting::DropUpdates(n));
         }
+        if let Some(h) = m.get("hostile") {
+            let at = "faults.hostile";
+            let hm = object(h, at, &["kind", "times"])?;
+            let name = string(hm, at, "kind")?.ok_or_else(|| format!("{at}.kind: required"))?;
+            let kind = crate::Hostile::from_name(&name).ok_or_else(|| {
+                let all: Vec<&str> = crate::Hostile::ALL.iter().map(|k| k.name()).collect();
+                format!("{at}.kind: unknown {name:?} (one of {})", all.join(", "))
+            })?;
+            fx.faults.push(FaultSetting::Hostile(
+                kind,
+                uint(hm, at, "times")?.unwrap_or(1),
+            ));
+        }
+        if let Some(b) = m.get("bad_msg_notifications") {
+            let at = "faults.bad_msg_notifications";
+            let bm = object(b, at, &["code", "times"])?;
+            let code = uint(bm, at, "code")?
+                .and_then(|c| i32::try_from(c).ok())
+                .ok_or_else(|| format!("{at}.code: required"))?;
+            fx.faults.push(FaultSetting::BadMsg(
+                code,
+                uint(bm, at, "times")?.unwrap_or(1),
+            ));
+        }
     }
     for (i, mg) in array(top, "fixture", "migrate")?.iter().enumerate() {
         let at = format!("migrate[{i}]");
@@ -259,7 +291,9 @@ mod tests {
                 "bots": [{"name": "B", "username": "b_bot"}],
                 "faults": {"flood_wait": [{"method": "help.getConfig", "seconds": 3}],
                            "drop_connections_randomly": {"seed": 4, "probability": 0.5},
-                           "delay_replies_ms": 10},
+                           "delay_replies_ms": 10,
+                           "hostile": {"kind": "deep_nesting", "times": 2},
+                           "bad_msg_notifications": {"code": 32}},
                 "migrate": [{"username": "b_bot", "dc": 1}]}"#,
         )
         .unwrap();
@@ -270,6 +304,13 @@ mod tests {
                 .contains(&FaultSetting::FloodWait("help.getConfig".into(), 3, None))
         );
         assert!(fx.faults.contains(&FaultSetting::DropRandomly(4, 0.5)));
+        assert!(
+            fx.faults
+                .contains(&FaultSetting::Hostile(crate::Hostile::DeepNesting, 2))
+        );
+        assert!(fx.faults.contains(&FaultSetting::BadMsg(32, 1)));
+        let e = parse(r#"{"faults": {"hostile": {"kind": "rude"}}}"#).unwrap_err();
+        assert!(e.contains("faults.hostile.kind: unknown \"rude\""), "{e}");
         assert_eq!(fx.migrate, [("b_bot".to_owned(), 1)]);
 
         let e = parse(r#"{"faults": {"flood_wait": [{"method": "x", "secs": 3}]}}"#).unwrap_err();

@@ -169,9 +169,25 @@ impl ServerSession {
         now: Timestamp,
         rng: &mut impl RngCore,
     ) -> Vec<u8> {
+        self.bad_msg_notification(bad.msg_id, bad.seq_no, code, now, rng)
+    }
+
+    /// A `bad_msg_notification` refusing the client message `bad_msg_id` with
+    /// `code` (MTProto's codes: 16/17 msg_id too low/high, 18 its low bits,
+    /// 19/20 duplicate or too old, 32-35 seq_no, 48 salt, 64 container); the
+    /// session uses it for what it detects itself, and a test server for the
+    /// refusals it injects.
+    pub fn bad_msg_notification(
+        &mut self,
+        bad_msg_id: i64,
+        bad_msg_seqno: i32,
+        code: i32,
+        now: Timestamp,
+        rng: &mut impl RngCore,
+    ) -> Vec<u8> {
         let body = enums::BadMsgNotification::from(types::BadMsgNotification {
-            bad_msg_id: bad.msg_id,
-            bad_msg_seqno: bad.seq_no,
+            bad_msg_id,
+            bad_msg_seqno,
             error_code: code,
         })
         .to_bytes();
