@@ -9,6 +9,8 @@ use ferrogram_mtproto::RsaPublicKey;
 use ferrogram_session::{MemorySession, SqliteSession};
 use ferrogram_tl_types::{enums, functions};
 
+use ferrogram_cli::profile::Profile;
+
 use crate::error::CliError;
 
 /// The options every command shares.
@@ -38,96 +40,45 @@ pub struct Global {
     pub api_hash: Option<String>,
 }
 
-/// What `login` remembers next to the session file (`<session>.profile.json`),
-/// so that later commands need no flags.
-#[derive(Clone, Debug, Default)]
-struct Profile {
-    api_id: Option<i32>,
-    api_hash: Option<String>,
-    server: Option<SocketAddr>,
-    dc: Option<i32>,
-    rsa_key_pem: Option<String>,
+fn profile_path(session: &Path) -> PathBuf {
+    let mut p = session.as_os_str().to_owned();
+    p.push(".profile.json");
+    PathBuf::from(p)
 }
 
-impl Profile {
-    fn path(session: &Path) -> PathBuf {
-        let mut p = session.as_os_str().to_owned();
-        p.push(".profile.json");
-        PathBuf::from(p)
-    }
-
-    /// The profile beside `session`: none yet is the default; one that is not
-    /// the JSON `save` writes is an error (exit code 1), and the file is left as
-    /// it is rather than overwritten by the next `login`.
-    fn load(session: &Path) -> Result<Self, CliError> {
-        let path = Self::path(session);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => {
-                return Err(CliError::failure(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )));
-            }
-        };
-        let bad = |why: String| {
-            CliError::failure(format!(
-                "{} is not a ferrogram profile ({why}); fix or remove it",
+/// The profile beside `session`: none yet is the default; one that is not the
+/// JSON `save_profile` writes is an error (exit code 1), and the file is left as
+/// it is rather than overwritten by the next `login`.
+fn load_profile(session: &Path) -> Result<Profile, CliError> {
+    let path = profile_path(session);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Profile::default()),
+        Err(e) => {
+            return Err(CliError::failure(format!(
+                "cannot read {}: {e}",
                 path.display()
-            ))
-        };
-        let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let int = |key: &str| -> Result<Option<i32>, CliError> {
-            match &v[key] {
-                serde_json::Value::Null => Ok(None),
-                n => n
-                    .as_i64()
-                    .and_then(|n| i32::try_from(n).ok())
-                    .map(Some)
-                    .ok_or_else(|| bad(format!("{key} is not a 32-bit integer"))),
-            }
-        };
-        let text = |key: &str| -> Result<Option<String>, CliError> {
-            match &v[key] {
-                serde_json::Value::Null => Ok(None),
-                serde_json::Value::String(s) => Ok(Some(s.clone())),
-                _ => Err(bad(format!("{key} is not a string"))),
-            }
-        };
-        if !v.is_object() {
-            return Err(bad("not an object".into()));
+            )));
         }
-        Ok(Self {
-            api_id: int("api_id")?,
-            api_hash: text("api_hash")?,
-            server: text("server")?
-                .map(|s| s.parse().map_err(|_| bad(format!("bad server {s:?}"))))
-                .transpose()?,
-            dc: int("dc")?,
-            rsa_key_pem: text("rsa_key_pem")?,
-        })
-    }
+    };
+    Profile::from_json(&text).map_err(|e| {
+        CliError::failure(format!(
+            "{} is not a ferrogram profile ({e}); fix or remove it",
+            path.display()
+        ))
+    })
+}
 
-    fn save(&self, session: &Path) -> Result<(), CliError> {
-        let v = serde_json::json!({
-            "api_id": self.api_id,
-            "api_hash": self.api_hash,
-            "server": self.server.map(|s| s.to_string()),
-            "dc": self.dc,
-            "rsa_key_pem": self.rsa_key_pem,
-        });
-        let path = Self::path(session);
-        std::fs::write(&path, v.to_string())
-            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-        }
-        Ok(())
+fn save_profile(profile: &Profile, session: &Path) -> Result<(), CliError> {
+    let path = profile_path(session);
+    std::fs::write(&path, profile.to_json())
+        .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
     }
+    Ok(())
 }
 
 /// The session path: `--session`, or the platform's data directory.
@@ -157,7 +108,7 @@ async fn probe_dc(addr: SocketAddr, keys: &[RsaPublicKey]) -> Result<i32, CliErr
 /// A connected client, and the session path. `login` saves the profile.
 pub async fn connect(g: &Global, remember: bool) -> Result<(Client, PathBuf), CliError> {
     let path = session_path(g)?;
-    let mut profile = Profile::load(&path)?;
+    let mut profile = load_profile(&path)?;
     if let Some(id) = g.api_id {
         profile.api_id = Some(id);
     }
@@ -218,7 +169,7 @@ pub async fn connect(g: &Global, remember: bool) -> Result<(Client, PathBuf), Cl
     config.session = Arc::new(session);
     let client = Client::connect(config).await?;
     if remember {
-        profile.save(&path)?;
+        save_profile(&profile, &path)?;
     }
     Ok((client, path))
 }
