@@ -164,3 +164,21 @@ async fn bad_msg_notifications_are_resent_or_fail_typed() {
 fn server_sent(server: &TestServer) -> u64 {
     server.counters().method("messages.sendMessage").executed
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_clock_jumping_ahead_is_survived() {
+    // Forward only: a server's msg_ids must keep growing, so after a jump
+    // back its ids would still carry the later time, and a client correcting
+    // its clock from them would learn nothing (Telegram's clocks do not jump
+    // back; a client's may jump either way, which these forward jumps of the
+    // server's clock stand for from the other side).
+    let server = TestServer::builder().members(10).start().await.unwrap();
+    let client = bot(&server, Framing::default()).await;
+    for (i, offset) in [120i64, 400, 4000, 40_000].into_iter().enumerate() {
+        server.clock().set_offset(offset);
+        client
+            .invoke(&send_to_self(&format!("jump {offset}"), 9_000 + i as i64))
+            .await
+            .unwrap_or_else(|e| panic!("server clock at {offset:+} s: {e}"));
+    }
+}
