@@ -178,9 +178,18 @@ async fn clients(server: &TestServer, n: usize) -> Result<Vec<Client>, String> {
     Ok(out)
 }
 
-/// A listener: every new message of the lounge it is told about, by id, with
-/// how many times (a message seen twice is a duplicate delivery).
-async fn listen(client: Client, seen: Arc<Mutex<HashMap<i32, u32>>>, stop: Arc<AtomicBool>) {
+/// What a listener saw of the lounge: each message id and each text, with how
+/// many times (an id twice is a duplicate delivery; a text twice, a send
+/// executed twice, since every text sent is different).
+#[derive(Default)]
+struct Seen {
+    ids: Mutex<HashMap<i32, u32>>,
+    texts: Mutex<HashMap<String, u32>>,
+    text_of: Mutex<HashMap<i32, String>>,
+}
+
+/// A listener: every new message of the lounge it is told about.
+async fn listen(client: Client, seen: Arc<Seen>, stop: Arc<AtomicBool>) {
     let mut updates = client.updates();
     if updates.catch_up().await.is_err() {
         return;
@@ -193,7 +202,14 @@ async fn listen(client: Client, seen: Arc<Mutex<HashMap<i32, u32>>>, stop: Arc<A
         if let enums::Update::NewChannelMessage(u) = update
             && let enums::Message::Message(m) = u.message
         {
-            *seen.lock().unwrap().entry(m.id).or_default() += 1;
+            *seen.ids.lock().unwrap().entry(m.id).or_default() += 1;
+            *seen
+                .texts
+                .lock()
+                .unwrap()
+                .entry(m.message.clone())
+                .or_default() += 1;
+            seen.text_of.lock().unwrap().insert(m.id, m.message);
         }
     }
 }
@@ -471,12 +487,12 @@ fn sample(pids: &[(String, u32)], into: &mut BTreeMap<String, u64>) {
 }
 
 /// Waits until every listener has seen the last message sent (bounded).
-async fn settle(listeners: &[Arc<Mutex<HashMap<i32, u32>>>], last: i32) {
+async fn settle(listeners: &[Arc<Seen>], last: i32) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if listeners
             .iter()
-            .all(|l| l.lock().unwrap().contains_key(&last))
+            .all(|l| l.ids.lock().unwrap().contains_key(&last))
         {
             return;
         }
@@ -510,7 +526,7 @@ async fn run() -> Result<bool, String> {
     let clients = clients(&server, a.clients).await?;
     let tally = Arc::new(Tally::default());
     let stop = Arc::new(AtomicBool::new(false));
-    let listeners: Vec<Arc<Mutex<HashMap<i32, u32>>>> = (0..2).map(|_| Arc::default()).collect();
+    let listeners: Vec<Arc<Seen>> = (0..2).map(|_| Arc::default()).collect();
     let mut listening = Vec::new();
     for (l, c) in listeners.iter().zip(&clients[1..3]) {
         listening.push(tokio::spawn(listen(c.clone(), l.clone(), stop.clone())));
@@ -615,7 +631,7 @@ fn report(
     server: &TestServer,
     before: ferrogram_testserver::CounterSnapshot,
     tally: &Tally,
-    listeners: &[Arc<Mutex<HashMap<i32, u32>>>],
+    listeners: &[Arc<Seen>],
     rss: &Rss,
     faults: BTreeMap<&'static str, u64>,
     telethon_sent: usize,
@@ -628,8 +644,36 @@ fn report(
     let mut missed = 0usize;
     let mut twice = 0usize;
     let mut missed_ids = Vec::new();
+    // Texts seen more than once: ours ("soak ...") would be a send executed
+    // twice; Telethon's ("telethon ...") are its own doing: on a reconnect it
+    // starts a new MTProto session and sends what was pending again under new
+    // msg_ids, which no server can tell from new requests.
+    let mut texts_twice = Vec::new();
+    let mut telethon_resent = Vec::new();
+    let mut telethon_extra = 0u64;
+    if let Some(l) = listeners.first() {
+        for (t, n) in l.texts.lock().unwrap().iter().filter(|(_, n)| **n > 1) {
+            if t.starts_with("telethon ") {
+                telethon_resent.push(format!("{t:?} x{n}"));
+                telethon_extra += u64::from(*n - 1);
+            } else {
+                texts_twice.push(format!("{t:?} x{n}"));
+            }
+        }
+    }
+    // Messages the listeners saw that no client was told it sent: a send
+    // executed without its answer reaching the client.
+    let unknown: Vec<String> = listeners.first().map_or_else(Vec::new, |l| {
+        l.text_of
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(id, t)| !sent.contains(id) && !t.starts_with("soak: the start"))
+            .map(|(id, t)| format!("{id}: {t:?}"))
+            .collect()
+    });
     for l in listeners {
-        let seen = l.lock().unwrap();
+        let seen = l.ids.lock().unwrap();
         let mut not_seen: Vec<i32> = sent
             .iter()
             .filter(|id| !seen.contains_key(id))
@@ -648,13 +692,25 @@ fn report(
             Some((k, *end as f64 / fifth.max(1) as f64))
         })
         .collect();
-    let rss_ok = grew.values().all(|r| *r <= 1.10) && grew.len() == rss.end.len();
+    // The server's answer cache holds 6 minutes of answers and each client's
+    // update buffer 1024 pushes: until they fill, RSS grows without a leak.
+    // Only a run whose first fifth is past that horizon (30 minutes or more)
+    // is judged on it.
+    let rss_judged = a.seconds / 5 >= 360;
+    let rss_ok = !rss_judged || (grew.values().all(|r| *r <= 1.10) && grew.len() == rss.end.len());
     let checks = [
         ("every request answered", unanswered.is_empty()),
-        ("every send executed once", executed == sent.len() as u64),
+        (
+            "every send executed once",
+            executed == sent.len() as u64 + telethon_extra,
+        ),
         ("no update lost", missed == 0),
         ("no update twice", twice == 0),
-        ("RSS at the end within 10% of the first fifth's", rss_ok),
+        ("no send executed twice", texts_twice.is_empty()),
+        (
+            "RSS at the end within 10% of the first fifth's (runs of 30 min or more)",
+            rss_ok,
+        ),
     ];
     let failed: Vec<&str> = checks
         .iter()
@@ -684,10 +740,14 @@ fn report(
         "updates_missed": missed,
         "updates_missed_first_ids": missed_ids,
         "updates_twice": twice,
+        "texts_twice": texts_twice,
+        "seen_but_not_sent": unknown,
+        "telethon_resent_in_a_new_session": telethon_resent,
         "faults": faults,
         "rss_kib_fifth": rss.fifth,
         "rss_kib_end": rss.end,
         "rss_end_over_fifth": grew,
+        "rss_judged": rss_judged,
     });
     println!("SOAK {summary}");
     Ok(ok)

@@ -44,8 +44,8 @@ pub(crate) fn once(
     // Not answered yet. The session may have seen this msg_id before (a
     // container whose connection was dropped after an earlier request of it
     // ran): the answer cache, not the session's memory of ids, says what was
-    // executed, so it runs now. (Answers stay cached far longer than the
-    // 300-second msg_id window in which a resend is accepted at all.)
+    // executed, so it runs now. (Answers stay cached for the 300-second
+    // msg_id window in which a resend is accepted at all, and a margin.)
     let result = match shared.faults.flood_for(call.method) {
         Some(secs) => rpc::error_bytes(420, &format!("FLOOD_WAIT_{secs}")),
         None => {
@@ -58,12 +58,12 @@ pub(crate) fn once(
                 shared.subscribe(user, caller.conn, updates);
             }
             if faults.drop_connection {
-                lock(&shared.results).insert(cache_key, result);
+                lock(&shared.results).insert(cache_key, result, shared.clock.now().secs);
                 return Ran::DropConnection;
             }
             result
         }
     };
-    lock(&shared.results).insert(cache_key, result.clone());
+    lock(&shared.results).insert(cache_key, result.clone(), shared.clock.now().secs);
     Ran::Answer(result)
 }

@@ -48,29 +48,83 @@ pub(crate) type SharedSession = Arc<Mutex<ServerSession>>;
 type ResultKey = (i64, i64, i64);
 
 /// The bounded cache of answers, keyed by (auth key, session, msg_id).
+///
+/// An answer is kept while a resend of its request could still arrive: a
+/// msg_id more than 300 s old is refused (`bad_msg_notification` 16) before
+/// the cache is asked, and a client's msg_ids run at most 30 s ahead, so
+/// answers older than [`RESULT_CACHE_SECS`] (300 + 30 s, and a margin) go, and so do the oldest when the cache passes
+/// [`RESULT_CACHE_ENTRIES`] or [`RESULT_CACHE_BYTES`] (file parts are large).
 #[derive(Debug, Default)]
 pub(crate) struct ResultCache {
     map: HashMap<ResultKey, Vec<u8>>,
-    order: VecDeque<ResultKey>,
+    /// Keys in insertion order, with the server time they were inserted at.
+    order: VecDeque<(ResultKey, i64)>,
+    bytes: usize,
 }
 
-/// How many answers the cache keeps (oldest dropped first).
+/// How many answers the cache keeps at most.
 const RESULT_CACHE_ENTRIES: usize = 20_000;
+/// How many bytes of answers the cache keeps at most.
+const RESULT_CACHE_BYTES: usize = 64 << 20;
+/// How long (server time) an answer is kept.
+const RESULT_CACHE_SECS: i64 = 360;
 
 impl ResultCache {
     pub(crate) fn get(&self, key: &ResultKey) -> Option<Vec<u8>> {
         self.map.get(key).cloned()
     }
 
-    pub(crate) fn insert(&mut self, key: ResultKey, value: Vec<u8>) {
-        if self.map.insert(key, value).is_none() {
-            self.order.push_back(key);
-            while self.order.len() > RESULT_CACHE_ENTRIES {
-                if let Some(old) = self.order.pop_front() {
-                    self.map.remove(&old);
-                }
+    /// Caches `value` at server time `now` (seconds), dropping what has
+    /// expired or no longer fits.
+    pub(crate) fn insert(&mut self, key: ResultKey, value: Vec<u8>, now: i64) {
+        let len = value.len();
+        match self.map.insert(key, value) {
+            Some(old) => self.bytes = self.bytes.saturating_sub(old.len()),
+            None => self.order.push_back((key, now)),
+        }
+        self.bytes = self.bytes.saturating_add(len);
+        while let Some(&(old, at)) = self.order.front() {
+            let expired = now.saturating_sub(at) > RESULT_CACHE_SECS;
+            let full = self.order.len() > RESULT_CACHE_ENTRIES || self.bytes > RESULT_CACHE_BYTES;
+            if !(expired || full) || old == key && self.order.len() == 1 {
+                break;
+            }
+            self.order.pop_front();
+            if let Some(v) = self.map.remove(&old) {
+                self.bytes = self.bytes.saturating_sub(v.len());
             }
         }
+    }
+
+    /// How many answers and bytes are cached.
+    #[cfg(test)]
+    pub(crate) fn size(&self) -> (usize, usize) {
+        (self.map.len(), self.bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_cache_is_bounded_by_age_count_and_bytes() {
+        let mut c = ResultCache::default();
+        c.insert((1, 1, 4), vec![0; 10], 1_000);
+        c.insert((1, 1, 8), vec![0; 10], 1_300);
+        assert_eq!(c.size(), (2, 20));
+        // Six minutes after the first, it goes; the second stays.
+        c.insert((1, 1, 12), vec![0; 10], 1_361);
+        assert!(c.get(&(1, 1, 4)).is_none());
+        assert!(c.get(&(1, 1, 8)).is_some());
+        assert_eq!(c.size(), (2, 20));
+        // Bytes: one answer of the whole budget pushes out the rest.
+        c.insert((1, 1, 16), vec![0; RESULT_CACHE_BYTES], 1_602);
+        assert_eq!(c.size(), (1, RESULT_CACHE_BYTES));
+        for i in 0..RESULT_CACHE_ENTRIES as i64 + 10 {
+            c.insert((2, 2, i * 4), vec![1], 1_603);
+        }
+        assert_eq!(c.size().0, RESULT_CACHE_ENTRIES);
     }
 }
 
