@@ -15,32 +15,11 @@ use ferrogram_testserver::{Hostile, TestServer};
 use ferrogram_tl_types::{enums, functions};
 
 fn send_to_self(text: &str, random_id: i64) -> functions::messages::SendMessage {
-    let mut m = functions::messages::SendMessage {
-        no_webpage: false,
-        silent: false,
-        background: false,
-        clear_draft: false,
-        noforwards: false,
-        update_stickersets_order: false,
-        invert_media: false,
-        allow_paid_floodskip: false,
-        peer: enums::InputPeer::InputPeerSelf,
-        reply_to: None,
-        message: String::new(),
+    functions::messages::SendMessage {
+        message: text.into(),
         random_id,
-        reply_markup: None,
-        entities: None,
-        schedule_date: None,
-        schedule_repeat_period: None,
-        send_as: None,
-        quick_reply_shortcut: None,
-        effect: None,
-        allow_paid_stars: None,
-        suggested_post: None,
-        rich_message: None,
-    };
-    m.message = text.into();
-    m
+        ..functions::messages::SendMessage::new(enums::InputPeer::InputPeerSelf)
+    }
 }
 
 async fn bot(server: &TestServer, framing: Framing) -> Client {

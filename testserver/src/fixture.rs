@@ -178,95 +178,7 @@ pub(crate) fn parse(text: &str) -> R<Fixture> {
         });
     }
     if let Some(f) = top.get("faults") {
-        let at = "faults";
-        let m = object(
-            f,
-            at,
-            &[
-                "drop_connection_after",
-                "drop_connection_every",
-                "drop_connections_randomly",
-                "delay_replies_ms",
-                "force_bad_server_salt",
-                "flood_wait",
-                "duplicate_replies",
-                "corrupt_frames",
-                "drop_updates",
-                "hostile",
-                "bad_msg_notifications",
-            ],
-        )?;
-        if let Some(n) = uint(m, at, "drop_connection_after")? {
-            fx.faults.push(FaultSetting::DropAfter(n));
-        }
-        if let Some(n) = uint(m, at, "drop_connection_every")? {
-            fx.faults.push(FaultSetting::DropEvery(n));
-        }
-        if let Some(r) = m.get("drop_connections_randomly") {
-            let at = "faults.drop_connections_randomly";
-            let rm = object(r, at, &["seed", "probability"])?;
-            let seed = uint(rm, at, "seed")?.unwrap_or(0);
-            let p = rm
-                .get("probability")
-                .and_then(Value::as_f64)
-                .filter(|p| (0.0..=1.0).contains(p))
-                .ok_or_else(|| format!("{at}.probability: expected a number in 0..=1"))?;
-            fx.faults.push(FaultSetting::DropRandomly(seed, p));
-        }
-        if let Some(ms) = uint(m, at, "delay_replies_ms")? {
-            fx.faults
-                .push(FaultSetting::Delay(Duration::from_millis(ms)));
-        }
-        if let Some(n) = uint(m, at, "force_bad_server_salt")? {
-            fx.faults.push(FaultSetting::BadSalt(n));
-        }
-        for (i, fw) in array(m, at, "flood_wait")?.iter().enumerate() {
-            let at = format!("faults.flood_wait[{i}]");
-            let fm = object(fw, &at, &["method", "seconds", "times"])?;
-            let method =
-                string(fm, &at, "method")?.ok_or_else(|| format!("{at}.method: required"))?;
-            let seconds = uint(fm, &at, "seconds")?
-                .and_then(|s| u32::try_from(s).ok())
-                .ok_or_else(|| format!("{at}.seconds: required"))?;
-            fx.faults.push(FaultSetting::FloodWait(
-                method,
-                seconds,
-                uint(fm, &at, "times")?,
-            ));
-        }
-        if let Some(n) = uint(m, at, "duplicate_replies")? {
-            fx.faults.push(FaultSetting::Duplicate(n));
-        }
-        if let Some(n) = uint(m, at, "corrupt_frames")? {
-            fx.faults.push(FaultSetting::Corrupt(n));
-        }
-        if let Some(n) = uint(m, at, "drop_updates")? {
-            fx.faults.push(FaultSetting::DropUpdates(n));
-        }
-        if let Some(h) = m.get("hostile") {
-            let at = "faults.hostile";
-            let hm = object(h, at, &["kind", "times"])?;
-            let name = string(hm, at, "kind")?.ok_or_else(|| format!("{at}.kind: required"))?;
-            let kind = crate::Hostile::from_name(&name).ok_or_else(|| {
-                let all: Vec<&str> = crate::Hostile::ALL.iter().map(|k| k.name()).collect();
-                format!("{at}.kind: unknown {name:?} (one of {})", all.join(", "))
-            })?;
-            fx.faults.push(FaultSetting::Hostile(
-                kind,
-                uint(hm, at, "times")?.unwrap_or(1),
-            ));
-        }
-        if let Some(b) = m.get("bad_msg_notifications") {
-            let at = "faults.bad_msg_notifications";
-            let bm = object(b, at, &["code", "times"])?;
-            let code = uint(bm, at, "code")?
-                .and_then(|c| i32::try_from(c).ok())
-                .ok_or_else(|| format!("{at}.code: required"))?;
-            fx.faults.push(FaultSetting::BadMsg(
-                code,
-                uint(bm, at, "times")?.unwrap_or(1),
-            ));
-        }
+        fx.faults = parse_faults(f)?;
     }
     for (i, mg) in array(top, "fixture", "migrate")?.iter().enumerate() {
         let at = format!("migrate[{i}]");
@@ -278,6 +190,99 @@ pub(crate) fn parse(text: &str) -> R<Fixture> {
         fx.migrate.push((user, dc));
     }
     Ok(fx)
+}
+
+/// The `faults` object: one setting per key given.
+fn parse_faults(f: &Value) -> R<Vec<FaultSetting>> {
+    let mut out = Vec::new();
+    let at = "faults";
+    let m = object(
+        f,
+        at,
+        &[
+            "drop_connection_after",
+            "drop_connection_every",
+            "drop_connections_randomly",
+            "delay_replies_ms",
+            "force_bad_server_salt",
+            "flood_wait",
+            "duplicate_replies",
+            "corrupt_frames",
+            "drop_updates",
+            "hostile",
+            "bad_msg_notifications",
+        ],
+    )?;
+    if let Some(n) = uint(m, at, "drop_connection_after")? {
+        out.push(FaultSetting::DropAfter(n));
+    }
+    if let Some(n) = uint(m, at, "drop_connection_every")? {
+        out.push(FaultSetting::DropEvery(n));
+    }
+    if let Some(r) = m.get("drop_connections_randomly") {
+        let at = "faults.drop_connections_randomly";
+        let rm = object(r, at, &["seed", "probability"])?;
+        let seed = uint(rm, at, "seed")?.unwrap_or(0);
+        let p = rm
+            .get("probability")
+            .and_then(Value::as_f64)
+            .filter(|p| (0.0..=1.0).contains(p))
+            .ok_or_else(|| format!("{at}.probability: expected a number in 0..=1"))?;
+        out.push(FaultSetting::DropRandomly(seed, p));
+    }
+    if let Some(ms) = uint(m, at, "delay_replies_ms")? {
+        out.push(FaultSetting::Delay(Duration::from_millis(ms)));
+    }
+    if let Some(n) = uint(m, at, "force_bad_server_salt")? {
+        out.push(FaultSetting::BadSalt(n));
+    }
+    for (i, fw) in array(m, at, "flood_wait")?.iter().enumerate() {
+        let at = format!("faults.flood_wait[{i}]");
+        let fm = object(fw, &at, &["method", "seconds", "times"])?;
+        let method = string(fm, &at, "method")?.ok_or_else(|| format!("{at}.method: required"))?;
+        let seconds = uint(fm, &at, "seconds")?
+            .and_then(|s| u32::try_from(s).ok())
+            .ok_or_else(|| format!("{at}.seconds: required"))?;
+        out.push(FaultSetting::FloodWait(
+            method,
+            seconds,
+            uint(fm, &at, "times")?,
+        ));
+    }
+    if let Some(n) = uint(m, at, "duplicate_replies")? {
+        out.push(FaultSetting::Duplicate(n));
+    }
+    if let Some(n) = uint(m, at, "corrupt_frames")? {
+        out.push(FaultSetting::Corrupt(n));
+    }
+    if let Some(n) = uint(m, at, "drop_updates")? {
+        out.push(FaultSetting::DropUpdates(n));
+    }
+    if let Some(h) = m.get("hostile") {
+        let at = "faults.hostile";
+        let hm = object(h, at, &["kind", "times"])?;
+        let name = string(hm, at, "kind")?.ok_or_else(|| format!("{at}.kind: required"))?;
+        let kind = crate::Hostile::from_name(&name).ok_or_else(|| {
+            let all: Vec<&str> = crate::Hostile::ALL.iter().map(|k| k.name()).collect();
+            format!("{at}.kind: unknown {name:?} (one of {})", all.join(", "))
+        })?;
+        out.push(FaultSetting::Hostile(
+            kind,
+            uint(hm, at, "times")?.unwrap_or(1),
+        ));
+    }
+    if let Some(b) = m.get("bad_msg_notifications") {
+        let at = "faults.bad_msg_notifications";
+        let bm = object(b, at, &["code", "times"])?;
+        let code = uint(bm, at, "code")?
+            .and_then(|c| i32::try_from(c).ok())
+            .ok_or_else(|| format!("{at}.code: required"))?;
+        out.push(FaultSetting::BadMsg(
+            code,
+            uint(bm, at, "times")?.unwrap_or(1),
+        ));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
