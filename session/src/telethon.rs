@@ -184,51 +184,63 @@ pub fn import_sqlite(path: impl AsRef<Path>) -> Result<SessionData, SessionError
         data.merge_peers(&peers);
     }
     if has_table("update_state")? {
-        let mut st = conn
-            .prepare("SELECT id, pts, qts, date, seq FROM update_state")
-            .map_err(&err)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, Option<f64>>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                ))
-            })
-            .map_err(&err)?;
-        for row in rows {
-            let (id, pts, qts, date, seq) = row.map_err(&err)?;
-            let int = |v: Option<i64>, what: &str| {
-                i32::try_from(v.unwrap_or(0)).map_err(|_| SessionError::Corrupt {
-                    path: name.clone(),
-                    reason: format!("update_state: {what} {v:?} out of range for row {id}"),
-                })
-            };
-            let pts = int(pts, "pts")?;
-            if id == 0 {
-                let date = date.unwrap_or(0.0);
-                // Telethon writes the date as a float timestamp; once it is
-                // known finite and in range, `as` only drops the fraction.
-                if !(date.is_finite() && (0.0..=f64::from(i32::MAX)).contains(&date)) {
-                    return Err(SessionError::Corrupt {
-                        path: name.clone(),
-                        reason: format!("update_state: date {date} out of range"),
-                    });
-                }
-                data.update_state.pts = pts;
-                data.update_state.qts = int(qts, "qts")?;
-                #[allow(clippy::cast_possible_truncation, reason = "checked just above")]
-                let date = date as i32;
-                data.update_state.date = date;
-                data.update_state.seq = int(seq, "seq")?;
-            } else {
-                data.update_state.channels.insert(id, pts);
-            }
-        }
+        read_update_state(&conn, &name, &mut data)?;
     }
     Ok(data)
+}
+
+/// The `update_state` table: row 0 is the common state, the others channels'
+/// pts by bare id.
+fn read_update_state(
+    conn: &Connection,
+    name: &str,
+    data: &mut SessionData,
+) -> Result<(), SessionError> {
+    let err = sql(name);
+    let mut st = conn
+        .prepare("SELECT id, pts, qts, date, seq FROM update_state")
+        .map_err(&err)?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<f64>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        })
+        .map_err(&err)?;
+    for row in rows {
+        let (id, pts, qts, date, seq) = row.map_err(&err)?;
+        let int = |v: Option<i64>, what: &str| {
+            i32::try_from(v.unwrap_or(0)).map_err(|_| SessionError::Corrupt {
+                path: name.to_owned(),
+                reason: format!("update_state: {what} {v:?} out of range for row {id}"),
+            })
+        };
+        let pts = int(pts, "pts")?;
+        if id == 0 {
+            let date = date.unwrap_or(0.0);
+            // Telethon writes the date as a float timestamp; once it is
+            // known finite and in range, `as` only drops the fraction.
+            if !(date.is_finite() && (0.0..=f64::from(i32::MAX)).contains(&date)) {
+                return Err(SessionError::Corrupt {
+                    path: name.to_owned(),
+                    reason: format!("update_state: date {date} out of range"),
+                });
+            }
+            data.update_state.pts = pts;
+            data.update_state.qts = int(qts, "qts")?;
+            #[allow(clippy::cast_possible_truncation, reason = "checked just above")]
+            let date = date as i32;
+            data.update_state.date = date;
+            data.update_state.seq = int(seq, "seq")?;
+        } else {
+            data.update_state.channels.insert(id, pts);
+        }
+    }
+    Ok(())
 }
 
 /// Reads a Telethon `StringSession` string.
