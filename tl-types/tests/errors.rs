@@ -165,7 +165,10 @@ fn enums_stay_small() {
         .iter()
         .max_by_key(|(_, s)| *s)
         .unwrap();
-    assert!(*largest <= 48, "enums::{name} is {largest} bytes");
+    // Variants whose struct takes up to 48 bytes are held inline (a box each
+    // would be an allocation per `channelParticipant` or `userProfilePhoto`),
+    // larger ones are boxed: no enum passes 48 bytes and a tag.
+    assert!(*largest <= 56, "enums::{name} is {largest} bytes");
     assert!(ferrogram_tl_types::ENUM_SIZES.len() > 650);
     assert!(std::mem::size_of::<AnyObject>() <= 16);
 }

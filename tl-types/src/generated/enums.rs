@@ -278,7 +278,7 @@ impl From<Box<crate::types::AiComposeToneDefault>> for AiComposeTone {
 pub enum AiComposeToneExample {
     /// `aiComposeToneExample#f1d628ec`: [`crate::types::AiComposeToneExample`].
     #[cfg_attr(feature = "serde", serde(rename = "aiComposeToneExample"))]
-    AiComposeToneExample(crate::types::AiComposeToneExample),
+    AiComposeToneExample(Box<crate::types::AiComposeToneExample>),
 }
 impl AiComposeToneExample {
     /// The constructor id of the value held.
@@ -302,7 +302,7 @@ impl crate::Serializable for AiComposeToneExample {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::AiComposeToneExample(x) => crate::Serializable::serialize(x, buf),
+            Self::AiComposeToneExample(x) => crate::Serializable::serialize(&**x, buf),
         }
     }
 }
@@ -314,10 +314,7 @@ impl crate::Deserializable for AiComposeToneExample {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xf1d628ec_u32 => {
-                <crate::types::AiComposeToneExample as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::AiComposeToneExample)
+                crate::deserialize::decode_boxed(r, Self::AiComposeToneExample)
             }
             _ => {
                 return Err(
@@ -342,7 +339,7 @@ impl crate::CanonicalJson for AiComposeToneExample {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::AiComposeToneExample(x) => {
-                crate::CanonicalJson::write_canonical_json(x, out)
+                crate::CanonicalJson::write_canonical_json(&**x, out)
             }
         }
     }
@@ -351,6 +348,12 @@ impl crate::Peers for AiComposeToneExample {}
 impl From<crate::types::AiComposeToneExample> for AiComposeToneExample {
     #[inline]
     fn from(x: crate::types::AiComposeToneExample) -> Self {
+        Self::AiComposeToneExample(Box::new(x))
+    }
+}
+impl From<Box<crate::types::AiComposeToneExample>> for AiComposeToneExample {
+    #[inline]
+    fn from(x: Box<crate::types::AiComposeToneExample>) -> Self {
         Self::AiComposeToneExample(x)
     }
 }
@@ -734,7 +737,7 @@ impl From<Box<crate::types::AttachMenuBots>> for AttachMenuBots {
 pub enum AttachMenuBotsBot {
     /// `attachMenuBotsBot#93bf667f`: [`crate::types::AttachMenuBotsBot`].
     #[cfg_attr(feature = "serde", serde(rename = "attachMenuBotsBot"))]
-    AttachMenuBotsBot(Box<crate::types::AttachMenuBotsBot>),
+    AttachMenuBotsBot(crate::types::AttachMenuBotsBot),
 }
 impl AttachMenuBotsBot {
     /// The constructor id of the value held.
@@ -758,7 +761,7 @@ impl crate::Serializable for AttachMenuBotsBot {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::AttachMenuBotsBot(x) => crate::Serializable::serialize(&**x, buf),
+            Self::AttachMenuBotsBot(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -770,7 +773,10 @@ impl crate::Deserializable for AttachMenuBotsBot {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x93bf667f_u32 => {
-                crate::deserialize::decode_boxed(r, Self::AttachMenuBotsBot)
+                <crate::types::AttachMenuBotsBot as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::AttachMenuBotsBot)
             }
             _ => {
                 return Err(
@@ -795,7 +801,7 @@ impl crate::CanonicalJson for AttachMenuBotsBot {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::AttachMenuBotsBot(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -817,12 +823,6 @@ impl crate::Peers for AttachMenuBotsBot {
 impl From<crate::types::AttachMenuBotsBot> for AttachMenuBotsBot {
     #[inline]
     fn from(x: crate::types::AttachMenuBotsBot) -> Self {
-        Self::AttachMenuBotsBot(Box::new(x))
-    }
-}
-impl From<Box<crate::types::AttachMenuBotsBot>> for AttachMenuBotsBot {
-    #[inline]
-    fn from(x: Box<crate::types::AttachMenuBotsBot>) -> Self {
         Self::AttachMenuBotsBot(x)
     }
 }
@@ -1177,7 +1177,7 @@ impl From<Box<crate::types::Authorization>> for Authorization {
 pub enum AutoDownloadSettings {
     /// `autoDownloadSettings#baa57628`: [`crate::types::AutoDownloadSettings`].
     #[cfg_attr(feature = "serde", serde(rename = "autoDownloadSettings"))]
-    AutoDownloadSettings(Box<crate::types::AutoDownloadSettings>),
+    AutoDownloadSettings(crate::types::AutoDownloadSettings),
 }
 impl AutoDownloadSettings {
     /// The constructor id of the value held.
@@ -1201,7 +1201,7 @@ impl crate::Serializable for AutoDownloadSettings {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::AutoDownloadSettings(x) => crate::Serializable::serialize(&**x, buf),
+            Self::AutoDownloadSettings(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -1213,7 +1213,10 @@ impl crate::Deserializable for AutoDownloadSettings {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xbaa57628_u32 => {
-                crate::deserialize::decode_boxed(r, Self::AutoDownloadSettings)
+                <crate::types::AutoDownloadSettings as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::AutoDownloadSettings)
             }
             _ => {
                 return Err(
@@ -1238,7 +1241,7 @@ impl crate::CanonicalJson for AutoDownloadSettings {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::AutoDownloadSettings(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -1247,12 +1250,6 @@ impl crate::Peers for AutoDownloadSettings {}
 impl From<crate::types::AutoDownloadSettings> for AutoDownloadSettings {
     #[inline]
     fn from(x: crate::types::AutoDownloadSettings) -> Self {
-        Self::AutoDownloadSettings(Box::new(x))
-    }
-}
-impl From<Box<crate::types::AutoDownloadSettings>> for AutoDownloadSettings {
-    #[inline]
-    fn from(x: Box<crate::types::AutoDownloadSettings>) -> Self {
         Self::AutoDownloadSettings(x)
     }
 }
@@ -1263,7 +1260,7 @@ impl From<Box<crate::types::AutoDownloadSettings>> for AutoDownloadSettings {
 pub enum AutoSaveException {
     /// `autoSaveException#81602d47`: [`crate::types::AutoSaveException`].
     #[cfg_attr(feature = "serde", serde(rename = "autoSaveException"))]
-    AutoSaveException(Box<crate::types::AutoSaveException>),
+    AutoSaveException(crate::types::AutoSaveException),
 }
 impl AutoSaveException {
     /// The constructor id of the value held.
@@ -1287,7 +1284,7 @@ impl crate::Serializable for AutoSaveException {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::AutoSaveException(x) => crate::Serializable::serialize(&**x, buf),
+            Self::AutoSaveException(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -1299,7 +1296,10 @@ impl crate::Deserializable for AutoSaveException {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x81602d47_u32 => {
-                crate::deserialize::decode_boxed(r, Self::AutoSaveException)
+                <crate::types::AutoSaveException as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::AutoSaveException)
             }
             _ => {
                 return Err(
@@ -1324,7 +1324,7 @@ impl crate::CanonicalJson for AutoSaveException {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::AutoSaveException(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -1333,12 +1333,6 @@ impl crate::Peers for AutoSaveException {}
 impl From<crate::types::AutoSaveException> for AutoSaveException {
     #[inline]
     fn from(x: crate::types::AutoSaveException) -> Self {
-        Self::AutoSaveException(Box::new(x))
-    }
-}
-impl From<Box<crate::types::AutoSaveException>> for AutoSaveException {
-    #[inline]
-    fn from(x: Box<crate::types::AutoSaveException>) -> Self {
         Self::AutoSaveException(x)
     }
 }
@@ -1704,7 +1698,7 @@ impl From<crate::types::BadServerSalt> for BadMsgNotification {
 pub enum BankCardOpenUrl {
     /// `bankCardOpenUrl#f568028a`: [`crate::types::BankCardOpenUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "bankCardOpenUrl"))]
-    BankCardOpenUrl(Box<crate::types::BankCardOpenUrl>),
+    BankCardOpenUrl(crate::types::BankCardOpenUrl),
 }
 impl BankCardOpenUrl {
     /// The constructor id of the value held.
@@ -1728,7 +1722,7 @@ impl crate::Serializable for BankCardOpenUrl {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::BankCardOpenUrl(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BankCardOpenUrl(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -1739,7 +1733,12 @@ impl crate::Deserializable for BankCardOpenUrl {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xf568028a_u32 => crate::deserialize::decode_boxed(r, Self::BankCardOpenUrl),
+            0xf568028a_u32 => {
+                <crate::types::BankCardOpenUrl as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BankCardOpenUrl)
+            }
             _ => {
                 return Err(
                     r
@@ -1763,7 +1762,7 @@ impl crate::CanonicalJson for BankCardOpenUrl {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::BankCardOpenUrl(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -1772,12 +1771,6 @@ impl crate::Peers for BankCardOpenUrl {}
 impl From<crate::types::BankCardOpenUrl> for BankCardOpenUrl {
     #[inline]
     fn from(x: crate::types::BankCardOpenUrl) -> Self {
-        Self::BankCardOpenUrl(Box::new(x))
-    }
-}
-impl From<Box<crate::types::BankCardOpenUrl>> for BankCardOpenUrl {
-    #[inline]
-    fn from(x: Box<crate::types::BankCardOpenUrl>) -> Self {
         Self::BankCardOpenUrl(x)
     }
 }
@@ -1943,7 +1936,7 @@ impl From<crate::types::BaseThemeArctic> for BaseTheme {
 pub enum BindAuthKeyInner {
     /// `bind_auth_key_inner#75a3f765`: [`crate::types::BindAuthKeyInner`].
     #[cfg_attr(feature = "serde", serde(rename = "bind_auth_key_inner"))]
-    BindAuthKeyInner(Box<crate::types::BindAuthKeyInner>),
+    BindAuthKeyInner(crate::types::BindAuthKeyInner),
 }
 impl BindAuthKeyInner {
     /// The constructor id of the value held.
@@ -1967,7 +1960,7 @@ impl crate::Serializable for BindAuthKeyInner {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::BindAuthKeyInner(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BindAuthKeyInner(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -1978,7 +1971,12 @@ impl crate::Deserializable for BindAuthKeyInner {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x75a3f765_u32 => crate::deserialize::decode_boxed(r, Self::BindAuthKeyInner),
+            0x75a3f765_u32 => {
+                <crate::types::BindAuthKeyInner as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BindAuthKeyInner)
+            }
             _ => {
                 return Err(
                     r
@@ -2002,7 +2000,7 @@ impl crate::CanonicalJson for BindAuthKeyInner {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::BindAuthKeyInner(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -2011,12 +2009,6 @@ impl crate::Peers for BindAuthKeyInner {}
 impl From<crate::types::BindAuthKeyInner> for BindAuthKeyInner {
     #[inline]
     fn from(x: crate::types::BindAuthKeyInner) -> Self {
-        Self::BindAuthKeyInner(Box::new(x))
-    }
-}
-impl From<Box<crate::types::BindAuthKeyInner>> for BindAuthKeyInner {
-    #[inline]
-    fn from(x: Box<crate::types::BindAuthKeyInner>) -> Self {
         Self::BindAuthKeyInner(x)
     }
 }
@@ -3206,7 +3198,7 @@ pub enum BotMenuButton {
     Commands,
     /// `botMenuButton#c7b57ce6`: [`crate::types::BotMenuButton`].
     #[cfg_attr(feature = "serde", serde(rename = "botMenuButton"))]
-    BotMenuButton(Box<crate::types::BotMenuButton>),
+    BotMenuButton(crate::types::BotMenuButton),
 }
 impl BotMenuButton {
     /// The constructor id of the value held.
@@ -3248,7 +3240,7 @@ impl crate::Serializable for BotMenuButton {
         match self {
             Self::Default => crate::Serializable::serialize(&0x7533a588_u32, buf),
             Self::Commands => crate::Serializable::serialize(&0x4258c205_u32, buf),
-            Self::BotMenuButton(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BotMenuButton(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -3261,7 +3253,12 @@ impl crate::Deserializable for BotMenuButton {
         let value: Result<Self, crate::DeserializeError> = match id {
             0x7533a588_u32 => Ok(Self::Default),
             0x4258c205_u32 => Ok(Self::Commands),
-            0xc7b57ce6_u32 => crate::deserialize::decode_boxed(r, Self::BotMenuButton),
+            0xc7b57ce6_u32 => {
+                <crate::types::BotMenuButton as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BotMenuButton)
+            }
             _ => {
                 return Err(
                     r
@@ -3292,9 +3289,7 @@ impl crate::CanonicalJson for BotMenuButton {
                 crate::canonical::open(0x4258c205_u32, out);
                 out.push_str("]}");
             }
-            Self::BotMenuButton(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::BotMenuButton(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -3314,12 +3309,6 @@ impl From<crate::types::BotMenuButtonCommands> for BotMenuButton {
 impl From<crate::types::BotMenuButton> for BotMenuButton {
     #[inline]
     fn from(x: crate::types::BotMenuButton) -> Self {
-        Self::BotMenuButton(Box::new(x))
-    }
-}
-impl From<Box<crate::types::BotMenuButton>> for BotMenuButton {
-    #[inline]
-    fn from(x: Box<crate::types::BotMenuButton>) -> Self {
         Self::BotMenuButton(x)
     }
 }
@@ -3427,7 +3416,7 @@ impl From<Box<crate::types::BotPreviewMedia>> for BotPreviewMedia {
 pub enum BotVerification {
     /// `botVerification#f72e0ed9`: [`crate::types::BotVerification`].
     #[cfg_attr(feature = "serde", serde(rename = "botVerification"))]
-    BotVerification(crate::types::BotVerification),
+    BotVerification(Box<crate::types::BotVerification>),
 }
 impl BotVerification {
     /// The constructor id of the value held.
@@ -3451,7 +3440,7 @@ impl crate::Serializable for BotVerification {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::BotVerification(x) => crate::Serializable::serialize(x, buf),
+            Self::BotVerification(x) => crate::Serializable::serialize(&**x, buf),
         }
     }
 }
@@ -3462,12 +3451,7 @@ impl crate::Deserializable for BotVerification {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xf72e0ed9_u32 => {
-                <crate::types::BotVerification as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::BotVerification)
-            }
+            0xf72e0ed9_u32 => crate::deserialize::decode_boxed(r, Self::BotVerification),
             _ => {
                 return Err(
                     r
@@ -3491,7 +3475,7 @@ impl crate::CanonicalJson for BotVerification {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::BotVerification(x) => {
-                crate::CanonicalJson::write_canonical_json(x, out)
+                crate::CanonicalJson::write_canonical_json(&**x, out)
             }
         }
     }
@@ -3500,6 +3484,12 @@ impl crate::Peers for BotVerification {}
 impl From<crate::types::BotVerification> for BotVerification {
     #[inline]
     fn from(x: crate::types::BotVerification) -> Self {
+        Self::BotVerification(Box::new(x))
+    }
+}
+impl From<Box<crate::types::BotVerification>> for BotVerification {
+    #[inline]
+    fn from(x: Box<crate::types::BotVerification>) -> Self {
         Self::BotVerification(x)
     }
 }
@@ -4070,7 +4060,7 @@ impl From<Box<crate::types::BusinessChatLink>> for BusinessChatLink {
 pub enum BusinessGreetingMessage {
     /// `businessGreetingMessage#e519abab`: [`crate::types::BusinessGreetingMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "businessGreetingMessage"))]
-    BusinessGreetingMessage(Box<crate::types::BusinessGreetingMessage>),
+    BusinessGreetingMessage(crate::types::BusinessGreetingMessage),
 }
 impl BusinessGreetingMessage {
     /// The constructor id of the value held.
@@ -4094,7 +4084,7 @@ impl crate::Serializable for BusinessGreetingMessage {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::BusinessGreetingMessage(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BusinessGreetingMessage(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -4106,7 +4096,10 @@ impl crate::Deserializable for BusinessGreetingMessage {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xe519abab_u32 => {
-                crate::deserialize::decode_boxed(r, Self::BusinessGreetingMessage)
+                <crate::types::BusinessGreetingMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BusinessGreetingMessage)
             }
             _ => {
                 return Err(
@@ -4131,7 +4124,7 @@ impl crate::CanonicalJson for BusinessGreetingMessage {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::BusinessGreetingMessage(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -4140,12 +4133,6 @@ impl crate::Peers for BusinessGreetingMessage {}
 impl From<crate::types::BusinessGreetingMessage> for BusinessGreetingMessage {
     #[inline]
     fn from(x: crate::types::BusinessGreetingMessage) -> Self {
-        Self::BusinessGreetingMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::BusinessGreetingMessage>> for BusinessGreetingMessage {
-    #[inline]
-    fn from(x: Box<crate::types::BusinessGreetingMessage>) -> Self {
         Self::BusinessGreetingMessage(x)
     }
 }
@@ -5047,19 +5034,19 @@ pub enum ChannelAdminLogEventAction {
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeTitle")
     )]
-    ChangeTitle(Box<crate::types::ChannelAdminLogEventActionChangeTitle>),
+    ChangeTitle(crate::types::ChannelAdminLogEventActionChangeTitle),
     /// `channelAdminLogEventActionChangeAbout#55188a2e`: [`crate::types::ChannelAdminLogEventActionChangeAbout`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeAbout")
     )]
-    ChangeAbout(Box<crate::types::ChannelAdminLogEventActionChangeAbout>),
+    ChangeAbout(crate::types::ChannelAdminLogEventActionChangeAbout),
     /// `channelAdminLogEventActionChangeUsername#6a4afc38`: [`crate::types::ChannelAdminLogEventActionChangeUsername`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeUsername")
     )]
-    ChangeUsername(Box<crate::types::ChannelAdminLogEventActionChangeUsername>),
+    ChangeUsername(crate::types::ChannelAdminLogEventActionChangeUsername),
     /// `channelAdminLogEventActionChangePhoto#434bd2af`: [`crate::types::ChannelAdminLogEventActionChangePhoto`].
     #[cfg_attr(
         feature = "serde",
@@ -5113,7 +5100,7 @@ pub enum ChannelAdminLogEventAction {
         feature = "serde",
         serde(rename = "channelAdminLogEventActionParticipantInvite")
     )]
-    ParticipantInvite(crate::types::ChannelAdminLogEventActionParticipantInvite),
+    ParticipantInvite(Box<crate::types::ChannelAdminLogEventActionParticipantInvite>),
     /// `channelAdminLogEventActionParticipantToggleBan#e6d83d7e`: [`crate::types::ChannelAdminLogEventActionParticipantToggleBan`].
     #[cfg_attr(
         feature = "serde",
@@ -5276,7 +5263,7 @@ pub enum ChannelAdminLogEventAction {
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeUsernames")
     )]
-    ChangeUsernames(Box<crate::types::ChannelAdminLogEventActionChangeUsernames>),
+    ChangeUsernames(crate::types::ChannelAdminLogEventActionChangeUsernames),
     /// `channelAdminLogEventActionToggleForum#02cc6383`: [`crate::types::ChannelAdminLogEventActionToggleForum`].
     #[cfg_attr(
         feature = "serde",
@@ -5332,7 +5319,7 @@ pub enum ChannelAdminLogEventAction {
         feature = "serde",
         serde(rename = "channelAdminLogEventActionChangeEmojiStatus")
     )]
-    ChangeEmojiStatus(Box<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>),
+    ChangeEmojiStatus(crate::types::ChannelAdminLogEventActionChangeEmojiStatus),
     /// `channelAdminLogEventActionChangeEmojiStickerSet#46d840ab`: [`crate::types::ChannelAdminLogEventActionChangeEmojiStickerSet`].
     #[cfg_attr(
         feature = "serde",
@@ -5508,9 +5495,9 @@ impl crate::Serializable for ChannelAdminLogEventAction {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::ChangeTitle(x) => crate::Serializable::serialize(&**x, buf),
-            Self::ChangeAbout(x) => crate::Serializable::serialize(&**x, buf),
-            Self::ChangeUsername(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChangeTitle(x) => crate::Serializable::serialize(x, buf),
+            Self::ChangeAbout(x) => crate::Serializable::serialize(x, buf),
+            Self::ChangeUsername(x) => crate::Serializable::serialize(x, buf),
             Self::ChangePhoto(x) => crate::Serializable::serialize(x, buf),
             Self::ToggleInvites(x) => crate::Serializable::serialize(x, buf),
             Self::ToggleSignatures(x) => crate::Serializable::serialize(x, buf),
@@ -5521,7 +5508,7 @@ impl crate::Serializable for ChannelAdminLogEventAction {
             Self::ParticipantLeave => {
                 crate::Serializable::serialize(&0xf89777f2_u32, buf)
             }
-            Self::ParticipantInvite(x) => crate::Serializable::serialize(x, buf),
+            Self::ParticipantInvite(x) => crate::Serializable::serialize(&**x, buf),
             Self::ParticipantToggleBan(x) => crate::Serializable::serialize(&**x, buf),
             Self::ParticipantToggleAdmin(x) => crate::Serializable::serialize(&**x, buf),
             Self::ChangeStickerSet(x) => crate::Serializable::serialize(&**x, buf),
@@ -5548,7 +5535,7 @@ impl crate::Serializable for ChannelAdminLogEventAction {
             Self::ChangeAvailableReactions(x) => {
                 crate::Serializable::serialize(&**x, buf)
             }
-            Self::ChangeUsernames(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChangeUsernames(x) => crate::Serializable::serialize(x, buf),
             Self::ToggleForum(x) => crate::Serializable::serialize(x, buf),
             Self::CreateTopic(x) => crate::Serializable::serialize(x, buf),
             Self::EditTopic(x) => crate::Serializable::serialize(x, buf),
@@ -5558,7 +5545,7 @@ impl crate::Serializable for ChannelAdminLogEventAction {
             Self::ChangePeerColor(x) => crate::Serializable::serialize(&**x, buf),
             Self::ChangeProfilePeerColor(x) => crate::Serializable::serialize(&**x, buf),
             Self::ChangeWallpaper(x) => crate::Serializable::serialize(&**x, buf),
-            Self::ChangeEmojiStatus(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChangeEmojiStatus(x) => crate::Serializable::serialize(x, buf),
             Self::ChangeEmojiStickerSet(x) => crate::Serializable::serialize(&**x, buf),
             Self::ToggleSignatureProfiles(x) => crate::Serializable::serialize(x, buf),
             Self::ParticipantSubExtend(x) => crate::Serializable::serialize(&**x, buf),
@@ -5574,9 +5561,24 @@ impl crate::Deserializable for ChannelAdminLogEventAction {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xe6dfb825_u32 => crate::deserialize::decode_boxed(r, Self::ChangeTitle),
-            0x55188a2e_u32 => crate::deserialize::decode_boxed(r, Self::ChangeAbout),
-            0x6a4afc38_u32 => crate::deserialize::decode_boxed(r, Self::ChangeUsername),
+            0xe6dfb825_u32 => {
+                <crate::types::ChannelAdminLogEventActionChangeTitle as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChangeTitle)
+            }
+            0x55188a2e_u32 => {
+                <crate::types::ChannelAdminLogEventActionChangeAbout as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChangeAbout)
+            }
+            0x6a4afc38_u32 => {
+                <crate::types::ChannelAdminLogEventActionChangeUsername as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChangeUsername)
+            }
             0x434bd2af_u32 => {
                 <crate::types::ChannelAdminLogEventActionChangePhoto as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -5611,10 +5613,7 @@ impl crate::Deserializable for ChannelAdminLogEventAction {
             0x183040d3_u32 => Ok(Self::ParticipantJoin),
             0xf89777f2_u32 => Ok(Self::ParticipantLeave),
             0xe31c34d8_u32 => {
-                <crate::types::ChannelAdminLogEventActionParticipantInvite as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::ParticipantInvite)
+                crate::deserialize::decode_boxed(r, Self::ParticipantInvite)
             }
             0xe6d83d7e_u32 => {
                 crate::deserialize::decode_boxed(r, Self::ParticipantToggleBan)
@@ -5743,7 +5742,12 @@ impl crate::Deserializable for ChannelAdminLogEventAction {
             0xbe4e0ef8_u32 => {
                 crate::deserialize::decode_boxed(r, Self::ChangeAvailableReactions)
             }
-            0xf04fb3a9_u32 => crate::deserialize::decode_boxed(r, Self::ChangeUsernames),
+            0xf04fb3a9_u32 => {
+                <crate::types::ChannelAdminLogEventActionChangeUsernames as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChangeUsernames)
+            }
             0x02cc6383_u32 => {
                 <crate::types::ChannelAdminLogEventActionToggleForum as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -5786,7 +5790,10 @@ impl crate::Deserializable for ChannelAdminLogEventAction {
             }
             0x31bb5d52_u32 => crate::deserialize::decode_boxed(r, Self::ChangeWallpaper),
             0x3ea9feb1_u32 => {
-                crate::deserialize::decode_boxed(r, Self::ChangeEmojiStatus)
+                <crate::types::ChannelAdminLogEventActionChangeEmojiStatus as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChangeEmojiStatus)
             }
             0x46d840ab_u32 => {
                 crate::deserialize::decode_boxed(r, Self::ChangeEmojiStickerSet)
@@ -5831,11 +5838,9 @@ impl crate::Deserializable for ChannelAdminLogEventAction {
 impl crate::CanonicalJson for ChannelAdminLogEventAction {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::ChangeTitle(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::ChangeAbout(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::ChangeUsername(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::ChangeTitle(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::ChangeAbout(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::ChangeUsername(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ChangePhoto(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ToggleInvites(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ToggleSignatures(x) => {
@@ -5853,7 +5858,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventAction {
                 out.push_str("]}");
             }
             Self::ParticipantInvite(x) => {
-                crate::CanonicalJson::write_canonical_json(x, out)
+                crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::ParticipantToggleBan(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -5918,7 +5923,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventAction {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::ChangeUsernames(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ToggleForum(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::CreateTopic(x) => crate::CanonicalJson::write_canonical_json(x, out),
@@ -5936,7 +5941,7 @@ impl crate::CanonicalJson for ChannelAdminLogEventAction {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::ChangeEmojiStatus(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ChangeEmojiStickerSet(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -5982,13 +5987,6 @@ impl From<crate::types::ChannelAdminLogEventActionChangeTitle>
 for ChannelAdminLogEventAction {
     #[inline]
     fn from(x: crate::types::ChannelAdminLogEventActionChangeTitle) -> Self {
-        Self::ChangeTitle(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChannelAdminLogEventActionChangeTitle>>
-for ChannelAdminLogEventAction {
-    #[inline]
-    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeTitle>) -> Self {
         Self::ChangeTitle(x)
     }
 }
@@ -5996,13 +5994,6 @@ impl From<crate::types::ChannelAdminLogEventActionChangeAbout>
 for ChannelAdminLogEventAction {
     #[inline]
     fn from(x: crate::types::ChannelAdminLogEventActionChangeAbout) -> Self {
-        Self::ChangeAbout(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChannelAdminLogEventActionChangeAbout>>
-for ChannelAdminLogEventAction {
-    #[inline]
-    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeAbout>) -> Self {
         Self::ChangeAbout(x)
     }
 }
@@ -6010,13 +6001,6 @@ impl From<crate::types::ChannelAdminLogEventActionChangeUsername>
 for ChannelAdminLogEventAction {
     #[inline]
     fn from(x: crate::types::ChannelAdminLogEventActionChangeUsername) -> Self {
-        Self::ChangeUsername(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChannelAdminLogEventActionChangeUsername>>
-for ChannelAdminLogEventAction {
-    #[inline]
-    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeUsername>) -> Self {
         Self::ChangeUsername(x)
     }
 }
@@ -6087,6 +6071,13 @@ impl From<crate::types::ChannelAdminLogEventActionParticipantInvite>
 for ChannelAdminLogEventAction {
     #[inline]
     fn from(x: crate::types::ChannelAdminLogEventActionParticipantInvite) -> Self {
+        Self::ParticipantInvite(Box::new(x))
+    }
+}
+impl From<Box<crate::types::ChannelAdminLogEventActionParticipantInvite>>
+for ChannelAdminLogEventAction {
+    #[inline]
+    fn from(x: Box<crate::types::ChannelAdminLogEventActionParticipantInvite>) -> Self {
         Self::ParticipantInvite(x)
     }
 }
@@ -6309,13 +6300,6 @@ impl From<crate::types::ChannelAdminLogEventActionChangeUsernames>
 for ChannelAdminLogEventAction {
     #[inline]
     fn from(x: crate::types::ChannelAdminLogEventActionChangeUsernames) -> Self {
-        Self::ChangeUsernames(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChannelAdminLogEventActionChangeUsernames>>
-for ChannelAdminLogEventAction {
-    #[inline]
-    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeUsernames>) -> Self {
         Self::ChangeUsernames(x)
     }
 }
@@ -6409,13 +6393,6 @@ impl From<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>
 for ChannelAdminLogEventAction {
     #[inline]
     fn from(x: crate::types::ChannelAdminLogEventActionChangeEmojiStatus) -> Self {
-        Self::ChangeEmojiStatus(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>>
-for ChannelAdminLogEventAction {
-    #[inline]
-    fn from(x: Box<crate::types::ChannelAdminLogEventActionChangeEmojiStatus>) -> Self {
         Self::ChangeEmojiStatus(x)
     }
 }
@@ -6786,7 +6763,7 @@ impl From<crate::types::ChannelMessagesFilter> for ChannelMessagesFilter {
 pub enum ChannelParticipant {
     /// `channelParticipant#1bd54456`: [`crate::types::ChannelParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipant"))]
-    ChannelParticipant(Box<crate::types::ChannelParticipant>),
+    ChannelParticipant(crate::types::ChannelParticipant),
     /// `channelParticipantSelf#a9478a1a`: [`crate::types::ChannelParticipantSelf`].
     #[cfg_attr(feature = "serde", serde(rename = "channelParticipantSelf"))]
     ChannelParticipantSelf(Box<crate::types::ChannelParticipantSelf>),
@@ -6835,7 +6812,7 @@ impl crate::Serializable for ChannelParticipant {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::ChannelParticipant(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChannelParticipant(x) => crate::Serializable::serialize(x, buf),
             Self::ChannelParticipantSelf(x) => crate::Serializable::serialize(&**x, buf),
             Self::Creator(x) => crate::Serializable::serialize(&**x, buf),
             Self::Admin(x) => crate::Serializable::serialize(&**x, buf),
@@ -6852,7 +6829,10 @@ impl crate::Deserializable for ChannelParticipant {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x1bd54456_u32 => {
-                crate::deserialize::decode_boxed(r, Self::ChannelParticipant)
+                <crate::types::ChannelParticipant as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChannelParticipant)
             }
             0xa9478a1a_u32 => {
                 crate::deserialize::decode_boxed(r, Self::ChannelParticipantSelf)
@@ -6889,7 +6869,7 @@ impl crate::CanonicalJson for ChannelParticipant {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::ChannelParticipant(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ChannelParticipantSelf(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -6905,12 +6885,6 @@ impl crate::Peers for ChannelParticipant {}
 impl From<crate::types::ChannelParticipant> for ChannelParticipant {
     #[inline]
     fn from(x: crate::types::ChannelParticipant) -> Self {
-        Self::ChannelParticipant(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChannelParticipant>> for ChannelParticipant {
-    #[inline]
-    fn from(x: Box<crate::types::ChannelParticipant>) -> Self {
         Self::ChannelParticipant(x)
     }
 }
@@ -7236,7 +7210,7 @@ pub enum Chat {
     ChannelForbidden(Box<crate::types::ChannelForbidden>),
     /// `communityForbidden#fd3cdab8`: [`crate::types::CommunityForbidden`].
     #[cfg_attr(feature = "serde", serde(rename = "communityForbidden"))]
-    CommunityForbidden(Box<crate::types::CommunityForbidden>),
+    CommunityForbidden(crate::types::CommunityForbidden),
     /// `community#65efe954`: [`crate::types::Community`].
     #[cfg_attr(feature = "serde", serde(rename = "community"))]
     Community(Box<crate::types::Community>),
@@ -7280,7 +7254,7 @@ impl crate::Serializable for Chat {
             Self::Forbidden(x) => crate::Serializable::serialize(x, buf),
             Self::Channel(x) => crate::Serializable::serialize(&**x, buf),
             Self::ChannelForbidden(x) => crate::Serializable::serialize(&**x, buf),
-            Self::CommunityForbidden(x) => crate::Serializable::serialize(&**x, buf),
+            Self::CommunityForbidden(x) => crate::Serializable::serialize(x, buf),
             Self::Community(x) => crate::Serializable::serialize(&**x, buf),
         }
     }
@@ -7308,7 +7282,10 @@ impl crate::Deserializable for Chat {
             0xd49f34c6_u32 => crate::deserialize::decode_boxed(r, Self::Channel),
             0x17d493d5_u32 => crate::deserialize::decode_boxed(r, Self::ChannelForbidden),
             0xfd3cdab8_u32 => {
-                crate::deserialize::decode_boxed(r, Self::CommunityForbidden)
+                <crate::types::CommunityForbidden as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::CommunityForbidden)
             }
             0x65efe954_u32 => crate::deserialize::decode_boxed(r, Self::Community),
             _ => {
@@ -7341,7 +7318,7 @@ impl crate::CanonicalJson for Chat {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::CommunityForbidden(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::Community(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
         }
@@ -7409,12 +7386,6 @@ impl From<Box<crate::types::ChannelForbidden>> for Chat {
 impl From<crate::types::CommunityForbidden> for Chat {
     #[inline]
     fn from(x: crate::types::CommunityForbidden) -> Self {
-        Self::CommunityForbidden(Box::new(x))
-    }
-}
-impl From<Box<crate::types::CommunityForbidden>> for Chat {
-    #[inline]
-    fn from(x: Box<crate::types::CommunityForbidden>) -> Self {
         Self::CommunityForbidden(x)
     }
 }
@@ -8127,13 +8098,13 @@ impl From<crate::types::ChatOnlines> for ChatOnlines {
 pub enum ChatParticipant {
     /// `chatParticipant#38e79fde`: [`crate::types::ChatParticipant`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipant"))]
-    ChatParticipant(Box<crate::types::ChatParticipant>),
+    ChatParticipant(crate::types::ChatParticipant),
     /// `chatParticipantCreator#e1f867b8`: [`crate::types::ChatParticipantCreator`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipantCreator"))]
     Creator(crate::types::ChatParticipantCreator),
     /// `chatParticipantAdmin#0360d5d2`: [`crate::types::ChatParticipantAdmin`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipantAdmin"))]
-    Admin(Box<crate::types::ChatParticipantAdmin>),
+    Admin(crate::types::ChatParticipantAdmin),
 }
 impl ChatParticipant {
     /// The constructor id of the value held.
@@ -8161,9 +8132,9 @@ impl crate::Serializable for ChatParticipant {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::ChatParticipant(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChatParticipant(x) => crate::Serializable::serialize(x, buf),
             Self::Creator(x) => crate::Serializable::serialize(x, buf),
-            Self::Admin(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Admin(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -8174,14 +8145,24 @@ impl crate::Deserializable for ChatParticipant {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x38e79fde_u32 => crate::deserialize::decode_boxed(r, Self::ChatParticipant),
+            0x38e79fde_u32 => {
+                <crate::types::ChatParticipant as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChatParticipant)
+            }
             0xe1f867b8_u32 => {
                 <crate::types::ChatParticipantCreator as crate::BareDeserializable>::deserialize_bare(
                         r,
                     )
                     .map(Self::Creator)
             }
-            0x0360d5d2_u32 => crate::deserialize::decode_boxed(r, Self::Admin),
+            0x0360d5d2_u32 => {
+                <crate::types::ChatParticipantAdmin as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Admin)
+            }
             _ => {
                 return Err(
                     r
@@ -8205,10 +8186,10 @@ impl crate::CanonicalJson for ChatParticipant {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::ChatParticipant(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::Creator(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::Admin(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Admin(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -8216,12 +8197,6 @@ impl crate::Peers for ChatParticipant {}
 impl From<crate::types::ChatParticipant> for ChatParticipant {
     #[inline]
     fn from(x: crate::types::ChatParticipant) -> Self {
-        Self::ChatParticipant(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChatParticipant>> for ChatParticipant {
-    #[inline]
-    fn from(x: Box<crate::types::ChatParticipant>) -> Self {
         Self::ChatParticipant(x)
     }
 }
@@ -8234,12 +8209,6 @@ impl From<crate::types::ChatParticipantCreator> for ChatParticipant {
 impl From<crate::types::ChatParticipantAdmin> for ChatParticipant {
     #[inline]
     fn from(x: crate::types::ChatParticipantAdmin) -> Self {
-        Self::Admin(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChatParticipantAdmin>> for ChatParticipant {
-    #[inline]
-    fn from(x: Box<crate::types::ChatParticipantAdmin>) -> Self {
         Self::Admin(x)
     }
 }
@@ -8253,7 +8222,7 @@ pub enum ChatParticipants {
     Forbidden(Box<crate::types::ChatParticipantsForbidden>),
     /// `chatParticipants#3cbc93f8`: [`crate::types::ChatParticipants`].
     #[cfg_attr(feature = "serde", serde(rename = "chatParticipants"))]
-    ChatParticipants(Box<crate::types::ChatParticipants>),
+    ChatParticipants(crate::types::ChatParticipants),
 }
 impl ChatParticipants {
     /// The constructor id of the value held.
@@ -8280,7 +8249,7 @@ impl crate::Serializable for ChatParticipants {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Forbidden(x) => crate::Serializable::serialize(&**x, buf),
-            Self::ChatParticipants(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChatParticipants(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -8292,7 +8261,12 @@ impl crate::Deserializable for ChatParticipants {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x8763d3e1_u32 => crate::deserialize::decode_boxed(r, Self::Forbidden),
-            0x3cbc93f8_u32 => crate::deserialize::decode_boxed(r, Self::ChatParticipants),
+            0x3cbc93f8_u32 => {
+                <crate::types::ChatParticipants as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChatParticipants)
+            }
             _ => {
                 return Err(
                     r
@@ -8317,7 +8291,7 @@ impl crate::CanonicalJson for ChatParticipants {
         match self {
             Self::Forbidden(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::ChatParticipants(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -8338,12 +8312,6 @@ impl From<Box<crate::types::ChatParticipantsForbidden>> for ChatParticipants {
 impl From<crate::types::ChatParticipants> for ChatParticipants {
     #[inline]
     fn from(x: crate::types::ChatParticipants) -> Self {
-        Self::ChatParticipants(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChatParticipants>> for ChatParticipants {
-    #[inline]
-    fn from(x: Box<crate::types::ChatParticipants>) -> Self {
         Self::ChatParticipants(x)
     }
 }
@@ -8357,7 +8325,7 @@ pub enum ChatPhoto {
     Empty,
     /// `chatPhoto#1c6e1c11`: [`crate::types::ChatPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "chatPhoto"))]
-    ChatPhoto(Box<crate::types::ChatPhoto>),
+    ChatPhoto(crate::types::ChatPhoto),
 }
 impl ChatPhoto {
     /// The constructor id of the value held.
@@ -8386,7 +8354,7 @@ impl crate::Serializable for ChatPhoto {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty => crate::Serializable::serialize(&0x37c1011c_u32, buf),
-            Self::ChatPhoto(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChatPhoto(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -8398,7 +8366,12 @@ impl crate::Deserializable for ChatPhoto {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x37c1011c_u32 => Ok(Self::Empty),
-            0x1c6e1c11_u32 => crate::deserialize::decode_boxed(r, Self::ChatPhoto),
+            0x1c6e1c11_u32 => {
+                <crate::types::ChatPhoto as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChatPhoto)
+            }
             _ => {
                 return Err(
                     r
@@ -8425,7 +8398,7 @@ impl crate::CanonicalJson for ChatPhoto {
                 crate::canonical::open(0x37c1011c_u32, out);
                 out.push_str("]}");
             }
-            Self::ChatPhoto(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::ChatPhoto(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -8439,12 +8412,6 @@ impl From<crate::types::ChatPhotoEmpty> for ChatPhoto {
 impl From<crate::types::ChatPhoto> for ChatPhoto {
     #[inline]
     fn from(x: crate::types::ChatPhoto) -> Self {
-        Self::ChatPhoto(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChatPhoto>> for ChatPhoto {
-    #[inline]
-    fn from(x: Box<crate::types::ChatPhoto>) -> Self {
         Self::ChatPhoto(x)
     }
 }
@@ -8577,7 +8544,7 @@ pub enum ChatTheme {
     ChatTheme(crate::types::ChatTheme),
     /// `chatThemeUniqueGift#3458f9c8`: [`crate::types::ChatThemeUniqueGift`].
     #[cfg_attr(feature = "serde", serde(rename = "chatThemeUniqueGift"))]
-    UniqueGift(Box<crate::types::ChatThemeUniqueGift>),
+    UniqueGift(crate::types::ChatThemeUniqueGift),
 }
 impl ChatTheme {
     /// The constructor id of the value held.
@@ -8604,7 +8571,7 @@ impl crate::Serializable for ChatTheme {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::ChatTheme(x) => crate::Serializable::serialize(x, buf),
-            Self::UniqueGift(x) => crate::Serializable::serialize(&**x, buf),
+            Self::UniqueGift(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -8621,7 +8588,12 @@ impl crate::Deserializable for ChatTheme {
                     )
                     .map(Self::ChatTheme)
             }
-            0x3458f9c8_u32 => crate::deserialize::decode_boxed(r, Self::UniqueGift),
+            0x3458f9c8_u32 => {
+                <crate::types::ChatThemeUniqueGift as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::UniqueGift)
+            }
             _ => {
                 return Err(
                     r
@@ -8645,7 +8617,7 @@ impl crate::CanonicalJson for ChatTheme {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::ChatTheme(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::UniqueGift(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::UniqueGift(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -8659,12 +8631,6 @@ impl From<crate::types::ChatTheme> for ChatTheme {
 impl From<crate::types::ChatThemeUniqueGift> for ChatTheme {
     #[inline]
     fn from(x: crate::types::ChatThemeUniqueGift) -> Self {
-        Self::UniqueGift(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ChatThemeUniqueGift>> for ChatTheme {
-    #[inline]
-    fn from(x: Box<crate::types::ChatThemeUniqueGift>) -> Self {
         Self::UniqueGift(x)
     }
 }
@@ -10329,7 +10295,7 @@ impl From<Box<crate::types::DialogFilterChatlist>> for DialogFilter {
 pub enum DialogFilterSuggested {
     /// `dialogFilterSuggested#77744d4a`: [`crate::types::DialogFilterSuggested`].
     #[cfg_attr(feature = "serde", serde(rename = "dialogFilterSuggested"))]
-    DialogFilterSuggested(Box<crate::types::DialogFilterSuggested>),
+    DialogFilterSuggested(crate::types::DialogFilterSuggested),
 }
 impl DialogFilterSuggested {
     /// The constructor id of the value held.
@@ -10353,7 +10319,7 @@ impl crate::Serializable for DialogFilterSuggested {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::DialogFilterSuggested(x) => crate::Serializable::serialize(&**x, buf),
+            Self::DialogFilterSuggested(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -10365,7 +10331,10 @@ impl crate::Deserializable for DialogFilterSuggested {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x77744d4a_u32 => {
-                crate::deserialize::decode_boxed(r, Self::DialogFilterSuggested)
+                <crate::types::DialogFilterSuggested as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::DialogFilterSuggested)
             }
             _ => {
                 return Err(
@@ -10390,7 +10359,7 @@ impl crate::CanonicalJson for DialogFilterSuggested {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::DialogFilterSuggested(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -10399,12 +10368,6 @@ impl crate::Peers for DialogFilterSuggested {}
 impl From<crate::types::DialogFilterSuggested> for DialogFilterSuggested {
     #[inline]
     fn from(x: crate::types::DialogFilterSuggested) -> Self {
-        Self::DialogFilterSuggested(Box::new(x))
-    }
-}
-impl From<Box<crate::types::DialogFilterSuggested>> for DialogFilterSuggested {
-    #[inline]
-    fn from(x: Box<crate::types::DialogFilterSuggested>) -> Self {
         Self::DialogFilterSuggested(x)
     }
 }
@@ -11179,7 +11142,7 @@ impl From<crate::types::EmailVerificationApple> for EmailVerification {
 pub enum EmailVerifyPurpose {
     /// `emailVerifyPurposeLoginSetup#4345be73`: [`crate::types::EmailVerifyPurposeLoginSetup`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerifyPurposeLoginSetup"))]
-    LoginSetup(Box<crate::types::EmailVerifyPurposeLoginSetup>),
+    LoginSetup(crate::types::EmailVerifyPurposeLoginSetup),
     /// `emailVerifyPurposeLoginChange#527d22eb`: [`crate::types::EmailVerifyPurposeLoginChange`].
     #[cfg_attr(feature = "serde", serde(rename = "emailVerifyPurposeLoginChange"))]
     LoginChange,
@@ -11225,7 +11188,7 @@ impl crate::Serializable for EmailVerifyPurpose {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::LoginSetup(x) => crate::Serializable::serialize(&**x, buf),
+            Self::LoginSetup(x) => crate::Serializable::serialize(x, buf),
             Self::LoginChange => crate::Serializable::serialize(&0x527d22eb_u32, buf),
             Self::Passport => crate::Serializable::serialize(&0xbbf51685_u32, buf),
         }
@@ -11238,7 +11201,12 @@ impl crate::Deserializable for EmailVerifyPurpose {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x4345be73_u32 => crate::deserialize::decode_boxed(r, Self::LoginSetup),
+            0x4345be73_u32 => {
+                <crate::types::EmailVerifyPurposeLoginSetup as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::LoginSetup)
+            }
             0x527d22eb_u32 => Ok(Self::LoginChange),
             0xbbf51685_u32 => Ok(Self::Passport),
             _ => {
@@ -11263,7 +11231,7 @@ impl crate::Deserializable for EmailVerifyPurpose {
 impl crate::CanonicalJson for EmailVerifyPurpose {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::LoginSetup(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::LoginSetup(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::LoginChange => {
                 crate::canonical::open(0x527d22eb_u32, out);
                 out.push_str("]}");
@@ -11279,12 +11247,6 @@ impl crate::Peers for EmailVerifyPurpose {}
 impl From<crate::types::EmailVerifyPurposeLoginSetup> for EmailVerifyPurpose {
     #[inline]
     fn from(x: crate::types::EmailVerifyPurposeLoginSetup) -> Self {
-        Self::LoginSetup(Box::new(x))
-    }
-}
-impl From<Box<crate::types::EmailVerifyPurposeLoginSetup>> for EmailVerifyPurpose {
-    #[inline]
-    fn from(x: Box<crate::types::EmailVerifyPurposeLoginSetup>) -> Self {
         Self::LoginSetup(x)
     }
 }
@@ -11428,10 +11390,10 @@ impl From<crate::types::EmojiGroupPremium> for EmojiGroup {
 pub enum EmojiKeyword {
     /// `emojiKeyword#d5b3b9f9`: [`crate::types::EmojiKeyword`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiKeyword"))]
-    EmojiKeyword(Box<crate::types::EmojiKeyword>),
+    EmojiKeyword(crate::types::EmojiKeyword),
     /// `emojiKeywordDeleted#236df622`: [`crate::types::EmojiKeywordDeleted`].
     #[cfg_attr(feature = "serde", serde(rename = "emojiKeywordDeleted"))]
-    Deleted(Box<crate::types::EmojiKeywordDeleted>),
+    Deleted(crate::types::EmojiKeywordDeleted),
 }
 impl EmojiKeyword {
     /// The constructor id of the value held.
@@ -11457,8 +11419,8 @@ impl crate::Serializable for EmojiKeyword {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::EmojiKeyword(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Deleted(x) => crate::Serializable::serialize(&**x, buf),
+            Self::EmojiKeyword(x) => crate::Serializable::serialize(x, buf),
+            Self::Deleted(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -11469,8 +11431,18 @@ impl crate::Deserializable for EmojiKeyword {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xd5b3b9f9_u32 => crate::deserialize::decode_boxed(r, Self::EmojiKeyword),
-            0x236df622_u32 => crate::deserialize::decode_boxed(r, Self::Deleted),
+            0xd5b3b9f9_u32 => {
+                <crate::types::EmojiKeyword as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::EmojiKeyword)
+            }
+            0x236df622_u32 => {
+                <crate::types::EmojiKeywordDeleted as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Deleted)
+            }
             _ => {
                 return Err(
                     r
@@ -11493,10 +11465,8 @@ impl crate::Deserializable for EmojiKeyword {
 impl crate::CanonicalJson for EmojiKeyword {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::EmojiKeyword(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
-            Self::Deleted(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::EmojiKeyword(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Deleted(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -11504,24 +11474,12 @@ impl crate::Peers for EmojiKeyword {}
 impl From<crate::types::EmojiKeyword> for EmojiKeyword {
     #[inline]
     fn from(x: crate::types::EmojiKeyword) -> Self {
-        Self::EmojiKeyword(Box::new(x))
-    }
-}
-impl From<Box<crate::types::EmojiKeyword>> for EmojiKeyword {
-    #[inline]
-    fn from(x: Box<crate::types::EmojiKeyword>) -> Self {
         Self::EmojiKeyword(x)
     }
 }
 impl From<crate::types::EmojiKeywordDeleted> for EmojiKeyword {
     #[inline]
     fn from(x: crate::types::EmojiKeywordDeleted) -> Self {
-        Self::Deleted(Box::new(x))
-    }
-}
-impl From<Box<crate::types::EmojiKeywordDeleted>> for EmojiKeyword {
-    #[inline]
-    fn from(x: Box<crate::types::EmojiKeywordDeleted>) -> Self {
         Self::Deleted(x)
     }
 }
@@ -12295,7 +12253,7 @@ pub enum EncryptedMessage {
     EncryptedMessage(Box<crate::types::EncryptedMessage>),
     /// `encryptedMessageService#23734b06`: [`crate::types::EncryptedMessageService`].
     #[cfg_attr(feature = "serde", serde(rename = "encryptedMessageService"))]
-    Service(Box<crate::types::EncryptedMessageService>),
+    Service(crate::types::EncryptedMessageService),
 }
 impl EncryptedMessage {
     /// The constructor id of the value held.
@@ -12322,7 +12280,7 @@ impl crate::Serializable for EncryptedMessage {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::EncryptedMessage(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Service(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Service(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -12334,7 +12292,12 @@ impl crate::Deserializable for EncryptedMessage {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xed18c118_u32 => crate::deserialize::decode_boxed(r, Self::EncryptedMessage),
-            0x23734b06_u32 => crate::deserialize::decode_boxed(r, Self::Service),
+            0x23734b06_u32 => {
+                <crate::types::EncryptedMessageService as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Service)
+            }
             _ => {
                 return Err(
                     r
@@ -12360,7 +12323,7 @@ impl crate::CanonicalJson for EncryptedMessage {
             Self::EncryptedMessage(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
-            Self::Service(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Service(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -12380,12 +12343,6 @@ impl From<Box<crate::types::EncryptedMessage>> for EncryptedMessage {
 impl From<crate::types::EncryptedMessageService> for EncryptedMessage {
     #[inline]
     fn from(x: crate::types::EncryptedMessageService) -> Self {
-        Self::Service(Box::new(x))
-    }
-}
-impl From<Box<crate::types::EncryptedMessageService>> for EncryptedMessage {
-    #[inline]
-    fn from(x: Box<crate::types::EncryptedMessageService>) -> Self {
         Self::Service(x)
     }
 }
@@ -12852,7 +12809,7 @@ impl From<crate::types::ExportedContactToken> for ExportedContactToken {
 pub enum ExportedMessageLink {
     /// `exportedMessageLink#5dab1af4`: [`crate::types::ExportedMessageLink`].
     #[cfg_attr(feature = "serde", serde(rename = "exportedMessageLink"))]
-    ExportedMessageLink(Box<crate::types::ExportedMessageLink>),
+    ExportedMessageLink(crate::types::ExportedMessageLink),
 }
 impl ExportedMessageLink {
     /// The constructor id of the value held.
@@ -12876,7 +12833,7 @@ impl crate::Serializable for ExportedMessageLink {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::ExportedMessageLink(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ExportedMessageLink(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -12888,7 +12845,10 @@ impl crate::Deserializable for ExportedMessageLink {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x5dab1af4_u32 => {
-                crate::deserialize::decode_boxed(r, Self::ExportedMessageLink)
+                <crate::types::ExportedMessageLink as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ExportedMessageLink)
             }
             _ => {
                 return Err(
@@ -12913,7 +12873,7 @@ impl crate::CanonicalJson for ExportedMessageLink {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::ExportedMessageLink(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -12922,12 +12882,6 @@ impl crate::Peers for ExportedMessageLink {}
 impl From<crate::types::ExportedMessageLink> for ExportedMessageLink {
     #[inline]
     fn from(x: crate::types::ExportedMessageLink) -> Self {
-        Self::ExportedMessageLink(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ExportedMessageLink>> for ExportedMessageLink {
-    #[inline]
-    fn from(x: Box<crate::types::ExportedMessageLink>) -> Self {
         Self::ExportedMessageLink(x)
     }
 }
@@ -13103,7 +13057,7 @@ impl From<Box<crate::types::FactCheck>> for FactCheck {
 pub enum FileHash {
     /// `fileHash#f39b035c`: [`crate::types::FileHash`].
     #[cfg_attr(feature = "serde", serde(rename = "fileHash"))]
-    FileHash(Box<crate::types::FileHash>),
+    FileHash(crate::types::FileHash),
 }
 impl FileHash {
     /// The constructor id of the value held.
@@ -13127,7 +13081,7 @@ impl crate::Serializable for FileHash {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::FileHash(x) => crate::Serializable::serialize(&**x, buf),
+            Self::FileHash(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -13138,7 +13092,12 @@ impl crate::Deserializable for FileHash {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xf39b035c_u32 => crate::deserialize::decode_boxed(r, Self::FileHash),
+            0xf39b035c_u32 => {
+                <crate::types::FileHash as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::FileHash)
+            }
             _ => {
                 return Err(
                     r
@@ -13161,7 +13120,7 @@ impl crate::Deserializable for FileHash {
 impl crate::CanonicalJson for FileHash {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::FileHash(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::FileHash(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -13169,12 +13128,6 @@ impl crate::Peers for FileHash {}
 impl From<crate::types::FileHash> for FileHash {
     #[inline]
     fn from(x: crate::types::FileHash) -> Self {
-        Self::FileHash(Box::new(x))
-    }
-}
-impl From<Box<crate::types::FileHash>> for FileHash {
-    #[inline]
-    fn from(x: Box<crate::types::FileHash>) -> Self {
         Self::FileHash(x)
     }
 }
@@ -13462,7 +13415,7 @@ impl From<Box<crate::types::ForumTopic>> for ForumTopic {
 pub enum FoundStory {
     /// `foundStory#e87acbc0`: [`crate::types::FoundStory`].
     #[cfg_attr(feature = "serde", serde(rename = "foundStory"))]
-    FoundStory(Box<crate::types::FoundStory>),
+    FoundStory(crate::types::FoundStory),
 }
 impl FoundStory {
     /// The constructor id of the value held.
@@ -13486,7 +13439,7 @@ impl crate::Serializable for FoundStory {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::FoundStory(x) => crate::Serializable::serialize(&**x, buf),
+            Self::FoundStory(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -13497,7 +13450,12 @@ impl crate::Deserializable for FoundStory {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xe87acbc0_u32 => crate::deserialize::decode_boxed(r, Self::FoundStory),
+            0xe87acbc0_u32 => {
+                <crate::types::FoundStory as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::FoundStory)
+            }
             _ => {
                 return Err(
                     r
@@ -13520,7 +13478,7 @@ impl crate::Deserializable for FoundStory {
 impl crate::CanonicalJson for FoundStory {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::FoundStory(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::FoundStory(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -13541,12 +13499,6 @@ impl crate::Peers for FoundStory {
 impl From<crate::types::FoundStory> for FoundStory {
     #[inline]
     fn from(x: crate::types::FoundStory) -> Self {
-        Self::FoundStory(Box::new(x))
-    }
-}
-impl From<Box<crate::types::FoundStory>> for FoundStory {
-    #[inline]
-    fn from(x: Box<crate::types::FoundStory>) -> Self {
         Self::FoundStory(x)
     }
 }
@@ -13638,7 +13590,7 @@ impl From<crate::types::FutureSalt> for FutureSalt {
 pub enum FutureSalts {
     /// `future_salts#ae500895`: [`crate::types::FutureSalts`].
     #[cfg_attr(feature = "serde", serde(rename = "future_salts"))]
-    FutureSalts(Box<crate::types::FutureSalts>),
+    FutureSalts(crate::types::FutureSalts),
 }
 impl FutureSalts {
     /// The constructor id of the value held.
@@ -13662,7 +13614,7 @@ impl crate::Serializable for FutureSalts {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::FutureSalts(x) => crate::Serializable::serialize(&**x, buf),
+            Self::FutureSalts(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -13673,7 +13625,12 @@ impl crate::Deserializable for FutureSalts {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xae500895_u32 => crate::deserialize::decode_boxed(r, Self::FutureSalts),
+            0xae500895_u32 => {
+                <crate::types::FutureSalts as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::FutureSalts)
+            }
             _ => {
                 return Err(
                     r
@@ -13696,7 +13653,7 @@ impl crate::Deserializable for FutureSalts {
 impl crate::CanonicalJson for FutureSalts {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::FutureSalts(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::FutureSalts(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -13704,12 +13661,6 @@ impl crate::Peers for FutureSalts {}
 impl From<crate::types::FutureSalts> for FutureSalts {
     #[inline]
     fn from(x: crate::types::FutureSalts) -> Self {
-        Self::FutureSalts(Box::new(x))
-    }
-}
-impl From<Box<crate::types::FutureSalts>> for FutureSalts {
-    #[inline]
-    fn from(x: Box<crate::types::FutureSalts>) -> Self {
         Self::FutureSalts(x)
     }
 }
@@ -13986,7 +13937,7 @@ impl From<Box<crate::types::GeoPointAddress>> for GeoPointAddress {
 pub enum GlobalPrivacySettings {
     /// `globalPrivacySettings#fe41b34f`: [`crate::types::GlobalPrivacySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "globalPrivacySettings"))]
-    GlobalPrivacySettings(Box<crate::types::GlobalPrivacySettings>),
+    GlobalPrivacySettings(crate::types::GlobalPrivacySettings),
 }
 impl GlobalPrivacySettings {
     /// The constructor id of the value held.
@@ -14010,7 +13961,7 @@ impl crate::Serializable for GlobalPrivacySettings {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::GlobalPrivacySettings(x) => crate::Serializable::serialize(&**x, buf),
+            Self::GlobalPrivacySettings(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -14022,7 +13973,10 @@ impl crate::Deserializable for GlobalPrivacySettings {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xfe41b34f_u32 => {
-                crate::deserialize::decode_boxed(r, Self::GlobalPrivacySettings)
+                <crate::types::GlobalPrivacySettings as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::GlobalPrivacySettings)
             }
             _ => {
                 return Err(
@@ -14047,7 +14001,7 @@ impl crate::CanonicalJson for GlobalPrivacySettings {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::GlobalPrivacySettings(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -14056,12 +14010,6 @@ impl crate::Peers for GlobalPrivacySettings {}
 impl From<crate::types::GlobalPrivacySettings> for GlobalPrivacySettings {
     #[inline]
     fn from(x: crate::types::GlobalPrivacySettings) -> Self {
-        Self::GlobalPrivacySettings(Box::new(x))
-    }
-}
-impl From<Box<crate::types::GlobalPrivacySettings>> for GlobalPrivacySettings {
-    #[inline]
-    fn from(x: Box<crate::types::GlobalPrivacySettings>) -> Self {
         Self::GlobalPrivacySettings(x)
     }
 }
@@ -14516,7 +14464,7 @@ pub enum GroupCallParticipantVideoSourceGroup {
         serde(rename = "groupCallParticipantVideoSourceGroup")
     )]
     GroupCallParticipantVideoSourceGroup(
-        Box<crate::types::GroupCallParticipantVideoSourceGroup>,
+        crate::types::GroupCallParticipantVideoSourceGroup,
     ),
 }
 impl GroupCallParticipantVideoSourceGroup {
@@ -14544,7 +14492,7 @@ impl crate::Serializable for GroupCallParticipantVideoSourceGroup {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::GroupCallParticipantVideoSourceGroup(x) => {
-                crate::Serializable::serialize(&**x, buf)
+                crate::Serializable::serialize(x, buf)
             }
         }
     }
@@ -14557,10 +14505,10 @@ impl crate::Deserializable for GroupCallParticipantVideoSourceGroup {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xdcb118b7_u32 => {
-                crate::deserialize::decode_boxed(
-                    r,
-                    Self::GroupCallParticipantVideoSourceGroup,
-                )
+                <crate::types::GroupCallParticipantVideoSourceGroup as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::GroupCallParticipantVideoSourceGroup)
             }
             _ => {
                 return Err(
@@ -14585,7 +14533,7 @@ impl crate::CanonicalJson for GroupCallParticipantVideoSourceGroup {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::GroupCallParticipantVideoSourceGroup(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -14595,13 +14543,6 @@ impl From<crate::types::GroupCallParticipantVideoSourceGroup>
 for GroupCallParticipantVideoSourceGroup {
     #[inline]
     fn from(x: crate::types::GroupCallParticipantVideoSourceGroup) -> Self {
-        Self::GroupCallParticipantVideoSourceGroup(Box::new(x))
-    }
-}
-impl From<Box<crate::types::GroupCallParticipantVideoSourceGroup>>
-for GroupCallParticipantVideoSourceGroup {
-    #[inline]
-    fn from(x: Box<crate::types::GroupCallParticipantVideoSourceGroup>) -> Self {
         Self::GroupCallParticipantVideoSourceGroup(x)
     }
 }
@@ -14940,7 +14881,7 @@ impl From<crate::types::ImportedContact> for ImportedContact {
 pub enum InlineBotSwitchPM {
     /// `inlineBotSwitchPM#3c20629f`: [`crate::types::InlineBotSwitchPM`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineBotSwitchPM"))]
-    InlineBotSwitchPM(Box<crate::types::InlineBotSwitchPM>),
+    InlineBotSwitchPM(crate::types::InlineBotSwitchPM),
 }
 impl InlineBotSwitchPM {
     /// The constructor id of the value held.
@@ -14964,7 +14905,7 @@ impl crate::Serializable for InlineBotSwitchPM {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::InlineBotSwitchPM(x) => crate::Serializable::serialize(&**x, buf),
+            Self::InlineBotSwitchPM(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -14976,7 +14917,10 @@ impl crate::Deserializable for InlineBotSwitchPM {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x3c20629f_u32 => {
-                crate::deserialize::decode_boxed(r, Self::InlineBotSwitchPM)
+                <crate::types::InlineBotSwitchPM as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InlineBotSwitchPM)
             }
             _ => {
                 return Err(
@@ -15001,7 +14945,7 @@ impl crate::CanonicalJson for InlineBotSwitchPM {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::InlineBotSwitchPM(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -15010,12 +14954,6 @@ impl crate::Peers for InlineBotSwitchPM {}
 impl From<crate::types::InlineBotSwitchPM> for InlineBotSwitchPM {
     #[inline]
     fn from(x: crate::types::InlineBotSwitchPM) -> Self {
-        Self::InlineBotSwitchPM(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InlineBotSwitchPM>> for InlineBotSwitchPM {
-    #[inline]
-    fn from(x: Box<crate::types::InlineBotSwitchPM>) -> Self {
         Self::InlineBotSwitchPM(x)
     }
 }
@@ -15026,7 +14964,7 @@ impl From<Box<crate::types::InlineBotSwitchPM>> for InlineBotSwitchPM {
 pub enum InlineBotWebView {
     /// `inlineBotWebView#b57295d5`: [`crate::types::InlineBotWebView`].
     #[cfg_attr(feature = "serde", serde(rename = "inlineBotWebView"))]
-    InlineBotWebView(Box<crate::types::InlineBotWebView>),
+    InlineBotWebView(crate::types::InlineBotWebView),
 }
 impl InlineBotWebView {
     /// The constructor id of the value held.
@@ -15050,7 +14988,7 @@ impl crate::Serializable for InlineBotWebView {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::InlineBotWebView(x) => crate::Serializable::serialize(&**x, buf),
+            Self::InlineBotWebView(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -15061,7 +14999,12 @@ impl crate::Deserializable for InlineBotWebView {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xb57295d5_u32 => crate::deserialize::decode_boxed(r, Self::InlineBotWebView),
+            0xb57295d5_u32 => {
+                <crate::types::InlineBotWebView as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InlineBotWebView)
+            }
             _ => {
                 return Err(
                     r
@@ -15085,7 +15028,7 @@ impl crate::CanonicalJson for InlineBotWebView {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::InlineBotWebView(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -15094,12 +15037,6 @@ impl crate::Peers for InlineBotWebView {}
 impl From<crate::types::InlineBotWebView> for InlineBotWebView {
     #[inline]
     fn from(x: crate::types::InlineBotWebView) -> Self {
-        Self::InlineBotWebView(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InlineBotWebView>> for InlineBotWebView {
-    #[inline]
-    fn from(x: Box<crate::types::InlineBotWebView>) -> Self {
         Self::InlineBotWebView(x)
     }
 }
@@ -15967,7 +15904,7 @@ pub enum InputBotInlineMessage {
     MediaContact(Box<crate::types::InputBotInlineMessageMediaContact>),
     /// `inputBotInlineMessageGame#4b425864`: [`crate::types::InputBotInlineMessageGame`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageGame"))]
-    Game(Box<crate::types::InputBotInlineMessageGame>),
+    Game(crate::types::InputBotInlineMessageGame),
     /// `inputBotInlineMessageMediaInvoice#d7e78225`: [`crate::types::InputBotInlineMessageMediaInvoice`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBotInlineMessageMediaInvoice"))]
     MediaInvoice(Box<crate::types::InputBotInlineMessageMediaInvoice>),
@@ -16021,7 +15958,7 @@ impl crate::Serializable for InputBotInlineMessage {
             Self::MediaGeo(x) => crate::Serializable::serialize(&**x, buf),
             Self::MediaVenue(x) => crate::Serializable::serialize(&**x, buf),
             Self::MediaContact(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Game(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Game(x) => crate::Serializable::serialize(x, buf),
             Self::MediaInvoice(x) => crate::Serializable::serialize(&**x, buf),
             Self::MediaWebPage(x) => crate::Serializable::serialize(&**x, buf),
             Self::RichMessage(x) => crate::Serializable::serialize(&**x, buf),
@@ -16040,7 +15977,12 @@ impl crate::Deserializable for InputBotInlineMessage {
             0x96929a85_u32 => crate::deserialize::decode_boxed(r, Self::MediaGeo),
             0x417bbf11_u32 => crate::deserialize::decode_boxed(r, Self::MediaVenue),
             0xa6edbffd_u32 => crate::deserialize::decode_boxed(r, Self::MediaContact),
-            0x4b425864_u32 => crate::deserialize::decode_boxed(r, Self::Game),
+            0x4b425864_u32 => {
+                <crate::types::InputBotInlineMessageGame as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Game)
+            }
             0xd7e78225_u32 => crate::deserialize::decode_boxed(r, Self::MediaInvoice),
             0xbddcc510_u32 => crate::deserialize::decode_boxed(r, Self::MediaWebPage),
             0xb43df56c_u32 => crate::deserialize::decode_boxed(r, Self::RichMessage),
@@ -16073,7 +16015,7 @@ impl crate::CanonicalJson for InputBotInlineMessage {
             Self::MediaContact(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
-            Self::Game(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Game(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::MediaInvoice(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
@@ -16162,12 +16104,6 @@ for InputBotInlineMessage {
 impl From<crate::types::InputBotInlineMessageGame> for InputBotInlineMessage {
     #[inline]
     fn from(x: crate::types::InputBotInlineMessageGame) -> Self {
-        Self::Game(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputBotInlineMessageGame>> for InputBotInlineMessage {
-    #[inline]
-    fn from(x: Box<crate::types::InputBotInlineMessageGame>) -> Self {
         Self::Game(x)
     }
 }
@@ -16745,7 +16681,7 @@ impl From<Box<crate::types::InputBusinessChatLink>> for InputBusinessChatLink {
 pub enum InputBusinessGreetingMessage {
     /// `inputBusinessGreetingMessage#0194cb3b`: [`crate::types::InputBusinessGreetingMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputBusinessGreetingMessage"))]
-    InputBusinessGreetingMessage(Box<crate::types::InputBusinessGreetingMessage>),
+    InputBusinessGreetingMessage(crate::types::InputBusinessGreetingMessage),
 }
 impl InputBusinessGreetingMessage {
     /// The constructor id of the value held.
@@ -16770,7 +16706,7 @@ impl crate::Serializable for InputBusinessGreetingMessage {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::InputBusinessGreetingMessage(x) => {
-                crate::Serializable::serialize(&**x, buf)
+                crate::Serializable::serialize(x, buf)
             }
         }
     }
@@ -16783,7 +16719,10 @@ impl crate::Deserializable for InputBusinessGreetingMessage {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x0194cb3b_u32 => {
-                crate::deserialize::decode_boxed(r, Self::InputBusinessGreetingMessage)
+                <crate::types::InputBusinessGreetingMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InputBusinessGreetingMessage)
             }
             _ => {
                 return Err(
@@ -16808,7 +16747,7 @@ impl crate::CanonicalJson for InputBusinessGreetingMessage {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::InputBusinessGreetingMessage(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -16817,13 +16756,6 @@ impl crate::Peers for InputBusinessGreetingMessage {}
 impl From<crate::types::InputBusinessGreetingMessage> for InputBusinessGreetingMessage {
     #[inline]
     fn from(x: crate::types::InputBusinessGreetingMessage) -> Self {
-        Self::InputBusinessGreetingMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputBusinessGreetingMessage>>
-for InputBusinessGreetingMessage {
-    #[inline]
-    fn from(x: Box<crate::types::InputBusinessGreetingMessage>) -> Self {
         Self::InputBusinessGreetingMessage(x)
     }
 }
@@ -17009,7 +16941,7 @@ pub enum InputChannel {
     InputChannel(crate::types::InputChannel),
     /// `inputChannelFromMessage#5b934f9d`: [`crate::types::InputChannelFromMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputChannelFromMessage"))]
-    FromMessage(Box<crate::types::InputChannelFromMessage>),
+    FromMessage(crate::types::InputChannelFromMessage),
 }
 impl InputChannel {
     /// The constructor id of the value held.
@@ -17041,7 +16973,7 @@ impl crate::Serializable for InputChannel {
         match self {
             Self::Empty => crate::Serializable::serialize(&0xee8c1e86_u32, buf),
             Self::InputChannel(x) => crate::Serializable::serialize(x, buf),
-            Self::FromMessage(x) => crate::Serializable::serialize(&**x, buf),
+            Self::FromMessage(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -17059,7 +16991,12 @@ impl crate::Deserializable for InputChannel {
                     )
                     .map(Self::InputChannel)
             }
-            0x5b934f9d_u32 => crate::deserialize::decode_boxed(r, Self::FromMessage),
+            0x5b934f9d_u32 => {
+                <crate::types::InputChannelFromMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::FromMessage)
+            }
             _ => {
                 return Err(
                     r
@@ -17087,7 +17024,7 @@ impl crate::CanonicalJson for InputChannel {
                 out.push_str("]}");
             }
             Self::InputChannel(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::FromMessage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::FromMessage(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -17107,12 +17044,6 @@ impl From<crate::types::InputChannel> for InputChannel {
 impl From<crate::types::InputChannelFromMessage> for InputChannel {
     #[inline]
     fn from(x: crate::types::InputChannelFromMessage) -> Self {
-        Self::FromMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputChannelFromMessage>> for InputChannel {
-    #[inline]
-    fn from(x: Box<crate::types::InputChannelFromMessage>) -> Self {
         Self::FromMessage(x)
     }
 }
@@ -17959,7 +17890,7 @@ pub enum InputDocument {
     Empty,
     /// `inputDocument#1abfb575`: [`crate::types::InputDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputDocument"))]
-    InputDocument(Box<crate::types::InputDocument>),
+    InputDocument(crate::types::InputDocument),
 }
 impl InputDocument {
     /// The constructor id of the value held.
@@ -17992,7 +17923,7 @@ impl crate::Serializable for InputDocument {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty => crate::Serializable::serialize(&0x72f0eaae_u32, buf),
-            Self::InputDocument(x) => crate::Serializable::serialize(&**x, buf),
+            Self::InputDocument(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -18004,7 +17935,12 @@ impl crate::Deserializable for InputDocument {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x72f0eaae_u32 => Ok(Self::Empty),
-            0x1abfb575_u32 => crate::deserialize::decode_boxed(r, Self::InputDocument),
+            0x1abfb575_u32 => {
+                <crate::types::InputDocument as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InputDocument)
+            }
             _ => {
                 return Err(
                     r
@@ -18031,9 +17967,7 @@ impl crate::CanonicalJson for InputDocument {
                 crate::canonical::open(0x72f0eaae_u32, out);
                 out.push_str("]}");
             }
-            Self::InputDocument(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::InputDocument(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -18047,12 +17981,6 @@ impl From<crate::types::InputDocumentEmpty> for InputDocument {
 impl From<crate::types::InputDocument> for InputDocument {
     #[inline]
     fn from(x: crate::types::InputDocument) -> Self {
-        Self::InputDocument(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputDocument>> for InputDocument {
-    #[inline]
-    fn from(x: Box<crate::types::InputDocument>) -> Self {
         Self::InputDocument(x)
     }
 }
@@ -18149,7 +18077,7 @@ pub enum InputEncryptedFile {
     Empty,
     /// `inputEncryptedFileUploaded#64bd0306`: [`crate::types::InputEncryptedFileUploaded`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFileUploaded"))]
-    Uploaded(Box<crate::types::InputEncryptedFileUploaded>),
+    Uploaded(crate::types::InputEncryptedFileUploaded),
     /// `inputEncryptedFile#5a17b5e5`: [`crate::types::InputEncryptedFile`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFile"))]
     InputEncryptedFile(crate::types::InputEncryptedFile),
@@ -18192,7 +18120,7 @@ impl crate::Serializable for InputEncryptedFile {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty => crate::Serializable::serialize(&0x1837c364_u32, buf),
-            Self::Uploaded(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Uploaded(x) => crate::Serializable::serialize(x, buf),
             Self::InputEncryptedFile(x) => crate::Serializable::serialize(x, buf),
             Self::BigUploaded(x) => crate::Serializable::serialize(x, buf),
         }
@@ -18206,7 +18134,12 @@ impl crate::Deserializable for InputEncryptedFile {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x1837c364_u32 => Ok(Self::Empty),
-            0x64bd0306_u32 => crate::deserialize::decode_boxed(r, Self::Uploaded),
+            0x64bd0306_u32 => {
+                <crate::types::InputEncryptedFileUploaded as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Uploaded)
+            }
             0x5a17b5e5_u32 => {
                 <crate::types::InputEncryptedFile as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -18245,7 +18178,7 @@ impl crate::CanonicalJson for InputEncryptedFile {
                 crate::canonical::open(0x1837c364_u32, out);
                 out.push_str("]}");
             }
-            Self::Uploaded(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Uploaded(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::InputEncryptedFile(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
@@ -18263,12 +18196,6 @@ impl From<crate::types::InputEncryptedFileEmpty> for InputEncryptedFile {
 impl From<crate::types::InputEncryptedFileUploaded> for InputEncryptedFile {
     #[inline]
     fn from(x: crate::types::InputEncryptedFileUploaded) -> Self {
-        Self::Uploaded(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputEncryptedFileUploaded>> for InputEncryptedFile {
-    #[inline]
-    fn from(x: Box<crate::types::InputEncryptedFileUploaded>) -> Self {
         Self::Uploaded(x)
     }
 }
@@ -18294,7 +18221,7 @@ pub enum InputFile {
     InputFile(Box<crate::types::InputFile>),
     /// `inputFileBig#fa4f0bb5`: [`crate::types::InputFileBig`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFileBig"))]
-    Big(Box<crate::types::InputFileBig>),
+    Big(crate::types::InputFileBig),
     /// `inputFileStoryDocument#62dc8b48`: [`crate::types::InputFileStoryDocument`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFileStoryDocument"))]
     StoryDocument(crate::types::InputFileStoryDocument),
@@ -18326,7 +18253,7 @@ impl crate::Serializable for InputFile {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::InputFile(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Big(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Big(x) => crate::Serializable::serialize(x, buf),
             Self::StoryDocument(x) => crate::Serializable::serialize(x, buf),
         }
     }
@@ -18339,7 +18266,12 @@ impl crate::Deserializable for InputFile {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xf52ff27f_u32 => crate::deserialize::decode_boxed(r, Self::InputFile),
-            0xfa4f0bb5_u32 => crate::deserialize::decode_boxed(r, Self::Big),
+            0xfa4f0bb5_u32 => {
+                <crate::types::InputFileBig as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Big)
+            }
             0x62dc8b48_u32 => {
                 <crate::types::InputFileStoryDocument as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -18369,7 +18301,7 @@ impl crate::CanonicalJson for InputFile {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::InputFile(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Big(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Big(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::StoryDocument(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
@@ -18390,12 +18322,6 @@ impl From<Box<crate::types::InputFile>> for InputFile {
 impl From<crate::types::InputFileBig> for InputFile {
     #[inline]
     fn from(x: crate::types::InputFileBig) -> Self {
-        Self::Big(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputFileBig>> for InputFile {
-    #[inline]
-    fn from(x: Box<crate::types::InputFileBig>) -> Self {
         Self::Big(x)
     }
 }
@@ -18412,7 +18338,7 @@ impl From<crate::types::InputFileStoryDocument> for InputFile {
 pub enum InputFileLocation {
     /// `inputFileLocation#dfdaabe1`: [`crate::types::InputFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputFileLocation"))]
-    InputFileLocation(Box<crate::types::InputFileLocation>),
+    InputFileLocation(crate::types::InputFileLocation),
     /// `inputEncryptedFileLocation#f5235d55`: [`crate::types::InputEncryptedFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputEncryptedFileLocation"))]
     InputEncryptedFileLocation(crate::types::InputEncryptedFileLocation),
@@ -18433,10 +18359,10 @@ pub enum InputFileLocation {
     InputPhotoLegacyFileLocation(Box<crate::types::InputPhotoLegacyFileLocation>),
     /// `inputPeerPhotoFileLocation#37257e99`: [`crate::types::InputPeerPhotoFileLocation`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPeerPhotoFileLocation"))]
-    InputPeerPhotoFileLocation(Box<crate::types::InputPeerPhotoFileLocation>),
+    InputPeerPhotoFileLocation(crate::types::InputPeerPhotoFileLocation),
     /// `inputStickerSetThumb#9d84f3db`: [`crate::types::InputStickerSetThumb`].
     #[cfg_attr(feature = "serde", serde(rename = "inputStickerSetThumb"))]
-    InputStickerSetThumb(Box<crate::types::InputStickerSetThumb>),
+    InputStickerSetThumb(crate::types::InputStickerSetThumb),
     /// `inputGroupCallStream#0598a92a`: [`crate::types::InputGroupCallStream`].
     #[cfg_attr(feature = "serde", serde(rename = "inputGroupCallStream"))]
     InputGroupCallStream(Box<crate::types::InputGroupCallStream>),
@@ -18487,7 +18413,7 @@ impl crate::Serializable for InputFileLocation {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::InputFileLocation(x) => crate::Serializable::serialize(&**x, buf),
+            Self::InputFileLocation(x) => crate::Serializable::serialize(x, buf),
             Self::InputEncryptedFileLocation(x) => crate::Serializable::serialize(x, buf),
             Self::InputDocumentFileLocation(x) => {
                 crate::Serializable::serialize(&**x, buf)
@@ -18500,10 +18426,8 @@ impl crate::Serializable for InputFileLocation {
             Self::InputPhotoLegacyFileLocation(x) => {
                 crate::Serializable::serialize(&**x, buf)
             }
-            Self::InputPeerPhotoFileLocation(x) => {
-                crate::Serializable::serialize(&**x, buf)
-            }
-            Self::InputStickerSetThumb(x) => crate::Serializable::serialize(&**x, buf),
+            Self::InputPeerPhotoFileLocation(x) => crate::Serializable::serialize(x, buf),
+            Self::InputStickerSetThumb(x) => crate::Serializable::serialize(x, buf),
             Self::InputGroupCallStream(x) => crate::Serializable::serialize(&**x, buf),
         }
     }
@@ -18516,7 +18440,10 @@ impl crate::Deserializable for InputFileLocation {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xdfdaabe1_u32 => {
-                crate::deserialize::decode_boxed(r, Self::InputFileLocation)
+                <crate::types::InputFileLocation as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InputFileLocation)
             }
             0xf5235d55_u32 => {
                 <crate::types::InputEncryptedFileLocation as crate::BareDeserializable>::deserialize_bare(
@@ -18541,10 +18468,16 @@ impl crate::Deserializable for InputFileLocation {
                 crate::deserialize::decode_boxed(r, Self::InputPhotoLegacyFileLocation)
             }
             0x37257e99_u32 => {
-                crate::deserialize::decode_boxed(r, Self::InputPeerPhotoFileLocation)
+                <crate::types::InputPeerPhotoFileLocation as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InputPeerPhotoFileLocation)
             }
             0x9d84f3db_u32 => {
-                crate::deserialize::decode_boxed(r, Self::InputStickerSetThumb)
+                <crate::types::InputStickerSetThumb as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InputStickerSetThumb)
             }
             0x0598a92a_u32 => {
                 crate::deserialize::decode_boxed(r, Self::InputGroupCallStream)
@@ -18572,7 +18505,7 @@ impl crate::CanonicalJson for InputFileLocation {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::InputFileLocation(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::InputEncryptedFileLocation(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -18594,10 +18527,10 @@ impl crate::CanonicalJson for InputFileLocation {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::InputPeerPhotoFileLocation(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::InputStickerSetThumb(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::InputGroupCallStream(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -18609,12 +18542,6 @@ impl crate::Peers for InputFileLocation {}
 impl From<crate::types::InputFileLocation> for InputFileLocation {
     #[inline]
     fn from(x: crate::types::InputFileLocation) -> Self {
-        Self::InputFileLocation(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputFileLocation>> for InputFileLocation {
-    #[inline]
-    fn from(x: Box<crate::types::InputFileLocation>) -> Self {
         Self::InputFileLocation(x)
     }
 }
@@ -18675,24 +18602,12 @@ impl From<Box<crate::types::InputPhotoLegacyFileLocation>> for InputFileLocation
 impl From<crate::types::InputPeerPhotoFileLocation> for InputFileLocation {
     #[inline]
     fn from(x: crate::types::InputPeerPhotoFileLocation) -> Self {
-        Self::InputPeerPhotoFileLocation(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputPeerPhotoFileLocation>> for InputFileLocation {
-    #[inline]
-    fn from(x: Box<crate::types::InputPeerPhotoFileLocation>) -> Self {
         Self::InputPeerPhotoFileLocation(x)
     }
 }
 impl From<crate::types::InputStickerSetThumb> for InputFileLocation {
     #[inline]
     fn from(x: crate::types::InputStickerSetThumb) -> Self {
-        Self::InputStickerSetThumb(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputStickerSetThumb>> for InputFileLocation {
-    #[inline]
-    fn from(x: Box<crate::types::InputStickerSetThumb>) -> Self {
         Self::InputStickerSetThumb(x)
     }
 }
@@ -19140,7 +19055,7 @@ pub enum InputInvoice {
     StarGift(Box<crate::types::InputInvoiceStarGift>),
     /// `inputInvoiceStarGiftUpgrade#4d818d5d`: [`crate::types::InputInvoiceStarGiftUpgrade`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftUpgrade"))]
-    StarGiftUpgrade(Box<crate::types::InputInvoiceStarGiftUpgrade>),
+    StarGiftUpgrade(crate::types::InputInvoiceStarGiftUpgrade),
     /// `inputInvoiceStarGiftTransfer#4a5f5bd9`: [`crate::types::InputInvoiceStarGiftTransfer`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftTransfer"))]
     StarGiftTransfer(Box<crate::types::InputInvoiceStarGiftTransfer>),
@@ -19152,13 +19067,13 @@ pub enum InputInvoice {
         feature = "serde",
         serde(rename = "inputInvoiceBusinessBotTransferStars")
     )]
-    BusinessBotTransferStars(crate::types::InputInvoiceBusinessBotTransferStars),
+    BusinessBotTransferStars(Box<crate::types::InputInvoiceBusinessBotTransferStars>),
     /// `inputInvoiceStarGiftResale#e9b0c658`: [`crate::types::InputInvoiceStarGiftResale`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftResale"))]
     StarGiftResale(Box<crate::types::InputInvoiceStarGiftResale>),
     /// `inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8`: [`crate::types::InputInvoiceStarGiftPrepaidUpgrade`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftPrepaidUpgrade"))]
-    StarGiftPrepaidUpgrade(Box<crate::types::InputInvoiceStarGiftPrepaidUpgrade>),
+    StarGiftPrepaidUpgrade(crate::types::InputInvoiceStarGiftPrepaidUpgrade),
     /// `inputInvoicePremiumAuthCode#3e77f614`: [`crate::types::InputInvoicePremiumAuthCode`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoicePremiumAuthCode"))]
     PremiumAuthCode(crate::types::InputInvoicePremiumAuthCode),
@@ -19167,9 +19082,7 @@ pub enum InputInvoice {
         feature = "serde",
         serde(rename = "inputInvoiceStarGiftDropOriginalDetails")
     )]
-    StarGiftDropOriginalDetails(
-        Box<crate::types::InputInvoiceStarGiftDropOriginalDetails>,
-    ),
+    StarGiftDropOriginalDetails(crate::types::InputInvoiceStarGiftDropOriginalDetails),
     /// `inputInvoiceStarGiftAuctionBid#1ecafa10`: [`crate::types::InputInvoiceStarGiftAuctionBid`].
     #[cfg_attr(feature = "serde", serde(rename = "inputInvoiceStarGiftAuctionBid"))]
     StarGiftAuctionBid(Box<crate::types::InputInvoiceStarGiftAuctionBid>),
@@ -19230,15 +19143,17 @@ impl crate::Serializable for InputInvoice {
             Self::Stars(x) => crate::Serializable::serialize(x, buf),
             Self::ChatInviteSubscription(x) => crate::Serializable::serialize(x, buf),
             Self::StarGift(x) => crate::Serializable::serialize(&**x, buf),
-            Self::StarGiftUpgrade(x) => crate::Serializable::serialize(&**x, buf),
+            Self::StarGiftUpgrade(x) => crate::Serializable::serialize(x, buf),
             Self::StarGiftTransfer(x) => crate::Serializable::serialize(&**x, buf),
             Self::PremiumGiftStars(x) => crate::Serializable::serialize(&**x, buf),
-            Self::BusinessBotTransferStars(x) => crate::Serializable::serialize(x, buf),
+            Self::BusinessBotTransferStars(x) => {
+                crate::Serializable::serialize(&**x, buf)
+            }
             Self::StarGiftResale(x) => crate::Serializable::serialize(&**x, buf),
-            Self::StarGiftPrepaidUpgrade(x) => crate::Serializable::serialize(&**x, buf),
+            Self::StarGiftPrepaidUpgrade(x) => crate::Serializable::serialize(x, buf),
             Self::PremiumAuthCode(x) => crate::Serializable::serialize(x, buf),
             Self::StarGiftDropOriginalDetails(x) => {
-                crate::Serializable::serialize(&**x, buf)
+                crate::Serializable::serialize(x, buf)
             }
             Self::StarGiftAuctionBid(x) => crate::Serializable::serialize(&**x, buf),
         }
@@ -19282,18 +19197,23 @@ impl crate::Deserializable for InputInvoice {
                     .map(Self::ChatInviteSubscription)
             }
             0xe8625e92_u32 => crate::deserialize::decode_boxed(r, Self::StarGift),
-            0x4d818d5d_u32 => crate::deserialize::decode_boxed(r, Self::StarGiftUpgrade),
+            0x4d818d5d_u32 => {
+                <crate::types::InputInvoiceStarGiftUpgrade as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StarGiftUpgrade)
+            }
             0x4a5f5bd9_u32 => crate::deserialize::decode_boxed(r, Self::StarGiftTransfer),
             0xdabab2ef_u32 => crate::deserialize::decode_boxed(r, Self::PremiumGiftStars),
             0xf4997e42_u32 => {
-                <crate::types::InputInvoiceBusinessBotTransferStars as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::BusinessBotTransferStars)
+                crate::deserialize::decode_boxed(r, Self::BusinessBotTransferStars)
             }
             0xe9b0c658_u32 => crate::deserialize::decode_boxed(r, Self::StarGiftResale),
             0x9a0b48b8_u32 => {
-                crate::deserialize::decode_boxed(r, Self::StarGiftPrepaidUpgrade)
+                <crate::types::InputInvoiceStarGiftPrepaidUpgrade as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StarGiftPrepaidUpgrade)
             }
             0x3e77f614_u32 => {
                 <crate::types::InputInvoicePremiumAuthCode as crate::BareDeserializable>::deserialize_bare(
@@ -19302,7 +19222,10 @@ impl crate::Deserializable for InputInvoice {
                     .map(Self::PremiumAuthCode)
             }
             0x0923d8d1_u32 => {
-                crate::deserialize::decode_boxed(r, Self::StarGiftDropOriginalDetails)
+                <crate::types::InputInvoiceStarGiftDropOriginalDetails as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StarGiftDropOriginalDetails)
             }
             0x1ecafa10_u32 => {
                 crate::deserialize::decode_boxed(r, Self::StarGiftAuctionBid)
@@ -19340,7 +19263,7 @@ impl crate::CanonicalJson for InputInvoice {
             }
             Self::StarGift(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::StarGiftUpgrade(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::StarGiftTransfer(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -19349,19 +19272,19 @@ impl crate::CanonicalJson for InputInvoice {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::BusinessBotTransferStars(x) => {
-                crate::CanonicalJson::write_canonical_json(x, out)
+                crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::StarGiftResale(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::StarGiftPrepaidUpgrade(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::PremiumAuthCode(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::StarGiftDropOriginalDetails(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::StarGiftAuctionBid(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -19415,12 +19338,6 @@ impl From<Box<crate::types::InputInvoiceStarGift>> for InputInvoice {
 impl From<crate::types::InputInvoiceStarGiftUpgrade> for InputInvoice {
     #[inline]
     fn from(x: crate::types::InputInvoiceStarGiftUpgrade) -> Self {
-        Self::StarGiftUpgrade(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputInvoiceStarGiftUpgrade>> for InputInvoice {
-    #[inline]
-    fn from(x: Box<crate::types::InputInvoiceStarGiftUpgrade>) -> Self {
         Self::StarGiftUpgrade(x)
     }
 }
@@ -19451,6 +19368,12 @@ impl From<Box<crate::types::InputInvoicePremiumGiftStars>> for InputInvoice {
 impl From<crate::types::InputInvoiceBusinessBotTransferStars> for InputInvoice {
     #[inline]
     fn from(x: crate::types::InputInvoiceBusinessBotTransferStars) -> Self {
+        Self::BusinessBotTransferStars(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputInvoiceBusinessBotTransferStars>> for InputInvoice {
+    #[inline]
+    fn from(x: Box<crate::types::InputInvoiceBusinessBotTransferStars>) -> Self {
         Self::BusinessBotTransferStars(x)
     }
 }
@@ -19469,12 +19392,6 @@ impl From<Box<crate::types::InputInvoiceStarGiftResale>> for InputInvoice {
 impl From<crate::types::InputInvoiceStarGiftPrepaidUpgrade> for InputInvoice {
     #[inline]
     fn from(x: crate::types::InputInvoiceStarGiftPrepaidUpgrade) -> Self {
-        Self::StarGiftPrepaidUpgrade(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputInvoiceStarGiftPrepaidUpgrade>> for InputInvoice {
-    #[inline]
-    fn from(x: Box<crate::types::InputInvoiceStarGiftPrepaidUpgrade>) -> Self {
         Self::StarGiftPrepaidUpgrade(x)
     }
 }
@@ -19487,12 +19404,6 @@ impl From<crate::types::InputInvoicePremiumAuthCode> for InputInvoice {
 impl From<crate::types::InputInvoiceStarGiftDropOriginalDetails> for InputInvoice {
     #[inline]
     fn from(x: crate::types::InputInvoiceStarGiftDropOriginalDetails) -> Self {
-        Self::StarGiftDropOriginalDetails(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputInvoiceStarGiftDropOriginalDetails>> for InputInvoice {
-    #[inline]
-    fn from(x: Box<crate::types::InputInvoiceStarGiftDropOriginalDetails>) -> Self {
         Self::StarGiftDropOriginalDetails(x)
     }
 }
@@ -19539,7 +19450,7 @@ pub enum InputMedia {
     Venue(Box<crate::types::InputMediaVenue>),
     /// `inputMediaPhotoExternal#e5bbfe1a`: [`crate::types::InputMediaPhotoExternal`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaPhotoExternal"))]
-    PhotoExternal(Box<crate::types::InputMediaPhotoExternal>),
+    PhotoExternal(crate::types::InputMediaPhotoExternal),
     /// `inputMediaDocumentExternal#779600f9`: [`crate::types::InputMediaDocumentExternal`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaDocumentExternal"))]
     DocumentExternal(Box<crate::types::InputMediaDocumentExternal>),
@@ -19644,7 +19555,7 @@ impl crate::Serializable for InputMedia {
             Self::UploadedDocument(x) => crate::Serializable::serialize(&**x, buf),
             Self::Document(x) => crate::Serializable::serialize(&**x, buf),
             Self::Venue(x) => crate::Serializable::serialize(&**x, buf),
-            Self::PhotoExternal(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PhotoExternal(x) => crate::Serializable::serialize(x, buf),
             Self::DocumentExternal(x) => crate::Serializable::serialize(&**x, buf),
             Self::Game(x) => crate::Serializable::serialize(x, buf),
             Self::Invoice(x) => crate::Serializable::serialize(&**x, buf),
@@ -19679,7 +19590,12 @@ impl crate::Deserializable for InputMedia {
             0x037c9330_u32 => crate::deserialize::decode_boxed(r, Self::UploadedDocument),
             0xa8763ab5_u32 => crate::deserialize::decode_boxed(r, Self::Document),
             0xc13d1c11_u32 => crate::deserialize::decode_boxed(r, Self::Venue),
-            0xe5bbfe1a_u32 => crate::deserialize::decode_boxed(r, Self::PhotoExternal),
+            0xe5bbfe1a_u32 => {
+                <crate::types::InputMediaPhotoExternal as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PhotoExternal)
+            }
             0x779600f9_u32 => crate::deserialize::decode_boxed(r, Self::DocumentExternal),
             0xd33f43f3_u32 => {
                 <crate::types::InputMediaGame as crate::BareDeserializable>::deserialize_bare(
@@ -19753,9 +19669,7 @@ impl crate::CanonicalJson for InputMedia {
             }
             Self::Document(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Venue(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::PhotoExternal(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::PhotoExternal(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::DocumentExternal(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
@@ -19875,12 +19789,6 @@ impl From<Box<crate::types::InputMediaVenue>> for InputMedia {
 impl From<crate::types::InputMediaPhotoExternal> for InputMedia {
     #[inline]
     fn from(x: crate::types::InputMediaPhotoExternal) -> Self {
-        Self::PhotoExternal(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputMediaPhotoExternal>> for InputMedia {
-    #[inline]
-    fn from(x: Box<crate::types::InputMediaPhotoExternal>) -> Self {
         Self::PhotoExternal(x)
     }
 }
@@ -20595,10 +20503,10 @@ impl From<Box<crate::types::InputPasskeyResponseLogin>> for InputPasskeyResponse
 pub enum InputPaymentCredentials {
     /// `inputPaymentCredentialsSaved#c10eb2cf`: [`crate::types::InputPaymentCredentialsSaved`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPaymentCredentialsSaved"))]
-    Saved(Box<crate::types::InputPaymentCredentialsSaved>),
+    Saved(crate::types::InputPaymentCredentialsSaved),
     /// `inputPaymentCredentials#3417d728`: [`crate::types::InputPaymentCredentials`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPaymentCredentials"))]
-    InputPaymentCredentials(Box<crate::types::InputPaymentCredentials>),
+    InputPaymentCredentials(crate::types::InputPaymentCredentials),
     /// `inputPaymentCredentialsApplePay#0aa1c39f`: [`crate::types::InputPaymentCredentialsApplePay`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPaymentCredentialsApplePay"))]
     ApplePay(crate::types::InputPaymentCredentialsApplePay),
@@ -20634,8 +20542,8 @@ impl crate::Serializable for InputPaymentCredentials {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::Saved(x) => crate::Serializable::serialize(&**x, buf),
-            Self::InputPaymentCredentials(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Saved(x) => crate::Serializable::serialize(x, buf),
+            Self::InputPaymentCredentials(x) => crate::Serializable::serialize(x, buf),
             Self::ApplePay(x) => crate::Serializable::serialize(x, buf),
             Self::GooglePay(x) => crate::Serializable::serialize(x, buf),
         }
@@ -20648,9 +20556,17 @@ impl crate::Deserializable for InputPaymentCredentials {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xc10eb2cf_u32 => crate::deserialize::decode_boxed(r, Self::Saved),
+            0xc10eb2cf_u32 => {
+                <crate::types::InputPaymentCredentialsSaved as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Saved)
+            }
             0x3417d728_u32 => {
-                crate::deserialize::decode_boxed(r, Self::InputPaymentCredentials)
+                <crate::types::InputPaymentCredentials as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InputPaymentCredentials)
             }
             0x0aa1c39f_u32 => {
                 <crate::types::InputPaymentCredentialsApplePay as crate::BareDeserializable>::deserialize_bare(
@@ -20686,9 +20602,9 @@ impl crate::Deserializable for InputPaymentCredentials {
 impl crate::CanonicalJson for InputPaymentCredentials {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::Saved(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Saved(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::InputPaymentCredentials(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ApplePay(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::GooglePay(x) => crate::CanonicalJson::write_canonical_json(x, out),
@@ -20699,24 +20615,12 @@ impl crate::Peers for InputPaymentCredentials {}
 impl From<crate::types::InputPaymentCredentialsSaved> for InputPaymentCredentials {
     #[inline]
     fn from(x: crate::types::InputPaymentCredentialsSaved) -> Self {
-        Self::Saved(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputPaymentCredentialsSaved>> for InputPaymentCredentials {
-    #[inline]
-    fn from(x: Box<crate::types::InputPaymentCredentialsSaved>) -> Self {
         Self::Saved(x)
     }
 }
 impl From<crate::types::InputPaymentCredentials> for InputPaymentCredentials {
     #[inline]
     fn from(x: crate::types::InputPaymentCredentials) -> Self {
-        Self::InputPaymentCredentials(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputPaymentCredentials>> for InputPaymentCredentials {
-    #[inline]
-    fn from(x: Box<crate::types::InputPaymentCredentials>) -> Self {
         Self::InputPaymentCredentials(x)
     }
 }
@@ -21112,7 +21016,7 @@ pub enum InputPhoto {
     Empty,
     /// `inputPhoto#3bb3b94a`: [`crate::types::InputPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPhoto"))]
-    InputPhoto(Box<crate::types::InputPhoto>),
+    InputPhoto(crate::types::InputPhoto),
 }
 impl InputPhoto {
     /// The constructor id of the value held.
@@ -21141,7 +21045,7 @@ impl crate::Serializable for InputPhoto {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty => crate::Serializable::serialize(&0x1cd7bf0d_u32, buf),
-            Self::InputPhoto(x) => crate::Serializable::serialize(&**x, buf),
+            Self::InputPhoto(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -21153,7 +21057,12 @@ impl crate::Deserializable for InputPhoto {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x1cd7bf0d_u32 => Ok(Self::Empty),
-            0x3bb3b94a_u32 => crate::deserialize::decode_boxed(r, Self::InputPhoto),
+            0x3bb3b94a_u32 => {
+                <crate::types::InputPhoto as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InputPhoto)
+            }
             _ => {
                 return Err(
                     r
@@ -21180,7 +21089,7 @@ impl crate::CanonicalJson for InputPhoto {
                 crate::canonical::open(0x1cd7bf0d_u32, out);
                 out.push_str("]}");
             }
-            Self::InputPhoto(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::InputPhoto(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -21194,12 +21103,6 @@ impl From<crate::types::InputPhotoEmpty> for InputPhoto {
 impl From<crate::types::InputPhoto> for InputPhoto {
     #[inline]
     fn from(x: crate::types::InputPhoto) -> Self {
-        Self::InputPhoto(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputPhoto>> for InputPhoto {
-    #[inline]
-    fn from(x: Box<crate::types::InputPhoto>) -> Self {
         Self::InputPhoto(x)
     }
 }
@@ -24055,7 +23958,7 @@ pub enum InputUser {
     InputUser(crate::types::InputUser),
     /// `inputUserFromMessage#1da448e2`: [`crate::types::InputUserFromMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "inputUserFromMessage"))]
-    FromMessage(Box<crate::types::InputUserFromMessage>),
+    FromMessage(crate::types::InputUserFromMessage),
 }
 impl InputUser {
     /// The constructor id of the value held.
@@ -24092,7 +23995,7 @@ impl crate::Serializable for InputUser {
             Self::Empty => crate::Serializable::serialize(&0xb98886cf_u32, buf),
             Self::InputUserSelf => crate::Serializable::serialize(&0xf7c1b13f_u32, buf),
             Self::InputUser(x) => crate::Serializable::serialize(x, buf),
-            Self::FromMessage(x) => crate::Serializable::serialize(&**x, buf),
+            Self::FromMessage(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -24111,7 +24014,12 @@ impl crate::Deserializable for InputUser {
                     )
                     .map(Self::InputUser)
             }
-            0x1da448e2_u32 => crate::deserialize::decode_boxed(r, Self::FromMessage),
+            0x1da448e2_u32 => {
+                <crate::types::InputUserFromMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::FromMessage)
+            }
             _ => {
                 return Err(
                     r
@@ -24143,7 +24051,7 @@ impl crate::CanonicalJson for InputUser {
                 out.push_str("]}");
             }
             Self::InputUser(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::FromMessage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::FromMessage(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -24169,12 +24077,6 @@ impl From<crate::types::InputUser> for InputUser {
 impl From<crate::types::InputUserFromMessage> for InputUser {
     #[inline]
     fn from(x: crate::types::InputUserFromMessage) -> Self {
-        Self::FromMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputUserFromMessage>> for InputUser {
-    #[inline]
-    fn from(x: Box<crate::types::InputUserFromMessage>) -> Self {
         Self::FromMessage(x)
     }
 }
@@ -25894,7 +25796,7 @@ impl From<Box<crate::types::LangPackLanguage>> for LangPackLanguage {
 pub enum LangPackString {
     /// `langPackString#cad181f6`: [`crate::types::LangPackString`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackString"))]
-    LangPackString(Box<crate::types::LangPackString>),
+    LangPackString(crate::types::LangPackString),
     /// `langPackStringPluralized#6c47ac9f`: [`crate::types::LangPackStringPluralized`].
     #[cfg_attr(feature = "serde", serde(rename = "langPackStringPluralized"))]
     Pluralized(Box<crate::types::LangPackStringPluralized>),
@@ -25928,7 +25830,7 @@ impl crate::Serializable for LangPackString {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::LangPackString(x) => crate::Serializable::serialize(&**x, buf),
+            Self::LangPackString(x) => crate::Serializable::serialize(x, buf),
             Self::Pluralized(x) => crate::Serializable::serialize(&**x, buf),
             Self::Deleted(x) => crate::Serializable::serialize(x, buf),
         }
@@ -25941,7 +25843,12 @@ impl crate::Deserializable for LangPackString {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xcad181f6_u32 => crate::deserialize::decode_boxed(r, Self::LangPackString),
+            0xcad181f6_u32 => {
+                <crate::types::LangPackString as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::LangPackString)
+            }
             0x6c47ac9f_u32 => crate::deserialize::decode_boxed(r, Self::Pluralized),
             0x2979eeb2_u32 => {
                 <crate::types::LangPackStringDeleted as crate::BareDeserializable>::deserialize_bare(
@@ -25971,9 +25878,7 @@ impl crate::Deserializable for LangPackString {
 impl crate::CanonicalJson for LangPackString {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::LangPackString(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::LangPackString(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Pluralized(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Deleted(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
@@ -25983,12 +25888,6 @@ impl crate::Peers for LangPackString {}
 impl From<crate::types::LangPackString> for LangPackString {
     #[inline]
     fn from(x: crate::types::LangPackString) -> Self {
-        Self::LangPackString(Box::new(x))
-    }
-}
-impl From<Box<crate::types::LangPackString>> for LangPackString {
-    #[inline]
-    fn from(x: Box<crate::types::LangPackString>) -> Self {
         Self::LangPackString(x)
     }
 }
@@ -26101,7 +26000,7 @@ pub enum MediaArea {
     Venue(Box<crate::types::MediaAreaVenue>),
     /// `inputMediaAreaVenue#b282217f`: [`crate::types::InputMediaAreaVenue`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMediaAreaVenue"))]
-    InputMediaAreaVenue(Box<crate::types::InputMediaAreaVenue>),
+    InputMediaAreaVenue(crate::types::InputMediaAreaVenue),
     /// `mediaAreaGeoPoint#cad5452d`: [`crate::types::MediaAreaGeoPoint`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaGeoPoint"))]
     GeoPoint(Box<crate::types::MediaAreaGeoPoint>),
@@ -26116,13 +26015,13 @@ pub enum MediaArea {
     InputMediaAreaChannelPost(Box<crate::types::InputMediaAreaChannelPost>),
     /// `mediaAreaUrl#37381085`: [`crate::types::MediaAreaUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaUrl"))]
-    Url(Box<crate::types::MediaAreaUrl>),
+    Url(crate::types::MediaAreaUrl),
     /// `mediaAreaWeather#49a6549c`: [`crate::types::MediaAreaWeather`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaWeather"))]
     Weather(Box<crate::types::MediaAreaWeather>),
     /// `mediaAreaStarGift#5787686d`: [`crate::types::MediaAreaStarGift`].
     #[cfg_attr(feature = "serde", serde(rename = "mediaAreaStarGift"))]
-    StarGift(Box<crate::types::MediaAreaStarGift>),
+    StarGift(crate::types::MediaAreaStarGift),
 }
 impl MediaArea {
     /// The constructor id of the value held.
@@ -26163,16 +26062,16 @@ impl crate::Serializable for MediaArea {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Venue(x) => crate::Serializable::serialize(&**x, buf),
-            Self::InputMediaAreaVenue(x) => crate::Serializable::serialize(&**x, buf),
+            Self::InputMediaAreaVenue(x) => crate::Serializable::serialize(x, buf),
             Self::GeoPoint(x) => crate::Serializable::serialize(&**x, buf),
             Self::SuggestedReaction(x) => crate::Serializable::serialize(&**x, buf),
             Self::ChannelPost(x) => crate::Serializable::serialize(x, buf),
             Self::InputMediaAreaChannelPost(x) => {
                 crate::Serializable::serialize(&**x, buf)
             }
-            Self::Url(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Url(x) => crate::Serializable::serialize(x, buf),
             Self::Weather(x) => crate::Serializable::serialize(&**x, buf),
-            Self::StarGift(x) => crate::Serializable::serialize(&**x, buf),
+            Self::StarGift(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -26185,7 +26084,10 @@ impl crate::Deserializable for MediaArea {
         let value: Result<Self, crate::DeserializeError> = match id {
             0xbe82db9c_u32 => crate::deserialize::decode_boxed(r, Self::Venue),
             0xb282217f_u32 => {
-                crate::deserialize::decode_boxed(r, Self::InputMediaAreaVenue)
+                <crate::types::InputMediaAreaVenue as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::InputMediaAreaVenue)
             }
             0xcad5452d_u32 => crate::deserialize::decode_boxed(r, Self::GeoPoint),
             0x14455871_u32 => {
@@ -26200,9 +26102,19 @@ impl crate::Deserializable for MediaArea {
             0x2271f2bf_u32 => {
                 crate::deserialize::decode_boxed(r, Self::InputMediaAreaChannelPost)
             }
-            0x37381085_u32 => crate::deserialize::decode_boxed(r, Self::Url),
+            0x37381085_u32 => {
+                <crate::types::MediaAreaUrl as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Url)
+            }
             0x49a6549c_u32 => crate::deserialize::decode_boxed(r, Self::Weather),
-            0x5787686d_u32 => crate::deserialize::decode_boxed(r, Self::StarGift),
+            0x5787686d_u32 => {
+                <crate::types::MediaAreaStarGift as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StarGift)
+            }
             _ => {
                 return Err(
                     r
@@ -26227,7 +26139,7 @@ impl crate::CanonicalJson for MediaArea {
         match self {
             Self::Venue(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::InputMediaAreaVenue(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::GeoPoint(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::SuggestedReaction(x) => {
@@ -26237,9 +26149,9 @@ impl crate::CanonicalJson for MediaArea {
             Self::InputMediaAreaChannelPost(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
-            Self::Url(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Url(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Weather(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::StarGift(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::StarGift(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -26259,12 +26171,6 @@ impl From<Box<crate::types::MediaAreaVenue>> for MediaArea {
 impl From<crate::types::InputMediaAreaVenue> for MediaArea {
     #[inline]
     fn from(x: crate::types::InputMediaAreaVenue) -> Self {
-        Self::InputMediaAreaVenue(Box::new(x))
-    }
-}
-impl From<Box<crate::types::InputMediaAreaVenue>> for MediaArea {
-    #[inline]
-    fn from(x: Box<crate::types::InputMediaAreaVenue>) -> Self {
         Self::InputMediaAreaVenue(x)
     }
 }
@@ -26313,12 +26219,6 @@ impl From<Box<crate::types::InputMediaAreaChannelPost>> for MediaArea {
 impl From<crate::types::MediaAreaUrl> for MediaArea {
     #[inline]
     fn from(x: crate::types::MediaAreaUrl) -> Self {
-        Self::Url(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MediaAreaUrl>> for MediaArea {
-    #[inline]
-    fn from(x: Box<crate::types::MediaAreaUrl>) -> Self {
         Self::Url(x)
     }
 }
@@ -26337,12 +26237,6 @@ impl From<Box<crate::types::MediaAreaWeather>> for MediaArea {
 impl From<crate::types::MediaAreaStarGift> for MediaArea {
     #[inline]
     fn from(x: crate::types::MediaAreaStarGift) -> Self {
-        Self::StarGift(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MediaAreaStarGift>> for MediaArea {
-    #[inline]
-    fn from(x: Box<crate::types::MediaAreaStarGift>) -> Self {
         Self::StarGift(x)
     }
 }
@@ -26577,7 +26471,7 @@ pub enum MessageAction {
     Empty,
     /// `messageActionChatCreate#bd47cbad`: [`crate::types::MessageActionChatCreate`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatCreate"))]
-    ChatCreate(Box<crate::types::MessageActionChatCreate>),
+    ChatCreate(crate::types::MessageActionChatCreate),
     /// `messageActionChatEditTitle#b5a1ce5a`: [`crate::types::MessageActionChatEditTitle`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionChatEditTitle"))]
     ChatEditTitle(crate::types::MessageActionChatEditTitle),
@@ -26631,10 +26525,10 @@ pub enum MessageAction {
     CustomAction(crate::types::MessageActionCustomAction),
     /// `messageActionBotAllowed#c516d679`: [`crate::types::MessageActionBotAllowed`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionBotAllowed"))]
-    BotAllowed(Box<crate::types::MessageActionBotAllowed>),
+    BotAllowed(crate::types::MessageActionBotAllowed),
     /// `messageActionSecureValuesSentMe#1b287353`: [`crate::types::MessageActionSecureValuesSentMe`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSecureValuesSentMe"))]
-    SecureValuesSentMe(Box<crate::types::MessageActionSecureValuesSentMe>),
+    SecureValuesSentMe(crate::types::MessageActionSecureValuesSentMe),
     /// `messageActionSecureValuesSent#d95c6154`: [`crate::types::MessageActionSecureValuesSent`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSecureValuesSent"))]
     SecureValuesSent(crate::types::MessageActionSecureValuesSent),
@@ -26643,10 +26537,10 @@ pub enum MessageAction {
     ContactSignUp,
     /// `messageActionGeoProximityReached#98e0d697`: [`crate::types::MessageActionGeoProximityReached`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGeoProximityReached"))]
-    GeoProximityReached(Box<crate::types::MessageActionGeoProximityReached>),
+    GeoProximityReached(crate::types::MessageActionGeoProximityReached),
     /// `messageActionGroupCall#7a0d7f42`: [`crate::types::MessageActionGroupCall`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGroupCall"))]
-    GroupCall(Box<crate::types::MessageActionGroupCall>),
+    GroupCall(crate::types::MessageActionGroupCall),
     /// `messageActionInviteToGroupCall#502f92f7`: [`crate::types::MessageActionInviteToGroupCall`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionInviteToGroupCall"))]
     InviteToGroupCall(Box<crate::types::MessageActionInviteToGroupCall>),
@@ -26655,7 +26549,7 @@ pub enum MessageAction {
     SetMessagesTTL(crate::types::MessageActionSetMessagesTTL),
     /// `messageActionGroupCallScheduled#b3a07661`: [`crate::types::MessageActionGroupCallScheduled`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGroupCallScheduled"))]
-    GroupCallScheduled(Box<crate::types::MessageActionGroupCallScheduled>),
+    GroupCallScheduled(crate::types::MessageActionGroupCallScheduled),
     /// `messageActionSetChatTheme#b91bbd3a`: [`crate::types::MessageActionSetChatTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSetChatTheme"))]
     SetChatTheme(crate::types::MessageActionSetChatTheme),
@@ -26664,7 +26558,7 @@ pub enum MessageAction {
     ChatJoinedByRequest,
     /// `messageActionWebViewDataSentMe#47dd8079`: [`crate::types::MessageActionWebViewDataSentMe`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionWebViewDataSentMe"))]
-    WebViewDataSentMe(Box<crate::types::MessageActionWebViewDataSentMe>),
+    WebViewDataSentMe(crate::types::MessageActionWebViewDataSentMe),
     /// `messageActionWebViewDataSent#b4c38cb5`: [`crate::types::MessageActionWebViewDataSent`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionWebViewDataSent"))]
     WebViewDataSent(crate::types::MessageActionWebViewDataSent),
@@ -26673,10 +26567,10 @@ pub enum MessageAction {
     GiftPremium(Box<crate::types::MessageActionGiftPremium>),
     /// `messageActionTopicCreate#0d999256`: [`crate::types::MessageActionTopicCreate`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionTopicCreate"))]
-    TopicCreate(Box<crate::types::MessageActionTopicCreate>),
+    TopicCreate(crate::types::MessageActionTopicCreate),
     /// `messageActionTopicEdit#c0944820`: [`crate::types::MessageActionTopicEdit`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionTopicEdit"))]
-    TopicEdit(Box<crate::types::MessageActionTopicEdit>),
+    TopicEdit(crate::types::MessageActionTopicEdit),
     /// `messageActionSuggestProfilePhoto#57de635e`: [`crate::types::MessageActionSuggestProfilePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSuggestProfilePhoto"))]
     SuggestProfilePhoto(crate::types::MessageActionSuggestProfilePhoto),
@@ -26685,7 +26579,7 @@ pub enum MessageAction {
     RequestedPeer(crate::types::MessageActionRequestedPeer),
     /// `messageActionSetChatWallPaper#5060a3f4`: [`crate::types::MessageActionSetChatWallPaper`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionSetChatWallPaper"))]
-    SetChatWallPaper(Box<crate::types::MessageActionSetChatWallPaper>),
+    SetChatWallPaper(crate::types::MessageActionSetChatWallPaper),
     /// `messageActionGiftCode#31c48347`: [`crate::types::MessageActionGiftCode`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionGiftCode"))]
     GiftCode(Box<crate::types::MessageActionGiftCode>),
@@ -26724,10 +26618,10 @@ pub enum MessageAction {
     PaidMessagesPrice(crate::types::MessageActionPaidMessagesPrice),
     /// `messageActionConferenceCall#2ffe2f7a`: [`crate::types::MessageActionConferenceCall`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionConferenceCall"))]
-    ConferenceCall(Box<crate::types::MessageActionConferenceCall>),
+    ConferenceCall(crate::types::MessageActionConferenceCall),
     /// `messageActionTodoCompletions#cc7c5c89`: [`crate::types::MessageActionTodoCompletions`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionTodoCompletions"))]
-    TodoCompletions(Box<crate::types::MessageActionTodoCompletions>),
+    TodoCompletions(crate::types::MessageActionTodoCompletions),
     /// `messageActionTodoAppendTasks#c7edbc83`: [`crate::types::MessageActionTodoAppendTasks`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionTodoAppendTasks"))]
     TodoAppendTasks(crate::types::MessageActionTodoAppendTasks),
@@ -26748,14 +26642,14 @@ pub enum MessageAction {
     SuggestBirthday(crate::types::MessageActionSuggestBirthday),
     /// `messageActionStarGiftPurchaseOffer#774278d4`: [`crate::types::MessageActionStarGiftPurchaseOffer`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionStarGiftPurchaseOffer"))]
-    StarGiftPurchaseOffer(Box<crate::types::MessageActionStarGiftPurchaseOffer>),
+    StarGiftPurchaseOffer(crate::types::MessageActionStarGiftPurchaseOffer),
     /// `messageActionStarGiftPurchaseOfferDeclined#73ada76b`: [`crate::types::MessageActionStarGiftPurchaseOfferDeclined`].
     #[cfg_attr(
         feature = "serde",
         serde(rename = "messageActionStarGiftPurchaseOfferDeclined")
     )]
     StarGiftPurchaseOfferDeclined(
-        Box<crate::types::MessageActionStarGiftPurchaseOfferDeclined>,
+        crate::types::MessageActionStarGiftPurchaseOfferDeclined,
     ),
     /// `messageActionNewCreatorPending#b07ed085`: [`crate::types::MessageActionNewCreatorPending`].
     #[cfg_attr(feature = "serde", serde(rename = "messageActionNewCreatorPending"))]
@@ -26999,7 +26893,7 @@ impl crate::Serializable for MessageAction {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty => crate::Serializable::serialize(&0xb6aef7b0_u32, buf),
-            Self::ChatCreate(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChatCreate(x) => crate::Serializable::serialize(x, buf),
             Self::ChatEditTitle(x) => crate::Serializable::serialize(x, buf),
             Self::ChatEditPhoto(x) => crate::Serializable::serialize(x, buf),
             Self::ChatDeletePhoto => crate::Serializable::serialize(&0x95e3fbef_u32, buf),
@@ -27017,27 +26911,27 @@ impl crate::Serializable for MessageAction {
             Self::PhoneCall(x) => crate::Serializable::serialize(&**x, buf),
             Self::ScreenshotTaken => crate::Serializable::serialize(&0x4792929b_u32, buf),
             Self::CustomAction(x) => crate::Serializable::serialize(x, buf),
-            Self::BotAllowed(x) => crate::Serializable::serialize(&**x, buf),
-            Self::SecureValuesSentMe(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BotAllowed(x) => crate::Serializable::serialize(x, buf),
+            Self::SecureValuesSentMe(x) => crate::Serializable::serialize(x, buf),
             Self::SecureValuesSent(x) => crate::Serializable::serialize(x, buf),
             Self::ContactSignUp => crate::Serializable::serialize(&0xf3f25f76_u32, buf),
-            Self::GeoProximityReached(x) => crate::Serializable::serialize(&**x, buf),
-            Self::GroupCall(x) => crate::Serializable::serialize(&**x, buf),
+            Self::GeoProximityReached(x) => crate::Serializable::serialize(x, buf),
+            Self::GroupCall(x) => crate::Serializable::serialize(x, buf),
             Self::InviteToGroupCall(x) => crate::Serializable::serialize(&**x, buf),
             Self::SetMessagesTTL(x) => crate::Serializable::serialize(x, buf),
-            Self::GroupCallScheduled(x) => crate::Serializable::serialize(&**x, buf),
+            Self::GroupCallScheduled(x) => crate::Serializable::serialize(x, buf),
             Self::SetChatTheme(x) => crate::Serializable::serialize(x, buf),
             Self::ChatJoinedByRequest => {
                 crate::Serializable::serialize(&0xebbca3cb_u32, buf)
             }
-            Self::WebViewDataSentMe(x) => crate::Serializable::serialize(&**x, buf),
+            Self::WebViewDataSentMe(x) => crate::Serializable::serialize(x, buf),
             Self::WebViewDataSent(x) => crate::Serializable::serialize(x, buf),
             Self::GiftPremium(x) => crate::Serializable::serialize(&**x, buf),
-            Self::TopicCreate(x) => crate::Serializable::serialize(&**x, buf),
-            Self::TopicEdit(x) => crate::Serializable::serialize(&**x, buf),
+            Self::TopicCreate(x) => crate::Serializable::serialize(x, buf),
+            Self::TopicEdit(x) => crate::Serializable::serialize(x, buf),
             Self::SuggestProfilePhoto(x) => crate::Serializable::serialize(x, buf),
             Self::RequestedPeer(x) => crate::Serializable::serialize(x, buf),
-            Self::SetChatWallPaper(x) => crate::Serializable::serialize(&**x, buf),
+            Self::SetChatWallPaper(x) => crate::Serializable::serialize(x, buf),
             Self::GiftCode(x) => crate::Serializable::serialize(&**x, buf),
             Self::GiveawayLaunch(x) => crate::Serializable::serialize(x, buf),
             Self::GiveawayResults(x) => crate::Serializable::serialize(x, buf),
@@ -27050,17 +26944,17 @@ impl crate::Serializable for MessageAction {
             Self::StarGiftUnique(x) => crate::Serializable::serialize(&**x, buf),
             Self::PaidMessagesRefunded(x) => crate::Serializable::serialize(x, buf),
             Self::PaidMessagesPrice(x) => crate::Serializable::serialize(x, buf),
-            Self::ConferenceCall(x) => crate::Serializable::serialize(&**x, buf),
-            Self::TodoCompletions(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ConferenceCall(x) => crate::Serializable::serialize(x, buf),
+            Self::TodoCompletions(x) => crate::Serializable::serialize(x, buf),
             Self::TodoAppendTasks(x) => crate::Serializable::serialize(x, buf),
             Self::SuggestedPostApproval(x) => crate::Serializable::serialize(&**x, buf),
             Self::SuggestedPostSuccess(x) => crate::Serializable::serialize(x, buf),
             Self::SuggestedPostRefund(x) => crate::Serializable::serialize(x, buf),
             Self::GiftTon(x) => crate::Serializable::serialize(&**x, buf),
             Self::SuggestBirthday(x) => crate::Serializable::serialize(x, buf),
-            Self::StarGiftPurchaseOffer(x) => crate::Serializable::serialize(&**x, buf),
+            Self::StarGiftPurchaseOffer(x) => crate::Serializable::serialize(x, buf),
             Self::StarGiftPurchaseOfferDeclined(x) => {
-                crate::Serializable::serialize(&**x, buf)
+                crate::Serializable::serialize(x, buf)
             }
             Self::NewCreatorPending(x) => crate::Serializable::serialize(x, buf),
             Self::ChangeCreator(x) => crate::Serializable::serialize(x, buf),
@@ -27084,7 +26978,12 @@ impl crate::Deserializable for MessageAction {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xb6aef7b0_u32 => Ok(Self::Empty),
-            0xbd47cbad_u32 => crate::deserialize::decode_boxed(r, Self::ChatCreate),
+            0xbd47cbad_u32 => {
+                <crate::types::MessageActionChatCreate as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChatCreate)
+            }
             0xb5a1ce5a_u32 => {
                 <crate::types::MessageActionChatEditTitle as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -27152,9 +27051,17 @@ impl crate::Deserializable for MessageAction {
                     )
                     .map(Self::CustomAction)
             }
-            0xc516d679_u32 => crate::deserialize::decode_boxed(r, Self::BotAllowed),
+            0xc516d679_u32 => {
+                <crate::types::MessageActionBotAllowed as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BotAllowed)
+            }
             0x1b287353_u32 => {
-                crate::deserialize::decode_boxed(r, Self::SecureValuesSentMe)
+                <crate::types::MessageActionSecureValuesSentMe as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::SecureValuesSentMe)
             }
             0xd95c6154_u32 => {
                 <crate::types::MessageActionSecureValuesSent as crate::BareDeserializable>::deserialize_bare(
@@ -27164,9 +27071,17 @@ impl crate::Deserializable for MessageAction {
             }
             0xf3f25f76_u32 => Ok(Self::ContactSignUp),
             0x98e0d697_u32 => {
-                crate::deserialize::decode_boxed(r, Self::GeoProximityReached)
+                <crate::types::MessageActionGeoProximityReached as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::GeoProximityReached)
             }
-            0x7a0d7f42_u32 => crate::deserialize::decode_boxed(r, Self::GroupCall),
+            0x7a0d7f42_u32 => {
+                <crate::types::MessageActionGroupCall as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::GroupCall)
+            }
             0x502f92f7_u32 => {
                 crate::deserialize::decode_boxed(r, Self::InviteToGroupCall)
             }
@@ -27177,7 +27092,10 @@ impl crate::Deserializable for MessageAction {
                     .map(Self::SetMessagesTTL)
             }
             0xb3a07661_u32 => {
-                crate::deserialize::decode_boxed(r, Self::GroupCallScheduled)
+                <crate::types::MessageActionGroupCallScheduled as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::GroupCallScheduled)
             }
             0xb91bbd3a_u32 => {
                 <crate::types::MessageActionSetChatTheme as crate::BareDeserializable>::deserialize_bare(
@@ -27187,7 +27105,10 @@ impl crate::Deserializable for MessageAction {
             }
             0xebbca3cb_u32 => Ok(Self::ChatJoinedByRequest),
             0x47dd8079_u32 => {
-                crate::deserialize::decode_boxed(r, Self::WebViewDataSentMe)
+                <crate::types::MessageActionWebViewDataSentMe as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::WebViewDataSentMe)
             }
             0xb4c38cb5_u32 => {
                 <crate::types::MessageActionWebViewDataSent as crate::BareDeserializable>::deserialize_bare(
@@ -27196,8 +27117,18 @@ impl crate::Deserializable for MessageAction {
                     .map(Self::WebViewDataSent)
             }
             0x48e91302_u32 => crate::deserialize::decode_boxed(r, Self::GiftPremium),
-            0x0d999256_u32 => crate::deserialize::decode_boxed(r, Self::TopicCreate),
-            0xc0944820_u32 => crate::deserialize::decode_boxed(r, Self::TopicEdit),
+            0x0d999256_u32 => {
+                <crate::types::MessageActionTopicCreate as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::TopicCreate)
+            }
+            0xc0944820_u32 => {
+                <crate::types::MessageActionTopicEdit as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::TopicEdit)
+            }
             0x57de635e_u32 => {
                 <crate::types::MessageActionSuggestProfilePhoto as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -27210,7 +27141,12 @@ impl crate::Deserializable for MessageAction {
                     )
                     .map(Self::RequestedPeer)
             }
-            0x5060a3f4_u32 => crate::deserialize::decode_boxed(r, Self::SetChatWallPaper),
+            0x5060a3f4_u32 => {
+                <crate::types::MessageActionSetChatWallPaper as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::SetChatWallPaper)
+            }
             0x31c48347_u32 => crate::deserialize::decode_boxed(r, Self::GiftCode),
             0xa80f51e4_u32 => {
                 <crate::types::MessageActionGiveawayLaunch as crate::BareDeserializable>::deserialize_bare(
@@ -27253,8 +27189,18 @@ impl crate::Deserializable for MessageAction {
                     )
                     .map(Self::PaidMessagesPrice)
             }
-            0x2ffe2f7a_u32 => crate::deserialize::decode_boxed(r, Self::ConferenceCall),
-            0xcc7c5c89_u32 => crate::deserialize::decode_boxed(r, Self::TodoCompletions),
+            0x2ffe2f7a_u32 => {
+                <crate::types::MessageActionConferenceCall as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ConferenceCall)
+            }
+            0xcc7c5c89_u32 => {
+                <crate::types::MessageActionTodoCompletions as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::TodoCompletions)
+            }
             0xc7edbc83_u32 => {
                 <crate::types::MessageActionTodoAppendTasks as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -27284,10 +27230,16 @@ impl crate::Deserializable for MessageAction {
                     .map(Self::SuggestBirthday)
             }
             0x774278d4_u32 => {
-                crate::deserialize::decode_boxed(r, Self::StarGiftPurchaseOffer)
+                <crate::types::MessageActionStarGiftPurchaseOffer as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StarGiftPurchaseOffer)
             }
             0x73ada76b_u32 => {
-                crate::deserialize::decode_boxed(r, Self::StarGiftPurchaseOfferDeclined)
+                <crate::types::MessageActionStarGiftPurchaseOfferDeclined as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StarGiftPurchaseOfferDeclined)
             }
             0xb07ed085_u32 => {
                 <crate::types::MessageActionNewCreatorPending as crate::BareDeserializable>::deserialize_bare(
@@ -27373,7 +27325,7 @@ impl crate::CanonicalJson for MessageAction {
                 crate::canonical::open(0xb6aef7b0_u32, out);
                 out.push_str("]}");
             }
-            Self::ChatCreate(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::ChatCreate(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ChatEditTitle(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ChatEditPhoto(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ChatDeletePhoto => {
@@ -27409,9 +27361,9 @@ impl crate::CanonicalJson for MessageAction {
                 out.push_str("]}");
             }
             Self::CustomAction(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::BotAllowed(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::BotAllowed(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::SecureValuesSentMe(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::SecureValuesSent(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -27421,15 +27373,15 @@ impl crate::CanonicalJson for MessageAction {
                 out.push_str("]}");
             }
             Self::GeoProximityReached(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
-            Self::GroupCall(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::GroupCall(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::InviteToGroupCall(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::SetMessagesTTL(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::GroupCallScheduled(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::SetChatTheme(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ChatJoinedByRequest => {
@@ -27437,20 +27389,20 @@ impl crate::CanonicalJson for MessageAction {
                 out.push_str("]}");
             }
             Self::WebViewDataSentMe(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::WebViewDataSent(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::GiftPremium(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::TopicCreate(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::TopicEdit(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::TopicCreate(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::TopicEdit(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::SuggestProfilePhoto(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::RequestedPeer(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::SetChatWallPaper(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::GiftCode(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::GiveawayLaunch(x) => crate::CanonicalJson::write_canonical_json(x, out),
@@ -27476,11 +27428,9 @@ impl crate::CanonicalJson for MessageAction {
             Self::PaidMessagesPrice(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
-            Self::ConferenceCall(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::ConferenceCall(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::TodoCompletions(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::TodoAppendTasks(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -27499,10 +27449,10 @@ impl crate::CanonicalJson for MessageAction {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::StarGiftPurchaseOffer(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::StarGiftPurchaseOfferDeclined(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::NewCreatorPending(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -27562,12 +27512,6 @@ impl From<crate::types::MessageActionEmpty> for MessageAction {
 impl From<crate::types::MessageActionChatCreate> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionChatCreate) -> Self {
-        Self::ChatCreate(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionChatCreate>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionChatCreate>) -> Self {
         Self::ChatCreate(x)
     }
 }
@@ -27694,24 +27638,12 @@ impl From<crate::types::MessageActionCustomAction> for MessageAction {
 impl From<crate::types::MessageActionBotAllowed> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionBotAllowed) -> Self {
-        Self::BotAllowed(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionBotAllowed>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionBotAllowed>) -> Self {
         Self::BotAllowed(x)
     }
 }
 impl From<crate::types::MessageActionSecureValuesSentMe> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionSecureValuesSentMe) -> Self {
-        Self::SecureValuesSentMe(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionSecureValuesSentMe>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionSecureValuesSentMe>) -> Self {
         Self::SecureValuesSentMe(x)
     }
 }
@@ -27730,24 +27662,12 @@ impl From<crate::types::MessageActionContactSignUp> for MessageAction {
 impl From<crate::types::MessageActionGeoProximityReached> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionGeoProximityReached) -> Self {
-        Self::GeoProximityReached(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionGeoProximityReached>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionGeoProximityReached>) -> Self {
         Self::GeoProximityReached(x)
     }
 }
 impl From<crate::types::MessageActionGroupCall> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionGroupCall) -> Self {
-        Self::GroupCall(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionGroupCall>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionGroupCall>) -> Self {
         Self::GroupCall(x)
     }
 }
@@ -27772,12 +27692,6 @@ impl From<crate::types::MessageActionSetMessagesTTL> for MessageAction {
 impl From<crate::types::MessageActionGroupCallScheduled> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionGroupCallScheduled) -> Self {
-        Self::GroupCallScheduled(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionGroupCallScheduled>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionGroupCallScheduled>) -> Self {
         Self::GroupCallScheduled(x)
     }
 }
@@ -27796,12 +27710,6 @@ impl From<crate::types::MessageActionChatJoinedByRequest> for MessageAction {
 impl From<crate::types::MessageActionWebViewDataSentMe> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionWebViewDataSentMe) -> Self {
-        Self::WebViewDataSentMe(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionWebViewDataSentMe>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionWebViewDataSentMe>) -> Self {
         Self::WebViewDataSentMe(x)
     }
 }
@@ -27826,24 +27734,12 @@ impl From<Box<crate::types::MessageActionGiftPremium>> for MessageAction {
 impl From<crate::types::MessageActionTopicCreate> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionTopicCreate) -> Self {
-        Self::TopicCreate(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionTopicCreate>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionTopicCreate>) -> Self {
         Self::TopicCreate(x)
     }
 }
 impl From<crate::types::MessageActionTopicEdit> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionTopicEdit) -> Self {
-        Self::TopicEdit(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionTopicEdit>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionTopicEdit>) -> Self {
         Self::TopicEdit(x)
     }
 }
@@ -27862,12 +27758,6 @@ impl From<crate::types::MessageActionRequestedPeer> for MessageAction {
 impl From<crate::types::MessageActionSetChatWallPaper> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionSetChatWallPaper) -> Self {
-        Self::SetChatWallPaper(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionSetChatWallPaper>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionSetChatWallPaper>) -> Self {
         Self::SetChatWallPaper(x)
     }
 }
@@ -27982,24 +27872,12 @@ impl From<crate::types::MessageActionPaidMessagesPrice> for MessageAction {
 impl From<crate::types::MessageActionConferenceCall> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionConferenceCall) -> Self {
-        Self::ConferenceCall(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionConferenceCall>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionConferenceCall>) -> Self {
         Self::ConferenceCall(x)
     }
 }
 impl From<crate::types::MessageActionTodoCompletions> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionTodoCompletions) -> Self {
-        Self::TodoCompletions(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionTodoCompletions>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionTodoCompletions>) -> Self {
         Self::TodoCompletions(x)
     }
 }
@@ -28054,25 +27932,12 @@ impl From<crate::types::MessageActionSuggestBirthday> for MessageAction {
 impl From<crate::types::MessageActionStarGiftPurchaseOffer> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionStarGiftPurchaseOffer) -> Self {
-        Self::StarGiftPurchaseOffer(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionStarGiftPurchaseOffer>> for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionStarGiftPurchaseOffer>) -> Self {
         Self::StarGiftPurchaseOffer(x)
     }
 }
 impl From<crate::types::MessageActionStarGiftPurchaseOfferDeclined> for MessageAction {
     #[inline]
     fn from(x: crate::types::MessageActionStarGiftPurchaseOfferDeclined) -> Self {
-        Self::StarGiftPurchaseOfferDeclined(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageActionStarGiftPurchaseOfferDeclined>>
-for MessageAction {
-    #[inline]
-    fn from(x: Box<crate::types::MessageActionStarGiftPurchaseOfferDeclined>) -> Self {
         Self::StarGiftPurchaseOfferDeclined(x)
     }
 }
@@ -28197,7 +28062,7 @@ pub enum MessageEntity {
     MentionName(crate::types::MessageEntityMentionName),
     /// `inputMessageEntityMentionName#208e68c9`: [`crate::types::InputMessageEntityMentionName`].
     #[cfg_attr(feature = "serde", serde(rename = "inputMessageEntityMentionName"))]
-    InputMessageEntityMentionName(crate::types::InputMessageEntityMentionName),
+    InputMessageEntityMentionName(Box<crate::types::InputMessageEntityMentionName>),
     /// `messageEntityPhone#9b69e34b`: [`crate::types::MessageEntityPhone`].
     #[cfg_attr(feature = "serde", serde(rename = "messageEntityPhone"))]
     Phone(crate::types::MessageEntityPhone),
@@ -28323,7 +28188,7 @@ impl crate::Serializable for MessageEntity {
             Self::TextUrl(x) => crate::Serializable::serialize(x, buf),
             Self::MentionName(x) => crate::Serializable::serialize(x, buf),
             Self::InputMessageEntityMentionName(x) => {
-                crate::Serializable::serialize(x, buf)
+                crate::Serializable::serialize(&**x, buf)
             }
             Self::Phone(x) => crate::Serializable::serialize(x, buf),
             Self::Cashtag(x) => crate::Serializable::serialize(x, buf),
@@ -28421,10 +28286,7 @@ impl crate::Deserializable for MessageEntity {
                     .map(Self::MentionName)
             }
             0x208e68c9_u32 => {
-                <crate::types::InputMessageEntityMentionName as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::InputMessageEntityMentionName)
+                crate::deserialize::decode_boxed(r, Self::InputMessageEntityMentionName)
             }
             0x9b69e34b_u32 => {
                 <crate::types::MessageEntityPhone as crate::BareDeserializable>::deserialize_bare(
@@ -28539,7 +28401,7 @@ impl crate::CanonicalJson for MessageEntity {
             Self::TextUrl(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::MentionName(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::InputMessageEntityMentionName(x) => {
-                crate::CanonicalJson::write_canonical_json(x, out)
+                crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::Phone(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Cashtag(x) => crate::CanonicalJson::write_canonical_json(x, out),
@@ -28633,6 +28495,12 @@ impl From<crate::types::MessageEntityMentionName> for MessageEntity {
 impl From<crate::types::InputMessageEntityMentionName> for MessageEntity {
     #[inline]
     fn from(x: crate::types::InputMessageEntityMentionName) -> Self {
+        Self::InputMessageEntityMentionName(Box::new(x))
+    }
+}
+impl From<Box<crate::types::InputMessageEntityMentionName>> for MessageEntity {
+    #[inline]
+    fn from(x: Box<crate::types::InputMessageEntityMentionName>) -> Self {
         Self::InputMessageEntityMentionName(x)
     }
 }
@@ -28927,10 +28795,10 @@ pub enum MessageMedia {
     Empty,
     /// `messageMediaPhoto#e216eb63`: [`crate::types::MessageMediaPhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaPhoto"))]
-    Photo(Box<crate::types::MessageMediaPhoto>),
+    Photo(crate::types::MessageMediaPhoto),
     /// `messageMediaGeo#56e0d474`: [`crate::types::MessageMediaGeo`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaGeo"))]
-    Geo(Box<crate::types::MessageMediaGeo>),
+    Geo(crate::types::MessageMediaGeo),
     /// `messageMediaContact#70322949`: [`crate::types::MessageMediaContact`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaContact"))]
     Contact(Box<crate::types::MessageMediaContact>),
@@ -28963,7 +28831,7 @@ pub enum MessageMedia {
     Dice(Box<crate::types::MessageMediaDice>),
     /// `messageMediaStory#68cb6283`: [`crate::types::MessageMediaStory`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaStory"))]
-    Story(Box<crate::types::MessageMediaStory>),
+    Story(crate::types::MessageMediaStory),
     /// `messageMediaGiveaway#aa073beb`: [`crate::types::MessageMediaGiveaway`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaGiveaway"))]
     Giveaway(Box<crate::types::MessageMediaGiveaway>),
@@ -28975,10 +28843,10 @@ pub enum MessageMedia {
     PaidMedia(crate::types::MessageMediaPaidMedia),
     /// `messageMediaToDo#8a53b014`: [`crate::types::MessageMediaToDo`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaToDo"))]
-    ToDo(Box<crate::types::MessageMediaToDo>),
+    ToDo(crate::types::MessageMediaToDo),
     /// `messageMediaVideoStream#ca5cab89`: [`crate::types::MessageMediaVideoStream`].
     #[cfg_attr(feature = "serde", serde(rename = "messageMediaVideoStream"))]
-    VideoStream(Box<crate::types::MessageMediaVideoStream>),
+    VideoStream(crate::types::MessageMediaVideoStream),
 }
 impl MessageMedia {
     /// The constructor id of the value held.
@@ -29047,8 +28915,8 @@ impl crate::Serializable for MessageMedia {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty => crate::Serializable::serialize(&0x3ded6320_u32, buf),
-            Self::Photo(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Geo(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Photo(x) => crate::Serializable::serialize(x, buf),
+            Self::Geo(x) => crate::Serializable::serialize(x, buf),
             Self::Contact(x) => crate::Serializable::serialize(&**x, buf),
             Self::Unsupported => crate::Serializable::serialize(&0x9f84f49e_u32, buf),
             Self::Document(x) => crate::Serializable::serialize(&**x, buf),
@@ -29059,12 +28927,12 @@ impl crate::Serializable for MessageMedia {
             Self::GeoLive(x) => crate::Serializable::serialize(&**x, buf),
             Self::Poll(x) => crate::Serializable::serialize(&**x, buf),
             Self::Dice(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Story(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Story(x) => crate::Serializable::serialize(x, buf),
             Self::Giveaway(x) => crate::Serializable::serialize(&**x, buf),
             Self::GiveawayResults(x) => crate::Serializable::serialize(&**x, buf),
             Self::PaidMedia(x) => crate::Serializable::serialize(x, buf),
-            Self::ToDo(x) => crate::Serializable::serialize(&**x, buf),
-            Self::VideoStream(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ToDo(x) => crate::Serializable::serialize(x, buf),
+            Self::VideoStream(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -29076,8 +28944,18 @@ impl crate::Deserializable for MessageMedia {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x3ded6320_u32 => Ok(Self::Empty),
-            0xe216eb63_u32 => crate::deserialize::decode_boxed(r, Self::Photo),
-            0x56e0d474_u32 => crate::deserialize::decode_boxed(r, Self::Geo),
+            0xe216eb63_u32 => {
+                <crate::types::MessageMediaPhoto as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Photo)
+            }
+            0x56e0d474_u32 => {
+                <crate::types::MessageMediaGeo as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Geo)
+            }
             0x70322949_u32 => crate::deserialize::decode_boxed(r, Self::Contact),
             0x9f84f49e_u32 => Ok(Self::Unsupported),
             0x52d8ccd9_u32 => crate::deserialize::decode_boxed(r, Self::Document),
@@ -29093,7 +28971,12 @@ impl crate::Deserializable for MessageMedia {
             0xb940c666_u32 => crate::deserialize::decode_boxed(r, Self::GeoLive),
             0x773f4e66_u32 => crate::deserialize::decode_boxed(r, Self::Poll),
             0x08cbec07_u32 => crate::deserialize::decode_boxed(r, Self::Dice),
-            0x68cb6283_u32 => crate::deserialize::decode_boxed(r, Self::Story),
+            0x68cb6283_u32 => {
+                <crate::types::MessageMediaStory as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Story)
+            }
             0xaa073beb_u32 => crate::deserialize::decode_boxed(r, Self::Giveaway),
             0xceaa3ea1_u32 => crate::deserialize::decode_boxed(r, Self::GiveawayResults),
             0xa8852491_u32 => {
@@ -29102,8 +28985,18 @@ impl crate::Deserializable for MessageMedia {
                     )
                     .map(Self::PaidMedia)
             }
-            0x8a53b014_u32 => crate::deserialize::decode_boxed(r, Self::ToDo),
-            0xca5cab89_u32 => crate::deserialize::decode_boxed(r, Self::VideoStream),
+            0x8a53b014_u32 => {
+                <crate::types::MessageMediaToDo as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ToDo)
+            }
+            0xca5cab89_u32 => {
+                <crate::types::MessageMediaVideoStream as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::VideoStream)
+            }
             _ => {
                 return Err(
                     r
@@ -29130,8 +29023,8 @@ impl crate::CanonicalJson for MessageMedia {
                 crate::canonical::open(0x3ded6320_u32, out);
                 out.push_str("]}");
             }
-            Self::Photo(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Geo(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Photo(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Geo(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Contact(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Unsupported => {
                 crate::canonical::open(0x9f84f49e_u32, out);
@@ -29145,14 +29038,14 @@ impl crate::CanonicalJson for MessageMedia {
             Self::GeoLive(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Poll(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Dice(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Story(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Story(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Giveaway(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::GiveawayResults(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::PaidMedia(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::ToDo(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::VideoStream(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::ToDo(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::VideoStream(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -29183,24 +29076,12 @@ impl From<crate::types::MessageMediaEmpty> for MessageMedia {
 impl From<crate::types::MessageMediaPhoto> for MessageMedia {
     #[inline]
     fn from(x: crate::types::MessageMediaPhoto) -> Self {
-        Self::Photo(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageMediaPhoto>> for MessageMedia {
-    #[inline]
-    fn from(x: Box<crate::types::MessageMediaPhoto>) -> Self {
         Self::Photo(x)
     }
 }
 impl From<crate::types::MessageMediaGeo> for MessageMedia {
     #[inline]
     fn from(x: crate::types::MessageMediaGeo) -> Self {
-        Self::Geo(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageMediaGeo>> for MessageMedia {
-    #[inline]
-    fn from(x: Box<crate::types::MessageMediaGeo>) -> Self {
         Self::Geo(x)
     }
 }
@@ -29315,12 +29196,6 @@ impl From<Box<crate::types::MessageMediaDice>> for MessageMedia {
 impl From<crate::types::MessageMediaStory> for MessageMedia {
     #[inline]
     fn from(x: crate::types::MessageMediaStory) -> Self {
-        Self::Story(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageMediaStory>> for MessageMedia {
-    #[inline]
-    fn from(x: Box<crate::types::MessageMediaStory>) -> Self {
         Self::Story(x)
     }
 }
@@ -29357,24 +29232,12 @@ impl From<crate::types::MessageMediaPaidMedia> for MessageMedia {
 impl From<crate::types::MessageMediaToDo> for MessageMedia {
     #[inline]
     fn from(x: crate::types::MessageMediaToDo) -> Self {
-        Self::ToDo(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageMediaToDo>> for MessageMedia {
-    #[inline]
-    fn from(x: Box<crate::types::MessageMediaToDo>) -> Self {
         Self::ToDo(x)
     }
 }
 impl From<crate::types::MessageMediaVideoStream> for MessageMedia {
     #[inline]
     fn from(x: crate::types::MessageMediaVideoStream) -> Self {
-        Self::VideoStream(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageMediaVideoStream>> for MessageMedia {
-    #[inline]
-    fn from(x: Box<crate::types::MessageMediaVideoStream>) -> Self {
         Self::VideoStream(x)
     }
 }
@@ -29471,13 +29334,13 @@ impl From<Box<crate::types::MessagePeerReaction>> for MessagePeerReaction {
 pub enum MessagePeerVote {
     /// `messagePeerVote#b6cc2d5c`: [`crate::types::MessagePeerVote`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerVote"))]
-    MessagePeerVote(Box<crate::types::MessagePeerVote>),
+    MessagePeerVote(crate::types::MessagePeerVote),
     /// `messagePeerVoteInputOption#74cda504`: [`crate::types::MessagePeerVoteInputOption`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerVoteInputOption"))]
     InputOption(crate::types::MessagePeerVoteInputOption),
     /// `messagePeerVoteMultiple#4628f6e6`: [`crate::types::MessagePeerVoteMultiple`].
     #[cfg_attr(feature = "serde", serde(rename = "messagePeerVoteMultiple"))]
-    Multiple(Box<crate::types::MessagePeerVoteMultiple>),
+    Multiple(crate::types::MessagePeerVoteMultiple),
 }
 impl MessagePeerVote {
     /// The constructor id of the value held.
@@ -29505,9 +29368,9 @@ impl crate::Serializable for MessagePeerVote {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::MessagePeerVote(x) => crate::Serializable::serialize(&**x, buf),
+            Self::MessagePeerVote(x) => crate::Serializable::serialize(x, buf),
             Self::InputOption(x) => crate::Serializable::serialize(x, buf),
-            Self::Multiple(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Multiple(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -29518,14 +29381,24 @@ impl crate::Deserializable for MessagePeerVote {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xb6cc2d5c_u32 => crate::deserialize::decode_boxed(r, Self::MessagePeerVote),
+            0xb6cc2d5c_u32 => {
+                <crate::types::MessagePeerVote as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::MessagePeerVote)
+            }
             0x74cda504_u32 => {
                 <crate::types::MessagePeerVoteInputOption as crate::BareDeserializable>::deserialize_bare(
                         r,
                     )
                     .map(Self::InputOption)
             }
-            0x4628f6e6_u32 => crate::deserialize::decode_boxed(r, Self::Multiple),
+            0x4628f6e6_u32 => {
+                <crate::types::MessagePeerVoteMultiple as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Multiple)
+            }
             _ => {
                 return Err(
                     r
@@ -29549,10 +29422,10 @@ impl crate::CanonicalJson for MessagePeerVote {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::MessagePeerVote(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::InputOption(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::Multiple(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Multiple(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -29560,12 +29433,6 @@ impl crate::Peers for MessagePeerVote {}
 impl From<crate::types::MessagePeerVote> for MessagePeerVote {
     #[inline]
     fn from(x: crate::types::MessagePeerVote) -> Self {
-        Self::MessagePeerVote(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessagePeerVote>> for MessagePeerVote {
-    #[inline]
-    fn from(x: Box<crate::types::MessagePeerVote>) -> Self {
         Self::MessagePeerVote(x)
     }
 }
@@ -29578,12 +29445,6 @@ impl From<crate::types::MessagePeerVoteInputOption> for MessagePeerVote {
 impl From<crate::types::MessagePeerVoteMultiple> for MessagePeerVote {
     #[inline]
     fn from(x: crate::types::MessagePeerVoteMultiple) -> Self {
-        Self::Multiple(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessagePeerVoteMultiple>> for MessagePeerVote {
-    #[inline]
-    fn from(x: Box<crate::types::MessagePeerVoteMultiple>) -> Self {
         Self::Multiple(x)
     }
 }
@@ -30044,7 +29905,7 @@ impl From<crate::types::MessageReplyStoryHeader> for MessageReplyHeader {
 pub enum MessageReportOption {
     /// `messageReportOption#7903e3d9`: [`crate::types::MessageReportOption`].
     #[cfg_attr(feature = "serde", serde(rename = "messageReportOption"))]
-    MessageReportOption(Box<crate::types::MessageReportOption>),
+    MessageReportOption(crate::types::MessageReportOption),
 }
 impl MessageReportOption {
     /// The constructor id of the value held.
@@ -30068,7 +29929,7 @@ impl crate::Serializable for MessageReportOption {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::MessageReportOption(x) => crate::Serializable::serialize(&**x, buf),
+            Self::MessageReportOption(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -30080,7 +29941,10 @@ impl crate::Deserializable for MessageReportOption {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x7903e3d9_u32 => {
-                crate::deserialize::decode_boxed(r, Self::MessageReportOption)
+                <crate::types::MessageReportOption as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::MessageReportOption)
             }
             _ => {
                 return Err(
@@ -30105,7 +29969,7 @@ impl crate::CanonicalJson for MessageReportOption {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::MessageReportOption(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -30114,12 +29978,6 @@ impl crate::Peers for MessageReportOption {}
 impl From<crate::types::MessageReportOption> for MessageReportOption {
     #[inline]
     fn from(x: crate::types::MessageReportOption) -> Self {
-        Self::MessageReportOption(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MessageReportOption>> for MessageReportOption {
-    #[inline]
-    fn from(x: Box<crate::types::MessageReportOption>) -> Self {
         Self::MessageReportOption(x)
     }
 }
@@ -31087,7 +30945,7 @@ impl From<crate::types::MsgsAck> for MsgsAck {
 pub enum MsgsAllInfo {
     /// `msgs_all_info#8cc0d131`: [`crate::types::MsgsAllInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "msgs_all_info"))]
-    MsgsAllInfo(Box<crate::types::MsgsAllInfo>),
+    MsgsAllInfo(crate::types::MsgsAllInfo),
 }
 impl MsgsAllInfo {
     /// The constructor id of the value held.
@@ -31111,7 +30969,7 @@ impl crate::Serializable for MsgsAllInfo {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::MsgsAllInfo(x) => crate::Serializable::serialize(&**x, buf),
+            Self::MsgsAllInfo(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -31122,7 +30980,12 @@ impl crate::Deserializable for MsgsAllInfo {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x8cc0d131_u32 => crate::deserialize::decode_boxed(r, Self::MsgsAllInfo),
+            0x8cc0d131_u32 => {
+                <crate::types::MsgsAllInfo as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::MsgsAllInfo)
+            }
             _ => {
                 return Err(
                     r
@@ -31145,7 +31008,7 @@ impl crate::Deserializable for MsgsAllInfo {
 impl crate::CanonicalJson for MsgsAllInfo {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::MsgsAllInfo(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::MsgsAllInfo(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -31153,12 +31016,6 @@ impl crate::Peers for MsgsAllInfo {}
 impl From<crate::types::MsgsAllInfo> for MsgsAllInfo {
     #[inline]
     fn from(x: crate::types::MsgsAllInfo) -> Self {
-        Self::MsgsAllInfo(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MsgsAllInfo>> for MsgsAllInfo {
-    #[inline]
-    fn from(x: Box<crate::types::MsgsAllInfo>) -> Self {
         Self::MsgsAllInfo(x)
     }
 }
@@ -31331,7 +31188,7 @@ impl From<crate::types::MsgsStateReq> for MsgsStateReq {
 pub enum MyBoost {
     /// `myBoost#c448415c`: [`crate::types::MyBoost`].
     #[cfg_attr(feature = "serde", serde(rename = "myBoost"))]
-    MyBoost(Box<crate::types::MyBoost>),
+    MyBoost(crate::types::MyBoost),
 }
 impl MyBoost {
     /// The constructor id of the value held.
@@ -31355,7 +31212,7 @@ impl crate::Serializable for MyBoost {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::MyBoost(x) => crate::Serializable::serialize(&**x, buf),
+            Self::MyBoost(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -31366,7 +31223,10 @@ impl crate::Deserializable for MyBoost {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xc448415c_u32 => crate::deserialize::decode_boxed(r, Self::MyBoost),
+            0xc448415c_u32 => {
+                <crate::types::MyBoost as crate::BareDeserializable>::deserialize_bare(r)
+                    .map(Self::MyBoost)
+            }
             _ => {
                 return Err(
                     r
@@ -31389,7 +31249,7 @@ impl crate::Deserializable for MyBoost {
 impl crate::CanonicalJson for MyBoost {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::MyBoost(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::MyBoost(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -31397,12 +31257,6 @@ impl crate::Peers for MyBoost {}
 impl From<crate::types::MyBoost> for MyBoost {
     #[inline]
     fn from(x: crate::types::MyBoost) -> Self {
-        Self::MyBoost(Box::new(x))
-    }
-}
-impl From<Box<crate::types::MyBoost>> for MyBoost {
-    #[inline]
-    fn from(x: Box<crate::types::MyBoost>) -> Self {
         Self::MyBoost(x)
     }
 }
@@ -31581,7 +31435,7 @@ pub enum NotificationSound {
     None,
     /// `notificationSoundLocal#830b9ae4`: [`crate::types::NotificationSoundLocal`].
     #[cfg_attr(feature = "serde", serde(rename = "notificationSoundLocal"))]
-    Local(Box<crate::types::NotificationSoundLocal>),
+    Local(crate::types::NotificationSoundLocal),
     /// `notificationSoundRingtone#ff6c8049`: [`crate::types::NotificationSoundRingtone`].
     #[cfg_attr(feature = "serde", serde(rename = "notificationSoundRingtone"))]
     Ringtone(crate::types::NotificationSoundRingtone),
@@ -31628,7 +31482,7 @@ impl crate::Serializable for NotificationSound {
         match self {
             Self::Default => crate::Serializable::serialize(&0x97e8bebe_u32, buf),
             Self::None => crate::Serializable::serialize(&0x6f0c34df_u32, buf),
-            Self::Local(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Local(x) => crate::Serializable::serialize(x, buf),
             Self::Ringtone(x) => crate::Serializable::serialize(x, buf),
         }
     }
@@ -31642,7 +31496,12 @@ impl crate::Deserializable for NotificationSound {
         let value: Result<Self, crate::DeserializeError> = match id {
             0x97e8bebe_u32 => Ok(Self::Default),
             0x6f0c34df_u32 => Ok(Self::None),
-            0x830b9ae4_u32 => crate::deserialize::decode_boxed(r, Self::Local),
+            0x830b9ae4_u32 => {
+                <crate::types::NotificationSoundLocal as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Local)
+            }
             0xff6c8049_u32 => {
                 <crate::types::NotificationSoundRingtone as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -31679,7 +31538,7 @@ impl crate::CanonicalJson for NotificationSound {
                 crate::canonical::open(0x6f0c34df_u32, out);
                 out.push_str("]}");
             }
-            Self::Local(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Local(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Ringtone(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
@@ -31700,12 +31559,6 @@ impl From<crate::types::NotificationSoundNone> for NotificationSound {
 impl From<crate::types::NotificationSoundLocal> for NotificationSound {
     #[inline]
     fn from(x: crate::types::NotificationSoundLocal) -> Self {
-        Self::Local(Box::new(x))
-    }
-}
-impl From<Box<crate::types::NotificationSoundLocal>> for NotificationSound {
-    #[inline]
-    fn from(x: Box<crate::types::NotificationSoundLocal>) -> Self {
         Self::Local(x)
     }
 }
@@ -32809,28 +32662,28 @@ pub enum PageBlock {
     Unsupported,
     /// `pageBlockTitle#70abc3fd`: [`crate::types::PageBlockTitle`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockTitle"))]
-    Title(Box<crate::types::PageBlockTitle>),
+    Title(crate::types::PageBlockTitle),
     /// `pageBlockSubtitle#8ffa9a1f`: [`crate::types::PageBlockSubtitle`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockSubtitle"))]
-    Subtitle(Box<crate::types::PageBlockSubtitle>),
+    Subtitle(crate::types::PageBlockSubtitle),
     /// `pageBlockAuthorDate#baafe5e0`: [`crate::types::PageBlockAuthorDate`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockAuthorDate"))]
-    AuthorDate(Box<crate::types::PageBlockAuthorDate>),
+    AuthorDate(crate::types::PageBlockAuthorDate),
     /// `pageBlockHeader#bfd064ec`: [`crate::types::PageBlockHeader`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeader"))]
-    Header(Box<crate::types::PageBlockHeader>),
+    Header(crate::types::PageBlockHeader),
     /// `pageBlockSubheader#f12bb6e1`: [`crate::types::PageBlockSubheader`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockSubheader"))]
-    Subheader(Box<crate::types::PageBlockSubheader>),
+    Subheader(crate::types::PageBlockSubheader),
     /// `pageBlockParagraph#467a0766`: [`crate::types::PageBlockParagraph`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockParagraph"))]
-    Paragraph(Box<crate::types::PageBlockParagraph>),
+    Paragraph(crate::types::PageBlockParagraph),
     /// `pageBlockPreformatted#c070d93e`: [`crate::types::PageBlockPreformatted`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockPreformatted"))]
     Preformatted(Box<crate::types::PageBlockPreformatted>),
     /// `pageBlockFooter#48870999`: [`crate::types::PageBlockFooter`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockFooter"))]
-    Footer(Box<crate::types::PageBlockFooter>),
+    Footer(crate::types::PageBlockFooter),
     /// `pageBlockDivider#db20b188`: [`crate::types::PageBlockDivider`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockDivider"))]
     Divider,
@@ -32863,10 +32716,10 @@ pub enum PageBlock {
     EmbedPost(Box<crate::types::PageBlockEmbedPost>),
     /// `pageBlockCollage#65a0fa4d`: [`crate::types::PageBlockCollage`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockCollage"))]
-    Collage(Box<crate::types::PageBlockCollage>),
+    Collage(crate::types::PageBlockCollage),
     /// `pageBlockSlideshow#031f9590`: [`crate::types::PageBlockSlideshow`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockSlideshow"))]
-    Slideshow(Box<crate::types::PageBlockSlideshow>),
+    Slideshow(crate::types::PageBlockSlideshow),
     /// `pageBlockChannel#ef1751b5`: [`crate::types::PageBlockChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockChannel"))]
     Channel(Box<crate::types::PageBlockChannel>),
@@ -32875,7 +32728,7 @@ pub enum PageBlock {
     Audio(crate::types::PageBlockAudio),
     /// `pageBlockKicker#1e148390`: [`crate::types::PageBlockKicker`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockKicker"))]
-    Kicker(Box<crate::types::PageBlockKicker>),
+    Kicker(crate::types::PageBlockKicker),
     /// `pageBlockTable#bf4dea82`: [`crate::types::PageBlockTable`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockTable"))]
     Table(Box<crate::types::PageBlockTable>),
@@ -32893,28 +32746,28 @@ pub enum PageBlock {
     Map(Box<crate::types::PageBlockMap>),
     /// `pageBlockHeading1#baff072f`: [`crate::types::PageBlockHeading1`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading1"))]
-    Heading1(Box<crate::types::PageBlockHeading1>),
+    Heading1(crate::types::PageBlockHeading1),
     /// `pageBlockHeading2#096b2aec`: [`crate::types::PageBlockHeading2`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading2"))]
-    Heading2(Box<crate::types::PageBlockHeading2>),
+    Heading2(crate::types::PageBlockHeading2),
     /// `pageBlockHeading3#67e731ad`: [`crate::types::PageBlockHeading3`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading3"))]
-    Heading3(Box<crate::types::PageBlockHeading3>),
+    Heading3(crate::types::PageBlockHeading3),
     /// `pageBlockHeading4#b532772b`: [`crate::types::PageBlockHeading4`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading4"))]
-    Heading4(Box<crate::types::PageBlockHeading4>),
+    Heading4(crate::types::PageBlockHeading4),
     /// `pageBlockHeading5#dbbe6c6a`: [`crate::types::PageBlockHeading5`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading5"))]
-    Heading5(Box<crate::types::PageBlockHeading5>),
+    Heading5(crate::types::PageBlockHeading5),
     /// `pageBlockHeading6#682a41a9`: [`crate::types::PageBlockHeading6`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockHeading6"))]
-    Heading6(Box<crate::types::PageBlockHeading6>),
+    Heading6(crate::types::PageBlockHeading6),
     /// `pageBlockMath#59080c20`: [`crate::types::PageBlockMath`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockMath"))]
     Math(crate::types::PageBlockMath),
     /// `pageBlockThinking#3c29a3e2`: [`crate::types::PageBlockThinking`].
     #[cfg_attr(feature = "serde", serde(rename = "pageBlockThinking"))]
-    Thinking(Box<crate::types::PageBlockThinking>),
+    Thinking(crate::types::PageBlockThinking),
     /// `inputPageBlockMap#574b617f`: [`crate::types::InputPageBlockMap`].
     #[cfg_attr(feature = "serde", serde(rename = "inputPageBlockMap"))]
     InputPageBlockMap(Box<crate::types::InputPageBlockMap>),
@@ -33039,14 +32892,14 @@ impl crate::Serializable for PageBlock {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Unsupported => crate::Serializable::serialize(&0x13567e8a_u32, buf),
-            Self::Title(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Subtitle(x) => crate::Serializable::serialize(&**x, buf),
-            Self::AuthorDate(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Header(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Subheader(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Paragraph(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Title(x) => crate::Serializable::serialize(x, buf),
+            Self::Subtitle(x) => crate::Serializable::serialize(x, buf),
+            Self::AuthorDate(x) => crate::Serializable::serialize(x, buf),
+            Self::Header(x) => crate::Serializable::serialize(x, buf),
+            Self::Subheader(x) => crate::Serializable::serialize(x, buf),
+            Self::Paragraph(x) => crate::Serializable::serialize(x, buf),
             Self::Preformatted(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Footer(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Footer(x) => crate::Serializable::serialize(x, buf),
             Self::Divider => crate::Serializable::serialize(&0xdb20b188_u32, buf),
             Self::Anchor(x) => crate::Serializable::serialize(x, buf),
             Self::List(x) => crate::Serializable::serialize(x, buf),
@@ -33057,24 +32910,24 @@ impl crate::Serializable for PageBlock {
             Self::Cover(x) => crate::Serializable::serialize(&**x, buf),
             Self::Embed(x) => crate::Serializable::serialize(&**x, buf),
             Self::EmbedPost(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Collage(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Slideshow(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Collage(x) => crate::Serializable::serialize(x, buf),
+            Self::Slideshow(x) => crate::Serializable::serialize(x, buf),
             Self::Channel(x) => crate::Serializable::serialize(&**x, buf),
             Self::Audio(x) => crate::Serializable::serialize(x, buf),
-            Self::Kicker(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Kicker(x) => crate::Serializable::serialize(x, buf),
             Self::Table(x) => crate::Serializable::serialize(&**x, buf),
             Self::OrderedList(x) => crate::Serializable::serialize(&**x, buf),
             Self::Details(x) => crate::Serializable::serialize(&**x, buf),
             Self::RelatedArticles(x) => crate::Serializable::serialize(&**x, buf),
             Self::Map(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Heading1(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Heading2(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Heading3(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Heading4(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Heading5(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Heading6(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Heading1(x) => crate::Serializable::serialize(x, buf),
+            Self::Heading2(x) => crate::Serializable::serialize(x, buf),
+            Self::Heading3(x) => crate::Serializable::serialize(x, buf),
+            Self::Heading4(x) => crate::Serializable::serialize(x, buf),
+            Self::Heading5(x) => crate::Serializable::serialize(x, buf),
+            Self::Heading6(x) => crate::Serializable::serialize(x, buf),
             Self::Math(x) => crate::Serializable::serialize(x, buf),
-            Self::Thinking(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Thinking(x) => crate::Serializable::serialize(x, buf),
             Self::InputPageBlockMap(x) => crate::Serializable::serialize(&**x, buf),
             Self::BlockquoteBlocks(x) => crate::Serializable::serialize(&**x, buf),
             Self::ButtonRow(x) => crate::Serializable::serialize(x, buf),
@@ -33090,14 +32943,49 @@ impl crate::Deserializable for PageBlock {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x13567e8a_u32 => Ok(Self::Unsupported),
-            0x70abc3fd_u32 => crate::deserialize::decode_boxed(r, Self::Title),
-            0x8ffa9a1f_u32 => crate::deserialize::decode_boxed(r, Self::Subtitle),
-            0xbaafe5e0_u32 => crate::deserialize::decode_boxed(r, Self::AuthorDate),
-            0xbfd064ec_u32 => crate::deserialize::decode_boxed(r, Self::Header),
-            0xf12bb6e1_u32 => crate::deserialize::decode_boxed(r, Self::Subheader),
-            0x467a0766_u32 => crate::deserialize::decode_boxed(r, Self::Paragraph),
+            0x70abc3fd_u32 => {
+                <crate::types::PageBlockTitle as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Title)
+            }
+            0x8ffa9a1f_u32 => {
+                <crate::types::PageBlockSubtitle as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Subtitle)
+            }
+            0xbaafe5e0_u32 => {
+                <crate::types::PageBlockAuthorDate as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::AuthorDate)
+            }
+            0xbfd064ec_u32 => {
+                <crate::types::PageBlockHeader as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Header)
+            }
+            0xf12bb6e1_u32 => {
+                <crate::types::PageBlockSubheader as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Subheader)
+            }
+            0x467a0766_u32 => {
+                <crate::types::PageBlockParagraph as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Paragraph)
+            }
             0xc070d93e_u32 => crate::deserialize::decode_boxed(r, Self::Preformatted),
-            0x48870999_u32 => crate::deserialize::decode_boxed(r, Self::Footer),
+            0x48870999_u32 => {
+                <crate::types::PageBlockFooter as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Footer)
+            }
             0xdb20b188_u32 => Ok(Self::Divider),
             0xce0d37b0_u32 => {
                 <crate::types::PageBlockAnchor as crate::BareDeserializable>::deserialize_bare(
@@ -33123,8 +33011,18 @@ impl crate::Deserializable for PageBlock {
             0x39f23300_u32 => crate::deserialize::decode_boxed(r, Self::Cover),
             0xa8718dc5_u32 => crate::deserialize::decode_boxed(r, Self::Embed),
             0xf259a80b_u32 => crate::deserialize::decode_boxed(r, Self::EmbedPost),
-            0x65a0fa4d_u32 => crate::deserialize::decode_boxed(r, Self::Collage),
-            0x031f9590_u32 => crate::deserialize::decode_boxed(r, Self::Slideshow),
+            0x65a0fa4d_u32 => {
+                <crate::types::PageBlockCollage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Collage)
+            }
+            0x031f9590_u32 => {
+                <crate::types::PageBlockSlideshow as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Slideshow)
+            }
             0xef1751b5_u32 => crate::deserialize::decode_boxed(r, Self::Channel),
             0x804361ea_u32 => {
                 <crate::types::PageBlockAudio as crate::BareDeserializable>::deserialize_bare(
@@ -33132,25 +33030,65 @@ impl crate::Deserializable for PageBlock {
                     )
                     .map(Self::Audio)
             }
-            0x1e148390_u32 => crate::deserialize::decode_boxed(r, Self::Kicker),
+            0x1e148390_u32 => {
+                <crate::types::PageBlockKicker as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Kicker)
+            }
             0xbf4dea82_u32 => crate::deserialize::decode_boxed(r, Self::Table),
             0x1fd6f6c1_u32 => crate::deserialize::decode_boxed(r, Self::OrderedList),
             0x76768bed_u32 => crate::deserialize::decode_boxed(r, Self::Details),
             0x16115a96_u32 => crate::deserialize::decode_boxed(r, Self::RelatedArticles),
             0xa44f3ef6_u32 => crate::deserialize::decode_boxed(r, Self::Map),
-            0xbaff072f_u32 => crate::deserialize::decode_boxed(r, Self::Heading1),
-            0x096b2aec_u32 => crate::deserialize::decode_boxed(r, Self::Heading2),
-            0x67e731ad_u32 => crate::deserialize::decode_boxed(r, Self::Heading3),
-            0xb532772b_u32 => crate::deserialize::decode_boxed(r, Self::Heading4),
-            0xdbbe6c6a_u32 => crate::deserialize::decode_boxed(r, Self::Heading5),
-            0x682a41a9_u32 => crate::deserialize::decode_boxed(r, Self::Heading6),
+            0xbaff072f_u32 => {
+                <crate::types::PageBlockHeading1 as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Heading1)
+            }
+            0x096b2aec_u32 => {
+                <crate::types::PageBlockHeading2 as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Heading2)
+            }
+            0x67e731ad_u32 => {
+                <crate::types::PageBlockHeading3 as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Heading3)
+            }
+            0xb532772b_u32 => {
+                <crate::types::PageBlockHeading4 as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Heading4)
+            }
+            0xdbbe6c6a_u32 => {
+                <crate::types::PageBlockHeading5 as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Heading5)
+            }
+            0x682a41a9_u32 => {
+                <crate::types::PageBlockHeading6 as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Heading6)
+            }
             0x59080c20_u32 => {
                 <crate::types::PageBlockMath as crate::BareDeserializable>::deserialize_bare(
                         r,
                     )
                     .map(Self::Math)
             }
-            0x3c29a3e2_u32 => crate::deserialize::decode_boxed(r, Self::Thinking),
+            0x3c29a3e2_u32 => {
+                <crate::types::PageBlockThinking as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Thinking)
+            }
             0x574b617f_u32 => {
                 crate::deserialize::decode_boxed(r, Self::InputPageBlockMap)
             }
@@ -33193,16 +33131,16 @@ impl crate::CanonicalJson for PageBlock {
                 crate::canonical::open(0x13567e8a_u32, out);
                 out.push_str("]}");
             }
-            Self::Title(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Subtitle(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::AuthorDate(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Header(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Subheader(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Paragraph(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Title(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Subtitle(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::AuthorDate(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Header(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Subheader(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Paragraph(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Preformatted(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
-            Self::Footer(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Footer(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Divider => {
                 crate::canonical::open(0xdb20b188_u32, out);
                 out.push_str("]}");
@@ -33216,11 +33154,11 @@ impl crate::CanonicalJson for PageBlock {
             Self::Cover(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Embed(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::EmbedPost(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Collage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Slideshow(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Collage(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Slideshow(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Channel(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Audio(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::Kicker(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Kicker(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Table(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::OrderedList(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Details(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
@@ -33228,14 +33166,14 @@ impl crate::CanonicalJson for PageBlock {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::Map(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Heading1(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Heading2(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Heading3(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Heading4(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Heading5(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Heading6(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Heading1(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Heading2(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Heading3(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Heading4(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Heading5(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Heading6(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Math(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::Thinking(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Thinking(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::InputPageBlockMap(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
@@ -33278,72 +33216,36 @@ impl From<crate::types::PageBlockUnsupported> for PageBlock {
 impl From<crate::types::PageBlockTitle> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockTitle) -> Self {
-        Self::Title(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockTitle>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockTitle>) -> Self {
         Self::Title(x)
     }
 }
 impl From<crate::types::PageBlockSubtitle> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockSubtitle) -> Self {
-        Self::Subtitle(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockSubtitle>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockSubtitle>) -> Self {
         Self::Subtitle(x)
     }
 }
 impl From<crate::types::PageBlockAuthorDate> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockAuthorDate) -> Self {
-        Self::AuthorDate(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockAuthorDate>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockAuthorDate>) -> Self {
         Self::AuthorDate(x)
     }
 }
 impl From<crate::types::PageBlockHeader> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockHeader) -> Self {
-        Self::Header(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockHeader>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockHeader>) -> Self {
         Self::Header(x)
     }
 }
 impl From<crate::types::PageBlockSubheader> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockSubheader) -> Self {
-        Self::Subheader(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockSubheader>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockSubheader>) -> Self {
         Self::Subheader(x)
     }
 }
 impl From<crate::types::PageBlockParagraph> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockParagraph) -> Self {
-        Self::Paragraph(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockParagraph>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockParagraph>) -> Self {
         Self::Paragraph(x)
     }
 }
@@ -33362,12 +33264,6 @@ impl From<Box<crate::types::PageBlockPreformatted>> for PageBlock {
 impl From<crate::types::PageBlockFooter> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockFooter) -> Self {
-        Self::Footer(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockFooter>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockFooter>) -> Self {
         Self::Footer(x)
     }
 }
@@ -33470,24 +33366,12 @@ impl From<Box<crate::types::PageBlockEmbedPost>> for PageBlock {
 impl From<crate::types::PageBlockCollage> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockCollage) -> Self {
-        Self::Collage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockCollage>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockCollage>) -> Self {
         Self::Collage(x)
     }
 }
 impl From<crate::types::PageBlockSlideshow> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockSlideshow) -> Self {
-        Self::Slideshow(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockSlideshow>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockSlideshow>) -> Self {
         Self::Slideshow(x)
     }
 }
@@ -33512,12 +33396,6 @@ impl From<crate::types::PageBlockAudio> for PageBlock {
 impl From<crate::types::PageBlockKicker> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockKicker) -> Self {
-        Self::Kicker(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockKicker>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockKicker>) -> Self {
         Self::Kicker(x)
     }
 }
@@ -33584,72 +33462,36 @@ impl From<Box<crate::types::PageBlockMap>> for PageBlock {
 impl From<crate::types::PageBlockHeading1> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockHeading1) -> Self {
-        Self::Heading1(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockHeading1>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockHeading1>) -> Self {
         Self::Heading1(x)
     }
 }
 impl From<crate::types::PageBlockHeading2> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockHeading2) -> Self {
-        Self::Heading2(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockHeading2>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockHeading2>) -> Self {
         Self::Heading2(x)
     }
 }
 impl From<crate::types::PageBlockHeading3> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockHeading3) -> Self {
-        Self::Heading3(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockHeading3>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockHeading3>) -> Self {
         Self::Heading3(x)
     }
 }
 impl From<crate::types::PageBlockHeading4> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockHeading4) -> Self {
-        Self::Heading4(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockHeading4>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockHeading4>) -> Self {
         Self::Heading4(x)
     }
 }
 impl From<crate::types::PageBlockHeading5> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockHeading5) -> Self {
-        Self::Heading5(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockHeading5>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockHeading5>) -> Self {
         Self::Heading5(x)
     }
 }
 impl From<crate::types::PageBlockHeading6> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockHeading6) -> Self {
-        Self::Heading6(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockHeading6>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockHeading6>) -> Self {
         Self::Heading6(x)
     }
 }
@@ -33662,12 +33504,6 @@ impl From<crate::types::PageBlockMath> for PageBlock {
 impl From<crate::types::PageBlockThinking> for PageBlock {
     #[inline]
     fn from(x: crate::types::PageBlockThinking) -> Self {
-        Self::Thinking(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageBlockThinking>> for PageBlock {
-    #[inline]
-    fn from(x: Box<crate::types::PageBlockThinking>) -> Self {
         Self::Thinking(x)
     }
 }
@@ -33878,7 +33714,7 @@ impl From<Box<crate::types::PageCaption>> for PageCaption {
 pub enum PageListItem {
     /// `pageListItemText#2f58683c`: [`crate::types::PageListItemText`].
     #[cfg_attr(feature = "serde", serde(rename = "pageListItemText"))]
-    Text(Box<crate::types::PageListItemText>),
+    Text(crate::types::PageListItemText),
     /// `pageListItemBlocks#63ca67aa`: [`crate::types::PageListItemBlocks`].
     #[cfg_attr(feature = "serde", serde(rename = "pageListItemBlocks"))]
     Blocks(crate::types::PageListItemBlocks),
@@ -33907,7 +33743,7 @@ impl crate::Serializable for PageListItem {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::Text(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Text(x) => crate::Serializable::serialize(x, buf),
             Self::Blocks(x) => crate::Serializable::serialize(x, buf),
         }
     }
@@ -33919,7 +33755,12 @@ impl crate::Deserializable for PageListItem {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x2f58683c_u32 => crate::deserialize::decode_boxed(r, Self::Text),
+            0x2f58683c_u32 => {
+                <crate::types::PageListItemText as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Text)
+            }
             0x63ca67aa_u32 => {
                 <crate::types::PageListItemBlocks as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -33948,7 +33789,7 @@ impl crate::Deserializable for PageListItem {
 impl crate::CanonicalJson for PageListItem {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::Text(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Text(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Blocks(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
@@ -33970,12 +33811,6 @@ impl crate::Peers for PageListItem {
 impl From<crate::types::PageListItemText> for PageListItem {
     #[inline]
     fn from(x: crate::types::PageListItemText) -> Self {
-        Self::Text(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PageListItemText>> for PageListItem {
-    #[inline]
-    fn from(x: Box<crate::types::PageListItemText>) -> Self {
         Self::Text(x)
     }
 }
@@ -34704,7 +34539,7 @@ impl From<
 pub enum PaymentCharge {
     /// `paymentCharge#ea02c27e`: [`crate::types::PaymentCharge`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentCharge"))]
-    PaymentCharge(Box<crate::types::PaymentCharge>),
+    PaymentCharge(crate::types::PaymentCharge),
 }
 impl PaymentCharge {
     /// The constructor id of the value held.
@@ -34728,7 +34563,7 @@ impl crate::Serializable for PaymentCharge {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::PaymentCharge(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PaymentCharge(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -34739,7 +34574,12 @@ impl crate::Deserializable for PaymentCharge {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xea02c27e_u32 => crate::deserialize::decode_boxed(r, Self::PaymentCharge),
+            0xea02c27e_u32 => {
+                <crate::types::PaymentCharge as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PaymentCharge)
+            }
             _ => {
                 return Err(
                     r
@@ -34762,9 +34602,7 @@ impl crate::Deserializable for PaymentCharge {
 impl crate::CanonicalJson for PaymentCharge {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::PaymentCharge(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::PaymentCharge(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -34772,12 +34610,6 @@ impl crate::Peers for PaymentCharge {}
 impl From<crate::types::PaymentCharge> for PaymentCharge {
     #[inline]
     fn from(x: crate::types::PaymentCharge) -> Self {
-        Self::PaymentCharge(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PaymentCharge>> for PaymentCharge {
-    #[inline]
-    fn from(x: Box<crate::types::PaymentCharge>) -> Self {
         Self::PaymentCharge(x)
     }
 }
@@ -34788,7 +34620,7 @@ impl From<Box<crate::types::PaymentCharge>> for PaymentCharge {
 pub enum PaymentFormMethod {
     /// `paymentFormMethod#88f8f21b`: [`crate::types::PaymentFormMethod`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentFormMethod"))]
-    PaymentFormMethod(Box<crate::types::PaymentFormMethod>),
+    PaymentFormMethod(crate::types::PaymentFormMethod),
 }
 impl PaymentFormMethod {
     /// The constructor id of the value held.
@@ -34812,7 +34644,7 @@ impl crate::Serializable for PaymentFormMethod {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::PaymentFormMethod(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PaymentFormMethod(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -34824,7 +34656,10 @@ impl crate::Deserializable for PaymentFormMethod {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x88f8f21b_u32 => {
-                crate::deserialize::decode_boxed(r, Self::PaymentFormMethod)
+                <crate::types::PaymentFormMethod as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PaymentFormMethod)
             }
             _ => {
                 return Err(
@@ -34849,7 +34684,7 @@ impl crate::CanonicalJson for PaymentFormMethod {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::PaymentFormMethod(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -34858,12 +34693,6 @@ impl crate::Peers for PaymentFormMethod {}
 impl From<crate::types::PaymentFormMethod> for PaymentFormMethod {
     #[inline]
     fn from(x: crate::types::PaymentFormMethod) -> Self {
-        Self::PaymentFormMethod(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PaymentFormMethod>> for PaymentFormMethod {
-    #[inline]
-    fn from(x: Box<crate::types::PaymentFormMethod>) -> Self {
         Self::PaymentFormMethod(x)
     }
 }
@@ -34960,7 +34789,7 @@ impl From<Box<crate::types::PaymentRequestedInfo>> for PaymentRequestedInfo {
 pub enum PaymentSavedCredentials {
     /// `paymentSavedCredentialsCard#cdc27a1f`: [`crate::types::PaymentSavedCredentialsCard`].
     #[cfg_attr(feature = "serde", serde(rename = "paymentSavedCredentialsCard"))]
-    Card(Box<crate::types::PaymentSavedCredentialsCard>),
+    Card(crate::types::PaymentSavedCredentialsCard),
 }
 impl PaymentSavedCredentials {
     /// The constructor id of the value held.
@@ -34984,7 +34813,7 @@ impl crate::Serializable for PaymentSavedCredentials {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::Card(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Card(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -34995,7 +34824,12 @@ impl crate::Deserializable for PaymentSavedCredentials {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xcdc27a1f_u32 => crate::deserialize::decode_boxed(r, Self::Card),
+            0xcdc27a1f_u32 => {
+                <crate::types::PaymentSavedCredentialsCard as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Card)
+            }
             _ => {
                 return Err(
                     r
@@ -35018,7 +34852,7 @@ impl crate::Deserializable for PaymentSavedCredentials {
 impl crate::CanonicalJson for PaymentSavedCredentials {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::Card(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Card(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -35026,12 +34860,6 @@ impl crate::Peers for PaymentSavedCredentials {}
 impl From<crate::types::PaymentSavedCredentialsCard> for PaymentSavedCredentials {
     #[inline]
     fn from(x: crate::types::PaymentSavedCredentialsCard) -> Self {
-        Self::Card(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PaymentSavedCredentialsCard>> for PaymentSavedCredentials {
-    #[inline]
-    fn from(x: Box<crate::types::PaymentSavedCredentialsCard>) -> Self {
         Self::Card(x)
     }
 }
@@ -35636,7 +35464,7 @@ impl From<Box<crate::types::PeerSettings>> for PeerSettings {
 pub enum PeerStories {
     /// `peerStories#9a35e999`: [`crate::types::PeerStories`].
     #[cfg_attr(feature = "serde", serde(rename = "peerStories"))]
-    PeerStories(Box<crate::types::PeerStories>),
+    PeerStories(crate::types::PeerStories),
 }
 impl PeerStories {
     /// The constructor id of the value held.
@@ -35660,7 +35488,7 @@ impl crate::Serializable for PeerStories {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::PeerStories(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PeerStories(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -35671,7 +35499,12 @@ impl crate::Deserializable for PeerStories {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x9a35e999_u32 => crate::deserialize::decode_boxed(r, Self::PeerStories),
+            0x9a35e999_u32 => {
+                <crate::types::PeerStories as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PeerStories)
+            }
             _ => {
                 return Err(
                     r
@@ -35694,7 +35527,7 @@ impl crate::Deserializable for PeerStories {
 impl crate::CanonicalJson for PeerStories {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::PeerStories(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::PeerStories(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -35715,12 +35548,6 @@ impl crate::Peers for PeerStories {
 impl From<crate::types::PeerStories> for PeerStories {
     #[inline]
     fn from(x: crate::types::PeerStories) -> Self {
-        Self::PeerStories(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PeerStories>> for PeerStories {
-    #[inline]
-    fn from(x: Box<crate::types::PeerStories>) -> Self {
         Self::PeerStories(x)
     }
 }
@@ -36177,7 +36004,7 @@ for PhoneCallDiscardReason {
 pub enum PhoneCallProtocol {
     /// `phoneCallProtocol#fc878fc8`: [`crate::types::PhoneCallProtocol`].
     #[cfg_attr(feature = "serde", serde(rename = "phoneCallProtocol"))]
-    PhoneCallProtocol(Box<crate::types::PhoneCallProtocol>),
+    PhoneCallProtocol(crate::types::PhoneCallProtocol),
 }
 impl PhoneCallProtocol {
     /// The constructor id of the value held.
@@ -36201,7 +36028,7 @@ impl crate::Serializable for PhoneCallProtocol {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::PhoneCallProtocol(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PhoneCallProtocol(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -36213,7 +36040,10 @@ impl crate::Deserializable for PhoneCallProtocol {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xfc878fc8_u32 => {
-                crate::deserialize::decode_boxed(r, Self::PhoneCallProtocol)
+                <crate::types::PhoneCallProtocol as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PhoneCallProtocol)
             }
             _ => {
                 return Err(
@@ -36238,7 +36068,7 @@ impl crate::CanonicalJson for PhoneCallProtocol {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::PhoneCallProtocol(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -36247,12 +36077,6 @@ impl crate::Peers for PhoneCallProtocol {}
 impl From<crate::types::PhoneCallProtocol> for PhoneCallProtocol {
     #[inline]
     fn from(x: crate::types::PhoneCallProtocol) -> Self {
-        Self::PhoneCallProtocol(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PhoneCallProtocol>> for PhoneCallProtocol {
-    #[inline]
-    fn from(x: Box<crate::types::PhoneCallProtocol>) -> Self {
         Self::PhoneCallProtocol(x)
     }
 }
@@ -36471,19 +36295,19 @@ pub enum PhotoSize {
     Empty(crate::types::PhotoSizeEmpty),
     /// `photoSize#75c78e60`: [`crate::types::PhotoSize`].
     #[cfg_attr(feature = "serde", serde(rename = "photoSize"))]
-    PhotoSize(Box<crate::types::PhotoSize>),
+    PhotoSize(crate::types::PhotoSize),
     /// `photoCachedSize#021e1ad6`: [`crate::types::PhotoCachedSize`].
     #[cfg_attr(feature = "serde", serde(rename = "photoCachedSize"))]
     PhotoCachedSize(Box<crate::types::PhotoCachedSize>),
     /// `photoStrippedSize#e0b0bc2e`: [`crate::types::PhotoStrippedSize`].
     #[cfg_attr(feature = "serde", serde(rename = "photoStrippedSize"))]
-    PhotoStrippedSize(Box<crate::types::PhotoStrippedSize>),
+    PhotoStrippedSize(crate::types::PhotoStrippedSize),
     /// `photoSizeProgressive#fa3efb95`: [`crate::types::PhotoSizeProgressive`].
     #[cfg_attr(feature = "serde", serde(rename = "photoSizeProgressive"))]
     Progressive(Box<crate::types::PhotoSizeProgressive>),
     /// `photoPathSize#d8214d41`: [`crate::types::PhotoPathSize`].
     #[cfg_attr(feature = "serde", serde(rename = "photoPathSize"))]
-    PhotoPathSize(Box<crate::types::PhotoPathSize>),
+    PhotoPathSize(crate::types::PhotoPathSize),
 }
 impl PhotoSize {
     /// The constructor id of the value held.
@@ -36518,11 +36342,11 @@ impl crate::Serializable for PhotoSize {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty(x) => crate::Serializable::serialize(x, buf),
-            Self::PhotoSize(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PhotoSize(x) => crate::Serializable::serialize(x, buf),
             Self::PhotoCachedSize(x) => crate::Serializable::serialize(&**x, buf),
-            Self::PhotoStrippedSize(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PhotoStrippedSize(x) => crate::Serializable::serialize(x, buf),
             Self::Progressive(x) => crate::Serializable::serialize(&**x, buf),
-            Self::PhotoPathSize(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PhotoPathSize(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -36539,13 +36363,26 @@ impl crate::Deserializable for PhotoSize {
                     )
                     .map(Self::Empty)
             }
-            0x75c78e60_u32 => crate::deserialize::decode_boxed(r, Self::PhotoSize),
+            0x75c78e60_u32 => {
+                <crate::types::PhotoSize as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PhotoSize)
+            }
             0x021e1ad6_u32 => crate::deserialize::decode_boxed(r, Self::PhotoCachedSize),
             0xe0b0bc2e_u32 => {
-                crate::deserialize::decode_boxed(r, Self::PhotoStrippedSize)
+                <crate::types::PhotoStrippedSize as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PhotoStrippedSize)
             }
             0xfa3efb95_u32 => crate::deserialize::decode_boxed(r, Self::Progressive),
-            0xd8214d41_u32 => crate::deserialize::decode_boxed(r, Self::PhotoPathSize),
+            0xd8214d41_u32 => {
+                <crate::types::PhotoPathSize as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PhotoPathSize)
+            }
             _ => {
                 return Err(
                     r
@@ -36569,17 +36406,15 @@ impl crate::CanonicalJson for PhotoSize {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::Empty(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::PhotoSize(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::PhotoSize(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::PhotoCachedSize(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::PhotoStrippedSize(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::Progressive(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::PhotoPathSize(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::PhotoPathSize(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -36593,12 +36428,6 @@ impl From<crate::types::PhotoSizeEmpty> for PhotoSize {
 impl From<crate::types::PhotoSize> for PhotoSize {
     #[inline]
     fn from(x: crate::types::PhotoSize) -> Self {
-        Self::PhotoSize(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PhotoSize>> for PhotoSize {
-    #[inline]
-    fn from(x: Box<crate::types::PhotoSize>) -> Self {
         Self::PhotoSize(x)
     }
 }
@@ -36617,12 +36446,6 @@ impl From<Box<crate::types::PhotoCachedSize>> for PhotoSize {
 impl From<crate::types::PhotoStrippedSize> for PhotoSize {
     #[inline]
     fn from(x: crate::types::PhotoStrippedSize) -> Self {
-        Self::PhotoStrippedSize(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PhotoStrippedSize>> for PhotoSize {
-    #[inline]
-    fn from(x: Box<crate::types::PhotoStrippedSize>) -> Self {
         Self::PhotoStrippedSize(x)
     }
 }
@@ -36641,12 +36464,6 @@ impl From<Box<crate::types::PhotoSizeProgressive>> for PhotoSize {
 impl From<crate::types::PhotoPathSize> for PhotoSize {
     #[inline]
     fn from(x: crate::types::PhotoPathSize) -> Self {
-        Self::PhotoPathSize(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PhotoPathSize>> for PhotoSize {
-    #[inline]
-    fn from(x: Box<crate::types::PhotoPathSize>) -> Self {
         Self::PhotoPathSize(x)
     }
 }
@@ -38627,7 +38444,7 @@ pub enum PublicForward {
     Message(crate::types::PublicForwardMessage),
     /// `publicForwardStory#edf3add0`: [`crate::types::PublicForwardStory`].
     #[cfg_attr(feature = "serde", serde(rename = "publicForwardStory"))]
-    Story(Box<crate::types::PublicForwardStory>),
+    Story(crate::types::PublicForwardStory),
 }
 impl PublicForward {
     /// The constructor id of the value held.
@@ -38654,7 +38471,7 @@ impl crate::Serializable for PublicForward {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Message(x) => crate::Serializable::serialize(x, buf),
-            Self::Story(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Story(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -38671,7 +38488,12 @@ impl crate::Deserializable for PublicForward {
                     )
                     .map(Self::Message)
             }
-            0xedf3add0_u32 => crate::deserialize::decode_boxed(r, Self::Story),
+            0xedf3add0_u32 => {
+                <crate::types::PublicForwardStory as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Story)
+            }
             _ => {
                 return Err(
                     r
@@ -38695,7 +38517,7 @@ impl crate::CanonicalJson for PublicForward {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::Message(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::Story(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Story(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -38723,12 +38545,6 @@ impl From<crate::types::PublicForwardMessage> for PublicForward {
 impl From<crate::types::PublicForwardStory> for PublicForward {
     #[inline]
     fn from(x: crate::types::PublicForwardStory) -> Self {
-        Self::Story(Box::new(x))
-    }
-}
-impl From<Box<crate::types::PublicForwardStory>> for PublicForward {
-    #[inline]
-    fn from(x: Box<crate::types::PublicForwardStory>) -> Self {
         Self::Story(x)
     }
 }
@@ -38739,7 +38555,7 @@ impl From<Box<crate::types::PublicForwardStory>> for PublicForward {
 pub enum QuickReply {
     /// `quickReply#0697102b`: [`crate::types::QuickReply`].
     #[cfg_attr(feature = "serde", serde(rename = "quickReply"))]
-    QuickReply(Box<crate::types::QuickReply>),
+    QuickReply(crate::types::QuickReply),
 }
 impl QuickReply {
     /// The constructor id of the value held.
@@ -38763,7 +38579,7 @@ impl crate::Serializable for QuickReply {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::QuickReply(x) => crate::Serializable::serialize(&**x, buf),
+            Self::QuickReply(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -38774,7 +38590,12 @@ impl crate::Deserializable for QuickReply {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x0697102b_u32 => crate::deserialize::decode_boxed(r, Self::QuickReply),
+            0x0697102b_u32 => {
+                <crate::types::QuickReply as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::QuickReply)
+            }
             _ => {
                 return Err(
                     r
@@ -38797,7 +38618,7 @@ impl crate::Deserializable for QuickReply {
 impl crate::CanonicalJson for QuickReply {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::QuickReply(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::QuickReply(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -38805,12 +38626,6 @@ impl crate::Peers for QuickReply {}
 impl From<crate::types::QuickReply> for QuickReply {
     #[inline]
     fn from(x: crate::types::QuickReply) -> Self {
-        Self::QuickReply(Box::new(x))
-    }
-}
-impl From<Box<crate::types::QuickReply>> for QuickReply {
-    #[inline]
-    fn from(x: Box<crate::types::QuickReply>) -> Self {
         Self::QuickReply(x)
     }
 }
@@ -38957,7 +38772,7 @@ impl From<crate::types::ReactionPaid> for Reaction {
 pub enum ReactionCount {
     /// `reactionCount#a3d1cb80`: [`crate::types::ReactionCount`].
     #[cfg_attr(feature = "serde", serde(rename = "reactionCount"))]
-    ReactionCount(Box<crate::types::ReactionCount>),
+    ReactionCount(crate::types::ReactionCount),
 }
 impl ReactionCount {
     /// The constructor id of the value held.
@@ -38981,7 +38796,7 @@ impl crate::Serializable for ReactionCount {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::ReactionCount(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ReactionCount(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -38992,7 +38807,12 @@ impl crate::Deserializable for ReactionCount {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xa3d1cb80_u32 => crate::deserialize::decode_boxed(r, Self::ReactionCount),
+            0xa3d1cb80_u32 => {
+                <crate::types::ReactionCount as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ReactionCount)
+            }
             _ => {
                 return Err(
                     r
@@ -39015,9 +38835,7 @@ impl crate::Deserializable for ReactionCount {
 impl crate::CanonicalJson for ReactionCount {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::ReactionCount(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::ReactionCount(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -39025,12 +38843,6 @@ impl crate::Peers for ReactionCount {}
 impl From<crate::types::ReactionCount> for ReactionCount {
     #[inline]
     fn from(x: crate::types::ReactionCount) -> Self {
-        Self::ReactionCount(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ReactionCount>> for ReactionCount {
-    #[inline]
-    fn from(x: Box<crate::types::ReactionCount>) -> Self {
         Self::ReactionCount(x)
     }
 }
@@ -39411,7 +39223,7 @@ pub enum RecentMeUrl {
     Chat(crate::types::RecentMeUrlChat),
     /// `recentMeUrlChatInvite#eb49081d`: [`crate::types::RecentMeUrlChatInvite`].
     #[cfg_attr(feature = "serde", serde(rename = "recentMeUrlChatInvite"))]
-    ChatInvite(Box<crate::types::RecentMeUrlChatInvite>),
+    ChatInvite(crate::types::RecentMeUrlChatInvite),
     /// `recentMeUrlStickerSet#bc0a57dc`: [`crate::types::RecentMeUrlStickerSet`].
     #[cfg_attr(feature = "serde", serde(rename = "recentMeUrlStickerSet"))]
     StickerSet(Box<crate::types::RecentMeUrlStickerSet>),
@@ -39449,7 +39261,7 @@ impl crate::Serializable for RecentMeUrl {
             Self::Unknown(x) => crate::Serializable::serialize(x, buf),
             Self::User(x) => crate::Serializable::serialize(x, buf),
             Self::Chat(x) => crate::Serializable::serialize(x, buf),
-            Self::ChatInvite(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChatInvite(x) => crate::Serializable::serialize(x, buf),
             Self::StickerSet(x) => crate::Serializable::serialize(&**x, buf),
         }
     }
@@ -39479,7 +39291,12 @@ impl crate::Deserializable for RecentMeUrl {
                     )
                     .map(Self::Chat)
             }
-            0xeb49081d_u32 => crate::deserialize::decode_boxed(r, Self::ChatInvite),
+            0xeb49081d_u32 => {
+                <crate::types::RecentMeUrlChatInvite as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChatInvite)
+            }
             0xbc0a57dc_u32 => crate::deserialize::decode_boxed(r, Self::StickerSet),
             _ => {
                 return Err(
@@ -39506,7 +39323,7 @@ impl crate::CanonicalJson for RecentMeUrl {
             Self::Unknown(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::User(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Chat(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::ChatInvite(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::ChatInvite(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::StickerSet(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
         }
     }
@@ -39546,12 +39363,6 @@ impl From<crate::types::RecentMeUrlChat> for RecentMeUrl {
 impl From<crate::types::RecentMeUrlChatInvite> for RecentMeUrl {
     #[inline]
     fn from(x: crate::types::RecentMeUrlChatInvite) -> Self {
-        Self::ChatInvite(Box::new(x))
-    }
-}
-impl From<Box<crate::types::RecentMeUrlChatInvite>> for RecentMeUrl {
-    #[inline]
-    fn from(x: Box<crate::types::RecentMeUrlChatInvite>) -> Self {
         Self::ChatInvite(x)
     }
 }
@@ -40116,7 +39927,7 @@ impl From<crate::types::InputReportReasonPersonalDetails> for ReportReason {
 pub enum ReportResult {
     /// `reportResultChooseOption#f0e4e0b6`: [`crate::types::ReportResultChooseOption`].
     #[cfg_attr(feature = "serde", serde(rename = "reportResultChooseOption"))]
-    ChooseOption(Box<crate::types::ReportResultChooseOption>),
+    ChooseOption(crate::types::ReportResultChooseOption),
     /// `reportResultAddComment#6f09ac31`: [`crate::types::ReportResultAddComment`].
     #[cfg_attr(feature = "serde", serde(rename = "reportResultAddComment"))]
     AddComment(crate::types::ReportResultAddComment),
@@ -40156,7 +39967,7 @@ impl crate::Serializable for ReportResult {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::ChooseOption(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChooseOption(x) => crate::Serializable::serialize(x, buf),
             Self::AddComment(x) => crate::Serializable::serialize(x, buf),
             Self::Reported => crate::Serializable::serialize(&0x8db33c4b_u32, buf),
         }
@@ -40169,7 +39980,12 @@ impl crate::Deserializable for ReportResult {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xf0e4e0b6_u32 => crate::deserialize::decode_boxed(r, Self::ChooseOption),
+            0xf0e4e0b6_u32 => {
+                <crate::types::ReportResultChooseOption as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChooseOption)
+            }
             0x6f09ac31_u32 => {
                 <crate::types::ReportResultAddComment as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -40199,9 +40015,7 @@ impl crate::Deserializable for ReportResult {
 impl crate::CanonicalJson for ReportResult {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::ChooseOption(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::ChooseOption(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::AddComment(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Reported => {
                 crate::canonical::open(0x8db33c4b_u32, out);
@@ -40214,12 +40028,6 @@ impl crate::Peers for ReportResult {}
 impl From<crate::types::ReportResultChooseOption> for ReportResult {
     #[inline]
     fn from(x: crate::types::ReportResultChooseOption) -> Self {
-        Self::ChooseOption(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ReportResultChooseOption>> for ReportResult {
-    #[inline]
-    fn from(x: Box<crate::types::ReportResultChooseOption>) -> Self {
         Self::ChooseOption(x)
     }
 }
@@ -40386,7 +40194,7 @@ pub enum RequestedPeer {
     User(Box<crate::types::RequestedPeerUser>),
     /// `requestedPeerChat#7307544f`: [`crate::types::RequestedPeerChat`].
     #[cfg_attr(feature = "serde", serde(rename = "requestedPeerChat"))]
-    Chat(Box<crate::types::RequestedPeerChat>),
+    Chat(crate::types::RequestedPeerChat),
     /// `requestedPeerChannel#8ba403e4`: [`crate::types::RequestedPeerChannel`].
     #[cfg_attr(feature = "serde", serde(rename = "requestedPeerChannel"))]
     Channel(Box<crate::types::RequestedPeerChannel>),
@@ -40418,7 +40226,7 @@ impl crate::Serializable for RequestedPeer {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::User(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Chat(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Chat(x) => crate::Serializable::serialize(x, buf),
             Self::Channel(x) => crate::Serializable::serialize(&**x, buf),
         }
     }
@@ -40431,7 +40239,12 @@ impl crate::Deserializable for RequestedPeer {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xd62ff46a_u32 => crate::deserialize::decode_boxed(r, Self::User),
-            0x7307544f_u32 => crate::deserialize::decode_boxed(r, Self::Chat),
+            0x7307544f_u32 => {
+                <crate::types::RequestedPeerChat as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Chat)
+            }
             0x8ba403e4_u32 => crate::deserialize::decode_boxed(r, Self::Channel),
             _ => {
                 return Err(
@@ -40456,7 +40269,7 @@ impl crate::CanonicalJson for RequestedPeer {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::User(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Chat(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Chat(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Channel(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
         }
     }
@@ -40477,12 +40290,6 @@ impl From<Box<crate::types::RequestedPeerUser>> for RequestedPeer {
 impl From<crate::types::RequestedPeerChat> for RequestedPeer {
     #[inline]
     fn from(x: crate::types::RequestedPeerChat) -> Self {
-        Self::Chat(Box::new(x))
-    }
-}
-impl From<Box<crate::types::RequestedPeerChat>> for RequestedPeer {
-    #[inline]
-    fn from(x: Box<crate::types::RequestedPeerChat>) -> Self {
         Self::Chat(x)
     }
 }
@@ -44137,7 +43944,7 @@ pub enum SendMessageAction {
     SendMessageEmojiInteractionSeen(crate::types::SendMessageEmojiInteractionSeen),
     /// `sendMessageTextDraftAction#3630b85a`: [`crate::types::SendMessageTextDraftAction`].
     #[cfg_attr(feature = "serde", serde(rename = "sendMessageTextDraftAction"))]
-    SendMessageTextDraftAction(crate::types::SendMessageTextDraftAction),
+    SendMessageTextDraftAction(Box<crate::types::SendMessageTextDraftAction>),
     /// `inputSendMessageRichMessageDraftAction#a937c7be`: [`crate::types::InputSendMessageRichMessageDraftAction`].
     #[cfg_attr(
         feature = "serde",
@@ -44335,7 +44142,9 @@ impl crate::Serializable for SendMessageAction {
             Self::SendMessageEmojiInteractionSeen(x) => {
                 crate::Serializable::serialize(x, buf)
             }
-            Self::SendMessageTextDraftAction(x) => crate::Serializable::serialize(x, buf),
+            Self::SendMessageTextDraftAction(x) => {
+                crate::Serializable::serialize(&**x, buf)
+            }
             Self::InputSendMessageRichMessageDraftAction(x) => {
                 crate::Serializable::serialize(x, buf)
             }
@@ -44409,10 +44218,7 @@ impl crate::Deserializable for SendMessageAction {
                     .map(Self::SendMessageEmojiInteractionSeen)
             }
             0x3630b85a_u32 => {
-                <crate::types::SendMessageTextDraftAction as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::SendMessageTextDraftAction)
+                crate::deserialize::decode_boxed(r, Self::SendMessageTextDraftAction)
             }
             0xa937c7be_u32 => {
                 <crate::types::InputSendMessageRichMessageDraftAction as crate::BareDeserializable>::deserialize_bare(
@@ -44519,7 +44325,7 @@ impl crate::CanonicalJson for SendMessageAction {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::SendMessageTextDraftAction(x) => {
-                crate::CanonicalJson::write_canonical_json(x, out)
+                crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::InputSendMessageRichMessageDraftAction(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -44669,6 +44475,12 @@ impl From<crate::types::SendMessageEmojiInteractionSeen> for SendMessageAction {
 impl From<crate::types::SendMessageTextDraftAction> for SendMessageAction {
     #[inline]
     fn from(x: crate::types::SendMessageTextDraftAction) -> Self {
+        Self::SendMessageTextDraftAction(Box::new(x))
+    }
+}
+impl From<Box<crate::types::SendMessageTextDraftAction>> for SendMessageAction {
+    #[inline]
+    fn from(x: Box<crate::types::SendMessageTextDraftAction>) -> Self {
         Self::SendMessageTextDraftAction(x)
     }
 }
@@ -44697,7 +44509,7 @@ impl From<crate::types::SendMessageStopDraftAction> for SendMessageAction {
 pub enum ServerDHParams {
     /// `server_DH_params_fail#79cb045d`: [`crate::types::ServerDHParamsFail`].
     #[cfg_attr(feature = "serde", serde(rename = "server_DH_params_fail"))]
-    Fail(Box<crate::types::ServerDHParamsFail>),
+    Fail(crate::types::ServerDHParamsFail),
     /// `server_DH_params_ok#d0e8075c`: [`crate::types::ServerDHParamsOk`].
     #[cfg_attr(feature = "serde", serde(rename = "server_DH_params_ok"))]
     Ok(Box<crate::types::ServerDHParamsOk>),
@@ -44726,7 +44538,7 @@ impl crate::Serializable for ServerDHParams {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::Fail(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Fail(x) => crate::Serializable::serialize(x, buf),
             Self::Ok(x) => crate::Serializable::serialize(&**x, buf),
         }
     }
@@ -44738,7 +44550,12 @@ impl crate::Deserializable for ServerDHParams {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x79cb045d_u32 => crate::deserialize::decode_boxed(r, Self::Fail),
+            0x79cb045d_u32 => {
+                <crate::types::ServerDHParamsFail as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Fail)
+            }
             0xd0e8075c_u32 => crate::deserialize::decode_boxed(r, Self::Ok),
             _ => {
                 return Err(
@@ -44762,7 +44579,7 @@ impl crate::Deserializable for ServerDHParams {
 impl crate::CanonicalJson for ServerDHParams {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::Fail(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Fail(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Ok(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
         }
     }
@@ -44771,12 +44588,6 @@ impl crate::Peers for ServerDHParams {}
 impl From<crate::types::ServerDHParamsFail> for ServerDHParams {
     #[inline]
     fn from(x: crate::types::ServerDHParamsFail) -> Self {
-        Self::Fail(Box::new(x))
-    }
-}
-impl From<Box<crate::types::ServerDHParamsFail>> for ServerDHParams {
-    #[inline]
-    fn from(x: Box<crate::types::ServerDHParamsFail>) -> Self {
         Self::Fail(x)
     }
 }
@@ -44885,13 +44696,13 @@ impl From<Box<crate::types::ServerDHInnerData>> for ServerDHInnerData {
 pub enum SetClientDHParamsAnswer {
     /// `dh_gen_ok#3bcbf734`: [`crate::types::DhGenOk`].
     #[cfg_attr(feature = "serde", serde(rename = "dh_gen_ok"))]
-    DhGenOk(Box<crate::types::DhGenOk>),
+    DhGenOk(crate::types::DhGenOk),
     /// `dh_gen_retry#46dc1fb9`: [`crate::types::DhGenRetry`].
     #[cfg_attr(feature = "serde", serde(rename = "dh_gen_retry"))]
-    DhGenRetry(Box<crate::types::DhGenRetry>),
+    DhGenRetry(crate::types::DhGenRetry),
     /// `dh_gen_fail#a69dae02`: [`crate::types::DhGenFail`].
     #[cfg_attr(feature = "serde", serde(rename = "dh_gen_fail"))]
-    DhGenFail(Box<crate::types::DhGenFail>),
+    DhGenFail(crate::types::DhGenFail),
 }
 impl SetClientDHParamsAnswer {
     /// The constructor id of the value held.
@@ -44919,9 +44730,9 @@ impl crate::Serializable for SetClientDHParamsAnswer {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::DhGenOk(x) => crate::Serializable::serialize(&**x, buf),
-            Self::DhGenRetry(x) => crate::Serializable::serialize(&**x, buf),
-            Self::DhGenFail(x) => crate::Serializable::serialize(&**x, buf),
+            Self::DhGenOk(x) => crate::Serializable::serialize(x, buf),
+            Self::DhGenRetry(x) => crate::Serializable::serialize(x, buf),
+            Self::DhGenFail(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -44932,9 +44743,22 @@ impl crate::Deserializable for SetClientDHParamsAnswer {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x3bcbf734_u32 => crate::deserialize::decode_boxed(r, Self::DhGenOk),
-            0x46dc1fb9_u32 => crate::deserialize::decode_boxed(r, Self::DhGenRetry),
-            0xa69dae02_u32 => crate::deserialize::decode_boxed(r, Self::DhGenFail),
+            0x3bcbf734_u32 => {
+                <crate::types::DhGenOk as crate::BareDeserializable>::deserialize_bare(r)
+                    .map(Self::DhGenOk)
+            }
+            0x46dc1fb9_u32 => {
+                <crate::types::DhGenRetry as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::DhGenRetry)
+            }
+            0xa69dae02_u32 => {
+                <crate::types::DhGenFail as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::DhGenFail)
+            }
             _ => {
                 return Err(
                     r
@@ -44957,9 +44781,9 @@ impl crate::Deserializable for SetClientDHParamsAnswer {
 impl crate::CanonicalJson for SetClientDHParamsAnswer {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::DhGenOk(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::DhGenRetry(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::DhGenFail(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::DhGenOk(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::DhGenRetry(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::DhGenFail(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -44967,36 +44791,18 @@ impl crate::Peers for SetClientDHParamsAnswer {}
 impl From<crate::types::DhGenOk> for SetClientDHParamsAnswer {
     #[inline]
     fn from(x: crate::types::DhGenOk) -> Self {
-        Self::DhGenOk(Box::new(x))
-    }
-}
-impl From<Box<crate::types::DhGenOk>> for SetClientDHParamsAnswer {
-    #[inline]
-    fn from(x: Box<crate::types::DhGenOk>) -> Self {
         Self::DhGenOk(x)
     }
 }
 impl From<crate::types::DhGenRetry> for SetClientDHParamsAnswer {
     #[inline]
     fn from(x: crate::types::DhGenRetry) -> Self {
-        Self::DhGenRetry(Box::new(x))
-    }
-}
-impl From<Box<crate::types::DhGenRetry>> for SetClientDHParamsAnswer {
-    #[inline]
-    fn from(x: Box<crate::types::DhGenRetry>) -> Self {
         Self::DhGenRetry(x)
     }
 }
 impl From<crate::types::DhGenFail> for SetClientDHParamsAnswer {
     #[inline]
     fn from(x: crate::types::DhGenFail) -> Self {
-        Self::DhGenFail(Box::new(x))
-    }
-}
-impl From<Box<crate::types::DhGenFail>> for SetClientDHParamsAnswer {
-    #[inline]
-    fn from(x: Box<crate::types::DhGenFail>) -> Self {
         Self::DhGenFail(x)
     }
 }
@@ -45270,7 +45076,7 @@ impl From<Box<crate::types::SponsoredMessage>> for SponsoredMessage {
 pub enum SponsoredMessageReportOption {
     /// `sponsoredMessageReportOption#430d3150`: [`crate::types::SponsoredMessageReportOption`].
     #[cfg_attr(feature = "serde", serde(rename = "sponsoredMessageReportOption"))]
-    SponsoredMessageReportOption(Box<crate::types::SponsoredMessageReportOption>),
+    SponsoredMessageReportOption(crate::types::SponsoredMessageReportOption),
 }
 impl SponsoredMessageReportOption {
     /// The constructor id of the value held.
@@ -45295,7 +45101,7 @@ impl crate::Serializable for SponsoredMessageReportOption {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::SponsoredMessageReportOption(x) => {
-                crate::Serializable::serialize(&**x, buf)
+                crate::Serializable::serialize(x, buf)
             }
         }
     }
@@ -45308,7 +45114,10 @@ impl crate::Deserializable for SponsoredMessageReportOption {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x430d3150_u32 => {
-                crate::deserialize::decode_boxed(r, Self::SponsoredMessageReportOption)
+                <crate::types::SponsoredMessageReportOption as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::SponsoredMessageReportOption)
             }
             _ => {
                 return Err(
@@ -45333,7 +45142,7 @@ impl crate::CanonicalJson for SponsoredMessageReportOption {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::SponsoredMessageReportOption(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -45342,13 +45151,6 @@ impl crate::Peers for SponsoredMessageReportOption {}
 impl From<crate::types::SponsoredMessageReportOption> for SponsoredMessageReportOption {
     #[inline]
     fn from(x: crate::types::SponsoredMessageReportOption) -> Self {
-        Self::SponsoredMessageReportOption(Box::new(x))
-    }
-}
-impl From<Box<crate::types::SponsoredMessageReportOption>>
-for SponsoredMessageReportOption {
-    #[inline]
-    fn from(x: Box<crate::types::SponsoredMessageReportOption>) -> Self {
         Self::SponsoredMessageReportOption(x)
     }
 }
@@ -45545,7 +45347,7 @@ impl From<Box<crate::types::StarGiftUnique>> for StarGift {
 pub enum StarGiftActiveAuctionState {
     /// `starGiftActiveAuctionState#d31bc45d`: [`crate::types::StarGiftActiveAuctionState`].
     #[cfg_attr(feature = "serde", serde(rename = "starGiftActiveAuctionState"))]
-    StarGiftActiveAuctionState(Box<crate::types::StarGiftActiveAuctionState>),
+    StarGiftActiveAuctionState(crate::types::StarGiftActiveAuctionState),
 }
 impl StarGiftActiveAuctionState {
     /// The constructor id of the value held.
@@ -45569,9 +45371,7 @@ impl crate::Serializable for StarGiftActiveAuctionState {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::StarGiftActiveAuctionState(x) => {
-                crate::Serializable::serialize(&**x, buf)
-            }
+            Self::StarGiftActiveAuctionState(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -45583,7 +45383,10 @@ impl crate::Deserializable for StarGiftActiveAuctionState {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xd31bc45d_u32 => {
-                crate::deserialize::decode_boxed(r, Self::StarGiftActiveAuctionState)
+                <crate::types::StarGiftActiveAuctionState as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StarGiftActiveAuctionState)
             }
             _ => {
                 return Err(
@@ -45608,7 +45411,7 @@ impl crate::CanonicalJson for StarGiftActiveAuctionState {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::StarGiftActiveAuctionState(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -45617,12 +45420,6 @@ impl crate::Peers for StarGiftActiveAuctionState {}
 impl From<crate::types::StarGiftActiveAuctionState> for StarGiftActiveAuctionState {
     #[inline]
     fn from(x: crate::types::StarGiftActiveAuctionState) -> Self {
-        Self::StarGiftActiveAuctionState(Box::new(x))
-    }
-}
-impl From<Box<crate::types::StarGiftActiveAuctionState>> for StarGiftActiveAuctionState {
-    #[inline]
-    fn from(x: Box<crate::types::StarGiftActiveAuctionState>) -> Self {
         Self::StarGiftActiveAuctionState(x)
     }
 }
@@ -47251,7 +47048,7 @@ impl From<crate::types::StarsGiveawayWinnersOption> for StarsGiveawayWinnersOpti
 pub enum StarsRating {
     /// `starsRating#1b0e4f07`: [`crate::types::StarsRating`].
     #[cfg_attr(feature = "serde", serde(rename = "starsRating"))]
-    StarsRating(Box<crate::types::StarsRating>),
+    StarsRating(crate::types::StarsRating),
 }
 impl StarsRating {
     /// The constructor id of the value held.
@@ -47275,7 +47072,7 @@ impl crate::Serializable for StarsRating {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::StarsRating(x) => crate::Serializable::serialize(&**x, buf),
+            Self::StarsRating(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -47286,7 +47083,12 @@ impl crate::Deserializable for StarsRating {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x1b0e4f07_u32 => crate::deserialize::decode_boxed(r, Self::StarsRating),
+            0x1b0e4f07_u32 => {
+                <crate::types::StarsRating as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StarsRating)
+            }
             _ => {
                 return Err(
                     r
@@ -47309,7 +47111,7 @@ impl crate::Deserializable for StarsRating {
 impl crate::CanonicalJson for StarsRating {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::StarsRating(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::StarsRating(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -47317,12 +47119,6 @@ impl crate::Peers for StarsRating {}
 impl From<crate::types::StarsRating> for StarsRating {
     #[inline]
     fn from(x: crate::types::StarsRating) -> Self {
-        Self::StarsRating(Box::new(x))
-    }
-}
-impl From<Box<crate::types::StarsRating>> for StarsRating {
-    #[inline]
-    fn from(x: Box<crate::types::StarsRating>) -> Self {
         Self::StarsRating(x)
     }
 }
@@ -48793,7 +48589,7 @@ impl From<crate::types::StickerKeyword> for StickerKeyword {
 pub enum StickerPack {
     /// `stickerPack#12b299d4`: [`crate::types::StickerPack`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerPack"))]
-    StickerPack(Box<crate::types::StickerPack>),
+    StickerPack(crate::types::StickerPack),
 }
 impl StickerPack {
     /// The constructor id of the value held.
@@ -48817,7 +48613,7 @@ impl crate::Serializable for StickerPack {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::StickerPack(x) => crate::Serializable::serialize(&**x, buf),
+            Self::StickerPack(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -48828,7 +48624,12 @@ impl crate::Deserializable for StickerPack {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x12b299d4_u32 => crate::deserialize::decode_boxed(r, Self::StickerPack),
+            0x12b299d4_u32 => {
+                <crate::types::StickerPack as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StickerPack)
+            }
             _ => {
                 return Err(
                     r
@@ -48851,7 +48652,7 @@ impl crate::Deserializable for StickerPack {
 impl crate::CanonicalJson for StickerPack {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::StickerPack(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::StickerPack(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -48859,12 +48660,6 @@ impl crate::Peers for StickerPack {}
 impl From<crate::types::StickerPack> for StickerPack {
     #[inline]
     fn from(x: crate::types::StickerPack) -> Self {
-        Self::StickerPack(Box::new(x))
-    }
-}
-impl From<Box<crate::types::StickerPack>> for StickerPack {
-    #[inline]
-    fn from(x: Box<crate::types::StickerPack>) -> Self {
         Self::StickerPack(x)
     }
 }
@@ -48960,7 +48755,7 @@ pub enum StickerSetCovered {
     StickerSetCovered(crate::types::StickerSetCovered),
     /// `stickerSetMultiCovered#3407e51b`: [`crate::types::StickerSetMultiCovered`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSetMultiCovered"))]
-    StickerSetMultiCovered(Box<crate::types::StickerSetMultiCovered>),
+    StickerSetMultiCovered(crate::types::StickerSetMultiCovered),
     /// `stickerSetFullCovered#40d13c0e`: [`crate::types::StickerSetFullCovered`].
     #[cfg_attr(feature = "serde", serde(rename = "stickerSetFullCovered"))]
     StickerSetFullCovered(Box<crate::types::StickerSetFullCovered>),
@@ -48997,7 +48792,7 @@ impl crate::Serializable for StickerSetCovered {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::StickerSetCovered(x) => crate::Serializable::serialize(x, buf),
-            Self::StickerSetMultiCovered(x) => crate::Serializable::serialize(&**x, buf),
+            Self::StickerSetMultiCovered(x) => crate::Serializable::serialize(x, buf),
             Self::StickerSetFullCovered(x) => crate::Serializable::serialize(&**x, buf),
             Self::StickerSetNoCovered(x) => crate::Serializable::serialize(x, buf),
         }
@@ -49017,7 +48812,10 @@ impl crate::Deserializable for StickerSetCovered {
                     .map(Self::StickerSetCovered)
             }
             0x3407e51b_u32 => {
-                crate::deserialize::decode_boxed(r, Self::StickerSetMultiCovered)
+                <crate::types::StickerSetMultiCovered as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StickerSetMultiCovered)
             }
             0x40d13c0e_u32 => {
                 crate::deserialize::decode_boxed(r, Self::StickerSetFullCovered)
@@ -49054,7 +48852,7 @@ impl crate::CanonicalJson for StickerSetCovered {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::StickerSetMultiCovered(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::StickerSetFullCovered(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -49075,12 +48873,6 @@ impl From<crate::types::StickerSetCovered> for StickerSetCovered {
 impl From<crate::types::StickerSetMultiCovered> for StickerSetCovered {
     #[inline]
     fn from(x: crate::types::StickerSetMultiCovered) -> Self {
-        Self::StickerSetMultiCovered(Box::new(x))
-    }
-}
-impl From<Box<crate::types::StickerSetMultiCovered>> for StickerSetCovered {
-    #[inline]
-    fn from(x: Box<crate::types::StickerSetMultiCovered>) -> Self {
         Self::StickerSetMultiCovered(x)
     }
 }
@@ -49497,7 +49289,7 @@ pub enum StoryReaction {
     PublicForward(crate::types::StoryReactionPublicForward),
     /// `storyReactionPublicRepost#cfcd0f13`: [`crate::types::StoryReactionPublicRepost`].
     #[cfg_attr(feature = "serde", serde(rename = "storyReactionPublicRepost"))]
-    PublicRepost(Box<crate::types::StoryReactionPublicRepost>),
+    PublicRepost(crate::types::StoryReactionPublicRepost),
 }
 impl StoryReaction {
     /// The constructor id of the value held.
@@ -49527,7 +49319,7 @@ impl crate::Serializable for StoryReaction {
         match self {
             Self::StoryReaction(x) => crate::Serializable::serialize(&**x, buf),
             Self::PublicForward(x) => crate::Serializable::serialize(x, buf),
-            Self::PublicRepost(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PublicRepost(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -49545,7 +49337,12 @@ impl crate::Deserializable for StoryReaction {
                     )
                     .map(Self::PublicForward)
             }
-            0xcfcd0f13_u32 => crate::deserialize::decode_boxed(r, Self::PublicRepost),
+            0xcfcd0f13_u32 => {
+                <crate::types::StoryReactionPublicRepost as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PublicRepost)
+            }
             _ => {
                 return Err(
                     r
@@ -49572,9 +49369,7 @@ impl crate::CanonicalJson for StoryReaction {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::PublicForward(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::PublicRepost(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::PublicRepost(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -49614,12 +49409,6 @@ impl From<crate::types::StoryReactionPublicForward> for StoryReaction {
 impl From<crate::types::StoryReactionPublicRepost> for StoryReaction {
     #[inline]
     fn from(x: crate::types::StoryReactionPublicRepost) -> Self {
-        Self::PublicRepost(Box::new(x))
-    }
-}
-impl From<Box<crate::types::StoryReactionPublicRepost>> for StoryReaction {
-    #[inline]
-    fn from(x: Box<crate::types::StoryReactionPublicRepost>) -> Self {
         Self::PublicRepost(x)
     }
 }
@@ -49630,13 +49419,13 @@ impl From<Box<crate::types::StoryReactionPublicRepost>> for StoryReaction {
 pub enum StoryView {
     /// `storyView#b0bdeac5`: [`crate::types::StoryView`].
     #[cfg_attr(feature = "serde", serde(rename = "storyView"))]
-    StoryView(Box<crate::types::StoryView>),
+    StoryView(crate::types::StoryView),
     /// `storyViewPublicForward#9083670b`: [`crate::types::StoryViewPublicForward`].
     #[cfg_attr(feature = "serde", serde(rename = "storyViewPublicForward"))]
-    PublicForward(Box<crate::types::StoryViewPublicForward>),
+    PublicForward(crate::types::StoryViewPublicForward),
     /// `storyViewPublicRepost#bd74cf49`: [`crate::types::StoryViewPublicRepost`].
     #[cfg_attr(feature = "serde", serde(rename = "storyViewPublicRepost"))]
-    PublicRepost(Box<crate::types::StoryViewPublicRepost>),
+    PublicRepost(crate::types::StoryViewPublicRepost),
 }
 impl StoryView {
     /// The constructor id of the value held.
@@ -49664,9 +49453,9 @@ impl crate::Serializable for StoryView {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::StoryView(x) => crate::Serializable::serialize(&**x, buf),
-            Self::PublicForward(x) => crate::Serializable::serialize(&**x, buf),
-            Self::PublicRepost(x) => crate::Serializable::serialize(&**x, buf),
+            Self::StoryView(x) => crate::Serializable::serialize(x, buf),
+            Self::PublicForward(x) => crate::Serializable::serialize(x, buf),
+            Self::PublicRepost(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -49677,9 +49466,24 @@ impl crate::Deserializable for StoryView {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xb0bdeac5_u32 => crate::deserialize::decode_boxed(r, Self::StoryView),
-            0x9083670b_u32 => crate::deserialize::decode_boxed(r, Self::PublicForward),
-            0xbd74cf49_u32 => crate::deserialize::decode_boxed(r, Self::PublicRepost),
+            0xb0bdeac5_u32 => {
+                <crate::types::StoryView as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::StoryView)
+            }
+            0x9083670b_u32 => {
+                <crate::types::StoryViewPublicForward as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PublicForward)
+            }
+            0xbd74cf49_u32 => {
+                <crate::types::StoryViewPublicRepost as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PublicRepost)
+            }
             _ => {
                 return Err(
                     r
@@ -49702,13 +49506,9 @@ impl crate::Deserializable for StoryView {
 impl crate::CanonicalJson for StoryView {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::StoryView(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::PublicForward(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
-            Self::PublicRepost(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::StoryView(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::PublicForward(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::PublicRepost(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -49730,36 +49530,18 @@ impl crate::Peers for StoryView {
 impl From<crate::types::StoryView> for StoryView {
     #[inline]
     fn from(x: crate::types::StoryView) -> Self {
-        Self::StoryView(Box::new(x))
-    }
-}
-impl From<Box<crate::types::StoryView>> for StoryView {
-    #[inline]
-    fn from(x: Box<crate::types::StoryView>) -> Self {
         Self::StoryView(x)
     }
 }
 impl From<crate::types::StoryViewPublicForward> for StoryView {
     #[inline]
     fn from(x: crate::types::StoryViewPublicForward) -> Self {
-        Self::PublicForward(Box::new(x))
-    }
-}
-impl From<Box<crate::types::StoryViewPublicForward>> for StoryView {
-    #[inline]
-    fn from(x: Box<crate::types::StoryViewPublicForward>) -> Self {
         Self::PublicForward(x)
     }
 }
 impl From<crate::types::StoryViewPublicRepost> for StoryView {
     #[inline]
     fn from(x: crate::types::StoryViewPublicRepost) -> Self {
-        Self::PublicRepost(Box::new(x))
-    }
-}
-impl From<Box<crate::types::StoryViewPublicRepost>> for StoryView {
-    #[inline]
-    fn from(x: Box<crate::types::StoryViewPublicRepost>) -> Self {
         Self::PublicRepost(x)
     }
 }
@@ -49852,7 +49634,7 @@ impl From<Box<crate::types::StoryViews>> for StoryViews {
 pub enum SuggestedPost {
     /// `suggestedPost#0e8e37e5`: [`crate::types::SuggestedPost`].
     #[cfg_attr(feature = "serde", serde(rename = "suggestedPost"))]
-    SuggestedPost(Box<crate::types::SuggestedPost>),
+    SuggestedPost(crate::types::SuggestedPost),
 }
 impl SuggestedPost {
     /// The constructor id of the value held.
@@ -49876,7 +49658,7 @@ impl crate::Serializable for SuggestedPost {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::SuggestedPost(x) => crate::Serializable::serialize(&**x, buf),
+            Self::SuggestedPost(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -49887,7 +49669,12 @@ impl crate::Deserializable for SuggestedPost {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x0e8e37e5_u32 => crate::deserialize::decode_boxed(r, Self::SuggestedPost),
+            0x0e8e37e5_u32 => {
+                <crate::types::SuggestedPost as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::SuggestedPost)
+            }
             _ => {
                 return Err(
                     r
@@ -49910,9 +49697,7 @@ impl crate::Deserializable for SuggestedPost {
 impl crate::CanonicalJson for SuggestedPost {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::SuggestedPost(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::SuggestedPost(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -49920,12 +49705,6 @@ impl crate::Peers for SuggestedPost {}
 impl From<crate::types::SuggestedPost> for SuggestedPost {
     #[inline]
     fn from(x: crate::types::SuggestedPost) -> Self {
-        Self::SuggestedPost(Box::new(x))
-    }
-}
-impl From<Box<crate::types::SuggestedPost>> for SuggestedPost {
-    #[inline]
-    fn from(x: Box<crate::types::SuggestedPost>) -> Self {
         Self::SuggestedPost(x)
     }
 }
@@ -49936,7 +49715,7 @@ impl From<Box<crate::types::SuggestedPost>> for SuggestedPost {
 pub enum TextWithEntities {
     /// `textWithEntities#751f3146`: [`crate::types::TextWithEntities`].
     #[cfg_attr(feature = "serde", serde(rename = "textWithEntities"))]
-    TextWithEntities(Box<crate::types::TextWithEntities>),
+    TextWithEntities(crate::types::TextWithEntities),
 }
 impl TextWithEntities {
     /// The constructor id of the value held.
@@ -49960,7 +49739,7 @@ impl crate::Serializable for TextWithEntities {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::TextWithEntities(x) => crate::Serializable::serialize(&**x, buf),
+            Self::TextWithEntities(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -49971,7 +49750,12 @@ impl crate::Deserializable for TextWithEntities {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x751f3146_u32 => crate::deserialize::decode_boxed(r, Self::TextWithEntities),
+            0x751f3146_u32 => {
+                <crate::types::TextWithEntities as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::TextWithEntities)
+            }
             _ => {
                 return Err(
                     r
@@ -49995,7 +49779,7 @@ impl crate::CanonicalJson for TextWithEntities {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::TextWithEntities(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -50004,12 +49788,6 @@ impl crate::Peers for TextWithEntities {}
 impl From<crate::types::TextWithEntities> for TextWithEntities {
     #[inline]
     fn from(x: crate::types::TextWithEntities) -> Self {
-        Self::TextWithEntities(Box::new(x))
-    }
-}
-impl From<Box<crate::types::TextWithEntities>> for TextWithEntities {
-    #[inline]
-    fn from(x: Box<crate::types::TextWithEntities>) -> Self {
         Self::TextWithEntities(x)
     }
 }
@@ -50625,7 +50403,7 @@ impl From<crate::types::TodoCompletion> for TodoCompletion {
 pub enum TodoItem {
     /// `todoItem#cba9a52f`: [`crate::types::TodoItem`].
     #[cfg_attr(feature = "serde", serde(rename = "todoItem"))]
-    TodoItem(crate::types::TodoItem),
+    TodoItem(Box<crate::types::TodoItem>),
 }
 impl TodoItem {
     /// The constructor id of the value held.
@@ -50649,7 +50427,7 @@ impl crate::Serializable for TodoItem {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::TodoItem(x) => crate::Serializable::serialize(x, buf),
+            Self::TodoItem(x) => crate::Serializable::serialize(&**x, buf),
         }
     }
 }
@@ -50660,12 +50438,7 @@ impl crate::Deserializable for TodoItem {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0xcba9a52f_u32 => {
-                <crate::types::TodoItem as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::TodoItem)
-            }
+            0xcba9a52f_u32 => crate::deserialize::decode_boxed(r, Self::TodoItem),
             _ => {
                 return Err(
                     r
@@ -50688,7 +50461,7 @@ impl crate::Deserializable for TodoItem {
 impl crate::CanonicalJson for TodoItem {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::TodoItem(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::TodoItem(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
         }
     }
 }
@@ -50696,6 +50469,12 @@ impl crate::Peers for TodoItem {}
 impl From<crate::types::TodoItem> for TodoItem {
     #[inline]
     fn from(x: crate::types::TodoItem) -> Self {
+        Self::TodoItem(Box::new(x))
+    }
+}
+impl From<Box<crate::types::TodoItem>> for TodoItem {
+    #[inline]
+    fn from(x: Box<crate::types::TodoItem>) -> Self {
         Self::TodoItem(x)
     }
 }
@@ -51500,7 +51279,7 @@ impl From<crate::types::TopPeerCategoryBotsGuestChat> for TopPeerCategory {
 pub enum TopPeerCategoryPeers {
     /// `topPeerCategoryPeers#fb834291`: [`crate::types::TopPeerCategoryPeers`].
     #[cfg_attr(feature = "serde", serde(rename = "topPeerCategoryPeers"))]
-    TopPeerCategoryPeers(Box<crate::types::TopPeerCategoryPeers>),
+    TopPeerCategoryPeers(crate::types::TopPeerCategoryPeers),
 }
 impl TopPeerCategoryPeers {
     /// The constructor id of the value held.
@@ -51524,7 +51303,7 @@ impl crate::Serializable for TopPeerCategoryPeers {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::TopPeerCategoryPeers(x) => crate::Serializable::serialize(&**x, buf),
+            Self::TopPeerCategoryPeers(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -51536,7 +51315,10 @@ impl crate::Deserializable for TopPeerCategoryPeers {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xfb834291_u32 => {
-                crate::deserialize::decode_boxed(r, Self::TopPeerCategoryPeers)
+                <crate::types::TopPeerCategoryPeers as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::TopPeerCategoryPeers)
             }
             _ => {
                 return Err(
@@ -51561,7 +51343,7 @@ impl crate::CanonicalJson for TopPeerCategoryPeers {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::TopPeerCategoryPeers(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -51570,12 +51352,6 @@ impl crate::Peers for TopPeerCategoryPeers {}
 impl From<crate::types::TopPeerCategoryPeers> for TopPeerCategoryPeers {
     #[inline]
     fn from(x: crate::types::TopPeerCategoryPeers) -> Self {
-        Self::TopPeerCategoryPeers(Box::new(x))
-    }
-}
-impl From<Box<crate::types::TopPeerCategoryPeers>> for TopPeerCategoryPeers {
-    #[inline]
-    fn from(x: Box<crate::types::TopPeerCategoryPeers>) -> Self {
         Self::TopPeerCategoryPeers(x)
     }
 }
@@ -51586,7 +51362,7 @@ impl From<Box<crate::types::TopPeerCategoryPeers>> for TopPeerCategoryPeers {
 pub enum Update {
     /// `updateNewMessage#1f2b0afd`: [`crate::types::UpdateNewMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewMessage"))]
-    NewMessage(Box<crate::types::UpdateNewMessage>),
+    NewMessage(crate::types::UpdateNewMessage),
     /// `updateMessageID#4e90bfd6`: [`crate::types::UpdateMessageID`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMessageID"))]
     MessageID(crate::types::UpdateMessageID),
@@ -51613,13 +51389,13 @@ pub enum Update {
     NewAuthorization(Box<crate::types::UpdateNewAuthorization>),
     /// `updateNewEncryptedMessage#12bcbd9a`: [`crate::types::UpdateNewEncryptedMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewEncryptedMessage"))]
-    NewEncryptedMessage(crate::types::UpdateNewEncryptedMessage),
+    NewEncryptedMessage(Box<crate::types::UpdateNewEncryptedMessage>),
     /// `updateEncryptedChatTyping#1710f156`: [`crate::types::UpdateEncryptedChatTyping`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEncryptedChatTyping"))]
     EncryptedChatTyping(crate::types::UpdateEncryptedChatTyping),
     /// `updateEncryption#b4a2e88d`: [`crate::types::UpdateEncryption`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEncryption"))]
-    Encryption(Box<crate::types::UpdateEncryption>),
+    Encryption(crate::types::UpdateEncryption),
     /// `updateEncryptedMessagesRead#38fe25b7`: [`crate::types::UpdateEncryptedMessagesRead`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEncryptedMessagesRead"))]
     EncryptedMessagesRead(crate::types::UpdateEncryptedMessagesRead),
@@ -51634,7 +51410,7 @@ pub enum Update {
     DcOptions(crate::types::UpdateDcOptions),
     /// `updateNotifySettings#bec268ef`: [`crate::types::UpdateNotifySettings`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNotifySettings"))]
-    NotifySettings(Box<crate::types::UpdateNotifySettings>),
+    NotifySettings(crate::types::UpdateNotifySettings),
     /// `updateServiceNotification#ebe46819`: [`crate::types::UpdateServiceNotification`].
     #[cfg_attr(feature = "serde", serde(rename = "updateServiceNotification"))]
     ServiceNotification(Box<crate::types::UpdateServiceNotification>),
@@ -51646,7 +51422,7 @@ pub enum Update {
     UserPhone(crate::types::UpdateUserPhone),
     /// `updateReadHistoryInbox#9e84bc99`: [`crate::types::UpdateReadHistoryInbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadHistoryInbox"))]
-    ReadHistoryInbox(Box<crate::types::UpdateReadHistoryInbox>),
+    ReadHistoryInbox(crate::types::UpdateReadHistoryInbox),
     /// `updateReadHistoryOutbox#2f2f21bf`: [`crate::types::UpdateReadHistoryOutbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadHistoryOutbox"))]
     ReadHistoryOutbox(crate::types::UpdateReadHistoryOutbox),
@@ -51655,7 +51431,7 @@ pub enum Update {
     WebPage(Box<crate::types::UpdateWebPage>),
     /// `updateReadMessagesContents#f8227181`: [`crate::types::UpdateReadMessagesContents`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadMessagesContents"))]
-    ReadMessagesContents(Box<crate::types::UpdateReadMessagesContents>),
+    ReadMessagesContents(crate::types::UpdateReadMessagesContents),
     /// `updateChannelTooLong#108d941f`: [`crate::types::UpdateChannelTooLong`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelTooLong"))]
     ChannelTooLong(crate::types::UpdateChannelTooLong),
@@ -51664,13 +51440,13 @@ pub enum Update {
     Channel(crate::types::UpdateChannel),
     /// `updateNewChannelMessage#62ba04d9`: [`crate::types::UpdateNewChannelMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateNewChannelMessage"))]
-    NewChannelMessage(Box<crate::types::UpdateNewChannelMessage>),
+    NewChannelMessage(crate::types::UpdateNewChannelMessage),
     /// `updateReadChannelInbox#922e6e10`: [`crate::types::UpdateReadChannelInbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadChannelInbox"))]
     ReadChannelInbox(crate::types::UpdateReadChannelInbox),
     /// `updateDeleteChannelMessages#c32d5b12`: [`crate::types::UpdateDeleteChannelMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteChannelMessages"))]
-    DeleteChannelMessages(Box<crate::types::UpdateDeleteChannelMessages>),
+    DeleteChannelMessages(crate::types::UpdateDeleteChannelMessages),
     /// `updateChannelMessageViews#f226ac08`: [`crate::types::UpdateChannelMessageViews`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelMessageViews"))]
     ChannelMessageViews(crate::types::UpdateChannelMessageViews),
@@ -51697,13 +51473,13 @@ pub enum Update {
     BotInlineSend(Box<crate::types::UpdateBotInlineSend>),
     /// `updateEditChannelMessage#1b3f4df7`: [`crate::types::UpdateEditChannelMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEditChannelMessage"))]
-    EditChannelMessage(Box<crate::types::UpdateEditChannelMessage>),
+    EditChannelMessage(crate::types::UpdateEditChannelMessage),
     /// `updateBotCallbackQuery#b9cfc48d`: [`crate::types::UpdateBotCallbackQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotCallbackQuery"))]
     BotCallbackQuery(Box<crate::types::UpdateBotCallbackQuery>),
     /// `updateEditMessage#e40370a3`: [`crate::types::UpdateEditMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEditMessage"))]
-    EditMessage(Box<crate::types::UpdateEditMessage>),
+    EditMessage(crate::types::UpdateEditMessage),
     /// `updateInlineBotCallbackQuery#691e9052`: [`crate::types::UpdateInlineBotCallbackQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateInlineBotCallbackQuery"))]
     InlineBotCallbackQuery(Box<crate::types::UpdateInlineBotCallbackQuery>),
@@ -51730,7 +51506,7 @@ pub enum Update {
     ChannelWebPage(Box<crate::types::UpdateChannelWebPage>),
     /// `updateDialogPinned#6e6fe51c`: [`crate::types::UpdateDialogPinned`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDialogPinned"))]
-    DialogPinned(Box<crate::types::UpdateDialogPinned>),
+    DialogPinned(crate::types::UpdateDialogPinned),
     /// `updatePinnedDialogs#fa0f3ca2`: [`crate::types::UpdatePinnedDialogs`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedDialogs"))]
     PinnedDialogs(crate::types::UpdatePinnedDialogs),
@@ -51739,7 +51515,7 @@ pub enum Update {
     BotWebhookJSON(crate::types::UpdateBotWebhookJSON),
     /// `updateBotWebhookJSONQuery#9b9240a6`: [`crate::types::UpdateBotWebhookJSONQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotWebhookJSONQuery"))]
-    BotWebhookJSONQuery(Box<crate::types::UpdateBotWebhookJSONQuery>),
+    BotWebhookJSONQuery(crate::types::UpdateBotWebhookJSONQuery),
     /// `updateBotShippingQuery#b5aefd7d`: [`crate::types::UpdateBotShippingQuery`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotShippingQuery"))]
     BotShippingQuery(Box<crate::types::UpdateBotShippingQuery>),
@@ -51769,7 +51545,7 @@ pub enum Update {
     ChannelAvailableMessages(crate::types::UpdateChannelAvailableMessages),
     /// `updateDialogUnreadMark#b658f23e`: [`crate::types::UpdateDialogUnreadMark`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDialogUnreadMark"))]
-    DialogUnreadMark(Box<crate::types::UpdateDialogUnreadMark>),
+    DialogUnreadMark(crate::types::UpdateDialogUnreadMark),
     /// `updateMessagePoll#d64c522b`: [`crate::types::UpdateMessagePoll`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMessagePoll"))]
     MessagePoll(Box<crate::types::UpdateMessagePoll>),
@@ -51820,7 +51596,7 @@ pub enum Update {
     ChannelMessageForwards(crate::types::UpdateChannelMessageForwards),
     /// `updateReadChannelDiscussionInbox#d6b19546`: [`crate::types::UpdateReadChannelDiscussionInbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadChannelDiscussionInbox"))]
-    ReadChannelDiscussionInbox(Box<crate::types::UpdateReadChannelDiscussionInbox>),
+    ReadChannelDiscussionInbox(crate::types::UpdateReadChannelDiscussionInbox),
     /// `updateReadChannelDiscussionOutbox#695c9e7c`: [`crate::types::UpdateReadChannelDiscussionOutbox`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadChannelDiscussionOutbox"))]
     ReadChannelDiscussionOutbox(crate::types::UpdateReadChannelDiscussionOutbox),
@@ -51835,7 +51611,7 @@ pub enum Update {
     PinnedMessages(Box<crate::types::UpdatePinnedMessages>),
     /// `updatePinnedChannelMessages#5bb98608`: [`crate::types::UpdatePinnedChannelMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedChannelMessages"))]
-    PinnedChannelMessages(Box<crate::types::UpdatePinnedChannelMessages>),
+    PinnedChannelMessages(crate::types::UpdatePinnedChannelMessages),
     /// `updateChat#f89a6a4e`: [`crate::types::UpdateChat`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChat"))]
     Chat(crate::types::UpdateChat),
@@ -51859,13 +51635,13 @@ pub enum Update {
     BotStopped(crate::types::UpdateBotStopped),
     /// `updateGroupCallConnection#0b783982`: [`crate::types::UpdateGroupCallConnection`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCallConnection"))]
-    GroupCallConnection(Box<crate::types::UpdateGroupCallConnection>),
+    GroupCallConnection(crate::types::UpdateGroupCallConnection),
     /// `updateBotCommands#4d712f2e`: [`crate::types::UpdateBotCommands`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotCommands"))]
-    BotCommands(Box<crate::types::UpdateBotCommands>),
+    BotCommands(crate::types::UpdateBotCommands),
     /// `updatePendingJoinRequests#7063c3db`: [`crate::types::UpdatePendingJoinRequests`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePendingJoinRequests"))]
-    PendingJoinRequests(Box<crate::types::UpdatePendingJoinRequests>),
+    PendingJoinRequests(crate::types::UpdatePendingJoinRequests),
     /// `updateBotChatInviteRequester#7cb34d79`: [`crate::types::UpdateBotChatInviteRequester`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotChatInviteRequester"))]
     BotChatInviteRequester(Box<crate::types::UpdateBotChatInviteRequester>),
@@ -51880,7 +51656,7 @@ pub enum Update {
     WebViewResultSent(crate::types::UpdateWebViewResultSent),
     /// `updateBotMenuButton#14b85813`: [`crate::types::UpdateBotMenuButton`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotMenuButton"))]
-    BotMenuButton(crate::types::UpdateBotMenuButton),
+    BotMenuButton(Box<crate::types::UpdateBotMenuButton>),
     /// `updateSavedRingtones#74d8be99`: [`crate::types::UpdateSavedRingtones`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSavedRingtones"))]
     SavedRingtones,
@@ -51904,7 +51680,7 @@ pub enum Update {
     MoveStickerSetToTop(crate::types::UpdateMoveStickerSetToTop),
     /// `updateMessageExtendedMedia#d5a41724`: [`crate::types::UpdateMessageExtendedMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "updateMessageExtendedMedia"))]
-    MessageExtendedMedia(Box<crate::types::UpdateMessageExtendedMedia>),
+    MessageExtendedMedia(crate::types::UpdateMessageExtendedMedia),
     /// `updateUser#20529438`: [`crate::types::UpdateUser`].
     #[cfg_attr(feature = "serde", serde(rename = "updateUser"))]
     User(crate::types::UpdateUser),
@@ -51913,7 +51689,7 @@ pub enum Update {
     AutoSaveSettings,
     /// `updateStory#75b3b798`: [`crate::types::UpdateStory`].
     #[cfg_attr(feature = "serde", serde(rename = "updateStory"))]
-    Story(Box<crate::types::UpdateStory>),
+    Story(crate::types::UpdateStory),
     /// `updateReadStories#f74e932b`: [`crate::types::UpdateReadStories`].
     #[cfg_attr(feature = "serde", serde(rename = "updateReadStories"))]
     ReadStories(crate::types::UpdateReadStories),
@@ -51928,7 +51704,7 @@ pub enum Update {
     SentStoryReaction(Box<crate::types::UpdateSentStoryReaction>),
     /// `updateBotChatBoost#904dd49c`: [`crate::types::UpdateBotChatBoost`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotChatBoost"))]
-    BotChatBoost(Box<crate::types::UpdateBotChatBoost>),
+    BotChatBoost(crate::types::UpdateBotChatBoost),
     /// `updateChannelViewForumAsMessages#07b68920`: [`crate::types::UpdateChannelViewForumAsMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChannelViewForumAsMessages"))]
     ChannelViewForumAsMessages(crate::types::UpdateChannelViewForumAsMessages),
@@ -51994,7 +51770,7 @@ pub enum Update {
     StarsRevenueStatus(crate::types::UpdateStarsRevenueStatus),
     /// `updateBotPurchasedPaidMedia#283bd312`: [`crate::types::UpdateBotPurchasedPaidMedia`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotPurchasedPaidMedia"))]
-    BotPurchasedPaidMedia(Box<crate::types::UpdateBotPurchasedPaidMedia>),
+    BotPurchasedPaidMedia(crate::types::UpdateBotPurchasedPaidMedia),
     /// `updatePaidReactionPrivacy#8b725fce`: [`crate::types::UpdatePaidReactionPrivacy`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePaidReactionPrivacy"))]
     PaidReactionPrivacy(crate::types::UpdatePaidReactionPrivacy),
@@ -52015,7 +51791,7 @@ pub enum Update {
     MonoForumNoPaidException(crate::types::UpdateMonoForumNoPaidException),
     /// `updateGroupCallMessage#d8326f0d`: [`crate::types::UpdateGroupCallMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCallMessage"))]
-    GroupCallMessage(Box<crate::types::UpdateGroupCallMessage>),
+    GroupCallMessage(crate::types::UpdateGroupCallMessage),
     /// `updateGroupCallEncryptedMessage#c957a766`: [`crate::types::UpdateGroupCallEncryptedMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateGroupCallEncryptedMessage"))]
     GroupCallEncryptedMessage(Box<crate::types::UpdateGroupCallEncryptedMessage>),
@@ -52024,7 +51800,7 @@ pub enum Update {
     PinnedForumTopic(crate::types::UpdatePinnedForumTopic),
     /// `updatePinnedForumTopics#def143d0`: [`crate::types::UpdatePinnedForumTopics`].
     #[cfg_attr(feature = "serde", serde(rename = "updatePinnedForumTopics"))]
-    PinnedForumTopics(Box<crate::types::UpdatePinnedForumTopics>),
+    PinnedForumTopics(crate::types::UpdatePinnedForumTopics),
     /// `updateDeleteGroupCallMessages#3e85e92c`: [`crate::types::UpdateDeleteGroupCallMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteGroupCallMessages"))]
     DeleteGroupCallMessages(Box<crate::types::UpdateDeleteGroupCallMessages>),
@@ -52042,7 +51818,7 @@ pub enum Update {
     StarGiftCraftFail,
     /// `updateChatParticipantRank#bd8367b9`: [`crate::types::UpdateChatParticipantRank`].
     #[cfg_attr(feature = "serde", serde(rename = "updateChatParticipantRank"))]
-    ChatParticipantRank(Box<crate::types::UpdateChatParticipantRank>),
+    ChatParticipantRank(crate::types::UpdateChatParticipantRank),
     /// `updateManagedBot#4880ed9a`: [`crate::types::UpdateManagedBot`].
     #[cfg_attr(feature = "serde", serde(rename = "updateManagedBot"))]
     ManagedBot(crate::types::UpdateManagedBot),
@@ -52069,7 +51845,7 @@ pub enum Update {
     NewEphemeralMessage(crate::types::UpdateNewEphemeralMessage),
     /// `updateDeleteEphemeralMessages#56dbfcf8`: [`crate::types::UpdateDeleteEphemeralMessages`].
     #[cfg_attr(feature = "serde", serde(rename = "updateDeleteEphemeralMessages"))]
-    DeleteEphemeralMessages(Box<crate::types::UpdateDeleteEphemeralMessages>),
+    DeleteEphemeralMessages(crate::types::UpdateDeleteEphemeralMessages),
     /// `updateEditEphemeralMessage#4bbb8f01`: [`crate::types::UpdateEditEphemeralMessage`].
     #[cfg_attr(feature = "serde", serde(rename = "updateEditEphemeralMessage"))]
     EditEphemeralMessage(crate::types::UpdateEditEphemeralMessage),
@@ -52078,16 +51854,16 @@ pub enum Update {
     EphemeralBotCallbackQuery(Box<crate::types::UpdateEphemeralBotCallbackQuery>),
     /// `updateBotStarsSubscription#6c0d8e23`: [`crate::types::UpdateBotStarsSubscription`].
     #[cfg_attr(feature = "serde", serde(rename = "updateBotStarsSubscription"))]
-    BotStarsSubscription(Box<crate::types::UpdateBotStarsSubscription>),
+    BotStarsSubscription(crate::types::UpdateBotStarsSubscription),
     /// `updateWalletState#6ac3f2aa`: [`crate::types::UpdateWalletState`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWalletState"))]
     WalletState(crate::types::UpdateWalletState),
     /// `updateSentWalletTransaction#b1434d4a`: [`crate::types::UpdateSentWalletTransaction`].
     #[cfg_attr(feature = "serde", serde(rename = "updateSentWalletTransaction"))]
-    SentWalletTransaction(Box<crate::types::UpdateSentWalletTransaction>),
+    SentWalletTransaction(crate::types::UpdateSentWalletTransaction),
     /// `updateWalletGaslessInfo#a8ae1cac`: [`crate::types::UpdateWalletGaslessInfo`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWalletGaslessInfo"))]
-    WalletGaslessInfo(Box<crate::types::UpdateWalletGaslessInfo>),
+    WalletGaslessInfo(crate::types::UpdateWalletGaslessInfo),
     /// `updateWalletTonConnectSession#50a38e0e`: [`crate::types::UpdateWalletTonConnectSession`].
     #[cfg_attr(feature = "serde", serde(rename = "updateWalletTonConnectSession"))]
     WalletTonConnectSession(crate::types::UpdateWalletTonConnectSession),
@@ -52554,7 +52330,7 @@ impl crate::Serializable for Update {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::NewMessage(x) => crate::Serializable::serialize(&**x, buf),
+            Self::NewMessage(x) => crate::Serializable::serialize(x, buf),
             Self::MessageID(x) => crate::Serializable::serialize(x, buf),
             Self::DeleteMessages(x) => crate::Serializable::serialize(x, buf),
             Self::UserTyping(x) => crate::Serializable::serialize(&**x, buf),
@@ -52563,26 +52339,26 @@ impl crate::Serializable for Update {
             Self::UserStatus(x) => crate::Serializable::serialize(x, buf),
             Self::UserName(x) => crate::Serializable::serialize(&**x, buf),
             Self::NewAuthorization(x) => crate::Serializable::serialize(&**x, buf),
-            Self::NewEncryptedMessage(x) => crate::Serializable::serialize(x, buf),
+            Self::NewEncryptedMessage(x) => crate::Serializable::serialize(&**x, buf),
             Self::EncryptedChatTyping(x) => crate::Serializable::serialize(x, buf),
-            Self::Encryption(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Encryption(x) => crate::Serializable::serialize(x, buf),
             Self::EncryptedMessagesRead(x) => crate::Serializable::serialize(x, buf),
             Self::ChatParticipantAdd(x) => crate::Serializable::serialize(x, buf),
             Self::ChatParticipantDelete(x) => crate::Serializable::serialize(x, buf),
             Self::DcOptions(x) => crate::Serializable::serialize(x, buf),
-            Self::NotifySettings(x) => crate::Serializable::serialize(&**x, buf),
+            Self::NotifySettings(x) => crate::Serializable::serialize(x, buf),
             Self::ServiceNotification(x) => crate::Serializable::serialize(&**x, buf),
             Self::Privacy(x) => crate::Serializable::serialize(x, buf),
             Self::UserPhone(x) => crate::Serializable::serialize(x, buf),
-            Self::ReadHistoryInbox(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ReadHistoryInbox(x) => crate::Serializable::serialize(x, buf),
             Self::ReadHistoryOutbox(x) => crate::Serializable::serialize(x, buf),
             Self::WebPage(x) => crate::Serializable::serialize(&**x, buf),
-            Self::ReadMessagesContents(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ReadMessagesContents(x) => crate::Serializable::serialize(x, buf),
             Self::ChannelTooLong(x) => crate::Serializable::serialize(x, buf),
             Self::Channel(x) => crate::Serializable::serialize(x, buf),
-            Self::NewChannelMessage(x) => crate::Serializable::serialize(&**x, buf),
+            Self::NewChannelMessage(x) => crate::Serializable::serialize(x, buf),
             Self::ReadChannelInbox(x) => crate::Serializable::serialize(x, buf),
-            Self::DeleteChannelMessages(x) => crate::Serializable::serialize(&**x, buf),
+            Self::DeleteChannelMessages(x) => crate::Serializable::serialize(x, buf),
             Self::ChannelMessageViews(x) => crate::Serializable::serialize(x, buf),
             Self::ChatParticipantAdmin(x) => crate::Serializable::serialize(x, buf),
             Self::NewStickerSet(x) => crate::Serializable::serialize(x, buf),
@@ -52591,9 +52367,9 @@ impl crate::Serializable for Update {
             Self::SavedGifs => crate::Serializable::serialize(&0x9375341e_u32, buf),
             Self::BotInlineQuery(x) => crate::Serializable::serialize(&**x, buf),
             Self::BotInlineSend(x) => crate::Serializable::serialize(&**x, buf),
-            Self::EditChannelMessage(x) => crate::Serializable::serialize(&**x, buf),
+            Self::EditChannelMessage(x) => crate::Serializable::serialize(x, buf),
             Self::BotCallbackQuery(x) => crate::Serializable::serialize(&**x, buf),
-            Self::EditMessage(x) => crate::Serializable::serialize(&**x, buf),
+            Self::EditMessage(x) => crate::Serializable::serialize(x, buf),
             Self::InlineBotCallbackQuery(x) => crate::Serializable::serialize(&**x, buf),
             Self::ReadChannelOutbox(x) => crate::Serializable::serialize(x, buf),
             Self::DraftMessage(x) => crate::Serializable::serialize(&**x, buf),
@@ -52604,10 +52380,10 @@ impl crate::Serializable for Update {
             Self::Config => crate::Serializable::serialize(&0xa229dd06_u32, buf),
             Self::PtsChanged => crate::Serializable::serialize(&0x3354678f_u32, buf),
             Self::ChannelWebPage(x) => crate::Serializable::serialize(&**x, buf),
-            Self::DialogPinned(x) => crate::Serializable::serialize(&**x, buf),
+            Self::DialogPinned(x) => crate::Serializable::serialize(x, buf),
             Self::PinnedDialogs(x) => crate::Serializable::serialize(x, buf),
             Self::BotWebhookJSON(x) => crate::Serializable::serialize(x, buf),
-            Self::BotWebhookJSONQuery(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BotWebhookJSONQuery(x) => crate::Serializable::serialize(x, buf),
             Self::BotShippingQuery(x) => crate::Serializable::serialize(&**x, buf),
             Self::BotPrecheckoutQuery(x) => crate::Serializable::serialize(&**x, buf),
             Self::PhoneCall(x) => crate::Serializable::serialize(x, buf),
@@ -52619,7 +52395,7 @@ impl crate::Serializable for Update {
             }
             Self::ContactsReset => crate::Serializable::serialize(&0x7084a7be_u32, buf),
             Self::ChannelAvailableMessages(x) => crate::Serializable::serialize(x, buf),
-            Self::DialogUnreadMark(x) => crate::Serializable::serialize(&**x, buf),
+            Self::DialogUnreadMark(x) => crate::Serializable::serialize(x, buf),
             Self::MessagePoll(x) => crate::Serializable::serialize(&**x, buf),
             Self::ChatDefaultBannedRights(x) => crate::Serializable::serialize(&**x, buf),
             Self::FolderPeers(x) => crate::Serializable::serialize(x, buf),
@@ -52636,16 +52412,14 @@ impl crate::Serializable for Update {
             Self::DialogFilters => crate::Serializable::serialize(&0x3504914f_u32, buf),
             Self::PhoneCallSignalingData(x) => crate::Serializable::serialize(x, buf),
             Self::ChannelMessageForwards(x) => crate::Serializable::serialize(x, buf),
-            Self::ReadChannelDiscussionInbox(x) => {
-                crate::Serializable::serialize(&**x, buf)
-            }
+            Self::ReadChannelDiscussionInbox(x) => crate::Serializable::serialize(x, buf),
             Self::ReadChannelDiscussionOutbox(x) => {
                 crate::Serializable::serialize(x, buf)
             }
             Self::PeerBlocked(x) => crate::Serializable::serialize(x, buf),
             Self::ChannelUserTyping(x) => crate::Serializable::serialize(&**x, buf),
             Self::PinnedMessages(x) => crate::Serializable::serialize(&**x, buf),
-            Self::PinnedChannelMessages(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PinnedChannelMessages(x) => crate::Serializable::serialize(x, buf),
             Self::Chat(x) => crate::Serializable::serialize(x, buf),
             Self::GroupCallParticipants(x) => crate::Serializable::serialize(&**x, buf),
             Self::GroupCall(x) => crate::Serializable::serialize(&**x, buf),
@@ -52653,14 +52427,14 @@ impl crate::Serializable for Update {
             Self::ChatParticipant(x) => crate::Serializable::serialize(&**x, buf),
             Self::ChannelParticipant(x) => crate::Serializable::serialize(&**x, buf),
             Self::BotStopped(x) => crate::Serializable::serialize(x, buf),
-            Self::GroupCallConnection(x) => crate::Serializable::serialize(&**x, buf),
-            Self::BotCommands(x) => crate::Serializable::serialize(&**x, buf),
-            Self::PendingJoinRequests(x) => crate::Serializable::serialize(&**x, buf),
+            Self::GroupCallConnection(x) => crate::Serializable::serialize(x, buf),
+            Self::BotCommands(x) => crate::Serializable::serialize(x, buf),
+            Self::PendingJoinRequests(x) => crate::Serializable::serialize(x, buf),
             Self::BotChatInviteRequester(x) => crate::Serializable::serialize(&**x, buf),
             Self::MessageReactions(x) => crate::Serializable::serialize(&**x, buf),
             Self::AttachMenuBots => crate::Serializable::serialize(&0x17b7a20b_u32, buf),
             Self::WebViewResultSent(x) => crate::Serializable::serialize(x, buf),
-            Self::BotMenuButton(x) => crate::Serializable::serialize(x, buf),
+            Self::BotMenuButton(x) => crate::Serializable::serialize(&**x, buf),
             Self::SavedRingtones => crate::Serializable::serialize(&0x74d8be99_u32, buf),
             Self::TranscribedAudio(x) => crate::Serializable::serialize(&**x, buf),
             Self::ReadFeaturedEmojiStickers => {
@@ -52672,17 +52446,17 @@ impl crate::Serializable for Update {
             }
             Self::RecentReactions => crate::Serializable::serialize(&0x6f7863f4_u32, buf),
             Self::MoveStickerSetToTop(x) => crate::Serializable::serialize(x, buf),
-            Self::MessageExtendedMedia(x) => crate::Serializable::serialize(&**x, buf),
+            Self::MessageExtendedMedia(x) => crate::Serializable::serialize(x, buf),
             Self::User(x) => crate::Serializable::serialize(x, buf),
             Self::AutoSaveSettings => {
                 crate::Serializable::serialize(&0xec05b097_u32, buf)
             }
-            Self::Story(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Story(x) => crate::Serializable::serialize(x, buf),
             Self::ReadStories(x) => crate::Serializable::serialize(x, buf),
             Self::StoryID(x) => crate::Serializable::serialize(x, buf),
             Self::StoriesStealthMode(x) => crate::Serializable::serialize(x, buf),
             Self::SentStoryReaction(x) => crate::Serializable::serialize(&**x, buf),
-            Self::BotChatBoost(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BotChatBoost(x) => crate::Serializable::serialize(x, buf),
             Self::ChannelViewForumAsMessages(x) => crate::Serializable::serialize(x, buf),
             Self::PeerWallpaper(x) => crate::Serializable::serialize(&**x, buf),
             Self::BotMessageReaction(x) => crate::Serializable::serialize(&**x, buf),
@@ -52710,19 +52484,19 @@ impl crate::Serializable for Update {
                 crate::Serializable::serialize(&**x, buf)
             }
             Self::StarsRevenueStatus(x) => crate::Serializable::serialize(x, buf),
-            Self::BotPurchasedPaidMedia(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BotPurchasedPaidMedia(x) => crate::Serializable::serialize(x, buf),
             Self::PaidReactionPrivacy(x) => crate::Serializable::serialize(x, buf),
             Self::SentPhoneCode(x) => crate::Serializable::serialize(x, buf),
             Self::GroupCallChainBlocks(x) => crate::Serializable::serialize(&**x, buf),
             Self::ReadMonoForumInbox(x) => crate::Serializable::serialize(x, buf),
             Self::ReadMonoForumOutbox(x) => crate::Serializable::serialize(x, buf),
             Self::MonoForumNoPaidException(x) => crate::Serializable::serialize(x, buf),
-            Self::GroupCallMessage(x) => crate::Serializable::serialize(&**x, buf),
+            Self::GroupCallMessage(x) => crate::Serializable::serialize(x, buf),
             Self::GroupCallEncryptedMessage(x) => {
                 crate::Serializable::serialize(&**x, buf)
             }
             Self::PinnedForumTopic(x) => crate::Serializable::serialize(x, buf),
-            Self::PinnedForumTopics(x) => crate::Serializable::serialize(&**x, buf),
+            Self::PinnedForumTopics(x) => crate::Serializable::serialize(x, buf),
             Self::DeleteGroupCallMessages(x) => crate::Serializable::serialize(&**x, buf),
             Self::StarGiftAuctionState(x) => crate::Serializable::serialize(x, buf),
             Self::StarGiftAuctionUserState(x) => crate::Serializable::serialize(x, buf),
@@ -52730,7 +52504,7 @@ impl crate::Serializable for Update {
             Self::StarGiftCraftFail => {
                 crate::Serializable::serialize(&0xac072444_u32, buf)
             }
-            Self::ChatParticipantRank(x) => crate::Serializable::serialize(&**x, buf),
+            Self::ChatParticipantRank(x) => crate::Serializable::serialize(x, buf),
             Self::ManagedBot(x) => crate::Serializable::serialize(x, buf),
             Self::BotGuestChatQuery(x) => crate::Serializable::serialize(&**x, buf),
             Self::AiComposeTones => crate::Serializable::serialize(&0x8c0f91fb_u32, buf),
@@ -52739,15 +52513,15 @@ impl crate::Serializable for Update {
             Self::WebBrowserSettings(x) => crate::Serializable::serialize(x, buf),
             Self::WebBrowserException(x) => crate::Serializable::serialize(x, buf),
             Self::NewEphemeralMessage(x) => crate::Serializable::serialize(x, buf),
-            Self::DeleteEphemeralMessages(x) => crate::Serializable::serialize(&**x, buf),
+            Self::DeleteEphemeralMessages(x) => crate::Serializable::serialize(x, buf),
             Self::EditEphemeralMessage(x) => crate::Serializable::serialize(x, buf),
             Self::EphemeralBotCallbackQuery(x) => {
                 crate::Serializable::serialize(&**x, buf)
             }
-            Self::BotStarsSubscription(x) => crate::Serializable::serialize(&**x, buf),
+            Self::BotStarsSubscription(x) => crate::Serializable::serialize(x, buf),
             Self::WalletState(x) => crate::Serializable::serialize(x, buf),
-            Self::SentWalletTransaction(x) => crate::Serializable::serialize(&**x, buf),
-            Self::WalletGaslessInfo(x) => crate::Serializable::serialize(&**x, buf),
+            Self::SentWalletTransaction(x) => crate::Serializable::serialize(x, buf),
+            Self::WalletGaslessInfo(x) => crate::Serializable::serialize(x, buf),
             Self::WalletTonConnectSession(x) => crate::Serializable::serialize(x, buf),
             Self::WalletTonConnectPendingDisconnect(x) => {
                 crate::Serializable::serialize(x, buf)
@@ -52762,7 +52536,12 @@ impl crate::Deserializable for Update {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x1f2b0afd_u32 => crate::deserialize::decode_boxed(r, Self::NewMessage),
+            0x1f2b0afd_u32 => {
+                <crate::types::UpdateNewMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::NewMessage)
+            }
             0x4e90bfd6_u32 => {
                 <crate::types::UpdateMessageID as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -52792,10 +52571,7 @@ impl crate::Deserializable for Update {
             0xa7848924_u32 => crate::deserialize::decode_boxed(r, Self::UserName),
             0x8951abef_u32 => crate::deserialize::decode_boxed(r, Self::NewAuthorization),
             0x12bcbd9a_u32 => {
-                <crate::types::UpdateNewEncryptedMessage as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::NewEncryptedMessage)
+                crate::deserialize::decode_boxed(r, Self::NewEncryptedMessage)
             }
             0x1710f156_u32 => {
                 <crate::types::UpdateEncryptedChatTyping as crate::BareDeserializable>::deserialize_bare(
@@ -52803,7 +52579,12 @@ impl crate::Deserializable for Update {
                     )
                     .map(Self::EncryptedChatTyping)
             }
-            0xb4a2e88d_u32 => crate::deserialize::decode_boxed(r, Self::Encryption),
+            0xb4a2e88d_u32 => {
+                <crate::types::UpdateEncryption as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Encryption)
+            }
             0x38fe25b7_u32 => {
                 <crate::types::UpdateEncryptedMessagesRead as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -52828,7 +52609,12 @@ impl crate::Deserializable for Update {
                     )
                     .map(Self::DcOptions)
             }
-            0xbec268ef_u32 => crate::deserialize::decode_boxed(r, Self::NotifySettings),
+            0xbec268ef_u32 => {
+                <crate::types::UpdateNotifySettings as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::NotifySettings)
+            }
             0xebe46819_u32 => {
                 crate::deserialize::decode_boxed(r, Self::ServiceNotification)
             }
@@ -52844,7 +52630,12 @@ impl crate::Deserializable for Update {
                     )
                     .map(Self::UserPhone)
             }
-            0x9e84bc99_u32 => crate::deserialize::decode_boxed(r, Self::ReadHistoryInbox),
+            0x9e84bc99_u32 => {
+                <crate::types::UpdateReadHistoryInbox as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ReadHistoryInbox)
+            }
             0x2f2f21bf_u32 => {
                 <crate::types::UpdateReadHistoryOutbox as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -52853,7 +52644,10 @@ impl crate::Deserializable for Update {
             }
             0x7f891213_u32 => crate::deserialize::decode_boxed(r, Self::WebPage),
             0xf8227181_u32 => {
-                crate::deserialize::decode_boxed(r, Self::ReadMessagesContents)
+                <crate::types::UpdateReadMessagesContents as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ReadMessagesContents)
             }
             0x108d941f_u32 => {
                 <crate::types::UpdateChannelTooLong as crate::BareDeserializable>::deserialize_bare(
@@ -52868,7 +52662,10 @@ impl crate::Deserializable for Update {
                     .map(Self::Channel)
             }
             0x62ba04d9_u32 => {
-                crate::deserialize::decode_boxed(r, Self::NewChannelMessage)
+                <crate::types::UpdateNewChannelMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::NewChannelMessage)
             }
             0x922e6e10_u32 => {
                 <crate::types::UpdateReadChannelInbox as crate::BareDeserializable>::deserialize_bare(
@@ -52877,7 +52674,10 @@ impl crate::Deserializable for Update {
                     .map(Self::ReadChannelInbox)
             }
             0xc32d5b12_u32 => {
-                crate::deserialize::decode_boxed(r, Self::DeleteChannelMessages)
+                <crate::types::UpdateDeleteChannelMessages as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::DeleteChannelMessages)
             }
             0xf226ac08_u32 => {
                 <crate::types::UpdateChannelMessageViews as crate::BareDeserializable>::deserialize_bare(
@@ -52913,10 +52713,18 @@ impl crate::Deserializable for Update {
             0x496f379c_u32 => crate::deserialize::decode_boxed(r, Self::BotInlineQuery),
             0x12f12a07_u32 => crate::deserialize::decode_boxed(r, Self::BotInlineSend),
             0x1b3f4df7_u32 => {
-                crate::deserialize::decode_boxed(r, Self::EditChannelMessage)
+                <crate::types::UpdateEditChannelMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::EditChannelMessage)
             }
             0xb9cfc48d_u32 => crate::deserialize::decode_boxed(r, Self::BotCallbackQuery),
-            0xe40370a3_u32 => crate::deserialize::decode_boxed(r, Self::EditMessage),
+            0xe40370a3_u32 => {
+                <crate::types::UpdateEditMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::EditMessage)
+            }
             0x691e9052_u32 => {
                 crate::deserialize::decode_boxed(r, Self::InlineBotCallbackQuery)
             }
@@ -52932,7 +52740,12 @@ impl crate::Deserializable for Update {
             0xa229dd06_u32 => Ok(Self::Config),
             0x3354678f_u32 => Ok(Self::PtsChanged),
             0x2f2ba99f_u32 => crate::deserialize::decode_boxed(r, Self::ChannelWebPage),
-            0x6e6fe51c_u32 => crate::deserialize::decode_boxed(r, Self::DialogPinned),
+            0x6e6fe51c_u32 => {
+                <crate::types::UpdateDialogPinned as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::DialogPinned)
+            }
             0xfa0f3ca2_u32 => {
                 <crate::types::UpdatePinnedDialogs as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -52946,7 +52759,10 @@ impl crate::Deserializable for Update {
                     .map(Self::BotWebhookJSON)
             }
             0x9b9240a6_u32 => {
-                crate::deserialize::decode_boxed(r, Self::BotWebhookJSONQuery)
+                <crate::types::UpdateBotWebhookJSONQuery as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BotWebhookJSONQuery)
             }
             0xb5aefd7d_u32 => crate::deserialize::decode_boxed(r, Self::BotShippingQuery),
             0x8caa9a96_u32 => {
@@ -52981,7 +52797,12 @@ impl crate::Deserializable for Update {
                     )
                     .map(Self::ChannelAvailableMessages)
             }
-            0xb658f23e_u32 => crate::deserialize::decode_boxed(r, Self::DialogUnreadMark),
+            0xb658f23e_u32 => {
+                <crate::types::UpdateDialogUnreadMark as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::DialogUnreadMark)
+            }
             0xd64c522b_u32 => crate::deserialize::decode_boxed(r, Self::MessagePoll),
             0x54c01850_u32 => {
                 crate::deserialize::decode_boxed(r, Self::ChatDefaultBannedRights)
@@ -53053,7 +52874,10 @@ impl crate::Deserializable for Update {
                     .map(Self::ChannelMessageForwards)
             }
             0xd6b19546_u32 => {
-                crate::deserialize::decode_boxed(r, Self::ReadChannelDiscussionInbox)
+                <crate::types::UpdateReadChannelDiscussionInbox as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ReadChannelDiscussionInbox)
             }
             0x695c9e7c_u32 => {
                 <crate::types::UpdateReadChannelDiscussionOutbox as crate::BareDeserializable>::deserialize_bare(
@@ -53072,7 +52896,10 @@ impl crate::Deserializable for Update {
             }
             0xed85eab5_u32 => crate::deserialize::decode_boxed(r, Self::PinnedMessages),
             0x5bb98608_u32 => {
-                crate::deserialize::decode_boxed(r, Self::PinnedChannelMessages)
+                <crate::types::UpdatePinnedChannelMessages as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PinnedChannelMessages)
             }
             0xf89a6a4e_u32 => {
                 <crate::types::UpdateChat as crate::BareDeserializable>::deserialize_bare(
@@ -53101,11 +52928,22 @@ impl crate::Deserializable for Update {
                     .map(Self::BotStopped)
             }
             0x0b783982_u32 => {
-                crate::deserialize::decode_boxed(r, Self::GroupCallConnection)
+                <crate::types::UpdateGroupCallConnection as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::GroupCallConnection)
             }
-            0x4d712f2e_u32 => crate::deserialize::decode_boxed(r, Self::BotCommands),
+            0x4d712f2e_u32 => {
+                <crate::types::UpdateBotCommands as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BotCommands)
+            }
             0x7063c3db_u32 => {
-                crate::deserialize::decode_boxed(r, Self::PendingJoinRequests)
+                <crate::types::UpdatePendingJoinRequests as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PendingJoinRequests)
             }
             0x7cb34d79_u32 => {
                 crate::deserialize::decode_boxed(r, Self::BotChatInviteRequester)
@@ -53118,12 +52956,7 @@ impl crate::Deserializable for Update {
                     )
                     .map(Self::WebViewResultSent)
             }
-            0x14b85813_u32 => {
-                <crate::types::UpdateBotMenuButton as crate::BareDeserializable>::deserialize_bare(
-                        r,
-                    )
-                    .map(Self::BotMenuButton)
-            }
+            0x14b85813_u32 => crate::deserialize::decode_boxed(r, Self::BotMenuButton),
             0x74d8be99_u32 => Ok(Self::SavedRingtones),
             0x0084cd5a_u32 => crate::deserialize::decode_boxed(r, Self::TranscribedAudio),
             0xfb4c496c_u32 => Ok(Self::ReadFeaturedEmojiStickers),
@@ -53142,7 +52975,10 @@ impl crate::Deserializable for Update {
                     .map(Self::MoveStickerSetToTop)
             }
             0xd5a41724_u32 => {
-                crate::deserialize::decode_boxed(r, Self::MessageExtendedMedia)
+                <crate::types::UpdateMessageExtendedMedia as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::MessageExtendedMedia)
             }
             0x20529438_u32 => {
                 <crate::types::UpdateUser as crate::BareDeserializable>::deserialize_bare(
@@ -53151,7 +52987,12 @@ impl crate::Deserializable for Update {
                     .map(Self::User)
             }
             0xec05b097_u32 => Ok(Self::AutoSaveSettings),
-            0x75b3b798_u32 => crate::deserialize::decode_boxed(r, Self::Story),
+            0x75b3b798_u32 => {
+                <crate::types::UpdateStory as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Story)
+            }
             0xf74e932b_u32 => {
                 <crate::types::UpdateReadStories as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -53173,7 +53014,12 @@ impl crate::Deserializable for Update {
             0x7d627683_u32 => {
                 crate::deserialize::decode_boxed(r, Self::SentStoryReaction)
             }
-            0x904dd49c_u32 => crate::deserialize::decode_boxed(r, Self::BotChatBoost),
+            0x904dd49c_u32 => {
+                <crate::types::UpdateBotChatBoost as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BotChatBoost)
+            }
             0x07b68920_u32 => {
                 <crate::types::UpdateChannelViewForumAsMessages as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -53268,7 +53114,10 @@ impl crate::Deserializable for Update {
                     .map(Self::StarsRevenueStatus)
             }
             0x283bd312_u32 => {
-                crate::deserialize::decode_boxed(r, Self::BotPurchasedPaidMedia)
+                <crate::types::UpdateBotPurchasedPaidMedia as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BotPurchasedPaidMedia)
             }
             0x8b725fce_u32 => {
                 <crate::types::UpdatePaidReactionPrivacy as crate::BareDeserializable>::deserialize_bare(
@@ -53303,7 +53152,12 @@ impl crate::Deserializable for Update {
                     )
                     .map(Self::MonoForumNoPaidException)
             }
-            0xd8326f0d_u32 => crate::deserialize::decode_boxed(r, Self::GroupCallMessage),
+            0xd8326f0d_u32 => {
+                <crate::types::UpdateGroupCallMessage as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::GroupCallMessage)
+            }
             0xc957a766_u32 => {
                 crate::deserialize::decode_boxed(r, Self::GroupCallEncryptedMessage)
             }
@@ -53314,7 +53168,10 @@ impl crate::Deserializable for Update {
                     .map(Self::PinnedForumTopic)
             }
             0xdef143d0_u32 => {
-                crate::deserialize::decode_boxed(r, Self::PinnedForumTopics)
+                <crate::types::UpdatePinnedForumTopics as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::PinnedForumTopics)
             }
             0x3e85e92c_u32 => {
                 crate::deserialize::decode_boxed(r, Self::DeleteGroupCallMessages)
@@ -53339,7 +53196,10 @@ impl crate::Deserializable for Update {
             }
             0xac072444_u32 => Ok(Self::StarGiftCraftFail),
             0xbd8367b9_u32 => {
-                crate::deserialize::decode_boxed(r, Self::ChatParticipantRank)
+                <crate::types::UpdateChatParticipantRank as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::ChatParticipantRank)
             }
             0x4880ed9a_u32 => {
                 <crate::types::UpdateManagedBot as crate::BareDeserializable>::deserialize_bare(
@@ -53374,7 +53234,10 @@ impl crate::Deserializable for Update {
                     .map(Self::NewEphemeralMessage)
             }
             0x56dbfcf8_u32 => {
-                crate::deserialize::decode_boxed(r, Self::DeleteEphemeralMessages)
+                <crate::types::UpdateDeleteEphemeralMessages as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::DeleteEphemeralMessages)
             }
             0x4bbb8f01_u32 => {
                 <crate::types::UpdateEditEphemeralMessage as crate::BareDeserializable>::deserialize_bare(
@@ -53386,7 +53249,10 @@ impl crate::Deserializable for Update {
                 crate::deserialize::decode_boxed(r, Self::EphemeralBotCallbackQuery)
             }
             0x6c0d8e23_u32 => {
-                crate::deserialize::decode_boxed(r, Self::BotStarsSubscription)
+                <crate::types::UpdateBotStarsSubscription as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::BotStarsSubscription)
             }
             0x6ac3f2aa_u32 => {
                 <crate::types::UpdateWalletState as crate::BareDeserializable>::deserialize_bare(
@@ -53395,10 +53261,16 @@ impl crate::Deserializable for Update {
                     .map(Self::WalletState)
             }
             0xb1434d4a_u32 => {
-                crate::deserialize::decode_boxed(r, Self::SentWalletTransaction)
+                <crate::types::UpdateSentWalletTransaction as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::SentWalletTransaction)
             }
             0xa8ae1cac_u32 => {
-                crate::deserialize::decode_boxed(r, Self::WalletGaslessInfo)
+                <crate::types::UpdateWalletGaslessInfo as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::WalletGaslessInfo)
             }
             0x50a38e0e_u32 => {
                 <crate::types::UpdateWalletTonConnectSession as crate::BareDeserializable>::deserialize_bare(
@@ -53434,7 +53306,7 @@ impl crate::Deserializable for Update {
 impl crate::CanonicalJson for Update {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::NewMessage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::NewMessage(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::MessageID(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::DeleteMessages(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::UserTyping(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
@@ -53450,12 +53322,12 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::NewEncryptedMessage(x) => {
-                crate::CanonicalJson::write_canonical_json(x, out)
+                crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::EncryptedChatTyping(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
-            Self::Encryption(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Encryption(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::EncryptedMessagesRead(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
@@ -53466,34 +53338,32 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::DcOptions(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::NotifySettings(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::NotifySettings(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ServiceNotification(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::Privacy(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::UserPhone(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ReadHistoryInbox(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ReadHistoryOutbox(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::WebPage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::ReadMessagesContents(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ChannelTooLong(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Channel(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::NewChannelMessage(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ReadChannelInbox(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::DeleteChannelMessages(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ChannelMessageViews(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -53517,12 +53387,12 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::EditChannelMessage(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::BotCallbackQuery(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
-            Self::EditMessage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::EditMessage(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::InlineBotCallbackQuery(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
@@ -53551,13 +53421,11 @@ impl crate::CanonicalJson for Update {
             Self::ChannelWebPage(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
-            Self::DialogPinned(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::DialogPinned(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::PinnedDialogs(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::BotWebhookJSON(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::BotWebhookJSONQuery(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::BotShippingQuery(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -53585,7 +53453,7 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::DialogUnreadMark(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::MessagePoll(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::ChatDefaultBannedRights(x) => {
@@ -53624,7 +53492,7 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ReadChannelDiscussionInbox(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ReadChannelDiscussionOutbox(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -53637,7 +53505,7 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::PinnedChannelMessages(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::Chat(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::GroupCallParticipants(x) => {
@@ -53653,11 +53521,11 @@ impl crate::CanonicalJson for Update {
             }
             Self::BotStopped(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::GroupCallConnection(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
-            Self::BotCommands(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::BotCommands(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::PendingJoinRequests(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::BotChatInviteRequester(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -53672,7 +53540,9 @@ impl crate::CanonicalJson for Update {
             Self::WebViewResultSent(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
-            Self::BotMenuButton(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::BotMenuButton(x) => {
+                crate::CanonicalJson::write_canonical_json(&**x, out)
+            }
             Self::SavedRingtones => {
                 crate::canonical::open(0x74d8be99_u32, out);
                 out.push_str("]}");
@@ -53699,14 +53569,14 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::MessageExtendedMedia(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::User(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::AutoSaveSettings => {
                 crate::canonical::open(0xec05b097_u32, out);
                 out.push_str("]}");
             }
-            Self::Story(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Story(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ReadStories(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::StoryID(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::StoriesStealthMode(x) => {
@@ -53715,9 +53585,7 @@ impl crate::CanonicalJson for Update {
             Self::SentStoryReaction(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
-            Self::BotChatBoost(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
-            }
+            Self::BotChatBoost(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::ChannelViewForumAsMessages(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
@@ -53775,7 +53643,7 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::BotPurchasedPaidMedia(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::PaidReactionPrivacy(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -53794,7 +53662,7 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::GroupCallMessage(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::GroupCallEncryptedMessage(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -53803,7 +53671,7 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::PinnedForumTopics(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::DeleteGroupCallMessages(x) => {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -53820,7 +53688,7 @@ impl crate::CanonicalJson for Update {
                 out.push_str("]}");
             }
             Self::ChatParticipantRank(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::ManagedBot(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::BotGuestChatQuery(x) => {
@@ -53846,7 +53714,7 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::DeleteEphemeralMessages(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::EditEphemeralMessage(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -53855,14 +53723,14 @@ impl crate::CanonicalJson for Update {
                 crate::CanonicalJson::write_canonical_json(&**x, out)
             }
             Self::BotStarsSubscription(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::WalletState(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::SentWalletTransaction(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::WalletGaslessInfo(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
             Self::WalletTonConnectSession(x) => {
                 crate::CanonicalJson::write_canonical_json(x, out)
@@ -53921,12 +53789,6 @@ impl crate::Peers for Update {
 impl From<crate::types::UpdateNewMessage> for Update {
     #[inline]
     fn from(x: crate::types::UpdateNewMessage) -> Self {
-        Self::NewMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateNewMessage>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateNewMessage>) -> Self {
         Self::NewMessage(x)
     }
 }
@@ -54005,6 +53867,12 @@ impl From<Box<crate::types::UpdateNewAuthorization>> for Update {
 impl From<crate::types::UpdateNewEncryptedMessage> for Update {
     #[inline]
     fn from(x: crate::types::UpdateNewEncryptedMessage) -> Self {
+        Self::NewEncryptedMessage(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateNewEncryptedMessage>> for Update {
+    #[inline]
+    fn from(x: Box<crate::types::UpdateNewEncryptedMessage>) -> Self {
         Self::NewEncryptedMessage(x)
     }
 }
@@ -54017,12 +53885,6 @@ impl From<crate::types::UpdateEncryptedChatTyping> for Update {
 impl From<crate::types::UpdateEncryption> for Update {
     #[inline]
     fn from(x: crate::types::UpdateEncryption) -> Self {
-        Self::Encryption(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateEncryption>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateEncryption>) -> Self {
         Self::Encryption(x)
     }
 }
@@ -54053,12 +53915,6 @@ impl From<crate::types::UpdateDcOptions> for Update {
 impl From<crate::types::UpdateNotifySettings> for Update {
     #[inline]
     fn from(x: crate::types::UpdateNotifySettings) -> Self {
-        Self::NotifySettings(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateNotifySettings>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateNotifySettings>) -> Self {
         Self::NotifySettings(x)
     }
 }
@@ -54089,12 +53945,6 @@ impl From<crate::types::UpdateUserPhone> for Update {
 impl From<crate::types::UpdateReadHistoryInbox> for Update {
     #[inline]
     fn from(x: crate::types::UpdateReadHistoryInbox) -> Self {
-        Self::ReadHistoryInbox(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateReadHistoryInbox>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateReadHistoryInbox>) -> Self {
         Self::ReadHistoryInbox(x)
     }
 }
@@ -54119,12 +53969,6 @@ impl From<Box<crate::types::UpdateWebPage>> for Update {
 impl From<crate::types::UpdateReadMessagesContents> for Update {
     #[inline]
     fn from(x: crate::types::UpdateReadMessagesContents) -> Self {
-        Self::ReadMessagesContents(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateReadMessagesContents>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateReadMessagesContents>) -> Self {
         Self::ReadMessagesContents(x)
     }
 }
@@ -54143,12 +53987,6 @@ impl From<crate::types::UpdateChannel> for Update {
 impl From<crate::types::UpdateNewChannelMessage> for Update {
     #[inline]
     fn from(x: crate::types::UpdateNewChannelMessage) -> Self {
-        Self::NewChannelMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateNewChannelMessage>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateNewChannelMessage>) -> Self {
         Self::NewChannelMessage(x)
     }
 }
@@ -54161,12 +53999,6 @@ impl From<crate::types::UpdateReadChannelInbox> for Update {
 impl From<crate::types::UpdateDeleteChannelMessages> for Update {
     #[inline]
     fn from(x: crate::types::UpdateDeleteChannelMessages) -> Self {
-        Self::DeleteChannelMessages(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateDeleteChannelMessages>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateDeleteChannelMessages>) -> Self {
         Self::DeleteChannelMessages(x)
     }
 }
@@ -54233,12 +54065,6 @@ impl From<Box<crate::types::UpdateBotInlineSend>> for Update {
 impl From<crate::types::UpdateEditChannelMessage> for Update {
     #[inline]
     fn from(x: crate::types::UpdateEditChannelMessage) -> Self {
-        Self::EditChannelMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateEditChannelMessage>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateEditChannelMessage>) -> Self {
         Self::EditChannelMessage(x)
     }
 }
@@ -54257,12 +54083,6 @@ impl From<Box<crate::types::UpdateBotCallbackQuery>> for Update {
 impl From<crate::types::UpdateEditMessage> for Update {
     #[inline]
     fn from(x: crate::types::UpdateEditMessage) -> Self {
-        Self::EditMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateEditMessage>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateEditMessage>) -> Self {
         Self::EditMessage(x)
     }
 }
@@ -54335,12 +54155,6 @@ impl From<Box<crate::types::UpdateChannelWebPage>> for Update {
 impl From<crate::types::UpdateDialogPinned> for Update {
     #[inline]
     fn from(x: crate::types::UpdateDialogPinned) -> Self {
-        Self::DialogPinned(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateDialogPinned>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateDialogPinned>) -> Self {
         Self::DialogPinned(x)
     }
 }
@@ -54359,12 +54173,6 @@ impl From<crate::types::UpdateBotWebhookJSON> for Update {
 impl From<crate::types::UpdateBotWebhookJSONQuery> for Update {
     #[inline]
     fn from(x: crate::types::UpdateBotWebhookJSONQuery) -> Self {
-        Self::BotWebhookJSONQuery(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateBotWebhookJSONQuery>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateBotWebhookJSONQuery>) -> Self {
         Self::BotWebhookJSONQuery(x)
     }
 }
@@ -54443,12 +54251,6 @@ impl From<crate::types::UpdateChannelAvailableMessages> for Update {
 impl From<crate::types::UpdateDialogUnreadMark> for Update {
     #[inline]
     fn from(x: crate::types::UpdateDialogUnreadMark) -> Self {
-        Self::DialogUnreadMark(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateDialogUnreadMark>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateDialogUnreadMark>) -> Self {
         Self::DialogUnreadMark(x)
     }
 }
@@ -54575,12 +54377,6 @@ impl From<crate::types::UpdateChannelMessageForwards> for Update {
 impl From<crate::types::UpdateReadChannelDiscussionInbox> for Update {
     #[inline]
     fn from(x: crate::types::UpdateReadChannelDiscussionInbox) -> Self {
-        Self::ReadChannelDiscussionInbox(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateReadChannelDiscussionInbox>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateReadChannelDiscussionInbox>) -> Self {
         Self::ReadChannelDiscussionInbox(x)
     }
 }
@@ -54623,12 +54419,6 @@ impl From<Box<crate::types::UpdatePinnedMessages>> for Update {
 impl From<crate::types::UpdatePinnedChannelMessages> for Update {
     #[inline]
     fn from(x: crate::types::UpdatePinnedChannelMessages) -> Self {
-        Self::PinnedChannelMessages(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdatePinnedChannelMessages>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdatePinnedChannelMessages>) -> Self {
         Self::PinnedChannelMessages(x)
     }
 }
@@ -54701,36 +54491,18 @@ impl From<crate::types::UpdateBotStopped> for Update {
 impl From<crate::types::UpdateGroupCallConnection> for Update {
     #[inline]
     fn from(x: crate::types::UpdateGroupCallConnection) -> Self {
-        Self::GroupCallConnection(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateGroupCallConnection>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateGroupCallConnection>) -> Self {
         Self::GroupCallConnection(x)
     }
 }
 impl From<crate::types::UpdateBotCommands> for Update {
     #[inline]
     fn from(x: crate::types::UpdateBotCommands) -> Self {
-        Self::BotCommands(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateBotCommands>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateBotCommands>) -> Self {
         Self::BotCommands(x)
     }
 }
 impl From<crate::types::UpdatePendingJoinRequests> for Update {
     #[inline]
     fn from(x: crate::types::UpdatePendingJoinRequests) -> Self {
-        Self::PendingJoinRequests(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdatePendingJoinRequests>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdatePendingJoinRequests>) -> Self {
         Self::PendingJoinRequests(x)
     }
 }
@@ -54773,6 +54545,12 @@ impl From<crate::types::UpdateWebViewResultSent> for Update {
 impl From<crate::types::UpdateBotMenuButton> for Update {
     #[inline]
     fn from(x: crate::types::UpdateBotMenuButton) -> Self {
+        Self::BotMenuButton(Box::new(x))
+    }
+}
+impl From<Box<crate::types::UpdateBotMenuButton>> for Update {
+    #[inline]
+    fn from(x: Box<crate::types::UpdateBotMenuButton>) -> Self {
         Self::BotMenuButton(x)
     }
 }
@@ -54827,12 +54605,6 @@ impl From<crate::types::UpdateMoveStickerSetToTop> for Update {
 impl From<crate::types::UpdateMessageExtendedMedia> for Update {
     #[inline]
     fn from(x: crate::types::UpdateMessageExtendedMedia) -> Self {
-        Self::MessageExtendedMedia(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateMessageExtendedMedia>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateMessageExtendedMedia>) -> Self {
         Self::MessageExtendedMedia(x)
     }
 }
@@ -54851,12 +54623,6 @@ impl From<crate::types::UpdateAutoSaveSettings> for Update {
 impl From<crate::types::UpdateStory> for Update {
     #[inline]
     fn from(x: crate::types::UpdateStory) -> Self {
-        Self::Story(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateStory>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateStory>) -> Self {
         Self::Story(x)
     }
 }
@@ -54893,12 +54659,6 @@ impl From<Box<crate::types::UpdateSentStoryReaction>> for Update {
 impl From<crate::types::UpdateBotChatBoost> for Update {
     #[inline]
     fn from(x: crate::types::UpdateBotChatBoost) -> Self {
-        Self::BotChatBoost(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateBotChatBoost>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateBotChatBoost>) -> Self {
         Self::BotChatBoost(x)
     }
 }
@@ -55079,12 +54839,6 @@ impl From<crate::types::UpdateStarsRevenueStatus> for Update {
 impl From<crate::types::UpdateBotPurchasedPaidMedia> for Update {
     #[inline]
     fn from(x: crate::types::UpdateBotPurchasedPaidMedia) -> Self {
-        Self::BotPurchasedPaidMedia(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateBotPurchasedPaidMedia>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateBotPurchasedPaidMedia>) -> Self {
         Self::BotPurchasedPaidMedia(x)
     }
 }
@@ -55133,12 +54887,6 @@ impl From<crate::types::UpdateMonoForumNoPaidException> for Update {
 impl From<crate::types::UpdateGroupCallMessage> for Update {
     #[inline]
     fn from(x: crate::types::UpdateGroupCallMessage) -> Self {
-        Self::GroupCallMessage(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateGroupCallMessage>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateGroupCallMessage>) -> Self {
         Self::GroupCallMessage(x)
     }
 }
@@ -55163,12 +54911,6 @@ impl From<crate::types::UpdatePinnedForumTopic> for Update {
 impl From<crate::types::UpdatePinnedForumTopics> for Update {
     #[inline]
     fn from(x: crate::types::UpdatePinnedForumTopics) -> Self {
-        Self::PinnedForumTopics(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdatePinnedForumTopics>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdatePinnedForumTopics>) -> Self {
         Self::PinnedForumTopics(x)
     }
 }
@@ -55211,12 +54953,6 @@ impl From<crate::types::UpdateStarGiftCraftFail> for Update {
 impl From<crate::types::UpdateChatParticipantRank> for Update {
     #[inline]
     fn from(x: crate::types::UpdateChatParticipantRank) -> Self {
-        Self::ChatParticipantRank(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateChatParticipantRank>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateChatParticipantRank>) -> Self {
         Self::ChatParticipantRank(x)
     }
 }
@@ -55289,12 +55025,6 @@ impl From<crate::types::UpdateNewEphemeralMessage> for Update {
 impl From<crate::types::UpdateDeleteEphemeralMessages> for Update {
     #[inline]
     fn from(x: crate::types::UpdateDeleteEphemeralMessages) -> Self {
-        Self::DeleteEphemeralMessages(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateDeleteEphemeralMessages>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateDeleteEphemeralMessages>) -> Self {
         Self::DeleteEphemeralMessages(x)
     }
 }
@@ -55319,12 +55049,6 @@ impl From<Box<crate::types::UpdateEphemeralBotCallbackQuery>> for Update {
 impl From<crate::types::UpdateBotStarsSubscription> for Update {
     #[inline]
     fn from(x: crate::types::UpdateBotStarsSubscription) -> Self {
-        Self::BotStarsSubscription(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateBotStarsSubscription>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateBotStarsSubscription>) -> Self {
         Self::BotStarsSubscription(x)
     }
 }
@@ -55337,24 +55061,12 @@ impl From<crate::types::UpdateWalletState> for Update {
 impl From<crate::types::UpdateSentWalletTransaction> for Update {
     #[inline]
     fn from(x: crate::types::UpdateSentWalletTransaction) -> Self {
-        Self::SentWalletTransaction(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateSentWalletTransaction>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateSentWalletTransaction>) -> Self {
         Self::SentWalletTransaction(x)
     }
 }
 impl From<crate::types::UpdateWalletGaslessInfo> for Update {
     #[inline]
     fn from(x: crate::types::UpdateWalletGaslessInfo) -> Self {
-        Self::WalletGaslessInfo(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UpdateWalletGaslessInfo>> for Update {
-    #[inline]
-    fn from(x: Box<crate::types::UpdateWalletGaslessInfo>) -> Self {
         Self::WalletGaslessInfo(x)
     }
 }
@@ -55958,7 +55670,7 @@ pub enum UserProfilePhoto {
     Empty,
     /// `userProfilePhoto#82d1f706`: [`crate::types::UserProfilePhoto`].
     #[cfg_attr(feature = "serde", serde(rename = "userProfilePhoto"))]
-    UserProfilePhoto(Box<crate::types::UserProfilePhoto>),
+    UserProfilePhoto(crate::types::UserProfilePhoto),
 }
 impl UserProfilePhoto {
     /// The constructor id of the value held.
@@ -55991,7 +55703,7 @@ impl crate::Serializable for UserProfilePhoto {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty => crate::Serializable::serialize(&0x4f11bae1_u32, buf),
-            Self::UserProfilePhoto(x) => crate::Serializable::serialize(&**x, buf),
+            Self::UserProfilePhoto(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -56003,7 +55715,12 @@ impl crate::Deserializable for UserProfilePhoto {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0x4f11bae1_u32 => Ok(Self::Empty),
-            0x82d1f706_u32 => crate::deserialize::decode_boxed(r, Self::UserProfilePhoto),
+            0x82d1f706_u32 => {
+                <crate::types::UserProfilePhoto as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::UserProfilePhoto)
+            }
             _ => {
                 return Err(
                     r
@@ -56031,7 +55748,7 @@ impl crate::CanonicalJson for UserProfilePhoto {
                 out.push_str("]}");
             }
             Self::UserProfilePhoto(x) => {
-                crate::CanonicalJson::write_canonical_json(&**x, out)
+                crate::CanonicalJson::write_canonical_json(x, out)
             }
         }
     }
@@ -56046,12 +55763,6 @@ impl From<crate::types::UserProfilePhotoEmpty> for UserProfilePhoto {
 impl From<crate::types::UserProfilePhoto> for UserProfilePhoto {
     #[inline]
     fn from(x: crate::types::UserProfilePhoto) -> Self {
-        Self::UserProfilePhoto(Box::new(x))
-    }
-}
-impl From<Box<crate::types::UserProfilePhoto>> for UserProfilePhoto {
-    #[inline]
-    fn from(x: Box<crate::types::UserProfilePhoto>) -> Self {
         Self::UserProfilePhoto(x)
     }
 }
@@ -56902,7 +56613,7 @@ pub enum WalletTransactionPeer {
     User(Box<crate::types::WalletTransactionPeerUser>),
     /// `walletTransactionPeerAddress#062cc1bc`: [`crate::types::WalletTransactionPeerAddress`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransactionPeerAddress"))]
-    Address(Box<crate::types::WalletTransactionPeerAddress>),
+    Address(crate::types::WalletTransactionPeerAddress),
     /// `walletTransactionPeerOnramp#e595186e`: [`crate::types::WalletTransactionPeerOnramp`].
     #[cfg_attr(feature = "serde", serde(rename = "walletTransactionPeerOnramp"))]
     Onramp(Box<crate::types::WalletTransactionPeerOnramp>),
@@ -56945,7 +56656,7 @@ impl crate::Serializable for WalletTransactionPeer {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::User(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Address(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Address(x) => crate::Serializable::serialize(x, buf),
             Self::Onramp(x) => crate::Serializable::serialize(&**x, buf),
             Self::Unsupported => crate::Serializable::serialize(&0x728bed5a_u32, buf),
         }
@@ -56959,7 +56670,12 @@ impl crate::Deserializable for WalletTransactionPeer {
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
             0xd4ea706d_u32 => crate::deserialize::decode_boxed(r, Self::User),
-            0x062cc1bc_u32 => crate::deserialize::decode_boxed(r, Self::Address),
+            0x062cc1bc_u32 => {
+                <crate::types::WalletTransactionPeerAddress as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Address)
+            }
             0xe595186e_u32 => crate::deserialize::decode_boxed(r, Self::Onramp),
             0x728bed5a_u32 => Ok(Self::Unsupported),
             _ => {
@@ -56985,7 +56701,7 @@ impl crate::CanonicalJson for WalletTransactionPeer {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::User(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Address(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Address(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::Onramp(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::Unsupported => {
                 crate::canonical::open(0x728bed5a_u32, out);
@@ -57010,12 +56726,6 @@ impl From<Box<crate::types::WalletTransactionPeerUser>> for WalletTransactionPee
 impl From<crate::types::WalletTransactionPeerAddress> for WalletTransactionPeer {
     #[inline]
     fn from(x: crate::types::WalletTransactionPeerAddress) -> Self {
-        Self::Address(Box::new(x))
-    }
-}
-impl From<Box<crate::types::WalletTransactionPeerAddress>> for WalletTransactionPeer {
-    #[inline]
-    fn from(x: Box<crate::types::WalletTransactionPeerAddress>) -> Self {
         Self::Address(x)
     }
 }
@@ -57405,7 +57115,7 @@ pub enum WebPage {
     Empty(crate::types::WebPageEmpty),
     /// `webPagePending#b0d13e47`: [`crate::types::WebPagePending`].
     #[cfg_attr(feature = "serde", serde(rename = "webPagePending"))]
-    Pending(Box<crate::types::WebPagePending>),
+    Pending(crate::types::WebPagePending),
     /// `webPage#e89c45b2`: [`crate::types::WebPage`].
     #[cfg_attr(feature = "serde", serde(rename = "webPage"))]
     WebPage(Box<crate::types::WebPage>),
@@ -57442,7 +57152,7 @@ impl crate::Serializable for WebPage {
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
             Self::Empty(x) => crate::Serializable::serialize(x, buf),
-            Self::Pending(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Pending(x) => crate::Serializable::serialize(x, buf),
             Self::WebPage(x) => crate::Serializable::serialize(&**x, buf),
             Self::NotModified(x) => crate::Serializable::serialize(x, buf),
         }
@@ -57461,7 +57171,12 @@ impl crate::Deserializable for WebPage {
                     )
                     .map(Self::Empty)
             }
-            0xb0d13e47_u32 => crate::deserialize::decode_boxed(r, Self::Pending),
+            0xb0d13e47_u32 => {
+                <crate::types::WebPagePending as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Pending)
+            }
             0xe89c45b2_u32 => crate::deserialize::decode_boxed(r, Self::WebPage),
             0x7311ca11_u32 => {
                 <crate::types::WebPageNotModified as crate::BareDeserializable>::deserialize_bare(
@@ -57492,7 +57207,7 @@ impl crate::CanonicalJson for WebPage {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
             Self::Empty(x) => crate::CanonicalJson::write_canonical_json(x, out),
-            Self::Pending(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Pending(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::WebPage(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             Self::NotModified(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
@@ -57521,12 +57236,6 @@ impl From<crate::types::WebPageEmpty> for WebPage {
 impl From<crate::types::WebPagePending> for WebPage {
     #[inline]
     fn from(x: crate::types::WebPagePending) -> Self {
-        Self::Pending(Box::new(x))
-    }
-}
-impl From<Box<crate::types::WebPagePending>> for WebPage {
-    #[inline]
-    fn from(x: Box<crate::types::WebPagePending>) -> Self {
         Self::Pending(x)
     }
 }
@@ -57555,10 +57264,10 @@ impl From<crate::types::WebPageNotModified> for WebPage {
 pub enum WebPageAttribute {
     /// `webPageAttributeTheme#54b56617`: [`crate::types::WebPageAttributeTheme`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeTheme"))]
-    Theme(Box<crate::types::WebPageAttributeTheme>),
+    Theme(crate::types::WebPageAttributeTheme),
     /// `webPageAttributeStory#2e94c3e7`: [`crate::types::WebPageAttributeStory`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeStory"))]
-    Story(Box<crate::types::WebPageAttributeStory>),
+    Story(crate::types::WebPageAttributeStory),
     /// `webPageAttributeStickerSet#50cc03d3`: [`crate::types::WebPageAttributeStickerSet`].
     #[cfg_attr(feature = "serde", serde(rename = "webPageAttributeStickerSet"))]
     StickerSet(crate::types::WebPageAttributeStickerSet),
@@ -57609,8 +57318,8 @@ impl crate::Serializable for WebPageAttribute {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::Theme(x) => crate::Serializable::serialize(&**x, buf),
-            Self::Story(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Theme(x) => crate::Serializable::serialize(x, buf),
+            Self::Story(x) => crate::Serializable::serialize(x, buf),
             Self::StickerSet(x) => crate::Serializable::serialize(x, buf),
             Self::UniqueStarGift(x) => crate::Serializable::serialize(x, buf),
             Self::StarGiftCollection(x) => crate::Serializable::serialize(x, buf),
@@ -57626,8 +57335,18 @@ impl crate::Deserializable for WebPageAttribute {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x54b56617_u32 => crate::deserialize::decode_boxed(r, Self::Theme),
-            0x2e94c3e7_u32 => crate::deserialize::decode_boxed(r, Self::Story),
+            0x54b56617_u32 => {
+                <crate::types::WebPageAttributeTheme as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Theme)
+            }
+            0x2e94c3e7_u32 => {
+                <crate::types::WebPageAttributeStory as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Story)
+            }
             0x50cc03d3_u32 => {
                 <crate::types::WebPageAttributeStickerSet as crate::BareDeserializable>::deserialize_bare(
                         r,
@@ -57680,8 +57399,8 @@ impl crate::Deserializable for WebPageAttribute {
 impl crate::CanonicalJson for WebPageAttribute {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::Theme(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
-            Self::Story(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Theme(x) => crate::CanonicalJson::write_canonical_json(x, out),
+            Self::Story(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::StickerSet(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::UniqueStarGift(x) => crate::CanonicalJson::write_canonical_json(x, out),
             Self::StarGiftCollection(x) => {
@@ -57711,24 +57430,12 @@ impl crate::Peers for WebPageAttribute {
 impl From<crate::types::WebPageAttributeTheme> for WebPageAttribute {
     #[inline]
     fn from(x: crate::types::WebPageAttributeTheme) -> Self {
-        Self::Theme(Box::new(x))
-    }
-}
-impl From<Box<crate::types::WebPageAttributeTheme>> for WebPageAttribute {
-    #[inline]
-    fn from(x: Box<crate::types::WebPageAttributeTheme>) -> Self {
         Self::Theme(x)
     }
 }
 impl From<crate::types::WebPageAttributeStory> for WebPageAttribute {
     #[inline]
     fn from(x: crate::types::WebPageAttributeStory) -> Self {
-        Self::Story(Box::new(x))
-    }
-}
-impl From<Box<crate::types::WebPageAttributeStory>> for WebPageAttribute {
-    #[inline]
-    fn from(x: Box<crate::types::WebPageAttributeStory>) -> Self {
         Self::Story(x)
     }
 }
@@ -57852,7 +57559,7 @@ impl From<crate::types::WebViewMessageSent> for WebViewMessageSent {
 pub enum WebViewResult {
     /// `webViewResultUrl#4d22ff98`: [`crate::types::WebViewResultUrl`].
     #[cfg_attr(feature = "serde", serde(rename = "webViewResultUrl"))]
-    Url(Box<crate::types::WebViewResultUrl>),
+    Url(crate::types::WebViewResultUrl),
 }
 impl WebViewResult {
     /// The constructor id of the value held.
@@ -57876,7 +57583,7 @@ impl crate::Serializable for WebViewResult {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {
         match self {
-            Self::Url(x) => crate::Serializable::serialize(&**x, buf),
+            Self::Url(x) => crate::Serializable::serialize(x, buf),
         }
     }
 }
@@ -57887,7 +57594,12 @@ impl crate::Deserializable for WebViewResult {
         let id = r.read_u32()?;
         r.enter()?;
         let value: Result<Self, crate::DeserializeError> = match id {
-            0x4d22ff98_u32 => crate::deserialize::decode_boxed(r, Self::Url),
+            0x4d22ff98_u32 => {
+                <crate::types::WebViewResultUrl as crate::BareDeserializable>::deserialize_bare(
+                        r,
+                    )
+                    .map(Self::Url)
+            }
             _ => {
                 return Err(
                     r
@@ -57910,7 +57622,7 @@ impl crate::Deserializable for WebViewResult {
 impl crate::CanonicalJson for WebViewResult {
     fn write_canonical_json(&self, out: &mut String) {
         match self {
-            Self::Url(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+            Self::Url(x) => crate::CanonicalJson::write_canonical_json(x, out),
         }
     }
 }
@@ -57918,12 +57630,6 @@ impl crate::Peers for WebViewResult {}
 impl From<crate::types::WebViewResultUrl> for WebViewResult {
     #[inline]
     fn from(x: crate::types::WebViewResultUrl) -> Self {
-        Self::Url(Box::new(x))
-    }
-}
-impl From<Box<crate::types::WebViewResultUrl>> for WebViewResult {
-    #[inline]
-    fn from(x: Box<crate::types::WebViewResultUrl>) -> Self {
         Self::Url(x)
     }
 }
@@ -58541,7 +58247,7 @@ pub mod account {
     pub enum ConnectedBots {
         /// `account.connectedBots#17d7f87b`: [`crate::types::account::ConnectedBots`].
         #[cfg_attr(feature = "serde", serde(rename = "account.connectedBots"))]
-        ConnectedBots(Box<crate::types::account::ConnectedBots>),
+        ConnectedBots(crate::types::account::ConnectedBots),
     }
     impl ConnectedBots {
         /// The constructor id of the value held.
@@ -58565,7 +58271,7 @@ pub mod account {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::ConnectedBots(x) => crate::Serializable::serialize(&**x, buf),
+                Self::ConnectedBots(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -58579,7 +58285,10 @@ pub mod account {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x17d7f87b_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::ConnectedBots)
+                    <crate::types::account::ConnectedBots as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::ConnectedBots)
                 }
                 _ => {
                     return Err(
@@ -58604,7 +58313,7 @@ pub mod account {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::ConnectedBots(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -58626,12 +58335,6 @@ pub mod account {
     impl From<crate::types::account::ConnectedBots> for ConnectedBots {
         #[inline]
         fn from(x: crate::types::account::ConnectedBots) -> Self {
-            Self::ConnectedBots(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::account::ConnectedBots>> for ConnectedBots {
-        #[inline]
-        fn from(x: Box<crate::types::account::ConnectedBots>) -> Self {
             Self::ConnectedBots(x)
         }
     }
@@ -59392,7 +59095,7 @@ pub mod account {
     pub enum PasswordSettings {
         /// `account.passwordSettings#9a5c33e5`: [`crate::types::account::PasswordSettings`].
         #[cfg_attr(feature = "serde", serde(rename = "account.passwordSettings"))]
-        PasswordSettings(Box<crate::types::account::PasswordSettings>),
+        PasswordSettings(crate::types::account::PasswordSettings),
     }
     impl PasswordSettings {
         /// The constructor id of the value held.
@@ -59416,7 +59119,7 @@ pub mod account {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::PasswordSettings(x) => crate::Serializable::serialize(&**x, buf),
+                Self::PasswordSettings(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -59430,7 +59133,10 @@ pub mod account {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x9a5c33e5_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::PasswordSettings)
+                    <crate::types::account::PasswordSettings as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::PasswordSettings)
                 }
                 _ => {
                     return Err(
@@ -59455,7 +59161,7 @@ pub mod account {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::PasswordSettings(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -59464,12 +59170,6 @@ pub mod account {
     impl From<crate::types::account::PasswordSettings> for PasswordSettings {
         #[inline]
         fn from(x: crate::types::account::PasswordSettings) -> Self {
-            Self::PasswordSettings(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::account::PasswordSettings>> for PasswordSettings {
-        #[inline]
-        fn from(x: Box<crate::types::account::PasswordSettings>) -> Self {
             Self::PasswordSettings(x)
         }
     }
@@ -60623,7 +60323,7 @@ pub mod account {
     pub enum WebAuthorizations {
         /// `account.webAuthorizations#ed56c9fc`: [`crate::types::account::WebAuthorizations`].
         #[cfg_attr(feature = "serde", serde(rename = "account.webAuthorizations"))]
-        WebAuthorizations(Box<crate::types::account::WebAuthorizations>),
+        WebAuthorizations(crate::types::account::WebAuthorizations),
     }
     impl WebAuthorizations {
         /// The constructor id of the value held.
@@ -60647,7 +60347,7 @@ pub mod account {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::WebAuthorizations(x) => crate::Serializable::serialize(&**x, buf),
+                Self::WebAuthorizations(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -60661,7 +60361,10 @@ pub mod account {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0xed56c9fc_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::WebAuthorizations)
+                    <crate::types::account::WebAuthorizations as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::WebAuthorizations)
                 }
                 _ => {
                     return Err(
@@ -60686,7 +60389,7 @@ pub mod account {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::WebAuthorizations(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -60710,12 +60413,6 @@ pub mod account {
     impl From<crate::types::account::WebAuthorizations> for WebAuthorizations {
         #[inline]
         fn from(x: crate::types::account::WebAuthorizations) -> Self {
-            Self::WebAuthorizations(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::account::WebAuthorizations>> for WebAuthorizations {
-        #[inline]
-        fn from(x: Box<crate::types::account::WebAuthorizations>) -> Self {
             Self::WebAuthorizations(x)
         }
     }
@@ -61352,7 +61049,7 @@ pub mod auth {
     pub enum FirebasePnvIntent {
         /// `auth.firebasePnvIntent#df5ac00c`: [`crate::types::auth::FirebasePnvIntent`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.firebasePnvIntent"))]
-        FirebasePnvIntent(Box<crate::types::auth::FirebasePnvIntent>),
+        FirebasePnvIntent(crate::types::auth::FirebasePnvIntent),
     }
     impl FirebasePnvIntent {
         /// The constructor id of the value held.
@@ -61376,7 +61073,7 @@ pub mod auth {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::FirebasePnvIntent(x) => crate::Serializable::serialize(&**x, buf),
+                Self::FirebasePnvIntent(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -61390,7 +61087,10 @@ pub mod auth {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0xdf5ac00c_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::FirebasePnvIntent)
+                    <crate::types::auth::FirebasePnvIntent as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::FirebasePnvIntent)
                 }
                 _ => {
                     return Err(
@@ -61415,7 +61115,7 @@ pub mod auth {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::FirebasePnvIntent(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -61424,12 +61124,6 @@ pub mod auth {
     impl From<crate::types::auth::FirebasePnvIntent> for FirebasePnvIntent {
         #[inline]
         fn from(x: crate::types::auth::FirebasePnvIntent) -> Self {
-            Self::FirebasePnvIntent(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::auth::FirebasePnvIntent>> for FirebasePnvIntent {
-        #[inline]
-        fn from(x: Box<crate::types::auth::FirebasePnvIntent>) -> Self {
             Self::FirebasePnvIntent(x)
         }
     }
@@ -61984,7 +61678,7 @@ pub mod auth {
         MissedCall(crate::types::auth::SentCodeTypeMissedCall),
         /// `auth.sentCodeTypeEmailCode#f450f59b`: [`crate::types::auth::SentCodeTypeEmailCode`].
         #[cfg_attr(feature = "serde", serde(rename = "auth.sentCodeTypeEmailCode"))]
-        EmailCode(Box<crate::types::auth::SentCodeTypeEmailCode>),
+        EmailCode(crate::types::auth::SentCodeTypeEmailCode),
         /// `auth.sentCodeTypeSetUpEmailRequired#a5491dea`: [`crate::types::auth::SentCodeTypeSetUpEmailRequired`].
         #[cfg_attr(
             feature = "serde",
@@ -62051,7 +61745,7 @@ pub mod auth {
                 Self::Call(x) => crate::Serializable::serialize(x, buf),
                 Self::FlashCall(x) => crate::Serializable::serialize(x, buf),
                 Self::MissedCall(x) => crate::Serializable::serialize(x, buf),
-                Self::EmailCode(x) => crate::Serializable::serialize(&**x, buf),
+                Self::EmailCode(x) => crate::Serializable::serialize(x, buf),
                 Self::SetUpEmailRequired(x) => crate::Serializable::serialize(x, buf),
                 Self::FragmentSms(x) => crate::Serializable::serialize(x, buf),
                 Self::FirebaseSms(x) => crate::Serializable::serialize(&**x, buf),
@@ -62099,7 +61793,12 @@ pub mod auth {
                         )
                         .map(Self::MissedCall)
                 }
-                0xf450f59b_u32 => crate::deserialize::decode_boxed(r, Self::EmailCode),
+                0xf450f59b_u32 => {
+                    <crate::types::auth::SentCodeTypeEmailCode as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::EmailCode)
+                }
                 0xa5491dea_u32 => {
                     <crate::types::auth::SentCodeTypeSetUpEmailRequired as crate::BareDeserializable>::deserialize_bare(
                             r,
@@ -62152,9 +61851,7 @@ pub mod auth {
                 Self::Call(x) => crate::CanonicalJson::write_canonical_json(x, out),
                 Self::FlashCall(x) => crate::CanonicalJson::write_canonical_json(x, out),
                 Self::MissedCall(x) => crate::CanonicalJson::write_canonical_json(x, out),
-                Self::EmailCode(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
-                }
+                Self::EmailCode(x) => crate::CanonicalJson::write_canonical_json(x, out),
                 Self::SetUpEmailRequired(x) => {
                     crate::CanonicalJson::write_canonical_json(x, out)
                 }
@@ -62203,12 +61900,6 @@ pub mod auth {
     impl From<crate::types::auth::SentCodeTypeEmailCode> for SentCodeType {
         #[inline]
         fn from(x: crate::types::auth::SentCodeTypeEmailCode) -> Self {
-            Self::EmailCode(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::auth::SentCodeTypeEmailCode>> for SentCodeType {
-        #[inline]
-        fn from(x: Box<crate::types::auth::SentCodeTypeEmailCode>) -> Self {
             Self::EmailCode(x)
         }
     }
@@ -62525,7 +62216,7 @@ pub mod bots {
     pub enum PopularAppBots {
         /// `bots.popularAppBots#1991b13b`: [`crate::types::bots::PopularAppBots`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.popularAppBots"))]
-        PopularAppBots(Box<crate::types::bots::PopularAppBots>),
+        PopularAppBots(crate::types::bots::PopularAppBots),
     }
     impl PopularAppBots {
         /// The constructor id of the value held.
@@ -62549,7 +62240,7 @@ pub mod bots {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::PopularAppBots(x) => crate::Serializable::serialize(&**x, buf),
+                Self::PopularAppBots(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -62563,7 +62254,10 @@ pub mod bots {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x1991b13b_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::PopularAppBots)
+                    <crate::types::bots::PopularAppBots as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::PopularAppBots)
                 }
                 _ => {
                     return Err(
@@ -62588,7 +62282,7 @@ pub mod bots {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::PopularAppBots(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -62610,12 +62304,6 @@ pub mod bots {
     impl From<crate::types::bots::PopularAppBots> for PopularAppBots {
         #[inline]
         fn from(x: crate::types::bots::PopularAppBots) -> Self {
-            Self::PopularAppBots(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::bots::PopularAppBots>> for PopularAppBots {
-        #[inline]
-        fn from(x: Box<crate::types::bots::PopularAppBots>) -> Self {
             Self::PopularAppBots(x)
         }
     }
@@ -62626,7 +62314,7 @@ pub mod bots {
     pub enum PreviewInfo {
         /// `bots.previewInfo#0ca71d64`: [`crate::types::bots::PreviewInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "bots.previewInfo"))]
-        PreviewInfo(Box<crate::types::bots::PreviewInfo>),
+        PreviewInfo(crate::types::bots::PreviewInfo),
     }
     impl PreviewInfo {
         /// The constructor id of the value held.
@@ -62650,7 +62338,7 @@ pub mod bots {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::PreviewInfo(x) => crate::Serializable::serialize(&**x, buf),
+                Self::PreviewInfo(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -62663,7 +62351,12 @@ pub mod bots {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x0ca71d64_u32 => crate::deserialize::decode_boxed(r, Self::PreviewInfo),
+                0x0ca71d64_u32 => {
+                    <crate::types::bots::PreviewInfo as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::PreviewInfo)
+                }
                 _ => {
                     return Err(
                         r
@@ -62687,7 +62380,7 @@ pub mod bots {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::PreviewInfo(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -62709,12 +62402,6 @@ pub mod bots {
     impl From<crate::types::bots::PreviewInfo> for PreviewInfo {
         #[inline]
         fn from(x: crate::types::bots::PreviewInfo) -> Self {
-            Self::PreviewInfo(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::bots::PreviewInfo>> for PreviewInfo {
-        #[inline]
-        fn from(x: Box<crate::types::bots::PreviewInfo>) -> Self {
             Self::PreviewInfo(x)
         }
     }
@@ -63249,9 +62936,7 @@ pub mod channels {
             feature = "serde",
             serde(rename = "channels.sponsoredMessageReportResultChooseOption")
         )]
-        ChooseOption(
-            Box<crate::types::channels::SponsoredMessageReportResultChooseOption>,
-        ),
+        ChooseOption(crate::types::channels::SponsoredMessageReportResultChooseOption),
         /// `channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f`: [`crate::types::channels::SponsoredMessageReportResultAdsHidden`].
         #[cfg_attr(
             feature = "serde",
@@ -63303,7 +62988,7 @@ pub mod channels {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::ChooseOption(x) => crate::Serializable::serialize(&**x, buf),
+                Self::ChooseOption(x) => crate::Serializable::serialize(x, buf),
                 Self::AdsHidden => crate::Serializable::serialize(&0x3e3bcf2f_u32, buf),
                 Self::Reported => crate::Serializable::serialize(&0xad798849_u32, buf),
             }
@@ -63318,7 +63003,12 @@ pub mod channels {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x846f9e42_u32 => crate::deserialize::decode_boxed(r, Self::ChooseOption),
+                0x846f9e42_u32 => {
+                    <crate::types::channels::SponsoredMessageReportResultChooseOption as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::ChooseOption)
+                }
                 0x3e3bcf2f_u32 => Ok(Self::AdsHidden),
                 0xad798849_u32 => Ok(Self::Reported),
                 _ => {
@@ -63344,7 +63034,7 @@ pub mod channels {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::ChooseOption(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
                 Self::AdsHidden => {
                     crate::canonical::open(0x3e3bcf2f_u32, out);
@@ -63363,15 +63053,6 @@ pub mod channels {
         #[inline]
         fn from(
             x: crate::types::channels::SponsoredMessageReportResultChooseOption,
-        ) -> Self {
-            Self::ChooseOption(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::channels::SponsoredMessageReportResultChooseOption>>
-    for SponsoredMessageReportResult {
-        #[inline]
-        fn from(
-            x: Box<crate::types::channels::SponsoredMessageReportResultChooseOption>,
         ) -> Self {
             Self::ChooseOption(x)
         }
@@ -64152,7 +63833,7 @@ pub mod contacts {
     pub enum ContactBirthdays {
         /// `contacts.contactBirthdays#114ff30d`: [`crate::types::contacts::ContactBirthdays`].
         #[cfg_attr(feature = "serde", serde(rename = "contacts.contactBirthdays"))]
-        ContactBirthdays(Box<crate::types::contacts::ContactBirthdays>),
+        ContactBirthdays(crate::types::contacts::ContactBirthdays),
     }
     impl ContactBirthdays {
         /// The constructor id of the value held.
@@ -64176,7 +63857,7 @@ pub mod contacts {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::ContactBirthdays(x) => crate::Serializable::serialize(&**x, buf),
+                Self::ContactBirthdays(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -64190,7 +63871,10 @@ pub mod contacts {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x114ff30d_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::ContactBirthdays)
+                    <crate::types::contacts::ContactBirthdays as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::ContactBirthdays)
                 }
                 _ => {
                     return Err(
@@ -64215,7 +63899,7 @@ pub mod contacts {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::ContactBirthdays(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -64237,12 +63921,6 @@ pub mod contacts {
     impl From<crate::types::contacts::ContactBirthdays> for ContactBirthdays {
         #[inline]
         fn from(x: crate::types::contacts::ContactBirthdays) -> Self {
-            Self::ContactBirthdays(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::contacts::ContactBirthdays>> for ContactBirthdays {
-        #[inline]
-        fn from(x: Box<crate::types::contacts::ContactBirthdays>) -> Self {
             Self::ContactBirthdays(x)
         }
     }
@@ -65165,7 +64843,7 @@ pub mod help {
         NotModified,
         /// `help.appConfig#dd18782e`: [`crate::types::help::AppConfig`].
         #[cfg_attr(feature = "serde", serde(rename = "help.appConfig"))]
-        AppConfig(Box<crate::types::help::AppConfig>),
+        AppConfig(crate::types::help::AppConfig),
     }
     impl AppConfig {
         /// The constructor id of the value held.
@@ -65198,7 +64876,7 @@ pub mod help {
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
                 Self::NotModified => crate::Serializable::serialize(&0x7cde641d_u32, buf),
-                Self::AppConfig(x) => crate::Serializable::serialize(&**x, buf),
+                Self::AppConfig(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -65212,7 +64890,12 @@ pub mod help {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x7cde641d_u32 => Ok(Self::NotModified),
-                0xdd18782e_u32 => crate::deserialize::decode_boxed(r, Self::AppConfig),
+                0xdd18782e_u32 => {
+                    <crate::types::help::AppConfig as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::AppConfig)
+                }
                 _ => {
                     return Err(
                         r
@@ -65239,9 +64922,7 @@ pub mod help {
                     crate::canonical::open(0x7cde641d_u32, out);
                     out.push_str("]}");
                 }
-                Self::AppConfig(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
-                }
+                Self::AppConfig(x) => crate::CanonicalJson::write_canonical_json(x, out),
             }
         }
     }
@@ -65255,12 +64936,6 @@ pub mod help {
     impl From<crate::types::help::AppConfig> for AppConfig {
         #[inline]
         fn from(x: crate::types::help::AppConfig) -> Self {
-            Self::AppConfig(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::help::AppConfig>> for AppConfig {
-        #[inline]
-        fn from(x: Box<crate::types::help::AppConfig>) -> Self {
             Self::AppConfig(x)
         }
     }
@@ -65934,7 +65609,7 @@ pub mod help {
         NotModified,
         /// `help.passportConfig#a098d6af`: [`crate::types::help::PassportConfig`].
         #[cfg_attr(feature = "serde", serde(rename = "help.passportConfig"))]
-        PassportConfig(Box<crate::types::help::PassportConfig>),
+        PassportConfig(crate::types::help::PassportConfig),
     }
     impl PassportConfig {
         /// The constructor id of the value held.
@@ -65967,7 +65642,7 @@ pub mod help {
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
                 Self::NotModified => crate::Serializable::serialize(&0xbfb9f457_u32, buf),
-                Self::PassportConfig(x) => crate::Serializable::serialize(&**x, buf),
+                Self::PassportConfig(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -65982,7 +65657,10 @@ pub mod help {
             let value: Result<Self, crate::DeserializeError> = match id {
                 0xbfb9f457_u32 => Ok(Self::NotModified),
                 0xa098d6af_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::PassportConfig)
+                    <crate::types::help::PassportConfig as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::PassportConfig)
                 }
                 _ => {
                     return Err(
@@ -66011,7 +65689,7 @@ pub mod help {
                     out.push_str("]}");
                 }
                 Self::PassportConfig(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -66026,12 +65704,6 @@ pub mod help {
     impl From<crate::types::help::PassportConfig> for PassportConfig {
         #[inline]
         fn from(x: crate::types::help::PassportConfig) -> Self {
-            Self::PassportConfig(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::help::PassportConfig>> for PassportConfig {
-        #[inline]
-        fn from(x: Box<crate::types::help::PassportConfig>) -> Self {
             Self::PassportConfig(x)
         }
     }
@@ -66661,7 +66333,7 @@ pub mod help {
     pub enum Support {
         /// `help.support#17c6b5f6`: [`crate::types::help::Support`].
         #[cfg_attr(feature = "serde", serde(rename = "help.support"))]
-        Support(Box<crate::types::help::Support>),
+        Support(crate::types::help::Support),
     }
     impl Support {
         /// The constructor id of the value held.
@@ -66685,7 +66357,7 @@ pub mod help {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::Support(x) => crate::Serializable::serialize(&**x, buf),
+                Self::Support(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -66698,7 +66370,12 @@ pub mod help {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x17c6b5f6_u32 => crate::deserialize::decode_boxed(r, Self::Support),
+                0x17c6b5f6_u32 => {
+                    <crate::types::help::Support as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::Support)
+                }
                 _ => {
                     return Err(
                         r
@@ -66721,7 +66398,7 @@ pub mod help {
     impl crate::CanonicalJson for Support {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
-                Self::Support(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+                Self::Support(x) => crate::CanonicalJson::write_canonical_json(x, out),
             }
         }
     }
@@ -66742,12 +66419,6 @@ pub mod help {
     impl From<crate::types::help::Support> for Support {
         #[inline]
         fn from(x: crate::types::help::Support) -> Self {
-            Self::Support(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::help::Support>> for Support {
-        #[inline]
-        fn from(x: Box<crate::types::help::Support>) -> Self {
             Self::Support(x)
         }
     }
@@ -67255,7 +66926,7 @@ pub mod messages {
     pub enum AffectedFoundMessages {
         /// `messages.affectedFoundMessages#ef8d3e6c`: [`crate::types::messages::AffectedFoundMessages`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.affectedFoundMessages"))]
-        AffectedFoundMessages(Box<crate::types::messages::AffectedFoundMessages>),
+        AffectedFoundMessages(crate::types::messages::AffectedFoundMessages),
     }
     impl AffectedFoundMessages {
         /// The constructor id of the value held.
@@ -67279,9 +66950,7 @@ pub mod messages {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::AffectedFoundMessages(x) => {
-                    crate::Serializable::serialize(&**x, buf)
-                }
+                Self::AffectedFoundMessages(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -67295,7 +66964,10 @@ pub mod messages {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0xef8d3e6c_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::AffectedFoundMessages)
+                    <crate::types::messages::AffectedFoundMessages as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::AffectedFoundMessages)
                 }
                 _ => {
                     return Err(
@@ -67320,7 +66992,7 @@ pub mod messages {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::AffectedFoundMessages(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -67329,13 +67001,6 @@ pub mod messages {
     impl From<crate::types::messages::AffectedFoundMessages> for AffectedFoundMessages {
         #[inline]
         fn from(x: crate::types::messages::AffectedFoundMessages) -> Self {
-            Self::AffectedFoundMessages(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::AffectedFoundMessages>>
-    for AffectedFoundMessages {
-        #[inline]
-        fn from(x: Box<crate::types::messages::AffectedFoundMessages>) -> Self {
             Self::AffectedFoundMessages(x)
         }
     }
@@ -68296,7 +67961,7 @@ pub mod messages {
     pub enum ChatAdminsWithInvites {
         /// `messages.chatAdminsWithInvites#b69b72d7`: [`crate::types::messages::ChatAdminsWithInvites`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.chatAdminsWithInvites"))]
-        ChatAdminsWithInvites(Box<crate::types::messages::ChatAdminsWithInvites>),
+        ChatAdminsWithInvites(crate::types::messages::ChatAdminsWithInvites),
     }
     impl ChatAdminsWithInvites {
         /// The constructor id of the value held.
@@ -68320,9 +67985,7 @@ pub mod messages {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::ChatAdminsWithInvites(x) => {
-                    crate::Serializable::serialize(&**x, buf)
-                }
+                Self::ChatAdminsWithInvites(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -68336,7 +67999,10 @@ pub mod messages {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0xb69b72d7_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::ChatAdminsWithInvites)
+                    <crate::types::messages::ChatAdminsWithInvites as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::ChatAdminsWithInvites)
                 }
                 _ => {
                     return Err(
@@ -68361,7 +68027,7 @@ pub mod messages {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::ChatAdminsWithInvites(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -68385,13 +68051,6 @@ pub mod messages {
     impl From<crate::types::messages::ChatAdminsWithInvites> for ChatAdminsWithInvites {
         #[inline]
         fn from(x: crate::types::messages::ChatAdminsWithInvites) -> Self {
-            Self::ChatAdminsWithInvites(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::ChatAdminsWithInvites>>
-    for ChatAdminsWithInvites {
-        #[inline]
-        fn from(x: Box<crate::types::messages::ChatAdminsWithInvites>) -> Self {
             Self::ChatAdminsWithInvites(x)
         }
     }
@@ -68610,7 +68269,7 @@ pub mod messages {
             feature = "serde",
             serde(rename = "messages.chatInviteJoinResultWebView")
         )]
-        WebView(Box<crate::types::messages::ChatInviteJoinResultWebView>),
+        WebView(crate::types::messages::ChatInviteJoinResultWebView),
     }
     impl ChatInviteJoinResult {
         /// The constructor id of the value held.
@@ -68637,7 +68296,7 @@ pub mod messages {
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
                 Self::Ok(x) => crate::Serializable::serialize(x, buf),
-                Self::WebView(x) => crate::Serializable::serialize(&**x, buf),
+                Self::WebView(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -68656,7 +68315,12 @@ pub mod messages {
                         )
                         .map(Self::Ok)
                 }
-                0x61ca29d3_u32 => crate::deserialize::decode_boxed(r, Self::WebView),
+                0x61ca29d3_u32 => {
+                    <crate::types::messages::ChatInviteJoinResultWebView as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::WebView)
+                }
                 _ => {
                     return Err(
                         r
@@ -68680,7 +68344,7 @@ pub mod messages {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::Ok(x) => crate::CanonicalJson::write_canonical_json(x, out),
-                Self::WebView(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+                Self::WebView(x) => crate::CanonicalJson::write_canonical_json(x, out),
             }
         }
     }
@@ -68709,13 +68373,6 @@ pub mod messages {
     for ChatInviteJoinResult {
         #[inline]
         fn from(x: crate::types::messages::ChatInviteJoinResultWebView) -> Self {
-            Self::WebView(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::ChatInviteJoinResultWebView>>
-    for ChatInviteJoinResult {
-        #[inline]
-        fn from(x: Box<crate::types::messages::ChatInviteJoinResultWebView>) -> Self {
             Self::WebView(x)
         }
     }
@@ -68933,7 +68590,7 @@ pub mod messages {
     pub enum ComposedMessageWithAI {
         /// `messages.composedMessageWithAI#90d7adfa`: [`crate::types::messages::ComposedMessageWithAI`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.composedMessageWithAI"))]
-        ComposedMessageWithAI(crate::types::messages::ComposedMessageWithAI),
+        ComposedMessageWithAI(Box<crate::types::messages::ComposedMessageWithAI>),
     }
     impl ComposedMessageWithAI {
         /// The constructor id of the value held.
@@ -68957,7 +68614,9 @@ pub mod messages {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::ComposedMessageWithAI(x) => crate::Serializable::serialize(x, buf),
+                Self::ComposedMessageWithAI(x) => {
+                    crate::Serializable::serialize(&**x, buf)
+                }
             }
         }
     }
@@ -68971,10 +68630,7 @@ pub mod messages {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x90d7adfa_u32 => {
-                    <crate::types::messages::ComposedMessageWithAI as crate::BareDeserializable>::deserialize_bare(
-                            r,
-                        )
-                        .map(Self::ComposedMessageWithAI)
+                    crate::deserialize::decode_boxed(r, Self::ComposedMessageWithAI)
                 }
                 _ => {
                     return Err(
@@ -68999,7 +68655,7 @@ pub mod messages {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::ComposedMessageWithAI(x) => {
-                    crate::CanonicalJson::write_canonical_json(x, out)
+                    crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
             }
         }
@@ -69008,6 +68664,13 @@ pub mod messages {
     impl From<crate::types::messages::ComposedMessageWithAI> for ComposedMessageWithAI {
         #[inline]
         fn from(x: crate::types::messages::ComposedMessageWithAI) -> Self {
+            Self::ComposedMessageWithAI(Box::new(x))
+        }
+    }
+    impl From<Box<crate::types::messages::ComposedMessageWithAI>>
+    for ComposedMessageWithAI {
+        #[inline]
+        fn from(x: Box<crate::types::messages::ComposedMessageWithAI>) -> Self {
             Self::ComposedMessageWithAI(x)
         }
     }
@@ -69671,7 +69334,7 @@ pub mod messages {
     pub enum EmojiGameOutcome {
         /// `messages.emojiGameOutcome#da2ad647`: [`crate::types::messages::EmojiGameOutcome`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.emojiGameOutcome"))]
-        EmojiGameOutcome(Box<crate::types::messages::EmojiGameOutcome>),
+        EmojiGameOutcome(crate::types::messages::EmojiGameOutcome),
     }
     impl EmojiGameOutcome {
         /// The constructor id of the value held.
@@ -69695,7 +69358,7 @@ pub mod messages {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::EmojiGameOutcome(x) => crate::Serializable::serialize(&**x, buf),
+                Self::EmojiGameOutcome(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -69709,7 +69372,10 @@ pub mod messages {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0xda2ad647_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::EmojiGameOutcome)
+                    <crate::types::messages::EmojiGameOutcome as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::EmojiGameOutcome)
                 }
                 _ => {
                     return Err(
@@ -69734,7 +69400,7 @@ pub mod messages {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::EmojiGameOutcome(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -69743,12 +69409,6 @@ pub mod messages {
     impl From<crate::types::messages::EmojiGameOutcome> for EmojiGameOutcome {
         #[inline]
         fn from(x: crate::types::messages::EmojiGameOutcome) -> Self {
-            Self::EmojiGameOutcome(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::EmojiGameOutcome>> for EmojiGameOutcome {
-        #[inline]
-        fn from(x: Box<crate::types::messages::EmojiGameOutcome>) -> Self {
             Self::EmojiGameOutcome(x)
         }
     }
@@ -69867,7 +69527,7 @@ pub mod messages {
     pub enum ExportedChatInvite {
         /// `messages.exportedChatInvite#1871be50`: [`crate::types::messages::ExportedChatInvite`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.exportedChatInvite"))]
-        ExportedChatInvite(Box<crate::types::messages::ExportedChatInvite>),
+        ExportedChatInvite(crate::types::messages::ExportedChatInvite),
         /// `messages.exportedChatInviteReplaced#222600ef`: [`crate::types::messages::ExportedChatInviteReplaced`].
         #[cfg_attr(
             feature = "serde",
@@ -69899,7 +69559,7 @@ pub mod messages {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::ExportedChatInvite(x) => crate::Serializable::serialize(&**x, buf),
+                Self::ExportedChatInvite(x) => crate::Serializable::serialize(x, buf),
                 Self::Replaced(x) => crate::Serializable::serialize(&**x, buf),
             }
         }
@@ -69914,7 +69574,10 @@ pub mod messages {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x1871be50_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::ExportedChatInvite)
+                    <crate::types::messages::ExportedChatInvite as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::ExportedChatInvite)
                 }
                 0x222600ef_u32 => crate::deserialize::decode_boxed(r, Self::Replaced),
                 _ => {
@@ -69940,7 +69603,7 @@ pub mod messages {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::ExportedChatInvite(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
                 Self::Replaced(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -69968,12 +69631,6 @@ pub mod messages {
     impl From<crate::types::messages::ExportedChatInvite> for ExportedChatInvite {
         #[inline]
         fn from(x: crate::types::messages::ExportedChatInvite) -> Self {
-            Self::ExportedChatInvite(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::ExportedChatInvite>> for ExportedChatInvite {
-        #[inline]
-        fn from(x: Box<crate::types::messages::ExportedChatInvite>) -> Self {
             Self::ExportedChatInvite(x)
         }
     }
@@ -70543,7 +70200,7 @@ pub mod messages {
         NotModified(crate::types::messages::FoundStickersNotModified),
         /// `messages.foundStickers#82c9e290`: [`crate::types::messages::FoundStickers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.foundStickers"))]
-        FoundStickers(Box<crate::types::messages::FoundStickers>),
+        FoundStickers(crate::types::messages::FoundStickers),
     }
     impl FoundStickers {
         /// The constructor id of the value held.
@@ -70570,7 +70227,7 @@ pub mod messages {
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
                 Self::NotModified(x) => crate::Serializable::serialize(x, buf),
-                Self::FoundStickers(x) => crate::Serializable::serialize(&**x, buf),
+                Self::FoundStickers(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -70590,7 +70247,10 @@ pub mod messages {
                         .map(Self::NotModified)
                 }
                 0x82c9e290_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::FoundStickers)
+                    <crate::types::messages::FoundStickers as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::FoundStickers)
                 }
                 _ => {
                     return Err(
@@ -70618,7 +70278,7 @@ pub mod messages {
                     crate::CanonicalJson::write_canonical_json(x, out)
                 }
                 Self::FoundStickers(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -70633,12 +70293,6 @@ pub mod messages {
     impl From<crate::types::messages::FoundStickers> for FoundStickers {
         #[inline]
         fn from(x: crate::types::messages::FoundStickers) -> Self {
-            Self::FoundStickers(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::FoundStickers>> for FoundStickers {
-        #[inline]
-        fn from(x: Box<crate::types::messages::FoundStickers>) -> Self {
             Self::FoundStickers(x)
         }
     }
@@ -70649,7 +70303,7 @@ pub mod messages {
     pub enum HighScores {
         /// `messages.highScores#9a3bfd99`: [`crate::types::messages::HighScores`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.highScores"))]
-        HighScores(Box<crate::types::messages::HighScores>),
+        HighScores(crate::types::messages::HighScores),
     }
     impl HighScores {
         /// The constructor id of the value held.
@@ -70673,7 +70327,7 @@ pub mod messages {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::HighScores(x) => crate::Serializable::serialize(&**x, buf),
+                Self::HighScores(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -70686,7 +70340,12 @@ pub mod messages {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x9a3bfd99_u32 => crate::deserialize::decode_boxed(r, Self::HighScores),
+                0x9a3bfd99_u32 => {
+                    <crate::types::messages::HighScores as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::HighScores)
+                }
                 _ => {
                     return Err(
                         r
@@ -70709,9 +70368,7 @@ pub mod messages {
     impl crate::CanonicalJson for HighScores {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
-                Self::HighScores(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
-                }
+                Self::HighScores(x) => crate::CanonicalJson::write_canonical_json(x, out),
             }
         }
     }
@@ -70732,12 +70389,6 @@ pub mod messages {
     impl From<crate::types::messages::HighScores> for HighScores {
         #[inline]
         fn from(x: crate::types::messages::HighScores) -> Self {
-            Self::HighScores(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::HighScores>> for HighScores {
-        #[inline]
-        fn from(x: Box<crate::types::messages::HighScores>) -> Self {
             Self::HighScores(x)
         }
     }
@@ -71019,7 +70670,7 @@ pub mod messages {
     pub enum InvitedUsers {
         /// `messages.invitedUsers#7f5defa6`: [`crate::types::messages::InvitedUsers`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.invitedUsers"))]
-        InvitedUsers(Box<crate::types::messages::InvitedUsers>),
+        InvitedUsers(crate::types::messages::InvitedUsers),
     }
     impl InvitedUsers {
         /// The constructor id of the value held.
@@ -71043,7 +70694,7 @@ pub mod messages {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::InvitedUsers(x) => crate::Serializable::serialize(&**x, buf),
+                Self::InvitedUsers(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -71056,7 +70707,12 @@ pub mod messages {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x7f5defa6_u32 => crate::deserialize::decode_boxed(r, Self::InvitedUsers),
+                0x7f5defa6_u32 => {
+                    <crate::types::messages::InvitedUsers as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::InvitedUsers)
+                }
                 _ => {
                     return Err(
                         r
@@ -71080,7 +70736,7 @@ pub mod messages {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::InvitedUsers(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -71102,12 +70758,6 @@ pub mod messages {
     impl From<crate::types::messages::InvitedUsers> for InvitedUsers {
         #[inline]
         fn from(x: crate::types::messages::InvitedUsers) -> Self {
-            Self::InvitedUsers(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::InvitedUsers>> for InvitedUsers {
-        #[inline]
-        fn from(x: Box<crate::types::messages::InvitedUsers>) -> Self {
             Self::InvitedUsers(x)
         }
     }
@@ -72948,7 +72598,7 @@ pub mod messages {
         SentEncryptedMessage(crate::types::messages::SentEncryptedMessage),
         /// `messages.sentEncryptedFile#9493ff32`: [`crate::types::messages::SentEncryptedFile`].
         #[cfg_attr(feature = "serde", serde(rename = "messages.sentEncryptedFile"))]
-        SentEncryptedFile(Box<crate::types::messages::SentEncryptedFile>),
+        SentEncryptedFile(crate::types::messages::SentEncryptedFile),
     }
     impl SentEncryptedMessage {
         /// The constructor id of the value held.
@@ -72975,7 +72625,7 @@ pub mod messages {
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
                 Self::SentEncryptedMessage(x) => crate::Serializable::serialize(x, buf),
-                Self::SentEncryptedFile(x) => crate::Serializable::serialize(&**x, buf),
+                Self::SentEncryptedFile(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -72995,7 +72645,10 @@ pub mod messages {
                         .map(Self::SentEncryptedMessage)
                 }
                 0x9493ff32_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::SentEncryptedFile)
+                    <crate::types::messages::SentEncryptedFile as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::SentEncryptedFile)
                 }
                 _ => {
                     return Err(
@@ -73023,7 +72676,7 @@ pub mod messages {
                     crate::CanonicalJson::write_canonical_json(x, out)
                 }
                 Self::SentEncryptedFile(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -73038,12 +72691,6 @@ pub mod messages {
     impl From<crate::types::messages::SentEncryptedFile> for SentEncryptedMessage {
         #[inline]
         fn from(x: crate::types::messages::SentEncryptedFile) -> Self {
-            Self::SentEncryptedFile(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::messages::SentEncryptedFile>> for SentEncryptedMessage {
-        #[inline]
-        fn from(x: Box<crate::types::messages::SentEncryptedFile>) -> Self {
             Self::SentEncryptedFile(x)
         }
     }
@@ -74082,7 +73729,7 @@ pub mod payments {
     pub enum BankCardData {
         /// `payments.bankCardData#3e24e573`: [`crate::types::payments::BankCardData`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.bankCardData"))]
-        BankCardData(Box<crate::types::payments::BankCardData>),
+        BankCardData(crate::types::payments::BankCardData),
     }
     impl BankCardData {
         /// The constructor id of the value held.
@@ -74106,7 +73753,7 @@ pub mod payments {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::BankCardData(x) => crate::Serializable::serialize(&**x, buf),
+                Self::BankCardData(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -74119,7 +73766,12 @@ pub mod payments {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x3e24e573_u32 => crate::deserialize::decode_boxed(r, Self::BankCardData),
+                0x3e24e573_u32 => {
+                    <crate::types::payments::BankCardData as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::BankCardData)
+                }
                 _ => {
                     return Err(
                         r
@@ -74143,7 +73795,7 @@ pub mod payments {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::BankCardData(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -74152,12 +73804,6 @@ pub mod payments {
     impl From<crate::types::payments::BankCardData> for BankCardData {
         #[inline]
         fn from(x: crate::types::payments::BankCardData) -> Self {
-            Self::BankCardData(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::payments::BankCardData>> for BankCardData {
-        #[inline]
-        fn from(x: Box<crate::types::payments::BankCardData>) -> Self {
             Self::BankCardData(x)
         }
     }
@@ -74177,7 +73823,7 @@ pub mod payments {
             feature = "serde",
             serde(rename = "payments.checkCanSendGiftResultFail")
         )]
-        Fail(crate::types::payments::CheckCanSendGiftResultFail),
+        Fail(Box<crate::types::payments::CheckCanSendGiftResultFail>),
     }
     impl CheckCanSendGiftResult {
         /// The constructor id of the value held.
@@ -74210,7 +73856,7 @@ pub mod payments {
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
                 Self::Ok => crate::Serializable::serialize(&0x374fa7ad_u32, buf),
-                Self::Fail(x) => crate::Serializable::serialize(x, buf),
+                Self::Fail(x) => crate::Serializable::serialize(&**x, buf),
             }
         }
     }
@@ -74224,12 +73870,7 @@ pub mod payments {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x374fa7ad_u32 => Ok(Self::Ok),
-                0xd5e58274_u32 => {
-                    <crate::types::payments::CheckCanSendGiftResultFail as crate::BareDeserializable>::deserialize_bare(
-                            r,
-                        )
-                        .map(Self::Fail)
-                }
+                0xd5e58274_u32 => crate::deserialize::decode_boxed(r, Self::Fail),
                 _ => {
                     return Err(
                         r
@@ -74256,7 +73897,7 @@ pub mod payments {
                     crate::canonical::open(0x374fa7ad_u32, out);
                     out.push_str("]}");
                 }
-                Self::Fail(x) => crate::CanonicalJson::write_canonical_json(x, out),
+                Self::Fail(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             }
         }
     }
@@ -74272,6 +73913,13 @@ pub mod payments {
     for CheckCanSendGiftResult {
         #[inline]
         fn from(x: crate::types::payments::CheckCanSendGiftResultFail) -> Self {
+            Self::Fail(Box::new(x))
+        }
+    }
+    impl From<Box<crate::types::payments::CheckCanSendGiftResultFail>>
+    for CheckCanSendGiftResult {
+        #[inline]
+        fn from(x: Box<crate::types::payments::CheckCanSendGiftResultFail>) -> Self {
             Self::Fail(x)
         }
     }
@@ -76965,7 +76613,7 @@ pub mod payments {
     pub enum ValidatedRequestedInfo {
         /// `payments.validatedRequestedInfo#d1451883`: [`crate::types::payments::ValidatedRequestedInfo`].
         #[cfg_attr(feature = "serde", serde(rename = "payments.validatedRequestedInfo"))]
-        ValidatedRequestedInfo(Box<crate::types::payments::ValidatedRequestedInfo>),
+        ValidatedRequestedInfo(crate::types::payments::ValidatedRequestedInfo),
     }
     impl ValidatedRequestedInfo {
         /// The constructor id of the value held.
@@ -76989,9 +76637,7 @@ pub mod payments {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::ValidatedRequestedInfo(x) => {
-                    crate::Serializable::serialize(&**x, buf)
-                }
+                Self::ValidatedRequestedInfo(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -77005,7 +76651,10 @@ pub mod payments {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0xd1451883_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::ValidatedRequestedInfo)
+                    <crate::types::payments::ValidatedRequestedInfo as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::ValidatedRequestedInfo)
                 }
                 _ => {
                     return Err(
@@ -77030,7 +76679,7 @@ pub mod payments {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::ValidatedRequestedInfo(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -77040,13 +76689,6 @@ pub mod payments {
     for ValidatedRequestedInfo {
         #[inline]
         fn from(x: crate::types::payments::ValidatedRequestedInfo) -> Self {
-            Self::ValidatedRequestedInfo(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::payments::ValidatedRequestedInfo>>
-    for ValidatedRequestedInfo {
-        #[inline]
-        fn from(x: Box<crate::types::payments::ValidatedRequestedInfo>) -> Self {
             Self::ValidatedRequestedInfo(x)
         }
     }
@@ -77434,7 +77076,7 @@ pub mod phone {
     pub enum GroupCallStreamRtmpUrl {
         /// `phone.groupCallStreamRtmpUrl#2dbf3432`: [`crate::types::phone::GroupCallStreamRtmpUrl`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.groupCallStreamRtmpUrl"))]
-        GroupCallStreamRtmpUrl(Box<crate::types::phone::GroupCallStreamRtmpUrl>),
+        GroupCallStreamRtmpUrl(crate::types::phone::GroupCallStreamRtmpUrl),
     }
     impl GroupCallStreamRtmpUrl {
         /// The constructor id of the value held.
@@ -77458,9 +77100,7 @@ pub mod phone {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::GroupCallStreamRtmpUrl(x) => {
-                    crate::Serializable::serialize(&**x, buf)
-                }
+                Self::GroupCallStreamRtmpUrl(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -77474,7 +77114,10 @@ pub mod phone {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x2dbf3432_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::GroupCallStreamRtmpUrl)
+                    <crate::types::phone::GroupCallStreamRtmpUrl as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::GroupCallStreamRtmpUrl)
                 }
                 _ => {
                     return Err(
@@ -77499,7 +77142,7 @@ pub mod phone {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::GroupCallStreamRtmpUrl(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -77508,13 +77151,6 @@ pub mod phone {
     impl From<crate::types::phone::GroupCallStreamRtmpUrl> for GroupCallStreamRtmpUrl {
         #[inline]
         fn from(x: crate::types::phone::GroupCallStreamRtmpUrl) -> Self {
-            Self::GroupCallStreamRtmpUrl(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::phone::GroupCallStreamRtmpUrl>>
-    for GroupCallStreamRtmpUrl {
-        #[inline]
-        fn from(x: Box<crate::types::phone::GroupCallStreamRtmpUrl>) -> Self {
             Self::GroupCallStreamRtmpUrl(x)
         }
     }
@@ -77727,7 +77363,7 @@ pub mod phone {
     pub enum PhoneCall {
         /// `phone.phoneCall#ec82e140`: [`crate::types::phone::PhoneCall`].
         #[cfg_attr(feature = "serde", serde(rename = "phone.phoneCall"))]
-        PhoneCall(Box<crate::types::phone::PhoneCall>),
+        PhoneCall(crate::types::phone::PhoneCall),
     }
     impl PhoneCall {
         /// The constructor id of the value held.
@@ -77751,7 +77387,7 @@ pub mod phone {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::PhoneCall(x) => crate::Serializable::serialize(&**x, buf),
+                Self::PhoneCall(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -77764,7 +77400,12 @@ pub mod phone {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0xec82e140_u32 => crate::deserialize::decode_boxed(r, Self::PhoneCall),
+                0xec82e140_u32 => {
+                    <crate::types::phone::PhoneCall as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::PhoneCall)
+                }
                 _ => {
                     return Err(
                         r
@@ -77787,9 +77428,7 @@ pub mod phone {
     impl crate::CanonicalJson for PhoneCall {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
-                Self::PhoneCall(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
-                }
+                Self::PhoneCall(x) => crate::CanonicalJson::write_canonical_json(x, out),
             }
         }
     }
@@ -77810,12 +77449,6 @@ pub mod phone {
     impl From<crate::types::phone::PhoneCall> for PhoneCall {
         #[inline]
         fn from(x: crate::types::phone::PhoneCall) -> Self {
-            Self::PhoneCall(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::phone::PhoneCall>> for PhoneCall {
-        #[inline]
-        fn from(x: Box<crate::types::phone::PhoneCall>) -> Self {
             Self::PhoneCall(x)
         }
     }
@@ -77829,7 +77462,7 @@ pub mod photos {
     pub enum Photo {
         /// `photos.photo#20212ca8`: [`crate::types::photos::Photo`].
         #[cfg_attr(feature = "serde", serde(rename = "photos.photo"))]
-        Photo(Box<crate::types::photos::Photo>),
+        Photo(crate::types::photos::Photo),
     }
     impl Photo {
         /// The constructor id of the value held.
@@ -77853,7 +77486,7 @@ pub mod photos {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::Photo(x) => crate::Serializable::serialize(&**x, buf),
+                Self::Photo(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -77866,7 +77499,12 @@ pub mod photos {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x20212ca8_u32 => crate::deserialize::decode_boxed(r, Self::Photo),
+                0x20212ca8_u32 => {
+                    <crate::types::photos::Photo as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::Photo)
+                }
                 _ => {
                     return Err(
                         r
@@ -77889,7 +77527,7 @@ pub mod photos {
     impl crate::CanonicalJson for Photo {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
-                Self::Photo(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+                Self::Photo(x) => crate::CanonicalJson::write_canonical_json(x, out),
             }
         }
     }
@@ -77910,12 +77548,6 @@ pub mod photos {
     impl From<crate::types::photos::Photo> for Photo {
         #[inline]
         fn from(x: crate::types::photos::Photo) -> Self {
-            Self::Photo(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::photos::Photo>> for Photo {
-        #[inline]
-        fn from(x: Box<crate::types::photos::Photo>) -> Self {
             Self::Photo(x)
         }
     }
@@ -77926,7 +77558,7 @@ pub mod photos {
     pub enum Photos {
         /// `photos.photos#8dca6aa5`: [`crate::types::photos::Photos`].
         #[cfg_attr(feature = "serde", serde(rename = "photos.photos"))]
-        Photos(Box<crate::types::photos::Photos>),
+        Photos(crate::types::photos::Photos),
         /// `photos.photosSlice#15051f54`: [`crate::types::photos::PhotosSlice`].
         #[cfg_attr(feature = "serde", serde(rename = "photos.photosSlice"))]
         Slice(Box<crate::types::photos::PhotosSlice>),
@@ -77955,7 +77587,7 @@ pub mod photos {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::Photos(x) => crate::Serializable::serialize(&**x, buf),
+                Self::Photos(x) => crate::Serializable::serialize(x, buf),
                 Self::Slice(x) => crate::Serializable::serialize(&**x, buf),
             }
         }
@@ -77969,7 +77601,12 @@ pub mod photos {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x8dca6aa5_u32 => crate::deserialize::decode_boxed(r, Self::Photos),
+                0x8dca6aa5_u32 => {
+                    <crate::types::photos::Photos as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::Photos)
+                }
                 0x15051f54_u32 => crate::deserialize::decode_boxed(r, Self::Slice),
                 _ => {
                     return Err(
@@ -77993,7 +77630,7 @@ pub mod photos {
     impl crate::CanonicalJson for Photos {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
-                Self::Photos(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+                Self::Photos(x) => crate::CanonicalJson::write_canonical_json(x, out),
                 Self::Slice(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
             }
         }
@@ -78016,12 +77653,6 @@ pub mod photos {
     impl From<crate::types::photos::Photos> for Photos {
         #[inline]
         fn from(x: crate::types::photos::Photos) -> Self {
-            Self::Photos(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::photos::Photos>> for Photos {
-        #[inline]
-        fn from(x: Box<crate::types::photos::Photos>) -> Self {
             Self::Photos(x)
         }
     }
@@ -79513,7 +79144,7 @@ pub mod stories {
     pub enum AllStories {
         /// `stories.allStoriesNotModified#1158fe3e`: [`crate::types::stories::AllStoriesNotModified`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.allStoriesNotModified"))]
-        NotModified(Box<crate::types::stories::AllStoriesNotModified>),
+        NotModified(crate::types::stories::AllStoriesNotModified),
         /// `stories.allStories#6efc5e81`: [`crate::types::stories::AllStories`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.allStories"))]
         AllStories(Box<crate::types::stories::AllStories>),
@@ -79542,7 +79173,7 @@ pub mod stories {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::NotModified(x) => crate::Serializable::serialize(&**x, buf),
+                Self::NotModified(x) => crate::Serializable::serialize(x, buf),
                 Self::AllStories(x) => crate::Serializable::serialize(&**x, buf),
             }
         }
@@ -79556,7 +79187,12 @@ pub mod stories {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x1158fe3e_u32 => crate::deserialize::decode_boxed(r, Self::NotModified),
+                0x1158fe3e_u32 => {
+                    <crate::types::stories::AllStoriesNotModified as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::NotModified)
+                }
                 0x6efc5e81_u32 => crate::deserialize::decode_boxed(r, Self::AllStories),
                 _ => {
                     return Err(
@@ -79581,7 +79217,7 @@ pub mod stories {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::NotModified(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
                 Self::AllStories(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
@@ -79606,12 +79242,6 @@ pub mod stories {
     impl From<crate::types::stories::AllStoriesNotModified> for AllStories {
         #[inline]
         fn from(x: crate::types::stories::AllStoriesNotModified) -> Self {
-            Self::NotModified(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::stories::AllStoriesNotModified>> for AllStories {
-        #[inline]
-        fn from(x: Box<crate::types::stories::AllStoriesNotModified>) -> Self {
             Self::NotModified(x)
         }
     }
@@ -80117,7 +79747,7 @@ pub mod stories {
     pub enum StoryViews {
         /// `stories.storyViews#de9eed1d`: [`crate::types::stories::StoryViews`].
         #[cfg_attr(feature = "serde", serde(rename = "stories.storyViews"))]
-        StoryViews(Box<crate::types::stories::StoryViews>),
+        StoryViews(crate::types::stories::StoryViews),
     }
     impl StoryViews {
         /// The constructor id of the value held.
@@ -80141,7 +79771,7 @@ pub mod stories {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::StoryViews(x) => crate::Serializable::serialize(&**x, buf),
+                Self::StoryViews(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -80154,7 +79784,12 @@ pub mod stories {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0xde9eed1d_u32 => crate::deserialize::decode_boxed(r, Self::StoryViews),
+                0xde9eed1d_u32 => {
+                    <crate::types::stories::StoryViews as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::StoryViews)
+                }
                 _ => {
                     return Err(
                         r
@@ -80177,9 +79812,7 @@ pub mod stories {
     impl crate::CanonicalJson for StoryViews {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
-                Self::StoryViews(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
-                }
+                Self::StoryViews(x) => crate::CanonicalJson::write_canonical_json(x, out),
             }
         }
     }
@@ -80200,12 +79833,6 @@ pub mod stories {
     impl From<crate::types::stories::StoryViews> for StoryViews {
         #[inline]
         fn from(x: crate::types::stories::StoryViews) -> Self {
-            Self::StoryViews(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::stories::StoryViews>> for StoryViews {
-        #[inline]
-        fn from(x: Box<crate::types::stories::StoryViews>) -> Self {
             Self::StoryViews(x)
         }
     }
@@ -80988,7 +80615,7 @@ pub mod upload {
     pub enum File {
         /// `upload.file#096a18d5`: [`crate::types::upload::File`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.file"))]
-        File(Box<crate::types::upload::File>),
+        File(crate::types::upload::File),
         /// `upload.fileCdnRedirect#f18cda44`: [`crate::types::upload::FileCdnRedirect`].
         #[cfg_attr(feature = "serde", serde(rename = "upload.fileCdnRedirect"))]
         CdnRedirect(Box<crate::types::upload::FileCdnRedirect>),
@@ -81017,7 +80644,7 @@ pub mod upload {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::File(x) => crate::Serializable::serialize(&**x, buf),
+                Self::File(x) => crate::Serializable::serialize(x, buf),
                 Self::CdnRedirect(x) => crate::Serializable::serialize(&**x, buf),
             }
         }
@@ -81031,7 +80658,12 @@ pub mod upload {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x096a18d5_u32 => crate::deserialize::decode_boxed(r, Self::File),
+                0x096a18d5_u32 => {
+                    <crate::types::upload::File as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::File)
+                }
                 0xf18cda44_u32 => crate::deserialize::decode_boxed(r, Self::CdnRedirect),
                 _ => {
                     return Err(
@@ -81055,7 +80687,7 @@ pub mod upload {
     impl crate::CanonicalJson for File {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
-                Self::File(x) => crate::CanonicalJson::write_canonical_json(&**x, out),
+                Self::File(x) => crate::CanonicalJson::write_canonical_json(x, out),
                 Self::CdnRedirect(x) => {
                     crate::CanonicalJson::write_canonical_json(&**x, out)
                 }
@@ -81066,12 +80698,6 @@ pub mod upload {
     impl From<crate::types::upload::File> for File {
         #[inline]
         fn from(x: crate::types::upload::File) -> Self {
-            Self::File(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::upload::File>> for File {
-        #[inline]
-        fn from(x: Box<crate::types::upload::File>) -> Self {
             Self::File(x)
         }
     }
@@ -81762,7 +81388,7 @@ pub mod wallet {
     pub enum NftAttribute {
         /// `wallet.nftAttribute#4c1ef10e`: [`crate::types::wallet::NftAttribute`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.nftAttribute"))]
-        NftAttribute(Box<crate::types::wallet::NftAttribute>),
+        NftAttribute(crate::types::wallet::NftAttribute),
     }
     impl NftAttribute {
         /// The constructor id of the value held.
@@ -81786,7 +81412,7 @@ pub mod wallet {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::NftAttribute(x) => crate::Serializable::serialize(&**x, buf),
+                Self::NftAttribute(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -81799,7 +81425,12 @@ pub mod wallet {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x4c1ef10e_u32 => crate::deserialize::decode_boxed(r, Self::NftAttribute),
+                0x4c1ef10e_u32 => {
+                    <crate::types::wallet::NftAttribute as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::NftAttribute)
+                }
                 _ => {
                     return Err(
                         r
@@ -81823,7 +81454,7 @@ pub mod wallet {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::NftAttribute(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -81832,12 +81463,6 @@ pub mod wallet {
     impl From<crate::types::wallet::NftAttribute> for NftAttribute {
         #[inline]
         fn from(x: crate::types::wallet::NftAttribute) -> Self {
-            Self::NftAttribute(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::wallet::NftAttribute>> for NftAttribute {
-        #[inline]
-        fn from(x: Box<crate::types::wallet::NftAttribute>) -> Self {
             Self::NftAttribute(x)
         }
     }
@@ -81932,7 +81557,7 @@ pub mod wallet {
     pub enum NftItems {
         /// `wallet.nftItems#794d486f`: [`crate::types::wallet::NftItems`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.nftItems"))]
-        NftItems(Box<crate::types::wallet::NftItems>),
+        NftItems(crate::types::wallet::NftItems),
     }
     impl NftItems {
         /// The constructor id of the value held.
@@ -81956,7 +81581,7 @@ pub mod wallet {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::NftItems(x) => crate::Serializable::serialize(&**x, buf),
+                Self::NftItems(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -81969,7 +81594,12 @@ pub mod wallet {
             let id = r.read_u32()?;
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
-                0x794d486f_u32 => crate::deserialize::decode_boxed(r, Self::NftItems),
+                0x794d486f_u32 => {
+                    <crate::types::wallet::NftItems as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::NftItems)
+                }
                 _ => {
                     return Err(
                         r
@@ -81992,9 +81622,7 @@ pub mod wallet {
     impl crate::CanonicalJson for NftItems {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
-                Self::NftItems(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
-                }
+                Self::NftItems(x) => crate::CanonicalJson::write_canonical_json(x, out),
             }
         }
     }
@@ -82002,12 +81630,6 @@ pub mod wallet {
     impl From<crate::types::wallet::NftItems> for NftItems {
         #[inline]
         fn from(x: crate::types::wallet::NftItems) -> Self {
-            Self::NftItems(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::wallet::NftItems>> for NftItems {
-        #[inline]
-        fn from(x: Box<crate::types::wallet::NftItems>) -> Self {
             Self::NftItems(x)
         }
     }
@@ -82106,7 +81728,7 @@ pub mod wallet {
     pub enum SecretPhraseParts {
         /// `wallet.secretPhraseParts#e6d0ef01`: [`crate::types::wallet::SecretPhraseParts`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.secretPhraseParts"))]
-        SecretPhraseParts(Box<crate::types::wallet::SecretPhraseParts>),
+        SecretPhraseParts(crate::types::wallet::SecretPhraseParts),
     }
     impl SecretPhraseParts {
         /// The constructor id of the value held.
@@ -82130,7 +81752,7 @@ pub mod wallet {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::SecretPhraseParts(x) => crate::Serializable::serialize(&**x, buf),
+                Self::SecretPhraseParts(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -82144,7 +81766,10 @@ pub mod wallet {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0xe6d0ef01_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::SecretPhraseParts)
+                    <crate::types::wallet::SecretPhraseParts as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::SecretPhraseParts)
                 }
                 _ => {
                     return Err(
@@ -82169,7 +81794,7 @@ pub mod wallet {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::SecretPhraseParts(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -82178,12 +81803,6 @@ pub mod wallet {
     impl From<crate::types::wallet::SecretPhraseParts> for SecretPhraseParts {
         #[inline]
         fn from(x: crate::types::wallet::SecretPhraseParts) -> Self {
-            Self::SecretPhraseParts(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::wallet::SecretPhraseParts>> for SecretPhraseParts {
-        #[inline]
-        fn from(x: Box<crate::types::wallet::SecretPhraseParts>) -> Self {
             Self::SecretPhraseParts(x)
         }
     }
@@ -82279,7 +81898,7 @@ pub mod wallet {
     pub enum TonConnectPending {
         /// `wallet.tonConnectPending#85c0f124`: [`crate::types::wallet::TonConnectPending`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.tonConnectPending"))]
-        TonConnectPending(Box<crate::types::wallet::TonConnectPending>),
+        TonConnectPending(crate::types::wallet::TonConnectPending),
     }
     impl TonConnectPending {
         /// The constructor id of the value held.
@@ -82303,7 +81922,7 @@ pub mod wallet {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::TonConnectPending(x) => crate::Serializable::serialize(&**x, buf),
+                Self::TonConnectPending(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -82317,7 +81936,10 @@ pub mod wallet {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x85c0f124_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::TonConnectPending)
+                    <crate::types::wallet::TonConnectPending as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::TonConnectPending)
                 }
                 _ => {
                     return Err(
@@ -82342,7 +81964,7 @@ pub mod wallet {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::TonConnectPending(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -82351,12 +81973,6 @@ pub mod wallet {
     impl From<crate::types::wallet::TonConnectPending> for TonConnectPending {
         #[inline]
         fn from(x: crate::types::wallet::TonConnectPending) -> Self {
-            Self::TonConnectPending(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::wallet::TonConnectPending>> for TonConnectPending {
-        #[inline]
-        fn from(x: Box<crate::types::wallet::TonConnectPending>) -> Self {
             Self::TonConnectPending(x)
         }
     }
@@ -82551,7 +82167,7 @@ pub mod wallet {
     pub enum UserAddresses {
         /// `wallet.userAddresses#928e7b55`: [`crate::types::wallet::UserAddresses`].
         #[cfg_attr(feature = "serde", serde(rename = "wallet.userAddresses"))]
-        UserAddresses(Box<crate::types::wallet::UserAddresses>),
+        UserAddresses(crate::types::wallet::UserAddresses),
     }
     impl UserAddresses {
         /// The constructor id of the value held.
@@ -82575,7 +82191,7 @@ pub mod wallet {
         #[inline]
         fn serialize(&self, buf: &mut Vec<u8>) {
             match self {
-                Self::UserAddresses(x) => crate::Serializable::serialize(&**x, buf),
+                Self::UserAddresses(x) => crate::Serializable::serialize(x, buf),
             }
         }
     }
@@ -82589,7 +82205,10 @@ pub mod wallet {
             r.enter()?;
             let value: Result<Self, crate::DeserializeError> = match id {
                 0x928e7b55_u32 => {
-                    crate::deserialize::decode_boxed(r, Self::UserAddresses)
+                    <crate::types::wallet::UserAddresses as crate::BareDeserializable>::deserialize_bare(
+                            r,
+                        )
+                        .map(Self::UserAddresses)
                 }
                 _ => {
                     return Err(
@@ -82614,7 +82233,7 @@ pub mod wallet {
         fn write_canonical_json(&self, out: &mut String) {
             match self {
                 Self::UserAddresses(x) => {
-                    crate::CanonicalJson::write_canonical_json(&**x, out)
+                    crate::CanonicalJson::write_canonical_json(x, out)
                 }
             }
         }
@@ -82636,12 +82255,6 @@ pub mod wallet {
     impl From<crate::types::wallet::UserAddresses> for UserAddresses {
         #[inline]
         fn from(x: crate::types::wallet::UserAddresses) -> Self {
-            Self::UserAddresses(Box::new(x))
-        }
-    }
-    impl From<Box<crate::types::wallet::UserAddresses>> for UserAddresses {
-        #[inline]
-        fn from(x: Box<crate::types::wallet::UserAddresses>) -> Self {
             Self::UserAddresses(x)
         }
     }
