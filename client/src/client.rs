@@ -229,13 +229,15 @@ pub struct LoginToken {
     phone_code_hash: String,
 }
 
-struct Inner {
-    config: Config,
+pub(crate) struct Inner {
+    pub(crate) config: Config,
     conn: Arc<ConnConfig>,
-    senders: Mutex<HashMap<i32, Sender>>,
+    pub(crate) senders: Mutex<HashMap<i32, Sender>>,
     /// DCs other than home where this process imported the authorization.
-    authorized: Mutex<std::collections::HashSet<i32>>,
-    home_dc: std::sync::atomic::AtomicI32,
+    pub(crate) authorized: Mutex<std::collections::HashSet<i32>>,
+    /// Held while the home DC moves (`migration.rs`).
+    pub(crate) migration: Mutex<()>,
+    pub(crate) home_dc: std::sync::atomic::AtomicI32,
     updates: broadcast::Sender<Signal>,
     self_id: std::sync::Mutex<Option<i64>>,
     /// The sightings already saved to the session, so repeats skip it.
@@ -245,7 +247,7 @@ struct Inner {
 /// A connected Telegram client. Clones share the connections.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for Client {
@@ -311,6 +313,7 @@ impl Client {
                 conn,
                 senders: Mutex::new(HashMap::new()),
                 authorized: Mutex::new(std::collections::HashSet::new()),
+                migration: Mutex::new(()),
                 home_dc: std::sync::atomic::AtomicI32::new(home),
                 updates,
                 self_id: std::sync::Mutex::new(None),
@@ -463,7 +466,11 @@ impl Client {
     /// Sends raw bytes to DC `dc` once (no retry policy), bounded by the request
     /// timeout.
     #[tracing::instrument(name = "request", level = "debug", skip_all, fields(dc, method = method_name(&body)))]
-    async fn invoke_on(&self, dc: i32, body: Vec<u8>) -> Result<Vec<u8>, InvocationError> {
+    pub(crate) async fn invoke_on(
+        &self,
+        dc: i32,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, InvocationError> {
         // A request whose packet the framing cannot carry would break the
         // connection on every resend, forever: refused before it is queued.
         // The packet adds auth_key_id and msg_key (24 bytes), the 32-byte
@@ -498,32 +505,6 @@ impl Client {
             }
         }
         Err(InvocationError::Dropped)
-    }
-
-    /// Makes sure DC `dc` (not home) is signed in as we are, by exporting the
-    /// authorization from the home DC and importing it there.
-    #[tracing::instrument(level = "debug", skip_all, fields(dc))]
-    async fn authorize_dc(&self, dc: i32) -> Result<(), InvocationError> {
-        if self.inner.authorized.lock().await.contains(&dc) {
-            return Ok(());
-        }
-        let home = self.home_dc();
-        let exported = self
-            .invoke_on(
-                home,
-                functions::auth::ExportAuthorization { dc_id: dc }.to_bytes(),
-            )
-            .await?;
-        let enums::auth::ExportedAuthorization::ExportedAuthorization(x) =
-            enums::auth::ExportedAuthorization::from_bytes(&exported)?;
-        let import = functions::auth::ImportAuthorization {
-            id: x.id,
-            bytes: x.bytes,
-        };
-        self.invoke_on(dc, import.to_bytes()).await?;
-        info!(dc, "authorization imported into a borrowed connection");
-        self.inner.authorized.lock().await.insert(dc);
-        Ok(())
     }
 
     /// Invokes a function on DC `dc` (a borrowed, authorized connection when it is
@@ -609,10 +590,9 @@ impl Client {
                             return Err(e);
                         };
                         info!(from = dc, to, "migrating");
-                        self.inner
-                            .home_dc
-                            .store(to, std::sync::atomic::Ordering::SeqCst);
-                        self.inner.config.session.set_home_dc(to)?;
+                        // Only USER_MIGRATE can meet a signed-in account;
+                        // the other two answer a login.
+                        self.move_home(dc, to, rpc.is("USER_MIGRATE")).await?;
                     } else {
                         return Err(e);
                     }

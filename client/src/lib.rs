@@ -28,6 +28,7 @@ mod entities;
 mod error;
 mod files;
 mod history;
+mod migration;
 mod pager;
 mod saved_peers;
 mod sender;

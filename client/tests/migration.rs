@@ -1,0 +1,151 @@
+//! The home DC moving under a signed-in account (`USER_MIGRATE_X` mid-session),
+//! against `testserver` over real TCP: requests in flight and after the move
+//! are answered and executed once, the authorization is carried along (one
+//! export, one import), updates keep coming, and the session remembers the
+//! new home.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferrogram_client::{Client, Config, UpdateStream};
+use ferrogram_session::{MemorySession, Session};
+use ferrogram_testserver::TestServer;
+use ferrogram_tl_types::enums;
+
+fn config(server: &TestServer, session: Arc<dyn Session>) -> Config {
+    let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
+    c.session = session;
+    c.server = Some((server.addr(), server.dc_id()));
+    c.rsa_keys = vec![server.rsa_key().public().clone()];
+    c.request_timeout = Duration::from_secs(30);
+    c
+}
+
+/// The text of the next new message, skipping other updates (bounded).
+async fn next_text(stream: &mut UpdateStream) -> String {
+    for _ in 0..50 {
+        let u = tokio::time::timeout(Duration::from_secs(20), stream.next())
+            .await
+            .expect("an update in time")
+            .unwrap();
+        if let enums::Update::NewMessage(m) = &u
+            && let enums::Message::Message(m) = &m.message
+        {
+            return m.message.clone();
+        }
+    }
+    panic!("no new message in 50 updates");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_account_moved_to_another_dc_carries_its_authorization() {
+    let server = TestServer::builder().start().await.unwrap();
+    assert_eq!(server.dc_id(), 2);
+    // The writer is Ada, the fixture's user (with a 2FA password).
+    let ada = server.user().unwrap().clone();
+    let writer = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let token = writer.request_login_code(&ada.phone).await.unwrap();
+    assert!(
+        writer.sign_in(&token, &ada.code).await.is_err(),
+        "2FA asked"
+    );
+    writer.check_password(&ada.password).await.unwrap();
+
+    let session: Arc<dyn Session> = Arc::new(MemorySession::new());
+    let bot = Client::connect(config(&server, session.clone()))
+        .await
+        .unwrap();
+    let bot_id = bot
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap()
+        .id;
+    let mut stream = bot.updates();
+    stream.catch_up().await.unwrap();
+    writer
+        .send_message("@ferrogram_test_bot", "before")
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut stream).await, "before");
+    let sends_before = server.counters().method("messages.sendMessage").executed;
+
+    // The account moves to DC 1 while 20 sends are on their way.
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let b = bot.clone();
+        set.spawn(async move { b.send_message("ada_admin", &format!("r{i}")).await });
+        if i == 5 {
+            server.migrate_user(bot_id, 1).unwrap();
+        }
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap().expect("every send answered");
+    }
+    assert_eq!(bot.home_dc(), 1);
+    assert_eq!(session.home_dc(), Some(1), "the move is persisted");
+    let c = server.counters();
+    assert_eq!(
+        c.method("messages.sendMessage").executed - sends_before,
+        20,
+        "each send executed once"
+    );
+    let mut got = server.messages(ada.id, bot_id);
+    got.retain(|t| t.starts_with('r'));
+    got.sort();
+    let mut want: Vec<String> = (0..20).map(|i| format!("r{i}")).collect();
+    want.sort();
+    assert_eq!(got, want, "every text once in Ada's chat with the bot");
+    assert_eq!(c.method("auth.exportAuthorization").executed, 1);
+    assert_eq!(c.method("auth.importAuthorization").executed, 1);
+
+    // Updates come on through the new home, none twice.
+    writer
+        .send_message("@ferrogram_test_bot", "after")
+        .await
+        .unwrap();
+    // The bot's own sends come first (in any order), then Ada's message.
+    let mut seen = Vec::new();
+    loop {
+        let t = next_text(&mut stream).await;
+        if t == "after" {
+            break;
+        }
+        assert!(
+            seen.len() < 20 && !seen.contains(&t),
+            "{t} again, after {seen:?}"
+        );
+        seen.push(t);
+    }
+
+    // A client started again from the session lives on DC 1, signed in.
+    drop(stream);
+    drop(bot);
+    let again = Client::connect(config(&server, session.clone()))
+        .await
+        .unwrap();
+    assert_eq!(again.home_dc(), 1);
+    assert_eq!(again.get_me().await.unwrap().id, bot_id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_moved_by_user_migrate_exports_nothing() {
+    let server = TestServer::builder().start().await.unwrap();
+    // An account whose home is DC 1, signing in through DC 2.
+    let id = server.create_user("Una", "Moved", "9996621002");
+    server.migrate_user(id, 1).unwrap();
+    let client = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let token = client.request_login_code("9996621002").await.unwrap();
+    let me = client.sign_in(&token, "22222").await;
+    assert_eq!(client.home_dc(), 1, "{me:?}");
+    assert_eq!(
+        server
+            .counters()
+            .method("auth.importAuthorization")
+            .executed,
+        0
+    );
+}
