@@ -334,10 +334,16 @@ async fn moderate(client: Client, tally: Arc<Tally>, until: Instant) {
 /// under 30 s ahead: Telethon ignores every server message more than 30 s
 /// ahead of its clock, the bad_msg_notification that would correct it
 /// included, and never recovers.
+///
+/// The DC move takes the Ferrogram accounts in turn (`movable`) to the next
+/// served DC: their requests there answer USER_MIGRATE until the client
+/// carries its authorization over. Telethon's accounts stay: Telethon drops
+/// its auth key when it switches DC, signing the account out.
 async fn chaos(
     server: Arc<TestServer>,
     until: Instant,
     (jump, max_ahead): (i64, i64),
+    movable: Vec<i64>,
 ) -> BTreeMap<&'static str, u64> {
     let f = server.faults();
     let mut done: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -347,17 +353,19 @@ async fn chaos(
     f.drop_connections_randomly(17, 0.002);
     done.insert("drop_connections_randomly (p = 0.002 per request)", 1);
     let codes = [16, 17, 32, 33, 48, 64];
-    // SOAK_ONLY=k turns only knob k (0..=7): for telling which one a failure
+    let dcs: Vec<i32> = server.dcs().iter().map(|d| d.id).collect();
+    let mut homes: HashMap<i64, i32> = movable.iter().map(|u| (*u, server.dc_id())).collect();
+    // SOAK_ONLY=k turns only knob k (0..=8): for telling which one a failure
     // comes from.
     let only: Option<usize> = std::env::var("SOAK_ONLY").ok().and_then(|v| v.parse().ok());
     let mut t = 0usize;
     while Instant::now() < until {
         tokio::time::sleep(Duration::from_secs(1)).await;
         t += 1;
-        if only.is_some_and(|k| k != t % 8) {
+        if only.is_some_and(|k| k != t % 9) {
             continue;
         }
-        let what = match t % 8 {
+        let what = match t % 9 {
             0 => {
                 f.force_bad_server_salt(3);
                 "stale salts (3 packets)"
@@ -388,6 +396,19 @@ async fn chaos(
             6 => {
                 f.drop_connection_after(1);
                 "a connection dropped after executing, before replying"
+            }
+            8 => {
+                let Some(&user) = movable.get((t / 9) % movable.len().max(1)) else {
+                    continue;
+                };
+                let home = homes.entry(user).or_insert(server.dc_id());
+                let at = dcs.iter().position(|d| d == home).unwrap_or(0);
+                let to = dcs[(at + 1) % dcs.len()];
+                if server.migrate_user(user, to).is_err() {
+                    continue;
+                }
+                *home = to;
+                "an account moved to another DC (USER_MIGRATE)"
             }
             _ => {
                 f.duplicate_replies(2);
@@ -561,10 +582,15 @@ async fn run() -> Result<bool, String> {
     } else {
         (120, i64::MAX)
     };
+    let mut movable = Vec::with_capacity(clients.len());
+    for c in &clients {
+        movable.push(c.self_id().await.map_err(|e| e.to_string())?);
+    }
     let chaos_task = tokio::spawn(chaos(
         server.clone(),
         if a.calm { Instant::now() } else { until },
         jump,
+        movable,
     ));
     let mut workers = vec![tokio::spawn(moderate(
         clients[0].clone(),
@@ -637,8 +663,14 @@ fn report(
     telethon_sent: usize,
 ) -> Result<bool, String> {
     let after = server.counters();
-    let executed = after.method("messages.sendMessage").executed
-        - before.method("messages.sendMessage").executed;
+    // Sends that met USER_MIGRATE on the old DC ran there without effect:
+    // only the successful executions count.
+    let (b, e) = (
+        before.method("messages.sendMessage"),
+        after.method("messages.sendMessage"),
+    );
+    let executed = (e.executed - e.failed) - (b.executed - b.failed);
+    let send_failures = e.failed - b.failed;
     let sent = tally.sent.lock().unwrap().clone();
     let unanswered = tally.unanswered.lock().unwrap().clone();
     let mut missed = 0usize;
@@ -741,6 +773,7 @@ fn report(
         "messages_sent": sent.len(),
         "messages_sent_by_telethon": telethon_sent,
         "sendMessage_executed": executed,
+        "sendMessage_failed": send_failures,
         "sendMessage_reexecuted_by_random_id": reexecuted,
         "listed": tally.listed.load(Ordering::Relaxed),
         "restricted": tally.restricted.load(Ordering::Relaxed),

@@ -22,8 +22,12 @@ pub(crate) struct Counters {
 pub struct MethodCounts {
     /// Requests received (resends included).
     pub received: u64,
-    /// Requests executed (at most once per session and msg_id).
+    /// Requests executed (at most once per session and msg_id), whatever
+    /// they answered.
     pub executed: u64,
+    /// Of those, the ones answered with an RPC error (a right missing,
+    /// `USER_MIGRATE_X`, ...): executed, but with no effect.
+    pub failed: u64,
     /// Resends answered from the result cache without executing again.
     pub duplicates: u64,
 }
@@ -59,7 +63,10 @@ impl CounterSnapshot {
 
 pub(crate) enum Event {
     Received,
-    Executed,
+    /// Executed; `failed` when the answer is an RPC error.
+    Executed {
+        failed: bool,
+    },
     Duplicate,
 }
 
@@ -100,9 +107,10 @@ impl Counters {
                 self.requests_received.fetch_add(1, Ordering::Relaxed);
                 m.received += 1;
             }
-            Event::Executed => {
+            Event::Executed { failed } => {
                 self.requests_executed.fetch_add(1, Ordering::Relaxed);
                 m.executed += 1;
+                m.failed += u64::from(failed);
             }
             Event::Duplicate => {
                 self.duplicates.fetch_add(1, Ordering::Relaxed);

@@ -51,7 +51,10 @@ pub(crate) fn once(
         None => {
             let faults = shared.faults.on_request();
             let result = rpc::execute(caller, call.object);
-            shared.counters.request(call.method, Event::Executed);
+            let failed = rpc::is_error(&result);
+            shared
+                .counters
+                .request(call.method, Event::Executed { failed });
             if !call.without_updates
                 && let Some(user) = rpc::authorized_user(caller)
             {

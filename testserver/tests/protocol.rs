@@ -817,6 +817,12 @@ async fn migrating_a_user_and_moving_its_authorization() {
     server.migrate_user(bot, 1).unwrap();
     let e = home.invoke(&get_self).await.unwrap_err();
     assert_eq!(rpc_name(&e), (303, "USER_MIGRATE_1".into()));
+    let counts = server.counters().method("users.getUsers");
+    assert_eq!(
+        (counts.executed, counts.failed),
+        (1, 1),
+        "ran, to no effect"
+    );
     let e = home
         .invoke(&functions::auth::ExportAuthorization { dc_id: 2 })
         .await

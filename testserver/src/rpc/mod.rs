@@ -102,6 +102,11 @@ pub(crate) fn error_bytes(code: i32, message: &str) -> Vec<u8> {
     RpcError::new(code, message).to_bytes()
 }
 
+/// Whether an encoded answer is an `rpc_error`.
+pub(crate) fn is_error(answer: &[u8]) -> bool {
+    answer.get(..4) == Some(&RpcError::CONSTRUCTOR_ID.to_le_bytes()[..])
+}
+
 /// A method's handler behind the type-erasing adapter [`serve`].
 type Handler = fn(&mut Cx<'_>, AnyObject) -> Result<Vec<u8>, RpcErr>;
 
