@@ -252,14 +252,40 @@ pub fn input_peer(p: &PeerInfo) -> enums::InputPeer {
     }
 }
 
-/// What a text reference is.
-#[derive(Debug, PartialEq, Eq)]
-enum Parsed {
+/// What a textual peer reference names, read without asking the server:
+/// how [`Client::get_input_entity`](crate::Client::get_input_entity) reads a
+/// string before resolving it.
+///
+/// ```
+/// use ferrogram_client::PeerText;
+/// assert_eq!(PeerText::parse("@Ada_Admin"), Some(PeerText::Username("ada_admin".into())));
+/// assert_eq!(PeerText::parse("https://t.me/+AbCd"), Some(PeerText::Invite("AbCd".into())));
+/// assert_eq!(PeerText::parse("+1 555 0100"), Some(PeerText::Phone("15550100".into())));
+/// assert_eq!(PeerText::parse("not a name!"), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PeerText {
+    /// `me` or `self`: the signed-in account.
     Me,
+    /// A username (`@name`, `name`, `t.me/name`, `tg://resolve?domain=name`),
+    /// lowercased; 4 to 32 ASCII letters, digits and underscores, starting
+    /// with a letter.
     Username(String),
+    /// The hash of an invite link (`t.me/+hash`, `t.me/joinchat/hash`).
     Invite(String),
+    /// A phone number (starting with `+`), as its digits.
     Phone(String),
+    /// A marked id (`-100…` for a channel, negative for a group).
     Id(i64),
+}
+
+impl PeerText {
+    /// Reads `text` (surrounding whitespace ignored); `None` when it is none
+    /// of the forms above.
+    pub fn parse(text: &str) -> Option<PeerText> {
+        parse(text)
+    }
 }
 
 fn valid_username(s: &str) -> bool {
@@ -268,20 +294,24 @@ fn valid_username(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn parse(text: &str) -> Option<Parsed> {
+fn parse(text: &str) -> Option<PeerText> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("me") || t.eq_ignore_ascii_case("self") {
-        return Some(Parsed::Me);
+        return Some(PeerText::Me);
     }
-    if let Ok(id) = t.parse::<i64>() {
-        return Some(Parsed::Id(id));
+    // Before ids: `+15550100123` is a phone number, although Rust's integer
+    // parser takes a leading `+`.
+    if !t.starts_with('+')
+        && let Ok(id) = t.parse::<i64>()
+    {
+        return Some(PeerText::Id(id));
     }
     if let Some(q) = t.strip_prefix("tg://resolve?") {
         return q
             .split('&')
             .find_map(|kv| kv.strip_prefix("domain="))
             .filter(|u| valid_username(u))
-            .map(|u| Parsed::Username(u.to_ascii_lowercase()));
+            .map(|u| PeerText::Username(u.to_ascii_lowercase()));
     }
     let link = t
         .trim_start_matches("https://")
@@ -298,11 +328,11 @@ fn parse(text: &str) -> Option<Parsed> {
                 .strip_prefix("joinchat/")
                 .or_else(|| path.strip_prefix('+'))
             {
-                return (!hash.is_empty()).then(|| Parsed::Invite(hash.to_owned()));
+                return (!hash.is_empty()).then(|| PeerText::Invite(hash.to_owned()));
             }
             // t.me/username or t.me/username/123 (a message link).
             let name = path.split('/').next().unwrap_or("");
-            return valid_username(name).then(|| Parsed::Username(name.to_ascii_lowercase()));
+            return valid_username(name).then(|| PeerText::Username(name.to_ascii_lowercase()));
         }
     }
     let digits: String = t.chars().filter(char::is_ascii_digit).collect();
@@ -310,10 +340,10 @@ fn parse(text: &str) -> Option<Parsed> {
         && digits.len() >= 5
         && t.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
     {
-        return Some(Parsed::Phone(digits));
+        return Some(PeerText::Phone(digits));
     }
     let name = t.strip_prefix('@').unwrap_or(t);
-    valid_username(name).then(|| Parsed::Username(name.to_ascii_lowercase()))
+    valid_username(name).then(|| PeerText::Username(name.to_ascii_lowercase()))
 }
 
 /// The cache entry for a user.
@@ -381,9 +411,9 @@ impl Client {
         };
         let unresolved = |why: &str| InvocationError::Unresolved(format!("{text:?}: {why}"));
         match parse(&text).ok_or_else(|| unresolved("not a username, link, phone number or id"))? {
-            Parsed::Me => Ok(enums::InputPeer::InputPeerSelf),
-            Parsed::Id(id) => self.cached_id(id),
-            Parsed::Username(name) => {
+            PeerText::Me => Ok(enums::InputPeer::InputPeerSelf),
+            PeerText::Id(id) => self.cached_id(id),
+            PeerText::Username(name) => {
                 if let Some(p) = self.session().peer_by_username(&name)
                     && !p.min
                 {
@@ -405,7 +435,7 @@ impl Client {
                 self.peer_of(&r.peer)
                     .ok_or_else(|| unresolved("the answer did not include the peer"))
             }
-            Parsed::Phone(phone) => {
+            PeerText::Phone(phone) => {
                 if let Some(p) = self.session().peer_by_phone(&phone) {
                     return Ok(input_peer(&p));
                 }
@@ -422,7 +452,7 @@ impl Client {
                 self.peer_of(&r.peer)
                     .ok_or_else(|| unresolved("the answer did not include the peer"))
             }
-            Parsed::Invite(hash) => {
+            PeerText::Invite(hash) => {
                 let invite = self
                     .invoke(&functions::messages::CheckChatInvite { hash })
                     .await?;
@@ -451,7 +481,7 @@ impl Client {
     /// being a member is not an error: the chat is returned all the same.
     pub async fn accept_invite(&self, link: &str) -> Result<enums::InputPeer, InvocationError> {
         let hash = match parse(link) {
-            Some(Parsed::Invite(hash)) => hash,
+            Some(PeerText::Invite(hash)) => hash,
             _ if !link.is_empty() && !link.contains(['/', '.', '@', ' ']) => link.to_owned(),
             _ => {
                 return Err(InvocationError::Unresolved(format!(
@@ -540,8 +570,8 @@ mod tests {
 
     #[test]
     fn every_textual_form_parses() {
-        let u = |s: &str| Some(Parsed::Username(s.into()));
-        assert_eq!(parse("me"), Some(Parsed::Me));
+        let u = |s: &str| Some(PeerText::Username(s.into()));
+        assert_eq!(parse("me"), Some(PeerText::Me));
         assert_eq!(parse("@Ada_Admin"), u("ada_admin"));
         assert_eq!(parse("ada_admin"), u("ada_admin"));
         assert_eq!(parse("https://t.me/ada_admin"), u("ada_admin"));
@@ -553,21 +583,27 @@ mod tests {
         );
         assert_eq!(
             parse("https://t.me/+AbCd_123"),
-            Some(Parsed::Invite("AbCd_123".into()))
+            Some(PeerText::Invite("AbCd_123".into()))
         );
         assert_eq!(
             parse("t.me/joinchat/XYZ"),
-            Some(Parsed::Invite("XYZ".into()))
+            Some(PeerText::Invite("XYZ".into()))
         );
         assert_eq!(
             parse("+1 (555) 010-0123"),
-            Some(Parsed::Phone("15550100123".into()))
+            Some(PeerText::Phone("15550100123".into()))
         );
         assert_eq!(
             parse("-1001234567890"),
-            Some(Parsed::Id(-1_001_234_567_890))
+            Some(PeerText::Id(-1_001_234_567_890))
         );
-        assert_eq!(parse("42"), Some(Parsed::Id(42)));
+        assert_eq!(parse("42"), Some(PeerText::Id(42)));
+        // A phone number without spaces is not an id.
+        assert_eq!(
+            parse("+15550100123"),
+            Some(PeerText::Phone("15550100123".into()))
+        );
+        assert_eq!(parse("+1234"), None, "too short for a phone");
         assert_eq!(parse("ab"), None);
         assert_eq!(parse("t.me/"), None);
         assert_eq!(parse("not a peer!"), None);

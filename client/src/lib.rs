@@ -44,7 +44,7 @@ pub use ferrogram_session as session;
 pub use ferrogram_tl_types as tl;
 
 pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
-pub use entities::{PeerRef, input_peer};
+pub use entities::{PeerRef, PeerText, input_peer};
 pub use error::{ConfigError, InvocationError, RpcError, SignInError};
 pub use ferrogram_transport::Protocol;
 pub use files::{BIG_FILE, DOWNLOAD_CHUNK, largest_photo_size, mime_type, part_size};
