@@ -100,6 +100,24 @@ pub fn import_sqlite(path: impl AsRef<Path>) -> Result<SessionData, SessionError
         });
     }
     let mut data = SessionData::default();
+    read_sessions(&conn, &name, &mut data)?;
+    if has_table("entities")? {
+        read_entities(&conn, &name, &mut data)?;
+    }
+    if has_table("update_state")? {
+        read_update_state(&conn, &name, &mut data)?;
+    }
+    Ok(data)
+}
+
+/// The `sessions` table: each DC's address and auth key; the first row's DC
+/// is the home DC.
+fn read_sessions(
+    conn: &Connection,
+    name: &str,
+    data: &mut SessionData,
+) -> Result<(), SessionError> {
+    let err = sql(name);
     let mut st = conn
         .prepare("SELECT dc_id, server_address, port, auth_key FROM sessions")
         .map_err(&err)?;
@@ -116,17 +134,17 @@ pub fn import_sqlite(path: impl AsRef<Path>) -> Result<SessionData, SessionError
     for row in rows {
         let (dc, addr, port, key) = row.map_err(&err)?;
         let dc = i32::try_from(dc).map_err(|_| SessionError::Corrupt {
-            path: name.clone(),
+            path: name.to_owned(),
             reason: format!("sessions: DC id {dc} out of range"),
         })?;
         data.home_dc.get_or_insert(dc);
         if let (Some(addr), Some(port)) = (addr, port) {
             let ip: IpAddr = addr.parse().map_err(|_| SessionError::Corrupt {
-                path: name.clone(),
+                path: name.to_owned(),
                 reason: format!("sessions: bad server_address {addr:?}"),
             })?;
             let port = u16::try_from(port).map_err(|_| SessionError::Corrupt {
-                path: name.clone(),
+                path: name.to_owned(),
                 reason: format!("sessions: bad port {port}"),
             })?;
             data.dc_options.push(DcOption {
@@ -140,53 +158,58 @@ pub fn import_sqlite(path: impl AsRef<Path>) -> Result<SessionData, SessionError
             }
             Some(k) if !k.is_empty() => {
                 return Err(SessionError::Corrupt {
-                    path: name.clone(),
+                    path: name.to_owned(),
                     reason: format!("sessions: auth key of {} bytes, not 256", k.len()),
                 });
             }
             _ => {}
         }
     }
-    if has_table("entities")? {
-        let mut st = conn
-            .prepare("SELECT id, hash, username, phone, name FROM entities")
-            .map_err(&err)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<rusqlite::types::Value>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            })
-            .map_err(&err)?;
-        let mut peers = Vec::new();
-        for row in rows {
-            let (marked, hash, username, phone, display) = row.map_err(&err)?;
-            let (kind, id) = peer_from_marked(marked);
-            let phone = match phone {
-                Some(rusqlite::types::Value::Integer(n)) => Some(n.to_string()),
-                Some(rusqlite::types::Value::Text(t)) => Some(t),
-                _ => None,
-            };
-            peers.push(PeerInfo {
-                id,
-                kind,
-                access_hash: (kind != PeerKind::Chat).then_some(hash),
-                username,
-                phone,
-                name: display,
-                min: false,
-            });
-        }
-        data.merge_peers(&peers);
+    Ok(())
+}
+
+/// The `entities` table: the peers Telethon has seen (marked ids).
+fn read_entities(
+    conn: &Connection,
+    name: &str,
+    data: &mut SessionData,
+) -> Result<(), SessionError> {
+    let err = sql(name);
+    let mut st = conn
+        .prepare("SELECT id, hash, username, phone, name FROM entities")
+        .map_err(&err)?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<rusqlite::types::Value>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .map_err(&err)?;
+    let mut peers = Vec::new();
+    for row in rows {
+        let (marked, hash, username, phone, display) = row.map_err(&err)?;
+        let (kind, id) = peer_from_marked(marked);
+        let phone = match phone {
+            Some(rusqlite::types::Value::Integer(n)) => Some(n.to_string()),
+            Some(rusqlite::types::Value::Text(t)) => Some(t),
+            _ => None,
+        };
+        peers.push(PeerInfo {
+            id,
+            kind,
+            access_hash: (kind != PeerKind::Chat).then_some(hash),
+            username,
+            phone,
+            name: display,
+            min: false,
+        });
     }
-    if has_table("update_state")? {
-        read_update_state(&conn, &name, &mut data)?;
-    }
-    Ok(data)
+    data.merge_peers(&peers);
+    Ok(())
 }
 
 /// The `update_state` table: row 0 is the common state, the others channels'
