@@ -21,12 +21,24 @@ impl Client {
     /// the authorization when `carry` asks for it and there is one. Requests
     /// that met the move at the same time wait for the first to finish it and
     /// then only retry.
+    ///
+    /// The move runs in a task of its own: a caller that gives up (a timeout
+    /// around `UpdateStream::next`, a dropped future) does not cut it off
+    /// between the export and the switch, where every retry would start it
+    /// again and a caller with a short timeout would never see it finish.
     pub(crate) async fn move_home(
         &self,
         from: i32,
         to: i32,
         carry: bool,
     ) -> Result<(), InvocationError> {
+        let this = self.clone();
+        tokio::spawn(async move { this.move_home_now(from, to, carry).await })
+            .await
+            .map_err(|_| InvocationError::Dropped)?
+    }
+
+    async fn move_home_now(&self, from: i32, to: i32, carry: bool) -> Result<(), InvocationError> {
         let _one_at_a_time = self.inner.migration.lock().await;
         if self.home_dc() != from || from == to {
             return Ok(());

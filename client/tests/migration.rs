@@ -149,3 +149,96 @@ async fn a_login_moved_by_user_migrate_exports_nothing() {
         0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listener_moved_to_another_dc_keeps_receiving_updates() {
+    let server = TestServer::builder().start().await.unwrap();
+    let ada = server.user().unwrap().clone();
+    let writer = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let token = writer.request_login_code(&ada.phone).await.unwrap();
+    assert!(
+        writer.sign_in(&token, &ada.code).await.is_err(),
+        "2FA asked"
+    );
+    writer.check_password(&ada.password).await.unwrap();
+    let bot = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let bot_id = bot
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap()
+        .id;
+    let mut stream = bot.updates();
+    stream.catch_up().await.unwrap();
+    let send = |t: &'static str| {
+        let w = writer.clone();
+        async move { w.send_message("@ferrogram_test_bot", t).await.unwrap() }
+    };
+    send("m0").await;
+    assert_eq!(next_text(&mut stream).await, "m0");
+    // The listener asks nothing while it is moved: pushes still reach it.
+    server.migrate_user(bot_id, 1).unwrap();
+    send("m1").await;
+    assert_eq!(next_text(&mut stream).await, "m1");
+    // A lost push shows a gap; the difference meets USER_MIGRATE and moves.
+    server.faults().drop_updates(1);
+    send("m2").await;
+    send("m3").await;
+    assert_eq!(next_text(&mut stream).await, "m2");
+    assert_eq!(next_text(&mut stream).await, "m3");
+    assert_eq!(bot.home_dc(), 1);
+    // Pushes now come through the new home.
+    for t in ["m4", "m5"] {
+        send(t).await;
+        assert_eq!(next_text(&mut stream).await, t);
+    }
+    // Moved again: the testserver goes on serving an imported authorization
+    // on DC 1, so the client stays there, and pushes still reach it.
+    server.migrate_user(bot_id, 3).unwrap();
+    server.faults().drop_updates(1);
+    for t in ["m6", "m7", "m8"] {
+        send(t).await;
+    }
+    for t in ["m6", "m7", "m8"] {
+        assert_eq!(next_text(&mut stream).await, t);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_finishes_even_when_its_callers_give_up() {
+    let server = TestServer::builder().start().await.unwrap();
+    let bot = Client::connect(config(&server, Arc::new(MemorySession::new())))
+        .await
+        .unwrap();
+    let bot_id = bot
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap()
+        .id;
+    server.migrate_user(bot_id, 1).unwrap();
+    // Callers that wait 20 ms at most: the move takes longer (a new auth key
+    // on DC 1, two round trips), so each of them is cut off midway.
+    let mut gave_up = 0;
+    for _ in 0..100 {
+        match tokio::time::timeout(Duration::from_millis(20), bot.get_me()).await {
+            Err(_) => gave_up += 1,
+            Ok(r) => {
+                r.unwrap();
+                break;
+            }
+        }
+    }
+    assert!(gave_up > 0, "the first caller was cut off");
+    assert_eq!(bot.get_me().await.unwrap().id, bot_id);
+    assert_eq!(bot.home_dc(), 1);
+    let c = server.counters();
+    assert_eq!(
+        c.method("auth.exportAuthorization").executed,
+        1,
+        "one move, not one per caller"
+    );
+    assert_eq!(c.method("auth.importAuthorization").executed, 1);
+}

@@ -12,7 +12,7 @@ use ferrogram_mtproto::session::{
     IncomingRequest, MsgIdGenerator, ServerSession, ServerState, Timestamp, decrypt_message,
 };
 use ferrogram_mtproto::testing::SeededRng;
-use ferrogram_tl_types::{Identifiable, functions, types};
+use ferrogram_tl_types::{Identifiable, Serializable, enums, functions, types};
 use ferrogram_transport::{Frame, Transport, detect};
 use rand_core::RngCore;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -394,7 +394,21 @@ impl Conn {
             && let Some(code) = self.shared.faults.take_bad_msg()
         {
             let now = self.shared.clock.now();
-            let packet = s.bad_msg_notification(req.msg_id, req.seq_no, code, now, &mut self.rng);
+            let packet = if code == 48 {
+                // A wrong salt is always answered with `bad_server_salt`
+                // carrying the right one, never a plain notification of 48
+                // (core.telegram.org/mtproto/service_messages_about_messages).
+                let body = enums::BadMsgNotification::from(types::BadServerSalt {
+                    bad_msg_id: req.msg_id,
+                    bad_msg_seqno: req.seq_no,
+                    error_code: 48,
+                    new_server_salt: self.shared.current_salt(self.dc),
+                })
+                .to_bytes();
+                s.send(body, false, now, &mut self.rng)
+            } else {
+                s.bad_msg_notification(req.msg_id, req.seq_no, code, now, &mut self.rng)
+            };
             action.out.push(Out::packet(packet));
             return;
         }

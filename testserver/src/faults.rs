@@ -196,7 +196,8 @@ impl Faults {
     /// Telegram refuses a message it finds bad (16/17: msg_id too low/high,
     /// 32/33: seq_no too low/high, 48: salt, 64: container; a client resends
     /// those as new messages; 18-20 and 34/35 mean the client itself is wrong,
-    /// and the request fails).
+    /// and the request fails). Code 48 goes out as `bad_server_salt` with the
+    /// current salt, the only form Telegram sends it in.
     pub fn bad_msg_notifications(&self, code: i32, n: u64) {
         self.lock().bad_msg = (n > 0).then_some((code, n));
     }
