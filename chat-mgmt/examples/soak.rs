@@ -344,6 +344,7 @@ async fn chaos(
     until: Instant,
     (jump, max_ahead): (i64, i64),
     movable: Vec<i64>,
+    telethon: bool,
 ) -> BTreeMap<&'static str, u64> {
     let f = server.faults();
     let mut done: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -352,7 +353,17 @@ async fn chaos(
     }
     f.drop_connections_randomly(17, 0.002);
     done.insert("drop_connections_randomly (p = 0.002 per request)", 1);
-    let codes = [16, 17, 32, 33, 48, 64];
+    // Telethon resends only after 16/17/32/33 and `bad_server_salt` (the
+    // form of 48) and fails the request on any other code
+    // (`MTProtoSender._handle_bad_notification`). Telegram sends 64 only for
+    // a malformed container, which a correct client never sends: with
+    // Telethon in the run it is left out (Ferrogram's resend on 64 has its
+    // own test in client/tests/hostile_server.rs).
+    let codes: &[i32] = if telethon {
+        &[16, 17, 32, 33, 48]
+    } else {
+        &[16, 17, 32, 33, 48, 64]
+    };
     let dcs: Vec<i32> = server.dcs().iter().map(|d| d.id).collect();
     let mut homes: HashMap<i64, i32> = movable.iter().map(|u| (*u, server.dc_id())).collect();
     // SOAK_ONLY=k turns only knob k (0..=8): for telling which one a failure
@@ -390,7 +401,7 @@ async fn chaos(
                 "expired file references"
             }
             5 => {
-                f.bad_msg_notifications(codes[(t / 8) % codes.len()], 1);
+                f.bad_msg_notifications(codes[(t / 9) % codes.len()], 1);
                 "bad_msg_notifications"
             }
             6 => {
@@ -591,6 +602,7 @@ async fn run() -> Result<bool, String> {
         if a.calm { Instant::now() } else { until },
         jump,
         movable,
+        a.telethon > 0,
     ));
     let mut workers = vec![tokio::spawn(moderate(
         clients[0].clone(),
