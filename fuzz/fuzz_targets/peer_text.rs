@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Some(PeerText::Username(name)) => {
             assert!((4..=32).contains(&name.len()), "{name:?}");
-            assert!(name.starts_with(|c: char| c.is_ascii_lowercase()), "{name:?}");
+            assert!(
+                name.starts_with(|c: char| c.is_ascii_lowercase()),
+                "{name:?}"
+            );
             assert!(
                 name.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
