@@ -39,6 +39,13 @@ pub(crate) fn once(
     let cached = lock(&shared.results).get(&cache_key);
     if let Some(result) = cached {
         shared.counters.request(call.method, Event::Duplicate);
+        // A resend on a new connection (the old one dropped before the
+        // answer) is a query on this connection all the same: it subscribes
+        // it, or a client whose only pending request was answered from the
+        // cache would never hear of an update again
+        // (https://core.telegram.org/method/invokeWithoutUpdates: every query
+        // but those wrapped in it subscribes "the used connection").
+        subscribe(caller, call.without_updates, updates);
         return Ran::Answer(result);
     }
     // Not answered yet. The session may have seen this msg_id before (a
@@ -55,11 +62,7 @@ pub(crate) fn once(
             shared
                 .counters
                 .request(call.method, Event::Executed { failed });
-            if !call.without_updates
-                && let Some(user) = rpc::authorized_user(caller)
-            {
-                shared.subscribe(user, caller.conn, updates);
-            }
+            subscribe(caller, call.without_updates, updates);
             if faults.drop_connection {
                 lock(&shared.results).insert(cache_key, result, shared.clock.now().secs);
                 return Ran::DropConnection;
@@ -69,4 +72,12 @@ pub(crate) fn once(
     };
     lock(&shared.results).insert(cache_key, result.clone(), shared.clock.now().secs);
     Ran::Answer(result)
+}
+
+/// Subscribes the caller's connection to its user's updates, unless the
+/// query came wrapped in `invokeWithoutUpdates` or no one is signed in.
+fn subscribe(caller: &Ctx<'_>, without_updates: bool, updates: &mpsc::Sender<Vec<u8>>) {
+    if !without_updates && let Some(user) = rpc::authorized_user(caller) {
+        caller.shared.subscribe(user, caller.conn, updates);
+    }
 }

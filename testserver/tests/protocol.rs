@@ -547,6 +547,49 @@ async fn a_dropped_connection_neither_loses_nor_repeats_a_request() {
     );
 }
 
+/// A connection dropped after the server ran its only request, before the
+/// answer: the resend on a new connection is answered from the cache, and
+/// that query subscribes the new connection like any other (without it, a
+/// client with nothing else to ask would never get another update).
+#[tokio::test]
+async fn a_resend_answered_from_the_cache_subscribes_the_new_connection() {
+    let server = server().await;
+    let mut bot = bot_client(&server, 60).await;
+    let me = enums::InputPeer::InputPeerSelf;
+    server.faults().drop_connection_after(1);
+    let id = bot
+        .session
+        .enqueue(send_message(&me, "note to self", 6).to_bytes());
+    bot.flush().await;
+    let packet = bot.last_packet.clone().unwrap();
+    loop {
+        match bot.pump().await {
+            Err(Recv::Closed) => break,
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => {}
+        }
+    }
+    bot.reconnect().await;
+    bot.conn.send(&packet).await;
+    bot.wait_for(id).await.unwrap().unwrap();
+    assert_eq!(
+        server.counters().method("messages.sendMessage").duplicates,
+        1
+    );
+
+    let mut user = Client::connect(&server, 2, INTERMEDIATE, 61).await;
+    sign_in_user(&server, &mut user).await;
+    let bot_peer = resolve(&mut user, "ferrogram_test_bot").await;
+    user.invoke(&send_message(&bot_peer, "are you there", 7))
+        .await
+        .unwrap();
+    let u = enums::Updates::from_bytes(&bot.next_update().await).unwrap();
+    assert!(
+        matches!(u, enums::Updates::UpdateShortMessage(ref m) if m.message == "are you there"),
+        "{u:?}"
+    );
+}
+
 #[tokio::test]
 async fn random_drops_with_a_seed_never_execute_twice() {
     let server = server().await;
