@@ -326,6 +326,9 @@ async fn moderate(client: Client, tally: Arc<Tally>, until: Instant) {
     }
 }
 
+/// How many fault knobs `chaos` turns.
+const KNOBS: usize = 10;
+
 /// Turns one knob a second, round robin, until `until`; counts what it did.
 ///
 /// The clock jumps ahead by `jump` seconds at a time, up to `max_ahead` (forward
@@ -366,17 +369,17 @@ async fn chaos(
     };
     let dcs: Vec<i32> = server.dcs().iter().map(|d| d.id).collect();
     let mut homes: HashMap<i64, i32> = movable.iter().map(|u| (*u, server.dc_id())).collect();
-    // SOAK_ONLY=k turns only knob k (0..=8): for telling which one a failure
-    // comes from.
+    // SOAK_ONLY=k turns only knob k (0..KNOBS): for telling which one a
+    // failure comes from.
     let only: Option<usize> = std::env::var("SOAK_ONLY").ok().and_then(|v| v.parse().ok());
     let mut t = 0usize;
     while Instant::now() < until {
         tokio::time::sleep(Duration::from_secs(1)).await;
         t += 1;
-        if only.is_some_and(|k| k != t % 9) {
+        if only.is_some_and(|k| k != t % KNOBS) {
             continue;
         }
-        let what = match t % 9 {
+        let what = match t % KNOBS {
             0 => {
                 f.force_bad_server_salt(3);
                 "stale salts (3 packets)"
@@ -401,7 +404,7 @@ async fn chaos(
                 "expired file references"
             }
             5 => {
-                f.bad_msg_notifications(codes[(t / 9) % codes.len()], 1);
+                f.bad_msg_notifications(codes[(t / KNOBS) % codes.len()], 1);
                 "bad_msg_notifications"
             }
             6 => {
@@ -409,7 +412,7 @@ async fn chaos(
                 "a connection dropped after executing, before replying"
             }
             8 => {
-                let Some(&user) = movable.get((t / 9) % movable.len().max(1)) else {
+                let Some(&user) = movable.get((t / KNOBS) % movable.len().max(1)) else {
                     continue;
                 };
                 let home = homes.entry(user).or_insert(server.dc_id());
@@ -420,6 +423,23 @@ async fn chaos(
                 }
                 *home = to;
                 "an account moved to another DC (USER_MIGRATE)"
+            }
+            9 => {
+                // A listener (accounts 1 and 2) in turn with another
+                // account: their connections close while they may be asking
+                // nothing, and the next one hears nothing until it asks.
+                let round = t / KNOBS;
+                let listener = movable.get(1 + round % 2);
+                let other = movable.get(3 + round % movable.len().saturating_sub(3).max(1));
+                let closed: usize = [listener, other]
+                    .into_iter()
+                    .flatten()
+                    .map(|u| server.disconnect_user(*u))
+                    .sum();
+                if closed == 0 {
+                    continue;
+                }
+                "connections closed under a listener and another account"
             }
             _ => {
                 f.duplicate_replies(2);

@@ -346,7 +346,14 @@ impl Task {
                         }
                     }
                     match sent {
-                        Ok(()) => return Ok(w),
+                        Ok(()) => {
+                            // Only the home connection carries updates
+                            // (borrowed ones close when idle).
+                            if self.idle_timeout.is_none() {
+                                let _ = self.updates.send(Signal::Reconnected);
+                            }
+                            return Ok(w);
+                        }
                         Err(e) => last = Some(e.into()),
                     }
                 }

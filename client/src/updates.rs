@@ -6,7 +6,13 @@
 //! an update already applied is skipped, one that follows is applied, and a gap
 //! makes it ask `updates.getDifference` for everything missed, which is then
 //! yielded in order. It also catches up at start (from the state the session
-//! stored) and whenever the server reports a new session (after a reconnect).
+//! stored), whenever the server reports a new session, and whenever the home
+//! connection comes back after a drop: Telegram pushes updates only to a
+//! connection that has carried a query (`invokeWithoutUpdates` aside), so a new
+//! connection that nothing was pending on would stay silent for good;
+//! `updates.getDifference` both subscribes it and fetches what was missed
+//! meanwhile (Telethon asks `users.getUsers([self])` for the first reason alone,
+//! `_handle_auto_reconnect`).
 //! The state is saved to the session as it advances.
 //!
 //! Channels have a pts of their own: the first update seen from a channel sets
@@ -30,6 +36,9 @@ pub(crate) enum Signal {
     Raw(Vec<u8>),
     /// The server made a new session: updates may have been missed.
     NewSession,
+    /// The home connection was dropped and opened again: the new one gets
+    /// no updates until it carries a query, and some may have been missed.
+    Reconnected,
 }
 
 /// A stream of updates with gap detection; see the module docs.
@@ -137,7 +146,8 @@ impl UpdateStream {
                     };
                     self.handle(updates).await?;
                 }
-                Ok(Signal::NewSession) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                Ok(Signal::NewSession | Signal::Reconnected)
+                | Err(broadcast::error::RecvError::Lagged(_)) => {
                     self.difference().await?;
                 }
                 Err(broadcast::error::RecvError::Closed) => return Err(InvocationError::Dropped),

@@ -166,6 +166,11 @@ pub(crate) async fn serve(
                 _ => return,
             },
             Some(update) = push_rx.recv() => {
+                if update.is_empty() {
+                    // `Shared::disconnect`: the front end goes away.
+                    let _ = wr.shutdown().await;
+                    return;
+                }
                 let out = conn.encrypt_push(update);
                 if conn.write(&mut wr, &mut transport, out).await.is_err() {
                     return;

@@ -238,6 +238,14 @@ impl TestServer {
         }
     }
 
+    /// Closes every connection that listens for `user`'s updates, as a
+    /// Telegram front end going away does, whatever the client was doing;
+    /// returns how many. The client's next connection gets no updates until
+    /// it carries a query.
+    pub fn disconnect_user(&self, user: i64) -> usize {
+        self.shared.disconnect(user)
+    }
+
     /// Expires every file reference issued so far: requests carrying an old one
     /// answer `FILE_REFERENCE_EXPIRED` until the client fetches the file's
     /// owner (message, photo list, profile) again.

@@ -128,6 +128,10 @@ mod tests {
     }
 }
 
+/// What a connection's push queue carries that is not an update: an empty
+/// push (no `Updates` serializes to nothing) closes the connection.
+pub(crate) const CLOSE: Vec<u8> = Vec::new();
+
 /// A connection listening for a user's updates.
 #[derive(Debug)]
 pub(crate) struct Subscriber {
@@ -208,6 +212,14 @@ impl Shared {
                 }
             }
         }
+    }
+
+    /// Closes every connection listening for `user`'s updates; how many.
+    pub(crate) fn disconnect(&self, user: i64) -> usize {
+        let subs = lock(&self.subscribers);
+        subs.get(&user).map_or(0, |list| {
+            list.iter().filter(|s| s.tx.try_send(CLOSE).is_ok()).count()
+        })
     }
 
     /// Whether `user` has a connection listening for updates.
