@@ -46,6 +46,9 @@ pub use ferrogram_tl_types as tl;
 pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
 pub use entities::{PeerRef, PeerText, input_peer};
 pub use error::{ConfigError, InvocationError, RpcError, SignInError};
+/// The server key type [`Config::rsa_key`] takes (`RsaPublicKey::from_pem`
+/// reads a PKCS#1 or SPKI PEM), re-exported so a user needs no other crate.
+pub use ferrogram_mtproto::rsa::RsaPublicKey;
 pub use ferrogram_transport::Protocol;
 pub use files::{BIG_FILE, DOWNLOAD_CHUNK, largest_photo_size, mime_type, part_size};
 pub use history::{HISTORY_CHUNK, MessageIter, MessagesPage, message_id};

@@ -85,13 +85,12 @@ fn test() -> Result<(), String> {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     fuzz::smoke(seconds)?;
-    // One minute of the soak: every fault knob at once under 100 clients, in a
-    // release build. Telethon joins `cargo xtask soak` (3 processes) but not
-    // this minute yet: its timing in CI is not measured.
+    // One minute of the soak: every fault knob at once under 100 clients and
+    // 2 Telethon processes, in a release build.
     soak::soak(&soak::Soak {
         seconds: 60,
         clients: 100,
-        telethon: 0,
+        telethon: 2,
         record: false,
     })?;
     // The test suite runs last so its summary closes the output.

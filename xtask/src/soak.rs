@@ -1,5 +1,6 @@
 //! `cargo xtask soak [--minutes N | --seconds S] [--clients N] [--telethon N] [--record]`:
-//! builds the soak driver (`chat-mgmt/examples/soak.rs`) in release, runs it
+//! builds the soak driver (`chat-mgmt/examples/soak/`: the testserver in one
+//! process, the Ferrogram clients in another) in release, runs it
 //! with the pinned Telethon beside it, prints its verdict, and with `--record`
 //! adds the run to RELIABILITY.md's soak table. `cargo xtask test` runs one
 //! minute of it.
