@@ -50,6 +50,31 @@ pub enum Error {
     /// `BROADCAST_REQUIRED` after the fallback, or `STATS_*`).
     #[error("statistics are not available for this chat ({})", .0.name)]
     StatisticsForbidden(RpcError),
+    /// The invite link was revoked, has expired or is used up
+    /// (`INVITE_HASH_EXPIRED`; also for a link the chat does not have, when
+    /// an admin manages its links).
+    #[error("the invite link is revoked, expired or used up (INVITE_HASH_EXPIRED)")]
+    InviteLinkExpired(RpcError),
+    /// No chat has this invite link (`INVITE_HASH_INVALID`,
+    /// `INVITE_HASH_EMPTY`).
+    #[error("no such invite link ({})", .0.name)]
+    InviteLinkInvalid(RpcError),
+    /// The terms asked of an invite link are refused: an expiry in the past
+    /// (`EXPIRE_DATE_INVALID`), a usage limit outside 1-99,999 or with
+    /// approval required (`USAGE_LIMIT_INVALID`), an expiry or limit on a
+    /// primary link (`CHAT_INVITE_PERMANENT`).
+    #[error("invalid invite link terms ({})", .0.name)]
+    InviteTermsInvalid(RpcError),
+    /// Only a revoked link can be deleted (`INVITE_REVOKED_MISSING`).
+    #[error("the invite link is not revoked (INVITE_REVOKED_MISSING)")]
+    InviteNotRevoked(RpcError),
+    /// Joining through this link needs an admin's approval: the request was
+    /// filed (`INVITE_REQUEST_SENT`).
+    #[error("a join request was sent; an admin must approve it (INVITE_REQUEST_SENT)")]
+    JoinRequestSent(RpcError),
+    /// The user has no pending join request (`HIDE_REQUESTER_MISSING`).
+    #[error("no pending join request from this user (HIDE_REQUESTER_MISSING)")]
+    JoinRequestMissing(RpcError),
     /// A FLOOD_WAIT longer than the client's `flood_sleep_threshold`.
     #[error("FLOOD_WAIT: retry in {seconds} s")]
     FloodWait {
@@ -101,6 +126,14 @@ impl From<InvocationError> for Error {
             "CHAT_WRITE_FORBIDDEN" => Self::ChatWriteForbidden(rpc),
             "ADMIN_RANK_INVALID" => Self::AdminRankInvalid(rpc),
             "MEGAGROUP_REQUIRED" | "BROADCAST_REQUIRED" => Self::StatisticsForbidden(rpc),
+            "INVITE_HASH_EXPIRED" => Self::InviteLinkExpired(rpc),
+            "INVITE_HASH_INVALID" | "INVITE_HASH_EMPTY" => Self::InviteLinkInvalid(rpc),
+            "EXPIRE_DATE_INVALID" | "USAGE_LIMIT_INVALID" | "CHAT_INVITE_PERMANENT" => {
+                Self::InviteTermsInvalid(rpc)
+            }
+            "INVITE_REVOKED_MISSING" => Self::InviteNotRevoked(rpc),
+            "INVITE_REQUEST_SENT" => Self::JoinRequestSent(rpc),
+            "HIDE_REQUESTER_MISSING" => Self::JoinRequestMissing(rpc),
             n if n.starts_with("STATS_") && !n.ends_with("_MIGRATE") => {
                 Self::StatisticsForbidden(rpc)
             }
@@ -128,6 +161,12 @@ impl Error {
             | Self::ChatWriteForbidden(e)
             | Self::AdminRankInvalid(e)
             | Self::StatisticsForbidden(e)
+            | Self::InviteLinkExpired(e)
+            | Self::InviteLinkInvalid(e)
+            | Self::InviteTermsInvalid(e)
+            | Self::InviteNotRevoked(e)
+            | Self::JoinRequestSent(e)
+            | Self::JoinRequestMissing(e)
             | Self::FloodWait { error: e, .. } => Some(e),
             Self::Invocation(e) => e.rpc(),
             Self::UnknownName { .. } | Self::NotPossibleHere(_) | Self::UnexpectedAnswer(_) => None,

@@ -64,6 +64,7 @@
 mod action;
 mod admin_log;
 mod error;
+mod invites;
 mod lazy;
 mod participants;
 mod photos;
@@ -79,6 +80,10 @@ pub use ferrogram_client as client;
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, AdminLogKind, LogValue};
 pub use error::{Error, Result};
+pub use invites::{
+    InviteImporter, InviteImporterIter, InviteLink, InviteLinkCount, InviteLinkIter,
+    InviteLinkOptions, Membership, RevokedInviteLink,
+};
 pub use participants::{
     Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,
 };

@@ -111,6 +111,9 @@ pub(crate) struct StoredChat {
     pub photo: Option<i64>,
     /// Invite links (`t.me/+HASH`), oldest first.
     pub invites: Vec<Invite>,
+    /// Pending join requests (through links that need approval), oldest
+    /// first.
+    pub join_requests: Vec<JoinRequest>,
     /// A supergroup organised in topics.
     pub forum: bool,
     /// Forum topics, oldest first (a topic's id is its creation message's id).
@@ -161,24 +164,102 @@ impl Topic {
 }
 
 /// An exported invite link.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Invite {
     pub hash: String,
+    /// Who made it.
     pub admin: i64,
     pub date: i32,
+    /// When it was last edited.
+    pub start_date: Option<i32>,
+    /// How many joined through it.
     pub usage: i32,
+    /// Visible only to admins.
+    pub title: Option<String>,
+    pub expire_date: Option<i32>,
+    pub usage_limit: Option<i32>,
+    /// Users who open it ask to join; an admin decides.
+    pub request_needed: bool,
+    pub revoked: bool,
+    /// The admin's primary link (`legacy_revoke_permanent`); revoking it
+    /// makes a new one.
+    pub permanent: bool,
+    /// Who joined through it, and when, oldest first.
+    pub importers: Vec<(i64, i32)>,
 }
 
 impl Invite {
+    /// A new link of `admin`'s.
+    pub fn new(hash: String, admin: i64, date: i32) -> Self {
+        Self {
+            hash,
+            admin,
+            date,
+            ..Self::default()
+        }
+    }
+
+    /// The link as clients see it.
+    pub fn link(&self) -> String {
+        format!("https://t.me/+{}", self.hash)
+    }
+
+    /// Whether it can still be used at `now`: not revoked, not expired, not
+    /// used up.
+    pub fn usable(&self, now: i32) -> bool {
+        !self.revoked
+            && self.expire_date.is_none_or(|d| d > now)
+            && self.usage_limit.is_none_or(|l| self.usage < l)
+    }
+
     /// The TL form.
     pub fn view(&self) -> enums::ExportedChatInvite {
         enums::ExportedChatInvite::from(types::ChatInviteExported {
-            link: format!("https://t.me/+{}", self.hash),
+            revoked: self.revoked,
+            permanent: self.permanent,
+            request_needed: self.request_needed,
+            link: self.link(),
             admin_id: self.admin,
             date: self.date,
+            start_date: self.start_date,
+            expire_date: self.expire_date,
+            usage_limit: self.usage_limit,
             usage: Some(self.usage),
+            title: self.title.clone(),
             ..Default::default()
         })
+    }
+}
+
+/// A user asking to join through a link that needs approval.
+#[derive(Clone, Debug)]
+pub(crate) struct JoinRequest {
+    pub user: i64,
+    pub date: i32,
+    /// The link's hash.
+    pub hash: String,
+}
+
+impl StoredChat {
+    /// The link with this hash.
+    pub fn invite(&self, hash: &str) -> Option<&Invite> {
+        self.invites.iter().find(|i| i.hash == hash)
+    }
+
+    /// A link's TL form with its pending requests counted.
+    pub fn invite_view(&self, invite: &Invite) -> enums::ExportedChatInvite {
+        let mut view = invite.view();
+        let pending = self
+            .join_requests
+            .iter()
+            .filter(|r| r.hash == invite.hash)
+            .count();
+        if let enums::ExportedChatInvite::ChatInviteExported(e) = &mut view
+            && pending > 0
+        {
+            e.requested = i32::try_from(pending).ok();
+        }
+        view
     }
 }
 
@@ -239,6 +320,7 @@ impl StoredChat {
             search_index: SearchIndex::default(),
             photo: None,
             invites: Vec::new(),
+            join_requests: Vec::new(),
             forum: false,
             topics: Vec::new(),
         };

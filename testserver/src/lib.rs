@@ -290,6 +290,32 @@ impl TestServer {
         })
     }
 
+    /// Files `user`'s request to join through invite link `link` (any form
+    /// of it), as their `messages.importChatInvite` of a link that needs
+    /// approval would: for tests that need many pending requests without
+    /// signing each user in. A second request of the same user is ignored.
+    pub fn request_join(&self, link: &str, user: i64) -> Result<(), Error> {
+        let hash = rpc::messages::invites::invite_hash(link).to_owned();
+        let now = self.shared.clock.unix();
+        let mut w = lock(&self.shared.world);
+        let chat = w
+            .chats
+            .values_mut()
+            .find(|c| c.invite(&hash).is_some())
+            .ok_or_else(|| Error::Config(format!("no invite link {link}")))?;
+        if !chat.invite(&hash).is_some_and(|i| i.request_needed) {
+            return Err(Error::Config(format!("{link} admits without approval")));
+        }
+        if !chat.join_requests.iter().any(|r| r.user == user) {
+            chat.join_requests.push(chats::JoinRequest {
+                user,
+                date: now,
+                hash,
+            });
+        }
+        Ok(())
+    }
+
     /// The user id an account's phone number belongs to.
     pub fn user_id_by_phone(&self, phone: &str) -> Option<i64> {
         lock(&self.shared.world)

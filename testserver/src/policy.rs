@@ -121,6 +121,61 @@ pub(crate) fn may_export_invite(chat: &StoredChat, me: i64) -> bool {
     }
 }
 
+/// Who may see, edit, revoke or delete a link made by `link_admin`, or list
+/// who joined through it: its maker if they may still make links
+/// ([`may_export_invite`]), and the creator every admin's (TDLib's
+/// `editChatInviteLink`, `revokeChatInviteLink`, `getChatInviteLinks`: "can_invite_users
+/// right in the chat for own links and owner privileges for other links").
+/// Otherwise `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_manage_invite(chat: &StoredChat, me: i64, link_admin: i64) -> bool {
+    if matches!(
+        chat.participant(me).map(|p| &p.role),
+        Some(Role::Creator { .. })
+    ) {
+        return true;
+    }
+    link_admin == me && may_export_invite(chat, me)
+}
+
+/// Who may list every admin's link counts (`messages.getAdminsWithInvites`):
+/// the creator (TDLib's `getChatInviteLinkCounts`: "Requires owner
+/// privileges"). Otherwise `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_count_invites(chat: &StoredChat, me: i64) -> bool {
+    matches!(
+        chat.participant(me).map(|p| &p.role),
+        Some(Role::Creator { .. })
+    )
+}
+
+/// The most users a link may admit (TDLib's `createChatInviteLink`:
+/// `member_limit` 0-99999, 0 meaning no limit).
+pub(crate) const INVITE_USAGE_LIMIT_MAX: i32 = 99_999;
+
+/// The terms of a link being made or edited, checked against `now`: an
+/// expiry in the past is `EXPIRE_DATE_INVALID`, a usage limit outside
+/// 1..=99999 `USAGE_LIMIT_INVALID` (both from the method pages of
+/// `messages.exportChatInvite` / `editExportedChatInvite`). A link that asks
+/// for approval cannot have a usage limit (TDLib: "member_limit must be 0"
+/// with `creates_join_request`); Telegram's error for asking both is not
+/// documented: `USAGE_LIMIT_INVALID` is this server's choice.
+pub(crate) fn invite_terms(
+    expire_date: Option<i32>,
+    usage_limit: Option<i32>,
+    request_needed: bool,
+    now: i32,
+) -> Result<(), &'static str> {
+    if expire_date.is_some_and(|d| d <= now) {
+        return Err("EXPIRE_DATE_INVALID");
+    }
+    if usage_limit.is_some_and(|l| !(1..=INVITE_USAGE_LIMIT_MAX).contains(&l)) {
+        return Err("USAGE_LIMIT_INVALID");
+    }
+    if request_needed && usage_limit.is_some() {
+        return Err("USAGE_LIMIT_INVALID");
+    }
+    Ok(())
+}
+
 /// Who may remove `target` from a basic group (`messages.deleteChatUser`):
 /// anyone themselves; the creator anyone; an admin only the non-admins they
 /// invited. Otherwise `USER_CREATOR` for the creator, else

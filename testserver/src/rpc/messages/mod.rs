@@ -3,6 +3,8 @@
 pub(crate) mod chats;
 pub(crate) mod groups;
 pub(crate) mod history;
+pub(crate) mod invite_links;
 pub(crate) mod invites;
+pub(crate) mod join_requests;
 pub(crate) mod send;
 pub(crate) mod topics;

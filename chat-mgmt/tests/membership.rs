@@ -1,0 +1,386 @@
+//! Invite links and join requests ([`Membership`]) against `testserver` over
+//! TCP: as the creator, as an admin with and without `invite_users`, as a
+//! plain member; usage limits and expiry on the server's clock; the admin
+//! log; paging; approving a thousand pending requests at once.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use ferrogram_chat_mgmt::{AdminRights, ChatManagement, Error, InviteLinkOptions, Membership};
+use ferrogram_client::{Client, Config};
+use ferrogram_session::MemorySession;
+use ferrogram_testserver::{Role as ServerRole, TestServer};
+
+const LOUNGE: &str = "@ferrogram_lounge";
+
+fn config(server: &TestServer) -> Config {
+    let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
+    c.session = Arc::new(MemorySession::new());
+    c.server = Some((server.addr(), server.dc_id()));
+    c.rsa_keys = vec![server.rsa_key().public().clone()];
+    c.request_timeout = Duration::from_secs(30);
+    c
+}
+
+async fn owner(server: &TestServer) -> Client {
+    let client = Client::connect(config(server)).await.unwrap();
+    let creds = server.user().unwrap().clone();
+    let token = client.request_login_code(&creds.phone).await.unwrap();
+    assert!(client.sign_in(&token, &creds.code).await.is_err(), "2FA");
+    client.check_password(&creds.password).await.unwrap();
+    client
+}
+
+async fn bot(server: &TestServer) -> Client {
+    let client = Client::connect(config(server)).await.unwrap();
+    client
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    client
+}
+
+/// A new account, signed in; its id.
+async fn user(server: &TestServer, first: &str, phone: &str) -> (Client, i64) {
+    let id = server.create_user(first, "Tester", phone);
+    let client = Client::connect(config(server)).await.unwrap();
+    let token = client.request_login_code(phone).await.unwrap();
+    let code = ferrogram_testserver::world::login_code(phone);
+    client.sign_in(&token, &code).await.unwrap();
+    (client, id)
+}
+
+/// Joins through `link`, as chat-mgmt's error.
+async fn join(client: &Client, link: &str) -> Result<(), Error> {
+    client
+        .accept_invite(link)
+        .await
+        .map(|_| ())
+        .map_err(Error::from)
+}
+
+fn role(server: &TestServer, user: i64) -> Option<ServerRole> {
+    server.participant_role("ferrogram_lounge", user)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_links_keep_their_terms_rights_and_log() {
+    let server = TestServer::builder().members(50).start().await.unwrap();
+    let owner = owner(&server).await;
+    let once = owner
+        .create_invite_link(
+            LOUNGE,
+            InviteLinkOptions::new().title("once").usage_limit(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(once.title.as_deref(), Some("once"));
+    assert_eq!((once.usage_limit, once.usage), (Some(1), 0));
+    assert!(!once.revoked && !once.request_needed);
+
+    // A limit-1 link admits one user, then no one.
+    let (ann, ann_id) = user(&server, "Ann", "9996621001").await;
+    join(&ann, &once.link).await.unwrap();
+    assert_eq!(role(&server, ann_id), Some(ServerRole::Member));
+    let (bea, bea_id) = user(&server, "Bea", "9996621002").await;
+    let e = join(&bea, &once.link).await.unwrap_err();
+    assert!(matches!(e, Error::InviteLinkExpired(_)), "{e:?}");
+    assert_eq!(role(&server, bea_id), None);
+    let got = owner.get_invite_link(LOUNGE, &once.link).await.unwrap();
+    assert_eq!(got.usage, 1);
+    assert!(!got.is_usable(SystemTime::now()));
+    let joined = owner
+        .iter_invite_link_members(LOUNGE, &once.link)
+        .await
+        .unwrap();
+    assert_eq!(joined.total, 1);
+    assert_eq!(joined.items[0].user_id, ann_id);
+    assert_eq!(
+        joined.items[0]
+            .user
+            .as_ref()
+            .and_then(|u| u.first_name.as_deref()),
+        Some("Ann")
+    );
+
+    // Expiry on the server's clock.
+    let hour = owner
+        .create_invite_link(
+            LOUNGE,
+            InviteLinkOptions::new().expires_in(Duration::from_secs(3600)),
+        )
+        .await
+        .unwrap();
+    server.clock().advance(Duration::from_secs(3601));
+    let e = join(&bea, &hour.link).await.unwrap_err();
+    assert!(matches!(e, Error::InviteLinkExpired(_)), "{e:?}");
+    // Edited to expire later (on the server's clock), it works again.
+    let later = SystemTime::now() + Duration::from_secs(3 * 3600);
+    let edited = owner
+        .edit_invite_link(
+            LOUNGE,
+            &hour.link,
+            InviteLinkOptions::new().expires_at(later),
+        )
+        .await
+        .unwrap();
+    assert!(edited.edited.is_some());
+    join(&bea, &hour.link).await.unwrap();
+    assert_eq!(role(&server, bea_id), Some(ServerRole::Member));
+
+    // Terms Telegram refuses.
+    for bad in [
+        InviteLinkOptions::new().expires_at(SystemTime::now() - Duration::from_secs(60)),
+        InviteLinkOptions::new().usage_limit(100_000),
+        InviteLinkOptions::new().usage_limit(0),
+        InviteLinkOptions::new().usage_limit(5).request_needed(true),
+    ] {
+        let e = owner.create_invite_link(LOUNGE, bad.clone()).await;
+        // usage_limit(0) is "no limit" as Telegram reads 0: accepted.
+        if bad.usage_limit == Some(Some(0)) {
+            assert!(e.is_ok(), "{e:?}");
+            continue;
+        }
+        assert!(
+            matches!(e, Err(Error::InviteTermsInvalid(_))),
+            "{bad:?}: {e:?}"
+        );
+    }
+
+    // Revoked: it admits no one; only then can it be deleted.
+    let doomed = owner
+        .create_invite_link(LOUNGE, InviteLinkOptions::new().title("doomed"))
+        .await
+        .unwrap();
+    let e = owner
+        .delete_invite_link(LOUNGE, &doomed.link)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InviteNotRevoked(_)), "{e:?}");
+    let r = owner
+        .revoke_invite_link(LOUNGE, &doomed.link)
+        .await
+        .unwrap();
+    assert!(r.revoked.revoked && r.replacement.is_none());
+    let (cal, _) = user(&server, "Cal", "9996621003").await;
+    let e = join(&cal, &doomed.link).await.unwrap_err();
+    assert!(matches!(e, Error::InviteLinkExpired(_)), "{e:?}");
+    let e = owner
+        .edit_invite_link(LOUNGE, &doomed.link, InviteLinkOptions::new().title("x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::InviteLinkExpired(_)),
+        "a revoked link is not edited"
+    );
+    let revoked = owner.iter_invite_links(LOUNGE).revoked(true).await.unwrap();
+    assert_eq!(revoked.total, 1);
+    owner
+        .delete_invite_link(LOUNGE, &doomed.link)
+        .await
+        .unwrap();
+    let e = owner
+        .get_invite_link(LOUNGE, &doomed.link)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InviteLinkExpired(_)), "{e:?}");
+
+    // The admin log has each change.
+    let log = owner.get_admin_log(LOUNGE).await.unwrap();
+    assert!(log.iter().any(|e| e.edited_exported_invite()));
+    assert!(log.iter().any(|e| e.revoked_exported_invite()));
+    assert!(log.iter().any(|e| e.deleted_exported_invite()));
+    assert!(log.iter().filter(|e| e.joined_by_invite()).count() >= 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_may_manage_which_links() {
+    let server = TestServer::builder().members(50).start().await.unwrap();
+    let owner = owner(&server).await;
+    let bot = bot(&server).await;
+    // The bot is an admin with every right: it makes links of its own.
+    let bots = bot
+        .create_invite_link(LOUNGE, InviteLinkOptions::new().title("bot's"))
+        .await
+        .unwrap();
+    let owners = owner
+        .create_invite_link(LOUNGE, InviteLinkOptions::new().title("owner's"))
+        .await
+        .unwrap();
+    // An admin manages its own links only; the creator everyone's.
+    let e = bot
+        .edit_invite_link(LOUNGE, &owners.link, InviteLinkOptions::new().title("mine"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    let e = bot.get_invite_link_counts(LOUNGE).await.unwrap_err();
+    assert!(
+        matches!(e, Error::ChatAdminRequired(_)),
+        "counting is the creator's"
+    );
+    owner
+        .edit_invite_link(
+            LOUNGE,
+            &bots.link,
+            InviteLinkOptions::new().title("renamed"),
+        )
+        .await
+        .unwrap();
+    let bot_links = owner
+        .iter_invite_links(LOUNGE)
+        .admin("@ferrogram_test_bot")
+        .await
+        .unwrap();
+    assert_eq!(bot_links.total, 1);
+    assert_eq!(bot_links.items[0].title.as_deref(), Some("renamed"));
+    let counts = owner.get_invite_link_counts(LOUNGE).await.unwrap();
+    assert_eq!(counts.len(), 2);
+    assert!(counts.iter().all(|c| c.links == 1 && c.revoked == 0));
+
+    // An admin without invite_users, and a plain member: no links at all.
+    let (pat, pat_id) = user(&server, "Pat", "9996621010").await;
+    let (lou, _) = user(&server, "Lou", "9996621011").await;
+    for c in [&pat, &lou] {
+        join(c, &owners.link).await.unwrap();
+    }
+    // The owner finds Pat among the members, then promotes them.
+    let found = owner.get_participants(LOUNGE).search("Pat").await.unwrap();
+    assert!(found.items.iter().any(|p| p.user.id == pat_id));
+    owner
+        .edit_admin(LOUNGE, pat_id, AdminRights::new().pin_messages(true))
+        .await
+        .unwrap();
+    for c in [&pat, &lou] {
+        let e = c
+            .create_invite_link(LOUNGE, InviteLinkOptions::new())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+        let e = c.iter_invite_links(LOUNGE).await.unwrap_err();
+        assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    }
+
+    // Paging: 130 links of the owner's, newest first, each once.
+    for i in 0..128 {
+        owner
+            .create_invite_link(LOUNGE, InviteLinkOptions::new().title(format!("n{i}")))
+            .await
+            .unwrap();
+    }
+    let all = owner.iter_invite_links(LOUNGE).await.unwrap();
+    assert_eq!(all.total, 129);
+    assert_eq!(all.items.len(), 129);
+    let mut links: Vec<&str> = all.items.iter().map(|l| l.link.as_str()).collect();
+    links.sort_unstable();
+    links.dedup();
+    assert_eq!(links.len(), 129, "no link twice across pages");
+    assert!(all.items.windows(2).all(|w| w[0].date >= w[1].date));
+    let first = owner.iter_invite_links(LOUNGE).limit(5).await.unwrap();
+    assert_eq!(first.items.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn join_requests_are_filed_listed_and_decided() {
+    let server = TestServer::builder().members(50).start().await.unwrap();
+    let owner = owner(&server).await;
+    let gate = owner
+        .create_invite_link(LOUNGE, InviteLinkOptions::new().request_needed(true))
+        .await
+        .unwrap();
+    assert!(gate.request_needed && gate.usage_limit.is_none());
+    let mut asked = Vec::new();
+    for (name, phone) in [
+        ("Dora", "9996621020"),
+        ("Eli", "9996621021"),
+        ("Fay", "9996621022"),
+    ] {
+        let (c, id) = user(&server, name, phone).await;
+        let e = join(&c, &gate.link).await.unwrap_err();
+        assert!(matches!(e, Error::JoinRequestSent(_)), "{e:?}");
+        // Asking twice files one request.
+        let e = join(&c, &gate.link).await.unwrap_err();
+        assert!(matches!(e, Error::JoinRequestSent(_)), "{e:?}");
+        assert_eq!(role(&server, id), None, "not in before approval");
+        asked.push(id);
+    }
+    let link = owner.get_invite_link(LOUNGE, &gate.link).await.unwrap();
+    assert_eq!(link.pending_requests, 3);
+    let pending = owner.iter_join_requests(LOUNGE).await.unwrap();
+    assert_eq!(pending.total, 3);
+    assert!(pending.items.iter().all(|r| r.requested));
+    let dora = owner
+        .iter_join_requests(LOUNGE)
+        .search("dor")
+        .await
+        .unwrap();
+    assert_eq!(dora.items.len(), 1);
+    assert_eq!(dora.items[0].user_id, asked[0]);
+
+    owner
+        .decide_join_request(LOUNGE, asked[0], true)
+        .await
+        .unwrap();
+    owner
+        .decide_join_request(LOUNGE, asked[1], false)
+        .await
+        .unwrap();
+    assert_eq!(role(&server, asked[0]), Some(ServerRole::Member));
+    assert_eq!(role(&server, asked[1]), None);
+    let e = owner
+        .decide_join_request(LOUNGE, asked[1], true)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::JoinRequestMissing(_)), "{e:?}");
+    // A member without invite_users may not decide.
+    let (pat, _) = user(&server, "Pat", "9996621023").await;
+    let open = owner
+        .create_invite_link(LOUNGE, InviteLinkOptions::new())
+        .await
+        .unwrap();
+    join(&pat, &open.link).await.unwrap();
+    // (Pat names itself: a member cannot see who asked; the rights are
+    // checked first.)
+    let e = pat
+        .decide_join_request(LOUNGE, "me", true)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    owner
+        .decide_all_join_requests(LOUNGE, Some(&gate.link), true)
+        .await
+        .unwrap();
+    assert_eq!(role(&server, asked[2]), Some(ServerRole::Member));
+    let used = owner.get_invite_link(LOUNGE, &gate.link).await.unwrap();
+    assert_eq!((used.usage, used.pending_requests), (2, 0));
+    let log = owner.get_admin_log(LOUNGE).await.unwrap();
+    let by_request = log
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.action,
+                ferrogram_client::tl::enums::ChannelAdminLogEventAction::ParticipantJoinByRequest(r)
+                    if r.approved_by == server.user().unwrap().id
+            )
+        })
+        .count();
+    assert_eq!(by_request, 2);
+
+    // A thousand pending requests, approved in one call.
+    let mut many = Vec::new();
+    for i in 0..1000 {
+        let id = server.create_user("Many", &format!("M{i}"), &format!("99966230{i:03}"));
+        server.request_join(&gate.link, id).unwrap();
+        many.push(id);
+    }
+    let pending = owner.iter_join_requests(LOUNGE).limit(1).await.unwrap();
+    assert_eq!(pending.total, 1000);
+    owner
+        .decide_all_join_requests(LOUNGE, None, true)
+        .await
+        .unwrap();
+    assert!(
+        many.iter()
+            .all(|id| role(&server, *id) == Some(ServerRole::Member))
+    );
+    assert_eq!(owner.iter_join_requests(LOUNGE).await.unwrap().total, 0);
+}

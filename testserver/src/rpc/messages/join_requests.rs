@@ -1,0 +1,92 @@
+//! Deciding join requests filed through links that need approval:
+//! `messages.hideChatJoinRequest` (one) and `hideAllChatJoinRequests` (all,
+//! or all of one link). Deciding needs the `invite_users` right (TDLib's
+//! `processChatJoinRequest`: "Requires administrator privileges and
+//! can_invite_users right"); a request no longer pending is
+//! `HIDE_REQUESTER_MISSING` (the method page).
+
+use crate::chats::JoinRequest;
+use crate::rpc::messages::invites::invite_hash;
+use crate::rpc::prelude::*;
+
+/// Approves (the requester joins, counted as a use of the link, with
+/// `participantJoinByRequest` in the admin log) or declines `requests`.
+fn decide(w: &mut World, id: i64, me: i64, now: i32, requests: Vec<JoinRequest>, approved: bool) {
+    if !approved {
+        return;
+    }
+    let Some(c) = w.chats.get_mut(&id) else {
+        return;
+    };
+    for r in requests {
+        let invite = c.invites.iter_mut().find(|i| i.hash == r.hash);
+        let view = invite.map(|i| {
+            i.usage += 1;
+            i.importers.push((r.user, now));
+            i.view()
+        });
+        c.add(r.user, Role::Member, now, me);
+        if c.kind != ChatKind::Group
+            && let Some(invite) = view
+        {
+            c.log(
+                now,
+                r.user,
+                Some(r.user),
+                enums::ChannelAdminLogEventAction::from(
+                    types::ChannelAdminLogEventActionParticipantJoinByRequest {
+                        invite,
+                        approved_by: me,
+                    },
+                ),
+            );
+        }
+    }
+}
+
+/// `messages.hideChatJoinRequest`.
+pub(crate) fn hide_chat_join_request(
+    cx: &mut Cx<'_>,
+    x: functions::messages::HideChatJoinRequest,
+) -> Result<enums::Updates, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    w.expire_restrictions(now);
+    let id = chat_of_peer(w, me, &x.peer)?;
+    if !may_export_invite(&w.chats[&id], me) {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let user = input_user_id(me, &x.user_id)?;
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    let Some(at) = c.join_requests.iter().position(|r| r.user == user) else {
+        return Err(bad("HIDE_REQUESTER_MISSING"));
+    };
+    let request = c.join_requests.remove(at);
+    decide(w, id, me, now, vec![request], x.approved);
+    Ok(chat_updates(w, me, id, vec![user], now))
+}
+
+/// `messages.hideAllChatJoinRequests`: every pending request, or those
+/// through one link.
+pub(crate) fn hide_all_chat_join_requests(
+    cx: &mut Cx<'_>,
+    x: functions::messages::HideAllChatJoinRequests,
+) -> Result<enums::Updates, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    w.expire_restrictions(now);
+    let id = chat_of_peer(w, me, &x.peer)?;
+    if !may_export_invite(&w.chats[&id], me) {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let hash = x.link.as_deref().map(invite_hash);
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    let (taken, kept): (Vec<JoinRequest>, Vec<JoinRequest>) = std::mem::take(&mut c.join_requests)
+        .into_iter()
+        .partition(|r| hash.is_none_or(|h| r.hash == h));
+    c.join_requests = kept;
+    decide(w, id, me, now, taken, x.approved);
+    Ok(chat_updates(w, me, id, Vec::new(), now))
+}
