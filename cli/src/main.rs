@@ -12,6 +12,7 @@ mod commands;
 mod connect;
 mod demo;
 mod error;
+mod membership;
 mod output;
 mod svg;
 
@@ -216,6 +217,16 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         svg: Option<PathBuf>,
     },
+    /// Invite links: create, edit, revoke, delete, list, counts, who joined.
+    Invites {
+        #[command(subcommand)]
+        command: membership::Invites,
+    },
+    /// Join requests: list, approve or decline (one USER or --all).
+    Requests {
+        #[command(subcommand)]
+        command: membership::Requests,
+    },
     /// Run the testserver; prints one JSON line (addresses, RSA key,
     /// credentials) when ready, and serves until interrupted.
     Serve {
@@ -393,6 +404,14 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                     println!("wrote {}", f.display());
                 }
             }
+        }
+        Command::Invites { command } => {
+            let client = signed_in(g).await?;
+            membership::invites(&client, command).await?;
+        }
+        Command::Requests { command } => {
+            let client = signed_in(g).await?;
+            membership::requests(&client, command).await?;
         }
         Command::Serve {
             listen,

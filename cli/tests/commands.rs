@@ -2,162 +2,18 @@
 //! outputs parsed back and compared with the server's world, every error case
 //! with its exit code.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
+
+use common::*;
 
 use ferrogram_client::{Client, Config};
 use ferrogram_session::MemorySession;
 use ferrogram_testserver::chats::ChatKind;
 use ferrogram_testserver::{Role, TestServer};
-
-/// A session directory and the flags that point the binary at `server`.
-struct Env {
-    dir: PathBuf,
-    server: String,
-    key: PathBuf,
-}
-
-impl Env {
-    fn new(server: &TestServer, name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("ferrogram-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let key = dir.join("server.pem");
-        std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
-        Self {
-            dir,
-            server: server.addr().to_string(),
-            key,
-        }
-    }
-
-    fn session(&self) -> PathBuf {
-        self.dir.join("session.sqlite")
-    }
-
-    /// Runs `ferrogram --session S --server A --rsa-key K args...`.
-    async fn run(&self, args: &[&str]) -> Output {
-        let mut full: Vec<String> = vec![
-            "--session".into(),
-            self.session().display().to_string(),
-            "--server".into(),
-            self.server.clone(),
-            "--rsa-key".into(),
-            self.key.display().to_string(),
-        ];
-        full.extend(args.iter().map(|s| s.to_string()));
-        run_bin(full).await
-    }
-
-    /// Runs with only `--session` (the profile remembers the rest).
-    async fn run_bare(&self, args: &[&str]) -> Output {
-        let mut full = vec![
-            "--session".to_string(),
-            self.session().display().to_string(),
-        ];
-        full.extend(args.iter().map(|s| s.to_string()));
-        run_bin(full).await
-    }
-}
-
-impl Drop for Env {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-async fn run_bin(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_ferrogram"))
-            .args(&args)
-            .env_remove("FERROGRAM_API_ID")
-            .env_remove("FERROGRAM_API_HASH")
-            .env_remove("FERROGRAM_SESSION")
-            .output()
-            .expect("run ferrogram")
-    })
-    .await
-    .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-#[track_caller]
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    );
-    stdout(o)
-}
-
-#[track_caller]
-fn fails(o: &Output, code: i32, needle: &str) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout: {}\nstderr: {}",
-        stdout(o),
-        stderr(o)
-    );
-    let err = stderr(o);
-    assert!(err.contains(needle), "{needle:?} not in {err:?}");
-    assert_eq!(err.trim().lines().count(), 1, "one line: {err:?}");
-}
-
-async fn login_owner(env: &Env, server: &TestServer) {
-    let u = server.user().unwrap();
-    ok(&env
-        .run(&[
-            "login",
-            "--phone",
-            &u.phone,
-            "--code",
-            &u.code,
-            "--password",
-            &u.password,
-        ])
-        .await);
-}
-
-fn members_of(server: &TestServer, username: &str) -> usize {
-    server.info().chat(username).unwrap().members as usize
-}
-
-/// Parses the CSV the binary writes (quoted fields included).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    for line in text.lines() {
-        let mut row = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            match (c, quoted) {
-                ('"', true) if chars.peek() == Some(&'"') => {
-                    field.push('"');
-                    chars.next();
-                }
-                ('"', _) => quoted = !quoted,
-                (',', false) => row.push(std::mem::take(&mut field)),
-                (c, _) => field.push(c),
-            }
-        }
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_whoami_logout_and_the_remembered_profile() {

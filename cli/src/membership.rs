@@ -1,0 +1,418 @@
+//! `ferrogram invites …` and `ferrogram requests …`: invite links and join
+//! requests (chat-mgmt's [`Membership`]).
+
+use clap::Subcommand;
+use ferrogram_chat_mgmt::client::Client;
+use ferrogram_chat_mgmt::{InviteImporter, InviteLink, InviteLinkOptions, Membership};
+
+use crate::error::CliError;
+use crate::output::{Format, csv_field, parse_duration, parse_rfc3339, rfc3339};
+
+/// What the missing right is called in error messages.
+const RIGHT: &str = "invite_users (the creator's for other admins' links)";
+
+/// `ferrogram invites …`.
+#[derive(Subcommand)]
+pub enum Invites {
+    /// Make an invite link.
+    Create {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        #[command(flatten)]
+        terms: Terms,
+    },
+    /// Change a link's terms (what is not given stays).
+    Edit {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        link: String,
+        #[command(flatten)]
+        terms: Terms,
+    },
+    /// Revoke a link: it admits no one from now on.
+    Revoke {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        link: String,
+    },
+    /// Delete a revoked link, or with --all-revoked every revoked link of
+    /// --admin (yours by default).
+    Delete {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        #[arg(required_unless_present = "all_revoked")]
+        link: Option<String>,
+        #[arg(long, conflicts_with = "link")]
+        all_revoked: bool,
+        #[arg(long, requires = "all_revoked", value_name = "USER")]
+        admin: Option<String>,
+    },
+    /// List your links (or --admin's), newest first.
+    List {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        #[arg(long, value_name = "USER")]
+        admin: Option<String>,
+        /// The revoked links instead.
+        #[arg(long)]
+        revoked: bool,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// How many links each admin made (the creator only).
+    Counts {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+    },
+    /// Who joined through LINK, newest first.
+    Joined {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        link: String,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+/// A link's terms on the command line.
+#[derive(clap::Args)]
+pub struct Terms {
+    /// Its name, visible to admins only ("" removes it).
+    #[arg(long)]
+    title: Option<String>,
+    /// It stops working after this long (30m, 7d, ...).
+    #[arg(long, value_name = "DURATION", conflicts_with_all = ["expire_at", "never_expires"])]
+    expire_in: Option<String>,
+    /// It stops working at this time (RFC 3339).
+    #[arg(long, value_name = "TIME", conflicts_with = "never_expires")]
+    expire_at: Option<String>,
+    /// It never expires.
+    #[arg(long)]
+    never_expires: bool,
+    /// At most N users may join through it (1-99999).
+    #[arg(long, value_name = "N", conflicts_with = "unlimited")]
+    limit: Option<u32>,
+    /// No limit on how many may join.
+    #[arg(long)]
+    unlimited: bool,
+    /// Joining needs an admin's approval (true or false).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    request_needed: Option<bool>,
+}
+
+impl Terms {
+    fn options(&self) -> Result<InviteLinkOptions, CliError> {
+        let mut o = InviteLinkOptions::new();
+        if let Some(t) = &self.title {
+            o = o.title(t.clone());
+        }
+        if let Some(d) = &self.expire_in {
+            o = o.expires_in(parse_duration(d)?);
+        }
+        if let Some(t) = &self.expire_at {
+            o = o.expires_at(parse_rfc3339(t)?);
+        }
+        if self.never_expires {
+            o = o.never_expires();
+        }
+        if let Some(n) = self.limit {
+            o = o.usage_limit(n);
+        }
+        if self.unlimited {
+            o = o.unlimited();
+        }
+        if let Some(r) = self.request_needed {
+            o = o.request_needed(r);
+        }
+        Ok(o)
+    }
+}
+
+/// `ferrogram requests …`.
+#[derive(Subcommand)]
+pub enum Requests {
+    /// Pending join requests, newest first.
+    List {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        /// Only those through this link.
+        #[arg(long)]
+        link: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Let USER in, or with --all everyone waiting (through --link only).
+    Approve(Decision),
+    /// Turn USER away, or with --all everyone waiting (through --link only).
+    Decline(Decision),
+}
+
+/// Whom a decision is about.
+#[derive(clap::Args)]
+pub struct Decision {
+    #[arg(allow_negative_numbers = true)]
+    chat: String,
+    #[arg(allow_negative_numbers = true, required_unless_present = "all")]
+    user: Option<String>,
+    #[arg(long, conflicts_with = "user")]
+    all: bool,
+    #[arg(long, requires = "all")]
+    link: Option<String>,
+}
+
+fn chat_error(e: ferrogram_chat_mgmt::Error) -> CliError {
+    CliError::from_chat(e, Some(RIGHT))
+}
+
+fn print_link(l: &InviteLink, format: Format) {
+    let when = |t: Option<std::time::SystemTime>| t.map(rfc3339).unwrap_or_default();
+    let limit = l.usage_limit.map(|n| n.to_string()).unwrap_or_default();
+    let title = l.title.clone().unwrap_or_default();
+    match format {
+        Format::Csv => println!(
+            "{},{},{},{},{},{limit},{},{},{},{}",
+            l.link,
+            l.admin_id,
+            rfc3339(l.date),
+            csv_field(&title),
+            when(l.expires),
+            l.usage,
+            l.pending_requests,
+            l.request_needed,
+            l.revoked
+        ),
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({
+                "link": l.link, "admin_id": l.admin_id, "date": rfc3339(l.date),
+                "title": l.title, "expires": l.expires.map(rfc3339),
+                "usage_limit": l.usage_limit, "usage": l.usage,
+                "pending_requests": l.pending_requests,
+                "request_needed": l.request_needed, "revoked": l.revoked,
+                "permanent": l.permanent,
+            })
+        ),
+        Format::Table => {
+            let mut terms = Vec::new();
+            if !title.is_empty() {
+                terms.push(format!("\"{title}\""));
+            }
+            if let Some(e) = l.expires {
+                terms.push(format!("expires {}", rfc3339(e)));
+            }
+            match l.usage_limit {
+                Some(n) => terms.push(format!("{}/{n} joined", l.usage)),
+                None => terms.push(format!("{} joined", l.usage)),
+            }
+            if l.request_needed {
+                terms.push(format!("approval needed, {} waiting", l.pending_requests));
+            }
+            if l.revoked {
+                terms.push("revoked".into());
+            }
+            println!("{}  {}", l.link, terms.join(", "));
+        }
+    }
+}
+
+fn print_importer(i: &InviteImporter, format: Format) {
+    let name = i
+        .user
+        .as_ref()
+        .map(|u| {
+            format!(
+                "{} {}",
+                u.first_name.as_deref().unwrap_or(""),
+                u.last_name.as_deref().unwrap_or("")
+            )
+            .trim()
+            .to_owned()
+        })
+        .unwrap_or_default();
+    match format {
+        Format::Csv => println!("{},{},{}", i.user_id, csv_field(&name), rfc3339(i.date)),
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({"user_id": i.user_id, "name": name, "date": rfc3339(i.date), "requested": i.requested})
+        ),
+        Format::Table => println!("{:>12}  {}  {name}", i.user_id, rfc3339(i.date)),
+    }
+}
+
+/// Runs `ferrogram invites …`.
+pub async fn invites(client: &Client, cmd: Invites) -> Result<(), CliError> {
+    match cmd {
+        Invites::Create { chat, terms } => {
+            let l = client
+                .create_invite_link(chat.as_str(), terms.options()?)
+                .await
+                .map_err(chat_error)?;
+            print_link(&l, Format::Table);
+        }
+        Invites::Edit { chat, link, terms } => {
+            let l = client
+                .edit_invite_link(chat.as_str(), &link, terms.options()?)
+                .await
+                .map_err(chat_error)?;
+            print_link(&l, Format::Table);
+        }
+        Invites::Revoke { chat, link } => {
+            let r = client
+                .revoke_invite_link(chat.as_str(), &link)
+                .await
+                .map_err(chat_error)?;
+            print_link(&r.revoked, Format::Table);
+            if let Some(new) = r.replacement {
+                print!("new primary link: ");
+                print_link(&new, Format::Table);
+            }
+        }
+        Invites::Delete {
+            chat,
+            link,
+            all_revoked,
+            admin,
+        } => {
+            if all_revoked {
+                let admin = admin.unwrap_or_else(|| "me".into());
+                client
+                    .delete_revoked_invite_links(chat.as_str(), admin.as_str())
+                    .await
+                    .map_err(chat_error)?;
+                println!("deleted every revoked link of {admin}");
+            } else if let Some(link) = link {
+                client
+                    .delete_invite_link(chat.as_str(), &link)
+                    .await
+                    .map_err(chat_error)?;
+                println!("deleted {link}");
+            }
+        }
+        Invites::List {
+            chat,
+            admin,
+            revoked,
+            limit,
+            format,
+        } => {
+            let mut it = client.iter_invite_links(chat.as_str()).revoked(revoked);
+            if let Some(a) = admin {
+                it = it.admin(a);
+            }
+            if let Some(n) = limit {
+                it = it.limit(n);
+            }
+            if format == Format::Csv {
+                println!(
+                    "link,admin_id,date,title,expires,usage_limit,usage,pending,request_needed,revoked"
+                );
+            }
+            let mut n = 0;
+            while let Some(l) = it.next().await {
+                print_link(&l.map_err(chat_error)?, format);
+                n += 1;
+            }
+            if format == Format::Table {
+                eprintln!("{n} links of {}", it.total().unwrap_or(n));
+            }
+        }
+        Invites::Counts { chat } => {
+            let counts = client
+                .get_invite_link_counts(chat.as_str())
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("the chat's creator")))?;
+            for c in counts {
+                println!(
+                    "{:>12}  {} links, {} revoked",
+                    c.admin_id, c.links, c.revoked
+                );
+            }
+        }
+        Invites::Joined {
+            chat,
+            link,
+            limit,
+            format,
+        } => {
+            let mut it = client.iter_invite_link_members(chat.as_str(), &link);
+            if let Some(n) = limit {
+                it = it.limit(n);
+            }
+            importers(&mut it, format, "joined").await?;
+        }
+    }
+    Ok(())
+}
+
+async fn importers(
+    it: &mut ferrogram_chat_mgmt::InviteImporterIter,
+    format: Format,
+    what: &str,
+) -> Result<(), CliError> {
+    if format == Format::Csv {
+        println!("user_id,name,date");
+    }
+    let mut n = 0;
+    while let Some(i) = it.next().await {
+        print_importer(&i.map_err(chat_error)?, format);
+        n += 1;
+    }
+    if format == Format::Table {
+        eprintln!("{n} {what} of {}", it.total().unwrap_or(n));
+    }
+    Ok(())
+}
+
+/// Runs `ferrogram requests …`.
+pub async fn requests(client: &Client, cmd: Requests) -> Result<(), CliError> {
+    let (d, approve) = match cmd {
+        Requests::List {
+            chat,
+            link,
+            search,
+            limit,
+            format,
+        } => {
+            let mut it = client.iter_join_requests(chat.as_str());
+            if let Some(l) = link {
+                it = it.link(l);
+            }
+            if let Some(q) = search {
+                it = it.search(q);
+            }
+            if let Some(n) = limit {
+                it = it.limit(n);
+            }
+            return importers(&mut it, format, "waiting").await;
+        }
+        Requests::Approve(d) => (d, true),
+        Requests::Decline(d) => (d, false),
+    };
+    let verb = if approve { "approved" } else { "declined" };
+    match (d.all, d.user) {
+        (true, _) => {
+            client
+                .decide_all_join_requests(d.chat.as_str(), d.link.as_deref(), approve)
+                .await
+                .map_err(chat_error)?;
+            println!("{verb} every pending request");
+        }
+        (false, Some(user)) => {
+            client
+                .decide_join_request(d.chat.as_str(), user.as_str(), approve)
+                .await
+                .map_err(chat_error)?;
+            println!("{verb} {user}");
+        }
+        (false, None) => return Err(CliError::usage("name a USER or give --all")),
+    }
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! `ferrogram invites …` and `ferrogram requests …` against a testserver over
+//! TCP: outputs read back and compared with the server's world, refusals
+//! with their exit codes.
+
+mod common;
+
+use common::*;
+use ferrogram_testserver::{Role, TestServer};
+
+const LOUNGE: &str = "@ferrogram_lounge";
+
+/// The link a `create`/`edit` printed (its first word).
+fn link_of(out: &str) -> String {
+    out.split_whitespace().next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invites_create_edit_list_revoke_delete() {
+    let server = TestServer::builder().members(50).start().await.unwrap();
+    let env = Env::new(&server, "invites");
+    login_owner(&env, &server).await;
+    let out = ok(&env
+        .run(&[
+            "invites", "create", LOUNGE, "--title", "flyers", "--limit", "2",
+        ])
+        .await);
+    let link = link_of(&out);
+    assert!(link.starts_with("https://t.me/+"), "{out}");
+    assert!(
+        out.contains("\"flyers\"") && out.contains("0/2 joined"),
+        "{out}"
+    );
+    // A link asking for approval cannot also be limited: Telegram's refusal.
+    fails(
+        &env.run(&[
+            "invites",
+            "create",
+            LOUNGE,
+            "--limit",
+            "5",
+            "--request-needed",
+        ])
+        .await,
+        8,
+        "USAGE_LIMIT_INVALID",
+    );
+    fails(
+        &env.run(&["invites", "create", LOUNGE, "--expire-in", "soon"])
+            .await,
+        2,
+        "soon",
+    );
+    let out = ok(&env
+        .run(&[
+            "invites",
+            "edit",
+            LOUNGE,
+            &link,
+            "--unlimited",
+            "--title",
+            "posters",
+        ])
+        .await);
+    assert!(
+        out.contains("\"posters\"") && out.contains("0 joined"),
+        "{out}"
+    );
+    let csv = ok(&env
+        .run(&["invites", "list", LOUNGE, "--format", "csv"])
+        .await);
+    let rows = parse_csv(&csv);
+    assert_eq!(rows[0][0], "link");
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert_eq!(rows[1][0], link);
+    assert_eq!(rows[1][3], "posters");
+    assert_eq!(rows[1][5], "", "no limit");
+    // Someone joins through it: `joined` lists them.
+    let id = server.create_user("Jo", "Joiner", "9996621100");
+    let joiner = Env::new(&server, "invites-joiner");
+    ok(&joiner
+        .run(&["login", "--phone", "9996621100", "--code", "22222"])
+        .await);
+    // The CLI has no `join`: the new member joins with the client library.
+    let client = {
+        let mut c = ferrogram_client::Config::new(12345, "0123456789abcdef0123456789abcdef");
+        c.session = std::sync::Arc::new(ferrogram_session::MemorySession::new());
+        c.server = Some((server.addr(), server.dc_id()));
+        c.rsa_keys = vec![server.rsa_key().public().clone()];
+        ferrogram_client::Client::connect(c).await.unwrap()
+    };
+    let token = client.request_login_code("9996621100").await.unwrap();
+    client.sign_in(&token, "22222").await.unwrap();
+    client.accept_invite(&link).await.unwrap();
+    assert_eq!(
+        server.participant_role("ferrogram_lounge", id),
+        Some(Role::Member)
+    );
+    let json = ok(&env
+        .run(&["invites", "joined", LOUNGE, &link, "--format", "json"])
+        .await);
+    let v: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(v["user_id"], id);
+    assert_eq!(v["name"], "Jo Joiner");
+    let counts = ok(&env.run(&["invites", "counts", LOUNGE]).await);
+    assert!(counts.contains("1 links, 0 revoked"), "{counts}");
+    // Delete needs it revoked first.
+    fails(
+        &env.run(&["invites", "delete", LOUNGE, &link]).await,
+        8,
+        "INVITE_REVOKED_MISSING",
+    );
+    let out = ok(&env.run(&["invites", "revoke", LOUNGE, &link]).await);
+    assert!(out.contains("revoked"), "{out}");
+    let revoked = ok(&env
+        .run(&["invites", "list", LOUNGE, "--revoked", "--format", "json"])
+        .await);
+    assert_eq!(revoked.lines().count(), 1);
+    ok(&env
+        .run(&["invites", "delete", LOUNGE, "--all-revoked"])
+        .await);
+    let revoked = ok(&env
+        .run(&["invites", "list", LOUNGE, "--revoked", "--format", "json"])
+        .await);
+    assert_eq!(revoked.lines().count(), 0, "{revoked}");
+    // A plain member: exit code 6, naming the right.
+    fails(
+        &joiner.run(&["invites", "create", LOUNGE]).await,
+        6,
+        "invite_users",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_list_approve_and_decline() {
+    let server = TestServer::builder().members(50).start().await.unwrap();
+    let env = Env::new(&server, "requests");
+    login_owner(&env, &server).await;
+    let out = ok(&env
+        .run(&["invites", "create", LOUNGE, "--request-needed"])
+        .await);
+    let link = link_of(&out);
+    assert!(out.contains("approval needed, 0 waiting"), "{out}");
+    let mut ids = Vec::new();
+    for (i, name) in ["Ann", "Ben", "Cy", "Di"].iter().enumerate() {
+        let id = server.create_user(name, "Asker", &format!("99966212{i:02}"));
+        server.request_join(&link, id).unwrap();
+        ids.push(id);
+    }
+    let csv = ok(&env
+        .run(&["requests", "list", LOUNGE, "--format", "csv"])
+        .await);
+    let rows = parse_csv(&csv);
+    assert_eq!(rows.len(), 5, "{csv}");
+    let listed: Vec<i64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
+    for id in &ids {
+        assert!(listed.contains(id));
+    }
+    let ben = ok(&env
+        .run(&[
+            "requests", "list", LOUNGE, "--search", "ben", "--format", "json",
+        ])
+        .await);
+    assert_eq!(ben.lines().count(), 1, "{ben}");
+    // The owner saw them in the listing: ids resolve.
+    ok(&env
+        .run(&["requests", "approve", LOUNGE, &ids[0].to_string()])
+        .await);
+    ok(&env
+        .run(&["requests", "decline", LOUNGE, &ids[1].to_string()])
+        .await);
+    assert_eq!(
+        server.participant_role("ferrogram_lounge", ids[0]),
+        Some(Role::Member)
+    );
+    assert_eq!(server.participant_role("ferrogram_lounge", ids[1]), None);
+    fails(
+        &env.run(&["requests", "approve", LOUNGE, &ids[1].to_string()])
+            .await,
+        8,
+        "HIDE_REQUESTER_MISSING",
+    );
+    fails(&env.run(&["requests", "approve", LOUNGE]).await, 2, "");
+    ok(&env
+        .run(&["requests", "approve", LOUNGE, "--all", "--link", &link])
+        .await);
+    for id in &ids[2..] {
+        assert_eq!(
+            server.participant_role("ferrogram_lounge", *id),
+            Some(Role::Member)
+        );
+    }
+    let left = ok(&env
+        .run(&["requests", "list", LOUNGE, "--format", "json"])
+        .await);
+    assert_eq!(left.lines().count(), 0);
+}
