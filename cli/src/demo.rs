@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use ferrogram_chat_mgmt::{
     AdminLogFilter, AdminRights, BannedRights, ChatManagement, Error as ChatError,
-    ParticipantFilter, Role, Stats,
+    InviteLinkOptions, Membership, ParticipantFilter, Role, Stats,
 };
 use ferrogram_client::{Client, Config, InvocationError, SignInError};
 use ferrogram_session::MemorySession;
@@ -110,6 +110,7 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     demo.restrict(plain[1]).await?;
     demo.kick(plain[2]).await?;
     let log = demo.admin_log().await?;
+    demo.join_request().await?;
     demo.typing().await?;
     let photos = demo.photos().await?;
     let graphs = demo.stats().await?;
@@ -424,6 +425,65 @@ impl Demo {
             || "kick (ban, unban), restriction and promotion are logged in order".into(),
         )?;
         Ok(log.len())
+    }
+
+    /// An invite link that needs approval: a newcomer asks, the owner sees
+    /// the request and lets them in.
+    async fn join_request(&mut self) -> Result<(), CliError> {
+        self.step("A join request through an invite link, approved");
+        let link = self
+            .client
+            .create_invite_link(
+                LOUNGE,
+                InviteLinkOptions::new()
+                    .title("newcomers")
+                    .request_needed(true)
+                    .expires_in(Duration::from_secs(7 * 86_400)),
+            )
+            .await?;
+        println!("    link {} (approval needed)", link.link);
+        let phone = "9996620777";
+        let id = self.server.create_user("Nora", "Newcomer", phone);
+        let config = Config::new(12345, "0123456789abcdef0123456789abcdef")
+            .session(Arc::new(MemorySession::new()))
+            .server(self.server.addr(), self.server.dc_id())
+            .rsa_key(self.server.rsa_key().public().clone());
+        let nora = Client::connect(config).await?;
+        let token = nora.request_login_code(phone).await?;
+        nora.sign_in(&token, &ferrogram_testserver::world::login_code(phone))
+            .await?;
+        let asked = nora
+            .accept_invite(&link.link)
+            .await
+            .map_err(ChatError::from);
+        check(matches!(asked, Err(ChatError::JoinRequestSent(_))), || {
+            format!("opening the link files a request: {asked:?}")
+        })?;
+        println!("    Nora Newcomer opened it: Error::JoinRequestSent (INVITE_REQUEST_SENT)");
+        let pending = self.client.iter_join_requests(LOUNGE).await?;
+        for r in &pending.items {
+            println!(
+                "    waiting: {} since {}",
+                r.user.as_ref().map(name).unwrap_or_default(),
+                rfc3339(r.date)
+            );
+        }
+        self.client.decide_join_request(LOUNGE, id, true).await?;
+        let role = self.server.participant_role("ferrogram_lounge", id);
+        let after = self.client.get_invite_link(LOUNGE, &link.link).await?;
+        println!(
+            "    approved: now {}; the link admitted {}, {} waiting",
+            role.map_or("?", ferrogram_testserver::Role::name),
+            after.usage,
+            after.pending_requests
+        );
+        check(
+            pending.total == 1
+                && role == Some(ferrogram_testserver::Role::Member)
+                && after.usage == 1
+                && after.pending_requests == 0,
+            || "one request, approved, counted as a use of the link".into(),
+        )
     }
 
     async fn typing(&mut self) -> Result<(), CliError> {

@@ -678,7 +678,11 @@ fn demo_walks_the_whole_workflow() {
         "{text}"
     );
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with("ok: 13 steps, "), "{last}");
+    assert!(last.starts_with("ok: 14 steps, "), "{last}");
+    assert!(
+        text.contains("opened it: Error::JoinRequestSent") && text.contains("approved: now member"),
+        "{text}"
+    );
     assert!(text.contains("Moderator"));
     // The typed error step matched its variant.
     assert!(
