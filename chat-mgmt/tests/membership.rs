@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use ferrogram_chat_mgmt::{AdminRights, ChatManagement, Error, InviteLinkOptions, Membership};
-use ferrogram_client::{Client, Config};
+use ferrogram_client::tl::{enums, functions, types};
+use ferrogram_client::{Client, Config, UpdateStream};
 use ferrogram_session::MemorySession;
 use ferrogram_testserver::{Role as ServerRole, TestServer};
 
@@ -61,6 +62,54 @@ async fn join(client: &Client, link: &str) -> Result<(), Error> {
 
 fn role(server: &TestServer, user: i64) -> Option<ServerRole> {
     server.participant_role("ferrogram_lounge", user)
+}
+
+/// The next `updatePendingJoinRequests` (bounded).
+async fn next_pending(stream: &mut UpdateStream) -> types::UpdatePendingJoinRequests {
+    for _ in 0..20 {
+        let u = tokio::time::timeout(Duration::from_secs(20), stream.next())
+            .await
+            .expect("an update in time")
+            .unwrap();
+        if let enums::Update::PendingJoinRequests(p) = u {
+            return p;
+        }
+    }
+    panic!("no updatePendingJoinRequests in 20 updates");
+}
+
+async fn lounge(client: &Client) -> enums::InputChannel {
+    let enums::InputPeer::Channel(c) = client.get_input_entity(LOUNGE).await.unwrap() else {
+        panic!("the lounge is a channel");
+    };
+    enums::InputChannel::from(types::InputChannel {
+        channel_id: c.channel_id,
+        access_hash: c.access_hash,
+    })
+}
+
+async fn full_channel(client: &Client) -> types::ChannelFull {
+    let enums::messages::ChatFull::ChatFull(full) = client
+        .invoke(&functions::channels::GetFullChannel {
+            channel: lounge(client).await,
+        })
+        .await
+        .unwrap();
+    match full.full_chat {
+        enums::ChatFull::ChannelFull(f) => *f,
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn self_participant(client: &Client) -> enums::ChannelParticipant {
+    let enums::channels::ChannelParticipant::ChannelParticipant(p) = client
+        .invoke(&functions::channels::GetParticipant {
+            channel: lounge(client).await,
+            participant: enums::InputPeer::InputPeerSelf,
+        })
+        .await
+        .unwrap();
+    p.participant
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -288,7 +337,11 @@ async fn join_requests_are_filed_listed_and_decided() {
         .await
         .unwrap();
     assert!(gate.request_needed && gate.usage_limit.is_none());
+    // The owner listens: each request is announced to those who decide.
+    let mut updates = owner.updates();
+    updates.catch_up().await.unwrap();
     let mut asked = Vec::new();
+    let mut clients = Vec::new();
     for (name, phone) in [
         ("Dora", "9996621020"),
         ("Eli", "9996621021"),
@@ -302,7 +355,18 @@ async fn join_requests_are_filed_listed_and_decided() {
         assert!(matches!(e, Error::JoinRequestSent(_)), "{e:?}");
         assert_eq!(role(&server, id), None, "not in before approval");
         asked.push(id);
+        clients.push(c);
+        let pending = next_pending(&mut updates).await;
+        assert_eq!(pending.requests_pending, asked.len() as i32);
+        assert_eq!(pending.recent_requesters.first(), Some(&id), "newest first");
     }
+    // The full chat shows them to those who decide.
+    let full = full_channel(&owner).await;
+    assert_eq!(full.requests_pending, Some(3));
+    assert_eq!(
+        full.recent_requesters,
+        Some(vec![asked[2], asked[1], asked[0]])
+    );
     let link = owner.get_invite_link(LOUNGE, &gate.link).await.unwrap();
     assert_eq!(link.pending_requests, 3);
     let pending = owner.iter_join_requests(LOUNGE).await.unwrap();
@@ -326,6 +390,14 @@ async fn join_requests_are_filed_listed_and_decided() {
         .unwrap();
     assert_eq!(role(&server, asked[0]), Some(ServerRole::Member));
     assert_eq!(role(&server, asked[1]), None);
+    assert_eq!(next_pending(&mut updates).await.requests_pending, 2);
+    assert_eq!(next_pending(&mut updates).await.requests_pending, 1);
+    // Dora sees herself let in by request.
+    let me = self_participant(&clients[0]).await;
+    assert!(
+        matches!(&me, enums::ChannelParticipant::ChannelParticipantSelf(p) if p.via_request),
+        "{me:?}"
+    );
     let e = owner
         .decide_join_request(LOUNGE, asked[1], true)
         .await
@@ -358,7 +430,7 @@ async fn join_requests_are_filed_listed_and_decided() {
         .filter(|e| {
             matches!(
                 &e.action,
-                ferrogram_client::tl::enums::ChannelAdminLogEventAction::ParticipantJoinByRequest(r)
+                enums::ChannelAdminLogEventAction::ParticipantJoinByRequest(r)
                     if r.approved_by == server.user().unwrap().id
             )
         })

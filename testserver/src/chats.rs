@@ -68,6 +68,8 @@ pub(crate) struct Participant {
     pub role: Role,
     pub date: i32,
     pub inviter: i64,
+    /// Let in by an admin approving their join request.
+    pub via_request: bool,
 }
 
 impl Participant {
@@ -246,6 +248,28 @@ impl StoredChat {
         self.invites.iter().find(|i| i.hash == hash)
     }
 
+    /// How many join requests wait, and up to three of the latest
+    /// requesters (newest first), as full-chat views and
+    /// `updatePendingJoinRequests` show them; `None`s when none wait.
+    pub fn pending_summary(&self) -> (Option<i32>, Option<Vec<i64>>) {
+        if self.join_requests.is_empty() {
+            return (None, None);
+        }
+        let recent = self.join_requests.iter().rev().take(3).map(|r| r.user);
+        (
+            i32::try_from(self.join_requests.len()).ok(),
+            Some(recent.collect()),
+        )
+    }
+
+    /// Marks `user`'s membership as approved from a join request
+    /// (`channelParticipantSelf.via_request`).
+    pub fn mark_via_request(&mut self, user: i64) {
+        if let Some(&i) = self.index.get(&user) {
+            self.participants[i].via_request = true;
+        }
+    }
+
     /// A link's TL form with its pending requests counted.
     pub fn invite_view(&self, invite: &Invite) -> enums::ExportedChatInvite {
         let mut view = invite.view();
@@ -335,6 +359,7 @@ impl StoredChat {
             role,
             date,
             inviter,
+            via_request: false,
         };
         match self.index.get(&user) {
             Some(&i) => self.participants[i] = p,

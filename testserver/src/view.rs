@@ -304,6 +304,18 @@ impl World {
                 admin_rights: enums::ChatAdminRights::from(rights.clone()),
                 rank: rank.clone(),
             }),
+            // The caller sees itself as `channelParticipantSelf` ("Myself",
+            // with `via_request` when an admin approved its request).
+            Role::Member if p.user == viewer => {
+                enums::ChannelParticipant::from(types::ChannelParticipantSelf {
+                    via_request: p.via_request,
+                    user_id: p.user,
+                    inviter_id: p.inviter,
+                    date: p.date,
+                    subscription_until_date: None,
+                    rank: None,
+                })
+            }
             Role::Member => enums::ChannelParticipant::from(types::ChannelParticipant {
                 user_id: p.user,
                 date: p.date,

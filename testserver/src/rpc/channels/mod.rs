@@ -86,9 +86,16 @@ pub(crate) fn get_full_channel(
     // Where statistics are served (channelFull.stats_dc, which TDLib sends
     // every stats.* request to directly).
     full.stats_dc = full.can_view_stats.then(|| shared.stats_dc(w.home_dc));
+    // Pending join requests, for those who may decide them.
+    let c = &w.chats[&id];
+    let mut users = Vec::new();
+    if may_export_invite(c, me) {
+        (full.requests_pending, full.recent_requesters) = c.pending_summary();
+        users.extend(full.recent_requesters.iter().flatten().copied());
+    }
     Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
         full_chat: enums::ChatFull::from(full),
         chats: w.chat_view(me, id).into_iter().collect(),
-        users: Vec::new(),
+        users: users_of(w, me, users),
     }))
 }

@@ -250,6 +250,7 @@ pub(crate) fn edit_banned(
         role: Role::Left,
         date: now,
         inviter: 0,
+        via_request: false,
     });
     may_edit_member(is_creator, me, &prev.role).map_err(bad)?;
     let restricted = rights.view_messages

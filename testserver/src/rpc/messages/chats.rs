@@ -143,13 +143,19 @@ pub(crate) fn get_full_chat(
     let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = group_id(w, me, x.chat_id)?;
-    let full = w.chat_full(id).ok_or_else(|| internal("exists"))?;
-    let members: Vec<i64> = w.chats[&id]
+    let mut full = w.chat_full(id).ok_or_else(|| internal("exists"))?;
+    let c = &w.chats[&id];
+    let mut members: Vec<i64> = c
         .participants
         .iter()
         .filter(|p| p.is_member())
         .map(|p| p.user)
         .collect();
+    // Pending join requests, for those who may decide them.
+    if may_export_invite(c, me) {
+        (full.requests_pending, full.recent_requesters) = c.pending_summary();
+        members.extend(full.recent_requesters.iter().flatten().copied());
+    }
     Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
         full_chat: enums::ChatFull::from(full),
         chats: w.chat_view(me, id).into_iter().collect(),

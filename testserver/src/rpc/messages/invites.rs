@@ -163,6 +163,7 @@ pub(crate) fn import_chat_invite(
                 date: now,
                 hash,
             });
+            crate::rpc::messages::join_requests::notify_pending(ctx, w, id, now);
         }
         return Err(bad("INVITE_REQUEST_SENT"));
     }

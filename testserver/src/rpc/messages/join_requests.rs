@@ -9,6 +9,43 @@ use crate::chats::JoinRequest;
 use crate::rpc::messages::invites::invite_hash;
 use crate::rpc::prelude::*;
 
+/// Tells every admin who may decide requests of chat `id` how many wait and
+/// who asked last (`updatePendingJoinRequests`, pushed to their connected
+/// sessions; none for bots, which Telegram tells each request with
+/// `updateBotChatInviteRequester` instead, not served here yet).
+pub(crate) fn notify_pending(ctx: &Ctx<'_>, w: &World, id: i64, now: i32) {
+    let Some(c) = w.chats.get(&id) else {
+        return;
+    };
+    let (pending, recent) = c.pending_summary();
+    let recent = recent.unwrap_or_default();
+    let peer = if c.kind == ChatKind::Group {
+        enums::Peer::from(types::PeerChat { chat_id: id })
+    } else {
+        enums::Peer::from(types::PeerChannel { channel_id: id })
+    };
+    let deciders = c.participants.iter().filter(|p| {
+        p.is_admin()
+            && may_export_invite(c, p.user)
+            && !w.accounts.get(&p.user).is_some_and(|a| a.bot)
+            && ctx.shared.is_subscribed(p.user)
+    });
+    for admin in deciders {
+        let update = enums::Updates::from(types::Updates {
+            updates: vec![enums::Update::from(types::UpdatePendingJoinRequests {
+                peer: peer.clone(),
+                requests_pending: pending.unwrap_or(0),
+                recent_requesters: recent.clone(),
+            })],
+            users: users_of(w, admin.user, recent.clone()),
+            chats: w.chat_view(admin.user, id).into_iter().collect(),
+            date: now,
+            seq: 0,
+        });
+        ctx.shared.push_update(admin.user, None, &update);
+    }
+}
+
 /// Approves (the requester joins, counted as a use of the link, with
 /// `participantJoinByRequest` in the admin log) or declines `requests`.
 fn decide(w: &mut World, id: i64, me: i64, now: i32, requests: Vec<JoinRequest>, approved: bool) {
@@ -26,6 +63,7 @@ fn decide(w: &mut World, id: i64, me: i64, now: i32, requests: Vec<JoinRequest>,
             i.view()
         });
         c.add(r.user, Role::Member, now, me);
+        c.mark_via_request(r.user);
         if c.kind != ChatKind::Group
             && let Some(invite) = view
         {
@@ -64,6 +102,7 @@ pub(crate) fn hide_chat_join_request(
     };
     let request = c.join_requests.remove(at);
     decide(w, id, me, now, vec![request], x.approved);
+    notify_pending(ctx, w, id, now);
     Ok(chat_updates(w, me, id, vec![user], now))
 }
 
@@ -88,5 +127,6 @@ pub(crate) fn hide_all_chat_join_requests(
         .partition(|r| hash.is_none_or(|h| r.hash == h));
     c.join_requests = kept;
     decide(w, id, me, now, taken, x.approved);
+    notify_pending(ctx, w, id, now);
     Ok(chat_updates(w, me, id, Vec::new(), now))
 }
