@@ -456,3 +456,70 @@ async fn join_requests_are_filed_listed_and_decided() {
     );
     assert_eq!(owner.iter_join_requests(LOUNGE).await.unwrap().total, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_a_public_group_directly_can_need_approval() {
+    let server = TestServer::builder().members(50).start().await.unwrap();
+    let owner = owner(&server).await;
+    owner.set_join_requests(LOUNGE, true).await.unwrap();
+    let e = owner.set_join_requests(LOUNGE, true).await.unwrap_err();
+    assert!(matches!(e, Error::ChatNotModified(_)), "{e:?}");
+    let e = owner
+        .set_join_requests("@ferrogram_news", true)
+        .await
+        .unwrap_err();
+    assert!(
+        e.is("CHANNEL_INVALID"),
+        "broadcast channels have no join requests: {e:?}"
+    );
+    let (gil, gil_id) = user(&server, "Gil", "9996621030").await;
+    let joined = gil
+        .invoke(&functions::channels::JoinChannel {
+            channel: lounge(&gil).await,
+        })
+        .await
+        .map_err(Error::from);
+    assert!(
+        matches!(joined, Err(Error::JoinRequestSent(_))),
+        "{joined:?}"
+    );
+    assert_eq!(role(&server, gil_id), None);
+    let pending = owner.iter_join_requests(LOUNGE).await.unwrap();
+    assert_eq!(
+        pending.items.iter().map(|r| r.user_id).collect::<Vec<_>>(),
+        [gil_id]
+    );
+    owner
+        .decide_join_request(LOUNGE, gil_id, true)
+        .await
+        .unwrap();
+    assert_eq!(role(&server, gil_id), Some(ServerRole::Member));
+    let log = owner.get_admin_log(LOUNGE).limit(1).await.unwrap();
+    assert!(
+        matches!(
+            &log[0].action,
+            enums::ChannelAdminLogEventAction::ParticipantJoinByRequest(r)
+                if matches!(r.invite, enums::ExportedChatInvite::ChatInvitePublicJoinRequests)
+        ),
+        "{:?}",
+        log[0].action
+    );
+    // Turned off, joining is direct again; an admin without ban_users may
+    // not turn it on.
+    owner.set_join_requests(LOUNGE, false).await.unwrap();
+    let (hal, hal_id) = user(&server, "Hal", "9996621031").await;
+    hal.invoke(&functions::channels::JoinChannel {
+        channel: lounge(&hal).await,
+    })
+    .await
+    .unwrap();
+    assert_eq!(role(&server, hal_id), Some(ServerRole::Member));
+    let found = owner.get_participants(LOUNGE).search("Hal").await.unwrap();
+    assert!(found.items.iter().any(|p| p.user.id == hal_id));
+    owner
+        .edit_admin(LOUNGE, hal_id, AdminRights::new().invite_users(true))
+        .await
+        .unwrap();
+    let e = hal.set_join_requests(LOUNGE, true).await.unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+}

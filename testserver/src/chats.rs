@@ -118,6 +118,9 @@ pub(crate) struct StoredChat {
     pub join_requests: Vec<JoinRequest>,
     /// A supergroup organised in topics.
     pub forum: bool,
+    /// Joining directly (by username) needs an admin's approval
+    /// (`channels.toggleJoinRequest`).
+    pub join_request: bool,
     /// Forum topics, oldest first (a topic's id is its creation message's id).
     pub topics: Vec<Topic>,
 }
@@ -346,6 +349,7 @@ impl StoredChat {
             invites: Vec::new(),
             join_requests: Vec::new(),
             forum: false,
+            join_request: false,
             topics: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);

@@ -240,6 +240,7 @@ impl World {
             broadcast: c.kind == ChatKind::Channel,
             megagroup: c.kind == ChatKind::Supergroup,
             forum: c.forum,
+            join_request: c.join_request,
             id: c.id,
             access_hash: Some(self.channel_access_hash(viewer, c.id)),
             title: c.title.clone(),

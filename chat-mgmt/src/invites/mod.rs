@@ -401,9 +401,32 @@ pub trait Membership {
         link: Option<&str>,
         approve: bool,
     ) -> Result<()>;
+
+    /// Whether joining a public supergroup directly (by its username) needs
+    /// an admin's approval (`channels.toggleJoinRequest`; needs the
+    /// `ban_users` right). Such requests come with no link.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Membership;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.set_join_requests("@my_group", true).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn set_join_requests(&self, chat: impl Into<PeerRef>, enabled: bool) -> Result<()>;
 }
 
 impl Membership for Client {
+    async fn set_join_requests(&self, chat: impl Into<PeerRef>, enabled: bool) -> Result<()> {
+        let target = Target::resolve(self, chat.into()).await?;
+        let channel = target.channel("approval of direct joins")?.clone();
+        self.invoke(&functions::channels::ToggleJoinRequest {
+            enabled,
+            ..functions::channels::ToggleJoinRequest::new(channel)
+        })
+        .await?;
+        Ok(())
+    }
+
     async fn create_invite_link(
         &self,
         chat: impl Into<PeerRef>,

@@ -161,6 +161,7 @@ routes! {
     functions::channels::JoinChannel => channels::membership::join_channel,
     functions::channels::LeaveChannel => channels::membership::leave_channel,
     functions::channels::ToggleForum => channels::settings::toggle_forum,
+    functions::channels::ToggleJoinRequest => channels::settings::toggle_join_request,
     functions::channels::UpdateUsername => channels::settings::update_username,
     functions::contacts::DeleteContacts => contacts::delete_contacts,
     functions::contacts::GetContacts => contacts::get_contacts,

@@ -25,6 +25,18 @@ pub(crate) fn join_channel(
         return Err(bad("CHANNEL_PRIVATE"));
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    // Approval needed: a request (through no link) instead of a member.
+    if c.join_request {
+        if !c.join_requests.iter().any(|r| r.user == me) {
+            c.join_requests.push(crate::chats::JoinRequest {
+                user: me,
+                date: now,
+                hash: String::new(),
+            });
+            crate::rpc::messages::join_requests::notify_pending(ctx, w, id, now);
+        }
+        return Err(bad("INVITE_REQUEST_SENT"));
+    }
     c.add(me, Role::Member, now, me);
     c.log(
         now,

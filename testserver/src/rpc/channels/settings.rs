@@ -137,3 +137,32 @@ pub(crate) fn username_taken(w: &World, name: &str, except: Option<i64>) -> bool
             .values()
             .any(|c| Some(c.id) != except && same(&c.username))
 }
+
+/// `channels.toggleJoinRequest`: whether joining a supergroup directly needs
+/// an admin's approval. Needs `ban_users` (TDLib's
+/// `toggleSupergroupJoinByRequest`: "requires can_restrict_members
+/// administrator right"); supergroups only (the method page: "the group");
+/// a broadcast channel answers `CHANNEL_INVALID` (this server's choice, as
+/// `toggleForum` does); unchanged, `CHAT_NOT_MODIFIED`.
+pub(crate) fn toggle_join_request(
+    cx: &mut Cx<'_>,
+    x: functions::channels::ToggleJoinRequest,
+) -> Result<enums::Updates, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    let id = channel_id(w, me, &x.channel)?;
+    let chat = &w.chats[&id];
+    if chat.kind != ChatKind::Supergroup {
+        return Err(bad("CHANNEL_INVALID"));
+    }
+    if !may_ban(chat, me) {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    if chat.join_request == x.enabled {
+        return Err(bad("CHAT_NOT_MODIFIED"));
+    }
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    c.join_request = x.enabled;
+    Ok(chat_updates(w, me, id, Vec::new(), now))
+}

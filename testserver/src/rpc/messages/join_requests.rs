@@ -57,11 +57,18 @@ fn decide(w: &mut World, id: i64, me: i64, now: i32, requests: Vec<JoinRequest>,
     };
     for r in requests {
         let invite = c.invites.iter_mut().find(|i| i.hash == r.hash);
-        let view = invite.map(|i| {
-            i.usage += 1;
-            i.importers.push((r.user, now));
-            i.view()
-        });
+        let view = match invite {
+            Some(i) => {
+                i.usage += 1;
+                i.importers.push((r.user, now));
+                Some(i.view())
+            }
+            // Asked by joining the public chat directly.
+            None if r.hash.is_empty() => {
+                Some(enums::ExportedChatInvite::ChatInvitePublicJoinRequests)
+            }
+            None => None,
+        };
         c.add(r.user, Role::Member, now, me);
         c.mark_via_request(r.user);
         if c.kind != ChatKind::Group
