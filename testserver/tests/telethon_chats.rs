@@ -94,3 +94,97 @@ async fn telethon_runs_the_chat_management_workflow() {
     assert_eq!(r["message_stats"], "MessageStats");
     assert_eq!(r["bot_admin_log"], "BOT_METHOD_INVALID");
 }
+
+/// Constructor ids of the membership methods in Telethon's layer 229 (its
+/// `CONSTRUCTOR_ID`s), which must be this schema's (layer 230) for the raw
+/// requests of `peers/telethon_membership.py` to mean the same.
+const LAYER_229_IDS: &[(&str, u32)] = &[
+    ("messages.exportChatInvite", 0xa455de90),
+    ("messages.editExportedChatInvite", 0xbdca2f75),
+    ("messages.deleteRevokedExportedChatInvites", 0x56987bd5),
+    ("messages.getExportedChatInvites", 0xa2b5a3f6),
+    ("messages.getAdminsWithInvites", 0x3920e6ef),
+    ("messages.getChatInviteImporters", 0xdf04dd4e),
+    ("messages.hideChatJoinRequest", 0x7fe7e815),
+    ("messages.hideAllChatJoinRequests", 0xe085f4ea),
+    ("messages.importChatInvite", 0xde91436e),
+    ("messages.checkChatInvite", 0x3eadb1bb),
+    ("channels.toggleJoinRequest", 0x0ecc2618),
+    ("channels.getFullChannel", 0x08736a09),
+    ("channels.joinChannel", 0x7f6a1e22),
+];
+
+#[test]
+fn the_membership_methods_keep_their_ids_from_layer_229() {
+    for (name, id) in LAYER_229_IDS {
+        assert_eq!(
+            ferrogram_tl_types::name_of(*id),
+            Some(*name),
+            "{name} is {id:#x} in layer 229"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn telethon_drives_invite_links_and_join_requests() {
+    let Some(python) = peer::python("Telethon invite links and join requests") else {
+        return;
+    };
+    let server = TestServer::builder().members(100).start().await.unwrap();
+    let (asker_phone, direct_phone) = ("9996621401", "9996621402");
+    server.create_user("Asker", "Telethon", asker_phone);
+    server.create_user("Direct", "Telethon", direct_phone);
+    let code = |p: &str| ferrogram_testserver::world::login_code(p);
+    let args = [
+        serde_json::to_string(&server.info()).unwrap(),
+        asker_phone.to_owned(),
+        code(asker_phone),
+        direct_phone.to_owned(),
+        code(direct_phone),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(peer::script("telethon_membership.py"))
+            .args(args)
+            .output()
+            .expect("run python")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let Some(json) = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
+        panic!(
+            "the script failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let r: serde_json::Value = serde_json::from_str(json).unwrap();
+    let owner = server.user().unwrap().id;
+    let role =
+        |id: &serde_json::Value| server.participant_role("ferrogram_lounge", id.as_i64().unwrap());
+    assert_eq!(r["limited"]["title"], "telethon");
+    assert_eq!(r["limited"]["usage_limit"], 3);
+    assert_eq!(r["limited"]["expires"], true);
+    assert_eq!(r["gate_request_needed"], true);
+    assert_eq!(r["limit_with_approval"], "UsageLimitInvalidError");
+    assert_eq!(r["check_request_needed"], true);
+    assert_eq!(r["import_gate"], "InviteRequestSentError");
+    assert_eq!(r["pending"], serde_json::json!([r["asker_id"]]));
+    assert_eq!(r["pending_count"], 1);
+    assert_eq!(r["requests_pending"], 1);
+    assert_eq!(role(&r["asker_id"]), Some(Role::Member), "approved");
+    assert_eq!(r["hide_again"], "HideRequesterMissingError");
+    assert_eq!(r["edited"]["title"], "renamed");
+    assert_eq!(r["edited"]["usage_limit"], 5);
+    assert_eq!(r["bot_edits_owners"], "ChatAdminRequiredError");
+    assert_eq!(r["revoked"], true);
+    assert_eq!(r["check_revoked"], "InviteHashExpiredError");
+    assert_eq!(r["revoked_listed"], 1);
+    assert_eq!(r["revoked_after_delete"], 0);
+    // What is left: the gate (the limited link was revoked and deleted).
+    assert_eq!(r["live_links"].as_array().unwrap().len(), 1);
+    assert_eq!(r["counts"][owner.to_string()], serde_json::json!([1, 0]));
+    assert_eq!(r["direct_join"], "InviteRequestSentError");
+    assert_eq!(role(&r["direct_id"]), None, "declined");
+    assert_eq!(r["pending_after_decline"], 0);
+}

@@ -1,0 +1,155 @@
+"""Telethon 1.45.0 drives invite links and join requests against a running
+testserver with raw requests (Telethon has no high-level API for them).
+Telethon speaks layer 229: every method used here has the same constructor id
+in 229 and 230 (checked in testserver/tests/telethon_chats.rs). Not used:
+a plain messages.importChatInvite / channels.joinChannel that succeeds, whose
+layer-230 answer (messages.chatInviteJoinResultOk) layer 229 cannot read.
+
+Usage: python telethon_membership.py INFO_JSON ASKER_PHONE ASKER_CODE DIRECT_PHONE DIRECT_CODE
+Prints one line `RESULT <json>` with what Telethon read.
+"""
+
+import asyncio
+import json
+import logging
+import sys
+import time
+
+from telethon import TelegramClient, errors
+from telethon.crypto import rsa
+from telethon.network import ConnectionTcpIntermediate
+from telethon.sessions import MemorySession
+from telethon.tl import functions, types
+
+WAIT = 30
+
+
+def client(info):
+    c = TelegramClient(MemorySession(), 12345, "0123456789abcdef0123456789abcdef",
+                       connection=ConnectionTcpIntermediate, timeout=WAIT, request_retries=3)
+    host, port = info["addr"].rsplit(":", 1)
+    c.session.set_dc(info["dc_id"], host, int(port))
+    return c
+
+
+async def signed_in(info, phone, code, password=None):
+    c = client(info)
+    await c.connect()
+    await c.send_code_request(phone)
+    try:
+        await c.sign_in(phone, code)
+    except errors.SessionPasswordNeededError:
+        await c.sign_in(password=password)
+    return c
+
+
+def hash_of(link):
+    return link.rsplit("+", 1)[-1]
+
+
+async def main():
+    info = json.loads(sys.argv[1])
+    asker_phone, asker_code, direct_phone, direct_code = sys.argv[2:6]
+    rsa.add_key(info["rsa_public_key_pem"], old=False)
+    out = {}
+    owner = await signed_in(info, info["user"]["phone"], info["user"]["code"], info["user"]["password"])
+    bot = client(info)
+    await bot.connect()
+    await bot.sign_in(bot_token=info["bot_token"])
+    lounge = await owner.get_input_entity("ferrogram_lounge")
+
+    limited = await owner(functions.messages.ExportChatInviteRequest(
+        peer=lounge, title="telethon", usage_limit=3, expire_date=int(time.time()) + 3600))
+    out["limited"] = {"title": limited.title, "usage_limit": limited.usage_limit,
+                      "expires": limited.expire_date is not None, "link": limited.link}
+    gate = await owner(functions.messages.ExportChatInviteRequest(
+        peer=lounge, request_needed=True, title="gate"))
+    out["gate_request_needed"] = gate.request_needed
+    try:
+        await owner(functions.messages.ExportChatInviteRequest(
+            peer=lounge, request_needed=True, usage_limit=2))
+        out["limit_with_approval"] = "accepted"
+    except errors.RPCError as e:
+        out["limit_with_approval"] = type(e).__name__
+
+    asker = await signed_in(info, asker_phone, asker_code)
+    check = await asker(functions.messages.CheckChatInviteRequest(hash=hash_of(gate.link)))
+    out["check_request_needed"] = check.request_needed
+    try:
+        await asker(functions.messages.ImportChatInviteRequest(hash=hash_of(gate.link)))
+        out["import_gate"] = "joined"
+    except errors.RPCError as e:
+        out["import_gate"] = type(e).__name__
+    asker_id = (await asker.get_me()).id
+    out["asker_id"] = asker_id
+
+    pending = await owner(functions.messages.GetChatInviteImportersRequest(
+        peer=lounge, requested=True, offset_date=None, offset_user=types.InputUserEmpty(), limit=10))
+    out["pending"] = [i.user_id for i in pending.importers]
+    out["pending_count"] = pending.count
+    full = await owner(functions.channels.GetFullChannelRequest(channel=lounge))
+    out["requests_pending"] = full.full_chat.requests_pending
+    asker_input = types.InputUser(asker_id, next(u.access_hash for u in pending.users if u.id == asker_id))
+    await owner(functions.messages.HideChatJoinRequestRequest(peer=lounge, user_id=asker_input, approved=True))
+    try:
+        await owner(functions.messages.HideChatJoinRequestRequest(
+            peer=lounge, user_id=asker_input, approved=True))
+        out["hide_again"] = "accepted"
+    except errors.RPCError as e:
+        out["hide_again"] = type(e).__name__
+
+    edited = await owner(functions.messages.EditExportedChatInviteRequest(
+        peer=lounge, link=limited.link, title="renamed", usage_limit=5))
+    out["edited"] = {"title": edited.invite.title, "usage_limit": edited.invite.usage_limit}
+    try:
+        await bot(functions.messages.EditExportedChatInviteRequest(
+            peer=await bot.get_input_entity("ferrogram_lounge"), link=gate.link, title="bot's"))
+        out["bot_edits_owners"] = "accepted"
+    except errors.RPCError as e:
+        out["bot_edits_owners"] = type(e).__name__
+    revoked = await owner(functions.messages.EditExportedChatInviteRequest(
+        peer=lounge, link=limited.link, revoked=True))
+    out["revoked"] = revoked.invite.revoked
+    # (Asked by someone not in the chat: a member is told it is in.)
+    direct = await signed_in(info, direct_phone, direct_code)
+    try:
+        await direct(functions.messages.CheckChatInviteRequest(hash=hash_of(limited.link)))
+        out["check_revoked"] = "usable"
+    except errors.RPCError as e:
+        out["check_revoked"] = type(e).__name__
+    listed = await owner(functions.messages.GetExportedChatInvitesRequest(
+        peer=lounge, admin_id=types.InputUserSelf(), limit=10, revoked=True))
+    out["revoked_listed"] = listed.count
+    await owner(functions.messages.DeleteRevokedExportedChatInvitesRequest(
+        peer=lounge, admin_id=types.InputUserSelf()))
+    listed = await owner(functions.messages.GetExportedChatInvitesRequest(
+        peer=lounge, admin_id=types.InputUserSelf(), limit=10, revoked=True))
+    out["revoked_after_delete"] = listed.count
+    live = await owner(functions.messages.GetExportedChatInvitesRequest(
+        peer=lounge, admin_id=types.InputUserSelf(), limit=10))
+    out["live_links"] = [i.link for i in live.invites]
+    counts = await owner(functions.messages.GetAdminsWithInvitesRequest(peer=lounge))
+    out["counts"] = {str(a.admin_id): [a.invites_count, a.revoked_invites_count] for a in counts.admins}
+
+    # Approval for direct joins, then every request declined at once.
+    await owner(functions.channels.ToggleJoinRequestRequest(channel=lounge, enabled=True))
+    try:
+        await direct(functions.channels.JoinChannelRequest(
+            channel=await direct.get_input_entity("ferrogram_lounge")))
+        out["direct_join"] = "joined"
+    except errors.RPCError as e:
+        out["direct_join"] = type(e).__name__
+    out["direct_id"] = (await direct.get_me()).id
+    await owner(functions.messages.HideAllChatJoinRequestsRequest(peer=lounge, approved=False))
+    pending = await owner(functions.messages.GetChatInviteImportersRequest(
+        peer=lounge, requested=True, offset_date=None, offset_user=types.InputUserEmpty(), limit=10))
+    out["pending_after_decline"] = pending.count
+
+    for c in (owner, bot, asker, direct):
+        await c.disconnect()
+    print("RESULT", json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    asyncio.run(main())
