@@ -75,6 +75,15 @@ pub enum Error {
     /// The user has no pending join request (`HIDE_REQUESTER_MISSING`).
     #[error("no pending join request from this user (HIDE_REQUESTER_MISSING)")]
     JoinRequestMissing(RpcError),
+    /// A chat's title is empty (`CHAT_TITLE_EMPTY`) or its about text over
+    /// 255 characters (`CHAT_ABOUT_TOO_LONG`).
+    #[error("invalid chat title or about text ({})", .0.name)]
+    ChatDetailsInvalid(RpcError),
+    /// The username is taken (`USERNAME_OCCUPIED`; also when a new chat's
+    /// username was found taken before the chat was made) or malformed
+    /// (`USERNAME_INVALID`).
+    #[error("the username cannot be used ({})", .0.name)]
+    UsernameUnavailable(RpcError),
     /// A FLOOD_WAIT longer than the client's `flood_sleep_threshold`.
     #[error("FLOOD_WAIT: retry in {seconds} s")]
     FloodWait {
@@ -126,6 +135,8 @@ impl From<InvocationError> for Error {
             "CHAT_WRITE_FORBIDDEN" => Self::ChatWriteForbidden(rpc),
             "ADMIN_RANK_INVALID" => Self::AdminRankInvalid(rpc),
             "MEGAGROUP_REQUIRED" | "BROADCAST_REQUIRED" => Self::StatisticsForbidden(rpc),
+            "CHAT_TITLE_EMPTY" | "CHAT_ABOUT_TOO_LONG" => Self::ChatDetailsInvalid(rpc),
+            "USERNAME_OCCUPIED" | "USERNAME_INVALID" => Self::UsernameUnavailable(rpc),
             "INVITE_HASH_EXPIRED" => Self::InviteLinkExpired(rpc),
             "INVITE_HASH_INVALID" | "INVITE_HASH_EMPTY" => Self::InviteLinkInvalid(rpc),
             "EXPIRE_DATE_INVALID" | "USAGE_LIMIT_INVALID" | "CHAT_INVITE_PERMANENT" => {
@@ -161,6 +172,8 @@ impl Error {
             | Self::ChatWriteForbidden(e)
             | Self::AdminRankInvalid(e)
             | Self::StatisticsForbidden(e)
+            | Self::ChatDetailsInvalid(e)
+            | Self::UsernameUnavailable(e)
             | Self::InviteLinkExpired(e)
             | Self::InviteLinkInvalid(e)
             | Self::InviteTermsInvalid(e)

@@ -523,3 +523,124 @@ async fn joining_a_public_group_directly_can_need_approval() {
     let e = hal.set_join_requests(LOUNGE, true).await.unwrap_err();
     assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chats_are_made_with_their_details_and_members_and_deleted() {
+    use ferrogram_chat_mgmt::NewChat;
+    use ferrogram_testserver::chats::ChatKind;
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (ivy, ivy_id) = user(&server, "Ivy", "9996621040").await;
+    // Ivy has no username: the owner names her by phone number.
+    let made = owner
+        .create_chat(
+            NewChat::supergroup("  Rust meetup ")
+                .about("Monthly, in Berlin")
+                .username("rust_meetup_berlin")
+                .member("+9996621040"),
+        )
+        .await
+        .unwrap();
+    assert!(made.marked_id < -1_000_000_000_000, "{}", made.marked_id);
+    assert!(made.missing.is_empty());
+    let info = server.info();
+    let chat = info
+        .chat("rust_meetup_berlin")
+        .expect("made with its username");
+    assert_eq!(
+        (chat.kind, chat.title.as_str(), chat.members),
+        (ChatKind::Supergroup, "Rust meetup", 2)
+    );
+    assert_eq!(
+        server.participant_role("rust_meetup_berlin", ivy_id),
+        Some(ServerRole::Member)
+    );
+    assert_eq!(
+        server.participant_role("rust_meetup_berlin", server.user().unwrap().id),
+        Some(ServerRole::Creator)
+    );
+    // The new chat works with every other call at once.
+    let admins = owner
+        .get_participants(made.peer.clone())
+        .filter(ferrogram_chat_mgmt::ParticipantFilter::Admins)
+        .await
+        .unwrap();
+    assert_eq!(admins.total, 1);
+    let link = owner
+        .create_invite_link(made.peer.clone(), InviteLinkOptions::new())
+        .await
+        .unwrap();
+    assert!(link.link.starts_with("https://t.me/+"));
+
+    // A taken username makes nothing.
+    let before = server.info().chats.len();
+    let e = owner
+        .create_chat(NewChat::channel("Copy").username("rust_meetup_berlin"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::UsernameUnavailable(_)), "{e:?}");
+    assert_eq!(server.info().chats.len(), before, "nothing made");
+    for bad in [
+        NewChat::supergroup("   "),
+        NewChat::channel("News").about("x".repeat(256)),
+    ] {
+        let e = owner.create_chat(bad).await.unwrap_err();
+        assert!(matches!(e, Error::ChatDetailsInvalid(_)), "{e:?}");
+    }
+    let e = owner
+        .create_chat(NewChat::basic_group("Team").username("team_x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::NotPossibleHere(_)), "{e:?}");
+
+    // A channel, a forum and a basic group with a member.
+    let news = owner
+        .create_chat(NewChat::channel("Meetup news").username("meetup_news"))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.info().chat("meetup_news").unwrap().kind,
+        ChatKind::Channel
+    );
+    let forum = owner
+        .create_chat(NewChat::forum("Meetup topics"))
+        .await
+        .unwrap();
+    let group = owner
+        .create_chat(
+            NewChat::basic_group("Organisers")
+                .about("who does what")
+                .member(ivy_id),
+        )
+        .await
+        .unwrap();
+    assert!(group.marked_id < 0 && group.marked_id > -1_000_000_000_000);
+    let members = owner.get_participants(group.peer.clone()).await.unwrap();
+    assert_eq!(members.total, 2);
+    let topics = owner
+        .invoke(&functions::messages::GetForumTopics {
+            limit: 10,
+            ..functions::messages::GetForumTopics::new(forum.peer.clone())
+        })
+        .await;
+    assert!(topics.is_ok(), "a forum serves topics: {topics:?}");
+
+    // Bots make no chats; only the creator deletes one.
+    let bot = bot(&server).await;
+    let e = bot
+        .create_chat(NewChat::supergroup("Bots' club"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::BotMethodInvalid(_)), "{e:?}");
+    let e = ivy.delete_chat("@rust_meetup_berlin").await.unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    owner.delete_chat(news.peer.clone()).await.unwrap();
+    assert!(server.info().chat("meetup_news").is_none(), "gone");
+    let e = owner.get_participants(news.peer).await.unwrap_err();
+    assert!(e.is("CHANNEL_INVALID"), "{e:?}");
+    // Its username is free again.
+    owner
+        .create_chat(NewChat::channel("Meetup news, again").username("meetup_news"))
+        .await
+        .unwrap();
+}

@@ -217,6 +217,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         svg: Option<PathBuf>,
     },
+    /// Make a supergroup, forum, channel or basic group (a user account).
+    Create(membership::Create),
     /// Invite links: create, edit, revoke, delete, list, counts, who joined.
     Invites {
         #[command(subcommand)]
@@ -404,6 +406,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                     println!("wrote {}", f.display());
                 }
             }
+        }
+        Command::Create(c) => {
+            let client = signed_in(g).await?;
+            membership::create(&client, c).await?;
         }
         Command::Invites { command } => {
             let client = signed_in(g).await?;

@@ -1,9 +1,9 @@
-//! `ferrogram invites …` and `ferrogram requests …`: invite links and join
-//! requests (chat-mgmt's [`Membership`]).
+//! `ferrogram create`, `ferrogram invites …` and `ferrogram requests …`:
+//! new chats, invite links and join requests (chat-mgmt's [`Membership`]).
 
 use clap::Subcommand;
 use ferrogram_chat_mgmt::client::Client;
-use ferrogram_chat_mgmt::{InviteImporter, InviteLink, InviteLinkOptions, Membership};
+use ferrogram_chat_mgmt::{InviteImporter, InviteLink, InviteLinkOptions, Membership, NewChat};
 
 use crate::error::CliError;
 use crate::output::{Format, csv_field, parse_duration, parse_rfc3339, rfc3339};
@@ -413,6 +413,67 @@ pub async fn requests(client: &Client, cmd: Requests) -> Result<(), CliError> {
             println!("{verb} {user}");
         }
         (false, None) => return Err(CliError::usage("name a USER or give --all")),
+    }
+    Ok(())
+}
+
+/// What `ferrogram create` makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// A supergroup.
+    Supergroup,
+    /// A supergroup organised in topics.
+    Forum,
+    /// A broadcast channel.
+    Channel,
+    /// A basic group (no username).
+    Group,
+}
+
+/// `ferrogram create`'s arguments.
+#[derive(clap::Args)]
+pub struct Create {
+    #[arg(value_enum)]
+    kind: Kind,
+    title: String,
+    #[arg(long)]
+    about: Option<String>,
+    /// A public username (not for basic groups).
+    #[arg(long)]
+    username: Option<String>,
+    /// A first member. Repeatable.
+    #[arg(long = "member", value_name = "USER", allow_negative_numbers = true)]
+    members: Vec<String>,
+}
+
+/// Runs `ferrogram create`.
+pub async fn create(client: &Client, c: Create) -> Result<(), CliError> {
+    let mut chat = match c.kind {
+        Kind::Supergroup => NewChat::supergroup(&c.title),
+        Kind::Forum => NewChat::forum(&c.title),
+        Kind::Channel => NewChat::channel(&c.title),
+        Kind::Group => NewChat::basic_group(&c.title),
+    };
+    if let Some(a) = c.about {
+        chat = chat.about(a);
+    }
+    if let Some(u) = &c.username {
+        chat = chat.username(u.clone());
+    }
+    for m in c.members {
+        chat = chat.member(m);
+    }
+    let made = client
+        .create_chat(chat)
+        .await
+        .map_err(|e| CliError::from_chat(e, None))?;
+    let handle = c
+        .username
+        .map(|u| format!(" (@{})", u.trim_start_matches('@')))
+        .unwrap_or_default();
+    println!("made {:?} {}{handle}", c.title.trim(), made.marked_id);
+    for m in made.missing {
+        println!("not added (privacy): {m}");
     }
     Ok(())
 }

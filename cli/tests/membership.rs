@@ -194,3 +194,47 @@ async fn requests_list_approve_and_decline() {
         .await);
     assert_eq!(left.lines().count(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_makes_chats_with_their_details() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let env = Env::new(&server, "create");
+    login_owner(&env, &server).await;
+    let id = server.create_user("Mo", "Member", "9996621300");
+    let out = ok(&env
+        .run(&[
+            "create",
+            "supergroup",
+            "CLI club",
+            "--about",
+            "made from the shell",
+            "--username",
+            "cli_club",
+            "--member",
+            "+9996621300",
+        ])
+        .await);
+    assert!(
+        out.starts_with("made \"CLI club\" -100") && out.contains("(@cli_club)"),
+        "{out}"
+    );
+    let info = server.info();
+    let chat = info.chat("cli_club").unwrap();
+    assert_eq!(chat.members, 2);
+    assert_eq!(server.participant_role("cli_club", id), Some(Role::Member));
+    ok(&env
+        .run(&["create", "group", "Inner circle", "--member", "+9996621300"])
+        .await);
+    fails(
+        &env.run(&["create", "channel", "Copy", "--username", "cli_club"])
+            .await,
+        8,
+        "USERNAME_OCCUPIED",
+    );
+    fails(
+        &env.run(&["create", "channel", " "]).await,
+        8,
+        "CHAT_TITLE_EMPTY",
+    );
+    fails(&env.run(&["create", "castle", "x"]).await, 2, "castle");
+}

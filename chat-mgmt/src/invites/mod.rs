@@ -7,6 +7,7 @@
 //! counting every admin's links is the creator's; deciding join requests
 //! needs `invite_users`.
 
+mod create;
 mod listing;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,6 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ferrogram_client::{Client, PeerRef};
 use ferrogram_tl_types::{enums, functions};
 
+pub use create::{CreatedChat, NewChat, NewChatKind};
 pub use listing::{InviteImporter, InviteImporterIter, InviteLinkIter};
 
 use crate::target::{Target, input_user};
@@ -413,9 +415,47 @@ pub trait Membership {
     /// # Ok(()) }
     /// ```
     async fn set_join_requests(&self, chat: impl Into<PeerRef>, enabled: bool) -> Result<()>;
+
+    /// Makes a supergroup, forum, broadcast channel or basic group (users
+    /// only: bots get [`Error::BotMethodInvalid`]), with its about text,
+    /// username and first members.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{Membership, NewChat};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let made = client
+    ///     .create_chat(
+    ///         NewChat::supergroup("Rust meetup")
+    ///             .about("Monthly, in Berlin")
+    ///             .username("rust_meetup_berlin")
+    ///             .member("@alice"),
+    ///     )
+    ///     .await?;
+    /// println!("made {}", made.marked_id);
+    /// # Ok(()) }
+    /// ```
+    async fn create_chat(&self, chat: NewChat) -> Result<CreatedChat>;
+
+    /// Deletes a supergroup or channel for everyone (its creator only).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Membership;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.delete_chat("@old_group").await?;
+    /// # Ok(()) }
+    /// ```
+    async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()>;
 }
 
 impl Membership for Client {
+    async fn create_chat(&self, chat: NewChat) -> Result<CreatedChat> {
+        create::create(self, chat).await
+    }
+
+    async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()> {
+        create::delete(self, chat.into()).await
+    }
+
     async fn set_join_requests(&self, chat: impl Into<PeerRef>, enabled: bool) -> Result<()> {
         let target = Target::resolve(self, chat.into()).await?;
         let channel = target.channel("approval of direct joins")?.clone();

@@ -32,9 +32,14 @@ pub(crate) fn check_username(
 ) -> Result<bool, RpcErr> {
     let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
-    let id = channel_id(w, me, &x.channel)?;
+    // `inputChannelEmpty` asks for a chat not made yet (TDLib's
+    // `checkChatUsername` for a new chat sends it).
+    let id = match &x.channel {
+        enums::InputChannel::Empty => None,
+        c => Some(channel_id(w, me, c)?),
+    };
     let name = valid_chat_username(&x.username)?;
-    Ok(!username_taken(w, &name, Some(id)))
+    Ok(!username_taken(w, &name, id))
 }
 
 /// `channels.updateUsername`.

@@ -102,3 +102,53 @@ pub(crate) fn add_chat_user(
         },
     ))
 }
+
+/// `messages.createChat`: a basic group with the caller as creator and
+/// `users` as members (none is fine: TDLib's `createNewBasicGroupChat` "may
+/// be empty"), opened by a `messageActionChatCreate`. Users only
+/// (`BOT_METHOD_INVALID` for bots); an empty title is `CHAT_TITLE_EMPTY`,
+/// an unknown user `USER_ID_INVALID`. No user of this world has privacy
+/// settings that keep them out, so `missing_invitees` is always empty.
+pub(crate) fn create_chat(
+    cx: &mut Cx<'_>,
+    x: functions::messages::CreateChat,
+) -> Result<enums::messages::InvitedUsers, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    if w.accounts.get(&me).is_some_and(|a| a.bot) {
+        return Err(bad("BOT_METHOD_INVALID"));
+    }
+    let title = crate::rpc::channels::lifecycle::new_title(&x.title)?;
+    let mut users = Vec::with_capacity(x.users.len());
+    for u in &x.users {
+        let id = input_user_id(me, u)?;
+        if !w.accounts.contains_key(&id) {
+            return Err(bad("USER_ID_INVALID"));
+        }
+        if id != me && !users.contains(&id) {
+            users.push(id);
+        }
+    }
+    let id = w.create_chat(ChatKind::Group, &title, me, now);
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("made"))?;
+    for u in &users {
+        c.add(*u, Role::Member, now, me);
+    }
+    let everyone: Vec<i64> = std::iter::once(me).chain(users.iter().copied()).collect();
+    let m = c.add_service(
+        now,
+        me,
+        enums::MessageAction::from(types::MessageActionChatCreate {
+            title,
+            users: everyone,
+        }),
+    );
+    let updates = service_updates(ctx, w, me, id, &m, users);
+    Ok(enums::messages::InvitedUsers::from(
+        types::messages::InvitedUsers {
+            updates,
+            missing_invitees: Vec::new(),
+        },
+    ))
+}
