@@ -644,3 +644,122 @@ async fn chats_are_made_with_their_details_and_members_and_deleted() {
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn member_tags_follow_the_rights() {
+    use ferrogram_chat_mgmt::{BannedRights, NewChat};
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (kim, kim_id) = user(&server, "Kim", "9996621050").await;
+    let (lee, lee_id) = user(&server, "Lee", "9996621051").await;
+    let made = owner
+        .create_chat(
+            NewChat::supergroup("Tagged")
+                .username("tagged_group")
+                .member("+9996621050")
+                .member("+9996621051"),
+        )
+        .await
+        .unwrap();
+    let chat = made.peer.clone();
+    // A member tags itself; another member may not tag it.
+    kim.set_rank("@tagged_group", "me", "Student")
+        .await
+        .unwrap();
+    // Lee sees the members (and so can name Kim and the owner).
+    lee.get_participants("@tagged_group").await.unwrap();
+    let e = lee
+        .set_rank("@tagged_group", kim_id, "Teacher")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    let e = kim
+        .set_rank("@tagged_group", "me", "seventeen chars!!")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::AdminRankInvalid(_)), "{e:?}");
+    // The creator tags anyone; an admin needs manage_ranks.
+    owner.set_rank(chat.clone(), lee_id, "Guest").await.unwrap();
+    owner
+        .edit_admin(chat.clone(), lee_id, AdminRights::new().pin_messages(true))
+        .await
+        .unwrap();
+    let e = lee
+        .set_rank("@tagged_group", kim_id, "Teacher")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    owner
+        .edit_admin(
+            chat.clone(),
+            lee_id,
+            AdminRights::new()
+                .pin_messages(true)
+                .manage_ranks(true)
+                .title("Guest"),
+        )
+        .await
+        .unwrap();
+    lee.set_rank("@tagged_group", kim_id, "Teacher")
+        .await
+        .unwrap();
+    let e = lee
+        .set_rank("@tagged_group", server.user().unwrap().id, "Boss")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::UserAdminInvalid(_)), "{e:?}");
+    // Listings show every tag.
+    let all = owner.get_participants(chat.clone()).await.unwrap();
+    let tag = |id: i64| {
+        all.items
+            .iter()
+            .find(|p| p.user.id == id)
+            .and_then(|p| p.rank.clone())
+    };
+    assert_eq!(tag(kim_id).as_deref(), Some("Teacher"));
+    assert_eq!(tag(lee_id).as_deref(), Some("Guest"));
+    // The chat's defaults can forbid editing one's own tag.
+    owner
+        .edit_default_permissions(chat.clone(), BannedRights::new().edit_rank(false))
+        .await
+        .unwrap();
+    let e = kim.set_rank("@tagged_group", "me", "").await.unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    // Logged.
+    let log = owner.get_admin_log(chat.clone()).await.unwrap();
+    let edits: Vec<(i64, String, String)> = log
+        .iter()
+        .filter_map(|e| match &e.action {
+            enums::ChannelAdminLogEventAction::ParticipantEditRank(r) => {
+                Some((r.user_id, r.prev_rank.clone(), r.new_rank.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        edits.contains(&(kim_id, "Student".into(), "Teacher".into())),
+        "{edits:?}"
+    );
+
+    // Basic groups: edit_admin's title is the admin's tag (layer 223).
+    let group = owner
+        .create_chat(NewChat::basic_group("Tagged team").member(kim_id))
+        .await
+        .unwrap();
+    owner
+        .edit_admin(
+            group.peer.clone(),
+            kim_id,
+            AdminRights::new().pin_messages(true).title("Secretary"),
+        )
+        .await
+        .unwrap();
+    let members = owner.get_participants(group.peer.clone()).await.unwrap();
+    let kim_there = members.items.iter().find(|p| p.user.id == kim_id).unwrap();
+    assert_eq!(kim_there.rank.as_deref(), Some("Secretary"));
+    assert!(matches!(
+        kim_there.role,
+        ferrogram_chat_mgmt::Role::Admin { .. }
+    ));
+    drop((kim, lee));
+}

@@ -56,7 +56,8 @@ impl<'a> Row<'a> {
             first_name: p.user.first_name.as_deref().unwrap_or_default(),
             last_name: p.user.last_name.as_deref().unwrap_or_default(),
             role,
-            rank: rank.unwrap_or_default(),
+            // Any member's tag (layer 223), an admin's title included.
+            rank: rank.or(p.rank.as_deref()).unwrap_or_default(),
             joined: p.date.map(rfc3339).unwrap_or_default(),
             until: until.map(rfc3339).unwrap_or_default(),
         }

@@ -430,7 +430,7 @@ impl Demo {
     /// An invite link that needs approval: a newcomer asks, the owner sees
     /// the request and lets them in.
     async fn join_request(&mut self) -> Result<(), CliError> {
-        self.step("A join request through an invite link, approved");
+        self.step("A join request through an invite link, approved, and a member tag");
         let link = self
             .client
             .create_invite_link(
@@ -469,17 +469,30 @@ impl Demo {
             );
         }
         self.client.decide_join_request(LOUNGE, id, true).await?;
+        // Layer 223's member tags: the newcomer gets one.
+        self.client.set_rank(LOUNGE, id, "Newcomer").await?;
         let role = self.server.participant_role("ferrogram_lounge", id);
         let after = self.client.get_invite_link(LOUNGE, &link.link).await?;
+        let tagged = self
+            .client
+            .get_participants(LOUNGE)
+            .search("Nora")
+            .await?
+            .items
+            .into_iter()
+            .find(|p| p.user.id == id)
+            .and_then(|p| p.rank);
         println!(
-            "    approved: now {}; the link admitted {}, {} waiting",
+            "    approved: now {} tagged {:?}; the link admitted {}, {} waiting",
             role.map_or("?", ferrogram_testserver::Role::name),
+            tagged.as_deref().unwrap_or(""),
             after.usage,
             after.pending_requests
         );
         check(
             pending.total == 1
                 && role == Some(ferrogram_testserver::Role::Member)
+                && tagged.as_deref() == Some("Newcomer")
                 && after.usage == 1
                 && after.pending_requests == 0,
             || "one request, approved, counted as a use of the link".into(),

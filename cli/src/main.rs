@@ -219,6 +219,8 @@ enum Command {
     },
     /// Make a supergroup, forum, channel or basic group (a user account).
     Create(membership::Create),
+    /// Set a member's tag (their own, or others' with manage_ranks).
+    Rank(membership::Rank),
     /// Invite links: create, edit, revoke, delete, list, counts, who joined.
     Invites {
         #[command(subcommand)]
@@ -406,6 +408,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                     println!("wrote {}", f.display());
                 }
             }
+        }
+        Command::Rank(r) => {
+            let client = signed_in(g).await?;
+            membership::rank(&client, r).await?;
         }
         Command::Create(c) => {
             let client = signed_in(g).await?;

@@ -417,6 +417,32 @@ pub async fn requests(client: &Client, cmd: Requests) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `ferrogram rank`'s arguments.
+#[derive(clap::Args)]
+pub struct Rank {
+    #[arg(allow_negative_numbers = true)]
+    chat: String,
+    /// The member ("me" for yourself).
+    #[arg(allow_negative_numbers = true)]
+    user: String,
+    /// The tag, at most 16 characters ("" clears it).
+    rank: String,
+}
+
+/// Runs `ferrogram rank`.
+pub async fn rank(client: &Client, r: Rank) -> Result<(), CliError> {
+    client
+        .set_rank(r.chat.as_str(), r.user.as_str(), &r.rank)
+        .await
+        .map_err(|e| CliError::from_chat(e, Some("manage_ranks (or your own tag)")))?;
+    if r.rank.is_empty() {
+        println!("{}'s tag cleared in {}", r.user, r.chat);
+    } else {
+        println!("{} is now tagged {:?} in {}", r.user, r.rank, r.chat);
+    }
+    Ok(())
+}
+
 /// What `ferrogram create` makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {

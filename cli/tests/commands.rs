@@ -680,7 +680,8 @@ fn demo_walks_the_whole_workflow() {
     let last = text.lines().last().unwrap();
     assert!(last.starts_with("ok: 14 steps, "), "{last}");
     assert!(
-        text.contains("opened it: Error::JoinRequestSent") && text.contains("approved: now member"),
+        text.contains("opened it: Error::JoinRequestSent")
+            && text.contains("approved: now member tagged \"Newcomer\""),
         "{text}"
     );
     assert!(text.contains("Moderator"));

@@ -238,3 +238,45 @@ async fn create_makes_chats_with_their_details() {
     );
     fails(&env.run(&["create", "castle", "x"]).await, 2, "castle");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rank_tags_members_and_listings_show_it() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let env = Env::new(&server, "rank");
+    login_owner(&env, &server).await;
+    server.create_user("Tia", "Tagged", "9996621310");
+    ok(&env
+        .run(&[
+            "create",
+            "supergroup",
+            "Tags",
+            "--username",
+            "tags_cli",
+            "--member",
+            "+9996621310",
+        ])
+        .await);
+    let csv = ok(&env
+        .run(&["participants", "@tags_cli", "--format", "csv"])
+        .await);
+    let tia = parse_csv(&csv).into_iter().find(|r| r[2] == "Tia").unwrap();
+    let out = ok(&env.run(&["rank", "@tags_cli", &tia[0], "Treasurer"]).await);
+    assert!(out.contains("tagged \"Treasurer\""), "{out}");
+    let csv = ok(&env
+        .run(&["participants", "@tags_cli", "--format", "csv"])
+        .await);
+    let tia = parse_csv(&csv).into_iter().find(|r| r[2] == "Tia").unwrap();
+    assert_eq!((tia[4].as_str(), tia[5].as_str()), ("member", "Treasurer"));
+    fails(
+        &env.run(&["rank", "@tags_cli", &tia[0], "far too long for a tag"])
+            .await,
+        8,
+        "ADMIN_RANK_INVALID",
+    );
+    ok(&env.run(&["rank", "@tags_cli", &tia[0], ""]).await);
+    let csv = ok(&env
+        .run(&["participants", "@tags_cli", "--format", "csv"])
+        .await);
+    let tia = parse_csv(&csv).into_iter().find(|r| r[2] == "Tia").unwrap();
+    assert_eq!(tia[5], "");
+}

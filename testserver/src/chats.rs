@@ -70,12 +70,31 @@ pub(crate) struct Participant {
     pub inviter: i64,
     /// Let in by an admin approving their join request.
     pub via_request: bool,
+    /// A non-admin's tag (layer 223); admins' and the creator's are their
+    /// role's `rank` (see [`Participant::tag`]).
+    pub rank: Option<String>,
 }
 
 impl Participant {
     /// A current member (not banned, not left).
     pub fn is_member(&self) -> bool {
         !matches!(self.role, Role::Banned { .. } | Role::Left)
+    }
+
+    /// Their tag, whatever their role.
+    pub fn tag(&self) -> Option<&str> {
+        match &self.role {
+            Role::Creator { rank } | Role::Admin { rank, .. } => rank.as_deref(),
+            _ => self.rank.as_deref(),
+        }
+    }
+
+    /// Sets their tag (`None` clears it).
+    pub fn set_tag(&mut self, tag: Option<String>) {
+        match &mut self.role {
+            Role::Creator { rank } | Role::Admin { rank, .. } => *rank = tag,
+            _ => self.rank = tag,
+        }
     }
 
     pub fn is_admin(&self) -> bool {
@@ -364,6 +383,7 @@ impl StoredChat {
             date,
             inviter,
             via_request: false,
+            rank: None,
         };
         match self.index.get(&user) {
             Some(&i) => self.participants[i] = p,
@@ -377,6 +397,14 @@ impl StoredChat {
 
     pub fn participant(&self, user: i64) -> Option<&Participant> {
         self.index.get(&user).map(|&i| &self.participants[i])
+    }
+
+    /// Sets `user`'s tag, if they are a participant.
+    pub fn set_tag(&mut self, user: i64, tag: Option<String>) {
+        if let Some(&i) = self.index.get(&user) {
+            self.participants[i].set_tag(tag);
+            self.search_index.clear();
+        }
     }
 
     pub fn count_members(&self) -> i32 {

@@ -254,3 +254,49 @@ pub(crate) fn may_manage_topics(chat: &StoredChat, me: i64, topic: Option<&Topic
         }
     }
 }
+
+/// Who may set `target`'s tag (`messages.editChatParticipantRank`, layer
+/// 223, <https://core.telegram.org/api/rank>): the creator anyone's; oneself
+/// one's own unless the `edit_rank` banned right forbids it (the chat's
+/// defaults or one's own restriction; admins are never restricted); admins
+/// with `manage_ranks` (any admin of a basic group) the tags of non-admins
+/// and of the admins they promoted. The method page lists no error for a
+/// refusal: `CHAT_ADMIN_REQUIRED` for a missing right and
+/// `USER_ADMIN_INVALID` for another's admin (as `channels.editAdmin`) are
+/// this server's choice.
+pub(crate) fn may_edit_rank(
+    chat: &StoredChat,
+    me: i64,
+    target: &Participant,
+) -> Result<(), &'static str> {
+    let Some(caller) = chat.participant(me).filter(|p| p.is_member()) else {
+        return Err("CHAT_ADMIN_REQUIRED");
+    };
+    if matches!(caller.role, Role::Creator { .. }) {
+        return Ok(());
+    }
+    if target.user == me {
+        let restricted = match &caller.role {
+            Role::Admin { .. } => false,
+            Role::Restricted { rights, .. } => rights.edit_rank || chat.default_banned.edit_rank,
+            _ => chat.default_banned.edit_rank,
+        };
+        return if restricted {
+            Err("CHAT_ADMIN_REQUIRED")
+        } else {
+            Ok(())
+        };
+    }
+    let manages = match &caller.role {
+        Role::Admin { rights, .. } => chat.kind == ChatKind::Group || rights.manage_ranks,
+        _ => false,
+    };
+    if !manages {
+        return Err("CHAT_ADMIN_REQUIRED");
+    }
+    match &target.role {
+        Role::Creator { .. } => Err("USER_ADMIN_INVALID"),
+        Role::Admin { promoted_by, .. } if *promoted_by != me => Err("USER_ADMIN_INVALID"),
+        _ => Ok(()),
+    }
+}

@@ -314,14 +314,14 @@ impl World {
                     inviter_id: p.inviter,
                     date: p.date,
                     subscription_until_date: None,
-                    rank: None,
+                    rank: p.rank.clone(),
                 })
             }
             Role::Member => enums::ChannelParticipant::from(types::ChannelParticipant {
                 user_id: p.user,
                 date: p.date,
                 subscription_until_date: None,
-                rank: None,
+                rank: p.rank.clone(),
             }),
             Role::Restricted { rights, kicked_by } | Role::Banned { rights, kicked_by } => {
                 enums::ChannelParticipant::from(types::ChannelParticipantBanned {
@@ -330,7 +330,7 @@ impl World {
                     kicked_by: *kicked_by,
                     date: p.date,
                     banned_rights: enums::ChatBannedRights::from(rights.clone()),
-                    rank: None,
+                    rank: p.rank.clone(),
                 })
             }
             Role::Left => enums::ChannelParticipant::from(types::ChannelParticipantLeft { peer }),
@@ -350,7 +350,7 @@ impl World {
                     Role::Creator { .. } => {
                         enums::ChatParticipant::from(types::ChatParticipantCreator {
                             user_id: p.user,
-                            rank: None,
+                            rank: p.tag().map(str::to_owned),
                         })
                     }
                     Role::Admin { .. } => {
@@ -358,14 +358,14 @@ impl World {
                             user_id: p.user,
                             inviter_id: p.inviter,
                             date: p.date,
-                            rank: None,
+                            rank: p.tag().map(str::to_owned),
                         })
                     }
                     _ => enums::ChatParticipant::from(types::ChatParticipant {
                         user_id: p.user,
                         inviter_id: p.inviter,
                         date: p.date,
-                        rank: None,
+                        rank: p.tag().map(str::to_owned),
                     }),
                 })
                 .collect(),

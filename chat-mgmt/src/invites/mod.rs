@@ -445,6 +445,25 @@ pub trait Membership {
     /// # Ok(()) }
     /// ```
     async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()>;
+
+    /// Sets `user`'s tag in a group (layer 223's member tags; `""` clears
+    /// it): one's own unless the `edit_rank` banned right forbids it,
+    /// others' with the `manage_ranks` admin right. At most 16 characters
+    /// ([`Error::AdminRankInvalid`]). Shown as [`crate::Participant::rank`].
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Membership;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.set_rank("@my_group", "@alice", "Treasurer").await?;
+    /// client.set_rank("@my_group", "me", "").await?;
+    /// # Ok(()) }
+    /// ```
+    async fn set_rank(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        rank: &str,
+    ) -> Result<()>;
 }
 
 impl Membership for Client {
@@ -454,6 +473,23 @@ impl Membership for Client {
 
     async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()> {
         create::delete(self, chat.into()).await
+    }
+
+    async fn set_rank(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        rank: &str,
+    ) -> Result<()> {
+        let peer = chat_peer(self, chat.into()).await?;
+        let participant = self.get_input_entity(user.into()).await?;
+        self.invoke(&functions::messages::EditChatParticipantRank {
+            peer,
+            participant,
+            rank: rank.to_owned(),
+        })
+        .await?;
+        Ok(())
     }
 
     async fn set_join_requests(&self, chat: impl Into<PeerRef>, enabled: bool) -> Result<()> {

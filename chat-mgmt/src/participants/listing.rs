@@ -162,6 +162,11 @@ impl Listing {
             ParticipantFilter::Admins | ParticipantFilter::Bots => self.opts.search.clone(),
         };
         for p in &list.participants {
+            let rank = match p {
+                enums::ChatParticipant::Creator(c) => c.rank.clone(),
+                enums::ChatParticipant::Admin(a) => a.rank.clone(),
+                enums::ChatParticipant::ChatParticipant(m) => m.rank.clone(),
+            };
             let (id, role, date, inviter) = match p {
                 enums::ChatParticipant::Creator(c) => (
                     c.user_id,
@@ -203,6 +208,7 @@ impl Listing {
                     role,
                     date,
                     inviter,
+                    rank,
                 });
             }
         }
@@ -262,6 +268,7 @@ impl Listing {
                 role: Role::Member,
                 date: None,
                 inviter: None,
+                rank: None,
             });
         }
         Ok(())
@@ -480,6 +487,7 @@ impl Listing {
                 role,
                 date,
                 inviter,
+                rank: super::rank_of(p),
             });
         }
     }

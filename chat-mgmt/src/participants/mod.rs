@@ -91,6 +91,8 @@ pub struct Participant {
     pub date: Option<SystemTime>,
     /// Who added them, if known.
     pub inviter: Option<i64>,
+    /// Their tag (layer 223): any member's, an admin's title included.
+    pub rank: Option<String>,
 }
 
 /// A list with the server's total (Telethon's `TotalList`).
@@ -124,6 +126,18 @@ fn user_of_peer(p: &enums::Peer) -> Option<i64> {
     match p {
         enums::Peer::User(u) => Some(u.user_id),
         _ => None,
+    }
+}
+
+/// The tag of a `channelParticipant*`, whatever its role.
+pub(crate) fn rank_of(p: &enums::ChannelParticipant) -> Option<String> {
+    match p {
+        enums::ChannelParticipant::ChannelParticipant(p) => p.rank.clone(),
+        enums::ChannelParticipant::ChannelParticipantSelf(p) => p.rank.clone(),
+        enums::ChannelParticipant::Creator(p) => p.rank.clone(),
+        enums::ChannelParticipant::Admin(p) => p.rank.clone(),
+        enums::ChannelParticipant::Banned(p) => p.rank.clone(),
+        enums::ChannelParticipant::Left(_) => None,
     }
 }
 

@@ -32,14 +32,34 @@ pub(crate) async fn edit_admin(
                 })
                 .await?;
         }
-        Target::Chat { chat_id, .. } => {
+        Target::Chat { chat_id, peer } => {
             client
                 .invoke(&functions::messages::EditChatAdmin {
                     chat_id,
-                    user_id,
+                    user_id: user_id.clone(),
                     is_admin: rights.basic_group_admin(),
                 })
                 .await?;
+            // Since layer 223 basic groups have tags: the title is one
+            // (`messages.editChatAdmin` has no place for it).
+            if let (Some(title), true) = (&rights.title, rights.basic_group_admin()) {
+                let participant = match user_id {
+                    enums::InputUser::InputUser(u) => {
+                        enums::InputPeer::from(types::InputPeerUser {
+                            user_id: u.user_id,
+                            access_hash: u.access_hash,
+                        })
+                    }
+                    _ => enums::InputPeer::InputPeerSelf,
+                };
+                client
+                    .invoke(&functions::messages::EditChatParticipantRank {
+                        peer,
+                        participant,
+                        rank: title.clone(),
+                    })
+                    .await?;
+            }
         }
         Target::User { .. } => {
             return Err(Error::NotPossibleHere(

@@ -251,6 +251,7 @@ pub(crate) fn edit_banned(
         date: now,
         inviter: 0,
         via_request: false,
+        rank: None,
     });
     may_edit_member(is_creator, me, &prev.role).map_err(bad)?;
     let restricted = rights.view_messages
