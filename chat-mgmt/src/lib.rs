@@ -29,6 +29,12 @@
 //! `futures::Stream`s (with `total()`); awaiting one (the `get_*` names)
 //! collects it. Rights read one way everywhere: `true` = granted or allowed.
 //!
+//! Beyond Telethon, [`Membership`] (also implemented for the client) is who
+//! gets in: new chats ([`NewChat`]), invite links ([`InviteLinkOptions`],
+//! listings of links and of who joined), join requests (listed, approved or
+//! declined one by one or all at once, and approval for direct joins) and
+//! layer 223's member tags ([`Membership::set_rank`]).
+//!
 //! Where Telethon is broken, this crate does what Telethon's documentation
 //! promises, and says so on the item: `limit` is honoured in basic groups,
 //! a filter combined with a search does not stop at the first page without a
