@@ -7,17 +7,16 @@ mod peer;
 
 use ferrogram_testserver::{Role, TestServer};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn telethon_runs_the_chat_management_workflow() {
-    let Some(python) = peer::python("Telethon chat-management workflow") else {
-        return;
-    };
-    let server = TestServer::builder().members(500).start().await.unwrap();
-    let info = serde_json::to_string(&server.info()).unwrap();
+/// Runs a peer script with `args` and reads its `RESULT {json}` line.
+async fn run_script(
+    python: std::path::PathBuf,
+    script: &'static str,
+    args: Vec<String>,
+) -> serde_json::Value {
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(python)
-            .arg(peer::script("telethon_chat_world.py"))
-            .arg(info)
+            .arg(peer::script(script))
+            .args(args)
             .output()
             .expect("run python")
     })
@@ -26,11 +25,21 @@ async fn telethon_runs_the_chat_management_workflow() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let Some(json) = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
         panic!(
-            "the script failed:\n{stdout}\n{}",
+            "{script} failed:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    let r: serde_json::Value = serde_json::from_str(json).unwrap();
+    serde_json::from_str(json).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn telethon_runs_the_chat_management_workflow() {
+    let Some(python) = peer::python("Telethon chat-management workflow") else {
+        return;
+    };
+    let server = TestServer::builder().members(500).start().await.unwrap();
+    let info = serde_json::to_string(&server.info()).unwrap();
+    let r = run_script(python, "telethon_chat_world.py", vec![info]).await;
     let info = server.info();
     let lounge = info.chat("ferrogram_lounge").unwrap();
     let news = info.chat("ferrogram_news").unwrap();
@@ -142,23 +151,7 @@ async fn telethon_drives_invite_links_and_join_requests() {
         direct_phone.to_owned(),
         code(direct_phone),
     ];
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python)
-            .arg(peer::script("telethon_membership.py"))
-            .args(args)
-            .output()
-            .expect("run python")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let Some(json) = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
-        panic!(
-            "the script failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    let r: serde_json::Value = serde_json::from_str(json).unwrap();
+    let r = run_script(python, "telethon_membership.py", args.to_vec()).await;
     let owner = server.user().unwrap().id;
     let role =
         |id: &serde_json::Value| server.participant_role("ferrogram_lounge", id.as_i64().unwrap());
