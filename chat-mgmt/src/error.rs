@@ -84,6 +84,22 @@ pub enum Error {
     /// (`USERNAME_INVALID`).
     #[error("the username cannot be used ({})", .0.name)]
     UsernameUnavailable(RpcError),
+    /// The 2FA password is wrong (`PASSWORD_HASH_INVALID`).
+    #[error("wrong 2FA password (PASSWORD_HASH_INVALID)")]
+    PasswordInvalid(RpcError),
+    /// The account has no 2FA password, which this needs
+    /// (`PASSWORD_MISSING`).
+    #[error("this needs a 2FA password on the account (PASSWORD_MISSING)")]
+    PasswordMissing(RpcError),
+    /// The 2FA password or this session is too new for this
+    /// (`PASSWORD_TOO_FRESH_X`, `SESSION_TOO_FRESH_X`): retry in `seconds`.
+    #[error("{}: possible in {seconds} s", .error.name)]
+    TooFresh {
+        /// How long until it is possible.
+        seconds: u32,
+        /// The error itself.
+        error: RpcError,
+    },
     /// A FLOOD_WAIT longer than the client's `flood_sleep_threshold`.
     #[error("FLOOD_WAIT: retry in {seconds} s")]
     FloodWait {
@@ -137,6 +153,12 @@ impl From<InvocationError> for Error {
             "MEGAGROUP_REQUIRED" | "BROADCAST_REQUIRED" => Self::StatisticsForbidden(rpc),
             "CHAT_TITLE_EMPTY" | "CHAT_ABOUT_TOO_LONG" => Self::ChatDetailsInvalid(rpc),
             "USERNAME_OCCUPIED" | "USERNAME_INVALID" => Self::UsernameUnavailable(rpc),
+            "PASSWORD_HASH_INVALID" => Self::PasswordInvalid(rpc),
+            "PASSWORD_MISSING" => Self::PasswordMissing(rpc),
+            "PASSWORD_TOO_FRESH" | "SESSION_TOO_FRESH" => Self::TooFresh {
+                seconds: rpc.value.unwrap_or(0),
+                error: rpc,
+            },
             "INVITE_HASH_EXPIRED" => Self::InviteLinkExpired(rpc),
             "INVITE_HASH_INVALID" | "INVITE_HASH_EMPTY" => Self::InviteLinkInvalid(rpc),
             "EXPIRE_DATE_INVALID" | "USAGE_LIMIT_INVALID" | "CHAT_INVITE_PERMANENT" => {
@@ -180,6 +202,9 @@ impl Error {
             | Self::InviteNotRevoked(e)
             | Self::JoinRequestSent(e)
             | Self::JoinRequestMissing(e)
+            | Self::PasswordInvalid(e)
+            | Self::PasswordMissing(e)
+            | Self::TooFresh { error: e, .. }
             | Self::FloodWait { error: e, .. } => Some(e),
             Self::Invocation(e) => e.rpc(),
             Self::UnknownName { .. } | Self::NotPossibleHere(_) | Self::UnexpectedAnswer(_) => None,

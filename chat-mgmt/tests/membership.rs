@@ -763,3 +763,90 @@ async fn member_tags_follow_the_rights() {
     ));
     drop((kim, lee));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ownership_moves_with_the_password_once_old_enough() {
+    use ferrogram_chat_mgmt::NewChat;
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let owner = owner(&server).await;
+    let ada = server.user().unwrap().clone();
+    let (heir, heir_id) = user(&server, "Heir", "9996621060").await;
+    let (_, outsider_id) = user(&server, "Out", "9996621061").await;
+    owner
+        .create_chat(
+            NewChat::supergroup("Heirloom")
+                .username("heirloom")
+                .member("+9996621060"),
+        )
+        .await
+        .unwrap();
+    // A session signed in moments ago may not give a chat away yet.
+    let e = owner
+        .transfer_ownership("@heirloom", heir_id, &ada.password)
+        .await
+        .unwrap_err();
+    let Error::TooFresh { seconds, error } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(error.name, "SESSION_TOO_FRESH");
+    assert!((86_000..=86_400).contains(seconds), "{seconds}");
+    server.clock().advance(Duration::from_secs(86_401));
+    let e = owner
+        .transfer_ownership("@heirloom", heir_id, "not the password")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::PasswordInvalid(_)), "{e:?}");
+    let e = owner
+        .transfer_ownership("@heirloom", "+9996621061", &ada.password)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::UserNotParticipant(_)), "{e:?}");
+    assert_eq!(server.participant_role("heirloom", outsider_id), None);
+    // A plain member is no creator: refused before any password.
+    let e = heir
+        .transfer_ownership("@heirloom", "me", "whatever")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::ChatAdminRequired(_) | Error::PasswordMissing(_)),
+        "{e:?}"
+    );
+    owner
+        .transfer_ownership("@heirloom", heir_id, &ada.password)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.participant_role("heirloom", heir_id),
+        Some(ServerRole::Creator)
+    );
+    assert_eq!(
+        server.participant_role("heirloom", ada.id),
+        Some(ServerRole::Admin)
+    );
+    // The heir has no 2FA password: it cannot hand the chat on. (It knows
+    // Ada from the member list.)
+    heir.get_participants("@heirloom").await.unwrap();
+    let e = heir
+        .transfer_ownership("@heirloom", ada.id, "")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::PasswordMissing(_)), "{e:?}");
+    // A password set today is too fresh, however old the session.
+    server.set_password(heir_id, "heir's secret");
+    let e = heir
+        .transfer_ownership("@heirloom", ada.id, "heir's secret")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::TooFresh { error, .. } if error.name == "PASSWORD_TOO_FRESH"),
+        "{e:?}"
+    );
+    server.clock().advance(Duration::from_secs(7 * 86_400));
+    heir.transfer_ownership("@heirloom", ada.id, "heir's secret")
+        .await
+        .unwrap();
+    assert_eq!(
+        server.participant_role("heirloom", ada.id),
+        Some(ServerRole::Creator)
+    );
+}

@@ -26,6 +26,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use ferrogram_chat_mgmt::client::{InvocationError, SignInError};
 use ferrogram_chat_mgmt::{
     AdminLogKind, AdminRight, AdminRights, BannedRight, BannedRights, ChatAction, ChatManagement,
+    Membership,
 };
 
 use crate::commands::FilterArg;
@@ -221,6 +222,17 @@ enum Command {
     Create(membership::Create),
     /// Set a member's tag (their own, or others' with manage_ranks).
     Rank(membership::Rank),
+    /// Make USER the chat's creator (you become an admin); your 2FA
+    /// password is prompted for without echo unless given.
+    Transfer {
+        #[arg(allow_negative_numbers = true)]
+        chat: String,
+        #[arg(allow_negative_numbers = true)]
+        user: String,
+        /// The 2FA password (for scripts; prompted otherwise).
+        #[arg(long)]
+        password: Option<String>,
+    },
     /// Invite links: create, edit, revoke, delete, list, counts, who joined.
     Invites {
         #[command(subcommand)]
@@ -408,6 +420,22 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                     println!("wrote {}", f.display());
                 }
             }
+        }
+        Command::Transfer {
+            chat,
+            user,
+            password,
+        } => {
+            let client = signed_in(g).await?;
+            let password = match password {
+                Some(p) => p,
+                None => prompt_secret("2FA password")?,
+            };
+            client
+                .transfer_ownership(chat.as_str(), user.as_str(), &password)
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("the chat's creator")))?;
+            println!("{user} now owns {chat}; you are an admin");
         }
         Command::Rank(r) => {
             let client = signed_in(g).await?;

@@ -280,3 +280,62 @@ async fn rank_tags_members_and_listings_show_it() {
     let tia = parse_csv(&csv).into_iter().find(|r| r[2] == "Tia").unwrap();
     assert_eq!(tia[5], "");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfer_hands_a_chat_over_with_the_password() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let env = Env::new(&server, "transfer");
+    login_owner(&env, &server).await;
+    let heir = server.create_user("Hana", "Heir", "9996621320");
+    ok(&env
+        .run(&[
+            "create",
+            "supergroup",
+            "Handed",
+            "--username",
+            "handed_cli",
+            "--member",
+            "+9996621320",
+        ])
+        .await);
+    let password = server.user().unwrap().password.clone();
+    let fresh = env
+        .run(&[
+            "transfer",
+            "@handed_cli",
+            "+9996621320",
+            "--password",
+            &password,
+        ])
+        .await;
+    fails(&fresh, 8, "SESSION_TOO_FRESH");
+    server
+        .clock()
+        .advance(std::time::Duration::from_secs(86_401));
+    fails(
+        &env.run(&[
+            "transfer",
+            "@handed_cli",
+            "+9996621320",
+            "--password",
+            "wrong",
+        ])
+        .await,
+        8,
+        "PASSWORD_HASH_INVALID",
+    );
+    let out = ok(&env
+        .run(&[
+            "transfer",
+            "@handed_cli",
+            "+9996621320",
+            "--password",
+            &password,
+        ])
+        .await);
+    assert!(out.contains("now owns @handed_cli"), "{out}");
+    assert_eq!(
+        server.participant_role("handed_cli", heir),
+        Some(Role::Creator)
+    );
+}

@@ -678,6 +678,25 @@ impl Client {
     /// process).
     #[tracing::instrument(skip_all)]
     pub async fn check_password(&self, password: &str) -> Result<types::User, InvocationError> {
+        let proof = self.password_proof(password).await?;
+        let auth = self
+            .invoke(&functions::auth::CheckPassword { password: proof })
+            .await
+            .map_err(SignInError::from_rpc)?;
+        let user = authorized_user(auth)?;
+        self.remember_self(&user);
+        Ok(user)
+    }
+
+    /// The SRP proof of the account's 2FA password (`account.getPassword`,
+    /// then the proof computed here: the password never leaves this
+    /// process), for the calls that ask for it: `auth.checkPassword`,
+    /// `messages.editChatCreator`, ... Each proof is good for one call.
+    /// An account with no password: [`SignInError::NoPassword`].
+    pub async fn password_proof(
+        &self,
+        password: &str,
+    ) -> Result<enums::InputCheckPasswordSRP, InvocationError> {
         let enums::account::Password::Password(p) =
             self.invoke(&functions::account::GetPassword {}).await?;
         let Some(enums::PasswordKdfAlgo::SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(algo)) =
@@ -699,19 +718,13 @@ impl Client {
         };
         let (a, m1) = client_proof(&params, password.as_bytes(), &srp_b, &mut OsRng)
             .map_err(|e| InvocationError::SignIn(SignInError::Srp(e)))?;
-        let auth = self
-            .invoke(&functions::auth::CheckPassword {
-                password: enums::InputCheckPasswordSRP::from(types::InputCheckPasswordSRP {
-                    srp_id,
-                    a: a.to_vec(),
-                    m1: m1.to_vec(),
-                }),
-            })
-            .await
-            .map_err(SignInError::from_rpc)?;
-        let user = authorized_user(auth)?;
-        self.remember_self(&user);
-        Ok(user)
+        Ok(enums::InputCheckPasswordSRP::from(
+            types::InputCheckPasswordSRP {
+                srp_id,
+                a: a.to_vec(),
+                m1: m1.to_vec(),
+            },
+        ))
     }
 
     /// The signed-in user.

@@ -516,6 +516,7 @@ pub(crate) fn set_password(
             params,
             verifier: v,
             hint: hint.to_owned(),
+            set_at: 0,
         });
     }
 }

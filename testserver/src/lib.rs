@@ -220,6 +220,12 @@ impl TestServer {
         let mut w = lock(&self.shared.world);
         let mut rng = lock(&self.shared.rng);
         set_password(&mut w, user, password, "", &mut rng);
+        // Set now, on the server's clock (`PASSWORD_TOO_FRESH_X` counts
+        // from here).
+        let now = self.shared.clock.unix();
+        if let Some(p) = w.accounts.get_mut(&user).and_then(|a| a.password.as_mut()) {
+            p.set_at = now;
+        }
     }
 
     /// Moves `user` to DC `dc`: requests it makes on another DC with its old

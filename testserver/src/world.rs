@@ -48,6 +48,8 @@ pub(crate) struct Password {
     pub params: SrpParams,
     pub verifier: [u8; 256],
     pub hint: String,
+    /// When it was set (0: before the world began).
+    pub set_at: i32,
 }
 
 /// An account.
@@ -99,6 +101,8 @@ pub(crate) struct Authorization {
     pub user: i64,
     /// Made by `auth.importAuthorization` (a borrowed connection to a non-home DC).
     pub imported: bool,
+    /// When the session signed in (server clock).
+    pub date: i32,
 }
 
 /// A pending `auth.sendCode`.

@@ -464,6 +464,28 @@ pub trait Membership {
         user: impl Into<PeerRef>,
         rank: &str,
     ) -> Result<()>;
+
+    /// Makes `user` the chat's creator (`messages.editChatCreator`); the
+    /// caller, its creator, becomes an admin with every right. Needs the
+    /// account's 2FA `password` (proved by SRP: it never leaves this
+    /// process), a password and a session old enough
+    /// ([`Error::TooFresh`] says how long to wait), and `user` a member.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{Error, Membership};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// match client.transfer_ownership("@my_group", "@alice", "my 2FA password").await {
+    ///     Err(Error::TooFresh { seconds, .. }) => println!("possible in {seconds} s"),
+    ///     other => other?,
+    /// }
+    /// # Ok(()) }
+    /// ```
+    async fn transfer_ownership(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        password: &str,
+    ) -> Result<()>;
 }
 
 impl Membership for Client {
@@ -473,6 +495,31 @@ impl Membership for Client {
 
     async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()> {
         create::delete(self, chat.into()).await
+    }
+
+    async fn transfer_ownership(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        password: &str,
+    ) -> Result<()> {
+        let peer = chat_peer(self, chat.into()).await?;
+        let user_id = input_user(self, user.into()).await?;
+        let password = match self.password_proof(password).await {
+            Ok(p) => p,
+            // No password on the account: the server says so in its words.
+            Err(ferrogram_client::InvocationError::SignIn(
+                ferrogram_client::SignInError::NoPassword,
+            )) => enums::InputCheckPasswordSRP::InputCheckPasswordEmpty,
+            Err(e) => return Err(e.into()),
+        };
+        self.invoke(&functions::messages::EditChatCreator {
+            peer,
+            user_id,
+            password,
+        })
+        .await?;
+        Ok(())
     }
 
     async fn set_rank(

@@ -192,8 +192,14 @@ pub(crate) fn authorize(
     user: i64,
     imported: bool,
 ) -> Result<enums::auth::Authorization, RpcErr> {
-    w.authorizations
-        .insert(ctx.key_id, Authorization { user, imported });
+    w.authorizations.insert(
+        ctx.key_id,
+        Authorization {
+            user,
+            imported,
+            date: ctx.shared.clock.unix(),
+        },
+    );
     w.pending_password.remove(&ctx.key_id);
     let view = w
         .user_view(user, user)

@@ -182,6 +182,7 @@ routes! {
     functions::messages::DeleteChatUser => messages::groups::delete_chat_user,
     functions::messages::EditChatAbout => messages::chats::edit_chat_about,
     functions::messages::EditChatAdmin => messages::groups::edit_chat_admin,
+    functions::messages::EditChatCreator => messages::ownership::edit_chat_creator,
     functions::messages::EditChatParticipantRank => messages::ranks::edit_chat_participant_rank,
     functions::messages::EditChatDefaultBannedRights => messages::chats::edit_chat_default_banned_rights,
     functions::messages::EditChatPhoto => messages::chats::edit_chat_photo,
