@@ -87,8 +87,8 @@ pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, AdminLogKind, LogValue};
 pub use error::{Error, Result};
 pub use invites::{
-    CreatedChat, InviteImporter, InviteImporterIter, InviteLink, InviteLinkCount, InviteLinkIter,
-    InviteLinkOptions, Membership, NewChat, NewChatKind, RevokedInviteLink,
+    AddOutcome, CreatedChat, InviteImporter, InviteImporterIter, InviteLink, InviteLinkCount,
+    InviteLinkIter, InviteLinkOptions, Membership, NewChat, NewChatKind, RevokedInviteLink,
 };
 pub use participants::{
     Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,

@@ -78,6 +78,16 @@ async fn next_pending(stream: &mut UpdateStream) -> types::UpdatePendingJoinRequ
     panic!("no updatePendingJoinRequests in 20 updates");
 }
 
+async fn lounge_of(client: &Client, chat: &str) -> enums::InputChannel {
+    let enums::InputPeer::Channel(c) = client.get_input_entity(chat).await.unwrap() else {
+        panic!("{chat} is a channel");
+    };
+    enums::InputChannel::from(types::InputChannel {
+        channel_id: c.channel_id,
+        access_hash: c.access_hash,
+    })
+}
+
 async fn lounge(client: &Client) -> enums::InputChannel {
     let enums::InputPeer::Channel(c) = client.get_input_entity(LOUNGE).await.unwrap() else {
         panic!("the lounge is a channel");
@@ -849,4 +859,132 @@ async fn ownership_moves_with_the_password_once_old_enough() {
         server.participant_role("heirloom", ada.id),
         Some(ServerRole::Creator)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_are_added_with_an_outcome_each() {
+    use ferrogram_chat_mgmt::{AddOutcome, BannedRights, NewChat};
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let owner = owner(&server).await;
+    let mut ids = Vec::new();
+    for (name, phone) in [
+        ("Abe", "9996621070"),
+        ("Bo", "9996621071"),
+        ("Cy", "9996621072"),
+    ] {
+        ids.push(server.create_user(name, "Added", phone));
+    }
+    owner
+        .create_chat(
+            NewChat::supergroup("Adders")
+                .username("adders")
+                .member("+9996621072"),
+        )
+        .await
+        .unwrap();
+    // Cy is banned: a call that includes Cy is refused whole (USER_KICKED),
+    // and nobody of it is added.
+    owner
+        .edit_permissions(
+            "@adders",
+            "+9996621072",
+            BannedRights::new().view_messages(false),
+        )
+        .await
+        .unwrap();
+    let outcomes = owner
+        .add_members(
+            "@adders",
+            [
+                "+9996621070",
+                "+9996621072",
+                "@nobody_here_x",
+                "+9996621071",
+            ],
+        )
+        .await
+        .unwrap();
+    let names: Vec<String> = outcomes
+        .iter()
+        .map(|(u, o)| {
+            format!(
+                "{u:?} {}",
+                match o {
+                    AddOutcome::Added => "added".to_owned(),
+                    AddOutcome::Failed(e) => format!("failed {e}"),
+                    other => format!("{other:?}"),
+                }
+            )
+        })
+        .collect();
+    assert_eq!(outcomes.len(), 4, "{names:?}");
+    let outcome_of = |phone: &str| {
+        outcomes
+            .iter()
+            .find(|(u, _)| format!("{u:?}").contains(phone))
+            .map(|(_, o)| o)
+            .unwrap()
+    };
+    assert!(
+        matches!(outcome_of("9996621070"), AddOutcome::Added),
+        "{names:?}"
+    );
+    assert!(
+        matches!(outcome_of("9996621071"), AddOutcome::Added),
+        "{names:?}"
+    );
+    assert!(
+        matches!(outcome_of("9996621072"), AddOutcome::Failed(e) if e.is("USER_KICKED")),
+        "{names:?}"
+    );
+    assert!(
+        matches!(outcome_of("nobody_here_x"), AddOutcome::Failed(_)),
+        "{names:?}"
+    );
+    assert_eq!(
+        server.participant_role("adders", ids[0]),
+        Some(ServerRole::Member)
+    );
+    assert_eq!(
+        server.participant_role("adders", ids[1]),
+        Some(ServerRole::Member)
+    );
+    assert_eq!(
+        server.participant_role("adders", ids[2]),
+        Some(ServerRole::Banned)
+    );
+
+    // The server refuses the whole call for one user: nobody of it joins.
+    let eve = server.create_user("Eve", "Added", "9996621073");
+    let input = |u: enums::InputPeer| match u {
+        enums::InputPeer::User(u) => enums::InputUser::from(types::InputUser {
+            user_id: u.user_id,
+            access_hash: u.access_hash,
+        }),
+        other => panic!("{other:?}"),
+    };
+    let users = vec![
+        input(owner.get_input_entity("+9996621073").await.unwrap()),
+        input(owner.get_input_entity("+9996621072").await.unwrap()),
+    ];
+    let e = owner
+        .invoke(&functions::channels::InviteToChannel {
+            channel: lounge_of(&owner, "@adders").await,
+            users,
+        })
+        .await
+        .unwrap_err();
+    assert!(e.is("USER_KICKED"), "{e:?}");
+    assert_eq!(server.participant_role("adders", eve), None, "not added");
+    let group = owner
+        .create_chat(NewChat::basic_group("Adders team"))
+        .await
+        .unwrap();
+    let outcomes = owner
+        .add_members(group.peer.clone(), [ids[0], ids[1]])
+        .await
+        .unwrap();
+    assert!(outcomes.iter().all(|(_, o)| matches!(o, AddOutcome::Added)));
+    let members = owner.get_participants(group.peer).await.unwrap();
+    assert_eq!(members.total, 3);
 }

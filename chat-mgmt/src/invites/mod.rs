@@ -7,6 +7,7 @@
 //! counting every admin's links is the creator's; deciding join requests
 //! needs `invite_users`.
 
+mod add;
 mod create;
 mod listing;
 
@@ -15,6 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ferrogram_client::{Client, PeerRef};
 use ferrogram_tl_types::{enums, functions};
 
+pub use add::AddOutcome;
 pub use create::{CreatedChat, NewChat, NewChatKind};
 pub use listing::{InviteImporter, InviteImporterIter, InviteLinkIter};
 
@@ -486,6 +488,28 @@ pub trait Membership {
         user: impl Into<PeerRef>,
         password: &str,
     ) -> Result<()>;
+
+    /// Adds `users` to a group or channel (`channels.inviteToChannel` in one
+    /// call; a basic group one `messages.addChatUser` each), and says what
+    /// became of each: added, left out for their privacy settings, or
+    /// refused with the reason. When Telegram refuses the whole call for one
+    /// user, each is tried alone so the others still get in.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{AddOutcome, Membership};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// for (user, outcome) in client.add_members("@my_group", ["@alice", "@bob"]).await? {
+    ///     if let AddOutcome::Failed(e) = outcome {
+    ///         println!("{user:?}: {e}");
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    async fn add_members<U: Into<PeerRef>>(
+        &self,
+        chat: impl Into<PeerRef>,
+        users: impl IntoIterator<Item = U>,
+    ) -> Result<Vec<(PeerRef, AddOutcome)>>;
 }
 
 impl Membership for Client {
@@ -495,6 +519,15 @@ impl Membership for Client {
 
     async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()> {
         create::delete(self, chat.into()).await
+    }
+
+    async fn add_members<U: Into<PeerRef>>(
+        &self,
+        chat: impl Into<PeerRef>,
+        users: impl IntoIterator<Item = U>,
+    ) -> Result<Vec<(PeerRef, AddOutcome)>> {
+        let users = users.into_iter().map(Into::into).collect();
+        add::add(self, chat.into(), users).await
     }
 
     async fn transfer_ownership(

@@ -94,18 +94,24 @@ pub(crate) fn invite_to_channel(
     if !may_invite(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
+    // One refused user fails the whole call, and nobody is added: every
+    // user is checked before anyone joins.
     let mut added = Vec::new();
     for u in &x.users {
         let user = input_user_id(me, u)?;
         if !w.accounts.contains_key(&user) {
             return Err(bad("USER_ID_INVALID"));
         }
-        let chat = &w.chats[&id];
         match chat.participant(user).map(|p| &p.role) {
             Some(Role::Banned { .. }) => return Err(bad("USER_KICKED")),
             Some(r) if !matches!(r, Role::Left) => continue,
             _ => {}
         }
+        if !added.contains(&user) {
+            added.push(user);
+        }
+    }
+    for &user in &added {
         let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
         c.add(user, Role::Member, now, me);
         c.log(
@@ -123,7 +129,6 @@ pub(crate) fn invite_to_channel(
                 },
             ),
         );
-        added.push(user);
     }
     let updates = chat_updates(w, me, id, added, now);
     Ok(enums::messages::InvitedUsers::from(
