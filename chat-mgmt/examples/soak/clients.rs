@@ -52,6 +52,10 @@ pub struct Outcome {
     pub updates_missed_first_ids: Vec<Vec<i32>>,
     pub updates_twice: usize,
     pub texts_twice: Vec<String>,
+    /// The live heap of the clients' process (KiB) after the first fifth
+    /// and at the end of the run (before the last message).
+    pub heap_kib_fifth: u64,
+    pub heap_kib_end: u64,
     /// Messages seen that no client was told it sent, and the first of them.
     pub seen_but_not_sent: usize,
     pub seen_but_not_sent_first_ids: Vec<i32>,
@@ -335,6 +339,10 @@ pub async fn run(mut lines: Lines) -> Result<(), String> {
     // The driver takes its counters before any worker sends.
     expect_line(&mut lines, "GO").await?;
     let until = Instant::now() + Duration::from_secs(plan.seconds);
+    let fifth = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(plan.seconds) / 5).await;
+        crate::heap::live_kib()
+    });
     let mut workers = vec![tokio::spawn(moderate(
         clients[0].clone(),
         tally.clone(),
@@ -352,6 +360,7 @@ pub async fn run(mut lines: Lines) -> Result<(), String> {
     for w in workers {
         let _ = tokio::time::timeout(Duration::from_secs(120), w).await;
     }
+    let heap = (fifth.await.unwrap_or(0), crate::heap::live_kib());
     let end: End = serde_json::from_str(&expect_line(&mut lines, "END ").await?)
         .map_err(|e| format!("END: {e}"))?;
     // The last word: once the listeners have it, they have had every chance
@@ -368,7 +377,8 @@ pub async fn run(mut lines: Lines) -> Result<(), String> {
     }
     let mut sent = lock(&tally.sent).clone();
     sent.extend(end.telethon_sent);
-    let outcome = outcome(&tally, &sent, &listeners, first);
+    let mut outcome = outcome(&tally, &sent, &listeners, first);
+    (outcome.heap_kib_fifth, outcome.heap_kib_end) = heap;
     say(&format!(
         "CLIENTS {}",
         serde_json::to_string(&outcome).map_err(|e| e.to_string())?

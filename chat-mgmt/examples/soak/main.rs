@@ -17,6 +17,7 @@
 
 mod chaos;
 mod clients;
+mod heap;
 mod report;
 mod seen;
 mod telethon;

@@ -134,6 +134,8 @@ pub fn report(
         "rss_end_over_fifth": grew,
         "rss_judged": rss_judged,
         "rss_not_judged": ["testserver"],
+        "clients_heap_kib_fifth": o.heap_kib_fifth,
+        "clients_heap_kib_end": o.heap_kib_end,
     });
     println!("SOAK {summary}");
     Ok(ok)
