@@ -58,6 +58,13 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 /// Builds and runs one soak; an error when any check failed.
 pub fn soak(s: &Soak) -> Result<(), String> {
     let root = root();
+    // The commit the driver is built from, taken before the run: commits
+    // made while it runs are not what it measured.
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
     crate::run(crate::cargo().args([
         "build",
         "--release",
@@ -96,7 +103,7 @@ pub fn soak(s: &Soak) -> Result<(), String> {
     println!("xtask: soak: {line}");
     let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
     if s.record {
-        record(&v)?;
+        record(&v, &commit)?;
     }
     if v["ok"].as_bool() == Some(true) && out.status.success() {
         Ok(())
@@ -114,14 +121,9 @@ fn date() -> String {
 }
 
 /// Appends the run to the table under "## Soak" in RELIABILITY.md.
-fn record(v: &serde_json::Value) -> Result<(), String> {
+fn record(v: &serde_json::Value, commit: &str) -> Result<(), String> {
     let path = root().join("RELIABILITY.md");
     let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default();
     let rss = |key: &str| {
         v[key]
             .as_object()
