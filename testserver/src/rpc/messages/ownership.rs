@@ -5,12 +5,13 @@
 use crate::rpc::prelude::*;
 
 /// How old the 2FA password must be before ownership can move
-/// (`PASSWORD_TOO_FRESH_X` otherwise, X the seconds left). Telegram does not
-/// document the figure; seven days is this server's choice.
-pub(crate) const PASSWORD_MIN_AGE: i32 = 7 * 86_400;
+/// (`PASSWORD_TOO_FRESH_X` otherwise, X the seconds left): 24 hours, as the
+/// method page says ("The password was modified less than 24 hours ago").
+pub(crate) const PASSWORD_MIN_AGE: i32 = 86_400;
 
-/// How old the session must be (`SESSION_TOO_FRESH_X` otherwise). Also
-/// undocumented; 24 hours is this server's choice.
+/// How old the session must be (`SESSION_TOO_FRESH_X` otherwise): 24
+/// hours, as the method page says ("This session was created less than 24
+/// hours ago").
 pub(crate) const SESSION_MIN_AGE: i32 = 86_400;
 
 /// `messages.editChatCreator`: the creator makes a member the creator and
