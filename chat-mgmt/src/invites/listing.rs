@@ -18,6 +18,36 @@ use crate::lazy::Lazy;
 use crate::participants::TotalList;
 use crate::target::input_user;
 
+/// `next` and, awaited, every item with the total, for a listing builder
+/// that is a `Stream` of `Result<$item>` with a `total` field.
+macro_rules! collecting {
+    ($iter:ty, $item:ty) => {
+        impl $iter {
+            /// The next item (as `StreamExt::next`); an error ends the
+            /// listing.
+            pub async fn next(&mut self) -> Option<Result<$item>> {
+                std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+            }
+        }
+
+        impl IntoFuture for $iter {
+            type Output = Result<TotalList<$item>>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+            fn into_future(mut self) -> Self::IntoFuture {
+                Box::pin(async move {
+                    let mut items = Vec::new();
+                    while let Some(x) = self.next().await {
+                        items.push(x?);
+                    }
+                    let total = self.total.unwrap_or(items.len());
+                    Ok(TotalList { items, total })
+                })
+            }
+        }
+    };
+}
+
 /// Items per request (Telegram's most).
 const CHUNK: usize = 100;
 
@@ -197,11 +227,6 @@ impl InviteLinkIter {
     pub fn total(&self) -> Option<usize> {
         self.total
     }
-
-    /// The next link (as `StreamExt::next`); an error ends the listing.
-    pub async fn next(&mut self) -> Option<Result<InviteLink>> {
-        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
-    }
 }
 
 impl Stream for InviteLinkIter {
@@ -225,21 +250,7 @@ impl Stream for InviteLinkIter {
     }
 }
 
-impl IntoFuture for InviteLinkIter {
-    type Output = Result<TotalList<InviteLink>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(mut self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let mut items = Vec::new();
-            while let Some(l) = self.next().await {
-                items.push(l?);
-            }
-            let total = self.total.unwrap_or(items.len());
-            Ok(TotalList { items, total })
-        })
-    }
-}
+collecting!(InviteLinkIter, InviteLink);
 
 impl std::fmt::Debug for InviteLinkIter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -423,11 +434,6 @@ impl InviteImporterIter {
     pub fn total(&self) -> Option<usize> {
         self.total
     }
-
-    /// The next one (as `StreamExt::next`); an error ends the listing.
-    pub async fn next(&mut self) -> Option<Result<InviteImporter>> {
-        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
-    }
 }
 
 impl Stream for InviteImporterIter {
@@ -458,21 +464,7 @@ impl Stream for InviteImporterIter {
     }
 }
 
-impl IntoFuture for InviteImporterIter {
-    type Output = Result<TotalList<InviteImporter>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(mut self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let mut items = Vec::new();
-            while let Some(i) = self.next().await {
-                items.push(i?);
-            }
-            let total = self.total.unwrap_or(items.len());
-            Ok(TotalList { items, total })
-        })
-    }
-}
+collecting!(InviteImporterIter, InviteImporter);
 
 impl std::fmt::Debug for InviteImporterIter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
