@@ -222,6 +222,8 @@ enum Command {
     Create(membership::Create),
     /// Set a member's tag (their own, or others' with manage_ranks).
     Rank(membership::Rank),
+    /// Add users to a group or channel; a line per user.
+    Add(membership::Add),
     /// Make USER the chat's creator (you become an admin); your 2FA
     /// password is prompted for without echo unless given.
     Transfer {
@@ -436,6 +438,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 .await
                 .map_err(|e| CliError::from_chat(e, Some("the chat's creator")))?;
             println!("{user} now owns {chat}; you are an admin");
+        }
+        Command::Add(a) => {
+            let client = signed_in(g).await?;
+            membership::add(&client, a).await?;
         }
         Command::Rank(r) => {
             let client = signed_in(g).await?;

@@ -3,7 +3,9 @@
 
 use clap::Subcommand;
 use ferrogram_chat_mgmt::client::Client;
-use ferrogram_chat_mgmt::{InviteImporter, InviteLink, InviteLinkOptions, Membership, NewChat};
+use ferrogram_chat_mgmt::{
+    AddOutcome, InviteImporter, InviteLink, InviteLinkOptions, Membership, NewChat,
+};
 
 use crate::error::CliError;
 use crate::output::{Format, csv_field, parse_duration, parse_rfc3339, rfc3339};
@@ -413,6 +415,50 @@ pub async fn requests(client: &Client, cmd: Requests) -> Result<(), CliError> {
             println!("{verb} {user}");
         }
         (false, None) => return Err(CliError::usage("name a USER or give --all")),
+    }
+    Ok(())
+}
+
+/// `ferrogram add`'s arguments.
+#[derive(clap::Args)]
+pub struct Add {
+    #[arg(allow_negative_numbers = true)]
+    chat: String,
+    /// Who to add. Repeatable.
+    #[arg(required = true, allow_negative_numbers = true)]
+    users: Vec<String>,
+}
+
+/// Runs `ferrogram add`: a line per user; exit code 1 when any was not
+/// added (after trying them all).
+pub async fn add(client: &Client, a: Add) -> Result<(), CliError> {
+    let outcomes = client
+        .add_members(a.chat.as_str(), a.users.iter().map(String::as_str))
+        .await
+        .map_err(|e| CliError::from_chat(e, Some("invite_users")))?;
+    let mut refused = 0;
+    for ((_, outcome), user) in outcomes.iter().zip(&a.users) {
+        match outcome {
+            AddOutcome::Added => println!("{user}: added"),
+            AddOutcome::NotAllowed { .. } => {
+                refused += 1;
+                println!("{user}: not added: their privacy settings (send them an invite link)");
+            }
+            AddOutcome::Failed(e) => {
+                refused += 1;
+                println!("{user}: not added: {e}");
+            }
+            _ => {
+                refused += 1;
+                println!("{user}: not added");
+            }
+        }
+    }
+    if refused > 0 {
+        return Err(CliError::failure(format!(
+            "{refused} of {} not added",
+            a.users.len()
+        )));
     }
     Ok(())
 }

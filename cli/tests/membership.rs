@@ -339,3 +339,40 @@ async fn transfer_hands_a_chat_over_with_the_password() {
         Some(Role::Creator)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_reports_each_user() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let env = Env::new(&server, "add");
+    login_owner(&env, &server).await;
+    let a = server.create_user("Al", "Added", "9996621330");
+    let b = server.create_user("Bea", "Added", "9996621331");
+    ok(&env
+        .run(&["create", "supergroup", "Add here", "--username", "add_cli"])
+        .await);
+    let out = env
+        .run(&[
+            "add",
+            "@add_cli",
+            "+9996621330",
+            "@nobody_here_y",
+            "+9996621331",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("+9996621330: added"), "{text}");
+    assert!(text.contains("+9996621331: added"), "{text}");
+    assert!(text.contains("@nobody_here_y: not added"), "{text}");
+    assert!(
+        stderr(&out).contains("1 of 3 not added"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.participant_role("add_cli", a), Some(Role::Member));
+    assert_eq!(server.participant_role("add_cli", b), Some(Role::Member));
+    // All added: exit code 0.
+    server.create_user("Cal", "Added", "9996621332");
+    let out = ok(&env.run(&["add", "@add_cli", "+9996621332"]).await);
+    assert!(out.contains("added"), "{out}");
+}

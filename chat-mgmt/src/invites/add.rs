@@ -28,57 +28,70 @@ pub enum AddOutcome {
     Failed(Error),
 }
 
-/// Adds each of `users`; the outcome of each, in order.
+/// Adds each of `users`; the outcome of each, in the order given.
 pub(crate) async fn add(
     client: &Client,
     chat: PeerRef,
     users: Vec<PeerRef>,
 ) -> Result<Vec<(PeerRef, AddOutcome)>> {
     let target = Target::resolve(client, chat).await?;
-    let mut out: Vec<(PeerRef, AddOutcome)> = Vec::with_capacity(users.len());
+    // Outcomes by position: the users that do not resolve are known first.
+    let mut out: Vec<(usize, PeerRef, AddOutcome)> = Vec::with_capacity(users.len());
     let mut resolved = Vec::new();
-    for u in users {
+    for (i, u) in users.into_iter().enumerate() {
         match input_user(client, u.clone()).await {
-            Ok(input) => resolved.push((u, input)),
-            Err(e) => out.push((u, AddOutcome::Failed(e))),
+            Ok(input) => resolved.push((i, u, input)),
+            Err(e) => out.push((i, u, AddOutcome::Failed(e))),
         }
     }
-    match &target {
+    decide(client, &target, resolved, &mut out).await?;
+    out.sort_by_key(|(i, _, _)| *i);
+    Ok(out.into_iter().map(|(_, u, o)| (u, o)).collect())
+}
+
+/// The outcome of each resolved user, added to `out`.
+async fn decide(
+    client: &Client,
+    target: &Target,
+    resolved: Vec<(usize, PeerRef, enums::InputUser)>,
+    out: &mut Vec<(usize, PeerRef, AddOutcome)>,
+) -> Result<()> {
+    match target {
         Target::Channel { channel, .. } => {
             let all = invite(
                 client,
                 channel,
-                resolved.iter().map(|r| r.1.clone()).collect(),
+                resolved.iter().map(|r| r.2.clone()).collect(),
             )
             .await;
             match all {
                 Ok(missing) => {
-                    for (u, input) in resolved {
+                    for (i, u, input) in resolved {
                         let id = user_id(client, &input).await.unwrap_or(0);
-                        out.push((u, outcome_of(id, &missing)));
+                        out.push((i, u, outcome_of(id, &missing)));
                     }
                 }
                 // One call for each, so the refusal finds its user.
                 Err(_) if resolved.len() > 1 => {
-                    for (u, input) in resolved {
+                    for (i, u, input) in resolved {
                         let id = user_id(client, &input).await.unwrap_or(0);
                         let one = match invite(client, channel, vec![input]).await {
                             Ok(missing) => outcome_of(id, &missing),
                             Err(e) => AddOutcome::Failed(e),
                         };
-                        out.push((u, one));
+                        out.push((i, u, one));
                     }
                 }
                 Err(e) => {
-                    if let Some((u, _)) = resolved.into_iter().next() {
-                        out.push((u, AddOutcome::Failed(e)));
+                    if let Some((i, u, _)) = resolved.into_iter().next() {
+                        out.push((i, u, AddOutcome::Failed(e)));
                     }
                 }
             }
         }
         Target::Chat { chat_id, .. } => {
             // Basic groups take one user a call.
-            for (u, input) in resolved {
+            for (i, u, input) in resolved {
                 let added = client
                     .invoke(&functions::messages::AddChatUser {
                         chat_id: *chat_id,
@@ -93,7 +106,7 @@ pub(crate) async fn add(
                     Err(e) if e.is("USER_ALREADY_PARTICIPANT") => AddOutcome::Added,
                     Err(e) => AddOutcome::Failed(e.into()),
                 };
-                out.push((u, one));
+                out.push((i, u, one));
             }
         }
         Target::User { .. } => {
@@ -102,7 +115,7 @@ pub(crate) async fn add(
             ));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// `(user, premium_would_allow_invite, premium_required_for_pm)`.

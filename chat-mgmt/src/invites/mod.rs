@@ -491,7 +491,7 @@ pub trait Membership {
 
     /// Adds `users` to a group or channel (`channels.inviteToChannel` in one
     /// call; a basic group one `messages.addChatUser` each), and says what
-    /// became of each: added, left out for their privacy settings, or
+    /// became of each, in the order given: added, left out for their privacy settings, or
     /// refused with the reason. When Telegram refuses the whole call for one
     /// user, each is tried alone so the others still get in.
     ///
