@@ -319,7 +319,8 @@ async fn who_may_manage_which_links() {
         assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
     }
 
-    // Paging: 130 links of the owner's, newest first, each once.
+    // Paging: 129 links of the owner's (one made above, 128 here), newest
+    // first, each once.
     for i in 0..128 {
         owner
             .create_invite_link(LOUNGE, InviteLinkOptions::new().title(format!("n{i}")))

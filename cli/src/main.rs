@@ -423,6 +423,26 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 }
             }
         }
+        Command::Transfer { .. }
+        | Command::Add(_)
+        | Command::Rank(_)
+        | Command::Create(_)
+        | Command::Invites { .. }
+        | Command::Requests { .. } => membership_command(g, cli.command).await?,
+        Command::Serve {
+            listen,
+            fixture,
+            members,
+            server_key,
+        } => serve(listen, fixture, members, server_key).await?,
+    }
+    Ok(())
+}
+
+/// The membership commands (chat-mgmt's `Membership`): `create`, `add`,
+/// `rank`, `transfer`, `invites`, `requests`.
+async fn membership_command(g: &Global, command: Command) -> Result<(), CliError> {
+    match command {
         Command::Transfer {
             chat,
             user,
@@ -459,12 +479,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let client = signed_in(g).await?;
             membership::requests(&client, command).await?;
         }
-        Command::Serve {
-            listen,
-            fixture,
-            members,
-            server_key,
-        } => serve(listen, fixture, members, server_key).await?,
+        _ => unreachable!("only membership commands come here"),
     }
     Ok(())
 }
