@@ -1,5 +1,6 @@
-"""Telethon 1.45.0 drives invite links and join requests against a running
-testserver with raw requests (Telethon has no high-level API for them).
+"""Telethon 1.45.0 drives invite links, join requests, member tags, the
+ownership checks and a basic group's migration against a running testserver
+with raw requests (Telethon has no high-level API for them).
 Telethon speaks layer 229: every method used here has the same constructor id
 in 229 and 230 (checked in testserver/tests/telethon_chats.rs). Not used:
 a plain messages.importChatInvite / channels.joinChannel that succeeds, whose
@@ -15,6 +16,7 @@ import logging
 import sys
 import time
 
+from telethon import password as password_helpers
 from telethon import TelegramClient, errors
 from telethon.crypto import rsa
 from telethon.network import ConnectionTcpIntermediate
@@ -144,6 +146,52 @@ async def main():
     pending = await owner(functions.messages.GetChatInviteImportersRequest(
         peer=lounge, requested=True, offset_date=None, offset_user=types.InputUserEmpty(), limit=10))
     out["pending_after_decline"] = pending.count
+
+    # Ranks (layer 223): the owner tags the approved asker; the tag shows.
+    await owner(functions.messages.EditChatParticipantRankRequest(
+        peer=lounge, participant=types.InputPeerUser(asker_id, asker_input.access_hash), rank="Scout"))
+    got = await owner(functions.channels.GetParticipantRequest(channel=lounge, participant=asker_input))
+    out["asker_rank"] = got.participant.rank
+    try:
+        await owner(functions.messages.EditChatParticipantRankRequest(
+            peer=lounge, participant=types.InputPeerUser(asker_id, asker_input.access_hash),
+            rank="far too long for any tag"))
+    except errors.RPCError as e:
+        out["long_rank"] = type(e).__name__
+
+    # Ownership: a session signed in just now may not hand a chat over.
+    pwd = await owner(functions.account.GetPasswordRequest())
+    check = password_helpers.compute_check(pwd, info["user"]["password"])
+    try:
+        await owner(functions.messages.EditChatCreatorRequest(peer=lounge, user_id=asker_input, password=check))
+    except errors.RPCError as e:
+        out["transfer_fresh"] = type(e).__name__
+
+    # Migration: a basic group with the asker becomes a supergroup.
+    made = await owner(functions.messages.CreateChatRequest(users=[asker_input], title="Telethon's crew"))
+    group_id = next(c.id for c in made.updates.chats if isinstance(c, types.Chat))
+    try:
+        await asker(functions.messages.MigrateChatRequest(chat_id=group_id))
+    except errors.RPCError as e:
+        out["asker_migrates"] = type(e).__name__
+    moved = await owner(functions.messages.MigrateChatRequest(chat_id=group_id))
+    channel = next(c for c in moved.chats if isinstance(c, types.Channel))
+    old = next(c for c in moved.chats if isinstance(c, types.Chat))
+    out["migrated"] = {
+        "group": group_id,
+        "channel": channel.id,
+        "megagroup": channel.megagroup,
+        "deactivated": old.deactivated,
+        "migrated_to": old.migrated_to.channel_id,
+    }
+    full = await owner(functions.channels.GetFullChannelRequest(
+        channel=types.InputChannel(channel.id, channel.access_hash)))
+    out["migrated_from"] = full.full_chat.migrated_from_chat_id
+    out["migrated_members"] = full.full_chat.participants_count
+    try:
+        await owner(functions.messages.EditChatTitleRequest(chat_id=group_id, title="renamed"))
+    except errors.RPCError as e:
+        out["old_group_title"] = type(e).__name__
 
     for c in (owner, bot, asker, direct):
         await c.disconnect()

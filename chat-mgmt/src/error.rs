@@ -125,6 +125,12 @@ pub enum Error {
     /// list it is not in). The message says which.
     #[error("{0}")]
     NotPossibleHere(String),
+    /// This exists only in supergroups and the chat is a basic group: turn it
+    /// into one first ([`crate::Membership::migrate_chat`], or the call's
+    /// explicit option such as [`crate::BannedRights::migrate_basic_group`]).
+    /// The message says what needed it.
+    #[error("{0}")]
+    NeedsSupergroup(String),
     /// The server answered something this call cannot use (no channel in a
     /// channel's answer, a channel's full info for a basic group).
     #[error("unexpected answer: {0}")]
@@ -207,7 +213,10 @@ impl Error {
             | Self::TooFresh { error: e, .. }
             | Self::FloodWait { error: e, .. } => Some(e),
             Self::Invocation(e) => e.rpc(),
-            Self::UnknownName { .. } | Self::NotPossibleHere(_) | Self::UnexpectedAnswer(_) => None,
+            Self::UnknownName { .. }
+            | Self::NotPossibleHere(_)
+            | Self::NeedsSupergroup(_)
+            | Self::UnexpectedAnswer(_) => None,
         }
     }
 

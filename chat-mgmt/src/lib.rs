@@ -72,6 +72,7 @@ mod admin_log;
 mod error;
 mod invites;
 mod lazy;
+mod migration;
 mod participants;
 mod photos;
 mod rights;
@@ -90,6 +91,7 @@ pub use invites::{
     AddOutcome, CreatedChat, InviteImporter, InviteImporterIter, InviteLink, InviteLinkCount,
     InviteLinkIter, InviteLinkOptions, Membership, NewChat, NewChatKind, RevokedInviteLink,
 };
+pub use migration::MigratedChat;
 pub use participants::{
     Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,
 };

@@ -1,6 +1,7 @@
 //! What kind of peer a chat reference names.
 
-use ferrogram_client::{Client, PeerRef};
+use ferrogram_client::session::{PeerKind, marked_id};
+use ferrogram_client::{Client, PeerRef, input_peer};
 use ferrogram_tl_types::{enums, functions, types};
 
 use crate::{Error, Result};
@@ -23,8 +24,17 @@ pub(crate) enum Target {
 }
 
 impl Target {
+    /// What `chat` names. A basic group turned into a supergroup names the
+    /// supergroup: calls made with the group's id follow `migrated_to`, as
+    /// Telegram's clients do (see [`follow_migration`]).
     pub(crate) async fn resolve(client: &Client, chat: PeerRef) -> Result<Self> {
-        Ok(match client.get_input_entity(chat).await? {
+        let peer = client.get_input_entity(chat).await?;
+        Self::of(follow_migration(client, peer).await)
+    }
+
+    /// What an input peer names, as it is.
+    fn of(peer: enums::InputPeer) -> Result<Self> {
+        Ok(match peer {
             enums::InputPeer::Channel(c) => Self::Channel {
                 channel: enums::InputChannel::from(types::InputChannel {
                     channel_id: c.channel_id,
@@ -65,6 +75,41 @@ impl Target {
             ))),
         }
     }
+}
+
+/// The supergroup a basic group became, or `peer` as it is. A migration is
+/// for good, so once the session knows one it answers; otherwise the group
+/// is looked at (`messages.getChats`, one round trip, basic groups only),
+/// since another client may have migrated it: the answer's `migrated_to`
+/// goes to the session like any sighting. A failed look leaves `peer` as it
+/// is, for the call itself to report.
+pub(crate) async fn follow_migration(client: &Client, peer: enums::InputPeer) -> enums::InputPeer {
+    let enums::InputPeer::Chat(c) = &peer else {
+        return peer;
+    };
+    if let Some(to) = known_migration(client, c.chat_id) {
+        return to;
+    }
+    let looked = client
+        .invoke(&functions::messages::GetChats {
+            id: vec![c.chat_id],
+        })
+        .await;
+    match looked {
+        Ok(_) => known_migration(client, c.chat_id).unwrap_or(peer),
+        Err(_) => peer,
+    }
+}
+
+/// The supergroup the session says basic group `chat_id` became (with its
+/// access hash).
+fn known_migration(client: &Client, chat_id: i64) -> Option<enums::InputPeer> {
+    let session = client.session();
+    let to = session
+        .peer(marked_id(PeerKind::Chat, chat_id))?
+        .migrated_to?;
+    let channel = session.peer(marked_id(PeerKind::Megagroup, to))?;
+    channel.access_hash.map(|_| input_peer(&channel))
 }
 
 /// The input user a reference names (users only).

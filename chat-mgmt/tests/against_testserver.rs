@@ -432,7 +432,7 @@ async fn basic_groups_work_where_telethon_raises() {
         .edit_permissions(team_id, member.id, BannedRights::read_only())
         .await
         .unwrap_err();
-    assert!(matches!(e, Error::NotPossibleHere(_)), "{e}");
+    assert!(matches!(e, Error::NeedsSupergroup(_)), "{e}");
 
     // Kick: deleteChatUser, with the service message returned.
     let message = client

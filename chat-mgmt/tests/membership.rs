@@ -3,53 +3,17 @@
 //! plain member; usage limits and expiry on the server's clock; the admin
 //! log; paging; approving a thousand pending requests at once.
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use ferrogram_chat_mgmt::{AdminRights, ChatManagement, Error, InviteLinkOptions, Membership};
 use ferrogram_client::tl::{enums, functions, types};
-use ferrogram_client::{Client, Config, UpdateStream};
-use ferrogram_session::MemorySession;
+use ferrogram_client::{Client, UpdateStream};
 use ferrogram_testserver::{Role as ServerRole, TestServer};
 
+mod common;
+use common::{bot, owner, user};
+
 const LOUNGE: &str = "@ferrogram_lounge";
-
-fn config(server: &TestServer) -> Config {
-    let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
-    c.session = Arc::new(MemorySession::new());
-    c.server = Some((server.addr(), server.dc_id()));
-    c.rsa_keys = vec![server.rsa_key().public().clone()];
-    c.request_timeout = Duration::from_secs(30);
-    c
-}
-
-async fn owner(server: &TestServer) -> Client {
-    let client = Client::connect(config(server)).await.unwrap();
-    let creds = server.user().unwrap().clone();
-    let token = client.request_login_code(&creds.phone).await.unwrap();
-    assert!(client.sign_in(&token, &creds.code).await.is_err(), "2FA");
-    client.check_password(&creds.password).await.unwrap();
-    client
-}
-
-async fn bot(server: &TestServer) -> Client {
-    let client = Client::connect(config(server)).await.unwrap();
-    client
-        .sign_in_bot(server.bot_token().unwrap())
-        .await
-        .unwrap();
-    client
-}
-
-/// A new account, signed in; its id.
-async fn user(server: &TestServer, first: &str, phone: &str) -> (Client, i64) {
-    let id = server.create_user(first, "Tester", phone);
-    let client = Client::connect(config(server)).await.unwrap();
-    let token = client.request_login_code(phone).await.unwrap();
-    let code = ferrogram_testserver::world::login_code(phone);
-    client.sign_in(&token, &code).await.unwrap();
-    (client, id)
-}
 
 /// Joins through `link`, as chat-mgmt's error.
 async fn join(client: &Client, link: &str) -> Result<(), Error> {

@@ -115,6 +115,9 @@ impl CliError {
             ChatError::UnknownName { .. } | ChatError::NotPossibleHere(_) => {
                 Self::usage(e.to_string())
             }
+            ChatError::NeedsSupergroup(m) => Self::usage(format!(
+                "{m}; `ferrogram migrate CHAT` does that for good, as does `restrict --migrate`"
+            )),
             ChatError::Invocation(i) => Self::from_invocation(i.clone()),
             other => Self::new(8, other.to_string()),
         }

@@ -138,6 +138,10 @@ enum Command {
         /// Until when (RFC 3339, like 2026-12-01T18:00:00Z).
         #[arg(long)]
         until: Option<String>,
+        /// In a basic group, turn it into a supergroup first (for good):
+        /// basic groups have no per-member restrictions.
+        #[arg(long)]
+        migrate: bool,
     },
     /// Lift every restriction of USER.
     Unrestrict {
@@ -222,6 +226,8 @@ enum Command {
     Create(membership::Create),
     /// Set a member's tag (their own, or others' with manage_ranks).
     Rank(membership::Rank),
+    /// Turn a basic group into a supergroup, for good (its creator only).
+    Migrate(membership::Migrate),
     /// Add users to a group or channel; a line per user.
     Add(membership::Add),
     /// Make USER the chat's creator (you become an admin); your 2FA
@@ -426,6 +432,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Transfer { .. }
         | Command::Add(_)
         | Command::Rank(_)
+        | Command::Migrate(_)
         | Command::Create(_)
         | Command::Invites { .. }
         | Command::Requests { .. } => membership_command(g, cli.command).await?,
@@ -466,6 +473,10 @@ async fn membership_command(g: &Global, command: Command) -> Result<(), CliError
         Command::Rank(r) => {
             let client = signed_in(g).await?;
             membership::rank(&client, r).await?;
+        }
+        Command::Migrate(m) => {
+            let client = signed_in(g).await?;
+            membership::migrate(&client, m).await?;
         }
         Command::Create(c) => {
             let client = signed_in(g).await?;
@@ -592,9 +603,12 @@ async fn administer(g: &Global, command: Command) -> Result<(), CliError> {
             deny,
             for_,
             until,
+            migrate,
         } => {
             let client = signed_in(g).await?;
-            let rights = commands::banned_rights(&deny, true).until_date(until_of(for_, until)?);
+            let rights = commands::banned_rights(&deny, true)
+                .until_date(until_of(for_, until)?)
+                .migrate_basic_group(migrate);
             let when = rights
                 .until
                 .map(output::rfc3339)

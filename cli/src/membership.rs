@@ -489,6 +489,33 @@ pub async fn rank(client: &Client, r: Rank) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `ferrogram migrate`'s arguments.
+#[derive(clap::Args)]
+pub struct Migrate {
+    /// The basic group (its id, like -4000123, or a link).
+    #[arg(allow_negative_numbers = true)]
+    chat: String,
+}
+
+/// Runs `ferrogram migrate`: prints the supergroup's marked id, which the
+/// group's old id keeps naming from now on.
+pub async fn migrate(client: &Client, m: Migrate) -> Result<(), CliError> {
+    let migrated = client
+        .migrate_chat(m.chat.as_str())
+        .await
+        .map_err(|e| CliError::from_chat(e, Some("the group's creator")))?;
+    let marked = -(1_000_000_000_000 + migrated.channel_id);
+    if migrated.already {
+        println!("{} was already supergroup {marked}", m.chat);
+    } else {
+        println!(
+            "{} is now supergroup {marked}; its old id keeps working",
+            m.chat
+        );
+    }
+    Ok(())
+}
+
 /// What `ferrogram create` makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {

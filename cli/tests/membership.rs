@@ -376,3 +376,64 @@ async fn add_reports_each_user() {
     let out = ok(&env.run(&["add", "@add_cli", "+9996621332"]).await);
     assert!(out.contains("added"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_turns_a_group_into_a_supergroup_for_good() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let env = Env::new(&server, "migrate");
+    login_owner(&env, &server).await;
+    server.create_user("Mo", "Moved", "9996621340");
+    server.create_user("Mia", "Moved", "9996621341");
+    let made = ok(&env
+        .run(&[
+            "create",
+            "group",
+            "Movers",
+            "--member",
+            "+9996621340",
+            "--member",
+            "+9996621341",
+        ])
+        .await);
+    // "made \"Movers\" -4…"
+    let old = made
+        .split_whitespace()
+        .find(|w| w.starts_with('-'))
+        .expect("the marked id")
+        .to_owned();
+    // A basic group has no per-member restrictions: refused, with the way out.
+    fails(
+        &env.run(&["restrict", &old, "+9996621340"]).await,
+        2,
+        "ferrogram migrate",
+    );
+    // With --migrate the restriction turns it into a supergroup first.
+    ok(&env
+        .run(&["restrict", &old, "+9996621340", "--migrate"])
+        .await);
+    let out = ok(&env.run(&["migrate", &old]).await);
+    assert!(out.contains("was already supergroup -100"), "{out}");
+    // Through the old id: the supergroup's members, Mo restricted.
+    let csv = ok(&env.run(&["participants", &old, "--format", "csv"]).await);
+    let rows = parse_csv(&csv);
+    assert_eq!(rows.len(), 1 + 3, "a header and three members: {csv}");
+    let mo = rows.iter().find(|r| r[2] == "Mo").unwrap();
+    assert_eq!(mo[4], "restricted", "{csv}");
+
+    // A second group, migrated by the command itself; a member may not.
+    let made = ok(&env
+        .run(&["create", "group", "Second", "--member", "+9996621341"])
+        .await);
+    let second = made
+        .split_whitespace()
+        .find(|w| w.starts_with('-'))
+        .unwrap()
+        .to_owned();
+    let out = ok(&env.run(&["migrate", &second]).await);
+    assert!(out.contains("is now supergroup -100"), "{out}");
+    fails(
+        &env.run(&["migrate", "@ferrogram_lounge"]).await,
+        2,
+        "basic group",
+    );
+}

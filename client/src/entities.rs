@@ -362,6 +362,28 @@ pub(crate) fn user_peer(u: &enums::User) -> Option<PeerInfo> {
         phone: u.phone.clone(),
         name: (!name.is_empty()).then_some(name),
         min: u.min,
+        migrated_to: None,
+    })
+}
+
+/// The cache entry of the supergroup a basic group became, from the group's
+/// `migrated_to` (which carries the supergroup's access hash).
+pub(crate) fn migrated_peer(c: &enums::Chat) -> Option<PeerInfo> {
+    let enums::Chat::Chat(c) = c else {
+        return None;
+    };
+    let Some(enums::InputChannel::InputChannel(to)) = &c.migrated_to else {
+        return None;
+    };
+    Some(PeerInfo {
+        id: to.channel_id,
+        kind: PeerKind::Megagroup,
+        access_hash: Some(to.access_hash),
+        username: None,
+        phone: None,
+        name: None,
+        min: false,
+        migrated_to: None,
     })
 }
 
@@ -376,6 +398,10 @@ pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
             phone: None,
             name: Some(c.title.clone()),
             min: false,
+            migrated_to: match &c.migrated_to {
+                Some(enums::InputChannel::InputChannel(to)) => Some(to.channel_id),
+                _ => None,
+            },
         }),
         enums::Chat::Channel(c) => Some(PeerInfo {
             id: c.id,
@@ -389,6 +415,7 @@ pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
             phone: None,
             name: Some(c.title.clone()),
             min: c.min,
+            migrated_to: None,
         }),
         _ => None,
     }

@@ -65,13 +65,16 @@ impl SavedPeers {
             }
         }
         for c in chats {
-            let Some(p) = crate::entities::chat_peer(c) else {
-                continue;
-            };
-            let print = self.keys.hash_one((1u8, &p));
-            if saved.get(&p.marked_id()) != Some(&print) {
-                out.prints.push((p.marked_id(), print));
-                out.peers.push(p);
+            let sightings = [
+                crate::entities::chat_peer(c),
+                crate::entities::migrated_peer(c),
+            ];
+            for p in sightings.into_iter().flatten() {
+                let print = self.keys.hash_one((1u8, &p));
+                if saved.get(&p.marked_id()) != Some(&print) {
+                    out.prints.push((p.marked_id(), print));
+                    out.peers.push(p);
+                }
             }
         }
         out

@@ -19,6 +19,7 @@ fn main() -> Result<(), SessionError> {
             phone: None,
             name: Some("Ada Lovelace".into()),
             min: false,
+            migrated_to: None,
         }])?;
     } // Closed: the file holds it all.
 

@@ -89,6 +89,9 @@ pub struct PeerInfo {
     pub name: Option<String>,
     /// Seen only as a `min` constructor: its access hash is not usable on its own.
     pub min: bool,
+    /// For a basic group turned into a supergroup (`chat.migrated_to`): the
+    /// supergroup's bare id. Calls made with the group's id follow it.
+    pub migrated_to: Option<i64>,
 }
 
 impl std::fmt::Debug for PeerInfo {
@@ -102,6 +105,7 @@ impl std::fmt::Debug for PeerInfo {
             .field("phone", &self.phone.as_ref().map(|_| "<set>"))
             .field("name", &self.name)
             .field("min", &self.min)
+            .field("migrated_to", &self.migrated_to)
             .finish()
     }
 }
@@ -133,6 +137,8 @@ impl PeerInfo {
             phone: new.phone.or_else(|| old.phone.clone()),
             name: new.name.or_else(|| old.name.clone()),
             min: old.min && new.min,
+            // A migration is for good: a sighting that does not say keeps it.
+            migrated_to: new.migrated_to.or(old.migrated_to),
         }
     }
 }
@@ -168,6 +174,7 @@ fn merge_keeps(old: &PeerInfo, new: &PeerInfo) -> bool {
             .as_ref()
             .is_none_or(|n| old.name.as_ref() == Some(n))
         && (old.min && new.min) == old.min
+        && new.migrated_to.is_none_or(|to| old.migrated_to == Some(to))
 }
 
 /// The marked id of a peer of `kind` with bare id `id`.
@@ -404,6 +411,7 @@ mod tests {
                                     phone: Some("15550001".into()),
                                     name: Some("Alice".into()),
                                     min: old_min,
+                                    migrated_to: None,
                                 };
                                 let new = PeerInfo {
                                     id: 5,
@@ -413,6 +421,7 @@ mod tests {
                                     phone: ph.map(str::to_owned),
                                     name: n.map(str::to_owned),
                                     min: new_min,
+                                    migrated_to: None,
                                 };
                                 let mut normalized = new.clone();
                                 normalized.username =
@@ -439,6 +448,7 @@ mod tests {
             phone: None,
             name: Some("Alice".into()),
             min,
+            migrated_to: None,
         }
     }
 

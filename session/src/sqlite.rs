@@ -29,6 +29,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE update_state (channel_id INTEGER PRIMARY KEY, pts INTEGER NOT NULL,
                                 qts INTEGER NOT NULL, date INTEGER NOT NULL,
                                 seq INTEGER NOT NULL);",
+    // 2: basic groups remember the supergroup they became.
+    "ALTER TABLE peers ADD COLUMN migrated_to INTEGER;",
 ];
 
 /// The schema version this build writes.
@@ -365,8 +367,9 @@ fn load(conn: &Connection) -> Result<SessionData, LoadError> {
         })?;
         d.auth_keys.insert(dc_id(dc, "auth_keys: dc_id")?, key);
     }
-    let mut st =
-        conn.prepare("SELECT id, kind, access_hash, username, phone, name, min FROM peers")?;
+    let mut st = conn.prepare(
+        "SELECT id, kind, access_hash, username, phone, name, min, migrated_to FROM peers",
+    )?;
     let rows = st.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -376,10 +379,11 @@ fn load(conn: &Connection) -> Result<SessionData, LoadError> {
             r.get::<_, Option<String>>(4)?,
             r.get::<_, Option<String>>(5)?,
             r.get::<_, bool>(6)?,
+            r.get::<_, Option<i64>>(7)?,
         ))
     })?;
     for row in rows {
-        let (id, kind, access_hash, username, phone, name, min) = row?;
+        let (id, kind, access_hash, username, phone, name, min, migrated_to) = row?;
         let kind = PeerKind::from_code(kind)
             .ok_or_else(|| LoadError::Bad(format!("peers: unknown kind {kind} for id {id}")))?;
         let p = PeerInfo {
@@ -390,6 +394,7 @@ fn load(conn: &Connection) -> Result<SessionData, LoadError> {
             phone,
             name,
             min,
+            migrated_to,
         };
         d.peers.insert(p.marked_id(), p);
     }
@@ -441,8 +446,9 @@ fn write_peers(tx: &rusqlite::Transaction<'_>, peers: &[PeerInfo]) -> rusqlite::
         "UPDATE peers SET username = NULL WHERE username = ?1 AND marked_id != ?2",
     )?;
     let mut upsert = tx.prepare_cached(
-        "INSERT OR REPLACE INTO peers (marked_id, id, kind, access_hash, username, phone, name, min)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT OR REPLACE INTO peers (marked_id, id, kind, access_hash, username, phone, name, min,
+                                       migrated_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for p in peers {
         if let Some(u) = &p.username {
@@ -456,7 +462,8 @@ fn write_peers(tx: &rusqlite::Transaction<'_>, peers: &[PeerInfo]) -> rusqlite::
             p.username,
             p.phone,
             p.name,
-            p.min
+            p.min,
+            p.migrated_to
         ])?;
     }
     Ok(())
@@ -580,6 +587,7 @@ mod tests {
             phone: None,
             name: None,
             min: false,
+            migrated_to: None,
         }
     }
 

@@ -206,6 +206,7 @@ fn read_entities(
             phone,
             name: display,
             min: false,
+            migrated_to: None,
         });
     }
     data.merge_peers(&peers);

@@ -28,6 +28,7 @@ fn alice(hash: i64, min: bool) -> PeerInfo {
         phone: Some("+1 555 0100".into()),
         name: Some("Alice Liddell".into()),
         min,
+        migrated_to: None,
     }
 }
 
@@ -57,11 +58,27 @@ fn fill(s: &dyn Session) {
             phone: None,
             name: Some("Group".into()),
             min: false,
+            migrated_to: None,
         },
     ])
     .unwrap();
     // A min sighting must not replace the full access hash.
     s.save_peers(&[alice(222, true)]).unwrap();
+    // A basic group that became supergroup 777, seen later without saying so:
+    // the migration is kept.
+    let mut group = PeerInfo {
+        id: 888,
+        kind: PeerKind::Chat,
+        access_hash: None,
+        username: None,
+        phone: None,
+        name: Some("Old group".into()),
+        min: false,
+        migrated_to: Some(777),
+    };
+    s.save_peers(std::slice::from_ref(&group)).unwrap();
+    group.migrated_to = None;
+    s.save_peers(&[group]).unwrap();
     s.set_update_state(&UpdateState {
         pts: 10,
         qts: 2,
@@ -86,6 +103,7 @@ fn check(s: &dyn Session) {
         PeerKind::Megagroup
     );
     assert_eq!(s.peer_by_username("group").unwrap().id, 777);
+    assert_eq!(s.peer(-888).unwrap().migrated_to, Some(777));
     let u = s.update_state();
     assert_eq!((u.pts, u.qts, u.seq, u.channels[&777]), (10, 2, 3, 55));
 }
@@ -128,6 +146,48 @@ fn sqlite_session_survives_a_restart_with_private_permissions() {
 }
 
 #[test]
+fn a_version_1_file_is_migrated_keeping_its_peers() {
+    let dir = temp_dir("version-1");
+    let path = dir.join("v1.session");
+    {
+        let s = SqliteSession::open(&path).unwrap();
+        s.save_peers(&[alice(111, false)]).unwrap();
+    }
+    // As a build of schema version 1 left it: no `migrated_to` column.
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        c.execute_batch("ALTER TABLE peers DROP COLUMN migrated_to")
+            .unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let s = SqliteSession::open(&path).unwrap();
+    assert_eq!(s.peer(5).unwrap().access_hash, Some(111));
+    s.save_peers(&[PeerInfo {
+        id: 9,
+        kind: PeerKind::Chat,
+        access_hash: None,
+        username: None,
+        phone: None,
+        name: None,
+        min: false,
+        migrated_to: Some(10),
+    }])
+    .unwrap();
+    drop(s);
+    let s = SqliteSession::open(&path).unwrap();
+    assert_eq!(s.peer(-9).unwrap().migrated_to, Some(10));
+    drop(s);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2, "the current schema");
+    drop(c);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_second_client_on_the_same_file_is_told_it_is_locked() {
     let dir = temp_dir("locked");
     let path = dir.join("a.session");
@@ -164,7 +224,7 @@ fn corrupt_newer_and_foreign_files_are_refused_untouched() {
             e,
             SessionError::NewerVersion {
                 found: 99,
-                supported: 1,
+                supported: 2,
                 ..
             }
         ),

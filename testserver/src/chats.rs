@@ -142,6 +142,12 @@ pub(crate) struct StoredChat {
     pub join_request: bool,
     /// Forum topics, oldest first (a topic's id is its creation message's id).
     pub topics: Vec<Topic>,
+    /// A basic group turned into this supergroup (`messages.migrateChat`):
+    /// deactivated, read-only.
+    pub migrated_to: Option<i64>,
+    /// The basic group this supergroup was, and that group's last message id
+    /// (`channelFull.migrated_from_chat_id`/`migrated_from_max_id`).
+    pub migrated_from: Option<(i64, i32)>,
 }
 
 /// A forum topic.
@@ -370,6 +376,8 @@ impl StoredChat {
             forum: false,
             join_request: false,
             topics: Vec::new(),
+            migrated_to: None,
+            migrated_from: None,
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
         c

@@ -147,6 +147,21 @@ pub(crate) fn may_count_invites(chat: &StoredChat, me: i64) -> bool {
     )
 }
 
+/// What a basic group turned into a supergroup answers to every call that
+/// would change it or write to it (it stays readable: full chat, history).
+/// Telegram's error is documented nowhere; clients observed `PEER_ID_INVALID`
+/// when sending to a migrated group (vysheng/tg#971), and TDLib refuses such
+/// calls itself ("Chat is deactivated", tdlib/td#819), so the test server
+/// answers `PEER_ID_INVALID` to all of them.
+pub(crate) const MIGRATED_GROUP: &str = "PEER_ID_INVALID";
+
+/// Who may turn a basic group into a supergroup (`messages.migrateChat`): its
+/// creator (TDLib's `upgradeBasicGroupChatToSupergroupChat`: "Requires owner
+/// privileges"). Otherwise `CHAT_ADMIN_REQUIRED` (the method page).
+pub(crate) fn may_migrate(chat: &StoredChat, me: i64) -> bool {
+    chat.kind == ChatKind::Group && chat.creator == me
+}
+
 /// The most users a link may admit (TDLib's `createChatInviteLink`:
 /// `member_limit` 0-99999, 0 meaning no limit).
 pub(crate) const INVITE_USAGE_LIMIT_MAX: i32 = 99_999;

@@ -208,6 +208,13 @@ impl World {
             return Some(enums::Chat::from(types::Chat {
                 creator: c.creator == viewer,
                 left,
+                deactivated: c.migrated_to.is_some(),
+                migrated_to: c.migrated_to.map(|to| {
+                    enums::InputChannel::from(types::InputChannel {
+                        channel_id: to,
+                        access_hash: self.channel_access_hash(viewer, to),
+                    })
+                }),
                 id: c.id,
                 title: c.title.clone(),
                 participants_count: c.count_members(),
@@ -267,6 +274,8 @@ impl World {
             kicked_count: Some(c.count_kicked()),
             banned_count: Some(c.count_banned()),
             pts: c.pts,
+            migrated_from_chat_id: c.migrated_from.map(|(id, _)| id),
+            migrated_from_max_id: c.migrated_from.map(|(_, max)| max),
             ..types::ChannelFull::new(
                 c.photo
                     .and_then(|p| self.photo_view(p))

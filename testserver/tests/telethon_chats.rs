@@ -121,6 +121,13 @@ const LAYER_229_IDS: &[(&str, u32)] = &[
     ("channels.toggleJoinRequest", 0x0ecc2618),
     ("channels.getFullChannel", 0x08736a09),
     ("channels.joinChannel", 0x7f6a1e22),
+    ("messages.editChatParticipantRank", 0xa00f32b0),
+    ("channels.getParticipant", 0xa0ab6cc6),
+    ("account.getPassword", 0x548a30f5),
+    ("messages.editChatCreator", 0xf743b857),
+    ("messages.createChat", 0x92ceddd4),
+    ("messages.migrateChat", 0xa2875319),
+    ("messages.editChatTitle", 0x73783ffd),
 ];
 
 #[test]
@@ -180,4 +187,15 @@ async fn telethon_drives_invite_links_and_join_requests() {
     assert_eq!(r["direct_join"], "InviteRequestSentError");
     assert_eq!(role(&r["direct_id"]), None, "declined");
     assert_eq!(r["pending_after_decline"], 0);
+    assert_eq!(r["asker_rank"], "Scout");
+    assert_eq!(r["long_rank"], "AdminRankInvalidError");
+    assert_eq!(r["transfer_fresh"], "SessionTooFreshError");
+    let m = &r["migrated"];
+    assert_eq!(m["megagroup"], true);
+    assert_eq!(m["deactivated"], true);
+    assert_eq!(m["migrated_to"], m["channel"]);
+    assert_eq!(r["migrated_from"], m["group"]);
+    assert_eq!(r["migrated_members"], 2, "the owner and the asker");
+    assert_eq!(r["old_group_title"], "PeerIdInvalidError");
+    assert_eq!(r["asker_migrates"], "ChatAdminRequiredError");
 }

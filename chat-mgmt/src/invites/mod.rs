@@ -20,6 +20,7 @@ pub use add::AddOutcome;
 pub use create::{CreatedChat, NewChat, NewChatKind};
 pub use listing::{InviteImporter, InviteImporterIter, InviteLinkIter};
 
+use crate::MigratedChat;
 use crate::target::{Target, input_user};
 use crate::{Error, Result};
 
@@ -510,9 +511,29 @@ pub trait Membership {
         chat: impl Into<PeerRef>,
         users: impl IntoIterator<Item = U>,
     ) -> Result<Vec<(PeerRef, AddOutcome)>>;
+
+    /// Turns a basic group into a supergroup (`messages.migrateChat`; the
+    /// creator only, else [`Error::ChatAdminRequired`]). Members, admins,
+    /// tags, invite links and pending join requests move to the supergroup;
+    /// the group is deactivated. Afterwards every call made with the group's
+    /// id follows the supergroup (the session remembers `migrated_to`).
+    /// Asking again names the same supergroup.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Membership;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let migrated = client.migrate_chat(-4_000_123).await?;
+    /// println!("now supergroup {}", migrated.channel_id);
+    /// # Ok(()) }
+    /// ```
+    async fn migrate_chat(&self, chat: impl Into<PeerRef>) -> Result<MigratedChat>;
 }
 
 impl Membership for Client {
+    async fn migrate_chat(&self, chat: impl Into<PeerRef>) -> Result<MigratedChat> {
+        crate::migration::migrate(self, chat.into()).await
+    }
+
     async fn create_chat(&self, chat: NewChat) -> Result<CreatedChat> {
         create::create(self, chat).await
     }

@@ -78,7 +78,12 @@ pub(crate) async fn edit_permissions(
     user: Option<PeerRef>,
     rights: BannedRights,
 ) -> Result<()> {
-    let target = Target::resolve(client, chat).await?;
+    let mut target = Target::resolve(client, chat).await?;
+    if let (Some(_), Target::Chat { peer, .. }, true) = (&user, &target, rights.migrate_basic_group)
+    {
+        let migrated = crate::migration::migrate(client, PeerRef::from(peer.clone())).await?;
+        target = Target::resolve(client, PeerRef::from(migrated.peer)).await?;
+    }
     let banned_rights = enums::ChatBannedRights::from(rights.to_tl());
     match (user, &target) {
         (_, Target::User { .. }) => Err(Error::NotPossibleHere(
@@ -93,9 +98,10 @@ pub(crate) async fn edit_permissions(
                 .await?;
             Ok(())
         }
-        (Some(_), Target::Chat { .. }) => Err(Error::NotPossibleHere(
+        (Some(_), Target::Chat { .. }) => Err(Error::NeedsSupergroup(
             "basic groups have no per-member restrictions: set the defaults \
-             (edit_default_permissions), or remove the member with kick_participant"
+             (edit_default_permissions), remove the member with kick_participant, \
+             or turn the group into a supergroup (BannedRights::migrate_basic_group)"
                 .into(),
         )),
         (Some(user), Target::Channel { channel, .. }) => {

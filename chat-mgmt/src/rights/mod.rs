@@ -288,12 +288,18 @@ macro_rules! banned_rights {
             $($(#[doc = $doc])* pub $field: bool,)*
             /// When the restriction ends (`None`: forever).
             pub until: Option<SystemTime>,
+            /// Restricting one member of a basic group first turns the group
+            /// into a supergroup (`messages.migrateChat`; basic groups have
+            /// no per-member restrictions). Off unless asked for: a
+            /// migration cannot be undone. See
+            /// [`BannedRights::migrate_basic_group`].
+            pub migrate_basic_group: bool,
         }
 
         impl Default for BannedRights {
             /// Everything allowed, forever: lifts every restriction.
             fn default() -> Self {
-                Self { $($field: true,)* until: None }
+                Self { $($field: true,)* until: None, migrate_basic_group: false }
             }
         }
 
@@ -336,7 +342,7 @@ macro_rules! banned_rights {
 
             /// Everything denied.
             fn none() -> Self {
-                Self { $($field: false,)* until: None }
+                Self { $($field: false,)* until: None, migrate_basic_group: false }
             }
         }
 
@@ -347,6 +353,7 @@ macro_rules! banned_rights {
                     $($field: !r.$field,)*
                     until: (r.until_date > 0)
                         .then(|| UNIX_EPOCH + Duration::from_secs(r.until_date as u64)),
+                    migrate_basic_group: false,
                 }
             }
         }
@@ -444,6 +451,24 @@ impl BannedRights {
     /// For a while from now (Telethon's `timedelta` until_date).
     pub fn for_duration(mut self, d: Duration) -> Self {
         self.until = Some(SystemTime::now() + d);
+        self
+    }
+
+    /// Whether restricting one member of a basic group may first turn the
+    /// group into a supergroup (default: no, and the call answers
+    /// [`Error::NeedsSupergroup`]). The migration is for good; afterwards
+    /// the group's id keeps working, the session following it to the
+    /// supergroup.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{BannedRights, ChatManagement};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let mute = BannedRights::new().send_messages(false).migrate_basic_group(true);
+    /// client.edit_permissions(-4_000_123, Some("@troll".into()), mute).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn migrate_basic_group(mut self, migrate: bool) -> Self {
+        self.migrate_basic_group = migrate;
         self
     }
 }

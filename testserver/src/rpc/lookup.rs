@@ -83,8 +83,21 @@ pub(crate) fn input_user_id(me: i64, u: &enums::InputUser) -> Result<i64, RpcErr
     }
 }
 
-/// A group or channel named by an input peer, for the calls that take either.
+/// A group or channel named by an input peer, for the calls that take either
+/// and change something (a basic group turned into a supergroup refuses,
+/// see [`crate::policy::MIGRATED_GROUP`]).
 pub(crate) fn chat_of_peer(w: &World, me: i64, peer: &enums::InputPeer) -> Result<i64, RpcErr> {
+    let id = chat_of_peer_to_read(w, me, peer)?;
+    writable(w, id)
+}
+
+/// [`chat_of_peer`] for calls that only read (history, search): a basic
+/// group turned into a supergroup still shows what it held.
+pub(crate) fn chat_of_peer_to_read(
+    w: &World,
+    me: i64,
+    peer: &enums::InputPeer,
+) -> Result<i64, RpcErr> {
     match peer {
         enums::InputPeer::Channel(c) => readable_channel(
             w,
@@ -94,13 +107,20 @@ pub(crate) fn chat_of_peer(w: &World, me: i64, peer: &enums::InputPeer) -> Resul
                 access_hash: c.access_hash,
             }),
         ),
-        enums::InputPeer::Chat(c) => group_id(w, me, c.chat_id),
+        enums::InputPeer::Chat(c) => group_to_read(w, me, c.chat_id),
         _ => Err(bad("PEER_ID_INVALID")),
     }
 }
 
-/// A basic group `me` belongs to.
+/// A basic group `me` belongs to, to change something in it (a group turned
+/// into a supergroup refuses).
 pub(crate) fn group_id(w: &World, me: i64, chat_id: i64) -> Result<i64, RpcErr> {
+    let id = group_to_read(w, me, chat_id)?;
+    writable(w, id)
+}
+
+/// A basic group `me` belongs to, to read (a migrated one too).
+pub(crate) fn group_to_read(w: &World, me: i64, chat_id: i64) -> Result<i64, RpcErr> {
     match w.chats.get(&chat_id) {
         Some(c) if c.kind == ChatKind::Group => {
             if c.participant(me).is_some_and(Participant::is_member) {
@@ -111,4 +131,12 @@ pub(crate) fn group_id(w: &World, me: i64, chat_id: i64) -> Result<i64, RpcErr> 
         }
         _ => Err(bad("CHAT_ID_INVALID")),
     }
+}
+
+/// `id` unless it is a deactivated (migrated) basic group.
+fn writable(w: &World, id: i64) -> Result<i64, RpcErr> {
+    if w.chats.get(&id).is_some_and(|c| c.migrated_to.is_some()) {
+        return Err(bad(crate::policy::MIGRATED_GROUP));
+    }
+    Ok(id)
 }

@@ -192,6 +192,7 @@ routes! {
     functions::messages::GetAdminsWithInvites => messages::invite_links::get_admins_with_invites,
     functions::messages::GetChatInviteImporters => messages::invite_links::get_chat_invite_importers,
     functions::messages::GetChats => messages::chats::get_chats,
+    functions::messages::MigrateChat => messages::migrate::migrate_chat,
     functions::messages::GetExportedChatInvite => messages::invite_links::get_exported_chat_invite,
     functions::messages::GetExportedChatInvites => messages::invite_links::get_exported_chat_invites,
     functions::messages::GetForumTopics => messages::topics::get_forum_topics,

@@ -142,7 +142,7 @@ pub(crate) fn get_full_chat(
 ) -> Result<enums::messages::ChatFull, RpcErr> {
     let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
-    let id = group_id(w, me, x.chat_id)?;
+    let id = group_to_read(w, me, x.chat_id)?;
     let mut full = w.chat_full(id).ok_or_else(|| internal("exists"))?;
     let c = &w.chats[&id];
     let mut members: Vec<i64> = c

@@ -21,7 +21,7 @@ pub(crate) fn search(
     ) {
         return Err(bad("FILTER_NOT_SUPPORTED"));
     }
-    let id = chat_of_peer(w, me, &x.peer)?;
+    let id = chat_of_peer_to_read(w, me, &x.peer)?;
     let c = &w.chats[&id];
     let q = x.q.to_lowercase();
     // Newest first, in the id window.
@@ -190,7 +190,7 @@ pub(crate) fn chat_history(
     me: i64,
     x: &functions::messages::GetHistory,
 ) -> Result<enums::messages::Messages, RpcErr> {
-    let id = chat_of_peer(w, me, &x.peer)?;
+    let id = chat_of_peer_to_read(w, me, &x.peer)?;
     let c = &w.chats[&id];
     let all: Vec<&crate::chats::ChatMessage> = c
         .messages
