@@ -70,8 +70,10 @@
 mod action;
 mod admin_log;
 mod error;
+mod events;
 mod invites;
 mod lazy;
+mod membership;
 mod migration;
 mod participants;
 mod photos;
@@ -87,10 +89,12 @@ pub use ferrogram_client as client;
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, AdminLogKind, LogValue};
 pub use error::{Error, Result};
+pub use events::{JoinMethod, MembershipEvent, MembershipEventKind, MembershipEvents};
 pub use invites::{
     AddOutcome, CreatedChat, InviteImporter, InviteImporterIter, InviteLink, InviteLinkCount,
-    InviteLinkIter, InviteLinkOptions, Membership, NewChat, NewChatKind, RevokedInviteLink,
+    InviteLinkIter, InviteLinkOptions, NewChat, NewChatKind, RevokedInviteLink,
 };
+pub use membership::Membership;
 pub use migration::MigratedChat;
 pub use participants::{
     Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,

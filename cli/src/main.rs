@@ -15,6 +15,7 @@ mod error;
 mod membership;
 mod output;
 mod svg;
+mod watch;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -228,6 +229,10 @@ enum Command {
     Rank(membership::Rank),
     /// Turn a basic group into a supergroup, for good (its creator only).
     Migrate(membership::Migrate),
+    /// Print membership events as they happen (joins, leaves, bans,
+    /// promotions, join requests): what a bot admin receives; a user admin
+    /// sees the pending join requests.
+    Watch(watch::Watch),
     /// Add users to a group or channel; a line per user.
     Add(membership::Add),
     /// Make USER the chat's creator (you become an admin); your 2FA
@@ -433,6 +438,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Add(_)
         | Command::Rank(_)
         | Command::Migrate(_)
+        | Command::Watch(_)
         | Command::Create(_)
         | Command::Invites { .. }
         | Command::Requests { .. } => membership_command(g, cli.command).await?,
@@ -477,6 +483,10 @@ async fn membership_command(g: &Global, command: Command) -> Result<(), CliError
         Command::Migrate(m) => {
             let client = signed_in(g).await?;
             membership::migrate(&client, m).await?;
+        }
+        Command::Watch(w) => {
+            let client = signed_in(g).await?;
+            watch::watch(&client, w).await?;
         }
         Command::Create(c) => {
             let client = signed_in(g).await?;

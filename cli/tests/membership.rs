@@ -437,3 +437,97 @@ async fn migrate_turns_a_group_into_a_supergroup_for_good() {
         "basic group",
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_prints_membership_events_as_json_and_lines() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let bot = Env::new(&server, "watch-bot");
+    ok(&bot
+        .run(&["login", "--bot-token", server.bot_token().unwrap()])
+        .await);
+    // Watching for nothing sets the starting point in the session: what
+    // happens from now on is not missed by the next watch.
+    ok(&bot.run(&["watch", "--limit", "0"]).await);
+    let owner = Env::new(&server, "watch-owner");
+    login_owner(&owner, &server).await;
+    let mo = server.create_user("Mo", "Watched", "9996621350");
+    ok(&owner
+        .run(&["add", "@ferrogram_lounge", "+9996621350"])
+        .await);
+    ok(&owner
+        .run(&[
+            "restrict",
+            "@ferrogram_lounge",
+            "+9996621350",
+            "--deny",
+            "send_media",
+        ])
+        .await);
+    ok(&owner
+        .run(&["kick", "@ferrogram_lounge", "+9996621350"])
+        .await);
+    let out = ok(&bot
+        .run(&[
+            "watch",
+            "--chat",
+            "@ferrogram_lounge",
+            "--format",
+            "json",
+            "--limit",
+            "4",
+            "--for",
+            "60s",
+        ])
+        .await);
+    let events: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["joined", "restricted", "banned", "unbanned"],
+        "{out}"
+    );
+    assert!(events.iter().all(|e| e["user_id"] == mo), "{out}");
+    assert_eq!(events[0]["method"], "invited");
+    assert_eq!(events[1]["denied"], "send_media");
+    assert_eq!(events[2]["until"], "forever");
+    // Lines, and nothing from other chats: the team's change is left out.
+    let team = server
+        .info()
+        .chats
+        .iter()
+        .find(|c| c.kind == ferrogram_testserver::chats::ChatKind::Group)
+        .unwrap()
+        .marked_id
+        .to_string();
+    ok(&owner.run(&["add", &team, "+9996621350"]).await);
+    ok(&owner
+        .run(&["add", "@ferrogram_lounge", "+9996621350"])
+        .await);
+    let out = ok(&bot
+        .run(&[
+            "watch",
+            "--chat",
+            "@ferrogram_lounge",
+            "--limit",
+            "1",
+            "--for",
+            "60s",
+        ])
+        .await);
+    assert!(
+        out.trim_end().ends_with(&format!(
+            "joined user {mo} by {} method=invited",
+            server.user().unwrap().id
+        )),
+        "{out}"
+    );
+    // Without events, --for ends the watch quietly.
+    let out = ok(&bot.run(&["watch", "--for", "1s"]).await);
+    assert_eq!(out, "");
+}

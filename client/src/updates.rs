@@ -91,6 +91,22 @@ fn common_pts(u: &enums::Update) -> Option<(i32, i32)> {
 }
 
 /// A `message` with only the fields an `updateShortMessage` carries.
+/// The qts of an update of the secondary box (bots' membership, reaction and
+/// boost updates, secret chats): each takes one.
+fn qts_of(u: &enums::Update) -> Option<i32> {
+    Some(match u {
+        enums::Update::ChannelParticipant(x) => x.qts,
+        enums::Update::ChatParticipant(x) => x.qts,
+        enums::Update::BotChatInviteRequester(x) => x.qts,
+        enums::Update::BotStopped(x) => x.qts,
+        enums::Update::BotChatBoost(x) => x.qts,
+        enums::Update::BotMessageReaction(x) => x.qts,
+        enums::Update::BotMessageReactions(x) => x.qts,
+        enums::Update::NewEncryptedMessage(x) => x.qts,
+        _ => return None,
+    })
+}
+
 fn short_message(
     out: bool,
     id: i32,
@@ -273,6 +289,17 @@ impl UpdateStream {
                     }
                     Some(Ok(false)) => {} // already applied
                     Some(Err(())) => self.channel_difference(channel).await?,
+                }
+                continue;
+            }
+            if let Some(qts) = qts_of(&u) {
+                match pts_step(self.state.qts, qts, 1) {
+                    Ok(true) => {
+                        self.state.qts = qts;
+                        self.pending.push_back(u);
+                    }
+                    Ok(false) => {} // already applied
+                    Err(()) => return self.difference().await,
                 }
                 continue;
             }

@@ -148,6 +148,21 @@ pub(crate) struct StoredChat {
     /// The basic group this supergroup was, and that group's last message id
     /// (`channelFull.migrated_from_chat_id`/`migrated_from_max_id`).
     pub migrated_from: Option<(i64, i32)>,
+    /// Standings changed by the request being served, oldest first: drained
+    /// after it into the membership updates bots receive
+    /// (`rpc::member_updates`).
+    pub changes: Vec<MemberChange>,
+}
+
+/// A participant's standing changed by a request.
+#[derive(Clone, Debug)]
+pub(crate) struct MemberChange {
+    pub user: i64,
+    /// How they stood before (`None`: never a participant).
+    pub prev: Option<Participant>,
+    /// The link they joined through (`chatInvitePublicJoinRequests` for an
+    /// approved request to join a public chat).
+    pub invite: Option<enums::ExportedChatInvite>,
 }
 
 /// A forum topic.
@@ -378,6 +393,7 @@ impl StoredChat {
             topics: Vec::new(),
             migrated_to: None,
             migrated_from: None,
+            changes: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
         c
@@ -400,6 +416,25 @@ impl StoredChat {
                 self.participants.push(p);
                 self.search_index.clear();
             }
+        }
+    }
+
+    /// [`Self::add`] on a request's behalf: the change is noted for the
+    /// membership updates (seeding a world uses `add`, which notes nothing).
+    pub fn change(&mut self, user: i64, role: Role, date: i32, inviter: i64) {
+        let prev = self.participant(user).cloned();
+        self.add(user, role, date, inviter);
+        self.changes.push(MemberChange {
+            user,
+            prev,
+            invite: None,
+        });
+    }
+
+    /// The link behind the latest change (see [`Self::change`]).
+    pub fn note_invite(&mut self, invite: enums::ExportedChatInvite) {
+        if let Some(c) = self.changes.last_mut() {
+            c.invite = Some(invite);
         }
     }
 

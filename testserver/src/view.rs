@@ -30,6 +30,29 @@ pub(crate) fn chat_updates(
     })
 }
 
+/// A basic group's participant in its TL form.
+pub(crate) fn chat_participant_view(p: &Participant) -> enums::ChatParticipant {
+    let rank = p.tag().map(str::to_owned);
+    match &p.role {
+        Role::Creator { .. } => enums::ChatParticipant::from(types::ChatParticipantCreator {
+            user_id: p.user,
+            rank,
+        }),
+        Role::Admin { .. } => enums::ChatParticipant::from(types::ChatParticipantAdmin {
+            user_id: p.user,
+            inviter_id: p.inviter,
+            date: p.date,
+            rank,
+        }),
+        _ => enums::ChatParticipant::from(types::ChatParticipant {
+            user_id: p.user,
+            inviter_id: p.inviter,
+            date: p.date,
+            rank,
+        }),
+    }
+}
+
 /// The author of a message in TL form.
 pub(crate) fn message_author(m: &enums::Message) -> Option<i64> {
     let from = match m {
@@ -355,28 +378,7 @@ impl World {
                 .participants
                 .iter()
                 .filter(|p| p.is_member())
-                .map(|p| match &p.role {
-                    Role::Creator { .. } => {
-                        enums::ChatParticipant::from(types::ChatParticipantCreator {
-                            user_id: p.user,
-                            rank: p.tag().map(str::to_owned),
-                        })
-                    }
-                    Role::Admin { .. } => {
-                        enums::ChatParticipant::from(types::ChatParticipantAdmin {
-                            user_id: p.user,
-                            inviter_id: p.inviter,
-                            date: p.date,
-                            rank: p.tag().map(str::to_owned),
-                        })
-                    }
-                    _ => enums::ChatParticipant::from(types::ChatParticipant {
-                        user_id: p.user,
-                        inviter_id: p.inviter,
-                        date: p.date,
-                        rank: p.tag().map(str::to_owned),
-                    }),
-                })
+                .map(chat_participant_view)
                 .collect(),
             version: 1,
         });

@@ -93,6 +93,26 @@ pub(crate) struct Mailbox {
     /// mailbox: one per message, however often its update is built (the
     /// sender's answer and its other sessions' push, a retried send).
     pub group_pts: HashMap<(i64, i32), i32>,
+    /// The latest updates that took a qts (membership updates of bots),
+    /// oldest first, at most [`QTS_KEPT`]: what `updates.getDifference`
+    /// returns after a given qts.
+    pub qts_updates: std::collections::VecDeque<(i32, enums::Update)>,
+}
+
+/// How many qts updates a mailbox keeps for `updates.getDifference`.
+pub const QTS_KEPT: usize = 10_000;
+
+impl Mailbox {
+    /// Takes the next qts for `update` (built with it) and keeps it.
+    pub(crate) fn push_qts(&mut self, update: impl FnOnce(i32) -> enums::Update) -> enums::Update {
+        self.qts += 1;
+        let u = update(self.qts);
+        if self.qts_updates.len() == QTS_KEPT {
+            self.qts_updates.pop_front();
+        }
+        self.qts_updates.push_back((self.qts, u.clone()));
+        u
+    }
 }
 
 /// Who an auth key is signed in as.

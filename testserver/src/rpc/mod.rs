@@ -14,6 +14,7 @@ mod channels;
 mod contacts;
 mod help;
 pub(crate) mod lookup;
+pub(crate) mod member_updates;
 pub(crate) mod messages;
 mod photos;
 mod stats;
@@ -290,7 +291,9 @@ pub(crate) fn execute(ctx: &Ctx<'_>, object: Result<AnyObject, RpcErr>) -> Vec<u
             ctx: *ctx,
             w: &mut world,
         };
-        handler(&mut cx, o)
+        let answer = handler(&mut cx, o);
+        member_updates::emit(ctx, &mut world);
+        answer
     });
     match result {
         Ok(bytes) => bytes,

@@ -49,18 +49,26 @@ pub(crate) fn get_difference(
         .map_or(DIFFERENCE_LIMIT, |l| (l as usize).min(DIFFERENCE_LIMIT));
     let mut new: Vec<&StoredMessage> = m.messages.values().filter(|s| s.pts > x.pts).collect();
     new.sort_by_key(|s| s.pts);
-    if new.is_empty() {
+    // Membership updates of bots, after the client's qts.
+    let other_updates: Vec<enums::Update> = m
+        .qts_updates
+        .iter()
+        .filter(|(qts, _)| *qts > x.qts)
+        .map(|(_, u)| u.clone())
+        .collect();
+    let (mut peers, chat_ids) = qts_peers(&other_updates);
+    let chats: Vec<enums::Chat> = chat_ids
+        .into_iter()
+        .filter_map(|c| w.chat_view(me, c))
+        .collect();
+    if new.is_empty() && other_updates.is_empty() {
         return Ok(enums::updates::Difference::from(
             types::updates::DifferenceEmpty { date, seq: m.seq },
         ));
     }
     let more = new.len() > limit;
     new.truncate(limit);
-    let peers: Vec<i64> = new
-        .iter()
-        .flat_map(|s| [s.peer, s.from])
-        .chain([me])
-        .collect();
+    peers.extend(new.iter().flat_map(|s| [s.peer, s.from]).chain([me]));
     let new_messages = new.iter().map(|s| w.message_view(s)).collect();
     let users = users_of(w, me, peers);
     let out = if more {
@@ -68,8 +76,8 @@ pub(crate) fn get_difference(
         enums::updates::Difference::from(types::updates::DifferenceSlice {
             new_messages,
             new_encrypted_messages: Vec::new(),
-            other_updates: Vec::new(),
-            chats: Vec::new(),
+            other_updates,
+            chats,
             users,
             intermediate_state: state(last),
         })
@@ -77,13 +85,42 @@ pub(crate) fn get_difference(
         enums::updates::Difference::from(types::updates::Difference {
             new_messages,
             new_encrypted_messages: Vec::new(),
-            other_updates: Vec::new(),
-            chats: Vec::new(),
+            other_updates,
+            chats,
             users,
             state: state(m.pts),
         })
     };
     Ok(out)
+}
+
+/// The users and chats qts updates name.
+fn qts_peers(updates: &[enums::Update]) -> (Vec<i64>, Vec<i64>) {
+    let (mut users, mut chats) = (Vec::new(), Vec::new());
+    for u in updates {
+        match u {
+            enums::Update::ChannelParticipant(p) => {
+                users.extend([p.actor_id, p.user_id]);
+                chats.push(p.channel_id);
+            }
+            enums::Update::ChatParticipant(p) => {
+                users.extend([p.actor_id, p.user_id]);
+                chats.push(p.chat_id);
+            }
+            enums::Update::BotChatInviteRequester(r) => {
+                users.push(r.user_id);
+                if let enums::Peer::Channel(c) = &r.peer {
+                    chats.push(c.channel_id);
+                } else if let enums::Peer::Chat(c) = &r.peer {
+                    chats.push(c.chat_id);
+                }
+            }
+            _ => {}
+        }
+    }
+    chats.sort_unstable();
+    chats.dedup();
+    (users, chats)
 }
 
 /// `updates.getChannelDifference`.

@@ -34,10 +34,18 @@ pub(crate) fn join_channel(
                 hash: String::new(),
             });
             crate::rpc::messages::join_requests::notify_pending(ctx, w, id, now);
+            crate::rpc::member_updates::requester(
+                ctx,
+                w,
+                id,
+                me,
+                enums::ExportedChatInvite::ChatInvitePublicJoinRequests,
+                now,
+            );
         }
         return Err(bad("INVITE_REQUEST_SENT"));
     }
-    c.add(me, Role::Member, now, me);
+    c.change(me, Role::Member, now, me);
     c.log(
         now,
         me,
@@ -70,7 +78,7 @@ pub(crate) fn leave_channel(
         return Err(bad("USER_CREATOR"));
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-    c.add(me, Role::Left, p.date, p.inviter);
+    c.change(me, Role::Left, p.date, p.inviter);
     c.log(
         now,
         me,
@@ -113,7 +121,7 @@ pub(crate) fn invite_to_channel(
     }
     for &user in &added {
         let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-        c.add(user, Role::Member, now, me);
+        c.change(user, Role::Member, now, me);
         c.log(
             now,
             me,

@@ -203,7 +203,7 @@ pub(crate) fn edit_admin(
     next.role = role;
     let new_view = w.participant_view(&next, me);
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-    c.add(user, next.role, next.date, next.inviter);
+    c.change(user, next.role, next.date, next.inviter);
     c.log(
         now,
         me,
@@ -303,7 +303,7 @@ pub(crate) fn edit_banned(
     let new_view = w.participant_view(&next, me);
     let removed = prev.is_member() && matches!(next.role, Role::Banned { .. });
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-    c.add(user, next.role, next.date, next.inviter);
+    c.change(user, next.role, next.date, next.inviter);
     c.log(
         now,
         me,

@@ -39,7 +39,7 @@ pub(crate) fn edit_chat_admin(
     w.chats
         .get_mut(&id)
         .ok_or_else(|| internal("exists"))?
-        .add(user, role, p.date, p.inviter);
+        .change(user, role, p.date, p.inviter);
     Ok(true)
 }
 
@@ -60,7 +60,7 @@ pub(crate) fn delete_chat_user(
     };
     may_remove_from_group(chat, me, &p).map_err(bad)?;
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-    c.add(user, Role::Left, p.date, p.inviter);
+    c.change(user, Role::Left, p.date, p.inviter);
     let m = c.add_service(
         now,
         me,
@@ -93,7 +93,7 @@ pub(crate) fn add_chat_user(
     w.chats
         .get_mut(&id)
         .ok_or_else(|| internal("exists"))?
-        .add(user, Role::Member, now, me);
+        .change(user, Role::Member, now, me);
     let updates = chat_updates(w, me, id, vec![user], now);
     Ok(enums::messages::InvitedUsers::from(
         types::messages::InvitedUsers {
@@ -133,7 +133,7 @@ pub(crate) fn create_chat(
     let id = w.create_chat(ChatKind::Group, &title, me, now);
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("made"))?;
     for u in &users {
-        c.add(*u, Role::Member, now, me);
+        c.change(*u, Role::Member, now, me);
     }
     let everyone: Vec<i64> = std::iter::once(me).chain(users.iter().copied()).collect();
     let m = c.add_service(

@@ -158,12 +158,14 @@ pub(crate) fn import_chat_invite(
         .ok_or_else(|| internal("found"))?;
     if c.invites[i].request_needed {
         if !c.join_requests.iter().any(|r| r.user == me) {
+            let invite = c.invites[i].view();
             c.join_requests.push(JoinRequest {
                 user: me,
                 date: now,
                 hash,
             });
             crate::rpc::messages::join_requests::notify_pending(ctx, w, id, now);
+            crate::rpc::member_updates::requester(ctx, w, id, me, invite, now);
         }
         return Err(bad("INVITE_REQUEST_SENT"));
     }
@@ -171,7 +173,8 @@ pub(crate) fn import_chat_invite(
     c.invites[i].importers.push((me, now));
     let inviter = c.invites[i].admin;
     let invite = c.invites[i].view();
-    c.add(me, Role::Member, now, inviter);
+    c.change(me, Role::Member, now, inviter);
+    c.note_invite(invite.clone());
     if c.kind != ChatKind::Group {
         c.log(
             now,

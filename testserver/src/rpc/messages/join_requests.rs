@@ -69,8 +69,11 @@ fn decide(w: &mut World, id: i64, me: i64, now: i32, requests: Vec<JoinRequest>,
             }
             None => None,
         };
-        c.add(r.user, Role::Member, now, me);
+        c.change(r.user, Role::Member, now, me);
         c.mark_via_request(r.user);
+        if let Some(invite) = &view {
+            c.note_invite(invite.clone());
+        }
         if c.kind != ChatKind::Group
             && let Some(invite) = view
         {

@@ -78,7 +78,7 @@ pub(crate) fn edit_chat_creator(
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     let my_tag = c.participant(me).and_then(|p| p.tag().map(str::to_owned));
     let (my_date, my_inviter) = c.participant(me).map_or((now, me), |p| (p.date, p.inviter));
-    c.add(
+    c.change(
         user,
         Role::Creator {
             rank: target.tag().map(str::to_owned),
@@ -91,7 +91,7 @@ pub(crate) fn edit_chat_creator(
     } else {
         crate::chats::all_admin_rights()
     };
-    c.add(
+    c.change(
         me,
         Role::Admin {
             rights,
