@@ -241,6 +241,31 @@ pub trait Membership {
     /// ```
     async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()>;
 
+    /// Leaves a group or channel (`channels.leaveChannel`, or
+    /// `messages.deleteChatUser` of oneself in a basic group). The owner
+    /// may leave too: a basic group passes at once to
+    /// [`Self::future_owner`]; a supergroup or channel after 7 days unless
+    /// the owner comes back meanwhile (joining again, they are the owner).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Membership;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// if let Some(next) = client.future_owner("@my_group").await? {
+    ///     println!("{} will own it", next.id);
+    /// }
+    /// client.leave_chat("@my_group").await?;
+    /// # Ok(()) }
+    /// ```
+    async fn leave_chat(&self, chat: impl Into<PeerRef>) -> Result<()>;
+
+    /// Who would own the chat if its owner left
+    /// (`messages.getFutureChatCreatorAfterLeave`; the owner only, else
+    /// [`Error::ChatAdminRequired`]); `None` when nobody would.
+    async fn future_owner(
+        &self,
+        chat: impl Into<PeerRef>,
+    ) -> Result<Option<ferrogram_tl_types::types::User>>;
+
     /// Sets `user`'s tag in a group (layer 223's member tags; `""` clears
     /// it): one's own unless the `edit_rank` banned right forbids it,
     /// others' with the `manage_ranks` admin right. At most 16 characters
@@ -357,6 +382,43 @@ impl Membership for Client {
 
     async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()> {
         create::delete(self, chat.into()).await
+    }
+
+    async fn leave_chat(&self, chat: impl Into<PeerRef>) -> Result<()> {
+        match Target::resolve(self, chat.into()).await? {
+            Target::Channel { channel, .. } => {
+                self.invoke(&functions::channels::LeaveChannel { channel })
+                    .await?;
+            }
+            Target::Chat { chat_id, .. } => {
+                self.invoke(&functions::messages::DeleteChatUser {
+                    revoke_history: false,
+                    chat_id,
+                    user_id: enums::InputUser::InputUserSelf,
+                })
+                .await?;
+            }
+            Target::User { .. } => {
+                return Err(Error::NotPossibleHere(
+                    "only groups and channels can be left".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn future_owner(
+        &self,
+        chat: impl Into<PeerRef>,
+    ) -> Result<Option<ferrogram_tl_types::types::User>> {
+        let peer = chat_peer(self, chat.into()).await?;
+        let user = self
+            .invoke(&functions::messages::GetFutureChatCreatorAfterLeave { peer })
+            .await?;
+        Ok(match user {
+            enums::User::User(u) => Some(*u),
+            enums::User::Empty(_) => None,
+        })
     }
 
     async fn add_members<U: Into<PeerRef>>(

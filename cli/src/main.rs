@@ -229,6 +229,11 @@ enum Command {
     Rank(membership::Rank),
     /// Turn a basic group into a supergroup, for good (its creator only).
     Migrate(membership::Migrate),
+    /// Leave a group or channel. An owner's basic group passes at once to
+    /// `successor`; a supergroup or channel after 7 days unless you return.
+    Leave(membership::ChatArg),
+    /// Who would own the chat if you (its owner) left.
+    Successor(membership::ChatArg),
     /// Print membership events as they happen (joins, leaves, bans,
     /// promotions, join requests): what a bot admin receives; a user admin
     /// sees the pending join requests.
@@ -438,6 +443,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Add(_)
         | Command::Rank(_)
         | Command::Migrate(_)
+        | Command::Leave(_)
+        | Command::Successor(_)
         | Command::Watch(_)
         | Command::Create(_)
         | Command::Invites { .. }
@@ -483,6 +490,14 @@ async fn membership_command(g: &Global, command: Command) -> Result<(), CliError
         Command::Migrate(m) => {
             let client = signed_in(g).await?;
             membership::migrate(&client, m).await?;
+        }
+        Command::Leave(c) => {
+            let client = signed_in(g).await?;
+            membership::leave(&client, c).await?;
+        }
+        Command::Successor(c) => {
+            let client = signed_in(g).await?;
+            membership::successor(&client, c).await?;
         }
         Command::Watch(w) => {
             let client = signed_in(g).await?;

@@ -516,6 +516,44 @@ pub async fn migrate(client: &Client, m: Migrate) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `ferrogram leave`'s and `ferrogram successor`'s argument.
+#[derive(clap::Args)]
+pub struct ChatArg {
+    #[arg(allow_negative_numbers = true)]
+    chat: String,
+}
+
+/// Runs `ferrogram leave`.
+pub async fn leave(client: &Client, c: ChatArg) -> Result<(), CliError> {
+    client
+        .leave_chat(c.chat.as_str())
+        .await
+        .map_err(|e| CliError::from_chat(e, None))?;
+    println!("left {}", c.chat);
+    Ok(())
+}
+
+/// Runs `ferrogram successor`: who would own the chat if you left.
+pub async fn successor(client: &Client, c: ChatArg) -> Result<(), CliError> {
+    let next = client
+        .future_owner(c.chat.as_str())
+        .await
+        .map_err(|e| CliError::from_chat(e, Some("the chat's owner")))?;
+    match next {
+        Some(u) => {
+            let name = [u.first_name.as_deref(), u.last_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let handle = u.username.map(|n| format!(" @{n}")).unwrap_or_default();
+            println!("{} {name}{handle} would own {}", u.id, c.chat);
+        }
+        None => println!("nobody would own {}", c.chat),
+    }
+    Ok(())
+}
+
 /// What `ferrogram create` makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {

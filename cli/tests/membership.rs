@@ -531,3 +531,43 @@ async fn watch_prints_membership_events_as_json_and_lines() {
     let out = ok(&bot.run(&["watch", "--for", "1s"]).await);
     assert_eq!(out, "");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leave_hands_a_basic_group_to_the_successor() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let env = Env::new(&server, "leave");
+    login_owner(&env, &server).await;
+    server.create_user("Ed", "Heir", "9996621360");
+    let heir = server.create_user("Flo", "Heir", "9996621361");
+    let made = ok(&env
+        .run(&[
+            "create",
+            "group",
+            "Heirs",
+            "--member",
+            "+9996621360",
+            "--member",
+            "+9996621361",
+        ])
+        .await);
+    let chat = made
+        .split_whitespace()
+        .find(|w| w.starts_with('-'))
+        .unwrap()
+        .to_owned();
+    ok(&env.run(&["promote", &chat, "+9996621361"]).await);
+    let out = ok(&env.run(&["successor", &chat]).await);
+    assert!(
+        out.starts_with(&format!("{heir} Flo Heir would own")),
+        "{out}"
+    );
+    let out = ok(&env.run(&["leave", &chat]).await);
+    assert_eq!(out.trim(), format!("left {chat}"));
+    // No longer a member: neither the owner nor allowed to ask.
+    fails(&env.run(&["successor", &chat]).await, 6, "CHAT_FORBIDDEN");
+    fails(
+        &env.run(&["leave", "@nobody_here_at_all"]).await,
+        5,
+        "unknown",
+    );
+}

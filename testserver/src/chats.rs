@@ -163,6 +163,9 @@ pub(crate) struct MemberChange {
     /// The link they joined through (`chatInvitePublicJoinRequests` for an
     /// approved request to join a public chat).
     pub invite: Option<enums::ExportedChatInvite>,
+    /// Who made it, when not the request's caller (an owner's seat handed
+    /// over when the clock moved).
+    pub actor: Option<i64>,
 }
 
 /// A forum topic.
@@ -428,6 +431,7 @@ impl StoredChat {
             user,
             prev,
             invite: None,
+            actor: None,
         });
     }
 

@@ -155,6 +155,37 @@ pub(crate) fn may_count_invites(chat: &StoredChat, me: i64) -> bool {
 /// answers `PEER_ID_INVALID` to all of them.
 pub(crate) const MIGRATED_GROUP: &str = "PEER_ID_INVALID";
 
+/// How long a supergroup or channel waits for an owner who left to come
+/// back before [`future_creator`] becomes the owner: 7 days (TDLib's
+/// `getChatOwnerAfterLeaving`: "after 7 days if the current user does not
+/// return to the supergroup or channel during that period or immediately
+/// for basic groups").
+pub(crate) const OWNER_LEAVE_GRACE: i32 = 7 * 86_400;
+
+/// Who becomes the owner when the owner leaves
+/// (`messages.getFutureChatCreatorAfterLeave`): the longest-standing admin
+/// that is a user account (not a bot), by the date they joined or were
+/// promoted; with none, the longest-standing member that is a user; with
+/// none, nobody (`userEmpty`). Telegram documents no rule (TDLib only says
+/// who "will become the owner"): this is the test server's choice.
+pub(crate) fn future_creator(
+    chat: &StoredChat,
+    owner: i64,
+    is_bot: impl Fn(i64) -> bool,
+) -> Option<i64> {
+    let candidates = || {
+        chat.participants
+            .iter()
+            .filter(|p| p.user != owner && p.is_member() && !is_bot(p.user))
+    };
+    let admin = candidates()
+        .filter(|p| p.is_admin())
+        .min_by_key(|p| (p.date, p.user));
+    admin
+        .or_else(|| candidates().min_by_key(|p| (p.date, p.user)))
+        .map(|p| p.user)
+}
+
 /// Who may turn a basic group into a supergroup (`messages.migrateChat`): its
 /// creator (TDLib's `upgradeBasicGroupChatToSupergroupChat`: "Requires owner
 /// privileges"). Otherwise `CHAT_ADMIN_REQUIRED` (the method page).

@@ -183,6 +183,9 @@ pub(crate) struct World {
     pub chats: BTreeMap<i64, crate::chats::StoredChat>,
     next_export_id: i64,
     pub home_dc: i32,
+    /// Supergroups and channels whose owner left, with when: handed over
+    /// after `policy::OWNER_LEAVE_GRACE` unless the owner comes back.
+    pub owner_leaves: BTreeMap<i64, i32>,
 }
 
 impl World {
@@ -209,6 +212,7 @@ impl World {
             chats: BTreeMap::new(),
             next_export_id: 1,
             home_dc,
+            owner_leaves: BTreeMap::new(),
         }
     }
 

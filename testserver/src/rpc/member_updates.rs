@@ -56,7 +56,8 @@ fn standing(p: Option<&Participant>) -> Option<&Participant> {
     p.filter(|p| !matches!(p.role, Role::Left))
 }
 
-fn emit_one(ctx: &Ctx<'_>, w: &mut World, chat: i64, actor: i64, change: MemberChange, now: i32) {
+fn emit_one(ctx: &Ctx<'_>, w: &mut World, chat: i64, caller: i64, change: MemberChange, now: i32) {
+    let actor = change.actor.unwrap_or(caller);
     let Some(c) = w.chats.get(&chat) else {
         return;
     };

@@ -193,6 +193,7 @@ routes! {
     functions::messages::GetAdminsWithInvites => messages::invite_links::get_admins_with_invites,
     functions::messages::GetChatInviteImporters => messages::invite_links::get_chat_invite_importers,
     functions::messages::GetChats => messages::chats::get_chats,
+    functions::messages::GetFutureChatCreatorAfterLeave => messages::leaving::get_future_chat_creator_after_leave,
     functions::messages::MigrateChat => messages::migrate::migrate_chat,
     functions::messages::GetExportedChatInvite => messages::invite_links::get_exported_chat_invite,
     functions::messages::GetExportedChatInvites => messages::invite_links::get_exported_chat_invites,
@@ -291,6 +292,8 @@ pub(crate) fn execute(ctx: &Ctx<'_>, object: Result<AnyObject, RpcErr>) -> Vec<u
             ctx: *ctx,
             w: &mut world,
         };
+        // Owners who left long enough ago give way (the clock moves).
+        messages::leaving::settle(cx.w, ctx.shared.clock.unix());
         let answer = handler(&mut cx, o);
         member_updates::emit(ctx, &mut world);
         answer

@@ -45,7 +45,9 @@ pub(crate) fn join_channel(
         }
         return Err(bad("INVITE_REQUEST_SENT"));
     }
-    c.change(me, Role::Member, now, me);
+    let role = crate::rpc::messages::leaving::returning_role(w, id, me);
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    c.change(me, role, now, me);
     c.log(
         now,
         me,
@@ -59,7 +61,10 @@ pub(crate) fn join_channel(
     ))
 }
 
-/// `channels.leaveChannel`.
+/// `channels.leaveChannel`. The owner may leave too: they stay the owner
+/// for [`OWNER_LEAVE_GRACE`] (coming back within it, they are the owner
+/// again), then [`future_creator`] becomes the owner (TDLib's
+/// `getChatOwnerAfterLeaving`).
 pub(crate) fn leave_channel(
     cx: &mut Cx<'_>,
     x: functions::channels::LeaveChannel,
@@ -74,8 +79,7 @@ pub(crate) fn leave_channel(
         return Err(bad("USER_NOT_PARTICIPANT"));
     };
     if matches!(p.role, Role::Creator { .. }) {
-        // Telegram makes the creator transfer ownership first.
-        return Err(bad("USER_CREATOR"));
+        w.owner_leaves.insert(id, now);
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.change(me, Role::Left, p.date, p.inviter);

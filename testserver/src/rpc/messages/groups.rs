@@ -43,7 +43,12 @@ pub(crate) fn edit_chat_admin(
     Ok(true)
 }
 
-/// `messages.deleteChatUser`.
+/// `messages.deleteChatUser`: removing someone, or leaving (oneself). The
+/// creator leaving hands the group at once to [`future_creator`] (TDLib's
+/// `getChatOwnerAfterLeaving`: "immediately for basic groups"), with a
+/// `messageActionChangeCreator`. `revoke_history` deletes the user's
+/// messages in the group (the method page: "Remove the entire chat history
+/// of the specified user in this chat").
 pub(crate) fn delete_chat_user(
     cx: &mut Cx<'_>,
     x: functions::messages::DeleteChatUser,
@@ -59,13 +64,22 @@ pub(crate) fn delete_chat_user(
         return Err(bad("USER_NOT_PARTICIPANT"));
     };
     may_remove_from_group(chat, me, &p).map_err(bad)?;
+    let successor = matches!(p.role, Role::Creator { .. })
+        .then(|| future_creator(chat, user, |u| w.accounts.get(&u).is_some_and(|a| a.bot)))
+        .flatten();
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.change(user, Role::Left, p.date, p.inviter);
+    if x.revoke_history {
+        c.messages.retain(|m| m.from != user || m.action.is_some());
+    }
     let m = c.add_service(
         now,
         me,
         enums::MessageAction::from(types::MessageActionChatDeleteUser { user_id: user }),
     );
+    if let Some(successor) = successor {
+        crate::rpc::messages::leaving::hand_over(c, successor, now);
+    }
     Ok(service_updates(ctx, w, me, id, &m, vec![me, user]))
 }
 

@@ -173,7 +173,9 @@ pub(crate) fn import_chat_invite(
     c.invites[i].importers.push((me, now));
     let inviter = c.invites[i].admin;
     let invite = c.invites[i].view();
-    c.change(me, Role::Member, now, inviter);
+    let role = crate::rpc::messages::leaving::returning_role(w, id, me);
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    c.change(me, role, now, inviter);
     c.note_invite(invite.clone());
     if c.kind != ChatKind::Group {
         c.log(

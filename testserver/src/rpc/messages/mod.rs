@@ -6,6 +6,7 @@ pub(crate) mod history;
 pub(crate) mod invite_links;
 pub(crate) mod invites;
 pub(crate) mod join_requests;
+pub(crate) mod leaving;
 pub(crate) mod migrate;
 pub(crate) mod ownership;
 pub(crate) mod ranks;
