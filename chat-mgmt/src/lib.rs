@@ -69,6 +69,7 @@
 
 mod action;
 mod admin_log;
+mod discussion;
 mod error;
 mod events;
 mod invites;
@@ -88,6 +89,7 @@ pub use ferrogram_client as client;
 
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, AdminLogKind, LogValue};
+pub use discussion::DiscussionCandidate;
 pub use error::{Error, Result};
 pub use events::{JoinMethod, MembershipEvent, MembershipEventKind, MembershipEvents};
 pub use invites::{

@@ -10,7 +10,7 @@ use crate::invites::{
     InviteLinkOptions, NewChat, RevokedInviteLink, add, chat_peer, count, create, one,
 };
 use crate::target::{Target, input_user};
-use crate::{Error, MembershipEvents, MigratedChat, Result};
+use crate::{DiscussionCandidate, Error, MembershipEvents, MigratedChat, Result};
 
 /// Telegram's "who gets in" side beyond Telethon: invite links and join
 /// requests (TDLib's `createChatInviteLink` … `processChatJoinRequests`,
@@ -258,6 +258,30 @@ pub trait Membership {
     /// ```
     async fn leave_chat(&self, chat: impl Into<PeerRef>) -> Result<()>;
 
+    /// Links `group` (a supergroup) to the broadcast channel `chat` as its
+    /// discussion group (`channels.setDiscussionGroup`; `change_info` in
+    /// the channel and `pin_messages` in the group, else
+    /// [`Error::ChatAdminRequired`]); with `None`, unlinks `chat` (a
+    /// channel from its group, or a group from its channel). A basic group
+    /// is [`Error::NeedsSupergroup`]: migrate it first.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Membership;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.set_discussion_group("@my_channel", Some("@my_group".into())).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn set_discussion_group(
+        &self,
+        chat: impl Into<PeerRef>,
+        group: Option<PeerRef>,
+    ) -> Result<()>;
+
+    /// The groups the caller may make a channel's discussion group
+    /// (`channels.getGroupsForDiscussion`): supergroups, and basic groups
+    /// to migrate first.
+    async fn groups_for_discussion(&self) -> Result<Vec<DiscussionCandidate>>;
+
     /// Who would own the chat if its owner left
     /// (`messages.getFutureChatCreatorAfterLeave`; the owner only, else
     /// [`Error::ChatAdminRequired`]); `None` when nobody would.
@@ -382,6 +406,18 @@ impl Membership for Client {
 
     async fn delete_chat(&self, chat: impl Into<PeerRef>) -> Result<()> {
         create::delete(self, chat.into()).await
+    }
+
+    async fn set_discussion_group(
+        &self,
+        chat: impl Into<PeerRef>,
+        group: Option<PeerRef>,
+    ) -> Result<()> {
+        crate::discussion::set(self, chat.into(), group).await
+    }
+
+    async fn groups_for_discussion(&self) -> Result<Vec<DiscussionCandidate>> {
+        crate::discussion::candidates(self).await
     }
 
     async fn leave_chat(&self, chat: impl Into<PeerRef>) -> Result<()> {

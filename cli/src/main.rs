@@ -11,9 +11,11 @@
 mod commands;
 mod connect;
 mod demo;
+mod discussion;
 mod error;
 mod membership;
 mod output;
+mod route;
 mod svg;
 mod watch;
 
@@ -27,7 +29,6 @@ use clap::{CommandFactory, Parser, Subcommand};
 use ferrogram_chat_mgmt::client::{InvocationError, SignInError};
 use ferrogram_chat_mgmt::{
     AdminLogKind, AdminRight, AdminRights, BannedRight, BannedRights, ChatAction, ChatManagement,
-    Membership,
 };
 
 use crate::commands::FilterArg;
@@ -50,7 +51,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Start an embedded testserver and walk through the whole workflow, offline.
     Demo {
         /// Members of the demo supergroup.
@@ -234,6 +235,11 @@ enum Command {
     Leave(membership::ChatArg),
     /// Who would own the chat if you (its owner) left.
     Successor(membership::ChatArg),
+    /// A channel's discussion group: set, unset, candidates.
+    Discussion {
+        #[command(subcommand)]
+        command: discussion::Discussion,
+    },
     /// Print membership events as they happen (joins, leaves, bans,
     /// promotions, join requests): what a bot admin receives; a user admin
     /// sees the pending join requests.
@@ -308,7 +314,7 @@ fn prompt(question: &str) -> Result<String, CliError> {
 
 /// Asks for a secret: on a Unix terminal the typing is not echoed (`stty
 /// -echo` for the duration of the read, restored even when the read fails).
-fn prompt_secret(question: &str) -> Result<String, CliError> {
+pub(crate) fn prompt_secret(question: &str) -> Result<String, CliError> {
     use std::io::IsTerminal;
     let hide = cfg!(unix) && std::io::stdin().is_terminal();
     let stty = |arg: &str| {
@@ -445,77 +451,17 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Migrate(_)
         | Command::Leave(_)
         | Command::Successor(_)
+        | Command::Discussion { .. }
         | Command::Watch(_)
         | Command::Create(_)
         | Command::Invites { .. }
-        | Command::Requests { .. } => membership_command(g, cli.command).await?,
+        | Command::Requests { .. } => route::membership_command(g, cli.command).await?,
         Command::Serve {
             listen,
             fixture,
             members,
             server_key,
         } => serve(listen, fixture, members, server_key).await?,
-    }
-    Ok(())
-}
-
-/// The membership commands (chat-mgmt's `Membership`): `create`, `add`,
-/// `rank`, `transfer`, `invites`, `requests`.
-async fn membership_command(g: &Global, command: Command) -> Result<(), CliError> {
-    match command {
-        Command::Transfer {
-            chat,
-            user,
-            password,
-        } => {
-            let client = signed_in(g).await?;
-            let password = match password {
-                Some(p) => p,
-                None => prompt_secret("2FA password")?,
-            };
-            client
-                .transfer_ownership(chat.as_str(), user.as_str(), &password)
-                .await
-                .map_err(|e| CliError::from_chat(e, Some("the chat's creator")))?;
-            println!("{user} now owns {chat}; you are an admin");
-        }
-        Command::Add(a) => {
-            let client = signed_in(g).await?;
-            membership::add(&client, a).await?;
-        }
-        Command::Rank(r) => {
-            let client = signed_in(g).await?;
-            membership::rank(&client, r).await?;
-        }
-        Command::Migrate(m) => {
-            let client = signed_in(g).await?;
-            membership::migrate(&client, m).await?;
-        }
-        Command::Leave(c) => {
-            let client = signed_in(g).await?;
-            membership::leave(&client, c).await?;
-        }
-        Command::Successor(c) => {
-            let client = signed_in(g).await?;
-            membership::successor(&client, c).await?;
-        }
-        Command::Watch(w) => {
-            let client = signed_in(g).await?;
-            watch::watch(&client, w).await?;
-        }
-        Command::Create(c) => {
-            let client = signed_in(g).await?;
-            membership::create(&client, c).await?;
-        }
-        Command::Invites { command } => {
-            let client = signed_in(g).await?;
-            membership::invites(&client, command).await?;
-        }
-        Command::Requests { command } => {
-            let client = signed_in(g).await?;
-            membership::requests(&client, command).await?;
-        }
-        _ => unreachable!("only membership commands come here"),
     }
     Ok(())
 }

@@ -571,3 +571,41 @@ async fn leave_hands_a_basic_group_to_the_successor() {
         "unknown",
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discussion_links_a_group_to_a_channel() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let env = Env::new(&server, "discussion");
+    login_owner(&env, &server).await;
+    ok(&env
+        .run(&["create", "channel", "Posts", "--username", "cli_posts"])
+        .await);
+    let made = ok(&env
+        .run(&["create", "supergroup", "Comments", "--username", "cli_comments"])
+        .await);
+    let group = made
+        .split_whitespace()
+        .find(|w| w.starts_with('-'))
+        .unwrap()
+        .to_owned();
+    ok(&env.run(&["create", "group", "Small"]).await);
+    let out = ok(&env.run(&["discussion", "candidates"]).await);
+    assert!(out.contains(&format!("{group} Comments\n")), "{out}");
+    assert!(out.contains("Small  (basic group"), "{out}");
+    let out = ok(&env
+        .run(&["discussion", "set", "@cli_posts", "@cli_comments"])
+        .await);
+    assert!(out.contains("discussion group"), "{out}");
+    fails(
+        &env.run(&["discussion", "set", "@cli_posts", "@cli_comments"])
+            .await,
+        8,
+        "LINK_NOT_MODIFIED",
+    );
+    ok(&env.run(&["discussion", "unset", "@cli_comments"]).await);
+    fails(
+        &env.run(&["discussion", "unset", "@cli_posts"]).await,
+        8,
+        "LINK_NOT_MODIFIED",
+    );
+}

@@ -148,6 +148,9 @@ pub(crate) struct StoredChat {
     /// The basic group this supergroup was, and that group's last message id
     /// (`channelFull.migrated_from_chat_id`/`migrated_from_max_id`).
     pub migrated_from: Option<(i64, i32)>,
+    /// A broadcast channel's discussion group, or a discussion group's
+    /// channel (`channels.setDiscussionGroup`).
+    pub linked_chat: Option<i64>,
     /// Standings changed by the request being served, oldest first: drained
     /// after it into the membership updates bots receive
     /// (`rpc::member_updates`).
@@ -396,6 +399,7 @@ impl StoredChat {
             topics: Vec::new(),
             migrated_to: None,
             migrated_from: None,
+            linked_chat: None,
             changes: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);

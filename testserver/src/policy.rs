@@ -186,6 +186,22 @@ pub(crate) fn future_creator(
         .map(|p| p.user)
 }
 
+/// Who may link a discussion group to a broadcast channel, or unlink it
+/// (`channels.setDiscussionGroup`), on the channel's side: admins with
+/// `change_info`; on the group's side: admins with `pin_messages` (TDLib's
+/// `setChatDiscussionGroup` checks both). Otherwise `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_link_discussion(
+    channel: Option<&StoredChat>,
+    group: Option<&StoredChat>,
+    me: i64,
+) -> bool {
+    let admin_with = |c: &StoredChat, right: fn(&types::ChatAdminRights) -> bool| {
+        caller_rights(c, me).is_some_and(|(creator, r)| creator || right(&r))
+    };
+    channel.is_none_or(|c| admin_with(c, |r| r.change_info))
+        && group.is_none_or(|g| admin_with(g, |r| r.pin_messages))
+}
+
 /// Who may turn a basic group into a supergroup (`messages.migrateChat`): its
 /// creator (TDLib's `upgradeBasicGroupChatToSupergroupChat`: "Requires owner
 /// privileges"). Otherwise `CHAT_ADMIN_REQUIRED` (the method page).

@@ -271,6 +271,7 @@ impl World {
             megagroup: c.kind == ChatKind::Supergroup,
             forum: c.forum,
             join_request: c.join_request,
+            has_link: c.linked_chat.is_some(),
             id: c.id,
             access_hash: Some(self.channel_access_hash(viewer, c.id)),
             title: c.title.clone(),
@@ -297,6 +298,7 @@ impl World {
             kicked_count: Some(c.count_kicked()),
             banned_count: Some(c.count_banned()),
             pts: c.pts,
+            linked_chat_id: c.linked_chat,
             migrated_from_chat_id: c.migrated_from.map(|(id, _)| id),
             migrated_from_max_id: c.migrated_from.map(|(_, max)| max),
             ..types::ChannelFull::new(

@@ -155,6 +155,8 @@ routes! {
     functions::channels::EditPhoto => channels::settings::edit_photo,
     functions::channels::EditTitle => channels::settings::edit_title,
     functions::channels::GetAdminLog => channels::admin_log::get_admin_log,
+    functions::channels::GetGroupsForDiscussion => channels::discussion::get_groups_for_discussion,
+    functions::channels::SetDiscussionGroup => channels::discussion::set_discussion_group,
     functions::channels::GetChannels => channels::get_channels,
     functions::channels::GetFullChannel => channels::get_full_channel,
     functions::channels::GetMessages => channels::get_messages,

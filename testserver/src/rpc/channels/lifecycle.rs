@@ -72,7 +72,11 @@ pub(crate) fn delete_channel(
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let view = w.chat_view(me, id);
-    w.chats.remove(&id);
+    if let Some(linked) = w.chats.remove(&id).and_then(|c| c.linked_chat)
+        && let Some(other) = w.chats.get_mut(&linked)
+    {
+        other.linked_chat = None;
+    }
     Ok(enums::Updates::from(types::Updates {
         updates: vec![enums::Update::from(types::UpdateChannel { channel_id: id })],
         users: Vec::new(),

@@ -1,0 +1,73 @@
+//! The membership commands (chat-mgmt's `Membership`): `create`, `add`,
+//! `rank`, `transfer`, `migrate`, `leave`, `successor`, `discussion`,
+//! `invites`, `requests`, `watch`, routed to their modules.
+
+use ferrogram_chat_mgmt::Membership;
+
+use crate::connect::{Global, signed_in};
+use crate::error::CliError;
+use crate::{Command, discussion, membership, prompt_secret, watch};
+
+/// Runs a membership command.
+pub(crate) async fn membership_command(g: &Global, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Transfer {
+            chat,
+            user,
+            password,
+        } => {
+            let client = signed_in(g).await?;
+            let password = match password {
+                Some(p) => p,
+                None => prompt_secret("2FA password")?,
+            };
+            client
+                .transfer_ownership(chat.as_str(), user.as_str(), &password)
+                .await
+                .map_err(|e| CliError::from_chat(e, Some("the chat's creator")))?;
+            println!("{user} now owns {chat}; you are an admin");
+        }
+        Command::Add(a) => {
+            let client = signed_in(g).await?;
+            membership::add(&client, a).await?;
+        }
+        Command::Rank(r) => {
+            let client = signed_in(g).await?;
+            membership::rank(&client, r).await?;
+        }
+        Command::Migrate(m) => {
+            let client = signed_in(g).await?;
+            membership::migrate(&client, m).await?;
+        }
+        Command::Leave(c) => {
+            let client = signed_in(g).await?;
+            membership::leave(&client, c).await?;
+        }
+        Command::Successor(c) => {
+            let client = signed_in(g).await?;
+            membership::successor(&client, c).await?;
+        }
+        Command::Discussion { command } => {
+            let client = signed_in(g).await?;
+            discussion::discussion(&client, command).await?;
+        }
+        Command::Watch(w) => {
+            let client = signed_in(g).await?;
+            watch::watch(&client, w).await?;
+        }
+        Command::Create(c) => {
+            let client = signed_in(g).await?;
+            membership::create(&client, c).await?;
+        }
+        Command::Invites { command } => {
+            let client = signed_in(g).await?;
+            membership::invites(&client, command).await?;
+        }
+        Command::Requests { command } => {
+            let client = signed_in(g).await?;
+            membership::requests(&client, command).await?;
+        }
+        _ => unreachable!("only membership commands come here"),
+    }
+    Ok(())
+}
