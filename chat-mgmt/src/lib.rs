@@ -33,7 +33,7 @@
 //! gets in: new chats ([`NewChat`]), invite links ([`InviteLinkOptions`],
 //! listings of links and of who joined), join requests (listed, approved or
 //! declined one by one or all at once, and approval for direct joins) and
-//! layer 223's member tags ([`Membership::set_rank`]).
+//! layer 223's member tags ([`crate::Membership::set_rank`]).
 //!
 //! Where Telethon is broken, this crate does what Telethon's documentation
 //! promises, and says so on the item: `limit` is honoured in basic groups,

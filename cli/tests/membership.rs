@@ -581,7 +581,13 @@ async fn discussion_links_a_group_to_a_channel() {
         .run(&["create", "channel", "Posts", "--username", "cli_posts"])
         .await);
     let made = ok(&env
-        .run(&["create", "supergroup", "Comments", "--username", "cli_comments"])
+        .run(&[
+            "create",
+            "supergroup",
+            "Comments",
+            "--username",
+            "cli_comments",
+        ])
         .await);
     let group = made
         .split_whitespace()

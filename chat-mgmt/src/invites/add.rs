@@ -1,4 +1,4 @@
-//! Adding members ([`super::Membership::add_members`]): one call for all
+//! Adding members ([`crate::Membership::add_members`]): one call for all
 //! of them, and, when Telegram refuses that call because of one user, one
 //! call each, so every user gets an outcome of their own.
 
@@ -8,7 +8,7 @@ use ferrogram_tl_types::{enums, functions};
 use crate::target::{Target, input_user, user_id};
 use crate::{Error, Result};
 
-/// What became of one user [`super::Membership::add_members`] was asked to
+/// What became of one user [`crate::Membership::add_members`] was asked to
 /// add.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -1,5 +1,5 @@
-//! Making and removing chats ([`super::Membership::create_chat`],
-//! [`super::Membership::delete_chat`]): supergroups, forums, broadcast
+//! Making and removing chats ([`crate::Membership::create_chat`],
+//! [`crate::Membership::delete_chat`]): supergroups, forums, broadcast
 //! channels and basic groups, with an about text, a public username and
 //! their first members.
 

@@ -182,7 +182,7 @@ impl ferrogram_client::Listing for LinkListing {
     }
 }
 
-/// An admin's invite links, newest first ([`super::Membership::iter_invite_links`]):
+/// An admin's invite links, newest first ([`crate::Membership::iter_invite_links`]):
 /// a builder, then a `futures::Stream` of `Result<InviteLink>`, or, awaited,
 /// all of them with the total.
 #[must_use = "a listing does nothing until polled or awaited"]
@@ -386,8 +386,8 @@ impl ferrogram_client::Listing for ImporterListing {
     }
 }
 
-/// Who joined through a link ([`super::Membership::iter_invite_link_members`])
-/// or waits for approval ([`super::Membership::iter_join_requests`]), newest
+/// Who joined through a link ([`crate::Membership::iter_invite_link_members`])
+/// or waits for approval ([`crate::Membership::iter_join_requests`]), newest
 /// first: a builder, then a `futures::Stream`, or, awaited, all with the
 /// total.
 #[must_use = "a listing does nothing until polled or awaited"]

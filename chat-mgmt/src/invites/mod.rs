@@ -99,8 +99,8 @@ impl InviteLink {
     }
 }
 
-/// What a link's terms become ([`Membership::create_invite_link`],
-/// [`Membership::edit_invite_link`]); what is not set stays as it is (on
+/// What a link's terms become ([`crate::Membership::create_invite_link`],
+/// [`crate::Membership::edit_invite_link`]); what is not set stays as it is (on
 /// creation: no name, no expiry, no limit, no approval).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -183,7 +183,7 @@ pub struct RevokedInviteLink {
     pub replacement: Option<InviteLink>,
 }
 
-/// How many links an admin made ([`Membership::get_invite_link_counts`]).
+/// How many links an admin made ([`crate::Membership::get_invite_link_counts`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InviteLinkCount {

@@ -1,5 +1,5 @@
 //! Discussion groups: `channels.setDiscussionGroup` and
-//! `channels.getGroupsForDiscussion` (https://core.telegram.org/api/discussion).
+//! `channels.getGroupsForDiscussion` (<https://core.telegram.org/api/discussion>).
 
 use crate::rpc::prelude::*;
 
@@ -30,9 +30,7 @@ fn log_link(w: &mut World, chat: i64, me: i64, now: i32, prev: Option<i64>, new:
 
 /// Sets `chat`'s link to `to`, logging the change; returns the old link.
 fn relink(w: &mut World, chat: i64, to: Option<i64>, me: i64, now: i32) -> Option<i64> {
-    let Some(c) = w.chats.get_mut(&chat) else {
-        return None;
-    };
+    let c = w.chats.get_mut(&chat)?;
     let prev = std::mem::replace(&mut c.linked_chat, to);
     if prev != to {
         log_link(w, chat, me, now, prev, to);
