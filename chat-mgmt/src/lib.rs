@@ -74,6 +74,7 @@ mod error;
 mod events;
 mod invites;
 mod lazy;
+mod limits;
 mod membership;
 mod migration;
 mod participants;
@@ -96,6 +97,7 @@ pub use invites::{
     AddOutcome, CreatedChat, InviteImporter, InviteImporterIter, InviteLink, InviteLinkCount,
     InviteLinkIter, InviteLinkOptions, NewChat, NewChatKind, RevokedInviteLink,
 };
+pub use limits::ChatLimits;
 pub use membership::Membership;
 pub use migration::MigratedChat;
 pub use participants::{
@@ -345,6 +347,19 @@ pub trait ChatManagement {
     /// ```
     async fn get_stats(&self, chat: impl Into<PeerRef>) -> Result<Stats>;
 
+    /// The limits chat administration depends on (`help.getAppConfig`): how
+    /// big a supergroup must be for aggressive anti-spam or a hidden member
+    /// list, how many topics can be pinned.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::ChatManagement;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let limits = client.chat_limits().await?;
+    /// println!("anti-spam from {:?} members", limits.antispam_group_size_min);
+    /// # Ok(()) }
+    /// ```
+    async fn chat_limits(&self) -> Result<ChatLimits>;
+
     /// One message's statistics (Telethon's `get_stats(chat, message)`):
     /// [`Stats::Message`].
     async fn get_message_stats(&self, chat: impl Into<PeerRef>, message_id: i32) -> Result<Stats>;
@@ -432,6 +447,10 @@ impl ChatManagement for Client {
 
     fn get_profile_photos(&self, entity: impl Into<PeerRef>) -> ProfilePhotoIter {
         self.iter_profile_photos(entity)
+    }
+
+    async fn chat_limits(&self) -> Result<ChatLimits> {
+        limits::get(self).await
     }
 
     async fn get_stats(&self, chat: impl Into<PeerRef>) -> Result<Stats> {

@@ -155,6 +155,24 @@ pub(crate) fn may_count_invites(chat: &StoredChat, me: i64) -> bool {
 /// answers `PEER_ID_INVALID` to all of them.
 pub(crate) const MIGRATED_GROUP: &str = "PEER_ID_INVALID";
 
+/// The fewest members a supergroup needs for aggressive anti-spam
+/// (`telegram_antispam_group_size_min` of `help.getAppConfig`; TDLib's
+/// production default for `aggressive_anti_spam_supergroup_member_count_min`).
+pub(crate) const ANTISPAM_GROUP_SIZE_MIN: i32 = 200;
+
+/// The fewest members a supergroup needs to hide its member list
+/// (`hidden_members_group_size_min` of `help.getAppConfig`; Telegram's
+/// value as its apps receive it).
+pub(crate) const HIDDEN_MEMBERS_GROUP_SIZE_MIN: i32 = 100;
+
+/// The most pinned forum topics (`topics_pinned_limit`; TDLib's production
+/// default for `pinned_forum_topic_count_max`).
+pub(crate) const TOPICS_PINNED_LIMIT: i32 = 5;
+
+/// The Telegram anti-spam account whose actions the admin log shows
+/// (`telegram_antispam_user_id`; TDLib's `get_anti_spam_bot_user_id`).
+pub(crate) const ANTISPAM_USER_ID: i64 = 5_434_988_373;
+
 /// How long a supergroup or channel waits for an owner who left to come
 /// back before [`future_creator`] becomes the owner: 7 days (TDLib's
 /// `getChatOwnerAfterLeaving`: "after 7 days if the current user does not

@@ -68,3 +68,59 @@ pub(crate) fn get_config(
         ..Default::default()
     }))
 }
+
+/// The `help.getAppConfig` keys this server serves, with their values: the
+/// limits chat administration needs (see the constants in
+/// [`crate::policy`]), and the owner's grace period.
+fn app_config_values() -> Vec<(&'static str, f64)> {
+    vec![
+        (
+            "telegram_antispam_group_size_min",
+            f64::from(ANTISPAM_GROUP_SIZE_MIN),
+        ),
+        // The id is over 2^32 but well under 2^53: exact as a JSON number.
+        ("telegram_antispam_user_id", ANTISPAM_USER_ID as f64),
+        (
+            "hidden_members_group_size_min",
+            f64::from(HIDDEN_MEMBERS_GROUP_SIZE_MIN),
+        ),
+        ("topics_pinned_limit", f64::from(TOPICS_PINNED_LIMIT)),
+        ("chat_read_mark_size_threshold", 100.0),
+        ("chat_read_mark_expire_period", 604_800.0),
+    ]
+}
+
+/// `help.getAppConfig`: the client configuration as a JSON object, or
+/// `help.appConfigNotModified` when `hash` is the current one
+/// (<https://core.telegram.org/api/config#client-configuration>).
+pub(crate) fn get_app_config(
+    _: &mut Cx<'_>,
+    x: functions::help::GetAppConfig,
+) -> Result<enums::help::AppConfig, RpcErr> {
+    let values = app_config_values();
+    // A hash of the content, so that a change of any value changes it.
+    let hash = values.iter().fold(17_i32, |h, (k, v)| {
+        let h = k
+            .bytes()
+            .fold(h, |h, b| h.wrapping_mul(31).wrapping_add(i32::from(b)));
+        h.wrapping_mul(31).wrapping_add(v.to_bits() as i32)
+    });
+    if x.hash == hash {
+        return Ok(enums::help::AppConfig::NotModified);
+    }
+    let config = enums::JSONValue::from(types::JsonObject {
+        value: values
+            .into_iter()
+            .map(|(key, value)| {
+                enums::JSONObjectValue::from(types::JsonObjectValue {
+                    key: key.into(),
+                    value: enums::JSONValue::from(types::JsonNumber { value }),
+                })
+            })
+            .collect(),
+    });
+    Ok(enums::help::AppConfig::from(types::help::AppConfig {
+        hash,
+        config,
+    }))
+}

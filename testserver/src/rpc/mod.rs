@@ -173,6 +173,7 @@ routes! {
     functions::contacts::ImportContacts => contacts::import_contacts,
     functions::contacts::ResolvePhone => contacts::resolve_phone,
     functions::contacts::ResolveUsername => contacts::resolve_username,
+    functions::help::GetAppConfig => help::get_app_config,
     functions::help::GetConfig => help::get_config,
     functions::help::GetNearestDc => help::get_nearest_dc,
     functions::messages::AddChatUser => messages::groups::add_chat_user,
