@@ -21,6 +21,8 @@ use crate::commands::{CSV_HEADER, Row};
 use crate::error::CliError;
 use crate::output::{Progress, cell, rfc3339};
 
+mod welcome;
+
 const LOUNGE: &str = "@ferrogram_lounge";
 const NEWS: &str = "@ferrogram_news";
 
@@ -111,6 +113,8 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     demo.kick(plain[2]).await?;
     let log = demo.admin_log().await?;
     demo.join_request().await?;
+    demo.welcome_bot().await?;
+    demo.migrate().await?;
     demo.typing().await?;
     let photos = demo.photos().await?;
     let graphs = demo.stats().await?;
@@ -442,16 +446,7 @@ impl Demo {
             )
             .await?;
         println!("    link {} (approval needed)", link.link);
-        let phone = "9996620777";
-        let id = self.server.create_user("Nora", "Newcomer", phone);
-        let config = Config::new(12345, "0123456789abcdef0123456789abcdef")
-            .session(Arc::new(MemorySession::new()))
-            .server(self.server.addr(), self.server.dc_id())
-            .rsa_key(self.server.rsa_key().public().clone());
-        let nora = Client::connect(config).await?;
-        let token = nora.request_login_code(phone).await?;
-        nora.sign_in(&token, &ferrogram_testserver::world::login_code(phone))
-            .await?;
+        let (nora, id) = welcome::new_user(&self.server, "Nora", "Newcomer", "9996620777").await?;
         let asked = nora
             .accept_invite(&link.link)
             .await

@@ -99,9 +99,8 @@ pub(crate) async fn edit_permissions(
             Ok(())
         }
         (Some(_), Target::Chat { .. }) => Err(Error::NeedsSupergroup(
-            "basic groups have no per-member restrictions: set the defaults \
-             (edit_default_permissions), remove the member with kick_participant, \
-             or turn the group into a supergroup (BannedRights::migrate_basic_group)"
+            "basic groups have no per-member restrictions: set the defaults, \
+             remove the member, or turn the group into a supergroup first"
                 .into(),
         )),
         (Some(user), Target::Channel { channel, .. }) => {
