@@ -98,7 +98,7 @@ pub use invites::{
     InviteLinkIter, InviteLinkOptions, NewChat, NewChatKind, RevokedInviteLink,
 };
 pub use limits::ChatLimits;
-pub use membership::Membership;
+pub use membership::{JoinApproval, Membership};
 pub use migration::MigratedChat;
 pub use participants::{
     Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,

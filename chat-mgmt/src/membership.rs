@@ -12,6 +12,47 @@ use crate::invites::{
 use crate::target::{Target, input_user};
 use crate::{DiscussionCandidate, Error, MembershipEvents, MigratedChat, Result};
 
+/// How joining a public supergroup directly is approved
+/// ([`Membership::set_join_approval`]).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct JoinApproval {
+    /// Joining needs an admin's (or the guard bot's) approval.
+    pub enabled: bool,
+    /// The existing invite links need approval too (or no longer do),
+    /// the primary one included; links with a usage limit keep theirs.
+    pub apply_to_invites: bool,
+    /// The bot that screens join requests.
+    pub guard_bot: Option<PeerRef>,
+}
+
+impl JoinApproval {
+    /// Approval needed.
+    pub fn on() -> Self {
+        Self {
+            enabled: true,
+            ..Self::default()
+        }
+    }
+
+    /// Anyone may join directly.
+    pub fn off() -> Self {
+        Self::default()
+    }
+
+    /// Whether the existing invite links change too.
+    pub fn apply_to_invites(mut self, apply: bool) -> Self {
+        self.apply_to_invites = apply;
+        self
+    }
+
+    /// The bot that screens the requests (a bot admin with `invite_users`).
+    pub fn guard_bot(mut self, bot: impl Into<PeerRef>) -> Self {
+        self.guard_bot = Some(bot.into());
+        self
+    }
+}
+
 /// Telegram's "who gets in" side beyond Telethon: invite links and join
 /// requests (TDLib's `createChatInviteLink` … `processChatJoinRequests`,
 /// mtcute's and Kurigram's equivalents). Implemented for [`Client`];
@@ -210,6 +251,24 @@ pub trait Membership {
     /// # Ok(()) }
     /// ```
     async fn set_join_requests(&self, chat: impl Into<PeerRef>, enabled: bool) -> Result<()>;
+
+    /// [`Self::set_join_requests`] with layer 230's options: a guard bot
+    /// that screens the requests (a bot admin with `invite_users`), and
+    /// whether the existing invite links change with it.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{JoinApproval, Membership};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client
+    ///     .set_join_approval("@my_group", JoinApproval::on().guard_bot("@my_guard_bot").apply_to_invites(true))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    async fn set_join_approval(
+        &self,
+        chat: impl Into<PeerRef>,
+        approval: JoinApproval,
+    ) -> Result<()>;
 
     /// Makes a supergroup, forum, broadcast channel or basic group (users
     /// only: bots get [`Error::BotMethodInvalid`]), with its about text,
@@ -509,10 +568,29 @@ impl Membership for Client {
     }
 
     async fn set_join_requests(&self, chat: impl Into<PeerRef>, enabled: bool) -> Result<()> {
+        let approval = if enabled {
+            JoinApproval::on()
+        } else {
+            JoinApproval::off()
+        };
+        self.set_join_approval(chat, approval).await
+    }
+
+    async fn set_join_approval(
+        &self,
+        chat: impl Into<PeerRef>,
+        approval: JoinApproval,
+    ) -> Result<()> {
         let target = Target::resolve(self, chat.into()).await?;
         let channel = target.channel("approval of direct joins")?.clone();
+        let guard_bot = match approval.guard_bot {
+            Some(bot) => Some(input_user(self, bot).await?),
+            None => None,
+        };
         self.invoke(&functions::channels::ToggleJoinRequest {
-            enabled,
+            enabled: approval.enabled,
+            apply_to_invites: approval.apply_to_invites,
+            guard_bot,
             ..functions::channels::ToggleJoinRequest::new(channel)
         })
         .await?;

@@ -497,6 +497,53 @@ async fn joining_a_public_group_directly_can_need_approval() {
         .unwrap();
     let e = hal.set_join_requests(LOUNGE, true).await.unwrap_err();
     assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+
+    // Layer 230: a guard bot (a bot admin with invite_users; a user is
+    // refused), shown to admins only; the links changed with it, except a
+    // limited one.
+    use ferrogram_chat_mgmt::JoinApproval;
+    let plain = owner
+        .create_invite_link(LOUNGE, InviteLinkOptions::new())
+        .await
+        .unwrap();
+    let limited = owner
+        .create_invite_link(LOUNGE, InviteLinkOptions::new().usage_limit(3))
+        .await
+        .unwrap();
+    let e = owner
+        .set_join_approval(LOUNGE, JoinApproval::on().guard_bot(hal_id))
+        .await
+        .unwrap_err();
+    assert!(e.is("BOT_INVALID"), "{e:?}");
+    owner
+        .set_join_approval(
+            LOUNGE,
+            JoinApproval::on()
+                .guard_bot("@ferrogram_test_bot")
+                .apply_to_invites(true),
+        )
+        .await
+        .unwrap();
+    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    assert_eq!(full_channel(&owner).await.guard_bot_id, Some(bot_id));
+    let (ike, _) = user(&server, "Ike", "9996621032").await;
+    assert_eq!(full_channel(&ike).await.guard_bot_id, None, "admins only");
+    let link = |l: &str| {
+        let l = l.to_owned();
+        let owner = owner.clone();
+        async move { owner.get_invite_link(LOUNGE, &l).await.unwrap() }
+    };
+    assert!(link(&plain.link).await.request_needed);
+    assert!(
+        !link(&limited.link).await.request_needed,
+        "limited links keep theirs"
+    );
+    owner
+        .set_join_approval(LOUNGE, JoinApproval::off().apply_to_invites(true))
+        .await
+        .unwrap();
+    assert!(!link(&plain.link).await.request_needed);
+    assert_eq!(full_channel(&owner).await.guard_bot_id, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

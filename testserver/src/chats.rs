@@ -151,6 +151,9 @@ pub(crate) struct StoredChat {
     /// A broadcast channel's discussion group, or a discussion group's
     /// channel (`channels.setDiscussionGroup`).
     pub linked_chat: Option<i64>,
+    /// The bot that screens join requests (`channels.toggleJoinRequest`'s
+    /// `guard_bot`, layer 230).
+    pub guard_bot: Option<i64>,
     /// Standings changed by the request being served, oldest first: drained
     /// after it into the membership updates bots receive
     /// (`rpc::member_updates`).
@@ -400,6 +403,7 @@ impl StoredChat {
             migrated_to: None,
             migrated_from: None,
             linked_chat: None,
+            guard_bot: None,
             changes: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);

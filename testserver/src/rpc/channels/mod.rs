@@ -88,12 +88,15 @@ pub(crate) fn get_full_channel(
     // Where statistics are served (channelFull.stats_dc, which TDLib sends
     // every stats.* request to directly).
     full.stats_dc = full.can_view_stats.then(|| shared.stats_dc(w.home_dc));
-    // Pending join requests, for those who may decide them.
+    // Pending join requests and the guard bot, for those who may decide
+    // them (TDLib: the guard bot is shown "for chat administrators only").
     let c = &w.chats[&id];
     let mut users = Vec::new();
     if may_export_invite(c, me) {
         (full.requests_pending, full.recent_requesters) = c.pending_summary();
         users.extend(full.recent_requesters.iter().flatten().copied());
+        full.guard_bot_id = c.guard_bot;
+        users.extend(c.guard_bot);
     }
     Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
         full_chat: enums::ChatFull::from(full),

@@ -148,7 +148,13 @@ pub(crate) fn username_taken(w: &World, name: &str, except: Option<i64>) -> bool
 /// `toggleSupergroupJoinByRequest`: "requires can_restrict_members
 /// administrator right"); supergroups only (the method page: "the group");
 /// a broadcast channel answers `CHANNEL_INVALID` (this server's choice, as
-/// `toggleForum` does); unchanged, `CHAT_NOT_MODIFIED`.
+/// `toggleForum` does); unchanged, `CHAT_NOT_MODIFIED`. Layer 230's
+/// `guard_bot` names the bot that screens requests (kept only while
+/// approval is on): it must be a bot admin with `invite_users` (TDLib),
+/// else `BOT_INVALID` (this server's choice of name); it shows in
+/// `channelFull.guard_bot_id`. `apply_to_invites` makes the existing links
+/// need approval, or not, as well ("including primary links", TDLib),
+/// except links with a usage limit, which cannot need approval.
 pub(crate) fn toggle_join_request(
     cx: &mut Cx<'_>,
     x: functions::channels::ToggleJoinRequest,
@@ -164,10 +170,32 @@ pub(crate) fn toggle_join_request(
     if !may_ban(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
-    if chat.join_request == x.enabled {
+    let guard = match &x.guard_bot {
+        Some(bot) if x.enabled => {
+            let bot = input_user_id(me, bot)?;
+            let is_bot = w.accounts.get(&bot).is_some_and(|a| a.bot);
+            if !is_bot || !may_export_invite(chat, bot) {
+                return Err(bad("BOT_INVALID"));
+            }
+            Some(bot)
+        }
+        _ => None,
+    };
+    if chat.join_request == x.enabled && chat.guard_bot == guard && !x.apply_to_invites {
         return Err(bad("CHAT_NOT_MODIFIED"));
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.join_request = x.enabled;
+    c.guard_bot = guard;
+    if x.apply_to_invites {
+        // Links with a usage limit cannot need approval: they keep theirs.
+        for i in c
+            .invites
+            .iter_mut()
+            .filter(|i| !i.revoked && i.usage_limit.is_none())
+        {
+            i.request_needed = x.enabled;
+        }
+    }
     Ok(chat_updates(w, me, id, Vec::new(), now))
 }
