@@ -317,12 +317,17 @@ async fn join_requests_are_filed_listed_and_decided() {
     updates.catch_up().await.unwrap();
     let mut asked = Vec::new();
     let mut clients = Vec::new();
+    let mut streams = Vec::new();
     for (name, phone) in [
         ("Dora", "9996621020"),
         ("Eli", "9996621021"),
         ("Fay", "9996621022"),
     ] {
         let (c, id) = user(&server, name, phone).await;
+        // Their update streams start now: they hear when they are let in.
+        let mut stream = c.updates();
+        stream.catch_up().await.unwrap();
+        streams.push(stream);
         let e = join(&c, &gate.link).await.unwrap_err();
         assert!(matches!(e, Error::JoinRequestSent(_)), "{e:?}");
         // Asking twice files one request.
@@ -367,7 +372,25 @@ async fn join_requests_are_filed_listed_and_decided() {
     assert_eq!(role(&server, asked[1]), None);
     assert_eq!(next_pending(&mut updates).await.requests_pending, 2);
     assert_eq!(next_pending(&mut updates).await.requests_pending, 1);
-    // Dora sees herself let in by request.
+    // Dora hears she was let in (a service message), and sees herself let
+    // in by request.
+    let mut told = None;
+    for _ in 0..20 {
+        let u = tokio::time::timeout(Duration::from_secs(20), streams[0].next())
+            .await
+            .expect("an update in time")
+            .unwrap();
+        if let enums::Update::NewChannelMessage(m) = u {
+            told = Some(m.message);
+            break;
+        }
+    }
+    let told = told.expect("a new message in 20 updates");
+    assert!(
+        matches!(&told, enums::Message::Service(m)
+            if matches!(m.action, enums::MessageAction::ChatJoinedByRequest)),
+        "{told:?}"
+    );
     let me = self_participant(&clients[0]).await;
     assert!(
         matches!(&me, enums::ChannelParticipant::ChannelParticipantSelf(p) if p.via_request),

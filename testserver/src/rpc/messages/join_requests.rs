@@ -48,13 +48,22 @@ pub(crate) fn notify_pending(ctx: &Ctx<'_>, w: &World, id: i64, now: i32) {
 
 /// Approves (the requester joins, counted as a use of the link, with
 /// `participantJoinByRequest` in the admin log) or declines `requests`.
-fn decide(w: &mut World, id: i64, me: i64, now: i32, requests: Vec<JoinRequest>, approved: bool) {
+/// Returns who joined.
+fn decide(
+    w: &mut World,
+    id: i64,
+    me: i64,
+    now: i32,
+    requests: Vec<JoinRequest>,
+    approved: bool,
+) -> Vec<i64> {
     if !approved {
-        return;
+        return Vec::new();
     }
     let Some(c) = w.chats.get_mut(&id) else {
-        return;
+        return Vec::new();
     };
+    let joined = requests.iter().map(|r| r.user).collect();
     for r in requests {
         let invite = c.invites.iter_mut().find(|i| i.hash == r.hash);
         let view = match invite {
@@ -90,6 +99,42 @@ fn decide(w: &mut World, id: i64, me: i64, now: i32, requests: Vec<JoinRequest>,
             );
         }
     }
+    joined
+}
+
+/// Tells the chat that `joined` came in by request: in groups and
+/// supergroups a `messageActionChatJoinedByRequest` each, which every
+/// member's sessions hear of (the newcomer's too); in a broadcast channel,
+/// which has no such messages, the newcomer's sessions get the channel
+/// (`updateChannel`).
+fn tell_joined(ctx: &Ctx<'_>, w: &mut World, id: i64, me: i64, joined: &[i64], now: i32) {
+    let broadcast = w
+        .chats
+        .get(&id)
+        .is_some_and(|c| c.kind == ChatKind::Channel);
+    for &user in joined {
+        if broadcast {
+            if ctx.shared.is_subscribed(user) {
+                let mut updates = chat_updates(w, user, id, vec![user], now);
+                if let enums::Updates::Updates(u) = &mut updates {
+                    u.updates
+                        .push(enums::Update::from(types::UpdateChannel { channel_id: id }));
+                }
+                ctx.shared.push_update(user, None, &updates);
+            }
+            continue;
+        }
+        let Some(c) = w.chats.get_mut(&id) else {
+            return;
+        };
+        let m = c.add_service(now, user, enums::MessageAction::ChatJoinedByRequest);
+        let own = crate::rpc::messages::send::service_updates(ctx, w, me, id, &m, vec![user]);
+        // The approving admin's sessions hear of it too (their answer is
+        // the chat, not the message).
+        if ctx.shared.is_subscribed(me) {
+            ctx.shared.push_update(me, None, &own);
+        }
+    }
 }
 
 /// `messages.hideChatJoinRequest`.
@@ -111,7 +156,8 @@ pub(crate) fn hide_chat_join_request(
         return Err(bad("HIDE_REQUESTER_MISSING"));
     };
     let request = c.join_requests.remove(at);
-    decide(w, id, me, now, vec![request], x.approved);
+    let joined = decide(w, id, me, now, vec![request], x.approved);
+    tell_joined(ctx, w, id, me, &joined, now);
     notify_pending(ctx, w, id, now);
     Ok(chat_updates(w, me, id, vec![user], now))
 }
@@ -136,7 +182,8 @@ pub(crate) fn hide_all_chat_join_requests(
         .into_iter()
         .partition(|r| hash.is_none_or(|h| r.hash == h));
     c.join_requests = kept;
-    decide(w, id, me, now, taken, x.approved);
+    let joined = decide(w, id, me, now, taken, x.approved);
+    tell_joined(ctx, w, id, me, &joined, now);
     notify_pending(ctx, w, id, now);
     Ok(chat_updates(w, me, id, Vec::new(), now))
 }
