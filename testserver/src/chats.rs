@@ -154,6 +154,9 @@ pub(crate) struct StoredChat {
     /// The bot that screens join requests (`channels.toggleJoinRequest`'s
     /// `guard_bot`, layer 230).
     pub guard_bot: Option<i64>,
+    /// Who left by themselves (and has not come back): only a mutual
+    /// contact may add them again (`policy::may_be_added`).
+    pub left_by_themselves: std::collections::HashSet<i64>,
     /// Standings changed by the request being served, oldest first: drained
     /// after it into the membership updates bots receive
     /// (`rpc::member_updates`).
@@ -404,6 +407,7 @@ impl StoredChat {
             migrated_from: None,
             linked_chat: None,
             guard_bot: None,
+            left_by_themselves: std::collections::HashSet::new(),
             changes: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
@@ -434,6 +438,9 @@ impl StoredChat {
     /// membership updates (seeding a world uses `add`, which notes nothing).
     pub fn change(&mut self, user: i64, role: Role, date: i32, inviter: i64) {
         let prev = self.participant(user).cloned();
+        if !matches!(role, Role::Left) {
+            self.left_by_themselves.remove(&user);
+        }
         self.add(user, role, date, inviter);
         self.changes.push(MemberChange {
             user,

@@ -155,6 +155,57 @@ pub(crate) fn may_count_invites(chat: &StoredChat, me: i64) -> bool {
 /// answers `PEER_ID_INVALID` to all of them.
 pub(crate) const MIGRATED_GROUP: &str = "PEER_ID_INVALID";
 
+/// The most members of a basic group (`config.chat_size_max`).
+pub(crate) const CHAT_SIZE_MAX: i32 = 200;
+
+/// The most members of a supergroup (`config.megagroup_size_max`).
+pub(crate) const MEGAGROUP_SIZE_MAX: i32 = 200_000;
+
+/// The most supergroups and channels one user is in (Telegram's
+/// `channels_limit_default`, 500).
+pub(crate) const CHANNELS_PER_USER_MAX: usize = 500;
+
+/// Why `user` may not be added to `chat` by `me` (checked per user before
+/// anyone is added, so one refusal fails the whole call, as Telegram
+/// answers `channels.inviteToChannel` and `messages.addChatUser`):
+/// banned `USER_KICKED`; left by themselves and not `me`'s mutual contact
+/// `USER_NOT_MUTUAL_CONTACT` (TDLib's maintainer, tdlib/td#821: "returned
+/// for users left the group themselves. After that only mutual contact can
+/// invite them back"); in [`CHANNELS_PER_USER_MAX`] channels already
+/// `USER_CHANNELS_TOO_MUCH` (supergroups and channels only).
+pub(crate) fn may_be_added(
+    chat: &StoredChat,
+    me: i64,
+    user: i64,
+    mutual: bool,
+    channels_of_user: impl FnOnce() -> usize,
+) -> Result<(), &'static str> {
+    if matches!(
+        chat.participant(user).map(|p| &p.role),
+        Some(Role::Banned { .. })
+    ) {
+        return Err("USER_KICKED");
+    }
+    if user != me && chat.left_by_themselves.contains(&user) && !mutual {
+        return Err("USER_NOT_MUTUAL_CONTACT");
+    }
+    if chat.kind != ChatKind::Group && channels_of_user() >= CHANNELS_PER_USER_MAX {
+        return Err("USER_CHANNELS_TOO_MUCH");
+    }
+    Ok(())
+}
+
+/// Whether `more` members fit in `chat` (`USERS_TOO_MUCH` otherwise):
+/// [`CHAT_SIZE_MAX`] in a basic group, [`MEGAGROUP_SIZE_MAX`] elsewhere.
+pub(crate) fn room_for(chat: &StoredChat, more: usize) -> bool {
+    let max = if chat.kind == ChatKind::Group {
+        CHAT_SIZE_MAX
+    } else {
+        MEGAGROUP_SIZE_MAX
+    };
+    usize::try_from(chat.count_members()).unwrap_or(0) + more <= usize::try_from(max).unwrap_or(0)
+}
+
 /// The fewest members a supergroup needs for aggressive anti-spam
 /// (`telegram_antispam_group_size_min` of `help.getAppConfig`; TDLib's
 /// production default for `aggressive_anti_spam_supergroup_member_count_min`).
@@ -378,5 +429,41 @@ pub(crate) fn may_edit_rank(
         Role::Creator { .. } => Err("USER_ADMIN_INVALID"),
         Role::Admin { promoted_by, .. } if *promoted_by != me => Err("USER_ADMIN_INVALID"),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn who_may_be_added_and_how_many_fit() {
+        let mut chat = StoredChat::new(1, ChatKind::Supergroup, "t", 10, 0);
+        chat.add(20, Role::Left, 0, 20);
+        chat.left_by_themselves.insert(20);
+        let ok =
+            |c: &StoredChat, user, mutual, channels| may_be_added(c, 10, user, mutual, || channels);
+        assert_eq!(ok(&chat, 20, false, 0), Err("USER_NOT_MUTUAL_CONTACT"));
+        assert_eq!(ok(&chat, 20, true, 0), Ok(()));
+        assert_eq!(ok(&chat, 30, false, 499), Ok(()));
+        assert_eq!(ok(&chat, 30, false, 500), Err("USER_CHANNELS_TOO_MUCH"));
+        chat.add(
+            40,
+            Role::Banned {
+                rights: types::ChatBannedRights::default(),
+                kicked_by: 10,
+            },
+            0,
+            10,
+        );
+        assert_eq!(ok(&chat, 40, true, 0), Err("USER_KICKED"));
+        // A basic group counts no channels.
+        let group = StoredChat::new(2, ChatKind::Group, "g", 10, 0);
+        assert_eq!(ok(&group, 30, false, 10_000), Ok(()));
+        assert!(
+            room_for(&group, 199) && !room_for(&group, 200),
+            "the creator counts"
+        );
+        assert!(room_for(&chat, 1000));
     }
 }

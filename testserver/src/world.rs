@@ -365,6 +365,15 @@ impl World {
         id
     }
 
+    /// How many supergroups and channels `user` is a member of.
+    pub(crate) fn channels_of(&self, user: i64) -> usize {
+        self.chats
+            .values()
+            .filter(|c| c.kind != ChatKind::Group)
+            .filter(|c| c.participant(user).is_some_and(Participant::is_member))
+            .count()
+    }
+
     /// Lifts restrictions and bans whose `until_date` has passed (the clock moves).
     pub(crate) fn expire_restrictions(&mut self, now: i32) {
         for c in self.chats.values_mut() {

@@ -83,6 +83,7 @@ pub(crate) fn leave_channel(
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.change(me, Role::Left, p.date, p.inviter);
+    c.left_by_themselves.insert(me);
     c.log(
         now,
         me,
@@ -114,14 +115,15 @@ pub(crate) fn invite_to_channel(
         if !w.accounts.contains_key(&user) {
             return Err(bad("USER_ID_INVALID"));
         }
-        match chat.participant(user).map(|p| &p.role) {
-            Some(Role::Banned { .. }) => return Err(bad("USER_KICKED")),
-            Some(r) if !matches!(r, Role::Left) => continue,
-            _ => {}
+        if chat.participant(user).is_some_and(Participant::is_member) || added.contains(&user) {
+            continue;
         }
-        if !added.contains(&user) {
-            added.push(user);
-        }
+        let mutual = w.is_contact(me, user) && w.is_contact(user, me);
+        may_be_added(chat, me, user, mutual, || w.channels_of(user)).map_err(|e| err(403, e))?;
+        added.push(user);
+    }
+    if !room_for(chat, added.len()) {
+        return Err(bad("USERS_TOO_MUCH"));
     }
     for &user in &added {
         let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;

@@ -69,6 +69,9 @@ pub(crate) fn delete_chat_user(
         .flatten();
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.change(user, Role::Left, p.date, p.inviter);
+    if user == me {
+        c.left_by_themselves.insert(me);
+    }
     if x.revoke_history {
         c.messages.retain(|m| m.from != user || m.action.is_some());
     }
@@ -103,6 +106,11 @@ pub(crate) fn add_chat_user(
     }
     if !may_invite(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let mutual = w.is_contact(me, user) && w.is_contact(user, me);
+    may_be_added(chat, me, user, mutual, || 0).map_err(|e| err(403, e))?;
+    if !room_for(chat, 1) {
+        return Err(bad("USERS_TOO_MUCH"));
     }
     w.chats
         .get_mut(&id)
