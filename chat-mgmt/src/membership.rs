@@ -339,11 +339,30 @@ pub trait Membership {
     /// The groups the caller may make a channel's discussion group
     /// (`channels.getGroupsForDiscussion`): supergroups, and basic groups
     /// to migrate first.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Membership;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// for group in client.groups_for_discussion().await? {
+    ///     println!("{} {} (basic: {})", group.marked_id, group.title, group.basic_group);
+    /// }
+    /// # Ok(()) }
+    /// ```
     async fn groups_for_discussion(&self) -> Result<Vec<DiscussionCandidate>>;
 
     /// Who would own the chat if its owner left
     /// (`messages.getFutureChatCreatorAfterLeave`; the owner only, else
     /// [`Error::ChatAdminRequired`]); `None` when nobody would.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Membership;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// match client.future_owner("@my_group").await? {
+    ///     Some(heir) => println!("{} would own it", heir.id),
+    ///     None => println!("nobody would own it"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     async fn future_owner(
         &self,
         chat: impl Into<PeerRef>,

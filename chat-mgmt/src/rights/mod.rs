@@ -464,7 +464,7 @@ impl BannedRights {
     /// # use ferrogram_chat_mgmt::{BannedRights, ChatManagement};
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
     /// let mute = BannedRights::new().send_messages(false).migrate_basic_group(true);
-    /// client.edit_permissions(-4_000_123, Some("@troll".into()), mute).await?;
+    /// client.edit_permissions(-4_000_123, "@troll", mute).await?;
     /// # Ok(()) }
     /// ```
     pub fn migrate_basic_group(mut self, migrate: bool) -> Self {
