@@ -80,13 +80,7 @@ async fn who_left_by_themselves_comes_back_through_a_mutual_contact() {
     assert!(matches!(again[0].1, AddOutcome::Added), "{again:?}");
 
     // A basic group of 200 (Telegram's chat_size_max) takes nobody more.
-    let full = server
-        .info()
-        .chats
-        .iter()
-        .find(|c| c.title == "Full house")
-        .map(|c| c.marked_id)
-        .unwrap();
+    let full = server.info().titled("Full house").unwrap().marked_id;
     let outcomes = owner.add_members(full, ["+9996621181"]).await.unwrap();
     assert!(refused(&outcomes[0].1, "USERS_TOO_MUCH"), "{outcomes:?}");
 }

@@ -194,9 +194,7 @@ async fn a_welcome_bot_hears_every_kind_of_membership_change() {
     // A basic group: added, then removed by an admin.
     let team = server
         .info()
-        .chats
-        .iter()
-        .find(|c| c.kind == ferrogram_testserver::chats::ChatKind::Group)
+        .first_of(ferrogram_testserver::chats::ChatKind::Group)
         .expect("the team exists")
         .marked_id;
     owner.add_members(team, ["+9996621150"]).await.unwrap();

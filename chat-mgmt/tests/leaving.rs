@@ -22,6 +22,20 @@ async fn creator_of(client: &Client, chat: impl Into<ferrogram_client::PeerRef>)
         .map(|p| p.user.id)
 }
 
+/// A basic group's last 20 messages, as text to search.
+async fn history_of(client: &Client, chat: i64) -> String {
+    let history = client
+        .invoke(&functions::messages::GetHistory {
+            limit: 20,
+            ..functions::messages::GetHistory::new(enums::InputPeer::from(types::InputPeerChat {
+                chat_id: -chat,
+            }))
+        })
+        .await
+        .unwrap();
+    format!("{history:?}")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_basic_group_passes_at_once_to_the_longest_standing_admin() {
     let server = TestServer::builder().members(5).start().await.unwrap();
@@ -56,17 +70,7 @@ async fn a_basic_group_passes_at_once_to_the_longest_standing_admin() {
     ivy.send_message(chat, "from Ivy").await.unwrap();
     owner.leave_chat(chat).await.unwrap();
     assert_eq!(creator_of(&kim, chat).await, Some(lou_id), "at once");
-    let history = format!(
-        "{:?}",
-        kim.invoke(&functions::messages::GetHistory {
-            limit: 20,
-            ..functions::messages::GetHistory::new(enums::InputPeer::from(types::InputPeerChat {
-                chat_id: -chat
-            },))
-        })
-        .await
-        .unwrap()
-    );
+    let history = history_of(&kim, chat).await;
     assert!(history.contains("ChangeCreator"), "{history}");
     assert!(history.contains("from Ivy"), "{history}");
     assert!(
@@ -95,17 +99,7 @@ async fn a_basic_group_passes_at_once_to_the_longest_standing_admin() {
     })
     .await
     .unwrap();
-    let history = format!(
-        "{:?}",
-        kim.invoke(&functions::messages::GetHistory {
-            limit: 20,
-            ..functions::messages::GetHistory::new(enums::InputPeer::from(types::InputPeerChat {
-                chat_id: -chat
-            },))
-        })
-        .await
-        .unwrap()
-    );
+    let history = history_of(&kim, chat).await;
     assert!(!history.contains("from Ivy"), "{history}");
 }
 

@@ -10,6 +10,14 @@ use ferrogram_testserver::{Role, TestServer};
 const LOUNGE: &str = "@ferrogram_lounge";
 
 /// The link a `create`/`edit` printed (its first word).
+/// The marked id `ferrogram create` printed (`made "T" -100… (@name)`).
+fn marked_id_in(out: &str) -> String {
+    out.split_whitespace()
+        .find(|w| w.starts_with('-'))
+        .expect("the marked id")
+        .to_owned()
+}
+
 fn link_of(out: &str) -> String {
     out.split_whitespace().next().unwrap_or_default().to_owned()
 }
@@ -396,11 +404,7 @@ async fn migrate_turns_a_group_into_a_supergroup_for_good() {
         ])
         .await);
     // "made \"Movers\" -4…"
-    let old = made
-        .split_whitespace()
-        .find(|w| w.starts_with('-'))
-        .expect("the marked id")
-        .to_owned();
+    let old = marked_id_in(&made);
     // A basic group has no per-member restrictions: refused, with the way out.
     fails(
         &env.run(&["restrict", &old, "+9996621340"]).await,
@@ -424,11 +428,7 @@ async fn migrate_turns_a_group_into_a_supergroup_for_good() {
     let made = ok(&env
         .run(&["create", "group", "Second", "--member", "+9996621341"])
         .await);
-    let second = made
-        .split_whitespace()
-        .find(|w| w.starts_with('-'))
-        .unwrap()
-        .to_owned();
+    let second = marked_id_in(&made);
     let out = ok(&env.run(&["migrate", &second]).await);
     assert!(out.contains("is now supergroup -100"), "{out}");
     fails(
@@ -499,9 +499,7 @@ async fn watch_prints_membership_events_as_json_and_lines() {
     // Lines, and nothing from other chats: the team's change is left out.
     let team = server
         .info()
-        .chats
-        .iter()
-        .find(|c| c.kind == ferrogram_testserver::chats::ChatKind::Group)
+        .first_of(ferrogram_testserver::chats::ChatKind::Group)
         .unwrap()
         .marked_id
         .to_string();
@@ -550,11 +548,7 @@ async fn leave_hands_a_basic_group_to_the_successor() {
             "+9996621361",
         ])
         .await);
-    let chat = made
-        .split_whitespace()
-        .find(|w| w.starts_with('-'))
-        .unwrap()
-        .to_owned();
+    let chat = marked_id_in(&made);
     ok(&env.run(&["promote", &chat, "+9996621361"]).await);
     let out = ok(&env.run(&["successor", &chat]).await);
     assert!(
@@ -589,11 +583,7 @@ async fn discussion_links_a_group_to_a_channel() {
             "cli_comments",
         ])
         .await);
-    let group = made
-        .split_whitespace()
-        .find(|w| w.starts_with('-'))
-        .unwrap()
-        .to_owned();
+    let group = marked_id_in(&made);
     ok(&env.run(&["create", "group", "Small"]).await);
     let out = ok(&env.run(&["discussion", "candidates"]).await);
     assert!(out.contains(&format!("{group} Comments\n")), "{out}");

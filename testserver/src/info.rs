@@ -39,6 +39,17 @@ impl ServerInfo {
             .iter()
             .find(|c| c.username.as_deref() == Some(username))
     }
+
+    /// The first chat of this kind (the default world's basic group is the
+    /// first [`crate::chats::ChatKind::Group`]).
+    pub fn first_of(&self, kind: crate::chats::ChatKind) -> Option<&ChatInfo> {
+        self.chats.iter().find(|c| c.kind == kind)
+    }
+
+    /// The chat with this title, if any.
+    pub fn titled(&self, title: &str) -> Option<&ChatInfo> {
+        self.chats.iter().find(|c| c.title == title)
+    }
 }
 
 /// Sign-in data of the default user account.
