@@ -4,7 +4,7 @@
 //! group takes nobody (USERS_TOO_MUCH), a banned user is refused
 //! (USER_KICKED); each refusal is the outcome of its user only.
 
-use ferrogram_chat_mgmt::{AddOutcome, Membership, NewChat};
+use ferrogram_chat_mgmt::{AddOutcome, ChatManagement, Membership, NewChat};
 use ferrogram_client::Client;
 use ferrogram_client::tl::{enums, functions, types};
 use ferrogram_testserver::TestServer;
@@ -83,4 +83,80 @@ async fn who_left_by_themselves_comes_back_through_a_mutual_contact() {
     let full = server.info().titled("Full house").unwrap().marked_id;
     let outcomes = owner.add_members(full, ["+9996621181"]).await.unwrap();
     assert!(refused(&outcomes[0].1, "USERS_TOO_MUCH"), "{outcomes:?}");
+}
+
+async fn set_invite_privacy(client: &Client, rules: Vec<enums::InputPrivacyRule>) {
+    client
+        .invoke(&functions::account::SetPrivacy {
+            key: enums::InputPrivacyKey::ChatInvite,
+            rules,
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn privacy_keeps_users_out_as_missing_invitees() {
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (gus, gus_id) = user(&server, "Gus", "9996621190").await;
+    let (hana, _) = user(&server, "Hana", "9996621191").await;
+    // Gus: contacts only; Hana: nobody.
+    set_invite_privacy(
+        &gus,
+        vec![enums::InputPrivacyRule::InputPrivacyValueAllowContacts],
+    )
+    .await;
+    set_invite_privacy(
+        &hana,
+        vec![enums::InputPrivacyRule::InputPrivacyValueDisallowAll],
+    )
+    .await;
+    let enums::account::PrivacyRules::PrivacyRules(read) = gus
+        .invoke(&functions::account::GetPrivacy {
+            key: enums::InputPrivacyKey::ChatInvite,
+        })
+        .await
+        .unwrap();
+    assert_eq!(read.rules, [enums::PrivacyRule::PrivacyValueAllowContacts]);
+
+    // A new group: both left out, listed as missing.
+    let made = owner
+        .create_chat(
+            NewChat::basic_group("Private people")
+                .member("+9996621190")
+                .member("+9996621191"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.missing.len(), 2, "{:?}", made.missing);
+    owner
+        .create_chat(NewChat::supergroup("Open door").username("open_door"))
+        .await
+        .unwrap();
+    let outcomes = owner
+        .add_members("@open_door", ["+9996621190", "+9996621191"])
+        .await
+        .unwrap();
+    assert!(
+        outcomes
+            .iter()
+            .all(|(_, o)| matches!(o, AddOutcome::NotAllowed { .. })),
+        "{outcomes:?}"
+    );
+    // Once Gus has the owner among his contacts, the owner may add him.
+    let ada = server.user().unwrap().phone.clone();
+    add_contact(&gus, &ada, "Ada").await;
+    let outcomes = owner
+        .add_members("@open_door", ["+9996621190", "+9996621191"])
+        .await
+        .unwrap();
+    assert!(matches!(outcomes[0].1, AddOutcome::Added), "{outcomes:?}");
+    assert!(
+        matches!(outcomes[1].1, AddOutcome::NotAllowed { .. }),
+        "{outcomes:?}"
+    );
+    let members = owner.get_participants("@open_door").await.unwrap();
+    assert!(members.items.iter().any(|p| p.user.id == gus_id));
+    assert_eq!(members.total, 2, "the owner and Gus");
 }

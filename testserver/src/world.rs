@@ -186,6 +186,8 @@ pub(crate) struct World {
     /// Supergroups and channels whose owner left, with when: handed over
     /// after `policy::OWNER_LEAVE_GRACE` unless the owner comes back.
     pub owner_leaves: BTreeMap<i64, i32>,
+    /// Each user's privacy rules by key (the key's TL bytes).
+    pub privacy: HashMap<(i64, Vec<u8>), Vec<enums::PrivacyRule>>,
 }
 
 impl World {
@@ -213,6 +215,7 @@ impl World {
             next_export_id: 1,
             home_dc,
             owner_leaves: BTreeMap::new(),
+            privacy: HashMap::new(),
         }
     }
 

@@ -17,6 +17,7 @@ pub(crate) mod lookup;
 pub(crate) mod member_updates;
 pub(crate) mod messages;
 mod photos;
+pub(crate) mod privacy;
 mod stats;
 mod updates;
 pub(crate) mod upload;
@@ -139,6 +140,8 @@ macro_rules! routes {
 
 routes! {
     functions::account::GetPassword => account::get_password,
+    functions::account::GetPrivacy => privacy::get_privacy,
+    functions::account::SetPrivacy => privacy::set_privacy,
     functions::auth::CheckPassword => auth::check_password,
     functions::auth::ExportAuthorization => auth::export_authorization,
     functions::auth::ImportAuthorization => auth::import_authorization,

@@ -110,6 +110,7 @@ pub(crate) fn invite_to_channel(
     // One refused user fails the whole call, and nobody is added: every
     // user is checked before anyone joins.
     let mut added = Vec::new();
+    let mut missing = Vec::new();
     for u in &x.users {
         let user = input_user_id(me, u)?;
         if !w.accounts.contains_key(&user) {
@@ -120,7 +121,11 @@ pub(crate) fn invite_to_channel(
         }
         let mutual = w.is_contact(me, user) && w.is_contact(user, me);
         may_be_added(chat, me, user, mutual, || w.channels_of(user)).map_err(|e| err(403, e))?;
-        added.push(user);
+        if crate::rpc::privacy::may_invite_user(w, me, user) {
+            added.push(user);
+        } else if !missing.contains(&user) {
+            missing.push(user);
+        }
     }
     if !room_for(chat, added.len()) {
         return Err(bad("USERS_TOO_MUCH"));
@@ -148,7 +153,10 @@ pub(crate) fn invite_to_channel(
     Ok(enums::messages::InvitedUsers::from(
         types::messages::InvitedUsers {
             updates,
-            missing_invitees: Vec::new(),
+            missing_invitees: missing
+                .into_iter()
+                .map(crate::rpc::privacy::missing)
+                .collect(),
         },
     ))
 }

@@ -112,6 +112,14 @@ pub(crate) fn add_chat_user(
     if !room_for(chat, 1) {
         return Err(bad("USERS_TOO_MUCH"));
     }
+    if !crate::rpc::privacy::may_invite_user(w, me, user) {
+        return Ok(enums::messages::InvitedUsers::from(
+            types::messages::InvitedUsers {
+                updates: chat_updates(w, me, id, Vec::new(), now),
+                missing_invitees: vec![crate::rpc::privacy::missing(user)],
+            },
+        ));
+    }
     w.chats
         .get_mut(&id)
         .ok_or_else(|| internal("exists"))?
@@ -129,8 +137,8 @@ pub(crate) fn add_chat_user(
 /// `users` as members (none is fine: TDLib's `createNewBasicGroupChat` "may
 /// be empty"), opened by a `messageActionChatCreate`. Users only
 /// (`BOT_METHOD_INVALID` for bots); an empty title is `CHAT_TITLE_EMPTY`,
-/// an unknown user `USER_ID_INVALID`. No user of this world has privacy
-/// settings that keep them out, so `missing_invitees` is always empty.
+/// an unknown user `USER_ID_INVALID`. Users whose chat-invite privacy keeps
+/// the caller out are not added but listed in `missing_invitees`.
 pub(crate) fn create_chat(
     cx: &mut Cx<'_>,
     x: functions::messages::CreateChat,
@@ -152,6 +160,10 @@ pub(crate) fn create_chat(
             users.push(id);
         }
     }
+    // Users whose privacy keeps the caller from adding them are left out.
+    let (users, kept_out): (Vec<i64>, Vec<i64>) = users
+        .into_iter()
+        .partition(|&u| crate::rpc::privacy::may_invite_user(w, me, u));
     let id = w.create_chat(ChatKind::Group, &title, me, now);
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("made"))?;
     for u in &users {
@@ -170,7 +182,10 @@ pub(crate) fn create_chat(
     Ok(enums::messages::InvitedUsers::from(
         types::messages::InvitedUsers {
             updates,
-            missing_invitees: Vec::new(),
+            missing_invitees: kept_out
+                .into_iter()
+                .map(crate::rpc::privacy::missing)
+                .collect(),
         },
     ))
 }
