@@ -308,7 +308,9 @@ impl MembershipEvents {
         }
     }
 
-    /// The next event (as `StreamExt::next`).
+    /// The next event (as `StreamExt::next`). Cancel-safe: a call dropped
+    /// midway (a `tokio::select!` timeout) keeps its progress in the stream
+    /// and loses no event (see `UpdateStream::next`).
     pub async fn next(&mut self) -> Option<Result<MembershipEvent>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }

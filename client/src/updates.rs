@@ -145,6 +145,14 @@ impl UpdateStream {
 
     /// The next update. Waits for one; catches up with `updates.getDifference`
     /// whenever a gap shows.
+    ///
+    /// Cancel safety: the future may be dropped at any await (in a
+    /// `tokio::select!` with a timeout, say) without losing an update.
+    /// Updates already taken from the connection wait in the stream for the
+    /// next call; a difference cut short has not moved the state, so what
+    /// it would have fetched is fetched again when the next update shows
+    /// the same gap (or a reconnection signals one). A first call dropped
+    /// while establishing the starting point establishes it again.
     pub async fn next(&mut self) -> Result<enums::Update, InvocationError> {
         loop {
             if let Some(u) = self.pending.pop_front() {
@@ -176,7 +184,6 @@ impl UpdateStream {
     /// the first [`UpdateStream::next`]; call it yourself to be sure that nothing
     /// that happens afterwards is missed.
     pub async fn catch_up(&mut self) -> Result<(), InvocationError> {
-        self.started = true;
         if self.state.pts == 0 && self.state.date == 0 {
             let enums::updates::State::State(s) =
                 self.client.invoke(&functions::updates::GetState {}).await?;
@@ -184,7 +191,6 @@ impl UpdateStream {
             self.state.qts = s.qts;
             self.state.date = s.date;
             self.state.seq = s.seq;
-            self.save()
         } else {
             self.difference().await?;
             // Channels whose pts the session kept: what they had meanwhile.
@@ -192,8 +198,11 @@ impl UpdateStream {
             for channel_id in known {
                 self.channel_difference(channel_id).await?;
             }
-            self.save()
         }
+        // Only now: a call cut short (an error, a dropped future) is made
+        // again by the next `next`.
+        self.started = true;
+        self.save()
     }
 
     fn save(&self) -> Result<(), InvocationError> {
