@@ -81,6 +81,26 @@ async fn who_left_by_themselves_comes_back_through_a_mutual_contact() {
 
     // A basic group of 200 (Telegram's chat_size_max) takes nobody more.
     let full = server.info().titled("Full house").unwrap().marked_id;
+    // A bot that may not join groups: refused there, welcome in a channel.
+    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    server.set_bot_groups_allowed(bot_id, false);
+    let outcomes = owner
+        .add_members("@comeback", ["@ferrogram_test_bot"])
+        .await
+        .unwrap();
+    assert!(
+        refused(&outcomes[0].1, "BOT_GROUPS_BLOCKED"),
+        "{outcomes:?}"
+    );
+    owner
+        .create_chat(NewChat::channel("Bot news").username("bot_news"))
+        .await
+        .unwrap();
+    let outcomes = owner
+        .add_members("@bot_news", ["@ferrogram_test_bot"])
+        .await
+        .unwrap();
+    assert!(matches!(outcomes[0].1, AddOutcome::Added), "{outcomes:?}");
     let outcomes = owner.add_members(full, ["+9996621181"]).await.unwrap();
     assert!(refused(&outcomes[0].1, "USERS_TOO_MUCH"), "{outcomes:?}");
 }

@@ -537,7 +537,14 @@ async fn joining_a_public_group_directly_can_need_approval() {
         .set_join_approval(LOUNGE, JoinApproval::on().guard_bot(hal_id))
         .await
         .unwrap_err();
-    assert!(e.is("BOT_INVALID"), "{e:?}");
+    assert!(e.is("BOT_INVALID"), "a user: {e:?}");
+    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
+    let e = owner
+        .set_join_approval(LOUNGE, JoinApproval::on().guard_bot("@ferrogram_test_bot"))
+        .await
+        .unwrap_err();
+    assert!(e.is("BOT_INVALID"), "a bot that is no guard bot: {e:?}");
+    server.set_bot_guard(bot_id, true);
     owner
         .set_join_approval(
             LOUNGE,
@@ -547,7 +554,6 @@ async fn joining_a_public_group_directly_can_need_approval() {
         )
         .await
         .unwrap();
-    let bot_id = server.user_id_by_username("ferrogram_test_bot").unwrap();
     assert_eq!(full_channel(&owner).await.guard_bot_id, Some(bot_id));
     let (ike, _) = user(&server, "Ike", "9996621032").await;
     assert_eq!(full_channel(&ike).await.guard_bot_id, None, "admins only");

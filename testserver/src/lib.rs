@@ -215,6 +215,22 @@ impl TestServer {
         (id, token)
     }
 
+    /// Whether a bot may be added to groups (`user.bot_nochats` when not):
+    /// adding it to one then answers `BOT_GROUPS_BLOCKED`.
+    pub fn set_bot_groups_allowed(&self, bot: i64, allowed: bool) {
+        if let Some(a) = lock(&self.shared.world).accounts.get_mut(&bot) {
+            a.bot_nochats = a.bot && !allowed;
+        }
+    }
+
+    /// Whether a bot may screen join requests (`user.bot_guard`, layer
+    /// 230), as `channels.toggleJoinRequest`'s `guard_bot` requires.
+    pub fn set_bot_guard(&self, bot: i64, guard: bool) {
+        if let Some(a) = lock(&self.shared.world).accounts.get_mut(&bot) {
+            a.bot_guard = a.bot && guard;
+        }
+    }
+
     /// Gives a user a 2FA password.
     pub fn set_password(&self, user: i64, password: &str) {
         let mut w = lock(&self.shared.world);

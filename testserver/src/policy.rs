@@ -172,12 +172,15 @@ pub(crate) const CHANNELS_PER_USER_MAX: usize = 500;
 /// `USER_NOT_MUTUAL_CONTACT` (TDLib's maintainer, tdlib/td#821: "returned
 /// for users left the group themselves. After that only mutual contact can
 /// invite them back"); in [`CHANNELS_PER_USER_MAX`] channels already
-/// `USER_CHANNELS_TOO_MUCH` (supergroups and channels only).
+/// `USER_CHANNELS_TOO_MUCH` (supergroups and channels only); a bot that
+/// may not join groups (`nochats`), into a basic group or supergroup,
+/// `BOT_GROUPS_BLOCKED` (the Bot API's "can_join_groups"; channels take it).
 pub(crate) fn may_be_added(
     chat: &StoredChat,
     me: i64,
     user: i64,
     mutual: bool,
+    nochats: bool,
     channels_of_user: impl FnOnce() -> usize,
 ) -> Result<(), &'static str> {
     if matches!(
@@ -185,6 +188,9 @@ pub(crate) fn may_be_added(
         Some(Role::Banned { .. })
     ) {
         return Err("USER_KICKED");
+    }
+    if nochats && chat.kind != ChatKind::Channel {
+        return Err("BOT_GROUPS_BLOCKED");
     }
     if user != me && chat.left_by_themselves.contains(&user) && !mutual {
         return Err("USER_NOT_MUTUAL_CONTACT");
@@ -441,8 +447,9 @@ mod tests {
         let mut chat = StoredChat::new(1, ChatKind::Supergroup, "t", 10, 0);
         chat.add(20, Role::Left, 0, 20);
         chat.left_by_themselves.insert(20);
-        let ok =
-            |c: &StoredChat, user, mutual, channels| may_be_added(c, 10, user, mutual, || channels);
+        let ok = |c: &StoredChat, user, mutual, channels| {
+            may_be_added(c, 10, user, mutual, false, || channels)
+        };
         assert_eq!(ok(&chat, 20, false, 0), Err("USER_NOT_MUTUAL_CONTACT"));
         assert_eq!(ok(&chat, 20, true, 0), Ok(()));
         assert_eq!(ok(&chat, 30, false, 499), Ok(()));
@@ -465,5 +472,11 @@ mod tests {
             "the creator counts"
         );
         assert!(room_for(&chat, 1000));
+        assert_eq!(
+            may_be_added(&group, 10, 50, false, true, || 0),
+            Err("BOT_GROUPS_BLOCKED")
+        );
+        let channel = StoredChat::new(3, ChatKind::Channel, "c", 10, 0);
+        assert_eq!(may_be_added(&channel, 10, 50, false, true, || 0), Ok(()));
     }
 }

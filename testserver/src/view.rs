@@ -88,6 +88,8 @@ impl World {
         Some(enums::User::from(types::User {
             is_self,
             bot: a.bot,
+            bot_nochats: a.bot_nochats,
+            bot_guard: a.bot_guard,
             id: a.id,
             access_hash: Some(self.access_hash(viewer, target)),
             first_name: Some(a.first_name.clone()),

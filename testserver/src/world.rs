@@ -62,6 +62,10 @@ pub(crate) struct Account {
     pub phone: Option<String>,
     pub bot: bool,
     pub bot_token: Option<String>,
+    /// A bot that may not be added to groups (`user.bot_nochats`).
+    pub bot_nochats: bool,
+    /// A bot that may screen join requests (`user.bot_guard`, layer 230).
+    pub bot_guard: bool,
     pub password: Option<Password>,
     pub home_dc: i32,
 }
@@ -298,6 +302,8 @@ impl World {
                 phone,
                 bot,
                 bot_token,
+                bot_nochats: false,
+                bot_guard: false,
                 password: None,
                 home_dc,
             },

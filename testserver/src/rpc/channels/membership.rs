@@ -120,7 +120,9 @@ pub(crate) fn invite_to_channel(
             continue;
         }
         let mutual = w.is_contact(me, user) && w.is_contact(user, me);
-        may_be_added(chat, me, user, mutual, || w.channels_of(user)).map_err(|e| err(403, e))?;
+        let nochats = w.accounts.get(&user).is_some_and(|a| a.bot_nochats);
+        may_be_added(chat, me, user, mutual, nochats, || w.channels_of(user))
+            .map_err(|e| err(403, e))?;
         if crate::rpc::privacy::may_invite_user(w, me, user) {
             added.push(user);
         } else if !missing.contains(&user) {

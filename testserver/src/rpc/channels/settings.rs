@@ -150,7 +150,9 @@ pub(crate) fn username_taken(w: &World, name: &str, except: Option<i64>) -> bool
 /// a broadcast channel answers `CHANNEL_INVALID` (this server's choice, as
 /// `toggleForum` does); unchanged, `CHAT_NOT_MODIFIED`. Layer 230's
 /// `guard_bot` names the bot that screens requests (kept only while
-/// approval is on): it must be a bot admin with `invite_users` (TDLib),
+/// approval is on): it must be a guard bot (`user.bot_guard`) and an admin
+/// with `invite_users` (TDLib: "must have administrator privileges and
+/// can_invite_users right ... and must have userTypeBot.is_guard"),
 /// else `BOT_INVALID` (this server's choice of name); it shows in
 /// `channelFull.guard_bot_id`. `apply_to_invites` makes the existing links
 /// need approval, or not, as well ("including primary links", TDLib),
@@ -173,8 +175,8 @@ pub(crate) fn toggle_join_request(
     let guard = match &x.guard_bot {
         Some(bot) if x.enabled => {
             let bot = input_user_id(me, bot)?;
-            let is_bot = w.accounts.get(&bot).is_some_and(|a| a.bot);
-            if !is_bot || !may_export_invite(chat, bot) {
+            let guard = w.accounts.get(&bot).is_some_and(|a| a.bot && a.bot_guard);
+            if !guard || !may_export_invite(chat, bot) {
                 return Err(bad("BOT_INVALID"));
             }
             Some(bot)

@@ -108,7 +108,8 @@ pub(crate) fn add_chat_user(
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let mutual = w.is_contact(me, user) && w.is_contact(user, me);
-    may_be_added(chat, me, user, mutual, || 0).map_err(|e| err(403, e))?;
+    let nochats = w.accounts.get(&user).is_some_and(|a| a.bot_nochats);
+    may_be_added(chat, me, user, mutual, nochats, || 0).map_err(|e| err(403, e))?;
     if !room_for(chat, 1) {
         return Err(bad("USERS_TOO_MUCH"));
     }
@@ -155,6 +156,9 @@ pub(crate) fn create_chat(
         let id = input_user_id(me, u)?;
         if !w.accounts.contains_key(&id) {
             return Err(bad("USER_ID_INVALID"));
+        }
+        if w.accounts.get(&id).is_some_and(|a| a.bot_nochats) {
+            return Err(err(403, "BOT_GROUPS_BLOCKED"));
         }
         if id != me && !users.contains(&id) {
             users.push(id);
