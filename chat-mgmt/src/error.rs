@@ -72,6 +72,10 @@ pub enum Error {
     /// filed (`INVITE_REQUEST_SENT`).
     #[error("a join request was sent; an admin must approve it (INVITE_REQUEST_SENT)")]
     JoinRequestSent(RpcError),
+    /// One of the messages may not be deleted by the caller: someone
+    /// else's without `delete_messages` (`MESSAGE_DELETE_FORBIDDEN`).
+    #[error("you may not delete one of these messages (MESSAGE_DELETE_FORBIDDEN)")]
+    MessageDeleteForbidden(RpcError),
     /// The user has no pending join request (`HIDE_REQUESTER_MISSING`).
     #[error("no pending join request from this user (HIDE_REQUESTER_MISSING)")]
     JoinRequestMissing(RpcError),
@@ -173,6 +177,7 @@ impl From<InvocationError> for Error {
             "INVITE_REVOKED_MISSING" => Self::InviteNotRevoked(rpc),
             "INVITE_REQUEST_SENT" => Self::JoinRequestSent(rpc),
             "HIDE_REQUESTER_MISSING" => Self::JoinRequestMissing(rpc),
+            "MESSAGE_DELETE_FORBIDDEN" => Self::MessageDeleteForbidden(rpc),
             n if n.starts_with("STATS_") && !n.ends_with("_MIGRATE") => {
                 Self::StatisticsForbidden(rpc)
             }
@@ -208,6 +213,7 @@ impl Error {
             | Self::InviteNotRevoked(e)
             | Self::JoinRequestSent(e)
             | Self::JoinRequestMissing(e)
+            | Self::MessageDeleteForbidden(e)
             | Self::PasswordInvalid(e)
             | Self::PasswordMissing(e)
             | Self::TooFresh { error: e, .. }

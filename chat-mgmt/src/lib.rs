@@ -69,6 +69,7 @@
 
 mod action;
 mod admin_log;
+mod cleanup;
 mod discussion;
 mod error;
 mod events;
@@ -77,6 +78,7 @@ mod lazy;
 mod limits;
 mod membership;
 mod migration;
+mod moderation;
 mod participants;
 mod photos;
 mod rights;
@@ -90,6 +92,7 @@ pub use ferrogram_client as client;
 
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, AdminLogKind, LogValue};
+pub use cleanup::{PURGE_REPORT_MAX, PurgeOptions, PurgeReport};
 pub use discussion::DiscussionCandidate;
 pub use error::{Error, Result};
 pub use events::{JoinMethod, MembershipEvent, MembershipEventKind, MembershipEvents};
@@ -100,6 +103,7 @@ pub use invites::{
 pub use limits::ChatLimits;
 pub use membership::{JoinApproval, Membership};
 pub use migration::MigratedChat;
+pub use moderation::Moderation;
 pub use participants::{
     Participant, ParticipantFilter, ParticipantIter, Role, TotalList, participant_user_id,
 };

@@ -157,6 +157,11 @@ pub(crate) struct StoredChat {
     /// Who left by themselves (and has not come back): only a mutual
     /// contact may add them again (`policy::may_be_added`).
     pub left_by_themselves: std::collections::HashSet<i64>,
+    /// Pinned message ids (`messages.updatePinnedMessage`).
+    pub pinned: std::collections::BTreeSet<i32>,
+    /// Spam reports: (reporter, reported user, message ids)
+    /// (`channels.reportSpam`).
+    pub spam_reports: Vec<(i64, i64, Vec<i32>)>,
     /// Standings changed by the request being served, oldest first: drained
     /// after it into the membership updates bots receive
     /// (`rpc::member_updates`).
@@ -408,6 +413,8 @@ impl StoredChat {
             linked_chat: None,
             guard_bot: None,
             left_by_themselves: std::collections::HashSet::new(),
+            pinned: std::collections::BTreeSet::new(),
+            spam_reports: Vec::new(),
             changes: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);

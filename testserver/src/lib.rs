@@ -231,6 +231,17 @@ impl TestServer {
         }
     }
 
+    /// The spam reports filed in the chat with this username (`channels.reportSpam`):
+    /// reporter, reported user and message ids, oldest first.
+    pub fn spam_reports(&self, chat_username: &str) -> Vec<(i64, i64, Vec<i32>)> {
+        let w = lock(&self.shared.world);
+        w.chats
+            .values()
+            .find(|c| c.username.as_deref() == Some(chat_username))
+            .map(|c| c.spam_reports.clone())
+            .unwrap_or_default()
+    }
+
     /// Gives a user a 2FA password.
     pub fn set_password(&self, user: i64, password: &str) {
         let mut w = lock(&self.shared.world);

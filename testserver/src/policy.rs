@@ -357,6 +357,57 @@ pub(crate) fn may_post(chat: &StoredChat, me: &Participant, now: i32) -> bool {
     }
 }
 
+/// Who may delete `author`'s message in a supergroup or channel
+/// (`channels.deleteMessages`): its author (in a broadcast channel, an
+/// admin who may post), and admins with `delete_messages` anyone's.
+/// Otherwise `MESSAGE_DELETE_FORBIDDEN` (the method page).
+pub(crate) fn may_delete_message(chat: &StoredChat, me: i64, author: i64) -> bool {
+    let admin = caller_rights(chat, me);
+    if admin
+        .as_ref()
+        .is_some_and(|(creator, r)| *creator || r.delete_messages)
+    {
+        return true;
+    }
+    author == me
+        && match chat.kind {
+            ChatKind::Channel => admin.is_some_and(|(_, r)| r.post_messages),
+            _ => chat.participant(me).is_some_and(Participant::is_member),
+        }
+}
+
+/// Who may delete all of a member's messages and report them as spam
+/// (`channels.deleteParticipantHistory`, `channels.reportSpam`): admins
+/// with `delete_messages` (TDLib's `deleteChatMessagesBySender` and
+/// `reportSupergroupSpam`: "requires can_delete_messages administrator
+/// right"). Otherwise `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_delete_others(chat: &StoredChat, me: i64) -> bool {
+    caller_rights(chat, me).is_some_and(|(creator, r)| creator || r.delete_messages)
+}
+
+/// Who may pin and unpin messages (`messages.updatePinnedMessage`): admins
+/// with `pin_messages` (in a broadcast channel, `edit_messages`, as TDLib's
+/// `can_pin_messages` for channels); in groups and supergroups members too
+/// unless the chat's defaults or their restriction forbid it. Otherwise
+/// `CHAT_ADMIN_REQUIRED`.
+pub(crate) fn may_pin(chat: &StoredChat, me: i64, now: i32) -> bool {
+    if let Some((creator, r)) = caller_rights(chat, me) {
+        return creator
+            || if chat.kind == ChatKind::Channel {
+                r.edit_messages
+            } else {
+                r.pin_messages
+            };
+    }
+    let Some(p) = chat.participant(me).filter(|p| p.is_member()) else {
+        return false;
+    };
+    chat.kind != ChatKind::Channel
+        && !chat.default_banned.pin_messages
+        && !matches!(&p.role, Role::Restricted { rights, .. }
+            if !expired(rights, now) && rights.pin_messages)
+}
+
 /// Who may show a typing action in a chat (`messages.setTyping`): members;
 /// in broadcast channels admins only. Otherwise `CHAT_WRITE_FORBIDDEN`.
 pub(crate) fn may_show_typing(chat: &StoredChat, me: &Participant) -> bool {

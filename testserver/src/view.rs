@@ -301,6 +301,7 @@ impl World {
             banned_count: Some(c.count_banned()),
             pts: c.pts,
             linked_chat_id: c.linked_chat,
+            pinned_msg_id: c.pinned.last().copied(),
             migrated_from_chat_id: c.migrated_from.map(|(id, _)| id),
             migrated_from_max_id: c.migrated_from.map(|(_, max)| max),
             ..types::ChannelFull::new(
@@ -390,6 +391,7 @@ impl World {
             id: c.id,
             about: c.about.clone(),
             chat_photo: c.photo.and_then(|p| self.photo_view(p)),
+            pinned_msg_id: c.pinned.last().copied(),
             ..types::ChatFull::new(
                 participants,
                 enums::PeerNotifySettings::from(types::PeerNotifySettings::default()),

@@ -1,6 +1,7 @@
 //! `channels.*`: supergroups and broadcast channels.
 
 pub(crate) mod admin_log;
+pub(crate) mod cleanup;
 pub(crate) mod discussion;
 pub(crate) mod lifecycle;
 pub(crate) mod membership;

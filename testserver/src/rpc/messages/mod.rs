@@ -9,6 +9,7 @@ pub(crate) mod join_requests;
 pub(crate) mod leaving;
 pub(crate) mod migrate;
 pub(crate) mod ownership;
+pub(crate) mod pins;
 pub(crate) mod ranks;
 pub(crate) mod send;
 pub(crate) mod topics;

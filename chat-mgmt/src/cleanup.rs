@@ -1,0 +1,236 @@
+//! Cleaning up after a spammer ([`crate::Moderation`]): deleting messages,
+//! everything a member wrote, reporting spam, pinning, and "report, delete
+//! and ban" as one call.
+
+use ferrogram_client::{Client, PeerRef};
+use ferrogram_tl_types::{enums, functions, types};
+use futures::TryStreamExt;
+
+use crate::target::{Target, input_user};
+use crate::{BannedRights, ChatManagement, Error, Result};
+
+/// How many of a member's latest messages [`purge`] reports as spam (the
+/// history is read newest first until this many are found, or 1,000
+/// messages were read).
+pub const PURGE_REPORT_MAX: usize = 100;
+
+/// What [`crate::Moderation::purge`] does; everything by default.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PurgeOptions {
+    /// Report the member's latest messages as spam first.
+    pub report: bool,
+    /// Delete everything the member wrote.
+    pub delete: bool,
+    /// Ban the member (for ever).
+    pub ban: bool,
+}
+
+impl Default for PurgeOptions {
+    fn default() -> Self {
+        Self {
+            report: true,
+            delete: true,
+            ban: true,
+        }
+    }
+}
+
+impl PurgeOptions {
+    /// Report, delete and ban.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether to report first.
+    pub fn report(mut self, report: bool) -> Self {
+        self.report = report;
+        self
+    }
+
+    /// Whether to delete what they wrote.
+    pub fn delete(mut self, delete: bool) -> Self {
+        self.delete = delete;
+        self
+    }
+
+    /// Whether to ban them.
+    pub fn ban(mut self, ban: bool) -> Self {
+        self.ban = ban;
+        self
+    }
+}
+
+/// What [`crate::Moderation::purge`] did, exactly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PurgeReport {
+    /// The message ids reported as spam.
+    pub reported: Vec<i32>,
+    /// How many messages were deleted.
+    pub deleted: u32,
+    /// Whether the member was banned by this call (not when they were
+    /// already).
+    pub banned: bool,
+}
+
+/// The supergroup or channel, or [`Error::NeedsSupergroup`].
+async fn channel(client: &Client, chat: PeerRef, what: &str) -> Result<enums::InputChannel> {
+    match Target::resolve(client, chat).await? {
+        Target::Channel { channel, .. } => Ok(channel),
+        Target::Chat { .. } => Err(Error::NeedsSupergroup(format!(
+            "{what} is served here for supergroups and channels: migrate the basic group first"
+        ))),
+        Target::User { .. } => Err(Error::NotPossibleHere(format!(
+            "{what} exists in groups and channels"
+        ))),
+    }
+}
+
+/// A user as an input peer.
+fn user_peer(user: &enums::InputUser) -> enums::InputPeer {
+    match user {
+        enums::InputUser::InputUser(u) => enums::InputPeer::from(types::InputPeerUser {
+            user_id: u.user_id,
+            access_hash: u.access_hash,
+        }),
+        _ => enums::InputPeer::InputPeerSelf,
+    }
+}
+
+pub(crate) async fn delete_messages(client: &Client, chat: PeerRef, ids: &[i32]) -> Result<u32> {
+    let channel = channel(client, chat, "deleting messages").await?;
+    let enums::messages::AffectedMessages::AffectedMessages(a) = client
+        .invoke(&functions::channels::DeleteMessages {
+            channel,
+            id: ids.to_vec(),
+        })
+        .await?;
+    Ok(u32::try_from(a.pts_count).unwrap_or(0))
+}
+
+/// Deletes everything `user` wrote, repeating while the server says more
+/// remains (at most 10,000 rounds, a bound a server cannot stretch).
+pub(crate) async fn delete_user_history(
+    client: &Client,
+    chat: PeerRef,
+    user: PeerRef,
+) -> Result<u32> {
+    let channel = channel(client, chat, "deleting a member's messages").await?;
+    let participant = user_peer(&input_user(client, user).await?);
+    let mut deleted = 0u32;
+    for _ in 0..10_000 {
+        let enums::messages::AffectedHistory::AffectedHistory(a) = client
+            .invoke(&functions::channels::DeleteParticipantHistory {
+                channel: channel.clone(),
+                participant: participant.clone(),
+            })
+            .await?;
+        deleted = deleted.saturating_add(u32::try_from(a.pts_count).unwrap_or(0));
+        if a.offset <= 0 || a.pts_count <= 0 {
+            break;
+        }
+    }
+    Ok(deleted)
+}
+
+pub(crate) async fn report_spam(
+    client: &Client,
+    chat: PeerRef,
+    user: PeerRef,
+    ids: &[i32],
+) -> Result<()> {
+    let channel = channel(client, chat, "reporting spam").await?;
+    let participant = user_peer(&input_user(client, user).await?);
+    client
+        .invoke(&functions::channels::ReportSpam {
+            channel,
+            participant,
+            id: ids.to_vec(),
+        })
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn pin(
+    client: &Client,
+    chat: PeerRef,
+    id: i32,
+    unpin: bool,
+    silent: bool,
+) -> Result<()> {
+    let peer = match Target::resolve(client, chat).await? {
+        Target::Channel { peer, .. } | Target::Chat { peer, .. } => peer,
+        Target::User { .. } => {
+            return Err(Error::NotPossibleHere(
+                "pinning here is for groups and channels".into(),
+            ));
+        }
+    };
+    client
+        .invoke(&functions::messages::UpdatePinnedMessage {
+            silent,
+            unpin,
+            pm_oneside: false,
+            peer,
+            id,
+        })
+        .await?;
+    Ok(())
+}
+
+/// The ids of `user_id`'s latest messages (at most [`PURGE_REPORT_MAX`],
+/// reading at most 1,000 messages).
+async fn latest_of(client: &Client, chat: PeerRef, user_id: i64) -> Result<Vec<i32>> {
+    let mut ids = Vec::new();
+    let mut history = client.iter_messages(chat).limit(1_000);
+    while let Some(m) = history.try_next().await? {
+        if let enums::Message::Message(m) = &m
+            && matches!(&m.from_id, Some(enums::Peer::User(u)) if u.user_id == user_id)
+        {
+            ids.push(m.id);
+            if ids.len() >= PURGE_REPORT_MAX {
+                break;
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Report, delete, ban: each step as asked, in that order, reporting what
+/// was done; a step that fails stops the rest and is the error.
+pub(crate) async fn purge(
+    client: &Client,
+    chat: PeerRef,
+    user: PeerRef,
+    options: PurgeOptions,
+) -> Result<PurgeReport> {
+    // Resolved once: a supergroup or channel, and the member.
+    channel(client, chat.clone(), "purging a member").await?;
+    let input = input_user(client, user).await?;
+    let user_id = crate::target::user_id(client, &input).await?;
+    let user = PeerRef::from(user_peer(&input));
+    let mut report = PurgeReport::default();
+    if options.report {
+        let ids = latest_of(client, chat.clone(), user_id).await?;
+        if !ids.is_empty() {
+            report_spam(client, chat.clone(), user.clone(), &ids).await?;
+        }
+        report.reported = ids;
+    }
+    if options.delete {
+        report.deleted = delete_user_history(client, chat.clone(), user.clone()).await?;
+    }
+    if options.ban {
+        // Banned already: nothing done, and the report says so.
+        match client
+            .edit_permissions(chat, user, BannedRights::banned())
+            .await
+        {
+            Ok(()) => report.banned = true,
+            Err(Error::ChatNotModified(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(report)
+}

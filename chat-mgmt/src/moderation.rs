@@ -1,0 +1,133 @@
+//! [`Moderation`]: cleaning up (deleting messages and a member's history,
+//! reporting spam, pinning, purging a spammer), as one trait of [`Client`].
+
+use ferrogram_client::{Client, PeerRef};
+
+use crate::Result;
+use crate::cleanup::{self, PurgeOptions, PurgeReport};
+
+/// Clean-up actions beyond Telethon (TDLib's `deleteMessages`,
+/// `deleteChatMessagesBySender`, `reportSupergroupSpam`,
+/// `pinChatMessage`). Implemented for [`Client`]; chats and users are
+/// anything [`PeerRef`] accepts. Deleting and reporting are served for
+/// supergroups and channels.
+#[allow(async_fn_in_trait)]
+pub trait Moderation {
+    /// Deletes messages (`channels.deleteMessages`): one's own, or anyone's
+    /// with `delete_messages`; otherwise [`crate::Error::MessageDeleteForbidden`]
+    /// and nothing is deleted. Returns how many were deleted (ids that name
+    /// no message are passed over).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Moderation;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let n = client.delete_messages("@my_group", &[41, 42]).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn delete_messages(&self, chat: impl Into<PeerRef>, ids: &[i32]) -> Result<u32>;
+
+    /// Deletes everything `user` wrote in the chat
+    /// (`channels.deleteParticipantHistory`, repeated while more remains;
+    /// `delete_messages` needed). Returns how many messages went.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Moderation;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let n = client.delete_user_history("@my_group", "@spammer").await?;
+    /// # Ok(()) }
+    /// ```
+    async fn delete_user_history(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+    ) -> Result<u32>;
+
+    /// Reports `user`'s messages `ids` as spam (`channels.reportSpam`;
+    /// `delete_messages` needed).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Moderation;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.report_spam("@my_group", "@spammer", &[77]).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn report_spam(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        ids: &[i32],
+    ) -> Result<()>;
+
+    /// Pins a message (`messages.updatePinnedMessage`; `pin_messages`, or
+    /// members where the chat allows it); `silent` notifies nobody.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Moderation;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.pin_message("@my_group", 42, true).await?;
+    /// client.unpin_message("@my_group", 42).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn pin_message(&self, chat: impl Into<PeerRef>, id: i32, silent: bool) -> Result<()>;
+
+    /// Unpins a message.
+    async fn unpin_message(&self, chat: impl Into<PeerRef>, id: i32) -> Result<()>;
+
+    /// Report, delete and ban as one call: reports the member's latest
+    /// messages as spam, deletes everything they wrote, bans them (each
+    /// step as `options` asks), and says exactly what it did.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{Moderation, PurgeOptions};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let done = client.purge("@my_group", "@spammer", PurgeOptions::new()).await?;
+    /// println!("reported {}, deleted {}, banned {}", done.reported.len(), done.deleted, done.banned);
+    /// # Ok(()) }
+    /// ```
+    async fn purge(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        options: PurgeOptions,
+    ) -> Result<PurgeReport>;
+}
+
+impl Moderation for Client {
+    async fn delete_messages(&self, chat: impl Into<PeerRef>, ids: &[i32]) -> Result<u32> {
+        cleanup::delete_messages(self, chat.into(), ids).await
+    }
+
+    async fn delete_user_history(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+    ) -> Result<u32> {
+        cleanup::delete_user_history(self, chat.into(), user.into()).await
+    }
+
+    async fn report_spam(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        ids: &[i32],
+    ) -> Result<()> {
+        cleanup::report_spam(self, chat.into(), user.into(), ids).await
+    }
+
+    async fn pin_message(&self, chat: impl Into<PeerRef>, id: i32, silent: bool) -> Result<()> {
+        cleanup::pin(self, chat.into(), id, false, silent).await
+    }
+
+    async fn unpin_message(&self, chat: impl Into<PeerRef>, id: i32) -> Result<()> {
+        cleanup::pin(self, chat.into(), id, true, true).await
+    }
+
+    async fn purge(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        options: PurgeOptions,
+    ) -> Result<PurgeReport> {
+        cleanup::purge(self, chat.into(), user.into(), options).await
+    }
+}

@@ -1,0 +1,156 @@
+//! Cleaning up after a spammer ([`Moderation`]) against `testserver` over
+//! TCP: deleting one's own and others' messages with and without the
+//! right, a member's whole history in rounds, spam reports, pins, and
+//! report-delete-ban as one call that says what it did.
+
+use ferrogram_chat_mgmt::{
+    AdminRights, BannedRights, ChatManagement, Error, Membership, Moderation, NewChat, PurgeOptions,
+};
+use ferrogram_client::Client;
+use ferrogram_client::tl::{enums, functions, types};
+use ferrogram_testserver::{Role as ServerRole, TestServer};
+
+mod common;
+use common::{owner, user};
+
+const WAVE: &str = "@spam_wave";
+
+/// The ids of the messages `client` sends.
+async fn send(client: &Client, n: usize, what: &str) -> Vec<i32> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let m = client
+            .send_message(WAVE, &format!("{what} {i}"))
+            .await
+            .unwrap();
+        ids.push(m);
+    }
+    ids
+}
+
+async fn full(client: &Client) -> types::ChannelFull {
+    let enums::InputPeer::Channel(c) = client.get_input_entity(WAVE).await.unwrap() else {
+        panic!("a channel");
+    };
+    let enums::messages::ChatFull::ChatFull(f) = client
+        .invoke(&functions::channels::GetFullChannel {
+            channel: enums::InputChannel::from(types::InputChannel {
+                channel_id: c.channel_id,
+                access_hash: c.access_hash,
+            }),
+        })
+        .await
+        .unwrap();
+    match f.full_chat {
+        enums::ChatFull::ChannelFull(f) => *f,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spam_wave_is_cleaned_up() {
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (sam, sam_id) = user(&server, "Sam", "9996621200").await;
+    let (mia, _) = user(&server, "Mia", "9996621201").await;
+    let (ivo, _) = user(&server, "Ivo", "9996621202").await;
+    owner
+        .create_chat(
+            NewChat::supergroup("Spam wave")
+                .username("spam_wave")
+                .member("+9996621200")
+                .member("+9996621201")
+                .member("+9996621202"),
+        )
+        .await
+        .unwrap();
+    owner
+        .edit_admin(WAVE, "+9996621202", AdminRights::new().pin_messages(true))
+        .await
+        .unwrap();
+    let spam = send(&sam, 150, "buy now").await;
+    let mine = send(&mia, 2, "hello").await;
+
+    // A member deletes her own, not others'; nothing of a refused call goes.
+    assert_eq!(mia.delete_messages(WAVE, &mine[..1]).await.unwrap(), 1);
+    let e = mia
+        .delete_messages(WAVE, &[mine[1], spam[0]])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::MessageDeleteForbidden(_)), "{e:?}");
+    assert_eq!(
+        mia.delete_messages(WAVE, &[mine[1]]).await.unwrap(),
+        1,
+        "still there"
+    );
+    // An admin without delete_messages may neither purge nor report.
+    let e = ivo
+        .delete_user_history(WAVE, "+9996621200")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    let e = ivo
+        .report_spam(WAVE, "+9996621200", &spam[..1])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    // The owner deletes one spam message: logged.
+    assert_eq!(owner.delete_messages(WAVE, &spam[..1]).await.unwrap(), 1);
+    let log = owner.get_admin_log(WAVE).await.unwrap();
+    assert!(log.iter().any(|e| matches!(
+        &e.action,
+        enums::ChannelAdminLogEventAction::DeleteMessage(_)
+    )));
+
+    // Pins: an admin with pin_messages, and members while the chat allows it.
+    ivo.pin_message(WAVE, spam[5], true).await.unwrap();
+    assert_eq!(full(&owner).await.pinned_msg_id, Some(spam[5]));
+    mia.unpin_message(WAVE, spam[5]).await.unwrap();
+    assert_eq!(full(&owner).await.pinned_msg_id, None);
+    owner
+        .edit_default_permissions(WAVE, BannedRights::new().pin_messages(false))
+        .await
+        .unwrap();
+    let e = mia.pin_message(WAVE, spam[5], false).await.unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    let log = owner.get_admin_log(WAVE).await.unwrap();
+    assert!(log.iter().any(|e| matches!(
+        &e.action,
+        enums::ChannelAdminLogEventAction::UpdatePinned(_)
+    )));
+
+    // Report, delete, ban: the 100 latest reported, all 149 left deleted
+    // in two rounds, banned.
+    let done = owner
+        .purge(WAVE, "+9996621200", PurgeOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(done.reported.len(), 100);
+    assert_eq!(done.reported[0], spam[149], "newest first");
+    assert_eq!(done.deleted, 149);
+    assert!(done.banned);
+    let reports = server.spam_reports("spam_wave");
+    assert_eq!(reports.len(), 1);
+    assert_eq!((reports[0].1, reports[0].2.len()), (sam_id, 100));
+    assert!(matches!(
+        server.participant_role("spam_wave", sam_id),
+        Some(ServerRole::Banned)
+    ));
+    let left: Vec<enums::Message> = {
+        use futures::TryStreamExt;
+        owner.iter_messages(WAVE).try_collect().await.unwrap()
+    };
+    assert!(
+        left.iter().all(|m| !format!("{m:?}").contains("buy now")),
+        "nothing of Sam's left"
+    );
+    // Purging again does nothing, and says so.
+    let again = owner
+        .purge(WAVE, "+9996621200", PurgeOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.reported.len(), again.deleted, again.banned),
+        (0, 0, false)
+    );
+}
