@@ -9,7 +9,7 @@ use futures::TryStreamExt;
 use crate::target::{Target, input_user};
 use crate::{BannedRights, ChatManagement, Error, Result};
 
-/// How many of a member's latest messages [`purge`] reports as spam (the
+/// How many of a member's latest messages [`crate::Moderation::purge`] reports as spam (the
 /// history is read newest first until this many are found, or 1,000
 /// messages were read).
 pub const PURGE_REPORT_MAX: usize = 100;
