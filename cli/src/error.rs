@@ -93,6 +93,7 @@ impl CliError {
             | ChatError::RightForbidden(rpc)
             | ChatError::UserAdminInvalid(rpc)
             | ChatError::ChatWriteForbidden(rpc)
+            | ChatError::MessageDeleteForbidden(rpc)
             | ChatError::ChatForbidden(rpc) => Self::new(6, needs(&rpc.name)),
             ChatError::UserCreator(_) => {
                 Self::new(6, "the chat's creator cannot be changed (USER_CREATOR)")

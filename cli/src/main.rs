@@ -8,6 +8,7 @@
 //! on stderr and a documented exit code (see `ferrogram --help`).
 #![forbid(unsafe_code)]
 
+mod cleanup;
 mod commands;
 mod connect;
 mod demo;
@@ -235,6 +236,14 @@ pub(crate) enum Command {
     Leave(membership::ChatArg),
     /// Who would own the chat if you (its owner) left.
     Successor(membership::ChatArg),
+    /// Delete messages by id (yours, or anyone's with delete_messages).
+    Delete(cleanup::Delete),
+    /// Report USER's messages as spam, delete all they wrote, ban them.
+    Purge(cleanup::Purge),
+    /// Report USER's messages as spam.
+    Report(cleanup::Report),
+    /// Pin (or --unpin) a message.
+    Pin(cleanup::Pin),
     /// A channel's discussion group: set, unset, candidates.
     Discussion {
         #[command(subcommand)]
@@ -452,6 +461,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Leave(_)
         | Command::Successor(_)
         | Command::Discussion { .. }
+        | Command::Delete(_)
+        | Command::Purge(_)
+        | Command::Report(_)
+        | Command::Pin(_)
         | Command::Watch(_)
         | Command::Create(_)
         | Command::Invites { .. }
