@@ -145,6 +145,29 @@ async fn a_channel_gets_a_discussion_group_and_loses_it() {
         ],
         "newest first"
     );
+    // Filed under "info", as Telegram's filter documentation has it.
+    use ferrogram_chat_mgmt::AdminLogFilter;
+    let info = owner
+        .get_admin_log("@disc_news")
+        .filter(AdminLogFilter::new().info(true))
+        .await
+        .unwrap();
+    let linked_in_info = info
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.action,
+                enums::ChannelAdminLogEventAction::ChangeLinkedChat(_)
+            )
+        })
+        .count();
+    assert_eq!(linked_in_info, changes.len());
+    let settings = owner
+        .get_admin_log("@disc_news")
+        .filter(AdminLogFilter::new().settings(true))
+        .await
+        .unwrap();
+    assert!(settings.is_empty(), "{settings:?}");
     // Unlinked from the group's side.
     owner
         .set_discussion_group("@disc_talk2", None)

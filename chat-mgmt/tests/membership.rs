@@ -791,6 +791,13 @@ async fn member_tags_follow_the_rights() {
         edits.contains(&(kim_id, "Student".into(), "Teacher".into())),
         "{edits:?}"
     );
+    // Filed under edit_rank (TDLib's member_tag_changes), and only there.
+    let tagged = owner
+        .get_admin_log(chat.clone())
+        .filter(ferrogram_chat_mgmt::AdminLogFilter::new().edit_rank(true))
+        .await
+        .unwrap();
+    assert_eq!(tagged.len(), edits.len());
 
     // Basic groups: edit_admin's title is the admin's tag (layer 223).
     let group = owner

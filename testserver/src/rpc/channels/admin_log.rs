@@ -107,11 +107,19 @@ pub(crate) fn event_matches(
                 || (was_kicked && !kicked && f.unkick)
                 || (was_restricted && !restricted && !kicked && f.unban)
         }
+        // Telegram's filter docs: "info" covers the linked chat too.
         A::ChangeTitle(_)
         | A::ChangeAbout(_)
         | A::ChangeUsername(_)
         | A::ChangeUsernames(_)
+        | A::ChangeLinkedChat(_)
         | A::ChangePhoto(_) => f.info,
+        // TDLib sends `invites` for invite_link_changes and `edit_rank`
+        // for member_tag_changes (DialogEventLog.cpp).
+        A::ExportedInviteEdit(_) | A::ExportedInviteRevoke(_) | A::ExportedInviteDelete(_) => {
+            f.invites
+        }
+        A::ParticipantEditRank(_) => f.edit_rank,
         A::ToggleForum(_)
         | A::CreateTopic(_)
         | A::EditTopic(_)
