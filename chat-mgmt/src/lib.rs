@@ -82,6 +82,7 @@ mod moderation;
 mod participants;
 mod photos;
 mod rights;
+mod settings;
 mod stats;
 mod target;
 
@@ -111,6 +112,7 @@ pub use photos::ProfilePhotoIter;
 pub use rights::{
     AdminRight, AdminRights, BannedRight, BannedRights, KICK_UNBAN_DELAY, ParticipantPermissions,
 };
+pub use settings::{ChatSetting, ChatSettings};
 pub use stats::Stats;
 
 use ferrogram_client::{Client, PeerRef};

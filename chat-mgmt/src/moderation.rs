@@ -3,8 +3,8 @@
 
 use ferrogram_client::{Client, PeerRef};
 
-use crate::Result;
 use crate::cleanup::{self, PurgeOptions, PurgeReport};
+use crate::{ChatSetting, ChatSettings, Result};
 
 /// Clean-up actions beyond Telethon (TDLib's `deleteMessages`,
 /// `deleteChatMessagesBySender`, `reportSupergroupSpam`,
@@ -73,6 +73,34 @@ pub trait Moderation {
     /// Unpins a message.
     async fn unpin_message(&self, chat: impl Into<PeerRef>, id: i32) -> Result<()>;
 
+    /// Flips one of the chat's switches (`channels.toggleSlowMode`,
+    /// `toggleJoinToSend`, `togglePreHistoryHidden`,
+    /// `toggleParticipantsHidden`, `toggleAntiSpam`, `toggleSignatures`,
+    /// `messages.toggleNoForwards`); unchanged is
+    /// [`crate::Error::ChatNotModified`], a chat too small for anti-spam or
+    /// hidden members `PARTICIPANTS_TOO_FEW`.
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// # use ferrogram_chat_mgmt::{ChatSetting, Moderation};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.set_chat_setting("@my_group", ChatSetting::SlowMode(Duration::from_secs(30))).await?;
+    /// client.set_chat_setting("@my_group", ChatSetting::ProtectedContent(true)).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn set_chat_setting(&self, chat: impl Into<PeerRef>, setting: ChatSetting) -> Result<()>;
+
+    /// A supergroup's or channel's switches as they are.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Moderation;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let s = client.chat_settings("@my_group").await?;
+    /// println!("slow mode {:?}, anti-spam {}", s.slow_mode, s.aggressive_anti_spam);
+    /// # Ok(()) }
+    /// ```
+    async fn chat_settings(&self, chat: impl Into<PeerRef>) -> Result<ChatSettings>;
+
     /// Report, delete and ban as one call: reports the member's latest
     /// messages as spam, deletes everything they wrote, bans them (each
     /// step as `options` asks), and says exactly what it did.
@@ -120,6 +148,14 @@ impl Moderation for Client {
 
     async fn unpin_message(&self, chat: impl Into<PeerRef>, id: i32) -> Result<()> {
         cleanup::pin(self, chat.into(), id, true, true).await
+    }
+
+    async fn set_chat_setting(&self, chat: impl Into<PeerRef>, setting: ChatSetting) -> Result<()> {
+        crate::settings::set(self, chat.into(), setting).await
+    }
+
+    async fn chat_settings(&self, chat: impl Into<PeerRef>) -> Result<ChatSettings> {
+        crate::settings::get(self, chat.into()).await
     }
 
     async fn purge(

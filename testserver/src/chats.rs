@@ -157,6 +157,10 @@ pub(crate) struct StoredChat {
     /// Who left by themselves (and has not come back): only a mutual
     /// contact may add them again (`policy::may_be_added`).
     pub left_by_themselves: std::collections::HashSet<i64>,
+    /// The switches of `channels.toggle*` and `messages.toggleNoForwards`.
+    pub settings: ChatSettings,
+    /// Each member's last message date, for slow mode.
+    pub last_post: HashMap<i64, i32>,
     /// Pinned message ids (`messages.updatePinnedMessage`).
     pub pinned: std::collections::BTreeSet<i32>,
     /// Spam reports: (reporter, reported user, message ids)
@@ -166,6 +170,25 @@ pub(crate) struct StoredChat {
     /// after it into the membership updates bots receive
     /// (`rpc::member_updates`).
     pub changes: Vec<MemberChange>,
+}
+
+/// A chat's switches.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ChatSettings {
+    /// Seconds a member waits between messages (0: off).
+    pub slowmode: i32,
+    /// Protected content: no forwarding or saving (`noforwards`).
+    pub noforwards: bool,
+    /// Only members may write (a discussion group's `join_to_send`).
+    pub join_to_send: bool,
+    /// New members do not see the history before they joined.
+    pub prehistory_hidden: bool,
+    /// The member list is hidden from members.
+    pub participants_hidden: bool,
+    /// Telegram's aggressive anti-spam.
+    pub antispam: bool,
+    /// Posts of a broadcast channel are signed.
+    pub signatures: bool,
 }
 
 /// A participant's standing changed by a request.
@@ -413,6 +436,8 @@ impl StoredChat {
             linked_chat: None,
             guard_bot: None,
             left_by_themselves: std::collections::HashSet::new(),
+            settings: ChatSettings::default(),
+            last_post: HashMap::new(),
             pinned: std::collections::BTreeSet::new(),
             spam_reports: Vec::new(),
             changes: Vec::new(),

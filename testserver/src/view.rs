@@ -233,6 +233,7 @@ impl World {
             return Some(enums::Chat::from(types::Chat {
                 creator: c.creator == viewer,
                 left,
+                noforwards: c.settings.noforwards,
                 deactivated: c.migrated_to.is_some(),
                 migrated_to: c.migrated_to.map(|to| {
                     enums::InputChannel::from(types::InputChannel {
@@ -274,6 +275,10 @@ impl World {
             forum: c.forum,
             join_request: c.join_request,
             has_link: c.linked_chat.is_some(),
+            slowmode_enabled: c.settings.slowmode > 0,
+            noforwards: c.settings.noforwards,
+            join_to_send: c.settings.join_to_send,
+            signatures: c.settings.signatures,
             id: c.id,
             access_hash: Some(self.channel_access_hash(viewer, c.id)),
             title: c.title.clone(),
@@ -301,6 +306,10 @@ impl World {
             banned_count: Some(c.count_banned()),
             pts: c.pts,
             linked_chat_id: c.linked_chat,
+            slowmode_seconds: (c.settings.slowmode > 0).then_some(c.settings.slowmode),
+            hidden_prehistory: c.settings.prehistory_hidden,
+            participants_hidden: c.settings.participants_hidden,
+            antispam: c.settings.antispam,
             pinned_msg_id: c.pinned.last().copied(),
             migrated_from_chat_id: c.migrated_from.map(|(id, _)| id),
             migrated_from_max_id: c.migrated_from.map(|(_, max)| max),

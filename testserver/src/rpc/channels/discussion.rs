@@ -63,6 +63,12 @@ pub(crate) fn set_discussion_group(
     if group.is_some_and(|g| w.chats[&g].kind != ChatKind::Supergroup) {
         return Err(bad("MEGAGROUP_ID_INVALID"));
     }
+    // Linking (not unlinking) a group whose history new members cannot
+    // see (the method page's error; TDLib: make the history available
+    // first).
+    if broadcast.is_some() && group.is_some_and(|g| w.chats[&g].settings.prehistory_hidden) {
+        return Err(bad("MEGAGROUP_PREHISTORY_HIDDEN"));
+    }
     let (b, g) = (broadcast.map(|b| &w.chats[&b]), group.map(|g| &w.chats[&g]));
     if !may_link_discussion(b, g, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));

@@ -345,6 +345,19 @@ pub(crate) fn send_to_chat(
     if !may_post(chat, p, now) {
         return Err(bad("CHAT_WRITE_FORBIDDEN"));
     }
+    // Slow mode: members (not admins) wait between messages; a retried
+    // send (same random_id) is no new message.
+    let slowmode = chat.settings.slowmode;
+    if slowmode > 0
+        && !p.is_admin()
+        && !chat.random_ids.contains_key(&(me, random_id))
+        && let Some(&last) = chat.last_post.get(&me)
+    {
+        let left = last.saturating_add(slowmode).saturating_sub(now);
+        if left > 0 {
+            return Err(bad(&format!("SLOWMODE_WAIT_{left}")));
+        }
+    }
     let m = match chat.random_ids.get(&(me, random_id)) {
         Some(&mid) => chat
             .message(mid)
@@ -354,6 +367,7 @@ pub(crate) fn send_to_chat(
             let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
             let m = c.add_message(now, me, text.to_owned(), None);
             c.random_ids.insert((me, random_id), m.id);
+            c.last_post.insert(me, now);
             // Everyone else connected hears of it.
             let members: Vec<i64> = c
                 .participants

@@ -1,0 +1,166 @@
+//! A chat's switches ([`Moderation::set_chat_setting`],
+//! [`Moderation::chat_settings`]) against `testserver` over TCP: slow mode
+//! on the server's clock, the size thresholds of `help.getAppConfig`,
+//! rights, `CHAT_NOT_MODIFIED`, the admin log, and what a hidden history
+//! forbids.
+
+use std::time::Duration;
+
+use ferrogram_chat_mgmt::{
+    AdminRights, ChatManagement, ChatSetting, Error, Membership, Moderation, NewChat,
+};
+use ferrogram_client::tl::{enums, functions, types};
+use ferrogram_testserver::TestServer;
+
+mod common;
+use common::{owner, user};
+
+const LOUNGE: &str = "@ferrogram_lounge";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switches_follow_rights_thresholds_and_the_clock() {
+    let server = TestServer::builder().members(300).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (ann, _) = user(&server, "Ann", "9996621210").await;
+    let enums::InputPeer::Channel(c) = ann.get_input_entity(LOUNGE).await.unwrap() else {
+        panic!("a channel");
+    };
+    ann.invoke(&functions::channels::JoinChannel {
+        channel: enums::InputChannel::from(types::InputChannel {
+            channel_id: c.channel_id,
+            access_hash: c.access_hash,
+        }),
+    })
+    .await
+    .unwrap();
+
+    // Slow mode: members wait, admins do not; the clock lifts it.
+    let half_minute = ChatSetting::SlowMode(Duration::from_secs(30));
+    owner
+        .set_chat_setting(LOUNGE, half_minute.clone())
+        .await
+        .unwrap();
+    let e = owner
+        .set_chat_setting(LOUNGE, half_minute)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatNotModified(_)), "{e:?}");
+    let e = owner
+        .set_chat_setting(LOUNGE, ChatSetting::SlowMode(Duration::from_secs(7)))
+        .await
+        .unwrap_err();
+    assert!(e.is("SECONDS_INVALID"), "{e:?}");
+    ann.send_message(LOUNGE, "first").await.unwrap();
+    let e = ann.send_message(LOUNGE, "second").await.unwrap_err();
+    assert!(e.is("SLOWMODE_WAIT"), "{e:?}");
+    assert_eq!(e.rpc().and_then(|r| r.value), Some(30));
+    owner
+        .send_message(LOUNGE, "admins are exempt")
+        .await
+        .unwrap();
+    owner.send_message(LOUNGE, "twice").await.unwrap();
+    server.clock().advance(Duration::from_secs(31));
+    ann.send_message(LOUNGE, "second, later").await.unwrap();
+    let settings = owner.chat_settings(LOUNGE).await.unwrap();
+    assert_eq!(settings.slow_mode, Duration::from_secs(30));
+
+    // Thresholds from help.getAppConfig: the lounge is big enough, a new
+    // supergroup is not.
+    owner
+        .set_chat_setting(LOUNGE, ChatSetting::AggressiveAntiSpam(true))
+        .await
+        .unwrap();
+    owner
+        .set_chat_setting(LOUNGE, ChatSetting::HiddenMembers(true))
+        .await
+        .unwrap();
+    owner
+        .create_chat(NewChat::supergroup("Small talk").username("small_talk"))
+        .await
+        .unwrap();
+    for setting in [
+        ChatSetting::AggressiveAntiSpam(true),
+        ChatSetting::HiddenMembers(true),
+    ] {
+        let e = owner
+            .set_chat_setting("@small_talk", setting)
+            .await
+            .unwrap_err();
+        assert!(e.is("PARTICIPANTS_TOO_FEW"), "{e:?}");
+    }
+    // Rights: an admin who may not delete may not switch anti-spam; only
+    // the owner protects content.
+    owner
+        .edit_admin(LOUNGE, "+9996621210", AdminRights::new().ban_users(true))
+        .await
+        .unwrap();
+    let e = ann
+        .set_chat_setting(LOUNGE, ChatSetting::AggressiveAntiSpam(false))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    let e = ann
+        .set_chat_setting(LOUNGE, ChatSetting::ProtectedContent(true))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    ann.set_chat_setting(LOUNGE, ChatSetting::JoinToSend(true))
+        .await
+        .unwrap();
+    owner
+        .set_chat_setting(LOUNGE, ChatSetting::ProtectedContent(true))
+        .await
+        .unwrap();
+    let settings = owner.chat_settings(LOUNGE).await.unwrap();
+    assert!(
+        settings.aggressive_anti_spam
+            && settings.hidden_members
+            && settings.protected_content
+            && settings.join_to_send
+            && !settings.history_hidden,
+        "{settings:?}"
+    );
+
+    // Signatures are a broadcast channel's; a hidden history keeps a group
+    // from becoming a discussion group.
+    let e = owner
+        .set_chat_setting("@small_talk", ChatSetting::Signatures(true))
+        .await
+        .unwrap_err();
+    assert!(e.is("CHANNEL_INVALID"), "{e:?}");
+    owner
+        .set_chat_setting("@ferrogram_news", ChatSetting::Signatures(true))
+        .await
+        .unwrap();
+    assert!(
+        owner
+            .chat_settings("@ferrogram_news")
+            .await
+            .unwrap()
+            .signatures
+    );
+    owner
+        .set_chat_setting("@small_talk", ChatSetting::HistoryHidden(true))
+        .await
+        .unwrap();
+    let e = owner
+        .set_discussion_group("@ferrogram_news", Some("@small_talk".into()))
+        .await
+        .unwrap_err();
+    assert!(e.is("MEGAGROUP_PREHISTORY_HIDDEN"), "{e:?}");
+
+    // Logged where layer 230 has an event.
+    let log = owner.get_admin_log(LOUNGE).limit(20).await.unwrap();
+    let has = |f: fn(&enums::ChannelAdminLogEventAction) -> bool| log.iter().any(|e| f(&e.action));
+    assert!(has(
+        |a| matches!(a, enums::ChannelAdminLogEventAction::ToggleSlowMode(t) if t.new_value == 30)
+    ));
+    assert!(has(|a| matches!(
+        a,
+        enums::ChannelAdminLogEventAction::ToggleAntiSpam(_)
+    )));
+    assert!(has(|a| matches!(
+        a,
+        enums::ChannelAdminLogEventAction::ToggleNoForwards(_)
+    )));
+}
