@@ -17,6 +17,7 @@ mod error;
 mod membership;
 mod output;
 mod route;
+mod settings;
 mod svg;
 mod watch;
 
@@ -244,6 +245,9 @@ pub(crate) enum Command {
     Report(cleanup::Report),
     /// Pin (or --unpin) a message.
     Pin(cleanup::Pin),
+    /// A chat's switches: show them, or set slow mode, protected content,
+    /// join to send, hidden history or members, anti-spam, signatures.
+    Settings(settings::Settings),
     /// A channel's discussion group: set, unset, candidates.
     Discussion {
         #[command(subcommand)]
@@ -465,6 +469,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Purge(_)
         | Command::Report(_)
         | Command::Pin(_)
+        | Command::Settings(_)
         | Command::Watch(_)
         | Command::Create(_)
         | Command::Invites { .. }

@@ -6,7 +6,7 @@ use ferrogram_chat_mgmt::Membership;
 
 use crate::connect::{Global, signed_in};
 use crate::error::CliError;
-use crate::{Command, cleanup, discussion, membership, prompt_secret, watch};
+use crate::{Command, cleanup, discussion, membership, prompt_secret, settings, watch};
 
 /// Runs a membership command.
 pub(crate) async fn membership_command(g: &Global, command: Command) -> Result<(), CliError> {
@@ -51,6 +51,7 @@ pub(crate) async fn membership_command(g: &Global, command: Command) -> Result<(
         Command::Purge(p) => cleanup::purge(&signed_in(g).await?, p).await?,
         Command::Report(r) => cleanup::report(&signed_in(g).await?, r).await?,
         Command::Pin(p) => cleanup::pin(&signed_in(g).await?, p).await?,
+        Command::Settings(s) => settings::settings(&signed_in(g).await?, s).await?,
         Command::Discussion { command } => {
             let client = signed_in(g).await?;
             discussion::discussion(&client, command).await?;

@@ -90,3 +90,47 @@ async fn delete_pin_report_and_purge_clean_up_a_spammer() {
     ));
     assert_eq!(server.spam_reports("cli_wave").len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_shows_and_flips_switches() {
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let env = Env::new(&server, "settings");
+    login_owner(&env, &server).await;
+    let out = ok(&env.run(&["settings", "@ferrogram_lounge"]).await);
+    assert!(out.contains("slowmode       0s"), "{out}");
+    let out = ok(&env
+        .run(&[
+            "settings",
+            "@ferrogram_lounge",
+            "--slowmode",
+            "30s",
+            "--protect",
+            "on",
+        ])
+        .await);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "slowmode set in @ferrogram_lounge",
+            "protect set in @ferrogram_lounge"
+        ]
+    );
+    let out = ok(&env.run(&["settings", "@ferrogram_lounge"]).await);
+    assert!(
+        out.contains("slowmode       30s") && out.contains("protect        on"),
+        "{out}"
+    );
+    // 20 members: too few for anti-spam (200, help.getAppConfig).
+    fails(
+        &env.run(&["settings", "@ferrogram_lounge", "--antispam", "on"])
+            .await,
+        8,
+        "PARTICIPANTS_TOO_FEW",
+    );
+    fails(
+        &env.run(&["settings", "@ferrogram_lounge", "--protect", "on"])
+            .await,
+        8,
+        "CHAT_NOT_MODIFIED",
+    );
+}
