@@ -128,6 +128,18 @@ const LAYER_229_IDS: &[(&str, u32)] = &[
     ("messages.createChat", 0x92ceddd4),
     ("messages.migrateChat", 0xa2875319),
     ("messages.editChatTitle", 0x73783ffd),
+    // peers/telethon_moderation.py
+    ("contacts.importContacts", 0x2c800be5),
+    ("channels.inviteToChannel", 0xc9e33d54),
+    ("channels.toggleSlowMode", 0xedd49ef0),
+    ("messages.updatePinnedMessage", 0xd2aaf7ec),
+    ("channels.reportSpam", 0xf44a8315),
+    ("channels.deleteMessages", 0x84c1fd4e),
+    ("channels.deleteParticipantHistory", 0x367544db),
+    ("channels.toggleAntiSpam", 0x68f3e4eb),
+    ("messages.toggleNoForwards", 0xb2081a35),
+    ("channels.getChannels", 0x0a7f6bbb),
+    ("help.getAppConfig", 0x61e3f854),
 ];
 
 #[test]
@@ -198,4 +210,34 @@ async fn telethon_drives_invite_links_and_join_requests() {
     assert_eq!(r["migrated_members"], 2, "the owner and the asker");
     assert_eq!(r["old_group_title"], "PeerIdInvalidError");
     assert_eq!(r["asker_migrates"], "ChatAdminRequiredError");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn telethon_drives_clean_up_and_settings() {
+    let Some(python) = peer::python("Telethon clean-up and settings") else {
+        return;
+    };
+    let server = TestServer::builder().members(100).start().await.unwrap();
+    let phone = "9996621403";
+    server.create_user("Spammer", "Telethon", phone);
+    let args = [
+        serde_json::to_string(&server.info()).unwrap(),
+        phone.to_owned(),
+        ferrogram_testserver::world::login_code(phone),
+    ];
+    let r = run_script(python, "telethon_moderation.py", args.to_vec()).await;
+    assert_eq!(r["slowmode_send"], "SlowModeWaitError");
+    assert_eq!(r["slowmode_seconds"], 30);
+    assert_eq!(r["slowmode_full"], 30);
+    assert_eq!(r["pinned"], true);
+    assert_eq!(r["reported"], true);
+    assert_eq!(r["own_deleted"], 1);
+    assert_eq!(r["history_deleted"], 2);
+    assert_eq!(r["history_offset"], 0);
+    assert_eq!(r["antispam"], "ParticipantsTooFewError");
+    assert_eq!(r["noforwards_again"], "ChatNotModifiedError");
+    assert_eq!(r["noforwards"], true);
+    assert_eq!(r["antispam_min"], 200.0);
+    assert_eq!(r["config_not_modified"], "AppConfigNotModified");
+    assert_eq!(server.spam_reports("ferrogram_lounge").len(), 1);
 }
