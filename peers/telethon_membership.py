@@ -17,32 +17,11 @@ import sys
 import time
 
 from telethon import password as password_helpers
-from telethon import TelegramClient, errors
+from telethon import errors
 from telethon.crypto import rsa
-from telethon.network import ConnectionTcpIntermediate
-from telethon.sessions import MemorySession
 from telethon.tl import functions, types
 
-WAIT = 30
-
-
-def client(info):
-    c = TelegramClient(MemorySession(), 12345, "0123456789abcdef0123456789abcdef",
-                       connection=ConnectionTcpIntermediate, timeout=WAIT, request_retries=3)
-    host, port = info["addr"].rsplit(":", 1)
-    c.session.set_dc(info["dc_id"], host, int(port))
-    return c
-
-
-async def signed_in(info, phone, code, password=None):
-    c = client(info)
-    await c.connect()
-    await c.send_code_request(phone)
-    try:
-        await c.sign_in(phone, code)
-    except errors.SessionPasswordNeededError:
-        await c.sign_in(password=password)
-    return c
+from peer_common import client, signed_in
 
 
 def hash_of(link):

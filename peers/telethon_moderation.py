@@ -12,35 +12,11 @@ import json
 import logging
 import sys
 
-from telethon import TelegramClient, errors
+from telethon import errors
 from telethon.crypto import rsa
-from telethon.network import ConnectionTcpIntermediate
-from telethon.sessions import MemorySession
 from telethon.tl import functions, types
 
-WAIT = 30
-
-
-def client(info):
-    # flood_sleep_threshold=0: Telethon would otherwise sleep through the
-    # slow-mode wait and send again.
-    c = TelegramClient(MemorySession(), 12345, "0123456789abcdef0123456789abcdef",
-                       connection=ConnectionTcpIntermediate, timeout=WAIT, request_retries=3,
-                       flood_sleep_threshold=0)
-    host, port = info["addr"].rsplit(":", 1)
-    c.session.set_dc(info["dc_id"], host, int(port))
-    return c
-
-
-async def signed_in(info, phone, code, password=None):
-    c = client(info)
-    await c.connect()
-    await c.send_code_request(phone)
-    try:
-        await c.sign_in(phone, code)
-    except errors.SessionPasswordNeededError:
-        await c.sign_in(password=password)
-    return c
+from peer_common import signed_in
 
 
 def error_name(e):
@@ -53,7 +29,9 @@ async def main():
     rsa.add_key(info["rsa_public_key_pem"], old=False)
     out = {}
     owner = await signed_in(info, info["user"]["phone"], info["user"]["code"], info["user"]["password"])
-    spammer = await signed_in(info, spammer_phone, spammer_code)
+    # flood_sleep_threshold=0: Telethon would otherwise sleep through the
+    # slow-mode wait and send again.
+    spammer = await signed_in(info, spammer_phone, spammer_code, flood_sleep_threshold=0)
     lounge = await owner.get_input_entity("ferrogram_lounge")
     imported = await owner(functions.contacts.ImportContactsRequest([
         types.InputPhoneContact(client_id=1, phone=spammer_phone, first_name="Spam", last_name="")]))
