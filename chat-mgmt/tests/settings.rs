@@ -74,6 +74,16 @@ async fn switches_follow_rights_thresholds_and_the_clock() {
         .set_chat_setting(LOUNGE, ChatSetting::HiddenMembers(true))
         .await
         .unwrap();
+    // A member now sees the admins and bots only; the owner everyone.
+    let seen = ann.get_participants(LOUNGE).await.unwrap();
+    assert!(
+        seen.items.iter().all(|p| !matches!(
+            p.role,
+            ferrogram_chat_mgmt::Role::Member | ferrogram_chat_mgmt::Role::Restricted { .. }
+        ) || p.user.bot),
+        "{seen:?}"
+    );
+    assert!(owner.get_participants(LOUNGE).await.unwrap().total > seen.total);
     owner
         .create_chat(NewChat::supergroup("Small talk").username("small_talk"))
         .await

@@ -92,6 +92,13 @@ pub(crate) fn get_participants(
             )
         }
     };
+    // A hidden member list: non-admins get the admins and bots only
+    // (TDLib's `supergroupFullInfo.has_hidden_members`).
+    let hidden = chat.settings.participants_hidden && !is_admin(chat, me);
+    let selected: Vec<&Participant> = selected
+        .into_iter()
+        .filter(|p| !hidden || p.is_admin() || w.accounts.get(&p.user).is_some_and(|a| a.bot))
+        .collect();
     let count = selected.len() as i32;
     let offset = x.offset.max(0) as usize;
     let limit = x.limit.clamp(0, 200) as usize;
