@@ -21,6 +21,7 @@ use crate::commands::{CSV_HEADER, Row};
 use crate::error::CliError;
 use crate::output::{Progress, cell, rfc3339};
 
+mod spam;
 mod welcome;
 
 const LOUNGE: &str = "@ferrogram_lounge";
@@ -115,6 +116,7 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     demo.join_request().await?;
     demo.welcome_bot().await?;
     demo.migrate().await?;
+    demo.spam_wave().await?;
     demo.typing().await?;
     let photos = demo.photos().await?;
     let graphs = demo.stats().await?;

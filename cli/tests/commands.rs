@@ -678,7 +678,11 @@ fn demo_walks_the_whole_workflow() {
         "{text}"
     );
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with("ok: 16 steps, "), "{last}");
+    assert!(last.starts_with("ok: 17 steps, "), "{last}");
+    assert!(
+        text.contains("5 messages reported, 5 deleted, banned: true"),
+        "the spam wave: {text}"
+    );
     assert!(
         text.contains("Joined(Directly)") && text.contains("the old id still works"),
         "the welcome bot and the migration steps: {text}"
