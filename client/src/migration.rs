@@ -93,7 +93,24 @@ impl Client {
     /// Makes sure DC `dc` (not home) is signed in as we are, by exporting the
     /// authorization from the home DC and importing it there.
     #[tracing::instrument(level = "debug", skip_all, fields(dc))]
+    ///
+    /// Cancel-safe and one at a time: the transfer runs in a task of its own
+    /// (a caller that gives up does not cut it off between the export and
+    /// the import), and callers that meet it wait for it under the same lock
+    /// as a move of the home DC, then find the DC authorized: one import
+    /// however many downloads start at once.
     pub(crate) async fn authorize_dc(&self, dc: i32) -> Result<(), InvocationError> {
+        if self.inner.authorized.lock().await.contains(&dc) {
+            return Ok(());
+        }
+        let this = self.clone();
+        tokio::spawn(async move { this.authorize_dc_now(dc).await })
+            .await
+            .map_err(|_| InvocationError::Dropped)?
+    }
+
+    async fn authorize_dc_now(&self, dc: i32) -> Result<(), InvocationError> {
+        let _one_at_a_time = self.inner.migration.lock().await;
         if self.inner.authorized.lock().await.contains(&dc) {
             return Ok(());
         }
