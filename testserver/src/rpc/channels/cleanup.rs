@@ -142,9 +142,9 @@ pub(crate) fn delete_participant_history(
         .filter(|m| m.from == user && m.action.is_none())
         .map(|m| m.id)
         .collect();
-    let now: Vec<i32> = theirs.iter().copied().take(HISTORY_CHUNK).collect();
-    let left = theirs.len().saturating_sub(now.len());
-    let (pts, pts_count) = remove_messages(ctx, w, me, id, &now, false);
+    let batch: Vec<i32> = theirs.iter().copied().take(HISTORY_CHUNK).collect();
+    let left = theirs.len().saturating_sub(batch.len());
+    let (pts, pts_count) = remove_messages(ctx, w, me, id, &batch, false);
     Ok(enums::messages::AffectedHistory::from(
         types::messages::AffectedHistory {
             pts,
