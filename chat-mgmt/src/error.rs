@@ -139,6 +139,22 @@ pub enum Error {
     /// channel's answer, a channel's full info for a basic group).
     #[error("unexpected answer: {0}")]
     UnexpectedAnswer(String),
+    /// A bulk run's input (a list of users, a journal, a report) cannot be
+    /// read: where and why.
+    #[error("{file}:{line}:{column}: {reason}")]
+    BulkInput {
+        /// The file (or what the text came from).
+        file: String,
+        /// The line (1-based).
+        line: usize,
+        /// The column (1-based).
+        column: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A bulk run's store failed (the journal's file cannot be written, ...).
+    #[error("bulk store: {0}")]
+    Store(String),
     /// Any other failure of the client.
     #[error(transparent)]
     Invocation(InvocationError),
@@ -222,6 +238,8 @@ impl Error {
             Self::UnknownName { .. }
             | Self::NotPossibleHere(_)
             | Self::NeedsSupergroup(_)
+            | Self::BulkInput { .. }
+            | Self::Store(_)
             | Self::UnexpectedAnswer(_) => None,
         }
     }

@@ -69,6 +69,7 @@
 
 mod action;
 mod admin_log;
+mod bulk;
 mod cleanup;
 mod discussion;
 mod error;
@@ -93,6 +94,11 @@ pub use ferrogram_client as client;
 
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, AdminLogKind, LogValue};
+pub use bulk::{
+    BulkAction, BulkItem, BulkJob, BulkOp, BulkReport, BulkStore, FailedRpc, FileStore,
+    JOURNAL_VERSION, MemberState, MemoryStore, Outcome, Pace, Progress, Record, ReportItem,
+    Selection, Totals, parse_journal, parse_user_list,
+};
 pub use cleanup::{PURGE_REPORT_MAX, PurgeOptions, PurgeReport};
 pub use discussion::DiscussionCandidate;
 pub use error::{Error, Result};

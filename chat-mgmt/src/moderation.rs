@@ -3,6 +3,7 @@
 
 use ferrogram_client::{Client, PeerRef};
 
+use crate::bulk::{BulkAction, BulkJob, BulkReport, JobKind};
 use crate::cleanup::{self, PurgeOptions, PurgeReport};
 use crate::{ChatSetting, ChatSettings, Result};
 
@@ -118,9 +119,68 @@ pub trait Moderation {
         user: impl Into<PeerRef>,
         options: PurgeOptions,
     ) -> Result<PurgeReport>;
+
+    /// One action for many members, in one chat or many: a [`BulkJob`] to
+    /// give chats, a [`crate::Selection`] and options, then run (see the
+    /// [`BulkJob`] page for pacing, journals, dry runs and resuming).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{BulkAction, Moderation, ParticipantFilter, Selection};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let would = client
+    ///     .bulk(BulkAction::Unrestrict)
+    ///     .chat("@my_group")
+    ///     .select(Selection::Participants(ParticipantFilter::Banned(String::new())))
+    ///     .dry_run(true)
+    ///     .run()
+    ///     .await?;
+    /// println!("{} would be unrestricted", would.totals.would_change);
+    /// # Ok(()) }
+    /// ```
+    fn bulk(&self, action: BulkAction) -> BulkJob;
+
+    /// Undoes what `report` changed (each member put back as they were
+    /// before: restrictions, bans lifted or restored, rights, tags; kicks,
+    /// deletions and decided requests cannot be undone and are reported
+    /// skipped). A banned member who is unbanned is not brought back into
+    /// the chat: Telegram has no way to.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{BulkReport, Moderation};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let text = std::fs::read_to_string("ban-wave.json").unwrap();
+    /// let report = BulkReport::from_json(&text, "ban-wave.json")?;
+    /// let undone = client.bulk_undo(report).run().await?;
+    /// println!("{} put back", undone.totals.changed);
+    /// # Ok(()) }
+    /// ```
+    fn bulk_undo(&self, report: BulkReport) -> BulkJob;
+
+    /// Finishes the run journaled in the store given next
+    /// ([`BulkJob::store`]), whatever its action.
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{FileStore, Moderation};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// let report = client.bulk_resume().store(FileStore::new("ban-wave.journal")).run().await?;
+    /// # Ok(()) }
+    /// ```
+    fn bulk_resume(&self) -> BulkJob;
 }
 
 impl Moderation for Client {
+    fn bulk(&self, action: BulkAction) -> BulkJob {
+        BulkJob::new(self, JobKind::Action(action))
+    }
+
+    fn bulk_undo(&self, report: BulkReport) -> BulkJob {
+        BulkJob::new(self, JobKind::Undo(Box::new(report)))
+    }
+
+    fn bulk_resume(&self) -> BulkJob {
+        BulkJob::new(self, JobKind::Resume)
+    }
+
     async fn delete_messages(&self, chat: impl Into<PeerRef>, ids: &[i32]) -> Result<u32> {
         cleanup::delete_messages(self, chat.into(), ids).await
     }

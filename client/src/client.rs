@@ -242,6 +242,8 @@ pub(crate) struct Inner {
     self_id: std::sync::Mutex<Option<i64>>,
     /// The sightings already saved to the session, so repeats skip it.
     saved_peers: crate::saved_peers::SavedPeers,
+    /// The FLOOD_WAITs slept through (`flood.rs`).
+    pub(crate) flood: crate::flood::FloodCounter,
 }
 
 /// A connected Telegram client. Clones share the connections.
@@ -318,6 +320,7 @@ impl Client {
                 updates,
                 self_id: std::sync::Mutex::new(None),
                 saved_peers: Default::default(),
+                flood: Default::default(),
             }),
         };
         // The connection sends initConnection first; this learns the DC options
@@ -534,22 +537,6 @@ impl Client {
                 Err(e) => return Err(e),
             }
         }
-    }
-
-    /// Sleeps through a FLOOD_WAIT under the threshold (true), or says it is not
-    /// one to sleep through (false).
-    async fn flood_sleep(&self, e: &InvocationError) -> bool {
-        let Some(rpc) = e.rpc() else { return false };
-        if !(rpc.is("FLOOD_WAIT") || rpc.is("FLOOD_PREMIUM_WAIT")) {
-            return false;
-        }
-        let wait = Duration::from_secs(u64::from(rpc.value.unwrap_or(0)));
-        if wait > self.inner.config.flood_sleep_threshold {
-            return false;
-        }
-        info!(?wait, "sleeping through FLOOD_WAIT");
-        tokio::time::sleep(wait).await;
-        true
     }
 
     /// Invokes a function on the home DC.

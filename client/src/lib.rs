@@ -27,6 +27,7 @@ mod client;
 mod entities;
 mod error;
 mod files;
+mod flood;
 mod history;
 mod migration;
 mod pager;

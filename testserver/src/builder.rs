@@ -169,6 +169,7 @@ impl TestServerBuilder {
     ///     "delay_replies_ms": 50,
     ///     "force_bad_server_salt": 1,
     ///     "flood_wait": [{"method": "messages.sendMessage", "seconds": 5, "times": 2}],
+    ///     "rate_limit": [{"method": "channels.editBanned", "requests": 30, "window_secs": 1}],
     ///     "duplicate_replies": 1,
     ///     "corrupt_frames": 1,
     ///     "drop_updates": 1,

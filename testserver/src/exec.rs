@@ -1,5 +1,5 @@
 //! Each API request runs at most once per (auth key, session, msg_id): a
-//! resend is answered from the cache; the flood and drop-connection knobs
+//! resend is answered from the cache; the flood, rate-limit and drop-connection knobs
 //! apply here; the caller's connection is subscribed to its user's updates.
 //! The connection driver only moves the bytes in and the answer out.
 
@@ -53,7 +53,13 @@ pub(crate) fn once(
     // ran): the answer cache, not the session's memory of ids, says what was
     // executed, so it runs now. (Answers stay cached for the 300-second
     // msg_id window in which a resend is accepted at all, and a margin.)
-    let result = match shared.faults.flood_for(call.method) {
+    let rate_limited = || {
+        let account = rpc::authorized_user(caller)?;
+        shared
+            .faults
+            .rate_limited(call.method, account, shared.clock.now())
+    };
+    let result = match shared.faults.flood_for(call.method).or_else(rate_limited) {
         Some(secs) => rpc::error_bytes(420, &format!("FLOOD_WAIT_{secs}")),
         None => {
             let faults = shared.faults.on_request();

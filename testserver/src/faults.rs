@@ -30,6 +30,7 @@ struct State {
     drop_updates: u64,
     hostile: Option<(Hostile, u64)>,
     bad_msg: Option<(i32, u64)>,
+    rate: crate::rate_limit::RateLimits,
 }
 
 /// A way for the server to break MTProto on purpose, to see a client refuse it
@@ -166,6 +167,23 @@ impl Faults {
         self.lock()
             .flood
             .insert(method.to_owned(), (seconds, times));
+    }
+
+    /// Limits every account to `requests` calls of `method` (TL name) in any
+    /// `window` of the server's clock: the next is answered
+    /// `420 FLOOD_WAIT_X`, X the seconds until the oldest call leaves the
+    /// window, without running. Zero requests or window lifts the limit.
+    pub fn rate_limit(&self, method: &str, requests: u32, window: Duration) {
+        self.lock().rate.set(method, requests, window);
+    }
+
+    pub(crate) fn rate_limited(
+        &self,
+        method: &str,
+        account: i64,
+        now: ferrogram_mtproto::session::Timestamp,
+    ) -> Option<u32> {
+        self.lock().rate.take(method, account, now)
     }
 
     /// Sends each of the next `n` RPC replies twice (same msg_id), as a flaky

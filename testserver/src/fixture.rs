@@ -12,6 +12,7 @@
 //!     "delay_replies_ms": 50,
 //!     "force_bad_server_salt": 1,
 //!     "flood_wait": [{"method": "messages.sendMessage", "seconds": 5, "times": 2}],
+//!     "rate_limit": [{"method": "channels.editBanned", "requests": 30, "window_secs": 1}],
 //!     "duplicate_replies": 1,
 //!     "corrupt_frames": 1,
 //!     "drop_updates": 1,
@@ -69,6 +70,7 @@ pub(crate) enum FaultSetting {
     Delay(Duration),
     BadSalt(u64),
     FloodWait(String, u32, Option<u64>),
+    RateLimit(String, u32, Duration),
     Duplicate(u64),
     Corrupt(u64),
     DropUpdates(u64),
@@ -85,6 +87,7 @@ impl FaultSetting {
             Self::Delay(d) => f.delay_replies(*d),
             Self::BadSalt(n) => f.force_bad_server_salt(*n),
             Self::FloodWait(m, s, t) => f.flood_wait(m, *s, *t),
+            Self::RateLimit(m, n, w) => f.rate_limit(m, *n, *w),
             Self::Duplicate(n) => f.duplicate_replies(*n),
             Self::Corrupt(n) => f.corrupt_frames(*n),
             Self::DropUpdates(n) => f.drop_updates(*n),
@@ -206,6 +209,7 @@ fn parse_faults(f: &Value) -> R<Vec<FaultSetting>> {
             "delay_replies_ms",
             "force_bad_server_salt",
             "flood_wait",
+            "rate_limit",
             "duplicate_replies",
             "corrupt_frames",
             "drop_updates",
@@ -247,6 +251,21 @@ fn parse_faults(f: &Value) -> R<Vec<FaultSetting>> {
             method,
             seconds,
             uint(fm, &at, "times")?,
+        ));
+    }
+    for (i, rl) in array(m, at, "rate_limit")?.iter().enumerate() {
+        let at = format!("faults.rate_limit[{i}]");
+        let rm = object(rl, &at, &["method", "requests", "window_secs"])?;
+        let method = string(rm, &at, "method")?.ok_or_else(|| format!("{at}.method: required"))?;
+        let requests = uint(rm, &at, "requests")?
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| format!("{at}.requests: required"))?;
+        let window =
+            uint(rm, &at, "window_secs")?.ok_or_else(|| format!("{at}.window_secs: required"))?;
+        out.push(FaultSetting::RateLimit(
+            method,
+            requests,
+            Duration::from_secs(window),
         ));
     }
     if let Some(n) = uint(m, at, "duplicate_replies")? {
@@ -295,6 +314,8 @@ mod tests {
             r#"{"users": [{"first_name": "G", "phone": "+999 66 2 7777", "password": "p"}],
                 "bots": [{"name": "B", "username": "b_bot"}],
                 "faults": {"flood_wait": [{"method": "help.getConfig", "seconds": 3}],
+                           "rate_limit": [{"method": "channels.editBanned", "requests": 30,
+                                           "window_secs": 2}],
                            "drop_connections_randomly": {"seed": 4, "probability": 0.5},
                            "delay_replies_ms": 10,
                            "hostile": {"kind": "deep_nesting", "times": 2},
@@ -309,6 +330,11 @@ mod tests {
                 .contains(&FaultSetting::FloodWait("help.getConfig".into(), 3, None))
         );
         assert!(fx.faults.contains(&FaultSetting::DropRandomly(4, 0.5)));
+        assert!(fx.faults.contains(&FaultSetting::RateLimit(
+            "channels.editBanned".into(),
+            30,
+            Duration::from_secs(2)
+        )));
         assert!(
             fx.faults
                 .contains(&FaultSetting::Hostile(crate::Hostile::DeepNesting, 2))

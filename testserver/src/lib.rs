@@ -41,6 +41,7 @@ mod info;
 #[cfg(feature = "request-log")]
 mod log;
 mod policy;
+mod rate_limit;
 mod rpc;
 mod seed;
 mod shared;
@@ -49,6 +50,7 @@ mod stats;
 mod view;
 pub mod world;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -321,6 +323,24 @@ impl TestServer {
             chats::Role::Banned { .. } => Role::Banned,
             chats::Role::Left => Role::Left,
         })
+    }
+
+    /// Every participant of the chat with this username (left ones too), each
+    /// with its whole role and tag written out: for tests to compare the
+    /// state before and after a run (a dry run changes nothing; an undo
+    /// restores it). Empty when there is no such chat.
+    pub fn participant_states(&self, chat_username: &str) -> BTreeMap<i64, String> {
+        let w = lock(&self.shared.world);
+        w.chats
+            .values()
+            .find(|c| c.username.as_deref() == Some(chat_username))
+            .map(|chat| {
+                chat.participants
+                    .iter()
+                    .map(|p| (p.user, format!("{:?} tag {:?}", p.role, p.tag())))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Files `user`'s request to join through invite link `link` (any form

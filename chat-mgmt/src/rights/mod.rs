@@ -126,6 +126,16 @@ macro_rules! admin_rights {
                 self
             }
 
+            /// An admin's rights exactly as Telegram reports them: every
+            /// right given (`Some(true)` or `Some(false)`), no title.
+            pub fn from_tl(rights: &types::ChatAdminRights) -> Self {
+                Self {
+                    $($field: Some(rights.$field),)*
+                    title: None,
+                    is_admin: Some(false),
+                }
+            }
+
             /// What Telegram is sent: every right given, else the default.
             fn resolved(&self) -> types::ChatAdminRights {
                 let d = self.is_admin.unwrap_or(false);
