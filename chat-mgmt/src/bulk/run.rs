@@ -274,9 +274,8 @@ impl<S: BulkStore> Runner<S> {
         let client = &job.client;
         let mut chats = HashMap::new();
         for item in &ledger.items {
-            if !chats.contains_key(&item.chat) {
-                let chat = RunChat::resolve(client, PeerRef::Id(item.chat)).await?;
-                chats.insert(item.chat, chat);
+            if let std::collections::hash_map::Entry::Vacant(slot) = chats.entry(item.chat) {
+                slot.insert(RunChat::resolve(client, PeerRef::Id(item.chat)).await?);
             }
         }
         let me = client.self_id().await?;
