@@ -73,7 +73,7 @@ pub struct Pin {
 
 /// Asks on a terminal whether to go on; yes without a terminal or with
 /// `--yes`.
-fn confirmed(question: &str, yes: bool) -> Result<bool, CliError> {
+pub(crate) fn confirmed(question: &str, yes: bool) -> Result<bool, CliError> {
     if yes || !std::io::stdin().is_terminal() {
         return Ok(true);
     }

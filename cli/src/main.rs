@@ -8,6 +8,7 @@
 //! on stderr and a documented exit code (see `ferrogram --help`).
 #![forbid(unsafe_code)]
 
+mod bulk;
 mod cleanup;
 mod commands;
 mod connect;
@@ -245,6 +246,11 @@ pub(crate) enum Command {
     Report(cleanup::Report),
     /// Pin (or --unpin) a message.
     Pin(cleanup::Pin),
+    /// One action for many members (restrict, ban, kick, promote, rank,
+    /// delete history, approve or decline requests), selected by a filter,
+    /// a search, who joined lately or a list; paced, journaled
+    /// (--resume), reported (--report) and undoable (--undo).
+    Bulk(bulk::Bulk),
     /// A chat's switches: show them, or set slow mode, protected content,
     /// join to send, hidden history or members, anti-spam, signatures.
     Settings(settings::Settings),
@@ -469,6 +475,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Purge(_)
         | Command::Report(_)
         | Command::Pin(_)
+        | Command::Bulk(_)
         | Command::Settings(_)
         | Command::Watch(_)
         | Command::Create(_)

@@ -1,12 +1,13 @@
 //! The membership commands (chat-mgmt's `Membership`): `create`, `add`,
 //! `rank`, `transfer`, `migrate`, `leave`, `successor`, `discussion`,
-//! `invites`, `requests`, `watch`, routed to their modules.
+//! `invites`, `requests`, `watch`, and the moderation commands (`delete`,
+//! `purge`, `report`, `pin`, `bulk`, `settings`), routed to their modules.
 
 use ferrogram_chat_mgmt::Membership;
 
 use crate::connect::{Global, signed_in};
 use crate::error::CliError;
-use crate::{Command, cleanup, discussion, membership, prompt_secret, settings, watch};
+use crate::{Command, bulk, cleanup, discussion, membership, prompt_secret, settings, watch};
 
 /// Runs a membership command.
 pub(crate) async fn membership_command(g: &Global, command: Command) -> Result<(), CliError> {
@@ -51,6 +52,10 @@ pub(crate) async fn membership_command(g: &Global, command: Command) -> Result<(
         Command::Purge(p) => cleanup::purge(&signed_in(g).await?, p).await?,
         Command::Report(r) => cleanup::report(&signed_in(g).await?, r).await?,
         Command::Pin(p) => cleanup::pin(&signed_in(g).await?, p).await?,
+        Command::Bulk(b) => {
+            let session = crate::connect::session_path(g)?;
+            bulk::bulk(&signed_in(g).await?, b, &session).await?;
+        }
         Command::Settings(s) => settings::settings(&signed_in(g).await?, s).await?,
         Command::Discussion { command } => {
             let client = signed_in(g).await?;

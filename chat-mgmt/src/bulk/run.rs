@@ -165,18 +165,17 @@ async fn new_plan<S: BulkStore>(job: &BulkJob<S>) -> Result<Ledger> {
                 let chat = match chats.get(&item.chat) {
                     Some(c) => c.clone(),
                     None => {
-                        let c = RunChat::resolve(client, PeerRef::Id(item.chat)).await?;
+                        let c = RunChat::resolve(client, item.chat_ref()).await?;
                         chats.insert(item.chat, c.clone());
                         c
                     }
                 };
-                let user = client.get_input_entity(PeerRef::Id(item.user)).await?;
+                let user = client.get_input_entity(item.user_ref()).await?;
                 let before = standing(client, &chat, &user).await?;
                 ledger.items.push(BulkItem {
-                    chat: item.chat,
-                    user: item.user,
                     op,
                     before,
+                    ..item.clone()
                 });
                 ledger.outcomes.push([None, None]);
                 ledger.unknown.push([false; 2]);
@@ -275,7 +274,7 @@ impl<S: BulkStore> Runner<S> {
         let mut chats = HashMap::new();
         for item in &ledger.items {
             if let std::collections::hash_map::Entry::Vacant(slot) = chats.entry(item.chat) {
-                slot.insert(RunChat::resolve(client, PeerRef::Id(item.chat)).await?);
+                slot.insert(RunChat::resolve(client, item.chat_ref()).await?);
             }
         }
         let me = client.self_id().await?;

@@ -20,6 +20,8 @@ use crate::{AdminLogFilter, ChatManagement, Error, Membership, Result};
 pub(crate) struct RunChat {
     /// Its marked id.
     pub id: i64,
+    /// Its access hash.
+    pub hash: i64,
     pub channel: enums::InputChannel,
     pub peer: enums::InputPeer,
     pub broadcast: bool,
@@ -31,8 +33,13 @@ impl RunChat {
         match Target::resolve(client, chat).await? {
             Target::Channel { channel, peer } => {
                 let object = channel_object(client, &channel).await?;
+                let hash = match &channel {
+                    enums::InputChannel::InputChannel(c) => c.access_hash,
+                    _ => object.access_hash.unwrap_or(0),
+                };
                 Ok(Self {
                     id: marked_id(PeerKind::Channel, object.id),
+                    hash,
                     channel,
                     peer,
                     broadcast: object.broadcast,
@@ -73,12 +80,19 @@ pub(crate) async fn standing(
     }
 }
 
+/// A selected member: id, access hash, standing.
+type Member = (i64, Option<i64>, MemberState);
+
+/// The user id and access hash of an input peer naming a user.
+fn user_of(peer: &enums::InputPeer, named: &PeerRef) -> Result<(i64, Option<i64>)> {
+    match peer {
+        enums::InputPeer::User(u) => Ok((u.user_id, Some(u.access_hash))),
+        _ => Err(Error::NotPossibleHere(format!("{named:?} is not a user"))),
+    }
+}
+
 /// The members `selection` picks in `chat`, with their standing.
-async fn members(
-    client: &Client,
-    chat: &RunChat,
-    selection: &Selection,
-) -> Result<Vec<(i64, MemberState)>> {
+async fn members(client: &Client, chat: &RunChat, selection: &Selection) -> Result<Vec<Member>> {
     let mut out = Vec::new();
     match selection {
         Selection::Participants(filter) => {
@@ -86,7 +100,8 @@ async fn members(
                 .iter_participants(chat.peer_ref())
                 .filter(filter.clone());
             while let Some(p) = it.try_next().await? {
-                out.push((p.user.id, MemberState::of_role(&p.role, p.rank.clone())));
+                let state = MemberState::of_role(&p.role, p.rank.clone());
+                out.push((p.user.id, p.user.access_hash, state));
             }
         }
         Selection::JoinRequests(search) => {
@@ -95,7 +110,8 @@ async fn members(
                 it = it.search(q.clone());
             }
             while let Some(r) = it.try_next().await? {
-                out.push((r.user_id, MemberState::Requested));
+                let hash = r.user.as_ref().and_then(|u| u.access_hash);
+                out.push((r.user_id, hash, MemberState::Requested));
             }
         }
         Selection::JoinedSince(since) => {
@@ -116,22 +132,22 @@ async fn members(
                 users.extend(user);
             }
             for user in users {
-                let peer = client.get_input_entity(PeerRef::Id(user)).await?;
-                out.push((user, standing(client, chat, &peer).await?));
+                let named = PeerRef::Id(user);
+                let peer = client.get_input_entity(named.clone()).await?;
+                let (id, hash) = user_of(&peer, &named)?;
+                out.push((id, hash, standing(client, chat, &peer).await?));
             }
         }
         Selection::Users(list) => {
             for user in list {
                 let peer = client.get_input_entity(user.clone()).await?;
-                let enums::InputPeer::User(u) = &peer else {
-                    return Err(Error::NotPossibleHere(format!("{user:?} is not a user")));
-                };
-                out.push((u.user_id, standing(client, chat, &peer).await?));
+                let (id, hash) = user_of(&peer, user)?;
+                out.push((id, hash, standing(client, chat, &peer).await?));
             }
         }
     }
     let mut seen = HashSet::new();
-    out.retain(|(user, _)| seen.insert(*user));
+    out.retain(|(user, _, _)| seen.insert(*user));
     Ok(out)
 }
 
@@ -145,10 +161,12 @@ pub(crate) async fn plan(
     let mut items = Vec::new();
     for chat in chats {
         let op: BulkOp = action.op(chat.broadcast);
-        for (user, before) in members(client, chat, selection).await? {
+        for (user, user_hash, before) in members(client, chat, selection).await? {
             items.push(BulkItem {
                 chat: chat.id,
+                chat_hash: Some(chat.hash),
                 user,
+                user_hash,
                 op: op.clone(),
                 before,
             });

@@ -6,6 +6,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use ferrogram_client::PeerRef;
+use ferrogram_client::session::CHANNEL_MARK;
+use ferrogram_tl_types::{enums, types};
 use serde::{Deserialize, Serialize};
 
 use super::report::Outcome;
@@ -21,13 +24,43 @@ pub const JOURNAL_VERSION: u32 = 1;
 pub struct BulkItem {
     /// The chat (a marked id: `-100…` for supergroups and channels).
     pub chat: i64,
+    /// The chat's access hash, so that a resumed run needs no cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_hash: Option<i64>,
     /// The user.
     pub user: i64,
+    /// The user's access hash, so that a resumed run needs no cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_hash: Option<i64>,
     /// What is done to them.
     #[serde(flatten)]
     pub op: BulkOp,
     /// What they were before.
     pub before: MemberState,
+}
+
+impl BulkItem {
+    /// The chat, with its access hash when the item has it.
+    pub(crate) fn chat_ref(&self) -> PeerRef {
+        match self.chat_hash {
+            Some(access_hash) => PeerRef::Input(enums::InputPeer::from(types::InputPeerChannel {
+                channel_id: self.chat.saturating_neg().saturating_sub(CHANNEL_MARK),
+                access_hash,
+            })),
+            None => PeerRef::Id(self.chat),
+        }
+    }
+
+    /// The user, with their access hash when the item has it.
+    pub(crate) fn user_ref(&self) -> PeerRef {
+        match self.user_hash {
+            Some(access_hash) => PeerRef::Input(enums::InputPeer::from(types::InputPeerUser {
+                user_id: self.user,
+                access_hash,
+            })),
+            None => PeerRef::Id(self.user),
+        }
+    }
 }
 
 /// One line of a journal.
@@ -272,7 +305,9 @@ mod tests {
                 i: 0,
                 item: BulkItem {
                     chat: -1001,
+                    chat_hash: Some(5),
                     user: 7,
+                    user_hash: None,
                     op: BulkOp::Ban,
                     before: MemberState::Member { rank: None },
                 },

@@ -46,6 +46,19 @@ impl Env {
         run_bin(full).await
     }
 
+    /// The command `run` would run, to spawn (and kill) by hand.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ferrogram"));
+        c.args(["--session", &self.session().display().to_string()])
+            .args(["--server", &self.server])
+            .args(["--rsa-key", &self.key.display().to_string()])
+            .args(args)
+            .env_remove("FERROGRAM_API_ID")
+            .env_remove("FERROGRAM_API_HASH")
+            .env_remove("FERROGRAM_SESSION");
+        c
+    }
+
     /// Runs with only `--session` (the profile remembers the rest).
     pub async fn run_bare(&self, args: &[&str]) -> Output {
         let mut full = vec![
