@@ -66,8 +66,8 @@ fn entry(s: &str) -> std::result::Result<PeerRef, String> {
 }
 
 fn parse_json(text: &str, source: &str) -> Result<Vec<PeerRef>> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| bad(source, e.line(), e.column(), e.to_string()))?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| bad(source, e.line().max(1), e.column().max(1), e.to_string()))?;
     let list = match &value {
         Value::Array(a) => a,
         Value::Object(o) => match o.get("users") {

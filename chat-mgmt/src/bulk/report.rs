@@ -142,8 +142,8 @@ impl BulkReport {
     pub fn from_json(text: &str, source: &str) -> Result<Self> {
         let report: Self = serde_json::from_str(text).map_err(|e| Error::BulkInput {
             file: source.to_owned(),
-            line: e.line(),
-            column: e.column(),
+            line: e.line().max(1),
+            column: e.column().max(1),
             reason: e.to_string(),
         })?;
         if report.totals != Self::count(&report.items) {

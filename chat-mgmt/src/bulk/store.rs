@@ -242,7 +242,7 @@ pub fn parse_journal(bytes: &[u8], source: &str) -> Result<(Vec<Record>, bool)> 
         let record = serde_json::from_slice::<Record>(line).map_err(|e| Error::BulkInput {
             file: source.to_owned(),
             line: n + 1,
-            column: e.column(),
+            column: e.column().max(1),
             reason: e.to_string(),
         })?;
         out.push(record);
