@@ -35,6 +35,14 @@
 //! declined one by one or all at once, and approval for direct joins) and
 //! layer 223's member tags ([`crate::Membership::set_rank`]).
 //!
+//! [`Moderation`] cleans up (deleting messages and histories, spam reports,
+//! pins, [`Moderation::purge`], the chat's switches) and holds the bulk tool:
+//! [`Moderation::bulk`] gives a [`BulkJob`] that applies one
+//! [`BulkAction`] to every member a [`Selection`] picks, paced under flood
+//! limits, journaled in a [`BulkStore`] so a killed run resumes without doing
+//! anything twice, reported member by member ([`BulkReport`]) and undoable
+//! ([`Moderation::bulk_undo`]).
+//!
 //! Where Telethon is broken, this crate does what Telethon's documentation
 //! promises, and says so on the item: `limit` is honoured in basic groups,
 //! a filter combined with a search does not stop at the first page without a

@@ -83,7 +83,7 @@ pub struct Bulk {
     /// List exactly what would change; change nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Where to journal progress [default: bulk-<time>.journal beside the
+    /// Where to journal progress [default: bulk-SECONDS.journal beside the
     /// session]; a killed run resumes from it with --resume.
     #[arg(long, value_name = "FILE")]
     journal: Option<PathBuf>,

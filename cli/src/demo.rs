@@ -117,6 +117,7 @@ async fn walk(members: usize, out: &Path) -> Result<(), CliError> {
     demo.welcome_bot().await?;
     demo.migrate().await?;
     demo.spam_wave().await?;
+    demo.bot_wave().await?;
     demo.typing().await?;
     let photos = demo.photos().await?;
     let graphs = demo.stats().await?;

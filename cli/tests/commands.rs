@@ -678,10 +678,16 @@ fn demo_walks_the_whole_workflow() {
         "{text}"
     );
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with("ok: 17 steps, "), "{last}");
+    assert!(last.starts_with("ok: 18 steps, "), "{last}");
     assert!(
         text.contains("5 messages reported, 5 deleted, banned: true"),
         "the spam wave: {text}"
+    );
+    assert!(
+        text.contains("bulk ban of who joined since: 20 banned, 0 skipped, 0 failed")
+            && text.contains("20 requests executed")
+            && text.contains("dry run: 0 would change, 20 unchanged"),
+        "the bot wave: {text}"
     );
     assert!(
         text.contains("Joined(Directly)") && text.contains("the old id still works"),

@@ -2,7 +2,7 @@
 //! of a method per account in a sliding window of the server's clock, the
 //! next answered `420 FLOOD_WAIT_X` with X the seconds until a slot frees,
 //! as Telegram limits each account per method
-//! (https://core.telegram.org/api/errors#420-flood: "the user must wait X
+//! (<https://core.telegram.org/api/errors#420-flood>: "the user must wait X
 //! seconds before repeating the action"). A refused request takes no slot.
 
 use std::collections::{HashMap, VecDeque};

@@ -51,3 +51,86 @@ impl Demo {
         )
     }
 }
+
+impl Demo {
+    /// Twenty accounts join within a minute; one bulk command bans everyone
+    /// who joined since, under the server's rate limit, then a dry run
+    /// finds nothing left to do.
+    pub(super) async fn bot_wave(&mut self) -> Result<(), CliError> {
+        use std::time::{Duration, UNIX_EPOCH};
+
+        use ferrogram_chat_mgmt::client::tl::{enums, functions, types};
+        use ferrogram_chat_mgmt::{BulkAction, Pace, Selection};
+
+        self.step("A wave of bots banned with one bulk command (paced under a rate limit)");
+        // The wave comes an hour later (on the server's clock, which earlier
+        // steps moved on too): "who joined since" is the wave alone.
+        self.server.clock().advance(Duration::from_secs(3600));
+        let since = UNIX_EPOCH + Duration::from_secs(self.server.clock().unix().max(0) as u64);
+        let mut wave = Vec::new();
+        for i in 0..20 {
+            let phone = format!("99966208{i:02}");
+            let (bot, id) = new_user(&self.server, "Crypto", &format!("Bot {i}"), &phone).await?;
+            let enums::InputPeer::Channel(c) = bot.get_input_entity(LOUNGE).await? else {
+                return Err(CliError::failure("the lounge is no channel"));
+            };
+            bot.invoke(&functions::channels::JoinChannel {
+                channel: enums::InputChannel::from(types::InputChannel {
+                    channel_id: c.channel_id,
+                    access_hash: c.access_hash,
+                }),
+            })
+            .await?;
+            wave.push(id);
+        }
+        println!("    an hour later, 20 accounts join @ferrogram_lounge within seconds");
+        // Telegram limits how fast an account may ban: here, 8 a second.
+        self.server
+            .faults()
+            .rate_limit("channels.editBanned", 8, Duration::from_secs(1));
+        let before = self
+            .server
+            .counters()
+            .method("channels.editBanned")
+            .executed;
+        let wave_ban = || {
+            self.client
+                .bulk(BulkAction::Ban)
+                .chat(LOUNGE)
+                .select(Selection::JoinedSince(since))
+                .pace(Pace::new().per_second(50.0))
+        };
+        let report = wave_ban().run().await?;
+        let executed = self
+            .server
+            .counters()
+            .method("channels.editBanned")
+            .executed
+            - before;
+        println!(
+            "    bulk ban of who joined since: {} banned, {} skipped, \
+             {} failed; {} FLOOD_WAIT(s) slept through, {executed} requests executed",
+            report.totals.changed, report.totals.skipped, report.totals.failed, report.flood_waits
+        );
+        let again = wave_ban().dry_run(true).run().await?;
+        println!(
+            "    the same selection, dry run: {} would change, {} unchanged",
+            again.totals.would_change, again.totals.unchanged
+        );
+        self.server
+            .faults()
+            .rate_limit("channels.editBanned", 0, Duration::from_secs(1));
+        let banned = wave.iter().all(|&id| {
+            self.server.participant_role("ferrogram_lounge", id)
+                == Some(ferrogram_testserver::Role::Banned)
+        });
+        check(
+            banned
+                && report.totals.changed == 20
+                && executed == 20
+                && report.flood_waits >= 1
+                && again.totals.would_change == 0,
+            || format!("all twenty banned once each, paced: {:?}", report.totals),
+        )
+    }
+}
