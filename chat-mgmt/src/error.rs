@@ -76,6 +76,9 @@ pub enum Error {
     /// else's without `delete_messages` (`MESSAGE_DELETE_FORBIDDEN`).
     #[error("you may not delete one of these messages (MESSAGE_DELETE_FORBIDDEN)")]
     MessageDeleteForbidden(RpcError),
+    /// The community has as many chats as it may (`COMMUNITY_PEERS_TOO_MUCH`).
+    #[error("the community has as many chats as it may (COMMUNITY_PEERS_TOO_MUCH)")]
+    CommunityFull(RpcError),
     /// The user has no pending join request (`HIDE_REQUESTER_MISSING`).
     #[error("no pending join request from this user (HIDE_REQUESTER_MISSING)")]
     JoinRequestMissing(RpcError),
@@ -193,6 +196,7 @@ impl From<InvocationError> for Error {
             "INVITE_REVOKED_MISSING" => Self::InviteNotRevoked(rpc),
             "INVITE_REQUEST_SENT" => Self::JoinRequestSent(rpc),
             "HIDE_REQUESTER_MISSING" => Self::JoinRequestMissing(rpc),
+            "COMMUNITY_PEERS_TOO_MUCH" => Self::CommunityFull(rpc),
             "MESSAGE_DELETE_FORBIDDEN" => Self::MessageDeleteForbidden(rpc),
             n if n.starts_with("STATS_") && !n.ends_with("_MIGRATE") => {
                 Self::StatisticsForbidden(rpc)
@@ -229,6 +233,7 @@ impl Error {
             | Self::InviteNotRevoked(e)
             | Self::JoinRequestSent(e)
             | Self::JoinRequestMissing(e)
+            | Self::CommunityFull(e)
             | Self::MessageDeleteForbidden(e)
             | Self::PasswordInvalid(e)
             | Self::PasswordMissing(e)

@@ -79,6 +79,7 @@ mod action;
 mod admin_log;
 mod bulk;
 mod cleanup;
+mod communities;
 mod discussion;
 mod error;
 mod events;
@@ -108,6 +109,10 @@ pub use bulk::{
     Selection, Totals, parse_journal, parse_user_list,
 };
 pub use cleanup::{PURGE_REPORT_MAX, PurgeOptions, PurgeReport};
+pub use communities::{
+    Communities, CommunityChat, CommunityInfo, CommunitySummary, LinkOutcome, LinkRequest,
+    MemberChats, NewCommunity,
+};
 pub use discussion::DiscussionCandidate;
 pub use error::{Error, Result};
 pub use events::{JoinMethod, MembershipEvent, MembershipEventKind, MembershipEvents};

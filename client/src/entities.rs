@@ -243,7 +243,7 @@ pub fn input_peer(p: &PeerInfo) -> enums::InputPeer {
             access_hash: p.access_hash.unwrap_or(0),
         }),
         PeerKind::Chat => enums::InputPeer::from(types::InputPeerChat { chat_id: p.id }),
-        PeerKind::Channel | PeerKind::Megagroup => {
+        PeerKind::Channel | PeerKind::Megagroup | PeerKind::Community => {
             enums::InputPeer::from(types::InputPeerChannel {
                 channel_id: p.id,
                 access_hash: p.access_hash.unwrap_or(0),
@@ -412,6 +412,16 @@ pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
             },
             access_hash: c.access_hash,
             username: c.username.clone(),
+            phone: None,
+            name: Some(c.title.clone()),
+            min: c.min,
+            migrated_to: None,
+        }),
+        enums::Chat::Community(c) => Some(PeerInfo {
+            id: c.id,
+            kind: PeerKind::Community,
+            access_hash: c.access_hash,
+            username: None,
             phone: None,
             name: Some(c.title.clone()),
             min: c.min,

@@ -29,6 +29,10 @@ pub enum PeerKind {
     Channel,
     /// A supergroup (a `channel` with `megagroup`).
     Megagroup,
+    /// A community (layer 228): supergroups and channels under one owner.
+    /// Named by an `InputChannel` (its id is in the channels' space), so it
+    /// counts as a channel for [`PeerKind::is_channel`] and marked ids.
+    Community,
 }
 
 impl PeerKind {
@@ -39,6 +43,7 @@ impl PeerKind {
             Self::Chat => 2,
             Self::Channel => 3,
             Self::Megagroup => 4,
+            Self::Community => 5,
         }
     }
 
@@ -53,6 +58,7 @@ impl PeerKind {
             2 => Self::Chat,
             3 => Self::Channel,
             4 => Self::Megagroup,
+            5 => Self::Community,
             _ => return None,
         })
     }
@@ -62,9 +68,10 @@ impl PeerKind {
         matches!(self, Self::User | Self::Bot)
     }
 
-    /// Whether this is a channel or supergroup.
+    /// Whether this is a channel, supergroup or community (anything named
+    /// by an `InputChannel`).
     pub fn is_channel(self) -> bool {
-        matches!(self, Self::Channel | Self::Megagroup)
+        matches!(self, Self::Channel | Self::Megagroup | Self::Community)
     }
 }
 
@@ -186,7 +193,9 @@ pub fn marked_id(kind: PeerKind, id: i64) -> i64 {
     match kind {
         PeerKind::User | PeerKind::Bot => id,
         PeerKind::Chat => id.saturating_neg(),
-        PeerKind::Channel | PeerKind::Megagroup => CHANNEL_MARK.saturating_add(id).saturating_neg(),
+        PeerKind::Channel | PeerKind::Megagroup | PeerKind::Community => {
+            CHANNEL_MARK.saturating_add(id).saturating_neg()
+        }
     }
 }
 

@@ -617,6 +617,36 @@ pub(crate) fn group_admin_rights() -> types::ChatAdminRights {
 }
 
 /// Every admin right of layer 230, set.
+/// Every member right denied (a ban: `view_messages` among them), for ever.
+pub(crate) fn all_banned_rights() -> types::ChatBannedRights {
+    types::ChatBannedRights {
+        view_messages: true,
+        send_messages: true,
+        send_media: true,
+        send_stickers: true,
+        send_gifs: true,
+        send_games: true,
+        send_inline: true,
+        embed_links: true,
+        send_polls: true,
+        change_info: true,
+        invite_users: true,
+        pin_messages: true,
+        manage_topics: true,
+        send_photos: true,
+        send_videos: true,
+        send_roundvideos: true,
+        send_audios: true,
+        send_voices: true,
+        send_docs: true,
+        send_plain: true,
+        edit_rank: true,
+        send_reactions: true,
+        manage_linked_peers: true,
+        until_date: 0,
+    }
+}
+
 pub(crate) fn all_admin_rights() -> types::ChatAdminRights {
     types::ChatAdminRights {
         change_info: true,

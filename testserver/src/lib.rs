@@ -31,6 +31,7 @@
 mod builder;
 pub mod chats;
 mod clock;
+mod communities;
 mod conn;
 mod counters;
 mod exec;

@@ -217,6 +217,12 @@ pub(crate) fn room_for(chat: &StoredChat, more: usize) -> bool {
 /// production default for `aggressive_anti_spam_supergroup_member_count_min`).
 pub(crate) const ANTISPAM_GROUP_SIZE_MIN: i32 = 200;
 
+/// The most supergroups and channels in one community (TDLib's option
+/// `community_chat_count_max`, served as that key of `help.getAppConfig`;
+/// Telegram's value is not published, this one is ours). Past it:
+/// `COMMUNITY_PEERS_TOO_MUCH` (TDLib's `addCommunityChat`).
+pub(crate) const COMMUNITY_CHATS_MAX: usize = 20;
+
 /// The fewest members a supergroup needs to hide its member list
 /// (`hidden_members_group_size_min` of `help.getAppConfig`; Telegram's
 /// value as its apps receive it).

@@ -288,6 +288,7 @@ impl World {
             banned_rights,
             default_banned_rights: Some(enums::ChatBannedRights::from(c.default_banned.clone())),
             participants_count: Some(c.count_members()),
+            linked_community_id: self.community_of(c.id),
             ..types::Channel::new(self.chat_photo_small(c))
         }))
     }

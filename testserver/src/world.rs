@@ -192,6 +192,8 @@ pub(crate) struct World {
     pub owner_leaves: BTreeMap<i64, i32>,
     /// Each user's privacy rules by key (the key's TL bytes).
     pub privacy: HashMap<(i64, Vec<u8>), Vec<enums::PrivacyRule>>,
+    /// Communities by id (ids from the chats' counter).
+    pub communities: BTreeMap<i64, crate::communities::Community>,
 }
 
 impl World {
@@ -220,6 +222,7 @@ impl World {
             home_dc,
             owner_leaves: BTreeMap::new(),
             privacy: HashMap::new(),
+            communities: BTreeMap::new(),
         }
     }
 

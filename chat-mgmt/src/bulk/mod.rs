@@ -175,6 +175,7 @@ pub struct BulkJob<S: BulkStore = MemoryStore> {
     pub(crate) client: Client,
     pub(crate) kind: JobKind,
     pub(crate) chats: Vec<PeerRef>,
+    pub(crate) communities: Vec<PeerRef>,
     pub(crate) selection: Option<Selection>,
     pub(crate) dry_run: bool,
     pub(crate) pace: Pace,
@@ -197,6 +198,7 @@ impl BulkJob {
             client: client.clone(),
             kind,
             chats: Vec::new(),
+            communities: Vec::new(),
             selection: None,
             dry_run: false,
             pace: Pace::default(),
@@ -217,6 +219,13 @@ impl<S: BulkStore> BulkJob<S> {
     /// Adds chats to act in.
     pub fn chats<C: Into<PeerRef>>(mut self, chats: impl IntoIterator<Item = C>) -> Self {
         self.chats.extend(chats.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds every chat of a community ([`crate::Communities`]; hidden
+    /// chats when you are its admin) as they are when the run is planned.
+    pub fn community(mut self, community: impl Into<PeerRef>) -> Self {
+        self.communities.push(community.into());
         self
     }
 
@@ -255,6 +264,7 @@ impl<S: BulkStore> BulkJob<S> {
             client: self.client,
             kind: self.kind,
             chats: self.chats,
+            communities: self.communities,
             selection: self.selection,
             dry_run: self.dry_run,
             pace: self.pace,
@@ -286,6 +296,7 @@ impl<S: BulkStore> std::fmt::Debug for BulkJob<S> {
         f.debug_struct("BulkJob")
             .field("kind", &self.kind)
             .field("chats", &self.chats)
+            .field("communities", &self.communities)
             .field("selection", &self.selection)
             .field("dry_run", &self.dry_run)
             .field("pace", &self.pace)

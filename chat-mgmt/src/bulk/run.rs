@@ -130,15 +130,23 @@ async fn new_plan<S: BulkStore>(job: &BulkJob<S>) -> Result<Ledger> {
     let created = now_unix();
     match &job.kind {
         JobKind::Action(action) => {
-            if job.chats.is_empty() {
+            let mut named = job.chats.clone();
+            for c in &job.communities {
+                let community = crate::communities::info(client, c.clone()).await?;
+                named.extend(community.chats.iter().map(|chat| PeerRef::Id(chat.id)));
+            }
+            if named.is_empty() {
                 return Err(Error::NotPossibleHere(
-                    "a bulk run needs at least one chat".into(),
+                    "a bulk run needs at least one chat (or a community with chats)".into(),
                 ));
             }
             let selection = selection_of(action, job.selection.clone())?;
-            let mut chats = Vec::new();
-            for c in &job.chats {
-                chats.push(RunChat::resolve(client, c.clone()).await?);
+            let mut chats: Vec<RunChat> = Vec::new();
+            for c in named {
+                let chat = RunChat::resolve(client, c).await?;
+                if !chats.iter().any(|known| known.id == chat.id) {
+                    chats.push(chat);
+                }
             }
             let items = plan(client, &chats, action, &selection).await?;
             Ok(Ledger::new(action.name().into(), items, created))

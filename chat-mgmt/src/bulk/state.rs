@@ -225,6 +225,11 @@ impl BulkOp {
             {
                 Some("not a member")
             }
+            // Telegram restricts members only (USER_NOT_PARTICIPANT); a ban
+            // needs no membership.
+            S::Left | S::Requested if matches!(self, Self::Restrict { denied, .. } if !denied.iter().any(|d| d == "view_messages")) => {
+                Some("not a member")
+            }
             _ => None,
         }
     }

@@ -85,6 +85,7 @@ fn app_config_values() -> Vec<(&'static str, f64)> {
             f64::from(HIDDEN_MEMBERS_GROUP_SIZE_MIN),
         ),
         ("topics_pinned_limit", f64::from(TOPICS_PINNED_LIMIT)),
+        ("community_chat_count_max", COMMUNITY_CHATS_MAX as f64),
         ("chat_read_mark_size_threshold", 100.0),
         ("chat_read_mark_expire_period", 604_800.0),
     ]

@@ -11,6 +11,7 @@
 mod account;
 mod auth;
 mod channels;
+pub(crate) mod communities;
 mod contacts;
 mod help;
 pub(crate) mod lookup;
@@ -180,6 +181,14 @@ routes! {
     functions::channels::ToggleSlowMode => channels::toggles::toggle_slow_mode,
     functions::channels::ToggleJoinRequest => channels::settings::toggle_join_request,
     functions::channels::UpdateUsername => channels::settings::update_username,
+    functions::communities::Create => communities::create,
+    functions::communities::GetJoinedCommunities => communities::get_joined_communities,
+    functions::communities::GetParticipantJoinedChats => communities::get_participant_joined_chats,
+    functions::communities::GetPeerLinkRequests => communities::get_peer_link_requests,
+    functions::communities::ToggleAllPeerLinkRequestApproval => communities::toggle_all_peer_link_request_approval,
+    functions::communities::ToggleParticipantBanned => communities::toggle_participant_banned,
+    functions::communities::TogglePeerLink => communities::toggle_peer_link,
+    functions::communities::TogglePeerLinkRequestApproval => communities::toggle_peer_link_request_approval,
     functions::contacts::DeleteContacts => contacts::delete_contacts,
     functions::contacts::GetContacts => contacts::get_contacts,
     functions::contacts::ImportContacts => contacts::import_contacts,

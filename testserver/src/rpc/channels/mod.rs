@@ -68,6 +68,11 @@ pub(crate) fn get_channels(
     let me = me(ctx, w)?;
     let mut chats = Vec::new();
     for c in &x.id {
+        // A community is named by an InputChannel too.
+        if let Ok(id) = super::communities::community_id(w, me, c) {
+            chats.extend(w.community_view(me, id));
+            continue;
+        }
         let id = channel_id(w, me, c)?;
         chats.extend(w.chat_view(me, id));
     }
@@ -85,6 +90,22 @@ pub(crate) fn get_full_channel(
     let shared = ctx.shared;
     let me = me(ctx, w)?;
     w.expire_restrictions(shared.clock.unix());
+    if let Ok(id) = super::communities::community_id(w, me, &x.channel) {
+        // A community's `communityFull`, its chats with it.
+        let full = w.community_full(me, id).ok_or_else(|| internal("exists"))?;
+        let mut chats: Vec<enums::Chat> = w.community_view(me, id).into_iter().collect();
+        for p in &full.linked_peers {
+            let enums::CommunityPeer::CommunityPeer(p) = p;
+            if let enums::Peer::Channel(c) = &p.peer {
+                chats.extend(w.chat_view(me, c.channel_id));
+            }
+        }
+        return Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
+            full_chat: enums::ChatFull::from(full),
+            chats,
+            users: Vec::new(),
+        }));
+    }
     let id = readable_channel(w, me, &x.channel)?;
     let mut full = w.channel_full(id).ok_or_else(|| internal("exists"))?;
     // Where statistics are served (channelFull.stats_dc, which TDLib sends
@@ -100,9 +121,11 @@ pub(crate) fn get_full_channel(
         full.guard_bot_id = c.guard_bot;
         users.extend(c.guard_bot);
     }
+    // The community the chat is in comes along, as a linked chat does.
+    let community = w.community_of(id).and_then(|c| w.community_view(me, c));
     Ok(enums::messages::ChatFull::from(types::messages::ChatFull {
         full_chat: enums::ChatFull::from(full),
-        chats: w.chat_view(me, id).into_iter().collect(),
+        chats: w.chat_view(me, id).into_iter().chain(community).collect(),
         users: users_of(w, me, users),
     }))
 }
