@@ -159,7 +159,7 @@ pub trait Communities {
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Communities;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// let c = client.community(-1001500000009).await?;
+    /// let c = client.community(-1001500000009_i64).await?;
     /// for chat in &c.chats {
     ///     println!("{} {:?}", chat.id, chat.title);
     /// }
@@ -200,7 +200,7 @@ pub trait Communities {
     /// ```no_run
     /// # use ferrogram_chat_mgmt::{Communities, LinkOutcome};
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// if client.link_chat(-1001500000009, "@rust_paris", true).await? == LinkOutcome::Requested {
+    /// if client.link_chat(-1001500000009_i64, "@rust_paris", true).await? == LinkOutcome::Requested {
     ///     println!("waiting for the community's admins");
     /// }
     /// # Ok(()) }
@@ -218,7 +218,7 @@ pub trait Communities {
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Communities;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// client.unlink_chat(-1001500000009, "@rust_paris").await?;
+    /// client.unlink_chat(-1001500000009_i64, "@rust_paris").await?;
     /// # Ok(()) }
     /// ```
     async fn unlink_chat(
@@ -234,7 +234,7 @@ pub trait Communities {
     /// # use ferrogram_chat_mgmt::Communities;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
     /// use futures::TryStreamExt;
-    /// let waiting: Vec<_> = client.iter_link_requests(-1001500000009).try_collect().await?;
+    /// let waiting: Vec<_> = client.iter_link_requests(-1001500000009_i64).try_collect().await?;
     /// # Ok(()) }
     /// ```
     fn iter_link_requests(
@@ -247,7 +247,7 @@ pub trait Communities {
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Communities;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// client.decide_link_request(-1001500000009, "@rust_paris", true).await?;
+    /// client.decide_link_request(-1001500000009_i64, "@rust_paris", true).await?;
     /// # Ok(()) }
     /// ```
     async fn decide_link_request(
@@ -262,7 +262,7 @@ pub trait Communities {
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Communities;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// client.decide_all_link_requests(-1001500000009, false).await?;
+    /// client.decide_all_link_requests(-1001500000009_i64, false).await?;
     /// # Ok(()) }
     /// ```
     async fn decide_all_link_requests(
@@ -279,7 +279,7 @@ pub trait Communities {
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Communities;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// client.set_community_ban(-1001500000009, "@spammer", true).await?;
+    /// client.set_community_ban(-1001500000009_i64, "@spammer", true).await?;
     /// # Ok(()) }
     /// ```
     async fn set_community_ban(
@@ -295,7 +295,7 @@ pub trait Communities {
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Communities;
     /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
-    /// let reach = client.community_chats_of(-1001500000009, "@spammer").await?;
+    /// let reach = client.community_chats_of(-1001500000009_i64, "@spammer").await?;
     /// println!("in {} chats", reach.joined.len());
     /// # Ok(()) }
     /// ```

@@ -49,6 +49,9 @@ pub struct Bulk {
     /// The chats to act in (one selection, every chat).
     #[arg(allow_negative_numbers = true)]
     chats: Vec<String>,
+    /// Act in every chat of this community too (repeatable).
+    #[arg(long, value_name = "COMMUNITY", allow_negative_numbers = true)]
+    community: Vec<String>,
     /// Select members by a participant filter.
     #[arg(long, value_enum, group = "selection")]
     filter: Option<FilterArg>,
@@ -210,12 +213,15 @@ fn job(client: &Client, b: &Bulk) -> Result<BulkJob, CliError> {
     } else if b.resume.is_some() {
         client.bulk_resume()
     } else {
-        if b.chats.is_empty() {
-            return Err(CliError::usage("name at least one chat"));
+        if b.chats.is_empty() && b.community.is_empty() {
+            return Err(CliError::usage("name at least one chat or --community"));
         }
         let mut job = client
             .bulk(b.action()?)
             .chats(b.chats.iter().map(String::as_str));
+        for c in &b.community {
+            job = job.community(c.as_str());
+        }
         if let Some(s) = b.selection()? {
             job = job.select(s);
         }

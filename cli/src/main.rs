@@ -11,6 +11,7 @@
 mod bulk;
 mod cleanup;
 mod commands;
+mod community;
 mod connect;
 mod demo;
 mod discussion;
@@ -250,7 +251,13 @@ pub(crate) enum Command {
     /// delete history, approve or decline requests), selected by a filter,
     /// a search, who joined lately or a list; paced, journaled
     /// (--resume), reported (--report) and undoable (--undo).
-    Bulk(bulk::Bulk),
+    Bulk(Box<bulk::Bulk>),
+    /// Communities: create, list, of, info, link, unlink, requests,
+    /// approve, decline, ban and unban across all their chats, reach.
+    Community {
+        #[command(subcommand)]
+        command: community::Community,
+    },
     /// A chat's switches: show them, or set slow mode, protected content,
     /// join to send, hidden history or members, anti-spam, signatures.
     Settings(settings::Settings),
@@ -476,6 +483,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Report(_)
         | Command::Pin(_)
         | Command::Bulk(_)
+        | Command::Community { .. }
         | Command::Settings(_)
         | Command::Watch(_)
         | Command::Create(_)

@@ -52,9 +52,12 @@ pub(crate) async fn membership_command(g: &Global, command: Command) -> Result<(
         Command::Purge(p) => cleanup::purge(&signed_in(g).await?, p).await?,
         Command::Report(r) => cleanup::report(&signed_in(g).await?, r).await?,
         Command::Pin(p) => cleanup::pin(&signed_in(g).await?, p).await?,
+        Command::Community { command } => {
+            crate::community::community(&signed_in(g).await?, command).await?;
+        }
         Command::Bulk(b) => {
             let session = crate::connect::session_path(g)?;
-            bulk::bulk(&signed_in(g).await?, b, &session).await?;
+            bulk::bulk(&signed_in(g).await?, *b, &session).await?;
         }
         Command::Settings(s) => settings::settings(&signed_in(g).await?, s).await?,
         Command::Discussion { command } => {
