@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(file, "list");
             assert!(line >= 1 && column >= 1, "{line}:{column}");
             // The text's lines, the empty one after a last newline counted.
-            assert!(line <= text.matches('\n').count() + 1, "line {line} of {text:?}");
+            assert!(
+                line <= text.matches('\n').count() + 1,
+                "line {line} of {text:?}"
+            );
         }
         Err(e) => panic!("a list error of another kind: {e}"),
     }
