@@ -229,6 +229,7 @@ pub struct ActionBuilder {
     action: Result<ChatAction>,
     delay: Duration,
     auto_cancel: bool,
+    topic: Option<i32>,
 }
 
 impl ActionBuilder {
@@ -239,6 +240,7 @@ impl ActionBuilder {
             action,
             delay: Duration::from_secs(4),
             auto_cancel: true,
+            topic: None,
         }
     }
 
@@ -257,9 +259,17 @@ impl ActionBuilder {
         self
     }
 
+    /// Shows the action in one forum topic (its id, the id of its first
+    /// message) instead of the whole chat (`top_msg_id`).
+    pub fn topic(mut self, topic: i32) -> Self {
+        self.topic = Some(topic);
+        self
+    }
+
     async fn start(self) -> Result<ActionGuard> {
         let action = self.action?;
         let peer = self.client.get_input_entity(self.chat).await?;
+        let top_msg_id = self.topic;
         let send = {
             let client = self.client.clone();
             let peer = peer.clone();
@@ -270,7 +280,7 @@ impl ActionBuilder {
                     client
                         .invoke(&functions::messages::SetTyping {
                             peer,
-                            top_msg_id: None,
+                            top_msg_id,
                             action: a,
                         })
                         .await

@@ -76,6 +76,13 @@ pub enum Error {
     /// else's without `delete_messages` (`MESSAGE_DELETE_FORBIDDEN`).
     #[error("you may not delete one of these messages (MESSAGE_DELETE_FORBIDDEN)")]
     MessageDeleteForbidden(RpcError),
+    /// The forum topic is closed: only admins with `manage_topics` post in
+    /// it (`TOPIC_CLOSED`).
+    #[error("the topic is closed (TOPIC_CLOSED)")]
+    TopicClosed(RpcError),
+    /// No such forum topic here (`TOPIC_ID_INVALID`, `TOPIC_DELETED`).
+    #[error("no such topic ({})", .0.name)]
+    TopicInvalid(RpcError),
     /// The community has as many chats as it may (`COMMUNITY_PEERS_TOO_MUCH`).
     #[error("the community has as many chats as it may (COMMUNITY_PEERS_TOO_MUCH)")]
     CommunityFull(RpcError),
@@ -197,6 +204,8 @@ impl From<InvocationError> for Error {
             "INVITE_REQUEST_SENT" => Self::JoinRequestSent(rpc),
             "HIDE_REQUESTER_MISSING" => Self::JoinRequestMissing(rpc),
             "COMMUNITY_PEERS_TOO_MUCH" => Self::CommunityFull(rpc),
+            "TOPIC_CLOSED" => Self::TopicClosed(rpc),
+            "TOPIC_ID_INVALID" | "TOPIC_DELETED" => Self::TopicInvalid(rpc),
             "MESSAGE_DELETE_FORBIDDEN" => Self::MessageDeleteForbidden(rpc),
             n if n.starts_with("STATS_") && !n.ends_with("_MIGRATE") => {
                 Self::StatisticsForbidden(rpc)
@@ -234,6 +243,8 @@ impl Error {
             | Self::JoinRequestSent(e)
             | Self::JoinRequestMissing(e)
             | Self::CommunityFull(e)
+            | Self::TopicClosed(e)
+            | Self::TopicInvalid(e)
             | Self::MessageDeleteForbidden(e)
             | Self::PasswordInvalid(e)
             | Self::PasswordMissing(e)

@@ -95,6 +95,7 @@ mod rights;
 mod settings;
 mod stats;
 mod target;
+mod topics;
 
 /// The client runtime this crate extends (`ferrogram-client`), with its own
 /// re-exports of the TL types (`client::tl`) and session stores
@@ -133,6 +134,7 @@ pub use rights::{
 };
 pub use settings::{ChatSetting, ChatSettings};
 pub use stats::Stats;
+pub use topics::{ForumTopic, ForumTopics, GENERAL_TOPIC, NewTopic, TopicEdit};
 
 use ferrogram_client::{Client, PeerRef};
 use ferrogram_tl_types::enums;

@@ -21,6 +21,7 @@ mod output;
 mod route;
 mod settings;
 mod svg;
+mod topics;
 mod watch;
 
 use std::io::Write;
@@ -252,6 +253,9 @@ pub(crate) enum Command {
     /// a search, who joined lately or a list; paced, journaled
     /// (--resume), reported (--report) and undoable (--undo).
     Bulk(Box<bulk::Bulk>),
+    /// A forum's topics: list, create, edit, close, reopen, pin, unpin,
+    /// reorder, delete, hide-general, show-general, send.
+    Topics(topics::Topics),
     /// Communities: create, list, of, info, link, unlink, requests,
     /// approve, decline, ban and unban across all their chats, reach.
     Community {
@@ -484,6 +488,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Pin(_)
         | Command::Bulk(_)
         | Command::Community { .. }
+        | Command::Topics(_)
         | Command::Settings(_)
         | Command::Watch(_)
         | Command::Create(_)

@@ -1,5 +1,5 @@
-//! `ferrogram community …` and `bulk --community` against `testserver`
-//! over TCP.
+//! `ferrogram community …`, `bulk --community` and `ferrogram topics …`
+//! against `testserver` over TCP.
 
 mod common;
 
@@ -95,4 +95,54 @@ async fn community_commands_make_link_decide_and_ban() {
     assert!(!out.contains("Metz") && out.contains("2 chats"), "{out}");
     ok(&env.run(&["community", "unban", &id, "+9996621800"]).await);
     assert!(server.participant_states("cli_lyon")[&eve_id].starts_with("Left"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn topics_commands_manage_a_forum() {
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let env = Env::new(&server, "topics");
+    login_owner(&env, &server).await;
+    ok(&env
+        .run(&["create", "forum", "Desk", "--username", "cli_desk"])
+        .await);
+    let out = ok(&env
+        .run(&["topics", "@cli_desk", "create", "Bugs", "--color", "FB6F5F"])
+        .await);
+    let id = out.split_whitespace().nth(1).unwrap().to_owned();
+    ok(&env.run(&["topics", "@cli_desk", "create", "FAQ"]).await);
+    ok(&env.run(&["topics", "@cli_desk", "pin", &id]).await);
+    let out = ok(&env
+        .run(&["topics", "@cli_desk", "send", &id, "first!"])
+        .await);
+    assert!(out.contains(&format!("posted in topic {id}")), "{out}");
+    ok(&env.run(&["topics", "@cli_desk", "close", &id]).await);
+    let out = ok(&env.run(&["topics", "@cli_desk", "list"]).await);
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with(&id) && first.ends_with("Bugs pinned closed"),
+        "{out}"
+    );
+    let out = ok(&env
+        .run(&[
+            "topics",
+            "@cli_desk",
+            "list",
+            "--search",
+            "faq",
+            "--format",
+            "json",
+        ])
+        .await);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["title"], "FAQ");
+    ok(&env.run(&["topics", "@cli_desk", "hide-general"]).await);
+    let out = ok(&env
+        .run(&["topics", "@cli_desk", "delete", &id, "--yes"])
+        .await);
+    assert!(out.ends_with("deleted with 1 messages\n"), "{out}");
+    fails(
+        &env.run(&["topics", "@cli_desk", "send", &id, "gone"]).await,
+        8,
+        "TOPIC_ID_INVALID",
+    );
 }

@@ -349,6 +349,44 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Sends a text message into a forum topic (`topic`: the topic's id, the
+    /// id of its first message; a closed topic refuses members with
+    /// `TOPIC_CLOSED`). Returns the new message's id.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: ferrogram_client::Client) -> Result<(), ferrogram_client::InvocationError> {
+    /// let id = client.send_message_to_topic("@help_desk", 42, "Fixed in 1.2").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_message_to_topic(
+        &self,
+        peer: impl Into<crate::PeerRef>,
+        topic: i32,
+        text: &str,
+    ) -> Result<i32, InvocationError> {
+        let peer = self.get_input_entity(peer.into()).await?;
+        let random_id = OsRng.next_u64() as i64;
+        let reply_to = enums::InputReplyTo::from(types::InputReplyToMessage {
+            reply_to_msg_id: topic,
+            top_msg_id: Some(topic),
+            ..Default::default()
+        });
+        let updates = self
+            .invoke(&functions::messages::SendMessage {
+                message: text.to_owned(),
+                random_id,
+                reply_to: Some(reply_to),
+                ..functions::messages::SendMessage::new(peer)
+            })
+            .await?;
+        sent_message_id(&updates, random_id).ok_or(InvocationError::UnexpectedAnswer {
+            method: "messages.sendMessage",
+            what: "updates that name no sent message",
+        })
+    }
+}
+
 /// The id of the message sent with `random_id`, from the answer to a send.
 pub(crate) fn sent_message_id(updates: &enums::Updates, random_id: i64) -> Option<i32> {
     match updates {

@@ -142,6 +142,8 @@ pub(crate) struct StoredChat {
     pub join_request: bool,
     /// Forum topics, oldest first (a topic's id is its creation message's id).
     pub topics: Vec<Topic>,
+    /// Pinned topics, in their order.
+    pub pinned_topics: Vec<i32>,
     /// A basic group turned into this supergroup (`messages.migrateChat`):
     /// deactivated, read-only.
     pub migrated_to: Option<i64>,
@@ -189,6 +191,10 @@ pub(crate) struct ChatSettings {
     pub antispam: bool,
     /// Posts of a broadcast channel are signed.
     pub signatures: bool,
+    /// A forum's General topic (id 1) is hidden from the topic list.
+    pub general_hidden: bool,
+    /// A forum's General topic is closed to members.
+    pub general_closed: bool,
 }
 
 /// A participant's standing changed by a request.
@@ -214,6 +220,10 @@ pub(crate) struct Topic {
     pub title: String,
     pub icon_color: i32,
     pub closed: bool,
+    /// Pinned to the top of the list (its place: the chat's `pinned_topics`).
+    pub pinned: bool,
+    /// A custom emoji as its icon.
+    pub icon_emoji_id: Option<i64>,
 }
 
 impl Topic {
@@ -222,7 +232,7 @@ impl Topic {
         enums::ForumTopic::from(types::ForumTopic {
             my: self.creator == viewer,
             closed: self.closed,
-            pinned: false,
+            pinned: self.pinned,
             short: false,
             hidden: false,
             title_missing: false,
@@ -231,7 +241,7 @@ impl Topic {
             peer,
             title: self.title.clone(),
             icon_color: self.icon_color,
-            icon_emoji_id: None,
+            icon_emoji_id: self.icon_emoji_id,
             top_message: self.id,
             read_inbox_max_id: 0,
             read_outbox_max_id: 0,
@@ -392,6 +402,8 @@ pub(crate) struct ChatMessage {
     pub text: String,
     /// Set for service messages (photo and title changes, members removed).
     pub action: Option<enums::MessageAction>,
+    /// The forum topic it was posted in (its `reply_to` has `forum_topic`).
+    pub topic: Option<i32>,
     /// The channel's pts after this message (basic groups: 0).
     pub pts: i32,
 }
@@ -431,6 +443,7 @@ impl StoredChat {
             forum: false,
             join_request: false,
             topics: Vec::new(),
+            pinned_topics: Vec::new(),
             migrated_to: None,
             migrated_from: None,
             linked_chat: None,
@@ -538,6 +551,7 @@ impl StoredChat {
             from,
             text,
             action,
+            topic: None,
             pts: if self.kind == ChatKind::Group {
                 0
             } else {

@@ -589,6 +589,8 @@ fn add_topics(c: &mut StoredChat, titles: &[String], created: i32, creator: i64)
             title: title.clone(),
             icon_color: 0x6F_B9F0,
             closed: false,
+            pinned: false,
+            icon_emoji_id: None,
         };
         c.log(
             date,

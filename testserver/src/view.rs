@@ -504,6 +504,14 @@ impl StoredChat {
                     from_id: if post { None } else { from_id },
                     date: m.date,
                     message: m.text.clone(),
+                    // Posted in a forum topic: a reply to its first message.
+                    reply_to: m.topic.map(|t| {
+                        enums::MessageReplyHeader::from(types::MessageReplyHeader {
+                            forum_topic: true,
+                            reply_to_msg_id: Some(t),
+                            ..Default::default()
+                        })
+                    }),
                     // views and forwards share one flag bit: both or neither.
                     views,
                     forwards: views.map(|v| v / 50),

@@ -100,7 +100,13 @@ pub(crate) fn send_message(
         x.peer,
         enums::InputPeer::Chat(_) | enums::InputPeer::Channel(_)
     ) {
-        return send_to_chat(ctx, w, me, &x.peer, &x.message, x.random_id);
+        let topic = match &x.reply_to {
+            Some(enums::InputReplyTo::Message(r)) => {
+                Some(r.top_msg_id.unwrap_or(r.reply_to_msg_id))
+            }
+            _ => None,
+        };
+        return send_to_chat(ctx, w, me, &x.peer, &x.message, x.random_id, topic);
     }
     let peer = resolve_user_peer(w, me, &x.peer)?;
     let (id, pts, date) = match sent_before(w, me, x.random_id) {
@@ -326,7 +332,9 @@ pub(crate) fn service_updates(
 /// broadcast channels only the creator and admins with `post_messages`. The
 /// new message reaches every member's connected sessions. In basic groups the
 /// `updateNewMessage` carries the next pts of each member's mailbox, but the
-/// message is kept with the group, not copied into every mailbox.
+/// message is kept with the group, not copied into every mailbox. In a
+/// forum, `topic` (the `reply_to`'s `top_msg_id`, or the message replied
+/// to) names the topic (see [`topic_of_post`]).
 pub(crate) fn send_to_chat(
     ctx: &Ctx<'_>,
     w: &mut World,
@@ -334,6 +342,7 @@ pub(crate) fn send_to_chat(
     peer: &enums::InputPeer,
     text: &str,
     random_id: i64,
+    topic: Option<i32>,
 ) -> Result<enums::Updates, RpcErr> {
     let now = ctx.shared.clock.unix();
     w.expire_restrictions(now);
@@ -345,6 +354,7 @@ pub(crate) fn send_to_chat(
     if !may_post(chat, p, now) {
         return Err(bad("CHAT_WRITE_FORBIDDEN"));
     }
+    let topic = topic_of_post(chat, me, topic)?;
     // Slow mode: members (not admins) wait between messages; a retried
     // send (same random_id) is no new message.
     let slowmode = chat.settings.slowmode;
@@ -365,7 +375,13 @@ pub(crate) fn send_to_chat(
             .ok_or_else(|| internal("stored"))?,
         None => {
             let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-            let m = c.add_message(now, me, text.to_owned(), None);
+            let mut m = c.add_message(now, me, text.to_owned(), None);
+            if let Some(t) = topic {
+                m.topic = Some(t);
+                if let Some(stored) = c.messages.last_mut() {
+                    stored.topic = Some(t);
+                }
+            }
             c.random_ids.insert((me, random_id), m.id);
             c.last_post.insert(me, now);
             // Everyone else connected hears of it.
@@ -386,6 +402,41 @@ pub(crate) fn send_to_chat(
         }
     };
     Ok(new_message_updates(w, me, id, &m, Some(random_id), &[]))
+}
+
+/// The forum topic a post goes to: the one named (a topic's first message,
+/// or any message in it), else the General topic (`None`). A topic that
+/// does not exist is `TOPIC_ID_INVALID`; a closed one (the General topic
+/// too) refuses members without `manage_topics`: `TOPIC_CLOSED`
+/// (<https://core.telegram.org/api/forum#forum-topics>). Outside forums
+/// the reply is not a topic.
+fn topic_of_post(
+    chat: &crate::chats::StoredChat,
+    me: i64,
+    named: Option<i32>,
+) -> Result<Option<i32>, RpcErr> {
+    if !chat.forum {
+        return Ok(None);
+    }
+    let moderator = caller_rights(chat, me).is_some_and(|(_, r)| r.manage_topics);
+    let named = named.filter(|&t| t != super::topics::GENERAL_TOPIC);
+    let Some(named) = named else {
+        if chat.settings.general_closed && !moderator {
+            return Err(bad("TOPIC_CLOSED"));
+        }
+        return Ok(None);
+    };
+    // A reply to a message inside a topic is in that topic.
+    let root = chat
+        .message(named)
+        .map_or(named, |m| m.topic.unwrap_or(named));
+    let Some(topic) = chat.topics.iter().find(|t| t.id == root) else {
+        return Err(bad("TOPIC_ID_INVALID"));
+    };
+    if topic.closed && !moderator {
+        return Err(bad("TOPIC_CLOSED"));
+    }
+    Ok(Some(topic.id))
 }
 
 /// The `Updates` of a new group or channel message for `viewer` (with

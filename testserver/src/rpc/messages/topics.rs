@@ -30,7 +30,7 @@ pub(crate) fn create_forum_topic(
             title_missing: x.title_missing,
             title: title.to_owned(),
             icon_color,
-            icon_emoji_id: None,
+            icon_emoji_id: x.icon_emoji_id,
         }),
     );
     let topic = crate::chats::Topic {
@@ -40,6 +40,8 @@ pub(crate) fn create_forum_topic(
         title: title.to_owned(),
         icon_color,
         closed: false,
+        pinned: false,
+        icon_emoji_id: x.icon_emoji_id,
     };
     c.log(
         now,
@@ -53,20 +55,72 @@ pub(crate) fn create_forum_topic(
     Ok(service_updates(ctx, w, me, id, &m, vec![me]))
 }
 
-/// `messages.editForumTopic`.
+/// The General topic of a forum: not a stored topic, two switches of the
+/// chat (<https://core.telegram.org/api/forum#the-general-topic>: id 1,
+/// it may be hidden from the list and closed, not deleted).
+pub(crate) const GENERAL_TOPIC: i32 = 1;
+
+/// `messages.editForumTopic` of the General topic: `closed` and `hidden`
+/// (`manage_topics` needed; its title and icon are not modelled).
+fn edit_general(
+    cx: &mut Cx<'_>,
+    id: i64,
+    x: &functions::messages::EditForumTopic,
+) -> Result<enums::Updates, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    let chat = &w.chats[&id];
+    if caller_rights(chat, me).is_none_or(|(_, r)| !r.manage_topics) {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let s = &chat.settings;
+    let closed = x.closed.unwrap_or(s.general_closed);
+    let hidden = x.hidden.unwrap_or(s.general_hidden);
+    if x.title.is_some() || x.icon_emoji_id.is_some() {
+        return Err(bad("TOPIC_ID_INVALID"));
+    }
+    if closed == s.general_closed && hidden == s.general_hidden {
+        return Err(bad("TOPIC_NOT_MODIFIED"));
+    }
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    c.settings.general_closed = closed;
+    c.settings.general_hidden = hidden;
+    let m = c.add_service(
+        now,
+        me,
+        enums::MessageAction::from(types::MessageActionTopicEdit {
+            title: None,
+            icon_emoji_id: None,
+            closed: x.closed,
+            hidden: x.hidden,
+        }),
+    );
+    Ok(service_updates(ctx, w, me, id, &m, vec![me]))
+}
+
+/// `messages.editForumTopic`: title, icon, closed (the topic's creator or
+/// `manage_topics`); `hidden` is for the General topic only
+/// (`TOPIC_ID_INVALID` elsewhere, the method page's flag description).
+/// Logged as `channelAdminLogEventActionEditTopic`.
 pub(crate) fn edit_forum_topic(
     cx: &mut Cx<'_>,
     x: functions::messages::EditForumTopic,
 ) -> Result<enums::Updates, RpcErr> {
+    let me = me(&cx.ctx, cx.w)?;
+    let now = cx.ctx.shared.clock.unix();
+    let id = forum_of(cx.w, me, &x.peer)?;
+    if x.topic_id == GENERAL_TOPIC {
+        return edit_general(cx, id, &x);
+    }
     let Cx { ctx, w } = cx;
-    let shared = ctx.shared;
-    let me = me(ctx, w)?;
-    let now = shared.clock.unix();
-    let id = forum_of(w, me, &x.peer)?;
     let chat = &w.chats[&id];
     let Some(i) = chat.topics.iter().position(|t| t.id == x.topic_id) else {
         return Err(bad("TOPIC_ID_INVALID"));
     };
+    if x.hidden.is_some() {
+        return Err(bad("TOPIC_ID_INVALID"));
+    }
     if !may_manage_topics(chat, me, Some(&chat.topics[i])) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
@@ -81,7 +135,13 @@ pub(crate) fn edit_forum_topic(
     if let Some(closed) = x.closed {
         after.closed = closed;
     }
-    if after.title == before.title && after.closed == before.closed {
+    if let Some(icon) = x.icon_emoji_id {
+        after.icon_emoji_id = (icon != 0).then_some(icon);
+    }
+    if after.title == before.title
+        && after.closed == before.closed
+        && after.icon_emoji_id == before.icon_emoji_id
+    {
         return Err(bad("TOPIC_NOT_MODIFIED"));
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
@@ -101,12 +161,213 @@ pub(crate) fn edit_forum_topic(
         me,
         enums::MessageAction::from(types::MessageActionTopicEdit {
             title: x.title.as_ref().map(|_| after.title.clone()),
-            icon_emoji_id: None,
+            icon_emoji_id: x.icon_emoji_id,
             closed: x.closed,
             hidden: None,
         }),
     );
     Ok(service_updates(ctx, w, me, id, &m, vec![me]))
+}
+
+/// `messages.updatePinnedForumTopic`: pins (to the end of the pinned
+/// ones) or unpins a topic. `manage_topics` needed (`CHAT_ADMIN_REQUIRED`);
+/// past `topics_pinned_limit` (help.getAppConfig) `PINNED_TOO_MUCH`; no
+/// change `TOPIC_NOT_MODIFIED`. Logged as `channelAdminLogEventActionPinTopic`.
+pub(crate) fn update_pinned_forum_topic(
+    cx: &mut Cx<'_>,
+    x: functions::messages::UpdatePinnedForumTopic,
+) -> Result<enums::Updates, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    let id = forum_of(w, me, &x.peer)?;
+    let chat = &w.chats[&id];
+    if caller_rights(chat, me).is_none_or(|(_, r)| !r.manage_topics) {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let Some(i) = chat.topics.iter().position(|t| t.id == x.topic_id) else {
+        return Err(bad("TOPIC_ID_INVALID"));
+    };
+    if chat.topics[i].pinned == x.pinned {
+        return Err(bad("TOPIC_NOT_MODIFIED"));
+    }
+    if x.pinned && chat.pinned_topics.len() >= TOPICS_PINNED_LIMIT as usize {
+        return Err(bad("PINNED_TOO_MUCH"));
+    }
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    let before = c.topics[i].clone();
+    c.topics[i].pinned = x.pinned;
+    if x.pinned {
+        c.pinned_topics.push(x.topic_id);
+    } else {
+        c.pinned_topics.retain(|&t| t != x.topic_id);
+    }
+    let peer = c.peer();
+    let after = c.topics[i].view(peer.clone(), me);
+    c.log(
+        now,
+        me,
+        None,
+        enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionPinTopic {
+            prev_topic: Some(before.view(peer, me)),
+            new_topic: Some(after),
+        }),
+    );
+    Ok(chat_updates(w, me, id, Vec::new(), now))
+}
+
+/// `messages.reorderPinnedForumTopics`: the pinned topics in `order`
+/// (`force`: topics named that are not pinned get pinned; otherwise every
+/// pinned topic must be named, `TOPIC_ID_INVALID`). `manage_topics` needed.
+pub(crate) fn reorder_pinned_forum_topics(
+    cx: &mut Cx<'_>,
+    x: functions::messages::ReorderPinnedForumTopics,
+) -> Result<enums::Updates, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    let id = forum_of(w, me, &x.peer)?;
+    let chat = &w.chats[&id];
+    if caller_rights(chat, me).is_none_or(|(_, r)| !r.manage_topics) {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let mut order: Vec<i32> = Vec::new();
+    for &t in &x.order {
+        if !chat.topics.iter().any(|s| s.id == t) || order.contains(&t) {
+            return Err(bad("TOPIC_ID_INVALID"));
+        }
+        order.push(t);
+    }
+    let same_set = {
+        let (mut a, mut b) = (order.clone(), chat.pinned_topics.clone());
+        a.sort_unstable();
+        b.sort_unstable();
+        a == b
+    };
+    if !x.force && !same_set {
+        return Err(bad("TOPIC_ID_INVALID"));
+    }
+    if order.len() > TOPICS_PINNED_LIMIT as usize {
+        return Err(bad("PINNED_TOO_MUCH"));
+    }
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    for t in &mut c.topics {
+        t.pinned = order.contains(&t.id);
+    }
+    c.pinned_topics = order;
+    Ok(chat_updates(w, me, id, Vec::new(), now))
+}
+
+/// How many messages one `messages.deleteTopicHistory` call deletes
+/// (Telegram deletes in rounds; the answer's `offset` says more remain).
+pub(crate) const TOPIC_DELETE_BATCH: usize = 100;
+
+/// `messages.deleteTopicHistory`: deletes a topic's messages in rounds of
+/// [`TOPIC_DELETE_BATCH`], and with the last round the topic itself
+/// (logged `channelAdminLogEventActionDeleteTopic`). `delete_messages`
+/// needed, or the topic's own creator (TDLib's `deleteForumTopic`: "requires
+/// can_delete_messages right ... unless the user is creator of the topic");
+/// the General topic cannot be deleted (`TOPIC_ID_INVALID`).
+pub(crate) fn delete_topic_history(
+    cx: &mut Cx<'_>,
+    x: functions::messages::DeleteTopicHistory,
+) -> Result<enums::messages::AffectedHistory, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    let id = forum_of(w, me, &x.peer)?;
+    let chat = &w.chats[&id];
+    let Some(topic) = chat.topics.iter().find(|t| t.id == x.top_msg_id).cloned() else {
+        return Err(bad("TOPIC_ID_INVALID"));
+    };
+    let may =
+        caller_rights(chat, me).is_some_and(|(_, r)| r.delete_messages) || topic.creator == me;
+    if !may {
+        return Err(bad("CHAT_ADMIN_REQUIRED"));
+    }
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    let ids: Vec<i32> = c
+        .messages
+        .iter()
+        .filter(|m| m.topic == Some(topic.id))
+        .map(|m| m.id)
+        .take(TOPIC_DELETE_BATCH)
+        .collect();
+    let more = c
+        .messages
+        .iter()
+        .filter(|m| m.topic == Some(topic.id))
+        .count()
+        > ids.len();
+    c.messages.retain(|m| !ids.contains(&m.id));
+    c.pts += 1;
+    let pts = c.pts;
+    if !more {
+        c.messages.retain(|m| m.id != topic.id);
+        c.topics.retain(|t| t.id != topic.id);
+        c.pinned_topics.retain(|&t| t != topic.id);
+        let peer = c.peer();
+        c.log(
+            now,
+            me,
+            None,
+            enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionDeleteTopic {
+                topic: topic.view(peer, me),
+            }),
+        );
+    }
+    Ok(enums::messages::AffectedHistory::from(
+        types::messages::AffectedHistory {
+            pts,
+            pts_count: ids.len() as i32,
+            offset: if more { 1 } else { 0 },
+        },
+    ))
+}
+
+/// `messages.getForumTopicsByID`: the topics named (unknown ids left out).
+pub(crate) fn get_forum_topics_by_id(
+    cx: &mut Cx<'_>,
+    x: functions::messages::GetForumTopicsByID,
+) -> Result<enums::messages::ForumTopics, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let id = forum_of(w, me, &x.peer)?;
+    let c = &w.chats[&id];
+    let page: Vec<&crate::chats::Topic> = x
+        .topics
+        .iter()
+        .filter_map(|t| c.topics.iter().find(|s| s.id == *t))
+        .collect();
+    Ok(topics_answer(w, me, id, &page, page.len()))
+}
+
+/// A `messages.forumTopics` of `page`, `count` in all.
+fn topics_answer(
+    w: &World,
+    me: i64,
+    id: i64,
+    page: &[&crate::chats::Topic],
+    count: usize,
+) -> enums::messages::ForumTopics {
+    let c = &w.chats[&id];
+    let messages: Vec<enums::Message> = page
+        .iter()
+        .filter_map(|t| c.message(t.id))
+        .map(|m| w.chat_message_view(c, m, me))
+        .collect();
+    let mut authors: Vec<i64> = page.iter().map(|t| t.creator).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    enums::messages::ForumTopics::from(types::messages::ForumTopics {
+        order_by_create_date: true,
+        count: count as i32,
+        topics: page.iter().map(|t| t.view(c.peer(), me)).collect(),
+        messages,
+        chats: w.chat_view(me, id).into_iter().collect(),
+        users: users_of(w, me, authors),
+        pts: c.pts,
+    })
 }
 
 /// `messages.getForumTopics`.
@@ -119,36 +380,22 @@ pub(crate) fn get_forum_topics(
     let id = forum_of(w, me, &x.peer)?;
     let c = &w.chats[&id];
     let q = x.q.as_deref().unwrap_or("").to_lowercase();
-    let matching: Vec<&crate::chats::Topic> = c
-        .topics
+    let pinned = c
+        .pinned_topics
         .iter()
-        .rev()
+        .filter_map(|p| c.topics.iter().find(|t| t.id == *p));
+    let rest = c.topics.iter().rev().filter(|t| !t.pinned);
+    let matching: Vec<&crate::chats::Topic> = pinned
+        .chain(rest)
         .filter(|t| q.is_empty() || t.title.to_lowercase().contains(&q))
         .collect();
     let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
     let page: Vec<&crate::chats::Topic> = matching
         .iter()
-        .filter(|t| x.offset_topic <= 0 || t.id < x.offset_topic)
+        // Pinned topics open the first page only.
+        .filter(|t| x.offset_topic <= 0 || (!t.pinned && t.id < x.offset_topic))
         .take(limit)
         .copied()
         .collect();
-    let messages: Vec<enums::Message> = page
-        .iter()
-        .filter_map(|t| c.message(t.id))
-        .map(|m| w.chat_message_view(c, m, me))
-        .collect();
-    let mut authors: Vec<i64> = page.iter().map(|t| t.creator).collect();
-    authors.sort_unstable();
-    authors.dedup();
-    Ok(enums::messages::ForumTopics::from(
-        types::messages::ForumTopics {
-            order_by_create_date: true,
-            count: matching.len() as i32,
-            topics: page.iter().map(|t| t.view(c.peer(), me)).collect(),
-            messages,
-            chats: w.chat_view(me, id).into_iter().collect(),
-            users: users_of(w, me, authors),
-            pts: c.pts,
-        },
-    ))
+    Ok(topics_answer(w, me, id, &page, matching.len()))
 }
