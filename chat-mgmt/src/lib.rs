@@ -132,7 +132,7 @@ pub use photos::ProfilePhotoIter;
 pub use rights::{
     AdminRight, AdminRights, BannedRight, BannedRights, KICK_UNBAN_DELAY, ParticipantPermissions,
 };
-pub use settings::{ChatSetting, ChatSettings};
+pub use settings::{ChatSetting, ChatSettings, Reactions};
 pub use stats::Stats;
 pub use topics::{ForumTopic, ForumTopics, GENERAL_TOPIC, NewTopic, TopicEdit};
 

@@ -120,6 +120,19 @@ pub trait Moderation {
         options: PurgeOptions,
     ) -> Result<PurgeReport>;
 
+    /// Tells Telegram its aggressive anti-spam removed message `id` wrongly
+    /// (`channels.reportAntiSpamFalsePositive`; supergroups,
+    /// `delete_messages`).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Moderation;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.report_antispam_false_positive("@my_group", 4211).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn report_antispam_false_positive(&self, chat: impl Into<PeerRef>, id: i32)
+    -> Result<()>;
+
     /// One action for many members, in one chat or many: a [`BulkJob`] to
     /// give chats, a [`crate::Selection`] and options, then run (see the
     /// [`BulkJob`] page for pacing, journals, dry runs and resuming).
@@ -169,6 +182,29 @@ pub trait Moderation {
 }
 
 impl Moderation for Client {
+    async fn report_antispam_false_positive(
+        &self,
+        chat: impl Into<PeerRef>,
+        id: i32,
+    ) -> Result<()> {
+        let channel = match crate::target::Target::resolve(self, chat.into()).await? {
+            crate::target::Target::Channel { channel, .. } => channel,
+            _ => {
+                return Err(crate::Error::NeedsSupergroup(
+                    "anti-spam exists only in supergroups".into(),
+                ));
+            }
+        };
+        self.invoke(
+            &ferrogram_tl_types::functions::channels::ReportAntiSpamFalsePositive {
+                channel,
+                msg_id: id,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
     fn bulk(&self, action: BulkAction) -> BulkJob {
         BulkJob::new(self, JobKind::Action(action))
     }

@@ -1,12 +1,13 @@
 //! A chat's switches ([`crate::Moderation::set_chat_setting`],
 //! [`crate::Moderation::chat_settings`]): slow mode, protected content,
 //! join to send, hidden history, hidden members, aggressive anti-spam,
-//! signatures.
+//! signatures, auto-delete, reactions, boosts that lift restrictions,
+//! sponsored messages.
 
 use std::time::Duration;
 
 use ferrogram_client::{Client, PeerRef};
-use ferrogram_tl_types::{enums, functions};
+use ferrogram_tl_types::{enums, functions, types};
 
 use crate::target::{Target, channel_object};
 use crate::{Error, Result};
@@ -36,6 +37,68 @@ pub enum ChatSetting {
     AggressiveAntiSpam(bool),
     /// A broadcast channel's posts are signed. `change_info`.
     Signatures(bool),
+    /// New messages delete themselves this long after they are sent
+    /// (zero: off; whole days up to a year). `change_info`; basic groups
+    /// too.
+    AutoDelete(Duration),
+    /// The reactions members may use, and at most how many different ones
+    /// a message gets (1-11). `change_info`; basic groups too.
+    Reactions(Reactions, Option<u32>),
+    /// Members who boost the supergroup this many times (1-8; 0: off) skip
+    /// slow mode and the default restrictions. Supergroups; `ban_users`.
+    BoostsToUnrestrict(u32),
+    /// Sponsored messages switched off (true) or on. Broadcast channels;
+    /// `change_info`.
+    SponsoredMessagesOff(bool),
+}
+
+/// The reactions a chat allows ([`ChatSetting::Reactions`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reactions {
+    /// Every reaction (custom emoji too when `true`).
+    All(bool),
+    /// None.
+    None,
+    /// These emoji.
+    Some(Vec<String>),
+}
+
+impl Reactions {
+    fn to_tl(&self) -> enums::ChatReactions {
+        match self {
+            Self::All(custom) => enums::ChatReactions::from(types::ChatReactionsAll {
+                allow_custom: *custom,
+            }),
+            Self::None => enums::ChatReactions::None,
+            Self::Some(emoji) => enums::ChatReactions::from(types::ChatReactionsSome {
+                reactions: emoji
+                    .iter()
+                    .map(|e| {
+                        enums::Reaction::from(types::ReactionEmoji {
+                            emoticon: e.clone(),
+                        })
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
+    fn of(r: &enums::ChatReactions) -> Self {
+        match r {
+            enums::ChatReactions::All(a) => Self::All(a.allow_custom),
+            enums::ChatReactions::Some(s) => Self::Some(
+                s.reactions
+                    .iter()
+                    .filter_map(|r| match r {
+                        enums::Reaction::Emoji(e) => Some(e.emoticon.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            _ => Self::None,
+        }
+    }
 }
 
 /// A chat's switches as they are ([`crate::Moderation::chat_settings`]).
@@ -56,6 +119,26 @@ pub struct ChatSettings {
     pub aggressive_anti_spam: bool,
     /// Signed posts.
     pub signatures: bool,
+    /// How long messages live (zero: for ever).
+    pub auto_delete: Duration,
+    /// The reactions allowed (`None`: Telegram's default, all).
+    pub reactions: Option<Reactions>,
+    /// At most this many different reactions on a message.
+    pub reactions_limit: Option<u32>,
+    /// Boosts that lift restrictions (0: off).
+    pub boosts_to_unrestrict: u32,
+    /// Sponsored messages are off.
+    pub sponsored_messages_off: bool,
+}
+
+/// The group or channel a setting for both names.
+fn group_or_channel(target: &Target, what: &str) -> Result<enums::InputPeer> {
+    match target {
+        Target::Channel { peer, .. } | Target::Chat { peer, .. } => Ok(peer.clone()),
+        Target::User { .. } => Err(Error::NotPossibleHere(format!(
+            "{what} here is for groups and channels"
+        ))),
+    }
 }
 
 /// The supergroup or channel (the switches exist there, protected content
@@ -124,6 +207,42 @@ pub(crate) async fn set(client: &Client, chat: PeerRef, setting: ChatSetting) ->
                 .invoke(&ch::ToggleAntiSpam { channel, enabled })
                 .await?;
         }
+        ChatSetting::AutoDelete(period) => {
+            let peer = group_or_channel(&target, "auto-delete")?;
+            let period = i32::try_from(period.as_secs()).unwrap_or(i32::MAX);
+            client
+                .invoke(&functions::messages::SetHistoryTTL { peer, period })
+                .await?;
+        }
+        ChatSetting::Reactions(allowed, limit) => {
+            let peer = group_or_channel(&target, "reactions")?;
+            client
+                .invoke(&functions::messages::SetChatAvailableReactions {
+                    available_reactions: allowed.to_tl(),
+                    reactions_limit: limit.map(|n| i32::try_from(n).unwrap_or(i32::MAX)),
+                    ..functions::messages::SetChatAvailableReactions::new(
+                        peer,
+                        enums::ChatReactions::None,
+                    )
+                })
+                .await?;
+        }
+        ChatSetting::BoostsToUnrestrict(boosts) => {
+            let channel = channel_of(&target, "boosts that lift restrictions")?;
+            let boosts = i32::try_from(boosts).unwrap_or(i32::MAX);
+            client
+                .invoke(&ch::SetBoostsToUnblockRestrictions { channel, boosts })
+                .await?;
+        }
+        ChatSetting::SponsoredMessagesOff(restricted) => {
+            let channel = channel_of(&target, "sponsored messages")?;
+            client
+                .invoke(&ch::RestrictSponsoredMessages {
+                    channel,
+                    restricted,
+                })
+                .await?;
+        }
         ChatSetting::Signatures(enabled) => {
             let channel = channel_of(&target, "signatures")?;
             client
@@ -162,5 +281,10 @@ pub(crate) async fn get(client: &Client, chat: PeerRef) -> Result<ChatSettings> 
         hidden_members: f.participants_hidden,
         aggressive_anti_spam: f.antispam,
         signatures: object.signatures,
+        auto_delete: Duration::from_secs(f.ttl_period.map_or(0, |t| t.max(0) as u64)),
+        reactions: f.available_reactions.as_ref().map(Reactions::of),
+        reactions_limit: f.reactions_limit.map(|n| n.max(0) as u32),
+        boosts_to_unrestrict: f.boosts_unrestrict.map_or(0, |n| n.max(0) as u32),
+        sponsored_messages_off: f.restricted_sponsored,
     })
 }

@@ -174,3 +174,141 @@ async fn switches_follow_rights_thresholds_and_the_clock() {
         enums::ChannelAdminLogEventAction::ToggleNoForwards(_)
     )));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_delete_reactions_boosts_sponsored_and_false_positives() {
+    use ferrogram_chat_mgmt::{AdminLogFilter, Reactions};
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (moe, _) = user(&server, "Moe", "9996621230").await;
+    let (ann, _) = user(&server, "Ann", "9996621231").await;
+    owner
+        .create_chat(
+            NewChat::supergroup("Options")
+                .username("opt_group")
+                .member("+9996621230")
+                .member("+9996621231"),
+        )
+        .await
+        .unwrap();
+    owner
+        .create_chat(NewChat::channel("Options news").username("opt_news"))
+        .await
+        .unwrap();
+    // Ann may ban but not change the chat's info.
+    owner
+        .edit_admin(
+            "@opt_group",
+            "+9996621231",
+            AdminRights::new().ban_users(true),
+        )
+        .await
+        .unwrap();
+    let week = ChatSetting::AutoDelete(Duration::from_secs(7 * 86_400));
+    owner
+        .set_chat_setting("@opt_group", week.clone())
+        .await
+        .unwrap();
+    let e = owner
+        .set_chat_setting("@opt_group", week.clone())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatNotModified(_)), "{e:?}");
+    let e = ann.set_chat_setting("@opt_group", week).await.unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    let e = owner
+        .set_chat_setting(
+            "@opt_group",
+            ChatSetting::AutoDelete(Duration::from_secs(3600)),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.is("TTL_PERIOD_INVALID"), "whole days only: {e:?}");
+    let some = Reactions::Some(vec!["👍".into(), "🔥".into()]);
+    owner
+        .set_chat_setting("@opt_group", ChatSetting::Reactions(some.clone(), Some(2)))
+        .await
+        .unwrap();
+    let e = owner
+        .set_chat_setting(
+            "@opt_group",
+            ChatSetting::Reactions(Reactions::None, Some(40)),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.is("REACTIONS_TOO_MANY"), "{e:?}");
+    owner
+        .set_chat_setting("@opt_group", ChatSetting::BoostsToUnrestrict(3))
+        .await
+        .unwrap();
+    let e = moe
+        .set_chat_setting("@opt_group", ChatSetting::BoostsToUnrestrict(4))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "a member: {e:?}");
+    let e = owner
+        .set_chat_setting("@opt_group", ChatSetting::BoostsToUnrestrict(9))
+        .await
+        .unwrap_err();
+    assert!(e.is("BOOSTS_INVALID"), "{e:?}");
+    let e = owner
+        .set_chat_setting("@opt_group", ChatSetting::SponsoredMessagesOff(true))
+        .await
+        .unwrap_err();
+    assert!(e.is("CHANNEL_INVALID"), "channels only: {e:?}");
+    owner
+        .set_chat_setting("@opt_news", ChatSetting::SponsoredMessagesOff(true))
+        .await
+        .unwrap();
+    let s = owner.chat_settings("@opt_group").await.unwrap();
+    assert_eq!(s.auto_delete, Duration::from_secs(7 * 86_400));
+    assert_eq!((s.reactions, s.reactions_limit), (Some(some), Some(2)));
+    assert_eq!(s.boosts_to_unrestrict, 3);
+    assert!(
+        owner
+            .chat_settings("@opt_news")
+            .await
+            .unwrap()
+            .sponsored_messages_off
+    );
+    // The admin log: auto-delete under "info" (the filter's documentation
+    // names history TTL there), reactions under "settings".
+    let log = |f: AdminLogFilter| {
+        let owner = owner.clone();
+        async move { owner.get_admin_log("@opt_group").filter(f).await.unwrap() }
+    };
+    let info = log(AdminLogFilter::new().info(true)).await;
+    assert!(
+        matches!(
+            info[0].action,
+            enums::ChannelAdminLogEventAction::ChangeHistoryTTL(_)
+        ),
+        "{info:?}"
+    );
+    assert!(info.iter().all(|e| !matches!(
+        e.action,
+        enums::ChannelAdminLogEventAction::ChangeAvailableReactions(_)
+    )));
+    let settings = log(AdminLogFilter::new().settings(true)).await;
+    assert!(
+        matches!(settings[..], [ref e] if matches!(e.action, enums::ChannelAdminLogEventAction::ChangeAvailableReactions(_))),
+        "{settings:?}"
+    );
+    // Anti-spam false positives: delete_messages needed; recorded.
+    let id = moe.send_message("@opt_group", "not spam").await.unwrap();
+    let e = moe
+        .report_antispam_false_positive("@opt_group", id)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    owner
+        .report_antispam_false_positive("@opt_group", id)
+        .await
+        .unwrap();
+    let e = owner
+        .report_antispam_false_positive("@opt_group", 99_999)
+        .await
+        .unwrap_err();
+    assert!(e.is("MSG_ID_INVALID"), "{e:?}");
+    assert_eq!(server.antispam_false_positives("opt_group"), [id]);
+}

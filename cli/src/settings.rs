@@ -2,7 +2,7 @@
 //! [`Moderation::set_chat_setting`]).
 
 use ferrogram_chat_mgmt::client::Client;
-use ferrogram_chat_mgmt::{ChatSetting, Moderation};
+use ferrogram_chat_mgmt::{ChatSetting, Moderation, Reactions};
 
 use crate::error::CliError;
 use crate::output::{cell, parse_duration};
@@ -50,6 +50,37 @@ pub struct Settings {
     /// Sign a channel's posts.
     #[arg(long, value_enum)]
     signatures: Option<Switch>,
+    /// Messages delete themselves this long after they are sent (0 to turn
+    /// off; whole days: 1d, 7d, 31d, ... up to a year).
+    #[arg(long, value_name = "DURATION")]
+    auto_delete: Option<String>,
+    /// The reactions members may use: `all`, `none`, or emoji separated by
+    /// commas.
+    #[arg(long, value_name = "all|none|EMOJI,...")]
+    reactions: Option<String>,
+    /// With --reactions: at most this many different reactions a message.
+    #[arg(long, requires = "reactions")]
+    reactions_limit: Option<u32>,
+    /// Members who boost this many times (1-8; 0: off) skip slow mode and
+    /// the default restrictions.
+    #[arg(long, value_name = "BOOSTS")]
+    boosts_to_unrestrict: Option<u32>,
+    /// A channel's sponsored messages.
+    #[arg(long, value_enum)]
+    sponsored: Option<Switch>,
+}
+
+fn reactions(text: &str) -> Reactions {
+    match text {
+        "all" => Reactions::All(false),
+        "none" => Reactions::None,
+        list => Reactions::Some(
+            list.split(',')
+                .map(|e| e.trim().to_owned())
+                .filter(|e| !e.is_empty())
+                .collect(),
+        ),
+    }
 }
 
 /// The switches asked for, in the order they are applied.
@@ -80,6 +111,26 @@ fn asked(s: &Settings) -> Result<Vec<(&'static str, ChatSetting)>, CliError> {
             out.push((name, make(v.on())));
         }
     }
+    if let Some(d) = &s.auto_delete {
+        let period = if d == "0" {
+            std::time::Duration::ZERO
+        } else {
+            parse_duration(d)?
+        };
+        out.push(("auto-delete", ChatSetting::AutoDelete(period)));
+    }
+    if let Some(r) = &s.reactions {
+        out.push((
+            "reactions",
+            ChatSetting::Reactions(reactions(r), s.reactions_limit),
+        ));
+    }
+    if let Some(n) = s.boosts_to_unrestrict {
+        out.push(("boosts-to-unrestrict", ChatSetting::BoostsToUnrestrict(n)));
+    }
+    if let Some(v) = s.sponsored {
+        out.push(("sponsored", ChatSetting::SponsoredMessagesOff(!v.on())));
+    }
     Ok(out)
 }
 
@@ -109,6 +160,21 @@ pub async fn settings(client: &Client, s: Settings) -> Result<(), CliError> {
         ("hide-members", yes(now.hidden_members).into()),
         ("antispam", yes(now.aggressive_anti_spam).into()),
         ("signatures", yes(now.signatures).into()),
+        ("auto-delete", format!("{}s", now.auto_delete.as_secs())),
+        (
+            "reactions",
+            match &now.reactions {
+                None | Some(Reactions::All(_)) => "all".into(),
+                Some(Reactions::Some(e)) => e.join(","),
+                Some(_) => "none".into(),
+            },
+        ),
+        (
+            "max-reactions",
+            now.reactions_limit.map_or("-".into(), |n| n.to_string()),
+        ),
+        ("boosts", now.boosts_to_unrestrict.to_string()),
+        ("sponsored", yes(!now.sponsored_messages_off).into()),
     ] {
         println!("{} {v}", cell(k, 14));
     }

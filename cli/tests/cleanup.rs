@@ -133,4 +133,32 @@ async fn settings_shows_and_flips_switches() {
         8,
         "CHAT_NOT_MODIFIED",
     );
+    ok(&env
+        .run(&[
+            "settings",
+            "@ferrogram_lounge",
+            "--auto-delete",
+            "7d",
+            "--reactions",
+            "👍,🔥",
+            "--reactions-limit",
+            "2",
+            "--boosts-to-unrestrict",
+            "3",
+        ])
+        .await);
+    let out = ok(&env.run(&["settings", "@ferrogram_lounge"]).await);
+    assert!(
+        out.contains("auto-delete    604800s")
+            && out.contains("reactions      👍,🔥")
+            && out.contains("max-reactions  2")
+            && out.contains("boosts         3"),
+        "{out}"
+    );
+    fails(
+        &env.run(&["settings", "@ferrogram_lounge", "--auto-delete", "1h"])
+            .await,
+        8,
+        "TTL_PERIOD_INVALID",
+    );
 }

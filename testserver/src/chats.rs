@@ -175,7 +175,7 @@ pub(crate) struct StoredChat {
 }
 
 /// A chat's switches.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct ChatSettings {
     /// Seconds a member waits between messages (0: off).
     pub slowmode: i32,
@@ -195,6 +195,19 @@ pub(crate) struct ChatSettings {
     pub general_hidden: bool,
     /// A forum's General topic is closed to members.
     pub general_closed: bool,
+    /// Messages delete themselves this many seconds after they are sent
+    /// (0: never; `messages.setHistoryTTL`).
+    pub ttl_period: i32,
+    /// The reactions members may use (`None`: Telegram's default, all).
+    pub reactions: Option<enums::ChatReactions>,
+    /// At most this many different reactions on a message (`None`: no cap).
+    pub reactions_limit: Option<i32>,
+    /// Boosts that lift slow mode and other restrictions for a member (0: off).
+    pub boosts_unrestrict: i32,
+    /// Sponsored messages are switched off (broadcast channels).
+    pub sponsored_restricted: bool,
+    /// Messages reported as anti-spam false positives.
+    pub antispam_false_positives: Vec<i32>,
 }
 
 /// A participant's standing changed by a request.

@@ -326,6 +326,17 @@ impl TestServer {
         })
     }
 
+    /// The message ids reported as anti-spam false positives in the chat
+    /// with this username (`channels.reportAntiSpamFalsePositive`), in order.
+    pub fn antispam_false_positives(&self, chat_username: &str) -> Vec<i32> {
+        let w = lock(&self.shared.world);
+        w.chats
+            .values()
+            .find(|c| c.username.as_deref() == Some(chat_username))
+            .map(|c| c.settings.antispam_false_positives.clone())
+            .unwrap_or_default()
+    }
+
     /// Every participant of the chat with this username (left ones too), each
     /// with its whole role and tag written out: for tests to compare the
     /// state before and after a run (a dry run changes nothing; an undo

@@ -311,6 +311,12 @@ impl World {
             hidden_prehistory: c.settings.prehistory_hidden,
             participants_hidden: c.settings.participants_hidden,
             antispam: c.settings.antispam,
+            ttl_period: (c.settings.ttl_period > 0).then_some(c.settings.ttl_period),
+            available_reactions: c.settings.reactions.clone(),
+            reactions_limit: c.settings.reactions_limit,
+            boosts_unrestrict: (c.settings.boosts_unrestrict > 0)
+                .then_some(c.settings.boosts_unrestrict),
+            restricted_sponsored: c.settings.sponsored_restricted,
             pinned_msg_id: c.pinned.last().copied(),
             migrated_from_chat_id: c.migrated_from.map(|(id, _)| id),
             migrated_from_max_id: c.migrated_from.map(|(_, max)| max),

@@ -107,12 +107,21 @@ pub(crate) fn event_matches(
                 || (was_kicked && !kicked && f.unkick)
                 || (was_restricted && !restricted && !kicked && f.unban)
         }
-        // Telegram's filter docs: "info" covers the linked chat too.
+        // The filter's documentation
+        // (https://core.telegram.org/constructor/channelAdminLogEventsFilter):
+        // "info" is about, linked chat, location, photo, stickerset, title or
+        // username, slowmode and history TTL changes; "settings" invites,
+        // hidden prehistory, signatures, default banned rights and forum
+        // toggles; "forums" forum-related events.
         A::ChangeTitle(_)
         | A::ChangeAbout(_)
         | A::ChangeUsername(_)
         | A::ChangeUsernames(_)
         | A::ChangeLinkedChat(_)
+        | A::ChangeLocation(_)
+        | A::ChangeStickerSet(_)
+        | A::ChangeHistoryTTL(_)
+        | A::ToggleSlowMode(_)
         | A::ChangePhoto(_) => f.info,
         // TDLib sends `invites` for invite_link_changes and `edit_rank`
         // for member_tag_changes (DialogEventLog.cpp).
@@ -120,20 +129,36 @@ pub(crate) fn event_matches(
             f.invites
         }
         A::ParticipantEditRank(_) => f.edit_rank,
-        A::ToggleForum(_)
-        | A::CreateTopic(_)
-        | A::EditTopic(_)
-        | A::DeleteTopic(_)
-        | A::PinTopic(_) => f.forums,
+        A::ToggleForum(_) => f.settings || f.forums,
+        A::CreateTopic(_) | A::EditTopic(_) | A::DeleteTopic(_) | A::PinTopic(_) => f.forums,
+        // The documented settings, and (our filing: the documentation names
+        // no flag for them) the chat's other switches.
         A::ToggleInvites(_)
         | A::ToggleSignatures(_)
         | A::DefaultBannedRights(_)
         | A::TogglePreHistoryHidden(_)
-        | A::ToggleSlowMode(_) => f.settings,
+        | A::ToggleNoForwards(_)
+        | A::ToggleAntiSpam(_)
+        | A::ToggleSignatureProfiles(_)
+        | A::ToggleAutotranslation(_)
+        | A::ChangeAvailableReactions(_) => f.settings,
+        // The chat's looks (our filing, with its photo under "info").
+        A::ChangePeerColor(_)
+        | A::ChangeProfilePeerColor(_)
+        | A::ChangeWallpaper(_)
+        | A::ChangeEmojiStatus(_)
+        | A::ChangeEmojiStickerSet(_) => f.info,
+        A::StopPoll(_) => f.edit,
+        A::SendMessage(_) => f.send,
+        A::ParticipantSubExtend(_) => f.sub_extend,
         A::UpdatePinned(_) => f.pinned,
         A::EditMessage(_) => f.edit,
         A::DeleteMessage(_) => f.delete,
-        A::StartGroupCall(_) | A::DiscardGroupCall(_) => f.group_call,
-        _ => false,
+        A::StartGroupCall(_)
+        | A::DiscardGroupCall(_)
+        | A::ParticipantMute(_)
+        | A::ParticipantUnmute(_)
+        | A::ParticipantVolume(_)
+        | A::ToggleGroupCallSetting(_) => f.group_call,
     }
 }

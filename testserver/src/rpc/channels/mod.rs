@@ -5,6 +5,7 @@ pub(crate) mod cleanup;
 pub(crate) mod discussion;
 pub(crate) mod lifecycle;
 pub(crate) mod membership;
+pub(crate) mod options;
 pub(crate) mod participants;
 pub(crate) mod settings;
 pub(crate) mod toggles;
