@@ -140,6 +140,24 @@ const LAYER_229_IDS: &[(&str, u32)] = &[
     ("messages.toggleNoForwards", 0xb2081a35),
     ("channels.getChannels", 0x0a7f6bbb),
     ("help.getAppConfig", 0x61e3f854),
+    // peers/telethon_forums.py
+    ("channels.createChannel", 0x91006707),
+    ("channels.updateUsername", 0x3514b3de),
+    ("messages.createForumTopic", 0x2f98c3d5),
+    ("messages.sendMessage", 0xfef48f62),
+    ("messages.editForumTopic", 0xcecc1134),
+    ("messages.updatePinnedForumTopic", 0x175df251),
+    ("messages.getForumTopics", 0x3ba47bff),
+    ("messages.deleteTopicHistory", 0xd2816f10),
+    ("messages.getForumTopicsByID", 0xaf0a4a08),
+    ("messages.setHistoryTTL", 0xb80e5fe4),
+    ("messages.setChatAvailableReactions", 0x864b2581),
+    ("channels.setBoostsToUnblockRestrictions", 0xad399cee),
+    ("communities.create", 0xa63859ec),
+    ("contacts.importContacts", 0x2c800be5),
+    ("communities.getParticipantJoinedChats", 0xf87eabab),
+    ("communities.toggleParticipantBanned", 0x9967ad0f),
+    ("communities.getJoinedCommunities", 0xa663e830),
 ];
 
 #[test]
@@ -240,4 +258,37 @@ async fn telethon_drives_clean_up_and_settings() {
     assert_eq!(r["antispam_min"], 200.0);
     assert_eq!(r["config_not_modified"], "AppConfigNotModified");
     assert_eq!(server.spam_reports("ferrogram_lounge").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn telethon_drives_topics_options_and_communities() {
+    let Some(python) = peer::python("Telethon topics, options and communities") else {
+        return;
+    };
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let phone = "9996621404";
+    let member = server.create_user("Member", "Telethon", phone);
+    let args = [
+        serde_json::to_string(&server.info()).unwrap(),
+        phone.to_owned(),
+        ferrogram_testserver::world::login_code(phone),
+    ];
+    let r = run_script(python, "telethon_forums.py", args.to_vec()).await;
+    assert_eq!(r["reply_forum_topic"], true);
+    assert_eq!(r["reply_topic"], true);
+    assert_eq!(r["closed_send"], "TOPIC_CLOSED");
+    assert_eq!(r["pinned"], serde_json::json!([true]));
+    assert_eq!(r["member_pin"], "CHAT_ADMIN_REQUIRED");
+    assert_eq!(r["topic_deleted"], 1);
+    assert_eq!(r["topic_left"], 0);
+    assert_eq!(r["ttl_hour"], "TTL_PERIOD_INVALID");
+    assert_eq!(r["ttl"], 86400);
+    assert_eq!(r["reactions"], serde_json::json!(["👍"]));
+    assert_eq!(r["boosts"], 2);
+    assert_eq!(r["community_title"], "Telethon net");
+    assert_eq!(r["reach"], 1);
+    assert_eq!(r["banned"], true);
+    assert_eq!(r["banned_again"], "CHAT_NOT_MODIFIED");
+    assert_eq!(r["joined"], 1);
+    assert!(server.participant_states("telethon_desk")[&member].starts_with("Banned"));
 }
