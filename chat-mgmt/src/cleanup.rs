@@ -234,3 +234,63 @@ pub(crate) async fn purge(
     }
     Ok(report)
 }
+
+/// A channel banned from a chat ([`crate::Moderation::banned_channels`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BannedChannel {
+    /// Its marked id (`-100…`).
+    pub id: i64,
+    /// Its title, when the server sent the channel along.
+    pub title: Option<String>,
+    /// Who banned it.
+    pub by: i64,
+    /// When (Unix seconds).
+    pub date: i32,
+}
+
+/// The channels banned from a supergroup (the kicked list's non-user
+/// entries, which participant listings, being of users, leave out).
+pub(crate) async fn banned_channels(client: &Client, chat: PeerRef) -> Result<Vec<BannedChannel>> {
+    use ferrogram_client::session::{PeerKind, marked_id};
+    let channel = channel(client, chat, "banning channels").await?;
+    let mut out = Vec::new();
+    // Bounded: a page of 200 each time, at most 10,000 entries.
+    for page in 0..50 {
+        let answer = client
+            .invoke(&functions::channels::GetParticipants {
+                channel: channel.clone(),
+                filter: enums::ChannelParticipantsFilter::from(types::ChannelParticipantsKicked {
+                    q: String::new(),
+                }),
+                offset: page * 200,
+                limit: 200,
+                hash: 0,
+            })
+            .await?;
+        let enums::channels::ChannelParticipants::ChannelParticipants(p) = answer else {
+            break;
+        };
+        let got = p.participants.len();
+        for e in &p.participants {
+            if let enums::ChannelParticipant::Banned(b) = e
+                && let enums::Peer::Channel(c) = &b.peer
+            {
+                let title = p.chats.iter().find_map(|ch| match ch {
+                    enums::Chat::Channel(ch) if ch.id == c.channel_id => Some(ch.title.clone()),
+                    _ => None,
+                });
+                out.push(BannedChannel {
+                    id: marked_id(PeerKind::Channel, c.channel_id),
+                    title,
+                    by: b.kicked_by,
+                    date: b.date,
+                });
+            }
+        }
+        if got < 200 {
+            break;
+        }
+    }
+    Ok(out)
+}

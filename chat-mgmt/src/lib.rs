@@ -109,7 +109,7 @@ pub use bulk::{
     JOURNAL_VERSION, MemberState, MemoryStore, Outcome, Pace, Progress, Record, ReportItem,
     Selection, Totals, parse_journal, parse_user_list,
 };
-pub use cleanup::{PURGE_REPORT_MAX, PurgeOptions, PurgeReport};
+pub use cleanup::{BannedChannel, PURGE_REPORT_MAX, PurgeOptions, PurgeReport};
 pub use communities::{
     Communities, CommunityChat, CommunityInfo, CommunitySummary, LinkOutcome, LinkRequest,
     MemberChats, NewCommunity,

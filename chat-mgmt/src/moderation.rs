@@ -120,6 +120,21 @@ pub trait Moderation {
         options: PurgeOptions,
     ) -> Result<PurgeReport>;
 
+    /// The channels banned from a supergroup (banned with
+    /// [`crate::ChatManagement::edit_permissions`] given a channel: a spam
+    /// channel, or a member's send-as channel).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::{BannedRights, ChatManagement, Moderation};
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.edit_permissions("@my_group", "@spam_channel", BannedRights::banned()).await?;
+    /// for c in client.banned_channels("@my_group").await? {
+    ///     println!("{} {:?}", c.id, c.title);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    async fn banned_channels(&self, chat: impl Into<PeerRef>) -> Result<Vec<crate::BannedChannel>>;
+
     /// Tells Telegram its aggressive anti-spam removed message `id` wrongly
     /// (`channels.reportAntiSpamFalsePositive`; supergroups,
     /// `delete_messages`).
@@ -182,6 +197,10 @@ pub trait Moderation {
 }
 
 impl Moderation for Client {
+    async fn banned_channels(&self, chat: impl Into<PeerRef>) -> Result<Vec<crate::BannedChannel>> {
+        cleanup::banned_channels(self, chat.into()).await
+    }
+
     async fn report_antispam_false_positive(
         &self,
         chat: impl Into<PeerRef>,

@@ -154,3 +154,61 @@ async fn a_spam_wave_is_cleaned_up() {
         (0, 0, false)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_is_banned_and_unbanned_like_a_member() {
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (sam, _) = user(&server, "Sam", "9996621290").await;
+    let (moe, _) = user(&server, "Moe", "9996621291").await;
+    owner
+        .create_chat(
+            NewChat::supergroup("Spam wave")
+                .username("spam_wave")
+                .member("+9996621291"),
+        )
+        .await
+        .unwrap();
+    // Sam's channel, the one he would post as.
+    sam.create_chat(NewChat::channel("Cheap followers").username("cheap_followers"))
+        .await
+        .unwrap();
+    let e = moe
+        .edit_permissions(WAVE, "@cheap_followers", BannedRights::banned())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "a member: {e:?}");
+    owner
+        .edit_permissions(WAVE, "@cheap_followers", BannedRights::banned())
+        .await
+        .unwrap();
+    let e = owner
+        .edit_permissions(WAVE, "@cheap_followers", BannedRights::banned())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatNotModified(_)), "{e:?}");
+    let banned = owner.banned_channels(WAVE).await.unwrap();
+    assert_eq!(banned.len(), 1);
+    assert_eq!(banned[0].title.as_deref(), Some("Cheap followers"));
+    let full = full(&owner).await;
+    assert_eq!(full.kicked_count, Some(1));
+    let log = owner.get_admin_log(WAVE).limit(1).await.unwrap();
+    let enums::ChannelAdminLogEventAction::ParticipantToggleBan(t) = &log[0].action else {
+        panic!("{log:?}");
+    };
+    assert!(matches!(
+        &t.new_participant,
+        enums::ChannelParticipant::Banned(b) if matches!(b.peer, enums::Peer::Channel(_))
+    ));
+    owner
+        .edit_permissions(WAVE, "@cheap_followers", BannedRights::new())
+        .await
+        .unwrap();
+    assert!(owner.banned_channels(WAVE).await.unwrap().is_empty());
+    // A chat cannot ban itself.
+    let e = owner
+        .edit_permissions(WAVE, WAVE, BannedRights::banned())
+        .await
+        .unwrap_err();
+    assert!(e.is("PARTICIPANT_ID_INVALID"), "{e:?}");
+}

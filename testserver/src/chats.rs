@@ -168,6 +168,9 @@ pub(crate) struct StoredChat {
     /// Spam reports: (reporter, reported user, message ids)
     /// (`channels.reportSpam`).
     pub spam_reports: Vec<(i64, i64, Vec<i32>)>,
+    /// Channels banned from the chat (a send-as peer, a spam channel): id →
+    /// the ban.
+    pub banned_channels: std::collections::BTreeMap<i64, PeerBan>,
     /// Standings changed by the request being served, oldest first: drained
     /// after it into the membership updates bots receive
     /// (`rpc::member_updates`).
@@ -208,6 +211,30 @@ pub(crate) struct ChatSettings {
     pub sponsored_restricted: bool,
     /// Messages reported as anti-spam false positives.
     pub antispam_false_positives: Vec<i32>,
+}
+
+/// A channel's ban from a chat.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PeerBan {
+    pub rights: types::ChatBannedRights,
+    pub kicked_by: i64,
+    pub date: i32,
+}
+
+impl PeerBan {
+    /// The `channelParticipantBanned` of channel `channel`.
+    pub fn view(&self, channel: i64) -> enums::ChannelParticipant {
+        enums::ChannelParticipant::from(types::ChannelParticipantBanned {
+            left: true,
+            peer: enums::Peer::from(types::PeerChannel {
+                channel_id: channel,
+            }),
+            kicked_by: self.kicked_by,
+            date: self.date,
+            banned_rights: enums::ChatBannedRights::from(self.rights.clone()),
+            rank: None,
+        })
+    }
 }
 
 /// A participant's standing changed by a request.
@@ -466,6 +493,7 @@ impl StoredChat {
             last_post: HashMap::new(),
             pinned: std::collections::BTreeSet::new(),
             spam_reports: Vec::new(),
+            banned_channels: std::collections::BTreeMap::new(),
             changes: Vec::new(),
         };
         c.add(creator, Role::Creator { rank: None }, date, creator);
@@ -536,10 +564,12 @@ impl StoredChat {
     }
 
     pub fn count_kicked(&self) -> i32 {
-        self.participants
+        let users = self
+            .participants
             .iter()
             .filter(|p| matches!(p.role, Role::Banned { .. }))
-            .count() as i32
+            .count();
+        (users + self.banned_channels.len()) as i32
     }
 
     pub fn count_banned(&self) -> i32 {

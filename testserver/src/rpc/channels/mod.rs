@@ -7,6 +7,7 @@ pub(crate) mod lifecycle;
 pub(crate) mod membership;
 pub(crate) mod options;
 pub(crate) mod participants;
+pub(crate) mod peer_bans;
 pub(crate) mod settings;
 pub(crate) mod toggles;
 

@@ -99,22 +99,43 @@ pub(crate) fn get_participants(
         .into_iter()
         .filter(|p| !hidden || p.is_admin() || w.accounts.get(&p.user).is_some_and(|a| a.bot))
         .collect();
-    let count = selected.len() as i32;
+    // Banned channels follow the banned users in the kicked list.
+    let channels: Vec<i64> = match &x.filter {
+        enums::ChannelParticipantsFilter::ChannelParticipantsKicked(k) if k.q.is_empty() => {
+            chat.banned_channels.keys().copied().collect()
+        }
+        _ => Vec::new(),
+    };
+    let total = selected.len() + channels.len();
+    let count = total as i32;
     let offset = x.offset.max(0) as usize;
     let limit = x.limit.clamp(0, 200) as usize;
-    let end = (offset + limit).min(selected.len()).min(cap);
-    let page: Vec<&Participant> = if offset < end {
-        selected[offset..end].to_vec()
-    } else {
-        Vec::new()
-    };
-    let participants = page.iter().map(|p| w.participant_view(p, me)).collect();
+    let end = (offset + limit).min(total).min(cap);
+    let range = offset.min(end)..end;
+    let page: Vec<&Participant> = selected
+        .get(range.start.min(selected.len())..range.end.min(selected.len()))
+        .unwrap_or_default()
+        .to_vec();
+    let page_channels: Vec<i64> = range
+        .filter(|&i| i >= selected.len())
+        .map(|i| channels[i - selected.len()])
+        .collect();
+    let mut participants: Vec<enums::ChannelParticipant> =
+        page.iter().map(|p| w.participant_view(p, me)).collect();
+    participants.extend(
+        page_channels
+            .iter()
+            .filter_map(|c| chat.banned_channels.get(c).map(|b| b.view(*c))),
+    );
     let users = users_of(w, me, page.iter().map(|p| p.user).collect());
     Ok(enums::channels::ChannelParticipants::from(
         types::channels::ChannelParticipants {
             count,
             participants,
-            chats: Vec::new(),
+            chats: page_channels
+                .iter()
+                .filter_map(|c| w.chat_view(me, *c))
+                .collect(),
             users,
         },
     ))
@@ -133,6 +154,9 @@ pub(crate) fn get_participant(
     let user = match &x.participant {
         enums::InputPeer::InputPeerSelf => me,
         enums::InputPeer::User(u) => u.user_id,
+        enums::InputPeer::Channel(c) => {
+            return super::peer_bans::banned_channel(w, me, id, c.channel_id);
+        }
         _ => return Err(bad("PARTICIPANT_ID_INVALID")),
     };
     let c = &w.chats[&id];
@@ -230,6 +254,9 @@ pub(crate) fn edit_banned(
     cx: &mut Cx<'_>,
     x: functions::channels::EditBanned,
 ) -> Result<enums::Updates, RpcErr> {
+    if matches!(x.participant, enums::InputPeer::Channel(_)) {
+        return super::peer_bans::edit_banned_channel(cx, x);
+    }
     let Cx { ctx, w } = cx;
     let shared = ctx.shared;
     let me = me(ctx, w)?;
