@@ -13,12 +13,12 @@ use ferrogram_chat_mgmt::{
     ParticipantFilter, Record, Selection,
 };
 use ferrogram_client::Client;
-use ferrogram_client::tl::{enums, functions, types};
+use ferrogram_client::tl::enums;
 use ferrogram_testserver::TestServer;
 use futures::TryStreamExt;
 
 mod common;
-use common::{config, owner, user};
+use common::{config, join, owner, user};
 
 const LOUNGE: &str = "@ferrogram_lounge";
 
@@ -247,18 +247,7 @@ async fn a_bulk_kick_bans_everyone_then_unbans_everyone() {
     for i in 0..6 {
         let phone = format!("99966213{i:02}");
         let (member, id) = user(&server, &format!("K{i}"), &phone).await;
-        let enums::InputPeer::Channel(c) = member.get_input_entity(LOUNGE).await.unwrap() else {
-            panic!("a channel");
-        };
-        member
-            .invoke(&functions::channels::JoinChannel {
-                channel: enums::InputChannel::from(types::InputChannel {
-                    channel_id: c.channel_id,
-                    access_hash: c.access_hash,
-                }),
-            })
-            .await
-            .unwrap();
+        join(&member, LOUNGE).await;
         ids.push(id);
         phones.push(format!("+{phone}"));
     }

@@ -11,12 +11,12 @@ use ferrogram_chat_mgmt::{
 };
 use ferrogram_client::Client;
 use ferrogram_client::session::PeerKind;
-use ferrogram_client::tl::{enums, functions, types};
+use ferrogram_client::tl::enums;
 use ferrogram_testserver::TestServer;
 use futures::TryStreamExt;
 
 mod common;
-use common::{bot, owner, user};
+use common::{bot, join, owner, user};
 
 async fn supergroup(client: &Client, title: &str, username: &str) -> i64 {
     client
@@ -24,21 +24,6 @@ async fn supergroup(client: &Client, title: &str, username: &str) -> i64 {
         .await
         .unwrap()
         .marked_id
-}
-
-async fn join(client: &Client, username: &str) {
-    let enums::InputPeer::Channel(c) = client.get_input_entity(username).await.unwrap() else {
-        panic!("a channel");
-    };
-    client
-        .invoke(&functions::channels::JoinChannel {
-            channel: enums::InputChannel::from(types::InputChannel {
-                channel_id: c.channel_id,
-                access_hash: c.access_hash,
-            }),
-        })
-        .await
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -45,3 +45,20 @@ pub async fn user(server: &TestServer, first: &str, phone: &str) -> (Client, i64
     client.sign_in(&token, &code).await.unwrap();
     (client, id)
 }
+
+/// `client` joins the public supergroup or channel `username` by itself.
+pub async fn join(client: &Client, username: &str) {
+    use ferrogram_client::tl::{enums, functions, types};
+    let enums::InputPeer::Channel(c) = client.get_input_entity(username).await.unwrap() else {
+        panic!("{username} is no channel");
+    };
+    client
+        .invoke(&functions::channels::JoinChannel {
+            channel: enums::InputChannel::from(types::InputChannel {
+                channel_id: c.channel_id,
+                access_hash: c.access_hash,
+            }),
+        })
+        .await
+        .unwrap();
+}

@@ -46,8 +46,10 @@ fn community_mut(w: &mut World, id: i64) -> Result<&mut Community, RpcErr> {
 }
 
 /// Bans `user` in `chat` for the community (all rights denied, for ever),
-/// as `channels.editBanned` would, logging it; the chat's creator is left.
-fn ban_in_chat(w: &mut World, chat: i64, user: i64, actor: i64, now: i32) {
+/// or (`ban` false) lifts a ban (they may join again; nobody is added), as
+/// `channels.editBanned` would, logging it. The chat's creator is left
+/// alone, and nothing is logged when nothing changes.
+fn set_ban_in_chat(w: &mut World, chat: i64, user: i64, ban: bool, actor: i64, now: i32) {
     let Some(c) = w.chats.get(&chat) else { return };
     if c.creator == user {
         return;
@@ -60,16 +62,17 @@ fn ban_in_chat(w: &mut World, chat: i64, user: i64, actor: i64, now: i32) {
         via_request: false,
         rank: None,
     });
-    if matches!(prev.role, Role::Banned { .. }) {
+    if matches!(prev.role, Role::Banned { .. }) == ban {
         return;
     }
     let mut next = prev.clone();
-    next.role = Role::Banned {
-        rights: types::ChatBannedRights {
-            until_date: 0,
-            ..crate::chats::all_banned_rights()
-        },
-        kicked_by: actor,
+    next.role = if ban {
+        Role::Banned {
+            rights: crate::chats::all_banned_rights(),
+            kicked_by: actor,
+        }
+    } else {
+        Role::Left
     };
     let (prev_view, new_view) = (
         w.participant_view(&prev, actor),
@@ -77,41 +80,6 @@ fn ban_in_chat(w: &mut World, chat: i64, user: i64, actor: i64, now: i32) {
     );
     if let Some(c) = w.chats.get_mut(&chat) {
         c.change(user, next.role, next.date, next.inviter);
-        c.log(
-            now,
-            actor,
-            Some(user),
-            enums::ChannelAdminLogEventAction::from(
-                types::ChannelAdminLogEventActionParticipantToggleBan {
-                    prev_participant: prev_view,
-                    new_participant: new_view,
-                },
-            ),
-        );
-    }
-}
-
-/// Lifts a ban of `user` in `chat` (they may join again; nobody is added).
-fn unban_in_chat(w: &mut World, chat: i64, user: i64, actor: i64, now: i32) {
-    let Some(prev) = w
-        .chats
-        .get(&chat)
-        .and_then(|c| c.participant(user))
-        .cloned()
-    else {
-        return;
-    };
-    if !matches!(prev.role, Role::Banned { .. }) {
-        return;
-    }
-    let mut next = prev.clone();
-    next.role = Role::Left;
-    let (prev_view, new_view) = (
-        w.participant_view(&prev, actor),
-        w.participant_view(&next, actor),
-    );
-    if let Some(c) = w.chats.get_mut(&chat) {
-        c.change(user, Role::Left, next.date, next.inviter);
         c.log(
             now,
             actor,
@@ -143,7 +111,7 @@ fn link(
     c.requests.retain(|r| r.chat != chat);
     let banned: Vec<i64> = c.banned.iter().copied().collect();
     for user in banned {
-        ban_in_chat(w, chat, user, actor, now);
+        set_ban_in_chat(w, chat, user, true, actor, now);
     }
     Ok(())
 }
@@ -420,7 +388,7 @@ pub(crate) fn toggle_participant_banned(
     if x.unban {
         community_mut(w, id)?.banned.remove(&user);
         for chat in chats {
-            unban_in_chat(w, chat, user, me, now);
+            set_ban_in_chat(w, chat, user, false, me, now);
         }
         return Ok(true);
     }
@@ -437,7 +405,7 @@ pub(crate) fn toggle_participant_banned(
     c.admins.remove(&user);
     c.linked.retain(|l| !owned.contains(&l.chat));
     for chat in chats.into_iter().filter(|c| !owned.contains(c)) {
-        ban_in_chat(w, chat, user, me, now);
+        set_ban_in_chat(w, chat, user, true, me, now);
     }
     Ok(true)
 }
