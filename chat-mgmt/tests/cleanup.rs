@@ -105,6 +105,22 @@ async fn a_spam_wave_is_cleaned_up() {
     // Pins: an admin with pin_messages, and members while the chat allows it.
     ivo.pin_message(WAVE, spam[5], true).await.unwrap();
     assert_eq!(full(&owner).await.pinned_msg_id, Some(spam[5]));
+    // "Ivo pinned …": a service message replying to the pinned one.
+    let latest: Vec<enums::Message> =
+        futures::TryStreamExt::try_collect(owner.iter_messages(WAVE).limit(1))
+            .await
+            .unwrap();
+    match &latest[0] {
+        enums::Message::Service(m) => {
+            assert!(matches!(m.action, enums::MessageAction::PinMessage));
+            assert!(matches!(
+                &m.reply_to,
+                Some(enums::MessageReplyHeader::MessageReplyHeader(r))
+                    if r.reply_to_msg_id == Some(spam[5])
+            ));
+        }
+        other => panic!("{other:?}"),
+    }
     mia.unpin_message(WAVE, spam[5]).await.unwrap();
     assert_eq!(full(&owner).await.pinned_msg_id, None);
     owner

@@ -444,6 +444,8 @@ pub(crate) struct ChatMessage {
     pub action: Option<enums::MessageAction>,
     /// The forum topic it was posted in (its `reply_to` has `forum_topic`).
     pub topic: Option<i32>,
+    /// The message it answers (a pin's service message: the pinned one).
+    pub reply_to: Option<i32>,
     /// The channel's pts after this message (basic groups: 0).
     pub pts: i32,
 }
@@ -595,6 +597,7 @@ impl StoredChat {
             text,
             action,
             topic: None,
+            reply_to: None,
             pts: if self.kind == ChatKind::Group {
                 0
             } else {

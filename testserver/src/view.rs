@@ -495,7 +495,12 @@ impl StoredChat {
                 from_id,
                 peer_id: self.peer(),
                 saved_peer_id: None,
-                reply_to: None,
+                reply_to: m.reply_to.map(|to| {
+                    enums::MessageReplyHeader::from(types::MessageReplyHeader {
+                        reply_to_msg_id: Some(to),
+                        ..Default::default()
+                    })
+                }),
                 date: m.date,
                 action: action.clone(),
                 reactions: None,

@@ -9,8 +9,10 @@ use crate::rpc::prelude::*;
 /// and channels log `channelAdminLogEventActionUpdatePinned` and move their
 /// pts (`updatePinnedChannelMessages`); a basic group's members get
 /// `updatePinnedMessages` with their own pts. Full-chat views show the
-/// latest pinned message. No `messageActionPinMessage` is posted (this
-/// server's messages have no reply header to point at the pinned one).
+/// latest pinned message. Pinning (not unpinning) posts the service
+/// message `messageActionPinMessage`, a reply to the pinned message, as
+/// Telegram's apps show "X pinned Y"; its `updateNewChannelMessage` (or
+/// `updateNewMessage`) comes in the same answer.
 pub(crate) fn update_pinned_message(
     cx: &mut Cx<'_>,
     x: functions::messages::UpdatePinnedMessage,
@@ -94,5 +96,33 @@ pub(crate) fn update_pinned_message(
             ctx.shared.push_update(member, None, &updates);
         }
     }
-    answer.ok_or_else(|| internal("the caller is a member"))
+    let answer = answer.ok_or_else(|| internal("the caller is a member"))?;
+    if !pinned {
+        return Ok(answer);
+    }
+    let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
+    let mut service = c.add_service(now, me, enums::MessageAction::PinMessage);
+    service.reply_to = Some(x.id);
+    if let Some(stored) = c.messages.last_mut() {
+        stored.reply_to = Some(x.id);
+    }
+    let posted = crate::rpc::messages::send::service_updates(ctx, w, me, id, &service, Vec::new());
+    Ok(merged(answer, posted))
+}
+
+/// One `updates` of both answers' updates, users and chats.
+fn merged(a: enums::Updates, b: enums::Updates) -> enums::Updates {
+    match (a, b) {
+        (enums::Updates::Updates(mut a), enums::Updates::Updates(b)) => {
+            a.updates.extend(b.updates);
+            a.users.extend(b.users);
+            for c in b.chats {
+                if !a.chats.iter().any(|known| known == &c) {
+                    a.chats.push(c);
+                }
+            }
+            enums::Updates::Updates(a)
+        }
+        (a, _) => a,
+    }
 }
