@@ -99,6 +99,18 @@ fn user_peer(user: &enums::InputUser) -> enums::InputPeer {
 }
 
 pub(crate) async fn delete_messages(client: &Client, chat: PeerRef, ids: &[i32]) -> Result<u32> {
+    let target = Target::resolve(client, chat.clone()).await?;
+    if let Target::User { .. } = target {
+        // A private chat: ids are the caller's; `revoke` deletes the other
+        // side's copies too, as Telethon's `delete_messages(revoke=True)`.
+        let enums::messages::AffectedMessages::AffectedMessages(a) = client
+            .invoke(&functions::messages::DeleteMessages {
+                revoke: true,
+                id: ids.to_vec(),
+            })
+            .await?;
+        return Ok(u32::try_from(a.pts_count).unwrap_or(0));
+    }
     let channel = channel(client, chat, "deleting messages").await?;
     let enums::messages::AffectedMessages::AffectedMessages(a) = client
         .invoke(&functions::channels::DeleteMessages {

@@ -16,8 +16,9 @@ use crate::{ChatSetting, ChatSettings, Result};
 pub trait Moderation {
     /// Deletes messages (`channels.deleteMessages`): one's own, or anyone's
     /// with `delete_messages`; otherwise [`crate::Error::MessageDeleteForbidden`]
-    /// and nothing is deleted. Returns how many were deleted (ids that name
-    /// no message are passed over).
+    /// and nothing is deleted. In a private chat (`messages.deleteMessages`
+    /// with `revoke`) for both sides. Returns how many were deleted (ids
+    /// that name no message are passed over).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Moderation;

@@ -228,3 +228,31 @@ async fn a_channel_is_banned_and_unbanned_like_a_member() {
         .unwrap_err();
     assert!(e.is("PARTICIPANT_ID_INVALID"), "{e:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_messages_are_deleted_for_both_sides() {
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let (sam, sam_id) = user(&server, "Sam", "9996621295").await;
+    let (mia, mia_id) = user(&server, "Mia", "9996621296").await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(
+            sam.send_message("+9996621296", &format!("hi {i}"))
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(server.messages(mia_id, sam_id).len(), 3);
+    let n = sam
+        .delete_messages("+9996621296", &[ids[0], ids[1], 999_999])
+        .await
+        .unwrap();
+    assert_eq!(n, 2, "the unknown id is passed over");
+    assert_eq!(server.messages(sam_id, mia_id), ["hi 2"]);
+    assert_eq!(
+        server.messages(mia_id, sam_id),
+        ["hi 2"],
+        "revoked for Mia too"
+    );
+    let _ = mia;
+}

@@ -82,6 +82,8 @@ pub(crate) struct StoredMessage {
     pub text: String,
     pub media: Option<enums::MessageMedia>,
     pub pts: i32,
+    /// The same message in the other side's mailbox (its id there).
+    pub twin: Option<i32>,
 }
 
 /// A user's private-chat state: message ids, pts, qts and seq are per user, as on

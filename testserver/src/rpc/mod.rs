@@ -210,6 +210,7 @@ routes! {
     functions::messages::EditExportedChatInvite => messages::invite_links::edit_exported_chat_invite,
     functions::messages::CreateForumTopic => messages::topics::create_forum_topic,
     functions::messages::DeleteChatUser => messages::groups::delete_chat_user,
+    functions::messages::DeleteMessages => messages::history::delete_messages,
     functions::messages::EditChatAbout => messages::chats::edit_chat_about,
     functions::messages::EditChatAdmin => messages::groups::edit_chat_admin,
     functions::messages::EditChatCreator => messages::ownership::edit_chat_creator,

@@ -260,3 +260,73 @@ fn history_page(
     let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
     (start, limit)
 }
+
+/// `messages.deleteMessages`: deletes messages of the caller's private
+/// chats by their ids in the caller's mailbox; with `revoke` the other
+/// side's copies too (Telegram allows that at any time in private chats
+/// since 2019). Ids naming no message of the caller's are passed over (the
+/// method page lists no error for them). Each side gets
+/// `updateDeleteMessages` with its own pts. Basic-group messages are kept
+/// with their group on this server, not in mailboxes, so their deletion
+/// here is not modelled.
+pub(crate) fn delete_messages(
+    cx: &mut Cx<'_>,
+    x: functions::messages::DeleteMessages,
+) -> Result<enums::messages::AffectedMessages, RpcErr> {
+    let Cx { ctx, w } = cx;
+    let me = me(ctx, w)?;
+    let now = ctx.shared.clock.unix();
+    let mine = w.mailbox(me);
+    let gone: Vec<crate::world::StoredMessage> =
+        x.id.iter()
+            .filter_map(|id| mine.messages.remove(id))
+            .collect();
+    let count = gone.len() as i32;
+    mine.pts += count;
+    let pts = mine.pts;
+    if x.revoke {
+        let mut theirs: std::collections::BTreeMap<i64, Vec<i32>> = Default::default();
+        for m in gone.iter().filter(|m| m.peer != me) {
+            if let Some(twin) = m.twin {
+                theirs.entry(m.peer).or_default().push(twin);
+            }
+        }
+        for (peer, ids) in theirs {
+            let mailbox = w.mailbox(peer);
+            let removed: Vec<i32> = ids
+                .into_iter()
+                .filter(|id| mailbox.messages.remove(id).is_some())
+                .collect();
+            if removed.is_empty() {
+                continue;
+            }
+            mailbox.pts += removed.len() as i32;
+            let update = enums::Updates::from(types::UpdateShort {
+                update: enums::Update::from(types::UpdateDeleteMessages {
+                    pts: mailbox.pts,
+                    pts_count: removed.len() as i32,
+                    messages: removed,
+                }),
+                date: now,
+            });
+            ctx.shared.push_update(peer, None, &update);
+        }
+    }
+    if count > 0 {
+        let update = enums::Updates::from(types::UpdateShort {
+            update: enums::Update::from(types::UpdateDeleteMessages {
+                pts,
+                pts_count: count,
+                messages: gone.iter().map(|m| m.id).collect(),
+            }),
+            date: now,
+        });
+        ctx.shared.push_update(me, Some(ctx.conn), &update);
+    }
+    Ok(enums::messages::AffectedMessages::from(
+        types::messages::AffectedMessages {
+            pts,
+            pts_count: count,
+        },
+    ))
+}

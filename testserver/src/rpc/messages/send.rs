@@ -230,6 +230,7 @@ pub(crate) fn deliver(
             text: text.clone(),
             media: media.clone(),
             pts,
+            twin: None,
         };
         m.messages.insert(id, msg.clone());
         (msg, pts)
@@ -266,6 +267,13 @@ pub(crate) fn deliver(
     if peer != me {
         let (theirs, _) = store(w, peer, me, false);
         push(w, peer, &theirs, None);
+        // Each copy knows the other, for a deletion with `revoke`.
+        if let Some(m) = w.mailbox(me).messages.get_mut(&mine.id) {
+            m.twin = Some(theirs.id);
+        }
+        if let Some(m) = w.mailbox(peer).messages.get_mut(&theirs.id) {
+            m.twin = Some(mine.id);
+        }
     }
     (mine.id, pts, date)
 }
