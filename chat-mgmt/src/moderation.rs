@@ -121,6 +121,24 @@ pub trait Moderation {
         options: PurgeOptions,
     ) -> Result<PurgeReport>;
 
+    /// Deletes `user`'s reactions in the chat: on one message, or (`None`)
+    /// on every message (`messages.deleteParticipantReaction(s)`;
+    /// `delete_messages` needed).
+    ///
+    /// ```no_run
+    /// # use ferrogram_chat_mgmt::Moderation;
+    /// # async fn demo(client: ferrogram_client::Client) -> ferrogram_chat_mgmt::Result<()> {
+    /// client.delete_reactions("@my_group", "@spammer", Some(4211)).await?;
+    /// client.delete_reactions("@my_group", "@spammer", None).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn delete_reactions(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        message: Option<i32>,
+    ) -> Result<()>;
+
     /// The channels banned from a supergroup (banned with
     /// [`crate::ChatManagement::edit_permissions`] given a channel: a spam
     /// channel, or a member's send-as channel).
@@ -198,6 +216,32 @@ pub trait Moderation {
 }
 
 impl Moderation for Client {
+    async fn delete_reactions(
+        &self,
+        chat: impl Into<PeerRef>,
+        user: impl Into<PeerRef>,
+        message: Option<i32>,
+    ) -> Result<()> {
+        use ferrogram_tl_types::functions::messages as m;
+        let peer = self.get_input_entity(chat.into()).await?;
+        let participant = self.get_input_entity(user.into()).await?;
+        match message {
+            Some(msg_id) => {
+                self.invoke(&m::DeleteParticipantReaction {
+                    peer,
+                    msg_id,
+                    participant,
+                })
+                .await?;
+            }
+            None => {
+                self.invoke(&m::DeleteParticipantReactions { peer, participant })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn banned_channels(&self, chat: impl Into<PeerRef>) -> Result<Vec<crate::BannedChannel>> {
         cleanup::banned_channels(self, chat.into()).await
     }

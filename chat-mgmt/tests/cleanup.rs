@@ -256,3 +256,92 @@ async fn private_messages_are_deleted_for_both_sides() {
     );
     let _ = mia;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_reactions_are_deleted_by_an_admin() {
+    use ferrogram_chat_mgmt::{ChatSetting, Reactions};
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (sam, _) = user(&server, "Sam", "9996621297").await;
+    let (mia, _) = user(&server, "Mia", "9996621298").await;
+    owner
+        .create_chat(
+            NewChat::supergroup("Spam wave")
+                .username("spam_wave")
+                .member("+9996621297")
+                .member("+9996621298"),
+        )
+        .await
+        .unwrap();
+    let react = |c: Client, id: i32, emoji: &'static str| async move {
+        let peer = c.get_input_entity(WAVE).await.unwrap();
+        c.invoke(&functions::messages::SendReaction {
+            msg_id: id,
+            reaction: Some(vec![enums::Reaction::from(types::ReactionEmoji {
+                emoticon: emoji.into(),
+            })]),
+            ..functions::messages::SendReaction::new(peer)
+        })
+        .await
+    };
+    let ids = send(&mia, 2, "hello").await;
+    react(sam.clone(), ids[0], "💩").await.unwrap();
+    react(sam.clone(), ids[1], "💩").await.unwrap();
+    react(mia.clone(), ids[0], "👍").await.unwrap();
+    // The chat's allowed reactions are enforced.
+    owner
+        .set_chat_setting(
+            WAVE,
+            ChatSetting::Reactions(Reactions::Some(vec!["👍".into(), "💩".into()]), None),
+        )
+        .await
+        .unwrap();
+    let e = react(sam.clone(), ids[0], "🤡").await.unwrap_err();
+    assert!(e.is("REACTION_INVALID"), "{e}");
+    let counts = |id: i32| {
+        let owner = owner.clone();
+        async move {
+            let latest: Vec<enums::Message> =
+                futures::TryStreamExt::try_collect(owner.iter_messages(WAVE).limit(10))
+                    .await
+                    .unwrap();
+            latest
+                .iter()
+                .find_map(|m| match m {
+                    enums::Message::Message(m) if m.id == id => Some(match &m.reactions {
+                        Some(enums::MessageReactions::MessageReactions(r)) => r
+                            .results
+                            .iter()
+                            .map(|c| {
+                                let enums::ReactionCount::ReactionCount(c) = c;
+                                c.count
+                            })
+                            .sum::<i32>(),
+                        None => 0,
+                    }),
+                    _ => None,
+                })
+                .unwrap()
+        }
+    };
+    assert_eq!(counts(ids[0]).await, 2);
+    let e = mia
+        .delete_reactions(WAVE, "+9996621297", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    owner
+        .delete_reactions(WAVE, "+9996621297", Some(ids[0]))
+        .await
+        .unwrap();
+    assert_eq!((counts(ids[0]).await, counts(ids[1]).await), (1, 1));
+    owner
+        .delete_reactions(WAVE, "+9996621297", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (counts(ids[0]).await, counts(ids[1]).await),
+        (1, 0),
+        "Mia's stays"
+    );
+}

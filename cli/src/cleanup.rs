@@ -71,6 +71,34 @@ pub struct Pin {
     silent: bool,
 }
 
+/// `ferrogram delete-reactions`'s arguments.
+#[derive(clap::Args)]
+pub struct DeleteReactions {
+    #[arg(allow_negative_numbers = true)]
+    chat: String,
+    #[arg(allow_negative_numbers = true)]
+    user: String,
+    /// Only on this message (default: every message of the chat).
+    #[arg(long)]
+    message: Option<i32>,
+}
+
+/// Runs `ferrogram delete-reactions`.
+pub async fn delete_reactions(client: &Client, d: DeleteReactions) -> Result<(), CliError> {
+    client
+        .delete_reactions(d.chat.as_str(), d.user.as_str(), d.message)
+        .await
+        .map_err(refused)?;
+    match d.message {
+        Some(m) => println!(
+            "{}'s reactions on message {m} deleted in {}",
+            d.user, d.chat
+        ),
+        None => println!("{}'s reactions deleted in {}", d.user, d.chat),
+    }
+    Ok(())
+}
+
 /// Asks on a terminal whether to go on; yes without a terminal or with
 /// `--yes`.
 pub(crate) fn confirmed(question: &str, yes: bool) -> Result<bool, CliError> {

@@ -248,6 +248,8 @@ pub(crate) enum Command {
     Report(cleanup::Report),
     /// Pin (or --unpin) a message.
     Pin(cleanup::Pin),
+    /// Delete USER's reactions (on one --message, or all in the chat).
+    DeleteReactions(cleanup::DeleteReactions),
     /// One action for many members (restrict, ban, kick, promote, rank,
     /// delete history, approve or decline requests), selected by a filter,
     /// a search, who joined lately or a list; paced, journaled
@@ -487,6 +489,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Report(_)
         | Command::Pin(_)
         | Command::Bulk(_)
+        | Command::DeleteReactions(_)
         | Command::Community { .. }
         | Command::Topics(_)
         | Command::Settings(_)

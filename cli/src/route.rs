@@ -52,6 +52,7 @@ pub(crate) async fn membership_command(g: &Global, command: Command) -> Result<(
         Command::Purge(p) => cleanup::purge(&signed_in(g).await?, p).await?,
         Command::Report(r) => cleanup::report(&signed_in(g).await?, r).await?,
         Command::Pin(p) => cleanup::pin(&signed_in(g).await?, p).await?,
+        Command::DeleteReactions(d) => cleanup::delete_reactions(&signed_in(g).await?, d).await?,
         Command::Topics(t) => crate::topics::topics(&signed_in(g).await?, t).await?,
         Command::Community { command } => {
             crate::community::community(&signed_in(g).await?, command).await?;

@@ -446,6 +446,8 @@ pub(crate) struct ChatMessage {
     pub topic: Option<i32>,
     /// The message it answers (a pin's service message: the pinned one).
     pub reply_to: Option<i32>,
+    /// Reactions: who, what, when, in the order they came.
+    pub reactions: Vec<(i64, enums::Reaction, i32)>,
     /// The channel's pts after this message (basic groups: 0).
     pub pts: i32,
 }
@@ -598,6 +600,7 @@ impl StoredChat {
             action,
             topic: None,
             reply_to: None,
+            reactions: Vec::new(),
             pts: if self.kind == ChatKind::Group {
                 0
             } else {

@@ -523,6 +523,7 @@ impl StoredChat {
                             ..Default::default()
                         })
                     }),
+                    reactions: message_reactions(&m.reactions, viewer),
                     // views and forwards share one flag bit: both or neither.
                     views,
                     forwards: views.map(|v| v / 50),
@@ -531,4 +532,55 @@ impl StoredChat {
             }
         }
     }
+}
+
+/// A message's `messageReactions` as `viewer` sees them (`None`: none).
+fn message_reactions(
+    reactions: &[(i64, enums::Reaction, i32)],
+    viewer: i64,
+) -> Option<enums::MessageReactions> {
+    if reactions.is_empty() {
+        return None;
+    }
+    let mut results: Vec<types::ReactionCount> = Vec::new();
+    for (user, r, _) in reactions {
+        let mine = *user == viewer;
+        match results.iter_mut().find(|c| &c.reaction == r) {
+            Some(c) => {
+                c.count += 1;
+                if mine {
+                    c.chosen_order = Some(0);
+                }
+            }
+            None => results.push(types::ReactionCount {
+                chosen_order: mine.then_some(0),
+                reaction: r.clone(),
+                count: 1,
+            }),
+        }
+    }
+    let recent = reactions
+        .iter()
+        .rev()
+        .take(5)
+        .map(|(user, r, date)| {
+            enums::MessagePeerReaction::from(types::MessagePeerReaction {
+                big: false,
+                unread: false,
+                my: *user == viewer,
+                peer_id: enums::Peer::from(types::PeerUser { user_id: *user }),
+                date: *date,
+                reaction: r.clone(),
+            })
+        })
+        .collect();
+    Some(enums::MessageReactions::from(types::MessageReactions {
+        can_see_list: true,
+        results: results
+            .into_iter()
+            .map(enums::ReactionCount::from)
+            .collect(),
+        recent_reactions: Some(recent),
+        ..Default::default()
+    }))
 }

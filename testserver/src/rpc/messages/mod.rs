@@ -11,5 +11,6 @@ pub(crate) mod migrate;
 pub(crate) mod ownership;
 pub(crate) mod pins;
 pub(crate) mod ranks;
+pub(crate) mod reactions;
 pub(crate) mod send;
 pub(crate) mod topics;
