@@ -477,32 +477,14 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 }
             }
         }
-        Command::Transfer { .. }
-        | Command::Add(_)
-        | Command::Rank(_)
-        | Command::Migrate(_)
-        | Command::Leave(_)
-        | Command::Successor(_)
-        | Command::Discussion { .. }
-        | Command::Delete(_)
-        | Command::Purge(_)
-        | Command::Report(_)
-        | Command::Pin(_)
-        | Command::Bulk(_)
-        | Command::DeleteReactions(_)
-        | Command::Community { .. }
-        | Command::Topics(_)
-        | Command::Settings(_)
-        | Command::Watch(_)
-        | Command::Create(_)
-        | Command::Invites { .. }
-        | Command::Requests { .. } => route::membership_command(g, cli.command).await?,
         Command::Serve {
             listen,
             fixture,
             members,
             server_key,
         } => serve(listen, fixture, members, server_key).await?,
+        // The membership and moderation commands (`route.rs`).
+        command => route::membership_command(g, command).await?,
     }
     Ok(())
 }

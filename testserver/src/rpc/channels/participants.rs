@@ -106,10 +106,33 @@ pub(crate) fn get_participants(
         }
         _ => Vec::new(),
     };
+    Ok(page_of(
+        w,
+        me,
+        id,
+        &selected,
+        &channels,
+        (x.offset, x.limit),
+        cap,
+    ))
+}
+
+/// One page (`offset`, `limit`, at most `cap` deep) of the users
+/// `selected`, then the banned `channels`.
+fn page_of(
+    w: &World,
+    me: i64,
+    id: i64,
+    selected: &[&Participant],
+    channels: &[i64],
+    (offset, limit): (i32, i32),
+    cap: usize,
+) -> enums::channels::ChannelParticipants {
+    let chat = &w.chats[&id];
     let total = selected.len() + channels.len();
     let count = total as i32;
-    let offset = x.offset.max(0) as usize;
-    let limit = x.limit.clamp(0, 200) as usize;
+    let offset = offset.max(0) as usize;
+    let limit = limit.clamp(0, 200) as usize;
     let end = (offset + limit).min(total).min(cap);
     let range = offset.min(end)..end;
     let page: Vec<&Participant> = selected
@@ -128,17 +151,15 @@ pub(crate) fn get_participants(
             .filter_map(|c| chat.banned_channels.get(c).map(|b| b.view(*c))),
     );
     let users = users_of(w, me, page.iter().map(|p| p.user).collect());
-    Ok(enums::channels::ChannelParticipants::from(
-        types::channels::ChannelParticipants {
-            count,
-            participants,
-            chats: page_channels
-                .iter()
-                .filter_map(|c| w.chat_view(me, *c))
-                .collect(),
-            users,
-        },
-    ))
+    enums::channels::ChannelParticipants::from(types::channels::ChannelParticipants {
+        count,
+        participants,
+        chats: page_channels
+            .iter()
+            .filter_map(|c| w.chat_view(me, *c))
+            .collect(),
+        users,
+    })
 }
 
 /// `channels.getParticipant`.
