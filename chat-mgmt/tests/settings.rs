@@ -294,6 +294,27 @@ async fn auto_delete_reactions_boosts_sponsored_and_false_positives() {
         matches!(settings[..], [ref e] if matches!(e.action, enums::ChannelAdminLogEventAction::ChangeAvailableReactions(_))),
         "{settings:?}"
     );
+    // Messages sent now carry the period and go when it has passed.
+    let doomed = moe
+        .send_message("@opt_group", "gone in a week")
+        .await
+        .unwrap();
+    let ttl_of = |id: i32| {
+        let owner = owner.clone();
+        async move {
+            let all: Vec<enums::Message> =
+                futures::TryStreamExt::try_collect(owner.iter_messages("@opt_group").limit(50))
+                    .await
+                    .unwrap();
+            all.iter().find_map(|m| match m {
+                enums::Message::Message(m) if m.id == id => Some(m.ttl_period),
+                _ => None,
+            })
+        }
+    };
+    assert_eq!(ttl_of(doomed).await, Some(Some(7 * 86_400)));
+    server.clock().advance(Duration::from_secs(7 * 86_400 + 1));
+    assert_eq!(ttl_of(doomed).await, None, "deleted on the server's clock");
     // Anti-spam false positives: delete_messages needed; recorded.
     let id = moe.send_message("@opt_group", "not spam").await.unwrap();
     let e = moe

@@ -448,6 +448,9 @@ pub(crate) struct ChatMessage {
     pub reply_to: Option<i32>,
     /// Reactions: who, what, when, in the order they came.
     pub reactions: Vec<(i64, enums::Reaction, i32)>,
+    /// Seconds after `date` it deletes itself (0: never), from the chat's
+    /// auto-delete period when it was sent.
+    pub ttl: i32,
     /// The channel's pts after this message (basic groups: 0).
     pub pts: i32,
 }
@@ -601,6 +604,7 @@ impl StoredChat {
             topic: None,
             reply_to: None,
             reactions: Vec::new(),
+            ttl: 0,
             pts: if self.kind == ChatKind::Group {
                 0
             } else {

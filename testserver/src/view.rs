@@ -524,6 +524,7 @@ impl StoredChat {
                         })
                     }),
                     reactions: message_reactions(&m.reactions, viewer),
+                    ttl_period: (m.ttl > 0).then_some(m.ttl),
                     // views and forwards share one flag bit: both or neither.
                     views,
                     forwards: views.map(|v| v / 50),

@@ -196,6 +196,9 @@ pub(crate) struct World {
     pub privacy: HashMap<(i64, Vec<u8>), Vec<enums::PrivacyRule>>,
     /// Communities by id (ids from the chats' counter).
     pub communities: BTreeMap<i64, crate::communities::Community>,
+    /// When the next self-deleting message expires, if any
+    /// (`channels::options::expire_messages`).
+    pub message_expiry: Option<i32>,
 }
 
 impl World {
@@ -225,6 +228,7 @@ impl World {
             owner_leaves: BTreeMap::new(),
             privacy: HashMap::new(),
             communities: BTreeMap::new(),
+            message_expiry: None,
         }
     }
 

@@ -333,6 +333,8 @@ pub(crate) fn execute(ctx: &Ctx<'_>, object: Result<AnyObject, RpcErr>) -> Vec<u
         };
         // Owners who left long enough ago give way (the clock moves).
         messages::leaving::settle(cx.w, ctx.shared.clock.unix());
+        // Self-deleting messages go when their time comes.
+        channels::options::expire_messages(cx.w, ctx.shared.clock.unix());
         let answer = handler(&mut cx, o);
         member_updates::emit(ctx, &mut world);
         answer

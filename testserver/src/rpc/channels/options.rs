@@ -16,8 +16,9 @@ pub(crate) const TTL_PERIOD_MAX: i32 = 366 * 86_400;
 /// "requires change_info administrator right in basic groups, supergroups
 /// and channels"); a period that is not whole days up to a year is
 /// `TTL_PERIOD_INVALID` (the method page); logged as `changeHistoryTTL`;
-/// the full chat shows it. The messages' own `ttl_period` and their
-/// deletion on the clock are not modelled.
+/// the full chat shows it. Messages sent afterwards carry the period
+/// (`ttl_period`) and are deleted when it has passed on the server's clock
+/// ([`expire_messages`]).
 pub(crate) fn set_history_ttl(
     cx: &mut Cx<'_>,
     x: functions::messages::SetHistoryTTL,
@@ -202,4 +203,28 @@ pub(crate) fn report_anti_spam_false_positive(
         c.settings.antispam_false_positives.push(x.msg_id);
     }
     Ok(true)
+}
+
+/// Deletes the group and channel messages whose auto-delete period has
+/// passed (`now` on the server's clock), moving their chats' pts. Runs
+/// before every request; costs nothing until the earliest expiry is due.
+pub(crate) fn expire_messages(w: &mut World, now: i32) {
+    if w.message_expiry.is_none_or(|t| now < t) {
+        return;
+    }
+    let mut next: Option<i32> = None;
+    for c in w.chats.values_mut() {
+        let before = c.messages.len();
+        c.messages
+            .retain(|m| m.ttl <= 0 || m.date.saturating_add(m.ttl) > now);
+        let gone = before - c.messages.len();
+        if gone > 0 {
+            c.pts = c.pts.saturating_add(gone as i32);
+        }
+        for m in c.messages.iter().filter(|m| m.ttl > 0) {
+            let at = m.date.saturating_add(m.ttl);
+            next = Some(next.map_or(at, |t| t.min(at)));
+        }
+    }
+    w.message_expiry = next;
 }

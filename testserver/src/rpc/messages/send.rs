@@ -384,12 +384,13 @@ pub(crate) fn send_to_chat(
         None => {
             let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
             let mut m = c.add_message(now, me, text.to_owned(), None);
-            if let Some(t) = topic {
-                m.topic = Some(t);
-                if let Some(stored) = c.messages.last_mut() {
-                    stored.topic = Some(t);
-                }
+            m.topic = topic;
+            m.ttl = c.settings.ttl_period;
+            if let Some(stored) = c.messages.last_mut() {
+                stored.topic = m.topic;
+                stored.ttl = m.ttl;
             }
+            let expires = (m.ttl > 0).then(|| now.saturating_add(m.ttl));
             c.random_ids.insert((me, random_id), m.id);
             c.last_post.insert(me, now);
             // Everyone else connected hears of it.
@@ -406,6 +407,9 @@ pub(crate) fn send_to_chat(
             }
             let own = new_message_updates(w, me, id, &m, None, &[]);
             ctx.shared.push_update(me, Some(ctx.conn), &own);
+            if let Some(at) = expires {
+                w.message_expiry = Some(w.message_expiry.map_or(at, |t| t.min(at)));
+            }
             m
         }
     };
