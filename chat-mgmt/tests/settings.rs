@@ -251,6 +251,25 @@ async fn auto_delete_reactions_boosts_sponsored_and_false_positives() {
         .await
         .unwrap_err();
     assert!(e.is("BOOSTS_INVALID"), "{e:?}");
+    // Bots may not (the method page: "Can bots use this method: no").
+    let robot = common::bot(&server).await;
+    owner
+        .add_members("@opt_group", ["@ferrogram_test_bot"])
+        .await
+        .unwrap();
+    owner
+        .edit_admin(
+            "@opt_group",
+            "@ferrogram_test_bot",
+            AdminRights::new().ban_users(true),
+        )
+        .await
+        .unwrap();
+    let e = robot
+        .set_chat_setting("@opt_group", ChatSetting::BoostsToUnrestrict(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::BotMethodInvalid(_)), "{e:?}");
     let e = owner
         .set_chat_setting("@opt_group", ChatSetting::SponsoredMessagesOff(true))
         .await

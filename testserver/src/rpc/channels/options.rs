@@ -125,8 +125,8 @@ pub(crate) fn set_chat_available_reactions(
 /// `channels.setBoostsToUnblockRestrictions`: members who boost the
 /// supergroup this many times (1-8; 0 turns it off) are exempt from slow
 /// mode and the default restrictions (the method page: admins with
-/// `ban_users`, supergroups). Out of range: `BOOSTS_INVALID` (the method
-/// page names no error; ours).
+/// `ban_users`, supergroups; bots may not call it: `BOT_METHOD_INVALID`).
+/// Out of range: `BOOSTS_INVALID` (the method page names no error; ours).
 pub(crate) fn set_boosts_to_unblock_restrictions(
     cx: &mut Cx<'_>,
     x: functions::channels::SetBoostsToUnblockRestrictions,
@@ -134,6 +134,9 @@ pub(crate) fn set_boosts_to_unblock_restrictions(
     let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let now = ctx.shared.clock.unix();
+    if w.accounts.get(&me).is_some_and(|a| a.bot) {
+        return Err(bad("BOT_METHOD_INVALID"));
+    }
     let id = channel_id(w, me, &x.channel)?;
     let chat = &w.chats[&id];
     if chat.kind != ChatKind::Supergroup {
