@@ -225,6 +225,17 @@ async fn a_run_stopped_between_request_and_record_resumes_without_acting_twice()
             detail: Some("confirmed on resume".into())
         }
     );
+    // A store handing back records that name no planned item is refused,
+    // not indexed out of range.
+    let mut bad = journal.lock().unwrap().clone();
+    bad.push(Record::Start { i: 9_999, step: 0 });
+    let e = owner
+        .bulk_resume()
+        .store(MemoryStore { records: bad })
+        .run()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::BulkInput { .. }), "{e}");
     // The same journal cannot be resumed as another action.
     let again = MemoryStore {
         records: journal.lock().unwrap().clone(),

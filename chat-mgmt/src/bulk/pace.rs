@@ -89,7 +89,10 @@ impl Pacer {
         if let Some(at) = self.next.filter(|&at| at > now) {
             tokio::time::sleep_until(at).await;
         }
-        self.next = Some(Instant::now() + Duration::from_secs_f64(1.0 / self.rate));
+        // The fields are public: a rate of 0 or NaN waits a minute, not panics.
+        let gap = Duration::try_from_secs_f64(1.0 / self.rate.max(1.0 / 60.0))
+            .unwrap_or(Duration::from_secs(60));
+        self.next = Some(Instant::now() + gap);
     }
 
     /// The last request went through; `pushed_back`: the server answered
@@ -141,6 +144,18 @@ mod tests {
         }
         assert_eq!(p.rate(), 8.0, "never over the maximum");
         assert!(p.may_wait(600) && !p.may_wait(601));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_zero_rate_set_by_hand_waits_a_minute() {
+        let mut pace = Pace::new();
+        pace.max_per_second = 0.0;
+        pace.min_per_second = 0.0;
+        let mut p = Pacer::new(pace);
+        let t0 = Instant::now();
+        p.turn().await;
+        p.turn().await;
+        assert_eq!(Instant::now() - t0, Duration::from_secs(60));
     }
 
     #[tokio::test(start_paused = true)]

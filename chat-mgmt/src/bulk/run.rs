@@ -42,6 +42,8 @@ impl Ledger {
 
     /// Replays a journal.
     fn replay(records: Vec<Record>, source: &str) -> Result<Self> {
+        // Any store's records (not only a file's) name planned items only.
+        super::store::check(&records, source)?;
         let mut ledger = Self::new(String::new(), Vec::new(), 0);
         let mut ready = false;
         for r in records {

@@ -253,7 +253,7 @@ pub fn parse_journal(bytes: &[u8], source: &str) -> Result<(Vec<Record>, bool)> 
 
 /// Refuses a journal that is not one: no header first, another version,
 /// items or outcomes naming no planned item.
-fn check(records: &[Record], source: &str) -> Result<()> {
+pub(crate) fn check(records: &[Record], source: &str) -> Result<()> {
     let bad = |line: usize, reason: String| Error::BulkInput {
         file: source.to_owned(),
         line,
