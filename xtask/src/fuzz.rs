@@ -7,7 +7,7 @@
 //! libFuzzer itself comes from the `libfuzzer-sys` crate.
 
 use crate::root;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const TRIPLE: &str = "x86_64-unknown-linux-gnu";
@@ -32,7 +32,15 @@ pub fn targets() -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-fn build() -> Result<PathBuf, String> {
+/// Where the fuzz targets build unless told otherwise: `$CARGO_TARGET_DIR`,
+/// else `fuzz/target` (the `fuzz/` workspace's own).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("fuzz/target"))
+}
+
+fn build(target_dir: &Path) -> Result<PathBuf, String> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.args([
         "build",
@@ -43,9 +51,10 @@ fn build() -> Result<PathBuf, String> {
         "--target",
         TRIPLE,
     ])
-    .env("RUSTFLAGS", FLAGS);
+    .env("RUSTFLAGS", FLAGS)
+    .env("CARGO_TARGET_DIR", target_dir);
     crate::run(&mut cmd)?;
-    Ok(root().join("fuzz/target").join(TRIPLE).join("release"))
+    Ok(target_dir.join(TRIPLE).join("release"))
 }
 
 /// The last libFuzzer status line (`#N DONE cov: … ft: … corp: …`) and the
@@ -136,8 +145,8 @@ fn merge_target(bin_dir: &std::path::Path, target: &str) -> Result<(), String> {
 }
 
 /// Builds every target and runs each for `seconds`.
-pub fn smoke(seconds: u64) -> Result<(), String> {
-    let bin_dir = build()?;
+pub fn smoke(seconds: u64, target_dir: &Path) -> Result<(), String> {
+    let bin_dir = build(target_dir)?;
     for t in targets()? {
         run_target(&bin_dir, &t, seconds)?;
     }
@@ -171,7 +180,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             ));
         }
     }
-    let bin_dir = build()?;
+    let bin_dir = build(&target_dir())?;
     for t in &chosen {
         if merge {
             merge_target(&bin_dir, t)?;

@@ -58,47 +58,116 @@ fn test() -> Result<(), String> {
             run(cargo().args(["fmt", "--manifest-path", extra, "--", "--check"]))?;
         }
     }
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    phase("clippy", target_dir(), |dir| {
+        run(cargo()
+            .args(["clippy", "--workspace", "--all-targets", "--"])
+            .args(["-D", "warnings"])
+            .env("CARGO_TARGET_DIR", dir))
+    })?;
     // The published shape: docs build without a warning, and every crate
     // packages and builds from its packaged sources alone.
-    run(cargo()
-        .args(["doc", "--workspace", "--no-deps", "--exclude", "xtask"])
-        .env("RUSTDOCFLAGS", "-D warnings"))?;
+    phase("doc", target_dir(), |dir| {
+        run(cargo()
+            .args(["doc", "--workspace", "--no-deps", "--exclude", "xtask"])
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .env("CARGO_TARGET_DIR", dir))
+    })?;
     forget_packaged_sources();
-    run(cargo().args([
-        "package",
-        "--workspace",
-        "--exclude",
-        "xtask",
-        "--allow-dirty",
-    ]))?;
+    phase("package", target_dir(), |dir| {
+        run(cargo()
+            .args([
+                "package",
+                "--workspace",
+                "--exclude",
+                "xtask",
+                "--allow-dirty",
+            ])
+            .env("CARGO_TARGET_DIR", dir))
+    })?;
     let python = peers::ensure_venv()?;
     let seconds = std::env::var("FERROGRAM_FUZZ_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
-    fuzz::smoke(seconds)?;
+    phase("fuzz", fuzz::target_dir(), |dir| fuzz::smoke(seconds, dir))?;
     // One minute of the soak: every fault knob at once under 100 clients and
     // 2 Telethon processes, in a release build.
-    soak::soak(&soak::Soak {
+    let soak = soak::Soak {
         seconds: 60,
         clients: 100,
         telethon: 2,
         record: false,
-    })?;
+    };
+    phase("soak", target_dir(), |dir| soak::soak(&soak, dir))?;
     // The test suite runs last so its summary closes the output.
+    let dir = target_dir();
     let mut cmd = cargo();
     cmd.args(["test", "--workspace"])
         .env("FERROGRAM_PEERS", "required")
-        .env("FERROGRAM_PEERS_PYTHON", &python);
-    run_tests(&mut cmd)
+        .env("FERROGRAM_PEERS_PYTHON", &python)
+        .env("CARGO_TARGET_DIR", &dir);
+    let result = run_tests(&mut cmd);
+    println!("xtask: {} holds {}", dir.display(), gib(disk_size(&dir)));
+    result
+}
+
+/// Where cargo builds unless told otherwise: `$CARGO_TARGET_DIR`, else
+/// `target/` in the workspace root.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Whether `cargo xtask test` runs lean on disk (`FERROGRAM_CI_LEAN=1`, which
+/// `.ci/run` sets): CI's disk has run out before (stop 29: in the fuzz build,
+/// after clippy, rustdoc, the packaged crates' builds and the soak's release
+/// build had all stayed on disk). A developer's run keeps every build, so the
+/// next run is incremental.
+fn lean() -> bool {
+    std::env::var_os("FERROGRAM_CI_LEAN").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Runs one phase of `cargo xtask test` given the directory it should build
+/// in. Lean, each phase builds in a scratch directory of its own that is
+/// removed when the phase ends, so the disk holds one phase's build at a
+/// time (the phases share little anyway: clippy and rustdoc only check
+/// dependencies, the packaged crates build from other paths, the fuzz
+/// targets and the soak in release with other flags). Not lean, `usual`.
+fn phase(
+    name: &str,
+    usual: PathBuf,
+    f: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), String> {
+    if !lean() {
+        return f(&usual);
+    }
+    let dir = root().join("target").join(format!("ci-{name}"));
+    let result = f(&dir);
+    let size = disk_size(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("xtask: the {name} phase built {}; removed", gib(size));
+    result
+}
+
+/// Bytes under `path`, symbolic links not followed.
+fn disk_size(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return 0;
+    };
+    if !meta.is_dir() {
+        return meta.len();
+    }
+    std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| disk_size(&e.path()))
+        .sum()
+}
+
+fn gib(bytes: u64) -> String {
+    format!("{:.2} GiB", bytes as f64 / (1u64 << 30) as f64)
 }
 
 /// Removes what earlier `cargo package` runs unpacked of our own crates.

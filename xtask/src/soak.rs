@@ -5,6 +5,7 @@
 //! adds the run to RELIABILITY.md's soak table. `cargo xtask test` runs one
 //! minute of it.
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::root;
@@ -52,11 +53,11 @@ fn parse(args: &[&str]) -> Result<Soak, String> {
 
 /// `cargo xtask soak ...`.
 pub fn run(args: &[&str]) -> Result<(), String> {
-    soak(&parse(args)?)
+    soak(&parse(args)?, &crate::target_dir())
 }
 
 /// Builds and runs one soak; an error when any check failed.
-pub fn soak(s: &Soak) -> Result<(), String> {
+pub fn soak(s: &Soak, target_dir: &Path) -> Result<(), String> {
     let root = root();
     // The commit the driver is built from, taken before the run: commits
     // made while it runs are not what it measured.
@@ -65,15 +66,19 @@ pub fn soak(s: &Soak) -> Result<(), String> {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
-    crate::run(crate::cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "ferrogram-chat-mgmt",
-        "--example",
-        "soak",
-    ]))?;
-    let mut cmd = Command::new(root.join("target/release/examples/soak"));
+    crate::run(
+        crate::cargo()
+            .args([
+                "build",
+                "--release",
+                "-p",
+                "ferrogram-chat-mgmt",
+                "--example",
+                "soak",
+            ])
+            .env("CARGO_TARGET_DIR", target_dir),
+    )?;
+    let mut cmd = Command::new(target_dir.join("release/examples/soak"));
     cmd.args(["--seconds", &s.seconds.to_string()])
         .args(["--clients", &s.clients.to_string()]);
     if s.telethon > 0 {
