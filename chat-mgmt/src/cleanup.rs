@@ -111,6 +111,9 @@ pub(crate) async fn delete_messages(client: &Client, chat: PeerRef, ids: &[i32])
             .await?;
         return Ok(u32::try_from(a.pts_count).unwrap_or(0));
     }
+    if let Target::Chat { chat_id, .. } = target {
+        return delete_in_group(client, chat_id, ids).await;
+    }
     let channel = channel(client, chat, "deleting messages").await?;
     let enums::messages::AffectedMessages::AffectedMessages(a) = client
         .invoke(&functions::channels::DeleteMessages {
@@ -121,6 +124,66 @@ pub(crate) async fn delete_messages(client: &Client, chat: PeerRef, ids: &[i32])
     Ok(u32::try_from(a.pts_count).unwrap_or(0))
 }
 
+/// Deletes messages of basic group `chat_id` for everyone
+/// (`messages.deleteMessages` with `revoke`). Its ids are in the caller's
+/// common message box, shared with private chats, so the call names no
+/// chat: the ids are first looked up (`messages.getMessages`) and only
+/// those of this group are sent, never a private message that happens to
+/// have one of them.
+async fn delete_in_group(client: &Client, chat_id: i64, ids: &[i32]) -> Result<u32> {
+    let found = client
+        .invoke(&functions::messages::GetMessages {
+            id: ids
+                .iter()
+                .map(|&id| enums::InputMessage::from(types::InputMessageID { id }))
+                .collect(),
+        })
+        .await?;
+    let messages = match found {
+        enums::messages::Messages::Messages(m) => m.messages,
+        enums::messages::Messages::Slice(m) => m.messages,
+        enums::messages::Messages::ChannelMessages(m) => m.messages,
+        enums::messages::Messages::NotModified(_) => Vec::new(),
+    };
+    let in_group =
+        |peer: &enums::Peer| matches!(peer, enums::Peer::Chat(c) if c.chat_id == chat_id);
+    let ours: Vec<i32> = messages
+        .iter()
+        .filter_map(|m| match m {
+            enums::Message::Message(m) if in_group(&m.peer_id) => Some(m.id),
+            enums::Message::Service(m) if in_group(&m.peer_id) => Some(m.id),
+            _ => None,
+        })
+        .collect();
+    if ours.is_empty() {
+        return Ok(0);
+    }
+    let enums::messages::AffectedMessages::AffectedMessages(a) = client
+        .invoke(&functions::messages::DeleteMessages {
+            revoke: true,
+            id: ours,
+        })
+        .await?;
+    Ok(u32::try_from(a.pts_count).unwrap_or(0))
+}
+
+/// Who a member's messages are from, as `channels.deleteParticipantHistory`
+/// and `channels.reportSpam` name them: a user, or a channel members post
+/// as (`send_as`).
+async fn sender_peer(client: &Client, sender: PeerRef) -> Result<enums::InputPeer> {
+    match client.get_input_entity(sender).await? {
+        peer @ enums::InputPeer::Channel(_) => Ok(peer),
+        enums::InputPeer::Chat(c) => Err(Error::NotPossibleHere(format!(
+            "basic group {} sends no messages into other chats",
+            c.chat_id
+        ))),
+        other => {
+            let user = input_user(client, PeerRef::from(other)).await?;
+            Ok(user_peer(&user))
+        }
+    }
+}
+
 /// Deletes everything `user` wrote, repeating while the server says more
 /// remains (at most 10,000 rounds, a bound a server cannot stretch).
 pub(crate) async fn delete_user_history(
@@ -129,7 +192,7 @@ pub(crate) async fn delete_user_history(
     user: PeerRef,
 ) -> Result<u32> {
     let channel = channel(client, chat, "deleting a member's messages").await?;
-    let participant = user_peer(&input_user(client, user).await?);
+    let participant = sender_peer(client, user).await?;
     let mut deleted = 0u32;
     for _ in 0..10_000 {
         let enums::messages::AffectedHistory::AffectedHistory(a) = client
@@ -153,7 +216,7 @@ pub(crate) async fn report_spam(
     ids: &[i32],
 ) -> Result<()> {
     let channel = channel(client, chat, "reporting spam").await?;
-    let participant = user_peer(&input_user(client, user).await?);
+    let participant = sender_peer(client, user).await?;
     client
         .invoke(&functions::channels::ReportSpam {
             channel,

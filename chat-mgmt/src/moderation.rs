@@ -10,14 +10,20 @@ use crate::{ChatSetting, ChatSettings, Result};
 /// Clean-up actions beyond Telethon (TDLib's `deleteMessages`,
 /// `deleteChatMessagesBySender`, `reportSupergroupSpam`,
 /// `pinChatMessage`). Implemented for [`Client`]; chats and users are
-/// anything [`PeerRef`] accepts. Deleting and reporting are served for
-/// supergroups and channels.
+/// anything [`PeerRef`] accepts. Deleting messages is served in private
+/// chats and every kind of group; the rest in supergroups and channels.
 #[allow(async_fn_in_trait)]
 pub trait Moderation {
     /// Deletes messages (`channels.deleteMessages`): one's own, or anyone's
     /// with `delete_messages`; otherwise [`crate::Error::MessageDeleteForbidden`]
     /// and nothing is deleted. In a private chat (`messages.deleteMessages`
-    /// with `revoke`) for both sides. Returns how many were deleted (ids
+    /// with `revoke`) for both sides. In a basic group (`messages.deleteMessages`
+    /// with `revoke`, after checking the ids are the group's) for everyone
+    /// when you may: your own messages, and anyone's if you are the creator
+    /// or an admin; others' messages you may not delete for everyone are
+    /// deleted for you only, as the server decides (a bot gets
+    /// [`crate::Error::MessageDeleteForbidden`] instead, and for its own
+    /// messages only within 48 hours). Returns how many were deleted (ids
     /// that name no message are passed over).
     ///
     /// ```no_run
@@ -30,7 +36,9 @@ pub trait Moderation {
 
     /// Deletes everything `user` wrote in the chat
     /// (`channels.deleteParticipantHistory`, repeated while more remains;
-    /// `delete_messages` needed). Returns how many messages went.
+    /// `delete_messages` needed). `user` may be a channel members posted
+    /// as: its posts go, not its owner's own messages. Returns how many
+    /// messages went.
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Moderation;
@@ -45,7 +53,8 @@ pub trait Moderation {
     ) -> Result<u32>;
 
     /// Reports `user`'s messages `ids` as spam (`channels.reportSpam`;
-    /// `delete_messages` needed).
+    /// `delete_messages` needed; `user` may be a channel members posted
+    /// as).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::Moderation;

@@ -44,11 +44,13 @@ fn changed(report: &BulkReport) -> Vec<i64> {
 async fn five_thousand_members_are_muted_once_each_under_the_rate_limit() {
     let server = TestServer::builder().members(5_000).start().await.unwrap();
     let owner = owner(&server).await;
-    // Telegram limits each account per method; 1,000 editBanned a second
-    // here, and the run asks for ten times that.
+    // Telegram limits each account per method; 250 editBanned a second
+    // here, and the run asks for forty times that. Low enough that a
+    // loaded machine still goes faster (1,000 a second did not, once, with
+    // a CI run beside it), so the limit pushes back whatever the speed.
     server
         .faults()
-        .rate_limit("channels.editBanned", 1_000, Duration::from_secs(1));
+        .rate_limit("channels.editBanned", 250, Duration::from_secs(1));
     let before = server.counters().method("channels.editBanned");
     let progress = Arc::new(Mutex::new(Vec::new()));
     let seen = progress.clone();

@@ -229,6 +229,130 @@ async fn a_channel_is_banned_and_unbanned_like_a_member() {
     assert!(e.is("PARTICIPANT_ID_INVALID"), "{e:?}");
 }
 
+/// The spam wave's latest messages as `client` reads them: sender, text.
+async fn senders_and_texts(client: &Client) -> Vec<(Option<enums::Peer>, String)> {
+    let peer = client.get_input_entity(WAVE).await.unwrap();
+    let history = client
+        .invoke(&functions::messages::GetHistory {
+            peer,
+            offset_id: 0,
+            offset_date: 0,
+            add_offset: 0,
+            limit: 100,
+            max_id: 0,
+            min_id: 0,
+            hash: 0,
+        })
+        .await
+        .unwrap();
+    let enums::messages::Messages::ChannelMessages(m) = history else {
+        panic!("{history:?}");
+    };
+    m.messages
+        .into_iter()
+        .filter_map(|m| match m {
+            enums::Message::Message(m) => Some((m.from_id, m.message)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whom `client` may post as in the spam wave (`channels.getSendAs`).
+async fn send_as_peers(client: &Client) -> Vec<enums::Peer> {
+    let peer = client.get_input_entity(WAVE).await.unwrap();
+    let enums::channels::SendAsPeers::SendAsPeers(s) = client
+        .invoke(&functions::channels::GetSendAs::new(peer))
+        .await
+        .unwrap();
+    s.peers
+        .into_iter()
+        .map(|p| match p {
+            enums::SendAsPeer::SendAsPeer(p) => p.peer,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_posts_as_his_channel_until_the_channel_is_banned() {
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let owner = owner(&server).await;
+    let (sam, sam_id) = user(&server, "Sam", "9996621300").await;
+    let (moe, _) = user(&server, "Moe", "9996621301").await;
+    owner
+        .create_chat(
+            NewChat::supergroup("Spam wave")
+                .username("spam_wave")
+                .member("+9996621300")
+                .member("+9996621301"),
+        )
+        .await
+        .unwrap();
+    let chat_id = server.info().chat("spam_wave").unwrap().id;
+    let channel = sam
+        .create_chat(NewChat::channel("Cheap followers").username("cheap_followers"))
+        .await
+        .unwrap();
+    let enums::InputPeer::Channel(c) = &channel.peer else {
+        panic!("{channel:?}");
+    };
+    let channel_id = c.channel_id;
+
+    // Sam may post as himself or as his public channel; Moe has none.
+    assert_eq!(
+        send_as_peers(&sam).await,
+        [
+            enums::Peer::from(types::PeerUser { user_id: sam_id }),
+            enums::Peer::from(types::PeerChannel { channel_id }),
+        ]
+    );
+    assert_eq!(send_as_peers(&moe).await.len(), 1);
+    let e = moe
+        .send_message_as(WAVE, "@cheap_followers", "not mine")
+        .await
+        .unwrap_err();
+    assert!(e.is("SEND_AS_PEER_INVALID"), "{e:?}");
+    for i in 0..3 {
+        sam.send_message_as(WAVE, "@cheap_followers", &format!("followers {i}"))
+            .await
+            .unwrap();
+    }
+    sam.send_message(WAVE, "just me").await.unwrap();
+    // Members see the channel as the sender.
+    let history = senders_and_texts(&moe).await;
+    assert!(history.iter().any(|(from, text)| {
+        text == "followers 0" && *from == Some(enums::Peer::from(types::PeerChannel { channel_id }))
+    }));
+
+    // Banned, the channel is no longer offered and its posts are refused;
+    // Sam himself still writes.
+    owner
+        .edit_permissions(WAVE, "@cheap_followers", BannedRights::banned())
+        .await
+        .unwrap();
+    assert_eq!(send_as_peers(&sam).await.len(), 1);
+    let e = sam
+        .send_message_as(WAVE, "@cheap_followers", "followers 3")
+        .await
+        .unwrap_err();
+    assert!(e.is("SEND_AS_PEER_INVALID"), "{e:?}");
+    sam.send_message(WAVE, "still me").await.unwrap();
+
+    // Its posts go, a member may not make them go, Sam's own stay.
+    let e = moe
+        .delete_user_history(WAVE, "@cheap_followers")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    assert_eq!(
+        owner
+            .delete_user_history(WAVE, "@cheap_followers")
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(server.chat_texts(chat_id), ["just me", "still me"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_messages_are_deleted_for_both_sides() {
     let server = TestServer::builder().members(5).start().await.unwrap();
@@ -344,4 +468,101 @@ async fn a_members_reactions_are_deleted_by_an_admin() {
         (1, 0),
         "Mia's stays"
     );
+}
+
+/// The texts of basic group `chat_id` as `client` reads them, oldest first.
+async fn group_texts(client: &Client, chat_id: i64) -> Vec<String> {
+    let history = client
+        .invoke(&functions::messages::GetHistory {
+            peer: enums::InputPeer::from(types::InputPeerChat { chat_id }),
+            offset_id: 0,
+            offset_date: 0,
+            add_offset: 0,
+            limit: 100,
+            max_id: 0,
+            min_id: 0,
+            hash: 0,
+        })
+        .await
+        .unwrap();
+    let enums::messages::Messages::Messages(m) = history else {
+        panic!("a basic group's whole history: {history:?}");
+    };
+    let mut texts: Vec<String> = m
+        .messages
+        .iter()
+        .filter_map(|m| match m {
+            enums::Message::Message(m) => Some(m.message.clone()),
+            _ => None,
+        })
+        .collect();
+    texts.reverse();
+    texts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn basic_group_messages_are_deleted_for_everyone_or_for_oneself() {
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let owner = owner(&server).await;
+    let owner_id = owner.self_id().await.unwrap();
+    let (sam, sam_id) = user(&server, "Sam", "9996621310").await;
+    let (mia, _) = user(&server, "Mia", "9996621311").await;
+    let bot = common::bot(&server).await;
+    let group = owner
+        .create_chat(
+            NewChat::basic_group("Old friends")
+                .member("+9996621310")
+                .member("+9996621311")
+                .member("@ferrogram_test_bot"),
+        )
+        .await
+        .unwrap();
+    let g = group.marked_id;
+    let chat_id = -g;
+    let mut spam = Vec::new();
+    for i in 0..3 {
+        spam.push(sam.send_message(g, &format!("spam {i}")).await.unwrap());
+    }
+    let hello = mia.send_message(g, "hello").await.unwrap();
+    let bot_early = bot.send_message(g, "bot early").await.unwrap();
+    let bot_late = bot.send_message(g, "bot late").await.unwrap();
+    // A private message: its id is in the owner's common box too.
+    let note = owner.send_message("+9996621310", "note").await.unwrap();
+
+    // A plain member deletes someone else's message for herself only.
+    assert_eq!(mia.delete_messages(g, &spam[..1]).await.unwrap(), 1);
+    assert!(server.chat_texts(chat_id).contains(&"spam 0".to_string()));
+    assert!(!group_texts(&mia, chat_id).await.contains(&"spam 0".into()));
+    assert!(group_texts(&sam, chat_id).await.contains(&"spam 0".into()));
+    // Her own, for everyone.
+    assert_eq!(mia.delete_messages(g, &[hello]).await.unwrap(), 1);
+    assert!(!server.chat_texts(chat_id).contains(&"hello".to_string()));
+    assert!(!group_texts(&sam, chat_id).await.contains(&"hello".into()));
+
+    // The creator deletes anyone's for everyone; an id of the group's call
+    // that is a private message of hers is not touched.
+    assert_eq!(owner.delete_messages(g, &[spam[1], note]).await.unwrap(), 1);
+    assert!(!server.chat_texts(chat_id).contains(&"spam 1".to_string()));
+    assert_eq!(server.messages(owner_id, sam_id), ["note"]);
+
+    // A bot that is no admin may not delete a member's message (it cannot
+    // delete for itself alone); its own, within 48 hours.
+    let e = bot.delete_messages(g, &spam[2..]).await.unwrap_err();
+    assert!(matches!(e, Error::MessageDeleteForbidden(_)), "{e:?}");
+    assert!(server.chat_texts(chat_id).contains(&"spam 2".to_string()));
+    assert_eq!(bot.delete_messages(g, &[bot_early]).await.unwrap(), 1);
+    assert!(
+        !server
+            .chat_texts(chat_id)
+            .contains(&"bot early".to_string())
+    );
+    server
+        .clock()
+        .advance(std::time::Duration::from_secs(2 * 86_400 + 1));
+    let e = bot.delete_messages(g, &[bot_late]).await.unwrap_err();
+    assert!(matches!(e, Error::MessageDeleteForbidden(_)), "{e:?}");
+    // The creator has no time limit.
+    assert_eq!(owner.delete_messages(g, &[bot_late]).await.unwrap(), 1);
+    assert_eq!(server.chat_texts(chat_id), ["spam 0", "spam 2"]);
+    assert_eq!(group_texts(&mia, chat_id).await, ["spam 2"]);
 }

@@ -385,6 +385,39 @@ impl Client {
             what: "updates that name no sent message",
         })
     }
+
+    /// Sends a text message to a supergroup as one of your public channels
+    /// (`send_as`; `channels.getSendAs` lists whom you may post as). A
+    /// channel you may not post as, one the group banned among them, is
+    /// refused with `SEND_AS_PEER_INVALID`. Returns the new message's id.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: ferrogram_client::Client) -> Result<(), ferrogram_client::InvocationError> {
+    /// let id = client.send_message_as("@rust_chat", "@my_channel", "Release notes are up").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_message_as(
+        &self,
+        peer: impl Into<crate::PeerRef>,
+        send_as: impl Into<crate::PeerRef>,
+        text: &str,
+    ) -> Result<i32, InvocationError> {
+        let peer = self.get_input_entity(peer.into()).await?;
+        let send_as = self.get_input_entity(send_as.into()).await?;
+        let random_id = OsRng.next_u64() as i64;
+        let updates = self
+            .invoke(&functions::messages::SendMessage {
+                message: text.to_owned(),
+                random_id,
+                send_as: Some(send_as),
+                ..functions::messages::SendMessage::new(peer)
+            })
+            .await?;
+        sent_message_id(&updates, random_id).ok_or(InvocationError::UnexpectedAnswer {
+            method: "messages.sendMessage",
+            what: "updates that name no sent message",
+        })
+    }
 }
 
 /// The id of the message sent with `random_id`, from the answer to a send.

@@ -6,6 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use ferrogram_tl_types::{enums, types};
 
+mod invites;
+pub(crate) use invites::{Invite, JoinRequest};
+
 /// The most members a plain participant listing reaches (offsets beyond give
 /// nothing), as on Telegram; `count` still reports the real total.
 pub const LISTING_CAP: usize = 10_000;
@@ -122,6 +125,9 @@ pub(crate) struct StoredChat {
     /// Messages (posts, members' messages and service messages), oldest
     /// first; ids count from 1.
     pub messages: Vec<ChatMessage>,
+    /// A basic group's messages take their ids from the common message box
+    /// (set by `World::create_chat`); without it, ids count from 1.
+    pub common_ids: Option<crate::world::CommonIds>,
     /// Who sent which `random_id`, for sends retried in a new session.
     pub random_ids: HashMap<(i64, i64), i32>,
     /// Every word of the participants' names (lower case) with the
@@ -298,128 +304,6 @@ impl Topic {
     }
 }
 
-/// An exported invite link.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Invite {
-    pub hash: String,
-    /// Who made it.
-    pub admin: i64,
-    pub date: i32,
-    /// When it was last edited.
-    pub start_date: Option<i32>,
-    /// How many joined through it.
-    pub usage: i32,
-    /// Visible only to admins.
-    pub title: Option<String>,
-    pub expire_date: Option<i32>,
-    pub usage_limit: Option<i32>,
-    /// Users who open it ask to join; an admin decides.
-    pub request_needed: bool,
-    pub revoked: bool,
-    /// The admin's primary link (`legacy_revoke_permanent`); revoking it
-    /// makes a new one.
-    pub permanent: bool,
-    /// Who joined through it, and when, oldest first.
-    pub importers: Vec<(i64, i32)>,
-}
-
-impl Invite {
-    /// A new link of `admin`'s.
-    pub fn new(hash: String, admin: i64, date: i32) -> Self {
-        Self {
-            hash,
-            admin,
-            date,
-            ..Self::default()
-        }
-    }
-
-    /// The link as clients see it.
-    pub fn link(&self) -> String {
-        format!("https://t.me/+{}", self.hash)
-    }
-
-    /// Whether it can still be used at `now`: not revoked, not expired, not
-    /// used up.
-    pub fn usable(&self, now: i32) -> bool {
-        !self.revoked
-            && self.expire_date.is_none_or(|d| d > now)
-            && self.usage_limit.is_none_or(|l| self.usage < l)
-    }
-
-    /// The TL form.
-    pub fn view(&self) -> enums::ExportedChatInvite {
-        enums::ExportedChatInvite::from(types::ChatInviteExported {
-            revoked: self.revoked,
-            permanent: self.permanent,
-            request_needed: self.request_needed,
-            link: self.link(),
-            admin_id: self.admin,
-            date: self.date,
-            start_date: self.start_date,
-            expire_date: self.expire_date,
-            usage_limit: self.usage_limit,
-            usage: Some(self.usage),
-            title: self.title.clone(),
-            ..Default::default()
-        })
-    }
-}
-
-/// A user asking to join through a link that needs approval.
-#[derive(Clone, Debug)]
-pub(crate) struct JoinRequest {
-    pub user: i64,
-    pub date: i32,
-    /// The link's hash.
-    pub hash: String,
-}
-
-impl StoredChat {
-    /// The link with this hash.
-    pub fn invite(&self, hash: &str) -> Option<&Invite> {
-        self.invites.iter().find(|i| i.hash == hash)
-    }
-
-    /// How many join requests wait, and up to three of the latest
-    /// requesters (newest first), as full-chat views and
-    /// `updatePendingJoinRequests` show them; `None`s when none wait.
-    pub fn pending_summary(&self) -> (Option<i32>, Option<Vec<i64>>) {
-        if self.join_requests.is_empty() {
-            return (None, None);
-        }
-        let recent = self.join_requests.iter().rev().take(3).map(|r| r.user);
-        (
-            i32::try_from(self.join_requests.len()).ok(),
-            Some(recent.collect()),
-        )
-    }
-
-    /// Marks `user`'s membership as approved from a join request
-    /// (`channelParticipantSelf.via_request`).
-    pub fn mark_via_request(&mut self, user: i64) {
-        if let Some(&i) = self.index.get(&user) {
-            self.participants[i].via_request = true;
-        }
-    }
-
-    /// A link's TL form with its pending requests counted.
-    pub fn invite_view(&self, invite: &Invite) -> enums::ExportedChatInvite {
-        let mut view = invite.view();
-        let pending = self
-            .join_requests
-            .iter()
-            .filter(|r| r.hash == invite.hash)
-            .count();
-        if let enums::ExportedChatInvite::ChatInviteExported(e) = &mut view
-            && pending > 0
-        {
-            e.requested = i32::try_from(pending).ok();
-        }
-        view
-    }
-}
-
 /// The cached word index of a chat (see [`StoredChat::search_index`]).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SearchIndex(pub(crate) Arc<Mutex<Option<Words>>>);
@@ -453,6 +337,27 @@ pub(crate) struct ChatMessage {
     pub ttl: i32,
     /// The channel's pts after this message (basic groups: 0).
     pub pts: i32,
+    /// The channel `from` posted it as (`messages.sendMessage`'s
+    /// `send_as`): the message shows the channel as its sender.
+    pub as_channel: Option<i64>,
+}
+
+/// Who a message shows as its sender: a user, or a channel a user posted
+/// it as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sender {
+    User(i64),
+    Channel(i64),
+}
+
+impl ChatMessage {
+    /// Who it shows as its sender.
+    pub fn sender(&self) -> Sender {
+        match self.as_channel {
+            Some(c) => Sender::Channel(c),
+            None => Sender::User(self.from),
+        }
+    }
 }
 
 /// One admin-log entry.
@@ -482,6 +387,7 @@ impl StoredChat {
             index: HashMap::new(),
             admin_log: Vec::new(),
             messages: Vec::new(),
+            common_ids: None,
             random_ids: HashMap::new(),
             search_index: SearchIndex::default(),
             photo: None,
@@ -596,7 +502,10 @@ impl StoredChat {
     ) -> ChatMessage {
         self.pts += 1;
         let m = ChatMessage {
-            id: self.messages.last().map_or(1, |m| m.id + 1),
+            id: match &self.common_ids {
+                Some(ids) => ids.next(),
+                None => self.messages.last().map_or(1, |m| m.id + 1),
+            },
             date,
             from,
             text,
@@ -605,6 +514,7 @@ impl StoredChat {
             reply_to: None,
             reactions: Vec::new(),
             ttl: 0,
+            as_channel: None,
             pts: if self.kind == ChatKind::Group {
                 0
             } else {

@@ -405,6 +405,23 @@ impl TestServer {
             .unwrap_or_default()
     }
 
+    /// The texts of chat `chat_id`'s messages (service messages left out),
+    /// oldest first, as the server keeps them for every member (for tests
+    /// to check what a deletion removed).
+    pub fn chat_texts(&self, chat_id: i64) -> Vec<String> {
+        let w = lock(&self.shared.world);
+        w.chats
+            .get(&chat_id)
+            .map(|c| {
+                c.messages
+                    .iter()
+                    .filter(|m| m.action.is_none())
+                    .map(|m| m.text.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// What a client needs to use this server: addresses, key, accounts,
     /// chats. The binary prints it as one JSON line when ready.
     pub fn info(&self) -> ServerInfo {

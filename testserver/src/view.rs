@@ -481,7 +481,10 @@ impl StoredChat {
     /// no author.
     pub fn message_view(&self, m: &ChatMessage, viewer: i64) -> enums::Message {
         let post = self.kind == ChatKind::Channel;
-        let from_id = Some(enums::Peer::from(types::PeerUser { user_id: m.from }));
+        let from_id = Some(match m.as_channel {
+            Some(channel_id) => enums::Peer::from(types::PeerChannel { channel_id }),
+            None => enums::Peer::from(types::PeerUser { user_id: m.from }),
+        });
         match &m.action {
             Some(action) => enums::Message::from(types::MessageService {
                 out: m.from == viewer,

@@ -86,19 +86,42 @@ pub(crate) struct StoredMessage {
     pub twin: Option<i32>,
 }
 
-/// A user's private-chat state: message ids, pts, qts and seq are per user, as on
-/// Telegram.
+/// The ids of the common message box. On Telegram a user's private chats
+/// and basic groups share one id sequence, so `messages.deleteMessages`,
+/// `messages.getMessages` and the like need no peer. Here one counter serves
+/// every mailbox and basic group: ids still grow in each user's box (with
+/// gaps, as deletions leave on Telegram too) and name one message however
+/// the caller came by it; unlike Telegram, a basic-group message has the same
+/// id for every member (it is stored once, with its group).
+#[derive(Clone, Debug)]
+pub(crate) struct CommonIds(Arc<std::sync::atomic::AtomicI32>);
+
+impl CommonIds {
+    fn new() -> Self {
+        Self(Arc::new(std::sync::atomic::AtomicI32::new(1)))
+    }
+
+    /// The next id.
+    pub(crate) fn next(&self) -> i32 {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// A user's private-chat state: pts, qts and seq are per user, as on
+/// Telegram; message ids come from [`CommonIds`].
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mailbox {
     pub pts: i32,
     pub qts: i32,
     pub seq: i32,
-    pub next_id: i32,
     pub messages: BTreeMap<i32, StoredMessage>,
     /// The pts each basic-group message (chat id, message id) took in this
     /// mailbox: one per message, however often its update is built (the
     /// sender's answer and its other sessions' push, a retried send).
     pub group_pts: HashMap<(i64, i32), i32>,
+    /// Basic-group messages (chat id, message id) this user deleted for
+    /// themselves only: the group keeps them for everyone else.
+    pub hidden: std::collections::HashSet<(i64, i32)>,
     /// The latest updates that took a qts (membership updates of bots),
     /// oldest first, at most [`QTS_KEPT`]: what `updates.getDifference`
     /// returns after a given qts.
@@ -185,6 +208,8 @@ pub(crate) struct World {
     next_user_id: i64,
     next_photo_id: i64,
     next_chat_id: i64,
+    /// Message ids of mailboxes and basic groups.
+    pub common_ids: CommonIds,
     /// Groups, supergroups and channels by id.
     pub chats: BTreeMap<i64, crate::chats::StoredChat>,
     next_export_id: i64,
@@ -222,6 +247,7 @@ impl World {
             next_user_id: 1_000_000_001,
             next_photo_id: 5_000_000_001,
             next_chat_id: 1_500_000_001,
+            common_ids: CommonIds::new(),
             chats: BTreeMap::new(),
             next_export_id: 1,
             home_dc,
@@ -322,10 +348,7 @@ impl World {
 
     /// The mailbox of `user`.
     pub(crate) fn mailbox(&mut self, user: i64) -> &mut Mailbox {
-        self.mailboxes.entry(user).or_insert_with(|| Mailbox {
-            next_id: 1,
-            ..Mailbox::default()
-        })
+        self.mailboxes.entry(user).or_default()
     }
 
     /// Whether `owner` has `user` in their contacts.
@@ -378,8 +401,11 @@ impl World {
         date: i32,
     ) -> i64 {
         let id = self.next_chat_id();
-        self.chats
-            .insert(id, StoredChat::new(id, kind, title, creator, date));
+        let mut chat = StoredChat::new(id, kind, title, creator, date);
+        if kind == ChatKind::Group {
+            chat.common_ids = Some(self.common_ids.clone());
+        }
+        self.chats.insert(id, chat);
         id
     }
 

@@ -369,7 +369,11 @@ async fn messages_are_delivered_pushed_listed_and_in_the_difference() {
     let enums::Updates::UpdateShortSentMessage(s) = sent else {
         panic!("{sent:?}")
     };
-    assert_eq!((s.id, s.pts, s.pts_count), (1, 1, 1));
+    // Ids come from the common message box every mailbox and basic group
+    // shares: the first of this mailbox, not necessarily 1.
+    assert_eq!((s.pts, s.pts_count), (1, 1));
+    let first = s.id;
+    assert!(first > 0);
 
     // The bot's connection is told without asking.
     let update = enums::Updates::from_bytes(&bot.next_update().await).unwrap();
@@ -451,8 +455,8 @@ async fn messages_are_delivered_pushed_listed_and_in_the_difference() {
     let enums::messages::Messages::Messages(m) = user
         .invoke(&functions::messages::GetMessages {
             id: vec![
-                enums::InputMessage::from(types::InputMessageID { id: 1 }),
-                enums::InputMessage::from(types::InputMessageID { id: 99 }),
+                enums::InputMessage::from(types::InputMessageID { id: first }),
+                enums::InputMessage::from(types::InputMessageID { id: 999_999_999 }),
             ],
         })
         .await

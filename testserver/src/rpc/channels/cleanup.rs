@@ -1,6 +1,7 @@
 //! Cleaning up a supergroup or channel: `channels.deleteMessages`,
 //! `channels.deleteParticipantHistory`, `channels.reportSpam`.
 
+use crate::chats::Sender;
 use crate::rpc::prelude::*;
 
 /// The most messages one `channels.deleteParticipantHistory` call deletes;
@@ -108,11 +109,21 @@ pub(crate) fn delete_messages(
     ))
 }
 
-/// The user an input peer names in a chat's context (a user only).
-fn participant_user(w: &World, me: i64, peer: &enums::InputPeer) -> Result<i64, RpcErr> {
+/// The sender an input peer names in a chat's context: a user, or a
+/// channel members post as ([`super::send_as`]).
+fn participant_sender(w: &World, me: i64, peer: &enums::InputPeer) -> Result<Sender, RpcErr> {
     match peer {
-        enums::InputPeer::User(u) if w.accounts.contains_key(&u.user_id) => Ok(u.user_id),
-        enums::InputPeer::InputPeerSelf => Ok(me),
+        enums::InputPeer::User(u) if w.accounts.contains_key(&u.user_id) => {
+            Ok(Sender::User(u.user_id))
+        }
+        enums::InputPeer::InputPeerSelf => Ok(Sender::User(me)),
+        enums::InputPeer::Channel(c)
+            if w.chats
+                .get(&c.channel_id)
+                .is_some_and(|c| c.kind == ChatKind::Channel) =>
+        {
+            Ok(Sender::Channel(c.channel_id))
+        }
         _ => Err(bad("PARTICIPANT_ID_INVALID")),
     }
 }
@@ -122,7 +133,9 @@ fn participant_user(w: &World, me: i64, peer: &enums::InputPeer) -> Result<i64, 
 /// (0: done), so the client repeats while it is not 0 (TDLib's
 /// `deleteChatMessagesBySender` does). Admins with `delete_messages`
 /// ([`may_delete_others`]), else `CHAT_ADMIN_REQUIRED`. Not logged one by
-/// one (Telegram shows no admin-log event per message for it).
+/// one (Telegram shows no admin-log event per message for it). The
+/// participant may be a channel members posted as: its posts go, not its
+/// owner's own messages.
 pub(crate) fn delete_participant_history(
     cx: &mut Cx<'_>,
     x: functions::channels::DeleteParticipantHistory,
@@ -130,7 +143,7 @@ pub(crate) fn delete_participant_history(
     let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = channel_id(w, me, &x.channel)?;
-    let user = participant_user(w, me, &x.participant)?;
+    let sender = participant_sender(w, me, &x.participant)?;
     let chat = &w.chats[&id];
     if !may_delete_others(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
@@ -139,7 +152,7 @@ pub(crate) fn delete_participant_history(
         .messages
         .iter()
         .rev()
-        .filter(|m| m.from == user && m.action.is_none())
+        .filter(|m| m.sender() == sender && m.action.is_none())
         .map(|m| m.id)
         .collect();
     let batch: Vec<i32> = theirs.iter().copied().take(HISTORY_CHUNK).collect();
@@ -166,18 +179,21 @@ pub(crate) fn report_spam(
     let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
     let id = channel_id(w, me, &x.channel)?;
-    let user = participant_user(w, me, &x.participant)?;
+    let sender = participant_sender(w, me, &x.participant)?;
     let chat = &w.chats[&id];
     if !may_delete_others(chat, me) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     if x.id
         .iter()
-        .any(|mid| chat.message(*mid).is_none_or(|m| m.from != user))
+        .any(|mid| chat.message(*mid).is_none_or(|m| m.sender() != sender))
     {
         return Err(bad("MESSAGE_ID_INVALID"));
     }
+    let reported = match sender {
+        Sender::User(u) | Sender::Channel(u) => u,
+    };
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-    c.spam_reports.push((me, user, x.id.clone()));
+    c.spam_reports.push((me, reported, x.id.clone()));
     Ok(true)
 }

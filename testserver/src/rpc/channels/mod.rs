@@ -8,6 +8,7 @@ pub(crate) mod membership;
 pub(crate) mod options;
 pub(crate) mod participants;
 pub(crate) mod peer_bans;
+pub(crate) mod send_as;
 pub(crate) mod settings;
 pub(crate) mod toggles;
 

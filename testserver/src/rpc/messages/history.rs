@@ -109,38 +109,45 @@ pub(crate) fn get_history(
     private_history(w, me, peer, &x)
 }
 
-/// `messages.getMessages`.
+/// `messages.getMessages`: messages of the common message box by id, the
+/// caller's private messages and those of basic groups they are in
+/// (`messageEmpty` for an id naming neither).
 pub(crate) fn get_messages(
     cx: &mut Cx<'_>,
     x: functions::messages::GetMessages,
 ) -> Result<enums::messages::Messages, RpcErr> {
     let Cx { ctx, w } = cx;
     let me = me(ctx, w)?;
-    let mailbox = w.mailbox(me).clone();
     let mut peers = vec![me];
+    let mut chats: Vec<i64> = Vec::new();
+    let empty = |id| enums::Message::from(types::MessageEmpty { id, peer_id: None });
+    let w: &World = w;
     let messages: Vec<enums::Message> =
         x.id.iter()
-            .map(|m| match m {
-                enums::InputMessage::ID(i) => match mailbox.messages.get(&i.id) {
-                    Some(s) => {
-                        peers.push(s.peer);
-                        w.message_view(s)
+            .map(|m| {
+                let enums::InputMessage::ID(i) = m else {
+                    return empty(0);
+                };
+                if let Some(s) = w.mailboxes.get(&me).and_then(|b| b.messages.get(&i.id)) {
+                    peers.push(s.peer);
+                    return w.message_view(s);
+                }
+                match super::delete::group_message(w, me, i.id) {
+                    Some((chat, m)) => {
+                        peers.push(m.from);
+                        chats.push(chat);
+                        w.chat_message_view(&w.chats[&chat], m, me)
                     }
-                    None => enums::Message::from(types::MessageEmpty {
-                        id: i.id,
-                        peer_id: None,
-                    }),
-                },
-                _ => enums::Message::from(types::MessageEmpty {
-                    id: 0,
-                    peer_id: None,
-                }),
+                    None => empty(i.id),
+                }
             })
             .collect();
+    chats.sort_unstable();
+    chats.dedup();
     Ok(enums::messages::Messages::from(types::messages::Messages {
         messages,
         topics: Vec::new(),
-        chats: Vec::new(),
+        chats: chats.iter().filter_map(|c| w.chat_view(me, *c)).collect(),
         users: users_of(w, me, peers),
     }))
 }
@@ -192,25 +199,33 @@ pub(crate) fn chat_history(
 ) -> Result<enums::messages::Messages, RpcErr> {
     let id = chat_of_peer_to_read(w, me, &x.peer)?;
     let c = &w.chats[&id];
+    // What the caller deleted for themselves in a basic group.
+    let hidden = w.mailboxes.get(&me).map(|b| &b.hidden);
     let all: Vec<&crate::chats::ChatMessage> = c
         .messages
         .iter()
         .rev()
+        .filter(|m| !hidden.is_some_and(|h| h.contains(&(id, m.id))))
         .filter(|m| x.max_id <= 0 || m.id < x.max_id)
         .filter(|m| x.min_id <= 0 || m.id > x.min_id)
         .collect();
     let (start, limit) = history_page(all.iter().map(|m| (m.id, m.date)), x);
-    let messages: Vec<enums::Message> = all
-        .iter()
-        .skip(start)
-        .take(limit)
-        .map(|m| w.chat_message_view(c, m, me))
-        .collect();
+    let page: Vec<&crate::chats::ChatMessage> =
+        all.iter().skip(start).take(limit).copied().collect();
+    let messages: Vec<enums::Message> =
+        page.iter().map(|m| w.chat_message_view(c, m, me)).collect();
     let mut authors: Vec<i64> = messages.iter().filter_map(message_author).collect();
     authors.sort_unstable();
     authors.dedup();
     let users = users_of(w, me, authors);
-    let chats: Vec<enums::Chat> = w.chat_view(me, id).into_iter().collect();
+    // The chat, and the channels members posted as.
+    let mut posted_as: Vec<i64> = page.iter().filter_map(|m| m.as_channel).collect();
+    posted_as.sort_unstable();
+    posted_as.dedup();
+    let chats: Vec<enums::Chat> = std::iter::once(id)
+        .chain(posted_as)
+        .filter_map(|c| w.chat_view(me, c))
+        .collect();
     let out = if c.kind != ChatKind::Group {
         enums::messages::Messages::from(types::messages::ChannelMessages {
             inexact: false,
@@ -259,74 +274,4 @@ fn history_page(
     let start = (start as i64 + i64::from(x.add_offset)).clamp(0, len as i64) as usize;
     let limit = if x.limit <= 0 { 20 } else { x.limit.min(100) } as usize;
     (start, limit)
-}
-
-/// `messages.deleteMessages`: deletes messages of the caller's private
-/// chats by their ids in the caller's mailbox; with `revoke` the other
-/// side's copies too (Telegram allows that at any time in private chats
-/// since 2019). Ids naming no message of the caller's are passed over (the
-/// method page lists no error for them). Each side gets
-/// `updateDeleteMessages` with its own pts. Basic-group messages are kept
-/// with their group on this server, not in mailboxes, so their deletion
-/// here is not modelled.
-pub(crate) fn delete_messages(
-    cx: &mut Cx<'_>,
-    x: functions::messages::DeleteMessages,
-) -> Result<enums::messages::AffectedMessages, RpcErr> {
-    let Cx { ctx, w } = cx;
-    let me = me(ctx, w)?;
-    let now = ctx.shared.clock.unix();
-    let mine = w.mailbox(me);
-    let gone: Vec<crate::world::StoredMessage> =
-        x.id.iter()
-            .filter_map(|id| mine.messages.remove(id))
-            .collect();
-    let count = gone.len() as i32;
-    mine.pts += count;
-    let pts = mine.pts;
-    if x.revoke {
-        let mut theirs: std::collections::BTreeMap<i64, Vec<i32>> = Default::default();
-        for m in gone.iter().filter(|m| m.peer != me) {
-            if let Some(twin) = m.twin {
-                theirs.entry(m.peer).or_default().push(twin);
-            }
-        }
-        for (peer, ids) in theirs {
-            let mailbox = w.mailbox(peer);
-            let removed: Vec<i32> = ids
-                .into_iter()
-                .filter(|id| mailbox.messages.remove(id).is_some())
-                .collect();
-            if removed.is_empty() {
-                continue;
-            }
-            mailbox.pts += removed.len() as i32;
-            let update = enums::Updates::from(types::UpdateShort {
-                update: enums::Update::from(types::UpdateDeleteMessages {
-                    pts: mailbox.pts,
-                    pts_count: removed.len() as i32,
-                    messages: removed,
-                }),
-                date: now,
-            });
-            ctx.shared.push_update(peer, None, &update);
-        }
-    }
-    if count > 0 {
-        let update = enums::Updates::from(types::UpdateShort {
-            update: enums::Update::from(types::UpdateDeleteMessages {
-                pts,
-                pts_count: count,
-                messages: gone.iter().map(|m| m.id).collect(),
-            }),
-            date: now,
-        });
-        ctx.shared.push_update(me, Some(ctx.conn), &update);
-    }
-    Ok(enums::messages::AffectedMessages::from(
-        types::messages::AffectedMessages {
-            pts,
-            pts_count: count,
-        },
-    ))
 }

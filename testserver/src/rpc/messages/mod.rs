@@ -1,6 +1,7 @@
 //! `messages.*`, by concept.
 
 pub(crate) mod chats;
+pub(crate) mod delete;
 pub(crate) mod groups;
 pub(crate) mod history;
 pub(crate) mod invite_links;

@@ -106,7 +106,13 @@ pub(crate) fn send_message(
             }
             _ => None,
         };
-        return send_to_chat(ctx, w, me, &x.peer, &x.message, x.random_id, topic);
+        let post = Post {
+            text: &x.message,
+            random_id: x.random_id,
+            topic,
+            send_as: x.send_as.as_ref(),
+        };
+        return send_to_chat(ctx, w, me, &x.peer, post);
     }
     let peer = resolve_user_peer(w, me, &x.peer)?;
     let (id, pts, date) = match sent_before(w, me, x.random_id) {
@@ -216,9 +222,8 @@ pub(crate) fn deliver(
 ) -> (i32, i32, i32) {
     let date = ctx.shared.clock.unix();
     let store = |w: &mut World, owner: i64, other: i64, out: bool| {
+        let id = w.common_ids.next();
         let m = w.mailbox(owner);
-        let id = m.next_id;
-        m.next_id += 1;
         m.pts += 1;
         let pts = m.pts;
         let msg = StoredMessage {
@@ -335,6 +340,17 @@ pub(crate) fn service_updates(
     new_message_updates(w, me, chat, m, None, &users)
 }
 
+/// A message for a group or channel, as `messages.sendMessage` asks.
+pub(crate) struct Post<'a> {
+    pub text: &'a str,
+    /// The sender's id for it: a resend with the same one is no new message.
+    pub random_id: i64,
+    /// The forum topic named (see [`topic_of_post`]).
+    pub topic: Option<i32>,
+    /// Who it shows as (see [`crate::rpc::channels::send_as::poster`]).
+    pub send_as: Option<&'a enums::InputPeer>,
+}
+
 /// `messages.sendMessage` to a basic group, supergroup or channel. Members
 /// write unless restricted (personally or by the chat's defaults); in
 /// broadcast channels only the creator and admins with `post_messages`. The
@@ -342,16 +358,21 @@ pub(crate) fn service_updates(
 /// `updateNewMessage` carries the next pts of each member's mailbox, but the
 /// message is kept with the group, not copied into every mailbox. In a
 /// forum, `topic` (the `reply_to`'s `top_msg_id`, or the message replied
-/// to) names the topic (see [`topic_of_post`]).
+/// to) names the topic (see [`topic_of_post`]). In a supergroup, `send_as`
+/// may name a channel to post as.
 pub(crate) fn send_to_chat(
     ctx: &Ctx<'_>,
     w: &mut World,
     me: i64,
     peer: &enums::InputPeer,
-    text: &str,
-    random_id: i64,
-    topic: Option<i32>,
+    post: Post<'_>,
 ) -> Result<enums::Updates, RpcErr> {
+    let Post {
+        text,
+        random_id,
+        topic,
+        send_as,
+    } = post;
     let now = ctx.shared.clock.unix();
     w.expire_restrictions(now);
     let id = chat_of_peer(w, me, peer)?;
@@ -363,6 +384,10 @@ pub(crate) fn send_to_chat(
         return Err(bad("CHAT_WRITE_FORBIDDEN"));
     }
     let topic = topic_of_post(chat, me, topic)?;
+    let as_channel = match crate::rpc::channels::send_as::poster(w, me, chat, send_as, now)? {
+        crate::chats::Sender::Channel(c) => Some(c),
+        crate::chats::Sender::User(_) => None,
+    };
     // Slow mode: members (not admins) wait between messages; a retried
     // send (same random_id) is no new message.
     let slowmode = chat.settings.slowmode;
@@ -386,9 +411,11 @@ pub(crate) fn send_to_chat(
             let mut m = c.add_message(now, me, text.to_owned(), None);
             m.topic = topic;
             m.ttl = c.settings.ttl_period;
+            m.as_channel = as_channel;
             if let Some(stored) = c.messages.last_mut() {
                 stored.topic = m.topic;
                 stored.ttl = m.ttl;
+                stored.as_channel = as_channel;
             }
             let expires = (m.ttl > 0).then(|| now.saturating_add(m.ttl));
             c.random_ids.insert((me, random_id), m.id);
@@ -503,7 +530,11 @@ pub(crate) fn new_message_updates(
                 .chain(extra_users.iter().copied())
                 .collect(),
         ),
-        chats: w.chat_view(viewer, chat).into_iter().collect(),
+        chats: w
+            .chat_view(viewer, chat)
+            .into_iter()
+            .chain(m.as_channel.and_then(|c| w.chat_view(viewer, c)))
+            .collect(),
         date: m.date,
         seq: 0,
     })
