@@ -26,6 +26,8 @@ pub struct ForumTopic {
     pub closed: bool,
     /// Pinned to the top of the list.
     pub pinned: bool,
+    /// Hidden from the list (the General topic only).
+    pub hidden: bool,
     /// Its icon's colour (RGB).
     pub icon_color: i32,
     /// A custom emoji as its icon.
@@ -46,6 +48,7 @@ impl ForumTopic {
             title: t.title.clone(),
             closed: t.closed,
             pinned: t.pinned,
+            hidden: t.hidden,
             icon_color: t.icon_color,
             icon_emoji_id: t.icon_emoji_id,
             creator: match &t.from_id {
@@ -149,8 +152,11 @@ pub trait ForumTopics {
     /// ```
     async fn create_topic(&self, chat: impl Into<PeerRef>, topic: NewTopic) -> Result<i32>;
 
-    /// Changes a topic's title, icon, or closes or reopens it (the
-    /// General topic: closed only).
+    /// Changes a topic's title, icon, or closes or reopens it. Telegram
+    /// takes closing alone (`TOPIC_CLOSE_SEPARATELY`), so an edit that also
+    /// renames is sent as two requests, the rename first. The General topic
+    /// ([`GENERAL_TOPIC`]) may be renamed and closed; its icon cannot change
+    /// (`GENERAL_MODIFY_ICON_FORBIDDEN`).
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::{ForumTopics, TopicEdit};
@@ -283,19 +289,28 @@ impl ForumTopics for Client {
     }
 
     async fn edit_topic(&self, chat: impl Into<PeerRef>, topic: i32, e: TopicEdit) -> Result<()> {
-        let peer = enums::InputPeer::Empty;
-        edit(
-            self,
-            chat.into(),
-            functions::messages::EditForumTopic {
+        let chat = chat.into();
+        let blank = || functions::messages::EditForumTopic {
+            topic_id: topic,
+            ..functions::messages::EditForumTopic::new(enums::InputPeer::Empty)
+        };
+        let renames = e.title.is_some() || e.icon_emoji_id.is_some();
+        if renames || e.closed.is_none() {
+            let rename = functions::messages::EditForumTopic {
                 title: e.title,
                 icon_emoji_id: e.icon_emoji_id,
-                closed: e.closed,
-                topic_id: topic,
-                ..functions::messages::EditForumTopic::new(peer)
-            },
-        )
-        .await
+                ..blank()
+            };
+            edit(self, chat.clone(), rename).await?;
+        }
+        if let Some(closed) = e.closed {
+            let close = functions::messages::EditForumTopic {
+                closed: Some(closed),
+                ..blank()
+            };
+            edit(self, chat, close).await?;
+        }
+        Ok(())
     }
 
     async fn set_general_topic_hidden(&self, chat: impl Into<PeerRef>, hidden: bool) -> Result<()> {

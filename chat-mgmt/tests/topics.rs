@@ -132,6 +132,55 @@ async fn forum_topics_are_made_posted_in_closed_pinned_and_deleted() {
         .unwrap();
     let e = moe.send_message(DESK, "anyone?").await.unwrap_err();
     assert!(e.is("TOPIC_CLOSED"), "{e}");
+    // Renamed (by a moderator only), its icon fixed, read back by id.
+    let e = moe
+        .edit_topic(DESK, GENERAL_TOPIC, TopicEdit::new().title("Lobby"))
+        .await;
+    assert!(matches!(e, Err(Error::ChatAdminRequired(_))), "{e:?}");
+    owner
+        .edit_topic(DESK, GENERAL_TOPIC, TopicEdit::new().title("Lobby"))
+        .await
+        .unwrap();
+    let e = owner
+        .edit_topic(DESK, GENERAL_TOPIC, TopicEdit::new().icon_emoji(5_000_001))
+        .await
+        .unwrap_err();
+    assert!(e.is("GENERAL_MODIFY_ICON_FORBIDDEN"), "{e}");
+    let general = owner.topics_by_id(DESK, &[GENERAL_TOPIC]).await.unwrap();
+    assert_eq!(
+        (
+            general[0].title.as_str(),
+            general[0].closed,
+            general[0].hidden
+        ),
+        ("Lobby", true, true)
+    );
+    let log = owner.get_admin_log(DESK).limit(1).await.unwrap();
+    assert!(
+        matches!(&log[0].action, enums::ChannelAdminLogEventAction::EditTopic(t)
+            if matches!(&t.new_topic, enums::ForumTopic::ForumTopic(n) if n.title == "Lobby")),
+        "{log:?}"
+    );
+    // Closing goes alone: one request asking both is refused, the
+    // library sends two.
+    let e = owner
+        .invoke(&functions::messages::EditForumTopic {
+            title: Some("Bugs!".into()),
+            closed: Some(false),
+            topic_id: bugs,
+            ..functions::messages::EditForumTopic::new(owner.get_input_entity(DESK).await.unwrap())
+        })
+        .await
+        .unwrap_err();
+    assert!(e.is("TOPIC_CLOSE_SEPARATELY"), "{e}");
+    owner
+        .edit_topic(DESK, bugs, TopicEdit::new().title("Bugs!").closed(false))
+        .await
+        .unwrap();
+    owner
+        .edit_topic(DESK, bugs, TopicEdit::new().title("Bugs").closed(true))
+        .await
+        .unwrap();
 
     // Pins: pinned first, in their order; a member may not pin.
     let faq = owner

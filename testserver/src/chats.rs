@@ -204,6 +204,8 @@ pub(crate) struct ChatSettings {
     pub general_hidden: bool,
     /// A forum's General topic is closed to members.
     pub general_closed: bool,
+    /// The General topic's title, once edited (`None`: "General").
+    pub general_title: Option<String>,
     /// Messages delete themselves this many seconds after they are sent
     /// (0: never; `messages.setHistoryTTL`).
     pub ttl_period: i32,
@@ -270,6 +272,8 @@ pub(crate) struct Topic {
     pub pinned: bool,
     /// A custom emoji as its icon.
     pub icon_emoji_id: Option<i64>,
+    /// Hidden from the list (the General topic only).
+    pub hidden: bool,
 }
 
 impl Topic {
@@ -280,7 +284,7 @@ impl Topic {
             closed: self.closed,
             pinned: self.pinned,
             short: false,
-            hidden: false,
+            hidden: self.hidden,
             title_missing: false,
             id: self.id,
             date: self.date,

@@ -591,6 +591,7 @@ fn add_topics(c: &mut StoredChat, titles: &[String], created: i32, creator: i64)
             closed: false,
             pinned: false,
             icon_emoji_id: None,
+            hidden: false,
         };
         c.log(
             date,

@@ -42,6 +42,7 @@ pub(crate) fn create_forum_topic(
         closed: false,
         pinned: false,
         icon_emoji_id: x.icon_emoji_id,
+        hidden: false,
     };
     c.log(
         now,
@@ -60,8 +61,44 @@ pub(crate) fn create_forum_topic(
 /// it may be hidden from the list and closed, not deleted).
 pub(crate) const GENERAL_TOPIC: i32 = 1;
 
-/// `messages.editForumTopic` of the General topic: `closed` and `hidden`
-/// (`manage_topics` needed; its title and icon are not modelled).
+/// The General topic as a [`crate::chats::Topic`], for its views: made
+/// with the forum, by its creator, titled "General" until edited.
+pub(crate) fn general_topic(c: &crate::chats::StoredChat) -> crate::chats::Topic {
+    crate::chats::Topic {
+        id: GENERAL_TOPIC,
+        date: c.date,
+        creator: c.creator,
+        title: c
+            .settings
+            .general_title
+            .clone()
+            .unwrap_or_else(|| "General".into()),
+        icon_color: 0,
+        closed: c.settings.general_closed,
+        pinned: false,
+        icon_emoji_id: None,
+        hidden: c.settings.general_hidden,
+    }
+}
+
+/// `messages.editForumTopic`'s rule for every topic (the method page):
+/// `closed` goes alone (`TOPIC_CLOSE_SEPARATELY`), `hidden` too
+/// (`TOPIC_HIDE_SEPARATELY`).
+fn one_change_at_a_time(x: &functions::messages::EditForumTopic) -> Result<(), RpcErr> {
+    let others = x.title.is_some() || x.icon_emoji_id.is_some();
+    if x.closed.is_some() && (others || x.hidden.is_some()) {
+        return Err(bad("TOPIC_CLOSE_SEPARATELY"));
+    }
+    if x.hidden.is_some() && others {
+        return Err(bad("TOPIC_HIDE_SEPARATELY"));
+    }
+    Ok(())
+}
+
+/// `messages.editForumTopic` of the General topic (`manage_topics`
+/// needed): its title (logged as `editTopic`), `closed` and `hidden`; its
+/// icon cannot change (`GENERAL_MODIFY_ICON_FORBIDDEN`, the method page;
+/// TDLib: "Icon of the General topic can't be edited").
 fn edit_general(
     cx: &mut Cx<'_>,
     id: i64,
@@ -74,23 +111,46 @@ fn edit_general(
     if caller_rights(chat, me).is_none_or(|(_, r)| !r.manage_topics) {
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
+    if x.icon_emoji_id.is_some() {
+        return Err(bad("GENERAL_MODIFY_ICON_FORBIDDEN"));
+    }
+    let title = match x.title.as_deref().map(str::trim) {
+        Some("") => return Err(bad("TOPIC_TITLE_EMPTY")),
+        Some(t) => Some(t.to_owned()),
+        None => None,
+    };
+    let before = general_topic(chat);
     let s = &chat.settings;
     let closed = x.closed.unwrap_or(s.general_closed);
     let hidden = x.hidden.unwrap_or(s.general_hidden);
-    if x.title.is_some() || x.icon_emoji_id.is_some() {
-        return Err(bad("TOPIC_ID_INVALID"));
-    }
-    if closed == s.general_closed && hidden == s.general_hidden {
+    if closed == s.general_closed
+        && hidden == s.general_hidden
+        && title.as_ref().is_none_or(|t| *t == before.title)
+    {
         return Err(bad("TOPIC_NOT_MODIFIED"));
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.settings.general_closed = closed;
     c.settings.general_hidden = hidden;
+    if let Some(t) = &title {
+        c.settings.general_title = Some(t.clone());
+        let peer = c.peer();
+        let after = general_topic(c);
+        c.log(
+            now,
+            me,
+            None,
+            enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionEditTopic {
+                prev_topic: before.view(peer.clone(), me),
+                new_topic: after.view(peer, me),
+            }),
+        );
+    }
     let m = c.add_service(
         now,
         me,
         enums::MessageAction::from(types::MessageActionTopicEdit {
-            title: None,
+            title,
             icon_emoji_id: None,
             closed: x.closed,
             hidden: x.hidden,
@@ -110,6 +170,7 @@ pub(crate) fn edit_forum_topic(
     let me = me(&cx.ctx, cx.w)?;
     let now = cx.ctx.shared.clock.unix();
     let id = forum_of(cx.w, me, &x.peer)?;
+    one_change_at_a_time(&x)?;
     if x.topic_id == GENERAL_TOPIC {
         return edit_general(cx, id, &x);
     }
@@ -334,10 +395,16 @@ pub(crate) fn get_forum_topics_by_id(
     let me = me(ctx, w)?;
     let id = forum_of(w, me, &x.peer)?;
     let c = &w.chats[&id];
+    let general = general_topic(c);
     let page: Vec<&crate::chats::Topic> = x
         .topics
         .iter()
-        .filter_map(|t| c.topics.iter().find(|s| s.id == *t))
+        .filter_map(|t| {
+            if *t == GENERAL_TOPIC {
+                return Some(&general);
+            }
+            c.topics.iter().find(|s| s.id == *t)
+        })
         .collect();
     Ok(topics_answer(w, me, id, &page, page.len()))
 }
