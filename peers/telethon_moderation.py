@@ -10,6 +10,7 @@ Prints one line `RESULT <json>` with what Telethon read.
 import asyncio
 import json
 import logging
+import random
 import sys
 
 from telethon import errors
@@ -80,6 +81,48 @@ async def main():
         out["noforwards_again"] = type(e).__name__
     chats = await owner(functions.channels.GetChannelsRequest(id=[lounge]))
     out["noforwards"] = chats.chats[0].noforwards
+
+    # A basic group: its message ids are in each member's common box, so
+    # messages.deleteMessages names no chat. The owner deletes the spammer's
+    # for everyone; the spammer the owner's for himself only.
+    made = await owner(functions.messages.CreateChatRequest(users=[sp_user], title="Telethon's basic"))
+    group = types.InputPeerChat(next(c.id for c in made.updates.chats if isinstance(c, types.Chat)))
+    theirs = await spammer.send_message(group, "basic spam")
+    mine = await owner.send_message(group, "owner's word")
+    revoked = await owner(functions.messages.DeleteMessagesRequest(id=[theirs.id], revoke=True))
+    out["group_revoked"] = revoked.pts_count
+    seen = await spammer(functions.messages.GetMessagesRequest(id=[types.InputMessageID(theirs.id)]))
+    out["group_gone_for_spammer"] = type(seen.messages[0]).__name__
+    for_me = await spammer(functions.messages.DeleteMessagesRequest(id=[mine.id], revoke=True))
+    out["group_for_me"] = for_me.pts_count
+    kept = await owner(functions.messages.GetMessagesRequest(id=[types.InputMessageID(mine.id)]))
+    out["group_kept_for_owner"] = kept.messages[0].message
+
+    # Posting as one's public channel until the group bans the channel.
+    await owner(functions.channels.ToggleSlowModeRequest(channel=lounge, seconds=0))
+    made = await spammer(functions.channels.CreateChannelRequest(
+        title="Cheap followers", about="", broadcast=True))
+    ch = next(c for c in made.chats if isinstance(c, types.Channel))
+    await spammer(functions.channels.UpdateUsernameRequest(
+        channel=types.InputChannel(ch.id, ch.access_hash), username="cheap_followers"))
+    offered = await spammer(functions.channels.GetSendAsRequest(peer=their_lounge))
+    out["send_as"] = [type(p.peer).__name__ for p in offered.peers]
+    as_channel = types.InputPeerChannel(ch.id, ch.access_hash)
+
+    def post_as(text):
+        return spammer(functions.messages.SendMessageRequest(
+            peer=their_lounge, message=text, random_id=random.getrandbits(63), send_as=as_channel))
+
+    posted = await post_as("follow us")
+    out["posted_from"] = next(type(u.message.from_id).__name__ for u in posted.updates
+                              if isinstance(u, types.UpdateNewChannelMessage))
+    await owner(functions.channels.EditBannedRequest(
+        channel=lounge, participant=await owner.get_input_entity("cheap_followers"),
+        banned_rights=types.ChatBannedRights(until_date=None, view_messages=True)))
+    try:
+        await post_as("follow us again")
+    except errors.RPCError as e:
+        out["banned_send_as"] = error_name(e)
 
     # The client configuration.
     config = await owner(functions.help.GetAppConfigRequest(hash=0))

@@ -140,6 +140,10 @@ const LAYER_229_IDS: &[(&str, u32)] = &[
     ("messages.toggleNoForwards", 0xb2081a35),
     ("channels.getChannels", 0x0a7f6bbb),
     ("help.getAppConfig", 0x61e3f854),
+    ("messages.deleteMessages", 0xe58e95d2),
+    ("messages.getMessages", 0x63c66506),
+    ("channels.getSendAs", 0xe785a43f),
+    ("channels.editBanned", 0x96e6cd81),
     // peers/telethon_forums.py
     ("channels.createChannel", 0x91006707),
     ("channels.updateUsername", 0x3514b3de),
@@ -258,6 +262,13 @@ async fn telethon_drives_clean_up_and_settings() {
     assert_eq!(r["antispam_min"], 200.0);
     assert_eq!(r["config_not_modified"], "AppConfigNotModified");
     assert_eq!(server.spam_reports("ferrogram_lounge").len(), 1);
+    assert_eq!(r["group_revoked"], 1);
+    assert_eq!(r["group_gone_for_spammer"], "MessageEmpty");
+    assert_eq!(r["group_for_me"], 1);
+    assert_eq!(r["group_kept_for_owner"], "owner's word");
+    assert_eq!(r["send_as"], serde_json::json!(["PeerUser", "PeerChannel"]));
+    assert_eq!(r["posted_from"], "PeerChannel");
+    assert_eq!(r["banned_send_as"], "SendAsPeerInvalidError");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
