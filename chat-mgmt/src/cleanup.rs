@@ -254,14 +254,14 @@ pub(crate) async fn pin(
     Ok(())
 }
 
-/// The ids of `user_id`'s latest messages (at most [`PURGE_REPORT_MAX`],
-/// reading at most 1,000 messages).
-async fn latest_of(client: &Client, chat: PeerRef, user_id: i64) -> Result<Vec<i32>> {
+/// The ids of the latest messages from `sender` (at most
+/// [`PURGE_REPORT_MAX`], reading at most 1,000 messages).
+async fn latest_of(client: &Client, chat: PeerRef, sender: &enums::Peer) -> Result<Vec<i32>> {
     let mut ids = Vec::new();
     let mut history = client.iter_messages(chat).limit(1_000);
     while let Some(m) = history.try_next().await? {
         if let enums::Message::Message(m) = &m
-            && matches!(&m.from_id, Some(enums::Peer::User(u)) if u.user_id == user_id)
+            && m.from_id.as_ref() == Some(sender)
         {
             ids.push(m.id);
             if ids.len() >= PURGE_REPORT_MAX {
@@ -280,14 +280,23 @@ pub(crate) async fn purge(
     user: PeerRef,
     options: PurgeOptions,
 ) -> Result<PurgeReport> {
-    // Resolved once: a supergroup or channel, and the member.
+    // Resolved once: a supergroup or channel, and the member (or a channel
+    // members post as).
     channel(client, chat.clone(), "purging a member").await?;
-    let input = input_user(client, user).await?;
-    let user_id = crate::target::user_id(client, &input).await?;
-    let user = PeerRef::from(user_peer(&input));
+    let sender = sender_peer(client, user).await?;
+    let from = match &sender {
+        enums::InputPeer::Channel(c) => enums::Peer::from(types::PeerChannel {
+            channel_id: c.channel_id,
+        }),
+        enums::InputPeer::User(u) => enums::Peer::from(types::PeerUser { user_id: u.user_id }),
+        _ => enums::Peer::from(types::PeerUser {
+            user_id: client.self_id().await?,
+        }),
+    };
+    let user = PeerRef::from(sender);
     let mut report = PurgeReport::default();
     if options.report {
-        let ids = latest_of(client, chat.clone(), user_id).await?;
+        let ids = latest_of(client, chat.clone(), &from).await?;
         if !ids.is_empty() {
             report_spam(client, chat.clone(), user.clone(), &ids).await?;
         }

@@ -114,7 +114,9 @@ pub trait Moderation {
 
     /// Report, delete and ban as one call: reports the member's latest
     /// messages as spam, deletes everything they wrote, bans them (each
-    /// step as `options` asks), and says exactly what it did.
+    /// step as `options` asks), and says exactly what it did. The member
+    /// may be a channel members post as (`send_as`): its posts are
+    /// reported and deleted, and the channel banned.
     ///
     /// ```no_run
     /// # use ferrogram_chat_mgmt::{Moderation, PurgeOptions};

@@ -343,13 +343,18 @@ async fn a_member_posts_as_his_channel_until_the_channel_is_banned() {
         .await
         .unwrap_err();
     assert!(matches!(e, Error::ChatAdminRequired(_)), "{e:?}");
+    // Purged: its posts reported and deleted; banned already.
+    let done = owner
+        .purge(WAVE, "@cheap_followers", PurgeOptions::new())
+        .await
+        .unwrap();
     assert_eq!(
-        owner
-            .delete_user_history(WAVE, "@cheap_followers")
-            .await
-            .unwrap(),
-        3
+        (done.reported.len(), done.deleted, done.banned),
+        (3, 3, false)
     );
+    let reports = server.spam_reports("spam_wave");
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].1, channel_id, "the channel reported, not Sam");
     assert_eq!(server.chat_texts(chat_id), ["just me", "still me"]);
 }
 
