@@ -38,6 +38,7 @@ pub struct TestServerBuilder {
     chats: Vec<spec::ChatSpec>,
     log: Option<Box<dyn std::io::Write + Send>>,
     fixture: Option<fixture::Fixture>,
+    retention: Option<usize>,
 }
 
 impl Default for TestServerBuilder {
@@ -54,6 +55,7 @@ impl Default for TestServerBuilder {
             chats: Vec::new(),
             log: None,
             fixture: None,
+            retention: None,
         }
     }
 }
@@ -210,6 +212,17 @@ impl TestServerBuilder {
         self
     }
 
+    /// Keeps only the latest `n` messages of each chat and mailbox, and the
+    /// latest `n` admin-log events of each chat (at least 1). Telegram keeps
+    /// every message: this is for long runs (the soak) that would otherwise
+    /// see the server's memory grow with what it stores, not with a leak.
+    /// A client more than `n` messages behind no longer finds the oldest in
+    /// a history or difference.
+    pub fn message_retention(mut self, n: usize) -> Self {
+        self.retention = Some(n.max(1));
+        self
+    }
+
     /// Starts with no accounts at all instead of the default user and bot.
     pub fn empty_world(mut self) -> Self {
         self.default_world = false;
@@ -229,7 +242,10 @@ impl TestServerBuilder {
         rng.fill_bytes(&mut secret);
         let mut salt_secret = [0u8; 32];
         rng.fill_bytes(&mut salt_secret);
-        let seeded = self.seed_world(World::new(secret, self.home_dc), &mut rng)?;
+        let mut seeded = self.seed_world(World::new(secret, self.home_dc), &mut rng)?;
+        if let Some(keep) = self.retention {
+            seeded.world.set_retention(keep);
+        }
         let listeners = bind(&self.dcs, self.home_dc, self.listen).await?;
         let dcs: Vec<DcAddr> = listeners.iter().map(|(d, _)| *d).collect();
         let shared = Arc::new(Shared {

@@ -210,6 +210,9 @@ pub(crate) struct World {
     next_chat_id: i64,
     /// Message ids of mailboxes and basic groups.
     pub common_ids: CommonIds,
+    /// Each chat and mailbox keeps only its latest this many messages
+    /// ([`crate::TestServerBuilder::message_retention`]).
+    pub retention: Option<usize>,
     /// Groups, supergroups and channels by id.
     pub chats: BTreeMap<i64, crate::chats::StoredChat>,
     next_export_id: i64,
@@ -248,6 +251,7 @@ impl World {
             next_photo_id: 5_000_000_001,
             next_chat_id: 1_500_000_001,
             common_ids: CommonIds::new(),
+            retention: None,
             chats: BTreeMap::new(),
             next_export_id: 1,
             home_dc,
@@ -346,6 +350,34 @@ impl World {
         id
     }
 
+    /// Keeps only the latest `keep` messages of every chat and mailbox
+    /// from now on (chats made later too).
+    pub(crate) fn set_retention(&mut self, keep: usize) {
+        self.retention = Some(keep);
+        for c in self.chats.values_mut() {
+            c.keep = Some(keep);
+        }
+    }
+
+    /// Drops the oldest messages of `owner`'s mailbox past the retention
+    /// (with the `random_id`s of `owner`'s sends naming them), a batch at a
+    /// time once an eighth over.
+    pub(crate) fn forget_old_messages(&mut self, owner: i64) {
+        let Some(keep) = self.retention else {
+            return;
+        };
+        let m = self.mailbox(owner);
+        if m.messages.len() <= keep + keep / 8 + 1 {
+            return;
+        }
+        while m.messages.len() > keep {
+            m.messages.pop_first();
+        }
+        let oldest = m.messages.first_key_value().map_or(i32::MAX, |(id, _)| *id);
+        self.random_ids
+            .retain(|(sender, _), id| *sender != owner || *id >= oldest);
+    }
+
     /// The mailbox of `user`.
     pub(crate) fn mailbox(&mut self, user: i64) -> &mut Mailbox {
         self.mailboxes.entry(user).or_default()
@@ -405,6 +437,7 @@ impl World {
         if kind == ChatKind::Group {
             chat.common_ids = Some(self.common_ids.clone());
         }
+        chat.keep = self.retention;
         self.chats.insert(id, chat);
         id
     }

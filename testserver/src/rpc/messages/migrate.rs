@@ -30,8 +30,10 @@ pub(crate) fn migrate_chat(
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let new_id = w.next_chat_id();
+    let keep = w.retention;
     let old = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     let mut sg = StoredChat::new(new_id, ChatKind::Supergroup, &old.title, old.creator, now);
+    sg.keep = keep;
     sg.about = old.about.clone();
     sg.photo = old.photo;
     sg.default_banned = old.default_banned.clone();

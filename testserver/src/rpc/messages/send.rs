@@ -238,6 +238,7 @@ pub(crate) fn deliver(
             twin: None,
         };
         m.messages.insert(id, msg.clone());
+        w.forget_old_messages(owner);
         (msg, pts)
     };
     let (mine, pts) = store(w, me, peer, true);
