@@ -232,19 +232,7 @@ async fn a_channel_is_banned_and_unbanned_like_a_member() {
 /// The spam wave's latest messages as `client` reads them: sender, text.
 async fn senders_and_texts(client: &Client) -> Vec<(Option<enums::Peer>, String)> {
     let peer = client.get_input_entity(WAVE).await.unwrap();
-    let history = client
-        .invoke(&functions::messages::GetHistory {
-            peer,
-            offset_id: 0,
-            offset_date: 0,
-            add_offset: 0,
-            limit: 100,
-            max_id: 0,
-            min_id: 0,
-            hash: 0,
-        })
-        .await
-        .unwrap();
+    let history = common::history(client, peer).await;
     let enums::messages::Messages::ChannelMessages(m) = history else {
         panic!("{history:?}");
     };
@@ -477,19 +465,11 @@ async fn a_members_reactions_are_deleted_by_an_admin() {
 
 /// The texts of basic group `chat_id` as `client` reads them, oldest first.
 async fn group_texts(client: &Client, chat_id: i64) -> Vec<String> {
-    let history = client
-        .invoke(&functions::messages::GetHistory {
-            peer: enums::InputPeer::from(types::InputPeerChat { chat_id }),
-            offset_id: 0,
-            offset_date: 0,
-            add_offset: 0,
-            limit: 100,
-            max_id: 0,
-            min_id: 0,
-            hash: 0,
-        })
-        .await
-        .unwrap();
+    let history = common::history(
+        client,
+        enums::InputPeer::from(types::InputPeerChat { chat_id }),
+    )
+    .await;
     let enums::messages::Messages::Messages(m) = history else {
         panic!("a basic group's whole history: {history:?}");
     };

@@ -4,7 +4,7 @@
 //! admin log is capped alike.
 
 use ferrogram_chat_mgmt::{BannedRights, ChatManagement, Role};
-use ferrogram_client::tl::{enums, functions};
+use ferrogram_client::tl::enums;
 use ferrogram_testserver::TestServer;
 
 mod common;
@@ -48,19 +48,7 @@ async fn chats_and_mailboxes_keep_their_latest_messages() {
     }
     // The history a client reads holds what is kept.
     let peer = owner.get_input_entity(LOUNGE).await.unwrap();
-    let history = owner
-        .invoke(&functions::messages::GetHistory {
-            peer,
-            offset_id: 0,
-            offset_date: 0,
-            add_offset: 0,
-            limit: 100,
-            max_id: 0,
-            min_id: 0,
-            hash: 0,
-        })
-        .await
-        .unwrap();
+    let history = common::history(&owner, peer).await;
     let enums::messages::Messages::ChannelMessages(h) = history else {
         panic!("{history:?}");
     };

@@ -334,12 +334,24 @@ impl Client {
         text: &str,
     ) -> Result<i32, InvocationError> {
         let peer = self.get_input_entity(peer.into()).await?;
+        self.send_text(functions::messages::SendMessage {
+            message: text.to_owned(),
+            ..functions::messages::SendMessage::new(peer)
+        })
+        .await
+    }
+
+    /// Sends `request` under a fresh `random_id` and returns the new
+    /// message's id.
+    async fn send_text(
+        &self,
+        request: functions::messages::SendMessage,
+    ) -> Result<i32, InvocationError> {
         let random_id = OsRng.next_u64() as i64;
         let updates = self
             .invoke(&functions::messages::SendMessage {
-                message: text.to_owned(),
                 random_id,
-                ..functions::messages::SendMessage::new(peer)
+                ..request
             })
             .await?;
         sent_message_id(&updates, random_id).ok_or(InvocationError::UnexpectedAnswer {
@@ -366,24 +378,17 @@ impl Client {
         text: &str,
     ) -> Result<i32, InvocationError> {
         let peer = self.get_input_entity(peer.into()).await?;
-        let random_id = OsRng.next_u64() as i64;
         let reply_to = enums::InputReplyTo::from(types::InputReplyToMessage {
             reply_to_msg_id: topic,
             top_msg_id: Some(topic),
             ..Default::default()
         });
-        let updates = self
-            .invoke(&functions::messages::SendMessage {
-                message: text.to_owned(),
-                random_id,
-                reply_to: Some(reply_to),
-                ..functions::messages::SendMessage::new(peer)
-            })
-            .await?;
-        sent_message_id(&updates, random_id).ok_or(InvocationError::UnexpectedAnswer {
-            method: "messages.sendMessage",
-            what: "updates that name no sent message",
+        self.send_text(functions::messages::SendMessage {
+            message: text.to_owned(),
+            reply_to: Some(reply_to),
+            ..functions::messages::SendMessage::new(peer)
         })
+        .await
     }
 
     /// Sends a text message to a supergroup as one of your public channels
@@ -404,19 +409,12 @@ impl Client {
     ) -> Result<i32, InvocationError> {
         let peer = self.get_input_entity(peer.into()).await?;
         let send_as = self.get_input_entity(send_as.into()).await?;
-        let random_id = OsRng.next_u64() as i64;
-        let updates = self
-            .invoke(&functions::messages::SendMessage {
-                message: text.to_owned(),
-                random_id,
-                send_as: Some(send_as),
-                ..functions::messages::SendMessage::new(peer)
-            })
-            .await?;
-        sent_message_id(&updates, random_id).ok_or(InvocationError::UnexpectedAnswer {
-            method: "messages.sendMessage",
-            what: "updates that name no sent message",
+        self.send_text(functions::messages::SendMessage {
+            message: text.to_owned(),
+            send_as: Some(send_as),
+            ..functions::messages::SendMessage::new(peer)
         })
+        .await
     }
 }
 

@@ -62,3 +62,24 @@ pub async fn join(client: &Client, username: &str) {
         .await
         .unwrap();
 }
+
+/// The latest 100 messages of `peer` as `client` reads them
+/// (`messages.getHistory`, newest first).
+pub async fn history(
+    client: &Client,
+    peer: ferrogram_client::tl::enums::InputPeer,
+) -> ferrogram_client::tl::enums::messages::Messages {
+    client
+        .invoke(&ferrogram_client::tl::functions::messages::GetHistory {
+            peer,
+            offset_id: 0,
+            offset_date: 0,
+            add_offset: 0,
+            limit: 100,
+            max_id: 0,
+            min_id: 0,
+            hash: 0,
+        })
+        .await
+        .unwrap()
+}

@@ -81,6 +81,26 @@ pub(crate) fn general_topic(c: &crate::chats::StoredChat) -> crate::chats::Topic
     }
 }
 
+/// Logs a topic's edit (`channelAdminLogEventActionEditTopic`).
+fn log_edit(
+    c: &mut crate::chats::StoredChat,
+    now: i32,
+    me: i64,
+    before: &crate::chats::Topic,
+    after: &crate::chats::Topic,
+) {
+    let peer = c.peer();
+    c.log(
+        now,
+        me,
+        None,
+        enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionEditTopic {
+            prev_topic: before.view(peer.clone(), me),
+            new_topic: after.view(peer, me),
+        }),
+    );
+}
+
 /// `messages.editForumTopic`'s rule for every topic (the method page):
 /// `closed` goes alone (`TOPIC_CLOSE_SEPARATELY`), `hidden` too
 /// (`TOPIC_HIDE_SEPARATELY`).
@@ -134,17 +154,8 @@ fn edit_general(
     c.settings.general_hidden = hidden;
     if let Some(t) = &title {
         c.settings.general_title = Some(t.clone());
-        let peer = c.peer();
         let after = general_topic(c);
-        c.log(
-            now,
-            me,
-            None,
-            enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionEditTopic {
-                prev_topic: before.view(peer.clone(), me),
-                new_topic: after.view(peer, me),
-            }),
-        );
+        log_edit(c, now, me, &before, &after);
     }
     let m = c.add_service(
         now,
@@ -207,16 +218,7 @@ pub(crate) fn edit_forum_topic(
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     c.topics[i] = after.clone();
-    let peer = c.peer();
-    c.log(
-        now,
-        me,
-        None,
-        enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionEditTopic {
-            prev_topic: before.view(peer.clone(), me),
-            new_topic: after.view(peer, me),
-        }),
-    );
+    log_edit(c, now, me, &before, &after);
     let m = c.add_service(
         now,
         me,
