@@ -1,16 +1,17 @@
 //! The demo's clean-up step: a spammer's messages reported, deleted and
-//! the spammer banned in one call.
+//! the spammer banned in one call, and the channel he posts as alike.
 
-use ferrogram_chat_mgmt::{Moderation, PurgeOptions};
+use ferrogram_chat_mgmt::{Membership, Moderation, NewChat, PurgeOptions};
 
 use super::welcome::new_user;
 use super::{Demo, LOUNGE, check};
 use crate::error::CliError;
 
 impl Demo {
-    /// A spammer posts; one `purge` reports, deletes and bans.
+    /// A spammer posts, as himself and as his channel; one `purge` each
+    /// reports, deletes and bans.
     pub(super) async fn spam_wave(&mut self) -> Result<(), CliError> {
-        self.step("A spam wave cleaned up in one call (report, delete, ban)");
+        self.step("A spam wave cleaned up in one call (report, delete, ban), his channel too");
         let (spammer, id) = new_user(&self.server, "Sven", "Spammer", "9996620780").await?;
         // The lounge is public: the spammer joins by its username.
         let lounge = spammer.get_input_entity(LOUNGE).await?;
@@ -31,6 +32,15 @@ impl Demo {
                 .send_message(LOUNGE, &format!("cheap followers, offer {i}"))
                 .await?;
         }
+        // He also posts as his public channel (send-as).
+        spammer
+            .create_chat(NewChat::channel("Sven's deals").username("sven_deals"))
+            .await?;
+        for i in 1..=3 {
+            spammer
+                .send_message_as(LOUNGE, "@sven_deals", &format!("deal {i}"))
+                .await?;
+        }
         let done = self
             .client
             .purge(LOUNGE, "+9996620780", PurgeOptions::new())
@@ -48,6 +58,30 @@ impl Demo {
                 && done.banned
                 && role == Some(ferrogram_testserver::Role::Banned),
             || format!("all five reported and deleted, the spammer banned: {done:?}"),
+        )?;
+        let channel = self
+            .client
+            .purge(LOUNGE, "@sven_deals", PurgeOptions::new())
+            .await?;
+        println!(
+            "    @sven_deals (posting as a channel): {} reported, {} deleted, banned: {}",
+            channel.reported.len(),
+            channel.deleted,
+            channel.banned
+        );
+        let banned = self.client.banned_channels(LOUNGE).await?;
+        check(
+            channel.reported.len() == 3
+                && channel.deleted == 3
+                && channel.banned
+                && banned
+                    .iter()
+                    .any(|b| b.title.as_deref() == Some("Sven's deals")),
+            || {
+                format!(
+                    "the channel's three posts reported and deleted, the channel banned: {channel:?}"
+                )
+            },
         )
     }
 }
