@@ -230,8 +230,19 @@ async fn run(a: Args) -> Result<bool, String> {
         a.telethon > 0,
     ));
     let mut rss = Rss::default();
+    // This process (the testserver) each minute: its RSS and live heap.
+    let minutes = tokio::spawn(async move {
+        let me = std::process::id();
+        let mut out = Vec::new();
+        while Instant::now() + Duration::from_secs(60) <= until {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            out.push((rss_kib(me).unwrap_or(0), heap::live_kib()));
+        }
+        out
+    });
     tokio::time::sleep(run_for / 5).await;
     sample(&pids, &mut rss.fifth);
+    rss.server_heap_fifth = heap::live_kib();
     tokio::time::sleep(
         until
             .saturating_duration_since(Instant::now())
@@ -239,6 +250,8 @@ async fn run(a: Args) -> Result<bool, String> {
     )
     .await;
     sample(&pids, &mut rss.end);
+    rss.server_heap_end = heap::live_kib();
+    rss.server_per_minute = minutes.await.unwrap_or_default();
     let faults = chaos_task.await.map_err(|e| e.to_string())?;
     let mut reported = telethon::Reported::default();
     for p in peers {

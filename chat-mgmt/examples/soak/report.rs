@@ -14,6 +14,13 @@ use crate::clients::Outcome;
 pub struct Rss {
     pub fifth: BTreeMap<String, u64>,
     pub end: BTreeMap<String, u64>,
+    /// The testserver's live heap (KiB) after the first fifth and at the
+    /// end: a heap that stays while RSS grows is the allocator keeping
+    /// freed memory, not a leak.
+    pub server_heap_fifth: u64,
+    pub server_heap_end: u64,
+    /// The testserver's RSS and live heap (KiB) at each minute.
+    pub server_per_minute: Vec<(u64, u64)>,
 }
 
 /// What the run was.
@@ -135,6 +142,9 @@ pub fn report(
         "rss_judged": rss_judged,
         "clients_heap_kib_fifth": o.heap_kib_fifth,
         "clients_heap_kib_end": o.heap_kib_end,
+        "testserver_heap_kib_fifth": rss.server_heap_fifth,
+        "testserver_heap_kib_end": rss.server_heap_end,
+        "testserver_rss_and_heap_kib_per_minute": rss.server_per_minute,
     });
     println!("SOAK {summary}");
     Ok(ok)
