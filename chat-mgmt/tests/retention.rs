@@ -17,6 +17,7 @@ async fn chats_and_mailboxes_keep_their_latest_messages() {
     let server = TestServer::builder()
         .members(20)
         .message_retention(16)
+        .event_retention(16)
         .start()
         .await
         .unwrap();

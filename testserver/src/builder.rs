@@ -39,6 +39,7 @@ pub struct TestServerBuilder {
     log: Option<Box<dyn std::io::Write + Send>>,
     fixture: Option<fixture::Fixture>,
     retention: Option<usize>,
+    event_retention: Option<usize>,
 }
 
 impl Default for TestServerBuilder {
@@ -56,6 +57,7 @@ impl Default for TestServerBuilder {
             log: None,
             fixture: None,
             retention: None,
+            event_retention: None,
         }
     }
 }
@@ -212,14 +214,22 @@ impl TestServerBuilder {
         self
     }
 
-    /// Keeps only the latest `n` messages of each chat and mailbox, and the
-    /// latest `n` admin-log events of each chat (at least 1). Telegram keeps
-    /// every message: this is for long runs (the soak) that would otherwise
-    /// see the server's memory grow with what it stores, not with a leak.
-    /// A client more than `n` messages behind no longer finds the oldest in
-    /// a history or difference.
+    /// Keeps only the latest `n` messages of each chat and mailbox (at
+    /// least 1). Telegram keeps every message: this is for long runs (the
+    /// soak) that would otherwise see the server's memory grow with what it
+    /// stores, not with a leak. A client more than `n` messages behind no
+    /// longer finds the oldest in a history or difference.
     pub fn message_retention(mut self, n: usize) -> Self {
         self.retention = Some(n.max(1));
+        self
+    }
+
+    /// Keeps only the latest `n` admin-log events of each chat and the
+    /// latest `n` qts updates (bots' membership updates) of each mailbox (at
+    /// least 1; otherwise Telegram's 48 hours of admin log, and 10,000 qts
+    /// updates here). For long runs, as [`Self::message_retention`].
+    pub fn event_retention(mut self, n: usize) -> Self {
+        self.event_retention = Some(n.max(1));
         self
     }
 
@@ -243,8 +253,10 @@ impl TestServerBuilder {
         let mut salt_secret = [0u8; 32];
         rng.fill_bytes(&mut salt_secret);
         let mut seeded = self.seed_world(World::new(secret, self.home_dc), &mut rng)?;
-        if let Some(keep) = self.retention {
-            seeded.world.set_retention(keep);
+        if self.retention.is_some() || self.event_retention.is_some() {
+            seeded
+                .world
+                .set_retention(self.retention, self.event_retention);
         }
         let listeners = bind(&self.dcs, self.home_dc, self.listen).await?;
         let dcs: Vec<DcAddr> = listeners.iter().map(|(d, _)| *d).collect();

@@ -128,10 +128,13 @@ pub(crate) struct StoredChat {
     /// A basic group's messages take their ids from the common message box
     /// (set by `World::create_chat`); without it, ids count from 1.
     pub common_ids: Option<crate::world::CommonIds>,
-    /// Keep only the latest this many messages and admin-log events
+    /// Keep only the latest this many messages
     /// ([`crate::TestServerBuilder::message_retention`]; `None`: all, as
     /// Telegram keeps messages).
     pub keep: Option<usize>,
+    /// Keep only the latest this many admin-log events
+    /// ([`crate::TestServerBuilder::event_retention`]).
+    pub keep_events: Option<usize>,
     /// Who sent which `random_id`, for sends retried in a new session.
     pub random_ids: HashMap<(i64, i64), i32>,
     /// Every word of the participants' names (lower case) with the
@@ -397,6 +400,7 @@ impl StoredChat {
             messages: Vec::new(),
             common_ids: None,
             keep: None,
+            keep_events: None,
             random_ids: HashMap::new(),
             search_index: SearchIndex::default(),
             photo: None,
@@ -535,22 +539,23 @@ impl StoredChat {
         m
     }
 
-    /// Drops what [`Self::keep`] no longer keeps: the oldest messages (with
-    /// the `random_id`s and pins naming them) and admin-log events, a batch
-    /// at a time once an eighth over the limit (each drop moves the rest).
+    /// Drops what [`Self::keep`] and [`Self::keep_events`] no longer
+    /// keep: the oldest messages (with the `random_id`s and pins naming
+    /// them) and admin-log events, a batch at a time once an eighth over
+    /// the limit (each drop moves the rest).
     fn forget_old(&mut self) {
-        let Some(keep) = self.keep else {
-            return;
-        };
-        let slack = keep / 8 + 1;
-        if self.messages.len() > keep + slack {
+        if let Some(keep) = self.keep
+            && self.messages.len() > keep + keep / 8 + 1
+        {
             let cut = self.messages.len() - keep;
             self.messages.drain(..cut);
             let oldest = self.messages.first().map_or(i32::MAX, |m| m.id);
             self.random_ids.retain(|_, id| *id >= oldest);
             self.pinned.retain(|id| *id >= oldest);
         }
-        if self.admin_log.len() > keep + slack {
+        if let Some(keep) = self.keep_events
+            && self.admin_log.len() > keep + keep / 8 + 1
+        {
             let cut = self.admin_log.len() - keep;
             self.admin_log.drain(..cut);
         }

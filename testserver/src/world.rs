@@ -213,6 +213,10 @@ pub(crate) struct World {
     /// Each chat and mailbox keeps only its latest this many messages
     /// ([`crate::TestServerBuilder::message_retention`]).
     pub retention: Option<usize>,
+    /// Each chat keeps only its latest this many admin-log events, and each
+    /// mailbox this many qts updates
+    /// ([`crate::TestServerBuilder::event_retention`]).
+    pub event_retention: Option<usize>,
     /// Groups, supergroups and channels by id.
     pub chats: BTreeMap<i64, crate::chats::StoredChat>,
     next_export_id: i64,
@@ -252,6 +256,7 @@ impl World {
             next_chat_id: 1_500_000_001,
             common_ids: CommonIds::new(),
             retention: None,
+            event_retention: None,
             chats: BTreeMap::new(),
             next_export_id: 1,
             home_dc,
@@ -350,12 +355,15 @@ impl World {
         id
     }
 
-    /// Keeps only the latest `keep` messages of every chat and mailbox
-    /// from now on (chats made later too).
-    pub(crate) fn set_retention(&mut self, keep: usize) {
-        self.retention = Some(keep);
+    /// Keeps only the latest `messages` messages of every chat and mailbox
+    /// and the latest `events` admin-log events and qts updates, from now on
+    /// (chats made later too).
+    pub(crate) fn set_retention(&mut self, messages: Option<usize>, events: Option<usize>) {
+        self.retention = messages;
+        self.event_retention = events;
         for c in self.chats.values_mut() {
-            c.keep = Some(keep);
+            c.keep = messages;
+            c.keep_events = events;
         }
     }
 
@@ -438,6 +446,7 @@ impl World {
             chat.common_ids = Some(self.common_ids.clone());
         }
         chat.keep = self.retention;
+        chat.keep_events = self.event_retention;
         self.chats.insert(id, chat);
         id
     }

@@ -39,6 +39,11 @@ use crate::report::Rss;
 /// 10,000 messages.
 pub const RETENTION: usize = 10_000;
 
+/// How many admin-log events each chat and qts updates each mailbox keep:
+/// the owner's restrictions log about 4 events a second and tell the bot
+/// admin of each, so 1,000 fill in about 4 minutes, before the first fifth.
+pub const EVENT_RETENTION: usize = 1_000;
+
 /// The command line.
 pub struct Args {
     seconds: u64,
@@ -177,6 +182,7 @@ async fn run(a: Args) -> Result<bool, String> {
         TestServer::builder()
             .members(2000)
             .message_retention(RETENTION)
+            .event_retention(EVENT_RETENTION)
             .start()
             .await
             .map_err(|e| e.to_string())?,

@@ -33,8 +33,9 @@ pub struct Run {
 }
 
 /// The processes the RSS check judges: all of them. The testserver keeps
-/// the latest [`crate::RETENTION`] messages of each chat (without that, it
-/// grew 165-280 bytes a message sent, as it stored them: RELIABILITY.md).
+/// the latest [`crate::RETENTION`] messages of each chat and
+/// [`crate::EVENT_RETENTION`] admin-log events and bots' qts updates
+/// (without that, it grew with what it stored: RELIABILITY.md).
 fn judged(_process: &str) -> bool {
     true
 }

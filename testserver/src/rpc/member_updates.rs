@@ -121,7 +121,14 @@ fn send(
     now: i32,
     make: impl FnOnce(i32) -> enums::Update,
 ) {
-    let update = w.mailbox(recipient).push_qts(make);
+    let keep = w.event_retention;
+    let mailbox = w.mailbox(recipient);
+    let update = mailbox.push_qts(make);
+    if let Some(keep) = keep {
+        while mailbox.qts_updates.len() > keep {
+            mailbox.qts_updates.pop_front();
+        }
+    }
     if !ctx.shared.is_subscribed(recipient) {
         return;
     }

@@ -30,10 +30,11 @@ pub(crate) fn migrate_chat(
         return Err(bad("CHAT_ADMIN_REQUIRED"));
     }
     let new_id = w.next_chat_id();
-    let keep = w.retention;
+    let (keep, keep_events) = (w.retention, w.event_retention);
     let old = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
     let mut sg = StoredChat::new(new_id, ChatKind::Supergroup, &old.title, old.creator, now);
     sg.keep = keep;
+    sg.keep_events = keep_events;
     sg.about = old.about.clone();
     sg.photo = old.photo;
     sg.default_banned = old.default_banned.clone();
