@@ -20,7 +20,7 @@
 //! ask `updates.getChannelDifference` for that channel (`updateChannelTooLong`
 //! too). Channel states are kept for the stream's lifetime, not in the session.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use ferrogram_session::UpdateState;
 use ferrogram_tl_types::{Deserializable, enums, functions, types};
@@ -49,6 +49,11 @@ pub struct UpdateStream {
     state: UpdateState,
     pending: VecDeque<enums::Update>,
     started: bool,
+    /// Work taken from the connection and not finished (a call cut short, or
+    /// an error): the next call asks for the difference first…
+    resync: bool,
+    /// …and for these channels' differences.
+    resync_channels: BTreeSet<i64>,
 }
 
 /// The channel id of a message's peer.
@@ -90,7 +95,6 @@ fn common_pts(u: &enums::Update) -> Option<(i32, i32)> {
     })
 }
 
-/// A `message` with only the fields an `updateShortMessage` carries.
 /// The qts of an update of the secondary box (bots' membership, reaction and
 /// boost updates, secret chats): each takes one.
 fn qts_of(u: &enums::Update) -> Option<i32> {
@@ -107,11 +111,12 @@ fn qts_of(u: &enums::Update) -> Option<i32> {
     })
 }
 
+/// A `message` with only the fields an `updateShort(Chat)Message` carries.
 fn short_message(
     out: bool,
     id: i32,
     from: i64,
-    peer: i64,
+    peer: enums::Peer,
     date: i32,
     text: &str,
 ) -> enums::Message {
@@ -121,7 +126,7 @@ fn short_message(
         from_id: Some(enums::Peer::from(types::PeerUser { user_id: from })),
         date,
         message: text.to_owned(),
-        ..types::Message::new(enums::Peer::from(types::PeerUser { user_id: peer }))
+        ..types::Message::new(peer)
     })
 }
 
@@ -135,6 +140,8 @@ impl UpdateStream {
             state,
             pending: VecDeque::new(),
             started: false,
+            resync: false,
+            resync_channels: BTreeSet::new(),
         }
     }
 
@@ -148,11 +155,15 @@ impl UpdateStream {
     ///
     /// Cancel safety: the future may be dropped at any await (in a
     /// `tokio::select!` with a timeout, say) without losing an update.
-    /// Updates already taken from the connection wait in the stream for the
-    /// next call; a difference cut short has not moved the state, so what
-    /// it would have fetched is fetched again when the next update shows
-    /// the same gap (or a reconnection signals one). A first call dropped
-    /// while establishing the starting point establishes it again.
+    /// Updates already applied wait in the stream for the next call. A
+    /// signal taken from the connection and not handled to the end (an
+    /// update whose peers were being saved, a difference being fetched after
+    /// a gap or a reconnection) is not forgotten: the state moves only as
+    /// updates are queued, and the next call first asks for the difference
+    /// from there (and the channel differences of the channels it named), so
+    /// what was lost is fetched even if no later update shows a gap. A first
+    /// call dropped while establishing the starting point establishes it
+    /// again.
     pub async fn next(&mut self) -> Result<enums::Update, InvocationError> {
         loop {
             if let Some(u) = self.pending.pop_front() {
@@ -162,17 +173,36 @@ impl UpdateStream {
                 self.catch_up().await?;
                 continue;
             }
+            if self.resync {
+                self.difference().await?;
+                self.resync = false;
+                continue;
+            }
+            if let Some(&channel_id) = self.resync_channels.first() {
+                self.channel_difference(channel_id).await?;
+                self.resync_channels.remove(&channel_id);
+                continue;
+            }
             match self.rx.recv().await {
                 Ok(Signal::Raw(bytes)) => {
                     let Ok(updates) = enums::Updates::from_bytes(&bytes) else {
                         debug!("ignoring an undecodable update");
                         continue;
                     };
+                    // Taken from the connection: until handled to the end,
+                    // a call cut short leaves a difference to ask.
+                    self.resync = true;
+                    self.resync_channels
+                        .extend(self.known_channels_of(&updates));
                     self.handle(updates).await?;
+                    self.resync = false;
+                    self.resync_channels.clear();
                 }
                 Ok(Signal::NewSession | Signal::Reconnected)
                 | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    self.resync = true;
                     self.difference().await?;
+                    self.resync = false;
                 }
                 Err(broadcast::error::RecvError::Closed) => return Err(InvocationError::Dropped),
             }
@@ -205,6 +235,24 @@ impl UpdateStream {
         self.save()
     }
 
+    /// The channels named by `updates` whose pts the stream knows (the ones
+    /// a channel difference can catch up).
+    fn known_channels_of(&self, updates: &enums::Updates) -> Vec<i64> {
+        let list = match updates {
+            enums::Updates::UpdateShort(u) => std::slice::from_ref(&u.update),
+            enums::Updates::Combined(u) => &u.updates[..],
+            enums::Updates::Updates(u) => &u.updates[..],
+            _ => &[],
+        };
+        list.iter()
+            .filter_map(|u| match u {
+                enums::Update::ChannelTooLong(t) => Some(t.channel_id),
+                u => channel_pts(u).map(|(channel, _, _)| channel),
+            })
+            .filter(|c| self.state.channels.contains_key(c))
+            .collect()
+    }
+
     fn save(&self) -> Result<(), InvocationError> {
         self.client.session().set_update_state(&self.state)?;
         Ok(())
@@ -223,29 +271,48 @@ impl UpdateStream {
     async fn handle(&mut self, updates: enums::Updates) -> Result<(), InvocationError> {
         match updates {
             enums::Updates::TooLong => self.difference().await,
-            enums::Updates::UpdateShortMessage(m) => match self.apply_pts(m.pts, m.pts_count) {
+            enums::Updates::UpdateShortMessage(m) => {
+                // Before the state moves: an await cut short here loses
+                // nothing the difference will not fetch.
+                let me = if m.out {
+                    self.client.self_id().await.unwrap_or(0)
+                } else {
+                    0
+                };
+                match self.apply_pts(m.pts, m.pts_count) {
+                    Ok(true) => {
+                        let (from, peer) = if m.out {
+                            (me, m.user_id)
+                        } else {
+                            (m.user_id, m.user_id)
+                        };
+                        let message = short_message(
+                            m.out,
+                            m.id,
+                            from,
+                            enums::Peer::from(types::PeerUser { user_id: peer }),
+                            m.date,
+                            &m.message,
+                        );
+                        self.queue_short(message, m.pts, m.pts_count, m.date)
+                    }
+                    Ok(false) => Ok(()),
+                    Err(()) => self.difference().await,
+                }
+            }
+            enums::Updates::UpdateShortChatMessage(m) => match self.apply_pts(m.pts, m.pts_count) {
                 Ok(true) => {
-                    let me = self.client.self_id().await.unwrap_or(0);
-                    let (from, peer) = if m.out {
-                        (me, m.user_id)
-                    } else {
-                        (m.user_id, m.user_id)
-                    };
-                    let message = short_message(m.out, m.id, from, peer, m.date, &m.message);
-                    self.state.date = m.date;
-                    self.pending
-                        .push_back(enums::Update::from(types::UpdateNewMessage {
-                            message,
-                            pts: m.pts,
-                            pts_count: m.pts_count,
-                        }));
-                    self.save()
+                    let message = short_message(
+                        m.out,
+                        m.id,
+                        m.from_id,
+                        enums::Peer::from(types::PeerChat { chat_id: m.chat_id }),
+                        m.date,
+                        &m.message,
+                    );
+                    self.queue_short(message, m.pts, m.pts_count, m.date)
                 }
                 Ok(false) => Ok(()),
-                Err(()) => self.difference().await,
-            },
-            enums::Updates::UpdateShortChatMessage(m) => match self.apply_pts(m.pts, m.pts_count) {
-                Ok(_) => self.save(),
                 Err(()) => self.difference().await,
             },
             enums::Updates::UpdateShortSentMessage(m) => match self.apply_pts(m.pts, m.pts_count) {
@@ -262,6 +329,25 @@ impl UpdateStream {
                 self.apply_list(u.updates, u.seq, u.seq, u.date).await
             }
         }
+    }
+
+    /// Queues the message of an `updateShort(Chat)Message` whose pts was
+    /// just applied.
+    fn queue_short(
+        &mut self,
+        message: enums::Message,
+        pts: i32,
+        pts_count: i32,
+        date: i32,
+    ) -> Result<(), InvocationError> {
+        self.state.date = date;
+        self.pending
+            .push_back(enums::Update::from(types::UpdateNewMessage {
+                message,
+                pts,
+                pts_count,
+            }));
+        self.save()
     }
 
     async fn apply_list(
