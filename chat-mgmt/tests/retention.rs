@@ -73,3 +73,51 @@ async fn chats_and_mailboxes_keep_their_latest_messages() {
     let log = owner.get_admin_log(LOUNGE).limit(100).await.unwrap();
     assert!((16..=19).contains(&log.len()), "{}", log.len());
 }
+
+/// `TestServer::footprint` counts what the stores hold, and with
+/// retention the per-message stores stay bounded however many are sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_footprint_counts_the_stores_and_retention_bounds_them() {
+    let server = TestServer::builder()
+        .members(20)
+        .message_retention(16)
+        .start()
+        .await
+        .unwrap();
+    let before = server.footprint();
+    let owner = owner(&server).await;
+    let (sam, _) = user(&server, "Sam", "9996621320").await;
+    let signed_in = server.footprint();
+    assert!(signed_in.auth_keys >= before.auth_keys + 2, "{signed_in:?}");
+    assert!(signed_in.sessions >= before.sessions + 2, "{signed_in:?}");
+    assert!(signed_in.remembered_msg_ids > 0, "{signed_in:?}");
+    assert!(signed_in.cached_answers > 0, "{signed_in:?}");
+    assert_eq!(signed_in.authorizations, before.authorizations + 2);
+    let owner_phone = format!("+{}", server.user().unwrap().phone);
+    let mut at_20 = None;
+    for i in 0..80 {
+        if i == 20 {
+            at_20 = Some(server.footprint());
+        }
+        owner.send_message(LOUNGE, &format!("p{i}")).await.unwrap();
+        sam.send_message(owner_phone.as_str(), &format!("n{i}"))
+            .await
+            .unwrap();
+    }
+    let (at_20, end) = (at_20.unwrap(), server.footprint());
+    // Sixty sends later the message stores hold no more than they did
+    // (within a retention batch: an eighth over 16, per chat or mailbox).
+    assert!(
+        end.mailbox_messages <= at_20.mailbox_messages + 2 * 3,
+        "{at_20:?} -> {end:?}"
+    );
+    assert!(
+        end.chat_messages <= at_20.chat_messages + 3,
+        "{at_20:?} -> {end:?}"
+    );
+    assert!(
+        end.random_ids <= at_20.random_ids + 2 * 3,
+        "{at_20:?} -> {end:?}"
+    );
+    assert!(end.subscribed_users >= 2, "{end:?}");
+}

@@ -37,6 +37,7 @@ mod counters;
 mod exec;
 mod faults;
 mod fixture;
+mod footprint;
 mod hostile;
 mod info;
 #[cfg(feature = "request-log")]
@@ -63,6 +64,7 @@ use builder::set_password;
 pub use clock::Clock;
 pub use counters::{CounterSnapshot, MethodCounts};
 pub use faults::{Faults, Hostile};
+pub use footprint::Footprint;
 pub use info::{AccountInfo, ChatInfo, Role, ServerInfo, UserCredentials};
 pub use shared::{DcAddr, SALT_PERIOD_SECS};
 
@@ -164,6 +166,13 @@ impl TestServer {
     /// What the server has seen so far.
     pub fn counters(&self) -> CounterSnapshot {
         self.shared.counters.snapshot()
+    }
+
+    /// How much each of the server's stores holds now (sessions, cached
+    /// answers, messages, events, …): what a long run watches for a store
+    /// that only grows.
+    pub fn footprint(&self) -> Footprint {
+        Footprint::of(&self.shared)
     }
 
     /// The server's clock (clones share it).

@@ -97,7 +97,6 @@ impl ResultCache {
     }
 
     /// How many answers and bytes are cached.
-    #[cfg(test)]
     pub(crate) fn size(&self) -> (usize, usize) {
         (self.map.len(), self.bytes)
     }

@@ -249,6 +249,7 @@ async fn run(a: Args) -> Result<bool, String> {
     tokio::time::sleep(run_for / 5).await;
     sample(&pids, &mut rss.fifth);
     rss.server_heap_fifth = heap::live_kib();
+    rss.server_footprint_fifth = server.footprint();
     tokio::time::sleep(
         until
             .saturating_duration_since(Instant::now())
@@ -257,6 +258,7 @@ async fn run(a: Args) -> Result<bool, String> {
     .await;
     sample(&pids, &mut rss.end);
     rss.server_heap_end = heap::live_kib();
+    rss.server_footprint_end = server.footprint();
     rss.server_per_minute = minutes.await.unwrap_or_default();
     let faults = chaos_task.await.map_err(|e| e.to_string())?;
     let mut reported = telethon::Reported::default();

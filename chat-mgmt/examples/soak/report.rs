@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
-use ferrogram_testserver::{CounterSnapshot, TestServer};
+use ferrogram_testserver::{CounterSnapshot, Footprint, TestServer};
 
 use crate::clients::Outcome;
 
@@ -21,6 +21,10 @@ pub struct Rss {
     pub server_heap_end: u64,
     /// The testserver's RSS and live heap (KiB) at each minute.
     pub server_per_minute: Vec<(u64, u64)>,
+    /// The testserver's stores after the first fifth and at the end: which
+    /// one grows, if the heap does.
+    pub server_footprint_fifth: Footprint,
+    pub server_footprint_end: Footprint,
 }
 
 /// What the run was.
@@ -146,6 +150,8 @@ pub fn report(
         "testserver_heap_kib_fifth": rss.server_heap_fifth,
         "testserver_heap_kib_end": rss.server_heap_end,
         "testserver_rss_and_heap_kib_per_minute": rss.server_per_minute,
+        "testserver_footprint_fifth": rss.server_footprint_fifth,
+        "testserver_footprint_end": rss.server_footprint_end,
     });
     println!("SOAK {summary}");
     Ok(ok)

@@ -64,6 +64,11 @@ pub(crate) struct RecentIds {
 }
 
 impl RecentIds {
+    /// How many ids it remembers.
+    pub(crate) fn len(&self) -> usize {
+        self.ring.len()
+    }
+
     /// Remembers `id`; false if it was remembered already.
     pub(crate) fn insert(&mut self, id: i64) -> bool {
         let above = self.max.is_none_or(|m| id > m);

@@ -90,6 +90,12 @@ impl ServerSession {
         self.session_id
     }
 
+    /// How many of the client's msg_ids it remembers to refuse a replay
+    /// (at most the last 2,048; what a session costs a server).
+    pub fn remembered_msg_ids(&self) -> usize {
+        self.seen.len()
+    }
+
     fn next_seq(&mut self, content_related: bool) -> i32 {
         if content_related {
             // seq_no counters wrap like the i32 they are sent as.
