@@ -1,5 +1,7 @@
-//! Splitting the handshake's `pq` into its two prime factors: Pollard-Brent on u64 in
-//! Montgomery form, three walks in lockstep.
+//! Splitting the handshake's `pq` into its two prime factors, on u64 in
+//! Montgomery form: the elliptic-curve method ([`ecm`]) for the 61-63-bit
+//! values servers send, Pollard-Brent (three walks in lockstep) for small
+//! values and as the fallback that always ends.
 #![allow(
     clippy::arithmetic_side_effects,
     clippy::cast_possible_truncation,
@@ -10,6 +12,13 @@
               server's pq: the handshake fuzz target runs this with overflow checks on, and \
               the tests cover every composite below 3000 and 16 semiprimes of 61-63 bits"
 )]
+
+mod ecm;
+
+/// Below this, rho's walks are short and cheaper than a curve's fixed cost.
+const ECM_FROM: u64 = 1 << 40;
+/// Curves tried before falling back to rho (a 31-bit factor needs a few).
+const ECM_CURVES: u64 = 64;
 
 /// Factorizes `pq` into `(p, q)` with `p <= q`, or None if `pq` is below 4 or prime.
 ///
@@ -33,6 +42,12 @@ pub fn factorize(pq: u64) -> Option<(u64, u64)> {
     // A prime would send rho round a cycle of up to 2^32 steps: refuse it up front.
     if is_prime(pq) {
         return None;
+    }
+    if pq >= ECM_FROM
+        && let Some(d) = ecm::ecm(pq, ECM_CURVES)
+    {
+        let (a, b) = (d, pq / d);
+        return Some(if a <= b { (a, b) } else { (b, a) });
     }
     for round in 0..16u64 {
         let c = [1, 2, 3].map(|i| round * 3 + i);
@@ -125,6 +140,18 @@ impl Montgomery {
         } else {
             s
         }
+    }
+
+    /// `a - b mod n`, for `a, b < n`.
+    #[inline(always)]
+    fn sub(self, a: u64, b: u64) -> u64 {
+        let (d, borrow) = a.overflowing_sub(b);
+        if borrow { d.wrapping_add(self.n) } else { d }
+    }
+
+    /// `a` out of Montgomery form.
+    fn reduce(self, a: u64) -> u64 {
+        self.mul(a, 1)
     }
 
     /// R mod n: 1 in Montgomery form.
