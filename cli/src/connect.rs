@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ferrogram_client::{Client, Config};
 use ferrogram_mtproto::RsaPublicKey;
-use ferrogram_session::{MemorySession, SqliteSession};
+use ferrogram_session::{MemorySession, PostgresSession, Session, SessionData, SqliteSession};
 use ferrogram_tl_types::{enums, functions};
 
 use ferrogram_cli::profile::Profile;
@@ -17,7 +17,8 @@ use crate::error::CliError;
 #[derive(Clone, Debug, clap::Args)]
 pub struct Global {
     /// The session file [default: the platform's data directory,
-    /// e.g. ~/.local/share/ferrogram/session.sqlite].
+    /// e.g. ~/.local/share/ferrogram/session.sqlite], or a PostgreSQL store
+    /// shared by several machines: postgres://user@host/db?account=NAME.
     #[arg(long, global = true, env = "FERROGRAM_SESSION")]
     pub session: Option<PathBuf>,
     /// A testserver or private deployment to use instead of Telegram (its DC id
@@ -81,17 +82,106 @@ fn save_profile(profile: &Profile, session: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The session path: `--session`, or the platform's data directory.
-pub fn session_path(g: &Global) -> Result<PathBuf, CliError> {
-    if let Some(p) = &g.session {
-        return Ok(p.clone());
+/// Where the session lives.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// A SQLite file.
+    File(PathBuf),
+    /// An account in a PostgreSQL store (`postgres://…?account=NAME`).
+    Postgres {
+        /// The URL as given (it may hold a password: never shown).
+        url: String,
+        /// The account's name.
+        account: String,
+    },
+}
+
+impl Store {
+    /// The local path the profile and the bulk journal go beside: the file
+    /// itself, or `postgres-<account>` in the platform's data directory.
+    pub fn local_path(&self) -> Result<PathBuf, CliError> {
+        match self {
+            Store::File(p) => Ok(p.clone()),
+            Store::Postgres { account, .. } => Ok(data_dir()?.join(format!("postgres-{account}"))),
+        }
     }
+
+    /// What to call it in messages (a URL's password hidden).
+    pub fn describe(&self) -> String {
+        match self {
+            Store::File(p) => p.display().to_string(),
+            Store::Postgres { url, account } => {
+                format!("{} (account {account})", ferrogram_session::redact_url(url))
+            }
+        }
+    }
+
+    fn open(&self) -> Result<Arc<dyn Session>, CliError> {
+        let failed = |e| CliError::failure(format!("session {}: {e}", self.describe()));
+        Ok(match self {
+            Store::File(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                Arc::new(SqliteSession::open(path).map_err(failed)?)
+            }
+            Store::Postgres { url, account } => {
+                Arc::new(PostgresSession::connect(url, account).map_err(failed)?)
+            }
+        })
+    }
+
+    /// Forgets everything stored (after `logout`): the file and its
+    /// companions, or the account's rows; and the profile.
+    pub fn forget(&self) -> Result<(), CliError> {
+        let base = self.local_path()?;
+        match self {
+            Store::File(path) => {
+                for p in [
+                    path.clone(),
+                    PathBuf::from(format!("{}-wal", path.display())),
+                    PathBuf::from(format!("{}-shm", path.display())),
+                ] {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Store::Postgres { url, account } => {
+                PostgresSession::connect(url, account)
+                    .and_then(|s| s.replace_with(&SessionData::default()))
+                    .map_err(|e| CliError::failure(format!("session {}: {e}", self.describe())))?;
+            }
+        }
+        let _ = std::fs::remove_file(profile_path(&base));
+        Ok(())
+    }
+}
+
+fn data_dir() -> Result<PathBuf, CliError> {
     let dir = dirs::data_dir()
         .ok_or_else(|| CliError::usage("no data directory on this platform: pass --session"))?
         .join("ferrogram");
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
-    Ok(dir.join("session.sqlite"))
+    Ok(dir)
+}
+
+/// The session's store: `--session` (a file, or a `postgres://` URL with
+/// `?account=NAME`), or a file in the platform's data directory.
+pub fn session_store(g: &Global) -> Result<Store, CliError> {
+    let Some(p) = &g.session else {
+        return Ok(Store::File(data_dir()?.join("session.sqlite")));
+    };
+    let text = p.to_string_lossy();
+    if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+        let (url, account) = ferrogram_session::split_account_url(&text).ok_or_else(|| {
+            CliError::usage(format!(
+                "{}: a PostgreSQL store needs the account's name: ?account=NAME",
+                ferrogram_session::redact_url(&text)
+            ))
+        })?;
+        return Ok(Store::Postgres { url, account });
+    }
+    Ok(Store::File(p.clone()))
 }
 
 /// The DC a server address serves, asked with a throwaway in-memory session.
@@ -105,9 +195,10 @@ async fn probe_dc(addr: SocketAddr, keys: &[RsaPublicKey]) -> Result<i32, CliErr
     Ok(config.this_dc)
 }
 
-/// A connected client, and the session path. `login` saves the profile.
-pub async fn connect(g: &Global, remember: bool) -> Result<(Client, PathBuf), CliError> {
-    let path = session_path(g)?;
+/// A connected client, and the session's store. `login` saves the profile.
+pub async fn connect(g: &Global, remember: bool) -> Result<(Client, Store), CliError> {
+    let store = session_store(g)?;
+    let path = store.local_path()?;
     let mut profile = load_profile(&path)?;
     if let Some(id) = g.api_id {
         profile.api_id = Some(id);
@@ -161,17 +252,12 @@ pub async fn connect(g: &Global, remember: bool) -> Result<(Client, PathBuf), Cl
     if !keys.is_empty() {
         config.rsa_keys = keys;
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let session = SqliteSession::open(&path)
-        .map_err(|e| CliError::failure(format!("session {}: {e}", path.display())))?;
-    config.session = Arc::new(session);
+    config.session = store.open()?;
     let client = Client::connect(config).await?;
     if remember {
         save_profile(&profile, &path)?;
     }
-    Ok((client, path))
+    Ok((client, store))
 }
 
 /// A connected client that is signed in (exit code 3 otherwise).

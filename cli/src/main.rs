@@ -395,20 +395,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             password,
         } => login(g, bot_token, phone, code, password).await?,
         Command::Logout => {
-            let (client, path) = connect(g, false).await?;
+            let (client, store) = connect(g, false).await?;
             if client.is_authorized().await? {
                 client.sign_out().await?;
             }
             drop(client);
-            for p in [
-                path.clone(),
-                PathBuf::from(format!("{}.profile.json", path.display())),
-                PathBuf::from(format!("{}-wal", path.display())),
-                PathBuf::from(format!("{}-shm", path.display())),
-            ] {
-                let _ = std::fs::remove_file(p);
-            }
-            println!("Signed out; {} removed", path.display());
+            store.forget()?;
+            println!("Signed out; {} removed", store.describe());
         }
         Command::Whoami => {
             let client = signed_in(g).await?;
@@ -498,7 +491,7 @@ async fn login(
     code: Option<String>,
     password: Option<String>,
 ) -> Result<(), CliError> {
-    let (client, path) = connect(g, true).await?;
+    let (client, store) = connect(g, true).await?;
     let me = if let Some(token) = bot_token {
         client.sign_in_bot(&token).await?
     } else {
@@ -526,7 +519,7 @@ async fn login(
     println!(
         "Signed in as {} (session {})",
         describe(&me),
-        path.display()
+        store.describe()
     );
     Ok(())
 }

@@ -58,7 +58,7 @@ pub(crate) async fn membership_command(g: &Global, command: Command) -> Result<(
             crate::community::community(&signed_in(g).await?, command).await?;
         }
         Command::Bulk(b) => {
-            let session = crate::connect::session_path(g)?;
+            let session = crate::connect::session_store(g)?.local_path()?;
             bulk::bulk(&signed_in(g).await?, *b, &session).await?;
         }
         Command::Settings(s) => settings::settings(&signed_in(g).await?, s).await?,

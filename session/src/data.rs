@@ -154,7 +154,7 @@ impl PeerInfo {
 /// it is, with `new`'s username and phone compared as they would be stored
 /// (normalized), without allocating: most sightings in a listing repeat what the
 /// cache holds, and this lets them cost a lookup and a few comparisons.
-fn merge_keeps(old: &PeerInfo, new: &PeerInfo) -> bool {
+pub(crate) fn merge_keeps(old: &PeerInfo, new: &PeerInfo) -> bool {
     let keep_hash = new.min && !old.min;
     let kind = if keep_hash { old.kind } else { new.kind };
     let hash = if keep_hash || new.access_hash.is_none() {

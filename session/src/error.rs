@@ -47,6 +47,42 @@ pub enum SessionError {
     /// A session string (ours or Telethon's) is malformed.
     #[error("invalid session string: {0}")]
     InvalidString(String),
+    /// A database URL that cannot be used (unparsable, or without the
+    /// account's name).
+    #[error("session store {target}: {reason}")]
+    InvalidUrl {
+        /// The URL, password hidden.
+        target: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database server could not be reached, or the connection was lost
+    /// and could not be opened again.
+    #[error("session store {target} is unreachable: {reason}")]
+    Unreachable {
+        /// The server and database, password hidden.
+        target: String,
+        /// What the driver said.
+        reason: String,
+    },
+    /// The database refused the credentials, or the role may not create or
+    /// use the session tables.
+    #[error("session store {target}: permission denied: {reason}")]
+    PermissionDenied {
+        /// The server and database, password hidden.
+        target: String,
+        /// What the server said.
+        reason: String,
+    },
+    /// Any other PostgreSQL failure.
+    #[cfg(feature = "postgres")]
+    #[error("session store {target}: {source}")]
+    Postgres {
+        /// The server and database, password hidden.
+        target: String,
+        /// The driver's error.
+        source: postgres::Error,
+    },
     /// Any other SQLite failure.
     #[error("session file {path}: {source}")]
     Sqlite {

@@ -10,6 +10,9 @@
 //!   permissions, WAL journal, versioned schema with migrations, held exclusively
 //!   while open. A corrupt, locked, foreign or newer-version file is a clear
 //!   [`SessionError`]; nothing is overwritten silently.
+//! - `PostgresSession` (feature `postgres`): many accounts in one PostgreSQL
+//!   schema, shared by every process of an account (the peer cache
+//!   included), selected by a `postgres://…?account=NAME` URL.
 //! - [`MemorySession`]: nothing persists.
 //! - the string form ([`SessionData::to_session_string`] /
 //!   [`SessionData::from_session_string`]): one URL-safe string with the home DC,
@@ -41,6 +44,8 @@
 mod data;
 mod error;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 mod string;
 pub mod telethon;
@@ -50,6 +55,22 @@ pub use data::{
 };
 pub use error::SessionError;
 pub use memory::MemorySession;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresSession;
+
+/// `url` with any password replaced by `***` (URL or `key=value` form), for
+/// messages about a database store.
+#[cfg(feature = "postgres")]
+pub fn redact_url(url: &str) -> String {
+    postgres::redact(url)
+}
+
+/// Splits `postgres://…?account=NAME` into the connection URL without the
+/// `account` parameter and the account's name (None without one).
+#[cfg(feature = "postgres")]
+pub fn split_account_url(url: &str) -> Option<(String, String)> {
+    postgres::split_account(url)
+}
 pub use sqlite::SqliteSession;
 
 /// Session storage, as the client uses it. Reads come from memory; writes go

@@ -4,10 +4,12 @@
 //! - `test`: everything CI checks: formatting, clippy, rustdoc with warnings denied,
 //!   `cargo package` of every crate (built from its packaged sources), a short smoke
 //!   run of every fuzz target, and the whole test suite with the Python peers
-//!   installed and required.
+//!   installed and a throwaway PostgreSQL server started, both required.
 //! - `bench`: the `bench/` workspace, side by side with peers; rewrites `BENCHMARKS.md`.
 //! - `fuzz [--all | TARGET] [SECONDS]`: run fuzz targets with libFuzzer on the stable
 //!   toolchain; `fuzz --merge [TARGET]` minimizes the committed corpora.
+//! - `postgres COMMAND...`: runs COMMAND with a throwaway PostgreSQL server
+//!   (`FERROGRAM_TEST_POSTGRES` set to its URL), e.g. the session-store tests.
 //! - `soak [--minutes N]`: the soak run (every fault knob, 100 clients, Telethon
 //!   beside them); `--record` adds it to RELIABILITY.md.
 
@@ -18,6 +20,7 @@ mod bench_crypto;
 mod codegen;
 mod fuzz;
 mod peers;
+mod postgres;
 mod soak;
 
 use std::path::{Path, PathBuf};
@@ -99,12 +102,17 @@ fn test() -> Result<(), String> {
         record: false,
     };
     phase("soak", target_dir(), |dir| soak::soak(&soak, dir))?;
+    // The session-store tests need a PostgreSQL server: a throwaway one,
+    // stopped and removed when the suite ends.
+    let cluster = postgres::Cluster::start()?;
     // The test suite runs last so its summary closes the output.
     let dir = target_dir();
     let mut cmd = cargo();
     cmd.args(["test", "--workspace"])
         .env("FERROGRAM_PEERS", "required")
         .env("FERROGRAM_PEERS_PYTHON", &python)
+        .env("FERROGRAM_POSTGRES", "required")
+        .env("FERROGRAM_TEST_POSTGRES", &cluster.url)
         .env("CARGO_TARGET_DIR", &dir);
     let result = run_tests(&mut cmd);
     println!("xtask: {} holds {}", dir.display(), gib(disk_size(&dir)));
@@ -256,8 +264,9 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(&rest),
         Some("bench") => bench::run(&rest),
         Some("peers") => peers::ensure_venv().map(|p| println!("{}", p.display())),
+        Some("postgres") => postgres::with_cluster(&rest),
         _ => Err(
-            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --crypto-only | --roundtrips-only | --participants-only] | fuzz [--all | TARGET] [SECONDS] | fuzz --merge [TARGET] | soak [--minutes N | --seconds S] [--clients N] [--telethon N] [--record] | peers>"
+            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --crypto-only | --roundtrips-only | --participants-only] | fuzz [--all | TARGET] [SECONDS] | fuzz --merge [TARGET] | soak [--minutes N | --seconds S] [--clients N] [--telethon N] [--record] | peers | postgres COMMAND...>"
                 .into(),
         ),
     };

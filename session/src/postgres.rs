@@ -1,0 +1,804 @@
+//! A session store on PostgreSQL, shared by every process of one account
+//! (feature `postgres`).
+//!
+//! One schema holds many accounts: every row is keyed by the account's name,
+//! and [`PostgresSession::connect`] migrates the schema (versioned, under an
+//! advisory lock, so workers starting together migrate once) and loads the
+//! account. Reads come from memory, as with the other stores; writes go to
+//! the database first and reach memory only once committed. The peer cache
+//! is shared: a peer, username or phone missing from this process's memory
+//! is looked up in the database (one query) before the caller falls back to
+//! asking Telegram, so any worker resolves what another has seen.
+//!
+//! The driver is `postgres` (the blocking face of `tokio-postgres`) on a
+//! thread of the session's own, so a store call made on an async runtime of
+//! either flavour never blocks that runtime's I/O driver nor starts a runtime
+//! inside it. A lost connection is opened again on the next call.
+//!
+//! Not yet here (see the scale-out issue): leases with fencing tokens, so
+//! that one process at a time uses an auth key and advances the update
+//! state. Until then, two processes using one account at once must be kept
+//! apart by their operator, as with a copied session file.
+
+mod schema;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use postgres::{Client, Config, NoTls};
+
+use crate::data::PeerKind;
+use crate::{AuthKeyBytes, DcOption, PeerInfo, Session, SessionData, SessionError, UpdateState};
+
+pub use schema::SCHEMA_VERSION;
+
+/// How long a store call waits for the database before reporting it
+/// unreachable.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long opening a connection may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A session of one account stored in PostgreSQL; see the module docs.
+pub struct PostgresSession {
+    /// The server and database, without a password (for messages).
+    target: String,
+    account: String,
+    jobs: mpsc::Sender<Job>,
+    data: Mutex<SessionData>,
+}
+
+impl std::fmt::Debug for PostgresSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresSession")
+            .field("target", &self.target)
+            .field("account", &self.account)
+            .field("data", &*self.lock())
+            .finish()
+    }
+}
+
+/// Work for the session's database thread.
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// The database thread's connection, opened again after a loss.
+struct Connection {
+    config: Config,
+    client: Option<Client>,
+}
+
+impl Connection {
+    fn client(&mut self) -> Result<&mut Client, postgres::Error> {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
+            self.client = None;
+            self.client = Some(self.config.connect(NoTls)?);
+        }
+        match self.client.as_mut() {
+            Some(c) => Ok(c),
+            None => unreachable!("set just above"),
+        }
+    }
+}
+
+/// `url` with any password replaced by `***` (URL or key=value form).
+pub(crate) fn redact(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let Some(scheme) = out.find("://") {
+        let rest_from = scheme.saturating_add(3);
+        let authority_end = out
+            .get(rest_from..)
+            .and_then(|r| r.find(['/', '?']))
+            .map_or(out.len(), |i| rest_from.saturating_add(i));
+        if let Some(authority) = out.get(rest_from..authority_end)
+            && let Some(at) = authority.rfind('@')
+            && let Some(colon) = authority.get(..at).and_then(|u| u.find(':'))
+        {
+            let from = rest_from.saturating_add(colon).saturating_add(1);
+            let to = rest_from.saturating_add(at);
+            out.replace_range(from..to, "***");
+        }
+    }
+    // password=... in a query string or a key=value string.
+    let mut cleaned = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(i) = rest.find("password=") {
+        let value_from = i.saturating_add("password=".len());
+        cleaned.push_str(rest.get(..value_from).unwrap_or_default());
+        cleaned.push_str("***");
+        let tail = rest.get(value_from..).unwrap_or_default();
+        let end = tail.find(['&', ' ']).unwrap_or(tail.len());
+        rest = tail.get(end..).unwrap_or_default();
+    }
+    cleaned.push_str(rest);
+    cleaned
+}
+
+/// Maps a driver error to the crate's error.
+fn pg_error(target: &str, e: postgres::Error) -> SessionError {
+    use postgres::error::SqlState;
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        if [
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            SqlState::INVALID_PASSWORD,
+            SqlState::INVALID_AUTHORIZATION_SPECIFICATION,
+        ]
+        .contains(code)
+        {
+            return SessionError::PermissionDenied {
+                target: target.to_owned(),
+                reason: db.message().to_owned(),
+            };
+        }
+    }
+    let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+    if e.is_closed() || io {
+        return SessionError::Unreachable {
+            target: target.to_owned(),
+            reason: e.to_string(),
+        };
+    }
+    SessionError::Postgres {
+        target: target.to_owned(),
+        source: e,
+    }
+}
+
+/// Splits `postgres://…?account=NAME` into the connection string without the
+/// `account` parameter and the account's name.
+pub(crate) fn split_account(url: &str) -> Option<(String, String)> {
+    let (base, query) = url.split_once('?')?;
+    let mut account = None;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("account", name)) if !name.is_empty() => account = Some(name.to_owned()),
+            _ if pair.is_empty() => {}
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Some((url, account?))
+}
+
+impl PostgresSession {
+    /// Opens the session of `account` in the database at `url` (a
+    /// `postgres://user:password@host:port/db` URL or a `host=… user=…`
+    /// string), creating the schema or migrating it first.
+    ///
+    /// Errors: [`SessionError::Unreachable`] (no server there, or it went
+    /// away), [`SessionError::PermissionDenied`] (refused credentials, or a
+    /// role that may not create or use the tables), [`SessionError::NewerVersion`]
+    /// (a schema written by a newer Ferrogram), [`SessionError::Corrupt`]
+    /// (rows this build cannot read). Messages never show the password.
+    pub fn connect(url: &str, account: &str) -> Result<Self, SessionError> {
+        let target = redact(url);
+        let mut config: Config = url.parse().map_err(|e| SessionError::InvalidUrl {
+            target: target.clone(),
+            reason: format!("{e}"),
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        if account.is_empty() {
+            return Err(SessionError::InvalidUrl {
+                target,
+                reason: "the account name is empty".into(),
+            });
+        }
+        let (jobs, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("ferrogram-postgres".into())
+            .spawn(move || {
+                let mut conn = Connection {
+                    config,
+                    client: None,
+                };
+                for job in rx {
+                    job(&mut conn);
+                }
+            })
+            .map_err(|source| SessionError::Io {
+                path: target.clone(),
+                source,
+            })?;
+        let session = Self {
+            target,
+            account: account.to_owned(),
+            jobs,
+            data: Mutex::new(SessionData::default()),
+        };
+        let account = session.account.clone();
+        let loaded = session.call(move |c| {
+            let mut tx = c.transaction()?;
+            let found = schema::migrate(&mut tx)?;
+            if let schema::Found::Newer(v) = found {
+                tx.rollback()?;
+                return Ok(Err(v));
+            }
+            tx.execute(
+                "INSERT INTO ferrogram_accounts (account) VALUES ($1) ON CONFLICT DO NOTHING",
+                &[&account],
+            )?;
+            let rows = load(&mut tx, &account)?;
+            tx.commit()?;
+            Ok(Ok(rows))
+        })?;
+        let data = match loaded {
+            Ok(rows) => rows.into_data().map_err(|reason| SessionError::Corrupt {
+                path: session.target.clone(),
+                reason,
+            })?,
+            Err(found) => {
+                return Err(SessionError::NewerVersion {
+                    path: session.target.clone(),
+                    found,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+        };
+        *session.lock() = data;
+        Ok(session)
+    }
+
+    /// [`Self::connect`] with the account named in the URL:
+    /// `postgres://user@host/db?account=NAME` (how the CLI's `--session`
+    /// takes it).
+    pub fn open(url_with_account: &str) -> Result<Self, SessionError> {
+        let (url, account) =
+            split_account(url_with_account).ok_or_else(|| SessionError::InvalidUrl {
+                target: redact(url_with_account),
+                reason: "no ?account=NAME in the URL".into(),
+            })?;
+        Self::connect(&url, &account)
+    }
+
+    /// The account this session stores.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// The server and database, password hidden.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    fn lock(&self) -> MutexGuard<'_, SessionData> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the database thread and waits for its answer.
+    fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<R, postgres::Error> + Send + 'static,
+    ) -> Result<R, SessionError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |conn| {
+            let _ = tx.send(conn.client().and_then(f));
+        });
+        let gone = || SessionError::Unreachable {
+            target: self.target.clone(),
+            reason: "the session's database thread has stopped".into(),
+        };
+        self.jobs.send(job).map_err(|_| gone())?;
+        match rx.recv_timeout(CALL_TIMEOUT) {
+            Ok(answer) => answer.map_err(|e| pg_error(&self.target, e)),
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(SessionError::Unreachable {
+                target: self.target.clone(),
+                reason: format!("no answer within {} s", CALL_TIMEOUT.as_secs()),
+            }),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(gone()),
+        }
+    }
+
+    /// Writes everything in `new` into this account (replacing what it
+    /// held): how an import is saved.
+    pub fn replace_with(&self, new: &SessionData) -> Result<(), SessionError> {
+        let account = self.account.clone();
+        let peers: Vec<PeerInfo> = {
+            let mut fresh = SessionData::default();
+            let all: Vec<PeerInfo> = new.peers.values().cloned().collect();
+            fresh.merge_peers(&all)
+        };
+        let (home, options, keys, state) = (
+            new.home_dc,
+            new.dc_options.clone(),
+            new.auth_keys.clone(),
+            new.update_state.clone(),
+        );
+        let written = peers.clone();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            for table in [
+                "ferrogram_dc_options",
+                "ferrogram_auth_keys",
+                "ferrogram_peers",
+                "ferrogram_update_state",
+            ] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE account = $1"),
+                    &[&account],
+                )?;
+            }
+            tx.execute(
+                "UPDATE ferrogram_accounts SET home_dc = $2 WHERE account = $1",
+                &[&account, &home],
+            )?;
+            write_dc_options(&mut tx, &account, &options)?;
+            for (dc, key) in &keys {
+                tx.execute(
+                    "INSERT INTO ferrogram_auth_keys (account, dc_id, auth_key) VALUES ($1, $2, $3)",
+                    &[&account, dc, &&key[..]],
+                )?;
+            }
+            upsert_peers(&mut tx, &account, &written)?;
+            write_update_state(&mut tx, &account, &state)?;
+            tx.commit()
+        })?;
+        let mut data = self.lock();
+        *data = SessionData {
+            home_dc: new.home_dc,
+            dc_options: new.dc_options.clone(),
+            auth_keys: new.auth_keys.clone(),
+            update_state: new.update_state.clone(),
+            ..SessionData::default()
+        };
+        data.merge_peers(&peers);
+        Ok(())
+    }
+
+    /// Looks a peer up in the database when this process has not seen it
+    /// (`column` = `value`), caching what it finds. A database error is a
+    /// miss: the caller then asks Telegram.
+    fn look_up(&self, column: &'static str, value: Value) -> Option<PeerInfo> {
+        let account = self.account.clone();
+        let rows = self
+            .call(move |c| {
+                let sql = format!(
+                    "SELECT {PEER_COLUMNS} FROM ferrogram_peers WHERE account = $1 AND {column} = $2
+                     ORDER BY min LIMIT 1"
+                );
+                let rows = match &value {
+                    Value::Id(v) => c.query(&sql, &[&account, v])?,
+                    Value::Text(v) => c.query(&sql, &[&account, v])?,
+                };
+                Ok(rows.iter().map(peer_row).collect::<Vec<_>>())
+            })
+            .ok()?;
+        let peer = rows.into_iter().next()?.ok()?;
+        self.lock().merge_peers(std::slice::from_ref(&peer));
+        Some(peer)
+    }
+}
+
+/// A looked-up column's value.
+enum Value {
+    Id(i64),
+    Text(String),
+}
+
+const PEER_COLUMNS: &str = "id, kind, access_hash, username, phone, name, min, migrated_to";
+
+/// A `ferrogram_peers` row (selected as [`PEER_COLUMNS`]).
+fn peer_row(r: &postgres::Row) -> Result<PeerInfo, String> {
+    let id: i64 = r.get(0);
+    let kind: i16 = r.get(1);
+    let kind = PeerKind::from_code(i64::from(kind))
+        .ok_or_else(|| format!("peers: unknown kind {kind} for id {id}"))?;
+    Ok(PeerInfo {
+        id,
+        kind,
+        access_hash: r.get(2),
+        username: r.get(3),
+        phone: r.get(4),
+        name: r.get(5),
+        min: r.get(6),
+        migrated_to: r.get(7),
+    })
+}
+
+/// An account's rows, read in one transaction.
+struct Rows {
+    home_dc: Option<i32>,
+    dc_options: Vec<(i32, String, i32)>,
+    auth_keys: Vec<(i32, Vec<u8>)>,
+    peers: Vec<Result<PeerInfo, String>>,
+    update_state: Vec<(i64, i32, i32, i32, i32)>,
+}
+
+fn load(tx: &mut postgres::Transaction<'_>, account: &str) -> Result<Rows, postgres::Error> {
+    let home_dc = tx
+        .query_one(
+            "SELECT home_dc FROM ferrogram_accounts WHERE account = $1",
+            &[&account],
+        )?
+        .get(0);
+    let dc_options = tx
+        .query(
+            "SELECT id, ip, port FROM ferrogram_dc_options WHERE account = $1 ORDER BY position",
+            &[&account],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let auth_keys = tx
+        .query(
+            "SELECT dc_id, auth_key FROM ferrogram_auth_keys WHERE account = $1",
+            &[&account],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let peers = tx
+        .query(
+            &format!("SELECT {PEER_COLUMNS} FROM ferrogram_peers WHERE account = $1"),
+            &[&account],
+        )?
+        .iter()
+        .map(peer_row)
+        .collect();
+    let update_state = tx
+        .query(
+            "SELECT channel_id, pts, qts, date, seq FROM ferrogram_update_state WHERE account = $1",
+            &[&account],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect();
+    Ok(Rows {
+        home_dc,
+        dc_options,
+        auth_keys,
+        peers,
+        update_state,
+    })
+}
+
+impl Rows {
+    fn into_data(self) -> Result<SessionData, String> {
+        let mut d = SessionData {
+            home_dc: self.home_dc,
+            ..SessionData::default()
+        };
+        for (id, ip, port) in self.dc_options {
+            let ip = ip
+                .parse()
+                .map_err(|_| format!("dc_options: bad address {ip:?}"))?;
+            let port = u16::try_from(port).map_err(|_| format!("dc_options: bad port {port}"))?;
+            d.dc_options.push(DcOption {
+                id,
+                addr: SocketAddr::new(ip, port),
+            });
+        }
+        for (dc, key) in self.auth_keys {
+            let key: AuthKeyBytes = key
+                .try_into()
+                .map_err(|k: Vec<u8>| format!("auth key for DC {dc} has {} bytes", k.len()))?;
+            d.auth_keys.insert(dc, key);
+        }
+        for p in self.peers {
+            let p = p?;
+            d.peers.insert(p.marked_id(), p);
+        }
+        for (channel, pts, qts, date, seq) in self.update_state {
+            if channel == 0 {
+                d.update_state.pts = pts;
+                d.update_state.qts = qts;
+                d.update_state.date = date;
+                d.update_state.seq = seq;
+            } else {
+                d.update_state.channels.insert(channel, pts);
+            }
+        }
+        Ok(d)
+    }
+}
+
+fn write_dc_options(
+    tx: &mut postgres::Transaction<'_>,
+    account: &str,
+    options: &[DcOption],
+) -> Result<(), postgres::Error> {
+    tx.execute(
+        "DELETE FROM ferrogram_dc_options WHERE account = $1",
+        &[&account],
+    )?;
+    let mut position = 0i32;
+    for o in options {
+        tx.execute(
+            "INSERT INTO ferrogram_dc_options (account, position, id, ip, port)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &account,
+                &position,
+                &o.id,
+                &o.addr.ip().to_string(),
+                &i32::from(o.addr.port()),
+            ],
+        )?;
+        position = position.saturating_add(1);
+    }
+    Ok(())
+}
+
+/// Writes peers merged as [`PeerInfo::merge`] merges, in the database
+/// itself (another process may have written the row meanwhile): a `min`
+/// sighting never replaces a full one's access hash, unknown fields keep
+/// what was known, a username moves to its newest holder. One statement
+/// for the whole batch.
+fn upsert_peers(
+    tx: &mut postgres::Transaction<'_>,
+    account: &str,
+    peers: &[PeerInfo],
+) -> Result<Vec<postgres::Row>, postgres::Error> {
+    if peers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marked: Vec<i64> = peers.iter().map(PeerInfo::marked_id).collect();
+    let ids: Vec<i64> = peers.iter().map(|p| p.id).collect();
+    let kinds: Vec<i16> = peers
+        .iter()
+        .map(|p| i16::try_from(p.kind.to_code()).unwrap_or(i16::MAX))
+        .collect();
+    let hashes: Vec<Option<i64>> = peers.iter().map(|p| p.access_hash).collect();
+    let usernames: Vec<Option<String>> = peers.iter().map(|p| p.username.clone()).collect();
+    let phones: Vec<Option<String>> = peers.iter().map(|p| p.phone.clone()).collect();
+    let names: Vec<Option<String>> = peers.iter().map(|p| p.name.clone()).collect();
+    let mins: Vec<bool> = peers.iter().map(|p| p.min).collect();
+    let migrated: Vec<Option<i64>> = peers.iter().map(|p| p.migrated_to).collect();
+    tx.execute(
+        "UPDATE ferrogram_peers AS p SET username = NULL
+         FROM UNNEST($2::text[], $3::bigint[]) AS n(username, marked_id)
+         WHERE p.account = $1 AND p.username = n.username AND p.marked_id <> n.marked_id",
+        &[&account, &usernames, &marked],
+    )?;
+    tx.query(
+        &format!(
+            "INSERT INTO ferrogram_peers AS p
+                 (account, marked_id, id, kind, access_hash, username, phone, name, min, migrated_to)
+             SELECT $1, * FROM UNNEST($2::bigint[], $3::bigint[], $4::smallint[], $5::bigint[],
+                                      $6::text[], $7::text[], $8::text[], $9::boolean[],
+                                      $10::bigint[])
+             ON CONFLICT (account, marked_id) DO UPDATE SET
+                 kind = CASE WHEN EXCLUDED.min AND NOT p.min THEN p.kind ELSE EXCLUDED.kind END,
+                 access_hash = CASE
+                     WHEN (EXCLUDED.min AND NOT p.min) OR EXCLUDED.access_hash IS NULL
+                     THEN p.access_hash ELSE EXCLUDED.access_hash END,
+                 username = COALESCE(EXCLUDED.username, p.username),
+                 phone = COALESCE(EXCLUDED.phone, p.phone),
+                 name = COALESCE(EXCLUDED.name, p.name),
+                 min = p.min AND EXCLUDED.min,
+                 migrated_to = COALESCE(EXCLUDED.migrated_to, p.migrated_to)
+             RETURNING {PEER_COLUMNS}"
+        ),
+        &[
+            &account, &marked, &ids, &kinds, &hashes, &usernames, &phones, &names, &mins,
+            &migrated,
+        ],
+    )
+}
+
+fn write_update_state(
+    tx: &mut postgres::Transaction<'_>,
+    account: &str,
+    s: &UpdateState,
+) -> Result<(), postgres::Error> {
+    let channels: Vec<i64> = s.channels.keys().copied().collect();
+    let pts: Vec<i32> = s.channels.values().copied().collect();
+    tx.execute(
+        "DELETE FROM ferrogram_update_state
+         WHERE account = $1 AND channel_id <> 0 AND NOT (channel_id = ANY($2))",
+        &[&account, &channels],
+    )?;
+    tx.execute(
+        "INSERT INTO ferrogram_update_state (account, channel_id, pts, qts, date, seq)
+         VALUES ($1, 0, $2, $3, $4, $5)
+         ON CONFLICT (account, channel_id) DO UPDATE SET
+             pts = EXCLUDED.pts, qts = EXCLUDED.qts, date = EXCLUDED.date, seq = EXCLUDED.seq",
+        &[&account, &s.pts, &s.qts, &s.date, &s.seq],
+    )?;
+    tx.execute(
+        "INSERT INTO ferrogram_update_state (account, channel_id, pts, qts, date, seq)
+         SELECT $1, c, p, 0, 0, 0 FROM UNNEST($2::bigint[], $3::integer[]) AS u(c, p)
+         ON CONFLICT (account, channel_id) DO UPDATE SET pts = EXCLUDED.pts",
+        &[&account, &channels, &pts],
+    )?;
+    Ok(())
+}
+
+impl Session for PostgresSession {
+    fn snapshot(&self) -> SessionData {
+        self.lock().clone()
+    }
+
+    fn home_dc(&self) -> Option<i32> {
+        self.lock().home_dc
+    }
+
+    fn set_home_dc(&self, dc: i32) -> Result<(), SessionError> {
+        let account = self.account.clone();
+        self.call(move |c| {
+            c.execute(
+                "UPDATE ferrogram_accounts SET home_dc = $2 WHERE account = $1",
+                &[&account, &dc],
+            )
+        })?;
+        self.lock().home_dc = Some(dc);
+        Ok(())
+    }
+
+    fn dc_options(&self) -> Vec<DcOption> {
+        self.lock().dc_options.clone()
+    }
+
+    fn set_dc_options(&self, options: &[DcOption]) -> Result<(), SessionError> {
+        let account = self.account.clone();
+        let owned = options.to_vec();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            write_dc_options(&mut tx, &account, &owned)?;
+            tx.commit()
+        })?;
+        self.lock().dc_options = options.to_vec();
+        Ok(())
+    }
+
+    fn auth_key(&self, dc: i32) -> Option<AuthKeyBytes> {
+        self.lock().auth_keys.get(&dc).copied()
+    }
+
+    fn set_auth_key(&self, dc: i32, key: Option<&AuthKeyBytes>) -> Result<(), SessionError> {
+        let account = self.account.clone();
+        let owned = key.copied();
+        self.call(move |c| match owned {
+            Some(k) => c.execute(
+                "INSERT INTO ferrogram_auth_keys (account, dc_id, auth_key) VALUES ($1, $2, $3)
+                 ON CONFLICT (account, dc_id) DO UPDATE SET auth_key = EXCLUDED.auth_key",
+                &[&account, &dc, &&k[..]],
+            ),
+            None => c.execute(
+                "DELETE FROM ferrogram_auth_keys WHERE account = $1 AND dc_id = $2",
+                &[&account, &dc],
+            ),
+        })?;
+        let mut data = self.lock();
+        match key {
+            Some(k) => data.auth_keys.insert(dc, *k),
+            None => data.auth_keys.remove(&dc),
+        };
+        Ok(())
+    }
+
+    fn peer(&self, marked_id: i64) -> Option<PeerInfo> {
+        if let Some(p) = self.lock().peers.get(&marked_id) {
+            return Some(p.clone());
+        }
+        self.look_up("marked_id", Value::Id(marked_id))
+    }
+
+    fn peer_by_username(&self, username: &str) -> Option<PeerInfo> {
+        if let Some(p) = self.lock().peer_by_username(username) {
+            return Some(p.clone());
+        }
+        let want = crate::data::normalize_username(username);
+        self.look_up("username", Value::Text(want))
+    }
+
+    fn peer_by_phone(&self, phone: &str) -> Option<PeerInfo> {
+        if let Some(p) = self.lock().peer_by_phone(phone) {
+            return Some(p.clone());
+        }
+        let want = crate::data::normalize_phone(phone);
+        if want.is_empty() {
+            return None;
+        }
+        self.look_up("phone", Value::Text(want))
+            .filter(|p| p.kind.is_user())
+    }
+
+    fn save_peers(&self, peers: &[PeerInfo]) -> Result<(), SessionError> {
+        // What would change this process's copy (the rest was written
+        // already, by this process or merged from the database).
+        let changed: Vec<PeerInfo> = {
+            let data = self.lock();
+            let mut scratch = SessionData::default();
+            let fresh: Vec<PeerInfo> = peers
+                .iter()
+                .filter(|p| {
+                    data.peers
+                        .get(&p.marked_id())
+                        .is_none_or(|old| !crate::data::merge_keeps(old, p))
+                })
+                .cloned()
+                .collect();
+            // Normalized (usernames, phones) and deduplicated as stored.
+            let mut by_id: BTreeMap<i64, PeerInfo> = BTreeMap::new();
+            for p in scratch.merge_peers(&fresh) {
+                by_id.insert(p.marked_id(), p);
+            }
+            by_id.into_values().collect()
+        };
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let account = self.account.clone();
+        let rows = self.call(move |c| {
+            let mut tx = c.transaction()?;
+            let rows = upsert_peers(&mut tx, &account, &changed)?;
+            tx.commit()?;
+            Ok(rows.iter().map(peer_row).collect::<Vec<_>>())
+        })?;
+        let stored: Vec<PeerInfo> =
+            rows.into_iter()
+                .collect::<Result<_, _>>()
+                .map_err(|reason| SessionError::Corrupt {
+                    path: self.target.clone(),
+                    reason,
+                })?;
+        self.lock().merge_peers(&stored);
+        Ok(())
+    }
+
+    fn update_state(&self) -> UpdateState {
+        self.lock().update_state.clone()
+    }
+
+    fn set_update_state(&self, state: &UpdateState) -> Result<(), SessionError> {
+        let account = self.account.clone();
+        let owned = state.clone();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            write_update_state(&mut tx, &account, &owned)?;
+            tx.commit()
+        })?;
+        self.lock().update_state = state.clone();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact("postgres://ada:s3cret@db.example:5432/tg?account=a"),
+            "postgres://ada:***@db.example:5432/tg?account=a"
+        );
+        assert_eq!(
+            redact("postgres://ada@db/tg?password=s3cret&account=a"),
+            "postgres://ada@db/tg?password=***&account=a"
+        );
+        assert_eq!(
+            redact("host=db user=ada password=s3cret dbname=tg"),
+            "host=db user=ada password=*** dbname=tg"
+        );
+        assert_eq!(redact("postgres://db/tg"), "postgres://db/tg");
+        assert_eq!(redact("postgres://a:b:c@d@e/f"), "postgres://a:***@e/f");
+    }
+
+    #[test]
+    fn the_account_comes_out_of_the_url() {
+        assert_eq!(
+            split_account("postgres://u@h/db?account=bot1"),
+            Some(("postgres://u@h/db".into(), "bot1".into()))
+        );
+        assert_eq!(
+            split_account("postgres://u@h/db?sslmode=disable&account=a&connect_timeout=3"),
+            Some((
+                "postgres://u@h/db?sslmode=disable&connect_timeout=3".into(),
+                "a".into()
+            ))
+        );
+        assert_eq!(split_account("postgres://u@h/db?sslmode=disable"), None);
+        assert_eq!(split_account("postgres://u@h/db"), None);
+        assert_eq!(split_account("postgres://u@h/db?account="), None);
+    }
+}

@@ -1,0 +1,289 @@
+//! `PostgresSession` against a real PostgreSQL server: the one
+//! `cargo xtask test` (or `cargo xtask postgres cargo test …`) starts and
+//! names in `FERROGRAM_TEST_POSTGRES`. Without it the tests skip with a
+//! message, unless `FERROGRAM_POSTGRES=required`. Each test works in a
+//! database of its own.
+#![cfg(feature = "postgres")]
+
+use std::collections::BTreeMap;
+
+use ferrogram_session::{
+    DcOption, PeerInfo, PeerKind, PostgresSession, Session, SessionData, SessionError, UpdateState,
+};
+
+/// A fresh database on the test server, and its URL; None to skip.
+fn database(name: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("FERROGRAM_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("FERROGRAM_POSTGRES").as_deref() != Ok("required"),
+            "FERROGRAM_POSTGRES=required but FERROGRAM_TEST_POSTGRES is not set"
+        );
+        eprintln!(
+            "skipped: no PostgreSQL (run under `cargo xtask postgres` or `cargo xtask test`)"
+        );
+        return None;
+    };
+    let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test server");
+    let db = format!("ferrogram_{name}");
+    // One statement per call: neither may run inside a transaction block.
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .expect("no old database");
+    c.batch_execute(&format!("CREATE DATABASE {db}"))
+        .expect("a fresh database");
+    let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
+    Some(format!("{base}/{db}"))
+}
+
+fn user(id: i64, username: Option<&str>, hash: i64, min: bool) -> PeerInfo {
+    PeerInfo {
+        id,
+        kind: PeerKind::User,
+        access_hash: Some(hash),
+        username: username.map(str::to_owned),
+        phone: None,
+        name: Some(format!("user {id}")),
+        min,
+        migrated_to: None,
+    }
+}
+
+#[test]
+fn everything_written_reads_back_after_a_reconnect() {
+    let Some(url) = database("round_trip") else {
+        return;
+    };
+    let s = PostgresSession::connect(&url, "ada").unwrap();
+    assert_eq!(s.snapshot(), SessionData::default());
+    s.set_home_dc(2).unwrap();
+    let options = vec![
+        DcOption {
+            id: 2,
+            addr: "127.0.0.2:443".parse().unwrap(),
+        },
+        DcOption {
+            id: 1,
+            addr: "[::1]:80".parse().unwrap(),
+        },
+    ];
+    s.set_dc_options(&options).unwrap();
+    s.set_auth_key(2, Some(&[7u8; 256])).unwrap();
+    s.set_auth_key(4, Some(&[9u8; 256])).unwrap();
+    s.set_auth_key(4, None).unwrap();
+    let mut peers = vec![user(10, Some("Ada_L"), 100, false)];
+    peers.push(PeerInfo {
+        id: 55,
+        kind: PeerKind::Channel,
+        access_hash: Some(-3),
+        username: None,
+        phone: None,
+        name: Some("news".into()),
+        min: false,
+        migrated_to: None,
+    });
+    peers.push(PeerInfo {
+        phone: Some("+44 7700 900123".into()),
+        ..user(11, None, 110, false)
+    });
+    s.save_peers(&peers).unwrap();
+    let state = UpdateState {
+        pts: 5,
+        qts: 6,
+        date: 7,
+        seq: 8,
+        channels: BTreeMap::from([(55, 9), (56, 10)]),
+    };
+    s.set_update_state(&state).unwrap();
+    // A channel forgotten is gone from the store too.
+    let fewer = UpdateState {
+        channels: BTreeMap::from([(55, 11)]),
+        ..state.clone()
+    };
+    s.set_update_state(&fewer).unwrap();
+    let before = s.snapshot();
+    drop(s);
+
+    let again = PostgresSession::connect(&url, "ada").unwrap();
+    let after = again.snapshot();
+    assert_eq!(after, before);
+    assert_eq!(after.home_dc, Some(2));
+    assert_eq!(after.dc_options, options);
+    assert_eq!(after.auth_keys.keys().copied().collect::<Vec<_>>(), vec![2]);
+    assert_eq!(after.update_state, fewer);
+    assert_eq!(again.peer_by_username("@ada_l").unwrap().id, 10);
+    assert_eq!(again.peer_by_phone("447700900123").unwrap().id, 11);
+    // Another account in the same schema sees none of it.
+    let other = PostgresSession::connect(&url, "bob").unwrap();
+    assert_eq!(other.snapshot(), SessionData::default());
+    assert!(other.peer(10).is_none());
+}
+
+/// Two processes of one account share the peer cache: what one saved, the
+/// other resolves without having seen it; the merge rules hold across them.
+#[test]
+fn workers_share_the_peer_cache_and_its_merge_rules() {
+    let Some(url) = database("shared_cache") else {
+        return;
+    };
+    let one = PostgresSession::connect(&url, "bot").unwrap();
+    let two = PostgresSession::connect(&url, "bot").unwrap();
+    one.save_peers(&[user(20, Some("carol"), 200, false)])
+        .unwrap();
+    // Not in two's memory: found in the database, by id and by username.
+    assert_eq!(two.peer(20).unwrap().access_hash, Some(200));
+    assert_eq!(two.peer_by_username("CAROL").unwrap().id, 20);
+    // A min sighting in two never replaces the full access hash one saved.
+    two.save_peers(&[user(21, None, 1, false)]).unwrap();
+    two.save_peers(&[PeerInfo {
+        name: Some("Carol B".into()),
+        ..user(20, None, 999, true)
+    }])
+    .unwrap();
+    let third = PostgresSession::connect(&url, "bot").unwrap();
+    let carol = third.peer(20).unwrap();
+    assert_eq!(carol.access_hash, Some(200), "{carol:?}");
+    assert!(!carol.min);
+    assert_eq!(carol.name.as_deref(), Some("Carol B"));
+    assert_eq!(
+        carol.username.as_deref(),
+        Some("carol"),
+        "kept: unknown in the sighting"
+    );
+    // A username moves to its newest holder, in every worker's view.
+    one.save_peers(&[user(22, Some("carol"), 220, false)])
+        .unwrap();
+    let fourth = PostgresSession::connect(&url, "bot").unwrap();
+    assert_eq!(fourth.peer_by_username("carol").unwrap().id, 22);
+    assert_eq!(fourth.peer(20).unwrap().username, None);
+}
+
+#[test]
+fn an_import_replaces_the_account() {
+    let Some(url) = database("replace") else {
+        return;
+    };
+    let s = PostgresSession::connect(&url, "ada").unwrap();
+    s.save_peers(&[user(1, Some("old"), 1, false)]).unwrap();
+    s.set_auth_key(1, Some(&[1u8; 256])).unwrap();
+    let mut new = SessionData::default();
+    new.home_dc = Some(4);
+    new.auth_keys.insert(4, [4u8; 256]);
+    new.merge_peers(&[user(2, Some("new"), 2, false)]);
+    s.replace_with(&new).unwrap();
+    let back = PostgresSession::connect(&url, "ada").unwrap().snapshot();
+    assert_eq!(back, new);
+    assert!(!back.peers.contains_key(&1));
+}
+
+#[test]
+fn a_newer_schema_is_refused_untouched() {
+    let Some(url) = database("newer") else {
+        return;
+    };
+    drop(PostgresSession::connect(&url, "ada").unwrap());
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    c.execute("UPDATE ferrogram_schema SET version = 999", &[])
+        .unwrap();
+    match PostgresSession::connect(&url, "ada") {
+        Err(SessionError::NewerVersion { found, .. }) => assert_eq!(found, 999),
+        other => panic!("{other:?}"),
+    }
+    let v: i64 = c
+        .query_one("SELECT version FROM ferrogram_schema", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(v, 999);
+}
+
+#[test]
+fn workers_starting_together_migrate_once() {
+    let Some(url) = database("together") else {
+        return;
+    };
+    let handles: Vec<_> = (0..6)
+        .map(|i| {
+            let url = url.clone();
+            std::thread::spawn(move || PostgresSession::connect(&url, &format!("w{}", i % 2)))
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap().unwrap();
+    }
+}
+
+#[test]
+fn unreachable_and_refused_are_told_apart_and_passwords_never_show() {
+    let Some(url) = database("errors") else {
+        return;
+    };
+    // Nothing listens on port 1.
+    match PostgresSession::connect("postgres://ada:s3cret@127.0.0.1:1/x", "ada") {
+        Err(e @ SessionError::Unreachable { .. }) => {
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("s3cret"), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A role that may log in but not create the tables.
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    c.batch_execute(
+        "DROP ROLE IF EXISTS ferrogram_reader; CREATE ROLE ferrogram_reader LOGIN;
+         REVOKE CREATE ON SCHEMA public FROM PUBLIC;",
+    )
+    .unwrap();
+    let reader = url.replacen("postgres://postgres@", "postgres://ferrogram_reader@", 1);
+    match PostgresSession::connect(&reader, "ada") {
+        Err(SessionError::PermissionDenied { reason, .. }) => {
+            assert!(reason.contains("permission denied"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A URL without the account's name.
+    assert!(matches!(
+        PostgresSession::open(&url),
+        Err(SessionError::InvalidUrl { .. })
+    ));
+    let with_account = format!("{url}?account=ada");
+    assert_eq!(
+        PostgresSession::open(&with_account).unwrap().account(),
+        "ada"
+    );
+}
+
+/// Used from an async runtime of either flavour (the client's, the CLI's
+/// current-thread one): the store's calls neither panic nor stall it.
+#[test]
+fn calls_from_inside_async_runtimes() {
+    let Some(url) = database("runtimes") else {
+        return;
+    };
+    let current = std::thread::spawn({
+        let url = url.clone();
+        move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let s = PostgresSession::connect(&url, "cur").unwrap();
+                s.set_home_dc(3).unwrap();
+                s.save_peers(&[user(1, Some("x"), 1, false)]).unwrap();
+                s.home_dc()
+            })
+        }
+    });
+    assert_eq!(current.join().unwrap(), Some(3));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let got = rt.block_on(async move {
+        let s = PostgresSession::connect(&url, "multi").unwrap();
+        tokio::spawn(async move {
+            s.set_home_dc(5).unwrap();
+            s.home_dc()
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(got, Some(5));
+}
