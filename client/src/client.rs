@@ -494,6 +494,10 @@ impl Client {
                 },
             ));
         }
+        // A store shared by several processes: only the lease's holder
+        // may use the account (one auth key used from two places at once
+        // is AUTH_KEY_DUPLICATED).
+        self.session().check_lease()?;
         let timeout = self.inner.config.request_timeout;
         for _ in 0..2 {
             let sender = self.sender(dc).await?;

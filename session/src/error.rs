@@ -74,6 +74,25 @@ pub enum SessionError {
         /// What the server said.
         reason: String,
     },
+    /// Another process held the account's lease for the whole wait.
+    #[error("session store {target}: account {account} is held by {holder}")]
+    LeaseHeld {
+        /// The server and database, password hidden.
+        target: String,
+        /// The account.
+        account: String,
+        /// Who holds it.
+        holder: String,
+    },
+    /// This process no longer holds the account's lease (taken over, or not
+    /// renewed in time): it must stop using the account.
+    #[error("session store {target}: the lease on account {account} was lost")]
+    LeaseLost {
+        /// The server and database, password hidden.
+        target: String,
+        /// The account.
+        account: String,
+    },
     /// Any other PostgreSQL failure.
     #[cfg(feature = "postgres")]
     #[error("session store {target}: {source}")]

@@ -56,7 +56,7 @@ pub use data::{
 pub use error::SessionError;
 pub use memory::MemorySession;
 #[cfg(feature = "postgres")]
-pub use postgres::PostgresSession;
+pub use postgres::{LeaseOptions, PostgresSession};
 
 /// `url` with any password replaced by `***` (URL or `key=value` form), for
 /// messages about a database store.
@@ -122,4 +122,12 @@ pub trait Session: Send + Sync + std::fmt::Debug {
 
     /// Replaces the update state (common and per-channel).
     fn set_update_state(&self, state: &UpdateState) -> Result<(), SessionError>;
+
+    /// Whether this process may use the account now: always, but for a
+    /// store shared by several processes, where only the holder of the
+    /// account's lease may (`PostgresSession::connect_leased`). The client
+    /// asks before every request.
+    fn check_lease(&self) -> Result<(), SessionError> {
+        Ok(())
+    }
 }

@@ -15,12 +15,17 @@
 //! either flavour never blocks that runtime's I/O driver nor starts a runtime
 //! inside it. A lost connection is opened again on the next call.
 //!
-//! Not yet here (see the scale-out issue): leases with fencing tokens, so
-//! that one process at a time uses an auth key and advances the update
-//! state. Until then, two processes using one account at once must be kept
-//! apart by their operator, as with a copied session file.
+//! Several processes of one account take turns through a lease with a
+//! fencing token ([`PostgresSession::connect_leased`], [`LeaseOptions`]):
+//! one holder at a time uses the account's auth keys and advances its
+//! update state; the others wait, and one takes over within about one TTL
+//! when the holder dies. [`PostgresSession::connect`] takes no lease: for
+//! tools that only read, or a deployment of one process.
 
+mod lease;
 mod schema;
+
+pub use lease::LeaseOptions;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -48,6 +53,10 @@ pub struct PostgresSession {
     account: String,
     jobs: mpsc::Sender<Job>,
     data: Mutex<SessionData>,
+    /// The connection settings (the lease renews on a connection of its own).
+    config: Config,
+    /// The account's lease, when taken.
+    lease: Option<lease::Lease>,
 }
 
 impl std::fmt::Debug for PostgresSession {
@@ -55,6 +64,7 @@ impl std::fmt::Debug for PostgresSession {
         f.debug_struct("PostgresSession")
             .field("target", &self.target)
             .field("account", &self.account)
+            .field("lease", &self.lease)
             .field("data", &*self.lock())
             .finish()
     }
@@ -193,11 +203,12 @@ impl PostgresSession {
             });
         }
         let (jobs, rx) = mpsc::channel::<Job>();
+        let thread_config = config.clone();
         std::thread::Builder::new()
             .name("ferrogram-postgres".into())
             .spawn(move || {
                 let mut conn = Connection {
-                    config,
+                    config: thread_config,
                     client: None,
                 };
                 for job in rx {
@@ -213,8 +224,54 @@ impl PostgresSession {
             account: account.to_owned(),
             jobs,
             data: Mutex::new(SessionData::default()),
+            config,
+            lease: None,
         };
-        let account = session.account.clone();
+        session.load()?;
+        Ok(session)
+    }
+
+    /// [`Self::connect`], then takes the account's lease (waiting while
+    /// another process holds it, as `options` say) and reads the account
+    /// again as the lease's holder left it. Until dropped, the session
+    /// renews the lease; every write is fenced by its token, and
+    /// [`Session::check_lease`] (which the client asks before every
+    /// request) fails with [`SessionError::LeaseLost`] once it is lost.
+    pub fn connect_leased(
+        url: &str,
+        account: &str,
+        options: &LeaseOptions,
+    ) -> Result<Self, SessionError> {
+        let mut session = Self::connect(url, account)?;
+        let taken = lease::Lease::take(&session.config, account, options).map_err(|e| match e {
+            lease::LeaseError::Held { holder } => SessionError::LeaseHeld {
+                target: session.target.clone(),
+                account: account.to_owned(),
+                holder,
+            },
+            lease::LeaseError::Db(e) => pg_error(&session.target, e),
+        })?;
+        session.lease = Some(taken);
+        session.load()?;
+        Ok(session)
+    }
+
+    /// The lease's fencing token, when this session holds one.
+    pub fn lease_token(&self) -> Option<i64> {
+        self.lease.as_ref().map(|l| l.token)
+    }
+
+    fn lost(&self) -> SessionError {
+        SessionError::LeaseLost {
+            target: self.target.clone(),
+            account: self.account.clone(),
+        }
+    }
+
+    /// Migrates the schema if needed and reads the account into memory.
+    fn load(&self) -> Result<(), SessionError> {
+        let account = self.account.clone();
+        let session = self;
         let loaded = session.call(move |c| {
             let mut tx = c.transaction()?;
             let found = schema::migrate(&mut tx)?;
@@ -244,7 +301,36 @@ impl PostgresSession {
             }
         };
         *session.lock() = data;
-        Ok(session)
+        Ok(())
+    }
+
+    /// Runs a write in one transaction, fenced by the lease's token when
+    /// the session holds one: a lease lost (locally past its deadline, or
+    /// taken over in the database) writes nothing.
+    fn write<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut postgres::Transaction<'_>, &str) -> Result<R, postgres::Error>
+        + Send
+        + 'static,
+    ) -> Result<R, SessionError> {
+        let fence = match &self.lease {
+            Some(l) if !l.valid() => return Err(self.lost()),
+            Some(l) => Some(l.token),
+            None => None,
+        };
+        let account = self.account.clone();
+        let out = self.call(move |c| {
+            let mut tx = c.transaction()?;
+            if let Some(token) = fence
+                && !lease::fenced(&mut tx, &account, token)?
+            {
+                return Ok(None);
+            }
+            let r = f(&mut tx, &account)?;
+            tx.commit()?;
+            Ok(Some(r))
+        })?;
+        out.ok_or_else(|| self.lost())
     }
 
     /// [`Self::connect`] with the account named in the URL:
@@ -300,7 +386,6 @@ impl PostgresSession {
     /// Writes everything in `new` into this account (replacing what it
     /// held): how an import is saved.
     pub fn replace_with(&self, new: &SessionData) -> Result<(), SessionError> {
-        let account = self.account.clone();
         let peers: Vec<PeerInfo> = {
             let mut fresh = SessionData::default();
             let all: Vec<PeerInfo> = new.peers.values().cloned().collect();
@@ -313,8 +398,7 @@ impl PostgresSession {
             new.update_state.clone(),
         );
         let written = peers.clone();
-        self.call(move |c| {
-            let mut tx = c.transaction()?;
+        self.write(move |tx, account| {
             for table in [
                 "ferrogram_dc_options",
                 "ferrogram_auth_keys",
@@ -330,16 +414,15 @@ impl PostgresSession {
                 "UPDATE ferrogram_accounts SET home_dc = $2 WHERE account = $1",
                 &[&account, &home],
             )?;
-            write_dc_options(&mut tx, &account, &options)?;
+            write_dc_options(tx, account, &options)?;
             for (dc, key) in &keys {
                 tx.execute(
                     "INSERT INTO ferrogram_auth_keys (account, dc_id, auth_key) VALUES ($1, $2, $3)",
                     &[&account, dc, &&key[..]],
                 )?;
             }
-            upsert_peers(&mut tx, &account, &written)?;
-            write_update_state(&mut tx, &account, &state)?;
-            tx.commit()
+            upsert_peers(tx, account, &written)?;
+            write_update_state(tx, account, &state)
         })?;
         let mut data = self.lock();
         *data = SessionData {
@@ -622,9 +705,8 @@ impl Session for PostgresSession {
     }
 
     fn set_home_dc(&self, dc: i32) -> Result<(), SessionError> {
-        let account = self.account.clone();
-        self.call(move |c| {
-            c.execute(
+        self.write(move |tx, account| {
+            tx.execute(
                 "UPDATE ferrogram_accounts SET home_dc = $2 WHERE account = $1",
                 &[&account, &dc],
             )
@@ -638,13 +720,8 @@ impl Session for PostgresSession {
     }
 
     fn set_dc_options(&self, options: &[DcOption]) -> Result<(), SessionError> {
-        let account = self.account.clone();
         let owned = options.to_vec();
-        self.call(move |c| {
-            let mut tx = c.transaction()?;
-            write_dc_options(&mut tx, &account, &owned)?;
-            tx.commit()
-        })?;
+        self.write(move |tx, account| write_dc_options(tx, account, &owned))?;
         self.lock().dc_options = options.to_vec();
         Ok(())
     }
@@ -654,15 +731,14 @@ impl Session for PostgresSession {
     }
 
     fn set_auth_key(&self, dc: i32, key: Option<&AuthKeyBytes>) -> Result<(), SessionError> {
-        let account = self.account.clone();
         let owned = key.copied();
-        self.call(move |c| match owned {
-            Some(k) => c.execute(
+        self.write(move |tx, account| match owned {
+            Some(k) => tx.execute(
                 "INSERT INTO ferrogram_auth_keys (account, dc_id, auth_key) VALUES ($1, $2, $3)
                  ON CONFLICT (account, dc_id) DO UPDATE SET auth_key = EXCLUDED.auth_key",
                 &[&account, &dc, &&k[..]],
             ),
-            None => c.execute(
+            None => tx.execute(
                 "DELETE FROM ferrogram_auth_keys WHERE account = $1 AND dc_id = $2",
                 &[&account, &dc],
             ),
@@ -727,11 +803,8 @@ impl Session for PostgresSession {
         if changed.is_empty() {
             return Ok(());
         }
-        let account = self.account.clone();
-        let rows = self.call(move |c| {
-            let mut tx = c.transaction()?;
-            let rows = upsert_peers(&mut tx, &account, &changed)?;
-            tx.commit()?;
+        let rows = self.write(move |tx, account| {
+            let rows = upsert_peers(tx, account, &changed)?;
             Ok(rows.iter().map(peer_row).collect::<Vec<_>>())
         })?;
         let stored: Vec<PeerInfo> =
@@ -749,14 +822,16 @@ impl Session for PostgresSession {
         self.lock().update_state.clone()
     }
 
+    fn check_lease(&self) -> Result<(), SessionError> {
+        match &self.lease {
+            Some(l) if !l.valid() => Err(self.lost()),
+            _ => Ok(()),
+        }
+    }
+
     fn set_update_state(&self, state: &UpdateState) -> Result<(), SessionError> {
-        let account = self.account.clone();
         let owned = state.clone();
-        self.call(move |c| {
-            let mut tx = c.transaction()?;
-            write_update_state(&mut tx, &account, &owned)?;
-            tx.commit()
-        })?;
+        self.write(move |tx, account| write_update_state(tx, account, &owned))?;
         self.lock().update_state = state.clone();
         Ok(())
     }

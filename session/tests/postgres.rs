@@ -6,9 +6,11 @@
 #![cfg(feature = "postgres")]
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use ferrogram_session::{
-    DcOption, PeerInfo, PeerKind, PostgresSession, Session, SessionData, SessionError, UpdateState,
+    DcOption, LeaseOptions, PeerInfo, PeerKind, PostgresSession, Session, SessionData,
+    SessionError, UpdateState,
 };
 
 /// A fresh database on the test server, and its URL; None to skip.
@@ -286,4 +288,130 @@ fn calls_from_inside_async_runtimes() {
         .unwrap()
     });
     assert_eq!(got, Some(5));
+}
+
+fn leased(
+    url: &str,
+    holder: &str,
+    ttl_ms: u64,
+    wait_ms: u64,
+) -> Result<PostgresSession, SessionError> {
+    let options = LeaseOptions::new()
+        .holder(holder)
+        .ttl(Duration::from_millis(ttl_ms))
+        .wait(Some(Duration::from_millis(wait_ms)));
+    PostgresSession::connect_leased(url, "shared", &options)
+}
+
+/// One holder at a time; the next takes over within about one TTL of the
+/// holder's end, with the next fencing token, and reads what it left.
+#[test]
+fn one_holder_at_a_time_and_a_takeover_within_a_ttl() {
+    let Some(url) = database("lease_takeover") else {
+        return;
+    };
+    let a = leased(&url, "a", 600, 0).unwrap();
+    let token = a.lease_token().unwrap();
+    a.set_home_dc(4).unwrap();
+    // Held (and renewed: well past one TTL) while a lives.
+    match leased(&url, "b", 600, 1_500) {
+        Err(SessionError::LeaseHeld { holder, .. }) => assert_eq!(holder, "a"),
+        other => panic!("{other:?}"),
+    }
+    assert!(a.check_lease().is_ok(), "still a's after renewals");
+    drop(a);
+    let started = Instant::now();
+    let b = leased(&url, "b", 600, 10_000).unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_eq!(b.lease_token(), Some(token + 1));
+    assert_eq!(b.home_dc(), Some(4), "what the last holder wrote");
+    b.set_home_dc(5).unwrap();
+}
+
+/// A holder whose lease was taken over writes nothing, and learns it.
+#[test]
+fn a_holder_whose_lease_was_taken_writes_nothing() {
+    let Some(url) = database("lease_fenced") else {
+        return;
+    };
+    let a = leased(&url, "a", 60_000, 0).unwrap();
+    a.set_home_dc(2).unwrap();
+    // The database's clock says a's lease is over (a paused process, say):
+    // b takes it.
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .execute(
+            "UPDATE ferrogram_leases SET expires_at = clock_timestamp() - interval '1 second'",
+            &[],
+        )
+        .unwrap();
+    let b = leased(&url, "b", 60_000, 1_000).unwrap();
+    assert_eq!(b.lease_token(), Some(a.lease_token().unwrap() + 1));
+    match a.set_home_dc(3) {
+        Err(SessionError::LeaseLost { account, .. }) => assert_eq!(account, "shared"),
+        other => panic!("{other:?}"),
+    }
+    let dc: Option<i32> = admin
+        .query_one(
+            "SELECT home_dc FROM ferrogram_accounts WHERE account = 'shared'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(dc, Some(2), "the fenced write did not land");
+    b.set_home_dc(6).unwrap();
+}
+
+/// A holder cut off from the database stops by its own deadline, before
+/// the database would let another process take the lease.
+#[test]
+fn a_holder_cut_off_stops_before_its_lease_expires() {
+    let Some(url) = database("lease_cut_off") else {
+        return;
+    };
+    // The schema first (as the administrator), then a role for the worker.
+    drop(PostgresSession::connect(&url, "shared").unwrap());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DROP ROLE IF EXISTS ferrogram_worker_a;
+             CREATE ROLE ferrogram_worker_a LOGIN;
+             GRANT ALL ON ALL TABLES IN SCHEMA public TO ferrogram_worker_a;",
+        )
+        .unwrap();
+    let worker = url.replacen("postgres://postgres@", "postgres://ferrogram_worker_a@", 1);
+    let a = {
+        let options = LeaseOptions::new()
+            .holder("a")
+            .ttl(Duration::from_millis(1_500));
+        PostgresSession::connect_leased(&worker, "shared", &options).unwrap()
+    };
+    assert!(a.check_lease().is_ok());
+    // Cut off: the role may no longer log in, its connections are closed.
+    admin
+        .batch_execute(
+            "ALTER ROLE ferrogram_worker_a NOLOGIN;
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE usename = 'ferrogram_worker_a';",
+        )
+        .unwrap();
+    let started = Instant::now();
+    while a.check_lease().is_ok() {
+        assert!(started.elapsed() < Duration::from_secs(10), "never stopped");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Stopped while the database still counts the lease as a's.
+    let still: bool = admin
+        .query_one(
+            "SELECT expires_at > clock_timestamp() FROM ferrogram_leases WHERE account = 'shared'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(still, "a stopped only after its lease had expired");
+    assert!(matches!(
+        a.set_home_dc(9),
+        Err(SessionError::LeaseLost { .. })
+    ));
 }

@@ -50,6 +50,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
          seq INTEGER NOT NULL,
          PRIMARY KEY (account, channel_id)
      );",
+    // 2: leases with fencing tokens (one holder per account at a time).
+    "CREATE TABLE ferrogram_leases (
+         account TEXT PRIMARY KEY REFERENCES ferrogram_accounts ON DELETE CASCADE,
+         holder TEXT NOT NULL,
+         token BIGINT NOT NULL,
+         expires_at TIMESTAMPTZ NOT NULL
+     );",
 ];
 
 /// The schema version this build writes.
@@ -72,17 +79,27 @@ pub(super) enum Found {
 /// first use, and a newer version is reported, never touched.
 pub(super) fn migrate(tx: &mut Transaction<'_>) -> Result<Found, postgres::Error> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS ferrogram_schema (
-             only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
-             version BIGINT NOT NULL
-         )",
-    )?;
+    // Created only when missing: a role that may use the tables but not
+    // create any (workers, when an administrator migrated) gets through.
+    let exists: bool = tx
+        .query_one("SELECT to_regclass('ferrogram_schema') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        tx.batch_execute(
+            "CREATE TABLE ferrogram_schema (
+                 only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+                 version BIGINT NOT NULL
+             )",
+        )?;
+    }
     let version: i64 = tx
         .query_opt("SELECT version FROM ferrogram_schema", &[])?
         .map_or(0, |r| r.get(0));
     if version > SCHEMA_VERSION {
         return Ok(Found::Newer(version));
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(Found::Current);
     }
     let from = usize::try_from(version).unwrap_or(0);
     for sql in MIGRATIONS.iter().skip(from) {
