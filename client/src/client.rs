@@ -93,6 +93,10 @@ pub struct Config {
     pub max_download_size: usize,
     /// Connect through this SOCKS5 proxy.
     pub proxy: Option<crate::Socks5Proxy>,
+    /// The local address connections leave from (a machine with several,
+    /// or workers on one machine that Telegram must tell apart); any by
+    /// default.
+    pub local_addr: Option<std::net::IpAddr>,
     /// What `initConnection` says.
     pub device: DeviceInfo,
 }
@@ -116,6 +120,7 @@ impl std::fmt::Debug for Config {
             .field("borrowed_idle_timeout", &self.borrowed_idle_timeout)
             .field("max_download_size", &self.max_download_size)
             .field("proxy", &self.proxy)
+            .field("local_addr", &self.local_addr)
             .field("device", &self.device)
             .finish()
     }
@@ -169,6 +174,7 @@ impl Config {
             borrowed_idle_timeout: Duration::from_secs(60),
             max_download_size: 2 << 30,
             proxy: None,
+            local_addr: None,
             device: DeviceInfo::default(),
         }
     }
@@ -212,6 +218,12 @@ impl Config {
     /// Builder: connect through this SOCKS5 proxy.
     pub fn proxy(mut self, proxy: crate::Socks5Proxy) -> Self {
         self.proxy = Some(proxy);
+        self
+    }
+
+    /// Builder: connections leave from this local address.
+    pub fn local_addr(mut self, addr: std::net::IpAddr) -> Self {
+        self.local_addr = Some(addr);
         self
     }
 
@@ -301,6 +313,7 @@ impl Client {
             reconnect_attempts: config.reconnect_attempts,
             ping_interval: config.ping_interval,
             proxy: config.proxy.clone(),
+            local_addr: config.local_addr,
             init_request: init_request(&config)?,
         });
         let home = config

@@ -53,6 +53,8 @@ pub(crate) struct ConnConfig {
     pub reconnect_attempts: u32,
     pub ping_interval: Duration,
     pub proxy: Option<crate::Socks5Proxy>,
+    /// The local address to connect from.
+    pub local_addr: Option<std::net::IpAddr>,
     /// `invokeWithLayer(initConnection(help.getConfig))`, sent first on every new
     /// connection.
     pub init_request: Vec<u8>,
@@ -106,7 +108,18 @@ impl Wire {
         let connect = async {
             match &cfg.proxy {
                 Some(p) => p.connect(addr).await,
-                None => TcpStream::connect(addr).await,
+                None => match cfg.local_addr {
+                    None => TcpStream::connect(addr).await,
+                    Some(local) => {
+                        let socket = if addr.is_ipv4() {
+                            tokio::net::TcpSocket::new_v4()?
+                        } else {
+                            tokio::net::TcpSocket::new_v6()?
+                        };
+                        socket.bind(std::net::SocketAddr::new(local, 0))?;
+                        socket.connect(addr).await
+                    }
+                },
             }
         };
         let stream = tokio::time::timeout(cfg.connect_timeout, connect)

@@ -272,6 +272,7 @@ impl TestServerBuilder {
             sessions: Mutex::new(HashMap::new()),
             results: Mutex::new(ResultCache::default()),
             subscribers: Mutex::new(HashMap::new()),
+            key_use: Mutex::default(),
             rng: Mutex::new(rng),
             #[cfg(feature = "request-log")]
             log: self.log.map(log::RequestLog::new),

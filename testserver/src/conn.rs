@@ -90,6 +90,14 @@ struct Conn {
     disconnect_at: Option<Instant>,
     /// The last encrypted packet written (what a `Hostile::Replay` sends again).
     last_sent: Option<Vec<u8>>,
+    /// The client's address.
+    peer: Option<std::net::IpAddr>,
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        lock(&self.shared.key_use).closed(self.id);
+    }
 }
 
 /// Serves one TCP connection until it closes, misbehaves or the server stops.
@@ -99,6 +107,7 @@ pub(crate) async fn serve(
     stream: TcpStream,
     mut stop: watch::Receiver<bool>,
 ) {
+    let peer = stream.peer_addr().ok().map(|a| a.ip());
     let (mut rd, mut wr) = stream.into_split();
     let mut first = Vec::with_capacity(64);
     let mut buf = vec![0u8; 64 * 1024];
@@ -132,6 +141,7 @@ pub(crate) async fn serve(
         push_tx,
         disconnect_at: None,
         last_sent: None,
+        peer,
     };
     loop {
         loop {
@@ -422,6 +432,7 @@ impl Conn {
             dc: self.dc,
             key_id,
             conn: self.id,
+            peer: self.peer,
         };
         let ran = exec::once(&caller, session_id, &req, &self.push_tx);
         match ran {

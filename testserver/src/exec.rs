@@ -35,6 +35,12 @@ pub(crate) fn once(
         let request = call.object.as_ref().ok();
         log.request(caller.dc, session_id, req.msg_id, call.method, request);
     }
+    if shared.faults.detects_duplicated_keys()
+        && let Some(ip) = caller.peer
+        && lock(&shared.key_use).used(caller.key_id, caller.conn, ip)
+    {
+        return Ran::Answer(rpc::error_bytes(406, "AUTH_KEY_DUPLICATED"));
+    }
     let cache_key = (caller.key_id, session_id, req.msg_id);
     let cached = lock(&shared.results).get(&cache_key);
     if let Some(result) = cached {

@@ -31,6 +31,7 @@ struct State {
     hostile: Option<(Hostile, u64)>,
     bad_msg: Option<(i32, u64)>,
     rate: crate::rate_limit::RateLimits,
+    duplicated_keys: bool,
 }
 
 /// A way for the server to break MTProto on purpose, to see a client refuse it
@@ -229,6 +230,18 @@ impl Faults {
             s.bad_msg = None;
         }
         Some(code)
+    }
+
+    /// Revokes an auth key used at the same time from two different
+    /// addresses, as Telegram does: every request on it is answered
+    /// `406 AUTH_KEY_DUPLICATED` from then on. (Clients tell themselves
+    /// apart by binding distinct 127.0.0.x addresses.)
+    pub fn detect_duplicated_keys(&self, on: bool) {
+        self.lock().duplicated_keys = on;
+    }
+
+    pub(crate) fn detects_duplicated_keys(&self) -> bool {
+        self.lock().duplicated_keys
     }
 
     /// Loses the next `n` pushed updates (each one for all the sessions it was

@@ -34,6 +34,7 @@ mod clock;
 mod communities;
 mod conn;
 mod counters;
+mod duplicated;
 mod exec;
 mod faults;
 mod fixture;
@@ -166,6 +167,13 @@ impl TestServer {
     /// What the server has seen so far.
     pub fn counters(&self) -> CounterSnapshot {
         self.shared.counters.snapshot()
+    }
+
+    /// How many auth keys were revoked with `AUTH_KEY_DUPLICATED` (used
+    /// from two addresses at once while
+    /// [`Faults::detect_duplicated_keys`] was on).
+    pub fn duplicated_keys(&self) -> usize {
+        lock(&self.shared.key_use).revoked()
     }
 
     /// How much each of the server's stores holds now (sessions, cached

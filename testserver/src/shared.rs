@@ -152,6 +152,8 @@ pub(crate) struct Shared {
     pub sessions: Mutex<HashMap<(i64, i64), SharedSession>>,
     pub results: Mutex<ResultCache>,
     pub subscribers: Mutex<HashMap<i64, Vec<Subscriber>>>,
+    /// Which connection uses which auth key from where (`AUTH_KEY_DUPLICATED`).
+    pub key_use: Mutex<crate::duplicated::KeyUse>,
     pub rng: Mutex<SeededRng>,
     #[cfg(feature = "request-log")]
     pub log: Option<log::RequestLog>,

@@ -54,6 +54,8 @@ pub(crate) struct Ctx<'a> {
     pub dc: i32,
     pub key_id: i64,
     pub conn: u64,
+    /// The connection's peer address.
+    pub peer: Option<std::net::IpAddr>,
 }
 
 /// What a handler works with: the caller, and the world (locked for the whole
