@@ -308,6 +308,18 @@ impl MembershipEvents {
         }
     }
 
+    /// Marks the event returned last as handled now (the next call does it
+    /// anyway): the update state is saved once the updates fetched with it
+    /// are handled, so a restart does not see it again. Events come at
+    /// least once: one returned but not handled before the process ends
+    /// comes again (see `UpdateStream`).
+    pub fn commit(&mut self) -> Result<()> {
+        match self.pager.listing_mut() {
+            Some(events) => Ok(events.updates.commit()?),
+            None => Ok(()),
+        }
+    }
+
     /// The next event (as `StreamExt::next`). Cancel-safe: a call dropped
     /// midway (a `tokio::select!` timeout) keeps its progress in the stream
     /// and loses no event (see `UpdateStream::next`).

@@ -173,6 +173,8 @@ pub async fn watch(client: &Client, w: Watch) -> Result<(), CliError> {
             continue;
         }
         println!("{}", render(&event, w.format));
+        // Printed is handled: a later `watch` starts after it.
+        events.commit().map_err(|e| CliError::from_chat(e, None))?;
         seen += 1;
     }
     Ok(())

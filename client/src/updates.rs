@@ -13,7 +13,16 @@
 //! `updates.getDifference` both subscribes it and fetches what was missed
 //! meanwhile (Telethon asks `users.getUsers([self])` for the first reason alone,
 //! `_handle_auto_reconnect`).
-//! The state is saved to the session as it advances.
+//! The state is saved to the session once the updates it covers have been
+//! handled: an update counts as handled when the next one is asked for
+//! (`next` called again), so a process that dies while handling one finds it
+//! again after a restart (`getDifference` from the saved state);
+//! [`UpdateStream::commit`] says so at once (before a clean shutdown, say).
+//! Delivery is
+//! at least once: updates fetched together are saved together, so a restart
+//! may also see again the ones handled before it in the same batch; each
+//! carries its identity (`pts`/`pts_count`, the channel's, `qts`, or the
+//! message id) to deduplicate on.
 //!
 //! Channels have a pts of their own: the first update seen from a channel sets
 //! its starting point, later ones are checked against it, and a gap makes it
@@ -54,6 +63,14 @@ pub struct UpdateStream {
     resync: bool,
     /// …and for these channels' differences.
     resync_channels: BTreeSet<i64>,
+    /// The updates queued, in batches (oldest first): how many of each are
+    /// not handled yet, and the state once they are (what is then saved).
+    batches: VecDeque<(usize, UpdateState)>,
+    /// The sum of the batches' counts: `pending.len()`, plus one while the
+    /// update last returned is being handled.
+    in_batches: usize,
+    /// An update was returned and counts as handled at the next call.
+    returned: bool,
 }
 
 /// The channel id of a message's peer.
@@ -142,10 +159,14 @@ impl UpdateStream {
             started: false,
             resync: false,
             resync_channels: BTreeSet::new(),
+            batches: VecDeque::new(),
+            in_batches: 0,
+            returned: false,
         }
     }
 
-    /// The state as far as updates have been applied.
+    /// The state as far as updates have been fetched (the session holds
+    /// the state as far as they have been handled).
     pub fn state(&self) -> &UpdateState {
         &self.state
     }
@@ -165,8 +186,10 @@ impl UpdateStream {
     /// call dropped while establishing the starting point establishes it
     /// again.
     pub async fn next(&mut self) -> Result<enums::Update, InvocationError> {
+        self.commit()?;
         loop {
             if let Some(u) = self.pending.pop_front() {
+                self.returned = true;
                 return Ok(u);
             }
             if !self.started {
@@ -253,8 +276,47 @@ impl UpdateStream {
             .collect()
     }
 
-    fn save(&self) -> Result<(), InvocationError> {
-        self.client.session().set_update_state(&self.state)?;
+    /// Marks the update returned last as handled, which the next call to
+    /// [`Self::next`] does anyway: once every update fetched with it is
+    /// handled too, the state after them is saved to the session, and a
+    /// restart no longer sees them. Call it before a clean shutdown.
+    pub fn commit(&mut self) -> Result<(), InvocationError> {
+        if !std::mem::take(&mut self.returned) {
+            return Ok(());
+        }
+        if let Some(front) = self.batches.front_mut() {
+            front.0 = front.0.saturating_sub(1);
+            self.in_batches = self.in_batches.saturating_sub(1);
+        }
+        let mut done = None;
+        while self.batches.front().is_some_and(|b| b.0 == 0) {
+            done = self.batches.pop_front().map(|b| b.1);
+        }
+        match done {
+            Some(state) => {
+                self.client.session().set_update_state(&state)?;
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Called wherever the state moved: the updates queued since the last
+    /// call form a batch that saves this state once handled; with none
+    /// queued, the state is saved now if nothing is outstanding (else it
+    /// rides on the last batch).
+    fn save(&mut self) -> Result<(), InvocationError> {
+        let outstanding = self.pending.len() + usize::from(self.returned);
+        let new = outstanding.saturating_sub(self.in_batches);
+        if new > 0 {
+            self.batches.push_back((new, self.state.clone()));
+            self.in_batches += new;
+            return Ok(());
+        }
+        match self.batches.back_mut() {
+            Some(last) => last.1 = self.state.clone(),
+            None => self.client.session().set_update_state(&self.state)?,
+        }
         Ok(())
     }
 
