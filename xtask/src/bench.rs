@@ -214,6 +214,17 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             "round-trip",
         );
     }
+    if args.contains(&"--stores-only") {
+        return update_section(
+            &crate::bench_stores::section()?,
+            "## Session stores\n",
+            (
+                crate::bench_stores::STORES_START,
+                crate::bench_stores::STORES_END,
+            ),
+            "session stores",
+        );
+    }
     if args.contains(&"--tl-only") {
         bench_target("tl")?;
         return update_section(
@@ -265,6 +276,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     md.push_str(&roundtrips()?);
     md.push('\n');
     md.push_str(&participants_bench()?);
+    md.push('\n');
+    md.push_str(&crate::bench_stores::section()?);
     std::fs::write(root.join("BENCHMARKS.md"), md).map_err(|e| e.to_string())?;
     println!("xtask: wrote BENCHMARKS.md");
     Ok(())

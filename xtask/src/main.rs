@@ -17,6 +17,7 @@ mod bench;
 mod bench_build;
 mod bench_clients;
 mod bench_crypto;
+mod bench_stores;
 mod codegen;
 mod fuzz;
 mod peers;
@@ -266,7 +267,7 @@ fn main() -> ExitCode {
         Some("peers") => peers::ensure_venv().map(|p| println!("{}", p.display())),
         Some("postgres") => postgres::with_cluster(&rest),
         _ => Err(
-            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --crypto-only | --roundtrips-only | --participants-only] | fuzz [--all | TARGET] [SECONDS] | fuzz --merge [TARGET] | soak [--minutes N | --seconds S] [--clients N] [--telethon N] [--record] | peers | postgres COMMAND...>"
+            "usage: cargo xtask <codegen [--check] | test | bench [--no-build-times | --tl-only | --crypto-only | --roundtrips-only | --participants-only | --stores-only] | fuzz [--all | TARGET] [SECONDS] | fuzz --merge [TARGET] | soak [--minutes N | --seconds S] [--clients N] [--telethon N] [--record] | peers | postgres COMMAND...>"
                 .into(),
         ),
     };
