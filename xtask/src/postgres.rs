@@ -158,8 +158,29 @@ impl Cluster {
     fn command(&self, program: &str) -> Command {
         let path = self.bin.join(program);
         if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(path);
+            // util-linux's runuser where there is one; else setpriv, also
+            // util-linux, with the server's ids.
+            let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]
+                .into_iter()
+                .find(|p| Path::new(p).exists());
+            let mut c = match runuser {
+                Some(r) => {
+                    let mut c = Command::new(r);
+                    c.args(["-u", "postgres", "--"]);
+                    c
+                }
+                None => {
+                    let mut c = Command::new("setpriv");
+                    c.args([
+                        "--reuid=postgres",
+                        "--regid=postgres",
+                        "--init-groups",
+                        "--",
+                    ]);
+                    c
+                }
+            };
+            c.arg(path);
             c
         } else {
             Command::new(path)
