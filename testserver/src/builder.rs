@@ -269,7 +269,7 @@ impl TestServerBuilder {
             dcs: Mutex::new(dcs.clone()),
             salt_secret,
             keys: Mutex::new(HashMap::new()),
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Mutex::default(),
             results: Mutex::new(ResultCache::default()),
             subscribers: Mutex::new(HashMap::new()),
             key_use: Mutex::default(),

@@ -28,8 +28,6 @@ use crate::shared::{SALT_PERIOD_SECS, Shared, lock};
 /// The largest frame a client may send (big enough for a 512 KiB file part in a
 /// container, small enough to bound memory per connection).
 const MAX_FRAME: usize = 1 << 20;
-/// The most sessions one auth key may have at once.
-const MAX_SESSIONS_PER_KEY: usize = 64;
 /// A connection with no traffic for this long is closed.
 const IDLE: Duration = Duration::from_secs(600);
 /// Pushed updates waiting for one connection (beyond that they are dropped and the
@@ -338,25 +336,12 @@ impl Conn {
         let Ok(env) = decrypt_message(&key, Direction::ClientToServer, packet) else {
             return close();
         };
-        let session = {
-            let mut sessions = lock(&shared.sessions);
-            if !sessions.contains_key(&(key_id, env.session_id)) {
-                // Bound what one key can make the server hold: past the limit, a
-                // new session replaces another of the same key.
-                let mine: Vec<(i64, i64)> = sessions
-                    .keys()
-                    .filter(|(k, _)| *k == key_id)
-                    .copied()
-                    .collect();
-                if mine.len() >= MAX_SESSIONS_PER_KEY {
-                    sessions.remove(&mine[0]);
-                }
-            }
-            sessions
-                .entry((key_id, env.session_id))
-                .or_insert_with(|| Arc::new(Mutex::new(ServerSession::new(key.clone()))))
-                .clone()
-        };
+        // Bounded per key and in time (see `sessions`).
+        let session = lock(&shared.sessions).get_or_create(
+            (key_id, env.session_id),
+            shared.clock.now().secs,
+            || ServerSession::new(key.clone()),
+        );
         self.session = Some((key_id, env.session_id, session.clone()));
         let mut state = SessionState {
             shared: &shared,
@@ -515,9 +500,7 @@ impl ServerState for SessionState<'_> {
     }
 
     fn destroy_session(&mut self, session_id: i64) -> bool {
-        lock(&self.shared.sessions)
-            .remove(&(self.key_id, session_id))
-            .is_some()
+        lock(&self.shared.sessions).remove((self.key_id, session_id))
     }
 }
 

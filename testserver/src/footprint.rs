@@ -47,10 +47,7 @@ impl Footprint {
         {
             let sessions = lock(&shared.sessions);
             f.sessions = sessions.len();
-            f.remembered_msg_ids = sessions
-                .values()
-                .map(|s| lock(s).remembered_msg_ids())
-                .sum();
+            f.remembered_msg_ids = sessions.all().map(|s| lock(s).remembered_msg_ids()).sum();
         }
         f.auth_keys = lock(&shared.keys).len();
         (f.cached_answers, f.cached_answer_bytes) = lock(&shared.results).size();

@@ -47,6 +47,7 @@ mod policy;
 mod rate_limit;
 mod rpc;
 mod seed;
+mod sessions;
 mod shared;
 pub mod spec;
 mod stats;

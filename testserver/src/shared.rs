@@ -4,11 +4,10 @@
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 use ferrogram_mtproto::crypto::{AuthKey, sha256};
 use ferrogram_mtproto::handshake::ServerConfig;
-use ferrogram_mtproto::session::ServerSession;
 use ferrogram_mtproto::testing::SeededRng;
 use ferrogram_tl_types::enums;
 use tokio::sync::mpsc;
@@ -40,9 +39,6 @@ pub(crate) struct KeyEntry {
     pub first_salt: i64,
     pub created: i64,
 }
-
-/// One encrypted session's state, shared by the connections that carry it.
-pub(crate) type SharedSession = Arc<Mutex<ServerSession>>;
 
 /// A cached answer (the TL bytes of a result or an rpc_error).
 type ResultKey = (i64, i64, i64);
@@ -149,7 +145,7 @@ pub(crate) struct Shared {
     pub dcs: Mutex<Vec<DcAddr>>,
     pub salt_secret: [u8; 32],
     pub keys: Mutex<HashMap<i64, KeyEntry>>,
-    pub sessions: Mutex<HashMap<(i64, i64), SharedSession>>,
+    pub sessions: Mutex<crate::sessions::Sessions>,
     pub results: Mutex<ResultCache>,
     pub subscribers: Mutex<HashMap<i64, Vec<Subscriber>>>,
     /// Which connection uses which auth key from where (`AUTH_KEY_DUPLICATED`).

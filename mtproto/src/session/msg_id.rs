@@ -76,9 +76,9 @@ impl RecentIds {
             return false;
         }
         if self.ring.len() < REMEMBERED_IDS {
-            if self.ring.capacity() == 0 {
-                self.ring.reserve_exact(REMEMBERED_IDS);
-            }
+            // Grown as ids come (doubling, up to REMEMBERED_IDS): a server
+            // keeps a ring per session, and most sessions carry a few
+            // messages (a reconnecting Telethon opens a new one each time).
             self.ring.push(id);
         } else {
             if let Some(slot) = self.ring.get_mut(self.next) {
