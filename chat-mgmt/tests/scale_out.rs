@@ -56,33 +56,6 @@ async fn one_key_used_from_two_addresses_at_once_is_revoked() {
     );
 }
 
-/// The PostgreSQL server `cargo xtask test` starts; None to skip.
-fn database(name: &str) -> Option<String> {
-    let Ok(admin) = std::env::var("FERROGRAM_TEST_POSTGRES") else {
-        assert!(
-            std::env::var("FERROGRAM_POSTGRES").as_deref() != Ok("required"),
-            "FERROGRAM_POSTGRES=required but FERROGRAM_TEST_POSTGRES is not set"
-        );
-        eprintln!(
-            "skipped: no PostgreSQL (run under `cargo xtask postgres` or `cargo xtask test`)"
-        );
-        return None;
-    };
-    let db = format!("ferrogram_{name}");
-    let (url, name) = (admin.clone(), db.clone());
-    // The blocking driver, off the test's runtime.
-    std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .unwrap();
-        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    })
-    .join()
-    .unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    Some(format!("{base}/{db}"))
-}
-
 /// A worker: takes the account's lease (waiting its turn), connects from
 /// its own address, does its share, and goes; its lease's fencing token.
 async fn worker(server: &TestServer, url: String, n: u8, work: impl AsyncFnOnce(&Client)) -> i64 {
@@ -109,7 +82,7 @@ async fn worker(server: &TestServer, url: String, n: u8, work: impl AsyncFnOnce(
 /// and the tokens show four holders one after the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_workers_share_one_account_through_the_lease() {
-    let Some(url) = database("scale_out_workers") else {
+    let Some(url) = ferrogram_session::test_database("scale_out_workers") else {
         return;
     };
     let server = TestServer::builder().members(40).start().await.unwrap();

@@ -11,33 +11,6 @@ use std::process::{Command, Output};
 use common::{fails, members_of, ok, parse_csv, stderr};
 use ferrogram_testserver::TestServer;
 
-/// A fresh database; None to skip.
-fn database(name: &str) -> Option<String> {
-    let Ok(admin) = std::env::var("FERROGRAM_TEST_POSTGRES") else {
-        assert!(
-            std::env::var("FERROGRAM_POSTGRES").as_deref() != Ok("required"),
-            "FERROGRAM_POSTGRES=required but FERROGRAM_TEST_POSTGRES is not set"
-        );
-        eprintln!(
-            "skipped: no PostgreSQL (run under `cargo xtask postgres` or `cargo xtask test`)"
-        );
-        return None;
-    };
-    let db = format!("ferrogram_{name}");
-    // The blocking driver, off the test's runtime.
-    let (url, name) = (admin.clone(), db.clone());
-    std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("the test server");
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .unwrap();
-        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    })
-    .join()
-    .unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    Some(format!("{base}/{db}"))
-}
-
 /// One machine: its own data directory (where the profile goes).
 struct Machine {
     home: std::path::PathBuf,
@@ -81,7 +54,7 @@ fn strings(a: &[&str]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_on_a_postgres_store_from_two_machines() {
-    let Some(db) = database("cli") else {
+    let Some(db) = ferrogram_session::test_database("cli") else {
         return;
     };
     // A password in the URL (the test server trusts 127.0.0.1, so any

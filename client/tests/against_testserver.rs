@@ -604,6 +604,18 @@ async fn next_text(stream: &mut ferrogram_client::UpdateStream) -> String {
     text_of(&u)
 }
 
+/// The session file again, once the client that held it has let it go
+/// (bounded: 5 s).
+async fn reopen(path: &std::path::Path) -> SqliteSession {
+    for _ in 0..200 {
+        match SqliteSession::open(path) {
+            Ok(s) => return s,
+            Err(_) => tokio::time::sleep(Duration::from_millis(25)).await,
+        }
+    }
+    panic!("{} still held", path.display());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn updates_arrive_in_order_and_gaps_are_filled_even_across_restarts() {
     let server = TestServer::builder().start().await.unwrap();
@@ -643,17 +655,7 @@ async fn updates_arrive_in_order_and_gaps_are_filled_even_across_restarts() {
     }
     // While the bot is away.
     user.send_message(bot_peer.clone(), "m5").await.unwrap();
-    let mut session = None;
-    for _ in 0..200 {
-        match SqliteSession::open(&path) {
-            Ok(s) => {
-                session = Some(s);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(25)).await,
-        }
-    }
-    let bot = Client::connect(config(&server, Arc::new(session.unwrap())))
+    let bot = Client::connect(config(&server, Arc::new(reopen(&path).await)))
         .await
         .unwrap();
     let mut stream = bot.updates();
@@ -663,18 +665,7 @@ async fn updates_arrive_in_order_and_gaps_are_filled_even_across_restarts() {
     // handled, and comes again after the restart (at least once).
     drop(stream);
     drop(bot);
-    // The file may still be held for a moment by the dropped client.
-    let mut session = None;
-    for _ in 0..200 {
-        match SqliteSession::open(&path) {
-            Ok(s) => {
-                session = Some(s);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(25)).await,
-        }
-    }
-    let bot = Client::connect(config(&server, Arc::new(session.unwrap())))
+    let bot = Client::connect(config(&server, Arc::new(reopen(&path).await)))
         .await
         .unwrap();
     let mut stream = bot.updates();

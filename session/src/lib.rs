@@ -56,6 +56,9 @@ pub use data::{
 pub use error::SessionError;
 pub use memory::MemorySession;
 #[cfg(feature = "postgres")]
+#[doc(hidden)]
+pub use postgres::test_database;
+#[cfg(feature = "postgres")]
 pub use postgres::{LeaseOptions, PostgresSession};
 
 /// `url` with any password replaced by `***` (URL or `key=value` form), for

@@ -13,29 +13,6 @@ use ferrogram_session::{
     SessionError, UpdateState,
 };
 
-/// A fresh database on the test server, and its URL; None to skip.
-fn database(name: &str) -> Option<String> {
-    let Ok(admin) = std::env::var("FERROGRAM_TEST_POSTGRES") else {
-        assert!(
-            std::env::var("FERROGRAM_POSTGRES").as_deref() != Ok("required"),
-            "FERROGRAM_POSTGRES=required but FERROGRAM_TEST_POSTGRES is not set"
-        );
-        eprintln!(
-            "skipped: no PostgreSQL (run under `cargo xtask postgres` or `cargo xtask test`)"
-        );
-        return None;
-    };
-    let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test server");
-    let db = format!("ferrogram_{name}");
-    // One statement per call: neither may run inside a transaction block.
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-        .expect("no old database");
-    c.batch_execute(&format!("CREATE DATABASE {db}"))
-        .expect("a fresh database");
-    let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
-    Some(format!("{base}/{db}"))
-}
-
 fn user(id: i64, username: Option<&str>, hash: i64, min: bool) -> PeerInfo {
     PeerInfo {
         id,
@@ -51,7 +28,7 @@ fn user(id: i64, username: Option<&str>, hash: i64, min: bool) -> PeerInfo {
 
 #[test]
 fn everything_written_reads_back_after_a_reconnect() {
-    let Some(url) = database("round_trip") else {
+    let Some(url) = ferrogram_session::test_database("round_trip") else {
         return;
     };
     let s = PostgresSession::connect(&url, "ada").unwrap();
@@ -123,7 +100,7 @@ fn everything_written_reads_back_after_a_reconnect() {
 /// other resolves without having seen it; the merge rules hold across them.
 #[test]
 fn workers_share_the_peer_cache_and_its_merge_rules() {
-    let Some(url) = database("shared_cache") else {
+    let Some(url) = ferrogram_session::test_database("shared_cache") else {
         return;
     };
     let one = PostgresSession::connect(&url, "bot").unwrap();
@@ -160,7 +137,7 @@ fn workers_share_the_peer_cache_and_its_merge_rules() {
 
 #[test]
 fn an_import_replaces_the_account() {
-    let Some(url) = database("replace") else {
+    let Some(url) = ferrogram_session::test_database("replace") else {
         return;
     };
     let s = PostgresSession::connect(&url, "ada").unwrap();
@@ -178,7 +155,7 @@ fn an_import_replaces_the_account() {
 
 #[test]
 fn a_newer_schema_is_refused_untouched() {
-    let Some(url) = database("newer") else {
+    let Some(url) = ferrogram_session::test_database("newer") else {
         return;
     };
     drop(PostgresSession::connect(&url, "ada").unwrap());
@@ -198,7 +175,7 @@ fn a_newer_schema_is_refused_untouched() {
 
 #[test]
 fn workers_starting_together_migrate_once() {
-    let Some(url) = database("together") else {
+    let Some(url) = ferrogram_session::test_database("together") else {
         return;
     };
     let handles: Vec<_> = (0..6)
@@ -214,7 +191,7 @@ fn workers_starting_together_migrate_once() {
 
 #[test]
 fn unreachable_and_refused_are_told_apart_and_passwords_never_show() {
-    let Some(url) = database("errors") else {
+    let Some(url) = ferrogram_session::test_database("errors") else {
         return;
     };
     // Nothing listens on port 1.
@@ -256,7 +233,7 @@ fn unreachable_and_refused_are_told_apart_and_passwords_never_show() {
 /// current-thread one): the store's calls neither panic nor stall it.
 #[test]
 fn calls_from_inside_async_runtimes() {
-    let Some(url) = database("runtimes") else {
+    let Some(url) = ferrogram_session::test_database("runtimes") else {
         return;
     };
     let current = std::thread::spawn({
@@ -307,7 +284,7 @@ fn leased(
 /// holder's end, with the next fencing token, and reads what it left.
 #[test]
 fn one_holder_at_a_time_and_a_takeover_within_a_ttl() {
-    let Some(url) = database("lease_takeover") else {
+    let Some(url) = ferrogram_session::test_database("lease_takeover") else {
         return;
     };
     let a = leased(&url, "a", 600, 0).unwrap();
@@ -332,7 +309,7 @@ fn one_holder_at_a_time_and_a_takeover_within_a_ttl() {
 /// A holder whose lease was taken over writes nothing, and learns it.
 #[test]
 fn a_holder_whose_lease_was_taken_writes_nothing() {
-    let Some(url) = database("lease_fenced") else {
+    let Some(url) = ferrogram_session::test_database("lease_fenced") else {
         return;
     };
     let a = leased(&url, "a", 60_000, 0).unwrap();
@@ -367,7 +344,7 @@ fn a_holder_whose_lease_was_taken_writes_nothing() {
 /// the database would let another process take the lease.
 #[test]
 fn a_holder_cut_off_stops_before_its_lease_expires() {
-    let Some(url) = database("lease_cut_off") else {
+    let Some(url) = ferrogram_session::test_database("lease_cut_off") else {
         return;
     };
     // The schema first (as the administrator), then a role for the worker.
