@@ -23,19 +23,22 @@
 //! tools that only read, or a deployment of one process.
 
 mod lease;
+mod rows;
 mod schema;
+mod testing;
 
 pub use lease::LeaseOptions;
+pub use testing::test_database;
+
+use rows::{PEER_COLUMNS, load, peer_row, upsert_peers, write_dc_options, write_update_state};
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::mpsc;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use postgres::{Client, Config, NoTls};
 
-use crate::data::PeerKind;
 use crate::{AuthKeyBytes, DcOption, PeerInfo, Session, SessionData, SessionError, UpdateState};
 
 pub use schema::SCHEMA_VERSION;
@@ -466,235 +469,6 @@ enum Value {
     Text(String),
 }
 
-const PEER_COLUMNS: &str = "id, kind, access_hash, username, phone, name, min, migrated_to";
-
-/// A `ferrogram_peers` row (selected as [`PEER_COLUMNS`]).
-fn peer_row(r: &postgres::Row) -> Result<PeerInfo, String> {
-    let id: i64 = r.get(0);
-    let kind: i16 = r.get(1);
-    let kind = PeerKind::from_code(i64::from(kind))
-        .ok_or_else(|| format!("peers: unknown kind {kind} for id {id}"))?;
-    Ok(PeerInfo {
-        id,
-        kind,
-        access_hash: r.get(2),
-        username: r.get(3),
-        phone: r.get(4),
-        name: r.get(5),
-        min: r.get(6),
-        migrated_to: r.get(7),
-    })
-}
-
-/// An account's rows, read in one transaction.
-struct Rows {
-    home_dc: Option<i32>,
-    dc_options: Vec<(i32, String, i32)>,
-    auth_keys: Vec<(i32, Vec<u8>)>,
-    peers: Vec<Result<PeerInfo, String>>,
-    update_state: Vec<(i64, i32, i32, i32, i32)>,
-}
-
-fn load(tx: &mut postgres::Transaction<'_>, account: &str) -> Result<Rows, postgres::Error> {
-    let home_dc = tx
-        .query_one(
-            "SELECT home_dc FROM ferrogram_accounts WHERE account = $1",
-            &[&account],
-        )?
-        .get(0);
-    let dc_options = tx
-        .query(
-            "SELECT id, ip, port FROM ferrogram_dc_options WHERE account = $1 ORDER BY position",
-            &[&account],
-        )?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    let auth_keys = tx
-        .query(
-            "SELECT dc_id, auth_key FROM ferrogram_auth_keys WHERE account = $1",
-            &[&account],
-        )?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    let peers = tx
-        .query(
-            &format!("SELECT {PEER_COLUMNS} FROM ferrogram_peers WHERE account = $1"),
-            &[&account],
-        )?
-        .iter()
-        .map(peer_row)
-        .collect();
-    let update_state = tx
-        .query(
-            "SELECT channel_id, pts, qts, date, seq FROM ferrogram_update_state WHERE account = $1",
-            &[&account],
-        )?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
-        .collect();
-    Ok(Rows {
-        home_dc,
-        dc_options,
-        auth_keys,
-        peers,
-        update_state,
-    })
-}
-
-impl Rows {
-    fn into_data(self) -> Result<SessionData, String> {
-        let mut d = SessionData {
-            home_dc: self.home_dc,
-            ..SessionData::default()
-        };
-        for (id, ip, port) in self.dc_options {
-            let ip = ip
-                .parse()
-                .map_err(|_| format!("dc_options: bad address {ip:?}"))?;
-            let port = u16::try_from(port).map_err(|_| format!("dc_options: bad port {port}"))?;
-            d.dc_options.push(DcOption {
-                id,
-                addr: SocketAddr::new(ip, port),
-            });
-        }
-        for (dc, key) in self.auth_keys {
-            let key: AuthKeyBytes = key
-                .try_into()
-                .map_err(|k: Vec<u8>| format!("auth key for DC {dc} has {} bytes", k.len()))?;
-            d.auth_keys.insert(dc, key);
-        }
-        for p in self.peers {
-            let p = p?;
-            d.peers.insert(p.marked_id(), p);
-        }
-        for (channel, pts, qts, date, seq) in self.update_state {
-            if channel == 0 {
-                d.update_state.pts = pts;
-                d.update_state.qts = qts;
-                d.update_state.date = date;
-                d.update_state.seq = seq;
-            } else {
-                d.update_state.channels.insert(channel, pts);
-            }
-        }
-        Ok(d)
-    }
-}
-
-fn write_dc_options(
-    tx: &mut postgres::Transaction<'_>,
-    account: &str,
-    options: &[DcOption],
-) -> Result<(), postgres::Error> {
-    tx.execute(
-        "DELETE FROM ferrogram_dc_options WHERE account = $1",
-        &[&account],
-    )?;
-    let mut position = 0i32;
-    for o in options {
-        tx.execute(
-            "INSERT INTO ferrogram_dc_options (account, position, id, ip, port)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &account,
-                &position,
-                &o.id,
-                &o.addr.ip().to_string(),
-                &i32::from(o.addr.port()),
-            ],
-        )?;
-        position = position.saturating_add(1);
-    }
-    Ok(())
-}
-
-/// Writes peers merged as [`PeerInfo::merge`] merges, in the database
-/// itself (another process may have written the row meanwhile): a `min`
-/// sighting never replaces a full one's access hash, unknown fields keep
-/// what was known, a username moves to its newest holder. One statement
-/// for the whole batch.
-fn upsert_peers(
-    tx: &mut postgres::Transaction<'_>,
-    account: &str,
-    peers: &[PeerInfo],
-) -> Result<Vec<postgres::Row>, postgres::Error> {
-    if peers.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marked: Vec<i64> = peers.iter().map(PeerInfo::marked_id).collect();
-    let ids: Vec<i64> = peers.iter().map(|p| p.id).collect();
-    let kinds: Vec<i16> = peers
-        .iter()
-        .map(|p| i16::try_from(p.kind.to_code()).unwrap_or(i16::MAX))
-        .collect();
-    let hashes: Vec<Option<i64>> = peers.iter().map(|p| p.access_hash).collect();
-    let usernames: Vec<Option<String>> = peers.iter().map(|p| p.username.clone()).collect();
-    let phones: Vec<Option<String>> = peers.iter().map(|p| p.phone.clone()).collect();
-    let names: Vec<Option<String>> = peers.iter().map(|p| p.name.clone()).collect();
-    let mins: Vec<bool> = peers.iter().map(|p| p.min).collect();
-    let migrated: Vec<Option<i64>> = peers.iter().map(|p| p.migrated_to).collect();
-    tx.execute(
-        "UPDATE ferrogram_peers AS p SET username = NULL
-         FROM UNNEST($2::text[], $3::bigint[]) AS n(username, marked_id)
-         WHERE p.account = $1 AND p.username = n.username AND p.marked_id <> n.marked_id",
-        &[&account, &usernames, &marked],
-    )?;
-    tx.query(
-        &format!(
-            "INSERT INTO ferrogram_peers AS p
-                 (account, marked_id, id, kind, access_hash, username, phone, name, min, migrated_to)
-             SELECT $1, * FROM UNNEST($2::bigint[], $3::bigint[], $4::smallint[], $5::bigint[],
-                                      $6::text[], $7::text[], $8::text[], $9::boolean[],
-                                      $10::bigint[])
-             ON CONFLICT (account, marked_id) DO UPDATE SET
-                 kind = CASE WHEN EXCLUDED.min AND NOT p.min THEN p.kind ELSE EXCLUDED.kind END,
-                 access_hash = CASE
-                     WHEN (EXCLUDED.min AND NOT p.min) OR EXCLUDED.access_hash IS NULL
-                     THEN p.access_hash ELSE EXCLUDED.access_hash END,
-                 username = COALESCE(EXCLUDED.username, p.username),
-                 phone = COALESCE(EXCLUDED.phone, p.phone),
-                 name = COALESCE(EXCLUDED.name, p.name),
-                 min = p.min AND EXCLUDED.min,
-                 migrated_to = COALESCE(EXCLUDED.migrated_to, p.migrated_to)
-             RETURNING {PEER_COLUMNS}"
-        ),
-        &[
-            &account, &marked, &ids, &kinds, &hashes, &usernames, &phones, &names, &mins,
-            &migrated,
-        ],
-    )
-}
-
-fn write_update_state(
-    tx: &mut postgres::Transaction<'_>,
-    account: &str,
-    s: &UpdateState,
-) -> Result<(), postgres::Error> {
-    let channels: Vec<i64> = s.channels.keys().copied().collect();
-    let pts: Vec<i32> = s.channels.values().copied().collect();
-    tx.execute(
-        "DELETE FROM ferrogram_update_state
-         WHERE account = $1 AND channel_id <> 0 AND NOT (channel_id = ANY($2))",
-        &[&account, &channels],
-    )?;
-    tx.execute(
-        "INSERT INTO ferrogram_update_state (account, channel_id, pts, qts, date, seq)
-         VALUES ($1, 0, $2, $3, $4, $5)
-         ON CONFLICT (account, channel_id) DO UPDATE SET
-             pts = EXCLUDED.pts, qts = EXCLUDED.qts, date = EXCLUDED.date, seq = EXCLUDED.seq",
-        &[&account, &s.pts, &s.qts, &s.date, &s.seq],
-    )?;
-    tx.execute(
-        "INSERT INTO ferrogram_update_state (account, channel_id, pts, qts, date, seq)
-         SELECT $1, c, p, 0, 0, 0 FROM UNNEST($2::bigint[], $3::integer[]) AS u(c, p)
-         ON CONFLICT (account, channel_id) DO UPDATE SET pts = EXCLUDED.pts",
-        &[&account, &channels, &pts],
-    )?;
-    Ok(())
-}
-
 impl Session for PostgresSession {
     fn snapshot(&self) -> SessionData {
         self.lock().clone()
@@ -835,40 +609,6 @@ impl Session for PostgresSession {
         self.lock().update_state = state.clone();
         Ok(())
     }
-}
-
-/// A fresh, empty database named `ferrogram_{name}` on the PostgreSQL
-/// server the workspace's tests are given (`FERROGRAM_TEST_POSTGRES`, set by
-/// `cargo xtask test` and `cargo xtask postgres`), and its URL; `None` (the
-/// test skips, saying why) without one, unless `FERROGRAM_POSTGRES=required`,
-/// which panics. Safe to call from an async test: the blocking driver runs
-/// on a thread of its own. For tests, not a stable API.
-#[doc(hidden)]
-pub fn test_database(name: &str) -> Option<String> {
-    let Ok(admin) = std::env::var("FERROGRAM_TEST_POSTGRES") else {
-        assert!(
-            std::env::var("FERROGRAM_POSTGRES").as_deref() != Ok("required"),
-            "FERROGRAM_POSTGRES=required but FERROGRAM_TEST_POSTGRES is not set"
-        );
-        eprintln!(
-            "skipped: no PostgreSQL (run under `cargo xtask postgres` or `cargo xtask test`)"
-        );
-        return None;
-    };
-    let db = format!("ferrogram_{name}");
-    let (url, made) = (admin.clone(), db.clone());
-    std::thread::spawn(move || {
-        let mut c = Client::connect(&url, NoTls).expect("the test PostgreSQL server");
-        // One statement per call: neither may run inside a transaction block.
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {made} WITH (FORCE)"))
-            .expect("no old database");
-        c.batch_execute(&format!("CREATE DATABASE {made}"))
-            .expect("a fresh database");
-    })
-    .join()
-    .expect("the database made");
-    let (base, _) = admin.rsplit_once('/')?;
-    Some(format!("{base}/{db}"))
 }
 
 #[cfg(test)]
