@@ -84,14 +84,11 @@ struct Connection {
 
 impl Connection {
     fn client(&mut self) -> Result<&mut Client, postgres::Error> {
-        if self.client.as_ref().is_none_or(Client::is_closed) {
-            self.client = None;
-            self.client = Some(self.config.connect(NoTls)?);
-        }
-        match self.client.as_mut() {
-            Some(c) => Ok(c),
-            None => unreachable!("set just above"),
-        }
+        let client = match self.client.take() {
+            Some(c) if !c.is_closed() => c,
+            _ => self.config.connect(NoTls)?,
+        };
+        Ok(self.client.insert(client))
     }
 }
 
@@ -246,14 +243,25 @@ impl PostgresSession {
         options: &LeaseOptions,
     ) -> Result<Self, SessionError> {
         let mut session = Self::connect(url, account)?;
-        let taken = lease::Lease::take(&session.config, account, options).map_err(|e| match e {
-            lease::LeaseError::Held { holder } => SessionError::LeaseHeld {
-                target: session.target.clone(),
-                account: account.to_owned(),
-                holder,
-            },
-            lease::LeaseError::Db(e) => pg_error(&session.target, e),
-        })?;
+        // On a thread of its own, as every call of the blocking driver: the
+        // caller may be on an async runtime, where the driver cannot start
+        // its own (and the wait would stall the runtime's I/O meanwhile).
+        let (config, name, opts) = (session.config.clone(), account.to_owned(), options.clone());
+        let taken = std::thread::spawn(move || lease::Lease::take(&config, &name, &opts))
+            .join()
+            .unwrap_or_else(|_| Err(lease::LeaseError::Thread(std::io::Error::other("panicked"))))
+            .map_err(|e| match e {
+                lease::LeaseError::Held { holder } => SessionError::LeaseHeld {
+                    target: session.target.clone(),
+                    account: account.to_owned(),
+                    holder,
+                },
+                lease::LeaseError::Db(e) => pg_error(&session.target, e),
+                lease::LeaseError::Thread(source) => SessionError::Io {
+                    path: session.target.clone(),
+                    source,
+                },
+            })?;
         session.lease = Some(taken);
         session.load()?;
         Ok(session)
@@ -274,8 +282,7 @@ impl PostgresSession {
     /// Migrates the schema if needed and reads the account into memory.
     fn load(&self) -> Result<(), SessionError> {
         let account = self.account.clone();
-        let session = self;
-        let loaded = session.call(move |c| {
+        let loaded = self.call(move |c| {
             let mut tx = c.transaction()?;
             let found = schema::migrate(&mut tx)?;
             if let schema::Found::Newer(v) = found {
@@ -292,18 +299,18 @@ impl PostgresSession {
         })?;
         let data = match loaded {
             Ok(rows) => rows.into_data().map_err(|reason| SessionError::Corrupt {
-                path: session.target.clone(),
+                path: self.target.clone(),
                 reason,
             })?,
             Err(found) => {
                 return Err(SessionError::NewerVersion {
-                    path: session.target.clone(),
+                    path: self.target.clone(),
                     found,
                     supported: SCHEMA_VERSION,
                 });
             }
         };
-        *session.lock() = data;
+        *self.lock() = data;
         Ok(())
     }
 

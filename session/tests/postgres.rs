@@ -246,6 +246,12 @@ fn calls_from_inside_async_runtimes() {
                 let s = PostgresSession::connect(&url, "cur").unwrap();
                 s.set_home_dc(3).unwrap();
                 s.save_peers(&[user(1, Some("x"), 1, false)]).unwrap();
+                // A lease too (taken on a thread of its own: the blocking
+                // driver cannot start its runtime inside this one).
+                let options = LeaseOptions::new().ttl(Duration::from_millis(600));
+                let leased = PostgresSession::connect_leased(&url, "cur-leased", &options).unwrap();
+                leased.set_home_dc(4).unwrap();
+                assert!(leased.check_lease().is_ok());
                 s.home_dc()
             })
         }

@@ -80,10 +80,11 @@ impl LeaseOptions {
 #[derive(Debug)]
 pub(crate) enum LeaseError {
     /// Another holder kept it for the whole wait.
-    Held {
-        holder: String,
-    },
+    Held { holder: String },
+    /// The database failed.
     Db(postgres::Error),
+    /// No thread for the renewal (or the taking one failed).
+    Thread(std::io::Error),
 }
 
 impl From<postgres::Error> for LeaseError {
@@ -113,8 +114,9 @@ fn ttl_ms(ttl: Duration) -> i64 {
     i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// Takes the lease if it is free, expired, or already ours: the new token,
-/// or who holds it.
+/// Takes the lease if it is free or expired (by the database's clock): the
+/// new token, or who holds it. A holder's name does not make a lease its
+/// own: two processes may be given the same one.
 fn try_take(
     c: &mut Client,
     account: &str,
@@ -196,9 +198,7 @@ impl Lease {
         std::thread::Builder::new()
             .name("ferrogram-lease".into())
             .spawn(move || renew_loop(c, config, &account, token, ttl, &d, &l, &stopped))
-            .map_err(|_| LeaseError::Held {
-                holder: "(no thread for the renewal)".into(),
-            })?;
+            .map_err(LeaseError::Thread)?;
         Ok(Self {
             token,
             deadline,
