@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{fails, members_of, ok, parse_csv, stderr};
 use ferrogram_testserver::TestServer;
@@ -26,19 +26,7 @@ impl Machine {
     }
 
     async fn run(&self, args: Vec<String>) -> Output {
-        let home = self.home.clone();
-        tokio::task::spawn_blocking(move || {
-            Command::new(env!("CARGO_BIN_EXE_ferrogram"))
-                .args(&args)
-                .env("XDG_DATA_HOME", &home)
-                .env_remove("FERROGRAM_API_ID")
-                .env_remove("FERROGRAM_API_HASH")
-                .env_remove("FERROGRAM_SESSION")
-                .output()
-                .expect("run ferrogram")
-        })
-        .await
-        .unwrap()
+        common::run_bin_env(args, vec![("XDG_DATA_HOME".into(), self.home.clone())]).await
     }
 }
 

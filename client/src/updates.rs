@@ -66,9 +66,6 @@ pub struct UpdateStream {
     /// The updates queued, in batches (oldest first): how many of each are
     /// not handled yet, and the state once they are (what is then saved).
     batches: VecDeque<(usize, UpdateState)>,
-    /// The sum of the batches' counts: `pending.len()`, plus one while the
-    /// update last returned is being handled.
-    in_batches: usize,
     /// An update was returned and counts as handled at the next call.
     returned: bool,
 }
@@ -160,7 +157,6 @@ impl UpdateStream {
             resync: false,
             resync_channels: BTreeSet::new(),
             batches: VecDeque::new(),
-            in_batches: 0,
             returned: false,
         }
     }
@@ -286,7 +282,6 @@ impl UpdateStream {
         }
         if let Some(front) = self.batches.front_mut() {
             front.0 = front.0.saturating_sub(1);
-            self.in_batches = self.in_batches.saturating_sub(1);
         }
         let mut done = None;
         while self.batches.front().is_some_and(|b| b.0 == 0) {
@@ -306,11 +301,13 @@ impl UpdateStream {
     /// queued, the state is saved now if nothing is outstanding (else it
     /// rides on the last batch).
     fn save(&mut self) -> Result<(), InvocationError> {
+        // Outstanding: those queued, and the one being handled; those not
+        // in a batch yet were queued since the last call.
         let outstanding = self.pending.len() + usize::from(self.returned);
-        let new = outstanding.saturating_sub(self.in_batches);
+        let batched: usize = self.batches.iter().map(|b| b.0).sum();
+        let new = outstanding.saturating_sub(batched);
         if new > 0 {
             self.batches.push_back((new, self.state.clone()));
-            self.in_batches += new;
             return Ok(());
         }
         match self.batches.back_mut() {

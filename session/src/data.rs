@@ -214,6 +214,21 @@ pub struct UpdateState {
     pub channels: BTreeMap<i64, i32>,
 }
 
+impl UpdateState {
+    /// Takes one stored row of the update state: channel 0 holds the
+    /// common box (pts, qts, date, seq), any other channel its pts.
+    pub(crate) fn set_row(&mut self, channel: i64, pts: i32, qts: i32, date: i32, seq: i32) {
+        if channel == 0 {
+            self.pts = pts;
+            self.qts = qts;
+            self.date = date;
+            self.seq = seq;
+        } else {
+            self.channels.insert(channel, pts);
+        }
+    }
+}
+
 /// Everything a session holds.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct SessionData {

@@ -410,14 +410,7 @@ fn load(conn: &Connection) -> Result<SessionData, LoadError> {
     })?;
     for row in rows {
         let (channel, pts, qts, date, seq) = row?;
-        if channel == 0 {
-            d.update_state.pts = pts;
-            d.update_state.qts = qts;
-            d.update_state.date = date;
-            d.update_state.seq = seq;
-        } else {
-            d.update_state.channels.insert(channel, pts);
-        }
+        d.update_state.set_row(channel, pts, qts, date, seq);
     }
     Ok(d)
 }

@@ -77,9 +77,15 @@ impl Drop for Env {
 }
 
 pub async fn run_bin(args: Vec<String>) -> Output {
+    run_bin_env(args, Vec::new()).await
+}
+
+/// [`run_bin`] with these environment variables set too.
+pub async fn run_bin_env(args: Vec<String>, env: Vec<(String, PathBuf)>) -> Output {
     tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_ferrogram"))
             .args(&args)
+            .envs(env)
             .env_remove("FERROGRAM_API_ID")
             .env_remove("FERROGRAM_API_HASH")
             .env_remove("FERROGRAM_SESSION")

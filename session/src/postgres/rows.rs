@@ -115,14 +115,7 @@ impl Rows {
             d.peers.insert(p.marked_id(), p);
         }
         for (channel, pts, qts, date, seq) in self.update_state {
-            if channel == 0 {
-                d.update_state.pts = pts;
-                d.update_state.qts = qts;
-                d.update_state.date = date;
-                d.update_state.seq = seq;
-            } else {
-                d.update_state.channels.insert(channel, pts);
-            }
+            d.update_state.set_row(channel, pts, qts, date, seq);
         }
         Ok(d)
     }
