@@ -165,6 +165,10 @@ pub enum Error {
     /// A bulk run's store failed (the journal's file cannot be written, ...).
     #[error("bulk store: {0}")]
     Store(String),
+    /// A shared bulk store's item was taken over by another worker (this
+    /// one held it too long): it is theirs now, and this worker leaves it.
+    #[error("bulk store: item {0} was taken over by another worker")]
+    BulkItemTaken(usize),
     /// Any other failure of the client.
     #[error(transparent)]
     Invocation(InvocationError),
@@ -256,6 +260,7 @@ impl Error {
             | Self::NeedsSupergroup(_)
             | Self::BulkInput { .. }
             | Self::Store(_)
+            | Self::BulkItemTaken(_)
             | Self::UnexpectedAnswer(_) => None,
         }
     }

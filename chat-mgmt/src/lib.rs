@@ -104,11 +104,14 @@ pub use ferrogram_client as client;
 
 pub use action::{ActionBuilder, ActionGuard, ChatAction, IntoChatAction};
 pub use admin_log::{AdminLogEvent, AdminLogFilter, AdminLogIter, AdminLogKind, LogValue};
+pub use bulk::Claim;
 pub use bulk::{
     BulkAction, BulkItem, BulkJob, BulkOp, BulkReport, BulkStore, FailedRpc, FileStore,
     JOURNAL_VERSION, MemberState, MemoryStore, Outcome, Pace, Progress, Record, ReportItem,
     Selection, Totals, parse_journal, parse_user_list,
 };
+#[cfg(feature = "postgres")]
+pub use bulk::{PostgresBulkStore, split_job_url};
 pub use cleanup::{BannedChannel, PURGE_REPORT_MAX, PurgeOptions, PurgeReport};
 pub use communities::{
     Communities, CommunityChat, CommunityInfo, CommunitySummary, LinkOutcome, LinkRequest,

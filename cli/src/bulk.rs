@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use ferrogram_chat_mgmt::client::Client;
 use ferrogram_chat_mgmt::{
     AdminRight, AdminRights, BannedRight, BannedRights, BulkAction, BulkJob, BulkReport, FileStore,
-    Moderation, Outcome, Pace, ParticipantFilter, Selection, parse_user_list,
+    Moderation, Outcome, Pace, ParticipantFilter, PostgresBulkStore, Selection, parse_user_list,
 };
 
 use crate::commands::FilterArg;
@@ -87,7 +87,10 @@ pub struct Bulk {
     #[arg(long)]
     dry_run: bool,
     /// Where to journal progress [default: bulk-SECONDS.journal beside the
-    /// session]; a killed run resumes from it with --resume.
+    /// session]; a killed run resumes from it with --resume. A
+    /// `postgres://…?job=NAME` URL shares the job: every worker given the
+    /// same URL (and the same command) takes items no other live worker
+    /// holds, and a dead worker's items go to the others.
     #[arg(long, value_name = "FILE")]
     journal: Option<PathBuf>,
     /// Finish the run journaled in FILE.
@@ -193,6 +196,14 @@ fn read(path: &Path) -> Result<String, CliError> {
         .map_err(|e| CliError::failure(format!("cannot read {}: {e}", path.display())))
 }
 
+/// A journal named by a PostgreSQL URL (`postgres://…?job=NAME`): a job
+/// shared by every worker given the same URL.
+fn shared_job(journal: &Path) -> Option<&str> {
+    journal
+        .to_str()
+        .filter(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
 /// Where the journal goes when not given: beside the session.
 fn default_journal(session: &Path) -> PathBuf {
     let secs = SystemTime::now()
@@ -278,10 +289,24 @@ pub async fn bulk(client: &Client, b: Bulk, session: &Path) -> Result<(), CliErr
             (Some(p), _) | (None, Some(p)) => p.clone(),
             (None, None) => default_journal(session),
         };
-        if b.resume.is_none() {
-            eprintln!("journal: {} (resume with --resume)", path.display());
+        match shared_job(&path) {
+            Some(url) => {
+                // A job many workers share: each runs the same command.
+                let store = PostgresBulkStore::open(url).await.map_err(refused)?;
+                eprintln!(
+                    "journal: shared job {:?} ({}; every worker runs the same command)",
+                    store.job(),
+                    store.worker_name()
+                );
+                job.store(store).run().await
+            }
+            None => {
+                if b.resume.is_none() {
+                    eprintln!("journal: {} (resume with --resume)", path.display());
+                }
+                job.store(FileStore::new(&path)).run().await
+            }
         }
-        job.store(FileStore::new(&path)).run().await
     };
     if std::io::stderr().is_terminal() {
         eprintln!();

@@ -134,3 +134,125 @@ async fn the_cli_on_a_postgres_store_from_two_machines() {
     assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
     let _ = std::fs::remove_file(&key);
 }
+
+/// One bulk job, four worker processes on one PostgreSQL journal, each a
+/// bot signed in on its own (its own authorization, its own session file):
+/// two are killed (SIGKILL) halfway; the two left finish the job, taking
+/// the dead ones' items once their claims expire, and every member is acted
+/// on exactly once (the server's counters).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_job_shared_by_four_workers_survives_two_killed() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let Some(db) = ferrogram_session::test_database("cli_bulk") else {
+        return;
+    };
+    let server = TestServer::builder().members(5_000).start().await.unwrap();
+    let token = server.bot_token().unwrap().to_owned();
+    let workers: Vec<common::Env> = (0..4)
+        .map(|n| common::Env::new(&server, &format!("bulk-worker-{n}")))
+        .collect();
+    for w in &workers {
+        let out = ok(&w.run(&["login", "--bot-token", &token]).await);
+        assert!(out.contains("Signed in"), "{out}");
+    }
+    assert_eq!(
+        server
+            .counters()
+            .method("auth.importBotAuthorization")
+            .executed,
+        4
+    );
+    let executed = || server.counters().method("channels.editBanned").executed;
+    let journal = format!("{db}?job=mute-wave&claim_ttl=2");
+    let dir = workers[0].dir.clone();
+    let mut children: Vec<std::process::Child> = workers
+        .iter()
+        .enumerate()
+        .map(|(n, w)| {
+            let report = dir.join(format!("report-{n}.json"));
+            w.command(&[
+                "bulk",
+                "restrict",
+                "@ferrogram_lounge",
+                "--filter",
+                "recent",
+                "--deny",
+                "send-media",
+                "--journal",
+                &journal,
+                "--rate",
+                "10000",
+                "--report",
+                &report.display().to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+        })
+        .collect();
+    // Halfway (of about 4,880 changes), two workers die without a word.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while executed() < 1_500 {
+        assert!(Instant::now() < deadline, "no progress: {}", executed());
+        for c in &mut children {
+            assert!(c.try_wait().unwrap().is_none(), "a worker ended early");
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for c in &mut children[..2] {
+        c.kill().unwrap();
+        c.wait().unwrap();
+    }
+    let killed_at = executed();
+    // The two left finish the job.
+    let mut left = children.split_off(2);
+    for c in &mut left {
+        loop {
+            if let Some(status) = c.try_wait().unwrap() {
+                let mut err = String::new();
+                std::io::Read::read_to_string(c.stderr.as_mut().unwrap(), &mut err).unwrap();
+                assert!(status.success(), "{status}: {err}");
+                assert!(err.contains("shared job \"mute-wave\""), "{err}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "a worker never finished");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let total = executed();
+    assert!(
+        killed_at < total && killed_at < 4_000,
+        "{killed_at} of {total}"
+    );
+    // Each survivor reports the whole job.
+    let read = |n: usize| -> serde_json::Value {
+        let text = std::fs::read_to_string(dir.join(format!("report-{n}.json"))).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let (a, b) = (read(2), read(3));
+    assert_eq!(a["totals"], b["totals"]);
+    let totals = &a["totals"];
+    let changed = totals["changed"].as_u64().unwrap();
+    let items = a["items"].as_array().unwrap();
+    assert_eq!(items.len(), members_of(&server, "ferrogram_lounge"));
+    assert_eq!(totals["failed"], 0, "{totals}");
+    assert!(changed > 4_800, "{totals}");
+    // Exactly once: one executed request per member changed, none twice.
+    assert_eq!(total, changed, "{totals}");
+    let states = server.participant_states("ferrogram_lounge");
+    let muted = states
+        .values()
+        .filter(|s| s.starts_with("Restricted") && s.contains("send_media: true"))
+        .count();
+    assert_eq!(muted as u64, changed);
+    let confirmed = items
+        .iter()
+        .filter(|i| i["detail"] == "confirmed on resume")
+        .count();
+    eprintln!(
+        "killed at {killed_at} requests; {changed} changed; {confirmed} confirmed after a takeover"
+    );
+}

@@ -74,6 +74,13 @@ pub fn redact_url(url: &str) -> String {
 pub fn split_account_url(url: &str) -> Option<(String, String)> {
     postgres::split_account(url)
 }
+
+/// Splits parameter `name` (`?name=VALUE` or `&name=VALUE`) off a database
+/// URL: the URL without it, and its value (None when absent or empty).
+#[cfg(feature = "postgres")]
+pub fn split_url_param(url: &str, name: &str) -> Option<(String, String)> {
+    postgres::split_param(url, name)
+}
 pub use sqlite::SqliteSession;
 
 /// Session storage, as the client uses it. Reads come from memory; writes go

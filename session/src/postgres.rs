@@ -159,12 +159,18 @@ fn pg_error(target: &str, e: postgres::Error) -> SessionError {
 /// Splits `postgres://…?account=NAME` into the connection string without the
 /// `account` parameter and the account's name.
 pub(crate) fn split_account(url: &str) -> Option<(String, String)> {
+    split_param(url, "account")
+}
+
+/// Splits parameter `name` off a URL's query: the URL without it, and its
+/// (non-empty) value.
+pub(crate) fn split_param(url: &str, name: &str) -> Option<(String, String)> {
     let (base, query) = url.split_once('?')?;
-    let mut account = None;
+    let mut value = None;
     let mut kept = Vec::new();
     for pair in query.split('&') {
         match pair.split_once('=') {
-            Some(("account", name)) if !name.is_empty() => account = Some(name.to_owned()),
+            Some((key, v)) if key == name && !v.is_empty() => value = Some(v.to_owned()),
             _ if pair.is_empty() => {}
             _ => kept.push(pair),
         }
@@ -174,7 +180,7 @@ pub(crate) fn split_account(url: &str) -> Option<(String, String)> {
     } else {
         format!("{base}?{}", kept.join("&"))
     };
-    Some((url, account?))
+    Some((url, value?))
 }
 
 impl PostgresSession {

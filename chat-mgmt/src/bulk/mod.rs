@@ -20,6 +20,8 @@
 
 mod list;
 mod pace;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod report;
 mod run;
 mod select;
@@ -32,10 +34,12 @@ use ferrogram_client::{Client, PeerRef};
 
 pub use list::parse_user_list;
 pub use pace::Pace;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresBulkStore, split_job_url};
 pub use report::{BulkReport, FailedRpc, Outcome, ReportItem, Totals};
 pub use state::{BulkOp, MemberState};
 pub use store::{
-    BulkItem, BulkStore, FileStore, JOURNAL_VERSION, MemoryStore, Record, parse_journal,
+    BulkItem, BulkStore, Claim, FileStore, JOURNAL_VERSION, MemoryStore, Record, parse_journal,
 };
 
 use crate::{AdminRights, BannedRights, ParticipantFilter, Result};

@@ -10,7 +10,7 @@ use ferrogram_tl_types::enums;
 use super::pace::Pacer;
 use super::report::{BulkReport, FailedRpc, Outcome, ReportItem};
 use super::select::{RunChat, plan, standing};
-use super::store::{BulkItem, BulkStore, JOURNAL_VERSION, Record};
+use super::store::{BulkItem, BulkStore, Claim, JOURNAL_VERSION, Record};
 use super::{BulkAction, BulkJob, BulkOp, JobKind, Progress, Selection};
 use crate::{
     AdminRights, BannedRights, ChatManagement, Error, KICK_UNBAN_DELAY, Membership, Moderation,
@@ -60,11 +60,7 @@ impl Ledger {
                     ledger.unknown.push([false; 2]);
                 }
                 Record::Ready { .. } => ready = true,
-                Record::Start { i, step } => ledger.unknown[i][usize::from(step)] = true,
-                Record::Done { i, step, outcome } => {
-                    ledger.unknown[i][usize::from(step)] = false;
-                    ledger.outcomes[i][usize::from(step)] = Some(outcome);
-                }
+                pass => ledger.absorb([pass]),
             }
         }
         if !ready {
@@ -74,6 +70,29 @@ impl Ledger {
             )));
         }
         Ok(ledger)
+    }
+
+    /// Takes in what was journaled of passes (a shared store's claim: other
+    /// workers' records of the items claimed). Records of items or passes
+    /// not planned are left out (the store checked them).
+    fn absorb(&mut self, records: impl IntoIterator<Item = Record>) {
+        for r in records {
+            let (i, step, outcome) = match r {
+                Record::Start { i, step } => (i, step, None),
+                Record::Done { i, step, outcome } => (i, step, Some(outcome)),
+                _ => continue,
+            };
+            let (Some(unknown), Some(outcomes)) =
+                (self.unknown.get_mut(i), self.outcomes.get_mut(i))
+            else {
+                continue;
+            };
+            let s = usize::from(step.min(1));
+            unknown[s] = outcome.is_none();
+            if outcome.is_some() {
+                outcomes[s] = outcome;
+            }
+        }
     }
 
     fn needs(&self, i: usize, step: u8, dry_run: bool) -> bool {
@@ -106,6 +125,13 @@ impl Ledger {
         }
     }
 }
+
+/// How many items a worker claims at a time from a shared store.
+const CLAIM_BATCH: usize = 16;
+
+/// How long a worker waits before asking a shared store again when other
+/// workers hold what is left.
+const CLAIM_POLL: Duration = Duration::from_millis(100);
 
 fn now_unix() -> i64 {
     SystemTime::now()
@@ -308,24 +334,72 @@ impl<S: BulkStore> Runner<S> {
     }
 
     async fn go(mut self) -> Result<BulkReport> {
-        let dry_run = self.job.dry_run;
+        let mut shared = false;
         for step in 0..2u8 {
-            let todo: Vec<usize> = (0..self.ledger.items.len())
-                .filter(|&i| self.ledger.needs(i, step, dry_run))
-                .collect();
-            if todo.is_empty() {
-                continue;
+            loop {
+                let claim = if self.job.dry_run {
+                    Claim::Everything
+                } else {
+                    self.job.store.claim(step, CLAIM_BATCH).await?
+                };
+                match claim {
+                    Claim::Everything => {
+                        self.own_pass(step).await?;
+                        break;
+                    }
+                    Claim::Finished => break,
+                    Claim::Wait => {
+                        shared = true;
+                        tokio::time::sleep(CLAIM_POLL).await;
+                    }
+                    Claim::Items { items, records } => {
+                        shared = true;
+                        self.ledger.absorb(records);
+                        for i in items {
+                            if !self.ledger.needs(i, step, false) {
+                                continue;
+                            }
+                            match self.item(i, step).await {
+                                // Another worker has it now: theirs to do.
+                                Err(Error::BulkItemTaken(_)) => {}
+                                other => other?,
+                            }
+                        }
+                    }
+                }
             }
-            if step == 1 {
-                // A kick in bulk: every ban done, one pause, every unban.
+            if shared && step == 0 && self.ledger.items.iter().any(|i| i.op.steps() > 1) {
+                // A shared kick: every worker's bans done, one pause.
                 tokio::time::sleep(KICK_UNBAN_DELAY).await;
             }
-            for i in todo {
-                self.item(i, step).await?;
-            }
+        }
+        if shared {
+            // The whole job's report, every worker's items in it.
+            let records = self.job.store.load().await?;
+            self.ledger = Ledger::replay(records, "the shared journal")?;
         }
         self.tell();
         Ok(self.report())
+    }
+
+    /// One pass over every item the journal says is left (a store this run
+    /// owns).
+    async fn own_pass(&mut self, step: u8) -> Result<()> {
+        let dry_run = self.job.dry_run;
+        let todo: Vec<usize> = (0..self.ledger.items.len())
+            .filter(|&i| self.ledger.needs(i, step, dry_run))
+            .collect();
+        if todo.is_empty() {
+            return Ok(());
+        }
+        if step == 1 {
+            // A kick in bulk: every ban done, one pause, every unban.
+            tokio::time::sleep(KICK_UNBAN_DELAY).await;
+        }
+        for i in todo {
+            self.item(i, step).await?;
+        }
+        Ok(())
     }
 
     fn tell(&mut self) {
@@ -391,10 +465,9 @@ impl<S: BulkStore> Runner<S> {
     async fn item(&mut self, i: usize, step: u8) -> Result<()> {
         let item = self.ledger.items[i].clone();
         let chat = self.chats[&item.chat].clone();
-        let user = self
-            .client()
-            .get_input_entity(PeerRef::Id(item.user))
-            .await?;
+        // The journal's access hash: a worker that did not plan has no
+        // cache of the members.
+        let user = self.client().get_input_entity(item.user_ref()).await?;
         let was_unknown = self.ledger.unknown[i][usize::from(step)];
         let state = if was_unknown {
             // Sent before the run stopped, answer never recorded: look.

@@ -115,14 +115,50 @@ pub enum Record {
 
 /// Keeps a bulk run's journal. `append` must not return before the record
 /// survives the process being killed (a file: written to the OS); `load`
-/// returns every record appended, in order. The PostgreSQL store of the
-/// scale-out work implements the same.
+/// returns every record appended, in order.
+///
+/// A store several workers share (`PostgresBulkStore`, feature `postgres`)
+/// also hands out the work: [`BulkStore::claim`] gives each worker items no
+/// other live worker holds, and `append` refuses a [`Record::Start`] of an
+/// item this worker no longer holds ([`Error::BulkItemTaken`]). Its `load`
+/// waits while another worker is planning, and returns nothing to the one
+/// worker that is to plan.
 #[allow(async_fn_in_trait)]
 pub trait BulkStore {
     /// Every record so far (empty: a new run).
     async fn load(&mut self) -> Result<Vec<Record>>;
     /// Appends records, in order.
     async fn append(&mut self, records: &[Record]) -> Result<()>;
+    /// Which items of pass `step` (0, or 1 for a kick's unban) this worker
+    /// does next, at most `max`. The default, for a store one run owns:
+    /// [`Claim::Everything`].
+    async fn claim(&mut self, step: u8, max: usize) -> Result<Claim> {
+        let _ = (step, max);
+        Ok(Claim::Everything)
+    }
+}
+
+/// What a store hands a worker ([`BulkStore::claim`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Claim {
+    /// The store is this run's alone: it does every item the journal says
+    /// is left.
+    Everything,
+    /// These items are this worker's for now; `records` are what other
+    /// workers journaled of them (a pass started and never finished, a first
+    /// pass's outcome), to replay before acting.
+    Items {
+        /// The items' indices.
+        items: Vec<usize>,
+        /// Their records so far.
+        records: Vec<Record>,
+    },
+    /// Nothing free now, but other workers hold items of this pass (or, for
+    /// pass 1, of pass 0 still): ask again shortly.
+    Wait,
+    /// Every item of this pass is done.
+    Finished,
 }
 
 /// A journal in memory (a run that need not survive its process).
