@@ -56,4 +56,4 @@ pub use history::{HISTORY_CHUNK, MessageIter, MessagesPage, message_id};
 pub use pager::{Listing, Pager};
 pub use sender::Framing;
 pub use socks::Socks5Proxy;
-pub use updates::UpdateStream;
+pub use updates::{UpdateStream, update_identity};

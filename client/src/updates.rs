@@ -29,6 +29,8 @@
 //! ask `updates.getChannelDifference` for that channel (`updateChannelTooLong`
 //! too). Channel states are kept for the stream's lifetime, not in the session.
 
+mod identity;
+
 use std::collections::{BTreeSet, VecDeque};
 
 use ferrogram_session::UpdateState;
@@ -37,6 +39,8 @@ use tokio::sync::broadcast;
 use tracing::{debug, info};
 
 use crate::{Client, InvocationError};
+
+pub use identity::update_identity;
 
 /// What connections tell update streams.
 #[derive(Clone, Debug)]
@@ -293,6 +297,67 @@ impl UpdateStream {
                 Ok(())
             }
             None => Ok(()),
+        }
+    }
+
+    /// Marks `update` (the one [`Self::next`] returned last) handled by a
+    /// handler that saves the state itself, in the transaction that records
+    /// its effect: `save` gets the state to save when this update is the
+    /// last of its batch (`None` otherwise), and must save it before it
+    /// returns `Ok`. With `PostgresSession::handle_update` this makes a
+    /// handler exactly-once across crashes (the example needs
+    /// `ferrogram-session`'s feature `postgres`, hence not compiled here;
+    /// `chat-mgmt/tests/scale_out.rs` runs the same):
+    ///
+    /// ```ignore
+    /// # use std::sync::Arc;
+    /// # use ferrogram_client::{Client, update_identity};
+    /// # use ferrogram_session::PostgresSession;
+    /// # async fn run(client: Client, store: Arc<PostgresSession>) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut updates = client.updates();
+    /// loop {
+    ///     let update = updates.next().await?;
+    ///     let (id, text) = (update_identity(&update), format!("{update:?}"));
+    ///     updates.commit_with(&update, |state| {
+    ///         store.handle_update(id, state, move |tx| {
+    ///             tx.execute("INSERT INTO seen (what) VALUES ($1)", &[&text])
+    ///         })
+    ///     })?;
+    /// }
+    /// # }
+    /// ```
+    ///
+    /// When `save` fails the update is not handled: the next call to
+    /// [`Self::next`] returns it again.
+    pub fn commit_with<T, E>(
+        &mut self,
+        update: &enums::Update,
+        save: impl FnOnce(Option<&UpdateState>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let completes = self.returned && self.batches.front().is_some_and(|b| b.0 <= 1);
+        let state = if completes {
+            self.batches.front().map(|b| b.1.clone())
+        } else {
+            None
+        };
+        match save(state.as_ref()) {
+            Ok(t) => {
+                if std::mem::take(&mut self.returned) {
+                    if let Some(front) = self.batches.front_mut() {
+                        front.0 = front.0.saturating_sub(1);
+                    }
+                    while self.batches.front().is_some_and(|b| b.0 == 0) {
+                        self.batches.pop_front();
+                    }
+                }
+                Ok(t)
+            }
+            Err(e) => {
+                if std::mem::take(&mut self.returned) {
+                    self.pending.push_front(update.clone());
+                }
+                Err(e)
+            }
         }
     }
 

@@ -50,6 +50,10 @@ mod sqlite;
 mod string;
 pub mod telethon;
 
+/// The PostgreSQL driver's transaction and error, as
+/// [`PostgresSession::handle_update`] hands and takes them.
+#[cfg(feature = "postgres")]
+pub use ::postgres::{Error as PostgresError, Transaction as PostgresTransaction};
 pub use data::{
     AuthKeyBytes, CHANNEL_MARK, DcOption, PeerInfo, PeerKind, SessionData, UpdateState, marked_id,
 };

@@ -22,6 +22,7 @@
 //! when the holder dies. [`PostgresSession::connect`] takes no lease: for
 //! tools that only read, or a deployment of one process.
 
+mod handled;
 mod lease;
 mod rows;
 mod schema;

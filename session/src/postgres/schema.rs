@@ -57,6 +57,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
          token BIGINT NOT NULL,
          expires_at TIMESTAMPTZ NOT NULL
      );",
+    // 3: the updates handled in transactions of their own since the update
+    // state was last saved (exactly-once handlers).
+    "CREATE TABLE ferrogram_handled_updates (
+         account TEXT NOT NULL REFERENCES ferrogram_accounts ON DELETE CASCADE,
+         identity TEXT NOT NULL,
+         PRIMARY KEY (account, identity)
+     );",
 ];
 
 /// The schema version this build writes.
