@@ -149,3 +149,53 @@ async fn four_workers_share_one_account_through_the_lease() {
     }
     assert_eq!(server.counters().method("auth.signIn").received, 1);
 }
+
+/// A worker that closes its client (`Client::close`: its connections, then
+/// the lease) hands the account on at once: the next worker, on another
+/// address, takes the lease without waiting for a 60-second TTL, and the
+/// key is never seen from two addresses at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_client_hands_the_account_on_at_once() {
+    let Some(url) = ferrogram_session::test_database("scale_out_close") else {
+        return;
+    };
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    server.faults().detect_duplicated_keys(true);
+    let take = |n: u8| {
+        let url = url.clone();
+        let options = LeaseOptions::new()
+            .holder(format!("worker {n}"))
+            .ttl(Duration::from_secs(60))
+            .wait(Some(Duration::from_secs(5)));
+        tokio::task::spawn_blocking(move || {
+            PostgresSession::connect_leased(&url, "owner", &options)
+        })
+    };
+    let connect = |n: u8, session: PostgresSession| {
+        let mut config = common::config(&server).local_addr(ip(2 + n));
+        config.session = Arc::new(session);
+        Client::connect(config)
+    };
+    let first = connect(0, take(0).await.unwrap().unwrap()).await.unwrap();
+    first
+        .sign_in_bot(server.bot_token().unwrap())
+        .await
+        .unwrap();
+    first.close().await.unwrap();
+    let e = first.get_me().await.unwrap_err();
+    assert!(
+        matches!(e, ferrogram_client::InvocationError::Dropped),
+        "{e:?}"
+    );
+    first.close().await.unwrap(); // twice: nothing more
+    let started = std::time::Instant::now();
+    let session = take(1).await.unwrap().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let second = connect(1, session).await.unwrap();
+    assert!(second.get_me().await.unwrap().bot);
+    assert_eq!(server.duplicated_keys(), 0);
+}

@@ -3,10 +3,13 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use ferrogram_client::{Client, Config};
 use ferrogram_mtproto::RsaPublicKey;
-use ferrogram_session::{MemorySession, PostgresSession, Session, SessionData, SqliteSession};
+use ferrogram_session::{
+    LeaseOptions, MemorySession, PostgresSession, Session, SessionData, SessionError, SqliteSession,
+};
 use ferrogram_tl_types::{enums, functions};
 
 use ferrogram_cli::profile::Profile;
@@ -93,6 +96,9 @@ pub enum Store {
         url: String,
         /// The account's name.
         account: String,
+        /// How the command takes the account's lease (`&lease_ttl=S`,
+        /// `&lease_wait=S` in the URL).
+        lease: LeaseOptions,
     },
 }
 
@@ -110,7 +116,7 @@ impl Store {
     pub fn describe(&self) -> String {
         match self {
             Store::File(p) => p.display().to_string(),
-            Store::Postgres { url, account } => {
+            Store::Postgres { url, account, .. } => {
                 format!("{} (account {account})", ferrogram_session::redact_url(url))
             }
         }
@@ -125,9 +131,22 @@ impl Store {
                 }
                 Arc::new(SqliteSession::open(path).map_err(failed)?)
             }
-            Store::Postgres { url, account } => {
-                Arc::new(PostgresSession::connect(url, account).map_err(failed)?)
-            }
+            // One process at a time uses the account (its auth keys, its
+            // update state): the others wait their turn, as `lease` says.
+            Store::Postgres {
+                url,
+                account,
+                lease,
+            } => match PostgresSession::connect_leased(url, account, lease) {
+                Ok(session) => Arc::new(session),
+                Err(SessionError::LeaseHeld { holder, .. }) => {
+                    return Err(CliError::failure(format!(
+                        "session {}: in use by {holder} (it holds the account's lease);                          try again, or wait longer with &lease_wait=SECONDS in the URL",
+                        self.describe()
+                    )));
+                }
+                Err(e) => return Err(failed(e)),
+            },
         })
     }
 
@@ -145,7 +164,7 @@ impl Store {
                     let _ = std::fs::remove_file(p);
                 }
             }
-            Store::Postgres { url, account } => {
+            Store::Postgres { url, account, .. } => {
                 PostgresSession::connect(url, account)
                     .and_then(|s| s.replace_with(&SessionData::default()))
                     .map_err(|e| CliError::failure(format!("session {}: {e}", self.describe())))?;
@@ -165,6 +184,32 @@ fn data_dir() -> Result<PathBuf, CliError> {
     Ok(dir)
 }
 
+/// How long a command waits for another process to hand the account's
+/// lease on (`&lease_wait=SECONDS` in the URL).
+const DEFAULT_LEASE_WAIT: Duration = Duration::from_secs(30);
+
+/// Splits `name=SECONDS` off a URL's query.
+fn seconds_param(
+    url: String,
+    name: &str,
+    given: &str,
+) -> Result<(String, Option<Duration>), CliError> {
+    let Some((rest, value)) = ferrogram_session::split_url_param(&url, name) else {
+        return Ok((url, None));
+    };
+    let secs = value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 86_400.0)
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "{}: {name} is a number of seconds",
+                ferrogram_session::redact_url(given)
+            ))
+        })?;
+    Ok((rest, Some(Duration::from_secs_f64(secs))))
+}
+
 /// The session's store: `--session` (a file, or a `postgres://` URL with
 /// `?account=NAME`), or a file in the platform's data directory.
 pub fn session_store(g: &Global) -> Result<Store, CliError> {
@@ -179,7 +224,19 @@ pub fn session_store(g: &Global) -> Result<Store, CliError> {
                 ferrogram_session::redact_url(&text)
             ))
         })?;
-        return Ok(Store::Postgres { url, account });
+        let (url, ttl) = seconds_param(url, "lease_ttl", &text)?;
+        let (url, wait) = seconds_param(url, "lease_wait", &text)?;
+        let mut lease = LeaseOptions::new()
+            .holder(format!("ferrogram (pid {})", std::process::id()))
+            .wait(Some(wait.unwrap_or(DEFAULT_LEASE_WAIT)));
+        if let Some(ttl) = ttl {
+            lease = lease.ttl(ttl);
+        }
+        return Ok(Store::Postgres {
+            url,
+            account,
+            lease,
+        });
     }
     Ok(Store::File(p.clone()))
 }
@@ -254,10 +311,28 @@ pub async fn connect(g: &Global, remember: bool) -> Result<(Client, Store), CliE
     }
     config.session = store.open()?;
     let client = Client::connect(config).await?;
+    open_clients().push(client.clone());
     if remember {
         save_profile(&profile, &path)?;
     }
     Ok((client, store))
+}
+
+/// The clients this command connected, closed as it ends.
+fn open_clients() -> std::sync::MutexGuard<'static, Vec<Client>> {
+    static OPEN: std::sync::Mutex<Vec<Client>> = std::sync::Mutex::new(Vec::new());
+    OPEN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Closes every client the command connected: their connections, then
+/// their stores (a PostgreSQL store hands the account's lease on, so the
+/// next command need not wait for it to expire). Errors are of no use by
+/// then: the command has ended.
+pub async fn close_all() {
+    let clients: Vec<Client> = std::mem::take(&mut *open_clients());
+    for c in clients {
+        let _ = c.close().await;
+    }
 }
 
 /// A connected client that is signed in (exit code 3 otherwise).

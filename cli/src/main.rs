@@ -727,7 +727,13 @@ fn main() -> ExitCode {
             .enable_all()
             .build()
             .map_err(CliError::from)
-            .and_then(|rt| rt.block_on(run(cli))),
+            .and_then(|rt| {
+                rt.block_on(async {
+                    let result = run(cli).await;
+                    connect::close_all().await;
+                    result
+                })
+            }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -256,3 +256,71 @@ async fn a_bulk_job_shared_by_four_workers_survives_two_killed() {
         "killed at {killed_at} requests; {changed} changed; {confirmed} confirmed after a takeover"
     );
 }
+
+/// Each command takes the account's lease and hands it on as it ends: the
+/// next command takes it at once (`&lease_wait=0` would fail otherwise),
+/// one on another machine meanwhile is refused with the holder's name, and
+/// a holder killed (SIGKILL) is taken over once its TTL is over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_takes_the_account_lease_and_hands_it_on() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let Some(db) = ferrogram_session::test_database("cli_lease") else {
+        return;
+    };
+    let server = TestServer::builder().members(5).start().await.unwrap();
+    let key = std::env::temp_dir().join(format!("ferrogram-pg-lease-{}.pem", std::process::id()));
+    std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
+    let args = |query: &str, extra: &[&str]| {
+        let mut a = strings(&[
+            "--session",
+            &format!("{db}?account=bot{query}"),
+            "--server",
+            &server.addr().to_string(),
+            "--rsa-key",
+            &key.display().to_string(),
+        ]);
+        a.extend(strings(extra));
+        a
+    };
+    let (a, b) = (Machine::new("lease-a"), Machine::new("lease-b"));
+    let token = server.bot_token().unwrap().to_owned();
+    ok(&a.run(args("", &["login", "--bot-token", &token])).await);
+    // Handed on at each command's end: no wait needed.
+    for _ in 0..2 {
+        let who = ok(&b.run(args("&lease_wait=0", &["whoami"])).await);
+        assert!(who.contains("bot"), "{who}");
+    }
+    // A long command holds it; another machine is refused meanwhile.
+    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_ferrogram"))
+        .args(args("&lease_ttl=1", &["watch", "--for", "60s"]))
+        .env("XDG_DATA_HOME", &a.home)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let refused = loop {
+        assert!(Instant::now() < deadline, "the watch never held the lease");
+        let out = b.run(args("&lease_wait=0", &["whoami"])).await;
+        if !out.status.success() {
+            break out;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let err = stderr(&refused);
+    assert!(
+        err.contains(&format!("in use by ferrogram (pid {})", watch.id())),
+        "{err}"
+    );
+    assert!(err.contains("lease_wait"), "{err}");
+    // Killed: taken over once its one-second TTL is over.
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    let started = Instant::now();
+    let who = ok(&b.run(args("&lease_wait=20", &["whoami"])).await);
+    assert!(who.contains("bot"), "{who}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    let _ = std::fs::remove_file(&key);
+}

@@ -256,6 +256,8 @@ pub(crate) struct Inner {
     saved_peers: crate::saved_peers::SavedPeers,
     /// The FLOOD_WAITs slept through (`flood.rs`).
     pub(crate) flood: crate::flood::FloodCounter,
+    /// Closed by [`Client::close`]: no new connection is opened.
+    pub(crate) closed: std::sync::atomic::AtomicBool,
 }
 
 /// A connected Telegram client. Clones share the connections.
@@ -334,6 +336,7 @@ impl Client {
                 self_id: std::sync::Mutex::new(None),
                 saved_peers: Default::default(),
                 flood: Default::default(),
+                closed: Default::default(),
             }),
         };
         // The connection sends initConnection first; this learns the DC options
@@ -464,6 +467,9 @@ impl Client {
         if let Some(s) = senders.get(&dc) {
             return Ok(s.clone());
         }
+        if self.inner.closed.load(std::sync::atomic::Ordering::Acquire) {
+            return Err(InvocationError::Dropped);
+        }
         let addr = self.dc_addr(dc)?;
         let idle = (dc != self.home_dc()).then_some(self.inner.config.borrowed_idle_timeout);
         let s = sender::spawn(
@@ -510,6 +516,9 @@ impl Client {
         // A store shared by several processes: only the lease's holder
         // may use the account (one auth key used from two places at once
         // is AUTH_KEY_DUPLICATED).
+        if self.inner.closed.load(std::sync::atomic::Ordering::Acquire) {
+            return Err(InvocationError::Dropped);
+        }
         self.session().check_lease()?;
         let timeout = self.inner.config.request_timeout;
         for _ in 0..2 {

@@ -24,6 +24,7 @@
 //! ```
 
 mod client;
+mod close;
 mod entities;
 mod error;
 mod files;

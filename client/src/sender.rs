@@ -73,7 +73,12 @@ pub(crate) fn now() -> Timestamp {
 type Reply = oneshot::Sender<Result<Vec<u8>, InvocationError>>;
 
 enum Command {
-    Invoke { body: Vec<u8>, reply: Reply },
+    Invoke {
+        body: Vec<u8>,
+        reply: Reply,
+    },
+    /// Close the connection (answered once its socket is closed).
+    Close(oneshot::Sender<()>),
 }
 
 /// A handle on one DC's connection task. Cloning shares the connection.
@@ -92,6 +97,16 @@ impl Sender {
             .await
             .map_err(|_| InvocationError::Dropped)?;
         rx.await.map_err(|_| InvocationError::Dropped)?
+    }
+
+    /// Closes the connection: requests waiting fail with
+    /// [`InvocationError::Dropped`], and this returns once the socket is
+    /// closed (at once when the task has ended already).
+    pub async fn close(&self) {
+        let (done, closed) = oneshot::channel();
+        if self.tx.send(Command::Close(done)).await.is_ok() {
+            let _ = closed.await;
+        }
     }
 }
 
@@ -268,6 +283,7 @@ pub(crate) async fn spawn(
         updates,
         idle_timeout,
         last_activity: tokio::time::Instant::now(),
+        closing: Vec::new(),
     };
     tokio::spawn(tracing::Instrument::instrument(
         task.run(wire, rx),
@@ -286,6 +302,8 @@ struct Task {
     updates: broadcast::Sender<Signal>,
     idle_timeout: Option<Duration>,
     last_activity: tokio::time::Instant,
+    /// Asked to close (by [`Sender::close`]): told once closed.
+    closing: Vec<oneshot::Sender<()>>,
 }
 
 enum Stop {
@@ -312,6 +330,9 @@ impl Task {
                         match rx.recv().await {
                             Some(cmd) => {
                                 self.accept(cmd);
+                                if !self.closing.is_empty() {
+                                    return self.closed();
+                                }
                                 continue;
                             }
                             None => return,
@@ -320,7 +341,7 @@ impl Task {
                 },
             };
             match self.serve(current, &mut rx).await {
-                Stop::Closed => return,
+                Stop::Closed => return self.closed(),
                 Stop::Broken(InvocationError::AuthKeyUnknown) => {
                     warn!(
                         dc = self.dc,
@@ -383,6 +404,16 @@ impl Task {
                 let id = self.session.enqueue(body);
                 self.waiters.insert(id, reply);
             }
+            Command::Close(done) => self.closing.push(done),
+        }
+    }
+
+    /// Ends the task for [`Sender::close`]: the socket is closed already
+    /// (the wire dropped); the waiters are told.
+    fn closed(&mut self) {
+        self.fail_all(&InvocationError::Dropped);
+        for done in self.closing.drain(..) {
+            let _ = done.send(());
         }
     }
 
@@ -439,6 +470,9 @@ impl Task {
                         // Take whatever else is waiting, to pack it together.
                         while let Ok(cmd) = rx.try_recv() {
                             self.accept(cmd);
+                        }
+                        if !self.closing.is_empty() {
+                            return Stop::Closed;
                         }
                     }
                     None => return Stop::Closed,

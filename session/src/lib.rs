@@ -144,4 +144,12 @@ pub trait Session: Send + Sync + std::fmt::Debug {
     fn check_lease(&self) -> Result<(), SessionError> {
         Ok(())
     }
+
+    /// The client is done with the store (`Client::close`, its connections
+    /// closed already). A store shared by several processes gives up the
+    /// account's lease here, so the next holder takes it at once instead of
+    /// waiting for it to expire; the others have nothing to do.
+    fn close(&self) -> Result<(), SessionError> {
+        Ok(())
+    }
 }

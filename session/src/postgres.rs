@@ -617,6 +617,29 @@ impl Session for PostgresSession {
         }
     }
 
+    fn close(&self) -> Result<(), SessionError> {
+        let Some(lease) = &self.lease else {
+            return Ok(());
+        };
+        // No write of this session goes through from now on; then the row
+        // is expired (if still ours), so the next holder takes it at once,
+        // and its token moved on, so a renewal already under way cannot
+        // bring it back (the next holder's token is still greater).
+        if !lease.give_up() {
+            return Ok(());
+        }
+        let (account, token) = (self.account.clone(), lease.token);
+        self.call(move |c| {
+            c.execute(
+                "UPDATE ferrogram_leases
+                 SET expires_at = clock_timestamp() - interval '1 second', token = token + 1
+                 WHERE account = $1 AND token = $2",
+                &[&account, &token],
+            )
+        })?;
+        Ok(())
+    }
+
     fn set_update_state(&self, state: &UpdateState) -> Result<(), SessionError> {
         let owned = state.clone();
         self.write(move |tx, account| write_update_state(tx, account, &owned))?;

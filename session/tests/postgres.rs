@@ -312,6 +312,42 @@ fn one_holder_at_a_time_and_a_takeover_within_a_ttl() {
     b.set_home_dc(5).unwrap();
 }
 
+/// A holder that closes (`Session::close`, what `Client::close` ends with)
+/// hands the lease on at once, however long its TTL, and writes nothing
+/// more.
+#[test]
+fn a_closed_holder_hands_the_lease_on_at_once() {
+    let Some(url) = ferrogram_session::test_database("lease_close") else {
+        return;
+    };
+    let a = leased(&url, "a", 60_000, 0).unwrap();
+    a.set_home_dc(2).unwrap();
+    let token = a.lease_token().unwrap();
+    a.close().unwrap();
+    assert!(matches!(
+        a.check_lease(),
+        Err(SessionError::LeaseLost { .. })
+    ));
+    assert!(matches!(
+        a.set_home_dc(3),
+        Err(SessionError::LeaseLost { .. })
+    ));
+    a.close().unwrap(); // twice: nothing more
+    let started = Instant::now();
+    let b = leased(&url, "b", 60_000, 2_000).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(b.lease_token().unwrap() > token);
+    assert_eq!(b.home_dc(), Some(2));
+    // Closing a session without a lease does nothing.
+    let plain = PostgresSession::connect(&url, "shared").unwrap();
+    plain.close().unwrap();
+    assert!(b.check_lease().is_ok());
+}
+
 /// A holder whose lease was taken over writes nothing, and learns it.
 #[test]
 fn a_holder_whose_lease_was_taken_writes_nothing() {

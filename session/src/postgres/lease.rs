@@ -207,6 +207,12 @@ impl Lease {
         })
     }
 
+    /// Stops acting on the lease (every later write and request refused,
+    /// the renewals stopped): whether it was still held.
+    pub(crate) fn give_up(&self) -> bool {
+        !self.lost.swap(true, Ordering::AcqRel)
+    }
+
     /// Whether this process may still act on the account: the lease was
     /// not taken over and the local deadline has not passed.
     pub(crate) fn valid(&self) -> bool {
@@ -235,6 +241,9 @@ fn renew_loop(
             // Dropped: the lease is given up by expiry (the row stays; the
             // next holder takes it once expired).
             _ => return,
+        }
+        if lost.load(Ordering::Acquire) {
+            return; // given up
         }
         let sent = Instant::now();
         if client.as_ref().is_none_or(Client::is_closed) {
