@@ -42,6 +42,10 @@ pub struct Global {
         hide_env_values = true
     )]
     pub api_hash: Option<String>,
+    /// Connect from this local address (a machine with several; workers
+    /// sharing an account are told apart by theirs).
+    #[arg(long, global = true, value_name = "IP")]
+    pub bind: Option<std::net::IpAddr>,
 }
 
 fn profile_path(session: &Path) -> PathBuf {
@@ -308,6 +312,9 @@ pub async fn connect(g: &Global, remember: bool) -> Result<(Client, Store), CliE
     }
     if !keys.is_empty() {
         config.rsa_keys = keys;
+    }
+    if let Some(ip) = g.bind {
+        config = config.local_addr(ip);
     }
     config.session = store.open()?;
     let client = Client::connect(config).await?;

@@ -324,3 +324,86 @@ async fn the_cli_takes_the_account_lease_and_hands_it_on() {
     assert!(started.elapsed() < Duration::from_secs(15));
     let _ = std::fs::remove_file(&key);
 }
+
+/// Four `ferrogram` processes, each on its own address (`--bind`), share
+/// one user account through the store at once: they list, restrict and
+/// kick, each waiting its turn for the account's lease, and the server
+/// (which revokes a key used from two addresses at once, as Telegram does)
+/// never sees the key from two of them together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_processes_share_one_account_without_a_duplicated_key() {
+    let Some(db) = ferrogram_session::test_database("cli_four") else {
+        return;
+    };
+    let server = TestServer::builder().members(30).start().await.unwrap();
+    server.faults().detect_duplicated_keys(true);
+    let key = std::env::temp_dir().join(format!("ferrogram-pg-four-{}.pem", std::process::id()));
+    std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
+    let args = |n: u8, extra: &[&str]| {
+        let mut a = strings(&[
+            "--session",
+            &format!("{db}?account=ada&lease_wait=60"),
+            "--server",
+            &server.addr().to_string(),
+            "--rsa-key",
+            &key.display().to_string(),
+            "--bind",
+            &format!("127.0.0.{}", 2 + n),
+        ]);
+        a.extend(strings(extra));
+        a
+    };
+    let machines: Vec<Machine> = (0..4).map(|n| Machine::new(&format!("four-{n}"))).collect();
+    let u = server.user().unwrap().clone();
+    let login = [
+        "login",
+        "--phone",
+        &u.phone,
+        "--code",
+        &u.code,
+        "--password",
+        &u.password,
+    ];
+    ok(&machines[0].run(args(0, &login)).await);
+    let members: Vec<String> = server
+        .participant_states("ferrogram_lounge")
+        .into_iter()
+        .filter(|(_, s)| s.starts_with("Member "))
+        .map(|(id, _)| id.to_string())
+        .take(2)
+        .collect();
+    let lounge = "@ferrogram_lounge";
+    let work = [
+        args(0, &["participants", lounge, "--format", "csv"]),
+        args(
+            1,
+            &["restrict", lounge, &members[0], "--deny", "send_media"],
+        ),
+        args(2, &["kick", lounge, &members[1]]),
+        args(3, &["participants", lounge, "--filter", "admins"]),
+    ];
+    let runs = machines.iter().zip(work).map(|(m, a)| m.run(a));
+    let outs = futures::future::join_all(runs).await;
+    for out in &outs {
+        ok(out);
+    }
+    let rows = parse_csv(&common::stdout(&outs[0]));
+    // Listed before or after the kick (the lease decides the order).
+    let now = members_of(&server, "ferrogram_lounge");
+    assert!(
+        [now, now + 1].contains(&(rows.len() - 1)),
+        "{} rows",
+        rows.len()
+    );
+    assert_eq!(server.duplicated_keys(), 0, "one process at a time");
+    let states = server.participant_states("ferrogram_lounge");
+    let id = |s: &String| s.parse::<i64>().unwrap();
+    assert!(states[&id(&members[0])].starts_with("Restricted"));
+    assert!(
+        states
+            .get(&id(&members[1]))
+            .is_none_or(|s| !s.starts_with("Member ")),
+    );
+    assert_eq!(server.counters().method("auth.signIn").received, 1);
+    let _ = std::fs::remove_file(&key);
+}
