@@ -210,25 +210,26 @@ pub(super) fn write_update_state(
     account: &str,
     s: &UpdateState,
 ) -> Result<(), postgres::Error> {
-    let channels: Vec<i64> = s.channels.keys().copied().collect();
-    let pts: Vec<i32> = s.channels.values().copied().collect();
+    // Channel 0 is the common box's row (a channel id from a hostile server
+    // must not make the statement touch it twice).
+    let known = s.channels.iter().filter(|(c, _)| **c != 0);
+    let (channels, pts): (Vec<i64>, Vec<i32>) = known.map(|(c, p)| (*c, *p)).unzip();
+    // One statement (one round trip): the channels no longer known go, the
+    // common box (channel 0) and every channel's pts are set. The two parts
+    // touch different rows, as one statement's parts must.
     tx.execute(
-        "DELETE FROM ferrogram_update_state
-         WHERE account = $1 AND channel_id <> 0 AND NOT (channel_id = ANY($2))",
-        &[&account, &channels],
-    )?;
-    tx.execute(
-        "INSERT INTO ferrogram_update_state (account, channel_id, pts, qts, date, seq)
-         VALUES ($1, 0, $2, $3, $4, $5)
+        "WITH gone AS (
+             DELETE FROM ferrogram_update_state
+             WHERE account = $1 AND channel_id <> 0 AND NOT (channel_id = ANY($2)))
+         INSERT INTO ferrogram_update_state (account, channel_id, pts, qts, date, seq)
+         SELECT $1, c, p, q, d, s FROM (
+             SELECT 0::bigint, $3::integer, $4::integer, $5::integer, $6::integer
+             UNION ALL
+             SELECT c, p, 0, 0, 0 FROM UNNEST($2::bigint[], $7::integer[]) AS u(c, p)
+         ) AS r(c, p, q, d, s)
          ON CONFLICT (account, channel_id) DO UPDATE SET
              pts = EXCLUDED.pts, qts = EXCLUDED.qts, date = EXCLUDED.date, seq = EXCLUDED.seq",
-        &[&account, &s.pts, &s.qts, &s.date, &s.seq],
-    )?;
-    tx.execute(
-        "INSERT INTO ferrogram_update_state (account, channel_id, pts, qts, date, seq)
-         SELECT $1, c, p, 0, 0, 0 FROM UNNEST($2::bigint[], $3::integer[]) AS u(c, p)
-         ON CONFLICT (account, channel_id) DO UPDATE SET pts = EXCLUDED.pts",
-        &[&account, &channels, &pts],
+        &[&account, &channels, &s.pts, &s.qts, &s.date, &s.seq, &pts],
     )?;
     Ok(())
 }
