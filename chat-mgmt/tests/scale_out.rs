@@ -199,3 +199,78 @@ async fn a_closed_client_hands_the_account_on_at_once() {
     assert!(second.get_me().await.unwrap().bot);
     assert_eq!(server.duplicated_keys(), 0);
 }
+
+/// A bot's workers, each signed in with the token on an account of its own
+/// (its own auth key, no lease to wait for), share one peer cache: what one
+/// resolved, the other finds without a request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bots_workers_sign_in_each_and_share_their_peers() {
+    let Some(url) = ferrogram_session::test_database("scale_out_bots") else {
+        return;
+    };
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    server.faults().detect_duplicated_keys(true);
+    let token = server.bot_token().unwrap().to_owned();
+    let worker = |n: u8| {
+        let (url, token) = (url.clone(), token.clone());
+        let session = PostgresSession::connect(&url, &format!("bot-{n}"))
+            .unwrap()
+            .share_peers_with("bot")
+            .unwrap();
+        assert_eq!(session.peer_cache(), "bot");
+        let mut config = common::config(&server).local_addr(ip(2 + n));
+        config.session = Arc::new(session);
+        async move {
+            let c = Client::connect(config).await.unwrap();
+            c.sign_in_bot(&token).await.unwrap();
+            c
+        }
+    };
+    let (first, second) = futures::join!(worker(0), worker(1));
+    assert_eq!(
+        server
+            .counters()
+            .method("auth.importBotAuthorization")
+            .executed,
+        2,
+        "an authorization each"
+    );
+    let listed = first.get_participants(LOUNGE).await.unwrap();
+    let member = listed
+        .items
+        .iter()
+        .find(|p| matches!(p.role, ferrogram_chat_mgmt::Role::Member { .. }))
+        .unwrap()
+        .user
+        .id;
+    let resolved = server
+        .counters()
+        .method("contacts.resolveUsername")
+        .executed;
+    // The second finds the group and a member in the shared cache.
+    let group = second.get_input_entity(LOUNGE).await.unwrap();
+    assert!(matches!(
+        group,
+        ferrogram_tl_types::enums::InputPeer::Channel(_)
+    ));
+    let user = second.get_input_entity(member).await.unwrap();
+    assert!(matches!(
+        user,
+        ferrogram_tl_types::enums::InputPeer::User(_)
+    ));
+    assert_eq!(
+        server
+            .counters()
+            .method("contacts.resolveUsername")
+            .executed,
+        resolved,
+        "no request"
+    );
+    // And acts with them (the access hashes are the bot's, whichever
+    // authorization asks).
+    second
+        .edit_permissions(LOUNGE, member, BannedRights::read_only())
+        .await
+        .unwrap();
+    assert_eq!(server.duplicated_keys(), 0);
+}

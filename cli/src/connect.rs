@@ -103,6 +103,9 @@ pub enum Store {
         /// How the command takes the account's lease (`&lease_ttl=S`,
         /// `&lease_wait=S` in the URL).
         lease: LeaseOptions,
+        /// A peer cache shared with other accounts of the same user
+        /// (`&peers=NAME`: a bot's workers, each signed in on its own).
+        peers: Option<String>,
     },
 }
 
@@ -141,8 +144,12 @@ impl Store {
                 url,
                 account,
                 lease,
+                peers,
             } => match PostgresSession::connect_leased(url, account, lease) {
-                Ok(session) => Arc::new(session),
+                Ok(session) => match peers {
+                    Some(group) => Arc::new(session.share_peers_with(group).map_err(failed)?),
+                    None => Arc::new(session),
+                },
                 Err(SessionError::LeaseHeld { holder, .. }) => {
                     return Err(CliError::failure(format!(
                         "session {}: in use by {holder} (it holds the account's lease);                          try again, or wait longer with &lease_wait=SECONDS in the URL",
@@ -230,6 +237,10 @@ pub fn session_store(g: &Global) -> Result<Store, CliError> {
         })?;
         let (url, ttl) = seconds_param(url, "lease_ttl", &text)?;
         let (url, wait) = seconds_param(url, "lease_wait", &text)?;
+        let (url, peers) = match ferrogram_session::split_url_param(&url, "peers") {
+            Some((rest, group)) => (rest, Some(group)),
+            None => (url, None),
+        };
         let mut lease = LeaseOptions::new()
             .holder(format!("ferrogram (pid {})", std::process::id()))
             .wait(Some(wait.unwrap_or(DEFAULT_LEASE_WAIT)));
@@ -240,6 +251,7 @@ pub fn session_store(g: &Global) -> Result<Store, CliError> {
             url,
             account,
             lease,
+            peers,
         });
     }
     Ok(Store::File(p.clone()))

@@ -407,3 +407,75 @@ async fn four_processes_share_one_account_without_a_duplicated_key() {
     assert_eq!(server.counters().method("auth.signIn").received, 1);
     let _ = std::fs::remove_file(&key);
 }
+
+/// A bot's two workers, each signed in on an account of its own in the
+/// store, share a peer cache (`&peers=NAME`): the second acts on a member
+/// by bare id (which needs the access hash the first was given) and finds
+/// the group without resolving its username again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bots_workers_share_a_peer_cache() {
+    let Some(db) = ferrogram_session::test_database("cli_peers") else {
+        return;
+    };
+    let server = TestServer::builder().members(20).start().await.unwrap();
+    let key = std::env::temp_dir().join(format!("ferrogram-pg-peers-{}.pem", std::process::id()));
+    std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
+    let args = |account: &str, extra: &[&str]| {
+        let mut a = strings(&[
+            "--session",
+            &format!("{db}?account={account}&peers=bot"),
+            "--server",
+            &server.addr().to_string(),
+            "--rsa-key",
+            &key.display().to_string(),
+        ]);
+        a.extend(strings(extra));
+        a
+    };
+    let token = server.bot_token().unwrap().to_owned();
+    let (a, b) = (Machine::new("peers-a"), Machine::new("peers-b"));
+    ok(&a
+        .run(args("bot-a", &["login", "--bot-token", &token]))
+        .await);
+    ok(&b
+        .run(args("bot-b", &["login", "--bot-token", &token]))
+        .await);
+    let csv = ok(&a
+        .run(args(
+            "bot-a",
+            &["participants", "@ferrogram_lounge", "--format", "csv"],
+        ))
+        .await);
+    let rows = parse_csv(&csv);
+    let member = rows
+        .iter()
+        .find(|r| r.get(4).is_some_and(|role| role == "member"))
+        .map(|r| r[0].clone())
+        .unwrap();
+    let resolved = server
+        .counters()
+        .method("contacts.resolveUsername")
+        .executed;
+    let out = ok(&b
+        .run(args(
+            "bot-b",
+            &[
+                "restrict",
+                "@ferrogram_lounge",
+                &member,
+                "--deny",
+                "send_media",
+            ],
+        ))
+        .await);
+    assert!(out.contains("restricted"), "{out}");
+    assert_eq!(
+        server
+            .counters()
+            .method("contacts.resolveUsername")
+            .executed,
+        resolved,
+        "the group came from the shared cache"
+    );
+    let _ = std::fs::remove_file(&key);
+}

@@ -55,6 +55,9 @@ pub struct PostgresSession {
     /// The server and database, without a password (for messages).
     target: String,
     account: String,
+    /// Whose peer cache this session reads and writes: its own account's,
+    /// or a group's ([`PostgresSession::share_peers_with`]).
+    peers: String,
     jobs: mpsc::Sender<Job>,
     data: Mutex<SessionData>,
     /// The connection settings (the lease renews on a connection of its own).
@@ -229,6 +232,7 @@ impl PostgresSession {
         let session = Self {
             target,
             account: account.to_owned(),
+            peers: account.to_owned(),
             jobs,
             data: Mutex::new(SessionData::default()),
             config,
@@ -274,6 +278,29 @@ impl PostgresSession {
         Ok(session)
     }
 
+    /// Shares the peer cache of `group` instead of keeping the account's
+    /// own: for a bot's workers that each signed in with the token (each its
+    /// own account here, its own auth keys and update state), so that a
+    /// peer one saw resolves for all. Access hashes belong to the user who
+    /// was given them, so share only between accounts of one user.
+    /// Reads the account again with the group's peers.
+    pub fn share_peers_with(mut self, group: &str) -> Result<Self, SessionError> {
+        if group.is_empty() {
+            return Err(SessionError::InvalidUrl {
+                target: self.target.clone(),
+                reason: "the peer cache's name is empty".into(),
+            });
+        }
+        self.peers = group.to_owned();
+        self.load()?;
+        Ok(self)
+    }
+
+    /// Whose peer cache this session uses (its account's unless shared).
+    pub fn peer_cache(&self) -> &str {
+        &self.peers
+    }
+
     /// The lease's fencing token, when this session holds one.
     pub fn lease_token(&self) -> Option<i64> {
         self.lease.as_ref().map(|l| l.token)
@@ -288,7 +315,7 @@ impl PostgresSession {
 
     /// Migrates the schema if needed and reads the account into memory.
     fn load(&self) -> Result<(), SessionError> {
-        let account = self.account.clone();
+        let (account, peers) = (self.account.clone(), self.peers.clone());
         let loaded = self.call(move |c| {
             let mut tx = c.transaction()?;
             let found = schema::migrate(&mut tx)?;
@@ -297,10 +324,10 @@ impl PostgresSession {
                 return Ok(Err(v));
             }
             tx.execute(
-                "INSERT INTO ferrogram_accounts (account) VALUES ($1) ON CONFLICT DO NOTHING",
-                &[&account],
+                "INSERT INTO ferrogram_accounts (account) VALUES ($1), ($2) ON CONFLICT DO NOTHING",
+                &[&account, &peers],
             )?;
-            let rows = load(&mut tx, &account)?;
+            let rows = load(&mut tx, &account, &peers)?;
             tx.commit()?;
             Ok(Ok(rows))
         })?;
@@ -414,7 +441,7 @@ impl PostgresSession {
             new.auth_keys.clone(),
             new.update_state.clone(),
         );
-        let written = peers.clone();
+        let (written, group) = (peers.clone(), self.peers.clone());
         self.write(move |tx, account| {
             for table in [
                 "ferrogram_dc_options",
@@ -438,7 +465,7 @@ impl PostgresSession {
                     &[&account, dc, &&key[..]],
                 )?;
             }
-            upsert_peers(tx, account, &written)?;
+            upsert_peers(tx, &group, &written)?;
             write_update_state(tx, account, &state)
         })?;
         let mut data = self.lock();
@@ -457,7 +484,7 @@ impl PostgresSession {
     /// (`column` = `value`), caching what it finds. A database error is a
     /// miss: the caller then asks Telegram.
     fn look_up(&self, column: &'static str, value: Value) -> Option<PeerInfo> {
-        let account = self.account.clone();
+        let account = self.peers.clone();
         let rows = self
             .call(move |c| {
                 let sql = format!(
@@ -591,8 +618,9 @@ impl Session for PostgresSession {
         if changed.is_empty() {
             return Ok(());
         }
-        let rows = self.write(move |tx, account| {
-            let rows = upsert_peers(tx, account, &changed)?;
+        let group = self.peers.clone();
+        let rows = self.write(move |tx, _| {
+            let rows = upsert_peers(tx, &group, &changed)?;
             Ok(rows.iter().map(peer_row).collect::<Vec<_>>())
         })?;
         let stored: Vec<PeerInfo> =

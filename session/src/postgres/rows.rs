@@ -40,6 +40,7 @@ pub(super) struct Rows {
 pub(super) fn load(
     tx: &mut postgres::Transaction<'_>,
     account: &str,
+    peers_of: &str,
 ) -> Result<Rows, postgres::Error> {
     let home_dc = tx
         .query_one(
@@ -66,7 +67,7 @@ pub(super) fn load(
     let peers = tx
         .query(
             &format!("SELECT {PEER_COLUMNS} FROM ferrogram_peers WHERE account = $1"),
-            &[&account],
+            &[&peers_of],
         )?
         .iter()
         .map(peer_row)
