@@ -239,7 +239,7 @@ async fn a_bots_workers_sign_in_each_and_share_their_peers() {
     let member = listed
         .items
         .iter()
-        .find(|p| matches!(p.role, ferrogram_chat_mgmt::Role::Member { .. }))
+        .find(|p| matches!(p.role, ferrogram_chat_mgmt::Role::Member))
         .unwrap()
         .user
         .id;
