@@ -120,6 +120,9 @@ fn main() {
     let check_ns = micros(1_000_000, |_| {
         leased.check_lease().unwrap();
     }) * 1e3;
+    let renew_us = micros(500, |_| {
+        leased.renew_lease().unwrap();
+    });
     // A takeover: the holder goes; a waiting worker gets the lease.
     let ttl = Duration::from_secs(1);
     let holder = PostgresSession::connect_leased(
@@ -139,6 +142,24 @@ fn main() {
     let gone = Instant::now();
     drop(holder);
     let took = waiting.join().unwrap().unwrap().duration_since(gone);
+    // A clean hand-over: the holder closes (Session::close) instead.
+    let holder = PostgresSession::connect_leased(
+        &url,
+        "handover",
+        &LeaseOptions::new().holder("first").ttl(ttl),
+    )
+    .unwrap();
+    let waiting = {
+        let url = url.clone();
+        std::thread::spawn(move || {
+            let options = LeaseOptions::new().holder("second").ttl(ttl);
+            PostgresSession::connect_leased(&url, "handover", &options).map(|_| Instant::now())
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let closed = Instant::now();
+    holder.close().unwrap();
+    let handed = waiting.join().unwrap().unwrap().duration_since(closed);
     let out = serde_json::json!({
         "sqlite": sqlite_figures,
         "postgres": pg_figures,
@@ -148,6 +169,8 @@ fn main() {
         "check_lease_ns": check_ns,
         "takeover_ttl_ms": ttl.as_millis() as u64,
         "takeover_ms": took.as_secs_f64() * 1e3,
+        "renew_us": renew_us,
+        "handover_ms": handed.as_secs_f64() * 1e3,
     });
     println!("STORES {out}");
     let _ = std::fs::remove_dir_all(&dir);

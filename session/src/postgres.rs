@@ -301,6 +301,21 @@ impl PostgresSession {
         &self.peers
     }
 
+    /// Renews the account's lease now (the session renews it every third
+    /// of its TTL by itself): before a long operation, so that the whole
+    /// TTL is ahead. [`SessionError::LeaseLost`] when it is no longer this
+    /// session's (or it holds none).
+    pub fn renew_lease(&self) -> Result<(), SessionError> {
+        let Some(lease) = self.lease.as_ref().filter(|l| l.valid()) else {
+            return Err(self.lost());
+        };
+        let (account, token, ttl) = (self.account.clone(), lease.token, lease.ttl());
+        let sent = std::time::Instant::now();
+        let ours = self.call(move |c| lease::renew_now(c, &account, token, ttl))?;
+        lease.renewed(sent, ours);
+        if ours { Ok(()) } else { Err(self.lost()) }
+    }
+
     /// The lease's fencing token, when this session holds one.
     pub fn lease_token(&self) -> Option<i64> {
         self.lease.as_ref().map(|l| l.token)

@@ -323,7 +323,12 @@ fn a_closed_holder_hands_the_lease_on_at_once() {
     let a = leased(&url, "a", 60_000, 0).unwrap();
     a.set_home_dc(2).unwrap();
     let token = a.lease_token().unwrap();
+    a.renew_lease().unwrap();
     a.close().unwrap();
+    assert!(matches!(
+        a.renew_lease(),
+        Err(SessionError::LeaseLost { .. })
+    ));
     assert!(matches!(
         a.check_lease(),
         Err(SessionError::LeaseLost { .. })
@@ -379,6 +384,8 @@ fn a_holder_whose_lease_was_taken_writes_nothing() {
         .unwrap()
         .get(0);
     assert_eq!(dc, Some(2), "the fenced write did not land");
+    // Renewing tells a as much.
+    assert!(matches!(a.renew_lease(), Err(SessionError::LeaseLost { .. })));
     b.set_home_dc(6).unwrap();
 }
 

@@ -87,14 +87,16 @@ pub fn section() -> Result<String, String> {
     let _ = writeln!(md);
     let _ = writeln!(
         md,
-        "Above 1 the SQLite file is faster (or its write cheaper).\n\nOn PostgreSQL alone: a miss looked up in the database {:.0} µs; taking a free lease {:.1} ms; an update-state write fenced by the lease's token {:.0} µs (unfenced {:.0} µs); `check_lease` before a request {:.0} ns; a takeover (TTL {} ms, the holder gone, a worker waiting) {:.0} ms.",
+        "Above 1 the SQLite file is faster (or its write cheaper).\n\nOn PostgreSQL alone: a miss looked up in the database {:.0} µs; taking a free lease {:.1} ms; an update-state write fenced by the lease's token {:.0} µs (unfenced {:.0} µs); `check_lease` before a request {:.0} ns; a lease renewal {:.0} µs (every TTL/3 on a connection of its own); a takeover (TTL {} ms, the holder gone, a worker waiting) {:.0} ms; a clean hand-over (the holder closes, `Session::close`) {:.0} ms.",
         num(&v, &["postgres_miss_lookup_us"]),
         num(&v, &["lease_take_ms"]),
         num(&v, &["fenced_update_state_write_us"]),
         num(&v, &["postgres", "update_state_write_us"]),
         num(&v, &["check_lease_ns"]),
+        num(&v, &["renew_us"]),
         num(&v, &["takeover_ttl_ms"]),
         num(&v, &["takeover_ms"]),
+        num(&v, &["handover_ms"]),
     );
     let _ = writeln!(md, "{STORES_END}");
     Ok(md)

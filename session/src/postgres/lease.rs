@@ -97,6 +97,7 @@ impl From<postgres::Error> for LeaseError {
 #[derive(Debug)]
 pub(crate) struct Lease {
     pub token: i64,
+    ttl: Duration,
     /// After this instant the lease is no longer ours to act on.
     deadline: Arc<Mutex<Instant>>,
     lost: Arc<AtomicBool>,
@@ -147,7 +148,7 @@ fn try_take(
 }
 
 /// Renews the lease of `token`: false if it is no longer ours.
-fn renew(
+pub(crate) fn renew_now(
     c: &mut Client,
     account: &str,
     token: i64,
@@ -201,10 +202,30 @@ impl Lease {
             .map_err(LeaseError::Thread)?;
         Ok(Self {
             token,
+            ttl,
             deadline,
             lost,
             _stop: stop,
         })
+    }
+
+    /// Takes in a renewal made by the session ([`renew_now`]) at `sent`:
+    /// the deadline moves out, or the lease is lost for good.
+    pub(crate) fn renewed(&self, sent: Instant, still_ours: bool) {
+        if !still_ours {
+            self.lost.store(true, Ordering::Release);
+            return;
+        }
+        let until = sent
+            .checked_add(self.ttl.saturating_sub(margin(self.ttl)))
+            .unwrap_or(sent);
+        let mut deadline = self.deadline.lock().unwrap_or_else(|e| e.into_inner());
+        *deadline = until.max(*deadline);
+    }
+
+    /// The lease's TTL.
+    pub(crate) fn ttl(&self) -> Duration {
+        self.ttl
     }
 
     /// Stops acting on the lease (every later write and request refused,
@@ -252,7 +273,7 @@ fn renew_loop(
         let Some(c) = client.as_mut() else {
             continue;
         };
-        match renew(c, account, token, ttl) {
+        match renew_now(c, account, token, ttl) {
             Ok(true) => {
                 let until = sent
                     .checked_add(ttl.saturating_sub(margin(ttl)))
