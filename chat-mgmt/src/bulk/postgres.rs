@@ -3,23 +3,6 @@
 //! with `FOR UPDATE SKIP LOCKED`, so that N workers on M machines finish
 //! one job with every action done once, and the job goes on when workers
 //! die.
-//!
-//! - **Planning.** The first worker to [`load`](BulkStore::load) a job plans
-//!   it (its planning claim renewed while it lists members); the others wait
-//!   until the plan is written, in one transaction. A planner that dies is
-//!   replaced once its claim has expired.
-//! - **Claims.** A worker claims a few items at a time; a claim lasts
-//!   [`PostgresBulkStore::claim_ttl`] and is extended each time the worker
-//!   starts one of them. An item whose claim expired (its worker died or
-//!   stalled) goes to the next worker that asks; a worker that finds its
-//!   item taken over at the start leaves it ([`Error::BulkItemTaken`]).
-//! - **Exactly once.** A request is journaled as started before it is sent
-//!   and done after its answer; a worker that takes over an item started
-//!   and never done asks the server how the member stands before sending
-//!   again (as a resumed run does). So each action is done once unless a
-//!   worker sends a request later than its claim's TTL after starting it (a
-//!   process frozen for that long): keep the TTL well above a request's
-//!   longest time.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -69,8 +52,24 @@ const DEFAULT_TTL: Duration = Duration::from_secs(30);
 const PLAN_POLL: Duration = Duration::from_millis(100);
 
 /// A bulk job's journal in PostgreSQL, shared by every worker that opens the
-/// same job (`postgres://…?job=NAME`). See the [module](self) for how the
-/// work is shared.
+/// same job (`postgres://…?job=NAME`).
+///
+/// - **Planning.** The first worker to [`load`](BulkStore::load) a job plans
+///   it (its planning claim renewed while it lists members); the others wait
+///   until the plan is written, in one transaction. A planner that dies is
+///   replaced once its claim has expired.
+/// - **Claims.** A worker claims a few items at a time; a claim lasts
+///   [`PostgresBulkStore::claim_ttl`] and is extended each time the worker
+///   starts one of them. An item whose claim expired (its worker died or
+///   stalled) goes to the next worker that asks; a worker that finds its
+///   item taken over at the start leaves it ([`Error::BulkItemTaken`]).
+/// - **Exactly once.** A request is journaled as started before it is sent
+///   and done after its answer; a worker that takes over an item started
+///   and never done asks the server how the member stands before sending
+///   again (as a resumed run does). So each action is done once unless a
+///   worker sends a request later than its claim's TTL after starting it (a
+///   process frozen for that long): keep the TTL well above a request's
+///   longest time.
 ///
 /// ```no_run
 /// use ferrogram_chat_mgmt::{BulkAction, Moderation, PostgresBulkStore, Selection};
