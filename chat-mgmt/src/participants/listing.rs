@@ -204,7 +204,7 @@ impl Listing {
             } && matches_query(user, &query);
             if keep && self.seen.insert(id) {
                 self.buffer.push_back(Participant {
-                    user: user.clone(),
+                    user: Box::new(user.clone()),
                     role,
                     date,
                     inviter,
@@ -264,7 +264,7 @@ impl Listing {
             && matches_query(&u, &self.opts.search)
         {
             self.buffer.push_back(Participant {
-                user: *u,
+                user: u,
                 role: Role::Member,
                 date: None,
                 inviter: None,
@@ -483,7 +483,7 @@ impl Listing {
                 self.learn_letters(&user);
             }
             self.buffer.push_back(Participant {
-                user: *user,
+                user,
                 role,
                 date,
                 inviter,

@@ -84,7 +84,7 @@ pub enum Role {
 #[non_exhaustive]
 pub struct Participant {
     /// The user.
-    pub user: types::User,
+    pub user: Box<types::User>,
     /// Their role.
     pub role: Role,
     /// When they joined (or were promoted, restricted, ...), if known.
