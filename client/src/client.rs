@@ -472,14 +472,17 @@ impl Client {
         }
         let addr = self.dc_addr(dc)?;
         let idle = (dc != self.home_dc()).then_some(self.inner.config.borrowed_idle_timeout);
-        let s = sender::spawn(
+        // Boxed: opening a connection (a handshake, maybe) is the cold path,
+        // and its state would otherwise make every request's future
+        // kilobytes larger.
+        let s = Box::pin(sender::spawn(
             dc,
             addr,
             self.inner.conn.clone(),
             self.inner.config.session.clone(),
             self.inner.updates.clone(),
             idle,
-        )
+        ))
         .await?;
         senders.insert(dc, s.clone());
         Ok(s)
@@ -586,7 +589,9 @@ impl Client {
                 Err(e) if attempt < self.inner.config.retries => {
                     attempt += 1;
                     tracing::debug!(attempt, error = %e, "request failed");
-                    if self.flood_sleep(&e).await {
+                    // The cold paths boxed: an `invoke` future is what every
+                    // spawned request carries (and copies) whole.
+                    if Box::pin(self.flood_sleep(&e)).await {
                         continue;
                     }
                     let Some(rpc) = e.rpc() else { return Err(e) };
@@ -605,7 +610,7 @@ impl Client {
                         info!(from = dc, to, "migrating");
                         // Only USER_MIGRATE can meet a signed-in account;
                         // the other two answer a login.
-                        self.move_home(dc, to, rpc.is("USER_MIGRATE")).await?;
+                        Box::pin(self.move_home(dc, to, rpc.is("USER_MIGRATE"))).await?;
                     } else {
                         return Err(e);
                     }

@@ -385,7 +385,10 @@ fn a_holder_whose_lease_was_taken_writes_nothing() {
         .get(0);
     assert_eq!(dc, Some(2), "the fenced write did not land");
     // Renewing tells a as much.
-    assert!(matches!(a.renew_lease(), Err(SessionError::LeaseLost { .. })));
+    assert!(matches!(
+        a.renew_lease(),
+        Err(SessionError::LeaseLost { .. })
+    ));
     b.set_home_dc(6).unwrap();
 }
 
