@@ -5,7 +5,8 @@
 //! every unanswered request with its original msg_id (so the server, which
 //! dedupes by msg_id, never executes one twice).
 
-use std::collections::HashMap;
+// foldhash: keyed by our own request ids, hashed twice per request.
+use foldhash::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -279,7 +280,7 @@ pub(crate) async fn spawn(
         cfg,
         store,
         session,
-        waiters: HashMap::new(),
+        waiters: HashMap::default(),
         updates,
         idle_timeout,
         last_activity: tokio::time::Instant::now(),

@@ -1,6 +1,11 @@
 //! The client's side of an encrypted session.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+/// The session's maps, keyed by our own msg_ids and hashed on every request:
+/// foldhash with a fixed seed (no clock read for one, no key chosen by the
+/// peer to collide with).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use ferrogram_tl_types::service::{
     ContainerMessage, GzipPacked, MessageContainer, RpcError, RpcResult,
@@ -95,9 +100,9 @@ impl ClientSession {
             seq: 0,
             pending_acks: Vec::new(),
             queue: VecDeque::new(),
-            in_flight: HashMap::new(),
-            containers: HashMap::new(),
-            container_of: HashMap::new(),
+            in_flight: HashMap::default(),
+            containers: HashMap::default(),
+            container_of: HashMap::default(),
             seen: RecentIds::default(),
             next_request: 1,
         }
@@ -199,17 +204,23 @@ impl ClientSession {
                 body: ack,
             });
         }
-        while let Some((request, body)) = self.queue.front() {
-            let wire = maybe_compress(body.clone());
+        while let Some((_, front)) = self.queue.front() {
+            // Small bodies go as they are: one copy (the wire's; the queue's
+            // own moves to `in_flight` for resends), none for a trial.
+            let packed =
+                (front.len() >= COMPRESSION_THRESHOLD).then(|| maybe_compress(front.clone()));
+            let wire_len = packed.as_ref().map_or(front.len(), Vec::len);
             if !messages.is_empty()
                 && (messages.len() >= MessageContainer::MAX_MESSAGES
-                    || size.saturating_add(wire.len()).saturating_add(16)
+                    || size.saturating_add(wire_len).saturating_add(16)
                         > MessageContainer::MAX_SIZE)
             {
                 break;
             }
-            let (request, body) = (*request, body.clone());
-            self.queue.pop_front();
+            let Some((request, body)) = self.queue.pop_front() else {
+                break;
+            };
+            let wire = packed.unwrap_or_else(|| body.clone());
             size = size.saturating_add(wire.len()).saturating_add(16);
             let msg_id = self.msg_ids.next(now);
             let seqno = self.next_seq(is_content_related(&body));
