@@ -305,24 +305,21 @@ impl UpdateStream {
     /// its effect: `save` gets the state to save when this update is the
     /// last of its batch (`None` otherwise), and must save it before it
     /// returns `Ok`. With `PostgresSession::handle_update` this makes a
-    /// handler exactly-once across crashes (the example needs
-    /// `ferrogram-session`'s feature `postgres`, hence not compiled here;
-    /// `chat-mgmt/tests/scale_out.rs` runs the same):
+    /// handler exactly-once across crashes (`chat-mgmt/tests/exactly_once.rs`
+    /// runs it; `record` below stands for
+    /// `store.handle_update(id, state, move |tx| tx.execute(…))`):
     ///
-    /// ```ignore
-    /// # use std::sync::Arc;
+    /// ```no_run
     /// # use ferrogram_client::{Client, update_identity};
-    /// # use ferrogram_session::PostgresSession;
-    /// # async fn run(client: Client, store: Arc<PostgresSession>) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use ferrogram_session::{SessionError, UpdateState};
+    /// # fn record(_: Option<String>, _: Option<&UpdateState>, _: String) -> Result<(), SessionError> { Ok(()) }
+    /// # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let mut updates = client.updates();
     /// loop {
     ///     let update = updates.next().await?;
     ///     let (id, text) = (update_identity(&update), format!("{update:?}"));
-    ///     updates.commit_with(&update, |state| {
-    ///         store.handle_update(id, state, move |tx| {
-    ///             tx.execute("INSERT INTO seen (what) VALUES ($1)", &[&text])
-    ///         })
-    ///     })?;
+    ///     // Effect, handled mark and (at a batch's end) state: one transaction.
+    ///     updates.commit_with(&update, |state| record(id, state, text))?;
     /// }
     /// # }
     /// ```
