@@ -23,6 +23,7 @@
 //! # Ok(()) }
 //! ```
 
+mod auth;
 mod client;
 mod close;
 mod entities;
@@ -45,7 +46,8 @@ pub use ferrogram_session as session;
 /// step: `ferrogram_client::tl::functions::channels::GetParticipants`.
 pub use ferrogram_tl_types as tl;
 
-pub use client::{Client, Config, DeviceInfo, LoginToken, PRODUCTION_DCS};
+pub use auth::LoginToken;
+pub use client::{Client, Config, DeviceInfo, PRODUCTION_DCS};
 pub use entities::{PeerRef, PeerText, input_peer};
 pub use error::{ConfigError, InvocationError, RpcError, SignInError};
 /// The server key type [`Config::rsa_key`] takes (`RsaPublicKey::from_pem`
