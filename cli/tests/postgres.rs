@@ -40,6 +40,46 @@ fn strings(a: &[&str]) -> Vec<String> {
     a.iter().map(|s| s.to_string()).collect()
 }
 
+/// The server's public key in a file (removed when dropped), and the
+/// command line that names the server and a session.
+struct ServerFlags {
+    addr: String,
+    key: std::path::PathBuf,
+}
+
+impl ServerFlags {
+    fn new(server: &TestServer, name: &str) -> Self {
+        let key =
+            std::env::temp_dir().join(format!("ferrogram-pg-{name}-{}.pem", std::process::id()));
+        std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
+        Self {
+            addr: server.addr().to_string(),
+            key,
+        }
+    }
+
+    /// `--session SESSION --server … --rsa-key …`, then `extra`.
+    fn args(&self, session: &str, extra: &[&str]) -> Vec<String> {
+        let key = self.key.display().to_string();
+        let mut a = strings(&[
+            "--session",
+            session,
+            "--server",
+            &self.addr,
+            "--rsa-key",
+            &key,
+        ]);
+        a.extend(strings(extra));
+        a
+    }
+}
+
+impl Drop for ServerFlags {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.key);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_on_a_postgres_store_from_two_machines() {
     let Some(db) = ferrogram_session::test_database("cli") else {
@@ -270,20 +310,8 @@ async fn the_cli_takes_the_account_lease_and_hands_it_on() {
         return;
     };
     let server = TestServer::builder().members(5).start().await.unwrap();
-    let key = std::env::temp_dir().join(format!("ferrogram-pg-lease-{}.pem", std::process::id()));
-    std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
-    let args = |query: &str, extra: &[&str]| {
-        let mut a = strings(&[
-            "--session",
-            &format!("{db}?account=bot{query}"),
-            "--server",
-            &server.addr().to_string(),
-            "--rsa-key",
-            &key.display().to_string(),
-        ]);
-        a.extend(strings(extra));
-        a
-    };
+    let flags = ServerFlags::new(&server, "lease");
+    let args = |query: &str, extra: &[&str]| flags.args(&format!("{db}?account=bot{query}"), extra);
     let (a, b) = (Machine::new("lease-a"), Machine::new("lease-b"));
     let token = server.bot_token().unwrap().to_owned();
     ok(&a.run(args("", &["login", "--bot-token", &token])).await);
@@ -322,7 +350,6 @@ async fn the_cli_takes_the_account_lease_and_hands_it_on() {
     let who = ok(&b.run(args("&lease_wait=20", &["whoami"])).await);
     assert!(who.contains("bot"), "{who}");
     assert!(started.elapsed() < Duration::from_secs(15));
-    let _ = std::fs::remove_file(&key);
 }
 
 /// Four `ferrogram` processes, each on its own address (`--bind`), share
@@ -337,21 +364,11 @@ async fn four_processes_share_one_account_without_a_duplicated_key() {
     };
     let server = TestServer::builder().members(30).start().await.unwrap();
     server.faults().detect_duplicated_keys(true);
-    let key = std::env::temp_dir().join(format!("ferrogram-pg-four-{}.pem", std::process::id()));
-    std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
+    let flags = ServerFlags::new(&server, "four");
     let args = |n: u8, extra: &[&str]| {
-        let mut a = strings(&[
-            "--session",
-            &format!("{db}?account=ada&lease_wait=60"),
-            "--server",
-            &server.addr().to_string(),
-            "--rsa-key",
-            &key.display().to_string(),
-            "--bind",
-            &format!("127.0.0.{}", 2 + n),
-        ]);
-        a.extend(strings(extra));
-        a
+        let bind = format!("127.0.0.{}", 2 + n);
+        let extra = [&["--bind", bind.as_str()][..], extra].concat();
+        flags.args(&format!("{db}?account=ada&lease_wait=60"), &extra)
     };
     let machines: Vec<Machine> = (0..4).map(|n| Machine::new(&format!("four-{n}"))).collect();
     let u = server.user().unwrap().clone();
@@ -405,7 +422,6 @@ async fn four_processes_share_one_account_without_a_duplicated_key() {
             .is_none_or(|s| !s.starts_with("Member ")),
     );
     assert_eq!(server.counters().method("auth.signIn").received, 1);
-    let _ = std::fs::remove_file(&key);
 }
 
 /// A bot's two workers, each signed in on an account of its own in the
@@ -418,19 +434,9 @@ async fn a_bots_workers_share_a_peer_cache() {
         return;
     };
     let server = TestServer::builder().members(20).start().await.unwrap();
-    let key = std::env::temp_dir().join(format!("ferrogram-pg-peers-{}.pem", std::process::id()));
-    std::fs::write(&key, server.rsa_public_key_pem()).unwrap();
+    let flags = ServerFlags::new(&server, "peers");
     let args = |account: &str, extra: &[&str]| {
-        let mut a = strings(&[
-            "--session",
-            &format!("{db}?account={account}&peers=bot"),
-            "--server",
-            &server.addr().to_string(),
-            "--rsa-key",
-            &key.display().to_string(),
-        ]);
-        a.extend(strings(extra));
-        a
+        flags.args(&format!("{db}?account={account}&peers=bot"), extra)
     };
     let token = server.bot_token().unwrap().to_owned();
     let (a, b) = (Machine::new("peers-a"), Machine::new("peers-b"));
@@ -477,5 +483,4 @@ async fn a_bots_workers_share_a_peer_cache() {
         resolved,
         "the group came from the shared cache"
     );
-    let _ = std::fs::remove_file(&key);
 }
