@@ -154,7 +154,7 @@ pub fn admin_log_results() -> Vec<u8> {
                 .into(),
                 2 => types::ChannelAdminLogEventActionChangeTitle {
                     prev_value: "Ferrogram Lounge".into(),
-                    new_value: format!("Ferrogram Lounge #{i}"),
+                    new_value: format!("Ferrogram Lounge #{i}").into(),
                 }
                 .into(),
                 _ => types::ChannelAdminLogEventActionParticipantJoin {}.into(),

@@ -345,7 +345,7 @@ pub(crate) async fn banned_channels(client: &Client, chat: PeerRef) -> Result<Ve
             .invoke(&functions::channels::GetParticipants {
                 channel: channel.clone(),
                 filter: enums::ChannelParticipantsFilter::from(types::ChannelParticipantsKicked {
-                    q: String::new(),
+                    q: Default::default(),
                 }),
                 offset: page * 200,
                 limit: 200,
@@ -366,7 +366,7 @@ pub(crate) async fn banned_channels(client: &Client, chat: PeerRef) -> Result<Ve
                 });
                 out.push(BannedChannel {
                     id: marked_id(PeerKind::Channel, c.channel_id),
-                    title,
+                    title: title.map(String::from),
                     by: b.kicked_by,
                     date: b.date,
                 });

@@ -330,10 +330,13 @@ fn peer_marked(p: &enums::Peer) -> i64 {
 }
 
 fn title_of(chats: &[enums::Chat], marked: i64) -> Option<String> {
-    chats.iter().find_map(|c| match c {
-        enums::Chat::Channel(c) if channel_marked(c.id) == marked => Some(c.title.clone()),
-        _ => None,
-    })
+    chats
+        .iter()
+        .find_map(|c| match c {
+            enums::Chat::Channel(c) if channel_marked(c.id) == marked => Some(c.title.clone()),
+            _ => None,
+        })
+        .map(String::from)
 }
 
 pub(crate) async fn info(client: &Client, community: PeerRef) -> Result<CommunityInfo> {
@@ -370,8 +373,8 @@ pub(crate) async fn info(client: &Client, community: PeerRef) -> Result<Communit
     let count = |n: Option<i32>| n.map(|n| n.max(0) as u32);
     Ok(CommunityInfo {
         id: channel_marked(f.id),
-        title,
-        about: f.about,
+        title: title.to_string(),
+        about: f.about.to_string(),
         creator,
         chats,
         admins: count(f.admins_count),
@@ -389,7 +392,7 @@ async fn requests_page(
     let enums::communities::PeerLinkRequests::PeerLinkRequests(page) = client
         .invoke(&functions::communities::GetPeerLinkRequests {
             community: channel,
-            offset,
+            offset: offset.into(),
             limit: 100,
         })
         .await?;
@@ -408,7 +411,7 @@ async fn requests_page(
             }
         })
         .collect();
-    Ok((items, page.next_offset))
+    Ok((items, page.next_offset.map(String::from)))
 }
 
 impl Communities for Client {
@@ -417,8 +420,8 @@ impl Communities for Client {
         let updates = self
             .invoke(&functions::communities::Create {
                 hidden: c.hidden,
-                title: c.title,
-                about: c.about,
+                title: c.title.into(),
+                about: c.about.map(Into::into),
                 peer,
             })
             .await?;
@@ -452,7 +455,7 @@ impl Communities for Client {
             .filter_map(|c| match c {
                 enums::Chat::Community(c) => Some(CommunitySummary {
                     id: channel_marked(c.id),
-                    title: c.title.clone(),
+                    title: c.title.to_string(),
                     creator: c.creator,
                 }),
                 _ => None,
@@ -477,7 +480,7 @@ impl Communities for Client {
             full.chats.iter().find_map(|c| match c {
                 enums::Chat::Community(c) if c.id == community => Some(CommunitySummary {
                     id: channel_marked(c.id),
-                    title: c.title.clone(),
+                    title: c.title.to_string(),
                     creator: c.creator,
                 }),
                 _ => None,

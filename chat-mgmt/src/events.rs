@@ -122,11 +122,11 @@ fn channel_standing(p: Option<&enums::ChannelParticipant>) -> Standing {
         None | Some(P::Left(_)) => Standing::Out,
         Some(P::Creator(c)) => {
             let enums::ChatAdminRights::ChatAdminRights(r) = &c.admin_rights;
-            Standing::Admin(Some(r.clone()), c.rank.clone())
+            Standing::Admin(Some(r.clone()), c.rank.as_deref().map(str::to_owned))
         }
         Some(P::Admin(a)) => {
             let enums::ChatAdminRights::ChatAdminRights(r) = &a.admin_rights;
-            Standing::Admin(Some(r.clone()), a.rank.clone())
+            Standing::Admin(Some(r.clone()), a.rank.as_deref().map(str::to_owned))
         }
         Some(P::Banned(b)) => {
             let enums::ChatBannedRights::ChatBannedRights(r) = &b.banned_rights;
@@ -144,8 +144,8 @@ fn chat_standing(p: Option<&enums::ChatParticipant>) -> Standing {
     use enums::ChatParticipant as P;
     match p {
         None => Standing::Out,
-        Some(P::Creator(c)) => Standing::Admin(None, c.rank.clone()),
-        Some(P::Admin(a)) => Standing::Admin(None, a.rank.clone()),
+        Some(P::Creator(c)) => Standing::Admin(None, c.rank.as_deref().map(str::to_owned)),
+        Some(P::Admin(a)) => Standing::Admin(None, a.rank.as_deref().map(str::to_owned)),
         Some(P::ChatParticipant(_)) => Standing::Member,
     }
 }
@@ -230,7 +230,7 @@ fn event_of(update: &enums::Update) -> Option<MembershipEvent> {
             actor_id: u.user_id,
             date: time(u.date),
             kind: MembershipEventKind::JoinRequested {
-                about: u.about.clone(),
+                about: u.about.to_string(),
             },
             invite: InviteLink::from_tl(&u.invite),
         }),

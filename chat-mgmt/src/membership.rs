@@ -580,7 +580,7 @@ impl Membership for Client {
         self.invoke(&functions::messages::EditChatParticipantRank {
             peer,
             participant,
-            rank: rank.to_owned(),
+            rank: rank.into(),
         })
         .await?;
         Ok(())
@@ -629,7 +629,11 @@ impl Membership for Client {
                 peer,
                 expire_date: options.expire_date().filter(|d| *d != 0),
                 usage_limit: options.limit().filter(|l| *l != 0),
-                title: options.title.clone().filter(|t| !t.is_empty()),
+                title: options
+                    .title
+                    .clone()
+                    .filter(|t| !t.is_empty())
+                    .map(Into::into),
                 subscription_pricing: None,
             })
             .await?;
@@ -648,11 +652,11 @@ impl Membership for Client {
             .invoke(&functions::messages::EditExportedChatInvite {
                 revoked: false,
                 peer,
-                link: link.to_owned(),
+                link: link.into(),
                 expire_date: options.expire_date(),
                 usage_limit: options.limit(),
                 request_needed: options.request_needed,
-                title: options.title.clone(),
+                title: options.title.as_deref().map(Into::into),
             })
             .await?;
         Ok(one(answer)?.revoked)
@@ -668,7 +672,7 @@ impl Membership for Client {
             .invoke(&functions::messages::EditExportedChatInvite {
                 revoked: true,
                 peer,
-                link: link.to_owned(),
+                link: link.into(),
                 expire_date: None,
                 usage_limit: None,
                 request_needed: None,
@@ -682,7 +686,7 @@ impl Membership for Client {
         let peer = chat_peer(self, chat.into()).await?;
         self.invoke(&functions::messages::DeleteExportedChatInvite {
             peer,
-            link: link.to_owned(),
+            link: link.into(),
         })
         .await?;
         Ok(())
@@ -705,7 +709,7 @@ impl Membership for Client {
         let answer = self
             .invoke(&functions::messages::GetExportedChatInvite {
                 peer,
-                link: link.to_owned(),
+                link: link.into(),
             })
             .await?;
         Ok(one(answer)?.revoked)
@@ -770,7 +774,7 @@ impl Membership for Client {
         self.invoke(&functions::messages::HideAllChatJoinRequests {
             approved: approve,
             peer,
-            link: link.map(str::to_owned),
+            link: link.map(Into::into),
         })
         .await?;
         Ok(())

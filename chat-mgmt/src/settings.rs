@@ -76,7 +76,7 @@ impl Reactions {
                     .iter()
                     .map(|e| {
                         enums::Reaction::from(types::ReactionEmoji {
-                            emoticon: e.clone(),
+                            emoticon: e.as_str().into(),
                         })
                     })
                     .collect(),
@@ -91,7 +91,7 @@ impl Reactions {
                 s.reactions
                     .iter()
                     .filter_map(|r| match r {
-                        enums::Reaction::Emoji(e) => Some(e.emoticon.clone()),
+                        enums::Reaction::Emoji(e) => Some(e.emoticon.to_string()),
                         _ => None,
                     })
                     .collect(),

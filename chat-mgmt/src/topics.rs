@@ -45,7 +45,7 @@ impl ForumTopic {
         };
         Some(Self {
             id: t.id,
-            title: t.title.clone(),
+            title: t.title.to_string(),
             closed: t.closed,
             pinned: t.pinned,
             hidden: t.hidden,
@@ -273,7 +273,7 @@ impl ForumTopics for Client {
         let peer = self.get_input_entity(chat.into()).await?;
         let updates = self
             .invoke(&functions::messages::CreateForumTopic {
-                title: topic.title,
+                title: topic.title.into(),
                 icon_color: topic.icon_color,
                 icon_emoji_id: topic.icon_emoji_id,
                 random_id: rand_id(),
@@ -297,7 +297,7 @@ impl ForumTopics for Client {
         let renames = e.title.is_some() || e.icon_emoji_id.is_some();
         if renames || e.closed.is_none() {
             let rename = functions::messages::EditForumTopic {
-                title: e.title,
+                title: e.title.map(Into::into),
                 icon_emoji_id: e.icon_emoji_id,
                 ..blank()
             };
@@ -396,7 +396,7 @@ impl ForumTopics for Client {
                 let (page, count) = topics_of(
                     client
                         .invoke(&functions::messages::GetForumTopics {
-                            q,
+                            q: q.map(Into::into),
                             offset_topic,
                             limit: 100,
                             ..functions::messages::GetForumTopics::new(peer)

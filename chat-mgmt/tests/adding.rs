@@ -21,7 +21,7 @@ async fn add_contact(client: &Client, phone: &str, name: &str) {
                 client_id: 1,
                 phone: phone.into(),
                 first_name: name.into(),
-                last_name: String::new(),
+                last_name: Default::default(),
                 note: None,
             })],
         })

@@ -239,7 +239,7 @@ async fn senders_and_texts(client: &Client) -> Vec<(Option<enums::Peer>, String)
     m.messages
         .into_iter()
         .filter_map(|m| match m {
-            enums::Message::Message(m) => Some((m.from_id, m.message)),
+            enums::Message::Message(m) => Some((m.from_id, m.message.into())),
             _ => None,
         })
         .collect()
@@ -477,7 +477,7 @@ async fn group_texts(client: &Client, chat_id: i64) -> Vec<String> {
         .messages
         .iter()
         .filter_map(|m| match m {
-            enums::Message::Message(m) => Some(m.message.clone()),
+            enums::Message::Message(m) => Some(m.message.to_string()),
             _ => None,
         })
         .collect();

@@ -25,7 +25,7 @@ const BOT: &str = "@ferrogram_test_bot";
 fn text_of(u: &enums::Update) -> Option<String> {
     match u {
         enums::Update::NewMessage(m) => match &m.message {
-            enums::Message::Message(m) => Some(m.message.clone()),
+            enums::Message::Message(m) => Some(m.message.to_string()),
             _ => None,
         },
         _ => None,

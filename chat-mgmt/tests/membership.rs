@@ -782,7 +782,7 @@ async fn member_tags_follow_the_rights() {
         .iter()
         .filter_map(|e| match &e.action {
             enums::ChannelAdminLogEventAction::ParticipantEditRank(r) => {
-                Some((r.user_id, r.prev_rank.clone(), r.new_rank.clone()))
+                Some((r.user_id, r.prev_rank.to_string(), r.new_rank.to_string()))
             }
             _ => None,
         })

@@ -355,7 +355,7 @@ pub async fn admin_log(
                 u.username
                     .as_ref()
                     .map(|n| format!("@{n}"))
-                    .unwrap_or_else(|| u.first_name.clone().unwrap_or_default())
+                    .unwrap_or_else(|| u.first_name.as_deref().unwrap_or_default().to_owned())
             })
             .unwrap_or_default();
         let (action, detail) = (action_name(&e.action), action_detail(&e.action));

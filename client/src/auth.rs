@@ -22,8 +22,8 @@ impl Client {
             .invoke(&functions::auth::ImportBotAuthorization {
                 flags: 0,
                 api_id: self.inner.config.api_id,
-                api_hash: self.inner.config.api_hash.clone(),
-                bot_auth_token: token.to_owned(),
+                api_hash: self.inner.config.api_hash.as_str().into(),
+                bot_auth_token: token.into(),
             })
             .await?;
         let user = authorized_user(auth)?;
@@ -36,16 +36,16 @@ impl Client {
     pub async fn request_login_code(&self, phone: &str) -> Result<LoginToken, InvocationError> {
         let sent = self
             .invoke(&functions::auth::SendCode {
-                phone_number: phone.to_owned(),
+                phone_number: phone.into(),
                 api_id: self.inner.config.api_id,
-                api_hash: self.inner.config.api_hash.clone(),
+                api_hash: self.inner.config.api_hash.as_str().into(),
                 settings: enums::CodeSettings::from(types::CodeSettings::default()),
             })
             .await?;
         match sent {
             enums::auth::SentCode::SentCode(s) => Ok(LoginToken {
                 phone: phone.to_owned(),
-                phone_code_hash: s.phone_code_hash,
+                phone_code_hash: s.phone_code_hash.to_string(),
             }),
             _ => Err(InvocationError::UnexpectedAnswer {
                 method: "auth.sendCode",
@@ -67,9 +67,9 @@ impl Client {
     ) -> Result<types::User, InvocationError> {
         let auth = self
             .invoke(&functions::auth::SignIn {
-                phone_number: token.phone.clone(),
-                phone_code_hash: token.phone_code_hash.clone(),
-                phone_code: Some(code.to_owned()),
+                phone_number: token.phone.as_str().into(),
+                phone_code_hash: token.phone_code_hash.as_str().into(),
+                phone_code: Some(code.into()),
                 email_verification: None,
             })
             .await

@@ -358,8 +358,8 @@ pub(crate) fn user_peer(u: &enums::User) -> Option<PeerInfo> {
         id: u.id,
         kind: if u.bot { PeerKind::Bot } else { PeerKind::User },
         access_hash: u.access_hash,
-        username: u.username.clone(),
-        phone: u.phone.clone(),
+        username: u.username.as_deref().map(str::to_owned),
+        phone: u.phone.as_deref().map(str::to_owned),
         name: (!name.is_empty()).then_some(name),
         min: u.min,
         migrated_to: None,
@@ -396,7 +396,7 @@ pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
             access_hash: None,
             username: None,
             phone: None,
-            name: Some(c.title.clone()),
+            name: Some(c.title.to_string()),
             min: false,
             migrated_to: match &c.migrated_to {
                 Some(enums::InputChannel::InputChannel(to)) => Some(to.channel_id),
@@ -411,9 +411,9 @@ pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
                 PeerKind::Channel
             },
             access_hash: c.access_hash,
-            username: c.username.clone(),
+            username: c.username.as_deref().map(str::to_owned),
             phone: None,
-            name: Some(c.title.clone()),
+            name: Some(c.title.to_string()),
             min: c.min,
             migrated_to: None,
         }),
@@ -423,7 +423,7 @@ pub(crate) fn chat_peer(c: &enums::Chat) -> Option<PeerInfo> {
             access_hash: c.access_hash,
             username: None,
             phone: None,
-            name: Some(c.title.clone()),
+            name: Some(c.title.to_string()),
             min: c.min,
             migrated_to: None,
         }),
@@ -458,7 +458,7 @@ impl Client {
                 }
                 let enums::contacts::ResolvedPeer::ResolvedPeer(r) = self
                     .invoke(&functions::contacts::ResolveUsername {
-                        username: name.clone(),
+                        username: name.as_str().into(),
                         referer: None,
                     })
                     .await
@@ -477,7 +477,9 @@ impl Client {
                     return Ok(input_peer(&p));
                 }
                 let enums::contacts::ResolvedPeer::ResolvedPeer(r) = self
-                    .invoke(&functions::contacts::ResolvePhone { phone })
+                    .invoke(&functions::contacts::ResolvePhone {
+                        phone: phone.into(),
+                    })
                     .await
                     .map_err(|e| {
                         if e.is("PHONE_NOT_OCCUPIED") {
@@ -491,7 +493,7 @@ impl Client {
             }
             PeerText::Invite(hash) => {
                 let invite = self
-                    .invoke(&functions::messages::CheckChatInvite { hash })
+                    .invoke(&functions::messages::CheckChatInvite { hash: hash.into() })
                     .await?;
                 match invite {
                     enums::ChatInvite::Already(a) => {
@@ -527,7 +529,9 @@ impl Client {
             }
         };
         let joined = self
-            .invoke(&functions::messages::ImportChatInvite { hash: hash.clone() })
+            .invoke(&functions::messages::ImportChatInvite {
+                hash: hash.as_str().into(),
+            })
             .await;
         let updates = match joined {
             Ok(enums::messages::ChatInviteJoinResult::Ok(ok)) => ok.updates,

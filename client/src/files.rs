@@ -65,14 +65,14 @@ impl Client {
             enums::InputFile::from(types::InputFileBig {
                 id: file_id,
                 parts,
-                name: name.to_owned(),
+                name: name.into(),
             })
         } else {
             enums::InputFile::from(types::InputFile {
                 id: file_id,
                 parts,
-                name: name.to_owned(),
-                md5_checksum: String::new(),
+                name: name.into(),
+                md5_checksum: Default::default(),
             })
         })
     }
@@ -119,7 +119,7 @@ impl Client {
             id: photo.id,
             access_hash: photo.access_hash,
             file_reference: photo.file_reference.clone(),
-            thumb_size,
+            thumb_size: thumb_size.into(),
         });
         self.download_file(location, photo.dc_id).await
     }
@@ -134,7 +134,7 @@ impl Client {
             id: document.id,
             access_hash: document.access_hash,
             file_reference: document.file_reference.clone(),
-            thumb_size: String::new(),
+            thumb_size: Default::default(),
         });
         self.download_file(location, document.dc_id).await
     }
@@ -249,10 +249,10 @@ impl Client {
         } else {
             enums::InputMedia::from(types::InputMediaUploadedDocument {
                 force_file: true,
-                mime_type: mime.to_owned(),
+                mime_type: mime.into(),
                 attributes: vec![enums::DocumentAttribute::from(
                     types::DocumentAttributeFilename {
-                        file_name: name.to_owned(),
+                        file_name: name.into(),
                     },
                 )],
                 ..types::InputMediaUploadedDocument::new(file)
@@ -261,7 +261,7 @@ impl Client {
         let random_id = OsRng.next_u64() as i64;
         let updates = self
             .invoke(&functions::messages::SendMedia {
-                message: caption.to_owned(),
+                message: caption.into(),
                 random_id,
                 ..functions::messages::SendMedia::new(peer, media)
             })
@@ -335,7 +335,7 @@ impl Client {
     ) -> Result<i32, InvocationError> {
         let peer = self.get_input_entity(peer.into()).await?;
         self.send_text(functions::messages::SendMessage {
-            message: text.to_owned(),
+            message: text.into(),
             ..functions::messages::SendMessage::new(peer)
         })
         .await
@@ -384,7 +384,7 @@ impl Client {
             ..Default::default()
         });
         self.send_text(functions::messages::SendMessage {
-            message: text.to_owned(),
+            message: text.into(),
             reply_to: Some(reply_to),
             ..functions::messages::SendMessage::new(peer)
         })
@@ -410,7 +410,7 @@ impl Client {
         let peer = self.get_input_entity(peer.into()).await?;
         let send_as = self.get_input_entity(send_as.into()).await?;
         self.send_text(functions::messages::SendMessage {
-            message: text.to_owned(),
+            message: text.into(),
             send_as: Some(send_as),
             ..functions::messages::SendMessage::new(peer)
         })
@@ -471,9 +471,9 @@ pub fn largest_photo_size(p: &types::Photo) -> (String, i32) {
     p.sizes
         .iter()
         .filter_map(|s| match s {
-            enums::PhotoSize::PhotoSize(s) => Some((s.r#type.clone(), s.size)),
+            enums::PhotoSize::PhotoSize(s) => Some((s.r#type.to_string(), s.size)),
             enums::PhotoSize::Progressive(s) => {
-                Some((s.r#type.clone(), s.sizes.last().copied().unwrap_or(0)))
+                Some((s.r#type.to_string(), s.sizes.last().copied().unwrap_or(0)))
             }
             _ => None,
         })

@@ -111,7 +111,7 @@ mod tests {
         enums::User::User(Box::new(types::User {
             id,
             access_hash: Some(hash),
-            first_name: Some(format!("user {id}")),
+            first_name: Some(format!("user {id}").into()),
             ..Default::default()
         }))
     }

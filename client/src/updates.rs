@@ -143,7 +143,7 @@ fn short_message(
         id,
         from_id: Some(enums::Peer::from(types::PeerUser { user_id: from })),
         date,
-        message: text.to_owned(),
+        message: text.into(),
         ..types::Message::new(peer)
     })
 }

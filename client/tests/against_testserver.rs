@@ -10,7 +10,7 @@ use ferrogram_client::{
 };
 use ferrogram_session::{MemorySession, Session, SqliteSession};
 use ferrogram_testserver::{Clock, TestServer};
-use ferrogram_tl_types::{enums, functions, types};
+use ferrogram_tl_types::{CompactString, enums, functions, types};
 
 fn config(server: &TestServer, session: Arc<dyn Session>) -> Config {
     let mut c = Config::new(12345, "0123456789abcdef0123456789abcdef");
@@ -589,7 +589,7 @@ async fn entities_resolve_from_the_cache_first_and_the_network_on_a_miss() {
 fn text_of(u: &enums::Update) -> String {
     match u {
         enums::Update::NewMessage(m) => match &m.message {
-            enums::Message::Message(m) => m.message.clone(),
+            enums::Message::Message(m) => m.message.to_string(),
             other => panic!("{other:?}"),
         },
         other => panic!("not a new message: {other:?}"),
@@ -944,7 +944,7 @@ async fn statistics_come_from_the_stats_dc_through_a_borrowed_connection() {
 fn channel_text(u: &enums::Update) -> Option<String> {
     match u {
         enums::Update::NewChannelMessage(m) => match &m.message {
-            enums::Message::Message(m) => Some(m.message.clone()),
+            enums::Message::Message(m) => Some(m.message.to_string()),
             _ => None,
         },
         _ => None,
@@ -1041,7 +1041,7 @@ async fn channel_messages_in_order_with_gaps_filled_by_get_channel_difference() 
     );
 
     // The history holds them, newest first, for a user (bots may not read it).
-    let texts: Vec<String> = owner
+    let texts: Vec<CompactString> = owner
         .iter_messages("@ferrogram_lounge")
         .limit(5)
         .map(|m| match m.unwrap() {
@@ -1434,7 +1434,7 @@ async fn contacts_resolve_by_phone_from_the_cache_and_filter_participants() {
                 client_id: 7,
                 phone: "+15550100002".into(),
                 first_name: "Carl".into(),
-                last_name: String::new(),
+                last_name: Default::default(),
                 note: None,
             })],
         })
@@ -1478,7 +1478,7 @@ async fn contacts_resolve_by_phone_from_the_cache_and_filter_participants() {
                 .invoke(&functions::channels::GetParticipants {
                     channel,
                     filter: enums::ChannelParticipantsFilter::ChannelParticipantsContacts(
-                        types::ChannelParticipantsContacts { q },
+                        types::ChannelParticipantsContacts { q: q.into() },
                     ),
                     offset: 0,
                     limit: 100,
@@ -1614,7 +1614,9 @@ async fn a_request_too_long_to_encode_is_an_error_not_a_panic() {
     let server = TestServer::builder().start().await.unwrap();
     let client = bot(&server).await;
     let search = functions::messages::Search {
-        q: "x".repeat(ferrogram_tl_types::serialize::MAX_BYTES_LEN + 1),
+        q: "x"
+            .repeat(ferrogram_tl_types::serialize::MAX_BYTES_LEN + 1)
+            .into(),
         ..functions::messages::Search::new(
             enums::InputPeer::InputPeerSelf,
             enums::MessagesFilter::InputMessagesFilterEmpty,
@@ -1653,9 +1655,9 @@ async fn a_request_too_long_for_the_framing_is_refused_before_sending() {
     let contact = |i: i64| {
         enums::InputContact::from(types::InputPhoneContact {
             client_id: i,
-            phone: "1".repeat(14 << 20),
-            first_name: String::new(),
-            last_name: String::new(),
+            phone: "1".repeat(14 << 20).into(),
+            first_name: Default::default(),
+            last_name: Default::default(),
             note: None,
         })
     };

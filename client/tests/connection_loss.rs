@@ -57,7 +57,7 @@ fn text_of(u: &ferrogram_tl_types::enums::Update) -> Option<String> {
     use ferrogram_tl_types::enums;
     match u {
         enums::Update::NewMessage(m) => match &m.message {
-            enums::Message::Message(m) => Some(m.message.clone()),
+            enums::Message::Message(m) => Some(m.message.to_string()),
             _ => None,
         },
         _ => None,

@@ -140,7 +140,7 @@ fn request_and_result() {
 fn many_requests_share_a_container_and_big_ones_are_gzipped() {
     let (mut c, mut s, mut rng) = setup(2);
     let big = functions::account::UpdateProfile {
-        about: Some("spam ".repeat(400)),
+        about: Some("spam ".repeat(400).into()),
         ..Default::default()
     }
     .to_bytes();

@@ -296,7 +296,7 @@ impl Topic {
             id: self.id,
             date: self.date,
             peer,
-            title: self.title.clone(),
+            title: self.title.as_str().into(),
             icon_color: self.icon_color,
             icon_emoji_id: self.icon_emoji_id,
             top_message: self.id,

@@ -103,7 +103,7 @@ impl World {
             left: !member,
             id: c.id,
             access_hash: Some(self.channel_access_hash(viewer, c.id)),
-            title: c.title.clone(),
+            title: c.title.as_str().into(),
             date: c.date,
             admin_rights: c.rights_of(viewer).map(enums::ChatAdminRights::from),
             ..types::Community::new(enums::ChatPhoto::Empty)
@@ -129,7 +129,7 @@ impl World {
             .collect();
         Some(types::CommunityFull {
             id: c.id,
-            about: c.about.clone(),
+            about: c.about.as_str().into(),
             chat_photo: enums::Photo::Empty(types::PhotoEmpty { id: 0 }),
             linked_peers,
             admins_count: admin.then_some(c.admins.len() as i32 + 1),

@@ -306,8 +306,8 @@ pub(crate) fn seed_default_chats(
             owner,
             None,
             enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangeAbout {
-                prev_value: String::new(),
-                new_value: c.about.clone(),
+                prev_value: Default::default(),
+                new_value: c.about.as_str().into(),
             }),
         );
     }

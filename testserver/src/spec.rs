@@ -577,7 +577,7 @@ fn add_topics(c: &mut StoredChat, titles: &[String], created: i32, creator: i64)
             creator,
             enums::MessageAction::from(types::MessageActionTopicCreate {
                 title_missing: false,
-                title: title.clone(),
+                title: title.as_str().into(),
                 icon_color: 0x6F_B9F0,
                 icon_emoji_id: None,
             }),

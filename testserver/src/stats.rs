@@ -34,7 +34,7 @@ fn graph(title: &str, xs: &[i64], series: &[(&str, Vec<i64>)]) -> enums::StatsGr
     });
     enums::StatsGraph::from(types::StatsGraph {
         json: enums::DataJSON::from(types::DataJSON {
-            data: json.to_string(),
+            data: json.to_string().into(),
         }),
         zoom_token: None,
     })
@@ -94,7 +94,7 @@ pub(crate) fn broadcast(chat: &StoredChat, now: i32) -> enums::stats::BroadcastS
     let last = *total.last().unwrap_or(&0) as f64;
     let token = |which: &str| {
         enums::StatsGraph::from(types::StatsGraphAsync {
-            token: format!("{}:{which}", chat.id),
+            token: format!("{}:{which}", chat.id).into(),
         })
     };
     let empty = || graph("", &xs, &[]);
@@ -181,7 +181,7 @@ pub(crate) fn megagroup(
         posters: abs(0.0, 0.0),
         growth_graph: graph("Growth", &xs, &[("Total members", total)]),
         members_graph: enums::StatsGraph::from(types::StatsGraphAsync {
-            token: format!("{}:joined", chat.id),
+            token: format!("{}:joined", chat.id).into(),
         }),
         new_members_by_source_graph: graph("New members", &xs, &[("Joined", joined)]),
         languages_graph: empty(),

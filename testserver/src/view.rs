@@ -36,19 +36,19 @@ pub(crate) fn chat_participant_view(p: &Participant) -> enums::ChatParticipant {
     match &p.role {
         Role::Creator { .. } => enums::ChatParticipant::from(types::ChatParticipantCreator {
             user_id: p.user,
-            rank,
+            rank: rank.map(Into::into),
         }),
         Role::Admin { .. } => enums::ChatParticipant::from(types::ChatParticipantAdmin {
             user_id: p.user,
             inviter_id: p.inviter,
             date: p.date,
-            rank,
+            rank: rank.map(Into::into),
         }),
         _ => enums::ChatParticipant::from(types::ChatParticipant {
             user_id: p.user,
             inviter_id: p.inviter,
             date: p.date,
-            rank,
+            rank: rank.map(Into::into),
         }),
     }
 }
@@ -92,13 +92,15 @@ impl World {
             bot_guard: a.bot_guard,
             id: a.id,
             access_hash: Some(self.access_hash(viewer, target)),
-            first_name: Some(a.first_name.clone()),
-            last_name: (!a.last_name.is_empty()).then(|| a.last_name.clone()),
-            username: a.username.clone(),
+            first_name: Some(a.first_name.as_str().into()),
+            last_name: (!a.last_name.is_empty())
+                .then(|| a.last_name.clone())
+                .map(Into::into),
+            username: a.username.as_deref().map(Into::into),
             // Phone privacy as Telegram's default ("my contacts"): visible to
             // oneself, to one's contacts, and to whoever saved the number.
             phone: if is_self || contact || self.is_contact(target, viewer) {
-                a.phone.clone()
+                a.phone.as_deref().map(Into::into)
             } else {
                 None
             },
@@ -142,13 +144,15 @@ impl World {
             access_hash: self.photo_access_hash(id),
             file_reference: self.file_reference(p),
             date: p.date,
-            mime_type: mime,
+            mime_type: mime.into(),
             size: p.bytes.len() as i64,
             thumbs: None,
             video_thumbs: None,
             dc_id: p.dc,
             attributes: vec![enums::DocumentAttribute::from(
-                types::DocumentAttributeFilename { file_name: name },
+                types::DocumentAttributeFilename {
+                    file_name: name.into(),
+                },
             )],
         }))
     }
@@ -205,7 +209,7 @@ impl World {
             id: m.id,
             from_id: Some(enums::Peer::from(types::PeerUser { user_id: m.from })),
             date: m.date,
-            message: m.text.clone(),
+            message: m.text.as_str().into(),
             media: m.media.clone(),
             ..types::Message::new(enums::Peer::from(types::PeerUser { user_id: m.peer }))
         }))
@@ -242,7 +246,7 @@ impl World {
                     })
                 }),
                 id: c.id,
-                title: c.title.clone(),
+                title: c.title.as_str().into(),
                 participants_count: c.count_members(),
                 date: c.date,
                 version: 1,
@@ -281,8 +285,8 @@ impl World {
             signatures: c.settings.signatures,
             id: c.id,
             access_hash: Some(self.channel_access_hash(viewer, c.id)),
-            title: c.title.clone(),
-            username: c.username.clone(),
+            title: c.title.as_str().into(),
+            username: c.username.as_deref().map(Into::into),
             date: c.date,
             admin_rights,
             banned_rights,
@@ -300,7 +304,7 @@ impl World {
             can_view_participants: true,
             can_view_stats: c.kind != ChatKind::Group,
             id: c.id,
-            about: c.about.clone(),
+            about: c.about.as_str().into(),
             participants_count: Some(c.count_members()),
             admins_count: Some(c.count_admins()),
             kicked_count: Some(c.count_kicked()),
@@ -341,7 +345,7 @@ impl World {
                 enums::ChannelParticipant::from(types::ChannelParticipantCreator {
                     user_id: p.user,
                     admin_rights: enums::ChatAdminRights::from(all_admin_rights()),
-                    rank: rank.clone(),
+                    rank: rank.as_deref().map(Into::into),
                 })
             }
             Role::Admin {
@@ -356,7 +360,7 @@ impl World {
                 promoted_by: *promoted_by,
                 date: p.date,
                 admin_rights: enums::ChatAdminRights::from(rights.clone()),
-                rank: rank.clone(),
+                rank: rank.as_deref().map(Into::into),
             }),
             // The caller sees itself as `channelParticipantSelf` ("Myself",
             // with `via_request` when an admin approved its request).
@@ -367,14 +371,14 @@ impl World {
                     inviter_id: p.inviter,
                     date: p.date,
                     subscription_until_date: None,
-                    rank: p.rank.clone(),
+                    rank: p.rank.as_deref().map(Into::into),
                 })
             }
             Role::Member => enums::ChannelParticipant::from(types::ChannelParticipant {
                 user_id: p.user,
                 date: p.date,
                 subscription_until_date: None,
-                rank: p.rank.clone(),
+                rank: p.rank.as_deref().map(Into::into),
             }),
             Role::Restricted { rights, kicked_by } | Role::Banned { rights, kicked_by } => {
                 enums::ChannelParticipant::from(types::ChannelParticipantBanned {
@@ -383,7 +387,7 @@ impl World {
                     kicked_by: *kicked_by,
                     date: p.date,
                     banned_rights: enums::ChatBannedRights::from(rights.clone()),
-                    rank: p.rank.clone(),
+                    rank: p.rank.as_deref().map(Into::into),
                 })
             }
             Role::Left => enums::ChannelParticipant::from(types::ChannelParticipantLeft { peer }),
@@ -405,7 +409,7 @@ impl World {
         });
         Some(types::ChatFull {
             id: c.id,
-            about: c.about.clone(),
+            about: c.about.as_str().into(),
             chat_photo: c.photo.and_then(|p| self.photo_view(p)),
             pinned_msg_id: c.pinned.last().copied(),
             ..types::ChatFull::new(
@@ -429,8 +433,10 @@ impl World {
             broadcast: kind == ChatKind::Channel,
             megagroup: kind == ChatKind::Supergroup,
             public: chat.username.is_some(),
-            title: chat.title.clone(),
-            about: (!chat.about.is_empty()).then(|| chat.about.clone()),
+            title: chat.title.as_str().into(),
+            about: (!chat.about.is_empty())
+                .then(|| chat.about.clone())
+                .map(Into::into),
             participants_count: chat.count_members(),
             ..types::ChatInvite::new(photo)
         }
@@ -454,14 +460,16 @@ impl World {
         };
         Some(types::UserFull {
             id,
-            about: (!a.bot).then(|| {
-                format!(
-                    "{} {} on the Ferrogram test server",
-                    a.first_name, a.last_name
-                )
-                .trim()
-                .to_owned()
-            }),
+            about: (!a.bot)
+                .then(|| {
+                    format!(
+                        "{} {} on the Ferrogram test server",
+                        a.first_name, a.last_name
+                    )
+                    .trim()
+                    .to_owned()
+                })
+                .map(Into::into),
             profile_photo: self
                 .profile_photos
                 .get(&id)
@@ -517,7 +525,7 @@ impl StoredChat {
                     id: m.id,
                     from_id: if post { None } else { from_id },
                     date: m.date,
-                    message: m.text.clone(),
+                    message: m.text.as_str().into(),
                     // Posted in a forum topic: a reply to its first message.
                     reply_to: m.topic.map(|t| {
                         enums::MessageReplyHeader::from(types::MessageReplyHeader {

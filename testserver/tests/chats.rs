@@ -121,7 +121,7 @@ async fn participants_with_every_filter_and_the_caps() {
         bot.invoke(&list(
             &lounge,
             enums::ChannelParticipantsFilter::from(types::ChannelParticipantsKicked {
-                q: String::new(),
+                q: Default::default(),
             }),
             0,
             200,
@@ -140,7 +140,7 @@ async fn participants_with_every_filter_and_the_caps() {
         bot.invoke(&list(
             &lounge,
             enums::ChannelParticipantsFilter::from(types::ChannelParticipantsBanned {
-                q: String::new(),
+                q: Default::default(),
             }),
             0,
             200,
@@ -252,7 +252,7 @@ async fn who_may_list_what() {
         flags: 0,
         api_id: 1,
         api_hash: "x".into(),
-        bot_auth_token: outsider.1,
+        bot_auth_token: outsider.1.into(),
     })
     .await
     .unwrap();
@@ -270,7 +270,7 @@ async fn who_may_list_what() {
         .invoke(&list(
             &lounge,
             enums::ChannelParticipantsFilter::from(types::ChannelParticipantsKicked {
-                q: String::new(),
+                q: Default::default(),
             }),
             0,
             10,
@@ -628,7 +628,7 @@ async fn promoting_restricting_kicking_and_the_admin_log() {
                admins: Option<Vec<enums::InputUser>>| {
         functions::channels::GetAdminLog {
             channel: lounge.clone(),
-            q: String::new(),
+            q: Default::default(),
             events_filter: filter.map(enums::ChannelAdminLogEventsFilter::from),
             admins,
             max_id: 0,
@@ -770,7 +770,7 @@ async fn typing_photos_basic_groups_defaults_leaving_and_inviting() {
                 id: file_id,
                 parts: 1,
                 name: "p.jpg".into(),
-                md5_checksum: String::new(),
+                md5_checksum: Default::default(),
             })),
             video: None,
             video_start_ts: None,

@@ -22,7 +22,7 @@ async fn bot_client(server: &TestServer, seed: u64) -> Client {
             flags: 0,
             api_id: 1,
             api_hash: "x".into(),
-            bot_auth_token: token,
+            bot_auth_token: token.into(),
         })
         .await
         .unwrap();
@@ -131,7 +131,7 @@ async fn send_code(c: &mut Client, phone: &str) -> Result<String, (i32, String)>
                 s.r#type,
                 enums::auth::SentCodeType::App(types::auth::SentCodeTypeApp { length: 5 })
             ));
-            Ok(s.phone_code_hash)
+            Ok(s.phone_code_hash.to_string())
         }
         Ok(other) => panic!("unexpected {other:?}"),
         Err(e) => Err(rpc_name(&e)),
@@ -271,7 +271,7 @@ async fn codes_expire_with_the_server_clock_and_new_numbers_sign_up() {
         .invoke(&functions::auth::SignUp {
             no_joined_notifications: false,
             phone_number: phone.into(),
-            phone_code_hash: hash,
+            phone_code_hash: hash.into(),
             first_name: "Grace".into(),
             last_name: "Hopper".into(),
         })
@@ -411,7 +411,7 @@ async fn messages_are_delivered_pushed_listed_and_in_the_difference() {
         .messages
         .iter()
         .map(|m| match m {
-            enums::Message::Message(m) => m.message.clone(),
+            enums::Message::Message(m) => m.message.to_string(),
             _ => panic!(),
         })
         .collect();
@@ -488,7 +488,7 @@ async fn updates_reach_every_session_but_not_invoke_without_updates() {
             flags: 0,
             api_id: 1,
             api_hash: "x".into(),
-            bot_auth_token: token,
+            bot_auth_token: token.into(),
         },
     }
     .to_bytes();
@@ -916,7 +916,7 @@ fn upload_profile_photo(file_id: i64, parts: i32) -> functions::photos::UploadPr
             id: file_id,
             parts,
             name: "a.jpg".into(),
-            md5_checksum: String::new(),
+            md5_checksum: Default::default(),
         })),
         video: None,
         video_start_ts: None,
@@ -1098,7 +1098,7 @@ async fn fixture_accounts_and_faults_and_the_request_log() {
         flags: 0,
         api_id: 1,
         api_hash: "x".into(),
-        bot_auth_token: token.clone(),
+        bot_auth_token: token.clone().into(),
     })
     .await
     .unwrap();

@@ -116,7 +116,7 @@ async fn admin_log(
     let enums::channels::AdminLogResults::AdminLogResults(r) = c
         .invoke(&functions::channels::GetAdminLog {
             channel: ch.clone(),
-            q: String::new(),
+            q: Default::default(),
             events_filter: Some(enums::ChannelAdminLogEventsFilter::from(filter)),
             admins: None,
             max_id: 0,
@@ -139,7 +139,7 @@ fn topics_of(t: enums::messages::ForumTopics) -> Vec<(i32, String, bool)> {
     t.topics
         .into_iter()
         .map(|t| match t {
-            enums::ForumTopic::ForumTopic(t) => (t.id, t.title, t.closed),
+            enums::ForumTopic::ForumTopic(t) => (t.id, t.title.into(), t.closed),
             enums::ForumTopic::Deleted(d) => (d.id, String::new(), false),
         })
         .collect()
@@ -148,7 +148,7 @@ fn topics_of(t: enums::messages::ForumTopics) -> Vec<(i32, String, bool)> {
 fn get_topics(peer: &enums::InputPeer, q: Option<&str>) -> functions::messages::GetForumTopics {
     functions::messages::GetForumTopics {
         peer: peer.clone(),
-        q: q.map(str::to_owned),
+        q: q.map(Into::into),
         offset_date: 0,
         offset_id: 0,
         offset_topic: 0,
@@ -197,7 +197,9 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
         &mut grace,
         &mods,
         enums::ChannelParticipantsFilter::ChannelParticipantsKicked(
-            types::ChannelParticipantsKicked { q: String::new() },
+            types::ChannelParticipantsKicked {
+                q: Default::default(),
+            },
         ),
     )
     .await;
@@ -206,7 +208,9 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
         &mut grace,
         &mods,
         enums::ChannelParticipantsFilter::ChannelParticipantsBanned(
-            types::ChannelParticipantsBanned { q: String::new() },
+            types::ChannelParticipantsBanned {
+                q: Default::default(),
+            },
         ),
     )
     .await;
@@ -282,7 +286,7 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
         functions::messages::EditForumTopic {
             peer: peer.clone(),
             topic_id: topic,
-            title: title.map(str::to_owned),
+            title: title.map(Into::into),
             icon_emoji_id: None,
             closed,
             hidden: None,
@@ -473,7 +477,9 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
     assert_eq!(
         fails(
             &mut mallory,
-            &functions::messages::ImportChatInvite { hash: hash.clone() }
+            &functions::messages::ImportChatInvite {
+                hash: hash.clone().into()
+            }
         )
         .await,
         "USER_BANNED_IN_CHANNEL"
@@ -481,7 +487,9 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
     assert_eq!(
         fails(
             &mut linus,
-            &functions::messages::ImportChatInvite { hash: hash.clone() }
+            &functions::messages::ImportChatInvite {
+                hash: hash.clone().into()
+            }
         )
         .await,
         "USER_ALREADY_PARTICIPANT"
@@ -499,14 +507,16 @@ async fn a_fixture_world_with_roles_forums_and_edits() {
     // Bob left; the link brings him back, and the admin log says how.
     let mut bob = sign_in(&server, "15550107004", 6).await;
     let enums::ChatInvite::ChatInvite(preview) = bob
-        .invoke(&functions::messages::CheckChatInvite { hash: hash.clone() })
+        .invoke(&functions::messages::CheckChatInvite {
+            hash: hash.clone().into(),
+        })
         .await
         .unwrap()
     else {
         panic!("bob is not a member any more")
     };
     assert!(preview.megagroup && preview.public && preview.participants_count > 600);
-    bob.invoke(&functions::messages::ImportChatInvite { hash })
+    bob.invoke(&functions::messages::ImportChatInvite { hash: hash.into() })
         .await
         .unwrap();
     let log = admin_log(

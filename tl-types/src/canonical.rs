@@ -7,6 +7,8 @@
 //! (little-endian), so no float formatting is involved. Field names are deliberately
 //! absent: implementations disagree on them (`self` vs `is_self`), not on positions.
 
+use std::fmt::Write as _;
+
 /// Writes the canonical JSON form of a value.
 pub trait CanonicalJson {
     /// Appends the canonical JSON of `self` to `out`.
@@ -45,17 +47,31 @@ impl CanonicalJson for f64 {
 
 impl CanonicalJson for String {
     fn write_canonical_json(&self, out: &mut String) {
-        out.push('"');
-        for c in self.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
+        json_string(self, out);
     }
+}
+
+/// TL `string`, as the generated fields hold it.
+impl CanonicalJson for compact_str::CompactString {
+    fn write_canonical_json(&self, out: &mut String) {
+        json_string(self, out);
+    }
+}
+
+/// A JSON string literal: quotes, backslashes and control characters escaped.
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 impl<const N: usize> CanonicalJson for [u8; N] {

@@ -406,6 +406,17 @@ impl Deserializable for bool {
     }
 }
 
+impl Deserializable for compact_str::CompactString {
+    #[inline]
+    fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {
+        let bytes = r.read_bytes_ref()?;
+        Ok(match std::str::from_utf8(bytes) {
+            Ok(s) => compact_str::CompactString::new(s),
+            Err(_) => compact_str::CompactString::from_utf8_lossy(bytes),
+        })
+    }
+}
+
 impl Deserializable for String {
     #[inline]
     fn deserialize(r: &mut Reader<'_>) -> Result<Self, DeserializeError> {

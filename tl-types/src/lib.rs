@@ -17,8 +17,8 @@
 //! `Default`; the others have a generated `new(…)` taking only their boxed values
 //! (boxed types have no `Default`: an implicit `inputPeerEmpty` would be a valid
 //! request about nothing). `flags` words are computed from the fields: `flags.N?true`
-//! is a `bool`, any other conditional field an `Option`. TL `string` is `String` (invalid
-//! UTF-8 is replaced, as Telethon does), `bytes` is `Vec<u8>`, `int128`/`int256` are
+//! is a `bool`, any other conditional field an `Option`. TL `string` is [`CompactString`]
+//! (invalid UTF-8 is replaced, as Telethon does), `bytes` is `Vec<u8>`, `int128`/`int256` are
 //! byte arrays, `Bool` is `bool`.
 //!
 //! [`Serializable`] appends to a caller-provided buffer. [`Deserializable`] never
@@ -142,7 +142,17 @@ pub trait Peers {
 macro_rules! no_peers {
     ($($t:ty),*) => { $(impl Peers for $t {})* };
 }
-no_peers!(bool, u8, i32, i64, f64, String, [u8; 16], [u8; 32]);
+no_peers!(
+    bool,
+    u8,
+    i32,
+    i64,
+    f64,
+    String,
+    compact_str::CompactString,
+    [u8; 16],
+    [u8; 32]
+);
 
 impl<T: Peers> Peers for Vec<T> {
     fn collect_peers<'a>(
@@ -177,3 +187,10 @@ impl<T: Peers> Peers for Box<T> {
         (**self).collect_peers(users, chats);
     }
 }
+
+/// The type of every TL `string` field: a `String`-like owned string that keeps up to
+/// 24 bytes inline (names, usernames, ranks, hashes, short messages), so decoding
+/// them allocates nothing. It derefs to `str`; build one with `"text".into()`,
+/// `String::into()` or `format!(…).into()`, and turn it into a
+/// `String` with `to_string()` or `String::from`.
+pub use compact_str::CompactString;

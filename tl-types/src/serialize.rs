@@ -168,6 +168,13 @@ impl Serializable for str {
     }
 }
 
+impl Serializable for compact_str::CompactString {
+    #[inline]
+    fn serialize(&self, buf: &mut Vec<u8>) {
+        write_bytes(buf, self.as_bytes());
+    }
+}
+
 impl Serializable for String {
     #[inline]
     fn serialize(&self, buf: &mut Vec<u8>) {

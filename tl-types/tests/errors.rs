@@ -191,7 +191,7 @@ fn an_oversized_string_is_an_error_from_try_to_bytes() {
     use ferrogram_tl_types::serialize::MAX_BYTES_LEN;
     use ferrogram_tl_types::{Serializable, TooLongError, functions};
     let request = functions::messages::Search {
-        q: "x".repeat(MAX_BYTES_LEN + 1),
+        q: "x".repeat(MAX_BYTES_LEN + 1).into(),
         ..functions::messages::Search::new(
             ferrogram_tl_types::enums::InputPeer::InputPeerSelf,
             ferrogram_tl_types::enums::MessagesFilter::InputMessagesFilterEmpty,
@@ -201,7 +201,7 @@ fn an_oversized_string_is_an_error_from_try_to_bytes() {
     assert_eq!(e.len, MAX_BYTES_LEN + 1);
     // The largest that fits is written whole.
     let fits = functions::messages::Search {
-        q: "x".repeat(MAX_BYTES_LEN),
+        q: "x".repeat(MAX_BYTES_LEN).into(),
         ..request.clone()
     };
     assert!(fits.try_to_bytes().unwrap().len() > MAX_BYTES_LEN);

@@ -6,7 +6,7 @@ fn user(id: i64) -> enums::User {
     enums::User::from(types::User {
         id,
         access_hash: Some(id * 10),
-        first_name: Some(format!("u{id}")),
+        first_name: Some(format!("u{id}").into()),
         ..Default::default()
     })
 }
@@ -14,7 +14,7 @@ fn user(id: i64) -> enums::User {
 fn channel(id: i64) -> enums::Chat {
     enums::Chat::from(types::ChatForbidden {
         id,
-        title: format!("c{id}"),
+        title: format!("c{id}").into(),
     })
 }
 

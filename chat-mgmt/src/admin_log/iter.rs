@@ -100,7 +100,7 @@ impl Listing {
             .client
             .invoke(&functions::channels::GetAdminLog {
                 channel,
-                q: self.opts.search.clone(),
+                q: self.opts.search.as_str().into(),
                 events_filter: self
                     .opts
                     .filter

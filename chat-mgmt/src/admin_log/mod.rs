@@ -368,14 +368,21 @@ impl AdminLogEvent {
         let both = |a: V, b: V| (Some(a), Some(b));
         let toggle = |b: bool| both(V::Bool(!b), V::Bool(b));
         match &self.action {
-            A::ChangeTitle(a) => both(V::Text(a.prev_value.clone()), V::Text(a.new_value.clone())),
-            A::ChangeAbout(a) => both(V::Text(a.prev_value.clone()), V::Text(a.new_value.clone())),
-            A::ChangeUsername(a) => {
-                both(V::Text(a.prev_value.clone()), V::Text(a.new_value.clone()))
-            }
+            A::ChangeTitle(a) => both(
+                V::Text(a.prev_value.to_string()),
+                V::Text(a.new_value.to_string()),
+            ),
+            A::ChangeAbout(a) => both(
+                V::Text(a.prev_value.to_string()),
+                V::Text(a.new_value.to_string()),
+            ),
+            A::ChangeUsername(a) => both(
+                V::Text(a.prev_value.to_string()),
+                V::Text(a.new_value.to_string()),
+            ),
             A::ChangeUsernames(a) => both(
-                V::Texts(a.prev_value.clone()),
-                V::Texts(a.new_value.clone()),
+                V::Texts(a.prev_value.iter().map(ToString::to_string).collect()),
+                V::Texts(a.new_value.iter().map(ToString::to_string).collect()),
             ),
             A::ChangePhoto(a) => both(
                 V::Photo(a.prev_photo.clone()),
@@ -429,9 +436,10 @@ impl AdminLogEvent {
                 V::Invite(a.prev_invite.clone()),
                 V::Invite(a.new_invite.clone()),
             ),
-            A::ParticipantEditRank(a) => {
-                both(V::Text(a.prev_rank.clone()), V::Text(a.new_rank.clone()))
-            }
+            A::ParticipantEditRank(a) => both(
+                V::Text(a.prev_rank.to_string()),
+                V::Text(a.new_rank.to_string()),
+            ),
             _ => (None, None),
         }
     }

@@ -141,7 +141,7 @@ pub(crate) async fn create(client: &Client, chat: NewChat) -> Result<CreatedChat
         let free = client
             .invoke(&functions::channels::CheckUsername {
                 channel: enums::InputChannel::Empty,
-                username: username.trim_start_matches('@').to_owned(),
+                username: username.trim_start_matches('@').into(),
             })
             .await?;
         if !free {
@@ -160,7 +160,7 @@ pub(crate) async fn create(client: &Client, chat: NewChat) -> Result<CreatedChat
         let enums::messages::InvitedUsers::InvitedUsers(invited) = client
             .invoke(&functions::messages::CreateChat {
                 users,
-                title: chat.title,
+                title: chat.title.into(),
                 ttl_period: None,
             })
             .await?;
@@ -169,7 +169,7 @@ pub(crate) async fn create(client: &Client, chat: NewChat) -> Result<CreatedChat
             client
                 .invoke(&functions::messages::EditChatAbout {
                     peer: enums::InputPeer::Chat(c.clone()),
-                    about: chat.about,
+                    about: chat.about.into(),
                 })
                 .await?;
         }
@@ -189,8 +189,8 @@ pub(crate) async fn create(client: &Client, chat: NewChat) -> Result<CreatedChat
             broadcast: chat.kind == NewChatKind::Channel,
             megagroup: chat.kind != NewChatKind::Channel,
             forum: chat.kind == NewChatKind::Forum,
-            title: chat.title,
-            about: chat.about,
+            title: chat.title.into(),
+            about: chat.about.into(),
             ..Default::default()
         })
         .await?;
@@ -201,7 +201,7 @@ pub(crate) async fn create(client: &Client, chat: NewChat) -> Result<CreatedChat
         client
             .invoke(&functions::channels::UpdateUsername {
                 channel: channel.clone(),
-                username: username.trim_start_matches('@').to_owned(),
+                username: username.trim_start_matches('@').into(),
             })
             .await?;
     }

@@ -138,7 +138,7 @@ impl LinkListing {
                 peer,
                 admin_id,
                 offset_date,
-                offset_link,
+                offset_link: offset_link.map(Into::into),
                 limit: CHUNK as i32,
             })
             .await?;
@@ -311,8 +311,8 @@ impl ImporterListing {
                 requested: self.requested,
                 subscription_expired: false,
                 peer,
-                link: self.link.clone(),
-                q: self.search.clone(),
+                link: self.link.as_deref().map(Into::into),
+                q: self.search.as_deref().map(Into::into),
                 offset_date,
                 offset_user,
                 limit: CHUNK as i32,

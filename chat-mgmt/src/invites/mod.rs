@@ -75,11 +75,11 @@ impl InviteLink {
             return None;
         };
         Some(Self {
-            link: e.link.clone(),
+            link: e.link.to_string(),
             admin_id: e.admin_id,
             date: time(e.date),
             edited: e.start_date.map(time),
-            title: e.title.clone(),
+            title: e.title.as_deref().map(str::to_owned),
             expires: e.expire_date.filter(|d| *d > 0).map(time),
             usage_limit: e.usage_limit.and_then(|l| u32::try_from(l).ok()),
             usage: count(e.usage),

@@ -171,7 +171,7 @@ impl Listing {
                 enums::ChatParticipant::Creator(c) => (
                     c.user_id,
                     Role::Creator {
-                        rank: c.rank.clone(),
+                        rank: c.rank.as_deref().map(str::to_owned),
                     },
                     None,
                     None,
@@ -180,7 +180,7 @@ impl Listing {
                     a.user_id,
                     Role::Admin {
                         rights: crate::rights::basic_group_admin_rights(),
-                        rank: a.rank.clone(),
+                        rank: a.rank.as_deref().map(str::to_owned),
                         promoted_by: None,
                         can_edit: false,
                     },
@@ -208,7 +208,7 @@ impl Listing {
                     role,
                     date,
                     inviter,
-                    rank,
+                    rank: rank.map(String::from),
                 });
             }
         }

@@ -132,11 +132,13 @@ fn user_of_peer(p: &enums::Peer) -> Option<i64> {
 /// The tag of a `channelParticipant*`, whatever its role.
 pub(crate) fn rank_of(p: &enums::ChannelParticipant) -> Option<String> {
     match p {
-        enums::ChannelParticipant::ChannelParticipant(p) => p.rank.clone(),
-        enums::ChannelParticipant::ChannelParticipantSelf(p) => p.rank.clone(),
-        enums::ChannelParticipant::Creator(p) => p.rank.clone(),
-        enums::ChannelParticipant::Admin(p) => p.rank.clone(),
-        enums::ChannelParticipant::Banned(p) => p.rank.clone(),
+        enums::ChannelParticipant::ChannelParticipant(p) => p.rank.as_deref().map(str::to_owned),
+        enums::ChannelParticipant::ChannelParticipantSelf(p) => {
+            p.rank.as_deref().map(str::to_owned)
+        }
+        enums::ChannelParticipant::Creator(p) => p.rank.as_deref().map(str::to_owned),
+        enums::ChannelParticipant::Admin(p) => p.rank.as_deref().map(str::to_owned),
+        enums::ChannelParticipant::Banned(p) => p.rank.as_deref().map(str::to_owned),
         enums::ChannelParticipant::Left(_) => None,
     }
 }
@@ -150,7 +152,7 @@ pub(crate) fn role_of(
         enums::ChannelParticipant::Creator(c) => (
             c.user_id,
             Role::Creator {
-                rank: c.rank.clone(),
+                rank: c.rank.as_deref().map(str::to_owned),
             },
             None,
             None,
@@ -161,7 +163,7 @@ pub(crate) fn role_of(
                 a.user_id,
                 Role::Admin {
                     rights: r.clone(),
-                    rank: a.rank.clone(),
+                    rank: a.rank.as_deref().map(str::to_owned),
                     promoted_by: Some(a.promoted_by),
                     can_edit: a.can_edit,
                 },
@@ -215,14 +217,20 @@ fn tl_filter(f: &ParticipantFilter, search: &str) -> enums::ChannelParticipantsF
         ParticipantFilter::Recent => F::from(types::ChannelParticipantsSearch { q: search.into() }),
         ParticipantFilter::Admins => F::ChannelParticipantsAdmins,
         ParticipantFilter::Bots => F::ChannelParticipantsBots,
-        ParticipantFilter::Kicked(own) => F::from(types::ChannelParticipantsKicked { q: q(own) }),
-        ParticipantFilter::Banned(own) => F::from(types::ChannelParticipantsBanned { q: q(own) }),
-        ParticipantFilter::Search(own) => F::from(types::ChannelParticipantsSearch { q: q(own) }),
+        ParticipantFilter::Kicked(own) => {
+            F::from(types::ChannelParticipantsKicked { q: q(own).into() })
+        }
+        ParticipantFilter::Banned(own) => {
+            F::from(types::ChannelParticipantsBanned { q: q(own).into() })
+        }
+        ParticipantFilter::Search(own) => {
+            F::from(types::ChannelParticipantsSearch { q: q(own).into() })
+        }
         ParticipantFilter::Contacts(own) => {
-            F::from(types::ChannelParticipantsContacts { q: q(own) })
+            F::from(types::ChannelParticipantsContacts { q: q(own).into() })
         }
         ParticipantFilter::Mentions(own) => F::from(types::ChannelParticipantsMentions {
-            q: Some(q(own)),
+            q: Some(q(own).into()),
             top_msg_id: None,
         }),
     }

@@ -28,7 +28,7 @@ pub(crate) async fn edit_admin(
                     channel,
                     user_id,
                     admin_rights: enums::ChatAdminRights::from(rights.to_tl(megagroup)),
-                    rank: Some(rights.title.clone().unwrap_or_default()),
+                    rank: Some(rights.title.as_deref().unwrap_or_default().into()),
                 })
                 .await?;
         }
@@ -56,7 +56,7 @@ pub(crate) async fn edit_admin(
                     .invoke(&functions::messages::EditChatParticipantRank {
                         peer,
                         participant,
-                        rank: title.clone(),
+                        rank: title.as_str().into(),
                     })
                     .await?;
             }

@@ -203,12 +203,12 @@ async fn basic_group_permissions(
         enums::ChatParticipant::ChatParticipant(p) if p.user_id == id => Some(Role::Member),
         enums::ChatParticipant::Admin(p) if p.user_id == id => Some(Role::Admin {
             rights: admin.clone(),
-            rank: p.rank.clone(),
+            rank: p.rank.as_deref().map(str::to_owned),
             promoted_by: None,
             can_edit: false,
         }),
         enums::ChatParticipant::Creator(p) if p.user_id == id => Some(Role::Creator {
-            rank: p.rank.clone(),
+            rank: p.rank.as_deref().map(str::to_owned),
         }),
         _ => None,
     });

@@ -57,7 +57,7 @@ pub async fn next_text(stream: &mut UpdateStream) -> String {
         if let enums::Update::NewMessage(m) = &u
             && let enums::Message::Message(m) = &m.message
         {
-            return m.message.clone();
+            return m.message.to_string();
         }
     }
     panic!("no new message in 50 updates");

@@ -59,14 +59,14 @@ impl Invite {
             revoked: self.revoked,
             permanent: self.permanent,
             request_needed: self.request_needed,
-            link: self.link(),
+            link: self.link().into(),
             admin_id: self.admin,
             date: self.date,
             start_date: self.start_date,
             expire_date: self.expire_date,
             usage_limit: self.usage_limit,
             usage: Some(self.usage),
-            title: self.title.clone(),
+            title: self.title.as_deref().map(Into::into),
             ..Default::default()
         })
     }

@@ -52,7 +52,9 @@ pub(crate) fn get_password(
         out.current_algo = Some(srp_algo(&pw.params));
         out.srp_b = Some(server.srp_b().to_vec());
         out.srp_id = Some(srp_id);
-        out.hint = (!pw.hint.is_empty()).then(|| pw.hint.clone());
+        out.hint = (!pw.hint.is_empty())
+            .then(|| pw.hint.clone())
+            .map(Into::into);
         // Only the latest SRP session of a user is valid, as on Telegram.
         w.srp.retain(|_, (u, _)| *u != user);
         w.srp.insert(srp_id, (user, server));

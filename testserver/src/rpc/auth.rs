@@ -37,7 +37,7 @@ pub(crate) fn send_code(
     );
     Ok(enums::auth::SentCode::from(types::auth::SentCode {
         r#type: enums::auth::SentCodeType::from(types::auth::SentCodeTypeApp { length: 5 }),
-        phone_code_hash: hash,
+        phone_code_hash: hash.into(),
         next_type: None,
         timeout: None,
     }))
@@ -66,7 +66,7 @@ pub(crate) fn sign_in(
             },
         ));
     };
-    w.codes.remove(&x.phone_code_hash);
+    w.codes.remove(x.phone_code_hash.as_str());
     if w.accounts[&user].password.is_some() {
         w.pending_password.insert(ctx.key_id, user);
         return Err(err(401, "SESSION_PASSWORD_NEEDED"));
@@ -91,7 +91,7 @@ pub(crate) fn sign_up(
     if x.last_name.chars().count() > 64 {
         return Err(bad("LASTNAME_INVALID"));
     }
-    w.codes.remove(&x.phone_code_hash);
+    w.codes.remove(x.phone_code_hash.as_str());
     let user = w.create_account(first, x.last_name.trim(), Some(&p.phone), false, ctx.dc);
     authorize(ctx, w, user, false)
 }
@@ -102,7 +102,7 @@ pub(crate) fn import_bot_authorization(
     x: functions::auth::ImportBotAuthorization,
 ) -> Result<enums::auth::Authorization, RpcErr> {
     let Cx { ctx, w } = cx;
-    let Some(&bot) = w.bot_tokens.get(&x.bot_auth_token) else {
+    let Some(&bot) = w.bot_tokens.get(x.bot_auth_token.as_str()) else {
         return Err(bad("ACCESS_TOKEN_INVALID"));
     };
     let home = w.accounts[&bot].home_dc;

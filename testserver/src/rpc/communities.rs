@@ -145,8 +145,8 @@ pub(crate) fn create(
         id,
         Community {
             id,
-            title: x.title.clone(),
-            about: x.about.clone().unwrap_or_default(),
+            title: x.title.to_string(),
+            about: x.about.as_deref().unwrap_or_default().to_owned(),
             creator: me,
             date: now,
             admins: Default::default(),
@@ -296,7 +296,9 @@ pub(crate) fn get_peer_link_requests(
         types::communities::PeerLinkRequests {
             total_count: mine.len() as i32,
             requests,
-            next_offset: (next < mine.len()).then(|| next.to_string()),
+            next_offset: (next < mine.len())
+                .then(|| next.to_string())
+                .map(Into::into),
             chats,
             users,
         },

@@ -27,7 +27,7 @@ pub(crate) fn get_config(
         .map(|d| {
             enums::DcOption::from(types::DcOption {
                 id: d.id,
-                ip_address: d.addr.ip().to_string(),
+                ip_address: d.addr.ip().to_string().into(),
                 port: i32::from(d.addr.port()),
                 ..Default::default()
             })

@@ -164,7 +164,7 @@ pub(crate) fn requester(
                 peer,
                 date: now,
                 user_id: user,
-                about: String::new(),
+                about: Default::default(),
                 invite,
                 qts,
                 query_id: None,

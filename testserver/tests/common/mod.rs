@@ -308,7 +308,7 @@ pub fn with_layer<R: Serializable>(query: R) -> Vec<u8> {
             system_version: "test".into(),
             app_version: "0".into(),
             system_lang_code: "en".into(),
-            lang_pack: String::new(),
+            lang_pack: Default::default(),
             lang_code: "en".into(),
             proxy: None,
             params: None,

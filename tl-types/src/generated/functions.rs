@@ -614,17 +614,17 @@ pub struct InitConnection<X> {
     /// `api_id:int`
     pub api_id: i32,
     /// `device_model:string`
-    pub device_model: String,
+    pub device_model: crate::CompactString,
     /// `system_version:string`
-    pub system_version: String,
+    pub system_version: crate::CompactString,
     /// `app_version:string`
-    pub app_version: String,
+    pub app_version: crate::CompactString,
     /// `system_lang_code:string`
-    pub system_lang_code: String,
+    pub system_lang_code: crate::CompactString,
     /// `lang_pack:string`
-    pub lang_pack: String,
+    pub lang_pack: crate::CompactString,
     /// `lang_code:string`
-    pub lang_code: String,
+    pub lang_code: crate::CompactString,
     /// `proxy:flags.0?InputClientProxy`
     pub proxy: Option<crate::enums::InputClientProxy>,
     /// `params:flags.1?JSONValue`
@@ -680,12 +680,12 @@ impl<X: crate::Deserializable> crate::BareDeserializable for InitConnection<X> {
     ) -> Result<Self, crate::DeserializeError> {
         let flags_flags = r.read_u32()?;
         let api_id = r.read_i32()?;
-        let device_model = r.read_string()?;
-        let system_version = r.read_string()?;
-        let app_version = r.read_string()?;
-        let system_lang_code = r.read_string()?;
-        let lang_pack = r.read_string()?;
-        let lang_code = r.read_string()?;
+        let device_model = r.read::<crate::CompactString>()?;
+        let system_version = r.read::<crate::CompactString>()?;
+        let app_version = r.read::<crate::CompactString>()?;
+        let system_lang_code = r.read::<crate::CompactString>()?;
+        let lang_pack = r.read::<crate::CompactString>()?;
+        let lang_code = r.read::<crate::CompactString>()?;
         let proxy = r
             .read_if::<
                 crate::enums::InputClientProxy,
@@ -970,7 +970,7 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithTakeout<X> {
 )]
 pub struct InvokeWithBusinessConnection<X> {
     /// `connection_id:string`
-    pub connection_id: String,
+    pub connection_id: crate::CompactString,
     /// `query:!X`
     pub query: X,
 }
@@ -1003,7 +1003,7 @@ for InvokeWithBusinessConnection<X> {
     fn deserialize_bare(
         r: &mut crate::Reader<'_>,
     ) -> Result<Self, crate::DeserializeError> {
-        let connection_id = r.read_string()?;
+        let connection_id = r.read::<crate::CompactString>()?;
         let query = r.read::<X>()?;
         Ok(Self { connection_id, query })
     }
@@ -1031,9 +1031,9 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithBusinessConnection<X>
 )]
 pub struct InvokeWithGooglePlayIntegrity<X> {
     /// `nonce:string`
-    pub nonce: String,
+    pub nonce: crate::CompactString,
     /// `token:string`
-    pub token: String,
+    pub token: crate::CompactString,
     /// `query:!X`
     pub query: X,
 }
@@ -1068,8 +1068,8 @@ for InvokeWithGooglePlayIntegrity<X> {
     fn deserialize_bare(
         r: &mut crate::Reader<'_>,
     ) -> Result<Self, crate::DeserializeError> {
-        let nonce = r.read_string()?;
-        let token = r.read_string()?;
+        let nonce = r.read::<crate::CompactString>()?;
+        let token = r.read::<crate::CompactString>()?;
         let query = r.read::<X>()?;
         Ok(Self { nonce, token, query })
     }
@@ -1099,9 +1099,9 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithGooglePlayIntegrity<X
 )]
 pub struct InvokeWithApnsSecret<X> {
     /// `nonce:string`
-    pub nonce: String,
+    pub nonce: crate::CompactString,
     /// `secret:string`
-    pub secret: String,
+    pub secret: crate::CompactString,
     /// `query:!X`
     pub query: X,
 }
@@ -1134,8 +1134,8 @@ impl<X: crate::Deserializable> crate::BareDeserializable for InvokeWithApnsSecre
     fn deserialize_bare(
         r: &mut crate::Reader<'_>,
     ) -> Result<Self, crate::DeserializeError> {
-        let nonce = r.read_string()?;
-        let secret = r.read_string()?;
+        let nonce = r.read::<crate::CompactString>()?;
+        let secret = r.read::<crate::CompactString>()?;
         let query = r.read::<X>()?;
         Ok(Self { nonce, secret, query })
     }
@@ -1165,7 +1165,7 @@ impl<X: crate::RemoteCall> crate::RemoteCall for InvokeWithApnsSecret<X> {
 )]
 pub struct InvokeWithReCaptcha<X> {
     /// `token:string`
-    pub token: String,
+    pub token: crate::CompactString,
     /// `query:!X`
     pub query: X,
 }
@@ -1196,7 +1196,7 @@ impl<X: crate::Deserializable> crate::BareDeserializable for InvokeWithReCaptcha
     fn deserialize_bare(
         r: &mut crate::Reader<'_>,
     ) -> Result<Self, crate::DeserializeError> {
-        let token = r.read_string()?;
+        let token = r.read::<crate::CompactString>()?;
         let query = r.read::<X>()?;
         Ok(Self { token, query })
     }
@@ -1230,7 +1230,7 @@ pub mod account {
         /// `token_type:int`
         pub token_type: i32,
         /// `token:string`
-        pub token: String,
+        pub token: crate::CompactString,
         /// `app_sandbox:Bool`
         pub app_sandbox: bool,
         /// `secret:bytes`
@@ -1263,7 +1263,7 @@ pub mod account {
             let flags_flags = r.read_u32()?;
             let no_muted = flags_flags & 0x00000001_u32 != 0;
             let token_type = r.read_i32()?;
-            let token = r.read_string()?;
+            let token = r.read::<crate::CompactString>()?;
             let app_sandbox = r.read_bool()?;
             let secret = r.read_bytes()?;
             let other_uids = r.read::<Vec<i64>>()?;
@@ -1310,7 +1310,7 @@ pub mod account {
         /// `token_type:int`
         pub token_type: i32,
         /// `token:string`
-        pub token: String,
+        pub token: crate::CompactString,
         /// `other_uids:Vector<long>`
         pub other_uids: Vec<i64>,
     }
@@ -1333,7 +1333,7 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let token_type = r.read_i32()?;
-            let token = r.read_string()?;
+            let token = r.read::<crate::CompactString>()?;
             let other_uids = r.read::<Vec<i64>>()?;
             Ok(Self {
                 token_type,
@@ -1512,11 +1512,11 @@ pub mod account {
     )]
     pub struct UpdateProfile {
         /// `first_name:flags.0?string`
-        pub first_name: Option<String>,
+        pub first_name: Option<crate::CompactString>,
         /// `last_name:flags.1?string`
-        pub last_name: Option<String>,
+        pub last_name: Option<crate::CompactString>,
         /// `about:flags.2?string`
-        pub about: Option<String>,
+        pub about: Option<crate::CompactString>,
     }
     impl crate::Identifiable for UpdateProfile {
         const CONSTRUCTOR_ID: u32 = 0x78515775_u32;
@@ -1541,9 +1541,12 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let first_name = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
-            let last_name = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
-            let about = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let first_name = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
+            let last_name = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
+            let about = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
                 first_name,
                 last_name,
@@ -1666,7 +1669,7 @@ pub mod account {
         /// `reason:ReportReason`
         pub reason: crate::enums::ReportReason,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
     }
     impl ReportPeer {
         /// A `account.reportPeer` from `peer:InputPeer`, `reason:ReportReason`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `ReportPeer { field: value, ..ReportPeer::new(…) }`.
@@ -1702,7 +1705,7 @@ pub mod account {
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let reason = r.read::<crate::enums::ReportReason>()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             Ok(Self { peer, reason, message })
         }
     }
@@ -1731,7 +1734,7 @@ pub mod account {
     )]
     pub struct CheckUsername {
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
     }
     impl crate::Identifiable for CheckUsername {
         const CONSTRUCTOR_ID: u32 = 0x2714d86c_u32;
@@ -1749,7 +1752,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             Ok(Self { username })
         }
     }
@@ -1774,7 +1777,7 @@ pub mod account {
     )]
     pub struct UpdateUsername {
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
     }
     impl crate::Identifiable for UpdateUsername {
         const CONSTRUCTOR_ID: u32 = 0x3e0bdd7c_u32;
@@ -1792,7 +1795,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             Ok(Self { username })
         }
     }
@@ -1926,7 +1929,7 @@ pub mod account {
     )]
     pub struct DeleteAccount {
         /// `reason:string`
-        pub reason: String,
+        pub reason: crate::CompactString,
         /// `password:flags.0?InputCheckPasswordSRP`
         pub password: Option<crate::enums::InputCheckPasswordSRP>,
     }
@@ -1950,7 +1953,7 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let reason = r.read_string()?;
+            let reason = r.read::<crate::CompactString>()?;
             let password = r
                 .read_if::<
                     crate::enums::InputCheckPasswordSRP,
@@ -2067,7 +2070,7 @@ pub mod account {
     )]
     pub struct SendChangePhoneCode {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `settings:CodeSettings`
         pub settings: crate::enums::CodeSettings,
     }
@@ -2098,7 +2101,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
             let settings = r.read::<crate::enums::CodeSettings>()?;
             Ok(Self { phone_number, settings })
         }
@@ -2126,11 +2129,11 @@ pub mod account {
     )]
     pub struct ChangePhone {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `phone_code:string`
-        pub phone_code: String,
+        pub phone_code: crate::CompactString,
     }
     impl crate::Identifiable for ChangePhone {
         const CONSTRUCTOR_ID: u32 = 0x70c32edb_u32;
@@ -2150,9 +2153,9 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
-            let phone_code = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
+            let phone_code = r.read::<crate::CompactString>()?;
             Ok(Self {
                 phone_number,
                 phone_code_hash,
@@ -2452,7 +2455,7 @@ pub mod account {
     )]
     pub struct SendConfirmPhoneCode {
         /// `hash:string`
-        pub hash: String,
+        pub hash: crate::CompactString,
         /// `settings:CodeSettings`
         pub settings: crate::enums::CodeSettings,
     }
@@ -2483,7 +2486,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let hash = r.read_string()?;
+            let hash = r.read::<crate::CompactString>()?;
             let settings = r.read::<crate::enums::CodeSettings>()?;
             Ok(Self { hash, settings })
         }
@@ -2511,9 +2514,9 @@ pub mod account {
     )]
     pub struct ConfirmPhone {
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `phone_code:string`
-        pub phone_code: String,
+        pub phone_code: crate::CompactString,
     }
     impl crate::Identifiable for ConfirmPhone {
         const CONSTRUCTOR_ID: u32 = 0x5f2178c3_u32;
@@ -2532,8 +2535,8 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_code_hash = r.read_string()?;
-            let phone_code = r.read_string()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
+            let phone_code = r.read::<crate::CompactString>()?;
             Ok(Self {
                 phone_code_hash,
                 phone_code,
@@ -2920,9 +2923,9 @@ pub mod account {
         /// `bot_id:long`
         pub bot_id: i64,
         /// `scope:string`
-        pub scope: String,
+        pub scope: crate::CompactString,
         /// `public_key:string`
-        pub public_key: String,
+        pub public_key: crate::CompactString,
     }
     impl crate::Identifiable for GetAuthorizationForm {
         const CONSTRUCTOR_ID: u32 = 0xa929597a_u32;
@@ -2943,8 +2946,8 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot_id = r.read_i64()?;
-            let scope = r.read_string()?;
-            let public_key = r.read_string()?;
+            let scope = r.read::<crate::CompactString>()?;
+            let public_key = r.read::<crate::CompactString>()?;
             Ok(Self { bot_id, scope, public_key })
         }
     }
@@ -2975,9 +2978,9 @@ pub mod account {
         /// `bot_id:long`
         pub bot_id: i64,
         /// `scope:string`
-        pub scope: String,
+        pub scope: crate::CompactString,
         /// `public_key:string`
-        pub public_key: String,
+        pub public_key: crate::CompactString,
         /// `value_hashes:Vector<SecureValueHash>`
         pub value_hashes: Vec<crate::enums::SecureValueHash>,
         /// `credentials:SecureCredentialsEncrypted`
@@ -3017,8 +3020,8 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot_id = r.read_i64()?;
-            let scope = r.read_string()?;
-            let public_key = r.read_string()?;
+            let scope = r.read::<crate::CompactString>()?;
+            let public_key = r.read::<crate::CompactString>()?;
             let value_hashes = r.read::<Vec<crate::enums::SecureValueHash>>()?;
             let credentials = r.read::<crate::enums::SecureCredentialsEncrypted>()?;
             Ok(Self {
@@ -3059,7 +3062,7 @@ pub mod account {
     )]
     pub struct SendVerifyPhoneCode {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `settings:CodeSettings`
         pub settings: crate::enums::CodeSettings,
     }
@@ -3090,7 +3093,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
             let settings = r.read::<crate::enums::CodeSettings>()?;
             Ok(Self { phone_number, settings })
         }
@@ -3118,11 +3121,11 @@ pub mod account {
     )]
     pub struct VerifyPhone {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `phone_code:string`
-        pub phone_code: String,
+        pub phone_code: crate::CompactString,
     }
     impl crate::Identifiable for VerifyPhone {
         const CONSTRUCTOR_ID: u32 = 0x4dd3a7f6_u32;
@@ -3142,9 +3145,9 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
-            let phone_code = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
+            let phone_code = r.read::<crate::CompactString>()?;
             Ok(Self {
                 phone_number,
                 phone_code_hash,
@@ -3179,7 +3182,7 @@ pub mod account {
         /// `purpose:EmailVerifyPurpose`
         pub purpose: crate::enums::EmailVerifyPurpose,
         /// `email:string`
-        pub email: String,
+        pub email: crate::CompactString,
     }
     impl SendVerifyEmailCode {
         /// A `account.sendVerifyEmailCode` from `purpose:EmailVerifyPurpose`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `SendVerifyEmailCode { field: value, ..SendVerifyEmailCode::new(…) }`.
@@ -3209,7 +3212,7 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let purpose = r.read::<crate::enums::EmailVerifyPurpose>()?;
-            let email = r.read_string()?;
+            let email = r.read::<crate::CompactString>()?;
             Ok(Self { purpose, email })
         }
     }
@@ -3436,7 +3439,7 @@ pub mod account {
     )]
     pub struct ConfirmPasswordEmail {
         /// `code:string`
-        pub code: String,
+        pub code: crate::CompactString,
     }
     impl crate::Identifiable for ConfirmPasswordEmail {
         const CONSTRUCTOR_ID: u32 = 0x8fdf1920_u32;
@@ -3454,7 +3457,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let code = r.read_string()?;
+            let code = r.read::<crate::CompactString>()?;
             Ok(Self { code })
         }
     }
@@ -3748,7 +3751,7 @@ pub mod account {
         /// `file:InputFile`
         pub file: crate::enums::InputFile,
         /// `mime_type:string`
-        pub mime_type: String,
+        pub mime_type: crate::CompactString,
         /// `settings:WallPaperSettings`
         pub settings: crate::enums::WallPaperSettings,
     }
@@ -3790,7 +3793,7 @@ pub mod account {
             let flags_flags = r.read_u32()?;
             let for_chat = flags_flags & 0x00000001_u32 != 0;
             let file = r.read::<crate::enums::InputFile>()?;
-            let mime_type = r.read_string()?;
+            let mime_type = r.read::<crate::CompactString>()?;
             let settings = r.read::<crate::enums::WallPaperSettings>()?;
             Ok(Self {
                 for_chat,
@@ -4102,9 +4105,9 @@ pub mod account {
         /// `thumb:flags.0?InputFile`
         pub thumb: Option<crate::enums::InputFile>,
         /// `file_name:string`
-        pub file_name: String,
+        pub file_name: crate::CompactString,
         /// `mime_type:string`
-        pub mime_type: String,
+        pub mime_type: crate::CompactString,
     }
     impl UploadTheme {
         /// A `account.uploadTheme` from `file:InputFile`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `UploadTheme { field: value, ..UploadTheme::new(…) }`.
@@ -4143,8 +4146,8 @@ pub mod account {
             let file = r.read::<crate::enums::InputFile>()?;
             let thumb = r
                 .read_if::<crate::enums::InputFile>(flags_flags & 0x00000001_u32 != 0)?;
-            let file_name = r.read_string()?;
-            let mime_type = r.read_string()?;
+            let file_name = r.read::<crate::CompactString>()?;
+            let mime_type = r.read::<crate::CompactString>()?;
             Ok(Self {
                 file,
                 thumb,
@@ -4180,9 +4183,9 @@ pub mod account {
     )]
     pub struct CreateTheme {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `document:flags.2?InputDocument`
         pub document: Option<crate::enums::InputDocument>,
         /// `settings:flags.3?Vector<InputThemeSettings>`
@@ -4211,8 +4214,8 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let slug = r.read_string()?;
-            let title = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
+            let title = r.read::<crate::CompactString>()?;
             let document = r
                 .read_if::<
                     crate::enums::InputDocument,
@@ -4256,13 +4259,13 @@ pub mod account {
     )]
     pub struct UpdateTheme {
         /// `format:string`
-        pub format: String,
+        pub format: crate::CompactString,
         /// `theme:InputTheme`
         pub theme: crate::enums::InputTheme,
         /// `slug:flags.0?string`
-        pub slug: Option<String>,
+        pub slug: Option<crate::CompactString>,
         /// `title:flags.1?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `document:flags.2?InputDocument`
         pub document: Option<crate::enums::InputDocument>,
         /// `settings:flags.3?Vector<InputThemeSettings>`
@@ -4309,10 +4312,12 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let format = r.read_string()?;
+            let format = r.read::<crate::CompactString>()?;
             let theme = r.read::<crate::enums::InputTheme>()?;
-            let slug = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
-            let title = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let slug = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let document = r
                 .read_if::<
                     crate::enums::InputDocument,
@@ -4425,7 +4430,7 @@ pub mod account {
         /// `theme:flags.1?InputTheme`
         pub theme: Option<crate::enums::InputTheme>,
         /// `format:flags.2?string`
-        pub format: Option<String>,
+        pub format: Option<crate::CompactString>,
         /// `base_theme:flags.3?BaseTheme`
         pub base_theme: Option<crate::enums::BaseTheme>,
     }
@@ -4456,7 +4461,8 @@ pub mod account {
             let dark = flags_flags & 0x00000001_u32 != 0;
             let theme = r
                 .read_if::<crate::enums::InputTheme>(flags_flags & 0x00000002_u32 != 0)?;
-            let format = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let format = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             let base_theme = r
                 .read_if::<crate::enums::BaseTheme>(flags_flags & 0x00000008_u32 != 0)?;
             Ok(Self {
@@ -4494,7 +4500,7 @@ pub mod account {
     )]
     pub struct GetTheme {
         /// `format:string`
-        pub format: String,
+        pub format: crate::CompactString,
         /// `theme:InputTheme`
         pub theme: crate::enums::InputTheme,
     }
@@ -4525,7 +4531,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let format = r.read_string()?;
+            let format = r.read::<crate::CompactString>()?;
             let theme = r.read::<crate::enums::InputTheme>()?;
             Ok(Self { format, theme })
         }
@@ -4553,7 +4559,7 @@ pub mod account {
     )]
     pub struct GetThemes {
         /// `format:string`
-        pub format: String,
+        pub format: crate::CompactString,
         /// `hash:long`
         pub hash: i64,
     }
@@ -4574,7 +4580,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let format = r.read_string()?;
+            let format = r.read::<crate::CompactString>()?;
             let hash = r.read_i64()?;
             Ok(Self { format, hash })
         }
@@ -4818,7 +4824,7 @@ pub mod account {
         /// `reason:ReportReason`
         pub reason: crate::enums::ReportReason,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
     }
     impl ReportProfilePhoto {
         /// A `account.reportProfilePhoto` from `peer:InputPeer`, `photo_id:InputPhoto`, `reason:ReportReason`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `ReportProfilePhoto { field: value, ..ReportProfilePhoto::new(…) }`.
@@ -4858,7 +4864,7 @@ pub mod account {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let photo_id = r.read::<crate::enums::InputPhoto>()?;
             let reason = r.read::<crate::enums::ReportReason>()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             Ok(Self {
                 peer,
                 photo_id,
@@ -5237,9 +5243,9 @@ pub mod account {
         /// `file:InputFile`
         pub file: crate::enums::InputFile,
         /// `file_name:string`
-        pub file_name: String,
+        pub file_name: crate::CompactString,
         /// `mime_type:string`
-        pub mime_type: String,
+        pub mime_type: crate::CompactString,
     }
     impl UploadRingtone {
         /// A `account.uploadRingtone` from `file:InputFile`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `UploadRingtone { field: value, ..UploadRingtone::new(…) }`.
@@ -5271,8 +5277,8 @@ pub mod account {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let file = r.read::<crate::enums::InputFile>()?;
-            let file_name = r.read_string()?;
-            let mime_type = r.read_string()?;
+            let file_name = r.read::<crate::CompactString>()?;
+            let mime_type = r.read::<crate::CompactString>()?;
             Ok(Self { file, file_name, mime_type })
         }
     }
@@ -5473,7 +5479,7 @@ pub mod account {
     )]
     pub struct ReorderUsernames {
         /// `order:Vector<string>`
-        pub order: Vec<String>,
+        pub order: Vec<crate::CompactString>,
     }
     impl crate::Identifiable for ReorderUsernames {
         const CONSTRUCTOR_ID: u32 = 0xef500eab_u32;
@@ -5491,7 +5497,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let order = r.read::<Vec<String>>()?;
+            let order = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { order })
         }
     }
@@ -5516,7 +5522,7 @@ pub mod account {
     )]
     pub struct ToggleUsername {
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
         /// `active:Bool`
         pub active: bool,
     }
@@ -5537,7 +5543,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             let active = r.read_bool()?;
             Ok(Self { username, active })
         }
@@ -5811,7 +5817,7 @@ pub mod account {
     )]
     pub struct InvalidateSignInCodes {
         /// `codes:Vector<string>`
-        pub codes: Vec<String>,
+        pub codes: Vec<crate::CompactString>,
     }
     impl crate::Identifiable for InvalidateSignInCodes {
         const CONSTRUCTOR_ID: u32 = 0xca8ae8ba_u32;
@@ -5829,7 +5835,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let codes = r.read::<Vec<String>>()?;
+            let codes = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { codes })
         }
     }
@@ -6087,7 +6093,7 @@ pub mod account {
         /// `geo_point:flags.1?InputGeoPoint`
         pub geo_point: Option<crate::enums::InputGeoPoint>,
         /// `address:flags.0?string`
-        pub address: Option<String>,
+        pub address: Option<crate::CompactString>,
     }
     impl crate::Identifiable for UpdateBusinessLocation {
         const CONSTRUCTOR_ID: u32 = 0x9e6b131a_u32;
@@ -6114,7 +6120,8 @@ pub mod account {
                 .read_if::<
                     crate::enums::InputGeoPoint,
                 >(flags_flags & 0x00000002_u32 != 0)?;
-            let address = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let address = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { geo_point, address })
         }
     }
@@ -6362,7 +6369,7 @@ pub mod account {
     )]
     pub struct GetBotBusinessConnection {
         /// `connection_id:string`
-        pub connection_id: String,
+        pub connection_id: crate::CompactString,
     }
     impl crate::Identifiable for GetBotBusinessConnection {
         const CONSTRUCTOR_ID: u32 = 0x76a86270_u32;
@@ -6380,7 +6387,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let connection_id = r.read_string()?;
+            let connection_id = r.read::<crate::CompactString>()?;
             Ok(Self { connection_id })
         }
     }
@@ -6660,7 +6667,7 @@ pub mod account {
     )]
     pub struct EditBusinessChatLink {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
         /// `link:InputBusinessChatLink`
         pub link: crate::enums::InputBusinessChatLink,
     }
@@ -6691,7 +6698,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             let link = r.read::<crate::enums::InputBusinessChatLink>()?;
             Ok(Self { slug, link })
         }
@@ -6719,7 +6726,7 @@ pub mod account {
     )]
     pub struct DeleteBusinessChatLink {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
     }
     impl crate::Identifiable for DeleteBusinessChatLink {
         const CONSTRUCTOR_ID: u32 = 0x60073674_u32;
@@ -6737,7 +6744,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             Ok(Self { slug })
         }
     }
@@ -6798,7 +6805,7 @@ pub mod account {
     )]
     pub struct ResolveBusinessChatLink {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
     }
     impl crate::Identifiable for ResolveBusinessChatLink {
         const CONSTRUCTOR_ID: u32 = 0x5492e5ee_u32;
@@ -6816,7 +6823,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             Ok(Self { slug })
         }
     }
@@ -7373,7 +7380,7 @@ pub mod account {
     )]
     pub struct GetUniqueGiftChatThemes {
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
         /// `hash:long`
@@ -7397,7 +7404,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             let hash = r.read_i64()?;
             Ok(Self { offset, limit, hash })
@@ -7550,7 +7557,7 @@ pub mod account {
     )]
     pub struct DeletePasskey {
         /// `id:string`
-        pub id: String,
+        pub id: crate::CompactString,
     }
     impl crate::Identifiable for DeletePasskey {
         const CONSTRUCTOR_ID: u32 = 0xf5b5563f_u32;
@@ -7568,7 +7575,7 @@ pub mod account {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let id = r.read_string()?;
+            let id = r.read::<crate::CompactString>()?;
             Ok(Self { id })
         }
     }
@@ -7744,7 +7751,7 @@ pub mod account {
         /// `open_external_browser:flags.0?Bool`
         pub open_external_browser: Option<bool>,
         /// `url:string`
-        pub url: String,
+        pub url: crate::CompactString,
     }
     impl crate::Identifiable for ToggleWebBrowserSettingsException {
         const CONSTRUCTOR_ID: u32 = 0x60ed4229_u32;
@@ -7770,7 +7777,7 @@ pub mod account {
             let delete = flags_flags & 0x00000002_u32 != 0;
             let open_external_browser = r
                 .read_if::<bool>(flags_flags & 0x00000001_u32 != 0)?;
-            let url = r.read_string()?;
+            let url = r.read::<crate::CompactString>()?;
             Ok(Self {
                 delete,
                 open_external_browser,
@@ -7846,9 +7853,9 @@ pub mod aicompose {
         /// `emoji_id:long`
         pub emoji_id: i64,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `prompt:string`
-        pub prompt: String,
+        pub prompt: crate::CompactString,
     }
     impl crate::Identifiable for CreateTone {
         const CONSTRUCTOR_ID: u32 = 0x4aa83913_u32;
@@ -7873,8 +7880,8 @@ pub mod aicompose {
             let flags_flags = r.read_u32()?;
             let display_author = flags_flags & 0x00000001_u32 != 0;
             let emoji_id = r.read_i64()?;
-            let title = r.read_string()?;
-            let prompt = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
+            let prompt = r.read::<crate::CompactString>()?;
             Ok(Self {
                 display_author,
                 emoji_id,
@@ -7916,9 +7923,9 @@ pub mod aicompose {
         /// `emoji_id:flags.1?long`
         pub emoji_id: Option<i64>,
         /// `title:flags.2?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `prompt:flags.3?string`
-        pub prompt: Option<String>,
+        pub prompt: Option<crate::CompactString>,
     }
     impl UpdateTone {
         /// A `aicompose.updateTone` from `tone:InputAiComposeTone`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `UpdateTone { field: value, ..UpdateTone::new(…) }`.
@@ -7962,8 +7969,10 @@ pub mod aicompose {
             let tone = r.read::<crate::enums::InputAiComposeTone>()?;
             let display_author = r.read_if::<bool>(flags_flags & 0x00000001_u32 != 0)?;
             let emoji_id = r.read_if::<i64>(flags_flags & 0x00000002_u32 != 0)?;
-            let title = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
-            let prompt = r.read_if::<String>(flags_flags & 0x00000008_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
+            let prompt = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000008_u32 != 0)?;
             Ok(Self {
                 tone,
                 display_author,
@@ -8266,11 +8275,11 @@ pub mod auth {
     )]
     pub struct SendCode {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `api_id:int`
         pub api_id: i32,
         /// `api_hash:string`
-        pub api_hash: String,
+        pub api_hash: crate::CompactString,
         /// `settings:CodeSettings`
         pub settings: crate::enums::CodeSettings,
     }
@@ -8305,9 +8314,9 @@ pub mod auth {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
             let api_id = r.read_i32()?;
-            let api_hash = r.read_string()?;
+            let api_hash = r.read::<crate::CompactString>()?;
             let settings = r.read::<crate::enums::CodeSettings>()?;
             Ok(Self {
                 phone_number,
@@ -8346,13 +8355,13 @@ pub mod auth {
         /// `no_joined_notifications:flags.0?true`
         pub no_joined_notifications: bool,
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `first_name:string`
-        pub first_name: String,
+        pub first_name: crate::CompactString,
         /// `last_name:string`
-        pub last_name: String,
+        pub last_name: crate::CompactString,
     }
     impl crate::Identifiable for SignUp {
         const CONSTRUCTOR_ID: u32 = 0xaac7b717_u32;
@@ -8377,10 +8386,10 @@ pub mod auth {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let no_joined_notifications = flags_flags & 0x00000001_u32 != 0;
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
-            let first_name = r.read_string()?;
-            let last_name = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
+            let first_name = r.read::<crate::CompactString>()?;
+            let last_name = r.read::<crate::CompactString>()?;
             Ok(Self {
                 no_joined_notifications,
                 phone_number,
@@ -8422,11 +8431,11 @@ pub mod auth {
     )]
     pub struct SignIn {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `phone_code:flags.0?string`
-        pub phone_code: Option<String>,
+        pub phone_code: Option<crate::CompactString>,
         /// `email_verification:flags.1?EmailVerification`
         pub email_verification: Option<crate::enums::EmailVerification>,
     }
@@ -8453,9 +8462,10 @@ pub mod auth {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
-            let phone_code = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
+            let phone_code = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let email_verification = r
                 .read_if::<
                     crate::enums::EmailVerification,
@@ -8729,9 +8739,9 @@ pub mod auth {
         /// `api_id:int`
         pub api_id: i32,
         /// `api_hash:string`
-        pub api_hash: String,
+        pub api_hash: crate::CompactString,
         /// `bot_auth_token:string`
-        pub bot_auth_token: String,
+        pub bot_auth_token: crate::CompactString,
     }
     impl crate::Identifiable for ImportBotAuthorization {
         const CONSTRUCTOR_ID: u32 = 0x67a3ff2c_u32;
@@ -8754,8 +8764,8 @@ pub mod auth {
         ) -> Result<Self, crate::DeserializeError> {
             let flags = r.read_i32()?;
             let api_id = r.read_i32()?;
-            let api_hash = r.read_string()?;
-            let bot_auth_token = r.read_string()?;
+            let api_hash = r.read::<crate::CompactString>()?;
+            let bot_auth_token = r.read::<crate::CompactString>()?;
             Ok(Self {
                 flags,
                 api_id,
@@ -8877,7 +8887,7 @@ pub mod auth {
     )]
     pub struct RecoverPassword {
         /// `code:string`
-        pub code: String,
+        pub code: crate::CompactString,
         /// `new_settings:flags.0?account.PasswordInputSettings`
         pub new_settings: Option<crate::enums::account::PasswordInputSettings>,
     }
@@ -8901,7 +8911,7 @@ pub mod auth {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let code = r.read_string()?;
+            let code = r.read::<crate::CompactString>()?;
             let new_settings = r
                 .read_if::<
                     crate::enums::account::PasswordInputSettings,
@@ -8932,11 +8942,11 @@ pub mod auth {
     )]
     pub struct ResendCode {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `reason:flags.0?string`
-        pub reason: Option<String>,
+        pub reason: Option<crate::CompactString>,
     }
     impl crate::Identifiable for ResendCode {
         const CONSTRUCTOR_ID: u32 = 0xcae47523_u32;
@@ -8959,9 +8969,10 @@ pub mod auth {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
-            let reason = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
+            let reason = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self {
                 phone_number,
                 phone_code_hash,
@@ -8994,9 +9005,9 @@ pub mod auth {
     )]
     pub struct CancelCode {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
     }
     impl crate::Identifiable for CancelCode {
         const CONSTRUCTOR_ID: u32 = 0x1f040578_u32;
@@ -9015,8 +9026,8 @@ pub mod auth {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
             Ok(Self {
                 phone_number,
                 phone_code_hash,
@@ -9091,7 +9102,7 @@ pub mod auth {
         /// `api_id:int`
         pub api_id: i32,
         /// `api_hash:string`
-        pub api_hash: String,
+        pub api_hash: crate::CompactString,
         /// `except_ids:Vector<long>`
         pub except_ids: Vec<i64>,
     }
@@ -9114,7 +9125,7 @@ pub mod auth {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let api_id = r.read_i32()?;
-            let api_hash = r.read_string()?;
+            let api_hash = r.read::<crate::CompactString>()?;
             let except_ids = r.read::<Vec<i64>>()?;
             Ok(Self {
                 api_id,
@@ -9234,7 +9245,7 @@ pub mod auth {
     )]
     pub struct CheckRecoveryPassword {
         /// `code:string`
-        pub code: String,
+        pub code: crate::CompactString,
     }
     impl crate::Identifiable for CheckRecoveryPassword {
         const CONSTRUCTOR_ID: u32 = 0x0d36bf79_u32;
@@ -9252,7 +9263,7 @@ pub mod auth {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let code = r.read_string()?;
+            let code = r.read::<crate::CompactString>()?;
             Ok(Self { code })
         }
     }
@@ -9279,9 +9290,9 @@ pub mod auth {
         /// `api_id:int`
         pub api_id: i32,
         /// `api_hash:string`
-        pub api_hash: String,
+        pub api_hash: crate::CompactString,
         /// `web_auth_token:string`
-        pub web_auth_token: String,
+        pub web_auth_token: crate::CompactString,
     }
     impl crate::Identifiable for ImportWebTokenAuthorization {
         const CONSTRUCTOR_ID: u32 = 0x2db873a9_u32;
@@ -9302,8 +9313,8 @@ pub mod auth {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let api_id = r.read_i32()?;
-            let api_hash = r.read_string()?;
-            let web_auth_token = r.read_string()?;
+            let api_hash = r.read::<crate::CompactString>()?;
+            let web_auth_token = r.read::<crate::CompactString>()?;
             Ok(Self {
                 api_id,
                 api_hash,
@@ -9336,15 +9347,15 @@ pub mod auth {
     )]
     pub struct RequestFirebaseSms {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `safety_net_token:flags.0?string`
-        pub safety_net_token: Option<String>,
+        pub safety_net_token: Option<crate::CompactString>,
         /// `play_integrity_token:flags.2?string`
-        pub play_integrity_token: Option<String>,
+        pub play_integrity_token: Option<crate::CompactString>,
         /// `ios_push_secret:flags.1?string`
-        pub ios_push_secret: Option<String>,
+        pub ios_push_secret: Option<crate::CompactString>,
     }
     impl crate::Identifiable for RequestFirebaseSms {
         const CONSTRUCTOR_ID: u32 = 0x8e39261e_u32;
@@ -9371,14 +9382,14 @@ pub mod auth {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
             let safety_net_token = r
-                .read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let play_integrity_token = r
-                .read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             let ios_push_secret = r
-                .read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             Ok(Self {
                 phone_number,
                 phone_code_hash,
@@ -9417,9 +9428,9 @@ pub mod auth {
     )]
     pub struct ResetLoginEmail {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
     }
     impl crate::Identifiable for ResetLoginEmail {
         const CONSTRUCTOR_ID: u32 = 0x7e960193_u32;
@@ -9438,8 +9449,8 @@ pub mod auth {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
             Ok(Self {
                 phone_number,
                 phone_code_hash,
@@ -9469,11 +9480,11 @@ pub mod auth {
     )]
     pub struct ReportMissingCode {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `mnc:string`
-        pub mnc: String,
+        pub mnc: crate::CompactString,
     }
     impl crate::Identifiable for ReportMissingCode {
         const CONSTRUCTOR_ID: u32 = 0xcb9deff6_u32;
@@ -9493,9 +9504,9 @@ pub mod auth {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
-            let mnc = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
+            let mnc = r.read::<crate::CompactString>()?;
             Ok(Self {
                 phone_number,
                 phone_code_hash,
@@ -9528,9 +9539,9 @@ pub mod auth {
     )]
     pub struct CheckPaidAuth {
         /// `phone_number:string`
-        pub phone_number: String,
+        pub phone_number: crate::CompactString,
         /// `phone_code_hash:string`
-        pub phone_code_hash: String,
+        pub phone_code_hash: crate::CompactString,
         /// `form_id:long`
         pub form_id: i64,
     }
@@ -9552,8 +9563,8 @@ pub mod auth {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone_number = r.read_string()?;
-            let phone_code_hash = r.read_string()?;
+            let phone_number = r.read::<crate::CompactString>()?;
+            let phone_code_hash = r.read::<crate::CompactString>()?;
             let form_id = r.read_i64()?;
             Ok(Self {
                 phone_number,
@@ -9589,7 +9600,7 @@ pub mod auth {
         /// `api_id:int`
         pub api_id: i32,
         /// `api_hash:string`
-        pub api_hash: String,
+        pub api_hash: crate::CompactString,
     }
     impl crate::Identifiable for InitPasskeyLogin {
         const CONSTRUCTOR_ID: u32 = 0x518ad0b7_u32;
@@ -9609,7 +9620,7 @@ pub mod auth {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let api_id = r.read_i32()?;
-            let api_hash = r.read_string()?;
+            let api_hash = r.read::<crate::CompactString>()?;
             Ok(Self { api_id, api_hash })
         }
     }
@@ -9723,7 +9734,7 @@ pub mod auth {
     )]
     pub struct CancelWebTokenAuthorization {
         /// `web_auth_token:string`
-        pub web_auth_token: String,
+        pub web_auth_token: crate::CompactString,
     }
     impl crate::Identifiable for CancelWebTokenAuthorization {
         const CONSTRUCTOR_ID: u32 = 0x490dada1_u32;
@@ -9741,7 +9752,7 @@ pub mod auth {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let web_auth_token = r.read_string()?;
+            let web_auth_token = r.read::<crate::CompactString>()?;
             Ok(Self { web_auth_token })
         }
     }
@@ -9770,7 +9781,7 @@ pub mod auth {
         /// `api_id:int`
         pub api_id: i32,
         /// `api_hash:string`
-        pub api_hash: String,
+        pub api_hash: crate::CompactString,
     }
     impl crate::Identifiable for InitFirebasePnvLogin {
         const CONSTRUCTOR_ID: u32 = 0x644f15c0_u32;
@@ -9795,7 +9806,7 @@ pub mod auth {
             let flags_flags = r.read_u32()?;
             let except_ids = r.read_if::<Vec<i64>>(flags_flags & 0x00000001_u32 != 0)?;
             let api_id = r.read_i32()?;
-            let api_hash = r.read_string()?;
+            let api_hash = r.read::<crate::CompactString>()?;
             Ok(Self {
                 except_ids,
                 api_id,
@@ -9828,7 +9839,7 @@ pub mod auth {
     )]
     pub struct FinishFirebasePnvLogin {
         /// `google_token:string`
-        pub google_token: String,
+        pub google_token: crate::CompactString,
     }
     impl crate::Identifiable for FinishFirebasePnvLogin {
         const CONSTRUCTOR_ID: u32 = 0x2c85094c_u32;
@@ -9846,7 +9857,7 @@ pub mod auth {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let google_token = r.read_string()?;
+            let google_token = r.read::<crate::CompactString>()?;
             Ok(Self { google_token })
         }
     }
@@ -9873,9 +9884,9 @@ pub mod auth {
         /// `no_joined_notifications:flags.0?true`
         pub no_joined_notifications: bool,
         /// `first_name:string`
-        pub first_name: String,
+        pub first_name: crate::CompactString,
         /// `last_name:string`
-        pub last_name: String,
+        pub last_name: crate::CompactString,
     }
     impl crate::Identifiable for FirebasePnvSignUp {
         const CONSTRUCTOR_ID: u32 = 0x783f6b56_u32;
@@ -9898,8 +9909,8 @@ pub mod auth {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let no_joined_notifications = flags_flags & 0x00000001_u32 != 0;
-            let first_name = r.read_string()?;
-            let last_name = r.read_string()?;
+            let first_name = r.read::<crate::CompactString>()?;
+            let last_name = r.read::<crate::CompactString>()?;
             Ok(Self {
                 no_joined_notifications,
                 first_name,
@@ -9938,7 +9949,7 @@ pub mod bots {
     )]
     pub struct SendCustomRequest {
         /// `custom_method:string`
-        pub custom_method: String,
+        pub custom_method: crate::CompactString,
         /// `params:DataJSON`
         pub params: crate::enums::DataJSON,
     }
@@ -9969,7 +9980,7 @@ pub mod bots {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let custom_method = r.read_string()?;
+            let custom_method = r.read::<crate::CompactString>()?;
             let params = r.read::<crate::enums::DataJSON>()?;
             Ok(Self { custom_method, params })
         }
@@ -10058,7 +10069,7 @@ pub mod bots {
         /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `commands:Vector<BotCommand>`
         pub commands: Vec<crate::enums::BotCommand>,
     }
@@ -10092,7 +10103,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let scope = r.read::<crate::enums::BotCommandScope>()?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             let commands = r.read::<Vec<crate::enums::BotCommand>>()?;
             Ok(Self { scope, lang_code, commands })
         }
@@ -10124,7 +10135,7 @@ pub mod bots {
         /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
     }
     impl ResetBotCommands {
         /// A `bots.resetBotCommands` from `scope:BotCommandScope`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `ResetBotCommands { field: value, ..ResetBotCommands::new(…) }`.
@@ -10154,7 +10165,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let scope = r.read::<crate::enums::BotCommandScope>()?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             Ok(Self { scope, lang_code })
         }
     }
@@ -10183,7 +10194,7 @@ pub mod bots {
         /// `scope:BotCommandScope`
         pub scope: crate::enums::BotCommandScope,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
     }
     impl GetBotCommands {
         /// A `bots.getBotCommands` from `scope:BotCommandScope`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `GetBotCommands { field: value, ..GetBotCommands::new(…) }`.
@@ -10213,7 +10224,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let scope = r.read::<crate::enums::BotCommandScope>()?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             Ok(Self { scope, lang_code })
         }
     }
@@ -10451,13 +10462,13 @@ pub mod bots {
         /// `bot:flags.2?InputUser`
         pub bot: Option<crate::enums::InputUser>,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `name:flags.3?string`
-        pub name: Option<String>,
+        pub name: Option<crate::CompactString>,
         /// `about:flags.0?string`
-        pub about: Option<String>,
+        pub about: Option<crate::CompactString>,
         /// `description:flags.1?string`
-        pub description: Option<String>,
+        pub description: Option<crate::CompactString>,
     }
     impl crate::Identifiable for SetBotInfo {
         const CONSTRUCTOR_ID: u32 = 0x10cf3123_u32;
@@ -10486,10 +10497,13 @@ pub mod bots {
             let flags_flags = r.read_u32()?;
             let bot = r
                 .read_if::<crate::enums::InputUser>(flags_flags & 0x00000004_u32 != 0)?;
-            let lang_code = r.read_string()?;
-            let name = r.read_if::<String>(flags_flags & 0x00000008_u32 != 0)?;
-            let about = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
-            let description = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let lang_code = r.read::<crate::CompactString>()?;
+            let name = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000008_u32 != 0)?;
+            let about = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
+            let description = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             Ok(Self {
                 bot,
                 lang_code,
@@ -10530,7 +10544,7 @@ pub mod bots {
         /// `bot:flags.0?InputUser`
         pub bot: Option<crate::enums::InputUser>,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
     }
     impl crate::Identifiable for GetBotInfo {
         const CONSTRUCTOR_ID: u32 = 0xdcd914fd_u32;
@@ -10554,7 +10568,7 @@ pub mod bots {
             let flags_flags = r.read_u32()?;
             let bot = r
                 .read_if::<crate::enums::InputUser>(flags_flags & 0x00000001_u32 != 0)?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             Ok(Self { bot, lang_code })
         }
     }
@@ -10583,7 +10597,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `order:Vector<string>`
-        pub order: Vec<String>,
+        pub order: Vec<crate::CompactString>,
     }
     impl ReorderUsernames {
         /// A `bots.reorderUsernames` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `ReorderUsernames { field: value, ..ReorderUsernames::new(…) }`.
@@ -10613,7 +10627,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let order = r.read::<Vec<String>>()?;
+            let order = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { bot, order })
         }
     }
@@ -10642,7 +10656,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
         /// `active:Bool`
         pub active: bool,
     }
@@ -10676,7 +10690,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             let active = r.read_bool()?;
             Ok(Self { bot, username, active })
         }
@@ -10808,7 +10822,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `custom_method:string`
-        pub custom_method: String,
+        pub custom_method: crate::CompactString,
         /// `params:DataJSON`
         pub params: crate::enums::DataJSON,
     }
@@ -10845,7 +10859,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let custom_method = r.read_string()?;
+            let custom_method = r.read::<crate::CompactString>()?;
             let params = r.read::<crate::enums::DataJSON>()?;
             Ok(Self { bot, custom_method, params })
         }
@@ -10875,7 +10889,7 @@ pub mod bots {
     )]
     pub struct GetPopularAppBots {
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -10896,7 +10910,7 @@ pub mod bots {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self { offset, limit })
         }
@@ -10926,7 +10940,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
     }
@@ -10963,7 +10977,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             let media = r.read::<crate::enums::InputMedia>()?;
             Ok(Self { bot, lang_code, media })
         }
@@ -10995,7 +11009,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
         /// `new_media:InputMedia`
@@ -11037,7 +11051,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             let media = r.read::<crate::enums::InputMedia>()?;
             let new_media = r.read::<crate::enums::InputMedia>()?;
             Ok(Self {
@@ -11077,7 +11091,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `media:Vector<InputMedia>`
         pub media: Vec<crate::enums::InputMedia>,
     }
@@ -11111,7 +11125,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             let media = r.read::<Vec<crate::enums::InputMedia>>()?;
             Ok(Self { bot, lang_code, media })
         }
@@ -11143,7 +11157,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `order:Vector<InputMedia>`
         pub order: Vec<crate::enums::InputMedia>,
     }
@@ -11177,7 +11191,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             let order = r.read::<Vec<crate::enums::InputMedia>>()?;
             Ok(Self { bot, lang_code, order })
         }
@@ -11209,7 +11223,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
     }
     impl GetPreviewInfo {
         /// A `bots.getPreviewInfo` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `GetPreviewInfo { field: value, ..GetPreviewInfo::new(…) }`.
@@ -11239,7 +11253,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             Ok(Self { bot, lang_code })
         }
     }
@@ -11436,9 +11450,9 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `file_name:string`
-        pub file_name: String,
+        pub file_name: crate::CompactString,
         /// `url:string`
-        pub url: String,
+        pub url: crate::CompactString,
     }
     impl CheckDownloadFileParams {
         /// A `bots.checkDownloadFileParams` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `CheckDownloadFileParams { field: value, ..CheckDownloadFileParams::new(…) }`.
@@ -11470,8 +11484,8 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let file_name = r.read_string()?;
-            let url = r.read_string()?;
+            let file_name = r.read::<crate::CompactString>()?;
+            let url = r.read::<crate::CompactString>()?;
             Ok(Self { bot, file_name, url })
         }
     }
@@ -11747,7 +11761,7 @@ pub mod bots {
         /// `additional:flags.0?true`
         pub additional: bool,
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
     }
     impl crate::Identifiable for CheckUsername {
         const CONSTRUCTOR_ID: u32 = 0xe3ac4c61_u32;
@@ -11769,7 +11783,7 @@ pub mod bots {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let additional = flags_flags & 0x00000001_u32 != 0;
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             Ok(Self { additional, username })
         }
     }
@@ -11798,9 +11812,9 @@ pub mod bots {
         /// `via_deeplink:flags.0?true`
         pub via_deeplink: bool,
         /// `name:string`
-        pub name: String,
+        pub name: crate::CompactString,
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
         /// `manager_id:InputUser`
         pub manager_id: crate::enums::InputUser,
     }
@@ -11838,8 +11852,8 @@ pub mod bots {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let via_deeplink = flags_flags & 0x00000001_u32 != 0;
-            let name = r.read_string()?;
-            let username = r.read_string()?;
+            let name = r.read::<crate::CompactString>()?;
+            let username = r.read::<crate::CompactString>()?;
             let manager_id = r.read::<crate::enums::InputUser>()?;
             Ok(Self {
                 via_deeplink,
@@ -11996,7 +12010,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `webapp_req_id:string`
-        pub webapp_req_id: String,
+        pub webapp_req_id: crate::CompactString,
     }
     impl GetRequestedWebViewButton {
         /// A `bots.getRequestedWebViewButton` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `GetRequestedWebViewButton { field: value, ..GetRequestedWebViewButton::new(…) }`.
@@ -12026,7 +12040,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let webapp_req_id = r.read_string()?;
+            let webapp_req_id = r.read::<crate::CompactString>()?;
             Ok(Self { bot, webapp_req_id })
         }
     }
@@ -12236,7 +12250,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
     }
     impl AddUsername {
         /// A `bots.addUsername` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `AddUsername { field: value, ..AddUsername::new(…) }`.
@@ -12266,7 +12280,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             Ok(Self { bot, username })
         }
     }
@@ -12295,7 +12309,7 @@ pub mod bots {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
     }
     impl RemoveUsername {
         /// A `bots.removeUsername` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `RemoveUsername { field: value, ..RemoveUsername::new(…) }`.
@@ -12325,7 +12339,7 @@ pub mod bots {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             Ok(Self { bot, username })
         }
     }
@@ -12850,9 +12864,9 @@ pub mod channels {
         /// `forum:flags.5?true`
         pub forum: bool,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `about:string`
-        pub about: String,
+        pub about: crate::CompactString,
         /// `geo_point:flags.2?InputGeoPoint`
         ///
         /// Shares its flag bit with `address`: sent only when every value among them is set (a flag among them then reads as set).
@@ -12860,7 +12874,7 @@ pub mod channels {
         /// `address:flags.2?string`
         ///
         /// Shares its flag bit with `geo_point`: sent only when every value among them is set (a flag among them then reads as set).
-        pub address: Option<String>,
+        pub address: Option<crate::CompactString>,
         /// `ttl_period:flags.4?int`
         pub ttl_period: Option<i32>,
     }
@@ -12903,13 +12917,14 @@ pub mod channels {
             let megagroup = flags_flags & 0x00000002_u32 != 0;
             let for_import = flags_flags & 0x00000008_u32 != 0;
             let forum = flags_flags & 0x00000020_u32 != 0;
-            let title = r.read_string()?;
-            let about = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
+            let about = r.read::<crate::CompactString>()?;
             let geo_point = r
                 .read_if::<
                     crate::enums::InputGeoPoint,
                 >(flags_flags & 0x00000004_u32 != 0)?;
-            let address = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let address = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             let ttl_period = r.read_if::<i32>(flags_flags & 0x00000010_u32 != 0)?;
             Ok(Self {
                 broadcast,
@@ -12967,7 +12982,7 @@ pub mod channels {
         /// `admin_rights:ChatAdminRights`
         pub admin_rights: crate::enums::ChatAdminRights,
         /// `rank:flags.0?string`
-        pub rank: Option<String>,
+        pub rank: Option<crate::CompactString>,
     }
     impl EditAdmin {
         /// A `channels.editAdmin` from `channel:InputChannel`, `user_id:InputUser`, `admin_rights:ChatAdminRights`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `EditAdmin { field: value, ..EditAdmin::new(…) }`.
@@ -13010,7 +13025,8 @@ pub mod channels {
             let channel = r.read::<crate::enums::InputChannel>()?;
             let user_id = r.read::<crate::enums::InputUser>()?;
             let admin_rights = r.read::<crate::enums::ChatAdminRights>()?;
-            let rank = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let rank = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self {
                 channel,
                 user_id,
@@ -13048,7 +13064,7 @@ pub mod channels {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
     }
     impl EditTitle {
         /// A `channels.editTitle` from `channel:InputChannel`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `EditTitle { field: value, ..EditTitle::new(…) }`.
@@ -13078,7 +13094,7 @@ pub mod channels {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let channel = r.read::<crate::enums::InputChannel>()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             Ok(Self { channel, title })
         }
     }
@@ -13166,7 +13182,7 @@ pub mod channels {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
     }
     impl CheckUsername {
         /// A `channels.checkUsername` from `channel:InputChannel`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `CheckUsername { field: value, ..CheckUsername::new(…) }`.
@@ -13196,7 +13212,7 @@ pub mod channels {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let channel = r.read::<crate::enums::InputChannel>()?;
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             Ok(Self { channel, username })
         }
     }
@@ -13225,7 +13241,7 @@ pub mod channels {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
     }
     impl UpdateUsername {
         /// A `channels.updateUsername` from `channel:InputChannel`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `UpdateUsername { field: value, ..UpdateUsername::new(…) }`.
@@ -13255,7 +13271,7 @@ pub mod channels {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let channel = r.read::<crate::enums::InputChannel>()?;
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             Ok(Self { channel, username })
         }
     }
@@ -13785,7 +13801,7 @@ pub mod channels {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
         /// `events_filter:flags.0?ChannelAdminLogEventsFilter`
         pub events_filter: Option<crate::enums::ChannelAdminLogEventsFilter>,
         /// `admins:flags.1?Vector<InputUser>`
@@ -13839,7 +13855,7 @@ pub mod channels {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let channel = r.read::<crate::enums::InputChannel>()?;
-            let q = r.read_string()?;
+            let q = r.read::<crate::CompactString>()?;
             let events_filter = r
                 .read_if::<
                     crate::enums::ChannelAdminLogEventsFilter,
@@ -14286,7 +14302,7 @@ pub mod channels {
         /// `geo_point:InputGeoPoint`
         pub geo_point: crate::enums::InputGeoPoint,
         /// `address:string`
-        pub address: String,
+        pub address: crate::CompactString,
     }
     impl EditLocation {
         /// A `channels.editLocation` from `channel:InputChannel`, `geo_point:InputGeoPoint`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `EditLocation { field: value, ..EditLocation::new(…) }`.
@@ -14322,7 +14338,7 @@ pub mod channels {
         ) -> Result<Self, crate::DeserializeError> {
             let channel = r.read::<crate::enums::InputChannel>()?;
             let geo_point = r.read::<crate::enums::InputGeoPoint>()?;
-            let address = r.read_string()?;
+            let address = r.read::<crate::CompactString>()?;
             Ok(Self {
                 channel,
                 geo_point,
@@ -14774,7 +14790,7 @@ pub mod channels {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
         /// `order:Vector<string>`
-        pub order: Vec<String>,
+        pub order: Vec<crate::CompactString>,
     }
     impl ReorderUsernames {
         /// A `channels.reorderUsernames` from `channel:InputChannel`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `ReorderUsernames { field: value, ..ReorderUsernames::new(…) }`.
@@ -14804,7 +14820,7 @@ pub mod channels {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let channel = r.read::<crate::enums::InputChannel>()?;
-            let order = r.read::<Vec<String>>()?;
+            let order = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { channel, order })
         }
     }
@@ -14833,7 +14849,7 @@ pub mod channels {
         /// `channel:InputChannel`
         pub channel: crate::enums::InputChannel,
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
         /// `active:Bool`
         pub active: bool,
     }
@@ -14867,7 +14883,7 @@ pub mod channels {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let channel = r.read::<crate::enums::InputChannel>()?;
-            let username = r.read_string()?;
+            let username = r.read::<crate::CompactString>()?;
             let active = r.read_bool()?;
             Ok(Self { channel, username, active })
         }
@@ -15617,9 +15633,9 @@ pub mod channels {
     )]
     pub struct SearchPosts {
         /// `hashtag:flags.0?string`
-        pub hashtag: Option<String>,
+        pub hashtag: Option<crate::CompactString>,
         /// `query:flags.1?string`
-        pub query: Option<String>,
+        pub query: Option<crate::CompactString>,
         /// `offset_rate:int`
         pub offset_rate: i32,
         /// `offset_peer:InputPeer`
@@ -15673,8 +15689,10 @@ pub mod channels {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let hashtag = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
-            let query = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let hashtag = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
+            let query = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let offset_rate = r.read_i32()?;
             let offset_peer = r.read::<crate::enums::InputPeer>()?;
             let offset_id = r.read_i32()?;
@@ -15920,7 +15938,7 @@ pub mod channels {
     )]
     pub struct CheckSearchPostsFlood {
         /// `query:flags.0?string`
-        pub query: Option<String>,
+        pub query: Option<crate::CompactString>,
     }
     impl crate::Identifiable for CheckSearchPostsFlood {
         const CONSTRUCTOR_ID: u32 = 0x22567115_u32;
@@ -15941,7 +15959,8 @@ pub mod channels {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let query = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let query = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { query })
         }
     }
@@ -16030,7 +16049,7 @@ pub mod chatlists {
         /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `peers:Vector<InputPeer>`
         pub peers: Vec<crate::enums::InputPeer>,
     }
@@ -16064,7 +16083,7 @@ pub mod chatlists {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let chatlist = r.read::<crate::enums::InputChatlist>()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             let peers = r.read::<Vec<crate::enums::InputPeer>>()?;
             Ok(Self { chatlist, title, peers })
         }
@@ -16096,7 +16115,7 @@ pub mod chatlists {
         /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
     }
     impl DeleteExportedInvite {
         /// A `chatlists.deleteExportedInvite` from `chatlist:InputChatlist`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `DeleteExportedInvite { field: value, ..DeleteExportedInvite::new(…) }`.
@@ -16126,7 +16145,7 @@ pub mod chatlists {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let chatlist = r.read::<crate::enums::InputChatlist>()?;
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             Ok(Self { chatlist, slug })
         }
     }
@@ -16155,9 +16174,9 @@ pub mod chatlists {
         /// `chatlist:InputChatlist`
         pub chatlist: crate::enums::InputChatlist,
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
         /// `title:flags.1?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `peers:flags.2?Vector<InputPeer>`
         pub peers: Option<Vec<crate::enums::InputPeer>>,
     }
@@ -16197,8 +16216,9 @@ pub mod chatlists {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let chatlist = r.read::<crate::enums::InputChatlist>()?;
-            let slug = r.read_string()?;
-            let title = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let slug = r.read::<crate::CompactString>()?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let peers = r
                 .read_if::<
                     Vec<crate::enums::InputPeer>,
@@ -16288,7 +16308,7 @@ pub mod chatlists {
     )]
     pub struct CheckChatlistInvite {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
     }
     impl crate::Identifiable for CheckChatlistInvite {
         const CONSTRUCTOR_ID: u32 = 0x41c10fff_u32;
@@ -16306,7 +16326,7 @@ pub mod chatlists {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             Ok(Self { slug })
         }
     }
@@ -16331,7 +16351,7 @@ pub mod chatlists {
     )]
     pub struct JoinChatlistInvite {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
         /// `peers:Vector<InputPeer>`
         pub peers: Vec<crate::enums::InputPeer>,
     }
@@ -16352,7 +16372,7 @@ pub mod chatlists {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             let peers = r.read::<Vec<crate::enums::InputPeer>>()?;
             Ok(Self { slug, peers })
         }
@@ -16653,9 +16673,9 @@ pub mod communities {
         /// `hidden:flags.1?true`
         pub hidden: bool,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `about:flags.0?string`
-        pub about: Option<String>,
+        pub about: Option<crate::CompactString>,
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
     }
@@ -16694,8 +16714,9 @@ pub mod communities {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let hidden = flags_flags & 0x00000002_u32 != 0;
-            let title = r.read_string()?;
-            let about = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let title = r.read::<crate::CompactString>()?;
+            let about = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             Ok(Self { hidden, title, about, peer })
         }
@@ -16916,7 +16937,7 @@ pub mod communities {
         /// `community:InputChannel`
         pub community: crate::enums::InputChannel,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -16950,7 +16971,7 @@ pub mod communities {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let community = r.read::<crate::enums::InputChannel>()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self { community, offset, limit })
         }
@@ -17457,7 +17478,7 @@ pub mod contacts {
     )]
     pub struct DeleteByPhones {
         /// `phones:Vector<string>`
-        pub phones: Vec<String>,
+        pub phones: Vec<crate::CompactString>,
     }
     impl crate::Identifiable for DeleteByPhones {
         const CONSTRUCTOR_ID: u32 = 0x1013fd9e_u32;
@@ -17475,7 +17496,7 @@ pub mod contacts {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phones = r.read::<Vec<String>>()?;
+            let phones = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { phones })
         }
     }
@@ -17687,7 +17708,7 @@ pub mod contacts {
         /// `bots:flags.1?true`
         pub bots: bool,
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -17714,7 +17735,7 @@ pub mod contacts {
             let flags_flags = r.read_u32()?;
             let broadcasts = flags_flags & 0x00000001_u32 != 0;
             let bots = flags_flags & 0x00000002_u32 != 0;
-            let q = r.read_string()?;
+            let q = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self { broadcasts, bots, q, limit })
         }
@@ -17746,9 +17767,9 @@ pub mod contacts {
     )]
     pub struct ResolveUsername {
         /// `username:string`
-        pub username: String,
+        pub username: crate::CompactString,
         /// `referer:flags.0?string`
-        pub referer: Option<String>,
+        pub referer: Option<crate::CompactString>,
     }
     impl crate::Identifiable for ResolveUsername {
         const CONSTRUCTOR_ID: u32 = 0x725afbbc_u32;
@@ -17770,8 +17791,9 @@ pub mod contacts {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let username = r.read_string()?;
-            let referer = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let username = r.read::<crate::CompactString>()?;
+            let referer = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { username, referer })
         }
     }
@@ -18103,11 +18125,11 @@ pub mod contacts {
         /// `id:InputUser`
         pub id: crate::enums::InputUser,
         /// `first_name:string`
-        pub first_name: String,
+        pub first_name: crate::CompactString,
         /// `last_name:string`
-        pub last_name: String,
+        pub last_name: crate::CompactString,
         /// `phone:string`
-        pub phone: String,
+        pub phone: crate::CompactString,
         /// `note:flags.1?TextWithEntities`
         pub note: Option<crate::enums::TextWithEntities>,
     }
@@ -18151,9 +18173,9 @@ pub mod contacts {
             let flags_flags = r.read_u32()?;
             let add_phone_privacy_exception = flags_flags & 0x00000001_u32 != 0;
             let id = r.read::<crate::enums::InputUser>()?;
-            let first_name = r.read_string()?;
-            let last_name = r.read_string()?;
-            let phone = r.read_string()?;
+            let first_name = r.read::<crate::CompactString>()?;
+            let last_name = r.read::<crate::CompactString>()?;
+            let phone = r.read::<crate::CompactString>()?;
             let note = r
                 .read_if::<
                     crate::enums::TextWithEntities,
@@ -18392,7 +18414,7 @@ pub mod contacts {
     )]
     pub struct ResolvePhone {
         /// `phone:string`
-        pub phone: String,
+        pub phone: crate::CompactString,
     }
     impl crate::Identifiable for ResolvePhone {
         const CONSTRUCTOR_ID: u32 = 0x8af94344_u32;
@@ -18410,7 +18432,7 @@ pub mod contacts {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let phone = r.read_string()?;
+            let phone = r.read::<crate::CompactString>()?;
             Ok(Self { phone })
         }
     }
@@ -18471,7 +18493,7 @@ pub mod contacts {
     )]
     pub struct ImportContactToken {
         /// `token:string`
-        pub token: String,
+        pub token: crate::CompactString,
     }
     impl crate::Identifiable for ImportContactToken {
         const CONSTRUCTOR_ID: u32 = 0x13005788_u32;
@@ -18489,7 +18511,7 @@ pub mod contacts {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let token = r.read_string()?;
+            let token = r.read::<crate::CompactString>()?;
             Ok(Self { token })
         }
     }
@@ -18650,7 +18672,7 @@ pub mod contacts {
     )]
     pub struct GetSponsoredPeers {
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
     }
     impl crate::Identifiable for GetSponsoredPeers {
         const CONSTRUCTOR_ID: u32 = 0xb6c8c393_u32;
@@ -18668,7 +18690,7 @@ pub mod contacts {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let q = r.read_string()?;
+            let q = r.read::<crate::CompactString>()?;
             Ok(Self { q })
         }
     }
@@ -18769,7 +18791,7 @@ pub mod ephemeral {
         /// `query_id:flags.0?long`
         pub query_id: Option<i64>,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
         /// `entities:flags.1?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
         /// `media:flags.2?InputMedia`
@@ -18849,7 +18871,7 @@ pub mod ephemeral {
                 .read_if::<crate::enums::InputPeer>(flags_flags & 0x00000100_u32 != 0)?;
             let receiver_id = r.read::<crate::enums::InputUser>()?;
             let query_id = r.read_if::<i64>(flags_flags & 0x00000001_u32 != 0)?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             let entities = r
                 .read_if::<
                     Vec<crate::enums::MessageEntity>,
@@ -19010,7 +19032,7 @@ pub mod ephemeral {
         /// `option:bytes`
         pub option: Vec<u8>,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
     }
     impl ReportMessage {
         /// A `ephemeral.reportMessage` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `ReportMessage { field: value, ..ReportMessage::new(…) }`.
@@ -19046,7 +19068,7 @@ pub mod ephemeral {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let id = r.read_i32()?;
             let option = r.read_bytes()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             Ok(Self { peer, id, option, message })
         }
     }
@@ -19156,7 +19178,7 @@ pub mod ephemeral {
         /// `id:int`
         pub id: i32,
         /// `message:flags.0?string`
-        pub message: Option<String>,
+        pub message: Option<crate::CompactString>,
         /// `media:flags.3?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
         /// `entities:flags.1?Vector<MessageEntity>`
@@ -19222,7 +19244,8 @@ pub mod ephemeral {
                 .read_if::<crate::enums::InputPeer>(flags_flags & 0x00000080_u32 != 0)?;
             let receiver_id = r.read::<crate::enums::InputUser>()?;
             let id = r.read_i32()?;
-            let message = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let message = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let media = r
                 .read_if::<crate::enums::InputMedia>(flags_flags & 0x00000008_u32 != 0)?;
             let entities = r
@@ -19632,7 +19655,7 @@ pub mod help {
     )]
     pub struct GetAppUpdate {
         /// `source:string`
-        pub source: String,
+        pub source: crate::CompactString,
     }
     impl crate::Identifiable for GetAppUpdate {
         const CONSTRUCTOR_ID: u32 = 0x522d5a7d_u32;
@@ -19650,7 +19673,7 @@ pub mod help {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let source = r.read_string()?;
+            let source = r.read::<crate::CompactString>()?;
             Ok(Self { source })
         }
     }
@@ -19749,7 +19772,7 @@ pub mod help {
         /// `pending_updates_count:int`
         pub pending_updates_count: i32,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
     }
     impl crate::Identifiable for SetBotUpdatesStatus {
         const CONSTRUCTOR_ID: u32 = 0xec22cfcd_u32;
@@ -19769,7 +19792,7 @@ pub mod help {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let pending_updates_count = r.read_i32()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             Ok(Self {
                 pending_updates_count,
                 message,
@@ -19835,7 +19858,7 @@ pub mod help {
     )]
     pub struct GetRecentMeUrls {
         /// `referer:string`
-        pub referer: String,
+        pub referer: crate::CompactString,
     }
     impl crate::Identifiable for GetRecentMeUrls {
         const CONSTRUCTOR_ID: u32 = 0x3dc0f114_u32;
@@ -19853,7 +19876,7 @@ pub mod help {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let referer = r.read_string()?;
+            let referer = r.read::<crate::CompactString>()?;
             Ok(Self { referer })
         }
     }
@@ -19964,7 +19987,7 @@ pub mod help {
     )]
     pub struct GetDeepLinkInfo {
         /// `path:string`
-        pub path: String,
+        pub path: crate::CompactString,
     }
     impl crate::Identifiable for GetDeepLinkInfo {
         const CONSTRUCTOR_ID: u32 = 0x3fedc75f_u32;
@@ -19982,7 +20005,7 @@ pub mod help {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let path = r.read_string()?;
+            let path = r.read::<crate::CompactString>()?;
             Ok(Self { path })
         }
     }
@@ -20224,7 +20247,7 @@ pub mod help {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
         /// `entities:Vector<MessageEntity>`
         pub entities: Vec<crate::enums::MessageEntity>,
     }
@@ -20258,7 +20281,7 @@ pub mod help {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let user_id = r.read::<crate::enums::InputUser>()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             let entities = r.read::<Vec<crate::enums::MessageEntity>>()?;
             Ok(Self { user_id, message, entities })
         }
@@ -20376,7 +20399,7 @@ pub mod help {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `suggestion:string`
-        pub suggestion: String,
+        pub suggestion: crate::CompactString,
     }
     impl DismissSuggestion {
         /// A `help.dismissSuggestion` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `DismissSuggestion { field: value, ..DismissSuggestion::new(…) }`.
@@ -20406,7 +20429,7 @@ pub mod help {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let suggestion = r.read_string()?;
+            let suggestion = r.read::<crate::CompactString>()?;
             Ok(Self { peer, suggestion })
         }
     }
@@ -20433,7 +20456,7 @@ pub mod help {
     )]
     pub struct GetCountriesList {
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `hash:int`
         pub hash: i32,
     }
@@ -20454,7 +20477,7 @@ pub mod help {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             let hash = r.read_i32()?;
             Ok(Self { lang_code, hash })
         }
@@ -20650,9 +20673,9 @@ pub mod langpack {
     )]
     pub struct GetLangPack {
         /// `lang_pack:string`
-        pub lang_pack: String,
+        pub lang_pack: crate::CompactString,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
     }
     impl crate::Identifiable for GetLangPack {
         const CONSTRUCTOR_ID: u32 = 0xf2f2330a_u32;
@@ -20671,8 +20694,8 @@ pub mod langpack {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_pack = r.read_string()?;
-            let lang_code = r.read_string()?;
+            let lang_pack = r.read::<crate::CompactString>()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             Ok(Self { lang_pack, lang_code })
         }
     }
@@ -20699,11 +20722,11 @@ pub mod langpack {
     )]
     pub struct GetStrings {
         /// `lang_pack:string`
-        pub lang_pack: String,
+        pub lang_pack: crate::CompactString,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `keys:Vector<string>`
-        pub keys: Vec<String>,
+        pub keys: Vec<crate::CompactString>,
     }
     impl crate::Identifiable for GetStrings {
         const CONSTRUCTOR_ID: u32 = 0xefea3803_u32;
@@ -20723,9 +20746,9 @@ pub mod langpack {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_pack = r.read_string()?;
-            let lang_code = r.read_string()?;
-            let keys = r.read::<Vec<String>>()?;
+            let lang_pack = r.read::<crate::CompactString>()?;
+            let lang_code = r.read::<crate::CompactString>()?;
+            let keys = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { lang_pack, lang_code, keys })
         }
     }
@@ -20754,9 +20777,9 @@ pub mod langpack {
     )]
     pub struct GetDifference {
         /// `lang_pack:string`
-        pub lang_pack: String,
+        pub lang_pack: crate::CompactString,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `from_version:int`
         pub from_version: i32,
     }
@@ -20778,8 +20801,8 @@ pub mod langpack {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_pack = r.read_string()?;
-            let lang_code = r.read_string()?;
+            let lang_pack = r.read::<crate::CompactString>()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             let from_version = r.read_i32()?;
             Ok(Self {
                 lang_pack,
@@ -20813,7 +20836,7 @@ pub mod langpack {
     )]
     pub struct GetLanguages {
         /// `lang_pack:string`
-        pub lang_pack: String,
+        pub lang_pack: crate::CompactString,
     }
     impl crate::Identifiable for GetLanguages {
         const CONSTRUCTOR_ID: u32 = 0x42c6978f_u32;
@@ -20831,7 +20854,7 @@ pub mod langpack {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_pack = r.read_string()?;
+            let lang_pack = r.read::<crate::CompactString>()?;
             Ok(Self { lang_pack })
         }
     }
@@ -20856,9 +20879,9 @@ pub mod langpack {
     )]
     pub struct GetLanguage {
         /// `lang_pack:string`
-        pub lang_pack: String,
+        pub lang_pack: crate::CompactString,
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
     }
     impl crate::Identifiable for GetLanguage {
         const CONSTRUCTOR_ID: u32 = 0x6a596502_u32;
@@ -20877,8 +20900,8 @@ pub mod langpack {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_pack = r.read_string()?;
-            let lang_code = r.read_string()?;
+            let lang_pack = r.read::<crate::CompactString>()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             Ok(Self { lang_pack, lang_code })
         }
     }
@@ -21168,7 +21191,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
         /// `from_id:flags.0?InputPeer`
         pub from_id: Option<crate::enums::InputPeer>,
         /// `saved_peer_id:flags.2?InputPeer`
@@ -21259,7 +21282,7 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let q = r.read_string()?;
+            let q = r.read::<crate::CompactString>()?;
             let from_id = r
                 .read_if::<crate::enums::InputPeer>(flags_flags & 0x00000001_u32 != 0)?;
             let saved_peer_id = r
@@ -21688,7 +21711,7 @@ pub mod messages {
         /// `reply_to:flags.0?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
         /// `random_id:long`
         pub random_id: i64,
         /// `reply_markup:flags.2?ReplyMarkup`
@@ -21803,7 +21826,7 @@ pub mod messages {
                 .read_if::<
                     crate::enums::InputReplyTo,
                 >(flags_flags & 0x00000001_u32 != 0)?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             let random_id = r.read_i64()?;
             let reply_markup = r
                 .read_if::<
@@ -21947,7 +21970,7 @@ pub mod messages {
         /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
         /// `random_id:long`
         pub random_id: i64,
         /// `reply_markup:flags.2?ReplyMarkup`
@@ -22061,7 +22084,7 @@ pub mod messages {
                     crate::enums::InputReplyTo,
                 >(flags_flags & 0x00000001_u32 != 0)?;
             let media = r.read::<crate::enums::InputMedia>()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             let random_id = r.read_i64()?;
             let reply_markup = r
                 .read_if::<
@@ -22534,7 +22557,7 @@ pub mod messages {
         /// `option:bytes`
         pub option: Vec<u8>,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
     }
     impl Report {
         /// A `messages.report` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `Report { field: value, ..Report::new(…) }`.
@@ -22570,7 +22593,7 @@ pub mod messages {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let id = r.read::<Vec<i32>>()?;
             let option = r.read_bytes()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             Ok(Self { peer, id, option, message })
         }
     }
@@ -22689,7 +22712,7 @@ pub mod messages {
         /// `chat_id:long`
         pub chat_id: i64,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
     }
     impl crate::Identifiable for EditChatTitle {
         const CONSTRUCTOR_ID: u32 = 0x73783ffd_u32;
@@ -22709,7 +22732,7 @@ pub mod messages {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let chat_id = r.read_i64()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             Ok(Self { chat_id, title })
         }
     }
@@ -22939,7 +22962,7 @@ pub mod messages {
         /// `users:Vector<InputUser>`
         pub users: Vec<crate::enums::InputUser>,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `ttl_period:flags.0?int`
         pub ttl_period: Option<i32>,
     }
@@ -22965,7 +22988,7 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let users = r.read::<Vec<crate::enums::InputUser>>()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             let ttl_period = r.read_if::<i32>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { users, title, ttl_period })
         }
@@ -23718,7 +23741,7 @@ pub mod messages {
     )]
     pub struct GetStickers {
         /// `emoticon:string`
-        pub emoticon: String,
+        pub emoticon: crate::CompactString,
         /// `hash:long`
         pub hash: i64,
     }
@@ -23739,7 +23762,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let emoticon = r.read_string()?;
+            let emoticon = r.read::<crate::CompactString>()?;
             let hash = r.read_i64()?;
             Ok(Self { emoticon, hash })
         }
@@ -23810,7 +23833,7 @@ pub mod messages {
     )]
     pub struct GetWebPagePreview {
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
         /// `entities:flags.3?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
     }
@@ -23834,7 +23857,7 @@ pub mod messages {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             let entities = r
                 .read_if::<
                     Vec<crate::enums::MessageEntity>,
@@ -23875,7 +23898,7 @@ pub mod messages {
         /// `usage_limit:flags.1?int`
         pub usage_limit: Option<i32>,
         /// `title:flags.4?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `subscription_pricing:flags.5?StarsSubscriptionPricing`
         pub subscription_pricing: Option<crate::enums::StarsSubscriptionPricing>,
     }
@@ -23927,7 +23950,8 @@ pub mod messages {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let expire_date = r.read_if::<i32>(flags_flags & 0x00000001_u32 != 0)?;
             let usage_limit = r.read_if::<i32>(flags_flags & 0x00000002_u32 != 0)?;
-            let title = r.read_if::<String>(flags_flags & 0x00000010_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000010_u32 != 0)?;
             let subscription_pricing = r
                 .read_if::<
                     crate::enums::StarsSubscriptionPricing,
@@ -23979,7 +24003,7 @@ pub mod messages {
     )]
     pub struct CheckChatInvite {
         /// `hash:string`
-        pub hash: String,
+        pub hash: crate::CompactString,
     }
     impl crate::Identifiable for CheckChatInvite {
         const CONSTRUCTOR_ID: u32 = 0x3eadb1bb_u32;
@@ -23997,7 +24021,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let hash = r.read_string()?;
+            let hash = r.read::<crate::CompactString>()?;
             Ok(Self { hash })
         }
     }
@@ -24022,7 +24046,7 @@ pub mod messages {
     )]
     pub struct ImportChatInvite {
         /// `hash:string`
-        pub hash: String,
+        pub hash: crate::CompactString,
     }
     impl crate::Identifiable for ImportChatInvite {
         const CONSTRUCTOR_ID: u32 = 0xde91436e_u32;
@@ -24040,7 +24064,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let hash = r.read_string()?;
+            let hash = r.read::<crate::CompactString>()?;
             Ok(Self { hash })
         }
     }
@@ -24239,7 +24263,7 @@ pub mod messages {
         /// `random_id:long`
         pub random_id: i64,
         /// `start_param:string`
-        pub start_param: String,
+        pub start_param: crate::CompactString,
     }
     impl StartBot {
         /// A `messages.startBot` from `bot:InputUser`, `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `StartBot { field: value, ..StartBot::new(…) }`.
@@ -24275,7 +24299,7 @@ pub mod messages {
             let bot = r.read::<crate::enums::InputUser>()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let random_id = r.read_i64()?;
-            let start_param = r.read_string()?;
+            let start_param = r.read::<crate::CompactString>()?;
             Ok(Self {
                 bot,
                 peer,
@@ -24496,7 +24520,7 @@ pub mod messages {
         /// `community:flags.4?InputChannel`
         pub community: Option<crate::enums::InputChannel>,
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
         /// `filter:MessagesFilter`
         pub filter: crate::enums::MessagesFilter,
         /// `min_date:int`
@@ -24575,7 +24599,7 @@ pub mod messages {
                 .read_if::<
                     crate::enums::InputChannel,
                 >(flags_flags & 0x00000010_u32 != 0)?;
-            let q = r.read_string()?;
+            let q = r.read::<crate::CompactString>()?;
             let filter = r.read::<crate::enums::MessagesFilter>()?;
             let min_date = r.read_i32()?;
             let max_date = r.read_i32()?;
@@ -24705,7 +24729,7 @@ pub mod messages {
         /// `size:long`
         pub size: i64,
         /// `mime_type:string`
-        pub mime_type: String,
+        pub mime_type: crate::CompactString,
     }
     impl crate::Identifiable for GetDocumentByHash {
         const CONSTRUCTOR_ID: u32 = 0xb1f2061f_u32;
@@ -24727,7 +24751,7 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let sha256 = r.read_bytes()?;
             let size = r.read_i64()?;
-            let mime_type = r.read_string()?;
+            let mime_type = r.read::<crate::CompactString>()?;
             Ok(Self { sha256, size, mime_type })
         }
     }
@@ -24864,9 +24888,9 @@ pub mod messages {
         /// `geo_point:flags.0?InputGeoPoint`
         pub geo_point: Option<crate::enums::InputGeoPoint>,
         /// `query:string`
-        pub query: String,
+        pub query: crate::CompactString,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
     }
     impl GetInlineBotResults {
         /// A `messages.getInlineBotResults` from `bot:InputUser`, `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `GetInlineBotResults { field: value, ..GetInlineBotResults::new(…) }`.
@@ -24910,8 +24934,8 @@ pub mod messages {
                 .read_if::<
                     crate::enums::InputGeoPoint,
                 >(flags_flags & 0x00000001_u32 != 0)?;
-            let query = r.read_string()?;
-            let offset = r.read_string()?;
+            let query = r.read::<crate::CompactString>()?;
+            let offset = r.read::<crate::CompactString>()?;
             Ok(Self {
                 bot,
                 peer,
@@ -24960,7 +24984,7 @@ pub mod messages {
         /// `cache_time:int`
         pub cache_time: i32,
         /// `next_offset:flags.2?string`
-        pub next_offset: Option<String>,
+        pub next_offset: Option<crate::CompactString>,
         /// `switch_pm:flags.3?InlineBotSwitchPM`
         pub switch_pm: Option<crate::enums::InlineBotSwitchPM>,
         /// `switch_webview:flags.4?InlineBotWebView`
@@ -24998,7 +25022,8 @@ pub mod messages {
             let query_id = r.read_i64()?;
             let results = r.read::<Vec<crate::enums::InputBotInlineResult>>()?;
             let cache_time = r.read_i32()?;
-            let next_offset = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let next_offset = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             let switch_pm = r
                 .read_if::<
                     crate::enums::InlineBotSwitchPM,
@@ -25070,7 +25095,7 @@ pub mod messages {
         /// `query_id:long`
         pub query_id: i64,
         /// `id:string`
-        pub id: String,
+        pub id: crate::CompactString,
         /// `schedule_date:flags.10?int`
         pub schedule_date: Option<i32>,
         /// `send_as:flags.13?InputPeer`
@@ -25145,7 +25170,7 @@ pub mod messages {
                 >(flags_flags & 0x00000001_u32 != 0)?;
             let random_id = r.read_i64()?;
             let query_id = r.read_i64()?;
-            let id = r.read_string()?;
+            let id = r.read::<crate::CompactString>()?;
             let schedule_date = r.read_if::<i32>(flags_flags & 0x00000400_u32 != 0)?;
             let send_as = r
                 .read_if::<crate::enums::InputPeer>(flags_flags & 0x00002000_u32 != 0)?;
@@ -25283,7 +25308,7 @@ pub mod messages {
         /// `id:int`
         pub id: i32,
         /// `message:flags.11?string`
-        pub message: Option<String>,
+        pub message: Option<crate::CompactString>,
         /// `media:flags.14?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
         /// `reply_markup:flags.2?ReplyMarkup`
@@ -25360,7 +25385,8 @@ pub mod messages {
             let invert_media = flags_flags & 0x00010000_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let id = r.read_i32()?;
-            let message = r.read_if::<String>(flags_flags & 0x00000800_u32 != 0)?;
+            let message = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000800_u32 != 0)?;
             let media = r
                 .read_if::<crate::enums::InputMedia>(flags_flags & 0x00004000_u32 != 0)?;
             let reply_markup = r
@@ -25451,7 +25477,7 @@ pub mod messages {
         /// `id:InputBotInlineMessageID`
         pub id: crate::enums::InputBotInlineMessageID,
         /// `message:flags.11?string`
-        pub message: Option<String>,
+        pub message: Option<crate::CompactString>,
         /// `media:flags.14?InputMedia`
         pub media: Option<crate::enums::InputMedia>,
         /// `reply_markup:flags.2?ReplyMarkup`
@@ -25510,7 +25536,8 @@ pub mod messages {
             let no_webpage = flags_flags & 0x00000002_u32 != 0;
             let invert_media = flags_flags & 0x00010000_u32 != 0;
             let id = r.read::<crate::enums::InputBotInlineMessageID>()?;
-            let message = r.read_if::<String>(flags_flags & 0x00000800_u32 != 0)?;
+            let message = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000800_u32 != 0)?;
             let media = r
                 .read_if::<crate::enums::InputMedia>(flags_flags & 0x00004000_u32 != 0)?;
             let reply_markup = r
@@ -25669,9 +25696,9 @@ pub mod messages {
         /// `query_id:long`
         pub query_id: i64,
         /// `message:flags.0?string`
-        pub message: Option<String>,
+        pub message: Option<crate::CompactString>,
         /// `url:flags.2?string`
-        pub url: Option<String>,
+        pub url: Option<crate::CompactString>,
         /// `cache_time:int`
         pub cache_time: i32,
     }
@@ -25700,8 +25727,10 @@ pub mod messages {
             let flags_flags = r.read_u32()?;
             let alert = flags_flags & 0x00000002_u32 != 0;
             let query_id = r.read_i64()?;
-            let message = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
-            let url = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let message = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
+            let url = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             let cache_time = r.read_i32()?;
             Ok(Self {
                 alert,
@@ -25792,7 +25821,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
         /// `entities:flags.3?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
         /// `media:flags.5?InputMedia`
@@ -25862,7 +25891,7 @@ pub mod messages {
                     crate::enums::InputReplyTo,
                 >(flags_flags & 0x00000010_u32 != 0)?;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             let entities = r
                 .read_if::<
                     Vec<crate::enums::MessageEntity>,
@@ -26761,7 +26790,7 @@ pub mod messages {
     )]
     pub struct GetWebPage {
         /// `url:string`
-        pub url: String,
+        pub url: crate::CompactString,
         /// `hash:int`
         pub hash: i32,
     }
@@ -26782,7 +26811,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let url = r.read_string()?;
+            let url = r.read::<crate::CompactString>()?;
             let hash = r.read_i32()?;
             Ok(Self { url, hash })
         }
@@ -26973,7 +27002,7 @@ pub mod messages {
         /// `query_id:long`
         pub query_id: i64,
         /// `error:flags.0?string`
-        pub error: Option<String>,
+        pub error: Option<crate::CompactString>,
         /// `shipping_options:flags.1?Vector<ShippingOption>`
         pub shipping_options: Option<Vec<crate::enums::ShippingOption>>,
     }
@@ -27000,7 +27029,8 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let query_id = r.read_i64()?;
-            let error = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let error = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let shipping_options = r
                 .read_if::<
                     Vec<crate::enums::ShippingOption>,
@@ -27041,7 +27071,7 @@ pub mod messages {
         /// `query_id:long`
         pub query_id: i64,
         /// `error:flags.0?string`
-        pub error: Option<String>,
+        pub error: Option<crate::CompactString>,
     }
     impl crate::Identifiable for SetBotPrecheckoutResults {
         const CONSTRUCTOR_ID: u32 = 0x09c2dd95_u32;
@@ -27066,7 +27096,8 @@ pub mod messages {
             let flags_flags = r.read_u32()?;
             let success = flags_flags & 0x00000002_u32 != 0;
             let query_id = r.read_i64()?;
-            let error = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let error = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { success, query_id, error })
         }
     }
@@ -27095,7 +27126,7 @@ pub mod messages {
     )]
     pub struct UploadMedia {
         /// `business_connection_id:flags.0?string`
-        pub business_connection_id: Option<String>,
+        pub business_connection_id: Option<crate::CompactString>,
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `media:InputMedia`
@@ -27137,7 +27168,7 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let business_connection_id = r
-                .read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let media = r.read::<crate::enums::InputMedia>()?;
             Ok(Self {
@@ -27823,7 +27854,7 @@ pub mod messages {
         /// `exclude_featured:flags.0?true`
         pub exclude_featured: bool,
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
         /// `hash:long`
         pub hash: i64,
     }
@@ -27848,7 +27879,7 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let exclude_featured = flags_flags & 0x00000001_u32 != 0;
-            let q = r.read_string()?;
+            let q = r.read::<crate::CompactString>()?;
             let hash = r.read_i64()?;
             Ok(Self { exclude_featured, q, hash })
         }
@@ -28338,7 +28369,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `about:string`
-        pub about: String,
+        pub about: crate::CompactString,
     }
     impl EditChatAbout {
         /// A `messages.editChatAbout` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `EditChatAbout { field: value, ..EditChatAbout::new(…) }`.
@@ -28368,7 +28399,7 @@ pub mod messages {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let about = r.read_string()?;
+            let about = r.read::<crate::CompactString>()?;
             Ok(Self { peer, about })
         }
     }
@@ -28454,7 +28485,7 @@ pub mod messages {
     )]
     pub struct GetEmojiKeywords {
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
     }
     impl crate::Identifiable for GetEmojiKeywords {
         const CONSTRUCTOR_ID: u32 = 0x35a0e062_u32;
@@ -28472,7 +28503,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             Ok(Self { lang_code })
         }
     }
@@ -28497,7 +28528,7 @@ pub mod messages {
     )]
     pub struct GetEmojiKeywordsDifference {
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
         /// `from_version:int`
         pub from_version: i32,
     }
@@ -28518,7 +28549,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             let from_version = r.read_i32()?;
             Ok(Self { lang_code, from_version })
         }
@@ -28546,7 +28577,7 @@ pub mod messages {
     )]
     pub struct GetEmojiKeywordsLanguages {
         /// `lang_codes:Vector<string>`
-        pub lang_codes: Vec<String>,
+        pub lang_codes: Vec<crate::CompactString>,
     }
     impl crate::Identifiable for GetEmojiKeywordsLanguages {
         const CONSTRUCTOR_ID: u32 = 0x4e9963b2_u32;
@@ -28564,7 +28595,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_codes = r.read::<Vec<String>>()?;
+            let lang_codes = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { lang_codes })
         }
     }
@@ -28589,7 +28620,7 @@ pub mod messages {
     )]
     pub struct GetEmojiURL {
         /// `lang_code:string`
-        pub lang_code: String,
+        pub lang_code: crate::CompactString,
     }
     impl crate::Identifiable for GetEmojiURL {
         const CONSTRUCTOR_ID: u32 = 0xd5b10c26_u32;
@@ -28607,7 +28638,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let lang_code = r.read_string()?;
+            let lang_code = r.read::<crate::CompactString>()?;
             Ok(Self { lang_code })
         }
     }
@@ -28727,9 +28758,9 @@ pub mod messages {
         /// Shares its flag bit with `peer`, `msg_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub button_id: Option<i32>,
         /// `url:flags.2?string`
-        pub url: Option<String>,
+        pub url: Option<crate::CompactString>,
         /// `in_app_origin:flags.3?string`
-        pub in_app_origin: Option<String>,
+        pub in_app_origin: Option<crate::CompactString>,
     }
     impl crate::Identifiable for RequestUrlAuth {
         const CONSTRUCTOR_ID: u32 = 0x894cc99c_u32;
@@ -28773,8 +28804,10 @@ pub mod messages {
                 .read_if::<crate::enums::InputPeer>(flags_flags & 0x00000002_u32 != 0)?;
             let msg_id = r.read_if::<i32>(flags_flags & 0x00000002_u32 != 0)?;
             let button_id = r.read_if::<i32>(flags_flags & 0x00000002_u32 != 0)?;
-            let url = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
-            let in_app_origin = r.read_if::<String>(flags_flags & 0x00000008_u32 != 0)?;
+            let url = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
+            let in_app_origin = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000008_u32 != 0)?;
             Ok(Self {
                 peer,
                 msg_id,
@@ -28829,9 +28862,9 @@ pub mod messages {
         /// Shares its flag bit with `peer`, `msg_id`: sent only when every value among them is set (a flag among them then reads as set).
         pub button_id: Option<i32>,
         /// `url:flags.2?string`
-        pub url: Option<String>,
+        pub url: Option<crate::CompactString>,
         /// `match_code:flags.4?string`
-        pub match_code: Option<String>,
+        pub match_code: Option<crate::CompactString>,
     }
     impl crate::Identifiable for AcceptUrlAuth {
         const CONSTRUCTOR_ID: u32 = 0x67a3f0de_u32;
@@ -28880,8 +28913,10 @@ pub mod messages {
                 .read_if::<crate::enums::InputPeer>(flags_flags & 0x00000002_u32 != 0)?;
             let msg_id = r.read_if::<i32>(flags_flags & 0x00000002_u32 != 0)?;
             let button_id = r.read_if::<i32>(flags_flags & 0x00000002_u32 != 0)?;
-            let url = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
-            let match_code = r.read_if::<String>(flags_flags & 0x00000010_u32 != 0)?;
+            let url = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
+            let match_code = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000010_u32 != 0)?;
             Ok(Self {
                 write_allowed,
                 share_phone_number,
@@ -29218,7 +29253,7 @@ pub mod messages {
         /// `option:flags.0?bytes`
         pub option: Option<Vec<u8>>,
         /// `offset:flags.1?string`
-        pub offset: Option<String>,
+        pub offset: Option<crate::CompactString>,
         /// `limit:int`
         pub limit: i32,
     }
@@ -29262,7 +29297,8 @@ pub mod messages {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let id = r.read_i32()?;
             let option = r.read_if::<Vec<u8>>(flags_flags & 0x00000001_u32 != 0)?;
-            let offset = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let offset = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let limit = r.read_i32()?;
             Ok(Self {
                 peer,
@@ -30000,7 +30036,7 @@ pub mod messages {
     )]
     pub struct CheckHistoryImport {
         /// `import_head:string`
-        pub import_head: String,
+        pub import_head: crate::CompactString,
     }
     impl crate::Identifiable for CheckHistoryImport {
         const CONSTRUCTOR_ID: u32 = 0x43fe19f3_u32;
@@ -30018,7 +30054,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let import_head = r.read_string()?;
+            let import_head = r.read::<crate::CompactString>()?;
             Ok(Self { import_head })
         }
     }
@@ -30116,7 +30152,7 @@ pub mod messages {
         /// `import_id:long`
         pub import_id: i64,
         /// `file_name:string`
-        pub file_name: String,
+        pub file_name: crate::CompactString,
         /// `media:InputMedia`
         pub media: crate::enums::InputMedia,
     }
@@ -30156,7 +30192,7 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let import_id = r.read_i64()?;
-            let file_name = r.read_string()?;
+            let file_name = r.read::<crate::CompactString>()?;
             let media = r.read::<crate::enums::InputMedia>()?;
             Ok(Self {
                 peer,
@@ -30264,7 +30300,7 @@ pub mod messages {
         /// `offset_link:flags.2?string`
         ///
         /// Shares its flag bit with `offset_date`: when any of them is set, all are sent (unset values as zero, flags as set).
-        pub offset_link: Option<String>,
+        pub offset_link: Option<crate::CompactString>,
         /// `limit:int`
         pub limit: i32,
     }
@@ -30322,7 +30358,8 @@ pub mod messages {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let admin_id = r.read::<crate::enums::InputUser>()?;
             let offset_date = r.read_if::<i32>(flags_flags & 0x00000004_u32 != 0)?;
-            let offset_link = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let offset_link = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             let limit = r.read_i32()?;
             Ok(Self {
                 revoked,
@@ -30367,7 +30404,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `link:string`
-        pub link: String,
+        pub link: crate::CompactString,
     }
     impl GetExportedChatInvite {
         /// A `messages.getExportedChatInvite` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `GetExportedChatInvite { field: value, ..GetExportedChatInvite::new(…) }`.
@@ -30397,7 +30434,7 @@ pub mod messages {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let link = r.read_string()?;
+            let link = r.read::<crate::CompactString>()?;
             Ok(Self { peer, link })
         }
     }
@@ -30428,7 +30465,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `link:string`
-        pub link: String,
+        pub link: crate::CompactString,
         /// `expire_date:flags.0?int`
         pub expire_date: Option<i32>,
         /// `usage_limit:flags.1?int`
@@ -30436,7 +30473,7 @@ pub mod messages {
         /// `request_needed:flags.3?Bool`
         pub request_needed: Option<bool>,
         /// `title:flags.4?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
     }
     impl EditExportedChatInvite {
         /// A `messages.editExportedChatInvite` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `EditExportedChatInvite { field: value, ..EditExportedChatInvite::new(…) }`.
@@ -30483,11 +30520,12 @@ pub mod messages {
             let flags_flags = r.read_u32()?;
             let revoked = flags_flags & 0x00000004_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let link = r.read_string()?;
+            let link = r.read::<crate::CompactString>()?;
             let expire_date = r.read_if::<i32>(flags_flags & 0x00000001_u32 != 0)?;
             let usage_limit = r.read_if::<i32>(flags_flags & 0x00000002_u32 != 0)?;
             let request_needed = r.read_if::<bool>(flags_flags & 0x00000008_u32 != 0)?;
-            let title = r.read_if::<String>(flags_flags & 0x00000010_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000010_u32 != 0)?;
             Ok(Self {
                 revoked,
                 peer,
@@ -30593,7 +30631,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `link:string`
-        pub link: String,
+        pub link: crate::CompactString,
     }
     impl DeleteExportedChatInvite {
         /// A `messages.deleteExportedChatInvite` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `DeleteExportedChatInvite { field: value, ..DeleteExportedChatInvite::new(…) }`.
@@ -30623,7 +30661,7 @@ pub mod messages {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let link = r.read_string()?;
+            let link = r.read::<crate::CompactString>()?;
             Ok(Self { peer, link })
         }
     }
@@ -30706,9 +30744,9 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `link:flags.1?string`
-        pub link: Option<String>,
+        pub link: Option<crate::CompactString>,
         /// `q:flags.2?string`
-        pub q: Option<String>,
+        pub q: Option<crate::CompactString>,
         /// `offset_date:int`
         pub offset_date: i32,
         /// `offset_user:InputUser`
@@ -30764,8 +30802,10 @@ pub mod messages {
             let requested = flags_flags & 0x00000001_u32 != 0;
             let subscription_expired = flags_flags & 0x00000008_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let link = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
-            let q = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let link = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
+            let q = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             let offset_date = r.read_i32()?;
             let offset_user = r.read::<crate::enums::InputUser>()?;
             let limit = r.read_i32()?;
@@ -31304,7 +31344,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `link:flags.1?string`
-        pub link: Option<String>,
+        pub link: Option<crate::CompactString>,
     }
     impl HideAllChatJoinRequests {
         /// A `messages.hideAllChatJoinRequests` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `HideAllChatJoinRequests { field: value, ..HideAllChatJoinRequests::new(…) }`.
@@ -31340,7 +31380,8 @@ pub mod messages {
             let flags_flags = r.read_u32()?;
             let approved = flags_flags & 0x00000001_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let link = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let link = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             Ok(Self { approved, peer, link })
         }
     }
@@ -31658,7 +31699,7 @@ pub mod messages {
         /// `reaction:flags.0?Reaction`
         pub reaction: Option<crate::enums::Reaction>,
         /// `offset:flags.1?string`
-        pub offset: Option<String>,
+        pub offset: Option<crate::CompactString>,
         /// `limit:int`
         pub limit: i32,
     }
@@ -31703,7 +31744,8 @@ pub mod messages {
             let id = r.read_i32()?;
             let reaction = r
                 .read_if::<crate::enums::Reaction>(flags_flags & 0x00000001_u32 != 0)?;
-            let offset = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let offset = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let limit = r.read_i32()?;
             Ok(Self {
                 peer,
@@ -31931,9 +31973,9 @@ pub mod messages {
         /// `text:flags.1?Vector<TextWithEntities>`
         pub text: Option<Vec<crate::enums::TextWithEntities>>,
         /// `to_lang:string`
-        pub to_lang: String,
+        pub to_lang: crate::CompactString,
         /// `tone:flags.2?string`
-        pub tone: Option<String>,
+        pub tone: Option<crate::CompactString>,
     }
     impl crate::Identifiable for TranslateText {
         const CONSTRUCTOR_ID: u32 = 0xa5eec345_u32;
@@ -31971,8 +32013,9 @@ pub mod messages {
                 .read_if::<
                     Vec<crate::enums::TextWithEntities>,
                 >(flags_flags & 0x00000002_u32 != 0)?;
-            let to_lang = r.read_string()?;
-            let tone = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let to_lang = r.read::<crate::CompactString>()?;
+            let tone = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
                 peer,
                 id,
@@ -32201,7 +32244,7 @@ pub mod messages {
     )]
     pub struct SearchSentMedia {
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
         /// `filter:MessagesFilter`
         pub filter: crate::enums::MessagesFilter,
         /// `limit:int`
@@ -32236,7 +32279,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let q = r.read_string()?;
+            let q = r.read::<crate::CompactString>()?;
             let filter = r.read::<crate::enums::MessagesFilter>()?;
             let limit = r.read_i32()?;
             Ok(Self { q, filter, limit })
@@ -32444,13 +32487,13 @@ pub mod messages {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `url:flags.1?string`
-        pub url: Option<String>,
+        pub url: Option<crate::CompactString>,
         /// `start_param:flags.3?string`
-        pub start_param: Option<String>,
+        pub start_param: Option<crate::CompactString>,
         /// `theme_params:flags.2?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
         /// `platform:string`
-        pub platform: String,
+        pub platform: crate::CompactString,
         /// `reply_to:flags.0?InputReplyTo`
         pub reply_to: Option<crate::enums::InputReplyTo>,
         /// `send_as:flags.13?InputPeer`
@@ -32514,11 +32557,13 @@ pub mod messages {
             let fullscreen = flags_flags & 0x00000100_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let bot = r.read::<crate::enums::InputUser>()?;
-            let url = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
-            let start_param = r.read_if::<String>(flags_flags & 0x00000008_u32 != 0)?;
+            let url = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
+            let start_param = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000008_u32 != 0)?;
             let theme_params = r
                 .read_if::<crate::enums::DataJSON>(flags_flags & 0x00000004_u32 != 0)?;
-            let platform = r.read_string()?;
+            let platform = r.read::<crate::CompactString>()?;
             let reply_to = r
                 .read_if::<
                     crate::enums::InputReplyTo,
@@ -32696,13 +32741,13 @@ pub mod messages {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `url:flags.3?string`
-        pub url: Option<String>,
+        pub url: Option<crate::CompactString>,
         /// `start_param:flags.4?string`
-        pub start_param: Option<String>,
+        pub start_param: Option<crate::CompactString>,
         /// `theme_params:flags.0?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
         /// `platform:string`
-        pub platform: String,
+        pub platform: crate::CompactString,
     }
     impl RequestSimpleWebView {
         /// A `messages.requestSimpleWebView` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `RequestSimpleWebView { field: value, ..RequestSimpleWebView::new(…) }`.
@@ -32753,11 +32798,13 @@ pub mod messages {
             let compact = flags_flags & 0x00000080_u32 != 0;
             let fullscreen = flags_flags & 0x00000100_u32 != 0;
             let bot = r.read::<crate::enums::InputUser>()?;
-            let url = r.read_if::<String>(flags_flags & 0x00000008_u32 != 0)?;
-            let start_param = r.read_if::<String>(flags_flags & 0x00000010_u32 != 0)?;
+            let url = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000008_u32 != 0)?;
+            let start_param = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000010_u32 != 0)?;
             let theme_params = r
                 .read_if::<crate::enums::DataJSON>(flags_flags & 0x00000001_u32 != 0)?;
-            let platform = r.read_string()?;
+            let platform = r.read::<crate::CompactString>()?;
             Ok(Self {
                 from_switch_webview,
                 from_side_menu,
@@ -32808,7 +32855,7 @@ pub mod messages {
     )]
     pub struct SendWebViewResultMessage {
         /// `bot_query_id:string`
-        pub bot_query_id: String,
+        pub bot_query_id: crate::CompactString,
         /// `result:InputBotInlineResult`
         pub result: crate::enums::InputBotInlineResult,
     }
@@ -32839,7 +32886,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let bot_query_id = r.read_string()?;
+            let bot_query_id = r.read::<crate::CompactString>()?;
             let result = r.read::<crate::enums::InputBotInlineResult>()?;
             Ok(Self { bot_query_id, result })
         }
@@ -32871,9 +32918,9 @@ pub mod messages {
         /// `random_id:long`
         pub random_id: i64,
         /// `button_text:string`
-        pub button_text: String,
+        pub button_text: crate::CompactString,
         /// `data:string`
-        pub data: String,
+        pub data: crate::CompactString,
     }
     impl SendWebViewData {
         /// A `messages.sendWebViewData` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `SendWebViewData { field: value, ..SendWebViewData::new(…) }`.
@@ -32908,8 +32955,8 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
             let random_id = r.read_i64()?;
-            let button_text = r.read_string()?;
-            let data = r.read_string()?;
+            let button_text = r.read::<crate::CompactString>()?;
+            let data = r.read::<crate::CompactString>()?;
             Ok(Self {
                 bot,
                 random_id,
@@ -33556,7 +33603,7 @@ pub mod messages {
         /// `msg_id:flags.0?int`
         pub msg_id: Option<i32>,
         /// `webapp_req_id:flags.1?string`
-        pub webapp_req_id: Option<String>,
+        pub webapp_req_id: Option<crate::CompactString>,
         /// `button_id:int`
         pub button_id: i32,
         /// `requested_peers:Vector<InputPeer>`
@@ -33601,7 +33648,8 @@ pub mod messages {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let msg_id = r.read_if::<i32>(flags_flags & 0x00000001_u32 != 0)?;
-            let webapp_req_id = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let webapp_req_id = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let button_id = r.read_i32()?;
             let requested_peers = r.read::<Vec<crate::enums::InputPeer>>()?;
             Ok(Self {
@@ -33771,7 +33819,7 @@ pub mod messages {
     )]
     pub struct SearchCustomEmoji {
         /// `emoticon:string`
-        pub emoticon: String,
+        pub emoticon: crate::CompactString,
         /// `hash:long`
         pub hash: i64,
     }
@@ -33792,7 +33840,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let emoticon = r.read_string()?;
+            let emoticon = r.read::<crate::CompactString>()?;
             let hash = r.read_i64()?;
             Ok(Self { emoticon, hash })
         }
@@ -33950,11 +33998,11 @@ pub mod messages {
         /// `app:InputBotApp`
         pub app: crate::enums::InputBotApp,
         /// `start_param:flags.1?string`
-        pub start_param: Option<String>,
+        pub start_param: Option<crate::CompactString>,
         /// `theme_params:flags.2?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
         /// `platform:string`
-        pub platform: String,
+        pub platform: crate::CompactString,
     }
     impl RequestAppWebView {
         /// A `messages.requestAppWebView` from `peer:InputPeer`, `app:InputBotApp`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `RequestAppWebView { field: value, ..RequestAppWebView::new(…) }`.
@@ -34006,10 +34054,11 @@ pub mod messages {
             let fullscreen = flags_flags & 0x00000100_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let app = r.read::<crate::enums::InputBotApp>()?;
-            let start_param = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let start_param = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let theme_params = r
                 .read_if::<crate::enums::DataJSON>(flags_flags & 0x00000004_u32 != 0)?;
-            let platform = r.read_string()?;
+            let platform = r.read::<crate::CompactString>()?;
             Ok(Self {
                 write_allowed,
                 compact,
@@ -34163,7 +34212,7 @@ pub mod messages {
         /// `exclude_featured:flags.0?true`
         pub exclude_featured: bool,
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
         /// `hash:long`
         pub hash: i64,
     }
@@ -34188,7 +34237,7 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let exclude_featured = flags_flags & 0x00000001_u32 != 0;
-            let q = r.read_string()?;
+            let q = r.read::<crate::CompactString>()?;
             let hash = r.read_i64()?;
             Ok(Self { exclude_featured, q, hash })
         }
@@ -34741,7 +34790,7 @@ pub mod messages {
         /// `reaction:Reaction`
         pub reaction: crate::enums::Reaction,
         /// `title:flags.0?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
     }
     impl UpdateSavedReactionTag {
         /// A `messages.updateSavedReactionTag` from `reaction:Reaction`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `UpdateSavedReactionTag { field: value, ..UpdateSavedReactionTag::new(…) }`.
@@ -34774,7 +34823,8 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let reaction = r.read::<crate::enums::Reaction>()?;
-            let title = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { reaction, title })
         }
     }
@@ -34989,7 +35039,7 @@ pub mod messages {
     )]
     pub struct CheckQuickReplyShortcut {
         /// `shortcut:string`
-        pub shortcut: String,
+        pub shortcut: crate::CompactString,
     }
     impl crate::Identifiable for CheckQuickReplyShortcut {
         const CONSTRUCTOR_ID: u32 = 0xf1d0fbd3_u32;
@@ -35007,7 +35057,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let shortcut = r.read_string()?;
+            let shortcut = r.read::<crate::CompactString>()?;
             Ok(Self { shortcut })
         }
     }
@@ -35034,7 +35084,7 @@ pub mod messages {
         /// `shortcut_id:int`
         pub shortcut_id: i32,
         /// `shortcut:string`
-        pub shortcut: String,
+        pub shortcut: crate::CompactString,
     }
     impl crate::Identifiable for EditQuickReplyShortcut {
         const CONSTRUCTOR_ID: u32 = 0x5c003cef_u32;
@@ -35054,7 +35104,7 @@ pub mod messages {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let shortcut_id = r.read_i32()?;
-            let shortcut = r.read_string()?;
+            let shortcut = r.read::<crate::CompactString>()?;
             Ok(Self { shortcut_id, shortcut })
         }
     }
@@ -35682,11 +35732,11 @@ pub mod messages {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `start_param:flags.1?string`
-        pub start_param: Option<String>,
+        pub start_param: Option<crate::CompactString>,
         /// `theme_params:flags.0?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
         /// `platform:string`
-        pub platform: String,
+        pub platform: crate::CompactString,
     }
     impl RequestMainWebView {
         /// A `messages.requestMainWebView` from `peer:InputPeer`, `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `RequestMainWebView { field: value, ..RequestMainWebView::new(…) }`.
@@ -35733,10 +35783,11 @@ pub mod messages {
             let fullscreen = flags_flags & 0x00000100_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let bot = r.read::<crate::enums::InputUser>()?;
-            let start_param = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let start_param = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let theme_params = r
                 .read_if::<crate::enums::DataJSON>(flags_flags & 0x00000001_u32 != 0)?;
-            let platform = r.read_string()?;
+            let platform = r.read::<crate::CompactString>()?;
             Ok(Self {
                 compact,
                 fullscreen,
@@ -36274,7 +36325,7 @@ pub mod messages {
         /// `bot:InputUser`
         pub bot: crate::enums::InputUser,
         /// `id:string`
-        pub id: String,
+        pub id: crate::CompactString,
     }
     impl GetPreparedInlineMessage {
         /// A `messages.getPreparedInlineMessage` from `bot:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `GetPreparedInlineMessage { field: value, ..GetPreparedInlineMessage::new(…) }`.
@@ -36304,7 +36355,7 @@ pub mod messages {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let bot = r.read::<crate::enums::InputUser>()?;
-            let id = r.read_string()?;
+            let id = r.read::<crate::CompactString>()?;
             Ok(Self { bot, id })
         }
     }
@@ -36333,11 +36384,11 @@ pub mod messages {
         /// `emojis:flags.0?true`
         pub emojis: bool,
         /// `q:string`
-        pub q: String,
+        pub q: crate::CompactString,
         /// `emoticon:string`
-        pub emoticon: String,
+        pub emoticon: crate::CompactString,
         /// `lang_code:Vector<string>`
-        pub lang_code: Vec<String>,
+        pub lang_code: Vec<crate::CompactString>,
         /// `offset:int`
         pub offset: i32,
         /// `limit:int`
@@ -36370,9 +36421,9 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let emojis = flags_flags & 0x00000001_u32 != 0;
-            let q = r.read_string()?;
-            let emoticon = r.read_string()?;
-            let lang_code = r.read::<Vec<String>>()?;
+            let q = r.read::<crate::CompactString>()?;
+            let emoticon = r.read::<crate::CompactString>()?;
+            let lang_code = r.read::<Vec<crate::CompactString>>()?;
             let offset = r.read_i32()?;
             let limit = r.read_i32()?;
             let hash = r.read_i64()?;
@@ -36762,7 +36813,7 @@ pub mod messages {
         /// `schedule_date:flags.0?int`
         pub schedule_date: Option<i32>,
         /// `reject_comment:flags.2?string`
-        pub reject_comment: Option<String>,
+        pub reject_comment: Option<crate::CompactString>,
     }
     impl ToggleSuggestedPostApproval {
         /// A `messages.toggleSuggestedPostApproval` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `ToggleSuggestedPostApproval { field: value, ..ToggleSuggestedPostApproval::new(…) }`.
@@ -36805,7 +36856,8 @@ pub mod messages {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let msg_id = r.read_i32()?;
             let schedule_date = r.read_if::<i32>(flags_flags & 0x00000001_u32 != 0)?;
-            let reject_comment = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let reject_comment = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
                 reject,
                 peer,
@@ -36846,7 +36898,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `q:flags.0?string`
-        pub q: Option<String>,
+        pub q: Option<crate::CompactString>,
         /// `offset_date:int`
         pub offset_date: i32,
         /// `offset_id:int`
@@ -36895,7 +36947,8 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let q = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let q = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let offset_date = r.read_i32()?;
             let offset_id = r.read_i32()?;
             let offset_topic = r.read_i32()?;
@@ -37004,7 +37057,7 @@ pub mod messages {
         /// `topic_id:int`
         pub topic_id: i32,
         /// `title:flags.0?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `icon_emoji_id:flags.1?long`
         pub icon_emoji_id: Option<i64>,
         /// `closed:flags.2?Bool`
@@ -37055,7 +37108,8 @@ pub mod messages {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let topic_id = r.read_i32()?;
-            let title = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let icon_emoji_id = r.read_if::<i64>(flags_flags & 0x00000002_u32 != 0)?;
             let closed = r.read_if::<bool>(flags_flags & 0x00000004_u32 != 0)?;
             let hidden = r.read_if::<bool>(flags_flags & 0x00000008_u32 != 0)?;
@@ -37238,7 +37292,7 @@ pub mod messages {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `icon_color:flags.0?int`
         pub icon_color: Option<i32>,
         /// `icon_emoji_id:flags.3?long`
@@ -37292,7 +37346,7 @@ pub mod messages {
             let flags_flags = r.read_u32()?;
             let title_missing = flags_flags & 0x00000010_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             let icon_color = r.read_if::<i32>(flags_flags & 0x00000001_u32 != 0)?;
             let icon_emoji_id = r.read_if::<i64>(flags_flags & 0x00000008_u32 != 0)?;
             let random_id = r.read_i64()?;
@@ -37441,9 +37495,9 @@ pub mod messages {
         /// `id:int`
         pub id: i32,
         /// `to_lang:flags.0?string`
-        pub to_lang: Option<String>,
+        pub to_lang: Option<crate::CompactString>,
         /// `tone:flags.2?string`
-        pub tone: Option<String>,
+        pub tone: Option<crate::CompactString>,
     }
     impl SummarizeText {
         /// A `messages.summarizeText` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `SummarizeText { field: value, ..SummarizeText::new(…) }`.
@@ -37482,8 +37536,10 @@ pub mod messages {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let id = r.read_i32()?;
-            let to_lang = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
-            let tone = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let to_lang = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
+            let tone = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self { peer, id, to_lang, tone })
         }
     }
@@ -37634,7 +37690,7 @@ pub mod messages {
         /// `participant:InputPeer`
         pub participant: crate::enums::InputPeer,
         /// `rank:string`
-        pub rank: String,
+        pub rank: crate::CompactString,
     }
     impl EditChatParticipantRank {
         /// A `messages.editChatParticipantRank` from `peer:InputPeer`, `participant:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `EditChatParticipantRank { field: value, ..EditChatParticipantRank::new(…) }`.
@@ -37670,7 +37726,7 @@ pub mod messages {
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let participant = r.read::<crate::enums::InputPeer>()?;
-            let rank = r.read_string()?;
+            let rank = r.read::<crate::CompactString>()?;
             Ok(Self { peer, participant, rank })
         }
     }
@@ -37699,7 +37755,7 @@ pub mod messages {
     )]
     pub struct DeclineUrlAuth {
         /// `url:string`
-        pub url: String,
+        pub url: crate::CompactString,
     }
     impl crate::Identifiable for DeclineUrlAuth {
         const CONSTRUCTOR_ID: u32 = 0x35436bbc_u32;
@@ -37717,7 +37773,7 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let url = r.read_string()?;
+            let url = r.read::<crate::CompactString>()?;
             Ok(Self { url })
         }
     }
@@ -37742,9 +37798,9 @@ pub mod messages {
     )]
     pub struct CheckUrlAuthMatchCode {
         /// `url:string`
-        pub url: String,
+        pub url: crate::CompactString,
         /// `match_code:string`
-        pub match_code: String,
+        pub match_code: crate::CompactString,
     }
     impl crate::Identifiable for CheckUrlAuthMatchCode {
         const CONSTRUCTOR_ID: u32 = 0xc9a47b0b_u32;
@@ -37763,8 +37819,8 @@ pub mod messages {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let url = r.read_string()?;
-            let match_code = r.read_string()?;
+            let url = r.read::<crate::CompactString>()?;
+            let match_code = r.read::<crate::CompactString>()?;
             Ok(Self { url, match_code })
         }
     }
@@ -37797,7 +37853,7 @@ pub mod messages {
         /// `text:TextWithEntities`
         pub text: crate::enums::TextWithEntities,
         /// `translate_to_lang:flags.1?string`
-        pub translate_to_lang: Option<String>,
+        pub translate_to_lang: Option<crate::CompactString>,
         /// `tone:flags.2?InputAiComposeTone`
         pub tone: Option<crate::enums::InputAiComposeTone>,
     }
@@ -37842,7 +37898,7 @@ pub mod messages {
             let emojify = flags_flags & 0x00000008_u32 != 0;
             let text = r.read::<crate::enums::TextWithEntities>()?;
             let translate_to_lang = r
-                .read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let tone = r
                 .read_if::<
                     crate::enums::InputAiComposeTone,
@@ -38647,9 +38703,9 @@ pub mod messages {
         /// `text:flags.1?Vector<InputRichMessage>`
         pub text: Option<Vec<crate::enums::InputRichMessage>>,
         /// `to_lang:string`
-        pub to_lang: String,
+        pub to_lang: crate::CompactString,
         /// `tone:flags.2?string`
-        pub tone: Option<String>,
+        pub tone: Option<crate::CompactString>,
     }
     impl crate::Identifiable for TranslateRichMessage {
         const CONSTRUCTOR_ID: u32 = 0x1a542004_u32;
@@ -38687,8 +38743,9 @@ pub mod messages {
                 .read_if::<
                     Vec<crate::enums::InputRichMessage>,
                 >(flags_flags & 0x00000002_u32 != 0)?;
-            let to_lang = r.read_string()?;
-            let tone = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let to_lang = r.read::<crate::CompactString>()?;
+            let tone = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
                 peer,
                 id,
@@ -38733,7 +38790,7 @@ pub mod messages {
         /// `text:flags.4?InputRichMessage`
         pub text: Option<crate::enums::InputRichMessage>,
         /// `translate_to_lang:flags.1?string`
-        pub translate_to_lang: Option<String>,
+        pub translate_to_lang: Option<crate::CompactString>,
         /// `tone:flags.2?InputAiComposeTone`
         pub tone: Option<crate::enums::InputAiComposeTone>,
     }
@@ -38768,7 +38825,7 @@ pub mod messages {
                     crate::enums::InputRichMessage,
                 >(flags_flags & 0x00000010_u32 != 0)?;
             let translate_to_lang = r
-                .read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let tone = r
                 .read_if::<
                     crate::enums::InputAiComposeTone,
@@ -38815,7 +38872,7 @@ pub mod messages {
         /// `theme_params:flags.0?DataJSON`
         pub theme_params: Option<crate::enums::DataJSON>,
         /// `platform:string`
-        pub platform: String,
+        pub platform: crate::CompactString,
     }
     impl crate::Identifiable for RequestChatJoinWebView {
         const CONSTRUCTOR_ID: u32 = 0xba9ee679_u32;
@@ -38841,7 +38898,7 @@ pub mod messages {
             let query_id = r.read_i64()?;
             let theme_params = r
                 .read_if::<crate::enums::DataJSON>(flags_flags & 0x00000001_u32 != 0)?;
-            let platform = r.read_string()?;
+            let platform = r.read::<crate::CompactString>()?;
             Ok(Self {
                 query_id,
                 theme_params,
@@ -39074,9 +39131,9 @@ pub mod payments {
         /// `invoice:InputInvoice`
         pub invoice: crate::enums::InputInvoice,
         /// `requested_info_id:flags.0?string`
-        pub requested_info_id: Option<String>,
+        pub requested_info_id: Option<crate::CompactString>,
         /// `shipping_option_id:flags.1?string`
-        pub shipping_option_id: Option<String>,
+        pub shipping_option_id: Option<crate::CompactString>,
         /// `credentials:InputPaymentCredentials`
         pub credentials: crate::enums::InputPaymentCredentials,
         /// `tip_amount:flags.2?long`
@@ -39128,9 +39185,9 @@ pub mod payments {
             let form_id = r.read_i64()?;
             let invoice = r.read::<crate::enums::InputInvoice>()?;
             let requested_info_id = r
-                .read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let shipping_option_id = r
-                .read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let credentials = r.read::<crate::enums::InputPaymentCredentials>()?;
             let tip_amount = r.read_if::<i64>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
@@ -39261,7 +39318,7 @@ pub mod payments {
     )]
     pub struct GetBankCardData {
         /// `number:string`
-        pub number: String,
+        pub number: crate::CompactString,
     }
     impl crate::Identifiable for GetBankCardData {
         const CONSTRUCTOR_ID: u32 = 0x2e79d779_u32;
@@ -39279,7 +39336,7 @@ pub mod payments {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let number = r.read_string()?;
+            let number = r.read::<crate::CompactString>()?;
             Ok(Self { number })
         }
     }
@@ -39519,7 +39576,7 @@ pub mod payments {
     )]
     pub struct CheckGiftCode {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
     }
     impl crate::Identifiable for CheckGiftCode {
         const CONSTRUCTOR_ID: u32 = 0x8e51b4c1_u32;
@@ -39537,7 +39594,7 @@ pub mod payments {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             Ok(Self { slug })
         }
     }
@@ -39562,7 +39619,7 @@ pub mod payments {
     )]
     pub struct ApplyGiftCode {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
     }
     impl crate::Identifiable for ApplyGiftCode {
         const CONSTRUCTOR_ID: u32 = 0xf6e26854_u32;
@@ -39580,7 +39637,7 @@ pub mod payments {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             Ok(Self { slug })
         }
     }
@@ -39838,11 +39895,11 @@ pub mod payments {
         /// `ton:flags.4?true`
         pub ton: bool,
         /// `subscription_id:flags.3?string`
-        pub subscription_id: Option<String>,
+        pub subscription_id: Option<crate::CompactString>,
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -39892,9 +39949,9 @@ pub mod payments {
             let ascending = flags_flags & 0x00000004_u32 != 0;
             let ton = flags_flags & 0x00000010_u32 != 0;
             let subscription_id = r
-                .read_if::<String>(flags_flags & 0x00000008_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000008_u32 != 0)?;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 inbound,
@@ -40004,7 +40061,7 @@ pub mod payments {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
         /// `charge_id:string`
-        pub charge_id: String,
+        pub charge_id: crate::CompactString,
     }
     impl RefundStarsCharge {
         /// A `payments.refundStarsCharge` from `user_id:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `RefundStarsCharge { field: value, ..RefundStarsCharge::new(…) }`.
@@ -40034,7 +40091,7 @@ pub mod payments {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let user_id = r.read::<crate::enums::InputUser>()?;
-            let charge_id = r.read_string()?;
+            let charge_id = r.read::<crate::CompactString>()?;
             Ok(Self { user_id, charge_id })
         }
     }
@@ -40381,7 +40438,7 @@ pub mod payments {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
     }
     impl GetStarsSubscriptions {
         /// A `payments.getStarsSubscriptions` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `GetStarsSubscriptions { field: value, ..GetStarsSubscriptions::new(…) }`.
@@ -40416,7 +40473,7 @@ pub mod payments {
             let flags_flags = r.read_u32()?;
             let missing_balance = flags_flags & 0x00000001_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             Ok(Self {
                 missing_balance,
                 peer,
@@ -40451,7 +40508,7 @@ pub mod payments {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `subscription_id:string`
-        pub subscription_id: String,
+        pub subscription_id: crate::CompactString,
         /// `canceled:flags.0?Bool`
         pub canceled: Option<bool>,
     }
@@ -40488,7 +40545,7 @@ pub mod payments {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let subscription_id = r.read_string()?;
+            let subscription_id = r.read::<crate::CompactString>()?;
             let canceled = r.read_if::<bool>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self {
                 peer,
@@ -40524,7 +40581,7 @@ pub mod payments {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `subscription_id:string`
-        pub subscription_id: String,
+        pub subscription_id: crate::CompactString,
     }
     impl FulfillStarsSubscription {
         /// A `payments.fulfillStarsSubscription` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `FulfillStarsSubscription { field: value, ..FulfillStarsSubscription::new(…) }`.
@@ -40554,7 +40611,7 @@ pub mod payments {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let subscription_id = r.read_string()?;
+            let subscription_id = r.read::<crate::CompactString>()?;
             Ok(Self { peer, subscription_id })
         }
     }
@@ -40775,7 +40832,7 @@ pub mod payments {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
         /// `charge_id:string`
-        pub charge_id: String,
+        pub charge_id: crate::CompactString,
     }
     impl BotCancelStarsSubscription {
         /// A `payments.botCancelStarsSubscription` from `user_id:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `BotCancelStarsSubscription { field: value, ..BotCancelStarsSubscription::new(…) }`.
@@ -40810,7 +40867,7 @@ pub mod payments {
             let flags_flags = r.read_u32()?;
             let restore = flags_flags & 0x00000001_u32 != 0;
             let user_id = r.read::<crate::enums::InputUser>()?;
-            let charge_id = r.read_string()?;
+            let charge_id = r.read::<crate::CompactString>()?;
             Ok(Self {
                 restore,
                 user_id,
@@ -40851,7 +40908,7 @@ pub mod payments {
         /// `offset_link:flags.2?string`
         ///
         /// Shares its flag bit with `offset_date`: when any of them is set, all are sent (unset values as zero, flags as set).
-        pub offset_link: Option<String>,
+        pub offset_link: Option<crate::CompactString>,
         /// `limit:int`
         pub limit: i32,
     }
@@ -40901,7 +40958,8 @@ pub mod payments {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let offset_date = r.read_if::<i32>(flags_flags & 0x00000004_u32 != 0)?;
-            let offset_link = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let offset_link = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             let limit = r.read_i32()?;
             Ok(Self {
                 peer,
@@ -41000,7 +41058,7 @@ pub mod payments {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -41042,7 +41100,7 @@ pub mod payments {
             let order_by_revenue = flags_flags & 0x00000001_u32 != 0;
             let order_by_date = flags_flags & 0x00000002_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 order_by_revenue,
@@ -41142,7 +41200,7 @@ pub mod payments {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `link:string`
-        pub link: String,
+        pub link: crate::CompactString,
     }
     impl EditConnectedStarRefBot {
         /// A `payments.editConnectedStarRefBot` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `EditConnectedStarRefBot { field: value, ..EditConnectedStarRefBot::new(…) }`.
@@ -41177,7 +41235,7 @@ pub mod payments {
             let flags_flags = r.read_u32()?;
             let revoked = flags_flags & 0x00000001_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let link = r.read_string()?;
+            let link = r.read::<crate::CompactString>()?;
             Ok(Self { revoked, peer, link })
         }
     }
@@ -41372,7 +41430,7 @@ pub mod payments {
     )]
     pub struct GetUniqueStarGift {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
     }
     impl crate::Identifiable for GetUniqueStarGift {
         const CONSTRUCTOR_ID: u32 = 0xa1974d72_u32;
@@ -41390,7 +41448,7 @@ pub mod payments {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             Ok(Self { slug })
         }
     }
@@ -41437,7 +41495,7 @@ pub mod payments {
         /// `collection_id:flags.6?int`
         pub collection_id: Option<i32>,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -41504,7 +41562,7 @@ pub mod payments {
             let exclude_hosted = flags_flags & 0x00000400_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let collection_id = r.read_if::<i32>(flags_flags & 0x00000040_u32 != 0)?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 exclude_unsaved,
@@ -41854,7 +41912,7 @@ pub mod payments {
         /// `attributes:flags.3?Vector<StarGiftAttributeId>`
         pub attributes: Option<Vec<crate::enums::StarGiftAttributeId>>,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -41895,7 +41953,7 @@ pub mod payments {
                 .read_if::<
                     Vec<crate::enums::StarGiftAttributeId>,
                 >(flags_flags & 0x00000008_u32 != 0)?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 sort_by_price,
@@ -42008,7 +42066,7 @@ pub mod payments {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `stargift:Vector<InputSavedStarGift>`
         pub stargift: Vec<crate::enums::InputSavedStarGift>,
     }
@@ -42042,7 +42100,7 @@ pub mod payments {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             let stargift = r.read::<Vec<crate::enums::InputSavedStarGift>>()?;
             Ok(Self { peer, title, stargift })
         }
@@ -42076,7 +42134,7 @@ pub mod payments {
         /// `collection_id:int`
         pub collection_id: i32,
         /// `title:flags.0?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `delete_stargift:flags.1?Vector<InputSavedStarGift>`
         pub delete_stargift: Option<Vec<crate::enums::InputSavedStarGift>>,
         /// `add_stargift:flags.2?Vector<InputSavedStarGift>`
@@ -42127,7 +42185,8 @@ pub mod payments {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let collection_id = r.read_i32()?;
-            let title = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let delete_stargift = r
                 .read_if::<
                     Vec<crate::enums::InputSavedStarGift>,
@@ -42358,7 +42417,7 @@ pub mod payments {
     )]
     pub struct GetUniqueStarGiftValueInfo {
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
     }
     impl crate::Identifiable for GetUniqueStarGiftValueInfo {
         const CONSTRUCTOR_ID: u32 = 0x4365af6b_u32;
@@ -42376,7 +42435,7 @@ pub mod payments {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             Ok(Self { slug })
         }
     }
@@ -42642,7 +42701,7 @@ pub mod payments {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `slug:string`
-        pub slug: String,
+        pub slug: crate::CompactString,
         /// `price:StarsAmount`
         pub price: crate::enums::StarsAmount,
         /// `duration:int`
@@ -42694,7 +42753,7 @@ pub mod payments {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let slug = r.read_string()?;
+            let slug = r.read::<crate::CompactString>()?;
             let price = r.read::<crate::enums::StarsAmount>()?;
             let duration = r.read_i32()?;
             let random_id = r.read_i64()?;
@@ -42785,7 +42844,7 @@ pub mod payments {
         /// `gift_id:long`
         pub gift_id: i64,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -42808,7 +42867,7 @@ pub mod payments {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let gift_id = r.read_i64()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self { gift_id, offset, limit })
         }
@@ -42917,7 +42976,7 @@ pub mod payments {
     )]
     pub struct GetOnrampProviders {
         /// `crypto_currency:flags.0?string`
-        pub crypto_currency: Option<String>,
+        pub crypto_currency: Option<crate::CompactString>,
     }
     impl crate::Identifiable for GetOnrampProviders {
         const CONSTRUCTOR_ID: u32 = 0x3f3e00dc_u32;
@@ -42939,7 +42998,7 @@ pub mod payments {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let crypto_currency = r
-                .read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { crypto_currency })
         }
     }
@@ -42964,9 +43023,9 @@ pub mod payments {
     )]
     pub struct GetOnrampBaseCurrencies {
         /// `provider:string`
-        pub provider: String,
+        pub provider: crate::CompactString,
         /// `crypto_currency:string`
-        pub crypto_currency: String,
+        pub crypto_currency: crate::CompactString,
     }
     impl crate::Identifiable for GetOnrampBaseCurrencies {
         const CONSTRUCTOR_ID: u32 = 0x1c8bedf3_u32;
@@ -42985,8 +43044,8 @@ pub mod payments {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let provider = r.read_string()?;
-            let crypto_currency = r.read_string()?;
+            let provider = r.read::<crate::CompactString>()?;
+            let crypto_currency = r.read::<crate::CompactString>()?;
             Ok(Self { provider, crypto_currency })
         }
     }
@@ -43001,7 +43060,7 @@ pub mod payments {
         }
     }
     impl crate::RemoteCall for GetOnrampBaseCurrencies {
-        type Return = Vec<String>;
+        type Return = Vec<crate::CompactString>;
     }
     /// `payments.getOnrampAvailability#2ec29951 flags:# provider:string crypto_currency:string base_currency:flags.0?string = OnrampAvailability`
     #[derive(Clone, Debug, Default)]
@@ -43013,11 +43072,11 @@ pub mod payments {
     )]
     pub struct GetOnrampAvailability {
         /// `provider:string`
-        pub provider: String,
+        pub provider: crate::CompactString,
         /// `crypto_currency:string`
-        pub crypto_currency: String,
+        pub crypto_currency: crate::CompactString,
         /// `base_currency:flags.0?string`
-        pub base_currency: Option<String>,
+        pub base_currency: Option<crate::CompactString>,
     }
     impl crate::Identifiable for GetOnrampAvailability {
         const CONSTRUCTOR_ID: u32 = 0x2ec29951_u32;
@@ -43040,9 +43099,10 @@ pub mod payments {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let provider = r.read_string()?;
-            let crypto_currency = r.read_string()?;
-            let base_currency = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let provider = r.read::<crate::CompactString>()?;
+            let crypto_currency = r.read::<crate::CompactString>()?;
+            let base_currency = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self {
                 provider,
                 crypto_currency,
@@ -43075,13 +43135,13 @@ pub mod payments {
     )]
     pub struct GetOnrampLimits {
         /// `provider:string`
-        pub provider: String,
+        pub provider: crate::CompactString,
         /// `crypto_currency:string`
-        pub crypto_currency: String,
+        pub crypto_currency: crate::CompactString,
         /// `base_currency:string`
-        pub base_currency: String,
+        pub base_currency: crate::CompactString,
         /// `payment_method:flags.0?string`
-        pub payment_method: Option<String>,
+        pub payment_method: Option<crate::CompactString>,
     }
     impl crate::Identifiable for GetOnrampLimits {
         const CONSTRUCTOR_ID: u32 = 0x80e851fd_u32;
@@ -43105,10 +43165,11 @@ pub mod payments {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let provider = r.read_string()?;
-            let crypto_currency = r.read_string()?;
-            let base_currency = r.read_string()?;
-            let payment_method = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let provider = r.read::<crate::CompactString>()?;
+            let crypto_currency = r.read::<crate::CompactString>()?;
+            let base_currency = r.read::<crate::CompactString>()?;
+            let payment_method = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self {
                 provider,
                 crypto_currency,
@@ -43144,17 +43205,17 @@ pub mod payments {
     )]
     pub struct GetOnrampQuote {
         /// `provider:string`
-        pub provider: String,
+        pub provider: crate::CompactString,
         /// `crypto_currency:string`
-        pub crypto_currency: String,
+        pub crypto_currency: crate::CompactString,
         /// `base_currency:string`
-        pub base_currency: String,
+        pub base_currency: crate::CompactString,
         /// `base_amount:flags.0?string`
-        pub base_amount: Option<String>,
+        pub base_amount: Option<crate::CompactString>,
         /// `crypto_amount:flags.1?string`
-        pub crypto_amount: Option<String>,
+        pub crypto_amount: Option<crate::CompactString>,
         /// `payment_method:flags.2?string`
-        pub payment_method: Option<String>,
+        pub payment_method: Option<crate::CompactString>,
     }
     impl crate::Identifiable for GetOnrampQuote {
         const CONSTRUCTOR_ID: u32 = 0xe06645fa_u32;
@@ -43182,12 +43243,15 @@ pub mod payments {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let provider = r.read_string()?;
-            let crypto_currency = r.read_string()?;
-            let base_currency = r.read_string()?;
-            let base_amount = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
-            let crypto_amount = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
-            let payment_method = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let provider = r.read::<crate::CompactString>()?;
+            let crypto_currency = r.read::<crate::CompactString>()?;
+            let base_currency = r.read::<crate::CompactString>()?;
+            let base_amount = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
+            let crypto_amount = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
+            let payment_method = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
                 provider,
                 crypto_currency,
@@ -43229,27 +43293,27 @@ pub mod payments {
     )]
     pub struct CreateOnrampSession {
         /// `provider:string`
-        pub provider: String,
+        pub provider: crate::CompactString,
         /// `crypto_currency:string`
-        pub crypto_currency: String,
+        pub crypto_currency: crate::CompactString,
         /// `address:string`
-        pub address: String,
+        pub address: crate::CompactString,
         /// `payment_method:flags.0?string`
-        pub payment_method: Option<String>,
+        pub payment_method: Option<crate::CompactString>,
         /// `base_currency:flags.1?string`
-        pub base_currency: Option<String>,
+        pub base_currency: Option<crate::CompactString>,
         /// `base_amount:flags.2?string`
-        pub base_amount: Option<String>,
+        pub base_amount: Option<crate::CompactString>,
         /// `memo:flags.3?string`
-        pub memo: Option<String>,
+        pub memo: Option<crate::CompactString>,
         /// `theme:flags.4?string`
-        pub theme: Option<String>,
+        pub theme: Option<crate::CompactString>,
         /// `success_return_url:flags.5?string`
-        pub success_return_url: Option<String>,
+        pub success_return_url: Option<crate::CompactString>,
         /// `fail_return_url:flags.6?string`
-        pub fail_return_url: Option<String>,
+        pub fail_return_url: Option<crate::CompactString>,
         /// `crypto_amount:flags.7?string`
-        pub crypto_amount: Option<String>,
+        pub crypto_amount: Option<crate::CompactString>,
     }
     impl crate::Identifiable for CreateOnrampSession {
         const CONSTRUCTOR_ID: u32 = 0xa2197cf6_u32;
@@ -43287,19 +43351,25 @@ pub mod payments {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let provider = r.read_string()?;
-            let crypto_currency = r.read_string()?;
-            let address = r.read_string()?;
-            let payment_method = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
-            let base_currency = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
-            let base_amount = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
-            let memo = r.read_if::<String>(flags_flags & 0x00000008_u32 != 0)?;
-            let theme = r.read_if::<String>(flags_flags & 0x00000010_u32 != 0)?;
+            let provider = r.read::<crate::CompactString>()?;
+            let crypto_currency = r.read::<crate::CompactString>()?;
+            let address = r.read::<crate::CompactString>()?;
+            let payment_method = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
+            let base_currency = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
+            let base_amount = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
+            let memo = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000008_u32 != 0)?;
+            let theme = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000010_u32 != 0)?;
             let success_return_url = r
-                .read_if::<String>(flags_flags & 0x00000020_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000020_u32 != 0)?;
             let fail_return_url = r
-                .read_if::<String>(flags_flags & 0x00000040_u32 != 0)?;
-            let crypto_amount = r.read_if::<String>(flags_flags & 0x00000080_u32 != 0)?;
+                .read_if::<crate::CompactString>(flags_flags & 0x00000040_u32 != 0)?;
+            let crypto_amount = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000080_u32 != 0)?;
             Ok(Self {
                 provider,
                 crypto_currency,
@@ -43783,7 +43853,7 @@ pub mod phone {
         /// `rating:int`
         pub rating: i32,
         /// `comment:string`
-        pub comment: String,
+        pub comment: crate::CompactString,
     }
     impl SetCallRating {
         /// A `phone.setCallRating` from `peer:InputPhoneCall`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `SetCallRating { field: value, ..SetCallRating::new(…) }`.
@@ -43821,7 +43891,7 @@ pub mod phone {
             let user_initiative = flags_flags & 0x00000001_u32 != 0;
             let peer = r.read::<crate::enums::InputPhoneCall>()?;
             let rating = r.read_i32()?;
-            let comment = r.read_string()?;
+            let comment = r.read::<crate::CompactString>()?;
             Ok(Self {
                 user_initiative,
                 peer,
@@ -43981,7 +44051,7 @@ pub mod phone {
         /// `random_id:int`
         pub random_id: i32,
         /// `title:flags.0?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `schedule_date:flags.1?int`
         pub schedule_date: Option<i32>,
     }
@@ -44025,7 +44095,8 @@ pub mod phone {
             let rtmp_stream = flags_flags & 0x00000004_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let random_id = r.read_i32()?;
-            let title = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let schedule_date = r.read_if::<i32>(flags_flags & 0x00000002_u32 != 0)?;
             Ok(Self {
                 rtmp_stream,
@@ -44073,7 +44144,7 @@ pub mod phone {
         /// `join_as:InputPeer`
         pub join_as: crate::enums::InputPeer,
         /// `invite_hash:flags.1?string`
-        pub invite_hash: Option<String>,
+        pub invite_hash: Option<crate::CompactString>,
         /// `public_key:flags.3?int256`
         ///
         /// Shares its flag bit with `block`: when any of them is set, all are sent (unset values as zero, flags as set).
@@ -44144,7 +44215,8 @@ pub mod phone {
             let video_stopped = flags_flags & 0x00000004_u32 != 0;
             let call = r.read::<crate::enums::InputGroupCall>()?;
             let join_as = r.read::<crate::enums::InputPeer>()?;
-            let invite_hash = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let invite_hash = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let public_key = r.read_if::<[u8; 32]>(flags_flags & 0x00000008_u32 != 0)?;
             let block = r.read_if::<Vec<u8>>(flags_flags & 0x00000008_u32 != 0)?;
             let params = r.read::<crate::enums::DataJSON>()?;
@@ -44523,7 +44595,7 @@ pub mod phone {
         /// `sources:Vector<int>`
         pub sources: Vec<i32>,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -44563,7 +44635,7 @@ pub mod phone {
             let call = r.read::<crate::enums::InputGroupCall>()?;
             let ids = r.read::<Vec<crate::enums::InputPeer>>()?;
             let sources = r.read::<Vec<i32>>()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 call,
@@ -44670,7 +44742,7 @@ pub mod phone {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
         /// `title:flags.1?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `video_portrait:flags.2?Bool`
         ///
         /// Shares its flag bit with `video`: when any of them is set, all are sent (unset values as zero, flags as set).
@@ -44719,7 +44791,8 @@ pub mod phone {
             let start = flags_flags & 0x00000001_u32 != 0;
             let video = flags_flags & 0x00000004_u32 != 0;
             let call = r.read::<crate::enums::InputGroupCall>()?;
-            let title = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let video_portrait = r.read_if::<bool>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
                 start,
@@ -44883,7 +44956,7 @@ pub mod phone {
         /// `call:InputGroupCall`
         pub call: crate::enums::InputGroupCall,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
     }
     impl EditGroupCallTitle {
         /// A `phone.editGroupCallTitle` from `call:InputGroupCall`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `EditGroupCallTitle { field: value, ..EditGroupCallTitle::new(…) }`.
@@ -44913,7 +44986,7 @@ pub mod phone {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let call = r.read::<crate::enums::InputGroupCall>()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             Ok(Self { call, title })
         }
     }
@@ -46766,7 +46839,7 @@ pub mod premium {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -46805,7 +46878,7 @@ pub mod premium {
             let flags_flags = r.read_u32()?;
             let gifts = flags_flags & 0x00000001_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self { gifts, peer, offset, limit })
         }
@@ -47236,7 +47309,7 @@ pub mod smsjobs {
     )]
     pub struct GetSmsJob {
         /// `job_id:string`
-        pub job_id: String,
+        pub job_id: crate::CompactString,
     }
     impl crate::Identifiable for GetSmsJob {
         const CONSTRUCTOR_ID: u32 = 0x778d902f_u32;
@@ -47254,7 +47327,7 @@ pub mod smsjobs {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let job_id = r.read_string()?;
+            let job_id = r.read::<crate::CompactString>()?;
             Ok(Self { job_id })
         }
     }
@@ -47279,9 +47352,9 @@ pub mod smsjobs {
     )]
     pub struct FinishJob {
         /// `job_id:string`
-        pub job_id: String,
+        pub job_id: crate::CompactString,
         /// `error:flags.0?string`
-        pub error: Option<String>,
+        pub error: Option<crate::CompactString>,
     }
     impl crate::Identifiable for FinishJob {
         const CONSTRUCTOR_ID: u32 = 0x4f1ebf24_u32;
@@ -47303,8 +47376,9 @@ pub mod smsjobs {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let job_id = r.read_string()?;
-            let error = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let job_id = r.read::<crate::CompactString>()?;
+            let error = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { job_id, error })
         }
     }
@@ -47395,7 +47469,7 @@ pub mod stats {
     )]
     pub struct LoadAsyncGraph {
         /// `token:string`
-        pub token: String,
+        pub token: crate::CompactString,
         /// `x:flags.0?long`
         pub x: Option<i64>,
     }
@@ -47419,7 +47493,7 @@ pub mod stats {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let token = r.read_string()?;
+            let token = r.read::<crate::CompactString>()?;
             let x = r.read_if::<i64>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { token, x })
         }
@@ -47512,7 +47586,7 @@ pub mod stats {
         /// `msg_id:int`
         pub msg_id: i32,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -47549,7 +47623,7 @@ pub mod stats {
         ) -> Result<Self, crate::DeserializeError> {
             let channel = r.read::<crate::enums::InputChannel>()?;
             let msg_id = r.read_i32()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 channel,
@@ -47726,7 +47800,7 @@ pub mod stats {
         /// `id:int`
         pub id: i32,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -47763,7 +47837,7 @@ pub mod stats {
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let id = r.read_i32()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self { peer, id, offset, limit })
         }
@@ -47874,15 +47948,15 @@ pub mod stickers {
         /// `user_id:InputUser`
         pub user_id: crate::enums::InputUser,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `short_name:string`
-        pub short_name: String,
+        pub short_name: crate::CompactString,
         /// `thumb:flags.2?InputDocument`
         pub thumb: Option<crate::enums::InputDocument>,
         /// `stickers:Vector<InputStickerSetItem>`
         pub stickers: Vec<crate::enums::InputStickerSetItem>,
         /// `software:flags.3?string`
-        pub software: Option<String>,
+        pub software: Option<crate::CompactString>,
     }
     impl CreateStickerSet {
         /// A `stickers.createStickerSet` from `user_id:InputUser`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `CreateStickerSet { field: value, ..CreateStickerSet::new(…) }`.
@@ -47931,14 +48005,15 @@ pub mod stickers {
             let emojis = flags_flags & 0x00000020_u32 != 0;
             let text_color = flags_flags & 0x00000040_u32 != 0;
             let user_id = r.read::<crate::enums::InputUser>()?;
-            let title = r.read_string()?;
-            let short_name = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
+            let short_name = r.read::<crate::CompactString>()?;
             let thumb = r
                 .read_if::<
                     crate::enums::InputDocument,
                 >(flags_flags & 0x00000004_u32 != 0)?;
             let stickers = r.read::<Vec<crate::enums::InputStickerSetItem>>()?;
-            let software = r.read_if::<String>(flags_flags & 0x00000008_u32 != 0)?;
+            let software = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000008_u32 != 0)?;
             Ok(Self {
                 masks,
                 emojis,
@@ -48234,7 +48309,7 @@ pub mod stickers {
     )]
     pub struct CheckShortName {
         /// `short_name:string`
-        pub short_name: String,
+        pub short_name: crate::CompactString,
     }
     impl crate::Identifiable for CheckShortName {
         const CONSTRUCTOR_ID: u32 = 0x284b3639_u32;
@@ -48252,7 +48327,7 @@ pub mod stickers {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let short_name = r.read_string()?;
+            let short_name = r.read::<crate::CompactString>()?;
             Ok(Self { short_name })
         }
     }
@@ -48277,7 +48352,7 @@ pub mod stickers {
     )]
     pub struct SuggestShortName {
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
     }
     impl crate::Identifiable for SuggestShortName {
         const CONSTRUCTOR_ID: u32 = 0x4dafc503_u32;
@@ -48295,7 +48370,7 @@ pub mod stickers {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             Ok(Self { title })
         }
     }
@@ -48322,11 +48397,11 @@ pub mod stickers {
         /// `sticker:InputDocument`
         pub sticker: crate::enums::InputDocument,
         /// `emoji:flags.0?string`
-        pub emoji: Option<String>,
+        pub emoji: Option<crate::CompactString>,
         /// `mask_coords:flags.1?MaskCoords`
         pub mask_coords: Option<crate::enums::MaskCoords>,
         /// `keywords:flags.2?string`
-        pub keywords: Option<String>,
+        pub keywords: Option<crate::CompactString>,
     }
     impl ChangeSticker {
         /// A `stickers.changeSticker` from `sticker:InputDocument`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `ChangeSticker { field: value, ..ChangeSticker::new(…) }`.
@@ -48365,10 +48440,12 @@ pub mod stickers {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let sticker = r.read::<crate::enums::InputDocument>()?;
-            let emoji = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let emoji = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let mask_coords = r
                 .read_if::<crate::enums::MaskCoords>(flags_flags & 0x00000002_u32 != 0)?;
-            let keywords = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let keywords = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
                 sticker,
                 emoji,
@@ -48406,7 +48483,7 @@ pub mod stickers {
         /// `stickerset:InputStickerSet`
         pub stickerset: crate::enums::InputStickerSet,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
     }
     impl RenameStickerSet {
         /// A `stickers.renameStickerSet` from `stickerset:InputStickerSet`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `RenameStickerSet { field: value, ..RenameStickerSet::new(…) }`.
@@ -48436,7 +48513,7 @@ pub mod stickers {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let stickerset = r.read::<crate::enums::InputStickerSet>()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             Ok(Self { stickerset, title })
         }
     }
@@ -48637,7 +48714,7 @@ pub mod stories {
         /// `media_areas:flags.5?Vector<MediaArea>`
         pub media_areas: Option<Vec<crate::enums::MediaArea>>,
         /// `caption:flags.0?string`
-        pub caption: Option<String>,
+        pub caption: Option<crate::CompactString>,
         /// `entities:flags.1?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
         /// `privacy_rules:Vector<InputPrivacyRule>`
@@ -48740,7 +48817,8 @@ pub mod stories {
                 .read_if::<
                     Vec<crate::enums::MediaArea>,
                 >(flags_flags & 0x00000020_u32 != 0)?;
-            let caption = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let caption = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let entities = r
                 .read_if::<
                     Vec<crate::enums::MessageEntity>,
@@ -48834,7 +48912,7 @@ pub mod stories {
         /// `caption:flags.1?string`
         ///
         /// Shares its flag bit with `entities`: when any of them is set, all are sent (unset values as zero, flags as set).
-        pub caption: Option<String>,
+        pub caption: Option<crate::CompactString>,
         /// `entities:flags.1?Vector<MessageEntity>`
         ///
         /// Shares its flag bit with `caption`: when any of them is set, all are sent (unset values as zero, flags as set).
@@ -48909,7 +48987,8 @@ pub mod stories {
                 .read_if::<
                     Vec<crate::enums::MediaArea>,
                 >(flags_flags & 0x00000008_u32 != 0)?;
-            let caption = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let caption = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let entities = r
                 .read_if::<
                     Vec<crate::enums::MessageEntity>,
@@ -49098,7 +49177,7 @@ pub mod stories {
         /// `hidden:flags.2?true`
         pub hidden: bool,
         /// `state:flags.0?string`
-        pub state: Option<String>,
+        pub state: Option<crate::CompactString>,
     }
     impl crate::Identifiable for GetAllStories {
         const CONSTRUCTOR_ID: u32 = 0xeeb0d625_u32;
@@ -49122,7 +49201,8 @@ pub mod stories {
             let flags_flags = r.read_u32()?;
             let next = flags_flags & 0x00000002_u32 != 0;
             let hidden = flags_flags & 0x00000004_u32 != 0;
-            let state = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let state = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self { next, hidden, state })
         }
     }
@@ -49511,11 +49591,11 @@ pub mod stories {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `q:flags.1?string`
-        pub q: Option<String>,
+        pub q: Option<crate::CompactString>,
         /// `id:int`
         pub id: i32,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -49564,9 +49644,10 @@ pub mod stories {
             let reactions_first = flags_flags & 0x00000004_u32 != 0;
             let forwards_first = flags_flags & 0x00000008_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let q = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let q = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let id = r.read_i32()?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 just_contacts,
@@ -49739,7 +49820,7 @@ pub mod stories {
         /// `option:bytes`
         pub option: Vec<u8>,
         /// `message:string`
-        pub message: String,
+        pub message: crate::CompactString,
     }
     impl Report {
         /// A `stories.report` from `peer:InputPeer`. Every other field is empty (flags false, optional fields `None`, numbers zero, strings and vectors empty); set them with struct update syntax: `Report { field: value, ..Report::new(…) }`.
@@ -49775,7 +49856,7 @@ pub mod stories {
             let peer = r.read::<crate::enums::InputPeer>()?;
             let id = r.read::<Vec<i32>>()?;
             let option = r.read_bytes()?;
-            let message = r.read_string()?;
+            let message = r.read::<crate::CompactString>()?;
             Ok(Self { peer, id, option, message })
         }
     }
@@ -50171,7 +50252,7 @@ pub mod stories {
         /// `reaction:flags.0?Reaction`
         pub reaction: Option<crate::enums::Reaction>,
         /// `offset:flags.1?string`
-        pub offset: Option<String>,
+        pub offset: Option<crate::CompactString>,
         /// `limit:int`
         pub limit: i32,
     }
@@ -50219,7 +50300,8 @@ pub mod stories {
             let id = r.read_i32()?;
             let reaction = r
                 .read_if::<crate::enums::Reaction>(flags_flags & 0x00000001_u32 != 0)?;
-            let offset = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let offset = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             let limit = r.read_i32()?;
             Ok(Self {
                 forwards_first,
@@ -50321,13 +50403,13 @@ pub mod stories {
     )]
     pub struct SearchPosts {
         /// `hashtag:flags.0?string`
-        pub hashtag: Option<String>,
+        pub hashtag: Option<crate::CompactString>,
         /// `area:flags.1?MediaArea`
         pub area: Option<crate::enums::MediaArea>,
         /// `peer:flags.2?InputPeer`
         pub peer: Option<crate::enums::InputPeer>,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -50356,12 +50438,13 @@ pub mod stories {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let hashtag = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let hashtag = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let area = r
                 .read_if::<crate::enums::MediaArea>(flags_flags & 0x00000002_u32 != 0)?;
             let peer = r
                 .read_if::<crate::enums::InputPeer>(flags_flags & 0x00000004_u32 != 0)?;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 hashtag,
@@ -50403,7 +50486,7 @@ pub mod stories {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `title:string`
-        pub title: String,
+        pub title: crate::CompactString,
         /// `stories:Vector<int>`
         pub stories: Vec<i32>,
     }
@@ -50437,7 +50520,7 @@ pub mod stories {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let title = r.read_string()?;
+            let title = r.read::<crate::CompactString>()?;
             let stories = r.read::<Vec<i32>>()?;
             Ok(Self { peer, title, stories })
         }
@@ -50471,7 +50554,7 @@ pub mod stories {
         /// `album_id:int`
         pub album_id: i32,
         /// `title:flags.0?string`
-        pub title: Option<String>,
+        pub title: Option<crate::CompactString>,
         /// `delete_stories:flags.1?Vector<int>`
         pub delete_stories: Option<Vec<i32>>,
         /// `add_stories:flags.2?Vector<int>`
@@ -50522,7 +50605,8 @@ pub mod stories {
             let flags_flags = r.read_u32()?;
             let peer = r.read::<crate::enums::InputPeer>()?;
             let album_id = r.read_i32()?;
-            let title = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let title = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let delete_stories = r
                 .read_if::<Vec<i32>>(flags_flags & 0x00000002_u32 != 0)?;
             let add_stories = r.read_if::<Vec<i32>>(flags_flags & 0x00000004_u32 != 0)?;
@@ -50831,7 +50915,7 @@ pub mod stories {
         /// `peer:InputPeer`
         pub peer: crate::enums::InputPeer,
         /// `caption:flags.0?string`
-        pub caption: Option<String>,
+        pub caption: Option<crate::CompactString>,
         /// `entities:flags.1?Vector<MessageEntity>`
         pub entities: Option<Vec<crate::enums::MessageEntity>>,
         /// `privacy_rules:Vector<InputPrivacyRule>`
@@ -50895,7 +50979,8 @@ pub mod stories {
             let noforwards = flags_flags & 0x00000010_u32 != 0;
             let rtmp_stream = flags_flags & 0x00000020_u32 != 0;
             let peer = r.read::<crate::enums::InputPeer>()?;
-            let caption = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let caption = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let entities = r
                 .read_if::<
                     Vec<crate::enums::MessageEntity>,
@@ -50966,11 +51051,11 @@ pub mod toncenter {
         /// `post:flags.0?true`
         pub post: bool,
         /// `endpoint:string`
-        pub endpoint: String,
+        pub endpoint: crate::CompactString,
         /// `query:flags.1?string`
-        pub query: Option<String>,
+        pub query: Option<crate::CompactString>,
         /// `payload:flags.2?string`
-        pub payload: Option<String>,
+        pub payload: Option<crate::CompactString>,
     }
     impl crate::Identifiable for PerformApiRequest {
         const CONSTRUCTOR_ID: u32 = 0x8d7bdd61_u32;
@@ -50996,9 +51081,11 @@ pub mod toncenter {
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
             let post = flags_flags & 0x00000001_u32 != 0;
-            let endpoint = r.read_string()?;
-            let query = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
-            let payload = r.read_if::<String>(flags_flags & 0x00000004_u32 != 0)?;
+            let endpoint = r.read::<crate::CompactString>()?;
+            let query = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
+            let payload = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000004_u32 != 0)?;
             Ok(Self {
                 post,
                 endpoint,
@@ -52207,7 +52294,7 @@ pub mod wallet {
         /// `id:Vector<InputUser>`
         pub id: Vec<crate::enums::InputUser>,
         /// `addresses:Vector<string>`
-        pub addresses: Vec<String>,
+        pub addresses: Vec<crate::CompactString>,
     }
     impl crate::Identifiable for GetUserAddresses {
         const CONSTRUCTOR_ID: u32 = 0x5275dfdd_u32;
@@ -52231,7 +52318,7 @@ pub mod wallet {
             let flags_flags = r.read_u32()?;
             let force = flags_flags & 0x00000001_u32 != 0;
             let id = r.read::<Vec<crate::enums::InputUser>>()?;
-            let addresses = r.read::<Vec<String>>()?;
+            let addresses = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { force, id, addresses })
         }
     }
@@ -52264,7 +52351,7 @@ pub mod wallet {
         /// `outbound:flags.1?true`
         pub outbound: bool,
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -52291,7 +52378,7 @@ pub mod wallet {
             let flags_flags = r.read_u32()?;
             let inbound = flags_flags & 0x00000001_u32 != 0;
             let outbound = flags_flags & 0x00000002_u32 != 0;
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self {
                 inbound,
@@ -52328,7 +52415,7 @@ pub mod wallet {
     )]
     pub struct GetTransactionsByIDs {
         /// `id:Vector<string>`
-        pub id: Vec<String>,
+        pub id: Vec<crate::CompactString>,
     }
     impl crate::Identifiable for GetTransactionsByIDs {
         const CONSTRUCTOR_ID: u32 = 0x811ceab6_u32;
@@ -52346,7 +52433,7 @@ pub mod wallet {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let id = r.read::<Vec<String>>()?;
+            let id = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { id })
         }
     }
@@ -52371,7 +52458,7 @@ pub mod wallet {
     )]
     pub struct GetTransactionsByMsgHash {
         /// `msg_hash:Vector<string>`
-        pub msg_hash: Vec<String>,
+        pub msg_hash: Vec<crate::CompactString>,
     }
     impl crate::Identifiable for GetTransactionsByMsgHash {
         const CONSTRUCTOR_ID: u32 = 0xa6bb795d_u32;
@@ -52389,7 +52476,7 @@ pub mod wallet {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let msg_hash = r.read::<Vec<String>>()?;
+            let msg_hash = r.read::<Vec<crate::CompactString>>()?;
             Ok(Self { msg_hash })
         }
     }
@@ -52463,7 +52550,7 @@ pub mod wallet {
     )]
     pub struct FetchEncryptedSecretPhrasePart {
         /// `token:string`
-        pub token: String,
+        pub token: crate::CompactString,
         /// `public_key:bytes`
         pub public_key: Vec<u8>,
     }
@@ -52484,7 +52571,7 @@ pub mod wallet {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let token = r.read_string()?;
+            let token = r.read::<crate::CompactString>()?;
             let public_key = r.read_bytes()?;
             Ok(Self { token, public_key })
         }
@@ -52940,7 +53027,7 @@ pub mod wallet {
     )]
     pub struct GetNfts {
         /// `offset:string`
-        pub offset: String,
+        pub offset: crate::CompactString,
         /// `limit:int`
         pub limit: i32,
     }
@@ -52961,7 +53048,7 @@ pub mod wallet {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let offset = r.read_string()?;
+            let offset = r.read::<crate::CompactString>()?;
             let limit = r.read_i32()?;
             Ok(Self { offset, limit })
         }
@@ -52989,9 +53076,9 @@ pub mod wallet {
     )]
     pub struct TonConnectCreateSession {
         /// `dapp_client_id:string`
-        pub dapp_client_id: String,
+        pub dapp_client_id: crate::CompactString,
         /// `manifest_url:string`
-        pub manifest_url: String,
+        pub manifest_url: crate::CompactString,
     }
     impl crate::Identifiable for TonConnectCreateSession {
         const CONSTRUCTOR_ID: u32 = 0xcc931046_u32;
@@ -53010,8 +53097,8 @@ pub mod wallet {
         fn deserialize_bare(
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
-            let dapp_client_id = r.read_string()?;
-            let manifest_url = r.read_string()?;
+            let dapp_client_id = r.read::<crate::CompactString>()?;
+            let manifest_url = r.read::<crate::CompactString>()?;
             Ok(Self {
                 dapp_client_id,
                 manifest_url,
@@ -53043,7 +53130,7 @@ pub mod wallet {
         /// `session_id:long`
         pub session_id: i64,
         /// `client_id:string`
-        pub client_id: String,
+        pub client_id: crate::CompactString,
     }
     impl crate::Identifiable for TonConnectRegisterKey {
         const CONSTRUCTOR_ID: u32 = 0x338bcf1c_u32;
@@ -53063,7 +53150,7 @@ pub mod wallet {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let session_id = r.read_i64()?;
-            let client_id = r.read_string()?;
+            let client_id = r.read::<crate::CompactString>()?;
             Ok(Self { session_id, client_id })
         }
     }
@@ -53098,7 +53185,7 @@ pub mod wallet {
         /// `body:bytes`
         pub body: Vec<u8>,
         /// `trace_id:flags.1?string`
-        pub trace_id: Option<String>,
+        pub trace_id: Option<crate::CompactString>,
     }
     impl crate::Identifiable for TonConnectSubmitConnectResult {
         const CONSTRUCTOR_ID: u32 = 0xc2c00779_u32;
@@ -53127,7 +53214,8 @@ pub mod wallet {
             let session_id = r.read_i64()?;
             let challenge_answer = r.read_bytes()?;
             let body = r.read_bytes()?;
-            let trace_id = r.read_if::<String>(flags_flags & 0x00000002_u32 != 0)?;
+            let trace_id = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000002_u32 != 0)?;
             Ok(Self {
                 error,
                 session_id,
@@ -53166,7 +53254,7 @@ pub mod wallet {
     )]
     pub struct TonConnectGetPending {
         /// `dapp_client_id:flags.0?string`
-        pub dapp_client_id: Option<String>,
+        pub dapp_client_id: Option<crate::CompactString>,
         /// `session_id:flags.1?long`
         pub session_id: Option<i64>,
     }
@@ -53191,7 +53279,8 @@ pub mod wallet {
             r: &mut crate::Reader<'_>,
         ) -> Result<Self, crate::DeserializeError> {
             let flags_flags = r.read_u32()?;
-            let dapp_client_id = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let dapp_client_id = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             let session_id = r.read_if::<i64>(flags_flags & 0x00000002_u32 != 0)?;
             Ok(Self { dapp_client_id, session_id })
         }
@@ -53225,7 +53314,7 @@ pub mod wallet {
         /// `msg_id:int`
         pub msg_id: i32,
         /// `app_request_id:string`
-        pub app_request_id: String,
+        pub app_request_id: crate::CompactString,
         /// `challenge_answer:flags.0?bytes`
         pub challenge_answer: Option<Vec<u8>>,
     }
@@ -53255,7 +53344,7 @@ pub mod wallet {
             let declined = flags_flags & 0x00000002_u32 != 0;
             let session_id = r.read_i64()?;
             let msg_id = r.read_i32()?;
-            let app_request_id = r.read_string()?;
+            let app_request_id = r.read::<crate::CompactString>()?;
             let challenge_answer = r
                 .read_if::<Vec<u8>>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self {
@@ -53302,7 +53391,7 @@ pub mod wallet {
         /// `body:bytes`
         pub body: Vec<u8>,
         /// `trace_id:flags.0?string`
-        pub trace_id: Option<String>,
+        pub trace_id: Option<crate::CompactString>,
     }
     impl crate::Identifiable for TonConnectSubmitResponse {
         const CONSTRUCTOR_ID: u32 = 0xfac67d3c_u32;
@@ -53329,7 +53418,8 @@ pub mod wallet {
             let session_id = r.read_i64()?;
             let msg_id = r.read_i32()?;
             let body = r.read_bytes()?;
-            let trace_id = r.read_if::<String>(flags_flags & 0x00000001_u32 != 0)?;
+            let trace_id = r
+                .read_if::<crate::CompactString>(flags_flags & 0x00000001_u32 != 0)?;
             Ok(Self {
                 session_id,
                 msg_id,

@@ -119,7 +119,7 @@ impl Generator<'_> {
             Kind::Double => quote!(r.read_f64()?),
             Kind::Bool => quote!(r.read_bool()?),
             Kind::True => quote!(true),
-            Kind::String => quote!(r.read_string()?),
+            Kind::String => quote!(r.read::<crate::CompactString>()?),
             Kind::Bytes => quote!(r.read_bytes()?),
             Kind::Int128 => quote!(r.read_int128()?),
             Kind::Int256 => quote!(r.read_int256()?),

@@ -333,7 +333,7 @@ impl<'a> Generator<'a> {
             Kind::Long => quote!(i64),
             Kind::Double => quote!(f64),
             Kind::Bool | Kind::True => quote!(bool),
-            Kind::String => quote!(String),
+            Kind::String => quote!(crate::CompactString),
             Kind::Bytes => quote!(Vec<u8>),
             Kind::Int128 => quote!([u8; 16]),
             Kind::Int256 => quote!([u8; 32]),

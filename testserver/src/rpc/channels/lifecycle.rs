@@ -47,12 +47,14 @@ pub(crate) fn create_channel(
     };
     let id = w.create_chat(kind, &title, me, now);
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("made"))?;
-    c.about = x.about;
+    c.about = x.about.to_string();
     c.forum = x.forum && kind == ChatKind::Supergroup;
     let m = c.add_service(
         now,
         me,
-        enums::MessageAction::from(types::MessageActionChannelCreate { title }),
+        enums::MessageAction::from(types::MessageActionChannelCreate {
+            title: title.into(),
+        }),
     );
     Ok(service_updates(ctx, w, me, id, &m, Vec::new()))
 }

@@ -241,7 +241,7 @@ pub(crate) fn edit_admin(
     let role = if any {
         Role::Admin {
             rights: new_rights,
-            rank,
+            rank: rank.map(String::from),
             promoted_by: me,
         }
     } else {

@@ -71,13 +71,13 @@ pub(crate) fn update_username(
         return Err(bad("USERNAME_OCCUPIED"));
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-    c.username = new.as_ref().map(|_| x.username.clone());
+    c.username = new.as_ref().map(|_| x.username.clone()).map(String::from);
     c.log(
         now,
         me,
         None,
         enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangeUsername {
-            prev_value: old.unwrap_or_default(),
+            prev_value: old.unwrap_or_default().into(),
             new_value: x.username.clone(),
         }),
     );

@@ -120,14 +120,14 @@ pub(crate) fn edit_chat_about(
         return Err(bad("CHAT_ABOUT_NOT_MODIFIED"));
     }
     let c = w.chats.get_mut(&id).ok_or_else(|| internal("exists"))?;
-    let prev = std::mem::replace(&mut c.about, x.about.clone());
+    let prev = std::mem::replace(&mut c.about, x.about.to_string());
     if c.kind != ChatKind::Group {
         c.log(
             now,
             me,
             None,
             enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangeAbout {
-                prev_value: prev,
+                prev_value: prev.into(),
                 new_value: x.about.clone(),
             }),
         );
@@ -257,8 +257,8 @@ pub(crate) fn set_title(
             me,
             None,
             enums::ChannelAdminLogEventAction::from(types::ChannelAdminLogEventActionChangeTitle {
-                prev_value: prev,
-                new_value: title.to_owned(),
+                prev_value: prev.into(),
+                new_value: title.into(),
             }),
         );
     }
@@ -266,7 +266,7 @@ pub(crate) fn set_title(
         now,
         me,
         enums::MessageAction::from(types::MessageActionChatEditTitle {
-            title: title.to_owned(),
+            title: title.into(),
         }),
     );
     Ok(service_updates(ctx, w, me, id, &m, vec![me]))

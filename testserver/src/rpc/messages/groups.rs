@@ -178,7 +178,7 @@ pub(crate) fn create_chat(
         now,
         me,
         enums::MessageAction::from(types::MessageActionChatCreate {
-            title,
+            title: title.into(),
             users: everyone,
         }),
     );

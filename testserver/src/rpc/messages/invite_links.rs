@@ -71,7 +71,7 @@ pub(crate) fn edit_exported_chat_invite(
         }
     }
     if let Some(t) = x.title {
-        after.title = (!t.is_empty()).then_some(t);
+        after.title = (!t.is_empty()).then_some(t.to_string());
     }
     if before.permanent && (after.expire_date.is_some() || after.usage_limit.is_some()) {
         return Err(bad("CHAT_INVITE_PERMANENT"));
@@ -272,7 +272,7 @@ pub(crate) fn get_exported_chat_invites(
     let count = links.len();
     let after = x
         .offset_date
-        .map(|d| (d, x.offset_link.clone().unwrap_or_default()));
+        .map(|d| (d, x.offset_link.as_deref().unwrap_or_default().to_owned()));
     let limit = usize::try_from(x.limit).unwrap_or(0).clamp(1, PAGE_MAX);
     let page: Vec<_> = links
         .into_iter()

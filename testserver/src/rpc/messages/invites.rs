@@ -61,7 +61,7 @@ pub(crate) fn export_chat_invite(
     let usage_limit = x.usage_limit.filter(|l| *l != 0);
     invite_terms(expire_date, usage_limit, x.request_needed, now).map_err(bad)?;
     let mut invite = Invite::new(fresh_hash(w, id), me, now);
-    invite.title = x.title.filter(|t| !t.is_empty());
+    invite.title = x.title.filter(|t| !t.is_empty()).map(String::from);
     invite.expire_date = expire_date;
     invite.usage_limit = usage_limit;
     invite.request_needed = x.request_needed;

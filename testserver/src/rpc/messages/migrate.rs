@@ -69,7 +69,7 @@ pub(crate) fn migrate_chat(
         now,
         me,
         enums::MessageAction::from(types::MessageActionChannelMigrateFrom {
-            title: sg.title.clone(),
+            title: sg.title.as_str().into(),
             chat_id: id,
         }),
     );

@@ -48,7 +48,7 @@ pub(crate) fn edit_chat_participant_rank(
         updates.push(enums::Update::from(types::UpdateChatParticipantRank {
             chat_id: id,
             user_id: user,
-            rank: new.clone().unwrap_or_default(),
+            rank: new.clone().unwrap_or_default().into(),
             version: 1,
         }));
     } else if prev != rank {
@@ -59,8 +59,8 @@ pub(crate) fn edit_chat_participant_rank(
             enums::ChannelAdminLogEventAction::from(
                 types::ChannelAdminLogEventActionParticipantEditRank {
                     user_id: user,
-                    prev_rank: prev,
-                    new_rank: rank.to_owned(),
+                    prev_rank: prev.into(),
+                    new_rank: rank.into(),
                 },
             ),
         );

@@ -118,7 +118,7 @@ pub(crate) fn send_message(
     let (id, pts, date) = match sent_before(w, me, x.random_id) {
         Some(m) => (m.id, m.pts, m.date),
         None => {
-            let sent = deliver(ctx, w, me, peer, x.message.clone(), None);
+            let sent = deliver(ctx, w, me, peer, x.message.to_string(), None);
             w.random_ids.insert((me, x.random_id), sent.0);
             sent
         }
@@ -173,7 +173,7 @@ pub(crate) fn send_media(
             w.photos
                 .get_mut(&id)
                 .ok_or_else(|| internal("just added"))?
-                .document = Some((d.mime_type.clone(), name));
+                .document = Some((d.mime_type.to_string(), name.to_string()));
             id
         }
         enums::InputMedia::Document(d) => match &d.id {
@@ -204,7 +204,7 @@ pub(crate) fn send_media(
             ..Default::default()
         })
     };
-    let (id, _, _) = deliver(ctx, w, me, peer, x.message.clone(), Some(media));
+    let (id, _, _) = deliver(ctx, w, me, peer, x.message.to_string(), Some(media));
     w.random_ids.insert((me, x.random_id), id);
     let message = w.mailbox(me).messages[&id].clone();
     Ok(sent_media_updates(w, me, peer, &message, x.random_id))
@@ -248,7 +248,7 @@ pub(crate) fn deliver(
                 out: msg.out,
                 id: msg.id,
                 user_id: msg.peer,
-                message: msg.text.clone(),
+                message: msg.text.as_str().into(),
                 pts: msg.pts,
                 pts_count: 1,
                 date: msg.date,

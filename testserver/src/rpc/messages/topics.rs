@@ -28,7 +28,7 @@ pub(crate) fn create_forum_topic(
         me,
         enums::MessageAction::from(types::MessageActionTopicCreate {
             title_missing: x.title_missing,
-            title: title.to_owned(),
+            title: title.into(),
             icon_color,
             icon_emoji_id: x.icon_emoji_id,
         }),
@@ -161,7 +161,7 @@ fn edit_general(
         now,
         me,
         enums::MessageAction::from(types::MessageActionTopicEdit {
-            title,
+            title: title.map(Into::into),
             icon_emoji_id: None,
             closed: x.closed,
             hidden: x.hidden,
@@ -223,7 +223,11 @@ pub(crate) fn edit_forum_topic(
         now,
         me,
         enums::MessageAction::from(types::MessageActionTopicEdit {
-            title: x.title.as_ref().map(|_| after.title.clone()),
+            title: x
+                .title
+                .as_ref()
+                .map(|_| after.title.clone())
+                .map(Into::into),
             icon_emoji_id: x.icon_emoji_id,
             closed: x.closed,
             hidden: None,
