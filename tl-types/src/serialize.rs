@@ -255,23 +255,39 @@ pub fn write_len(buf: &mut Vec<u8>, len: usize) {
 #[inline]
 pub fn write_bytes(buf: &mut Vec<u8>, data: &[u8]) {
     let len = data.len();
-    let header: usize = match u8::try_from(len) {
-        Ok(short) if short < 254 => {
-            buf.push(short);
-            1
-        }
-        _ => {
-            let Some(long) = u32::try_from(len).ok().filter(|_| len <= MAX_BYTES_LEN) else {
-                too_long(len);
-                return;
-            };
-            let [l0, l1, l2, _] = long.to_le_bytes();
-            buf.extend_from_slice(&[254, l0, l1, l2]);
-            4
-        }
+    let Ok(short) = u8::try_from(len) else {
+        return write_long_bytes(buf, data);
     };
+    if short >= 254 {
+        return write_long_bytes(buf, data);
+    }
+    // One byte of length, the data, then zeros to the next multiple of 4: three
+    // zeros are written and the surplus cut off again, which costs two stores
+    // where a variable-length padding write is a call to `memset`.
+    // `(len | 3) + 1` is `1 + len` rounded up to a multiple of 4; the sum cannot
+    // wrap while `buf` fits in memory.
+    let end = buf.len().wrapping_add((len | 3).wrapping_add(1));
+    buf.push(short);
     buf.extend_from_slice(data);
-    // To the next multiple of 4 (2^64 is one, so the wrapped negation works).
-    let padding = header.wrapping_add(len).wrapping_neg() % 4;
-    buf.extend_from_slice([0u8; 3].get(..padding).unwrap_or_default());
+    buf.extend_from_slice(&[0; 3]);
+    buf.truncate(end);
+}
+
+/// [`write_bytes`] for data of 254 bytes or more: a 4-byte length prefix
+/// (`254` and 24 bits of length), kept out of line so the short case inlines.
+#[cold]
+#[inline(never)]
+fn write_long_bytes(buf: &mut Vec<u8>, data: &[u8]) {
+    let len = data.len();
+    let Some(long) = u32::try_from(len).ok().filter(|_| len <= MAX_BYTES_LEN) else {
+        too_long(len);
+        return;
+    };
+    let [l0, l1, l2, _] = long.to_le_bytes();
+    buf.extend_from_slice(&[254, l0, l1, l2]);
+    buf.extend_from_slice(data);
+    // To the next multiple of 4 (the header is 4 bytes, so the data decides).
+    let end = buf.len().wrapping_add(len.wrapping_neg() & 3);
+    buf.extend_from_slice(&[0; 3]);
+    buf.truncate(end);
 }
