@@ -159,8 +159,11 @@ async fn a_move_finishes_even_when_its_callers_give_up() {
     let server = TestServer::builder().start().await.unwrap();
     let (bot, bot_id) = bot_client(&server, Arc::new(MemorySession::new())).await;
     server.migrate_user(bot_id, 1).unwrap();
-    // Callers that wait 20 ms at most: the move takes longer (a new auth key
-    // on DC 1, two round trips), so each of them is cut off midway.
+    // Every server packet 8 ms late: the move (USER_MIGRATE, export, a new auth
+    // key on DC 1, import, the retried call) then takes well over 20 ms on any
+    // machine, where without a delay a fast one could finish it in time.
+    server.faults().delay_replies(Duration::from_millis(8));
+    // Callers that wait 20 ms at most: each is cut off midway through the move.
     let mut gave_up = 0;
     for _ in 0..100 {
         match tokio::time::timeout(Duration::from_millis(20), bot.get_me()).await {

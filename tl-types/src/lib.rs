@@ -10,8 +10,9 @@
 //! - [`enums`]: one enum per boxed type (`enums::InputPeer`), a variant per constructor.
 //!   Large variants are boxed so every enum stays small.
 //! - [`functions`]: one struct per function, each a [`RemoteCall`] naming its return type.
-//! - [`AnyObject`]: any boxed value of either schema, functions included, decoded by its
-//!   constructor id.
+//! - `AnyObject` (feature `any-object`): any boxed value of either schema, functions
+//!   included, decoded by its constructor id, for servers, traffic logs and fuzzing;
+//!   [`name_of`] gives any id's TL name in every build.
 //!
 //! Values are owned. Structs whose fields all have a natural default derive
 //! `Default`; the others have a generated `new(…)` taking only their boxed values
@@ -92,9 +93,11 @@ pub use canonical::CanonicalJson;
 pub use deserialize::{
     BareDeserializable, Deserializable, DeserializeError, DeserializeErrorKind, MAX_DEPTH, Reader,
 };
+#[cfg(feature = "any-object")]
+pub use generated::AnyObject;
 #[doc(hidden)]
 pub use generated::ENUM_SIZES;
-pub use generated::{AnyObject, LAYER, enums, functions, name_of, types};
+pub use generated::{LAYER, enums, functions, name_of, types};
 pub use serialize::{BareSerializable, Serializable, TooLongError};
 
 /// A value with a constructor id: every constructor struct and function struct.

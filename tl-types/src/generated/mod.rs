@@ -1307,8 +1307,12 @@ pub const ENUM_SIZES: &[(&str, usize)] = &[
     ("wallet.Transactions", core::mem::size_of::<crate::enums::wallet::Transactions>()),
     ("wallet.UserAddresses", core::mem::size_of::<crate::enums::wallet::UserAddresses>()),
 ];
+#[cfg(feature = "any-object")]
 mod any;
 pub mod enums;
 pub mod functions;
+mod names;
 pub mod types;
-pub use any::{AnyObject, name_of};
+#[cfg(feature = "any-object")]
+pub use any::AnyObject;
+pub use names::name_of;

@@ -96,12 +96,16 @@ impl Generator<'_> {
             #[doc(hidden)]
             pub const ENUM_SIZES: &[(&str, usize)] = &[#(#sizes)*];
 
+            #[cfg(feature = "any-object")]
             mod any;
             pub mod enums;
             pub mod functions;
+            mod names;
             pub mod types;
 
-            pub use any::{AnyObject, name_of};
+            #[cfg(feature = "any-object")]
+            pub use any::AnyObject;
+            pub use names::name_of;
         }
     }
 
@@ -343,6 +347,35 @@ impl Generator<'_> {
         }
     }
 
+    /// `names.rs`: every id with its TL name, compiled in every build (unlike
+    /// `AnyObject`, which is behind the `any-object` feature).
+    pub(super) fn names_file(&self) -> TokenStream {
+        let mut names: Vec<(u32, String)> = self
+            .defs
+            .iter()
+            .map(|d| (d.def.id, d.def.full_name()))
+            .collect();
+        names.sort_by_key(|(id, _)| *id);
+        names.dedup_by_key(|(id, _)| *id);
+        let n_names = names.len();
+        let table = names.iter().map(|(id, tl)| {
+            let id = hex(*id);
+            quote!((#id, #tl))
+        });
+        quote! {
+            //! The TL name of every constructor and function id.
+
+            /// Every constructor and function id (sorted) with its TL name.
+            static NAMES: [(u32, &str); #n_names] = [#(#table),*];
+
+            /// The TL name of the constructor or function with this id, if the schema
+            /// has one.
+            pub fn name_of(id: u32) -> Option<&'static str> {
+                NAMES.binary_search_by_key(&id, |(i, _)| *i).ok().map(|i| NAMES[i].1)
+            }
+        }
+    }
+
     /// `any.rs`. Long because most of it is the `quote!` template of the file.
     pub(super) fn any_file(&self) -> TokenStream {
         let mut used = HashSet::new();
@@ -422,11 +455,6 @@ impl Generator<'_> {
         }
         de.sort_by_key(|(id, _, _)| *id);
         de.dedup_by_key(|(id, _, _)| *id);
-        let n_names = de.len();
-        let table = de.iter().map(|(id, tl, _)| {
-            let id = hex(*id);
-            quote!((#id, #tl))
-        });
         let arms = de.iter().map(|(_, _, arm)| arm);
         let inline = inline_attr();
         quote! {
@@ -487,15 +515,6 @@ impl Generator<'_> {
                 fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                     match self { #(#debug)* }
                 }
-            }
-
-            /// Every constructor and function id (sorted) with its TL name.
-            static NAMES: [(u32, &str); #n_names] = [#(#table),*];
-
-            /// The TL name of the constructor or function with this id, if the schema
-            /// has one.
-            pub fn name_of(id: u32) -> Option<&'static str> {
-                NAMES.binary_search_by_key(&id, |(i, _)| *i).ok().map(|i| NAMES[i].1)
             }
 
             impl crate::Serializable for AnyObject {

@@ -60,6 +60,7 @@ pub fn generate(api_tl: &str, mtproto_tl: &str) -> Result<Vec<(String, String)>,
     push("enums.rs", generator.enums_file())?;
     push("functions.rs", generator.functions_file())?;
     push("any.rs", generator.any_file())?;
+    push("names.rs", generator.names_file())?;
     let test = generator.constructors_test();
     let file: syn::File =
         syn::parse2(test).map_err(|e| format!("generated constructor test does not parse: {e}"))?;
