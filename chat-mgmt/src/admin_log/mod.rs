@@ -367,19 +367,11 @@ impl AdminLogEvent {
         use enums::ChannelAdminLogEventAction as A;
         let both = |a: V, b: V| (Some(a), Some(b));
         let toggle = |b: bool| both(V::Bool(!b), V::Bool(b));
+        let texts = |a: &str, b: &str| both(V::Text(a.to_owned()), V::Text(b.to_owned()));
         match &self.action {
-            A::ChangeTitle(a) => both(
-                V::Text(a.prev_value.to_string()),
-                V::Text(a.new_value.to_string()),
-            ),
-            A::ChangeAbout(a) => both(
-                V::Text(a.prev_value.to_string()),
-                V::Text(a.new_value.to_string()),
-            ),
-            A::ChangeUsername(a) => both(
-                V::Text(a.prev_value.to_string()),
-                V::Text(a.new_value.to_string()),
-            ),
+            A::ChangeTitle(a) => texts(&a.prev_value, &a.new_value),
+            A::ChangeAbout(a) => texts(&a.prev_value, &a.new_value),
+            A::ChangeUsername(a) => texts(&a.prev_value, &a.new_value),
             A::ChangeUsernames(a) => both(
                 V::Texts(a.prev_value.iter().map(ToString::to_string).collect()),
                 V::Texts(a.new_value.iter().map(ToString::to_string).collect()),
@@ -436,10 +428,7 @@ impl AdminLogEvent {
                 V::Invite(a.prev_invite.clone()),
                 V::Invite(a.new_invite.clone()),
             ),
-            A::ParticipantEditRank(a) => both(
-                V::Text(a.prev_rank.to_string()),
-                V::Text(a.new_rank.to_string()),
-            ),
+            A::ParticipantEditRank(a) => texts(&a.prev_rank, &a.new_rank),
             _ => (None, None),
         }
     }
